@@ -1,0 +1,3 @@
+from blogster_cli.cli.app import main
+
+main()

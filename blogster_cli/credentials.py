@@ -1,0 +1,112 @@
+"""Secrets (session tokens, shared-server passwords) in the OS keyring.
+
+Where no keyring backend exists (headless servers, containers) they go to a
+dedicated credentials file readable by the owner only (0600), which `doctor`
+flags. They never go to the config file or the database in clear.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from blogster_cli.config import home_dir
+
+SERVICE = "blogster"
+
+
+def credentials_file() -> Path:
+    return home_dir() / "credentials.json"
+
+
+def _usable_keyring():
+    """The keyring backend, or None when only the 'fail' backend is available."""
+    import keyring
+    from keyring.backends import chainer, fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return None
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None
+    return backend
+
+
+class CredentialStore:
+    """Secrets for one profile: keyring entries named '<profile>:<name>', or the 0600 file."""
+
+    def __init__(self, profile: str):
+        self.profile = profile
+        self._backend = _usable_keyring()
+
+    @property
+    def backend_name(self) -> str:
+        if self._backend is None:
+            return f"file {credentials_file()} (no OS keyring available)"
+        return f"keyring {type(self._backend).__module__}.{type(self._backend).__name__}"
+
+    @property
+    def uses_file(self) -> bool:
+        return self._backend is None
+
+    def _key(self, name: str) -> str:
+        return f"{self.profile}:{name}"
+
+    def get(self, name: str) -> str | None:
+        if self._backend is not None:
+            return self._backend.get_password(SERVICE, self._key(name))
+        return _read_file().get(self._key(name))
+
+    def set(self, name: str, value: str) -> None:
+        if self._backend is not None:
+            self._backend.set_password(SERVICE, self._key(name), value)
+            return
+        entries = _read_file()
+        entries[self._key(name)] = value
+        _write_file(entries)
+
+    def delete(self, name: str) -> None:
+        if self._backend is not None:
+            import keyring.errors
+
+            try:
+                self._backend.delete_password(SERVICE, self._key(name))
+            except keyring.errors.PasswordDeleteError:
+                pass
+            return
+        entries = _read_file()
+        if entries.pop(self._key(name), None) is not None:
+            _write_file(entries)
+
+
+def _read_file() -> dict[str, str]:
+    try:
+        return json.loads(credentials_file().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_file(entries: dict[str, str]) -> None:
+    path = credentials_file()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    # Created 0600 from the start, so the secret is never briefly world-readable.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(entries, handle)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def file_permission_problem() -> str | None:
+    """A sentence for `doctor` when the credentials file is readable by others."""
+    path = credentials_file()
+    if not path.exists():
+        return None
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return f"{path} has mode {mode:o}; it must be 600 (run: chmod 600 {path})"
+    return None

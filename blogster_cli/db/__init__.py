@@ -1,0 +1,1 @@
+"""Database plumbing: the embedded server, connections, acting-user transactions, migrations."""

@@ -1,0 +1,66 @@
+"""Units of work as the acting user: one transaction under that user's database role.
+
+The transaction starts on an idle autocommit connection, so `transaction()` is a
+real BEGIN and never a savepoint inside someone else's transaction (where a SET
+LOCAL ROLE would outlive our block). The role and timeouts are set with
+set_config(..., is_local => true) in one round trip; COMMIT or ROLLBACK ends them,
+and the connection is back to its login role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+# set_config('role', ...) performs the same membership check as SET ROLE.
+ACT_AS_SQL = (
+    "select pg_catalog.set_config('role', %(role)s, true),"
+    " pg_catalog.set_config('statement_timeout', %(statement_timeout)s, true),"
+    " pg_catalog.set_config('lock_timeout', %(lock_timeout)s, true)"
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: resolved once by the front end and passed to every service call."""
+
+    user_id: UUID
+    email: str
+    is_admin: bool = False
+
+    @property
+    def role_name(self) -> str:
+        return "u_" + self.user_id.hex
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    statement_ms: int = 30000
+    lock_ms: int = 5000
+
+
+@contextmanager
+def acting_transaction(
+    conn: psycopg.Connection, role_name: str, timeouts: Timeouts = Timeouts()
+) -> Iterator[psycopg.Connection]:
+    """One transaction on `conn` as `role_name`; commits on success, rolls back on error."""
+    from psycopg.pq import TransactionStatus
+
+    if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
+        raise RuntimeError("a unit of work must start on an idle autocommit connection")
+    with conn.transaction():
+        conn.execute(
+            ACT_AS_SQL,
+            {
+                "role": role_name,
+                "statement_timeout": f"{timeouts.statement_ms}ms",
+                "lock_timeout": f"{timeouts.lock_ms}ms",
+            },
+        )
+        yield conn

@@ -1,0 +1,109 @@
+"""Connections to the embedded server or to the server named by BLOGSTER_DATABASE_URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from blogster_cli.errors import ConfigError, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from blogster_cli.db.embedded import EmbeddedServer
+
+# 15.9, 16.5 and 17.1 fixed role-switching CVEs (CVE-2024-10976, -10978); older
+# minors also let parallel workers ignore the `role` setting that RLS depends on.
+MINIMUM_SERVER_VERSIONS = {15: 150009, 16: 160005, 17: 170001}
+MINIMUM_MAJOR = 15
+
+
+def server_version_problem(version_num: int) -> str | None:
+    """Why this server version is refused, or None if it is supported."""
+    major = version_num // 10000
+    if major < MINIMUM_MAJOR:
+        return f"PostgreSQL {major} is too old; Blogster needs 15.9 or newer"
+    floor = MINIMUM_SERVER_VERSIONS.get(major)
+    if floor is not None and version_num < floor:
+        return (
+            f"PostgreSQL {major}.{version_num % 100} has role-switching security bugs; "
+            f"upgrade to {major}.{floor % 100} or newer"
+        )
+    return None
+
+
+@dataclass
+class Database:
+    """How to reach the database: `conninfo` is the administrative login.
+
+    Embedded: the local superuser over a private socket; user commands switch role per
+    unit of work. Shared server: the URL's own login, used for migrations and admin
+    work; user commands log in as the user's own role (see `for_login`).
+    """
+
+    conninfo: str
+    embedded: EmbeddedServer | None = None
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.embedded is not None
+
+    def connect(self, *, autocommit: bool = True, **overrides) -> psycopg.Connection:
+        """A new connection; on the embedded server, starts the server if needed."""
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
+        except psycopg.OperationalError as exc:
+            if self.embedded is None:
+                raise DatabaseUnavailable(f"cannot connect to the database: {_first_line(exc)}") from None
+            self.embedded.ensure_running()
+            try:
+                conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
+            except psycopg.OperationalError as retry_exc:
+                raise DatabaseUnavailable(
+                    f"cannot connect to the embedded database: {_first_line(retry_exc)}"
+                ) from None
+        problem = server_version_problem(conn.info.server_version)
+        if problem:
+            conn.close()
+            raise ConfigError(problem)
+        return conn
+
+    def for_login(self, user: str, password: str) -> Database:
+        """The same server, logged in as `user` (a shared-server account role)."""
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        params = conninfo_to_dict(self.conninfo)
+        params.update(user=user, password=password)
+        return Database(make_conninfo(**params))
+
+    def describe(self) -> str:
+        """The connection without its password, for messages."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(self.conninfo)
+        params.pop("password", None)
+        return " ".join(f"{key}={value}" for key, value in params.items())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def open_database(database_url: str | None) -> Database:
+    """The shared server named by `database_url`, else the embedded one under BLOGSTER_HOME."""
+    if database_url:
+        from psycopg.conninfo import conninfo_to_dict
+
+        try:
+            conninfo_to_dict(database_url)
+        except Exception:
+            raise ConfigError("BLOGSTER_DATABASE_URL is not a valid PostgreSQL URL") from None
+        return Database(database_url)
+    from blogster_cli.config import home_dir
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    server = EmbeddedServer(home_dir())
+    return Database(server.conninfo(), embedded=server)

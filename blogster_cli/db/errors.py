@@ -1,0 +1,83 @@
+"""Driver errors translated once, at the edge, into Blogster's error hierarchy.
+
+Only the primary message is used: PostgreSQL's DETAIL line can quote another
+user's row (a duplicate key's value), so it never reaches the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from blogster_cli.errors import (
+    BlogsterError,
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+
+# SQLSTATE class or code -> (error class, message used when the server's is not for users)
+_BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
+    "42501": (PermissionDenied, "permission denied"),
+    "23505": (Conflict, None),
+    "23503": (NotFound, "it refers to something that does not exist or is not yours"),
+    "23514": (InvalidInput, None),
+    "23502": (InvalidInput, None),
+    "22": (InvalidInput, None),
+    "57014": (BlogsterError, "the statement took too long and was cancelled"),
+    "55P03": (Conflict, "the row is locked by another session; try again"),
+    "40001": (Conflict, "a concurrent change got there first; try again"),
+    "40P01": (Conflict, "a concurrent change got there first; try again"),
+    "08": (DatabaseUnavailable, None),
+    "57P": (DatabaseUnavailable, None),
+}
+
+_CONSTRAINT_MESSAGES = {
+    "profiles_username_key": "that username is taken",
+    "profiles_username_format": "a username is 3-40 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    "profiles_website_url": "the website must be an http:// or https:// URL",
+    "profiles_avatar_url": "the avatar must be an http:// or https:// URL",
+    "users_email_key": "an account with that email already exists",
+    "users_email_format": "that is not an email address",
+    "subdomain_settings_subdomain_key": "that subdomain is taken",
+    "subdomain_settings_subdomain_format": "a subdomain is 3-63 lowercase letters, digits or '-', and not reserved",
+    "subdomain_settings_custom_domain_key": "that custom domain is already in use",
+    "subdomain_settings_custom_domain_format": "that is not a valid domain name",
+}
+
+
+def translate(exc: Exception) -> BlogsterError | None:
+    """The BlogsterError for a psycopg error, or None if it is not a database error."""
+    import psycopg
+
+    if isinstance(exc, psycopg.OperationalError) and not getattr(exc, "sqlstate", None):
+        return DatabaseUnavailable(f"lost the database connection: {str(exc).strip().splitlines()[0]}")
+    if not isinstance(exc, psycopg.Error):
+        return None
+    sqlstate = exc.sqlstate or ""
+    diag = exc.diag
+    constraint = diag.constraint_name if diag else None
+    primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
+    for prefix_len in (5, 3, 2):
+        entry = _BY_SQLSTATE.get(sqlstate[:prefix_len])
+        if entry:
+            error_class, fixed_message = entry
+            message = _CONSTRAINT_MESSAGES.get(constraint or "") or fixed_message or primary
+            return error_class(message)
+    return BlogsterError(primary)
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Re-raises psycopg errors as BlogsterError subclasses."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        error = translate(exc)
+        if error is None:
+            raise
+        raise error from exc

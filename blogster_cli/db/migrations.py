@@ -1,0 +1,128 @@
+"""Forward-only SQL migrations: db/migrations/NNNN_name.sql, applied in order.
+
+Each file runs in one transaction together with its record (name, checksum) under
+a session advisory lock, so concurrent `migrate` runs apply each file once. An
+applied file that was edited afterwards is refused rather than silently skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from blogster_cli.errors import ConfigError
+
+if TYPE_CHECKING:
+    from blogster_cli.db.connection import Database
+
+MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+ADVISORY_LOCK_KEY = 0x626C6F67  # "blog"
+
+BOOTSTRAP_SQL = """
+create schema if not exists internal;
+revoke all on schema internal from public;
+create table if not exists internal.schema_migrations (
+  name text primary key,
+  checksum text not null,
+  applied_at timestamptz not null default now()
+);
+"""
+
+
+def migrations_dir() -> Path:
+    """The SQL files: inside the wheel when installed, else the repository's db/migrations."""
+    package_root = Path(__file__).resolve().parents[1]
+    for candidate in (package_root / "_sql" / "migrations", package_root.parent / "db" / "migrations"):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError("the SQL migrations are missing from this installation")
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    path: Path
+    checksum: str
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    migration: Migration
+    applied_at: datetime | None
+
+
+def discover(folder: Path | None = None) -> list[Migration]:
+    folder = folder or migrations_dir()
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        if not MIGRATION_FILE.match(path.name):
+            raise ConfigError(f"{path.name}: migration files are named NNNN_lowercase_name.sql")
+        found.append(Migration(path.stem, path, hashlib.sha256(path.read_bytes()).hexdigest()))
+    numbers = [m.name[:4] for m in found]
+    if len(numbers) != len(set(numbers)):
+        raise ConfigError("two migrations share a number")
+    return found
+
+
+def _applied(conn) -> dict[str, tuple[str, datetime]]:
+    exists = conn.execute("select to_regclass('internal.schema_migrations') is not null").fetchone()[0]
+    if not exists:
+        return {}
+    rows = conn.execute("select name, checksum, applied_at from internal.schema_migrations").fetchall()
+    return {name: (checksum, applied_at) for name, checksum, applied_at in rows}
+
+
+def _check_unchanged(migrations: list[Migration], applied: dict[str, tuple[str, datetime]]) -> None:
+    for migration in migrations:
+        recorded = applied.get(migration.name)
+        if recorded and recorded[0] != migration.checksum:
+            raise ConfigError(
+                f"migration {migration.name} was edited after it was applied; "
+                "add a new migration instead of changing an applied one"
+            )
+
+
+def status(db: Database) -> list[MigrationState]:
+    migrations = discover()
+    with db.connect() as conn:
+        applied = _applied(conn)
+    _check_unchanged(migrations, applied)
+    return [MigrationState(m, applied[m.name][1] if m.name in applied else None) for m in migrations]
+
+
+def pending(db: Database) -> list[Migration]:
+    return [state.migration for state in status(db) if state.applied_at is None]
+
+
+def apply(db: Database, *, dry_run: bool = False) -> list[str]:
+    """Applies what is pending; returns the names applied (or, with dry_run, that would be)."""
+    migrations = discover()
+    with db.connect() as conn:
+        conn.execute("select pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        try:
+            applied = _applied(conn)
+            _check_unchanged(migrations, applied)
+            todo = [m for m in migrations if m.name not in applied]
+            if dry_run:
+                return [m.name for m in todo]
+            if todo:
+                conn.execute(BOOTSTRAP_SQL)
+            for migration in todo:
+                with conn.transaction():
+                    conn.execute(migration.sql)
+                    conn.execute("select internal.normalize_ownership()")
+                    conn.execute(
+                        "insert into internal.schema_migrations (name, checksum) values (%s, %s)",
+                        (migration.name, migration.checksum),
+                    )
+            return [m.name for m in todo]
+        finally:
+            conn.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))

@@ -1,0 +1,174 @@
+"""Accounts, their database roles and login sessions.
+
+These run on the administrative connection (the embedded superuser, or a shared
+server's admin login), because creating roles and reading auth.users is exactly
+what user roles may not do. They use psycopg directly: login and whoami are the
+hottest paths of the CLI and SQLAlchemy's import alone would double their cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: UUID
+    email: str
+    role_name: str
+    encrypted_password: str | None
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    banned_until: datetime | None
+    deleted_at: datetime | None
+    is_admin: bool
+
+
+_ACCOUNT_COLUMNS = """
+  u.id, u.email, u.role_name, u.encrypted_password, u.created_at, u.last_sign_in_at,
+  u.banned_until, u.deleted_at,
+  exists (select 1 from pg_auth_members m
+          join pg_roles member on member.oid = m.member and member.rolname = u.role_name
+          where m.roleid = 'blogster_admin'::regrole) as is_admin
+"""
+
+
+def _account(row: tuple | None) -> AccountRow | None:
+    return AccountRow(*row) if row else None
+
+
+def insert_user(
+    conn: psycopg.Connection, *, email: str, password_hash: str | None, metadata: dict[str, Any]
+) -> UUID:
+    """Inserts the auth.users row; handle_new_user creates the profile and friends."""
+    from psycopg.types.json import Jsonb
+
+    row = conn.execute(
+        "insert into auth.users (email, encrypted_password, raw_user_meta_data) values (%s, %s, %s) returning id",
+        (email, password_hash, Jsonb(metadata)),
+    ).fetchone()
+    return row[0]
+
+
+def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str | None = None) -> None:
+    """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one."""
+    from psycopg import sql
+
+    login = (
+        sql.SQL("login password {}").format(sql.Literal(login_password))
+        if login_password
+        else sql.SQL("nologin")
+    )
+    conn.execute(sql.SQL("create role {} {} in role authenticated").format(sql.Identifier(role_name), login))
+
+
+def set_login_password(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
+    from psycopg import sql
+
+    conn.execute(
+        sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(password))
+    )
+
+
+def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
+    from psycopg import sql
+
+    statement = "grant blogster_admin to {}" if admin else "revoke blogster_admin from {}"
+    conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))
+
+
+def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
+    from psycopg import sql
+
+    conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role_name)))
+
+
+def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:
+    return _account(
+        conn.execute(
+            f"select {_ACCOUNT_COLUMNS} from auth.users u where lower(u.email) = lower(%s)", (email,)
+        ).fetchone()
+    )
+
+
+def find_by_id(conn: psycopg.Connection, *, user_id: UUID) -> AccountRow | None:
+    return _account(
+        conn.execute(f"select {_ACCOUNT_COLUMNS} from auth.users u where u.id = %s", (user_id,)).fetchone()
+    )
+
+
+def list_accounts(conn: psycopg.Connection) -> list[AccountRow]:
+    rows = conn.execute(
+        f"select {_ACCOUNT_COLUMNS} from auth.users u order by u.created_at, u.email"
+    ).fetchall()
+    return [AccountRow(*row) for row in rows]
+
+
+def count_accounts(conn: psycopg.Connection) -> int:
+    return conn.execute("select count(*) from auth.users").fetchone()[0]
+
+
+def update_password_hash(conn: psycopg.Connection, *, user_id: UUID, password_hash: str) -> None:
+    conn.execute("update auth.users set encrypted_password = %s where id = %s", (password_hash, user_id))
+
+
+def set_banned_until(conn: psycopg.Connection, *, user_id: UUID, until: datetime | None) -> None:
+    conn.execute("update auth.users set banned_until = %s where id = %s", (until, user_id))
+
+
+def mark_deleted(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    conn.execute("update auth.users set deleted_at = now() where id = %s and deleted_at is null", (user_id,))
+
+
+def delete_user(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    conn.execute("delete from auth.users where id = %s", (user_id,))
+
+
+def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    conn.execute("update auth.users set last_sign_in_at = now() where id = %s", (user_id,))
+
+
+def insert_session(
+    conn: psycopg.Connection, *, user_id: UUID, token_hash: bytes, expires_at: datetime
+) -> None:
+    conn.execute(
+        "insert into auth.sessions (user_id, token_hash, expires_at) values (%s, %s, %s)",
+        (user_id, token_hash, expires_at),
+    )
+
+
+def account_for_session(conn: psycopg.Connection, *, token_hash: bytes) -> tuple[AccountRow, datetime] | None:
+    """The account behind a live (unrevoked) session token, with the session's expiry."""
+    row = conn.execute(
+        f"select {_ACCOUNT_COLUMNS}, s.expires_at from auth.sessions s join auth.users u on u.id = s.user_id"
+        " where s.token_hash = %s and s.revoked_at is null",
+        (token_hash,),
+    ).fetchone()
+    if row is None:
+        return None
+    return AccountRow(*row[:-1]), row[-1]
+
+
+def revoke_session(conn: psycopg.Connection, *, token_hash: bytes) -> None:
+    conn.execute(
+        "update auth.sessions set revoked_at = now() where token_hash = %s and revoked_at is null",
+        (token_hash,),
+    )
+
+
+def revoke_all_sessions(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    conn.execute(
+        "update auth.sessions set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,)
+    )
+
+
+def role_exists(conn: psycopg.Connection, *, role_name: str) -> bool:
+    return conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)).fetchone()[
+        0
+    ]

@@ -1,0 +1,147 @@
+"""Fixtures: one real PostgreSQL per run, a migrated template, a fresh clone per test.
+
+The server is the embedded one (started in a temporary BLOGSTER_HOME) unless
+BLOGSTER_TEST_DATABASE_URL names another, e.g. the machine's PostgreSQL 15 in CI.
+Roles are cluster-wide, so every account role this run creates is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from blogster_cli.db import migrations
+from blogster_cli.db.acting import Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.repositories import accounts
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
+RUN_ID = uuid.uuid4().hex[:8]
+# A fixed argon2 hash of "correct horse battery staple", so tests need not hash per user.
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keeps the developer's own config, keyring and database out of every test."""
+    home = tmp_path / "blogster-home"
+    home.mkdir()
+    monkeypatch.setenv("BLOGSTER_HOME", str(home))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for name in (
+        "BLOGSTER_DATABASE_URL",
+        "BLOGSTER_EMAIL",
+        "BLOGSTER_PASSWORD",
+        "BLOGSTER_PROFILE",
+        "NO_COLOR",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def _with_dbname(conninfo: str, dbname: str) -> str:
+    params = conninfo_to_dict(conninfo)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+@pytest.fixture(scope="session")
+def server_conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Superuser connection to the test server's maintenance database."""
+    external = os.environ.get("BLOGSTER_TEST_DATABASE_URL")
+    if external:
+        yield _with_dbname(external, conninfo_to_dict(external).get("dbname") or "postgres")
+        return
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    server = EmbeddedServer(tmp_path_factory.mktemp("embedded-home"))
+    server.ensure_running()
+    yield server.conninfo("postgres")
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def template_database(server_conninfo: str) -> Iterator[str]:
+    """A migrated database that each test clones."""
+    name = f"blogster_test_tpl_{RUN_ID}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        roles_before = {r for (r,) in conn.execute("select rolname from pg_roles where rolname ~ '^u_'")}
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    migrations.apply(Database(_with_dbname(server_conninfo, name)))
+    yield name
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        clones = [
+            d
+            for (d,) in conn.execute(
+                "select datname from pg_database where datname like %s", (f"blogster_test_%{RUN_ID}%",)
+            )
+        ]
+        for database in clones:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(database)))
+        roles_after = {r for (r,) in conn.execute("select rolname from pg_roles where rolname ~ '^u_'")}
+        for role in sorted(roles_after - roles_before):
+            conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
+
+
+@pytest.fixture
+def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
+    """A fresh, migrated database for one test (superuser login, like the embedded CLI)."""
+    name = f"blogster_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("create database {} template {} strategy file_copy").format(
+                sql.Identifier(name), sql.Identifier(template_database)
+            )
+        )
+    yield Database(_with_dbname(server_conninfo, name))
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(TEST_PASSWORD)
+
+
+@pytest.fixture
+def make_user(db: Database, password_hash: str) -> Callable[..., Actor]:
+    """Creates an account the way signup does (row + role) and returns its Actor."""
+
+    def create(
+        email: str | None = None, *, admin: bool = False, login_password: str | None = None, **meta
+    ) -> Actor:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+        with db.connect() as conn, conn.transaction():
+            user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=meta)
+            role_name = "u_" + user_id.hex
+            accounts.create_role(conn, role_name=role_name, login_password=login_password)
+            if admin:
+                accounts.set_admin(conn, role_name=role_name, admin=True)
+        return Actor(user_id=user_id, email=email, is_admin=admin)
+
+    return create
+
+
+@pytest.fixture
+def superuser(db: Database) -> Iterator[psycopg.Connection]:
+    """An autocommit superuser connection to the test database, for setup and for checking data."""
+    with db.connect() as conn:
+        yield conn
+
+
+def shared_data(*parts: str) -> Path:
+    """A path in ../shared/data, or a skip with the reason when the corpora are absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not present at {path}")
+    return path
