@@ -143,3 +143,25 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not present at {path}")
     return path
+
+
+_SKIP_REASONS: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIP_REASONS.append(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI, BLOGSTER_ALLOWED_SKIPS (a regex) names the only skips allowed; others fail the run."""
+    import re
+
+    allowed = os.environ.get("BLOGSTER_ALLOWED_SKIPS")
+    if allowed is None or exitstatus != 0:
+        return
+    unexpected = [r for r in _SKIP_REASONS if not re.search(allowed, r)]
+    if unexpected:
+        session.config.get_terminal_writer().line(f"unexpected skips: {unexpected}", red=True)
+        session.exitstatus = 1

@@ -18,6 +18,8 @@ from uuid import UUID
 if TYPE_CHECKING:
     import psycopg
 
+    from blogster_cli.db.connection import Database
+
 # set_config('role', ...) performs the same membership check as SET ROLE.
 ACT_AS_SQL = (
     "select pg_catalog.set_config('role', %(role)s, true),"
@@ -63,4 +65,23 @@ def acting_transaction(
                 "lock_timeout": f"{timeouts.lock_ms}ms",
             },
         )
+        yield conn
+
+
+@dataclass(frozen=True)
+class ActingUser:
+    """Everything a service needs to act for someone: where, who, and the limits."""
+
+    db: Database
+    actor: Actor
+    timeouts: Timeouts = Timeouts()
+
+
+@contextmanager
+def unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
+    """One transaction as `acting.actor`, with driver errors translated for the user."""
+    from blogster_cli.db.errors import translated_errors
+
+    conn = acting.db.connection()
+    with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
         yield conn

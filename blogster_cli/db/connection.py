@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from blogster_cli.errors import ConfigError, DatabaseUnavailable
@@ -43,6 +44,7 @@ class Database:
 
     conninfo: str
     embedded: EmbeddedServer | None = None
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @property
     def is_embedded(self) -> bool:
@@ -69,6 +71,24 @@ class Database:
             conn.close()
             raise ConfigError(problem)
         return conn
+
+    def connection(self) -> psycopg.Connection:
+        """This thread's reusable autocommit connection (reopened if it broke)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.broken:
+            conn = self._local.conn = self.connect()
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @property
+    def login_is_superuser(self) -> bool:
+        """Whether this login may switch to any account's role (embedded, or a superuser URL)."""
+        return self.connection().info.parameter_status("is_superuser") == "on"
 
     def for_login(self, user: str, password: str) -> Database:
         """The same server, logged in as `user` (a shared-server account role)."""

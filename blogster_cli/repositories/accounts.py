@@ -154,3 +154,15 @@ def revoke_all_sessions(conn: psycopg.Connection, *, user_id: UUID) -> None:
 
 def role_exists(conn: psycopg.Connection, *, role_name: str) -> bool:
     return conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)).fetchone()[0]
+
+
+def role_can_login(conn: psycopg.Connection, *, role_name: str) -> bool:
+    row = conn.execute("select rolcanlogin from pg_roles where rolname = %s", (role_name,)).fetchone()
+    return bool(row and row[0])
+
+
+def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) -> None:
+    from psycopg import sql
+
+    statement = "alter role {} login" if can_login else "alter role {} nologin"
+    conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))

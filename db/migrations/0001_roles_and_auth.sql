@@ -117,6 +117,17 @@ as $$
 $$;
 revoke all on function auth.me() from public;
 grant execute on function auth.me() to authenticated;
+-- Shared-server accounts cannot drop their own role (no CREATEROLE for users), so
+-- deleting an account marks it; an admin's `blogster admin users purge` completes it.
+create or replace function auth.request_account_deletion() returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  update auth.users set deleted_at = pg_catalog.now() where id = auth.uid() and deleted_at is null
+$$;
+revoke all on function auth.request_account_deletion() from public;
+grant execute on function auth.request_account_deletion() to authenticated;
+
 grant execute on function auth.uid() to anon, authenticated, service_role, blogster_definer;
 grant execute on function auth.role_name_for(uuid) to anon, authenticated, service_role, blogster_definer;
 

@@ -1,0 +1,62 @@
+"""blogster account: your data, exported or deleted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+app = typer.Typer(help="Export or delete your account and everything in it.", no_args_is_help=True)
+
+
+@app.command()
+def export(
+    directory: Path = typer.Argument(..., help="Folder to write account.json and your posts into."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Export all your data: account.json plus one markdown file per post.
+
+    Example: blogster account export ./my-blogster-data
+    """
+    from blogster_cli.services import account_export
+
+    summary = account_export.export_account(acting_user(), directory)
+    if json:
+        output.print_json(summary)
+    else:
+        output.message(f"Exported {summary.tables} tables and {summary.posts} posts to {summary.directory}.")
+
+
+@app.command()
+def delete(
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Delete your account and everything it owns. This cannot be undone.
+
+    Embedded: the account, its role and its data go at once. Shared server: the
+    account is marked and an admin's `blogster admin users purge` completes it.
+
+    Example: blogster account delete --yes
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import accounts
+
+    ctx = app_context()
+    acting = acting_user()
+    if not yes:
+        import sys
+
+        if not sys.stdin.isatty():
+            raise InvalidInput("refusing to delete without --yes when not on a terminal")
+        typer.confirm(f"Delete {acting.actor.email} and all its posts for good?", abort=True)
+    outcome = accounts.delete_own_account(ctx, acting)
+    if json:
+        output.print_json({"email": acting.actor.email, "outcome": outcome})
+    elif outcome == "deleted":
+        output.message(f"Deleted {acting.actor.email}.")
+    else:
+        output.message(f"{acting.actor.email} is marked for deletion; an admin completes it.")

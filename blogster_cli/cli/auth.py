@@ -1,0 +1,131 @@
+"""blogster auth: sign up, log in and out, and see who you are."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import (
+    JSON_OPTION,
+    PASSWORD_OPTION,
+    PASSWORD_STDIN_OPTION,
+    acting_user,
+    app_context,
+    read_password,
+)
+
+app = typer.Typer(help="Sign up, log in and out, and see who you are.", no_args_is_help=True)
+
+
+@app.command()
+def signup(
+    email: str = typer.Option(..., "--email", help="Your email address."),
+    username: str | None = typer.Option(None, "--username", help="A public username (3-40 characters)."),
+    password: str | None = PASSWORD_OPTION,
+    password_stdin: bool = PASSWORD_STDIN_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create an account on this database and log in to it.
+
+    Example: blogster auth signup --email ada@example.com
+    """
+    from blogster_cli.services import accounts, sessions
+
+    ctx = app_context()
+    secret = read_password(password=password, from_stdin=password_stdin, confirm=True)
+    actor, made_admin = accounts.signup(ctx, email=email, password=secret, username=username)
+    result = sessions.login(ctx, email=email, password=secret)
+    if json:
+        output.print_json({"id": actor.user_id, "email": actor.email, "is_admin": made_admin})
+        return
+    output.message(f"Created {actor.email}{' (administrator)' if made_admin else ''}; logged in ({result.stored_in}).")
+
+
+@app.command()
+def login(
+    email: str | None = typer.Option(None, "--email", help="Your email address."),
+    login_name: str | None = typer.Option(None, "--login", help="Shared server: the login your admin gave you."),
+    password: str | None = PASSWORD_OPTION,
+    password_stdin: bool = PASSWORD_STDIN_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Log in; the session is kept in the OS keyring, never the password.
+
+    Example: blogster auth login --email ada@example.com
+    """
+    from blogster_cli.services import sessions
+
+    if not email and not login_name:
+        email = typer.prompt("Email")
+    secret = read_password(password=password, from_stdin=password_stdin)
+    result = sessions.login(app_context(), email=email, password=secret, login_name=login_name)
+    if json:
+        output.print_json(
+            {
+                "id": result.actor.user_id,
+                "email": result.actor.email,
+                "mode": result.mode,
+                "expires_at": result.expires_at,
+            }
+        )
+        return
+    output.message(f"Logged in as {result.actor.email} ({result.stored_in}).")
+
+
+@app.command()
+def logout() -> None:
+    """End this profile's session and forget its stored credentials.
+
+    Example: blogster auth logout
+    """
+    from blogster_cli.services import sessions
+
+    if sessions.logout(app_context()):
+        output.message("Logged out.")
+    else:
+        output.message("Not logged in.")
+
+
+@app.command()
+def whoami(json: bool = JSON_OPTION) -> None:
+    """Show the account this profile acts as.
+
+    Example: blogster auth whoami --json
+    """
+    from blogster_cli.services import accounts
+
+    account = accounts.whoami(acting_user())
+    if json:
+        output.print_json(account)
+    else:
+        output.print_record(account)
+
+
+@app.command()
+def passwd(
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the current and the new password from two lines of standard input."
+    ),
+) -> None:
+    """Change your password; other sessions are logged out.
+
+    Example: blogster auth passwd
+    """
+    import sys
+
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import accounts
+
+    ctx = app_context()
+    acting = acting_user()
+    if password_stdin:
+        old, new = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
+        if not old or not new:
+            raise InvalidInput("expected the current and the new password on two lines")
+    else:
+        if not sys.stdin.isatty():
+            raise InvalidInput("use --password-stdin when not on a terminal")
+        old = typer.prompt("Current password", hide_input=True)
+        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    accounts.change_password(ctx, acting, old_password=old, new_password=new)
+    output.message("Password changed.")

@@ -1,0 +1,130 @@
+"""blogster db: the database itself (migrations, backups, the embedded server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, app_context
+
+app = typer.Typer(help="Migrate, back up, restore or stop the database.", no_args_is_help=True)
+
+
+@app.command()
+def migrate(
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would run; change nothing."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Apply pending schema migrations (after a backup if the database holds data).
+
+    Example: blogster db migrate --dry-run
+    """
+    from blogster_cli.services import database
+
+    result = database.migrate(app_context().database, dry_run=dry_run)
+    if json:
+        output.print_json(result)
+        return
+    if not result.applied:
+        output.message("The schema is up to date.")
+        return
+    verb = "Would apply" if dry_run else "Applied"
+    output.print_lines(result.applied)
+    output.message(f"{verb} {len(result.applied)} migration(s).")
+    if result.backup:
+        output.message(f"Backup taken first: {result.backup}")
+
+
+@app.command()
+def status(json: bool = JSON_OPTION) -> None:
+    """List migrations and when each was applied.
+
+    Example: blogster db status
+    """
+    from blogster_cli.services import database
+
+    states = database.status(app_context().database)
+    rows = [{"migration": s.migration.name, "applied_at": s.applied_at} for s in states]
+    if json:
+        output.print_json(rows)
+    else:
+        output.print_table(rows, ["migration", "applied_at"])
+        pending = sum(1 for s in states if s.applied_at is None)
+        output.message(f"{pending} pending." if pending else "Up to date.")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the embedded database server (it starts again on the next command).
+
+    Example: blogster db stop
+    """
+    from blogster_cli.errors import ConfigError
+
+    db = app_context().database
+    if db.embedded is None:
+        raise ConfigError("only the embedded server can be stopped from here")
+    output.message("Stopped." if db.embedded.stop() else "The embedded server was not running.")
+
+
+@app.command()
+def dsn() -> None:
+    """Print the connection the CLI itself uses: on the embedded server, the superuser.
+
+    For administrators and tools (psql, pg_dump). Anyone with this connection
+    bypasses row level security, so do not hand it to users.
+
+    Example: psql "$(blogster db dsn)"
+    """
+    db = app_context().database
+    if db.embedded is not None:
+        db.connection()  # start the server so the socket exists
+        output.print_lines([db.embedded.url()])
+    else:
+        output.print_lines([db.conninfo])
+
+
+@app.command()
+def backup(
+    file: Path = typer.Argument(..., help="Backup file to write (a tar holding roles and a pg_dump)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Back up the database with Blogster's roles into one restorable file.
+
+    Example: blogster db backup ~/blogster-$(date +%F).blogster-backup
+    """
+    from blogster_cli.services import backup as backups
+
+    summary = backups.backup(app_context().database, file)
+    if json:
+        output.print_json(summary)
+    else:
+        output.message(f"Wrote {summary.path} ({summary.size_bytes} bytes, {summary.roles} roles).")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A file made by `blogster db backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Replace the database with a backup: roles first, then data, then migrate.
+
+    Example: blogster db restore backup.blogster-backup --yes
+    """
+    import sys
+
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import backup as backups
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("refusing to restore without --yes when not on a terminal")
+        typer.confirm("This replaces everything in the database. Continue?", abort=True)
+    summary = backups.restore(app_context().database, file)
+    if json:
+        output.print_json(summary)
+    else:
+        output.message(f"Restored {summary.accounts} account(s) from {summary.path}.")

@@ -1,0 +1,130 @@
+"""The one place that writes to the terminal.
+
+Data goes to stdout (as JSON with --json, else as text or a table); messages and
+errors go to stderr. rich is imported only when a table or progress bar is drawn,
+and respects NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+QUIET = False
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, UUID | Path):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot show {type(value).__name__} as JSON")
+
+
+def to_plain(value: Any) -> Any:
+    """Data as JSON-compatible Python values (dataclasses, UUIDs, dates converted)."""
+    return json.loads(json.dumps(value, default=_jsonable))
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, default=_jsonable, indent=2, ensure_ascii=False) + "\n")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def print_record(record: Mapping[str, Any] | Any) -> None:
+    """One object as aligned 'key: value' lines."""
+    mapping = record if isinstance(record, Mapping) else dataclasses.asdict(record)
+    width = max((len(k) for k in mapping), default=0)
+    for key, value in mapping.items():
+        sys.stdout.write(f"{key.replace('_', ' '):<{width}}  {_text(value)}\n")
+
+
+def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+    if not rows:
+        message("(none)")
+        return
+    if not sys.stdout.isatty():
+        # Tab-separated for pipes: stable, and no wrapping at an imaginary width.
+        sys.stdout.write("\t".join(columns) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(_text(row.get(c)).replace("\t", " ") for c in columns) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*(_text(row.get(c)) for c in columns))
+    Console().print(table)
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        sys.stdout.write(f"{line}\n")
+
+
+def message(text: str) -> None:
+    """A human message (not data) on stderr, silenced by --quiet."""
+    if not QUIET:
+        sys.stderr.write(text + "\n")
+
+
+def error(text: str) -> None:
+    sys.stderr.write(f"error: {text}\n")
+
+
+@contextmanager
+def progress(description: str, total: int | None) -> Iterator[Any]:
+    """A rich progress bar on a terminal; nothing otherwise (the caller prints a summary)."""
+    if QUIET or not sys.stderr.isatty():
+        yield _NoProgress()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield _RichProgress(bar, task)
+
+
+class _NoProgress:
+    def advance(self, step: int = 1) -> None:
+        pass
+
+
+class _RichProgress:
+    def __init__(self, bar: Any, task: Any):
+        self._bar, self._task = bar, task
+
+    def advance(self, step: int = 1) -> None:
+        self._bar.advance(self._task, step)

@@ -1,0 +1,38 @@
+"""blogster quickstart."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, app_context, read_password
+
+
+def quickstart(
+    email: str | None = typer.Option(None, "--email", help="Email for the first account (asked on a terminal)."),
+    password: str | None = PASSWORD_OPTION,
+    password_stdin: bool = PASSWORD_STDIN_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """First run: start the database, apply the schema, create and log in the first account.
+
+    The first account on a database becomes its administrator. Safe to run twice.
+
+    Example: blogster quickstart --email ada@example.com --password-stdin < pw.txt
+    """
+    import sys
+
+    from blogster_cli.services.quickstart import quickstart as run_quickstart
+
+    if email is None and sys.stdin.isatty() and not password_stdin:
+        email = typer.prompt("Email for your account")
+
+    def password_source() -> str:
+        return read_password(password=password, from_stdin=password_stdin, confirm=True)
+
+    report = run_quickstart(app_context(), email=email, password_source=password_source)
+    if json:
+        output.print_json(report)
+    else:
+        output.print_lines(f"- {step}" for step in report.steps)
+        output.print_lines(["Next: blogster auth whoami   (and blogster --help)"])

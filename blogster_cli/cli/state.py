@@ -1,0 +1,66 @@
+"""Global options and the AppContext they build, shared by every command module."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from blogster_cli.context import AppContext
+    from blogster_cli.db.acting import ActingUser
+
+
+@dataclass
+class GlobalOptions:
+    profile: str = "default"
+    database_url: str | None = None
+    debug: bool = False
+
+
+OPTIONS = GlobalOptions()
+_context: AppContext | None = None
+
+
+def app_context() -> AppContext:
+    global _context
+    if _context is None:
+        from blogster_cli.context import AppContext
+
+        _context = AppContext(profile=OPTIONS.profile, database_url=OPTIONS.database_url)
+    return _context
+
+
+def acting_user() -> ActingUser:
+    """The logged-in account for this command (AuthError tells the user how to log in)."""
+    from blogster_cli.services.sessions import current_user
+
+    return current_user(app_context())
+
+
+def read_password(*, password: str | None, from_stdin: bool, confirm: bool = False, prompt: str = "Password") -> str:
+    """--password-stdin, then --password, then BLOGSTER_PASSWORD, then a prompt on a terminal."""
+    from blogster_cli.errors import InvalidInput
+
+    if from_stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            raise InvalidInput("no password on standard input")
+        return value
+    if password:
+        return password
+    if os.environ.get("BLOGSTER_PASSWORD"):
+        return os.environ["BLOGSTER_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise InvalidInput("no password given: use --password-stdin or BLOGSTER_PASSWORD")
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+PASSWORD_STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
+PASSWORD_OPTION = typer.Option(
+    None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."
+)

@@ -1,0 +1,46 @@
+"""What every command needs: the profile, its settings, the database and the secrets.
+
+Built once per process by the front end (CLI or TUI) and handed to services. Each
+part is created on first use, so `blogster --help` touches none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from blogster_cli.config import DEFAULT_PROFILE, Settings, load_settings
+
+if TYPE_CHECKING:
+    from blogster_cli.credentials import CredentialStore
+    from blogster_cli.db.acting import Timeouts
+    from blogster_cli.db.connection import Database
+
+
+@dataclass
+class AppContext:
+    profile: str = DEFAULT_PROFILE
+    database_url: str | None = None
+    settings: Settings = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings = load_settings(self.profile, database_url=self.database_url)
+
+    @cached_property
+    def database(self) -> Database:
+        from blogster_cli.db.connection import open_database
+
+        return open_database(self.settings.database_url)
+
+    @cached_property
+    def credentials(self) -> CredentialStore:
+        from blogster_cli.credentials import CredentialStore
+
+        return CredentialStore(self.profile)
+
+    @property
+    def timeouts(self) -> Timeouts:
+        from blogster_cli.db.acting import Timeouts
+
+        return Timeouts(self.settings.statement_timeout_ms, self.settings.lock_timeout_ms)

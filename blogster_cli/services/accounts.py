@@ -1,0 +1,218 @@
+"""Accounts: signup, whoami, password changes, deletion and the admin's user management."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from blogster_cli.context import AppContext
+from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.repositories import accounts
+from blogster_cli.services import sessions
+
+
+@dataclass(frozen=True)
+class AccountPublic:
+    id: UUID
+    email: str
+    username: str | None
+    full_name: str | None
+    is_admin: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    database_role: str
+
+
+def _require_switching(ctx: AppContext, what: str) -> None:
+    if not ctx.database.login_is_superuser:
+        raise ConfigError(f"{what} needs the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
+
+
+def _valid_email(email: str) -> str:
+    email = email.strip()
+    if "@" not in email or " " in email or len(email) > 320:
+        raise InvalidInput(f"{email!r} is not an email address")
+    return email
+
+
+def signup(ctx: AppContext, *, email: str, password: str, username: str | None = None) -> tuple[Actor, bool]:
+    """Creates an account with its own database role; the first account becomes admin.
+
+    Returns the actor and whether it was made admin.
+    """
+    _require_switching(ctx, "signing up")
+    sessions.check_password_strength(password)
+    email = _valid_email(email)
+    password_hash = sessions.hash_password(password)
+    metadata = {"username": username} if username else {}
+    with translated_errors():
+        conn = ctx.database.connection()
+        with conn.transaction():
+            conn.execute("lock table auth.users in share row exclusive mode")
+            first_account = accounts.count_accounts(conn) == 0
+            user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
+            role_name = "u_" + user_id.hex
+            accounts.create_role(conn, role_name=role_name)
+            if first_account:
+                accounts.set_admin(conn, role_name=role_name, admin=True)
+    return Actor(user_id=user_id, email=email, is_admin=first_account), first_account
+
+
+WHOAMI_SQL = """
+select m.id, m.email, p.username, p.full_name, m.is_admin, m.created_at, m.last_sign_in_at, current_user::text
+from auth.me() m left join public.profiles p on p.id = m.id
+"""
+
+
+def whoami(acting: ActingUser) -> AccountPublic:
+    with unit_of_work(acting) as conn:
+        row = conn.execute(WHOAMI_SQL).fetchone()
+    if row is None:
+        raise AuthError("this account no longer exists")
+    return AccountPublic(*row)
+
+
+def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, new_password: str) -> None:
+    sessions.check_password_strength(new_password)
+    if acting.db is ctx.database:  # switching mode: argon2 hash in auth.users
+        sessions.authenticate_password(ctx, acting.actor.email, old_password)
+        with translated_errors():
+            conn = ctx.database.connection()
+            with conn.transaction():
+                accounts.update_password_hash(
+                    conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
+                )
+                accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
+        sessions.login(ctx, email=acting.actor.email, password=new_password)
+        return
+    # Own login: the database role's password is the credential.
+    if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
+        raise AuthError("the current password is wrong")
+    from psycopg import sql
+
+    with translated_errors():
+        acting.db.connection().execute(
+            sql.SQL("alter role {} password {}").format(
+                sql.Identifier(acting.actor.role_name), sql.Literal(new_password)
+            )
+        )
+    ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
+
+
+def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
+    """Deletes the account and everything it owns; returns 'deleted' or 'marked' (shared server)."""
+    if acting.db is ctx.database:
+        _purge(ctx, acting.actor.user_id)
+        sessions.logout_quietly(ctx)
+        return "deleted"
+    with unit_of_work(acting) as conn:
+        conn.execute("select auth.request_account_deletion()")
+    sessions.logout_quietly(ctx)
+    return "marked"
+
+
+def _purge(ctx: AppContext, user_id: UUID) -> None:
+    """Deletes auth.users (cascading to everything the account owns) and drops its role."""
+    with translated_errors():
+        conn = ctx.database.connection()
+        with conn.transaction():
+            account = accounts.find_by_id(conn, user_id=user_id)
+            if account is None:
+                raise NotFound("no such account")
+            accounts.delete_user(conn, user_id=user_id)
+            accounts.drop_role(conn, role_name=account.role_name)
+
+
+# -- administration -------------------------------------------------------------------
+
+
+def _admin_connection(ctx: AppContext, acting: ActingUser):
+    sessions.require_admin(acting)
+    _require_switching(ctx, "user administration")
+    return ctx.database.connection()
+
+
+def _account_by_email(conn, email: str) -> accounts.AccountRow:
+    account = accounts.find_by_email(conn, email=email)
+    if account is None:
+        raise NotFound(f"no account with email {email!r}")
+    return account
+
+
+def list_users(ctx: AppContext, acting: ActingUser) -> list[accounts.AccountRow]:
+    with translated_errors():
+        return accounts.list_accounts(_admin_connection(ctx, acting))
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    actor: Actor
+    login: str
+    password: str | None
+    """The generated password, shown once; None when the admin supplied one."""
+
+
+def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> NewAccount:
+    """Creates an account. On a shared server its role can log in with the password."""
+    conn = _admin_connection(ctx, acting)
+    email = _valid_email(email)
+    generated = None
+    if password is None:
+        password = generated = secrets.token_urlsafe(18)
+    sessions.check_password_strength(password)
+    shared_login = not ctx.database.is_embedded
+    with translated_errors(), conn.transaction():
+        user_id = accounts.insert_user(conn, email=email, password_hash=sessions.hash_password(password), metadata={})
+        role_name = "u_" + user_id.hex
+        accounts.create_role(conn, role_name=role_name, login_password=password if shared_login else None)
+    return NewAccount(Actor(user_id=user_id, email=email), role_name, generated)
+
+
+def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -> None:
+    conn = _admin_connection(ctx, acting)
+    with translated_errors():
+        account = _account_by_email(conn, email)
+        if not admin and account.id == acting.actor.user_id:
+            raise PermissionDenied("you cannot revoke your own admin rights; ask another admin")
+        accounts.set_admin(conn, role_name=account.role_name, admin=admin)
+
+
+def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | None) -> None:
+    conn = _admin_connection(ctx, acting)
+    with translated_errors(), conn.transaction():
+        account = _account_by_email(conn, email)
+        if account.id == acting.actor.user_id:
+            raise PermissionDenied("you cannot ban yourself")
+        accounts.set_banned_until(conn, user_id=account.id, until=until)
+        accounts.revoke_all_sessions(conn, user_id=account.id)
+        if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
+            accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
+
+
+def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:
+    """Sets a new password (generated if not given, and returned) and ends the user's sessions."""
+    conn = _admin_connection(ctx, acting)
+    generated = None
+    if password is None:
+        password = generated = secrets.token_urlsafe(18)
+    sessions.check_password_strength(password)
+    with translated_errors(), conn.transaction():
+        account = _account_by_email(conn, email)
+        accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
+        accounts.revoke_all_sessions(conn, user_id=account.id)
+        if not ctx.database.is_embedded and accounts.role_can_login(conn, role_name=account.role_name):
+            accounts.set_login_password(conn, role_name=account.role_name, password=password)
+    return generated
+
+
+def purge_user(ctx: AppContext, acting: ActingUser, *, email: str) -> None:
+    conn = _admin_connection(ctx, acting)
+    with translated_errors():
+        account = _account_by_email(conn, email)
+    if account.id == acting.actor.user_id:
+        raise PermissionDenied("use `blogster account delete` to delete your own account")
+    _purge(ctx, account.id)

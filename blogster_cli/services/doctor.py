@@ -1,0 +1,108 @@
+"""Health checks: can Blogster reach a safe, current database, and are secrets stored safely."""
+
+from __future__ import annotations
+
+import os
+import platform
+import stat
+from dataclasses import dataclass
+
+from blogster_cli import __version__
+from blogster_cli.context import AppContext
+from blogster_cli.errors import BlogsterError
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # "ok", "warn" or "fail"
+    detail: str
+
+
+def run_checks(ctx: AppContext) -> list[Check]:
+    checks = [Check("blogster", "ok", f"{__version__} on Python {platform.python_version()}")]
+    checks += _database_checks(ctx)
+    checks += _secret_checks(ctx)
+    return checks
+
+
+def _database_checks(ctx: AppContext) -> list[Check]:
+    from blogster_cli.db import migrations
+    from blogster_cli.db.connection import server_version_problem
+
+    checks = []
+    try:
+        conn = ctx.database.connection()
+    except BlogsterError as exc:
+        return [Check("server", "fail", str(exc))]
+    version_num = conn.info.server_version
+    where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
+    problem = server_version_problem(version_num)
+    checks.append(
+        Check(
+            "server",
+            "fail" if problem else "ok",
+            problem or f"PostgreSQL {version_num // 10000}.{version_num % 100} ({where})",
+        )
+    )
+    try:
+        pending = [s.migration.name for s in migrations.status(ctx.database) if s.applied_at is None]
+        checks.append(
+            Check(
+                "migrations",
+                "warn" if pending else "ok",
+                f"{len(pending)} pending: run blogster db migrate" if pending else "up to date",
+            )
+        )
+    except BlogsterError as exc:
+        checks.append(Check("migrations", "fail", str(exc)))
+    if ctx.database.embedded is not None:
+        checks.append(_socket_check(ctx))
+        listen = conn.execute("select current_setting('listen_addresses')").fetchone()[0]
+        checks.append(
+            Check(
+                "network",
+                "ok" if listen == "" else "fail",
+                "no TCP listener" if listen == "" else f"listening on {listen}",
+            )
+        )
+    else:
+        superuser, bypass = conn.execute(
+            "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
+        ).fetchone()
+        checks.append(
+            Check(
+                "login role",
+                "warn" if superuser or bypass else "ok",
+                "the URL logs in as a superuser: use it for administration only"
+                if superuser or bypass
+                else "not privileged",
+            )
+        )
+    return checks
+
+
+def _socket_check(ctx: AppContext) -> Check:
+    server = ctx.database.embedded
+    info = server.socket_dir.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        return Check("socket", "fail", f"{server.socket_dir} has mode {mode:o}; others could connect")
+    return Check("socket", "ok", f"{server.socket_dir} is private ({mode:o})")
+
+
+def _secret_checks(ctx: AppContext) -> list[Check]:
+    from blogster_cli.credentials import file_permission_problem
+
+    store = ctx.credentials
+    checks = []
+    if store.uses_file:
+        checks.append(Check("secrets", "warn", f"no OS keyring; using {store.backend_name.split(' ')[1]} (mode 600)"))
+    else:
+        checks.append(Check("secrets", "ok", store.backend_name))
+    problem = file_permission_problem()
+    if problem:
+        checks.append(Check("credentials file", "fail", problem))
+    if os.environ.get("BLOGSTER_PASSWORD"):
+        checks.append(Check("environment", "warn", "BLOGSTER_PASSWORD is set: fine for cron, not for a shared shell"))
+    return checks

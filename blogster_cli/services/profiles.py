@@ -1,0 +1,73 @@
+"""Your public profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound
+
+EDITABLE = ("username", "full_name", "avatar_url", "website", "company", "bio")
+
+
+@dataclass(frozen=True)
+class ProfilePublic:
+    id: UUID
+    username: str | None
+    full_name: str | None
+    avatar_url: str | None
+    website: str | None
+    company: str | None
+    bio: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_SELECT = (
+    "select id, username, full_name, avatar_url, website, company, bio, created_at, updated_at from public.profiles"
+)
+
+
+def get_profile(acting: ActingUser) -> ProfilePublic:
+    with unit_of_work(acting) as conn:
+        row = conn.execute(_SELECT + " where id = %s", (acting.actor.user_id,)).fetchone()
+    if row is None:
+        raise NotFound("your profile is missing")
+    return ProfilePublic(*row)
+
+
+def _check_url(field: str, value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise InvalidInput(f"--{field.replace('_', '-')} must be an http:// or https:// URL")
+
+
+def update_profile(acting: ActingUser, changes: dict[str, str]) -> ProfilePublic:
+    """Applies the given changes ('' clears a field) and returns the new profile."""
+    from psycopg import sql
+
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    values = {k: (v.strip() or None) for k, v in changes.items()}
+    for field in ("website", "avatar_url"):
+        if values.get(field):
+            _check_url(field, values[field])
+    if not values:
+        return get_profile(acting)
+    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in values)
+    with unit_of_work(acting) as conn:
+        row = conn.execute(
+            sql.SQL("update public.profiles set {} where id = {} returning {}").format(
+                assignments,
+                sql.Placeholder("id"),
+                sql.SQL(", ").join(map(sql.Identifier, ProfilePublic.__dataclass_fields__)),
+            ),
+            {**values, "id": acting.actor.user_id},
+        ).fetchone()
+    if row is None:
+        raise NotFound("your profile is missing")
+    return ProfilePublic(*row)

@@ -1,0 +1,51 @@
+"""The first run: database, schema, first account, logged in. Safe to run again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from blogster_cli.context import AppContext
+from blogster_cli.errors import AuthError
+from blogster_cli.repositories import accounts as account_rows
+from blogster_cli.services import accounts, database, sessions
+
+
+@dataclass
+class QuickstartReport:
+    database: str
+    migrations_applied: list[str]
+    email: str
+    account_created: bool
+    is_admin: bool
+    steps: list[str] = field(default_factory=list)
+
+
+def quickstart(ctx: AppContext, *, email: str | None, password_source) -> QuickstartReport:
+    """`password_source()` is called only when a password is needed (it may prompt)."""
+    db = ctx.database
+    where = "embedded PostgreSQL" if db.is_embedded else db.describe()
+    migrated = database.migrate(db)
+    steps = [f"database ready ({where})"]
+    steps.append(f"applied {len(migrated.applied)} migration(s)" if migrated.applied else "schema already up to date")
+
+    try:
+        acting = sessions.current_user(ctx)
+        if email is None or acting.actor.email.lower() == email.lower():
+            steps.append(f"already logged in as {acting.actor.email}")
+            return QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
+    except AuthError:
+        pass
+
+    if email is None:
+        raise AuthError("no account yet: run blogster quickstart --email YOU@EXAMPLE.COM")
+    exists = account_rows.find_by_email(db.connection(), email=email) is not None
+    password = password_source()
+    if exists:
+        result = sessions.login(ctx, email=email, password=password)
+        steps.append(f"logged in as existing account {email}")
+        return QuickstartReport(where, migrated.applied, email, False, result.actor.is_admin, steps)
+    actor, made_admin = accounts.signup(ctx, email=email, password=password)
+    sessions.login(ctx, email=email, password=password)
+    steps.append(f"created account {email}" + (" as the local administrator" if made_admin else ""))
+    steps.append(f"logged in (credentials: {ctx.credentials.backend_name})")
+    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps)

@@ -1,0 +1,214 @@
+"""Who is acting: logging in and out, and resolving the acting user for a command.
+
+Two ways to be someone, decided by the login the CLI has:
+- *switching* (the embedded server, or a URL that logs in as a superuser): the CLI
+  verifies the account's argon2 password once and keeps a random session token in
+  the keyring (its SHA-256 in auth.sessions, expiring, revocable); each unit of
+  work then switches to the account's role.
+- *own login* (a shared server): the account's database role is the login, and its
+  password (given once by an admin) is kept in the keyring.
+BLOGSTER_EMAIL and BLOGSTER_PASSWORD (BLOGSTER_LOGIN on a shared server) override
+both for cron jobs, without storing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from blogster_cli.context import AppContext
+from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.errors import AuthError, InvalidInput
+from blogster_cli.repositories import accounts
+
+SESSION_KEY = "session"
+LOGIN_KEY = "login"
+PASSWORD_KEY = "password"
+NOT_LOGGED_IN = "not logged in; run: blogster auth login"
+BAD_CREDENTIALS = "wrong email or password"
+# Verifying against this keeps an unknown email as slow as a wrong password.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$DbfmQlt4V5jsdS2aAFQllg$D3GCLSgbVO8IeqLulmAhpLvuToR1qNuUrPdy1Zs6cjc"
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def hash_password(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("a password needs at least 8 characters")
+
+
+def _verify_password(stored_hash: str | None, password: str) -> bool:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return PasswordHasher().verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _usable_account(account: accounts.AccountRow | None) -> accounts.AccountRow:
+    if account is None or account.deleted_at is not None:
+        raise AuthError(BAD_CREDENTIALS)
+    if account.banned_until is not None and account.banned_until > datetime.now(UTC):
+        raise AuthError(f"this account is banned until {account.banned_until:%Y-%m-%d %H:%M} UTC")
+    return account
+
+
+def _actor(account: accounts.AccountRow) -> Actor:
+    return Actor(user_id=account.id, email=account.email, is_admin=account.is_admin)
+
+
+def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
+    """Checks an email and password against auth.users (switching mode)."""
+    with translated_errors():
+        conn = ctx.database.connection()
+        account = accounts.find_by_email(conn, email=email)
+    if not _verify_password(account.encrypted_password if account else None, password):
+        raise AuthError(BAD_CREDENTIALS)
+    return _actor(_usable_account(account))
+
+
+def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> ActingUser:
+    """Logs in to a shared server as the account's own role."""
+    import psycopg
+
+    from blogster_cli.errors import DatabaseUnavailable
+
+    user_db = ctx.database.for_login(login, password)
+    try:
+        conn = user_db.connection()
+    except DatabaseUnavailable as exc:
+        if "password authentication failed" in str(exc) or "role" in str(exc):
+            raise AuthError("wrong login or password") from None
+        raise
+    try:
+        row = conn.execute("select id, email, is_admin from auth.me()").fetchone()
+    except psycopg.Error as exc:
+        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None
+    if row is None:
+        raise AuthError("this account has been deleted")
+    return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Actor
+    mode: str
+    expires_at: datetime | None
+    stored_in: str
+
+
+def login(ctx: AppContext, *, email: str | None, password: str, login_name: str | None = None) -> LoginResult:
+    """Verifies credentials and stores what later commands need in the keyring."""
+    store = ctx.credentials
+    if login_name or not ctx.database.is_embedded and not _switching_possible(ctx):
+        name = login_name or email
+        if not name:
+            raise InvalidInput("on a shared server, log in with --login NAME (given by your admin)")
+        acting = _authenticate_own_login(ctx, name, password)
+        store.delete(SESSION_KEY)
+        store.set(LOGIN_KEY, name)
+        store.set(PASSWORD_KEY, password)
+        return LoginResult(acting.actor, "own login", None, store.backend_name)
+    if not email:
+        raise InvalidInput("--email is required")
+    actor = authenticate_password(ctx, email, password)
+    token = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + timedelta(days=ctx.settings.session_days)
+    with translated_errors():
+        conn = ctx.database.connection()
+        with conn.transaction():
+            accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
+            accounts.record_sign_in(conn, user_id=actor.user_id)
+    store.delete(LOGIN_KEY)
+    store.delete(PASSWORD_KEY)
+    store.set(SESSION_KEY, token)
+    return LoginResult(actor, "session", expires_at, store.backend_name)
+
+
+def _switching_possible(ctx: AppContext) -> bool:
+    from blogster_cli.errors import DatabaseUnavailable
+
+    try:
+        return ctx.database.login_is_superuser
+    except DatabaseUnavailable:
+        return False
+
+
+def logout(ctx: AppContext) -> bool:
+    """Revokes the stored session and forgets stored credentials; False if none were stored."""
+    store = ctx.credentials
+    token = store.get(SESSION_KEY)
+    had_any = token is not None or store.get(PASSWORD_KEY) is not None
+    if token is not None:
+        with translated_errors():
+            accounts.revoke_session(ctx.database.connection(), token_hash=token_hash(token))
+    for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):
+        store.delete(key)
+    return had_any
+
+
+def current_user(ctx: AppContext) -> ActingUser:
+    """The acting user for this command, or AuthError with what to do about it."""
+    env_password = os.environ.get("BLOGSTER_PASSWORD")
+    env_login = os.environ.get("BLOGSTER_LOGIN")
+    env_email = os.environ.get("BLOGSTER_EMAIL")
+    if env_password and env_login:
+        return _authenticate_own_login(ctx, env_login, env_password)
+    if env_password and env_email:
+        return ActingUser(ctx.database, authenticate_password(ctx, env_email, env_password), ctx.timeouts)
+
+    store = ctx.credentials
+    token = store.get(SESSION_KEY)
+    if token is not None:
+        with translated_errors():
+            found = accounts.account_for_session(ctx.database.connection(), token_hash=token_hash(token))
+        if found is None:
+            raise AuthError("your session has ended; run: blogster auth login")
+        account, expires_at = found
+        if expires_at <= datetime.now(UTC):
+            raise AuthError("your session has expired; run: blogster auth login")
+        try:
+            usable = _usable_account(account)
+        except AuthError as exc:
+            raise AuthError("your session has ended; run: blogster auth login") if str(exc) == BAD_CREDENTIALS else exc
+        return ActingUser(ctx.database, _actor(usable), ctx.timeouts)
+
+    login_name, password = store.get(LOGIN_KEY), store.get(PASSWORD_KEY)
+    if login_name and password:
+        return _authenticate_own_login(ctx, login_name, password)
+    raise AuthError(NOT_LOGGED_IN)
+
+
+def require_admin(acting: ActingUser) -> None:
+    from blogster_cli.errors import PermissionDenied
+
+    if not acting.actor.is_admin:
+        raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")
+
+
+def parse_user_id(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
+def logout_quietly(ctx: AppContext) -> None:
+    """Forgets stored credentials without touching the database (the account is gone)."""
+    for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):
+        ctx.credentials.delete(key)

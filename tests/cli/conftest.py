@@ -1,0 +1,69 @@
+"""Runs `blogster` in-process (fast) with the test database as its BLOGSTER_DATABASE_URL.
+
+The URL logs in as the test server's superuser, so the CLI behaves exactly as on the
+embedded server: accounts switch roles per unit of work.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(db, monkeypatch, capsys):
+    """cli("auth", "whoami", input="...") -> Result; resets the CLI's per-process state."""
+    from blogster_cli.cli import output, state
+    from blogster_cli.cli.app import main
+
+    monkeypatch.setenv("BLOGSTER_DATABASE_URL", db.conninfo)
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        if state._context is not None:
+            state._context.database.close()
+        state._context = None
+        output.QUIET = False
+        monkeypatch.setattr(sys, "argv", ["blogster", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        for key in env or {}:
+            monkeypatch.delenv(key)
+        return Result(code, captured.out, captured.err)
+
+    yield run
+    if state._context is not None:
+        state._context.database.close()
+    state._context = None
+
+
+PASSWORD = "s3cret-enough-password"
+
+
+@pytest.fixture
+def signed_up(cli):
+    """The first account (an admin), logged in."""
+    result = cli("auth", "signup", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    return "ada@example.com"

@@ -1,0 +1,178 @@
+"""Accounts from the command line: signup, login, sessions, passwords, admin."""
+
+import pytest
+
+from tests.cli.conftest import PASSWORD
+
+
+def one_line_error(result, code):
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_signup_then_whoami_names_the_account(cli, signed_up):
+    whoami = cli("auth", "whoami", "--json")
+    assert whoami.exit_code == 0, whoami.stderr
+    data = whoami.json()
+    assert data["email"] == "ada@example.com"
+    assert data["is_admin"] is True
+    assert data["database_role"] == "u_" + data["id"].replace("-", "")
+
+
+def test_second_account_is_not_admin(cli, signed_up):
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("auth", "whoami", "--json").json()["is_admin"] is False
+
+
+def test_wrong_password_and_unknown_user_are_one_line_exit_1(cli, signed_up):
+    wrong = cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input="nope-nope-nope\n")
+    assert "wrong email or password" in one_line_error(wrong, 1)
+    unknown = cli("auth", "login", "--email", "who@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert "wrong email or password" in one_line_error(unknown, 1)
+
+
+def test_logout_ends_the_session_server_side(cli, signed_up, superuser):
+    assert cli("auth", "logout").exit_code == 0
+    assert "not logged in" in one_line_error(cli("auth", "whoami"), 1)
+    live = superuser.execute("select count(*) from auth.sessions where revoked_at is null").fetchone()[0]
+    assert live == 0
+
+
+def test_session_token_is_stored_hashed_and_file_is_private(cli, signed_up, superuser, isolated_environment):
+    import json
+    import stat
+
+    credentials = isolated_environment / "credentials.json"
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    token = json.loads(credentials.read_text())["default:session"]
+    stored = superuser.execute("select token_hash from auth.sessions").fetchone()[0]
+    assert token.encode() not in bytes(stored)
+    assert PASSWORD not in credentials.read_text()
+
+
+def test_expired_session_is_refused(cli, signed_up, superuser):
+    superuser.execute("update auth.sessions set expires_at = now() - interval '1 minute'")
+    assert "expired" in one_line_error(cli("auth", "whoami"), 1)
+
+
+def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("admin", "users", "ban", "bob@example.com").exit_code == 0
+    banned = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert "banned" in one_line_error(banned, 1)
+    assert cli("admin", "users", "ban", "bob@example.com", "--lift").exit_code == 0
+    again = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert again.exit_code == 0, again.stderr
+
+
+def test_passwd_changes_the_password(cli, signed_up):
+    new = "a-brand-new-password"
+    result = cli("auth", "passwd", "--password-stdin", input=f"{PASSWORD}\n{new}\n")
+    assert result.exit_code == 0, result.stderr
+    assert cli("auth", "whoami").exit_code == 0
+    old = cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    one_line_error(old, 1)
+    assert cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=new + "\n").exit_code == 0
+
+
+def test_passwd_rejects_a_wrong_current_password(cli, signed_up):
+    result = cli("auth", "passwd", "--password-stdin", input="wrong-current-pw\nanother-new-password\n")
+    one_line_error(result, 1)
+
+
+def test_environment_credentials_override_for_cron(cli, signed_up):
+    cli("auth", "logout")
+    result = cli("auth", "whoami", "--json", env={"BLOGSTER_EMAIL": "ada@example.com", "BLOGSTER_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["email"] == "ada@example.com"
+
+
+def test_short_password_is_invalid_input(cli):
+    result = cli("auth", "signup", "--email", "x@example.com", "--password-stdin", input="short\n")
+    assert "8 characters" in one_line_error(result, 2)
+
+
+def test_duplicate_email_is_a_conflict(cli, signed_up):
+    result = cli("auth", "signup", "--email", "ADA@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert "already exists" in one_line_error(result, 5)
+
+
+def test_non_admin_cannot_administer(cli, signed_up):
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    for args in (("admin", "users", "list"), ("admin", "users", "grant-admin", "bob@example.com")):
+        assert "administrator" in one_line_error(cli(*args), 4)
+
+
+def test_admin_manages_users(cli, signed_up, superuser):
+    added = cli("admin", "users", "add", "carol@example.com", "--json")
+    assert added.exit_code == 0, added.stderr
+    generated = added.json()["password"]
+    assert cli("admin", "users", "grant-admin", "carol@example.com").exit_code == 0
+    listed = {u["email"]: u for u in cli("admin", "users", "list", "--json").json()}
+    assert listed["carol@example.com"]["admin"] is True
+    assert cli("admin", "users", "revoke-admin", "carol@example.com").exit_code == 0
+    assert (
+        cli(
+            "admin", "users", "reset-password", "carol@example.com", "--password-stdin", input="carols-new-pass\n"
+        ).exit_code
+        == 0
+    )
+    one_line_error(cli("auth", "login", "--email", "carol@example.com", "--password-stdin", input=generated + "\n"), 1)
+    assert (
+        cli("auth", "login", "--email", "carol@example.com", "--password-stdin", input="carols-new-pass\n").exit_code
+        == 0
+    )
+    assert cli("auth", "whoami", "--json").json()["is_admin"] is False
+    cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    role = superuser.execute("select role_name from auth.users where email = 'carol@example.com'").fetchone()[0]
+    assert cli("admin", "users", "purge", "carol@example.com", "--yes").exit_code == 0
+    assert superuser.execute("select count(*) from pg_roles where rolname = %s", (role,)).fetchone()[0] == 0
+    assert (
+        superuser.execute(
+            "select count(*) from public.profiles p join auth.users u using (id) where u.email = 'carol@example.com'"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_admin_cannot_revoke_own_rights(cli, signed_up):
+    assert "yourself" in one_line_error(cli("admin", "users", "ban", "ada@example.com"), 4)
+    assert "own admin" in one_line_error(cli("admin", "users", "revoke-admin", "ada@example.com"), 4)
+
+
+def test_account_delete_drops_role_and_data(cli, signed_up, superuser):
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    role = cli("auth", "whoami", "--json").json()["database_role"]
+    one_line_error(cli("account", "delete"), 2)  # no --yes and no terminal
+    assert cli("account", "delete", "--yes").exit_code == 0
+    assert superuser.execute("select count(*) from auth.users where email = 'bob@example.com'").fetchone()[0] == 0
+    assert superuser.execute("select count(*) from pg_roles where rolname = %s", (role,)).fetchone()[0] == 0
+    assert superuser.execute("select count(*) from public.subdomain_settings").fetchone()[0] == 1
+    assert "not logged in" in one_line_error(cli("auth", "whoami"), 1)
+
+
+def test_profile_update_validates_and_enforces_unique_usernames(cli, signed_up):
+    ok = cli("profile", "update", "--username", "ada", "--website", "https://ada.dev", "--json")
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.json()["website"] == "https://ada.dev"
+    assert "http" in one_line_error(cli("profile", "update", "--website", "javascript:alert(1)"), 2)
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert "taken" in one_line_error(cli("profile", "update", "--username", "ADA"), 5)
+    assert cli("profile", "show", "--json").json()["username"] is None
+
+
+def test_not_logged_in_commands_fail_cleanly(cli):
+    for args in (("auth", "whoami"), ("profile", "show"), ("admin", "users", "list")):
+        one_line_error(cli(*args), 1)
+
+
+@pytest.mark.parametrize("args", [("auth", "whoami"), ("profile", "show")])
+def test_debug_shows_tracebacks_instead(cli, args):
+    from blogster_cli.errors import BlogsterError
+
+    with pytest.raises(BlogsterError):
+        cli("--debug", *args)

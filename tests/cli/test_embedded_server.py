@@ -1,0 +1,100 @@
+"""The real entry point on a fresh BLOGSTER_HOME: quickstart starts a private embedded server."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from blogster_cli.db.embedded import EmbeddedServer
+
+PASSWORD = "first-run-password"
+
+
+def blogster(*args, home, input=None, env=None):
+    environment = {**os.environ, "BLOGSTER_HOME": str(home), **(env or {})}
+    environment.pop("BLOGSTER_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "blogster_cli", *args],
+        input=input, capture_output=True, text=True, env=environment, timeout=180,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def started_home(tmp_path_factory):
+    """One quickstart for the module; the server is destroyed afterwards."""
+    home = tmp_path_factory.mktemp("fresh-home")
+    parent_mode_before = stat.S_IMODE(home.parent.stat().st_mode)
+    environment = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = blogster(
+        "quickstart", "--email", "first@example.com", "--password-stdin", "--json",
+        home=home, input=PASSWORD + "\n", env=environment,
+    )  # fmt: skip
+    yield home, result, parent_mode_before, environment
+    EmbeddedServer(home).destroy()
+
+
+def test_quickstart_creates_admin_account_and_whoami_names_it(started_home):
+    home, result, _, environment = started_home
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["account_created"] and report["is_admin"]
+    whoami = blogster("auth", "whoami", "--json", home=home, env=environment)
+    assert whoami.returncode == 0, whoami.stderr
+    assert json.loads(whoami.stdout)["email"] == "first@example.com"
+
+
+def test_quickstart_twice_is_safe(started_home):
+    home, _, _, environment = started_home
+    again = blogster("quickstart", "--json", home=home, env=environment)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["account_created"] is False and report["migrations_applied"] == []
+
+
+def test_server_is_private_no_tcp_and_parents_untouched(started_home):
+    home, _, parent_mode_before, environment = started_home
+    server = EmbeddedServer(home)
+    assert stat.S_IMODE(server.socket_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(server.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(home.parent.stat().st_mode) == parent_mode_before
+    if os.geteuid() != 0:
+        assert server.socket_dir.stat().st_uid == os.geteuid()
+    doctor = blogster("doctor", "--json", home=home, env=environment)
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)}
+    assert checks["network"]["status"] == "ok", checks
+    assert checks["socket"]["status"] == "ok", checks
+
+
+def test_db_stop_then_parallel_commands_restart_it_once(started_home):
+    home, _, _, environment = started_home
+    stopped = blogster("db", "stop", home=home, env=environment)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not EmbeddedServer(home).is_running()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: blogster("auth", "whoami", "--json", home=home, env=environment), range(4)))
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr for r in results]
+    assert EmbeddedServer(home).is_running()
+
+
+def test_db_dsn_prints_the_superuser_socket_url(started_home):
+    home, _, _, environment = started_home
+    dsn = blogster("db", "dsn", home=home, env=environment)
+    assert dsn.returncode == 0
+    assert dsn.stdout.startswith("postgresql://postgres@/blogster?host=")
+
+
+def test_long_home_paths_get_a_private_short_socket_dir(tmp_path):
+    deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    server = EmbeddedServer(deep)
+    if os.geteuid() == 0:
+        assert len(str(server.socket_dir)) < 100  # root clusters live under /var/lib/blogster
+    else:
+        assert str(server.socket_dir).startswith("/tmp/blogster-")
+        server._prepare_private_dir(server.socket_dir)
+        assert stat.S_IMODE(server.socket_dir.stat().st_mode) == 0o700
+        server.socket_dir.rmdir()

@@ -1,0 +1,56 @@
+"""Every command documents itself, and `--help` loads nothing heavy."""
+
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from blogster_cli.cli.app import app
+
+
+def all_commands(group=None, path=()):
+    group = group or typer.main.get_command(app)
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from all_commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+COMMANDS = list(all_commands())
+
+
+def test_every_group_is_listed_with_one_line_help():
+    root = typer.main.get_command(app)
+    for name in ("auth", "account", "profile", "admin", "db", "config", "doctor", "quickstart"):
+        assert name in root.commands
+        assert root.commands[name].get_short_help_str().strip()
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_help_with_an_example(path, command):
+    assert command.help and "Example:" in command.help, path
+    assert f"blogster {' '.join(path)}" in command.help or "blogster" in command.help.split("Example:")[1]
+
+
+def test_help_imports_no_heavy_modules():
+    code = (
+        "import sys; sys.argv = ['blogster', '--help']\n"
+        "from blogster_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['psycopg', 'sqlalchemy', 'sqlmodel', 'rich', 'keyring', 'openai', 'textual', 'pydantic', 'argon2']\n"
+        "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_version():
+    result = subprocess.run([sys.executable, "-m", "blogster_cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("blogster ")
+
+
+def test_unknown_command_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "blogster_cli", "nope"], capture_output=True, text=True)
+    assert result.returncode == 2

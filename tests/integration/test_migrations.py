@@ -1,0 +1,105 @@
+"""The migration runner: ordered, recorded with checksums, idempotent, concurrency-safe."""
+
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from blogster_cli.db import migrations
+from blogster_cli.db.connection import Database
+from blogster_cli.errors import ConfigError
+
+
+@pytest.fixture
+def empty_db(server_conninfo):
+    """A database with nothing in it (not cloned from the migrated template)."""
+    import uuid
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    params = conninfo_to_dict(server_conninfo)
+    params["dbname"] = name
+    yield Database(make_conninfo(**params))
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
+def test_files_are_numbered_and_named():
+    names = [m.name for m in migrations.discover()]
+    assert names == sorted(names)
+    assert names[0] == "0001_roles_and_auth"
+    assert all(migrations.MIGRATION_FILE.match(m.path.name) for m in migrations.discover())
+
+
+def test_migrating_twice_is_a_no_op(empty_db):
+    first = migrations.apply(empty_db)
+    assert first == [m.name for m in migrations.discover()]
+    assert migrations.apply(empty_db) == []
+    assert all(state.applied_at is not None for state in migrations.status(empty_db))
+
+
+def test_dry_run_lists_and_changes_nothing(empty_db):
+    would = migrations.apply(empty_db, dry_run=True)
+    assert would == [m.name for m in migrations.discover()]
+    with empty_db.connect() as conn:
+        assert conn.execute("select to_regclass('auth.users')").fetchone()[0] is None
+
+
+def test_concurrent_runs_apply_each_file_once(empty_db):
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(migrations.apply(empty_db))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    applied = [name for result in results for name in result]
+    assert sorted(applied) == sorted(m.name for m in migrations.discover())
+    with empty_db.connect() as conn:
+        assert conn.execute("select count(*) from internal.schema_migrations").fetchone()[0] == len(applied)
+
+
+def test_an_edited_applied_migration_is_refused(empty_db, tmp_path, monkeypatch):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in migrations.discover():
+        (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    migrations.apply(empty_db)
+    first = sorted(folder.glob("*.sql"))[0]
+    first.write_text(first.read_text() + "\n-- edited\n")
+    with pytest.raises(ConfigError, match="edited after it was applied"):
+        migrations.apply(empty_db)
+
+
+def test_a_failing_migration_leaves_no_record_and_no_partial_schema(empty_db, tmp_path, monkeypatch):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in migrations.discover():
+        (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+    (folder / "9999_broken.sql").write_text("create table public.half_done (id int);\nselect 1/0;\n")
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        assert conn.execute("select to_regclass('public.half_done')").fetchone()[0] is None
+        names = {n for (n,) in conn.execute("select name from internal.schema_migrations")}
+    assert "9999_broken" not in names and len(names) == len(migrations.discover()) - 1
+
+
+def test_badly_named_file_is_refused(tmp_path):
+    (tmp_path / "1_oops.sql").write_text("select 1;")
+    with pytest.raises(ConfigError):
+        migrations.discover(Path(tmp_path))
