@@ -182,11 +182,9 @@ def current_user(ctx: AppContext) -> ActingUser:
         account, expires_at = found
         if expires_at <= datetime.now(UTC):
             raise AuthError("your session has expired; run: blogster auth login")
-        try:
-            usable = _usable_account(account)
-        except AuthError as exc:
-            raise AuthError("your session has ended; run: blogster auth login") if str(exc) == BAD_CREDENTIALS else exc
-        return ActingUser(ctx.database, _actor(usable), ctx.timeouts)
+        if account.deleted_at is not None:
+            raise AuthError("your session has ended; run: blogster auth login")
+        return ActingUser(ctx.database, _actor(_usable_account(account)), ctx.timeouts)
 
     login_name, password = store.get(LOGIN_KEY), store.get(PASSWORD_KEY)
     if login_name and password:
