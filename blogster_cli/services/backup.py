@@ -28,11 +28,22 @@ BACKUP_FORMAT = 1
 GROUP_ROLES = ("anon", "authenticated", "blogster_admin", "service_role", "blogster_owner", "blogster_definer")
 
 
-def _client_binary(name: str) -> str:
-    """PostgreSQL 18 client tools from the embedded server's wheel (they dump 15..18)."""
+def _client_binary(name: str, server_version_num: int) -> str:
+    """pg_dump/pg_restore that suit the server.
+
+    The wheel carries PostgreSQL 18 and 16 clients. An 18 pg_restore emits
+    `SET transaction_timeout`, which servers before 17 reject, so older servers use
+    the machine's own client of their major version if installed, else the 16 one.
+    """
     from blogster_cli.db.embedded import _package_install_dir
 
-    return str(_package_install_dir() / "bin" / name)
+    major = server_version_num // 10000
+    if major >= 17:
+        return str(_package_install_dir() / "bin" / name)
+    machine = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
+    if machine.exists():
+        return str(machine)
+    return str(_package_install_dir().parent / "pginstall" / "bin" / name)
 
 
 def _run(args: list[str]) -> None:
@@ -108,7 +119,9 @@ def backup(db: Database, path: Path) -> BackupSummary:
     server_version = db.connection().info.server_version
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / "database.dump"
-        _run([_client_binary("pg_dump"), "--format=custom", "--file", str(dump), "--dbname", db.conninfo])
+        _run(
+            [_client_binary("pg_dump", server_version), "--format=custom", "--file", str(dump), "--dbname", db.conninfo]
+        )
         manifest = {
             "format": BACKUP_FORMAT,
             "created_at": created_at.isoformat(),
@@ -169,6 +182,7 @@ def restore(db: Database, path: Path) -> RestoreSummary:
         maintenance = Database(make_conninfo(**{**params, "dbname": "postgres"}), embedded=db.embedded)
         db.close()
         with maintenance.connect() as conn:
+            server_version = conn.info.server_version
             roles_before = {r for (r,) in conn.execute("select rolname from pg_roles")}
             conn.execute(roles_sql)
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname)))
