@@ -190,7 +190,7 @@ def restore(db: Database, path: Path) -> RestoreSummary:
             roles_created = len({r for (r,) in conn.execute("select rolname from pg_roles")} - roles_before)
         _run(
             [
-                _client_binary("pg_restore"),
+                _client_binary("pg_restore", server_version),
                 "--exit-on-error",
                 "--single-transaction",
                 "--dbname",
