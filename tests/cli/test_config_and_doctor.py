@@ -1,0 +1,56 @@
+"""Settings per profile, and doctor's verdicts on the database and on secret storage."""
+
+import os
+
+
+def test_config_set_get_list_per_profile(cli):
+    assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0
+    assert cli("config", "get", "timezone").stdout.strip() == "Europe/Berlin"
+    assert cli("--profile", "work", "config", "get", "timezone").stdout.strip() == "UTC"
+    listed = cli("config", "list", "--json").json()
+    assert listed["timezone"] == "Europe/Berlin" and "database_url" in listed
+
+
+def test_environment_overrides_the_file(cli):
+    cli("config", "set", "timezone", "Europe/Berlin")
+    result = cli("config", "get", "timezone", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
+    assert result.stdout.strip() == "Asia/Tokyo"
+
+
+def test_bad_settings_are_refused(cli):
+    assert cli("config", "set", "timezone", "Mars/Olympus").exit_code == 2
+    assert cli("config", "set", "colour", "blue").exit_code == 6
+    assert cli("config", "set", "statement_timeout_ms", "soon").exit_code == 6
+
+
+def test_no_secret_ever_lands_in_the_config_file(cli, signed_up, isolated_environment):
+    cli("config", "set", "timezone", "UTC")
+    config_text = (isolated_environment / "config.toml").read_text()
+    assert "s3cret" not in config_text and "session" not in config_text
+
+
+def test_doctor_reports_file_secrets_and_fails_on_loose_permissions(cli, signed_up, isolated_environment):
+    healthy = cli("doctor", "--json")
+    assert healthy.exit_code == 0, healthy.stdout
+    checks = {c["name"]: c for c in healthy.json()}
+    assert checks["server"]["status"] == "ok"
+    assert checks["migrations"]["status"] == "ok"
+    assert checks["secrets"]["status"] == "warn"  # the tests run without an OS keyring
+    os.chmod(isolated_environment / "credentials.json", 0o644)
+    loose = cli("doctor", "--json")
+    assert loose.exit_code == 1
+    assert {c["name"]: c["status"] for c in loose.json()}["credentials file"] == "fail"
+
+
+def test_doctor_fails_when_the_server_is_unreachable(cli):
+    result = cli("--database-url", "postgresql://nobody@127.0.0.1:1/none", "doctor", "--json")
+    assert result.exit_code == 1
+    assert {c["name"]: c["status"] for c in result.json()}["server"] == "fail"
+
+
+def test_unsupported_server_versions_are_refused():
+    from blogster_cli.db.connection import server_version_problem
+
+    assert server_version_problem(150008) and server_version_problem(160004) and server_version_problem(140020)
+    assert server_version_problem(170000)
+    assert not server_version_problem(150009) and not server_version_problem(180001)
