@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
-app = typer.Typer(help="Export or delete your account and everything in it.", no_args_is_help=True)
+app = command_group("account")
 
 
 @app.command()

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
-app = typer.Typer(help="Administration (administrators only).", no_args_is_help=True)
-users = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app = command_group("admin")
+users = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(users, name="users")
 
 

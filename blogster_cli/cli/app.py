@@ -1,7 +1,7 @@
 """The `blogster` command: global options, the command groups, and error handling.
 
-Command modules import only typer at load time and defer everything heavy to the
-command body, so `blogster --help` costs little more than importing typer.
+Command groups load lazily (cli/commands.py), and each defers everything heavy to
+the command body, so `blogster --help` costs little more than importing typer.
 Typer's rich help is switched off for the same reason (it alone costs about 2.3x).
 """
 
@@ -12,11 +12,12 @@ import sys
 import typer
 
 from blogster_cli import __version__
-from blogster_cli.cli import account, admin, auth, config_cmd, database, doctor, profile, quickstart
+from blogster_cli.cli.commands import LazyGroup
 from blogster_cli.cli.state import OPTIONS
 
 app = typer.Typer(
     name="blogster",
+    cls=LazyGroup,
     help="Blogster: a terminal content studio. Start with: blogster quickstart",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -49,16 +50,6 @@ def global_options(
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug
     output.QUIET = quiet
-
-
-app.add_typer(auth.app, name="auth")
-app.add_typer(account.app, name="account")
-app.add_typer(profile.app, name="profile")
-app.add_typer(admin.app, name="admin")
-app.add_typer(database.app, name="db")
-app.add_typer(config_cmd.app, name="config")
-app.command("doctor")(doctor.doctor)
-app.command("quickstart")(quickstart.quickstart)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import (
     JSON_OPTION,
     PASSWORD_OPTION,
@@ -14,7 +15,7 @@ from blogster_cli.cli.state import (
     read_password,
 )
 
-app = typer.Typer(help="Sign up, log in and out, and see who you are.", no_args_is_help=True)
+app = command_group("auth")
 
 
 @app.command()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, OPTIONS
 
-app = typer.Typer(help="Read and change settings (per --profile).", no_args_is_help=True)
+app = command_group("config")
 
 
 @app.command("list")

@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
-app = typer.Typer(help="Migrate, back up, restore or stop the database.", no_args_is_help=True)
+app = command_group("db")
 
 
 @app.command()

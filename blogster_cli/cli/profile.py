@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
-app = typer.Typer(help="Show or change your public profile.", no_args_is_help=True)
+app = command_group("profile")
 
 
 @app.command()

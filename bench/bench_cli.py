@@ -1,0 +1,66 @@
+"""Start-up cost of the CLI against the floor of what each command must do.
+
+- `blogster --help` vs `python -c 'import typer'` (goal: ratio <= 1.25)
+- a warm `blogster auth whoami` (server running, logged in) vs importing typer,
+  psycopg and keyring, loading the keyring backend and running one query
+  (goal: ratio <= 1.25)
+Each figure is the median of N runs, all measured in this run on a throwaway
+embedded server.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "21"))
+SCRIPT = str(Path(sys.executable).with_name("blogster"))
+
+
+def median_ms(command: list[str], env: dict[str, str]) -> float:
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
+    env = {**os.environ, "BLOGSTER_HOME": str(home)}
+    env.pop("BLOGSTER_DATABASE_URL", None)
+    subprocess.run(
+        [SCRIPT, "quickstart", "--email", "bench@example.com", "--password-stdin"],
+        input="bench-password\n", text=True, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    server = EmbeddedServer(home)
+    try:
+        typer_floor = median_ms([sys.executable, "-c", "import typer"], env)
+        help_ms = median_ms([SCRIPT, "--help"], env)
+        print(f"import_typer: {typer_floor:.1f} ms")
+        print(f"help: {help_ms:.1f} ms")
+        print(f"help_ratio: {help_ms / typer_floor:.2f} x (goal <= 1.25)")
+
+        floor_code = (
+            "import typer, psycopg, keyring; keyring.get_keyring(); "
+            f"psycopg.connect({server.conninfo()!r}).execute('select 1').fetchone()"
+        )
+        whoami_floor = median_ms([sys.executable, "-c", floor_code], env)
+        whoami_ms = median_ms([SCRIPT, "auth", "whoami"], env)
+        print(f"whoami_floor: {whoami_floor:.1f} ms")
+        print(f"whoami_warm: {whoami_ms:.1f} ms")
+        print(f"whoami_ratio: {whoami_ms / whoami_floor:.2f} x (goal <= 1.25)")
+    finally:
+        server.destroy()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The command groups of `blogster`, loaded only when used.
+
+`blogster --help` lists every group from this table without importing a single
+command module; `blogster auth whoami` imports only cli/auth.py. Each module
+defines `app` (a Typer group) or a function of the listed name (a single command),
+and takes its one-line help from here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer.main
+from typer.core import TyperGroup
+
+# name -> (module, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "quickstart": ("blogster_cli.cli.quickstart", "quickstart", "First run: database, schema, first account, login."),
+    "auth": ("blogster_cli.cli.auth", "app", "Sign up, log in and out, and see who you are."),
+    "profile": ("blogster_cli.cli.profile", "app", "Show or change your public profile."),
+    "account": ("blogster_cli.cli.account", "app", "Export or delete your account and everything in it."),
+    "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
+    "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
+    "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),
+    "doctor": ("blogster_cli.cli.doctor", "doctor", "Check the database, socket permissions and secret storage."),
+}
+
+
+def command_group(name: str) -> typer.Typer:
+    """The Typer app for group `name`, with its help from COMMANDS and plain (fast) help output."""
+    return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+
+
+class LazyGroup(TyperGroup):
+    """A root group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute, short_help = COMMANDS[cmd_name]
+        target = getattr(importlib.import_module(module_name), attribute)
+        if isinstance(target, typer.Typer):
+            command = typer.main.get_command(target)
+        else:
+            holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+            holder.command(cmd_name, short_help=short_help)(target)
+            command = typer.main.get_command(holder)
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = [(name, short_help) for name, (_, _, short_help) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
