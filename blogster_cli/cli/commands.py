@@ -17,6 +17,9 @@ from typer.core import TyperGroup
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "quickstart": ("blogster_cli.cli.quickstart", "quickstart", "First run: database, schema, first account, login."),
     "auth": ("blogster_cli.cli.auth", "app", "Sign up, log in and out, and see who you are."),
+    "blogs": ("blogster_cli.cli.blogs", "app", "Write, list, show, edit, tag, publish and delete posts."),
+    "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
+    "activity": ("blogster_cli.cli.activity", "activity", "What you did, newest first."),
     "profile": ("blogster_cli.cli.profile", "app", "Show or change your public profile."),
     "account": ("blogster_cli.cli.account", "app", "Export or delete your account and everything in it."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),

@@ -128,3 +128,44 @@ class _RichProgress:
 
     def advance(self, step: int = 1) -> None:
         self._bar.advance(self._task, step)
+
+
+def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(_text(record.get(c)) for c in columns)
+
+
+def print_raw(text: str) -> None:
+    """Text exactly as stored (no added newline)."""
+    sys.stdout.write(text)
+
+
+def print_markdown(text: str) -> None:
+    """Rendered markdown on a terminal, the source when piped."""
+    if not sys.stdout.isatty():
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(text))
+
+
+def print_diff(text: str) -> None:
+    """A unified diff, coloured on a terminal (unless NO_COLOR)."""
+    import os
+
+    if not text:
+        message("(no differences)")
+        return
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        sys.stdout.write(text)
+        return
+    colours = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+    for line in text.splitlines(keepends=True):
+        colour = colours.get(line[:1]) if not line.startswith(("+++", "---")) else "\033[1m"
+        sys.stdout.write(f"{colour}{line.rstrip(chr(10))}\033[0m\n" if colour else line)

@@ -45,6 +45,10 @@ _CONSTRAINT_MESSAGES = {
     "subdomain_settings_subdomain_format": "a subdomain is 3-63 lowercase letters, digits or '-', and not reserved",
     "subdomain_settings_custom_domain_key": "that custom domain is already in use",
     "subdomain_settings_custom_domain_format": "that is not a valid domain name",
+    "blogs_author_slug_key": "you already have a post with that slug",
+    "blogs_slug_format": "that slug cannot be used in a URL",
+    "blogs_title_length": "a title has 1 to 500 characters",
+    "blog_tags_name_format": "a tag has 1 to 64 characters and no control characters",
 }
 
 

@@ -1,0 +1,54 @@
+"""blogster revisions: a post's history, diffs between versions, and restoring one."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("revisions")
+
+
+@app.command("list")
+def list_revisions(blog: str = typer.Argument(..., help="Slug or id."), json: bool = JSON_OPTION) -> None:
+    """List a post's revisions, oldest first.
+
+    Example: blogster revisions list ten-terminal-habits
+    """
+    from blogster_cli.services import blogs
+
+    row, revisions = blogs.revisions(acting_user(), blog)
+    records = [{"revision": r.revision_number, "created_at": r.created_at, "words": r.word_count} for r in revisions]
+    output.print_json(records) if json else output.print_table(records, ["revision", "created_at", "words"])
+
+
+@app.command()
+def diff(
+    blog: str = typer.Argument(..., help="Slug or id."),
+    first: int = typer.Argument(..., help="The older revision."),
+    second: int | None = typer.Argument(None, help="The newer revision (default: the current text)."),
+) -> None:
+    """Show what changed between two revisions as a unified diff.
+
+    Example: blogster revisions diff ten-terminal-habits 1 3
+    """
+    from blogster_cli.services import blogs
+
+    output.print_diff(blogs.diff(acting_user(), blog, first, second))
+
+
+@app.command()
+def restore(
+    blog: str = typer.Argument(..., help="Slug or id."),
+    revision: int = typer.Argument(..., help="The revision to bring back."),
+) -> None:
+    """Make an old revision current again (as a new revision; history is kept).
+
+    Example: blogster revisions restore ten-terminal-habits 2
+    """
+    from blogster_cli.services import blogs
+
+    row = blogs.restore_revision(acting_user(), blog, revision)
+    output.message(f"'{row.slug}' is back to revision {revision}'s text.")

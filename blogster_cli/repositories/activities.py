@@ -1,0 +1,65 @@
+"""The activity feed: one row per significant action, written in the action's own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+TYPES = ("created", "edited", "imported", "published", "generated", "deleted", "restored", "purged", "status", "tagged")
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: UUID
+    type: str
+    title: str
+    description: str
+    blog_id: UUID | None
+    metadata: dict[str, Any]
+    created_at: datetime
+
+
+def record(
+    conn: psycopg.Connection,
+    *,
+    type: str,
+    title: str,
+    description: str,
+    blog_id: UUID | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    from psycopg.types.json import Jsonb
+
+    conn.execute(
+        "insert into public.activities (type, title, description, blog_id, metadata) values (%s, %s, %s, %s, %s)",
+        (type, title, description, blog_id, Jsonb(metadata or {})),
+    )
+
+
+def record_many(conn: psycopg.Connection, *, rows: list[tuple[str, str, str, UUID | None, dict[str, Any]]]) -> None:
+    from psycopg.types.json import Jsonb
+
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            "insert into public.activities (type, title, description, blog_id, metadata) values (%s, %s, %s, %s, %s)",
+            [(t, ti, d, b, Jsonb(m)) for t, ti, d, b, m in rows],
+        )
+
+
+def list_mine(
+    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int = 100
+) -> list[ActivityRow]:
+    """What I did (including on blogs since purged) and what happened on my blogs."""
+    rows = conn.execute(
+        "select id, type, title, description, blog_id, metadata, created_at from public.activities"
+        " where (user_id = auth.uid() or blog_id in (select id from public.blogs where author_id = auth.uid()))"
+        " and (%(blog)s::uuid is null or blog_id = %(blog)s) and (%(type)s::text is null or type = %(type)s)"
+        " order by created_at desc, id limit %(limit)s",
+        {"blog": blog_id, "type": type, "limit": limit},
+    ).fetchall()
+    return [ActivityRow(*r) for r in rows]

@@ -1,0 +1,144 @@
+"""Personas and blog templates: the audiences and layouts posts are written from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+PERSONA_FIELDS = (
+    "name",
+    "description",
+    "age_range",
+    "gender",
+    "interests",
+    "pain_points",
+    "goals",
+    "education_level",
+    "income_level",
+    "occupation",
+    "location",
+    "avatar_url",
+)
+
+
+@dataclass(frozen=True)
+class PersonaRow:
+    id: UUID
+    name: str
+    description: str | None
+    age_range: str | None
+    gender: str | None
+    interests: list[str]
+    pain_points: list[str]
+    goals: list[str]
+    education_level: str | None
+    income_level: str | None
+    occupation: str | None
+    location: str | None
+    avatar_url: str | None
+    template: bool
+    owner_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_PERSONA_SELECT = (
+    "select id, " + ", ".join(PERSONA_FIELDS) + ", template, owner_id, created_at, updated_at from public.personas"
+)
+
+
+def list_personas(conn: psycopg.Connection) -> list[PersonaRow]:
+    """Template personas and mine (RLS shows exactly those)."""
+    rows = conn.execute(_PERSONA_SELECT + " order by template desc, lower(name), id").fetchall()
+    return [PersonaRow(*r) for r in rows]
+
+
+def find_persona(conn: psycopg.Connection, *, ref: str) -> PersonaRow | None:
+    """By id, or by name (case-insensitive; mine before templates)."""
+    row = conn.execute(
+        _PERSONA_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s)"
+        " order by (id::text = %(ref)s) desc, (owner_id = auth.uid()) desc nulls last limit 1",
+        {"ref": ref},
+    ).fetchone()
+    return PersonaRow(*row) if row else None
+
+
+def insert_persona(conn: psycopg.Connection, *, values: dict[str, Any], template: bool = False) -> UUID:
+    from psycopg import sql
+
+    columns = [c for c in PERSONA_FIELDS if values.get(c) is not None]
+    params = {c: values[c] for c in columns}
+    extra_columns, extra_values = [], []
+    if template:
+        extra_columns, extra_values = (
+            [sql.Identifier("template"), sql.Identifier("owner_id")],
+            [sql.SQL("true"), sql.SQL("null")],
+        )
+    query = sql.SQL("insert into public.personas ({}) values ({}) returning id").format(
+        sql.SQL(", ").join([*map(sql.Identifier, columns), *extra_columns]),
+        sql.SQL(", ").join([*map(sql.Placeholder, columns), *extra_values]),
+    )
+    return conn.execute(query, params).fetchone()[0]
+
+
+def update_persona(conn: psycopg.Connection, *, persona_id: UUID, values: dict[str, Any]) -> bool:
+    from psycopg import sql
+
+    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values)
+    cursor = conn.execute(
+        sql.SQL("update public.personas set {} where id = %(persona_id)s").format(assignments),
+        {**values, "persona_id": persona_id},
+    )
+    return cursor.rowcount == 1
+
+
+def delete_persona(conn: psycopg.Connection, *, persona_id: UUID) -> bool:
+    return conn.execute("delete from public.personas where id = %s", (persona_id,)).rowcount == 1
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    id: UUID
+    name: str
+    description: str | None
+    structure: list[dict[str, Any]]
+    image_count: int
+    is_system: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+_TEMPLATE_SELECT = (
+    "select id, name, description, structure, image_count, is_system, created_at, updated_at from public.blog_templates"
+)
+
+
+def list_templates(conn: psycopg.Connection) -> list[TemplateRow]:
+    return [TemplateRow(*r) for r in conn.execute(_TEMPLATE_SELECT + " order by lower(name)").fetchall()]
+
+
+def find_template(conn: psycopg.Connection, *, ref: str) -> TemplateRow | None:
+    row = conn.execute(
+        _TEMPLATE_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s) limit 1", {"ref": ref}
+    ).fetchone()
+    return TemplateRow(*row) if row else None
+
+
+def upsert_template(
+    conn: psycopg.Connection, *, name: str, description: str | None, structure: list, image_count: int
+) -> UUID:
+    from psycopg.types.json import Jsonb
+
+    row = conn.execute(
+        "insert into public.blog_templates (name, description, structure, image_count, is_system)"
+        " values (%(name)s, %(description)s, %(structure)s, %(image_count)s, true)"
+        " on conflict (lower(name)) do update set description = excluded.description,"
+        " structure = excluded.structure, image_count = excluded.image_count returning id",
+        {"name": name, "description": description, "structure": Jsonb(structure), "image_count": image_count},
+    ).fetchone()
+    return row[0]

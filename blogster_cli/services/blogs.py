@@ -1,0 +1,374 @@
+"""Writing blogs: create, list, show, edit, tag, change status, trash, restore, purge.
+
+Each function is one unit of work as the acting user, and records an activity row
+in that same transaction, so a change and its history commit or fail together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.repositories import activities
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories.blogs import BlogFilter, BlogRow
+
+STATUSES = ("draft", "scheduled", "published", "archived")
+# Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
+EXPLICIT_SLUG = re.compile(r"^[^\s/?#\\]{1,200}$")
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+def not_found(ref: str) -> NotFound:
+    return NotFound(f"no post with slug or id {ref!r}")
+
+
+def check_text(text: str, what: str) -> str:
+    """Rejects what PostgreSQL cannot store (NUL) and bodies beyond the size limit."""
+    if "\x00" in text:
+        raise InvalidInput(f"{what} contains a NUL character")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} is not valid UTF-8") from None
+    return text
+
+
+def check_title(title: str) -> str:
+    title = check_text(title, "the title").strip()
+    if not title:
+        raise InvalidInput("a post needs a title")
+    if len(title) > 500:
+        raise InvalidInput("a title has at most 500 characters")
+    return title
+
+
+def check_explicit_slug(slug: str) -> str:
+    if not EXPLICIT_SLUG.match(slug):
+        raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
+    return slug
+
+
+def unique_slug(conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None) -> str:
+    """A slug for a new post of mine: generated from the title, with -2, -3... on collision."""
+    from blogster_cli.content.slugs import slugify, suffixed
+
+    base = slugify(title_or_slug) if generated else check_explicit_slug(title_or_slug)
+    existing = blog_rows.own_slugs_like(conn, base=base) | (taken or set())
+    if base not in existing:
+        return base
+    if not generated:
+        raise Conflict(f"you already have a post with slug {base!r}")
+    n = 2
+    while suffixed(base, n) in existing:
+        n += 1
+    return suffixed(base, n)
+
+
+def find_own(conn, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
+    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
+    if row is None:
+        raise not_found(ref)
+    return row
+
+
+@dataclass
+class NewBlog:
+    title: str
+    markdown: str = ""
+    slug: str | None = None
+    status: str = "draft"
+    tags: list[str] = field(default_factory=list)
+    meta_description: str | None = None
+    meta_keywords: list[str] | None = None
+    featured_image: str | None = None
+    persona_id: UUID | None = None
+    template_id: UUID | None = None
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    content: dict[str, Any] | None = None
+    """A complete content document (imports); else one is built from markdown and sections."""
+    created_at: datetime | None = None
+    published_at: datetime | None = None
+    ai_generated: bool = False
+
+
+def _document(new: NewBlog) -> dict[str, Any]:
+    from blogster_cli.content.document import new_document
+
+    if new.content is not None:
+        return new.content
+    document = new_document(new.markdown)
+    document["sections"] = new.sections
+    return document
+
+
+def _check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    return status
+
+
+def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set[str] | None = None) -> BlogRow:
+    """Inserts one post inside an open unit of work (shared by create and import)."""
+    title = check_title(new.title)
+    document = _document(new)
+    check_text(document.get("markdown", ""), "the body")
+    _check_status(new.status)
+    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken)
+    published_at = new.published_at
+    if new.status == "published" and published_at is None:
+        published_at = datetime.now(UTC)
+    blog_id, _ = blog_rows.insert(
+        conn,
+        values={
+            "title": title,
+            "slug": slug,
+            "content": document,
+            "status": new.status,
+            "meta_description": new.meta_description,
+            "meta_keywords": new.meta_keywords,
+            "featured_image": new.featured_image,
+            "persona_id": new.persona_id,
+            "template_id": new.template_id,
+            "ai_generated": new.ai_generated,
+            "created_at": new.created_at,
+            "published_at": published_at,
+        },
+    )
+    if new.tags:
+        tag_ids = blog_rows.ensure_tags(conn, names=normalise_tags(new.tags))
+        blog_rows.link_tags(conn, blog_id=blog_id, tag_ids=list(tag_ids.values()))
+    activities.record(
+        conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=blog_id,
+        metadata={"slug": slug},
+    )  # fmt: skip
+    return blog_rows.find_own(conn, ref=str(blog_id), with_content=True)
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = " ".join(str(tag).split())
+        if not name:
+            continue
+        if len(name) > 64:
+            raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def create(acting: ActingUser, new: NewBlog) -> BlogRow:
+    with unit_of_work(acting) as conn:
+        return insert_new(conn, new)
+
+
+def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
+    if filters.statuses:
+        for status in filters.statuses:
+            _check_status(status)
+    if filters.sort not in blog_rows.SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(blog_rows.SORTS)}")
+    with unit_of_work(acting) as conn:
+        return blog_rows.list_own(conn, filters=filters)
+
+
+def get(acting: ActingUser, ref: str) -> BlogRow:
+    """My post by slug or id, or anyone's published post by id."""
+    with unit_of_work(acting) as conn:
+        row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+    if row is None:
+        raise not_found(ref)
+    return row
+
+
+def markdown_of(row: BlogRow) -> str:
+    return (row.content or {}).get("markdown", "")
+
+
+@dataclass
+class BlogChanges:
+    """Fields to change; None leaves a field as it is."""
+
+    title: str | None = None
+    slug: str | None = None
+    markdown: str | None = None
+    status: str | None = None
+    tags: list[str] | None = None
+    meta_description: str | None = None
+    featured_image: str | None = None
+
+
+def update(
+    acting: ActingUser, ref: str, changes: BlogChanges, *, expected_updated_at: datetime | None = None
+) -> BlogRow:
+    """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile."""
+    with unit_of_work(acting) as conn:
+        row = find_own(conn, ref, with_content=True)
+        values: dict[str, Any] = {}
+        if changes.title is not None and changes.title.strip() != row.title:
+            values["title"] = check_title(changes.title)
+        if changes.slug is not None and changes.slug != row.slug:
+            values["slug"] = unique_slug(conn, changes.slug, generated=False)
+        if changes.markdown is not None and changes.markdown != markdown_of(row):
+            document = dict(row.content or {})
+            document["markdown"] = check_text(changes.markdown, "the body")
+            document.setdefault("version", 1)
+            values["content"] = document
+        if changes.meta_description is not None and changes.meta_description != (row.meta_description or ""):
+            values["meta_description"] = changes.meta_description or None
+        if changes.featured_image is not None and changes.featured_image != (row.featured_image or ""):
+            values["featured_image"] = changes.featured_image or None
+        if changes.status is not None and changes.status != row.status:
+            values["status"] = _check_status(changes.status)
+            if changes.status == "published" and row.published_at is None:
+                values["published_at"] = datetime.now(UTC)
+        if values:
+            if blog_rows.update(conn, blog_id=row.id, values=values, expected_updated_at=expected_updated_at) is None:
+                raise Conflict(f"'{row.slug}' changed since you opened it; your text was not saved over it")
+        elif expected_updated_at is not None and row.updated_at != expected_updated_at and changes.tags is None:
+            raise Conflict(f"'{row.slug}' changed since you opened it")
+        if changes.tags is not None:
+            _replace_tags(conn, row, changes.tags)
+        if values or changes.tags is not None:
+            kind = "published" if values.get("status") == "published" else "edited"
+            activities.record(
+                conn, type=kind, title=values.get("title", row.title),
+                description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
+                blog_id=row.id, metadata={"fields": sorted(values) + (["tags"] if changes.tags is not None else [])},
+            )  # fmt: skip
+        return find_own(conn, str(row.id), with_content=True)
+
+
+def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
+    wanted = normalise_tags(tags)
+    current = {t.lower() for t in row.tags}
+    remove = [t for t in row.tags if t.lower() not in {w.lower() for w in wanted}]
+    if remove:
+        blog_rows.unlink_tags(conn, blog_id=row.id, names=remove)
+    add = [t for t in wanted if t.lower() not in current]
+    if add:
+        blog_rows.link_tags(conn, blog_id=row.id, tag_ids=list(blog_rows.ensure_tags(conn, names=add).values()))
+
+
+def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
+    with unit_of_work(acting) as conn:
+        row = find_own(conn, ref)
+        names = normalise_tags(list(add))
+        if names:
+            blog_rows.link_tags(conn, blog_id=row.id, tag_ids=list(blog_rows.ensure_tags(conn, names=names).values()))
+        if remove:
+            blog_rows.unlink_tags(conn, blog_id=row.id, names=list(remove))
+        activities.record(
+            conn, type="tagged", title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
+            metadata={"added": names, "removed": list(remove)},
+        )  # fmt: skip
+        return find_own(conn, str(row.id), with_content=True)
+
+
+def _many(conn, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
+    if not refs:
+        raise InvalidInput("name at least one post")
+    return [find_own(conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
+
+
+def trash(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+    """Moves posts to the trash (all or none)."""
+    with unit_of_work(acting) as conn:
+        rows = _many(conn, refs, trashed=False)
+        blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=True)
+        activities.record_many(
+            conn, rows=[("deleted", r.title, f"Moved '{r.title}' to the trash", r.id, {"slug": r.slug}) for r in rows]
+        )
+        return rows
+
+
+def restore(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+    with unit_of_work(acting) as conn:
+        rows = _many(conn, refs, trashed=True)
+        blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=False)
+        activities.record_many(
+            conn,
+            rows=[("restored", r.title, f"Restored '{r.title}' from the trash", r.id, {"slug": r.slug}) for r in rows],
+        )
+        return rows
+
+
+def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+    """Deletes posts for good (revisions, tag links and analytics go with them)."""
+    with unit_of_work(acting) as conn:
+        rows = _many(conn, refs, trashed=None)
+        activities.record_many(
+            conn,
+            rows=[
+                ("purged", r.title, f"Deleted '{r.title}' for good", None, {"slug": r.slug, "blog_id": str(r.id)})
+                for r in rows
+            ],
+        )
+        blog_rows.delete(conn, blog_ids=[r.id for r in rows])
+        return rows
+
+
+# -- revisions ---------------------------------------------------------------------
+
+
+def revisions(acting: ActingUser, ref: str) -> tuple[BlogRow, list[blog_rows.RevisionRow]]:
+    with unit_of_work(acting) as conn:
+        row = find_own(conn, ref, trashed=None)
+        return row, blog_rows.list_revisions(conn, blog_id=row.id)
+
+
+def _revision(conn, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
+    revision = blog_rows.get_revision(conn, blog_id=blog.id, number=number)
+    if revision is None:
+        raise NotFound(f"'{blog.slug}' has no revision {number}")
+    return revision
+
+
+def diff(acting: ActingUser, ref: str, first: int, second: int | None = None) -> str:
+    """Unified diff of the markdown of revision `first` against `second` (default: the current text)."""
+    import difflib
+
+    with unit_of_work(acting) as conn:
+        blog = find_own(conn, ref, with_content=True, trashed=None)
+        old = _revision(conn, blog, first)
+        if second is None:
+            new_text, new_label = markdown_of(blog), f"{blog.slug} (current)"
+        else:
+            new_text, new_label = (
+                (_revision(conn, blog, second).content or {}).get("markdown", ""),
+                f"{blog.slug} r{second}",
+            )
+    old_text = (old.content or {}).get("markdown", "")
+    return "".join(
+        difflib.unified_diff(
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"{blog.slug} r{first}", new_label
+        )
+    )
+
+
+def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
+    """Makes revision `number` the current content, as a new revision (history is never rewritten)."""
+    with unit_of_work(acting) as conn:
+        blog = find_own(conn, ref, with_content=True)
+        revision = _revision(conn, blog, number)
+        if revision.content != blog.content:
+            blog_rows.update(conn, blog_id=blog.id, values={"content": revision.content})
+        activities.record(
+            conn, type="edited", title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
+            blog_id=blog.id, metadata={"restored_revision": number},
+        )  # fmt: skip
+        return find_own(conn, str(blog.id), with_content=True)
+
+
+def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
+    with unit_of_work(acting) as conn:
+        blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
+        return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)

@@ -1,0 +1,149 @@
+"""Drafting from the terminal: posts, tags, status, trash, revisions, activity, $EDITOR."""
+
+import stat
+import sys
+
+from tests.cli.conftest import PASSWORD
+
+
+def new_post(cli, *args):
+    result = cli("blogs", "new", *args, "--porcelain")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_new_list_show_and_formats(cli, signed_up):
+    first = new_post(cli, "Ten terminal habits", "--tag", "shell", "--tag", "Shell", "--tag", "productivity")
+    second = new_post(cli, "Ten terminal habits")
+    listed = cli("blogs", "list", "--json").json()
+    assert {p["slug"] for p in listed} == {"ten-terminal-habits", "ten-terminal-habits-2"}
+    tags = {p["slug"]: p["tags"] for p in listed}
+    assert tags["ten-terminal-habits"] == ["productivity", "shell"]  # Shell folded into shell
+    ids = cli("blogs", "list", "--format", "ids").stdout.split()
+    assert sorted(ids) == sorted([first, second])
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "2"
+    csv_lines = cli("blogs", "list", "--format", "csv", "--fields", "slug,tags", "--sort", "title").stdout.splitlines()
+    assert csv_lines[0] == "slug,tags" and len(csv_lines) == 3
+    assert cli("blogs", "list", "--tag", "SHELL", "--format", "ids").stdout.split() == [first]
+    shown = cli("blogs", "show", first, "--json").json()
+    assert shown["title"] == "Ten terminal habits" and shown["markdown"] == ""
+    assert cli("blogs", "list", "--fields", "nope").exit_code == 2
+    assert cli("blogs", "list", "--status", "lost").exit_code == 2
+
+
+def test_full_text_search_covers_bodies(cli, signed_up, tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Plain title\n---\nThe body mentions PostgreSQL vacuuming in depth.\n")
+    new_post(cli, "--from", str(post))
+    new_post(cli, "Something else entirely")
+    found = cli("blogs", "list", "--search", "vacuuming", "--format", "json").json()
+    assert [p["title"] for p in found] == ["Plain title"]
+    assert cli("blogs", "list", "--search", "'&|!():*", "--format", "count").exit_code == 0
+
+
+def test_from_file_keeps_the_body_byte_for_byte_and_counts_words(cli, signed_up, tmp_path):
+    body = "\nIntro words here.\n\n```sh\nnot counted at all\n```\n\n---\n\nEnd.  \n"
+    post = tmp_path / "habits.md"
+    post.write_text("---\ntitle: Habits\ntags: [a, b]\n---\n" + body)
+    post_id = new_post(cli, "--from", str(post))
+    assert cli("blogs", "show", post_id, "--raw").stdout == body
+    shown = cli("blogs", "show", post_id, "--json").json()
+    assert shown["word_count"] == 4 and shown["reading_time"] == 1 and shown["tags"] == ["a", "b"]
+
+
+def test_explicit_slugs_are_kept_and_duplicates_refused(cli, signed_up):
+    new_post(cli, "Rust 1.12", "--slug", "Rust-1.12")
+    assert cli("blogs", "show", "Rust-1.12", "--json").json()["slug"] == "Rust-1.12"
+    assert cli("blogs", "new", "Again", "--slug", "Rust-1.12").exit_code == 5
+    assert cli("blogs", "new", "Bad", "--slug", "has space").exit_code == 2
+
+
+def test_status_trash_restore_purge(cli, signed_up, superuser):
+    post_id = new_post(cli, "A post")
+    published = cli("blogs", "status", post_id, "published", "--json").json()
+    assert published["status"] == "published" and published["published_at"]
+    assert cli("blogs", "delete", post_id).exit_code == 0
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+    assert [p["id"] for p in cli("blogs", "trash", "--json").json()] == [post_id]
+    assert cli("blogs", "new", "A post", "--slug", "a-post").exit_code == 5  # slug stays reserved
+    assert cli("blogs", "restore", post_id).exit_code == 0
+    assert cli("blogs", "purge", post_id).exit_code == 2  # needs --yes off a terminal
+    assert cli("blogs", "purge", post_id, "--yes").exit_code == 0
+    assert superuser.execute("select count(*) from public.blogs").fetchone()[0] == 0
+    assert superuser.execute("select count(*) from public.blog_revisions").fetchone()[0] == 0
+    kinds = [a["type"] for a in cli("activity", "--json").json()]
+    assert kinds == ["purged", "restored", "deleted", "published", "created"]
+
+
+def test_missing_posts_are_not_found(cli, signed_up):
+    for args in (("blogs", "show", "nope"), ("blogs", "delete", "nope"), ("revisions", "list", "nope")):
+        result = cli(*args)
+        assert result.exit_code == 3 and "nope" in result.stderr
+
+
+def write_editor(tmp_path, script_body):
+    editor = tmp_path / "fake-editor"
+    editor.write_text("#!/bin/sh\n" + script_body)
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    return str(editor)
+
+
+def test_editor_flow_creates_a_revision_and_diff_and_restore_work(cli, signed_up, tmp_path):
+    post_id = new_post(cli, "Draft one")
+    editor = write_editor(
+        tmp_path, "sed -i 's/^title: .*/title: Draft two/' \"$1\"\nprintf 'Hello edited world.\\n' >> \"$1\"\n"
+    )
+    edited = cli("blogs", "edit", post_id, env={"EDITOR": editor, "VISUAL": ""})
+    assert edited.exit_code == 0, edited.stderr
+    shown = cli("blogs", "show", post_id, "--json").json()
+    assert shown["title"] == "Draft two" and shown["markdown"] == "Hello edited world.\n"
+    revisions = cli("revisions", "list", post_id, "--json").json()
+    assert [r["revision"] for r in revisions] == [1, 2]
+    diff = cli("revisions", "diff", post_id, "1").stdout
+    assert "+Hello edited world." in diff
+    assert cli("revisions", "restore", post_id, "1").exit_code == 0
+    assert cli("blogs", "show", post_id, "--raw").stdout == ""
+    assert [r["revision"] for r in cli("revisions", "list", post_id, "--json").json()] == [1, 2, 3]
+
+
+def test_concurrent_change_refuses_the_edit_and_keeps_the_text(cli, signed_up, tmp_path, db, isolated_environment):
+    post_id = new_post(cli, "Contested")
+    # The "editor" is a script that lets someone else save the post while it is open,
+    # then appends the writer's own words.
+    editor = tmp_path / "racing-editor"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys, psycopg\n"
+        "with psycopg.connect(os.environ['RACE_DSN'], autocommit=True) as conn:\n"
+        "    conn.execute(\"update public.blogs set content = jsonb_set(content, '{markdown}', '\\\"theirs\\\"')"
+        " where id = %s\", (os.environ['RACE_ID'],))\n"
+        "with open(sys.argv[1], 'a') as f:\n"
+        "    f.write('My precious words.\\n')\n"
+    )
+    editor.chmod(0o755)
+    result = cli(
+        "blogs", "edit", post_id, env={"EDITOR": str(editor), "VISUAL": "", "RACE_DSN": db.conninfo, "RACE_ID": post_id}
+    )
+    assert result.exit_code == 5, (result.stdout, result.stderr)
+    assert cli("blogs", "show", post_id, "--raw").stdout == "theirs"
+    recovered = list((isolated_environment / "recovery").glob("*.md"))
+    assert len(recovered) == 1 and "My precious words." in recovered[0].read_text()
+
+
+def test_another_user_cannot_see_or_change_my_drafts(cli, signed_up):
+    draft = new_post(cli, "Secret draft")
+    public = new_post(cli, "Public post", "--status", "published")
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+    assert cli("blogs", "show", draft).exit_code == 3
+    assert cli("blogs", "show", public, "--json").json()["title"] == "Public post"
+    for args in (
+        ("blogs", "delete", public),
+        ("blogs", "status", public, "draft"),
+        ("blogs", "tag", "add", public, "x"),
+        ("revisions", "list", draft),
+        ("revisions", "restore", public, "1"),
+        ("blogs", "purge", draft, "--yes"),
+    ):
+        assert cli(*args).exit_code == 3, args
+    assert cli("activity", "--json").json() == []
