@@ -123,8 +123,12 @@ def list_templates(conn: psycopg.Connection) -> list[TemplateRow]:
 
 
 def find_template(conn: psycopg.Connection, *, ref: str) -> TemplateRow | None:
+    """By id, exact name, or the start of its slugified name (`how-to` finds "How-to guide")."""
     row = conn.execute(
-        _TEMPLATE_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s) limit 1", {"ref": ref}
+        _TEMPLATE_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s)"
+        " or regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g') like lower(%(ref)s) || '%%'"
+        " order by (id::text = %(ref)s or lower(name) = lower(%(ref)s)) desc, length(name) limit 1",
+        {"ref": ref},
     ).fetchone()
     return TemplateRow(*row) if row else None
 

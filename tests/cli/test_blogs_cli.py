@@ -147,3 +147,19 @@ def test_another_user_cannot_see_or_change_my_drafts(cli, signed_up):
     ):
         assert cli(*args).exit_code == 3, args
     assert cli("activity", "--json").json() == []
+
+
+def test_account_export_has_my_rows_and_posts_but_nobody_elses(cli, signed_up, tmp_path):
+    import json
+
+    new_post(cli, "Mine", "--status", "published")
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    new_post(cli, "Bobs own")
+    summary = cli("account", "export", str(tmp_path / "out"), "--json")
+    assert summary.exit_code == 0, summary.stderr
+    exported = json.loads((tmp_path / "out" / "account.json").read_text())
+    assert exported["account"]["email"] == "bob@example.com"
+    assert [b["title"] for b in exported["tables"]["blogs"]] == ["Bobs own"]
+    assert len(exported["tables"]["profiles"]) == 1 and len(exported["tables"]["blog_revisions"]) == 1
+    posts = list((tmp_path / "out" / "posts").glob("*.md"))
+    assert len(posts) == 1 and "Bobs own" in posts[0].read_text()

@@ -1,0 +1,132 @@
+"""blogster personas: the audiences you write for."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("personas")
+
+
+def _fields(**values) -> dict:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@app.command("list")
+def list_personas(json: bool = JSON_OPTION) -> None:
+    """List template personas and your own.
+
+    Example: blogster personas list
+    """
+    from blogster_cli.services import catalog
+
+    rows = catalog.list_personas(acting_user())
+    records = [
+        {"id": r.id, "name": r.name, "template": r.template, "occupation": r.occupation, "age_range": r.age_range}
+        for r in rows
+    ]
+    output.print_json(rows) if json else output.print_table(records, ["name", "template", "occupation", "age_range"])
+
+
+@app.command()
+def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
+    """Show one persona.
+
+    Example: blogster personas show "Busy developer"
+    """
+    from blogster_cli.services import catalog
+
+    persona = catalog.get_persona(acting_user(), ref)
+    output.print_json(persona) if json else output.print_record(persona)
+
+
+OPTIONS_HELP = "Comma-separated list."
+
+
+@app.command()
+def create(
+    name: str = typer.Argument(..., help="The persona's name."),
+    description: str | None = typer.Option(None, "--description"),
+    age_range: str | None = typer.Option(None, "--age-range"),
+    gender: str | None = typer.Option(None, "--gender"),
+    interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
+    pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
+    goals: str | None = typer.Option(None, "--goals", help=OPTIONS_HELP),
+    education_level: str | None = typer.Option(None, "--education-level"),
+    income_level: str | None = typer.Option(None, "--income-level"),
+    occupation: str | None = typer.Option(None, "--occupation"),
+    location: str | None = typer.Option(None, "--location"),
+    template: bool = typer.Option(False, "--template", help="A shared template persona (administrators only)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create a persona.
+
+    Example: blogster personas create "Weekend gardener" --interests "roses,compost" --age-range 35-60
+    """
+    from blogster_cli.services import catalog
+
+    values = _fields(
+        name=name, description=description, age_range=age_range, gender=gender, interests=interests,
+        pain_points=pain_points, goals=goals, education_level=education_level, income_level=income_level,
+        occupation=occupation, location=location,
+    )  # fmt: skip
+    persona = catalog.create_persona(acting_user(), values, template=template)
+    output.print_json(persona) if json else output.message(f"Created persona '{persona.name}'.")
+
+
+@app.command()
+def edit(
+    ref: str = typer.Argument(..., help="Name or id."),
+    name: str | None = typer.Option(None, "--name"),
+    description: str | None = typer.Option(None, "--description"),
+    age_range: str | None = typer.Option(None, "--age-range"),
+    interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
+    pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
+    goals: str | None = typer.Option(None, "--goals", help=OPTIONS_HELP),
+    occupation: str | None = typer.Option(None, "--occupation"),
+    location: str | None = typer.Option(None, "--location"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change your persona (template personas: administrators only).
+
+    Example: blogster personas edit "Weekend gardener" --goals "grow vegetables"
+    """
+    from blogster_cli.services import catalog
+
+    values = _fields(
+        name=name, description=description, age_range=age_range, interests=interests, pain_points=pain_points,
+        goals=goals, occupation=occupation, location=location,
+    )  # fmt: skip
+    persona = catalog.update_persona(acting_user(), ref, values)
+    output.print_json(persona) if json else output.message(f"Updated persona '{persona.name}'.")
+
+
+@app.command()
+def delete(ref: str = typer.Argument(..., help="Name or id.")) -> None:
+    """Delete your persona (posts written for it keep their text).
+
+    Example: blogster personas delete "Weekend gardener"
+    """
+    from blogster_cli.services import catalog
+
+    persona = catalog.delete_persona(acting_user(), ref)
+    output.message(f"Deleted persona '{persona.name}'.")
+
+
+@app.command()
+def copy(
+    ref: str = typer.Argument(..., help="Name or id of the persona to copy."),
+    name: str | None = typer.Option(None, "--name", help="Name of the copy."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Copy a persona (e.g. a template) into an editable one of your own.
+
+    Example: blogster personas copy "Busy developer" --name "My developers"
+    """
+    from blogster_cli.services import catalog
+
+    persona = catalog.copy_persona(acting_user(), ref, name=name)
+    output.print_json(persona) if json else output.message(f"Created '{persona.name}', your own copy.")

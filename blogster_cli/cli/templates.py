@@ -1,0 +1,77 @@
+"""blogster templates: the section layouts posts can start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("templates")
+
+
+@app.command("list")
+def list_templates(json: bool = JSON_OPTION) -> None:
+    """List blog templates.
+
+    Example: blogster templates list
+    """
+    from blogster_cli.services import catalog
+
+    rows = catalog.list_templates(acting_user())
+    records = [
+        {"name": r.name, "sections": len(r.structure), "images": r.image_count, "description": r.description}
+        for r in rows
+    ]
+    output.print_json(rows) if json else output.print_table(records, ["name", "sections", "images", "description"])
+
+
+@app.command()
+def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
+    """Show a template with its sections.
+
+    Example: blogster templates show how-to
+    """
+    from blogster_cli.services import catalog
+
+    template = catalog.get_template(acting_user(), ref)
+    if json:
+        output.print_json(template)
+        return
+    output.print_record({"name": template.name, "description": template.description, "images": template.image_count})
+    output.print_table(
+        [
+            {"type": s.get("type"), "heading": s.get("heading"), "words": s.get("target_words")}
+            for s in template.structure
+        ],
+        ["type", "heading", "words"],
+    )
+
+
+@app.command()
+def save(
+    name: str = typer.Argument(..., help="Template name (replaces a template of that name)."),
+    structure_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON file: a list of sections."),
+    description: str | None = typer.Option(None, "--description"),
+    image_count: int = typer.Option(0, "--image-count", min=0, max=100),
+) -> None:
+    """Create or replace a system template (administrators only).
+
+    Example: blogster templates save "Release notes" sections.json --image-count 1
+    """
+    import json
+
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import catalog
+
+    try:
+        structure = json.loads(structure_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{structure_file}: not JSON ({exc})") from None
+    template = catalog.save_template(
+        acting_user(), name=name, description=description, structure=structure, image_count=image_count
+    )
+    output.message(f"Saved template '{template.name}' ({len(template.structure)} sections).")

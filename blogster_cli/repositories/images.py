@@ -1,0 +1,68 @@
+"""Image assets: rows in image_assets, files in the data folder under content-hashed names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class ImageRow:
+    id: UUID
+    url: str
+    path: str | None
+    size: int | None
+    file_type: str | None
+    blog_id: UUID | None
+    alt_text: str | None
+    caption: str | None
+    created_at: datetime
+
+
+_SELECT = "select id, url, path, size, file_type, blog_id, alt_text, caption, created_at from public.image_assets"
+
+
+def insert(
+    conn: psycopg.Connection, *, url: str, path: str, size: int, file_type: str, blog_id: UUID,
+    alt_text: str | None, caption: str | None,
+) -> UUID:  # fmt: skip
+    return conn.execute(
+        "insert into public.image_assets (url, path, size, file_type, blog_id, alt_text, caption)"
+        " values (%s, %s, %s, %s, %s, %s, %s) returning id",
+        (url, path, size, file_type, blog_id, alt_text, caption),
+    ).fetchone()[0]
+
+
+def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[ImageRow]:
+    rows = conn.execute(
+        _SELECT
+        + " where created_by = auth.uid() and (%(blog)s::uuid is null or blog_id = %(blog)s) order by created_at, id",
+        {"blog": blog_id},
+    ).fetchall()
+    return [ImageRow(*r) for r in rows]
+
+
+def for_blogs(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[ImageRow]:
+    rows = conn.execute(_SELECT + " where blog_id = any(%s) order by created_at, id", (blog_ids,)).fetchall()
+    return [ImageRow(*r) for r in rows]
+
+
+def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
+    row = conn.execute(_SELECT + " where created_by = auth.uid() and id::text = %s", (image_id,)).fetchone()
+    return ImageRow(*row) if row else None
+
+
+def delete(conn: psycopg.Connection, *, image_id: UUID) -> bool:
+    return (
+        conn.execute("delete from public.image_assets where id = %s and created_by = auth.uid()", (image_id,)).rowcount
+        == 1
+    )
+
+
+def path_in_use(conn: psycopg.Connection, *, path: str) -> bool:
+    return conn.execute("select exists (select 1 from public.image_assets where path = %s)", (path,)).fetchone()[0]

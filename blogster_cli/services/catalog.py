@@ -1,0 +1,141 @@
+"""Personas (audiences) and blog templates (layouts).
+
+Template personas and system templates are shared and read-only for writers (RLS
+enforces it); a writer copies a template persona to get an editable one. Admins
+maintain the shared ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
+from blogster_cli.repositories import activities, catalog
+from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
+from blogster_cli.services.sessions import require_admin
+
+LIST_FIELDS = ("interests", "pain_points", "goals")
+
+
+def _persona(conn, ref: str) -> PersonaRow:
+    persona = catalog.find_persona(conn, ref=ref)
+    if persona is None:
+        raise NotFound(f"no persona {ref!r}")
+    return persona
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(PERSONA_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown persona field(s): {', '.join(sorted(unknown))}")
+    cleaned = {}
+    for key, value in values.items():
+        if key in LIST_FIELDS:
+            items = value if isinstance(value, list) else str(value).split(",")
+            cleaned[key] = [str(i).strip() for i in items if str(i).strip()]
+        else:
+            cleaned[key] = (str(value).strip() or None) if value is not None else None
+    if "name" in cleaned and not cleaned["name"]:
+        raise InvalidInput("a persona needs a name")
+    return cleaned
+
+
+def list_personas(acting: ActingUser) -> list[PersonaRow]:
+    with unit_of_work(acting) as conn:
+        return catalog.list_personas(conn)
+
+
+def get_persona(acting: ActingUser, ref: str) -> PersonaRow:
+    with unit_of_work(acting) as conn:
+        return _persona(conn, ref)
+
+
+def create_persona(acting: ActingUser, values: dict[str, Any], *, template: bool = False) -> PersonaRow:
+    if template:
+        require_admin(acting)
+    values = _clean(values)
+    if not values.get("name"):
+        raise InvalidInput("a persona needs a name")
+    with unit_of_work(acting) as conn:
+        persona_id = catalog.insert_persona(conn, values=values, template=template)
+        activities.record(conn, type="created", title=values["name"], description=f"Created persona '{values['name']}'")
+        return _persona(conn, str(persona_id))
+
+
+def _writable(acting: ActingUser, persona: PersonaRow) -> None:
+    if persona.template and not acting.actor.is_admin:
+        raise PermissionDenied(f"'{persona.name}' is a shared template persona; copy it: blogster personas copy")
+
+
+def update_persona(acting: ActingUser, ref: str, values: dict[str, Any]) -> PersonaRow:
+    values = _clean(values)
+    with unit_of_work(acting) as conn:
+        persona = _persona(conn, ref)
+        _writable(acting, persona)
+        if values and not catalog.update_persona(conn, persona_id=persona.id, values=values):
+            raise PermissionDenied(f"you cannot change '{persona.name}'")
+        return _persona(conn, str(persona.id))
+
+
+def delete_persona(acting: ActingUser, ref: str) -> PersonaRow:
+    with unit_of_work(acting) as conn:
+        persona = _persona(conn, ref)
+        _writable(acting, persona)
+        if not catalog.delete_persona(conn, persona_id=persona.id):
+            raise PermissionDenied(f"you cannot delete '{persona.name}'")
+        return persona
+
+
+def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> PersonaRow:
+    """An editable copy (of a template persona, or of one of mine)."""
+    with unit_of_work(acting) as conn:
+        source = _persona(conn, ref)
+        values = {f: getattr(source, f) for f in PERSONA_FIELDS}
+        values["name"] = name or (source.name if source.template else f"{source.name} (copy)")
+        persona_id: UUID = catalog.insert_persona(conn, values=values)
+        activities.record(
+            conn, type="created", title=values["name"], description=f"Copied persona '{source.name}'",
+            metadata={"copied_from": str(source.id)},
+        )  # fmt: skip
+        return _persona(conn, str(persona_id))
+
+
+def list_templates(acting: ActingUser) -> list[TemplateRow]:
+    with unit_of_work(acting) as conn:
+        return catalog.list_templates(conn)
+
+
+def get_template(acting: ActingUser, ref: str) -> TemplateRow:
+    with unit_of_work(acting) as conn:
+        template = catalog.find_template(conn, ref=ref)
+    if template is None:
+        raise NotFound(f"no template {ref!r}")
+    return template
+
+
+def check_structure(structure: Any) -> list[dict[str, Any]]:
+    """A template structure: a list of sections with a type, heading, placeholder and target words."""
+    if not isinstance(structure, list) or not structure:
+        raise InvalidInput("a template structure is a non-empty list of sections")
+    for index, section in enumerate(structure, 1):
+        if not isinstance(section, dict) or not section.get("type") or not section.get("heading"):
+            raise InvalidInput(f"section {index} needs at least a type and a heading")
+        target = section.get("target_words")
+        if target is not None and (not isinstance(target, int) or target < 0):
+            raise InvalidInput(f"section {index}: target_words must be a whole number")
+    return structure
+
+
+def save_template(
+    acting: ActingUser, *, name: str, description: str | None, structure: Any, image_count: int
+) -> TemplateRow:
+    """Creates or replaces a system template (administrators only)."""
+    require_admin(acting)
+    structure = check_structure(structure)
+    with unit_of_work(acting) as conn:
+        template_id = catalog.upsert_template(
+            conn, name=name.strip(), description=description, structure=structure, image_count=image_count
+        )
+        return catalog.find_template(conn, ref=str(template_id))

@@ -1,0 +1,85 @@
+"""Images of posts: stored once per content (hash-named files), described in image_assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blogster_cli.config import home_dir
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import activities
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories import images as image_rows
+from blogster_cli.repositories.images import ImageRow
+from blogster_cli.services.blogs import find_own
+
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+
+
+def media_dir() -> Path:
+    return home_dir() / "media"
+
+
+def add(
+    acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
+    caption: str | None = None,
+) -> ImageRow:  # fmt: skip
+    """Copies the file into the media folder (named by its SHA-256) and attaches it to my post."""
+    from blogster_cli.content.images import content_hash_name, detect_image_type
+
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput(f"{source} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+    kind = detect_image_type(data)
+    if kind is None:
+        raise InvalidInput(f"{source} is not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
+    name = content_hash_name(data)
+    folder = media_dir()
+    target = folder / name
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+    url = f"media/{name}"
+    with unit_of_work(acting) as conn:
+        blog = find_own(conn, blog_ref)
+        image_id = image_rows.insert(
+            conn,
+            url=url,
+            path=name,
+            size=len(data),
+            file_type=kind.mime_type,
+            blog_id=blog.id,
+            alt_text=alt,
+            caption=caption,
+        )
+        if featured:
+            blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
+        activities.record(
+            conn, type="edited", title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
+            blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
+        )  # fmt: skip
+        return image_rows.find_mine(conn, image_id=str(image_id))
+
+
+def list_images(acting: ActingUser, blog_ref: str | None = None) -> list[ImageRow]:
+    with unit_of_work(acting) as conn:
+        blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
+        return image_rows.list_mine(conn, blog_id=blog_id)
+
+
+def remove(acting: ActingUser, image_id: str) -> ImageRow:
+    """Deletes the row; the file goes too unless another row still uses it."""
+    with unit_of_work(acting) as conn:
+        image = image_rows.find_mine(conn, image_id=image_id)
+        if image is None:
+            raise NotFound(f"no image {image_id!r}")
+        image_rows.delete(conn, image_id=image.id)
+        still_used = image.path is not None and image_rows.path_in_use(conn, path=image.path)
+    if image.path and not still_used:
+        (media_dir() / image.path).unlink(missing_ok=True)
+    return image

@@ -1,0 +1,97 @@
+"""Personas, templates and images from the command line, including who may change what."""
+
+import json
+import struct
+import zlib
+
+from tests.cli.conftest import PASSWORD
+
+
+def png_bytes(width=2, height=2):
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def signup_bob(cli):
+    result = cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_templates_are_seeded_and_scaffold_a_post_for_a_persona(cli, signed_up):
+    names = [t["name"] for t in cli("templates", "list", "--json").json()]
+    assert len(names) >= 6
+    how_to = cli("templates", "show", "how-to", "--json").json()
+    assert all({"type", "heading", "placeholder", "target_words"} <= set(s) for s in how_to["structure"])
+    personas = cli("personas", "list", "--json").json()
+    assert sum(p["template"] for p in personas) >= 6
+    developer = next(p for p in personas if p["template"])
+    created = cli("blogs", "new", "Brew coffee", "--template", "how-to", "--persona", developer["name"], "--json")
+    assert created.exit_code == 0, created.stderr
+    body = cli("blogs", "show", "brew-coffee", "--raw").stdout
+    headings = [line[3:] for line in body.splitlines() if line.startswith("## ")]
+    assert headings == [s["heading"] for s in how_to["structure"]]
+    assert developer["name"] in body
+    assert cli("blogs", "list", "--persona", developer["name"], "--format", "count").stdout.strip() == "1"
+
+
+def test_writers_copy_template_personas_but_cannot_change_them(cli, signed_up):
+    signup_bob(cli)  # bob is not an admin
+    template = next(p for p in cli("personas", "list", "--json").json() if p["template"])
+    assert cli("personas", "edit", template["name"], "--goals", "hijacked").exit_code == 4
+    assert cli("personas", "delete", template["name"]).exit_code == 4
+    assert cli("personas", "create", "Fake template", "--template").exit_code == 4
+    copied = cli("personas", "copy", template["name"], "--name", "My readers", "--json")
+    assert copied.exit_code == 0, copied.stderr
+    assert copied.json()["template"] is False and copied.json()["goals"] == template["goals"]
+    assert cli("personas", "edit", "My readers", "--goals", "learn,ship", "--json").json()["goals"] == ["learn", "ship"]
+    assert cli("personas", "delete", "My readers").exit_code == 0
+    unchanged = cli("personas", "show", template["id"], "--json").json()
+    assert unchanged["goals"] == template["goals"]
+
+
+def test_personas_of_others_are_invisible(cli, signed_up):
+    cli("personas", "create", "Ada's private audience", "--interests", "a,b")
+    signup_bob(cli)
+    names = [p["name"] for p in cli("personas", "list", "--json").json()]
+    assert "Ada's private audience" not in names
+    assert cli("personas", "show", "Ada's private audience").exit_code == 3
+
+
+def test_only_admins_save_system_templates(cli, signed_up, tmp_path):
+    sections = tmp_path / "sections.json"
+    sections.write_text(json.dumps([{"type": "intro", "heading": "Why", "placeholder": "Say why", "target_words": 80}]))
+    assert cli("templates", "save", "Release notes", str(sections)).exit_code == 0
+    assert cli("templates", "show", "Release notes", "--json").json()["structure"][0]["heading"] == "Why"
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"heading": "no type"}]')
+    assert cli("templates", "save", "Broken", str(bad)).exit_code == 2
+    signup_bob(cli)
+    assert cli("templates", "save", "Bobs", str(sections)).exit_code == 4
+
+
+def test_images_are_stored_by_content_hash_and_attached(cli, signed_up, tmp_path, isolated_environment):
+    cli("blogs", "new", "With pictures")
+    picture = tmp_path / "shot.png"
+    picture.write_bytes(png_bytes())
+    added = cli("images", "add", "with-pictures", str(picture), "--featured", "--alt", "red", "--json")
+    assert added.exit_code == 0, added.stderr
+    image = added.json()
+    assert image["file_type"] == "image/png" and image["size"] == len(png_bytes()) and image["alt_text"] == "red"
+    stored = isolated_environment / "media" / image["path"]
+    assert stored.read_bytes() == png_bytes()
+    assert cli("blogs", "show", "with-pictures", "--json").json()  # still readable
+    not_image = tmp_path / "notes.txt"
+    not_image.write_text("hello")
+    assert cli("images", "add", "with-pictures", str(not_image)).exit_code == 2
+    assert [i["id"] for i in cli("images", "list", "with-pictures", "--json").json()] == [image["id"]]
+    signup_bob(cli)
+    assert cli("images", "rm", image["id"]).exit_code == 3
+    assert cli("images", "add", "with-pictures", str(picture)).exit_code == 3
+    cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("images", "rm", image["id"]).exit_code == 0
+    assert not stored.exists()
