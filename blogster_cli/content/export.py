@@ -1,0 +1,489 @@
+"""Export: write a post back as a markdown file for Hugo, Jekyll, Zola, Astro or plain markdown.
+
+Rules, in order:
+
+1. Path. A post exported in the dialect it was imported from keeps its original relative
+   path (Zola sections such as `inside-rust/`, page bundles `slug/index.md`), except that
+   a slug or date carried by the file name follows the post's current value (the file is
+   renamed) and a published Jekyll post leaves `_drafts/`. Otherwise the dialect's
+   convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
+   `content/<slug>.md`, Astro `src/content/blog/<slug>.md`, markdown `<slug>.md`
+   (a slug that cannot be a file name is slugified there and written as a `slug` key).
+2. Front matter. If the stored `raw` front matter is in the format the dialect writes
+   (Zola TOML; Jekyll and Astro YAML; Hugo the imported format, else YAML) and the file
+   `raw + markdown` at that path reads back (by `mapping.map_metadata`) as the post's
+   current title, slug, status, date, tags (as a set), description, keywords and image,
+   `raw` is written unchanged. Otherwise the front matter is regenerated: from `raw`
+   parsed (or `fields` when there is no `raw`), only the fields whose values differ are
+   changed, where they are already written; unknown keys, key order, and value spelling
+   (the original date text when the date is unchanged) are kept. Exporting to another
+   dialect also renames keys that dialect spells differently (`pubDate`/`date`,
+   `published`/`draft`) and, for Zola, moves tags/categories to `[taxonomies]` and keys
+   Zola does not know to `[extra]`.
+3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
+   the first `# heading` when the body does not already yield it.
+
+Export, import, export gives the same file again (a fixed point).
+"""
+
+from collections.abc import Mapping, MutableMapping
+from datetime import UTC, date, datetime, time, tzinfo
+from pathlib import PurePosixPath
+from typing import Any
+
+from blogster_cli.content.dates import dated_name, local_day, parse_date, zola_path_date
+from blogster_cli.content.document import check_document
+from blogster_cli.content.errors import ContentError, FrontMatterError
+from blogster_cli.content.frontmatter import (
+    FrontMatterFormat,
+    Metadata,
+    dump_front_matter,
+    parse_raw,
+    split_front_matter,
+)
+from blogster_cli.content.mapping import (
+    ALL_DATE_KEYS,
+    BUNDLE_INDEX_STEMS,
+    CATEGORY_KEYS,
+    CUSTOM_TABLES,
+    DESCRIPTION_KEYS,
+    DIALECTS,
+    DRAFT_KEYS,
+    IMAGE_KEYS,
+    KEYWORD_KEYS,
+    PUBLISHED_KEYS,
+    SLUG_KEYS,
+    TAG_KEYS,
+    TAXONOMY_TABLE,
+    TITLE_KEYS,
+    ZOLA_PATH_KEY,
+    Dialect,
+    MappedPost,
+    date_keys_for,
+    file_stem,
+    find_image,
+    find_key,
+    first_heading,
+    is_bundle,
+    map_metadata,
+    name_date_separators,
+    tables,
+    truthy,
+    unique_terms,
+)
+from blogster_cli.content.post import PostFields
+from blogster_cli.content.slugs import slugify
+
+CONVENTIONAL_FOLDERS: dict[str, PurePosixPath] = {
+    "hugo": PurePosixPath("content/posts"),
+    "jekyll": PurePosixPath("_posts"),
+    "zola": PurePosixPath("content"),
+    "astro": PurePosixPath("src/content/blog"),
+    "markdown": PurePosixPath(),
+}
+# Zola rejects unknown top-level front matter keys; custom ones belong in [extra].
+ZOLA_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "date",
+        "updated",
+        "weight",
+        "draft",
+        "render",
+        "slug",
+        "path",
+        "aliases",
+        "authors",
+        "in_search_index",
+        "template",
+        "taxonomies",
+        "extra",
+    }
+)
+_CANONICAL_ORDER = (
+    "title",
+    "date",
+    "pubDate",
+    "publishDate",
+    "slug",
+    "draft",
+    "published",
+    "tags",
+    "categories",
+    "description",
+    "keywords",
+    "image",
+)
+
+
+def render_post(
+    post: PostFields, content: Mapping[str, Any], dialect: Dialect, *, default_tz: tzinfo = UTC
+) -> tuple[str, str]:
+    """The relative POSIX path and full text of `post` exported in `dialect`.
+
+    `content` is the post's `blogs.content` document; `default_tz` must be the one used at
+    import, since dates without an offset are read in it.
+    """
+    if dialect not in DIALECTS:
+        raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
+    check_document(content)
+    body: str = content["markdown"]
+    front = content["front_matter"]
+    source = content["source"]
+    source_dialect = source["dialect"] if source is not None else None
+    source_path = PurePosixPath(source["path"]) if source is not None and source.get("path") else None
+    base, metadata = _base_values(front)
+    previous = map_metadata(base, body, source_path, source_dialect, default_tz) if source_dialect is not None else None
+    if previous is not None and source_path is not None and source_dialect == dialect:
+        path = _adjusted_path(source_path, post, dialect, previous, default_tz)
+    else:
+        path = conventional_path(post, dialect, default_tz)
+    if dialect == "markdown":
+        return path.as_posix(), _markdown_text(post.title, body, path)
+    fmt = _format_for(dialect, front["format"])
+    raw = front["raw"]
+    if raw is not None and front["format"] == fmt:
+        # raw + body splits back into exactly raw and body, so `base` is what it reads as
+        if _matches(map_metadata(base, body, path, dialect, default_tz), post):
+            return path.as_posix(), raw + body
+    values = _copy_tree(base) if raw is not None else _canonical_order(_copy_tree(base))
+    if dialect != source_dialect:
+        _convert(values, dialect, default_tz)
+    _update(values, post, body, path, dialect, default_tz)
+    return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
+
+
+def conventional_path(post: PostFields, dialect: Dialect, default_tz: tzinfo = UTC) -> PurePosixPath:
+    """Where `dialect` keeps a post by convention (see rule 1 in the module docstring)."""
+    name = post.slug if _file_safe(post.slug) else slugify(post.slug)
+    if dialect == "jekyll":
+        if post.date is None:
+            raise ContentError("a Jekyll post needs a date for its file name")
+        name = f"{local_day(post.date, default_tz).isoformat()}-{name}"
+    return CONVENTIONAL_FOLDERS[dialect] / _file_name(name, ".md")
+
+
+def _file_name(stem: str, suffix: str) -> str:
+    """`stem + suffix`, or a bundle `stem/index.md` when the stem itself names a bundle index."""
+    return f"{stem}/index{suffix}" if stem in BUNDLE_INDEX_STEMS else stem + suffix
+
+
+def _file_safe(slug: str) -> bool:
+    return bool(slug) and slug not in (".", "..") and not any(char in slug for char in "/\\\x00")
+
+
+def _adjusted_path(
+    path: PurePosixPath, post: PostFields, dialect: Dialect, previous: MappedPost, default_tz: tzinfo
+) -> PurePosixPath:
+    """The original path, with a file-name slug or date replaced by the current one."""
+    if dialect == "jekyll" and "_drafts" in path.parts and post.status == "published":
+        return conventional_path(post, dialect, default_tz)
+    stem = file_stem(path)
+    dated = dated_name(stem, name_date_separators(dialect))
+    slug_part = dated.rest if dated is not None else stem
+    if previous.slug_origin == "file_name" and post.slug != previous.slug and _file_safe(post.slug):
+        slug_part = post.slug
+    new_stem = slug_part
+    if dated is not None:
+        day_text = dated.text
+        if previous.date_origin == "file_name" and post.date is not None and not _same_moment(previous.date, post.date):
+            day_text = local_day(post.date, default_tz).isoformat()
+        new_stem = day_text + stem[len(dated.text)] + slug_part
+    if new_stem == stem:
+        return path
+    if is_bundle(path):
+        return path.parent.parent / new_stem / path.name
+    return path.parent / _file_name(new_stem, path.suffix)
+
+
+def _format_for(dialect: Dialect, source_format: str | None) -> FrontMatterFormat:
+    if dialect == "zola":
+        return "toml"
+    if dialect == "hugo" and source_format in ("toml", "json"):
+        return source_format  # type: ignore[return-value]
+    return "yaml"
+
+
+def _base_values(front: Mapping[str, Any]) -> tuple[dict[Any, Any], Metadata | None]:
+    """The front matter to start from: `raw` parsed, else `fields`."""
+    if front["raw"] is not None:
+        fmt, metadata = parse_raw(front["raw"])
+        if fmt != front["format"]:
+            raise FrontMatterError(f"stored front matter is {fmt}, not {front['format']}")
+        return metadata.values, metadata
+    return front["fields"], None
+
+
+def _copy_tree(value: Any) -> Any:
+    """Copy mappings and lists, sharing leaves: parsed dates keep their identity (and text)."""
+    if isinstance(value, Mapping):
+        return {key: _copy_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_tree(item) for item in value]
+    return value
+
+
+def _same_moment(first: datetime | None, second: datetime | None) -> bool:
+    return first == second if first is not None and second is not None else first is second
+
+
+def _matches(read: MappedPost, post: PostFields) -> bool:
+    return (
+        read.title == post.title
+        and read.slug == post.slug
+        and read.status == post.status
+        and _same_moment(read.date, post.date)
+        and set(read.all_tags) == set(post.tags)
+        and (read.meta_description or None) == (post.meta_description or None)
+        and (read.meta_keywords or None) == (post.meta_keywords or None)
+        and (read.featured_image or None) == (post.featured_image or None)
+    )
+
+
+def _canonical_order(values: dict[Any, Any]) -> dict[Any, Any]:
+    """Known keys first in a fixed order, then the rest by name (jsonb keeps no order)."""
+    known = [key for key in _CANONICAL_ORDER if key in values]
+    rest = sorted((key for key in values if key not in _CANONICAL_ORDER), key=str)
+    return {key: values[key] for key in [*known, *rest]}
+
+
+def _existing_key(container: Mapping[Any, Any], name: str) -> str | None:
+    """The key spelling `name` case-insensitively, present or empty."""
+    return next((key for key in container if isinstance(key, str) and key.lower() == name.lower()), None)
+
+
+def _rename(container: dict[Any, Any], old: str, new: str, value: Any) -> None:
+    """Replace key `old` by `new` (holding `value`) at the same position."""
+    items = [(new, value) if key == old else (key, item) for key, item in container.items()]
+    container.clear()
+    container.update(items)
+
+
+def _put(container: MutableMapping[Any, Any], name: str, value: Any, first: bool = False) -> None:
+    """Set `name` (reusing a key spelled differently or left empty), adding it if missing."""
+    key = _existing_key(container, name)
+    if key is not None:
+        container[key] = value
+    elif first and isinstance(container, dict):
+        items = [(name, value), *container.items()]
+        container.clear()
+        container.update(items)
+    else:
+        container[name] = value
+
+
+def _delete_all(values: dict[Any, Any], names: tuple[str, ...], containers: tuple[str, ...]) -> None:
+    for container in tables(values, containers):
+        for name in names:
+            key = _existing_key(container, name)
+            if key is not None:
+                del container[key]  # type: ignore[attr-defined]
+
+
+def _table(values: dict[Any, Any], name: str) -> dict[Any, Any]:
+    """The table `values[name]`, created when missing."""
+    table = values.get(name)
+    if not isinstance(table, dict):
+        table = values[name] = {}
+    return table
+
+
+def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo) -> None:
+    """Respell keys for `dialect` when exporting a post imported from another one."""
+    taxonomies = values.get(TAXONOMY_TABLE)
+    if dialect != "zola" and isinstance(taxonomies, dict):
+        for key in list(taxonomies):
+            if key.lower() in (*TAG_KEYS, *CATEGORY_KEYS) and _existing_key(values, key) is None:
+                values[key] = taxonomies.pop(key)
+        if not taxonomies:
+            del values[TAXONOMY_TABLE]
+    preferred_date = date_keys_for(dialect)[0]
+    if _existing_key(values, preferred_date) is None:
+        other = next((key for name in ALL_DATE_KEYS if (key := _existing_key(values, name))), None)
+        if other is not None:
+            _rename(values, other, preferred_date, values[other])
+    if dialect == "jekyll":
+        status_from, status_to = DRAFT_KEYS[0], PUBLISHED_KEYS[0]
+    else:
+        status_from, status_to = PUBLISHED_KEYS[0], DRAFT_KEYS[0]
+    old_status = _existing_key(values, status_from)
+    if old_status is not None and _existing_key(values, status_to) is None:
+        flag = truthy(values[old_status])
+        _rename(values, old_status, status_to, None if flag is None else not flag)
+    if dialect == "zola":
+        _convert_to_zola(values, default_tz)
+
+
+def _convert_to_zola(values: dict[Any, Any], default_tz: tzinfo) -> None:
+    date_key = _existing_key(values, "date")
+    if date_key is not None and isinstance(values[date_key], str):
+        values[date_key] = _date_value(parse_date(values[date_key], default_tz), default_tz)
+    for key in list(values):
+        if key in (*TAG_KEYS, *CATEGORY_KEYS):
+            _table(values, TAXONOMY_TABLE)[key] = values.pop(key)
+        elif key not in ZOLA_KEYS:
+            _table(values, "extra")[key] = values.pop(key)
+
+
+def _date_value(moment: datetime, default_tz: tzinfo) -> date | datetime:
+    """A date when `moment` is midnight in `default_tz` (it reads back the same), else the datetime."""
+    local = moment.astimezone(default_tz)
+    return local.date() if local.timetz().replace(tzinfo=None) == time() else local
+
+
+def _update(
+    values: dict[Any, Any],
+    post: PostFields,
+    body: str,
+    path: PurePosixPath,
+    dialect: Dialect,
+    default_tz: tzinfo,
+) -> None:
+    """Change, in place, exactly the fields that do not read back as the post's values."""
+
+    def read() -> MappedPost:
+        return map_metadata(values, body, path, dialect, default_tz)
+
+    if read().title != post.title:
+        _put(values, TITLE_KEYS[0], post.title, first=True)
+    if not _same_moment(read().date, post.date):
+        _update_date(values, post, dialect, default_tz)
+        if not _same_moment(read().date, post.date) and post.date is not None:
+            _put(values, date_keys_for(dialect)[0], _date_value(post.date, default_tz))
+    if read().slug != post.slug:
+        _update_slug(values, post, dialect)
+    if read().status != post.status:
+        _update_status(values, post, dialect)
+    current = read()
+    if set(current.all_tags) != set(post.tags):
+        _update_terms(values, post, current, dialect)
+    if (current.meta_description or None) != (post.meta_description or None):
+        _update_text(values, DESCRIPTION_KEYS, post.meta_description, values)
+    if (current.meta_keywords or None) != (post.meta_keywords or None):
+        home = _table(values, "extra") if dialect == "zola" and post.meta_keywords else values
+        _update_text(values, KEYWORD_KEYS, _keywords_value(values, post.meta_keywords), home)
+    if (current.featured_image or None) != (post.featured_image or None):
+        _update_image(values, post.featured_image, dialect)
+
+
+def _update_date(values: dict[Any, Any], post: PostFields, dialect: Dialect, default_tz: tzinfo) -> None:
+    found = find_key([values], date_keys_for(dialect))
+    if post.date is None:
+        _delete_all(values, ALL_DATE_KEYS, ())
+        return
+    if found is not None:
+        found.container[found.key] = _date_value(post.date, default_tz)
+        return
+    zola_path = find_key([values], (ZOLA_PATH_KEY,), str) if dialect == "zola" else None
+    dated = zola_path_date(zola_path.value) if zola_path is not None else None
+    if zola_path is not None and dated is not None:
+        day = local_day(post.date, default_tz)
+        old = zola_path.value
+        start = old.rindex(dated.text)
+        zola_path.container[zola_path.key] = (
+            old[:start] + f"{day.year:04d}/{day.month:02d}/{day.day:02d}" + old[start + len(dated.text) :]
+        )
+
+
+def _update_slug(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> None:
+    zola_path = find_key([values], (ZOLA_PATH_KEY,), str) if dialect == "zola" else None
+    if zola_path is not None and "/" not in post.slug and post.slug:
+        prefix, _, _ = zola_path.value.rstrip("/").rpartition("/")
+        zola_path.container[zola_path.key] = f"{prefix}/{post.slug}" if prefix else post.slug
+        return
+    _put(values, SLUG_KEYS[0], post.slug)
+
+
+def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> None:
+    draft = post.status != "published"
+    draft_key = _existing_key(values, DRAFT_KEYS[0])
+    published_key = _existing_key(values, PUBLISHED_KEYS[0])
+    if draft_key is not None:
+        values[draft_key] = draft
+    if published_key is not None:
+        values[published_key] = not draft
+    if draft and draft_key is None and published_key is None:
+        if dialect == "jekyll":
+            values[PUBLISHED_KEYS[0]] = False
+        else:
+            values[DRAFT_KEYS[0]] = True
+
+
+def _update_terms(values: dict[Any, Any], post: PostFields, current: MappedPost, dialect: Dialect) -> None:
+    """Write tags and categories so that together they are the post's tags.
+
+    Categories keep those still among the post's tags; tags keep their order, and new
+    tags are appended as spelled in the post.
+    """
+    wanted = unique_terms(post.tags)
+    wanted_folded = {term.casefold() for term in wanted}
+    kept_categories = [term for term in current.categories if term.casefold() in wanted_folded]
+    new_tags = [term for term in current.tags if term.casefold() in wanted_folded]
+    written = {term.casefold() for term in new_tags + kept_categories}
+    new_tags += [term for term in wanted if term.casefold() not in written]
+    containers = tables(values, (TAXONOMY_TABLE,))
+    tag_home = next((c for c in containers if _existing_key(c, TAG_KEYS[0]) is not None), None)
+    if tag_home is None:
+        tag_home = _table(values, TAXONOMY_TABLE) if dialect == "zola" else values
+    _put(tag_home, TAG_KEYS[0], new_tags)
+    if kept_categories != current.categories:
+        found = find_key(containers, CATEGORY_KEYS)
+        if found is not None:
+            single = found.key.lower() == "category" and len(kept_categories) == 1
+            found.container[found.key] = kept_categories[0] if single else kept_categories
+
+
+def _keywords_value(values: dict[Any, Any], keywords: str | None) -> Any:
+    """Keywords as a list when that joins back to the same text and the source used lists."""
+    if not keywords:
+        return None
+    found = find_key(tables(values, CUSTOM_TABLES), KEYWORD_KEYS)
+    as_list = [word.strip() for word in keywords.split(",")]
+    if (found is None or isinstance(found.value, list)) and ", ".join(as_list) == keywords and all(as_list):
+        return as_list
+    return keywords
+
+
+def _update_text(values: dict[Any, Any], names: tuple[str, ...], value: Any, home: MutableMapping[Any, Any]) -> None:
+    if value is None:
+        _delete_all(values, names, CUSTOM_TABLES)
+        return
+    found = find_key(tables(values, CUSTOM_TABLES), names)
+    if found is not None:
+        found.container[found.key] = value
+    else:
+        _put(home, names[0], value)
+
+
+def _update_image(values: dict[Any, Any], image: str | None, dialect: Dialect) -> None:
+    if not image:
+        _delete_all(values, IMAGE_KEYS, CUSTOM_TABLES)
+        return
+    found = find_image(values)
+    if found is not None and found.inner_key is not None:
+        found.container[found.key][found.inner_key] = image
+    elif found is not None:
+        found.container[found.key] = image
+    elif dialect == "zola":
+        _put(_table(values, "extra"), IMAGE_KEYS[0], image)
+    else:
+        _put(values, "heroImage" if dialect == "astro" else IMAGE_KEYS[0], image)
+
+
+def _markdown_text(title: str, body: str, path: PurePosixPath) -> str:
+    """The body, with the title as its first `# heading` unless the body already yields it."""
+    try:
+        looks_like_front_matter = split_front_matter(body).format is not None
+    except FrontMatterError:
+        looks_like_front_matter = True
+    if not looks_like_front_matter and map_metadata({}, body, path, "markdown").title == title:
+        return body
+    heading = "# " + " ".join(title.split())
+    lines = body.splitlines(keepends=True)
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if not looks_like_front_matter and first is not None and first_heading(lines[first]) is not None:
+        ending = lines[first][len(lines[first].rstrip("\r\n")) :]
+        lines[first] = heading + ending
+        return "".join(lines)
+    return f"{heading}\n\n{body}"

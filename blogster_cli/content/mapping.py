@@ -1,0 +1,327 @@
+"""How front matter (and file paths) map to a post's fields, for every dialect.
+
+Import reads posts with `map_metadata`; export uses the same function to check that what
+it writes reads back as the post's current values, and `find_key` to update keys where
+they already are. Key names match case-insensitively (Hugo ignores case); the first key
+found wins, in the order listed. Values that are null or "" count as absent.
+
+| field            | keys (first found)                                     | also                         |
+|------------------|--------------------------------------------------------|------------------------------|
+| title            | title                                                  | first `# heading`, file name |
+| date             | date (Hugo: then publishDate, pubDate;                 | Jekyll: file-name date;      |
+|                  | Astro: pubDate, date, publishDate)                     | Zola: `path` date, file name |
+| slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
+| status           | draft: true, or published: false -> draft              | Jekyll `_drafts/` -> draft   |
+| tags             | tags, then taxonomies.tags                             | Jekyll: a string splits on blanks |
+| categories       | categories, category, then taxonomies.categories      |                              |
+| meta_description | description, summary, excerpt                         | also under extra/params      |
+| meta_keywords    | keywords (a list is joined with ", ")                  | also under extra/params      |
+| featured_image   | image, cover, featured_image, featuredImage, heroImage | a table's image/src/url; also under extra/params |
+"""
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from blogster_cli.content.dates import dated_name, day_start, parse_date, zola_path_date
+from blogster_cli.content.errors import DateParseError
+from blogster_cli.content.frontmatter import Metadata
+
+Dialect = Literal["hugo", "jekyll", "zola", "astro", "markdown"]
+Status = Literal["draft", "published"]
+Origin = Literal["key", "path_key", "file_name"]  # where a slug or date was read from
+
+DIALECTS: tuple[Dialect, ...] = ("hugo", "jekyll", "zola", "astro", "markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+BUNDLE_INDEX_STEMS = ("index", "_index")
+
+TITLE_KEYS = ("title",)
+SLUG_KEYS = ("slug",)
+DRAFT_KEYS = ("draft",)
+PUBLISHED_KEYS = ("published",)
+TAG_KEYS = ("tags",)
+CATEGORY_KEYS = ("categories", "category")
+DESCRIPTION_KEYS = ("description", "summary", "excerpt")
+KEYWORD_KEYS = ("keywords",)
+IMAGE_KEYS = ("image", "cover", "featured_image", "featuredImage", "heroImage")
+IMAGE_TABLE_KEYS = ("image", "src", "url")
+DATE_KEYS: dict[str, tuple[str, ...]] = {
+    "hugo": ("date", "publishDate", "pubDate"),
+    "astro": ("pubDate", "date", "publishDate"),
+}
+DEFAULT_DATE_KEYS = ("date",)
+ALL_DATE_KEYS = ("date", "pubDate", "publishDate")
+# Where Hugo (params) and Zola (extra) keep custom fields, and Zola its taxonomies.
+CUSTOM_TABLES = ("extra", "params")
+TAXONOMY_TABLE = "taxonomies"
+ZOLA_PATH_KEY = "path"
+
+
+@dataclass
+class MappedPost:
+    """A post's fields as one source file states them."""
+
+    title: str
+    slug: str | None
+    slug_origin: Origin | None
+    date: datetime | None
+    date_origin: Origin | None
+    date_text: str | None
+    status: Status
+    tags: list[str]
+    categories: list[str]
+    meta_description: str | None
+    meta_keywords: str | None
+    featured_image: str | None
+
+    @property
+    def all_tags(self) -> list[str]:
+        """Tags then categories, without repeats (compared case-insensitively)."""
+        return unique_terms(self.tags + self.categories)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a field was found: `container[key]`, and for image tables the inner key."""
+
+    container: MutableMapping[Any, Any]
+    key: str
+    inner_key: str | None = None
+
+    @property
+    def value(self) -> Any:
+        value = self.container[self.key]
+        return value[self.inner_key] if self.inner_key is not None else value
+
+
+def date_keys_for(dialect: str) -> tuple[str, ...]:
+    return DATE_KEYS.get(dialect, DEFAULT_DATE_KEYS)
+
+
+def present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def find_key(
+    containers: list[Mapping[Any, Any]], names: tuple[str, ...], accept: type | tuple[type, ...] = object
+) -> Found | None:
+    """The first present value under one of `names`, searching containers in order."""
+    for container in containers:
+        for name in names:
+            for key, value in container.items():
+                if isinstance(key, str) and key.lower() == name.lower() and present(value):
+                    if isinstance(value, accept):
+                        return Found(container, key)  # type: ignore[arg-type]
+    return None
+
+
+def tables(values: Mapping[Any, Any], names: tuple[str, ...]) -> list[Mapping[Any, Any]]:
+    """`values` followed by those of its tables named `names` (exact key) that are mappings."""
+    nested = [values[name] for name in names if isinstance(values.get(name), Mapping)]
+    return [values, *nested]
+
+
+def find_image(values: Mapping[Any, Any]) -> Found | None:
+    for container in tables(values, CUSTOM_TABLES):
+        for name in IMAGE_KEYS:
+            found = find_key([container], (name,))
+            if found is None:
+                continue
+            value = found.value
+            if isinstance(value, Mapping):
+                inner = find_key([value], IMAGE_TABLE_KEYS, str)
+                if inner is not None:
+                    return Found(found.container, found.key, inner.key)
+            elif isinstance(value, str):
+                return found
+    return None
+
+
+def map_metadata(
+    values: Mapping[Any, Any],
+    body: str,
+    path: PurePosixPath | None,
+    dialect: str,
+    default_tz: tzinfo = UTC,
+    metadata: Metadata | None = None,
+) -> MappedPost:
+    """Read a post's fields from its front matter `values`, body and relative path."""
+    date, date_origin, date_text = _date(values, path, dialect, default_tz, metadata)
+    slug, slug_origin = _slug(values, path, dialect)
+    return MappedPost(
+        title=_title(values, body, path, dialect),
+        slug=slug,
+        slug_origin=slug_origin,
+        date=date,
+        date_origin=date_origin,
+        date_text=date_text,
+        status=_status(values, path, dialect),
+        tags=_terms(values, TAG_KEYS, split_words=dialect == "jekyll"),
+        categories=_terms(values, CATEGORY_KEYS, split_words=dialect == "jekyll"),
+        meta_description=_text(find_key(tables(values, CUSTOM_TABLES), DESCRIPTION_KEYS)),
+        meta_keywords=_keywords(find_key(tables(values, CUSTOM_TABLES), KEYWORD_KEYS)),
+        featured_image=_text(find_image(values)),
+    )
+
+
+def _title(values: Mapping[Any, Any], body: str, path: PurePosixPath | None, dialect: str) -> str:
+    found = find_key([values], TITLE_KEYS)
+    if found is not None:
+        return str(found.value)
+    heading = first_heading(body)
+    if heading is not None:
+        return heading
+    if path is None:
+        return "Untitled"
+    name = name_slug(path, dialect)
+    return name.replace("-", " ").replace("_", " ").strip() or name or "Untitled"
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first level-1 ATX heading outside fenced code, if any."""
+    fence: str | None = None
+    for line in body.splitlines():
+        stripped = line.lstrip(" \t")
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence == stripped[:3] else (fence or stripped[:3])
+            continue
+        if fence is None and (stripped == "#" or stripped.startswith(("# ", "#\t"))) and line == stripped:
+            text = stripped[1:].strip(" \t")
+            closing = text.rstrip("#")
+            if closing != text and (closing == "" or closing.endswith((" ", "\t"))):
+                text = closing.rstrip(" \t")
+            if text:
+                return text
+    return None
+
+
+def _bare_stem(path: PurePosixPath) -> str:
+    return path.stem if path.suffix.lower() in MARKDOWN_SUFFIXES else path.name
+
+
+def is_bundle(path: PurePosixPath) -> bool:
+    """A page bundle: `<slug>/index.md` (or `_index.md`), named by its folder."""
+    return _bare_stem(path) in BUNDLE_INDEX_STEMS and bool(path.parent.name)
+
+
+def file_stem(path: PurePosixPath) -> str:
+    """The name a file gives a post: its stem, or its folder's name for a bundle."""
+    return path.parent.name if is_bundle(path) else _bare_stem(path)
+
+
+def name_date_separators(dialect: str) -> str:
+    """Separators after a date at the start of a file name: Jekyll `-`, Zola `-` or `_`."""
+    return {"jekyll": "-", "zola": "-_"}.get(dialect, "")
+
+
+def name_slug(path: PurePosixPath, dialect: str) -> str:
+    """The slug a file name gives: its stem (or bundle folder), without a Jekyll/Zola date."""
+    stem = file_stem(path)
+    dated = dated_name(stem, name_date_separators(dialect))
+    return dated.rest if dated is not None else stem
+
+
+def _slug(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> tuple[str | None, Origin | None]:
+    if dialect == "zola":
+        zola_path = find_key([values], (ZOLA_PATH_KEY,), str)
+        if zola_path is not None:
+            segment = zola_path.value.strip("/").rsplit("/", 1)[-1]
+            if segment:
+                return segment, "path_key"
+    found = find_key([values], SLUG_KEYS)
+    if found is not None:
+        return str(found.value), "key"
+    if path is not None:
+        return name_slug(path, dialect), "file_name"
+    return None, None
+
+
+def _date(
+    values: Mapping[Any, Any],
+    path: PurePosixPath | None,
+    dialect: str,
+    default_tz: tzinfo,
+    metadata: Metadata | None,
+) -> tuple[datetime | None, Origin | None, str | None]:
+    found = find_key([values], date_keys_for(dialect))
+    if found is not None:
+        value = found.value
+        try:
+            moment = parse_date(value, default_tz)
+        except DateParseError as error:
+            raise DateParseError(f"{found.key}: {error}") from None
+        text = metadata.text_of(value) if metadata is not None else None
+        if text is None:
+            text = value if isinstance(value, str) else value.isoformat()
+        return moment, "key", text
+    if dialect == "zola":
+        zola_path = find_key([values], (ZOLA_PATH_KEY,), str)
+        dated = zola_path_date(zola_path.value) if zola_path is not None else None
+        if dated is not None:
+            return day_start(dated.day, default_tz), "path_key", dated.text
+    if path is not None:
+        dated = dated_name(file_stem(path), name_date_separators(dialect))
+        if dated is not None:
+            return day_start(dated.day, default_tz), "file_name", dated.text
+    return None, None, None
+
+
+def truthy(value: Any) -> bool | None:
+    """A front matter boolean: YAML/TOML booleans or the strings true/false/yes/no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    return None
+
+
+def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> Status:
+    draft = find_key([values], DRAFT_KEYS)
+    if draft is not None and truthy(draft.value) is True:
+        return "draft"
+    published = find_key([values], PUBLISHED_KEYS)
+    if published is not None and truthy(published.value) is False:
+        return "draft"
+    if dialect == "jekyll" and path is not None and "_drafts" in path.parts:
+        return "draft"
+    return "published"
+
+
+def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool) -> list[str]:
+    found = find_key(tables(values, (TAXONOMY_TABLE,)), names)
+    if found is None:
+        return []
+    value = found.value
+    if isinstance(value, str):
+        return value.split() if split_words and found.key.lower() != "category" else [value]
+    if isinstance(value, list):
+        return unique_terms([str(item) for item in value if present(item)])
+    return [str(value)]
+
+
+def unique_terms(terms: list[str]) -> list[str]:
+    """Terms in order, dropping later ones equal to an earlier one ignoring case."""
+    seen: set[str] = set()
+    kept = []
+    for term in terms:
+        if term.casefold() not in seen:
+            seen.add(term.casefold())
+            kept.append(term)
+    return kept
+
+
+def _text(found: Found | None) -> str | None:
+    if found is None:
+        return None
+    return str(found.value)
+
+
+def _keywords(found: Found | None) -> str | None:
+    if found is None:
+        return None
+    value = found.value
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value if present(item)) or None
+    return str(value)

@@ -1,0 +1,214 @@
+"""Import mapping: a markdown file's text becomes an `ImportedPost` for the services to store.
+
+Dialects are detected from the file (or given explicitly):
+
+- jekyll: YAML front matter and the file is under `_posts/` or `_drafts/`, or its name
+  starts with a date (`2021-06-16-slug.md`).
+- astro: the file is under `src/content/`, or its YAML front matter has `pubDate`.
+- zola: TOML front matter with an `[extra]` or `[taxonomies]` table or a `path` key.
+- hugo: any other YAML, TOML or JSON front matter.
+- markdown: no front matter; the title is the first `# heading`, else the file name.
+
+Fields are read as `mapping.py` describes. The post's date becomes both `created_at` and
+`published_at`. Categories are merged into `tags` (a post has one tag list) and also
+listed in `categories`, so export can write them back under their own key.
+
+Slugs: `slug` is what the source names the post by: a `slug` key, a Zola `path`, else the
+file name (Jekyll date removed; a bundle's folder). `slug_explicit` is True when the
+front matter states it. Either way it is the post's published URL: keep it as written,
+and only generate one with `slugs.slugify(title)` when `slug` is None.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from blogster_cli.content.dates import dated_name
+from blogster_cli.content.document import new_document
+from blogster_cli.content.errors import ContentError
+from blogster_cli.content.frontmatter import FrontMatterFormat, json_safe, parse_metadata, split_front_matter
+from blogster_cli.content.mapping import (
+    BUNDLE_INDEX_STEMS,
+    DIALECTS,
+    MARKDOWN_SUFFIXES,
+    Dialect,
+    MappedPost,
+    Status,
+    file_stem,
+    map_metadata,
+)
+
+
+@dataclass(kw_only=True)
+class PostFields:
+    """The post's own columns, as export takes them (what the database holds now)."""
+
+    title: str
+    slug: str
+    status: Status = "published"
+    published_at: datetime | None = None
+    created_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    meta_description: str | None = None
+    meta_keywords: str | None = None
+    featured_image: str | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        """The date export writes: published_at, else created_at."""
+        return self.published_at if self.published_at is not None else self.created_at
+
+
+@dataclass(kw_only=True)
+class ImportedPost:
+    """One imported post: column values plus the `blogs.content` document."""
+
+    title: str
+    slug: str | None
+    slug_explicit: bool
+    created_at: datetime | None
+    published_at: datetime | None
+    status: Status
+    tags: list[str]
+    categories: list[str]
+    meta_description: str | None
+    meta_keywords: str | None
+    featured_image: str | None
+    content: dict[str, Any]
+
+    def fields(self, slug: str | None = None) -> PostFields:
+        """These values as export takes them; pass `slug` when the import had none."""
+        chosen = slug if slug is not None else self.slug
+        if chosen is None:
+            raise ContentError("the post has no slug: pass one")
+        return PostFields(
+            title=self.title,
+            slug=chosen,
+            status=self.status,
+            published_at=self.published_at,
+            created_at=self.created_at,
+            tags=list(self.tags),
+            meta_description=self.meta_description,
+            meta_keywords=self.meta_keywords,
+            featured_image=self.featured_image,
+        )
+
+
+def detect_dialect(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath | None) -> Dialect:
+    """The dialect a file is written in, by the rules in this module's docstring."""
+    if fmt is None:
+        return "markdown"
+    parts = path.parts if path is not None else ()
+    if any(parts[i : i + 2] == ("src", "content") for i in range(len(parts) - 1)):
+        return "astro"
+    if fmt == "yaml":
+        dated = path is not None and dated_name(file_stem(path), "-") is not None
+        if "_posts" in parts or "_drafts" in parts or dated:
+            return "jekyll"
+        if "pubDate" in values:
+            return "astro"
+    if fmt == "toml" and (
+        isinstance(values.get("extra"), dict) or isinstance(values.get("taxonomies"), dict) or "path" in values
+    ):
+        return "zola"
+    return "hugo"
+
+
+def import_post(
+    text: str,
+    path: str | PurePosixPath | None = None,
+    *,
+    dialect: Dialect | None = None,
+    default_tz: tzinfo = UTC,
+) -> ImportedPost:
+    """Map one markdown file's text (at `path`, relative to the imported root) to a post."""
+    if "\x00" in text:
+        raise ContentError("the text contains NUL characters: not a markdown file")
+    if dialect is not None and dialect not in DIALECTS:
+        raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
+    relative = PurePosixPath(path) if path is not None else None
+    split = split_front_matter(text)
+    metadata = parse_metadata(split)
+    chosen = dialect or detect_dialect(split.format, metadata.values, relative)
+    mapped = map_metadata(metadata.values, split.body, relative, chosen, default_tz, metadata)
+    content = new_document(
+        split.body,
+        fmt=split.format,
+        raw=split.raw,
+        fields=json_safe(metadata.values, metadata),
+        source={
+            "dialect": chosen,
+            "path": relative.as_posix() if relative is not None else None,
+            "date_text": mapped.date_text,
+        },
+    )
+    return post_from_mapping(mapped, content)
+
+
+def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPost:
+    """An ImportedPost holding `mapped` values and the `content` document."""
+    return ImportedPost(
+        title=mapped.title,
+        slug=mapped.slug,
+        slug_explicit=mapped.slug_origin in ("key", "path_key"),
+        created_at=mapped.date,
+        published_at=mapped.date,
+        status=mapped.status,
+        tags=mapped.all_tags,
+        categories=mapped.categories,
+        meta_description=mapped.meta_description,
+        meta_keywords=mapped.meta_keywords,
+        featured_image=mapped.featured_image,
+        content=content,
+    )
+
+
+def read_text_file(path: Path) -> str:
+    """A file's text exactly: UTF-8, line breaks untouched (no newline translation)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError(f"{path.name} is not UTF-8 text (byte {error.start})") from None
+
+
+def write_text_file(path: Path, text: str) -> None:
+    """Write `text` exactly as given (UTF-8, no newline translation), creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+
+
+def find_markdown_files(root: Path) -> list[PurePosixPath]:
+    """Markdown posts under `root`, as sorted relative POSIX paths.
+
+    Skips hidden folders and files, `node_modules`, and section pages `_index.md`.
+    """
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name != "node_modules"]
+        for name in files:
+            stem, suffix = os.path.splitext(name)
+            if name.startswith(".") or suffix.lower() not in MARKDOWN_SUFFIXES or stem == BUNDLE_INDEX_STEMS[1]:
+                continue
+            found.append(PurePosixPath(Path(folder, name).relative_to(root).as_posix()))
+    return sorted(found)
+
+
+def import_post_file(
+    root: Path, relative_path: PurePosixPath, *, dialect: Dialect | None = None, default_tz: tzinfo = UTC
+) -> ImportedPost:
+    """Read and import `root / relative_path`."""
+    return import_post(read_text_file(root / relative_path), relative_path, dialect=dialect, default_tz=default_tz)
+
+
+def iter_imported(
+    root: Path, *, dialect: Dialect | None = None, default_tz: tzinfo = UTC
+) -> Iterator[tuple[PurePosixPath, ImportedPost | ContentError]]:
+    """Import every markdown file under `root`; a file that fails yields its ContentError."""
+    for relative_path in find_markdown_files(root):
+        try:
+            yield relative_path, import_post_file(root, relative_path, dialect=dialect, default_tz=default_tz)
+        except ContentError as error:
+            yield relative_path, error

@@ -1,0 +1,205 @@
+"""Import a WordPress export (WXR) file: posts and pages become ImportedPosts.
+
+WXR is RSS 2.0 with WordPress namespaces. It is parsed with defusedxml, which refuses
+entity-expansion and external-entity tricks. Mapping:
+
+- items of `wp:post_type` post and page; attachments, menu items, revisions and other
+  types are skipped, and so are items in the trash or auto-drafts;
+- status: posts with `wp:status` publish are published; every other post and every page
+  is a draft (pages are not blog posts: they wait for a person to decide);
+- date: `wp:post_date_gmt` in UTC; drafts have `0000-00-00 00:00:00` there, and then
+  `wp:post_date` is read in the default time zone; no date at all gives None;
+- slug: `wp:post_name`, percent-decoded (WordPress stores non-ASCII slugs encoded);
+- tags: `category` elements with domain post_tag; categories: domain category, except
+  WordPress's default "uncategorized";
+- meta description: Yoast's `_yoast_wpseo_metadesc`, else the excerpt; keywords: Yoast's
+  focus keyword; featured image: the URL of the attachment named by `_thumbnail_id`;
+- body: `content:encoded` HTML converted to markdown with markdownify, after removing
+  block-editor comments and adding the paragraphs WordPress would add (`wpautop`).
+
+The content document has no raw front matter; its `fields` are a front matter mapping
+equivalent to the item (title, date, slug, draft, tags, categories, description,
+keywords, image, wordpress_id, wordpress_type, link), which export starts from.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from markdownify import markdownify
+
+from blogster_cli.content.dates import parse_date
+from blogster_cli.content.document import new_document
+from blogster_cli.content.errors import WordPressError
+from blogster_cli.content.mapping import map_metadata
+from blogster_cli.content.post import ImportedPost, post_from_mapping
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_WP_NS = re.compile(r"^\{(http://wordpress\.org/export/\d+\.\d+/)\}")
+_EXCERPT_NS_SUFFIX = "excerpt/"
+IMPORTED_TYPES = ("post", "page")
+SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
+_ZERO_DATE = "0000-00-00 00:00:00"
+_DEFAULT_CATEGORY = "uncategorized"
+_BLOCK_EDITOR_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"^\s*</?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|"
+    r"section|article|aside|header|footer|dl|dt|dd|form|address|iframe)\b|^\s*\x00pre",
+    re.IGNORECASE,
+)
+_LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def parse_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> list[ImportedPost]:
+    """The posts and pages of a WXR export, in file order."""
+    try:
+        root = fromstring(data)
+    except (ParseError, DefusedXmlException) as error:
+        raise WordPressError(f"not a readable WordPress export: {error}") from None
+    channel = root.find("channel")
+    wp_ns = _wordpress_namespace(root)
+    if root.tag != "rss" or channel is None or wp_ns is None:
+        raise WordPressError("not a WordPress export: no RSS channel with wp: elements")
+    items = channel.findall("item")
+    attachment_urls = {
+        _text(item, wp_ns + "post_id"): _text(item, wp_ns + "attachment_url")
+        for item in items
+        if _text(item, wp_ns + "post_type") == "attachment"
+    }
+    posts = []
+    for item in items:
+        if _text(item, wp_ns + "post_type") not in IMPORTED_TYPES:
+            continue
+        if _text(item, wp_ns + "status") in SKIPPED_STATUSES:
+            continue
+        posts.append(_item_post(item, wp_ns, attachment_urls, default_tz))
+    return posts
+
+
+def _wordpress_namespace(root: Element) -> str | None:
+    for element in root.iter():
+        match = _WP_NS.match(element.tag)
+        if match is not None:
+            return "{" + match.group(1) + "}"
+    return None
+
+
+def _text(element: Element, path: str) -> str:
+    found = element.find(path)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], default_tz: tzinfo) -> ImportedPost:
+    post_type = _text(item, wp_ns + "post_type")
+    meta = {
+        _text(entry, wp_ns + "meta_key"): _text(entry, wp_ns + "meta_value")
+        for entry in item.findall(wp_ns + "postmeta")
+    }
+    date, date_text = _item_date(item, wp_ns, default_tz)
+    excerpt_ns = "{" + wp_ns.strip("{}") + _EXCERPT_NS_SUFFIX + "}"
+    description = meta.get("_yoast_wpseo_metadesc") or _html_text(_text(item, excerpt_ns + "encoded"))
+    published = post_type == "post" and _text(item, wp_ns + "status") == "publish"
+    post_id = _text(item, wp_ns + "post_id")
+    fields: dict[str, Any] = {
+        "title": _text(item, "title"),
+        "date": date.isoformat() if date is not None else None,
+        "slug": unquote(_text(item, wp_ns + "post_name")),
+        "draft": None if published else True,
+        "tags": _terms(item, "post_tag"),
+        "categories": [term for term in _terms(item, "category") if term.casefold() != _DEFAULT_CATEGORY],
+        "description": description,
+        "keywords": meta.get("_yoast_wpseo_focuskw"),
+        "image": attachment_urls.get(meta.get("_thumbnail_id", "")),
+        "wordpress_id": int(post_id) if post_id.isdigit() else post_id,
+        "wordpress_type": post_type,
+        "link": _text(item, "link"),
+    }
+    fields = {key: value for key, value in fields.items() if value not in (None, "", [])}
+    body = html_to_markdown(item.findtext("{" + CONTENT_NS + "}encoded") or "")
+    mapped = map_metadata(fields, body, None, "wordpress", default_tz)
+    content = new_document(body, fields=fields, source={"dialect": "wordpress", "path": None, "date_text": date_text})
+    return post_from_mapping(mapped, content)
+
+
+def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None]:
+    for name, tz in (("post_date_gmt", UTC), ("post_date", default_tz)):
+        text = _text(item, wp_ns + name)
+        if text and text != _ZERO_DATE:
+            return parse_date(text, tz), text
+    return None, None
+
+
+def _terms(item: Element, domain: str) -> list[str]:
+    terms = []
+    for element in item.findall("category"):
+        name = (element.text or "").strip()
+        if element.get("domain") == domain and name and name not in terms:
+            terms.append(name)
+    return terms
+
+
+def _html_text(html: str) -> str:
+    return " ".join(markdownify(html, strip=["a"]).split()) if html else ""
+
+
+def html_to_markdown(html: str) -> str:
+    """Markdown for a WordPress post body (block-editor or classic-editor HTML)."""
+    html = _BLOCK_EDITOR_COMMENT.sub("", html)
+    markdown = markdownify(
+        _autop(html),
+        heading_style="ATX",
+        bullets="-",
+        newline_style="backslash",
+        code_language_callback=_code_language,
+    )
+    markdown = _EXTRA_BLANK_LINES.sub("\n\n", markdown.strip())
+    return markdown + "\n" if markdown else ""
+
+
+def _autop(html: str) -> str:
+    """Wrap bare text blocks in <p> and turn their single line breaks into <br>.
+
+    The classic editor stores paragraphs as blank-line separated text; WordPress adds
+    the tags when it renders. `<pre>` blocks are left untouched.
+    """
+    blocks: list[str] = []
+    protected = _PRE_BLOCK.sub(_stash(blocks), html)
+    paragraphs = []
+    for chunk in _BLANK_LINES.split(protected):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _BLOCK_TAG.match(chunk):
+            paragraphs.append(chunk)
+        else:
+            paragraphs.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>")
+    joined = "\n\n".join(paragraphs)
+    return re.sub(r"\x00pre(\d+)\x00", lambda match: blocks[int(match.group(1))], joined)
+
+
+def _stash(blocks: list[str]) -> Callable[[re.Match[str]], str]:
+    def keep(match: re.Match[str]) -> str:
+        blocks.append(match.group(0))
+        return f"\x00pre{len(blocks) - 1}\x00"
+
+    return keep
+
+
+def _code_language(element: Any) -> str | None:
+    """The language of `<pre><code class="language-x">` (or on the pre itself)."""
+    for candidate in (element, element.find("code")):
+        if candidate is None:
+            continue
+        classes = candidate.get("class") or []
+        match = _LANGUAGE_CLASS.search(" ".join(classes) if isinstance(classes, list) else classes)
+        if match is not None:
+            return match.group(1)
+    return None

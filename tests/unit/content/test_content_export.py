@@ -1,0 +1,235 @@
+"""Export: paths, when raw front matter is reused, and how edits are written."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from blogster_cli.content.document import new_document
+from blogster_cli.content.errors import ContentError
+from blogster_cli.content.export import conventional_path, render_post
+from blogster_cli.content.frontmatter import parse_raw, split_front_matter
+from blogster_cli.content.post import PostFields, import_post
+
+UTC = dt.UTC
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def new_post(**overrides) -> PostFields:
+    """A post written in Blogster; import sets created_at to the date, so do the same."""
+    values = {
+        "title": "Fresh post",
+        "slug": "fresh-post",
+        "published_at": dt.datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+        "tags": ["one", "Two"],
+    } | overrides
+    return PostFields(created_at=values["published_at"], **values)
+
+
+def front_matter_of(text: str) -> dict:
+    return parse_raw(split_front_matter(text).raw)[1].values
+
+
+@pytest.mark.parametrize(
+    ("dialect", "path"),
+    [
+        ("hugo", "content/posts/fresh-post.md"),
+        ("jekyll", "_posts/2024-05-01-fresh-post.md"),
+        ("zola", "content/fresh-post.md"),
+        ("astro", "src/content/blog/fresh-post.md"),
+        ("markdown", "fresh-post.md"),
+    ],
+)
+def test_posts_written_in_blogster_use_the_dialect_convention(dialect: str, path: str) -> None:
+    post = new_post(meta_description="About it", meta_keywords="a, b", featured_image="/i.png")
+    rendered_path, text = render_post(post, new_document("Body\n"), dialect)
+    assert rendered_path == path
+    assert text.endswith("Body\n")
+    again = import_post(text, rendered_path, dialect=dialect)
+    if dialect != "markdown":
+        assert again.fields() == post
+    assert render_post(again.fields(), again.content, dialect) == (rendered_path, text)
+
+
+def test_generated_front_matter_per_dialect() -> None:
+    post = new_post(status="draft", featured_image="/i.png", meta_keywords="a, b")
+    zola = front_matter_of(render_post(post, new_document(""), "zola")[1])
+    assert zola == {
+        "title": "Fresh post",
+        "date": dt.datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+        "draft": True,
+        "taxonomies": {"tags": ["one", "Two"]},
+        "extra": {"keywords": ["a", "b"], "image": "/i.png"},
+    }
+    jekyll = front_matter_of(render_post(post, new_document(""), "jekyll")[1])
+    assert jekyll["published"] is False
+    astro = front_matter_of(render_post(post, new_document(""), "astro")[1])
+    assert astro["pubDate"] == dt.datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    assert astro["heroImage"] == "/i.png"
+
+
+def test_midnight_dates_are_written_as_days() -> None:
+    post = new_post(published_at=dt.datetime(2024, 5, 1, tzinfo=BERLIN))
+    _, text = render_post(post, new_document(""), "hugo", default_tz=BERLIN)
+    assert "date: 2024-05-01\n" in text
+    assert import_post(text, "content/posts/fresh-post.md", default_tz=BERLIN).published_at == post.published_at
+
+
+def test_jekyll_needs_a_date() -> None:
+    with pytest.raises(ContentError, match="needs a date"):
+        conventional_path(new_post(published_at=None), "jekyll")
+
+
+def test_unsafe_slugs_get_a_safe_file_name_and_a_slug_key() -> None:
+    post = new_post(slug="a/b")
+    path, text = render_post(post, new_document(""), "hugo")
+    assert path == "content/posts/a-b.md"
+    assert front_matter_of(text)["slug"] == "a/b"
+    assert import_post(text, path).slug == "a/b"
+    index_path, _ = render_post(new_post(slug="index"), new_document(""), "hugo")
+    assert index_path == "content/posts/index/index.md"
+
+
+JEKYLL = "---\ntitle: Old\ntags: [a]\nimage:\nlayout: post\n---\nBody\n"
+
+
+def test_raw_front_matter_is_reused_when_nothing_changed() -> None:
+    post = import_post(JEKYLL, "_posts/2020-01-02-old.md")
+    assert render_post(post.fields(), post.content, "jekyll") == ("_posts/2020-01-02-old.md", JEKYLL)
+    # the database may hand tags back in another order: still unchanged
+    fields = post.fields()
+    fields.tags = list(reversed(fields.tags))
+    assert render_post(fields, post.content, "jekyll")[1] == JEKYLL
+
+
+def test_file_name_slug_and_date_follow_edits() -> None:
+    post = import_post(JEKYLL, "blog/_posts/2020-01-02-old.md")
+    fields = post.fields()
+    fields.slug = "new"
+    fields.published_at = dt.datetime(2021, 3, 4, tzinfo=UTC)
+    path, text = render_post(fields, post.content, "jekyll")
+    assert path == "blog/_posts/2021-03-04-new.md"
+    assert "date" not in front_matter_of(text)
+    fields.published_at = dt.datetime(2021, 3, 4, 15, 0, tzinfo=UTC)
+    path, text = render_post(fields, post.content, "jekyll")
+    assert path == "blog/_posts/2021-03-04-new.md"
+    assert front_matter_of(text)["date"] == dt.datetime(2021, 3, 4, 15, 0, tzinfo=UTC)
+
+
+def test_front_matter_date_edits_keep_the_file_name() -> None:
+    post = import_post("---\ntitle: T\ndate: 2020-01-05\n---\n", "_posts/2020-01-02-t.md")
+    fields = post.fields()
+    fields.published_at = dt.datetime(2020, 2, 1, tzinfo=UTC)
+    path, text = render_post(fields, post.content, "jekyll")
+    assert path == "_posts/2020-01-02-t.md"
+    assert text == "---\ntitle: T\ndate: 2020-02-01\n---\n"
+
+
+def test_bundles_rename_their_folder() -> None:
+    post = import_post("---\ntitle: T\n---\n", "content/posts/old/index.md")
+    fields = post.fields()
+    fields.slug = "new"
+    assert render_post(fields, post.content, "hugo")[0] == "content/posts/new/index.md"
+
+
+def test_zola_path_key_carries_slug_and_date() -> None:
+    text = '+++\npath = "inside-rust/2021/07/26/old"\ntitle = "T"\n\n[extra]\nteam = "x"\n+++\nBody\n'
+    post = import_post(text, "inside-rust/file-name.md")
+    fields = post.fields()
+    fields.slug = "new"
+    fields.published_at = dt.datetime(2022, 1, 2, tzinfo=UTC)
+    path, rendered = render_post(fields, post.content, "zola")
+    assert path == "inside-rust/file-name.md"
+    assert front_matter_of(rendered) == {"path": "inside-rust/2022/01/02/new", "title": "T", "extra": {"team": "x"}}
+
+
+def test_publishing_a_jekyll_draft_moves_it_to_posts() -> None:
+    post = import_post("---\ntitle: T\n---\n", "_drafts/t.md")
+    fields = post.fields()
+    fields.status = "published"
+    fields.published_at = dt.datetime(2024, 2, 3, tzinfo=UTC)
+    path, text = render_post(fields, post.content, "jekyll")
+    assert path == "_posts/2024-02-03-t.md"
+    assert import_post(text, path).status == "published"
+
+
+def test_status_edits_reuse_existing_keys() -> None:
+    hugo = import_post("---\ntitle: T\ndraft: true\n---\n", "content/posts/t.md")
+    fields = hugo.fields()
+    fields.status = "published"
+    assert front_matter_of(render_post(fields, hugo.content, "hugo")[1])["draft"] is False
+    jekyll = import_post("---\ntitle: T\n---\n", "_posts/2020-01-01-t.md")
+    fields = jekyll.fields()
+    fields.status = "draft"
+    assert front_matter_of(render_post(fields, jekyll.content, "jekyll")[1])["published"] is False
+
+
+def test_meta_field_edits() -> None:
+    text = "---\ntitle: T\ndescription: D\nexcerpt: E\nkeywords: [a, b]\ncover:\n  image: /c.png\n  alt: C\n---\n"
+    post = import_post(text, "content/posts/t.md")
+    fields = post.fields()
+    fields.meta_keywords = "x, y, z"
+    fields.featured_image = "/new.png"
+    values = front_matter_of(render_post(fields, post.content, "hugo")[1])
+    assert values["keywords"] == ["x", "y", "z"]
+    assert values["cover"] == {"image": "/new.png", "alt": "C"}
+    fields.meta_description = None
+    fields.meta_keywords = "x,y"
+    values = front_matter_of(render_post(fields, post.content, "hugo")[1])
+    assert "description" not in values and "excerpt" not in values
+    assert values["keywords"] == "x,y"
+
+
+def test_tag_edits_keep_categories_and_spelling() -> None:
+    post = import_post("---\ntitle: T\ntags: [Go, rust]\ncategories: [Dev]\n---\n", "content/posts/t.md")
+    assert post.tags == ["Go", "rust", "Dev"]
+    fields = post.fields()
+    fields.tags = ["Dev", "rust", "WebAssembly"]
+    values = front_matter_of(render_post(fields, post.content, "hugo")[1])
+    assert values["tags"] == ["rust", "WebAssembly"]
+    assert values["categories"] == ["Dev"]
+
+
+def test_raw_less_fields_render_the_same_in_any_key_order() -> None:
+    fields = {"title": "T", "tags": ["a"], "zeta": 1, "alpha": {"b": 2}, "date": "2024-01-02"}
+    reordered = dict(reversed(list(fields.items())))
+    post = PostFields(title="T", slug="t", tags=["a"], published_at=dt.datetime(2024, 1, 2, tzinfo=UTC))
+    first = render_post(post, new_document("", fields=fields, source=None), "hugo")
+    second = render_post(post, new_document("", fields=reordered, source=None), "hugo")
+    assert first == second
+    assert first[1].startswith("---\ntitle: T\ndate: '2024-01-02'\ntags:\n- a\nalpha:")
+
+
+def test_other_front_matter_formats_are_regenerated() -> None:
+    post = import_post('+++\ntitle = "T"\ndate = 2024-01-02\ntags = ["a"]\n+++\nBody\n', "content/posts/t.md")
+    path, text = render_post(post.fields(), post.content, "jekyll")
+    assert path == "_posts/2024-01-02-t.md"
+    assert text == "---\ntitle: T\ndate: 2024-01-02\ntags:\n- a\n---\nBody\n"
+    json_post = import_post('{"title": "T", "date": "2024-01-02"}\nBody\n', "content/posts/t.md")
+    fields = json_post.fields()
+    fields.title = "New"
+    path, text = render_post(fields, json_post.content, "hugo")
+    assert text == '{\n  "title": "New",\n  "date": "2024-01-02"\n}\nBody\n'
+
+
+def test_markdown_export_puts_the_title_in_the_first_heading() -> None:
+    post = import_post("# Old title\n\nText\n", "notes/old.md")
+    assert render_post(post.fields(), post.content, "markdown") == ("notes/old.md", "# Old title\n\nText\n")
+    fields = post.fields()
+    fields.title = "New title"
+    assert render_post(fields, post.content, "markdown")[1] == "# New title\n\nText\n"
+    no_heading = import_post("Text only\n", "notes/text.md")
+    fields = no_heading.fields()
+    fields.title = "Named"
+    assert render_post(fields, no_heading.content, "markdown")[1] == "# Named\n\nText only\n"
+    hugo = import_post("---\ntitle: From Hugo\n---\n---\nrule: not front matter\n---\n", "content/posts/h.md")
+    path, text = render_post(hugo.fields(), hugo.content, "markdown")
+    assert text == "# From Hugo\n\n---\nrule: not front matter\n---\n"
+    assert import_post(text, path).content["markdown"] == text
+
+
+def test_unknown_dialect_and_bad_documents_are_rejected() -> None:
+    with pytest.raises(ContentError, match="unknown dialect"):
+        render_post(new_post(), new_document(""), "gatsby")  # type: ignore[arg-type]
+    with pytest.raises(ContentError, match="version"):
+        render_post(new_post(), {"version": 2, "markdown": ""}, "hugo")

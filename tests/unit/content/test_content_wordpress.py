@@ -1,0 +1,112 @@
+"""WordPress WXR import: which items come in, with which fields, as markdown."""
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from blogster_cli.content.errors import WordPressError
+from blogster_cli.content.export import render_post
+from blogster_cli.content.post import import_post
+from blogster_cli.content.wordpress import html_to_markdown, parse_wxr
+
+FIXTURE = Path(__file__).with_name("wordpress_export.xml")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture(scope="module")
+def posts():
+    return {
+        post.content["front_matter"]["fields"]["wordpress_id"]: post
+        for post in parse_wxr(FIXTURE.read_bytes(), STOCKHOLM)
+    }
+
+
+def test_posts_and_pages_are_imported_and_the_rest_skipped(posts) -> None:
+    # 31 is an attachment, 5 a menu item, 4 in the trash
+    assert sorted(posts) == [2, 9, 12, 21]
+
+
+def test_published_post_fields(posts) -> None:
+    post = posts[12]
+    assert post.title == "Partial indexes in PostgreSQL"
+    assert (post.slug, post.slug_explicit) == ("partial-indexes", True)
+    assert post.status == "published"
+    assert post.published_at == post.created_at == dt.datetime(2024, 2, 5, 8, 30, tzinfo=dt.UTC)
+    assert post.tags == ["indexes", "PostgreSQL", "Databases"]
+    assert post.categories == ["Databases"]
+    assert post.meta_description == "How partial indexes keep PostgreSQL indexes small and fast."
+    assert post.meta_keywords == "partial index"
+    assert post.featured_image == "https://fieldnotes.example.org/wp-content/uploads/2024/02/orders-index-diagram.png"
+    assert post.content["source"] == {"dialect": "wordpress", "path": None, "date_text": "2024-02-05 08:30:00"}
+    assert post.content["front_matter"]["raw"] is None
+
+
+def test_block_editor_html_becomes_markdown(posts) -> None:
+    assert posts[12].content["markdown"] == (
+        "A **partial index** covers only the rows that match a condition.\n\n"
+        "## When to use one\n\n"
+        "- Most queries filter on the same flag\n"
+        "- The matching rows are a small share\n\n"
+        "```sql\nCREATE INDEX orders_open_idx\n    ON orders (created_at)\n    WHERE status = 'open';\n```\n\n"
+        "Read the [manual page](https://www.postgresql.org/docs/current/indexes-partial.html) for details.\n"
+    )
+
+
+def test_classic_editor_paragraphs_are_kept(posts) -> None:
+    post = posts[9]
+    assert post.content["markdown"] == (
+        "I started writing three pages every morning in May.\\\nSome days it is a grocery list.\n\n"
+        "Other days a whole essay falls out, *already shaped*.\n\n"
+        "> Write before you read.\n"
+    )
+    assert post.tags == ["Writing"]  # "Uncategorized" is WordPress's default, not a category
+    assert post.meta_description is None
+
+
+def test_drafts_take_the_local_date_and_decode_their_slug(posts) -> None:
+    draft = posts[21]
+    assert draft.status == "draft"
+    assert draft.slug == "cafe-notes-東京"
+    assert draft.title == "Café notes: 東京の喫茶店"
+    assert draft.published_at == dt.datetime(2024, 3, 1, 18, 20, tzinfo=STOCKHOLM)
+    assert draft.content["source"]["date_text"] == "2024-03-01 18:20:00"
+
+
+def test_pages_are_drafts(posts) -> None:
+    page = posts[2]
+    assert (page.title, page.slug, page.status) == ("About", "about", "draft")
+    assert page.content["front_matter"]["fields"]["wordpress_type"] == "page"
+
+
+@pytest.mark.parametrize("dialect", ["hugo", "jekyll", "zola", "astro"])
+def test_wordpress_posts_export_and_reimport(posts, dialect: str) -> None:
+    for post in posts.values():
+        path, text = render_post(post.fields(), post.content, dialect, default_tz=STOCKHOLM)
+        again = import_post(text, path, dialect=dialect, default_tz=STOCKHOLM)
+        assert again.fields() == post.fields()
+        assert again.content["markdown"] == post.content["markdown"]
+        assert render_post(again.fields(), again.content, dialect, default_tz=STOCKHOLM) == (path, text)
+
+
+def test_html_fragments() -> None:
+    assert html_to_markdown("") == ""
+    assert html_to_markdown("<pre>a\n\nb</pre>") == "```\na\n\nb\n```\n"
+    assert html_to_markdown("<h3>T</h3>\n\n<p>x <code>y</code></p>") == "### T\n\nx `y`\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"<rss><channel></channel>", "not a readable WordPress export"),
+        (b"<rss><channel><item/></channel></rss>", "no RSS channel with wp: elements"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><rss>&b;</rss>',
+            "not a readable WordPress export",
+        ),
+    ],
+)
+def test_bad_files_are_refused(data: bytes, reason: str) -> None:
+    with pytest.raises(WordPressError, match=reason):
+        parse_wxr(data)
