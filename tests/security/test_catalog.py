@@ -1,0 +1,321 @@
+"""Catalog gates (checklist 9, 10, 17, 21, 22, 27, 29): what the schema must always look like."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from blogster_cli.db.acting import acting_transaction
+from blogster_cli.db.connection import MINIMUM_SERVER_VERSIONS
+
+SCHEMAS = ("public", "auth", "internal")
+USER_ROLES = ("anon", "authenticated", "blogster_admin")
+# SECURITY DEFINER functions that user roles may call: each acts only on the caller's own account.
+USER_CALLABLE_DEFINERS = {"auth.me()", "auth.request_account_deletion()"}
+# RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
+SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}
+# The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
+RUNNER_TABLES = {"internal.schema_migrations"}
+
+
+def rows(conn, query, *params):
+    return conn.execute(query, params).fetchall()
+
+
+def test_every_table_and_partition_has_rls_enabled_and_forced(superuser):
+    tables = rows(
+        superuser,
+        "select c.oid::regclass::text, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace where n.nspname = any(%s) and c.relkind in ('r', 'p')",
+        list(SCHEMAS),
+    )
+    assert len(tables) > 50
+    assert [name for name, enabled, forced in tables if not (enabled and forced)] == sorted(RUNNER_TABLES)
+    for role in USER_ROLES:
+        assert not superuser.execute("select has_schema_privilege(%s, 'internal', 'USAGE')", (role,)).fetchone()[0]
+
+
+def test_tables_without_policies_are_service_only(superuser):
+    bare = {
+        name
+        for (name,) in rows(
+            superuser,
+            "select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = any(%s) and c.relkind in ('r', 'p')"
+            " and not exists (select 1 from pg_policy p where p.polrelid = c.oid)",
+            list(SCHEMAS),
+        )
+    }
+    assert bare == SERVICE_ONLY_TABLES | RUNNER_TABLES
+    for table in SERVICE_ONLY_TABLES:
+        for role in ("anon", "authenticated", "blogster_admin"):
+            for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                assert not superuser.execute(
+                    "select has_table_privilege(%s, %s, %s)", (role, table, privilege)
+                ).fetchone()[0]
+
+
+def test_no_user_role_has_truncate_trigger_or_references_anywhere(superuser):
+    relations = [
+        name
+        for (name,) in rows(
+            superuser,
+            "select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = any(%s) and c.relkind in ('r', 'p', 'v', 'm', 'f')",
+            list(SCHEMAS),
+        )
+    ]
+    granted = [
+        (role, name, privilege)
+        for role in USER_ROLES
+        for name in relations
+        for privilege in ("TRUNCATE", "TRIGGER", "REFERENCES")
+        if superuser.execute("select has_table_privilege(%s, %s, %s)", (role, name, privilege)).fetchone()[0]
+    ]
+    assert granted == []
+
+
+def test_audit_and_analytics_tables_are_closed_to_users(superuser):
+    """Checklist 17: chatbot_analytics and feature_flag_logs: admins read, nobody else does anything."""
+    for table in ("public.chatbot_analytics", "public.feature_flag_logs", "public.documentation_revisions"):
+        for role in ("anon", "authenticated"):
+            for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                assert not superuser.execute(
+                    "select has_table_privilege(%s, %s, %s)", (role, table, privilege)
+                ).fetchone()[0]
+        assert superuser.execute("select has_table_privilege('blogster_admin', %s, 'SELECT')", (table,)).fetchone()[0]
+        for privilege in ("INSERT", "UPDATE", "DELETE"):
+            assert not superuser.execute(
+                "select has_table_privilege('blogster_admin', %s, %s)", (table, privilege)
+            ).fetchone()[0]
+
+
+def test_security_definer_functions_are_pinned_owned_and_not_public(superuser):
+    definers = rows(
+        superuser,
+        "select p.oid::regprocedure::text, n.nspname, p.proowner::regrole::text, coalesce(p.proconfig, '{}'),"
+        " has_function_privilege('public', p.oid, 'EXECUTE') is distinct from false"
+        "   and exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a where a.grantee = 0)"
+        " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+        " where n.nspname = any(%s) and p.prosecdef",
+        list(SCHEMAS),
+    )
+    assert len(definers) >= 8
+    for name, schema, owner, config, public_execute in definers:
+        assert 'search_path=""' in config or "search_path=" in config, name
+        assert not public_execute, name
+        expected_owner = "blogster_owner" if name.startswith("internal.ensure_partitions") else "blogster_definer"
+        if schema != "internal" or name.startswith("internal.ensure_partitions"):
+            assert owner == expected_owner, name
+    callable_by_users = {
+        name
+        for name, *_ in definers
+        if any(
+            superuser.execute(
+                "select has_function_privilege(%s, %s::regprocedure, 'EXECUTE')", (role, name)
+            ).fetchone()[0]
+            for role in ("anon", "authenticated")
+        )
+    }
+    assert callable_by_users <= USER_CALLABLE_DEFINERS
+
+
+def test_every_function_pins_its_search_path(superuser):
+    """Splinter 0011: no function in an exposed schema has a mutable search_path."""
+    mutable = rows(
+        superuser,
+        "select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+        " where n.nspname = any(%s) and p.prokind = 'f'"
+        " and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%%')",
+        list(SCHEMAS),
+    )
+    assert mutable == []
+
+
+def test_views_run_as_the_caller_and_no_materialized_view_is_exposed(superuser):
+    views = rows(
+        superuser,
+        "select c.oid::regclass::text, c.relkind, coalesce(c.reloptions, '{}') from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace where n.nspname = any(%s) and c.relkind in ('v', 'm')",
+        list(SCHEMAS),
+    )
+    assert ("dashboard_stats", "v") in {(name, kind) for name, kind, _ in views}
+    for name, kind, options in views:
+        if kind == "v":
+            assert "security_invoker=true" in options, name
+        else:
+            for role in USER_ROLES:
+                assert not superuser.execute("select has_table_privilege(%s, %s, 'SELECT')", (role, name)).fetchone()[0]
+
+
+def test_only_the_worker_and_the_definer_bypass_rls(superuser):
+    bypassing = {
+        name for (name,) in rows(superuser, "select rolname from pg_roles where rolbypassrls and not rolsuper")
+    }
+    assert bypassing <= {"service_role", "blogster_definer"}
+    # No user-facing role can SET ROLE its way to a privileged one.
+    for role in USER_ROLES:
+        for target in ("service_role", "blogster_owner", "blogster_definer"):
+            assert not superuser.execute("select pg_has_role(%s, %s, 'MEMBER')", (role, target)).fetchone()[0]
+
+
+def test_policies_are_role_scoped_cached_and_never_trust_user_metadata(superuser):
+    """Splinter 0015/0024 and the performance rules: TO a role, (select auth.uid()), no always-true writes."""
+    policies = rows(
+        superuser,
+        "select schemaname || '.' || tablename || ': ' || policyname, roles::text[], cmd,"
+        " coalesce(qual, ''), coalesce(with_check, '') from pg_policies where schemaname = any(%s)",
+        list(SCHEMAS),
+    )
+    assert len(policies) > 100
+    for name, roles, command, qual, check in policies:
+        assert "public" not in roles, name
+        for expression in (qual, check):
+            assert "user_meta_data" not in expression and "app_meta_data" not in expression, name
+            assert expression.count("auth.uid()") == expression.count("SELECT auth.uid()"), name
+        user_facing = bool(set(roles) & {"anon", "authenticated"})
+        if user_facing and command in ("INSERT", "UPDATE", "DELETE", "ALL"):
+            assert qual.strip() != "true" and check.strip() != "true", name
+
+
+def test_every_foreign_key_is_indexed(superuser):
+    unindexed = rows(
+        superuser,
+        """
+        select c.conrelid::regclass::text || ' ' || c.conname
+        from pg_constraint c join pg_class t on t.oid = c.conrelid
+        join pg_namespace n on n.oid = t.relnamespace
+        where c.contype = 'f' and n.nspname = any(%s) and not t.relispartition
+          and not exists (
+            select 1 from pg_index i
+            where i.indrelid = c.conrelid
+              and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+              and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+        """,
+        list(SCHEMAS),
+    )
+    assert unindexed == []
+
+
+def test_every_updated_at_column_is_maintained_by_a_trigger(superuser):
+    missing = rows(
+        superuser,
+        """
+        select c.oid::regclass::text from pg_attribute a join pg_class c on c.oid = a.attrelid
+        join pg_namespace n on n.oid = c.relnamespace
+        where a.attname = 'updated_at' and not a.attisdropped and c.relkind in ('r', 'p') and not c.relispartition
+          and n.nspname = any(%s)
+          and not exists (select 1 from pg_trigger tg where tg.tgrelid = c.oid and not tg.tgisinternal
+                          and tg.tgfoid = 'public.update_updated_at_column'::regproc
+                          and tg.tgname = 'update_' || c.relname || '_updated_at')
+        """,
+        list(SCHEMAS),
+    )
+    assert missing == [] or missing == [("auth.users",)]
+
+
+def test_spec_trigger_names_exist(superuser):
+    triggers = {
+        (table, name)
+        for table, name in rows(
+            superuser, "select tgrelid::regclass::text, tgname::text from pg_trigger where not tgisinternal"
+        )
+    }
+    assert {
+        ("blogs", "on_blog_content_update"),
+        ("blogs", "update_blog_metrics"),
+        ("ai_generation_logs", "on_ai_generation"),
+        ("maintenance_schedules", "on_maintenance_schedule_change"),
+        ("documentation_pages", "on_documentation_update"),
+        ("feature_flags", "on_feature_flag_change"),
+        ("chatbot_messages", "on_chatbot_message"),
+        ("auth.users", "on_auth_user_created"),
+    } <= triggers
+
+
+def test_statistics_of_rls_tables_do_not_leak(db, make_user, superuser):
+    """Checklist 29: pg_stats hides tables whose rows RLS would hide; the server is a fixed minor."""
+    alice = make_user()
+    superuser.execute("analyze")
+    with db.connect() as conn, acting_transaction(conn, alice.role_name):
+        leaked = conn.execute(
+            "select tablename from pg_stats where schemaname in ('public', 'auth', 'internal')"
+        ).fetchall()
+    assert leaked == []
+    version = superuser.execute("select current_setting('server_version_num')::int").fetchone()[0]
+    assert version >= MINIMUM_SERVER_VERSIONS.get(version // 10000, 0)
+
+
+def test_temp_tables_cannot_hijack_the_trigger_paths(db, make_user, superuser):
+    """Checklist 22: same-named temp tables (pg_temp is searched first) are ignored by every trigger."""
+    alice = make_user()
+    blog = superuser.execute(
+        "insert into blogs (title, slug, author_id, content) values ('T', 't', %s, %s) returning id",
+        (alice.user_id, Jsonb({"version": 1, "markdown": "v1", "sections": []})),
+    ).fetchone()[0]
+    decoys = (
+        "profiles (id uuid, username text, full_name text)",
+        "user_subscriptions (id uuid, user_id uuid, subscription_tier text, is_active boolean,"
+        " credits_remaining int, credits_used int)",
+        "user_notification_preferences (user_id uuid)",
+        "subdomain_settings (user_id uuid, subdomain text)",
+        "blogs (id uuid, author_id uuid)",
+        "blog_revisions (blog_id uuid, content jsonb, revision_number int, created_by uuid)",
+        "ai_generation_logs (id uuid)",
+        "feature_flag_logs (flag_id uuid, action text, previous_state jsonb, new_state jsonb, changed_by uuid)",
+        "users (id uuid, deleted_at timestamptz)",
+    )
+    with db.connect() as conn:
+        with acting_transaction(conn, alice.role_name):
+            for decoy in decoys:
+                conn.execute(f"create temp table {decoy}")
+                name = decoy.split(" ")[0]
+                conn.execute(f"grant all on pg_temp.{name} to public")
+            conn.execute(
+                "insert into pg_temp.user_subscriptions values (gen_random_uuid(), auth.uid(), 'team', true, 1000, 0)"
+            )
+            conn.execute("insert into pg_temp.blog_revisions values (%s, null, 1, null)", (blog,))
+            # A content change and a successful generation, as the user, with the decoys in place.
+            conn.execute(
+                "update public.blogs set content = %s where id = %s",
+                (Jsonb({"version": 1, "markdown": "v2", "sections": []}), blog),
+            )
+            conn.execute("insert into public.ai_generation_logs (success) values (true)")
+            decoy_credits = conn.execute("select credits_remaining from pg_temp.user_subscriptions").fetchone()[0]
+        # Signup, on the same session (the decoys are per session).
+        conn.execute("insert into auth.users (email) values ('decoy-victim@example.com')")
+    assert decoy_credits == 1000
+    assert superuser.execute(
+        "select revision_number, content->>'markdown' from blog_revisions where blog_id = %s order by 1", (blog,)
+    ).fetchall() == [(1, "v1"), (2, "v2")]
+    assert superuser.execute(
+        "select credits_remaining, credits_used from user_subscriptions where user_id = %s", (alice.user_id,)
+    ).fetchone() == (2, 1)
+    assert (
+        superuser.execute(
+            "select count(*) from profiles p join auth.users u on u.id = p.id where u.email = 'decoy-victim@example.com'"
+        ).fetchone()[0]
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select auth.uid()",
+        "select public.markdown_word_count('a b')",
+    ],
+)
+def test_helpers_used_by_policies_and_commands_are_executable(db, make_user, statement):
+    alice = make_user()
+    for role in (alice.role_name, "anon"):
+        with db.connect() as conn, acting_transaction(conn, role):
+            conn.execute(statement)
+
+
+def test_anon_cannot_call_worker_or_admin_functions(db):
+    for statement in ("select internal.ensure_partitions(1)", "select refresh_chatbot_analytics(current_date)"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with db.connect() as conn, acting_transaction(conn, "anon"):
+                conn.execute(statement)
