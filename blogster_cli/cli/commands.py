@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "quickstart": ("blogster_cli.cli.quickstart", "quickstart", "First run: database, schema, first account, login."),
     "auth": ("blogster_cli.cli.auth", "app", "Sign up, log in and out, and see who you are."),
     "blogs": ("blogster_cli.cli.blogs", "app", "Write, list, show, edit, tag, publish and delete posts."),
+    "import": ("blogster_cli.cli.import_cmd", "import_posts", "Import markdown posts or a WordPress export."),
+    "export": ("blogster_cli.cli.export_cmd", "export_posts", "Write your posts as Hugo, Jekyll, Zola or Astro files."),
     "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
     "personas": ("blogster_cli.cli.personas", "app", "The audiences you write for: list, create, edit, copy."),
     "templates": ("blogster_cli.cli.templates", "app", "Section layouts posts can start from."),

@@ -1,0 +1,288 @@
+"""Blogs in bulk, for import and export: one statement per batch instead of one per post.
+
+Every function runs inside the caller's unit of work, as the acting user, so RLS decides
+what is visible and writable; queries still say `author_id = auth.uid()` where they mean
+"my posts" (other writers' published posts are visible too and must never match).
+Multi-row writes use `INSERT ... SELECT FROM unnest(...)` (COPY is refused under RLS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """Just enough of one of my posts to match an imported file against it."""
+
+    id: UUID
+    slug: str
+    source_path: str | None
+    created_at: datetime
+    trashed: bool
+
+
+def my_post_refs(conn: psycopg.Connection) -> list[PostRef]:
+    """All my posts (trashed ones included: their slugs stay reserved), oldest first."""
+    rows = conn.execute(
+        "select id, slug, content -> 'source' ->> 'path', created_at, deleted_at is not null"
+        " from public.blogs where author_id = auth.uid() order by created_at, slug, id"
+    ).fetchall()
+    return [PostRef(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """One of my posts with everything import compares and export renders."""
+
+    id: UUID
+    title: str
+    slug: str
+    status: str
+    meta_description: str | None
+    meta_keywords: list[str] | None
+    featured_image: str | None
+    created_at: datetime
+    published_at: datetime | None
+    content: dict[str, Any] | None
+    tags: list[str]
+
+
+_STORED_COLUMNS = (
+    "b.id, b.title, b.slug, b.status::text, b.meta_description, b.meta_keywords, b.featured_image,"
+    " b.created_at, b.published_at, b.content,"
+    " coalesce((select array_agg(t.name order by t.name) from public.blogs_to_tags bt"
+    " join public.blog_tags t on t.id = bt.tag_id where bt.blog_id = b.id), '{}') as tags"
+)
+
+
+def my_posts_by_id(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> dict[UUID, StoredPost]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        f"select {_STORED_COLUMNS} from public.blogs b where b.author_id = auth.uid() and b.id = any(%(ids)s)",
+        {"ids": list(ids)},
+    ).fetchall()
+    return {row[0]: StoredPost(*row) for row in rows}
+
+
+def count_my_posts(conn: psycopg.Connection, *, statuses: Sequence[str] | None = None) -> int:
+    return conn.execute(
+        "select count(*) from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null"
+        " and (%(statuses)s::text[] is null or b.status::text = any(%(statuses)s))",
+        {"statuses": list(statuses) if statuses else None},
+    ).fetchone()[0]
+
+
+def stream_my_posts(
+    conn: psycopg.Connection, *, statuses: Sequence[str] | None = None, page_size: int = 500
+) -> Iterator[StoredPost]:
+    """My live posts with content and tags, through a server-side cursor (memory stays flat).
+
+    Ordered by source path, then slug, so which of two posts that export to the same file
+    keeps the name does not depend on ids or insertion order.
+    """
+    with conn.cursor(name="blogster_export_posts") as cursor:
+        cursor.itersize = page_size
+        cursor.execute(
+            f"select {_STORED_COLUMNS} from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null"
+            " and (%(statuses)s::text[] is null or b.status::text = any(%(statuses)s))"
+            " order by b.content -> 'source' ->> 'path' nulls last, b.slug, b.id",
+            {"statuses": list(statuses) if statuses else None},
+        )
+        for row in cursor:
+            yield StoredPost(*row)
+
+
+def my_image_paths(conn: psycopg.Connection) -> dict[UUID, list[str]]:
+    """The stored file names (under the media folder) of my images, by the post they belong to."""
+    rows = conn.execute(
+        "select blog_id, path from public.image_assets where created_by = auth.uid()"
+        " and blog_id is not null and path is not null order by created_at, id"
+    ).fetchall()
+    found: dict[UUID, list[str]] = {}
+    for blog_id, path in rows:
+        found.setdefault(blog_id, []).append(path)
+    return found
+
+
+@dataclass
+class NewPostRow:
+    """Column values of one post to insert (validated by the service beforehand)."""
+
+    title: str
+    slug: str
+    content: dict[str, Any]
+    status: str
+    meta_description: str | None
+    meta_keywords: list[str] | None
+    featured_image: str | None
+    created_at: datetime | None
+    published_at: datetime | None
+
+
+def insert_posts(conn: psycopg.Connection, *, rows: Sequence[NewPostRow]) -> list[UUID]:
+    """Inserts my posts in one statement; returns their ids in the order given.
+
+    A missing created_at means now(); a published post without a date is published now().
+    """
+    from psycopg.types.json import Jsonb
+
+    if not rows:
+        return []
+    params = {
+        "title": [r.title for r in rows],
+        "slug": [r.slug for r in rows],
+        "content": [Jsonb(r.content) for r in rows],
+        "status": [r.status for r in rows],
+        "description": [r.meta_description for r in rows],
+        "keywords": [Jsonb(r.meta_keywords) if r.meta_keywords is not None else None for r in rows],
+        "image": [r.featured_image for r in rows],
+        "created": [r.created_at for r in rows],
+        "published": [r.published_at for r in rows],
+    }
+    inserted = conn.execute(
+        "insert into public.blogs (title, slug, content, status, meta_description, meta_keywords, featured_image,"
+        " created_at, published_at)"
+        " select t.title, t.slug, t.content, t.status::public.blog_status, t.description,"
+        " case when t.keywords is null then null else array(select jsonb_array_elements_text(t.keywords)) end,"
+        " t.image, coalesce(t.created, now()),"
+        " case when t.status = 'published' then coalesce(t.published, t.created, now()) else t.published end"
+        " from unnest(%(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
+        " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(created)s::timestamptz[],"
+        " %(published)s::timestamptz[])"
+        " as t(title, slug, content, status, description, keywords, image, created, published)"
+        " returning id, slug",
+        params,
+    ).fetchall()
+    by_slug = {slug: blog_id for blog_id, slug in inserted}
+    return [by_slug[r.slug] for r in rows]
+
+
+@dataclass
+class PostUpdate:
+    """New values for every updatable column of one of my posts (unchanged ones repeated)."""
+
+    id: UUID
+    title: str
+    slug: str
+    content: dict[str, Any]
+    status: str
+    meta_description: str | None
+    meta_keywords: list[str] | None
+    featured_image: str | None
+    published_at: datetime | None
+
+
+def update_posts(conn: psycopg.Connection, *, updates: Sequence[PostUpdate]) -> list[UUID]:
+    """Updates my posts in one statement; returns the ids updated (RLS hides the rest)."""
+    from psycopg.types.json import Jsonb
+
+    if not updates:
+        return []
+    params = {
+        "id": [u.id for u in updates],
+        "title": [u.title for u in updates],
+        "slug": [u.slug for u in updates],
+        "content": [Jsonb(u.content) for u in updates],
+        "status": [u.status for u in updates],
+        "description": [u.meta_description for u in updates],
+        "keywords": [Jsonb(u.meta_keywords) if u.meta_keywords is not None else None for u in updates],
+        "image": [u.featured_image for u in updates],
+        "published": [u.published_at for u in updates],
+    }
+    rows = conn.execute(
+        "update public.blogs b set title = t.title, slug = t.slug, content = t.content,"
+        " status = t.status::public.blog_status, meta_description = t.description,"
+        " meta_keywords = case when t.keywords is null then null"
+        " else array(select jsonb_array_elements_text(t.keywords)) end,"
+        " featured_image = t.image, published_at = t.published"
+        " from unnest(%(id)s::uuid[], %(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
+        " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(published)s::timestamptz[])"
+        " as t(id, title, slug, content, status, description, keywords, image, published)"
+        " where b.id = t.id and b.author_id = auth.uid() returning b.id",
+        params,
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+    """Links (blog_id, tag_id) pairs; pairs already linked are left alone."""
+    if not pairs:
+        return
+    conn.execute(
+        "insert into public.blogs_to_tags (blog_id, tag_id)"
+        " select * from unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) on conflict do nothing",
+        {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
+    )
+
+
+def unlink_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+    if not pairs:
+        return
+    conn.execute(
+        "delete from public.blogs_to_tags bt using unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) as p(blog_id, tag_id)"
+        " where bt.blog_id = p.blog_id and bt.tag_id = p.tag_id",
+        {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
+    )
+
+
+def tag_ids_of(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> dict[UUID, dict[str, UUID]]:
+    """The tags linked to each of these blogs, as {lowercased name: tag id}."""
+    if not blog_ids:
+        return {}
+    rows = conn.execute(
+        "select bt.blog_id, lower(t.name), t.id from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
+        " where bt.blog_id = any(%(ids)s)",
+        {"ids": list(blog_ids)},
+    ).fetchall()
+    found: dict[UUID, dict[str, UUID]] = {blog_id: {} for blog_id in blog_ids}
+    for blog_id, name, tag_id in rows:
+        found[blog_id][name] = tag_id
+    return found
+
+
+def record_activities(
+    conn: psycopg.Connection, *, rows: Sequence[tuple[str, str, str, UUID | None, dict[str, Any]]]
+) -> None:
+    """Activity rows (type, title, description, blog_id, metadata) in one statement."""
+    from psycopg.types.json import Jsonb
+
+    if not rows:
+        return
+    conn.execute(
+        "insert into public.activities (type, title, description, blog_id, metadata)"
+        " select * from unnest(%(types)s::text[], %(titles)s::text[], %(descriptions)s::text[], %(blogs)s::uuid[],"
+        " %(metadata)s::jsonb[])",
+        {
+            "types": [r[0] for r in rows],
+            "titles": [r[1] for r in rows],
+            "descriptions": [r[2] for r in rows],
+            "blogs": [r[3] for r in rows],
+            "metadata": [Jsonb(r[4]) for r in rows],
+        },
+    )
+
+
+def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
+    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return {}
+    conn.execute(
+        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
+        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
+        {"names": names},
+    )
+    rows = conn.execute(
+        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
+        {"names": names},
+    ).fetchall()
+    return dict(rows)

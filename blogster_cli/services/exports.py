@@ -1,0 +1,485 @@
+"""Export my posts as markdown files for Hugo, Jekyll, Zola, Astro or plain markdown.
+
+One unit of work as the acting user streams my live posts (RLS decides; the query also
+says `author_id = auth.uid()`, so other writers' published posts are never included)
+through a server-side cursor; each post is rendered by `content.export.render_post` and
+written under the target folder. A post exported in the dialect it was imported from goes
+back to its original relative path, byte for byte when nothing changed.
+
+Rules this module adds:
+
+- Values the database normalised at import (a title's outer spaces, a tag's spelling, which
+  is global, keywords as a list, a slug given a `-N` suffix because another file had it
+  first) are handed to export as the source wrote them, so they do not count as edits.
+- Nothing is written outside the target folder: a source path that is absolute or climbs
+  out with `..` is normalised (and reported), and a symlink leading out is refused.
+- Two posts that map to the same file never overwrite each other: the later one (by source
+  path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
+- Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
+  to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from itertools import islice
+from pathlib import Path, PurePosixPath
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import BlogsterError, InvalidInput
+from blogster_cli.repositories import blogs_bulk
+from blogster_cli.repositories.blogs_bulk import StoredPost
+
+DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")
+STATUSES = ("draft", "scheduled", "published", "archived")
+IMAGE_FOLDERS = {
+    "hugo": "static/images",
+    "zola": "static/images",
+    "jekyll": "assets/images",
+    "astro": "public/images",
+    "markdown": "images",
+}
+# Beyond this many posts, rendering runs in worker processes while this one writes files.
+PARALLEL_THRESHOLD = 400
+_SAFE_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class ExportedPost:
+    id: UUID
+    slug: str
+    path: str | None  # relative to the export folder; None when the post could not be written
+    renamed_from: str | None = None  # the path it should have had, taken by another post
+    note: str | None = None
+    images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExportSummary:
+    directory: Path
+    dialect: str
+    files: list[ExportedPost] = field(default_factory=list)
+    images: int = 0
+
+    @property
+    def posts(self) -> int:
+        return sum(1 for file in self.files if file.path is not None)
+
+    @property
+    def failed(self) -> list[ExportedPost]:
+        return [file for file in self.files if file.path is None]
+
+    @property
+    def renamed(self) -> list[ExportedPost]:
+        return [file for file in self.files if file.renamed_from is not None]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "directory": str(self.directory),
+            "format": self.dialect,
+            "posts": self.posts,
+            "images": self.images,
+            "renamed": len(self.renamed),
+            "failed": len(self.failed),
+            "files": [vars(file) for file in self.files],
+        }
+
+
+def _check(dialect: str, statuses: Sequence[str] | None) -> None:
+    if dialect not in DIALECTS:
+        raise InvalidInput(f"--format must be one of {', '.join(DIALECTS)}")
+    for status in statuses or ():
+        if status not in STATUSES:
+            raise InvalidInput(f"--status must be one of {', '.join(STATUSES)}")
+
+
+def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) -> int:
+    """How many of my live posts an export with these statuses writes."""
+    _check("markdown", statuses)
+    with unit_of_work(acting) as conn:
+        return blogs_bulk.count_my_posts(conn, statuses=statuses)
+
+
+def export_posts(
+    acting: ActingUser,
+    directory: Path,
+    *,
+    dialect: str,
+    statuses: Sequence[str] | None = None,
+    default_tz: tzinfo = UTC,
+    media_root: Path | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> ExportSummary:
+    """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
+
+    `default_tz` must be the time zone the posts were imported with (settings.timezone).
+    Large exports render in `workers` processes (default: automatic).
+    """
+    _check(dialect, statuses)
+    if media_root is None:
+        from blogster_cli.services.images import media_dir
+
+        media_root = media_dir()
+    directory = directory.expanduser()
+    directory.mkdir(parents=True, exist_ok=True)
+    root = directory.resolve()
+    summary = ExportSummary(directory=root, dialect=dialect)
+    with unit_of_work(acting) as conn:
+        total = blogs_bulk.count_my_posts(conn, statuses=statuses)
+        large = total >= PARALLEL_THRESHOLD
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if large else 1
+        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0)
+        try:
+            images = blogs_bulk.my_image_paths(conn)
+            posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
+            for post, rendered in _rendered(posts, dialect, default_tz, workers):
+                summary.files.append(writer.place(post, rendered, images.get(post.id, ())))
+                if on_progress is not None:
+                    on_progress(1)
+        finally:
+            writer.close()
+    summary.images = writer.images
+    return summary
+
+
+def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[str, str, str | None] | str:
+    """render(), or the one-line reason it cannot be exported."""
+    from blogster_cli.content.errors import ContentError
+
+    try:
+        return render(post, dialect, default_tz)
+    except (ContentError, ValueError, TypeError, KeyError) as exc:
+        return f"cannot export: {exc}"
+
+
+def _render_chunk(args: tuple[list[StoredPost], str, tzinfo]) -> list[tuple[str, str, str | None] | str]:
+    posts, dialect, default_tz = args
+    return [_render_safely(post, dialect, default_tz) for post in posts]
+
+
+def _rendered(
+    posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int
+) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
+    """Each post with its rendering, in order; rendered by forked worker processes when
+    `workers` > 1 (Linux), a bounded number of chunks ahead of the writing."""
+    import multiprocessing
+
+    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        for post in posts:
+            yield post, _render_safely(post, dialect, default_tz)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = 100
+    # Forked workers never use the inherited connection and leave with os._exit.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        queued: deque[tuple[Future | None, list[StoredPost]]] = deque()
+        broken = False
+
+        def submit() -> bool:
+            batch = list(islice(posts, chunk))
+            if batch:
+                args = (batch, dialect, default_tz)
+                queued.append((None if broken else pool.submit(_render_chunk, args), batch))
+            return bool(batch)
+
+        for _ in range(3 * workers):
+            if not submit():
+                break
+        while queued:
+            future, batch = queued.popleft()
+            try:
+                results = future.result() if future is not None else _render_chunk((batch, dialect, default_tz))
+            except BrokenProcessPool:
+                broken = True
+                results = _render_chunk((batch, dialect, default_tz))
+            submit()
+            yield from zip(batch, results, strict=True)
+
+
+# -- rendering --------------------------------------------------------------------
+
+
+def complete_document(content: dict[str, Any] | None) -> dict[str, Any]:
+    """A version-1 content document, filling keys older rows may lack."""
+    document = dict(content) if content else {"version": 1, "markdown": ""}
+    document.setdefault("version", 1)
+    document.setdefault("markdown", "")
+    document.setdefault("sections", [])
+    document.setdefault("front_matter", {"format": None, "raw": None, "fields": {}})
+    document.setdefault("source", None)
+    return document
+
+
+def export_fields(post: StoredPost, content: dict[str, Any], dialect: str, default_tz: tzinfo = UTC) -> Any:
+    """The PostFields export renders: the row's values, spelled as the source spelled them
+    wherever the row holds the same value only normalised (see the module docstring)."""
+    return _fields_and_source(post, content, dialect, default_tz)[0]
+
+
+def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, default_tz: tzinfo) -> tuple[Any, Any]:
+    """export_fields, and the fields as the stored front matter states them (None if no source)."""
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.mapping import map_metadata
+    from blogster_cli.content.post import PostFields
+    from blogster_cli.services.drafting import keywords_list
+    from blogster_cli.services.imports import import_slug, is_suffixed_slug
+
+    keywords = post.meta_keywords or None
+    fields = PostFields(
+        title=post.title,
+        slug=post.slug,
+        status="published" if post.status == "published" else "draft",
+        published_at=post.published_at,
+        created_at=post.created_at,
+        tags=sorted(post.tags, key=str.lower),
+        meta_description=post.meta_description,
+        meta_keywords=", ".join(keywords) if keywords else None,
+        featured_image=post.featured_image,
+    )
+    source = content.get("source")
+    if not source:
+        return fields, None
+    path = PurePosixPath(source["path"]) if source.get("path") else None
+    try:
+        before = map_metadata(
+            content["front_matter"]["fields"], content["markdown"], path, source["dialect"], default_tz
+        )
+    except (ContentError, ValueError, TypeError):
+        return fields, None
+    if before.title.strip() == post.title:
+        fields.title = before.title
+    if before.slug is not None and source["dialect"] == dialect:
+        base, _ = import_slug(before.slug, post.title)
+        if is_suffixed_slug(post.slug, base):
+            fields.slug = before.slug
+    spelled = {" ".join(tag.split()).lower(): tag for tag in before.all_tags}
+    fields.tags = [spelled.get(tag.lower(), tag) for tag in fields.tags]
+    if before.meta_keywords is not None and keywords_list(before.meta_keywords) == keywords:
+        fields.meta_keywords = before.meta_keywords
+    if before.date is None and post.published_at in (None, post.created_at):
+        fields.published_at = fields.created_at = None
+    return fields, before
+
+
+# The front matter format render_post writes per dialect (Hugo keeps TOML and JSON).
+_WRITTEN_FORMAT = {"zola": ("toml",), "jekyll": ("yaml",), "astro": ("yaml",), "hugo": ("yaml", "toml", "json")}
+
+
+def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: str) -> tuple[str, str] | None:
+    """The source file itself, when render_post would return it unchanged: same dialect,
+    stored front matter in the format that dialect writes, and every field reading back
+    as the post's current value (render_post's own test, on the stored fields). This skips
+    re-parsing the front matter, which is most of an export's time."""
+    source, front = content["source"], content["front_matter"]
+    if before is None or source["dialect"] != dialect or not source.get("path") or front["raw"] is None:
+        return None
+    if front["format"] not in _WRITTEN_FORMAT.get(dialect, ()):
+        return None
+    dates_agree = before.date == fields.date if before.date is not None and fields.date is not None else (
+        before.date is fields.date
+    )  # fmt: skip
+    if not (
+        dates_agree
+        and before.title == fields.title
+        and before.slug == fields.slug
+        and before.status == fields.status
+        and set(before.all_tags) == set(fields.tags)
+        and (before.meta_description or None) == (fields.meta_description or None)
+        and (before.meta_keywords or None) == (fields.meta_keywords or None)
+        and (before.featured_image or None) == (fields.featured_image or None)
+    ):
+        return None
+    return source["path"], front["raw"] + content["markdown"]
+
+
+def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str, str | None]:
+    """(relative path, text, note) of one post; the note says when its source path was unsafe."""
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.export import render_post
+
+    content = complete_document(post.content)
+    note = None
+    source = content.get("source")
+    if source and source.get("path") and safe_relative(source["path"]) is None:
+        cleaned = normalised_relative(source["path"])
+        note = f"unsafe source path {source['path']!r} written as {cleaned or 'the conventional path'}"
+        content = {**content, "source": {**source, "path": cleaned}}
+    fields, before = _fields_and_source(post, content, dialect, default_tz)
+    unchanged = _unchanged_file(fields, before, content, dialect)
+    if unchanged is not None:
+        return (*unchanged, note)
+    try:
+        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+    except ContentError:
+        if fields.date is not None or post.created_at is None:
+            raise
+        fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
+        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+    return path, text, note
+
+
+def render_slow(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str]:
+    """render() without the unchanged-file shortcut (for tests that compare the two)."""
+    from blogster_cli.content.export import render_post
+
+    content = complete_document(post.content)
+    fields, _ = _fields_and_source(post, content, dialect, default_tz)
+    return render_post(fields, content, dialect, default_tz=default_tz)
+
+
+def safe_relative(path: str) -> PurePosixPath | None:
+    """`path` as a relative path that stays inside the folder it is joined to, else None."""
+    if not path or "\\" in path or "\x00" in path:
+        return None
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(part in ("..", ".", "") for part in pure.parts):
+        return None
+    return pure
+
+
+def normalised_relative(path: str) -> str | None:
+    """An unsafe source path made relative: `/etc/x.md` -> `etc/x.md`, `../../x.md` -> `x.md`."""
+    cleaned = posixpath.normpath(path.replace("\\", "/").replace("\x00", "")).lstrip("/")
+    parts = [part for part in cleaned.split("/") if part not in ("..", ".", "")]
+    return "/".join(parts) or None
+
+
+def _numbered(path: PurePosixPath, n: int) -> PurePosixPath:
+    """`a/x.md` -> `a/x-2.md`; a bundle `a/x/index.md` -> `a/x-2/index.md`."""
+    from blogster_cli.content.mapping import is_bundle
+
+    if is_bundle(path):
+        return path.parent.parent / f"{path.parent.name}-{n}" / path.name
+    return path.parent / f"{path.stem}-{n}{path.suffix}"
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """Write `data` to `target`, replacing a symlink there instead of following it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(target, flags, 0o666)
+    except OSError:
+        if not target.is_symlink():
+            raise
+        target.unlink()
+        descriptor = os.open(target, flags, 0o666)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+class _Writer:
+    """Writes rendered posts and their images under `root`, never outside it.
+
+    Paths are decided here, in order; with `io_threads` the file writes themselves run on
+    threads (creating files is kernel time, which then spreads over the cores).
+    """
+
+    MAX_PENDING_WRITES = 256
+
+    def __init__(self, root: Path, dialect: str, media_root: Path, io_threads: int = 0):
+        self.root, self.dialect, self.media_root = root, dialect, media_root
+        self.used: set[str] = set()
+        self.folders: dict[Path, bool] = {}
+        self.images = 0
+        self.pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="export") if io_threads else None
+        self.pending: deque[tuple[Future, str]] = deque()
+
+    def place(
+        self, post: StoredPost, rendered: tuple[str, str, str | None] | str, images: Sequence[str]
+    ) -> ExportedPost:
+        """Write one rendered post (numbering its file if the path is taken) and its images."""
+        if isinstance(rendered, str):
+            return ExportedPost(post.id, post.slug, None, note=rendered)
+        path, text, note = rendered
+        relative = safe_relative(path)
+        if relative is None:
+            return ExportedPost(post.id, post.slug, None, note=f"cannot export: unsafe path {path!r}")
+        renamed_from = None
+        if relative.as_posix() in self.used:
+            renamed_from = relative.as_posix()
+            n = 2
+            while _numbered(relative, n).as_posix() in self.used:
+                n += 1
+            relative = _numbered(relative, n)
+        target = self.root / relative
+        if not self._folder(target.parent):
+            return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
+        self.used.add(relative.as_posix())
+        self._write(target, text.encode("utf-8"), relative.as_posix())
+        exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
+        if images:
+            exported.images = self._images(relative, images)
+        return exported
+
+    def _write(self, target: Path, data: bytes, shown: str) -> None:
+        if self.pool is None:
+            self._check(lambda: _write_file(target, data), shown)
+            return
+        while len(self.pending) >= self.MAX_PENDING_WRITES:
+            self._finish_one()
+        self.pending.append((self.pool.submit(_write_file, target, data), shown))
+
+    def _finish_one(self) -> None:
+        future, shown = self.pending.popleft()
+        self._check(future.result, shown)
+
+    @staticmethod
+    def _check(action: Callable[[], Any], shown: str) -> None:
+        try:
+            action()
+        except OSError as exc:
+            raise BlogsterError(f"cannot write {shown}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        """Wait for the writes still running; raises the first write error."""
+        try:
+            while self.pending:
+                self._finish_one()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _folder(self, folder: Path) -> bool:
+        """Create `folder` if it resolves inside the export root; False if it leads out."""
+        inside = self.folders.get(folder)
+        if inside is None:
+            inside = folder.resolve().is_relative_to(self.root)
+            if inside:
+                folder.mkdir(parents=True, exist_ok=True)
+                inside = folder.resolve().is_relative_to(self.root)  # no link slipped in meanwhile
+            self.folders[folder] = inside
+        return inside
+
+    def _images(self, relative: PurePosixPath, names: Sequence[str]) -> list[str]:
+        from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
+
+        bundle = self.dialect in ("hugo", "zola") and relative.stem in BUNDLE_INDEX_STEMS and relative.parent.parts
+        folder = relative.parent if bundle else PurePosixPath(IMAGE_FOLDERS[self.dialect])
+        written = []
+        for name in names:
+            source = self.media_root / name
+            if not _SAFE_IMAGE_NAME.match(name) or not source.is_file():
+                continue
+            target = self.root / folder / name
+            if not self._folder(target.parent) or target.is_symlink():
+                continue
+            if not (target.exists() and target.stat().st_size == source.stat().st_size):
+                shutil.copyfile(source, target)
+                self.images += 1
+            written.append((folder / name).as_posix())
+        return written

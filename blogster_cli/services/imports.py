@@ -1,0 +1,778 @@
+"""Import markdown posts (Hugo, Jekyll, Zola, Astro, plain) and WordPress exports.
+
+How it works:
+
+1. Sources: files, folders (every markdown file under them, as `content.post` finds them)
+   and standard input. A post remembers the path of its file relative to the folder it
+   was imported from (`content.source.path`); a file named on its own is taken relative
+   to its folder, or to the folder above for a page bundle (`slug/index.md`) and for
+   Jekyll's `_posts/` and `_drafts/`.
+2. Parse and validate in Python (the content layer maps front matter; this module checks
+   what the database would refuse). A file that fails is reported with its reason and
+   left out; it never reaches the database. Large imports parse in worker processes.
+3. Write in batches, one unit of work per batch as the acting user: the batch reads my
+   posts' slugs and source paths once, then inserts posts, tags, tag links and
+   activities with one statement each. Each post is all-or-nothing: if a batch fails at
+   the database anyway, it is retried one post per transaction, so one bad post cannot
+   sink the others.
+
+Matching: a file matches my live post with the same source path first, then my live
+post with the same slug that came from no file (written in Blogster, or from stdin or
+WordPress). `on_conflict` decides what a match does: `update` (the default) writes the
+file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
+under a suffixed slug. A file that matches nothing but wants a slug I already use (real
+blogs repeat slugs) gets the slug with `-2`, `-3`... and its outcome says so: different
+files never overwrite each other. Explicit slugs are kept as written; a slug that cannot
+be used in a URL (`three-ways-to manage`) is normalised with `slugify` and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.connection import Database
+from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
+from blogster_cli.repositories import blogs_bulk
+from blogster_cli.repositories.blogs_bulk import NewPostRow, PostRef, PostUpdate, StoredPost
+
+ON_CONFLICT = ("update", "skip", "rename")
+FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
+OUTCOMES = ("imported", "updated", "unchanged", "skipped", "failed")
+BATCH_SIZE = 500
+# Parsing front matter (pure-Python YAML) is most of an import's CPU time: beyond this many
+# files it runs in worker processes while the main process writes to the database.
+PARALLEL_THRESHOLD = 400
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WXR_SNIFF_BYTES = 4096
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file (or one item of a WordPress export)."""
+
+    path: str
+    outcome: str  # one of OUTCOMES
+    reason: str | None = None
+    id: UUID | None = None
+    slug: str | None = None
+    title: str | None = None
+    renamed_from: str | None = None  # the slug the file asked for, when it got a suffixed one
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileOutcome] = field(default_factory=list)
+    dry_run: bool = False
+    on_conflict: str = "update"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for file in self.files:
+            counts[file.outcome] += 1
+        counts["renamed"] = sum(1 for file in self.files if file.renamed_from is not None)
+        return counts
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [file for file in self.files if file.outcome == "failed"]
+
+    @property
+    def new_ids(self) -> list[UUID]:
+        return [file.id for file in self.files if file.outcome == "imported" and file.id is not None]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "on_conflict": self.on_conflict,
+            "counts": self.counts,
+            "files": [vars(file) for file in self.files],
+        }
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """One file to read: `root / relative`, or `data` given directly (standard input)."""
+
+    label: str
+    root: Path | None = None
+    relative: PurePosixPath | None = None
+    data: bytes | None = None
+
+
+@dataclass
+class Candidate:
+    """A parsed, validated post waiting for the database."""
+
+    label: str
+    title: str
+    base_slug: str
+    slug_note: str | None
+    source_path: str | None
+    dialect: str
+    tags: list[str]
+    content: dict[str, Any]
+    status: str
+    meta_description: str | None
+    meta_keywords: list[str] | None
+    featured_image: str | None
+    created_at: datetime | None
+    published_at: datetime | None
+
+
+Prepared = Candidate | FileOutcome
+
+
+# -- sources -----------------------------------------------------------------------
+
+
+def collect_sources(
+    paths: Sequence[str | Path], *, fmt: str = "auto", stdin_data: bytes | None = None
+) -> tuple[list[ImportSource], list[FileOutcome]]:
+    """The files named by `paths` (folders searched recursively; `-` is `stdin_data`).
+
+    Paths that do not exist come back as failed outcomes, not as an exception, so the
+    other files are still imported.
+    """
+    from blogster_cli.content.post import find_markdown_files
+
+    _check_format(fmt)
+    sources: list[ImportSource] = []
+    missing: list[FileOutcome] = []
+    seen: set[Path] = set()
+
+    def add(source: ImportSource) -> None:
+        real = (source.root / source.relative).resolve()
+        if real not in seen:  # a file named twice (`site site/a.md`) is imported once
+            seen.add(real)
+            sources.append(source)
+
+    for given in paths:
+        label = str(given)
+        if label == "-":
+            sources.append(ImportSource(label="-", data=stdin_data if stdin_data is not None else b""))
+            continue
+        path = Path(given).expanduser()
+        if path.is_dir():
+            found = find_markdown_files(path) if fmt != "wordpress" else _xml_files(path)
+            for relative in found:
+                add(ImportSource(label=str(path / relative), root=path, relative=relative))
+        elif path.is_file():
+            root, relative = _file_root(path)
+            add(ImportSource(label=label, root=root, relative=relative))
+        else:
+            missing.append(FileOutcome(path=label, outcome="failed", reason="no such file or folder"))
+    return sources, missing
+
+
+def _xml_files(root: Path) -> list[PurePosixPath]:
+    return sorted(PurePosixPath(p.relative_to(root).as_posix()) for p in root.rglob("*.xml") if p.is_file())
+
+
+def _file_root(path: Path) -> tuple[Path, PurePosixPath]:
+    """The folder a single file counts as imported from, and its path relative to it."""
+    from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
+
+    parent = path.parent
+    if (path.stem in BUNDLE_INDEX_STEMS or parent.name in ("_posts", "_drafts")) and parent.name:
+        return parent.parent, PurePosixPath(parent.name, path.name)
+    return parent, PurePosixPath(path.name)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
+
+
+# -- parsing and validation (pure; runs in worker processes for large imports) -------
+
+
+def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo = UTC) -> list[Prepared]:
+    """Read, parse and validate one source: candidates for the database, or one failure."""
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.post import import_post
+    from blogster_cli.content.wordpress import parse_wxr
+
+    try:
+        data = source.data if source.data is not None else (source.root / source.relative).read_bytes()
+    except OSError as exc:
+        return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
+    try:
+        if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
+            posts = parse_wxr(data, default_tz)
+            prepared: list[Prepared] = []
+            for number, post in enumerate(posts, 1):
+                label = f"{source.label}#{number}"
+                try:
+                    prepared.append(_candidate(label, post))
+                except (ContentError, InvalidInput) as exc:
+                    prepared.append(FileOutcome(path=label, outcome="failed", reason=str(exc), title=post.title))
+            return prepared
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return [FileOutcome(path=source.label, outcome="failed", reason=f"not UTF-8 text (byte {exc.start})")]
+        dialect = None if fmt == "auto" else fmt
+        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz)  # type: ignore[arg-type]
+        return [_candidate(source.label, post)]
+    except (ContentError, InvalidInput) as exc:
+        return [FileOutcome(path=source.label, outcome="failed", reason=str(exc))]
+    except (ValueError, TypeError, RecursionError) as exc:  # a parser bug must not sink the whole import
+        return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc}")]
+
+
+def _is_wxr(source: ImportSource, data: bytes) -> bool:
+    if source.relative is not None and source.relative.suffix.lower() == ".xml":
+        return True
+    head = data[:_WXR_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"<?xml", b"<rss")) and b"<rss" in head and b"wordpress.org/export/" in head
+
+
+def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
+    """The slug a post is imported under, before de-duplication, and whether it was generated.
+
+    A slug the source states (front matter, Zola path, file name) is kept as written when
+    it can be used in a URL; otherwise, or when there is none, one is made with slugify.
+    """
+    from blogster_cli.content.slugs import slugify
+    from blogster_cli.services.blogs import EXPLICIT_SLUG
+
+    if slug is not None and EXPLICIT_SLUG.match(slug) and not _CONTROL.search(slug) and slug not in (".", ".."):
+        return slug, False
+    return slugify(slug if slug else title), True
+
+
+def _candidate(label: str, post: Any) -> Candidate:
+    """Validate an ImportedPost against everything the database checks, before any write."""
+    from blogster_cli.services.blogs import check_text, check_title, normalise_tags
+    from blogster_cli.services.drafting import keywords_list
+
+    title = check_title(post.title)
+    content = post.content
+    check_text(content["markdown"], "the body")
+    if len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > MAX_CONTENT_BYTES:
+        raise InvalidInput(f"the post is larger than {MAX_CONTENT_BYTES // (1024 * 1024)} MiB")
+    if post.status not in ("draft", "published"):
+        raise InvalidInput(f"unknown status {post.status!r}")
+    tags = normalise_tags(list(post.tags) + list(post.categories))
+    for tag in tags:
+        if _CONTROL.search(tag):
+            raise InvalidInput(f"tag {tag!r} contains control characters")
+    keywords = keywords_list(post.meta_keywords)
+    texts = [post.meta_description, post.featured_image, *(keywords or [])]
+    for text in texts:
+        if text is not None:
+            check_text(text, "the front matter")
+    base_slug, generated = import_slug(post.slug, title)
+    note = f"slug {post.slug!r} cannot be used in a URL; made {base_slug!r}" if generated and post.slug else None
+    source = content.get("source") or {}
+    return Candidate(
+        label=label,
+        title=title,
+        base_slug=base_slug,
+        slug_note=note,
+        source_path=source.get("path"),
+        dialect=source.get("dialect") or "markdown",
+        tags=tags,
+        content=content,
+        status=post.status,
+        meta_description=post.meta_description or None,
+        meta_keywords=keywords,
+        featured_image=post.featured_image or None,
+        created_at=post.created_at,
+        published_at=post.published_at,
+    )
+
+
+def _prepare_chunk(args: tuple[list[ImportSource], str, tzinfo]) -> list[list[Prepared]]:
+    sources, fmt, default_tz = args
+    return [prepare_source(source, fmt, default_tz) for source in sources]
+
+
+def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, workers: int) -> Iterator[list[Prepared]]:
+    """prepare_source for each source, in order; in worker processes when `workers` > 1.
+
+    Workers are forked (Linux only), before any writer thread exists, and never touch the
+    parent's connections (they leave with os._exit). At most a few chunks are parsed ahead
+    of the database, so memory stays flat. If a worker dies, the rest is parsed here.
+    """
+    import multiprocessing
+
+    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        for source in sources:
+            yield prepare_source(source, fmt, default_tz)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = 50
+    starts = iter(range(0, len(sources), chunk))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        queued: deque[tuple[Future | None, tuple]] = deque()
+        broken = False
+
+        def submit() -> None:
+            start = next(starts, None)
+            if start is not None:
+                args = (list(sources[start : start + chunk]), fmt, default_tz)
+                queued.append((None if broken else pool.submit(_prepare_chunk, args), args))
+
+        for _ in range(4 * workers):
+            submit()
+        while queued:
+            future, args = queued.popleft()
+            try:
+                results = future.result() if future is not None else _prepare_chunk(args)
+            except BrokenProcessPool:
+                broken = True
+                results = _prepare_chunk(args)
+            submit()
+            yield from results
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def import_paths(
+    acting: ActingUser,
+    paths: Sequence[str | Path],
+    *,
+    fmt: str = "auto",
+    on_conflict: str = "update",
+    dry_run: bool = False,
+    default_tz: tzinfo = UTC,
+    stdin_data: bytes | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+) -> ImportSummary:
+    """Import the files and folders in `paths` (see the module docstring)."""
+    sources, missing = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
+    summary = import_sources(
+        acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
+        on_progress=on_progress, batch_size=batch_size, workers=workers,
+    )  # fmt: skip
+    summary.files = missing + summary.files
+    return summary
+
+
+def import_sources(
+    acting: ActingUser,
+    sources: Sequence[ImportSource],
+    *,
+    fmt: str = "auto",
+    on_conflict: str = "update",
+    dry_run: bool = False,
+    default_tz: tzinfo = UTC,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+) -> ImportSummary:
+    """Import already collected sources; outcomes come back in source order.
+
+    Batches are planned one after another in this thread (slugs and matches are decided
+    here, so concurrent batches never compete for a slug); for large imports two writer
+    threads, each with its own connection, commit batches concurrently, which puts a
+    second server process to work on the triggers (word counts, revisions).
+    `workers` is the number of parser processes (default: automatic).
+    """
+    _check_format(fmt)
+    if on_conflict not in ON_CONFLICT:
+        raise InvalidInput(f"--on-conflict must be one of {', '.join(ON_CONFLICT)}")
+    large = len(sources) >= PARALLEL_THRESHOLD
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if large else 1
+    summary = ImportSummary(dry_run=dry_run, on_conflict=on_conflict)
+    with unit_of_work(acting) as conn:
+        index = _Index(blogs_bulk.my_post_refs(conn))
+    run = _Run()
+    writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
+    in_flight: deque[tuple[Future, int]] = deque()
+
+    def collect(limit: int) -> None:
+        while len(in_flight) > limit:
+            future, count = in_flight.popleft()
+            summary.files.extend(future.result())
+            if on_progress is not None and count:
+                on_progress(count)
+
+    pending: list[Prepared] = []
+    pending_sources = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_sources
+        candidates = [item for item in pending if isinstance(item, Candidate)]
+        plans = _plan_batch(acting, index, run, candidates, on_conflict)
+        in_flight.append((writers.submit(_commit, pending, plans, run, on_conflict, dry_run), pending_sources))
+        pending, pending_sources = [], 0
+        collect(writers.count)
+
+    try:
+        waiting = 0
+        for prepared in _prepared(sources, fmt, default_tz, workers):
+            pending.extend(prepared)
+            pending_sources += 1
+            waiting += sum(isinstance(item, Candidate) for item in prepared)
+            if waiting >= batch_size:
+                flush()
+                waiting = 0
+        if pending:
+            flush()
+        collect(0)
+    finally:
+        writers.close()
+    return summary
+
+
+class _Writers:
+    """Runs commits inline, or on `count` threads that each own a database connection."""
+
+    def __init__(self, acting: ActingUser, count: int):
+        self.acting, self.count = acting, count
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="import") if count > 1 else None
+        self.local = threading.local()
+        self.opened: list[Database] = []
+        self.lock = threading.Lock()
+
+    def _thread_acting(self) -> ActingUser:
+        acting = getattr(self.local, "acting", None)
+        if acting is None:
+            database = Database(self.acting.db.conninfo, embedded=self.acting.db.embedded)
+            with self.lock:
+                self.opened.append(database)
+            acting = self.local.acting = ActingUser(database, self.acting.actor, self.acting.timeouts)
+        return acting
+
+    def submit(self, function: Callable[..., list[FileOutcome]], *args: Any) -> Future:
+        if self.pool is None:
+            done: Future = Future()
+            try:
+                done.set_result(function(self.acting, *args))
+            except BaseException as exc:  # re-raised by result(), in order
+                done.set_exception(exc)
+            return done
+        return self.pool.submit(lambda: function(self._thread_acting(), *args))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        for database in self.opened:
+            database.close()
+
+
+@dataclass
+class _Run:
+    """Decisions this import run has made so far, shared by the planner and the writers."""
+
+    claimed: set[UUID] = field(default_factory=set)  # posts matched or created by this run
+    owners: dict[str, str] = field(default_factory=dict)  # slug -> file that got it in this run
+    taken: set[str] = field(default_factory=set)  # slugs given out by this run
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Index:
+    """My posts as they were when read, for matching files against them."""
+
+    def __init__(self, refs: list[PostRef]):
+        self.by_slug = {ref.slug: ref for ref in refs}
+        self.by_path: dict[str, list[PostRef]] = {}
+        for ref in refs:
+            if ref.source_path is not None and not ref.trashed:
+                self.by_path.setdefault(ref.source_path, []).append(ref)
+
+
+@dataclass
+class _Plan:
+    candidate: Candidate
+    kind: str  # insert, update, unchanged, skip, failed
+    slug: str
+    reason: str | None = None
+    renamed_from: str | None = None
+    match: PostRef | None = None
+    changed: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+
+
+def _plan_batch(
+    acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str
+) -> list[_Plan]:
+    """Plans for a batch; matched posts are read (one query) to tell updates from no-ops."""
+    with run.lock:
+        plans = _plan(index, run, candidates, on_conflict)
+    matched = [plan.match.id for plan in plans if plan.kind == "update"]
+    if matched:
+        with unit_of_work(acting) as conn:
+            stored = blogs_bulk.my_posts_by_id(conn, ids=matched)
+        with run.lock:
+            for plan in plans:
+                if plan.kind == "update" and plan.match.id in stored:
+                    _diff(plan, stored[plan.match.id], index, run)
+                elif plan.kind == "update":  # deleted by someone else since the import started
+                    plan.kind = "failed"
+                    plan.reason = f"{plan.match.slug!r} was deleted during the import; import the file again"
+    return plans
+
+
+def _commit(
+    acting: ActingUser, items: list[Prepared], plans: list[_Plan], run: _Run, on_conflict: str, dry_run: bool
+) -> list[FileOutcome]:
+    """Write one planned batch in one unit of work (post by post if the database refuses it);
+    returns the outcomes of `items` in order."""
+    writes = [plan for plan in plans if plan.kind in ("insert", "update")]
+    ids: dict[int, UUID] = {}
+    by_plan: dict[int, FileOutcome] = {}
+    if writes and not dry_run:
+        try:
+            with unit_of_work(acting) as conn:
+                ids = _apply(conn, writes)
+        except DatabaseUnavailable:
+            raise
+        except BlogsterError:
+            with run.lock:
+                _release(writes, run)
+            for plan in writes:
+                by_plan[id(plan)] = _write_one(acting, plan.candidate, run, on_conflict)
+    outcomes = []
+    plans_in_order = iter(plans)
+    for item in items:
+        if isinstance(item, FileOutcome):
+            outcomes.append(item)
+            continue
+        plan = next(plans_in_order)
+        outcomes.append(by_plan.get(id(plan)) or _outcome(plan, ids.get(id(plan)), run))
+    return outcomes
+
+
+def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
+    if plan.kind == "failed":
+        return FileOutcome(path=plan.candidate.label, outcome="failed", reason=plan.reason, title=plan.candidate.title)
+    post_id = new_id if plan.kind == "insert" else plan.match.id
+    if post_id is not None:
+        run.claimed.add(post_id)
+    outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
+    return FileOutcome(
+        path=plan.candidate.label, outcome=outcome, reason=plan.reason, id=post_id, slug=plan.slug,
+        title=plan.candidate.title, renamed_from=plan.renamed_from,
+    )  # fmt: skip
+
+
+def _release(plans: list[_Plan], run: _Run) -> None:
+    """Undo the reservations of plans that were not written."""
+    for plan in plans:
+        if plan.kind == "insert" or (plan.match is not None and plan.slug != plan.match.slug):
+            run.taken.discard(plan.slug)
+            run.owners.pop(plan.slug, None)
+        if plan.match is not None:
+            run.claimed.discard(plan.match.id)
+
+
+def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict: str) -> FileOutcome:
+    """One post in its own unit of work, planned afresh against what is committed now."""
+    plan: _Plan | None = None
+    try:
+        with unit_of_work(acting) as conn:
+            index = _Index(blogs_bulk.my_post_refs(conn))
+            with run.lock:
+                [plan] = _plan(index, run, [candidate], on_conflict)
+                if plan.kind == "update":
+                    stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.match.id])
+                    _diff(plan, stored[plan.match.id], index, run)
+            ids = _apply(conn, [plan]) if plan.kind in ("insert", "update") else {}
+    except DatabaseUnavailable:
+        raise
+    except BlogsterError as exc:
+        if plan is not None:
+            with run.lock:
+                _release([plan], run)
+        return FileOutcome(path=candidate.label, outcome="failed", reason=str(exc), title=candidate.title)
+    return _outcome(plan, ids.get(id(plan)), run)
+
+
+def is_suffixed_slug(slug: str, base: str) -> bool:
+    """Whether `slug` is `base` or a `-N` de-duplication of it (as slugs.suffixed makes them)."""
+    from blogster_cli.content.slugs import suffixed
+
+    if slug == base:
+        return True
+    _, dash, number = slug.rpartition("-")
+    return bool(dash) and number.isdigit() and not number.startswith("0") and suffixed(base, int(number)) == slug
+
+
+def _holder(slug: str, index: _Index, run: _Run) -> str:
+    """Who has `slug`, for messages (my own posts only: the index never holds others')."""
+    if slug in run.owners:
+        return run.owners[slug]
+    ref = index.by_slug.get(slug)
+    if ref is not None and ref.trashed:
+        return "a post in the trash"
+    if ref is not None and ref.source_path:
+        return ref.source_path
+    return "another post"
+
+
+def _taken(slug: str, index: _Index, run: _Run) -> bool:
+    return slug in index.by_slug or slug in run.taken
+
+
+def _free_slug_for(base: str, index: _Index, run: _Run) -> str:
+    from blogster_cli.content.slugs import suffixed
+
+    n = 2
+    while _taken(suffixed(base, n), index, run):
+        n += 1
+    return suffixed(base, n)
+
+
+def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str) -> list[_Plan]:
+    """Match each candidate and choose its slug, reserving both in `run` (hold run.lock)."""
+    plans: list[_Plan] = []
+    for candidate in candidates:
+        match, how = None, None
+        if candidate.source_path is not None:
+            paths = index.by_path.get(candidate.source_path, ())
+            match = next((ref for ref in paths if ref.id not in run.claimed), None)
+            how = "source path"
+        if match is None:
+            ref = index.by_slug.get(candidate.base_slug)
+            if ref is not None and not ref.trashed and ref.source_path is None and ref.id not in run.claimed:
+                match, how = ref, "slug"
+        if match is None or on_conflict == "rename":
+            wanted = candidate.base_slug
+            slug, reason, renamed_from = wanted, candidate.slug_note, None
+            if _taken(wanted, index, run):
+                slug, renamed_from = _free_slug_for(wanted, index, run), wanted
+                reason = f"slug {wanted!r} is taken by {_holder(wanted, index, run)}; imported as {slug!r}"
+            if match is not None:
+                reason = f"matches {match.slug!r} by {how}; imported again as {slug!r}"
+            plans.append(_Plan(candidate, "insert", slug, reason=reason, renamed_from=renamed_from))
+            run.taken.add(slug)
+            run.owners[slug] = candidate.label
+            continue
+        run.claimed.add(match.id)
+        if on_conflict == "skip":
+            plans.append(
+                _Plan(candidate, "skip", match.slug, f"already imported as {match.slug!r} (by {how})", match=match)
+            )
+        else:
+            plans.append(_Plan(candidate, "update", match.slug, f"matched by {how}", match=match))
+    return plans
+
+
+def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
+    """Decide what an update changes; no change at all makes it 'unchanged' (hold run.lock)."""
+    candidate = plan.candidate
+    if not is_suffixed_slug(stored.slug, candidate.base_slug):
+        wanted = candidate.base_slug
+        if _taken(wanted, index, run):
+            plan.slug, plan.renamed_from = _free_slug_for(wanted, index, run), wanted
+            plan.reason = f"{plan.reason}; slug {wanted!r} is taken by {_holder(wanted, index, run)}"
+        else:
+            plan.slug = wanted
+        run.taken.add(plan.slug)
+        run.owners[plan.slug] = candidate.label
+    published_at = candidate.published_at if candidate.published_at is not None else stored.published_at
+    if published_at is None and candidate.status == "published":
+        published_at = datetime.now(UTC)
+    plan.published_at = published_at
+    changes = {
+        "title": candidate.title != stored.title,
+        "slug": plan.slug != stored.slug,
+        "content": candidate.content != stored.content,
+        "status": candidate.status != stored.status,
+        "meta_description": candidate.meta_description != stored.meta_description,
+        "meta_keywords": (candidate.meta_keywords or None) != (stored.meta_keywords or None),
+        "featured_image": candidate.featured_image != stored.featured_image,
+        "published_at": published_at != stored.published_at,
+        "tags": {t.lower() for t in candidate.tags} != {t.lower() for t in stored.tags},
+    }
+    plan.changed = [name for name, changed in changes.items() if changed]
+    if not plan.changed:
+        plan.kind = "unchanged"
+        plan.reason = f"{plan.reason}; no changes"
+    else:
+        plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
+
+
+def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
+    """Write the batch: posts, tags, links and activities, one statement each."""
+    inserts = [plan for plan in plans if plan.kind == "insert"]
+    updates = [plan for plan in plans if plan.kind == "update"]
+    names = sorted({tag for plan in inserts + updates for tag in plan.candidate.tags})
+    tag_ids = blogs_bulk.ensure_tag_ids(conn, names=names)
+    new_ids = blogs_bulk.insert_posts(
+        conn,
+        rows=[
+            NewPostRow(
+                title=c.title,
+                slug=plan.slug,
+                content=c.content,
+                status=c.status,
+                meta_description=c.meta_description,
+                meta_keywords=c.meta_keywords,
+                featured_image=c.featured_image,
+                created_at=c.created_at,
+                published_at=c.published_at,
+            )
+            for plan in inserts
+            for c in [plan.candidate]
+        ],
+    )
+    ids = {id(plan): post_id for plan, post_id in zip(inserts, new_ids, strict=True)}
+    links = [(ids[id(plan)], tag_ids[tag]) for plan in inserts for tag in plan.candidate.tags]
+    unlinks: list[tuple[UUID, UUID]] = []
+    if updates:
+        updated = blogs_bulk.update_posts(
+            conn,
+            updates=[
+                PostUpdate(
+                    id=plan.match.id,
+                    title=c.title,
+                    slug=plan.slug,
+                    content=c.content,
+                    status=c.status,
+                    meta_description=c.meta_description,
+                    meta_keywords=c.meta_keywords,
+                    featured_image=c.featured_image,
+                    published_at=plan.published_at,
+                )  # fmt: skip
+                for plan in updates
+                for c in [plan.candidate]
+            ],
+        )
+        if len(updated) != len(updates):
+            raise BlogsterError("a post changed or disappeared during the import")
+        current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.match.id for plan in updates])
+        for plan in updates:
+            have = current.get(plan.match.id, {})
+            want = {tag_ids[tag] for tag in plan.candidate.tags}
+            links += [(plan.match.id, tag_id) for tag_id in want if tag_id not in have.values()]
+            unlinks += [(plan.match.id, tag_id) for tag_id in have.values() if tag_id not in want]
+    blogs_bulk.unlink_tags(conn, pairs=unlinks)
+    blogs_bulk.link_tags(conn, pairs=links)
+    activities = []
+    for plan in inserts:
+        c = plan.candidate
+        metadata = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
+        if plan.renamed_from is not None:
+            metadata["renamed_from"] = plan.renamed_from
+        activities.append(("imported", c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata))
+    for plan in updates:
+        c = plan.candidate
+        metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
+        activities.append(("edited", c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata))
+    blogs_bulk.record_activities(conn, rows=activities)
+    return ids

@@ -1,0 +1,140 @@
+"""`blogster import` and `blogster export` from the terminal: output shapes and exit codes."""
+
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples" / "posts"
+WXR_FIXTURE = REPO_ROOT / "tests" / "unit" / "content" / "wordpress_export.xml"
+
+
+def write_posts(folder: Path, bad: bool = False) -> Path:
+    (folder / "content").mkdir(parents=True)
+    (folder / "content" / "one.md").write_text("---\ntitle: One\ntags: [cli]\n---\nFirst.\n")
+    (folder / "content" / "two.md").write_text('+++\ntitle = "Two"\ndate = 2024-01-02\n+++\nSecond.\n')
+    if bad:
+        (folder / "content" / "broken.md").write_text("---\ntitle: [oops\n---\nBody\n")
+    return folder
+
+
+def test_import_prints_one_summary_line_off_a_terminal(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    result = cli("import", str(site))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["2 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed."]
+    again = cli("import", str(site))
+    assert again.stderr.splitlines() == ["2 posts: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
+    listed = cli("blogs", "list", "--json").json()
+    assert sorted(p["slug"] for p in listed) == ["one", "two"]
+
+
+def test_a_bad_file_is_reported_the_rest_imported_and_exit_1(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site", bad=True)
+    result = cli("import", str(site))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"failed: {site / 'content' / 'broken.md'}: ") and "YAML" in lines[0]
+    assert lines[1] == "3 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed."
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "2"
+
+
+def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site", bad=True)
+    result = cli("import", str(site), "--json")
+    assert result.exit_code == 1 and result.stderr == ""
+    summary = result.json()
+    assert set(summary) == {"dry_run", "on_conflict", "counts", "files"}
+    assert summary["counts"] == {
+        "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0,
+    }  # fmt: skip
+    assert summary["dry_run"] is False and summary["on_conflict"] == "update"
+    by_name = {Path(f["path"]).name: f for f in summary["files"]}
+    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from"}
+    assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
+    assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
+    assert by_name["broken.md"]["id"] is None
+
+
+def test_porcelain_prints_only_new_ids(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    result = cli("import", str(site), "--porcelain")
+    assert result.exit_code == 0 and result.stderr == ""
+    ids = result.stdout.split()
+    assert sorted(ids) == sorted(cli("blogs", "list", "--format", "ids").stdout.split())
+    assert cli("import", str(site), "--porcelain").stdout == ""  # nothing new the second time
+
+
+def test_dry_run_changes_nothing(cli, signed_up, tmp_path, superuser):
+    site = write_posts(tmp_path / "site")
+    before = superuser.execute("select (select count(*) from public.blogs), (select count(*) from public.activities)")
+    counts = before.fetchone()
+    result = cli("import", str(site), "--dry-run", "--json")
+    assert result.exit_code == 0
+    assert result.json()["dry_run"] is True and result.json()["counts"]["imported"] == 2
+    text = cli("import", str(site), "--dry-run")
+    assert text.stderr.splitlines() == [
+        "Dry run, nothing changed: 2 posts: 2 would import, 0 updated, 0 unchanged, 0 skipped, 0 failed."
+    ]
+    rows = [line.split("\t") for line in text.stdout.splitlines()]
+    assert rows[0] == ["outcome", "path", "slug", "reason"]
+    assert sorted((row[0], row[2]) for row in rows[1:]) == [("would import", "one"), ("would import", "two")]
+    after = superuser.execute("select (select count(*) from public.blogs), (select count(*) from public.activities)")
+    assert after.fetchone() == counts
+
+
+def test_on_conflict_choices_and_usage_errors(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    cli("import", str(site))
+    skipped = cli("import", str(site), "--on-conflict", "skip", "--json").json()
+    assert skipped["counts"]["skipped"] == 2
+    renamed = cli("import", str(site), "--on-conflict", "rename", "--json").json()
+    assert sorted(f["slug"] for f in renamed["files"]) == ["one-2", "two-2"]
+    bad = cli("import", str(site), "--on-conflict", "merge")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --on-conflict must be one of")
+    assert cli("import", str(site), "--format", "docx").exit_code == 2
+    missing = cli("import", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+
+
+def test_stdin_and_wordpress(cli, signed_up):
+    result = cli("import", "-", "--json", input="---\ntitle: From a pipe\n---\nPiped body.\n")
+    assert result.exit_code == 0, result.stderr
+    [piped] = result.json()["files"]
+    assert piped["path"] == "-" and piped["slug"] == "from-a-pipe"
+    wordpress = cli("import", "--format", "wordpress", str(WXR_FIXTURE), "--json")
+    assert wordpress.exit_code == 0, wordpress.stderr
+    assert wordpress.json()["counts"]["imported"] == 4
+    detected = cli("import", str(WXR_FIXTURE), "--json").json()  # WXR is recognised by its content too
+    assert detected["counts"]["unchanged"] == 4
+    pages = cli("blogs", "list", "--status", "draft", "--json").json()
+    assert "about" in {p["slug"] for p in pages}
+
+
+def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
+    root = EXAMPLES / "jekyll"
+    assert cli("import", str(root)).exit_code == 0
+    out = tmp_path / "out"
+    result = cli("export", str(out), "--format", "jekyll")
+    assert result.exit_code == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    count = len(list((root / "_posts").glob("*.md")))
+    assert line == f"Exported {count} posts and 0 images to {out.resolve()}."
+    for source in (root / "_posts").glob("*.md"):
+        assert (out / "_posts" / source.name).read_bytes() == source.read_bytes()
+    summary = cli("export", str(tmp_path / "json"), "--format", "hugo", "--json").json()
+    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "files"}
+    assert summary["posts"] == count and summary["failed"] == 0
+    assert set(summary["files"][0]) == {"id", "slug", "path", "renamed_from", "note", "images"}
+    published = cli("export", str(tmp_path / "pub"), "--format", "hugo", "--status", "published", "--json").json()
+    drafts = cli("export", str(tmp_path / "drafts"), "--format", "hugo", "--status", "draft", "--json").json()
+    assert published["posts"] + drafts["posts"] == count
+    assert cli("export", str(tmp_path / "x"), "--format", "docx").exit_code == 2
+    assert cli("export", str(tmp_path / "x"), "--format", "hugo", "--status", "gone").exit_code == 2
+    assert cli("export", str(tmp_path / "x")).exit_code == 2  # --format is required
+
+
+def test_commands_need_a_login(cli, tmp_path):
+    assert cli("import", str(tmp_path)).exit_code == 1
+    assert cli("export", str(tmp_path), "--format", "hugo").exit_code == 1
