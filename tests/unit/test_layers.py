@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_import_contracts_are_kept():
-    lint_imports = shutil.which("lint-imports")
+    beside_python = Path(sys.executable).with_name("lint-imports")
+    lint_imports = str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
     if lint_imports is None:
         pytest.fail("lint-imports is missing: install the dev extra")
     result = subprocess.run([lint_imports], cwd=REPO, capture_output=True, text=True)
