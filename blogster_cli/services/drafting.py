@@ -37,9 +37,10 @@ def new_from_imported(post, *, status: str | None = None) -> NewBlog:
     """A NewBlog from the content layer's ImportedPost (categories become tags too)."""
     return NewBlog(
         title=post.title,
-        slug=post.slug if post.slug_explicit else None,
+        # A slug from the file name or front matter is kept as written when a URL can carry it.
+        slug=post.slug if post.slug and blogs.EXPLICIT_SLUG.match(post.slug) else None,
         status=status or post.status,
-        tags=[*post.tags, *post.categories],
+        tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,
         meta_keywords=keywords_list(post.meta_keywords),
         featured_image=post.featured_image,

@@ -163,3 +163,16 @@ def test_account_export_has_my_rows_and_posts_but_nobody_elses(cli, signed_up, t
     assert len(exported["tables"]["profiles"]) == 1 and len(exported["tables"]["blog_revisions"]) == 1
     posts = list((tmp_path / "out" / "posts").glob("*.md"))
     assert len(posts) == 1 and "Bobs own" in posts[0].read_text()
+
+
+def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
+    new_post(cli, "Tagged")
+    result = cli("blogs", "tag", "add", "tagged", "x" * 65)
+    assert result.exit_code == 2 and "64" in result.stderr
+
+
+def test_from_file_keeps_the_file_name_slug_and_merges_categories_once(cli, signed_up, tmp_path):
+    post = tmp_path / "2021-06-16-Release-Notes.md"
+    post.write_text("---\ntitle: Something else\ncategories: [news]\ntags: [News, x]\n---\nBody.\n")
+    shown = cli("blogs", "show", new_post(cli, "--from", str(post)), "--json").json()
+    assert shown["tags"] == ["News", "x"] and shown["slug"] == "Release-Notes"
