@@ -313,6 +313,25 @@ def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo) -> No
         _rename(values, old_status, status_to, None if flag is None else not flag)
     if dialect == "zola":
         _convert_to_zola(values, default_tz)
+    else:
+        _convert_from_zola(values, dialect)
+
+
+def _convert_from_zola(values: dict[Any, Any], dialect: Dialect) -> None:
+    """Zola's `path` and `[extra]` would make the file read back as Zola: respell them.
+
+    Hugo keeps custom fields under `params` and a fixed URL in `url`; the other
+    dialects keep custom fields at the top level and the URL as `permalink`.
+    """
+    extra = values.pop("extra", None)
+    if isinstance(extra, dict):
+        target = _table(values, "params") if dialect == "hugo" else values
+        for key, value in extra.items():
+            target.setdefault(key, value)
+    path_key = _existing_key(values, "path")
+    if path_key is not None and isinstance(values[path_key], str):
+        url = "/" + values[path_key].strip("/") + "/"
+        _rename(values, path_key, "url" if dialect == "hugo" else "permalink", url)
 
 
 def _convert_to_zola(values: dict[Any, Any], default_tz: tzinfo) -> None:

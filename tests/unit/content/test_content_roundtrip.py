@@ -73,3 +73,17 @@ def test_real_posts_convert_to_every_other_dialect(jekyll_corpus, zola_corpus) -
             assert comparable(again.fields()) == comparable(post.fields()), (file.path, dialect)
             assert again.content["markdown"] == post.content["markdown"]
             assert render_post(again.fields(), again.content, dialect) == (path, text)
+
+
+def test_zola_post_exported_as_hugo_reads_back_as_hugo():
+    from blogster_cli.content.export import render_post
+    from blogster_cli.content.post import import_post
+
+    zola = '+++\ntitle = "Survey"\npath = "2020/04/14/survey"\n\n[extra]\nteam = "Core"\n+++\n\nBody.\n'
+    post = import_post(zola, "survey.md", dialect="zola")
+    path, text = render_post(post.fields(), post.content, "hugo")
+    again = import_post(text, path)
+    assert again.content["source"]["dialect"] == "hugo"
+    assert again.content["front_matter"]["fields"]["params"] == {"team": "Core"}
+    assert again.content["front_matter"]["fields"]["url"] == "/2020/04/14/survey/"
+    assert render_post(again.fields(), again.content, "hugo") == (path, text)

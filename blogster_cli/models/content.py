@@ -1,0 +1,226 @@
+"""Writing tables (db/migrations/0003_content.sql): blogs, personas, templates, tags, revisions, analytics, AI logs, images, activities."""
+
+import datetime as dt
+import enum
+import uuid
+
+from sqlalchemy import BigInteger, Column, DateTime, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlmodel import Field, SQLModel
+
+from blogster_cli.models import db_default, pg_enum
+
+TIMESTAMPTZ = DateTime(timezone=True)
+
+
+class BlogStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class PersonaBase(SQLModel):
+    """The audience description a writer edits."""
+
+    name: str
+    description: str | None = None
+    age_range: str | None = None
+    gender: str | None = None
+    interests: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    pain_points: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    goals: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    education_level: str | None = None
+    income_level: str | None = None
+    occupation: str | None = None
+    location: str | None = None
+    avatar_url: str | None = None
+
+
+class Persona(PersonaBase, table=True):
+    """A target audience; template rows are system personas (owner_id NULL) that users copy."""
+
+    __tablename__ = "personas"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    template: bool = False
+    owner_id: uuid.UUID | None = db_default(
+        "auth.uid()", nullable=True, foreign_key="public.profiles.id", ondelete="CASCADE"
+    )
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class PersonaPublic(PersonaBase):
+    id: uuid.UUID
+    template: bool
+    owner_id: uuid.UUID | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class BlogTemplateBase(SQLModel):
+    """A layout: structure is an array of sections {type, heading, placeholder, target_words}."""
+
+    name: str
+    description: str | None = None
+    structure: list = Field(default_factory=list, sa_type=JSONB)
+    image_count: int = 0
+
+
+class BlogTemplate(BlogTemplateBase, table=True):
+    __tablename__ = "blog_templates"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    is_system: bool = False
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class BlogTemplatePublic(BlogTemplateBase):
+    id: uuid.UUID
+    is_system: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class BlogBase(SQLModel):
+    """What a writer edits; content is the versioned JSONB document of db/README.md."""
+
+    title: str
+    slug: str
+    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    status: BlogStatus = Field(default=BlogStatus.DRAFT, sa_type=pg_enum(BlogStatus, "blog_status"))
+    meta_description: str | None = None
+    meta_keywords: list[str] | None = Field(default=None, sa_type=ARRAY(Text))
+    featured_image: str | None = None
+    persona_id: uuid.UUID | None = Field(default=None, foreign_key="public.personas.id", ondelete="SET NULL")
+    template_id: uuid.UUID | None = Field(default=None, foreign_key="public.blog_templates.id", ondelete="SET NULL")
+    published_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+
+
+class Blog(BlogBase, table=True):
+    """A post; deleted_at set means it is in the owner's trash."""
+
+    __tablename__ = "blogs"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    author_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="public.profiles.id", ondelete="CASCADE")
+    ai_generated: bool = False
+    # Computed from content by trigger; not insertable by writers.
+    word_count: int | None = db_default("0")
+    reading_time: int | None = db_default("0")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+
+
+class BlogPublic(BlogBase):
+    id: uuid.UUID
+    author_id: uuid.UUID
+    ai_generated: bool
+    word_count: int
+    reading_time: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None
+
+
+class BlogTag(SQLModel, table=True):
+    __tablename__ = "blog_tags"
+    __table_args__ = {"schema": "public"}
+
+    # Writers may insert only the name; the id comes from the database.
+    id: uuid.UUID | None = db_default("gen_random_uuid()", primary_key=True)
+    name: str
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class BlogsToTags(SQLModel, table=True):
+    __tablename__ = "blogs_to_tags"
+    __table_args__ = {"schema": "public"}
+
+    blog_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blogs.id", ondelete="CASCADE")
+    tag_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blog_tags.id", ondelete="CASCADE")
+
+
+class BlogRevision(SQLModel, table=True):
+    __tablename__ = "blog_revisions"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    revision_number: int
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class BlogAnalytics(SQLModel, table=True):
+    __tablename__ = "blog_analytics"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    views: int = 0
+    unique_visitors: int = 0
+    avg_time_on_page: float | None = None
+    bounce_rate: float | None = None
+    referrers: dict = Field(default_factory=dict, sa_type=JSONB)
+    date: dt.date
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class AiGenerationLog(SQLModel, table=True):
+    __tablename__ = "ai_generation_logs"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    request_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    tokens_used: int = 0
+    prompt: str | None = None
+    completion: str | None = None
+    model: str | None = None
+    success: bool = False
+    blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
+    persona_id: uuid.UUID | None = Field(default=None, foreign_key="public.personas.id", ondelete="SET NULL")
+    template_id: uuid.UUID | None = Field(default=None, foreign_key="public.blog_templates.id", ondelete="SET NULL")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class ImageAsset(SQLModel, table=True):
+    __tablename__ = "image_assets"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    url: str
+    path: str | None = None
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    file_type: str | None = None
+    blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
+    ai_generated: bool = False
+    ai_prompt: str | None = None
+    alt_text: str | None = None
+    caption: str | None = None
+    created_by: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class Activity(SQLModel, table=True):
+    __tablename__ = "activities"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID | None = db_default("auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="CASCADE")
+    type: str
+    title: str
+    description: str
+    blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
+    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

@@ -1,0 +1,301 @@
+"""Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation, feature flags, chatbot."""
+
+import datetime as dt
+import enum
+import uuid
+
+from sqlalchemy import Column, DateTime, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlmodel import Field, SQLModel
+
+from blogster_cli.models import db_default, pg_enum
+
+TIMESTAMPTZ = DateTime(timezone=True)
+
+
+class ChatbotConversationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class ChatbotIntentCategory(enum.StrEnum):
+    SUPPORT = "support"
+    SALES = "sales"
+    ONBOARDING = "onboarding"
+    TECHNICAL = "technical"
+
+
+class ChatbotMessageRole(enum.StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+
+
+class DocumentationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class FeatureFlagAction(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+
+
+class FeatureFlagStrategy(enum.StrEnum):
+    ALL = "all"
+    PERCENTAGE = "percentage"
+    USER_IDS = "user_ids"
+    SUBSCRIPTION_TIER = "subscription_tier"
+
+
+class MaintenanceSeverity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class MaintenanceStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class NotificationDeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class NotificationPriority(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class NotificationType(enum.StrEnum):
+    MAINTENANCE = "maintenance"
+    BLOG_INTERACTION = "blog_interaction"
+    SECURITY = "security"
+    MARKETING = "marketing"
+
+
+class MaintenanceSchedule(SQLModel, table=True):
+    __tablename__ = "maintenance_schedules"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    title: str
+    description: str | None = None
+    start_time: dt.datetime = Field(sa_type=TIMESTAMPTZ)
+    end_time: dt.datetime = Field(sa_type=TIMESTAMPTZ)
+    status: MaintenanceStatus = Field(
+        default=MaintenanceStatus.SCHEDULED, sa_type=pg_enum(MaintenanceStatus, "maintenance_status")
+    )
+    severity: MaintenanceSeverity = Field(
+        default=MaintenanceSeverity.LOW, sa_type=pg_enum(MaintenanceSeverity, "maintenance_severity")
+    )
+    affected_services: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    notification_sent: bool = False
+    created_by: uuid.UUID | None = db_default(
+        "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"
+    )
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class UserNotification(SQLModel, table=True):
+    __tablename__ = "user_notifications"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="auth.users.id", ondelete="CASCADE")
+    type: NotificationType = Field(sa_type=pg_enum(NotificationType, "notification_type"))
+    title: str
+    content: str | None = None
+    link: str | None = None
+    read: bool = False
+    read_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    expires_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    priority: NotificationPriority = Field(
+        default=NotificationPriority.MEDIUM, sa_type=pg_enum(NotificationPriority, "notification_priority")
+    )
+    delivery_status: NotificationDeliveryStatus = Field(
+        default=NotificationDeliveryStatus.PENDING,
+        sa_type=pg_enum(NotificationDeliveryStatus, "notification_delivery_status"),
+    )
+    created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class DocumentationCategory(SQLModel, table=True):
+    __tablename__ = "documentation_categories"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str
+    slug: str
+    description: str | None = None
+    parent_id: uuid.UUID | None = Field(
+        default=None, foreign_key="public.documentation_categories.id", ondelete="SET NULL"
+    )
+    order_position: int = 0
+    is_visible: bool = True
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class DocumentationPage(SQLModel, table=True):
+    __tablename__ = "documentation_pages"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    category_id: uuid.UUID | None = Field(
+        default=None, foreign_key="public.documentation_categories.id", ondelete="SET NULL"
+    )
+    title: str
+    slug: str
+    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    excerpt: str | None = None
+    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    tags: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    search_vector: str | None = Field(default=None, sa_type=TSVECTOR)
+    search_config: str = "english"
+    version: str | None = None
+    status: DocumentationStatus = Field(
+        default=DocumentationStatus.DRAFT, sa_type=pg_enum(DocumentationStatus, "documentation_status")
+    )
+    last_reviewed_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    last_reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
+    created_by: uuid.UUID | None = db_default(
+        "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"
+    )
+    updated_by: uuid.UUID | None = db_default(
+        "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"
+    )
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class DocumentationRevision(SQLModel, table=True):
+    __tablename__ = "documentation_revisions"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    page_id: uuid.UUID = Field(foreign_key="public.documentation_pages.id", ondelete="CASCADE")
+    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    metadata_: dict | None = Field(default=None, sa_column=Column("metadata", JSONB(none_as_null=True)))
+    version: str | None = None
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class FeatureFlag(SQLModel, table=True):
+    __tablename__ = "feature_flags"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str
+    description: str | None = None
+    enabled: bool = False
+    rollout_percentage: int = 0
+    conditions: dict = Field(default_factory=dict, sa_type=JSONB)
+    strategy: FeatureFlagStrategy = Field(
+        default=FeatureFlagStrategy.ALL, sa_type=pg_enum(FeatureFlagStrategy, "feature_flag_strategy")
+    )
+    created_by: uuid.UUID | None = db_default(
+        "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"
+    )
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class FeatureFlagLog(SQLModel, table=True):
+    __tablename__ = "feature_flag_logs"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    flag_id: uuid.UUID | None = Field(default=None, foreign_key="public.feature_flags.id", ondelete="SET NULL")
+    action: FeatureFlagAction = Field(sa_type=pg_enum(FeatureFlagAction, "feature_flag_action"))
+    previous_state: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    new_state: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    changed_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class ChatbotIntent(SQLModel, table=True):
+    __tablename__ = "chatbot_intents"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str
+    description: str | None = None
+    training_phrases: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    parameters: dict = Field(default_factory=dict, sa_type=JSONB)
+    responses: list[dict] = Field(default_factory=list, sa_type=ARRAY(JSONB))
+    follow_up_intents: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
+    category: ChatbotIntentCategory = Field(
+        default=ChatbotIntentCategory.SUPPORT, sa_type=pg_enum(ChatbotIntentCategory, "chatbot_intent_category")
+    )
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class ChatbotConversation(SQLModel, table=True):
+    __tablename__ = "chatbot_conversations"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    session_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    user_id: uuid.UUID | None = db_default("auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="CASCADE")
+    initial_intent: uuid.UUID | None = Field(default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL")
+    context: dict = Field(default_factory=dict, sa_type=JSONB)
+    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    # status and tokens_used (below) are not insertable by users: the database sets them.
+    status: ChatbotConversationStatus | None = db_default(
+        "'active'", sa_type=pg_enum(ChatbotConversationStatus, "chatbot_conversation_status")
+    )
+    satisfaction_score: int | None = None
+    feedback: str | None = None
+    started_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    ended_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class ChatbotMessage(SQLModel, table=True):
+    __tablename__ = "chatbot_messages"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    conversation_id: uuid.UUID = Field(foreign_key="public.chatbot_conversations.id", ondelete="CASCADE")
+    role: ChatbotMessageRole = Field(sa_type=pg_enum(ChatbotMessageRole, "chatbot_message_role"))
+    content: str | None = None
+    intent_detected: uuid.UUID | None = Field(
+        default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL"
+    )
+    confidence_score: float | None = None
+    tokens_used: int | None = db_default("0")
+    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
+
+
+class ChatbotAnalytics(SQLModel, table=True):
+    __tablename__ = "chatbot_analytics"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    date: dt.date
+    total_conversations: int = 0
+    avg_conversation_length: dt.timedelta | None = None
+    avg_response_time: dt.timedelta | None = None
+    top_intents: list = Field(default_factory=list, sa_type=JSONB)
+    satisfaction_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
+    conversion_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
+    error_rates: dict = Field(default_factory=dict, sa_type=JSONB)
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
