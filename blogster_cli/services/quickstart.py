@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from blogster_cli.context import AppContext
 from blogster_cli.errors import AuthError
@@ -18,6 +19,32 @@ class QuickstartReport:
     account_created: bool
     is_admin: bool
     steps: list[str] = field(default_factory=list)
+    examples_imported: int = 0
+
+
+def examples_dir() -> Path | None:
+    """The example posts: inside the wheel when installed, else the repository's examples/posts."""
+    package_root = Path(__file__).resolve().parents[1]
+    for candidate in (package_root / "_examples" / "posts", package_root.parent / "examples" / "posts"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _import_examples(ctx: AppContext, steps: list[str]) -> int:
+    """Gives a new account a dozen example posts to try the commands on."""
+    from zoneinfo import ZoneInfo
+
+    from blogster_cli.services.imports import import_paths
+
+    folder = examples_dir()
+    if folder is None:
+        steps.append("no example posts in this installation")
+        return 0
+    summary = import_paths(sessions.current_user(ctx), [folder], default_tz=ZoneInfo(ctx.settings.timezone))
+    imported = summary.counts["imported"]
+    steps.append(f"imported {imported} example post(s) (blogster blogs list)")
+    return imported
 
 
 def quickstart(ctx: AppContext, *, email: str | None, password_source) -> QuickstartReport:
@@ -48,4 +75,5 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source) -> Quicks
     sessions.login(ctx, email=email, password=password)
     steps.append(f"created account {email}" + (" as the local administrator" if made_admin else ""))
     steps.append(f"logged in (credentials: {ctx.credentials.backend_name})")
-    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps)
+    examples = _import_examples(ctx, steps)
+    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples)

@@ -42,6 +42,9 @@ def test_quickstart_creates_admin_account_and_whoami_names_it(started_home):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["account_created"] and report["is_admin"]
+    assert report["examples_imported"] == 12
+    listed = blogster("blogs", "list", "--format", "count", home=home, env=environment)
+    assert listed.stdout.strip() == "12"
     whoami = blogster("auth", "whoami", "--json", home=home, env=environment)
     assert whoami.returncode == 0, whoami.stderr
     assert json.loads(whoami.stdout)["email"] == "first@example.com"
