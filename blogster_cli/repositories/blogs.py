@@ -70,6 +70,11 @@ _SELECT = (
 )
 
 
+def like_literal(text: str) -> str:
+    """`text` escaped so LIKE matches it literally (no wildcards from user input)."""
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
 def _row(values: tuple, with_content: bool) -> BlogRow:
     if with_content:
         *fields, content = values
@@ -146,7 +151,7 @@ def list_own(conn: psycopg.Connection, *, filters: BlogFilter, with_content: boo
     if filters.title_contains:
         clauses.append(sql.SQL("b.title ilike %(title)s"))
         params["title"] = (
-            "%" + filters.title_contains.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+            "%" + like_literal(filters.title_contains) + "%"
         )
     if filters.search:
         clauses.append(
@@ -176,7 +181,7 @@ def own_slugs_like(conn: psycopg.Connection, *, base: str) -> set[str]:
     """My slugs equal to `base` or `base-N` (trashed ones included: they stay reserved)."""
     rows = conn.execute(
         "select slug from public.blogs where author_id = auth.uid() and (slug = %(base)s or slug like %(prefix)s)",
-        {"base": base, "prefix": base.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "-%"},
+        {"base": base, "prefix": like_literal(base) + "-%"},
     ).fetchall()
     return {r[0] for r in rows}
 

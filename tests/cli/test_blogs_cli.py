@@ -176,3 +176,10 @@ def test_from_file_keeps_the_file_name_slug_and_merges_categories_once(cli, sign
     post.write_text("---\ntitle: Something else\ncategories: [news]\ntags: [News, x]\n---\nBody.\n")
     shown = cli("blogs", "show", new_post(cli, "--from", str(post)), "--json").json()
     assert shown["tags"] == ["News", "x"] and shown["slug"] == "Release-Notes"
+
+
+def test_title_filter_treats_wildcards_literally(cli, signed_up):
+    new_post(cli, "100% done")
+    new_post(cli, "1000 days")
+    assert [p["title"] for p in cli("blogs", "list", "--title", "0%", "--json").json()] == ["100% done"]
+    assert cli("blogs", "list", "--title", "_", "--format", "count").stdout.strip() == "0"
