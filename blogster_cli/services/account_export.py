@@ -1,4 +1,5 @@
-"""`account export`: everything the account owns, as JSON, plus each post as markdown.
+"""`account export`: everything the account owns, as JSON, plus each live post as markdown
+(the `export --format markdown` writer; trashed posts are in the JSON).
 
 Runs as the acting user, so RLS decides what is included; each table is narrowed to
 rows the account owns (its own id, author, owner or creator column, or a child of one
@@ -52,13 +53,11 @@ def _ownership_filter(table: str, columns: list[str]) -> str | None:
 def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
     from psycopg import sql
 
-    from blogster_cli.content.export import render_post
-    from blogster_cli.content.post import PostFields
+    from blogster_cli.services.exports import export_posts
 
     directory = directory.expanduser().resolve()
-    (directory / "posts").mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     data: dict[str, list] = {}
-    posts = 0
     with unit_of_work(acting) as conn:
         for table, columns in conn.execute(TABLES_QUERY).fetchall():
             where = _ownership_filter(table, columns)
@@ -69,29 +68,9 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
             )
             data[table] = conn.execute(query).fetchone()[0]
         me = conn.execute("select id, email, created_at from auth.me()").fetchone()
-        tags = dict(
-            conn.execute(
-                "select bt.blog_id, array_agg(t.name order by t.name) from public.blogs_to_tags bt"
-                " join public.blog_tags t on t.id = bt.tag_id join public.blogs b on b.id = bt.blog_id"
-                " where b.author_id = auth.uid() group by bt.blog_id"
-            ).fetchall()
-        )
-    for blog in data.get("blogs", []):
-        content = blog.get("content") or {"version": 1, "markdown": ""}
-        content.setdefault("sections", [])
-        content.setdefault("front_matter", {"format": None, "raw": None, "fields": {}})
-        content.setdefault("source", None)
-        from uuid import UUID
-
-        fields = PostFields(
-            title=blog["title"], slug=blog["slug"], status="draft" if blog["status"] != "published" else "published",
-            tags=tags.get(UUID(blog["id"]), []), meta_description=blog.get("meta_description"),
-        )  # fmt: skip
-        _, text = render_post(fields, content, "markdown")
-        (directory / "posts" / f"{blog['id']}.md").write_text(text, encoding="utf-8")
-        posts += 1
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     (directory / "account.json").write_text(
         json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
-    return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts)
+    posts = export_posts(acting, directory / "posts", dialect="markdown")
+    return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)
