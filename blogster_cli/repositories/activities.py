@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -41,14 +42,24 @@ def record(
     )
 
 
-def record_many(conn: psycopg.Connection, *, rows: list[tuple[str, str, str, UUID | None, dict[str, Any]]]) -> None:
+def record_many(conn: psycopg.Connection, *, rows: Sequence[tuple[str, str, str, UUID | None, dict[str, Any]]]) -> None:
+    """Activity rows (type, title, description, blog_id, metadata) in one statement."""
     from psycopg.types.json import Jsonb
 
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            "insert into public.activities (type, title, description, blog_id, metadata) values (%s, %s, %s, %s, %s)",
-            [(t, ti, d, b, Jsonb(m)) for t, ti, d, b, m in rows],
-        )
+    if not rows:
+        return
+    conn.execute(
+        "insert into public.activities (type, title, description, blog_id, metadata)"
+        " select * from unnest(%(types)s::text[], %(titles)s::text[], %(descriptions)s::text[], %(blogs)s::uuid[],"
+        " %(metadata)s::jsonb[])",
+        {
+            "types": [r[0] for r in rows],
+            "titles": [r[1] for r in rows],
+            "descriptions": [r[2] for r in rows],
+            "blogs": [r[3] for r in rows],
+            "metadata": [Jsonb(r[4]) for r in rows],
+        },
+    )
 
 
 def list_mine(

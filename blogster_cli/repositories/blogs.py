@@ -10,6 +10,7 @@ whole command otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -150,9 +151,7 @@ def list_own(conn: psycopg.Connection, *, filters: BlogFilter, with_content: boo
         params["persona_id"] = filters.persona_id
     if filters.title_contains:
         clauses.append(sql.SQL("b.title ilike %(title)s"))
-        params["title"] = (
-            "%" + like_literal(filters.title_contains) + "%"
-        )
+        params["title"] = "%" + like_literal(filters.title_contains) + "%"
     if filters.search:
         clauses.append(
             sql.SQL(
@@ -280,26 +279,31 @@ def delete(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[UUID]:
     return [r[0] for r in rows]
 
 
-def ensure_tags(conn: psycopg.Connection, *, names: list[str]) -> dict[str, UUID]:
-    """Tag ids by lowercased name, creating missing tags (spelling of the first writer wins)."""
+def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
+    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
+    names = list(dict.fromkeys(names))
     if not names:
         return {}
     conn.execute(
-        "insert into public.blog_tags (name) select distinct on (lower(n)) n from unnest(%(names)s::text[]) n"
-        " on conflict do nothing",
+        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
+        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
         {"names": names},
     )
     rows = conn.execute(
-        "select lower(name), id from public.blog_tags where lower(name) = any(%(names)s)",
-        {"names": [n.lower() for n in names]},
+        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
+        {"names": names},
     ).fetchall()
     return dict(rows)
 
 
-def link_tags(conn: psycopg.Connection, *, blog_id: UUID, tag_ids: list[UUID]) -> None:
+def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+    """Links (blog_id, tag_id) pairs; pairs already linked are left alone."""
+    if not pairs:
+        return
     conn.execute(
-        "insert into public.blogs_to_tags (blog_id, tag_id) select %(blog)s, unnest(%(tags)s::uuid[]) on conflict do nothing",
-        {"blog": blog_id, "tags": tag_ids},
+        "insert into public.blogs_to_tags (blog_id, tag_id)"
+        " select * from unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) on conflict do nothing",
+        {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
     )
 
 

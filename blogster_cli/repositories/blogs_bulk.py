@@ -213,17 +213,6 @@ def update_posts(conn: psycopg.Connection, *, updates: Sequence[PostUpdate]) -> 
     return [row[0] for row in rows]
 
 
-def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
-    """Links (blog_id, tag_id) pairs; pairs already linked are left alone."""
-    if not pairs:
-        return
-    conn.execute(
-        "insert into public.blogs_to_tags (blog_id, tag_id)"
-        " select * from unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) on conflict do nothing",
-        {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
-    )
-
-
 def unlink_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
     if not pairs:
         return
@@ -247,42 +236,3 @@ def tag_ids_of(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> dict[UU
     for blog_id, name, tag_id in rows:
         found[blog_id][name] = tag_id
     return found
-
-
-def record_activities(
-    conn: psycopg.Connection, *, rows: Sequence[tuple[str, str, str, UUID | None, dict[str, Any]]]
-) -> None:
-    """Activity rows (type, title, description, blog_id, metadata) in one statement."""
-    from psycopg.types.json import Jsonb
-
-    if not rows:
-        return
-    conn.execute(
-        "insert into public.activities (type, title, description, blog_id, metadata)"
-        " select * from unnest(%(types)s::text[], %(titles)s::text[], %(descriptions)s::text[], %(blogs)s::uuid[],"
-        " %(metadata)s::jsonb[])",
-        {
-            "types": [r[0] for r in rows],
-            "titles": [r[1] for r in rows],
-            "descriptions": [r[2] for r in rows],
-            "blogs": [r[3] for r in rows],
-            "metadata": [Jsonb(r[4]) for r in rows],
-        },
-    )
-
-
-def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
-    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
-    names = list(dict.fromkeys(names))
-    if not names:
-        return {}
-    conn.execute(
-        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
-        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
-        {"names": names},
-    )
-    rows = conn.execute(
-        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
-        {"names": names},
-    ).fetchall()
-    return dict(rows)

@@ -143,13 +143,18 @@ def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set
         },
     )
     if new.tags:
-        tag_ids = blog_rows.ensure_tags(conn, names=normalise_tags(new.tags))
-        blog_rows.link_tags(conn, blog_id=blog_id, tag_ids=list(tag_ids.values()))
+        _link_tags(conn, blog_id, normalise_tags(new.tags))
     activities.record(
         conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=blog_id,
         metadata={"slug": slug},
     )  # fmt: skip
     return blog_rows.find_own(conn, ref=str(blog_id), with_content=True)
+
+
+def _link_tags(conn, blog_id: UUID, names: list[str]) -> None:
+    """Links the named tags (created if new) to one blog."""
+    tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
+    blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
@@ -255,7 +260,7 @@ def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
         blog_rows.unlink_tags(conn, blog_id=row.id, names=remove)
     add = [t for t in wanted if t.lower() not in current]
     if add:
-        blog_rows.link_tags(conn, blog_id=row.id, tag_ids=list(blog_rows.ensure_tags(conn, names=add).values()))
+        _link_tags(conn, row.id, add)
 
 
 def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
@@ -263,7 +268,7 @@ def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] 
         row = find_own(conn, ref)
         names = normalise_tags(list(add))
         if names:
-            blog_rows.link_tags(conn, blog_id=row.id, tag_ids=list(blog_rows.ensure_tags(conn, names=names).values()))
+            _link_tags(conn, row.id, names)
         if remove:
             blog_rows.unlink_tags(conn, blog_id=row.id, names=list(remove))
         activities.record(

@@ -45,7 +45,8 @@ from uuid import UUID
 from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
-from blogster_cli.repositories import blogs_bulk
+from blogster_cli.repositories import activities, blogs_bulk
+from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import NewPostRow, PostRef, PostUpdate, StoredPost
 
 ON_CONFLICT = ("update", "skip", "rename")
@@ -712,7 +713,7 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
     inserts = [plan for plan in plans if plan.kind == "insert"]
     updates = [plan for plan in plans if plan.kind == "update"]
     names = sorted({tag for plan in inserts + updates for tag in plan.candidate.tags})
-    tag_ids = blogs_bulk.ensure_tag_ids(conn, names=names)
+    tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
     new_ids = blogs_bulk.insert_posts(
         conn,
         rows=[
@@ -762,17 +763,17 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
             links += [(plan.match.id, tag_id) for tag_id in want if tag_id not in have.values()]
             unlinks += [(plan.match.id, tag_id) for tag_id in have.values() if tag_id not in want]
     blogs_bulk.unlink_tags(conn, pairs=unlinks)
-    blogs_bulk.link_tags(conn, pairs=links)
-    activities = []
+    blog_rows.link_tags(conn, pairs=links)
+    activity_rows = []
     for plan in inserts:
         c = plan.candidate
         metadata = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
         if plan.renamed_from is not None:
             metadata["renamed_from"] = plan.renamed_from
-        activities.append(("imported", c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata))
+        activity_rows.append(("imported", c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata))
     for plan in updates:
         c = plan.candidate
         metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
-        activities.append(("edited", c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata))
-    blogs_bulk.record_activities(conn, rows=activities)
+        activity_rows.append(("edited", c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata))
+    activities.record_many(conn, rows=activity_rows)
     return ids
