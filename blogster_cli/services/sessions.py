@@ -157,8 +157,7 @@ def logout(ctx: AppContext) -> bool:
     if token is not None:
         with translated_errors():
             accounts.revoke_session(ctx.database.connection(), token_hash=token_hash(token))
-    for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):
-        store.delete(key)
+    logout_quietly(ctx)
     return had_any
 
 
