@@ -7,9 +7,10 @@ superuser URL of a scratch database), applies the migrations, generates accounts
 their roles and blogs server-side in bulk, ANALYZEs, then prints `name: value unit`
 lines:
 
-(a) per query, the server's execution time (EXPLAIN ANALYZE, median of --explain-runs)
-    as the user under RLS and as the superuser with the owner filter written out,
-    their ratio (goal <= 1.2) and whether each plan reaches the big tables by index;
+(a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
+    BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
+    RLS and as the superuser with the owner filter written out, their ratio (goal <= 1.2)
+    and whether each plan reaches the big tables by index;
 (b) per unit of work from Python, including the role switch (acting_transaction):
     median wall time over --runs, and the bare role switch on its own.
 
@@ -122,8 +123,8 @@ def load(conn: psycopg.Connection, *, users: int, blogs: int, analytics_days: in
         conn.execute("set local synchronous_commit = off")
         conn.execute(
             """
-            insert into public.blog_analytics (blog_id, date, views, unique_visitors, bounce_rate)
-            select b.id, (now() at time zone 'UTC')::date - d * 20, 1 + (hashtext(b.id::text || d) & 1023),
+            insert into public.blog_analytics (blog_id, author_id, date, views, unique_visitors, bounce_rate)
+            select b.id, b.author_id, (now() at time zone 'UTC')::date - d * 20, 1 + (hashtext(b.id::text || d) & 1023),
                    1 + (hashtext(b.id::text || d) & 511), (hashtext(d || b.id::text) & 1023) / 1023.0
             from public.blogs b cross join generate_series(0, %s - 1) d
             where b.status = 'published'
@@ -162,18 +163,31 @@ def plan_facts(plan: dict) -> tuple[bool, list[str]]:
     return indexed, scans
 
 
-def explain(conn: psycopg.Connection, query: str, role: str | None, runs: int) -> tuple[float, bool, list[str]]:
-    times, plan = [], None
+def explain_once(conn: psycopg.Connection, query: str, role: str | None) -> dict:
+    """One EXPLAIN ANALYZE without per-node clocks or buffer counters: they cost time per
+    plan node, and the RLS plan has more nodes (initplans), so they would inflate it."""
+    statement = "explain (analyze, timing off, buffers off, format json) " + query
+    if role:
+        with acting_transaction(conn, role):
+            return conn.execute(statement).fetchone()[0][0]
+    with conn.transaction():
+        return conn.execute(statement).fetchone()[0][0]
+
+
+def explain_pair(
+    conn: psycopg.Connection, as_user: str, as_superuser: str, role: str, runs: int
+) -> tuple[tuple[float, bool, list[str]], tuple[float, bool, list[str]]]:
+    """Median execution time, index use and scans of each query, runs interleaved so
+    that drift (other processes, CPU frequency) hits both sides alike."""
+    results: dict[str | None, list[dict]] = {role: [], None: []}
     for _ in range(runs):
-        if role:
-            with acting_transaction(conn, role):
-                result = conn.execute("explain (analyze, format json) " + query).fetchone()[0][0]
-        else:
-            result = conn.execute("explain (analyze, format json) " + query).fetchone()[0][0]
-        times.append(result["Execution Time"])
-        plan = result["Plan"]
-    indexed, scans = plan_facts(plan)
-    return statistics.median(times), indexed, scans
+        results[role].append(explain_once(conn, as_user, role))
+        results[None].append(explain_once(conn, as_superuser, None))
+    summaries = []
+    for who in (role, None):
+        indexed, scans = plan_facts(results[who][-1]["Plan"])
+        summaries.append((statistics.median(r["Execution Time"] for r in results[who]), indexed, scans))
+    return summaries[0], summaries[1]
 
 
 def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None, runs: int) -> float:
@@ -204,15 +218,15 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     emit("bench.user_blog_count", str(count), "blogs")
     literal = sql.Literal(user_id).as_string(conn) + "::uuid"
     queries = {
-        "own_blog_list": (OWN_LIST.format(who="(select auth.uid())"), OWN_LIST.format(who=literal)),
+        "own_blog_list": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),  # as list_own
         "visible_feed": (VISIBLE_FEED_USER, VISIBLE_FEED_SUPERUSER.format(who=literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
     }
     for name, (as_user, as_superuser) in queries.items():
-        explain(conn, as_user, role, 2)  # warm the cache
-        explain(conn, as_superuser, None, 2)
-        user_ms, user_indexed, user_scans = explain(conn, as_user, role, explain_runs)
-        super_ms, super_indexed, super_scans = explain(conn, as_superuser, None, explain_runs)
+        explain_pair(conn, as_user, as_superuser, role, 3)  # warm the caches
+        (user_ms, user_indexed, user_scans), (super_ms, super_indexed, super_scans) = explain_pair(
+            conn, as_user, as_superuser, role, explain_runs
+        )
         emit(f"{name}.server_rls", user_ms, "ms")
         emit(f"{name}.server_superuser", super_ms, "ms")
         emit(f"{name}.ratio", user_ms / super_ms if super_ms else float("nan"), "x")
@@ -235,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--analytics-days", type=int, default=3, help="analytics rows per published blog")
     parser.add_argument("--runs", type=int, default=30, help="repetitions of each unit of work")
-    parser.add_argument("--explain-runs", type=int, default=7, help="repetitions of each EXPLAIN ANALYZE")
+    parser.add_argument("--explain-runs", type=int, default=101, help="repetitions of each EXPLAIN ANALYZE")
     args = parser.parse_args(argv)
     if args.users < 1 or args.blogs < 1:
         parser.error("--users and --blogs must be positive")

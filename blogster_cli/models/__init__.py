@@ -42,3 +42,21 @@ def db_default(expression: str, *, nullable: bool = False, **field_kwargs: Any) 
 
     field_kwargs.setdefault("sa_column_kwargs", {})["server_default"] = text(expression)
     return Field(default=None, nullable=nullable, **field_kwargs)
+
+
+def filled_by_trigger(**field_kwargs: Any) -> Any:
+    """A NOT NULL field a BEFORE INSERT trigger fills: leave it None and the INSERT omits it."""
+    from sqlalchemy.schema import FetchedValue
+    from sqlmodel import Field
+
+    field_kwargs.setdefault("sa_column_kwargs", {})["server_default"] = FetchedValue()
+    return Field(default=None, nullable=False, **field_kwargs)
+
+
+def blog_author_key() -> sqlalchemy.ForeignKeyConstraint:
+    """(blog_id, author_id) -> blogs (id, author_id): how a metrics row keeps its blog's author."""
+    import sqlalchemy
+
+    return sqlalchemy.ForeignKeyConstraint(
+        ["blog_id", "author_id"], ["public.blogs.id", "public.blogs.author_id"], ondelete="CASCADE", onupdate="CASCADE"
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
-from blogster_cli.models import db_default, pg_enum
+from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 
 TIMESTAMPTZ = DateTime(timezone=True)
 
@@ -161,10 +161,11 @@ class BlogRevision(SQLModel, table=True):
 
 class BlogAnalytics(SQLModel, table=True):
     __tablename__ = "blog_analytics"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
+    author_id: uuid.UUID | None = filled_by_trigger()
     views: int = 0
     unique_visitors: int = 0
     avg_time_on_page: float | None = None

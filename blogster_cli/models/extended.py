@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
-from blogster_cli.models import db_default, pg_enum
+from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 
 TIMESTAMPTZ = DateTime(timezone=True)
 
@@ -246,10 +246,11 @@ class SocialMediaProfile(SQLModel, table=True):
 
 class SocialMediaPost(SQLModel, table=True):
     __tablename__ = "social_media_posts"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
+    author_id: uuid.UUID | None = filled_by_trigger()
     social_profile_id: uuid.UUID = Field(foreign_key="public.social_media_profiles.id", ondelete="CASCADE")
     content: str | None = None
     image_urls: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
@@ -288,10 +289,11 @@ class EmailNewsletter(SQLModel, table=True):
 
 class PlatformRepublishing(SQLModel, table=True):
     __tablename__ = "platform_republishing"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
+    author_id: uuid.UUID | None = filled_by_trigger()
     platform: RepublishingPlatform = Field(sa_type=pg_enum(RepublishingPlatform, "republishing_platform"))
     platform_post_id: str | None = None
     platform_url: str | None = None

@@ -525,3 +525,52 @@ def test_chatbot_messages_are_counted_and_rolled_up(db, make_user, superuser):
         assert conn.execute("select count(*) from chatbot_messages").fetchone()[0] == 2
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select * from chatbot_analytics")
+
+
+# -- set_author_from_blog (metrics rows carry their blog's author) ------------------------
+
+
+def test_metrics_rows_take_their_blogs_author_whatever_the_insert_says(db, make_user, superuser):
+    alice, bob = make_user(), make_user()
+    blog = create_blog(db, alice)
+    analytics = superuser.execute(
+        "insert into blog_analytics (blog_id, author_id, date, views) values (%s, %s, current_date, 5) returning id",
+        (blog, bob.user_id),
+    ).fetchone()[0]
+    with acting(db, alice.role_name) as conn:
+        republished = conn.execute(
+            "insert into platform_republishing (blog_id, platform) values (%s, 'medium') returning id", (blog,)
+        ).fetchone()[0]
+        # Alice owns the row but cannot hand it to Bob: the author follows the blog.
+        conn.execute("update platform_republishing set author_id = %s where id = %s", (bob.user_id, republished))
+    rows = superuser.execute(
+        "select author_id from blog_analytics where id = %s union all select author_id from platform_republishing"
+        " where id = %s",
+        (analytics, republished),
+    ).fetchall()
+    assert rows == [(alice.user_id,), (alice.user_id,)]
+
+
+def test_metrics_rows_follow_a_change_of_blog_owner(db, make_user, superuser):
+    alice, bob = make_user(), make_user()
+    blog = create_blog(db, alice)
+    superuser.execute("insert into blog_analytics (blog_id, date, views) values (%s, current_date, 7)", (blog,))
+    superuser.execute("update blogs set author_id = %s where id = %s", (bob.user_id, blog))
+    assert superuser.execute("select author_id from blog_analytics where blog_id = %s", (blog,)).fetchone() == (
+        bob.user_id,
+    )
+    with acting(db, bob.role_name) as conn:
+        assert conn.execute("select sum(views) from blog_analytics").fetchone() == (7,)
+    with acting(db, alice.role_name) as conn:
+        assert conn.execute("select count(*) from blog_analytics").fetchone() == (0,)
+
+
+def test_a_metrics_row_cannot_pair_a_blog_with_another_author(superuser, make_user, db):
+    """Without the filling trigger (a bulk load), the composite foreign key still refuses the pair."""
+    alice, bob = make_user(), make_user()
+    blog = create_blog(db, alice)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation), superuser.transaction():
+        superuser.execute("alter table blog_analytics disable trigger set_blog_analytics_author")
+        superuser.execute(
+            "insert into blog_analytics (blog_id, author_id, date) values (%s, %s, current_date)", (blog, bob.user_id)
+        )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
@@ -17,6 +20,8 @@ USER_CALLABLE_DEFINERS = {"auth.me()", "auth.request_account_deletion()"}
 SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}
+# The one function without a pinned search_path: pinning it would stop PostgreSQL inlining it.
+INLINED_IDENTITY = "auth.uid()"
 
 
 def rows(conn, query, *params):
@@ -122,7 +127,8 @@ def test_security_definer_functions_are_pinned_owned_and_not_public(superuser):
 
 
 def test_every_function_pins_its_search_path(superuser):
-    """Splinter 0011: no function in an exposed schema has a mutable search_path."""
+    """Splinter 0011: no function in an exposed schema has a mutable search_path, except
+    the inlinable auth.uid(), whose body names everything by schema (tested below)."""
     mutable = rows(
         superuser,
         "select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
@@ -130,7 +136,48 @@ def test_every_function_pins_its_search_path(superuser):
         " and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%%')",
         list(SCHEMAS),
     )
-    assert mutable == []
+    assert mutable == [(INLINED_IDENTITY,)]
+
+
+def test_auth_uid_is_inlined_into_policies(superuser, make_user):
+    """Policies pay for an expression, not a SQL function call (bench/bench_rls.py)."""
+    user = make_user()
+    with acting_transaction(superuser, user.role_name):
+        plan = superuser.execute("explain (verbose, costs off) select id from public.blogs").fetchall()
+    text = "\n".join(line for (line,) in plan)
+    assert "current_setting('role'" in text
+    assert "auth.uid()" not in text
+
+
+def test_auth_uid_ignores_a_hostile_search_path(superuser, make_user):
+    """With no pinned search_path, shadowing functions and operators must change nothing."""
+    user = make_user()
+    superuser.execute("create schema hostile")
+    superuser.execute(
+        "create function hostile.starts_with(text, text) returns boolean language sql as 'select true';"
+        " create function hostile.current_setting(text) returns text language sql as $$select 'u_' || repeat('0', 32)$$;"
+        " create function hostile.substr(text, integer) returns text language sql as $$select repeat('f', 32)$$;"
+        " create function hostile.texteq_always(text, text) returns boolean language sql as 'select true';"
+        " create operator hostile.= (leftarg = text, rightarg = text, function = hostile.texteq_always);"
+        " grant usage on schema hostile to public"
+    )
+    with acting_transaction(superuser, user.role_name):
+        superuser.execute("set local search_path = hostile, pg_catalog")
+        assert superuser.execute("select auth.uid()").fetchone()[0] == user.user_id
+        superuser.execute("set local role authenticated")
+        assert superuser.execute("select auth.uid()").fetchone()[0] is None
+
+
+def test_auth_uid_fails_closed_on_a_malformed_account_role(superuser):
+    """Only the u_ prefix is checked (cheap); a u_ role that is no uuid raises, never matches."""
+    role = f"u_not_a_uuid_{uuid.uuid4().hex[:8]}"  # roles are cluster-wide: unique, and dropped
+    superuser.execute(sql.SQL("create role {} nologin in role authenticated").format(sql.Identifier(role)))
+    try:
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            with acting_transaction(superuser, role):
+                superuser.execute("select count(*) from public.blogs").fetchone()
+    finally:
+        superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(role)))
 
 
 def test_views_run_as_the_caller_and_no_materialized_view_is_exposed(superuser):

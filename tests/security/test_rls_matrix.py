@@ -785,6 +785,7 @@ CHILD_ATTACKS = [
     ("email_newsletters", lambda w: {"user_id": bob(w), "blog_ids": [w.ids["bob_blog"], w.ids["blog"]]}),
     ("content_freshness", lambda w: {"blog_id": w.ids["blog"]}),
     ("platform_republishing", lambda w: {"blog_id": w.ids["blog"], "platform": "dev_to"}),
+    ("platform_republishing", lambda w: {"blog_id": w.ids["blog"], "author_id": bob(w), "platform": "dev_to"}),
     ("team_collaboration", lambda w: {"blog_id": w.ids["blog"], "role": "editor", "assigned_by": bob(w)}),
     ("serp_positions", lambda w: {"blog_id": w.ids["bob_blog"], "keyword_id": w.ids["keyword"]}),
     ("serp_positions", lambda w: {"blog_id": w.ids["blog"], "keyword_id": w.ids["bob_keyword"]}),
@@ -795,6 +796,10 @@ CHILD_ATTACKS = [
     (
         "social_media_posts",
         lambda w: {"blog_id": w.ids["blog"], "social_profile_id": w.ids["bob_social_profile"]},
+    ),
+    (
+        "social_media_posts",
+        lambda w: {"blog_id": w.ids["blog"], "author_id": bob(w), "social_profile_id": w.ids["bob_social_profile"]},
     ),
 ]
 
