@@ -9,7 +9,9 @@ headings, lists, code, links; 0-5 tags from a shared pool) into a temporary fold
 times the import service and the export service directly, as that account under RLS:
 
     import: X posts/s  (goal >= 1000)
+    file_creation: F ms/file  (the file system's state just before the export)
     export: Y posts/s  (goal >= 2000)
+    export_cpu: where the export's CPU went (rendering, streaming, creating files)
     peak_memory: Z MiB  (this process; worker processes reported separately)
 
 The import includes reading, parsing and validating every file, the per-batch writes
@@ -142,16 +144,24 @@ def create_account(db: Database) -> ActingUser:
     return ActingUser(db, Actor(user_id=user_id, email="bench@example.com"))
 
 
-def file_creation_ms(folder: Path, count: int = 500) -> float:
-    """What creating one small file costs in `folder` (file systems differ by 20x here)."""
+def file_creation_ms(folder: Path, count: int = 1000) -> float:
+    """What creating one small file costs in `folder` right now. File systems differ by 20x
+    here, and ext4 without a journal (this machine's /) re-scans recently deleted inodes on
+    every create for minutes after a mass deletion, such as the previous run's cleanup.
+    The probe files stay until the end, so measuring does not itself delete anything."""
     probe = folder / "probe"
     probe.mkdir()
     started = time.perf_counter()
     for n in range(count):
         (probe / f"{n}.md").write_bytes(b"x" * 6000)
-    elapsed = time.perf_counter() - started
-    shutil.rmtree(probe)
-    return elapsed * 1000 / count
+    return (time.perf_counter() - started) * 1000 / count
+
+
+def cpu_seconds() -> tuple[float, float, float]:
+    """(user, system) of this process and user of finished children: rendering runs in
+    worker processes, file creation is this process's system time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime, own.ru_stime, resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
 
 
 def mib(kib: int) -> float:
@@ -187,7 +197,6 @@ def main() -> None:
         generate(source, args.posts)
         size = sum(p.stat().st_size for p in source.rglob("*.md"))
         print(f"setup: {time.perf_counter() - started:.1f} s ({args.posts} files, {size / 2**20:.1f} MiB of markdown)")
-        print(f"file_creation: {file_creation_ms(files):.3f} ms/file in {files} (kernel time the export pays per post)")
 
         started = time.perf_counter()
         summary = imports.import_paths(acting, [source], workers=args.workers)
@@ -200,10 +209,13 @@ def main() -> None:
             f"import: {rate:.0f} posts/s ({elapsed:.2f} s; goal >= {IMPORT_GOAL}: {'met' if rate >= IMPORT_GOAL else 'NOT met'})"
         )
 
+        print(f"file_creation: {file_creation_ms(files):.3f} ms/file in {files} (kernel time the export pays per post)")
         out = files / "export"
+        before = cpu_seconds()
         started = time.perf_counter()
         exported = exports.export_posts(acting, out, dialect=args.export_format)
         elapsed = time.perf_counter() - started
+        user, system, children = (after - then for after, then in zip(cpu_seconds(), before, strict=True))
         if exported.posts != args.posts or exported.failed:
             raise SystemExit(f"export went wrong: {exported.posts} posts, {len(exported.failed)} failed")
         rate = args.posts / elapsed
@@ -211,6 +223,7 @@ def main() -> None:
             f"export: {rate:.0f} posts/s ({elapsed:.2f} s, --format {args.export_format};"
             f" goal >= {EXPORT_GOAL}: {'met' if rate >= EXPORT_GOAL else 'NOT met'})"
         )
+        print(f"export_cpu: rendering {children:.2f} s, streaming {user:.2f} s, creating files {system:.2f} s")
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"peak_memory: {mib(own):.0f} MiB (largest worker or server process: {mib(children):.0f} MiB)")
