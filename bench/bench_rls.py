@@ -10,7 +10,8 @@ lines:
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
     RLS and as the superuser with the owner filter written out, their ratio (goal <= 1.2)
-    and whether each plan reaches the big tables by index;
+    and whether each plan reaches the big tables by index; and the own list's floor: the
+    superuser running it with the policy's filter added and the id precomputed;
 (b) per unit of work from Python, including the role switch (acting_transaction):
     median wall time over --runs, and the bare role switch on its own.
 
@@ -175,18 +176,19 @@ def explain_once(conn: psycopg.Connection, query: str, role: str | None) -> dict
 
 
 def explain_pair(
-    conn: psycopg.Connection, as_user: str, as_superuser: str, role: str, runs: int
+    conn: psycopg.Connection, first: str, second: str, first_role: str | None, runs: int
 ) -> tuple[tuple[float, bool, list[str]], tuple[float, bool, list[str]]]:
-    """Median execution time, index use and scans of each query, runs interleaved so
-    that drift (other processes, CPU frequency) hits both sides alike."""
-    results: dict[str | None, list[dict]] = {role: [], None: []}
+    """Median execution time, index use and scans of `first` (as `first_role`) and `second`
+    (as the superuser), runs interleaved so that drift (other processes, CPU frequency)
+    hits both sides alike."""
+    results: tuple[list[dict], list[dict]] = ([], [])
     for _ in range(runs):
-        results[role].append(explain_once(conn, as_user, role))
-        results[None].append(explain_once(conn, as_superuser, None))
+        results[0].append(explain_once(conn, first, first_role))
+        results[1].append(explain_once(conn, second, None))
     summaries = []
-    for who in (role, None):
-        indexed, scans = plan_facts(results[who][-1]["Plan"])
-        summaries.append((statistics.median(r["Execution Time"] for r in results[who]), indexed, scans))
+    for side in results:
+        indexed, scans = plan_facts(side[-1]["Plan"])
+        summaries.append((statistics.median(r["Execution Time"] for r in side), indexed, scans))
     return summaries[0], summaries[1]
 
 
@@ -237,6 +239,15 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         log(f"{name} superuser plan: {', '.join(super_scans)}")
         emit(f"{name}.unit_of_work", unit_of_work_ms(conn, role, as_user, runs), "ms")
         emit(f"{name}.superuser_transaction", unit_of_work_ms(conn, None, as_superuser, runs), "ms")
+    # What any RLS pays on the own list: the superuser running it with the policy's filter
+    # added and the id already computed (no role, no privilege check, no auth.uid()).
+    with_policy = OWN_LIST.format(who=literal).replace(
+        " order by", f" and (author_id = (select {literal}) or (status = 'published' and deleted_at is null)) order by"
+    )
+    (floor_ms, _, _), (plain_ms, _, _) = explain_pair(
+        conn, with_policy, OWN_LIST.format(who=literal), None, explain_runs
+    )
+    emit("own_blog_list.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
     emit("role_switch.bare", unit_of_work_ms(conn, role, None, runs), "ms")
 
 
