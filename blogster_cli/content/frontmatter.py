@@ -179,7 +179,7 @@ def _load_yaml(text: str) -> Metadata:
                 raise FrontMatterError(_yaml_reason(error)) from None
             text = repaired
             continue
-        except yaml.YAMLError as error:
+        except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date such as 2015-02-30
             raise FrontMatterError(f"YAML front matter: {_one_line(str(error))}") from None
         finally:
             loader.dispose()

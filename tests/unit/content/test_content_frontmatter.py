@@ -84,6 +84,7 @@ def test_split_errors_say_why(text: str, reason: str) -> None:
         ("---\n- a\n- b\n---\n", "YAML front matter is a list, not a mapping"),
         ("+++\ntitle = \n+++\n", "TOML front matter"),
         ("---\ntitle:\n\t- indented with a tab\n---\n", "YAML front matter"),
+        ("---\ndate: 2015-02-30\n---\n", "YAML front matter: day is out of range"),
     ],
 )
 def test_invalid_metadata_raises_a_one_line_reason(text: str, reason: str) -> None:
