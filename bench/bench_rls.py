@@ -4,8 +4,11 @@
 
 Starts a throwaway embedded PostgreSQL (or uses BLOGSTER_BENCH_DATABASE_URL, a
 superuser URL of a scratch database), applies the migrations, generates accounts,
-their roles and blogs server-side in bulk, ANALYZEs, then prints `name: value unit`
-lines:
+their roles, blogs, analytics and tag links server-side in bulk, ANALYZEs, then prints
+`name: value unit` lines for four reads: `blogs_list` (the statement `blogster blogs
+list` runs: every column, the tags of each post), `own_blog_list_minimal` (four columns,
+no tags: the worst case for RLS's fixed cost per query), `visible_feed` and
+`dashboard_stats`:
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
@@ -40,9 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
+from blogster_cli.repositories.blogs import BlogFilter, list_own_query
 
-BIG_TABLES = {"blogs", "blog_analytics"}
+BIG_TABLES = {"blogs", "blog_analytics", "blogs_to_tags"}
+TAGS = 500
+MOST_TAGS_PER_BLOG = 4
 
+# The fewest columns and no tags: the worst case for RLS's fixed cost per query.
 OWN_LIST = (
     "select id, title, status, updated_at from public.blogs"
     " where author_id = {who} and deleted_at is null order by updated_at desc limit 50"
@@ -133,6 +140,23 @@ def load(conn: psycopg.Connection, *, users: int, blogs: int, analytics_days: in
             (analytics_days,),
         )
     log(f"analytics in {time.perf_counter() - started:.1f}s")
+
+    started = time.perf_counter()
+    with conn.transaction():
+        conn.execute("set local session_replication_role = replica")
+        conn.execute("set local synchronous_commit = off")
+        conn.execute("insert into public.blog_tags (name) select 'topic-' || g from generate_series(1, %s) g", (TAGS,))
+        conn.execute(
+            """
+            insert into public.blogs_to_tags (blog_id, tag_id, author_id)
+            select distinct b.id, t.ids[1 + mod(abs(hashtext(b.id::text || k)), %(tags)s)], b.author_id
+            from public.blogs b
+            cross join (select array_agg(id order by name) as ids from public.blog_tags) t
+            cross join lateral generate_series(1, mod(abs(hashtext(b.id::text)), %(most)s + 1)) k
+            """,
+            {"tags": TAGS, "most": MOST_TAGS_PER_BLOG},
+        )
+    log(f"tag links in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
     conn.execute("analyze")
     log(f"analyze in {time.perf_counter() - started:.1f}s")
@@ -208,19 +232,23 @@ def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | Non
 
 
 def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
+    """dashboard_stats' own query with the literal id where it calls auth.uid()."""
     body = conn.execute("select pg_get_viewdef('public.dashboard_stats'::regclass, true)").fetchone()[0]
-    replaced = body.replace("( SELECT auth.uid() AS uid)", f"'{user_id}'::uuid")
-    if replaced == body:
+    if "auth.uid()" not in body:
         raise RuntimeError("could not find auth.uid() in the dashboard_stats definition")
-    return replaced.rstrip().rstrip(";")
+    return body.replace("auth.uid()", f"'{user_id}'::uuid").rstrip().rstrip(";")
 
 
 def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     user_id, role, count = typical_user(conn)
     emit("bench.user_blog_count", str(count), "blogs")
     literal = sql.Literal(user_id).as_string(conn) + "::uuid"
+    blogs_list = list_own_query(BlogFilter())[0].as_string(conn)  # what `blogster blogs list` runs
+    if "auth.uid()" not in blogs_list:
+        raise RuntimeError("list_own no longer names auth.uid(): update the superuser twin")
     queries = {
-        "own_blog_list": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),  # as list_own
+        "blogs_list": (blogs_list, blogs_list.replace("auth.uid()", literal)),
+        "own_blog_list_minimal": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),
         "visible_feed": (VISIBLE_FEED_USER, VISIBLE_FEED_SUPERUSER.format(who=literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
     }
@@ -247,7 +275,7 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     (floor_ms, _, _), (plain_ms, _, _) = explain_pair(
         conn, with_policy, OWN_LIST.format(who=literal), None, explain_runs
     )
-    emit("own_blog_list.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
+    emit("own_blog_list_minimal.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
     emit("role_switch.bare", unit_of_work_ms(conn, role, None, runs), "ms")
 
 

@@ -54,7 +54,7 @@ def filled_by_trigger(**field_kwargs: Any) -> Any:
 
 
 def blog_author_key() -> sqlalchemy.ForeignKeyConstraint:
-    """(blog_id, author_id) -> blogs (id, author_id): how a metrics row keeps its blog's author."""
+    """(blog_id, author_id) -> blogs (id, author_id): how a row belonging to a blog keeps its author."""
     import sqlalchemy
 
     return sqlalchemy.ForeignKeyConstraint(

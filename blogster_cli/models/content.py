@@ -141,10 +141,11 @@ class BlogTag(SQLModel, table=True):
 
 class BlogsToTags(SQLModel, table=True):
     __tablename__ = "blogs_to_tags"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
-    blog_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID = Field(primary_key=True)
     tag_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blog_tags.id", ondelete="CASCADE")
+    author_id: uuid.UUID | None = filled_by_trigger()
 
 
 class BlogRevision(SQLModel, table=True):

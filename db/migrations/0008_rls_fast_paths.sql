@@ -10,15 +10,20 @@
 --    NULL. A u_ role of that length that is not hex raises instead of matching nobody:
 --    only a superuser can create one, and failing loudly is the safe side.
 --
--- 2. The metrics tables that dashboard_stats aggregates carry their blog's author_id.
---    Their policies compared blog_id with a subquery over blogs, which re-read every
---    blog of the user (under blogs' own policy) for each query. A composite foreign key
+-- 2. The tables read alongside a user's blogs carry their blog's author_id: tag links
+--    (every blog list shows tags) and the metrics dashboard_stats aggregates. Their
+--    policies compared blog_id with a subquery over blogs, re-reading the user's blogs
+--    (under blogs' own policy) per query or per row. A composite foreign key
 --    (blog_id, author_id) -> blogs (id, author_id) keeps the copy exact (ON UPDATE
 --    CASCADE follows an ownership change), a trigger fills it from the blog, and the
 --    policies compare one column.
 --
 -- 3. The blogs read policy tests ownership first, so a user's own rows pass on one
 --    comparison.
+--
+-- 4. dashboard_stats computes auth.uid() once (CTE `me`) and reaches the metrics rows by
+--    author_id too (the same rows: trashed blogs are still left out through `mine`), so
+--    it reads them through the author index.
 
 create or replace function auth.uid() returns uuid
 language sql stable parallel safe
@@ -52,7 +57,7 @@ begin
   return new;
 end
 $$;
-comment on function internal.set_author_from_blog() is 'Copies the blog''s author_id onto a metrics row (blog_analytics, social_media_posts, platform_republishing).';
+comment on function internal.set_author_from_blog() is 'Copies the blog''s author_id onto a row that belongs to a blog (blogs_to_tags, blog_analytics, social_media_posts, platform_republishing).';
 revoke all on function internal.set_author_from_blog() from public;
 grant select (id, author_id) on public.blogs to blogster_definer;
 
@@ -60,7 +65,7 @@ do $$
 declare
   child text;
 begin
-  foreach child in array array['blog_analytics', 'social_media_posts', 'platform_republishing'] loop
+  foreach child in array array['blogs_to_tags', 'blog_analytics', 'social_media_posts', 'platform_republishing'] loop
     execute pg_catalog.format('alter table public.%I add column author_id uuid', child);
     execute pg_catalog.format(
       'update public.%I c set author_id = b.author_id from public.blogs b where b.id = c.blog_id', child);
@@ -80,6 +85,16 @@ begin
   end loop;
 end
 $$;
+
+-- Own links pass on the first comparison; others' only when their blog is published.
+alter policy "Users can view tags of visible blogs" on public.blogs_to_tags
+  using (author_id = (select auth.uid()) or exists (
+    select 1 from public.blogs b
+    where b.id = blogs_to_tags.blog_id and b.status = 'published' and b.deleted_at is null));
+alter policy "Users can associate tags with their own blogs" on public.blogs_to_tags
+  with check (author_id = (select auth.uid()));
+alter policy "Users can remove tags from their own blogs" on public.blogs_to_tags
+  using (author_id = (select auth.uid()));
 
 alter policy "Users can view analytics for their own blogs" on public.blog_analytics
   using (author_id = (select auth.uid()));
@@ -109,3 +124,52 @@ alter policy "Users can update republishing of their own blogs" on public.platfo
   with check (author_id = (select auth.uid()));
 alter policy "Users can delete republishing of their own blogs" on public.platform_republishing
   using (author_id = (select auth.uid()));
+
+create or replace view public.dashboard_stats with (security_invoker = true) as
+with me as (
+  select auth.uid() as id
+),
+bounds as (
+  select today,
+         (today - 29)::timestamp at time zone 'UTC' as window_start,
+         (today - 59)::timestamp at time zone 'UTC' as previous_start,
+         (today + 1)::timestamp at time zone 'UTC' as window_end
+  from (select (pg_catalog.now() at time zone 'UTC')::date as today) t
+),
+mine as (
+  select b.id, b.status, b.created_at
+  from public.blogs b
+  where b.author_id = (select me.id from me) and b.deleted_at is null
+),
+blog_counts as (
+  select pg_catalog.count(*) as total_blogs,
+         pg_catalog.count(*) filter (where m.status = 'published') as published_blogs,
+         pg_catalog.count(*) filter (where m.created_at >= w.window_start and m.created_at < w.window_end) as new_blogs_30d,
+         pg_catalog.count(*) filter (where m.created_at >= w.previous_start and m.created_at < w.window_start)
+           as new_blogs_prev_30d
+  from mine m cross join bounds w
+),
+view_counts as (
+  select coalesce(pg_catalog.sum(a.views), 0)::bigint as total_views,
+         coalesce(pg_catalog.sum(a.views) filter (where a.date between w.today - 29 and w.today), 0)::bigint as views_30d,
+         coalesce(pg_catalog.sum(a.views) filter (where a.date between w.today - 59 and w.today - 30), 0)::bigint
+           as views_prev_30d,
+         (pg_catalog.sum(a.bounce_rate * a.views) filter (where a.bounce_rate is not null)
+           / nullif(pg_catalog.sum(a.views) filter (where a.bounce_rate is not null), 0))::double precision
+           as avg_bounce_rate
+  from public.blog_analytics a cross join bounds w
+  where a.author_id = (select me.id from me) and a.blog_id in (select m.id from mine m)
+),
+share_counts as (
+  select coalesce(pg_catalog.sum(case when pg_catalog.jsonb_typeof(s.metrics -> 'shares') = 'number'
+                                      then pg_catalog.floor((s.metrics ->> 'shares')::numeric) end), 0)::bigint
+           as total_shares
+  from (select p.engagement_metrics as metrics from public.social_media_posts p
+        where p.author_id = (select me.id from me) and p.blog_id in (select m.id from mine m)
+        union all
+        select r.engagement_metrics from public.platform_republishing r
+        where r.author_id = (select me.id from me) and r.blog_id in (select m.id from mine m)) s
+)
+select bc.total_blogs, bc.published_blogs, bc.new_blogs_30d, bc.new_blogs_prev_30d,
+       vc.total_views, vc.views_30d, vc.views_prev_30d, vc.avg_bounce_rate, sc.total_shares
+from blog_counts bc cross join view_counts vc cross join share_counts sc;

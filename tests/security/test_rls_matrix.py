@@ -766,6 +766,7 @@ CHILD_ATTACKS = [
     ("blogs", lambda w: {"author_id": bob(w), "title": "t", "slug": uniq(), "persona_id": w.ids["persona"]}),
     ("blogs_to_tags", lambda w: {"blog_id": w.ids["blog"], "tag_id": w.ids["tag2"]}),
     ("blogs_to_tags", lambda w: {"blog_id": w.ids["blog_pub"], "tag_id": w.ids["tag2"]}),
+    ("blogs_to_tags", lambda w: {"blog_id": w.ids["blog"], "tag_id": w.ids["tag2"], "author_id": bob(w)}),
     ("image_assets", lambda w: {"url": "https://x.example/a.png", "created_by": bob(w), "blog_id": w.ids["blog"]}),
     (
         "activities",
@@ -918,3 +919,30 @@ def test_anon_sees_only_public_content(world):
             assert outcome == "denied", name
     blogs = run_as(world, "anon", sql.SQL("select id from blogs"), [], commit=True)
     assert blogs == "ok:1"  # only the published one
+
+
+def test_tag_links_are_visible_with_their_blog(db, make_user, superuser):
+    """Links carry their blog's author for the owner's fast path; others see them only
+    while the blog is published and not trashed."""
+    alice, bob = make_user(), make_user()
+    with db.connect() as conn, acting_transaction(conn, alice.role_name):
+        published, draft = (
+            conn.execute(
+                "insert into blogs (title, slug, status) values (%s, %s, %s) returning id", (title, title, status)
+            ).fetchone()[0]
+            for title, status in (("out", "published"), ("in-progress", "draft"))
+        )
+        tag = conn.execute("insert into blog_tags (name) values (%s) returning id", (uniq("tag"),)).fetchone()[0]
+        conn.execute(
+            "insert into blogs_to_tags (blog_id, tag_id) values (%s, %s), (%s, %s)", (published, tag, draft, tag)
+        )
+
+    def links_seen_by(actor) -> set:
+        with db.connect() as conn, acting_transaction(conn, actor.role_name):
+            return {row[0] for row in conn.execute("select blog_id from blogs_to_tags where tag_id = %s", (tag,))}
+
+    assert links_seen_by(alice) == {published, draft}
+    assert links_seen_by(bob) == {published}
+    superuser.execute("update blogs set deleted_at = now() where id = %s", (published,))
+    assert links_seen_by(bob) == set()
+    assert links_seen_by(alice) == {published, draft}
