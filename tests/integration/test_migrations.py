@@ -103,3 +103,29 @@ def test_badly_named_file_is_refused(tmp_path):
     (tmp_path / "1_oops.sql").write_text("select 1;")
     with pytest.raises(ConfigError):
         migrations.discover(Path(tmp_path))
+
+
+def test_0008_fills_author_ids_on_a_database_that_already_holds_posts(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0007 database: tag links and metrics rows get their blog's author."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in migrations.discover():
+        if migration.name < "0008":
+            (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        blog = conn.execute(
+            "insert into public.blogs (title, slug, author_id) values ('Old', 'old', %s) returning id", (author,)
+        ).fetchone()[0]
+        tag = conn.execute("insert into public.blog_tags (name) values ('kept') returning id").fetchone()[0]
+        conn.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (blog, tag))
+        conn.execute("insert into public.blog_analytics (blog_id, date, views) values (%s, current_date, 3)", (blog,))
+    monkeypatch.undo()
+    assert migrations.apply(empty_db) == [m.name for m in migrations.discover() if m.name >= "0008"]
+    with empty_db.connect() as conn:
+        copied = conn.execute(
+            "select (select author_id from public.blogs_to_tags), (select author_id from public.blog_analytics)"
+        ).fetchone()
+    assert copied == (author, author)
