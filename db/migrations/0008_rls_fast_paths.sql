@@ -1,14 +1,15 @@
 -- Cheaper row level security on the hottest reads (measured by bench/bench_rls.py).
 --
 -- 1. auth.uid() becomes an inlinable SQL function. With `SET search_path` PostgreSQL
---    cannot inline it, so every `(select auth.uid())` ran a SQL function call: ~20 us,
---    twice per own-blog list. Inlined, the same initplan costs ~3 us. Without a pinned
---    search_path the body must not depend on one: every function, operator and type
---    in it is schema-qualified (CASE, session_user and literals are syntax), and a test
---    runs it under a hostile search_path. Same result as before for every role: the
---    role set by SET ROLE, else the session user; u_<32 hex> gives the id, anything else
---    NULL. A u_ role of that length that is not hex raises instead of matching nobody:
---    only a superuser can create one, and failing loudly is the safe side.
+--    cannot inline it, so every `(select auth.uid())` ran a SQL function call: ~20 us.
+--    Inlined, the same initplan costs ~4 us. Without a pinned search_path the body must
+--    not depend on one: every function, operator and type in it is schema-qualified
+--    (CASE, session_user and literals are syntax), and a test runs it under a hostile
+--    search_path. Same result as before for every role Blogster creates: the role set
+--    by SET ROLE, else the session user; u_<32 hex> gives the id, roles without the u_
+--    prefix NULL. The full-format regex cost 10 us per query, so only the prefix is
+--    checked: a u_ role that is not u_<uuid> (only a superuser could create one) makes
+--    auth.uid() raise "invalid input syntax for type uuid", which fails closed.
 --
 -- 2. The tables read alongside a user's blogs carry their blog's author_id: tag links
 --    (every blog list shows tags) and the metrics dashboard_stats aggregates. Their
