@@ -1,4 +1,4 @@
-"""Pure content helpers for import and export: front matter, dates, slugs, metrics, mapping.
+"""Pure content helpers for import and export: front matter, dates, slugs, mapping.
 
 Nothing here touches the database, the CLI or the terminal; functions take plain values
 and return plain values, so the services can call them and tests can run them alone.

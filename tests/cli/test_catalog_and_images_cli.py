@@ -22,7 +22,7 @@ def signup_bob(cli):
     assert result.exit_code == 0, result.stderr
 
 
-def test_templates_are_seeded_and_scaffold_a_post_for_a_persona(cli, signed_up):
+def test_templates_are_seeded_and_scaffold_a_post_for_a_persona(cli, signed_up, tmp_path):
     names = [t["name"] for t in cli("templates", "list", "--json").json()]
     assert len(names) >= 6
     how_to = cli("templates", "show", "how-to", "--json").json()
@@ -37,6 +37,12 @@ def test_templates_are_seeded_and_scaffold_a_post_for_a_persona(cli, signed_up):
     assert headings == [s["heading"] for s in how_to["structure"]]
     assert developer["name"] in body
     assert cli("blogs", "list", "--persona", developer["name"], "--format", "count").stdout.strip() == "1"
+    # The placeholders are HTML comments: an untouched scaffold counts as its headings alone.
+    only_headings = tmp_path / "headings.md"
+    only_headings.write_text("".join(f"## {heading}\n\n" for heading in headings), encoding="utf-8")
+    assert cli("blogs", "new", "Headings", "--from", str(only_headings)).exit_code == 0
+    counts = {row["slug"]: row["word_count"] for row in cli("blogs", "list", "--json").json()}
+    assert counts["brew-coffee"] == counts["headings"] > 0
 
 
 def test_writers_copy_template_personas_but_cannot_change_them(cli, signed_up):

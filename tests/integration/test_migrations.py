@@ -129,3 +129,28 @@ def test_0008_fills_author_ids_on_a_database_that_already_holds_posts(empty_db, 
             "select (select author_id from public.blogs_to_tags), (select author_id from public.blog_analytics)"
         ).fetchone()
     assert copied == (author, author)
+
+
+def test_0009_recounts_posts_with_comments_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in migrations.discover():
+        if migration.name < "0009":
+            (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    migrations.apply(empty_db)
+    markdown = "## Intro\n\n<!-- say what the reader will learn, in about two hundred words -->\n"
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        conn.execute(
+            "insert into public.blogs (title, slug, author_id, content) values ('Old', 'old', %s,"
+            " jsonb_build_object('version', 1, 'markdown', %s::text))",
+            (author, markdown),
+        )
+        before = conn.execute("select word_count, updated_at from public.blogs").fetchone()
+    monkeypatch.undo()
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        after = conn.execute("select word_count, reading_time, updated_at from public.blogs").fetchone()
+    assert before[0] > 1
+    assert after == (1, 1, before[1])

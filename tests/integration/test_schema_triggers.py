@@ -49,6 +49,10 @@ METRIC_CASES = [
     ("```\nunclosed fence swallows the rest", 0),
     ("Ünïcödé wörds ça va", 4),
     ("word " * 401, 401),
+    ("a <!-- a note\nacross lines --> b <!-- another --> c", 3),
+    ("<!-- unclosed comment", 2),
+    ("```\n<!--\n```\nprose words -->", 2),
+    ("`<!-- x -->` y", 1),
 ]
 
 
