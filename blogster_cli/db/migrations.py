@@ -35,11 +35,12 @@ create table if not exists internal.schema_migrations (
 
 def migrations_dir() -> Path:
     """The SQL files: inside the wheel when installed, else the repository's db/migrations."""
-    package_root = Path(__file__).resolve().parents[1]
-    for candidate in (package_root / "_sql" / "migrations", package_root.parent / "db" / "migrations"):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError("the SQL migrations are missing from this installation")
+    from blogster_cli.bundled import bundled_dir
+
+    folder = bundled_dir("_sql/migrations", "db/migrations")
+    if folder is None:
+        raise ConfigError("the SQL migrations are missing from this installation")
+    return folder
 
 
 @dataclass(frozen=True)

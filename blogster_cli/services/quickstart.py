@@ -24,11 +24,9 @@ class QuickstartReport:
 
 def examples_dir() -> Path | None:
     """The example posts: inside the wheel when installed, else the repository's examples/posts."""
-    package_root = Path(__file__).resolve().parents[1]
-    for candidate in (package_root / "_examples" / "posts", package_root.parent / "examples" / "posts"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    from blogster_cli.bundled import bundled_dir
+
+    return bundled_dir("_examples/posts", "examples/posts")
 
 
 def _import_examples(ctx: AppContext, steps: list[str]) -> int:
