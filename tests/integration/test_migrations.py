@@ -71,12 +71,19 @@ def test_concurrent_runs_apply_each_file_once(empty_db):
         assert conn.execute("select count(*) from internal.schema_migrations").fetchone()[0] == len(applied)
 
 
-def test_an_edited_applied_migration_is_refused(empty_db, tmp_path, monkeypatch):
+def use_copied_migrations(tmp_path: Path, monkeypatch, *, before: str | None = None) -> Path:
+    """Points the runner at a copy of the migrations (only those numbered below `before`)."""
     folder = tmp_path / "migrations"
     folder.mkdir()
     for migration in migrations.discover():
-        (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+        if before is None or migration.name < before:
+            (folder / migration.path.name).write_bytes(migration.path.read_bytes())
     monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    return folder
+
+
+def test_an_edited_applied_migration_is_refused(empty_db, tmp_path, monkeypatch):
+    folder = use_copied_migrations(tmp_path, monkeypatch)
     migrations.apply(empty_db)
     first = sorted(folder.glob("*.sql"))[0]
     first.write_text(first.read_text() + "\n-- edited\n")
@@ -85,12 +92,8 @@ def test_an_edited_applied_migration_is_refused(empty_db, tmp_path, monkeypatch)
 
 
 def test_a_failing_migration_leaves_no_record_and_no_partial_schema(empty_db, tmp_path, monkeypatch):
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for migration in migrations.discover():
-        (folder / migration.path.name).write_bytes(migration.path.read_bytes())
+    folder = use_copied_migrations(tmp_path, monkeypatch)
     (folder / "9999_broken.sql").write_text("create table public.half_done (id int);\nselect 1/0;\n")
-    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
     with pytest.raises(psycopg.errors.DivisionByZero):
         migrations.apply(empty_db)
     with empty_db.connect() as conn:
@@ -107,12 +110,7 @@ def test_badly_named_file_is_refused(tmp_path):
 
 def test_0008_fills_author_ids_on_a_database_that_already_holds_posts(empty_db, tmp_path, monkeypatch):
     """Upgrading a 0007 database: tag links and metrics rows get their blog's author."""
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for migration in migrations.discover():
-        if migration.name < "0008":
-            (folder / migration.path.name).write_bytes(migration.path.read_bytes())
-    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    use_copied_migrations(tmp_path, monkeypatch, before="0008")
     migrations.apply(empty_db)
     with empty_db.connect() as conn:
         author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
@@ -132,12 +130,7 @@ def test_0008_fills_author_ids_on_a_database_that_already_holds_posts(empty_db, 
 
 
 def test_0009_recounts_posts_with_comments_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for migration in migrations.discover():
-        if migration.name < "0009":
-            (folder / migration.path.name).write_bytes(migration.path.read_bytes())
-    monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    use_copied_migrations(tmp_path, monkeypatch, before="0009")
     migrations.apply(empty_db)
     markdown = "## Intro\n\n<!-- say what the reader will learn, in about two hundred words -->\n"
     with empty_db.connect() as conn:
