@@ -82,8 +82,9 @@ comment on function public.markdown_word_count(text) is
 
 -- Recount the posts this changes, keeping their updated_at: nothing the writer did changed.
 alter table public.blogs disable trigger update_blogs_updated_at;
-update public.blogs
-   set word_count = public.markdown_word_count(content ->> 'markdown'),
-       reading_time = public.reading_time_minutes(public.markdown_word_count(content ->> 'markdown'))
- where pg_catalog.strpos(content ->> 'markdown', '<!--') > 0;
+update public.blogs b
+   set word_count = counted.words, reading_time = public.reading_time_minutes(counted.words)
+  from (select c.id, public.markdown_word_count(c.content ->> 'markdown') as words
+        from public.blogs c where pg_catalog.strpos(c.content ->> 'markdown', '<!--') > 0) counted
+ where b.id = counted.id;
 alter table public.blogs enable trigger update_blogs_updated_at;
