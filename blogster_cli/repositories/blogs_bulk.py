@@ -128,32 +128,39 @@ class NewPostRow:
     published_at: datetime | None
 
 
+# Keyword lists travel as jsonb (unnest cannot take an array of arrays of differing lengths).
+_KEYWORDS_ARRAY = "case when t.keywords is null then null else array(select jsonb_array_elements_text(t.keywords)) end"
+
+
+def _shared_columns(posts: Sequence[NewPostRow] | Sequence[PostUpdate]) -> dict[str, list[Any]]:
+    """The columns insert_posts and update_posts both write, one array each for unnest()."""
+    from psycopg.types.json import Jsonb
+
+    return {
+        "title": [p.title for p in posts],
+        "slug": [p.slug for p in posts],
+        "content": [Jsonb(p.content) for p in posts],
+        "status": [p.status for p in posts],
+        "description": [p.meta_description for p in posts],
+        "keywords": [Jsonb(p.meta_keywords) if p.meta_keywords is not None else None for p in posts],
+        "image": [p.featured_image for p in posts],
+        "published": [p.published_at for p in posts],
+    }
+
+
 def insert_posts(conn: psycopg.Connection, *, rows: Sequence[NewPostRow]) -> list[UUID]:
     """Inserts my posts in one statement; returns their ids in the order given.
 
     A missing created_at means now(); a published post without a date is published now().
     """
-    from psycopg.types.json import Jsonb
-
     if not rows:
         return []
-    params = {
-        "title": [r.title for r in rows],
-        "slug": [r.slug for r in rows],
-        "content": [Jsonb(r.content) for r in rows],
-        "status": [r.status for r in rows],
-        "description": [r.meta_description for r in rows],
-        "keywords": [Jsonb(r.meta_keywords) if r.meta_keywords is not None else None for r in rows],
-        "image": [r.featured_image for r in rows],
-        "created": [r.created_at for r in rows],
-        "published": [r.published_at for r in rows],
-    }
+    params = _shared_columns(rows) | {"created": [r.created_at for r in rows]}
     inserted = conn.execute(
         "insert into public.blogs (title, slug, content, status, meta_description, meta_keywords, featured_image,"
         " created_at, published_at)"
         " select t.title, t.slug, t.content, t.status::public.blog_status, t.description,"
-        " case when t.keywords is null then null else array(select jsonb_array_elements_text(t.keywords)) end,"
-        " t.image, coalesce(t.created, now()),"
+        f" {_KEYWORDS_ARRAY}, t.image, coalesce(t.created, now()),"
         " case when t.status = 'published' then coalesce(t.published, t.created, now()) else t.published end"
         " from unnest(%(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
         " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(created)s::timestamptz[],"
@@ -183,27 +190,13 @@ class PostUpdate:
 
 def update_posts(conn: psycopg.Connection, *, updates: Sequence[PostUpdate]) -> list[UUID]:
     """Updates my posts in one statement; returns the ids updated (RLS hides the rest)."""
-    from psycopg.types.json import Jsonb
-
     if not updates:
         return []
-    params = {
-        "id": [u.id for u in updates],
-        "title": [u.title for u in updates],
-        "slug": [u.slug for u in updates],
-        "content": [Jsonb(u.content) for u in updates],
-        "status": [u.status for u in updates],
-        "description": [u.meta_description for u in updates],
-        "keywords": [Jsonb(u.meta_keywords) if u.meta_keywords is not None else None for u in updates],
-        "image": [u.featured_image for u in updates],
-        "published": [u.published_at for u in updates],
-    }
+    params = _shared_columns(updates) | {"id": [u.id for u in updates]}
     rows = conn.execute(
         "update public.blogs b set title = t.title, slug = t.slug, content = t.content,"
         " status = t.status::public.blog_status, meta_description = t.description,"
-        " meta_keywords = case when t.keywords is null then null"
-        " else array(select jsonb_array_elements_text(t.keywords)) end,"
-        " featured_image = t.image, published_at = t.published"
+        f" meta_keywords = {_KEYWORDS_ARRAY}, featured_image = t.image, published_at = t.published"
         " from unnest(%(id)s::uuid[], %(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
         " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(published)s::timestamptz[])"
         " as t(id, title, slug, content, status, description, keywords, image, published)"
