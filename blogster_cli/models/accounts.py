@@ -1,21 +1,15 @@
 """Per-account tables (db/migrations/0002_accounts.sql): profiles, subscriptions, subdomains, notification preferences."""
 
 import datetime as dt
-import enum
 import uuid
 
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import db_default, pg_enum
+from blogster_cli.vocabulary import SubscriptionTier
 
 TIMESTAMPTZ = DateTime(timezone=True)
-
-
-class SubscriptionTier(enum.StrEnum):
-    FREE = "free"
-    PRO = "pro"
-    TEAM = "team"
 
 
 class Profile(SQLModel, table=True):

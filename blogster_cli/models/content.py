@@ -1,7 +1,6 @@
 """Writing tables (db/migrations/0003_content.sql): blogs, personas, templates, tags, revisions, analytics, AI logs, images, activities."""
 
 import datetime as dt
-import enum
 import uuid
 
 from sqlalchemy import BigInteger, Column, DateTime, Text
@@ -9,15 +8,9 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
+from blogster_cli.vocabulary import BlogStatus
 
 TIMESTAMPTZ = DateTime(timezone=True)
-
-
-class BlogStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
 
 
 class PersonaBase(SQLModel):

@@ -1,7 +1,6 @@
 """Extended writer tools (db/migrations/0005_extended.sql): ideas, research, social, newsletters, SEO, calendar, collaboration, monetization."""
 
 import datetime as dt
-import enum
 import uuid
 
 from sqlalchemy import DateTime, Text, Uuid
@@ -9,145 +8,29 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
+from blogster_cli.vocabulary import (
+    BlogIdeaDifficulty,
+    BlogIdeaStatus,
+    CalendarContentType,
+    CalendarStatus,
+    CollaborationRole,
+    CollaborationStatus,
+    ContentUpdatePriority,
+    DeviceType,
+    InteractiveContentType,
+    KeywordIntent,
+    MonetizationType,
+    NewsletterStatus,
+    RepublishingPlatform,
+    RepublishingStatus,
+    ResearchSourceType,
+    SearchEngine,
+    SocialPlatform,
+    SocialPostStatus,
+    TranscriptionStatus,
+)
 
 TIMESTAMPTZ = DateTime(timezone=True)
-
-
-class BlogIdeaDifficulty(enum.StrEnum):
-    BEGINNER = "beginner"
-    INTERMEDIATE = "intermediate"
-    ADVANCED = "advanced"
-
-
-class BlogIdeaStatus(enum.StrEnum):
-    NEW = "new"
-    SAVED = "saved"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    DISCARDED = "discarded"
-
-
-class CalendarContentType(enum.StrEnum):
-    BLOG = "blog"
-    NEWSLETTER = "newsletter"
-    SOCIAL = "social"
-
-
-class CalendarStatus(enum.StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    READY = "ready"
-    PUBLISHED = "published"
-
-
-class CollaborationRole(enum.StrEnum):
-    AUTHOR = "author"
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-    APPROVER = "approver"
-
-
-class CollaborationStatus(enum.StrEnum):
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    AWAITING_REVIEW = "awaiting_review"
-    REVIEWED = "reviewed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class ContentUpdatePriority(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-
-class DeviceType(enum.StrEnum):
-    DESKTOP = "desktop"
-    MOBILE = "mobile"
-
-
-class InteractiveContentType(enum.StrEnum):
-    QUIZ = "quiz"
-    POLL = "poll"
-    SURVEY = "survey"
-    CALCULATOR = "calculator"
-
-
-class KeywordIntent(enum.StrEnum):
-    INFORMATIONAL = "informational"
-    NAVIGATIONAL = "navigational"
-    COMMERCIAL = "commercial"
-    TRANSACTIONAL = "transactional"
-
-
-class MonetizationType(enum.StrEnum):
-    AFFILIATE = "affiliate"
-    SPONSORED = "sponsored"
-    PAYWALL = "paywall"
-    ADVERTISEMENT = "advertisement"
-
-
-class NewsletterStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class RepublishingPlatform(enum.StrEnum):
-    MEDIUM = "medium"
-    LINKEDIN = "linkedin"
-    DEV_TO = "dev_to"
-    HASHNODE = "hashnode"
-    WORDPRESS = "wordpress"
-
-
-class RepublishingStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    FAILED = "failed"
-
-
-class ResearchSourceType(enum.StrEnum):
-    ARTICLE = "article"
-    STUDY = "study"
-    BOOK = "book"
-    STATISTICS = "statistics"
-    VIDEO = "video"
-    PODCAST = "podcast"
-    OTHER = "other"
-
-
-class SearchEngine(enum.StrEnum):
-    GOOGLE = "google"
-    BING = "bing"
-    DUCKDUCKGO = "duckduckgo"
-
-
-class SocialPlatform(enum.StrEnum):
-    TWITTER = "twitter"
-    LINKEDIN = "linkedin"
-    FACEBOOK = "facebook"
-    INSTAGRAM = "instagram"
-    TIKTOK = "tiktok"
-    PINTEREST = "pinterest"
-    YOUTUBE = "youtube"
-
-
-class SocialPostStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    PUBLISHED = "published"
-    FAILED = "failed"
-
-
-class TranscriptionStatus(enum.StrEnum):
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
 
 
 class BlogIdea(SQLModel, table=True):

@@ -1,7 +1,6 @@
 """Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation, feature flags, chatbot."""
 
 import datetime as dt
-import enum
 import uuid
 
 from sqlalchemy import Column, DateTime, Text
@@ -9,80 +8,21 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import db_default, pg_enum
+from blogster_cli.vocabulary import (
+    ChatbotConversationStatus,
+    ChatbotIntentCategory,
+    ChatbotMessageRole,
+    DocumentationStatus,
+    FeatureFlagAction,
+    FeatureFlagStrategy,
+    MaintenanceSeverity,
+    MaintenanceStatus,
+    NotificationDeliveryStatus,
+    NotificationPriority,
+    NotificationType,
+)
 
 TIMESTAMPTZ = DateTime(timezone=True)
-
-
-class ChatbotConversationStatus(enum.StrEnum):
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    ABANDONED = "abandoned"
-
-
-class ChatbotIntentCategory(enum.StrEnum):
-    SUPPORT = "support"
-    SALES = "sales"
-    ONBOARDING = "onboarding"
-    TECHNICAL = "technical"
-
-
-class ChatbotMessageRole(enum.StrEnum):
-    USER = "user"
-    ASSISTANT = "assistant"
-    SYSTEM = "system"
-
-
-class DocumentationStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
-
-
-class FeatureFlagAction(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    DELETED = "deleted"
-
-
-class FeatureFlagStrategy(enum.StrEnum):
-    ALL = "all"
-    PERCENTAGE = "percentage"
-    USER_IDS = "user_ids"
-    SUBSCRIPTION_TIER = "subscription_tier"
-
-
-class MaintenanceSeverity(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-
-class MaintenanceStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class NotificationDeliveryStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class NotificationPriority(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-
-class NotificationType(enum.StrEnum):
-    MAINTENANCE = "maintenance"
-    BLOG_INTERACTION = "blog_interaction"
-    SECURITY = "security"
-    MARKETING = "marketing"
 
 
 class MaintenanceSchedule(SQLModel, table=True):
