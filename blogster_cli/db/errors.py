@@ -75,13 +75,12 @@ def translate(exc: Exception) -> BlogsterError | None:
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Re-raises psycopg errors as BlogsterError subclasses."""
-    import psycopg
-
+    """Re-raises psycopg errors (also when SQLAlchemy wrapped them) as BlogsterError subclasses."""
     try:
         yield
-    except psycopg.Error as exc:
-        error = translate(exc)
+    except Exception as exc:
+        # SQLAlchemy's DBAPIError keeps the driver's error in `orig`.
+        error = translate(getattr(exc, "orig", None) or exc)
         if error is None:
             raise
         raise error from exc

@@ -3,13 +3,17 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime, Table, Uuid
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import db_default, pg_enum
 from blogster_cli.vocabulary import SubscriptionTier
 
 TIMESTAMPTZ = DateTime(timezone=True)
+
+# auth.users is never read through the ORM (user roles hold no grant on it); its key
+# is declared so that the foreign keys pointing at it resolve when a Session flushes.
+AUTH_USERS = Table("users", SQLModel.metadata, Column("id", Uuid, primary_key=True), schema="auth")
 
 
 class Profile(SQLModel, table=True):

@@ -1,0 +1,78 @@
+"""SQLModel sessions that exist only inside a unit of work, so RLS decides every row.
+
+`orm_unit_of_work(acting)` is `unit_of_work` for repositories written with SQLModel:
+one transaction on a connection from the database's engine, switched to the actor's
+role before the first statement, committed on success and rolled back on error. The
+Session is bound to that connection alone: it flushes, it never commits (the unit of
+work does), and it is closed when the unit of work ends, so no Session ever runs on
+the login role. Deletes go through the database's delete functions, not
+`Session.delete`, because user roles hold no table-level DELETE.
+
+Importing this module loads SQLAlchemy and SQLModel (~0.5 s), so only the commands
+and long-lived processes that use the ORM import it; `blogster --help` and the light
+drafting commands never do (tests/unit/test_import_hygiene.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from blogster_cli.db.acting import ACT_AS_SQL, ActingUser
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.models import accounts, content, extended, system
+
+# Every table's class is in the metadata, so any foreign key resolves on flush.
+MODEL_MODULES = (accounts, content, extended, system)
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from blogster_cli.db.connection import Database
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(db: Database) -> Engine:
+    """One pooled engine per login, connecting the way `Database.connect` does."""
+    engine = _ENGINES.get(db.conninfo)
+    if engine is None:
+        engine = create_engine(
+            "postgresql+psycopg://",
+            creator=lambda: db.connect(autocommit=False),
+            poolclass=QueuePool,
+            pool_size=2,
+            pool_pre_ping=False,
+        )
+        _ENGINES[db.conninfo] = engine
+    return engine
+
+
+@contextmanager
+def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
+    """One transaction as `acting.actor`, as a Session; driver errors translated for the user."""
+    with translated_errors(), engine_for(acting.db).connect() as connection:
+        with connection.begin():
+            connection.exec_driver_sql(
+                ACT_AS_SQL,
+                {
+                    "role": acting.actor.role_name,
+                    "statement_timeout": f"{acting.timeouts.statement_ms}ms",
+                    "lock_timeout": f"{acting.timeouts.lock_ms}ms",
+                },
+            )
+            with Session(bind=connection, join_transaction_mode="rollback_only") as session:
+                yield session
+                session.flush()
+
+
+def driver_connection(session: Session) -> psycopg.Connection:
+    """The psycopg connection under `session`, for the hand-written queries of hot paths."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    return raw  # type: ignore[no-any-return]
