@@ -55,17 +55,38 @@ def insert_user(conn: psycopg.Connection, *, email: str, password_hash: str | No
 
 
 def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str | None = None) -> None:
-    """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one."""
+    """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one.
+
+    Only the password's SCRAM verifier is sent (see db/scram.py), never the password.
+    """
     from psycopg import sql
 
-    login = sql.SQL("login password {}").format(sql.Literal(login_password)) if login_password else sql.SQL("nologin")
+    from blogster_cli.db.scram import scram_verifier
+
+    login = (
+        sql.SQL("login password {}").format(sql.Literal(scram_verifier(login_password)))
+        if login_password
+        else sql.SQL("nologin")
+    )
     conn.execute(sql.SQL("create role {} {} in role authenticated").format(sql.Identifier(role_name), login))
 
 
 def set_login_password(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
+    """Sets the role's login password by its SCRAM verifier (the password never leaves this process)."""
+    from blogster_cli.db.scram import scram_verifier
+
+    set_password_verifier(conn, role_name=role_name, verifier=scram_verifier(password))
+
+
+def set_password_verifier(conn: psycopg.Connection, *, role_name: str, verifier: str) -> None:
+    """Stores an already computed SCRAM verifier (checked for its form) as the role's password."""
     from psycopg import sql
 
-    conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(password)))
+    from blogster_cli.db.scram import is_verifier
+
+    if not is_verifier(verifier):
+        raise ValueError("not a SCRAM-SHA-256 verifier")
+    conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(verifier)))
 
 
 def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:

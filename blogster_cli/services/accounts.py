@@ -92,14 +92,8 @@ def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, n
     # Own login: the database role's password is the credential.
     if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
         raise AuthError("the current password is wrong")
-    from psycopg import sql
-
     with translated_errors():
-        acting.db.connection().execute(
-            sql.SQL("alter role {} password {}").format(
-                sql.Identifier(acting.actor.role_name), sql.Literal(new_password)
-            )
-        )
+        accounts.set_login_password(acting.db.connection(), role_name=acting.actor.role_name, password=new_password)
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
