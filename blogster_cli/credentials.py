@@ -8,7 +8,6 @@ flags. They never go to the config file or the database in clear.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from blogster_cli.config import home_dir
@@ -90,15 +89,9 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(entries: dict[str, str]) -> None:
-    path = credentials_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    # Created 0600 from the start, so the secret is never briefly world-readable.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(entries, handle)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    from blogster_cli.private_files import write_private
+
+    write_private(credentials_file(), json.dumps(entries).encode("utf-8"))
 
 
 def file_permission_problem() -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.private_files import private_dir, write_private
 
 # The columns that say "this row is mine", in order of preference.
 OWNER_COLUMNS = ("user_id", "author_id", "owner_id", "created_by")
@@ -55,8 +56,8 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
 
     from blogster_cli.services.exports import export_posts
 
-    directory = directory.expanduser().resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(directory.expanduser().resolve())
+    private_dir(directory / "posts")  # the post files inherit their privacy from this folder
     data: dict[str, list] = {}
     with unit_of_work(acting) as conn:
         for table, columns in conn.execute(TABLES_QUERY).fetchall():
@@ -69,8 +70,7 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
             data[table] = conn.execute(query).fetchone()[0]
         me = conn.execute("select id, email, created_at from auth.me()").fetchone()
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
-    (directory / "account.json").write_text(
-        json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-    )
+    document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
+    write_private(directory / "account.json", document.encode("utf-8"))
     posts = export_posts(acting, directory / "posts", dialect="markdown")
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)
