@@ -135,8 +135,51 @@ def mark_deleted(conn: psycopg.Connection, *, user_id: UUID) -> None:
     conn.execute("update auth.users set deleted_at = now() where id = %s and deleted_at is null", (user_id,))
 
 
+# Columns that point at an account and become NULL when it goes (credits on shared rows:
+# documentation, feature flags, collaborations), found in the catalog so new ones count too.
+SET_NULL_ACCOUNT_COLUMNS_SQL = """
+select format('%I.%I', n.nspname, c.relname), array_agg(a.attname::text order by a.attname)
+from pg_constraint k
+join pg_class c on c.oid = k.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+where k.contype = 'f' and k.conparentid = 0 and k.confdeltype = 'n' and cardinality(k.conkey) = 1
+  and k.confrelid in ('auth.users'::regclass, 'public.profiles'::regclass)
+group by 1
+"""
+
+
 def delete_user(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    """Deletes the account; its rows go by ON DELETE CASCADE, its credits on others' rows become NULL.
+
+    The credits are cleared first, all columns of a row in one UPDATE: left to the cascade,
+    a row with two such columns (assigned_by and assigned_to of a collaboration on the
+    account's own post) is updated twice, and the second update re-checks the row's other
+    foreign keys against the post the same cascade has just deleted.
+    """
+    from psycopg import sql
+
+    for table, columns in conn.execute(SET_NULL_ACCOUNT_COLUMNS_SQL).fetchall():
+        schema, name = table.split(".", 1)
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{0} = case when {0} = %(user_id)s then null else {0} end").format(sql.Identifier(column))
+            for column in columns
+        )
+        matches = sql.SQL(" or ").join(sql.SQL("{} = %(user_id)s").format(sql.Identifier(column)) for column in columns)
+        conn.execute(
+            sql.SQL("update {} set {} where {}").format(sql.Identifier(schema, name), assignments, matches),
+            {"user_id": user_id},
+        )
     conn.execute("delete from auth.users where id = %s", (user_id,))
+    # The flag audit trail keeps snapshots of each flag, whose created_by was the account.
+    for column in ("previous_state", "new_state"):
+        conn.execute(
+            sql.SQL(
+                "update public.feature_flag_logs set {0} = jsonb_set({0}, '{{created_by}}', 'null')"
+                " where {0} ->> 'created_by' = %s"
+            ).format(sql.Identifier(column)),
+            (str(user_id),),
+        )
 
 
 def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:
