@@ -13,6 +13,9 @@ from pathlib import Path
 from blogster_cli.config import home_dir
 
 SERVICE = "blogster"
+# An entry listing the profiles that have stored secrets, since keyrings cannot be listed.
+# Its name starts with ':' so that it cannot be any profile's '<profile>:<name>'.
+PROFILE_INDEX = ":profiles"
 
 
 def credentials_file() -> Path:
@@ -53,17 +56,38 @@ class CredentialStore:
         return f"{self.profile}:{name}"
 
     def get(self, name: str) -> str | None:
-        if self._backend is not None:
-            return self._backend.get_password(SERVICE, self._key(name))
-        return _read_file().get(self._key(name))
+        return self._get_raw(self._key(name))
 
     def set(self, name: str, value: str) -> None:
+        self._remember_profile()
+        self._set_raw(self._key(name), value)
+
+    def _set_raw(self, key: str, value: str) -> None:
         if self._backend is not None:
-            self._backend.set_password(SERVICE, self._key(name), value)
+            self._backend.set_password(SERVICE, key, value)
             return
         entries = _read_file()
-        entries[self._key(name)] = value
+        entries[key] = value
         _write_file(entries)
+
+    def _get_raw(self, key: str) -> str | None:
+        if self._backend is not None:
+            return self._backend.get_password(SERVICE, key)
+        return _read_file().get(key)
+
+    def _remember_profile(self) -> None:
+        known = self.known_profiles()
+        if self.profile not in known:
+            self._set_raw(PROFILE_INDEX, json.dumps(sorted({*known, self.profile})))
+
+    def known_profiles(self) -> set[str]:
+        """Every profile that has stored a secret in this keyring or file (and may still hold one)."""
+        try:
+            listed = json.loads(self._get_raw(PROFILE_INDEX) or "[]")
+        except ValueError:
+            listed = []
+        in_file = {key.split(":", 1)[0] for key in _read_file() if ":" in key} if self._backend is None else set()
+        return ({name for name in listed if isinstance(name, str)} | in_file) - {""}
 
     def delete(self, name: str) -> None:
         if self._backend is not None:

@@ -182,6 +182,24 @@ def delete_user(conn: psycopg.Connection, *, user_id: UUID) -> None:
         )
 
 
+def session_token_hashes(conn: psycopg.Connection, *, user_id: UUID) -> set[bytes]:
+    return {bytes(h) for (h,) in conn.execute("select token_hash from auth.sessions where user_id = %s", (user_id,))}
+
+
+def image_paths(conn: psycopg.Connection, *, user_id: UUID) -> set[str]:
+    """The stored image files the account's image rows name."""
+    rows = conn.execute(
+        "select distinct path from public.image_assets where created_by = %s and path is not null", (user_id,)
+    )
+    return {path for (path,) in rows}
+
+
+def image_paths_in_use(conn: psycopg.Connection, *, paths: set[str]) -> set[str]:
+    """Which of `paths` any image row still names (this connection sees every account's rows)."""
+    rows = conn.execute("select distinct path from public.image_assets where path = any(%s)", (sorted(paths),))
+    return {path for (path,) in rows}
+
+
 def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:
     conn.execute("update auth.users set last_sign_in_at = now() where id = %s", (user_id,))
 
