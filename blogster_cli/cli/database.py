@@ -75,7 +75,8 @@ def dsn() -> None:
     """Print the connection the CLI itself uses: on the embedded server, the superuser.
 
     For administrators and tools (psql, pg_dump). Anyone with this connection
-    bypasses row level security, so do not hand it to users.
+    bypasses row level security, so do not hand it to users. On the embedded server
+    every profile of your OS user can print it: profiles are not isolated.
 
     Example: psql "$(blogster db dsn)"
     """
