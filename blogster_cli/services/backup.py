@@ -46,6 +46,7 @@ ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
 TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy$")
 MEDIA_MEMBER = re.compile(r"^media/([0-9a-f]{64}\.[a-z0-9]{1,5})$")
 FIXED_MEMBERS = ("manifest.json", "accounts.json")
+FORMAT_1_MEMBERS = ("roles.sql", "database.dump")
 HASH_CHUNK = 1 << 20
 
 
@@ -201,6 +202,12 @@ def _extract(path: Path, scratch: Path) -> dict[str, Path]:
                 name = member.name
                 if not member.isreg():
                     raise _refuse(path, f"member {name!r} is not a regular file")
+                if name in FORMAT_1_MEMBERS:
+                    raise _refuse(
+                        path,
+                        "it is an older Blogster's backup (format 1), whose restore ran SQL from the file; "
+                        "this version does not restore it",
+                    )
                 if name not in FIXED_MEMBERS and not TABLE_MEMBER.match(name) and not MEDIA_MEMBER.match(name):
                     raise _refuse(path, f"unexpected member {name!r}")
                 if name in extracted:

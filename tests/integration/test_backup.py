@@ -1,8 +1,12 @@
 """Backup and restore are a complete round trip: rows behind RLS, accounts, roles, admin grants,
 stored images; and a backup never overwrites a file unasked."""
 
+import os
+
+import psycopg
 import pytest
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from blogster_cli.db.acting import ActingUser, acting_transaction
 from blogster_cli.errors import Conflict, InvalidInput
@@ -135,3 +139,24 @@ def test_backup_refuses_to_overwrite_a_file_without_force(db, make_user, tmp_pat
     assert archive.read_text() == "something precious"
     backup.backup(db, archive, force=True)
     assert archive.stat().st_size > 100 and not archive.with_name(archive.name + ".partial").exists()
+
+
+def test_login_passwords_survive_a_restore_onto_a_cluster_without_the_roles(db, make_user, superuser, tmp_path):
+    dave = make_user(login_password="dave-login-password")
+    verifier = superuser.execute("select rolpassword from pg_authid where rolname = %s", (dave.role_name,)).fetchone()[
+        0
+    ]
+    archive = tmp_path / "logins.blogster-backup"
+    backup.backup(db, archive)
+    superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(dave.role_name)))
+    superuser.close()
+
+    assert backup.restore(db, archive).roles_created == 1
+    with db.connect() as conn:
+        assert conn.execute(
+            "select rolcanlogin, rolpassword from pg_authid where rolname = %s", (dave.role_name,)
+        ).fetchone() == (True, verifier)
+    if os.environ.get("BLOGSTER_TEST_DATABASE_URL"):  # a TCP server that checks passwords
+        params = conninfo_to_dict(db.conninfo) | {"user": dave.role_name, "password": "dave-login-password"}
+        with psycopg.connect(make_conninfo(**params)) as conn:
+            assert conn.execute("select auth.uid()").fetchone()[0] == dave.user_id

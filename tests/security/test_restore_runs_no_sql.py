@@ -90,13 +90,13 @@ def test_an_old_format_backup_with_a_roles_script_is_refused(db, real_backup, tm
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    assert_refused(db, crafted, "unexpected member 'roles.sql'|format 1")
+    assert_refused(db, crafted, "format 1")
 
 
 @pytest.mark.parametrize("name", ["roles.sql", "schema.sql", "database.dump", "../evil.sql", "data/x.sql"])
 def test_members_a_blogster_backup_does_not_have_are_refused(db, real_backup, tmp_path, evil_watch, name):
     members = read_members(real_backup) | {name: EVIL_SQL}
-    assert_refused(db, write_archive(tmp_path / "extra.blogster-backup", members), "unexpected member")
+    assert_refused(db, write_archive(tmp_path / "extra.blogster-backup", members), "unexpected member|format 1")
 
 
 def test_links_and_devices_are_refused(db, real_backup, tmp_path, evil_watch):
