@@ -111,6 +111,16 @@ def account_roles(conn: psycopg.Connection) -> list[AccountRole]:
     return [AccountRole(*row) for row in conn.execute(ACCOUNT_ROLES_SQL).fetchall()]
 
 
+def image_paths(conn: psycopg.Connection) -> list[str]:
+    """The stored image files any account's rows name."""
+    rows = conn.execute("select distinct path from public.image_assets where path is not null order by 1")
+    return [path for (path,) in rows]
+
+
+def applied_migrations(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    return conn.execute("select name, checksum from internal.schema_migrations order by name").fetchall()
+
+
 def account_role_names(conn: psycopg.Connection) -> set[str]:
     return {name for (name,) in conn.execute("select role_name from auth.users")}
 

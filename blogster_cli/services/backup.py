@@ -86,9 +86,41 @@ def _write_scratch(scratch: Path, name: str, write) -> Path:
     return path
 
 
-def _referenced_images(conn) -> list[str]:
-    rows = conn.execute("select distinct path from public.image_assets where path is not null order by 1").fetchall()
-    return [path for (path,) in rows if MEDIA_MEMBER.match(f"media/{path}")]
+@dataclass(frozen=True)
+class _Snapshot:
+    """One consistent read of the database, its rows already in scratch files."""
+
+    table_files: dict[str, Path]
+    tables: dict[str, list[str]]
+    sequences: dict[str, int]
+    roles: list[backup_data.AccountRole]
+    images: list[str]
+    migrations: list[list[str]]
+    server_version: int
+
+
+def _snapshot(db: Database, scratch: Path) -> _Snapshot:
+    """Reads everything in one repeatable-read transaction, so the rows agree with each other."""
+    with db.connect(autocommit=False) as conn:
+        conn.execute("set transaction isolation level repeatable read, read only")
+        tables = backup_data.tables(conn)
+        table_files = {
+            table: _write_scratch(
+                scratch, f"{table}.copy", lambda handle, t=table, c=columns: backup_data.copy_out(conn, t, c, handle)
+            )
+            for table, columns in tables.items()
+        }
+        snapshot = _Snapshot(
+            table_files=table_files,
+            tables=tables,
+            sequences={name: value for name, value in backup_data.sequences(conn).items() if value is not None},
+            roles=backup_data.account_roles(conn),
+            images=[path for path in backup_data.image_paths(conn) if MEDIA_MEMBER.match(f"media/{path}")],
+            migrations=[list(row) for row in backup_data.applied_migrations(conn)],
+            server_version=conn.info.server_version,
+        )
+        conn.rollback()
+    return snapshot
 
 
 def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
@@ -100,56 +132,41 @@ def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
     created_at = datetime.now(UTC)
-    members: dict[str, Path] = {}
     with tempfile.TemporaryDirectory() as scratch_name, translated_errors():
         scratch = Path(scratch_name)
-        with db.connect(autocommit=False) as conn:
-            conn.execute("set transaction isolation level repeatable read, read only")
-            tables = backup_data.tables(conn)
-            for table, columns in tables.items():
-                members[f"data/{table}.copy"] = _write_scratch(
-                    scratch,
-                    f"data/{table}.copy",
-                    lambda handle, t=table, c=columns: backup_data.copy_out(conn, t, c, handle),
-                )
-            sequences = backup_data.sequences(conn)
-            roles = backup_data.account_roles(conn)
-            images = _referenced_images(conn)
-            applied = conn.execute("select name, checksum from internal.schema_migrations order by name").fetchall()
-            server_version = conn.info.server_version
-            conn.rollback()
+        snapshot = _snapshot(db, scratch)
         accounts_json = [
             {
                 "role_name": role.role_name,
                 "can_login": role.can_login,
                 "admin": role.admin,
+                # Only SCRAM verifiers are carried; an md5 hash (old servers) means a password reset.
                 "password_verifier": role.password_verifier if is_verifier(role.password_verifier or "") else None,
             }
-            for role in roles
+            for role in snapshot.roles
         ]
+        members = {f"data/{table}.copy": file for table, file in snapshot.table_files.items()}
         members["accounts.json"] = _write_scratch(
             scratch, "accounts.json", lambda handle: handle.write(json.dumps(accounts_json, indent=1).encode())
         )
         media = _media_dir()
-        stored_images = [name for name in images if (media / name).is_file()]
-        for name in stored_images:
-            members[f"media/{name}"] = media / name
+        stored_images = [name for name in snapshot.images if (media / name).is_file()]
+        members.update({f"media/{name}": media / name for name in stored_images})
         manifest = {
             "format": BACKUP_FORMAT,
             "created_at": created_at.isoformat(),
             "blogster_version": __version__,
-            "server_version_num": server_version,
-            "migrations": [list(row) for row in applied],
-            "tables": tables,
-            "sequences": {name: value for name, value in sequences.items() if value is not None},
+            "server_version_num": snapshot.server_version,
+            "migrations": snapshot.migrations,
+            "tables": snapshot.tables,
+            "sequences": snapshot.sequences,
             "members": {name: _sha256_of(file) for name, file in members.items()},
         }
-        manifest_bytes = json.dumps(manifest, indent=1).encode()
         try:
-            _write_archive(path, manifest_bytes, members, created_at)
+            _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at)
         except OSError as exc:
             raise BlogsterError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return BackupSummary(path, path.stat().st_size, len(roles), len(stored_images), created_at)
+    return BackupSummary(path, path.stat().st_size, len(snapshot.roles), len(stored_images), created_at)
 
 
 def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime) -> None:
