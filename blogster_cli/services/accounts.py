@@ -132,11 +132,14 @@ def _purge(ctx: AppContext, user_id: UUID) -> None:
 
 
 def _remove_image_files(names: set[str]) -> None:
+    """Deletes stored images by name; only content-hash names, since users write the path column."""
+    import re
+
     from blogster_cli.services.images import media_dir
 
     folder = media_dir()
     for name in names:
-        if "/" not in name and not name.startswith("."):
+        if re.fullmatch(r"[0-9a-f]{64}\.[a-z0-9]{1,5}", name):
             (folder / name).unlink(missing_ok=True)
 
 
