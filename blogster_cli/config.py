@@ -115,8 +115,7 @@ def write_setting(profile: str, key: str, value: str | None) -> None:
         section.pop(key, None)
     else:
         section[key] = coerced
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(document), encoding="utf-8")
-    tmp.replace(path)
+    from blogster_cli.private_files import write_private
+
+    # Private (0600 in a 0700 folder): a database_url may carry a password.
+    write_private(config_path(), tomli_w.dumps(document).encode("utf-8"))

@@ -35,7 +35,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def global_options(
     profile: str = typer.Option(
-        "default", "--profile", envvar="BLOGSTER_PROFILE", help="Named profile: an account and its settings."
+        "default",
+        "--profile",
+        envvar="BLOGSTER_PROFILE",
+        help="Named profile: an account and its settings (not isolated from your other profiles).",
     ),
     database_url: str | None = typer.Option(
         None, "--database-url", help="PostgreSQL URL to use instead of the embedded server (or BLOGSTER_DATABASE_URL)."

@@ -103,15 +103,16 @@ def pending(db: Database) -> list[Migration]:
     return [state.migration for state in status(db) if state.applied_at is None]
 
 
-def apply(db: Database, *, dry_run: bool = False) -> list[str]:
-    """Applies what is pending; returns the names applied (or, with dry_run, that would be)."""
+def apply(db: Database, *, dry_run: bool = False, until: str | None = None) -> list[str]:
+    """Applies what is pending (up to and including `until`, if given); returns the names
+    applied (or, with dry_run, that would be)."""
     migrations = discover()
     with db.connect() as conn:
         conn.execute("select pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
         try:
             applied = _applied(conn)
             _check_unchanged(migrations, applied)
-            todo = [m for m in migrations if m.name not in applied]
+            todo = [m for m in migrations if m.name not in applied and (until is None or m.name <= until)]
             if dry_run:
                 return [m.name for m in todo]
             if todo:
