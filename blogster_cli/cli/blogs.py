@@ -8,12 +8,16 @@ import stat
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import ActingUser
 
 app = command_group("blogs")
 tag_app = typer.Typer(help="Add or remove tags.", no_args_is_help=True, rich_markup_mode=None, add_completion=False)
@@ -261,7 +265,7 @@ def _read_text(path: Path) -> str:
         raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _edit_in_editor(acting, ref: str) -> None:
+def _edit_in_editor(acting: ActingUser, ref: str) -> None:
     """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails."""
     from blogster_cli.errors import BlogsterError, InvalidInput
     from blogster_cli.services import editing

@@ -212,9 +212,10 @@ def get(acting: ActingUser, ref: str) -> BlogRow:
             row = rows[0] if rows else None
         else:
             row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
-    if row is None:
-        raise not_found(ref)
-    return row
+        if row is None:
+            raise not_found(ref)
+        names = blog_rows.usernames(conn, user_ids=[row.author_id])
+    return replace(row, author=author_label(row.author_id, names.get(row.author_id)))
 
 
 def author_label(author_id: UUID, username: str | None) -> str:
