@@ -112,14 +112,28 @@ def new(
 
 
 def piped_input() -> str:
-    """Standard input when something is piped or redirected in (not a terminal, not /dev/null)."""
+    """A body piped or redirected into standard input ("" for a terminal or /dev/null).
+
+    A pipe that is open but has nothing to read yet (`ssh host blogster ...`, a parent
+    that never closes it) is not waited for, since that would hang: it is left unread,
+    with a message saying so.
+    """
+    import select
+
     if sys.stdin.isatty():
         return ""
     try:
         mode = os.fstat(sys.stdin.fileno()).st_mode
     except (OSError, ValueError, io.UnsupportedOperation):
         return sys.stdin.read()  # an in-memory stream (tests, embedding): read what it holds
-    return sys.stdin.read() if stat.S_ISFIFO(mode) or stat.S_ISREG(mode) else ""
+    if stat.S_ISREG(mode):
+        return sys.stdin.read()
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return ""
+    if select.select([sys.stdin], [], [], 0.2)[0]:
+        return sys.stdin.read()
+    output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
+    return ""
 
 
 def on_terminal() -> bool:

@@ -294,3 +294,22 @@ def test_times_are_shown_in_the_configured_timezone_and_dates_typed_mean_it(cli,
     assert cli("blogs", "list", "--since", "2026-01-01", "--format", "count", env=berlin).stdout.strip() == "1"
     assert cli("blogs", "list", "--since", "2026-01-01", "--format", "count").stdout.strip() == "0"
     assert re.search(r" CES?T\b", cli("revisions", "list", post_id, env=berlin).stdout)
+
+
+def test_an_open_pipe_with_nothing_in_it_is_not_waited_for():
+    """`ssh host blogster blogs new T` leaves stdin open: reading it would hang."""
+    import subprocess
+
+    probe = "from blogster_cli.cli.blogs import piped_input; print(repr(piped_input()))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", probe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        process.wait(timeout=20)  # stdin stays open: the probe must not wait for it
+        assert process.stdout.read() == "''\n"
+        assert "not waiting" in process.stderr.read()
+    finally:
+        process.kill()
+        process.stdin.close()
+        process.stdout.close()
+        process.stderr.close()
