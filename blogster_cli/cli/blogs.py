@@ -302,7 +302,8 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
         try:
             outcome = editing.save(acting, draft, edited)
         except InvalidInput as exc:
-            if not on_terminal():
+            resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
+            if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
                 raise InvalidInput(f"{exc}; your text is kept in {editing.keep_unsaved(draft, edited)}") from None
             output.message(f"error: {exc}; reopening the editor")
             text = editing.with_error_comment(edited, str(exc))
@@ -320,6 +321,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
 def _run_editor(text: str, slug: str) -> tuple[int, str]:
     """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
     import shlex
+    import signal
     import subprocess
 
     from blogster_cli.cli.state import app_context
@@ -331,9 +333,16 @@ def _run_editor(text: str, slug: str) -> tuple[int, str]:
     buffer = unique_private_file(home_dir() / "editing", slug, text)
     try:
         try:
-            exit_code = subprocess.run([*shlex.split(editor), str(buffer)]).returncode
+            process = subprocess.Popen([*shlex.split(editor), str(buffer)])
         except FileNotFoundError as exc:
             raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
+        # Ctrl-C belongs to the editor while it runs (as in git): blogster ignoring it
+        # keeps the buffer from being dropped under a running editor.
+        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            exit_code = process.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous_handler)
         try:
             return exit_code, buffer.read_bytes().decode("utf-8", errors="replace")
         except FileNotFoundError:

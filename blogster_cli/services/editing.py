@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.db.acting import ActingUser
-from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
 from blogster_cli.private_files import create_private_file, unique_private_file
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.services import blogs
@@ -175,8 +175,9 @@ def save(acting: ActingUser, draft: EditDraft, edited: str) -> EditOutcome:
     """Saves the writer's text as a new revision.
 
     InvalidInput if the text cannot be read as a post (nothing is kept: the front end
-    decides whether to show it again or keep it); Conflict, with the text kept in a
-    recovery file, if the post changed since the edit began.
+    decides whether to show it again or keep it). Any other failure (Conflict if the
+    post changed since the edit began, NotFound if it was trashed, the database gone)
+    keeps the text in a recovery file and says where.
     """
     text = without_error_comment(edited)
     if not text.strip():
@@ -188,8 +189,10 @@ def save(acting: ActingUser, draft: EditDraft, edited: str) -> EditOutcome:
     changes = changes_from_file(text)
     try:
         row = blogs.update(acting, str(draft.blog_id), changes, expected_updated_at=draft.expected_updated_at)
-    except Conflict as exc:
-        raise Conflict(f"{exc}; your text is kept in {keep_unsaved(draft, text)}") from None
+    except InvalidInput:
+        raise
+    except BlogsterError as exc:
+        raise type(exc)(f"{exc}; your text is kept in {keep_unsaved(draft, text)}") from None
     _done(draft)
     return EditOutcome("saved", row)
 

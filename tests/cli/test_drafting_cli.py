@@ -198,6 +198,40 @@ def test_invalid_front_matter_on_a_terminal_reopens_the_editor_with_the_error(cl
     assert post["title"] == "Fixed" and post["markdown"] == "Body after the fix.\n"
 
 
+def test_invalid_front_matter_saved_unchanged_again_stops_and_keeps_the_text(
+    cli, signed_up, tmp_path, monkeypatch, isolated_environment
+):
+    from blogster_cli.cli import blogs as blogs_cli
+
+    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    post_id = new_post(cli, "Valid")
+    # Breaks the title on the first run, then saves what it was shown without fixing it.
+    editor = write_editor(tmp_path, "grep -q '^# ' \"$1\" || sed -i 's/^title: .*/title: [unclosed/' \"$1\"\n")
+    result = cli("blogs", "edit", post_id, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 2
+    kept = recovery_files(isolated_environment)
+    assert len(kept) == 1 and "[unclosed" in kept[0].read_text() and "# blogster" not in kept[0].read_text()
+
+
+def test_a_post_trashed_while_its_editor_is_open_keeps_the_text(cli, signed_up, tmp_path, db, isolated_environment):
+    post_id = new_post(cli, "Going away")
+    editor = tmp_path / "trashing-editor"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys, psycopg\n"
+        "with psycopg.connect(os.environ['RACE_DSN'], autocommit=True) as conn:\n"
+        "    conn.execute('update public.blogs set deleted_at = now() where id = %s', (os.environ['RACE_ID'],))\n"
+        "with open(sys.argv[1], 'a') as f:\n"
+        "    f.write('Words worth keeping.\\n')\n"
+    )
+    editor.chmod(0o755)
+    env = {"EDITOR": str(editor), "VISUAL": "", "RACE_DSN": db.conninfo, "RACE_ID": post_id}
+    result = cli("blogs", "edit", post_id, env=env)
+    assert result.exit_code == 3
+    kept = recovery_files(isolated_environment)
+    assert len(kept) == 1 and "Words worth keeping." in kept[0].read_text() and str(kept[0]) in result.stderr
+
+
 def test_editing_buffers_are_private(cli, signed_up, tmp_path, isolated_environment):
     post_id = new_post(cli, "Private")
     probe = tmp_path / "modes"
