@@ -18,6 +18,7 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
     from blogster_cli.db.acting import ActingUser
+    from blogster_cli.services.editing import EditDraft
 
 app = command_group("blogs")
 tag_app = typer.Typer(help="Add or remove tags.", no_args_is_help=True, rich_markup_mode=None, add_completion=False)
@@ -294,7 +295,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
         output.message(f"A previous unsaved edit of '{draft.slug}' is kept in {unsaved.path}.")
     text = draft.text
     while True:
-        exit_code, edited = _run_editor(text, draft.slug)
+        exit_code, edited = _run_editor(draft, text)
         if exit_code != 0:
             kept = editing.keep_unsaved(draft, edited)
             where = f"; your text is kept in {kept}" if kept else ""
@@ -318,19 +319,18 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
         output.message("No changes.")
 
 
-def _run_editor(text: str, slug: str) -> tuple[int, str]:
+def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
     """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
     import shlex
     import signal
     import subprocess
 
     from blogster_cli.cli.state import app_context
-    from blogster_cli.config import home_dir
     from blogster_cli.errors import BlogsterError
-    from blogster_cli.private_files import unique_private_file
+    from blogster_cli.services import editing
 
     editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    buffer = unique_private_file(home_dir() / "editing", slug, text)
+    buffer = editing.open_buffer(draft, text)
     try:
         try:
             process = subprocess.Popen([*shlex.split(editor), str(buffer)])
@@ -348,7 +348,7 @@ def _run_editor(text: str, slug: str) -> tuple[int, str]:
         except FileNotFoundError:
             return exit_code, ""  # the editor removed the file: as good as emptied
     finally:
-        buffer.unlink(missing_ok=True)
+        editing.close_buffer(buffer)
 
 
 @app.command()

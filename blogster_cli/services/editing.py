@@ -8,12 +8,14 @@ widget) and hands back what the writer saved.
 Text is never lost: if the post changed in the database since the edit began, or the
 editor failed, or the text cannot be saved, it goes to a recovery file (0600, unique
 name) with a small JSON note saying which post and version it was an edit of, so the
-next edit of that post can offer to resume it.
+next edit of that post can offer to resume it. Buffers handed to an external editor
+carry the same note, so an edit whose process died is offered too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,11 +114,13 @@ def apply(acting: ActingUser, ref: str, *, text: str | None, fields: BlogChanges
 
 @dataclass(frozen=True)
 class UnsavedEdit:
-    """Text of an earlier edit that was not saved, kept in a recovery file."""
+    """Text of an earlier edit that was not saved: a recovery file, or the buffer of a session that died."""
 
     path: Path
     blog_id: UUID
     expected_updated_at: datetime
+    pid: int | None = None
+    """The process editing a buffer (None for recovery files)."""
 
 
 @dataclass(frozen=True)
@@ -150,14 +154,37 @@ def begin(acting: ActingUser, ref: str) -> EditDraft:
 
 
 def unsaved_edits(draft: EditDraft) -> list[UnsavedEdit]:
-    """Earlier unsaved edits of this post that still apply (the post has not changed since)."""
+    """Earlier unsaved edits of this post that still apply (the post has not changed since).
+
+    Those are recovery files, and buffers left by an edit whose process died (killed,
+    or its terminal closed) while the editor was open; live sessions' buffers are theirs.
+    """
+    notes = sorted(recovery_folder().glob("*.json")) + sorted(buffer_folder().glob("*.json"))
     found = []
-    for note in sorted(recovery_folder().glob("*.json")):
+    for note in notes:
         unsaved = _read_note(note)
-        if unsaved is not None and unsaved.blog_id == draft.blog_id:
-            if unsaved.expected_updated_at == draft.expected_updated_at and unsaved.path.exists():
-                found.append(unsaved)
+        if unsaved is None or unsaved.blog_id != draft.blog_id or not unsaved.path.exists():
+            continue
+        if unsaved.expected_updated_at == draft.expected_updated_at and not _running(unsaved.pid):
+            found.append(unsaved)
     return found
+
+
+def open_buffer(draft: EditDraft, text: str) -> Path:
+    """A private file of this session's own holding `text`, for an editor that works on files.
+
+    A note beside it names the post and this process, so that if the process dies
+    while the editor is open, the next edit of the post offers the text.
+    """
+    path = unique_private_file(buffer_folder(), draft.slug, text)
+    _write_note(path, draft, pid=os.getpid())
+    return path
+
+
+def close_buffer(path: Path) -> None:
+    """Removes a buffer (its text has been read) and its note."""
+    path.with_suffix(".json").unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
 
 
 def resume(draft: EditDraft, unsaved: UnsavedEdit) -> EditDraft:
@@ -204,8 +231,7 @@ def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:
         _done(draft)
         return None
     path = keep_text(text, draft.slug, recovery_folder())
-    note = {"blog_id": str(draft.blog_id), "expected_updated_at": draft.expected_updated_at.isoformat()}
-    create_private_file(path.with_suffix(".json"), json.dumps(note))
+    _write_note(path, draft)
     _done(draft)
     return path
 
@@ -238,6 +264,12 @@ def recovery_folder() -> Path:
     return home_dir() / "recovery"
 
 
+def buffer_folder() -> Path:
+    from blogster_cli.config import home_dir
+
+    return home_dir() / "editing"
+
+
 def _done(draft: EditDraft) -> None:
     """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes."""
     if draft.resumed is not None:
@@ -245,11 +277,33 @@ def _done(draft: EditDraft) -> None:
         draft.resumed.path.unlink(missing_ok=True)
 
 
+def _write_note(path: Path, draft: EditDraft, *, pid: int | None = None) -> None:
+    """Beside a kept text: which post and version it is an edit of, and who edits it."""
+    note = {"blog_id": str(draft.blog_id), "expected_updated_at": draft.expected_updated_at.isoformat(), "pid": pid}
+    create_private_file(path.with_suffix(".json"), json.dumps(note))
+
+
 def _read_note(path: Path) -> UnsavedEdit | None:
     try:
         note = json.loads(path.read_text(encoding="utf-8"))
         return UnsavedEdit(
-            path.with_suffix(".md"), UUID(note["blog_id"]), datetime.fromisoformat(note["expected_updated_at"])
+            path.with_suffix(".md"),
+            UUID(note["blog_id"]),
+            datetime.fromisoformat(note["expected_updated_at"]),
+            int(note["pid"]) if note.get("pid") is not None else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _running(pid: int | None) -> bool:
+    """Whether a process with this id exists (a reused id errs on the side of leaving a buffer alone)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

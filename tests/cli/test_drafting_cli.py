@@ -7,6 +7,7 @@ times in the configured timezone, and whitespace in titles.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import sys
@@ -164,6 +165,29 @@ def test_on_a_terminal_the_next_edit_offers_to_resume(cli, signed_up, tmp_path, 
     assert resumed.exit_code == 0, resumed.stderr
     assert "resume" in resumed.stdout + resumed.stderr
     assert shown(cli, post_id)["markdown"] == "Unsaved words.\n"
+
+
+def test_the_buffer_of_an_edit_whose_process_died_is_offered(
+    cli, signed_up, tmp_path, monkeypatch, isolated_environment
+):
+    import subprocess
+
+    from blogster_cli.cli import blogs as blogs_cli
+
+    post_id = new_post(cli, "Crashy")
+    # The editor saves some words, then its blogster process is killed (as by a closed terminal).
+    killing = write_editor(tmp_path, 'printf "Words before the crash.\\n" >> "$1"\nkill -9 $PPID\n')
+    env = dict(os.environ, EDITOR=killing, VISUAL="")
+    done = subprocess.run(
+        [sys.executable, "-m", "blogster_cli", "blogs", "edit", post_id], env=env, stdin=subprocess.DEVNULL
+    )
+    assert done.returncode == -9
+    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    untouched = write_editor(tmp_path, "exit 0\n")
+    resumed = cli("blogs", "edit", post_id, input="y\n", env={"EDITOR": untouched, "VISUAL": ""})
+    assert resumed.exit_code == 0, resumed.stderr
+    assert shown(cli, post_id)["markdown"] == "Words before the crash.\n"
+    assert list((isolated_environment / "editing").iterdir()) == []
 
 
 def test_invalid_front_matter_off_a_terminal_keeps_the_text(cli, signed_up, tmp_path, isolated_environment):
