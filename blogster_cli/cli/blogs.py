@@ -220,7 +220,8 @@ def show(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.get(acting_user(), ref)
+    acting = acting_user()
+    row = blogs.get(acting, ref)
     markdown = blogs.markdown_of(row)
     if json:
         output.print_json(
@@ -230,8 +231,9 @@ def show(
         output.print_raw(markdown)
     else:
         published = f" · published {output.local_time(row.published_at)}" if row.published_at else ""
+        author = f"by {row.author} · " if row.author_id != acting.actor.user_id else ""
         output.print_markdown(
-            f"# {row.title}\n\n*{row.status} · {row.word_count} words · {row.reading_time} min"
+            f"# {row.title}\n\n*{author}{row.status} · {row.word_count} words · {row.reading_time} min"
             f"{' · ' + ', '.join(row.tags) if row.tags else ''}"
             f" · updated {output.local_time(row.updated_at)}{published}*\n\n{markdown}"
         )

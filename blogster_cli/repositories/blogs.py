@@ -63,7 +63,7 @@ class BlogRow:
     tags: list[str]
     content: dict[str, Any] | None = None
     author: str | None = None
-    """How the author is shown (filled by the service where posts of several authors are listed)."""
+    """How the author is shown and typed in AUTHOR/SLUG (filled by the service: `get`, lists of all authors)."""
 
 
 _SELECT = (

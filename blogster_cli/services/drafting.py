@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.db.acting import ActingUser, unit_of_work
@@ -15,6 +16,9 @@ from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
 from blogster_cli.services import blogs, editing
 from blogster_cli.services.blogs import NewBlog
+
+if TYPE_CHECKING:
+    from blogster_cli.content.post import ImportedPost
 
 
 def aware(moment: datetime | None, timezone: tzinfo = UTC) -> datetime | None:
@@ -32,13 +36,13 @@ def keywords_list(keywords: str | list | None) -> list[str] | None:
     return cleaned or None
 
 
-def new_from_imported(post, *, status: str | None = None) -> NewBlog:
+def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     """A NewBlog from the content layer's ImportedPost (categories become tags too)."""
     return NewBlog(
         title=post.title,
         # A slug from the file name or front matter is kept as written when a URL can carry it.
         slug=post.slug if post.slug and blogs.EXPLICIT_SLUG.match(post.slug) else None,
-        status=status or post.status,
+        status=status,
         tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,
         meta_keywords=keywords_list(post.meta_keywords),

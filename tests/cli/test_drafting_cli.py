@@ -327,6 +327,7 @@ def test_others_published_posts_by_author_and_slug(cli, signed_up):
     assert sorted(p["title"] for p in listed) == ["Bob's post", "Second's post"]
     ada_author = next(p["author"] for p in listed if p["title"] == "Second's post")
     assert shown(cli, f"{ada_author}/second-s-post")["author"] == ada_author
+    assert f"by {ada_author}" in cli("blogs", "show", f"{ada_author}/second-s-post").stdout
     assert cli("blogs", "show", "second-s-post").exit_code == 3  # a bare slug means mine
     assert cli("blogs", "show", f"{ada_author}/adas-draft").exit_code == 3
     assert cli("blogs", "show", "nobody-here/second-s-post").exit_code == 3
