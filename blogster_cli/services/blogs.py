@@ -24,6 +24,8 @@ EXPLICIT_SLUG = re.compile(r"^[^\s/?#\\]{1,200}$")
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
+TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def not_found(ref: str) -> NotFound:
@@ -44,8 +46,12 @@ def check_text(text: str, what: str) -> str:
 
 
 def check_title(title: str) -> str:
-    """A title as stored: any run of whitespace (newlines, tabs) is one space, none at the ends."""
-    title = " ".join(check_text(title, "the title").split())
+    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
+
+    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
+    break no line or column.
+    """
+    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
     if not title:
         raise InvalidInput("a post needs a title")
     if len(title) > 500:
