@@ -2,7 +2,8 @@
 
 Creating a file with the default umask and chmod-ing it afterwards leaves a window in
 which another OS user can open it (and keep the descriptor); so every file holding
-account data or secrets (backups, account exports, config, credentials) is created
+account data or secrets (backups, account exports, config, credentials, editing
+buffers and recovery files) is created
 here with mode 0600 by `open(2)` itself, and every folder Blogster creates for them
 with 0700. Folders that already exist are left as the user made them.
 """
@@ -10,8 +11,10 @@ with 0700. Folders that already exist are left as the user made them.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -70,3 +73,21 @@ def write_private(path: Path, data: bytes) -> None:
     """Replaces `path` with `data`, atomically and 0600 from the first byte."""
     with replacing_private_file(path) as handle:
         handle.write(data)
+
+
+def create_private_file(path: Path, text: str) -> Path:
+    """Writes `text` (UTF-8) to a new 0600 file at `path`; FileExistsError if it exists."""
+    with private_file(path) as handle:
+        handle.write(text.encode("utf-8"))
+    return path
+
+
+def unique_private_file(folder: Path, stem: str, text: str, *, suffix: str = ".md") -> Path:
+    """A new 0600 file in `folder` named `stem-<UTC time>-<random>`: unique even within a second."""
+    safe_stem = stem[:80].replace("/", "_").replace(os.sep, "_") or "post"
+    while True:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        try:
+            return create_private_file(folder / f"{safe_stem}-{stamp}-{secrets.token_hex(3)}{suffix}", text)
+        except FileExistsError:
+            continue

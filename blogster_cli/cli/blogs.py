@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import os
+import stat
+import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,12 +16,17 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.services.editing import EditDraft
+
 app = command_group("blogs")
 tag_app = typer.Typer(help="Add or remove tags.", no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 app.add_typer(tag_app, name="tag")
 
 LIST_FIELDS = (
     "id",
+    "author",
     "slug",
     "title",
     "status",
@@ -37,9 +47,10 @@ def _row_dict(row, fields) -> dict:
 
 @app.command()
 def new(
-    title: str | None = typer.Argument(None, help="The title (not needed with --from)."),
-    from_file: Path | None = typer.Option(
-        None, "--from", exists=True, dir_okay=False, help="Create from a markdown file."
+    title: str | None = typer.Argument(None, help="The title (or --title; not needed with --from)."),
+    title_option: str | None = typer.Option(None, "--title", help="The title, instead of the argument."),
+    from_file: str | None = typer.Option(
+        None, "--from", help="Create from a markdown file (front matter and body), or - for standard input."
     ),
     template: str | None = typer.Option(
         None, "--template", help="Scaffold the sections of this template (name or id)."
@@ -47,34 +58,88 @@ def new(
     persona: str | None = typer.Option(None, "--persona", help="Write for this persona (name or id)."),
     tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
     slug: str | None = typer.Option(None, "--slug", help="Use this slug instead of one made from the title."),
-    status: str = typer.Option("draft", "--status", help="draft, scheduled, published or archived."),
+    status: str | None = typer.Option(
+        None,
+        "--status",
+        help="draft (the default, unless the --from file says otherwise), scheduled, published or archived.",
+    ),
     porcelain: bool = typer.Option(False, "--porcelain", help="Print only the new post's id."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Create a post.
+    """Create a post (a draft unless --status or the --from file says otherwise).
+
+    A body piped in without --from becomes the post's text.
 
     Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Developer"
     """
+    from blogster_cli.cli.state import app_context
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import blogs, drafting
 
+    if title is not None and title_option is not None:
+        raise InvalidInput("give the title once: as the argument or with --title")
+    title = title if title is not None else title_option
     acting = acting_user()
     if from_file is not None:
-        new_blog = drafting.new_from_file(from_file, title=title)
+        if template is not None:
+            raise InvalidInput("--template scaffolds a new text; it does not go with --from")
+        timezone = app_context().tzinfo
+        new_blog = (
+            drafting.new_from_text(sys.stdin.read(), timezone=timezone)
+            if from_file == "-"
+            else drafting.new_from_file(Path(from_file), timezone=timezone)
+        )
+        new_blog.title = title or new_blog.title
     elif title is None:
-        raise InvalidInput("give a title, or --from FILE")
+        raise InvalidInput("give a title, or --from FILE (- for standard input)")
     else:
+        body = piped_input()
+        if body and template is not None:
+            raise InvalidInput("a body on standard input does not go with --template")
         new_blog = drafting.scaffold(acting, title=title, template=template, persona=persona)
+        if body:
+            new_blog.markdown = body
+            output.message("Read the body from standard input.")
     new_blog.tags = [*new_blog.tags, *tags]
     new_blog.slug = slug or new_blog.slug
-    new_blog.status = status if from_file is None or status != "draft" else new_blog.status
+    new_blog.status = status or new_blog.status
     row = blogs.create(acting, new_blog)
     if porcelain:
         output.print_lines([str(row.id)])
     elif json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
-        output.message(f"Created '{row.title}' ({row.slug}, {row.word_count} words).")
+        output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {row.word_count} words).")
+
+
+def piped_input() -> str:
+    """A body piped or redirected into standard input ("" for a terminal or /dev/null).
+
+    A pipe that is open but has nothing to read yet (`ssh host blogster ...`, a parent
+    that never closes it) is not waited for, since that would hang: it is left unread,
+    with a message saying so.
+    """
+    import select
+
+    if sys.stdin.isatty():
+        return ""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return sys.stdin.read()  # an in-memory stream (tests, embedding): read what it holds
+    if stat.S_ISREG(mode):
+        return sys.stdin.read()
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return ""
+    if select.select([sys.stdin], [], [], 0.2)[0]:
+        return sys.stdin.read()
+    output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
+    return ""
+
+
+def on_terminal() -> bool:
+    """Whether someone can answer a question (tests replace this)."""
+    return sys.stdin.isatty()
 
 
 @app.command("list")
@@ -88,6 +153,9 @@ def list_blogs(
     until: datetime | None = typer.Option(None, "--until", help="Created before this date."),
     sort: str = typer.Option("updated", "--sort", help="updated, created, published, title or words."),
     limit: int | None = typer.Option(None, "--limit", min=1),
+    all_authors: bool = typer.Option(
+        False, "--all-authors", help="Everyone's published posts (yours too), with their AUTHOR for `show AUTHOR/SLUG`."
+    ),
     fields: str = typer.Option(",".join(DEFAULT_FIELDS), "--fields", help=f"Columns: {', '.join(LIST_FIELDS)}."),
     fmt: str = typer.Option("table", "--format", help="table, json, csv, yaml, ids or count."),
     json: bool = JSON_OPTION,
@@ -96,16 +164,21 @@ def list_blogs(
 
     Example: blogster blogs delete $(blogster blogs list --status draft --format ids)
     """
+    from blogster_cli.cli.state import app_context
     from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, drafting
 
     acting = acting_user()
+    timezone = app_context().tzinfo  # typed dates mean the configured timezone
     filters = BlogFilter(
         statuses=status or None, tag=tag, title_contains=title, search=search,
-        created_after=drafting.aware(since), created_before=drafting.aware(until), sort=sort, limit=limit,
-        persona_id=drafting.persona_id(acting, persona) if persona else None,
+        created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
+        sort=sort, limit=limit, persona_id=drafting.persona_id(acting, persona) if persona else None,
+        all_authors=all_authors,
     )  # fmt: skip
     rows = blogs.list_blogs(acting, filters)
+    if all_authors and fields == ",".join(DEFAULT_FIELDS):
+        fields = "author," + fields
     render_rows(rows, fields, "json" if json else fmt)
 
 
@@ -137,17 +210,18 @@ def render_rows(rows, fields: str, fmt: str) -> None:
 
 @app.command()
 def show(
-    ref: str = typer.Argument(..., help="Slug or id."),
+    ref: str = typer.Argument(..., help="Slug or id; AUTHOR/SLUG for someone's published post."),
     raw: bool = typer.Option(False, "--raw", help="Print the markdown source instead of rendering it."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Show a post, rendered for the terminal.
+    """Show a post, rendered for the terminal (times in your timezone setting).
 
     Example: blogster blogs show ten-terminal-habits --raw
     """
     from blogster_cli.services import blogs
 
-    row = blogs.get(acting_user(), ref)
+    acting = acting_user()
+    row = blogs.get(acting, ref)
     markdown = blogs.markdown_of(row)
     if json:
         output.print_json(
@@ -156,26 +230,127 @@ def show(
     elif raw:
         output.print_raw(markdown)
     else:
+        published = f" · published {output.local_time(row.published_at)}" if row.published_at else ""
+        author = f"by {row.author} · " if row.author_id != acting.actor.user_id else ""
         output.print_markdown(
-            f"# {row.title}\n\n*{row.status} · {row.word_count} words · {row.reading_time} min"
-            f"{' · ' + ', '.join(row.tags) if row.tags else ''}*\n\n{markdown}"
+            f"# {row.title}\n\n*{author}{row.status} · {row.word_count} words · {row.reading_time} min"
+            f"{' · ' + ', '.join(row.tags) if row.tags else ''}"
+            f" · updated {output.local_time(row.updated_at)}{published}*\n\n{markdown}"
         )
 
 
 @app.command()
-def edit(ref: str = typer.Argument(..., help="Slug or id.")) -> None:
-    """Edit a post in $VISUAL/$EDITOR; saving creates a new revision.
+def edit(
+    ref: str = typer.Argument(..., help="Slug or id."),
+    from_file: str | None = typer.Option(
+        None, "--from", help="Take the text (front matter and body) from a file, or - for standard input."
+    ),
+    title: str | None = typer.Option(None, "--title", help="Set the title."),
+    status: str | None = typer.Option(None, "--status", help="Set the status (as `blogs status` does)."),
+    slug: str | None = typer.Option(None, "--slug", help="Set the slug."),
+    tags: list[str] = typer.Option([], "--tag", help="Set the tags, replacing the current ones (repeat for more)."),
+    meta_description: str | None = typer.Option(None, "--meta-description", help="Set the description."),
+) -> None:
+    """Edit a post in $VISUAL/$EDITOR, or with --from and field flags without one.
 
-    If the post changed meanwhile, nothing is overwritten and your text is kept in a
-    recovery file.
+    Saving a changed text creates a new revision. If the post changed meanwhile, or
+    the editor fails, nothing is overwritten and your text is kept in a recovery
+    file, which the next edit offers to resume. An emptied file cancels the edit.
 
     Example: EDITOR=nano blogster blogs edit ten-terminal-habits
     """
-    from blogster_cli.cli.state import app_context
-    from blogster_cli.services import drafting
+    from blogster_cli.services import blogs, editing
 
-    result = drafting.edit_in_editor(acting_user(), app_context(), ref)
-    output.message(result)
+    fields = blogs.BlogChanges(
+        title=title, slug=slug, status=status, tags=tags or None, meta_description=meta_description
+    )
+    acting = acting_user()
+    if from_file is None and fields == blogs.BlogChanges():
+        _edit_in_editor(acting, ref)
+        return
+    text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
+    row = editing.apply(acting, ref, text=text, fields=fields)
+    output.message(f"Saved '{row.slug}' ({row.status}, {row.word_count} words).")
+
+
+def _read_text(path: Path) -> str:
+    from blogster_cli.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _edit_in_editor(acting: ActingUser, ref: str) -> None:
+    """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails."""
+    from blogster_cli.errors import BlogsterError, InvalidInput
+    from blogster_cli.services import editing
+
+    draft = editing.begin(acting, ref)
+    for unsaved in editing.unsaved_edits(draft):
+        question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
+        if on_terminal() and typer.confirm(question, default=True):
+            draft = editing.resume(draft, unsaved)
+            break
+        editing.forget(unsaved)
+        output.message(f"A previous unsaved edit of '{draft.slug}' is kept in {unsaved.path}.")
+    text = draft.text
+    while True:
+        exit_code, edited = _run_editor(draft, text)
+        if exit_code != 0:
+            kept = editing.keep_unsaved(draft, edited)
+            where = f"; your text is kept in {kept}" if kept else ""
+            raise BlogsterError(f"the editor exited with {exit_code}; nothing was saved{where}")
+        try:
+            outcome = editing.save(acting, draft, edited)
+        except InvalidInput as exc:
+            resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
+            if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
+                raise InvalidInput(f"{exc}; your text is kept in {editing.keep_unsaved(draft, edited)}") from None
+            output.message(f"error: {exc}; reopening the editor")
+            text = editing.with_error_comment(edited, str(exc))
+            continue
+        break
+    if outcome.kind == "saved":
+        row = outcome.row
+        output.message(f"Saved '{row.slug}' ({row.word_count} words, {output.local_time(row.updated_at)}).")
+    elif outcome.kind == "cancelled":
+        output.message("The file was empty: edit cancelled, nothing saved.")
+    else:
+        output.message("No changes.")
+
+
+def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
+    """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
+    import shlex
+    import signal
+    import subprocess
+
+    from blogster_cli.cli.state import app_context
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.services import editing
+
+    editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    buffer = editing.open_buffer(draft, text)
+    try:
+        try:
+            process = subprocess.Popen([*shlex.split(editor), str(buffer)])
+        except FileNotFoundError as exc:
+            raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
+        # Ctrl-C belongs to the editor while it runs (as in git): blogster ignoring it
+        # keeps the buffer from being dropped under a running editor.
+        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            exit_code = process.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous_handler)
+        try:
+            return exit_code, buffer.read_bytes().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            return exit_code, ""  # the editor removed the file: as good as emptied
+    finally:
+        editing.close_buffer(buffer)
 
 
 @app.command()

@@ -12,13 +12,15 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 QUIET = False
+# Where times are shown (the timezone setting); state.app_context() sets it. JSON keeps ISO 8601 as stored.
+TIMEZONE: tzinfo = UTC
 
 
 def _jsonable(value: Any) -> Any:
@@ -50,12 +52,19 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(_text(v) for v in value)
     return str(value)
+
+
+def local_time(moment: datetime) -> str:
+    """A time in the configured timezone, labelled: "2026-11-30 09:00 CET"."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def print_record(record: Mapping[str, Any] | Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 import typer
@@ -28,9 +29,15 @@ _context: AppContext | None = None
 def app_context() -> AppContext:
     global _context
     if _context is None:
+        from blogster_cli.cli import output
         from blogster_cli.context import AppContext
+        from blogster_cli.errors import ConfigError
 
         _context = AppContext(profile=OPTIONS.profile, database_url=OPTIONS.database_url)
+        try:
+            output.TIMEZONE = _context.tzinfo
+        except ConfigError:  # shown times stay in (labelled) UTC; commands reading typed dates report it
+            output.TIMEZONE = UTC
     return _context
 
 

@@ -62,6 +62,8 @@ class BlogRow:
     author_id: UUID
     tags: list[str]
     content: dict[str, Any] | None = None
+    author: str | None = None
+    """How the author is shown and typed in AUTHOR/SLUG (filled by the service: `get`, lists of all authors)."""
 
 
 _SELECT = (
@@ -109,6 +111,28 @@ def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
     return _row(row, True) if row else None
 
 
+def find_by_author_and_slug(
+    conn: psycopg.Connection, *, username: str, id_prefix: str | None, slug: str
+) -> list[BlogRow]:
+    """Live posts with this slug by the author with this (visible) username or id prefix."""
+    rows = conn.execute(
+        _SELECT + ", b.content from public.blogs b where b.slug = %(slug)s and b.deleted_at is null and ("
+        " b.author_id in (select p.id from public.profiles p where lower(p.username) = lower(%(username)s))"
+        " or (%(prefix)s::text is not null and b.author_id::text like %(prefix)s || '%%'))",
+        {"slug": slug, "username": username, "prefix": id_prefix and like_literal(id_prefix)},
+    ).fetchall()
+    return [_row(r, True) for r in rows]
+
+
+def usernames(conn: psycopg.Connection, *, user_ids: Sequence[UUID]) -> dict[UUID, str]:
+    """Usernames of these users, where the actor may see the profile (RLS: their own; admins: all)."""
+    rows = conn.execute(
+        "select id, username from public.profiles where id = any(%(ids)s) and username is not null",
+        {"ids": list(user_ids)},
+    ).fetchall()
+    return dict(rows)
+
+
 @dataclass
 class BlogFilter:
     statuses: list[str] | None = None
@@ -119,6 +143,8 @@ class BlogFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     trashed: bool = False
+    all_authors: bool = False
+    """Everyone's published posts (mine included) instead of mine."""
     sort: str = "updated"
     limit: int | None = None
 
@@ -141,7 +167,7 @@ def list_own_query(filters: BlogFilter, *, with_content: bool = False) -> tuple[
     """The statement list_own runs, and its parameters (bench/bench_rls.py measures it)."""
     from psycopg import sql
 
-    clauses = [sql.SQL("b.author_id = auth.uid()")]
+    clauses = [sql.SQL("b.status = 'published'" if filters.all_authors else "b.author_id = auth.uid()")]
     params: dict[str, Any] = {}
     clauses.append(sql.SQL("b.deleted_at is not null" if filters.trashed else "b.deleted_at is null"))
     if filters.statuses:

@@ -7,7 +7,7 @@ in that same transaction, so a change and its history commit or fail together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -21,7 +21,11 @@ from blogster_cli.repositories.blogs import BlogFilter, BlogRow
 STATUSES = ("draft", "scheduled", "published", "archived")
 # Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
 EXPLICIT_SLUG = re.compile(r"^[^\s/?#\\]{1,200}$")
+# The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
+AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
+TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def not_found(ref: str) -> NotFound:
@@ -42,7 +46,12 @@ def check_text(text: str, what: str) -> str:
 
 
 def check_title(title: str) -> str:
-    title = check_text(title, "the title").strip()
+    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
+
+    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
+    break no line or column.
+    """
+    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
     if not title:
         raise InvalidInput("a post needs a title")
     if len(title) > 500:
@@ -181,17 +190,43 @@ def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
             _check_status(status)
     if filters.sort not in blog_rows.SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(blog_rows.SORTS)}")
+    if filters.all_authors and (filters.trashed or set(filters.statuses or ["published"]) != {"published"}):
+        raise InvalidInput("--all-authors lists published posts only")
     with unit_of_work(acting) as conn:
-        return blog_rows.list_own(conn, filters=filters)
+        rows = blog_rows.list_own(conn, filters=filters)
+        if filters.all_authors:
+            names = blog_rows.usernames(conn, user_ids=list({r.author_id for r in rows}))
+            rows = [replace(r, author=author_label(r.author_id, names.get(r.author_id))) for r in rows]
+        return rows
 
 
 def get(acting: ActingUser, ref: str) -> BlogRow:
-    """My post by slug or id, or anyone's published post by id."""
+    """My post by slug or id; anyone's published post by id or AUTHOR/SLUG.
+
+    AUTHOR is a username (where the profile is visible: your own, or any for admins)
+    or the author's id, whole or its first 8 or more characters (as `blogs list
+    --all-authors` shows it). Slugs never contain '/', so the split is unambiguous.
+    """
     with unit_of_work(acting) as conn:
-        row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
-    if row is None:
-        raise not_found(ref)
-    return row
+        if "/" in ref:
+            author, _, slug = ref.partition("/")
+            rows = blog_rows.find_by_author_and_slug(
+                conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
+            )
+            if len(rows) > 1:
+                raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
+            row = rows[0] if rows else None
+        else:
+            row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+        if row is None:
+            raise not_found(ref)
+        names = blog_rows.usernames(conn, user_ids=[row.author_id])
+    return replace(row, author=author_label(row.author_id, names.get(row.author_id)))
+
+
+def author_label(author_id: UUID, username: str | None) -> str:
+    """How a post's author is shown and typed in AUTHOR/SLUG: the username, else the id's first 8 characters."""
+    return username or str(author_id)[:8]
 
 
 def markdown_of(row: BlogRow) -> str:
@@ -218,7 +253,7 @@ def update(
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, with_content=True)
         values: dict[str, Any] = {}
-        if changes.title is not None and changes.title.strip() != row.title:
+        if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
         if changes.slug is not None and changes.slug != row.slug:
             values["slug"] = unique_slug(conn, changes.slug, generated=False)
