@@ -1,0 +1,141 @@
+"""Issue 8: what a second account, holding only its own credentials, tried on a shared
+server and must no longer get through: table locks, deleting another account's image
+file, listening to the outbox channel.
+
+Bob logs in as his own role (on the embedded server the socket trusts its owner, so
+the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
+"""
+
+from __future__ import annotations
+
+import base64
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.services import images
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+DOC = Jsonb({"version": 1, "markdown": "words", "sections": []})
+# The smallest valid PNG: a 1x1 transparent pixel.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def alice_and_bob(make_user):
+    return make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+
+
+def user_tables(superuser) -> list[str]:
+    return [
+        name
+        for (name,) in superuser.execute(
+            "select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1"
+        )
+    ]
+
+
+def test_another_account_cannot_lock_any_table(db, superuser, alice_and_bob):
+    """Item 6: LOCK in any mode above ROW EXCLUSIVE needs table-level UPDATE/DELETE/TRUNCATE."""
+    _, bob = alice_and_bob
+    tables = user_tables(superuser)
+    assert "public.blogs" in tables and "public.personas" in tables
+    locked = []
+    with login_as(db, bob.role_name) as conn:
+        for table in tables:
+            for mode in ("access exclusive", "exclusive", "share row exclusive", "share"):
+                try:
+                    with conn.transaction():
+                        conn.execute(f"lock table {table} in {mode} mode nowait")
+                    locked.append((table, mode))
+                except psycopg.errors.InsufficientPrivilege:
+                    pass
+    assert locked == []
+
+
+def test_a_locked_out_attacker_does_not_stall_the_owners_listing(db, superuser, alice_and_bob):
+    """The original finding: B's ACCESS EXCLUSIVE lock on blogs made A's `blogs list` wait."""
+    alice, bob = alice_and_bob
+    superuser.execute(
+        "insert into blogs (title, slug, author_id, content) values ('Mine', 'mine', %s, %s)", (alice.user_id, DOC)
+    )
+    with login_as(db, bob.role_name) as attacker:
+        attacker.execute("begin")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            attacker.execute("lock table public.blogs in access exclusive mode")
+        attacker.execute("rollback")
+        attacker.execute("begin")
+        attacker.execute("select id from public.blogs for update")  # row locks: only rows Bob can see
+        with login_as(db, alice.role_name) as victim:
+            victim.execute("set statement_timeout = '2s'")
+            assert victim.execute("select slug from public.blogs").fetchall() == [("mine",)]
+        attacker.execute("rollback")
+
+
+def test_users_delete_their_own_rows_through_the_definer_and_nothing_else(db, superuser, alice_and_bob):
+    alice, bob = alice_and_bob
+    blog = superuser.execute(
+        "insert into blogs (title, slug, author_id, content) values ('A', 'a', %s, %s) returning id",
+        (alice.user_id, DOC),
+    ).fetchone()[0]
+    with login_as(db, bob.role_name) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("delete from public.blogs where id = %s", (blog,))
+        assert (
+            conn.execute("select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,)).fetchall()
+            == []
+        )
+        for target in ("auth.users", "internal.notification_outbox", "pg_catalog.pg_class"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("select * from public.delete_rows(%s::regclass, array[gen_random_uuid()])", (target,))
+    with db.connect() as conn, acting_transaction(conn, "anon"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,))
+    assert superuser.execute("select count(*) from blogs where id = %s", (blog,)).fetchone()[0] == 1
+    with login_as(db, alice.role_name) as conn:
+        assert conn.execute(
+            "select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,)
+        ).fetchall() == [(blog,)]
+    assert superuser.execute("select count(*) from blogs where id = %s", (blog,)).fetchone()[0] == 0
+
+
+def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superuser, alice_and_bob, tmp_path):
+    """Item 5: the same picture stored once; Alice's row is on a draft Bob cannot see."""
+    alice, bob = alice_and_bob
+    for user, slug in ((alice, "alice-draft"), (bob, "bob-draft")):
+        superuser.execute(
+            "insert into blogs (title, slug, author_id, content) values ('Draft', %s, %s, %s)",
+            (slug, user.user_id, DOC),
+        )
+    picture = tmp_path / "pixel.png"
+    picture.write_bytes(PNG)
+    kept = images.add(ActingUser(db, alice), "alice-draft", picture)
+    bobs = images.add(ActingUser(db, bob), "bob-draft", picture)
+    assert kept.path == bobs.path
+    stored = images.media_dir() / kept.path
+    images.remove(ActingUser(db, bob), str(bobs.id))
+    assert stored.exists()
+    images.remove(ActingUser(db, alice), str(kept.id))
+    assert not stored.exists()
+
+
+def test_the_outbox_channel_tells_listeners_nothing_about_other_accounts(db, superuser, make_user, alice_and_bob):
+    """Item 14: anyone can LISTEN on blogster_outbox; its payload is a constant wake-up."""
+    alice, bob = alice_and_bob
+    admin = make_user(admin=True)
+    received: list[str] = []
+    with login_as(db, bob.role_name) as listener:
+        listener.execute("listen blogster_outbox")
+        with db.connect() as conn, acting_transaction(conn, admin.role_name):
+            conn.execute(
+                "insert into maintenance_schedules (title, start_time, end_time, severity)"
+                " values ('Upgrade', now() + interval '1 day', now() + interval '1 day 1 hour', 'high')"
+            )
+        received = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert received == [""]
+    assert str(alice.user_id) not in "".join(received)
