@@ -1,6 +1,6 @@
 """Issue 8: what a second account, holding only its own credentials, tried on a shared
 server and must no longer get through: table locks, deleting another account's image
-file, listening to the outbox channel.
+file, listening to the outbox channel, stalling `db migrate`.
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
 the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
@@ -9,13 +9,17 @@ the login needs no password; CI's PostgreSQL 15 pass uses a real password login)
 from __future__ import annotations
 
 import base64
+import time
 
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from blogster_cli.db import migrations
 from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.errors import Conflict
 from blogster_cli.services import images
+from tests.integration.test_migrations import use_copied_migrations
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 DOC = Jsonb({"version": 1, "markdown": "words", "sections": []})
@@ -139,3 +143,31 @@ def test_the_outbox_channel_tells_listeners_nothing_about_other_accounts(db, sup
         received = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
     assert received == [""]
     assert str(alice.user_id) not in "".join(received)
+
+
+def test_an_account_holding_the_old_advisory_lock_cannot_stall_migrate(db, alice_and_bob, tmp_path, monkeypatch):
+    """Item 7: migrate used pg_advisory_lock, which any account could take first."""
+    _, bob = alice_and_bob
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9998_after_the_attack.sql").write_text("create table public.after_the_attack (id int);\n")
+    with login_as(db, bob.role_name) as attacker:
+        attacker.execute("select pg_advisory_lock(%s)", (0x626C6F67,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with attacker.transaction():
+                attacker.execute("lock table internal.schema_migrations in access share mode")
+        started = time.monotonic()
+        assert migrations.apply(db, lock_wait_seconds=5) == ["9998_after_the_attack"]
+        assert time.monotonic() - started < 5
+
+
+def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, monkeypatch):
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9998_pending.sql").write_text("create table public.pending_one (id int);\n")
+    with db.connect() as running:
+        running.execute("begin")
+        running.execute("lock table internal.schema_migrations in share row exclusive mode")
+        with pytest.raises(Conflict, match="^another migration is running"):
+            migrations.apply(db, lock_wait_seconds=0.5)
+        running.execute("rollback")
+    assert migrations.apply(db, lock_wait_seconds=0.5) == ["9998_pending"]
+    assert Conflict.exit_code == 5
