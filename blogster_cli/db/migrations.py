@@ -142,6 +142,12 @@ def _lock(conn, wait_seconds: float) -> None:
     conn.execute("select set_config('lock_timeout', %s, true)", (previous,))
 
 
+def _secure_database(conn) -> None:
+    """Database-level privileges (migration 0011), which a copy of the database does not keep."""
+    if conn.execute("select to_regprocedure('internal.secure_database()') is not null").fetchone()[0]:
+        conn.execute("select internal.secure_database()")
+
+
 def apply(db: Database, *, dry_run: bool = False, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> list[str]:
     """Applies what is pending; returns the names applied (or, with dry_run, that would be)."""
     migrations = discover()
@@ -159,6 +165,7 @@ def apply(db: Database, *, dry_run: bool = False, lock_wait_seconds: float = LOC
                 _check_unchanged(migrations, applied)
                 todo = [m for m in migrations if m.name not in applied]
                 if not todo:
+                    _secure_database(conn)
                     return done
                 migration = todo[0]
                 conn.execute(migration.sql)

@@ -318,11 +318,12 @@ def test_temp_tables_cannot_hijack_the_trigger_paths(db, make_user, superuser):
         "users (id uuid, deleted_at timestamptz)",
     )
     with db.connect() as conn:
+        # Accounts may not create temp objects (0011): the session's login makes the decoys.
+        for decoy in decoys:
+            conn.execute(f"create temp table {decoy}")
+            name = decoy.split(" ")[0]
+            conn.execute(f"grant all on pg_temp.{name} to public")
         with acting_transaction(conn, alice.role_name):
-            for decoy in decoys:
-                conn.execute(f"create temp table {decoy}")
-                name = decoy.split(" ")[0]
-                conn.execute(f"grant all on pg_temp.{name} to public")
             conn.execute(
                 "insert into pg_temp.user_subscriptions values (gen_random_uuid(), auth.uid(), 'team', true, 1000, 0)"
             )
@@ -415,3 +416,24 @@ def test_no_user_role_holds_table_level_update_delete_or_truncate(superuser, mak
             role,
         )
         assert inherited == [], role
+
+
+def test_auth_uid_ignores_temp_shadows_first_in_the_search_path(db, superuser, make_user):
+    """Issue 8 item 11: auth.uid() stays inlinable (no pinned search_path), so every name in
+    it is qualified; temp functions, operators and tables placed first change nothing."""
+    alice, bob = make_user(), make_user()
+    with db.connect() as conn:
+        conn.execute(
+            f"create function pg_temp.current_setting(text) returns text language sql as $$select '{bob.role_name}'$$;"
+            " create function pg_temp.starts_with(text, text) returns boolean language sql as 'select true';"
+            f" create function pg_temp.substr(text, integer) returns text language sql as $$select '{bob.user_id}'$$;"
+            " create table pg_temp.pg_settings (name text, setting text)"
+        )
+        conn.execute("grant all on pg_temp.pg_settings to public")
+        with acting_transaction(conn, alice.role_name):
+            conn.execute("set local search_path = pg_temp, pg_catalog")
+            assert conn.execute("select auth.uid()").fetchone()[0] == alice.user_id
+            assert conn.execute("select pg_temp.current_setting('role')").fetchone()[0] == bob.role_name
+    with db.connect() as conn, acting_transaction(conn, alice.role_name):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("create function pg_temp.uid() returns uuid language sql as 'select null::uuid'")

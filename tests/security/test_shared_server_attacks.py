@@ -1,6 +1,7 @@
 """Issue 8: what a second account, holding only its own credentials, tried on a shared
 server and must no longer get through: table locks, deleting another account's image
-file, listening to the outbox channel, stalling `db migrate`.
+file, listening to the outbox channel, stalling `db migrate`, temp and large objects,
+keeping LOGIN after a ban or a deletion.
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
 the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
@@ -9,16 +10,22 @@ the login needs no password; CI's PostgreSQL 15 pass uses a real password login)
 from __future__ import annotations
 
 import base64
+import os
 import time
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
+from blogster_cli.context import AppContext
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.db.connection import Database
 from blogster_cli.errors import Conflict
-from blogster_cli.services import images
+from blogster_cli.services import accounts, images
 from tests.integration.test_migrations import use_copied_migrations
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
@@ -171,3 +178,81 @@ def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, mo
         running.execute("rollback")
     assert migrations.apply(db, lock_wait_seconds=0.5) == ["9998_pending"]
     assert Conflict.exit_code == 5
+
+
+def test_accounts_cannot_create_temp_objects_or_large_objects(db, alice_and_bob):
+    """Item 8: TEMP and large-object creation are revoked from PUBLIC."""
+    _, bob = alice_and_bob
+    with login_as(db, bob.role_name) as conn:
+        for statement in (
+            "create temp table shadow (id int)",
+            "create function pg_temp.uid() returns uuid language sql as 'select null::uuid'",
+            "select lo_create(0)",
+            "select lo_creat(-1)",
+            "select lo_from_bytea(0, 'x')",
+            "create table public.mine (id int)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                with conn.transaction():
+                    conn.execute(statement)
+
+
+def test_purge_succeeds_when_the_account_owns_a_large_object(db, superuser, make_user):
+    """Item 8: a role that owns anything cannot be dropped; purge drops what it owns first."""
+    ctx = AppContext(database_url=db.conninfo)
+    admin = make_user(admin=True)
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    # Created before 0011 took lo_create away, or by any other way the role came to own one.
+    oid = superuser.execute("select lo_from_bytea(0, 'kept by bob')").fetchone()[0]
+    superuser.execute(
+        sql.SQL("alter large object {} owner to {}").format(sql.Literal(oid), sql.Identifier(bob.role_name))
+    )
+    accounts.purge_user(ctx, ActingUser(ctx.database, admin), email=bob.email)
+    assert superuser.execute("select count(*) from pg_roles where rolname = %s", (bob.role_name,)).fetchone()[0] == 0
+    assert superuser.execute("select count(*) from pg_largeobject_metadata where oid = %s", (oid,)).fetchone()[0] == 0
+    ctx.database.close()
+
+
+def session_is_alive(conn: psycopg.Connection) -> bool:
+    try:
+        conn.execute("select 1")
+        return True
+    except psycopg.OperationalError:
+        return False
+
+
+def test_banning_revokes_login_and_ends_sessions_and_unbanning_restores_them(db, make_user):
+    """Item 9 (ban): NOLOGIN plus terminated backends; checked even on the trusting socket."""
+    ctx = AppContext(database_url=db.conninfo)
+    admin = make_user(admin=True)
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    acting_admin = ActingUser(ctx.database, admin)
+    with login_as(db, bob.role_name) as bobs_session:
+        accounts.ban(ctx, acting_admin, email=bob.email, until=datetime.now(UTC) + timedelta(days=30))
+        assert not session_is_alive(bobs_session)
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        login_as(db, bob.role_name)
+    accounts.ban(ctx, acting_admin, email=bob.email, until=None)
+    with login_as(db, bob.role_name) as conn:
+        assert conn.execute("select auth.uid()").fetchone()[0] == bob.user_id
+    ctx.database.close()
+
+
+def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, superuser, make_user):
+    """Item 9 (delete): a user cannot drop their own LOGIN, so the password becomes a random
+    SCRAM verifier nobody knows, and the account's other sessions end."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    before = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
+    params = conninfo_to_dict(db.conninfo)
+    params.update(user=bob.role_name, password=LOGIN_PASSWORD)
+    own_login = make_conninfo(**params)
+    ctx = AppContext(database_url=own_login)
+    with login_as(db, bob.role_name) as other_session:
+        assert accounts.delete_own_account(ctx, ActingUser(Database(own_login), bob)) == "marked"
+        assert not session_is_alive(other_session)
+    after = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
+    assert after != before and after.startswith("SCRAM-SHA-256$4096:")
+    if os.environ.get("BLOGSTER_TEST_DATABASE_URL"):  # a real password check (CI's PostgreSQL 15)
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            login_as(db, bob.role_name)
+    ctx.database.close()
