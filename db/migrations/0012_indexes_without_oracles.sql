@@ -34,10 +34,11 @@ comment on function internal.image_path_key(text) is
   'Key of the stored-file index, reachable only by public.image_file_in_use(); see internal.blog_slug_key.';
 
 revoke all on function internal.blog_slug_key(uuid, text), internal.image_path_key(text) from public;
--- Writing a row evaluates the index expression, which checks EXECUTE; naming the function
+-- Writing a row (and CREATE INDEX, as the table owner) evaluates the index expression, which
+-- checks EXECUTE; naming the function
 -- in a query needs USAGE on `internal` as well, which accounts never get.
 grant execute on function internal.blog_slug_key(uuid, text), internal.image_path_key(text)
-  to authenticated, service_role, blogster_definer;
+  to authenticated, service_role, blogster_definer, blogster_owner;
 
 drop index public.blogs_author_slug_key;
 create unique index blogs_author_slug_key on public.blogs (internal.blog_slug_key(author_id, slug));
