@@ -288,19 +288,14 @@ def delete(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[UUID]:
 
 
 def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
-    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
+    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins.
+
+    Through public.tag_ids: a tag used only on others' drafts is not readable directly.
+    """
     names = list(dict.fromkeys(names))
     if not names:
         return {}
-    conn.execute(
-        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
-        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
-        {"names": names},
-    )
-    rows = conn.execute(
-        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
-        {"names": names},
-    ).fetchall()
+    rows = conn.execute("select name, id from public.tag_ids(%(names)s::text[])", {"names": names}).fetchall()
     return dict(rows)
 
 

@@ -21,6 +21,7 @@ USER_CALLABLE_DEFINERS = {
     "delete_rows(regclass,uuid[])",
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",
+    "tag_ids(text[])",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}

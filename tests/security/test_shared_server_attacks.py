@@ -256,3 +256,36 @@ def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, sup
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             login_as(db, bob.role_name)
     ctx.database.close()
+
+
+def test_a_tag_used_only_on_a_draft_is_not_readable_by_others(db, superuser, alice_and_bob):
+    """Item 4: tags are read through a post the reader may see."""
+    alice, bob = alice_and_bob
+    draft, published = (
+        superuser.execute(
+            "insert into blogs (title, slug, author_id, status, content) values ('T', %s, %s, %s, %s) returning id",
+            (slug, alice.user_id, status, DOC),
+        ).fetchone()[0]
+        for slug, status in (("plans", "draft"), ("news", "published"))
+    )
+    secret, open_tag = (
+        superuser.execute("insert into blog_tags (name) values (%s) returning id", (name,)).fetchone()[0]
+        for name in ("layoffs-2027", "release")
+    )
+    superuser.execute(
+        "insert into blogs_to_tags (blog_id, tag_id) values (%s, %s), (%s, %s)", (draft, secret, published, open_tag)
+    )
+    for role in ("anon", bob.role_name):
+        with db.connect() as conn, acting_transaction(conn, role):
+            assert conn.execute("select name from public.blog_tags order by name").fetchall() == [("release",)], role
+    with login_as(db, alice.role_name) as conn:
+        assert conn.execute("select name from public.blog_tags order by name").fetchall() == [
+            ("layoffs-2027",),
+            ("release",),
+        ]
+    with login_as(db, bob.role_name) as conn:
+        ids = dict(conn.execute("select name, id from public.tag_ids(array['Release', 'brand-new'])").fetchall())
+        assert ids["Release"] == open_tag and set(ids) == {"Release", "brand-new"}
+    with db.connect() as conn, acting_transaction(conn, "anon"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from public.tag_ids(array['x'])")
