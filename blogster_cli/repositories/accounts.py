@@ -97,9 +97,43 @@ def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
 
 
 def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
+    """Drops the role after whatever it still owns or was granted here (a large object
+    created before migration 0011, say), which would otherwise make DROP ROLE fail."""
     from psycopg import sql
 
-    conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role_name)))
+    if not role_exists(conn, role_name=role_name):
+        return
+    terminate_sessions(conn, role_name=role_name)
+    conn.execute(sql.SQL("drop owned by {}").format(sql.Identifier(role_name)))
+    conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role_name)))
+
+
+def terminate_sessions(conn: psycopg.Connection, *, role_name: str) -> int:
+    """Ends every other server session logged in as `role_name`; returns how many."""
+    return conn.execute(
+        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+        " where usename = %s and pid <> pg_backend_pid()",
+        (role_name,),
+    ).fetchone()[0]
+
+
+def lock_out_own_login(conn: psycopg.Connection) -> None:
+    """On a user's own login: replaces the role's password with a SCRAM verifier of random
+    keys (no password matches it; a role may change only its own password, not drop its
+    LOGIN), then ends the role's other sessions."""
+    import base64
+    import secrets
+
+    from psycopg import sql
+
+    def encoded(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode()
+
+    verifier = f"SCRAM-SHA-256$4096:{encoded(16)}${encoded(32)}:{encoded(32)}"
+    conn.execute(sql.SQL("alter role current_user password {}").format(sql.Literal(verifier)))
+    conn.execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where usename = session_user and pid <> pg_backend_pid()"
+    )
 
 
 def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:

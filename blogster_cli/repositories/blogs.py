@@ -308,26 +308,20 @@ def set_deleted(conn: psycopg.Connection, *, blog_ids: list[UUID], deleted: bool
 
 
 def delete(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[UUID]:
-    rows = conn.execute(
-        "delete from public.blogs where id = any(%(ids)s) and author_id = auth.uid() returning id", {"ids": blog_ids}
-    ).fetchall()
+    """Purges my blogs among `blog_ids` through delete_rows (users hold no DELETE privilege)."""
+    rows = conn.execute("select public.delete_rows('public.blogs', %(ids)s::uuid[])", {"ids": blog_ids}).fetchall()
     return [r[0] for r in rows]
 
 
 def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
-    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
+    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins.
+
+    Through public.tag_ids: a tag used only on others' drafts is not readable directly.
+    """
     names = list(dict.fromkeys(names))
     if not names:
         return {}
-    conn.execute(
-        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
-        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
-        {"names": names},
-    )
-    rows = conn.execute(
-        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
-        {"names": names},
-    ).fetchall()
+    rows = conn.execute("select name, id from public.tag_ids(%(names)s::text[])", {"names": names}).fetchall()
     return dict(rows)
 
 
@@ -343,12 +337,18 @@ def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -
 
 
 def unlink_tags(conn: psycopg.Connection, *, blog_id: UUID, names: list[str]) -> int:
-    cursor = conn.execute(
-        "delete from public.blogs_to_tags bt using public.blog_tags t"
-        " where bt.tag_id = t.id and bt.blog_id = %(blog)s and lower(t.name) = any(%(names)s)",
-        {"blog": blog_id, "names": [n.lower() for n in names]},
-    )
-    return cursor.rowcount
+    tag_ids = [
+        tag_id
+        for (tag_id,) in conn.execute(
+            "select t.id from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
+            " where bt.blog_id = %(blog)s and lower(t.name) = any(%(names)s)",
+            {"blog": blog_id, "names": [n.lower() for n in names]},
+        )
+    ]
+    return conn.execute(
+        "select public.unlink_blog_tags(%(blogs)s::uuid[], %(tags)s::uuid[])",
+        {"blogs": [blog_id] * len(tag_ids), "tags": tag_ids},
+    ).fetchone()[0]
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def update_persona(conn: psycopg.Connection, *, persona_id: UUID, values: dict[s
 
 
 def delete_persona(conn: psycopg.Connection, *, persona_id: UUID) -> bool:
-    return conn.execute("delete from public.personas where id = %s", (persona_id,)).rowcount == 1
+    return conn.execute("select public.delete_rows('public.personas', array[%s]::uuid[])", (persona_id,)).rowcount == 1
 
 
 @dataclass(frozen=True)

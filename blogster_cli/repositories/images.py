@@ -58,11 +58,12 @@ def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
 
 
 def delete(conn: psycopg.Connection, *, image_id: UUID) -> bool:
+    """Deletes my image row through delete_rows (users hold no DELETE privilege)."""
     return (
-        conn.execute("delete from public.image_assets where id = %s and created_by = auth.uid()", (image_id,)).rowcount
-        == 1
+        conn.execute("select public.delete_rows('public.image_assets', array[%s]::uuid[])", (image_id,)).rowcount == 1
     )
 
 
 def path_in_use(conn: psycopg.Connection, *, path: str) -> bool:
-    return conn.execute("select exists (select 1 from public.image_assets where path = %s)", (path,)).fetchone()[0]
+    """Whether any account's row still uses the stored file: my RLS cannot see theirs."""
+    return conn.execute("select public.image_file_in_use(%s)", (path,)).fetchone()[0]

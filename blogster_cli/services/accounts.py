@@ -109,6 +109,8 @@ def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
     with unit_of_work(acting) as conn:
         conn.execute("select auth.request_account_deletion()")
     sessions.forget_account(ctx, role_name=acting.actor.role_name, token_hashes=set())
+    with translated_errors():
+        accounts.lock_out_own_login(acting.db.connection())
     sessions.logout_quietly(ctx)
     return "marked"
 
@@ -207,6 +209,9 @@ def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | No
         accounts.revoke_all_sessions(conn, user_id=account.id)
         if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
+    if until is not None:
+        with translated_errors():
+            accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
 def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:
