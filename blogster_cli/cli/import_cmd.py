@@ -45,13 +45,13 @@ def import_posts(
     if "-" in paths:
         stream = getattr(sys.stdin, "buffer", None)
         stdin_data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-    sources, missing = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
+    sources, reported = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
             acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
             default_tz=timezone, on_progress=bar.advance,
         )  # fmt: skip
-    summary.files = missing + summary.files
+    summary.files = reported + summary.files
     if json:
         output.print_json(summary.as_dict())
     elif porcelain:
@@ -62,8 +62,8 @@ def import_posts(
     if not json:
         on_terminal = sys.stderr.isatty()
         for file in summary.files:
-            if file.outcome == "failed":
-                output.message(f"failed: {file.path}: {file.reason}")
+            if file.outcome == "failed" or (file.outcome == "skipped" and file.id is None):
+                output.message(f"{file.outcome}: {file.path}: {file.reason}")
             elif on_terminal and not porcelain and not dry_run and file.renamed_from is not None:
                 output.message(f"{file.outcome}: {file.path} ({file.reason})")
         if not porcelain or summary.failed:

@@ -25,10 +25,13 @@ def add(
     caption: str | None = None,
 ) -> ImageRow:  # fmt: skip
     """Copies the file into the media folder (named by its SHA-256) and attaches it to my post."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.images import content_hash_name, detect_image_type
 
     try:
-        data = source.read_bytes()
+        data = read_regular_file(source, limit=MAX_IMAGE_BYTES)
+    except NotRegularFile as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
     if len(data) > MAX_IMAGE_BYTES:

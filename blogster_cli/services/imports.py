@@ -144,16 +144,21 @@ Prepared = Candidate | FileOutcome
 def collect_sources(
     paths: Sequence[str | Path], *, fmt: str = "auto", stdin_data: bytes | None = None
 ) -> tuple[list[ImportSource], list[FileOutcome]]:
-    """The files named by `paths` (folders searched recursively; `-` is `stdin_data`).
+    """The files named by `paths` (folders searched recursively; `-` is `stdin_data`), and
+    the outcomes already decided: links and special files skipped, unreadable folders failed
+    (`content.files` says why links are never followed).
 
-    Paths that do not exist come back as failed outcomes, not as an exception, so the
-    other files are still imported.
+    A path that does not exist is invalid input: nothing is imported.
     """
-    from blogster_cli.content.post import find_markdown_files
+    from blogster_cli.content.files import NotRegularFile, check_named_file, list_folder
+    from blogster_cli.content.post import list_markdown_files
 
     _check_format(fmt)
+    missing = [str(given) for given in paths if str(given) != "-" and not _exists(Path(given).expanduser())]
+    if missing:
+        raise InvalidInput(f"no such file or folder: {', '.join(missing)}")
     sources: list[ImportSource] = []
-    missing: list[FileOutcome] = []
+    reported: list[FileOutcome] = []
     seen: set[Path] = set()
 
     def add(source: ImportSource) -> None:
@@ -169,19 +174,30 @@ def collect_sources(
             continue
         path = Path(given).expanduser()
         if path.is_dir():
-            found = find_markdown_files(path) if fmt != "wordpress" else _xml_files(path)
-            for relative in found:
+            if fmt == "wordpress":
+                listing = list_folder(path, lambda name: name.lower().endswith(".xml"), lambda name: True)
+            else:
+                listing = list_markdown_files(path)
+            for relative in listing.files:
                 add(ImportSource(label=str(path / relative), root=path, relative=relative))
-        elif path.is_file():
-            root, relative = _file_root(path)
-            add(ImportSource(label=label, root=root, relative=relative))
-        else:
-            missing.append(FileOutcome(path=label, outcome="failed", reason="no such file or folder"))
-    return sources, missing
+            for relative, reason in listing.skipped:
+                reported.append(FileOutcome(path=str(path / relative), outcome="skipped", reason=reason))
+            for relative, reason in listing.unreadable:
+                reported.append(FileOutcome(path=str(path / relative), outcome="failed", reason=reason))
+            continue
+        try:
+            check_named_file(path)
+        except NotRegularFile as exc:
+            reported.append(FileOutcome(path=label, outcome="skipped", reason=str(exc)))
+            continue
+        root, relative = _file_root(path)
+        add(ImportSource(label=label, root=root, relative=relative))
+    return sources, reported
 
 
-def _xml_files(root: Path) -> list[PurePosixPath]:
-    return sorted(PurePosixPath(p.relative_to(root).as_posix()) for p in root.rglob("*.xml") if p.is_file())
+def _exists(path: Path) -> bool:
+    """Whether anything is at `path`, a dangling link included (it is then reported as skipped)."""
+    return path.exists() or path.is_symlink()
 
 
 def _file_root(path: Path) -> tuple[Path, PurePosixPath]:
@@ -205,11 +221,14 @@ def _check_format(fmt: str) -> None:
 def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo = UTC) -> list[Prepared]:
     """Read, parse and validate one source: candidates for the database, or one failure."""
     from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import import_post
     from blogster_cli.content.wordpress import parse_wxr
 
     try:
-        data = source.data if source.data is not None else (source.root / source.relative).read_bytes()
+        data = source.data if source.data is not None else read_regular_file(source.root / source.relative)
+    except NotRegularFile as exc:
+        return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
@@ -362,12 +381,12 @@ def import_paths(
     workers: int | None = None,
 ) -> ImportSummary:
     """Import the files and folders in `paths` (see the module docstring)."""
-    sources, missing = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
+    sources, reported = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     summary = import_sources(
         acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
         on_progress=on_progress, batch_size=batch_size, workers=workers,
     )  # fmt: skip
-    summary.files = missing + summary.files
+    summary.files = reported + summary.files
     return summary
 
 

@@ -95,7 +95,7 @@ def test_on_conflict_choices_and_usage_errors(cli, signed_up, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --on-conflict must be one of")
     assert cli("import", str(site), "--format", "docx").exit_code == 2
     missing = cli("import", str(tmp_path / "nowhere"))
-    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
 def test_stdin_and_wordpress(cli, signed_up):
@@ -138,3 +138,40 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
 def test_commands_need_a_login(cli, tmp_path):
     assert cli("import", str(tmp_path)).exit_code == 1
     assert cli("export", str(tmp_path), "--format", "hugo").exit_code == 1
+
+
+def test_a_missing_path_is_invalid_input_and_imports_nothing(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    result = cli("import", str(site), str(tmp_path / "nonexistent-dir"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: no such file or folder: {tmp_path / 'nonexistent-dir'}"]
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+
+
+def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up, tmp_path, monkeypatch):
+    import os
+
+    site = write_posts(tmp_path / "site")
+    (tmp_path / "secret.json").write_text('{"token": "x"}\n')
+    (site / "content" / "notes.md").symlink_to(tmp_path / "secret.json")
+    (site / "locked").mkdir()
+    (site / "locked" / "hidden.md").write_text("# Hidden\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("import", str(site))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert f"skipped: {site / 'content' / 'notes.md'}: symbolic link: not followed" in lines
+    assert f"failed: {site / 'locked'}: cannot read folder: Permission denied" in lines
+    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 1 skipped, 1 failed."
+    as_json = cli("import", str(site), "--json").json()
+    assert {f["outcome"] for f in as_json["files"] if f["path"].endswith(("notes.md", "locked"))} == {
+        "skipped",
+        "failed",
+    }
