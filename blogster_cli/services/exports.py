@@ -25,7 +25,6 @@ import os
 import posixpath
 import re
 import shutil
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -165,50 +164,25 @@ def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[
         return f"cannot export: {exc}"
 
 
-def _render_chunk(args: tuple[list[StoredPost], str, tzinfo]) -> list[tuple[str, str, str | None] | str]:
-    posts, dialect, default_tz = args
+def _render_chunk(posts: list[StoredPost], dialect: str, default_tz: tzinfo) -> list[tuple[str, str, str | None] | str]:
     return [_render_safely(post, dialect, default_tz) for post in posts]
 
 
 def _rendered(
     posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int
 ) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
-    """Each post with its rendering, in order; rendered by forked worker processes when
-    `workers` > 1 (Linux), a bounded number of chunks ahead of the writing."""
-    import multiprocessing
+    """Each post with its rendering, in order; rendered in worker processes when `workers`
+    > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
+    from functools import partial
 
-    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        for post in posts:
-            yield post, _render_safely(post, dialect, default_tz)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from blogster_cli.services.parallel import parallel_map
 
-    chunk = 100
-    # Forked workers never use the inherited connection and leave with os._exit.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        queued: deque[tuple[Future | None, list[StoredPost]]] = deque()
-        broken = False
-
-        def submit() -> bool:
-            batch = list(islice(posts, chunk))
-            if batch:
-                args = (batch, dialect, default_tz)
-                queued.append((None if broken else pool.submit(_render_chunk, args), batch))
-            return bool(batch)
-
-        for _ in range(3 * workers):
-            if not submit():
-                break
-        while queued:
-            future, batch = queued.popleft()
-            try:
-                results = future.result() if future is not None else _render_chunk((batch, dialect, default_tz))
-            except BrokenProcessPool:
-                broken = True
-                results = _render_chunk((batch, dialect, default_tz))
-            submit()
-            yield from zip(batch, results, strict=True)
+    chunks = iter(lambda: list(islice(posts, 100)), [])
+    work = partial(_render_chunk, dialect=dialect, default_tz=default_tz)
+    for batch, results in parallel_map(
+        work, chunks, workers=workers, preload=[__name__, "blogster_cli.content.export"]
+    ):
+        yield from zip(batch, results, strict=True)
 
 
 # -- rendering --------------------------------------------------------------------

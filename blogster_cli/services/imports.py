@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -318,50 +317,31 @@ def _candidate(label: str, post: Any) -> Candidate:
     )
 
 
-def _prepare_chunk(args: tuple[list[ImportSource], str, tzinfo]) -> list[list[Prepared]]:
-    sources, fmt, default_tz = args
+def _prepare_chunk(sources: list[ImportSource], fmt: str, default_tz: tzinfo) -> list[list[Prepared]]:
     return [prepare_source(source, fmt, default_tz) for source in sources]
 
 
 def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, workers: int) -> Iterator[list[Prepared]]:
-    """prepare_source for each source, in order; in worker processes when `workers` > 1.
+    """prepare_source for each source, in order; in worker processes when `workers` > 1
+    (`services.parallel`), a few chunks ahead of the database."""
+    from functools import partial
 
-    Workers are forked (Linux only), before any writer thread exists, and never touch the
-    parent's connections (they leave with os._exit). At most a few chunks are parsed ahead
-    of the database, so memory stays flat. If a worker dies, the rest is parsed here.
-    """
-    import multiprocessing
-
-    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        for source in sources:
-            yield prepare_source(source, fmt, default_tz)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from blogster_cli.services.parallel import parallel_map
 
     chunk = 50
-    starts = iter(range(0, len(sources), chunk))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        queued: deque[tuple[Future | None, tuple]] = deque()
-        broken = False
+    chunks = (list(sources[start : start + chunk]) for start in range(0, len(sources), chunk))
+    work = partial(_prepare_chunk, fmt=fmt, default_tz=default_tz)
+    for _, results in parallel_map(work, chunks, workers=workers, preload=[__name__, *_PARSER_MODULES]):
+        yield from results
 
-        def submit() -> None:
-            start = next(starts, None)
-            if start is not None:
-                args = (list(sources[start : start + chunk]), fmt, default_tz)
-                queued.append((None if broken else pool.submit(_prepare_chunk, args), args))
 
-        for _ in range(4 * workers):
-            submit()
-        while queued:
-            future, args = queued.popleft()
-            try:
-                results = future.result() if future is not None else _prepare_chunk(args)
-            except BrokenProcessPool:
-                broken = True
-                results = _prepare_chunk(args)
-            submit()
-            yield from results
+# What parsing imports, loaded once by the fork server rather than by every worker.
+_PARSER_MODULES = (
+    "blogster_cli.content.post",
+    "blogster_cli.content.wordpress",
+    "blogster_cli.services.blogs",
+    "blogster_cli.services.drafting",
+)
 
 
 # -- import ---------------------------------------------------------------------------
