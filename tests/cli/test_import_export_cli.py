@@ -175,3 +175,19 @@ def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up,
         "skipped",
         "failed",
     }
+
+
+def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    (site / "content" / "empty.md").write_text("")
+    (site / "content" / "blank.md").write_text("\n  \n")
+    result = cli("import", str(site))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"skipped: {site / 'content' / 'empty.md'}: empty file" in lines
+    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
+    assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
+    wordpress = cli("import", str(WXR_FIXTURE))
+    assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page imported as a draft).")
+    [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
+    assert "WordPress page" in page["reason"]
