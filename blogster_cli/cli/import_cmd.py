@@ -82,9 +82,13 @@ def one_line(summary) -> str:
     parts = [f"{counts['imported']} {verb}"] + [
         f"{counts[name]} {name}" for name in ("updated", "unchanged", "skipped", "failed")
     ]
-    renamed = f" ({counts['renamed']} under a suffixed slug)" if counts["renamed"] else ""
+    notes = [f"{counts['renamed']} under a suffixed slug"] if counts["renamed"] else []
+    if counts["pages"]:
+        one = counts["pages"] == 1
+        notes.append(f"{counts['pages']} WordPress {'page' if one else 'pages'} as {'a draft' if one else 'drafts'}")
+    noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
-    return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{renamed}."
+    return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{noted}."
 
 
 def configured_timezone(name: str):

@@ -58,6 +58,8 @@ PARALLEL_THRESHOLD = 400
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WXR_SNIFF_BYTES = 4096
+EMPTY_REASON = "empty file"
+PAGE_NOTE = "a WordPress page: imported as a draft"
 
 
 @dataclass
@@ -71,6 +73,7 @@ class FileOutcome:
     slug: str | None = None
     title: str | None = None
     renamed_from: str | None = None  # the slug the file asked for, when it got a suffixed one
+    page: bool = False  # a WordPress page (imported as a draft)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class ImportSummary:
         for file in self.files:
             counts[file.outcome] += 1
         counts["renamed"] = sum(1 for file in self.files if file.renamed_from is not None)
+        counts["pages"] = sum(1 for file in self.files if file.page and file.outcome != "failed")
         return counts
 
     @property
@@ -132,6 +136,7 @@ class Candidate:
     featured_image: str | None
     created_at: datetime | None
     published_at: datetime | None
+    page: bool = False  # a WordPress page, which import keeps as a draft
 
 
 Prepared = Candidate | FileOutcome
@@ -245,6 +250,8 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return [FileOutcome(path=source.label, outcome="failed", reason=f"not UTF-8 text (byte {exc.start})")]
+        if not text.lstrip("\ufeff").strip():
+            return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
         dialect = None if fmt == "auto" else fmt
         post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz)  # type: ignore[arg-type]
         return [_candidate(source.label, post)]
@@ -314,6 +321,7 @@ def _candidate(label: str, post: Any) -> Candidate:
         featured_image=post.featured_image or None,
         created_at=post.created_at,
         published_at=post.published_at,
+        page=(content.get("front_matter") or {}).get("fields", {}).get("wordpress_type") == "page",
     )
 
 
@@ -564,9 +572,12 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
+    reason = plan.reason
+    if plan.candidate.page:
+        reason = f"{PAGE_NOTE}; {reason}" if reason else PAGE_NOTE
     return FileOutcome(
-        path=plan.candidate.label, outcome=outcome, reason=plan.reason, id=post_id, slug=plan.slug,
-        title=plan.candidate.title, renamed_from=plan.renamed_from,
+        path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
+        title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
     )  # fmt: skip
 
 

@@ -47,11 +47,11 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     summary = result.json()
     assert set(summary) == {"dry_run", "on_conflict", "counts", "files"}
     assert summary["counts"] == {
-        "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0,
+        "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
     }  # fmt: skip
     assert summary["dry_run"] is False and summary["on_conflict"] == "update"
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
-    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from"}
+    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page"}
     assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
     assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
     assert by_name["broken.md"]["id"] is None
@@ -188,6 +188,6 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
     assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
     wordpress = cli("import", str(WXR_FIXTURE))
-    assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page imported as a draft).")
+    assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page as a draft).")
     [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
     assert "WordPress page" in page["reason"]
