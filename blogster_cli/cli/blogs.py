@@ -66,7 +66,8 @@ def new(
     else:
         new_blog = drafting.scaffold(acting, title=title, template=template, persona=persona)
     new_blog.tags = [*new_blog.tags, *tags]
-    new_blog.slug = slug or new_blog.slug
+    if slug:
+        new_blog.slug, new_blog.exact_slug = slug, True
     new_blog.status = status if from_file is None or status != "draft" else new_blog.status
     row = blogs.create(acting, new_blog)
     if porcelain:

@@ -210,8 +210,9 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.mapping import map_metadata
     from blogster_cli.content.post import PostFields
+    from blogster_cli.content.slugs import is_suffixed
     from blogster_cli.services.drafting import keywords_list
-    from blogster_cli.services.imports import import_slug, is_suffixed_slug
+    from blogster_cli.services.imports import import_slug
 
     keywords = post.meta_keywords or None
     fields = PostFields(
@@ -239,7 +240,7 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
         fields.title = before.title
     if before.slug is not None and source["dialect"] == dialect:
         base, _ = import_slug(before.slug, post.title)
-        if is_suffixed_slug(post.slug, base):
+        if is_suffixed(post.slug, base):
             fields.slug = before.slug
     spelled = {" ".join(tag.split()).lower(): tag for tag in before.all_tags}
     fields.tags = [spelled.get(tag.lower(), tag) for tag in fields.tags]

@@ -274,10 +274,9 @@ def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
     A slug the source states (front matter, Zola path, file name) is kept as written when
     it can be used in a URL; otherwise, or when there is none, one is made with slugify.
     """
-    from blogster_cli.content.slugs import slugify
-    from blogster_cli.services.blogs import EXPLICIT_SLUG
+    from blogster_cli.content.slugs import is_usable, slugify
 
-    if slug is not None and EXPLICIT_SLUG.match(slug) and not _CONTROL.search(slug) and slug not in (".", ".."):
+    if slug is not None and is_usable(slug):
         return slug, False
     return slugify(slug if slug else title), True
 
@@ -613,16 +612,6 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
     return _outcome(plan, ids.get(id(plan)), run)
 
 
-def is_suffixed_slug(slug: str, base: str) -> bool:
-    """Whether `slug` is `base` or a `-N` de-duplication of it (as slugs.suffixed makes them)."""
-    from blogster_cli.content.slugs import suffixed
-
-    if slug == base:
-        return True
-    _, dash, number = slug.rpartition("-")
-    return bool(dash) and number.isdigit() and not number.startswith("0") and suffixed(base, int(number)) == slug
-
-
 def _holder(slug: str, index: _Index, run: _Run) -> str:
     """Who has `slug`, for messages (my own posts only: the index never holds others')."""
     if slug in run.owners:
@@ -640,12 +629,19 @@ def _taken(slug: str, index: _Index, run: _Run) -> bool:
 
 
 def _free_slug_for(base: str, index: _Index, run: _Run) -> str:
-    from blogster_cli.content.slugs import suffixed
+    from blogster_cli.content.slugs import unique
 
-    n = 2
-    while _taken(suffixed(base, n), index, run):
-        n += 1
-    return suffixed(base, n)
+    return unique(base, _Taken(index, run))
+
+
+class _Taken:
+    """The slugs this run cannot give out: mine when read, and those it gave out since."""
+
+    def __init__(self, index: _Index, run: _Run):
+        self.index, self.run = index, run
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and _taken(slug, self.index, self.run)
 
 
 def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str) -> list[_Plan]:
@@ -685,8 +681,10 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
 
 def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     """Decide what an update changes; no change at all makes it 'unchanged' (hold run.lock)."""
+    from blogster_cli.content.slugs import is_suffixed
+
     candidate = plan.candidate
-    if not is_suffixed_slug(stored.slug, candidate.base_slug):
+    if not is_suffixed(stored.slug, candidate.base_slug):
         wanted = candidate.base_slug
         if _taken(wanted, index, run):
             plan.slug, plan.renamed_from = _free_slug_for(wanted, index, run), wanted

@@ -191,3 +191,14 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page as a draft).")
     [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
     assert "WordPress page" in page["reason"]
+
+
+def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up, tmp_path):
+    post = tmp_path / "second.md"
+    post.write_text("---\ntitle: Second's post\n---\nBody.\n")
+    made = [cli("blogs", "new", "--from", str(post), "--json") for _ in range(2)]
+    made += [cli("blogs", "new", "Second's post", "--json") for _ in range(2)]
+    assert [result.exit_code for result in made] == [0, 0, 0, 0], [result.stderr for result in made]
+    assert [result.json()["slug"] for result in made] == ["second", "second-2", "seconds-post", "seconds-post-2"]
+    assert cli("blogs", "new", "Typed", "--slug", "second").exit_code == 5  # a typed slug is taken as asked
+    assert cli("blogs", "new", "東京の喫茶店", "--json").json()["slug"] == "東京の喫茶店"

@@ -84,7 +84,7 @@ def test_real_corpora_round_trip_byte_for_byte(account, superuser, tmp_path):
 
     # Re-import is idempotent: nothing new, everything matched; --on-conflict skip skips.
     again = run_import(zola, zola_root)
-    assert again.counts == {**dict.fromkeys(imports.OUTCOMES, 0), "unchanged": 750, "renamed": 0}
+    assert again.counts == {**dict.fromkeys(imports.OUTCOMES, 0), "unchanged": 750, "renamed": 0, "pages": 0}
     skipped = run_import(jekyll, jekyll_root, on_conflict="skip")
     assert skipped.counts["skipped"] == 505 and skipped.counts["imported"] == 0
     assert superuser.execute("select count(*) from public.blogs").fetchone()[0] == 1255
