@@ -21,6 +21,8 @@ Rules this module adds:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import posixpath
 import re
@@ -51,6 +53,8 @@ IMAGE_FOLDERS = {
 }
 # Beyond this many posts, rendering runs in worker processes while this one writes files.
 PARALLEL_THRESHOLD = 400
+# Hashes of the files the last export wrote, to tell files edited by hand from ours.
+MANIFEST = ".blogster-export.json"
 _SAFE_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -70,6 +74,7 @@ class ExportSummary:
     dialect: str
     files: list[ExportedPost] = field(default_factory=list)
     images: int = 0
+    edited: list[str] = field(default_factory=list)  # files changed by hand since we wrote them, left alone
 
     @property
     def posts(self) -> int:
@@ -91,6 +96,7 @@ class ExportSummary:
             "images": self.images,
             "renamed": len(self.renamed),
             "failed": len(self.failed),
+            "edited": self.edited,
             "files": [vars(file) for file in self.files],
         }
 
@@ -120,11 +126,14 @@ def export_posts(
     media_root: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    force: bool = False,
 ) -> ExportSummary:
     """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
 
     `default_tz` must be the time zone the posts were imported with (settings.timezone).
-    Large exports render in `workers` processes (default: automatic).
+    Large exports render in `workers` processes (default: automatic). A file that differs
+    from what the last export wrote there (edited by hand) is left alone and listed in
+    `summary.edited`, unless `force`.
     """
     _check(dialect, statuses)
     if media_root is None:
@@ -140,7 +149,7 @@ def export_posts(
         large = total >= PARALLEL_THRESHOLD
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
-        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0)
+        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0, force=force)
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
@@ -151,6 +160,7 @@ def export_posts(
         finally:
             writer.close()
     summary.images = writer.images
+    summary.edited = sorted(writer.edited)
     return summary
 
 
@@ -343,6 +353,15 @@ def _numbered(path: PurePosixPath, n: int) -> PurePosixPath:
     return path.parent / f"{path.stem}-{n}{path.suffix}"
 
 
+def _read_manifest(root: Path) -> dict[str, str]:
+    """What the last export wrote under `root`: relative path -> SHA-256 of the bytes."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
+
+
 def _write_file(target: Path, data: bytes) -> None:
     """Write `data` to `target`, replacing a symlink there instead of following it."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
@@ -366,8 +385,11 @@ class _Writer:
 
     MAX_PENDING_WRITES = 256
 
-    def __init__(self, root: Path, dialect: str, media_root: Path, io_threads: int = 0):
-        self.root, self.dialect, self.media_root = root, dialect, media_root
+    def __init__(self, root: Path, dialect: str, media_root: Path, io_threads: int = 0, force: bool = False):
+        self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
+        self.written_before = _read_manifest(root)
+        self.manifest = dict(self.written_before)
+        self.edited: list[str] = []
         self.used: set[str] = set()
         self.folders: dict[Path, bool] = {}
         self.images = 0
@@ -395,11 +417,26 @@ class _Writer:
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
         self.used.add(relative.as_posix())
-        self._write(target, text.encode("utf-8"), relative.as_posix())
+        data = text.encode("utf-8")
+        if not self._may_write(target, data, relative.as_posix()):
+            return ExportedPost(post.id, post.slug, relative.as_posix(), note="edited by hand: not overwritten")
+        self._write(target, data, relative.as_posix())
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
         if images:
             exported.images = self._images(relative, images)
         return exported
+
+    def _may_write(self, target: Path, data: bytes, shown: str) -> bool:
+        """False when `target` holds something else than what the last export wrote there."""
+        self.manifest[shown] = hashlib.sha256(data).hexdigest()
+        if self.force or not target.is_file() or target.is_symlink():
+            return True
+        on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
+        if on_disk in (self.manifest[shown], self.written_before.get(shown)):
+            return True
+        self.edited.append(shown)
+        self.manifest[shown] = on_disk  # still unknown to us: stays refused until --force
+        return False
 
     def _write(self, target: Path, data: bytes, shown: str) -> None:
         if self.pool is None:
@@ -421,13 +458,17 @@ class _Writer:
             raise BlogsterError(f"cannot write {shown}: {exc.strerror or exc}") from None
 
     def close(self) -> None:
-        """Wait for the writes still running; raises the first write error."""
+        """Wait for the writes still running (raising the first write error), then record
+        what was written in the manifest."""
         try:
             while self.pending:
                 self._finish_one()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
+        for shown in self.edited:
+            self.manifest[shown] = self.written_before.get(shown, "")
+        self._check(lambda: _write_file(self.root / MANIFEST, json.dumps(self.manifest, indent=0).encode()), MANIFEST)
 
     def _folder(self, folder: Path) -> bool:
         """Create `folder` if it resolves inside the export root; False if it leads out."""

@@ -124,7 +124,7 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
     for source in (root / "_posts").glob("*.md"):
         assert (out / "_posts" / source.name).read_bytes() == source.read_bytes()
     summary = cli("export", str(tmp_path / "json"), "--format", "hugo", "--json").json()
-    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "files"}
+    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "edited", "files"}
     assert summary["posts"] == count and summary["failed"] == 0
     assert set(summary["files"][0]) == {"id", "slug", "path", "renamed_from", "note", "images"}
     published = cli("export", str(tmp_path / "pub"), "--format", "hugo", "--status", "published", "--json").json()
@@ -202,3 +202,20 @@ def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up
     assert [result.json()["slug"] for result in made] == ["second", "second-2", "seconds-post", "seconds-post-2"]
     assert cli("blogs", "new", "Typed", "--slug", "second").exit_code == 5  # a typed slug is taken as asked
     assert cli("blogs", "new", "東京の喫茶店", "--json").json()["slug"] == "東京の喫茶店"
+
+
+def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp_path):
+    assert cli("import", str(EXAMPLES / "jekyll")).exit_code == 0
+    out = tmp_path / "out"
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0  # ours, unchanged: fine
+    edited = sorted(out.rglob("*.md"))[0]
+    edited.write_text(edited.read_text() + "\nMy local note.\n")
+    again = cli("export", str(out), "--format", "jekyll")
+    assert again.exit_code == 5
+    assert again.stderr.splitlines()[-1].startswith("error: 1 file was edited by hand since the last export")
+    assert "My local note." in edited.read_text()
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 5  # still refused
+    assert cli("export", str(out), "--format", "jekyll", "--force").exit_code == 0
+    assert "My local note." not in edited.read_text()
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0

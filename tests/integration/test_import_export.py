@@ -29,7 +29,12 @@ def account(db, make_user):
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Files under `root`, without the manifest export keeps of what it wrote."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != exports.MANIFEST
+    }
 
 
 def markdown_tree(root: Path) -> dict[str, bytes]:
