@@ -15,6 +15,8 @@ Rules this module adds:
   out with `..` is normalised (and reported), and a symlink leading out is refused.
 - Two posts that map to the same file never overwrite each other: the later one (by source
   path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
+- A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes)
+  was edited by hand: it is left alone and listed in the summary, unless `force`.
 - Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
   to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder.
 """
