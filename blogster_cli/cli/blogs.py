@@ -101,7 +101,8 @@ def new(
             new_blog.markdown = body
             output.message("Read the body from standard input.")
     new_blog.tags = [*new_blog.tags, *tags]
-    new_blog.slug = slug or new_blog.slug
+    if slug:
+        new_blog.slug, new_blog.exact_slug = slug, True
     new_blog.status = status or new_blog.status
     row = blogs.create(acting, new_blog)
     if porcelain:

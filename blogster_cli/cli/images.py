@@ -11,7 +11,7 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("images")
-COLUMNS = ["id", "url", "file_type", "size", "alt_text", "caption"]
+COLUMNS = ["id", "post", "url", "file_type", "size", "alt_text", "caption"]
 
 
 @app.command()
@@ -23,14 +23,20 @@ def add(
     caption: str | None = typer.Option(None, "--caption"),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Attach an image to a post (stored once, under its content hash).
+    """Attach an image to a post (stored once, under its content hash) and print the markdown to paste.
+
+    Adding the same file to the same post again reuses it (updating --alt and --caption).
 
     Example: blogster images add ten-terminal-habits shot.png --featured --alt "A terminal"
     """
     from blogster_cli.services import images
 
     image = images.add(acting_user(), blog, file, featured=featured, alt=alt, caption=caption)
-    output.print_json(image) if json else output.message(f"Added {image.url} ({image.file_type}, {image.size} bytes).")
+    if json:
+        output.print_json(image)
+        return
+    output.message(f"Added {image.url} ({image.file_type}, {image.size} bytes) to {image.post}; paste:")
+    output.print_lines([images.markdown_link(image)])
 
 
 @app.command("list")

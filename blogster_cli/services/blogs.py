@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from blogster_cli.content.slugs import USABLE_SLUG, is_usable
 from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
@@ -20,7 +21,7 @@ from blogster_cli.repositories.blogs import BlogFilter, BlogRow
 
 STATUSES = ("draft", "scheduled", "published", "archived")
 # Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
-EXPLICIT_SLUG = re.compile(r"^[^\s/?#\\]{1,200}$")
+EXPLICIT_SLUG = USABLE_SLUG
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -60,25 +61,24 @@ def check_title(title: str) -> str:
 
 
 def check_explicit_slug(slug: str) -> str:
-    if not EXPLICIT_SLUG.match(slug):
+    if not is_usable(slug):
         raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
     return slug
 
 
-def unique_slug(conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None) -> str:
-    """A slug for a new post of mine: generated from the title, with -2, -3... on collision."""
-    from blogster_cli.content.slugs import slugify, suffixed
+def unique_slug(
+    conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
+) -> str:
+    """A slug for a post of mine, from the title (generated) or as written: -2, -3... on
+    collision, whether it came from a title or a file; an `exact` slug (typed by the user)
+    that is taken is a conflict instead."""
+    from blogster_cli.content.slugs import slugify, unique
 
     base = slugify(title_or_slug) if generated else check_explicit_slug(title_or_slug)
     existing = blog_rows.own_slugs_like(conn, base=base) | (taken or set())
-    if base not in existing:
-        return base
-    if not generated:
+    if exact and base in existing:
         raise Conflict(f"you already have a post with slug {base!r}")
-    n = 2
-    while suffixed(base, n) in existing:
-        n += 1
-    return suffixed(base, n)
+    return unique(base, existing)
 
 
 def find_own(conn, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
@@ -93,6 +93,7 @@ class NewBlog:
     title: str
     markdown: str = ""
     slug: str | None = None
+    exact_slug: bool = False  # the user typed `slug`: taken is a conflict, not a -2 suffix
     status: str = "draft"
     tags: list[str] = field(default_factory=list)
     meta_description: str | None = None
@@ -130,7 +131,7 @@ def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set
     document = _document(new)
     check_text(document.get("markdown", ""), "the body")
     _check_status(new.status)
-    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken)
+    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken, exact=new.exact_slug)
     published_at = new.published_at
     if new.status == "published" and published_at is None:
         published_at = datetime.now(UTC)
@@ -256,7 +257,7 @@ def update(
         if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
         if changes.slug is not None and changes.slug != row.slug:
-            values["slug"] = unique_slug(conn, changes.slug, generated=False)
+            values["slug"] = unique_slug(conn, changes.slug, generated=False, exact=True)
         if changes.markdown is not None and changes.markdown != markdown_of(row):
             document = dict(row.content or {})
             document["markdown"] = check_text(changes.markdown, "the body")
