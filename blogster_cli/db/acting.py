@@ -3,14 +3,15 @@
 The transaction starts on an idle autocommit connection, so `transaction()` is a
 real BEGIN and never a savepoint inside someone else's transaction (where a SET
 LOCAL ROLE would outlive our block). The role and timeouts are set with
-set_config(..., is_local => true) in one round trip; COMMIT or ROLLBACK ends them,
-and the connection is back to its login role.
+set_config(..., is_local => true), pipelined with the BEGIN: the switch costs no
+round trip of its own. COMMIT or ROLLBACK ends them, and the connection is back to
+its login role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -52,19 +53,25 @@ def acting_transaction(
     conn: psycopg.Connection, role_name: str, timeouts: Timeouts = Timeouts()
 ) -> Iterator[psycopg.Connection]:
     """One transaction on `conn` as `role_name`; commits on success, rolls back on error."""
+    from psycopg import Transaction
     from psycopg.pq import TransactionStatus
 
     if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
         raise RuntimeError("a unit of work must start on an idle autocommit connection")
-    with conn.transaction():
-        conn.execute(
-            ACT_AS_SQL,
-            {
-                "role": role_name,
-                "statement_timeout": f"{timeouts.statement_ms}ms",
-                "lock_timeout": f"{timeouts.lock_ms}ms",
-            },
-        )
+    with ExitStack() as transaction:
+        # BEGIN and the settings leave together; the pipeline ends (and reports an
+        # error, such as a role that does not exist) before the caller's first statement.
+        # Transaction() directly: conn.transaction() inside a pipeline syncs after BEGIN.
+        with conn.pipeline():
+            transaction.enter_context(Transaction(conn))
+            conn.execute(
+                ACT_AS_SQL,
+                {
+                    "role": role_name,
+                    "statement_timeout": f"{timeouts.statement_ms}ms",
+                    "lock_timeout": f"{timeouts.lock_ms}ms",
+                },
+            )
         yield conn
 
 
