@@ -118,3 +118,14 @@ def test_unknown_role_fails_at_the_start_and_leaves_the_connection_idle(db):
             with acting_transaction(conn, "u_" + "0" * 32):
                 pytest.fail("the block must not run")
         assert conn.execute("select current_user::text").fetchone()[0] == login_role
+
+
+def test_psycopg_rollback_ends_the_block_quietly_and_undoes_its_writes(db, make_user, superuser):
+    alice = make_user()
+    with db.connect() as conn:
+        with acting_transaction(conn, alice.role_name):
+            conn.execute("update public.profiles set full_name = 'Changed' where id = %s", (alice.user_id,))
+            raise psycopg.Rollback()
+        assert conn.execute("select current_user::text").fetchone()[0] != alice.role_name
+    full_name = superuser.execute("select full_name from public.profiles where id = %s", (alice.user_id,)).fetchone()[0]
+    assert full_name is None
