@@ -7,7 +7,8 @@ superuser URL of a scratch database), applies the migrations, fills it with
 bench/generate.py at --scale (default BLOGSTER_BENCH_SCALE, else 1.0: 10,000 accounts,
 1,000,000 posts, 10,000,000 analytics rows...), then prints `name: value unit` lines
 for the reads: `blogs_list` (the statement `blogster blogs list` runs: every column,
-the tags of each post), `own_blog_list_minimal` (four columns, no tags: the worst case
+the tags of each post), `blogs_show` and `revisions_list` (the statements of `blogster
+blogs show SLUG` and `blogster revisions list`), `own_blog_list_minimal` (four columns, no tags: the worst case
 for RLS's fixed cost per query), `visible_feed` and `dashboard_stats`:
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
@@ -16,7 +17,9 @@ for RLS's fixed cost per query), `visible_feed` and `dashboard_stats`:
     and whether each plan reaches the big tables by index; and the own list's floor: the
     superuser running it with the policy's filter added and the id precomputed;
 (b) per unit of work from Python, including the role switch (acting_transaction):
-    median wall time over --runs, and the bare role switch on its own.
+    median wall time over --runs against the superuser's plain transaction, interleaved,
+    and their ratio (goal <= 1.1); and the role switch on its own (`role_switch.*`: an
+    empty unit of work, and one running `select 1`).
 
 The generator's own lines (`generate.TABLE.rows`, `generate.TABLE.rate`) come first.
 """
@@ -128,19 +131,36 @@ def explain_pair(
     return summaries[0], summaries[1]
 
 
-def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        if role:
-            with acting_transaction(conn, role):
-                if query:
-                    conn.execute(query).fetchall()
-        else:
-            with conn.transaction():
+def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None) -> float:
+    """One unit of work from Python: as `role` (acting_transaction), or a plain transaction."""
+    started = time.perf_counter()
+    if role:
+        with acting_transaction(conn, role):
+            if query:
                 conn.execute(query).fetchall()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    else:
+        with conn.transaction():
+            if query:
+                conn.execute(query).fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def unit_of_work_pair(
+    conn: psycopg.Connection, role: str, as_user: str | None, as_superuser: str | None, runs: int
+) -> tuple[float, float]:
+    """Median wall time of the acting user's unit of work and the superuser's plain
+    transaction, interleaved like explain_pair."""
+    acting, plain = [], []
+    for _ in range(runs):
+        acting.append(unit_of_work_ms(conn, role, as_user))
+        plain.append(unit_of_work_ms(conn, None, as_superuser))
+    return statistics.median(acting), statistics.median(plain)
+
+
+def emit_units_of_work(name: str, acting_ms: float, plain_ms: float) -> None:
+    emit(f"{name}.unit_of_work", acting_ms, "ms")
+    emit(f"{name}.superuser_transaction", plain_ms, "ms")
+    emit(f"{name}.unit_of_work_ratio", acting_ms / plain_ms if plain_ms else float("nan"), "x")
 
 
 def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
@@ -207,8 +227,7 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         emit(f"{name}.indexed_superuser", str(super_indexed).lower())
         log(f"{name} RLS plan: {', '.join(user_scans)}")
         log(f"{name} superuser plan: {', '.join(super_scans)}")
-        emit(f"{name}.unit_of_work", unit_of_work_ms(conn, role, as_user, runs), "ms")
-        emit(f"{name}.superuser_transaction", unit_of_work_ms(conn, None, as_superuser, runs), "ms")
+        emit_units_of_work(name, *unit_of_work_pair(conn, role, as_user, as_superuser, runs))
     # What any RLS pays on the own list: the superuser running it with the policy's filter
     # added and the id already computed (no role, no privilege check, no auth.uid()).
     with_policy = OWN_LIST.format(who=literal).replace(
@@ -218,7 +237,11 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         conn, with_policy, OWN_LIST.format(who=literal), None, explain_runs
     )
     emit("own_blog_list_minimal.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
-    emit("role_switch.bare", unit_of_work_ms(conn, role, None, runs), "ms")
+    # The switch alone: an empty unit of work, and one running `select 1`, against the same plain transactions.
+    bare, empty = unit_of_work_pair(conn, role, None, None, runs)
+    emit("role_switch.bare", bare, "ms")
+    emit("role_switch.empty_transaction", empty, "ms")
+    emit_units_of_work("role_switch", *unit_of_work_pair(conn, role, "select 1", "select 1", runs))
 
 
 # -- main -------------------------------------------------------------------------------------
