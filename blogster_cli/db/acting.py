@@ -77,7 +77,7 @@ def acting_transaction(
     if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
         raise RuntimeError("a unit of work must start on an idle autocommit connection")
     try:
-        conn.execute(_begin_as(role_name, timeouts), prepare=False)  # two statements: never prepared
+        conn.execute(_begin_as(role_name, timeouts), prepare=False)  # several statements: never prepared
         yield conn
     except BaseException as exc:
         if not conn.closed and not conn.broken:
