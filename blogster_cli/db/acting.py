@@ -25,9 +25,8 @@ if TYPE_CHECKING:
 
 # SET ROLE checks membership. Literals, not parameters: only statements without
 # parameters may share a message with BEGIN.
-BEGIN_AS_SQL = (
-    "begin; set local role {role}; set local statement_timeout = {statement_timeout};"
-    " set local lock_timeout = {lock_timeout}"
+SWITCH_SQL = (
+    "set local role {role}; set local statement_timeout = {statement_timeout}; set local lock_timeout = {lock_timeout}"
 )
 
 
@@ -51,12 +50,12 @@ class Timeouts:
 
 
 @lru_cache(maxsize=256)
-def _begin_as(role_name: str, timeouts: Timeouts) -> str:
-    """BEGIN_AS_SQL for one role and its limits, quoted once: composing costs more than the round trip."""
+def switch_sql(role_name: str, timeouts: Timeouts) -> str:
+    """SWITCH_SQL for one role and its limits, quoted once: composing costs more than the round trip."""
     from psycopg import sql
 
     return (
-        sql.SQL(BEGIN_AS_SQL)
+        sql.SQL(SWITCH_SQL)
         .format(
             role=sql.Identifier(role_name),
             statement_timeout=sql.Literal(f"{timeouts.statement_ms}ms"),
@@ -77,7 +76,7 @@ def acting_transaction(
     if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
         raise RuntimeError("a unit of work must start on an idle autocommit connection")
     try:
-        conn.execute(_begin_as(role_name, timeouts), prepare=False)  # several statements: never prepared
+        conn.execute("begin; " + switch_sql(role_name, timeouts), prepare=False)  # several statements: never prepared
         yield conn
     except BaseException as exc:
         if not conn.closed and not conn.broken:
