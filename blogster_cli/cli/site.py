@@ -20,6 +20,7 @@ app.add_typer(settings_app, name="settings")
 @app.command()
 def build(
     out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="Output folder (default: ./public)."),
+    full: bool = typer.Option(False, "--full", help="Render and write every file (after editing the output by hand)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Build your published posts into a static site; a rebuild writes only what changed.
@@ -29,7 +30,9 @@ def build(
     from blogster_cli.services import site
 
     settings = app_context().settings
-    report = site.build(acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone)
+    report = site.build(
+        acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full
+    )
     if json:
         output.print_json(report)
     else:

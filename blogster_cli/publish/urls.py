@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 # A URL path we are willing to turn into a file path: no "..", no backslashes, no control characters.
@@ -49,11 +50,13 @@ def file_of(url_path: str) -> str:
     return posixpath.join(relative, "index.html") if url_path.endswith("/") else relative
 
 
+@lru_cache(maxsize=65536)
 def href(url_path: str) -> str:
     """A URL path percent-encoded for use in a link (slugs may hold any character but '/', '?', '#')."""
     return quote(url_path, safe="/~._-")
 
 
+@lru_cache(maxsize=65536)
 def tag_slug(tag: str) -> str:
     from blogster_cli.content.slugs import slugify
 

@@ -85,16 +85,17 @@ def render_bodies(markdowns: dict[str, str]) -> dict[str, RenderedPost]:
 
 
 def build(
-    acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None
-) -> BuildReport:
-    """Writes my site into `out`; a second build writes only the files whose content changed."""
+    acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None,
+    full: bool = False,
+) -> BuildReport:  # fmt: skip
+    """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all)."""
     from blogster_cli.publish import urls
     from blogster_cli.publish.pages import SitePlan
     from blogster_cli.publish.themes import load_theme
     from blogster_cli.services.images import media_dir
 
     started = time.perf_counter()
-    previous = load_manifest(out)
+    previous = load_manifest(out, full=full)
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
         if settings is None:

@@ -124,6 +124,12 @@ def test_incremental_rebuild_touches_only_what_changed(author, tmp_path):
     report = build(author, out)
     assert report.removed == 1 and not (out / "posts/post-24").exists()
     assert "Post 24" not in (out / "index.xml").read_text()
+    (out / "posts/post-01/index.html").unlink()
+    (out / "mine.txt").write_text("not the build's")
+    assert build(author, out).written == 0  # the manifest is trusted...
+    full = site.build(author, out=out, base_domain=BASE, full=True)  # ...until --full
+    assert full.rendered == 24 and (out / "posts/post-01/index.html").is_file()
+    assert (out / "mine.txt").read_text() == "not the build's"
 
 
 def test_a_build_holds_only_the_acting_users_published_posts(db, make_user, author, tmp_path):
