@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -95,6 +96,7 @@ class SitePlan:
         path = urls.clean_path("/" + image.lstrip("/"))
         return self.absolute(path) if path else None
 
+    @cached_property
     def post_keys(self) -> dict[str, str]:
         """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
         return {p.id: digest(self.site_key, "post", p, self.paths[p.id]) for p in self.posts}
@@ -140,7 +142,7 @@ class SitePlan:
             Entry(p, self.paths[p.id], p.description or (bodies[p.id].summary if p.id in bodies else summaries.get(p.id, "")))
             for p in self.posts
         ]  # fmt: skip
-        keys = self.post_keys()
+        keys = self.post_keys
         pages: list[Page] = [self._post_page(entry, keys[entry.post.id], bodies) for entry in entries]
         taken = {page.path for page in pages}
         for entry in reversed(entries):  # oldest first: an alias goes to the post that had it first

@@ -118,7 +118,7 @@ def build(
             posts_state[key] = state
             site_posts.append(_site_post(row, state["source_url"], state["aliases"]))
         plan = SitePlan(config, site_posts, theme, timezone=timezone)
-        page_keys = plan.post_keys()
+        page_keys = plan.post_keys
         stale = [
             p for p in site_posts if (previous.files.get(urls.file_of(plan.paths[p.id])) or [None])[0] != page_keys[p.id]
         ]  # fmt: skip
