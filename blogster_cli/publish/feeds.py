@@ -64,8 +64,6 @@ def sitemap(config: SiteConfig, listed: list[tuple[str, datetime]]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines.append(f"<url><loc>{escape(config.base_url)}</loc></url>")
     for url, updated_at in listed:
-        lines.append(
-            f"<url><loc>{escape(url)}</loc><lastmod>{updated_at.isoformat(timespec='seconds')}</lastmod></url>"
-        )
+        lines.append(f"<url><loc>{escape(url)}</loc><lastmod>{updated_at.isoformat()}</lastmod></url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
