@@ -53,6 +53,8 @@ class Settings:
     """Longest a statement waits for a row lock before giving up."""
     session_days: int = 30
     """How long a login session stays valid on the embedded server."""
+    site_base_domain: str = "blogster.page"
+    """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
 
     @classmethod
     def keys(cls) -> list[str]:
