@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("blogs")
@@ -84,8 +85,10 @@ def list_blogs(
     persona: str | None = typer.Option(None, "--persona", help="Only posts for this persona (name or id)."),
     title: str | None = typer.Option(None, "--title", help="Only titles containing this text."),
     search: str | None = typer.Option(None, "--search", help="Full-text search in your titles and bodies."),
-    since: datetime | None = typer.Option(None, "--since", help="Created on or after this date."),
-    until: datetime | None = typer.Option(None, "--until", help="Created before this date."),
+    since: datetime | None = typer.Option(
+        None, "--since", parser=parse_datetime, help="Created on or after this date (YYYY-MM-DD[THH:MM])."
+    ),
+    until: datetime | None = typer.Option(None, "--until", parser=parse_datetime, help="Created before this date."),
     sort: str = typer.Option("updated", "--sort", help="updated, created, published, title or words."),
     limit: int | None = typer.Option(None, "--limit", min=1),
     fields: str = typer.Option(",".join(DEFAULT_FIELDS), "--fields", help=f"Columns: {', '.join(LIST_FIELDS)}."),
