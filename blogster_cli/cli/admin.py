@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
 app = command_group("admin")
@@ -16,7 +17,7 @@ app.add_typer(users, name="users")
 
 
 @users.command("list")
-def list_users(json: bool = JSON_OPTION) -> None:
+def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List every account.
 
     Example: blogster admin users list --json
@@ -35,10 +36,8 @@ def list_users(json: bool = JSON_OPTION) -> None:
         }
         for a in accounts.list_users(app_context(), acting_user())
     ]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"])
+    columns = ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
 @users.command()

@@ -6,6 +6,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("personas")
@@ -16,19 +17,15 @@ def _fields(**values) -> dict:
 
 
 @app.command("list")
-def list_personas(json: bool = JSON_OPTION) -> None:
+def list_personas(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List template personas and your own.
 
-    Example: blogster personas list
+    Example: blogster personas list --format csv
     """
     from blogster_cli.services import catalog
 
-    rows = catalog.list_personas(acting_user())
-    records = [
-        {"id": r.id, "name": r.name, "template": r.template, "occupation": r.occupation, "age_range": r.age_range}
-        for r in rows
-    ]
-    output.print_json(rows) if json else output.print_table(records, ["name", "template", "occupation", "age_range"])
+    records = output.to_plain(catalog.list_personas(acting_user()))
+    show_list(records, ["name", "template", "occupation", "age_range"], fmt=fmt, json=json, limit=limit)
 
 
 @app.command()
@@ -104,16 +101,19 @@ def edit(
     output.print_json(persona) if json else output.message(f"Updated persona '{persona.name}'.")
 
 
-@app.command()
-def delete(ref: str = typer.Argument(..., help="Name or id.")) -> None:
+@app.command("rm")
+def remove(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
     """Delete your persona (posts written for it keep their text).
 
-    Example: blogster personas delete "Weekend gardener"
+    Example: blogster personas rm "Weekend gardener"
     """
     from blogster_cli.services import catalog
 
     persona = catalog.delete_persona(acting_user(), ref)
-    output.message(f"Deleted persona '{persona.name}'.")
+    output.print_json(persona) if json else output.message(f"Deleted persona '{persona.name}'.")
+
+
+app.command("delete", hidden=True)(remove)
 
 
 @app.command()
