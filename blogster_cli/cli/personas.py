@@ -47,7 +47,7 @@ OPTIONS_HELP = "Comma-separated list."
 def create(
     name: str = typer.Argument(..., help="The persona's name."),
     description: str | None = typer.Option(None, "--description"),
-    age_range: str | None = typer.Option(None, "--age-range"),
+    age_range: str | None = typer.Option(None, "--age-range", help="Youngest-oldest, e.g. 18-99, or 65+."),
     gender: str | None = typer.Option(None, "--gender"),
     interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
     pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
@@ -79,7 +79,7 @@ def edit(
     ref: str = typer.Argument(..., help="Name or id."),
     name: str | None = typer.Option(None, "--name"),
     description: str | None = typer.Option(None, "--description"),
-    age_range: str | None = typer.Option(None, "--age-range"),
+    age_range: str | None = typer.Option(None, "--age-range", help="Youngest-oldest, e.g. 18-99, or 65+."),
     interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
     pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
     goals: str | None = typer.Option(None, "--goals", help=OPTIONS_HELP),
