@@ -49,7 +49,7 @@ def add(
 ) -> None:
     """Create an account. Without a password one is generated and printed once.
 
-    Example: blogster admin users add ada@example.com
+    Example: blogster admin users add lin@example.com
     """
     import os
 
@@ -73,7 +73,7 @@ def add(
 def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
     """Make an account an administrator.
 
-    Example: blogster admin users grant-admin ada@example.com
+    Example: blogster admin users grant-admin lin@example.com
     """
     from blogster_cli.services import accounts
 
@@ -85,7 +85,7 @@ def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -
 def revoke_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
     """Take administrator rights away from an account.
 
-    Example: blogster admin users revoke-admin ada@example.com
+    Example: blogster admin users revoke-admin lin@example.com
     """
     from blogster_cli.services import accounts
 
@@ -119,7 +119,7 @@ def reset_password(
 ) -> None:
     """Set a new password for an account (generated and printed if not given).
 
-    Example: blogster admin users reset-password ada@example.com
+    Example: blogster admin users reset-password lin@example.com
     """
     from blogster_cli.cli.state import read_password
     from blogster_cli.services import accounts

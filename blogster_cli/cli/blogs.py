@@ -55,7 +55,7 @@ def new(
 ) -> None:
     """Create a post.
 
-    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Developer"
+    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Software developer"
     """
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import blogs, drafting

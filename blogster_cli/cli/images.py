@@ -55,7 +55,7 @@ def list_images(
 def rm(image_id: str = typer.Argument(..., help="The image's id."), json: bool = JSON_OPTION) -> None:
     """Remove an image from its post.
 
-    Example: blogster images rm 6f1c2a9e-...
+    Example: blogster images rm $(blogster images list ten-terminal-habits --format ids)
     """
     from blogster_cli.services import images
 

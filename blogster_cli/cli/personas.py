@@ -32,7 +32,7 @@ def list_personas(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPT
 def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
     """Show one persona.
 
-    Example: blogster personas show "Busy developer"
+    Example: blogster personas show "Software developer"
     """
     from blogster_cli.services import catalog
 
@@ -124,7 +124,7 @@ def copy(
 ) -> None:
     """Copy a persona (e.g. a template) into an editable one of your own.
 
-    Example: blogster personas copy "Busy developer" --name "My developers"
+    Example: blogster personas copy "Software developer" --name "My developers"
     """
     from blogster_cli.services import catalog
 
