@@ -34,7 +34,12 @@ class AppContext:
     def database(self) -> Database:
         from blogster_cli.db.connection import open_database
 
-        return open_database(self.settings.database_url)
+        settings = self.settings
+        return open_database(
+            settings.database_url,
+            source=settings.source_of("database_url"),
+            connect_timeout_s=settings.connect_timeout_s,
+        )
 
     @cached_property
     def credentials(self) -> CredentialStore:

@@ -1,4 +1,4 @@
-"""blogster blogs: write, list, show, edit, tag, publish and delete posts."""
+"""blogster posts (alias: blogs): write, list, show, edit, tag, publish and delete posts."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
     from blogster_cli.db.acting import ActingUser
     from blogster_cli.services.editing import EditDraft
 
-app = command_group("blogs")
+app = command_group("posts")
 tag_app = typer.Typer(help="Add or remove tags.", no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 app.add_typer(tag_app, name="tag")
 
@@ -38,7 +40,7 @@ LIST_FIELDS = (
     "published_at",
 )
 DEFAULT_FIELDS = ("slug", "title", "status", "tags", "word_count", "reading_time", "updated_at")
-FORMATS = ("table", "json", "csv", "yaml", "ids", "count")
+TRASH_FIELDS = ("slug", "title", "status", "updated_at")
 
 
 def _row_dict(row, fields) -> dict:
@@ -70,7 +72,7 @@ def new(
 
     A body piped in without --from becomes the post's text.
 
-    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Developer"
+    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Software developer"
     """
     from blogster_cli.cli.state import app_context
     from blogster_cli.errors import InvalidInput
@@ -150,63 +152,55 @@ def list_blogs(
     persona: str | None = typer.Option(None, "--persona", help="Only posts for this persona (name or id)."),
     title: str | None = typer.Option(None, "--title", help="Only titles containing this text."),
     search: str | None = typer.Option(None, "--search", help="Full-text search in your titles and bodies."),
-    since: datetime | None = typer.Option(None, "--since", help="Created on or after this date."),
-    until: datetime | None = typer.Option(None, "--until", help="Created before this date."),
+    since: datetime | None = typer.Option(
+        None, "--since", parser=parse_datetime, help="Created on or after this date (YYYY-MM-DD[THH:MM])."
+    ),
+    until: datetime | None = typer.Option(None, "--until", parser=parse_datetime, help="Created before this date."),
     sort: str = typer.Option("updated", "--sort", help="updated, created, published, title or words."),
-    limit: int | None = typer.Option(None, "--limit", min=1),
+    limit: int | None = LIMIT_OPTION,
     all_authors: bool = typer.Option(
         False, "--all-authors", help="Everyone's published posts (yours too), with their AUTHOR for `show AUTHOR/SLUG`."
     ),
     fields: str = typer.Option(",".join(DEFAULT_FIELDS), "--fields", help=f"Columns: {', '.join(LIST_FIELDS)}."),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv, yaml, ids or count."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """List your posts (not the trash: see `blogs trash`).
+    """List your posts (not the trash: see `posts trash`). Long tables are paged on a terminal.
 
-    Example: blogster blogs delete $(blogster blogs list --status draft --format ids)
+    Example: blogster posts rm $(blogster posts list --status draft --format ids)
     """
     from blogster_cli.cli.state import app_context
     from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, drafting
 
+    chosen = _fields(fields)
     acting = acting_user()
     timezone = app_context().tzinfo  # typed dates mean the configured timezone
     filters = BlogFilter(
         statuses=status or None, tag=tag, title_contains=title, search=search,
         created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
-        sort=sort, limit=limit, persona_id=drafting.persona_id(acting, persona) if persona else None,
+        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, persona) if persona else None,
         all_authors=all_authors,
     )  # fmt: skip
     rows = blogs.list_blogs(acting, filters)
-    if all_authors and fields == ",".join(DEFAULT_FIELDS):
-        fields = "author," + fields
-    render_rows(rows, fields, "json" if json else fmt)
+    if all_authors and "author" not in chosen:
+        chosen = ["author", *chosen]
+    show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json)
 
 
-def render_rows(rows, fields: str, fmt: str) -> None:
+def _fields(fields: str) -> list[str]:
     from blogster_cli.errors import InvalidInput
 
     chosen = [f.strip() for f in fields.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in LIST_FIELDS]
     if unknown:
         raise InvalidInput(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}")
-    if fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
-    records = [_row_dict(r, chosen) for r in rows]
-    if fmt == "ids":
-        output.print_lines(str(r.id) for r in rows)
-    elif fmt == "count":
-        output.print_lines([str(len(rows))])
-    elif fmt == "json":
-        output.print_json(records)
-    elif fmt == "yaml":
-        import yaml
+    return chosen
 
-        output.print_lines([yaml.safe_dump(output.to_plain(records), sort_keys=False, allow_unicode=True).rstrip()])
-    elif fmt == "csv":
-        output.print_csv(records, chosen)
-    else:
-        output.print_table(records, chosen)
+
+def _summaries(rows) -> list[dict]:
+    """What --json prints for the posts a command changed."""
+    return [_row_dict(r, ("id", "slug", "title", "status")) for r in rows]
 
 
 @app.command()
@@ -354,51 +348,57 @@ def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
         editing.close_buffer(buffer)
 
 
-@app.command()
-def delete(refs: list[str] = typer.Argument(..., help="Slugs or ids.")) -> None:
-    """Move posts to the trash (restore them with `blogs restore`).
+@app.command("rm")
+def remove(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bool = JSON_OPTION) -> None:
+    """Move posts to the trash (restore them with `posts restore`).
 
-    Example: blogster blogs delete old-draft another-draft
+    Example: blogster posts rm old-draft another-draft
     """
     from blogster_cli.services import blogs
 
     rows = blogs.trash(acting_user(), refs)
-    output.message(f"Moved {len(rows)} post(s) to the trash.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Moved {len(rows)} post(s) to the trash.")
+
+
+app.command("delete", hidden=True)(remove)
 
 
 @app.command("trash")
-def list_trash(json: bool = JSON_OPTION) -> None:
+def list_trash(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List the posts in your trash.
 
-    Example: blogster blogs trash --json
+    Example: blogster posts trash --json
     """
     from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs
 
-    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True))
-    render_rows(rows, "id,slug,title,status,updated_at", "json" if json else "table")
+    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True, limit=limit or None))
+    show_list([_row_dict(r, ("id", *TRASH_FIELDS)) for r in rows], TRASH_FIELDS, fmt=fmt, json=json)
 
 
 @app.command()
-def restore(refs: list[str] = typer.Argument(..., help="Slugs or ids of trashed posts.")) -> None:
+def restore(
+    refs: list[str] = typer.Argument(..., help="Slugs or ids of trashed posts."), json: bool = JSON_OPTION
+) -> None:
     """Bring posts back from the trash.
 
-    Example: blogster blogs restore old-draft
+    Example: blogster posts restore old-draft
     """
     from blogster_cli.services import blogs
 
     rows = blogs.restore(acting_user(), refs)
-    output.message(f"Restored {len(rows)} post(s).")
+    output.print_json(_summaries(rows)) if json else output.message(f"Restored {len(rows)} post(s).")
 
 
 @app.command()
 def purge(
     refs: list[str] = typer.Argument(..., help="Slugs or ids."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Delete posts for good, with their revisions and analytics.
 
-    Example: blogster blogs purge old-draft --yes
+    Example: blogster posts purge old-draft --yes
     """
     import sys
 
@@ -410,7 +410,7 @@ def purge(
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
         typer.confirm(f"Delete {len(refs)} post(s) and their history for good?", abort=True)
     rows = blogs.purge(acting_user(), refs)
-    output.message(f"Deleted {len(rows)} post(s) for good.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Deleted {len(rows)} post(s) for good.")
 
 
 @app.command("status")
@@ -434,27 +434,38 @@ def set_status(
 
 @tag_app.command("add")
 def tag_add(
-    ref: str = typer.Argument(..., help="Slug or id."), tags: list[str] = typer.Argument(..., help="Tags.")
+    ref: str = typer.Argument(..., help="Slug or id."),
+    tags: list[str] = typer.Argument(..., help="Tags."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Add tags to a post.
 
-    Example: blogster blogs tag add ten-terminal-habits shell productivity
+    Example: blogster posts tag add ten-terminal-habits shell productivity
     """
     from blogster_cli.services import blogs
 
     row = blogs.tag(acting_user(), ref, add=tags)
-    output.message(f"'{row.slug}' tags: {', '.join(row.tags)}")
+    output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
+        f"'{row.slug}' tags: {', '.join(row.tags)}"
+    )
 
 
 @tag_app.command("rm")
 def tag_rm(
-    ref: str = typer.Argument(..., help="Slug or id."), tags: list[str] = typer.Argument(..., help="Tags.")
+    ref: str = typer.Argument(..., help="Slug or id."),
+    tags: list[str] = typer.Argument(..., help="Tags."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Remove tags from a post.
 
-    Example: blogster blogs tag rm ten-terminal-habits shell
+    Example: blogster posts tag rm ten-terminal-habits shell
     """
     from blogster_cli.services import blogs
 
     row = blogs.tag(acting_user(), ref, remove=tags)
-    output.message(f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}")
+    output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
+        f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}"
+    )
+
+
+tag_app.command("delete", hidden=True)(tag_rm)

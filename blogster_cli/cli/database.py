@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 app = command_group("db")
@@ -39,7 +40,7 @@ def migrate(
 
 
 @app.command()
-def status(json: bool = JSON_OPTION) -> None:
+def status(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List migrations and when each was applied.
 
     Example: blogster db status
@@ -48,12 +49,9 @@ def status(json: bool = JSON_OPTION) -> None:
 
     states = database.status(app_context().database)
     rows = [{"migration": s.migration.name, "applied_at": s.applied_at} for s in states]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["migration", "applied_at"])
-        pending = sum(1 for s in states if s.applied_at is None)
-        output.message(f"{pending} pending." if pending else "Up to date.")
+    show_list(rows, ["migration", "applied_at"], fmt=fmt, json=json, limit=limit, id_key="migration")
+    pending = sum(1 for s in states if s.applied_at is None)
+    output.message(f"{pending} pending." if pending else "Up to date.")
 
 
 @app.command()

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("images")
@@ -41,27 +42,31 @@ def add(
 
 @app.command("list")
 def list_images(
-    blog: str | None = typer.Argument(None, help="Only this post's images."), json: bool = JSON_OPTION
+    blog: str | None = typer.Argument(None, help="Only this post's images."),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
 ) -> None:
     """List your images.
 
     Example: blogster images list ten-terminal-habits --json
     """
-    from dataclasses import asdict
-
     from blogster_cli.services import images
 
-    rows = images.list_images(acting_user(), blog)
-    output.print_json(rows) if json else output.print_table([asdict(r) for r in rows], COLUMNS)
+    records = output.to_plain(images.list_images(acting_user(), blog))
+    show_list(records, COLUMNS, fmt=fmt, json=json, limit=limit)
 
 
 @app.command()
-def rm(image_id: str = typer.Argument(..., help="The image's id.")) -> None:
+def rm(image_id: str = typer.Argument(..., help="The image's id."), json: bool = JSON_OPTION) -> None:
     """Remove an image from its post.
 
-    Example: blogster images rm 6f1c2a9e-...
+    Example: blogster images rm $(blogster images list ten-terminal-habits --format ids)
     """
     from blogster_cli.services import images
 
     image = images.remove(acting_user(), image_id)
-    output.message(f"Removed {image.url}.")
+    output.print_json(image) if json else output.message(f"Removed {image.url}.")
+
+
+app.command("delete", hidden=True)(rm)

@@ -20,6 +20,7 @@ class GlobalOptions:
     profile: str = "default"
     database_url: str | None = None
     debug: bool = False
+    json: bool = False
 
 
 OPTIONS = GlobalOptions()
@@ -66,7 +67,12 @@ def read_password(*, password: str | None, from_stdin: bool, confirm: bool = Fal
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
 
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+def _json_or_global(value: bool) -> bool:
+    """`--json` after the command, or before it (`blogster --json posts list`)."""
+    return value or OPTIONS.json
+
+
+JSON_OPTION = typer.Option(False, "--json", callback=_json_or_global, help="Print the result as JSON.")
 PASSWORD_STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
 PASSWORD_OPTION = typer.Option(
     None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."

@@ -68,6 +68,16 @@ def find_persona(conn: psycopg.Connection, *, ref: str) -> PersonaRow | None:
     return PersonaRow(*row) if row else None
 
 
+def my_persona_names(conn: psycopg.Connection, *, prefix: str) -> set[str]:
+    """The lower-cased names of my personas that start with `prefix` (ignoring case)."""
+    rows = conn.execute(
+        "select lower(name) from public.personas where owner_id = auth.uid()"
+        " and starts_with(lower(name), lower(%(prefix)s))",
+        {"prefix": prefix},
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
 def insert_persona(conn: psycopg.Connection, *, values: dict[str, Any], template: bool = False) -> UUID:
     from psycopg import sql
 

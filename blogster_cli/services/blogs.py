@@ -410,6 +410,8 @@ def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
 
 
 def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
+    if type is not None and type not in activities.TYPES:
+        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(activities.TYPES)}")
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)
