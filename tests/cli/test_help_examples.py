@@ -25,6 +25,9 @@ EXCLUDED = {
     "blogster db stop": "stops the embedded server; the tests run on a shared test server",
     "blogster db restore backup.blogster-backup --yes": "replaces the database and cluster-wide roles "
     "under the other tests' feet (tests/integration/test_backup.py restores backups)",
+    "blogster site serve --port 8080": "serves until interrupted (tests/integration/test_site_deploy.py covers it)",
+    "blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages": "pushes to a remote host "
+    "(tests/integration/test_site_deploy.py deploys to a local bare repository)",
 }
 
 # (command, is it a help example?) in the order they run.
@@ -66,6 +69,13 @@ PLAN = [
     ('blogster images add ten-terminal-habits shot.png --featured --alt "A terminal"', True),
     ("blogster images list ten-terminal-habits --json", True),
     ("blogster images rm $(blogster images list ten-terminal-habits --format ids)", True),
+    ('echo "Notes for Monday." | blogster posts new "Monday notes"', False),
+    ('blogster publish $(blogster blogs list --status draft --format ids) --at "2026-12-01 09:00"', True),
+    ("blogster schedule list --json", True),
+    ("blogster unpublish ten-terminal-habits", True),
+    ("blogster site settings set url https://blog.example.com/", True),
+    ("blogster site settings show --json", True),
+    ("blogster site build --out ~/site/public", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),

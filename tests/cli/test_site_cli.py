@@ -6,7 +6,7 @@ from tests.cli.conftest import PASSWORD
 def test_build_and_settings(cli, signed_up, tmp_path):
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: Hello <b>world</b>\n---\nHi.\n")
-    assert cli("blogs", "new", "--from", str(post)).exit_code == 0
+    assert cli("blogs", "new", "--from", str(post), "--status", "published").exit_code == 0
     assert cli("site", "settings", "set", "title", "Ada writes").exit_code == 0
     shown = cli("site", "settings", "show", "--json").json()
     assert shown["title"] == "Ada writes" and shown["base_url"].endswith(".blogster.page/")
