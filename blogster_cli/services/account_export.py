@@ -84,7 +84,7 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
     from blogster_cli.services.exports import export_posts
 
     directory = private_dir(directory.expanduser().resolve())
-    private_dir(directory / "posts")  # the post files inherit their privacy from this folder
+    private_dir(directory / "posts")
     data: dict[str, list] = {}
     with unit_of_work(acting) as conn:
         for table, where in _ownership_filters(conn).items():
@@ -98,5 +98,5 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
     write_private(directory / "account.json", document.encode("utf-8"))
-    posts = export_posts(acting, directory / "posts", dialect="markdown")
+    posts = export_posts(acting, directory / "posts", dialect="markdown", private=True)
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)

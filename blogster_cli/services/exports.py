@@ -129,6 +129,7 @@ def export_posts(
     on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     force: bool = False,
+    private: bool = False,
 ) -> ExportSummary:
     """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
 
@@ -151,7 +152,7 @@ def export_posts(
         large = total >= PARALLEL_THRESHOLD
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
-        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0, force=force)
+        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private)
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
@@ -364,16 +365,19 @@ def _read_manifest(root: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write `data` to `target`, replacing a symlink there instead of following it."""
+def _write_file(target: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write `data` to `target`, replacing a symlink there instead of following it.
+
+    `mode` applies to a file this creates (0600 for private exports, from the first byte).
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(target, flags, 0o666)
+        descriptor = os.open(target, flags, mode)
     except OSError:
         if not target.is_symlink():
             raise
         target.unlink()
-        descriptor = os.open(target, flags, 0o666)
+        descriptor = os.open(target, flags, mode)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
 
@@ -387,8 +391,17 @@ class _Writer:
 
     MAX_PENDING_WRITES = 256
 
-    def __init__(self, root: Path, dialect: str, media_root: Path, io_threads: int = 0, force: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        dialect: str,
+        media_root: Path,
+        io_threads: int = 0,
+        force: bool = False,
+        private: bool = False,
+    ):
         self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
+        self.file_mode = 0o600 if private else 0o666
         self.written_before = _read_manifest(root)
         self.manifest = dict(self.written_before)
         self.edited: list[str] = []
@@ -442,11 +455,11 @@ class _Writer:
 
     def _write(self, target: Path, data: bytes, shown: str) -> None:
         if self.pool is None:
-            self._check(lambda: _write_file(target, data), shown)
+            self._check(lambda: _write_file(target, data, self.file_mode), shown)
             return
         while len(self.pending) >= self.MAX_PENDING_WRITES:
             self._finish_one()
-        self.pending.append((self.pool.submit(_write_file, target, data), shown))
+        self.pending.append((self.pool.submit(_write_file, target, data, self.file_mode), shown))
 
     def _finish_one(self) -> None:
         future, shown = self.pending.popleft()
@@ -470,7 +483,8 @@ class _Writer:
                 self.pool.shutdown(wait=True, cancel_futures=True)
         for shown in self.edited:
             self.manifest[shown] = self.written_before.get(shown, "")
-        self._check(lambda: _write_file(self.root / MANIFEST, json.dumps(self.manifest, indent=0).encode()), MANIFEST)
+        manifest = json.dumps(self.manifest, indent=0).encode()
+        self._check(lambda: _write_file(self.root / MANIFEST, manifest, self.file_mode), MANIFEST)
 
     def _folder(self, folder: Path) -> bool:
         """Create `folder` if it resolves inside the export root; False if it leads out."""
@@ -478,7 +492,7 @@ class _Writer:
         if inside is None:
             inside = folder.resolve().is_relative_to(self.root)
             if inside:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700 if self.file_mode == 0o600 else 0o777)
                 inside = folder.resolve().is_relative_to(self.root)  # no link slipped in meanwhile
             self.folders[folder] = inside
         return inside

@@ -100,10 +100,12 @@ def test_backup_and_its_partial_are_private_from_the_first_byte(db, make_user, w
 
 
 def test_account_export_is_private(db, make_user, watched, tmp_path):
-    from blogster_cli.services import account_export
+    from blogster_cli.services import account_export, blogs
 
     acting = ActingUser(db, make_user())
+    blogs.create(acting, blogs.NewBlog(title="A private draft", markdown="Not for other OS users."))
     account_export.export_account(acting, tmp_path / "export" / "mine")
+    assert list((tmp_path / "export" / "mine" / "posts").rglob("*.md"))
     assert (tmp_path / "export" / "mine" / "account.json").exists()
     assert stat.S_IMODE((tmp_path / "export").stat().st_mode) == 0o700
     assert_private_tree(tmp_path / "export")

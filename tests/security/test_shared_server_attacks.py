@@ -177,7 +177,9 @@ def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, mo
             migrations.apply(db, lock_wait_seconds=0.5)
         running.execute("rollback")
     assert migrations.apply(db, lock_wait_seconds=0.5) == ["9998_pending"]
-    assert Conflict.exit_code == 5
+    from blogster_cli.cli.exit_codes import CONFLICT, for_error
+
+    assert for_error(Conflict("x")) == CONFLICT == 5
 
 
 def test_accounts_cannot_create_temp_objects_or_large_objects(db, alice_and_bob):
