@@ -151,7 +151,7 @@ _SKIP_REASONS: list[str] = []
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped:
+    if report.skipped and not hasattr(report, "wasxfail"):  # an expected failure is not a skip
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         _SKIP_REASONS.append(reason)
 
