@@ -53,6 +53,14 @@ class Settings:
     """Longest a statement waits for a row lock before giving up."""
     session_days: int = 30
     """How long a login session stays valid on the embedded server."""
+    ai_base_url: str | None = None
+    """OpenAI-compatible endpoint for `generate` (env: BLOGSTER_AI_BASE_URL); set by `ai setup`."""
+    ai_model: str | None = None
+    """Model for `generate` (env: BLOGSTER_AI_MODEL); set by `ai setup`."""
+    ai_timeout_s: int = 120
+    """Longest one AI provider request may take, in seconds."""
+    ai_max_retries: int = 2
+    """Retries (with backoff) after a 429, a 5xx or a timeout from the AI provider."""
 
     @classmethod
     def keys(cls) -> list[str]:
