@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.state import JSON_OPTION, app_context
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("ai")
 
@@ -63,3 +63,23 @@ def models(json: bool = JSON_OPTION) -> None:
 
     names = ai_settings.models(app_context())
     output.print_json(names) if json else output.print_lines(names)
+
+
+@app.command()
+def logs(
+    query: str | None = typer.Option(None, "-q", "--query", help="Full-text search in prompts and completions."),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your past generations, newest first (prompt, completion, tokens, model, success).
+
+    Example: blogster ai logs -q "sourdough" --json
+    """
+    from blogster_cli.services import credits
+
+    entries = credits.logs(acting_user(), query=query, limit=limit)
+    if json:
+        output.print_json(entries)
+        return
+    rows = [{**output.to_plain(e), "prompt": (e.prompt or "")[:60].replace("\n", " ")} for e in entries]
+    output.print_table(rows, ["created_at", "model", "tokens_used", "success", "prompt"])

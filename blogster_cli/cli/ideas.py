@@ -1,0 +1,67 @@
+"""blogster ideas: the blog ideas you generated, and what you do with them."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("ideas")
+
+COLUMNS = ["id", "status", "title", "difficulty_level", "trending_score", "estimated_word_count"]
+IDEA = typer.Argument(..., help="The idea's id (see: blogster ideas list).")
+
+
+@app.command("list")
+def list_ideas(
+    status: list[str] | None = typer.Option(None, "--status", help="new, saved, in_progress, completed, discarded."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """List your ideas, newest first.
+
+    Example: blogster ideas list --status new --status saved
+    """
+    from blogster_cli.services import ideas
+
+    found = ideas.list_ideas(acting_user(), statuses=status)
+    output.print_json(found) if json else output.print_table([output.to_plain(i) for i in found], COLUMNS)
+
+
+def _set(ref: str, status: str, json: bool) -> None:
+    from blogster_cli.services import ideas
+    from blogster_cli.vocabulary import BlogIdeaStatus
+
+    idea = ideas.set_status(acting_user(), ref, BlogIdeaStatus(status))
+    output.print_json(idea) if json else output.message(f"Idea '{idea.title}' is {idea.status}.")
+
+
+@app.command()
+def save(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
+    """Keep an idea for later (`generate batch` takes saved ideas).
+
+    Example: blogster ideas save 1b2c3d4e-...
+    """
+    _set(ref, "saved", json)
+
+
+@app.command()
+def discard(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
+    """Set an idea aside.
+
+    Example: blogster ideas discard 1b2c3d4e-...
+    """
+    _set(ref, "discarded", json)
+
+
+@app.command()
+def start(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
+    """Start a draft post from an idea (no AI, no credit); the idea links to it.
+
+    Example: blogster ideas start 1b2c3d4e-...
+    """
+    from blogster_cli.services import ideas
+
+    blog = ideas.start(acting_user(), ref)
+    output.print_json(blog) if json else output.print_lines([blog.slug])

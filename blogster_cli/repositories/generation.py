@@ -1,0 +1,69 @@
+"""AI generation rows: credit reservations, generation logs, subscriptions, blog ideas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.content import AiGenerationLog
+from blogster_cli.models.extended import BlogIdea
+from blogster_cli.vocabulary import BlogIdeaStatus
+
+# The same expression as the index ai_generation_logs_search_idx (migration 0020).
+_LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' || coalesce(completion, ''))"
+
+
+def reserve_credit(session: Session, *, request_id: UUID) -> int:
+    """Holds one credit for `request_id` (P0001 'no AI credits left' if none); returns credits still free."""
+    return session.execute(text("select public.reserve_generation_credit(:id)"), {"id": request_id}).scalar_one()
+
+
+def release_credit(session: Session, *, request_id: UUID) -> bool:
+    return session.execute(text("select public.release_generation_credit(:id)"), {"id": request_id}).scalar_one()
+
+
+def insert_log(session: Session, *, log: AiGenerationLog) -> AiGenerationLog:
+    """Stores one generation; a success charges its credit through the on_ai_generation trigger."""
+    session.add(log)
+    session.flush()
+    return log
+
+
+def active_subscription(session: Session, *, user_id: UUID) -> UserSubscription | None:
+    statement = select(UserSubscription).where(UserSubscription.user_id == user_id, col(UserSubscription.is_active))
+    return session.exec(statement).first()
+
+
+def recent_logs(session: Session, *, user_id: UUID, query: str | None, limit: int) -> Sequence[AiGenerationLog]:
+    """My generations, newest first; `query` is a web-search style full-text query."""
+    statement = select(AiGenerationLog).where(AiGenerationLog.user_id == user_id)
+    if query:
+        statement = statement.where(
+            text(f"{_LOG_DOCUMENT} @@ websearch_to_tsquery('simple'::regconfig, :query)").bindparams(query=query)
+        )
+    statement = statement.order_by(col(AiGenerationLog.created_at).desc(), col(AiGenerationLog.id)).limit(limit)
+    return session.exec(statement).all()
+
+
+def insert_ideas(session: Session, *, ideas: Sequence[BlogIdea]) -> list[BlogIdea]:
+    session.add_all(ideas)
+    session.flush()
+    return list(ideas)
+
+
+def list_ideas(session: Session, *, user_id: UUID, statuses: Sequence[BlogIdeaStatus] | None) -> Sequence[BlogIdea]:
+    statement = select(BlogIdea).where(BlogIdea.user_id == user_id)
+    if statuses:
+        statement = statement.where(col(BlogIdea.status).in_(list(statuses)))
+    return session.exec(statement.order_by(col(BlogIdea.created_at).desc(), col(BlogIdea.title))).all()
+
+
+def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> BlogIdea | None:
+    statement = select(BlogIdea).where(BlogIdea.id == idea_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
