@@ -18,8 +18,16 @@ _LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' ||
 
 
 def reserve_credit(session: Session, *, request_id: UUID) -> int:
-    """Holds one credit for `request_id` (P0001 'no AI credits left' if none); returns credits still free."""
-    return session.execute(text("select public.reserve_generation_credit(:id)"), {"id": request_id}).scalar_one()
+    """Holds one credit for `request_id` (P0001 'no AI credits left' if none); returns credits still free.
+
+    The reservation's commit does not wait for the WAL flush (one fsync less per
+    generation): a reservation lost in a server crash only means the later success
+    log must find an unreserved credit to charge, so nothing is ever charged twice.
+    """
+    statement = text(
+        "select pg_catalog.set_config('synchronous_commit', 'off', true), public.reserve_generation_credit(:id)"
+    )
+    return session.execute(statement, {"id": request_id}).one()[1]
 
 
 def release_credit(session: Session, *, request_id: UUID) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +36,13 @@ class Completion:
     model: str
 
 
+@cache
 def client_for(provider: ProviderConfig) -> OpenAI:
-    """A client bound to exactly this base URL and key (never the client's own env lookups)."""
+    """A client bound to exactly this base URL and key (never the client's own env lookups).
+
+    One per provider per process: building one costs 40-300 ms (its HTTP pool and TLS
+    context), which a batch of generations pays once.
+    """
     from openai import OpenAI
 
     return OpenAI(
