@@ -94,3 +94,96 @@ def outline(
     Example: blogster generate outline --idea 1b2c... --template listicle
     """
     _write("outline", topic, idea, persona, template, keywords, sources, stream, json)
+
+
+BLOG = typer.Argument(..., help="The post's slug or id.")
+SECTION = typer.Option(None, "--section", min=1, help="Only the Nth level-2 section (1 = the first '## ').")
+
+
+def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) -> None:
+    from blogster_cli.services import revising
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    show_tokens = not json and (stream or sys.stdout.isatty())
+
+    def on_token(piece: str) -> None:
+        if show_tokens:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+
+    blog = revising.revise(acting_user(), ref, provider=provider, kind=kind, section=section, on_token=on_token)
+    if show_tokens:
+        sys.stdout.write("\n")
+    if json:
+        output.print_json(blog)
+    output.message(f"Saved '{blog.slug}' as a new revision ({blog.word_count} words, AI {kind}, 1 credit).")
+
+
+@app.command()
+def rewrite(ref: str = BLOG, section: int | None = SECTION, stream: bool = STREAM, json: bool = JSON_OPTION) -> None:
+    """Rewrite a post (or one section) to read better; saved as a new revision. Uses one credit.
+
+    Example: blogster generate rewrite ten-terminal-habits --section 2
+    """
+    _revise("rewrite", ref, section, stream, json)
+
+
+@app.command()
+def expand(ref: str = BLOG, section: int | None = SECTION, stream: bool = STREAM, json: bool = JSON_OPTION) -> None:
+    """Expand a post (or one section) with examples and detail; saved as a new revision. Uses one credit.
+
+    Example: blogster generate expand ten-terminal-habits --section 1
+    """
+    _revise("expand", ref, section, stream, json)
+
+
+@app.command("continue")
+def continue_post(ref: str = BLOG, stream: bool = STREAM, json: bool = JSON_OPTION) -> None:
+    """Continue writing where the post stops; saved as a new revision. Uses one credit.
+
+    Example: blogster generate continue half-finished-post
+    """
+    _revise("continue", ref, None, stream, json)
+
+
+@app.command()
+def seo(ref: str = BLOG, json: bool = JSON_OPTION) -> None:
+    """Write the post's meta description (at most 160 characters) and meta keywords. Uses one credit.
+
+    Example: blogster generate seo ten-terminal-habits
+    """
+    from blogster_cli.services import revising
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    blog = revising.seo(acting_user(), ref, provider=provider)
+    if json:
+        output.print_json(blog)
+    else:
+        output.print_record({"meta_description": blog.meta_description, "meta_keywords": blog.meta_keywords})
+
+
+@app.command()
+def social(
+    ref: str = BLOG,
+    platform: str = typer.Option(
+        ..., "--platform", help="twitter, linkedin, facebook, instagram, tiktok, pinterest, youtube."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Draft a social media post for the blog post, within the platform's length limit. Uses one credit.
+
+    Example: blogster generate social ten-terminal-habits --platform twitter
+    """
+    from blogster_cli.services import revising
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    draft_post = revising.social(acting_user(), ref, provider=provider, platform=platform)
+    if json:
+        output.print_json(draft_post)
+    else:
+        tags = " ".join(f"#{t}" for t in draft_post.hashtags)
+        output.print_lines([draft_post.content, tags] if tags else [draft_post.content])
+        output.message(f"Saved a {draft_post.platform} draft ({draft_post.length}/{draft_post.limit} characters).")

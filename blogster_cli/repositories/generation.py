@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
-from blogster_cli.models.extended import BlogIdea
-from blogster_cli.vocabulary import BlogIdeaStatus
+from blogster_cli.models.extended import BlogIdea, SocialMediaProfile
+from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform
 
 # The same expression as the index ai_generation_logs_search_idx (migration 0020).
 _LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' || coalesce(completion, ''))"
@@ -74,4 +74,14 @@ def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> B
     statement = select(BlogIdea).where(BlogIdea.id == idea_id)
     if for_update:
         statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
+def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform) -> SocialMediaProfile | None:
+    """My first profile on `platform` (connected ones first)."""
+    statement = (
+        select(SocialMediaProfile)
+        .where(SocialMediaProfile.user_id == user_id, SocialMediaProfile.platform == platform)
+        .order_by(col(SocialMediaProfile.is_connected).desc(), col(SocialMediaProfile.created_at))
+    )
     return session.exec(statement).first()

@@ -109,6 +109,33 @@ def metered(
         raise
 
 
+def complete_structured(
+    provider: ProviderConfig,
+    messages: list[dict[str, str]],
+    *,
+    response_format: dict,
+    parse: Callable[[str], T | None],
+    what: str,
+) -> tuple[T, Completion]:
+    """A structured completion; a reply off the schema is asked for once more, then a clear error."""
+    tokens = 0
+    for _attempt in range(2):
+        completion = ai_provider.complete(provider, messages, response_format=response_format)
+        tokens += completion.tokens
+        parsed = parse(completion.text)
+        if parsed is not None:
+            return parsed, Completion(text=completion.text, tokens=tokens, model=completion.model)
+    raise ai_provider.ProviderError(
+        f"the AI provider twice returned {what} that do not match the schema; nothing was saved"
+    )
+
+
+def release(acting: ActingUser, request_id: UUID) -> None:
+    """Gives back a reservation when the request stops before the provider is called."""
+    with orm_unit_of_work(acting) as session:
+        rows.release_credit(session, request_id=request_id)
+
+
 def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, model: str, links: LogLinks) -> None:
     try:
         with orm_unit_of_work(acting) as session:

@@ -16,8 +16,7 @@ from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import BlogIdea, ResearchSource
 from blogster_cli.repositories import generation as rows
-from blogster_cli.services import ai_provider
-from blogster_cli.services.ai_provider import Completion, ProviderError
+from blogster_cli.services.ai_provider import Completion
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -115,15 +114,12 @@ def generate(
     parsed: list[idea_shapes.IdeaOut] = []
 
     def call() -> Completion:
-        tokens = 0
-        for _attempt in range(2):
-            completion = ai_provider.complete(provider, messages, response_format=idea_shapes.response_format())
-            tokens += completion.tokens
-            ideas = idea_shapes.parse_ideas(completion.text)
-            if ideas is not None:
-                parsed.extend(ideas[:count])
-                return Completion(text=completion.text, tokens=tokens, model=completion.model)
-        raise ProviderError("the AI provider twice returned ideas that do not match the schema; nothing was saved")
+        ideas, completion = generation.complete_structured(
+            provider, messages, response_format=idea_shapes.response_format(), parse=idea_shapes.parse_ideas,
+            what="ideas",
+        )  # fmt: skip
+        parsed.extend(ideas[:count])
+        return completion
 
     def store(session: Session, completion: Completion) -> list[IdeaPublic]:
         stored = rows.insert_ideas(

@@ -1,0 +1,86 @@
+"""generate rewrite / expand / continue / seo / social on an existing post, as revisions and drafts."""
+
+import json
+
+CHAT = "/v1/chat/completions"
+BODY = "Intro.\n\n## One\n\nFirst section.\n\n## Two\n\nSecond section.\n"
+
+
+def new_post(cli, tmp_path):
+    source = tmp_path / "post.md"
+    source.write_text("---\ntitle: Terminal habits\n---\n" + BODY)
+    result = cli("blogs", "new", "--from", str(source), "--json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()["slug"]
+
+
+def markdown(superuser):
+    return superuser.execute("select content->>'markdown' from public.blogs").fetchone()[0]
+
+
+def test_rewrite_one_section_is_a_new_revision(cli, signed_up, ai_env, superuser, tmp_path):
+    slug = new_post(cli, tmp_path)
+    ai_env.reply = "## One\n\nA better first section."
+    result = cli("generate", "rewrite", slug, "--section", "1")
+    assert result.exit_code == 0, result.stderr
+    assert markdown(superuser) == "Intro.\n\n## One\n\nA better first section.\n\n## Two\n\nSecond section.\n"
+    prompt = ai_env.calls(CHAT)[0].body["messages"][1]["content"]
+    assert "First section." in prompt and "Second section." not in prompt
+    assert len(cli("revisions", "list", slug, "--json").json()) == 2
+    assert superuser.execute("select count(*) from public.ai_generation_logs where blog_id is not null").fetchone() == (
+        1,
+    )
+
+
+def test_continue_appends_and_expand_replaces(cli, signed_up, ai_env, superuser, tmp_path):
+    slug = new_post(cli, tmp_path)
+    ai_env.reply = "## Three\n\nMore."
+    assert cli("generate", "continue", slug).exit_code == 0
+    assert markdown(superuser) == BODY.rstrip("\n") + "\n\n## Three\n\nMore.\n"
+    ai_env.reply = "Everything, expanded."
+    assert cli("generate", "expand", slug).exit_code == 0
+    assert markdown(superuser) == "Everything, expanded.\n"
+    assert cli("generate", "rewrite", slug, "--section", "9").exit_code == 2
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+
+
+def test_seo_sets_metadata_within_160(cli, signed_up, ai_env, superuser, tmp_path):
+    slug = new_post(cli, tmp_path)
+    ai_env.structured.clear()
+    ai_env.structured.extend(
+        [
+            json.dumps({"meta_description": "x" * 200, "meta_keywords": ["a"]}),  # too long: asked again
+            json.dumps({"meta_description": "Habits that save time.", "meta_keywords": ["terminal", "shell"]}),
+        ]
+    )
+    result = cli("generate", "seo", slug, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert superuser.execute("select meta_description, meta_keywords from public.blogs").fetchone() == (
+        "Habits that save time.",
+        ["terminal", "shell"],
+    )
+    assert len(ai_env.calls(CHAT)) == 2
+
+
+def test_social_draft_within_the_platform_limit(cli, signed_up, ai_env, superuser, tmp_path):
+    slug = new_post(cli, tmp_path)
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"content": "Five habits for faster shells.", "hashtags": ["#cli", "shell"]}))
+    result = cli("generate", "social", slug, "--platform", "twitter", "--json")
+    assert result.exit_code == 0, result.stderr
+    draft = result.json()
+    assert draft["hashtags"] == ["cli", "shell"] and draft["limit"] == 280 and draft["post_status"] == "draft"
+    assert superuser.execute("select content, hashtags from public.social_media_posts").fetchone() == (
+        "Five habits for faster shells.",
+        ["cli", "shell"],
+    )
+    assert cli("generate", "social", slug, "--platform", "myspace").exit_code == 2
+
+
+def test_another_users_post_is_not_found_and_costs_nothing(cli, signed_up, ai_env, superuser, tmp_path):
+    from tests.cli.conftest import PASSWORD
+
+    slug = new_post(cli, tmp_path)
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("generate", "rewrite", slug).exit_code == 3
+    assert ai_env.calls(CHAT) == []
