@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
-from blogster_cli.models.extended import BlogIdea, SocialMediaProfile
+from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile
 from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform
 
 # The same expression as the index ai_generation_logs_search_idx (migration 0020).
@@ -85,3 +85,24 @@ def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform)
         .order_by(col(SocialMediaProfile.is_connected).desc(), col(SocialMediaProfile.created_at))
     )
     return session.exec(statement).first()
+
+
+def insert_source(session: Session, *, source: ResearchSource) -> ResearchSource:
+    session.add(source)
+    session.flush()
+    return source
+
+
+def list_sources(session: Session, *, user_id: UUID, blog_id: UUID | None) -> Sequence[ResearchSource]:
+    statement = select(ResearchSource).where(ResearchSource.user_id == user_id)
+    if blog_id is not None:
+        statement = statement.where(ResearchSource.blog_id == blog_id)
+    return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
+
+
+def delete_source(session: Session, *, source_id: UUID) -> bool:
+    """The one place a research source is deleted (RLS: only my own)."""
+    from sqlmodel import delete
+
+    result = session.execute(delete(ResearchSource).where(col(ResearchSource.id) == source_id))
+    return result.rowcount == 1
