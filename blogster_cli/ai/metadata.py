@@ -1,4 +1,4 @@
-"""Structured replies about an existing post: SEO metadata and social media copy."""
+"""Structured replies about an existing post: SEO metadata, social media copy, writer's block suggestions."""
 
 from __future__ import annotations
 
@@ -59,3 +59,18 @@ def parse_social(text: str, platform: str) -> SocialOut | None:
     except ValidationError:
         return None
     return post if post.length() <= PLATFORM_LIMITS[platform] else None
+
+
+class SuggestionsOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    suggestions: list[str] = Field(min_length=1, max_length=10)
+
+
+def parse_suggestions(text: str) -> list[str] | None:
+    """Non-empty suggestions, or None when the reply does not match the schema."""
+    try:
+        found = [s.strip() for s in SuggestionsOut.model_validate_json(text).suggestions if s.strip()]
+    except ValidationError:
+        return None
+    return found or None

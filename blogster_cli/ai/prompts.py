@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 PROMPTS_DIR = Path(__file__).with_name("prompts")
-KINDS = ("draft", "outline", "ideas", "seo", "rewrite", "expand", "continue", "social")
+KINDS = ("draft", "outline", "ideas", "seo", "rewrite", "expand", "continue", "social", "unblock")
 # How much of a post goes into a prompt about it (characters): enough for context, bounded cost.
 MAX_POST_CHARS = 24000
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ai": ("blogster_cli.cli.ai", "app", "Set up and check the AI provider; search past generations."),
     "generate": ("blogster_cli.cli.generate", "app", "Write ideas, outlines and drafts with AI (uses credits)."),
     "ideas": ("blogster_cli.cli.ideas", "app", "Blog ideas: list, save, discard, start a post from one."),
+    "unblock": ("blogster_cli.cli.unblock", "unblock", "Writer's block: AI suggestions to go on; pick one to append."),
     "research": ("blogster_cli.cli.research", "app", "Sources your posts cite (APA and MLA); drafts can use them."),
     "credits": ("blogster_cli.cli.credits", "credits", "Your AI credits and recent generations."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),

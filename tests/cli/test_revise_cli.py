@@ -84,3 +84,22 @@ def test_another_users_post_is_not_found_and_costs_nothing(cli, signed_up, ai_en
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert cli("generate", "rewrite", slug).exit_code == 3
     assert ai_env.calls(CHAT) == []
+
+
+def test_unblock_records_suggestions_and_applies_the_chosen_one(cli, signed_up, ai_env, superuser, tmp_path):
+    slug = new_post(cli, tmp_path)
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"suggestions": ["Go left.", "Go right."]}))
+    result = cli("unblock", slug, "--count", "2", "--choose", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    session = result.json()
+    assert [s["text"] for s in session["suggestions"]] == ["Go left.", "Go right."]
+    assert session["selected_suggestion_id"] == "2" and session["tokens_used"] == 18
+    assert markdown(superuser) == BODY.rstrip("\n") + "\n\nGo right.\n"
+    stored = superuser.execute(
+        "select content_fragment, initial_content, selected_suggestion_id from public.writers_block_sessions"
+    ).fetchone()
+    assert stored == (BODY.rstrip(), BODY, "2")
+    listed = cli("unblock", slug, "--count", "2")
+    assert listed.exit_code == 0 and "[1] Go left." in listed.stdout
+    assert cli("revisions", "list", slug, "--json").json().__len__() == 2  # only the applied one added a revision
