@@ -187,3 +187,22 @@ def social(
         tags = " ".join(f"#{t}" for t in draft_post.hashtags)
         output.print_lines([draft_post.content, tags] if tags else [draft_post.content])
         output.message(f"Saved a {draft_post.platform} draft ({draft_post.length}/{draft_post.limit} characters).")
+
+
+@app.command()
+def image(
+    ref: str = BLOG,
+    prompt: str = typer.Option(..., "--prompt", help="What the picture shows."),
+    model: str | None = typer.Option(None, "--model", help="Image model (default: the configured model)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Generate an image for a post with the provider's images endpoint; stored like `images add`. Uses one credit.
+
+    Example: blogster generate image sourdough-basics --prompt "a crusty loaf on a board" --model gpt-image-1
+    """
+    from blogster_cli.services import revising
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    picture = revising.image(acting_user(), ref, provider=provider, prompt=prompt, model=model)
+    output.print_json(picture) if json else output.print_lines([picture.url])

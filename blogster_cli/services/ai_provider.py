@@ -124,11 +124,9 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
     import base64
 
     with provider_errors(provider):
-        response = client_for(provider).images.generate(
-            model=model or provider.model, prompt=prompt, response_format="b64_json", n=1
-        )
+        response = client_for(provider).images.generate(model=model or provider.model, prompt=prompt, n=1)
         if not response.data or not response.data[0].b64_json:
-            raise ProviderError(f"the AI provider at {provider.base_url} returned no image")
+            raise ProviderError(f"the AI provider at {provider.base_url} returned no image data")
         return base64.b64decode(response.data[0].b64_json)
 
 

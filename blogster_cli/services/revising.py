@@ -202,3 +202,47 @@ def social(acting: ActingUser, ref: str, *, provider: ProviderConfig, platform: 
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
         store=store,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    id: UUID
+    blog_id: UUID
+    url: str
+    size: int
+    file_type: str
+    ai_prompt: str
+
+
+def image(acting: ActingUser, ref: str, *, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
+    """An image from the provider's images endpoint, stored like `images add` stores a file."""
+    from blogster_cli.models.content import ImageAsset
+    from blogster_cli.services.images import store_media
+
+    if not prompt.strip():
+        raise InvalidInput("--prompt is empty")
+    request_id = uuid.uuid4()
+    blog = _read(acting, ref, request_id)
+    image_model = model or provider.model
+    stored: list[tuple[str, str, int]] = []
+
+    def call() -> Completion:
+        data = ai_provider.generate_image(provider, prompt, model=image_model)
+        name, mime_type = store_media(data, "the generated image")
+        stored.append((name, mime_type, len(data)))
+        return Completion(text=f"media/{name}", tokens=0, model=image_model)
+
+    def store(session: Session, completion: Completion) -> GeneratedImage:
+        name, mime_type, size = stored[0]
+        asset = ImageAsset(
+            url=f"media/{name}", path=name, size=size, file_type=mime_type, blog_id=blog.id, ai_generated=True,
+            ai_prompt=prompt, created_by=acting.actor.user_id,
+        )  # fmt: skip
+        session.add(asset)
+        session.flush()
+        rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
+        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt)
+
+    return generation.metered(
+        acting, request_id=request_id, prompt=prompt, provider=provider, links=_links(blog), call=call, store=store
+    )

@@ -103,3 +103,21 @@ def test_unblock_records_suggestions_and_applies_the_chosen_one(cli, signed_up, 
     listed = cli("unblock", slug, "--count", "2")
     assert listed.exit_code == 0 and "[1] Go left." in listed.stdout
     assert cli("revisions", "list", slug, "--json").json().__len__() == 2  # only the applied one added a revision
+
+
+def test_generate_image_stores_an_ai_image_asset(cli, signed_up, ai_env, superuser, tmp_path, isolated_environment):
+    from tests.ai_server import PNG
+
+    slug = new_post(cli, tmp_path)
+    result = cli("generate", "image", slug, "--prompt", "a crusty loaf", "--model", "gpt-image-1", "--json")
+    assert result.exit_code == 0, result.stderr
+    picture = result.json()
+    assert picture["file_type"] == "image/png" and picture["size"] == len(PNG)
+    assert (isolated_environment / picture["url"]).read_bytes() == PNG
+    assert superuser.execute("select ai_generated, ai_prompt from public.image_assets").fetchone() == (
+        True,
+        "a crusty loaf",
+    )
+    assert ai_env.calls("/v1/images/generations")[0].body["model"] == "gpt-image-1"
+    assert cli("images", "list", "--json").exit_code == 0
+    assert superuser.execute("select success, model from public.ai_generation_logs").fetchone() == (True, "gpt-image-1")
