@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "generate": ("blogster_cli.cli.generate", "app", "Write ideas, outlines and drafts with AI (uses credits)."),
     "ideas": ("blogster_cli.cli.ideas", "app", "Blog ideas: list, save, discard, start a post from one."),
     "unblock": ("blogster_cli.cli.unblock", "unblock", "Writer's block: AI suggestions to go on; pick one to append."),
+    "voice": ("blogster_cli.cli.voice", "app", "Transcribe voice notes with AI, optionally into a draft."),
     "research": ("blogster_cli.cli.research", "app", "Sources your posts cite (APA and MLA); drafts can use them."),
     "credits": ("blogster_cli.cli.credits", "credits", "Your AI credits and recent generations."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
