@@ -206,3 +206,23 @@ def image(
     provider = provider_config(app_context())
     picture = revising.image(acting_user(), ref, provider=provider, prompt=prompt, model=model)
     output.print_json(picture) if json else output.print_lines([picture.url])
+
+
+@app.command()
+def batch(
+    ideas_count: int = typer.Option(..., "--ideas", min=1, max=100, help="How many saved ideas to draft."),
+    persona: str | None = PERSONA,
+    template: str | None = TEMPLATE,
+) -> None:
+    """Draft saved ideas unattended (for cron): resumable, one JSON summary, exit 1 if any failed.
+
+    Example: blogster generate batch --ideas 5 --template how-to
+    """
+    from blogster_cli.services import generation
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    summary = generation.batch(acting_user(), provider=provider, count=ideas_count, persona=persona, template=template)
+    output.print_json({"drafted": summary.drafted, "failed": summary.failed})
+    if not summary.ok:
+        raise typer.Exit(1)

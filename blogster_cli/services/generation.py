@@ -233,3 +233,45 @@ def draft(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links,
         call=lambda: ai_provider.stream(provider, messages, on_token), store=store,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    drafted: list[dict[str, str]]
+    failed: list[dict[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def batch(
+    acting: ActingUser, *, provider: ProviderConfig, count: int, persona: str | None = None,
+    template: str | None = None,
+) -> BatchSummary:  # fmt: skip
+    """Drafts up to `count` saved ideas, oldest first, unattended (for cron).
+
+    Resumable: each drafted idea is linked to its post in the same unit of work that
+    stores it, and only saved ideas without a post are taken, so a run after a crash
+    goes on with the rest. Running out of credits stops the batch.
+    """
+    from blogster_cli.vocabulary import BlogIdeaStatus
+
+    if not 1 <= count <= 100:
+        raise InvalidInput("--ideas must be between 1 and 100")
+    with orm_unit_of_work(acting) as session:
+        saved = rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.SAVED])
+        pending = [str(idea.id) for idea in reversed(saved) if idea.blog_id is None][:count]
+    drafted: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    for idea_id in pending:
+        request = DraftRequest(kind="draft", idea=idea_id, persona=persona, template=template)
+        try:
+            blog = draft(acting, provider=provider, request=request, on_token=lambda piece: None)
+        except BlogsterError as exc:
+            failed.append({"idea_id": idea_id, "error": str(exc)})
+            if isinstance(exc, NoCredits):
+                break
+            continue
+        drafted.append({"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)})
+    return BatchSummary(drafted=drafted, failed=failed)

@@ -159,3 +159,24 @@ def test_generated_rows_belong_to_the_acting_user_only(cli, signed_up, ai_env):
     assert cli("ideas", "save", idea_id).exit_code == 3
     assert cli("generate", "draft", "--idea", idea_id).exit_code == 3
     assert cli("blogs", "show", "a-title").exit_code == 3
+
+
+def test_batch_drafts_saved_ideas_resumably_and_reports_failures(cli, signed_up, ai_env, superuser):
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"ideas": [IDEA, {**IDEA, "title": "Two"}, {**IDEA, "title": "Three"}]}))
+    ideas = cli("generate", "ideas", "--topic", "espresso", "--count", "3", "--json").json()
+    for idea in ideas:
+        cli("ideas", "save", idea["id"])
+    superuser.execute("update public.user_subscriptions set credits_remaining = 10")
+    cli("config", "set", "ai_max_retries", "0")
+    ai_env.failures.extend(["500"])  # the first draft fails; the others go on
+    first = cli("generate", "batch", "--ideas", "2")
+    assert first.exit_code == 1
+    summary = first.json()
+    assert len(summary["failed"]) == 1 and "HTTP 500" in summary["failed"][0]["error"] and len(summary["drafted"]) == 1
+    second = cli("generate", "batch", "--ideas", "5")
+    assert second.exit_code == 0, second.stdout
+    assert len(second.json()["drafted"]) == 2 and second.json()["failed"] == []
+    assert cli("generate", "batch", "--ideas", "5").json() == {"drafted": [], "failed": []}
+    statuses = {i["status"] for i in cli("ideas", "list", "--json").json()}
+    assert statuses == {"in_progress"}
