@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "voice": ("blogster_cli.cli.voice", "app", "Transcribe voice notes with AI, optionally into a draft."),
     "research": ("blogster_cli.cli.research", "app", "Sources your posts cite (APA and MLA); drafts can use them."),
     "credits": ("blogster_cli.cli.credits", "credits", "Your AI credits and recent generations."),
+    "subscription": ("blogster_cli.cli.subscription", "app", "Your plan and its monthly AI credits."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
     "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile
-from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform
+from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform, SubscriptionTier
 
 # The same expression as the index ai_generation_logs_search_idx (migration 0020).
 _LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' || coalesce(completion, ''))"
@@ -100,9 +100,60 @@ def list_sources(session: Session, *, user_id: UUID, blog_id: UUID | None) -> Se
     return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
 
 
+def unattached_sources(session: Session, *, user_id: UUID) -> Sequence[ResearchSource]:
+    """My sources not tied to a post, oldest first."""
+    statement = select(ResearchSource).where(ResearchSource.user_id == user_id, col(ResearchSource.blog_id).is_(None))
+    return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
+
+
 def delete_source(session: Session, *, source_id: UUID) -> bool:
     """The one place a research source is deleted (RLS: only my own)."""
     from sqlmodel import delete
 
     result = session.execute(delete(ResearchSource).where(col(ResearchSource.id) == source_id))
     return result.rowcount == 1
+
+
+def update_subscription(
+    session: Session, *, user_id: UUID, tier: SubscriptionTier | None = None, add_credits: int = 0,
+    at_least: int | None = None,
+) -> UserSubscription | None:  # fmt: skip
+    """Changes an active subscription (RLS: administrators only): tier, credits added, a credit floor."""
+    from sqlalchemy import func, update
+
+    remaining = UserSubscription.credits_remaining + add_credits
+    if at_least is not None:
+        remaining = func.greatest(remaining, at_least)
+    values: dict = {"credits_remaining": remaining}
+    if tier is not None:
+        values["subscription_tier"] = tier
+    statement = (
+        update(UserSubscription)
+        .where(col(UserSubscription.user_id) == user_id, col(UserSubscription.is_active))
+        .values(**values)
+        .returning(UserSubscription.id)
+    )
+    changed = session.execute(statement).scalar_one_or_none()
+    if changed is None:
+        return None
+    session.expire_all()
+    return active_subscription(session, user_id=user_id)
+
+
+def refill_subscriptions(session: Session, *, monthly: dict[SubscriptionTier, int]) -> int:
+    """Tops every active subscription up to its tier's monthly credits; returns how many rose."""
+    from sqlalchemy import update
+
+    count = 0
+    for tier, credits in monthly.items():
+        statement = (
+            update(UserSubscription)
+            .where(
+                col(UserSubscription.is_active),
+                col(UserSubscription.subscription_tier) == tier,
+                col(UserSubscription.credits_remaining) < credits,
+            )
+            .values(credits_remaining=credits)
+        )
+        count += session.execute(statement).rowcount
+    return count

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from blogster_cli.ai.provider import KEY_CREDENTIAL, ProviderConfig, StoredKey, normalise_base_url, resolve_provider
 from blogster_cli.config import write_setting
 from blogster_cli.context import AppContext
-from blogster_cli.errors import InvalidInput
+from blogster_cli.errors import BlogsterError, InvalidInput
 
 
 def provider_config(ctx: AppContext) -> ProviderConfig:
@@ -58,11 +58,7 @@ def status(ctx: AppContext) -> ProviderStatus:
     provider = provider_config(ctx)
     try:
         models = list_models(provider)
-    except Exception as exc:  # a status report states the failure instead of raising it
-        from blogster_cli.errors import BlogsterError
-
-        if not isinstance(exc, BlogsterError):
-            raise
+    except BlogsterError as exc:  # a status report states the failure instead of raising it
         return ProviderStatus(provider.base_url, provider.model, provider.key_source, False, False, str(exc))
     available = provider.model in models
     problem = None if available else f"the endpoint does not list model {provider.model!r}"

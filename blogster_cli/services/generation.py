@@ -94,16 +94,17 @@ def metered(
     """Steps 2 and 3 for a request whose credit step 1 reserved; the store step logs the success."""
     try:
         completion = call()
-        for attempt in range(STORE_ATTEMPTS):
+        attempts = 0
+        while True:
             try:
                 with orm_unit_of_work(acting) as session:
                     return store(session, completion)
             except Conflict:
                 # A concurrent generation took the same slug first; the unit rolled back whole,
                 # so storing again (without calling the provider again) is safe.
-                if attempt == STORE_ATTEMPTS - 1:
+                attempts += 1
+                if attempts == STORE_ATTEMPTS:
                     raise
-        raise AssertionError("unreachable")
     except BaseException:
         _release_and_log_failure(acting, request_id, prompt, provider.model, links)
         raise
@@ -170,6 +171,7 @@ def draft(
 ) -> BlogRow:
     """A new post (ai_generated) written by the provider for the persona and template; tokens stream out."""
     from blogster_cli.services import ideas as idea_service
+    from blogster_cli.services import research
     from blogster_cli.services.blogs import NewBlog, insert_new
 
     if request.kind not in ("draft", "outline"):
@@ -188,7 +190,7 @@ def draft(
         idea = (
             idea_service.own_idea(session, acting, idea_service.parse_idea_id(request.idea)) if request.idea else None
         )
-        sources = idea_service.unattached_sources(session, acting) if request.use_sources else []
+        sources = research.sources_for_next_draft(session, acting) if request.use_sources else []
         reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()
     keywords = request.keywords or (tuple(idea.keywords) if idea else ())

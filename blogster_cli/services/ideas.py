@@ -14,7 +14,7 @@ from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.models.extended import BlogIdea, ResearchSource
+from blogster_cli.models.extended import BlogIdea
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services.ai_provider import Completion
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
@@ -66,26 +66,6 @@ def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update:
     if idea is None or idea.user_id != acting.actor.user_id:
         raise NotFound(f"no idea {idea_id} (see: blogster ideas list)")
     return idea
-
-
-def unattached_sources(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:
-    """My research sources not yet tied to a post: what a new draft may cite."""
-    from sqlmodel import col, select
-
-    statement = (
-        select(ResearchSource)
-        .where(ResearchSource.user_id == acting.actor.user_id, col(ResearchSource.blog_id).is_(None))
-        .order_by(col(ResearchSource.created_at))
-    )
-    return [
-        prompts.SourceBrief(
-            title=s.title or s.url or "untitled",
-            url=s.url,
-            author=s.author,
-            published=s.publication_date.isoformat() if s.publication_date else None,
-        )  # fmt: skip
-        for s in session.exec(statement).all()
-    ]
 
 
 def link_started(session: Session, idea_id: UUID, blog_id: UUID) -> None:

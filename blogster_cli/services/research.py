@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.ai import prompts
 from blogster_cli.ai.citations import citation_formats
 from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
@@ -14,6 +16,9 @@ from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import ResearchSource
 from blogster_cli.repositories import generation as rows
 from blogster_cli.vocabulary import ResearchSourceType
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -78,3 +83,16 @@ def remove(acting: ActingUser, ref: str) -> None:
     with orm_unit_of_work(acting) as session:
         if not rows.delete_source(session, source_id=source_id):
             raise NotFound(f"no research source {ref}")
+
+
+def sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:
+    """My research sources not yet tied to a post: what a new draft may cite."""
+    return [
+        prompts.SourceBrief(
+            title=s.title or s.url or "untitled",
+            url=s.url,
+            author=s.author,
+            published=s.publication_date.isoformat() if s.publication_date else None,
+        )  # fmt: skip
+        for s in rows.unattached_sources(session, user_id=acting.actor.user_id)
+    ]
