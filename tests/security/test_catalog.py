@@ -15,7 +15,13 @@ from blogster_cli.db.connection import MINIMUM_SERVER_VERSIONS
 SCHEMAS = ("public", "auth", "internal")
 USER_ROLES = ("anon", "authenticated", "blogster_admin")
 # SECURITY DEFINER functions that user roles may call: each acts only on the caller's own account.
-USER_CALLABLE_DEFINERS = {"auth.me()", "auth.request_account_deletion()"}
+USER_CALLABLE_DEFINERS = {
+    "auth.me()",
+    "auth.request_account_deletion()",
+    # AI credits: the caller reserves and releases only its own (migration 0020).
+    "reserve_generation_credit(uuid)",
+    "release_generation_credit(uuid)",
+}
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
     "internal.notification_outbox",
