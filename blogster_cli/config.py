@@ -92,6 +92,8 @@ _RANGES = {
     "lock_timeout_ms": (0, 86_400_000),
     "session_days": (1, 3650),
     "connect_timeout_s": (1, 600),
+    "ai_timeout_s": (1, 3600),
+    "ai_max_retries": (0, 10),
 }
 
 

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("ai")
@@ -68,7 +69,8 @@ def models(json: bool = JSON_OPTION) -> None:
 @app.command()
 def logs(
     query: str | None = typer.Option(None, "-q", "--query", help="Full-text search in prompts and completions."),
-    limit: int = typer.Option(20, "--limit", min=1, max=1000),
+    limit: int = typer.Option(20, "--limit", min=0, help="At most this many, newest first (0: all)."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """Your past generations, newest first (prompt, completion, tokens, model, success).
@@ -77,9 +79,7 @@ def logs(
     """
     from blogster_cli.services import credits
 
-    entries = credits.logs(acting_user(), query=query, limit=limit)
-    if json:
-        output.print_json(entries)
-        return
-    rows = [{**output.to_plain(e), "prompt": (e.prompt or "")[:60].replace("\n", " ")} for e in entries]
-    output.print_table(rows, ["created_at", "model", "tokens_used", "success", "prompt"])
+    entries = output.to_plain(credits.logs(acting_user(), query=query, limit=limit or None))
+    if chosen_format(fmt, json) in ("table", "csv"):
+        entries = [{**e, "prompt": (e["prompt"] or "")[:60].replace("\n", " ")} for e in entries]
+    show_list(entries, ["created_at", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)

@@ -6,6 +6,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("ideas")
@@ -17,6 +18,8 @@ IDEA = typer.Argument(..., help="The idea's id (see: blogster ideas list).")
 @app.command("list")
 def list_ideas(
     status: list[str] | None = typer.Option(None, "--status", help="new, saved, in_progress, completed, discarded."),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """List your ideas, newest first.
@@ -25,8 +28,8 @@ def list_ideas(
     """
     from blogster_cli.services import ideas
 
-    found = ideas.list_ideas(acting_user(), statuses=status)
-    output.print_json(found) if json else output.print_table([output.to_plain(i) for i in found], COLUMNS)
+    found = output.to_plain(ideas.list_ideas(acting_user(), statuses=status))
+    show_list(found, COLUMNS, fmt=fmt, json=json, limit=limit)
 
 
 def _set(ref: str, status: str, json: bool) -> None:

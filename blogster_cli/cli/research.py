@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("research")
@@ -40,7 +41,10 @@ def add(
 
 @app.command("list")
 def list_sources(
-    blog: str | None = typer.Option(None, "--blog", help="Only this post's."), json: bool = JSON_OPTION
+    blog: str | None = typer.Option(None, "--blog", help="Only this post's."),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
 ) -> None:
     """List your research sources.
 
@@ -48,12 +52,10 @@ def list_sources(
     """
     from blogster_cli.services import research
 
-    found = research.list_sources(acting_user(), blog=blog)
-    if json:
-        output.print_json(found)
-    else:
-        rows = [{**output.to_plain(s), "apa": s.citation_format.get("apa")} for s in found]
-        output.print_table(rows, ["id", "source_type", "apa"])
+    rows = output.to_plain(research.list_sources(acting_user(), blog=blog))
+    if chosen_format(fmt, json) in ("table", "csv"):
+        rows = [{**r, "apa": r["citation_format"].get("apa")} for r in rows]
+    show_list(rows, ["id", "source_type", "apa"], fmt=fmt, json=json, limit=limit)
 
 
 @app.command()

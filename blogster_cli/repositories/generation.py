@@ -46,14 +46,16 @@ def active_subscription(session: Session, *, user_id: UUID) -> UserSubscription 
     return session.exec(statement).first()
 
 
-def recent_logs(session: Session, *, user_id: UUID, query: str | None, limit: int) -> Sequence[AiGenerationLog]:
+def recent_logs(session: Session, *, user_id: UUID, query: str | None, limit: int | None) -> Sequence[AiGenerationLog]:
     """My generations, newest first; `query` is a web-search style full-text query."""
     statement = select(AiGenerationLog).where(AiGenerationLog.user_id == user_id)
     if query:
         statement = statement.where(
             text(f"{_LOG_DOCUMENT} @@ websearch_to_tsquery('simple'::regconfig, :query)").bindparams(query=query)
         )
-    statement = statement.order_by(col(AiGenerationLog.created_at).desc(), col(AiGenerationLog.id)).limit(limit)
+    statement = statement.order_by(col(AiGenerationLog.created_at).desc(), col(AiGenerationLog.id))
+    if limit is not None:
+        statement = statement.limit(limit)
     return session.exec(statement).all()
 
 
@@ -107,11 +109,10 @@ def unattached_sources(session: Session, *, user_id: UUID) -> Sequence[ResearchS
 
 
 def delete_source(session: Session, *, source_id: UUID) -> bool:
-    """The one place a research source is deleted (RLS: only my own)."""
-    from sqlmodel import delete
-
-    result = session.execute(delete(ResearchSource).where(col(ResearchSource.id) == source_id))
-    return result.rowcount == 1
+    """The one place a research source is deleted: through delete_rows, which applies the table's
+    DELETE policy (only my own), since user roles hold no table-level DELETE."""
+    statement = text("select public.delete_rows('public.research_sources'::regclass, array[:id]::uuid[])")
+    return session.execute(statement, {"id": source_id}).first() is not None
 
 
 def update_subscription(

@@ -59,8 +59,8 @@ def summary(acting: ActingUser, *, recent: int = 10) -> CreditsReport:
         )
 
 
-def logs(acting: ActingUser, *, query: str | None = None, limit: int = 20) -> list[LogEntry]:
-    """My generations, newest first, optionally those whose prompt or completion match `query`."""
+def logs(acting: ActingUser, *, query: str | None = None, limit: int | None = 20) -> list[LogEntry]:
+    """My generations, newest first, optionally those whose prompt or completion match `query` (limit None: all)."""
     with orm_unit_of_work(acting) as session:
         found = rows.recent_logs(session, user_id=acting.actor.user_id, query=query, limit=limit)
         return [_entry(log) for log in found]

@@ -74,3 +74,13 @@ def _imported_after(args: list[str]) -> list[str]:
 def test_light_commands_never_import_openai():
     for args in (["--help"], ["ai", "--help"], ["generate", "--help"], ["ideas", "--help"], ["config", "list"]):
         assert _imported_after(args) == [""], args
+
+
+def test_ai_logs_keeps_its_own_short_q_for_the_search_text():
+    from blogster_cli.cli.app import hoist_global_options
+
+    assert hoist_global_options(["ai", "logs", "-q", "sourdough", "--debug"]) == [
+        "--debug", "ai", "logs", "-q", "sourdough",
+    ]  # fmt: skip
+    assert hoist_global_options(["--profile", "w", "ai", "logs", "-q", "x"])[-2:] == ["-q", "x"]
+    assert hoist_global_options(["ai", "models", "-q"]) == ["-q", "ai", "models"]

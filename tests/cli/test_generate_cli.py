@@ -180,3 +180,22 @@ def test_batch_drafts_saved_ideas_resumably_and_reports_failures(cli, signed_up,
     assert cli("generate", "batch", "--ideas", "5").json() == {"drafted": [], "failed": []}
     statuses = {i["status"] for i in cli("ideas", "list", "--json").json()}
     assert statuses == {"in_progress"}
+
+
+def test_generation_lists_take_the_shared_output_options(cli, signed_up, ai_env):
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"ideas": [IDEA, {**IDEA, "title": "Two"}]}))
+    assert cli("generate", "ideas", "--topic", "espresso", "--count", "2").exit_code == 0
+    assert cli("generate", "draft", "--topic", "Sourdough").exit_code == 0
+    for url in ("https://example.org/a", "https://example.org/b"):
+        assert cli("research", "add", "--url", url, "--title", "T").exit_code == 0
+    for command in (("ideas", "list"), ("research", "list"), ("ai", "logs")):
+        records = cli(*command, "--json").json()
+        assert len(records) == 2, command
+        assert cli(*command, "--format", "count").stdout.strip() == "2"
+        assert cli(*command, "--format", "ids").stdout.split() == [r["id"] for r in records]
+        assert cli(*command, "--format", "csv").stdout.count("\n") == 3
+        assert cli(*command, "--format", "yaml").stdout.startswith("- ")
+        assert cli(*command, "--limit", "1", "--json").json() == records[:1]
+        assert cli(*command, "--limit", "0", "--json").json() == records
+        assert cli(*command, "--json", "--format", "csv").exit_code == 2
