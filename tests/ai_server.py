@@ -41,6 +41,8 @@ class FakeProvider:
     reply: str = "# A title\n\nFirst paragraph of the draft.\n\n## Next\n\nMore words here."
     structured: deque[str] = field(default_factory=deque)
     """Replies to structured calls, in order; the last one repeats."""
+    structured_by_schema: dict[str, str] = field(default_factory=dict)
+    """Replies to structured calls by their JSON schema's name (before `structured`)."""
     failures: deque[str] = field(default_factory=deque)
     delay_s: float = 0.0
     timeout_s: float = 3.0
@@ -136,7 +138,10 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": {"message": "model not found", "type": "invalid_request_error"}})
                 return
             text = provider.reply
-            if body.get("response_format"):
+            schema_name = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+            if schema_name in provider.structured_by_schema:
+                text = provider.structured_by_schema[schema_name]
+            elif body.get("response_format"):
                 with provider.lock:
                     text = provider.structured.popleft() if len(provider.structured) > 1 else provider.structured[0]
             prompt_tokens, completion_tokens = provider.usage

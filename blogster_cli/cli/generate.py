@@ -78,7 +78,7 @@ def draft(
 ) -> None:  # fmt: skip
     """Write a whole post as a new draft; tokens stream to the terminal. Ctrl-C saves nothing. Uses one credit.
 
-    Example: blogster generate draft --topic "Sourdough for beginners" --persona "Home cook" --template how-to
+    Example: blogster generate draft --topic "Sourdough for beginners" --persona "Retiree hobbyist" --template how-to
     """
     _write("draft", topic, idea, persona, template, keywords, sources, stream, json)
 
@@ -91,7 +91,7 @@ def outline(
 ) -> None:  # fmt: skip
     """Write an outline (headings and bullet points) as a new draft. Uses one credit.
 
-    Example: blogster generate outline --idea 1b2c... --template listicle
+    Example: blogster generate outline --idea $(blogster ideas list --status new --format ids --limit 1) --template listicle
     """
     _write("outline", topic, idea, persona, template, keywords, sources, stream, json)
 

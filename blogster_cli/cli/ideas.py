@@ -44,7 +44,7 @@ def _set(ref: str, status: str, json: bool) -> None:
 def save(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
     """Keep an idea for later (`generate batch` takes saved ideas).
 
-    Example: blogster ideas save 1b2c3d4e-...
+    Example: blogster ideas save $(blogster ideas list --status new --format ids --limit 1)
     """
     _set(ref, "saved", json)
 
@@ -53,7 +53,7 @@ def save(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
 def discard(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
     """Set an idea aside.
 
-    Example: blogster ideas discard 1b2c3d4e-...
+    Example: blogster ideas discard $(blogster ideas list --status new --format ids --limit 1)
     """
     _set(ref, "discarded", json)
 
@@ -62,7 +62,7 @@ def discard(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
 def start(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
     """Start a draft post from an idea (no AI, no credit); the idea links to it.
 
-    Example: blogster ideas start 1b2c3d4e-...
+    Example: blogster ideas start $(blogster ideas list --status saved --format ids --limit 1)
     """
     from blogster_cli.services import ideas
 

@@ -62,7 +62,7 @@ def list_sources(
 def rm(ref: str = typer.Argument(..., help="The source's id.")) -> None:
     """Remove a research source.
 
-    Example: blogster research rm 1b2c3d4e-...
+    Example: blogster research rm $(blogster research list --format ids --limit 1)
     """
     from blogster_cli.services import research
 
