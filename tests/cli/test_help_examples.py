@@ -7,6 +7,7 @@ A few set-up steps that are not examples make state an example needs (drafts to
 remove, accounts to ban). Examples that cannot run here say why in EXCLUDED.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -33,11 +34,11 @@ EXCLUDED = {
     "(tests/integration/test_site_deploy.py deploys to a local bare repository)",
 }
 
-IDEAS = '{"ideas": [%s]}' % ", ".join(
-    '{"title": "Espresso idea %d", "description": "d", "keywords": ["espresso"], "trending_score": 50,'
-    ' "engagement_potential": 50, "difficulty_level": "beginner", "estimated_word_count": 900}' % n
-    for n in range(5)
-)
+IDEA = {
+    "description": "d", "keywords": ["espresso"], "trending_score": 50, "engagement_potential": 50,
+    "difficulty_level": "beginner", "estimated_word_count": 900,
+}  # fmt: skip
+IDEAS = json.dumps({"ideas": [{"title": f"Espresso idea {n}", **IDEA} for n in range(5)]})
 # What the local AI server answers each structured request with, by the request's schema name.
 STRUCTURED = {
     "blog_ideas": IDEAS,
