@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from blogster_cli.db.acting import acting_transaction
-from tests.cli.conftest import PASSWORD, cli, signed_up  # noqa: F401 (fixtures)
+from tests.cli.conftest import PASSWORD
 from tests.cli.test_voice_cli import make_wav
 
 IDEA = {
