@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogster_cli.ai.provider import ProviderConfig
@@ -130,6 +129,10 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
         return base64.b64decode(response.data[0].b64_json)
 
 
-def transcribe(provider: ProviderConfig, path: Path, *, model: str | None = None) -> str:
-    with provider_errors(provider), path.open("rb") as audio:
-        return client_for(provider).audio.transcriptions.create(model=model or provider.model, file=audio).text
+def transcribe(provider: ProviderConfig, file_name: str, audio: bytes, *, model: str | None = None) -> str:
+    """The text of `audio` (the name tells the endpoint its format)."""
+    with provider_errors(provider):
+        transcription = client_for(provider).audio.transcriptions.create(
+            model=model or provider.model, file=(file_name, audio)
+        )
+        return transcription.text

@@ -6,6 +6,7 @@ call) -> completed with the text, or failed; a failure releases the credit.
 
 from __future__ import annotations
 
+import io
 import uuid
 import wave
 from dataclasses import dataclass
@@ -41,13 +42,25 @@ class Transcript:
     blog_id: UUID | None
 
 
-def duration_of(path: Path) -> int | None:
-    """Whole seconds of a WAV file; None for formats we cannot read without a decoder."""
+def duration_of(data: bytes) -> int | None:
+    """Whole seconds of WAV audio; None for formats we cannot read without a decoder."""
     try:
-        with wave.open(str(path), "rb") as audio:
+        with wave.open(io.BytesIO(data), "rb") as audio:
             return round(audio.getnframes() / audio.getframerate())
     except (wave.Error, EOFError, OSError, ZeroDivisionError):
         return None
+
+
+def _read_audio(path: Path) -> bytes:
+    """The file's bytes: a regular file only, never through a link (it would be sent to the provider)."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    try:
+        return read_regular_file(path, limit=MAX_AUDIO_BYTES)
+    except NotRegularFile as exc:
+        raise InvalidInput(f"{path}: {exc}") from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise InvalidInput(f"{path} is not a file") from None
 
 
 def _set_status(acting: ActingUser, recording_id: UUID, status: TranscriptionStatus) -> None:
@@ -64,9 +77,8 @@ def transcribe(
 ) -> Transcript:  # fmt: skip
     from blogster_cli.services.blogs import NewBlog, find_own, insert_new
 
-    if not path.is_file():
-        raise InvalidInput(f"{path} is not a file")
-    size = path.stat().st_size
+    data = _read_audio(path)
+    size = len(data)
     if size > MAX_AUDIO_BYTES:
         raise InvalidInput(f"{path} is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MiB")
     audio_model = model or DEFAULT_MODEL
@@ -75,7 +87,7 @@ def transcribe(
         blog_id = find_own(driver_connection(session), blog).id if blog else None
         recording = VoiceRecording(
             user_id=acting.actor.user_id, file_path=str(path.resolve()), file_size_bytes=size,
-            duration_seconds=duration_of(path), blog_id=blog_id,
+            duration_seconds=duration_of(data), blog_id=blog_id,
         )  # fmt: skip
         session.add(recording)
         session.flush()
@@ -86,7 +98,7 @@ def transcribe(
 
     def call() -> Completion:
         _set_status(acting, recording_id, TranscriptionStatus.PROCESSING)
-        text = ai_provider.transcribe(provider, path, model=audio_model)
+        text = ai_provider.transcribe(provider, path.name, data, model=audio_model)
         return Completion(text=text, tokens=0, model=audio_model)
 
     def store(session: Session, completion: Completion) -> Transcript:

@@ -33,3 +33,14 @@ def test_a_failed_transcription_is_marked_failed_and_free(cli, signed_up, ai_env
     assert superuser.execute("select transcription_status::text from public.voice_recordings").fetchone() == ("failed",)
     assert superuser.execute("select credits_remaining from public.user_subscriptions").fetchone() == (3,)
     assert cli("voice", "transcribe", str(tmp_path / "missing.wav")).exit_code == 2
+
+
+def test_a_link_is_never_read_nor_sent_to_the_provider(cli, signed_up, ai_env, superuser, tmp_path):
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (tmp_path / "note.m4a").symlink_to(secret)
+    result = cli("voice", "transcribe", str(tmp_path / "note.m4a"))
+    assert result.exit_code == 2 and "symbolic link" in result.stderr
+    assert ai_env.calls("/v1/audio/transcriptions") == []
+    assert superuser.execute("select count(*) from public.voice_recordings").fetchone() == (0,)
+    assert superuser.execute("select credits_remaining from public.user_subscriptions").fetchone() == (3,)
