@@ -78,10 +78,9 @@ def test_unknown_model_is_a_config_error(ai_server):
         ai_provider.complete(provider_for(ai_server, model="nope"), MESSAGES)
 
 
-def test_images_and_transcription(ai_server, tmp_path):
+def test_images_and_transcription(ai_server):
     from tests.ai_server import PNG
 
     assert ai_provider.generate_image(provider_for(ai_server), "a cat") == PNG
-    audio = tmp_path / "note.wav"
-    audio.write_bytes(b"RIFF0000WAVE")
-    assert "sourdough" in ai_provider.transcribe(provider_for(ai_server), audio)
+    assert "sourdough" in ai_provider.transcribe(provider_for(ai_server), "note.wav", b"RIFF0000WAVE")
+    assert b'filename="note.wav"' in ai_server.calls("/v1/audio/transcriptions")[0].body
