@@ -35,13 +35,14 @@ def ideas(
 
 
 def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, template: str | None,
-           keywords: str | None, sources: bool, stream: bool, json: bool) -> None:  # fmt: skip
+           keywords: str | None, sources: bool, keep_partial: bool, stream: bool, json: bool) -> None:  # fmt: skip
     from blogster_cli.services import generation
     from blogster_cli.services.ai_settings import provider_config
 
     provider = provider_config(app_context())
     request = generation.DraftRequest(
         kind=kind, topic=topic, idea=idea, persona=persona, template=template, use_sources=sources,
+        keep_partial=keep_partial,
         keywords=tuple(k.strip() for k in (keywords or "").split(",") if k.strip()),
     )  # fmt: skip
     show_tokens = not json and (stream or sys.stdout.isatty())
@@ -68,32 +69,35 @@ TEMPLATE = typer.Option(None, "--template", help="Follow this template's section
 KEYWORDS = typer.Option(None, "--keywords", help="Comma-separated keywords to use.")
 SOURCES = typer.Option(False, "--sources", help="Cite your research sources not yet tied to a post.")
 STREAM = typer.Option(False, "--stream", help="Print tokens as they arrive even when stdout is not a terminal.")
+KEEP_PARTIAL = typer.Option(
+    False, "--keep-partial", help="On Ctrl-C, save what arrived so far as the draft (one credit) instead of nothing."
+)
 
 
 @app.command()
 def draft(
     topic: str | None = TOPIC, idea: str | None = IDEA, persona: str | None = PERSONA,
     template: str | None = TEMPLATE, keywords: str | None = KEYWORDS, sources: bool = SOURCES,
-    stream: bool = STREAM, json: bool = JSON_OPTION,
+    keep_partial: bool = KEEP_PARTIAL, stream: bool = STREAM, json: bool = JSON_OPTION,
 ) -> None:  # fmt: skip
-    """Write a whole post as a new draft; tokens stream to the terminal. Ctrl-C saves nothing. Uses one credit.
+    """Write a whole post as a new draft; tokens stream to the terminal. Ctrl-C saves nothing unless --keep-partial. Uses one credit.
 
     Example: blogster generate draft --topic "Sourdough for beginners" --persona "Retiree hobbyist" --template how-to
     """
-    _write("draft", topic, idea, persona, template, keywords, sources, stream, json)
+    _write("draft", topic, idea, persona, template, keywords, sources, keep_partial, stream, json)
 
 
 @app.command()
 def outline(
     topic: str | None = TOPIC, idea: str | None = IDEA, persona: str | None = PERSONA,
     template: str | None = TEMPLATE, keywords: str | None = KEYWORDS, sources: bool = SOURCES,
-    stream: bool = STREAM, json: bool = JSON_OPTION,
+    keep_partial: bool = KEEP_PARTIAL, stream: bool = STREAM, json: bool = JSON_OPTION,
 ) -> None:  # fmt: skip
     """Write an outline (headings and bullet points) as a new draft. Uses one credit.
 
     Example: blogster generate outline --idea $(blogster ideas list --status new --format ids --limit 1) --template listicle
     """
-    _write("outline", topic, idea, persona, template, keywords, sources, stream, json)
+    _write("outline", topic, idea, persona, template, keywords, sources, keep_partial, stream, json)
 
 
 BLOG = typer.Argument(..., help="The post's slug or id.")

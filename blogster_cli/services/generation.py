@@ -7,7 +7,8 @@ Every generation runs in three steps, and the provider call is in no transaction
 3. one unit of work stores the result and its success log, whose trigger charges the
    credit and consumes the reservation, so the two make exactly one charge.
 If the call or the store fails, or the user presses Ctrl-C, the reservation is
-released and a failed log (which costs nothing) is written; nothing half-written stays.
+released and a failed log (which costs nothing) is written; nothing half-written stays,
+unless the user asked to keep a partial draft: then what arrived is stored as a success.
 """
 
 from __future__ import annotations
@@ -157,6 +158,8 @@ class DraftRequest:
     template: str | None = None
     keywords: tuple[str, ...] = ()
     use_sources: bool = False
+    keep_partial: bool = False
+    """On Ctrl-C, store the text that arrived so far as the draft (one credit) instead of nothing."""
 
 
 def _persona_brief(row: catalog.PersonaRow) -> prompts.PersonaBrief:
@@ -231,10 +234,24 @@ def draft(
             idea_service.link_started(session, idea.id, blog.id)
         return blog
 
+    def call() -> Completion:
+        arrived: list[str] = []
+
+        def collect(piece: str) -> None:
+            arrived.append(piece)
+            on_token(piece)
+
+        try:
+            return ai_provider.stream(provider, messages, collect)
+        except KeyboardInterrupt:
+            if not request.keep_partial or not "".join(arrived).strip():
+                raise
+            # The provider sends usage only at the end: an interrupted stream's tokens are unknown.
+            return Completion(text="".join(arrived), tokens=0, model=provider.model)
+
     return metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links,
-        call=lambda: ai_provider.stream(provider, messages, on_token), store=store,
-    )  # fmt: skip
+        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
+    )
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,44 @@ def test_ctrl_c_while_streaming_saves_nothing_and_releases_the_credit(db, make_u
     assert superuser.execute("select success from public.ai_generation_logs").fetchall() == [(False,)]
 
 
+def test_ctrl_c_with_keep_partial_stores_what_arrived_for_one_credit(db, make_user, ai_server, superuser):
+    alice = make_user()
+    pieces = []
+
+    def interrupt_on_the_fourth(piece):
+        pieces.append(piece)
+        if len(pieces) == 4:
+            raise KeyboardInterrupt
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    blog = generation.draft(
+        ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt_on_the_fourth
+    )
+    arrived = "".join(pieces)
+    assert arrived.startswith("# A title") and len(arrived) < len(ai_server.reply)
+    assert blog.title == "A title"
+    markdown = superuser.execute("select content->>'markdown' from public.blogs").fetchone()[0]
+    assert arrived.endswith(markdown.strip())
+    assert credits(superuser, alice) == (2, 1)
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+    logged = superuser.execute("select success, completion from public.ai_generation_logs").fetchall()
+    assert logged == [(True, arrived)]
+
+
+def test_ctrl_c_with_keep_partial_before_any_text_saves_nothing(db, make_user, ai_server, superuser):
+    alice = make_user()
+    ai_server.reply = "   \n\n\n     \n# Late title\n\nBody"
+
+    def interrupt(piece):
+        raise KeyboardInterrupt
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    with pytest.raises(KeyboardInterrupt):
+        generation.draft(ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt)
+    assert superuser.execute("select count(*) from public.blogs").fetchone() == (0,)
+    assert credits(superuser, alice) == (3, 0)
+
+
 def test_a_success_logged_without_reservation_cannot_take_a_reserved_credit(db, make_user, superuser):
     """The trigger's other path: a direct success log may only use an unreserved credit."""
     import uuid
