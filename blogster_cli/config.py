@@ -62,6 +62,8 @@ class Settings:
     """Longest one AI provider request may take, in seconds."""
     ai_max_retries: int = 2
     """Retries (with backoff) after a 429, a 5xx or a timeout from the AI provider."""
+    ai_prices: str | None = None
+    """Prices for `credits` estimates, "MODEL=USD per million tokens, ..."; adds to the built-in table."""
     site_base_domain: str = "blogster.page"
     """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
     connect_timeout_s: int = 10
@@ -138,6 +140,13 @@ def coerce(key: str, raw: object) -> object:
         check_database_url(text)
     elif key == "timezone":
         check_timezone(text)
+    elif key == "ai_prices":
+        from blogster_cli.ai.pricing import parse_prices
+
+        try:
+            parse_prices(text)
+        except ValueError as exc:
+            raise InvalidInput(f"ai_prices: {exc}") from None
     return text
 
 

@@ -78,8 +78,10 @@ def logs(
     Example: blogster ai logs -q "sourdough" --json
     """
     from blogster_cli.services import credits
+    from blogster_cli.services.ai_settings import price_table
 
-    entries = output.to_plain(credits.logs(acting_user(), query=query, limit=limit or None))
+    found = credits.logs(acting_user(), query=query, limit=limit or None, prices=price_table(app_context()))
+    entries = output.to_plain(found)
     if chosen_format(fmt, json) in ("table", "csv"):
         entries = [{**e, "prompt": (e["prompt"] or "")[:60].replace("\n", " ")} for e in entries]
     show_list(entries, ["created_at", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)

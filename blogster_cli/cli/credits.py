@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from blogster_cli.cli import output
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
 def credits(json: bool = JSON_OPTION) -> None:
@@ -12,8 +12,9 @@ def credits(json: bool = JSON_OPTION) -> None:
     Example: blogster credits --json
     """
     from blogster_cli.services import credits as credit_service
+    from blogster_cli.services.ai_settings import price_table
 
-    report = credit_service.summary(acting_user())
+    report = credit_service.summary(acting_user(), prices=price_table(app_context()))
     if json:
         output.print_json(report)
         return

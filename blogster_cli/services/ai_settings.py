@@ -24,6 +24,13 @@ def provider_config(ctx: AppContext) -> ProviderConfig:
     )
 
 
+def price_table(ctx: AppContext) -> dict[str, float]:
+    """The ai_prices setting as a table (checked when it was set or loaded)."""
+    from blogster_cli.ai.pricing import parse_prices
+
+    return parse_prices(ctx.settings.ai_prices or "")
+
+
 def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) -> ProviderConfig:
     """Saves base URL and model in the profile and the key in the keyring, bound to that URL."""
     url = normalise_base_url(base_url)

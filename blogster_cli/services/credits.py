@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -37,17 +38,17 @@ class CreditsReport:
     recent: list[LogEntry]
 
 
-def _entry(log: AiGenerationLog) -> LogEntry:
+def _entry(log: AiGenerationLog, prices: Mapping[str, float] | None) -> LogEntry:
     return LogEntry(
         id=log.id, request_id=log.request_id, created_at=log.created_at, model=log.model, success=log.success,
-        tokens_used=log.tokens_used, estimated_cost_usd=estimated_cost_usd(log.model, log.tokens_used),
+        tokens_used=log.tokens_used, estimated_cost_usd=estimated_cost_usd(log.model, log.tokens_used, prices),
         prompt=log.prompt, completion=log.completion, blog_id=log.blog_id, persona_id=log.persona_id,
         template_id=log.template_id,
     )  # fmt: skip
 
 
-def summary(acting: ActingUser, *, recent: int = 10) -> CreditsReport:
-    """Remaining and used credits of my active plan, and my latest generations."""
+def summary(acting: ActingUser, *, recent: int = 10, prices: Mapping[str, float] | None = None) -> CreditsReport:
+    """Remaining and used credits of my active plan, and my latest generations (`prices`: the ai_prices table)."""
     with orm_unit_of_work(acting) as session:
         plan = rows.active_subscription(session, user_id=acting.actor.user_id)
         logs = rows.recent_logs(session, user_id=acting.actor.user_id, query=None, limit=recent)
@@ -55,12 +56,14 @@ def summary(acting: ActingUser, *, recent: int = 10) -> CreditsReport:
             tier=plan.subscription_tier.value if plan else None,
             credits_remaining=plan.credits_remaining if plan else 0,
             credits_used=plan.credits_used if plan else 0,
-            recent=[_entry(log) for log in logs],
+            recent=[_entry(log, prices) for log in logs],
         )
 
 
-def logs(acting: ActingUser, *, query: str | None = None, limit: int | None = 20) -> list[LogEntry]:
+def logs(
+    acting: ActingUser, *, query: str | None = None, limit: int | None = 20, prices: Mapping[str, float] | None = None
+) -> list[LogEntry]:
     """My generations, newest first, optionally those whose prompt or completion match `query` (limit None: all)."""
     with orm_unit_of_work(acting) as session:
         found = rows.recent_logs(session, user_id=acting.actor.user_id, query=query, limit=limit)
-        return [_entry(log) for log in found]
+        return [_entry(log, prices) for log in found]

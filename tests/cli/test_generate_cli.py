@@ -199,3 +199,12 @@ def test_generation_lists_take_the_shared_output_options(cli, signed_up, ai_env)
         assert cli(*command, "--limit", "1", "--json").json() == records[:1]
         assert cli(*command, "--limit", "0", "--json").json() == records
         assert cli(*command, "--json", "--format", "csv").exit_code == 2
+
+
+def test_credits_prices_come_from_the_config_table(cli, signed_up, ai_env):
+    assert cli("generate", "draft", "--topic", "Sourdough").exit_code == 0
+    assert cli("credits", "--json").json()["recent"][0]["estimated_cost_usd"] == 0.0  # a local model: free
+    assert cli("config", "set", "ai_prices", "test-model=1000").exit_code == 0
+    assert cli("credits", "--json").json()["recent"][0]["estimated_cost_usd"] == 0.018  # 18 tokens
+    bad = cli("config", "set", "ai_prices", "test-model")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: ai_prices")

@@ -96,3 +96,15 @@ def test_pricing_estimates():
     assert pricing.estimated_cost_usd("gpt-4o-mini", 1_000_000) == 0.38
     assert pricing.estimated_cost_usd("gpt-4o-mini-2024-07-18", 1_000_000) == 0.38
     assert pricing.estimated_cost_usd("llama3.2", 5000) == 0.0 and pricing.estimated_cost_usd(None, 5) == 0.0
+
+
+def test_price_table_from_config_adds_and_overrides():
+    table = pricing.parse_prices("llama3.2 = 0.5, gpt-4o-mini=1")
+    assert table == {"llama3.2": 0.5, "gpt-4o-mini": 1.0}
+    assert pricing.estimated_cost_usd("llama3.2", 2_000_000, table) == 1.0
+    assert pricing.estimated_cost_usd("gpt-4o-mini-2024-07-18", 1_000_000, table) == 1.0
+    assert pricing.estimated_cost_usd("gpt-4o", 1_000_000, table) == 6.25
+    assert pricing.parse_prices("") == {}
+    for bad in ("llama3.2", "m=-1", "m=abc", "=3", "m=1,m=2"):
+        with pytest.raises(ValueError):
+            pricing.parse_prices(bad)
