@@ -1,5 +1,6 @@
 """blogster ai setup / status / models against the local OpenAI-compatible server."""
 
+import os
 import subprocess
 import sys
 
@@ -84,3 +85,18 @@ def test_ai_logs_keeps_its_own_short_q_for_the_search_text():
     ]  # fmt: skip
     assert hoist_global_options(["--profile", "w", "ai", "logs", "-q", "x"])[-2:] == ["-q", "x"]
     assert hoist_global_options(["ai", "models", "-q"]) == ["-q", "ai", "models"]
+
+
+def test_only_commands_that_call_a_provider_import_openai(db, isolated_environment):
+    code = (
+        "import sys\nfrom blogster_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('OPENAI=' + str('openai' in sys.modules))"
+    )
+    env = {"BLOGSTER_DATABASE_URL": db.conninfo, "BLOGSTER_HOME": str(isolated_environment)}
+    for command in (["ideas", "list"], ["research", "list"], ["credits"], ["ai", "logs"], ["subscription", "show"]):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = {['blogster', *command]!r}\n" + code],
+            capture_output=True, text=True, env={**os.environ, **env},
+        )  # fmt: skip
+        assert result.stdout.strip().splitlines()[-1] == "OPENAI=False", (command, result.stderr)
