@@ -59,12 +59,12 @@ def list_sources(
 
 
 @app.command()
-def rm(ref: str = typer.Argument(..., help="The source's id.")) -> None:
+def rm(ref: str = typer.Argument(..., help="The source's id."), json: bool = JSON_OPTION) -> None:
     """Remove a research source.
 
     Example: blogster research rm $(blogster research list --format ids --limit 1)
     """
     from blogster_cli.services import research
 
-    research.remove(acting_user(), ref)
-    output.message("Removed.")
+    removed = research.remove(acting_user(), ref)
+    output.print_json(removed) if json else output.message(f"Removed '{removed.title}'.")

@@ -108,6 +108,10 @@ def unattached_sources(session: Session, *, user_id: UUID) -> Sequence[ResearchS
     return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
 
 
+def find_source(session: Session, *, source_id: UUID) -> ResearchSource | None:
+    return session.get(ResearchSource, source_id)
+
+
 def delete_source(session: Session, *, source_id: UUID) -> bool:
     """The one place a research source is deleted: through delete_rows, which applies the table's
     DELETE policy (only my own), since user roles hold no table-level DELETE."""

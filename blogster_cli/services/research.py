@@ -75,14 +75,17 @@ def list_sources(acting: ActingUser, *, blog: str | None = None) -> list[SourceP
         return [_public(s) for s in found]
 
 
-def remove(acting: ActingUser, ref: str) -> None:
+def remove(acting: ActingUser, ref: str) -> SourcePublic:
+    """Deletes my source; returns it as it was."""
     try:
         source_id = UUID(ref)
     except ValueError:
         raise InvalidInput(f"{ref!r} is not a source id (see: blogster research list)") from None
     with orm_unit_of_work(acting) as session:
-        if not rows.delete_source(session, source_id=source_id):
+        source = rows.find_source(session, source_id=source_id)
+        if source is None or not rows.delete_source(session, source_id=source_id):
             raise NotFound(f"no research source {ref}")
+        return _public(source)
 
 
 def sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:

@@ -26,3 +26,10 @@ def test_sources_with_citations_feed_the_draft_and_stay_private(cli, signed_up, 
     cli("auth", "login", "--email", signed_up, "--password-stdin", input=PASSWORD + "\n")
     assert cli("research", "rm", source["id"]).exit_code == 0
     assert cli("research", "list", "--json").json() == []
+
+
+def test_rm_json_prints_the_removed_source(cli, signed_up):
+    source = cli("research", "add", "--url", "https://example.org/a", "--title", "A", "--json").json()
+    removed = cli("research", "rm", source["id"], "--json")
+    assert removed.exit_code == 0 and removed.json() == source
+    assert cli("research", "list", "--format", "count").stdout.strip() == "0"
