@@ -54,6 +54,16 @@ class Settings:
     """Longest a statement waits for a row lock before giving up (0: no limit)."""
     session_days: int = 30
     """How long a login session stays valid on the embedded server."""
+    ai_base_url: str | None = None
+    """OpenAI-compatible endpoint for `generate` (env: BLOGSTER_AI_BASE_URL); set by `ai setup`."""
+    ai_model: str | None = None
+    """Model for `generate` (env: BLOGSTER_AI_MODEL); set by `ai setup`."""
+    ai_timeout_s: int = 120
+    """Longest one AI provider request may take, in seconds."""
+    ai_max_retries: int = 2
+    """Retries (with backoff) after a 429, a 5xx or a timeout from the AI provider."""
+    ai_prices: str | None = None
+    """Prices for `credits` estimates, "MODEL=USD per million tokens, ..."; adds to the built-in table."""
     site_base_domain: str = "blogster.page"
     """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
     connect_timeout_s: int = 10
@@ -84,6 +94,8 @@ _RANGES = {
     "lock_timeout_ms": (0, 86_400_000),
     "session_days": (1, 3650),
     "connect_timeout_s": (1, 600),
+    "ai_timeout_s": (1, 3600),
+    "ai_max_retries": (0, 10),
 }
 
 
@@ -128,6 +140,13 @@ def coerce(key: str, raw: object) -> object:
         check_database_url(text)
     elif key == "timezone":
         check_timezone(text)
+    elif key == "ai_prices":
+        from blogster_cli.ai.pricing import parse_prices
+
+        try:
+            parse_prices(text)
+        except ValueError as exc:
+            raise InvalidInput(f"ai_prices: {exc}") from None
     return text
 
 

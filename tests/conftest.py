@@ -22,6 +22,9 @@ from blogster_cli.db.acting import Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import accounts
 
+# The local OpenAI-compatible server (fixtures ai_server, ai_env) for the generation tests.
+pytest_plugins = ["tests.ai_server"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 RUN_ID = uuid.uuid4().hex[:8]
@@ -42,6 +45,10 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
         "BLOGSTER_PASSWORD",
         "BLOGSTER_PROFILE",
         "NO_COLOR",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "BLOGSTER_AI_BASE_URL",
+        "BLOGSTER_AI_MODEL",
     ):
         monkeypatch.delenv(name, raising=False)
     return home

@@ -154,3 +154,52 @@ def purge(
         typer.confirm(f"Delete {email} and everything it owns?", abort=True)
     accounts.purge_user(app_context(), acting_user(), email=email)
     output.message(f"Purged {email}.")
+
+
+subscription = typer.Typer(help="Plans of accounts.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(subscription, name="subscription")
+credit_commands = typer.Typer(help="AI credits of accounts.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(credit_commands, name="credits")
+
+
+@subscription.command("set-tier")
+def set_tier(
+    email: str = typer.Argument(..., help="The account's email."),
+    tier: str = typer.Argument(..., help="free, pro or team."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change an account's plan; its credits rise to the plan's monthly credits if below.
+
+    Example: blogster admin subscription set-tier ada@example.com pro
+    """
+    from blogster_cli.services import subscriptions
+
+    plan = subscriptions.set_tier(app_context(), acting_user(), email=email, tier=tier)
+    output.print_json(plan) if json else output.message(f"{email}: {plan.tier}, {plan.credits_remaining} credits.")
+
+
+@credit_commands.command()
+def grant(
+    email: str = typer.Argument(..., help="The account's email."),
+    credits: int = typer.Argument(..., help="How many credits to add."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Add AI credits to an account.
+
+    Example: blogster admin credits grant ada@example.com 10
+    """
+    from blogster_cli.services import subscriptions
+
+    plan = subscriptions.grant(app_context(), acting_user(), email=email, credits=credits)
+    output.print_json(plan) if json else output.message(f"{email}: {plan.credits_remaining} credits.")
+
+
+@credit_commands.command()
+def refill() -> None:
+    """Monthly refill: every active plan up to its tier's monthly credits (free 3, pro 100, team 500).
+
+    Example: blogster admin credits refill
+    """
+    from blogster_cli.services import subscriptions
+
+    output.message(f"Topped up {subscriptions.refill(acting_user())} subscriptions.")

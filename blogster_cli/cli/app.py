@@ -31,6 +31,8 @@ app = typer.Typer(
 # Global options that may also follow the subcommand (`blogster posts list --debug`).
 _GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
 _GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
+# Commands whose own `-q` takes a value (`ai logs -q TEXT`, like `llm logs`): left to them.
+_COMMANDS_WITH_OWN_Q = frozenset({("ai", "logs")})
 
 
 def _version(value: bool) -> None:
@@ -69,22 +71,23 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     hoisted: list[str] = []
     rest: list[str] = []
     index = 0
-    seen_command = False
+    command: list[str] = []
     while index < len(argv):
         token = argv[index]
         if token == "--":
             rest.extend(argv[index:])
             break
         name = token.split("=", 1)[0]
-        if seen_command and token in _GLOBAL_FLAGS:
+        own_q = token == "-q" and tuple(command[:2]) in _COMMANDS_WITH_OWN_Q
+        if command and token in _GLOBAL_FLAGS and not own_q:
             hoisted.append(token)
-        elif seen_command and name in _GLOBAL_OPTIONS_WITH_VALUE:
+        elif command and name in _GLOBAL_OPTIONS_WITH_VALUE:
             takes_next = "=" not in token and index + 1 < len(argv)
             hoisted.extend(argv[index : index + 2] if takes_next else [token])
             index += 1 if takes_next else 0
         else:
             if not token.startswith("-") and not (rest and rest[-1] in _GLOBAL_OPTIONS_WITH_VALUE):
-                seen_command = True
+                command.append(token)
             rest.append(token)
         index += 1
     return hoisted + rest

@@ -161,6 +161,12 @@ def _account_by_email(conn, email: str) -> accounts.AccountRow:
     return account
 
 
+def account_id(ctx: AppContext, acting: ActingUser, email: str) -> UUID:
+    """The id of the account with `email` (administrators only), for admin commands elsewhere."""
+    with translated_errors():
+        return _account_by_email(_admin_connection(ctx, acting), email).id
+
+
 def list_users(ctx: AppContext, acting: ActingUser) -> list[accounts.AccountRow]:
     with translated_errors():
         return accounts.list_accounts(_admin_connection(ctx, acting))

@@ -20,26 +20,15 @@ def media_dir() -> Path:
     return home_dir() / "media"
 
 
-def add(
-    acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
-    caption: str | None = None,
-) -> ImageRow:  # fmt: skip
-    """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
-    the same file added to the same post again reuses its row."""
-    from blogster_cli.content.files import NotRegularFile, read_regular_file
+def store_media(data: bytes, what: str) -> tuple[str, str]:
+    """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type)."""
     from blogster_cli.content.images import content_hash_name, detect_image_type
 
-    try:
-        data = read_regular_file(source, limit=MAX_IMAGE_BYTES)
-    except NotRegularFile as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput(f"{source} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+        raise InvalidInput(f"{what} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
     kind = detect_image_type(data)
     if kind is None:
-        raise InvalidInput(f"{source} is not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
+        raise InvalidInput(f"{what} is not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
     name = content_hash_name(data)
     folder = media_dir()
     target = folder / name
@@ -48,6 +37,24 @@ def add(
         partial = target.with_suffix(target.suffix + ".partial")
         partial.write_bytes(data)
         partial.replace(target)
+    return name, kind.mime_type
+
+
+def add(
+    acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
+    caption: str | None = None,
+) -> ImageRow:  # fmt: skip
+    """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
+    the same file added to the same post again reuses its row."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    try:
+        data = read_regular_file(source, limit=MAX_IMAGE_BYTES)
+    except NotRegularFile as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+    name, mime_type = store_media(data, str(source))
     url = f"media/{name}"
     with unit_of_work(acting) as conn:
         blog = find_own(conn, blog_ref)
@@ -57,7 +64,7 @@ def add(
             image_rows.describe(conn, image_id=image_id, alt_text=alt, caption=caption)
         else:
             image_id = image_rows.insert(
-                conn, url=url, path=name, size=len(data), file_type=kind.mime_type, blog_id=blog.id,
+                conn, url=url, path=name, size=len(data), file_type=mime_type, blog_id=blog.id,
                 alt_text=alt, caption=caption,
             )  # fmt: skip
         if featured:

@@ -1,20 +1,24 @@
 """Every `Example:` in `--help` works as shown, run in order against the quickstart data.
 
 The examples are run by bash exactly as printed (with `$(...)`, `<` and `~`), from a
-folder holding the files they name (pw.txt, sections.json, shot.png, ./my-site).
+folder holding the files they name (pw.txt, sections.json, shot.png, idea.m4a, ./my-site), with the
+AI commands talking to the local OpenAI-compatible server of tests/ai_server.py.
 A few set-up steps that are not examples make state an example needs (drafts to
 remove, accounts to ban). Examples that cannot run here say why in EXCLUDED.
 """
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from blogster_cli.cli.app import app
+from tests.ai_server import MODEL
 from tests.cli.test_catalog_and_images_cli import png_bytes
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[2] / "examples" / "posts" / "hugo" / "content"
@@ -29,6 +33,21 @@ EXCLUDED = {
     "blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages": "pushes to a remote host "
     "(tests/integration/test_site_deploy.py deploys to a local bare repository)",
 }
+
+IDEA = {
+    "description": "d", "keywords": ["espresso"], "trending_score": 50, "engagement_potential": 50,
+    "difficulty_level": "beginner", "estimated_word_count": 900,
+}  # fmt: skip
+IDEAS = json.dumps({"ideas": [{"title": f"Espresso idea {n}", **IDEA} for n in range(5)]})
+# What the local AI server answers each structured request with, by the request's schema name.
+STRUCTURED = {
+    "blog_ideas": IDEAS,
+    "seo_metadata": '{"meta_description": "Ten habits for a faster shell.", "meta_keywords": ["shell"]}',
+    "social_post": '{"content": "Ten terminal habits worth keeping.", "hashtags": ["shell"]}',
+    "suggestions": '{"suggestions": ["Knead it.", "Let it rest.", "Bake it."]}',
+}
+AI_REPLY = "# Sourdough basics\n\nFeed the starter.\n\n## Flour\n\nStrong bread flour.\n\n## Water\n\nWarm."
+NEW_IDEA = "$(blogster ideas list --status new --format ids --limit 1)"
 
 # (command, is it a help example?) in the order they run.
 PLAN = [
@@ -95,6 +114,36 @@ PLAN = [
     ("blogster config get timezone", True),
     ("blogster config set timezone Europe/Berlin", True),
     ("blogster doctor", True),
+    ("blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key", True),
+    ("blogster ai status", True),  # BLOGSTER_AI_BASE_URL and BLOGSTER_AI_MODEL point at the local server
+    ("blogster ai models", True),
+    ("blogster subscription show", True),
+    ("blogster admin subscription set-tier ada@example.com pro", True),
+    ("blogster admin credits refill", True),
+    ("blogster admin credits grant ada@example.com 10", True),
+    ('blogster generate ideas --topic "home espresso" --industry coffee --count 5', True),
+    ("blogster ideas list --status new --status saved", True),
+    (f"blogster ideas save {NEW_IDEA}", True),
+    (f"blogster ideas discard {NEW_IDEA}", True),
+    (f"blogster generate outline --idea {NEW_IDEA} --template listicle", True),
+    ("blogster ideas start $(blogster ideas list --status saved --format ids --limit 1)", True),
+    (f"blogster ideas save {NEW_IDEA}", False),
+    ("blogster generate batch --ideas 5 --template how-to", True),
+    ('blogster generate draft --topic "Sourdough for beginners" --persona "Retiree hobbyist" --template how-to', True),
+    ('blogster research add sourdough-basics --url https://example.org/study --title "Crumb study" --type study', True),
+    ("blogster research list --blog sourdough-basics", True),
+    ("blogster research rm $(blogster research list --format ids --limit 1)", True),
+    ('blogster generate image sourdough-basics --prompt "a crusty loaf on a board" --model gpt-image-1', True),
+    ("blogster generate rewrite ten-terminal-habits --section 2", True),
+    ("blogster generate expand ten-terminal-habits --section 1", True),
+    ("blogster generate seo ten-terminal-habits", True),
+    ("blogster generate social ten-terminal-habits --platform twitter", True),
+    ('echo "I started on bread and then" | blogster posts new "Half-finished post"', False),
+    ("blogster generate continue half-finished-post", True),
+    ("blogster unblock half-finished-post --count 3", True),
+    ("blogster voice transcribe idea.m4a --to-draft", True),
+    ("blogster credits --json", True),
+    ('blogster ai logs -q "sourdough" --json', True),
     ("blogster account export ./my-blogster-data", True),
     ("blogster account delete --yes", True),
 ]
@@ -114,7 +163,8 @@ def test_the_plan_covers_every_help_example():
     assert help_examples() == planned | set(EXCLUDED)
 
 
-def test_every_help_example_runs(db, isolated_environment, tmp_path):
+@pytest.mark.timeout(900)  # about a hundred commands, each its own process
+def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     work = tmp_path / "work"
     fake_bin = tmp_path / "bin"
     for folder in (work, fake_bin):
@@ -122,6 +172,9 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path):
     (work / "pw.txt").write_text(PASSWORD + "\n")
     (work / "sections.json").write_text('[{"type": "intro", "heading": "What changed", "target_words": 80}]')
     (work / "shot.png").write_bytes(png_bytes())
+    (work / "idea.m4a").write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(64))
+    ai_server.reply = AI_REPLY
+    ai_server.structured_by_schema.update(STRUCTURED)
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')
@@ -132,6 +185,8 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path):
         "HOME": str(work),
         "BLOGSTER_DATABASE_URL": db.conninfo,
         "BLOGSTER_PASSWORD": PASSWORD,
+        "BLOGSTER_AI_BASE_URL": ai_server.base_url,
+        "BLOGSTER_AI_MODEL": MODEL,
     }
     for command, _ in PLAN:
         result = subprocess.run(

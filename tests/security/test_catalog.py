@@ -22,9 +22,16 @@ USER_CALLABLE_DEFINERS = {
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",
     "tag_ids(text[])",
+    # AI credits: the caller reserves and releases only its own (migration 0020).
+    "reserve_generation_credit(uuid)",
+    "release_generation_credit(uuid)",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
-SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}
+SERVICE_ONLY_TABLES = {
+    "internal.notification_outbox",
+    "internal.chatbot_analytics_shards",
+    "internal.ai_credit_reservations",
+}
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}
 # The one function without a pinned search_path: pinning it would stop PostgreSQL inlining it.

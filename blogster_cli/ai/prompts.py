@@ -1,0 +1,118 @@
+"""Prompt assembly: persona + template + keywords + sources into chat messages, from Jinja files.
+
+The wording lives in blogster_cli/ai/prompts/*.j2 (package files), not in string
+literals across the services; `assemble` is the one pure function that fills them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PROMPTS_DIR = Path(__file__).with_name("prompts")
+KINDS = ("draft", "outline", "ideas", "seo", "rewrite", "expand", "continue", "social", "unblock")
+# How much of a post goes into a prompt about it (characters): enough for context, bounded cost.
+MAX_POST_CHARS = 24000
+
+
+@dataclass(frozen=True)
+class PersonaBrief:
+    name: str
+    description: str | None = None
+    occupation: str | None = None
+    age_range: str | None = None
+    interests: Sequence[str] = ()
+    pain_points: Sequence[str] = ()
+    goals: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class TemplateBrief:
+    name: str
+    sections: Sequence[dict[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class SourceBrief:
+    title: str
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptInput:
+    """Everything a prompt may use; each kind's template picks what it needs."""
+
+    topic: str
+    persona: PersonaBrief | None = None
+    template: TemplateBrief | None = None
+    keywords: Sequence[str] = ()
+    sources: Sequence[SourceBrief] = ()
+    idea_description: str | None = None
+    industry: str | None = None
+    count: int = 5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROMPTS_DIR),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # prompts are plain text, not HTML
+        trim_blocks=False,
+        keep_trailing_newline=False,
+    )
+
+
+def _render(name: str, values: dict[str, Any]) -> str:
+    text = _environment().get_template(f"{name}.j2").render(**values)
+    # Templates stay readable with blank lines between blocks; the model gets them collapsed.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    collapsed: list[str] = []
+    for line in lines:
+        if line or (collapsed and collapsed[-1]):
+            collapsed.append(line)
+    return "\n".join(collapsed)
+
+
+def assemble(kind: str, prompt: PromptInput) -> list[dict[str, str]]:
+    """The chat messages for `kind`: a system message for the persona, a user message for the task."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown prompt kind {kind!r}")
+    values = {
+        "topic": prompt.topic.strip(),
+        "persona": prompt.persona,
+        "template": prompt.template,
+        "keywords": [k for k in prompt.keywords if k.strip()],
+        "sources": list(prompt.sources),
+        "idea_description": prompt.idea_description,
+        "industry": prompt.industry,
+        "count": prompt.count,
+        **prompt.extra,
+    }
+    return [
+        {"role": "system", "content": _render("system", values)},
+        {"role": "user", "content": _render(kind, values)},
+    ]
+
+
+def as_text(messages: Sequence[dict[str, str]]) -> str:
+    """The prompt as logged in ai_generation_logs: each message under its role."""
+    return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
+
+
+def title_and_body(markdown: str, *, fallback_title: str) -> tuple[str, str]:
+    """Splits a generated post into its level-1 heading (the title) and the rest."""
+    text = markdown.strip()
+    first, _, rest = text.partition("\n")
+    if first.startswith("# "):
+        title = first[2:].strip().strip("*").strip()
+        return (title[:500] or fallback_title), rest.lstrip("\n")
+    return fallback_title, text

@@ -1,0 +1,87 @@
+"""blogster ai: set up and check the AI provider; search past generations."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+app = command_group("ai")
+
+
+@app.command()
+def setup(
+    base_url: str = typer.Option(
+        "https://api.openai.com/v1",
+        "--base-url",
+        help="OpenAI-compatible endpoint (Ollama: http://localhost:11434/v1).",
+    ),
+    model: str = typer.Option(..., "--model", help="Model name, e.g. gpt-4o-mini or llama3.2."),
+    api_key_stdin: bool = typer.Option(False, "--api-key-stdin", help="Read the API key from standard input."),
+    no_key: bool = typer.Option(False, "--no-key", help="The endpoint needs no key (local servers)."),
+) -> None:
+    """Save the provider for this profile; the key goes to the keyring, bound to this base URL.
+
+    Example: blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key
+    """
+    from blogster_cli.services import ai_settings
+
+    api_key = None
+    if api_key_stdin:
+        api_key = sys.stdin.readline().strip() or None
+    elif not no_key and sys.stdin.isatty():
+        api_key = typer.prompt("API key (empty for none)", hide_input=True, default="", show_default=False) or None
+    provider = ai_settings.setup(app_context(), base_url=base_url, model=model, api_key=api_key)
+    output.message(f"AI provider: {provider.base_url}, model {provider.model}, key: {provider.key_source}.")
+
+
+@app.command()
+def status(json: bool = JSON_OPTION) -> None:
+    """Show the configured endpoint, model and where the key comes from (never the key), and check them.
+
+    Example: blogster ai status
+    """
+    from blogster_cli.services import ai_settings
+
+    report = ai_settings.status(app_context())
+    output.print_json(report) if json else output.print_record(report)
+    if report.problem:
+        raise typer.Exit(1)
+
+
+@app.command()
+def models(json: bool = JSON_OPTION) -> None:
+    """List the models the endpoint offers.
+
+    Example: blogster ai models
+    """
+    from blogster_cli.services import ai_settings
+
+    names = ai_settings.models(app_context())
+    output.print_json(names) if json else output.print_lines(names)
+
+
+@app.command()
+def logs(
+    query: str | None = typer.Option(None, "-q", "--query", help="Full-text search in prompts and completions."),
+    limit: int = typer.Option(20, "--limit", min=0, help="At most this many, newest first (0: all)."),
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your past generations, newest first (prompt, completion, tokens, model, success).
+
+    Example: blogster ai logs -q "sourdough" --json
+    """
+    from blogster_cli.services import credits
+    from blogster_cli.services.ai_settings import price_table
+
+    found = credits.logs(acting_user(), query=query, limit=limit or None, prices=price_table(app_context()))
+    entries = output.to_plain(found)
+    if chosen_format(fmt, json) in ("table", "csv"):
+        entries = [{**e, "prompt": (e["prompt"] or "")[:60].replace("\n", " ")} for e in entries]
+    show_list(entries, ["created_at", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)

@@ -1,0 +1,41 @@
+"""blogster unblock: ways to go on from where a post stops; pick one and it is appended."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+
+def unblock(
+    ref: str = typer.Argument(..., help="The post's slug or id."),
+    count: int = typer.Option(3, "--count", min=1, max=10, help="How many suggestions."),
+    choose: int | None = typer.Option(None, "--choose", min=1, help="Apply suggestion N without asking."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Suggest ways to continue a post (one credit); the one you pick is appended as a new revision.
+
+    Example: blogster unblock half-finished-post --count 3
+    """
+    from blogster_cli.services import unblock as service
+    from blogster_cli.services.ai_settings import provider_config
+
+    provider = provider_config(app_context())
+    acting = acting_user()
+    found = service.suggest(acting, ref, provider=provider, count=count)
+    if choose is None and not json and sys.stdin.isatty():
+        for suggestion in found.suggestions:
+            output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])
+        choose = typer.prompt("Apply which (0 for none)", type=int, default=0) or None
+    if choose is not None:
+        blog = service.apply(acting, found.id, str(choose))
+        output.message(f"Appended suggestion {choose} to '{blog.slug}' (a new revision).")
+        found = service.UnblockSession(found.id, found.blog_id, found.suggestions, str(choose), found.tokens_used)
+    if json:
+        output.print_json(found)
+    elif choose is None:
+        for suggestion in found.suggestions:
+            output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])

@@ -1,0 +1,164 @@
+"""AI generation rows: credit reservations, generation logs, subscriptions, blog ideas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.content import AiGenerationLog
+from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile
+from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform, SubscriptionTier
+
+# The same expression as the index ai_generation_logs_search_idx (migration 0020).
+_LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' || coalesce(completion, ''))"
+
+
+def reserve_credit(session: Session, *, request_id: UUID) -> int:
+    """Holds one credit for `request_id` (P0001 'no AI credits left' if none); returns credits still free.
+
+    The reservation's commit does not wait for the WAL flush (one fsync less per
+    generation): a reservation lost in a server crash only means the later success
+    log must find an unreserved credit to charge, so nothing is ever charged twice.
+    """
+    statement = text(
+        "select pg_catalog.set_config('synchronous_commit', 'off', true), public.reserve_generation_credit(:id)"
+    )
+    return session.execute(statement, {"id": request_id}).one()[1]
+
+
+def release_credit(session: Session, *, request_id: UUID) -> bool:
+    return session.execute(text("select public.release_generation_credit(:id)"), {"id": request_id}).scalar_one()
+
+
+def insert_log(session: Session, *, log: AiGenerationLog) -> AiGenerationLog:
+    """Stores one generation; a success charges its credit through the on_ai_generation trigger."""
+    session.add(log)
+    session.flush()
+    return log
+
+
+def active_subscription(session: Session, *, user_id: UUID) -> UserSubscription | None:
+    statement = select(UserSubscription).where(UserSubscription.user_id == user_id, col(UserSubscription.is_active))
+    return session.exec(statement).first()
+
+
+def recent_logs(session: Session, *, user_id: UUID, query: str | None, limit: int | None) -> Sequence[AiGenerationLog]:
+    """My generations, newest first; `query` is a web-search style full-text query."""
+    statement = select(AiGenerationLog).where(AiGenerationLog.user_id == user_id)
+    if query:
+        statement = statement.where(
+            text(f"{_LOG_DOCUMENT} @@ websearch_to_tsquery('simple'::regconfig, :query)").bindparams(query=query)
+        )
+    statement = statement.order_by(col(AiGenerationLog.created_at).desc(), col(AiGenerationLog.id))
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.exec(statement).all()
+
+
+def insert_ideas(session: Session, *, ideas: Sequence[BlogIdea]) -> list[BlogIdea]:
+    session.add_all(ideas)
+    session.flush()
+    return list(ideas)
+
+
+def list_ideas(session: Session, *, user_id: UUID, statuses: Sequence[BlogIdeaStatus] | None) -> Sequence[BlogIdea]:
+    statement = select(BlogIdea).where(BlogIdea.user_id == user_id)
+    if statuses:
+        statement = statement.where(col(BlogIdea.status).in_(list(statuses)))
+    return session.exec(statement.order_by(col(BlogIdea.created_at).desc(), col(BlogIdea.title))).all()
+
+
+def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> BlogIdea | None:
+    statement = select(BlogIdea).where(BlogIdea.id == idea_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
+def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform) -> SocialMediaProfile | None:
+    """My first profile on `platform` (connected ones first)."""
+    statement = (
+        select(SocialMediaProfile)
+        .where(SocialMediaProfile.user_id == user_id, SocialMediaProfile.platform == platform)
+        .order_by(col(SocialMediaProfile.is_connected).desc(), col(SocialMediaProfile.created_at))
+    )
+    return session.exec(statement).first()
+
+
+def insert_source(session: Session, *, source: ResearchSource) -> ResearchSource:
+    session.add(source)
+    session.flush()
+    return source
+
+
+def list_sources(session: Session, *, user_id: UUID, blog_id: UUID | None) -> Sequence[ResearchSource]:
+    statement = select(ResearchSource).where(ResearchSource.user_id == user_id)
+    if blog_id is not None:
+        statement = statement.where(ResearchSource.blog_id == blog_id)
+    return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
+
+
+def unattached_sources(session: Session, *, user_id: UUID) -> Sequence[ResearchSource]:
+    """My sources not tied to a post, oldest first."""
+    statement = select(ResearchSource).where(ResearchSource.user_id == user_id, col(ResearchSource.blog_id).is_(None))
+    return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
+
+
+def find_source(session: Session, *, source_id: UUID) -> ResearchSource | None:
+    return session.get(ResearchSource, source_id)
+
+
+def delete_source(session: Session, *, source_id: UUID) -> bool:
+    """The one place a research source is deleted: through delete_rows, which applies the table's
+    DELETE policy (only my own), since user roles hold no table-level DELETE."""
+    statement = text("select public.delete_rows('public.research_sources'::regclass, array[:id]::uuid[])")
+    return session.execute(statement, {"id": source_id}).first() is not None
+
+
+def update_subscription(
+    session: Session, *, user_id: UUID, tier: SubscriptionTier | None = None, add_credits: int = 0,
+    at_least: int | None = None,
+) -> UserSubscription | None:  # fmt: skip
+    """Changes an active subscription (RLS: administrators only): tier, credits added, a credit floor."""
+    from sqlalchemy import func, update
+
+    remaining = UserSubscription.credits_remaining + add_credits
+    if at_least is not None:
+        remaining = func.greatest(remaining, at_least)
+    values: dict = {"credits_remaining": remaining}
+    if tier is not None:
+        values["subscription_tier"] = tier
+    statement = (
+        update(UserSubscription)
+        .where(col(UserSubscription.user_id) == user_id, col(UserSubscription.is_active))
+        .values(**values)
+        .returning(UserSubscription.id)
+    )
+    changed = session.execute(statement).scalar_one_or_none()
+    if changed is None:
+        return None
+    session.expire_all()
+    return active_subscription(session, user_id=user_id)
+
+
+def refill_subscriptions(session: Session, *, monthly: dict[SubscriptionTier, int]) -> int:
+    """Tops every active subscription up to its tier's monthly credits; returns how many rose."""
+    from sqlalchemy import update
+
+    count = 0
+    for tier, credits in monthly.items():
+        statement = (
+            update(UserSubscription)
+            .where(
+                col(UserSubscription.is_active),
+                col(UserSubscription.subscription_tier) == tier,
+                col(UserSubscription.credits_remaining) < credits,
+            )
+            .values(credits_remaining=credits)
+        )
+        count += session.execute(statement).rowcount
+    return count

@@ -1,0 +1,78 @@
+"""Which AI provider this profile uses: set up, described and checked (no database)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from blogster_cli.ai.provider import KEY_CREDENTIAL, ProviderConfig, StoredKey, normalise_base_url, resolve_provider
+from blogster_cli.config import write_setting
+from blogster_cli.context import AppContext
+from blogster_cli.errors import BlogsterError, InvalidInput
+
+
+def provider_config(ctx: AppContext) -> ProviderConfig:
+    """The provider for this command (ConfigError saying how to set one up if there is none)."""
+    settings = ctx.settings
+    return resolve_provider(
+        env=os.environ,
+        base_url=settings.ai_base_url,
+        model=settings.ai_model,
+        stored_key=StoredKey.from_secret(ctx.credentials.get(KEY_CREDENTIAL)),
+        timeout_s=float(settings.ai_timeout_s),
+        max_retries=settings.ai_max_retries,
+    )
+
+
+def price_table(ctx: AppContext) -> dict[str, float]:
+    """The ai_prices setting as a table (checked when it was set or loaded)."""
+    from blogster_cli.ai.pricing import parse_prices
+
+    return parse_prices(ctx.settings.ai_prices or "")
+
+
+def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) -> ProviderConfig:
+    """Saves base URL and model in the profile and the key in the keyring, bound to that URL."""
+    url = normalise_base_url(base_url)
+    if not model.strip():
+        raise InvalidInput("the model name is empty")
+    write_setting(ctx.profile, "ai_base_url", url)
+    write_setting(ctx.profile, "ai_model", model.strip())
+    if api_key:
+        ctx.credentials.set(KEY_CREDENTIAL, StoredKey(base_url=url, api_key=api_key).to_secret())
+    else:
+        # A key kept for another endpoint must not follow the profile to this one.
+        ctx.credentials.delete(KEY_CREDENTIAL)
+    ctx.settings.ai_base_url, ctx.settings.ai_model = url, model.strip()
+    return provider_config(ctx)
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    base_url: str
+    model: str
+    key: str
+    """Where the key comes from ('environment', 'keyring', 'none'): never the key itself."""
+    reachable: bool
+    model_available: bool
+    problem: str | None
+
+
+def status(ctx: AppContext) -> ProviderStatus:
+    """What is configured, and whether the endpoint answers and offers the model."""
+    from blogster_cli.services.ai_provider import list_models
+
+    provider = provider_config(ctx)
+    try:
+        models = list_models(provider)
+    except BlogsterError as exc:  # a status report states the failure instead of raising it
+        return ProviderStatus(provider.base_url, provider.model, provider.key_source, False, False, str(exc))
+    available = provider.model in models
+    problem = None if available else f"the endpoint does not list model {provider.model!r}"
+    return ProviderStatus(provider.base_url, provider.model, provider.key_source, True, available, problem)
+
+
+def models(ctx: AppContext) -> list[str]:
+    from blogster_cli.services.ai_provider import list_models
+
+    return list_models(provider_config(ctx))

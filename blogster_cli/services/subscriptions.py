@@ -1,0 +1,87 @@
+"""Plans and AI credits: what a user sees, and what administrators change.
+
+Stripe fields stay empty until billing exists; tiers and credits are set by admins.
+Admin changes run as the admin under RLS ("Admins can change subscriptions").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from blogster_cli.ai.plans import MONTHLY_CREDITS
+from blogster_cli.context import AppContext
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
+from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.repositories import generation as rows
+from blogster_cli.vocabulary import SubscriptionTier
+
+MAX_GRANT = 100_000
+
+
+@dataclass(frozen=True)
+class SubscriptionPublic:
+    tier: str
+    is_active: bool
+    credits_remaining: int
+    credits_used: int
+    monthly_credits: int
+    start_date: datetime | None
+    end_date: datetime | None
+
+
+def _public(plan: UserSubscription) -> SubscriptionPublic:
+    tier = plan.subscription_tier.value
+    return SubscriptionPublic(tier, plan.is_active, plan.credits_remaining, plan.credits_used,
+                              MONTHLY_CREDITS.get(tier, 0), plan.start_date, plan.end_date)  # fmt: skip
+
+
+def show(acting: ActingUser) -> SubscriptionPublic:
+    with orm_unit_of_work(acting) as session:
+        plan = rows.active_subscription(session, user_id=acting.actor.user_id)
+        if plan is None:
+            raise NotFound("you have no active subscription")
+        return _public(plan)
+
+
+def _require_admin(acting: ActingUser) -> None:
+    if not acting.actor.is_admin:
+        raise PermissionDenied("administrators only")
+
+
+def _change(ctx: AppContext, acting: ActingUser, email: str, **changes) -> SubscriptionPublic:
+    from blogster_cli.services.accounts import account_id
+
+    _require_admin(acting)
+    user_id = account_id(ctx, acting, email)
+    with orm_unit_of_work(acting) as session:
+        plan = rows.update_subscription(session, user_id=user_id, **changes)
+        if plan is None:
+            raise NotFound(f"{email} has no active subscription")
+        return _public(plan)
+
+
+def set_tier(ctx: AppContext, acting: ActingUser, *, email: str, tier: str) -> SubscriptionPublic:
+    """A new tier, topped up to that tier's monthly credits (never lowered)."""
+    try:
+        chosen = SubscriptionTier(tier)
+    except ValueError:
+        raise InvalidInput(f"tier must be one of {', '.join(SubscriptionTier)}") from None
+    return _change(ctx, acting, email, tier=chosen, at_least=MONTHLY_CREDITS[chosen.value])
+
+
+def grant(ctx: AppContext, acting: ActingUser, *, email: str, credits: int) -> SubscriptionPublic:
+    if not 1 <= credits <= MAX_GRANT:
+        raise InvalidInput(f"credits must be between 1 and {MAX_GRANT}")
+    return _change(ctx, acting, email, add_credits=credits)
+
+
+def refill(acting: ActingUser) -> int:
+    """Monthly refill: every active plan up to its tier's credits. Returns how many were topped up."""
+    _require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        return rows.refill_subscriptions(
+            session, monthly={SubscriptionTier(tier): credits for tier, credits in MONTHLY_CREDITS.items()}
+        )

@@ -1,0 +1,114 @@
+"""Writer's block: suggestions for how to go on from where a post stops, one applied as a revision.
+
+Generating the suggestions costs one credit (a writers_block_sessions row records
+the text, the fragment, the suggestions and the tokens); applying one is free and
+appends it to the post as a new revision, recording which one was chosen.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from blogster_cli.ai import metadata, prompts
+from blogster_cli.ai.provider import ProviderConfig
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.models.extended import WritersBlockSession
+from blogster_cli.repositories import generation as rows
+from blogster_cli.services import generation
+from blogster_cli.services.ai_provider import Completion
+from blogster_cli.services.generation import LogLinks, log_row
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from blogster_cli.repositories.blogs import BlogRow
+
+FRAGMENT_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class UnblockSession:
+    id: UUID
+    blog_id: UUID
+    suggestions: list[dict]
+    """[{"id": "1", "text": ...}, ...]"""
+    selected_suggestion_id: str | None
+    tokens_used: int
+
+
+def _public(row: WritersBlockSession) -> UnblockSession:
+    return UnblockSession(row.id, row.blog_id, list(row.suggestions), row.selected_suggestion_id, row.tokens_used)
+
+
+def fragment_of(markdown: str) -> str:
+    """The last paragraphs of the post, where the writer stopped."""
+    return markdown.rstrip()[-FRAGMENT_CHARS:]
+
+
+def suggest(acting: ActingUser, ref: str, *, provider: ProviderConfig, count: int = 3) -> UnblockSession:
+    from blogster_cli.services.blogs import find_own
+
+    if not 1 <= count <= 10:
+        raise InvalidInput("--count must be between 1 and 10")
+    request_id = uuid.uuid4()
+    with orm_unit_of_work(acting) as session:
+        blog: BlogRow = find_own(driver_connection(session), ref, with_content=True)
+        generation.reserve(session, request_id)
+    markdown = (blog.content or {}).get("markdown", "")
+    fragment = fragment_of(markdown)
+    extra = {"title": blog.title, "body": fragment or "(nothing written yet)", "count": count}
+    messages = prompts.assemble("unblock", prompts.PromptInput(topic=blog.title, count=count, extra=extra))
+    prompt_text = prompts.as_text(messages)
+    found: list[str] = []
+    links = LogLinks(blog.id, blog.persona_id, blog.template_id)
+
+    def call() -> Completion:
+        suggestions, completion = generation.complete_structured(
+            provider, messages, response_format=metadata.response_format(metadata.SuggestionsOut, "suggestions"),
+            parse=metadata.parse_suggestions, what="suggestions",
+        )  # fmt: skip
+        found.extend(suggestions[:count])
+        return completion
+
+    def store(session: Session, completion: Completion) -> UnblockSession:
+        row = WritersBlockSession(
+            user_id=acting.actor.user_id, blog_id=blog.id, initial_content=markdown, content_fragment=fragment,
+            suggestions=[{"id": str(n), "text": text} for n, text in enumerate(found, start=1)],
+            tokens_used=completion.tokens,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        rows.insert_log(session, log=log_row(request_id, prompt_text, completion, links, provider.model))
+        return _public(row)
+
+    return generation.metered(
+        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
+    )
+
+
+def apply(acting: ActingUser, session_id: UUID, suggestion_id: str) -> BlogRow:
+    """Appends the chosen suggestion to the post (a new revision) and records the choice."""
+    from blogster_cli.repositories import blogs as blog_rows
+    from blogster_cli.services.blogs import find_own
+
+    with orm_unit_of_work(acting) as session:
+        row = session.get(WritersBlockSession, session_id, with_for_update=True)
+        if row is None or row.user_id != acting.actor.user_id:
+            raise NotFound(f"no writer's block session {session_id}")
+        chosen = next((s["text"] for s in row.suggestions if s.get("id") == suggestion_id), None)
+        if chosen is None:
+            raise InvalidInput(f"choose one of {', '.join(s['id'] for s in row.suggestions)}")
+        conn = driver_connection(session)
+        blog = find_own(conn, str(row.blog_id), with_content=True)
+        markdown = (blog.content or {}).get("markdown", "")
+        document = {**(blog.content or {}), "markdown": markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n"}
+        blog_rows.update(conn, blog_id=blog.id, values={"content": document})
+        row.selected_suggestion_id = suggestion_id
+        session.add(row)
+        session.flush()
+        return blog_rows.find_own(conn, ref=str(blog.id), with_content=True)

@@ -1,0 +1,202 @@
+"""A small OpenAI-compatible HTTP server for the tests: the real client talks to it over HTTP.
+
+It speaks /v1/models, /v1/chat/completions (streamed as server-sent events, with a
+usage chunk when stream_options.include_usage is set, and not streamed; structured
+output when response_format is given), /v1/images/generations and
+/v1/audio/transcriptions. `failures` scripts what the next requests get instead of a
+reply: "429", "500", "timeout" (no answer for `timeout_s`) or "malformed" (a 200
+whose body is not JSON). Every request is recorded, so tests count provider calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+# A 1x1 transparent PNG.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+MODEL = "test-model"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class FakeProvider:
+    url: str = ""
+    reply: str = "# A title\n\nFirst paragraph of the draft.\n\n## Next\n\nMore words here."
+    structured: deque[str] = field(default_factory=deque)
+    """Replies to structured calls, in order; the last one repeats."""
+    structured_by_schema: dict[str, str] = field(default_factory=dict)
+    """Replies to structured calls by their JSON schema's name (before `structured`)."""
+    failures: deque[str] = field(default_factory=deque)
+    delay_s: float = 0.0
+    timeout_s: float = 3.0
+    usage: tuple[int, int] = (11, 7)
+    requests: list[Recorded] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        return self.url + "/v1"
+
+    def calls(self, path: str) -> list[Recorded]:
+        with self.lock:
+            return [r for r in self.requests if r.path == path]
+
+
+def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _record(self) -> Any:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            content_type = self.headers.get("Content-Type", "")
+            body: Any = raw
+            if content_type.startswith("application/json") and raw:
+                body = json.loads(raw)
+            with provider.lock:
+                provider.requests.append(
+                    Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+            return body
+
+        def _send(self, status: int, payload: bytes, content_type: str = "application/json", **headers: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _json(self, status: int, value: Any, **headers: str) -> None:
+            self._send(status, json.dumps(value).encode(), **headers)
+
+        def _scripted_failure(self) -> bool:
+            with provider.lock:
+                failure = provider.failures.popleft() if provider.failures else None
+            if failure is None:
+                return False
+            if failure == "429":
+                self._json(429, {"error": {"message": "slow down", "type": "rate_limit"}}, retry_after_ms="10")
+            elif failure == "500":
+                self._json(500, {"error": {"message": "boom", "type": "server_error"}})
+            elif failure == "timeout":
+                time.sleep(provider.timeout_s)
+                self._json(504, {"error": {"message": "late"}})
+            elif failure == "malformed":
+                self._send(200, b"{this is not json")
+            return True
+
+        def do_GET(self) -> None:
+            self._record()
+            if self._scripted_failure():
+                return
+            if self.path == "/v1/models":
+                self._json(
+                    200, {"object": "list", "data": [{"id": MODEL, "object": "model", "created": 0, "owned_by": "t"}]}
+                )
+            else:
+                self._json(404, {"error": {"message": "no such path"}})
+
+        def do_POST(self) -> None:
+            body = self._record()
+            if self._scripted_failure():
+                return
+            if provider.delay_s:
+                time.sleep(provider.delay_s)
+            if self.path == "/v1/chat/completions":
+                self._chat(body)
+            elif self.path == "/v1/images/generations":
+                self._json(200, {"created": 0, "data": [{"b64_json": base64.b64encode(PNG).decode()}]})
+            elif self.path == "/v1/audio/transcriptions":
+                self._json(200, {"text": "Notes dictated into the microphone about sourdough."})
+            else:
+                self._json(404, {"error": {"message": "no such path"}})
+
+        def _chat(self, body: dict[str, Any]) -> None:
+            if body.get("model") != MODEL:
+                self._json(404, {"error": {"message": "model not found", "type": "invalid_request_error"}})
+                return
+            text = provider.reply
+            schema_name = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+            if schema_name in provider.structured_by_schema:
+                text = provider.structured_by_schema[schema_name]
+            elif body.get("response_format"):
+                with provider.lock:
+                    text = provider.structured.popleft() if len(provider.structured) > 1 else provider.structured[0]
+            prompt_tokens, completion_tokens = provider.usage
+            usage = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            }
+            base = {"id": "chatcmpl-1", "created": 0, "model": MODEL}
+            if not body.get("stream"):
+                message = {"role": "assistant", "content": text}
+                choice = {"index": 0, "message": message, "finish_reason": "stop"}
+                self._json(200, {**base, "object": "chat.completion", "choices": [choice], "usage": usage})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
+            for index, piece in enumerate(pieces):
+                delta = {"content": piece} if index else {"role": "assistant", "content": piece}
+                choice = {"index": 0, "delta": delta, "finish_reason": None}
+                self._event({**base, "object": "chat.completion.chunk", "choices": [choice]})
+            stop = {"index": 0, "delta": {}, "finish_reason": "stop"}
+            self._event({**base, "object": "chat.completion.chunk", "choices": [stop]})
+            if (body.get("stream_options") or {}).get("include_usage"):
+                self._event({**base, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+        def _event(self, value: dict[str, Any]) -> None:
+            self.wfile.write(b"data: " + json.dumps(value).encode() + b"\n\n")
+            self.wfile.flush()
+
+    return Handler
+
+
+@pytest.fixture
+def ai_server() -> Iterator[FakeProvider]:
+    provider = FakeProvider(structured=deque(["{}"]))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
+    server.daemon_threads = True
+    provider.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield provider
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def ai_env(ai_server: FakeProvider, monkeypatch: pytest.MonkeyPatch) -> FakeProvider:
+    """The environment a cron job would set, pointing at the local server."""
+    monkeypatch.setenv("BLOGSTER_AI_BASE_URL", ai_server.base_url)
+    monkeypatch.setenv("BLOGSTER_AI_MODEL", MODEL)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-env")
+    return ai_server

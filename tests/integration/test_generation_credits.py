@@ -1,0 +1,145 @@
+"""Credits are reserved before the provider is called: concurrency can never overspend them."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from blogster_cli.ai.provider import ProviderConfig
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.errors import BlogsterError
+from blogster_cli.services import generation
+from tests.ai_server import MODEL
+
+CHAT = "/v1/chat/completions"
+
+
+def provider_for(server) -> ProviderConfig:
+    return ProviderConfig(server.base_url, MODEL, "sk-test", "keyring", timeout_s=30, max_retries=0)
+
+
+def draft(acting, server, topic="Topic", on_token=lambda piece: None):
+    request = generation.DraftRequest(kind="draft", topic=topic)
+    return generation.draft(acting, provider=provider_for(server), request=request, on_token=on_token)
+
+
+def credits(superuser, actor):
+    return superuser.execute(
+        "select credits_remaining, credits_used from public.user_subscriptions where user_id = %s and is_active",
+        (actor.user_id,),
+    ).fetchone()
+
+
+def test_ten_concurrent_drafts_with_three_credits_make_three_calls_and_charge_three(
+    db, make_user, ai_server, superuser
+):
+    alice = make_user()
+    assert credits(superuser, alice) == (3, 0)
+    ai_server.delay_s = 0.3  # the reserved calls are still running while the others try
+
+    def run(i):
+        try:
+            return draft(ActingUser(db, alice), ai_server, topic=f"Topic {i}").slug
+        except BlogsterError as exc:
+            return exc
+
+    with ThreadPoolExecutor(10) as pool:
+        outcomes = list(pool.map(run, range(10)))
+    stored = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if not isinstance(o, str)]
+    assert len(stored) == 3 and len(set(stored)) == 3  # the same generated title, three slugs
+    assert {type(e) for e in refused} == {generation.NoCredits} and len(refused) == 7
+    assert len(ai_server.calls(CHAT)) == 3
+    assert credits(superuser, alice) == (0, 3)
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+    logs = superuser.execute("select success, count(distinct request_id) from public.ai_generation_logs group by 1")
+    assert logs.fetchall() == [(True, 3)]
+
+
+def test_ctrl_c_while_streaming_saves_nothing_and_releases_the_credit(db, make_user, ai_server, superuser):
+    alice = make_user()
+
+    def interrupt(piece):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        draft(ActingUser(db, alice), ai_server, on_token=interrupt)
+    assert superuser.execute("select count(*) from public.blogs").fetchone() == (0,)
+    assert credits(superuser, alice) == (3, 0)
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+    assert superuser.execute("select success from public.ai_generation_logs").fetchall() == [(False,)]
+
+
+def test_ctrl_c_with_keep_partial_stores_what_arrived_for_one_credit(db, make_user, ai_server, superuser):
+    alice = make_user()
+    pieces = []
+
+    def interrupt_on_the_fourth(piece):
+        pieces.append(piece)
+        if len(pieces) == 4:
+            raise KeyboardInterrupt
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    blog = generation.draft(
+        ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt_on_the_fourth
+    )
+    arrived = "".join(pieces)
+    assert arrived.startswith("# A title") and len(arrived) < len(ai_server.reply)
+    assert blog.title == "A title"
+    markdown = superuser.execute("select content->>'markdown' from public.blogs").fetchone()[0]
+    assert arrived.endswith(markdown.strip())
+    assert credits(superuser, alice) == (2, 1)
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+    logged = superuser.execute("select success, completion from public.ai_generation_logs").fetchall()
+    assert logged == [(True, arrived)]
+
+
+def test_ctrl_c_with_keep_partial_before_any_text_saves_nothing(db, make_user, ai_server, superuser):
+    alice = make_user()
+    ai_server.reply = "   \n\n\n     \n# Late title\n\nBody"
+
+    def interrupt(piece):
+        raise KeyboardInterrupt
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    with pytest.raises(KeyboardInterrupt):
+        generation.draft(ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt)
+    assert superuser.execute("select count(*) from public.blogs").fetchone() == (0,)
+    assert credits(superuser, alice) == (3, 0)
+
+
+def test_a_success_logged_without_reservation_cannot_take_a_reserved_credit(db, make_user, superuser):
+    """The trigger's other path: a direct success log may only use an unreserved credit."""
+    import uuid
+
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.models.content import AiGenerationLog
+    from blogster_cli.repositories import generation as rows
+
+    alice = make_user()
+    superuser.execute("update public.user_subscriptions set credits_remaining = 1 where user_id = %s", (alice.user_id,))
+    reserved = uuid.uuid4()
+    with orm_unit_of_work(ActingUser(db, alice)) as session:
+        assert rows.reserve_credit(session, request_id=reserved) == 0
+    with pytest.raises(BlogsterError, match="no AI credits left"), orm_unit_of_work(ActingUser(db, alice)) as session:
+        rows.insert_log(session, log=AiGenerationLog(user_id=alice.user_id, success=True))
+    with orm_unit_of_work(ActingUser(db, alice)) as session:
+        rows.insert_log(session, log=AiGenerationLog(request_id=reserved, user_id=alice.user_id, success=True))
+    assert credits(superuser, alice) == (0, 1)
+
+
+def test_reservations_are_private(db, make_user, superuser):
+    import uuid
+
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.errors import PermissionDenied
+    from blogster_cli.repositories import generation as rows
+
+    alice, bob = make_user(), make_user()
+    request_id = uuid.uuid4()
+    with orm_unit_of_work(ActingUser(db, alice)) as session:
+        rows.reserve_credit(session, request_id=request_id)
+    with orm_unit_of_work(ActingUser(db, bob)) as session:
+        assert rows.release_credit(session, request_id=request_id) is False  # not bob's to release
+    with pytest.raises(PermissionDenied), orm_unit_of_work(ActingUser(db, bob)) as session:
+        session.connection().exec_driver_sql("select * from internal.ai_credit_reservations")
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (1,)
