@@ -17,7 +17,11 @@ USER_ROLES = ("anon", "authenticated", "blogster_admin")
 # SECURITY DEFINER functions that user roles may call: each acts only on the caller's own account.
 USER_CALLABLE_DEFINERS = {"auth.me()", "auth.request_account_deletion()"}
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
-SERVICE_ONLY_TABLES = {"internal.chatbot_analytics_shards"}
+SERVICE_ONLY_TABLES = {
+    "internal.chatbot_analytics_shards",
+    "internal.email_deliveries",
+    "internal.job_failures",
+}
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}
 # The one function without a pinned search_path: pinning it would stop PostgreSQL inlining it.
