@@ -8,11 +8,13 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.maintenance import app as maintenance_app
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
 app = command_group("admin")
 users = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(users, name="users")
+app.add_typer(maintenance_app, name="maintenance")
 
 
 @users.command("list")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
 from blogster_cli.db.connection import Database
+from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.db.service import service_unit_of_work
-from blogster_cli.repositories import notification_delivery
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
 from blogster_cli.vocabulary import NotificationDeliveryStatus
 
@@ -68,3 +74,101 @@ def deliver_maintenance_email(
         )
         notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
     return status
+
+
+# -- A user's own notifications -------------------------------------------------------------
+
+PREFERENCE_FLAGS = (
+    "maintenance_notifications",
+    "blog_interaction_notifications",
+    "marketing_notifications",
+    "security_notifications",
+    "email_notifications",
+    "in_app_notifications",
+)
+PREFERENCE_TIMES = ("quiet_hours_start", "quiet_hours_end")
+PREFERENCE_KEYS = (*PREFERENCE_FLAGS, *PREFERENCE_TIMES, "timezone")
+
+
+@dataclass(frozen=True)
+class NotificationPublic:
+    id: UUID
+    type: str
+    title: str
+    content: str | None
+    priority: str
+    read: bool
+    delivery_status: str
+    created_at: dt.datetime | None
+
+
+def list_notifications(acting: ActingUser, *, unread_only: bool = False, limit: int = 100) -> list[NotificationPublic]:
+    with orm_unit_of_work(acting) as session:
+        return [
+            NotificationPublic(
+                id=n.id,
+                type=str(n.type),
+                title=n.title,
+                content=n.content,
+                priority=str(n.priority),
+                read=n.read,
+                delivery_status=str(n.delivery_status),
+                created_at=n.created_at,
+            )
+            for n in notifications.list_own(session, unread_only=unread_only, limit=limit)
+        ]
+
+
+def mark_read(acting: ActingUser, *, notification_id: UUID) -> None:
+    with orm_unit_of_work(acting) as session:
+        if notifications.mark_read(session, notification_id=notification_id) == 0:
+            raise NotFound(f"no notification {notification_id}")
+
+
+def mark_all_read(acting: ActingUser) -> int:
+    with orm_unit_of_work(acting) as session:
+        return notifications.mark_read(session, notification_id=None)
+
+
+def preferences(acting: ActingUser) -> dict[str, Any]:
+    with orm_unit_of_work(acting) as session:
+        prefs = notifications.own_preferences(session)
+        if prefs is None:
+            raise NotFound("no notification preferences for this account")
+        return {key: getattr(prefs, key) for key in PREFERENCE_KEYS}
+
+
+def _preference_value(key: str, text: str) -> Any:
+    if key in PREFERENCE_FLAGS:
+        lowered = text.lower()
+        if lowered in ("on", "true", "yes", "1"):
+            return True
+        if lowered in ("off", "false", "no", "0"):
+            return False
+        raise InvalidInput(f"{key} takes on or off")
+    if key in PREFERENCE_TIMES:
+        if text.lower() == "none":
+            return None
+        try:
+            return dt.time.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"{key} takes HH:MM or none") from None
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone: {text}") from None
+    return text
+
+
+def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
+    if key not in PREFERENCE_KEYS:
+        raise InvalidInput(f"unknown preference {key}; one of: {', '.join(PREFERENCE_KEYS)}")
+    parsed = _preference_value(key, value)
+    with orm_unit_of_work(acting) as session:
+        prefs = notifications.own_preferences(session)
+        if prefs is None:
+            raise NotFound("no notification preferences for this account")
+        setattr(prefs, key, parsed)
+        session.add(prefs)
+        session.flush()
+        return {k: getattr(prefs, k) for k in PREFERENCE_KEYS}
