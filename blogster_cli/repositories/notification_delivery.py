@@ -44,10 +44,9 @@ def record_delivery(
 def mark_schedule_sent_when_done(conn: psycopg.Connection, *, schedule_id: UUID, finishing_job_id: int) -> None:
     """notification_sent once every email job of this schedule has its outcome in the ledger.
 
-    Jobs of one schedule finish concurrently: a transaction-scoped advisory lock per
-    schedule makes the last one to commit see everyone else's ledger rows.
+    Run in a transaction of its own after the job's outcome is committed: of the last jobs
+    finishing concurrently, the one checking last sees every outcome, without a lock.
     """
-    conn.execute("select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(%s::text))", (schedule_id,))
     conn.execute(
         "update public.maintenance_schedules s set notification_sent = true"
         " where s.id = %(id)s and not s.notification_sent and not exists ("

@@ -72,6 +72,7 @@ def deliver_maintenance_email(
         notification_delivery.record_delivery(
             conn, notification_id=notification_id, user_id=user_id, status=status, error=error
         )
+    with service_unit_of_work(db) as conn:  # after the outcome is committed: see the repository
         notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
     return status
 
