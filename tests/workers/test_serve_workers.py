@@ -106,7 +106,9 @@ def test_quiet_hours_hold_the_email_back(db, make_user, superuser, smtp, start_w
     assert sleeper.user_id not in deliveries(superuser)
 
 
-def test_sigterm_mid_job_exits_zero_within_ten_seconds(db, make_user, smtp, start_worker):
+def test_sigterm_mid_job_exits_zero_within_ten_seconds_and_the_job_is_finished_later(
+    db, make_user, superuser, smtp, start_worker
+):
     recorder, smtp_url = smtp
     admin = make_user(admin=True)
     recorder.stall_once[admin.email] = 60
@@ -118,6 +120,12 @@ def test_sigterm_mid_job_exits_zero_within_ten_seconds(db, make_user, smtp, star
     worker.wait(timeout=15)
     assert worker.returncode == 0, worker.stderr.read()
     assert time.monotonic() - began <= 10
+
+    # The job it could not finish goes to the next worker, and is sent once.
+    start_worker(smtp_url=smtp_url)
+    wait_for(lambda: recorder.to(admin.email), timeout=60, what="the interrupted email")
+    time.sleep(1)
+    assert recorder.to(admin.email) == [message_id_of(superuser, admin)]
 
 
 def test_sigkilled_workers_job_is_retried_by_another_without_duplicate_email(
