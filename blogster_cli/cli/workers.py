@@ -38,3 +38,15 @@ def retry(job_id: int = typer.Argument(..., help="A failed job's id (see workers
 
     workers.retry(app_context().database, job_id=job_id)
     output.message(f"job {job_id} queued again")
+
+
+@app.command("clean-notifications")
+def clean_notifications(json: bool = JSON_OPTION) -> None:
+    """Remove notifications that expired over a week ago (what the hourly job does), for system cron.
+
+    Example: blogster workers clean-notifications --json
+    """
+    from blogster_cli.services import notifications
+
+    removed = notifications.clean_expired(app_context().database)
+    output.print_json({"removed": removed}) if json else output.message(f"{removed} expired notifications removed")

@@ -57,3 +57,12 @@ def mark_schedule_sent_when_done(conn: psycopg.Connection, *, schedule_id: UUID,
         "                     where d.notification_id = (j.args->>'notification_id')::uuid))",
         {"id": schedule_id, "job": finishing_job_id},
     )
+
+
+def delete_expired(conn: psycopg.Connection, *, older_than_days: int) -> int:
+    """Notifications whose expiry passed more than `older_than_days` ago (service_role)."""
+    return conn.execute(
+        "delete from public.user_notifications"
+        " where expires_at < pg_catalog.now() - pg_catalog.make_interval(days => %s)",
+        (older_than_days,),
+    ).rowcount

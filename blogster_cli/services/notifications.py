@@ -173,3 +173,13 @@ def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any
         session.add(prefs)
         session.flush()
         return {k: getattr(prefs, k) for k in PREFERENCE_KEYS}
+
+
+# Expired notifications stay visible this long, then the periodic cleanup removes them.
+EXPIRED_KEPT_DAYS = 7
+
+
+def clean_expired(db: Database) -> int:
+    """Removes notifications expired more than EXPIRED_KEPT_DAYS ago; returns how many."""
+    with service_unit_of_work(db) as conn:
+        return notification_delivery.delete_expired(conn, older_than_days=EXPIRED_KEPT_DAYS)

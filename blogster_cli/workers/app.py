@@ -22,7 +22,7 @@ def queue_conninfo(context: AppContext) -> str:
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from procrastinate import App, PsycopgConnector
 
-    from blogster_cli.workers import notification_email
+    from blogster_cli.workers import notification_cleanup, notification_email
 
     connector = PsycopgConnector(
         conninfo=queue_conninfo(context),
@@ -32,4 +32,5 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     )
     app = App(connector=connector)
     notification_email.register(app, context)
+    notification_cleanup.register(app, context)
     return app

@@ -32,3 +32,17 @@ def test_status_shows_depth_failures_and_retry_requeues(cli, superuser):
     ).fetchone() == ("todo",)
     again = cli("workers", "retry", str(job_id))
     assert again.exit_code == 3 and again.stderr.strip().endswith(f"no failed job {job_id}")
+
+
+def test_clean_notifications_removes_only_long_expired_ones(cli, signed_up, superuser):
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    superuser.execute(
+        "insert into user_notifications (user_id, type, title, expires_at) values"
+        " (%(u)s, 'maintenance', 'old', now() - interval '8 days'),"
+        " (%(u)s, 'maintenance', 'recent', now() - interval '1 day'),"
+        " (%(u)s, 'maintenance', 'open', null)",
+        {"u": user_id},
+    )
+    assert cli("workers", "clean-notifications", "--json").json() == {"removed": 1}
+    titles = {t for (t,) in superuser.execute("select title from user_notifications")}
+    assert titles == {"recent", "open"}
