@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import FeatureFlagStrategy
@@ -120,7 +121,7 @@ def rm(name: str = typer.Argument(...)) -> None:
 
 
 @app.command("list")
-def list_flags(json: bool = JSON_OPTION) -> None:
+def list_flags(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Every flag.
 
     Example: blogster flags list --json
@@ -128,30 +129,34 @@ def list_flags(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import flags
 
     rows = flags.list_flags(acting_user())
-    output.print_json(rows) if json else output.print_table([output.to_plain(r) for r in rows], COLUMNS)
+    show_list([output.to_plain(r) for r in rows], COLUMNS, fmt=fmt, json=json, limit=limit, id_key="name")
 
 
 @app.command("log")
-def log(limit: int = typer.Option(100, "--limit", min=1, max=10000), json: bool = JSON_OPTION) -> None:
+def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Flag changes, newest first (administrators).
 
     Example: blogster flags log --json
     """
     from blogster_cli.services import flags
 
-    rows = flags.audit_log(acting_user(), limit=limit)
-    output.print_json(rows) if json else output.print_table(
-        [output.to_plain(r) for r in rows], ["created_at", "action", "flag_id", "changed_by"]
-    )
+    rows = flags.audit_log(acting_user(), limit=limit or None)
+    columns = ["created_at", "action", "flag_id", "changed_by"]
+    show_list([output.to_plain(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
 
 
 @app.command("check")
-def check(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
-    """Whether a flag is on for you.
+def check(
+    name: str = typer.Argument(...),
+    user: str | None = typer.Option(None, "--user", help="This account's email instead of yours (administrators)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Whether a flag is on for you (or, for administrators, for another account).
 
-    Example: blogster flags check new-editor --json
+    Example: blogster flags check new-editor --user bob@example.com --json
     """
     from blogster_cli.services import flags
 
-    on = flags.check(acting_user(), name=name)
-    output.print_json({"name": name, "on": on}) if json else output.print_raw("on\n" if on else "off\n")
+    on = flags.check(acting_user(), name=name, user_email=user)
+    result = {"name": name, "on": on} if user is None else {"name": name, "user": user, "on": on}
+    output.print_json(result) if json else output.print_raw("on\n" if on else "off\n")

@@ -8,6 +8,7 @@ from uuid import UUID
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
@@ -109,7 +110,10 @@ def cancel(window_id: str = typer.Argument(...), json: bool = JSON_OPTION) -> No
 
 @app.command("list")
 def list_windows(
-    all: bool = typer.Option(False, "--all", help="Include windows that have ended."), json: bool = JSON_OPTION
+    all: bool = typer.Option(False, "--all", help="Include windows that have ended."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
 ) -> None:
     """Maintenance windows, soonest first.
 
@@ -118,4 +122,4 @@ def list_windows(
     from blogster_cli.services import maintenance
 
     windows = maintenance.list_windows(acting_user(), include_past=all)
-    output.print_json(windows) if json else output.print_table([output.to_plain(w) for w in windows], COLUMNS)
+    show_list([output.to_plain(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.errors import InvalidInput
 
@@ -19,7 +20,8 @@ app.add_typer(prefs, name="prefs")
 @app.command("list")
 def list_notifications(
     unread: bool = typer.Option(False, "--unread", help="Only unread ones."),
-    limit: int = typer.Option(100, "--limit", min=1, max=10000),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """Your notifications, newest first.
@@ -28,11 +30,9 @@ def list_notifications(
     """
     from blogster_cli.services import notifications
 
-    rows = notifications.list_notifications(acting_user(), unread_only=unread, limit=limit)
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table([output.to_plain(r) for r in rows], ["id", "created_at", "title", "read", "delivery_status"])
+    rows = notifications.list_notifications(acting_user(), unread_only=unread, limit=limit or None)
+    columns = ["id", "created_at", "title", "read", "delivery_status"]
+    show_list([output.to_plain(r) for r in rows], columns, fmt=fmt, json=json, limit=limit)
 
 
 @app.command("read")

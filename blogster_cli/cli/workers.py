@@ -1,4 +1,4 @@
-"""blogster workers status | retry."""
+"""blogster workers status | retry | clean-notifications | publish-due | ensure-partitions."""
 
 from __future__ import annotations
 
@@ -50,3 +50,30 @@ def clean_notifications(json: bool = JSON_OPTION) -> None:
 
     removed = notifications.clean_expired(app_context().database)
     output.print_json({"removed": removed}) if json else output.message(f"{removed} expired notifications removed")
+
+
+@app.command("publish-due")
+def publish_due(json: bool = JSON_OPTION) -> None:
+    """Publish every account's scheduled posts whose time has come (what the workers do each minute), for cron.
+
+    Example: blogster workers publish-due --json
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    published = scheduled_jobs.publish_due_posts(app_context().database)
+    output.print_json({"published": published}) if json else output.message(f"{published} posts published")
+
+
+@app.command("ensure-partitions")
+def ensure_partitions(
+    months: int = typer.Option(3, "--months", help="Create partitions this many months ahead (1-120)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create the coming months' table partitions (what the workers do daily), for cron.
+
+    Example: blogster workers ensure-partitions --months 6
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    created = scheduled_jobs.ensure_partitions(app_context().database, months_ahead=months)
+    output.print_json({"created": created}) if json else output.message(f"{created} partitions created")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from uuid import UUID
+
+from sqlmodel import Session, col, select, text
 
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.system import FeatureFlag, FeatureFlagLog
@@ -23,16 +25,30 @@ def save(session: Session, *, flag: FeatureFlag) -> FeatureFlag:
     return flag
 
 
-def delete(session: Session, *, flag: FeatureFlag) -> None:
-    """The one place a flag is deleted (to switch to public.delete_rows when table DELETE goes)."""
-    session.delete(flag)
-    session.flush()
+def delete(session: Session, *, flag: FeatureFlag) -> bool:
+    """The one place a flag is deleted: through public.delete_rows, which applies the table's
+    DELETE policies (user roles hold no DELETE privilege, 0010)."""
+    session.expunge(flag)
+    deleted = session.execute(
+        text("select public.delete_rows('public.feature_flags', array[:id]::uuid[])"), {"id": flag.id}
+    ).all()
+    return len(deleted) == 1
 
 
-def log(session: Session, *, limit: int) -> list[FeatureFlagLog]:
+def log(session: Session, *, limit: int | None) -> list[FeatureFlagLog]:
     return list(session.exec(select(FeatureFlagLog).order_by(col(FeatureFlagLog.created_at).desc()).limit(limit)))
 
 
 def own_tier(session: Session) -> str | None:
     row = session.exec(select(UserSubscription.subscription_tier).where(col(UserSubscription.is_active))).first()
     return str(row) if row is not None else None
+
+
+def subject_by_email(session: Session, *, email: str) -> tuple[UUID, str, str, bool] | None:
+    """(user id, email domain, tier, admin) of the live account with this email, through
+    public.flag_subject (0034): any account for admins, oneself for others."""
+    row = session.execute(
+        text("select user_id, email_domain, subscription_tier, is_admin from public.flag_subject(:email)"),
+        {"email": email},
+    ).first()
+    return (row[0], row[1], row[2], row[3]) if row is not None else None

@@ -11,7 +11,7 @@ from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.system import UserNotification
 
 
-def list_own(session: Session, *, unread_only: bool, limit: int) -> list[UserNotification]:
+def list_own(session: Session, *, unread_only: bool, limit: int | None) -> list[UserNotification]:
     statement = select(UserNotification).order_by(col(UserNotification.created_at).desc()).limit(limit)
     if unread_only:
         statement = statement.where(col(UserNotification.read).is_(False))

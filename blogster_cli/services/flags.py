@@ -105,7 +105,8 @@ def remove(acting: ActingUser, *, name: str) -> None:
         flag = flags.by_name(session, name=name)
         if flag is None:
             raise NotFound(f"no flag {name}")
-        flags.delete(session, flag=flag)
+        if not flags.delete(session, flag=flag):
+            raise PermissionDenied(f"flag {name} was not removed: only administrators remove flags")
 
 
 def list_flags(acting: ActingUser) -> list[FlagPublic]:
@@ -113,7 +114,7 @@ def list_flags(acting: ActingUser) -> list[FlagPublic]:
         return [_public(f) for f in flags.list_all(session)]
 
 
-def audit_log(acting: ActingUser, *, limit: int) -> list[FlagLogPublic]:
+def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
     _require_admin(acting)
     with orm_unit_of_work(acting) as session:
         return [
@@ -122,14 +123,25 @@ def audit_log(acting: ActingUser, *, limit: int) -> list[FlagLogPublic]:
         ]
 
 
-def check(acting: ActingUser, *, name: str) -> bool:
-    """Whether flag `name` is on for the acting user (one read per command)."""
+def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bool:
+    """Whether flag `name` is on for the acting user, or (administrators) for the account
+    with `user_email` (one read per command)."""
+    actor = acting.actor
+    about_someone_else = user_email is not None and user_email.lower() != actor.email.lower()
+    if about_someone_else and not actor.is_admin:
+        raise PermissionDenied("only administrators check flags for other accounts")
     with orm_unit_of_work(acting) as session:
         flag = flags.by_name(session, name=name)
         if flag is None:
             raise NotFound(f"no flag {name}")
-        tier = flags.own_tier(session) or "free"
         rule = FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
-    actor = acting.actor
-    subject = Subject(actor.user_id, actor.email.rpartition("@")[2], tier, actor.is_admin)
+        if user_email is None:
+            subject = Subject(
+                actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin
+            )
+        else:
+            found = flags.subject_by_email(session, email=user_email)
+            if found is None:
+                raise NotFound(f"no account with email {user_email!r}")
+            subject = Subject(*found)
     return is_on(rule, subject)

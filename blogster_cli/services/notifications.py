@@ -103,7 +103,9 @@ class NotificationPublic:
     created_at: dt.datetime | None
 
 
-def list_notifications(acting: ActingUser, *, unread_only: bool = False, limit: int = 100) -> list[NotificationPublic]:
+def list_notifications(
+    acting: ActingUser, *, unread_only: bool = False, limit: int | None = None
+) -> list[NotificationPublic]:
     with orm_unit_of_work(acting) as session:
         return [
             NotificationPublic(

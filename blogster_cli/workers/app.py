@@ -22,7 +22,8 @@ def queue_conninfo(context: AppContext) -> str:
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from procrastinate import App, PsycopgConnector
 
-    from blogster_cli.workers import notification_cleanup, notification_email
+    from blogster_cli.workers import notification_cleanup, notification_email, scheduled
+    from blogster_cli.workers.listener import WakeUpOnlyJobManager
 
     connector = PsycopgConnector(
         conninfo=queue_conninfo(context),
@@ -31,6 +32,8 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
         max_size=pool_size,
     )
     app = App(connector=connector)
+    app.job_manager = WakeUpOnlyJobManager(connector)  # before any task is registered: tasks keep it
     notification_email.register(app, context)
     notification_cleanup.register(app, context)
+    scheduled.register(app, context)
     return app

@@ -36,3 +36,41 @@ def test_percentage_answers_are_stable_per_user(cli, signed_up):
     assert len(answers) == 1
     assert cli("flags", "update", "half", "--percentage", "100").exit_code == 0
     assert cli("flags", "check", "half").stdout == "on\n"
+
+
+def test_flag_lists_take_the_shared_format_and_limit_options(cli, signed_up):
+    for name in ("a-flag", "b-flag"):
+        assert cli("flags", "create", name).exit_code == 0
+    assert cli("flags", "list", "--format", "ids").stdout == "a-flag\nb-flag\n"
+    assert cli("flags", "list", "--format", "count", "--limit", "1").stdout == "1\n"
+    assert cli("flags", "log", "--format", "count").stdout == "2\n"
+    assert [e["action"] for e in cli("flags", "log", "--limit", "1", "--json").json()] == ["created"]
+
+
+def test_admins_check_a_flag_for_another_account_and_others_cannot(cli, signed_up, superuser):
+    def login(email: str) -> None:
+        assert cli("auth", "login", "--email", email, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+
+    assert (
+        cli("auth", "signup", "--email", "bob@corp.example", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    )
+    (bob_id,) = superuser.execute("select id from auth.users where email = 'bob@corp.example'").fetchone()
+    superuser.execute("update user_subscriptions set subscription_tier = 'pro' where user_id = %s", (bob_id,))
+    login(signed_up)
+    conditions = '{"tiers": ["pro"], "when": {"attr": "email_domain", "eq": "corp.example"}}'
+    assert (
+        cli("flags", "create", "corp-pro", "--strategy", "subscription_tier", "--conditions", conditions).exit_code == 0
+    )
+    assert cli("flags", "enable", "corp-pro").exit_code == 0
+    assert cli("flags", "check", "corp-pro").stdout == "off\n"
+    assert cli("flags", "check", "corp-pro", "--user", "bob@corp.example", "--json").json() == {
+        "name": "corp-pro",
+        "user": "bob@corp.example",
+        "on": True,
+    }
+    assert cli("flags", "check", "corp-pro", "--user", "nobody@corp.example").exit_code == 3
+
+    login("bob@corp.example")
+    assert cli("flags", "check", "corp-pro", "--user", "bob@corp.example").stdout == "on\n"  # oneself
+    denied = cli("flags", "check", "corp-pro", "--user", signed_up)
+    assert denied.exit_code == 4 and signed_up not in denied.stderr

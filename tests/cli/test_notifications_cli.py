@@ -69,3 +69,16 @@ def test_preferences_show_and_set(cli, signed_up):
     )
     assert cli("notifications", "prefs", "set", "timezone", "Mars/Olympus").exit_code == 2
     assert cli("notifications", "prefs", "set", "colour", "blue").exit_code == 2
+
+
+def test_lists_take_the_shared_format_and_limit_options(cli, signed_up):
+    for start in ("2030-01-05 02:00", "2030-02-05 02:00"):
+        end = start.replace("02:00", "03:00")
+        assert cli("admin", "maintenance", "schedule", "--title", "T", "--start", start, "--end", end).exit_code == 0
+    assert cli("admin", "maintenance", "list", "--format", "count").stdout == "2\n"
+    assert len(cli("admin", "maintenance", "list", "--limit", "1", "--json").json()) == 1
+    assert cli("admin", "maintenance", "list", "--format", "csv").stdout.startswith("id,title,start_time")
+    assert cli("notifications", "list", "--format", "count").stdout == "2\n"
+    ids = cli("notifications", "list", "--format", "ids", "--limit", "1").stdout.split()
+    assert ids == [cli("notifications", "list", "--json").json()[0]["id"]]
+    assert cli("notifications", "list", "--json", "--format", "csv").exit_code == 2

@@ -382,7 +382,7 @@ def test_maintenance_fans_out_to_email_jobs_respecting_preferences(db, make_user
             ).fetchone()[0]
         notices = list(listener.notifies(timeout=2))
     # One wake-up per change, naming no job: any role may LISTEN on the channel (0033).
-    assert [json.loads(notice.payload) for notice in notices] == [{"type": "job_inserted"}]
+    assert [json.loads(notice.payload) for notice in notices] == [{"type": "job_inserted", "job_id": None}]
     assert schedule
 
     jobs = {user_id: title for user_id, title, _ in superuser.execute(EMAIL_JOBS)}

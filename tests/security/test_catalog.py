@@ -22,6 +22,7 @@ USER_CALLABLE_DEFINERS = {
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",
     "tag_ids(text[])",
+    "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {

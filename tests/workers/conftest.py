@@ -25,6 +25,7 @@ class SmtpRecorder:
     refuse: set[str] = field(default_factory=set)
     stall_once: dict[str, float] = field(default_factory=dict)
     stalled: threading.Event = field(default_factory=threading.Event)
+    data_delay: float = 0.0  # seconds between keeping a message and saying so: a kill lands in between
     messages: list[tuple[str, str]] = field(default_factory=list)  # (recipient, Message-ID)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -41,6 +42,7 @@ class SmtpRecorder:
         message = message_from_bytes(envelope.content)
         for rcpt in envelope.rcpt_tos:
             self.messages.append((rcpt, message["Message-ID"]))
+        await asyncio.sleep(self.data_delay)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[str]:

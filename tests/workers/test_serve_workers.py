@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import signal
 import subprocess
 import time
@@ -161,3 +162,41 @@ def test_two_workers_racing_send_each_email_once(db, make_user, superuser, smtp,
     assert len(deliveries(superuser)) == 31
     for user in [admin, *users]:
         assert len(recorder.to(user.email)) == 1, user.email
+
+
+def test_sigkill_at_random_moments_loses_nothing_and_repeats_only_messages_in_flight(
+    db, make_user, superuser, smtp, start_worker
+):
+    """Workers killed at random moments (starting, fetching, mid-SMTP, between the server's
+    acceptance and the ledger): every email ends up recorded once; a repeat is only the
+    message a killed worker had in flight, with the same Message-ID."""
+    recorder, smtp_url = smtp
+    recorder.data_delay = 0.2
+    admin = make_user(admin=True)
+    users = [admin, *(make_user() for _ in range(19))]
+    schedule = schedule_maintenance(db, admin)
+    moments = random.Random(14)
+    kills = 0
+    while kills < 4 and len(deliveries(superuser)) < len(users):
+        victim = start_worker("--concurrency", "2", smtp_url=smtp_url)
+        time.sleep(moments.uniform(1.0, 3.0))
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        kills += 1
+    start_worker("--concurrency", "2", smtp_url=smtp_url)
+    wait_for(lambda: len(deliveries(superuser)) == len(users), timeout=90, what="every email recorded")
+
+    repeats = 0
+    for user in users:
+        received = recorder.to(user.email)
+        assert received and set(received) == {message_id_of(superuser, user)}, user.email
+        repeats += len(received) - 1
+    assert repeats <= 2 * kills  # concurrency 2: at most two messages in flight per kill
+    assert all(status == "sent" for status, _ in deliveries(superuser).values())
+    wait_for(
+        lambda: superuser.execute(
+            "select notification_sent from maintenance_schedules where id = %s", (schedule,)
+        ).fetchone()[0],
+        timeout=10,
+        what="notification_sent",
+    )
