@@ -1,4 +1,4 @@
-"""blogster workers status | retry | clean-notifications | publish-due | ensure-partitions."""
+"""blogster workers status | retry and the periodic jobs' one-shot commands for cron."""
 
 from __future__ import annotations
 
@@ -77,3 +77,30 @@ def ensure_partitions(
 
     created = scheduled_jobs.ensure_partitions(app_context().database, months_ahead=months)
     output.print_json({"created": created}) if json else output.message(f"{created} partitions created")
+
+
+@app.command("end-idle-chats")
+def end_idle_chats(
+    idle_minutes: int = typer.Option(30, "--idle-minutes", help="Silence after which a chat ends as abandoned."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """End chatbot conversations that went quiet (what the workers do each minute), for cron.
+
+    Example: blogster workers end-idle-chats --idle-minutes 30
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    abandoned = scheduled_jobs.end_idle_chats(app_context().database, idle_minutes=idle_minutes)
+    output.print_json({"abandoned": abandoned}) if json else output.message(f"{abandoned} conversations ended")
+
+
+@app.command("refresh-analytics")
+def refresh_analytics(json: bool = JSON_OPTION) -> None:
+    """Roll yesterday's and today's chatbot figures up (what the workers do hourly), for cron.
+
+    Example: blogster workers refresh-analytics --json
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    days = scheduled_jobs.refresh_analytics(app_context().database)
+    output.print_json({"days": days}) if json else output.message(f"{days} days of analytics refreshed")

@@ -6,7 +6,7 @@ the work once: publishing flips only rows still scheduled, partitions are create
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from blogster_cli.db.acting import ActingUser, Actor
 from blogster_cli.db.connection import Database
@@ -16,6 +16,7 @@ from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services import publishing
 
+IDLE_CHAT_MINUTES = 30
 PARTITION_MONTHS_AHEAD = 3
 MAX_PARTITION_MONTHS_AHEAD = 120
 
@@ -38,3 +39,21 @@ def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEA
     conn = db.connection()
     with translated_errors(), conn.transaction():
         return scheduled_jobs.create_future_partitions(conn, months_ahead=months_ahead)
+
+
+def end_idle_chats(db: Database, *, idle_minutes: int = IDLE_CHAT_MINUTES) -> int:
+    """Chatbot conversations silent for `idle_minutes` end as abandoned; returns how many."""
+    if idle_minutes < 1:
+        raise InvalidInput("--idle-minutes must be at least 1")
+    with service_unit_of_work(db) as conn:
+        return scheduled_jobs.abandon_idle_conversations(conn, idle_minutes=idle_minutes)
+
+
+def refresh_analytics(db: Database, *, today: date | None = None) -> int:
+    """Rolls the chatbot figures of yesterday (now complete) and today up; returns the days done."""
+    today = today or datetime.now(UTC).date()
+    days = (today - timedelta(days=1), today)
+    with service_unit_of_work(db) as conn:
+        for day in days:
+            scheduled_jobs.refresh_chatbot_analytics(conn, day=day)
+    return len(days)

@@ -59,5 +59,69 @@ def test_the_workers_schedule_every_periodic_job(db):
 
     app = build_app(AppContext(database_url=db.conninfo), pool_size=1)
     scheduled = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
-    assert set(scheduled) == {"notification_cleanup", "publish_due", "ensure_partitions"}
+    assert set(scheduled) == {
+        "notification_cleanup",
+        "publish_due",
+        "ensure_partitions",
+        "end_idle_chats",
+        "refresh_analytics",
+    }
     assert scheduled["publish_due"] == "* * * * *"
+
+
+def test_end_idle_chats_abandons_conversations_without_recent_messages(cli, make_user, superuser):
+    user = make_user()
+
+    def conversation(started_minutes_ago: int, status: str = "active") -> str:
+        return superuser.execute(
+            "insert into chatbot_conversations (user_id, started_at, status)"
+            " values (%s, now() - make_interval(mins => %s), %s) returning id",
+            (user.user_id, started_minutes_ago, status),
+        ).fetchone()[0]
+
+    def message(conversation_id: str, minutes_ago: int) -> None:
+        superuser.execute(
+            "insert into chatbot_messages (conversation_id, role, content, created_at)"
+            " values (%s, 'user', 'hello', now() - make_interval(mins => %s))",
+            (conversation_id, minutes_ago),
+        )
+
+    went_quiet, still_talking, just_opened, never_used, finished = (
+        conversation(120),
+        conversation(120),
+        conversation(5),
+        conversation(120),
+        conversation(300, "completed"),
+    )
+    message(went_quiet, 60)
+    message(still_talking, 90)
+    message(still_talking, 5)
+
+    ran = cli("workers", "end-idle-chats", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"abandoned": 2}
+    rows = {
+        cid: (status, ended)
+        for cid, status, ended in superuser.execute(
+            "select c.id, c.status::text, c.ended_at = coalesce("
+            " (select max(m.created_at) from chatbot_messages m where m.conversation_id = c.id), c.started_at)"
+            " from chatbot_conversations c"
+        )
+    }
+    assert rows[went_quiet] == ("abandoned", True) and rows[never_used] == ("abandoned", True)
+    assert rows[still_talking][0] == rows[just_opened][0] == "active"
+    assert rows[finished][0] == "completed"
+    assert cli("workers", "end-idle-chats", "--json").json() == {"abandoned": 0}
+    assert cli("workers", "end-idle-chats", "--idle-minutes", "0").exit_code == 2
+
+
+def test_refresh_analytics_rolls_up_yesterday_and_today(cli, make_user, superuser):
+    user = make_user()
+    superuser.execute("insert into chatbot_conversations (user_id) values (%s)", (user.user_id,))
+    ran = cli("workers", "refresh-analytics", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"days": 2}
+    totals = dict(
+        superuser.execute("select date - (now() at time zone 'UTC')::date, total_conversations from chatbot_analytics")
+    )
+    assert totals == {-1: 0, 0: 1}
