@@ -153,7 +153,7 @@ def check(
 ) -> None:
     """Whether a flag is on for you (or, for administrators, for another account).
 
-    Example: blogster flags check new-editor --user bob@example.com --json
+    Example: blogster flags check new-editor --user grace@example.com --json
     """
     from blogster_cli.services import flags
 

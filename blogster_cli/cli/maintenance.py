@@ -78,7 +78,7 @@ def update(
 ) -> None:
     """Change a maintenance window; users are notified once.
 
-    Example: blogster admin maintenance update ID --end "2027-01-05 04:00"
+    Example: blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2027-01-05 04:00"
     """
     from blogster_cli.services import maintenance
 
@@ -100,7 +100,7 @@ def update(
 def cancel(window_id: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
     """Cancel a maintenance window; users are notified once.
 
-    Example: blogster admin maintenance cancel ID
+    Example: blogster admin maintenance cancel $(blogster admin maintenance list --format ids --limit 1)
     """
     from blogster_cli.services import maintenance
 

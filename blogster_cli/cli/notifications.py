@@ -39,7 +39,7 @@ def list_notifications(
 def read(notification_id: str = typer.Argument(...)) -> None:
     """Mark one notification read.
 
-    Example: blogster notifications read 5f0c...
+    Example: blogster notifications read $(blogster notifications list --format ids --limit 1)
     """
     from blogster_cli.services import notifications
 
