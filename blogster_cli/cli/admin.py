@@ -9,11 +9,15 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.maintenance import app as maintenance_app
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
 app = command_group("admin")
 users = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(users, name="users")
+app.add_typer(maintenance_app, name="maintenance")
+workers = typer.Typer(help="Logins for worker hosts (the job queue).", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(workers, name="workers")
 
 
 @users.command("list")
@@ -203,3 +207,42 @@ def refill() -> None:
     from blogster_cli.services import subscriptions
 
     output.message(f"Topped up {subscriptions.refill(acting_user())} subscriptions.")
+
+
+@workers.command("add")
+def add_worker(
+    name: str = typer.Argument(..., help="A name for the worker host, e.g. host-1."), json: bool = JSON_OPTION
+) -> None:
+    """Create a worker host's login (for BLOGSTER_WORKER_DATABASE_URL); its password is printed once.
+
+    Example: blogster admin workers add host-1
+    """
+    from blogster_cli.services import worker_logins
+
+    created = worker_logins.add(app_context(), acting_user(), name=name)
+    output.print_json(created) if json else output.print_record(created)
+
+
+@workers.command("list")
+def list_workers(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Worker hosts' logins.
+
+    Example: blogster admin workers list
+    """
+    from blogster_cli.services import worker_logins
+
+    rows = [output.to_plain(w) for w in worker_logins.list_logins(app_context(), acting_user())]
+    show_list([{k: v for k, v in r.items() if k != "password"} for r in rows], ["name", "login"], fmt=fmt, json=json,
+              limit=limit, id_key="name")  # fmt: skip
+
+
+@workers.command("rm")
+def remove_worker(name: str = typer.Argument(..., help="The worker host's name.")) -> None:
+    """Drop a worker host's login and end its sessions.
+
+    Example: blogster admin workers rm host-1
+    """
+    from blogster_cli.services import worker_logins
+
+    worker_logins.remove(app_context(), acting_user(), name=name)
+    output.message(f"worker {name} removed")

@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
     "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),
+    "flags": ("blogster_cli.cli.flags", "app", "Feature flags: admins change them, everyone checks them."),
+    "notifications": ("blogster_cli.cli.notifications", "app", "Your notifications and how you receive them."),
+    "serve-workers": ("blogster_cli.workers.command", "serve_workers", "Run queued jobs until stopped (or --once)."),
+    "workers": ("blogster_cli.cli.workers", "app", "The job queue: status, retry a failed job."),
     "doctor": ("blogster_cli.cli.doctor", "doctor", "Check the database, socket permissions and secret storage."),
 }
 

@@ -32,6 +32,9 @@ EXCLUDED = {
     "blogster site serve --port 8080": "serves until interrupted (tests/integration/test_site_deploy.py covers it)",
     "blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages": "pushes to a remote host "
     "(tests/integration/test_site_deploy.py deploys to a local bare repository)",
+    "blogster serve-workers --concurrency 8 --queue notifications": "runs until stopped "
+    "(tests/workers start, signal and kill real worker processes)",
+    "blogster workers retry 42": "needs a failed job (tests/cli/test_workers_cli.py fails one and retries it)",
 }
 
 IDEA = {
@@ -144,6 +147,39 @@ PLAN = [
     ("blogster voice transcribe idea.m4a --to-draft", True),
     ("blogster credits --json", True),
     ('blogster ai logs -q "sourdough" --json', True),
+    (
+        'blogster admin maintenance schedule --title "DB upgrade" --start "2027-01-05 02:00" --end "2027-01-05 03:00"'
+        " --severity high",
+        True,
+    ),
+    (
+        'blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2027-01-05 04:00"',
+        True,
+    ),
+    ("blogster admin maintenance list --json", True),
+    ("blogster notifications list --unread --json", True),
+    ("blogster notifications read $(blogster notifications list --format ids --limit 1)", True),
+    ("blogster notifications read-all", True),
+    ("blogster notifications prefs show --json", True),
+    ("blogster notifications prefs set quiet_hours_start 22:00", True),
+    ("blogster admin maintenance cancel $(blogster admin maintenance list --format ids --limit 1)", True),
+    ("blogster flags create new-editor --strategy percentage --percentage 10", True),
+    ("blogster flags update new-editor --percentage 50", True),
+    ("blogster flags enable new-editor", True),
+    ("blogster flags check new-editor --user grace@example.com --json", True),
+    ("blogster flags list --json", True),
+    ("blogster flags disable new-editor", True),
+    ("blogster flags rm new-editor", True),
+    ("blogster flags log --json", True),
+    ("blogster workers status --json", True),
+    ("blogster workers clean-notifications --json", True),
+    ("blogster workers publish-due --json", True),
+    ("blogster workers ensure-partitions --months 6", True),
+    ("blogster workers end-idle-chats --idle-minutes 30", True),
+    ("blogster workers refresh-analytics --json", True),
+    ("blogster admin workers add host-1", True),
+    ("blogster admin workers list", True),
+    ("blogster admin workers rm host-1", True),
     ("blogster account export ./my-blogster-data", True),
     ("blogster account delete --yes", True),
 ]

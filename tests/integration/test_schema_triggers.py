@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from contextlib import contextmanager
@@ -350,7 +351,13 @@ def test_worker_flag_changes_are_audited_with_no_actor(db, superuser):
 # -- handle_maintenance_notification --------------------------------------------------------
 
 
-def test_maintenance_fans_out_to_the_outbox_respecting_preferences(db, make_user, superuser):
+EMAIL_JOBS = (
+    "select (args->>'user_id')::uuid, args->>'title', scheduled_at from procrastinate.procrastinate_jobs"
+    " where queue_name = 'notifications' and task_name = 'notification_email'"
+)
+
+
+def test_maintenance_fans_out_to_email_jobs_respecting_preferences(db, make_user, superuser):
     admin = make_user(admin=True)
     everything, opted_out, email_only, in_app_only = make_user(), make_user(), make_user(), make_user()
     superuser.execute(
@@ -366,25 +373,23 @@ def test_maintenance_fans_out_to_the_outbox_respecting_preferences(db, make_user
         (in_app_only.user_id,),
     )
     with db.connect() as listener:
-        listener.execute("listen blogster_outbox")
+        listener.execute('listen "procrastinate_queue_v1#notifications"')
         with acting(db, admin.role_name) as conn:
             schedule = conn.execute(
                 "insert into maintenance_schedules (title, start_time, end_time, severity, affected_services)"
                 " values ('Database upgrade', now() + interval '1 day', now() + interval '1 day 2 hours', 'high',"
                 " '{publishing}') returning id"
             ).fetchone()[0]
-        notices = list(listener.notifies(timeout=5, stop_after=1))
-    assert len(notices) == 1 and notices[0].payload == ""  # a wake-up only: the worker reads the outbox
+        notices = list(listener.notifies(timeout=2))
+    # One wake-up per change, naming no job: any role may LISTEN on the channel (0033).
+    assert [json.loads(notice.payload) for notice in notices] == [{"type": "job_inserted", "job_id": None}]
     assert schedule
 
-    outbox = dict(
-        superuser.execute("select user_id, channels from internal.notification_outbox where topic = 'maintenance'")
-    )
-    assert outbox == {
-        admin.user_id: ["in_app", "email"],
-        everything.user_id: ["in_app", "email"],
-        email_only.user_id: ["email"],
-        in_app_only.user_id: ["in_app"],
+    jobs = {user_id: title for user_id, title, _ in superuser.execute(EMAIL_JOBS)}
+    assert jobs == {
+        admin.user_id: "Scheduled maintenance: Database upgrade",
+        everything.user_id: "Scheduled maintenance: Database upgrade",
+        email_only.user_id: "Scheduled maintenance: Database upgrade",
     }
     in_app = dict(
         superuser.execute("select user_id, priority::text from user_notifications where type = 'maintenance'")
@@ -394,20 +399,47 @@ def test_maintenance_fans_out_to_the_outbox_respecting_preferences(db, make_user
         assert conn.execute("select count(*) from user_notifications").fetchone()[0] == 1
         assert conn.execute("update user_notifications set read = true, read_at = now()").rowcount == 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("select count(*) from internal.notification_outbox")
+            conn.execute("select count(*) from procrastinate.procrastinate_jobs")
 
-    # Bookkeeping changes nothing users see; a real change fans out again.
+    # Bookkeeping changes nothing users see; a real change fans out again, once.
     with db.connect() as conn, acting_transaction(conn, "service_role"):
         conn.execute("update maintenance_schedules set notification_sent = true where id = %s", (schedule,))
-    assert superuser.execute("select count(*) from internal.notification_outbox").fetchone()[0] == 4
+    assert len(superuser.execute(EMAIL_JOBS).fetchall()) == 3
     with acting(db, admin.role_name) as conn:
         conn.execute("update maintenance_schedules set status = 'cancelled' where id = %s", (schedule,))
-    assert (
-        superuser.execute(
-            "select count(*) from internal.notification_outbox where payload->>'change' = 'cancelled'"
-        ).fetchone()[0]
-        == 4
+    titles = [title for _, title, _ in superuser.execute(EMAIL_JOBS)]
+    assert titles.count("Maintenance cancelled: Database upgrade") == 3
+
+
+def test_user_roles_cannot_forge_jobs(db, make_user):
+    alice = make_user(admin=True)
+    for role in (alice.role_name, "authenticated", "blogster_admin"):
+        with acting(db, role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "insert into procrastinate.procrastinate_jobs (queue_name, task_name, args)"
+                " values ('notifications', 'notification_email', '{}')"
+            )
+
+
+def test_email_jobs_wait_for_the_end_of_quiet_hours_in_the_users_time_zone(db, make_user, superuser):
+    admin = make_user(admin=True)
+    sleeper = make_user()
+    now_in_tokyo = superuser.execute("select (now() at time zone 'Asia/Tokyo')::time").fetchone()[0]
+    superuser.execute(
+        "update user_notification_preferences set timezone = 'Asia/Tokyo',"
+        " quiet_hours_start = (%s::time - interval '1 hour'), quiet_hours_end = (%s::time + interval '2 hours')"
+        " where user_id = %s",
+        (now_in_tokyo, now_in_tokyo, sleeper.user_id),
     )
+    with acting(db, admin.role_name) as conn:
+        conn.execute(
+            "insert into maintenance_schedules (title, start_time, end_time)"
+            " values ('Upgrade', now() + interval '1 day', now() + interval '2 days')"
+        )
+    send_at = {user_id: at for user_id, _, at in superuser.execute(EMAIL_JOBS)}
+    assert send_at[admin.user_id] is None
+    wait = superuser.execute("select %s::timestamptz - now()", (send_at[sleeper.user_id],)).fetchone()[0]
+    assert 7000 < wait.total_seconds() <= 7200
 
 
 def test_only_admins_write_maintenance_schedules(db, make_user):

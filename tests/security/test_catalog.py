@@ -25,12 +25,14 @@ USER_CALLABLE_DEFINERS = {
     # AI credits: the caller reserves and releases only its own (migration 0020).
     "reserve_generation_credit(uuid)",
     "release_generation_credit(uuid)",
+    "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
-    "internal.notification_outbox",
     "internal.chatbot_analytics_shards",
     "internal.ai_credit_reservations",
+    "internal.email_deliveries",
+    "internal.job_failures",
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

@@ -876,7 +876,8 @@ def test_users_cannot_grant_themselves_rights(world):
         "update chatbot_conversations set user_id = %(bob)s",
         "update user_notifications set user_id = %(bob)s",
         "insert into feature_flag_logs (action) values ('created')",
-        "select * from internal.notification_outbox",
+        "select * from procrastinate.procrastinate_jobs",
+        "select procrastinate.procrastinate_defer_jobs_v1(array[]::procrastinate.procrastinate_job_to_defer_v1[])",
         "select internal.ensure_partitions(1)",
         "truncate blogs",
     ]

@@ -1,7 +1,8 @@
 """Issue 8: what a second account, holding only its own credentials, tried on a shared
 server and must no longer get through: table locks, deleting another account's image
-file, listening to the outbox channel, stalling `db migrate`, temp and large objects,
-keeping LOGIN after a ban or a deletion.
+file, stalling `db migrate`, temp and large objects,
+keeping LOGIN after a ban or a deletion. (The job queue's channels, which replaced
+the outbox channel: tests/security/test_job_queue_attacks.py.)
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
 the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
@@ -133,23 +134,6 @@ def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superus
     assert stored.exists()
     images.remove(ActingUser(db, alice), str(kept.id))
     assert not stored.exists()
-
-
-def test_the_outbox_channel_tells_listeners_nothing_about_other_accounts(db, superuser, make_user, alice_and_bob):
-    """Item 14: anyone can LISTEN on blogster_outbox; its payload is a constant wake-up."""
-    alice, bob = alice_and_bob
-    admin = make_user(admin=True)
-    received: list[str] = []
-    with login_as(db, bob.role_name) as listener:
-        listener.execute("listen blogster_outbox")
-        with db.connect() as conn, acting_transaction(conn, admin.role_name):
-            conn.execute(
-                "insert into maintenance_schedules (title, start_time, end_time, severity)"
-                " values ('Upgrade', now() + interval '1 day', now() + interval '1 day 1 hour', 'high')"
-            )
-        received = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
-    assert received == [""]
-    assert str(alice.user_id) not in "".join(received)
 
 
 def test_an_account_holding_the_old_advisory_lock_cannot_stall_migrate(db, alice_and_bob, tmp_path, monkeypatch):
@@ -291,3 +275,19 @@ def test_a_tag_used_only_on_a_draft_is_not_readable_by_others(db, superuser, ali
     with db.connect() as conn, acting_transaction(conn, "anon"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select * from public.tag_ids(array['x'])")
+
+
+def test_flag_subject_tells_an_account_about_itself_only(db, superuser, alice_and_bob, make_user):
+    """0034: `flags check --user` reads another account's tier through a definer function."""
+    alice, bob = alice_and_bob
+    admin = make_user(admin=True)
+    query = "select user_id, email_domain, subscription_tier, is_admin from public.flag_subject(%s)"
+    with login_as(db, bob.role_name) as conn:
+        assert conn.execute(query, (alice.email,)).fetchall() == []
+        assert conn.execute(query, (alice.email.upper(),)).fetchall() == []
+        assert [row[0] for row in conn.execute(query, (bob.email,))] == [bob.user_id]
+    with db.connect() as conn, acting_transaction(conn, admin.role_name):
+        assert [row[0] for row in conn.execute(query, (alice.email,))] == [alice.user_id]
+    for role in ("anon", "authenticated", "blogster_admin"):
+        with db.connect() as conn, acting_transaction(conn, role), pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(query, (alice.email,))

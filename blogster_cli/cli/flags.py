@@ -1,0 +1,162 @@
+"""blogster flags create | update | enable | disable | rm | list | log | check."""
+
+from __future__ import annotations
+
+import json as json_module
+from typing import Any
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.errors import InvalidInput
+from blogster_cli.vocabulary import FeatureFlagStrategy
+
+app = command_group("flags")
+COLUMNS = ["name", "enabled", "strategy", "rollout_percentage", "description"]
+
+
+def _conditions(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        value = json_module.loads(text)
+    except ValueError:
+        raise InvalidInput("--conditions must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("--conditions must be a JSON object")
+    return value
+
+
+def _show(flag, json: bool) -> None:
+    output.print_json(flag) if json else output.print_record(flag)
+
+
+@app.command("create")
+def create(
+    name: str = typer.Argument(...),
+    description: str | None = typer.Option(None, "--description"),
+    strategy: FeatureFlagStrategy = typer.Option(FeatureFlagStrategy.ALL, "--strategy"),
+    percentage: int = typer.Option(0, "--percentage"),
+    conditions: str | None = typer.Option(None, "--conditions", help='JSON, e.g. {"tiers": ["pro"]}'),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create a flag (off until enabled).
+
+    Example: blogster flags create new-editor --strategy percentage --percentage 10
+    """
+    from blogster_cli.services import flags
+
+    flag = flags.create(
+        acting_user(),
+        name=name,
+        description=description,
+        strategy=strategy,
+        percentage=percentage,
+        conditions=_conditions(conditions) or {},
+    )
+    _show(flag, json)
+
+
+@app.command("update")
+def update(
+    name: str = typer.Argument(...),
+    description: str | None = typer.Option(None, "--description"),
+    strategy: FeatureFlagStrategy | None = typer.Option(None, "--strategy"),
+    percentage: int | None = typer.Option(None, "--percentage"),
+    conditions: str | None = typer.Option(None, "--conditions"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change a flag.
+
+    Example: blogster flags update new-editor --percentage 50
+    """
+    from blogster_cli.services import flags
+
+    flag = flags.update(
+        acting_user(),
+        name=name,
+        description=description,
+        strategy=strategy,
+        rollout_percentage=percentage,
+        conditions=_conditions(conditions),
+    )
+    _show(flag, json)
+
+
+@app.command("enable")
+def enable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+    """Turn a flag on.
+
+    Example: blogster flags enable new-editor
+    """
+    from blogster_cli.services import flags
+
+    _show(flags.update(acting_user(), name=name, enabled=True), json)
+
+
+@app.command("disable")
+def disable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+    """Turn a flag off.
+
+    Example: blogster flags disable new-editor
+    """
+    from blogster_cli.services import flags
+
+    _show(flags.update(acting_user(), name=name, enabled=False), json)
+
+
+@app.command("rm")
+def rm(name: str = typer.Argument(...)) -> None:
+    """Delete a flag (its audit log stays).
+
+    Example: blogster flags rm new-editor
+    """
+    from blogster_cli.services import flags
+
+    flags.remove(acting_user(), name=name)
+    output.message(f"flag {name} removed")
+
+
+@app.command("list")
+def list_flags(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Every flag.
+
+    Example: blogster flags list --json
+    """
+    from blogster_cli.services import flags
+
+    rows = flags.list_flags(acting_user())
+    show_list([output.to_plain(r) for r in rows], COLUMNS, fmt=fmt, json=json, limit=limit, id_key="name")
+
+
+@app.command("log")
+def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Flag changes, newest first (administrators).
+
+    Example: blogster flags log --json
+    """
+    from blogster_cli.services import flags
+
+    rows = flags.audit_log(acting_user(), limit=limit or None)
+    columns = ["created_at", "action", "flag_id", "changed_by"]
+    show_list([output.to_plain(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
+
+
+@app.command("check")
+def check(
+    name: str = typer.Argument(...),
+    user: str | None = typer.Option(None, "--user", help="This account's email instead of yours (administrators)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Whether a flag is on for you (or, for administrators, for another account).
+
+    Example: blogster flags check new-editor --user grace@example.com --json
+    """
+    from blogster_cli.services import flags
+
+    on = flags.check(acting_user(), name=name, user_email=user)
+    result = {"name": name, "on": on} if user is None else {"name": name, "user": user, "on": on}
+    output.print_json(result) if json else output.print_raw("on\n" if on else "off\n")

@@ -1,0 +1,125 @@
+"""blogster admin maintenance schedule | update | cancel | list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.errors import InvalidInput
+from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
+
+app = typer.Typer(
+    help="Maintenance windows; each change notifies users once.", no_args_is_help=True, rich_markup_mode=None
+)
+COLUMNS = ["id", "title", "start_time", "end_time", "status", "severity", "notification_sent"]
+
+
+def _utc(text: str | None, option: str) -> dt.datetime | None:
+    """'YYYY-MM-DD HH:MM' in UTC."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise InvalidInput(f'{option} must look like "YYYY-MM-DD HH:MM" (UTC)') from None
+
+
+def _id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidInput(f"not a maintenance window id: {text}") from None
+
+
+@app.command("schedule")
+def schedule(
+    title: str = typer.Option(..., "--title"),
+    start: str = typer.Option(..., "--start", help='"YYYY-MM-DD HH:MM", UTC.'),
+    end: str = typer.Option(..., "--end", help='"YYYY-MM-DD HH:MM", UTC.'),
+    severity: MaintenanceSeverity = typer.Option(MaintenanceSeverity.LOW, "--severity"),
+    services: list[str] = typer.Option([], "--services", help="An affected service (repeatable)."),
+    description: str | None = typer.Option(None, "--description"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Schedule a maintenance window and notify users.
+
+    Example: blogster admin maintenance schedule --title "DB upgrade" --start "2027-01-05 02:00" --end "2027-01-05 03:00" --severity high
+    """
+    from blogster_cli.services import maintenance
+
+    window = maintenance.schedule(
+        acting_user(),
+        title=title,
+        start=_utc(start, "--start"),
+        end=_utc(end, "--end"),
+        severity=severity,
+        services=services,
+        description=description,
+    )
+    output.print_json(window) if json else output.print_record(window)
+
+
+@app.command("update")
+def update(
+    window_id: str = typer.Argument(...),
+    title: str | None = typer.Option(None, "--title"),
+    start: str | None = typer.Option(None, "--start"),
+    end: str | None = typer.Option(None, "--end"),
+    severity: MaintenanceSeverity | None = typer.Option(None, "--severity"),
+    status: MaintenanceStatus | None = typer.Option(None, "--status"),
+    services: list[str] | None = typer.Option(None, "--services"),
+    description: str | None = typer.Option(None, "--description"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change a maintenance window; users are notified once.
+
+    Example: blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2027-01-05 04:00"
+    """
+    from blogster_cli.services import maintenance
+
+    window = maintenance.update(
+        acting_user(),
+        schedule_id=_id(window_id),
+        title=title,
+        start=_utc(start, "--start"),
+        end=_utc(end, "--end"),
+        severity=severity,
+        status=status,
+        services=services or None,
+        description=description,
+    )
+    output.print_json(window) if json else output.print_record(window)
+
+
+@app.command("cancel")
+def cancel(window_id: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+    """Cancel a maintenance window; users are notified once.
+
+    Example: blogster admin maintenance cancel $(blogster admin maintenance list --format ids --limit 1)
+    """
+    from blogster_cli.services import maintenance
+
+    window = maintenance.cancel(acting_user(), schedule_id=_id(window_id))
+    output.print_json(window) if json else output.print_record(window)
+
+
+@app.command("list")
+def list_windows(
+    all: bool = typer.Option(False, "--all", help="Include windows that have ended."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Maintenance windows, soonest first.
+
+    Example: blogster admin maintenance list --json
+    """
+    from blogster_cli.services import maintenance
+
+    windows = maintenance.list_windows(acting_user(), include_past=all)
+    show_list([output.to_plain(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)

@@ -1,0 +1,91 @@
+"""blogster notifications list | read | read-all | prefs show | prefs set."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.errors import InvalidInput
+
+app = command_group("notifications")
+prefs = typer.Typer(help="How and when you are notified.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(prefs, name="prefs")
+
+
+@app.command("list")
+def list_notifications(
+    unread: bool = typer.Option(False, "--unread", help="Only unread ones."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your notifications, newest first.
+
+    Example: blogster notifications list --unread --json
+    """
+    from blogster_cli.services import notifications
+
+    rows = notifications.list_notifications(acting_user(), unread_only=unread, limit=limit or None)
+    columns = ["id", "created_at", "title", "read", "delivery_status"]
+    show_list([output.to_plain(r) for r in rows], columns, fmt=fmt, json=json, limit=limit)
+
+
+@app.command("read")
+def read(notification_id: str = typer.Argument(...)) -> None:
+    """Mark one notification read.
+
+    Example: blogster notifications read $(blogster notifications list --format ids --limit 1)
+    """
+    from blogster_cli.services import notifications
+
+    try:
+        parsed = UUID(notification_id)
+    except ValueError:
+        raise InvalidInput(f"not a notification id: {notification_id}") from None
+    notifications.mark_read(acting_user(), notification_id=parsed)
+    output.message("marked read")
+
+
+@app.command("read-all")
+def read_all(json: bool = JSON_OPTION) -> None:
+    """Mark every notification read.
+
+    Example: blogster notifications read-all
+    """
+    from blogster_cli.services import notifications
+
+    count = notifications.mark_all_read(acting_user())
+    output.print_json({"marked_read": count}) if json else output.message(f"{count} marked read")
+
+
+@prefs.command("show")
+def prefs_show(json: bool = JSON_OPTION) -> None:
+    """Your notification preferences.
+
+    Example: blogster notifications prefs show --json
+    """
+    from blogster_cli.services import notifications
+
+    values = notifications.preferences(acting_user())
+    output.print_json(values) if json else output.print_record(values)
+
+
+@prefs.command("set")
+def prefs_set(
+    key: str = typer.Argument(..., help="e.g. email_notifications, quiet_hours_start, timezone"),
+    value: str = typer.Argument(..., help="on/off, HH:MM or none, or a time zone like Europe/Paris"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change one preference.
+
+    Example: blogster notifications prefs set quiet_hours_start 22:00
+    """
+    from blogster_cli.services import notifications
+
+    values = notifications.set_preference(acting_user(), key=key, value=value)
+    output.print_json(values) if json else output.print_record(values)

@@ -1,0 +1,106 @@
+"""blogster workers status | retry and the periodic jobs' one-shot commands for cron."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, app_context
+
+app = command_group("workers")
+
+
+@app.command("status")
+def status(json: bool = JSON_OPTION) -> None:
+    """Queue depth per queue, failed jobs with their errors, workers' last heartbeat.
+
+    Example: blogster workers status --json
+    """
+    from blogster_cli.services import workers
+
+    result = workers.status(app_context().database)
+    if json:
+        output.print_json(result)
+        return
+    output.print_table(result.queues, ["queue", "due", "scheduled", "doing", "failed"], title="Queues")
+    output.print_table(result.failed, ["id", "queue", "task", "attempts", "error"], title="Failed jobs")
+    output.print_table(result.workers, ["worker", "last_heartbeat"], title="Workers")
+
+
+@app.command("retry")
+def retry(job_id: int = typer.Argument(..., help="A failed job's id (see workers status).")) -> None:
+    """Put a failed job back in its queue, due now.
+
+    Example: blogster workers retry 42
+    """
+    from blogster_cli.services import workers
+
+    workers.retry(app_context().database, job_id=job_id)
+    output.message(f"job {job_id} queued again")
+
+
+@app.command("clean-notifications")
+def clean_notifications(json: bool = JSON_OPTION) -> None:
+    """Remove notifications that expired over a week ago (what the hourly job does), for system cron.
+
+    Example: blogster workers clean-notifications --json
+    """
+    from blogster_cli.services import notifications
+
+    removed = notifications.clean_expired(app_context().database)
+    output.print_json({"removed": removed}) if json else output.message(f"{removed} expired notifications removed")
+
+
+@app.command("publish-due")
+def publish_due(json: bool = JSON_OPTION) -> None:
+    """Publish every account's scheduled posts whose time has come (what the workers do each minute), for cron.
+
+    Example: blogster workers publish-due --json
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    published = scheduled_jobs.publish_due_posts(app_context().database)
+    output.print_json({"published": published}) if json else output.message(f"{published} posts published")
+
+
+@app.command("ensure-partitions")
+def ensure_partitions(
+    months: int = typer.Option(3, "--months", help="Create partitions this many months ahead (1-120)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create the coming months' table partitions (what the workers do daily), for cron.
+
+    Example: blogster workers ensure-partitions --months 6
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    created = scheduled_jobs.ensure_partitions(app_context().database, months_ahead=months)
+    output.print_json({"created": created}) if json else output.message(f"{created} partitions created")
+
+
+@app.command("end-idle-chats")
+def end_idle_chats(
+    idle_minutes: int = typer.Option(30, "--idle-minutes", help="Silence after which a chat ends as abandoned."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """End chatbot conversations that went quiet (what the workers do each minute), for cron.
+
+    Example: blogster workers end-idle-chats --idle-minutes 30
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    abandoned = scheduled_jobs.end_idle_chats(app_context().database, idle_minutes=idle_minutes)
+    output.print_json({"abandoned": abandoned}) if json else output.message(f"{abandoned} conversations ended")
+
+
+@app.command("refresh-analytics")
+def refresh_analytics(json: bool = JSON_OPTION) -> None:
+    """Roll yesterday's and today's chatbot figures up (what the workers do hourly), for cron.
+
+    Example: blogster workers refresh-analytics --json
+    """
+    from blogster_cli.services import scheduled_jobs
+
+    days = scheduled_jobs.refresh_analytics(app_context().database)
+    output.print_json({"days": days}) if json else output.message(f"{days} days of analytics refreshed")

@@ -1,0 +1,109 @@
+"""Whether a flag is on for a user: strategies, stable percentage buckets, a small condition language.
+
+Percentage: a user's bucket is sha256("<flag>:<user id>") mod 10,000, so a user always
+gets the same answer at a given percentage, and raising the percentage only adds users
+(bucket < percentage * 100). Flags hash independently, so the same users are not always
+the first ones in.
+
+Conditions (the flag's `conditions` JSON), evaluated by walking the data, never eval:
+    {"all": [C, ...]}  {"any": [C, ...]}  {"not": C}
+    {"attr": NAME, "eq": VALUE}  {"attr": NAME, "in": [VALUE, ...]}
+NAME is one of the subject's attributes: user_id, email_domain, subscription_tier, is_admin.
+Strategy user_ids reads {"user_ids": [...]}, subscription_tier reads {"tiers": [...]}; any
+other key "when" holds a condition that must also hold. Malformed conditions raise
+InvalidCondition (flags are checked when saved) and count as off when evaluated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+BUCKETS = 10_000
+ATTRIBUTES = ("user_id", "email_domain", "subscription_tier", "is_admin")
+MAX_DEPTH = 16
+
+
+class InvalidCondition(ValueError):
+    """The condition JSON does not follow the documented language."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    user_id: UUID
+    email_domain: str
+    subscription_tier: str
+    is_admin: bool
+
+    def attribute(self, name: str) -> Any:
+        if name not in ATTRIBUTES:
+            raise InvalidCondition(f"unknown attribute {name!r}; one of {', '.join(ATTRIBUTES)}")
+        value = getattr(self, name)
+        return str(value) if isinstance(value, UUID) else value
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    name: str
+    enabled: bool
+    strategy: str  # all | percentage | user_ids | subscription_tier
+    rollout_percentage: int
+    conditions: Mapping[str, Any]
+
+
+def bucket(flag_name: str, user_id: UUID) -> int:
+    digest = hashlib.sha256(f"{flag_name}:{user_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % BUCKETS
+
+
+def in_rollout(flag_name: str, user_id: UUID, percentage: int) -> bool:
+    return bucket(flag_name, user_id) < percentage * (BUCKETS // 100)
+
+
+def condition_holds(condition: Any, subject: Subject, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        raise InvalidCondition("conditions nest too deeply")
+    if not isinstance(condition, Mapping) or len(condition) == 0:
+        raise InvalidCondition("a condition is a non-empty JSON object")
+    if "all" in condition or "any" in condition:
+        key = "all" if "all" in condition else "any"
+        parts = condition[key]
+        if len(condition) != 1 or not isinstance(parts, list):
+            raise InvalidCondition(f'"{key}" takes a list of conditions and nothing beside it')
+        results = [condition_holds(part, subject, depth + 1) for part in parts]
+        return all(results) if key == "all" else any(results)
+    if "not" in condition:
+        if len(condition) != 1:
+            raise InvalidCondition('"not" takes one condition and nothing beside it')
+        return not condition_holds(condition["not"], subject, depth + 1)
+    if set(condition) == {"attr", "eq"}:
+        return subject.attribute(condition["attr"]) == condition["eq"]
+    if set(condition) == {"attr", "in"}:
+        if not isinstance(condition["in"], list):
+            raise InvalidCondition('"in" takes a list')
+        return subject.attribute(condition["attr"]) in condition["in"]
+    raise InvalidCondition(f"unknown condition keys {sorted(condition)}")
+
+
+def is_on(flag: FlagRule, subject: Subject) -> bool:
+    """The flag's answer for this subject; a malformed condition answers off."""
+    if not flag.enabled:
+        return False
+    try:
+        when = flag.conditions.get("when")
+        if when is not None and not condition_holds(when, subject):
+            return False
+        if flag.strategy == "all":
+            return True
+        if flag.strategy == "percentage":
+            return in_rollout(flag.name, subject.user_id, flag.rollout_percentage)
+        if flag.strategy == "user_ids":
+            return str(subject.user_id) in [str(u) for u in flag.conditions.get("user_ids", [])]
+        if flag.strategy == "subscription_tier":
+            return subject.subscription_tier in flag.conditions.get("tiers", [])
+    except InvalidCondition:
+        return False
+    return False

@@ -1,0 +1,54 @@
+"""Feature flags and their audit log (admins write under RLS; the trigger writes the log)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlmodel import Session, col, select, text
+
+from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.system import FeatureFlag, FeatureFlagLog
+
+
+def by_name(session: Session, *, name: str) -> FeatureFlag | None:
+    return session.exec(select(FeatureFlag).where(FeatureFlag.name == name)).first()
+
+
+def list_all(session: Session) -> list[FeatureFlag]:
+    return list(session.exec(select(FeatureFlag).order_by(FeatureFlag.name)))
+
+
+def save(session: Session, *, flag: FeatureFlag) -> FeatureFlag:
+    session.add(flag)
+    session.flush()
+    session.refresh(flag)
+    return flag
+
+
+def delete(session: Session, *, flag: FeatureFlag) -> bool:
+    """The one place a flag is deleted: through public.delete_rows, which applies the table's
+    DELETE policies (user roles hold no DELETE privilege, 0010)."""
+    session.expunge(flag)
+    deleted = session.execute(
+        text("select public.delete_rows('public.feature_flags', array[:id]::uuid[])"), {"id": flag.id}
+    ).all()
+    return len(deleted) == 1
+
+
+def log(session: Session, *, limit: int | None) -> list[FeatureFlagLog]:
+    return list(session.exec(select(FeatureFlagLog).order_by(col(FeatureFlagLog.created_at).desc()).limit(limit)))
+
+
+def own_tier(session: Session) -> str | None:
+    row = session.exec(select(UserSubscription.subscription_tier).where(col(UserSubscription.is_active))).first()
+    return str(row) if row is not None else None
+
+
+def subject_by_email(session: Session, *, email: str) -> tuple[UUID, str, str, bool] | None:
+    """(user id, email domain, tier, admin) of the live account with this email, through
+    public.flag_subject (0034): any account for admins, oneself for others."""
+    row = session.execute(
+        text("select user_id, email_domain, subscription_tier, is_admin from public.flag_subject(:email)"),
+        {"email": email},
+    ).first()
+    return (row[0], row[1], row[2], row[3]) if row is not None else None

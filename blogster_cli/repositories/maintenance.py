@@ -1,0 +1,29 @@
+"""Maintenance windows (admins write under RLS; the table's trigger fans each change out)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlmodel import Session, select
+
+from blogster_cli.models.system import MaintenanceSchedule
+
+
+def insert(session: Session, *, schedule: MaintenanceSchedule) -> MaintenanceSchedule:
+    session.add(schedule)
+    session.flush()
+    session.refresh(schedule)
+    return schedule
+
+
+def get(session: Session, *, schedule_id: UUID) -> MaintenanceSchedule | None:
+    return session.get(MaintenanceSchedule, schedule_id)
+
+
+def list_all(session: Session, *, include_past: bool) -> list[MaintenanceSchedule]:
+    statement = select(MaintenanceSchedule).order_by(MaintenanceSchedule.start_time)
+    if not include_past:
+        from sqlalchemy import func
+
+        statement = statement.where(MaintenanceSchedule.end_time >= func.now())
+    return list(session.exec(statement))

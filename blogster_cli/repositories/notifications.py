@@ -1,0 +1,31 @@
+"""A user's own notifications and notification preferences (RLS: only their rows)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.accounts import UserNotificationPreferences
+from blogster_cli.models.system import UserNotification
+
+
+def list_own(session: Session, *, unread_only: bool, limit: int | None) -> list[UserNotification]:
+    statement = select(UserNotification).order_by(col(UserNotification.created_at).desc()).limit(limit)
+    if unread_only:
+        statement = statement.where(col(UserNotification.read).is_(False))
+    return list(session.exec(statement))
+
+
+def mark_read(session: Session, *, notification_id: UUID | None) -> int:
+    """Marks one (or, with None, every unread) notification read; returns how many."""
+    statement = update(UserNotification).where(col(UserNotification.read).is_(False))
+    if notification_id is not None:
+        statement = update(UserNotification).where(col(UserNotification.id) == notification_id)
+    result = session.exec(statement.values(read=True, read_at=func.now()))  # type: ignore[call-overload]
+    return result.rowcount
+
+
+def own_preferences(session: Session) -> UserNotificationPreferences | None:
+    return session.exec(select(UserNotificationPreferences)).first()

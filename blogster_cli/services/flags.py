@@ -1,0 +1,147 @@
+"""Feature flags: admins create and change them (audited by the trigger); everyone checks them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, is_on
+from blogster_cli.repositories import flags
+from blogster_cli.vocabulary import FeatureFlagStrategy
+
+
+@dataclass(frozen=True)
+class FlagPublic:
+    name: str
+    description: str | None
+    enabled: bool
+    strategy: str
+    rollout_percentage: int
+    conditions: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FlagLogPublic:
+    flag_id: UUID | None
+    action: str
+    previous_state: dict | None
+    new_state: dict | None
+    changed_by: UUID | None
+    created_at: dt.datetime | None
+
+
+def _public(flag) -> FlagPublic:
+    return FlagPublic(
+        name=flag.name,
+        description=flag.description,
+        enabled=flag.enabled,
+        strategy=str(flag.strategy),
+        rollout_percentage=flag.rollout_percentage,
+        conditions=dict(flag.conditions),
+    )
+
+
+def _require_admin(acting: ActingUser) -> None:
+    if not acting.actor.is_admin:
+        raise PermissionDenied("only administrators change feature flags")
+
+
+def _validate(percentage: int | None, conditions: dict[str, Any] | None) -> None:
+    if percentage is not None and not 0 <= percentage <= 100:
+        raise InvalidInput("--percentage must be between 0 and 100")
+    when = (conditions or {}).get("when")
+    if when is not None:
+        probe = Subject(user_id=UUID(int=0), email_domain="", subscription_tier="free", is_admin=False)
+        try:
+            condition_holds(when, probe)
+        except InvalidCondition as exc:
+            raise InvalidInput(f"invalid condition: {exc}") from None
+
+
+def create(
+    acting: ActingUser,
+    *,
+    name: str,
+    description: str | None,
+    strategy: FeatureFlagStrategy,
+    percentage: int,
+    conditions: dict[str, Any],
+) -> FlagPublic:
+    from blogster_cli.models.system import FeatureFlag
+
+    _require_admin(acting)
+    _validate(percentage, conditions)
+    with orm_unit_of_work(acting) as session:
+        if flags.by_name(session, name=name) is not None:
+            raise Conflict(f"flag {name} already exists")
+        flag = FeatureFlag(
+            name=name, description=description, strategy=strategy, rollout_percentage=percentage, conditions=conditions
+        )
+        return _public(flags.save(session, flag=flag))
+
+
+def update(acting: ActingUser, *, name: str, **changes: Any) -> FlagPublic:
+    """Sets the given fields (enabled, description, strategy, rollout_percentage, conditions)."""
+    _require_admin(acting)
+    _validate(changes.get("rollout_percentage"), changes.get("conditions"))
+    with orm_unit_of_work(acting) as session:
+        flag = flags.by_name(session, name=name)
+        if flag is None:
+            raise NotFound(f"no flag {name}")
+        for field, value in changes.items():
+            if value is not None:
+                setattr(flag, field, value)
+        return _public(flags.save(session, flag=flag))
+
+
+def remove(acting: ActingUser, *, name: str) -> None:
+    _require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        flag = flags.by_name(session, name=name)
+        if flag is None:
+            raise NotFound(f"no flag {name}")
+        if not flags.delete(session, flag=flag):
+            raise PermissionDenied(f"flag {name} was not removed: only administrators remove flags")
+
+
+def list_flags(acting: ActingUser) -> list[FlagPublic]:
+    with orm_unit_of_work(acting) as session:
+        return [_public(f) for f in flags.list_all(session)]
+
+
+def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
+    _require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        return [
+            FlagLogPublic(e.flag_id, str(e.action), e.previous_state, e.new_state, e.changed_by, e.created_at)
+            for e in flags.log(session, limit=limit)
+        ]
+
+
+def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bool:
+    """Whether flag `name` is on for the acting user, or (administrators) for the account
+    with `user_email` (one read per command)."""
+    actor = acting.actor
+    about_someone_else = user_email is not None and user_email.lower() != actor.email.lower()
+    if about_someone_else and not actor.is_admin:
+        raise PermissionDenied("only administrators check flags for other accounts")
+    with orm_unit_of_work(acting) as session:
+        flag = flags.by_name(session, name=name)
+        if flag is None:
+            raise NotFound(f"no flag {name}")
+        rule = FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
+        if user_email is None:
+            subject = Subject(
+                actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin
+            )
+        else:
+            found = flags.subject_by_email(session, email=user_email)
+            if found is None:
+                raise NotFound(f"no account with email {user_email!r}")
+            subject = Subject(*found)
+    return is_on(rule, subject)

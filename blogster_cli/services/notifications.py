@@ -1,0 +1,187 @@
+"""Notification delivery (the workers' side) and a user's own notifications (the CLI's side)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
+from blogster_cli.db.connection import Database
+from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import notification_delivery, notifications
+from blogster_cli.services import email_delivery
+from blogster_cli.vocabulary import NotificationDeliveryStatus
+
+NO_SMTP = "no SMTP server configured (BLOGSTER_SMTP_URL)"
+OPTED_OUT = "the recipient no longer wants maintenance email"
+
+
+def message_id(notification_id: UUID) -> str:
+    """Stable per notification: a repeat after a crash is recognisably the same message."""
+    return f"<{notification_id}@notifications.blogster>"
+
+
+def deliver_maintenance_email(
+    db: Database,
+    *,
+    smtp_url: str | None,
+    job_id: int,
+    user_id: UUID,
+    notification_id: UUID,
+    schedule_id: UUID,
+    subject: str,
+    body: str,
+    final_attempt: bool,
+) -> str:
+    """Sends one maintenance email at most once; returns the recorded outcome.
+
+    Reads the ledger (service_role), then the recipient's address as the recipient, sends
+    outside any transaction, and records the outcome as soon as the server accepted it.
+    Raises SmtpUnavailable for a retry unless this is the final attempt.
+    """
+    with service_unit_of_work(db) as conn:
+        done = notification_delivery.delivery_outcome(conn, notification_id=notification_id)
+        if done is not None:
+            notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
+            return done
+    with unit_of_work(ActingUser(db, Actor(user_id=user_id, email=""))) as conn:
+        address = notification_delivery.own_email_if_wanted(conn)
+
+    status, error = NotificationDeliveryStatus.SENT, None
+    if address is None:
+        status, error = NotificationDeliveryStatus.FAILED, OPTED_OUT
+    elif not smtp_url:
+        status, error = NotificationDeliveryStatus.FAILED, NO_SMTP
+    else:
+        email = email_delivery.Email(to=address, subject=subject, body=body, message_id=message_id(notification_id))
+        try:
+            email_delivery.send(smtp_url, email)
+        except email_delivery.RecipientRefused as exc:
+            status, error = NotificationDeliveryStatus.FAILED, str(exc)
+        except email_delivery.SmtpUnavailable as exc:
+            if not final_attempt:
+                raise
+            status, error = NotificationDeliveryStatus.FAILED, str(exc)
+
+    with service_unit_of_work(db) as conn:
+        notification_delivery.record_delivery(
+            conn, notification_id=notification_id, user_id=user_id, status=status, error=error
+        )
+    with service_unit_of_work(db) as conn:  # after the outcome is committed: see the repository
+        notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
+    return status
+
+
+# -- A user's own notifications -------------------------------------------------------------
+
+PREFERENCE_FLAGS = (
+    "maintenance_notifications",
+    "blog_interaction_notifications",
+    "marketing_notifications",
+    "security_notifications",
+    "email_notifications",
+    "in_app_notifications",
+)
+PREFERENCE_TIMES = ("quiet_hours_start", "quiet_hours_end")
+PREFERENCE_KEYS = (*PREFERENCE_FLAGS, *PREFERENCE_TIMES, "timezone")
+
+
+@dataclass(frozen=True)
+class NotificationPublic:
+    id: UUID
+    type: str
+    title: str
+    content: str | None
+    priority: str
+    read: bool
+    delivery_status: str
+    created_at: dt.datetime | None
+
+
+def list_notifications(
+    acting: ActingUser, *, unread_only: bool = False, limit: int | None = None
+) -> list[NotificationPublic]:
+    with orm_unit_of_work(acting) as session:
+        return [
+            NotificationPublic(
+                id=n.id,
+                type=str(n.type),
+                title=n.title,
+                content=n.content,
+                priority=str(n.priority),
+                read=n.read,
+                delivery_status=str(n.delivery_status),
+                created_at=n.created_at,
+            )
+            for n in notifications.list_own(session, unread_only=unread_only, limit=limit)
+        ]
+
+
+def mark_read(acting: ActingUser, *, notification_id: UUID) -> None:
+    with orm_unit_of_work(acting) as session:
+        if notifications.mark_read(session, notification_id=notification_id) == 0:
+            raise NotFound(f"no notification {notification_id}")
+
+
+def mark_all_read(acting: ActingUser) -> int:
+    with orm_unit_of_work(acting) as session:
+        return notifications.mark_read(session, notification_id=None)
+
+
+def preferences(acting: ActingUser) -> dict[str, Any]:
+    with orm_unit_of_work(acting) as session:
+        prefs = notifications.own_preferences(session)
+        if prefs is None:
+            raise NotFound("no notification preferences for this account")
+        return {key: getattr(prefs, key) for key in PREFERENCE_KEYS}
+
+
+def _preference_value(key: str, text: str) -> Any:
+    if key in PREFERENCE_FLAGS:
+        lowered = text.lower()
+        if lowered in ("on", "true", "yes", "1"):
+            return True
+        if lowered in ("off", "false", "no", "0"):
+            return False
+        raise InvalidInput(f"{key} takes on or off")
+    if key in PREFERENCE_TIMES:
+        if text.lower() == "none":
+            return None
+        try:
+            return dt.time.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"{key} takes HH:MM or none") from None
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone: {text}") from None
+    return text
+
+
+def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
+    if key not in PREFERENCE_KEYS:
+        raise InvalidInput(f"unknown preference {key}; one of: {', '.join(PREFERENCE_KEYS)}")
+    parsed = _preference_value(key, value)
+    with orm_unit_of_work(acting) as session:
+        prefs = notifications.own_preferences(session)
+        if prefs is None:
+            raise NotFound("no notification preferences for this account")
+        setattr(prefs, key, parsed)
+        session.add(prefs)
+        session.flush()
+        return {k: getattr(prefs, k) for k in PREFERENCE_KEYS}
+
+
+# Expired notifications stay visible this long, then the periodic cleanup removes them.
+EXPIRED_KEPT_DAYS = 7
+
+
+def clean_expired(db: Database) -> int:
+    """Removes notifications expired more than EXPIRED_KEPT_DAYS ago; returns how many."""
+    with service_unit_of_work(db) as conn:
+        return notification_delivery.delete_expired(conn, older_than_days=EXPIRED_KEPT_DAYS)

@@ -1,0 +1,59 @@
+"""The periodic jobs' use cases, shared by the workers' schedule and the one-shot cron commands.
+
+Each is idempotent, so a worker and a cron entry (or two workers) running it at once do
+the work once: publishing flips only rows still scheduled, partitions are created if missing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.errors import InvalidInput
+from blogster_cli.repositories import scheduled_jobs
+from blogster_cli.services import publishing
+
+IDLE_CHAT_MINUTES = 30
+PARTITION_MONTHS_AHEAD = 3
+MAX_PARTITION_MONTHS_AHEAD = 120
+
+
+def publish_due_posts(db: Database, *, now: datetime | None = None) -> int:
+    """Every account's scheduled posts whose time has come, each published as its author
+    (RLS and the author's own activity row); returns how many."""
+    now = now or datetime.now(UTC)
+    with service_unit_of_work(db) as conn:
+        authors = scheduled_jobs.authors_with_due_posts(conn, now=now)
+    return sum(
+        len(publishing.publish_due(ActingUser(db, Actor(user_id=author, email="")), now=now)) for author in authors
+    )
+
+
+def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEAD) -> int:
+    """Creates the partitions of the next `months_ahead` months; returns how many were new."""
+    if not 1 <= months_ahead <= MAX_PARTITION_MONTHS_AHEAD:
+        raise InvalidInput(f"--months must be between 1 and {MAX_PARTITION_MONTHS_AHEAD}")
+    conn = db.connection()
+    with translated_errors(), conn.transaction():
+        return scheduled_jobs.create_future_partitions(conn, months_ahead=months_ahead)
+
+
+def end_idle_chats(db: Database, *, idle_minutes: int = IDLE_CHAT_MINUTES) -> int:
+    """Chatbot conversations silent for `idle_minutes` end as abandoned; returns how many."""
+    if idle_minutes < 1:
+        raise InvalidInput("--idle-minutes must be at least 1")
+    with service_unit_of_work(db) as conn:
+        return scheduled_jobs.abandon_idle_conversations(conn, idle_minutes=idle_minutes)
+
+
+def refresh_analytics(db: Database, *, today: date | None = None) -> int:
+    """Rolls the chatbot figures of yesterday (now complete) and today up; returns the days done."""
+    today = today or datetime.now(UTC).date()
+    days = (today - timedelta(days=1), today)
+    with service_unit_of_work(db) as conn:
+        for day in days:
+            scheduled_jobs.refresh_chatbot_analytics(conn, day=day)
+    return len(days)

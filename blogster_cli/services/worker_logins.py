@@ -1,0 +1,74 @@
+"""`blogster admin workers`: the logins worker hosts use for the job queue on a shared server.
+
+A worker login is a member of service_role: it reads and writes the queue and the workers'
+ledgers, nothing of any account's own (it cannot switch to an account's role). Its password
+is generated, shown once, and stored only as a SCRAM verifier; the worker host keeps it in
+BLOGSTER_WORKER_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from blogster_cli.context import AppContext
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
+from blogster_cli.repositories import accounts, worker_logins
+from blogster_cli.services import sessions
+
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+@dataclass(frozen=True)
+class WorkerLogin:
+    name: str
+    login: str
+    password: str | None = None
+    """Shown once, when the login is created."""
+
+
+def _role_name(name: str) -> str:
+    if not NAME_PATTERN.fullmatch(name):
+        raise InvalidInput(f"{name!r} is not a worker name (lowercase letters, digits and -, up to 40)")
+    return worker_logins.ROLE_PREFIX + name.replace("-", "_")
+
+
+def _name(role_name: str) -> str:
+    return role_name.removeprefix(worker_logins.ROLE_PREFIX).replace("_", "-")
+
+
+def _admin_connection(ctx: AppContext, acting: ActingUser):
+    sessions.require_admin(acting)
+    if not ctx.database.login_is_superuser:
+        raise ConfigError("worker logins need the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
+    return ctx.database.connection()
+
+
+def add(ctx: AppContext, acting: ActingUser, *, name: str) -> WorkerLogin:
+    role_name = _role_name(name)
+    conn = _admin_connection(ctx, acting)
+    password = secrets.token_urlsafe(24)
+    with translated_errors(), conn.transaction():
+        if accounts.role_exists(conn, role_name=role_name):
+            raise Conflict(f"worker {name} already exists")
+        worker_logins.create_login(conn, role_name=role_name, password=password)
+    return WorkerLogin(name=name, login=role_name, password=password)
+
+
+def list_logins(ctx: AppContext, acting: ActingUser) -> list[WorkerLogin]:
+    conn = _admin_connection(ctx, acting)
+    with translated_errors():
+        return [WorkerLogin(name=_name(role), login=role) for role in worker_logins.list_logins(conn)]
+
+
+def remove(ctx: AppContext, acting: ActingUser, *, name: str) -> None:
+    """Drops the login and ends its sessions (a running worker stops at its next query)."""
+    role_name = _role_name(name)
+    conn = _admin_connection(ctx, acting)
+    with translated_errors(), conn.transaction():
+        if role_name not in worker_logins.list_logins(conn):
+            raise NotFound(f"no worker {name}")
+        accounts.drop_role(conn, role_name=role_name)

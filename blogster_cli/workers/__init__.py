@@ -1,0 +1,1 @@
+"""`blogster serve-workers`: the long-running front end that runs queued jobs (procrastinate)."""

@@ -1,0 +1,20 @@
+"""blogster serve-workers."""
+
+from __future__ import annotations
+
+import typer
+
+
+def serve_workers(
+    concurrency: int = typer.Option(4, "--concurrency", min=1, max=64, help="Jobs run at once by this process."),
+    queue: list[str] = typer.Option([], "--queue", help="Only these queues (repeatable); default all."),
+    once: bool = typer.Option(False, "--once", help="Run what is due now, then exit (cron, tests)."),
+) -> None:
+    """Run queued jobs (notification emails, ...) until SIGTERM or SIGINT; exits 0.
+
+    Example: blogster serve-workers --concurrency 8 --queue notifications
+    """
+    from blogster_cli.cli.state import app_context
+    from blogster_cli.workers import runner
+
+    runner.serve(app_context(), concurrency=concurrency, queues=queue, once=once)

@@ -1,0 +1,48 @@
+"""Job kind `notification_email`: one maintenance email to one user (enqueued by the 0031 trigger)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from blogster_cli.context import AppContext
+
+TASK_NAME = "notification_email"
+QUEUE = "notifications"
+# Attempts in all (the first plus retries, 2 s, 4 s, 8 s, 16 s apart) before the email is given up.
+MAX_ATTEMPTS = 5
+
+
+def register(app: procrastinate.App, context: AppContext) -> None:
+    from procrastinate import JobContext, RetryStrategy
+
+    from blogster_cli.services import notifications, workers
+
+    @app.task(
+        name=TASK_NAME,
+        queue=QUEUE,
+        pass_context=True,
+        retry=RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2),
+    )
+    def notification_email(job_context: JobContext, **args: Any) -> None:
+        job = job_context.job
+        assert job.id is not None
+        try:
+            notifications.deliver_maintenance_email(
+                context.database,
+                smtp_url=os.environ.get("BLOGSTER_SMTP_URL"),
+                job_id=job.id,
+                user_id=UUID(args["user_id"]),
+                notification_id=UUID(args["notification_id"]),
+                schedule_id=UUID(args["maintenance_schedule_id"]),
+                subject=args["title"],
+                body=args["content"],
+                final_attempt=job.attempts >= MAX_ATTEMPTS,
+            )
+        except Exception as exc:
+            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
+            raise

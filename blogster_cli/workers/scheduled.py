@@ -1,0 +1,50 @@
+"""Periodic jobs: `publish_due` and `end_idle_chats` (every minute), `refresh_analytics`
+(hourly), `ensure_partitions` (daily).
+
+Each also runs once from cron: `blogster workers publish-due | end-idle-chats |
+refresh-analytics | ensure-partitions`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from blogster_cli.context import AppContext
+
+QUEUE = "maintenance"
+PUBLISH_DUE = "publish_due"
+PUBLISH_DUE_CRON = "* * * * *"
+ENSURE_PARTITIONS = "ensure_partitions"
+ENSURE_PARTITIONS_CRON = "7 3 * * *"
+END_IDLE_CHATS = "end_idle_chats"
+END_IDLE_CHATS_CRON = "* * * * *"
+REFRESH_ANALYTICS = "refresh_analytics"
+REFRESH_ANALYTICS_CRON = "41 * * * *"
+
+
+def register(app: procrastinate.App, context: AppContext) -> None:
+    from blogster_cli.services import scheduled_jobs
+
+    # queueing_lock: at most one waiting run of each, however many workers defer it.
+    @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
+    @app.task(name=PUBLISH_DUE, queue=QUEUE, queueing_lock=PUBLISH_DUE)
+    def publish_due(timestamp: int) -> None:
+        scheduled_jobs.publish_due_posts(context.database)
+
+    @app.periodic(cron=ENSURE_PARTITIONS_CRON, periodic_id=ENSURE_PARTITIONS)
+    @app.task(name=ENSURE_PARTITIONS, queue=QUEUE, queueing_lock=ENSURE_PARTITIONS)
+    def ensure_partitions(timestamp: int) -> None:
+        scheduled_jobs.ensure_partitions(context.database)
+
+    @app.periodic(cron=END_IDLE_CHATS_CRON, periodic_id=END_IDLE_CHATS)
+    @app.task(name=END_IDLE_CHATS, queue=QUEUE, queueing_lock=END_IDLE_CHATS)
+    def end_idle_chats(timestamp: int) -> None:
+        scheduled_jobs.end_idle_chats(context.database)
+
+    @app.periodic(cron=REFRESH_ANALYTICS_CRON, periodic_id=REFRESH_ANALYTICS)
+    @app.task(name=REFRESH_ANALYTICS, queue=QUEUE, queueing_lock=REFRESH_ANALYTICS)
+    def refresh_analytics(timestamp: int) -> None:
+        scheduled_jobs.refresh_analytics(context.database)

@@ -1,0 +1,76 @@
+"""blogster flags: admins change flags (audited, even after rm); everyone checks; strategies apply."""
+
+from tests.cli.conftest import PASSWORD
+
+
+def test_flag_lifecycle_audit_and_checks(cli, signed_up):
+    created = cli(
+        "flags", "create", "new-editor", "--strategy", "subscription_tier", "--conditions", '{"tiers": ["free"]}'
+    )
+    assert created.exit_code == 0, created.stderr
+    assert cli("flags", "create", "new-editor").exit_code == 5
+    assert cli("flags", "check", "new-editor", "--json").json() == {"name": "new-editor", "on": False}
+    assert cli("flags", "enable", "new-editor").exit_code == 0
+    assert cli("flags", "check", "new-editor").stdout == "on\n"
+    assert cli("flags", "update", "new-editor", "--conditions", '{"tiers": ["pro"]}').exit_code == 0
+    assert cli("flags", "check", "new-editor").stdout == "off\n"
+    bad = cli("flags", "update", "new-editor", "--conditions", '{"when": {"eval": "1"}}')
+    assert bad.exit_code == 2 and "invalid condition" in bad.stderr
+    assert cli("flags", "update", "new-editor", "--percentage", "101").exit_code == 2
+
+    assert cli("flags", "rm", "new-editor").exit_code == 0
+    assert cli("flags", "list", "--json").json() == []
+    actions = [entry["action"] for entry in cli("flags", "log", "--json").json()]
+    assert actions == ["deleted", "updated", "updated", "created"]
+
+    assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    assert cli("flags", "create", "sneaky").exit_code == 4
+    assert cli("flags", "log").exit_code == 4
+    assert cli("flags", "check", "missing").exit_code == 3
+
+
+def test_percentage_answers_are_stable_per_user(cli, signed_up):
+    assert cli("flags", "create", "half", "--strategy", "percentage", "--percentage", "50").exit_code == 0
+    assert cli("flags", "enable", "half").exit_code == 0
+    answers = {cli("flags", "check", "half").stdout for _ in range(3)}
+    assert len(answers) == 1
+    assert cli("flags", "update", "half", "--percentage", "100").exit_code == 0
+    assert cli("flags", "check", "half").stdout == "on\n"
+
+
+def test_flag_lists_take_the_shared_format_and_limit_options(cli, signed_up):
+    for name in ("a-flag", "b-flag"):
+        assert cli("flags", "create", name).exit_code == 0
+    assert cli("flags", "list", "--format", "ids").stdout == "a-flag\nb-flag\n"
+    assert cli("flags", "list", "--format", "count", "--limit", "1").stdout == "1\n"
+    assert cli("flags", "log", "--format", "count").stdout == "2\n"
+    assert [e["action"] for e in cli("flags", "log", "--limit", "1", "--json").json()] == ["created"]
+
+
+def test_admins_check_a_flag_for_another_account_and_others_cannot(cli, signed_up, superuser):
+    def login(email: str) -> None:
+        assert cli("auth", "login", "--email", email, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+
+    assert (
+        cli("auth", "signup", "--email", "bob@corp.example", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    )
+    (bob_id,) = superuser.execute("select id from auth.users where email = 'bob@corp.example'").fetchone()
+    superuser.execute("update user_subscriptions set subscription_tier = 'pro' where user_id = %s", (bob_id,))
+    login(signed_up)
+    conditions = '{"tiers": ["pro"], "when": {"attr": "email_domain", "eq": "corp.example"}}'
+    assert (
+        cli("flags", "create", "corp-pro", "--strategy", "subscription_tier", "--conditions", conditions).exit_code == 0
+    )
+    assert cli("flags", "enable", "corp-pro").exit_code == 0
+    assert cli("flags", "check", "corp-pro").stdout == "off\n"
+    assert cli("flags", "check", "corp-pro", "--user", "bob@corp.example", "--json").json() == {
+        "name": "corp-pro",
+        "user": "bob@corp.example",
+        "on": True,
+    }
+    assert cli("flags", "check", "corp-pro", "--user", "nobody@corp.example").exit_code == 3
+
+    login("bob@corp.example")
+    assert cli("flags", "check", "corp-pro", "--user", "bob@corp.example").stdout == "on\n"  # oneself
+    denied = cli("flags", "check", "corp-pro", "--user", signed_up)
+    assert denied.exit_code == 4 and signed_up not in denied.stderr

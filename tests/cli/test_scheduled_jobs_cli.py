@@ -1,0 +1,127 @@
+"""Periodic jobs: each runs in the workers on its schedule and as a one-shot command for cron."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from blogster_cli.context import AppContext
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.services import blogs, publishing
+
+
+def schedule_post(db, actor, title: str, at: datetime) -> None:
+    acting = ActingUser(db, actor)
+    slug = blogs.create(acting, blogs.NewBlog(title=title, markdown="Body text.")).slug
+    publishing.publish(acting, [slug], at=(at).strftime(publishing.AT_FORMAT))
+
+
+def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, make_user, superuser):
+    ada, bob = make_user(), make_user()
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    schedule_post(db, ada, "Ada due", soon)
+    schedule_post(db, bob, "Bob due", soon)
+    schedule_post(db, bob, "Bob later", soon + timedelta(days=2))
+    superuser.execute("update blogs set published_at = now() - interval '1 minute' where slug like '%-due'")
+
+    ran = cli("workers", "publish-due", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"published": 2}
+    status = dict(superuser.execute("select slug, status::text from blogs"))
+    assert status == {"ada-due": "published", "bob-due": "published", "bob-later": "scheduled"}
+    # Each `published` activity is the author's own, written as the author (RLS applies).
+    owners = dict(
+        superuser.execute(
+            "select b.slug, a.user_id from activities a join blogs b on b.id = a.blog_id where a.type = 'published'"
+        )
+    )
+    assert owners == {"ada-due": ada.user_id, "bob-due": bob.user_id}
+    assert cli("workers", "publish-due", "--json").json() == {"published": 0}
+
+
+def test_ensure_partitions_creates_next_months_and_is_idempotent(cli, superuser):
+    def partitions() -> int:
+        return superuser.execute(
+            "select count(*) from pg_inherits where inhparent = 'public.user_notifications'::regclass"
+        ).fetchone()[0]
+
+    ran = cli("workers", "ensure-partitions", "--months", "14", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    created = ran.json()["created"]
+    assert created > 0
+    before = partitions()
+    assert cli("workers", "ensure-partitions", "--months", "14", "--json").json() == {"created": 0}
+    assert partitions() == before
+    assert cli("workers", "ensure-partitions", "--months", "0").exit_code == 2
+
+
+def test_the_workers_schedule_every_periodic_job(db):
+    from blogster_cli.workers.app import build_app
+
+    app = build_app(AppContext(database_url=db.conninfo), pool_size=1)
+    scheduled = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert set(scheduled) == {
+        "notification_cleanup",
+        "publish_due",
+        "ensure_partitions",
+        "end_idle_chats",
+        "refresh_analytics",
+    }
+    assert scheduled["publish_due"] == "* * * * *"
+
+
+def test_end_idle_chats_abandons_conversations_without_recent_messages(cli, make_user, superuser):
+    user = make_user()
+
+    def conversation(started_minutes_ago: int, status: str = "active") -> str:
+        return superuser.execute(
+            "insert into chatbot_conversations (user_id, started_at, status)"
+            " values (%s, now() - make_interval(mins => %s), %s) returning id",
+            (user.user_id, started_minutes_ago, status),
+        ).fetchone()[0]
+
+    def message(conversation_id: str, minutes_ago: int) -> None:
+        superuser.execute(
+            "insert into chatbot_messages (conversation_id, role, content, created_at)"
+            " values (%s, 'user', 'hello', now() - make_interval(mins => %s))",
+            (conversation_id, minutes_ago),
+        )
+
+    went_quiet, still_talking, just_opened, never_used, finished = (
+        conversation(120),
+        conversation(120),
+        conversation(5),
+        conversation(120),
+        conversation(300, "completed"),
+    )
+    message(went_quiet, 60)
+    message(still_talking, 90)
+    message(still_talking, 5)
+
+    ran = cli("workers", "end-idle-chats", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"abandoned": 2}
+    rows = {
+        cid: (status, ended)
+        for cid, status, ended in superuser.execute(
+            "select c.id, c.status::text, c.ended_at = coalesce("
+            " (select max(m.created_at) from chatbot_messages m where m.conversation_id = c.id), c.started_at)"
+            " from chatbot_conversations c"
+        )
+    }
+    assert rows[went_quiet] == ("abandoned", True) and rows[never_used] == ("abandoned", True)
+    assert rows[still_talking][0] == rows[just_opened][0] == "active"
+    assert rows[finished][0] == "completed"
+    assert cli("workers", "end-idle-chats", "--json").json() == {"abandoned": 0}
+    assert cli("workers", "end-idle-chats", "--idle-minutes", "0").exit_code == 2
+
+
+def test_refresh_analytics_rolls_up_yesterday_and_today(cli, make_user, superuser):
+    user = make_user()
+    superuser.execute("insert into chatbot_conversations (user_id) values (%s)", (user.user_id,))
+    ran = cli("workers", "refresh-analytics", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"days": 2}
+    totals = dict(
+        superuser.execute("select date - (now() at time zone 'UTC')::date, total_conversations from chatbot_analytics")
+    )
+    assert totals == {-1: 0, 0: 1}

@@ -1,0 +1,65 @@
+"""Flag evaluation: stable, monotonic percentages and a condition language that cannot run code."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, in_rollout, is_on
+
+
+def subject(**overrides) -> Subject:
+    values = {"user_id": uuid.uuid4(), "email_domain": "example.com", "subscription_tier": "free", "is_admin": False}
+    values.update(overrides)
+    return Subject(**values)
+
+
+@given(st.uuids(), st.integers(0, 100), st.integers(0, 100))
+def test_raising_the_percentage_only_adds_users(user_id, low, high):
+    low, high = sorted((low, high))
+    assert not in_rollout("beta", user_id, low) or in_rollout("beta", user_id, high)
+
+
+@given(st.uuids(), st.integers(0, 100))
+def test_a_user_always_gets_the_same_answer(user_id, percentage):
+    assert in_rollout("beta", user_id, percentage) == in_rollout("beta", user_id, percentage)
+
+
+def test_percentage_is_close_to_its_share_of_users():
+    users = [uuid.UUID(int=n) for n in range(20000)]
+    share = sum(in_rollout("beta", u, 25) for u in users) / len(users)
+    assert 0.23 < share < 0.27
+    assert not any(in_rollout("beta", u, 0) for u in users[:1000])
+    assert all(in_rollout("beta", u, 100) for u in users[:1000])
+
+
+def test_strategies_and_conditions():
+    pro = subject(subscription_tier="pro", email_domain="corp.example")
+    free = subject()
+    tiers = FlagRule("t", True, "subscription_tier", 0, {"tiers": ["pro"]})
+    assert is_on(tiers, pro) and not is_on(tiers, free)
+    listed = FlagRule("u", True, "user_ids", 0, {"user_ids": [str(free.user_id)]})
+    assert is_on(listed, free) and not is_on(listed, pro)
+    when = {"all": [{"attr": "email_domain", "eq": "corp.example"}, {"not": {"attr": "is_admin", "eq": True}}]}
+    everyone_at_corp = FlagRule("c", True, "all", 0, {"when": when})
+    assert is_on(everyone_at_corp, pro) and not is_on(everyone_at_corp, free)
+    assert not is_on(FlagRule("off", False, "all", 100, {}), pro)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"attr": "__class__", "eq": 1},
+        {"attr": "email_domain", "eq": 1, "extra": 2},
+        {"any": "not a list"},
+        {"eval": "__import__('os').system('true')"},
+        [],
+    ],
+)
+def test_malformed_conditions_are_refused_and_evaluate_off(condition):
+    with pytest.raises(InvalidCondition):
+        condition_holds(condition, subject())
+    assert not is_on(FlagRule("x", True, "all", 0, {"when": condition}), subject())
