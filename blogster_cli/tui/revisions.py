@@ -34,7 +34,8 @@ class RevisionsScreen(Screen[bool]):
     def __init__(self, ref: str) -> None:
         super().__init__()
         self.ref = ref
-        self.shown: int | None = None
+        self.diff_text = ""
+        """The diff on show (unified diff of the highlighted revision against the current text)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,7 +79,7 @@ class RevisionsScreen(Screen[bool]):
         from rich.syntax import Syntax
 
         number, diff = message.result
-        self.shown = number
+        self.diff_text = diff
         view = self.query_one("#diff", Static)
         if not diff:
             view.update(f"Revision {number} is the current text.")
