@@ -72,16 +72,16 @@ class EditorScreen(PublishingActions, Screen):
     TITLE = "Editor"
     HELP = (
         "Edit the front matter and markdown; **Ctrl+S** saves a new revision. "
-        "**F6** publish, **F7** unpublish, **F8** schedule, **F9** history, **F4** preview on/off, **Esc** close."
+        "**F5** publish, **F10** unpublish, **F8** schedule, **F9** history, **F4** preview on/off, **Esc** close."
     )
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f4", "toggle_preview", "Preview"),
-        Binding("f6", "publish", "Publish"),
-        Binding("f7", "unpublish", "Unpublish"),
+        Binding("f5", "publish", "Publish"),
+        Binding("f10", "unpublish", "Unpublish"),
         Binding("f8", "schedule", "Schedule"),
         Binding("f9", "history", "History"),
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close", priority=True),
     ]
 
     def __init__(self, ref: str) -> None:

@@ -10,7 +10,13 @@ from textual.widgets import Markdown
 
 
 def key_label(app, key: str) -> str:
-    return app.get_key_display(Binding(key, ""))
+    """The first key of a binding as help and the palette write it: F2, Ctrl+S, /, s."""
+    first = key.split(",")[0].strip()
+    if first.startswith("ctrl+"):
+        return "Ctrl+" + first.removeprefix("ctrl+").upper()
+    if first[:1] == "f" and first[1:].isdigit():
+        return first.upper()
+    return {"escape": "Esc", "enter": "Enter"}.get(first) or app.get_key_display(Binding(first, ""))
 
 
 def help_markdown(screen: Screen) -> str:

@@ -1,0 +1,115 @@
+"""Text is never lost (a recovery copy as you type, offered after a crash); user B never sees A's drafts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from textual.widgets import DataTable, TextArea
+
+from blogster_cli.services import editing
+from tests.tui.conftest import app_for, drive, settle, table_text, write
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (as a crashed TUI's would be)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(writer):
+    post = write(writer, "Crashy", body="Stored text.")
+    app = app_for(writer)
+
+    async def typing(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press(*" Typed but never saved.")
+        await pilot.pause(1.5)  # the recovery copy follows the text within a second
+        await settle(pilot)
+        buffer = app.screen.buffer
+        assert buffer is not None and "Typed but never saved." in buffer.read_text(encoding="utf-8")
+
+    drive(app, typing)
+    # The process "dies" with the editor open: its buffer and note stay, naming a pid that is gone.
+    [note] = list(editing.buffer_folder().glob("*.json"))
+    values = json.loads(note.read_text(encoding="utf-8"))
+    note.write_text(json.dumps({**values, "pid": dead_pid()}), encoding="utf-8")
+
+    restarted = app_for(writer)
+
+    async def resuming(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not saved" in str(restarted.screen.query_one("Label").render())
+        await pilot.press("y")
+        await settle(pilot)
+        text = restarted.screen.query_one("#text", TextArea).text
+        assert "Stored text. Typed but never saved." in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    drive(restarted, resuming)
+    from blogster_cli.services import blogs
+
+    assert blogs.markdown_of(blogs.get(writer, post.slug)).startswith("Stored text. Typed but never saved.")
+    assert list(editing.recovery_folder().glob("*.json")) == []
+
+
+def test_closing_with_unsaved_changes_keeps_them_in_a_recovery_file(writer):
+    write(writer, "Closing", body="Stored.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press(*" More.")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        [notice] = [n.message for n in app._notifications]
+        kept = notice.removeprefix("Unsaved text kept in ")
+        assert "Stored. More." in open(kept, encoding="utf-8").read()
+
+    drive(app, steps)
+
+
+def test_user_b_never_sees_a_drafts_in_the_tui(make_user, acting_as, superuser):
+    alice = acting_as(make_user("alice@example.com"))
+    bob = acting_as(make_user("bob@example.com"))
+    secret = write(alice, "Alice secret draft", body="Hidden words.", tags=["secret-tag"])
+    write(alice, "Alice public post", body="Open words.", status="published")
+    superuser.execute(
+        "insert into public.blog_analytics (blog_id, views, date) values (%s, 50, current_date)", (secret.id,)
+    )
+    write(bob, "Bob own draft", body="Mine.")
+    app = app_for(bob)
+
+    async def steps(pilot):
+        shown: list[str] = []
+        for screen_key in ("f2", "f3"):
+            await pilot.press(screen_key)
+            await settle(pilot)
+            for table in app.screen.query(DataTable):
+                shown += [cell for row in table_text(table) for cell in row]
+            shown += [str(card.render()) for card in app.screen.query(".card")]
+        assert "Bob own draft" in shown
+        assert not [cell for cell in shown if "Alice" in cell or "secret" in cell]
+        assert str(app.screen.query_one("#posts", DataTable).row_count) == "1"
+        await pilot.press("f2")
+        assert str(app.screen.query_one("#card-posts").render()).startswith("1")
+        assert str(app.screen.query_one("#card-views").render()).startswith("0")
+
+    drive(app, steps)
