@@ -1,8 +1,8 @@
 """A writer's dashboard: the figures of dashboard_stats with their 30-day deltas, and what goes around them.
 
-`summary` is one unit of work with everything the first paint shows; `views_by_day`
-is separate because it reads every analytics row of the window and the front end
-fills the chart in after the figures.
+`summary` is one unit of work with everything the first paint shows; `top_posts` and
+`views_by_day` are separate because each reads every analytics row of its window, and
+the front end fills them in after the figures.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ class Figure:
 @dataclass(frozen=True)
 class Dashboard:
     figures: list[Figure]
-    top_posts: list[TopPost]
     recent: list[ActivityRow]
     unread_notifications: int
     credits_remaining: int | None
@@ -61,16 +60,21 @@ def figures(stats: StatsRow) -> list[Figure]:
     ]
 
 
-def summary(acting: ActingUser, *, top: int = 5, recent: int = 8) -> Dashboard:
-    """Everything the dashboard shows but the chart, read in one transaction."""
+def summary(acting: ActingUser, *, recent: int = 8) -> Dashboard:
+    """The figures, recent activity, unread notifications and credits, read in one transaction."""
     with unit_of_work(acting) as conn:
         return Dashboard(
             figures=figures(dashboard_rows.stats(conn)),
-            top_posts=dashboard_rows.top_posts(conn, days=TOP_POSTS_DAYS, limit=top),
             recent=activities.list_mine(conn, limit=recent),
             unread_notifications=dashboard_rows.unread_notifications(conn),
             credits_remaining=dashboard_rows.credits_remaining(conn),
         )
+
+
+def top_posts(acting: ActingUser, *, limit: int = 5) -> list[TopPost]:
+    """My live posts with the most views over the last 30 days, most first."""
+    with unit_of_work(acting) as conn:
+        return dashboard_rows.top_posts(conn, days=TOP_POSTS_DAYS, limit=limit)
 
 
 def views_by_day(acting: ActingUser, *, days: int = 30) -> list[DailyViews]:

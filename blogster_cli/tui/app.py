@@ -13,8 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from blogster_cli.tui.dashboard import DashboardScreen
-from blogster_cli.tui.help import HelpScreen, command_bindings, help_markdown, key_label
-from blogster_cli.tui.posts import PostsScreen
+from blogster_cli.tui.keys import command_bindings, key_label
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class BlogsterApp(App[None]):
 
     TITLE = "Blogster"
     CSS = CSS
-    MODES = {"dashboard": DashboardScreen, "posts": PostsScreen}
+    MODES = {"dashboard": DashboardScreen, "posts": lambda: posts_screen()}
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("f1", "help", "Help"),
@@ -71,6 +70,8 @@ class BlogsterApp(App[None]):
         return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def action_help(self) -> None:
+        from blogster_cli.tui.help import HelpScreen, help_markdown
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
@@ -89,3 +90,10 @@ class BlogsterApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)
+
+
+def posts_screen() -> Screen:
+    """The posts screen, imported when first shown: the dashboard paints without it."""
+    from blogster_cli.tui.posts import PostsScreen
+
+    return PostsScreen()

@@ -64,6 +64,10 @@ class ViewsLoaded(Done):
     pass
 
 
+class TopPostsLoaded(Done):
+    pass
+
+
 class DashboardScreen(Screen):
     """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits."""
 
@@ -79,6 +83,7 @@ class DashboardScreen(Screen):
         super().__init__()
         self.summary: Dashboard | None = None
         self.chart_days = dashboard.CHART_DAYS[0]
+        self.chart_days_shown: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,9 +112,14 @@ class DashboardScreen(Screen):
     def figures_shown(self) -> bool:
         return self.summary is not None
 
+    @property
+    def chart_shown(self) -> bool:
+        return self.chart_days_shown is not None
+
     def action_reload(self) -> None:
         acting = self.app.acting
         in_background(self, "Loading the dashboard", lambda: dashboard.summary(acting), DashboardLoaded)
+        in_background(self, "Loading the top posts", lambda: dashboard.top_posts(acting), TopPostsLoaded)
         self._load_chart()
 
     def action_chart_days(self) -> None:
@@ -130,19 +140,22 @@ class DashboardScreen(Screen):
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
-        top = self.query_one("#top-posts", DataTable)
-        top.clear()
-        for post in summary.top_posts:
-            top.add_row(post.title, f"{post.views:,}", key=str(post.blog_id))
         recent = self.query_one("#recent", DataTable)
         recent.clear()
         for row in summary.recent:
             recent.add_row(self.app.local_time(row.created_at), row.description)
 
+    def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
+        top = self.query_one("#top-posts", DataTable)
+        top.clear()
+        for post in message.result:
+            top.add_row(post.title, f"{post.views:,}", key=str(post.blog_id))
+
     def on_views_loaded(self, message: ViewsLoaded) -> None:
         days = message.result
         total = sum(d.views for d in days)
         self.query_one("#views-chart", Sparkline).data = [float(d.views) for d in days]
+        self.chart_days_shown = len(days)
         self.query_one("#chart-title", Static).update(
             f"Views, last {len(days)} days: {total:,}" + ("" if total else " (no analytics yet)")
         )

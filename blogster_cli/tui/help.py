@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
-
-def key_label(app, key: str) -> str:
-    """The first key of a binding as help and the palette write it: F2, Ctrl+S, /, s."""
-    first = key.split(",")[0].strip()
-    if first.startswith("ctrl+"):
-        return "Ctrl+" + first.removeprefix("ctrl+").upper()
-    if first[:1] == "f" and first[1:].isdigit():
-        return first.upper()
-    return {"escape": "Esc", "enter": "Enter"}.get(first) or app.get_key_display(Binding(first, ""))
+from blogster_cli.tui.keys import command_bindings, key_label
 
 
 def help_markdown(screen: Screen) -> str:
@@ -31,18 +23,6 @@ def help_markdown(screen: Screen) -> str:
         lines.append(f"| {key_label(app, binding.key)} | {binding.description} |")
     lines += ["", "Ctrl+P opens the command palette with every action; Escape closes this help."]
     return "\n".join(lines)
-
-
-def command_bindings(screen: Screen) -> list[ActiveBinding]:
-    """The footer's bindings as they stand on `screen` (focused widget, screen, app), each action once."""
-    seen: set[str] = set()
-    found = []
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        if binding.show and binding.description and binding.action not in seen:
-            seen.add(binding.action)
-            found.append(active)
-    return found
 
 
 class HelpScreen(ModalScreen[None]):

@@ -8,7 +8,8 @@ from textual.command import CommandPalette
 from textual.filter import Monochrome
 from textual.widgets import Markdown
 
-from blogster_cli.tui.help import HelpScreen, command_bindings
+from blogster_cli.tui.help import HelpScreen
+from blogster_cli.tui.keys import command_bindings
 from tests.tui.conftest import app_for, drive, settle, write
 
 
