@@ -113,3 +113,41 @@ def test_user_b_never_sees_a_drafts_in_the_tui(make_user, acting_as, superuser):
         assert str(app.screen.query_one("#card-views").render()).startswith("0")
 
     drive(app, steps)
+
+
+def test_user_b_cannot_open_a_draft_of_a_by_its_id(make_user, acting_as):
+    from blogster_cli.tui.editor import EditorScreen
+
+    alice = acting_as(make_user("alice@example.com"))
+    bob = acting_as(make_user("bob@example.com"))
+    secret = write(alice, "Alice secret draft", body="Hidden words.")
+    app = app_for(bob)
+
+    async def steps(pilot):
+        app.push_screen(EditorScreen(str(secret.id)))
+        await settle(pilot)
+        assert app.screen.query_one("#text", TextArea).text == ""
+        [notice] = [n.message for n in app._notifications]
+        assert notice == f"no post with slug or id '{secret.id}'"
+
+    drive(app, steps)
+
+
+def test_a_lost_database_is_a_notification_and_the_dashboard_retries(make_user, db, monkeypatch):
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.db.connection import Database
+    from blogster_cli.tui import dashboard
+
+    monkeypatch.setattr(dashboard, "RETRY_SECONDS", 0.2)
+    gone = Database("host=127.0.0.1 port=9 dbname=nothing user=nobody", connect_timeout_s=1)
+    app = app_for(ActingUser(gone, make_user()))
+
+    async def steps(pilot):
+        first = [n.message for n in app._notifications]
+        assert first and all(m.startswith("cannot connect to the database") for m in first)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.title == "Loading the dashboard"]) >= 2
+        assert not app.screen.figures_shown and app.is_running
+
+    drive(app, steps)
