@@ -8,6 +8,8 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
 (BLOGSTER_BENCH_SCALE multiplies both), on a throwaway embedded server:
 
     hello_first_paint: the hello-world app's first paint
+    login_floor: the same app after what any logged-in command does first (import keyring
+                 and psycopg, load the keyring backend, one query): context for the ratio
     tui_figures: the dashboard painted with its figures (dashboard_stats, top posts,
                  activity, unread, credits); ratio against hello_first_paint
     tui_chart: the views chart filled in as well (it does not hold the figures back)
@@ -47,6 +49,15 @@ async def painted(pilot):
 Hello().run(headless=True, size=(80, 24), auto_pilot=painted)
 """
 
+LOGGED_IN_HELLO = (
+    """
+import keyring, psycopg
+keyring.get_keyring()
+psycopg.connect({conninfo!r}).execute("select 1").fetchone()
+"""
+    + HELLO
+)
+
 # What `blogster tui` runs (cli/tui_cmd.py), headless, measured when the figures show.
 TUI = """
 import asyncio, time
@@ -57,11 +68,10 @@ from blogster_cli.services.publishing import zone
 acting = acting_user()
 timezone = app_context().settings.timezone
 zone(timezone)
-from blogster_cli.tui.app import BlogsterApp
-
-app = BlogsterApp(acting, timezone=timezone)
+from blogster_cli.tui import launch
 
 async def painted(pilot):
+    app = pilot.app
     screen = app.screen
     while not screen.figures_shown:
         await asyncio.sleep(0.001)
@@ -71,7 +81,7 @@ async def painted(pilot):
     print("chart", time.time(), flush=True)
     app.exit()
 
-app.run(headless=True, size=(80, 24), auto_pilot=painted)
+launch.run(acting, timezone=timezone, headless=True, size=(80, 24), auto_pilot=painted)
 """
 
 
@@ -139,9 +149,12 @@ def main() -> None:
         print(f"tui_analytics_rows: {ANALYTICS_ROWS} rows")
         timed(TUI, env)  # warm the server's caches and the bytecode, as a writer's second start would be
         hello = median(HELLO, env, "painted")
+        floor = median(LOGGED_IN_HELLO.format(conninfo=server.conninfo()), env, "painted")
         figures = median(TUI, env, "painted")
         chart = median(TUI, env, "chart")
         print(f"hello_first_paint: {hello:.1f} ms")
+        print(f"login_floor: {floor:.1f} ms")
+        print(f"tui_figures_vs_login_floor: {figures / floor:.2f} x")
         print(f"tui_figures: {figures:.1f} ms")
         print(f"tui_figures_ratio: {figures / hello:.2f} x (goal <= 1.5)")
         print(f"tui_chart: {chart:.1f} ms")

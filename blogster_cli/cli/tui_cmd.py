@@ -22,6 +22,6 @@ def tui() -> None:
     timezone = app_context().settings.timezone
     zone(timezone)  # an unknown timezone is a config error before the screen opens
 
-    from blogster_cli.tui.app import BlogsterApp
+    from blogster_cli.tui import launch
 
-    BlogsterApp(acting, timezone=timezone).run()
+    launch.run(acting, timezone=timezone)

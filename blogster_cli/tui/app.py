@@ -17,6 +17,9 @@ from blogster_cli.tui.keys import command_bindings, key_label
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from blogster_cli.services.dashboard import Dashboard
     from blogster_cli.services.sessions import ActingUser
 
 CSS = """
@@ -56,9 +59,11 @@ class BlogsterApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, acting: ActingUser, *, timezone: str = "UTC") -> None:
+    def __init__(self, acting: ActingUser, *, timezone: str = "UTC", figures: Future[Dashboard] | None = None) -> None:
         super().__init__()
         self.acting = acting
+        self.figures = figures
+        """The dashboard's first figures, already being read (launch.py), or None: the dashboard reads them."""
         self.timezone = timezone
         self.zone: tzinfo = ZoneInfo(timezone)
         self.sub_title = acting.actor.email
@@ -82,7 +87,7 @@ class BlogsterApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: every described key of the screen (and the app) as a command, then Textual's own."""
-        for active in command_bindings(screen):
+        for active in command_bindings(screen, hidden=True):
             binding = active.binding
             yield SystemCommand(
                 binding.description,

@@ -117,8 +117,10 @@ class DashboardScreen(Screen):
         return self.chart_days_shown is not None
 
     def action_reload(self) -> None:
-        acting = self.app.acting
-        in_background(self, "Loading the dashboard", lambda: dashboard.summary(acting), DashboardLoaded)
+        acting, early = self.app.acting, self.app.figures
+        self.app.figures = None  # read once: a reload reads anew
+        read = early.result if early is not None else lambda: dashboard.summary(acting)
+        in_background(self, "Loading the dashboard", read, DashboardLoaded)
         in_background(self, "Loading the top posts", lambda: dashboard.top_posts(acting), TopPostsLoaded)
         self._load_chart()
 

@@ -22,13 +22,18 @@ def key_label(app: App, key: str) -> str:
     return {"escape": "Esc", "enter": "Enter"}.get(first) or app.get_key_display(Binding(first, ""))
 
 
-def command_bindings(screen: Screen) -> list[ActiveBinding]:
-    """The footer's bindings as they stand on `screen` (focused widget, screen, app), each action once."""
+def command_bindings(screen: Screen, *, hidden: bool = False) -> list[ActiveBinding]:
+    """The footer's bindings as they stand on `screen` (focused widget, screen, app), each action once.
+
+    `hidden` adds the screen's and the app's described bindings the footer leaves out
+    (the palette lists every action; widgets' own cursor keys stay out).
+    """
     seen: set[str] = set()
     found = []
     for active in screen.active_bindings.values():
         binding = active.binding
-        if binding.show and binding.description and binding.action not in seen:
+        listed = binding.show or (hidden and active.node in (screen, screen.app))
+        if listed and binding.description and binding.action not in seen:
             seen.add(binding.action)
             found.append(active)
     return found

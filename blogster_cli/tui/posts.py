@@ -68,7 +68,7 @@ class PostsScreen(PublishingActions, Screen):
         "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule."
     )
     BINDINGS = [
-        Binding("enter", "open", "Open", show=False),
+        Binding("o", "open", "Open", show=False),  # Enter on a row opens it too
         Binding("slash", "focus_filter", "Filter"),
         Binding("s", "next_sort", "Sort"),
         Binding("r", "reload", "Reload"),

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 
 from blogster_cli.services import publishing
 from blogster_cli.tui.work import Done, in_background
+from blogster_cli.vocabulary import BlogStatus
 
 
 class PublishingDone(Done):
@@ -85,7 +86,7 @@ class PublishingActions:
             if outcome.error:
                 self.app.notify(outcome.error, title="Not done", severity="error")
                 continue
-            when = f" for {self.app.local_time(outcome.published_at)}" if outcome.status == "scheduled" else ""
+            when = f" for {self.app.local_time(outcome.published_at)}" if outcome.status == BlogStatus.SCHEDULED else ""
             warnings = f" ({', '.join(outcome.warnings)})" if outcome.warnings else ""
             self.app.notify(f"'{outcome.slug}' is now {outcome.status}{when}{warnings}")
         self.after_publishing()

@@ -28,6 +28,7 @@ def test_every_key_of_every_screen_is_a_palette_command(writer):
             described = [active.binding.description for active in command_bindings(app.screen)]
             assert {"Help", "Dashboard", "Posts", "Quit", "Reload"} <= set(described)
             assert set(described) <= set(await palette_titles(app, app.screen))
+        assert "Open" in await palette_titles(app, app.screen)  # not in the footer, but an action
         await pilot.press("enter")  # the editor
         await settle(pilot)
         described = {active.binding.description for active in command_bindings(app.screen)}
