@@ -64,3 +64,27 @@ def test_an_empty_account_shows_zeros_and_no_chart(writer):
         assert "no analytics yet" in str(screen.query_one("#chart-title", Static).render())
 
     drive(app, steps)
+
+
+def test_figures_read_while_textual_loads_are_shown_and_a_failure_is_a_notification(writer, make_user, db):
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.db.connection import Database
+    from blogster_cli.tui.launch import read_figures_early
+
+    write(writer, "Counted", status="published")
+    app = app_for(writer, figures=read_figures_early(writer))
+
+    async def shown(pilot):
+        assert app.figures is None  # taken by the dashboard; a reload reads anew
+        assert str(app.screen.query_one("#card-published", Static).render()).startswith("1")
+
+    drive(app, shown)
+
+    gone = ActingUser(Database("host=127.0.0.1 port=9 dbname=nothing user=nobody", connect_timeout_s=1), make_user())
+    failing = app_for(gone, figures=read_figures_early(gone))
+
+    async def notified(pilot):
+        assert any(n.message.startswith("cannot connect to the database") for n in failing._notifications)
+        assert not failing.screen.figures_shown
+
+    drive(failing, notified)
