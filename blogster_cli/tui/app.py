@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from blogster_cli.services.sessions import ActingUser
 
 CSS = """
-.card { width: 1fr; height: 4; border: round $primary; padding: 0 1; content-align: center middle; }
+.card { width: 1fr; height: 5; border: round $primary; text-align: center; }
 .card.up { color: $success; }
 .card.down { color: $error; }
-#cards { height: 4; }
+#cards { height: 5; }
 #status-line { height: 1; padding: 0 1; color: $text-muted; }
 #chart-box { height: 3; padding: 0 1; }
 #chart-title { height: 1; }

@@ -33,10 +33,10 @@ def figure_text(figure: Figure) -> str:
 
 
 def delta_text(figure: Figure) -> str:
-    """'+12 vs prev 30d' where the view gives a comparison, else ''."""
+    """'+12 30d' (the last 30 days against the 30 before) where the view gives it, else ''."""
     if figure.delta is None:
         return ""
-    return f"{figure.delta:+,} vs prev 30d"
+    return f"{figure.delta:+,} 30d"
 
 
 class FigureCard(Static):
@@ -44,16 +44,14 @@ class FigureCard(Static):
 
     def __init__(self, label: str) -> None:
         super().__init__(id=f"card-{label.lower()}", classes="card")
-        self.border_title = label
-        self.figure: Figure | None = None
-        self.update("…")
+        self.label = label
+        self.update(f"{label}\n…")
 
     def show(self, figure: Figure) -> None:
-        self.figure = figure
         delta = delta_text(figure)
         self.set_class(figure.delta is not None and figure.delta > 0, "up")
         self.set_class(figure.delta is not None and figure.delta < 0, "down")
-        self.update(figure_text(figure) + (f"\n{delta}" if delta else ""))
+        self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
 
 
 class DashboardLoaded(Done):
@@ -72,7 +70,10 @@ class DashboardScreen(Screen):
     """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits."""
 
     TITLE = "Dashboard"
-    HELP = "The figures of your posts. **v** switches the chart between 30 and 90 days; **r** reloads."
+    HELP = (
+        "The figures of your posts; `+N 30d` is the last 30 days against the 30 before. "
+        "**v** switches the chart between 30 and 90 days; **r** reloads."
+    )
     BINDINGS = [
         Binding("r", "reload", "Reload"),
         Binding("v", "chart_days", "30/90 days"),

@@ -17,13 +17,15 @@ from blogster_cli.tui.work import Done, in_background
 if TYPE_CHECKING:
     from blogster_cli.services.blogs import BlogRow
 
+# (key, label, width): the six fit in 80 columns; longer titles and tag lists end in "…".
+TITLE_WIDTH, TAGS_WIDTH = 26, 12
 COLUMNS = (
-    ("title", "Title"),
-    ("status", "Status"),
-    ("tags", "Tags"),
-    ("words", "Words"),
-    ("minutes", "Min"),
-    ("updated", "Updated"),
+    ("title", "Title", TITLE_WIDTH),
+    ("status", "Status", 9),
+    ("tags", "Tags", TAGS_WIDTH),
+    ("words", "Words", 6),
+    ("minutes", "Min", 3),
+    ("updated", "Updated", 10),
 )
 SORT_ORDER = ("updated", "title", "status", "words")
 
@@ -41,6 +43,11 @@ def matches(row: BlogRow, query: str) -> bool:
         elif not any(word in text.lower() for text in (row.title, row.slug, *row.tags)):
             return False
     return True
+
+
+def fitted(text: str, width: int) -> str:
+    """`text` cut to `width` characters, ending in "…" when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def sort_key(column: str, row: BlogRow) -> tuple:
@@ -92,8 +99,8 @@ class PostsScreen(PublishingActions, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#posts", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         table.focus()
         self.action_reload()
 
@@ -124,12 +131,12 @@ class PostsScreen(PublishingActions, Screen):
         table.clear()
         for row in shown:
             table.add_row(
-                row.title,
+                fitted(row.title, TITLE_WIDTH),
                 row.status,
-                ", ".join(row.tags),
+                fitted(", ".join(row.tags), TAGS_WIDTH),
                 f"{row.word_count:,}",
                 str(row.reading_time),
-                self.app.local_time(row.updated_at),
+                self.app.local_time(row.updated_at)[:10],
                 key=str(row.id),
             )
         if selected is not None and selected in {str(row.id) for row in shown}:

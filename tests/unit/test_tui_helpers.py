@@ -35,7 +35,7 @@ def test_cards_show_counts_percentages_and_deltas():
     assert figure_text(Figure("Views", 12345)) == "12,345"
     assert figure_text(Figure("Bounce", 0.4567, unit="%")) == "45.7%"
     assert figure_text(Figure("Bounce", None, unit="%")) == "–"
-    assert delta_text(Figure("Views", 100, previous=30, current=20)) == "-10 vs prev 30d"
+    assert delta_text(Figure("Views", 100, previous=30, current=20)) == "-10 30d"
     assert delta_text(Figure("Published", 3)) == ""
 
 
