@@ -30,11 +30,16 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
         await settle(pilot)
         area = app.screen.query_one("#text", TextArea)
         area.move_cursor(area.document.end)
-        await pilot.press(*" Typed but never saved.")
+        await pilot.press(*" Typed")
         await pilot.pause(1.5)  # the recovery copy follows the text within a second
         await settle(pilot)
         buffer = app.screen.buffer
-        assert buffer is not None and "Typed but never saved." in buffer.read_text(encoding="utf-8")
+        assert buffer is not None and buffer.read_text(encoding="utf-8").endswith("Stored text. Typed")
+        await pilot.press(*" but never saved.")
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert app.screen.buffer == buffer  # the same copy, rewritten
+        assert "Typed but never saved." in buffer.read_text(encoding="utf-8")
 
     drive(app, typing)
     # The process "dies" with the editor open: its buffer and note stay, naming a pid that is gone.
@@ -109,6 +114,7 @@ def test_user_b_never_sees_a_drafts_in_the_tui(make_user, acting_as, superuser):
         assert not [cell for cell in shown if "Alice" in cell or "secret" in cell]
         assert str(app.screen.query_one("#posts", DataTable).row_count) == "1"
         await pilot.press("f2")
+        assert sum(app.screen.query_one("#views-chart").data) == 0
         assert str(app.screen.query_one("#card-posts").render()) == "Posts\n1\n+1 30d"
         assert str(app.screen.query_one("#card-views").render()) == "Views\n0\n+0 30d"
 
