@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write, list, edit, tag and publish posts (alias: blogs).",
     ),
     "tags": ("blogster_cli.cli.tags", "app", "The tags on your posts, with counts."),
+    "tui": ("blogster_cli.cli.tui_cmd", "tui", "The dashboard and writing studio in the terminal."),
     "import": ("blogster_cli.cli.import_cmd", "import_posts", "Import markdown posts or a WordPress export."),
     "export": ("blogster_cli.cli.export_cmd", "export_posts", "Write your posts as Hugo, Jekyll, Zola or Astro files."),
     "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),

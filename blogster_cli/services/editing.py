@@ -25,7 +25,7 @@ from uuid import UUID
 
 from blogster_cli.db.acting import ActingUser
 from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
-from blogster_cli.private_files import create_private_file, unique_private_file
+from blogster_cli.private_files import create_private_file, unique_private_file, write_private
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.services import blogs
 from blogster_cli.services.blogs import BlogChanges, markdown_of
@@ -179,6 +179,11 @@ def open_buffer(draft: EditDraft, text: str) -> Path:
     path = unique_private_file(buffer_folder(), draft.slug, text)
     _write_note(path, draft, pid=os.getpid())
     return path
+
+
+def update_buffer(path: Path, text: str) -> None:
+    """Replaces a buffer's text (a front end's copy as the writer types), atomically and 0600."""
+    write_private(path, text.encode("utf-8"))
 
 
 def close_buffer(path: Path) -> None:

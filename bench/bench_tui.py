@@ -1,0 +1,166 @@
+"""`blogster tui` start-up: process start to the first paint of the dashboard with its figures.
+
+Side by side with a hello-world Textual app started the same way (headless, a fresh
+Python process, timed from just before the process starts to its first paint), in
+the same run; the issue's goal is a ratio <= 1.5x.
+
+The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
+(BLOGSTER_BENCH_SCALE multiplies both), on a throwaway embedded server:
+
+    hello_first_paint: the hello-world app's first paint
+    login_floor: the same app after what any logged-in command does first (import keyring
+                 and psycopg, load the keyring backend, one query): context for the ratio
+    tui_figures: the dashboard painted with its figures (dashboard_stats, top posts,
+                 activity, unread, credits); ratio against hello_first_paint
+    tui_chart: the views chart filled in as well (it does not hold the figures back)
+Each figure is the median of RUNS processes.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCALE = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+RUNS = int(os.environ.get("BENCH_RUNS", "9" if SCALE >= 1 else "3"))
+POSTS = max(10, int(10_000 * SCALE))
+ANALYTICS_ROWS = max(100, int(1_000_000 * SCALE))
+SCRIPT = str(Path(sys.executable).with_name("blogster"))
+
+# Each child prints "painted <epoch seconds>" at the moment measured, then exits.
+HELLO = """
+import time
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("Hello, world")
+
+async def painted(pilot):
+    print("painted", time.time(), flush=True)
+    pilot.app.exit()
+
+Hello().run(headless=True, size=(80, 24), auto_pilot=painted)
+"""
+
+LOGGED_IN_HELLO = (
+    """
+import keyring, psycopg
+keyring.get_keyring()
+psycopg.connect({conninfo!r}).execute("select 1").fetchone()
+"""
+    + HELLO
+)
+
+# What `blogster tui` runs (cli/tui_cmd.py), headless, measured when the figures show.
+TUI = """
+import asyncio, time
+import blogster_cli.cli.app
+from blogster_cli.cli.state import acting_user, app_context
+from blogster_cli.services.publishing import zone
+
+acting = acting_user()
+timezone = app_context().settings.timezone
+zone(timezone)
+from blogster_cli.tui import launch
+
+async def painted(pilot):
+    app = pilot.app
+    screen = app.screen
+    while not screen.figures_shown:
+        await asyncio.sleep(0.001)
+    print("painted", time.time(), flush=True)
+    while not screen.chart_shown:
+        await asyncio.sleep(0.001)
+    print("chart", time.time(), flush=True)
+    app.exit()
+
+launch.run(acting, timezone=timezone, headless=True, size=(80, 24), auto_pilot=painted)
+"""
+
+
+def timed(code: str, env: dict[str, str]) -> dict[str, float]:
+    """Milliseconds from just before the process starts to each mark it prints."""
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    marks = {}
+    for line in result.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("painted", "chart"):
+            marks[name] = (float(value) - started) * 1000
+    if "painted" not in marks:
+        raise RuntimeError(f"no first paint measured: {result.stderr[-2000:]}")
+    return marks
+
+
+def median(code: str, env: dict[str, str], mark: str) -> float:
+    return statistics.median(timed(code, env)[mark] for _ in range(RUNS))
+
+
+def load_account(conninfo: str, email: str) -> None:
+    """POSTS posts and ANALYTICS_ROWS daily analytics rows (spread over the posts and recent days)."""
+    import psycopg
+
+    days = max(1, ANALYTICS_ROWS // POSTS)
+    with psycopg.connect(conninfo) as conn:
+        user_id = conn.execute("select id from auth.users where email = %s", (email,)).fetchone()[0]
+        conn.execute(
+            "insert into public.blogs (author_id, title, slug, content, status, created_at)"
+            " select %(user)s, 'Post ' || n, 'post-' || n,"
+            " jsonb_build_object('version', 1, 'markdown', repeat('Words of post ' || n || '. ', 40), 'sections', '[]'::jsonb),"
+            " (array['draft', 'published', 'published', 'archived'])[1 + n %% 4]::public.blog_status,"
+            " now() - (n %% 120) * interval '1 day'"
+            " from generate_series(1, %(posts)s) n",
+            {"user": user_id, "posts": POSTS},
+        )
+        conn.execute("set local session_replication_role = replica")  # author_id written here, not per-row triggers
+        conn.execute(
+            "insert into public.blog_analytics (blog_id, author_id, views, unique_visitors, bounce_rate, date)"
+            " select b.id, b.author_id, (hashtext(b.id::text || d) & 255), (hashtext(b.id::text || d) & 127),"
+            " ((hashtext(d || b.id::text) & 1023) / 1023.0)::double precision,"
+            " (now() at time zone 'UTC')::date - d"
+            " from public.blogs b cross join generate_series(0, %(days)s - 1) d where b.author_id = %(user)s",
+            {"user": user_id, "days": days},
+        )
+        conn.execute("analyze public.blogs; analyze public.blog_analytics")
+
+
+def main() -> None:
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    home = Path(tempfile.mkdtemp(prefix="blogster-bench-tui-"))
+    env = {**os.environ, "BLOGSTER_HOME": str(home), "TERM": "xterm-256color"}
+    env.pop("BLOGSTER_DATABASE_URL", None)
+    email = "tui-bench@example.com"
+    subprocess.run(
+        [SCRIPT, "quickstart", "--email", email, "--password-stdin"],
+        input="bench-password-tui\n", text=True, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    server = EmbeddedServer(home)
+    try:
+        load_account(server.conninfo(), email)
+        print(f"tui_posts: {POSTS} posts")
+        print(f"tui_analytics_rows: {ANALYTICS_ROWS} rows")
+        timed(TUI, env)  # warm the server's caches and the bytecode, as a writer's second start would be
+        hello = median(HELLO, env, "painted")
+        floor = median(LOGGED_IN_HELLO.format(conninfo=server.conninfo()), env, "painted")
+        figures = median(TUI, env, "painted")
+        chart = median(TUI, env, "chart")
+        print(f"hello_first_paint: {hello:.1f} ms")
+        print(f"login_floor: {floor:.1f} ms")
+        print(f"tui_figures: {figures:.1f} ms")
+        print(f"tui_figures_ratio: {figures / hello:.2f} x (goal <= 1.5)")
+        print(f"tui_figures_vs_login_floor: {figures / floor:.2f} x")
+        print(f"tui_chart: {chart:.1f} ms")
+    finally:
+        server.destroy()
+
+
+if __name__ == "__main__":
+    main()

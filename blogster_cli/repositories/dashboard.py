@@ -1,0 +1,99 @@
+"""The figures of a writer's dashboard: dashboard_stats, views by day, top posts, unread, credits.
+
+psycopg, not SQLModel: the dashboard is the first thing `blogster tui` paints, and
+importing SQLAlchemy alone costs ~0.5 s, longer than these queries take.
+All run as the acting user; RLS decides, and `author_id = auth.uid()` only says "mine".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """One row of public.dashboard_stats (see db/README.md for each field's predicate)."""
+
+    total_blogs: int
+    published_blogs: int
+    new_blogs_30d: int
+    new_blogs_prev_30d: int
+    total_views: int
+    views_30d: int
+    views_prev_30d: int
+    avg_bounce_rate: float | None
+    total_shares: int
+
+
+@dataclass(frozen=True)
+class DailyViews:
+    day: date
+    views: int
+
+
+@dataclass(frozen=True)
+class TopPost:
+    blog_id: UUID
+    slug: str
+    title: str
+    views: int
+
+
+def stats(conn: psycopg.Connection) -> StatsRow:
+    row = conn.execute(
+        "select total_blogs, published_blogs, new_blogs_30d, new_blogs_prev_30d, total_views, views_30d,"
+        " views_prev_30d, avg_bounce_rate, total_shares from public.dashboard_stats"
+    ).fetchone()
+    return StatsRow(*row) if row else StatsRow(0, 0, 0, 0, 0, 0, 0, None, 0)
+
+
+def views_by_day(conn: psycopg.Connection, *, days: int) -> list[DailyViews]:
+    """Views of my live posts for each of the last `days` UTC dates (today included), zeros filled in."""
+    rows = conn.execute(
+        "with bounds as (select (now() at time zone 'UTC')::date as today)"
+        " select d::date, coalesce(v.views, 0)::bigint"
+        " from bounds, generate_series(bounds.today - (%(days)s - 1), bounds.today, interval '1 day') d"
+        " left join (select a.date, sum(a.views) as views from public.blog_analytics a, bounds"
+        "   where a.author_id = auth.uid() and a.date > bounds.today - %(days)s"
+        "   and a.blog_id in (select b.id from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null)"
+        "   group by a.date) v on v.date = d::date"
+        " order by 1",
+        {"days": days},
+    ).fetchall()
+    return [DailyViews(*r) for r in rows]
+
+
+def top_posts(conn: psycopg.Connection, *, days: int, limit: int) -> list[TopPost]:
+    """My live posts with the most views over the last `days` UTC dates."""
+    rows = conn.execute(
+        "select b.id, b.slug, b.title, sum(a.views)::bigint as views"
+        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
+        " where a.author_id = auth.uid() and b.author_id = auth.uid() and b.deleted_at is null"
+        " and a.date > (now() at time zone 'UTC')::date - %(days)s"
+        " group by b.id, b.slug, b.title having sum(a.views) > 0"
+        " order by views desc, b.title limit %(limit)s",
+        {"days": days, "limit": limit},
+    ).fetchall()
+    return [TopPost(*r) for r in rows]
+
+
+def unread_notifications(conn: psycopg.Connection) -> int:
+    """My notifications not yet read (and not expired)."""
+    return conn.execute(
+        "select count(*) from public.user_notifications where user_id = auth.uid() and not read"
+        " and (expires_at is null or expires_at > now())"
+    ).fetchone()[0]
+
+
+def credits_remaining(conn: psycopg.Connection) -> int | None:
+    """AI credits left on my active plan (None without one)."""
+    row = conn.execute(
+        "select credits_remaining from public.user_subscriptions where user_id = auth.uid() and is_active"
+    ).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,169 @@
+"""The first screen: the dashboard_stats figures as cards, a views chart, top posts, recent activity.
+
+The frame paints at once; the figures arrive from one worker and the chart from
+another, so a slow chart never holds the figures back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from blogster_cli.services import dashboard
+from blogster_cli.tui.work import Done, ServiceFailed, in_background
+
+if TYPE_CHECKING:
+    from blogster_cli.services.dashboard import Dashboard, Figure
+
+RETRY_SECONDS = 5.0
+
+
+def figure_text(figure: Figure) -> str:
+    """A card's value as shown: counts with separators, fractions as percentages, '–' for none."""
+    if figure.value is None:
+        return "–"
+    if figure.unit == "%":
+        return f"{figure.value * 100:.1f}%"
+    return f"{figure.value:,}"
+
+
+def delta_text(figure: Figure) -> str:
+    """'+12 30d' (the last 30 days against the 30 before) where the view gives it, else ''."""
+    if figure.delta is None:
+        return ""
+    return f"{figure.delta:+,} 30d"
+
+
+class FigureCard(Static):
+    """One figure: its label, value and 30-day delta."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(id=f"card-{label.lower()}", classes="card")
+        self.label = label
+        self.update(f"{label}\n…")
+
+    def show(self, figure: Figure) -> None:
+        delta = delta_text(figure)
+        self.set_class(figure.delta is not None and figure.delta > 0, "up")
+        self.set_class(figure.delta is not None and figure.delta < 0, "down")
+        self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
+
+
+class DashboardLoaded(Done):
+    pass
+
+
+class ViewsLoaded(Done):
+    pass
+
+
+class TopPostsLoaded(Done):
+    pass
+
+
+class DashboardScreen(Screen):
+    """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits."""
+
+    TITLE = "Dashboard"
+    HELP = (
+        "The figures of your posts; `+N 30d` is the last 30 days against the 30 before. "
+        "**v** switches the chart between 30 and 90 days; **r** reloads."
+    )
+    BINDINGS = [
+        Binding("r", "reload", "Reload"),
+        Binding("v", "chart_days", "30/90 days"),
+    ]
+    CARDS = ("Posts", "Published", "Views", "Shares", "Bounce", "Engagement")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary: Dashboard | None = None
+        self.chart_days = dashboard.CHART_DAYS[0]
+        self.chart_days_shown: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="cards"):
+            for label in self.CARDS:
+                yield FigureCard(label)
+        yield Static("", id="status-line")
+        with Vertical(id="chart-box"):
+            yield Static("Views", id="chart-title")
+            yield Sparkline([], id="views-chart")
+        with Horizontal(id="lists"):
+            top = DataTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+            top.border_title = "Top posts, 30 days"
+            yield top
+            recent = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            recent.border_title = "Recent activity"
+            yield recent
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#top-posts", DataTable).add_columns("Post", "Views")
+        self.query_one("#recent", DataTable).add_columns("When", "What")
+        self.action_reload()
+
+    @property
+    def figures_shown(self) -> bool:
+        return self.summary is not None
+
+    @property
+    def chart_shown(self) -> bool:
+        return self.chart_days_shown is not None
+
+    def action_reload(self) -> None:
+        acting, early = self.app.acting, self.app.figures
+        self.app.figures = None  # read once: a reload reads anew
+        read = early.result if early is not None else lambda: dashboard.summary(acting)
+        in_background(self, "Loading the dashboard", read, DashboardLoaded)
+        in_background(self, "Loading the top posts", lambda: dashboard.top_posts(acting), TopPostsLoaded)
+        self._load_chart()
+
+    def action_chart_days(self) -> None:
+        choices = dashboard.CHART_DAYS
+        self.chart_days = choices[(choices.index(self.chart_days) + 1) % len(choices)]
+        self._load_chart()
+
+    def _load_chart(self) -> None:
+        acting, days = self.app.acting, self.chart_days
+        in_background(self, "Loading the views chart", lambda: dashboard.views_by_day(acting, days=days), ViewsLoaded)
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        summary: Dashboard = message.result
+        self.summary = summary
+        for figure in summary.figures:
+            self.query_one(f"#card-{figure.label.lower()}", FigureCard).show(figure)
+        credits = "–" if summary.credits_remaining is None else str(summary.credits_remaining)
+        self.query_one("#status-line", Static).update(
+            f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
+        )
+        recent = self.query_one("#recent", DataTable)
+        recent.clear()
+        for row in summary.recent:
+            recent.add_row(self.app.local_time(row.created_at), row.description)
+
+    def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
+        top = self.query_one("#top-posts", DataTable)
+        top.clear()
+        for post in message.result:
+            top.add_row(post.title, f"{post.views:,}", key=str(post.blog_id))
+
+    def on_views_loaded(self, message: ViewsLoaded) -> None:
+        days = message.result
+        total = sum(d.views for d in days)
+        self.query_one("#views-chart", Sparkline).data = [float(d.views) for d in days]
+        self.chart_days_shown = len(days)
+        self.query_one("#chart-title", Static).update(
+            f"Views, last {len(days)} days: {total:,}" + ("" if total else " (no analytics yet)")
+        )
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        """Notified by the app; a lost database is retried until it answers."""
+        if message.unavailable and message.action == "Loading the dashboard":
+            self.set_timer(RETRY_SECONDS, self.action_reload)

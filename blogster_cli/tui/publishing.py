@@ -1,0 +1,92 @@
+"""Publish, unpublish, schedule and history: the same actions on the posts table and in the editor."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from blogster_cli.services import publishing
+from blogster_cli.tui.work import Done, in_background
+from blogster_cli.vocabulary import BlogStatus
+
+
+class PublishingDone(Done):
+    """`result` is the list of publishing.Outcome for the one post acted on."""
+
+
+class ScheduleDialog(ModalScreen[str | None]):
+    """Asks when to publish: 'YYYY-MM-DD HH:MM' in the user's timezone (Escape cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, timezone: str) -> None:
+        super().__init__()
+        self.timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):")
+            yield Input(placeholder="2026-12-01 09:00", id="at")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PublishingActions:
+    """Mixed into a Screen that knows its post (`selected_ref`) and what to refresh after."""
+
+    def selected_ref(self) -> str | None:
+        raise NotImplementedError
+
+    def after_publishing(self) -> None:
+        """Called once an action succeeded (reload what shows the status)."""
+
+    def action_publish(self) -> None:
+        self._run("Publishing", lambda acting, ref: publishing.publish(acting, [ref]))
+
+    def action_unpublish(self) -> None:
+        self._run("Unpublishing", lambda acting, ref: publishing.unpublish(acting, [ref]))
+
+    def action_schedule(self) -> None:
+        if self.selected_ref() is None:
+            return
+        timezone = self.app.timezone
+
+        def scheduled(at: str | None) -> None:
+            if at:
+                self._run("Scheduling", lambda acting, ref: publishing.publish(acting, [ref], at=at, timezone=timezone))
+
+        self.app.push_screen(ScheduleDialog(timezone), scheduled)
+
+    def action_history(self) -> None:
+        from blogster_cli.tui.revisions import RevisionsScreen
+
+        ref = self.selected_ref()
+        if ref is not None:
+            self.app.push_screen(RevisionsScreen(ref), lambda restored: restored and self.after_restore())
+
+    def after_restore(self) -> None:
+        self.after_publishing()
+
+    def _run(self, action: str, call) -> None:
+        ref = self.selected_ref()
+        if ref is None:
+            return
+        acting = self.app.acting
+        in_background(self, action, lambda: call(acting, ref), PublishingDone)
+
+    def on_publishing_done(self, message: PublishingDone) -> None:
+        for outcome in message.result:
+            if outcome.error:
+                self.app.notify(outcome.error, title="Not done", severity="error")
+                continue
+            when = f" for {self.app.local_time(outcome.published_at)}" if outcome.status == BlogStatus.SCHEDULED else ""
+            warnings = f" ({', '.join(outcome.warnings)})" if outcome.warnings else ""
+            self.app.notify(f"'{outcome.slug}' is now {outcome.status}{when}{warnings}")
+        self.after_publishing()

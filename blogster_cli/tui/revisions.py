@@ -1,0 +1,101 @@
+"""A post's revision history: the list, the diff of one against the current text, and restore."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from blogster_cli.services import blogs
+from blogster_cli.tui.work import Done, in_background
+
+
+class RevisionsLoaded(Done):
+    """`result` is (BlogRow, [RevisionRow...])."""
+
+
+class DiffLoaded(Done):
+    """`result` is (revision number, unified diff text)."""
+
+
+class RevisionRestored(Done):
+    """`result` is the post as restored."""
+
+
+class RevisionsScreen(Screen[bool]):
+    """History: pick a revision to see what changed since; **r** restores it as a new revision."""
+
+    TITLE = "History"
+    HELP = "Each save is a revision. The diff shows revision N against the current text. **r** restores it."
+    BINDINGS = [Binding("r", "restore", "Restore"), Binding("escape", "close", "Close")]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.diff_text = ""
+        """The diff on show (unified diff of the highlighted revision against the current text)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="history"):
+            yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="diff-box"):
+                yield Static("", id="diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#revisions", DataTable)
+        table.add_columns("#", "Saved", "Words")
+        table.focus()
+        acting, ref = self.app.acting, self.ref
+        in_background(self, "Loading the history", lambda: blogs.revisions(acting, ref), RevisionsLoaded)
+
+    def on_revisions_loaded(self, message: RevisionsLoaded) -> None:
+        blog, revisions = message.result
+        self.sub_title = f"{blog.slug}: {len(revisions)} revisions"
+        table = self.query_one("#revisions", DataTable)
+        for revision in reversed(revisions):
+            table.add_row(
+                str(revision.revision_number), self.app.local_time(revision.created_at), f"{revision.word_count:,}",
+                key=str(revision.revision_number),
+            )  # fmt: skip
+
+    def selected_number(self) -> int | None:
+        table = self.query_one("#revisions", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        number = self.selected_number()
+        if number is None:
+            return
+        acting, ref = self.app.acting, self.ref
+        in_background(self, "Comparing revisions", lambda: (number, blogs.diff(acting, ref, number)), DiffLoaded)
+
+    def on_diff_loaded(self, message: DiffLoaded) -> None:
+        from rich.syntax import Syntax
+
+        number, diff = message.result
+        self.diff_text = diff
+        view = self.query_one("#diff", Static)
+        if not diff:
+            view.update(f"Revision {number} is the current text.")
+        else:
+            view.update(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
+
+    def action_restore(self) -> None:
+        number = self.selected_number()
+        if number is None:
+            return
+        acting, ref = self.app.acting, self.ref
+        in_background(self, "Restoring", lambda: blogs.restore_revision(acting, ref, number), RevisionRestored)
+
+    def on_revision_restored(self, message: RevisionRestored) -> None:
+        self.app.notify(f"Restored '{message.result.slug}' to revision {self.selected_number()}")
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,63 @@
+"""Driving `blogster tui` with Textual's Pilot, as a real account against the test database.
+
+Tests are plain functions that run one coroutine (no pytest-asyncio): `drive(app, steps)`
+starts the app headless at 80x24 and hands the pilot to `steps`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.services import blogs
+from blogster_cli.services.blogs import NewBlog
+
+SIZE = (80, 24)
+
+
+async def settle(pilot) -> None:
+    """Waits until every worker has finished and the messages they posted are handled."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            await pilot.pause()
+            return
+    raise AssertionError("workers never finished")
+
+
+def drive(app, steps: Callable[..., Awaitable[None]], *, size: tuple[int, int] = SIZE) -> None:
+    async def run() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await steps(pilot)
+
+    asyncio.run(run())
+
+
+@pytest.fixture
+def acting_as(db) -> Callable[[Actor], ActingUser]:
+    return lambda actor: ActingUser(db, actor)
+
+
+@pytest.fixture
+def writer(make_user, acting_as) -> ActingUser:
+    return acting_as(make_user("writer@example.com"))
+
+
+def write(acting: ActingUser, title: str, body: str = "Some words here.", **fields) -> blogs.BlogRow:
+    return blogs.create(acting, NewBlog(title=title, markdown=body, **fields))
+
+
+def table_text(table) -> list[list[str]]:
+    """Every cell of a DataTable as text, row by row in display order."""
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def app_for(acting: ActingUser, **kwargs):
+    from blogster_cli.tui.app import BlogsterApp
+
+    return BlogsterApp(acting, **kwargs)

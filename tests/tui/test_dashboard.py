@@ -1,0 +1,90 @@
+"""The dashboard: first screen, figures with 30-day deltas, chart, top posts, activity, unread, credits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.widgets import DataTable, Sparkline, Static
+
+from tests.tui.conftest import app_for, drive, settle, table_text, write
+
+
+def add_views(superuser, blog_id, days_ago: int, views: int, bounce: float | None = None) -> None:
+    day = (datetime.now(UTC) - timedelta(days=days_ago)).date()
+    superuser.execute(
+        "insert into public.blog_analytics (blog_id, views, date, bounce_rate) values (%s, %s, %s, %s)",
+        (blog_id, views, day, bounce),
+    )
+
+
+def test_dashboard_is_the_first_screen_with_figures_deltas_and_lists(writer, superuser):
+    popular = write(writer, "Popular post", status="published")
+    quiet = write(writer, "Quiet post")
+    add_views(superuser, popular.id, 1, 120, bounce=0.5)
+    add_views(superuser, popular.id, 40, 20)
+    add_views(superuser, quiet.id, 2, 5)
+    superuser.execute(
+        "insert into public.user_notifications (user_id, type, title) values (%s, 'security', 'Hello'),"
+        " (%s, 'marketing', 'Again')",
+        (writer.actor.user_id, writer.actor.user_id),
+    )
+    app = app_for(writer)
+
+    async def steps(pilot):
+        screen = app.screen
+        assert screen.title == "Dashboard"
+        assert screen.figures_shown
+        card = lambda name: str(screen.query_one(f"#card-{name}", Static).render())  # noqa: E731
+        assert card("posts") == "Posts\n2\n+2 30d"
+        assert card("published") == "Published\n1"
+        assert card("views") == "Views\n145\n+105 30d"
+        assert card("bounce") == "Bounce\n50.0%"
+        assert "2 unread notifications" in str(screen.query_one("#status-line", Static).render())
+        assert "3 AI credits left" in str(screen.query_one("#status-line", Static).render())
+        assert table_text(screen.query_one("#top-posts", DataTable)) == [["Popular post", "120"], ["Quiet post", "5"]]
+        recent = table_text(screen.query_one("#recent", DataTable))
+        assert [what for _, what in recent] == ["Created 'Quiet post'", "Created 'Popular post'"]
+        chart = screen.query_one("#views-chart", Sparkline)
+        assert len(chart.data) == 30 and sum(chart.data) == 125
+        assert "last 30 days: 125" in str(screen.query_one("#chart-title", Static).render())
+        await pilot.press("v")
+        await settle(pilot)
+        assert len(chart.data) == 90 and sum(chart.data) == 145
+
+    drive(app, steps)
+
+
+def test_an_empty_account_shows_zeros_and_no_chart(writer):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        screen = app.screen
+        assert str(screen.query_one("#card-views", Static).render()) == "Views\n0\n+0 30d"
+        assert str(screen.query_one("#card-bounce", Static).render()) == "Bounce\n–"
+        assert "no analytics yet" in str(screen.query_one("#chart-title", Static).render())
+
+    drive(app, steps)
+
+
+def test_figures_read_while_textual_loads_are_shown_and_a_failure_is_a_notification(writer, make_user, db):
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.db.connection import Database
+    from blogster_cli.tui.launch import read_figures_early
+
+    write(writer, "Counted", status="published")
+    app = app_for(writer, figures=read_figures_early(writer))
+
+    async def shown(pilot):
+        assert app.figures is None  # taken by the dashboard; a reload reads anew
+        assert str(app.screen.query_one("#card-published", Static).render()) == "Published\n1"
+
+    drive(app, shown)
+
+    gone = ActingUser(Database("host=127.0.0.1 port=9 dbname=nothing user=nobody", connect_timeout_s=1), make_user())
+    failing = app_for(gone, figures=read_figures_early(gone))
+
+    async def notified(pilot):
+        assert any(n.message.startswith("cannot connect to the database") for n in failing._notifications)
+        assert not failing.screen.figures_shown
+
+    drive(failing, notified)

@@ -1,0 +1,162 @@
+"""The posts screen and the editor: filter, sort, open, edit with preview, save, history, publish."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Markdown, TextArea
+
+from blogster_cli.services import blogs
+from tests.tui.conftest import app_for, drive, settle, table_text, write
+
+
+def titles(app) -> list[str]:
+    return [row[0] for row in table_text(app.screen.query_one("#posts", DataTable))]
+
+
+async def open_posts(pilot) -> None:
+    await pilot.press("f3")
+    await settle(pilot)
+    assert pilot.app.screen.title == "Posts"
+
+
+def test_posts_are_listed_filtered_and_sorted(writer):
+    write(writer, "Alpha on Python", body="one two three four", tags=["python"])
+    write(writer, "Beta notes", body="one", status="published")
+    write(writer, "Gamma draft", body="one two", tags=["rust"])
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        rows = table_text(app.screen.query_one("#posts", DataTable))
+        assert [r[0] for r in rows] == ["Gamma draft", "Beta notes", "Alpha on Python"]  # newest change first
+        alpha = rows[2]
+        assert alpha[1:5] == ["draft", "python", "4", "1"]
+        await pilot.press("slash", *"status:draft")
+        assert titles(app) == ["Gamma draft", "Alpha on Python"]
+        app.screen.query_one("#filter", Input).value = "tag:python"
+        await pilot.pause()
+        assert titles(app) == ["Alpha on Python"]
+        app.screen.query_one("#filter", Input).value = ""
+        await pilot.pause()
+        await pilot.press("enter")  # back to the table
+        await pilot.press("s")  # by title
+        assert titles(app) == ["Alpha on Python", "Beta notes", "Gamma draft"]
+        await pilot.press("s")  # by status
+        assert titles(app)[0] == "Alpha on Python" and titles(app)[-1] == "Beta notes"
+        await pilot.press("s")  # by words, most first
+        assert titles(app) == ["Alpha on Python", "Gamma draft", "Beta notes"]
+        assert "3 of 3 posts, by words" in app.screen.sub_title
+
+    drive(app, steps)
+
+
+def test_edit_preview_save_creates_a_revision_then_history_diffs_and_restores(writer):
+    post = write(writer, "Edited post", body="First body.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.title == "Editor"
+        area = app.screen.query_one("#text", TextArea)
+        assert "title: Edited post" in area.text and "First body." in area.text
+        area.replace("Second body, **bold**.", *_find(area.text, "First body."))
+        await pilot.pause(0.5)  # the preview follows the text on a timer
+        preview = app.screen.query_one("#preview", Markdown)
+        assert "Second body" in preview.source and "title:" not in preview.source
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        _, revisions = blogs.revisions(writer, post.slug)
+        assert len(revisions) == 2
+        assert "Second body" in blogs.markdown_of(blogs.get(writer, post.slug))
+        assert not app.screen.changed
+
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen.title == "History"
+        table = app.screen.query_one("#revisions", DataTable)
+        assert [r[0] for r in table_text(table)] == ["2", "1"]
+        await pilot.press("down")  # revision 1
+        await settle(pilot)
+        diff = app.screen.diff_text
+        assert "-First body." in diff and "+Second body" in diff
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.title == "Editor"
+        assert "First body." in app.screen.query_one("#text", TextArea).text
+        assert blogs.markdown_of(blogs.get(writer, post.slug)) == "First body."
+        assert len(blogs.revisions(writer, post.slug)[1]) == 3
+
+    drive(app, steps)
+
+
+def _find(text: str, needle: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(start, end) locations of `needle` in a TextArea's text."""
+    for number, line in enumerate(text.splitlines()):
+        column = line.find(needle)
+        if column >= 0:
+            return (number, column), (number, column + len(needle))
+    raise AssertionError(f"{needle!r} not in the text")
+
+
+def test_publish_unpublish_and_schedule_from_the_table(writer):
+    post = write(writer, "To publish", body="Ready.")
+    app = app_for(writer, timezone="Europe/Paris")
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert blogs.get(writer, post.slug).status == "published"
+        assert table_text(app.screen.query_one("#posts", DataTable))[0][1] == "published"
+        await pilot.press("u")
+        await settle(pilot)
+        assert blogs.get(writer, post.slug).status == "draft"
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"2099-01-02 09:30", "enter")
+        await settle(pilot)
+        scheduled = blogs.get(writer, post.slug)
+        assert scheduled.status == "scheduled"
+        assert scheduled.published_at.isoformat() == "2099-01-02T08:30:00+00:00"
+        notices = [n.message for n in app._notifications]
+        assert any("'to-publish' is now scheduled for 2099-01-02 09:30" in n for n in notices)
+
+    drive(app, steps)
+
+
+def test_a_service_error_is_a_notification_not_a_traceback(writer):
+    write(writer, "Empty one", body="")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert notices == ["'empty-one' cannot be published: it has no content"]
+        assert app.is_running
+
+    drive(app, steps)
+
+
+def test_a_concurrent_change_is_detected_on_save_and_the_text_kept(writer):
+    post = write(writer, "Contested", body="Original.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        blogs.update(writer, post.slug, blogs.BlogChanges(markdown="Changed from the CLI."))
+        area = app.screen.query_one("#text", TextArea)
+        area.replace("Mine.", *_find(area.text, "Original."))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [notice] = [n.message for n in app._notifications]
+        assert "changed since you opened it" in notice and "your text is kept in" in notice
+        kept = notice.rsplit("kept in ", 1)[1]
+        assert "Mine." in open(kept, encoding="utf-8").read()
+        assert blogs.markdown_of(blogs.get(writer, post.slug)) == "Changed from the CLI."
+
+    drive(app, steps)

@@ -1,0 +1,159 @@
+"""Text is never lost (a recovery copy as you type, offered after a crash); user B never sees A's drafts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from textual.widgets import DataTable, TextArea
+
+from blogster_cli.services import editing
+from tests.tui.conftest import app_for, drive, settle, table_text, write
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (as a crashed TUI's would be)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(writer):
+    post = write(writer, "Crashy", body="Stored text.")
+    app = app_for(writer)
+
+    async def typing(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press(*" Typed")
+        await pilot.pause(1.5)  # the recovery copy follows the text within a second
+        await settle(pilot)
+        buffer = app.screen.buffer
+        assert buffer is not None and buffer.read_text(encoding="utf-8").endswith("Stored text. Typed")
+        await pilot.press(*" but never saved.")
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert app.screen.buffer == buffer  # the same copy, rewritten
+        assert "Typed but never saved." in buffer.read_text(encoding="utf-8")
+
+    drive(app, typing)
+    # The process "dies" with the editor open: its buffer and note stay, naming a pid that is gone.
+    [note] = list(editing.buffer_folder().glob("*.json"))
+    values = json.loads(note.read_text(encoding="utf-8"))
+    note.write_text(json.dumps({**values, "pid": dead_pid()}), encoding="utf-8")
+
+    restarted = app_for(writer)
+
+    async def resuming(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not saved" in str(restarted.screen.query_one("Label").render())
+        await pilot.press("y")
+        await settle(pilot)
+        text = restarted.screen.query_one("#text", TextArea).text
+        assert "Stored text. Typed but never saved." in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    drive(restarted, resuming)
+    from blogster_cli.services import blogs
+
+    assert blogs.markdown_of(blogs.get(writer, post.slug)).startswith("Stored text. Typed but never saved.")
+    assert list(editing.recovery_folder().glob("*.json")) == []
+
+
+def test_closing_with_unsaved_changes_keeps_them_in_a_recovery_file(writer):
+    write(writer, "Closing", body="Stored.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press(*" More.")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        [notice] = [n.message for n in app._notifications]
+        kept = notice.removeprefix("Unsaved text kept in ")
+        assert "Stored. More." in open(kept, encoding="utf-8").read()
+
+    drive(app, steps)
+
+
+def test_user_b_never_sees_a_drafts_in_the_tui(make_user, acting_as, superuser):
+    alice = acting_as(make_user("alice@example.com"))
+    bob = acting_as(make_user("bob@example.com"))
+    secret = write(alice, "Alice secret draft", body="Hidden words.", tags=["secret-tag"])
+    write(alice, "Alice public post", body="Open words.", status="published")
+    superuser.execute(
+        "insert into public.blog_analytics (blog_id, views, date) values (%s, 50, current_date)", (secret.id,)
+    )
+    write(bob, "Bob own draft", body="Mine.")
+    app = app_for(bob)
+
+    async def steps(pilot):
+        shown: list[str] = []
+        for screen_key in ("f2", "f3"):
+            await pilot.press(screen_key)
+            await settle(pilot)
+            for table in app.screen.query(DataTable):
+                shown += [cell for row in table_text(table) for cell in row]
+            shown += [str(card.render()) for card in app.screen.query(".card")]
+        assert "Bob own draft" in shown
+        assert not [cell for cell in shown if "Alice" in cell or "secret" in cell]
+        assert str(app.screen.query_one("#posts", DataTable).row_count) == "1"
+        await pilot.press("f2")
+        assert sum(app.screen.query_one("#views-chart").data) == 0
+        assert str(app.screen.query_one("#card-posts").render()) == "Posts\n1\n+1 30d"
+        assert str(app.screen.query_one("#card-views").render()) == "Views\n0\n+0 30d"
+
+    drive(app, steps)
+
+
+def test_user_b_cannot_open_a_draft_of_a_by_its_id(make_user, acting_as):
+    from blogster_cli.tui.editor import EditorScreen
+
+    alice = acting_as(make_user("alice@example.com"))
+    bob = acting_as(make_user("bob@example.com"))
+    secret = write(alice, "Alice secret draft", body="Hidden words.")
+    app = app_for(bob)
+
+    async def steps(pilot):
+        app.push_screen(EditorScreen(str(secret.id)))
+        await settle(pilot)
+        assert app.screen.query_one("#text", TextArea).text == ""
+        [notice] = [n.message for n in app._notifications]
+        assert notice == f"no post with slug or id '{secret.id}'"
+
+    drive(app, steps)
+
+
+def test_a_lost_database_is_a_notification_and_the_dashboard_retries(make_user, db, monkeypatch):
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.db.connection import Database
+    from blogster_cli.tui import dashboard
+
+    monkeypatch.setattr(dashboard, "RETRY_SECONDS", 0.2)
+    gone = Database("host=127.0.0.1 port=9 dbname=nothing user=nobody", connect_timeout_s=1)
+    app = app_for(ActingUser(gone, make_user()))
+
+    async def steps(pilot):
+        first = [n.message for n in app._notifications]
+        assert first and all(m.startswith("cannot connect to the database") for m in first)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.title == "Loading the dashboard"]) >= 2
+        assert not app.screen.figures_shown and app.is_running
+
+    drive(app, steps)
