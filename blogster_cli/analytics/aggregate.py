@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from multiprocessing import get_context
 from urllib.parse import urlsplit
 
@@ -73,6 +74,7 @@ class Summary:
     post_days: list[PostDay]
 
 
+@lru_cache(maxsize=65536)
 def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     if not referrer or referrer == "-":
         return ""
@@ -246,3 +248,52 @@ def analyse_lines(
         return summarise(_merge(_chunk_worker(chunk) for chunk in chunks()))
     with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
         return summarise(_merge(pool.map(_chunk_worker, chunks())))
+
+
+def _range_worker(
+    args: tuple[str, int, int, LogFormat, PathMatcher, frozenset[str]],
+) -> ChunkResult:
+    """Read and process bytes [start, end) of a plain file: the lines never cross processes."""
+    path, start, end, log_format, matcher, own_hosts = args
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    text = data.decode("utf-8", errors="replace")
+    return process_lines(text.splitlines(), log_format, matcher, own_hosts)
+
+
+def line_aligned_ranges(path: str, parts: int) -> list[tuple[int, int]]:
+    """Split a file into about `parts` byte ranges, each ending just after a newline (or at EOF)."""
+    size = os.path.getsize(path)
+    bounds = [0]
+    with open(path, "rb") as handle:
+        for index in range(1, parts):
+            handle.seek(max(bounds[-1], size * index // parts))
+            handle.readline()
+            position = handle.tell()
+            if bounds[-1] < position < size:
+                bounds.append(position)
+    bounds.append(size)
+    return [(start, end) for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
+
+
+def analyse_file(
+    path: str,
+    log_format: LogFormat,
+    matcher: PathMatcher,
+    *,
+    own_hosts: frozenset[str] = frozenset(),
+    workers: int | None = None,
+    chunk_bytes: int = 8 << 20,
+) -> Summary:
+    """Analyse a plain (uncompressed) log file, each worker reading its own byte ranges.
+
+    Cheaper than `analyse_lines` for big files: only results, not lines, cross processes.
+    """
+    worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    parts = max(worker_count, os.path.getsize(path) // chunk_bytes + 1)
+    tasks = [(path, start, end, log_format, matcher, own_hosts) for start, end in line_aligned_ranges(path, parts)]
+    if worker_count <= 1:
+        return summarise(_merge(map(_range_worker, tasks)))
+    with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
+        return summarise(_merge(pool.map(_range_worker, tasks)))

@@ -37,6 +37,8 @@ _MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if na
 
 # host ident user [time] "request" status bytes ["referrer" "user agent"]
 _COMMON_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+')
+# The fast shape first (no escaped quotes); the escape-aware one only when it fails.
+_COMBINED_FAST_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+ "([^"]*)" "([^"]*)"')
 _COMBINED_RE = re.compile(
     r'(\S+) \S+ \S+ \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) \S+ "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"'
 )
@@ -55,6 +57,7 @@ def _day_base(day_part: str, zone: str) -> tuple[int, date]:
     return calendar.timegm(local_day.timetuple()) - offset, local_day
 
 
+@lru_cache(maxsize=8192)
 def _clf_time(text: str) -> tuple[int, date]:
     """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date)."""
     base, local_day = _day_base(text[:11], text[21:26])
@@ -71,7 +74,10 @@ def _split_request(request_line: str) -> tuple[str, str] | None:
 
 def parse_clf(line: str, *, combined: bool) -> Request | None:
     """Parse one common/combined line; None when it does not fit the format."""
-    match = (_COMBINED_RE if combined else _COMMON_RE).match(line)
+    if combined:
+        match = _COMBINED_FAST_RE.match(line) or _COMBINED_RE.match(line)
+    else:
+        match = _COMMON_RE.match(line)
     if match is None:
         return None
     try:

@@ -54,6 +54,7 @@ class PathMatcher:
 
     patterns: list[re.Pattern[str]]
     old_urls: dict[str, str] = field(default_factory=dict)
+    _seen: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None) -> PathMatcher:
@@ -62,7 +63,15 @@ class PathMatcher:
         return cls([compile_pattern(pattern) for pattern in patterns], kept)
 
     def slug_for(self, path: str) -> str | None:
-        """The slug a request path points at, or None."""
+        """The slug a request path points at, or None (memoised: popular paths repeat)."""
+        if path in self._seen:
+            return self._seen[path]
+        slug = self._match(path)
+        if len(self._seen) < 100_000:
+            self._seen[path] = slug
+        return slug
+
+    def _match(self, path: str) -> str | None:
         clean = strip_query(path)
         for regex in self.patterns:
             match = regex.fullmatch(clean)

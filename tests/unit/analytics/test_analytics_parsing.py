@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogster_cli.analytics.aggregate import analyse_lines
+from blogster_cli.analytics.aggregate import analyse_file, analyse_lines, line_aligned_ranges
 from blogster_cli.analytics.crawlers import is_crawler
 from blogster_cli.analytics.logformat import LogFormat, parse_line
 from blogster_cli.analytics.paths import PathMatcher, compile_pattern
@@ -110,3 +110,13 @@ def test_arbitrary_lines_never_crash_the_parser(text: str, log_format: LogFormat
 def test_arbitrary_logs_never_crash_the_analysis(lines: list[str]) -> None:
     summary = analyse_lines(lines, LogFormat.COMBINED, PathMatcher.build(["/posts/{slug}/"]), workers=1)
     assert summary.parsed + summary.malformed <= summary.lines
+
+
+def test_file_byte_ranges_give_the_same_figures_as_lines(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_bytes(REAL_LOG.read_bytes() + "".join(HAND_MADE_LOG).encode())
+    matcher = PathMatcher.build(["/linux/{slug}", "/posts/{slug}/"])
+    by_lines = analyse_lines(log.read_text().splitlines(), LogFormat.COMBINED, matcher, workers=1)
+    by_ranges = analyse_file(str(log), LogFormat.COMBINED, matcher, workers=2, chunk_bytes=50_000)
+    assert by_ranges == by_lines
+    assert len(line_aligned_ranges(str(log), 7)) == 7
