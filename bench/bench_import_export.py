@@ -23,6 +23,7 @@ touches the file system outside the services; nothing here uses COPY.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -170,7 +171,10 @@ def mib(kib: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, default=10000)
+    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    parser.add_argument(
+        "--posts", type=int, default=max(50, round(10000 * scale)), help="10,000 x BLOGSTER_BENCH_SCALE"
+    )
     parser.add_argument("--export-format", default="hugo", choices=exports.DIALECTS)
     parser.add_argument("--workers", type=int, default=None, help="parser processes (default: automatic)")
     parser.add_argument(

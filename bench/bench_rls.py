@@ -1,14 +1,15 @@
 """What row level security costs on Blogster's hottest reads.
 
-    python bench/bench_rls.py [--blogs 1000000] [--users 10000] [--runs 30]
+    python bench/bench_rls.py [--scale 1.0] [--runs 30] [--explain-runs 101]
 
 Starts a throwaway embedded PostgreSQL (or uses BLOGSTER_BENCH_DATABASE_URL, a
-superuser URL of a scratch database), applies the migrations, generates accounts,
-their roles, blogs, analytics and tag links server-side in bulk, ANALYZEs, then prints
-`name: value unit` lines for four reads: `blogs_list` (the statement `blogster blogs
-list` runs: every column, the tags of each post), `own_blog_list_minimal` (four columns,
-no tags: the worst case for RLS's fixed cost per query), `visible_feed` and
-`dashboard_stats`:
+superuser URL of a scratch database), applies the migrations, fills it with
+bench/generate.py at --scale (default BLOGSTER_BENCH_SCALE, else 1.0: 10,000 accounts,
+1,000,000 posts, 10,000,000 analytics rows...), then prints `name: value unit` lines
+for the reads: `blogs_list` (the statement `blogster blogs list` runs: every column,
+the tags of each post), `blogs_show` and `revisions_list` (the statements of `blogster
+blogs show SLUG` and `blogster revisions list`), `own_blog_list_minimal` (four columns, no tags: the worst case
+for RLS's fixed cost per query), `visible_feed` and `dashboard_stats`:
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
@@ -16,25 +17,22 @@ no tags: the worst case for RLS's fixed cost per query), `visible_feed` and
     and whether each plan reaches the big tables by index; and the own list's floor: the
     superuser running it with the policy's filter added and the id precomputed;
 (b) per unit of work from Python, including the role switch (acting_transaction):
-    median wall time over --runs, and the bare role switch on its own.
+    median wall time over --runs against the superuser's plain transaction, interleaved,
+    and their ratio (goal <= 1.1); and the role switch on its own (`role_switch.*`: an
+    empty unit of work, and one running `select 1`).
 
-Bulk loading runs with session_replication_role = replica, which skips the per-row
-triggers (metrics, revisions) and FK checks: word_count and reading_time are written
-directly. That is fine for measuring reads; it is not how the application writes.
+The generator's own lines (`generate.TABLE.rows`, `generate.TABLE.rate`) come first.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -42,14 +40,14 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.generate import drop_generated_roles, generate, scaled_counts
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
+from blogster_cli.repositories import blogs
 from blogster_cli.repositories.blogs import BlogFilter, list_own_query
 
 BIG_TABLES = {"blogs", "blog_analytics", "blogs_to_tags"}
-TAGS = 500
-MOST_TAGS_PER_BLOG = 4
 
 # The fewest columns and no tags: the worst case for RLS's fixed cost per query.
 OWN_LIST = (
@@ -77,90 +75,6 @@ def emit(name: str, value: float | str, unit: str = "") -> None:
 
 
 # -- data ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def bulk_load(conn: psycopg.Connection, what: str) -> Iterator[None]:
-    """One timed transaction that skips per-row triggers and FK checks (see the docstring)."""
-    started = time.perf_counter()
-    with conn.transaction():
-        conn.execute("set local session_replication_role = replica")
-        conn.execute("set local synchronous_commit = off")
-        yield
-    log(f"{what} in {time.perf_counter() - started:.1f}s")
-
-
-def load(conn: psycopg.Connection, *, users: int, blogs: int, analytics_days: int) -> None:
-    started = time.perf_counter()
-    conn.execute(
-        "insert into auth.users (email) select 'bench-' || g || '@example.com' from generate_series(1, %s) g", (users,)
-    )
-    conn.execute(
-        """
-        do $$
-        declare r record;
-        begin
-          for r in select u.role_name from auth.users u where u.email like 'bench-%' loop
-            execute format('create role %I nologin in role authenticated', r.role_name);
-          end loop;
-        end
-        $$
-        """
-    )
-    log(f"{users} accounts and roles in {time.perf_counter() - started:.1f}s")
-
-    with bulk_load(conn, f"{blogs} blogs"):
-        conn.execute(
-            """
-            insert into public.blogs (title, slug, content, status, author_id, word_count, reading_time,
-                                      created_at, updated_at, published_at, deleted_at)
-            select 'Post ' || g,
-                   'post-' || g,
-                   jsonb_build_object('version', 1, 'markdown', repeat('word ', 120 + mod(g, 500)),
-                                      'sections', '[]'::jsonb, 'front_matter', null, 'source', null),
-                   (array['published', 'published', 'published', 'draft', 'draft', 'scheduled', 'archived'])
-                     [1 + mod(abs(hashtext('status' || g)), 7)]::public.blog_status,
-                   u.id, 120 + mod(g, 500), ceil((120 + mod(g, 500)) / 200.0)::int,
-                   created, created + make_interval(secs => mod(abs(hashtext('edit' || g)), 86400)),
-                   created + interval '1 hour',
-                   case when mod(abs(hashtext('trash' || g)), 50) = 0 then now() end
-            from generate_series(1, %(blogs)s) g
-            cross join lateral (
-              select now() - make_interval(days => mod(abs(hashtext('day' || g)), 365),
-                                           secs => mod(abs(hashtext('sec' || g)), 86400)) as created) c
-            join (select id, row_number() over (order by id) - 1 as n from auth.users) u
-              on u.n = mod(abs(hashtext('user' || g)), %(users)s)
-            """,
-            {"blogs": blogs, "users": users},
-        )
-
-    with bulk_load(conn, "analytics"):
-        conn.execute(
-            """
-            insert into public.blog_analytics (blog_id, author_id, date, views, unique_visitors, bounce_rate)
-            select b.id, b.author_id, (now() at time zone 'UTC')::date - d * 20, 1 + (hashtext(b.id::text || d) & 1023),
-                   1 + (hashtext(b.id::text || d) & 511), (hashtext(d || b.id::text) & 1023) / 1023.0
-            from public.blogs b cross join generate_series(0, %s - 1) d
-            where b.status = 'published'
-            """,
-            (analytics_days,),
-        )
-
-    with bulk_load(conn, "tag links"):
-        conn.execute("insert into public.blog_tags (name) select 'topic-' || g from generate_series(1, %s) g", (TAGS,))
-        conn.execute(
-            """
-            insert into public.blogs_to_tags (blog_id, tag_id, author_id)
-            select distinct b.id, t.ids[1 + mod(abs(hashtext(b.id::text || k)), %(tags)s)], b.author_id
-            from public.blogs b
-            cross join (select array_agg(id order by name) as ids from public.blog_tags) t
-            cross join lateral generate_series(1, mod(abs(hashtext(b.id::text)), %(most)s + 1)) k
-            """,
-            {"tags": TAGS, "most": MOST_TAGS_PER_BLOG},
-        )
-    started = time.perf_counter()
-    conn.execute("analyze")
-    log(f"analyze in {time.perf_counter() - started:.1f}s")
 
 
 def typical_user(conn: psycopg.Connection) -> tuple[str, str, int]:
@@ -217,19 +131,36 @@ def explain_pair(
     return summaries[0], summaries[1]
 
 
-def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        if role:
-            with acting_transaction(conn, role):
-                if query:
-                    conn.execute(query).fetchall()
-        else:
-            with conn.transaction():
+def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None) -> float:
+    """One unit of work from Python: as `role` (acting_transaction), or a plain transaction."""
+    started = time.perf_counter()
+    if role:
+        with acting_transaction(conn, role):
+            if query:
                 conn.execute(query).fetchall()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    else:
+        with conn.transaction():
+            if query:
+                conn.execute(query).fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def unit_of_work_pair(
+    conn: psycopg.Connection, role: str, as_user: str | None, as_superuser: str | None, runs: int
+) -> tuple[float, float]:
+    """Median wall time of the acting user's unit of work and the superuser's plain
+    transaction, interleaved like explain_pair."""
+    acting, plain = [], []
+    for _ in range(runs):
+        acting.append(unit_of_work_ms(conn, role, as_user))
+        plain.append(unit_of_work_ms(conn, None, as_superuser))
+    return statistics.median(acting), statistics.median(plain)
+
+
+def emit_units_of_work(name: str, acting_ms: float, plain_ms: float) -> None:
+    emit(f"{name}.unit_of_work", acting_ms, "ms")
+    emit(f"{name}.superuser_transaction", plain_ms, "ms")
+    emit(f"{name}.unit_of_work_ratio", acting_ms / plain_ms if plain_ms else float("nan"), "x")
 
 
 def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
@@ -240,6 +171,27 @@ def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
     return body.replace("auth.uid()", f"'{user_id}'::uuid").rstrip().rstrip(";")
 
 
+class StatementRecorder:
+    """Stands in for a connection to learn the statement a repository function sends."""
+
+    def execute(self, query: str, params: object = None) -> StatementRecorder:
+        self.query, self.params = query, params
+        return self
+
+    def fetchone(self) -> None:
+        return None
+
+    def fetchall(self) -> list:
+        return []
+
+
+def cli_statement(conn: psycopg.Connection, call, **kwargs) -> str:
+    """The statement `call` (a repository function) runs, with its parameters bound."""
+    recorder = StatementRecorder()
+    call(recorder, **kwargs)
+    return psycopg.ClientCursor(conn).mogrify(recorder.query, recorder.params)
+
+
 def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     user_id, role, count = typical_user(conn)
     emit("bench.user_blog_count", str(count), "blogs")
@@ -247,8 +199,17 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     blogs_list = list_own_query(BlogFilter())[0].as_string(conn)  # what `blogster blogs list` runs
     if "auth.uid()" not in blogs_list:
         raise RuntimeError("list_own no longer names auth.uid(): update the superuser twin")
+    blog_id, slug = conn.execute(
+        "select id, slug from public.blogs where author_id = %s and deleted_at is null order by updated_at desc limit 1",
+        (user_id,),
+    ).fetchone()
+    blogs_show = cli_statement(conn, blogs.find_own, ref=slug)  # `blogster blogs show SLUG`
+    revisions_list = cli_statement(conn, blogs.list_revisions, blog_id=blog_id)  # `blogster revisions list`
     queries = {
         "blogs_list": (blogs_list, blogs_list.replace("auth.uid()", literal)),
+        "blogs_show": (blogs_show, blogs_show.replace("auth.uid()", literal)),
+        # The owner would send the same statement: the blog id already says whose it is.
+        "revisions_list": (revisions_list, revisions_list),
         "own_blog_list_minimal": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),
         "visible_feed": (VISIBLE_FEED_USER, VISIBLE_FEED_SUPERUSER.format(who=literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
@@ -266,8 +227,7 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         emit(f"{name}.indexed_superuser", str(super_indexed).lower())
         log(f"{name} RLS plan: {', '.join(user_scans)}")
         log(f"{name} superuser plan: {', '.join(super_scans)}")
-        emit(f"{name}.unit_of_work", unit_of_work_ms(conn, role, as_user, runs), "ms")
-        emit(f"{name}.superuser_transaction", unit_of_work_ms(conn, None, as_superuser, runs), "ms")
+        emit_units_of_work(name, *unit_of_work_pair(conn, role, as_user, as_superuser, runs))
     # What any RLS pays on the own list: the superuser running it with the policy's filter
     # added and the id already computed (no role, no privilege check, no auth.uid()).
     with_policy = OWN_LIST.format(who=literal).replace(
@@ -277,7 +237,11 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         conn, with_policy, OWN_LIST.format(who=literal), None, explain_runs
     )
     emit("own_blog_list_minimal.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
-    emit("role_switch.bare", unit_of_work_ms(conn, role, None, runs), "ms")
+    # The switch alone: an empty unit of work, and one running `select 1`, against the same plain transactions.
+    bare, empty = unit_of_work_pair(conn, role, None, None, runs)
+    emit("role_switch.bare", bare, "ms")
+    emit("role_switch.empty_transaction", empty, "ms")
+    emit_units_of_work("role_switch", *unit_of_work_pair(conn, role, "select 1", "select 1", runs))
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -285,14 +249,20 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--blogs", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--analytics-days", type=int, default=3, help="analytics rows per published blog")
-    parser.add_argument("--runs", type=int, default=30, help="repetitions of each unit of work")
-    parser.add_argument("--explain-runs", type=int, default=101, help="repetitions of each EXPLAIN ANALYZE")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")),
+        help="data size (1.0: 1M posts)",
+    )
+    parser.add_argument("--runs", type=int, help="repetitions of each unit of work (30; 15 below scale 1)")
+    parser.add_argument("--explain-runs", type=int, help="repetitions of each EXPLAIN ANALYZE (101; 31 below scale 1)")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.blogs < 1:
-        parser.error("--users and --blogs must be positive")
+    if not 0 < args.scale <= 100:
+        parser.error("--scale must be above 0 and at most 100")
+    full = args.scale >= 1
+    runs = args.runs or (30 if full else 15)
+    explain_runs = args.explain_runs or (101 if full else 31)
 
     external = os.environ.get("BLOGSTER_BENCH_DATABASE_URL")
     server, home = None, None
@@ -313,10 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         with db.connect() as conn:
             version = conn.execute("show server_version").fetchone()[0]
             emit("bench.server_version", version)
-            emit("bench.blogs", str(args.blogs))
-            emit("bench.users", str(args.users))
+            counts = scaled_counts(args.scale)
+            emit("bench.blogs", str(counts["blogs"]))
+            emit("bench.users", str(counts["users"]))
             started = time.perf_counter()
-            load(conn, users=args.users, blogs=args.blogs, analytics_days=args.analytics_days)
+            generate(conn, scale=args.scale, report=emit)
             emit("bench.load_time", time.perf_counter() - started, "s")
             sizes = conn.execute(
                 "select pg_size_pretty(pg_total_relation_size('public.blogs')),"
@@ -324,24 +295,15 @@ def main(argv: list[str] | None = None) -> int:
             ).fetchone()
             emit("bench.blogs_size", sizes[0])
             emit("bench.analytics_rows", str(sizes[1]))
-            measure(conn, explain_runs=args.explain_runs, runs=args.runs)
+            measure(conn, explain_runs=explain_runs, runs=runs)
             if external:
-                drop_bench_roles(conn)
+                log(f"dropped {drop_generated_roles(conn)} generated roles")
     finally:
         if server is not None:
             server.destroy()
         if home is not None:
             shutil.rmtree(home, ignore_errors=True)
     return 0
-
-
-def drop_bench_roles(conn: psycopg.Connection) -> None:
-    """On a shared server the generated roles outlive the database: remove them."""
-    roles = [r for (r,) in conn.execute("select role_name from auth.users where email like 'bench-%'")]
-    conn.execute("delete from auth.users where email like 'bench-%'")
-    for role in roles:
-        conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
-    log(json.dumps({"dropped_roles": len(roles)}))
 
 
 if __name__ == "__main__":

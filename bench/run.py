@@ -1,27 +1,44 @@
 """Runs every benchmark in bench/ (or those named) and prints their `name: value unit` lines.
 
-Usage: python bench/run.py [cli] [rls] [content] ...
+Usage: python bench/run.py [--scale 0.01] [cli] [rls] [import_export] ...
+
+--scale (default BLOGSTER_BENCH_SCALE, else 1.0) sizes the data every benchmark works
+on and is passed down to them as BLOGSTER_BENCH_SCALE: 1.0 is the issue's full size
+(1,000,000 posts for the RLS benchmark, 10,000 posts to import), 0.01 a reduced run
+cheap enough for CI, which also repeats each measurement fewer times.
 Benchmarks measure; they do not pass or fail. Ratios against floors measured in the
 same run make the figures comparable on noisy machines.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
-def main(names: list[str]) -> int:
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="benchmarks to run (bench_NAME.py); all by default")
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")))
+    args = parser.parse_args(argv)
+    if not 0 < args.scale <= 100:
+        parser.error("--scale must be above 0 and at most 100")
     scripts = sorted(HERE.glob("bench_*.py"))
-    if names:
-        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
+    if args.names:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.names]
+    env = {**os.environ, "BLOGSTER_BENCH_SCALE": str(args.scale)}
     status = 0
     for script in scripts:
         print(f"# {script.stem}", flush=True)
-        status |= subprocess.run([sys.executable, str(script)]).returncode
+        started = time.perf_counter()
+        status |= subprocess.run([sys.executable, str(script)], env=env).returncode
+        print(f"{script.stem}.wall_time: {time.perf_counter() - started:.1f} s", flush=True)
     return status
 
 

@@ -8,11 +8,12 @@ credentials.py.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from blogster_cli.errors import ConfigError
+from blogster_cli.errors import ConfigError, InvalidInput
 
 APP_NAME = "blogster"
 DEFAULT_PROFILE = "default"
@@ -44,25 +45,45 @@ class Settings:
     database_url: str | None = None
     """A PostgreSQL URL to use instead of the embedded server (env: BLOGSTER_DATABASE_URL)."""
     timezone: str = "UTC"
-    """Timezone for naive dates in imported posts and for calendar display (env: BLOGSTER_TIMEZONE)."""
+    """Timezone for naive dates in imported posts (env: BLOGSTER_TIMEZONE)."""
     editor: str | None = None
     """Editor for `blogs edit`; falls back to $VISUAL, then $EDITOR, then vi (env: BLOGSTER_EDITOR)."""
     statement_timeout_ms: int = 30000
-    """Longest a single statement may run before it is cancelled."""
+    """Longest a single statement may run before it is cancelled (0: no limit)."""
     lock_timeout_ms: int = 5000
-    """Longest a statement waits for a row lock before giving up."""
+    """Longest a statement waits for a row lock before giving up (0: no limit)."""
     session_days: int = 30
     """How long a login session stays valid on the embedded server."""
+    site_base_domain: str = "blogster.page"
+    """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
+    connect_timeout_s: int = 10
+    """Longest to wait for the database server to answer a new connection."""
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
+    """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
     @classmethod
     def keys(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return [f.name for f in fields(cls) if f.metadata.get("setting", True)]
+
+    def as_dict(self) -> dict[str, object]:
+        return {key: getattr(self, key) for key in self.keys()}
+
+    def source_of(self, key: str) -> str:
+        return self.sources.get(key, "the default")
 
 
 ENV_OVERRIDES = {
     "database_url": "BLOGSTER_DATABASE_URL",
     "timezone": "BLOGSTER_TIMEZONE",
     "editor": "BLOGSTER_EDITOR",
+}
+
+# Whole-number settings: (lowest, highest) accepted value.
+_RANGES = {
+    "statement_timeout_ms": (0, 86_400_000),
+    "lock_timeout_ms": (0, 86_400_000),
+    "session_days": (1, 3650),
+    "connect_timeout_s": (1, 600),
 }
 
 
@@ -77,17 +98,69 @@ def read_config_file(path: Path | None = None) -> dict:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
 
 
-def coerce(key: str, raw: object) -> object:
-    """Turns a config value (from TOML or the command line) into the field's type."""
+def setting_name(name: str) -> str:
+    """The setting called `name`, also as `config list` shows it ("statement timeout ms", "session-days")."""
+    key = "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
     if key not in Settings.keys():
-        raise ConfigError(f"unknown setting {key!r}; known: {', '.join(Settings.keys())}")
-    default = getattr(Settings(), key)
-    if isinstance(default, int) and not isinstance(default, bool):
+        raise InvalidInput(f"unknown setting {name!r}; known: {', '.join(Settings.keys())}")
+    return key
+
+
+def coerce(key: str, raw: object) -> object:
+    """A setting's value (from TOML, the environment or the command line) checked and typed.
+
+    Raises InvalidInput without saying where the value came from; callers add that.
+    """
+    key = setting_name(key)
+    if key in _RANGES:
+        lowest, highest = _RANGES[key]
         try:
-            return int(raw)  # type: ignore[arg-type]
+            number = int(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise ConfigError(f"{key} must be a whole number, not {raw!r}") from None
-    return None if raw in ("", None) else str(raw)
+            raise InvalidInput(f"{key} must be a whole number, not {raw!r}") from None
+        if not lowest <= number <= highest:
+            raise InvalidInput(f"{key} must be between {lowest} and {highest}, not {number}")
+        return number
+    if raw in ("", None):
+        return None
+    text = str(raw)
+    if key == "database_url":
+        check_database_url(text)
+    elif key == "timezone":
+        check_timezone(text)
+    return text
+
+
+def check_database_url(url: str) -> None:
+    """A postgresql:// (or postgres://) URL, or a libpq 'key=value' connection string."""
+    from urllib.parse import urlsplit
+
+    if re.fullmatch(r"\s*(\w+\s*=\s*('[^']*'|\S+)\s*)+", url):
+        return
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("postgresql", "postgres"):
+        raise InvalidInput("the database URL must look like postgresql://USER@HOST:PORT/DBNAME")
+
+
+def check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown timezone {name!r} (use an IANA name like Europe/Berlin)") from None
+
+
+def _checked(settings: Settings, key: str, raw: object, source: str) -> None:
+    """Sets one value, or says which file, variable or flag holds the bad one."""
+    try:
+        setattr(settings, key, coerce(key, raw))
+    except InvalidInput as exc:
+        raise ConfigError(f"{source}: {exc} (fix it there, or: blogster config set {key} VALUE)") from None
+    settings.sources[key] = source
 
 
 def load_settings(profile: str = DEFAULT_PROFILE, *, database_url: str | None = None) -> Settings:
@@ -95,12 +168,12 @@ def load_settings(profile: str = DEFAULT_PROFILE, *, database_url: str | None = 
     section = read_config_file().get("profiles", {}).get(profile, {})
     settings = Settings()
     for key, value in section.items():
-        setattr(settings, key, coerce(key, value))
+        _checked(settings, key, value, f"{config_path()} [profiles.{profile}] {key}")
     for key, env_name in ENV_OVERRIDES.items():
         if os.environ.get(env_name):
-            setattr(settings, key, os.environ[env_name])
+            _checked(settings, key, os.environ[env_name], env_name)
     if database_url:
-        settings.database_url = database_url
+        _checked(settings, "database_url", database_url, "--database-url")
     return settings
 
 
@@ -108,6 +181,7 @@ def write_setting(profile: str, key: str, value: str | None) -> None:
     """Sets (or, with None, removes) one key of one profile, keeping the rest of the file."""
     import tomli_w
 
+    key = setting_name(key)
     coerced = coerce(key, value) if value is not None else None
     document = read_config_file()
     section = document.setdefault("profiles", {}).setdefault(profile, {})
@@ -115,8 +189,7 @@ def write_setting(profile: str, key: str, value: str | None) -> None:
         section.pop(key, None)
     else:
         section[key] = coerced
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(document), encoding="utf-8")
-    tmp.replace(path)
+    from blogster_cli.private_files import write_private
+
+    # Private (0600 in a 0700 folder): a database_url may carry a password.
+    write_private(config_path(), tomli_w.dumps(document).encode("utf-8"))

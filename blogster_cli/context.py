@@ -11,8 +11,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from blogster_cli.config import DEFAULT_PROFILE, Settings, load_settings
+from blogster_cli.errors import ConfigError
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from blogster_cli.credentials import CredentialStore
     from blogster_cli.db.acting import Timeouts
     from blogster_cli.db.connection import Database
@@ -31,13 +34,30 @@ class AppContext:
     def database(self) -> Database:
         from blogster_cli.db.connection import open_database
 
-        return open_database(self.settings.database_url)
+        settings = self.settings
+        return open_database(
+            settings.database_url,
+            source=settings.source_of("database_url"),
+            connect_timeout_s=settings.connect_timeout_s,
+        )
 
     @cached_property
     def credentials(self) -> CredentialStore:
         from blogster_cli.credentials import CredentialStore
 
         return CredentialStore(self.profile)
+
+    @cached_property
+    def tzinfo(self) -> tzinfo:
+        """The timezone setting as a tzinfo: the one place it is read (shown times, typed dates)."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(self.settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"timezone {self.settings.timezone!r} is not a known time zone (blogster config set timezone ...)"
+            ) from None
 
     @property
     def timeouts(self) -> Timeouts:

@@ -8,12 +8,14 @@ flags. They never go to the config file or the database in clear.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from blogster_cli.config import home_dir
 
 SERVICE = "blogster"
+# An entry listing the profiles that have stored secrets, since keyrings cannot be listed.
+# Its name starts with ':' so that it cannot be any profile's '<profile>:<name>'.
+PROFILE_INDEX = ":profiles"
 
 
 def credentials_file() -> Path:
@@ -54,17 +56,38 @@ class CredentialStore:
         return f"{self.profile}:{name}"
 
     def get(self, name: str) -> str | None:
-        if self._backend is not None:
-            return self._backend.get_password(SERVICE, self._key(name))
-        return _read_file().get(self._key(name))
+        return self._get_raw(self._key(name))
 
     def set(self, name: str, value: str) -> None:
+        self._remember_profile()
+        self._set_raw(self._key(name), value)
+
+    def _set_raw(self, key: str, value: str) -> None:
         if self._backend is not None:
-            self._backend.set_password(SERVICE, self._key(name), value)
+            self._backend.set_password(SERVICE, key, value)
             return
         entries = _read_file()
-        entries[self._key(name)] = value
+        entries[key] = value
         _write_file(entries)
+
+    def _get_raw(self, key: str) -> str | None:
+        if self._backend is not None:
+            return self._backend.get_password(SERVICE, key)
+        return _read_file().get(key)
+
+    def _remember_profile(self) -> None:
+        known = self.known_profiles()
+        if self.profile not in known:
+            self._set_raw(PROFILE_INDEX, json.dumps(sorted({*known, self.profile})))
+
+    def known_profiles(self) -> set[str]:
+        """Every profile that has stored a secret in this keyring or file (and may still hold one)."""
+        try:
+            listed = json.loads(self._get_raw(PROFILE_INDEX) or "[]")
+        except ValueError:
+            listed = []
+        in_file = {key.split(":", 1)[0] for key in _read_file() if ":" in key} if self._backend is None else set()
+        return ({name for name in listed if isinstance(name, str)} | in_file) - {""}
 
     def delete(self, name: str) -> None:
         if self._backend is not None:
@@ -90,15 +113,9 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(entries: dict[str, str]) -> None:
-    path = credentials_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    # Created 0600 from the start, so the secret is never briefly world-readable.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(entries, handle)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    from blogster_cli.private_files import write_private
+
+    write_private(credentials_file(), json.dumps(entries).encode("utf-8"))
 
 
 def file_permission_problem() -> str | None:

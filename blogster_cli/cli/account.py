@@ -38,8 +38,10 @@ def delete(
 ) -> None:
     """Delete your account and everything it owns. This cannot be undone.
 
-    Embedded: the account, its role and its data go at once. Shared server: the
-    account is marked and an admin's `blogster admin users purge` completes it.
+    Embedded: the account, its role, its data and the image files only it used go
+    at once. Shared server: the account is marked and an admin's `blogster admin
+    users purge` completes it. Its stored session or login is forgotten in every
+    profile on this machine.
 
     Example: blogster account delete --yes
     """

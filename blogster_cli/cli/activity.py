@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli.listing import FORMAT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 
 def activity(
     blog: str | None = typer.Option(None, "--blog", help="Only this post (slug or id)."),
     type: str | None = typer.Option(None, "--type", help="created, edited, imported, published, deleted, ..."),
-    limit: int = typer.Option(100, "--limit", min=1, max=10000),
+    limit: int = typer.Option(100, "--limit", min=0, help="At most this many entries (0: all)."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """What you did, newest first (also on posts you have since deleted).
@@ -20,8 +21,9 @@ def activity(
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.activity(acting_user(), blog_ref=blog, type=type, limit=limit)
+    rows = blogs.activity(acting_user(), blog_ref=blog, type=type, limit=limit or None)
     records = [
-        {"created_at": r.created_at, "type": r.type, "description": r.description, "blog_id": r.blog_id} for r in rows
+        {"id": r.id, "created_at": r.created_at, "type": r.type, "description": r.description, "blog_id": r.blog_id}
+        for r in rows
     ]
-    output.print_json(records) if json else output.print_table(records, ["created_at", "type", "description"])
+    show_list(records, ["created_at", "type", "description"], fmt=fmt, json=json)

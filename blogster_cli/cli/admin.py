@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
 app = command_group("admin")
@@ -16,7 +17,7 @@ app.add_typer(users, name="users")
 
 
 @users.command("list")
-def list_users(json: bool = JSON_OPTION) -> None:
+def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List every account.
 
     Example: blogster admin users list --json
@@ -35,10 +36,8 @@ def list_users(json: bool = JSON_OPTION) -> None:
         }
         for a in accounts.list_users(app_context(), acting_user())
     ]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"])
+    columns = ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
 @users.command()
@@ -50,7 +49,7 @@ def add(
 ) -> None:
     """Create an account. Without a password one is generated and printed once.
 
-    Example: blogster admin users add ada@example.com
+    Example: blogster admin users add lin@example.com
     """
     import os
 
@@ -74,7 +73,7 @@ def add(
 def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
     """Make an account an administrator.
 
-    Example: blogster admin users grant-admin ada@example.com
+    Example: blogster admin users grant-admin lin@example.com
     """
     from blogster_cli.services import accounts
 
@@ -86,7 +85,7 @@ def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -
 def revoke_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
     """Take administrator rights away from an account.
 
-    Example: blogster admin users revoke-admin ada@example.com
+    Example: blogster admin users revoke-admin lin@example.com
     """
     from blogster_cli.services import accounts
 
@@ -120,7 +119,7 @@ def reset_password(
 ) -> None:
     """Set a new password for an account (generated and printed if not given).
 
-    Example: blogster admin users reset-password ada@example.com
+    Example: blogster admin users reset-password lin@example.com
     """
     from blogster_cli.cli.state import read_password
     from blogster_cli.services import accounts

@@ -3,6 +3,9 @@
 Command groups load lazily (cli/commands.py), and each defers everything heavy to
 the command body, so `blogster --help` costs little more than importing typer.
 Typer's rich help is switched off for the same reason (it alone costs about 2.3x).
+
+Every failure leaves here as one line on stderr and the exit code cli/exit_codes.py
+gives it; --debug prints the traceback first and keeps the same code.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# Global options that may also follow the subcommand (`blogster posts list --debug`).
+_GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
+_GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
+
 
 def _version(value: bool) -> None:
     if value:
@@ -35,13 +42,17 @@ def _version(value: bool) -> None:
 @app.callback()
 def global_options(
     profile: str = typer.Option(
-        "default", "--profile", envvar="BLOGSTER_PROFILE", help="Named profile: an account and its settings."
+        "default",
+        "--profile",
+        envvar="BLOGSTER_PROFILE",
+        help="Named profile: an account and its settings (not isolated from your other profiles).",
     ),
     database_url: str | None = typer.Option(
         None, "--database-url", help="PostgreSQL URL to use instead of the embedded server (or BLOGSTER_DATABASE_URL)."
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    debug: bool = typer.Option(False, "--debug", help="Also print the traceback of an error (same exit code)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or messages, only data and errors."),
+    json: bool = typer.Option(False, "--json", help="Print results as JSON (same as --json after the command)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     from blogster_cli.cli import output
@@ -49,36 +60,103 @@ def global_options(
     OPTIONS.profile = profile
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug
+    OPTIONS.json = json
     output.QUIET = quiet
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Moves global options found after the subcommand to the front, where click expects them."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    index = 0
+    seen_command = False
+    while index < len(argv):
+        token = argv[index]
+        if token == "--":
+            rest.extend(argv[index:])
+            break
+        name = token.split("=", 1)[0]
+        if seen_command and token in _GLOBAL_FLAGS:
+            hoisted.append(token)
+        elif seen_command and name in _GLOBAL_OPTIONS_WITH_VALUE:
+            takes_next = "=" not in token and index + 1 < len(argv)
+            hoisted.extend(argv[index : index + 2] if takes_next else [token])
+            index += 1 if takes_next else 0
+        else:
+            if not token.startswith("-") and not (rest and rest[-1] in _GLOBAL_OPTIONS_WITH_VALUE):
+                seen_command = True
+            rest.append(token)
+        index += 1
+    return hoisted + rest
+
+
 def main() -> None:
-    """Entry point: runs the app and turns expected failures into one line and an exit code."""
+    """Entry point: runs the app and turns every failure into one line and an exit code."""
+    from typer._click import exceptions as click  # typer's own click: its usage errors
+
+    from blogster_cli.cli import exit_codes
     from blogster_cli.errors import BlogsterError
 
+    OPTIONS.debug = "--debug" in sys.argv[1:]
     try:
-        app()
-    except BlogsterError as exc:
-        if OPTIONS.debug:
-            raise
-        from blogster_cli.cli import output
-
-        output.error(str(exc))
+        returned = app(args=hoist_global_options(sys.argv[1:]), prog_name="blogster", standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
-    except Exception as exc:  # a bug: one line unless --debug, and a hint to report it
-        if OPTIONS.debug:
-            raise
+    except click.UsageError as exc:
+        _fail(exc, _usage_message(exc), exit_codes.USAGE)
+    except typer.Abort as exc:
+        _fail(exc, "aborted", exit_codes.ERROR)
+    except click.ClickException as exc:
+        _fail(exc, exc.format_message(), exc.exit_code)
+    except BlogsterError as exc:
+        _fail(exc, str(exc), exit_codes.for_error(exc))
+    except KeyboardInterrupt as exc:
+        _fail(exc, "interrupted", exit_codes.INTERRUPTED)
+    except OSError as exc:
+        _fail(exc, _file_system_message(exc), exit_codes.FILE_SYSTEM)
+    except Exception as exc:  # a bug, or a driver error: one line unless --debug
         translated = _translate_driver_error(exc)
         if translated is not None:
-            from blogster_cli.cli import output
+            _fail(exc, str(translated), exit_codes.for_error(translated))
+        _fail(exc, f"unexpected failure: {_first_line(exc)} (run with --debug for details)", exit_codes.ERROR)
+    sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
 
-            output.error(str(translated))
-            sys.exit(translated.exit_code)
-        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)\n")
-        sys.exit(1)
+
+def _fail(exc: BaseException, message: str, code: int) -> None:
+    """Prints the traceback under --debug, then the one-line message; exits with `code`."""
+    from blogster_cli.cli import output
+
+    if OPTIONS.debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    output.error(message)
+    sys.exit(code)
+
+
+def _usage_message(exc) -> str:
+    """Click's message plus a short pointer to the command's --help, on one line."""
+    command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
+    text = " ".join(exc.format_message().split())
+    return f"{text} (see: {command_path} --help)"
+
+
+def _file_system_message(exc: OSError) -> str:
+    """'cannot write /x/y: permission denied': the path and the reason, no exception names."""
+    import errno
+
+    reason = (exc.strerror or _first_line(exc)).lower()
+    path = exc.filename2 if exc.filename2 is not None and exc.errno == errno.EEXIST else exc.filename
+    if path is None:
+        return f"file system error: {reason}"
+    verb = "write" if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG) else "use"
+    return f"cannot {verb} {path}: {reason}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "no details"
 
 
 def _translate_driver_error(exc: Exception):

@@ -28,7 +28,7 @@ def signup(
 ) -> None:
     """Create an account on this database and log in to it.
 
-    Example: blogster auth signup --email ada@example.com
+    Example: blogster auth signup --email grace@example.com
     """
     from blogster_cli.services import accounts, sessions
 

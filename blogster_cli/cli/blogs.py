@@ -1,22 +1,34 @@
-"""blogster blogs: write, list, show, edit, tag, publish and delete posts."""
+"""blogster posts (alias: blogs): write, list, show, edit, tag, publish and delete posts."""
 
 from __future__ import annotations
 
+import io
+import os
+import stat
+import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
-app = command_group("blogs")
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.services.editing import EditDraft
+
+app = command_group("posts")
 tag_app = typer.Typer(help="Add or remove tags.", no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 app.add_typer(tag_app, name="tag")
 
 LIST_FIELDS = (
     "id",
+    "author",
     "slug",
     "title",
     "status",
@@ -28,7 +40,7 @@ LIST_FIELDS = (
     "published_at",
 )
 DEFAULT_FIELDS = ("slug", "title", "status", "tags", "word_count", "reading_time", "updated_at")
-FORMATS = ("table", "json", "csv", "yaml", "ids", "count")
+TRASH_FIELDS = ("slug", "title", "status", "updated_at")
 
 
 def _row_dict(row, fields) -> dict:
@@ -37,9 +49,10 @@ def _row_dict(row, fields) -> dict:
 
 @app.command()
 def new(
-    title: str | None = typer.Argument(None, help="The title (not needed with --from)."),
-    from_file: Path | None = typer.Option(
-        None, "--from", exists=True, dir_okay=False, help="Create from a markdown file."
+    title: str | None = typer.Argument(None, help="The title (or --title; not needed with --from)."),
+    title_option: str | None = typer.Option(None, "--title", help="The title, instead of the argument."),
+    from_file: str | None = typer.Option(
+        None, "--from", help="Create from a markdown file (front matter and body), or - for standard input."
     ),
     template: str | None = typer.Option(
         None, "--template", help="Scaffold the sections of this template (name or id)."
@@ -47,34 +60,89 @@ def new(
     persona: str | None = typer.Option(None, "--persona", help="Write for this persona (name or id)."),
     tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
     slug: str | None = typer.Option(None, "--slug", help="Use this slug instead of one made from the title."),
-    status: str = typer.Option("draft", "--status", help="draft, scheduled, published or archived."),
+    status: str | None = typer.Option(
+        None,
+        "--status",
+        help="draft (the default, unless the --from file says otherwise), scheduled, published or archived.",
+    ),
     porcelain: bool = typer.Option(False, "--porcelain", help="Print only the new post's id."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Create a post.
+    """Create a post (a draft unless --status or the --from file says otherwise).
 
-    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Developer"
+    A body piped in without --from becomes the post's text.
+
+    Example: blogster blogs new "Ten terminal habits" --template listicle --persona "Software developer"
     """
+    from blogster_cli.cli.state import app_context
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import blogs, drafting
 
+    if title is not None and title_option is not None:
+        raise InvalidInput("give the title once: as the argument or with --title")
+    title = title if title is not None else title_option
     acting = acting_user()
     if from_file is not None:
-        new_blog = drafting.new_from_file(from_file, title=title)
+        if template is not None:
+            raise InvalidInput("--template scaffolds a new text; it does not go with --from")
+        timezone = app_context().tzinfo
+        new_blog = (
+            drafting.new_from_text(sys.stdin.read(), timezone=timezone)
+            if from_file == "-"
+            else drafting.new_from_file(Path(from_file), timezone=timezone)
+        )
+        new_blog.title = title or new_blog.title
     elif title is None:
-        raise InvalidInput("give a title, or --from FILE")
+        raise InvalidInput("give a title, or --from FILE (- for standard input)")
     else:
+        body = piped_input()
+        if body and template is not None:
+            raise InvalidInput("a body on standard input does not go with --template")
         new_blog = drafting.scaffold(acting, title=title, template=template, persona=persona)
+        if body:
+            new_blog.markdown = body
+            output.message("Read the body from standard input.")
     new_blog.tags = [*new_blog.tags, *tags]
-    new_blog.slug = slug or new_blog.slug
-    new_blog.status = status if from_file is None or status != "draft" else new_blog.status
+    if slug:
+        new_blog.slug, new_blog.exact_slug = slug, True
+    new_blog.status = status or new_blog.status
     row = blogs.create(acting, new_blog)
     if porcelain:
         output.print_lines([str(row.id)])
     elif json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
-        output.message(f"Created '{row.title}' ({row.slug}, {row.word_count} words).")
+        output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {row.word_count} words).")
+
+
+def piped_input() -> str:
+    """A body piped or redirected into standard input ("" for a terminal or /dev/null).
+
+    A pipe that is open but has nothing to read yet (`ssh host blogster ...`, a parent
+    that never closes it) is not waited for, since that would hang: it is left unread,
+    with a message saying so.
+    """
+    import select
+
+    if sys.stdin.isatty():
+        return ""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return sys.stdin.read()  # an in-memory stream (tests, embedding): read what it holds
+    if stat.S_ISREG(mode):
+        return sys.stdin.read()
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return ""
+    if select.select([sys.stdin], [], [], 0.2)[0]:
+        return sys.stdin.read()
+    output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
+    return ""
+
+
+def on_terminal() -> bool:
+    """Whether someone can answer a question (tests replace this)."""
+    return sys.stdin.isatty()
 
 
 @app.command("list")
@@ -84,70 +152,71 @@ def list_blogs(
     persona: str | None = typer.Option(None, "--persona", help="Only posts for this persona (name or id)."),
     title: str | None = typer.Option(None, "--title", help="Only titles containing this text."),
     search: str | None = typer.Option(None, "--search", help="Full-text search in your titles and bodies."),
-    since: datetime | None = typer.Option(None, "--since", help="Created on or after this date."),
-    until: datetime | None = typer.Option(None, "--until", help="Created before this date."),
+    since: datetime | None = typer.Option(
+        None, "--since", parser=parse_datetime, help="Created on or after this date (YYYY-MM-DD[THH:MM])."
+    ),
+    until: datetime | None = typer.Option(None, "--until", parser=parse_datetime, help="Created before this date."),
     sort: str = typer.Option("updated", "--sort", help="updated, created, published, title or words."),
-    limit: int | None = typer.Option(None, "--limit", min=1),
+    limit: int | None = LIMIT_OPTION,
+    all_authors: bool = typer.Option(
+        False, "--all-authors", help="Everyone's published posts (yours too), with their AUTHOR for `show AUTHOR/SLUG`."
+    ),
     fields: str = typer.Option(",".join(DEFAULT_FIELDS), "--fields", help=f"Columns: {', '.join(LIST_FIELDS)}."),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv, yaml, ids or count."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """List your posts (not the trash: see `blogs trash`).
+    """List your posts (not the trash: see `posts trash`). Long tables are paged on a terminal.
 
-    Example: blogster blogs delete $(blogster blogs list --status draft --format ids)
+    Example: blogster posts rm $(blogster posts list --status draft --format ids)
     """
+    from blogster_cli.cli.state import app_context
     from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, drafting
 
+    chosen = _fields(fields)
     acting = acting_user()
+    timezone = app_context().tzinfo  # typed dates mean the configured timezone
     filters = BlogFilter(
         statuses=status or None, tag=tag, title_contains=title, search=search,
-        created_after=drafting.aware(since), created_before=drafting.aware(until), sort=sort, limit=limit,
-        persona_id=drafting.persona_id(acting, persona) if persona else None,
+        created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
+        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, persona) if persona else None,
+        all_authors=all_authors,
     )  # fmt: skip
     rows = blogs.list_blogs(acting, filters)
-    render_rows(rows, fields, "json" if json else fmt)
+    if all_authors and "author" not in chosen:
+        chosen = ["author", *chosen]
+    show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json)
 
 
-def render_rows(rows, fields: str, fmt: str) -> None:
+def _fields(fields: str) -> list[str]:
     from blogster_cli.errors import InvalidInput
 
     chosen = [f.strip() for f in fields.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in LIST_FIELDS]
     if unknown:
         raise InvalidInput(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}")
-    if fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
-    records = [_row_dict(r, chosen) for r in rows]
-    if fmt == "ids":
-        output.print_lines(str(r.id) for r in rows)
-    elif fmt == "count":
-        output.print_lines([str(len(rows))])
-    elif fmt == "json":
-        output.print_json(records)
-    elif fmt == "yaml":
-        import yaml
+    return chosen
 
-        output.print_lines([yaml.safe_dump(output.to_plain(records), sort_keys=False, allow_unicode=True).rstrip()])
-    elif fmt == "csv":
-        output.print_csv(records, chosen)
-    else:
-        output.print_table(records, chosen)
+
+def _summaries(rows) -> list[dict]:
+    """What --json prints for the posts a command changed."""
+    return [_row_dict(r, ("id", "slug", "title", "status")) for r in rows]
 
 
 @app.command()
 def show(
-    ref: str = typer.Argument(..., help="Slug or id."),
+    ref: str = typer.Argument(..., help="Slug or id; AUTHOR/SLUG for someone's published post."),
     raw: bool = typer.Option(False, "--raw", help="Print the markdown source instead of rendering it."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Show a post, rendered for the terminal.
+    """Show a post, rendered for the terminal (times in your timezone setting).
 
     Example: blogster blogs show ten-terminal-habits --raw
     """
     from blogster_cli.services import blogs
 
-    row = blogs.get(acting_user(), ref)
+    acting = acting_user()
+    row = blogs.get(acting, ref)
     markdown = blogs.markdown_of(row)
     if json:
         output.print_json(
@@ -156,73 +225,180 @@ def show(
     elif raw:
         output.print_raw(markdown)
     else:
+        published = f" · published {output.local_time(row.published_at)}" if row.published_at else ""
+        author = f"by {row.author} · " if row.author_id != acting.actor.user_id else ""
         output.print_markdown(
-            f"# {row.title}\n\n*{row.status} · {row.word_count} words · {row.reading_time} min"
-            f"{' · ' + ', '.join(row.tags) if row.tags else ''}*\n\n{markdown}"
+            f"# {row.title}\n\n*{author}{row.status} · {row.word_count} words · {row.reading_time} min"
+            f"{' · ' + ', '.join(row.tags) if row.tags else ''}"
+            f" · updated {output.local_time(row.updated_at)}{published}*\n\n{markdown}"
         )
 
 
 @app.command()
-def edit(ref: str = typer.Argument(..., help="Slug or id.")) -> None:
-    """Edit a post in $VISUAL/$EDITOR; saving creates a new revision.
+def edit(
+    ref: str = typer.Argument(..., help="Slug or id."),
+    from_file: str | None = typer.Option(
+        None, "--from", help="Take the text (front matter and body) from a file, or - for standard input."
+    ),
+    title: str | None = typer.Option(None, "--title", help="Set the title."),
+    status: str | None = typer.Option(None, "--status", help="Set the status (as `blogs status` does)."),
+    slug: str | None = typer.Option(None, "--slug", help="Set the slug."),
+    tags: list[str] = typer.Option([], "--tag", help="Set the tags, replacing the current ones (repeat for more)."),
+    meta_description: str | None = typer.Option(None, "--meta-description", help="Set the description."),
+) -> None:
+    """Edit a post in $VISUAL/$EDITOR, or with --from and field flags without one.
 
-    If the post changed meanwhile, nothing is overwritten and your text is kept in a
-    recovery file.
+    Saving a changed text creates a new revision. If the post changed meanwhile, or
+    the editor fails, nothing is overwritten and your text is kept in a recovery
+    file, which the next edit offers to resume. An emptied file cancels the edit.
 
     Example: EDITOR=nano blogster blogs edit ten-terminal-habits
     """
+    from blogster_cli.services import blogs, editing
+
+    fields = blogs.BlogChanges(
+        title=title, slug=slug, status=status, tags=tags or None, meta_description=meta_description
+    )
+    acting = acting_user()
+    if from_file is None and fields == blogs.BlogChanges():
+        _edit_in_editor(acting, ref)
+        return
+    text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
+    row = editing.apply(acting, ref, text=text, fields=fields)
+    output.message(f"Saved '{row.slug}' ({row.status}, {row.word_count} words).")
+
+
+def _read_text(path: Path) -> str:
+    from blogster_cli.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _edit_in_editor(acting: ActingUser, ref: str) -> None:
+    """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails."""
+    from blogster_cli.errors import BlogsterError, InvalidInput
+    from blogster_cli.services import editing
+
+    draft = editing.begin(acting, ref)
+    for unsaved in editing.unsaved_edits(draft):
+        question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
+        if on_terminal() and typer.confirm(question, default=True):
+            draft = editing.resume(draft, unsaved)
+            break
+        editing.forget(unsaved)
+        output.message(f"A previous unsaved edit of '{draft.slug}' is kept in {unsaved.path}.")
+    text = draft.text
+    while True:
+        exit_code, edited = _run_editor(draft, text)
+        if exit_code != 0:
+            kept = editing.keep_unsaved(draft, edited)
+            where = f"; your text is kept in {kept}" if kept else ""
+            raise BlogsterError(f"the editor exited with {exit_code}; nothing was saved{where}")
+        try:
+            outcome = editing.save(acting, draft, edited)
+        except InvalidInput as exc:
+            resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
+            if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
+                raise InvalidInput(f"{exc}; your text is kept in {editing.keep_unsaved(draft, edited)}") from None
+            output.message(f"error: {exc}; reopening the editor")
+            text = editing.with_error_comment(edited, str(exc))
+            continue
+        break
+    if outcome.kind == "saved":
+        row = outcome.row
+        output.message(f"Saved '{row.slug}' ({row.word_count} words, {output.local_time(row.updated_at)}).")
+    elif outcome.kind == "cancelled":
+        output.message("The file was empty: edit cancelled, nothing saved.")
+    else:
+        output.message("No changes.")
+
+
+def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
+    """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
+    import shlex
+    import signal
+    import subprocess
+
     from blogster_cli.cli.state import app_context
-    from blogster_cli.services import drafting
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.services import editing
 
-    result = drafting.edit_in_editor(acting_user(), app_context(), ref)
-    output.message(result)
+    editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    buffer = editing.open_buffer(draft, text)
+    try:
+        try:
+            process = subprocess.Popen([*shlex.split(editor), str(buffer)])
+        except FileNotFoundError as exc:
+            raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
+        # Ctrl-C belongs to the editor while it runs (as in git): blogster ignoring it
+        # keeps the buffer from being dropped under a running editor.
+        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            exit_code = process.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous_handler)
+        try:
+            return exit_code, buffer.read_bytes().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            return exit_code, ""  # the editor removed the file: as good as emptied
+    finally:
+        editing.close_buffer(buffer)
 
 
-@app.command()
-def delete(refs: list[str] = typer.Argument(..., help="Slugs or ids.")) -> None:
-    """Move posts to the trash (restore them with `blogs restore`).
+@app.command("rm")
+def remove(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bool = JSON_OPTION) -> None:
+    """Move posts to the trash (restore them with `posts restore`).
 
-    Example: blogster blogs delete old-draft another-draft
+    Example: blogster posts rm old-draft another-draft
     """
     from blogster_cli.services import blogs
 
     rows = blogs.trash(acting_user(), refs)
-    output.message(f"Moved {len(rows)} post(s) to the trash.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Moved {len(rows)} post(s) to the trash.")
+
+
+app.command("delete", hidden=True)(remove)
 
 
 @app.command("trash")
-def list_trash(json: bool = JSON_OPTION) -> None:
+def list_trash(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List the posts in your trash.
 
-    Example: blogster blogs trash --json
+    Example: blogster posts trash --json
     """
     from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs
 
-    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True))
-    render_rows(rows, "id,slug,title,status,updated_at", "json" if json else "table")
+    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True, limit=limit or None))
+    show_list([_row_dict(r, ("id", *TRASH_FIELDS)) for r in rows], TRASH_FIELDS, fmt=fmt, json=json)
 
 
 @app.command()
-def restore(refs: list[str] = typer.Argument(..., help="Slugs or ids of trashed posts.")) -> None:
+def restore(
+    refs: list[str] = typer.Argument(..., help="Slugs or ids of trashed posts."), json: bool = JSON_OPTION
+) -> None:
     """Bring posts back from the trash.
 
-    Example: blogster blogs restore old-draft
+    Example: blogster posts restore old-draft
     """
     from blogster_cli.services import blogs
 
     rows = blogs.restore(acting_user(), refs)
-    output.message(f"Restored {len(rows)} post(s).")
+    output.print_json(_summaries(rows)) if json else output.message(f"Restored {len(rows)} post(s).")
 
 
 @app.command()
 def purge(
     refs: list[str] = typer.Argument(..., help="Slugs or ids."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Delete posts for good, with their revisions and analytics.
 
-    Example: blogster blogs purge old-draft --yes
+    Example: blogster posts purge old-draft --yes
     """
     import sys
 
@@ -234,7 +410,7 @@ def purge(
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
         typer.confirm(f"Delete {len(refs)} post(s) and their history for good?", abort=True)
     rows = blogs.purge(acting_user(), refs)
-    output.message(f"Deleted {len(rows)} post(s) for good.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Deleted {len(rows)} post(s) for good.")
 
 
 @app.command("status")
@@ -258,27 +434,38 @@ def set_status(
 
 @tag_app.command("add")
 def tag_add(
-    ref: str = typer.Argument(..., help="Slug or id."), tags: list[str] = typer.Argument(..., help="Tags.")
+    ref: str = typer.Argument(..., help="Slug or id."),
+    tags: list[str] = typer.Argument(..., help="Tags."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Add tags to a post.
 
-    Example: blogster blogs tag add ten-terminal-habits shell productivity
+    Example: blogster posts tag add ten-terminal-habits shell productivity
     """
     from blogster_cli.services import blogs
 
     row = blogs.tag(acting_user(), ref, add=tags)
-    output.message(f"'{row.slug}' tags: {', '.join(row.tags)}")
+    output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
+        f"'{row.slug}' tags: {', '.join(row.tags)}"
+    )
 
 
 @tag_app.command("rm")
 def tag_rm(
-    ref: str = typer.Argument(..., help="Slug or id."), tags: list[str] = typer.Argument(..., help="Tags.")
+    ref: str = typer.Argument(..., help="Slug or id."),
+    tags: list[str] = typer.Argument(..., help="Tags."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Remove tags from a post.
 
-    Example: blogster blogs tag rm ten-terminal-habits shell
+    Example: blogster posts tag rm ten-terminal-habits shell
     """
     from blogster_cli.services import blogs
 
     row = blogs.tag(acting_user(), ref, remove=tags)
-    output.message(f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}")
+    output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
+        f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}"
+    )
+
+
+tag_app.command("delete", hidden=True)(tag_rm)

@@ -17,9 +17,18 @@ from typer.core import TyperGroup
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "quickstart": ("blogster_cli.cli.quickstart", "quickstart", "First run: database, schema, first account, login."),
     "auth": ("blogster_cli.cli.auth", "app", "Sign up, log in and out, and see who you are."),
-    "blogs": ("blogster_cli.cli.blogs", "app", "Write, list, show, edit, tag, publish and delete posts."),
+    "posts": (
+        "blogster_cli.cli.blogs",
+        "app",
+        "Write, list, edit, tag and publish posts (alias: blogs).",
+    ),
+    "tags": ("blogster_cli.cli.tags", "app", "The tags on your posts, with counts."),
     "import": ("blogster_cli.cli.import_cmd", "import_posts", "Import markdown posts or a WordPress export."),
     "export": ("blogster_cli.cli.export_cmd", "export_posts", "Write your posts as Hugo, Jekyll, Zola or Astro files."),
+    "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),
+    "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
+    "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),
+    "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
     "personas": ("blogster_cli.cli.personas", "app", "The audiences you write for: list, create, edit, copy."),
     "templates": ("blogster_cli.cli.templates", "app", "Section layouts posts can start from."),
@@ -32,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),
     "doctor": ("blogster_cli.cli.doctor", "doctor", "Check the database, socket permissions and secret storage."),
 }
+
+# Other names a group answers to; help lists only the primary one.
+ALIASES: dict[str, str] = {"blogs": "posts"}
 
 
 def command_group(name: str) -> typer.Typer:
@@ -46,6 +58,7 @@ class LazyGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx, cmd_name: str):
+        cmd_name = ALIASES.get(cmd_name, cmd_name)
         if cmd_name not in COMMANDS:
             return None
         module_name, attribute, short_help = COMMANDS[cmd_name]

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 app = command_group("db")
@@ -39,7 +40,7 @@ def migrate(
 
 
 @app.command()
-def status(json: bool = JSON_OPTION) -> None:
+def status(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List migrations and when each was applied.
 
     Example: blogster db status
@@ -48,12 +49,9 @@ def status(json: bool = JSON_OPTION) -> None:
 
     states = database.status(app_context().database)
     rows = [{"migration": s.migration.name, "applied_at": s.applied_at} for s in states]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["migration", "applied_at"])
-        pending = sum(1 for s in states if s.applied_at is None)
-        output.message(f"{pending} pending." if pending else "Up to date.")
+    show_list(rows, ["migration", "applied_at"], fmt=fmt, json=json, limit=limit, id_key="migration")
+    pending = sum(1 for s in states if s.applied_at is None)
+    output.message(f"{pending} pending." if pending else "Up to date.")
 
 
 @app.command()
@@ -75,7 +73,8 @@ def dsn() -> None:
     """Print the connection the CLI itself uses: on the embedded server, the superuser.
 
     For administrators and tools (psql, pg_dump). Anyone with this connection
-    bypasses row level security, so do not hand it to users.
+    bypasses row level security, so do not hand it to users. On the embedded server
+    every profile of your OS user can print it: profiles are not isolated.
 
     Example: psql "$(blogster db dsn)"
     """
@@ -89,20 +88,25 @@ def dsn() -> None:
 
 @app.command()
 def backup(
-    file: Path = typer.Argument(..., help="Backup file to write (a tar holding roles and a pg_dump)."),
+    file: Path = typer.Argument(..., help="Backup file to write (private: mode 600)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Back up the database with Blogster's roles into one restorable file.
+    """Back up every account's data, roles and stored images into one restorable file.
+
+    Holds every account's data: keep it as private as the database itself.
 
     Example: blogster db backup ~/blogster-$(date +%F).blogster-backup
     """
     from blogster_cli.services import backup as backups
 
-    summary = backups.backup(app_context().database, file)
+    summary = backups.backup(app_context().database, file, force=force)
     if json:
         output.print_json(summary)
     else:
-        output.message(f"Wrote {summary.path} ({summary.size_bytes} bytes, {summary.roles} roles).")
+        output.message(
+            f"Wrote {summary.path} ({summary.size_bytes} bytes, {summary.roles} accounts, {summary.images} images)."
+        )
 
 
 @app.command()
@@ -111,7 +115,9 @@ def restore(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Replace the database with a backup: roles first, then data, then migrate.
+    """Replace the database with a backup: schema from migrations, then its rows, roles and images.
+
+    The file is checked first (checksums, account roles); nothing in it runs as SQL.
 
     Example: blogster db restore backup.blogster-backup --yes
     """
@@ -128,4 +134,4 @@ def restore(
     if json:
         output.print_json(summary)
     else:
-        output.message(f"Restored {summary.accounts} account(s) from {summary.path}.")
+        output.message(f"Restored {summary.accounts} account(s) and {summary.images} image(s) from {summary.path}.")

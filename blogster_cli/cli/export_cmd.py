@@ -16,13 +16,15 @@ def export_posts(
     status: list[str] = typer.Option(
         [], "--status", help="Only posts with this status: draft, scheduled, published, archived (repeat for more)."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite files edited by hand since the last export."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Export your posts (not the trash) as markdown files named the way the site generator expects.
 
     A post exported in the dialect it was imported from goes back to its original path,
     byte for byte when unchanged; its images are copied along. Nothing is written outside
-    the folder, and two posts never overwrite each other's file.
+    the folder, and two posts never overwrite each other's file. A file edited by hand
+    since the last export is left alone (exit 5) unless --force.
 
     Example: blogster export ./site --format hugo --status published
     """
@@ -38,7 +40,7 @@ def export_posts(
     with output.progress("Exporting", total) as bar:
         summary = exports.export_posts(
             acting, directory, dialect=fmt, statuses=status or None,
-            default_tz=timezone, on_progress=bar.advance,
+            default_tz=timezone, on_progress=bar.advance, force=force,
         )  # fmt: skip
     if json:
         output.print_json(summary.as_dict())
@@ -54,6 +56,14 @@ def export_posts(
         failed = f", {len(summary.failed)} failed" if summary.failed else ""
         output.message(
             f"Exported {summary.posts} posts and {summary.images} images to {summary.directory}{renamed}{failed}."
+        )
+    if summary.edited:
+        from blogster_cli.errors import Conflict
+
+        count = len(summary.edited)
+        raise Conflict(
+            f"{count} {'file was' if count == 1 else 'files were'} edited by hand since the last export and left"
+            f" as they are (first: {summary.edited[0]}); --force overwrites them"
         )
     if summary.failed:
         raise typer.Exit(1)

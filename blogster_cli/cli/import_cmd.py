@@ -45,13 +45,13 @@ def import_posts(
     if "-" in paths:
         stream = getattr(sys.stdin, "buffer", None)
         stdin_data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-    sources, missing = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
+    sources, reported = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
             acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
             default_tz=timezone, on_progress=bar.advance,
         )  # fmt: skip
-    summary.files = missing + summary.files
+    summary.files = reported + summary.files
     if json:
         output.print_json(summary.as_dict())
     elif porcelain:
@@ -62,8 +62,8 @@ def import_posts(
     if not json:
         on_terminal = sys.stderr.isatty()
         for file in summary.files:
-            if file.outcome == "failed":
-                output.message(f"failed: {file.path}: {file.reason}")
+            if file.outcome == "failed" or (file.outcome == "skipped" and file.id is None):
+                output.message(f"{file.outcome}: {file.path}: {file.reason}")
             elif on_terminal and not porcelain and not dry_run and file.renamed_from is not None:
                 output.message(f"{file.outcome}: {file.path} ({file.reason})")
         if not porcelain or summary.failed:
@@ -82,9 +82,13 @@ def one_line(summary) -> str:
     parts = [f"{counts['imported']} {verb}"] + [
         f"{counts[name]} {name}" for name in ("updated", "unchanged", "skipped", "failed")
     ]
-    renamed = f" ({counts['renamed']} under a suffixed slug)" if counts["renamed"] else ""
+    notes = [f"{counts['renamed']} under a suffixed slug"] if counts["renamed"] else []
+    if counts["pages"]:
+        one = counts["pages"] == 1
+        notes.append(f"{counts['pages']} WordPress {'page' if one else 'pages'} as {'a draft' if one else 'drafts'}")
+    noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
-    return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{renamed}."
+    return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{noted}."
 
 
 def configured_timezone(name: str):

@@ -12,13 +12,15 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 QUIET = False
+# Where times are shown (the timezone setting); state.app_context() sets it. JSON keeps ISO 8601 as stored.
+TIMEZONE: tzinfo = UTC
 
 
 def _jsonable(value: Any) -> Any:
@@ -50,12 +52,19 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(_text(v) for v in value)
     return str(value)
+
+
+def local_time(moment: datetime) -> str:
+    """A time in the configured timezone, labelled: "2026-11-30 09:00 CET"."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def print_record(record: Mapping[str, Any] | Any) -> None:
@@ -66,7 +75,18 @@ def print_record(record: Mapping[str, Any] | Any) -> None:
         sys.stdout.write(f"{key.replace('_', ' '):<{width}}  {_text(value)}\n")
 
 
-def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    full: Sequence[str] = ("slug", "id", "email", "name"),
+) -> None:
+    """A table on a terminal (paged when longer than the screen), tab-separated in a pipe.
+
+    Columns in `full` (what you type next: slugs, ids) are never shortened; others
+    (titles, descriptions) are, with an ellipsis, when the terminal is too narrow.
+    """
     if not rows:
         message("(none)")
         return
@@ -77,14 +97,35 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, ti
             sys.stdout.write("\t".join(_text(row.get(c)).replace("\t", " ") for c in columns) + "\n")
         return
     from rich.console import Console
+
+    console = Console()
+    table = rich_table(rows, columns, title=title, full=full)
+    if len(rows) + 4 > console.height:
+        with console.pager():
+            console.print(table)
+    else:
+        console.print(table)
+
+
+def rich_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None = None, full: Sequence[str] = ()
+) -> Any:
+    """The rich Table for `rows`: `full` columns keep every character, the others may be cut short."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, header_style="bold")
     for column in columns:
-        table.add_column(column.replace("_", " "))
+        # rich shrinks only wrappable columns; the cells themselves then cut with an ellipsis.
+        table.add_column(column.replace("_", " "), no_wrap=column in full, overflow="ellipsis")
     for row in rows:
-        table.add_row(*(_text(row.get(c)) for c in columns))
-    Console().print(table)
+        table.add_row(
+            *(
+                _text(row.get(c)) if c in full else Text(_text(row.get(c)), no_wrap=True, overflow="ellipsis")
+                for c in columns
+            )
+        )
+    return table
 
 
 def print_lines(lines: Iterable[str]) -> None:
@@ -137,6 +178,12 @@ def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> N
     writer.writerow(columns)
     for record in records:
         writer.writerow(_text(record.get(c)) for c in columns)
+
+
+def print_yaml(value: Any) -> None:
+    import yaml
+
+    sys.stdout.write(yaml.safe_dump(to_plain(value), sort_keys=False, allow_unicode=True))
 
 
 def print_raw(text: str) -> None:

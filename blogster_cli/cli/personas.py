@@ -6,6 +6,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("personas")
@@ -16,26 +17,22 @@ def _fields(**values) -> dict:
 
 
 @app.command("list")
-def list_personas(json: bool = JSON_OPTION) -> None:
+def list_personas(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List template personas and your own.
 
-    Example: blogster personas list
+    Example: blogster personas list --format csv
     """
     from blogster_cli.services import catalog
 
-    rows = catalog.list_personas(acting_user())
-    records = [
-        {"id": r.id, "name": r.name, "template": r.template, "occupation": r.occupation, "age_range": r.age_range}
-        for r in rows
-    ]
-    output.print_json(rows) if json else output.print_table(records, ["name", "template", "occupation", "age_range"])
+    records = output.to_plain(catalog.list_personas(acting_user()))
+    show_list(records, ["name", "template", "occupation", "age_range"], fmt=fmt, json=json, limit=limit)
 
 
 @app.command()
 def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
     """Show one persona.
 
-    Example: blogster personas show "Busy developer"
+    Example: blogster personas show "Software developer"
     """
     from blogster_cli.services import catalog
 
@@ -50,7 +47,7 @@ OPTIONS_HELP = "Comma-separated list."
 def create(
     name: str = typer.Argument(..., help="The persona's name."),
     description: str | None = typer.Option(None, "--description"),
-    age_range: str | None = typer.Option(None, "--age-range"),
+    age_range: str | None = typer.Option(None, "--age-range", help="Youngest-oldest, e.g. 18-99, or 65+."),
     gender: str | None = typer.Option(None, "--gender"),
     interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
     pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
@@ -82,7 +79,7 @@ def edit(
     ref: str = typer.Argument(..., help="Name or id."),
     name: str | None = typer.Option(None, "--name"),
     description: str | None = typer.Option(None, "--description"),
-    age_range: str | None = typer.Option(None, "--age-range"),
+    age_range: str | None = typer.Option(None, "--age-range", help="Youngest-oldest, e.g. 18-99, or 65+."),
     interests: str | None = typer.Option(None, "--interests", help=OPTIONS_HELP),
     pain_points: str | None = typer.Option(None, "--pain-points", help=OPTIONS_HELP),
     goals: str | None = typer.Option(None, "--goals", help=OPTIONS_HELP),
@@ -104,16 +101,19 @@ def edit(
     output.print_json(persona) if json else output.message(f"Updated persona '{persona.name}'.")
 
 
-@app.command()
-def delete(ref: str = typer.Argument(..., help="Name or id.")) -> None:
+@app.command("rm")
+def remove(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
     """Delete your persona (posts written for it keep their text).
 
-    Example: blogster personas delete "Weekend gardener"
+    Example: blogster personas rm "Weekend gardener"
     """
     from blogster_cli.services import catalog
 
     persona = catalog.delete_persona(acting_user(), ref)
-    output.message(f"Deleted persona '{persona.name}'.")
+    output.print_json(persona) if json else output.message(f"Deleted persona '{persona.name}'.")
+
+
+app.command("delete", hidden=True)(remove)
 
 
 @app.command()
@@ -124,7 +124,7 @@ def copy(
 ) -> None:
     """Copy a persona (e.g. a template) into an editable one of your own.
 
-    Example: blogster personas copy "Busy developer" --name "My developers"
+    Example: blogster personas copy "Software developer" --name "My developers"
     """
     from blogster_cli.services import catalog
 

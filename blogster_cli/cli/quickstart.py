@@ -17,20 +17,27 @@ def quickstart(
     """First run: start the database, apply the schema, create and log in the first account.
 
     The first account on a database becomes its administrator. Safe to run twice.
+    Off a terminal with no --email and no password, the account is <OS user>@localhost
+    with a generated password kept in the credential store (change it: blogster auth passwd).
 
     Example: blogster quickstart --email ada@example.com --password-stdin < pw.txt
     """
+    import os
     import sys
 
     from blogster_cli.services.quickstart import quickstart as run_quickstart
 
-    if email is None and sys.stdin.isatty() and not password_stdin:
+    on_terminal = sys.stdin is not None and sys.stdin.isatty()
+    password_given = bool(password or password_stdin or os.environ.get("BLOGSTER_PASSWORD"))
+    if email is None and on_terminal and not password_stdin:
         email = typer.prompt("Email for your account")
 
     def password_source() -> str:
         return read_password(password=password, from_stdin=password_stdin, confirm=True)
 
-    report = run_quickstart(app_context(), email=email, password_source=password_source)
+    report = run_quickstart(
+        app_context(), email=email, password_source=password_source, local_account=not password_given
+    )
     if json:
         output.print_json(report)
     else:

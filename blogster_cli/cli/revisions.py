@@ -6,13 +6,19 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("revisions")
 
 
 @app.command("list")
-def list_revisions(blog: str = typer.Argument(..., help="Slug or id."), json: bool = JSON_OPTION) -> None:
+def list_revisions(
+    blog: str = typer.Argument(..., help="Slug or id."),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
     """List a post's revisions, oldest first.
 
     Example: blogster revisions list ten-terminal-habits
@@ -21,7 +27,7 @@ def list_revisions(blog: str = typer.Argument(..., help="Slug or id."), json: bo
 
     row, revisions = blogs.revisions(acting_user(), blog)
     records = [{"revision": r.revision_number, "created_at": r.created_at, "words": r.word_count} for r in revisions]
-    output.print_json(records) if json else output.print_table(records, ["revision", "created_at", "words"])
+    show_list(records, ["revision", "created_at", "words"], fmt=fmt, json=json, limit=limit, id_key="revision")
 
 
 @app.command()
@@ -29,6 +35,7 @@ def diff(
     blog: str = typer.Argument(..., help="Slug or id."),
     first: int = typer.Argument(..., help="The older revision."),
     second: int | None = typer.Argument(None, help="The newer revision (default: the current text)."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Show what changed between two revisions as a unified diff.
 
@@ -36,7 +43,11 @@ def diff(
     """
     from blogster_cli.services import blogs
 
-    output.print_diff(blogs.diff(acting_user(), blog, first, second))
+    text = blogs.diff(acting_user(), blog, first, second)
+    if json:
+        output.print_json({"post": blog, "from": first, "to": second, "diff": text})
+    else:
+        output.print_diff(text)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 import typer
@@ -19,6 +20,7 @@ class GlobalOptions:
     profile: str = "default"
     database_url: str | None = None
     debug: bool = False
+    json: bool = False
 
 
 OPTIONS = GlobalOptions()
@@ -28,9 +30,15 @@ _context: AppContext | None = None
 def app_context() -> AppContext:
     global _context
     if _context is None:
+        from blogster_cli.cli import output
         from blogster_cli.context import AppContext
+        from blogster_cli.errors import ConfigError
 
         _context = AppContext(profile=OPTIONS.profile, database_url=OPTIONS.database_url)
+        try:
+            output.TIMEZONE = _context.tzinfo
+        except ConfigError:  # shown times stay in (labelled) UTC; commands reading typed dates report it
+            output.TIMEZONE = UTC
     return _context
 
 
@@ -59,7 +67,12 @@ def read_password(*, password: str | None, from_stdin: bool, confirm: bool = Fal
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
 
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+def _json_or_global(value: bool) -> bool:
+    """`--json` after the command, or before it (`blogster --json posts list`)."""
+    return value or OPTIONS.json
+
+
+JSON_OPTION = typer.Option(False, "--json", callback=_json_or_global, help="Print the result as JSON.")
 PASSWORD_STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
 PASSWORD_OPTION = typer.Option(
     None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."

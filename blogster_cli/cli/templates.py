@@ -8,25 +8,25 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("templates")
 
 
 @app.command("list")
-def list_templates(json: bool = JSON_OPTION) -> None:
+def list_templates(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List blog templates.
 
     Example: blogster templates list
     """
     from blogster_cli.services import catalog
 
-    rows = catalog.list_templates(acting_user())
     records = [
-        {"name": r.name, "sections": len(r.structure), "images": r.image_count, "description": r.description}
-        for r in rows
+        {**output.to_plain(r), "sections": len(r.structure), "images": r.image_count}
+        for r in catalog.list_templates(acting_user())
     ]
-    output.print_json(rows) if json else output.print_table(records, ["name", "sections", "images", "description"])
+    show_list(records, ["name", "sections", "images", "description"], fmt=fmt, json=json, limit=limit)
 
 
 @app.command()

@@ -53,6 +53,7 @@ from blogster_cli.content.mapping import (
     KEYWORD_KEYS,
     PUBLISHED_KEYS,
     SLUG_KEYS,
+    STATUS_KEYS,
     TAG_KEYS,
     TAXONOMY_TABLE,
     TITLE_KEYS,
@@ -418,11 +419,14 @@ def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect) -
     draft = post.status != "published"
     draft_key = _existing_key(values, DRAFT_KEYS[0])
     published_key = _existing_key(values, PUBLISHED_KEYS[0])
+    status_key = _existing_key(values, STATUS_KEYS[0])
+    if status_key is not None and isinstance(values[status_key], str):
+        values[status_key] = post.status
     if draft_key is not None:
         values[draft_key] = draft
     if published_key is not None:
         values[published_key] = not draft
-    if draft and draft_key is None and published_key is None:
+    if draft and draft_key is None and published_key is None and status_key is None:
         if dialect == "jekyll":
             values[PUBLISHED_KEYS[0]] = False
         else:

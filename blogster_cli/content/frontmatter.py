@@ -5,9 +5,9 @@ real posts on a round trip. The rules:
 
 - YAML: the text starts with a `---` line; the block ends at the FIRST later line that is
   `---` (or `...`). TOML: the same with `+++`. Trailing spaces/tabs on delimiter lines and
-  CRLF line breaks are allowed. A UTF-8 byte-order mark before the opening line belongs
-  to the front matter block.
-- JSON (Hugo): the text starts with a JSON object (`{` followed by `"` or `}`); the block
+  CRLF line breaks are allowed. A UTF-8 byte-order mark and blank lines before the
+  opening line (Hugo accepts them) belong to the front matter block, byte for byte.
+- JSON (Hugo): the text (after the same blank lines) starts with a JSON object (`{` followed by `"` or `}`); the block
   ends with the object's closing brace and the rest of that line, if it is blank.
 - Anything else has no front matter: the whole text is the body.
 
@@ -50,6 +50,7 @@ _CLOSING = {
 }
 _JSON_OPENING = re.compile(r"\{\s*[\"}]")
 _REST_OF_LINE = re.compile(r"[ \t]*(?:\r?\n|\Z)")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 _DELIMITER_LINE = {"yaml": "---\n", "toml": "+++\n"}
 _TAB_TOKEN_PROBLEM = "found character '\\t' that cannot start any token"
 _MAX_TAB_REPAIRS = 20
@@ -86,6 +87,7 @@ class Metadata:
 def split_front_matter(text: str) -> SplitText:
     """Cut `text` into front matter and body; raises FrontMatterError for an unclosed block."""
     start = 1 if text.startswith("\ufeff") else 0
+    start = _LEADING_BLANK_LINES.match(text, start).end()
     for fmt in ("yaml", "toml"):
         opening = _OPENING[fmt].match(text, start)
         if opening is None:

@@ -11,7 +11,8 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | date             | date (Hugo: then publishDate, pubDate;                 | Jekyll: file-name date;      |
 |                  | Astro: pubDate, date, publishDate)                     | Zola: `path` date, file name |
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
-| status           | draft: true, or published: false -> draft              | Jekyll `_drafts/` -> draft   |
+| status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` -> draft   |
+|                  | than published/publish -> draft (any one is enough)    | else published               |
 | tags             | tags, then taxonomies.tags                             | Jekyll: a string splits on blanks |
 | categories       | categories, category, then taxonomies.categories      |                              |
 | meta_description | description, summary, excerpt                         | also under extra/params      |
@@ -41,6 +42,8 @@ TITLE_KEYS = ("title",)
 SLUG_KEYS = ("slug",)
 DRAFT_KEYS = ("draft",)
 PUBLISHED_KEYS = ("published",)
+STATUS_KEYS = ("status",)
+PUBLISHED_STATUSES = ("published", "publish")
 TAG_KEYS = ("tags",)
 CATEGORY_KEYS = ("categories", "category")
 DESCRIPTION_KEYS = ("description", "summary", "excerpt")
@@ -283,6 +286,9 @@ def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str)
         return "draft"
     published = find_key([values], PUBLISHED_KEYS)
     if published is not None and truthy(published.value) is False:
+        return "draft"
+    status = find_key([values], STATUS_KEYS, str)
+    if status is not None and status.value.strip().lower() not in PUBLISHED_STATUSES:
         return "draft"
     if dialect == "jekyll" and path is not None and "_drafts" in path.parts:
         return "draft"

@@ -29,6 +29,7 @@ from typing import Any
 from blogster_cli.content.dates import dated_name
 from blogster_cli.content.document import new_document
 from blogster_cli.content.errors import ContentError
+from blogster_cli.content.files import FolderListing, list_folder, read_regular_file
 from blogster_cli.content.frontmatter import FrontMatterFormat, json_safe, parse_metadata, split_front_matter
 from blogster_cli.content.mapping import (
     BUNDLE_INDEX_STEMS,
@@ -167,9 +168,9 @@ def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPo
 
 
 def read_text_file(path: Path) -> str:
-    """A file's text exactly: UTF-8, line breaks untouched (no newline translation)."""
+    """A regular file's text exactly: UTF-8, line breaks untouched (no newline translation)."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_regular_file(path).decode("utf-8")
     except UnicodeDecodeError as error:
         raise ContentError(f"{path.name} is not UTF-8 text (byte {error.start})") from None
 
@@ -181,19 +182,21 @@ def write_text_file(path: Path, text: str) -> None:
 
 
 def find_markdown_files(root: Path) -> list[PurePosixPath]:
-    """Markdown posts under `root`, as sorted relative POSIX paths.
+    """Markdown posts under `root`, as sorted relative POSIX paths (see `list_markdown_files`)."""
+    return list_markdown_files(root).files
+
+
+def list_markdown_files(root: Path) -> FolderListing:
+    """Markdown posts under `root`, with the links and special files skipped (`content.files`).
 
     Skips hidden folders and files, `node_modules`, and section pages `_index.md`.
     """
-    found = []
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name != "node_modules"]
-        for name in files:
-            stem, suffix = os.path.splitext(name)
-            if name.startswith(".") or suffix.lower() not in MARKDOWN_SUFFIXES or stem == BUNDLE_INDEX_STEMS[1]:
-                continue
-            found.append(PurePosixPath(Path(folder, name).relative_to(root).as_posix()))
-    return sorted(found)
+
+    def wanted(name: str) -> bool:
+        stem, suffix = os.path.splitext(name)
+        return suffix.lower() in MARKDOWN_SUFFIXES and stem != BUNDLE_INDEX_STEMS[1]
+
+    return list_folder(root, wanted, descend=lambda name: name != "node_modules")
 
 
 def import_post_file(

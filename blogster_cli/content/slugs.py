@@ -1,23 +1,35 @@
-"""Generate URL slugs from titles, and number them apart when they collide.
+"""Slug rules, in one pure place: generating slugs from titles, checking slugs written
+by hand, and numbering them apart when they collide.
 
-Generated slugs use only `[a-z0-9-]`: letters are transliterated to ASCII where Unicode
-decomposition or a short table allows (`Crème brûlée` -> `creme-brulee`, `Straße` ->
-`strasse`), everything else becomes a dash, dashes are collapsed and trimmed, and the
-result is cut at a dash to at most `max_length` characters. A title with nothing
-transliterable (Chinese, Japanese, emoji, punctuation only) gets `post-` plus the first
-8 hex digits of the SHA-256 of its NFC form: stable across imports, ASCII, and still
-distinct per title. Slugs written by the author (front matter, file names) are not
-passed through here; they are kept exactly as written (`Rust-1.12` stays `Rust-1.12`).
+Generated slugs are lower case, words joined by single dashes. Latin letters are
+transliterated to ASCII where Unicode decomposition or a short table allows (`Crème
+brûlée` -> `creme-brulee`, `Straße` -> `strasse`); apostrophes are dropped (`Second's post`
+-> `seconds-post`); letters and digits of other scripts are kept as they are (`東京の喫茶店`,
+`привет-мир`): the schema, browsers and every supported generator accept Unicode slugs, and
+a transliteration of Chinese or Japanese would be guesswork. Everything else becomes a
+dash, and the result is cut at a dash to at most `max_length` characters. Only a title with
+no letter or digit at all (emoji, punctuation) gets `post-` plus the first 8 hex digits of
+the SHA-256 of its NFC form: stable across imports and distinct per title.
+
+Slugs written by the author (front matter, file names, `--slug`) are kept exactly as
+written (`Rust-1.12` stays `Rust-1.12`) when `USABLE_SLUG` accepts them (the schema's
+check: one URL path segment). A new post whose slug is taken gets `-2`, `-3`... (`unique`),
+whether the slug came from its title or its file.
 """
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container, Iterator
 
 DEFAULT_MAX_LENGTH = 80
+MAX_SLUG_LENGTH = 200  # the schema's limit
+# What the schema's blogs_slug_format check accepts: one URL path segment.
+USABLE_SLUG = re.compile(r"^[^\s/?#\\\x00-\x1f\x7f-\x9f]{1,200}$")
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u02bc"), None)
 _FALLBACK_PREFIX = "post-"
 _FALLBACK_HASH_LENGTH = 8
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_DASHES = re.compile(r"-+")
 # Letters that Unicode decomposition does not reduce to ASCII.
 _TRANSLITERATIONS = str.maketrans(
     {
@@ -44,16 +56,13 @@ _TRANSLITERATIONS = str.maketrans(
 
 
 def slugify(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
-    """A slug of `[a-z0-9-]`, at most `max_length` long, never empty."""
+    """A generated slug (see the module docstring), at most `max_length` long, never empty."""
     if max_length < _FALLBACK_HASH_LENGTH + len(_FALLBACK_PREFIX):
         raise ValueError(f"max_length must be at least {_FALLBACK_HASH_LENGTH + len(_FALLBACK_PREFIX)}")
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATIONS))
-        .encode("ascii", "ignore")
-        .decode("ascii")
-        .lower()
+    words = "".join(
+        _slug_chars(unicodedata.normalize("NFC", text.translate(_APOSTROPHES).translate(_TRANSLITERATIONS)))
     )
-    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    slug = unicodedata.normalize("NFC", _DASHES.sub("-", words).strip("-"))
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
@@ -62,6 +71,48 @@ def slugify(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
         return slug
     digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
     return _FALLBACK_PREFIX + digest[:_FALLBACK_HASH_LENGTH]
+
+
+def _slug_chars(text: str) -> Iterator[str]:
+    """Each character as it appears in a slug: ASCII, kept, or "-" (runs collapse later)."""
+    kept_previous = False
+    for char in text:
+        if char.isascii():
+            kept_previous = False
+            yield char.lower() if char.isalnum() else "-"
+            continue
+        ascii_form = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        category = unicodedata.category(char)
+        if ascii_form and ascii_form.isascii():  # é -> e, ﬁ -> fi, fullwidth Ａ -> a
+            kept_previous = False
+            yield "".join(c.lower() if c.isalnum() else "-" for c in ascii_form)
+        elif category[0] == "L" or category == "Nd" or (category[0] == "M" and kept_previous):
+            kept_previous = True
+            yield char.lower()
+        else:
+            kept_previous = False
+            yield "-"
+
+
+def is_usable(slug: str) -> bool:
+    """Whether a slug written by hand can be kept as written (one URL path segment)."""
+    return bool(USABLE_SLUG.match(slug)) and slug not in (".", "..")
+
+
+def unique(base: str, taken: Container[str]) -> str:
+    """`base`, or the first of `base-2`, `base-3`... not in `taken`."""
+    n = 1
+    while suffixed(base, n) in taken:
+        n += 1
+    return suffixed(base, n)
+
+
+def is_suffixed(slug: str, base: str) -> bool:
+    """Whether `slug` is `base` or a `-N` de-duplication of it (as `suffixed` makes them)."""
+    if slug == base:
+        return True
+    _, dash, number = slug.rpartition("-")
+    return bool(dash) and number.isdigit() and not number.startswith("0") and suffixed(base, int(number)) == slug
 
 
 def suffixed(slug: str, n: int, max_length: int = DEFAULT_MAX_LENGTH) -> str:

@@ -1,10 +1,12 @@
 """Units of work as the acting user: one transaction under that user's database role.
 
-The transaction starts on an idle autocommit connection, so `transaction()` is a
-real BEGIN and never a savepoint inside someone else's transaction (where a SET
-LOCAL ROLE would outlive our block). The role and timeouts are set with
-set_config(..., is_local => true) in one round trip; COMMIT or ROLLBACK ends them,
-and the connection is back to its login role.
+The transaction starts on an idle autocommit connection, so our BEGIN is a real
+one and never nested inside someone else's transaction (where a SET LOCAL ROLE
+would outlive our block). The role and timeouts are set with SET LOCAL in the same
+message as the BEGIN, so the switch costs no round trip of its own (SET LOCAL, not
+set_config(): the same effect without a result row to send and read). COMMIT or
+ROLLBACK ends them, and the connection is back to its login role. Blocks inside may
+still open savepoints with conn.transaction().
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -20,11 +23,10 @@ if TYPE_CHECKING:
 
     from blogster_cli.db.connection import Database
 
-# set_config('role', ...) performs the same membership check as SET ROLE.
-ACT_AS_SQL = (
-    "select pg_catalog.set_config('role', %(role)s, true),"
-    " pg_catalog.set_config('statement_timeout', %(statement_timeout)s, true),"
-    " pg_catalog.set_config('lock_timeout', %(lock_timeout)s, true)"
+# SET ROLE checks membership. Literals, not parameters: only statements without
+# parameters may share a message with BEGIN.
+SWITCH_SQL = (
+    "set local role {role}; set local statement_timeout = {statement_timeout}; set local lock_timeout = {lock_timeout}"
 )
 
 
@@ -47,25 +49,42 @@ class Timeouts:
     lock_ms: int = 5000
 
 
+@lru_cache(maxsize=256)
+def switch_sql(role_name: str, timeouts: Timeouts) -> str:
+    """SWITCH_SQL for one role and its limits, quoted once: composing costs more than the round trip."""
+    from psycopg import sql
+
+    return (
+        sql.SQL(SWITCH_SQL)
+        .format(
+            role=sql.Identifier(role_name),
+            statement_timeout=sql.Literal(f"{timeouts.statement_ms}ms"),
+            lock_timeout=sql.Literal(f"{timeouts.lock_ms}ms"),
+        )
+        .as_string()
+    )
+
+
 @contextmanager
 def acting_transaction(
     conn: psycopg.Connection, role_name: str, timeouts: Timeouts = Timeouts()
 ) -> Iterator[psycopg.Connection]:
     """One transaction on `conn` as `role_name`; commits on success, rolls back on error."""
+    from psycopg import Rollback
     from psycopg.pq import TransactionStatus
 
     if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
         raise RuntimeError("a unit of work must start on an idle autocommit connection")
-    with conn.transaction():
-        conn.execute(
-            ACT_AS_SQL,
-            {
-                "role": role_name,
-                "statement_timeout": f"{timeouts.statement_ms}ms",
-                "lock_timeout": f"{timeouts.lock_ms}ms",
-            },
-        )
+    try:
+        conn.execute("begin; " + switch_sql(role_name, timeouts), prepare=False)  # several statements: never prepared
         yield conn
+    except BaseException as exc:
+        if not conn.closed and not conn.broken:
+            conn.rollback()
+        if isinstance(exc, Rollback) and exc.transaction is None:
+            return  # psycopg.Rollback() asks for exactly this, as in conn.transaction()
+        raise
+    conn.commit()
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ class Database:
 
     conninfo: str
     embedded: EmbeddedServer | None = None
+    connect_timeout_s: int = 10
+    """How long a new connection may wait for the server (unless the URL sets connect_timeout)."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @property
@@ -51,26 +53,40 @@ class Database:
         return self.embedded is not None
 
     def connect(self, *, autocommit: bool = True, **overrides) -> psycopg.Connection:
-        """A new connection; on the embedded server, starts the server if needed."""
-        import psycopg
+        """A new connection; on the embedded server, starts the server if needed.
 
+        A server that accepts the connection but never answers (stopped, overloaded)
+        fails after connect_timeout_s instead of hanging the command.
+        """
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        if "connect_timeout" not in conninfo_to_dict(self.conninfo):
+            overrides.setdefault("connect_timeout", self.connect_timeout_s)
         try:
             conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
         except psycopg.OperationalError as exc:
-            if self.embedded is None:
-                raise DatabaseUnavailable(f"cannot connect to the database: {_first_line(exc)}") from None
+            if self.embedded is None or _timed_out(exc):
+                raise self._unavailable(exc) from None
             self.embedded.ensure_running()
             try:
                 conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
             except psycopg.OperationalError as retry_exc:
-                raise DatabaseUnavailable(
-                    f"cannot connect to the embedded database: {_first_line(retry_exc)}"
-                ) from None
+                raise self._unavailable(retry_exc) from None
         problem = server_version_problem(conn.info.server_version)
         if problem:
             conn.close()
             raise ConfigError(problem)
         return conn
+
+    def _unavailable(self, exc: Exception) -> DatabaseUnavailable:
+        where = "the embedded database" if self.embedded is not None else "the database"
+        if _timed_out(exc):
+            return DatabaseUnavailable(
+                f"{where} did not answer within the connect timeout (server stopped or overloaded?); "
+                "the limit is the connect_timeout_s setting"
+            )
+        return DatabaseUnavailable(f"cannot connect to {where}: {_first_line(exc)}")
 
     def connection(self) -> psycopg.Connection:
         """This thread's reusable autocommit connection (reopened if it broke)."""
@@ -96,7 +112,7 @@ class Database:
 
         params = conninfo_to_dict(self.conninfo)
         params.update(user=user, password=password)
-        return Database(make_conninfo(**params))
+        return Database(make_conninfo(**params), connect_timeout_s=self.connect_timeout_s)
 
     def describe(self) -> str:
         """The connection without its password, for messages."""
@@ -107,23 +123,29 @@ class Database:
         return " ".join(f"{key}={value}" for key, value in params.items())
 
 
+def _timed_out(exc: Exception) -> bool:
+    return "timeout expired" in str(exc)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def open_database(database_url: str | None) -> Database:
-    """The shared server named by `database_url`, else the embedded one under BLOGSTER_HOME."""
+def open_database(
+    database_url: str | None, *, source: str = "BLOGSTER_DATABASE_URL", connect_timeout_s: int = 10
+) -> Database:
+    """The shared server named by `database_url` (which came from `source`), else the embedded one."""
     if database_url:
         from psycopg.conninfo import conninfo_to_dict
 
         try:
             conninfo_to_dict(database_url)
         except Exception:
-            raise ConfigError("BLOGSTER_DATABASE_URL is not a valid PostgreSQL URL") from None
-        return Database(database_url)
+            raise ConfigError(f"{source}: not a valid PostgreSQL URL") from None
+        return Database(database_url, connect_timeout_s=connect_timeout_s)
     from blogster_cli.config import home_dir
     from blogster_cli.db.embedded import EmbeddedServer
 
     server = EmbeddedServer(home_dir())
-    return Database(server.conninfo(), embedded=server)
+    return Database(server.conninfo(), embedded=server, connect_timeout_s=connect_timeout_s)

@@ -49,6 +49,7 @@ _CONSTRAINT_MESSAGES = {
     "blogs_slug_format": "that slug cannot be used in a URL",
     "blogs_title_length": "a title has 1 to 500 characters",
     "blog_tags_name_format": "a tag has 1 to 64 characters and no control characters",
+    "personas_owner_name_key": "you already have a persona with that name",
 }
 
 

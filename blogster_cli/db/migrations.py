@@ -1,8 +1,11 @@
 """Forward-only SQL migrations: db/migrations/NNNN_name.sql, applied in order.
 
-Each file runs in one transaction together with its record (name, checksum) under
-a session advisory lock, so concurrent `migrate` runs apply each file once. An
-applied file that was edited afterwards is refused rather than silently skipped.
+Each file runs in one transaction together with its record (name, checksum), under a
+lock on internal.schema_migrations, so concurrent `migrate` runs apply each file once.
+User roles have no access to the `internal` schema, so no account can take that lock
+(an advisory lock, used before, could be held by anyone and stalled migrate forever).
+A run that waits longer than LOCK_WAIT_SECONDS stops with a one-line Conflict (exit 5).
+An applied file that was edited afterwards is refused rather than silently skipped.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blogster_cli.errors import ConfigError
+from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
     from blogster_cli.db.connection import Database
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-ADVISORY_LOCK_KEY = 0x626C6F67  # "blog"
+LOCK_WAIT_SECONDS = 60.0
 
 BOOTSTRAP_SQL = """
 create schema if not exists internal;
@@ -103,27 +106,75 @@ def pending(db: Database) -> list[Migration]:
     return [state.migration for state in status(db) if state.applied_at is None]
 
 
-def apply(db: Database, *, dry_run: bool = False) -> list[str]:
-    """Applies what is pending; returns the names applied (or, with dry_run, that would be)."""
+def _bootstrap(conn) -> None:
+    """Creates internal.schema_migrations once; a concurrent run creating it too is retried."""
+    import psycopg
+
+    for attempt in range(3):
+        if conn.execute("select to_regclass('internal.schema_migrations') is not null").fetchone()[0]:
+            return
+        try:
+            with conn.transaction():
+                conn.execute(BOOTSTRAP_SQL)
+            return
+        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject, psycopg.errors.DuplicateSchema):
+            if attempt == 2:
+                raise
+
+
+def _lock(conn, wait_seconds: float) -> None:
+    """Takes the runner's lock for this transaction, waiting at most `wait_seconds`.
+
+    SHARE ROW EXCLUSIVE conflicts with itself and not with readers (`db status`).
+    """
+    import psycopg
+
+    previous = conn.execute("select current_setting('lock_timeout')").fetchone()[0]
+    conn.execute("select set_config('lock_timeout', %s, true)", (f"{max(int(wait_seconds * 1000), 1)}ms",))
+    try:
+        with conn.transaction():
+            conn.execute("lock table internal.schema_migrations in share row exclusive mode")
+    except psycopg.errors.LockNotAvailable:
+        raise Conflict(
+            f"another migration is running (it has held the migration lock for over {wait_seconds:g}s);"
+            " run `blogster db migrate` again when it has finished"
+        ) from None
+    conn.execute("select set_config('lock_timeout', %s, true)", (previous,))
+
+
+def _secure_database(conn) -> None:
+    """Database-level privileges (migration 0011), which a copy of the database does not keep."""
+    if conn.execute("select to_regprocedure('internal.secure_database()') is not null").fetchone()[0]:
+        conn.execute("select internal.secure_database()")
+
+
+def apply(
+    db: Database, *, dry_run: bool = False, until: str | None = None, lock_wait_seconds: float = LOCK_WAIT_SECONDS
+) -> list[str]:
+    """Applies what is pending (up to and including `until`, if given); returns the names
+    applied (or, with dry_run, that would be)."""
     migrations = discover()
     with db.connect() as conn:
-        conn.execute("select pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
-        try:
+        if dry_run:
             applied = _applied(conn)
             _check_unchanged(migrations, applied)
-            todo = [m for m in migrations if m.name not in applied]
-            if dry_run:
-                return [m.name for m in todo]
-            if todo:
-                conn.execute(BOOTSTRAP_SQL)
-            for migration in todo:
-                with conn.transaction():
-                    conn.execute(migration.sql)
-                    conn.execute("select internal.normalize_ownership()")
-                    conn.execute(
-                        "insert into internal.schema_migrations (name, checksum) values (%s, %s)",
-                        (migration.name, migration.checksum),
-                    )
-            return [m.name for m in todo]
-        finally:
-            conn.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+            return [m.name for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+        _bootstrap(conn)
+        done: list[str] = []
+        while True:
+            with conn.transaction():
+                _lock(conn, lock_wait_seconds)
+                applied = _applied(conn)
+                _check_unchanged(migrations, applied)
+                todo = [m for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+                if not todo:
+                    _secure_database(conn)
+                    return done
+                migration = todo[0]
+                conn.execute(migration.sql)
+                conn.execute("select internal.normalize_ownership()")
+                conn.execute(
+                    "insert into internal.schema_migrations (name, checksum) values (%s, %s)",
+                    (migration.name, migration.checksum),
+                )
+            done.append(migration.name)

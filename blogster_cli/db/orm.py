@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from blogster_cli.db.acting import ACT_AS_SQL, ActingUser
+from blogster_cli.db.acting import ActingUser, switch_sql
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.models import accounts, content, extended, system
 
@@ -58,14 +58,7 @@ def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
     """One transaction as `acting.actor`, as a Session; driver errors translated for the user."""
     with translated_errors(), engine_for(acting.db).connect() as connection:
         with connection.begin():
-            connection.exec_driver_sql(
-                ACT_AS_SQL,
-                {
-                    "role": acting.actor.role_name,
-                    "statement_timeout": f"{acting.timeouts.statement_ms}ms",
-                    "lock_timeout": f"{acting.timeouts.lock_ms}ms",
-                },
-            )
+            connection.exec_driver_sql(switch_sql(acting.actor.role_name, acting.timeouts))
             with Session(bind=connection, join_transaction_mode="rollback_only") as session:
                 yield session
                 session.flush()

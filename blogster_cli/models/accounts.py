@@ -66,6 +66,9 @@ class SubdomainSettings(SQLModel, table=True):
     site_description: str | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    site_url: str | None = None
+    permalink: str = "/posts/{slug}/"
+    posts_per_page: int = 10
 
 
 class UserNotificationPreferences(SQLModel, table=True):

@@ -55,17 +55,38 @@ def insert_user(conn: psycopg.Connection, *, email: str, password_hash: str | No
 
 
 def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str | None = None) -> None:
-    """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one."""
+    """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one.
+
+    Only the password's SCRAM verifier is sent (see db/scram.py), never the password.
+    """
     from psycopg import sql
 
-    login = sql.SQL("login password {}").format(sql.Literal(login_password)) if login_password else sql.SQL("nologin")
+    from blogster_cli.db.scram import scram_verifier
+
+    login = (
+        sql.SQL("login password {}").format(sql.Literal(scram_verifier(login_password)))
+        if login_password
+        else sql.SQL("nologin")
+    )
     conn.execute(sql.SQL("create role {} {} in role authenticated").format(sql.Identifier(role_name), login))
 
 
 def set_login_password(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
+    """Sets the role's login password by its SCRAM verifier (the password never leaves this process)."""
+    from blogster_cli.db.scram import scram_verifier
+
+    set_password_verifier(conn, role_name=role_name, verifier=scram_verifier(password))
+
+
+def set_password_verifier(conn: psycopg.Connection, *, role_name: str, verifier: str) -> None:
+    """Stores an already computed SCRAM verifier (checked for its form) as the role's password."""
     from psycopg import sql
 
-    conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(password)))
+    from blogster_cli.db.scram import is_verifier
+
+    if not is_verifier(verifier):
+        raise ValueError("not a SCRAM-SHA-256 verifier")
+    conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role_name), sql.Literal(verifier)))
 
 
 def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
@@ -76,9 +97,43 @@ def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
 
 
 def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
+    """Drops the role after whatever it still owns or was granted here (a large object
+    created before migration 0011, say), which would otherwise make DROP ROLE fail."""
     from psycopg import sql
 
-    conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role_name)))
+    if not role_exists(conn, role_name=role_name):
+        return
+    terminate_sessions(conn, role_name=role_name)
+    conn.execute(sql.SQL("drop owned by {}").format(sql.Identifier(role_name)))
+    conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role_name)))
+
+
+def terminate_sessions(conn: psycopg.Connection, *, role_name: str) -> int:
+    """Ends every other server session logged in as `role_name`; returns how many."""
+    return conn.execute(
+        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+        " where usename = %s and pid <> pg_backend_pid()",
+        (role_name,),
+    ).fetchone()[0]
+
+
+def lock_out_own_login(conn: psycopg.Connection) -> None:
+    """On a user's own login: replaces the role's password with a SCRAM verifier of random
+    keys (no password matches it; a role may change only its own password, not drop its
+    LOGIN), then ends the role's other sessions."""
+    import base64
+    import secrets
+
+    from psycopg import sql
+
+    def encoded(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode()
+
+    verifier = f"SCRAM-SHA-256$4096:{encoded(16)}${encoded(32)}:{encoded(32)}"
+    conn.execute(sql.SQL("alter role current_user password {}").format(sql.Literal(verifier)))
+    conn.execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where usename = session_user and pid <> pg_backend_pid()"
+    )
 
 
 def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:
@@ -114,8 +169,69 @@ def mark_deleted(conn: psycopg.Connection, *, user_id: UUID) -> None:
     conn.execute("update auth.users set deleted_at = now() where id = %s and deleted_at is null", (user_id,))
 
 
+# Columns that point at an account and become NULL when it goes (credits on shared rows:
+# documentation, feature flags, collaborations), found in the catalog so new ones count too.
+SET_NULL_ACCOUNT_COLUMNS_SQL = """
+select format('%I.%I', n.nspname, c.relname), array_agg(a.attname::text order by a.attname)
+from pg_constraint k
+join pg_class c on c.oid = k.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+where k.contype = 'f' and k.conparentid = 0 and k.confdeltype = 'n' and cardinality(k.conkey) = 1
+  and k.confrelid in ('auth.users'::regclass, 'public.profiles'::regclass)
+group by 1
+"""
+
+
 def delete_user(conn: psycopg.Connection, *, user_id: UUID) -> None:
+    """Deletes the account; its rows go by ON DELETE CASCADE, its credits on others' rows become NULL.
+
+    The credits are cleared first, all columns of a row in one UPDATE: left to the cascade,
+    a row with two such columns (assigned_by and assigned_to of a collaboration on the
+    account's own post) is updated twice, and the second update re-checks the row's other
+    foreign keys against the post the same cascade has just deleted.
+    """
+    from psycopg import sql
+
+    for table, columns in conn.execute(SET_NULL_ACCOUNT_COLUMNS_SQL).fetchall():
+        schema, name = table.split(".", 1)
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{0} = case when {0} = %(user_id)s then null else {0} end").format(sql.Identifier(column))
+            for column in columns
+        )
+        matches = sql.SQL(" or ").join(sql.SQL("{} = %(user_id)s").format(sql.Identifier(column)) for column in columns)
+        conn.execute(
+            sql.SQL("update {} set {} where {}").format(sql.Identifier(schema, name), assignments, matches),
+            {"user_id": user_id},
+        )
     conn.execute("delete from auth.users where id = %s", (user_id,))
+    # The flag audit trail keeps snapshots of each flag, whose created_by was the account.
+    for column in ("previous_state", "new_state"):
+        conn.execute(
+            sql.SQL(
+                "update public.feature_flag_logs set {0} = jsonb_set({0}, '{{created_by}}', 'null')"
+                " where {0} ->> 'created_by' = %s"
+            ).format(sql.Identifier(column)),
+            (str(user_id),),
+        )
+
+
+def session_token_hashes(conn: psycopg.Connection, *, user_id: UUID) -> set[bytes]:
+    return {bytes(h) for (h,) in conn.execute("select token_hash from auth.sessions where user_id = %s", (user_id,))}
+
+
+def image_paths(conn: psycopg.Connection, *, user_id: UUID) -> set[str]:
+    """The stored image files the account's image rows name."""
+    rows = conn.execute(
+        "select distinct path from public.image_assets where created_by = %s and path is not null", (user_id,)
+    )
+    return {path for (path,) in rows}
+
+
+def image_paths_in_use(conn: psycopg.Connection, *, paths: set[str]) -> set[str]:
+    """Which of `paths` any image row still names (this connection sees every account's rows)."""
+    rows = conn.execute("select distinct path from public.image_assets where path = any(%s)", (sorted(paths),))
+    return {path for (path,) in rows}
 
 
 def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:

@@ -62,6 +62,8 @@ class BlogRow:
     author_id: UUID
     tags: list[str]
     content: dict[str, Any] | None = None
+    author: str | None = None
+    """How the author is shown and typed in AUTHOR/SLUG (filled by the service: `get`, lists of all authors)."""
 
 
 _SELECT = (
@@ -109,6 +111,28 @@ def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
     return _row(row, True) if row else None
 
 
+def find_by_author_and_slug(
+    conn: psycopg.Connection, *, username: str, id_prefix: str | None, slug: str
+) -> list[BlogRow]:
+    """Live posts with this slug by the author with this (visible) username or id prefix."""
+    rows = conn.execute(
+        _SELECT + ", b.content from public.blogs b where b.slug = %(slug)s and b.deleted_at is null and ("
+        " b.author_id in (select p.id from public.profiles p where lower(p.username) = lower(%(username)s))"
+        " or (%(prefix)s::text is not null and b.author_id::text like %(prefix)s || '%%'))",
+        {"slug": slug, "username": username, "prefix": id_prefix and like_literal(id_prefix)},
+    ).fetchall()
+    return [_row(r, True) for r in rows]
+
+
+def usernames(conn: psycopg.Connection, *, user_ids: Sequence[UUID]) -> dict[UUID, str]:
+    """Usernames of these users, where the actor may see the profile (RLS: their own; admins: all)."""
+    rows = conn.execute(
+        "select id, username from public.profiles where id = any(%(ids)s) and username is not null",
+        {"ids": list(user_ids)},
+    ).fetchall()
+    return dict(rows)
+
+
 @dataclass
 class BlogFilter:
     statuses: list[str] | None = None
@@ -119,6 +143,8 @@ class BlogFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     trashed: bool = False
+    all_authors: bool = False
+    """Everyone's published posts (mine included) instead of mine."""
     sort: str = "updated"
     limit: int | None = None
 
@@ -141,7 +167,7 @@ def list_own_query(filters: BlogFilter, *, with_content: bool = False) -> tuple[
     """The statement list_own runs, and its parameters (bench/bench_rls.py measures it)."""
     from psycopg import sql
 
-    clauses = [sql.SQL("b.author_id = auth.uid()")]
+    clauses = [sql.SQL("b.status = 'published'" if filters.all_authors else "b.author_id = auth.uid()")]
     params: dict[str, Any] = {}
     clauses.append(sql.SQL("b.deleted_at is not null" if filters.trashed else "b.deleted_at is null"))
     if filters.statuses:
@@ -282,26 +308,20 @@ def set_deleted(conn: psycopg.Connection, *, blog_ids: list[UUID], deleted: bool
 
 
 def delete(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[UUID]:
-    rows = conn.execute(
-        "delete from public.blogs where id = any(%(ids)s) and author_id = auth.uid() returning id", {"ids": blog_ids}
-    ).fetchall()
+    """Purges my blogs among `blog_ids` through delete_rows (users hold no DELETE privilege)."""
+    rows = conn.execute("select public.delete_rows('public.blogs', %(ids)s::uuid[])", {"ids": blog_ids}).fetchall()
     return [r[0] for r in rows]
 
 
 def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
-    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins."""
+    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins.
+
+    Through public.tag_ids: a tag used only on others' drafts is not readable directly.
+    """
     names = list(dict.fromkeys(names))
     if not names:
         return {}
-    conn.execute(
-        "insert into public.blog_tags (name) select distinct on (lower(n)) n"
-        " from unnest(%(names)s::text[]) with ordinality as u(n, i) order by lower(n), i on conflict do nothing",
-        {"names": names},
-    )
-    rows = conn.execute(
-        "select n, t.id from unnest(%(names)s::text[]) n join public.blog_tags t on lower(t.name) = lower(n)",
-        {"names": names},
-    ).fetchall()
+    rows = conn.execute("select name, id from public.tag_ids(%(names)s::text[])", {"names": names}).fetchall()
     return dict(rows)
 
 
@@ -317,12 +337,18 @@ def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -
 
 
 def unlink_tags(conn: psycopg.Connection, *, blog_id: UUID, names: list[str]) -> int:
-    cursor = conn.execute(
-        "delete from public.blogs_to_tags bt using public.blog_tags t"
-        " where bt.tag_id = t.id and bt.blog_id = %(blog)s and lower(t.name) = any(%(names)s)",
-        {"blog": blog_id, "names": [n.lower() for n in names]},
-    )
-    return cursor.rowcount
+    tag_ids = [
+        tag_id
+        for (tag_id,) in conn.execute(
+            "select t.id from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
+            " where bt.blog_id = %(blog)s and lower(t.name) = any(%(names)s)",
+            {"blog": blog_id, "names": [n.lower() for n in names]},
+        )
+    ]
+    return conn.execute(
+        "select public.unlink_blog_tags(%(blogs)s::uuid[], %(tags)s::uuid[])",
+        {"blogs": [blog_id] * len(tag_ids), "tags": tag_ids},
+    ).fetchone()[0]
 
 
 @dataclass(frozen=True)

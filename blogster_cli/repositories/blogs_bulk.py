@@ -210,8 +210,7 @@ def unlink_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]])
     if not pairs:
         return
     conn.execute(
-        "delete from public.blogs_to_tags bt using unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) as p(blog_id, tag_id)"
-        " where bt.blog_id = p.blog_id and bt.tag_id = p.tag_id",
+        "select public.unlink_blog_tags(%(blogs)s::uuid[], %(tags)s::uuid[])",
         {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
     )
 

@@ -68,6 +68,16 @@ def find_persona(conn: psycopg.Connection, *, ref: str) -> PersonaRow | None:
     return PersonaRow(*row) if row else None
 
 
+def my_persona_names(conn: psycopg.Connection, *, prefix: str) -> set[str]:
+    """The lower-cased names of my personas that start with `prefix` (ignoring case)."""
+    rows = conn.execute(
+        "select lower(name) from public.personas where owner_id = auth.uid()"
+        " and starts_with(lower(name), lower(%(prefix)s))",
+        {"prefix": prefix},
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
 def insert_persona(conn: psycopg.Connection, *, values: dict[str, Any], template: bool = False) -> UUID:
     from psycopg import sql
 
@@ -98,7 +108,7 @@ def update_persona(conn: psycopg.Connection, *, persona_id: UUID, values: dict[s
 
 
 def delete_persona(conn: psycopg.Connection, *, persona_id: UUID) -> bool:
-    return conn.execute("delete from public.personas where id = %s", (persona_id,)).rowcount == 1
+    return conn.execute("select public.delete_rows('public.personas', array[%s]::uuid[])", (persona_id,)).rowcount == 1
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,13 @@ class ImageRow:
     alt_text: str | None
     caption: str | None
     created_at: datetime
+    post: str | None = None  # the slug of the post it belongs to, as RLS lets me see it
 
 
-_SELECT = "select id, url, path, size, file_type, blog_id, alt_text, caption, created_at from public.image_assets"
+_SELECT = (
+    "select i.id, i.url, i.path, i.size, i.file_type, i.blog_id, i.alt_text, i.caption, i.created_at, b.slug"
+    " from public.image_assets i left join public.blogs b on b.id = i.blog_id"
+)
 
 
 def insert(
@@ -40,29 +44,48 @@ def insert(
 
 def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[ImageRow]:
     rows = conn.execute(
-        _SELECT
-        + " where created_by = auth.uid() and (%(blog)s::uuid is null or blog_id = %(blog)s) order by created_at, id",
+        _SELECT + " where i.created_by = auth.uid() and (%(blog)s::uuid is null or i.blog_id = %(blog)s)"
+        " order by i.created_at, i.id",
         {"blog": blog_id},
     ).fetchall()
     return [ImageRow(*r) for r in rows]
 
 
 def for_blogs(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[ImageRow]:
-    rows = conn.execute(_SELECT + " where blog_id = any(%s) order by created_at, id", (blog_ids,)).fetchall()
+    rows = conn.execute(_SELECT + " where i.blog_id = any(%s) order by i.created_at, i.id", (blog_ids,)).fetchall()
     return [ImageRow(*r) for r in rows]
 
 
 def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
-    row = conn.execute(_SELECT + " where created_by = auth.uid() and id::text = %s", (image_id,)).fetchone()
+    row = conn.execute(_SELECT + " where i.created_by = auth.uid() and i.id::text = %s", (image_id,)).fetchone()
     return ImageRow(*row) if row else None
 
 
+def find_attached(conn: psycopg.Connection, *, blog_id: UUID, path: str) -> ImageRow | None:
+    """My image row already attaching the file `path` to the post `blog_id`, if any."""
+    row = conn.execute(
+        _SELECT + " where i.created_by = auth.uid() and i.blog_id = %s and i.path = %s order by i.created_at limit 1",
+        (blog_id, path),
+    ).fetchone()
+    return ImageRow(*row) if row else None
+
+
+def describe(conn: psycopg.Connection, *, image_id: UUID, alt_text: str | None, caption: str | None) -> None:
+    """Set the alt text and caption that are given (None keeps the stored one)."""
+    conn.execute(
+        "update public.image_assets set alt_text = coalesce(%s, alt_text), caption = coalesce(%s, caption)"
+        " where id = %s and created_by = auth.uid()",
+        (alt_text, caption, image_id),
+    )
+
+
 def delete(conn: psycopg.Connection, *, image_id: UUID) -> bool:
+    """Deletes my image row through delete_rows (users hold no DELETE privilege)."""
     return (
-        conn.execute("delete from public.image_assets where id = %s and created_by = auth.uid()", (image_id,)).rowcount
-        == 1
+        conn.execute("select public.delete_rows('public.image_assets', array[%s]::uuid[])", (image_id,)).rowcount == 1
     )
 
 
 def path_in_use(conn: psycopg.Connection, *, path: str) -> bool:
-    return conn.execute("select exists (select 1 from public.image_assets where path = %s)", (path,)).fetchone()[0]
+    """Whether any account's row still uses the stored file: my RLS cannot see theirs."""
+    return conn.execute("select public.image_file_in_use(%s)", (path,)).fetchone()[0]

@@ -92,39 +92,57 @@ def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, n
     # Own login: the database role's password is the credential.
     if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
         raise AuthError("the current password is wrong")
-    from psycopg import sql
-
     with translated_errors():
-        acting.db.connection().execute(
-            sql.SQL("alter role {} password {}").format(
-                sql.Identifier(acting.actor.role_name), sql.Literal(new_password)
-            )
-        )
+        accounts.set_login_password(acting.db.connection(), role_name=acting.actor.role_name, password=new_password)
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
 def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
-    """Deletes the account and everything it owns; returns 'deleted' or 'marked' (shared server)."""
+    """Deletes the account and everything it owns; returns 'deleted' or 'marked' (shared server).
+
+    Either way the account's secrets are forgotten in every profile on this machine.
+    """
     if acting.db is ctx.database:
         _purge(ctx, acting.actor.user_id)
         sessions.logout_quietly(ctx)
         return "deleted"
     with unit_of_work(acting) as conn:
         conn.execute("select auth.request_account_deletion()")
+    sessions.forget_account(ctx, role_name=acting.actor.role_name, token_hashes=set())
+    with translated_errors():
+        accounts.lock_out_own_login(acting.db.connection())
     sessions.logout_quietly(ctx)
     return "marked"
 
 
 def _purge(ctx: AppContext, user_id: UUID) -> None:
-    """Deletes auth.users (cascading to everything the account owns) and drops its role."""
+    """Deletes auth.users (cascading to everything the account owns) and drops its role; then
+    removes the account's secrets stored on this machine and the image files nobody else uses."""
     with translated_errors():
         conn = ctx.database.connection()
         with conn.transaction():
             account = accounts.find_by_id(conn, user_id=user_id)
             if account is None:
                 raise NotFound("no such account")
+            token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
+            images = accounts.image_paths(conn, user_id=user_id)
             accounts.delete_user(conn, user_id=user_id)
             accounts.drop_role(conn, role_name=account.role_name)
+            unused_images = images - accounts.image_paths_in_use(conn, paths=images)
+    sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
+    _remove_image_files(unused_images)
+
+
+def _remove_image_files(names: set[str]) -> None:
+    """Deletes stored images by name; only content-hash names, since users write the path column."""
+    import re
+
+    from blogster_cli.services.images import media_dir
+
+    folder = media_dir()
+    for name in names:
+        if re.fullmatch(r"[0-9a-f]{64}\.[a-z0-9]{1,5}", name):
+            (folder / name).unlink(missing_ok=True)
 
 
 # -- administration -------------------------------------------------------------------
@@ -191,6 +209,9 @@ def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | No
         accounts.revoke_all_sessions(conn, user_id=account.id)
         if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
+    if until is not None:
+        with translated_errors():
+            accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
 def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:

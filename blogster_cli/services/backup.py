@@ -1,57 +1,53 @@
-"""Backups that restore completely: the database plus Blogster's roles.
+"""Backups that restore a working installation, and restores that run nothing from the file.
 
-Roles are cluster-wide, so a database-only dump restores without its policies'
-roles or its accounts' logins. A backup is one tar file holding:
-  manifest.json   format, versions, time
-  roles.sql       Blogster's group roles and every account role, with memberships
-                  and (shared server) login password hashes
-  database.dump   pg_dump custom format of the database
+A backup is one tar file (mode 0600 from its first byte) holding:
+  manifest.json        format, versions, the migrations applied, each table's columns,
+                       sequence values, and the SHA-256 of every other member
+  accounts.json        each account's role: can it log in, is it an admin, its SCRAM verifier
+  data/<table>.copy    each table's rows in COPY text format
+  media/<hash>.<ext>   the stored image files the rows refer to
 It is taken by the administrative login (superuser), because under FORCE RLS a
-non-privileged pg_dump silently dumps zero rows.
+non-privileged reader silently sees only its own rows.
+
+A restore trusts nothing in the file to be code. It checks every member against the
+manifest, builds the schema from Blogster's own migrations (up to the backup's), loads
+the rows with COPY into tables named by the live catalog, and rebuilds account roles
+from validated data (names `u_<32 hex>` that belong to a restored account, flags,
+SCRAM verifiers). All of that happens in a scratch database; only when it has
+succeeded does it replace the current one, so a refused file changes nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
-import subprocess
+import re
 import tarfile
+import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from blogster_cli import __version__
+from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
-from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.scram import is_verifier
+from blogster_cli.errors import BlogsterError, ConfigError, Conflict, InvalidInput
+from blogster_cli.private_files import private_dir, private_file, replacing_private_file
+from blogster_cli.repositories import accounts as account_rows
+from blogster_cli.repositories import backup_data
 
-BACKUP_FORMAT = 1
-GROUP_ROLES = ("anon", "authenticated", "blogster_admin", "service_role", "blogster_owner", "blogster_definer")
-
-
-def _client_binary(name: str, server_version_num: int) -> str:
-    """pg_dump/pg_restore that suit the server.
-
-    The wheel carries PostgreSQL 18 and 16 clients. An 18 pg_restore emits
-    `SET transaction_timeout`, which servers before 17 reject, so older servers use
-    the machine's own client of their major version if installed, else the 16 one.
-    """
-    from blogster_cli.db.embedded import package_install_dir
-
-    major = server_version_num // 10000
-    if major >= 17:
-        return str(package_install_dir() / "bin" / name)
-    machine = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    if machine.exists():
-        return str(machine)
-    return str(package_install_dir().parent / "pginstall" / "bin" / name)
-
-
-def _run(args: list[str]) -> None:
-    try:
-        subprocess.run(args, check=True, capture_output=True, text=True)
-    except subprocess.CalledProcessError as exc:
-        lines = (exc.stderr or "").strip().splitlines()
-        raise BlogsterError(f"{Path(args[0]).name} failed: {lines[-1] if lines else exc.returncode}") from None
+BACKUP_FORMAT = 2
+ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
+TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy$")
+MEDIA_MEMBER = re.compile(r"^media/([0-9a-f]{64}\.[a-z0-9]{1,5})$")
+FIXED_MEMBERS = ("manifest.json", "accounts.json")
+FORMAT_1_MEMBERS = ("roles.sql", "database.dump")
+HASH_CHUNK = 1 << 20
 
 
 def _require_superuser(db: Database, what: str) -> None:
@@ -59,45 +55,10 @@ def _require_superuser(db: Database, what: str) -> None:
         raise ConfigError(f"{what} needs the administrator's connection (superuser), which sees every row")
 
 
-ROLES_QUERY = """
-select r.rolname, r.rolcanlogin, r.rolbypassrls, a.rolpassword
-from pg_roles r join pg_authid a on a.oid = r.oid
-where r.rolname = any(%(groups)s) or r.rolname in (select role_name from auth.users)
-order by r.rolname
-"""
-MEMBERSHIP_QUERY = """
-select g.rolname, m.rolname
-from pg_auth_members am
-join pg_roles g on g.oid = am.roleid
-join pg_roles m on m.oid = am.member
-where g.rolname = any(%(groups)s) and (m.rolname = any(%(groups)s) or m.rolname in (select role_name from auth.users))
-order by 1, 2
-"""
+def _media_dir() -> Path:
+    from blogster_cli.services.images import media_dir
 
-
-def roles_script(db: Database) -> str:
-    """SQL that recreates Blogster's roles and memberships, tolerating ones that exist."""
-    from psycopg import sql
-
-    conn = db.connection()
-    params = {"groups": list(GROUP_ROLES)}
-    statements = []
-    for name, can_login, bypassrls, password_hash in conn.execute(ROLES_QUERY, params):
-        attributes = f"{'login' if can_login else 'nologin'} {'bypassrls' if bypassrls else 'nobypassrls'}"
-        create = sql.SQL("create role {} {}").format(sql.Identifier(name), sql.SQL(attributes)).as_string(conn)
-        alter = sql.SQL("alter role {} {}").format(sql.Identifier(name), sql.SQL(attributes)).as_string(conn)
-        statements.append(f"do $$ begin {create}; exception when duplicate_object then {alter}; end $$;")
-        if password_hash:
-            statements.append(
-                sql.SQL("alter role {} password {};")
-                .format(sql.Identifier(name), sql.Literal(password_hash))
-                .as_string(conn)
-            )
-    for group, member in conn.execute(MEMBERSHIP_QUERY, params):
-        statements.append(
-            sql.SQL("grant {} to {};").format(sql.Identifier(group), sql.Identifier(member)).as_string(conn)
-        )
-    return "\n".join(statements) + "\n"
+    return media_dir()
 
 
 @dataclass(frozen=True)
@@ -105,40 +66,125 @@ class BackupSummary:
     path: Path
     size_bytes: int
     roles: int
+    images: int
     created_at: datetime
 
 
-def backup(db: Database, path: Path) -> BackupSummary:
-    _require_superuser(db, "backup")
-    import tempfile
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
-    path = path.expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    created_at = datetime.now(UTC)
-    roles_sql = roles_script(db)
-    server_version = db.connection().info.server_version
-    with tempfile.TemporaryDirectory() as scratch:
-        dump = Path(scratch) / "database.dump"
-        _run(
-            [_client_binary("pg_dump", server_version), "--format=custom", "--file", str(dump), "--dbname", db.conninfo]
+
+def _write_scratch(scratch: Path, name: str, write) -> Path:
+    """A scratch file (0600, in a private temporary folder) filled by write(handle)."""
+    path = scratch / name.replace("/", "__")
+    with private_file(path) as handle:
+        write(handle)
+    return path
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """One consistent read of the database, its rows already in scratch files."""
+
+    table_files: dict[str, Path]
+    tables: dict[str, list[str]]
+    sequences: dict[str, int]
+    roles: list[backup_data.AccountRole]
+    images: list[str]
+    migrations: list[list[str]]
+    server_version: int
+
+
+def _snapshot(db: Database, scratch: Path) -> _Snapshot:
+    """Reads everything in one repeatable-read transaction, so the rows agree with each other."""
+    with db.connect(autocommit=False) as conn:
+        conn.execute("set transaction isolation level repeatable read, read only")
+        tables = backup_data.tables(conn)
+        table_files = {
+            table: _write_scratch(
+                scratch, f"{table}.copy", lambda handle, t=table, c=columns: backup_data.copy_out(conn, t, c, handle)
+            )
+            for table, columns in tables.items()
+        }
+        snapshot = _Snapshot(
+            table_files=table_files,
+            tables=tables,
+            sequences={name: value for name, value in backup_data.sequences(conn).items() if value is not None},
+            roles=backup_data.account_roles(conn),
+            images=[path for path in backup_data.image_paths(conn) if MEDIA_MEMBER.match(f"media/{path}")],
+            migrations=[list(row) for row in backup_data.applied_migrations(conn)],
+            server_version=conn.info.server_version,
         )
+        conn.rollback()
+    return snapshot
+
+
+def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
+    """Writes the backup file; refuses to replace an existing one unless `force`."""
+    _require_superuser(db, "backup")
+    path = path.expanduser().resolve()
+    if path.exists() and not force:
+        raise Conflict(f"{path} already exists; use --force to overwrite it")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name")
+    created_at = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as scratch_name, translated_errors():
+        scratch = Path(scratch_name)
+        snapshot = _snapshot(db, scratch)
+        accounts_json = [
+            {
+                "role_name": role.role_name,
+                "can_login": role.can_login,
+                "admin": role.admin,
+                # Only SCRAM verifiers are carried; an md5 hash (old servers) means a password reset.
+                "password_verifier": role.password_verifier if is_verifier(role.password_verifier or "") else None,
+            }
+            for role in snapshot.roles
+        ]
+        members = {f"data/{table}.copy": file for table, file in snapshot.table_files.items()}
+        members["accounts.json"] = _write_scratch(
+            scratch, "accounts.json", lambda handle: handle.write(json.dumps(accounts_json, indent=1).encode())
+        )
+        media = _media_dir()
+        stored_images = [name for name in snapshot.images if (media / name).is_file()]
+        members.update({f"media/{name}": media / name for name in stored_images})
         manifest = {
             "format": BACKUP_FORMAT,
             "created_at": created_at.isoformat(),
             "blogster_version": __version__,
-            "server_version_num": server_version,
+            "server_version_num": snapshot.server_version,
+            "migrations": snapshot.migrations,
+            "tables": snapshot.tables,
+            "sequences": snapshot.sequences,
+            "members": {name: _sha256_of(file) for name, file in members.items()},
         }
-        partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w") as archive:
-            for name, data in (("manifest.json", json.dumps(manifest).encode()), ("roles.sql", roles_sql.encode())):
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                info.mtime = int(created_at.timestamp())
-                archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname="database.dump")
-        partial.chmod(0o600)
-        partial.replace(path)
-    return BackupSummary(path, path.stat().st_size, roles_sql.count("create role"), created_at)
+        try:
+            _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at)
+        except OSError as exc:
+            raise BlogsterError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return BackupSummary(path, path.stat().st_size, len(snapshot.roles), len(stored_images), created_at)
+
+
+def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime) -> None:
+    """The tar, written to `path.partial` (0600 from creation) and renamed into place when complete."""
+    mtime = int(created_at.timestamp())
+    private_dir(path.parent)
+    with replacing_private_file(path) as handle, tarfile.open(fileobj=handle, mode="w") as archive:
+        info = tarfile.TarInfo("manifest.json")
+        info.size, info.mtime, info.mode = len(manifest), mtime, 0o600
+        archive.addfile(info, io.BytesIO(manifest))
+        for name, file in members.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = file.stat().st_size, mtime, 0o600
+            with file.open("rb") as source:
+                archive.addfile(info, source)
+
+
+# -- restore ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -146,77 +192,219 @@ class RestoreSummary:
     path: Path
     accounts: int
     roles_created: int
+    images: int
     migrations_applied: list[str]
 
 
-def _read_backup(path: Path, scratch: Path) -> tuple[dict, str, Path]:
+@dataclass(frozen=True)
+class _CheckedBackup:
+    """A backup whose members all matched the manifest, extracted under a scratch folder."""
+
+    manifest: dict
+    accounts: list[backup_data.AccountRole]
+    tables: dict[str, Path]
+    media: dict[str, Path]
+
+
+def _refuse(path: Path, why: str) -> InvalidInput:
+    return InvalidInput(f"{path} is not a usable Blogster backup: {why}")
+
+
+def _extract(path: Path, scratch: Path) -> dict[str, Path]:
+    """Copies each member to a scratch file of our own naming; never trusts member paths."""
+    extracted: dict[str, Path] = {}
     try:
-        with tarfile.open(path, "r") as archive:
-            manifest = json.loads(archive.extractfile("manifest.json").read())
-            roles_sql = archive.extractfile("roles.sql").read().decode()
-            dump = scratch / "database.dump"
-            dump.write_bytes(archive.extractfile("database.dump").read())
-    except (OSError, KeyError, tarfile.TarError, ValueError, AttributeError):
-        raise InvalidInput(f"{path} is not a Blogster backup") from None
+        with tarfile.open(path, "r:") as archive:
+            for member in archive:
+                name = member.name
+                if not member.isreg():
+                    raise _refuse(path, f"member {name!r} is not a regular file")
+                if name in FORMAT_1_MEMBERS:
+                    raise _refuse(
+                        path,
+                        "it is an older Blogster's backup (format 1), whose restore ran SQL from the file; "
+                        "this version does not restore it",
+                    )
+                if name not in FIXED_MEMBERS and not TABLE_MEMBER.match(name) and not MEDIA_MEMBER.match(name):
+                    raise _refuse(path, f"unexpected member {name!r}")
+                if name in extracted:
+                    raise _refuse(path, f"member {name!r} appears twice")
+                source = archive.extractfile(member)
+                extracted[name] = _write_scratch(scratch, name, lambda handle, s=source: _copy_stream(s, handle))
+    except (OSError, tarfile.TarError, EOFError):
+        raise _refuse(path, "not a tar archive") from None
+    return extracted
+
+
+def _copy_stream(source: BinaryIO, target: BinaryIO) -> None:
+    while chunk := source.read(HASH_CHUNK):
+        target.write(chunk)
+
+
+def _read_json(path: Path, file: Path, what: str):
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(path, f"{what} is not JSON") from None
+
+
+def _check_migrations(path: Path, recorded: object) -> str:
+    """The backup's last migration; every one it lists must be Blogster's own, in order."""
+    known = [(m.name, m.checksum) for m in migrations.discover()]
+    if not isinstance(recorded, list) or not recorded:
+        raise _refuse(path, "its manifest lists no migrations")
+    pairs = [tuple(item) if isinstance(item, list) else None for item in recorded]
+    if pairs != known[: len(pairs)]:
+        raise _refuse(path, "it was made with migrations this Blogster does not have (a newer version?)")
+    return pairs[-1][0]
+
+
+def _check_accounts(path: Path, entries: object) -> list[backup_data.AccountRole]:
+    if not isinstance(entries, list):
+        raise _refuse(path, "accounts.json is not a list")
+    checked, seen = [], set()
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"role_name", "can_login", "admin", "password_verifier"}:
+            raise _refuse(path, "accounts.json holds an entry of the wrong shape")
+        role_name, verifier = entry["role_name"], entry["password_verifier"]
+        if not isinstance(role_name, str) or not ROLE_NAME.match(role_name) or role_name in seen:
+            raise _refuse(path, f"accounts.json names a role that is not an account role: {str(role_name)[:40]!r}")
+        if not isinstance(entry["can_login"], bool) or not isinstance(entry["admin"], bool):
+            raise _refuse(path, "accounts.json flags must be true or false")
+        if verifier is not None and not (isinstance(verifier, str) and is_verifier(verifier)):
+            raise _refuse(path, "accounts.json holds a password that is not a SCRAM-SHA-256 verifier")
+        seen.add(role_name)
+        checked.append(backup_data.AccountRole(role_name, entry["can_login"], entry["admin"], verifier))
+    return checked
+
+
+def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
+    extracted = _extract(path, scratch)
+    if "manifest.json" not in extracted:
+        raise _refuse(path, "it has no manifest.json")
+    manifest = _read_json(path, extracted.pop("manifest.json"), "manifest.json")
+    if not isinstance(manifest, dict):
+        raise _refuse(path, "manifest.json is not an object")
     if manifest.get("format") != BACKUP_FORMAT:
-        raise InvalidInput(f"{path}: unsupported backup format {manifest.get('format')!r}")
-    return manifest, roles_sql, dump
+        raise _refuse(
+            path,
+            f"format {manifest.get('format')!r}; this Blogster restores format {BACKUP_FORMAT} "
+            "(earlier formats ran SQL from the file and are no longer restored)",
+        )
+    checksums = manifest.get("members")
+    if not isinstance(checksums, dict) or set(checksums) != set(extracted):
+        raise _refuse(path, "its members do not match its manifest")
+    for name, file in extracted.items():
+        if _sha256_of(file) != checksums[name]:
+            raise _refuse(path, f"{name} is damaged (checksum mismatch)")
+    _check_migrations(path, manifest.get("migrations"))
+    accounts = _check_accounts(path, _read_json(path, extracted["accounts.json"], "accounts.json"))
+    tables = {TABLE_MEMBER.match(name).group(1): file for name, file in extracted.items() if TABLE_MEMBER.match(name)}
+    if not isinstance(manifest.get("tables"), dict) or set(manifest["tables"]) != set(tables):
+        raise _refuse(path, "its table list does not match its data")
+    media = {}
+    for name, file in extracted.items():
+        match = MEDIA_MEMBER.match(name)
+        if match:
+            if _sha256_of(file) != match.group(1).split(".")[0]:
+                raise _refuse(path, f"{name} does not hold the image its name promises")
+            media[match.group(1)] = file
+    return _CheckedBackup(manifest, accounts, tables, media)
+
+
+def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
+    """Schema from Blogster's migrations, then the rows, in a scratch database."""
+    migrations.apply(target, until=checked.manifest["migrations"][-1][0])
+    with target.connect(autocommit=False) as conn:
+        live = backup_data.tables(conn)
+        if live.keys() != checked.tables.keys() or any(live[name] != checked.manifest["tables"][name] for name in live):
+            raise _refuse(path, "its tables do not match Blogster's schema at its migration")
+        live_sequences = backup_data.sequences(conn)
+        sequences = checked.manifest.get("sequences")
+        if not isinstance(sequences, dict) or not set(sequences) <= set(live_sequences):
+            raise _refuse(path, "it sets sequences Blogster's schema does not have")
+        backup_data.disable_triggers_for_transaction(conn)
+        backup_data.empty_tables(conn, sorted(live))
+        for table, file in checked.tables.items():
+            with file.open("rb") as handle:
+                backup_data.copy_in(conn, table, live[table], handle)
+        for name, value in sequences.items():
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise _refuse(path, f"sequence {name} has no whole-number value")
+            backup_data.set_sequence(conn, qualified_name=name, last_value=value)
+        restored_roles = backup_data.account_role_names(conn)
+        strangers = [role.role_name for role in checked.accounts if role.role_name not in restored_roles]
+        if strangers:
+            raise _refuse(path, f"accounts.json names a role of no restored account: {strangers[0]!r}")
+        conn.commit()
+
+
+def _rebuild_roles(conn, accounts: list[backup_data.AccountRole]) -> int:
+    """Creates or updates each account's role from validated data; returns how many were created."""
+    created = 0
+    for role in accounts:
+        if not account_rows.role_exists(conn, role_name=role.role_name):
+            account_rows.create_role(conn, role_name=role.role_name)
+            created += 1
+        backup_data.ensure_member_of_authenticated(conn, role_name=role.role_name)
+        account_rows.set_can_login(conn, role_name=role.role_name, can_login=role.can_login)
+        account_rows.set_admin(conn, role_name=role.role_name, admin=role.admin)
+        if role.password_verifier:
+            account_rows.set_password_verifier(conn, role_name=role.role_name, verifier=role.password_verifier)
+    return created
+
+
+def _restore_media(media: dict[str, Path]) -> None:
+    from blogster_cli.private_files import write_private
+
+    folder = _media_dir()
+    for name, file in media.items():
+        if not (folder / name).is_file():
+            write_private(folder / name, file.read_bytes())
 
 
 def restore(db: Database, path: Path) -> RestoreSummary:
-    """Replaces the database with the backup's, rebuilding roles first; then migrates."""
-    import tempfile
-
-    import psycopg
-    from psycopg import sql
+    """Replaces the database with the backup's (after checking all of it), then migrates."""
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    from blogster_cli.db import migrations
 
     _require_superuser(db, "restore")
     path = path.expanduser().resolve()
-    with tempfile.TemporaryDirectory() as scratch:
-        _, roles_sql, dump = _read_backup(path, Path(scratch))
-        params = conninfo_to_dict(db.conninfo)
-        dbname = params.get("dbname") or params.get("user")
-        maintenance = Database(make_conninfo(**{**params, "dbname": "postgres"}), embedded=db.embedded)
+    params = conninfo_to_dict(db.conninfo)
+    dbname = params.get("dbname") or params.get("user")
+    scratch_name = f"{dbname}_restore_{uuid.uuid4().hex[:8]}"
+    scratch_db = Database(make_conninfo(**{**params, "dbname": scratch_name}), embedded=db.embedded)
+    maintenance = Database(make_conninfo(**{**params, "dbname": "postgres"}), embedded=db.embedded)
+    with tempfile.TemporaryDirectory() as scratch, translated_errors():
+        checked = _check_backup(path, Path(scratch))
+        with maintenance.connect() as conn:
+            backup_data.create_database(conn, name=scratch_name)
+        try:
+            _load(scratch_db, checked, path)
+        except BaseException:
+            with maintenance.connect() as conn:
+                backup_data.drop_database(conn, name=scratch_name)
+            raise
         db.close()
         with maintenance.connect() as conn:
-            server_version = conn.info.server_version
-            roles_before = {r for (r,) in conn.execute("select rolname from pg_roles")}
-            conn.execute(roles_sql)
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname)))
-            conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
-            roles_created = len({r for (r,) in conn.execute("select rolname from pg_roles")} - roles_before)
-        _run(
-            [
-                _client_binary("pg_restore", server_version),
-                "--exit-on-error",
-                "--single-transaction",
-                "--dbname",
-                db.conninfo,
-                str(dump),
-            ]
-        )
+            with conn.transaction():
+                roles_created = _rebuild_roles(conn, checked.accounts)
+            backup_data.drop_database(conn, name=dbname)
+            backup_data.rename_database(conn, name=scratch_name, new_name=dbname)
+        _restore_media(checked.media)
     reconcile_roles(db)
     applied = migrations.apply(db)
     with db.connect() as conn:
-        try:
-            accounts = conn.execute("select count(*) from auth.users").fetchone()[0]
-        except psycopg.Error:
-            accounts = 0
-    return RestoreSummary(path, accounts, roles_created, applied)
+        accounts = conn.execute("select count(*) from auth.users").fetchone()[0]
+    return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
 
 
 def reconcile_roles(db: Database) -> int:
     """Creates a role for every account that lacks one (e.g. restored onto a new cluster)."""
-    from blogster_cli.repositories import accounts
-
     conn = db.connection()
     created = 0
-    with conn.transaction():
-        for (role_name,) in conn.execute("select role_name from auth.users").fetchall():
-            if not accounts.role_exists(conn, role_name=role_name):
-                accounts.create_role(conn, role_name=role_name)
+    with translated_errors(), conn.transaction():
+        for role_name in sorted(backup_data.account_role_names(conn)):
+            if not account_rows.role_exists(conn, role_name=role_name):
+                account_rows.create_role(conn, role_name=role_name)
                 created += 1
     return created

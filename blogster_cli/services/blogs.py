@@ -7,11 +7,12 @@ in that same transaction, so a change and its history commit or fail together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from blogster_cli.content.slugs import USABLE_SLUG, is_usable
 from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
@@ -20,8 +21,12 @@ from blogster_cli.repositories.blogs import BlogFilter, BlogRow
 
 STATUSES = ("draft", "scheduled", "published", "archived")
 # Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
-EXPLICIT_SLUG = re.compile(r"^[^\s/?#\\]{1,200}$")
+EXPLICIT_SLUG = USABLE_SLUG
+# The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
+AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
+TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def not_found(ref: str) -> NotFound:
@@ -42,7 +47,12 @@ def check_text(text: str, what: str) -> str:
 
 
 def check_title(title: str) -> str:
-    title = check_text(title, "the title").strip()
+    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
+
+    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
+    break no line or column.
+    """
+    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
     if not title:
         raise InvalidInput("a post needs a title")
     if len(title) > 500:
@@ -51,25 +61,24 @@ def check_title(title: str) -> str:
 
 
 def check_explicit_slug(slug: str) -> str:
-    if not EXPLICIT_SLUG.match(slug):
+    if not is_usable(slug):
         raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
     return slug
 
 
-def unique_slug(conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None) -> str:
-    """A slug for a new post of mine: generated from the title, with -2, -3... on collision."""
-    from blogster_cli.content.slugs import slugify, suffixed
+def unique_slug(
+    conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
+) -> str:
+    """A slug for a post of mine, from the title (generated) or as written: -2, -3... on
+    collision, whether it came from a title or a file; an `exact` slug (typed by the user)
+    that is taken is a conflict instead."""
+    from blogster_cli.content.slugs import slugify, unique
 
     base = slugify(title_or_slug) if generated else check_explicit_slug(title_or_slug)
     existing = blog_rows.own_slugs_like(conn, base=base) | (taken or set())
-    if base not in existing:
-        return base
-    if not generated:
+    if exact and base in existing:
         raise Conflict(f"you already have a post with slug {base!r}")
-    n = 2
-    while suffixed(base, n) in existing:
-        n += 1
-    return suffixed(base, n)
+    return unique(base, existing)
 
 
 def find_own(conn, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
@@ -84,6 +93,7 @@ class NewBlog:
     title: str
     markdown: str = ""
     slug: str | None = None
+    exact_slug: bool = False  # the user typed `slug`: taken is a conflict, not a -2 suffix
     status: str = "draft"
     tags: list[str] = field(default_factory=list)
     meta_description: str | None = None
@@ -121,7 +131,7 @@ def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set
     document = _document(new)
     check_text(document.get("markdown", ""), "the body")
     _check_status(new.status)
-    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken)
+    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken, exact=new.exact_slug)
     published_at = new.published_at
     if new.status == "published" and published_at is None:
         published_at = datetime.now(UTC)
@@ -181,17 +191,43 @@ def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
             _check_status(status)
     if filters.sort not in blog_rows.SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(blog_rows.SORTS)}")
+    if filters.all_authors and (filters.trashed or set(filters.statuses or ["published"]) != {"published"}):
+        raise InvalidInput("--all-authors lists published posts only")
     with unit_of_work(acting) as conn:
-        return blog_rows.list_own(conn, filters=filters)
+        rows = blog_rows.list_own(conn, filters=filters)
+        if filters.all_authors:
+            names = blog_rows.usernames(conn, user_ids=list({r.author_id for r in rows}))
+            rows = [replace(r, author=author_label(r.author_id, names.get(r.author_id))) for r in rows]
+        return rows
 
 
 def get(acting: ActingUser, ref: str) -> BlogRow:
-    """My post by slug or id, or anyone's published post by id."""
+    """My post by slug or id; anyone's published post by id or AUTHOR/SLUG.
+
+    AUTHOR is a username (where the profile is visible: your own, or any for admins)
+    or the author's id, whole or its first 8 or more characters (as `blogs list
+    --all-authors` shows it). Slugs never contain '/', so the split is unambiguous.
+    """
     with unit_of_work(acting) as conn:
-        row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
-    if row is None:
-        raise not_found(ref)
-    return row
+        if "/" in ref:
+            author, _, slug = ref.partition("/")
+            rows = blog_rows.find_by_author_and_slug(
+                conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
+            )
+            if len(rows) > 1:
+                raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
+            row = rows[0] if rows else None
+        else:
+            row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+        if row is None:
+            raise not_found(ref)
+        names = blog_rows.usernames(conn, user_ids=[row.author_id])
+    return replace(row, author=author_label(row.author_id, names.get(row.author_id)))
+
+
+def author_label(author_id: UUID, username: str | None) -> str:
+    """How a post's author is shown and typed in AUTHOR/SLUG: the username, else the id's first 8 characters."""
+    return username or str(author_id)[:8]
 
 
 def markdown_of(row: BlogRow) -> str:
@@ -218,10 +254,10 @@ def update(
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, with_content=True)
         values: dict[str, Any] = {}
-        if changes.title is not None and changes.title.strip() != row.title:
+        if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
         if changes.slug is not None and changes.slug != row.slug:
-            values["slug"] = unique_slug(conn, changes.slug, generated=False)
+            values["slug"] = unique_slug(conn, changes.slug, generated=False, exact=True)
         if changes.markdown is not None and changes.markdown != markdown_of(row):
             document = dict(row.content or {})
             document["markdown"] = check_text(changes.markdown, "the body")
@@ -374,6 +410,8 @@ def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
 
 
 def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
+    if type is not None and type not in activities.TYPES:
+        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(activities.TYPES)}")
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)

@@ -7,6 +7,7 @@ maintain the shared ones.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,8 @@ from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, Templa
 from blogster_cli.services.sessions import require_admin
 
 LIST_FIELDS = ("interests", "pain_points", "goals")
+_AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
+OLDEST_AGE = 130
 
 
 def _persona(conn, ref: str) -> PersonaRow:
@@ -39,7 +42,30 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             cleaned[key] = (str(value).strip() or None) if value is not None else None
     if "name" in cleaned and not cleaned["name"]:
         raise InvalidInput("a persona needs a name")
+    if cleaned.get("age_range"):
+        cleaned["age_range"] = age_range(cleaned["age_range"])
     return cleaned
+
+
+def age_range(text: str) -> str:
+    """'18-99' (youngest first) or '65+', tidied; anything else is refused."""
+    match = _AGE_RANGE.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(f"an age range is N-M or N+ (like 18-99 or 65+), not {text!r}")
+    if match.group(3) is not None:
+        return f"{int(match.group(3))}+"
+    youngest, oldest = int(match.group(1)), int(match.group(2))
+    if not youngest <= oldest <= OLDEST_AGE:
+        raise InvalidInput(f"an age range goes from the younger to the older age, up to {OLDEST_AGE}: not {text!r}")
+    return f"{youngest}-{oldest}"
+
+
+def copy_name(name: str, taken: set[str]) -> str:
+    """'NAME (copy)', then 'NAME (copy 2)', ...: the first that none of `taken` (lower-cased) holds."""
+    candidate, number = f"{name} (copy)", 2
+    while candidate.lower() in taken:
+        candidate, number = f"{name} (copy {number})", number + 1
+    return candidate
 
 
 def list_personas(acting: ActingUser) -> list[PersonaRow]:
@@ -93,7 +119,7 @@ def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> Pe
     with unit_of_work(acting) as conn:
         source = _persona(conn, ref)
         values = {f: getattr(source, f) for f in PERSONA_FIELDS}
-        values["name"] = name or (source.name if source.template else f"{source.name} (copy)")
+        values["name"] = name or copy_name(source.name, catalog.my_persona_names(conn, prefix=source.name))
         persona_id: UUID = catalog.insert_persona(conn, values=values)
         activities.record(
             conn, type="created", title=values["name"], description=f"Copied persona '{source.name}'",

@@ -1,28 +1,31 @@
-"""Starting and editing drafts: from a file, from a template for a persona, in $EDITOR."""
+"""Starting drafts: from a file or standard input, or from a template for a persona.
+
+A new post is a draft unless the writer (`--status`) or the file (its `status`,
+`draft` or `published` front matter) says otherwise.
+"""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from blogster_cli.context import AppContext
 from blogster_cli.db.acting import ActingUser, unit_of_work
-from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
 from blogster_cli.services import blogs, editing
 from blogster_cli.services.blogs import NewBlog
 
+if TYPE_CHECKING:
+    from blogster_cli.content.post import ImportedPost
 
-def aware(moment: datetime | None, timezone: str = "UTC") -> datetime | None:
-    """Typer parses dates naive; they mean the configured timezone."""
+
+def aware(moment: datetime | None, timezone: tzinfo = UTC) -> datetime | None:
+    """Typer parses dates naive; they mean the configured timezone (AppContext.tzinfo)."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    return moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.replace(tzinfo=timezone)
 
 
 def keywords_list(keywords: str | list | None) -> list[str] | None:
@@ -33,13 +36,13 @@ def keywords_list(keywords: str | list | None) -> list[str] | None:
     return cleaned or None
 
 
-def new_from_imported(post, *, status: str | None = None) -> NewBlog:
+def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     """A NewBlog from the content layer's ImportedPost (categories become tags too)."""
     return NewBlog(
         title=post.title,
         # A slug from the file name or front matter is kept as written when a URL can carry it.
         slug=post.slug if post.slug and blogs.EXPLICIT_SLUG.match(post.slug) else None,
-        status=status or post.status,
+        status=status,
         tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,
         meta_keywords=keywords_list(post.meta_keywords),
@@ -50,20 +53,34 @@ def new_from_imported(post, *, status: str | None = None) -> NewBlog:
     )
 
 
-def new_from_file(path: Path, *, title: str | None = None, timezone: str = "UTC") -> NewBlog:
-    from pathlib import PurePosixPath
-
+def new_from_file(path: Path, *, timezone: tzinfo = UTC) -> NewBlog:
+    """A new post from a markdown file: a draft unless the file states its status."""
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.post import import_post_file
+    from blogster_cli.content.post import read_text_file
 
     try:
-        post = import_post_file(path.parent, PurePosixPath(path.name), default_tz=ZoneInfo(timezone))
-    except (ContentError, UnicodeDecodeError) as exc:
+        text = read_text_file(path)
+    except ContentError as exc:
         raise InvalidInput(f"{path}: {exc}") from None
-    new = new_from_imported(post)
-    if title:
-        new.title = title
-    return new
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone)
+
+
+def new_from_text(text: str, *, timezone: tzinfo = UTC) -> NewBlog:
+    """A new post from markdown text (standard input), by the same rules as a file."""
+    return _new_from_text(text, None, label="standard input", timezone=timezone)
+
+
+def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezone: tzinfo) -> NewBlog:
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.post import import_post
+
+    try:
+        post = import_post(text, path, default_tz=timezone)
+    except ContentError as exc:
+        raise InvalidInput(f"{label}: {exc}") from None
+    return new_from_imported(post, status=editing.stated_status(post.content["front_matter"]["fields"]) or "draft")
 
 
 def persona_id(acting: ActingUser, ref: str) -> UUID:
@@ -108,38 +125,3 @@ def scaffold_markdown(sections: list[dict], persona: catalog.PersonaRow | None) 
         note = f" (about {target} words)" if target else ""
         parts.append(f"## {heading}\n\n<!-- {placeholder}{note}{audience} -->\n")
     return "\n".join(parts)
-
-
-def _editor_command(ctx: AppContext) -> list[str]:
-    editor = ctx.settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return shlex.split(editor)
-
-
-def edit_in_editor(acting: ActingUser, ctx: AppContext, ref: str) -> str:
-    """Opens the post in the editor and saves the result; returns a message for the user."""
-    from blogster_cli.config import home_dir
-
-    row = blogs.get(acting, ref)
-    if row.author_id != acting.actor.user_id:
-        raise NotFound(f"no post of yours with slug or id {ref!r}")
-    session = editing.start_edit(row, home_dir() / "editing")
-    try:
-        completed = subprocess.run([*_editor_command(ctx), str(session.path)])
-        if completed.returncode != 0:
-            raise BlogsterError(
-                f"the editor exited with {completed.returncode}; nothing was saved (file: {session.path})"
-            )
-        edited = session.path.read_text(encoding="utf-8")
-        if edited == session.original_text:
-            session.path.unlink()
-            return "No changes."
-        changes = editing.changes_from_file(edited)
-        try:
-            updated = blogs.update(acting, str(row.id), changes, expected_updated_at=session.expected_updated_at)
-        except (Conflict, InvalidInput) as exc:
-            kept = editing.save_recovery(edited, row.slug, home_dir() / "recovery")
-            raise type(exc)(f"{exc}; your text is kept in {kept}") from None
-    except FileNotFoundError as exc:
-        raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
-    session.path.unlink(missing_ok=True)
-    return f"Saved '{updated.slug}' ({updated.word_count} words, {datetime.now(UTC):%H:%M} UTC)."

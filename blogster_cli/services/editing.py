@@ -1,20 +1,38 @@
-"""The `$EDITOR` round trip: a post as a markdown file with front matter, and back.
+"""Editing a post as text: a markdown file with front matter, and back.
 
-The file carries the fields a writer edits (title, slug, status, tags, description,
-featured image) as YAML front matter and the body verbatim. If the post changed in
-the database while the editor was open, the edit is refused and the writer's text is
-kept in a recovery file, never lost and never written over someone else's change.
+The text carries the fields a writer edits (title, slug, status, tags, description,
+featured image) as YAML front matter and the body verbatim. These functions take and
+return data only: the front end shows the text (the CLI in $EDITOR, the TUI in its own
+widget) and hands back what the writer saved.
+
+Text is never lost: if the post changed in the database since the edit began, or the
+editor failed, or the text cannot be saved, it goes to a recovery file (0600, unique
+name) with a small JSON note saying which post and version it was an edit of, so the
+next edit of that post can offer to resume it. Buffers handed to an external editor
+carry the same note, so an edit whose process died is offered too.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
-from blogster_cli.errors import InvalidInput
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
+from blogster_cli.private_files import create_private_file, unique_private_file
 from blogster_cli.repositories.blogs import BlogRow
+from blogster_cli.services import blogs
 from blogster_cli.services.blogs import BlogChanges, markdown_of
+
+# Lines the front end puts above the text to explain why it came back (as `git commit`
+# does); they are removed before the text is read.
+ERROR_COMMENT_PREFIX = "# blogster: "
 
 
 def edit_file_text(row: BlogRow) -> str:
@@ -31,7 +49,24 @@ def edit_file_text(row: BlogRow) -> str:
     return dump_front_matter("yaml", front) + markdown_of(row)
 
 
+def stated_status(values: Mapping[Any, Any]) -> str | None:
+    """The status a file's front matter states (`status`, `draft` or `published`), else None."""
+    from blogster_cli.content.mapping import DRAFT_KEYS, PUBLISHED_KEYS, find_key, truthy
+
+    status = find_key([values], ("status",))
+    if status is not None:
+        return str(status.value).strip().lower()
+    draft = find_key([values], DRAFT_KEYS)
+    if draft is not None and truthy(draft.value) is not None:
+        return "draft" if truthy(draft.value) else "published"
+    published = find_key([values], PUBLISHED_KEYS)
+    if published is not None and truthy(published.value) is not None:
+        return "published" if truthy(published.value) else "draft"
+    return None
+
+
 def changes_from_file(text: str) -> BlogChanges:
+    """The changes a post's text states; fields its front matter leaves out stay as they are."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.frontmatter import parse_metadata, split_front_matter
 
@@ -49,32 +84,226 @@ def changes_from_file(text: str) -> BlogChanges:
         title=str(values["title"]) if values.get("title") is not None else None,
         slug=str(values["slug"]) if values.get("slug") else None,
         markdown=split.body,
-        status=str(values["status"]) if values.get("status") else None,
+        status=stated_status(values),
         tags=[str(t) for t in tags] if tags is not None else None,
-        meta_description=str(values.get("description") or ""),
-        featured_image=str(values.get("featured_image") or ""),
+        meta_description=_optional_text(values, "description"),
+        featured_image=_optional_text(values, "featured_image"),
     )
 
 
+def _optional_text(values: Mapping[str, Any], key: str) -> str | None:
+    """A key's text ("" clears the field), or None when the key is absent (left as it is)."""
+    return str(values[key] or "") if key in values else None
+
+
+def apply(acting: ActingUser, ref: str, *, text: str | None, fields: BlogChanges) -> BlogRow:
+    """A non-interactive edit: the post's text (front matter and body) if given, then the fields set."""
+    from dataclasses import fields as dataclass_fields
+
+    if text is not None and not text.strip():
+        raise InvalidInput("the text is empty; nothing was saved")
+    changes = changes_from_file(text) if text is not None else BlogChanges()
+    for field in dataclass_fields(BlogChanges):
+        if getattr(fields, field.name) is not None:
+            setattr(changes, field.name, getattr(fields, field.name))
+    return blogs.update(acting, ref, changes)
+
+
+# -- one edit session --------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class EditSession:
+class UnsavedEdit:
+    """Text of an earlier edit that was not saved: a recovery file, or the buffer of a session that died."""
+
     path: Path
-    original_text: str
+    blog_id: UUID
     expected_updated_at: datetime
+    pid: int | None = None
+    """The process editing a buffer (None for recovery files)."""
 
 
-def start_edit(row: BlogRow, folder: Path) -> EditSession:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{row.slug[:80].replace('/', '_')}.md"
+@dataclass(frozen=True)
+class EditDraft:
+    """What the writer edits: `text`, an edit of the post as it was at `expected_updated_at`."""
+
+    blog_id: UUID
+    slug: str
+    text: str
+    stored_text: str
+    """The post as stored when the edit began: saving it unchanged is "no changes"."""
+    expected_updated_at: datetime
+    resumed: UnsavedEdit | None = None
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """`saved` (row is the new version), `unchanged` or `cancelled` (an empty text)."""
+
+    kind: str
+    row: BlogRow | None = None
+
+
+def begin(acting: ActingUser, ref: str) -> EditDraft:
+    """Starts an edit of one of my posts."""
+    row = blogs.get(acting, ref)
+    if row.author_id != acting.actor.user_id:
+        raise NotFound(f"no post of yours with slug or id {ref!r}")
     text = edit_file_text(row)
-    path.write_text(text, encoding="utf-8")
-    return EditSession(path, text, row.updated_at)
+    return EditDraft(row.id, row.slug, text, text, row.updated_at)
 
 
-def save_recovery(text: str, slug: str, folder: Path) -> Path:
-    """Keeps text that could not be saved; returns where."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    path = folder / f"{slug[:80].replace('/', '_')}-{stamp}.md"
-    path.write_text(text, encoding="utf-8")
+def unsaved_edits(draft: EditDraft) -> list[UnsavedEdit]:
+    """Earlier unsaved edits of this post that still apply (the post has not changed since).
+
+    Those are recovery files, and buffers left by an edit whose process died (killed,
+    or its terminal closed) while the editor was open; live sessions' buffers are theirs.
+    """
+    notes = sorted(recovery_folder().glob("*.json")) + sorted(buffer_folder().glob("*.json"))
+    found = []
+    for note in notes:
+        unsaved = _read_note(note)
+        if unsaved is None or unsaved.blog_id != draft.blog_id or not unsaved.path.exists():
+            continue
+        if unsaved.expected_updated_at == draft.expected_updated_at and not _running(unsaved.pid):
+            found.append(unsaved)
+    return found
+
+
+def open_buffer(draft: EditDraft, text: str) -> Path:
+    """A private file of this session's own holding `text`, for an editor that works on files.
+
+    A note beside it names the post and this process, so that if the process dies
+    while the editor is open, the next edit of the post offers the text.
+    """
+    path = unique_private_file(buffer_folder(), draft.slug, text)
+    _write_note(path, draft, pid=os.getpid())
     return path
+
+
+def close_buffer(path: Path) -> None:
+    """Removes a buffer (its text has been read) and its note."""
+    path.with_suffix(".json").unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
+
+
+def resume(draft: EditDraft, unsaved: UnsavedEdit) -> EditDraft:
+    """The draft with the unsaved text in place of the stored one."""
+    text = unsaved.path.read_text(encoding="utf-8")
+    return EditDraft(draft.blog_id, draft.slug, text, draft.stored_text, draft.expected_updated_at, unsaved)
+
+
+def forget(unsaved: UnsavedEdit) -> None:
+    """Stops offering an unsaved edit; its text stays in the recovery file."""
+    unsaved.path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def save(acting: ActingUser, draft: EditDraft, edited: str) -> EditOutcome:
+    """Saves the writer's text as a new revision.
+
+    InvalidInput if the text cannot be read as a post (nothing is kept: the front end
+    decides whether to show it again or keep it). Any other failure (Conflict if the
+    post changed since the edit began, NotFound if it was trashed, the database gone)
+    keeps the text in a recovery file and says where.
+    """
+    text = without_error_comment(edited)
+    if not text.strip():
+        _done(draft)
+        return EditOutcome("cancelled")
+    if text == draft.stored_text:
+        _done(draft)
+        return EditOutcome("unchanged")
+    changes = changes_from_file(text)
+    try:
+        row = blogs.update(acting, str(draft.blog_id), changes, expected_updated_at=draft.expected_updated_at)
+    except InvalidInput:
+        raise
+    except BlogsterError as exc:
+        raise type(exc)(f"{exc}; your text is kept in {keep_unsaved(draft, text)}") from None
+    _done(draft)
+    return EditOutcome("saved", row)
+
+
+def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:
+    """Keeps text that was not saved in a recovery file; returns where (None if it had no changes)."""
+    text = without_error_comment(edited)
+    if not text.strip() or text == draft.stored_text:
+        _done(draft)
+        return None
+    path = keep_text(text, draft.slug, recovery_folder())
+    _write_note(path, draft)
+    _done(draft)
+    return path
+
+
+def keep_text(text: str, slug: str, folder: Path) -> Path:
+    """Writes text to a new private recovery file in `folder`; returns where."""
+    return unique_private_file(folder, slug, text)
+
+
+def with_error_comment(text: str, error: str) -> str:
+    """The text again, headed by comment lines that say what was wrong."""
+    comment = (
+        f"{ERROR_COMMENT_PREFIX}{error}\n"
+        f"{ERROR_COMMENT_PREFIX}fix it and save, or empty the file to cancel; these lines are removed.\n"
+    )
+    return comment + without_error_comment(text)
+
+
+def without_error_comment(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    skipped = 0
+    while skipped < len(lines) and lines[skipped].startswith(ERROR_COMMENT_PREFIX):
+        skipped += 1
+    return "".join(lines[skipped:])
+
+
+def recovery_folder() -> Path:
+    from blogster_cli.config import home_dir
+
+    return home_dir() / "recovery"
+
+
+def buffer_folder() -> Path:
+    from blogster_cli.config import home_dir
+
+    return home_dir() / "editing"
+
+
+def _done(draft: EditDraft) -> None:
+    """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes."""
+    if draft.resumed is not None:
+        forget(draft.resumed)
+        draft.resumed.path.unlink(missing_ok=True)
+
+
+def _write_note(path: Path, draft: EditDraft, *, pid: int | None = None) -> None:
+    """Beside a kept text: which post and version it is an edit of, and who edits it."""
+    note = {"blog_id": str(draft.blog_id), "expected_updated_at": draft.expected_updated_at.isoformat(), "pid": pid}
+    create_private_file(path.with_suffix(".json"), json.dumps(note))
+
+
+def _read_note(path: Path) -> UnsavedEdit | None:
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+        return UnsavedEdit(
+            path.with_suffix(".md"),
+            UUID(note["blog_id"]),
+            datetime.fromisoformat(note["expected_updated_at"]),
+            int(note["pid"]) if note.get("pid") is not None else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _running(pid: int | None) -> bool:
+    """Whether a process with this id exists (a reused id errs on the side of leaving a buffer alone)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -15,17 +15,20 @@ Rules this module adds:
   out with `..` is normalised (and reported), and a symlink leading out is refused.
 - Two posts that map to the same file never overwrite each other: the later one (by source
   path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
+- A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes)
+  was edited by hand: it is left alone and listed in the summary, unless `force`.
 - Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
   to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import posixpath
 import re
 import shutil
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -52,6 +55,8 @@ IMAGE_FOLDERS = {
 }
 # Beyond this many posts, rendering runs in worker processes while this one writes files.
 PARALLEL_THRESHOLD = 400
+# Hashes of the files the last export wrote, to tell files edited by hand from ours.
+MANIFEST = ".blogster-export.json"
 _SAFE_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -71,6 +76,7 @@ class ExportSummary:
     dialect: str
     files: list[ExportedPost] = field(default_factory=list)
     images: int = 0
+    edited: list[str] = field(default_factory=list)  # files changed by hand since we wrote them, left alone
 
     @property
     def posts(self) -> int:
@@ -92,6 +98,7 @@ class ExportSummary:
             "images": self.images,
             "renamed": len(self.renamed),
             "failed": len(self.failed),
+            "edited": self.edited,
             "files": [vars(file) for file in self.files],
         }
 
@@ -121,11 +128,15 @@ def export_posts(
     media_root: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    force: bool = False,
+    private: bool = False,
 ) -> ExportSummary:
     """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
 
     `default_tz` must be the time zone the posts were imported with (settings.timezone).
-    Large exports render in `workers` processes (default: automatic).
+    Large exports render in `workers` processes (default: automatic). A file that differs
+    from what the last export wrote there (edited by hand) is left alone and listed in
+    `summary.edited`, unless `force`.
     """
     _check(dialect, statuses)
     if media_root is None:
@@ -141,7 +152,7 @@ def export_posts(
         large = total >= PARALLEL_THRESHOLD
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
-        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0)
+        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private)
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
@@ -152,6 +163,7 @@ def export_posts(
         finally:
             writer.close()
     summary.images = writer.images
+    summary.edited = sorted(writer.edited)
     return summary
 
 
@@ -165,50 +177,25 @@ def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[
         return f"cannot export: {exc}"
 
 
-def _render_chunk(args: tuple[list[StoredPost], str, tzinfo]) -> list[tuple[str, str, str | None] | str]:
-    posts, dialect, default_tz = args
+def _render_chunk(posts: list[StoredPost], dialect: str, default_tz: tzinfo) -> list[tuple[str, str, str | None] | str]:
     return [_render_safely(post, dialect, default_tz) for post in posts]
 
 
 def _rendered(
     posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int
 ) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
-    """Each post with its rendering, in order; rendered by forked worker processes when
-    `workers` > 1 (Linux), a bounded number of chunks ahead of the writing."""
-    import multiprocessing
+    """Each post with its rendering, in order; rendered in worker processes when `workers`
+    > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
+    from functools import partial
 
-    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        for post in posts:
-            yield post, _render_safely(post, dialect, default_tz)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from blogster_cli.services.parallel import parallel_map
 
-    chunk = 100
-    # Forked workers never use the inherited connection and leave with os._exit.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        queued: deque[tuple[Future | None, list[StoredPost]]] = deque()
-        broken = False
-
-        def submit() -> bool:
-            batch = list(islice(posts, chunk))
-            if batch:
-                args = (batch, dialect, default_tz)
-                queued.append((None if broken else pool.submit(_render_chunk, args), batch))
-            return bool(batch)
-
-        for _ in range(3 * workers):
-            if not submit():
-                break
-        while queued:
-            future, batch = queued.popleft()
-            try:
-                results = future.result() if future is not None else _render_chunk((batch, dialect, default_tz))
-            except BrokenProcessPool:
-                broken = True
-                results = _render_chunk((batch, dialect, default_tz))
-            submit()
-            yield from zip(batch, results, strict=True)
+    chunks = iter(lambda: list(islice(posts, 100)), [])
+    work = partial(_render_chunk, dialect=dialect, default_tz=default_tz)
+    for batch, results in parallel_map(
+        work, chunks, workers=workers, preload=[__name__, "blogster_cli.content.export"]
+    ):
+        yield from zip(batch, results, strict=True)
 
 
 # -- rendering --------------------------------------------------------------------
@@ -236,8 +223,9 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.mapping import map_metadata
     from blogster_cli.content.post import PostFields
+    from blogster_cli.content.slugs import is_suffixed
     from blogster_cli.services.drafting import keywords_list
-    from blogster_cli.services.imports import import_slug, is_suffixed_slug
+    from blogster_cli.services.imports import import_slug
 
     keywords = post.meta_keywords or None
     fields = PostFields(
@@ -265,7 +253,7 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
         fields.title = before.title
     if before.slug is not None and source["dialect"] == dialect:
         base, _ = import_slug(before.slug, post.title)
-        if is_suffixed_slug(post.slug, base):
+        if is_suffixed(post.slug, base):
             fields.slug = before.slug
     spelled = {" ".join(tag.split()).lower(): tag for tag in before.all_tags}
     fields.tags = [spelled.get(tag.lower(), tag) for tag in fields.tags]
@@ -368,16 +356,28 @@ def _numbered(path: PurePosixPath, n: int) -> PurePosixPath:
     return path.parent / f"{path.stem}-{n}{path.suffix}"
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write `data` to `target`, replacing a symlink there instead of following it."""
+def _read_manifest(root: Path) -> dict[str, str]:
+    """What the last export wrote under `root`: relative path -> SHA-256 of the bytes."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
+
+
+def _write_file(target: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write `data` to `target`, replacing a symlink there instead of following it.
+
+    `mode` applies to a file this creates (0600 for private exports, from the first byte).
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(target, flags, 0o666)
+        descriptor = os.open(target, flags, mode)
     except OSError:
         if not target.is_symlink():
             raise
         target.unlink()
-        descriptor = os.open(target, flags, 0o666)
+        descriptor = os.open(target, flags, mode)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
 
@@ -391,8 +391,20 @@ class _Writer:
 
     MAX_PENDING_WRITES = 256
 
-    def __init__(self, root: Path, dialect: str, media_root: Path, io_threads: int = 0):
-        self.root, self.dialect, self.media_root = root, dialect, media_root
+    def __init__(
+        self,
+        root: Path,
+        dialect: str,
+        media_root: Path,
+        io_threads: int = 0,
+        force: bool = False,
+        private: bool = False,
+    ):
+        self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
+        self.file_mode = 0o600 if private else 0o666
+        self.written_before = _read_manifest(root)
+        self.manifest = dict(self.written_before)
+        self.edited: list[str] = []
         self.used: set[str] = set()
         self.folders: dict[Path, bool] = {}
         self.images = 0
@@ -420,19 +432,34 @@ class _Writer:
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
         self.used.add(relative.as_posix())
-        self._write(target, text.encode("utf-8"), relative.as_posix())
+        data = text.encode("utf-8")
+        if not self._may_write(target, data, relative.as_posix()):
+            return ExportedPost(post.id, post.slug, relative.as_posix(), note="edited by hand: not overwritten")
+        self._write(target, data, relative.as_posix())
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
         if images:
             exported.images = self._images(relative, images)
         return exported
 
+    def _may_write(self, target: Path, data: bytes, shown: str) -> bool:
+        """False when `target` holds something else than what the last export wrote there."""
+        self.manifest[shown] = hashlib.sha256(data).hexdigest()
+        if self.force or not target.is_file() or target.is_symlink():
+            return True
+        on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
+        if on_disk in (self.manifest[shown], self.written_before.get(shown)):
+            return True
+        self.edited.append(shown)
+        self.manifest[shown] = on_disk  # still unknown to us: stays refused until --force
+        return False
+
     def _write(self, target: Path, data: bytes, shown: str) -> None:
         if self.pool is None:
-            self._check(lambda: _write_file(target, data), shown)
+            self._check(lambda: _write_file(target, data, self.file_mode), shown)
             return
         while len(self.pending) >= self.MAX_PENDING_WRITES:
             self._finish_one()
-        self.pending.append((self.pool.submit(_write_file, target, data), shown))
+        self.pending.append((self.pool.submit(_write_file, target, data, self.file_mode), shown))
 
     def _finish_one(self) -> None:
         future, shown = self.pending.popleft()
@@ -446,13 +473,18 @@ class _Writer:
             raise BlogsterError(f"cannot write {shown}: {exc.strerror or exc}") from None
 
     def close(self) -> None:
-        """Wait for the writes still running; raises the first write error."""
+        """Wait for the writes still running (raising the first write error), then record
+        what was written in the manifest."""
         try:
             while self.pending:
                 self._finish_one()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
+        for shown in self.edited:
+            self.manifest[shown] = self.written_before.get(shown, "")
+        manifest = json.dumps(self.manifest, indent=0).encode()
+        self._check(lambda: _write_file(self.root / MANIFEST, manifest, self.file_mode), MANIFEST)
 
     def _folder(self, folder: Path) -> bool:
         """Create `folder` if it resolves inside the export root; False if it leads out."""
@@ -460,7 +492,7 @@ class _Writer:
         if inside is None:
             inside = folder.resolve().is_relative_to(self.root)
             if inside:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700 if self.file_mode == 0o600 else 0o777)
                 inside = folder.resolve().is_relative_to(self.root)  # no link slipped in meanwhile
             self.folders[folder] = inside
         return inside

@@ -24,11 +24,15 @@ def add(
     acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
     caption: str | None = None,
 ) -> ImageRow:  # fmt: skip
-    """Copies the file into the media folder (named by its SHA-256) and attaches it to my post."""
+    """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
+    the same file added to the same post again reuses its row."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.images import content_hash_name, detect_image_type
 
     try:
-        data = source.read_bytes()
+        data = read_regular_file(source, limit=MAX_IMAGE_BYTES)
+    except NotRegularFile as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
     if len(data) > MAX_IMAGE_BYTES:
@@ -47,23 +51,29 @@ def add(
     url = f"media/{name}"
     with unit_of_work(acting) as conn:
         blog = find_own(conn, blog_ref)
-        image_id = image_rows.insert(
-            conn,
-            url=url,
-            path=name,
-            size=len(data),
-            file_type=kind.mime_type,
-            blog_id=blog.id,
-            alt_text=alt,
-            caption=caption,
-        )
+        existing = image_rows.find_attached(conn, blog_id=blog.id, path=name)
+        if existing is not None:  # the same file again: one row, its description updated
+            image_id = existing.id
+            image_rows.describe(conn, image_id=image_id, alt_text=alt, caption=caption)
+        else:
+            image_id = image_rows.insert(
+                conn, url=url, path=name, size=len(data), file_type=kind.mime_type, blog_id=blog.id,
+                alt_text=alt, caption=caption,
+            )  # fmt: skip
         if featured:
             blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
-        activities.record(
-            conn, type="edited", title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
-            blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
-        )  # fmt: skip
+        if existing is None or featured:
+            activities.record(
+                conn, type="edited", title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
+                blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
+            )  # fmt: skip
         return image_rows.find_mine(conn, image_id=str(image_id))
+
+
+def markdown_link(image: ImageRow) -> str:
+    """The markdown that shows `image` in its post's body (export rewrites the path per site)."""
+    alt = (image.alt_text or "").replace("[", "\\[").replace("]", "\\]")
+    return f"![{alt}]({image.url})"
 
 
 def list_images(acting: ActingUser, blog_ref: str | None = None) -> list[ImageRow]:

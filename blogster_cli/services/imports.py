@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -59,6 +58,8 @@ PARALLEL_THRESHOLD = 400
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WXR_SNIFF_BYTES = 4096
+EMPTY_REASON = "empty file"
+PAGE_NOTE = "a WordPress page: imported as a draft"
 
 
 @dataclass
@@ -72,6 +73,7 @@ class FileOutcome:
     slug: str | None = None
     title: str | None = None
     renamed_from: str | None = None  # the slug the file asked for, when it got a suffixed one
+    page: bool = False  # a WordPress page (imported as a draft)
 
 
 @dataclass
@@ -86,6 +88,7 @@ class ImportSummary:
         for file in self.files:
             counts[file.outcome] += 1
         counts["renamed"] = sum(1 for file in self.files if file.renamed_from is not None)
+        counts["pages"] = sum(1 for file in self.files if file.page and file.outcome != "failed")
         return counts
 
     @property
@@ -133,6 +136,7 @@ class Candidate:
     featured_image: str | None
     created_at: datetime | None
     published_at: datetime | None
+    page: bool = False  # a WordPress page, which import keeps as a draft
 
 
 Prepared = Candidate | FileOutcome
@@ -144,16 +148,21 @@ Prepared = Candidate | FileOutcome
 def collect_sources(
     paths: Sequence[str | Path], *, fmt: str = "auto", stdin_data: bytes | None = None
 ) -> tuple[list[ImportSource], list[FileOutcome]]:
-    """The files named by `paths` (folders searched recursively; `-` is `stdin_data`).
+    """The files named by `paths` (folders searched recursively; `-` is `stdin_data`), and
+    the outcomes already decided: links and special files skipped, unreadable folders failed
+    (`content.files` says why links are never followed).
 
-    Paths that do not exist come back as failed outcomes, not as an exception, so the
-    other files are still imported.
+    A path that does not exist is invalid input: nothing is imported.
     """
-    from blogster_cli.content.post import find_markdown_files
+    from blogster_cli.content.files import NotRegularFile, check_named_file, list_folder
+    from blogster_cli.content.post import list_markdown_files
 
     _check_format(fmt)
+    missing = [str(given) for given in paths if str(given) != "-" and not _exists(Path(given).expanduser())]
+    if missing:
+        raise InvalidInput(f"no such file or folder: {', '.join(missing)}")
     sources: list[ImportSource] = []
-    missing: list[FileOutcome] = []
+    reported: list[FileOutcome] = []
     seen: set[Path] = set()
 
     def add(source: ImportSource) -> None:
@@ -169,19 +178,30 @@ def collect_sources(
             continue
         path = Path(given).expanduser()
         if path.is_dir():
-            found = find_markdown_files(path) if fmt != "wordpress" else _xml_files(path)
-            for relative in found:
+            if fmt == "wordpress":
+                listing = list_folder(path, lambda name: name.lower().endswith(".xml"), lambda name: True)
+            else:
+                listing = list_markdown_files(path)
+            for relative in listing.files:
                 add(ImportSource(label=str(path / relative), root=path, relative=relative))
-        elif path.is_file():
-            root, relative = _file_root(path)
-            add(ImportSource(label=label, root=root, relative=relative))
-        else:
-            missing.append(FileOutcome(path=label, outcome="failed", reason="no such file or folder"))
-    return sources, missing
+            for relative, reason in listing.skipped:
+                reported.append(FileOutcome(path=str(path / relative), outcome="skipped", reason=reason))
+            for relative, reason in listing.unreadable:
+                reported.append(FileOutcome(path=str(path / relative), outcome="failed", reason=reason))
+            continue
+        try:
+            check_named_file(path)
+        except NotRegularFile as exc:
+            reported.append(FileOutcome(path=label, outcome="skipped", reason=str(exc)))
+            continue
+        root, relative = _file_root(path)
+        add(ImportSource(label=label, root=root, relative=relative))
+    return sources, reported
 
 
-def _xml_files(root: Path) -> list[PurePosixPath]:
-    return sorted(PurePosixPath(p.relative_to(root).as_posix()) for p in root.rglob("*.xml") if p.is_file())
+def _exists(path: Path) -> bool:
+    """Whether anything is at `path`, a dangling link included (it is then reported as skipped)."""
+    return path.exists() or path.is_symlink()
 
 
 def _file_root(path: Path) -> tuple[Path, PurePosixPath]:
@@ -205,11 +225,14 @@ def _check_format(fmt: str) -> None:
 def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo = UTC) -> list[Prepared]:
     """Read, parse and validate one source: candidates for the database, or one failure."""
     from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import import_post
     from blogster_cli.content.wordpress import parse_wxr
 
     try:
-        data = source.data if source.data is not None else (source.root / source.relative).read_bytes()
+        data = source.data if source.data is not None else read_regular_file(source.root / source.relative)
+    except NotRegularFile as exc:
+        return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
@@ -227,6 +250,8 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return [FileOutcome(path=source.label, outcome="failed", reason=f"not UTF-8 text (byte {exc.start})")]
+        if not text.lstrip("\ufeff").strip():
+            return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
         dialect = None if fmt == "auto" else fmt
         post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz)  # type: ignore[arg-type]
         return [_candidate(source.label, post)]
@@ -249,10 +274,9 @@ def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
     A slug the source states (front matter, Zola path, file name) is kept as written when
     it can be used in a URL; otherwise, or when there is none, one is made with slugify.
     """
-    from blogster_cli.content.slugs import slugify
-    from blogster_cli.services.blogs import EXPLICIT_SLUG
+    from blogster_cli.content.slugs import is_usable, slugify
 
-    if slug is not None and EXPLICIT_SLUG.match(slug) and not _CONTROL.search(slug) and slug not in (".", ".."):
+    if slug is not None and is_usable(slug):
         return slug, False
     return slugify(slug if slug else title), True
 
@@ -296,53 +320,35 @@ def _candidate(label: str, post: Any) -> Candidate:
         featured_image=post.featured_image or None,
         created_at=post.created_at,
         published_at=post.published_at,
+        page=(content.get("front_matter") or {}).get("fields", {}).get("wordpress_type") == "page",
     )
 
 
-def _prepare_chunk(args: tuple[list[ImportSource], str, tzinfo]) -> list[list[Prepared]]:
-    sources, fmt, default_tz = args
+def _prepare_chunk(sources: list[ImportSource], fmt: str, default_tz: tzinfo) -> list[list[Prepared]]:
     return [prepare_source(source, fmt, default_tz) for source in sources]
 
 
 def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, workers: int) -> Iterator[list[Prepared]]:
-    """prepare_source for each source, in order; in worker processes when `workers` > 1.
+    """prepare_source for each source, in order; in worker processes when `workers` > 1
+    (`services.parallel`), a few chunks ahead of the database."""
+    from functools import partial
 
-    Workers are forked (Linux only), before any writer thread exists, and never touch the
-    parent's connections (they leave with os._exit). At most a few chunks are parsed ahead
-    of the database, so memory stays flat. If a worker dies, the rest is parsed here.
-    """
-    import multiprocessing
-
-    if workers <= 1 or not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        for source in sources:
-            yield prepare_source(source, fmt, default_tz)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from blogster_cli.services.parallel import parallel_map
 
     chunk = 50
-    starts = iter(range(0, len(sources), chunk))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        queued: deque[tuple[Future | None, tuple]] = deque()
-        broken = False
+    chunks = (list(sources[start : start + chunk]) for start in range(0, len(sources), chunk))
+    work = partial(_prepare_chunk, fmt=fmt, default_tz=default_tz)
+    for _, results in parallel_map(work, chunks, workers=workers, preload=[__name__, *_PARSER_MODULES]):
+        yield from results
 
-        def submit() -> None:
-            start = next(starts, None)
-            if start is not None:
-                args = (list(sources[start : start + chunk]), fmt, default_tz)
-                queued.append((None if broken else pool.submit(_prepare_chunk, args), args))
 
-        for _ in range(4 * workers):
-            submit()
-        while queued:
-            future, args = queued.popleft()
-            try:
-                results = future.result() if future is not None else _prepare_chunk(args)
-            except BrokenProcessPool:
-                broken = True
-                results = _prepare_chunk(args)
-            submit()
-            yield from results
+# What parsing imports, loaded once by the fork server rather than by every worker.
+_PARSER_MODULES = (
+    "blogster_cli.content.post",
+    "blogster_cli.content.wordpress",
+    "blogster_cli.services.blogs",
+    "blogster_cli.services.drafting",
+)
 
 
 # -- import ---------------------------------------------------------------------------
@@ -362,12 +368,12 @@ def import_paths(
     workers: int | None = None,
 ) -> ImportSummary:
     """Import the files and folders in `paths` (see the module docstring)."""
-    sources, missing = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
+    sources, reported = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     summary = import_sources(
         acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
         on_progress=on_progress, batch_size=batch_size, workers=workers,
     )  # fmt: skip
-    summary.files = missing + summary.files
+    summary.files = reported + summary.files
     return summary
 
 
@@ -565,9 +571,12 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
+    reason = plan.reason
+    if plan.candidate.page:
+        reason = f"{PAGE_NOTE}; {reason}" if reason else PAGE_NOTE
     return FileOutcome(
-        path=plan.candidate.label, outcome=outcome, reason=plan.reason, id=post_id, slug=plan.slug,
-        title=plan.candidate.title, renamed_from=plan.renamed_from,
+        path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
+        title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
     )  # fmt: skip
 
 
@@ -603,16 +612,6 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
     return _outcome(plan, ids.get(id(plan)), run)
 
 
-def is_suffixed_slug(slug: str, base: str) -> bool:
-    """Whether `slug` is `base` or a `-N` de-duplication of it (as slugs.suffixed makes them)."""
-    from blogster_cli.content.slugs import suffixed
-
-    if slug == base:
-        return True
-    _, dash, number = slug.rpartition("-")
-    return bool(dash) and number.isdigit() and not number.startswith("0") and suffixed(base, int(number)) == slug
-
-
 def _holder(slug: str, index: _Index, run: _Run) -> str:
     """Who has `slug`, for messages (my own posts only: the index never holds others')."""
     if slug in run.owners:
@@ -630,12 +629,19 @@ def _taken(slug: str, index: _Index, run: _Run) -> bool:
 
 
 def _free_slug_for(base: str, index: _Index, run: _Run) -> str:
-    from blogster_cli.content.slugs import suffixed
+    from blogster_cli.content.slugs import unique
 
-    n = 2
-    while _taken(suffixed(base, n), index, run):
-        n += 1
-    return suffixed(base, n)
+    return unique(base, _Taken(index, run))
+
+
+class _Taken:
+    """The slugs this run cannot give out: mine when read, and those it gave out since."""
+
+    def __init__(self, index: _Index, run: _Run):
+        self.index, self.run = index, run
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and _taken(slug, self.index, self.run)
 
 
 def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str) -> list[_Plan]:
@@ -675,8 +681,10 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
 
 def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     """Decide what an update changes; no change at all makes it 'unchanged' (hold run.lock)."""
+    from blogster_cli.content.slugs import is_suffixed
+
     candidate = plan.candidate
-    if not is_suffixed_slug(stored.slug, candidate.base_slug):
+    if not is_suffixed(stored.slug, candidate.base_slug):
         wanted = candidate.base_slug
         if _taken(wanted, index, run):
             plan.slug, plan.renamed_from = _free_slug_for(wanted, index, run), wanted

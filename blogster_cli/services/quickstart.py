@@ -1,7 +1,13 @@
-"""The first run: database, schema, first account, logged in. Safe to run again."""
+"""The first run: database, schema, first account, logged in. Safe to run again.
+
+Off a terminal with no email given (a script, CI, a container), the account is a
+local one for the OS user, `<user>@localhost`, with a generated password kept in
+the credential store, so `pip install -e . && blogster quickstart` needs no input.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +15,8 @@ from blogster_cli.context import AppContext
 from blogster_cli.errors import AuthError
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
+
+GENERATED_PASSWORD_KEY = "generated-password"
 
 
 @dataclass
@@ -45,8 +53,34 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     return imported
 
 
-def quickstart(ctx: AppContext, *, email: str | None, password_source) -> QuickstartReport:
-    """`password_source()` is called only when a password is needed (it may prompt)."""
+def local_email() -> str:
+    """`<OS user>@localhost`: the account quickstart makes when nobody is there to ask."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        user = ""
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '', user) or 'blogster'}@localhost"
+
+
+def _generated_password(ctx: AppContext) -> str:
+    """The local account's password: the stored one, else a new one, stored before it is used."""
+    import secrets
+
+    stored = ctx.credentials.get(GENERATED_PASSWORD_KEY)
+    if stored:
+        return stored
+    password = secrets.token_urlsafe(24)
+    ctx.credentials.set(GENERATED_PASSWORD_KEY, password)
+    return password
+
+
+def quickstart(ctx: AppContext, *, email: str | None, password_source, local_account: bool = False) -> QuickstartReport:
+    """`password_source()` is called only when a password is needed (it may prompt).
+
+    With `local_account` and no email, the account is local_email() with a generated password.
+    """
     db = ctx.database
     where = "embedded PostgreSQL" if db.is_embedded else db.describe()
     migrated = database.migrate(db)
@@ -61,6 +95,10 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source) -> Quicks
     except AuthError:
         pass
 
+    generated = email is None and local_account
+    if generated:
+        email = local_email()
+        password_source = lambda: _generated_password(ctx)  # noqa: E731
     if email is None:
         raise AuthError("no account yet: run blogster quickstart --email YOU@EXAMPLE.COM")
     exists = account_rows.find_by_email(db.connection(), email=email) is not None
@@ -73,5 +111,11 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source) -> Quicks
     sessions.login(ctx, email=email, password=password)
     steps.append(f"created account {email}" + (" as the local administrator" if made_admin else ""))
     steps.append(f"logged in (credentials: {ctx.credentials.backend_name})")
+    if generated:
+        steps.append(
+            f"{email} is a local account with a generated password, kept in {ctx.credentials.backend_name}"
+            f" as '{ctx.profile}:{GENERATED_PASSWORD_KEY}'; set your own with: blogster auth passwd"
+            " (or start over with: blogster quickstart --email YOU@EXAMPLE.COM on a fresh BLOGSTER_HOME)"
+        )
     examples = _import_examples(ctx, steps)
     return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples)

@@ -209,3 +209,18 @@ def logout_quietly(ctx: AppContext) -> None:
     """Forgets stored credentials without touching the database (the account is gone)."""
     for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):
         ctx.credentials.delete(key)
+
+
+def forget_account(ctx: AppContext, *, role_name: str, token_hashes: set[bytes]) -> None:
+    """Removes, from every profile of this OS user, the secrets that log in as this account:
+    session tokens among `token_hashes`, and a shared-server login named `role_name`."""
+    from blogster_cli.credentials import CredentialStore
+
+    for profile in sorted(ctx.credentials.known_profiles() | {ctx.profile}):
+        store = ctx.credentials if profile == ctx.profile else CredentialStore(profile)
+        token = store.get(SESSION_KEY)
+        if token is not None and token_hash(token) in token_hashes:
+            store.delete(SESSION_KEY)
+        if store.get(LOGIN_KEY) == role_name:
+            store.delete(LOGIN_KEY)
+            store.delete(PASSWORD_KEY)

@@ -10,6 +10,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,6 @@ def signed_up(cli):
     result = cli("auth", "signup", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
     return "ada@example.com"
+
+
+REPO_ROOT_README = Path(__file__).resolve().parents[2] / "README.md"

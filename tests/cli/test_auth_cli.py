@@ -171,8 +171,7 @@ def test_not_logged_in_commands_fail_cleanly(cli):
 
 
 @pytest.mark.parametrize("args", [("auth", "whoami"), ("profile", "show")])
-def test_debug_shows_tracebacks_instead(cli, args):
-    from blogster_cli.errors import BlogsterError
-
-    with pytest.raises(BlogsterError):
-        cli("--debug", *args)
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(cli, args):
+    plain, debug = cli(*args), cli("--debug", *args)
+    assert debug.exit_code == plain.exit_code == 1
+    assert "Traceback" in debug.stderr and debug.stderr.rstrip().endswith(plain.stderr.rstrip())

@@ -101,3 +101,20 @@ def test_images_are_stored_by_content_hash_and_attached(cli, signed_up, tmp_path
     cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert cli("images", "rm", image["id"]).exit_code == 0
     assert not stored.exists()
+
+
+def test_images_add_prints_markdown_reuses_the_row_and_list_shows_the_post(cli, signed_up, tmp_path):
+    cli("blogs", "new", "With pictures")
+    picture = tmp_path / "shot.png"
+    picture.write_bytes(png_bytes())
+    first = cli("images", "add", "with-pictures", str(picture), "--alt", "A red dot")
+    assert first.exit_code == 0, first.stderr
+    [markdown] = first.stdout.splitlines()
+    assert markdown.startswith("![A red dot](media/") and markdown.endswith(".png)")
+    again = cli("images", "add", "with-pictures", str(picture), "--json")
+    assert again.exit_code == 0, again.stderr
+    listed = cli("images", "list", "--json").json()
+    assert [row["id"] for row in listed] == [again.json()["id"]]
+    assert listed[0]["post"] == "with-pictures"
+    assert "with-pictures" in cli("images", "list").stdout
+    assert "already attached" in again.stderr or again.json()["alt_text"] == "A red dot"

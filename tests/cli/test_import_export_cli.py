@@ -47,11 +47,11 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     summary = result.json()
     assert set(summary) == {"dry_run", "on_conflict", "counts", "files"}
     assert summary["counts"] == {
-        "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0,
+        "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
     }  # fmt: skip
     assert summary["dry_run"] is False and summary["on_conflict"] == "update"
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
-    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from"}
+    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page"}
     assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
     assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
     assert by_name["broken.md"]["id"] is None
@@ -95,7 +95,7 @@ def test_on_conflict_choices_and_usage_errors(cli, signed_up, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --on-conflict must be one of")
     assert cli("import", str(site), "--format", "docx").exit_code == 2
     missing = cli("import", str(tmp_path / "nowhere"))
-    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
 def test_stdin_and_wordpress(cli, signed_up):
@@ -124,7 +124,7 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
     for source in (root / "_posts").glob("*.md"):
         assert (out / "_posts" / source.name).read_bytes() == source.read_bytes()
     summary = cli("export", str(tmp_path / "json"), "--format", "hugo", "--json").json()
-    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "files"}
+    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "edited", "files"}
     assert summary["posts"] == count and summary["failed"] == 0
     assert set(summary["files"][0]) == {"id", "slug", "path", "renamed_from", "note", "images"}
     published = cli("export", str(tmp_path / "pub"), "--format", "hugo", "--status", "published", "--json").json()
@@ -138,3 +138,84 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
 def test_commands_need_a_login(cli, tmp_path):
     assert cli("import", str(tmp_path)).exit_code == 1
     assert cli("export", str(tmp_path), "--format", "hugo").exit_code == 1
+
+
+def test_a_missing_path_is_invalid_input_and_imports_nothing(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    result = cli("import", str(site), str(tmp_path / "nonexistent-dir"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: no such file or folder: {tmp_path / 'nonexistent-dir'}"]
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+
+
+def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up, tmp_path, monkeypatch):
+    import os
+
+    site = write_posts(tmp_path / "site")
+    (tmp_path / "secret.json").write_text('{"token": "x"}\n')
+    (site / "content" / "notes.md").symlink_to(tmp_path / "secret.json")
+    (site / "locked").mkdir()
+    (site / "locked" / "hidden.md").write_text("# Hidden\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("import", str(site))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert f"skipped: {site / 'content' / 'notes.md'}: symbolic link: not followed" in lines
+    assert f"failed: {site / 'locked'}: cannot read folder: Permission denied" in lines
+    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 1 skipped, 1 failed."
+    as_json = cli("import", str(site), "--json").json()
+    assert {f["outcome"] for f in as_json["files"] if f["path"].endswith(("notes.md", "locked"))} == {
+        "skipped",
+        "failed",
+    }
+
+
+def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, signed_up, tmp_path):
+    site = write_posts(tmp_path / "site")
+    (site / "content" / "empty.md").write_text("")
+    (site / "content" / "blank.md").write_text("\n  \n")
+    result = cli("import", str(site))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"skipped: {site / 'content' / 'empty.md'}: empty file" in lines
+    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
+    assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
+    wordpress = cli("import", str(WXR_FIXTURE))
+    assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page as a draft).")
+    [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
+    assert "WordPress page" in page["reason"]
+
+
+def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up, tmp_path):
+    post = tmp_path / "second.md"
+    post.write_text("---\ntitle: Second's post\n---\nBody.\n")
+    made = [cli("blogs", "new", "--from", str(post), "--json") for _ in range(2)]
+    made += [cli("blogs", "new", "Second's post", "--json") for _ in range(2)]
+    assert [result.exit_code for result in made] == [0, 0, 0, 0], [result.stderr for result in made]
+    assert [result.json()["slug"] for result in made] == ["second", "second-2", "seconds-post", "seconds-post-2"]
+    assert cli("blogs", "new", "Typed", "--slug", "second").exit_code == 5  # a typed slug is taken as asked
+    assert cli("blogs", "new", "東京の喫茶店", "--json").json()["slug"] == "東京の喫茶店"
+
+
+def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp_path):
+    assert cli("import", str(EXAMPLES / "jekyll")).exit_code == 0
+    out = tmp_path / "out"
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0  # ours, unchanged: fine
+    edited = sorted(out.rglob("*.md"))[0]
+    edited.write_text(edited.read_text() + "\nMy local note.\n")
+    again = cli("export", str(out), "--format", "jekyll")
+    assert again.exit_code == 5
+    assert again.stderr.splitlines()[-1].startswith("error: 1 file was edited by hand since the last export")
+    assert "My local note." in edited.read_text()
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 5  # still refused
+    assert cli("export", str(out), "--format", "jekyll", "--force").exit_code == 0
+    assert "My local note." not in edited.read_text()
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0

@@ -88,3 +88,44 @@ def test_subdomains_are_slugified_unique_and_never_reserved(db, make_user, super
         for u in users
     ]
     assert subdomains == ["www-1", "jo-doe", "jo-doe-1", "axx"]
+
+
+def round_trips(trace: str) -> int:
+    """Runs of frontend messages in a libpq trace: each run is answered before the next."""
+    directions = [line.split("\t", 1)[0] for line in trace.splitlines() if line[:1] in ("F", "B")]
+    return sum(1 for i, d in enumerate(directions) if d == "F" and (i == 0 or directions[i - 1] == "B"))
+
+
+def test_role_switch_shares_the_round_trip_of_begin(db, make_user, tmp_path):
+    """A unit of work costs what a plain transaction costs: BEGIN and the switch travel together."""
+    from psycopg.pq import Trace
+
+    alice = make_user()
+    trace_file = tmp_path / "libpq.trace"
+    with db.connect() as conn, trace_file.open("w") as sink:
+        conn.pgconn.trace(sink.fileno())
+        conn.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+        with acting_transaction(conn, alice.role_name):
+            conn.pgconn.untrace()
+            assert conn.execute("select current_user::text").fetchone()[0] == alice.role_name
+    assert round_trips(trace_file.read_text()) == 1
+
+
+def test_unknown_role_fails_at_the_start_and_leaves_the_connection_idle(db):
+    with db.connect() as conn:
+        login_role = conn.execute("select current_user::text").fetchone()[0]
+        with pytest.raises(psycopg.errors.InvalidParameterValue):
+            with acting_transaction(conn, "u_" + "0" * 32):
+                pytest.fail("the block must not run")
+        assert conn.execute("select current_user::text").fetchone()[0] == login_role
+
+
+def test_psycopg_rollback_ends_the_block_quietly_and_undoes_its_writes(db, make_user, superuser):
+    alice = make_user()
+    with db.connect() as conn:
+        with acting_transaction(conn, alice.role_name):
+            conn.execute("update public.profiles set full_name = 'Changed' where id = %s", (alice.user_id,))
+            raise psycopg.Rollback()
+        assert conn.execute("select current_user::text").fetchone()[0] != alice.role_name
+    full_name = superuser.execute("select full_name from public.profiles where id = %s", (alice.user_id,)).fetchone()[0]
+    assert full_name is None

@@ -29,7 +29,12 @@ def account(db, make_user):
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Files under `root`, without the manifest export keeps of what it wrote."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != exports.MANIFEST
+    }
 
 
 def markdown_tree(root: Path) -> dict[str, bytes]:
@@ -84,7 +89,7 @@ def test_real_corpora_round_trip_byte_for_byte(account, superuser, tmp_path):
 
     # Re-import is idempotent: nothing new, everything matched; --on-conflict skip skips.
     again = run_import(zola, zola_root)
-    assert again.counts == {**dict.fromkeys(imports.OUTCOMES, 0), "unchanged": 750, "renamed": 0}
+    assert again.counts == {**dict.fromkeys(imports.OUTCOMES, 0), "unchanged": 750, "renamed": 0, "pages": 0}
     skipped = run_import(jekyll, jekyll_root, on_conflict="skip")
     assert skipped.counts["skipped"] == 505 and skipped.counts["imported"] == 0
     assert superuser.execute("select count(*) from public.blogs").fetchone()[0] == 1255
@@ -401,3 +406,17 @@ def test_single_files_keep_their_bundle_or_posts_folder(account, tmp_path):
     out = tmp_path / "out"
     export(acting, out, "jekyll")
     assert (out / "_posts" / jekyll.name).read_bytes() == jekyll.read_bytes()
+
+
+def test_reimporting_the_file_blogs_edit_writes_keeps_a_draft(account, tmp_path):
+    from blogster_cli.repositories.blogs import BlogFilter
+    from blogster_cli.services import blogs, editing
+    from blogster_cli.services.blogs import NewBlog
+
+    acting = account()
+    draft = blogs.create(acting, NewBlog(title="Unfinished", markdown="Half a thought.\n", status="draft"))
+    recovery = tmp_path / "recovery.md"
+    recovery.write_text(editing.edit_file_text(blogs.get(acting, draft.slug)))
+    summary = run_import(acting, recovery)
+    assert [file.outcome for file in summary.files] == ["updated"]
+    assert {row.status for row in blogs.list_blogs(acting, BlogFilter())} == {"draft"}

@@ -15,7 +15,14 @@ from blogster_cli.db.connection import MINIMUM_SERVER_VERSIONS
 SCHEMAS = ("public", "auth", "internal")
 USER_ROLES = ("anon", "authenticated", "blogster_admin")
 # SECURITY DEFINER functions that user roles may call: each acts only on the caller's own account.
-USER_CALLABLE_DEFINERS = {"auth.me()", "auth.request_account_deletion()"}
+USER_CALLABLE_DEFINERS = {
+    "auth.me()",
+    "auth.request_account_deletion()",
+    "delete_rows(regclass,uuid[])",
+    "unlink_blog_tags(uuid[],uuid[])",
+    "image_file_in_use(text)",
+    "tag_ids(text[])",
+}
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
@@ -107,12 +114,10 @@ def test_security_definer_functions_are_pinned_owned_and_not_public(superuser):
         list(SCHEMAS),
     )
     assert len(definers) >= 8
-    for name, schema, owner, config, public_execute in definers:
+    for name, _schema, owner, config, public_execute in definers:
         assert 'search_path=""' in config or "search_path=" in config, name
         assert not public_execute, name
-        expected_owner = "blogster_owner" if name.startswith("internal.ensure_partitions") else "blogster_definer"
-        if schema != "internal" or name.startswith("internal.ensure_partitions"):
-            assert owner == expected_owner, name
+        assert owner == "blogster_definer", name
     callable_by_users = {
         name
         for name, *_ in definers
@@ -314,11 +319,12 @@ def test_temp_tables_cannot_hijack_the_trigger_paths(db, make_user, superuser):
         "users (id uuid, deleted_at timestamptz)",
     )
     with db.connect() as conn:
+        # Accounts may not create temp objects (0011): the session's login makes the decoys.
+        for decoy in decoys:
+            conn.execute(f"create temp table {decoy}")
+            name = decoy.split(" ")[0]
+            conn.execute(f"grant all on pg_temp.{name} to public")
         with acting_transaction(conn, alice.role_name):
-            for decoy in decoys:
-                conn.execute(f"create temp table {decoy}")
-                name = decoy.split(" ")[0]
-                conn.execute(f"grant all on pg_temp.{name} to public")
             conn.execute(
                 "insert into pg_temp.user_subscriptions values (gen_random_uuid(), auth.uid(), 'team', true, 1000, 0)"
             )
@@ -366,3 +372,69 @@ def test_anon_cannot_call_worker_or_admin_functions(db):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             with db.connect() as conn, acting_transaction(conn, "anon"):
                 conn.execute(statement)
+
+
+def test_every_definer_function_in_any_schema_belongs_to_the_definer_with_a_pinned_search_path(superuser):
+    """Issue 8 item 10: wherever it lives, a SECURITY DEFINER function is blogster_definer's
+    (the one role built for it: BYPASSRLS, no login, no table ownership) and pins search_path."""
+    offenders = rows(
+        superuser,
+        "select p.oid::regprocedure::text, p.proowner::regrole::text, coalesce(p.proconfig, '{}')"
+        " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+        " where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema')"
+        " and (p.proowner <> 'blogster_definer'::regrole"
+        "      or not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%%'))",
+    )
+    assert offenders == []
+    assert rows(
+        superuser,
+        "select prosecdef, proowner::regrole::text from pg_proc where oid = 'internal.ensure_partitions'::regproc",
+    ) == [(False, "blogster_owner")]
+
+
+def test_no_user_role_holds_table_level_update_delete_or_truncate(superuser, make_user):
+    """Issue 8 item 6: those privileges allow LOCK TABLE ... ACCESS EXCLUSIVE, which stalls
+    every account; users update column by column and delete through definer functions."""
+    user = make_user()
+    held = rows(
+        superuser,
+        "select c.oid::regclass::text, r.rolname, a.privilege_type"
+        " from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) a"
+        " left join pg_roles r on r.oid = a.grantee"
+        " where n.nspname = any(%s) and c.relkind in ('r', 'p', 'v', 'm', 'f')"
+        " and a.privilege_type in ('UPDATE', 'DELETE', 'TRUNCATE', 'MAINTAIN')"
+        " and (a.grantee = 0 or r.rolname in ('anon', 'authenticated', 'blogster_admin') or r.rolname ~ '^u_')",
+        list(SCHEMAS),
+    )
+    assert held == []
+    for role in ("anon", "authenticated", user.role_name):
+        inherited = rows(
+            superuser,
+            "select c.oid::regclass::text, p.privilege from pg_class c join pg_namespace n on n.oid = c.relnamespace,"
+            " unnest(array['UPDATE', 'DELETE', 'TRUNCATE']) p(privilege)"
+            " where n.nspname = any(%s) and c.relkind in ('r', 'p') and has_table_privilege(%s, c.oid, p.privilege)",
+            list(SCHEMAS),
+            role,
+        )
+        assert inherited == [], role
+
+
+def test_auth_uid_ignores_temp_shadows_first_in_the_search_path(db, superuser, make_user):
+    """Issue 8 item 11: auth.uid() stays inlinable (no pinned search_path), so every name in
+    it is qualified; temp functions, operators and tables placed first change nothing."""
+    alice, bob = make_user(), make_user()
+    with db.connect() as conn:
+        conn.execute(
+            f"create function pg_temp.current_setting(text) returns text language sql as $$select '{bob.role_name}'$$;"
+            " create function pg_temp.starts_with(text, text) returns boolean language sql as 'select true';"
+            f" create function pg_temp.substr(text, integer) returns text language sql as $$select '{bob.user_id}'$$;"
+            " create table pg_temp.pg_settings (name text, setting text)"
+        )
+        conn.execute("grant all on pg_temp.pg_settings to public")
+        with acting_transaction(conn, alice.role_name):
+            conn.execute("set local search_path = pg_temp, pg_catalog")
+            assert conn.execute("select auth.uid()").fetchone()[0] == alice.user_id
+            assert conn.execute("select pg_temp.current_setting('role')").fetchone()[0] == bob.role_name
+    with db.connect() as conn, acting_transaction(conn, alice.role_name):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("create function pg_temp.uid() returns uuid language sql as 'select null::uuid'")

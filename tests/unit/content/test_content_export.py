@@ -233,3 +233,12 @@ def test_unknown_dialect_and_bad_documents_are_rejected() -> None:
         render_post(new_post(), new_document(""), "gatsby")  # type: ignore[arg-type]
     with pytest.raises(ContentError, match="version"):
         render_post(new_post(), {"version": 2, "markdown": ""}, "hugo")
+
+
+def test_a_status_key_follows_status_edits() -> None:
+    post = import_post("---\ntitle: T\nstatus: draft\n---\nBody\n", "content/posts/t.md")
+    fields = post.fields()
+    fields.status = "published"
+    path, text = render_post(fields, post.content, "hugo")
+    assert front_matter_of(text)["status"] == "published"
+    assert import_post(text, path).status == "published"

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from blogster_cli.content.errors import FrontMatterError
+from blogster_cli.content.export import render_post
 from blogster_cli.content.frontmatter import (
     dump_front_matter,
     json_safe,
@@ -13,6 +14,7 @@ from blogster_cli.content.frontmatter import (
     parse_raw,
     split_front_matter,
 )
+from blogster_cli.content.post import import_post
 
 CORPUS_SIZES = {"18f-jekyll": 505, "rust-blog-zola": 750}
 TAB_FILE = "2016-05-19-content-debt-what-it-is-where-to-find-it-and-how-to-prevent-it-in-the-first-place.md"
@@ -179,3 +181,21 @@ def test_real_bodies_keep_horizontal_rules_and_plus_lines(jekyll_corpus, zola_co
     assert plus_lines, "the Rust blog has bodies with +++ lines inside code blocks"
     for file in rules + plus_lines:
         assert file.post.content["front_matter"]["raw"] + file.post.content["markdown"] == file.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\n---\ntitle: T\ndate: 2020-01-02\ntags: [a]\n---\nBody\n",
+        '\r\n \t\r\n+++\ntitle = "T"\ndate = 2020-01-02\ntags = ["a"]\n+++\nBody\n',
+        "\ufeff\n---\ntitle: T\ndate: 2020-01-02\ntags: [a]\n---\nBody\n",
+        '\n{"title": "T", "date": "2020-01-02", "tags": ["a"]}\nBody\n',
+    ],
+)
+def test_front_matter_after_blank_lines_is_front_matter_kept_byte_for_byte(text: str) -> None:
+    split = split_front_matter(text)
+    assert split.format is not None and split.body == "Body\n" and split.raw + split.body == text
+    assert parse_raw(split.raw)[1].values["title"] == "T"
+    post = import_post(text, "content/posts/t.md")
+    assert (post.title, post.tags, post.created_at.year) == ("T", ["a"], 2020)
+    assert render_post(post.fields(), post.content, "hugo") == ("content/posts/t.md", text)

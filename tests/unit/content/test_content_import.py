@@ -219,3 +219,24 @@ def test_file_helpers_keep_bytes_exactly(tmp_path: Path) -> None:
     post = import_post_file(tmp_path / "site", PurePosixPath("_posts/2021-06-16-u.md"))
     assert (post.title, post.slug) == ("Ünïcode", "u")
     assert post.content["front_matter"]["raw"] + post.content["markdown"] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "status"),
+    [
+        ("---\ntitle: T\nstatus: draft\n---\n", "t.md", "draft"),  # what `blogs edit` writes
+        ("---\ntitle: T\nstatus: Draft\n---\n", "content/posts/t.md", "draft"),
+        ("---\ntitle: T\nstatus: published\n---\n", "t.md", "published"),
+        ("---\ntitle: T\nstatus: publish\n---\n", "t.md", "published"),
+        ("---\ntitle: T\nstatus: archived\n---\n", "t.md", "draft"),  # never published by accident
+        ("---\ntitle: T\nstatus: published\ndraft: true\n---\n", "t.md", "draft"),
+        ("---\ntitle: T\ndraft: true\n---\n", "content/posts/t.md", "draft"),  # Hugo
+        ("---\ntitle: T\npublished: false\n---\n", "_posts/2020-01-01-t.md", "draft"),  # Jekyll
+        ('+++\ntitle = "T"\ndraft = true\n[extra]\n+++\n', "content/t.md", "draft"),  # Zola
+        ("---\ntitle: T\ndraft: true\n---\n", "src/content/blog/t.md", "draft"),  # Astro
+        ("---\ntitle: T\n---\n", "t.md", "published"),  # import's own default
+        ("# T\n", "t.md", "published"),
+    ],
+)
+def test_status_keys_are_honoured_in_every_dialect(text: str, path: str, status: str) -> None:
+    assert import_post(text, path).status == status

@@ -1,0 +1,161 @@
+"""`site build` side by side with Hugo, on the same posts, in one run.
+
+    python bench/bench_site.py [--posts 1000 10000]
+
+Starts an embedded PostgreSQL in a temporary folder, applies the migrations, creates one
+account and imports --posts real posts (the 18F Jekyll and Rust-blog Zola corpora in
+../shared/data/blog_md, repeated with their folders renamed until there are enough).
+Then, for each size:
+
+    hugo: the same published posts after `blogster export --format hugo`, built by
+          `hugo` into a minimal site (single, list and home layouts)
+    full_build: `site build` into an empty folder, and its ratio to hugo (goal <= 2x)
+    noop_build: a rebuild with nothing changed
+    incremental_build: a rebuild after one post's body changed (goal <= 0.15x full, <= 0.5 s)
+    peak_memory: this process and its largest child (hugo, or a render worker)
+
+Times are wall-clock on whatever else the machine is doing; the ratios compare runs
+made minutes apart on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_import_export import create_account, mib
+
+from blogster_cli.db import migrations
+from blogster_cli.db.connection import Database
+from blogster_cli.services import blogs, exports, imports, site
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "blog_md"
+CORPUS_FALLBACK = Path("/work/shared/data/blog_md")
+FULL_GOAL, INCREMENTAL_GOAL, INCREMENTAL_SECONDS = 2.0, 0.15, 0.5
+HUGO_CONFIG = 'baseURL = "https://bench.example.com/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term"]\n'
+HUGO_LAYOUTS = {
+    "single.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
+    "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>",
+    "list.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>"
+    '{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>',
+    "index.html": "<!DOCTYPE html><html><head><title>{{ .Site.Title }}</title></head><body>"
+    '{{ range first 10 .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>',
+}
+
+
+def corpus_files() -> tuple[Path, list[Path]]:
+    root = CORPUS if CORPUS.is_dir() else CORPUS_FALLBACK
+    return root, sorted(root.rglob("*.md"))
+
+
+def generate(target: Path, start: int, stop: int) -> None:
+    """Corpus files start..stop-1: copy k of the corpus lives under copy-k/, so each dialect is still detected."""
+    root, files = corpus_files()
+    for n in range(start, stop):
+        source = files[n % len(files)]
+        destination = target / f"copy-{n // len(files)}" / source.relative_to(root)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+
+
+def hugo_site(acting, folder: Path) -> Path:
+    """A minimal Hugo site holding my published posts as `blogster export --format hugo` writes them."""
+    exports.export_posts(acting, folder, dialect="hugo", statuses=["published"])
+    (folder / "hugo.toml").write_text(HUGO_CONFIG)
+    layouts = folder / "layouts" / "_default"
+    layouts.mkdir(parents=True, exist_ok=True)
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text)
+    (folder / "layouts" / "index.html").write_text(HUGO_LAYOUTS["index.html"])
+    return folder
+
+
+def time_hugo(folder: Path) -> float:
+    shutil.rmtree(folder / "public", ignore_errors=True)
+    started = time.perf_counter()
+    result = subprocess.run(
+        ["hugo", "--quiet", "--source", str(folder), "--cacheDir", str(folder / ".cache"), "--noBuildLock"],
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"hugo failed: {result.stderr.strip().splitlines()[:3]}")
+    return elapsed
+
+
+def measure(acting, scratch: Path, size: int) -> None:
+    folder = scratch / f"hugo-{size}"
+    hugo_site(acting, folder)
+    hugo_seconds = min(time_hugo(folder) for _ in range(2))
+    pages = sum(1 for _ in (folder / "public").rglob("*.html"))
+    print(f"hugo_{size}: {hugo_seconds:.2f} s ({pages} html files)")
+
+    out = scratch / f"site-{size}"
+    started = time.perf_counter()
+    report = site.build(acting, out=out, base_domain="blogster.page")
+    full = time.perf_counter() - started
+    ratio = full / hugo_seconds
+    print(f"full_build_{size}: {full:.2f} s ({report.posts} posts, {report.written} files)")
+    print(f"full_vs_hugo_{size}: {ratio:.2f} x (goal <= {FULL_GOAL}: {'met' if ratio <= FULL_GOAL else 'NOT met'})")
+
+    started = time.perf_counter()
+    report = site.build(acting, out=out, base_domain="blogster.page")
+    print(f"noop_build_{size}: {time.perf_counter() - started:.3f} s ({report.written} files written)")
+
+    # The newest post: on the first index page, in the feeds, the archive and its tag pages.
+    newest = blogs.list_blogs(acting, blogs.BlogFilter(statuses=["published"], sort="published", limit=1))[0]
+    blogs.update(acting, str(newest.id), blogs.BlogChanges(markdown=blogs.markdown_of(blogs.get(acting, str(newest.id))) + "\nOne more line.\n"))  # fmt: skip
+    started = time.perf_counter()
+    report = site.build(acting, out=out, base_domain="blogster.page")
+    incremental = time.perf_counter() - started
+    share = incremental / full
+    met = share <= INCREMENTAL_GOAL and (size < 10000 or incremental <= INCREMENTAL_SECONDS)
+    print(
+        f"incremental_build_{size}: {incremental:.3f} s, {share:.3f} x full ({report.rendered} rendered,"
+        f" {report.written} written; goal <= {INCREMENTAL_GOAL} x"
+        f"{' and <= 0.5 s' if size >= 10000 else ''}: {'met' if met else 'NOT met'})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, nargs="+", default=[1000])
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        raise SystemExit("hugo is not installed (apt-get install hugo)")
+
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-site-"))
+    server = EmbeddedServer(scratch / "home")
+    try:
+        server.ensure_running()
+        db = Database(server.conninfo())
+        migrations.apply(db)
+        acting = create_account(db)
+        imported = 0
+        for size in sorted(args.posts):
+            source = scratch / f"posts-{size}"
+            generate(source, imported, size)
+            summary = imports.import_paths(acting, [source])
+            imported += summary.counts["imported"]
+            measure(acting, scratch, size)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"peak_memory: {mib(own):.0f} MiB (largest child, hugo or a render worker: {mib(children):.0f} MiB)")
+    finally:
+        server.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

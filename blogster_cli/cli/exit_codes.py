@@ -1,0 +1,62 @@
+"""Exit codes: the CLI's contract with scripts, and the one place errors map to them.
+
+Core errors (blogster_cli/errors.py) say what went wrong; this module says which
+number a script sees for each kind. README's exit-code table is tested against
+MEANINGS, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from blogster_cli.errors import (
+    AuthError,
+    BlogsterError,
+    ConfigError,
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+
+SUCCESS = 0
+ERROR = 1
+USAGE = 2
+NOT_FOUND = 3
+PERMISSION_DENIED = 4
+CONFLICT = 5
+CONFIGURATION = 6
+DATABASE_UNAVAILABLE = 7
+FILE_SYSTEM = 8
+INTERRUPTED = 130
+
+MEANINGS: dict[int, str] = {
+    SUCCESS: "success",
+    ERROR: "error, including a failed login, a ban or an expired session",
+    USAGE: "usage error or invalid input (a bad value, a missing file you named)",
+    NOT_FOUND: "not found (or not visible to you: the two read the same)",
+    PERMISSION_DENIED: "permission denied",
+    CONFLICT: "conflict with existing data (a taken name, a concurrent edit)",
+    CONFIGURATION: "configuration error (a bad stored setting, an unsupported server version)",
+    DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",
+    FILE_SYSTEM: "a file or folder could not be read or written (permissions, disk full)",
+    INTERRUPTED: "interrupted",
+}
+
+# Most specific first: the first class the error is an instance of decides.
+_BY_ERROR_KIND: tuple[tuple[type[BlogsterError], int], ...] = (
+    (InvalidInput, USAGE),
+    (NotFound, NOT_FOUND),
+    (PermissionDenied, PERMISSION_DENIED),
+    (Conflict, CONFLICT),
+    (ConfigError, CONFIGURATION),
+    (DatabaseUnavailable, DATABASE_UNAVAILABLE),
+    (AuthError, ERROR),
+)
+
+
+def for_error(error: BlogsterError) -> int:
+    """The exit code for an expected failure."""
+    for kind, code in _BY_ERROR_KIND:
+        if isinstance(error, kind):
+            return code
+    return ERROR

@@ -1,0 +1,60 @@
+"""The options and rendering every list command shares: --format, --json, --limit.
+
+One place decides what `--format ids` prints or that `--json --format csv` is a
+usage error, so `posts list`, `trash`, `personas list` and the rest behave alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import typer
+
+from blogster_cli.cli import output
+
+FORMATS = ("table", "json", "csv", "yaml", "ids", "count")
+FORMAT_OPTION = typer.Option(None, "--format", help="table, json, csv, yaml, ids or count.")
+LIMIT_OPTION = typer.Option(None, "--limit", min=0, help="At most this many rows (0 or unset: all).")
+
+
+def chosen_format(fmt: str | None, json: bool) -> str:
+    """The output format; `--json` with a different --format is refused, not silently JSON."""
+    from blogster_cli.errors import InvalidInput
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if json and fmt not in (None, "json"):
+        raise InvalidInput(f"--json and --format {fmt} disagree: give one of them")
+    return "json" if json else (fmt or "table")
+
+
+def limited(rows: Sequence[Any], limit: int | None) -> Sequence[Any]:
+    return rows[:limit] if limit else rows
+
+
+def show_list(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    fmt: str | None,
+    json: bool,
+    limit: int | None = None,
+    id_key: str = "id",
+    full: Sequence[str] = ("slug", "id", "email", "name"),
+) -> None:
+    """Prints `records` as the chosen format: JSON and YAML carry every key, table and CSV `columns`."""
+    chosen = chosen_format(fmt, json)
+    records = limited(records, limit)
+    if chosen == "ids":
+        output.print_lines(str(r.get(id_key)) for r in records)
+    elif chosen == "count":
+        output.print_lines([str(len(records))])
+    elif chosen == "json":
+        output.print_json(list(records))
+    elif chosen == "yaml":
+        output.print_yaml(list(records))
+    elif chosen == "csv":
+        output.print_csv(records, columns)
+    else:
+        output.print_table(records, columns, full=full)

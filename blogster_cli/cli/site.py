@@ -1,0 +1,135 @@
+"""blogster site: build your published posts into a static site; show and change its settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+app = command_group("site")
+settings_app = typer.Typer(
+    help="Show or change your site's settings.", no_args_is_help=True, rich_markup_mode=None, add_completion=False
+)
+app.add_typer(settings_app, name="settings")
+
+
+@app.command()
+def build(
+    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="Output folder (default: ./public)."),
+    full: bool = typer.Option(False, "--full", help="Render and write every file (after editing the output by hand)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Build your published posts into a static site; a rebuild writes only what changed.
+
+    Example: blogster site build --out ~/site/public
+    """
+    from blogster_cli.services import site
+
+    settings = app_context().settings
+    report = site.build(
+        acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full
+    )
+    if json:
+        output.print_json(report)
+    else:
+        output.message(
+            f"Built {report.posts} post(s) for {report.base_url} in {report.out}: {report.written} file(s) written,"
+            f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
+        )
+
+
+@settings_app.command("show")
+def settings_show(json: bool = JSON_OPTION) -> None:
+    """Show your site's settings and the address it is built for.
+
+    Example: blogster site settings show --json
+    """
+    from blogster_cli.services import site_settings
+
+    shown = site_settings.show(acting_user(), base_domain=app_context().settings.site_base_domain)
+    output.print_json(shown) if json else output.print_record(shown)
+
+
+@settings_app.command("set")
+def settings_set(
+    key: str = typer.Argument(
+        ..., help="title, description, theme, subdomain, custom-domain, url, permalink, posts-per-page."
+    ),
+    value: str = typer.Argument(..., help="The new value ('' clears title, description, custom-domain and url)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change one site setting.
+
+    Example: blogster site settings set url https://blog.example.com/
+    """
+    from blogster_cli.services import site_settings
+
+    shown = site_settings.set_value(acting_user(), key, value, base_domain=app_context().settings.site_base_domain)
+    output.print_json(shown) if json else output.print_record(shown)
+
+
+@app.command()
+def deploy(
+    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="The built site (default: ./public)."),
+    folder: Path | None = typer.Option(None, "--folder", file_okay=False, help="Copy the site into this folder."),
+    git: str | None = typer.Option(None, "--git", help="Push the site to this git remote (URL or path)."),
+    branch: str = typer.Option("gh-pages", "--branch", help="The branch --git pushes to."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Publish the built site to a folder or a git branch, sending only what changed.
+
+    Example: blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import site_deploy
+
+    if (folder is None) == (git is None):
+        raise InvalidInput("give exactly one of --folder DIR or --git REMOTE")
+    if folder is not None:
+        report = site_deploy.to_folder(out, folder)
+    else:
+        report = site_deploy.to_git(out, remote=git, branch=branch)
+    if json:
+        output.print_json(report)
+    else:
+        output.message(
+            f"Deployed to {report.target}: {report.copied} file(s) sent, {report.removed} removed,"
+            f" {report.unchanged} unchanged."
+        )
+
+
+@app.command()
+def serve(
+    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="Where to build (default: ./public)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535),
+    interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between checks for changed posts."),
+) -> None:
+    """Preview your site on http://127.0.0.1:PORT/, rebuilding as your posts change (Ctrl-C stops).
+
+    Example: blogster site serve --port 8080
+    """
+    import time
+
+    from blogster_cli.services import site, site_preview
+
+    settings = app_context().settings
+    acting = acting_user()
+
+    def rebuild() -> site.BuildReport:
+        return site.build(acting, out=out, base_domain=settings.site_base_domain, timezone=settings.timezone)
+
+    rebuild()
+    server = site_preview.start(out, port=port)
+    output.message(f"Serving {out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops).")
+    try:
+        while True:
+            time.sleep(interval)
+            report = rebuild()
+            if report.written or report.removed:
+                output.message(f"Rebuilt: {report.written} file(s) written, {report.removed} removed.")
+    finally:
+        server.shutdown()

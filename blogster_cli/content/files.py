@@ -1,0 +1,106 @@
+"""Find and read the files a user hands to Blogster: regular files only, never through a link.
+
+A cloned site may hold a symbolic link (git keeps them) such as `notes.md -> ~/.ssh/id_rsa`;
+following it would publish whatever it points to. So, everywhere (import, `images add`):
+
+- Inside a folder, a symbolic link (to a file or a folder, inside or outside the folder)
+  is not followed: it is reported as skipped, with the reason. So is anything that is not
+  a regular file or folder (a FIFO, a socket, a device) whose name looks like a post.
+- A folder named on the command line may itself be a link (it is where you point
+  Blogster); a file named on the command line may not.
+- The read itself refuses links (`O_NOFOLLOW`) and non-regular files (`fstat`), so a link
+  swapped in after the listing is refused too; FIFOs are opened non-blocking, never waited on.
+- A folder that cannot be listed is reported, never skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from blogster_cli.content.errors import ContentError
+
+SYMLINK_REASON = "symbolic link: not followed"
+SPECIAL_REASON = "not a regular file"
+
+
+class NotRegularFile(ContentError):
+    """The path is a symbolic link or not a regular file; its message is the reason."""
+
+
+@dataclass
+class FolderListing:
+    """What a walk of one folder found, as POSIX paths relative to it."""
+
+    files: list[PurePosixPath] = field(default_factory=list)
+    skipped: list[tuple[PurePosixPath, str]] = field(default_factory=list)  # (path, reason)
+    unreadable: list[tuple[PurePosixPath, str]] = field(default_factory=list)  # (path, reason)
+
+
+def list_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[str], bool]) -> FolderListing:
+    """Regular files under `root` whose name is `wanted`, sorted; links and special files
+    that are `wanted` (or folders) go to `skipped`. Hidden entries are ignored."""
+    listing = FolderListing()
+    pending = [PurePosixPath()]
+    while pending:
+        relative = pending.pop()
+        try:
+            with os.scandir(root / relative) as entries:
+                found = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            listing.unreadable.append((relative, f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            path = relative / entry.name
+            try:
+                if entry.is_symlink():
+                    if wanted(entry.name) or entry.is_dir():
+                        listing.skipped.append((path, SYMLINK_REASON))
+                elif entry.is_dir(follow_symlinks=False):
+                    if descend(entry.name):
+                        pending.append(path)
+                elif not wanted(entry.name):
+                    continue
+                elif entry.is_file(follow_symlinks=False):
+                    listing.files.append(path)
+                else:
+                    listing.skipped.append((path, SPECIAL_REASON))
+            except OSError as exc:
+                listing.unreadable.append((path, f"cannot read: {exc.strerror or exc}"))
+    listing.files.sort()
+    listing.skipped.sort()
+    listing.unreadable.sort()
+    return listing
+
+
+def check_named_file(path: Path) -> None:
+    """Raise NotRegularFile unless `path` (named by the user) is a regular file, not a link."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise NotRegularFile(SYMLINK_REASON)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(SPECIAL_REASON)
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of `path`, refusing a link or a non-regular file at the moment of reading.
+
+    Raises NotRegularFile for those, OSError when it cannot be read; with `limit`, reads
+    at most `limit + 1` bytes (enough to tell that a file is too large).
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise NotRegularFile(SYMLINK_REASON) from None
+        raise exc
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise NotRegularFile(SPECIAL_REASON)
+        return file.read() if limit is None else file.read(limit + 1)

@@ -1,0 +1,69 @@
+"""RSS 2.0 and Atom feeds (feedgen), and the sitemap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from blogster_cli.publish.model import SiteConfig
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    title: str
+    url: str
+    summary: str
+    published_at: datetime
+    updated_at: datetime
+    tags: list[str]
+
+
+def _generator(config: SiteConfig, items: list[FeedItem]):
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(config.base_url)
+    feed.title(config.title)
+    feed.description(config.description or config.title)
+    feed.link(href=config.base_url, rel="alternate")
+    feed.language("en")
+    feed.generator("Blogster")
+    feed.author(name=config.title)
+    if items:
+        feed.updated(max(i.updated_at for i in items))
+    for item in items:
+        entry = feed.add_entry(order="append")
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url)
+        entry.published(item.published_at)
+        entry.updated(item.updated_at)
+        entry.description(item.summary or item.title)
+        for tag in item.tags:
+            entry.category(term=tag)
+    return feed
+
+
+def rss(config: SiteConfig, items: list[FeedItem]) -> bytes:
+    feed = _generator(config, items)
+    feed.link(href=config.base_url + "index.xml", rel="self")
+    return feed.rss_str(pretty=True)
+
+
+def atom(config: SiteConfig, items: list[FeedItem]) -> bytes:
+    feed = _generator(config, items)
+    feed.link(href=config.base_url + "atom.xml", rel="self")
+    return feed.atom_str(pretty=True)
+
+
+def sitemap(config: SiteConfig, listed: list[tuple[str, datetime]]) -> bytes:
+    """Every post URL with its last change, plus the home page."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines.append(f"<url><loc>{escape(config.base_url)}</loc></url>")
+    for url, updated_at in listed:
+        lines.append(f"<url><loc>{escape(url)}</loc><lastmod>{updated_at.isoformat()}</lastmod></url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")

@@ -1,0 +1,81 @@
+"""Markdown to safe HTML: CommonMark with tables, highlighted fenced code, then sanitised.
+
+cmark-gfm (GitHub's C implementation of the CommonMark spec) renders a typical post in
+~0.3 ms, where pure-Python renderers take ~7 ms: the difference between a site build
+that keeps up with Hugo and one that does not. Shortcodes of other generators
+(`{{< youtube x >}}`, `{% include %}`, `{{ figure() }}`) are not markdown, so they come
+out as the text they are, never dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+from blogster_cli.publish.model import RenderedPost
+from blogster_cli.publish.sanitize import clean_html
+
+_FENCED = re.compile(r'<pre><code class="language-([A-Za-z0-9_+#.-]+)">(.*?)</code></pre>', re.S)
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+SUMMARY_CHARS = 280
+
+
+@cache
+def _lexer(language: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(language.lower())
+    except ClassNotFound:
+        return None
+
+
+@cache
+def _formatter():
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
+def _highlighted(match: re.Match[str]) -> str:
+    language, escaped = match.group(1), match.group(2)
+    lexer = _lexer(language)
+    if lexer is None:
+        return match.group(0)
+    from pygments import highlight
+
+    code = highlight(html.unescape(escaped), lexer, _formatter())
+    return f'<pre class="highlight"><code class="language-{language}">{code}</code></pre>'
+
+
+def highlight_css() -> str:
+    """The stylesheet for highlighted code (pygments' default colours)."""
+    return _formatter().get_style_defs(".highlight")
+
+
+def to_html(markdown: str) -> str:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    # UNSAFE keeps inline HTML for the sanitiser to judge, rather than dropping all of it.
+    rendered = cmarkgfm.markdown_to_html_with_extensions(
+        markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "strikethrough"]
+    )
+    return clean_html(_FENCED.sub(_highlighted, rendered))
+
+
+def summary_of(safe_html: str) -> str:
+    """The first paragraph as plain text, cut at a word near SUMMARY_CHARS."""
+    match = _FIRST_PARAGRAPH.search(safe_html)
+    text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split()) if match else ""
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def render_post(markdown: str) -> RenderedPost:
+    body = to_html(markdown)
+    return RenderedPost(html=body, summary=summary_of(body))

@@ -1,0 +1,56 @@
+"""The plain objects a site is built from: its settings, its posts, and the files it produces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """One account's site: what subdomain_settings and the settings say about it."""
+
+    title: str
+    description: str
+    base_url: str
+    """Absolute, ending in '/' (https://ada.blogster.page/)."""
+    theme: str = "default"
+    permalink: str = "/posts/{slug}/"
+    posts_per_page: int = 10
+    feed_size: int = 20
+
+
+@dataclass(frozen=True)
+class SitePost:
+    """A published post's metadata; the body is rendered only when its page must be rebuilt."""
+
+    id: str
+    slug: str
+    title: str
+    published_at: datetime
+    updated_at: datetime
+    """Changes with every change of the row (a trigger), so it versions the content too."""
+    description: str | None
+    reading_time: int
+    tags: list[str]
+    featured_image: str | None = None
+    """A site-relative path (media/<hash>.png) or an absolute http(s) URL."""
+    source_url: str | None = None
+    """The address an imported post had (Hugo `url`, Jekyll `permalink`, Zola `path`)."""
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    html: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: `key` digests everything it is made from, `render` makes its bytes."""
+
+    path: str
+    key: str
+    render: Callable[[], bytes]

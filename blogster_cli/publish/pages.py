@@ -1,0 +1,269 @@
+"""Every file of a site, each with a key digesting its inputs, rendered only when asked.
+
+A rebuild compares each file's key with the one in the previous build's manifest: an
+unchanged key means the file on disk is already right, so neither its markdown nor its
+template is rendered again. A post's page key covers the post itself; a listing's key
+covers the entries it shows; feeds and the sitemap cover theirs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from blogster_cli.publish import feeds, urls
+from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
+from blogster_cli.publish.themes import Theme
+
+FORMAT_VERSION = "1"
+RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/")
+RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
+
+
+def digest(*parts: Any) -> str:
+    """A key for `parts`: strings, numbers, datetimes, and tuples, lists and dataclasses of them
+    (their repr is exact and stable, and several times cheaper than JSON)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A post as listings, feeds and the sitemap show it."""
+
+    post: SitePost
+    url_path: str
+    summary: str
+
+    def fields(self) -> tuple:
+        p = self.post
+        return (p.id, p.title, self.url_path, p.published_at, p.updated_at, p.reading_time, self.summary)
+
+
+class SitePlan:
+    """Where every post goes and which key each file has, for one site and one theme."""
+
+    def __init__(self, config: SiteConfig, posts: list[SitePost], theme: Theme, *, timezone: str = "UTC"):
+        self.config, self.theme = config, theme
+        self.zone = ZoneInfo(timezone)
+        self.root = urlsplit(config.base_url).path or "/"
+        self.posts = sorted(posts, key=lambda p: (p.published_at, p.id), reverse=True)
+        self.site_key = digest(FORMAT_VERSION, config, theme.key, timezone)
+        self.paths = self._assign_paths()
+
+    # -- addresses -------------------------------------------------------------
+
+    def _assign_paths(self) -> dict[str, str]:
+        """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern."""
+        taken: set[str] = set()
+        paths: dict[str, str] = {}
+        for post in sorted(self.posts, key=lambda p: (p.published_at, p.id)):
+            candidates = [urls.clean_path(post.source_url) if post.source_url else None]
+            candidates.append(urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at))
+            candidates.append(f"/posts/{post.id}/")
+            for candidate in candidates:
+                if candidate and self._free(candidate, taken):
+                    taken.add(urls.file_of(candidate))
+                    paths[post.id] = candidate
+                    break
+        return paths
+
+    @staticmethod
+    def _free(path: str, taken: set[str]) -> bool:
+        file = urls.file_of(path)
+        return (
+            path != "/" and not path.startswith(RESERVED_PREFIXES) and file not in RESERVED_FILES and file not in taken
+        )
+
+    def link(self, url_path: str) -> str:
+        """A root-relative link that also works when the site lives under a path (/blog/)."""
+        return self.root.rstrip("/") + urls.href(url_path)
+
+    def absolute(self, url_path: str) -> str:
+        return self.config.base_url.rstrip("/") + urls.href(url_path)
+
+    def image_url(self, post: SitePost) -> str | None:
+        image = post.featured_image
+        if not image:
+            return None
+        if image.startswith(("https://", "http://")):
+            return image
+        path = urls.clean_path("/" + image.lstrip("/"))
+        return self.absolute(path) if path else None
+
+    @cached_property
+    def post_keys(self) -> dict[str, str]:
+        """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
+        return {p.id: digest(self.site_key, "post", p, self.paths[p.id]) for p in self.posts}
+
+    # -- pages -----------------------------------------------------------------
+
+    def _context(self, url_path: str, *, heading: str, description: str = "", image: str | None = None,
+                 og_type: str = "website") -> dict[str, Any]:  # fmt: skip
+        return {
+            "site": self.config, "root": self.root, "canonical": self.absolute(url_path), "heading": heading,
+            "description": description or self.config.description, "image": image, "og_type": og_type,
+        }  # fmt: skip
+
+    def _html(self, template: str, **context: Any) -> Callable[[], bytes]:
+        return lambda: self.theme.render(template, **context).encode("utf-8")
+
+    def _date(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d")
+
+    def _item(self, entry: Entry) -> dict[str, Any]:
+        p = entry.post
+        return {
+            "title": p.title, "href": self.link(entry.url_path), "date": self._date(p.published_at),
+            "datetime": p.published_at.isoformat(), "reading_time": p.reading_time, "summary": entry.summary,
+        }  # fmt: skip
+
+    def _tag_groups(self, entries: list[Entry]) -> dict[str, tuple[str, list[Entry]]]:
+        """Tag slug -> (first spelling, entries newest first); tags differing only in case share a page."""
+        groups: dict[str, tuple[str, list[Entry]]] = {}
+        for entry in entries:
+            for tag in entry.post.tags:
+                name, members = groups.setdefault(urls.tag_slug(tag), (tag, []))
+                members.append(entry)
+        return dict(sorted(groups.items()))
+
+    def _tag_links(self, post: SitePost) -> list[dict[str, str]]:
+        return [{"name": t, "href": self.link(f"/tags/{urls.tag_slug(t)}/")} for t in post.tags]
+
+    def pages(self, bodies: Mapping[str, RenderedPost], summaries: Mapping[str, str]) -> list[Page]:
+        """Every file of the site. `bodies` holds the posts rendered for this build; a post page
+        whose key is unchanged is never rendered, so only those need a body."""
+        entries = [
+            Entry(p, self.paths[p.id], p.description or (bodies[p.id].summary if p.id in bodies else summaries.get(p.id, "")))
+            for p in self.posts
+        ]  # fmt: skip
+        keys = self.post_keys
+        pages: list[Page] = [self._post_page(entry, keys[entry.post.id], bodies) for entry in entries]
+        taken = {page.path for page in pages}
+        for entry in reversed(entries):  # oldest first: an alias goes to the post that had it first
+            pages.extend(self._redirects(entry, taken))
+        pages.extend(self._index_pages(entries))
+        pages.extend(self._tag_pages(entries))
+        pages.append(self._archive(entries))
+        pages.extend(self._feeds(entries))
+        pages.extend(self._fixed_files())
+        return pages
+
+    def _post_page(self, entry: Entry, key: str, bodies: Mapping[str, RenderedPost]) -> Page:
+        post = entry.post
+        image = self.image_url(post)
+
+        def render() -> bytes:
+            context = self._context(entry.url_path, heading=post.title, description=entry.summary, image=image,
+                                    og_type="article")  # fmt: skip
+            return self.theme.render(
+                "post.html", **context, post=post, body=bodies[post.id].html, date=self._date(post.published_at),
+                tags=self._tag_links(post),
+            ).encode("utf-8")  # fmt: skip
+
+        return Page(urls.file_of(entry.url_path), key, render)
+
+    def _redirects(self, entry: Entry, taken: set[str]) -> list[Page]:
+        """Redirect pages from the post's aliases to its page, where nothing else lives."""
+        target = self.absolute(entry.url_path)
+        pages = []
+        for alias in entry.post.aliases:
+            path = urls.clean_path(alias)
+            if path is None or not self._free(path, taken):
+                continue
+            taken.add(urls.file_of(path))
+            render = self._html("redirect.html", title=entry.post.title, target=target)
+            pages.append(Page(urls.file_of(path), digest(self.site_key, "redirect", target, entry.post.title), render))
+        return pages
+
+    def _index_pages(self, entries: list[Entry]) -> list[Page]:
+        size = self.config.posts_per_page
+        chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+
+        def path(number: int) -> str:
+            return "/" if number == 1 else f"/page/{number}/"
+
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            newer = self.link(path(number - 1)) if number > 1 else None
+            older = self.link(path(number + 1)) if number < len(chunks) else None
+            key = digest(self.site_key, "index", number, newer, older, [e.fields() for e in chunk])
+            pages.append(self._list_page(path(number), key, self.config.title, chunk, newer, older))
+        return pages
+
+    def _list_page(self, url_path: str, key: str, heading: str, entries: list[Entry], newer: str | None = None,
+                   older: str | None = None) -> Page:  # fmt: skip
+        """A listing whose items are worked out only if it is rendered (most are not, on a rebuild)."""
+
+        def render() -> bytes:
+            context = self._context(url_path, heading=heading)
+            items = [self._item(e) for e in entries]
+            return self.theme.render("list.html", **context, items=items, newer=newer, older=older).encode("utf-8")
+
+        return Page(urls.file_of(url_path), key, render)
+
+    def _tag_pages(self, entries: list[Entry]) -> list[Page]:
+        groups = self._tag_groups(entries)
+        pages = []
+        for slug, (name, members) in groups.items():
+            url_path = f"/tags/{slug}/"
+            key = digest(self.site_key, "tag", name, [e.fields() for e in members])
+            pages.append(self._list_page(url_path, key, f"Posts tagged “{name}”", members))
+        listing = [
+            {"name": name, "href": self.link(f"/tags/{slug}/"), "count": len(members)}
+            for slug, (name, members) in groups.items()
+        ]
+        context = self._context("/tags/", heading="Tags")
+        pages.append(
+            Page(
+                "tags/index.html",
+                digest(self.site_key, "tags", listing),
+                self._html("tags.html", **context, tags=listing),
+            )
+        )
+        return pages  # fmt: skip
+
+    def _archive(self, entries: list[Entry]) -> Page:
+        key = digest(
+            self.site_key, "archive", [(e.post.id, e.post.title, e.url_path, e.post.published_at) for e in entries]
+        )
+
+        def render() -> bytes:
+            years: dict[int, list[dict[str, Any]]] = {}
+            for entry in entries:
+                years.setdefault(entry.post.published_at.astimezone(self.zone).year, []).append(self._item(entry))
+            context = self._context("/archive/", heading="Archive")
+            return self.theme.render("archive.html", **context, years=list(years.items())).encode("utf-8")
+
+        return Page("archive/index.html", key, render)
+
+    def _feeds(self, entries: list[Entry]) -> list[Page]:
+        latest = [
+            feeds.FeedItem(
+                id=e.post.id, title=e.post.title, url=self.absolute(e.url_path), summary=e.summary,
+                published_at=e.post.published_at, updated_at=e.post.updated_at, tags=e.post.tags,
+            )
+            for e in entries[: self.config.feed_size]
+        ]  # fmt: skip
+        key = digest(self.site_key, "feeds", latest)
+        listed = [(self.absolute(e.url_path), e.post.updated_at) for e in entries]
+        return [
+            Page("index.xml", key, lambda: feeds.rss(self.config, latest)),
+            Page("atom.xml", key, lambda: feeds.atom(self.config, latest)),
+            Page("sitemap.xml", digest(self.site_key, "sitemap", listed), lambda: feeds.sitemap(self.config, listed)),
+        ]
+
+    def _fixed_files(self) -> list[Page]:
+        from blogster_cli.publish.markdown import highlight_css
+
+        robots = f"User-agent: *\nAllow: /\nSitemap: {self.config.base_url}sitemap.xml\n"
+        return [
+            Page("robots.txt", digest(self.site_key, "robots"), lambda: robots.encode()),
+            Page("404.html", digest(self.site_key, "404"), self._html("404.html", **self._context("/404.html", heading="Page not found"))),
+            Page("css/style.css", digest(self.site_key, "css"), lambda: (self.theme.css + "\n" + highlight_css()).encode()),
+        ]  # fmt: skip

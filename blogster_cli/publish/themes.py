@@ -1,0 +1,50 @@
+"""Themes: Jinja2 templates shipped as package files; a theme overrides any of the shared ones."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from blogster_cli.errors import ConfigError
+
+THEMES_DIR = Path(__file__).parent / "themes"
+SHARED = "_common"
+
+
+def available() -> list[str]:
+    return sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    environment: Any
+    key: str
+    """Digest of every file the theme renders with: a changed template rebuilds the pages."""
+    css: str
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.environment.get_template(template).render(**context)
+
+
+def load_theme(name: str) -> Theme:
+    import jinja2
+
+    if name not in available():
+        raise ConfigError(f"unknown theme {name!r}; choose from {', '.join(available())}")
+    folders = [THEMES_DIR / name, THEMES_DIR / SHARED]
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    css_path = THEMES_DIR / name / "style.css"
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return Theme(name=name, environment=environment, key=digest.hexdigest(), css=css_path.read_text(encoding="utf-8"))

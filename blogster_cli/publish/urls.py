@@ -1,0 +1,79 @@
+"""Where each page lives: the site's base URL, post permalinks, kept imported URLs, file paths."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import quote
+
+# A URL path we are willing to turn into a file path: no "..", no backslashes, no control characters.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\?#\"'<>:]")
+_FILE_SUFFIXES = (".html", ".htm", ".xml")
+
+
+def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str, base_domain: str) -> str:
+    """The configured URL, else the custom domain, else the subdomain under the base domain; ends in '/'."""
+    if site_url:
+        url = site_url
+    elif custom_domain:
+        url = f"https://{custom_domain}"
+    else:
+        url = f"https://{subdomain}.{base_domain}"
+    return url.rstrip("/") + "/"
+
+
+def clean_path(path: str) -> str | None:
+    """A site-relative URL path ('/a/b/' or '/a/b.html'), or None when it is unusable or escapes the site."""
+    path = path.strip()
+    if not path or "://" in path or _UNSAFE.search(path):
+        return None
+    trailing = path.endswith("/")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts) or not parts:
+        return None
+    joined = "/" + "/".join(parts)
+    return joined if not trailing and parts[-1].endswith(_FILE_SUFFIXES) else joined + "/"
+
+
+def permalink(pattern: str, *, slug: str, published_at: datetime) -> str | None:
+    path = pattern.format(
+        slug=slug, year=f"{published_at.year:04d}", month=f"{published_at.month:02d}", day=f"{published_at.day:02d}"
+    )
+    return clean_path(path)
+
+
+def file_of(url_path: str) -> str:
+    """The output file for a URL path: '/a/b/' -> 'a/b/index.html', '/a.html' -> 'a.html'."""
+    relative = url_path.lstrip("/")
+    return posixpath.join(relative, "index.html") if url_path.endswith("/") else relative
+
+
+@lru_cache(maxsize=65536)
+def href(url_path: str) -> str:
+    """A URL path percent-encoded for use in a link (slugs may hold any character but '/', '?', '#')."""
+    return quote(url_path, safe="/~._-")
+
+
+@lru_cache(maxsize=65536)
+def tag_slug(tag: str) -> str:
+    from blogster_cli.content.slugs import slugify
+
+    return slugify(tag) or "tag"
+
+
+# Front-matter fields where each generator keeps a post's address and its former ones.
+ADDRESS_FIELDS = {"hugo": ("url", "aliases"), "jekyll": ("permalink", "redirect_from"), "zola": ("path", "aliases")}
+
+
+def imported_address(document: dict) -> tuple[str | None, list[str]]:
+    """(the URL an imported post had, its aliases), from `repositories.site.contents` output."""
+    url_field, aliases_field = ADDRESS_FIELDS.get(document.get("dialect") or "", (None, None))
+    if url_field is None:
+        return None, []
+    url = document.get(url_field)
+    aliases = document.get(aliases_field)
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    return (url if isinstance(url, str) else None), [a for a in aliases or [] if isinstance(a, str)]

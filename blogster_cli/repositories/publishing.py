@@ -1,0 +1,49 @@
+"""Publication state of my posts: status and published_at changes, the schedule, what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class ScheduledRow:
+    id: UUID
+    slug: str
+    title: str
+    published_at: datetime
+
+
+def set_publication(
+    conn: psycopg.Connection, *, blog_id: UUID, status: str, published_at: datetime | None, expected_status: str
+) -> bool:
+    """Sets status and published_at of my post if its status is still `expected_status`."""
+    cursor = conn.execute(
+        "update public.blogs set status = %(status)s::public.blog_status, published_at = %(published_at)s"
+        " where id = %(id)s and author_id = auth.uid() and status = %(expected)s::public.blog_status",
+        {"status": status, "published_at": published_at, "id": blog_id, "expected": expected_status},
+    )
+    return cursor.rowcount == 1
+
+
+def scheduled_own(conn: psycopg.Connection) -> list[ScheduledRow]:
+    rows = conn.execute(
+        "select id, slug, title, published_at from public.blogs where author_id = auth.uid()"
+        " and status = 'scheduled' and deleted_at is null order by published_at, id"
+    ).fetchall()
+    return [ScheduledRow(*r) for r in rows]
+
+
+def publish_due_own(conn: psycopg.Connection, *, now: datetime) -> list[ScheduledRow]:
+    """Flips my scheduled posts whose time has come to published; a concurrent run skips rows already flipped."""
+    rows = conn.execute(
+        "update public.blogs set status = 'published' where author_id = auth.uid() and status = 'scheduled'"
+        " and deleted_at is null and published_at <= %(now)s returning id, slug, title, published_at",
+        {"now": now},
+    ).fetchall()
+    return [ScheduledRow(*r) for r in rows]

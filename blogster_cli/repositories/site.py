@@ -1,0 +1,101 @@
+"""What a site build reads: my site settings, my published posts, their bodies and images."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+SETTINGS_COLUMNS = (
+    "subdomain", "theme", "custom_domain", "site_title", "site_description", "site_url", "permalink", "posts_per_page",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SiteSettingsRow:
+    subdomain: str
+    theme: str
+    custom_domain: str | None
+    site_title: str | None
+    site_description: str | None
+    site_url: str | None
+    permalink: str
+    posts_per_page: int
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    id: UUID
+    slug: str
+    title: str
+    published_at: datetime
+    updated_at: datetime
+    meta_description: str | None
+    reading_time: int
+    featured_image: str | None
+    tags: list[str]
+
+
+def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
+    row = conn.execute(
+        f"select {', '.join(SETTINGS_COLUMNS)} from public.subdomain_settings where user_id = auth.uid()"
+    ).fetchone()
+    return SiteSettingsRow(*row) if row else None
+
+
+def update_own_settings(conn: psycopg.Connection, *, values: dict[str, Any]) -> SiteSettingsRow | None:
+    from psycopg import sql
+
+    unknown = set(values) - set(SETTINGS_COLUMNS)
+    if unknown:
+        raise ValueError(f"not updatable: {unknown}")
+    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values)
+    row = conn.execute(
+        sql.SQL("update public.subdomain_settings set {} where user_id = auth.uid() returning {}").format(
+            assignments, sql.SQL(", ").join(map(sql.Identifier, SETTINGS_COLUMNS))
+        ),
+        values,
+    ).fetchone()
+    return SiteSettingsRow(*row) if row else None
+
+
+def published_own(conn: psycopg.Connection) -> list[PublishedRow]:
+    """My published posts without their bodies (a rebuild reads bodies only for what changed).
+
+    The author filter is the meaning (my site), not the security: RLS lets everyone
+    read published posts, and this site must hold only mine.
+    """
+    rows = conn.execute(
+        "select b.id, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
+        " b.featured_image, array(select t.name from public.blog_tags t where t.id = any (array("
+        "select bt.tag_id from public.blogs_to_tags bt where bt.blog_id = b.id)) order by t.name)"
+        " from public.blogs b where b.author_id = auth.uid() and b.status = 'published'"
+        " and b.deleted_at is null and b.published_at is not null"
+    ).fetchall()
+    return [PublishedRow(*r) for r in rows]
+
+
+def contents(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Markdown, source dialect and the front-matter fields that carry an imported post's old URLs."""
+    rows = conn.execute(
+        "select b.id, jsonb_build_object('markdown', b.content->'markdown', 'dialect', b.content->'source'->'dialect',"
+        " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
+        " 'redirect_from', f->'redirect_from')"
+        " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
+        " where b.id = any(%s) and b.author_id = auth.uid()",
+        (blog_ids,),
+    ).fetchall()
+    return dict(rows)
+
+
+def image_files(conn: psycopg.Connection, *, urls: list[str]) -> dict[str, str]:
+    """Stored file name (content hash) of each image URL that image_assets knows and I may read."""
+    rows = conn.execute(
+        "select distinct on (url) url, path from public.image_assets where url = any(%s) and path is not null",
+        (urls,),
+    ).fetchall()
+    return dict(rows)

@@ -1,0 +1,26 @@
+"""Tags as a writer sees them: the names on their own posts, with how many posts carry each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class TagCount:
+    name: str
+    posts: int
+
+
+def list_mine(conn: psycopg.Connection) -> list[TagCount]:
+    """My tags (posts in the trash not counted), most used first."""
+    rows = conn.execute(
+        "select t.name, count(*) from public.blogs b"
+        " join public.blogs_to_tags bt on bt.blog_id = b.id join public.blog_tags t on t.id = bt.tag_id"
+        " where b.author_id = auth.uid() and b.deleted_at is null"
+        " group by t.id, t.name order by count(*) desc, lower(t.name)"
+    ).fetchall()
+    return [TagCount(*r) for r in rows]

@@ -1,0 +1,71 @@
+"""One parallel map for CPU-bound pure work (parsing imports, rendering exports).
+
+Workers are processes started by a fork server (`forkserver`), never forked from this
+process: forking a process that has threads (writer threads, a daemon, the TUI) can copy
+a lock held by another thread and hang the child. The fork server is a clean
+single-threaded process that preloads the modules named by the caller, so each worker
+starts in milliseconds and shares nothing with this process (no connections, no locks).
+
+Results come back in input order, a bounded number of chunks ahead of the consumer, so
+memory stays flat. If the pool breaks (a worker killed), the remaining chunks run here.
+Where no fork server exists (not Linux or macOS), or for one worker, everything runs here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+START_METHOD = "forkserver"
+CHUNKS_AHEAD_PER_WORKER = 3
+
+
+def parallel_map(
+    function: Callable[[list[Item]], list[Result]],
+    chunks: Iterable[list[Item]],
+    *,
+    workers: int,
+    preload: Sequence[str] = (),
+) -> Iterator[tuple[list[Item], list[Result]]]:
+    """Each chunk with `function(chunk)`, in order; in `workers` processes when > 1.
+
+    `function` must be a module-level function (it is pickled by name) and pure: it runs in
+    another process. `preload` names the modules the fork server imports once (the module
+    of `function` and its heavy imports), so workers do not each import them.
+    """
+    pending = iter(chunks)
+    if workers <= 1 or START_METHOD not in multiprocessing.get_all_start_methods():
+        for chunk in pending:
+            yield chunk, function(chunk)
+        return
+    context = multiprocessing.get_context(START_METHOD)
+    context.set_forkserver_preload(list(preload))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        queued: deque[tuple[Future[list[Result]] | None, list[Item]]] = deque()
+        broken = False
+
+        def submit() -> bool:
+            chunk = next(pending, None)
+            if chunk is None:
+                return False
+            queued.append((None if broken else pool.submit(function, chunk), chunk))
+            return True
+
+        for _ in range(CHUNKS_AHEAD_PER_WORKER * workers):
+            if not submit():
+                break
+        while queued:
+            future, chunk = queued.popleft()
+            try:
+                results = future.result() if future is not None else function(chunk)
+            except BrokenProcessPool:
+                broken = True
+                results = function(chunk)
+            submit()
+            yield chunk, results

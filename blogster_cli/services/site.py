@@ -1,0 +1,150 @@
+"""Building my published posts into a static site, rebuilding only what changed.
+
+One unit of work reads everything the build needs (settings, posts, and the bodies
+of only the posts whose pages must be rendered again); rendering and writing files
+happen after it has committed, so no transaction stays open during file I/O.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.errors import NotFound
+from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
+from blogster_cli.repositories import site as site_rows
+from blogster_cli.repositories.site import PublishedRow, SiteSettingsRow
+from blogster_cli.services.site_files import load_manifest, write_site
+
+# Above this many bodies to render, a second process shares the work (2 cores are common).
+PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: Path
+    base_url: str
+    posts: int
+    rendered: int
+    written: int
+    unchanged: int
+    removed: int
+    seconds: float
+
+
+def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
+    from blogster_cli.publish.urls import base_url
+
+    return SiteConfig(
+        title=settings.site_title or settings.subdomain,
+        description=settings.site_description or "",
+        base_url=base_url(
+            site_url=settings.site_url,
+            custom_domain=settings.custom_domain,
+            subdomain=settings.subdomain,
+            base_domain=base_domain,
+        ),  # fmt: skip
+        theme=settings.theme,
+        permalink=settings.permalink,
+        posts_per_page=settings.posts_per_page,
+    )
+
+
+def _row_key(row: PublishedRow) -> str:
+    from blogster_cli.publish.pages import digest
+
+    return digest(row.id, row.slug, row.title, row.published_at, row.updated_at)
+
+
+def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
+    return SitePost(
+        id=str(row.id), slug=row.slug, title=row.title, published_at=row.published_at, updated_at=row.updated_at,
+        description=row.meta_description, reading_time=row.reading_time, tags=row.tags,
+        featured_image=row.featured_image, source_url=source_url, aliases=aliases,
+    )  # fmt: skip
+
+
+def render_bodies(markdowns: dict[str, str]) -> dict[str, RenderedPost]:
+    """Post id -> rendered body; in two processes when there are many."""
+    import os
+
+    from blogster_cli.publish.markdown import render_post
+
+    ids = list(markdowns)
+    if len(ids) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return {i: render_post(markdowns[i]) for i in ids}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        rendered = pool.map(render_post, [markdowns[i] for i in ids], chunksize=64)
+        return dict(zip(ids, rendered, strict=True))
+
+
+def build(
+    acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None,
+    full: bool = False,
+) -> BuildReport:  # fmt: skip
+    """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all)."""
+    from blogster_cli.publish import urls
+    from blogster_cli.publish.pages import SitePlan
+    from blogster_cli.publish.themes import load_theme
+    from blogster_cli.services.images import media_dir
+
+    started = time.perf_counter()
+    previous = load_manifest(out, full=full)
+    with unit_of_work(acting) as conn:
+        settings = site_rows.own_settings(conn)
+        if settings is None:
+            raise NotFound("you have no site settings (subdomain) yet")
+        config = site_config(settings, base_domain=base_domain)
+        theme = load_theme(config.theme)
+        rows = site_rows.published_own(conn)
+        row_keys = {str(r.id): _row_key(r) for r in rows}
+        changed = [r.id for r in rows if previous.posts.get(str(r.id), {}).get("row") != row_keys[str(r.id)]]
+        documents = {str(k): v for k, v in site_rows.contents(conn, blog_ids=changed).items()} if changed else {}
+        posts_state: dict[str, dict[str, Any]] = {}
+        site_posts = []
+        for row in rows:
+            key = str(row.id)
+            if key in documents:
+                source_url, aliases = urls.imported_address(documents[key])
+                state = {"row": row_keys[key], "source_url": source_url, "aliases": aliases, "summary": ""}
+            else:
+                state = dict(previous.posts[key])
+            posts_state[key] = state
+            site_posts.append(_site_post(row, state["source_url"], state["aliases"]))
+        plan = SitePlan(config, site_posts, theme, timezone=timezone)
+        page_keys = plan.post_keys
+        stale = [
+            p for p in site_posts if (previous.files.get(urls.file_of(plan.paths[p.id])) or [None])[0] != page_keys[p.id]
+        ]  # fmt: skip
+        missing = [p.id for p in stale if p.id not in documents]
+        if missing:
+            documents.update({str(k): v for k, v in site_rows.contents(conn, blog_ids=missing).items()})
+        images = site_rows.image_files(conn, urls=sorted({r.featured_image for r in rows if r.featured_image}))
+    bodies = render_bodies({p.id: documents[p.id].get("markdown") or "" for p in stale})
+    for post_id, body in bodies.items():
+        posts_state[post_id]["summary"] = body.summary
+    summaries = {post_id: state["summary"] for post_id, state in posts_state.items()}
+    pages = plan.pages(bodies, summaries)
+    pages.extend(_image_pages(images, media or media_dir()))
+    written = write_site(out, pages, previous, posts_state)
+    return BuildReport(
+        out=out.resolve(), base_url=config.base_url, posts=len(rows), rendered=len(bodies),
+        written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
+        seconds=round(time.perf_counter() - started, 3),
+    )  # fmt: skip
+
+
+def _image_pages(images: dict[str, str], media: Path) -> list[Page]:
+    """Featured images, copied from the content-hash store under their (content-hash) URL."""
+    pages = []
+    for url, name in sorted(images.items()):
+        source = media / name
+        if url.startswith("media/") and source.is_file():
+            pages.append(Page(url, f"image:{name}", source.read_bytes))
+    return pages

@@ -1,0 +1,134 @@
+"""Publishing a built site: into a folder, or as a commit on a git branch (GitHub/GitLab pages style).
+
+Both send only what changed. A folder deploy compares the build's manifest with the
+one it left in the destination last time: changed files are copied, files the site no
+longer has are removed, and nothing else in the destination is touched. A git deploy
+commits the build as the next commit of the branch and pushes it, so git transfers
+only new objects. Neither needs the database: they read what `site build` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
+from blogster_cli.services.site_files import MANIFEST
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    target: str
+    copied: int
+    removed: int
+    unchanged: int
+    commit: str | None = None
+
+
+def _manifest_files(folder: Path) -> dict[str, str]:
+    """Path -> sha256 of each file a build (or a deploy) recorded in `folder`."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError:
+        raise InvalidInput(f"{folder / MANIFEST} is damaged; build again with --full") from None
+    return {path: entry[1] for path, entry in data.get("files", {}).items()}
+
+
+def _built(out: Path) -> dict[str, str]:
+    files = _manifest_files(out)
+    if not files:
+        raise InvalidInput(f"{out} holds no built site; run `blogster site build --out {out}` first")
+    return files
+
+
+def _inside(root: Path, relative: str) -> Path:
+    normal = os.path.normpath(relative)
+    if os.path.isabs(normal) or normal == ".." or normal.startswith("../"):
+        raise InvalidInput(f"refusing a path outside the site: {relative}")
+    return root / normal
+
+
+def to_folder(out: Path, destination: Path) -> DeployReport:
+    """Copies the changed files of the build in `out` to `destination` and removes the ones gone."""
+    built = _built(out)
+    destination.mkdir(parents=True, exist_ok=True)
+    if destination.resolve() == out.resolve():
+        raise InvalidInput("the destination is the build folder itself")
+    deployed = _manifest_files(destination)
+    copied = unchanged = 0
+    for path, sha in built.items():
+        target = _inside(destination, path)
+        if deployed.get(path) == sha and target.is_file():
+            unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(_inside(out, path), partial)
+        os.replace(partial, target)
+        copied += 1
+    removed = 0
+    for path in sorted(set(deployed) - set(built)):
+        _inside(destination, path).unlink(missing_ok=True)
+        removed += 1
+    shutil.copyfile(out / MANIFEST, destination / (MANIFEST + ".partial"))
+    os.replace(destination / (MANIFEST + ".partial"), destination / MANIFEST)
+    return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
+
+
+def _git(*args: str, git_dir: Path, work_tree: Path | None = None, check: bool = True) -> str:
+    command = ["git", f"--git-dir={git_dir}"] + ([f"--work-tree={work_tree}"] if work_tree else []) + list(args)
+    environment = {
+        "GIT_AUTHOR_NAME": "Blogster", "GIT_AUTHOR_EMAIL": "blogster@localhost",
+        "GIT_COMMITTER_NAME": "Blogster", "GIT_COMMITTER_EMAIL": "blogster@localhost",
+        **os.environ, "GIT_TERMINAL_PROMPT": "0",
+    }  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+    except FileNotFoundError:
+        raise ConfigError("git is not installed") from None
+    if check and result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["failed"])[-1]
+        raise BlogsterError(f"git {args[0]}: {reason}")
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def to_git(out: Path, *, remote: str, branch: str, message: str = "Publish site") -> DeployReport:
+    """Commits the build in `out` on top of `branch` of `remote` (created if missing) and pushes it."""
+    if not branch or branch.startswith("-") or any(c in branch for c in " ~^:?*[\\"):
+        raise InvalidInput(f"{branch!r} is not a usable branch name")
+    if not remote or remote.startswith("-"):
+        raise InvalidInput(f"{remote!r} is not a git remote")
+    _built(out)
+    with tempfile.TemporaryDirectory(prefix="blogster-deploy-") as scratch:
+        git_dir = Path(scratch) / "repo.git"
+        _git("init", "--quiet", "--bare", str(git_dir), git_dir=git_dir)
+        # A missing branch is not an error: the first deploy creates it.
+        _git("fetch", "--quiet", "--depth=1", "--", remote, f"refs/heads/{branch}:refs/heads/{branch}",
+             git_dir=git_dir, check=False)  # fmt: skip
+        parent = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", git_dir=git_dir, check=False)
+        if parent:
+            _git("read-tree", parent, git_dir=git_dir, work_tree=out)
+        _git("add", "--all", "--", ".", ":(exclude)*.partial", git_dir=git_dir, work_tree=out)
+        total = len(_git("ls-files", git_dir=git_dir, work_tree=out).splitlines())
+        if parent:
+            changes = _git("diff-index", "--cached", "--name-status", parent, git_dir=git_dir, work_tree=out)
+        else:
+            changes = _git("ls-files", git_dir=git_dir, work_tree=out)
+        lines = changes.splitlines()
+        removed = sum(1 for line in lines if parent and line.startswith("D"))
+        commit = parent
+        if lines:
+            tree = _git("write-tree", git_dir=git_dir, work_tree=out)
+            commit = _git("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message, git_dir=git_dir)
+            _git("push", "--quiet", "--", remote, f"{commit}:refs/heads/{branch}", git_dir=git_dir)
+    copied = len(lines) - removed
+    return DeployReport(
+        target=f"{remote} {branch}", copied=copied, removed=removed, unchanged=total - copied, commit=commit
+    )

@@ -1,0 +1,124 @@
+"""The built site on disk: its manifest, and writing only the files whose content changed.
+
+The manifest (`.blogster-site.json` in the output folder) records, per file, the key of
+its inputs and the SHA-256 of its bytes, and per post what a rebuild needs without
+reading its body again (its address, aliases and summary). A file is rewritten only when
+its key changed and its new bytes differ; files left untouched keep their mtime. The
+manifest is trusted without looking at each file (at 10,000 posts that check alone
+would cost more than the rebuild): `site build --full` rewrites everything.
+Files the previous build made that the site no longer has are removed; no other file
+in the folder is ever touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blogster_cli.errors import InvalidInput
+from blogster_cli.publish.model import Page
+
+MANIFEST = ".blogster-site.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Manifest:
+    files: dict[str, list[str]] = field(default_factory=dict)
+    """Path -> [key, sha256]."""
+    posts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Post id -> {"row": key of its row, "source_url", "aliases", "summary"}."""
+
+
+def load_manifest(out: Path, *, full: bool = False) -> Manifest:
+    """The previous build's manifest; with `full`, one that matches nothing but still lists
+    the files made before (so those the site no longer has are removed)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return Manifest()
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return Manifest()
+    files = data.get("files", {})
+    if full:
+        return Manifest(files={path: ["", ""] for path in files})
+    return Manifest(files=files, posts=data.get("posts", {}))
+
+
+@dataclass
+class WriteSummary:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def _safe_target(out: Path, relative: str) -> Path:
+    """`out / relative`, refusing anything that could land outside `out` (paths are checked
+    when planned too; this is the last line)."""
+    normal = os.path.normpath(relative)
+    if os.path.isabs(normal) or normal == ".." or normal.startswith("../"):
+        raise InvalidInput(f"refusing to write outside the output folder: {relative}")
+    return out / normal
+
+
+def _write(target: Path, data: bytes, made: set[Path]) -> None:
+    """Writes `target` whole (a reader never sees half a file); `made` remembers folders already created."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+
+
+def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str, dict[str, Any]]) -> WriteSummary:
+    """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck)."""
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = {out}
+    summary = WriteSummary()
+    files: dict[str, list[str]] = {}
+    for page in pages:
+        old = previous.files.get(page.path)
+        if old is not None and old[0] == page.key:
+            files[page.path] = old
+            summary.unchanged += 1
+            continue
+        data = page.render()
+        sha = hashlib.sha256(data).hexdigest()
+        files[page.path] = [page.key, sha]
+        if old is not None and old[1] == sha:
+            summary.unchanged += 1
+            continue
+        _write(_safe_target(out, page.path), data, made)
+        summary.written.append(page.path)
+    for path in sorted(set(previous.files) - set(files)):
+        target = _safe_target(out, path)
+        target.unlink(missing_ok=True)
+        summary.removed.append(path)
+        _prune_empty_parents(target.parent, out)
+    manifest = {"version": MANIFEST_VERSION, "files": files, "posts": posts}
+    data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if summary.written or summary.removed or _read(out / MANIFEST) != data:
+        _write(out / MANIFEST, data, made)
+    return summary
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _prune_empty_parents(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

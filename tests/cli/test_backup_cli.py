@@ -1,0 +1,35 @@
+"""`db backup` / `db restore` from the command line: no silent overwrite, one-line errors."""
+
+from tests.cli.conftest import PASSWORD
+
+
+def test_backup_refuses_an_existing_file_without_force(cli, signed_up, tmp_path):
+    target = tmp_path / "nightly.blogster-backup"
+    assert cli("db", "backup", str(target)).exit_code == 0
+    written = target.read_bytes()
+
+    again = cli("db", "backup", str(target))
+    assert again.exit_code == 5
+    assert again.stderr.strip().count("\n") == 0 and "--force" in again.stderr
+    assert target.read_bytes() == written
+
+    forced = cli("db", "backup", str(target), "--force", "--json")
+    assert forced.exit_code == 0 and forced.json()["roles"] == 1
+
+
+def test_restore_of_a_file_that_is_no_backup_is_one_line_exit_2(cli, signed_up, tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello")
+    result = cli("db", "restore", str(bogus), "--yes")
+    assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0
+
+
+def test_cli_round_trip_keeps_the_login_working(cli, signed_up, tmp_path):
+    cli("blogs", "new", "Kept across restore")
+    target = tmp_path / "all.blogster-backup"
+    assert cli("db", "backup", str(target)).exit_code == 0
+    assert cli("blogs", "delete", "kept-across-restore").exit_code == 0
+    restored = cli("db", "restore", str(target), "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert cli("auth", "login", "--email", signed_up, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    assert "kept-across-restore" in cli("blogs", "list").stdout

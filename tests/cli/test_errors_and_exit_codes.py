@@ -1,0 +1,143 @@
+"""Exit codes are the CLI's contract: one module maps error kinds to codes, every error is one line."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from blogster_cli import errors
+from blogster_cli.cli import exit_codes
+from tests.cli.conftest import REPO_ROOT_README
+
+
+def readme_exit_codes() -> dict[int, str]:
+    text = REPO_ROOT_README.read_text(encoding="utf-8")
+    section = text.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    rows = re.findall(r"^\| (\d+) \| (.+?) \|$", section, flags=re.M)
+    return {int(code): meaning for code, meaning in rows}
+
+
+def test_readme_table_is_the_exit_code_module():
+    assert readme_exit_codes() == exit_codes.MEANINGS
+
+
+def test_core_errors_carry_no_exit_codes():
+    assert not hasattr(errors, "EXIT_CODES")
+    for name in dir(errors):
+        value = getattr(errors, name)
+        if isinstance(value, type) and issubclass(value, Exception):
+            assert not hasattr(value, "exit_code"), name
+    assert exit_codes.for_error(errors.InvalidInput("x")) == 2
+    assert exit_codes.for_error(errors.DatabaseUnavailable("x")) == 7
+    assert exit_codes.for_error(errors.BlogsterError("x")) == 1
+
+
+def assert_one_line(result):
+    lines = result.stderr.strip("\n").splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr
+
+
+def test_file_system_errors_are_one_plain_line_with_their_own_code(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = cli("config", "set", "timezone", "UTC", env={"BLOGSTER_HOME": str(blocker / "home")})
+    assert result.exit_code == exit_codes.FILE_SYSTEM, result.stderr
+    assert_one_line(result)
+    assert "Error]" not in result.stderr and "NotADirectoryError" not in result.stderr
+    assert str(blocker) in result.stderr and "not a directory" in result.stderr
+
+
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(cli):
+    plain = cli("config", "get", "nope")
+    debug = cli("--debug", "config", "get", "nope")
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.stderr and "Traceback" in debug.stderr
+    assert debug.stderr.rstrip().splitlines()[-1] == plain.stderr.rstrip()
+
+
+def test_debug_keeps_the_file_system_exit_code(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {"BLOGSTER_HOME": str(blocker / "home")}
+    assert cli("--debug", "config", "set", "timezone", "UTC", env=env).exit_code == exit_codes.FILE_SYSTEM
+
+
+def test_usage_errors_are_one_line_with_a_help_pointer(cli):
+    for args in (("blogs", "list", "--nope"), ("nope",), ("config", "get"), ("blogs", "list", "--limit", "x")):
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert_one_line(result)
+        assert "--help" in result.stderr
+
+
+def test_an_impossible_date_is_called_invalid(cli, signed_up):
+    result = cli("blogs", "list", "--since", "2015-02-30")
+    assert result.exit_code == 2
+    assert_one_line(result)
+    assert "invalid date" in result.stderr and "2015-02-30" in result.stderr
+    assert "does not match" not in result.stderr
+    assert cli("blogs", "list", "--since", "2015-02-28").exit_code == 0
+    assert "not a date" in cli("blogs", "list", "--since", "soon").stderr
+
+
+INVALID_INPUT = [
+    ("config", "get", "nope"),
+    ("config", "set", "nope", "1"),
+    ("config", "set", "statement_timeout_ms", "abc"),
+    ("config", "set", "statement_timeout_ms", "-5"),
+    ("config", "set", "timezone", "Mars/Olympus"),
+    ("config", "set", "database_url", "notaurl"),
+    ("config", "set", "session_days", "0"),
+    ("config", "set", "connect_timeout_s", "0"),
+    ("activity", "--type", "bogus"),
+    ("blogs", "list", "--status", "bogus"),
+    ("blogs", "list", "--format", "nope"),
+    ("blogs", "list", "--json", "--format", "csv"),
+    ("blogs", "list", "--fields", "nope"),
+    ("blogs", "list", "--limit", "-1"),
+    ("blogs", "trash", "--json", "--format", "yaml"),
+    ("personas", "list", "--format", "xml"),
+    ("personas", "create", "Gardeners", "--age-range", "abc"),
+    ("personas", "create", "Gardeners", "--age-range", "60-35"),
+    ("templates", "save", "x", "/no/such/file.json"),
+    ("images", "add", "some-post", "/no/such/picture.png"),
+    ("db", "restore", "/no/such/backup", "--yes"),
+]
+
+
+@pytest.mark.parametrize("args", INVALID_INPUT, ids=[" ".join(a) for a in INVALID_INPUT])
+def test_invalid_input_is_exit_2_in_one_line(cli, signed_up, args):
+    result = cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert_one_line(result)
+
+
+def test_a_missing_path_says_so(cli, signed_up):
+    result = cli("templates", "save", "x", "/no/such/file.json")
+    assert "/no/such/file.json" in result.stderr and "does not exist" in result.stderr
+
+
+def test_bad_values_name_their_source(cli, isolated_environment):
+    env = cli("config", "get", "timezone", env={"BLOGSTER_DATABASE_URL": "notaurl"})
+    assert env.exit_code == 6 and "BLOGSTER_DATABASE_URL" in env.stderr
+    flag = cli("--database-url", "notaurl", "config", "get", "timezone")
+    assert flag.exit_code == 6 and "--database-url" in flag.stderr and "BLOGSTER_DATABASE_URL" not in flag.stderr
+    (isolated_environment / "config.toml").write_text("[profiles.default]\nsession_days = 0\n")
+    stored = cli("config", "get", "timezone")
+    assert stored.exit_code == 6 and "config.toml" in stored.stderr and "session_days" in stored.stderr
+
+
+def test_unexpected_errors_never_show_exception_class_names():
+    code = (
+        "import sys; sys.argv = ['blogster', 'config', 'list']\n"
+        "import blogster_cli.cli.config_cmd as c\n"
+        "def boom(*a, **k): raise RuntimeError('kaput')\n"
+        "import blogster_cli.config as cfg; cfg.load_settings = boom\n"
+        "from blogster_cli.cli.app import main\nmain()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "RuntimeError" not in result.stderr and "kaput" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,99 @@
+"""publish / unpublish / schedule list, and the scheduler's publish_due."""
+
+from datetime import UTC, datetime, timedelta
+
+from tests.cli.conftest import PASSWORD
+
+
+def new_post(cli, tmp_path, slug, body="Some words here.\n", extra=""):
+    post = tmp_path / f"{slug}.md"
+    post.write_text(f"---\ntitle: {slug.title()}\nslug: {slug}\ndraft: true\n{extra}---\n{body}")
+    result = cli("blogs", "new", "--from", str(post), "--porcelain")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def activity_types(superuser, slug):
+    rows = superuser.execute(
+        "select a.type from public.activities a join public.blogs b on b.id = a.blog_id"
+        " where b.slug = %s and a.type in ('published', 'scheduled') order by a.created_at",
+        (slug,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_publish_several_checks_each_and_reports_failures(cli, signed_up, tmp_path, superuser):
+    new_post(cli, tmp_path, "ready", extra="description: A summary.\n")
+    new_post(cli, tmp_path, "empty", body="  \n")
+    result = cli("publish", "ready", "empty", "missing", "--json")
+    assert result.exit_code == 1
+    outcomes = {o["ref"]: o for o in result.json()}
+    assert outcomes["ready"]["status"] == "published" and outcomes["ready"]["warnings"] == ["no featured image"]
+    assert "no content" in outcomes["empty"]["error"] and outcomes["empty"]["status"] is None
+    assert outcomes["missing"]["error"].startswith("no post")
+    status = {p["slug"]: p["status"] for p in cli("blogs", "list", "--json").json()}
+    assert status == {"ready": "published", "empty": "draft"}
+    assert activity_types(superuser, "ready") == ["published"]
+    assert activity_types(superuser, "empty") == []
+    again = cli("publish", "ready")
+    assert again.exit_code == 1 and "already published" in again.stderr
+    assert activity_types(superuser, "ready") == ["published"]
+
+
+def test_at_in_the_future_schedules_in_the_users_timezone(cli, signed_up, tmp_path, superuser):
+    new_post(cli, tmp_path, "later")
+    env = {"BLOGSTER_TIMEZONE": "Europe/Paris"}
+    result = cli("publish", "later", "--at", "2999-12-01 09:00", "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    (published_at,) = superuser.execute("select published_at from public.blogs where slug = 'later'").fetchone()
+    assert published_at == datetime(2999, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Paris is 08:00 UTC in winter
+    listed = cli("schedule", "list", "--json", env=env)
+    assert listed.exit_code == 0, listed.stderr
+    listed = listed.json()
+    assert [(r["slug"], r["publishes_at"]) for r in listed] == [("later", "2999-12-01T09:00:00+01:00")]
+    assert activity_types(superuser, "later") == ["scheduled"]
+    assert cli("publish", "later", "--at", "tomorrow").exit_code == 2
+    assert cli("publish", "later", "--at", "2999-12-01 09:00", env={"BLOGSTER_TIMEZONE": "Mars/Base"}).exit_code == 6
+
+
+def test_unpublish_takes_published_and_scheduled_posts_back_to_draft(cli, signed_up, tmp_path):
+    new_post(cli, tmp_path, "live")
+    new_post(cli, tmp_path, "soon")
+    assert cli("publish", "live").exit_code == 0
+    assert cli("publish", "soon", "--at", "2999-01-01 00:00").exit_code == 0
+    assert cli("unpublish", "live", "soon").exit_code == 0
+    assert {p["status"] for p in cli("blogs", "list", "--json").json()} == {"draft"}
+    assert cli("schedule", "list", "--json").json() == []
+    assert cli("unpublish", "live").exit_code == 1
+
+
+def test_publish_due_publishes_once_with_one_activity(db, make_user, superuser):
+    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.services import blogs, publishing
+
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    blogs.create(acting, blogs.NewBlog(title="Due", markdown="Body text."))
+    blogs.create(acting, blogs.NewBlog(title="Not yet", markdown="Body text."))
+    soon = (datetime.now(UTC) + timedelta(hours=1)).strftime(publishing.AT_FORMAT)
+    later = (datetime.now(UTC) + timedelta(days=2)).strftime(publishing.AT_FORMAT)
+    publishing.publish(acting, ["due"], at=soon)
+    publishing.publish(acting, ["not-yet"], at=later)
+    in_two_hours = datetime.now(UTC) + timedelta(hours=2)
+    assert [r.slug for r in publishing.publish_due(acting, now=in_two_hours)] == ["due"]
+    assert publishing.publish_due(acting, now=in_two_hours) == []
+    assert activity_types(superuser, "due") == ["scheduled", "published"]
+    assert activity_types(superuser, "not-yet") == ["scheduled"]
+    other = ActingUser(db, make_user())
+    assert publishing.publish_due(other, now=datetime.now(UTC) + timedelta(days=3)) == []
+    status = dict(superuser.execute("select slug, status::text from public.blogs").fetchall())
+    assert status == {"due": "published", "not-yet": "scheduled"}
+
+
+def test_another_user_cannot_publish_my_post(cli, signed_up, tmp_path):
+    post_id = new_post(cli, tmp_path, "mine")
+    assert cli("auth", "logout").exit_code == 0
+    assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    result = cli("publish", post_id)
+    assert result.exit_code == 1 and "no post" in result.stderr
+    assert cli("unpublish", post_id).exit_code == 1

@@ -1,0 +1,109 @@
+"""bench/generate.py at a tiny scale: the counts it reports are in the database, what the
+skipped triggers would have written is there, and RLS still hides other accounts' drafts."""
+
+import pytest
+
+from bench.generate import SHARED_DATA, generate, scaled_counts
+from blogster_cli.db.acting import acting_transaction
+
+SCALE = 0.0005  # 5 accounts, 500 posts, 5,000 analytics rows, 500 chat messages
+
+
+def test_generated_data_is_complete_consistent_and_private(superuser):
+    """One generation (it takes seconds), three kinds of checks."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not present at {SHARED_DATA}")
+    written = generate(superuser, scale=SCALE, seed=7, report=lambda *line: None)
+    check_counts(written, superuser)
+    check_derived_columns(superuser)
+    check_a_user_sees_own_drafts_and_no_one_elses(superuser)
+
+
+def count(conn, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def check_counts(generated, superuser):
+    """The counts it reports are the scale's and are in the database."""
+    expected = scaled_counts(SCALE)
+    assert generated["users"] == expected["users"] == count(superuser, "auth.users")
+    assert count(superuser, "public.profiles") == expected["users"]  # the signup trigger ran
+    roles = superuser.execute(
+        "select count(*) from auth.users u join pg_roles r on r.rolname = u.role_name"
+        " where pg_has_role(r.rolname, 'authenticated', 'member')"
+    ).fetchone()[0]
+    assert roles == expected["users"]
+    for table in ("blogs", "user_notifications", "documentation_pages", "chatbot_messages", "blog_ideas"):
+        assert generated[table] == expected[table] == count(superuser, f"public.{table}"), table
+    for table in ("blog_revisions", "blogs_to_tags", "blog_analytics", "chatbot_conversations", "serp_positions"):
+        assert generated[table] == count(superuser, f"public.{table}") > 0, table
+
+
+def check_derived_columns(superuser):
+    """What the skipped triggers and foreign key checks would have ensured holds."""
+    mismatched_words = superuser.execute(
+        "select count(*) from public.blogs"
+        " where word_count <> public.markdown_word_count(content ->> 'markdown')"
+        " or reading_time <> public.reading_time_minutes(word_count)"
+    ).fetchone()[0]
+    assert mismatched_words == 0
+    # The latest revision is the post's content, numbered from 1 without gaps.
+    bad_revisions = superuser.execute(
+        """select count(*) from public.blogs b
+           join lateral (select max(revision_number) as last, count(*) as n from public.blog_revisions r
+                         where r.blog_id = b.id) r on true
+           where r.n = 0 or r.last <> r.n
+              or (select content from public.blog_revisions where blog_id = b.id and revision_number = r.last)
+                 is distinct from b.content"""
+    ).fetchone()[0]
+    assert bad_revisions == 0
+    orphans = superuser.execute(
+        """select (select count(*) from public.blogs_to_tags t
+                   where not exists (select 1 from public.blogs b where b.id = t.blog_id and b.author_id = t.author_id))
+                + (select count(*) from public.blog_analytics a
+                   where not exists (select 1 from public.blogs b where b.id = a.blog_id and b.author_id = a.author_id))
+                + (select count(*) from public.chatbot_messages m
+                   where not exists (select 1 from public.chatbot_conversations c where c.id = m.conversation_id))"""
+    ).fetchone()[0]
+    assert orphans == 0
+    counted, messages = superuser.execute(
+        "select (select sum(messages) from internal.chatbot_analytics_shards), (select count(*) from public.chatbot_messages)"
+    ).fetchone()
+    assert counted == messages
+    assert count(superuser, "only public.chatbot_messages") == 0  # every row found its monthly partition
+    assert count(superuser, "public.chatbot_messages_default") == 0
+    assert count(superuser, "public.user_notifications_default") == 0
+    assert superuser.execute("select bool_and(search_vector is not null) from public.documentation_pages").fetchone()[0]
+
+
+def check_a_user_sees_own_drafts_and_no_one_elses(superuser):
+    authors = superuser.execute(
+        "select u.id, u.role_name from auth.users u"
+        " where exists (select 1 from public.blogs b where b.author_id = u.id and b.status = 'draft')"
+    ).fetchall()
+    assert len(authors) >= 2, "the fixture should give several accounts drafts"
+    for user_id, role_name in authors:
+        own_drafts = superuser.execute(
+            "select count(*) from public.blogs where author_id = %s and status = 'draft'", (user_id,)
+        ).fetchone()[0]
+        with acting_transaction(superuser, role_name):
+            draft_authors = superuser.execute(
+                "select author_id, count(*) from public.blogs where status = 'draft' group by author_id"
+            ).fetchall()
+            foreign_analytics = superuser.execute(
+                "select count(*) from public.blog_analytics where author_id <> %s", (user_id,)
+            ).fetchone()[0]
+            foreign_messages = superuser.execute(
+                "select count(*) from public.chatbot_messages m join public.chatbot_conversations c"
+                " on c.id = m.conversation_id where c.user_id <> %s",
+                (user_id,),
+            ).fetchone()[0]
+        assert draft_authors == [(user_id, own_drafts)]
+        assert foreign_analytics == 0
+        assert foreign_messages == 0
+
+
+def test_refuses_a_database_that_already_has_accounts(make_user, superuser):
+    make_user()
+    with pytest.raises(ValueError, match="already has accounts"):
+        generate(superuser, scale=SCALE, report=lambda *line: None)

@@ -1,0 +1,199 @@
+"""site build: a valid, safe, incremental static site of the acting user's published posts only."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import html5lib
+import pytest
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.errors import InvalidInput
+from blogster_cli.services import blogs, publishing, site, site_settings
+
+BASE = "blogster.page"
+HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)>'
+HOSTILE_BODY = """Intro paragraph.
+
+<script>alert('body')</script>
+<a href="javascript:alert(1)">click</a> <img src="x.png" onerror="alert(2)">
+<div onclick="alert(3)" style="x">styled</div> [md link](javascript:alert(4))
+<iframe src="https://evil.example/"></iframe>
+"""
+
+
+def build(acting: ActingUser, out: Path) -> site.BuildReport:
+    return site.build(acting, out=out, base_domain=BASE)
+
+
+def publish(acting: ActingUser, title: str, markdown: str, **fields) -> blogs.BlogRow:
+    row = blogs.create(acting, blogs.NewBlog(title=title, markdown=markdown, **fields))
+    publishing.publish(acting, [str(row.id)])
+    return row
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def author(db, make_user) -> ActingUser:
+    return ActingUser(db, make_user("ada@example.com"))
+
+
+def test_full_site_is_valid_html5_with_feeds_sitemap_and_meta(author, tmp_path):
+    site_settings.set_value(author, "title", "Ada's notes", base_domain=BASE)
+    code = "```python\nprint('hi')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n{{< youtube abc >}}\n"
+    for n in range(12):
+        publish(author, f"Post {n}", f"Body of post {n}.\n\n{code}", tags=["Rust", "rust", "C++"] if n % 2 else [])
+    blogs.create(author, blogs.NewBlog(title="Secret draft", markdown="draft text"))
+    out = tmp_path / "public"
+    report = build(author, out)
+    assert report.posts == 12 and report.rendered == 12
+    settings = site_settings.show(author, base_domain=BASE)
+    base = settings.base_url
+    assert base == f"https://{settings.subdomain}.{BASE}/"
+    parser = html5lib.HTMLParser(strict=True)
+    for page in html_files(out):
+        parser.parse(page.read_bytes())  # raises on any HTML5 parse error
+    index = (out / "index.html").read_text()
+    assert index.count('class="summary"') == 10 and 'href="/page/2/"' in index
+    assert (out / "page/2/index.html").read_text().count('class="summary"') == 2
+    post = (out / "posts/post-1/index.html").read_text()
+    assert f'<link rel="canonical" href="{base}posts/post-1/">' in post
+    assert 'property="og:title" content="Post 1"' in post and 'name="twitter:card"' in post
+    assert 'class="highlight"' in post and "<table>" in post and "{{&lt; youtube abc &gt;}}" in post
+    assert "1 min read" in post
+    assert (out / "tags/rust/index.html").read_text().count('class="summary"') == 6
+    assert "Secret draft" not in "".join(p.read_text() for p in out.rglob("*") if p.suffix in (".html", ".xml"))
+    for name in ("index.xml", "atom.xml"):
+        feed = feedparser.parse((out / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 12 and feed.entries[0].link.startswith(base)
+    sitemap = ET.parse(out / "sitemap.xml").getroot()
+    locs = {e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert {f"{base}posts/post-{n}/" for n in range(12)} <= locs and len(locs) == 13
+    assert (out / "robots.txt").read_text().endswith(f"Sitemap: {base}sitemap.xml\n")
+    assert (out / "404.html").is_file() and (out / "archive/index.html").is_file()
+
+
+def test_hostile_posts_come_out_inert(author, tmp_path):
+    publish(author, HOSTILE_TITLE, HOSTILE_BODY, slug="hostile", meta_description='"><script>alert(5)</script>')
+    out = tmp_path / "public"
+    build(author, out)
+    for page in html_files(out):
+        text = page.read_text()
+        html5lib.HTMLParser(strict=True).parse(text)
+        document = html5lib.parse(text, namespaceHTMLElements=False)
+        assert not document.findall(".//script") and not document.findall(".//iframe"), page
+        for element in document.iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (page, name)
+                assert not value.strip().lower().startswith("javascript:"), (page, value)
+    post = (out / "posts/hostile/index.html").read_text()
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in post and "Intro paragraph." in post
+    for name in ("index.xml", "atom.xml"):
+        assert not feedparser.parse((out / name).read_bytes()).bozo
+
+
+def test_incremental_rebuild_touches_only_what_changed(author, tmp_path):
+    rows = [publish(author, f"Post {n:02d}", f"Body {n}.", tags=[f"t{n % 3}"]) for n in range(25)]
+    out = tmp_path / "public"
+    build(author, out)
+    before = snapshot(out)
+    again = build(author, out)
+    assert again.written == 0 and again.rendered == 0 and snapshot(out) == before
+    changed = rows[3]  # the 4th oldest: on the last index page with the oldest posts
+    blogs.update(author, str(changed.id), blogs.BlogChanges(markdown="A new body.", title="Post 03 revised"))
+    report = build(author, out)
+    after = snapshot(out)
+    differing = {path for path in after if before.get(path) != after[path]}
+    assert report.rendered == 1
+    assert differing == {
+        "posts/post-03/index.html", "page/3/index.html", "tags/t0/index.html", "archive/index.html",
+        "sitemap.xml", ".blogster-site.json",
+    }  # fmt: skip
+    assert "Post 03 revised" in after["posts/post-03/index.html"][0].decode()
+    publishing.unpublish(author, [str(rows[24].id)])
+    report = build(author, out)
+    assert report.removed == 1 and not (out / "posts/post-24").exists()
+    assert "Post 24" not in (out / "index.xml").read_text()
+    (out / "posts/post-01/index.html").unlink()
+    (out / "mine.txt").write_text("not the build's")
+    assert build(author, out).written == 0  # the manifest is trusted...
+    full = site.build(author, out=out, base_domain=BASE, full=True)  # ...until --full
+    assert full.rendered == 24 and (out / "posts/post-01/index.html").is_file()
+    assert (out / "mine.txt").read_text() == "not the build's"
+
+
+def test_a_build_holds_only_the_acting_users_published_posts(db, make_user, author, tmp_path):
+    publish(author, "Ada public post", "Ada's words.")
+    bob = ActingUser(db, make_user("bob@example.com"))
+    publish(bob, "Bob public post", "Bob's words.")
+    blogs.create(bob, blogs.NewBlog(title="Bob draft", markdown="unpublished"))
+    out = tmp_path / "bob"
+    report = build(bob, out)
+    text = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
+    assert report.posts == 1 and "Bob public post" in text
+    assert "Ada" not in text and "Bob draft" not in text
+
+
+def test_imported_posts_keep_their_url_with_redirects_from_aliases(author, tmp_path):
+    from blogster_cli.content.document import new_document
+
+    document = new_document(
+        "Release notes.", fmt="toml", raw='+++\npath = "2025/06/26/Rust-1.88.0"\naliases = ["releases/1.88.0"]\n+++\n',
+        fields={"path": "2025/06/26/Rust-1.88.0", "aliases": ["releases/1.88.0", "../../escape"]},
+        source={"dialect": "zola", "path": "Rust-1.88.0.md", "date_text": "2025/06/26"},
+    )  # fmt: skip
+    row = blogs.create(author, blogs.NewBlog(title="Rust 1.88", content=document))
+    publishing.publish(author, [str(row.id)])
+    out = tmp_path / "public"
+    build(author, out)
+    assert "Release notes." in (out / "2025/06/26/Rust-1.88.0/index.html").read_text()
+    redirect = (out / "releases/1.88.0/index.html").read_text()
+    assert 'http-equiv="refresh"' in redirect and "2025/06/26/Rust-1.88.0/" in redirect
+    html5lib.HTMLParser(strict=True).parse(redirect)
+    assert not (tmp_path / "escape").exists()
+
+
+def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
+    publish(author, "Hello", "Hi there.")
+    site_settings.set_value(author, "url", "https://blog.example.com/", base_domain=BASE)
+    site_settings.set_value(author, "permalink", "/{year}/{slug}/", base_domain=BASE)
+    site_settings.set_value(author, "theme", "minimal", base_domain=BASE)
+    out = tmp_path / "public"
+    build(author, out)
+    (post,) = out.glob("*/hello/index.html")
+    assert '<link rel="canonical" href="https://blog.example.com/' in post.read_text()
+    assert "system-ui" in (out / "css/style.css").read_text()
+    for key, value in [
+        ("theme", "nope"),
+        ("url", "javascript:alert(1)"),
+        ("permalink", "/../{slug}/"),
+        ("subdomain", "A"),
+    ]:
+        with pytest.raises(InvalidInput):
+            site_settings.set_value(author, key, value, base_domain=BASE)
+
+
+def test_featured_images_are_copied_from_the_media_store(author, tmp_path):
+    from blogster_cli.services import images
+
+    png = tmp_path / "pic.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    row = blogs.create(author, blogs.NewBlog(title="Pictured", markdown="Words."))
+    image = images.add(author, str(row.id), png, featured=True)
+    publishing.publish(author, [str(row.id)])
+    out = tmp_path / "public"
+    build(author, out)
+    assert (out / image.url).read_bytes() == png.read_bytes()
+    assert 'property="og:image" content="https://' in (out / "posts/pictured/index.html").read_text()
+    assert os.path.getsize(out / image.url) == png.stat().st_size

@@ -1,0 +1,87 @@
+"""site deploy: to a folder and to a git branch, sending only what changed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.errors import InvalidInput
+from blogster_cli.services import blogs, publishing, site, site_deploy
+
+
+@pytest.fixture
+def built(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
+    acting = ActingUser(db, make_user())
+    for n in range(3):
+        row = blogs.create(acting, blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
+        publishing.publish(acting, [str(row.id)])
+    out = tmp_path / "public"
+    site.build(acting, out=out, base_domain="blogster.page")
+    return acting, out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts
+    }
+
+
+def test_folder_deploy_copies_only_changes_and_removes_what_is_gone(built, tmp_path):
+    acting, out = built
+    destination = tmp_path / "www"
+    destination.mkdir()
+    (destination / "CNAME").write_text("blog.example.com\n")
+    first = site_deploy.to_folder(out, destination)
+    assert first.copied == len(files(out)) - 1 and first.removed == 0
+    assert {k: v for k, v in files(destination).items() if k != "CNAME"} == files(out)
+    assert site_deploy.to_folder(out, destination).copied == 0
+    publishing.unpublish(acting, ["post-1"])
+    site.build(acting, out=out, base_domain="blogster.page")
+    again = site_deploy.to_folder(out, destination)
+    assert again.removed == 1 and not (destination / "posts/post-1/index.html").exists()
+    assert (destination / "CNAME").read_text() == "blog.example.com\n"
+    with pytest.raises(InvalidInput):
+        site_deploy.to_folder(tmp_path / "nothing-built", destination)
+
+
+def test_git_deploy_commits_on_the_branch_and_pushes_only_changes(built, tmp_path):
+    acting, out = built
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    first = site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
+    listed = subprocess.run(
+        ["git", f"--git-dir={remote}", "ls-tree", "-r", "--name-only", "gh-pages"], capture_output=True, text=True
+    ).stdout.split()
+    assert "posts/post-0/index.html" in listed and "index.xml" in listed and first.copied == len(listed)
+    unchanged = site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
+    assert unchanged.copied == 0 and unchanged.commit == first.commit
+    blogs.update(acting, "post-2", blogs.BlogChanges(markdown="New body."))
+    site.build(acting, out=out, base_domain="blogster.page")
+    second = site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
+    assert second.commit != first.commit and 0 < second.copied < first.copied
+    log = subprocess.run(["git", f"--git-dir={remote}", "rev-list", "gh-pages"], capture_output=True, text=True)
+    assert log.stdout.split() == [second.commit, first.commit]
+    with pytest.raises(InvalidInput):
+        site_deploy.to_git(out, remote=str(remote), branch="--upload-pack=evil")
+
+
+def test_preview_serves_the_site_and_its_404_page(built):
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    from blogster_cli.services import site_preview
+
+    _, out = built
+    server = site_preview.start(out, port=0)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urlopen(base + "/posts/post-0/") as response:
+            assert b"Body 0." in response.read()
+        with pytest.raises(HTTPError) as missing:
+            urlopen(base + "/nope/")
+        assert missing.value.code == 404 and b"Page not found" in missing.value.read()
+    finally:
+        server.shutdown()

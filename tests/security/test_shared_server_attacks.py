@@ -1,0 +1,293 @@
+"""Issue 8: what a second account, holding only its own credentials, tried on a shared
+server and must no longer get through: table locks, deleting another account's image
+file, listening to the outbox channel, stalling `db migrate`, temp and large objects,
+keeping LOGIN after a ban or a deletion.
+
+Bob logs in as his own role (on the embedded server the socket trusts its owner, so
+the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.types.json import Jsonb
+
+from blogster_cli.context import AppContext
+from blogster_cli.db import migrations
+from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.db.connection import Database
+from blogster_cli.errors import Conflict
+from blogster_cli.services import accounts, images
+from tests.integration.test_migrations import use_copied_migrations
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+DOC = Jsonb({"version": 1, "markdown": "words", "sections": []})
+# The smallest valid PNG: a 1x1 transparent pixel.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def alice_and_bob(make_user):
+    return make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+
+
+def user_tables(superuser) -> list[str]:
+    return [
+        name
+        for (name,) in superuser.execute(
+            "select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1"
+        )
+    ]
+
+
+def test_another_account_cannot_lock_any_table(db, superuser, alice_and_bob):
+    """Item 6: LOCK in any mode above ROW EXCLUSIVE needs table-level UPDATE/DELETE/TRUNCATE."""
+    _, bob = alice_and_bob
+    tables = user_tables(superuser)
+    assert "public.blogs" in tables and "public.personas" in tables
+    locked = []
+    with login_as(db, bob.role_name) as conn:
+        for table in tables:
+            for mode in ("access exclusive", "exclusive", "share row exclusive", "share"):
+                try:
+                    with conn.transaction():
+                        conn.execute(f"lock table {table} in {mode} mode nowait")
+                    locked.append((table, mode))
+                except psycopg.errors.InsufficientPrivilege:
+                    pass
+    assert locked == []
+
+
+def test_a_locked_out_attacker_does_not_stall_the_owners_listing(db, superuser, alice_and_bob):
+    """The original finding: B's ACCESS EXCLUSIVE lock on blogs made A's `blogs list` wait."""
+    alice, bob = alice_and_bob
+    superuser.execute(
+        "insert into blogs (title, slug, author_id, content) values ('Mine', 'mine', %s, %s)", (alice.user_id, DOC)
+    )
+    with login_as(db, bob.role_name) as attacker:
+        attacker.execute("begin")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            attacker.execute("lock table public.blogs in access exclusive mode")
+        attacker.execute("rollback")
+        attacker.execute("begin")
+        attacker.execute("select id from public.blogs for update")  # row locks: only rows Bob can see
+        with login_as(db, alice.role_name) as victim:
+            victim.execute("set statement_timeout = '2s'")
+            assert victim.execute("select slug from public.blogs").fetchall() == [("mine",)]
+        attacker.execute("rollback")
+
+
+def test_users_delete_their_own_rows_through_the_definer_and_nothing_else(db, superuser, alice_and_bob):
+    alice, bob = alice_and_bob
+    blog = superuser.execute(
+        "insert into blogs (title, slug, author_id, content) values ('A', 'a', %s, %s) returning id",
+        (alice.user_id, DOC),
+    ).fetchone()[0]
+    with login_as(db, bob.role_name) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("delete from public.blogs where id = %s", (blog,))
+        assert (
+            conn.execute("select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,)).fetchall()
+            == []
+        )
+        for target in ("auth.users", "internal.notification_outbox", "pg_catalog.pg_class"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("select * from public.delete_rows(%s::regclass, array[gen_random_uuid()])", (target,))
+    with db.connect() as conn, acting_transaction(conn, "anon"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,))
+    assert superuser.execute("select count(*) from blogs where id = %s", (blog,)).fetchone()[0] == 1
+    with login_as(db, alice.role_name) as conn:
+        assert conn.execute(
+            "select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,)
+        ).fetchall() == [(blog,)]
+    assert superuser.execute("select count(*) from blogs where id = %s", (blog,)).fetchone()[0] == 0
+
+
+def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superuser, alice_and_bob, tmp_path):
+    """Item 5: the same picture stored once; Alice's row is on a draft Bob cannot see."""
+    alice, bob = alice_and_bob
+    for user, slug in ((alice, "alice-draft"), (bob, "bob-draft")):
+        superuser.execute(
+            "insert into blogs (title, slug, author_id, content) values ('Draft', %s, %s, %s)",
+            (slug, user.user_id, DOC),
+        )
+    picture = tmp_path / "pixel.png"
+    picture.write_bytes(PNG)
+    kept = images.add(ActingUser(db, alice), "alice-draft", picture)
+    bobs = images.add(ActingUser(db, bob), "bob-draft", picture)
+    assert kept.path == bobs.path
+    stored = images.media_dir() / kept.path
+    images.remove(ActingUser(db, bob), str(bobs.id))
+    assert stored.exists()
+    images.remove(ActingUser(db, alice), str(kept.id))
+    assert not stored.exists()
+
+
+def test_the_outbox_channel_tells_listeners_nothing_about_other_accounts(db, superuser, make_user, alice_and_bob):
+    """Item 14: anyone can LISTEN on blogster_outbox; its payload is a constant wake-up."""
+    alice, bob = alice_and_bob
+    admin = make_user(admin=True)
+    received: list[str] = []
+    with login_as(db, bob.role_name) as listener:
+        listener.execute("listen blogster_outbox")
+        with db.connect() as conn, acting_transaction(conn, admin.role_name):
+            conn.execute(
+                "insert into maintenance_schedules (title, start_time, end_time, severity)"
+                " values ('Upgrade', now() + interval '1 day', now() + interval '1 day 1 hour', 'high')"
+            )
+        received = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert received == [""]
+    assert str(alice.user_id) not in "".join(received)
+
+
+def test_an_account_holding_the_old_advisory_lock_cannot_stall_migrate(db, alice_and_bob, tmp_path, monkeypatch):
+    """Item 7: migrate used pg_advisory_lock, which any account could take first."""
+    _, bob = alice_and_bob
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9998_after_the_attack.sql").write_text("create table public.after_the_attack (id int);\n")
+    with login_as(db, bob.role_name) as attacker:
+        attacker.execute("select pg_advisory_lock(%s)", (0x626C6F67,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with attacker.transaction():
+                attacker.execute("lock table internal.schema_migrations in access share mode")
+        started = time.monotonic()
+        assert migrations.apply(db, lock_wait_seconds=5) == ["9998_after_the_attack"]
+        assert time.monotonic() - started < 5
+
+
+def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, monkeypatch):
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9998_pending.sql").write_text("create table public.pending_one (id int);\n")
+    with db.connect() as running:
+        running.execute("begin")
+        running.execute("lock table internal.schema_migrations in share row exclusive mode")
+        with pytest.raises(Conflict, match="^another migration is running"):
+            migrations.apply(db, lock_wait_seconds=0.5)
+        running.execute("rollback")
+    assert migrations.apply(db, lock_wait_seconds=0.5) == ["9998_pending"]
+    from blogster_cli.cli.exit_codes import CONFLICT, for_error
+
+    assert for_error(Conflict("x")) == CONFLICT == 5
+
+
+def test_accounts_cannot_create_temp_objects_or_large_objects(db, alice_and_bob):
+    """Item 8: TEMP and large-object creation are revoked from PUBLIC."""
+    _, bob = alice_and_bob
+    with login_as(db, bob.role_name) as conn:
+        for statement in (
+            "create temp table shadow (id int)",
+            "create function pg_temp.uid() returns uuid language sql as 'select null::uuid'",
+            "select lo_create(0)",
+            "select lo_creat(-1)",
+            "select lo_from_bytea(0, 'x')",
+            "create table public.mine (id int)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                with conn.transaction():
+                    conn.execute(statement)
+
+
+def test_purge_succeeds_when_the_account_owns_a_large_object(db, superuser, make_user):
+    """Item 8: a role that owns anything cannot be dropped; purge drops what it owns first."""
+    ctx = AppContext(database_url=db.conninfo)
+    admin = make_user(admin=True)
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    # Created before 0011 took lo_create away, or by any other way the role came to own one.
+    oid = superuser.execute("select lo_from_bytea(0, 'kept by bob')").fetchone()[0]
+    superuser.execute(
+        sql.SQL("alter large object {} owner to {}").format(sql.Literal(oid), sql.Identifier(bob.role_name))
+    )
+    accounts.purge_user(ctx, ActingUser(ctx.database, admin), email=bob.email)
+    assert superuser.execute("select count(*) from pg_roles where rolname = %s", (bob.role_name,)).fetchone()[0] == 0
+    assert superuser.execute("select count(*) from pg_largeobject_metadata where oid = %s", (oid,)).fetchone()[0] == 0
+    ctx.database.close()
+
+
+def session_is_alive(conn: psycopg.Connection) -> bool:
+    try:
+        conn.execute("select 1")
+        return True
+    except psycopg.OperationalError:
+        return False
+
+
+def test_banning_revokes_login_and_ends_sessions_and_unbanning_restores_them(db, make_user):
+    """Item 9 (ban): NOLOGIN plus terminated backends; checked even on the trusting socket."""
+    ctx = AppContext(database_url=db.conninfo)
+    admin = make_user(admin=True)
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    acting_admin = ActingUser(ctx.database, admin)
+    with login_as(db, bob.role_name) as bobs_session:
+        accounts.ban(ctx, acting_admin, email=bob.email, until=datetime.now(UTC) + timedelta(days=30))
+        assert not session_is_alive(bobs_session)
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        login_as(db, bob.role_name)
+    accounts.ban(ctx, acting_admin, email=bob.email, until=None)
+    with login_as(db, bob.role_name) as conn:
+        assert conn.execute("select auth.uid()").fetchone()[0] == bob.user_id
+    ctx.database.close()
+
+
+def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, superuser, make_user):
+    """Item 9 (delete): a user cannot drop their own LOGIN, so the password becomes a random
+    SCRAM verifier nobody knows, and the account's other sessions end."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    before = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
+    params = conninfo_to_dict(db.conninfo)
+    params.update(user=bob.role_name, password=LOGIN_PASSWORD)
+    own_login = make_conninfo(**params)
+    ctx = AppContext(database_url=own_login)
+    with login_as(db, bob.role_name) as other_session:
+        assert accounts.delete_own_account(ctx, ActingUser(Database(own_login), bob)) == "marked"
+        assert not session_is_alive(other_session)
+    after = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
+    assert after != before and after.startswith("SCRAM-SHA-256$4096:")
+    if os.environ.get("BLOGSTER_TEST_DATABASE_URL"):  # a real password check (CI's PostgreSQL 15)
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            login_as(db, bob.role_name)
+    ctx.database.close()
+
+
+def test_a_tag_used_only_on_a_draft_is_not_readable_by_others(db, superuser, alice_and_bob):
+    """Item 4: tags are read through a post the reader may see."""
+    alice, bob = alice_and_bob
+    draft, published = (
+        superuser.execute(
+            "insert into blogs (title, slug, author_id, status, content) values ('T', %s, %s, %s, %s) returning id",
+            (slug, alice.user_id, status, DOC),
+        ).fetchone()[0]
+        for slug, status in (("plans", "draft"), ("news", "published"))
+    )
+    secret, open_tag = (
+        superuser.execute("insert into blog_tags (name) values (%s) returning id", (name,)).fetchone()[0]
+        for name in ("layoffs-2027", "release")
+    )
+    superuser.execute(
+        "insert into blogs_to_tags (blog_id, tag_id) values (%s, %s), (%s, %s)", (draft, secret, published, open_tag)
+    )
+    for role in ("anon", bob.role_name):
+        with db.connect() as conn, acting_transaction(conn, role):
+            assert conn.execute("select name from public.blog_tags order by name").fetchall() == [("release",)], role
+    with login_as(db, alice.role_name) as conn:
+        assert conn.execute("select name from public.blog_tags order by name").fetchall() == [
+            ("layoffs-2027",),
+            ("release",),
+        ]
+    with login_as(db, bob.role_name) as conn:
+        ids = dict(conn.execute("select name, id from public.tag_ids(array['Release', 'brand-new'])").fetchall())
+        assert ids["Release"] == open_tag and set(ids) == {"Release", "brand-new"}
+    with db.connect() as conn, acting_transaction(conn, "anon"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from public.tag_ids(array['x'])")

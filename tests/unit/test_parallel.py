@@ -1,0 +1,45 @@
+"""The one parallel map: ordered results, safe beside threads, survives a dead worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+from blogster_cli.services import parallel
+from blogster_cli.services.parallel import parallel_map
+
+
+def square_with_pid(chunk: list[int]) -> list[tuple[int, int]]:
+    return [(n * n, os.getpid()) for n in chunk]
+
+
+def die_on_seven(chunk: list[int]) -> list[int]:
+    if 7 in chunk and multiprocessing.parent_process() is not None:
+        os._exit(1)  # a worker killed mid-chunk
+    return [-n for n in chunk]
+
+
+def test_results_come_back_in_order_from_other_processes_while_threads_hold_locks() -> None:
+    held = threading.Lock()
+    held.acquire()  # a lock held by another thread: a plain fork would copy it locked
+    waiter = threading.Thread(target=lambda: held.acquire(timeout=30), daemon=True)
+    waiter.start()
+    chunks = [list(range(start, start + 5)) for start in range(0, 100, 5)]
+    out = list(parallel_map(square_with_pid, iter(chunks), workers=2, preload=[__name__]))
+    held.release()
+    assert [chunk for chunk, _ in out] == chunks
+    assert [value for _, results in out for value, _ in results] == [n * n for n in range(100)]
+    assert {pid for _, results in out for _, pid in results} - {os.getpid()}
+    assert parallel.START_METHOD in ("forkserver", "spawn")
+
+
+def test_a_dead_worker_leaves_the_rest_to_this_process() -> None:
+    chunks = [[n] for n in range(12)]
+    out = list(parallel_map(die_on_seven, chunks, workers=2, preload=[__name__]))
+    assert [results for _, results in out] == [[-n] for n in range(12)]
+
+
+def test_one_worker_runs_here() -> None:
+    out = list(parallel_map(square_with_pid, [[1, 2]], workers=1))
+    assert out == [([1, 2], [(1, os.getpid()), (4, os.getpid())])]
