@@ -16,8 +16,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from hashlib import blake2b
 from multiprocessing import get_context
 from urllib.parse import urlsplit
 
@@ -29,9 +30,9 @@ SESSION_GAP_SECONDS = 30 * 60
 TOP_REFERRERS = 10
 MALFORMED_SAMPLE_SIZE = 3
 
-# (visitor ip, user agent, epoch seconds, slug or None for a non-post page, referrer domain or "",
-#  the log's local day)
-PageView = tuple[str, str, int, str | None, str, date]
+# (visitor: a 64-bit hash of IP and user agent, epoch seconds, the post's key (slug, or a stored
+#  post id) or None for a page that is no post, referrer domain or "")
+PageView = tuple[int, int, str | None, str]
 
 
 @dataclass
@@ -75,6 +76,19 @@ class Summary:
 
 
 @lru_cache(maxsize=65536)
+def visitor_hash(ip: str, user_agent: str) -> int:
+    """A signed 64-bit key for IP + user agent: visitors are told apart without storing their IP."""
+    digest = blake2b(f"{ip}\0{user_agent}".encode(errors="replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@lru_cache(maxsize=4096)
+def utc_day(timestamp: int) -> date:
+    """The UTC date of epoch seconds (blog_analytics.date is a UTC date)."""
+    return datetime.fromtimestamp(timestamp - timestamp % 86400, UTC).date()
+
+
+@lru_cache(maxsize=65536)
 def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     if not referrer or referrer == "-":
         return ""
@@ -113,18 +127,17 @@ def process_lines(
             continue
         result.page_views.append(
             (
-                request.ip,
-                request.user_agent,
+                visitor_hash(request.ip, request.user_agent),
                 request.timestamp,
                 matcher.slug_for(request.path),
                 _referrer_domain(request.referrer, own_hosts),
-                day,
             )
         )
     return result
 
 
-def _merge(results: Iterable[ChunkResult]) -> ChunkResult:
+def merge(results: Iterable[ChunkResult]) -> ChunkResult:
+    """One ChunkResult for several (counters added, samples and views concatenated)."""
     total = ChunkResult()
     for part in results:
         total.lines += part.lines
@@ -141,7 +154,7 @@ def _merge(results: Iterable[ChunkResult]) -> ChunkResult:
 @dataclass
 class _Accumulator:
     views: int = 0
-    visitors: set[tuple[str, str]] = field(default_factory=set)
+    visitors: set[int] = field(default_factory=set)
     timed_seconds: int = 0
     timed_views: int = 0
     landings: int = 0
@@ -153,7 +166,7 @@ def _visits(views: list[PageView]) -> Iterator[list[PageView]]:
     """Split one visitor's time-ordered page views at gaps over SESSION_GAP_SECONDS."""
     visit: list[PageView] = []
     for view in views:
-        if visit and view[2] - visit[-1][2] > SESSION_GAP_SECONDS:
+        if visit and view[1] - visit[-1][1] > SESSION_GAP_SECONDS:
             yield visit
             visit = []
         visit.append(view)
@@ -161,34 +174,32 @@ def _visits(views: list[PageView]) -> Iterator[list[PageView]]:
         yield visit
 
 
-def summarise(total: ChunkResult) -> Summary:
-    """Sessionise the page views per visitor and fold them into per post per day figures."""
-    by_visitor: dict[tuple[str, str], list[PageView]] = defaultdict(list)
-    for view in total.page_views:
-        by_visitor[(view[0], view[1])].append(view)
+def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
+    """Sessionise the page views per visitor and fold them into per post per (UTC) day figures."""
+    by_visitor: dict[int, list[PageView]] = defaultdict(list)
+    for view in page_views:
+        by_visitor[view[0]].append(view)
     accumulators: dict[tuple[str, date], _Accumulator] = defaultdict(_Accumulator)
 
-    matched = 0
     for visitor, views in by_visitor.items():
-        views.sort(key=lambda view: view[2])
+        views.sort(key=lambda view: view[1])
         for visit in _visits(views):
             for position, view in enumerate(visit):
-                slug = view[3]
+                slug = view[2]
                 if slug is None:
                     continue
-                matched += 1
-                figures = accumulators[(slug, view[5])]
+                figures = accumulators[(slug, utc_day(view[1]))]
                 figures.views += 1
                 figures.visitors.add(visitor)
-                if view[4]:
-                    figures.referrers[view[4]] += 1
+                if view[3]:
+                    figures.referrers[view[3]] += 1
                 if position + 1 < len(visit):
-                    figures.timed_seconds += visit[position + 1][2] - view[2]
+                    figures.timed_seconds += visit[position + 1][1] - view[1]
                     figures.timed_views += 1
                 if position == 0:
                     figures.landings += 1
                     figures.bounces += len(visit) == 1
-    post_days = [
+    return [
         PostDay(
             slug=slug,
             day=day,
@@ -200,15 +211,19 @@ def summarise(total: ChunkResult) -> Summary:
         )
         for (slug, day), figures in sorted(accumulators.items(), key=lambda item: (item[0][1], item[0][0]))
     ]
+
+
+def summarise(total: ChunkResult) -> Summary:
+    """The run's counters plus the per post per day figures of its page views."""
     return Summary(
         lines=total.lines,
         parsed=total.parsed,
         malformed=total.malformed,
         malformed_sample=total.malformed_sample,
         crawlers=total.crawlers,
-        matched=matched,
+        matched=sum(view[2] is not None for view in total.page_views),
         unique_visitors=len(total.visitor_keys),
-        post_days=post_days,
+        post_days=post_days(total.page_views),
     )
 
 
@@ -245,9 +260,9 @@ def analyse_lines(
             yield batch, log_format, matcher, own_hosts
 
     if worker_count <= 1:
-        return summarise(_merge(_chunk_worker(chunk) for chunk in chunks()))
+        return summarise(merge(_chunk_worker(chunk) for chunk in chunks()))
     with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
-        return summarise(_merge(pool.map(_chunk_worker, chunks())))
+        return summarise(merge(pool.map(_chunk_worker, chunks())))
 
 
 def _range_worker(
@@ -294,6 +309,27 @@ def analyse_file(
     parts = max(worker_count, os.path.getsize(path) // chunk_bytes + 1)
     tasks = [(path, start, end, log_format, matcher, own_hosts) for start, end in line_aligned_ranges(path, parts)]
     if worker_count <= 1:
-        return summarise(_merge(map(_range_worker, tasks)))
+        return summarise(merge(map(_range_worker, tasks)))
     with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
-        return summarise(_merge(pool.map(_range_worker, tasks)))
+        return summarise(merge(pool.map(_range_worker, tasks)))
+
+
+def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) -> ChunkResult:
+    """`process_lines` over a block of complete lines (a worker task: one picklable argument)."""
+    data, log_format, matcher, own_hosts = args
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return process_lines(lines, log_format, matcher, own_hosts)
+
+
+def split_lines(data: bytes, parts: int) -> list[bytes]:
+    """`data` cut into about `parts` pieces, each ending just after a newline (or at the end)."""
+    pieces, start = [], 0
+    for index in range(1, parts):
+        cut = data.find(b"\n", max(start, len(data) * index // parts)) + 1
+        if start < cut < len(data):
+            pieces.append(data[start:cut])
+            start = cut
+    pieces.append(data[start:])
+    return [piece for piece in pieces if piece]

@@ -28,9 +28,13 @@ def is_asset(path: str) -> bool:
     return strip_query(path).lower().endswith(_ASSET_SUFFIXES)
 
 
+_DATE_PARTS = {"{year}": r"\d{4}", "{month}": r"\d{2}", "{day}": r"\d{2}"}
+
+
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """'/blog/*/{slug}.html' -> a regex whose group 'slug' is one path segment.
 
+    `*` is any one segment; `{year}`, `{month}` and `{day}` (from site permalinks) are digits.
     A trailing slash in the pattern is optional in the request, so '/posts/x' and '/posts/x/' match.
     """
     if pattern.count("{slug}") != 1:
@@ -38,11 +42,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     if not pattern.startswith("/"):
         raise ValueError("the pattern must start with /")
     regex = ""
-    for piece in re.split(r"(\{slug\}|\*)", pattern.rstrip("/")):
+    for piece in re.split(r"(\{slug\}|\{year\}|\{month\}|\{day\}|\*)", pattern.rstrip("/")):
         if piece == "{slug}":
             regex += r"(?P<slug>[^/]+)"
         elif piece == "*":
             regex += r"[^/]+"
+        elif piece in _DATE_PARTS:
+            regex += _DATE_PARTS[piece]
         else:
             regex += re.escape(piece)
     return re.compile(regex + "/?")

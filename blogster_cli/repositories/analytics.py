@@ -1,0 +1,142 @@
+"""Access-log analytics storage: the ingest ledger, page views, the ingest lock, blog_analytics.
+
+psycopg, not SQLModel: a batch writes tens of thousands of page views by COPY. The author
+filters below are the meaning (my site); RLS is the security.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from blogster_cli.analytics.aggregate import PageView, PostDay
+    from blogster_cli.analytics.ledger import Batch, CountedRange
+
+# A stored page view: (blog id or None, visitor hash, time, referrer domain or None).
+StoredView = tuple[UUID | None, int, datetime, str | None]
+
+
+@dataclass(frozen=True)
+class PostAddress:
+    """A post's slug and the front-matter fields that hold its imported URL and aliases."""
+
+    id: UUID
+    slug: str
+    document: dict[str, Any]
+
+
+def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
+    rows = conn.execute(
+        "select b.id, b.slug, jsonb_build_object('dialect', b.content->'source'->'dialect',"
+        " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
+        " 'redirect_from', f->'redirect_from')"
+        " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
+        " where b.author_id = auth.uid() and b.deleted_at is null and b.slug is not null"
+    ).fetchall()
+    return [PostAddress(*row) for row in rows]
+
+
+def take_ingest_lock(conn: psycopg.Connection) -> None:
+    """Lock my ingest row until this transaction ends (waits while another run holds it)."""
+    conn.execute(
+        "insert into public.analytics_ingest_locks as l default values"
+        " on conflict (author_id) do update set locked_at = now()"
+    )
+
+
+def counted_ranges(conn: psycopg.Connection, *, file_key: str) -> list[CountedRange]:
+    from blogster_cli.analytics.ledger import CountedRange
+
+    rows = conn.execute(
+        "select start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
+        " where author_id = auth.uid() and file_key = %s order by start_offset",
+        (file_key,),
+    ).fetchall()
+    return [CountedRange(*row) for row in rows]
+
+
+def record_batch(
+    conn: psycopg.Connection, *, file_key: str, batch: Batch, lines: int, views: Sequence[StoredView]
+) -> None:
+    """A batch's page views and its ledger row: what makes the batch counted, in one transaction."""
+    # COPY FROM is refused on tables with row-level security; unnest() of four arrays is one statement.
+    blog_ids, visitors, moments, referrers = zip(*views, strict=True) if views else ((), (), (), ())
+    conn.execute(
+        "insert into public.analytics_page_views (blog_id, visitor, viewed_at, referrer)"
+        " select * from unnest(%s::uuid[], %s::int8[], %s::timestamptz[], %s::text[])",
+        (list(blog_ids), list(visitors), list(moments), list(referrers)),
+    )
+    conn.execute(
+        "insert into public.analytics_ingest_ranges"
+        " (file_key, start_offset, end_offset, range_hash, lines, first_view, last_view)"
+        " values (%s, %s, %s, %s, %s, %s, %s)",
+        (file_key, batch.start, batch.end, batch.digest, lines, min(moments, default=None), max(moments, default=None)),
+    )
+
+
+def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | None:
+    """First and last page view of the counted batches whose days were not recomputed yet."""
+    row = conn.execute(
+        "select min(first_view), max(last_view) from public.analytics_ingest_ranges"
+        " where author_id = auth.uid() and not summarised"
+    ).fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
+def page_views_between(conn: psycopg.Connection, *, since: datetime, until: datetime) -> list[PageView]:
+    """My stored page views in [since, until), shaped for analytics.aggregate.post_days."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, '')"
+            " from public.analytics_page_views"
+            " where author_id = auth.uid() and viewed_at >= %s and viewed_at < %s",
+            (since, until),
+        )
+        return cursor.fetchall()
+
+
+def mark_summarised(conn: psycopg.Connection) -> None:
+    conn.execute(
+        "update public.analytics_ingest_ranges set summarised = true where author_id = auth.uid() and not summarised"
+    )
+
+
+def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) -> None:
+    """Upsert per post per day figures; PostDay.slug holds the post's id here."""
+    from psycopg.types.json import Jsonb
+
+    if not post_days:
+        return
+    conn.execute(
+        "insert into public.blog_analytics"
+        " (blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers)"
+        " select * from unnest(%s::uuid[], %s::date[], %s::int[], %s::int[], %s::float8[], %s::float8[], %s::jsonb[])"
+        " on conflict (blog_id, date) do update set views = excluded.views,"
+        " unique_visitors = excluded.unique_visitors, avg_time_on_page = excluded.avg_time_on_page,"
+        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers",
+        (
+            [day.slug for day in post_days],
+            [day.day for day in post_days],
+            [day.views for day in post_days],
+            [day.unique_visitors for day in post_days],
+            [day.avg_time_on_page for day in post_days],
+            [day.bounce_rate for day in post_days],
+            [Jsonb(day.referrers) for day in post_days],
+        ),
+    )
+
+
+def own_post_days(conn: psycopg.Connection, *, since: date | None = None) -> list[tuple[Any, ...]]:
+    """(slug, date, views, unique visitors, avg time on page, bounce rate, referrers) of my posts."""
+    return conn.execute(
+        "select b.slug, a.date, a.views, a.unique_visitors, a.avg_time_on_page, a.bounce_rate, a.referrers"
+        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
+        " where a.author_id = auth.uid() and (%s::date is null or a.date >= %s::date) order by a.date, b.slug",
+        (since, since),
+    ).fetchall()
