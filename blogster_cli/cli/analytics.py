@@ -10,6 +10,12 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("analytics")
 
+
+@app.callback()
+def analytics_group() -> None:
+    """Count your site's access logs per post and day, and report on them."""
+
+
 INGEST_HELP = """Count the page views in web server logs (plain or .gz; '-' reads standard input).
 
 A request path is matched to a post by --map PATTERN ({slug} marks the slug, * one path

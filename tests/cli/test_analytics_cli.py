@@ -1,0 +1,54 @@
+"""`blogster analytics ingest` from the command line: the --json summary, stdin, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
+
+SUMMARY_KEYS = {"lines", "parsed", "malformed", "crawlers", "matched", "unique_visitors", "malformed_sample"}
+
+
+@pytest.fixture
+def posts(cli, signed_up):
+    for title in ("Alpha", "Beta"):
+        assert cli("posts", "new", title, "--slug", title.lower()).exit_code == 0
+
+
+def test_ingest_prints_a_json_summary_and_counts_once(cli, posts, tmp_path):
+    log = write(tmp_path / "access.log", HAND_MADE_LOG)
+    first = cli("analytics", "ingest", str(log), "--json")
+    assert first.exit_code == 0, first.stderr
+    summary = first.json()
+    assert SUMMARY_KEYS <= set(summary)
+    assert (summary["lines"], summary["parsed"], summary["malformed"], summary["crawlers"]) == (8, 7, 1, 1)
+    assert (summary["matched"], summary["unique_visitors"]) == (4, 3)
+    again = cli("analytics", "ingest", str(log), "--json").json()
+    assert (again["lines"], again["files"][0]["known"]) == (0, "counted")
+
+
+def test_ingest_reads_standard_input_and_prints_one_line_off_a_terminal(cli, posts):
+    result = cli("analytics", "ingest", "-", input="".join(HAND_MADE_LOG))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "8 new line(s)" in lines[0] and "1 malformed" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--format", "apache"), ("--map", "/blog/no-slug-here"), ("/nonexistent/access.log",)],
+    ids=["bad format", "bad map", "missing file"],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, posts, tmp_path, args):
+    log = write(tmp_path / "access.log", HAND_MADE_LOG)
+    result = cli("analytics", "ingest", *(args if args[0].startswith("/") else (str(log), *args)))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_help_states_the_definitions(cli):
+    text = cli("analytics", "ingest", "--help").stdout
+    for words in ("30 minutes", "bounce rate", "IP + day + user agent", "crawler-user-agents", "UTC"):
+        assert words in text
