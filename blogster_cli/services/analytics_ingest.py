@@ -253,18 +253,19 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     total.visitor_keys |= part.visitor_keys
 
 
-@lru_cache(maxsize=65536)
-def _moment(timestamp: int) -> datetime:
-    return datetime.fromtimestamp(timestamp, UTC)
-
-
 def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.StoredView]:
     """Page views as stored: the slug becomes my post's id (None for pages that are no post)."""
     post_ids = plan.post_ids
     return [
-        (post_ids.get(slug) if slug is not None else None, visitor, _moment(timestamp), referrer[:REFERRER_MAX] or None)
+        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer))
         for visitor, timestamp, slug, referrer in result.page_views
     ]  # type: ignore[misc]
+
+
+@lru_cache(maxsize=65536)
+def _clean_referrer(domain: str) -> str | None:
+    """A referrer domain fit for storage: bounded, without the separators of a stored row."""
+    return domain[:REFERRER_MAX].replace("\t", " ").replace("\n", " ") or None
 
 
 def _recompute_post_days(acting: ActingUser) -> int:
