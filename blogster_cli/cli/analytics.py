@@ -92,3 +92,100 @@ def _size(name: str) -> int:
         return os.path.getsize(name)
     except OSError:
         return 0
+
+
+@app.command()
+def dashboard(json: bool = JSON_OPTION) -> None:
+    """Your posts, views, visitors, bounce, engagement and trend: the last 30 days against the 30 before.
+
+    \b
+    engagement rate: the share of views that did not bounce (1 - bounce rate, weighted by views);
+    trending score: views of the last 30 days / views of the 30 days before - 1 (0.25 = a quarter more);
+    deltas: each figure of the last 30 days minus the same figure of the 30 days before. Days are UTC dates.
+
+    Example: blogster analytics dashboard --json
+    """
+    from blogster_cli.services import analytics_reports
+
+    board = analytics_reports.dashboard(acting_user())
+    if json:
+        output.print_json(board)
+        return
+    rows = [
+        {"figure": key, "last 30 days": value, "previous 30 days": board.previous_30_days[key],
+         "delta": board.deltas[key]}
+        for key, value in board.last_30_days.items()
+    ]  # fmt: skip
+    output.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
+    stats = board.stats
+    output.print_lines(
+        [
+            f"posts: {stats['total_blogs']} ({stats['published_blogs']} published, {stats['new_blogs_30d']} new in"
+            f" 30 days, delta {board.deltas['new_blogs']:+d}); all-time views: {stats['total_views']};"
+            f" shares: {stats['total_shares']}",
+            "trending score: "
+            + ("n/a (no views before)" if board.trending_score is None else f"{board.trending_score:+.2f}"),
+        ]
+    )
+
+
+@app.command()
+def report(
+    blog: str | None = typer.Option(None, "--blog", help="One post (slug or id); all posts by default."),
+    days: int = typer.Option(30, "--days", help="30 or 90."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Views and visitors per day as a chart, top posts and referrers, bounce rate and time on page.
+
+    Example: blogster analytics report --days 90
+    """
+    from blogster_cli.services import analytics_reports
+
+    result = analytics_reports.report(acting_user(), blog=blog, days=days)
+    if json:
+        output.print_json(result)
+        return
+    totals = result.totals
+    output.print_lines(
+        [
+            f"{result.since} to {result.until}{' for ' + result.blog if result.blog else ''}:"
+            f" {totals['views']} views, {totals['unique_visitors']} visitors, bounce rate {_percent(totals['bounce_rate'])},"
+            f" time on page {_seconds(totals['avg_time_on_page'])}",
+            *bar_chart([(str(day["date"]), day["views"], day["unique_visitors"]) for day in result.days]),
+        ]
+    )
+    if result.top_posts:
+        output.print_table(
+            [
+                {
+                    **vars(post),
+                    "bounce_rate": _percent(post.bounce_rate),
+                    "avg_time_on_page": _seconds(post.avg_time_on_page),
+                }
+                for post in result.top_posts
+            ],  # fmt: skip
+            ["slug", "views", "unique_visitors", "bounce_rate", "avg_time_on_page"],
+            title="Top posts",
+        )
+    if result.top_referrers:
+        output.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
+
+
+def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
+    """One line per day: views as a bar of '█', visitors as the '▒' part of it."""
+    peak = max((views for _, views, _ in rows), default=0) or 1
+    lines = []
+    for label, views, visitors in rows:
+        full, seen = round(views / peak * width), round(min(visitors, views) / peak * width)
+        lines.append(
+            f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {views} views, {visitors} visitors"
+        )
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} s"

@@ -148,3 +148,65 @@ def own_post_days(conn: psycopg.Connection, *, since: date | None = None) -> lis
         " where a.author_id = auth.uid() and (%s::date is null or a.date >= %s::date) order by a.date, b.slug",
         (since, since),
     ).fetchall()
+
+
+def dashboard_row(conn: psycopg.Connection) -> dict[str, Any]:
+    """My row of the dashboard_stats view."""
+    with conn.cursor() as cursor:
+        cursor.execute("select * from public.dashboard_stats")
+        row = cursor.fetchone()
+        names = [column.name for column in cursor.description or []]
+    return dict(zip(names, row or [None] * len(names), strict=True))
+
+
+def window_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> tuple:
+    """(views, visitors, bounce rate, time on page) of my posts over [since, until], both averages weighted by views."""
+    return conn.execute(
+        "select coalesce(sum(views), 0)::bigint, coalesce(sum(unique_visitors), 0)::bigint,"
+        " sum(bounce_rate * views) filter (where bounce_rate is not null)"
+        "   / nullif(sum(views) filter (where bounce_rate is not null), 0),"
+        " sum(avg_time_on_page * views) filter (where avg_time_on_page is not null)"
+        "   / nullif(sum(views) filter (where avg_time_on_page is not null), 0)"
+        " from public.blog_analytics where author_id = auth.uid() and date between %s and %s"
+        " and (%s::uuid is null or blog_id = %s::uuid)",
+        (since, until, blog_id, blog_id),
+    ).fetchone()
+
+
+def daily_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> list[tuple]:
+    """(date, views, visitors) for every day of [since, until], zero where nothing was counted."""
+    return conn.execute(
+        "select d::date, coalesce(sum(a.views), 0)::bigint, coalesce(sum(a.unique_visitors), 0)::bigint"
+        " from generate_series(%s::date, %s::date, interval '1 day') d"
+        " left join public.blog_analytics a on a.date = d::date and a.author_id = auth.uid()"
+        "   and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " group by d order by d",
+        (since, until, blog_id, blog_id),
+    ).fetchall()
+
+
+def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int) -> list[tuple]:
+    """(slug, title, views, visitors, bounce rate, time on page) of my most viewed posts."""
+    return conn.execute(
+        "select b.slug, b.title, sum(a.views)::bigint, sum(a.unique_visitors)::bigint,"
+        " sum(a.bounce_rate * a.views) filter (where a.bounce_rate is not null)"
+        "   / nullif(sum(a.views) filter (where a.bounce_rate is not null), 0),"
+        " sum(a.avg_time_on_page * a.views) filter (where a.avg_time_on_page is not null)"
+        "   / nullif(sum(a.views) filter (where a.avg_time_on_page is not null), 0)"
+        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
+        " where a.author_id = auth.uid() and a.date between %s and %s"
+        " group by b.id, b.slug, b.title order by 3 desc, b.slug limit %s",
+        (since, until, limit),
+    ).fetchall()
+
+
+def top_referrers(
+    conn: psycopg.Connection, *, since: date, until: date, limit: int, blog_id: UUID | None = None
+) -> list[tuple]:
+    """(domain, views) summed over the referrers of my posts' days."""
+    return conn.execute(
+        "select r.key, sum(r.value::bigint)::bigint from public.blog_analytics a, jsonb_each_text(a.referrers) r"
+        " where a.author_id = auth.uid() and a.date between %s and %s and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " group by r.key order by 2 desc, r.key limit %s",
+        (since, until, blog_id, blog_id, limit),
+    ).fetchall()

@@ -52,3 +52,18 @@ def test_ingest_help_states_the_definitions(cli):
     text = cli("analytics", "ingest", "--help").stdout
     for words in ("30 minutes", "bounce rate", "IP + day + user agent", "crawler-user-agents", "UTC"):
         assert words in text
+
+
+def test_dashboard_and_report_print_json_text_and_one_line_errors(cli, posts, tmp_path):
+    assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
+    board = cli("analytics", "dashboard", "--json")
+    assert board.exit_code == 0, board.stderr
+    assert {"stats", "last_30_days", "previous_30_days", "deltas", "trending_score"} <= set(board.json())
+    assert "engagement_rate" in cli("analytics", "dashboard").stdout
+    result = cli("analytics", "report", "--days", "90", "--json")
+    assert result.exit_code == 0 and len(result.json()["days"]) == 90
+    text = cli("analytics", "report").stdout
+    assert text.count(" visitors\n") >= 30  # a chart line per day
+    assert cli("analytics", "report", "--days", "7").exit_code == 2
+    missing = cli("analytics", "report", "--blog", "no-such-post")
+    assert missing.exit_code == 3 and missing.stderr.count("\n") == 1
