@@ -35,7 +35,7 @@ Definitions:
 - bounce rate: the share of visits landing on the post that have one page view.
 Days are UTC dates. Bots that send a browser's user agent cannot be told apart and count as visitors.
 
-Example: blogster analytics ingest /var/log/nginx/access.log.1 /var/log/nginx/access.log --json
+Example: blogster analytics ingest access.log.1.gz access.log --json
 """
 
 

@@ -6,6 +6,7 @@ A few set-up steps that are not examples make state an example needs (drafts to
 remove, accounts to ban). Examples that cannot run here say why in EXCLUDED.
 """
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import typer.main
 
 from blogster_cli.cli.app import app
 from tests.cli.test_catalog_and_images_cli import png_bytes
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[2] / "examples" / "posts" / "hugo" / "content"
 PASSWORD = "help-examples-password"
@@ -76,6 +78,9 @@ PLAN = [
     ("blogster site settings set url https://blog.example.com/", True),
     ("blogster site settings show --json", True),
     ("blogster site build --out ~/site/public", True),
+    ("blogster analytics ingest access.log.1.gz access.log --json", True),
+    ("blogster analytics dashboard --json", True),
+    ("blogster analytics report --days 90", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),
@@ -122,6 +127,8 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path):
     (work / "pw.txt").write_text(PASSWORD + "\n")
     (work / "sections.json").write_text('[{"type": "intro", "heading": "What changed", "target_words": 80}]')
     (work / "shot.png").write_bytes(png_bytes())
+    (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
+    (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')
