@@ -31,7 +31,7 @@ from blogster_cli.analytics.aggregate import (
     split_lines,
     utc_day,
 )
-from blogster_cli.analytics.ledger import Known, LogReader, batches, open_log, skip_counted
+from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
 from blogster_cli.analytics.logformat import LogFormat, parse_line
 from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher
 from blogster_cli.db.acting import ActingUser, Timeouts, separate_unit_of_work, unit_of_work
@@ -187,9 +187,14 @@ class _LazyPool:
     def __init__(self, workers: int, stack: ExitStack):
         self.workers, self._stack, self._pool = workers, stack, None
 
-    def run(self, tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
+    def submit(self, tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> Callable[[], ChunkResult]:
+        """Start processing `tasks`; the returned call waits for their merged result.
+
+        A batch is parsed by the workers while the previous one is being stored.
+        """
         if len(tasks) == 1:
-            return [process_block(tasks[0])]
+            result = process_block(tasks[0])
+            return lambda: result
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
@@ -198,7 +203,8 @@ class _LazyPool:
                 ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
             )
         pool: Executor = self._pool
-        return list(pool.map(process_block, tasks))
+        futures = [pool.submit(process_block, task) for task in tasks]
+        return lambda: merge(future.result() for future in futures)
 
 
 def _ingest_one(
@@ -224,9 +230,7 @@ def _ingest_one(
         def whole(line: bytes) -> bool:
             return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
 
-        for batch in batches(reader, batch_bytes, whole):
-            parts = split_lines(batch.data, pool.workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
-            result = merge(pool.run([(part, log_format, plan.matcher, plan.own_hosts) for part in parts]))
+        def store(batch: Batch, result: ChunkResult) -> None:
             views = _stored_views(result, plan)
             with unit_of_work(acting) as conn:
                 analytics_rows.record_batch(conn, file_key=file_key, batch=batch, lines=result.lines, views=views)
@@ -236,6 +240,16 @@ def _ingest_one(
             ingested.new_bytes += len(batch.data)
             ingested.new_lines += result.lines
             on_progress(len(batch.data))
+
+        waiting: tuple[Batch, Callable[[], ChunkResult]] | None = None
+        for batch in batches(reader, batch_bytes, whole):
+            parts = split_lines(batch.data, pool.workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
+            parsing = pool.submit([(part, log_format, plan.matcher, plan.own_hosts) for part in parts])
+            if waiting is not None:
+                store(waiting[0], waiting[1]())
+            waiting = (batch, parsing)
+        if waiting is not None:
+            store(waiting[0], waiting[1]())
     except (OSError, EOFError) as exc:  # a truncated or corrupt .gz: what was committed stays counted
         raise InvalidInput(f"cannot read {name}: {exc}") from None
     if ingested.known == Known.RESUMED and not ingested.new_bytes:

@@ -290,3 +290,13 @@ def test_the_real_log_agrees_with_goaccess(author, superuser):
     assert summary.unique_visitors == 672
     # Its robots all send browser user agents: none can be told apart by the list.
     assert summary.crawlers == 0
+
+
+def test_two_worker_processes_give_the_figures_of_one(author, superuser, tmp_path):
+    log = write(tmp_path / "access.log", many_lines(16_000))  # batches over PARALLEL_MIN_BYTES go to the pool
+    assert log.stat().st_size > 2 * (1 << 20)
+    one, two = author(), author()
+    ingest(one, sources=[str(log)], workers=1, batch_bytes=1 << 20)
+    run = ingest(two, sources=[str(log)], workers=2, batch_bytes=1 << 20)
+    assert run.lines == 16_000
+    assert figures(superuser, two) == figures(superuser, one)
