@@ -189,3 +189,36 @@ def _percent(value: float | None) -> str:
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} s"
+
+
+@app.command("freshness")
+def freshness_command(
+    limit: int = typer.Option(10, "--limit", min=0, help="How many posts to show (0: all)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Score your published posts' freshness and list those most in need of an update.
+
+    \b
+    traffic trend: views of the last 30 days against the 30 before, in [-1, 1];
+    freshness score 0-100: 60 points for recency (halved each year since the last update)
+    and 40 for the trend; update priority: critical < 25, high < 45, medium < 65, else low.
+    The scores are kept in content_freshness.
+
+    Example: blogster analytics freshness --limit 5
+    """
+    from blogster_cli.services import analytics_reports
+
+    posts = analytics_reports.freshness(acting_user(), limit=limit)
+    if json:
+        output.print_json(posts)
+        return
+    rows = [{**vars(post), "recommended_updates": "; ".join(post.recommended_updates)} for post in posts]
+    columns = [
+        "slug",
+        "freshness_score",
+        "update_priority",
+        "traffic_trend",
+        "days_since_update",
+        "recommended_updates",
+    ]
+    output.print_table(rows, columns, title="Posts most in need of an update")

@@ -210,3 +210,44 @@ def top_referrers(
         " group by r.key order by 2 desc, r.key limit %s",
         (since, until, blog_id, blog_id, limit),
     ).fetchall()
+
+
+def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple]:
+    """(id, slug, title, published_at, updated_at, views 30 days, views the 30 before) of my published posts."""
+    return conn.execute(
+        "select b.id, b.slug, b.title, b.published_at, b.updated_at,"
+        " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 29 and %(today)s::date), 0)::bigint,"
+        " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 59 and %(today)s::date - 30), 0)::bigint"
+        " from public.blogs b left join public.blog_analytics a on a.blog_id = b.id and a.author_id = auth.uid()"
+        " where b.author_id = auth.uid() and b.status = 'published' and b.deleted_at is null"
+        " group by b.id order by b.slug",
+        {"today": today},
+    ).fetchall()
+
+
+def save_freshness(conn: psycopg.Connection, *, rows: Sequence[dict[str, Any]]) -> None:
+    """One content_freshness row per post: updated where it exists, inserted otherwise (checked now)."""
+    import json
+
+    if not rows:
+        return
+    payload = json.dumps(rows, default=str)
+    columns = (
+        "r(blog_id uuid, last_updated timestamptz, freshness_score float8, update_priority public.content_update_priority,"
+        " recommended_updates jsonb, traffic_trend float8)"
+    )
+    conn.execute(
+        "update public.content_freshness f set last_updated = r.last_updated, freshness_score = r.freshness_score,"
+        " update_priority = r.update_priority, recommended_updates = r.recommended_updates,"
+        f" traffic_trend = r.traffic_trend, checked_at = now() from jsonb_to_recordset(%s::jsonb) as {columns}"
+        " where f.blog_id = r.blog_id",
+        (payload,),
+    )
+    conn.execute(
+        "insert into public.content_freshness (blog_id, last_updated, freshness_score, update_priority,"
+        " recommended_updates, traffic_trend, checked_at)"
+        " select r.blog_id, r.last_updated, r.freshness_score, r.update_priority, r.recommended_updates,"
+        f" r.traffic_trend, now() from jsonb_to_recordset(%s::jsonb) as {columns}"
+        " where not exists (select 1 from public.content_freshness f where f.blog_id = r.blog_id)",
+        (payload,),
+    )

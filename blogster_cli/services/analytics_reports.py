@@ -127,3 +127,47 @@ def report(acting: ActingUser, *, blog: str | None = None, days: int = WINDOW_DA
         top_posts=[PostFigures(*row) for row in posts],
         top_referrers=[{"domain": domain, "views": views} for domain, views in referrers],
     )
+
+
+@dataclass
+class PostFreshness:
+    slug: str
+    title: str
+    freshness_score: float
+    update_priority: str
+    traffic_trend: float
+    days_since_update: int
+    recommended_updates: list[str]
+
+
+def freshness(acting: ActingUser, *, limit: int = TOP) -> list[PostFreshness]:
+    """Scores every published post into content_freshness; returns the `limit` most in need of an update."""
+    from blogster_cli.analytics.freshness import assess
+
+    now = datetime.now(UTC)
+    with unit_of_work(acting) as conn:
+        assessed = []
+        for blog_id, slug, title, published_at, updated_at, views_30d, views_prev in analytics_rows.freshness_inputs(
+            conn, today=now.date()
+        ):
+            last = max(moment for moment in (published_at, updated_at) if moment is not None)
+            days_since_update = (now - last).days
+            result = assess(
+                days_since_update=days_since_update, age_days=(now - published_at).days,
+                views_30d=views_30d, views_prev_30d=views_prev,
+            )  # fmt: skip
+            assessed.append((blog_id, last, result, PostFreshness(
+                slug, title, result.freshness_score, str(result.update_priority), result.traffic_trend,
+                days_since_update, result.recommended_updates,
+            )))  # fmt: skip
+        analytics_rows.save_freshness(
+            conn,
+            rows=[
+                {"blog_id": str(blog_id), "last_updated": last.isoformat(), "freshness_score": r.freshness_score,
+                 "update_priority": str(r.update_priority), "recommended_updates": r.recommended_updates,
+                 "traffic_trend": r.traffic_trend}
+                for blog_id, last, r, _ in assessed
+            ],
+        )  # fmt: skip
+    ranked = sorted((post for *_, post in assessed), key=lambda post: (post.freshness_score, post.slug))
+    return ranked[:limit] if limit else ranked

@@ -81,6 +81,7 @@ PLAN = [
     ("blogster analytics ingest access.log.1.gz access.log --json", True),
     ("blogster analytics dashboard --json", True),
     ("blogster analytics report --days 90", True),
+    ("blogster analytics freshness --limit 5", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),

@@ -70,3 +70,29 @@ def test_another_account_sees_none_of_it(alice, db, make_user):
     assert report(bob, days=90).totals["views"] == 0 and report(bob, days=90).top_referrers == []
     with pytest.raises(NotFound):
         report(bob, blog="alpha")
+
+
+def test_freshness_scores_published_posts_once_each_and_only_mine(alice, db, make_user, superuser):
+    from blogster_cli.services.analytics_reports import freshness
+
+    superuser.execute(
+        "update blogs set status = 'published', published_at = now() - interval '800 days' where author_id = %s",
+        (alice.actor.user_id,),
+    )
+    superuser.execute("set session_replication_role = replica")  # keep the updated_at trigger from resetting it
+    superuser.execute(
+        "update blogs set updated_at = now() - interval '800 days' where author_id = %s and slug = 'alpha'",
+        (alice.actor.user_id,),
+    )
+    superuser.execute("set session_replication_role = origin")
+    ranked = freshness(alice)
+    assert [post.slug for post in ranked] == ["alpha", "beta"]  # alpha: old and quieter
+    assert ranked[0].days_since_update >= 799 and ranked[0].recommended_updates
+    freshness(alice)  # a re-run updates the rows, it does not add more
+    rows = superuser.execute(
+        "select b.slug, count(*) from content_freshness f join blogs b on b.id = f.blog_id"
+        " where b.author_id = %s group by b.slug order by 1",
+        (alice.actor.user_id,),
+    ).fetchall()
+    assert rows == [("alpha", 1), ("beta", 1)]
+    assert freshness(ActingUser(db, make_user())) == []
