@@ -67,3 +67,18 @@ def test_dashboard_and_report_print_json_text_and_one_line_errors(cli, posts, tm
     assert cli("analytics", "report", "--days", "7").exit_code == 2
     missing = cli("analytics", "report", "--blog", "no-such-post")
     assert missing.exit_code == 3 and missing.stderr.count("\n") == 1
+
+
+def test_seo_keywords_import_twice_and_list(cli, signed_up, tmp_path):
+    csv_file = tmp_path / "keywords.csv"
+    csv_file.write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n,1,1,1,\n")
+    first = cli("seo", "import-keywords", str(csv_file), "--json")
+    assert first.exit_code == 0, first.stderr
+    assert (first.json()["inserted"], len(first.json()["rejected"])) == (1, 1)
+    assert cli("seo", "import-keywords", str(csv_file), "--json").json()["updated"] == 1
+    listed = cli("seo", "keywords", "--json").json()
+    assert [(k["keyword"], k["search_volume"], k["intent"]) for k in listed] == [
+        ("terminal habits", 1200, "informational")
+    ]
+    missing = cli("seo", "import-keywords", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1

@@ -82,6 +82,8 @@ PLAN = [
     ("blogster analytics dashboard --json", True),
     ("blogster analytics report --days 90", True),
     ("blogster analytics freshness --limit 5", True),
+    ("blogster seo import-keywords keywords.csv", True),
+    ("blogster seo keywords --limit 20", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),
@@ -130,6 +132,7 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path):
     (work / "shot.png").write_bytes(png_bytes())
     (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
     (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
+    (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')

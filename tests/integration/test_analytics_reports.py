@@ -96,3 +96,17 @@ def test_freshness_scores_published_posts_once_each_and_only_mine(alice, db, mak
     ).fetchall()
     assert rows == [("alpha", 1), ("beta", 1)]
     assert freshness(ActingUser(db, make_user())) == []
+
+
+def test_keyword_import_is_idempotent_and_per_account(alice, db, make_user):
+    from blogster_cli.services import seo
+
+    text = "Keyword,Volume,KD\nStatic sites,900,30\nrls,50,10\n"
+    first = seo.import_keywords(alice, text=text, source="k.csv")
+    assert (first.inserted, first.updated) == (2, 0)
+    again = seo.import_keywords(alice, text="keyword,volume\nstatic SITES,1000\n", source="k.csv")
+    assert (again.inserted, again.updated) == (0, 1)
+    assert [(k.keyword, k.search_volume) for k in seo.keywords(alice)] == [("Static sites", 1000), ("rls", 50)]
+    assert seo.keywords(ActingUser(db, make_user())) == []
+    with pytest.raises(InvalidInput):
+        seo.import_keywords(alice, text="", source="empty.csv")
