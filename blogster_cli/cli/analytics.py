@@ -55,7 +55,8 @@ def ingest(
         fmt = LogFormat(log_format)
     except ValueError:
         raise InvalidInput(f"--format must be one of {', '.join(f.value for f in LogFormat)}") from None
-    total = sum(_size(name) for name in files) if "-" not in files else None
+    plain = all(name != "-" and not name.endswith(".gz") for name in files)  # progress counts uncompressed bytes
+    total = sum(_size(name) for name in files) if plain else None
     with output.progress("Ingesting", total) as bar:
         summary = analytics_ingest.ingest(
             acting_user(), sources=files, stdin=_stdin() if "-" in files else None, log_format=fmt,
