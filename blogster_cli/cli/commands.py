@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
     "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
+    "analytics": ("blogster_cli.cli.analytics", "app", "Count your site's access logs per post and day; reports."),
+    "seo": ("blogster_cli.cli.seo", "app", "Keyword research imported from CSV exports."),
     "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
     "personas": ("blogster_cli.cli.personas", "app", "The audiences you write for: list, create, edit, copy."),
     "templates": ("blogster_cli.cli.templates", "app", "Section layouts posts can start from."),

@@ -104,3 +104,21 @@ def unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
     conn = acting.db.connection()
     with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
         yield conn
+
+
+@contextmanager
+def separate_unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
+    """A unit of work on a connection of its own, closed afterwards.
+
+    For a transaction held open while other units of work commit on the usual connection,
+    such as a row lock kept for a whole run (closing the connection, or the process dying,
+    releases it).
+    """
+    from blogster_cli.db.errors import translated_errors
+
+    conn = acting.db.connect()
+    try:
+        with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
+            yield conn
+    finally:
+        conn.close()

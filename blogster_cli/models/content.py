@@ -170,6 +170,51 @@ class BlogAnalytics(SQLModel, table=True):
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
+class AnalyticsIngestRange(SQLModel, table=True):
+    """Ingest ledger (0040): bytes [start_offset, end_offset) of the log known by file_key were counted."""
+
+    __tablename__ = "analytics_ingest_ranges"
+    __table_args__ = {"schema": "public"}
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    author_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="public.profiles.id", ondelete="CASCADE")
+    file_key: str
+    start_offset: int = Field(sa_type=BigInteger)
+    end_offset: int = Field(sa_type=BigInteger)
+    range_hash: str
+    lines: int
+    first_view: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    last_view: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    summarised: bool = False
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class AnalyticsPageView(SQLModel, table=True):
+    """One counted page view (0040); blog_id None for a page that is no post."""
+
+    __tablename__ = "analytics_page_views"
+    __table_args__ = (blog_author_key(), {"schema": "public"})
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    author_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="public.profiles.id", ondelete="CASCADE")
+    blog_id: uuid.UUID | None = None
+    visitor: int = Field(sa_type=BigInteger)
+    viewed_at: dt.datetime = Field(sa_type=TIMESTAMPTZ)
+    referrer: str | None = None
+
+
+class AnalyticsIngestLock(SQLModel, table=True):
+    """The row a running ingest keeps locked (0040)."""
+
+    __tablename__ = "analytics_ingest_locks"
+    __table_args__ = {"schema": "public"}
+
+    author_id: uuid.UUID | None = db_default(
+        "auth.uid()", primary_key=True, foreign_key="public.profiles.id", ondelete="CASCADE"
+    )
+    locked_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
 class AiGenerationLog(SQLModel, table=True):
     __tablename__ = "ai_generation_logs"
     __table_args__ = {"schema": "public"}

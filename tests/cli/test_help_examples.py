@@ -7,6 +7,7 @@ A few set-up steps that are not examples make state an example needs (drafts to
 remove, accounts to ban). Examples that cannot run here say why in EXCLUDED.
 """
 
+import gzip
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import typer.main
 from blogster_cli.cli.app import app
 from tests.ai_server import MODEL
 from tests.cli.test_catalog_and_images_cli import png_bytes
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[2] / "examples" / "posts" / "hugo" / "content"
 PASSWORD = "help-examples-password"
@@ -98,6 +100,12 @@ PLAN = [
     ("blogster site settings set url https://blog.example.com/", True),
     ("blogster site settings show --json", True),
     ("blogster site build --out ~/site/public", True),
+    ("blogster analytics ingest access.log.1.gz access.log --json", True),
+    ("blogster analytics dashboard --json", True),
+    ("blogster analytics report --days 90", True),
+    ("blogster analytics freshness --limit 5", True),
+    ("blogster seo import-keywords keywords.csv", True),
+    ("blogster seo keywords --limit 20", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),
@@ -211,6 +219,9 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     (work / "idea.m4a").write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(64))
     ai_server.reply = AI_REPLY
     ai_server.structured_by_schema.update(STRUCTURED)
+    (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
+    (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
+    (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')

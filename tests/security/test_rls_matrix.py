@@ -82,6 +82,14 @@ def uniq(prefix="x"):
 
 
 OWNER_ONLY = {"owner": "siud"}
+
+
+def ledger_range(author: uuid.UUID) -> dict[str, Any]:
+    start = uuid.uuid4().int % 10**9
+    return {"author_id": author, "file_key": "a" * 64, "start_offset": start, "end_offset": start + 100,
+            "range_hash": "b" * 64, "lines": 1}  # fmt: skip
+
+
 BLOG_MOVE = ("blog_id", lambda w: w.ids["bob_blog"])
 
 TABLES = [
@@ -181,8 +189,38 @@ TABLES = [
         "blog_analytics",
         lambda w: {"blog_id": w.ids["blog"], "date": date.today() - timedelta(days=5), "views": 1},
         ("views", 999_999),
-        owner="s",
+        owner="siu",  # `analytics ingest` writes its own figures (0040)
         move=BLOG_MOVE,
+    ),
+    # access-log ingest (0040): owner-only, no delete
+    table(
+        "analytics_ingest_ranges",
+        lambda w: ledger_range(alice(w)),
+        ("summarised", True),
+        owner="siu",
+        service="siu",
+        move=("author_id", bob),
+        upsert=False,
+    ),
+    table(
+        "analytics_page_views",
+        lambda w: {"author_id": alice(w), "blog_id": w.ids["blog"], "visitor": 7, "viewed_at": date.today()},
+        ("visitor", 8),
+        owner="si",
+        service="si",
+        move=BLOG_MOVE,
+        upsert=False,
+    ),
+    table(
+        "analytics_ingest_locks",
+        lambda w: {"author_id": bob(w)},
+        ("locked_at", date.today()),
+        owner="su",  # Alice's row exists; the insert is Bob's own row, so only Bob may add it
+        other="i",
+        service="siu",
+        row="ingest_lock",
+        move=("author_id", bob),
+        upsert=False,
     ),
     table(
         "ai_generation_logs",
@@ -457,7 +495,7 @@ def test_the_matrix_covers_every_table_in_the_catalog(world):
             )
         }
     covered = {t.name for t in TABLES if "." not in t.name}
-    assert len(catalog) == 42
+    assert len(catalog) == 45
     assert catalog == covered
     assert partitioned == set(PARTITIONED) == {t.partition_of for t in PARTITION_TABLES}
 
@@ -541,6 +579,8 @@ def populate(db: Database) -> World:
         ids["blog_analytics"] = one(
             "insert into blog_analytics (blog_id, date, views) values (%s, current_date, 10) returning id", ids["blog"]
         )
+        ids["ingest_lock"] = a
+        su.execute("insert into analytics_ingest_locks (author_id) values (%s)", (a,))
         ids["ai_generation_logs"] = one(
             "insert into ai_generation_logs (user_id, success, blog_id) values (%s, false, %s) returning id",
             a,
@@ -624,6 +664,8 @@ def ident(name: str) -> sql.Composable:
 def where_row(t: Table, w: World) -> tuple[sql.Composable, list]:
     if t.name == "blogs_to_tags":
         return sql.SQL("blog_id = %s and tag_id = %s"), list(w.ids[t.key])
+    if t.name == "analytics_ingest_locks":
+        return sql.SQL("author_id = %s"), [w.ids[t.key]]
     return sql.SQL("id = %s"), [w.ids[t.key]]
 
 

@@ -1,0 +1,335 @@
+"""Per post per day figures from parsed requests, with visits sessionised per visitor.
+
+Definitions (also in `analytics ingest --help` and README):
+- view: a 2xx/3xx request that is not from a crawler, for a path that maps to a post;
+- unique visitor: distinct IP + day + user agent (as GoAccess counts them);
+- visit (session): the page views of one visitor (IP + user agent) with no gap over 30 minutes;
+- time on page: seconds from a view to the visitor's next page view in the same visit
+  (the last view of a visit has no measurable time and is left out of the average);
+- bounce rate: the share of visits landing on the post that have a single page view.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from hashlib import blake2b
+from multiprocessing import get_context
+from urllib.parse import urlsplit
+
+from blogster_cli.analytics.crawlers import is_crawler
+from blogster_cli.analytics.logformat import LogFormat, parse_line
+from blogster_cli.analytics.paths import PathMatcher, is_asset
+
+SESSION_GAP_SECONDS = 30 * 60
+TOP_REFERRERS = 10
+MALFORMED_SAMPLE_SIZE = 3
+
+# (visitor: a 64-bit hash of IP and user agent, epoch seconds, the post's key (slug, or a stored
+#  post id) or None for a page that is no post, referrer domain or "")
+PageView = tuple[int, int, str | None, str]
+
+
+@dataclass
+class ChunkResult:
+    """What one worker returns for its slice of lines: counters and the page views it saw."""
+
+    lines: int = 0
+    parsed: int = 0
+    malformed: int = 0
+    crawlers: int = 0
+    malformed_sample: list[str] = field(default_factory=list)
+    visitor_keys: set[tuple[str, date, str]] = field(default_factory=set)
+    page_views: list[PageView] = field(default_factory=list)
+
+
+@dataclass
+class PostDay:
+    """The figures of one post on one day, ready for blog_analytics."""
+
+    slug: str
+    day: date
+    views: int
+    unique_visitors: int
+    avg_time_on_page: float | None
+    bounce_rate: float | None
+    referrers: dict[str, int]
+
+
+@dataclass
+class Summary:
+    """The whole run's figures (the `--json` summary)."""
+
+    lines: int
+    parsed: int
+    malformed: int
+    malformed_sample: list[str]
+    crawlers: int
+    matched: int
+    unique_visitors: int
+    post_days: list[PostDay]
+
+
+@lru_cache(maxsize=65536)
+def visitor_hash(ip: str, user_agent: str) -> int:
+    """A signed 64-bit key for IP + user agent: visitors are told apart without storing their IP."""
+    digest = blake2b(f"{ip}\0{user_agent}".encode(errors="replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@lru_cache(maxsize=4096)
+def utc_day(timestamp: int) -> date:
+    """The UTC date of epoch seconds (blog_analytics.date is a UTC date)."""
+    return datetime.fromtimestamp(timestamp - timestamp % 86400, UTC).date()
+
+
+@lru_cache(maxsize=65536)
+def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
+    if not referrer or referrer == "-":
+        return ""
+    try:
+        host = (urlsplit(referrer).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+    return "" if host in own_hosts else host
+
+
+def process_lines(
+    lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str]
+) -> ChunkResult:
+    """Parse and classify lines: the per-chunk work, run in a worker process."""
+    result = ChunkResult()
+    days: dict[str, date] = {}
+    for line in lines:
+        result.lines += 1
+        request = parse_line(line.rstrip("\r\n"), log_format)
+        if request is None:
+            if line.strip():
+                result.malformed += 1
+                if len(result.malformed_sample) < MALFORMED_SAMPLE_SIZE:
+                    result.malformed_sample.append(line.rstrip("\r\n")[:200])
+            else:
+                result.lines -= 1
+            continue
+        result.parsed += 1
+        day = days.setdefault(request.day.isoformat(), request.day)
+        if not 400 <= request.status < 500:
+            result.visitor_keys.add((request.ip, day, request.user_agent))
+        if is_crawler(request.user_agent):
+            result.crawlers += 1
+            continue
+        if not 200 <= request.status < 400 or is_asset(request.path):
+            continue
+        result.page_views.append(
+            (
+                visitor_hash(request.ip, request.user_agent),
+                request.timestamp,
+                matcher.slug_for(request.path),
+                _referrer_domain(request.referrer, own_hosts),
+            )
+        )
+    return result
+
+
+def merge(results: Iterable[ChunkResult]) -> ChunkResult:
+    """One ChunkResult for several (counters added, samples and views concatenated)."""
+    total = ChunkResult()
+    for part in results:
+        total.lines += part.lines
+        total.parsed += part.parsed
+        total.malformed += part.malformed
+        total.crawlers += part.crawlers
+        room = MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)
+        total.malformed_sample.extend(part.malformed_sample[:room])
+        total.visitor_keys |= part.visitor_keys
+        total.page_views.extend(part.page_views)
+    return total
+
+
+@dataclass
+class _Accumulator:
+    views: int = 0
+    visitors: set[int] = field(default_factory=set)
+    timed_seconds: int = 0
+    timed_views: int = 0
+    landings: int = 0
+    bounces: int = 0
+    referrers: Counter[str] = field(default_factory=Counter)
+
+
+def _visits(views: list[PageView]) -> Iterator[list[PageView]]:
+    """Split one visitor's time-ordered page views at gaps over SESSION_GAP_SECONDS."""
+    visit: list[PageView] = []
+    for view in views:
+        if visit and view[1] - visit[-1][1] > SESSION_GAP_SECONDS:
+            yield visit
+            visit = []
+        visit.append(view)
+    if visit:
+        yield visit
+
+
+def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
+    """Sessionise the page views per visitor and fold them into per post per (UTC) day figures."""
+    by_visitor: dict[int, list[PageView]] = defaultdict(list)
+    for view in page_views:
+        by_visitor[view[0]].append(view)
+    accumulators: dict[tuple[str, date], _Accumulator] = defaultdict(_Accumulator)
+
+    for visitor, views in by_visitor.items():
+        views.sort(key=lambda view: view[1])
+        for visit in _visits(views):
+            for position, view in enumerate(visit):
+                slug = view[2]
+                if slug is None:
+                    continue
+                figures = accumulators[(slug, utc_day(view[1]))]
+                figures.views += 1
+                figures.visitors.add(visitor)
+                if view[3]:
+                    figures.referrers[view[3]] += 1
+                if position + 1 < len(visit):
+                    figures.timed_seconds += visit[position + 1][1] - view[1]
+                    figures.timed_views += 1
+                if position == 0:
+                    figures.landings += 1
+                    figures.bounces += len(visit) == 1
+    return [
+        PostDay(
+            slug=slug,
+            day=day,
+            views=figures.views,
+            unique_visitors=len(figures.visitors),
+            avg_time_on_page=(figures.timed_seconds / figures.timed_views) if figures.timed_views else None,
+            bounce_rate=(figures.bounces / figures.landings) if figures.landings else None,
+            referrers=dict(figures.referrers.most_common(TOP_REFERRERS)),
+        )
+        for (slug, day), figures in sorted(accumulators.items(), key=lambda item: (item[0][1], item[0][0]))
+    ]
+
+
+def summarise(total: ChunkResult) -> Summary:
+    """The run's counters plus the per post per day figures of its page views."""
+    return Summary(
+        lines=total.lines,
+        parsed=total.parsed,
+        malformed=total.malformed,
+        malformed_sample=total.malformed_sample,
+        crawlers=total.crawlers,
+        matched=sum(view[2] is not None for view in total.page_views),
+        unique_visitors=len(total.visitor_keys),
+        post_days=post_days(total.page_views),
+    )
+
+
+def _chunk_worker(
+    args: tuple[list[str], LogFormat, PathMatcher, frozenset[str]],
+) -> ChunkResult:
+    return process_lines(*args)
+
+
+def analyse_lines(
+    lines: Iterable[str],
+    log_format: LogFormat,
+    matcher: PathMatcher,
+    *,
+    own_hosts: frozenset[str] = frozenset(),
+    workers: int | None = None,
+    chunk_lines: int = 50_000,
+) -> Summary:
+    """Analyse a stream of lines over `workers` processes (both cores by default).
+
+    Chunks of lines go to a spawn/forkserver-safe pool (module-level worker, picklable args);
+    the sessionising runs once over the merged page views, since visits cross chunk borders.
+    """
+    worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
+
+    def chunks() -> Iterator[tuple[list[str], LogFormat, PathMatcher, frozenset[str]]]:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= chunk_lines:
+                yield batch, log_format, matcher, own_hosts
+                batch = []
+        if batch:
+            yield batch, log_format, matcher, own_hosts
+
+    if worker_count <= 1:
+        return summarise(merge(_chunk_worker(chunk) for chunk in chunks()))
+    with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
+        return summarise(merge(pool.map(_chunk_worker, chunks())))
+
+
+def _range_worker(
+    args: tuple[str, int, int, LogFormat, PathMatcher, frozenset[str]],
+) -> ChunkResult:
+    """Read and process bytes [start, end) of a plain file: the lines never cross processes."""
+    path, start, end, log_format, matcher, own_hosts = args
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    text = data.decode("utf-8", errors="replace")
+    return process_lines(text.splitlines(), log_format, matcher, own_hosts)
+
+
+def line_aligned_ranges(path: str, parts: int) -> list[tuple[int, int]]:
+    """Split a file into about `parts` byte ranges, each ending just after a newline (or at EOF)."""
+    size = os.path.getsize(path)
+    bounds = [0]
+    with open(path, "rb") as handle:
+        for index in range(1, parts):
+            handle.seek(max(bounds[-1], size * index // parts))
+            handle.readline()
+            position = handle.tell()
+            if bounds[-1] < position < size:
+                bounds.append(position)
+    bounds.append(size)
+    return [(start, end) for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
+
+
+def analyse_file(
+    path: str,
+    log_format: LogFormat,
+    matcher: PathMatcher,
+    *,
+    own_hosts: frozenset[str] = frozenset(),
+    workers: int | None = None,
+    chunk_bytes: int = 8 << 20,
+) -> Summary:
+    """Analyse a plain (uncompressed) log file, each worker reading its own byte ranges.
+
+    Cheaper than `analyse_lines` for big files: only results, not lines, cross processes.
+    """
+    worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    parts = max(worker_count, os.path.getsize(path) // chunk_bytes + 1)
+    tasks = [(path, start, end, log_format, matcher, own_hosts) for start, end in line_aligned_ranges(path, parts)]
+    if worker_count <= 1:
+        return summarise(merge(map(_range_worker, tasks)))
+    with ProcessPoolExecutor(worker_count, mp_context=get_context("forkserver")) as pool:
+        return summarise(merge(pool.map(_range_worker, tasks)))
+
+
+def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) -> ChunkResult:
+    """`process_lines` over a block of complete lines (a worker task: one picklable argument)."""
+    data, log_format, matcher, own_hosts = args
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return process_lines(lines, log_format, matcher, own_hosts)
+
+
+def split_lines(data: bytes, parts: int) -> list[bytes]:
+    """`data` cut into about `parts` pieces, each ending just after a newline (or at the end)."""
+    pieces, start = [], 0
+    for index in range(1, parts):
+        cut = data.find(b"\n", max(start, len(data) * index // parts)) + 1
+        if start < cut < len(data):
+            pieces.append(data[start:cut])
+            start = cut
+    pieces.append(data[start:])
+    return [piece for piece in pieces if piece]

@@ -1,0 +1,148 @@
+"""What of a log was counted already: a log known by its content, read in line-aligned batches.
+
+A log is identified by the SHA-256 of its first line, not by its name or inode: rotation renames
+and compresses logs, and `access.log.1.gz` is the same text as yesterday's `access.log`. Offsets
+count bytes of that text (after gunzip). Each counted batch is recorded as (start, end, SHA-256 of
+its bytes); a re-run reads the recorded ranges again and compares hashes, so a log that grew (or
+its rotated copy) resumes after what was counted, and identical lines are never merged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import BinaryIO
+
+READ_SIZE = 1 << 20
+HEAD_LIMIT = 64 << 10
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class CountedRange:
+    """Bytes [start, end) of a log, counted by an earlier run; digest is their SHA-256 (hex)."""
+
+    start: int
+    end: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Complete lines of a log from byte `start`; committed together with their ledger row."""
+
+    start: int
+    data: bytes
+    digest: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.data)
+
+
+class Known(StrEnum):
+    """How a log relates to what was counted before."""
+
+    NEW = "new"  # never seen: counted from its first byte
+    RESUMED = "resumed"  # its counted ranges match: counted from where they end
+    COUNTED = "counted"  # nothing new: all of it (or a longer copy of it) was counted
+    DIFFERS = "differs"  # same first line, other bytes later: refused rather than counted twice
+
+
+def open_log(stream: BinaryIO) -> BinaryIO:
+    """The log's text as bytes, gunzipped when the stream is gzip (whatever the file is called)."""
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+    if stream.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    return stream
+
+
+class LogReader:
+    """Reads a binary stream by byte offset, with bytes that can be pushed back."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self._pending = b""
+        self.offset = 0
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes; fewer only at the end of the log."""
+        chunks, have = [self._pending], len(self._pending)
+        while have < size:
+            piece = self._stream.read(max(size - have, READ_SIZE))
+            if not piece:
+                break
+            chunks.append(piece)
+            have += len(piece)
+        data = b"".join(chunks)
+        self._pending = data[size:]
+        self.offset += min(size, len(data))
+        return data[:size]
+
+    def unread(self, data: bytes) -> None:
+        self._pending = data + self._pending
+        self.offset -= len(data)
+
+    def file_key(self) -> str | None:
+        """SHA-256 (hex) of the first line, without consuming it; None for an empty log."""
+        head = self.read(HEAD_LIMIT)
+        self.unread(head)
+        if not head:
+            return None
+        newline = head.find(b"\n")
+        return hashlib.sha256(head if newline < 0 else head[: newline + 1]).hexdigest()
+
+
+def skip_counted(reader: LogReader, counted: Sequence[CountedRange]) -> Known:
+    """Read past the ranges counted before (in order from 0), checking that the bytes are the same."""
+    for counted_range in counted:
+        if counted_range.start != reader.offset:
+            break
+        data = reader.read(counted_range.end - counted_range.start)
+        if len(data) < counted_range.end - counted_range.start:
+            return Known.COUNTED
+        if hashlib.sha256(data).hexdigest() != counted_range.digest:
+            return Known.DIFFERS
+    return Known.RESUMED if reader.offset else Known.NEW
+
+
+def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes], bool]) -> Iterator[Batch]:
+    """Line-aligned batches of about `batch_bytes` from the reader's offset.
+
+    A last line without a newline is taken only when `is_whole_line` says it parses: a server may
+    still be writing it, and the next run reads it whole.
+    """
+    while True:
+        start = reader.offset
+        data = reader.read(batch_bytes)
+        while data and b"\n" not in data:  # one line longer than a batch
+            more = reader.read(batch_bytes)
+            if not more:
+                break
+            data += more
+        cut = data.rfind(b"\n") + 1
+        tail = data[cut:]
+        last = False
+        if tail:
+            reader.unread(tail)
+            data = data[:cut]
+            if _at_end(reader, len(tail)):
+                last = True
+                if is_whole_line(tail):
+                    data += reader.read(len(tail))
+        if data:
+            yield Batch(start, data, hashlib.sha256(data).hexdigest())
+        if last or not data:
+            return
+
+
+def _at_end(reader: LogReader, tail_size: int) -> bool:
+    """Whether the pushed-back tail (tail_size bytes) is all that is left of the log."""
+    probe = reader.read(tail_size + 1)
+    reader.unread(probe)
+    return len(probe) == tail_size

@@ -1,0 +1,142 @@
+"""Access-log line formats (combined, common, nginx-json) parsed into one request shape."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+
+
+class LogFormat(StrEnum):
+    """The log formats `analytics ingest --format` accepts."""
+
+    COMBINED = "combined"
+    COMMON = "common"
+    NGINX_JSON = "nginx-json"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One parsed request; `timestamp` is UTC epoch seconds, `day` the log's local date."""
+
+    ip: str
+    timestamp: int
+    day: date
+    method: str
+    path: str
+    status: int
+    referrer: str
+    user_agent: str
+
+
+_MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
+
+# host ident user [time] "request" status bytes ["referrer" "user agent"]
+_COMMON_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+')
+# The fast shape first (no escaped quotes); the escape-aware one only when it fails.
+_COMBINED_FAST_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+ "([^"]*)" "([^"]*)"')
+_COMBINED_RE = re.compile(
+    r'(\S+) \S+ \S+ \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) \S+ "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"'
+)
+
+
+@lru_cache(maxsize=4096)
+def _day_base(day_part: str, zone: str) -> tuple[int, date]:
+    """UTC epoch of local midnight for '25/Oct/2015' in zone '+0100', and that local date.
+
+    Cached: a log has few distinct days, so the calendar work runs once per day, not per line.
+    """
+    day_text, month_text, year_text = day_part.split("/")
+    local_day = date(int(year_text), _MONTHS[month_text], int(day_text))
+    sign = -1 if zone[0] == "-" else 1
+    offset = sign * (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60)
+    return calendar.timegm(local_day.timetuple()) - offset, local_day
+
+
+@lru_cache(maxsize=8192)
+def _clf_time(text: str) -> tuple[int, date]:
+    """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date)."""
+    base, local_day = _day_base(text[:11], text[21:26])
+    seconds = int(text[12:14]) * 3600 + int(text[15:17]) * 60 + int(text[18:20])
+    return base + seconds, local_day
+
+
+def _split_request(request_line: str) -> tuple[str, str] | None:
+    parts = request_line.split(" ")
+    if len(parts) < 2 or not parts[1]:
+        return None
+    return parts[0], parts[1]
+
+
+def parse_clf(line: str, *, combined: bool) -> Request | None:
+    """Parse one common/combined line; None when it does not fit the format."""
+    if combined:
+        match = _COMBINED_FAST_RE.match(line) or _COMBINED_RE.match(line)
+    else:
+        match = _COMMON_RE.match(line)
+    if match is None:
+        return None
+    try:
+        timestamp, day = _clf_time(match.group(2))
+    except (ValueError, KeyError, IndexError):
+        return None
+    request = _split_request(match.group(3))
+    if request is None:
+        return None
+    referrer, user_agent = (match.group(5), match.group(6)) if combined else ("-", "")
+    return Request(match.group(1), timestamp, day, request[0], request[1], int(match.group(4)), referrer, user_agent)
+
+
+def _json_time(fields: dict[str, object]) -> tuple[int, date]:
+    """nginx `$time_local` ('25/Oct/2015:04:11:25 +0100') or `$msec`/`$time_iso8601`."""
+    local = fields.get("time_local")
+    if isinstance(local, str):
+        return _clf_time(local)
+    iso = fields.get("time_iso8601")
+    if isinstance(iso, str):
+        from datetime import datetime
+
+        moment = datetime.fromisoformat(iso)
+        if moment.tzinfo is None:
+            raise ValueError("time without zone")
+        return int(moment.timestamp()), moment.date()
+    raise ValueError("no time field")
+
+
+def parse_nginx_json(line: str) -> Request | None:
+    """Parse one nginx JSON line (`log_format ... escape=json '{"remote_addr":...}'`)."""
+    try:
+        fields = json.loads(line)
+        if not isinstance(fields, dict):
+            return None
+        timestamp, day = _json_time(fields)
+        request_line = fields.get("request")
+        if isinstance(request_line, str):
+            request = _split_request(request_line)
+        else:
+            request = (str(fields.get("request_method", "GET")), str(fields["request_uri"]))
+        if request is None:
+            return None
+        return Request(
+            str(fields["remote_addr"]),
+            timestamp,
+            day,
+            request[0],
+            request[1],
+            int(str(fields["status"])),
+            str(fields.get("http_referer") or "-"),
+            str(fields.get("http_user_agent") or ""),
+        )
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError, RecursionError):
+        return None
+
+
+def parse_line(line: str, log_format: LogFormat) -> Request | None:
+    """Parse one line in `log_format`; None for a malformed line (never raises)."""
+    if log_format is LogFormat.NGINX_JSON:
+        return parse_nginx_json(line)
+    return parse_clf(line, combined=log_format is LogFormat.COMBINED)

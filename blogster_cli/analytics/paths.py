@@ -1,0 +1,86 @@
+"""Request path -> post slug by a PATTERN: `{slug}` marks the slug, `*` one path segment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PERMALINK_PATTERN = "/posts/{slug}/"
+
+_ASSET_SUFFIXES = (
+    ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".woff", ".woff2",
+    ".ttf", ".map", ".xml", ".txt", ".json", ".mp4", ".pdf", ".zip",
+)  # fmt: skip
+
+
+def strip_query(path: str) -> str:
+    """The path without its query string and fragment (ignored for matching)."""
+    for marker in ("?", "#"):
+        cut = path.find(marker)
+        if cut >= 0:
+            path = path[:cut]
+    return path
+
+
+def is_asset(path: str) -> bool:
+    """Static files (styles, scripts, images, feeds...) are not page views."""
+    return strip_query(path).lower().endswith(_ASSET_SUFFIXES)
+
+
+_DATE_PARTS = {"{year}": r"\d{4}", "{month}": r"\d{2}", "{day}": r"\d{2}"}
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """'/blog/*/{slug}.html' -> a regex whose group 'slug' is one path segment.
+
+    `*` is any one segment; `{year}`, `{month}` and `{day}` (from site permalinks) are digits.
+    A trailing slash in the pattern is optional in the request, so '/posts/x' and '/posts/x/' match.
+    """
+    if pattern.count("{slug}") != 1:
+        raise ValueError("the pattern must contain {slug} exactly once")
+    if not pattern.startswith("/"):
+        raise ValueError("the pattern must start with /")
+    regex = ""
+    for piece in re.split(r"(\{slug\}|\{year\}|\{month\}|\{day\}|\*)", pattern.rstrip("/")):
+        if piece == "{slug}":
+            regex += r"(?P<slug>[^/]+)"
+        elif piece == "*":
+            regex += r"[^/]+"
+        elif piece in _DATE_PARTS:
+            regex += _DATE_PARTS[piece]
+        else:
+            regex += re.escape(piece)
+    return re.compile(regex + "/?")
+
+
+@dataclass
+class PathMatcher:
+    """Maps request paths to slugs by patterns, plus exact old URLs kept for posts."""
+
+    patterns: list[re.Pattern[str]]
+    old_urls: dict[str, str] = field(default_factory=dict)
+    _seen: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def build(cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None) -> PathMatcher:
+        """`old_urls` maps an old path (query ignored, trailing slash optional) to its post's slug."""
+        kept = {strip_query(url).rstrip("/") or "/": slug for url, slug in (old_urls or {}).items()}
+        return cls([compile_pattern(pattern) for pattern in patterns], kept)
+
+    def slug_for(self, path: str) -> str | None:
+        """The slug a request path points at, or None (memoised: popular paths repeat)."""
+        if path in self._seen:
+            return self._seen[path]
+        slug = self._match(path)
+        if len(self._seen) < 100_000:
+            self._seen[path] = slug
+        return slug
+
+    def _match(self, path: str) -> str | None:
+        clean = strip_query(path)
+        for regex in self.patterns:
+            match = regex.fullmatch(clean)
+            if match is not None:
+                return match.group("slug")
+        return self.old_urls.get(clean.rstrip("/") or "/")

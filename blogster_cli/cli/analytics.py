@@ -1,0 +1,225 @@
+"""blogster analytics: count your site's web server logs per post and day, and report on them."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+app = command_group("analytics")
+
+
+@app.callback()
+def analytics_group() -> None:
+    """Count your site's access logs per post and day, and report on them."""
+
+
+INGEST_HELP = """Count the page views in web server logs (plain or .gz; '-' reads standard input).
+
+A request path is matched to a post by --map PATTERN ({slug} marks the slug, * one path
+segment), else by your site's permalink pattern and each imported post's kept old URLs;
+query strings and fragments are ignored. Re-running on the same log, on a log that grew, or
+on its rotated (renamed or gzipped) copy counts each request once: what was read is recorded
+by the content of each log, so a run that was killed resumes where it stopped.
+
+\b
+Definitions:
+- view: a 2xx/3xx request for a page that is not a static file, from a visitor whose user agent
+  is not on the crawler-user-agents list (bots, spiders and feed readers are crawlers);
+- unique visitor: the same IP + day + user agent (as GoAccess counts them);
+- visit: one visitor's page views with no gap over 30 minutes;
+- time on page: seconds to the visitor's next page view in the same visit (a visit's last
+  view has no measurable time and is left out of the average);
+- bounce rate: the share of visits landing on the post that have one page view.
+Days are UTC dates. Bots that send a browser's user agent cannot be told apart and count as visitors.
+
+Example: blogster analytics ingest access.log.1.gz access.log --json
+"""
+
+
+@app.command(help=INGEST_HELP)
+def ingest(
+    files: list[str] = typer.Argument(..., help="Log files, plain or .gz; '-' for standard input."),
+    log_format: str = typer.Option("combined", "--format", help="combined, common or nginx-json."),
+    map_pattern: str | None = typer.Option(None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html'."),
+    batch_bytes: int = typer.Option(16 << 20, "--batch-bytes", hidden=True, min=1),
+    json: bool = JSON_OPTION,
+) -> None:
+    from blogster_cli.analytics.logformat import LogFormat
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import analytics_ingest
+
+    try:
+        fmt = LogFormat(log_format)
+    except ValueError:
+        raise InvalidInput(f"--format must be one of {', '.join(f.value for f in LogFormat)}") from None
+    plain = all(name != "-" and not name.endswith(".gz") for name in files)  # progress counts uncompressed bytes
+    total = sum(_size(name) for name in files) if plain else None
+    with output.progress("Ingesting", total) as bar:
+        summary = analytics_ingest.ingest(
+            acting_user(), sources=files, stdin=_stdin() if "-" in files else None, log_format=fmt,
+            map_pattern=map_pattern, base_domain=app_context().settings.site_base_domain, batch_bytes=batch_bytes,
+            on_progress=bar.advance,
+        )  # fmt: skip
+    if json:
+        output.print_json(summary)
+        return
+    for file in summary.files:
+        if file.known == "differs":
+            output.message(f"skipped: {file.name}: its first line matches a log read before but later bytes differ")
+    sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
+    output.message(
+        f"Read {summary.lines} new line(s) from {len(summary.files)} log(s): {summary.parsed} parsed,"
+        f" {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers, {summary.page_views} page views"
+        f" ({summary.matched} on your posts), {summary.unique_visitors} unique visitors;"
+        f" {summary.post_days_updated} post-day(s) updated in {summary.seconds:.2f} s."
+    )
+
+
+def _stdin():
+    """Standard input as bytes (a text-only stdin, as under test runners, is encoded)."""
+    import io
+    import sys
+
+    return getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
+
+
+def _size(name: str) -> int:
+    import os
+
+    try:
+        return os.path.getsize(name)
+    except OSError:
+        return 0
+
+
+@app.command()
+def dashboard(json: bool = JSON_OPTION) -> None:
+    """Your posts, views, visitors, bounce, engagement and trend: the last 30 days against the 30 before.
+
+    \b
+    engagement rate: the share of views that did not bounce (1 - bounce rate, weighted by views);
+    trending score: views of the last 30 days / views of the 30 days before - 1 (0.25 = a quarter more);
+    deltas: each figure of the last 30 days minus the same figure of the 30 days before. Days are UTC dates.
+
+    Example: blogster analytics dashboard --json
+    """
+    from blogster_cli.services import analytics_reports
+
+    board = analytics_reports.dashboard(acting_user())
+    if json:
+        output.print_json(board)
+        return
+    rows = [
+        {"figure": key, "last 30 days": value, "previous 30 days": board.previous_30_days[key],
+         "delta": board.deltas[key]}
+        for key, value in board.last_30_days.items()
+    ]  # fmt: skip
+    output.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
+    stats = board.stats
+    output.print_lines(
+        [
+            f"posts: {stats['total_blogs']} ({stats['published_blogs']} published, {stats['new_blogs_30d']} new in"
+            f" 30 days, delta {board.deltas['new_blogs']:+d}); all-time views: {stats['total_views']};"
+            f" shares: {stats['total_shares']}",
+            "trending score: "
+            + ("n/a (no views before)" if board.trending_score is None else f"{board.trending_score:+.2f}"),
+        ]
+    )
+
+
+@app.command()
+def report(
+    blog: str | None = typer.Option(None, "--blog", help="One post (slug or id); all posts by default."),
+    days: int = typer.Option(30, "--days", help="30 or 90."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Views and visitors per day as a chart, top posts and referrers, bounce rate and time on page.
+
+    Example: blogster analytics report --days 90
+    """
+    from blogster_cli.services import analytics_reports
+
+    result = analytics_reports.report(acting_user(), blog=blog, days=days)
+    if json:
+        output.print_json(result)
+        return
+    totals = result.totals
+    output.print_lines(
+        [
+            f"{result.since} to {result.until}{' for ' + result.blog if result.blog else ''}:"
+            f" {totals['views']} views, {totals['unique_visitors']} visitors, bounce rate {_percent(totals['bounce_rate'])},"
+            f" time on page {_seconds(totals['avg_time_on_page'])}",
+            *bar_chart([(str(day["date"]), day["views"], day["unique_visitors"]) for day in result.days]),
+        ]
+    )
+    if result.top_posts:
+        output.print_table(
+            [
+                {
+                    **vars(post),
+                    "bounce_rate": _percent(post.bounce_rate),
+                    "avg_time_on_page": _seconds(post.avg_time_on_page),
+                }
+                for post in result.top_posts
+            ],  # fmt: skip
+            ["slug", "views", "unique_visitors", "bounce_rate", "avg_time_on_page"],
+            title="Top posts",
+        )
+    if result.top_referrers:
+        output.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
+
+
+def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
+    """One line per day: views as a bar of '█', visitors as the '▒' part of it."""
+    peak = max((views for _, views, _ in rows), default=0) or 1
+    lines = []
+    for label, views, visitors in rows:
+        full, seen = round(views / peak * width), round(min(visitors, views) / peak * width)
+        lines.append(
+            f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {views} views, {visitors} visitors"
+        )
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} s"
+
+
+@app.command("freshness")
+def freshness_command(
+    limit: int = typer.Option(10, "--limit", min=0, help="How many posts to show (0: all)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Score your published posts' freshness and list those most in need of an update.
+
+    \b
+    traffic trend: views of the last 30 days against the 30 before, in [-1, 1];
+    freshness score 0-100: 60 points for recency (halved each year since the last update)
+    and 40 for the trend; update priority: critical < 25, high < 45, medium < 65, else low.
+    The scores are kept in content_freshness.
+
+    Example: blogster analytics freshness --limit 5
+    """
+    from blogster_cli.services import analytics_reports
+
+    posts = analytics_reports.freshness(acting_user(), limit=limit)
+    if json:
+        output.print_json(posts)
+        return
+    rows = [{**vars(post), "recommended_updates": "; ".join(post.recommended_updates)} for post in posts]
+    columns = [
+        "slug",
+        "freshness_score",
+        "update_priority",
+        "traffic_trend",
+        "days_since_update",
+        "recommended_updates",
+    ]
+    output.print_table(rows, columns, title="Posts most in need of an update")

@@ -1,0 +1,253 @@
+"""Access-log analytics storage: the ingest ledger, page views, the ingest lock, blog_analytics.
+
+psycopg, not SQLModel: a batch writes tens of thousands of page views by COPY. The author
+filters below are the meaning (my site); RLS is the security.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from blogster_cli.analytics.aggregate import PageView, PostDay
+    from blogster_cli.analytics.ledger import Batch, CountedRange
+
+# A stored page view: (blog id or None, visitor hash, epoch seconds, referrer domain (no tab or newline) or None).
+StoredView = tuple[str | None, int, int, str | None]
+
+
+@dataclass(frozen=True)
+class PostAddress:
+    """A post's slug and the front-matter fields that hold its imported URL and aliases."""
+
+    id: UUID
+    slug: str
+    document: dict[str, Any]
+
+
+def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
+    rows = conn.execute(
+        "select b.id, b.slug, jsonb_build_object('dialect', b.content->'source'->'dialect',"
+        " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
+        " 'redirect_from', f->'redirect_from')"
+        " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
+        " where b.author_id = auth.uid() and b.deleted_at is null and b.slug is not null"
+    ).fetchall()
+    return [PostAddress(*row) for row in rows]
+
+
+def take_ingest_lock(conn: psycopg.Connection) -> None:
+    """Lock my ingest row until this transaction ends (waits while another run holds it)."""
+    conn.execute(
+        "insert into public.analytics_ingest_locks as l default values"
+        " on conflict (author_id) do update set locked_at = now()"
+    )
+
+
+def counted_ranges(conn: psycopg.Connection, *, file_key: str) -> list[CountedRange]:
+    from blogster_cli.analytics.ledger import CountedRange
+
+    rows = conn.execute(
+        "select start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
+        " where author_id = auth.uid() and file_key = %s order by start_offset",
+        (file_key,),
+    ).fetchall()
+    return [CountedRange(*row) for row in rows]
+
+
+def record_batch(
+    conn: psycopg.Connection, *, file_key: str, batch: Batch, lines: int, views: Sequence[StoredView]
+) -> None:
+    """A batch's page views and its ledger row: what makes the batch counted, in one transaction.
+
+    COPY FROM is refused on tables with row-level security, and adapting long arrays costs more
+    than the insert, so the views travel as one tab-separated text that the server splits.
+    """
+    rows = "\n".join(
+        f"{blog_id or ''}\t{visitor}\t{moment}\t{referrer or ''}" for blog_id, visitor, moment, referrer in views
+    )
+    if views:
+        conn.execute(
+            "insert into public.analytics_page_views (blog_id, visitor, viewed_at, referrer)"
+            " select nullif(split_part(r, E'\\t', 1), '')::uuid, split_part(r, E'\\t', 2)::int8,"
+            " to_timestamp(split_part(r, E'\\t', 3)::int8), nullif(split_part(r, E'\\t', 4), '')"
+            " from pg_catalog.string_to_table(%s, E'\\n') r",
+            (rows,),
+        )
+    moments = [view[2] for view in views]
+    conn.execute(
+        "insert into public.analytics_ingest_ranges"
+        " (file_key, start_offset, end_offset, range_hash, lines, first_view, last_view)"
+        " values (%s, %s, %s, %s, %s, to_timestamp(%s), to_timestamp(%s))",
+        (file_key, batch.start, batch.end, batch.digest, lines, min(moments, default=None), max(moments, default=None)),
+    )
+
+
+def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | None:
+    """First and last page view of the counted batches whose days were not recomputed yet."""
+    row = conn.execute(
+        "select min(first_view), max(last_view) from public.analytics_ingest_ranges"
+        " where author_id = auth.uid() and not summarised"
+    ).fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
+def page_views_between(conn: psycopg.Connection, *, since: datetime, until: datetime) -> list[PageView]:
+    """My stored page views in [since, until), shaped for analytics.aggregate.post_days."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, '')"
+            " from public.analytics_page_views"
+            " where author_id = auth.uid() and viewed_at >= %s and viewed_at < %s",
+            (since, until),
+        )
+        return cursor.fetchall()
+
+
+def mark_summarised(conn: psycopg.Connection) -> None:
+    conn.execute(
+        "update public.analytics_ingest_ranges set summarised = true where author_id = auth.uid() and not summarised"
+    )
+
+
+def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) -> None:
+    """Upsert per post per day figures; PostDay.slug holds the post's id here (one JSON parameter)."""
+    import json
+
+    if not post_days:
+        return
+    rows = [
+        {"blog_id": d.slug, "date": d.day.isoformat(), "views": d.views, "unique_visitors": d.unique_visitors,
+         "avg_time_on_page": d.avg_time_on_page, "bounce_rate": d.bounce_rate, "referrers": d.referrers}
+        for d in post_days
+    ]  # fmt: skip
+    conn.execute(
+        "insert into public.blog_analytics"
+        " (blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers)"
+        " select blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers"
+        " from jsonb_to_recordset(%s::jsonb) as r(blog_id uuid, date date, views int, unique_visitors int,"
+        " avg_time_on_page float8, bounce_rate float8, referrers jsonb)"
+        " on conflict (blog_id, date) do update set views = excluded.views,"
+        " unique_visitors = excluded.unique_visitors, avg_time_on_page = excluded.avg_time_on_page,"
+        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers",
+        (json.dumps(rows),),
+    )
+
+
+def own_post_days(conn: psycopg.Connection, *, since: date | None = None) -> list[tuple[Any, ...]]:
+    """(slug, date, views, unique visitors, avg time on page, bounce rate, referrers) of my posts."""
+    return conn.execute(
+        "select b.slug, a.date, a.views, a.unique_visitors, a.avg_time_on_page, a.bounce_rate, a.referrers"
+        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
+        " where a.author_id = auth.uid() and (%s::date is null or a.date >= %s::date) order by a.date, b.slug",
+        (since, since),
+    ).fetchall()
+
+
+def dashboard_row(conn: psycopg.Connection) -> dict[str, Any]:
+    """My row of the dashboard_stats view."""
+    with conn.cursor() as cursor:
+        cursor.execute("select * from public.dashboard_stats")
+        row = cursor.fetchone()
+        names = [column.name for column in cursor.description or []]
+    return dict(zip(names, row or [None] * len(names), strict=True))
+
+
+def window_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> tuple:
+    """(views, visitors, bounce rate, time on page) of my posts over [since, until], both averages weighted by views."""
+    return conn.execute(
+        "select coalesce(sum(views), 0)::bigint, coalesce(sum(unique_visitors), 0)::bigint,"
+        " sum(bounce_rate * views) filter (where bounce_rate is not null)"
+        "   / nullif(sum(views) filter (where bounce_rate is not null), 0),"
+        " sum(avg_time_on_page * views) filter (where avg_time_on_page is not null)"
+        "   / nullif(sum(views) filter (where avg_time_on_page is not null), 0)"
+        " from public.blog_analytics where author_id = auth.uid() and date between %s and %s"
+        " and (%s::uuid is null or blog_id = %s::uuid)",
+        (since, until, blog_id, blog_id),
+    ).fetchone()
+
+
+def daily_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> list[tuple]:
+    """(date, views, visitors) for every day of [since, until], zero where nothing was counted."""
+    return conn.execute(
+        "select d::date, coalesce(sum(a.views), 0)::bigint, coalesce(sum(a.unique_visitors), 0)::bigint"
+        " from generate_series(%s::date, %s::date, interval '1 day') d"
+        " left join public.blog_analytics a on a.date = d::date and a.author_id = auth.uid()"
+        "   and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " group by d order by d",
+        (since, until, blog_id, blog_id),
+    ).fetchall()
+
+
+def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int) -> list[tuple]:
+    """(slug, title, views, visitors, bounce rate, time on page) of my most viewed posts."""
+    return conn.execute(
+        "select b.slug, b.title, sum(a.views)::bigint, sum(a.unique_visitors)::bigint,"
+        " sum(a.bounce_rate * a.views) filter (where a.bounce_rate is not null)"
+        "   / nullif(sum(a.views) filter (where a.bounce_rate is not null), 0),"
+        " sum(a.avg_time_on_page * a.views) filter (where a.avg_time_on_page is not null)"
+        "   / nullif(sum(a.views) filter (where a.avg_time_on_page is not null), 0)"
+        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
+        " where a.author_id = auth.uid() and a.date between %s and %s"
+        " group by b.id, b.slug, b.title order by 3 desc, b.slug limit %s",
+        (since, until, limit),
+    ).fetchall()
+
+
+def top_referrers(
+    conn: psycopg.Connection, *, since: date, until: date, limit: int, blog_id: UUID | None = None
+) -> list[tuple]:
+    """(domain, views) summed over the referrers of my posts' days."""
+    return conn.execute(
+        "select r.key, sum(r.value::bigint)::bigint from public.blog_analytics a, jsonb_each_text(a.referrers) r"
+        " where a.author_id = auth.uid() and a.date between %s and %s and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " group by r.key order by 2 desc, r.key limit %s",
+        (since, until, blog_id, blog_id, limit),
+    ).fetchall()
+
+
+def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple]:
+    """(id, slug, title, published_at, updated_at, views 30 days, views the 30 before) of my published posts."""
+    return conn.execute(
+        "select b.id, b.slug, b.title, b.published_at, b.updated_at,"
+        " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 29 and %(today)s::date), 0)::bigint,"
+        " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 59 and %(today)s::date - 30), 0)::bigint"
+        " from public.blogs b left join public.blog_analytics a on a.blog_id = b.id and a.author_id = auth.uid()"
+        " where b.author_id = auth.uid() and b.status = 'published' and b.deleted_at is null"
+        " group by b.id order by b.slug",
+        {"today": today},
+    ).fetchall()
+
+
+def save_freshness(conn: psycopg.Connection, *, rows: Sequence[dict[str, Any]]) -> None:
+    """One content_freshness row per post: updated where it exists, inserted otherwise (checked now)."""
+    import json
+
+    if not rows:
+        return
+    payload = json.dumps(rows, default=str)
+    columns = (
+        "r(blog_id uuid, last_updated timestamptz, freshness_score float8, update_priority public.content_update_priority,"
+        " recommended_updates jsonb, traffic_trend float8)"
+    )
+    conn.execute(
+        "update public.content_freshness f set last_updated = r.last_updated, freshness_score = r.freshness_score,"
+        " update_priority = r.update_priority, recommended_updates = r.recommended_updates,"
+        f" traffic_trend = r.traffic_trend, checked_at = now() from jsonb_to_recordset(%s::jsonb) as {columns}"
+        " where f.blog_id = r.blog_id",
+        (payload,),
+    )
+    conn.execute(
+        "insert into public.content_freshness (blog_id, last_updated, freshness_score, update_priority,"
+        " recommended_updates, traffic_trend, checked_at)"
+        " select r.blog_id, r.last_updated, r.freshness_score, r.update_priority, r.recommended_updates,"
+        f" r.traffic_trend, now() from jsonb_to_recordset(%s::jsonb) as {columns}"
+        " where not exists (select 1 from public.content_freshness f where f.blog_id = r.blog_id)",
+        (payload,),
+    )

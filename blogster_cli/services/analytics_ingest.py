@@ -1,0 +1,306 @@
+"""`analytics ingest`: web server logs into page views and per post per day blog_analytics.
+
+Each batch of complete lines commits its page views together with its ledger row, so a run
+killed at any point leaves only whole batches behind, and the next run resumes after them
+(analytics/ledger.py tells what was counted). blog_analytics is then recomputed from the
+stored page views for the days the new batches touched (a visit may span batches, files and
+midnight), and those batches are marked summarised in the same transaction. One account's
+runs are serialised by a row lock held on a second connection for the whole run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from blogster_cli.analytics.aggregate import (
+    MALFORMED_SAMPLE_SIZE,
+    ChunkResult,
+    merge,
+    post_days,
+    process_block,
+    split_lines,
+    utc_day,
+)
+from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
+from blogster_cli.analytics.logformat import LogFormat, parse_line
+from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher
+from blogster_cli.db.acting import ActingUser, Timeouts, separate_unit_of_work, unit_of_work
+from blogster_cli.errors import Conflict, InvalidInput
+from blogster_cli.repositories import analytics as analytics_rows
+from blogster_cli.repositories import site as site_rows
+
+BATCH_BYTES = 16 << 20
+PARALLEL_MIN_BYTES = 1 << 20
+LOCK_WAIT_SECONDS = 600.0
+REFERRER_MAX = 255
+STDIN = "-"
+
+
+@dataclass
+class IngestedFile:
+    """One log of the run: how it related to what was counted before, and what was new."""
+
+    name: str
+    known: str
+    new_bytes: int = 0
+    new_lines: int = 0
+
+
+@dataclass
+class IngestSummary:
+    """The run's figures (`--json`); unique_visitors counts IP + day + agent as GoAccess does."""
+
+    lines: int = 0
+    parsed: int = 0
+    malformed: int = 0
+    malformed_sample: list[str] = field(default_factory=list)
+    crawlers: int = 0
+    page_views: int = 0
+    matched: int = 0
+    unique_visitors: int = 0
+    post_days_updated: int = 0
+    files: list[IngestedFile] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the run matches against: patterns, old URLs, my post ids by slug, my own hosts."""
+
+    matcher: PathMatcher
+    post_ids: dict[str, str]
+    own_hosts: frozenset[str]
+
+
+def ingest(
+    acting: ActingUser,
+    *,
+    sources: Sequence[str],
+    stdin: BinaryIO | None = None,
+    log_format: LogFormat = LogFormat.COMBINED,
+    map_pattern: str | None = None,
+    base_domain: str = "",
+    batch_bytes: int = BATCH_BYTES,
+    workers: int | None = None,
+    lock_wait_s: float = LOCK_WAIT_SECONDS,
+    on_progress: Callable[[int], None] = lambda _bytes: None,
+) -> IngestSummary:
+    """Count the new requests of each log (plain or gzip; '-' is `stdin`) exactly once."""
+    started = time.perf_counter()
+    for source in sources:
+        if source != STDIN and not Path(source).is_file():
+            raise InvalidInput(f"cannot read {source}: not a file")
+    plan = _plan(acting, map_pattern=map_pattern, base_domain=base_domain)
+    summary = IngestSummary()
+    run_total = ChunkResult()
+    worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    with ExitStack() as stack:
+        _take_lock(acting, stack, lock_wait_s)
+        pool = _LazyPool(worker_count, stack)
+        for source in sources:
+            with _opened(source, stdin) as stream:
+                summary.files.append(
+                    _ingest_one(
+                        acting, source, LogReader(open_log(stream)), plan, log_format, batch_bytes, pool,
+                        run_total, summary, on_progress,
+                    )
+                )  # fmt: skip
+        summary.post_days_updated = _recompute_post_days(acting)
+    summary.lines, summary.parsed, summary.malformed = run_total.lines, run_total.parsed, run_total.malformed
+    summary.malformed_sample, summary.crawlers = run_total.malformed_sample, run_total.crawlers
+    summary.unique_visitors = len(run_total.visitor_keys)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _take_lock(acting: ActingUser, stack: ExitStack, wait_s: float) -> None:
+    """Hold my ingest lock until `stack` closes, waiting up to `wait_s` for a run that holds it."""
+    wait_ms = max(1, int(wait_s * 1000))
+    lock_conn = stack.enter_context(
+        separate_unit_of_work(replace(acting, timeouts=Timeouts(statement_ms=wait_ms + 1000, lock_ms=wait_ms)))
+    )
+    try:
+        analytics_rows.take_ingest_lock(lock_conn)
+    except Conflict:
+        raise Conflict(f"another analytics ingest of your account is still running after {wait_s:g} s") from None
+
+
+def _plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> _Plan:
+    from blogster_cli.publish.urls import imported_address
+
+    with unit_of_work(acting) as conn:
+        settings = site_rows.own_settings(conn)
+        posts = analytics_rows.own_post_addresses(conn)
+    old_urls: dict[str, str] = {}
+    if map_pattern is None:
+        for post in posts:
+            url, aliases = imported_address(post.document)
+            for address in [url, *aliases]:
+                path = urlsplit(address).path if address else ""
+                if path.startswith("/"):
+                    old_urls.setdefault(path, post.slug)
+    patterns = [map_pattern] if map_pattern is not None else [settings.permalink if settings else PERMALINK_PATTERN]
+    try:
+        matcher = PathMatcher.build(patterns, old_urls)
+    except ValueError as exc:
+        raise InvalidInput(f"--map {map_pattern}: {exc}") from None
+    return _Plan(matcher, {post.slug: str(post.id) for post in posts}, _own_hosts(settings, base_domain))
+
+
+def _own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> frozenset[str]:
+    """My site's host names: referrers from them are internal, not referrers."""
+    if settings is None:
+        return frozenset()
+    hosts = {settings.custom_domain, urlsplit(settings.site_url or "").hostname}
+    if base_domain:
+        hosts.add(f"{settings.subdomain}.{base_domain}")
+    return frozenset(host.removeprefix("www.") for host in hosts if host)
+
+
+@contextmanager
+def _opened(source: str, stdin: BinaryIO | None) -> Iterator[BinaryIO]:
+    if source == STDIN:
+        if stdin is None:
+            raise InvalidInput("'-' reads standard input, which is not available here")
+        yield stdin
+        return
+    try:
+        with open(source, "rb") as stream:
+            yield stream
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+
+
+class _LazyPool:
+    """Worker processes, started only when a batch is big enough to be worth splitting."""
+
+    def __init__(self, workers: int, stack: ExitStack):
+        self.workers, self._stack, self._pool = workers, stack, None
+
+    def submit(self, tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> Callable[[], ChunkResult]:
+        """Start processing `tasks`; the returned call waits for their merged result.
+
+        A batch is parsed by the workers while the previous one is being stored.
+        """
+        if len(tasks) == 1:
+            result = process_block(tasks[0])
+            return lambda: result
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            self._pool = self._stack.enter_context(
+                ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+            )
+        pool: Executor = self._pool
+        futures = [pool.submit(process_block, task) for task in tasks]
+        return lambda: merge(future.result() for future in futures)
+
+
+def _ingest_one(
+    acting: ActingUser, name: str, reader: LogReader, plan: _Plan, log_format: LogFormat, batch_bytes: int,
+    pool: _LazyPool, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
+) -> IngestedFile:  # fmt: skip
+    """Skip what was counted of this log, then count the rest batch by batch."""
+    try:
+        file_key = reader.file_key()
+    except (OSError, EOFError) as exc:
+        raise InvalidInput(f"cannot read {name}: {exc}") from None
+    if file_key is None:
+        return IngestedFile(name, Known.NEW)
+    with unit_of_work(acting) as conn:
+        counted = analytics_rows.counted_ranges(conn, file_key=file_key)
+    try:
+        known = skip_counted(reader, counted)
+        on_progress(reader.offset)
+        ingested = IngestedFile(name, known)
+        if known in (Known.COUNTED, Known.DIFFERS):
+            return ingested
+
+        def whole(line: bytes) -> bool:
+            return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
+
+        def store(batch: Batch, result: ChunkResult) -> None:
+            views = _stored_views(result, plan)
+            with unit_of_work(acting) as conn:
+                analytics_rows.record_batch(conn, file_key=file_key, batch=batch, lines=result.lines, views=views)
+            _add(run_total, result)
+            summary.page_views += len(views)
+            summary.matched += sum(view[0] is not None for view in views)
+            ingested.new_bytes += len(batch.data)
+            ingested.new_lines += result.lines
+            on_progress(len(batch.data))
+
+        waiting: tuple[Batch, Callable[[], ChunkResult]] | None = None
+        for batch in batches(reader, batch_bytes, whole):
+            parts = split_lines(batch.data, pool.workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
+            parsing = pool.submit([(part, log_format, plan.matcher, plan.own_hosts) for part in parts])
+            if waiting is not None:
+                store(waiting[0], waiting[1]())
+            waiting = (batch, parsing)
+        if waiting is not None:
+            store(waiting[0], waiting[1]())
+    except (OSError, EOFError) as exc:  # a truncated or corrupt .gz: what was committed stays counted
+        raise InvalidInput(f"cannot read {name}: {exc}") from None
+    if ingested.known == Known.RESUMED and not ingested.new_bytes:
+        ingested.known = Known.COUNTED
+    return ingested
+
+
+def _add(total: ChunkResult, part: ChunkResult) -> None:
+    """Fold a batch's counters into the run's (its page views are stored, not kept)."""
+    total.lines += part.lines
+    total.parsed += part.parsed
+    total.malformed += part.malformed
+    total.crawlers += part.crawlers
+    total.malformed_sample.extend(part.malformed_sample[: MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)])
+    total.visitor_keys |= part.visitor_keys
+
+
+def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.StoredView]:
+    """Page views as stored: the slug becomes my post's id (None for pages that are no post)."""
+    post_ids = plan.post_ids
+    return [
+        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer))
+        for visitor, timestamp, slug, referrer in result.page_views
+    ]  # type: ignore[misc]
+
+
+@lru_cache(maxsize=65536)
+def _clean_referrer(domain: str) -> str | None:
+    """A referrer domain fit for storage: bounded, without the separators of a stored row."""
+    return domain[:REFERRER_MAX].replace("\t", " ").replace("\n", " ") or None
+
+
+def _recompute_post_days(acting: ActingUser) -> int:
+    """blog_analytics for every day touched by batches not summarised yet (this run's or a killed run's).
+
+    Visits are rebuilt from the stored views a day either side, so a visit crossing midnight or
+    a batch border counts the same as if the log had been read at once; the day after the last
+    new view is rewritten too, since its first views may now continue a visit.
+    """
+    with unit_of_work(acting) as conn:
+        span = analytics_rows.unsummarised_span(conn)
+        if span is None:
+            analytics_rows.mark_summarised(conn)
+            return 0
+        first_day, last_day = utc_day(int(span[0].timestamp())), utc_day(int(span[1].timestamp())) + timedelta(days=1)
+        views = analytics_rows.page_views_between(conn, since=_midnight(first_day, -1), until=_midnight(last_day, 2))
+        changed = [day for day in post_days(views) if first_day <= day.day <= last_day]
+        analytics_rows.save_post_days(conn, post_days=changed)
+        analytics_rows.mark_summarised(conn)
+    return len(changed)
+
+
+def _midnight(day: date, shift_days: int) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=shift_days)

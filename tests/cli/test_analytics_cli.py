@@ -1,0 +1,84 @@
+"""`blogster analytics ingest` from the command line: the --json summary, stdin, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
+
+SUMMARY_KEYS = {"lines", "parsed", "malformed", "crawlers", "matched", "unique_visitors", "malformed_sample"}
+
+
+@pytest.fixture
+def posts(cli, signed_up):
+    for title in ("Alpha", "Beta"):
+        assert cli("posts", "new", title, "--slug", title.lower()).exit_code == 0
+
+
+def test_ingest_prints_a_json_summary_and_counts_once(cli, posts, tmp_path):
+    log = write(tmp_path / "access.log", HAND_MADE_LOG)
+    first = cli("analytics", "ingest", str(log), "--json")
+    assert first.exit_code == 0, first.stderr
+    summary = first.json()
+    assert SUMMARY_KEYS <= set(summary)
+    assert (summary["lines"], summary["parsed"], summary["malformed"], summary["crawlers"]) == (8, 7, 1, 1)
+    assert (summary["matched"], summary["unique_visitors"]) == (4, 3)
+    again = cli("analytics", "ingest", str(log), "--json").json()
+    assert (again["lines"], again["files"][0]["known"]) == (0, "counted")
+
+
+def test_ingest_reads_standard_input_and_prints_one_line_off_a_terminal(cli, posts):
+    result = cli("analytics", "ingest", "-", input="".join(HAND_MADE_LOG))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "8 new line(s)" in lines[0] and "1 malformed" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--format", "apache"), ("--map", "/blog/no-slug-here"), ("/nonexistent/access.log",)],
+    ids=["bad format", "bad map", "missing file"],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, posts, tmp_path, args):
+    log = write(tmp_path / "access.log", HAND_MADE_LOG)
+    result = cli("analytics", "ingest", *(args if args[0].startswith("/") else (str(log), *args)))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_help_states_the_definitions(cli):
+    text = cli("analytics", "ingest", "--help").stdout
+    for words in ("30 minutes", "bounce rate", "IP + day + user agent", "crawler-user-agents", "UTC"):
+        assert words in text
+
+
+def test_dashboard_and_report_print_json_text_and_one_line_errors(cli, posts, tmp_path):
+    assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
+    board = cli("analytics", "dashboard", "--json")
+    assert board.exit_code == 0, board.stderr
+    assert {"stats", "last_30_days", "previous_30_days", "deltas", "trending_score"} <= set(board.json())
+    assert "engagement_rate" in cli("analytics", "dashboard").stdout
+    result = cli("analytics", "report", "--days", "90", "--json")
+    assert result.exit_code == 0 and len(result.json()["days"]) == 90
+    text = cli("analytics", "report").stdout
+    assert text.count(" visitors\n") >= 30  # a chart line per day
+    assert cli("analytics", "report", "--days", "7").exit_code == 2
+    missing = cli("analytics", "report", "--blog", "no-such-post")
+    assert missing.exit_code == 3 and missing.stderr.count("\n") == 1
+
+
+def test_seo_keywords_import_twice_and_list(cli, signed_up, tmp_path):
+    csv_file = tmp_path / "keywords.csv"
+    csv_file.write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n,1,1,1,\n")
+    first = cli("seo", "import-keywords", str(csv_file), "--json")
+    assert first.exit_code == 0, first.stderr
+    assert (first.json()["inserted"], len(first.json()["rejected"])) == (1, 1)
+    assert cli("seo", "import-keywords", str(csv_file), "--json").json()["updated"] == 1
+    listed = cli("seo", "keywords", "--json").json()
+    assert [(k["keyword"], k["search_volume"], k["intent"]) for k in listed] == [
+        ("terminal habits", 1200, "informational")
+    ]
+    missing = cli("seo", "import-keywords", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1

@@ -1,0 +1,127 @@
+"""Access-log analytics (0040): what a second account tries by raw SQL against another's figures.
+
+Alice ingests a log; Bob, acting as his own role, tries to read, forge, poison and block her
+ingest ledger, page views, ingest lock and blog_analytics. Every attempt fails or touches
+nothing, and Alice's data is the same afterwards.
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.services.analytics_ingest import ingest
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
+
+TABLES = ("analytics_page_views", "analytics_ingest_ranges", "analytics_ingest_locks", "blog_analytics")
+
+
+@pytest.fixture
+def world(db, make_user, superuser, tmp_path):
+    alice, bob = make_user(), make_user()
+    ids = {}
+    for owner, slug in ((alice, "alpha"), (alice, "beta"), (bob, "bobs")):
+        ids[slug] = superuser.execute(
+            "insert into blogs (author_id, title, slug, status, published_at)"
+            " values (%s, %s, %s, 'published', now()) returning id",
+            (owner.user_id, slug, slug),
+        ).fetchone()[0]
+    log = write(tmp_path / "access.log", HAND_MADE_LOG)
+    ingest(ActingUser(db, alice), sources=[str(log)])
+    return {"alice": alice, "bob": bob, "ids": ids, "log": log}
+
+
+def alice_data(superuser, alice) -> dict[str, list]:
+    return {
+        table: superuser.execute(
+            f"select to_jsonb(t) - 'updated_at' - 'locked_at' from {table} t where author_id = %s order by 1::text",
+            (alice.user_id,),
+        ).fetchall()
+        for table in TABLES
+    }
+
+
+def as_bob(db, world, statement: str, params: tuple = ()) -> str:
+    """'ok:<rows>' or the SQLSTATE of the error; committed when it succeeds."""
+    with db.connect() as conn:
+        try:
+            with acting_transaction(conn, world["bob"].role_name):
+                cursor = conn.execute(statement, params)
+                return f"ok:{len(cursor.fetchall()) if cursor.description else cursor.rowcount}"
+        except psycopg.Error as exc:
+            return exc.sqlstate or "error"
+
+
+def test_bob_sees_none_of_alices_analytics(db, superuser, world):
+    alice = world["alice"]
+    assert all(alice_data(superuser, alice)[table] for table in TABLES), "Alice's ingest wrote nothing to attack"
+    for table in TABLES:
+        assert as_bob(db, world, f"select * from {table} where author_id = %s", (alice.user_id,)) == "ok:0"
+        assert as_bob(db, world, f"select * from {table}") == "ok:0"
+
+
+ATTACKS = {
+    "forge a page view as Alice": (
+        "insert into analytics_page_views (author_id, blog_id, visitor, viewed_at) values (%(alice)s, %(alpha)s, 1, now())"
+    ),
+    "point his own page view at Alice's post": (
+        "insert into analytics_page_views (blog_id, visitor, viewed_at) values (%(alpha)s, 1, now())"
+    ),
+    "poison Alice's ledger so her next ingest skips a log": (
+        "insert into analytics_ingest_ranges (author_id, file_key, start_offset, end_offset, range_hash, lines)"
+        " values (%(alice)s, repeat('a', 64), 0, 999999, repeat('b', 64), 1)"
+    ),
+    "unmark Alice's ranges": "update analytics_ingest_ranges set summarised = false where author_id = %(alice)s",
+    "take Alice's ingest lock": "update analytics_ingest_locks set locked_at = now() where author_id = %(alice)s",
+    "lock Alice's lock row": "select * from analytics_ingest_locks where author_id = %(alice)s for update",
+    "create a lock row for Alice": "insert into analytics_ingest_locks (author_id) values (%(alice)s)",
+    "write figures for Alice's post": (
+        "insert into blog_analytics (blog_id, date, views) values (%(alpha)s, '2026-11-30', 999999)"
+    ),
+    "upsert over Alice's figures": (
+        "insert into blog_analytics (blog_id, date, views) values (%(alpha)s, '2026-12-01', 999999)"
+        " on conflict (blog_id, date) do update set views = excluded.views"
+    ),
+    "change Alice's figures": "update blog_analytics set views = 0 where blog_id = %(alpha)s",
+    "delete Alice's page views": "delete from analytics_page_views where author_id = %(alice)s",
+    "delete Alice's ledger": "delete from analytics_ingest_ranges where author_id = %(alice)s",
+    "move Alice's ledger rows to himself": (
+        "update analytics_ingest_ranges set author_id = %(bob)s where author_id = %(alice)s"
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=list(ATTACKS))
+def test_bob_cannot_change_alices_analytics(db, superuser, world, attack):
+    before = alice_data(superuser, world["alice"])
+    params = {"alice": world["alice"].user_id, "bob": world["bob"].user_id, "alpha": world["ids"]["alpha"]}
+    outcome = as_bob(db, world, ATTACKS[attack] % {k: f"'{v}'" for k, v in params.items()})
+    assert outcome in ("ok:0", "42501", "23503"), outcome
+    assert alice_data(superuser, world["alice"]) == before
+
+
+def test_bob_cannot_block_alices_ingest(db, world):
+    """Bob holding his own lock (and trying for hers) in an open transaction does not stall Alice."""
+    alice = ActingUser(db, world["alice"])
+    with db.connect() as conn, acting_transaction(conn, world["bob"].role_name):
+        conn.execute(
+            "insert into analytics_ingest_locks default values on conflict (author_id) do update set locked_at = now()"
+        )
+        conn.execute("select * from analytics_ingest_locks for update").fetchall()
+        write(world["log"], [*HAND_MADE_LOG, HAND_MADE_LOG[0]])
+        assert ingest(alice, sources=[str(world["log"])], lock_wait_s=1).lines == 1
+
+
+def test_bobs_ingest_of_the_same_log_is_his_own(db, superuser, world):
+    """Ledgers are per account: the same log is new for Bob, and counting it leaves Alice's figures alone."""
+    before = alice_data(superuser, world["alice"])
+    run = ingest(ActingUser(db, world["bob"]), sources=[str(world["log"])])
+    assert run.files[0].known == "new"
+    assert run.matched == 0  # Bob has no posts called alpha or beta
+    assert alice_data(superuser, world["alice"]) == before
+    own = superuser.execute(
+        "select count(*) from analytics_page_views where author_id = %s and blog_id is not null",
+        (world["bob"].user_id,),
+    ).fetchone()[0]
+    assert own == 0

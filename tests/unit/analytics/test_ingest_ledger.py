@@ -1,0 +1,64 @@
+"""The ingest ledger's pure side: a log known by its first line, line-aligned batches, counted ranges."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from blogster_cli.analytics.ledger import CountedRange, Known, LogReader, batches, open_log, skip_counted
+
+
+def reader(data: bytes) -> LogReader:
+    return LogReader(open_log(io.BytesIO(data)))
+
+
+def whole(line: bytes) -> bool:
+    return line.endswith(b"!")
+
+
+def ranges_of(data: bytes, batch_bytes: int) -> list[CountedRange]:
+    return [CountedRange(b.start, b.end, b.digest) for b in batches(reader(data), batch_bytes, whole)]
+
+
+@given(st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=30), st.integers(1, 64))
+def test_batches_are_whole_lines_that_cover_the_log(lines: list[bytes], batch_bytes: int) -> None:
+    data = b"".join(lines)
+    if data.startswith(b"\x1f\x8b"):
+        return  # that is a gzip stream
+    parts = list(batches(reader(data), batch_bytes, whole))
+    assert b"".join(p.data for p in parts) == data
+    assert all(p.data.endswith(b"\n") for p in parts)
+    assert [p.start for p in parts] == [sum(len(q.data) for q in parts[:i]) for i in range(len(parts))]
+
+
+def test_a_last_line_without_newline_is_taken_only_when_whole() -> None:
+    assert [b.data for b in batches(reader(b"a\nhalf"), 100, whole)] == [b"a\n"]
+    assert [b.data for b in batches(reader(b"a\ndone!"), 100, whole)] == [b"a\ndone!"]
+
+
+def test_a_grown_log_resumes_after_its_counted_ranges() -> None:
+    old = b"first\nsecond\nthird\n"
+    counted = ranges_of(old, 7)
+    grown = reader(old + b"fourth\n")
+    assert grown.file_key() == reader(old).file_key()
+    assert skip_counted(grown, counted) is Known.RESUMED
+    assert [b.data for b in batches(grown, 100, whole)] == [b"fourth\n"]
+
+
+def test_gzip_is_the_same_log_and_a_shorter_copy_is_counted() -> None:
+    data = b"first\nsecond\nthird\n"
+    counted = ranges_of(data, 100)
+    zipped = reader(gzip.compress(data))
+    assert zipped.file_key() == reader(data).file_key()
+    assert skip_counted(zipped, counted) is Known.RESUMED and zipped.offset == len(data)
+    assert skip_counted(reader(b"first\nsec"), counted) is Known.COUNTED
+
+
+def test_other_bytes_after_the_same_first_line_differ() -> None:
+    counted = ranges_of(b"first\nsecond\n", 100)
+    assert skip_counted(reader(b"first\nSECOND\n"), counted) is Known.DIFFERS
+    assert skip_counted(reader(b"other\n"), []) is Known.NEW
+    assert reader(b"").file_key() is None
