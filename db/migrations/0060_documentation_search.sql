@@ -1,0 +1,279 @@
+-- Documentation search that uses the page's structure: a field-weighted BM25 (BM25F)
+-- over title, headings, metadata (excerpt, tags, source path) and body, computed from
+-- an inverted index kept by trigger, so a query reads only the postings of its words.
+--
+-- internal.documentation_search_docs: one row per page (field lengths, configuration,
+--   whether non-admins may see it); internal.documentation_search_terms: one row per
+--   (lexeme, page) with the term's frequency in each field. No user role reaches
+--   `internal`; public.search_documentation (SECURITY DEFINER) reads them and applies
+--   the same visibility as the RLS policies on documentation_pages: published pages in
+--   visible categories, everything for members of blogster_admin who ask for it. The
+--   collection statistics (page count, average lengths, document frequencies) are taken
+--   over the pages the caller may see, so drafts never change a non-admin's scores.
+
+create table internal.documentation_search_docs (
+  page_id uuid primary key references public.documentation_pages (id) on delete cascade,
+  search_config regconfig not null,
+  visible boolean not null,
+  len_title integer not null,
+  len_heading integer not null,
+  len_meta integer not null,
+  len_body integer not null
+);
+
+create table internal.documentation_search_terms (
+  lexeme text not null,
+  page_id uuid not null references public.documentation_pages (id) on delete cascade,
+  visible boolean not null,
+  tf_title smallint not null,
+  tf_heading smallint not null,
+  tf_meta smallint not null,
+  tf_body smallint not null,
+  primary key (lexeme, page_id)
+);
+create index documentation_search_terms_page_id_idx on internal.documentation_search_terms (page_id);
+
+-- The markdown headings of a body (ATX `#` lines outside fenced code), one per line.
+create or replace function public.documentation_headings(markdown text) returns text
+language plpgsql immutable parallel safe
+set search_path = ''
+as $$
+declare
+  line text;
+  fence text;
+  found text[] := '{}';
+begin
+  foreach line in array pg_catalog.string_to_array(coalesce(markdown, ''), pg_catalog.chr(10)) loop
+    if fence is not null then
+      if line ~ ('^ {0,3}' || fence) then
+        fence := null;
+      end if;
+    elsif line ~ '^ {0,3}(```|~~~)' then
+      fence := (pg_catalog.regexp_match(line, '^ {0,3}(```|~~~)'))[1];
+    elsif line ~ '^ {0,3}#{1,6}[ \t]' then
+      found := found || pg_catalog.regexp_replace(line, '^ {0,3}#{1,6}[ \t]+|[ \t#]*\r?$', '', 'g');
+    end if;
+  end loop;
+  return pg_catalog.array_to_string(found, pg_catalog.chr(10));
+end
+$$;
+comment on function public.documentation_headings(text) is 'ATX headings of a markdown text, outside fenced code, one per line.';
+
+-- Number of positions in a tsvector (a lexeme without positions counts once).
+create or replace function public.tsvector_token_count(vector tsvector) returns integer
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select coalesce(pg_catalog.sum(coalesce(pg_catalog.array_length(u.positions, 1), 1)), 0)::integer
+  from pg_catalog.unnest(vector) u
+$$;
+
+create or replace function public.index_documentation_page() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  body text := pg_catalog.left(public.documentation_text(new.content), 250000);
+  meta text := coalesce(new.excerpt, '') || ' ' || pg_catalog.array_to_string(new.tags, ' ') || ' '
+               || pg_catalog.regexp_replace(coalesce(new.content #>> '{source,path}', ''), '[/_.-]+', ' ', 'g');
+  title_v tsvector := pg_catalog.to_tsvector(new.search_config, coalesce(new.title, ''));
+  heading_v tsvector := pg_catalog.to_tsvector(new.search_config, public.documentation_headings(body));
+  meta_v tsvector := pg_catalog.to_tsvector(new.search_config, meta);
+  body_v tsvector;
+  is_visible boolean;
+begin
+  begin
+    body_v := pg_catalog.to_tsvector(new.search_config, body);
+  exception when program_limit_exceeded then
+    body_v := pg_catalog.to_tsvector(new.search_config, pg_catalog.left(body, 20000));
+  end;
+  is_visible := new.status = 'published' and (new.category_id is null or exists (
+    select 1 from public.documentation_categories c where c.id = new.category_id and c.is_visible));
+  delete from internal.documentation_search_terms where page_id = new.id;
+  insert into internal.documentation_search_docs as d
+    (page_id, search_config, visible, len_title, len_heading, len_meta, len_body)
+  values (new.id, new.search_config, is_visible, public.tsvector_token_count(title_v),
+          public.tsvector_token_count(heading_v), public.tsvector_token_count(meta_v),
+          public.tsvector_token_count(body_v))
+  on conflict (page_id) do update set search_config = excluded.search_config, visible = excluded.visible,
+    len_title = excluded.len_title, len_heading = excluded.len_heading, len_meta = excluded.len_meta,
+    len_body = excluded.len_body;
+  insert into internal.documentation_search_terms (lexeme, page_id, visible, tf_title, tf_heading, tf_meta, tf_body)
+  select u.lexeme, new.id, is_visible,
+         coalesce(pg_catalog.sum(u.n) filter (where u.field = 1), 0),
+         coalesce(pg_catalog.sum(u.n) filter (where u.field = 2), 0),
+         coalesce(pg_catalog.sum(u.n) filter (where u.field = 3), 0),
+         coalesce(pg_catalog.sum(u.n) filter (where u.field = 4), 0)
+  from (
+    select 1 as field, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) as n from pg_catalog.unnest(title_v) t
+    union all
+    select 2, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) from pg_catalog.unnest(heading_v) t
+    union all
+    select 3, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) from pg_catalog.unnest(meta_v) t
+    union all
+    select 4, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) from pg_catalog.unnest(body_v) t
+  ) u
+  group by u.lexeme;
+  return null;
+end
+$$;
+comment on function public.index_documentation_page() is 'Keeps the documentation search index (field lengths and per-field term frequencies) of one page.';
+
+create trigger index_documentation_page after insert or update on public.documentation_pages
+  for each row execute function public.index_documentation_page();
+
+-- A category shown or hidden changes which pages non-admins may find.
+create or replace function public.reindex_documentation_category_visibility() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.is_visible is distinct from old.is_visible then
+    update internal.documentation_search_docs d
+       set visible = p.status = 'published' and new.is_visible
+      from public.documentation_pages p where p.id = d.page_id and p.category_id = new.id;
+    update internal.documentation_search_terms t
+       set visible = p.status = 'published' and new.is_visible
+      from public.documentation_pages p where p.id = t.page_id and p.category_id = new.id;
+  end if;
+  return null;
+end
+$$;
+create trigger reindex_documentation_category_visibility after update on public.documentation_categories
+  for each row execute function public.reindex_documentation_category_visibility();
+
+-- A deleted category sets its pages' category_id to NULL (ON DELETE SET NULL), which
+-- fires the page trigger, so no trigger is needed for deletes.
+
+create or replace function public.search_documentation(
+  query text,
+  in_category text default null,
+  in_tag text default null,
+  result_limit integer default 10,
+  include_drafts boolean default false
+) returns table (
+  page_id uuid, slug text, title text, path text, category text, status public.documentation_status,
+  score double precision, snippet text
+)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  caller uuid := auth.uid();
+  see_all boolean;
+  query_text text := pg_catalog.left(coalesce(query, ''), 1000);
+  strict_syntax boolean;
+  k1 constant double precision := 1.2;
+begin
+  if pg_catalog.btrim(query_text) = '' then
+    return;
+  end if;
+  see_all := include_drafts and caller is not null
+             and pg_catalog.pg_has_role(auth.role_name_for(caller), 'blogster_admin', 'MEMBER');
+  -- Quotes, OR or a leading minus: the user wrote a boolean query, so it filters.
+  strict_syntax := query_text ~ '"' or query_text ~* '(^|\s)or(\s|$)' or query_text ~ '(^|\s)-\S';
+  result_limit := least(greatest(coalesce(result_limit, 10), 1), 100);
+  return query
+  with configs as (
+    select distinct s.search_config as cfg from internal.documentation_search_docs s
+  ), parsed as (
+    select c.cfg, pg_catalog.websearch_to_tsquery(c.cfg, query_text) as q from configs c
+  ), words as (
+    select distinct p.cfg, pg_catalog.replace(m[2], '''''', '''') as lexeme
+    from parsed p, pg_catalog.regexp_matches(p.q::text, '(!?)''((?:[^'']|'''')*)''', 'g') m
+    where m[1] = ''
+  ), stats as (
+    select pg_catalog.count(*)::double precision as n,
+           greatest(pg_catalog.avg(s.len_title), 1) as avg_title,
+           greatest(pg_catalog.avg(s.len_heading), 1) as avg_heading,
+           greatest(pg_catalog.avg(s.len_meta), 1) as avg_meta,
+           greatest(pg_catalog.avg(s.len_body), 1) as avg_body
+    from internal.documentation_search_docs s where s.visible or see_all
+  ), hits as (
+    select t.*, w.cfg from words w
+    join internal.documentation_search_terms t on t.lexeme = w.lexeme and (t.visible or see_all)
+  ), frequencies as (
+    select h.cfg, h.lexeme, pg_catalog.count(*)::double precision as df from hits h group by h.cfg, h.lexeme
+  ), scored as (
+    select h.page_id,
+           pg_catalog.sum(
+             pg_catalog.ln(1 + (st.n - f.df + 0.5) / (f.df + 0.5)) * x.tf * (k1 + 1) / (k1 + x.tf)
+           ) as bm25f,
+           pg_catalog.count(*) as matched
+    from hits h
+    join internal.documentation_search_docs s on s.page_id = h.page_id and s.search_config = h.cfg
+    join frequencies f on f.cfg = h.cfg and f.lexeme = h.lexeme
+    cross join stats st
+    cross join lateral (select
+        4.0 * h.tf_title / (0.5 + 0.5 * s.len_title / st.avg_title)
+      + 2.5 * h.tf_heading / (0.5 + 0.5 * s.len_heading / st.avg_heading)
+      + 1.5 * h.tf_meta / (0.5 + 0.5 * s.len_meta / st.avg_meta)
+      + 1.0 * h.tf_body / (0.25 + 0.75 * s.len_body / st.avg_body) as tf) x
+    group by h.page_id
+  ), ranked as (
+    select sc.page_id, sc.bm25f, p.q, p.cfg, d.search_vector
+    from scored sc
+    join public.documentation_pages d on d.id = sc.page_id
+    join parsed p on p.cfg = d.search_config
+    left join public.documentation_categories c on c.id = d.category_id
+    where (not strict_syntax or d.search_vector @@ p.q)
+      and (in_category is null or c.slug = in_category
+           or pg_catalog.lower(c.name) = pg_catalog.lower(in_category))
+      and (in_tag is null or in_tag = any (d.tags))
+    order by sc.bm25f desc
+    limit greatest(result_limit * 5, 50)
+  ), boosted as (
+    -- Proximity: the query's words next to each other, in order, count extra.
+    select r.page_id,
+           r.bm25f * (1 + 0.5 * (pg_catalog.numnode(r.q) > 1
+                                 and r.search_vector @@ pg_catalog.phraseto_tsquery(r.cfg, query_text))::integer)
+             as final_score
+    from ranked r
+  )
+  select d.id, d.slug, d.title, d.content #>> '{source,path}', c.name, d.status, b.final_score,
+         pg_catalog.ts_headline(d.search_config, pg_catalog.left(public.documentation_text(d.content), 30000),
+           pg_catalog.replace(p.q::text, ' & ', ' | ')::tsquery,
+           'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=⟦, StopSel=⟧')
+  from boosted b
+  join public.documentation_pages d on d.id = b.page_id
+  join parsed p on p.cfg = d.search_config
+  left join public.documentation_categories c on c.id = d.category_id
+  order by b.final_score desc, d.title, d.id
+  limit result_limit;
+end
+$$;
+comment on function public.search_documentation(text, text, text, integer, boolean) is
+  'Documentation search (websearch syntax): BM25F over title, headings, metadata and body with a phrase boost; published pages in visible categories, drafts too for admins who pass include_drafts.';
+
+-- Words of the visible index close to `word` (same first letter, similar length), for "did you mean".
+create or replace function public.documentation_vocabulary_near(word text, include_drafts boolean default false)
+returns table (lexeme text, pages bigint)
+language sql stable security definer
+set search_path = ''
+as $$
+  select t.lexeme, pg_catalog.count(*)
+  from internal.documentation_search_terms t
+  where pg_catalog.length(word) between 3 and 40
+    and t.lexeme >= pg_catalog.lower(pg_catalog.left(word, 1))
+    and t.lexeme < pg_catalog.lower(pg_catalog.left(word, 1)) || pg_catalog.chr(1114111)
+    and pg_catalog.length(t.lexeme) between pg_catalog.length(word) - 3 and pg_catalog.length(word) + 2
+    and (t.visible or (include_drafts and auth.uid() is not null
+         and pg_catalog.pg_has_role(auth.role_name_for(auth.uid()), 'blogster_admin', 'MEMBER')))
+  group by t.lexeme
+$$;
+comment on function public.documentation_vocabulary_near(text, boolean) is
+  'Indexed words that could be the intended spelling of `word`, with how many visible pages hold each.';
+
+grant usage on schema internal to blogster_definer;
+grant select, insert, update, delete on internal.documentation_search_docs, internal.documentation_search_terms
+  to blogster_definer;
+grant execute on function public.documentation_headings(text), public.tsvector_token_count(tsvector)
+  to authenticated, service_role, blogster_definer;
+grant execute on function public.search_documentation(text, text, text, integer, boolean),
+  public.documentation_vocabulary_near(text, boolean) to authenticated, service_role;
+
+-- Pages that existed before this migration enter the index (their updated_at kept).
+alter table public.documentation_pages disable trigger update_documentation_pages_updated_at;
+update public.documentation_pages set title = title;
+alter table public.documentation_pages enable trigger update_documentation_pages_updated_at;
