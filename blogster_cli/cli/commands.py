@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "activity": ("blogster_cli.cli.activity", "activity", "What you did, newest first."),
     "profile": ("blogster_cli.cli.profile", "app", "Show or change your public profile."),
     "account": ("blogster_cli.cli.account", "app", "Export or delete your account and everything in it."),
+    "docs": ("blogster_cli.cli.docs", "app", "The help centre: import, edit, publish and search documentation."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
     "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),

@@ -246,21 +246,34 @@ $$;
 comment on function public.search_documentation(text, text, text, integer, boolean) is
   'Documentation search (websearch syntax): BM25F over title, headings, metadata and body with a phrase boost; published pages in visible categories, drafts too for admins who pass include_drafts.';
 
--- Words of the visible index close to `word` (same first letter, similar length), for "did you mean".
+-- Words of the visible index close to `word` (same first letter, similar length), for
+-- "did you mean"; just `word` itself when the index holds it (one index probe).
 create or replace function public.documentation_vocabulary_near(word text, include_drafts boolean default false)
 returns table (lexeme text, pages bigint)
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
+declare
+  see_all boolean := include_drafts and auth.uid() is not null
+                     and pg_catalog.pg_has_role(auth.role_name_for(auth.uid()), 'blogster_admin', 'MEMBER');
+  first_letter text := pg_catalog.left(coalesce(word, ''), 1);
+begin
+  if pg_catalog.length(word) not between 3 and 40 then
+    return;
+  end if;
+  if exists (select 1 from internal.documentation_search_terms t where t.lexeme = word and (t.visible or see_all)) then
+    return query select word, 1::bigint;
+    return;
+  end if;
+  return query
   select t.lexeme, pg_catalog.count(*)
   from internal.documentation_search_terms t
-  where pg_catalog.length(word) between 3 and 40
-    and t.lexeme >= pg_catalog.lower(pg_catalog.left(word, 1))
-    and t.lexeme < pg_catalog.lower(pg_catalog.left(word, 1)) || pg_catalog.chr(1114111)
-    and pg_catalog.length(t.lexeme) between pg_catalog.length(word) - 3 and pg_catalog.length(word) + 2
-    and (t.visible or (include_drafts and auth.uid() is not null
-         and pg_catalog.pg_has_role(auth.role_name_for(auth.uid()), 'blogster_admin', 'MEMBER')))
-  group by t.lexeme
+  where t.lexeme >= first_letter and t.lexeme < first_letter || pg_catalog.chr(1114111)
+    and pg_catalog.length(t.lexeme) between pg_catalog.length(word) - 2 and pg_catalog.length(word) + 2
+    and (t.visible or see_all)
+  group by t.lexeme;
+end
 $$;
 comment on function public.documentation_vocabulary_near(text, boolean) is
   'Indexed words that could be the intended spelling of `word`, with how many visible pages hold each.';
