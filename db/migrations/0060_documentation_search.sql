@@ -20,18 +20,58 @@ create table internal.documentation_search_docs (
   len_meta integer not null,
   len_body integer not null
 );
+create index documentation_search_docs_config_idx on internal.documentation_search_docs (search_config);
 
+-- Postings carry their page's lengths and configuration, so scoring reads only the index.
 create table internal.documentation_search_terms (
   lexeme text not null,
   page_id uuid not null references public.documentation_pages (id) on delete cascade,
   visible boolean not null,
+  search_config regconfig not null,
   tf_title smallint not null,
   tf_heading smallint not null,
   tf_meta smallint not null,
   tf_body smallint not null,
-  primary key (lexeme, page_id)
+  len_title integer not null,
+  len_heading integer not null,
+  len_meta integer not null,
+  len_body integer not null,
+  primary key (lexeme, page_id) include (visible, search_config, tf_title, tf_heading, tf_meta, tf_body,
+                                         len_title, len_heading, len_meta, len_body)
 );
 create index documentation_search_terms_page_id_idx on internal.documentation_search_terms (page_id);
+
+-- Collection statistics, kept by trigger: for visible pages (what readers search) and all.
+create table internal.documentation_search_stats (
+  scope text primary key check (scope in ('visible', 'all')),
+  pages bigint not null default 0,
+  sum_title bigint not null default 0,
+  sum_heading bigint not null default 0,
+  sum_meta bigint not null default 0,
+  sum_body bigint not null default 0
+);
+insert into internal.documentation_search_stats (scope) values ('visible'), ('all');
+
+create or replace function internal.count_documentation_search_docs() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    update internal.documentation_search_stats set pages = pages - 1, sum_title = sum_title - old.len_title,
+      sum_heading = sum_heading - old.len_heading, sum_meta = sum_meta - old.len_meta, sum_body = sum_body - old.len_body
+    where scope = 'all' or (scope = 'visible' and old.visible);
+  end if;
+  if tg_op in ('UPDATE', 'INSERT') then
+    update internal.documentation_search_stats set pages = pages + 1, sum_title = sum_title + new.len_title,
+      sum_heading = sum_heading + new.len_heading, sum_meta = sum_meta + new.len_meta, sum_body = sum_body + new.len_body
+    where scope = 'all' or (scope = 'visible' and new.visible);
+  end if;
+  return null;
+end
+$$;
+create trigger count_documentation_search_docs after insert or update or delete on internal.documentation_search_docs
+  for each row execute function internal.count_documentation_search_docs();
 
 -- The markdown headings of a body (ATX `#` lines outside fenced code), one per line.
 create or replace function public.documentation_headings(markdown text) returns text
@@ -98,12 +138,14 @@ begin
   on conflict (page_id) do update set search_config = excluded.search_config, visible = excluded.visible,
     len_title = excluded.len_title, len_heading = excluded.len_heading, len_meta = excluded.len_meta,
     len_body = excluded.len_body;
-  insert into internal.documentation_search_terms (lexeme, page_id, visible, tf_title, tf_heading, tf_meta, tf_body)
-  select u.lexeme, new.id, is_visible,
+  insert into internal.documentation_search_terms (lexeme, page_id, visible, search_config, tf_title, tf_heading,
+                                                   tf_meta, tf_body, len_title, len_heading, len_meta, len_body)
+  select u.lexeme, new.id, is_visible, new.search_config,
          coalesce(pg_catalog.sum(u.n) filter (where u.field = 1), 0),
          coalesce(pg_catalog.sum(u.n) filter (where u.field = 2), 0),
          coalesce(pg_catalog.sum(u.n) filter (where u.field = 3), 0),
-         coalesce(pg_catalog.sum(u.n) filter (where u.field = 4), 0)
+         coalesce(pg_catalog.sum(u.n) filter (where u.field = 4), 0),
+         d.len_title, d.len_heading, d.len_meta, d.len_body
   from (
     select 1 as field, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) as n from pg_catalog.unnest(title_v) t
     union all
@@ -113,7 +155,9 @@ begin
     union all
     select 4, t.lexeme, coalesce(pg_catalog.array_length(t.positions, 1), 1) from pg_catalog.unnest(body_v) t
   ) u
-  group by u.lexeme;
+  cross join internal.documentation_search_docs d
+  where d.page_id = new.id
+  group by u.lexeme, d.len_title, d.len_heading, d.len_meta, d.len_body;
   return null;
 end
 $$;
@@ -164,7 +208,14 @@ declare
   see_all boolean;
   query_text text := pg_catalog.left(coalesce(query, ''), 1000);
   strict_syntax boolean;
-  k1 constant double precision := 1.2;
+  configs regconfig[];
+  config_list regconfig[] := '{}';
+  word_list text[] := '{}';
+  page_count double precision;
+  avg_title double precision;
+  avg_heading double precision;
+  avg_meta double precision;
+  avg_body double precision;
 begin
   if pg_catalog.btrim(query_text) = '' then
     return;
@@ -174,73 +225,97 @@ begin
   -- Quotes, OR or a leading minus: the user wrote a boolean query, so it filters.
   strict_syntax := query_text ~ '"' or query_text ~* '(^|\s)or(\s|$)' or query_text ~ '(^|\s)-\S';
   result_limit := least(greatest(coalesce(result_limit, 10), 1), 100);
-  return query
-  with configs as (
-    select distinct s.search_config as cfg from internal.documentation_search_docs s
-  ), parsed as (
-    select c.cfg, pg_catalog.websearch_to_tsquery(c.cfg, query_text) as q from configs c
-  ), words as (
-    select distinct p.cfg, pg_catalog.replace(m[2], '''''', '''') as lexeme
-    from parsed p, pg_catalog.regexp_matches(p.q::text, '(!?)''((?:[^'']|'''')*)''', 'g') m
+  -- The configurations in use: a loose index scan, one probe per configuration.
+  with recursive found as (
+    select pg_catalog.min(s.search_config::oid) as cfg from internal.documentation_search_docs s
+    union all
+    select (select pg_catalog.min(s.search_config::oid) from internal.documentation_search_docs s
+            where s.search_config::oid > f.cfg)
+    from found f where f.cfg is not null
+  )
+  select pg_catalog.array_agg(f.cfg::regconfig) into configs from found f where f.cfg is not null;
+  -- The query's positive words, as each configuration in use indexes them.
+  select coalesce(pg_catalog.array_agg(w.cfg), '{}'), coalesce(pg_catalog.array_agg(w.lexeme), '{}')
+    into config_list, word_list
+  from (
+    select distinct c.cfg, pg_catalog.replace(m[2], '''''', '''') as lexeme
+    from pg_catalog.unnest(configs) c(cfg),
+         pg_catalog.regexp_matches(pg_catalog.websearch_to_tsquery(c.cfg, query_text)::text,
+                                   '(!?)''((?:[^'']|'''')*)''', 'g') m
     where m[1] = ''
-  ), stats as (
-    select pg_catalog.count(*)::double precision as n,
-           greatest(pg_catalog.avg(s.len_title), 1) as avg_title,
-           greatest(pg_catalog.avg(s.len_heading), 1) as avg_heading,
-           greatest(pg_catalog.avg(s.len_meta), 1) as avg_meta,
-           greatest(pg_catalog.avg(s.len_body), 1) as avg_body
-    from internal.documentation_search_docs s where s.visible or see_all
-  ), hits as (
-    select t.*, w.cfg from words w
-    join internal.documentation_search_terms t on t.lexeme = w.lexeme and (t.visible or see_all)
+  ) w;
+  if pg_catalog.cardinality(word_list) = 0 then
+    return;
+  end if;
+  select greatest(st.pages, 1), greatest(st.sum_title::float8 / greatest(st.pages, 1), 1),
+         greatest(st.sum_heading::float8 / greatest(st.pages, 1), 1),
+         greatest(st.sum_meta::float8 / greatest(st.pages, 1), 1), greatest(st.sum_body::float8 / greatest(st.pages, 1), 1)
+    into page_count, avg_title, avg_heading, avg_meta, avg_body
+  from internal.documentation_search_stats st where st.scope = case when see_all then 'all' else 'visible' end;
+  return query
+  with hits as materialized (
+    select t.page_id, t.lexeme, t.tf_title, t.tf_heading, t.tf_meta, t.tf_body, t.search_config,
+           t.len_title, t.len_heading, t.len_meta, t.len_body
+    from internal.documentation_search_terms t
+    where t.lexeme = any (word_list) and (t.visible or see_all)
+      and exists (select 1 from unnest(config_list, word_list) w(cfg, lexeme)
+                  where w.cfg = t.search_config and w.lexeme = t.lexeme)
   ), frequencies as (
-    select h.cfg, h.lexeme, pg_catalog.count(*)::double precision as df from hits h group by h.cfg, h.lexeme
+    select h.search_config, h.lexeme, pg_catalog.count(*)::double precision as df
+    from hits h group by h.search_config, h.lexeme
   ), scored as (
+    -- BM25F: each field's frequency normalised by its length, weighted, then saturated once.
     select h.page_id,
-           pg_catalog.sum(
-             pg_catalog.ln(1 + (st.n - f.df + 0.5) / (f.df + 0.5)) * x.tf * (k1 + 1) / (k1 + x.tf)
-           ) as bm25f,
-           pg_catalog.count(*) as matched
+           pg_catalog.sum(pg_catalog.ln(1 + (page_count - f.df + 0.5) / (f.df + 0.5)) * x.tf * 2.2 / (1.2 + x.tf))
+             as bm25f
     from hits h
-    join internal.documentation_search_docs s on s.page_id = h.page_id and s.search_config = h.cfg
-    join frequencies f on f.cfg = h.cfg and f.lexeme = h.lexeme
-    cross join stats st
+    join frequencies f on f.search_config = h.search_config and f.lexeme = h.lexeme
     cross join lateral (select
-        4.0 * h.tf_title / (0.5 + 0.5 * s.len_title / st.avg_title)
-      + 2.5 * h.tf_heading / (0.5 + 0.5 * s.len_heading / st.avg_heading)
-      + 1.5 * h.tf_meta / (0.5 + 0.5 * s.len_meta / st.avg_meta)
-      + 1.0 * h.tf_body / (0.25 + 0.75 * s.len_body / st.avg_body) as tf) x
+        4.0::float8 * h.tf_title / (0.5 + 0.5 * h.len_title / avg_title)
+      + 2.5::float8 * h.tf_heading / (0.5 + 0.5 * h.len_heading / avg_heading)
+      + 1.5::float8 * h.tf_meta / (0.5 + 0.5 * h.len_meta / avg_meta)
+      + 1.0::float8 * h.tf_body / (0.25 + 0.75 * h.len_body / avg_body) as tf) x
     group by h.page_id
+  ), candidates as (
+    -- Without filters the best 50 are enough to rerank; with them every scored page may be needed.
+    select sc.* from scored sc order by sc.bm25f desc
+    limit case when strict_syntax or in_category is not null or in_tag is not null then null
+               else greatest(result_limit * 5, 50) end
   ), ranked as (
-    select sc.page_id, sc.bm25f, p.q, p.cfg, d.search_vector
-    from scored sc
+    select sc.page_id, sc.bm25f, d.search_config, d.search_vector, d.content, d.slug, d.title, d.status,
+           d.category_id
+    from candidates sc
     join public.documentation_pages d on d.id = sc.page_id
-    join parsed p on p.cfg = d.search_config
     left join public.documentation_categories c on c.id = d.category_id
-    where (not strict_syntax or d.search_vector @@ p.q)
-      and (in_category is null or c.slug = in_category
-           or pg_catalog.lower(c.name) = pg_catalog.lower(in_category))
+    where (not strict_syntax or d.search_vector @@ pg_catalog.websearch_to_tsquery(d.search_config, query_text))
+      and (in_category is null or c.slug = in_category or pg_catalog.lower(c.name) = pg_catalog.lower(in_category))
       and (in_tag is null or in_tag = any (d.tags))
     order by sc.bm25f desc
     limit greatest(result_limit * 5, 50)
   ), boosted as (
     -- Proximity: the query's words next to each other, in order, count extra.
-    select r.page_id,
-           r.bm25f * (1 + 0.5 * (pg_catalog.numnode(r.q) > 1
-                                 and r.search_vector @@ pg_catalog.phraseto_tsquery(r.cfg, query_text))::integer)
-             as final_score
+    select r.*,
+           r.bm25f * (1 + 0.5 * (pg_catalog.cardinality(word_list) > 1
+                                 and r.search_vector @@ pg_catalog.phraseto_tsquery(r.search_config, query_text))::integer)
+             as final_score,
+           public.documentation_text(r.content) as body
     from ranked r
+    order by final_score desc, r.title, r.page_id
+    limit result_limit
   )
-  select d.id, d.slug, d.title, d.content #>> '{source,path}', c.name, d.status, b.final_score,
-         pg_catalog.ts_headline(d.search_config, pg_catalog.left(public.documentation_text(d.content), 30000),
-           pg_catalog.replace(p.q::text, ' & ', ' | ')::tsquery,
+  -- The snippet: the query's words highlighted in a window around their first occurrence.
+  select b.page_id, b.slug, b.title, b.content #>> '{source,path}', c.name, b.status, b.final_score,
+         pg_catalog.ts_headline(b.search_config,
+           pg_catalog.substr(b.body, greatest(1, coalesce(first_hit.at, 1) - 200), 1500),
+           pg_catalog.replace(pg_catalog.websearch_to_tsquery(b.search_config, query_text)::text, ' & ', ' | ')::tsquery,
            'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=⟦, StopSel=⟧')
   from boosted b
-  join public.documentation_pages d on d.id = b.page_id
-  join parsed p on p.cfg = d.search_config
-  left join public.documentation_categories c on c.id = d.category_id
-  order by b.final_score desc, d.title, d.id
-  limit result_limit;
+  left join public.documentation_categories c on c.id = b.category_id
+  cross join lateral (
+    select pg_catalog.min(nullif(pg_catalog.strpos(pg_catalog.lower(b.body), w), 0)) as at
+    from pg_catalog.unnest(word_list) w
+  ) first_hit
+  order by b.final_score desc, b.title, b.page_id;
 end
 $$;
 comment on function public.search_documentation(text, text, text, integer, boolean) is
@@ -279,8 +354,8 @@ comment on function public.documentation_vocabulary_near(text, boolean) is
   'Indexed words that could be the intended spelling of `word`, with how many visible pages hold each.';
 
 grant usage on schema internal to blogster_definer;
-grant select, insert, update, delete on internal.documentation_search_docs, internal.documentation_search_terms
-  to blogster_definer;
+grant select, insert, update, delete on internal.documentation_search_docs, internal.documentation_search_terms,
+  internal.documentation_search_stats to blogster_definer;
 grant execute on function public.documentation_headings(text), public.tsvector_token_count(tsvector)
   to authenticated, service_role, blogster_definer;
 grant execute on function public.search_documentation(text, text, text, integer, boolean),
