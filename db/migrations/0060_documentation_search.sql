@@ -18,8 +18,11 @@ create table internal.documentation_search_docs (
   len_title integer not null,
   len_heading integer not null,
   len_meta integer not null,
-  len_body integer not null
+  len_body integer not null,
+  title_norm text not null,
+  headings_norm text not null
 );
+create index documentation_search_docs_title_norm_idx on internal.documentation_search_docs (title_norm);
 create index documentation_search_docs_config_idx on internal.documentation_search_docs (search_config);
 
 -- Postings carry their page's lengths and configuration, so scoring reads only the index.
@@ -73,6 +76,14 @@ $$;
 create trigger count_documentation_search_docs after insert or update or delete on internal.documentation_search_docs
   for each row execute function internal.count_documentation_search_docs();
 
+-- Text reduced to lower-case words separated by single spaces, to compare a query with a title or heading.
+create or replace function public.documentation_normal_text(value text) returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(coalesce(value, '')), '[^[:alnum:]]+', ' ', 'g'))
+$$;
+
 -- The markdown headings of a body (ATX `#` lines outside fenced code), one per line.
 create or replace function public.documentation_headings(markdown text) returns text
 language plpgsql immutable parallel safe
@@ -117,7 +128,8 @@ declare
   meta text := coalesce(new.excerpt, '') || ' ' || pg_catalog.array_to_string(new.tags, ' ') || ' '
                || pg_catalog.regexp_replace(coalesce(new.content #>> '{source,path}', ''), '[/_.-]+', ' ', 'g');
   title_v tsvector := pg_catalog.to_tsvector(new.search_config, coalesce(new.title, ''));
-  heading_v tsvector := pg_catalog.to_tsvector(new.search_config, public.documentation_headings(body));
+  headings text := public.documentation_headings(body);
+  heading_v tsvector := pg_catalog.to_tsvector(new.search_config, headings);
   meta_v tsvector := pg_catalog.to_tsvector(new.search_config, meta);
   body_v tsvector;
   is_visible boolean;
@@ -131,13 +143,17 @@ begin
     select 1 from public.documentation_categories c where c.id = new.category_id and c.is_visible));
   delete from internal.documentation_search_terms where page_id = new.id;
   insert into internal.documentation_search_docs as d
-    (page_id, search_config, visible, len_title, len_heading, len_meta, len_body)
+    (page_id, search_config, visible, len_title, len_heading, len_meta, len_body, title_norm, headings_norm)
   values (new.id, new.search_config, is_visible, public.tsvector_token_count(title_v),
           public.tsvector_token_count(heading_v), public.tsvector_token_count(meta_v),
-          public.tsvector_token_count(body_v))
+          public.tsvector_token_count(body_v), public.documentation_normal_text(new.title),
+          pg_catalog.chr(10) || pg_catalog.array_to_string(array(
+            select public.documentation_normal_text(h)
+            from pg_catalog.unnest(pg_catalog.string_to_array(headings, pg_catalog.chr(10))) h), pg_catalog.chr(10))
+          || pg_catalog.chr(10))
   on conflict (page_id) do update set search_config = excluded.search_config, visible = excluded.visible,
     len_title = excluded.len_title, len_heading = excluded.len_heading, len_meta = excluded.len_meta,
-    len_body = excluded.len_body;
+    len_body = excluded.len_body, title_norm = excluded.title_norm, headings_norm = excluded.headings_norm;
   insert into internal.documentation_search_terms (lexeme, page_id, visible, search_config, tf_title, tf_heading,
                                                    tf_meta, tf_body, len_title, len_heading, len_meta, len_body)
   select u.lexeme, new.id, is_visible, new.search_config,
@@ -216,6 +232,8 @@ declare
   avg_heading double precision;
   avg_meta double precision;
   avg_body double precision;
+  query_norm text;
+  word_count integer;
 begin
   if pg_catalog.btrim(query_text) = '' then
     return;
@@ -247,29 +265,28 @@ begin
   if pg_catalog.cardinality(word_list) = 0 then
     return;
   end if;
+  word_count := (select pg_catalog.count(distinct w) from pg_catalog.unnest(word_list) w);
+  query_norm := public.documentation_normal_text(query_text);
   select greatest(st.pages, 1), greatest(st.sum_title::float8 / greatest(st.pages, 1), 1),
          greatest(st.sum_heading::float8 / greatest(st.pages, 1), 1),
          greatest(st.sum_meta::float8 / greatest(st.pages, 1), 1), greatest(st.sum_body::float8 / greatest(st.pages, 1), 1)
     into page_count, avg_title, avg_heading, avg_meta, avg_body
   from internal.documentation_search_stats st where st.scope = case when see_all then 'all' else 'visible' end;
   return query
-  with hits as materialized (
-    select t.page_id, t.lexeme, t.tf_title, t.tf_heading, t.tf_meta, t.tf_body, t.search_config,
-           t.len_title, t.len_heading, t.len_meta, t.len_body
+  with hits as (
+    select t.page_id, t.tf_title, t.tf_heading, t.tf_meta, t.tf_body, t.len_title, t.len_heading, t.len_meta,
+           t.len_body, pg_catalog.count(*) over (partition by t.search_config, t.lexeme)::float8 as df
     from internal.documentation_search_terms t
     where t.lexeme = any (word_list) and (t.visible or see_all)
       and exists (select 1 from unnest(config_list, word_list) w(cfg, lexeme)
                   where w.cfg = t.search_config and w.lexeme = t.lexeme)
-  ), frequencies as (
-    select h.search_config, h.lexeme, pg_catalog.count(*)::double precision as df
-    from hits h group by h.search_config, h.lexeme
   ), scored as (
     -- BM25F: each field's frequency normalised by its length, weighted, then saturated once.
+    -- Coordination: a page holding more of the query's words ranks above one holding fewer.
     select h.page_id,
-           pg_catalog.sum(pg_catalog.ln(1 + (page_count - f.df + 0.5) / (f.df + 0.5)) * x.tf * 2.2 / (1.2 + x.tf))
-             as bm25f
+           pg_catalog.sum(pg_catalog.ln(1 + (page_count - h.df + 0.5) / (h.df + 0.5)) * x.tf * 2.2 / (1.2 + x.tf))
+             * least(pg_catalog.count(*)::float8 / word_count, 1) as bm25f
     from hits h
-    join frequencies f on f.search_config = h.search_config and f.lexeme = h.lexeme
     cross join lateral (select
         4.0::float8 * h.tf_title / (0.5 + 0.5 * h.len_title / avg_title)
       + 2.5::float8 * h.tf_heading / (0.5 + 0.5 * h.len_heading / avg_heading)
@@ -277,26 +294,36 @@ begin
       + 1.0::float8 * h.tf_body / (0.25 + 0.75 * h.len_body / avg_body) as tf) x
     group by h.page_id
   ), candidates as (
-    -- Without filters the best 50 are enough to rerank; with them every scored page may be needed.
-    select sc.* from scored sc order by sc.bm25f desc
-    limit case when strict_syntax or in_category is not null or in_tag is not null then null
-               else greatest(result_limit * 5, 50) end
+    -- Without filters the best few are enough to rerank; with them every scored page may be needed.
+    -- A page titled exactly as the query always competes.
+    (select sc.* from scored sc order by sc.bm25f desc
+     limit case when strict_syntax or in_category is not null or in_tag is not null then null
+                else greatest(result_limit * 3, 30) end)
+    union
+    select sc.* from scored sc
+    join internal.documentation_search_docs x on x.page_id = sc.page_id
+    where x.title_norm = query_norm and (x.visible or see_all)
   ), ranked as (
     select sc.page_id, sc.bm25f, d.search_config, d.search_vector, d.content, d.slug, d.title, d.status,
-           d.category_id
+           d.category_id, x.title_norm = query_norm as title_match,
+           pg_catalog.strpos(x.headings_norm, pg_catalog.chr(10) || query_norm || pg_catalog.chr(10)) > 0
+             as heading_match
     from candidates sc
+    join internal.documentation_search_docs x on x.page_id = sc.page_id
     join public.documentation_pages d on d.id = sc.page_id
     left join public.documentation_categories c on c.id = d.category_id
     where (not strict_syntax or d.search_vector @@ pg_catalog.websearch_to_tsquery(d.search_config, query_text))
       and (in_category is null or c.slug = in_category or pg_catalog.lower(c.name) = pg_catalog.lower(in_category))
       and (in_tag is null or in_tag = any (d.tags))
-    order by sc.bm25f desc
-    limit greatest(result_limit * 5, 50)
+    order by (sc.bm25f * (1 + (x.title_norm = query_norm)::integer)) desc
+    limit greatest(result_limit * 3, 30)
   ), boosted as (
+    -- Known items: the query is the page's title, or one of its section headings, as a whole.
     -- Proximity: the query's words next to each other, in order, count extra.
     select r.*,
-           r.bm25f * (1 + 0.5 * (pg_catalog.cardinality(word_list) > 1
-                                 and r.search_vector @@ pg_catalog.phraseto_tsquery(r.search_config, query_text))::integer)
+           r.bm25f * (1 + 1.0 * r.title_match::integer) * (1 + 0.5 * r.heading_match::integer)
+             * (1 + 0.5 * (word_count > 1
+                           and r.search_vector @@ pg_catalog.phraseto_tsquery(r.search_config, query_text))::integer)
              as final_score,
            public.documentation_text(r.content) as body
     from ranked r
@@ -356,7 +383,8 @@ comment on function public.documentation_vocabulary_near(text, boolean) is
 grant usage on schema internal to blogster_definer;
 grant select, insert, update, delete on internal.documentation_search_docs, internal.documentation_search_terms,
   internal.documentation_search_stats to blogster_definer;
-grant execute on function public.documentation_headings(text), public.tsvector_token_count(tsvector)
+grant execute on function public.documentation_headings(text), public.tsvector_token_count(tsvector),
+  public.documentation_normal_text(text)
   to authenticated, service_role, blogster_definer;
 grant execute on function public.search_documentation(text, text, text, integer, boolean),
   public.documentation_vocabulary_near(text, boolean) to authenticated, service_role;
