@@ -27,7 +27,7 @@ def import_docs(
 ) -> None:
     """Import a markdown tree as documentation; re-importing updates pages by source path (admins).
 
-    Example: blogster docs import examples/docs --publish
+    Example: blogster docs import ./help --publish
     """
     from blogster_cli.services import documentation
 
@@ -54,7 +54,7 @@ def export_docs(
 ) -> None:
     """Write the documentation back as a markdown tree, each page at its source path.
 
-    Example: blogster docs export /tmp/docs
+    Example: blogster docs export ./help-copy
     """
     from blogster_cli.services import documentation
 
@@ -95,7 +95,7 @@ def new(
 ) -> None:
     """Create a documentation page (admins).
 
-    Example: blogster docs new "Backups" --category guide --from backups.md
+    Example: echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -
     """
     from blogster_cli.services import documentation
 
@@ -114,7 +114,7 @@ def edit(
 ) -> None:
     """Edit a page in $VISUAL/$EDITOR (or from a file with --from) (admins).
 
-    Example: EDITOR=nano blogster docs edit guide/events
+    Example: EDITOR=nano blogster docs edit restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -130,7 +130,7 @@ def edit(
 def publish(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """Publish a page: every signed-in user can read and find it (admins).
 
-    Example: blogster docs publish guide/events
+    Example: blogster docs publish restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -141,7 +141,7 @@ def publish(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
 def archive(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """Archive a page: kept, but no longer shown to readers (admins).
 
-    Example: blogster docs archive guide/old-setup
+    Example: blogster docs archive restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -152,7 +152,7 @@ def archive(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
 def rm(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """Delete a page and its revisions (admins).
 
-    Example: blogster docs rm guide/old-setup
+    Example: blogster docs rm restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -163,7 +163,7 @@ def rm(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
 def review(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """Record that you reviewed a page now (admins).
 
-    Example: blogster docs review guide/events
+    Example: blogster docs review restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -191,7 +191,7 @@ def categories(json: bool = JSON_OPTION) -> None:
 def show(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """Show a page, rendered on a terminal.
 
-    Example: blogster docs show guide/events
+    Example: blogster docs show guides/backups
     """
     from blogster_cli.services import documentation
 
@@ -213,7 +213,7 @@ def revisions(
 ) -> None:
     """A page's revisions, oldest first (admins).
 
-    Example: blogster docs revisions guide/events
+    Example: blogster docs revisions restoring-a-backup
     """
     from blogster_cli.services import documentation
 
@@ -232,7 +232,7 @@ def diff(
 ) -> None:
     """What changed between two revisions of a page, as a unified diff (admins).
 
-    Example: blogster docs diff guide/events 1
+    Example: blogster docs diff restoring-a-backup 1
     """
     from blogster_cli.services import documentation
 
@@ -272,7 +272,7 @@ def search(
 ) -> None:
     """Search the documentation, best match first.
 
-    Example: blogster docs search "message queue" --limit 5
+    Example: blogster docs search "restore a backup" --limit 5
     """
     from blogster_cli.services import documentation
 

@@ -124,21 +124,16 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
+  -- Title (A), excerpt and tags (B) and body (C) as the search_vector trigger already parsed them.
   body text := pg_catalog.left(public.documentation_text(new.content), 250000);
-  meta text := coalesce(new.excerpt, '') || ' ' || pg_catalog.array_to_string(new.tags, ' ') || ' '
-               || pg_catalog.regexp_replace(coalesce(new.content #>> '{source,path}', ''), '[/_.-]+', ' ', 'g');
-  title_v tsvector := pg_catalog.to_tsvector(new.search_config, coalesce(new.title, ''));
   headings text := public.documentation_headings(body);
+  title_v tsvector := pg_catalog.ts_filter(coalesce(new.search_vector, ''), '{a}');
   heading_v tsvector := pg_catalog.to_tsvector(new.search_config, headings);
-  meta_v tsvector := pg_catalog.to_tsvector(new.search_config, meta);
-  body_v tsvector;
+  meta_v tsvector := pg_catalog.ts_filter(coalesce(new.search_vector, ''), '{b}') || pg_catalog.to_tsvector(
+    new.search_config, pg_catalog.regexp_replace(coalesce(new.content #>> '{source,path}', ''), '[/_.-]+', ' ', 'g'));
+  body_v tsvector := pg_catalog.ts_filter(coalesce(new.search_vector, ''), '{c}');
   is_visible boolean;
 begin
-  begin
-    body_v := pg_catalog.to_tsvector(new.search_config, body);
-  exception when program_limit_exceeded then
-    body_v := pg_catalog.to_tsvector(new.search_config, pg_catalog.left(body, 20000));
-  end;
   is_visible := new.status = 'published' and (new.category_id is null or exists (
     select 1 from public.documentation_categories c where c.id = new.category_id and c.is_visible));
   delete from internal.documentation_search_terms where page_id = new.id;
@@ -307,7 +302,9 @@ begin
     select sc.page_id, sc.bm25f, d.search_config, d.search_vector, d.content, d.slug, d.title, d.status,
            d.category_id, x.title_norm = query_norm as title_match,
            pg_catalog.strpos(x.headings_norm, pg_catalog.chr(10) || query_norm || pg_catalog.chr(10)) > 0
-             as heading_match
+             as heading_match,
+           pg_catalog.row_number() over (order by sc.bm25f * (1 + (x.title_norm = query_norm)::integer) desc)
+             as position
     from candidates sc
     join internal.documentation_search_docs x on x.page_id = sc.page_id
     join public.documentation_pages d on d.id = sc.page_id
@@ -319,10 +316,10 @@ begin
     limit greatest(result_limit * 3, 30)
   ), boosted as (
     -- Known items: the query is the page's title, or one of its section headings, as a whole.
-    -- Proximity: the query's words next to each other, in order, count extra.
+    -- Proximity: the query's words next to each other, in order, count extra (for the best 20).
     select r.*,
            r.bm25f * (1 + 1.0 * r.title_match::integer) * (1 + 0.5 * r.heading_match::integer)
-             * (1 + 0.5 * (word_count > 1
+             * (1 + 0.5 * (word_count > 1 and r.position <= 20
                            and r.search_vector @@ pg_catalog.phraseto_tsquery(r.search_config, query_text))::integer)
              as final_score,
            public.documentation_text(r.content) as body

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from blogster_cli.cli.app import app
@@ -66,6 +67,21 @@ PLAN = [
     ("blogster templates list", True),
     ("blogster templates show how-to", True),
     ('blogster templates save "Release notes" sections.json --image-count 1', True),
+    ("blogster docs import ./help --publish", True),
+    ("blogster docs categories", True),
+    ("blogster docs show guides/backups", True),
+    ('blogster docs search "restore a backup" --limit 5', True),
+    ('echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -', True),
+    ("EDITOR=nano blogster docs edit restoring-a-backup", True),
+    ("blogster docs publish restoring-a-backup", True),
+    ("blogster docs review restoring-a-backup", True),
+    ("blogster docs revisions restoring-a-backup", True),
+    ("blogster docs diff restoring-a-backup 1", True),
+    ("blogster docs archive restoring-a-backup", True),
+    ("blogster docs list --status draft", True),
+    ("blogster docs check-links", True),
+    ("blogster docs export ./help-copy", True),
+    ("blogster docs rm restoring-a-backup", True),
     ('blogster images add ten-terminal-habits shot.png --featured --alt "A terminal"', True),
     ("blogster images list ten-terminal-habits --json", True),
     ("blogster images rm $(blogster images list ten-terminal-habits --format ids)", True),
@@ -114,6 +130,7 @@ def test_the_plan_covers_every_help_example():
     assert help_examples() == planned | set(EXCLUDED)
 
 
+@pytest.mark.timeout(900)  # some 130 commands, each a fresh process
 def test_every_help_example_runs(db, isolated_environment, tmp_path):
     work = tmp_path / "work"
     fake_bin = tmp_path / "bin"
@@ -123,6 +140,7 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path):
     (work / "sections.json").write_text('[{"type": "intro", "heading": "What changed", "target_words": 80}]')
     (work / "shot.png").write_bytes(png_bytes())
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
+    shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')
     nano.chmod(0o755)
