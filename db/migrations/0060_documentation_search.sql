@@ -229,6 +229,9 @@ declare
   avg_body double precision;
   query_norm text;
   word_count integer;
+  title_pages uuid[];
+  frequencies double precision[];
+  highlight tsquery;
 begin
   if pg_catalog.btrim(query_text) = '' then
     return;
@@ -262,24 +265,36 @@ begin
   end if;
   word_count := (select pg_catalog.count(distinct w) from pg_catalog.unnest(word_list) w);
   query_norm := public.documentation_normal_text(query_text);
+  -- Snippets highlight any of the words (parsed once for the first configuration).
+  highlight := pg_catalog.replace(pg_catalog.websearch_to_tsquery(configs[1], query_text)::text, ' & ', ' | ')::tsquery;
+  select pg_catalog.array_agg(x.page_id) into title_pages
+  from internal.documentation_search_docs x where x.title_norm = query_norm and (x.visible or see_all);
+  -- Document frequencies, one index-only count per word, in word_list's order.
+  select pg_catalog.array_agg((select pg_catalog.count(*) from internal.documentation_search_terms t
+                               where t.lexeme = w.lexeme and t.search_config = w.cfg and (t.visible or see_all))
+                              order by w.n)
+    into frequencies
+  from unnest(config_list, word_list) with ordinality w(cfg, lexeme, n);
   select greatest(st.pages, 1), greatest(st.sum_title::float8 / greatest(st.pages, 1), 1),
          greatest(st.sum_heading::float8 / greatest(st.pages, 1), 1),
          greatest(st.sum_meta::float8 / greatest(st.pages, 1), 1), greatest(st.sum_body::float8 / greatest(st.pages, 1), 1)
     into page_count, avg_title, avg_heading, avg_meta, avg_body
   from internal.documentation_search_stats st where st.scope = case when see_all then 'all' else 'visible' end;
   return query
-  with hits as (
+  with words as (
+    select w.cfg, w.lexeme, pg_catalog.ln(1 + (page_count - frequencies[w.n] + 0.5) / (frequencies[w.n] + 0.5)) as idf
+    from unnest(config_list, word_list) with ordinality w(cfg, lexeme, n)
+  ), hits as (
     select t.page_id, t.tf_title, t.tf_heading, t.tf_meta, t.tf_body, t.len_title, t.len_heading, t.len_meta,
-           t.len_body, pg_catalog.count(*) over (partition by t.search_config, t.lexeme)::float8 as df
-    from internal.documentation_search_terms t
-    where t.lexeme = any (word_list) and (t.visible or see_all)
-      and exists (select 1 from unnest(config_list, word_list) w(cfg, lexeme)
-                  where w.cfg = t.search_config and w.lexeme = t.lexeme)
+           t.len_body, w.idf
+    from words w
+    join internal.documentation_search_terms t
+      on t.lexeme = w.lexeme and t.search_config = w.cfg and (t.visible or see_all)
   ), scored as (
     -- BM25F: each field's frequency normalised by its length, weighted, then saturated once.
     -- Coordination: a page holding more of the query's words ranks above one holding fewer.
     select h.page_id,
-           pg_catalog.sum(pg_catalog.ln(1 + (page_count - h.df + 0.5) / (h.df + 0.5)) * x.tf * 2.2 / (1.2 + x.tf))
+           pg_catalog.sum(h.idf * x.tf * 2.2 / (1.2 + x.tf))
              * least(pg_catalog.count(*)::float8 / word_count, 1) as bm25f
     from hits h
     cross join lateral (select
@@ -295,9 +310,7 @@ begin
      limit case when strict_syntax or in_category is not null or in_tag is not null then null
                 else greatest(result_limit * 3, 30) end)
     union
-    select sc.* from scored sc
-    join internal.documentation_search_docs x on x.page_id = sc.page_id
-    where x.title_norm = query_norm and (x.visible or see_all)
+    select sc.* from scored sc where sc.page_id = any (title_pages)
   ), ranked as (
     select sc.page_id, sc.bm25f, d.search_config, d.search_vector, d.content, d.slug, d.title, d.status,
            d.category_id, x.title_norm = query_norm as title_match,
@@ -321,8 +334,7 @@ begin
            r.bm25f * (1 + 1.0 * r.title_match::integer) * (1 + 0.5 * r.heading_match::integer)
              * (1 + 0.5 * (word_count > 1 and r.position <= 20
                            and r.search_vector @@ pg_catalog.phraseto_tsquery(r.search_config, query_text))::integer)
-             as final_score,
-           public.documentation_text(r.content) as body
+             as final_score
     from ranked r
     order by final_score desc, r.title, r.page_id
     limit result_limit
@@ -330,13 +342,16 @@ begin
   -- The snippet: the query's words highlighted in a window around their first occurrence.
   select b.page_id, b.slug, b.title, b.content #>> '{source,path}', c.name, b.status, b.final_score,
          pg_catalog.ts_headline(b.search_config,
-           pg_catalog.substr(b.body, greatest(1, coalesce(first_hit.at, 1) - 200), 1500),
-           pg_catalog.replace(pg_catalog.websearch_to_tsquery(b.search_config, query_text)::text, ' & ', ' | ')::tsquery,
+           pg_catalog.substr(body.text, greatest(1, coalesce(first_hit.at, 1) - 200), 1500),
+           case when b.search_config = configs[1] then highlight
+                else pg_catalog.replace(pg_catalog.websearch_to_tsquery(b.search_config, query_text)::text,
+                                        ' & ', ' | ')::tsquery end,
            'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=⟦, StopSel=⟧')
   from boosted b
   left join public.documentation_categories c on c.id = b.category_id
+  cross join lateral (select public.documentation_text(b.content) as text) body
   cross join lateral (
-    select pg_catalog.min(nullif(pg_catalog.strpos(pg_catalog.lower(b.body), w), 0)) as at
+    select pg_catalog.min(nullif(pg_catalog.strpos(pg_catalog.lower(body.text), w), 0)) as at
     from pg_catalog.unnest(word_list) w
   ) first_hit
   order by b.final_score desc, b.title, b.page_id;
