@@ -188,6 +188,7 @@ def main() -> None:
         latency(db, reader, texts[:5], 1)  # warm the caches
         timings = latency(db, reader, texts, 3 if scale >= 1 else 1)
         p95 = percentile(timings, 0.95)
+        emit("machine.load_average", os.getloadavg()[0], f"(on {os.cpu_count()} cores: timings scale with it)")
         emit("search_documentation.p50", percentile(timings, 0.5), "ms")
         emit(
             "search_documentation.p95",
