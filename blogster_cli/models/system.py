@@ -3,9 +3,9 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Column, DateTime, Text, cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from blogster_cli.models import db_default, pg_enum
 from blogster_cli.vocabulary import (
@@ -23,6 +23,20 @@ from blogster_cli.vocabulary import (
 )
 
 TIMESTAMPTZ = DateTime(timezone=True)
+
+
+class RegConfig(AutoString):
+    """A text search configuration name, sent as regconfig (PostgreSQL casts no varchar to it implicitly)."""
+
+    cache_ok = True
+
+    def bind_expression(self, bindvalue):  # type: ignore[no-untyped-def]
+        from sqlalchemy.dialects.postgresql import REGCONFIG
+
+        return cast(bindvalue, REGCONFIG)
+
+    def column_expression(self, colexpr):  # type: ignore[no-untyped-def]
+        return cast(colexpr, Text)
 
 
 class MaintenanceSchedule(SQLModel, table=True):
@@ -105,7 +119,7 @@ class DocumentationPage(SQLModel, table=True):
     metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     tags: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
     search_vector: str | None = Field(default=None, sa_type=TSVECTOR)
-    search_config: str = "english"
+    search_config: str = Field(default="english", sa_type=RegConfig)
     version: str | None = None
     status: DocumentationStatus = Field(
         default=DocumentationStatus.DRAFT, sa_type=pg_enum(DocumentationStatus, "documentation_status")

@@ -28,6 +28,7 @@ class QuickstartReport:
     is_admin: bool
     steps: list[str] = field(default_factory=list)
     examples_imported: int = 0
+    docs_imported: int = 0
 
 
 def examples_dir() -> Path | None:
@@ -50,6 +51,21 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     summary = import_paths(sessions.current_user(ctx), [folder], default_tz=ZoneInfo(ctx.settings.timezone))
     imported = summary.counts["imported"]
     steps.append(f"imported {imported} example post(s) (blogster blogs list)")
+    return imported
+
+
+def _import_docs(ctx: AppContext, steps: list[str]) -> int:
+    """Publishes the bundled help (examples/docs), so `blogster docs search` answers from day one."""
+    from blogster_cli.bundled import bundled_dir
+    from blogster_cli.services.documentation import import_tree
+
+    folder = bundled_dir("_examples/docs", "examples/docs")
+    if folder is None:
+        steps.append("no help pages in this installation")
+        return 0
+    report = import_tree(sessions.current_user(ctx), root=folder, publish=True)
+    imported = len(report.created) + len(report.updated) + len(report.unchanged)
+    steps.append(f"published {imported} help page(s) (blogster docs search ...)")
     return imported
 
 
@@ -118,4 +134,5 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source, local_acc
             " (or start over with: blogster quickstart --email YOU@EXAMPLE.COM on a fresh BLOGSTER_HOME)"
         )
     examples = _import_examples(ctx, steps)
-    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples)
+    docs = _import_docs(ctx, steps) if made_admin else 0
+    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples, docs)

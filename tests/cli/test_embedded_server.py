@@ -50,6 +50,15 @@ def test_quickstart_creates_admin_account_and_whoami_names_it(started_home):
     assert json.loads(whoami.stdout)["email"] == "first@example.com"
 
 
+def test_quickstart_imports_the_help_so_docs_search_works_on_day_one(started_home):
+    home, result, _, environment = started_home
+    assert json.loads(result.stdout)["docs_imported"] > 20
+    found = blogster("docs", "search", "export hugo", "--json", home=home, env=environment)
+    assert found.returncode == 0, found.stderr
+    top = [hit["path"] for hit in json.loads(found.stdout)["results"][:3]]
+    assert {"commands/export.md", "guides/import-and-export.md"} & set(top), top
+
+
 def test_quickstart_twice_is_safe(started_home):
     home, _, _, environment = started_home
     again = blogster("quickstart", "--json", home=home, env=environment)

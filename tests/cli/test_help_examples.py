@@ -90,6 +90,21 @@ PLAN = [
     ("blogster templates list", True),
     ("blogster templates show how-to", True),
     ('blogster templates save "Release notes" sections.json --image-count 1', True),
+    ("blogster docs import ./help --publish", True),
+    ("blogster docs categories", True),
+    ("blogster docs show guides/backups", True),
+    ('blogster docs search "restore a backup" --limit 5', True),
+    ('echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -', True),
+    ("EDITOR=nano blogster docs edit restoring-a-backup", True),
+    ("blogster docs publish restoring-a-backup", True),
+    ("blogster docs review restoring-a-backup", True),
+    ("blogster docs revisions restoring-a-backup", True),
+    ("blogster docs diff restoring-a-backup 1", True),
+    ("blogster docs archive restoring-a-backup", True),
+    ("blogster docs list --status draft", True),
+    ("blogster docs check-links", True),
+    ("blogster docs export ./help-copy", True),
+    ("blogster docs rm restoring-a-backup", True),
     ('blogster images add ten-terminal-habits shot.png --featured --alt "A terminal"', True),
     ("blogster images list ten-terminal-habits --json", True),
     ("blogster images rm $(blogster images list ten-terminal-habits --format ids)", True),
@@ -207,7 +222,7 @@ def test_the_plan_covers_every_help_example():
     assert help_examples() == planned | set(EXCLUDED)
 
 
-@pytest.mark.timeout(900)  # about a hundred commands, each its own process
+@pytest.mark.timeout(1800)  # some two hundred commands, each its own process
 def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     work = tmp_path / "work"
     fake_bin = tmp_path / "bin"
@@ -223,6 +238,7 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
+    shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')
     nano.chmod(0o755)

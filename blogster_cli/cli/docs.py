@@ -1,0 +1,347 @@
+"""blogster docs: the help centre in the database: import, edit, publish and search it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.vocabulary import DocumentationStatus
+
+app = command_group("docs")
+SLUG_ARGUMENT = typer.Argument(..., help="The page's slug (as `docs list` shows it).")
+_MARK = re.compile("⟦(.*?)⟧", re.DOTALL)
+
+
+@app.command("import")
+def import_docs(
+    folder: Path = typer.Argument(..., help="A folder of markdown files; sub-folders become categories."),
+    publish: bool = typer.Option(False, "--publish", help="Publish the pages (unless their front matter says)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Import a markdown tree as documentation; re-importing updates pages by source path (admins).
+
+    Example: blogster docs import ./help --publish
+    """
+    from blogster_cli.services import documentation
+
+    report = documentation.import_tree(acting_user(), root=folder, publish=publish)
+    if json:
+        output.print_json(report)
+    else:
+        for line in report.notes + report.warnings:
+            output.message(f"note: {line}")
+        for path, reason in report.failed:
+            output.error(f"{path}: {reason}")
+        output.message(
+            f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged,"
+            f" {len(report.failed)} failed; {report.categories} categories."
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_docs(
+    folder: Path = typer.Argument(..., help="Where to write the tree (created if missing)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Write the documentation back as a markdown tree, each page at its source path.
+
+    Example: blogster docs export ./help-copy
+    """
+    from blogster_cli.services import documentation
+
+    count = documentation.export_tree(acting_user(), root=folder)
+    if json:
+        output.print_json({"folder": str(folder), "pages": count})
+    else:
+        output.message(f"Wrote {count} pages to {folder}.")
+
+
+@app.command("list")
+def list_docs(
+    status: DocumentationStatus | None = typer.Option(None, "--status"),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """List the documentation pages you can read.
+
+    Example: blogster docs list --status draft
+    """
+    from blogster_cli.services import documentation
+
+    pages = documentation.list_pages(acting_user(), status=status)
+    records = [{**output.to_plain(p), "markdown": None} for p in pages]
+    show_list(records, ["slug", "title", "status", "category"], fmt=fmt, json=json, limit=limit, id_key="slug")
+
+
+@app.command()
+def new(
+    title: str = typer.Argument(..., help="The page's title."),
+    slug: str | None = typer.Option(None, "--slug", help="Default: from the title."),
+    category: str | None = typer.Option(None, "--category", help="Category slug or name."),
+    tag: list[str] = typer.Option([], "--tag", help="A tag (repeatable)."),
+    source: Path | None = typer.Option(None, "--from", help="Body from a markdown file ('-': standard input)."),
+    status: DocumentationStatus = typer.Option(DocumentationStatus.DRAFT, "--status"),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create a documentation page (admins).
+
+    Example: echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -
+    """
+    from blogster_cli.services import documentation
+
+    body = _read(source) if source else ""
+    page = documentation.create_page(
+        acting_user(), title=title, slug=slug, category=category, markdown=body, tags=tag, status=status
+    )
+    _done(page, json, "Created")
+
+
+@app.command()
+def edit(
+    slug: str = SLUG_ARGUMENT,
+    source: Path | None = typer.Option(None, "--from", help="The whole page (front matter and body) from a file."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Edit a page in $VISUAL/$EDITOR (or from a file with --from) (admins).
+
+    Example: EDITOR=nano blogster docs edit restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    acting = acting_user()
+    text = _read(source) if source else _in_editor(documentation.page_text(acting, slug), slug)
+    if not text.strip():
+        output.message("The file was empty: edit cancelled, nothing saved.")
+        return
+    _done(documentation.update_page(acting, slug, text=text), json, "Saved")
+
+
+@app.command()
+def publish(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
+    """Publish a page: every signed-in user can read and find it (admins).
+
+    Example: blogster docs publish restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    _done(documentation.set_status(acting_user(), slug, DocumentationStatus.PUBLISHED), json, "Published")
+
+
+@app.command()
+def archive(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
+    """Archive a page: kept, but no longer shown to readers (admins).
+
+    Example: blogster docs archive restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    _done(documentation.set_status(acting_user(), slug, DocumentationStatus.ARCHIVED), json, "Archived")
+
+
+@app.command()
+def rm(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
+    """Delete a page and its revisions (admins).
+
+    Example: blogster docs rm restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    _done(documentation.remove_page(acting_user(), slug), json, "Deleted")
+
+
+@app.command()
+def review(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
+    """Record that you reviewed a page now (admins).
+
+    Example: blogster docs review restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    _done(documentation.review(acting_user(), slug), json, "Reviewed")
+
+
+@app.command()
+def categories(json: bool = JSON_OPTION) -> None:
+    """The category tree with the number of pages in each.
+
+    Example: blogster docs categories
+    """
+    from blogster_cli.services import documentation
+
+    nodes = documentation.category_tree(acting_user())
+    if json:
+        output.print_json(nodes)
+        return
+    for node in nodes:
+        hidden = "" if node.visible else " (hidden)"
+        output.print_lines([f"{'  ' * node.depth}{node.name} [{node.slug}] {node.pages}{hidden}"])
+
+
+@app.command()
+def show(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
+    """Show a page, rendered on a terminal.
+
+    Example: blogster docs show guides/backups
+    """
+    from blogster_cli.services import documentation
+
+    page = documentation.get_page(acting_user(), slug)
+    if json:
+        output.print_json(page)
+        return
+    output.print_markdown(
+        page.markdown if page.markdown.lstrip().startswith("#") else f"# {page.title}\n\n{page.markdown}"
+    )
+
+
+@app.command()
+def revisions(
+    slug: str = SLUG_ARGUMENT,
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """A page's revisions, oldest first (admins).
+
+    Example: blogster docs revisions restoring-a-backup
+    """
+    from blogster_cli.services import documentation
+
+    records = output.to_plain(documentation.revisions(acting_user(), slug))
+    show_list(
+        records, ["number", "created_at", "version", "characters"], fmt=fmt, json=json, limit=limit, id_key="number"
+    )
+
+
+@app.command()
+def diff(
+    slug: str = SLUG_ARGUMENT,
+    first: int = typer.Argument(..., help="The older revision."),
+    second: int | None = typer.Argument(None, help="The newer revision (default: the current text)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """What changed between two revisions of a page, as a unified diff (admins).
+
+    Example: blogster docs diff restoring-a-backup 1
+    """
+    from blogster_cli.services import documentation
+
+    text = documentation.diff(acting_user(), slug, first, second)
+    if json:
+        output.print_json({"slug": slug, "from": first, "to": second, "diff": text})
+    else:
+        output.print_diff(text)
+
+
+@app.command("check-links")
+def check_links(json: bool = JSON_OPTION) -> None:
+    """List internal links that lead to no page; exit 1 if there are any.
+
+    Example: blogster docs check-links
+    """
+    from blogster_cli.services import documentation
+
+    broken = documentation.check_links(acting_user())
+    if json:
+        output.print_json(broken)
+    else:
+        output.print_lines(f"{b.page}: {b.target}" for b in broken)
+        output.message(f"{len(broken)} broken links.")
+    if broken:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='Words, "a phrase", OR, -exclusion.'),
+    category: str | None = typer.Option(None, "--category", help="Only this category (slug or name)."),
+    tag: str | None = typer.Option(None, "--tag", help="Only pages with this tag."),
+    limit: int = typer.Option(10, "--limit", min=1, max=100),
+    all_pages: bool = typer.Option(False, "--all", help="Drafts and archived pages too (admins)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Search the documentation, best match first.
+
+    Example: blogster docs search "restore a backup" --limit 5
+    """
+    from blogster_cli.services import documentation
+
+    result = documentation.search(
+        acting_user(), query, category=category, tag=tag, limit=limit, include_drafts=all_pages
+    )
+    if json:
+        hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]
+        output.print_json({"query": result.query, "results": hits, "did_you_mean": result.suggestion})
+        return
+    if result.suggestion:
+        output.message(f"Did you mean: {result.suggestion}")
+    if not result.hits:
+        output.message("No pages found.")
+    _print_hits(result.hits)
+
+
+def _print_hits(hits: list) -> None:
+    """Title, slug and the snippet with the query's words in bold (plain markers off a terminal)."""
+    if not sys.stdout.isatty():
+        for hit in hits:
+            output.print_lines([f"{hit.slug}\t{hit.title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", hit.snippet)])
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    for hit in hits:
+        console.print(f"[bold]{escape(hit.title)}[/bold]  [dim]{escape(hit.slug)}[/dim]")
+        snippet = escape(" ".join(hit.snippet.split()))
+        console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
+
+
+def _done(page, json: bool, verb: str) -> None:
+    if json:
+        output.print_json(page)
+    else:
+        output.message(f"{verb} '{page.slug}' ({page.status}).")
+
+
+def _read(source: Path) -> str:
+    from blogster_cli.errors import InvalidInput
+
+    if str(source) == "-":
+        return sys.stdin.read()
+    try:
+        return source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _in_editor(text: str, slug: str) -> str:
+    """The page in the editor, on a private temporary file; the text as saved."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from blogster_cli.cli.state import app_context
+    from blogster_cli.errors import BlogsterError
+
+    editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="blogster-docs-") as folder:
+        buffer = Path(folder) / (slug.replace("/", "-") + ".md")
+        buffer.write_text(text, encoding="utf-8")
+        try:
+            code = subprocess.call([*shlex.split(editor), str(buffer)])
+        except FileNotFoundError as exc:
+            raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
+        if code != 0:
+            raise BlogsterError(f"the editor exited with {code}; nothing was saved")
+        return buffer.read_text(encoding="utf-8", errors="replace")

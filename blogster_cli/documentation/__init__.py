@@ -1,0 +1,1 @@
+"""Documentation trees and links: pure helpers, no database."""

@@ -1,0 +1,208 @@
+"""A documentation folder as categories and pages, and back: pure, no database.
+
+Folders become categories (their slug is the folder path, normalised, joined by `-`),
+markdown files become pages. A page's front matter may set title, slug, tags, order,
+status, version and excerpt; without a title the first heading names the page, then the
+file name. Slugs the schema rejects (`hugo_server`) are normalised (`hugo-server`) and
+the change is reported. Each page keeps its source path and its front matter block byte
+for byte, so writing the tree back gives the files it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from blogster_cli.content.errors import FrontMatterError
+from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
+PAGE_STATUSES = ("draft", "published", "archived")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class CategorySource:
+    """A folder: its path below the root, slug, display name, parent and position among siblings."""
+
+    path: str
+    slug: str
+    name: str
+    parent_path: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A markdown file read from the tree, ready to store."""
+
+    path: str  # relative to the root, POSIX separators
+    category_path: str | None
+    slug: str
+    title: str
+    body: str
+    front_matter_raw: str | None
+    front_matter: dict[str, Any]
+    tags: list[str]
+    order: int | None
+    status: str | None
+    version: str | None
+    excerpt: str | None
+    notes: list[str] = field(default_factory=list)  # slug normalisations and other remarks
+
+
+@dataclass(frozen=True)
+class PageProblem:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tree:
+    categories: list[CategorySource]
+    pages: list[PageSource]
+    problems: list[PageProblem]
+
+
+def normalise_segment(text: str) -> str:
+    """One slug segment the schema accepts: lower-case ASCII letters and digits joined by single dashes."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def normalise_slug(text: str) -> str:
+    """A page slug: segments separated by `/`, each normalised; empty segments dropped."""
+    return "/".join(s for s in (normalise_segment(part) for part in text.split("/")) if s)
+
+
+def category_slug(folder: str) -> str:
+    return normalise_segment(folder.replace("/", "-")) or "docs"
+
+
+def category_name(folder_name: str) -> str:
+    words = re.sub(r"[-_]+", " ", folder_name).strip()
+    return (words[:1].upper() + words[1:]) if words else folder_name
+
+
+def title_from(body: str, file_name: str) -> str:
+    """The first heading's text, else the file name made readable."""
+    match = _HEADING.search(body)
+    if match:
+        return match.group(1).strip()[:300]
+    stem = PurePosixPath(file_name).stem
+    return category_name(stem)[:300] or "Untitled"
+
+
+def _default_slug(path: str) -> str:
+    """`guide/events.md` -> `guide/events`; `guide/index.md` -> `guide`."""
+    posix = PurePosixPath(path)
+    parts = list(posix.parent.parts) + ([] if posix.stem == "index" and posix.parent.parts else [posix.stem])
+    return "/".join(parts)
+
+
+def read_page(path: str, text: str) -> PageSource:
+    """One page from its file text; raises FrontMatterError or ValueError with a one-line reason."""
+    split = split_front_matter(text)
+    values = parse_metadata(split).values
+    if not isinstance(values, dict):
+        raise FrontMatterError("front matter is not a mapping")
+    notes: list[str] = []
+    wanted = str(values.get("slug") or _default_slug(path))
+    slug = normalise_slug(wanted)
+    if not slug:
+        raise ValueError(f"no usable slug in {wanted!r}")
+    if slug != wanted:
+        notes.append(f"slug {wanted!r} normalised to {slug!r}")
+    title = str(values.get("title") or "").strip() or title_from(split.body, path)
+    tags = values.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    status = values.get("status")
+    if status is not None and str(status) not in PAGE_STATUSES:
+        raise ValueError(f"status {status!r} is not one of {', '.join(PAGE_STATUSES)}")
+    order = values.get("order")
+    if order is not None and not isinstance(order, int):
+        raise ValueError(f"order {order!r} is not a whole number")
+    folder = str(PurePosixPath(path).parent)
+    return PageSource(
+        path=path,
+        category_path=None if folder == "." else folder,
+        slug=slug,
+        title=title[:300],
+        body=split.body,
+        front_matter_raw=split.raw,
+        front_matter=json_safe(values),
+        tags=[str(t) for t in tags if str(t).strip()],
+        order=order,
+        status=None if status is None else str(status),
+        version=None if values.get("version") is None else str(values["version"]),
+        excerpt=None if values.get("excerpt") is None else str(values["excerpt"]),
+        notes=notes,
+    )
+
+
+def _categories(folders: Iterable[str]) -> list[CategorySource]:
+    """Every folder that holds pages, with all its ancestors; siblings ordered by name."""
+    paths: set[str] = set()
+    for folder in folders:
+        parts = PurePosixPath(folder).parts
+        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    categories = []
+    by_parent: dict[str | None, list[str]] = {}
+    for path in sorted(paths):
+        parent = str(PurePosixPath(path).parent)
+        by_parent.setdefault(None if parent == "." else parent, []).append(path)
+    for parent, children in by_parent.items():
+        for order, path in enumerate(children):
+            name = PurePosixPath(path).name
+            categories.append(CategorySource(path, category_slug(path), category_name(name), parent, order))
+    return sorted(categories, key=lambda c: (c.path.count("/"), c.path))
+
+
+def read_tree(root: Path) -> Tree:
+    """Every markdown file below `root` (hidden files and folders skipped), in path order."""
+    pages: list[PageSource] = []
+    problems: list[PageProblem] = []
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix.lower() in MARKDOWN_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    for file in files:
+        path = file.relative_to(root).as_posix()
+        try:
+            pages.append(read_page(path, file.read_text(encoding="utf-8")))
+        except (FrontMatterError, ValueError, UnicodeDecodeError, OSError) as exc:
+            problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    seen: dict[str, str] = {}
+    unique_pages = []
+    for page in pages:
+        if page.slug in seen:
+            problems.append(PageProblem(page.path, f"slug {page.slug!r} is already used by {seen[page.slug]}"))
+            continue
+        seen[page.slug] = page.path
+        unique_pages.append(page)
+    folders = {p.category_path for p in unique_pages if p.category_path}
+    return Tree(_categories(folders), unique_pages, problems)
+
+
+def page_text(*, front_matter_raw: str | None, front_matter: dict[str, Any], current: dict[str, Any], body: str) -> str:
+    """The file for a stored page: its original front matter when the fields it set still hold, else a new one."""
+    changed = {k: v for k, v in current.items() if k in front_matter and front_matter[k] != v}
+    if front_matter_raw is not None and not changed:
+        return front_matter_raw + body
+    values = {**front_matter, **changed}
+    if not values:
+        return body
+    return dump_front_matter("yaml", values) + body
+
+
+def export_path(page_path: str | None, slug: str) -> str:
+    """Where a page goes: its source path when it has one, else its slug as a file."""
+    return page_path or f"{slug}.md"

@@ -1,0 +1,128 @@
+"""Documentation categories, pages and revisions; the search function. RLS decides visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from blogster_cli.db.orm import driver_connection
+from blogster_cli.models.system import DocumentationCategory, DocumentationPage, DocumentationRevision
+
+
+def categories(session: Session) -> list[DocumentationCategory]:
+    statement = select(DocumentationCategory).order_by(
+        col(DocumentationCategory.order_position), col(DocumentationCategory.name)
+    )
+    return list(session.exec(statement).all())
+
+
+def find_category(session: Session, *, ref: str) -> DocumentationCategory | None:
+    """By slug, or by name ignoring case."""
+    from sqlalchemy import func, or_
+
+    statement = select(DocumentationCategory).where(
+        or_(DocumentationCategory.slug == ref, func.lower(DocumentationCategory.name) == ref.lower())
+    )
+    return session.exec(statement).first()
+
+
+def save_category(
+    session: Session, *, slug: str, name: str, parent_id: UUID | None, order_position: int
+) -> DocumentationCategory:
+    """Creates the category of this slug, or moves and renames it."""
+    category = session.exec(select(DocumentationCategory).where(DocumentationCategory.slug == slug)).first()
+    if category is None:
+        category = DocumentationCategory(slug=slug, name=name)
+    category.name, category.parent_id, category.order_position = name, parent_id, order_position
+    session.add(category)
+    session.flush()
+    return category
+
+
+def pages(session: Session, *, status: str | None = None) -> list[DocumentationPage]:
+    statement = select(DocumentationPage).order_by(col(DocumentationPage.slug))
+    if status is not None:
+        statement = statement.where(DocumentationPage.status == status)
+    return list(session.exec(statement).all())
+
+
+def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
+    return session.exec(select(DocumentationPage).where(DocumentationPage.slug == slug)).first()
+
+
+def pages_by_source_path(session: Session) -> dict[str, DocumentationPage]:
+    path = DocumentationPage.content["source"]["path"].astext  # type: ignore[index]
+    statement = select(DocumentationPage).where(path.is_not(None))
+    return {page.content["source"]["path"]: page for page in session.exec(statement).all()}
+
+
+def save_page(session: Session, page: DocumentationPage) -> DocumentationPage:
+    session.add(page)
+    session.flush()
+    session.refresh(page)
+    return page
+
+
+def delete_page(session: Session, *, page_id: UUID) -> bool:
+    """Through public.delete_rows, the one way user roles delete (their DELETE policies apply)."""
+    deleted = session.execute(
+        text("select public.delete_rows('public.documentation_pages', array[cast(:id as uuid)])"), {"id": str(page_id)}
+    ).all()
+    return len(deleted) == 1
+
+
+def revisions(session: Session, *, page_id: UUID) -> list[DocumentationRevision]:
+    statement = (
+        select(DocumentationRevision)
+        .where(DocumentationRevision.page_id == page_id)
+        .order_by(col(DocumentationRevision.created_at), col(DocumentationRevision.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def search(
+    session: Session, *, query: str, category: str | None, tag: str | None, limit: int, include_drafts: bool
+) -> list[dict[str, Any]]:
+    """public.search_documentation, straight on the driver (the hot path)."""
+    cursor = driver_connection(session).execute(
+        "select page_id, slug, title, path, category, status::text, score, snippet"
+        " from public.search_documentation(%s, %s, %s, %s, %s)",
+        (query, category, tag, limit, include_drafts),
+    )
+    names = [d.name for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def vocabulary_near(session: Session, *, word: str, include_drafts: bool) -> list[tuple[str, int]]:
+    rows = driver_connection(session).execute(
+        "select lexeme, pages from public.documentation_vocabulary_near(%s, %s)", (word, include_drafts)
+    )
+    return [(lexeme, pages) for lexeme, pages in rows.fetchall()]
+
+
+def stem(session: Session, *, word: str) -> str | None:
+    """`word` as the English configuration indexes it (None for a stop word)."""
+    row = (
+        driver_connection(session)
+        .execute("select (select lexeme from unnest(to_tsvector('english', %s)) limit 1)", (word,))
+        .fetchone()
+    )
+    return row[0] if row else None
+
+
+def surface_form(session: Session, *, lexeme: str) -> str | None:
+    """A word as written in a visible page that indexes as `lexeme` (for showing a suggestion)."""
+    row = (
+        driver_connection(session)
+        .execute(
+            "select (regexp_match(ts_headline(p.search_config, public.documentation_text(p.content), q,"
+            " 'StartSel=⟦, StopSel=⟧, MaxWords=3, MinWords=1'), '⟦([^⟧]+)⟧'))[1]"
+            " from public.documentation_pages p, plainto_tsquery('simple', %s) q where p.search_vector @@ q limit 1",
+            (lexeme,),
+        )
+        .fetchone()
+    )
+    return row[0] if row else None

@@ -1,0 +1,463 @@
+"""The help centre: documentation pages kept in the database, imported from and exported to folders.
+
+Admins write (the service checks first for a clear message; RLS enforces it anyway);
+every signed-in user reads published pages in visible categories, and searches them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.documentation import links, tree
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.services.sessions import require_admin
+from blogster_cli.vocabulary import DocumentationStatus
+
+CONTENT_VERSION = 1
+MAX_QUERY_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class DocPage:
+    """A page as readers see it."""
+
+    slug: str
+    title: str
+    status: str
+    category: str | None
+    path: str | None
+    tags: list[str]
+    version: str | None
+    excerpt: str | None
+    markdown: str
+    updated_at: datetime | None
+    last_reviewed_at: datetime | None
+    last_reviewed_by: UUID | None
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    slug: str
+    name: str
+    depth: int
+    pages: int
+    visible: bool
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    number: int
+    created_at: datetime | None
+    version: str | None
+    characters: int
+
+
+@dataclass
+class ImportReport:
+    categories: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "path: what was changed"
+    warnings: list[str] = field(default_factory=list)  # unresolved links
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    slug: str
+    title: str
+    path: str | None
+    category: str | None
+    status: str
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    suggestion: str | None  # "did you mean", when a word matches nothing
+
+
+def _content(page: tree.PageSource) -> dict[str, Any]:
+    return {
+        "version": CONTENT_VERSION,
+        "markdown": page.body,
+        "front_matter": page.front_matter or None,
+        "front_matter_raw": page.front_matter_raw,
+        "source": {"path": page.path},
+    }
+
+
+def _markdown(content: dict[str, Any] | None) -> str:
+    return str((content or {}).get("markdown") or "")
+
+
+def _public(page: Any, category_names: dict[UUID, str]) -> DocPage:
+    return DocPage(
+        slug=page.slug,
+        title=page.title,
+        status=str(page.status),
+        category=category_names.get(page.category_id) if page.category_id else None,
+        path=((page.content or {}).get("source") or {}).get("path"),
+        tags=list(page.tags or []),
+        version=page.version,
+        excerpt=page.excerpt,
+        markdown=_markdown(page.content),
+        updated_at=page.updated_at,
+        last_reviewed_at=page.last_reviewed_at,
+        last_reviewed_by=page.last_reviewed_by,
+    )
+
+
+def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> ImportReport:
+    """Categories from folders, pages from files; re-import updates by source path. One transaction,
+    each page in a savepoint: a page that fails is reported and the others go in."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.models.system import DocumentationPage
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    if not root.is_dir():
+        raise InvalidInput(f"{root} is not a folder")
+    source = tree.read_tree(root)
+    report = ImportReport(failed=[(p.path, p.reason) for p in source.problems])
+    report.notes = [f"{p.path}: {note}" for p in source.pages for note in p.notes]
+    index = links.PageIndex.of((p.slug, p.path) for p in source.pages)
+    for page in source.pages:
+        for target in links.internal_targets(page.body):
+            key = links.resolve(target, page_path=page.path)
+            if key and not links._is_asset(key) and not index.resolves(key):
+                report.warnings.append(f"{page.path}: link {target!r} leads to no page")
+    with orm_unit_of_work(acting) as session:
+        category_ids: dict[str, UUID] = {}
+        for category in source.categories:
+            parent = category_ids.get(category.parent_path) if category.parent_path else None
+            saved = repo.save_category(
+                session, slug=category.slug, name=category.name, parent_id=parent, order_position=category.order
+            )
+            category_ids[category.path] = saved.id
+        report.categories = len(category_ids)
+        existing = repo.pages_by_source_path(session)
+        for page in source.pages:
+            stored = existing.get(page.path)
+            status = page.status or ("published" if publish else None)
+            values = {
+                "title": page.title,
+                "slug": page.slug,
+                "category_id": category_ids.get(page.category_path) if page.category_path else None,
+                "content": _content(page),
+                "tags": page.tags,
+                "version": page.version,
+                "excerpt": page.excerpt,
+                "metadata_": {"order": page.order} if page.order is not None else {},
+            }
+            try:
+                with session.begin_nested():
+                    if stored is None:
+                        repo.save_page(session, DocumentationPage(**values, status=status or "draft"))
+                        report.created.append(page.slug)
+                        continue
+                    if status:
+                        values["status"] = status
+                    if all(getattr(stored, k) == v for k, v in values.items()):
+                        report.unchanged.append(page.slug)
+                        continue
+                    for key, value in values.items():
+                        setattr(stored, key, value)
+                    repo.save_page(session, stored)
+                    report.updated.append(page.slug)
+            except BlogsterError as exc:
+                report.failed.append((page.path, str(exc)))
+    return report
+
+
+def export_tree(acting: ActingUser, *, root: Path) -> int:
+    """Every page I can read, written back as the files they came from (new pages by slug)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    with orm_unit_of_work(acting) as session:
+        stored = repo.pages(session)
+        files = []
+        for page in stored:
+            content = page.content or {}
+            path = tree.export_path((content.get("source") or {}).get("path"), page.slug)
+            current = {"title": page.title, "slug": page.slug, "tags": list(page.tags or []),
+                       "status": str(page.status), "version": page.version, "excerpt": page.excerpt,
+                       "order": (page.metadata_ or {}).get("order")}  # fmt: skip
+            text = tree.page_text(
+                front_matter_raw=content.get("front_matter_raw"),
+                front_matter=content.get("front_matter") or {},
+                current=current,
+                body=_markdown(content),
+            )
+            files.append((path, text))
+    root = root.resolve()
+    for path, text in files:
+        target = (root / path).resolve()
+        if not target.is_relative_to(root):
+            raise InvalidInput(f"page path {path!r} leads outside {root}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return len(files)
+
+
+def _names(session: Any) -> dict[UUID, str]:
+    from blogster_cli.repositories import documentation as repo
+
+    return {c.id: c.name for c in repo.categories(session)}
+
+
+def _page(session: Any, slug: str) -> Any:
+    from blogster_cli.repositories import documentation as repo
+
+    page = repo.find_page(session, slug=slug)
+    if page is None:
+        raise NotFound(f"no documentation page {slug!r}")
+    return page
+
+
+def get_page(acting: ActingUser, slug: str) -> DocPage:
+    from blogster_cli.db.orm import orm_unit_of_work
+
+    with orm_unit_of_work(acting) as session:
+        return _public(_page(session, slug), _names(session))
+
+
+def list_pages(acting: ActingUser, *, status: str | None = None) -> list[DocPage]:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    with orm_unit_of_work(acting) as session:
+        names = _names(session)
+        return [_public(p, names) for p in repo.pages(session, status=status)]
+
+
+def category_tree(acting: ActingUser) -> list[CategoryNode]:
+    """Categories depth first, siblings by position, each with its number of pages I can read."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    with orm_unit_of_work(acting) as session:
+        categories = repo.categories(session)
+        counts: dict[UUID | None, int] = {}
+        for page in repo.pages(session):
+            counts[page.category_id] = counts.get(page.category_id, 0) + 1
+    children: dict[UUID | None, list[Any]] = {}
+    known = {c.id for c in categories}
+    for category in categories:
+        parent = category.parent_id if category.parent_id in known else None
+        children.setdefault(parent, []).append(category)
+    nodes: list[CategoryNode] = []
+
+    def walk(parent: UUID | None, depth: int) -> None:
+        for category in children.get(parent, []):
+            nodes.append(CategoryNode(category.slug, category.name, depth, counts.get(category.id, 0),
+                                      category.is_visible))  # fmt: skip
+            walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return nodes
+
+
+def page_text(acting: ActingUser, slug: str) -> str:
+    """The page as a file (front matter and body), for editing."""
+    page = get_page(acting, slug)
+    values: dict[str, Any] = {"title": page.title, "status": page.status}
+    if page.tags:
+        values["tags"] = page.tags
+    if page.version:
+        values["version"] = page.version
+    if page.excerpt:
+        values["excerpt"] = page.excerpt
+    return tree.page_text(front_matter_raw=None, front_matter=values, current={}, body=page.markdown)
+
+
+def create_page(
+    acting: ActingUser, *, title: str, slug: str | None, category: str | None, markdown: str,
+    tags: list[str], status: DocumentationStatus = DocumentationStatus.DRAFT,
+) -> DocPage:  # fmt: skip
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.models.system import DocumentationPage
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    wanted = tree.normalise_slug(slug or tree.normalise_segment(title))
+    if not wanted or not title.strip():
+        raise InvalidInput("a page needs a title and a slug made of letters or digits")
+    with orm_unit_of_work(acting) as session:
+        category_id = None
+        if category:
+            found = repo.find_category(session, ref=category)
+            if found is None:
+                raise NotFound(f"no documentation category {category!r}")
+            category_id = found.id
+        content = {"version": CONTENT_VERSION, "markdown": markdown}
+        page = repo.save_page(session, DocumentationPage(
+            title=title.strip(), slug=wanted, category_id=category_id, content=content, tags=tags, status=status,
+        ))  # fmt: skip
+        return _public(page, _names(session))
+
+
+def update_page(acting: ActingUser, slug: str, *, text: str | None = None, **fields: Any) -> DocPage:
+    """Changes a page from an edited file (`text`: front matter and body) and/or single fields."""
+    from blogster_cli.content.errors import FrontMatterError
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    if text is not None:
+        try:
+            parsed = tree.read_page(f"{slug}.md", text)
+        except (FrontMatterError, ValueError) as exc:
+            raise InvalidInput(str(exc)) from None
+        fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,
+                  "markdown": parsed.body, **({"status": parsed.status} if parsed.status else {}), **fields}  # fmt: skip
+    with orm_unit_of_work(acting) as session:
+        page = _page(session, slug)
+        markdown = fields.pop("markdown", None)
+        if markdown is not None:
+            page.content = {**(page.content or {"version": CONTENT_VERSION}), "markdown": markdown}
+        for key, value in fields.items():
+            setattr(page, key, value)
+        return _public(repo.save_page(session, page), _names(session))
+
+
+def set_status(acting: ActingUser, slug: str, status: DocumentationStatus) -> DocPage:
+    return update_page(acting, slug, status=status)
+
+
+def review(acting: ActingUser, slug: str) -> DocPage:
+    """Marks the page reviewed now, by me."""
+    return update_page(acting, slug, last_reviewed_at=datetime.now(UTC), last_reviewed_by=acting.actor.user_id)
+
+
+def remove_page(acting: ActingUser, slug: str) -> DocPage:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        page = _page(session, slug)
+        gone = _public(page, _names(session))
+        if not repo.delete_page(session, page_id=page.id):
+            raise NotFound(f"no documentation page {slug!r}")
+        return gone
+
+
+def revisions(acting: ActingUser, slug: str) -> list[RevisionInfo]:
+    """The page's snapshots, oldest first, numbered from 1 (admins only: RLS hides them from others)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        page = _page(session, slug)
+        return [
+            RevisionInfo(n, r.created_at, r.version, len(_markdown(r.content)))
+            for n, r in enumerate(repo.revisions(session, page_id=page.id), 1)
+        ]
+
+
+def diff(acting: ActingUser, slug: str, first: int, second: int | None = None) -> str:
+    """Unified diff of the markdown between two revisions (the second defaults to the current text)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        page = _page(session, slug)
+        history = repo.revisions(session, page_id=page.id)
+        current = _markdown(page.content)
+
+    def text_of(number: int) -> str:
+        if not 1 <= number <= len(history):
+            raise NotFound(f"'{slug}' has no revision {number} (it has {len(history)})")
+        return _markdown(history[number - 1].content)
+
+    old, new = text_of(first), (text_of(second) if second is not None else current)
+    label = f"revision {second}" if second is not None else "current"
+    return "".join(difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"revision {first}", label
+    ))  # fmt: skip
+
+
+def check_links(acting: ActingUser) -> list[links.BrokenLink]:
+    """Internal links of every page I can read that lead to no page."""
+    pages = list_pages(acting)
+    return links.broken_links((p.slug, p.path, p.markdown) for p in pages)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _suggest(session: Any, query: str, include_drafts: bool) -> str | None:
+    """The query with each word the index does not hold replaced by the closest indexed word."""
+    from blogster_cli.repositories import documentation as repo
+
+    changed = False
+    out = query
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(query)):
+        if len(word) < 3:
+            continue
+        stem = repo.stem(session, word=word)
+        if stem is None:
+            continue
+        candidates = repo.vocabulary_near(session, word=stem, include_drafts=include_drafts)
+        if any(lexeme == stem for lexeme, _ in candidates):
+            continue
+        allowed = 1 if len(stem) <= 4 else 2
+        scored = sorted((_edit_distance(stem, lexeme), -pages, lexeme) for lexeme, pages in candidates)
+        if not scored or scored[0][0] > allowed:
+            continue
+        replacement = repo.surface_form(session, lexeme=scored[0][2]) or scored[0][2]
+        out = re.sub(rf"(?i)\b{re.escape(word)}\b", replacement.lower(), out)
+        changed = True
+    return out if changed else None
+
+
+def search(
+    acting: ActingUser, query: str, *, category: str | None = None, tag: str | None = None,
+    limit: int = 10, include_drafts: bool = False,
+) -> SearchResult:  # fmt: skip
+    """Websearch syntax; published pages for everyone, drafts too for admins who ask (--all)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    query = query.replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    if not 1 <= limit <= 100:
+        raise InvalidInput("--limit must be between 1 and 100")
+    with orm_unit_of_work(acting) as session:
+        rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
+        suggestion = _suggest(session, query, include_drafts) if query.strip() else None
+    hits = [
+        SearchHit(r["slug"], r["title"], r["path"], r["category"], r["status"], float(r["score"]), r["snippet"] or "")
+        for r in rows
+    ]
+    return SearchResult(query, hits, suggestion)

@@ -1,0 +1,155 @@
+"""blogster docs: import/export round trip, categories, editing, revisions, review, search, links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import PASSWORD
+from tests.conftest import shared_data
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+SMALL_TREE = {
+    "index.md": "# Welcome\n\nStart with the [guide](guide/events.md).\n",
+    "guide/events.md": "---\ntitle: Events\ntags: [core]\norder: 1\n---\n# Events\n\n## Message queue\n\nQueues.\n",
+    "guide/hugo_server.md": "Serve the site locally. See [missing](../nowhere.md).\n",
+    "guide/advanced/workers.md": "# Workers\n\nThreads and the [app](/guide/events/).\n",
+}
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def login(cli, email: str) -> None:
+    assert cli("auth", "login", "--email", email, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+
+
+def signup(cli, email: str) -> None:
+    assert cli("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+
+
+def test_import_builds_categories_and_pages_and_reports_normalised_slugs(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", SMALL_TREE)
+    result = cli("docs", "import", str(root), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert sorted(report["created"]) == ["guide/advanced/workers", "guide/events", "guide/hugo-server", "index"]
+    assert any("'guide/hugo-server'" in note for note in report["notes"])
+    assert any("nowhere.md" in warning for warning in report["warnings"])
+    assert report["failed"] == []
+    tree = cli("docs", "categories", "--json").json()
+    assert [(c["slug"], c["depth"], c["pages"]) for c in tree] == [("guide", 0, 2), ("guide-advanced", 1, 1)]
+    page = cli("docs", "show", "guide/hugo-server", "--json").json()
+    assert (page["title"], page["path"], page["status"]) == ("Hugo server", "guide/hugo_server.md", "draft")
+    events = cli("docs", "show", "guide/events", "--json").json()
+    assert events["tags"] == ["core"] and events["category"] == "Guide"
+
+
+def test_reimport_updates_by_source_path_and_publish_flag(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", SMALL_TREE)
+    assert cli("docs", "import", str(root)).exit_code == 0
+    (root / "guide/events.md").write_text("---\ntitle: Events and messages\n---\nNew body.\n", encoding="utf-8")
+    report = cli("docs", "import", str(root), "--publish", "--json").json()
+    assert report["created"] == [] and "guide/events" in report["updated"]
+    page = cli("docs", "show", "guide/events", "--json").json()
+    assert (page["title"], page["status"], page["markdown"]) == ("Events and messages", "published", "New body.\n")
+    assert len(cli("docs", "revisions", "guide/events", "--json").json()) == 2
+
+
+def test_a_failing_page_is_reported_and_the_rest_go_in(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", {"good.md": "# Good\n", "bad.md": "---\ntitle: [oops\n---\n",
+                                     "long.md": "---\ntitle: " + "x" * 400 + "\n---\n"})  # fmt: skip
+    result = cli("docs", "import", str(root))
+    assert result.exit_code == 1
+    assert "bad.md" in result.stderr
+    assert [p["slug"] for p in cli("docs", "list", "--json").json()] == ["good", "long"]
+
+
+def test_export_gives_back_the_real_corpus_byte_for_byte(cli, signed_up, tmp_path):
+    corpus = shared_data("docs", "textual")
+    result = cli("docs", "import", str(corpus), "--publish", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert len(report["created"]) == 293 and report["failed"] == []
+    assert cli("docs", "export", str(tmp_path / "out")).exit_code == 0
+    expected = {k: v for k, v in files_of(corpus).items() if k.endswith(".md")}
+    assert files_of(tmp_path / "out") == expected
+    again = cli("docs", "import", str(corpus), "--publish", "--json").json()
+    assert len(again["unchanged"]) == 293
+
+
+def test_new_edit_publish_archive_review_revisions_diff_rm(cli, signed_up, tmp_path):
+    body = tmp_path / "body.md"
+    body.write_text("First line.\n", encoding="utf-8")
+    created = cli("docs", "new", "Backups", "--tag", "ops", "--from", str(body), "--json")
+    assert created.exit_code == 0, created.stderr
+    assert created.json()["slug"] == "backups" and created.json()["status"] == "draft"
+    edited = tmp_path / "edited.md"
+    edited.write_text("---\ntitle: Backups and restores\ntags: [ops]\n---\nFirst line.\nSecond line.\n")
+    assert cli("docs", "edit", "backups", "--from", str(edited)).exit_code == 0
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/Second/Third/' \"$1\"\n")
+    editor.chmod(0o755)
+    assert cli("docs", "edit", "backups", env={"EDITOR": str(editor)}).exit_code == 0
+    assert cli("docs", "show", "backups", "--json").json()["markdown"] == "First line.\nThird line.\n"
+    assert cli("docs", "publish", "backups", "--json").json()["status"] == "published"
+    reviewed = cli("docs", "review", "backups", "--json").json()
+    assert reviewed["last_reviewed_at"] and reviewed["last_reviewed_by"]
+    history = cli("docs", "revisions", "backups", "--json").json()
+    assert [r["number"] for r in history] == [1, 2, 3]
+    diff = cli("docs", "diff", "backups", "1", "--json").json()["diff"]
+    assert "+Third line." in diff and "-First line." not in diff
+    assert cli("docs", "diff", "backups", "9").exit_code == 3
+    assert cli("docs", "archive", "backups", "--json").json()["status"] == "archived"
+    assert cli("docs", "rm", "backups").exit_code == 0
+    assert cli("docs", "show", "backups").exit_code == 3
+
+
+def test_search_json_carries_the_fields_and_did_you_mean(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", SMALL_TREE)
+    assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    result = cli("docs", "search", "message queue", "--json")
+    assert result.exit_code == 0, result.stderr
+    first = result.json()["results"][0]
+    assert {"slug", "title", "path", "category", "score", "snippet"} <= set(first)
+    assert (first["slug"], first["path"], first["category"]) == ("guide/events", "guide/events.md", "Guide")
+    assert "⟦" not in first["snippet"] and "Queue" in first["snippet"]
+    plain = cli("docs", "search", "workrs")
+    assert plain.exit_code == 0 and "Did you mean: workers" in plain.stderr
+    assert cli("docs", "search", "'\\&|!():*<>\"", "--json").exit_code == 0
+    assert cli("docs", "search", "x" * 10_000, "--json").json()["results"] == []
+    assert (
+        cli("docs", "search", "queue", "--category", "guide", "--tag", "core", "--json").json()["results"][0]["slug"]
+        == "guide/events"
+    )
+
+
+def test_check_links_lists_broken_internal_links(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", SMALL_TREE)
+    assert cli("docs", "import", str(root)).exit_code == 0
+    result = cli("docs", "check-links", "--json")
+    assert result.exit_code == 1
+    assert result.json() == [{"page": "guide/hugo-server", "target": "../nowhere.md"}]
+
+
+def test_non_admins_cannot_write_and_see_only_published_pages(cli, signed_up, tmp_path):
+    root = write(tmp_path / "docs", SMALL_TREE)
+    assert cli("docs", "import", str(root)).exit_code == 0
+    assert cli("docs", "publish", "guide/events").exit_code == 0
+    signup(cli, "bob@example.com")
+    assert [p["slug"] for p in cli("docs", "list", "--json").json()] == ["guide/events"]
+    assert cli("docs", "show", "index").exit_code == 3
+    assert cli("docs", "search", "workers", "--all", "--json").json()["results"] == []
+    for command in (["import", str(root)], ["publish", "index"], ["archive", "guide/events"], ["rm", "guide/events"],
+                    ["new", "Mine"], ["review", "guide/events"], ["revisions", "guide/events"]):  # fmt: skip
+        assert cli("docs", *command).exit_code == 4, command
+    login(cli, "ada@example.com")
+    assert cli("docs", "search", "workers", "--all", "--json").json()["results"][0]["slug"] == "guide/advanced/workers"

@@ -1,0 +1,227 @@
+"""search_documentation: ranking on a small fixed corpus, filters, highlighting, hostile input, drafts."""
+
+from __future__ import annotations
+
+import pytest
+from psycopg.types.json import Jsonb
+
+from blogster_cli.db.acting import acting_transaction
+
+CORPUS = {
+    # slug: (category, title, status, tags, markdown)
+    "styles/color": (
+        "styles",
+        "Color",
+        "published",
+        ["css"],
+        "# Color\n\nThe `color` style sets the text color of a widget.\n\n## Syntax\n\ncolor: red;\n",
+    ),
+    "styles/background": (
+        "styles",
+        "Background",
+        "published",
+        ["css"],
+        "# Background\n\nSets the background color of a widget. A color name or hex value.\n",
+    ),
+    "guide/events": (
+        "guide",
+        "Events and messages",
+        "published",
+        [],
+        "# Events and messages\n\nHandlers receive events.\n\n## Message queue\n\nEvery widget has a message queue."
+        " Messages wait in the queue until the handler runs.\n\n## Bubbling\n\nEvents bubble up to the parent.\n",
+    ),
+    "guide/workers": (
+        "guide",
+        "Workers",
+        "published",
+        ["concurrency"],
+        "# Workers\n\nRun slow work in a worker thread so the interface stays responsive. The queue of"
+        " work is processed in order. A message is posted when the worker ends.\n",
+    ),
+    "guide/screens": (
+        "guide",
+        "Screens",
+        "published",
+        [],
+        "# Screens\n\nPush and pop screens on the screen stack.\n\n```python\n# a comment, not a heading\n```\n",
+    ),
+    "faq/install": (
+        "faq",
+        "Installing on Windows",
+        "published",
+        ["setup"],
+        "# Installing on Windows\n\nUse the new Windows Terminal for the best colors.\n",
+    ),
+    "guide/secret-roadmap": (
+        "guide",
+        "Secret roadmap",
+        "draft",
+        [],
+        "# Secret roadmap\n\nThe zeppelin feature ships next year.\n",
+    ),
+}
+
+
+@pytest.fixture
+def corpus(superuser):
+    categories = {}
+    for position, name in enumerate(("styles", "guide", "faq")):
+        categories[name] = superuser.execute(
+            "insert into documentation_categories (name, slug, order_position) values (%s, %s, %s) returning id",
+            (name.title(), name, position),
+        ).fetchone()[0]
+    for slug, (category, title, status, tags, markdown) in CORPUS.items():
+        superuser.execute(
+            "insert into documentation_pages (category_id, title, slug, content, tags, status)"
+            " values (%s, %s, %s, %s, %s, %s)",
+            (
+                categories[category],
+                title,
+                slug,
+                Jsonb({"version": 1, "markdown": markdown, "source": {"path": slug + ".md"}}),
+                tags,
+                status,
+            ),
+        )
+    return categories
+
+
+def search(db, actor, query, **options):
+    conn = db.connect()
+    try:
+        with acting_transaction(conn, actor.role_name):
+            names = ", ".join(f"{key} => %({key})s" for key in options)
+            sql = "select slug, score, snippet, path, category from search_documentation(%(query)s"
+            sql += (", " + names if names else "") + ")"
+            return conn.execute(sql, {"query": query, **options}).fetchall()
+    finally:
+        conn.close()
+
+
+def slugs(rows):
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("color", "styles/color"),  # the title beats a body mention
+        ("message queue", "guide/events"),  # a section heading finds its page
+        ("background color", "styles/background"),
+        ("windows", "faq/install"),
+        ("worker thread", "guide/workers"),
+        ("screen stack", "guide/screens"),
+    ],
+)
+def test_ranking_puts_the_expected_page_first(db, make_user, corpus, query, expected_first):
+    rows = search(db, make_user(), query)
+    assert slugs(rows)[0] == expected_first, rows
+
+
+def test_words_in_code_fences_are_not_headings(superuser):
+    markdown = "# Real\n\n```python\n# not a heading\n```\n## Also real ##\n"
+    assert superuser.execute("select documentation_headings(%s)", (markdown,)).fetchone()[0] == "Real\nAlso real"
+
+
+def test_snippets_highlight_the_query_words_and_carry_path_and_category(db, make_user, corpus):
+    slug, score, snippet, path, category = search(db, make_user(), "bubble")[0]
+    assert slug == "guide/events" and score > 0
+    assert "⟦bubble⟧" in snippet
+    assert (path, category) == ("guide/events.md", "Guide")
+
+
+def test_websearch_syntax_phrases_or_and_exclusion(db, make_user, corpus):
+    user = make_user()
+    assert slugs(search(db, user, '"message queue"')) == ["guide/events"]
+    assert set(slugs(search(db, user, "windows OR bubbling"))) == {"faq/install", "guide/events"}
+    assert "guide/events" not in slugs(search(db, user, "queue -bubbling"))
+    assert "guide/workers" in slugs(search(db, user, "queue -bubbling"))
+
+
+def test_category_and_tag_filters(db, make_user, corpus):
+    user = make_user()
+    assert set(slugs(search(db, user, "color", in_category="styles"))) == {"styles/color", "styles/background"}
+    assert slugs(search(db, user, "color", in_tag="setup")) == ["faq/install"]
+    assert search(db, user, "color", in_category="no-such-category") == []
+
+
+def test_drafts_only_for_admins_who_ask(db, make_user, corpus):
+    user, admin = make_user(), make_user(admin=True)
+    assert search(db, user, "zeppelin") == []
+    assert search(db, user, "zeppelin", include_drafts=True) == []
+    assert search(db, admin, "zeppelin") == []
+    assert slugs(search(db, admin, "zeppelin", include_drafts=True)) == ["guide/secret-roadmap"]
+
+
+def test_hidden_category_hides_its_pages_from_users(db, make_user, corpus, superuser):
+    user = make_user()
+    superuser.execute("update documentation_categories set is_visible = false where slug = 'faq'")
+    assert search(db, user, "windows") == []
+    superuser.execute("update documentation_categories set is_visible = true where slug = 'faq'")
+    assert slugs(search(db, user, "windows")) == ["faq/install"]
+
+
+def test_publishing_and_editing_keep_the_index_current(db, make_user, corpus, superuser):
+    user = make_user()
+    superuser.execute("update documentation_pages set status = 'published' where slug = 'guide/secret-roadmap'")
+    assert slugs(search(db, user, "zeppelin")) == ["guide/secret-roadmap"]
+    superuser.execute(
+        "update documentation_pages set content = %s where slug = 'guide/secret-roadmap'",
+        (Jsonb({"version": 1, "markdown": "Airships instead."}),),
+    )
+    assert search(db, user, "zeppelin") == []
+    assert slugs(search(db, user, "airships")) == ["guide/secret-roadmap"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "\\",
+        "\\'",
+        "'",
+        "&|!():*<>",
+        "a & | b",
+        "!!!",
+        "(((",
+        "-",
+        "OR",
+        "x" * 10_000,
+        "ünïcödé 漢字 😀",
+        "",
+        "   ",
+        "\t\n",
+        "color:*",
+        "'; drop table documentation_pages; --",
+        "\u200b",
+    ],
+)
+def test_hostile_queries_never_raise(db, make_user, corpus, query):
+    rows = search(db, make_user(), query)
+    assert isinstance(rows, list)
+
+
+def test_collection_statistics_follow_every_change(db, corpus, superuser):
+    def kept_and_recomputed():
+        kept = superuser.execute(
+            "select scope, pages, sum_title, sum_heading, sum_meta, sum_body from internal.documentation_search_stats"
+            " order by scope"
+        ).fetchall()
+        recomputed = superuser.execute(
+            "select scope, count(d.page_id), coalesce(sum(len_title), 0), coalesce(sum(len_heading), 0),"
+            " coalesce(sum(len_meta), 0), coalesce(sum(len_body), 0)"
+            " from (values ('all'), ('visible')) s(scope)"
+            " left join internal.documentation_search_docs d on s.scope = 'all' or d.visible"
+            " group by scope order by scope"
+        ).fetchall()
+        return kept, recomputed
+
+    kept, recomputed = kept_and_recomputed()
+    assert kept == recomputed and kept[1][1] == 6
+    superuser.execute("update documentation_pages set status = 'published' where slug = 'guide/secret-roadmap'")
+    superuser.execute("update documentation_categories set is_visible = false where slug = 'faq'")
+    superuser.execute("delete from documentation_pages where slug in ('styles/color', 'guide/workers')")
+    kept, recomputed = kept_and_recomputed()
+    assert kept == recomputed and kept[1][1] == 4
