@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from blogster_cli.cli.app import app
@@ -150,6 +151,7 @@ def test_the_plan_covers_every_help_example():
     assert help_examples() == planned | set(EXCLUDED)
 
 
+@pytest.mark.timeout(900)  # ~130 commands, each a fresh Python process: minutes on a loaded machine
 def test_every_help_example_runs(db, isolated_environment, tmp_path):
     work = tmp_path / "work"
     fake_bin = tmp_path / "bin"
