@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import psycopg
 
-BACKED_UP_SCHEMAS = ("public", "auth", "internal")
+BACKED_UP_SCHEMAS = ("public", "auth", "internal", "procrastinate")  # queued jobs are data too
 # Rebuilt by the migrations themselves, so never taken from a backup.
 SCHEMA_BOOKKEEPING = ("internal.schema_migrations",)
 COPY_CHUNK = 1 << 20

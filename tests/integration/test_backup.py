@@ -16,7 +16,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"backup round trip picture"
 
 TABLES_SQL = """
 select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname in ('public', 'auth', 'internal') and c.relkind in ('r', 'p') and not c.relispartition
+where n.nspname in ('public', 'auth', 'internal', 'procrastinate') and c.relkind in ('r', 'p') and not c.relispartition
   and (n.nspname, c.relname) <> ('internal', 'schema_migrations')
 order by 1
 """
@@ -101,12 +101,13 @@ def test_round_trip_is_identical_for_every_table_and_brings_back_the_images(db, 
     picture = tmp_path / "picture.png"
     picture.write_bytes(PNG)
     image = images.add(acting, "pictured", picture, featured=True)
-    superuser.execute(
-        "insert into internal.notification_outbox (topic, user_id, channels, payload) values ('t', %s, '{in_app}', '{}')",
-        (carol.user_id,),
-    )
+    job = superuser.execute(
+        "insert into procrastinate.procrastinate_jobs (queue_name, task_name, args) values ('q', 't', '{}') returning id"
+    ).fetchone()[0]
+    superuser.execute("insert into internal.job_failures (job_id, task_name, error) values (%s, 't', 'boom')", (job,))
     before = table_fingerprints(superuser)
-    assert before["public.image_assets"][0] == 1 and before["internal.notification_outbox"][0] == 1
+    assert before["public.image_assets"][0] == 1 and before["procrastinate.procrastinate_jobs"][0] == 1
+    assert before["internal.job_failures"][0] == 1
     archive = tmp_path / "with-images.blogster-backup"
     summary = backup.backup(db, archive)
     assert summary.images == 1 and summary.roles == 1
@@ -121,11 +122,9 @@ def test_round_trip_is_identical_for_every_table_and_brings_back_the_images(db, 
     with db.connect() as conn:
         assert table_fingerprints(conn) == before
         next_id = conn.execute(
-            "insert into internal.notification_outbox (topic, user_id, channels, payload)"
-            " values ('t', %s, '{in_app}', '{}') returning id",
-            (carol.user_id,),
+            "insert into procrastinate.procrastinate_jobs (queue_name, task_name, args) values ('q', 't', '{}') returning id"
         ).fetchone()[0]
-        assert next_id == 2  # the identity sequence came back too
+        assert next_id == job + 1  # queued jobs and their sequence came back too
         with acting_transaction(conn, carol.role_name):
             assert conn.execute("select count(*) from public.blogs").fetchone()[0] == 1
 

@@ -102,7 +102,7 @@ def test_users_delete_their_own_rows_through_the_definer_and_nothing_else(db, su
             conn.execute("select * from public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,)).fetchall()
             == []
         )
-        for target in ("auth.users", "internal.notification_outbox", "pg_catalog.pg_class"):
+        for target in ("auth.users", "internal.email_deliveries", "pg_catalog.pg_class"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("select * from public.delete_rows(%s::regclass, array[gen_random_uuid()])", (target,))
     with db.connect() as conn, acting_transaction(conn, "anon"):
