@@ -22,6 +22,7 @@ USER_CALLABLE_DEFINERS = {
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",
     "tag_ids(text[])",
+    "public_profiles(uuid[],text[])",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {"internal.notification_outbox", "internal.chatbot_analytics_shards"}
