@@ -99,3 +99,14 @@ def image_files(conn: psycopg.Connection, *, urls: list[str]) -> dict[str, str]:
         (urls,),
     ).fetchall()
     return dict(rows)
+
+
+def mark_domain_verified(conn: psycopg.Connection, *, user_id: UUID, domain: str) -> bool:
+    """Sets the verified flag of this account's site if its custom domain is still `domain`
+    (the caller acts as service_role: accounts have no grant on the flag)."""
+    row = conn.execute(
+        "update public.subdomain_settings set is_custom_domain_verified = true"
+        " where user_id = %s and custom_domain = %s returning 1",
+        (user_id, domain),
+    ).fetchone()
+    return row is not None
