@@ -30,7 +30,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -537,7 +536,10 @@ class _Writer:
             if not self._folder(target.parent) or target.is_symlink():
                 continue
             if not (target.exists() and target.stat().st_size == source.stat().st_size):
-                shutil.copyfile(source, target)
+                # through _write_file: a private export's pictures are 0600 from the first byte too
+                self._check(
+                    lambda target=target, source=source: _write_file(target, source.read_bytes(), self.file_mode), name
+                )
                 self.images += 1
             written.append(name)
         return written
