@@ -83,7 +83,7 @@ def deploy(
 ) -> None:
     """Publish the built site to a folder, over rsync or to a git branch, sending only what changed.
 
-    Example: blogster site deploy --rsync ada@example.com:/var/www/blog
+    Example: blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages
     """
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import site_deploy

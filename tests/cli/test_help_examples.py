@@ -28,6 +28,8 @@ EXCLUDED = {
     "blogster site serve --port 8080": "serves until interrupted (tests/integration/test_site_deploy.py covers it)",
     "blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages": "pushes to a remote host "
     "(tests/integration/test_site_deploy.py deploys to a local bare repository)",
+    "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
+    "(tests/integration/test_site_verify_domain.py answers with a local one)",
 }
 
 # (command, is it a help example?) in the order they run.
