@@ -128,7 +128,9 @@ def measure(acting, scratch: Path, size: int) -> None:
         f"{' and <= 0.5 s' if size >= 10000 else ''}: {'met' if met else 'NOT met'})"
     )
     # Wall time follows the machine's load; this process's CPU time much less so.
-    print(f"incremental_build_cpu_{size}: {incremental_cpu:.3f} s (this process; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"incremental_build_cpu_{size}: {incremental_cpu:.3f} s (this process; load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 def main() -> None:

@@ -125,7 +125,7 @@ def _build(
         if settings is None:
             raise NotFound("you have no site settings (subdomain) yet")
         config = site_config(settings, base_domain=base_domain)
-        theme = load_theme(config.theme)
+        theme = load_theme(config.theme, cache=_template_cache())
         rows = site_rows.published_own(conn)
         row_keys = {r.id: _row_key(r) for r in rows}
         changed = [r.id for r in rows if previous.posts.get(r.id, {}).get("row") != row_keys[r.id]]
@@ -162,6 +162,14 @@ def _build(
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
         seconds=round(time.perf_counter() - started, 3),
     )  # fmt: skip
+
+
+def _template_cache() -> Path:
+    """Compiled theme templates, kept between builds (0700: only this OS user may plant code there)."""
+    from blogster_cli.config import home_dir
+    from blogster_cli.private_files import private_dir
+
+    return private_dir(home_dir() / "cache" / "templates")
 
 
 def _image_pages(images: dict[str, str], media: Path) -> list[Page]:
