@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from blogster_cli.db.acting import ActingUser, acting_transaction, unit_of_work
 from blogster_cli.db.errors import translated_errors
@@ -78,10 +78,7 @@ def _unquoted(data: str) -> str:
     text = str(data).strip()
     if not text.startswith('"'):
         return text
-    parts = []
-    for part in text.split('" "'):
-        parts.append(part.strip('"'))
-    return "".join(parts)
+    return "".join(part.strip('"') for part in text.split('" "'))
 
 
 def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
@@ -105,4 +102,4 @@ def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
         raise ConfigError("the record is there, but marking the domain verified needs the administrator's connection")
     with translated_errors(), acting_transaction(acting.db.connection(), "service_role", acting.timeouts) as conn:
         marked = site_rows.mark_domain_verified(conn, user_id=acting.actor.user_id, domain=domain)
-    return DomainCheck(**{**check.__dict__, "verified": marked})
+    return replace(check, verified=marked)
