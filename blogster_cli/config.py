@@ -38,6 +38,9 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+DEFAULT_DNS_RESOLVER = "https://cloudflare-dns.com/dns-query"
+
+
 @dataclass
 class Settings:
     """One profile's settings. Each field can be set with `blogster config set KEY VALUE`."""
@@ -68,6 +71,8 @@ class Settings:
     """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
     connect_timeout_s: int = 10
     """Longest to wait for the database server to answer a new connection."""
+    dns_resolver_url: str = DEFAULT_DNS_RESOLVER
+    """The DNS-over-HTTPS resolver (JSON API) `site verify-domain` reads TXT records through."""
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
     """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
@@ -147,6 +152,8 @@ def coerce(key: str, raw: object) -> object:
             parse_prices(text)
         except ValueError as exc:
             raise InvalidInput(f"ai_prices: {exc}") from None
+    elif key == "dns_resolver_url" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
+        raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
     return text
 
 

@@ -3,7 +3,7 @@
 Creating a file with the default umask and chmod-ing it afterwards leaves a window in
 which another OS user can open it (and keep the descriptor); so every file holding
 account data or secrets (backups, account exports, config, credentials, editing
-buffers and recovery files) is created
+buffers and recovery files, stored images) is created
 here with mode 0600 by `open(2)` itself, and every folder Blogster creates for them
 with 0700. Folders that already exist are left as the user made them.
 """

@@ -1,4 +1,4 @@
-"""blogster site: build your published posts into a static site; show and change its settings."""
+"""blogster site: build, preview and deploy your published posts as a static site; its settings and domain."""
 
 from __future__ import annotations
 
@@ -76,21 +76,24 @@ def settings_set(
 def deploy(
     out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="The built site (default: ./public)."),
     folder: Path | None = typer.Option(None, "--folder", file_okay=False, help="Copy the site into this folder."),
+    rsync: str | None = typer.Option(None, "--rsync", help="Send the site with rsync to [USER@]HOST:PATH (SSH)."),
     git: str | None = typer.Option(None, "--git", help="Push the site to this git remote (URL or path)."),
     branch: str = typer.Option("gh-pages", "--branch", help="The branch --git pushes to."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Publish the built site to a folder or a git branch, sending only what changed.
+    """Publish the built site to a folder, over rsync or to a git branch, sending only what changed.
 
     Example: blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages
     """
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import site_deploy
 
-    if (folder is None) == (git is None):
-        raise InvalidInput("give exactly one of --folder DIR or --git REMOTE")
+    if sum(target is not None for target in (folder, rsync, git)) != 1:
+        raise InvalidInput("give exactly one of --folder DIR, --rsync [USER@]HOST:PATH or --git REMOTE")
     if folder is not None:
         report = site_deploy.to_folder(out, folder)
+    elif rsync is not None:
+        report = site_deploy.to_rsync(out, rsync)
     else:
         report = site_deploy.to_git(out, remote=git, branch=branch)
     if json:
@@ -100,6 +103,30 @@ def deploy(
             f"Deployed to {report.target}: {report.copied} file(s) sent, {report.removed} removed,"
             f" {report.unchanged} unchanged."
         )
+
+
+@app.command("verify-domain")
+def verify_domain(json: bool = JSON_OPTION) -> None:
+    """Check the DNS TXT record that proves your custom domain is yours; exit 1 until it is there.
+
+    Example: blogster site verify-domain
+    """
+    from blogster_cli.config import DEFAULT_DNS_RESOLVER
+    from blogster_cli.services import site_domain
+
+    resolver = app_context().settings.dns_resolver_url or DEFAULT_DNS_RESOLVER
+    check = site_domain.verify(acting_user(), resolver_url=resolver)
+    if json:
+        output.print_json(check)
+    elif check.verified:
+        output.message(f"{check.domain} is verified.")
+    else:
+        output.message(
+            f"{check.domain} is not verified yet: add a DNS TXT record {check.record_name} with the value"
+            f" {check.record_value}, then run this again (DNS changes can take a while to show)."
+        )
+    if not check.verified:
+        raise typer.Exit(1)
 
 
 @app.command()

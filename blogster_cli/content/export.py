@@ -5,7 +5,9 @@ Rules, in order:
 1. Path. A post exported in the dialect it was imported from keeps its original relative
    path (Zola sections such as `inside-rust/`, page bundles `slug/index.md`), except that
    a slug or date carried by the file name follows the post's current value (the file is
-   renamed) and a published Jekyll post leaves `_drafts/`. Otherwise the dialect's
+   renamed), a published Jekyll post leaves `_drafts/`, and the path is placed in the
+   dialect's layout (`site_path`: a flat folder's Jekyll posts go to `_posts/`, Hugo and
+   Zola pages below `content/`, and anything before `content/` is dropped). Otherwise the dialect's
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
    `content/<slug>.md`, Astro `src/content/blog/<slug>.md`, markdown `<slug>.md`
    (a slug that cannot be a file name is slugified there and written as a `slug` key).
@@ -137,7 +139,7 @@ def render_post(
     base, metadata = _base_values(front)
     previous = map_metadata(base, body, source_path, source_dialect, default_tz) if source_dialect is not None else None
     if previous is not None and source_path is not None and source_dialect == dialect:
-        path = _adjusted_path(source_path, post, dialect, previous, default_tz)
+        path = PurePosixPath(site_path(_adjusted_path(source_path, post, dialect, previous, default_tz), dialect))
     else:
         path = conventional_path(post, dialect, default_tz)
     if dialect == "markdown":
@@ -163,6 +165,29 @@ def conventional_path(post: PostFields, dialect: Dialect, default_tz: tzinfo = U
             raise ContentError("a Jekyll post needs a date for its file name")
         name = f"{local_day(post.date, default_tz).isoformat()}-{name}"
     return CONVENTIONAL_FOLDERS[dialect] / _file_name(name, ".md")
+
+
+def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
+    """`path` placed in the layout `dialect` builds from (rule 1): Jekyll posts under
+    `_posts/`, Hugo and Zola pages under `content/`, Astro entries under `src/content/`.
+
+    A path already inside that layout keeps its place from the layout folder on (a site
+    imported from its parent folder comes back at the export folder's root); a path from
+    a flat folder (or from inside `content/`) is put below the layout folder.
+    """
+    pure = PurePosixPath(path)
+    parts = pure.parts
+    if dialect == "jekyll":
+        inside = "_posts" in parts or "_drafts" in parts
+        return pure.as_posix() if inside else (CONVENTIONAL_FOLDERS["jekyll"] / pure).as_posix()
+    marker = {"hugo": ("content",), "zola": ("content",), "astro": ("src", "content")}.get(dialect)
+    if marker is None:
+        return pure.as_posix()
+    for start in range(len(parts) - len(marker)):
+        if parts[start : start + len(marker)] == marker:
+            return PurePosixPath(*parts[start:]).as_posix()
+    root = PurePosixPath("content") if dialect != "astro" else CONVENTIONAL_FOLDERS["astro"]
+    return (root / pure).as_posix()
 
 
 def _file_name(stem: str, suffix: str) -> str:

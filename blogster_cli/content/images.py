@@ -7,6 +7,7 @@ across exports.
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from blogster_cli.content.errors import ContentError
@@ -67,3 +68,18 @@ def content_hash_name(data: bytes) -> str:
     if image_type is None:
         raise ContentError("not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
     return f"{hashlib.sha256(data).hexdigest()}.{image_type.extension}"
+
+
+# Where `images add` links a stored image: `media/<content hash name>` (its `url`).
+MEDIA_FOLDER = "media"
+
+
+def rewrite_media_links(text: str, links: Mapping[str, str]) -> str:
+    """`text` with every `media/<name>` (or `./media/<name>`) of a name in `links` replaced
+    by `links[name]`, in front matter and body alike; other URLs that merely contain
+    `/media/` (`https://example.com/media/x.png`) are left alone."""
+    if not links:
+        return text
+    names = "|".join(re.escape(name) for name in sorted(links, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w/.-])(?:\./)?{MEDIA_FOLDER}/({names})(?![\w.-])")
+    return pattern.sub(lambda match: links[match.group(1)], text)

@@ -280,19 +280,35 @@ def truthy(value: Any) -> bool | None:
     return None
 
 
-def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> Status:
+def stated_status(values: Mapping[Any, Any]) -> str | None:
+    """The status front matter states, or None when it says nothing: `draft: true` or
+    `published: false` make a draft; else a `status` text (lower case, `publish` read as
+    `published`; other values such as `archived` as written); else `draft: false` or
+    `published: true` mean published. Import and `blogs edit`/`new --from` both use it."""
     draft = find_key([values], DRAFT_KEYS)
-    if draft is not None and truthy(draft.value) is True:
-        return "draft"
     published = find_key([values], PUBLISHED_KEYS)
-    if published is not None and truthy(published.value) is False:
+    if (draft is not None and truthy(draft.value) is True) or (
+        published is not None and truthy(published.value) is False
+    ):
         return "draft"
     status = find_key([values], STATUS_KEYS, str)
-    if status is not None and status.value.strip().lower() not in PUBLISHED_STATUSES:
-        return "draft"
-    if dialect == "jekyll" and path is not None and "_drafts" in path.parts:
-        return "draft"
-    return "published"
+    if status is not None:
+        text = status.value.strip().lower()
+        return "published" if text in PUBLISHED_STATUSES else text
+    if (draft is not None and truthy(draft.value) is False) or (
+        published is not None and truthy(published.value) is True
+    ):
+        return "published"
+    return None
+
+
+def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> Status:
+    """Import's reading: any stated status other than published is a draft; a file that
+    states none is published (as its generator would publish it), except in Jekyll's `_drafts/`."""
+    stated = stated_status(values)
+    if stated is None:
+        return "draft" if dialect == "jekyll" and path is not None and "_drafts" in path.parts else "published"
+    return "published" if stated == "published" else "draft"
 
 
 def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool) -> list[str]:

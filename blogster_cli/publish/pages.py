@@ -21,7 +21,7 @@ from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 
@@ -32,6 +32,25 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def digest_texts(*parts: str) -> str:
+    """A key for strings joined with a separator they cannot hold: what keys over thousands of
+    posts use, since joining strings costs a fraction of repr() on nested objects."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def fingerprint(post: SitePost) -> str:
+    """Every field of `post` as one string (fields are separated by a character none holds);
+    the fields the database digested for us (`version`) as that digest."""
+    if post.version:
+        stated = post.version
+    else:
+        stated = "\x1e".join((
+            post.slug, post.title, post.published_at.isoformat(), post.updated_at.isoformat(),
+            post.description or "", str(post.reading_time), "\x1d".join(post.tags), post.featured_image or "",
+        ))  # fmt: skip
+    return "\x1e".join((post.id, stated, post.source_url or "", "\x1d".join(post.aliases)))
+
+
 @dataclass(frozen=True)
 class Entry:
     """A post as listings, feeds and the sitemap show it."""
@@ -39,10 +58,10 @@ class Entry:
     post: SitePost
     url_path: str
     summary: str
-
-    def fields(self) -> tuple:
-        p = self.post
-        return (p.id, p.title, self.url_path, p.published_at, p.updated_at, p.reading_time, self.summary)
+    fields: str
+    """What listings show of it, as one string: their keys join these."""
+    dated: str
+    """What the archive shows of it (title, address, date): one post's edit leaves the archive alone."""
 
 
 class SitePlan:
@@ -54,6 +73,9 @@ class SitePlan:
         self.root = urlsplit(config.base_url).path or "/"
         self.posts = sorted(posts, key=lambda p: (p.published_at, p.id), reverse=True)
         self.site_key = digest(FORMAT_VERSION, config, theme.key, timezone)
+        self.fingerprints = {p.id: fingerprint(p) for p in self.posts}
+        self.files: dict[str, str] = {}
+        """Post id -> the file of its page."""
         self.paths = self._assign_paths()
 
     # -- addresses -------------------------------------------------------------
@@ -62,20 +84,20 @@ class SitePlan:
         """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern."""
         taken: set[str] = set()
         paths: dict[str, str] = {}
-        for post in sorted(self.posts, key=lambda p: (p.published_at, p.id)):
+        for post in reversed(self.posts):  # oldest first: an older post keeps its address
             candidates = [urls.clean_path(post.source_url) if post.source_url else None]
             candidates.append(urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at))
             candidates.append(f"/posts/{post.id}/")
             for candidate in candidates:
-                if candidate and self._free(candidate, taken):
-                    taken.add(urls.file_of(candidate))
-                    paths[post.id] = candidate
+                file = urls.file_of(candidate) if candidate else None
+                if candidate and self._free(candidate, file, taken):
+                    taken.add(file)
+                    paths[post.id], self.files[post.id] = candidate, file
                     break
         return paths
 
     @staticmethod
-    def _free(path: str, taken: set[str]) -> bool:
-        file = urls.file_of(path)
+    def _free(path: str, file: str, taken: set[str]) -> bool:
         return (
             path != "/" and not path.startswith(RESERVED_PREFIXES) and file not in RESERVED_FILES and file not in taken
         )
@@ -99,7 +121,8 @@ class SitePlan:
     @cached_property
     def post_keys(self) -> dict[str, str]:
         """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
-        return {p.id: digest(self.site_key, "post", p, self.paths[p.id]) for p in self.posts}
+        site_key, paths, fingerprints = self.site_key, self.paths, self.fingerprints
+        return {p.id: digest_texts(site_key, "post", fingerprints[p.id], paths[p.id]) for p in self.posts}
 
     # -- pages -----------------------------------------------------------------
 
@@ -138,10 +161,7 @@ class SitePlan:
     def pages(self, bodies: Mapping[str, RenderedPost], summaries: Mapping[str, str]) -> list[Page]:
         """Every file of the site. `bodies` holds the posts rendered for this build; a post page
         whose key is unchanged is never rendered, so only those need a body."""
-        entries = [
-            Entry(p, self.paths[p.id], p.description or (bodies[p.id].summary if p.id in bodies else summaries.get(p.id, "")))
-            for p in self.posts
-        ]  # fmt: skip
+        entries = [self._entry(p, bodies, summaries) for p in self.posts]
         keys = self.post_keys
         pages: list[Page] = [self._post_page(entry, keys[entry.post.id], bodies) for entry in entries]
         taken = {page.path for page in pages}
@@ -153,6 +173,12 @@ class SitePlan:
         pages.extend(self._feeds(entries))
         pages.extend(self._fixed_files())
         return pages
+
+    def _entry(self, post: SitePost, bodies: Mapping[str, RenderedPost], summaries: Mapping[str, str]) -> Entry:
+        summary = post.description or (bodies[post.id].summary if post.id in bodies else summaries.get(post.id, ""))
+        url_path = self.paths[post.id]
+        dated = "\x1e".join((post.id, post.title, url_path, str(post.published_at.timestamp())))
+        return Entry(post, url_path, summary, "\x1e".join((self.fingerprints[post.id], url_path, summary)), dated)
 
     def _post_page(self, entry: Entry, key: str, bodies: Mapping[str, RenderedPost]) -> Page:
         post = entry.post
@@ -166,19 +192,22 @@ class SitePlan:
                 tags=self._tag_links(post),
             ).encode("utf-8")  # fmt: skip
 
-        return Page(urls.file_of(entry.url_path), key, render)
+        return Page(self.files[post.id], key, render)
 
     def _redirects(self, entry: Entry, taken: set[str]) -> list[Page]:
         """Redirect pages from the post's aliases to its page, where nothing else lives."""
+        if not entry.post.aliases:
+            return []
         target = self.absolute(entry.url_path)
         pages = []
         for alias in entry.post.aliases:
             path = urls.clean_path(alias)
-            if path is None or not self._free(path, taken):
+            file = urls.file_of(path) if path is not None else ""
+            if path is None or not self._free(path, file, taken):
                 continue
-            taken.add(urls.file_of(path))
+            taken.add(file)
             render = self._html("redirect.html", title=entry.post.title, target=target)
-            pages.append(Page(urls.file_of(path), digest(self.site_key, "redirect", target, entry.post.title), render))
+            pages.append(Page(file, digest(self.site_key, "redirect", target, entry.post.title), render))
         return pages
 
     def _index_pages(self, entries: list[Entry]) -> list[Page]:
@@ -192,7 +221,9 @@ class SitePlan:
         for number, chunk in enumerate(chunks, start=1):
             newer = self.link(path(number - 1)) if number > 1 else None
             older = self.link(path(number + 1)) if number < len(chunks) else None
-            key = digest(self.site_key, "index", number, newer, older, [e.fields() for e in chunk])
+            key = digest_texts(
+                self.site_key, "index", str(number), newer or "", older or "", *(e.fields for e in chunk)
+            )
             pages.append(self._list_page(path(number), key, self.config.title, chunk, newer, older))
         return pages
 
@@ -212,7 +243,7 @@ class SitePlan:
         pages = []
         for slug, (name, members) in groups.items():
             url_path = f"/tags/{slug}/"
-            key = digest(self.site_key, "tag", name, [e.fields() for e in members])
+            key = digest_texts(self.site_key, "tag", name, *(e.fields for e in members))
             pages.append(self._list_page(url_path, key, f"Posts tagged “{name}”", members))
         listing = [
             {"name": name, "href": self.link(f"/tags/{slug}/"), "count": len(members)}
@@ -229,9 +260,7 @@ class SitePlan:
         return pages  # fmt: skip
 
     def _archive(self, entries: list[Entry]) -> Page:
-        key = digest(
-            self.site_key, "archive", [(e.post.id, e.post.title, e.url_path, e.post.published_at) for e in entries]
-        )
+        key = digest_texts(self.site_key, "archive", *(e.dated for e in entries))
 
         def render() -> bytes:
             years: dict[int, list[dict[str, Any]]] = {}
@@ -251,11 +280,15 @@ class SitePlan:
             for e in entries[: self.config.feed_size]
         ]  # fmt: skip
         key = digest(self.site_key, "feeds", latest)
-        listed = [(self.absolute(e.url_path), e.post.updated_at) for e in entries]
+        listed_key = digest_texts(self.site_key, "sitemap", *(e.fields for e in entries))
+
+        def sitemap() -> bytes:
+            return feeds.sitemap(self.config, [(self.absolute(e.url_path), e.post.updated_at) for e in entries])
+
         return [
             Page("index.xml", key, lambda: feeds.rss(self.config, latest)),
             Page("atom.xml", key, lambda: feeds.atom(self.config, latest)),
-            Page("sitemap.xml", digest(self.site_key, "sitemap", listed), lambda: feeds.sitemap(self.config, listed)),
+            Page("sitemap.xml", listed_key, sitemap),
         ]
 
     def _fixed_files(self) -> list[Page]:

@@ -29,7 +29,9 @@ class Theme:
         return self.environment.get_template(template).render(**context)
 
 
-def load_theme(name: str) -> Theme:
+def load_theme(name: str, *, cache: Path | None = None) -> Theme:
+    """The theme `name`; with `cache`, a folder (private to the user) where compiled templates
+    are kept between runs, so a rebuild that renders a few pages does not compile them again."""
     import jinja2
 
     if name not in available():
@@ -46,5 +48,6 @@ def load_theme(name: str) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
     return Theme(name=name, environment=environment, key=digest.hexdigest(), css=css_path.read_text(encoding="utf-8"))

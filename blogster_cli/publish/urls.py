@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -24,11 +23,17 @@ def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str,
     return url.rstrip("/") + "/"
 
 
+# A path already in its clean form: '/', then parts that neither are empty nor start with '.'.
+_CLEAN = re.compile(r"/(?:[^/.\s][^/]*/)*[^/.\s][^/]*/?")
+
+
 def clean_path(path: str) -> str | None:
     """A site-relative URL path ('/a/b/' or '/a/b.html'), or None when it is unusable or escapes the site."""
     path = path.strip()
     if not path or "://" in path or _UNSAFE.search(path):
         return None
+    if _CLEAN.fullmatch(path):  # the common case (every permalink), without splitting
+        return path if path.endswith("/") or path.endswith(_FILE_SUFFIXES) else path + "/"
     trailing = path.endswith("/")
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts) or not parts:
@@ -47,7 +52,7 @@ def permalink(pattern: str, *, slug: str, published_at: datetime) -> str | None:
 def file_of(url_path: str) -> str:
     """The output file for a URL path: '/a/b/' -> 'a/b/index.html', '/a.html' -> 'a.html'."""
     relative = url_path.lstrip("/")
-    return posixpath.join(relative, "index.html") if url_path.endswith("/") else relative
+    return relative + "index.html" if url_path.endswith("/") else relative
 
 
 @lru_cache(maxsize=65536)

@@ -114,10 +114,11 @@ def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
 def find_by_author_and_slug(
     conn: psycopg.Connection, *, username: str, id_prefix: str | None, slug: str
 ) -> list[BlogRow]:
-    """Live posts with this slug by the author with this (visible) username or id prefix."""
+    """Live posts with this slug by the author with this username (public_profiles: an author
+    with a published post, or me) or id prefix."""
     rows = conn.execute(
         _SELECT + ", b.content from public.blogs b where b.slug = %(slug)s and b.deleted_at is null and ("
-        " b.author_id in (select p.id from public.profiles p where lower(p.username) = lower(%(username)s))"
+        " b.author_id in (select p.id from public.public_profiles(null, array[%(username)s::text]) p)"
         " or (%(prefix)s::text is not null and b.author_id::text like %(prefix)s || '%%'))",
         {"slug": slug, "username": username, "prefix": id_prefix and like_literal(id_prefix)},
     ).fetchall()
@@ -125,9 +126,9 @@ def find_by_author_and_slug(
 
 
 def usernames(conn: psycopg.Connection, *, user_ids: Sequence[UUID]) -> dict[UUID, str]:
-    """Usernames of these users, where the actor may see the profile (RLS: their own; admins: all)."""
+    """Usernames of these users where their profile is public (they have a published post) or mine."""
     rows = conn.execute(
-        "select id, username from public.profiles where id = any(%(ids)s) and username is not null",
+        "select id, username from public.public_profiles(%(ids)s::uuid[], null) where username is not null",
         {"ids": list(user_ids)},
     ).fetchall()
     return dict(rows)

@@ -29,7 +29,8 @@ class SiteSettingsRow:
 
 @dataclass(frozen=True)
 class PublishedRow:
-    id: UUID
+    id: str
+    """As text: a site build uses ids only as strings (keys, the manifest), 10,000 at a time."""
     slug: str
     title: str
     published_at: datetime
@@ -38,6 +39,8 @@ class PublishedRow:
     reading_time: int
     featured_image: str | None
     tags: list[str]
+    version: str
+    """A digest of every column above but the id, made by the database: it changes with the row or its tags."""
 
 
 def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
@@ -67,26 +70,32 @@ def published_own(conn: psycopg.Connection) -> list[PublishedRow]:
     """My published posts without their bodies (a rebuild reads bodies only for what changed).
 
     The author filter is the meaning (my site), not the security: RLS lets everyone
-    read published posts, and this site must hold only mine.
+    read published posts, and this site must hold only mine. Tags come from one grouped
+    join over my tag links rather than a subquery per post (a third of the time at 10,000),
+    and the server digests each row (`version`) so the build need not.
     """
     rows = conn.execute(
-        "select b.id, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
-        " b.featured_image, array(select t.name from public.blog_tags t where t.id = any (array("
-        "select bt.tag_id from public.blogs_to_tags bt where bt.blog_id = b.id)) order by t.name)"
-        " from public.blogs b where b.author_id = auth.uid() and b.status = 'published'"
-        " and b.deleted_at is null and b.published_at is not null"
+        "select p.*, md5(row(p.slug, p.title, p.published_at, p.updated_at, p.meta_description, p.reading_time,"
+        " p.featured_image, p.tags)::text) from ("
+        " select b.id::text, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
+        " b.featured_image, coalesce(tagged.names, '{}') as tags from public.blogs b left join ("
+        " select bt.blog_id, array_agg(t.name order by t.name) as names from public.blogs_to_tags bt"
+        " join public.blog_tags t on t.id = bt.tag_id where bt.author_id = auth.uid() group by bt.blog_id"
+        ") tagged on tagged.blog_id = b.id"
+        " where b.author_id = auth.uid() and b.status = 'published' and b.deleted_at is null"
+        " and b.published_at is not null) p"
     ).fetchall()
     return [PublishedRow(*r) for r in rows]
 
 
-def contents(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+def contents(conn: psycopg.Connection, *, blog_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Markdown, source dialect and the front-matter fields that carry an imported post's old URLs."""
     rows = conn.execute(
-        "select b.id, jsonb_build_object('markdown', b.content->'markdown', 'dialect', b.content->'source'->'dialect',"
+        "select b.id::text, jsonb_build_object('markdown', b.content->'markdown', 'dialect', b.content->'source'->'dialect',"
         " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
         " 'redirect_from', f->'redirect_from')"
         " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
-        " where b.id = any(%s) and b.author_id = auth.uid()",
+        " where b.id = any(%s::uuid[]) and b.author_id = auth.uid()",
         (blog_ids,),
     ).fetchall()
     return dict(rows)
@@ -99,3 +108,14 @@ def image_files(conn: psycopg.Connection, *, urls: list[str]) -> dict[str, str]:
         (urls,),
     ).fetchall()
     return dict(rows)
+
+
+def mark_domain_verified(conn: psycopg.Connection, *, user_id: UUID, domain: str) -> bool:
+    """Sets the verified flag of this account's site if its custom domain is still `domain`
+    (the caller acts as service_role: accounts have no grant on the flag)."""
+    row = conn.execute(
+        "update public.subdomain_settings set is_custom_domain_verified = true"
+        " where user_id = %s and custom_domain = %s returning 1",
+        (user_id, domain),
+    ).fetchone()
+    return row is not None

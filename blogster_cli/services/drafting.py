@@ -14,7 +14,7 @@ from uuid import UUID
 from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
-from blogster_cli.services import blogs, editing
+from blogster_cli.services import blogs
 from blogster_cli.services.blogs import NewBlog
 
 if TYPE_CHECKING:
@@ -74,13 +74,14 @@ def new_from_text(text: str, *, timezone: tzinfo = UTC) -> NewBlog:
 
 def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezone: tzinfo) -> NewBlog:
     from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.mapping import stated_status
     from blogster_cli.content.post import import_post
 
     try:
         post = import_post(text, path, default_tz=timezone)
     except ContentError as exc:
         raise InvalidInput(f"{label}: {exc}") from None
-    return new_from_imported(post, status=editing.stated_status(post.content["front_matter"]["fields"]) or "draft")
+    return new_from_imported(post, status=stated_status(post.content["front_matter"]["fields"]) or "draft")
 
 
 def persona_id(acting: ActingUser, ref: str) -> UUID:

@@ -49,26 +49,11 @@ def edit_file_text(row: BlogRow) -> str:
     return dump_front_matter("yaml", front) + markdown_of(row)
 
 
-def stated_status(values: Mapping[Any, Any]) -> str | None:
-    """The status a file's front matter states (`status`, `draft` or `published`), else None."""
-    from blogster_cli.content.mapping import DRAFT_KEYS, PUBLISHED_KEYS, find_key, truthy
-
-    status = find_key([values], ("status",))
-    if status is not None:
-        return str(status.value).strip().lower()
-    draft = find_key([values], DRAFT_KEYS)
-    if draft is not None and truthy(draft.value) is not None:
-        return "draft" if truthy(draft.value) else "published"
-    published = find_key([values], PUBLISHED_KEYS)
-    if published is not None and truthy(published.value) is not None:
-        return "published" if truthy(published.value) else "draft"
-    return None
-
-
 def changes_from_file(text: str) -> BlogChanges:
     """The changes a post's text states; fields its front matter leaves out stay as they are."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.frontmatter import parse_metadata, split_front_matter
+    from blogster_cli.content.mapping import stated_status
 
     try:
         split = split_front_matter(text)

@@ -18,7 +18,9 @@ Rules this module adds:
 - A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes)
   was edited by hand: it is left alone and listed in the summary, unless `force`.
 - Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
-  to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder.
+  to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder, and
+  the post's `media/<name>` links (body and front matter, as `images add` writes them)
+  are rewritten to where the built site serves that file.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,6 +54,9 @@ IMAGE_FOLDERS = {
     "astro": "public/images",
     "markdown": "images",
 }
+# The site URL each static folder above is served at (Hugo and Zola serve `static/` at
+# the root, Astro `public/`, Jekyll copies `assets/` as it is).
+IMAGE_URLS = {"hugo": "/images", "zola": "/images", "jekyll": "/assets/images", "astro": "/images"}
 # Beyond this many posts, rendering runs in worker processes while this one writes files.
 PARALLEL_THRESHOLD = 400
 # Hashes of the files the last export wrote, to tell files edited by hand from ours.
@@ -292,7 +296,9 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
         and (before.featured_image or None) == (fields.featured_image or None)
     ):
         return None
-    return source["path"], front["raw"] + content["markdown"]
+    from blogster_cli.content.export import site_path
+
+    return site_path(source["path"], dialect), front["raw"] + content["markdown"]
 
 
 def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str, str | None]:
@@ -432,13 +438,18 @@ class _Writer:
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
         self.used.add(relative.as_posix())
+        folder = self._image_folder(relative)
+        copied = self._images(folder, images) if images else []
+        if copied:
+            from blogster_cli.content.images import rewrite_media_links
+
+            text = rewrite_media_links(text, {name: self._image_link(relative, folder, name) for name in copied})
         data = text.encode("utf-8")
         if not self._may_write(target, data, relative.as_posix()):
             return ExportedPost(post.id, post.slug, relative.as_posix(), note="edited by hand: not overwritten")
         self._write(target, data, relative.as_posix())
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
-        if images:
-            exported.images = self._images(relative, images)
+        exported.images = [(folder / name).as_posix() for name in copied]
         return exported
 
     def _may_write(self, target: Path, data: bytes, shown: str) -> bool:
@@ -497,11 +508,25 @@ class _Writer:
             self.folders[folder] = inside
         return inside
 
-    def _images(self, relative: PurePosixPath, names: Sequence[str]) -> list[str]:
+    def _image_folder(self, relative: PurePosixPath) -> PurePosixPath:
+        """Where the images of the post at `relative` go: beside a Hugo or Zola page
+        bundle's `index.md`, else the dialect's static folder."""
         from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
 
         bundle = self.dialect in ("hugo", "zola") and relative.stem in BUNDLE_INDEX_STEMS and relative.parent.parts
-        folder = relative.parent if bundle else PurePosixPath(IMAGE_FOLDERS[self.dialect])
+        return relative.parent if bundle else PurePosixPath(IMAGE_FOLDERS[self.dialect])
+
+    def _image_link(self, relative: PurePosixPath, folder: PurePosixPath, name: str) -> str:
+        """The link that shows image `name` in the post at `relative`, as the dialect serves it:
+        a bundle's own file by name, a static file by its site URL, plain markdown relatively."""
+        if folder == relative.parent:
+            return name
+        if self.dialect == "markdown":
+            return posixpath.relpath((folder / name).as_posix(), relative.parent.as_posix())
+        return f"{IMAGE_URLS[self.dialect]}/{name}"
+
+    def _images(self, folder: PurePosixPath, names: Sequence[str]) -> list[str]:
+        """Copies the stored images `names` into `folder`; returns the names now there."""
         written = []
         for name in names:
             source = self.media_root / name
@@ -511,7 +536,10 @@ class _Writer:
             if not self._folder(target.parent) or target.is_symlink():
                 continue
             if not (target.exists() and target.stat().st_size == source.stat().st_size):
-                shutil.copyfile(source, target)
+                # through _write_file: a private export's pictures are 0600 from the first byte too
+                self._check(
+                    lambda target=target, source=source: _write_file(target, source.read_bytes(), self.file_mode), name
+                )
                 self.images += 1
-            written.append((folder / name).as_posix())
+            written.append(name)
         return written

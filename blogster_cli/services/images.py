@@ -7,6 +7,7 @@ from pathlib import Path
 from blogster_cli.config import home_dir
 from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.private_files import write_private
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
@@ -33,10 +34,7 @@ def store_media(data: bytes, what: str) -> tuple[str, str]:
     folder = media_dir()
     target = folder / name
     if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".partial")
-        partial.write_bytes(data)
-        partial.replace(target)
+        write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
     return name, kind.mime_type
 
 

@@ -1,10 +1,13 @@
-"""Publishing a built site: into a folder, or as a commit on a git branch (GitHub/GitLab pages style).
+"""Publishing a built site: into a folder, over rsync (SSH), or as a commit on a git branch.
 
-Both send only what changed. A folder deploy compares the build's manifest with the
-one it left in the destination last time: changed files are copied, files the site no
-longer has are removed, and nothing else in the destination is touched. A git deploy
-commits the build as the next commit of the branch and pushes it, so git transfers
-only new objects. Neither needs the database: they read what `site build` wrote.
+All three send only what changed. A folder deploy compares the build's manifest with
+the one it left in the destination last time: changed files are copied, files the site
+no longer has are removed, and nothing else in the destination is touched. An rsync
+deploy lets rsync send the files whose size or time differ (a rebuild leaves unchanged
+files untouched, so their times match) and removes, by the manifest it left there last
+time, the files the site no longer has; other files there are left alone too. A git
+deploy commits the build as the next commit of the branch and pushes it, so git
+transfers only new objects. None needs the database: they read what `site build` wrote.
 """
 
 from __future__ import annotations
@@ -80,6 +83,56 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     shutil.copyfile(out / MANIFEST, destination / (MANIFEST + ".partial"))
     os.replace(destination / (MANIFEST + ".partial"), destination / MANIFEST)
     return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
+
+
+def _rsync(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """rsync with paths passed as they are (`--protect-args`: no splitting on the remote side)."""
+    command = ["rsync", "--protect-args", "--timeout=120", *args]
+    environment = {**os.environ, "RSYNC_RSH": os.environ.get("RSYNC_RSH", "ssh -o BatchMode=yes")}
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=3600)
+    except FileNotFoundError:
+        raise ConfigError("rsync is not installed") from None
+    if check and result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["failed"])[0]
+        raise BlogsterError(f"rsync: {reason}")
+    return result
+
+
+# rsync's exit code when a file it was asked for does not exist (a first deploy's manifest).
+_RSYNC_MISSING_FILE = 23
+
+
+def to_rsync(out: Path, target: str) -> DeployReport:
+    """Sends the changed files of the build in `out` to `target` (`[user@]host:path` or a
+    folder) and removes the files the previous deploy sent that the site no longer has."""
+    if not target or target.startswith("-"):
+        raise InvalidInput(f"{target!r} is not an rsync destination")
+    built = _built(out)
+    destination = target.rstrip("/") + "/"
+    with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
+        previous = Path(scratch) / "previous"
+        previous.mkdir()
+        fetched = _rsync("--", destination + MANIFEST, str(previous) + "/", check=False)
+        if fetched.returncode not in (0, _RSYNC_MISSING_FILE):
+            reason = (fetched.stderr.strip().splitlines() or ["failed"])[0]
+            raise BlogsterError(f"rsync: {reason}")
+        deployed = _manifest_files(previous) if fetched.returncode == 0 else {}
+        sent = _rsync(
+            "--recursive", "--times", "--out-format=%n", f"--exclude=/{MANIFEST}", "--exclude=*.partial",
+            "--", f"{out}/", destination,
+        ).stdout.splitlines()  # fmt: skip
+        copied = sum(1 for line in sent if line and not line.endswith("/"))
+        gone = sorted(set(deployed) - set(built))
+        if gone:
+            listing = Path(scratch) / "gone.txt"
+            listing.write_text("".join(path + "\n" for path in gone), encoding="utf-8")
+            empty = Path(scratch) / "empty"  # holds the folders of the gone files, so only the files are missing
+            for path in gone:
+                _inside(empty, path).parent.mkdir(parents=True, exist_ok=True)
+            _rsync("--delete-missing-args", f"--files-from={listing}", "--", f"{empty}/", destination)
+        _rsync("--times", "--", str(out / MANIFEST), destination)
+    return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
 
 
 def _git(*args: str, git_dir: Path, work_tree: Path | None = None, check: bool = True) -> str:

@@ -333,12 +333,14 @@ def test_others_published_posts_by_author_and_slug(cli, signed_up):
     listed = cli("blogs", "list", "--all-authors", "--json").json()
     assert sorted(p["title"] for p in listed) == ["Bob's post", "Second's post"]
     ada_author = next(p["author"] for p in listed if p["title"] == "Second's post")
+    assert ada_author == "ada"  # a writer with a published post has a public username
+    assert shown(cli, "ADA/second-s-post")["title"] == "Second's post"  # bob finds it by username
     assert shown(cli, f"{ada_author}/second-s-post")["author"] == ada_author
     assert f"by {ada_author}" in cli("blogs", "show", f"{ada_author}/second-s-post").stdout
     assert cli("blogs", "show", "second-s-post").exit_code == 3  # a bare slug means mine
     assert cli("blogs", "show", f"{ada_author}/adas-draft").exit_code == 3
     assert cli("blogs", "show", "nobody-here/second-s-post").exit_code == 3
-    # Usernames work where the profile is visible: the author's own, for example.
+    # Usernames work for the author too.
     cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert shown(cli, "ada/second-s-post")["title"] == "Second's post"
 

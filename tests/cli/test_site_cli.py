@@ -1,6 +1,17 @@
 """blogster site build / settings from the terminal."""
 
+from collections.abc import Iterator
+
+import pytest
+
 from tests.cli.conftest import PASSWORD
+from tests.dns_resolver import Resolver, running_resolver
+
+
+@pytest.fixture
+def resolver() -> Iterator[Resolver]:
+    with running_resolver() as running:
+        yield running
 
 
 def test_build_and_settings(cli, signed_up, tmp_path):
@@ -27,3 +38,31 @@ def test_build_is_refused_when_logged_out(cli, signed_up, tmp_path):
     result = cli("site", "build", "--out", str(tmp_path / "x"))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert cli("auth", "login", "--email", signed_up, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+
+
+def test_verify_domain_says_what_record_to_add_then_verifies(cli, signed_up, resolver):
+    assert cli("config", "set", "dns_resolver_url", "not a url").exit_code == 2
+    assert cli("config", "set", "dns_resolver_url", resolver.url).exit_code == 0
+    missing = cli("site", "verify-domain")
+    assert missing.exit_code == 2 and "custom-domain" in missing.stderr
+    assert cli("site", "settings", "set", "custom-domain", "blog.example.com").exit_code == 0
+    pending = cli("site", "verify-domain", "--json")
+    assert pending.exit_code == 1 and pending.json()["verified"] is False
+    record = pending.json()
+    assert record["record_name"] in cli("site", "verify-domain").stderr
+    resolver.records[record["record_name"]] = [record["record_value"]]
+    done = cli("site", "verify-domain")
+    assert done.exit_code == 0 and "blog.example.com is verified" in done.stderr
+    resolver.broken = True
+    failed = cli("site", "verify-domain")
+    assert failed.exit_code == 1 and failed.stderr.count("\n") == 1 and "cannot check DNS" in failed.stderr
+
+
+def test_deploy_over_rsync_from_the_command_line(cli, signed_up, tmp_path):
+    assert cli("blogs", "new", "Hello", "--status", "published").exit_code == 0
+    out, www = tmp_path / "public", tmp_path / "www"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    sent = cli("site", "deploy", "--out", str(out), "--rsync", str(www), "--json")
+    assert sent.exit_code == 0, sent.stderr
+    assert sent.json()["copied"] > 0 and (www / "index.html").is_file()
+    assert cli("site", "deploy", "--out", str(out), "--rsync", str(www), "--folder", str(www)).exit_code == 2

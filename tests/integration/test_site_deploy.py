@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from blogster_cli.db.acting import ActingUser
-from blogster_cli.errors import InvalidInput
+from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_deploy
 
 
@@ -45,6 +46,33 @@ def test_folder_deploy_copies_only_changes_and_removes_what_is_gone(built, tmp_p
     assert (destination / "CNAME").read_text() == "blog.example.com\n"
     with pytest.raises(InvalidInput):
         site_deploy.to_folder(tmp_path / "nothing-built", destination)
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_rsync_deploy_sends_only_changes_and_removes_what_is_gone(built, tmp_path):
+    """rsync to a local target (the same command reaches `user@host:path` over SSH)."""
+    acting, out = built
+    destination = tmp_path / "www dir"  # a space: rsync must not split the path
+    destination.mkdir()
+    (destination / "CNAME").write_text("blog.example.com\n")
+    first = site_deploy.to_rsync(out, str(destination))
+    assert first.copied == len(files(out)) - 1 and first.removed == 0 and first.unchanged == 0
+    assert {k: v for k, v in files(destination).items() if k != "CNAME"} == files(out)
+    again = site_deploy.to_rsync(out, str(destination))
+    assert (again.copied, again.removed, again.unchanged) == (0, 0, first.copied)
+    publishing.unpublish(acting, ["post-1"])
+    blogs.update(acting, "post-2", blogs.BlogChanges(markdown="New body."))
+    site.build(acting, out=out, base_domain="blogster.page")
+    third = site_deploy.to_rsync(out, str(destination))
+    assert third.removed == 1 and not (destination / "posts/post-1/index.html").exists()
+    assert 0 < third.copied < first.copied
+    assert b"New body." in (destination / "posts/post-2/index.html").read_bytes()
+    assert (destination / "CNAME").read_text() == "blog.example.com\n"
+    assert {k: v for k, v in files(destination).items() if k != "CNAME"} == files(out)
+    with pytest.raises(InvalidInput):
+        site_deploy.to_rsync(out, "--rsh=evil")
+    with pytest.raises(BlogsterError, match="rsync"):
+        site_deploy.to_rsync(out, str(tmp_path / "missing" / "deeper" / "www"))
 
 
 def test_git_deploy_commits_on_the_branch_and_pushes_only_changes(built, tmp_path):

@@ -26,6 +26,7 @@ USER_CALLABLE_DEFINERS = {
     "reserve_generation_credit(uuid)",
     "release_generation_credit(uuid)",
     "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
+    "public_profiles(uuid[],text[])",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {

@@ -144,3 +144,34 @@ def test_the_watch_catches_a_naive_write(tmp_path):
         _watch = None
         os.umask(old_umask)
     assert watch["problems"] and "naive.partial" in watch["problems"][0]
+
+
+def test_images_add_stores_the_picture_privately(db, make_user, watched, tmp_path, monkeypatch):
+    """A stored picture of a draft is account data: 0600 in a 0700 media folder from the first byte."""
+    from blogster_cli.services import blogs, images
+
+    monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path / "fresh-home"))
+    acting = ActingUser(db, make_user())
+    blogs.create(acting, blogs.NewBlog(title="Unreleased", markdown="Not yet."))
+    picture = tmp_path / "picture.png"
+    with os.fdopen(os.open(picture, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    image = images.add(acting, "unreleased", picture)
+    assert (tmp_path / "fresh-home" / "media" / image.path).read_bytes() == picture.read_bytes()
+    assert_private_tree(tmp_path / "fresh-home" / "media")
+
+
+def test_account_export_copies_pictures_privately(db, make_user, watched, tmp_path, monkeypatch):
+    """The pictures an account export copies beside its posts are 0600 too."""
+    from blogster_cli.services import account_export, blogs, images
+
+    monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path / "fresh-home"))
+    acting = ActingUser(db, make_user())
+    blogs.create(acting, blogs.NewBlog(title="Unreleased", markdown="Not yet."))
+    picture = tmp_path / "picture.png"
+    with os.fdopen(os.open(picture, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n" + b"\x01" * 32)
+    images.add(acting, "unreleased", picture)
+    account_export.export_account(acting, tmp_path / "export" / "mine")
+    assert list((tmp_path / "export" / "mine" / "posts" / "images").iterdir())
+    assert_private_tree(tmp_path / "export")

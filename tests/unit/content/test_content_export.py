@@ -139,7 +139,7 @@ def test_zola_path_key_carries_slug_and_date() -> None:
     fields.slug = "new"
     fields.published_at = dt.datetime(2022, 1, 2, tzinfo=UTC)
     path, rendered = render_post(fields, post.content, "zola")
-    assert path == "inside-rust/file-name.md"
+    assert path == "content/inside-rust/file-name.md"
     assert front_matter_of(rendered) == {"path": "inside-rust/2022/01/02/new", "title": "T", "extra": {"team": "x"}}
 
 

@@ -1,0 +1,105 @@
+"""Verifying a site's custom domain: a DNS TXT record shows the domain's owner chose this account.
+
+The record is `_blogster.<domain>` with the value `blogster-verify=<token>`, where the
+token is a digest of the account's id and the domain: another account claiming the same
+domain expects another value, so a record made for one account never verifies another.
+DNS is read through a DNS-over-HTTPS resolver (the JSON API of Cloudflare, Google and
+others; the `dns_resolver_url` setting), which works wherever HTTPS does.
+
+Users cannot set `is_custom_domain_verified` themselves (no column grant), and a
+function they could call would let them skip the check: so the flag is written as
+`service_role`, which needs the administrator's login (the embedded server, or a
+superuser URL). The DNS request happens outside any transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+
+from blogster_cli.db.acting import ActingUser, acting_transaction, unit_of_work
+from blogster_cli.db.errors import translated_errors
+from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput, NotFound
+from blogster_cli.repositories import site as site_rows
+
+RECORD_PREFIX = "_blogster."
+VALUE_PREFIX = "blogster-verify="
+DNS_TIMEOUT_S = 10
+_TXT = 16
+_NXDOMAIN = 3
+
+
+@dataclass(frozen=True)
+class DomainCheck:
+    domain: str
+    record_name: str
+    """Where the TXT record goes."""
+    record_value: str
+    """What it must say."""
+    verified: bool
+
+
+def record_value(user_id: object, domain: str) -> str:
+    """The TXT value that verifies `domain` for this account (stable, different per account)."""
+    return VALUE_PREFIX + hashlib.sha256(f"blogster-domain:{user_id}:{domain}".encode()).hexdigest()[:32]
+
+
+def txt_records(name: str, *, resolver_url: str) -> list[str]:
+    """The TXT strings of `name` from a DNS-over-HTTPS JSON resolver; [] when it has none."""
+    from urllib.error import URLError
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    request = Request(
+        f"{resolver_url}?{urlencode({'name': name, 'type': 'TXT'})}", headers={"accept": "application/dns-json"}
+    )
+    try:
+        with urlopen(request, timeout=DNS_TIMEOUT_S) as response:
+            answer = json.loads(response.read(1_000_000))
+    except (URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise BlogsterError(f"cannot check DNS through {resolver_url}: {reason}") from None
+    if not isinstance(answer, dict) or not isinstance(answer.get("Status"), int):
+        raise BlogsterError(f"cannot check DNS through {resolver_url}: not a DNS-over-HTTPS JSON answer")
+    if answer["Status"] == _NXDOMAIN:
+        return []
+    if answer["Status"] != 0:
+        raise BlogsterError(f"cannot check DNS through {resolver_url}: the resolver answered status {answer['Status']}")
+    return [
+        _unquoted(record.get("data", ""))
+        for record in answer.get("Answer") or []
+        if isinstance(record, dict) and record.get("type") == _TXT
+    ]
+
+
+def _unquoted(data: str) -> str:
+    """A TXT record's text: DoH gives it quoted, long ones as several quoted strings."""
+    text = str(data).strip()
+    if not text.startswith('"'):
+        return text
+    return "".join(part.strip('"') for part in text.split('" "'))
+
+
+def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
+    """Checks my custom domain's TXT record; marks the domain verified when it is there."""
+    with unit_of_work(acting) as conn:
+        settings = site_rows.own_settings(conn)
+    if settings is None:
+        raise NotFound("you have no site settings yet")
+    domain = settings.custom_domain
+    if not domain:
+        raise InvalidInput("you have no custom domain: blogster site settings set custom-domain blog.example.com")
+    check = DomainCheck(
+        domain=domain,
+        record_name=RECORD_PREFIX + domain,
+        record_value=record_value(acting.actor.user_id, domain),
+        verified=False,
+    )
+    if check.record_value not in txt_records(check.record_name, resolver_url=resolver_url):
+        return check
+    if not acting.db.login_is_superuser:
+        raise ConfigError("the record is there, but marking the domain verified needs the administrator's connection")
+    with translated_errors(), acting_transaction(acting.db.connection(), "service_role", acting.timeouts) as conn:
+        marked = site_rows.mark_domain_verified(conn, user_id=acting.actor.user_id, domain=domain)
+    return replace(check, verified=marked)
