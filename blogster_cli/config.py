@@ -58,6 +58,8 @@ class Settings:
     """Sites without a custom domain or URL live at https://SUBDOMAIN.SITE_BASE_DOMAIN/."""
     connect_timeout_s: int = 10
     """Longest to wait for the database server to answer a new connection."""
+    site_out: str | None = None
+    """The site output folder: `calendar run-due` rebuilds it when a post goes live; `calendar feed` writes there."""
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
     """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
@@ -76,6 +78,7 @@ ENV_OVERRIDES = {
     "database_url": "BLOGSTER_DATABASE_URL",
     "timezone": "BLOGSTER_TIMEZONE",
     "editor": "BLOGSTER_EDITOR",
+    "site_out": "BLOGSTER_SITE_OUT",
 }
 
 # Whole-number settings: (lowest, highest) accepted value.

@@ -28,6 +28,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),
     "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
     "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),
+    "calendar": (
+        "blogster_cli.cli.calendar",
+        "app",
+        "Plan posts on a calendar, export it as ICS, run due work from cron.",
+    ),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
     "personas": ("blogster_cli.cli.personas", "app", "The audiences you write for: list, create, edit, copy."),
