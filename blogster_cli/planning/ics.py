@@ -55,7 +55,8 @@ def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> byt
         calendar.add_component(event)
     if days:  # VTIMEZONE rules that cover every event, not only 1970-2038
         calendar.add_missing_timezones(
-            first_date=min(min(days), date(1970, 1, 1)), last_date=max(max(days) + timedelta(days=366), date(2038, 1, 1))
+            first_date=min(min(days), date(1970, 1, 1)),
+            last_date=max(max(days) + timedelta(days=366), date(2038, 1, 1)),
         )
     return calendar.to_ical()
 

@@ -4,8 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from blogster_cli.planning import times
-
 BERLIN = {"BLOGSTER_TIMEZONE": "Europe/Berlin"}
 
 
@@ -136,7 +134,11 @@ def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, sign
     assert result.exit_code == 0, result.stderr
     assert result.json() == {"created": 0, "updated": 0, "unchanged": 2}
     # Importing the older file moves the event back (an update by UID), never adds one.
-    assert cli("calendar", "import", "--ics", str(first), "--json").json() == {"created": 0, "updated": 1, "unchanged": 1}
+    assert cli("calendar", "import", "--ics", str(first), "--json").json() == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 1,
+    }
     assert len(cli("calendar", "list", "--json").json()) == 2
 
 

@@ -68,11 +68,11 @@ def test_ics_round_trip_parsed_by_icalendar():
 
 def test_ics_from_other_programs_utc_and_floating_times():
     text = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T070000Z\r\nSUMMARY:UTC one\r\nEND:VEVENT\r\n"
-        "BEGIN:VEVENT\r\nUID:float@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T100000\r\nEND:VEVENT\r\n"
-        "END:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T070000Z\r\nSUMMARY:UTC one\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:float@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T100000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
     back = {e.uid: e for e in from_ics(text, default_timezone="Europe/Berlin", types=TYPES, statuses=STATUSES)}
     assert (back["utc@x"].day, back["utc@x"].at, back["utc@x"].timezone) == (date(2026, 7, 1), time(9), "Europe/Berlin")
     assert back["float@x"].at == time(10) and back["float@x"].title == "(untitled)"
