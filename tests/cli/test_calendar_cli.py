@@ -3,8 +3,22 @@
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
+import pytest
 
 BERLIN = {"BLOGSTER_TIMEZONE": "Europe/Berlin"}
+
+
+def scheduled_posts(superuser, author_id, count):
+    superuser.execute(
+        "insert into public.blogs (title, slug, author_id, content, status, published_at)"
+        " select 'due ' || n, 'due-' || n, %s, jsonb_build_object('markdown', 'Body'), 'scheduled',"
+        " now() - interval '1 hour' from generate_series(1, %s) n",
+        (author_id, count),
+    )
+
+
+def statuses(superuser):
+    return dict(superuser.execute("select slug, status::text from public.blogs").fetchall())
 
 
 def add(cli, title, *args, env=None):
@@ -203,3 +217,20 @@ def test_suggest_learns_from_analytics_and_scores_upcoming_entries(cli, signed_u
     assert superuser.execute(
         "select optimal_time_score from public.content_calendar where title = 'On a Thursday'"
     ).fetchone() == (1.0,)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_run_due_cli_json_summary(cli, signed_up, superuser, dry_run):
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    scheduled_posts(superuser, user_id, 2)
+    args = ("calendar", "run-due", "--json", "--now", datetime.now(UTC).isoformat()) + (
+        ("--dry-run",) if dry_run else ()
+    )
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert summary["dry_run"] is dry_run and len(summary["published"]) == 2 and summary["errors"] == []
+    expected = "scheduled" if dry_run else "published"
+    assert set(statuses(superuser).values()) == {expected}
+    nxt = cli("calendar", "next-change", "--json")
+    assert nxt.exit_code == 0 and nxt.json() is None
