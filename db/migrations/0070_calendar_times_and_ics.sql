@@ -17,6 +17,8 @@ alter table public.content_calendar
 update public.content_calendar set uid = id::text || '@blogster' where uid is null;
 alter table public.content_calendar alter column uid set not null;
 create unique index content_calendar_user_uid_key on public.content_calendar (user_id, uid);
+-- Owners change an entry's zone (moving it while in another one); uid and sequence are the trigger's.
+grant update (timezone) on public.content_calendar to authenticated;
 create index content_calendar_due_idx on public.content_calendar (user_id, status, scheduled_date);
 
 comment on column public.content_calendar.timezone is 'IANA zone in which scheduled_date and scheduled_time are local wall time.';

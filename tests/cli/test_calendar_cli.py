@@ -47,6 +47,9 @@ def test_add_list_move_done_rm_with_json(cli, signed_up, superuser):
     assert finished.exit_code == 0, finished.stderr
     finished = finished.json()
     assert finished["status"] == "published" and finished["sequence"] == 2
+    in_tokyo = cli("calendar", "move", short, "--time", "09:00", "--json", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
+    assert in_tokyo.exit_code == 0, in_tokyo.stderr
+    assert in_tokyo.json()["timezone"] == "Asia/Tokyo" and in_tokyo.json()["starts_at"] == "2026-12-08T00:00:00Z"
     removed = cli("calendar", "rm", short, "--json")
     assert removed.exit_code == 0, removed.stderr
     assert removed.json()["id"] == entry["id"]
