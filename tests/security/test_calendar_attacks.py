@@ -77,7 +77,7 @@ def test_bob_cannot_read_alices_analytics_for_suggestions(db, superuser, alice_e
         superuser.execute("update public.blog_analytics set views_by_hour = array[1, 2]")
 
 
-def test_bob_cannot_reach_alices_entries_through_the_cli(cli, superuser, tmp_path):  # noqa: F811
+def test_bob_cannot_reach_alices_entries_through_the_cli(cli, superuser, tmp_path):
     assert (
         cli("auth", "signup", "--email", "alice@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     )
