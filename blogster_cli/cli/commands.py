@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Plan posts on a calendar, export it as ICS, run due work from cron.",
     ),
+    "review": ("blogster_cli.cli.review", "app", "Assign posts to teammates; review, comment, approve."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "revisions": ("blogster_cli.cli.revisions", "app", "A post's history: list, diff and restore revisions."),
     "personas": ("blogster_cli.cli.personas", "app", "The audiences you write for: list, create, edit, copy."),

@@ -350,6 +350,7 @@ class TeamCollaboration(SQLModel, table=True):
     completed_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    can_publish: bool = False
 
 
 class ContentMonetization(SQLModel, table=True):
