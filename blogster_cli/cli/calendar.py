@@ -140,7 +140,7 @@ def move(
 def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bool = JSON_OPTION) -> None:
     """Mark an entry published.
 
-    Example: blogster calendar done 3f2a9c1b
+    Example: blogster calendar done $(blogster calendar list --format ids | head -1)
     """
     from blogster_cli.services import calendar
 
@@ -152,7 +152,7 @@ def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bo
 def remove(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bool = JSON_OPTION) -> None:
     """Remove an entry from the calendar.
 
-    Example: blogster calendar rm 3f2a9c1b
+    Example: blogster calendar rm $(blogster calendar list --format ids | tail -1)
     """
     from blogster_cli.services import calendar
 

@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "calendar": (
         "blogster_cli.cli.calendar",
         "app",
-        "Plan posts on a calendar, export it as ICS, run due work from cron.",
+        "Plan posts by date; ICS export; due work for cron.",
     ),
     "review": ("blogster_cli.cli.review", "app", "Assign posts to teammates; review, comment, approve."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),

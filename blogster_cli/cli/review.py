@@ -90,7 +90,7 @@ def list_assignments(
 def show(ref: str = REF, json: bool = JSON_OPTION) -> None:
     """An assignment: the post's text and the comments in order.
 
-    Example: blogster review show $(blogster review list --format ids | head -1)
+    Example: blogster review show $(blogster review list --by-me --format ids | head -1)
     """
     from blogster_cli.services import review
 
@@ -114,14 +114,19 @@ def _step(action: str):
     return command
 
 
+MINE = "$(blogster review list --format ids | head -1)"
+BY_ME = "$(blogster review list --by-me --format ids | head -1)"
 _HELP = {
-    "start": "Start working on an assignment (assigned -> in_progress).",
-    "submit": "Hand your work in (-> awaiting_review; a reviewer's -> reviewed).",
-    "reject": "Reject the post (the author, or an approver); it goes back for rework.",
+    "start": ("Start working on an assignment (assigned -> in_progress).", MINE),
+    "submit": ("Hand your work in (-> awaiting_review; a reviewer's -> reviewed).", MINE),
+    "reject": (
+        "Reject the post (the author, or an approver); it goes back for rework.",
+        f'{BY_ME} --comment "One more pass"',
+    ),
 }
-for _action, _text in _HELP.items():
+for _action, (_text, _example) in _HELP.items():
     _step_command = _step(_action)
-    _step_command.__doc__ = f"{_text}\n\n    Example: blogster review {_action} 3f2a9c1b"
+    _step_command.__doc__ = f"{_text}\n\n    Example: blogster review {_action} {_example}"
     app.command(_action)(_step_command)
 
 
@@ -134,7 +139,7 @@ def approve(
 ) -> None:
     """Approve the post (the author, or an approver); --publish puts it live if the author allowed you.
 
-    Example: blogster review approve 3f2a9c1b --comment "Ship it"
+    Example: blogster review approve $(blogster review list --by-me --format ids | head -1) --comment "Ship it"
     """
     from blogster_cli.services import review
 
@@ -151,7 +156,7 @@ def approve(
 def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment."), json: bool = JSON_OPTION) -> None:
     """Add a comment (kept in order, with its author and time).
 
-    Example: blogster review comment 3f2a9c1b "The intro is too long."
+    Example: blogster review comment $(blogster review list --format ids | head -1) "The intro is too long."
     """
     from blogster_cli.services import review
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from blogster_cli.cli.app import app
@@ -73,9 +74,43 @@ PLAN = [
     ('blogster publish $(blogster blogs list --status draft --format ids) --at "2026-12-01 09:00"', True),
     ("blogster schedule list --json", True),
     ("blogster unpublish ten-terminal-habits", True),
+    ('blogster calendar add "Launch post" --date 2026-12-07 --time 09:00 --topic launch', True),
+    ('blogster calendar add "Second post" --date 2026-12-09', False),
+    ("blogster calendar list --from 2026-12-01 --json", True),
+    ("blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08", True),
+    ("blogster calendar done $(blogster calendar list --format ids | head -1)", True),
+    ("blogster calendar month 2026-12", True),
+    ("blogster calendar week --date 2026-12-07", True),
+    ("blogster calendar agenda --days 7", True),
+    ("blogster calendar export --ics plan.ics", True),
+    ("blogster calendar import --ics plan.ics", True),
+    ("blogster calendar rm $(blogster calendar list --format ids | tail -1)", True),
+    (
+        'psql "$(blogster db dsn)" -c "insert into public.blog_analytics (blog_id, date, views)'
+        " select id, current_date - 1, 10 from public.blogs where status = 'published'\"",
+        False,
+    ),
+    ("blogster calendar suggest --days 60", True),
+    ("blogster calendar run-due --dry-run --json", True),
+    ("blogster calendar next-change --json", True),
+    ("blogster review assign ten-terminal-habits --to grace@example.com --role reviewer", True),
+    ("blogster review show $(blogster review list --by-me --format ids | head -1)", True),
+    ("blogster auth logout && blogster auth login --email grace@example.com", False),
+    ("blogster review list --json", True),
+    ("blogster review start $(blogster review list --format ids | head -1)", True),
+    ('blogster review comment $(blogster review list --format ids | head -1) "The intro is too long."', True),
+    ("blogster review submit $(blogster review list --format ids | head -1)", True),
+    ("blogster auth logout && blogster auth login --email ada@example.com", False),
+    ('blogster review reject $(blogster review list --by-me --format ids | head -1) --comment "One more pass"', True),
+    ("blogster auth logout && blogster auth login --email grace@example.com", False),
+    ("blogster review start $(blogster review list --format ids | head -1)", False),
+    ("blogster review submit $(blogster review list --format ids | head -1)", False),
+    ("blogster auth logout && blogster auth login --email ada@example.com", False),
+    ('blogster review approve $(blogster review list --by-me --format ids | head -1) --comment "Ship it"', True),
     ("blogster site settings set url https://blog.example.com/", True),
     ("blogster site settings show --json", True),
     ("blogster site build --out ~/site/public", True),
+    ("blogster calendar feed --out ~/site/public", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
     ("blogster profile update --username ada --website https://ada.dev", True),
@@ -114,6 +149,7 @@ def test_the_plan_covers_every_help_example():
     assert help_examples() == planned | set(EXCLUDED)
 
 
+@pytest.mark.timeout(1200)  # about a hundred `blogster` processes, on a shared machine
 def test_every_help_example_runs(db, isolated_environment, tmp_path):
     work = tmp_path / "work"
     fake_bin = tmp_path / "bin"
