@@ -71,11 +71,18 @@ def preferred_timezone(session: Session, *, user_id: UUID) -> str | None:
 
 
 def mark_published_posts_done(session: Session) -> list[UUID]:
-    """Entries of posts that are live, not yet marked published: marks them (a re-run finds none)."""
-    live = select(Blog.id).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED)
+    """Entries of posts that are live, not yet marked published: marks them (a re-run finds none).
+
+    Starts from the pending entries (a partial index keeps them few) and looks each post up by id.
+    """
+    live = select(Blog.id).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED, Blog.id == ContentCalendar.blog_id)
     statement = (
         update(ContentCalendar)
-        .where(col(ContentCalendar.blog_id).in_(live), ContentCalendar.status != CalendarStatus.PUBLISHED)
+        .where(
+            ContentCalendar.status != CalendarStatus.PUBLISHED,
+            col(ContentCalendar.blog_id).is_not(None),
+            live.exists(),
+        )
         .values(status=CalendarStatus.PUBLISHED)
         .returning(ContentCalendar.id)
     )

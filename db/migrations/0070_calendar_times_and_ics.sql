@@ -19,7 +19,9 @@ alter table public.content_calendar alter column uid set not null;
 create unique index content_calendar_user_uid_key on public.content_calendar (user_id, uid);
 -- Owners change an entry's zone (moving it while in another one); uid and sequence are the trigger's.
 grant update (timezone) on public.content_calendar to authenticated;
-create index content_calendar_due_idx on public.content_calendar (user_id, status, scheduled_date);
+-- run-due's reconciliation reads only entries not yet published that belong to a post.
+create index content_calendar_pending_blog_idx on public.content_calendar (blog_id)
+  where status <> 'published' and blog_id is not null;
 
 comment on column public.content_calendar.timezone is 'IANA zone in which scheduled_date and scheduled_time are local wall time.';
 comment on column public.content_calendar.uid is 'iCalendar UID, stable across exports; imports match on it (per owner).';
