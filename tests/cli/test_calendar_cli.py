@@ -237,3 +237,16 @@ def test_run_due_cli_json_summary(cli, signed_up, superuser, dry_run):
     assert set(statuses(superuser).values()) == {expected}
     nxt = cli("calendar", "next-change", "--json")
     assert nxt.exit_code == 0 and nxt.json() is None
+
+
+def test_run_due_exits_1_when_a_step_fails_and_keeps_what_was_done(cli, signed_up, superuser, tmp_path):
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    scheduled_posts(superuser, user_id, 1)
+    not_a_folder = tmp_path / "site-out"
+    not_a_folder.write_text("a file where the site should go")
+    result = cli("calendar", "run-due", "--json", env={"BLOGSTER_SITE_OUT": str(not_a_folder)})
+    assert result.exit_code == 1
+    summary = result.json()
+    assert [p["slug"] for p in summary["published"]] == ["due-1"] and summary["errors"][0].startswith("site:")
+    assert result.stderr.startswith("error: site:") and "Traceback" not in result.stderr
+    assert statuses(superuser) == {"due-1": "published"}
