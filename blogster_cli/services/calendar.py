@@ -134,7 +134,7 @@ def move(
             entry.scheduled_date = day
         if at is not None or all_day:
             entry.scheduled_time = at
-        if timezone is not None:
+        if at is not None and timezone is not None:  # a typed time means the zone it was typed in
             entry.timezone = check_timezone(timezone)
         session.add(entry)
         session.flush()
