@@ -53,20 +53,28 @@ def _moment(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _record(entry) -> dict:
+def _record(entry, timezone: str) -> dict:
+    """A table row: a timed entry's date and time as they are in `timezone`."""
+    from blogster_cli.planning import times
+
+    day, at = entry.scheduled_date, entry.scheduled_time
+    if at is not None and entry.starts_at is not None:
+        local = times.local(entry.starts_at, timezone)
+        day, at = local.date(), local.time()
     return {
-        "id": str(entry.id), "date": entry.scheduled_date, "time": entry.scheduled_time or "all day",
-        "type": entry.content_type, "status": entry.status, "title": entry.title,
+        "id": str(entry.id), "date": day, "time": at or "all day", "type": entry.content_type,
+        "status": entry.status, "title": entry.title,
     }  # fmt: skip
 
 
-def _show(entries, fmt: str | None, json: bool, limit: int | None) -> None:
+def _show(acting, entries, fmt: str | None, json: bool, limit: int | None) -> None:
     from blogster_cli.cli.listing import chosen_format, limited, show_list
 
     if chosen_format(fmt, json) == "json":
         output.print_json(list(limited(entries, limit)))
     else:
-        show_list([_record(e) for e in entries], LIST_COLUMNS, fmt=fmt, json=False, limit=limit)
+        timezone = _timezone(acting)
+        show_list([_record(e, timezone) for e in entries], LIST_COLUMNS, fmt=fmt, json=False, limit=limit)
 
 
 @app.command()
@@ -111,10 +119,11 @@ def list_entries(
     """
     from blogster_cli.services import calendar
 
+    acting = acting_user()
     entries = calendar.entries(
-        acting_user(), start=_day(since, "--from"), end=_day(until, "--to"), content_type=content_type, status=status
+        acting, start=_day(since, "--from"), end=_day(until, "--to"), content_type=content_type, status=status
     )
-    _show(entries, fmt, json, limit)
+    _show(acting, entries, fmt, json, limit)
 
 
 @app.command()

@@ -90,6 +90,8 @@ def test_times_are_typed_and_shown_in_the_users_timezone_across_dst(cli, signed_
     ny = cli("calendar", "month", "2026-03", "--json", env={"BLOGSTER_TIMEZONE": "America/New_York"}).json()
     shown = {e["title"]: (d["date"], e["at"]) for d in ny["days"] for e in d["events"]}
     assert shown == {"Before DST": ("2026-03-28", "04:00:00"), "After DST": ("2026-03-30", "03:00:00")}
+    table = cli("calendar", "list", env={"BLOGSTER_TIMEZONE": "America/New_York"}).stdout
+    assert "\t2026-03-28\t04:00:00\t" in table and "\t2026-03-30\t03:00:00\t" in table
     # The notification preferences' timezone, when set, wins over the configured one.
     superuser.execute("update public.user_notification_preferences set timezone = 'Asia/Tokyo'")
     tokyo = cli("calendar", "month", "2026-03", "--json", env=BERLIN).json()
