@@ -73,6 +73,8 @@ class Settings:
     """Longest to wait for the database server to answer a new connection."""
     dns_resolver_url: str = DEFAULT_DNS_RESOLVER
     """The DNS-over-HTTPS resolver (JSON API) `site verify-domain` reads TXT records through."""
+    site_out: str | None = None
+    """The site output folder: `calendar run-due` rebuilds it when a post goes live; `calendar feed` writes there."""
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
     """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
@@ -91,6 +93,7 @@ ENV_OVERRIDES = {
     "database_url": "BLOGSTER_DATABASE_URL",
     "timezone": "BLOGSTER_TIMEZONE",
     "editor": "BLOGSTER_EDITOR",
+    "site_out": "BLOGSTER_SITE_OUT",
 }
 
 # Whole-number settings: (lowest, highest) accepted value.

@@ -29,6 +29,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),
     "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
     "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),
+    "calendar": (
+        "blogster_cli.cli.calendar",
+        "app",
+        "Plan posts by date; ICS export; due work for cron.",
+    ),
+    "review": ("blogster_cli.cli.review", "app", "Assign posts to teammates; review, comment, approve."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "analytics": ("blogster_cli.cli.analytics", "app", "Count your site's access logs per post and day; reports."),
     "seo": ("blogster_cli.cli.seo", "app", "Keyword research imported from CSV exports."),

@@ -216,3 +216,10 @@ def print_diff(text: str) -> None:
     for line in text.splitlines(keepends=True):
         colour = colours.get(line[:1]) if not line.startswith(("+++", "---")) else "\033[1m"
         sys.stdout.write(f"{colour}{line.rstrip(chr(10))}\033[0m\n" if colour else line)
+
+
+def print_renderable(renderable: Any) -> None:
+    """A rich renderable (a calendar grid): coloured on a terminal unless NO_COLOR, plain text in a pipe."""
+    from rich.console import Console
+
+    Console().print(renderable)

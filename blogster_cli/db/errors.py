@@ -24,6 +24,7 @@ _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
     "23505": (Conflict, None),
     "23503": (NotFound, "it refers to something that does not exist or is not yours"),
     "23514": (InvalidInput, None),
+    "P0002": (NotFound, None),
     "23502": (InvalidInput, None),
     "22": (InvalidInput, None),
     "57014": (BlogsterError, "the statement took too long and was cancelled"),

@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Column, DateTime, Text
+from sqlalchemy import BigInteger, Column, DateTime, Integer, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -168,6 +168,7 @@ class BlogAnalytics(SQLModel, table=True):
     date: dt.date
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    views_by_hour: list[int] | None = Field(default=None, sa_type=ARRAY(Integer))
 
 
 class AnalyticsIngestRange(SQLModel, table=True):

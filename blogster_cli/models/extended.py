@@ -306,6 +306,9 @@ class ContentCalendar(SQLModel, table=True):
     optimal_time_score: float | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    timezone: str = "UTC"
+    uid: str | None = filled_by_trigger()
+    sequence: int = 0
 
 
 class InteractiveContent(SQLModel, table=True):
@@ -347,6 +350,7 @@ class TeamCollaboration(SQLModel, table=True):
     completed_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    can_publish: bool = False
 
 
 class ContentMonetization(SQLModel, table=True):
@@ -367,3 +371,24 @@ class ContentMonetization(SQLModel, table=True):
     conversion_rate: float | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class CalendarEntryPublic(SQLModel):
+    """A calendar entry as commands show it; `starts_at` is the instant its local date and time stand for."""
+
+    id: uuid.UUID
+    uid: str
+    title: str | None
+    description: str | None
+    scheduled_date: dt.date | None
+    scheduled_time: dt.time | None
+    timezone: str
+    starts_at: dt.datetime | None
+    blog_id: uuid.UUID | None
+    content_type: CalendarContentType
+    status: CalendarStatus
+    topic_category: str | None
+    target_audience: list[str]
+    optimal_time_score: float | None
+    sequence: int
+    updated_at: dt.datetime | None

@@ -27,6 +27,11 @@ USER_CALLABLE_DEFINERS = {
     "release_generation_credit(uuid)",
     "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
     "public_profiles(uuid[],text[])",
+    # Team review (0071): each checks the caller is the post's author or the assignee.
+    "assigned_blog_ids()",
+    "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
+    "review_act(uuid,text,text)",
+    "review_publish(uuid)",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -183,8 +188,12 @@ def test_auth_uid_ignores_a_hostile_search_path(superuser, make_user):
         assert superuser.execute("select auth.uid()").fetchone()[0] is None
 
 
-def test_auth_uid_fails_closed_on_a_malformed_account_role(superuser):
+def test_auth_uid_fails_closed_on_a_malformed_account_role(superuser, make_user):
     """Only the u_ prefix is checked (cheap); a u_ role that is no uuid raises, never matches."""
+    # A row to check: on an empty table the planner may scan without evaluating a policy at all.
+    superuser.execute(
+        "insert into public.blogs (title, slug, author_id) values ('Draft', 'draft', %s)", (make_user().user_id,)
+    )
     role = f"u_not_a_uuid_{uuid.uuid4().hex[:8]}"  # roles are cluster-wide: unique, and dropped
     superuser.execute(sql.SQL("create role {} nologin in role authenticated").format(sql.Identifier(role)))
     try:

@@ -1,0 +1,368 @@
+"""blogster calendar: plan entries, view them by month, week or agenda, ICS in and out, and due work for cron."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.errors import InvalidInput
+
+app = command_group("calendar")
+
+LIST_COLUMNS = ["id", "date", "time", "type", "status", "title"]
+
+
+def _timezone(acting) -> str:
+    from blogster_cli.services import calendar
+
+    return calendar.user_timezone(acting, configured=app_context().settings.timezone)
+
+
+def _parse(parser, text: str | None, option: str, shape: str):
+    if text is None:
+        return None
+    try:
+        return parser(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r} is not like {shape}") from None
+
+
+def _day(text: str | None, option: str = "--date") -> date | None:
+    from blogster_cli.planning.times import parse_day
+
+    return _parse(parse_day, text, option, "2026-12-01")
+
+
+def _clock(text: str | None):
+    from blogster_cli.planning.times import parse_clock
+
+    return _parse(parse_clock, text, "--time", "09:30")
+
+
+def _moment(text: str | None) -> datetime | None:
+    """--now: ISO 8601; without an offset it means UTC."""
+    if text is None:
+        return None
+    moment = _parse(datetime.fromisoformat, text, "--now", "2026-12-01T09:00+01:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _record(entry, timezone: str) -> dict:
+    """A table row: a timed entry's date and time as they are in `timezone`."""
+    from blogster_cli.planning import times
+
+    day, at = entry.scheduled_date, entry.scheduled_time
+    if at is not None and entry.starts_at is not None:
+        local = times.local(entry.starts_at, timezone)
+        day, at = local.date(), local.time()
+    return {
+        "id": str(entry.id), "date": day, "time": at or "all day", "type": entry.content_type,
+        "status": entry.status, "title": entry.title,
+    }  # fmt: skip
+
+
+def _show(acting, entries, fmt: str | None, json: bool, limit: int | None) -> None:
+    from blogster_cli.cli.listing import chosen_format, limited, show_list
+
+    if chosen_format(fmt, json) == "json":
+        output.print_json(list(limited(entries, limit)))
+    else:
+        timezone = _timezone(acting)
+        show_list([_record(e, timezone) for e in entries], LIST_COLUMNS, fmt=fmt, json=False, limit=limit)
+
+
+@app.command()
+def add(
+    title: str = typer.Argument(..., help="What you plan to publish."),
+    day: str = typer.Option(..., "--date", help="YYYY-MM-DD, in your timezone."),
+    at: str | None = typer.Option(None, "--time", help="HH:MM in your timezone (default: all day)."),
+    blog: str | None = typer.Option(None, "--blog", help="The post it is for (slug or id)."),
+    content_type: str = typer.Option("blog", "--type", help="blog, newsletter or social."),
+    topic: str | None = typer.Option(None, "--topic", help="A topic category."),
+    audience: list[str] = typer.Option([], "--audience", help="A target audience (repeat for several)."),
+    description: str | None = typer.Option(None, "--description", help="Notes for the entry."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Plan an entry on a date (and time) in your timezone.
+
+    Example: blogster calendar add "Launch post" --date 2026-12-07 --time 09:00 --topic launch
+    """
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    entry = calendar.add(
+        acting, title=title, day=_day(day), at=_clock(at), timezone=_timezone(acting), blog=blog,
+        content_type=content_type, topic=topic, audience=audience, description=description,
+    )  # fmt: skip
+    output.print_json(entry) if json else output.message(f"Planned {str(entry.id)[:8]} for {entry.scheduled_date}.")
+
+
+@app.command("list")
+def list_entries(
+    since: str | None = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
+    until: str | None = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
+    content_type: str | None = typer.Option(None, "--type", help="blog, newsletter or social."),
+    status: str | None = typer.Option(None, "--status", help="planned, in_progress, ready or published."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your calendar entries by date.
+
+    Example: blogster calendar list --from 2026-12-01 --json
+    """
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    entries = calendar.entries(
+        acting, start=_day(since, "--from"), end=_day(until, "--to"), content_type=content_type, status=status
+    )
+    _show(acting, entries, fmt, json, limit)
+
+
+@app.command()
+def move(
+    ref: str = typer.Argument(..., help="The entry's id (8 characters are enough) or UID."),
+    day: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD."),
+    at: str | None = typer.Option(None, "--time", help="New time, HH:MM in your timezone."),
+    all_day: bool = typer.Option(False, "--all-day", help="Drop the time."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Move an entry to another date or time (calendar programs see the change).
+
+    Example: blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08
+    """
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    entry = calendar.move(acting, ref, day=_day(day), at=_clock(at), all_day=all_day, timezone=_timezone(acting))
+    output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
+
+
+@app.command()
+def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bool = JSON_OPTION) -> None:
+    """Mark an entry published.
+
+    Example: blogster calendar done $(blogster calendar list --format ids | head -1)
+    """
+    from blogster_cli.services import calendar
+
+    entry = calendar.done(acting_user(), ref)
+    output.print_json(entry) if json else output.message(f"Marked {str(entry.id)[:8]} published.")
+
+
+@app.command("rm")
+def remove(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bool = JSON_OPTION) -> None:
+    """Remove an entry from the calendar.
+
+    Example: blogster calendar rm $(blogster calendar list --format ids | tail -1)
+    """
+    from blogster_cli.services import calendar
+
+    entry = calendar.remove(acting_user(), ref)
+    output.print_json(entry) if json else output.message(f"Removed {str(entry.id)[:8]} ({entry.title}).")
+
+
+@app.command()
+def month(
+    which: str | None = typer.Argument(None, help="YYYY-MM (default: this month)."), json: bool = JSON_OPTION
+) -> None:
+    """A month grid of your entries, coloured by type and status.
+
+    Example: blogster calendar month 2026-12
+    """
+    from blogster_cli.cli import calendar_views
+    from blogster_cli.planning import grid, times
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    timezone = _timezone(acting)
+    first = _parse(times.parse_month, which, "month", "2026-12") or _today(timezone).replace(day=1)
+    start, end = grid.month_range(first)
+    events = calendar.view(acting, start=start, end=end, timezone=timezone)
+    if json:
+        output.print_json(calendar_views.days_json(start, end, events, timezone))
+    else:
+        output.print_renderable(calendar_views.month_grid(first, events, timezone))
+
+
+@app.command()
+def week(
+    day: str | None = typer.Option(None, "--date", help="A day of the week to show (default: today)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your entries for one week, Monday first.
+
+    Example: blogster calendar week --date 2026-12-07
+    """
+    from blogster_cli.cli import calendar_views
+    from blogster_cli.planning import times
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    timezone = _timezone(acting)
+    monday = times.week_start(_day(day) or _today(timezone))
+    events = calendar.view(acting, start=monday, end=monday + timedelta(days=6), timezone=timezone)
+    if json:
+        output.print_json(calendar_views.days_json(monday, monday + timedelta(days=6), events, timezone))
+    else:
+        output.print_renderable(calendar_views.week_table(monday, events, timezone))
+
+
+@app.command()
+def agenda(
+    days: int = typer.Option(14, "--days", min=1, max=366, help="How many days from today."), json: bool = JSON_OPTION
+) -> None:
+    """What is coming, day by day, from today.
+
+    Example: blogster calendar agenda --days 7
+    """
+    from blogster_cli.cli import calendar_views
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    timezone = _timezone(acting)
+    start = _today(timezone)
+    end = start + timedelta(days=days - 1)
+    events = calendar.view(acting, start=start, end=end, timezone=timezone)
+    if json:
+        output.print_json(calendar_views.days_json(start, end, events, timezone, skip_empty=True))
+    else:
+        output.print_renderable(calendar_views.agenda(events, timezone))
+
+
+def _today(timezone: str) -> date:
+    from blogster_cli.planning import times
+
+    return datetime.now(times.zone(timezone)).date()
+
+
+@app.command("export")
+def export_ics(
+    ics: Path = typer.Option(..., "--ics", dir_okay=False, help="The .ics file to write."), json: bool = JSON_OPTION
+) -> None:
+    """Write your calendar as an iCalendar file (same UIDs every time, so calendar programs update events).
+
+    Example: blogster calendar export --ics plan.ics
+    """
+    from blogster_cli.services import calendar
+
+    count = calendar.write_ics(acting_user(), path=ics)
+    output.print_json({"path": ics, "events": count}) if json else output.message(f"Wrote {count} event(s) to {ics}.")
+
+
+@app.command("import")
+def import_ics(
+    ics: Path = typer.Option(..., "--ics", dir_okay=False, help="The .ics file to read."), json: bool = JSON_OPTION
+) -> None:
+    """Add the events of an iCalendar file; an event already imported (same UID) is updated, not added again.
+
+    Example: blogster calendar import --ics plan.ics
+    """
+    from blogster_cli.services import calendar
+
+    if not ics.is_file():
+        raise InvalidInput(f"{ics} is not a file")
+    acting = acting_user()
+    report = calendar.import_ics(acting, data=ics.read_bytes(), timezone=_timezone(acting))
+    if json:
+        output.print_json(report)
+    else:
+        output.message(f"Imported {ics}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+
+
+@app.command()
+def feed(
+    out: Path | None = typer.Option(None, "--out", file_okay=False, help="Site output folder (default: site_out)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Write calendar.ics into the site output folder, for calendar programs to subscribe to (it is public there).
+
+    Example: blogster calendar feed --out ~/site/public
+    """
+    from blogster_cli.services import calendar
+
+    folder = out or _site_out() or Path("public")
+    path = calendar.feed(acting_user(), out=folder)
+    output.print_json({"path": path}) if json else output.message(f"Wrote {path}.")
+
+
+def _site_out() -> Path | None:
+    configured = app_context().settings.site_out
+    return Path(configured).expanduser() if configured else None
+
+
+@app.command()
+def suggest(
+    days: int = typer.Option(90, "--days", help="How many days of analytics to learn from."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """The weekday and hour your readers visit most; scores your upcoming entries (optimal_time_score).
+
+    Example: blogster calendar suggest --days 60
+    """
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    found = calendar.suggest(acting, timezone=_timezone(acting), days=days)
+    if json:
+        output.print_json(found)
+    else:
+        output.message(
+            f"Publish on {found.weekday}s at {found.hour:02d}:00 ({found.timezone}); next: "
+            f"{found.next_slot:%Y-%m-%d %H:%M}. Scored {found.entries_scored} upcoming entr(ies)."
+        )
+
+
+@app.command("run-due")
+def run_due(
+    now: str | None = typer.Option(None, "--now", help="Act as if it were this time (ISO 8601; default: now)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only say what is due."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Publish posts whose scheduled time has come, mark their calendar entries, rebuild the site (for cron).
+
+    Example: blogster calendar run-due --dry-run --json
+    """
+    from blogster_cli.services import due_work
+
+    settings = app_context().settings
+    folder = _site_out()
+    site = due_work.SiteTarget(folder, settings.site_base_domain, settings.timezone) if folder else None
+    report = due_work.run_due(acting_user(), now=_moment(now), dry_run=dry_run, site=site)
+    if json:
+        output.print_json(report)
+    else:
+        verb = "would publish" if dry_run else "published"
+        output.message(
+            f"{verb} {len(report.published)} post(s); {report.calendar_marked} calendar entr(ies) marked;"
+            f" {len(report.social_due)} social post(s) and {len(report.newsletters_due)} newsletter(s) due"
+            + ("; site rebuilt." if report.site_rebuilt else ".")
+        )
+    for problem in report.errors:
+        output.error(problem)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("next-change")
+def next_change(json: bool = JSON_OPTION) -> None:
+    """When the next scheduled change happens (ISO 8601, for schedulers); nothing when none is planned.
+
+    Example: blogster calendar next-change --json
+    """
+    from blogster_cli.services import due_work
+
+    found = due_work.next_change(acting_user())
+    if json:
+        output.print_json({"what": found[0], "at": found[1]} if found else None)
+    elif found:
+        output.print_lines([found[1].astimezone(UTC).isoformat()])
+    else:
+        output.message("Nothing is scheduled.")

@@ -1,0 +1,163 @@
+"""blogster review: assign posts to teammates and move the review along its statuses."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.errors import InvalidInput
+
+app = command_group("review")
+
+REF = typer.Argument(..., help="The assignment's id (8 characters are enough).")
+NOTE = typer.Option(None, "--comment", help="A comment to add with this step.")
+
+
+def _done(assignment, json: bool) -> None:
+    if json:
+        output.print_json(assignment)
+    else:
+        output.message(f"{str(assignment.id)[:8]} ({assignment.slug}) is {assignment.status}.")
+
+
+@app.command()
+def assign(
+    blog: str = typer.Argument(..., help="Your post (slug or id)."),
+    to: str = typer.Option(..., "--to", help="The teammate's account email."),
+    role: str = typer.Option(..., "--role", help="author, editor, reviewer or approver."),
+    due: str | None = typer.Option(None, "--due", help="YYYY-MM-DD, end of that day in your timezone."),
+    allow_publish: bool = typer.Option(False, "--allow-publish", help="Let an approver publish once approved."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Assign one of your posts to a teammate, who can then read it, comment and move its status.
+
+    Example: blogster review assign ten-terminal-habits --to grace@example.com --role reviewer
+    """
+    from blogster_cli.services import review
+
+    assignment = review.assign(acting_user(), blog, to=to, role=role, due=_due(due), can_publish=allow_publish)
+    _done(assignment, json)
+
+
+def _due(text: str | None):
+    from datetime import datetime, time
+
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput(f"--due {text!r} is not like 2026-12-01") from None
+    return datetime.combine(day, time(23, 59), tzinfo=app_context().tzinfo)
+
+
+@app.command("list")
+def list_assignments(
+    by_me: bool = typer.Option(False, "--by-me", help="Assignments you made (default: assigned to you)."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Assignments to you, or with --by-me those you made.
+
+    Example: blogster review list --json
+    """
+    from blogster_cli.cli.listing import chosen_format, limited
+    from blogster_cli.services import review
+
+    rows = review.assignments(acting_user(), mine_to_do=not by_me)
+    if chosen_format(fmt, json) == "json":
+        output.print_json(list(limited(rows, limit)))
+        return
+    records = [
+        {
+            "id": str(r.id),
+            "slug": r.slug,
+            "role": r.role,
+            "status": r.status,
+            "due": r.due_date,
+            "comments": len(r.comments),
+        }
+        for r in rows
+    ]
+    show_list(records, ["id", "slug", "role", "status", "due", "comments"], fmt=fmt, json=False, limit=limit)
+
+
+@app.command()
+def show(ref: str = REF, json: bool = JSON_OPTION) -> None:
+    """An assignment: the post's text and the comments in order.
+
+    Example: blogster review show $(blogster review list --by-me --format ids | head -1)
+    """
+    from blogster_cli.services import review
+
+    found = review.show(acting_user(), ref)
+    if json:
+        output.print_json(found)
+        return
+    a = found.assignment
+    output.print_record({"id": a.id, "post": a.slug, "title": a.title, "role": a.role, "status": a.status})
+    for comment in a.comments:
+        output.print_lines([f"[{comment['at']}] {comment['author_email']} ({comment['action']}): {comment['text']}"])
+    output.print_lines(["", found.markdown])
+
+
+def _step(action: str):
+    def command(ref: str = REF, note: str | None = NOTE, json: bool = JSON_OPTION) -> None:
+        from blogster_cli.services import review
+
+        _done(review.act(acting_user(), ref, action=action, note=note), json)
+
+    return command
+
+
+MINE = "$(blogster review list --format ids | head -1)"
+BY_ME = "$(blogster review list --by-me --format ids | head -1)"
+_HELP = {
+    "start": ("Start working on an assignment (assigned -> in_progress).", MINE),
+    "submit": ("Hand your work in (-> awaiting_review; a reviewer's -> reviewed).", MINE),
+    "reject": (
+        "Reject the post (the author, or an approver); it goes back for rework.",
+        f'{BY_ME} --comment "One more pass"',
+    ),
+}
+for _action, (_text, _example) in _HELP.items():
+    _step_command = _step(_action)
+    _step_command.__doc__ = f"{_text}\n\n    Example: blogster review {_action} {_example}"
+    app.command(_action)(_step_command)
+
+
+@app.command()
+def approve(
+    ref: str = REF,
+    note: str | None = NOTE,
+    publish: bool = typer.Option(False, "--publish", help="Also publish (an approver the author allowed)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Approve the post (the author, or an approver); --publish puts it live if the author allowed you.
+
+    Example: blogster review approve $(blogster review list --by-me --format ids | head -1) --comment "Ship it"
+    """
+    from blogster_cli.services import review
+
+    acting = acting_user()
+    done = (
+        review.approve_and_publish(acting, ref, note=note)
+        if publish
+        else review.act(acting, ref, action="approve", note=note)
+    )
+    _done(done, json)
+
+
+@app.command()
+def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment."), json: bool = JSON_OPTION) -> None:
+    """Add a comment (kept in order, with its author and time).
+
+    Example: blogster review comment $(blogster review list --format ids | head -1) "The intro is too long."
+    """
+    from blogster_cli.services import review
+
+    _done(review.act(acting_user(), ref, action="comment", note=text), json)

@@ -1,0 +1,24 @@
+"""The calendar entry as the pure helpers see it: a plain, immutable event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """One calendar entry: `day` and `at` are wall time in `timezone` (an IANA name); `at` None is all day."""
+
+    uid: str
+    title: str
+    day: date
+    at: time | None = None
+    timezone: str = "UTC"
+    description: str | None = None
+    content_type: str = "blog"
+    status: str = "planned"
+    sequence: int = 0
+    topic: str | None = None
+    audience: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None

@@ -1,0 +1,170 @@
+"""My content calendar entries (content_calendar) and what the calendar reads around them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import String, cast, func, literal_column, text, update
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.accounts import UserNotificationPreferences
+from blogster_cli.models.content import Blog, BlogAnalytics
+from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
+from blogster_cli.vocabulary import BlogStatus, CalendarStatus, NewsletterStatus, SocialPostStatus
+
+# "My posts", for meaning: others' published posts are visible too (RLS still decides what is).
+MY_POSTS = (Blog.author_id == literal_column("auth.uid()")) & col(Blog.deleted_at).is_(None)
+
+
+def insert(session: Session, *, entry: ContentCalendar) -> ContentCalendar:
+    session.add(entry)
+    session.flush()
+    session.refresh(entry)
+    return entry
+
+
+def in_range(
+    session: Session, *, start: date | None = None, end: date | None = None, content_type: str | None = None,
+    status: str | None = None,
+) -> Sequence[ContentCalendar]:  # fmt: skip
+    """Entries with a date in [start, end] (either end open), by date and time."""
+    query = select(ContentCalendar)
+    if start is not None:
+        query = query.where(col(ContentCalendar.scheduled_date) >= start)
+    if end is not None:
+        query = query.where(col(ContentCalendar.scheduled_date) <= end)
+    if content_type is not None:
+        query = query.where(ContentCalendar.content_type == content_type)
+    if status is not None:
+        query = query.where(ContentCalendar.status == status)
+    order = (col(ContentCalendar.scheduled_date).nulls_last(), col(ContentCalendar.scheduled_time).nulls_first())
+    return session.exec(query.order_by(*order, ContentCalendar.id)).all()
+
+
+def find(session: Session, *, ref: str) -> list[ContentCalendar]:
+    """Entries whose id starts with `ref` (8+ characters are usual) or whose UID is `ref`; for update."""
+    prefix = ref.strip().lower()
+    query = select(ContentCalendar).where(
+        (cast(ContentCalendar.id, String).startswith(prefix, autoescape=True)) | (ContentCalendar.uid == ref.strip())
+    )
+    return list(session.exec(query.limit(2).with_for_update()).all())
+
+
+def by_uids(session: Session, *, uids: list[str]) -> dict[str, ContentCalendar]:
+    if not uids:
+        return {}
+    rows = session.exec(select(ContentCalendar).where(col(ContentCalendar.uid).in_(uids)).with_for_update()).all()
+    return {row.uid: row for row in rows if row.uid is not None}
+
+
+def delete(session: Session, *, entry_id: UUID) -> bool:
+    """Removes one entry: the one place calendar rows are deleted (so it can move to a definer function)."""
+    statement = text("select public.delete_rows('public.content_calendar', array[cast(:id as uuid)])")
+    return session.connection().execute(statement, {"id": entry_id}).first() is not None
+
+
+def preferred_timezone(session: Session, *, user_id: UUID) -> str | None:
+    query = select(UserNotificationPreferences.timezone).where(UserNotificationPreferences.user_id == user_id)
+    return session.exec(query).first()
+
+
+def mark_published_posts_done(session: Session) -> list[UUID]:
+    """Entries of posts that are live, not yet marked published: marks them (a re-run finds none).
+
+    Starts from the pending entries (a partial index keeps them few) and looks each post up by id.
+    """
+    live = select(Blog.id).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED, Blog.id == ContentCalendar.blog_id)
+    statement = (
+        update(ContentCalendar)
+        .where(
+            ContentCalendar.status != CalendarStatus.PUBLISHED,
+            col(ContentCalendar.blog_id).is_not(None),
+            live.exists(),
+        )
+        .values(status=CalendarStatus.PUBLISHED)
+        .returning(ContentCalendar.id)
+    )
+    return list(session.connection().execute(statement).scalars().all())
+
+
+def entries_of_posts_due(session: Session, *, now: datetime) -> int:
+    """How many unmarked entries belong to posts that are live or come due by `now` (for --dry-run)."""
+    due = select(Blog.id).where(
+        MY_POSTS,
+        (Blog.status == BlogStatus.PUBLISHED)
+        | ((Blog.status == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now)),
+    )
+    query = select(func.count()).where(
+        col(ContentCalendar.blog_id).in_(due), ContentCalendar.status != CalendarStatus.PUBLISHED
+    )
+    return session.exec(query).one()
+
+
+def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
+    query = select(SocialMediaPost.id).where(
+        SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
+    )
+    return list(session.exec(query.order_by(SocialMediaPost.scheduled_time)).all())
+
+
+def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
+    query = select(EmailNewsletter.id).where(
+        EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
+    )
+    return list(session.exec(query.order_by(EmailNewsletter.scheduled_time)).all())
+
+
+def next_times(session: Session, *, now: datetime) -> list[tuple[str, datetime]]:
+    """The next scheduled post, social post and newsletter after `now`, each as (kind, time)."""
+    found: list[tuple[str, datetime]] = []
+    post = session.exec(
+        select(func.min(Blog.published_at)).where(
+            MY_POSTS, Blog.status == BlogStatus.SCHEDULED, col(Blog.published_at) > now
+        )
+    ).one()
+    social = session.exec(
+        select(func.min(SocialMediaPost.scheduled_time)).where(
+            SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) > now
+        )
+    ).one()
+    newsletter = session.exec(
+        select(func.min(EmailNewsletter.scheduled_time)).where(
+            EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) > now
+        )
+    ).one()
+    for kind, moment in (("post", post), ("social", social), ("newsletter", newsletter)):
+        if moment is not None:
+            found.append((kind, moment))
+    return found
+
+
+def upcoming_entries(session: Session, *, since: date) -> Sequence[ContentCalendar]:
+    """Entries not yet published with a date from `since` (a day early, for time zones ahead of UTC)."""
+    query = select(ContentCalendar).where(
+        ContentCalendar.status != CalendarStatus.PUBLISHED,
+        col(ContentCalendar.scheduled_date) >= since - timedelta(days=1),
+    )
+    return session.exec(query).all()
+
+
+def daily_views(session: Session, *, since: date) -> list[tuple[date, int, list[int] | None]]:
+    """My blogs' views per UTC date since `since`, with views per UTC hour summed where collected."""
+    rows = session.exec(
+        select(BlogAnalytics.date, BlogAnalytics.views, BlogAnalytics.views_by_hour).where(
+            col(BlogAnalytics.date) >= since, BlogAnalytics.author_id == literal_column("auth.uid()")
+        )
+    ).all()
+    merged: dict[date, tuple[int, list[int] | None]] = {}
+    for day, views, hourly in rows:
+        total, hours = merged.get(day, (0, None))
+        if hourly is not None:
+            hours = [a + b for a, b in zip(hours or [0] * 24, hourly, strict=True)]
+        merged[day] = (total + views, hours)
+    return [(day, total, hours) for day, (total, hours) in sorted(merged.items())]
+
+
+def published_count(session: Session) -> int:
+    """How many of my posts are live (run-due compares it with the site manifest)."""
+    return session.exec(select(func.count()).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED)).one()

@@ -1,0 +1,299 @@
+"""The content calendar: plan entries, move them, view them in my timezone, ICS in and out, suggest times.
+
+Entries keep a local wall time and the zone it was typed in, so 09:00 stays 09:00 across a
+DST change; views convert each entry's instant into the zone they are shown in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
+from blogster_cli.models.extended import CalendarEntryPublic, ContentCalendar
+from blogster_cli.planning import times
+from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories import calendar as calendar_rows
+from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
+
+FEED_NAME = "calendar.ics"
+
+
+def check_timezone(name: str) -> str:
+    try:
+        times.zone(name)
+    except times.UnknownTimezone:
+        raise ConfigError(f"unknown timezone {name!r} (setting 'timezone')") from None
+    return name
+
+
+def user_timezone(acting: ActingUser, *, configured: str) -> str:
+    """My notification preferences' timezone when set (not the default UTC), else the configured one."""
+    with orm_unit_of_work(acting) as session:
+        preferred = calendar_rows.preferred_timezone(session, user_id=acting.actor.user_id)
+    return check_timezone(preferred if preferred and preferred != "UTC" else configured)
+
+
+def _public(entry: ContentCalendar) -> CalendarEntryPublic:
+    starts_at = (
+        times.instant(entry.scheduled_date, entry.scheduled_time, entry.timezone) if entry.scheduled_date else None
+    )
+    return CalendarEntryPublic.model_validate(entry, update={"starts_at": starts_at})
+
+
+def _event(entry: ContentCalendar) -> PlannedEvent:
+    return PlannedEvent(
+        uid=entry.uid or f"{entry.id}@blogster", title=entry.title or "", day=entry.scheduled_date or date.min,
+        at=entry.scheduled_time, timezone=entry.timezone, description=entry.description,
+        content_type=entry.content_type, status=entry.status, sequence=entry.sequence, topic=entry.topic_category,
+        audience=list(entry.target_audience), updated_at=entry.updated_at,
+    )  # fmt: skip
+
+
+def _choice(value: str | None, allowed: type, what: str) -> str | None:
+    if value is None:
+        return None
+    values = [member.value for member in allowed]
+    if value not in values:
+        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(values)}")
+    return value
+
+
+def _title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("an entry needs a title")
+    return cleaned
+
+
+def _blog_id(session, ref: str | None) -> UUID | None:
+    if ref is None:
+        return None
+    row = blog_rows.find_own(driver_connection(session), ref=ref)
+    if row is None:
+        raise NotFound(f"no post {ref!r} of yours")
+    return row.id
+
+
+def add(
+    acting: ActingUser, *, title: str, day: date, at: time | None = None, timezone: str, blog: str | None = None,
+    content_type: str = CalendarContentType.BLOG, topic: str | None = None, audience: Sequence[str] = (),
+    description: str | None = None,
+) -> CalendarEntryPublic:  # fmt: skip
+    """Plans one entry for a local date (and time) in `timezone`."""
+    entry = ContentCalendar(
+        title=_title(title), description=description, scheduled_date=day, scheduled_time=at,
+        timezone=check_timezone(timezone), content_type=_choice(content_type, CalendarContentType, "type"),
+        topic_category=topic, target_audience=list(audience),
+    )  # fmt: skip
+    with orm_unit_of_work(acting) as session:
+        entry.blog_id = _blog_id(session, blog)
+        return _public(calendar_rows.insert(session, entry=entry))
+
+
+def entries(
+    acting: ActingUser, *, start: date | None = None, end: date | None = None, content_type: str | None = None,
+    status: str | None = None,
+) -> list[CalendarEntryPublic]:  # fmt: skip
+    """My entries dated in [start, end], soonest first."""
+    content_type = _choice(content_type, CalendarContentType, "type")
+    status = _choice(status, CalendarStatus, "status")
+    with orm_unit_of_work(acting) as session:
+        rows = calendar_rows.in_range(session, start=start, end=end, content_type=content_type, status=status)
+        return [_public(row) for row in rows]
+
+
+def _one(session, ref: str) -> ContentCalendar:
+    if len(ref.strip()) < 4:
+        raise InvalidInput("name an entry by at least 4 characters of its id, or its UID")
+    found = calendar_rows.find(session, ref=ref)
+    if not found:
+        raise NotFound(f"no calendar entry {ref!r}")
+    if len(found) > 1:
+        raise InvalidInput(f"{ref!r} names several entries; type more of the id")
+    return found[0]
+
+
+def move(
+    acting: ActingUser, ref: str, *, day: date | None = None, at: time | None = None, all_day: bool = False,
+    timezone: str | None = None,
+) -> CalendarEntryPublic:  # fmt: skip
+    """Moves an entry to another local date and/or time, typed in `timezone` (its SEQUENCE grows)."""
+    if day is None and at is None and not all_day:
+        raise InvalidInput("say where to move it: --date, --time or --all-day")
+    with orm_unit_of_work(acting) as session:
+        entry = _one(session, ref)
+        if day is not None:
+            entry.scheduled_date = day
+        if at is not None or all_day:
+            entry.scheduled_time = at
+        if at is not None and timezone is not None:  # a typed time means the zone it was typed in
+            entry.timezone = check_timezone(timezone)
+        session.add(entry)
+        session.flush()
+        session.refresh(entry)
+        return _public(entry)
+
+
+def done(acting: ActingUser, ref: str) -> CalendarEntryPublic:
+    """Marks an entry published (done)."""
+    with orm_unit_of_work(acting) as session:
+        entry = _one(session, ref)
+        entry.status = CalendarStatus.PUBLISHED
+        session.add(entry)
+        session.flush()
+        session.refresh(entry)
+        return _public(entry)
+
+
+def remove(acting: ActingUser, ref: str) -> CalendarEntryPublic:
+    with orm_unit_of_work(acting) as session:
+        entry = _one(session, ref)
+        shown = _public(entry)
+        if not calendar_rows.delete(session, entry_id=entry.id):
+            raise Conflict(f"calendar entry {ref!r} changed while removing it; try again")
+        return shown
+
+
+def view(acting: ActingUser, *, start: date, end: date, timezone: str) -> list[PlannedEvent]:
+    """My entries falling on local days [start, end] of `timezone`, as wall times there."""
+    check_timezone(timezone)
+    with orm_unit_of_work(acting) as session:
+        rows = calendar_rows.in_range(session, start=start - timedelta(days=1), end=end + timedelta(days=1))
+        shown = []
+        for row in rows:
+            event = _event(row)
+            if row.scheduled_time is not None and row.scheduled_date is not None:
+                moment = times.local(times.instant(row.scheduled_date, row.scheduled_time, row.timezone), timezone)
+                event = replace(event, day=moment.date(), at=moment.time(), timezone=timezone)
+            if start <= event.day <= end:
+                shown.append(event)
+        return shown
+
+
+def export_ics(acting: ActingUser, *, name: str = "Blogster content calendar") -> bytes:
+    """All my dated entries as one iCalendar file."""
+    from blogster_cli.planning.ics import to_ics
+
+    with orm_unit_of_work(acting) as session:
+        events = [_event(row) for row in calendar_rows.in_range(session) if row.scheduled_date is not None]
+    return to_ics(events, name=name, stamp=datetime.now(UTC))
+
+
+def write_ics(acting: ActingUser, *, path: Path) -> int:
+    """Writes my calendar to `path` atomically (a subscriber never reads half a file); returns the event count."""
+    data = export_ics(acting)
+    _write_atomically(path, data)
+    return data.count(b"BEGIN:VEVENT")
+
+
+def feed(acting: ActingUser, *, out: Path) -> Path:
+    """Writes calendar.ics into the site output folder `out`, for calendar programs to subscribe to."""
+    if not out.is_dir():
+        raise InvalidInput(f"{out} is not a folder (build the site first, or give --out)")
+    target = out / FEED_NAME
+    write_ics(acting, path=target)
+    return target
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except FileNotFoundError:
+        raise InvalidInput(f"{path.parent} does not exist") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportReport:
+    """Adds each event of an iCalendar file once: a UID already in my calendar updates that entry.
+
+    The whole file is one unit of work: all of it is imported, or nothing.
+    """
+    from blogster_cli.planning.ics import InvalidCalendar, from_ics
+
+    try:
+        events = from_ics(
+            data, default_timezone=check_timezone(timezone), types={t.value for t in CalendarContentType},
+            statuses={s.value for s in CalendarStatus},
+        )  # fmt: skip
+    except (InvalidCalendar, times.UnknownTimezone) as exc:
+        raise InvalidInput(str(exc)) from None
+    latest = {event.uid: event for event in events}  # a UID twice in one file: the last wins
+    created = updated = unchanged = 0
+    with orm_unit_of_work(acting) as session:
+        existing = calendar_rows.by_uids(session, uids=list(latest))
+        for uid, event in latest.items():
+            values = {
+                "title": event.title, "description": event.description, "scheduled_date": event.day,
+                "scheduled_time": event.at, "timezone": event.timezone, "content_type": event.content_type,
+                "status": event.status, "topic_category": event.topic,
+            }  # fmt: skip
+            entry = existing.get(uid)
+            if entry is None:
+                calendar_rows.insert(session, entry=ContentCalendar(uid=uid, sequence=event.sequence, **values))
+                created += 1
+            elif all(getattr(entry, key) == value for key, value in values.items()):
+                unchanged += 1
+            else:
+                for key, value in values.items():
+                    setattr(entry, key, value)
+                session.add(entry)
+                updated += 1
+    return ImportReport(created, updated, unchanged)
+
+
+@dataclass(frozen=True)
+class TimeSuggestion:
+    weekday: str
+    hour: int
+    timezone: str
+    days_counted: int
+    next_slot: datetime
+    entries_scored: int
+
+
+def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime | None = None) -> TimeSuggestion:
+    """The weekday and hour my readers visit most (last `days` days of blog_analytics); scores my upcoming entries.
+
+    Each upcoming entry's optimal_time_score becomes how good its time is, 0..1 (1: the suggested slot).
+    """
+    import calendar as weekdays
+
+    from blogster_cli.planning.suggest import DailyViews, next_slot
+    from blogster_cli.planning.suggest import suggest as best_time
+
+    check_timezone(timezone)
+    if days < 7:
+        raise InvalidInput("--days must be at least 7 (a week of figures)")
+    now = now or datetime.now(UTC)
+    with orm_unit_of_work(acting) as session:
+        figures = calendar_rows.daily_views(session, since=now.date() - timedelta(days=days))
+        found = best_time((DailyViews(*row) for row in figures), timezone=timezone)
+        if found is None:
+            raise NotFound("no reader visits in your analytics yet: nothing to suggest from")
+        upcoming = calendar_rows.upcoming_entries(session, since=now.date())
+        for entry in upcoming:
+            at = entry.scheduled_time or time(found.hour)
+            entry.optimal_time_score = found.score(times.instant(entry.scheduled_date, at, entry.timezone))
+            session.add(entry)
+    return TimeSuggestion(
+        weekday=weekdays.day_name[found.weekday], hour=found.hour, timezone=timezone, days_counted=found.days_counted,
+        next_slot=next_slot(found, after=now), entries_scored=len(upcoming),
+    )  # fmt: skip

@@ -1,0 +1,124 @@
+"""Due work for cron: publish scheduled posts whose time has come, mark their calendar entries, rebuild the site.
+
+Safe to run again and to run twice at once. Publishing goes through publishing.publish_due
+(one UPDATE: a concurrent run waits on the row locks and then skips what the first flipped,
+so each post gets exactly one `published` activity). Marking calendar entries reconciles
+with the posts' state rather than remembering the last run, so a run killed between the
+steps is finished by the next one; the site is rebuilt when something went live or the
+output's manifest lags behind the published posts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.errors import BlogsterError
+from blogster_cli.repositories import calendar as calendar_rows
+from blogster_cli.repositories import publishing as publication_rows
+from blogster_cli.services import publishing
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    id: UUID
+    slug: str
+    title: str
+    published_at: datetime
+
+
+@dataclass
+class DueReport:
+    """What one run did (or, with dry_run, would do)."""
+
+    now: datetime
+    dry_run: bool
+    published: list[PublishedPost] = field(default_factory=list)
+    calendar_marked: int = 0
+    social_due: list[UUID] = field(default_factory=list)
+    newsletters_due: list[UUID] = field(default_factory=list)
+    site_rebuilt: bool = False
+    site_files_written: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SiteTarget:
+    out: Path
+    base_domain: str
+    timezone: str
+
+
+def run_due(
+    acting: ActingUser, *, now: datetime | None = None, dry_run: bool = False, site: SiteTarget | None = None
+) -> DueReport:
+    """Does (or with `dry_run` lists) everything due at `now`; failures are reported, not raised."""
+    now = now or datetime.now(UTC)
+    report = DueReport(now=now, dry_run=dry_run)
+    if dry_run:
+        return _preview(acting, report)
+    try:
+        rows = publishing.publish_due(acting, now=now)
+        report.published = [PublishedPost(r.id, r.slug, r.title, r.published_at) for r in rows]
+    except BlogsterError as exc:
+        report.errors.append(f"publishing: {exc}")
+    try:
+        with orm_unit_of_work(acting) as session:
+            report.calendar_marked = len(calendar_rows.mark_published_posts_done(session))
+            report.social_due = calendar_rows.due_social_posts(session, now=now)
+            report.newsletters_due = calendar_rows.due_newsletters(session, now=now)
+            live = calendar_rows.published_count(session)
+    except BlogsterError as exc:
+        report.errors.append(f"calendar: {exc}")
+        return report
+    if site is not None and (report.published or _site_lags(site.out, live)):
+        _rebuild(acting, site, report)
+    return report
+
+
+def _preview(acting: ActingUser, report: DueReport) -> DueReport:
+    with unit_of_work(acting) as conn:
+        due = [r for r in publication_rows.scheduled_own(conn) if r.published_at <= report.now]
+    report.published = [PublishedPost(r.id, r.slug, r.title, r.published_at) for r in due]
+    with orm_unit_of_work(acting) as session:
+        report.calendar_marked = calendar_rows.entries_of_posts_due(session, now=report.now)
+        report.social_due = calendar_rows.due_social_posts(session, now=report.now)
+        report.newsletters_due = calendar_rows.due_newsletters(session, now=report.now)
+    return report
+
+
+def _site_lags(out: Path, live: int) -> bool:
+    """The output folder was built, but with fewer or more posts than are live now (a run killed before its build)."""
+    from blogster_cli.services.site_files import MANIFEST, load_manifest
+
+    return (out / MANIFEST).exists() and len(load_manifest(out).posts) != live
+
+
+def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
+    from blogster_cli.services import site as site_build
+
+    try:
+        built = site_build.build(acting, out=site.out, base_domain=site.base_domain, timezone=site.timezone)
+    except (BlogsterError, OSError) as exc:
+        report.errors.append(f"site: {exc}")
+        return
+    report.site_rebuilt = True
+    report.site_files_written = built.written
+
+
+def next_change(acting: ActingUser, *, now: datetime | None = None) -> tuple[str, datetime] | None:
+    """(what, when) of the next scheduled post, social post, newsletter or calendar entry after `now`."""
+    from blogster_cli.planning import times
+
+    now = now or datetime.now(UTC)
+    with orm_unit_of_work(acting) as session:
+        found = calendar_rows.next_times(session, now=now)
+        for entry in calendar_rows.upcoming_entries(session, since=now.date()):
+            moment = times.instant(entry.scheduled_date, entry.scheduled_time, entry.timezone)
+            if moment > now:
+                found.append(("calendar", moment))
+    return min(found, key=lambda pair: pair[1]) if found else None

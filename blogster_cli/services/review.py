@@ -1,0 +1,118 @@
+"""Team review: assign a post to someone with a role, and move the assignment through its statuses.
+
+The database decides who may do what (public.review_act / review_publish and RLS): an
+assignee reads only the posts assigned to them, changes status only along the spec's
+transitions, and publishes only as an approver the author allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories import review as review_rows
+from blogster_cli.vocabulary import CollaborationRole
+
+ACTIONS = ("start", "submit", "approve", "reject", "comment")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: UUID
+    blog_id: UUID
+    slug: str
+    title: str
+    role: str
+    status: str
+    assigned_to: UUID | None
+    assigned_by: UUID | None
+    can_publish: bool
+    due_date: datetime | None
+    completed_at: datetime | None
+    comments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class AssignedPost:
+    assignment: Assignment
+    markdown: str
+
+
+def _shape(row, slug: str, title: str) -> Assignment:
+    return Assignment(
+        id=row.id, blog_id=row.blog_id, slug=slug, title=title, role=row.role, status=row.status,
+        assigned_to=row.assigned_to, assigned_by=row.assigned_by, can_publish=row.can_publish,
+        due_date=row.due_date, completed_at=row.completed_at, comments=list(row.comments),
+    )  # fmt: skip
+
+
+def assign(
+    acting: ActingUser, blog: str, *, to: str, role: str, due: datetime | None = None, can_publish: bool = False
+) -> Assignment:
+    """Assigns my post `blog` to the account with email `to`; they are notified in the app."""
+    roles = [r.value for r in CollaborationRole]
+    if role not in roles:
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(roles)}")
+    if can_publish and role != CollaborationRole.APPROVER:
+        raise InvalidInput("only an approver can be allowed to publish")
+    with orm_unit_of_work(acting) as session:
+        post = blog_rows.find_own(driver_connection(session), ref=blog)
+        if post is None:
+            raise NotFound(f"no post {blog!r} of yours")
+        created = review_rows.assign(
+            session, blog_id=post.id, email=to.strip(), role=role, due=due, can_publish=can_publish
+        )
+        return _one(session, str(created))
+
+
+def _one(session, ref: str) -> Assignment:
+    if len(ref.strip()) < 4:
+        raise InvalidInput("name an assignment by at least 4 characters of its id")
+    found = review_rows.find(session, ref=ref)
+    if not found:
+        raise NotFound(f"no assignment {ref!r}")
+    if len(found) > 1:
+        raise InvalidInput(f"{ref!r} names several assignments; type more of the id")
+    post = review_rows.assigned_post(session, blog_id=found[0].blog_id)
+    return _shape(found[0], post.slug if post else "", post.title if post else "")
+
+
+def assignments(acting: ActingUser, *, mine_to_do: bool | None = None) -> list[Assignment]:
+    """Assignments to me (`mine_to_do` True), by me (False), or both (None)."""
+    with orm_unit_of_work(acting) as session:
+        return [
+            _shape(row, slug, title) for row, slug, title in review_rows.visible(session, assigned_to_me=mine_to_do)
+        ]
+
+
+def show(acting: ActingUser, ref: str) -> AssignedPost:
+    """An assignment with its post's text (what the assignee works on) and its comments in order."""
+    with orm_unit_of_work(acting) as session:
+        assignment = _one(session, ref)
+        post = review_rows.assigned_post(session, blog_id=assignment.blog_id)
+        return AssignedPost(assignment, (post.content or {}).get("markdown", "") if post else "")
+
+
+def act(acting: ActingUser, ref: str, *, action: str, note: str | None = None) -> Assignment:
+    """start, submit, approve, reject (with an optional note) or comment (with one)."""
+    if action not in ACTIONS:
+        raise InvalidInput(f"unknown step {action!r}")
+    with orm_unit_of_work(acting) as session:
+        assignment = _one(session, ref)
+        review_rows.act(session, assignment_id=assignment.id, action=action, note=note)
+        return _one(session, str(assignment.id))
+
+
+def approve_and_publish(acting: ActingUser, ref: str, *, note: str | None = None) -> Assignment:
+    """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work."""
+    with orm_unit_of_work(acting) as session:
+        assignment = _one(session, ref)
+        review_rows.act(session, assignment_id=assignment.id, action="approve", note=note)
+        review_rows.publish(session, assignment_id=assignment.id)
+        return _one(session, str(assignment.id))

@@ -1,0 +1,254 @@
+"""blogster calendar: entries, views, time zones across DST, ICS out and in, the feed, suggestions."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import pytest
+
+BERLIN = {"BLOGSTER_TIMEZONE": "Europe/Berlin"}
+
+
+def scheduled_posts(superuser, author_id, count):
+    superuser.execute(
+        "insert into public.blogs (title, slug, author_id, content, status, published_at)"
+        " select 'due ' || n, 'due-' || n, %s, jsonb_build_object('markdown', 'Body'), 'scheduled',"
+        " now() - interval '1 hour' from generate_series(1, %s) n",
+        (author_id, count),
+    )
+
+
+def statuses(superuser):
+    return dict(superuser.execute("select slug, status::text from public.blogs").fetchall())
+
+
+def add(cli, title, *args, env=None):
+    result = cli("calendar", "add", title, *args, "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_add_list_move_done_rm_with_json(cli, signed_up, superuser):
+    entry = add(cli, "Launch post", "--date", "2026-12-07", "--time", "09:00", "--topic", "launch",
+                "--audience", "developers", "--audience", "founders", "--type", "newsletter")  # fmt: skip
+    assert entry["title"] == "Launch post" and entry["scheduled_time"] == "09:00:00"
+    assert entry["content_type"] == "newsletter" and entry["status"] == "planned"
+    assert entry["target_audience"] == ["developers", "founders"] and entry["uid"] == f"{entry['id']}@blogster"
+    assert entry["sequence"] == 0 and entry["starts_at"] == "2026-12-07T09:00:00Z"
+    add(cli, "Later", "--date", "2027-01-15")
+    listed = cli("calendar", "list", "--json").json()
+    assert [e["title"] for e in listed] == ["Launch post", "Later"]
+    assert [e["title"] for e in cli("calendar", "list", "--from", "2027-01-01", "--json").json()] == ["Later"]
+    assert cli("calendar", "list", "--type", "newsletter", "--format", "count").stdout.strip() == "1"
+    short = entry["id"][:8]
+    moved = cli("calendar", "move", short, "--date", "2026-12-08", "--time", "10:30", "--json")
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()["scheduled_date"] == "2026-12-08" and moved.json()["sequence"] == 1
+    finished = cli("calendar", "done", entry["uid"], "--json")
+    assert finished.exit_code == 0, finished.stderr
+    finished = finished.json()
+    assert finished["status"] == "published" and finished["sequence"] == 2
+    in_tokyo = cli("calendar", "move", short, "--time", "09:00", "--json", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
+    assert in_tokyo.exit_code == 0, in_tokyo.stderr
+    assert in_tokyo.json()["timezone"] == "Asia/Tokyo" and in_tokyo.json()["starts_at"] == "2026-12-08T00:00:00Z"
+    removed = cli("calendar", "rm", short, "--json")
+    assert removed.exit_code == 0, removed.stderr
+    assert removed.json()["id"] == entry["id"]
+    assert [e["title"] for e in cli("calendar", "list", "--json").json()] == ["Later"]
+    missing = cli("calendar", "rm", short)
+    assert missing.exit_code == 3 and missing.stderr.startswith("error: no calendar entry")
+
+
+def test_bad_input_is_one_line_with_its_exit_code(cli, signed_up):
+    for args, code in [
+        (("add", "X", "--date", "2026-13-01"), 2),
+        (("add", "X", "--date", "2026-12-01", "--time", "25:00"), 2),
+        (("add", "X", "--date", "2026-12-01", "--type", "podcast"), 2),
+        (("add", "  ", "--date", "2026-12-01"), 2),
+        (("add", "X", "--date", "2026-12-01", "--blog", "no-such-post"), 3),
+        (("move", "abcd1234"), 2),
+        (("move", "abcd1234", "--date", "2026-12-01"), 3),
+        (("month", "2026-99"), 2),
+        (("import", "--ics", "/nonexistent.ics"), 2),
+        (("run-due", "--now", "yesterday"), 2),
+    ]:
+        result = cli("calendar", *args)
+        assert result.exit_code == code, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, args
+
+
+def test_times_are_typed_and_shown_in_the_users_timezone_across_dst(cli, signed_up, superuser):
+    before = add(cli, "Before DST", "--date", "2026-03-28", "--time", "09:00", env=BERLIN)
+    after = add(cli, "After DST", "--date", "2026-03-30", "--time", "09:00", env=BERLIN)
+    assert before["starts_at"] == "2026-03-28T08:00:00Z" and after["starts_at"] == "2026-03-30T07:00:00Z"
+    week = cli("calendar", "week", "--date", "2026-03-30", "--json", env=BERLIN).json()
+    assert week["timezone"] == "Europe/Berlin"
+    # the previous week holds the Saturday entry; both show 09:00 local
+    prior = cli("calendar", "week", "--date", "2026-03-28", "--json", env=BERLIN).json()
+    shown = {e["title"]: e["at"] for d in prior["days"] + week["days"] for e in d["events"]}
+    assert shown == {"Before DST": "09:00:00", "After DST": "09:00:00"}
+    # Seen from New York the same instants are 04:00 (EDT) and 03:00 (EDT): instants kept, not wall time.
+    ny = cli("calendar", "month", "2026-03", "--json", env={"BLOGSTER_TIMEZONE": "America/New_York"}).json()
+    shown = {e["title"]: (d["date"], e["at"]) for d in ny["days"] for e in d["events"]}
+    assert shown == {"Before DST": ("2026-03-28", "04:00:00"), "After DST": ("2026-03-30", "03:00:00")}
+    table = cli("calendar", "list", env={"BLOGSTER_TIMEZONE": "America/New_York"}).stdout
+    assert "\t2026-03-28\t04:00:00\t" in table and "\t2026-03-30\t03:00:00\t" in table
+    # The notification preferences' timezone, when set, wins over the configured one.
+    superuser.execute("update public.user_notification_preferences set timezone = 'Asia/Tokyo'")
+    tokyo = cli("calendar", "month", "2026-03", "--json", env=BERLIN).json()
+    assert tokyo["timezone"] == "Asia/Tokyo"
+    shown = {e["title"]: (d["date"], e["at"]) for d in tokyo["days"] for e in d["events"]}
+    assert shown["After DST"] == ("2026-03-30", "16:00:00")
+
+
+def test_month_grid_renders_across_month_boundaries_plain_without_colour(cli, signed_up):
+    add(cli, "Turn of the month", "--date", "2026-03-31", "--time", "23:30", env=BERLIN)
+    add(cli, "April fool", "--date", "2026-04-01", "--type", "social")
+    plain = cli("calendar", "month", "2026-03", env={**BERLIN, "NO_COLOR": "1"})
+    assert plain.exit_code == 0, plain.stderr
+    assert "March 2026 (Europe/Berlin)" in plain.stdout and "Mon" in plain.stdout and "Sun" in plain.stdout
+    row = next(line for line in plain.stdout.splitlines() if "23:30" in line)
+    assert row.index("23:30") > row.index("│", 1)  # in the Tuesday (31st) column, not Monday
+    assert "Turn of" in plain.stdout
+    assert "April fool" not in plain.stdout  # 1 April is shown dimmed, without entries, in March's grid
+    assert "\x1b[" not in plain.stdout
+    april = cli("calendar", "month", "2026-04", "--json").json()
+    assert april["from"] == "2026-03-30" and april["to"] == "2026-05-03"
+    agenda = cli("calendar", "agenda", "--days", "3", "--json").json()
+    assert agenda["days"] == []
+
+
+def test_month_grid_is_coloured_on_a_terminal_unless_no_color():
+    from rich.console import Console
+
+    from blogster_cli.cli.calendar_views import month_grid
+    from blogster_cli.planning.model import PlannedEvent
+
+    events = [PlannedEvent("a", "Ship it", date(2026, 12, 3), None, content_type="newsletter", status="ready")]
+    coloured = Console(force_terminal=True, color_system="standard", width=140, record=True)
+    coloured.print(month_grid(date(2026, 12, 1), events, "UTC"))
+    assert "\x1b[1;35m" in coloured.export_text(styles=True)  # bold (ready) magenta (newsletter)
+    plain = Console(force_terminal=True, no_color=True, width=140, record=True)
+    plain.print(month_grid(date(2026, 12, 1), events, "UTC"))
+    assert "Ship it" in plain.export_text(styles=True) and "\x1b[1;35m" not in plain.export_text(styles=True)
+
+
+def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, signed_up, tmp_path):
+    entry = add(cli, "Launch", "--date", "2026-03-30", "--time", "09:00", "--topic", "launch", env=BERLIN)
+    add(cli, "All day", "--date", "2026-04-02")
+    first = tmp_path / "one.ics"
+    assert cli("calendar", "export", "--ics", str(first)).exit_code == 0
+    parsed = icalendar.Calendar.from_ical(first.read_bytes())
+    events = {str(e["uid"]): e for e in parsed.walk("VEVENT")}
+    launch = events[entry["uid"]]
+    assert launch["dtstart"].params["TZID"] == "Europe/Berlin" and launch["dtstart"].dt.hour == 9
+    assert int(launch["sequence"]) == 0 and launch["dtstamp"].dt.tzinfo is not None
+    assert cli("calendar", "move", entry["id"][:8], "--time", "10:00", env=BERLIN).exit_code == 0
+    second = tmp_path / "two.ics"
+    assert cli("calendar", "export", "--ics", str(second)).exit_code == 0
+    again = {str(e["uid"]): e for e in icalendar.Calendar.from_ical(second.read_bytes()).walk("VEVENT")}
+    assert set(again) == set(events)  # same UIDs: calendar programs update, not duplicate
+    assert int(again[entry["uid"]]["sequence"]) == 1 and again[entry["uid"]]["dtstart"].dt.hour == 10
+    # Importing our own export changes nothing; twice is the same as once.
+    result = cli("calendar", "import", "--ics", str(second), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 2}
+    # Importing the older file moves the event back (an update by UID), never adds one.
+    assert cli("calendar", "import", "--ics", str(first), "--json").json() == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 1,
+    }
+    assert len(cli("calendar", "list", "--json").json()) == 2
+
+
+def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_path):
+    ics = tmp_path / "google.ics"
+    ics.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:abc123@google.com\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20261210T080000Z\r\n"
+        b"SUMMARY:Guest post\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("calendar", "import", "--ics", str(ics), "--json", env=BERLIN).json()["created"] == 1
+    assert cli("calendar", "import", "--ics", str(ics), "--json", env=BERLIN).json()["unchanged"] == 1
+    (entry,) = cli("calendar", "list", "--json").json()
+    assert entry["uid"] == "abc123@google.com" and entry["scheduled_time"] == "09:00:00"
+    assert entry["timezone"] == "Europe/Berlin"
+    bad = tmp_path / "bad.ics"
+    bad.write_text("hello")
+    result = cli("calendar", "import", "--ics", str(bad))
+    assert result.exit_code == 2 and "not an iCalendar file" in result.stderr
+
+
+def test_feed_writes_calendar_ics_into_the_site_output(cli, signed_up, tmp_path):
+    add(cli, "Launch", "--date", "2026-12-07")
+    out = tmp_path / "public"
+    assert cli("calendar", "feed", "--out", str(out)).exit_code == 2  # no such folder
+    out.mkdir()
+    result = cli("calendar", "feed", "--json", env={"BLOGSTER_SITE_OUT": str(out)})
+    assert result.exit_code == 0, result.stderr
+    feed = out / "calendar.ics"
+    assert [str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.read_bytes()).walk("VEVENT")] == ["Launch"]
+    assert sorted(p.name for p in out.iterdir()) == ["calendar.ics"]  # no temporary file left
+
+
+def test_suggest_learns_from_analytics_and_scores_upcoming_entries(cli, signed_up, superuser, tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Read me\nslug: read-me\n---\nBody.\n")
+    assert cli("blogs", "new", "--from", str(post)).exit_code == 0
+    assert cli("calendar", "suggest").exit_code == 3  # no analytics yet
+    (blog_id,) = superuser.execute("select id from public.blogs where slug = 'read-me'").fetchone()
+    today = datetime.now(UTC).date()
+    hourly = [0] * 24
+    hourly[17] = 40  # 17:00 UTC = 18:00 in Berlin in winter, 19:00 in summer
+    for offset in range(1, 43):
+        day = today - timedelta(days=offset)
+        views = 300 if day.weekday() == 3 else 20
+        superuser.execute(
+            "insert into public.blog_analytics (blog_id, date, views, views_by_hour) values (%s, %s, %s, %s)",
+            (blog_id, day, views, hourly),
+        )
+    thursday = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    add(cli, "On a Thursday", "--date", thursday.isoformat(), "--time", "18:00", env={"BLOGSTER_TIMEZONE": "UTC"})
+    add(cli, "On a Monday", "--date", (thursday + timedelta(days=4)).isoformat(), "--time", "06:00")
+    result = cli("calendar", "suggest", "--json")
+    assert result.exit_code == 0, result.stderr
+    found = result.json()
+    assert found["weekday"] == "Thursday" and found["hour"] == 17 and found["entries_scored"] == 2
+    scores = dict(superuser.execute("select title, optimal_time_score from public.content_calendar").fetchall())
+    assert scores["On a Thursday"] == 0.0 and scores["On a Monday"] == 0.0  # 18:00 and 06:00: nobody reads then
+    assert cli("calendar", "move", "On a Thursday", "--time", "17:00").exit_code == 3  # a title is not a reference
+    superuser.execute("update public.content_calendar set scheduled_time = '17:00' where title = 'On a Thursday'")
+    assert cli("calendar", "suggest").exit_code == 0
+    assert superuser.execute(
+        "select optimal_time_score from public.content_calendar where title = 'On a Thursday'"
+    ).fetchone() == (1.0,)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_run_due_cli_json_summary(cli, signed_up, superuser, dry_run):
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    scheduled_posts(superuser, user_id, 2)
+    args = ("calendar", "run-due", "--json", "--now", datetime.now(UTC).isoformat()) + (
+        ("--dry-run",) if dry_run else ()
+    )
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert summary["dry_run"] is dry_run and len(summary["published"]) == 2 and summary["errors"] == []
+    expected = "scheduled" if dry_run else "published"
+    assert set(statuses(superuser).values()) == {expected}
+    nxt = cli("calendar", "next-change", "--json")
+    assert nxt.exit_code == 0 and nxt.json() is None
+
+
+def test_run_due_exits_1_when_a_step_fails_and_keeps_what_was_done(cli, signed_up, superuser, tmp_path):
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    scheduled_posts(superuser, user_id, 1)
+    not_a_folder = tmp_path / "site-out"
+    not_a_folder.write_text("a file where the site should go")
+    result = cli("calendar", "run-due", "--json", env={"BLOGSTER_SITE_OUT": str(not_a_folder)})
+    assert result.exit_code == 1
+    summary = result.json()
+    assert [p["slug"] for p in summary["published"]] == ["due-1"] and summary["errors"][0].startswith("site:")
+    assert result.stderr.startswith("error: site:") and "Traceback" not in result.stderr
+    assert statuses(superuser) == {"due-1": "published"}

@@ -1,0 +1,133 @@
+"""blogster review: assign, the status transitions, comments in order, notifications, approver publishing."""
+
+from tests.cli.conftest import PASSWORD
+
+
+def signup(cli, email):
+    result = cli("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+
+
+def login(cli, email):
+    assert cli("auth", "logout").exit_code == 0
+    result = cli("auth", "login", "--email", email, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+
+
+def ok(result):
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def setup_team(cli, tmp_path):
+    """ada owns two posts; grace and lin have accounts; ada is logged in."""
+    signup(cli, "grace@example.com")
+    assert cli("auth", "logout").exit_code == 0
+    signup(cli, "lin@example.com")
+    assert cli("auth", "logout").exit_code == 0
+    signup(cli, "ada@example.com")
+    for slug in ("draft-one", "private-two"):
+        post = tmp_path / f"{slug}.md"
+        post.write_text(f"---\ntitle: {slug}\nslug: {slug}\ndraft: true\n---\nText of {slug}.\n")
+        assert cli("blogs", "new", "--from", str(post)).exit_code == 0
+
+
+def notifications(superuser, email):
+    return [
+        r[0]
+        for r in superuser.execute(
+            "select n.title from public.user_notifications n join auth.users u on u.id = n.user_id"
+            " where u.email = %s order by n.created_at, n.title",
+            (email,),
+        ).fetchall()
+    ]
+
+
+def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_path, superuser):
+    setup_team(cli, tmp_path)
+    assigned = ok(cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor", "--json"))
+    ref = assigned["id"][:8]
+    assert assigned["status"] == "assigned" and assigned["slug"] == "draft-one"
+    assert [a["id"] for a in ok(cli("review", "list", "--by-me", "--json"))] == [assigned["id"]]
+    login(cli, "grace@example.com")
+    assert [a["slug"] for a in ok(cli("review", "list", "--json"))] == ["draft-one"]
+    shown = cli("review", "show", ref)
+    assert shown.exit_code == 0 and "Text of draft-one." in shown.stdout
+    bad = cli("review", "submit", ref)  # assigned -> awaiting_review skips in_progress
+    assert bad.exit_code == 2 and "cannot go from assigned to awaiting_review" in bad.stderr
+    assert ok(cli("review", "start", ref, "--json"))["status"] == "in_progress"
+    ok(cli("review", "comment", ref, "First note.", "--json"))
+    assert cli("review", "approve", ref).exit_code == 4  # an editor cannot approve
+    assert ok(cli("review", "submit", ref, "--comment", "Done editing.", "--json"))["status"] == "awaiting_review"
+    assert cli("publish", "draft-one").exit_code == 1  # not her post
+    login(cli, "ada@example.com")
+    ok(cli("review", "comment", ref, "Thanks!", "--json"))
+    rejected = ok(cli("review", "reject", ref, "--comment", "One more pass.", "--json"))
+    assert rejected["status"] == "rejected" and rejected["completed_at"]
+    login(cli, "grace@example.com")
+    assert ok(cli("review", "start", ref, "--json"))["status"] == "in_progress"
+    assert ok(cli("review", "submit", ref, "--json"))["status"] == "awaiting_review"
+    login(cli, "ada@example.com")
+    final = ok(cli("review", "approve", ref, "--json"))
+    assert final["status"] == "approved"
+    comments = final["comments"]
+    assert [(c["author_email"], c["action"], c["text"]) for c in comments] == [
+        ("grace@example.com", "comment", "First note."),
+        ("grace@example.com", "submit", "Done editing."),
+        ("ada@example.com", "comment", "Thanks!"),
+        ("ada@example.com", "reject", "One more pass."),
+    ]
+    assert [c["at"] for c in comments] == sorted(c["at"] for c in comments)
+    assert notifications(superuser, "grace@example.com") == [
+        "Assigned as editor: draft-one", "draft-one is now in_progress", "draft-one is now awaiting_review",
+        "draft-one is now rejected", "draft-one is now in_progress", "draft-one is now awaiting_review",
+        "draft-one is now approved",
+    ]  # fmt: skip
+    assert notifications(superuser, "lin@example.com") == []
+
+
+def test_reviewer_submits_as_reviewed_and_an_allowed_approver_publishes(cli, tmp_path, superuser):
+    setup_team(cli, tmp_path)
+    reviewer = ok(cli("review", "assign", "draft-one", "--to", "lin@example.com", "--role", "reviewer", "--json"))
+    approver = ok(
+        cli(
+            "review",
+            "assign",
+            "draft-one",
+            "--to",
+            "grace@example.com",
+            "--role",
+            "approver",
+            "--allow-publish",
+            "--json",
+        )
+    )
+    not_allowed = ok(
+        cli("review", "assign", "private-two", "--to", "grace@example.com", "--role", "approver", "--json")
+    )
+    assert (
+        cli("review", "assign", "draft-one", "--to", "lin@example.com", "--role", "editor", "--allow-publish").exit_code
+        == 2
+    )
+    assert cli("review", "assign", "draft-one", "--to", "nobody@example.com", "--role", "editor").exit_code == 3
+    assert cli("review", "assign", "draft-one", "--to", "ada@example.com", "--role", "editor").exit_code == 2
+    login(cli, "lin@example.com")
+    ok(cli("review", "start", reviewer["id"][:8], "--json"))
+    assert ok(cli("review", "submit", reviewer["id"][:8], "--json"))["status"] == "reviewed"
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", not_allowed["id"][:8], "--json"))
+    refused = cli("review", "approve", not_allowed["id"][:8], "--publish")
+    assert refused.exit_code == 4
+    assert ok(cli("review", "list", "--json"))[0]["status"] == "in_progress"  # the refused approval was rolled back
+    ok(cli("review", "start", approver["id"][:8], "--json"))
+    published = ok(cli("review", "approve", approver["id"][:8], "--publish", "--json"))
+    assert published["status"] == "approved"
+    status = dict(superuser.execute("select slug, status::text from public.blogs").fetchall())
+    assert status == {"draft-one": "published", "private-two": "draft"}
+    (count,) = superuser.execute(
+        "select count(*) from public.activities a join public.blogs b on b.id = a.blog_id"
+        " where b.slug = 'draft-one' and a.type = 'published'"
+    ).fetchone()
+    assert count == 1
+    again = cli("review", "approve", approver["id"][:8], "--publish")
+    assert again.exit_code == 2

@@ -1,0 +1,197 @@
+"""calendar run-due: each due post published once with one `published` activity, under overlap and SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from blogster_cli.db.acting import ActingUser
+from blogster_cli.services import due_work, publishing
+
+PAST = datetime.now(UTC) - timedelta(hours=1)
+
+
+def scheduled_posts(superuser, author_id, count, *, when=PAST, prefix="due"):
+    """`count` scheduled posts of `author_id` due at `when`, inserted in one statement."""
+    superuser.execute(
+        "insert into public.blogs (title, slug, author_id, content, status, published_at)"
+        " select %(prefix)s || ' ' || n, %(prefix)s || '-' || n, %(author)s,"
+        " jsonb_build_object('markdown', 'Body ' || n), 'scheduled', %(when)s from generate_series(1, %(count)s) n",
+        {"prefix": prefix, "author": author_id, "when": when, "count": count},
+    )
+
+
+def published_activity_counts(superuser):
+    return dict(
+        superuser.execute(
+            "select b.slug, count(a.id) from public.blogs b left join public.activities a"
+            " on a.blog_id = b.id and a.type = 'published' group by b.slug"
+        ).fetchall()
+    )
+
+
+def statuses(superuser):
+    return dict(superuser.execute("select slug, status::text from public.blogs").fetchall())
+
+
+def test_run_due_publishes_marks_entries_and_is_idempotent(db, make_user, superuser):
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    scheduled_posts(superuser, actor.user_id, 3)
+    scheduled_posts(superuser, actor.user_id, 1, when=datetime.now(UTC) + timedelta(days=1), prefix="later")
+    superuser.execute(
+        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from public.blogs"
+    )
+    preview = due_work.run_due(acting, dry_run=True)
+    assert sorted(p.slug for p in preview.published) == ["due-1", "due-2", "due-3"] and preview.calendar_marked == 3
+    assert set(statuses(superuser).values()) == {"scheduled"}
+    report = due_work.run_due(acting)
+    assert sorted(p.slug for p in report.published) == ["due-1", "due-2", "due-3"]
+    assert report.calendar_marked == 3 and report.errors == []
+    again = due_work.run_due(acting)
+    assert again.published == [] and again.calendar_marked == 0
+    assert published_activity_counts(superuser) == {"due-1": 1, "due-2": 1, "due-3": 1, "later-1": 0}
+    marked = dict(superuser.execute("select title, status::text from public.content_calendar").fetchall())
+    assert marked == {"due 1": "published", "due 2": "published", "due 3": "published", "later 1": "planned"}
+    assert due_work.next_change(acting)[0] == "post"
+    assert due_work.next_change(acting)[1] > datetime.now(UTC)
+
+
+def test_two_overlapping_runs_publish_each_post_once(db, make_user, superuser):
+    actor = make_user()
+    scheduled_posts(superuser, actor.user_id, 300)
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def run() -> None:
+        acting = ActingUser(db, actor)
+        barrier.wait()
+        reports.append(due_work.run_due(acting))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(reports) == 2 and all(r.errors == [] for r in reports)
+    first, second = ({p.slug for p in r.published} for r in reports)
+    assert not first & second and len(first | second) == 300
+    assert set(published_activity_counts(superuser).values()) == {1}
+    assert set(statuses(superuser).values()) == {"published"}
+
+
+def cli_env(db, home) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BLOGSTER_HOME": str(home),
+        "BLOGSTER_DATABASE_URL": db.conninfo,
+        "BLOGSTER_PASSWORD": "pw-long-enough-1",
+    }
+
+
+def blogster(*args: str) -> list[str]:
+    return [sys.executable, "-m", "blogster_cli", *args]
+
+
+def signed_up_cli(db, tmp_path, superuser):
+    """An account created and logged in through the CLI in its own BLOGSTER_HOME; returns (env, user id)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = cli_env(db, home)
+    result = subprocess.run(
+        blogster("auth", "signup", "--email", "cron@example.com"), env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    (user_id,) = superuser.execute("select id from auth.users where email = 'cron@example.com'").fetchone()
+    return env, user_id
+
+
+def test_two_run_due_processes_at_once_publish_each_post_once(db, tmp_path, superuser):
+    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    scheduled_posts(superuser, user_id, 500)
+    runs = [
+        subprocess.Popen(
+            blogster("calendar", "run-due", "--json"),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    import json
+
+    slugs = [{p["slug"] for p in json.loads(out)["published"]} for out, _ in outputs]
+    assert not slugs[0] & slugs[1] and len(slugs[0] | slugs[1]) == 500
+    assert set(published_activity_counts(superuser).values()) == {1}
+
+
+def test_a_run_killed_mid_publish_leaves_nothing_half_done_and_the_rerun_finishes(db, tmp_path, superuser):
+    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    scheduled_posts(superuser, user_id, 200)
+    # Hold one due row's lock, so the run's UPDATE is certainly in flight when it is killed.
+    with db.connect(autocommit=False) as blocker:
+        blocker.execute("select id from public.blogs where slug = 'due-200' for update")
+        run = subprocess.Popen(blogster("calendar", "run-due"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while not superuser.execute(
+            "select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'update public.blogs%%'"
+        ).fetchone():
+            assert time.monotonic() < deadline and run.poll() is None, "run-due never reached the update"
+            time.sleep(0.05)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=10)
+        blocker.rollback()
+    assert run.returncode == -signal.SIGKILL
+    for _ in range(50):  # the server notices the dead client and rolls its transaction back
+        if not superuser.execute(
+            "select 1 from pg_stat_activity where query like 'update public.blogs%%' and state <> 'idle'"
+        ).fetchone():
+            break
+        time.sleep(0.1)
+    assert set(statuses(superuser).values()) == {"scheduled"}  # all or nothing: nothing
+    assert set(published_activity_counts(superuser).values()) == {0}
+    rerun = subprocess.run(
+        blogster("calendar", "run-due", "--json"), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert set(statuses(superuser).values()) == {"published"}
+    assert set(published_activity_counts(superuser).values()) == {1}
+
+
+def test_a_run_killed_after_publishing_is_finished_by_the_next(db, make_user, superuser, tmp_path):
+    """Entries and the site catch up with posts published by a run that died before those steps."""
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    superuser.execute(
+        "insert into public.subdomain_settings (user_id, subdomain) values (%s, 'ada')"
+        " on conflict (user_id) do nothing",
+        (actor.user_id,),
+    )
+    scheduled_posts(superuser, actor.user_id, 2)
+    superuser.execute(
+        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from public.blogs"
+    )
+    out = tmp_path / "public"
+    site = due_work.SiteTarget(out, "blogster.page", "UTC")
+    assert due_work.run_due(acting, site=site).site_rebuilt  # builds the site with both posts
+    scheduled_posts(superuser, actor.user_id, 1, prefix="late")
+    superuser.execute(
+        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from public.blogs where slug = 'late-1'"
+    )
+    publishing.publish_due(acting)  # what a run did before it was killed
+    report = due_work.run_due(acting, site=site)
+    assert report.published == [] and report.calendar_marked == 1 and report.site_rebuilt
+    assert (out / "posts" / "late-1" / "index.html").exists()
+    assert published_activity_counts(superuser) == {"due-1": 1, "due-2": 1, "late-1": 1}
+    assert not due_work.run_due(acting, site=site).site_rebuilt  # nothing lags any more

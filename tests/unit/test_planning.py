@@ -1,0 +1,96 @@
+"""The pure calendar helpers: grids across month boundaries, wall times across DST, ICS, suggestions."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+import pytest
+
+from blogster_cli.planning import grid, times
+from blogster_cli.planning.ics import InvalidCalendar, from_ics, to_ics
+from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.planning.suggest import DailyViews, next_slot, suggest
+
+TYPES = {"blog", "newsletter", "social"}
+STATUSES = {"planned", "in_progress", "ready", "published"}
+
+
+def test_month_grid_covers_whole_weeks_across_month_boundaries():
+    weeks = grid.month_weeks(date(2026, 3, 1))  # a Sunday: the grid starts on Monday 23 February
+    assert weeks[0][0] == date(2026, 2, 23) and weeks[0][-1] == date(2026, 3, 1)
+    assert weeks[-1][-1] == date(2026, 4, 5)
+    assert all(len(week) == 7 and week[0].weekday() == 0 for week in weeks)
+    events = [PlannedEvent("a", "Feb", date(2026, 2, 27)), PlannedEvent("b", "Mar", date(2026, 3, 31), time(9))]
+    cells = [cell for week in grid.month_cells(date(2026, 3, 1), events) for cell in week]
+    by_day = {c.day: c for c in cells}
+    assert not by_day[date(2026, 2, 27)].in_month and [e.uid for e in by_day[date(2026, 2, 27)].events] == ["a"]
+    assert by_day[date(2026, 3, 31)].in_month and [e.uid for e in by_day[date(2026, 3, 31)].events] == ["b"]
+    assert grid.month_range(date(2026, 12, 1)) == (date(2026, 11, 30), date(2027, 1, 3))
+
+
+def test_a_local_time_keeps_its_wall_clock_across_dst():
+    before = times.instant(date(2026, 3, 28), time(9), "Europe/Berlin")
+    after = times.instant(date(2026, 3, 30), time(9), "Europe/Berlin")
+    assert before == datetime(2026, 3, 28, 8, tzinfo=UTC)  # CET, UTC+1
+    assert after == datetime(2026, 3, 30, 7, tzinfo=UTC)  # CEST, UTC+2
+    assert times.local(after, "Europe/Berlin").time() == time(9)
+    assert after - before == timedelta(hours=47)  # two days less the hour DST took
+    # 02:30 does not exist on 29 March in Berlin: it happens at 03:30 CEST (= 01:30 UTC).
+    assert times.instant(date(2026, 3, 29), time(2, 30), "Europe/Berlin") == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    with pytest.raises(times.UnknownTimezone):
+        times.zone("Mars/Base")
+
+
+def test_ics_round_trip_parsed_by_icalendar():
+    stamp = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    events = [
+        PlannedEvent("one@blogster", "Launch; part 1, with commas", date(2026, 3, 28), time(9), "Europe/Berlin",
+                     description="Line one\nline two", sequence=3, topic="launch"),
+        PlannedEvent("two@blogster", "Newsletter", date(2026, 3, 30), None, "UTC", content_type="newsletter",
+                     status="ready"),
+    ]  # fmt: skip
+    data = to_ics(events, name="Plan", stamp=stamp)
+    parsed = icalendar.Calendar.from_ical(data)
+    assert str(parsed["version"]) == "2.0" and parsed["prodid"]
+    assert [str(tz["tzid"]) for tz in parsed.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    vevents = {str(e["uid"]): e for e in parsed.walk("VEVENT")}
+    one, two = vevents["one@blogster"], vevents["two@blogster"]
+    assert one["dtstart"].dt == datetime(2026, 3, 28, 9, tzinfo=times.zone("Europe/Berlin"))
+    assert one["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert one["dtstamp"].dt == stamp and int(one["sequence"]) == 3
+    assert str(one["summary"]) == "Launch; part 1, with commas" and str(one["description"]) == "Line one\nline two"
+    assert two["dtstart"].dt == date(2026, 3, 30)
+    back = {e.uid: e for e in from_ics(data, default_timezone="UTC", types=TYPES, statuses=STATUSES)}
+    assert back["one@blogster"].at == time(9) and back["one@blogster"].timezone == "Europe/Berlin"
+    assert back["one@blogster"].topic == "launch" and back["one@blogster"].sequence == 3
+    assert back["two@blogster"].content_type == "newsletter" and back["two@blogster"].status == "ready"
+    assert back["two@blogster"].at is None
+
+
+def test_ics_from_other_programs_utc_and_floating_times():
+    text = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T070000Z\r\nSUMMARY:UTC one\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:float@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20260701T100000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    back = {e.uid: e for e in from_ics(text, default_timezone="Europe/Berlin", types=TYPES, statuses=STATUSES)}
+    assert (back["utc@x"].day, back["utc@x"].at, back["utc@x"].timezone) == (date(2026, 7, 1), time(9), "Europe/Berlin")
+    assert back["float@x"].at == time(10) and back["float@x"].title == "(untitled)"
+    with pytest.raises(InvalidCalendar):
+        from_ics(b"not a calendar", default_timezone="UTC", types=TYPES, statuses=STATUSES)
+    no_uid = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260701T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    with pytest.raises(InvalidCalendar, match="UID"):
+        from_ics(no_uid, default_timezone="UTC", types=TYPES, statuses=STATUSES)
+
+
+def test_suggest_picks_the_busiest_weekday_and_local_hour():
+    hourly = [0] * 24
+    hourly[16] = 50  # 16:00 UTC is 17:00 in Berlin in winter
+    days = [DailyViews(date(2026, 11, 2) + timedelta(days=i), 100 if i % 7 == 2 else 10, hourly) for i in range(28)]
+    found = suggest(days, timezone="Europe/Berlin")
+    assert found is not None and found.weekday == 2 and found.hour == 17 and found.days_counted == 28
+    slot = next_slot(found, after=datetime(2026, 12, 1, 12, tzinfo=UTC))  # a Tuesday
+    assert slot == datetime(2026, 12, 2, 17, tzinfo=times.zone("Europe/Berlin"))
+    assert found.score(slot) == 1.0 and 0 <= found.score(slot + timedelta(days=1)) < 1
+    assert suggest([DailyViews(date(2026, 11, 2), 0)], timezone="UTC") is None
+    assert suggest([DailyViews(date(2026, 11, 2), 5)], timezone="UTC").hour == 9  # no hourly figures: a morning
