@@ -115,10 +115,7 @@ def main() -> None:
         _fail(exc, "interrupted", exit_codes.INTERRUPTED)
     except OSError as exc:
         _fail(exc, _file_system_message(exc), exit_codes.FILE_SYSTEM)
-    except Exception as exc:  # a bug, or a driver error: one line unless --debug
-        translated = _translate_driver_error(exc)
-        if translated is not None:
-            _fail(exc, str(translated), exit_codes.for_error(translated))
+    except Exception as exc:  # a bug (db/ translates driver errors): one line unless --debug
         _fail(exc, f"unexpected failure: {_first_line(exc)} (run with --debug for details)", exit_codes.ERROR)
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
 
@@ -157,11 +154,3 @@ def _file_system_message(exc: OSError) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else "no details"
-
-
-def _translate_driver_error(exc: Exception):
-    if "psycopg" not in sys.modules:
-        return None
-    from blogster_cli.db.errors import translate
-
-    return translate(exc)

@@ -170,19 +170,17 @@ def list_blogs(
     Example: blogster posts rm $(blogster posts list --status draft --format ids)
     """
     from blogster_cli.cli.state import app_context
-    from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, drafting
 
     chosen = _fields(fields)
     acting = acting_user()
     timezone = app_context().tzinfo  # typed dates mean the configured timezone
-    filters = BlogFilter(
-        statuses=status or None, tag=tag, title_contains=title, search=search,
+    rows = blogs.list_blogs(
+        acting, statuses=status or None, tag=tag, title_contains=title, search=search,
         created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
         sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, persona) if persona else None,
         all_authors=all_authors,
     )  # fmt: skip
-    rows = blogs.list_blogs(acting, filters)
     if all_authors and "author" not in chosen:
         chosen = ["author", *chosen]
     show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json)
@@ -369,10 +367,9 @@ def list_trash(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
 
     Example: blogster posts trash --json
     """
-    from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs
 
-    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True, limit=limit or None))
+    rows = blogs.list_blogs(acting_user(), trashed=True, limit=limit or None)
     show_list([_row_dict(r, ("id", *TRASH_FIELDS)) for r in rows], TRASH_FIELDS, fmt=fmt, json=json)
 
 

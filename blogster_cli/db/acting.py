@@ -104,3 +104,19 @@ def unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
     conn = acting.db.connection()
     with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
         yield conn
+
+
+@contextmanager
+def admin_unit_of_work(db: Database) -> Iterator[psycopg.Connection]:
+    """One transaction on `db`'s own login (the administrator's, or a user's own login for
+    their password), with driver errors translated: admin work's twin of unit_of_work."""
+    from psycopg.pq import TransactionStatus
+
+    from blogster_cli.db.errors import translated_errors
+
+    with translated_errors():
+        conn = db.connection()
+        if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
+            raise RuntimeError("a unit of work must start on an idle autocommit connection")
+        with conn.transaction():
+            yield conn

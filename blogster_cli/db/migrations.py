@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blogster_cli.db.errors import translating
 from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def _check_unchanged(migrations: list[Migration], applied: dict[str, tuple[str, 
             )
 
 
+@translating
 def status(db: Database) -> list[MigrationState]:
     migrations = discover()
     with db.connect() as conn:
@@ -148,6 +150,7 @@ def _secure_database(conn) -> None:
         conn.execute("select internal.secure_database()")
 
 
+@translating
 def apply(
     db: Database, *, dry_run: bool = False, until: str | None = None, lock_wait_seconds: float = LOCK_WAIT_SECONDS
 ) -> list[str]:

@@ -282,3 +282,16 @@ def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) 
 
     statement = "alter role {} login" if can_login else "alter role {} nologin"
     conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))
+
+
+def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:
+    """(id, email, is_admin) of the account a user's own login belongs to; AuthError if the
+    login is not a Blogster account (its server has no auth.me(), or refuses it)."""
+    import psycopg
+
+    from blogster_cli.errors import AuthError
+
+    try:
+        return conn.execute("select id, email, is_admin from auth.me()").fetchone()
+    except psycopg.Error as exc:
+        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None

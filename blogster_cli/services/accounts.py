@@ -8,8 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import ActingUser, Actor, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
@@ -49,16 +48,14 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
     email = _valid_email(email)
     password_hash = sessions.hash_password(password)
     metadata = {"username": username} if username else {}
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            conn.execute("lock table auth.users in share row exclusive mode")
-            first_account = accounts.count_accounts(conn) == 0
-            user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
-            role_name = "u_" + user_id.hex
-            accounts.create_role(conn, role_name=role_name)
-            if first_account:
-                accounts.set_admin(conn, role_name=role_name, admin=True)
+    with admin_unit_of_work(ctx.database) as conn:
+        conn.execute("lock table auth.users in share row exclusive mode")
+        first_account = accounts.count_accounts(conn) == 0
+        user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
+        role_name = "u_" + user_id.hex
+        accounts.create_role(conn, role_name=role_name)
+        if first_account:
+            accounts.set_admin(conn, role_name=role_name, admin=True)
     return Actor(user_id=user_id, email=email, is_admin=first_account), first_account
 
 
@@ -80,20 +77,18 @@ def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, n
     sessions.check_password_strength(new_password)
     if acting.db is ctx.database:  # switching mode: argon2 hash in auth.users
         sessions.authenticate_password(ctx, acting.actor.email, old_password)
-        with translated_errors():
-            conn = ctx.database.connection()
-            with conn.transaction():
-                accounts.update_password_hash(
-                    conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
-                )
-                accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.update_password_hash(
+                conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
+            )
+            accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
         sessions.login(ctx, email=acting.actor.email, password=new_password)
         return
     # Own login: the database role's password is the credential.
     if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
         raise AuthError("the current password is wrong")
-    with translated_errors():
-        accounts.set_login_password(acting.db.connection(), role_name=acting.actor.role_name, password=new_password)
+    with admin_unit_of_work(acting.db) as conn:
+        accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
@@ -109,8 +104,8 @@ def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
     with unit_of_work(acting) as conn:
         conn.execute("select auth.request_account_deletion()")
     sessions.forget_account(ctx, role_name=acting.actor.role_name, token_hashes=set())
-    with translated_errors():
-        accounts.lock_out_own_login(acting.db.connection())
+    with admin_unit_of_work(acting.db) as conn:
+        accounts.lock_out_own_login(conn)
     sessions.logout_quietly(ctx)
     return "marked"
 
@@ -118,17 +113,15 @@ def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
 def _purge(ctx: AppContext, user_id: UUID) -> None:
     """Deletes auth.users (cascading to everything the account owns) and drops its role; then
     removes the account's secrets stored on this machine and the image files nobody else uses."""
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            account = accounts.find_by_id(conn, user_id=user_id)
-            if account is None:
-                raise NotFound("no such account")
-            token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
-            images = accounts.image_paths(conn, user_id=user_id)
-            accounts.delete_user(conn, user_id=user_id)
-            accounts.drop_role(conn, role_name=account.role_name)
-            unused_images = images - accounts.image_paths_in_use(conn, paths=images)
+    with admin_unit_of_work(ctx.database) as conn:
+        account = accounts.find_by_id(conn, user_id=user_id)
+        if account is None:
+            raise NotFound("no such account")
+        token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
+        images = accounts.image_paths(conn, user_id=user_id)
+        accounts.delete_user(conn, user_id=user_id)
+        accounts.drop_role(conn, role_name=account.role_name)
+        unused_images = images - accounts.image_paths_in_use(conn, paths=images)
     sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
     _remove_image_files(unused_images)
 
@@ -148,10 +141,9 @@ def _remove_image_files(names: set[str]) -> None:
 # -- administration -------------------------------------------------------------------
 
 
-def _admin_connection(ctx: AppContext, acting: ActingUser):
+def _require_admin(ctx: AppContext, acting: ActingUser) -> None:
     sessions.require_admin(acting)
     _require_switching(ctx, "user administration")
-    return ctx.database.connection()
 
 
 def _account_by_email(conn, email: str) -> accounts.AccountRow:
@@ -162,8 +154,9 @@ def _account_by_email(conn, email: str) -> accounts.AccountRow:
 
 
 def list_users(ctx: AppContext, acting: ActingUser) -> list[accounts.AccountRow]:
-    with translated_errors():
-        return accounts.list_accounts(_admin_connection(ctx, acting))
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
+        return accounts.list_accounts(conn)
 
 
 @dataclass(frozen=True)
@@ -176,14 +169,14 @@ class NewAccount:
 
 def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> NewAccount:
     """Creates an account. On a shared server its role can log in with the password."""
-    conn = _admin_connection(ctx, acting)
+    _require_admin(ctx, acting)
     email = _valid_email(email)
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(18)
     sessions.check_password_strength(password)
     shared_login = not ctx.database.is_embedded
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(ctx.database) as conn:
         user_id = accounts.insert_user(conn, email=email, password_hash=sessions.hash_password(password), metadata={})
         role_name = "u_" + user_id.hex
         accounts.create_role(conn, role_name=role_name, login_password=password if shared_login else None)
@@ -191,8 +184,8 @@ def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str |
 
 
 def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors():
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         if not admin and account.id == acting.actor.user_id:
             raise PermissionDenied("you cannot revoke your own admin rights; ask another admin")
@@ -200,8 +193,8 @@ def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -
 
 
 def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | None) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors(), conn.transaction():
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         if account.id == acting.actor.user_id:
             raise PermissionDenied("you cannot ban yourself")
@@ -210,18 +203,18 @@ def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | No
         if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
     if until is not None:
-        with translated_errors():
+        with admin_unit_of_work(ctx.database) as conn:
             accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
 def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:
     """Sets a new password (generated if not given, and returned) and ends the user's sessions."""
-    conn = _admin_connection(ctx, acting)
+    _require_admin(ctx, acting)
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(18)
     sessions.check_password_strength(password)
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
         accounts.revoke_all_sessions(conn, user_id=account.id)
@@ -231,8 +224,8 @@ def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password:
 
 
 def purge_user(ctx: AppContext, acting: ActingUser, *, email: str) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors():
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
     if account.id == acting.actor.user_id:
         raise PermissionDenied("use `blogster account delete` to delete your own account")

@@ -33,6 +33,7 @@ from typing import BinaryIO
 
 from blogster_cli import __version__
 from blogster_cli.db import migrations
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.scram import is_verifier
@@ -400,9 +401,8 @@ def restore(db: Database, path: Path) -> RestoreSummary:
 
 def reconcile_roles(db: Database) -> int:
     """Creates a role for every account that lacks one (e.g. restored onto a new cluster)."""
-    conn = db.connection()
     created = 0
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(db) as conn:
         for role_name in sorted(backup_data.account_role_names(conn)):
             if not account_rows.role_exists(conn, role_name=role_name):
                 account_rows.create_role(conn, role_name=role_name)

@@ -185,7 +185,27 @@ def create(acting: ActingUser, new: NewBlog) -> BlogRow:
         return insert_new(conn, new)
 
 
-def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
+def list_blogs(
+    acting: ActingUser,
+    *,
+    statuses: list[str] | None = None,
+    tag: str | None = None,
+    persona_id: UUID | None = None,
+    title_contains: str | None = None,
+    search: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    trashed: bool = False,
+    all_authors: bool = False,
+    sort: str = "updated",
+    limit: int | None = None,
+) -> list[BlogRow]:
+    """My posts (or the trash), filtered; `all_authors`: everyone's published posts, mine included."""
+    filters = BlogFilter(
+        statuses=statuses, tag=tag, persona_id=persona_id, title_contains=title_contains, search=search,
+        created_after=created_after, created_before=created_before, trashed=trashed, all_authors=all_authors,
+        sort=sort, limit=limit,
+    )  # fmt: skip
     if filters.statuses:
         for status in filters.statuses:
             _check_status(status)

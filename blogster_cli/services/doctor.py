@@ -28,14 +28,21 @@ def run_checks(ctx: AppContext) -> list[Check]:
 
 def _database_checks(ctx: AppContext) -> list[Check]:
     from blogster_cli.db import migrations
+    from blogster_cli.db.acting import admin_unit_of_work
     from blogster_cli.db.connection import server_version_problem
 
     checks = []
     try:
-        conn = ctx.database.connection()
+        with admin_unit_of_work(ctx.database) as conn:
+            version_num = conn.info.server_version
+            if ctx.database.embedded is not None:
+                listen = conn.execute("select current_setting('listen_addresses')").fetchone()[0]
+            else:
+                superuser, bypass = conn.execute(
+                    "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
+                ).fetchone()
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc))]
-    version_num = conn.info.server_version
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
     problem = server_version_problem(version_num)
     checks.append(
@@ -58,7 +65,6 @@ def _database_checks(ctx: AppContext) -> list[Check]:
         checks.append(Check("migrations", "fail", str(exc)))
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
-        listen = conn.execute("select current_setting('listen_addresses')").fetchone()[0]
         checks.append(
             Check(
                 "network",
@@ -67,9 +73,6 @@ def _database_checks(ctx: AppContext) -> list[Check]:
             )
         )
     else:
-        superuser, bypass = conn.execute(
-            "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
-        ).fetchone()
         checks.append(
             Check(
                 "login role",

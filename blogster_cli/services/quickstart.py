@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blogster_cli.context import AppContext
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
@@ -101,7 +102,8 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source, local_acc
         password_source = lambda: _generated_password(ctx)  # noqa: E731
     if email is None:
         raise AuthError("no account yet: run blogster quickstart --email YOU@EXAMPLE.COM")
-    exists = account_rows.find_by_email(db.connection(), email=email) is not None
+    with admin_unit_of_work(db) as conn:
+        exists = account_rows.find_by_email(conn, email=email) is not None
     password = password_source()
     if exists:
         result = sessions.login(ctx, email=email, password=password)

@@ -21,8 +21,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import ActingUser, Actor, admin_unit_of_work
 from blogster_cli.errors import AuthError, InvalidInput
 from blogster_cli.repositories import accounts
 
@@ -74,8 +73,7 @@ def _actor(account: accounts.AccountRow) -> Actor:
 
 def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
     """Checks an email and password against auth.users (switching mode)."""
-    with translated_errors():
-        conn = ctx.database.connection()
+    with admin_unit_of_work(ctx.database) as conn:
         account = accounts.find_by_email(conn, email=email)
     if not _verify_password(account.encrypted_password if account else None, password):
         raise AuthError(BAD_CREDENTIALS)
@@ -84,21 +82,16 @@ def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
 
 def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> ActingUser:
     """Logs in to a shared server as the account's own role."""
-    import psycopg
-
     from blogster_cli.errors import DatabaseUnavailable
 
     user_db = ctx.database.for_login(login, password)
     try:
-        conn = user_db.connection()
-    except DatabaseUnavailable as exc:
+        with admin_unit_of_work(user_db) as conn:
+            row = accounts.own_login_identity(conn)
+    except DatabaseUnavailable as exc:  # connecting failed: a failing query is AuthError above
         if "password authentication failed" in str(exc) or "role" in str(exc):
             raise AuthError("wrong login or password") from None
         raise
-    try:
-        row = conn.execute("select id, email, is_admin from auth.me()").fetchone()
-    except psycopg.Error as exc:
-        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None
     if row is None:
         raise AuthError("this account has been deleted")
     return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts)
@@ -129,11 +122,9 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
     actor = authenticate_password(ctx, email, password)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(days=ctx.settings.session_days)
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
-            accounts.record_sign_in(conn, user_id=actor.user_id)
+    with admin_unit_of_work(ctx.database) as conn:
+        accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
+        accounts.record_sign_in(conn, user_id=actor.user_id)
     store.delete(LOGIN_KEY)
     store.delete(PASSWORD_KEY)
     store.set(SESSION_KEY, token)
@@ -155,8 +146,8 @@ def logout(ctx: AppContext) -> bool:
     token = store.get(SESSION_KEY)
     had_any = token is not None or store.get(PASSWORD_KEY) is not None
     if token is not None:
-        with translated_errors():
-            accounts.revoke_session(ctx.database.connection(), token_hash=token_hash(token))
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.revoke_session(conn, token_hash=token_hash(token))
     logout_quietly(ctx)
     return had_any
 
@@ -174,8 +165,8 @@ def current_user(ctx: AppContext) -> ActingUser:
     store = ctx.credentials
     token = store.get(SESSION_KEY)
     if token is not None:
-        with translated_errors():
-            found = accounts.account_for_session(ctx.database.connection(), token_hash=token_hash(token))
+        with admin_unit_of_work(ctx.database) as conn:
+            found = accounts.account_for_session(conn, token_hash=token_hash(token))
         if found is None:
             raise AuthError("your session has ended; run: blogster auth login")
         account, expires_at = found

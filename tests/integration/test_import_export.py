@@ -409,7 +409,6 @@ def test_single_files_keep_their_bundle_or_posts_folder(account, tmp_path):
 
 
 def test_reimporting_the_file_blogs_edit_writes_keeps_a_draft(account, tmp_path):
-    from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, editing
     from blogster_cli.services.blogs import NewBlog
 
@@ -419,4 +418,4 @@ def test_reimporting_the_file_blogs_edit_writes_keeps_a_draft(account, tmp_path)
     recovery.write_text(editing.edit_file_text(blogs.get(acting, draft.slug)))
     summary = run_import(acting, recovery)
     assert [file.outcome for file in summary.files] == ["updated"]
-    assert {row.status for row in blogs.list_blogs(acting, BlogFilter())} == {"draft"}
+    assert {row.status for row in blogs.list_blogs(acting)} == {"draft"}

@@ -1,0 +1,1 @@
+"""The terminal UI (front end): calls services like the CLI does."""

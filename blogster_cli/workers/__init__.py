@@ -1,0 +1,1 @@
+"""Background workers (front end): run services off the command line."""
