@@ -165,10 +165,6 @@ def set_banned_until(conn: psycopg.Connection, *, user_id: UUID, until: datetime
     conn.execute("update auth.users set banned_until = %s where id = %s", (until, user_id))
 
 
-def mark_deleted(conn: psycopg.Connection, *, user_id: UUID) -> None:
-    conn.execute("update auth.users set deleted_at = now() where id = %s and deleted_at is null", (user_id,))
-
-
 # Columns that point at an account and become NULL when it goes (credits on shared rows:
 # documentation, feature flags, collaborations), found in the catalog so new ones count too.
 SET_NULL_ACCOUNT_COLUMNS_SQL = """

@@ -51,11 +51,6 @@ def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[
     return [ImageRow(*r) for r in rows]
 
 
-def for_blogs(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[ImageRow]:
-    rows = conn.execute(_SELECT + " where i.blog_id = any(%s) order by i.created_at, i.id", (blog_ids,)).fetchall()
-    return [ImageRow(*r) for r in rows]
-
-
 def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
     row = conn.execute(_SELECT + " where i.created_by = auth.uid() and i.id::text = %s", (image_id,)).fetchone()
     return ImageRow(*row) if row else None

@@ -394,7 +394,7 @@ def restore(db: Database, path: Path) -> RestoreSummary:
         _restore_media(checked.media)
     reconcile_roles(db)
     applied = migrations.apply(db)
-    with db.connect() as conn:
+    with admin_unit_of_work(db) as conn:
         accounts = conn.execute("select count(*) from auth.users").fetchone()[0]
     return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
 

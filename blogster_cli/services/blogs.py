@@ -18,8 +18,8 @@ from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter, BlogRow
+from blogster_cli.vocabulary import ActivityType, BlogStatus
 
-STATUSES = ("draft", "scheduled", "published", "archived")
 # Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
 EXPLICIT_SLUG = USABLE_SLUG
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
@@ -120,12 +120,14 @@ def _document(new: NewBlog) -> dict[str, Any]:
 
 
 def _check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    if status not in set(BlogStatus):
+        raise InvalidInput(f"status must be one of {', '.join(BlogStatus)}")
     return status
 
 
-def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set[str] | None = None) -> BlogRow:
+def insert_new(
+    conn, new: NewBlog, *, activity_type: ActivityType = ActivityType.CREATED, taken: set[str] | None = None
+) -> BlogRow:
     """Inserts one post inside an open unit of work (shared by create and import)."""
     title = check_title(new.title)
     document = _document(new)
@@ -299,7 +301,7 @@ def update(
         if changes.tags is not None:
             _replace_tags(conn, row, changes.tags)
         if values or changes.tags is not None:
-            kind = "published" if values.get("status") == "published" else "edited"
+            kind = ActivityType.PUBLISHED if values.get("status") == "published" else ActivityType.EDITED
             activities.record(
                 conn, type=kind, title=values.get("title", row.title),
                 description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
@@ -328,7 +330,7 @@ def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] 
         if remove:
             blog_rows.unlink_tags(conn, blog_id=row.id, names=list(remove))
         activities.record(
-            conn, type="tagged", title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
+            conn, type=ActivityType.TAGGED, title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
             metadata={"added": names, "removed": list(remove)},
         )  # fmt: skip
         return find_own(conn, str(row.id), with_content=True)
@@ -346,7 +348,10 @@ def trash(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
         rows = _many(conn, refs, trashed=False)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=True)
         activities.record_many(
-            conn, rows=[("deleted", r.title, f"Moved '{r.title}' to the trash", r.id, {"slug": r.slug}) for r in rows]
+            conn,
+            rows=[
+                (ActivityType.DELETED, r.title, f"Moved '{r.title}' to the trash", r.id, {"slug": r.slug}) for r in rows
+            ],
         )
         return rows
 
@@ -357,7 +362,10 @@ def restore(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=False)
         activities.record_many(
             conn,
-            rows=[("restored", r.title, f"Restored '{r.title}' from the trash", r.id, {"slug": r.slug}) for r in rows],
+            rows=[
+                (ActivityType.RESTORED, r.title, f"Restored '{r.title}' from the trash", r.id, {"slug": r.slug})
+                for r in rows
+            ],
         )
         return rows
 
@@ -369,7 +377,13 @@ def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
         activities.record_many(
             conn,
             rows=[
-                ("purged", r.title, f"Deleted '{r.title}' for good", None, {"slug": r.slug, "blog_id": str(r.id)})
+                (
+                    ActivityType.PURGED,
+                    r.title,
+                    f"Deleted '{r.title}' for good",
+                    None,
+                    {"slug": r.slug, "blog_id": str(r.id)},
+                )
                 for r in rows
             ],
         )
@@ -423,15 +437,15 @@ def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
         if revision.content != blog.content:
             blog_rows.update(conn, blog_id=blog.id, values={"content": revision.content})
         activities.record(
-            conn, type="edited", title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
+            conn, type=ActivityType.EDITED, title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
             blog_id=blog.id, metadata={"restored_revision": number},
         )  # fmt: skip
         return find_own(conn, str(blog.id), with_content=True)
 
 
 def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
-    if type is not None and type not in activities.TYPES:
-        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(activities.TYPES)}")
+    if type is not None and type not in set(ActivityType):
+        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(ActivityType)}")
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)

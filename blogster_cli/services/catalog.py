@@ -16,6 +16,7 @@ from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
 from blogster_cli.services.sessions import require_admin
+from blogster_cli.vocabulary import ActivityType
 
 LIST_FIELDS = ("interests", "pain_points", "goals")
 _AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
@@ -86,7 +87,9 @@ def create_persona(acting: ActingUser, values: dict[str, Any], *, template: bool
         raise InvalidInput("a persona needs a name")
     with unit_of_work(acting) as conn:
         persona_id = catalog.insert_persona(conn, values=values, template=template)
-        activities.record(conn, type="created", title=values["name"], description=f"Created persona '{values['name']}'")
+        activities.record(
+            conn, type=ActivityType.CREATED, title=values["name"], description=f"Created persona '{values['name']}'"
+        )
         return _persona(conn, str(persona_id))
 
 
@@ -122,7 +125,7 @@ def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> Pe
         values["name"] = name or copy_name(source.name, catalog.my_persona_names(conn, prefix=source.name))
         persona_id: UUID = catalog.insert_persona(conn, values=values)
         activities.record(
-            conn, type="created", title=values["name"], description=f"Copied persona '{source.name}'",
+            conn, type=ActivityType.CREATED, title=values["name"], description=f"Copied persona '{source.name}'",
             metadata={"copied_from": str(source.id)},
         )  # fmt: skip
         return _persona(conn, str(persona_id))

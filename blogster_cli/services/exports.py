@@ -43,9 +43,9 @@ from blogster_cli.db.acting import ActingUser, unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
+from blogster_cli.vocabulary import BlogStatus
 
 DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")
-STATUSES = ("draft", "scheduled", "published", "archived")
 IMAGE_FOLDERS = {
     "hugo": "static/images",
     "zola": "static/images",
@@ -107,8 +107,8 @@ def _check(dialect: str, statuses: Sequence[str] | None) -> None:
     if dialect not in DIALECTS:
         raise InvalidInput(f"--format must be one of {', '.join(DIALECTS)}")
     for status in statuses or ():
-        if status not in STATUSES:
-            raise InvalidInput(f"--status must be one of {', '.join(STATUSES)}")
+        if status not in set(BlogStatus):
+            raise InvalidInput(f"--status must be one of {', '.join(BlogStatus)}")
 
 
 def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) -> int:
@@ -319,15 +319,6 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
         path, text = render_post(fields, content, dialect, default_tz=default_tz)
     return path, text, note
-
-
-def render_slow(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str]:
-    """render() without the unchanged-file shortcut (for tests that compare the two)."""
-    from blogster_cli.content.export import render_post
-
-    content = complete_document(post.content)
-    fields, _ = _fields_and_source(post, content, dialect, default_tz)
-    return render_post(fields, content, dialect, default_tz=default_tz)
 
 
 def safe_relative(path: str) -> PurePosixPath | None:

@@ -12,6 +12,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
 from blogster_cli.services.blogs import find_own
+from blogster_cli.vocabulary import ActivityType
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
@@ -64,7 +65,7 @@ def add(
             blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
         if existing is None or featured:
             activities.record(
-                conn, type="edited", title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
+                conn, type=ActivityType.EDITED, title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
                 blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
             )  # fmt: skip
         return image_rows.find_mine(conn, image_id=str(image_id))

@@ -47,6 +47,7 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import NewPostRow, PostRef, PostUpdate, StoredPost
+from blogster_cli.vocabulary import ActivityType
 
 ON_CONFLICT = ("update", "skip", "rename")
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
@@ -778,10 +779,14 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
         metadata = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
         if plan.renamed_from is not None:
             metadata["renamed_from"] = plan.renamed_from
-        activity_rows.append(("imported", c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata))
+        activity_rows.append(
+            (ActivityType.IMPORTED, c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata)
+        )
     for plan in updates:
         c = plan.candidate
         metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
-        activity_rows.append(("edited", c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata))
+        activity_rows.append(
+            (ActivityType.EDITED, c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata)
+        )
     activities.record_many(conn, rows=activity_rows)
     return ids

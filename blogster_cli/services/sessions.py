@@ -18,7 +18,6 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
 
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import ActingUser, Actor, admin_unit_of_work
@@ -187,13 +186,6 @@ def require_admin(acting: ActingUser) -> None:
 
     if not acting.actor.is_admin:
         raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")
-
-
-def parse_user_id(text: str) -> UUID | None:
-    try:
-        return UUID(text)
-    except ValueError:
-        return None
 
 
 def logout_quietly(ctx: AppContext) -> None:
