@@ -78,12 +78,9 @@ def dsn() -> None:
 
     Example: psql "$(blogster db dsn)"
     """
-    db = app_context().database
-    if db.embedded is not None:
-        db.connection()  # start the server so the socket exists
-        output.print_lines([db.embedded.url()])
-    else:
-        output.print_lines([db.conninfo])
+    from blogster_cli.services import database
+
+    output.print_lines([database.admin_connection_string(app_context().database)])
 
 
 @app.command()

@@ -120,3 +120,14 @@ def admin_unit_of_work(db: Database) -> Iterator[psycopg.Connection]:
             raise RuntimeError("a unit of work must start on an idle autocommit connection")
         with conn.transaction():
             yield conn
+
+
+@contextmanager
+def admin_connection(db: Database, *, autocommit: bool = True) -> Iterator[psycopg.Connection]:
+    """A connection of its own on `db`'s login, closed at the end, with driver errors
+    translated: for admin work that cannot be one transaction on the shared connection
+    (CREATE DATABASE, a snapshot at its own isolation level, loading a scratch database)."""
+    from blogster_cli.db.errors import translated_errors
+
+    with translated_errors(), db.connect(autocommit=autocommit) as conn:
+        yield conn

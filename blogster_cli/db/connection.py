@@ -114,6 +114,22 @@ class Database:
         params.update(user=user, password=password)
         return Database(make_conninfo(**params), connect_timeout_s=self.connect_timeout_s)
 
+    @property
+    def database_name(self) -> str:
+        """The database this login connects to (libpq's default: the user's name)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(self.conninfo)
+        return str(params.get("dbname") or params.get("user"))
+
+    def for_database(self, name: str) -> Database:
+        """The same server and login, connected to the database `name` (restore's scratch copy)."""
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        params = conninfo_to_dict(self.conninfo)
+        params["dbname"] = name
+        return Database(make_conninfo(**params), embedded=self.embedded, connect_timeout_s=self.connect_timeout_s)
+
     def describe(self) -> str:
         """The connection without its password, for messages."""
         from psycopg.conninfo import conninfo_to_dict

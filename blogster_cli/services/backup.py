@@ -33,9 +33,8 @@ from typing import BinaryIO
 
 from blogster_cli import __version__
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import admin_unit_of_work
+from blogster_cli.db.acting import admin_connection, admin_unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.scram import is_verifier
 from blogster_cli.errors import BlogsterError, ConfigError, Conflict, InvalidInput
 from blogster_cli.private_files import private_dir, private_file, replacing_private_file
@@ -102,7 +101,7 @@ class _Snapshot:
 
 def _snapshot(db: Database, scratch: Path) -> _Snapshot:
     """Reads everything in one repeatable-read transaction, so the rows agree with each other."""
-    with db.connect(autocommit=False) as conn:
+    with admin_connection(db, autocommit=False) as conn:
         conn.execute("set transaction isolation level repeatable read, read only")
         tables = backup_data.tables(conn)
         table_files = {
@@ -133,7 +132,7 @@ def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
     created_at = datetime.now(UTC)
-    with tempfile.TemporaryDirectory() as scratch_name, translated_errors():
+    with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         snapshot = _snapshot(db, scratch)
         accounts_json = [
@@ -316,7 +315,7 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
 def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
     """Schema from Blogster's migrations, then the rows, in a scratch database."""
     migrations.apply(target, until=checked.manifest["migrations"][-1][0])
-    with target.connect(autocommit=False) as conn:
+    with admin_connection(target, autocommit=False) as conn:
         live = backup_data.tables(conn)
         if live.keys() != checked.tables.keys() or any(live[name] != checked.manifest["tables"][name] for name in live):
             raise _refuse(path, "its tables do not match Blogster's schema at its migration")
@@ -366,27 +365,24 @@ def _restore_media(media: dict[str, Path]) -> None:
 
 def restore(db: Database, path: Path) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), then migrates."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
     _require_superuser(db, "restore")
     path = path.expanduser().resolve()
-    params = conninfo_to_dict(db.conninfo)
-    dbname = params.get("dbname") or params.get("user")
+    dbname = db.database_name
     scratch_name = f"{dbname}_restore_{uuid.uuid4().hex[:8]}"
-    scratch_db = Database(make_conninfo(**{**params, "dbname": scratch_name}), embedded=db.embedded)
-    maintenance = Database(make_conninfo(**{**params, "dbname": "postgres"}), embedded=db.embedded)
-    with tempfile.TemporaryDirectory() as scratch, translated_errors():
+    scratch_db = db.for_database(scratch_name)
+    maintenance = db.for_database("postgres")
+    with tempfile.TemporaryDirectory() as scratch:
         checked = _check_backup(path, Path(scratch))
-        with maintenance.connect() as conn:
+        with admin_connection(maintenance) as conn:
             backup_data.create_database(conn, name=scratch_name)
         try:
             _load(scratch_db, checked, path)
         except BaseException:
-            with maintenance.connect() as conn:
+            with admin_connection(maintenance) as conn:
                 backup_data.drop_database(conn, name=scratch_name)
             raise
         db.close()
-        with maintenance.connect() as conn:
+        with admin_connection(maintenance) as conn:
             with conn.transaction():
                 roles_created = _rebuild_roles(conn, checked.accounts)
             backup_data.drop_database(conn, name=dbname)

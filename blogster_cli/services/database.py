@@ -44,3 +44,13 @@ def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = No
 
 def status(db: Database) -> list[migrations.MigrationState]:
     return migrations.status(db)
+
+
+def admin_connection_string(db: Database) -> str:
+    """The administrative login's connection string (`db dsn`); the embedded server is started
+    first, so the socket it names exists."""
+    if db.embedded is None:
+        return db.conninfo
+    with admin_unit_of_work(db):  # connecting starts the server
+        pass
+    return db.embedded.url()
