@@ -19,7 +19,7 @@ from blogster_cli.cli.params import parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
-    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.editing import EditDraft
 
 app = command_group("posts")
@@ -106,7 +106,7 @@ def new(
     if slug:
         new_blog.slug, new_blog.exact_slug = slug, True
     new_blog.status = status or new_blog.status
-    row = blogs.create(acting, new_blog)
+    row = blogs.create(acting, new=new_blog)
     if porcelain:
         output.print_lines([str(row.id)])
     elif json:
@@ -178,7 +178,7 @@ def list_blogs(
     rows = blogs.list_blogs(
         acting, statuses=status or None, tag=tag, title_contains=title, search=search,
         created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
-        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, persona) if persona else None,
+        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, ref=persona) if persona else None,
         all_authors=all_authors,
     )  # fmt: skip
     if all_authors and "author" not in chosen:
@@ -214,7 +214,7 @@ def show(
     from blogster_cli.services import blogs
 
     acting = acting_user()
-    row = blogs.get(acting, ref)
+    row = blogs.get(acting, ref=ref)
     markdown = blogs.markdown_of(row)
     if json:
         output.print_json(
@@ -262,7 +262,7 @@ def edit(
         _edit_in_editor(acting, ref)
         return
     text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
-    row = editing.apply(acting, ref, text=text, fields=fields)
+    row = editing.apply(acting, ref=ref, text=text, fields=fields)
     output.message(f"Saved '{row.slug}' ({row.status}, {row.word_count} words).")
 
 
@@ -280,7 +280,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
     from blogster_cli.errors import BlogsterError, InvalidInput
     from blogster_cli.services import editing
 
-    draft = editing.begin(acting, ref)
+    draft = editing.begin(acting, ref=ref)
     for unsaved in editing.unsaved_edits(draft):
         question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
         if on_terminal() and typer.confirm(question, default=True):
@@ -296,7 +296,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             where = f"; your text is kept in {kept}" if kept else ""
             raise BlogsterError(f"the editor exited with {exit_code}; nothing was saved{where}")
         try:
-            outcome = editing.save(acting, draft, edited)
+            outcome = editing.save(acting, draft=draft, edited=edited)
         except InvalidInput as exc:
             resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
             if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
@@ -354,7 +354,7 @@ def remove(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bo
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.trash(acting_user(), refs)
+    rows = blogs.trash(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Moved {len(rows)} post(s) to the trash.")
 
 
@@ -383,7 +383,7 @@ def restore(
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.restore(acting_user(), refs)
+    rows = blogs.restore(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Restored {len(rows)} post(s).")
 
 
@@ -406,7 +406,7 @@ def purge(
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
         typer.confirm(f"Delete {len(refs)} post(s) and their history for good?", abort=True)
-    rows = blogs.purge(acting_user(), refs)
+    rows = blogs.purge(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Deleted {len(rows)} post(s) for good.")
 
 
@@ -422,7 +422,7 @@ def set_status(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.update(acting_user(), ref, blogs.BlogChanges(status=status))
+    row = blogs.update(acting_user(), ref=ref, changes=blogs.BlogChanges(status=status))
     if json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
@@ -441,7 +441,7 @@ def tag_add(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.tag(acting_user(), ref, add=tags)
+    row = blogs.tag(acting_user(), ref=ref, add=tags)
     output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
         f"'{row.slug}' tags: {', '.join(row.tags)}"
     )
@@ -459,7 +459,7 @@ def tag_rm(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.tag(acting_user(), ref, remove=tags)
+    row = blogs.tag(acting_user(), ref=ref, remove=tags)
     output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
         f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}"
     )

@@ -39,7 +39,7 @@ def export_posts(
     total = exports.count_posts(acting, statuses=status or None)
     with output.progress("Exporting", total) as bar:
         summary = exports.export_posts(
-            acting, directory, dialect=fmt, statuses=status or None,
+            acting, directory=directory, dialect=fmt, statuses=status or None,
             default_tz=timezone, on_progress=bar.advance, force=force,
         )  # fmt: skip
     if json:

@@ -48,7 +48,7 @@ def import_posts(
     sources, reported = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
-            acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
+            acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
             default_tz=timezone, on_progress=bar.advance,
         )  # fmt: skip
     summary.files = reported + summary.files

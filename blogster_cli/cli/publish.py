@@ -46,7 +46,7 @@ def publish(
     from blogster_cli.services import publishing
 
     timezone = app_context().settings.timezone
-    _report(publishing.publish(acting_user(), refs, at=at, timezone=timezone), json, timezone)
+    _report(publishing.publish(acting_user(), refs=refs, at=at, timezone=timezone), json, timezone)
 
 
 def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bool = JSON_OPTION) -> None:
@@ -56,7 +56,7 @@ def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json:
     """
     from blogster_cli.services import publishing
 
-    _report(publishing.unpublish(acting_user(), refs), json)
+    _report(publishing.unpublish(acting_user(), refs=refs), json)
 
 
 @schedule_app.command("list")

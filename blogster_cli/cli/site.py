@@ -68,7 +68,9 @@ def settings_set(
     """
     from blogster_cli.services import site_settings
 
-    shown = site_settings.set_value(acting_user(), key, value, base_domain=app_context().settings.site_base_domain)
+    shown = site_settings.set_value(
+        acting_user(), key=key, value=value, base_domain=app_context().settings.site_base_domain
+    )
     output.print_json(shown) if json else output.print_record(shown)
 
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from blogster_cli.actors import ActingUser
     from blogster_cli.context import AppContext
-    from blogster_cli.db.acting import ActingUser
 
 
 @dataclass

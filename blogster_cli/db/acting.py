@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from uuid import UUID
+
+from blogster_cli.actors import ActingUser, Timeouts
 
 if TYPE_CHECKING:
     import psycopg
@@ -28,25 +28,6 @@ if TYPE_CHECKING:
 SWITCH_SQL = (
     "set local role {role}; set local statement_timeout = {statement_timeout}; set local lock_timeout = {lock_timeout}"
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: resolved once by the front end and passed to every service call."""
-
-    user_id: UUID
-    email: str
-    is_admin: bool = False
-
-    @property
-    def role_name(self) -> str:
-        return "u_" + self.user_id.hex
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    statement_ms: int = 30000
-    lock_ms: int = 5000
 
 
 @lru_cache(maxsize=256)
@@ -85,15 +66,6 @@ def acting_transaction(
             return  # psycopg.Rollback() asks for exactly this, as in conn.transaction()
         raise
     conn.commit()
-
-
-@dataclass(frozen=True)
-class ActingUser:
-    """Everything a service needs to act for someone: where, who, and the limits."""
-
-    db: Database
-    actor: Actor
-    timeouts: Timeouts = Timeouts()
 
 
 @contextmanager

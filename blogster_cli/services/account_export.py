@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.private_files import private_dir, write_private
 from blogster_cli.repositories import account_data
 
@@ -27,7 +28,7 @@ class ExportSummary:
     posts: int
 
 
-def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
+def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
     from blogster_cli.services.exports import export_posts
 
     directory = private_dir(directory.expanduser().resolve())
@@ -38,5 +39,5 @@ def export_account(acting: ActingUser, directory: Path) -> ExportSummary:
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
     write_private(directory / "account.json", document.encode("utf-8"))
-    posts = export_posts(acting, directory / "posts", dialect="markdown", private=True)
+    posts = export_posts(acting, directory=directory / "posts", dialect="markdown", private=True)
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor, admin_unit_of_work, unit_of_work
+from blogster_cli.db.acting import admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
@@ -73,10 +74,10 @@ def whoami(acting: ActingUser) -> AccountPublic:
     return AccountPublic(*row)
 
 
-def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, new_password: str) -> None:
+def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, new_password: str) -> None:
     sessions.check_password_strength(new_password)
-    if acting.db is ctx.database:  # switching mode: argon2 hash in auth.users
-        sessions.authenticate_password(ctx, acting.actor.email, old_password)
+    if not acting.own_login:  # switching mode: argon2 hash in auth.users
+        sessions.authenticate_password(ctx, email=acting.actor.email, password=old_password)
         with admin_unit_of_work(ctx.database) as conn:
             accounts.update_password_hash(
                 conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
@@ -92,12 +93,12 @@ def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, n
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
-def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
+def delete_own_account(acting: ActingUser, *, ctx: AppContext) -> str:
     """Deletes the account and everything it owns; returns 'deleted' or 'marked' (shared server).
 
     Either way the account's secrets are forgotten in every profile on this machine.
     """
-    if acting.db is ctx.database:
+    if not acting.own_login:
         _purge(ctx, acting.actor.user_id)
         sessions.logout_quietly(ctx)
         return "deleted"
@@ -153,10 +154,30 @@ def _account_by_email(conn, email: str) -> accounts.AccountRow:
     return account
 
 
-def list_users(ctx: AppContext, acting: ActingUser) -> list[accounts.AccountRow]:
+@dataclass(frozen=True)
+class UserListed:
+    """One account as the admin's user list shows it: no password hash, no role name."""
+
+    id: UUID
+    email: str
+    is_admin: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    banned_until: datetime | None
+    deleted_at: datetime | None
+
+
+def list_users(acting: ActingUser, *, ctx: AppContext) -> list[UserListed]:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
-        return accounts.list_accounts(conn)
+        rows = accounts.list_accounts(conn)
+    return [
+        UserListed(
+            id=row.id, email=row.email, is_admin=row.is_admin, created_at=row.created_at,
+            last_sign_in_at=row.last_sign_in_at, banned_until=row.banned_until, deleted_at=row.deleted_at,
+        )
+        for row in rows
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -167,7 +188,7 @@ class NewAccount:
     """The generated password, shown once; None when the admin supplied one."""
 
 
-def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> NewAccount:
+def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> NewAccount:
     """Creates an account. On a shared server its role can log in with the password."""
     _require_admin(ctx, acting)
     email = _valid_email(email)
@@ -183,7 +204,7 @@ def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str |
     return NewAccount(Actor(user_id=user_id, email=email), role_name, generated)
 
 
-def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -> None:
+def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -> None:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
@@ -192,7 +213,7 @@ def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -
         accounts.set_admin(conn, role_name=account.role_name, admin=admin)
 
 
-def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | None) -> None:
+def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> None:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
@@ -207,7 +228,7 @@ def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | No
             accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
-def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:
+def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> str | None:
     """Sets a new password (generated if not given, and returned) and ends the user's sessions."""
     _require_admin(ctx, acting)
     generated = None
@@ -223,7 +244,7 @@ def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password:
     return generated
 
 
-def purge_user(ctx: AppContext, acting: ActingUser, *, email: str) -> None:
+def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)

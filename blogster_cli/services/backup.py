@@ -123,7 +123,7 @@ def _snapshot(db: Database, scratch: Path) -> _Snapshot:
     return snapshot
 
 
-def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
+def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     """Writes the backup file; refuses to replace an existing one unless `force`."""
     _require_superuser(db, "backup")
     path = path.expanduser().resolve()
@@ -363,7 +363,7 @@ def _restore_media(media: dict[str, Path]) -> None:
             write_private(folder / name, file.read_bytes())
 
 
-def restore(db: Database, path: Path) -> RestoreSummary:
+def restore(db: Database, *, path: Path) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), then migrates."""
     _require_superuser(db, "restore")
     path = path.expanduser().resolve()

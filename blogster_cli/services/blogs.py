@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.content.slugs import USABLE_SLUG, is_usable
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
@@ -182,7 +183,7 @@ def normalise_tags(tags: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def create(acting: ActingUser, new: NewBlog) -> BlogRow:
+def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
     with unit_of_work(acting) as conn:
         return insert_new(conn, new)
 
@@ -223,7 +224,7 @@ def list_blogs(
         return rows
 
 
-def get(acting: ActingUser, ref: str) -> BlogRow:
+def get(acting: ActingUser, *, ref: str) -> BlogRow:
     """My post by slug or id; anyone's published post by id or AUTHOR/SLUG.
 
     AUTHOR is a username (where the profile is visible: your own, or any for admins)
@@ -270,7 +271,7 @@ class BlogChanges:
 
 
 def update(
-    acting: ActingUser, ref: str, changes: BlogChanges, *, expected_updated_at: datetime | None = None
+    acting: ActingUser, *, ref: str, changes: BlogChanges, expected_updated_at: datetime | None = None
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile."""
     with unit_of_work(acting) as conn:
@@ -321,7 +322,7 @@ def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
         _link_tags(conn, row.id, add)
 
 
-def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
+def tag(acting: ActingUser, *, ref: str, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref)
         names = normalise_tags(list(add))
@@ -342,7 +343,7 @@ def _many(conn, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
     return [find_own(conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
 
 
-def trash(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def trash(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Moves posts to the trash (all or none)."""
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=False)
@@ -356,7 +357,7 @@ def trash(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
         return rows
 
 
-def restore(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def restore(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=True)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=False)
@@ -370,7 +371,7 @@ def restore(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
         return rows
 
 
-def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Deletes posts for good (revisions, tag links and analytics go with them)."""
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=None)
@@ -394,7 +395,7 @@ def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
 # -- revisions ---------------------------------------------------------------------
 
 
-def revisions(acting: ActingUser, ref: str) -> tuple[BlogRow, list[blog_rows.RevisionRow]]:
+def revisions(acting: ActingUser, *, ref: str) -> tuple[BlogRow, list[blog_rows.RevisionRow]]:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, trashed=None)
         return row, blog_rows.list_revisions(conn, blog_id=row.id)
@@ -407,7 +408,7 @@ def _revision(conn, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
     return revision
 
 
-def diff(acting: ActingUser, ref: str, first: int, second: int | None = None) -> str:
+def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None) -> str:
     """Unified diff of the markdown of revision `first` against `second` (default: the current text)."""
     import difflib
 
@@ -429,7 +430,7 @@ def diff(acting: ActingUser, ref: str, first: int, second: int | None = None) ->
     )
 
 
-def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
+def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:
     """Makes revision `number` the current content, as a new revision (history is never rewritten)."""
     with unit_of_work(acting) as conn:
         blog = find_own(conn, ref, with_content=True)

@@ -11,7 +11,8 @@ import re
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
@@ -74,12 +75,12 @@ def list_personas(acting: ActingUser) -> list[PersonaRow]:
         return catalog.list_personas(conn)
 
 
-def get_persona(acting: ActingUser, ref: str) -> PersonaRow:
+def get_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
     with unit_of_work(acting) as conn:
         return _persona(conn, ref)
 
 
-def create_persona(acting: ActingUser, values: dict[str, Any], *, template: bool = False) -> PersonaRow:
+def create_persona(acting: ActingUser, *, values: dict[str, Any], template: bool = False) -> PersonaRow:
     if template:
         require_admin(acting)
     values = _clean(values)
@@ -98,7 +99,7 @@ def _writable(acting: ActingUser, persona: PersonaRow) -> None:
         raise PermissionDenied(f"'{persona.name}' is a shared template persona; copy it: blogster personas copy")
 
 
-def update_persona(acting: ActingUser, ref: str, values: dict[str, Any]) -> PersonaRow:
+def update_persona(acting: ActingUser, *, ref: str, values: dict[str, Any]) -> PersonaRow:
     values = _clean(values)
     with unit_of_work(acting) as conn:
         persona = _persona(conn, ref)
@@ -108,7 +109,7 @@ def update_persona(acting: ActingUser, ref: str, values: dict[str, Any]) -> Pers
         return _persona(conn, str(persona.id))
 
 
-def delete_persona(acting: ActingUser, ref: str) -> PersonaRow:
+def delete_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
     with unit_of_work(acting) as conn:
         persona = _persona(conn, ref)
         _writable(acting, persona)
@@ -117,7 +118,7 @@ def delete_persona(acting: ActingUser, ref: str) -> PersonaRow:
         return persona
 
 
-def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> PersonaRow:
+def copy_persona(acting: ActingUser, *, ref: str, name: str | None = None) -> PersonaRow:
     """An editable copy (of a template persona, or of one of mine)."""
     with unit_of_work(acting) as conn:
         source = _persona(conn, ref)
@@ -136,7 +137,7 @@ def list_templates(acting: ActingUser) -> list[TemplateRow]:
         return catalog.list_templates(conn)
 
 
-def get_template(acting: ActingUser, ref: str) -> TemplateRow:
+def get_template(acting: ActingUser, *, ref: str) -> TemplateRow:
     with unit_of_work(acting) as conn:
         template = catalog.find_template(conn, ref=ref)
     if template is None:

@@ -38,7 +38,7 @@ def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = No
     if _has_data(db):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup_path = (backup_dir or home_dir() / "backups") / f"pre-migrate-{stamp}.blogster-backup"
-        backup.backup(db, backup_path)
+        backup.backup(db, path=backup_path)
     return MigrateResult(migrations.apply(db), False, backup_path)
 
 

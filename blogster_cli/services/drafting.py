@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
 from blogster_cli.services import blogs, editing
@@ -83,7 +84,7 @@ def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezon
     return new_from_imported(post, status=editing.stated_status(post.content["front_matter"]["fields"]) or "draft")
 
 
-def persona_id(acting: ActingUser, ref: str) -> UUID:
+def persona_id(acting: ActingUser, *, ref: str) -> UUID:
     with unit_of_work(acting) as conn:
         persona = catalog.find_persona(conn, ref=ref)
     if persona is None:

@@ -39,7 +39,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
@@ -120,8 +121,8 @@ def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) ->
 
 def export_posts(
     acting: ActingUser,
-    directory: Path,
     *,
+    directory: Path,
     dialect: str,
     statuses: Sequence[str] | None = None,
     default_tz: tzinfo = UTC,

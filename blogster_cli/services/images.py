@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.config import home_dir
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
@@ -22,7 +23,7 @@ def media_dir() -> Path:
 
 
 def add(
-    acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
+    acting: ActingUser, *, blog_ref: str, source: Path, featured: bool = False, alt: str | None = None,
     caption: str | None = None,
 ) -> ImageRow:  # fmt: skip
     """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
@@ -77,13 +78,13 @@ def markdown_link(image: ImageRow) -> str:
     return f"![{alt}]({image.url})"
 
 
-def list_images(acting: ActingUser, blog_ref: str | None = None) -> list[ImageRow]:
+def list_images(acting: ActingUser, *, blog_ref: str | None = None) -> list[ImageRow]:
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return image_rows.list_mine(conn, blog_id=blog_id)
 
 
-def remove(acting: ActingUser, image_id: str) -> ImageRow:
+def remove(acting: ActingUser, *, image_id: str) -> ImageRow:
     """Deletes the row; the file goes too unless another row still uses it."""
     with unit_of_work(acting) as conn:
         image = image_rows.find_mine(conn, image_id=image_id)

@@ -41,7 +41,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
@@ -357,8 +358,8 @@ _PARSER_MODULES = (
 
 def import_paths(
     acting: ActingUser,
-    paths: Sequence[str | Path],
     *,
+    paths: Sequence[str | Path],
     fmt: str = "auto",
     on_conflict: str = "update",
     dry_run: bool = False,
@@ -371,7 +372,7 @@ def import_paths(
     """Import the files and folders in `paths` (see the module docstring)."""
     sources, reported = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     summary = import_sources(
-        acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
+        acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
         on_progress=on_progress, batch_size=batch_size, workers=workers,
     )  # fmt: skip
     summary.files = reported + summary.files
@@ -380,8 +381,8 @@ def import_paths(
 
 def import_sources(
     acting: ActingUser,
-    sources: Sequence[ImportSource],
     *,
+    sources: Sequence[ImportSource],
     fmt: str = "auto",
     on_conflict: str = "update",
     dry_run: bool = False,

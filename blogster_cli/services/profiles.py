@@ -7,7 +7,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import profiles as profile_rows
 
@@ -46,7 +47,7 @@ def _check_url(field: str, value: str) -> None:
         raise InvalidInput(f"--{field.replace('_', '-')} must be an http:// or https:// URL")
 
 
-def update_profile(acting: ActingUser, changes: dict[str, str]) -> ProfilePublic:
+def update_profile(acting: ActingUser, *, changes: dict[str, str]) -> ProfilePublic:
     """Applies the given changes ('' clears a field) and returns the new profile."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:

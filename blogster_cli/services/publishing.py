@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
@@ -104,7 +105,7 @@ def _each(refs: list[str], action) -> list[Outcome]:
     return outcomes
 
 
-def publish(acting: ActingUser, refs: list[str], *, at: str | None = None, timezone: str = "UTC") -> list[Outcome]:
+def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: str = "UTC") -> list[Outcome]:
     """Publishes each post now, or schedules it when `at` is in the future (a past `at` backdates)."""
     moment = parse_at(at, timezone=timezone) if at is not None else None
     now = datetime.now(UTC)
@@ -127,7 +128,7 @@ def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
         return Outcome(ref=ref, slug=row.slug, status=BlogStatus.DRAFT)
 
 
-def unpublish(acting: ActingUser, refs: list[str]) -> list[Outcome]:
+def unpublish(acting: ActingUser, *, refs: list[str]) -> list[Outcome]:
     """Takes published or scheduled posts back to draft (a scheduled one will not go out)."""
     return _each(refs, lambda ref: _unpublish_one(acting, ref))
 

@@ -48,7 +48,7 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     if folder is None:
         steps.append("no example posts in this installation")
         return 0
-    summary = import_paths(sessions.current_user(ctx), [folder], default_tz=ZoneInfo(ctx.settings.timezone))
+    summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ZoneInfo(ctx.settings.timezone))
     imported = summary.counts["imported"]
     steps.append(f"imported {imported} example post(s) (blogster blogs list)")
     return imported

@@ -19,8 +19,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor, admin_unit_of_work
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError, InvalidInput
 from blogster_cli.repositories import accounts
 
@@ -70,7 +71,7 @@ def _actor(account: accounts.AccountRow) -> Actor:
     return Actor(user_id=account.id, email=account.email, is_admin=account.is_admin)
 
 
-def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
+def authenticate_password(ctx: AppContext, *, email: str, password: str) -> Actor:
     """Checks an email and password against auth.users (switching mode)."""
     with admin_unit_of_work(ctx.database) as conn:
         account = accounts.find_by_email(conn, email=email)
@@ -93,7 +94,7 @@ def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> Actin
         raise
     if row is None:
         raise AuthError("this account has been deleted")
-    return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts)
+    return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts, own_login=True)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
         return LoginResult(acting.actor, "own login", None, store.backend_name)
     if not email:
         raise InvalidInput("--email is required")
-    actor = authenticate_password(ctx, email, password)
+    actor = authenticate_password(ctx, email=email, password=password)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(days=ctx.settings.session_days)
     with admin_unit_of_work(ctx.database) as conn:
@@ -159,7 +160,9 @@ def current_user(ctx: AppContext) -> ActingUser:
     if env_password and env_login:
         return _authenticate_own_login(ctx, env_login, env_password)
     if env_password and env_email:
-        return ActingUser(ctx.database, authenticate_password(ctx, env_email, env_password), ctx.timeouts)
+        return ActingUser(
+            ctx.database, authenticate_password(ctx, email=env_email, password=env_password), ctx.timeouts
+        )
 
     store = ctx.credentials
     token = store.get(SESSION_KEY)
