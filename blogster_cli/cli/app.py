@@ -11,12 +11,16 @@ gives it; --debug prints the traceback first and keeps the same code.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from blogster_cli import __version__
 from blogster_cli.cli.commands import LazyGroup
 from blogster_cli.cli.state import OPTIONS
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError
 
 app = typer.Typer(
     name="blogster",
@@ -132,7 +136,7 @@ def _fail(exc: BaseException, message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _usage_message(exc) -> str:
+def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
     command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
     text = " ".join(exc.format_message().split())

@@ -6,9 +6,10 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -43,7 +44,7 @@ DEFAULT_FIELDS = ("slug", "title", "status", "tags", "word_count", "reading_time
 TRASH_FIELDS = ("slug", "title", "status", "updated_at")
 
 
-def _row_dict(row, fields) -> dict:
+def _row_dict(row: object, fields: Sequence[str]) -> dict[str, Any]:
     return {f: getattr(row, f) for f in fields}
 
 
@@ -196,7 +197,7 @@ def _fields(fields: str) -> list[str]:
     return chosen
 
 
-def _summaries(rows) -> list[dict]:
+def _summaries(rows: Iterable[object]) -> list[dict[str, Any]]:
     """What --json prints for the posts a command changed."""
     return [_row_dict(r, ("id", "slug", "title", "status")) for r in rows]
 
@@ -305,7 +306,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             text = editing.with_error_comment(edited, str(exc))
             continue
         break
-    if outcome.kind == "saved":
+    if outcome.kind == "saved" and outcome.row is not None:
         row = outcome.row
         output.message(f"Saved '{row.slug}' ({row.word_count} words, {output.local_time(row.updated_at)}).")
     elif outcome.kind == "cancelled":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from blogster_cli.cli import output
@@ -12,7 +14,7 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user
 app = command_group("personas")
 
 
-def _fields(**values) -> dict:
+def _fields(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 

@@ -94,6 +94,7 @@ def deploy(
     if folder is not None:
         report = site_deploy.to_folder(out, folder)
     else:
+        assert git is not None  # exactly one of the two was given
         report = site_deploy.to_git(out, remote=git, branch=branch)
     if json:
         output.print_json(report)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from blogster_cli.actors import ActingUser, Timeouts
 
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     import psycopg
 
     from blogster_cli.db.connection import Database
+
+Connection: TypeAlias = "psycopg.Connection[tuple[Any, ...]]"
+"""What a unit of work yields, for annotating the services that pass it on to repositories
+(services never import psycopg themselves)."""
 
 # SET ROLE checks membership. Literals, not parameters: only statements without
 # parameters may share a message with BEGIN.

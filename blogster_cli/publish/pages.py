@@ -40,7 +40,7 @@ class Entry:
     url_path: str
     summary: str
 
-    def fields(self) -> tuple:
+    def fields(self) -> tuple[object, ...]:
         p = self.post
         return (p.id, p.title, self.url_path, p.published_at, p.updated_at, p.reading_time, self.summary)
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.sql import Composable
 
 ACCOUNT_TABLES = {("auth", "users"), ("public", "profiles")}
 
@@ -34,7 +37,7 @@ order by 1, 2
 """
 
 
-def _ownership_filters(conn) -> dict[str, object]:
+def _ownership_filters(conn: psycopg.Connection) -> dict[str, Composable | None]:
     """For each readable public table, the condition that picks the account's rows (None: not the account's)."""
     from psycopg import sql
 
@@ -43,8 +46,8 @@ def _ownership_filters(conn) -> dict[str, object]:
     for table, column, parent_schema, parent, parent_column in conn.execute(FOREIGN_KEYS_QUERY).fetchall():
         references.setdefault(table, []).append((column, (parent_schema, parent), parent_column))
 
-    def condition(table: str, visiting: frozenset[str]):
-        parts = []
+    def condition(table: str, visiting: frozenset[str]) -> Composable | None:
+        parts: list[Composable] = []
         for column, parent, parent_column in references.get(table, []):
             if parent in ACCOUNT_TABLES and parent_column == "id":
                 parts.append(sql.SQL("{} = auth.uid()").format(sql.Identifier(column)))
@@ -75,5 +78,5 @@ def owned_rows(conn: psycopg.Connection) -> dict[str, list[Any]]:
         query = sql.SQL("select coalesce(jsonb_agg(to_jsonb(t)), '[]') from public.{} t where {}").format(
             sql.Identifier(table), where
         )
-        data[table] = conn.execute(query).fetchone()[0]
+        data[table] = scalar(conn.execute(query), list)
     return data

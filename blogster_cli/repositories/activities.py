@@ -65,7 +65,7 @@ def record_many(
 
 
 def list_mine(
-    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int = 100
+    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int | None = 100
 ) -> list[ActivityRow]:
     """What I did (including on blogs since purged) and what happened on my blogs."""
     rows = conn.execute(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
+from blogster_cli.errors import NotFound
 from blogster_cli.private_files import private_dir, write_private
 from blogster_cli.repositories import account_data
 
@@ -36,6 +37,8 @@ def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
     with unit_of_work(acting) as conn:
         data = account_data.owned_rows(conn)
         me = conn.execute("select id, email, created_at from auth.me()").fetchone()
+    if me is None:
+        raise NotFound("this account no longer exists")
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
     write_private(directory / "account.json", document.encode("utf-8"))

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import admin_unit_of_work, unit_of_work
+from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
@@ -147,7 +147,7 @@ def _require_admin(ctx: AppContext, acting: ActingUser) -> None:
     _require_switching(ctx, "user administration")
 
 
-def _account_by_email(conn, email: str) -> accounts.AccountRow:
+def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:
     account = accounts.find_by_email(conn, email=email)
     if account is None:
         raise NotFound(f"no account with email {email!r}")

@@ -7,6 +7,7 @@ in that same transaction, so a change and its history commit or fail together.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.slugs import USABLE_SLUG, is_usable
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
@@ -68,7 +69,7 @@ def check_explicit_slug(slug: str) -> str:
 
 
 def unique_slug(
-    conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
+    conn: Connection, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
 ) -> str:
     """A slug for a post of mine, from the title (generated) or as written: -2, -3... on
     collision, whether it came from a title or a file; an `exact` slug (typed by the user)
@@ -82,7 +83,7 @@ def unique_slug(
     return unique(base, existing)
 
 
-def find_own(conn, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
+def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
     row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
     if row is None:
         raise not_found(ref)
@@ -127,7 +128,7 @@ def _check_status(status: str) -> str:
 
 
 def insert_new(
-    conn, new: NewBlog, *, activity_type: ActivityType = ActivityType.CREATED, taken: set[str] | None = None
+    conn: Connection, new: NewBlog, *, activity_type: ActivityType = ActivityType.CREATED, taken: set[str] | None = None
 ) -> BlogRow:
     """Inserts one post inside an open unit of work (shared by create and import)."""
     title = check_title(new.title)
@@ -161,10 +162,10 @@ def insert_new(
         conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=blog_id,
         metadata={"slug": slug},
     )  # fmt: skip
-    return blog_rows.find_own(conn, ref=str(blog_id), with_content=True)
+    return find_own(conn, str(blog_id), with_content=True)
 
 
-def _link_tags(conn, blog_id: UUID, names: list[str]) -> None:
+def _link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
     """Links the named tags (created if new) to one blog."""
     tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
     blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
@@ -254,7 +255,8 @@ def author_label(author_id: UUID, username: str | None) -> str:
 
 
 def markdown_of(row: BlogRow) -> str:
-    return (row.content or {}).get("markdown", "")
+    markdown: str = (row.content or {}).get("markdown", "")
+    return markdown
 
 
 @dataclass
@@ -311,7 +313,7 @@ def update(
         return find_own(conn, str(row.id), with_content=True)
 
 
-def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
+def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
     wanted = normalise_tags(tags)
     current = {t.lower() for t in row.tags}
     remove = [t for t in row.tags if t.lower() not in {w.lower() for w in wanted}]
@@ -322,7 +324,7 @@ def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
         _link_tags(conn, row.id, add)
 
 
-def tag(acting: ActingUser, *, ref: str, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
+def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> BlogRow:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref)
         names = normalise_tags(list(add))
@@ -337,7 +339,7 @@ def tag(acting: ActingUser, *, ref: str, add: list[str] = (), remove: list[str] 
         return find_own(conn, str(row.id), with_content=True)
 
 
-def _many(conn, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
+def _many(conn: Connection, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
     if not refs:
         raise InvalidInput("name at least one post")
     return [find_own(conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
@@ -401,7 +403,7 @@ def revisions(acting: ActingUser, *, ref: str) -> tuple[BlogRow, list[blog_rows.
         return row, blog_rows.list_revisions(conn, blog_id=row.id)
 
 
-def _revision(conn, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
+def _revision(conn: Connection, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
     revision = blog_rows.get_revision(conn, blog_id=blog.id, number=number)
     if revision is None:
         raise NotFound(f"'{blog.slug}' has no revision {number}")
@@ -444,7 +446,9 @@ def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:
         return find_own(conn, str(blog.id), with_content=True)
 
 
-def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
+def activity(
+    acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int | None = 100
+) -> list[activities.ActivityRow]:
     if type is not None and type not in set(ActivityType):
         raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(ActivityType)}")
     with unit_of_work(acting) as conn:

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
@@ -24,7 +24,7 @@ _AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
 OLDEST_AGE = 130
 
 
-def _persona(conn, ref: str) -> PersonaRow:
+def _persona(conn: Connection, ref: str) -> PersonaRow:
     persona = catalog.find_persona(conn, ref=ref)
     if persona is None:
         raise NotFound(f"no persona {ref!r}")
@@ -35,7 +35,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(PERSONA_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown persona field(s): {', '.join(sorted(unknown))}")
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key in LIST_FIELDS:
             items = value if isinstance(value, list) else str(value).split(",")
@@ -168,4 +168,6 @@ def save_template(
         template_id = catalog.upsert_template(
             conn, name=name.strip(), description=description, structure=structure, image_count=image_count
         )
-        return catalog.find_template(conn, ref=str(template_id))
+        template = catalog.find_template(conn, ref=str(template_id))
+        assert template is not None  # just written in this unit of work
+        return template

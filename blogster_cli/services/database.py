@@ -10,6 +10,7 @@ from blogster_cli.config import home_dir
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
+from blogster_cli.db.rows import scalar
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,9 @@ class MigrateResult:
 
 def _has_data(db: Database) -> bool:
     with admin_unit_of_work(db) as conn:
-        row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
-        if not row[0]:
+        if not scalar(conn.execute("select to_regclass('auth.users') is not null"), bool):
             return False
-        return conn.execute("select exists (select 1 from auth.users)").fetchone()[0]
+        return scalar(conn.execute("select exists (select 1 from auth.users)"), bool)
 
 
 def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = None) -> MigrateResult:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from blogster_cli import __version__
 from blogster_cli.context import AppContext
+from blogster_cli.db.rows import scalar
 from blogster_cli.errors import BlogsterError
 
 
@@ -36,11 +37,13 @@ def _database_checks(ctx: AppContext) -> list[Check]:
         with admin_unit_of_work(ctx.database) as conn:
             version_num = conn.info.server_version
             if ctx.database.embedded is not None:
-                listen = conn.execute("select current_setting('listen_addresses')").fetchone()[0]
+                listen = scalar(conn.execute("select current_setting('listen_addresses')"), str)
             else:
-                superuser, bypass = conn.execute(
+                role = conn.execute(
                     "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
                 ).fetchone()
+                assert role is not None  # the current user's own pg_roles row
+                superuser, bypass = role
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc))]
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
@@ -87,6 +90,7 @@ def _database_checks(ctx: AppContext) -> list[Check]:
 
 def _socket_check(ctx: AppContext) -> Check:
     server = ctx.database.embedded
+    assert server is not None  # only asked of the embedded server
     info = server.socket_dir.stat()
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:

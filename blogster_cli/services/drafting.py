@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -29,7 +29,7 @@ def aware(moment: datetime | None, timezone: tzinfo = UTC) -> datetime | None:
     return moment.replace(tzinfo=timezone)
 
 
-def keywords_list(keywords: str | list | None) -> list[str] | None:
+def keywords_list(keywords: str | list[Any] | None) -> list[str] | None:
     if keywords is None:
         return None
     items = keywords if isinstance(keywords, list) else str(keywords).split(",")
@@ -110,7 +110,7 @@ def scaffold(acting: ActingUser, *, title: str, template: str | None, persona: s
     return new
 
 
-def scaffold_markdown(sections: list[dict], persona: catalog.PersonaRow | None) -> str:
+def scaffold_markdown(sections: list[dict[str, Any]], persona: catalog.PersonaRow | None) -> str:
     audience = ""
     if persona is not None:
         details = ", ".join(filter(None, [persona.occupation, persona.age_range and f"aged {persona.age_range}"]))

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -45,6 +45,9 @@ from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.vocabulary import BlogStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.content.mapping import Dialect
 
 DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")
 IMAGE_FOLDERS = {
@@ -313,12 +316,12 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     if unchanged is not None:
         return (*unchanged, note)
     try:
-        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
     except ContentError:
         if fields.date is not None or post.created_at is None:
             raise
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
-        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
     return path, text, note
 
 
@@ -401,7 +404,7 @@ class _Writer:
         self.folders: dict[Path, bool] = {}
         self.images = 0
         self.pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="export") if io_threads else None
-        self.pending: deque[tuple[Future, str]] = deque()
+        self.pending: deque[tuple[Future[object], str]] = deque()
 
     def place(
         self, post: StoredPost, rendered: tuple[str, str, str | None] | str, images: Sequence[str]

@@ -69,7 +69,9 @@ def add(
                 conn, type=ActivityType.EDITED, title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
                 blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
             )  # fmt: skip
-        return image_rows.find_mine(conn, image_id=str(image_id))
+        image = image_rows.find_mine(conn, image_id=str(image_id))
+        assert image is not None  # just inserted or found in this unit of work
+        return image
 
 
 def markdown_link(image: ImageRow) -> str:

@@ -35,14 +35,14 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
@@ -119,6 +119,12 @@ class ImportSource:
     relative: PurePosixPath | None = None
     data: bytes | None = None
 
+    @property
+    def path(self) -> Path:
+        """`root / relative`: where a source that is a file lives."""
+        assert self.root is not None and self.relative is not None  # only sources given as data have neither
+        return self.root / self.relative
+
 
 @dataclass
 class Candidate:
@@ -168,7 +174,7 @@ def collect_sources(
     seen: set[Path] = set()
 
     def add(source: ImportSource) -> None:
-        real = (source.root / source.relative).resolve()
+        real = source.path.resolve()
         if real not in seen:  # a file named twice (`site site/a.md`) is imported once
             seen.add(real)
             sources.append(source)
@@ -232,7 +238,7 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
     from blogster_cli.content.wordpress import parse_wxr
 
     try:
-        data = source.data if source.data is not None else read_regular_file(source.root / source.relative)
+        data = source.data if source.data is not None else read_regular_file(source.path)
     except NotRegularFile as exc:
         return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
@@ -410,7 +416,7 @@ def import_sources(
         index = _Index(blogs_bulk.my_post_refs(conn))
     run = _Run()
     writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
-    in_flight: deque[tuple[Future, int]] = deque()
+    in_flight: deque[tuple[Future[list[FileOutcome]], int]] = deque()
 
     def collect(limit: int) -> None:
         while len(in_flight) > limit:
@@ -463,12 +469,12 @@ class _Writers:
             database = Database(self.acting.db.conninfo, embedded=self.acting.db.embedded)
             with self.lock:
                 self.opened.append(database)
-            acting = self.local.acting = ActingUser(database, self.acting.actor, self.acting.timeouts)
+            acting = self.local.acting = replace(self.acting, db=database)
         return acting
 
-    def submit(self, function: Callable[..., list[FileOutcome]], *args: Any) -> Future:
+    def submit(self, function: Callable[..., list[FileOutcome]], *args: Any) -> Future[list[FileOutcome]]:
         if self.pool is None:
-            done: Future = Future()
+            done: Future[list[FileOutcome]] = Future()
             try:
                 done.set_result(function(self.acting, *args))
             except BaseException as exc:  # re-raised by result(), in order
@@ -515,6 +521,12 @@ class _Plan:
     changed: list[str] = field(default_factory=list)
     published_at: datetime | None = None
 
+    @property
+    def matched(self) -> PostRef:
+        """The stored post an update (or unchanged file) is about."""
+        assert self.match is not None  # planned as an update only when a stored post matched
+        return self.match
+
 
 def _plan_batch(
     acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str
@@ -522,17 +534,17 @@ def _plan_batch(
     """Plans for a batch; matched posts are read (one query) to tell updates from no-ops."""
     with run.lock:
         plans = _plan(index, run, candidates, on_conflict)
-    matched = [plan.match.id for plan in plans if plan.kind == "update"]
+    matched = [plan.matched.id for plan in plans if plan.kind == "update"]
     if matched:
         with unit_of_work(acting) as conn:
             stored = blogs_bulk.my_posts_by_id(conn, ids=matched)
         with run.lock:
             for plan in plans:
-                if plan.kind == "update" and plan.match.id in stored:
-                    _diff(plan, stored[plan.match.id], index, run)
+                if plan.kind == "update" and plan.matched.id in stored:
+                    _diff(plan, stored[plan.matched.id], index, run)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
-                    plan.reason = f"{plan.match.slug!r} was deleted during the import; import the file again"
+                    plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
     return plans
 
 
@@ -569,7 +581,7 @@ def _commit(
 def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if plan.kind == "failed":
         return FileOutcome(path=plan.candidate.label, outcome="failed", reason=plan.reason, title=plan.candidate.title)
-    post_id = new_id if plan.kind == "insert" else plan.match.id
+    post_id = new_id if plan.kind == "insert" else plan.matched.id
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
@@ -585,11 +597,11 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
 def _release(plans: list[_Plan], run: _Run) -> None:
     """Undo the reservations of plans that were not written."""
     for plan in plans:
-        if plan.kind == "insert" or (plan.match is not None and plan.slug != plan.match.slug):
+        if plan.kind == "insert" or (plan.match is not None and plan.slug != plan.matched.slug):
             run.taken.discard(plan.slug)
             run.owners.pop(plan.slug, None)
         if plan.match is not None:
-            run.claimed.discard(plan.match.id)
+            run.claimed.discard(plan.matched.id)
 
 
 def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict: str) -> FileOutcome:
@@ -601,8 +613,8 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
             with run.lock:
                 [plan] = _plan(index, run, [candidate], on_conflict)
                 if plan.kind == "update":
-                    stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.match.id])
-                    _diff(plan, stored[plan.match.id], index, run)
+                    stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id])
+                    _diff(plan, stored[plan.matched.id], index, run)
             ids = _apply(conn, [plan]) if plan.kind in ("insert", "update") else {}
     except DatabaseUnavailable:
         raise
@@ -718,7 +730,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
 
 
-def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
+def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
     """Write the batch: posts, tags, links and activities, one statement each."""
     inserts = [plan for plan in plans if plan.kind == "insert"]
     updates = [plan for plan in plans if plan.kind == "update"]
@@ -750,7 +762,7 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
             conn,
             updates=[
                 PostUpdate(
-                    id=plan.match.id,
+                    id=plan.matched.id,
                     title=c.title,
                     slug=plan.slug,
                     content=c.content,
@@ -766,18 +778,18 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
         )
         if len(updated) != len(updates):
             raise BlogsterError("a post changed or disappeared during the import")
-        current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.match.id for plan in updates])
+        current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.matched.id for plan in updates])
         for plan in updates:
-            have = current.get(plan.match.id, {})
+            have = current.get(plan.matched.id, {})
             want = {tag_ids[tag] for tag in plan.candidate.tags}
-            links += [(plan.match.id, tag_id) for tag_id in want if tag_id not in have.values()]
-            unlinks += [(plan.match.id, tag_id) for tag_id in have.values() if tag_id not in want]
+            links += [(plan.matched.id, tag_id) for tag_id in want if tag_id not in have.values()]
+            unlinks += [(plan.matched.id, tag_id) for tag_id in have.values() if tag_id not in want]
     blogs_bulk.unlink_tags(conn, pairs=unlinks)
     blog_rows.link_tags(conn, pairs=links)
     activity_rows = []
     for plan in inserts:
         c = plan.candidate
-        metadata = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
+        metadata: dict[str, Any] = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
         if plan.renamed_from is not None:
             metadata["renamed_from"] = plan.renamed_from
         activity_rows.append(
@@ -787,7 +799,7 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
         c = plan.candidate
         metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
         activity_rows.append(
-            (ActivityType.EDITED, c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata)
+            (ActivityType.EDITED, c.title, f"Updated '{c.title}' from {c.label}", plan.matched.id, metadata)
         )
     activities.record_many(conn, rows=activity_rows)
     return ids

@@ -54,8 +54,9 @@ def update_profile(acting: ActingUser, *, changes: dict[str, str]) -> ProfilePub
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
     values = {k: (v.strip() or None) for k, v in changes.items()}
     for field in ("website", "avatar_url"):
-        if values.get(field):
-            _check_url(field, values[field])
+        value = values.get(field)
+        if value:
+            _check_url(field, value)
     if not values:
         return get_profile(acting)
     with unit_of_work(acting) as conn:

@@ -8,6 +8,7 @@ the credential store, so `pip install -e . && blogster quickstart` needs no inpu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,6 @@ def examples_dir() -> Path | None:
 
 def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     """Gives a new account a dozen example posts to try the commands on."""
-    from zoneinfo import ZoneInfo
 
     from blogster_cli.services.imports import import_paths
 
@@ -48,7 +48,7 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     if folder is None:
         steps.append("no example posts in this installation")
         return 0
-    summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ZoneInfo(ctx.settings.timezone))
+    summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ctx.tzinfo)
     imported = summary.counts["imported"]
     steps.append(f"imported {imported} example post(s) (blogster blogs list)")
     return imported
@@ -77,7 +77,9 @@ def _generated_password(ctx: AppContext) -> str:
     return password
 
 
-def quickstart(ctx: AppContext, *, email: str | None, password_source, local_account: bool = False) -> QuickstartReport:
+def quickstart(
+    ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False
+) -> QuickstartReport:
     """`password_source()` is called only when a password is needed (it may prompt).
 
     With `local_account` and no email, the account is local_email() with a generated password.

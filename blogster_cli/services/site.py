@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
@@ -113,7 +114,12 @@ def build(
             key = str(row.id)
             if key in documents:
                 source_url, aliases = urls.imported_address(documents[key])
-                state = {"row": row_keys[key], "source_url": source_url, "aliases": aliases, "summary": ""}
+                state: dict[str, Any] = {
+                    "row": row_keys[key],
+                    "source_url": source_url,
+                    "aliases": aliases,
+                    "summary": "",
+                }
             else:
                 state = dict(previous.posts[key])
             posts_state[key] = state
@@ -121,11 +127,16 @@ def build(
         plan = SitePlan(config, site_posts, theme, timezone=timezone)
         page_keys = plan.post_keys
         stale = [
-            p for p in site_posts if (previous.files.get(urls.file_of(plan.paths[p.id])) or [None])[0] != page_keys[p.id]
+            p for p in site_posts if next(iter(previous.files.get(urls.file_of(plan.paths[p.id])) or []), None) != page_keys[p.id]
         ]  # fmt: skip
         missing = [p.id for p in stale if p.id not in documents]
         if missing:
-            documents.update({str(k): v for k, v in site_rows.contents(conn, blog_ids=missing).items()})
+            documents.update(
+                {
+                    str(k): v
+                    for k, v in site_rows.contents(conn, blog_ids=[UUID(blog_id) for blog_id in missing]).items()
+                }
+            )
         images = site_rows.image_files(conn, urls=sorted({r.featured_image for r in rows if r.featured_image}))
     bodies = render_bodies({p.id: documents[p.id].get("markdown") or "" for p in stale})
     for post_id, body in bodies.items():
