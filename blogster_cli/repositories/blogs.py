@@ -96,17 +96,26 @@ def find_own(
     query = (
         _SELECT
         + (", b.content" if with_content else "")
-        + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id::text = %(ref)s)"
+        + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id = %(id)s)"
         + trash_filter
     )
-    row = conn.execute(query, {"ref": ref}).fetchone()
+    row = conn.execute(query, {"ref": ref, "id": _as_id(ref)}).fetchone()
     return _row(row) if row else None
+
+
+def _as_id(ref: str) -> UUID | None:
+    """`ref` as a blog id when it is one written canonically; the id index finds it in one lookup."""
+    try:
+        parsed = UUID(ref)
+    except ValueError:
+        return None
+    return parsed if str(parsed) == ref else None
 
 
 def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
     """Any blog the actor may read (own, or someone's published one), by id."""
     row = conn.execute(
-        _SELECT + ", b.content from public.blogs b where b.id::text = %(ref)s and b.deleted_at is null", {"ref": ref}
+        _SELECT + ", b.content from public.blogs b where b.id = %(id)s and b.deleted_at is null", {"id": _as_id(ref)}
     ).fetchone()
     return _row(row) if row else None
 
