@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.slugs import USABLE_SLUG, is_usable
+from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
@@ -22,50 +22,12 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter, BlogRow
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
-# Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
-EXPLICIT_SLUG = USABLE_SLUG
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
-MAX_BODY_BYTES = 4 * 1024 * 1024
-# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
-TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def not_found(ref: str) -> NotFound:
     return NotFound(f"no post with slug or id {ref!r}")
-
-
-def check_text(text: str, what: str) -> str:
-    """Rejects what PostgreSQL cannot store (NUL) and bodies beyond the size limit."""
-    if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
-        raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(f"{what} is not valid UTF-8") from None
-    return text
-
-
-def check_title(title: str) -> str:
-    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
-
-    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
-    break no line or column.
-    """
-    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
-    if not title:
-        raise InvalidInput("a post needs a title")
-    if len(title) > 500:
-        raise InvalidInput("a title has at most 500 characters")
-    return title
-
-
-def check_explicit_slug(slug: str) -> str:
-    if not is_usable(slug):
-        raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
-    return slug
 
 
 def unique_slug(
@@ -169,19 +131,6 @@ def _link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
     """Links the named tags (created if new) to one blog."""
     tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
     blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
-
-
-def normalise_tags(tags: list[str]) -> list[str]:
-    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates."""
-    seen: dict[str, str] = {}
-    for tag in tags:
-        name = " ".join(str(tag).split())
-        if not name:
-            continue
-        if len(name) > 64:
-            raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
-        seen.setdefault(name.lower(), name)
-    return list(seen.values())
 
 
 def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:

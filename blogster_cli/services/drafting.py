@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import keywords_list
+from blogster_cli.content.slugs import USABLE_SLUG
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
-from blogster_cli.services import blogs, editing
+from blogster_cli.services import editing
 from blogster_cli.services.blogs import NewBlog
 
 if TYPE_CHECKING:
@@ -29,20 +31,12 @@ def aware(moment: datetime | None, timezone: tzinfo = UTC) -> datetime | None:
     return moment.replace(tzinfo=timezone)
 
 
-def keywords_list(keywords: str | list[Any] | None) -> list[str] | None:
-    if keywords is None:
-        return None
-    items = keywords if isinstance(keywords, list) else str(keywords).split(",")
-    cleaned = [str(k).strip() for k in items if str(k).strip()]
-    return cleaned or None
-
-
 def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     """A NewBlog from the content layer's ImportedPost (categories become tags too)."""
     return NewBlog(
         title=post.title,
         # A slug from the file name or front matter is kept as written when a URL can carry it.
-        slug=post.slug if post.slug and blogs.EXPLICIT_SLUG.match(post.slug) else None,
+        slug=post.slug if post.slug and USABLE_SLUG.match(post.slug) else None,
         status=status,
         tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,

@@ -227,9 +227,8 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.mapping import map_metadata
     from blogster_cli.content.post import PostFields
+    from blogster_cli.content.rules import import_slug, keywords_list
     from blogster_cli.content.slugs import is_suffixed
-    from blogster_cli.services.drafting import keywords_list
-    from blogster_cli.services.imports import import_slug
 
     keywords = post.meta_keywords or None
     fields = PostFields(

@@ -276,23 +276,9 @@ def _is_wxr(source: ImportSource, data: bytes) -> bool:
     return head.startswith((b"<?xml", b"<rss")) and b"<rss" in head and b"wordpress.org/export/" in head
 
 
-def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
-    """The slug a post is imported under, before de-duplication, and whether it was generated.
-
-    A slug the source states (front matter, Zola path, file name) is kept as written when
-    it can be used in a URL; otherwise, or when there is none, one is made with slugify.
-    """
-    from blogster_cli.content.slugs import is_usable, slugify
-
-    if slug is not None and is_usable(slug):
-        return slug, False
-    return slugify(slug if slug else title), True
-
-
 def _candidate(label: str, post: Any) -> Candidate:
     """Validate an ImportedPost against everything the database checks, before any write."""
-    from blogster_cli.services.blogs import check_text, check_title, normalise_tags
-    from blogster_cli.services.drafting import keywords_list
+    from blogster_cli.content.rules import check_text, check_title, import_slug, keywords_list, normalise_tags
 
     title = check_title(post.title)
     content = post.content
