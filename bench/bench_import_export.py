@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import accounts
 from blogster_cli.services import exports, imports
@@ -203,7 +203,7 @@ def main() -> None:
         print(f"setup: {time.perf_counter() - started:.1f} s ({args.posts} files, {size / 2**20:.1f} MiB of markdown)")
 
         started = time.perf_counter()
-        summary = imports.import_paths(acting, [source], workers=args.workers)
+        summary = imports.import_paths(acting, paths=[source], workers=args.workers)
         elapsed = time.perf_counter() - started
         counts = summary.counts
         if counts["failed"] or counts["imported"] != args.posts:
@@ -217,7 +217,7 @@ def main() -> None:
         out = files / "export"
         before = cpu_seconds()
         started = time.perf_counter()
-        exported = exports.export_posts(acting, out, dialect=args.export_format)
+        exported = exports.export_posts(acting, directory=out, dialect=args.export_format)
         elapsed = time.perf_counter() - started
         user, system, children = (after - then for after, then in zip(cpu_seconds(), before, strict=True))
         if exported.posts != args.posts or exported.failed:

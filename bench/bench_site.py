@@ -70,7 +70,7 @@ def generate(target: Path, start: int, stop: int) -> None:
 
 def hugo_site(acting, folder: Path) -> Path:
     """A minimal Hugo site holding my published posts as `blogster export --format hugo` writes them."""
-    exports.export_posts(acting, folder, dialect="hugo", statuses=["published"])
+    exports.export_posts(acting, directory=folder, dialect="hugo", statuses=["published"])
     (folder / "hugo.toml").write_text(HUGO_CONFIG)
     layouts = folder / "layouts" / "_default"
     layouts.mkdir(parents=True, exist_ok=True)
@@ -114,8 +114,8 @@ def measure(acting, scratch: Path, size: int) -> None:
     print(f"noop_build_{size}: {time.perf_counter() - started:.3f} s ({report.written} files written)")
 
     # The newest post: on the first index page, in the feeds, the archive and its tag pages.
-    newest = blogs.list_blogs(acting, blogs.BlogFilter(statuses=["published"], sort="published", limit=1))[0]
-    blogs.update(acting, str(newest.id), blogs.BlogChanges(markdown=blogs.markdown_of(blogs.get(acting, str(newest.id))) + "\nOne more line.\n"))  # fmt: skip
+    newest = blogs.list_blogs(acting, statuses=["published"], sort="published", limit=1)[0]
+    blogs.update(acting, ref=str(newest.id), changes=blogs.BlogChanges(markdown=blogs.markdown_of(blogs.get(acting, ref=str(newest.id))) + "\nOne more line.\n"))  # fmt: skip
     started, cpu_started = time.perf_counter(), time.process_time()
     report = site.build(acting, out=out, base_domain="blogster.page")
     incremental = time.perf_counter() - started
@@ -153,7 +153,7 @@ def main() -> None:
         for size in sorted(args.posts):
             source = scratch / f"posts-{size}"
             generate(source, imported, size)
-            summary = imports.import_paths(acting, [source])
+            summary = imports.import_paths(acting, paths=[source])
             imported += summary.counts["imported"]
             measure(acting, scratch, size)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

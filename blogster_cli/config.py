@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from blogster_cli.errors import ConfigError, InvalidInput
 
@@ -107,7 +108,7 @@ _RANGES = {
 }
 
 
-def read_config_file(path: Path | None = None) -> dict:
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     try:
         with path.open("rb") as handle:
@@ -135,7 +136,7 @@ def coerce(key: str, raw: object) -> object:
     if key in _RANGES:
         lowest, highest = _RANGES[key]
         try:
-            number = int(raw)  # type: ignore[arg-type]
+            number = int(raw)  # type: ignore[call-overload]  # int() of anything; TypeError is caught
         except (TypeError, ValueError):
             raise InvalidInput(f"{key} must be a whole number, not {raw!r}") from None
         if not lowest <= number <= highest:

@@ -16,8 +16,8 @@ from blogster_cli.errors import ConfigError
 if TYPE_CHECKING:
     from datetime import tzinfo
 
+    from blogster_cli.actors import Timeouts
     from blogster_cli.credentials import CredentialStore
-    from blogster_cli.db.acting import Timeouts
     from blogster_cli.db.connection import Database
 
 
@@ -61,6 +61,6 @@ class AppContext:
 
     @property
     def timeouts(self) -> Timeouts:
-        from blogster_cli.db.acting import Timeouts
+        from blogster_cli.actors import Timeouts
 
         return Timeouts(self.settings.statement_timeout_ms, self.settings.lock_timeout_ms)

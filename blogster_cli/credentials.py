@@ -7,10 +7,15 @@ flags. They never go to the config file or the database in clear.
 
 from __future__ import annotations
 
+import builtins
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blogster_cli.config import home_dir
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "blogster"
 # An entry listing the profiles that have stored secrets, since keyrings cannot be listed.
@@ -22,7 +27,7 @@ def credentials_file() -> Path:
     return home_dir() / "credentials.json"
 
 
-def _usable_keyring():
+def _usable_keyring() -> KeyringBackend | None:
     """The keyring backend, or None when only the 'fail' backend is available."""
     import keyring
     from keyring.backends import chainer, fail
@@ -72,7 +77,8 @@ class CredentialStore:
 
     def _get_raw(self, key: str) -> str | None:
         if self._backend is not None:
-            return self._backend.get_password(SERVICE, key)
+            stored: str | None = self._backend.get_password(SERVICE, key)
+            return stored
         return _read_file().get(key)
 
     def _remember_profile(self) -> None:
@@ -80,7 +86,7 @@ class CredentialStore:
         if self.profile not in known:
             self._set_raw(PROFILE_INDEX, json.dumps(sorted({*known, self.profile})))
 
-    def known_profiles(self) -> set[str]:
+    def known_profiles(self) -> builtins.set[str]:
         """Every profile that has stored a secret in this keyring or file (and may still hold one)."""
         try:
             listed = json.loads(self._get_raw(PROFILE_INDEX) or "[]")
@@ -105,7 +111,8 @@ class CredentialStore:
 
 def _read_file() -> dict[str, str]:
     try:
-        return json.loads(credentials_file().read_text(encoding="utf-8"))
+        entries: dict[str, str] = json.loads(credentials_file().read_text(encoding="utf-8"))
+        return entries
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):

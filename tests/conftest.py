@@ -17,8 +17,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from blogster_cli.actors import Actor
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import accounts
 

@@ -24,7 +24,7 @@ def export(
     """
     from blogster_cli.services import account_export
 
-    summary = account_export.export_account(acting_user(), directory)
+    summary = account_export.export_account(acting_user(), directory=directory)
     if json:
         output.print_json(summary)
     else:
@@ -56,7 +56,7 @@ def delete(
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to delete without --yes when not on a terminal")
         typer.confirm(f"Delete {acting.actor.email} and all its posts for good?", abort=True)
-    outcome = accounts.delete_own_account(ctx, acting)
+    outcome = accounts.delete_own_account(acting, ctx=ctx)
     if json:
         output.print_json({"email": acting.actor.email, "outcome": outcome})
     elif outcome == "deleted":

@@ -38,7 +38,7 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
             "banned_until": a.banned_until,
             "deleted": a.deleted_at is not None,
         }
-        for a in accounts.list_users(app_context(), acting_user())
+        for a in accounts.list_users(acting_user(), ctx=app_context())
     ]
     columns = ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit)
@@ -63,7 +63,7 @@ def add(
     given = None
     if password or password_stdin or os.environ.get("BLOGSTER_PASSWORD"):
         given = read_password(password=password, from_stdin=password_stdin)
-    created = accounts.add_user(app_context(), acting_user(), email=email, password=given)
+    created = accounts.add_user(acting_user(), ctx=app_context(), email=email, password=given)
     result = {"id": created.actor.user_id, "email": created.actor.email, "login": created.login}
     if created.password:
         result["password"] = created.password
@@ -81,7 +81,7 @@ def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -
     """
     from blogster_cli.services import accounts
 
-    accounts.set_admin(app_context(), acting_user(), email=email, admin=True)
+    accounts.set_admin(acting_user(), ctx=app_context(), email=email, admin=True)
     output.message(f"{email} is now an administrator.")
 
 
@@ -93,7 +93,7 @@ def revoke_admin(email: str = typer.Argument(..., help="The account's email.")) 
     """
     from blogster_cli.services import accounts
 
-    accounts.set_admin(app_context(), acting_user(), email=email, admin=False)
+    accounts.set_admin(acting_user(), ctx=app_context(), email=email, admin=False)
     output.message(f"{email} is no longer an administrator.")
 
 
@@ -110,7 +110,7 @@ def ban(
     from blogster_cli.services import accounts
 
     until = None if lift else datetime.now(UTC) + timedelta(days=days or 365 * 100)
-    accounts.ban(app_context(), acting_user(), email=email, until=until)
+    accounts.ban(acting_user(), ctx=app_context(), email=email, until=until)
     output.message(f"Lifted the ban on {email}." if lift else f"Banned {email}.")
 
 
@@ -129,7 +129,7 @@ def reset_password(
     from blogster_cli.services import accounts
 
     given = read_password(password=password, from_stdin=password_stdin) if (password or password_stdin) else None
-    generated = accounts.reset_password(app_context(), acting_user(), email=email, password=given)
+    generated = accounts.reset_password(acting_user(), ctx=app_context(), email=email, password=given)
     if json:
         output.print_json({"email": email, "password": generated})
     elif generated:
@@ -156,7 +156,7 @@ def purge(
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
         typer.confirm(f"Delete {email} and everything it owns?", abort=True)
-    accounts.purge_user(app_context(), acting_user(), email=email)
+    accounts.purge_user(acting_user(), ctx=app_context(), email=email)
     output.message(f"Purged {email}.")
 
 

@@ -11,12 +11,16 @@ gives it; --debug prints the traceback first and keeps the same code.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from blogster_cli import __version__
 from blogster_cli.cli.commands import LazyGroup
 from blogster_cli.cli.state import OPTIONS
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError
 
 app = typer.Typer(
     name="blogster",
@@ -118,10 +122,7 @@ def main() -> None:
         _fail(exc, "interrupted", exit_codes.INTERRUPTED)
     except OSError as exc:
         _fail(exc, _file_system_message(exc), exit_codes.FILE_SYSTEM)
-    except Exception as exc:  # a bug, or a driver error: one line unless --debug
-        translated = _translate_driver_error(exc)
-        if translated is not None:
-            _fail(exc, str(translated), exit_codes.for_error(translated))
+    except Exception as exc:  # a bug (db/ translates driver errors): one line unless --debug
         _fail(exc, f"unexpected failure: {_first_line(exc)} (run with --debug for details)", exit_codes.ERROR)
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
 
@@ -138,7 +139,7 @@ def _fail(exc: BaseException, message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _usage_message(exc) -> str:
+def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
     command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
     text = " ".join(exc.format_message().split())
@@ -160,11 +161,3 @@ def _file_system_message(exc: OSError) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else "no details"
-
-
-def _translate_driver_error(exc: Exception):
-    if "psycopg" not in sys.modules:
-        return None
-    from blogster_cli.db.errors import translate
-
-    return translate(exc)

@@ -128,5 +128,5 @@ def passwd(
             raise InvalidInput("use --password-stdin when not on a terminal")
         old = typer.prompt("Current password", hide_input=True)
         new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-    accounts.change_password(ctx, acting, old_password=old, new_password=new)
+    accounts.change_password(acting, ctx=ctx, old_password=old, new_password=new)
     output.message("Password changed.")

@@ -6,9 +6,10 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,7 +20,7 @@ from blogster_cli.cli.params import parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
-    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.editing import EditDraft
 
 app = command_group("posts")
@@ -43,7 +44,7 @@ DEFAULT_FIELDS = ("slug", "title", "status", "tags", "word_count", "reading_time
 TRASH_FIELDS = ("slug", "title", "status", "updated_at")
 
 
-def _row_dict(row, fields) -> dict:
+def _row_dict(row: object, fields: Sequence[str]) -> dict[str, Any]:
     return {f: getattr(row, f) for f in fields}
 
 
@@ -106,7 +107,7 @@ def new(
     if slug:
         new_blog.slug, new_blog.exact_slug = slug, True
     new_blog.status = status or new_blog.status
-    row = blogs.create(acting, new_blog)
+    row = blogs.create(acting, new=new_blog)
     if porcelain:
         output.print_lines([str(row.id)])
     elif json:
@@ -170,19 +171,17 @@ def list_blogs(
     Example: blogster posts rm $(blogster posts list --status draft --format ids)
     """
     from blogster_cli.cli.state import app_context
-    from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs, drafting
 
     chosen = _fields(fields)
     acting = acting_user()
     timezone = app_context().tzinfo  # typed dates mean the configured timezone
-    filters = BlogFilter(
-        statuses=status or None, tag=tag, title_contains=title, search=search,
+    rows = blogs.list_blogs(
+        acting, statuses=status or None, tag=tag, title_contains=title, search=search,
         created_after=drafting.aware(since, timezone), created_before=drafting.aware(until, timezone),
-        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, persona) if persona else None,
+        sort=sort, limit=limit or None, persona_id=drafting.persona_id(acting, ref=persona) if persona else None,
         all_authors=all_authors,
     )  # fmt: skip
-    rows = blogs.list_blogs(acting, filters)
     if all_authors and "author" not in chosen:
         chosen = ["author", *chosen]
     show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json)
@@ -198,7 +197,7 @@ def _fields(fields: str) -> list[str]:
     return chosen
 
 
-def _summaries(rows) -> list[dict]:
+def _summaries(rows: Iterable[object]) -> list[dict[str, Any]]:
     """What --json prints for the posts a command changed."""
     return [_row_dict(r, ("id", "slug", "title", "status")) for r in rows]
 
@@ -216,7 +215,7 @@ def show(
     from blogster_cli.services import blogs
 
     acting = acting_user()
-    row = blogs.get(acting, ref)
+    row = blogs.get(acting, ref=ref)
     markdown = blogs.markdown_of(row)
     if json:
         output.print_json(
@@ -264,7 +263,7 @@ def edit(
         _edit_in_editor(acting, ref)
         return
     text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
-    row = editing.apply(acting, ref, text=text, fields=fields)
+    row = editing.apply(acting, ref=ref, text=text, fields=fields)
     output.message(f"Saved '{row.slug}' ({row.status}, {row.word_count} words).")
 
 
@@ -282,7 +281,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
     from blogster_cli.errors import BlogsterError, InvalidInput
     from blogster_cli.services import editing
 
-    draft = editing.begin(acting, ref)
+    draft = editing.begin(acting, ref=ref)
     for unsaved in editing.unsaved_edits(draft):
         question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
         if on_terminal() and typer.confirm(question, default=True):
@@ -298,7 +297,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             where = f"; your text is kept in {kept}" if kept else ""
             raise BlogsterError(f"the editor exited with {exit_code}; nothing was saved{where}")
         try:
-            outcome = editing.save(acting, draft, edited)
+            outcome = editing.save(acting, draft=draft, edited=edited)
         except InvalidInput as exc:
             resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
             if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
@@ -307,7 +306,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             text = editing.with_error_comment(edited, str(exc))
             continue
         break
-    if outcome.kind == "saved":
+    if outcome.kind == "saved" and outcome.row is not None:
         row = outcome.row
         output.message(f"Saved '{row.slug}' ({row.word_count} words, {output.local_time(row.updated_at)}).")
     elif outcome.kind == "cancelled":
@@ -356,7 +355,7 @@ def remove(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bo
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.trash(acting_user(), refs)
+    rows = blogs.trash(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Moved {len(rows)} post(s) to the trash.")
 
 
@@ -369,10 +368,9 @@ def list_trash(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
 
     Example: blogster posts trash --json
     """
-    from blogster_cli.repositories.blogs import BlogFilter
     from blogster_cli.services import blogs
 
-    rows = blogs.list_blogs(acting_user(), BlogFilter(trashed=True, limit=limit or None))
+    rows = blogs.list_blogs(acting_user(), trashed=True, limit=limit or None)
     show_list([_row_dict(r, ("id", *TRASH_FIELDS)) for r in rows], TRASH_FIELDS, fmt=fmt, json=json)
 
 
@@ -386,7 +384,7 @@ def restore(
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.restore(acting_user(), refs)
+    rows = blogs.restore(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Restored {len(rows)} post(s).")
 
 
@@ -409,7 +407,7 @@ def purge(
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
         typer.confirm(f"Delete {len(refs)} post(s) and their history for good?", abort=True)
-    rows = blogs.purge(acting_user(), refs)
+    rows = blogs.purge(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Deleted {len(rows)} post(s) for good.")
 
 
@@ -425,7 +423,7 @@ def set_status(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.update(acting_user(), ref, blogs.BlogChanges(status=status))
+    row = blogs.update(acting_user(), ref=ref, changes=blogs.BlogChanges(status=status))
     if json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
@@ -444,7 +442,7 @@ def tag_add(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.tag(acting_user(), ref, add=tags)
+    row = blogs.tag(acting_user(), ref=ref, add=tags)
     output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
         f"'{row.slug}' tags: {', '.join(row.tags)}"
     )
@@ -462,7 +460,7 @@ def tag_rm(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.tag(acting_user(), ref, remove=tags)
+    row = blogs.tag(acting_user(), ref=ref, remove=tags)
     output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
         f"'{row.slug}' tags: {', '.join(row.tags) or '(none)'}"
     )

@@ -9,9 +9,14 @@ and takes its one-line help from here, so the two cannot drift apart.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 import typer.main
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:  # typer's own click, whose classes TyperGroup's methods take
+    from typer._click.core import Command, Context
+    from typer._click.formatting import HelpFormatter
 
 # name -> (module, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -76,10 +81,10 @@ def command_group(name: str) -> typer.Typer:
 class LazyGroup(TyperGroup):
     """A root group whose subcommands are imported on first use."""
 
-    def list_commands(self, ctx) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx, cmd_name: str):
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         cmd_name = ALIASES.get(cmd_name, cmd_name)
         if cmd_name not in COMMANDS:
             return None
@@ -94,7 +99,7 @@ class LazyGroup(TyperGroup):
         command.name = cmd_name
         return command
 
-    def format_commands(self, ctx, formatter) -> None:
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         rows = [(name, short_help) for name, (_, _, short_help) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)

@@ -78,12 +78,9 @@ def dsn() -> None:
 
     Example: psql "$(blogster db dsn)"
     """
-    db = app_context().database
-    if db.embedded is not None:
-        db.connection()  # start the server so the socket exists
-        output.print_lines([db.embedded.url()])
-    else:
-        output.print_lines([db.conninfo])
+    from blogster_cli.services import database
+
+    output.print_lines([database.admin_connection_string(app_context().database)])
 
 
 @app.command()
@@ -100,7 +97,7 @@ def backup(
     """
     from blogster_cli.services import backup as backups
 
-    summary = backups.backup(app_context().database, file, force=force)
+    summary = backups.backup(app_context().database, path=file, force=force)
     if json:
         output.print_json(summary)
     else:
@@ -130,7 +127,7 @@ def restore(
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to restore without --yes when not on a terminal")
         typer.confirm("This replaces everything in the database. Continue?", abort=True)
-    summary = backups.restore(app_context().database, file)
+    summary = backups.restore(app_context().database, path=file)
     if json:
         output.print_json(summary)
     else:

@@ -30,16 +30,15 @@ def export_posts(
     """
     import sys
 
-    from blogster_cli.cli.import_cmd import configured_timezone
     from blogster_cli.services import exports
 
     ctx = app_context()
     acting = acting_user()
-    timezone = configured_timezone(ctx.settings.timezone)
+    timezone = ctx.tzinfo
     total = exports.count_posts(acting, statuses=status or None)
     with output.progress("Exporting", total) as bar:
         summary = exports.export_posts(
-            acting, directory, dialect=fmt, statuses=status or None,
+            acting, directory=directory, dialect=fmt, statuses=status or None,
             default_tz=timezone, on_progress=bar.advance, force=force,
         )  # fmt: skip
     if json:

@@ -32,7 +32,7 @@ def add(
     """
     from blogster_cli.services import images
 
-    image = images.add(acting_user(), blog, file, featured=featured, alt=alt, caption=caption)
+    image = images.add(acting_user(), blog_ref=blog, source=file, featured=featured, alt=alt, caption=caption)
     if json:
         output.print_json(image)
         return
@@ -53,7 +53,7 @@ def list_images(
     """
     from blogster_cli.services import images
 
-    records = output.to_plain(images.list_images(acting_user(), blog))
+    records = output.to_plain(images.list_images(acting_user(), blog_ref=blog))
     show_list(records, COLUMNS, fmt=fmt, json=json, limit=limit)
 
 
@@ -65,7 +65,7 @@ def rm(image_id: str = typer.Argument(..., help="The image's id."), json: bool =
     """
     from blogster_cli.services import images
 
-    image = images.remove(acting_user(), image_id)
+    image = images.remove(acting_user(), image_id=image_id)
     output.print_json(image) if json else output.message(f"Removed {image.url}.")
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+if TYPE_CHECKING:
+    from blogster_cli.services.imports import ImportSummary
 
 
 def import_posts(
@@ -40,7 +45,7 @@ def import_posts(
 
     ctx = app_context()
     acting = acting_user()
-    timezone = configured_timezone(ctx.settings.timezone)
+    timezone = ctx.tzinfo
     stdin_data = None
     if "-" in paths:
         stream = getattr(sys.stdin, "buffer", None)
@@ -48,7 +53,7 @@ def import_posts(
     sources, reported = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
-            acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
+            acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
             default_tz=timezone, on_progress=bar.advance,
         )  # fmt: skip
     summary.files = reported + summary.files
@@ -76,7 +81,7 @@ def _would(outcome: str) -> str:
     return {"imported": "would import", "updated": "would update", "skipped": "would skip"}.get(outcome, outcome)
 
 
-def one_line(summary) -> str:
+def one_line(summary: ImportSummary) -> str:
     counts = summary.counts
     verb = "would import" if summary.dry_run else "imported"
     parts = [f"{counts['imported']} {verb}"] + [
@@ -89,15 +94,3 @@ def one_line(summary) -> str:
     noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
     return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{noted}."
-
-
-def configured_timezone(name: str):
-    """settings.timezone as a tzinfo (a bad name is a configuration error, not a crash)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from blogster_cli.errors import ConfigError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"timezone {name!r} is not a known time zone (blogster config set timezone ...)") from None

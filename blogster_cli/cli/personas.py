@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from blogster_cli.cli import output
@@ -12,7 +14,7 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user
 app = command_group("personas")
 
 
-def _fields(**values) -> dict:
+def _fields(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -36,7 +38,7 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
     """
     from blogster_cli.services import catalog
 
-    persona = catalog.get_persona(acting_user(), ref)
+    persona = catalog.get_persona(acting_user(), ref=ref)
     output.print_json(persona) if json else output.print_record(persona)
 
 
@@ -70,7 +72,7 @@ def create(
         pain_points=pain_points, goals=goals, education_level=education_level, income_level=income_level,
         occupation=occupation, location=location,
     )  # fmt: skip
-    persona = catalog.create_persona(acting_user(), values, template=template)
+    persona = catalog.create_persona(acting_user(), values=values, template=template)
     output.print_json(persona) if json else output.message(f"Created persona '{persona.name}'.")
 
 
@@ -97,7 +99,7 @@ def edit(
         name=name, description=description, age_range=age_range, interests=interests, pain_points=pain_points,
         goals=goals, occupation=occupation, location=location,
     )  # fmt: skip
-    persona = catalog.update_persona(acting_user(), ref, values)
+    persona = catalog.update_persona(acting_user(), ref=ref, values=values)
     output.print_json(persona) if json else output.message(f"Updated persona '{persona.name}'.")
 
 
@@ -109,7 +111,7 @@ def remove(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON
     """
     from blogster_cli.services import catalog
 
-    persona = catalog.delete_persona(acting_user(), ref)
+    persona = catalog.delete_persona(acting_user(), ref=ref)
     output.print_json(persona) if json else output.message(f"Deleted persona '{persona.name}'.")
 
 
@@ -128,5 +130,5 @@ def copy(
     """
     from blogster_cli.services import catalog
 
-    persona = catalog.copy_persona(acting_user(), ref, name=name)
+    persona = catalog.copy_persona(acting_user(), ref=ref, name=name)
     output.print_json(persona) if json else output.message(f"Created '{persona.name}', your own copy.")

@@ -47,5 +47,5 @@ def update(
         "bio": bio,
         "avatar_url": avatar_url,
     }
-    profile = profiles.update_profile(acting_user(), {k: v for k, v in changes.items() if v is not None})
+    profile = profiles.update_profile(acting_user(), changes={k: v for k, v in changes.items() if v is not None})
     output.print_json(profile) if json else output.print_record(profile)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
+
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+if TYPE_CHECKING:
+    from blogster_cli.services.publishing import Outcome
 
 schedule_app = command_group("schedule")
 
@@ -16,17 +22,15 @@ def schedule_group() -> None:
     """Your scheduled posts (a group, so `schedule list` stays a subcommand)."""
 
 
-def _report(outcomes, json: bool, timezone: str = "UTC") -> None:
+def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None:
     """Prints each post's outcome; exits 1 if any post was not done."""
-    from blogster_cli.services.publishing import zone
-
     if json:
         output.print_json(outcomes)
     for outcome in outcomes:
         if outcome.error:
             output.error(outcome.error)
         elif not json:
-            local = outcome.published_at.astimezone(zone(timezone)) if outcome.published_at else None
+            local = outcome.published_at.astimezone(timezone) if outcome.published_at else None
             when = f" for {local:%Y-%m-%d %H:%M %Z}" if outcome.status == "scheduled" else ""
             warned = f" (warning: {'; '.join(outcome.warnings)})" if outcome.warnings else ""
             output.message(f"'{outcome.slug}' is now {outcome.status}{when}{warned}.")
@@ -45,8 +49,8 @@ def publish(
     """
     from blogster_cli.services import publishing
 
-    timezone = app_context().settings.timezone
-    _report(publishing.publish(acting_user(), refs, at=at, timezone=timezone), json, timezone)
+    timezone = app_context().tzinfo
+    _report(publishing.publish(acting_user(), refs=refs, at=at, timezone=timezone), json, timezone)
 
 
 def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bool = JSON_OPTION) -> None:
@@ -56,7 +60,7 @@ def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json:
     """
     from blogster_cli.services import publishing
 
-    _report(publishing.unpublish(acting_user(), refs), json)
+    _report(publishing.unpublish(acting_user(), refs=refs), json)
 
 
 @schedule_app.command("list")
@@ -67,7 +71,7 @@ def schedule_list(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import publishing
 
-    zone = publishing.zone(app_context().settings.timezone)
+    zone = app_context().tzinfo
     rows = [
         {"slug": r.slug, "title": r.title, "publishes_at": r.published_at.astimezone(zone)}
         for r in publishing.schedule(acting_user())

@@ -25,7 +25,7 @@ def list_revisions(
     """
     from blogster_cli.services import blogs
 
-    row, revisions = blogs.revisions(acting_user(), blog)
+    row, revisions = blogs.revisions(acting_user(), ref=blog)
     records = [{"revision": r.revision_number, "created_at": r.created_at, "words": r.word_count} for r in revisions]
     show_list(records, ["revision", "created_at", "words"], fmt=fmt, json=json, limit=limit, id_key="revision")
 
@@ -43,7 +43,7 @@ def diff(
     """
     from blogster_cli.services import blogs
 
-    text = blogs.diff(acting_user(), blog, first, second)
+    text = blogs.diff(acting_user(), ref=blog, first=first, second=second)
     if json:
         output.print_json({"post": blog, "from": first, "to": second, "diff": text})
     else:
@@ -61,5 +61,5 @@ def restore(
     """
     from blogster_cli.services import blogs
 
-    row = blogs.restore_revision(acting_user(), blog, revision)
+    row = blogs.restore_revision(acting_user(), ref=blog, number=revision)
     output.message(f"'{row.slug}' is back to revision {revision}'s text.")

@@ -68,7 +68,9 @@ def settings_set(
     """
     from blogster_cli.services import site_settings
 
-    shown = site_settings.set_value(acting_user(), key, value, base_domain=app_context().settings.site_base_domain)
+    shown = site_settings.set_value(
+        acting_user(), key=key, value=value, base_domain=app_context().settings.site_base_domain
+    )
     output.print_json(shown) if json else output.print_record(shown)
 
 
@@ -95,6 +97,7 @@ def deploy(
     elif rsync is not None:
         report = site_deploy.to_rsync(out, rsync)
     else:
+        assert git is not None  # exactly one of the two was given
         report = site_deploy.to_git(out, remote=git, branch=branch)
     if json:
         output.print_json(report)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from blogster_cli.actors import ActingUser
     from blogster_cli.context import AppContext
-    from blogster_cli.db.acting import ActingUser
 
 
 @dataclass
@@ -64,7 +64,8 @@ def read_password(*, password: str | None, from_stdin: bool, confirm: bool = Fal
         return os.environ["BLOGSTER_PASSWORD"]
     if not sys.stdin.isatty():
         raise InvalidInput("no password given: use --password-stdin or BLOGSTER_PASSWORD")
-    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    entered: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    return entered
 
 
 def _json_or_global(value: bool) -> bool:

@@ -37,7 +37,7 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
     """
     from blogster_cli.services import catalog
 
-    template = catalog.get_template(acting_user(), ref)
+    template = catalog.get_template(acting_user(), ref=ref)
     if json:
         output.print_json(template)
         return

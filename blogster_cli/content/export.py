@@ -31,7 +31,7 @@ Export, import, export gives the same file again (a fixed point).
 from collections.abc import Mapping, MutableMapping
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from blogster_cli.content.dates import dated_name, local_day, parse_date, zola_path_date
 from blogster_cli.content.document import check_document
@@ -474,7 +474,7 @@ def _update_terms(values: dict[Any, Any], post: PostFields, current: MappedPost,
     tag_home = next((c for c in containers if _existing_key(c, TAG_KEYS[0]) is not None), None)
     if tag_home is None:
         tag_home = _table(values, TAXONOMY_TABLE) if dialect == "zola" else values
-    _put(tag_home, TAG_KEYS[0], new_tags)
+    _put(cast("MutableMapping[Any, Any]", tag_home), TAG_KEYS[0], new_tags)  # parsed front matter: dicts
     if kept_categories != current.categories:
         found = find_key(containers, CATEGORY_KEYS)
         if found is not None:

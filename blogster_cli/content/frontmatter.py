@@ -87,7 +87,9 @@ class Metadata:
 def split_front_matter(text: str) -> SplitText:
     """Cut `text` into front matter and body; raises FrontMatterError for an unclosed block."""
     start = 1 if text.startswith("\ufeff") else 0
-    start = _LEADING_BLANK_LINES.match(text, start).end()
+    leading = _LEADING_BLANK_LINES.match(text, start)
+    assert leading is not None  # the pattern matches the empty string
+    start = leading.end()
     for fmt in ("yaml", "toml"):
         opening = _OPENING[fmt].match(text, start)
         if opening is None:
@@ -282,7 +284,7 @@ class _SafeDumper(yaml.SafeDumper):
     loader folds them into spaces; inside double quotes it escapes them.
     """
 
-    def represent_str(self, data: str) -> yaml.Node:
+    def represent_str(self, data: str) -> yaml.ScalarNode:
         style = '"' if any(char in data for char in _FOLDED_BREAKS) else None
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
@@ -294,10 +296,11 @@ _FOLDED_BREAKS = ("\x85", "\u2028", "\u2029")
 def _timestamp_text_dumper(metadata: Metadata | None) -> type[yaml.SafeDumper]:
     if metadata is None or not metadata.timestamp_texts:
         return _SafeDumper
+    known = metadata
 
     class TimestampTextDumper(_SafeDumper):
         def represent_timestamp(self, data: date) -> yaml.Node:
-            text = metadata.text_of(data)
+            text = known.text_of(data)
             if text is None:
                 if isinstance(data, datetime):
                     return self.represent_datetime(data)

@@ -37,8 +37,9 @@ _QUOTED = re.compile(r"""(?:"([^"\\]*)"|'([^']*)') *""")
 _FLOW_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'([^']*)'|([^ ,\[\]{}:#'"?&*!|>%@`-][^,\[\]{}:#'"?]*)) *([,\]])""")
 _EMPTY_FLOW = re.compile(r"\[ *\] *")
 _RESOLVER = Resolver()  # stateless without path resolvers, which we never add
-_SEQUENCE_TAG = _RESOLVER.resolve(yaml.SequenceNode, None, True)
-_MAPPING_TAG = _RESOLVER.resolve(yaml.MappingNode, None, True)
+# PyYAML's stubs leave Resolver.resolve untyped; it returns the tag, a str.
+_SEQUENCE_TAG: str = _RESOLVER.resolve(yaml.SequenceNode, None, True)  # type: ignore[no-untyped-call]
+_MAPPING_TAG: str = _RESOLVER.resolve(yaml.MappingNode, None, True)  # type: ignore[no-untyped-call]
 
 
 class TimestampKeepingConstructor(SafeConstructor):
@@ -54,7 +55,9 @@ class TimestampKeepingConstructor(SafeConstructor):
         return value
 
 
-TimestampKeepingConstructor.add_constructor(_TAG + "timestamp", TimestampKeepingConstructor.construct_yaml_timestamp)
+TimestampKeepingConstructor.add_constructor(  # type: ignore[type-var]  # the stubs' bound omits subclasses
+    _TAG + "timestamp", TimestampKeepingConstructor.construct_yaml_timestamp
+)
 
 
 def load(text: str) -> tuple[dict[Any, Any], list[tuple[object, str]]] | None:
@@ -143,9 +146,10 @@ def _flow_sequence(text: str) -> yaml.SequenceNode | None:
 
 def _quoted_scalar(double: str | None, single: str | None) -> yaml.ScalarNode:
     value, style = (double, '"') if double is not None else (single, "'")
-    return yaml.ScalarNode(_RESOLVER.resolve(yaml.ScalarNode, value, (False, True)), value, style=style)
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (False, True))  # type: ignore[no-untyped-call]
+    return yaml.ScalarNode(tag, value, style=style)
 
 
 def _plain_scalar(value: str) -> yaml.ScalarNode | None:
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return yaml.ScalarNode(tag, value) if tag in _SCALAR_TAGS else None

@@ -13,40 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from blogster_cli.actors import ActingUser, Timeouts
 
 if TYPE_CHECKING:
     import psycopg
 
     from blogster_cli.db.connection import Database
 
+Connection: TypeAlias = "psycopg.Connection[tuple[Any, ...]]"
+"""What a unit of work yields, for annotating the services that pass it on to repositories
+(services never import psycopg themselves)."""
+
 # SET ROLE checks membership. Literals, not parameters: only statements without
 # parameters may share a message with BEGIN.
 SWITCH_SQL = (
     "set local role {role}; set local statement_timeout = {statement_timeout}; set local lock_timeout = {lock_timeout}"
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: resolved once by the front end and passed to every service call."""
-
-    user_id: UUID
-    email: str
-    is_admin: bool = False
-
-    @property
-    def role_name(self) -> str:
-        return "u_" + self.user_id.hex
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    statement_ms: int = 30000
-    lock_ms: int = 5000
 
 
 @lru_cache(maxsize=256)
@@ -87,15 +72,6 @@ def acting_transaction(
     conn.commit()
 
 
-@dataclass(frozen=True)
-class ActingUser:
-    """Everything a service needs to act for someone: where, who, and the limits."""
-
-    db: Database
-    actor: Actor
-    timeouts: Timeouts = Timeouts()
-
-
 @contextmanager
 def unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
     """One transaction as `acting.actor`, with driver errors translated for the user."""
@@ -122,3 +98,30 @@ def separate_unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
             yield conn
     finally:
         conn.close()
+
+
+@contextmanager
+def admin_unit_of_work(db: Database) -> Iterator[psycopg.Connection]:
+    """One transaction on `db`'s own login (the administrator's, or a user's own login for
+    their password), with driver errors translated: admin work's twin of unit_of_work."""
+    from psycopg.pq import TransactionStatus
+
+    from blogster_cli.db.errors import translated_errors
+
+    with translated_errors():
+        conn = db.connection()
+        if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
+            raise RuntimeError("a unit of work must start on an idle autocommit connection")
+        with conn.transaction():
+            yield conn
+
+
+@contextmanager
+def admin_connection(db: Database, *, autocommit: bool = True) -> Iterator[psycopg.Connection]:
+    """A connection of its own on `db`'s login, closed at the end, with driver errors
+    translated: for admin work that cannot be one transaction on the shared connection
+    (CREATE DATABASE, a snapshot at its own isolation level, loading a scratch database)."""
+    from blogster_cli.db.errors import translated_errors
+
+    with translated_errors(), db.connect(autocommit=autocommit) as conn:
+        yield conn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blogster_cli.errors import ConfigError, DatabaseUnavailable
 
@@ -52,7 +52,7 @@ class Database:
     def is_embedded(self) -> bool:
         return self.embedded is not None
 
-    def connect(self, *, autocommit: bool = True, **overrides) -> psycopg.Connection:
+    def connect(self, *, autocommit: bool = True, **overrides: Any) -> psycopg.Connection:
         """A new connection; on the embedded server, starts the server if needed.
 
         A server that accepts the connection but never answers (stopped, overloaded)
@@ -112,7 +112,23 @@ class Database:
 
         params = conninfo_to_dict(self.conninfo)
         params.update(user=user, password=password)
-        return Database(make_conninfo(**params), connect_timeout_s=self.connect_timeout_s)
+        return Database(make_conninfo("", **params), connect_timeout_s=self.connect_timeout_s)
+
+    @property
+    def database_name(self) -> str:
+        """The database this login connects to (libpq's default: the user's name)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(self.conninfo)
+        return str(params.get("dbname") or params.get("user"))
+
+    def for_database(self, name: str) -> Database:
+        """The same server and login, connected to the database `name` (restore's scratch copy)."""
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        params = conninfo_to_dict(self.conninfo)
+        params["dbname"] = name
+        return Database(make_conninfo("", **params), embedded=self.embedded, connect_timeout_s=self.connect_timeout_s)
 
     def describe(self) -> str:
         """The connection without its password, for messages."""

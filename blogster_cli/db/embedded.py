@@ -22,6 +22,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -117,7 +118,7 @@ class EmbeddedServer:
         return pid
 
     @contextmanager
-    def _locked(self):
+    def _locked(self) -> Iterator[None]:
         self.cluster_dir.mkdir(parents=True, exist_ok=True)
         if not running_as_root():
             self.cluster_dir.chmod(0o700)
@@ -136,7 +137,7 @@ class EmbeddedServer:
             if not self.is_running():
                 self._start()
 
-    def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         user = SERVER_OS_USER_WHEN_ROOT if running_as_root() else None
         try:
             return subprocess.run(args, check=True, capture_output=True, text=True, timeout=timeout, user=user, cwd="/")

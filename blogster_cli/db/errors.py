@@ -6,8 +6,10 @@ user's row (a duplicate key's value), so it never reaches the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from blogster_cli.errors import (
     BlogsterError,
@@ -17,6 +19,9 @@ from blogster_cli.errors import (
     NotFound,
     PermissionDenied,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # SQLSTATE class or code -> (error class, message used when the server's is not for users)
 _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
@@ -86,3 +91,14 @@ def translated_errors() -> Iterator[None]:
         if error is None:
             raise
         raise error from exc
+
+
+def translating(func: Callable[P, R]) -> Callable[P, R]:
+    """`func` with translated_errors() around it: for db/ functions services call directly."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translated_errors():
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -17,9 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blogster_cli.db.errors import translating
+from blogster_cli.db.rows import scalar
 from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
+    import psycopg
+
     from blogster_cli.db.connection import Database
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -76,8 +80,8 @@ def discover(folder: Path | None = None) -> list[Migration]:
     return found
 
 
-def _applied(conn) -> dict[str, tuple[str, datetime]]:
-    exists = conn.execute("select to_regclass('internal.schema_migrations') is not null").fetchone()[0]
+def _applied(conn: psycopg.Connection) -> dict[str, tuple[str, datetime]]:
+    exists = scalar(conn.execute("select to_regclass('internal.schema_migrations') is not null"), bool)
     if not exists:
         return {}
     rows = conn.execute("select name, checksum, applied_at from internal.schema_migrations").fetchall()
@@ -94,6 +98,7 @@ def _check_unchanged(migrations: list[Migration], applied: dict[str, tuple[str, 
             )
 
 
+@translating
 def status(db: Database) -> list[MigrationState]:
     migrations = discover()
     with db.connect() as conn:
@@ -106,12 +111,12 @@ def pending(db: Database) -> list[Migration]:
     return [state.migration for state in status(db) if state.applied_at is None]
 
 
-def _bootstrap(conn) -> None:
+def _bootstrap(conn: psycopg.Connection) -> None:
     """Creates internal.schema_migrations once; a concurrent run creating it too is retried."""
     import psycopg
 
     for attempt in range(3):
-        if conn.execute("select to_regclass('internal.schema_migrations') is not null").fetchone()[0]:
+        if scalar(conn.execute("select to_regclass('internal.schema_migrations') is not null"), bool):
             return
         try:
             with conn.transaction():
@@ -122,14 +127,14 @@ def _bootstrap(conn) -> None:
                 raise
 
 
-def _lock(conn, wait_seconds: float) -> None:
+def _lock(conn: psycopg.Connection, wait_seconds: float) -> None:
     """Takes the runner's lock for this transaction, waiting at most `wait_seconds`.
 
     SHARE ROW EXCLUSIVE conflicts with itself and not with readers (`db status`).
     """
     import psycopg
 
-    previous = conn.execute("select current_setting('lock_timeout')").fetchone()[0]
+    previous = scalar(conn.execute("select current_setting('lock_timeout')"), str)
     conn.execute("select set_config('lock_timeout', %s, true)", (f"{max(int(wait_seconds * 1000), 1)}ms",))
     try:
         with conn.transaction():
@@ -142,12 +147,13 @@ def _lock(conn, wait_seconds: float) -> None:
     conn.execute("select set_config('lock_timeout', %s, true)", (previous,))
 
 
-def _secure_database(conn) -> None:
+def _secure_database(conn: psycopg.Connection) -> None:
     """Database-level privileges (migration 0011), which a copy of the database does not keep."""
-    if conn.execute("select to_regprocedure('internal.secure_database()') is not null").fetchone()[0]:
+    if scalar(conn.execute("select to_regprocedure('internal.secure_database()') is not null"), bool):
         conn.execute("select internal.secure_database()")
 
 
+@translating
 def apply(
     db: Database, *, dry_run: bool = False, until: str | None = None, lock_wait_seconds: float = LOCK_WAIT_SECONDS
 ) -> list[str]:

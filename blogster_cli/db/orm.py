@@ -23,7 +23,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from blogster_cli.db.acting import ActingUser, switch_sql
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import switch_sql
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.models import accounts, content, extended, system
 

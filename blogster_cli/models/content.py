@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Integer, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -58,7 +59,7 @@ class BlogTemplateBase(SQLModel):
 
     name: str
     description: str | None = None
-    structure: list = Field(default_factory=list, sa_type=JSONB)
+    structure: list[Any] = Field(default_factory=list, sa_type=JSONB)
     image_count: int = 0
 
 
@@ -84,7 +85,7 @@ class BlogBase(SQLModel):
 
     title: str
     slug: str
-    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     status: BlogStatus = Field(default=BlogStatus.DRAFT, sa_type=pg_enum(BlogStatus, "blog_status"))
     meta_description: str | None = None
     meta_keywords: list[str] | None = Field(default=None, sa_type=ARRAY(Text))
@@ -147,7 +148,7 @@ class BlogRevision(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
-    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     revision_number: int
     created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -164,7 +165,7 @@ class BlogAnalytics(SQLModel, table=True):
     unique_visitors: int = 0
     avg_time_on_page: float | None = None
     bounce_rate: float | None = None
-    referrers: dict = Field(default_factory=dict, sa_type=JSONB)
+    referrers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     date: dt.date
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -262,6 +263,6 @@ class Activity(SQLModel, table=True):
     title: str
     description: str
     blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
-    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

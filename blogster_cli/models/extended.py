@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import DateTime, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -64,7 +65,7 @@ class WritersBlockSession(SQLModel, table=True):
     blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
     initial_content: str | None = None
     content_fragment: str | None = None
-    suggestions: list = Field(default_factory=list, sa_type=JSONB)
+    suggestions: list[Any] = Field(default_factory=list, sa_type=JSONB)
     selected_suggestion_id: str | None = None
     tokens_used: int = 0
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -106,7 +107,7 @@ class ResearchSource(SQLModel, table=True):
     )
     relevance_score: float | None = None
     validity_score: float | None = None
-    citation_format: dict = Field(default_factory=dict, sa_type=JSONB)
+    citation_format: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
@@ -143,7 +144,7 @@ class SocialMediaPost(SQLModel, table=True):
         default=SocialPostStatus.DRAFT, sa_type=pg_enum(SocialPostStatus, "social_post_status")
     )
     platform_post_id: str | None = None
-    engagement_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
+    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
@@ -156,7 +157,7 @@ class EmailNewsletter(SQLModel, table=True):
     user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
     title: str | None = None
     subject_line: str | None = None
-    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     blog_ids: list[uuid.UUID] = Field(default_factory=list, sa_type=ARRAY(Uuid))
     template_id: str | None = None
     scheduled_time: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
@@ -185,7 +186,7 @@ class PlatformRepublishing(SQLModel, table=True):
         default=RepublishingStatus.DRAFT, sa_type=pg_enum(RepublishingStatus, "republishing_status")
     )
     view_count: int = 0
-    engagement_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
+    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
@@ -220,10 +221,10 @@ class ContentFreshness(SQLModel, table=True):
     update_priority: ContentUpdatePriority = Field(
         default=ContentUpdatePriority.LOW, sa_type=pg_enum(ContentUpdatePriority, "content_update_priority")
     )
-    recommended_updates: list = Field(default_factory=list, sa_type=JSONB)
+    recommended_updates: list[Any] = Field(default_factory=list, sa_type=JSONB)
     traffic_trend: float | None = None
     competitive_gap_score: float | None = None
-    outdated_information: list = Field(default_factory=list, sa_type=JSONB)
+    outdated_information: list[Any] = Field(default_factory=list, sa_type=JSONB)
     checked_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -260,7 +261,7 @@ class CompetitorContent(SQLModel, table=True):
     publish_date: dt.date | None = None
     word_count: int | None = None
     keywords: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    rank_positions: dict = Field(default_factory=dict, sa_type=JSONB)
+    rank_positions: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     estimated_traffic: int | None = None
     topic_category: str | None = None
     content_quality_score: float | None = None
@@ -276,11 +277,11 @@ class ReaderProfile(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
     segment_name: str | None = None
-    demographic_data: dict = Field(default_factory=dict, sa_type=JSONB)
+    demographic_data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     interests: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    behavior_patterns: dict = Field(default_factory=dict, sa_type=JSONB)
-    engagement_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
-    content_preferences: dict = Field(default_factory=dict, sa_type=JSONB)
+    behavior_patterns: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    content_preferences: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     segment_size: int | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -321,8 +322,8 @@ class InteractiveContent(SQLModel, table=True):
     content_type: InteractiveContentType = Field(sa_type=pg_enum(InteractiveContentType, "interactive_content_type"))
     title: str | None = None
     description: str | None = None
-    structure: dict = Field(default_factory=dict, sa_type=JSONB)
-    style_settings: dict = Field(default_factory=dict, sa_type=JSONB)
+    structure: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    style_settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     tracking_id: str | None = None
     participation_count: int = 0
     completion_rate: float | None = None
@@ -345,7 +346,7 @@ class TeamCollaboration(SQLModel, table=True):
     status: CollaborationStatus = Field(
         default=CollaborationStatus.ASSIGNED, sa_type=pg_enum(CollaborationStatus, "collaboration_status")
     )
-    comments: list = Field(default_factory=list, sa_type=JSONB)
+    comments: list[Any] = Field(default_factory=list, sa_type=JSONB)
     due_date: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     completed_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -363,7 +364,7 @@ class ContentMonetization(SQLModel, table=True):
     monetization_type: MonetizationType = Field(sa_type=pg_enum(MonetizationType, "monetization_type"))
     provider: str | None = None
     reference_id: str | None = None
-    placement_data: dict = Field(default_factory=dict, sa_type=JSONB)
+    placement_data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     revenue: float = 0
     impressions: int = 0
     clicks: int = 0

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Text, cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
@@ -114,9 +115,9 @@ class DocumentationPage(SQLModel, table=True):
     )
     title: str
     slug: str
-    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     excerpt: str | None = None
-    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     tags: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
     search_vector: str | None = Field(default=None, sa_type=TSVECTOR)
     search_config: str = Field(default="english", sa_type=RegConfig)
@@ -142,8 +143,8 @@ class DocumentationRevision(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     page_id: uuid.UUID = Field(foreign_key="public.documentation_pages.id", ondelete="CASCADE")
-    content: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
-    metadata_: dict | None = Field(default=None, sa_column=Column("metadata", JSONB(none_as_null=True)))
+    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    metadata_: dict[str, Any] | None = Field(default=None, sa_column=Column("metadata", JSONB(none_as_null=True)))
     version: str | None = None
     created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
@@ -158,7 +159,7 @@ class FeatureFlag(SQLModel, table=True):
     description: str | None = None
     enabled: bool = False
     rollout_percentage: int = 0
-    conditions: dict = Field(default_factory=dict, sa_type=JSONB)
+    conditions: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     strategy: FeatureFlagStrategy = Field(
         default=FeatureFlagStrategy.ALL, sa_type=pg_enum(FeatureFlagStrategy, "feature_flag_strategy")
     )
@@ -176,8 +177,8 @@ class FeatureFlagLog(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     flag_id: uuid.UUID | None = Field(default=None, foreign_key="public.feature_flags.id", ondelete="SET NULL")
     action: FeatureFlagAction = Field(sa_type=pg_enum(FeatureFlagAction, "feature_flag_action"))
-    previous_state: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
-    new_state: dict | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    previous_state: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    new_state: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     changed_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
@@ -190,8 +191,8 @@ class ChatbotIntent(SQLModel, table=True):
     name: str
     description: str | None = None
     training_phrases: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    parameters: dict = Field(default_factory=dict, sa_type=JSONB)
-    responses: list[dict] = Field(default_factory=list, sa_type=ARRAY(JSONB))
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    responses: list[dict[str, Any]] = Field(default_factory=list, sa_type=ARRAY(JSONB))
     follow_up_intents: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
     category: ChatbotIntentCategory = Field(
         default=ChatbotIntentCategory.SUPPORT, sa_type=pg_enum(ChatbotIntentCategory, "chatbot_intent_category")
@@ -208,8 +209,8 @@ class ChatbotConversation(SQLModel, table=True):
     session_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     user_id: uuid.UUID | None = db_default("auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="CASCADE")
     initial_intent: uuid.UUID | None = Field(default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL")
-    context: dict = Field(default_factory=dict, sa_type=JSONB)
-    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     # status and tokens_used (below) are not insertable by users: the database sets them.
     status: ChatbotConversationStatus | None = db_default(
         "'active'", sa_type=pg_enum(ChatbotConversationStatus, "chatbot_conversation_status")
@@ -235,7 +236,7 @@ class ChatbotMessage(SQLModel, table=True):
     )
     confidence_score: float | None = None
     tokens_used: int | None = db_default("0")
-    metadata_: dict = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
 
 
@@ -248,8 +249,8 @@ class ChatbotAnalytics(SQLModel, table=True):
     total_conversations: int = 0
     avg_conversation_length: dt.timedelta | None = None
     avg_response_time: dt.timedelta | None = None
-    top_intents: list = Field(default_factory=list, sa_type=JSONB)
-    satisfaction_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
-    conversion_metrics: dict = Field(default_factory=dict, sa_type=JSONB)
-    error_rates: dict = Field(default_factory=dict, sa_type=JSONB)
+    top_intents: list[Any] = Field(default_factory=list, sa_type=JSONB)
+    satisfaction_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    conversion_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    error_rates: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

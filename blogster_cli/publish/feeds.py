@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from blogster_cli.publish.model import SiteConfig
@@ -20,7 +21,7 @@ class FeedItem:
     tags: list[str]
 
 
-def _generator(config: SiteConfig, items: list[FeedItem]):
+def _generator(config: SiteConfig, items: list[FeedItem]) -> Any:  # feedgen ships no types
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
@@ -50,13 +51,15 @@ def _generator(config: SiteConfig, items: list[FeedItem]):
 def rss(config: SiteConfig, items: list[FeedItem]) -> bytes:
     feed = _generator(config, items)
     feed.link(href=config.base_url + "index.xml", rel="self")
-    return feed.rss_str(pretty=True)
+    rendered: bytes = feed.rss_str(pretty=True)
+    return rendered
 
 
 def atom(config: SiteConfig, items: list[FeedItem]) -> bytes:
     feed = _generator(config, items)
     feed.link(href=config.base_url + "atom.xml", rel="self")
-    return feed.atom_str(pretty=True)
+    rendered: bytes = feed.atom_str(pretty=True)
+    return rendered
 
 
 def sitemap(config: SiteConfig, listed: list[tuple[str, datetime]]) -> bytes:

@@ -12,9 +12,14 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from blogster_cli.publish.model import RenderedPost
 from blogster_cli.publish.sanitize import clean_html
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 _FENCED = re.compile(r'<pre><code class="language-([A-Za-z0-9_+#.-]+)">(.*?)</code></pre>', re.S)
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -23,7 +28,7 @@ SUMMARY_CHARS = 280
 
 
 @cache
-def _lexer(language: str):
+def _lexer(language: str) -> Lexer | None:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
@@ -34,7 +39,7 @@ def _lexer(language: str):
 
 
 @cache
-def _formatter():
+def _formatter() -> HtmlFormatter[str]:
     from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(nowrap=True)
@@ -53,7 +58,8 @@ def _highlighted(match: re.Match[str]) -> str:
 
 def highlight_css() -> str:
     """The stylesheet for highlighted code (pygments' default colours)."""
-    return _formatter().get_style_defs(".highlight")
+    css: str = _formatter().get_style_defs(".highlight")  # type: ignore[no-untyped-call]  # untyped in the stubs
+    return css
 
 
 def to_html(markdown: str) -> str:

@@ -26,7 +26,8 @@ class Theme:
     css: str
 
     def render(self, template: str, **context: Any) -> str:
-        return self.environment.get_template(template).render(**context)
+        rendered: str = self.environment.get_template(template).render(**context)
+        return rendered
 
 
 def load_theme(name: str, *, cache: Path | None = None) -> Theme:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 # A URL path we are willing to turn into a file path: no "..", no backslashes, no control characters.
@@ -72,11 +73,12 @@ def tag_slug(tag: str) -> str:
 ADDRESS_FIELDS = {"hugo": ("url", "aliases"), "jekyll": ("permalink", "redirect_from"), "zola": ("path", "aliases")}
 
 
-def imported_address(document: dict) -> tuple[str | None, list[str]]:
+def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
     """(the URL an imported post had, its aliases), from `repositories.site.contents` output."""
-    url_field, aliases_field = ADDRESS_FIELDS.get(document.get("dialect") or "", (None, None))
-    if url_field is None:
+    fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
+    if fields is None:
         return None, []
+    url_field, aliases_field = fields
     url = document.get(url_field)
     aliases = document.get(aliases_field)
     if isinstance(aliases, str):

@@ -1,2 +1,16 @@
 """Queries and persistence. Functions take the connection or session first, keyword-only
-arguments after, and never commit: the service owns the transaction."""
+arguments after, and never commit: the service owns the transaction.
+
+Two kinds, chosen per capability:
+
+- SQLModel (the default for every new capability and for long-lived processes: the TUI,
+  the workers): `def name(session: Session, *, ...)` with `select(Model).where(...)`
+  statements on the Session that `db.orm.orm_unit_of_work(acting)` yields, returning the
+  row classes of `models/` (or their Public variants).
+- Hand-written psycopg SQL, kept for the measured hot paths of the CLI (drafting, bulk
+  import/export, accounts and sessions on every command): importing SQLModel and
+  SQLAlchemy costs about 590 ms per process (models/__init__.py), several times the whole
+  of a light command such as `blogster whoami`.
+
+Deletes go through the database's delete functions, never `Session.delete`.
+"""

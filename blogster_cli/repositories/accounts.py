@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -39,7 +41,7 @@ _ACCOUNT_COLUMNS = """
 """
 
 
-def _account(row: tuple | None) -> AccountRow | None:
+def _account(row: tuple[Any, ...] | None) -> AccountRow | None:
     return AccountRow(*row) if row else None
 
 
@@ -47,11 +49,13 @@ def insert_user(conn: psycopg.Connection, *, email: str, password_hash: str | No
     """Inserts the auth.users row; handle_new_user creates the profile and friends."""
     from psycopg.types.json import Jsonb
 
-    row = conn.execute(
-        "insert into auth.users (email, encrypted_password, raw_user_meta_data) values (%s, %s, %s) returning id",
-        (email, password_hash, Jsonb(metadata)),
-    ).fetchone()
-    return row[0]
+    return scalar(
+        conn.execute(
+            "insert into auth.users (email, encrypted_password, raw_user_meta_data) values (%s, %s, %s) returning id",
+            (email, password_hash, Jsonb(metadata)),
+        ),
+        UUID,
+    )
 
 
 def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str | None = None) -> None:
@@ -110,11 +114,14 @@ def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
 
 def terminate_sessions(conn: psycopg.Connection, *, role_name: str) -> int:
     """Ends every other server session logged in as `role_name`; returns how many."""
-    return conn.execute(
-        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-        " where usename = %s and pid <> pg_backend_pid()",
-        (role_name,),
-    ).fetchone()[0]
+    return scalar(
+        conn.execute(
+            "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+            " where usename = %s and pid <> pg_backend_pid()",
+            (role_name,),
+        ),
+        int,
+    )
 
 
 def lock_out_own_login(conn: psycopg.Connection) -> None:
@@ -154,7 +161,7 @@ def list_accounts(conn: psycopg.Connection) -> list[AccountRow]:
 
 
 def count_accounts(conn: psycopg.Connection) -> int:
-    return conn.execute("select count(*) from auth.users").fetchone()[0]
+    return scalar(conn.execute("select count(*) from auth.users"), int)
 
 
 def update_password_hash(conn: psycopg.Connection, *, user_id: UUID, password_hash: str) -> None:
@@ -163,10 +170,6 @@ def update_password_hash(conn: psycopg.Connection, *, user_id: UUID, password_ha
 
 def set_banned_until(conn: psycopg.Connection, *, user_id: UUID, until: datetime | None) -> None:
     conn.execute("update auth.users set banned_until = %s where id = %s", (until, user_id))
-
-
-def mark_deleted(conn: psycopg.Connection, *, user_id: UUID) -> None:
-    conn.execute("update auth.users set deleted_at = now() where id = %s and deleted_at is null", (user_id,))
 
 
 # Columns that point at an account and become NULL when it goes (credits on shared rows:
@@ -269,7 +272,7 @@ def revoke_all_sessions(conn: psycopg.Connection, *, user_id: UUID) -> None:
 
 
 def role_exists(conn: psycopg.Connection, *, role_name: str) -> bool:
-    return conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)).fetchone()[0]
+    return scalar(conn.execute("select exists (select 1 from pg_roles where rolname = %s)", (role_name,)), bool)
 
 
 def role_can_login(conn: psycopg.Connection, *, role_name: str) -> bool:
@@ -282,3 +285,16 @@ def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) 
 
     statement = "alter role {} login" if can_login else "alter role {} nologin"
     conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))
+
+
+def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:
+    """(id, email, is_admin) of the account a user's own login belongs to; AuthError if the
+    login is not a Blogster account (its server has no auth.me(), or refuses it)."""
+    import psycopg
+
+    from blogster_cli.errors import AuthError
+
+    try:
+        return conn.execute("select id, email, is_admin from auth.me()").fetchone()
+    except psycopg.Error as exc:
+        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.vocabulary import ActivityType
+
 if TYPE_CHECKING:
     import psycopg
-
-TYPES = ("created", "edited", "imported", "published", "generated", "deleted", "restored", "purged", "status", "tagged")
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ActivityRow:
 def record(
     conn: psycopg.Connection,
     *,
-    type: str,
+    type: ActivityType,
     title: str,
     description: str,
     blog_id: UUID | None = None,
@@ -42,7 +42,9 @@ def record(
     )
 
 
-def record_many(conn: psycopg.Connection, *, rows: Sequence[tuple[str, str, str, UUID | None, dict[str, Any]]]) -> None:
+def record_many(
+    conn: psycopg.Connection, *, rows: Sequence[tuple[ActivityType, str, str, UUID | None, dict[str, Any]]]
+) -> None:
     """Activity rows (type, title, description, blog_id, metadata) in one statement."""
     from psycopg.types.json import Jsonb
 
@@ -63,7 +65,7 @@ def record_many(conn: psycopg.Connection, *, rows: Sequence[tuple[str, str, str,
 
 
 def list_mine(
-    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int = 100
+    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int | None = 100
 ) -> list[ActivityRow]:
     """What I did (including on blogs since purged) and what happened on my blogs."""
     rows = conn.execute(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.sql import Composable
 
 BACKED_UP_SCHEMAS = ("public", "auth", "internal", "procrastinate")  # queued jobs are data too
 # Rebuilt by the migrations themselves, so never taken from a backup.
@@ -57,7 +58,7 @@ def tables(conn: psycopg.Connection) -> dict[str, list[str]]:
     return {name: columns for name, columns in rows if name not in SCHEMA_BOOKKEEPING}
 
 
-def _table_sql(qualified_name: str, columns: list[str]):
+def _table_sql(qualified_name: str, columns: list[str]) -> tuple[Composable, Composable]:
     from psycopg import sql
 
     schema, table = qualified_name.split(".", 1)

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
     from psycopg import sql
@@ -81,10 +83,8 @@ def like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 
 
-def _row(values: tuple, with_content: bool) -> BlogRow:
-    if with_content:
-        *fields, content = values
-        return BlogRow(*fields, content=content)
+def _row(values: tuple[Any, ...]) -> BlogRow:
+    """A selected row as a BlogRow; content, when selected, is its last column (else None)."""
     return BlogRow(*values)
 
 
@@ -96,19 +96,28 @@ def find_own(
     query = (
         _SELECT
         + (", b.content" if with_content else "")
-        + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id::text = %(ref)s)"
+        + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id = %(id)s)"
         + trash_filter
     )
-    row = conn.execute(query, {"ref": ref}).fetchone()
-    return _row(row, with_content) if row else None
+    row = conn.execute(query, {"ref": ref, "id": _as_id(ref)}).fetchone()
+    return _row(row) if row else None
+
+
+def _as_id(ref: str) -> UUID | None:
+    """`ref` as a blog id when it is one written canonically; the id index finds it in one lookup."""
+    try:
+        parsed = UUID(ref)
+    except ValueError:
+        return None
+    return parsed if str(parsed) == ref else None
 
 
 def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
     """Any blog the actor may read (own, or someone's published one), by id."""
     row = conn.execute(
-        _SELECT + ", b.content from public.blogs b where b.id::text = %(ref)s and b.deleted_at is null", {"ref": ref}
+        _SELECT + ", b.content from public.blogs b where b.id = %(id)s and b.deleted_at is null", {"id": _as_id(ref)}
     ).fetchone()
-    return _row(row, True) if row else None
+    return _row(row) if row else None
 
 
 def find_by_author_and_slug(
@@ -122,7 +131,7 @@ def find_by_author_and_slug(
         " or (%(prefix)s::text is not null and b.author_id::text like %(prefix)s || '%%'))",
         {"slug": slug, "username": username, "prefix": id_prefix and like_literal(id_prefix)},
     ).fetchall()
-    return [_row(r, True) for r in rows]
+    return [_row(r) for r in rows]
 
 
 def usernames(conn: psycopg.Connection, *, user_ids: Sequence[UUID]) -> dict[UUID, str]:
@@ -161,7 +170,7 @@ SORTS = {
 
 def list_own(conn: psycopg.Connection, *, filters: BlogFilter, with_content: bool = False) -> list[BlogRow]:
     query, params = list_own_query(filters, with_content=with_content)
-    return [_row(r, with_content) for r in conn.execute(query, params).fetchall()]
+    return [_row(r) for r in conn.execute(query, params).fetchall()]
 
 
 def list_own_query(filters: BlogFilter, *, with_content: bool = False) -> tuple[sql.Composed, dict[str, Any]]:
@@ -251,7 +260,9 @@ def insert(conn: psycopg.Connection, *, values: dict[str, Any]) -> tuple[UUID, d
             for c in columns
         ),
     )
-    return conn.execute(query, params).fetchone()
+    row = conn.execute(query, params).fetchone()
+    assert row is not None  # insert ... returning gives the row it inserted
+    return row[0], row[1]
 
 
 UPDATABLE = (
@@ -346,10 +357,13 @@ def unlink_tags(conn: psycopg.Connection, *, blog_id: UUID, names: list[str]) ->
             {"blog": blog_id, "names": [n.lower() for n in names]},
         )
     ]
-    return conn.execute(
-        "select public.unlink_blog_tags(%(blogs)s::uuid[], %(tags)s::uuid[])",
-        {"blogs": [blog_id] * len(tag_ids), "tags": tag_ids},
-    ).fetchone()[0]
+    return scalar(
+        conn.execute(
+            "select public.unlink_blog_tags(%(blogs)s::uuid[], %(tags)s::uuid[])",
+            {"blogs": [blog_id] * len(tag_ids), "tags": tag_ids},
+        ),
+        int,
+    )
 
 
 @dataclass(frozen=True)

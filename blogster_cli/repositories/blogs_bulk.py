@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -74,11 +76,14 @@ def my_posts_by_id(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> dict[UUI
 
 
 def count_my_posts(conn: psycopg.Connection, *, statuses: Sequence[str] | None = None) -> int:
-    return conn.execute(
-        "select count(*) from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null"
-        " and (%(statuses)s::text[] is null or b.status::text = any(%(statuses)s))",
-        {"statuses": list(statuses) if statuses else None},
-    ).fetchone()[0]
+    return scalar(
+        conn.execute(
+            "select count(*) from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null"
+            " and (%(statuses)s::text[] is null or b.status::text = any(%(statuses)s))",
+            {"statuses": list(statuses) if statuses else None},
+        ),
+        int,
+    )
 
 
 def stream_my_posts(

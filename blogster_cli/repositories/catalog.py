@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -93,7 +95,7 @@ def insert_persona(conn: psycopg.Connection, *, values: dict[str, Any], template
         sql.SQL(", ").join([*map(sql.Identifier, columns), *extra_columns]),
         sql.SQL(", ").join([*map(sql.Placeholder, columns), *extra_values]),
     )
-    return conn.execute(query, params).fetchone()[0]
+    return scalar(conn.execute(query, params), UUID)
 
 
 def update_persona(conn: psycopg.Connection, *, persona_id: UUID, values: dict[str, Any]) -> bool:
@@ -144,15 +146,15 @@ def find_template(conn: psycopg.Connection, *, ref: str) -> TemplateRow | None:
 
 
 def upsert_template(
-    conn: psycopg.Connection, *, name: str, description: str | None, structure: list, image_count: int
+    conn: psycopg.Connection, *, name: str, description: str | None, structure: list[Any], image_count: int
 ) -> UUID:
     from psycopg.types.json import Jsonb
 
-    row = conn.execute(
+    cursor = conn.execute(
         "insert into public.blog_templates (name, description, structure, image_count, is_system)"
         " values (%(name)s, %(description)s, %(structure)s, %(image_count)s, true)"
         " on conflict (lower(name)) do update set description = excluded.description,"
         " structure = excluded.structure, image_count = excluded.image_count returning id",
         {"name": name, "description": description, "structure": Jsonb(structure), "image_count": image_count},
-    ).fetchone()
-    return row[0]
+    )
+    return scalar(cursor, UUID)

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -35,11 +37,14 @@ def insert(
     conn: psycopg.Connection, *, url: str, path: str, size: int, file_type: str, blog_id: UUID,
     alt_text: str | None, caption: str | None,
 ) -> UUID:  # fmt: skip
-    return conn.execute(
-        "insert into public.image_assets (url, path, size, file_type, blog_id, alt_text, caption)"
-        " values (%s, %s, %s, %s, %s, %s, %s) returning id",
-        (url, path, size, file_type, blog_id, alt_text, caption),
-    ).fetchone()[0]
+    return scalar(
+        conn.execute(
+            "insert into public.image_assets (url, path, size, file_type, blog_id, alt_text, caption)"
+            " values (%s, %s, %s, %s, %s, %s, %s) returning id",
+            (url, path, size, file_type, blog_id, alt_text, caption),
+        ),
+        UUID,
+    )
 
 
 def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[ImageRow]:
@@ -48,11 +53,6 @@ def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[
         " order by i.created_at, i.id",
         {"blog": blog_id},
     ).fetchall()
-    return [ImageRow(*r) for r in rows]
-
-
-def for_blogs(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[ImageRow]:
-    rows = conn.execute(_SELECT + " where i.blog_id = any(%s) order by i.created_at, i.id", (blog_ids,)).fetchall()
     return [ImageRow(*r) for r in rows]
 
 
@@ -88,4 +88,4 @@ def delete(conn: psycopg.Connection, *, image_id: UUID) -> bool:
 
 def path_in_use(conn: psycopg.Connection, *, path: str) -> bool:
     """Whether any account's row still uses the stored file: my RLS cannot see theirs."""
-    return conn.execute("select public.image_file_in_use(%s)", (path,)).fetchone()[0]
+    return scalar(conn.execute("select public.image_file_in_use(%s)", (path,)), bool)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
@@ -49,16 +49,14 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
     email = _valid_email(email)
     password_hash = sessions.hash_password(password)
     metadata = {"username": username} if username else {}
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            conn.execute("lock table auth.users in share row exclusive mode")
-            first_account = accounts.count_accounts(conn) == 0
-            user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
-            role_name = "u_" + user_id.hex
-            accounts.create_role(conn, role_name=role_name)
-            if first_account:
-                accounts.set_admin(conn, role_name=role_name, admin=True)
+    with admin_unit_of_work(ctx.database) as conn:
+        conn.execute("lock table auth.users in share row exclusive mode")
+        first_account = accounts.count_accounts(conn) == 0
+        user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
+        role_name = "u_" + user_id.hex
+        accounts.create_role(conn, role_name=role_name)
+        if first_account:
+            accounts.set_admin(conn, role_name=role_name, admin=True)
     return Actor(user_id=user_id, email=email, is_admin=first_account), first_account
 
 
@@ -76,41 +74,39 @@ def whoami(acting: ActingUser) -> AccountPublic:
     return AccountPublic(*row)
 
 
-def change_password(ctx: AppContext, acting: ActingUser, *, old_password: str, new_password: str) -> None:
+def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, new_password: str) -> None:
     sessions.check_password_strength(new_password)
-    if acting.db is ctx.database:  # switching mode: argon2 hash in auth.users
-        sessions.authenticate_password(ctx, acting.actor.email, old_password)
-        with translated_errors():
-            conn = ctx.database.connection()
-            with conn.transaction():
-                accounts.update_password_hash(
-                    conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
-                )
-                accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
+    if not acting.own_login:  # switching mode: argon2 hash in auth.users
+        sessions.authenticate_password(ctx, email=acting.actor.email, password=old_password)
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.update_password_hash(
+                conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
+            )
+            accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
         sessions.login(ctx, email=acting.actor.email, password=new_password)
         return
     # Own login: the database role's password is the credential.
     if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
         raise AuthError("the current password is wrong")
-    with translated_errors():
-        accounts.set_login_password(acting.db.connection(), role_name=acting.actor.role_name, password=new_password)
+    with admin_unit_of_work(acting.db) as conn:
+        accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
-def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
+def delete_own_account(acting: ActingUser, *, ctx: AppContext) -> str:
     """Deletes the account and everything it owns; returns 'deleted' or 'marked' (shared server).
 
     Either way the account's secrets are forgotten in every profile on this machine.
     """
-    if acting.db is ctx.database:
+    if not acting.own_login:
         _purge(ctx, acting.actor.user_id)
         sessions.logout_quietly(ctx)
         return "deleted"
     with unit_of_work(acting) as conn:
         conn.execute("select auth.request_account_deletion()")
     sessions.forget_account(ctx, role_name=acting.actor.role_name, token_hashes=set())
-    with translated_errors():
-        accounts.lock_out_own_login(acting.db.connection())
+    with admin_unit_of_work(acting.db) as conn:
+        accounts.lock_out_own_login(conn)
     sessions.logout_quietly(ctx)
     return "marked"
 
@@ -118,17 +114,15 @@ def delete_own_account(ctx: AppContext, acting: ActingUser) -> str:
 def _purge(ctx: AppContext, user_id: UUID) -> None:
     """Deletes auth.users (cascading to everything the account owns) and drops its role; then
     removes the account's secrets stored on this machine and the image files nobody else uses."""
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            account = accounts.find_by_id(conn, user_id=user_id)
-            if account is None:
-                raise NotFound("no such account")
-            token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
-            images = accounts.image_paths(conn, user_id=user_id)
-            accounts.delete_user(conn, user_id=user_id)
-            accounts.drop_role(conn, role_name=account.role_name)
-            unused_images = images - accounts.image_paths_in_use(conn, paths=images)
+    with admin_unit_of_work(ctx.database) as conn:
+        account = accounts.find_by_id(conn, user_id=user_id)
+        if account is None:
+            raise NotFound("no such account")
+        token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
+        images = accounts.image_paths(conn, user_id=user_id)
+        accounts.delete_user(conn, user_id=user_id)
+        accounts.drop_role(conn, role_name=account.role_name)
+        unused_images = images - accounts.image_paths_in_use(conn, paths=images)
     sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
     _remove_image_files(unused_images)
 
@@ -148,28 +142,49 @@ def _remove_image_files(names: set[str]) -> None:
 # -- administration -------------------------------------------------------------------
 
 
-def _admin_connection(ctx: AppContext, acting: ActingUser):
+def _require_admin(ctx: AppContext, acting: ActingUser) -> None:
     sessions.require_admin(acting)
     _require_switching(ctx, "user administration")
-    return ctx.database.connection()
 
 
-def _account_by_email(conn, email: str) -> accounts.AccountRow:
+def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:
     account = accounts.find_by_email(conn, email=email)
     if account is None:
         raise NotFound(f"no account with email {email!r}")
     return account
 
 
-def account_id(ctx: AppContext, acting: ActingUser, email: str) -> UUID:
+def account_id(acting: ActingUser, *, ctx: AppContext, email: str) -> UUID:
     """The id of the account with `email` (administrators only), for admin commands elsewhere."""
-    with translated_errors():
-        return _account_by_email(_admin_connection(ctx, acting), email).id
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
+        return _account_by_email(conn, email).id
 
 
-def list_users(ctx: AppContext, acting: ActingUser) -> list[accounts.AccountRow]:
-    with translated_errors():
-        return accounts.list_accounts(_admin_connection(ctx, acting))
+@dataclass(frozen=True)
+class UserListed:
+    """One account as the admin's user list shows it: no password hash, no role name."""
+
+    id: UUID
+    email: str
+    is_admin: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    banned_until: datetime | None
+    deleted_at: datetime | None
+
+
+def list_users(acting: ActingUser, *, ctx: AppContext) -> list[UserListed]:
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
+        rows = accounts.list_accounts(conn)
+    return [
+        UserListed(
+            id=row.id, email=row.email, is_admin=row.is_admin, created_at=row.created_at,
+            last_sign_in_at=row.last_sign_in_at, banned_until=row.banned_until, deleted_at=row.deleted_at,
+        )
+        for row in rows
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -180,34 +195,34 @@ class NewAccount:
     """The generated password, shown once; None when the admin supplied one."""
 
 
-def add_user(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> NewAccount:
+def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> NewAccount:
     """Creates an account. On a shared server its role can log in with the password."""
-    conn = _admin_connection(ctx, acting)
+    _require_admin(ctx, acting)
     email = _valid_email(email)
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(18)
     sessions.check_password_strength(password)
     shared_login = not ctx.database.is_embedded
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(ctx.database) as conn:
         user_id = accounts.insert_user(conn, email=email, password_hash=sessions.hash_password(password), metadata={})
         role_name = "u_" + user_id.hex
         accounts.create_role(conn, role_name=role_name, login_password=password if shared_login else None)
     return NewAccount(Actor(user_id=user_id, email=email), role_name, generated)
 
 
-def set_admin(ctx: AppContext, acting: ActingUser, *, email: str, admin: bool) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors():
+def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -> None:
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         if not admin and account.id == acting.actor.user_id:
             raise PermissionDenied("you cannot revoke your own admin rights; ask another admin")
         accounts.set_admin(conn, role_name=account.role_name, admin=admin)
 
 
-def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | None) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors(), conn.transaction():
+def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> None:
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         if account.id == acting.actor.user_id:
             raise PermissionDenied("you cannot ban yourself")
@@ -216,18 +231,18 @@ def ban(ctx: AppContext, acting: ActingUser, *, email: str, until: datetime | No
         if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
     if until is not None:
-        with translated_errors():
+        with admin_unit_of_work(ctx.database) as conn:
             accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
-def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password: str | None) -> str | None:
+def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> str | None:
     """Sets a new password (generated if not given, and returned) and ends the user's sessions."""
-    conn = _admin_connection(ctx, acting)
+    _require_admin(ctx, acting)
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(18)
     sessions.check_password_strength(password)
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
         accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
         accounts.revoke_all_sessions(conn, user_id=account.id)
@@ -236,9 +251,9 @@ def reset_password(ctx: AppContext, acting: ActingUser, *, email: str, password:
     return generated
 
 
-def purge_user(ctx: AppContext, acting: ActingUser, *, email: str) -> None:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors():
+def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:
+    _require_admin(ctx, acting)
+    with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
     if account.id == acting.actor.user_id:
         raise PermissionDenied("use `blogster account delete` to delete your own account")

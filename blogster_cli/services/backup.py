@@ -26,15 +26,18 @@ import re
 import tarfile
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 from blogster_cli import __version__
 from blogster_cli.db import migrations
+from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.rows import scalar
 from blogster_cli.db.scram import is_verifier
 from blogster_cli.errors import BlogsterError, ConfigError, Conflict, InvalidInput
 from blogster_cli.private_files import private_dir, private_file, replacing_private_file
@@ -78,7 +81,7 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_scratch(scratch: Path, name: str, write) -> Path:
+def _write_scratch(scratch: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:
     """A scratch file (0600, in a private temporary folder) filled by write(handle)."""
     path = scratch / name.replace("/", "__")
     with private_file(path) as handle:
@@ -101,13 +104,11 @@ class _Snapshot:
 
 def _snapshot(db: Database, scratch: Path) -> _Snapshot:
     """Reads everything in one repeatable-read transaction, so the rows agree with each other."""
-    with db.connect(autocommit=False) as conn:
+    with admin_connection(db, autocommit=False) as conn:
         conn.execute("set transaction isolation level repeatable read, read only")
         tables = backup_data.tables(conn)
         table_files = {
-            table: _write_scratch(
-                scratch, f"{table}.copy", lambda handle, t=table, c=columns: backup_data.copy_out(conn, t, c, handle)
-            )
+            table: _write_scratch(scratch, f"{table}.copy", partial(backup_data.copy_out, conn, table, columns))
             for table, columns in tables.items()
         }
         snapshot = _Snapshot(
@@ -123,7 +124,7 @@ def _snapshot(db: Database, scratch: Path) -> _Snapshot:
     return snapshot
 
 
-def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
+def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     """Writes the backup file; refuses to replace an existing one unless `force`."""
     _require_superuser(db, "backup")
     path = path.expanduser().resolve()
@@ -132,7 +133,7 @@ def backup(db: Database, path: Path, *, force: bool = False) -> BackupSummary:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
     created_at = datetime.now(UTC)
-    with tempfile.TemporaryDirectory() as scratch_name, translated_errors():
+    with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         snapshot = _snapshot(db, scratch)
         accounts_json = [
@@ -200,7 +201,7 @@ class RestoreSummary:
 class _CheckedBackup:
     """A backup whose members all matched the manifest, extracted under a scratch folder."""
 
-    manifest: dict
+    manifest: dict[str, Any]
     accounts: list[backup_data.AccountRole]
     tables: dict[str, Path]
     media: dict[str, Path]
@@ -230,18 +231,19 @@ def _extract(path: Path, scratch: Path) -> dict[str, Path]:
                 if name in extracted:
                     raise _refuse(path, f"member {name!r} appears twice")
                 source = archive.extractfile(member)
-                extracted[name] = _write_scratch(scratch, name, lambda handle, s=source: _copy_stream(s, handle))
+                assert source is not None  # a regular member always has a stream (checked above)
+                extracted[name] = _write_scratch(scratch, name, partial(_copy_stream, source))
     except (OSError, tarfile.TarError, EOFError):
         raise _refuse(path, "not a tar archive") from None
     return extracted
 
 
-def _copy_stream(source: BinaryIO, target: BinaryIO) -> None:
+def _copy_stream(source: IO[bytes], target: BinaryIO) -> None:
     while chunk := source.read(HASH_CHUNK):
         target.write(chunk)
 
 
-def _read_json(path: Path, file: Path, what: str):
+def _read_json(path: Path, file: Path, what: str) -> Any:
     try:
         return json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -256,7 +258,7 @@ def _check_migrations(path: Path, recorded: object) -> str:
     pairs = [tuple(item) if isinstance(item, list) else None for item in recorded]
     if pairs != known[: len(pairs)]:
         raise _refuse(path, "it was made with migrations this Blogster does not have (a newer version?)")
-    return pairs[-1][0]
+    return known[len(pairs) - 1][0]  # the same pair as pairs[-1], typed
 
 
 def _check_accounts(path: Path, entries: object) -> list[backup_data.AccountRole]:
@@ -299,7 +301,7 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
             raise _refuse(path, f"{name} is damaged (checksum mismatch)")
     _check_migrations(path, manifest.get("migrations"))
     accounts = _check_accounts(path, _read_json(path, extracted["accounts.json"], "accounts.json"))
-    tables = {TABLE_MEMBER.match(name).group(1): file for name, file in extracted.items() if TABLE_MEMBER.match(name)}
+    tables = {match.group(1): file for name, file in extracted.items() if (match := TABLE_MEMBER.match(name))}
     if not isinstance(manifest.get("tables"), dict) or set(manifest["tables"]) != set(tables):
         raise _refuse(path, "its table list does not match its data")
     media = {}
@@ -315,7 +317,7 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
 def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
     """Schema from Blogster's migrations, then the rows, in a scratch database."""
     migrations.apply(target, until=checked.manifest["migrations"][-1][0])
-    with target.connect(autocommit=False) as conn:
+    with admin_connection(target, autocommit=False) as conn:
         live = backup_data.tables(conn)
         if live.keys() != checked.tables.keys() or any(live[name] != checked.manifest["tables"][name] for name in live):
             raise _refuse(path, "its tables do not match Blogster's schema at its migration")
@@ -339,7 +341,7 @@ def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
         conn.commit()
 
 
-def _rebuild_roles(conn, accounts: list[backup_data.AccountRole]) -> int:
+def _rebuild_roles(conn: Connection, accounts: list[backup_data.AccountRole]) -> int:
     """Creates or updates each account's role from validated data; returns how many were created."""
     created = 0
     for role in accounts:
@@ -363,29 +365,26 @@ def _restore_media(media: dict[str, Path]) -> None:
             write_private(folder / name, file.read_bytes())
 
 
-def restore(db: Database, path: Path) -> RestoreSummary:
+def restore(db: Database, *, path: Path) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), then migrates."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
     _require_superuser(db, "restore")
     path = path.expanduser().resolve()
-    params = conninfo_to_dict(db.conninfo)
-    dbname = params.get("dbname") or params.get("user")
+    dbname = db.database_name
     scratch_name = f"{dbname}_restore_{uuid.uuid4().hex[:8]}"
-    scratch_db = Database(make_conninfo(**{**params, "dbname": scratch_name}), embedded=db.embedded)
-    maintenance = Database(make_conninfo(**{**params, "dbname": "postgres"}), embedded=db.embedded)
-    with tempfile.TemporaryDirectory() as scratch, translated_errors():
+    scratch_db = db.for_database(scratch_name)
+    maintenance = db.for_database("postgres")
+    with tempfile.TemporaryDirectory() as scratch:
         checked = _check_backup(path, Path(scratch))
-        with maintenance.connect() as conn:
+        with admin_connection(maintenance) as conn:
             backup_data.create_database(conn, name=scratch_name)
         try:
             _load(scratch_db, checked, path)
         except BaseException:
-            with maintenance.connect() as conn:
+            with admin_connection(maintenance) as conn:
                 backup_data.drop_database(conn, name=scratch_name)
             raise
         db.close()
-        with maintenance.connect() as conn:
+        with admin_connection(maintenance) as conn:
             with conn.transaction():
                 roles_created = _rebuild_roles(conn, checked.accounts)
             backup_data.drop_database(conn, name=dbname)
@@ -393,16 +392,15 @@ def restore(db: Database, path: Path) -> RestoreSummary:
         _restore_media(checked.media)
     reconcile_roles(db)
     applied = migrations.apply(db)
-    with db.connect() as conn:
-        accounts = conn.execute("select count(*) from auth.users").fetchone()[0]
+    with admin_unit_of_work(db) as conn:
+        accounts = scalar(conn.execute("select count(*) from auth.users"), int)
     return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
 
 
 def reconcile_roles(db: Database) -> int:
     """Creates a role for every account that lacks one (e.g. restored onto a new cluster)."""
-    conn = db.connection()
     created = 0
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(db) as conn:
         for role_name in sorted(backup_data.account_role_names(conn)):
             if not account_rows.role_exists(conn, role_name=role_name):
                 account_rows.create_role(conn, role_name=role_name)

@@ -7,67 +7,31 @@ in that same transaction, so a change and its history commit or fail together.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.content.slugs import USABLE_SLUG, is_usable
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter, BlogRow
+from blogster_cli.vocabulary import ActivityType, BlogStatus
 
-STATUSES = ("draft", "scheduled", "published", "archived")
-# Explicit slugs are kept as written (`Rust-1.12`), but must be usable in a URL path.
-EXPLICIT_SLUG = USABLE_SLUG
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
-MAX_BODY_BYTES = 4 * 1024 * 1024
-# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
-TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def not_found(ref: str) -> NotFound:
     return NotFound(f"no post with slug or id {ref!r}")
 
 
-def check_text(text: str, what: str) -> str:
-    """Rejects what PostgreSQL cannot store (NUL) and bodies beyond the size limit."""
-    if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
-        raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(f"{what} is not valid UTF-8") from None
-    return text
-
-
-def check_title(title: str) -> str:
-    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
-
-    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
-    break no line or column.
-    """
-    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
-    if not title:
-        raise InvalidInput("a post needs a title")
-    if len(title) > 500:
-        raise InvalidInput("a title has at most 500 characters")
-    return title
-
-
-def check_explicit_slug(slug: str) -> str:
-    if not is_usable(slug):
-        raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
-    return slug
-
-
 def unique_slug(
-    conn, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
+    conn: Connection, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
 ) -> str:
     """A slug for a post of mine, from the title (generated) or as written: -2, -3... on
     collision, whether it came from a title or a file; an `exact` slug (typed by the user)
@@ -81,7 +45,7 @@ def unique_slug(
     return unique(base, existing)
 
 
-def find_own(conn, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
+def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
     row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
     if row is None:
         raise not_found(ref)
@@ -120,12 +84,14 @@ def _document(new: NewBlog) -> dict[str, Any]:
 
 
 def _check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    if status not in set(BlogStatus):
+        raise InvalidInput(f"status must be one of {', '.join(BlogStatus)}")
     return status
 
 
-def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set[str] | None = None) -> BlogRow:
+def insert_new(
+    conn: Connection, new: NewBlog, *, activity_type: ActivityType = ActivityType.CREATED, taken: set[str] | None = None
+) -> BlogRow:
     """Inserts one post inside an open unit of work (shared by create and import)."""
     title = check_title(new.title)
     document = _document(new)
@@ -158,34 +124,41 @@ def insert_new(conn, new: NewBlog, *, activity_type: str = "created", taken: set
         conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=blog_id,
         metadata={"slug": slug},
     )  # fmt: skip
-    return blog_rows.find_own(conn, ref=str(blog_id), with_content=True)
+    return find_own(conn, str(blog_id), with_content=True)
 
 
-def _link_tags(conn, blog_id: UUID, names: list[str]) -> None:
+def _link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
     """Links the named tags (created if new) to one blog."""
     tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
     blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
 
 
-def normalise_tags(tags: list[str]) -> list[str]:
-    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates."""
-    seen: dict[str, str] = {}
-    for tag in tags:
-        name = " ".join(str(tag).split())
-        if not name:
-            continue
-        if len(name) > 64:
-            raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
-        seen.setdefault(name.lower(), name)
-    return list(seen.values())
-
-
-def create(acting: ActingUser, new: NewBlog) -> BlogRow:
+def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
     with unit_of_work(acting) as conn:
         return insert_new(conn, new)
 
 
-def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
+def list_blogs(
+    acting: ActingUser,
+    *,
+    statuses: list[str] | None = None,
+    tag: str | None = None,
+    persona_id: UUID | None = None,
+    title_contains: str | None = None,
+    search: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    trashed: bool = False,
+    all_authors: bool = False,
+    sort: str = "updated",
+    limit: int | None = None,
+) -> list[BlogRow]:
+    """My posts (or the trash), filtered; `all_authors`: everyone's published posts, mine included."""
+    filters = BlogFilter(
+        statuses=statuses, tag=tag, persona_id=persona_id, title_contains=title_contains, search=search,
+        created_after=created_after, created_before=created_before, trashed=trashed, all_authors=all_authors,
+        sort=sort, limit=limit,
+    )  # fmt: skip
     if filters.statuses:
         for status in filters.statuses:
             _check_status(status)
@@ -201,7 +174,7 @@ def list_blogs(acting: ActingUser, filters: BlogFilter) -> list[BlogRow]:
         return rows
 
 
-def get(acting: ActingUser, ref: str) -> BlogRow:
+def get(acting: ActingUser, *, ref: str) -> BlogRow:
     """My post by slug or id; anyone's published post by id or AUTHOR/SLUG.
 
     AUTHOR is a username (where the profile is visible: your own, or any for admins)
@@ -231,7 +204,8 @@ def author_label(author_id: UUID, username: str | None) -> str:
 
 
 def markdown_of(row: BlogRow) -> str:
-    return (row.content or {}).get("markdown", "")
+    markdown: str = (row.content or {}).get("markdown", "")
+    return markdown
 
 
 @dataclass
@@ -248,7 +222,7 @@ class BlogChanges:
 
 
 def update(
-    acting: ActingUser, ref: str, changes: BlogChanges, *, expected_updated_at: datetime | None = None
+    acting: ActingUser, *, ref: str, changes: BlogChanges, expected_updated_at: datetime | None = None
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile."""
     with unit_of_work(acting) as conn:
@@ -279,7 +253,7 @@ def update(
         if changes.tags is not None:
             _replace_tags(conn, row, changes.tags)
         if values or changes.tags is not None:
-            kind = "published" if values.get("status") == "published" else "edited"
+            kind = ActivityType.PUBLISHED if values.get("status") == "published" else ActivityType.EDITED
             activities.record(
                 conn, type=kind, title=values.get("title", row.title),
                 description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
@@ -288,7 +262,7 @@ def update(
         return find_own(conn, str(row.id), with_content=True)
 
 
-def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
+def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
     wanted = normalise_tags(tags)
     current = {t.lower() for t in row.tags}
     remove = [t for t in row.tags if t.lower() not in {w.lower() for w in wanted}]
@@ -299,7 +273,7 @@ def _replace_tags(conn, row: BlogRow, tags: list[str]) -> None:
         _link_tags(conn, row.id, add)
 
 
-def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] = ()) -> BlogRow:
+def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> BlogRow:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref)
         names = normalise_tags(list(add))
@@ -308,48 +282,60 @@ def tag(acting: ActingUser, ref: str, *, add: list[str] = (), remove: list[str] 
         if remove:
             blog_rows.unlink_tags(conn, blog_id=row.id, names=list(remove))
         activities.record(
-            conn, type="tagged", title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
+            conn, type=ActivityType.TAGGED, title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
             metadata={"added": names, "removed": list(remove)},
         )  # fmt: skip
         return find_own(conn, str(row.id), with_content=True)
 
 
-def _many(conn, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
+def _many(conn: Connection, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
     if not refs:
         raise InvalidInput("name at least one post")
     return [find_own(conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
 
 
-def trash(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def trash(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Moves posts to the trash (all or none)."""
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=False)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=True)
         activities.record_many(
-            conn, rows=[("deleted", r.title, f"Moved '{r.title}' to the trash", r.id, {"slug": r.slug}) for r in rows]
+            conn,
+            rows=[
+                (ActivityType.DELETED, r.title, f"Moved '{r.title}' to the trash", r.id, {"slug": r.slug}) for r in rows
+            ],
         )
         return rows
 
 
-def restore(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def restore(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=True)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=False)
         activities.record_many(
             conn,
-            rows=[("restored", r.title, f"Restored '{r.title}' from the trash", r.id, {"slug": r.slug}) for r in rows],
+            rows=[
+                (ActivityType.RESTORED, r.title, f"Restored '{r.title}' from the trash", r.id, {"slug": r.slug})
+                for r in rows
+            ],
         )
         return rows
 
 
-def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
+def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Deletes posts for good (revisions, tag links and analytics go with them)."""
     with unit_of_work(acting) as conn:
         rows = _many(conn, refs, trashed=None)
         activities.record_many(
             conn,
             rows=[
-                ("purged", r.title, f"Deleted '{r.title}' for good", None, {"slug": r.slug, "blog_id": str(r.id)})
+                (
+                    ActivityType.PURGED,
+                    r.title,
+                    f"Deleted '{r.title}' for good",
+                    None,
+                    {"slug": r.slug, "blog_id": str(r.id)},
+                )
                 for r in rows
             ],
         )
@@ -360,20 +346,20 @@ def purge(acting: ActingUser, refs: list[str]) -> list[BlogRow]:
 # -- revisions ---------------------------------------------------------------------
 
 
-def revisions(acting: ActingUser, ref: str) -> tuple[BlogRow, list[blog_rows.RevisionRow]]:
+def revisions(acting: ActingUser, *, ref: str) -> tuple[BlogRow, list[blog_rows.RevisionRow]]:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, trashed=None)
         return row, blog_rows.list_revisions(conn, blog_id=row.id)
 
 
-def _revision(conn, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
+def _revision(conn: Connection, blog: BlogRow, number: int) -> blog_rows.RevisionRow:
     revision = blog_rows.get_revision(conn, blog_id=blog.id, number=number)
     if revision is None:
         raise NotFound(f"'{blog.slug}' has no revision {number}")
     return revision
 
 
-def diff(acting: ActingUser, ref: str, first: int, second: int | None = None) -> str:
+def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None) -> str:
     """Unified diff of the markdown of revision `first` against `second` (default: the current text)."""
     import difflib
 
@@ -395,7 +381,7 @@ def diff(acting: ActingUser, ref: str, first: int, second: int | None = None) ->
     )
 
 
-def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
+def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:
     """Makes revision `number` the current content, as a new revision (history is never rewritten)."""
     with unit_of_work(acting) as conn:
         blog = find_own(conn, ref, with_content=True)
@@ -403,15 +389,17 @@ def restore_revision(acting: ActingUser, ref: str, number: int) -> BlogRow:
         if revision.content != blog.content:
             blog_rows.update(conn, blog_id=blog.id, values={"content": revision.content})
         activities.record(
-            conn, type="edited", title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
+            conn, type=ActivityType.EDITED, title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
             blog_id=blog.id, metadata={"restored_revision": number},
         )  # fmt: skip
         return find_own(conn, str(blog.id), with_content=True)
 
 
-def activity(acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int = 100):
-    if type is not None and type not in activities.TYPES:
-        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(activities.TYPES)}")
+def activity(
+    acting: ActingUser, *, blog_ref: str | None = None, type: str | None = None, limit: int | None = 100
+) -> list[activities.ActivityRow]:
+    if type is not None and type not in set(ActivityType):
+        raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(ActivityType)}")
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)

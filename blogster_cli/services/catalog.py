@@ -11,18 +11,20 @@ import re
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
 from blogster_cli.services.sessions import require_admin
+from blogster_cli.vocabulary import ActivityType
 
 LIST_FIELDS = ("interests", "pain_points", "goals")
 _AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
 OLDEST_AGE = 130
 
 
-def _persona(conn, ref: str) -> PersonaRow:
+def _persona(conn: Connection, ref: str) -> PersonaRow:
     persona = catalog.find_persona(conn, ref=ref)
     if persona is None:
         raise NotFound(f"no persona {ref!r}")
@@ -33,7 +35,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(PERSONA_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown persona field(s): {', '.join(sorted(unknown))}")
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key in LIST_FIELDS:
             items = value if isinstance(value, list) else str(value).split(",")
@@ -73,12 +75,12 @@ def list_personas(acting: ActingUser) -> list[PersonaRow]:
         return catalog.list_personas(conn)
 
 
-def get_persona(acting: ActingUser, ref: str) -> PersonaRow:
+def get_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
     with unit_of_work(acting) as conn:
         return _persona(conn, ref)
 
 
-def create_persona(acting: ActingUser, values: dict[str, Any], *, template: bool = False) -> PersonaRow:
+def create_persona(acting: ActingUser, *, values: dict[str, Any], template: bool = False) -> PersonaRow:
     if template:
         require_admin(acting)
     values = _clean(values)
@@ -86,7 +88,9 @@ def create_persona(acting: ActingUser, values: dict[str, Any], *, template: bool
         raise InvalidInput("a persona needs a name")
     with unit_of_work(acting) as conn:
         persona_id = catalog.insert_persona(conn, values=values, template=template)
-        activities.record(conn, type="created", title=values["name"], description=f"Created persona '{values['name']}'")
+        activities.record(
+            conn, type=ActivityType.CREATED, title=values["name"], description=f"Created persona '{values['name']}'"
+        )
         return _persona(conn, str(persona_id))
 
 
@@ -95,7 +99,7 @@ def _writable(acting: ActingUser, persona: PersonaRow) -> None:
         raise PermissionDenied(f"'{persona.name}' is a shared template persona; copy it: blogster personas copy")
 
 
-def update_persona(acting: ActingUser, ref: str, values: dict[str, Any]) -> PersonaRow:
+def update_persona(acting: ActingUser, *, ref: str, values: dict[str, Any]) -> PersonaRow:
     values = _clean(values)
     with unit_of_work(acting) as conn:
         persona = _persona(conn, ref)
@@ -105,7 +109,7 @@ def update_persona(acting: ActingUser, ref: str, values: dict[str, Any]) -> Pers
         return _persona(conn, str(persona.id))
 
 
-def delete_persona(acting: ActingUser, ref: str) -> PersonaRow:
+def delete_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
     with unit_of_work(acting) as conn:
         persona = _persona(conn, ref)
         _writable(acting, persona)
@@ -114,7 +118,7 @@ def delete_persona(acting: ActingUser, ref: str) -> PersonaRow:
         return persona
 
 
-def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> PersonaRow:
+def copy_persona(acting: ActingUser, *, ref: str, name: str | None = None) -> PersonaRow:
     """An editable copy (of a template persona, or of one of mine)."""
     with unit_of_work(acting) as conn:
         source = _persona(conn, ref)
@@ -122,7 +126,7 @@ def copy_persona(acting: ActingUser, ref: str, *, name: str | None = None) -> Pe
         values["name"] = name or copy_name(source.name, catalog.my_persona_names(conn, prefix=source.name))
         persona_id: UUID = catalog.insert_persona(conn, values=values)
         activities.record(
-            conn, type="created", title=values["name"], description=f"Copied persona '{source.name}'",
+            conn, type=ActivityType.CREATED, title=values["name"], description=f"Copied persona '{source.name}'",
             metadata={"copied_from": str(source.id)},
         )  # fmt: skip
         return _persona(conn, str(persona_id))
@@ -133,7 +137,7 @@ def list_templates(acting: ActingUser) -> list[TemplateRow]:
         return catalog.list_templates(conn)
 
 
-def get_template(acting: ActingUser, ref: str) -> TemplateRow:
+def get_template(acting: ActingUser, *, ref: str) -> TemplateRow:
     with unit_of_work(acting) as conn:
         template = catalog.find_template(conn, ref=ref)
     if template is None:
@@ -164,4 +168,6 @@ def save_template(
         template_id = catalog.upsert_template(
             conn, name=name.strip(), description=description, structure=structure, image_count=image_count
         )
-        return catalog.find_template(conn, ref=str(template_id))
+        template = catalog.find_template(conn, ref=str(template_id))
+        assert template is not None  # just written in this unit of work
+        return template

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from blogster_cli.config import home_dir
 from blogster_cli.db import migrations
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.rows import scalar
 
 
 @dataclass(frozen=True)
@@ -20,28 +21,36 @@ class MigrateResult:
 
 
 def _has_data(db: Database) -> bool:
-    row = db.connection().execute("select to_regclass('auth.users') is not null").fetchone()
-    if not row[0]:
-        return False
-    return db.connection().execute("select exists (select 1 from auth.users)").fetchone()[0]
+    with admin_unit_of_work(db) as conn:
+        if not scalar(conn.execute("select to_regclass('auth.users') is not null"), bool):
+            return False
+        return scalar(conn.execute("select exists (select 1 from auth.users)"), bool)
 
 
 def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = None) -> MigrateResult:
     """Applies pending migrations; first backs up a database that already holds accounts."""
     from blogster_cli.services import backup
 
-    with translated_errors():
-        todo = migrations.pending(db)
-        if dry_run or not todo:
-            return MigrateResult([m.name for m in todo], dry_run, None)
-        backup_path = None
-        if _has_data(db):
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup_path = (backup_dir or home_dir() / "backups") / f"pre-migrate-{stamp}.blogster-backup"
-            backup.backup(db, backup_path)
-        return MigrateResult(migrations.apply(db), False, backup_path)
+    todo = migrations.pending(db)
+    if dry_run or not todo:
+        return MigrateResult([m.name for m in todo], dry_run, None)
+    backup_path = None
+    if _has_data(db):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup_path = (backup_dir or home_dir() / "backups") / f"pre-migrate-{stamp}.blogster-backup"
+        backup.backup(db, path=backup_path)
+    return MigrateResult(migrations.apply(db), False, backup_path)
 
 
 def status(db: Database) -> list[migrations.MigrationState]:
-    with translated_errors():
-        return migrations.status(db)
+    return migrations.status(db)
+
+
+def admin_connection_string(db: Database) -> str:
+    """The administrative login's connection string (`db dsn`); the embedded server is started
+    first, so the socket it names exists."""
+    if db.embedded is None:
+        return db.conninfo
+    with admin_unit_of_work(db):  # connecting starts the server
+        pass
+    return db.embedded.url()

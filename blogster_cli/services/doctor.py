@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from blogster_cli import __version__
 from blogster_cli.context import AppContext
+from blogster_cli.db.rows import scalar
 from blogster_cli.errors import BlogsterError
 
 
@@ -28,14 +29,23 @@ def run_checks(ctx: AppContext) -> list[Check]:
 
 def _database_checks(ctx: AppContext) -> list[Check]:
     from blogster_cli.db import migrations
+    from blogster_cli.db.acting import admin_unit_of_work
     from blogster_cli.db.connection import server_version_problem
 
     checks = []
     try:
-        conn = ctx.database.connection()
+        with admin_unit_of_work(ctx.database) as conn:
+            version_num = conn.info.server_version
+            if ctx.database.embedded is not None:
+                listen = scalar(conn.execute("select current_setting('listen_addresses')"), str)
+            else:
+                role = conn.execute(
+                    "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
+                ).fetchone()
+                assert role is not None  # the current user's own pg_roles row
+                superuser, bypass = role
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc))]
-    version_num = conn.info.server_version
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
     problem = server_version_problem(version_num)
     checks.append(
@@ -58,7 +68,6 @@ def _database_checks(ctx: AppContext) -> list[Check]:
         checks.append(Check("migrations", "fail", str(exc)))
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
-        listen = conn.execute("select current_setting('listen_addresses')").fetchone()[0]
         checks.append(
             Check(
                 "network",
@@ -67,9 +76,6 @@ def _database_checks(ctx: AppContext) -> list[Check]:
             )
         )
     else:
-        superuser, bypass = conn.execute(
-            "select rolsuper, rolbypassrls from pg_roles where rolname = current_user"
-        ).fetchone()
         checks.append(
             Check(
                 "login role",
@@ -84,6 +90,7 @@ def _database_checks(ctx: AppContext) -> list[Check]:
 
 def _socket_check(ctx: AppContext) -> Check:
     server = ctx.database.embedded
+    assert server is not None  # only asked of the embedded server
     info = server.socket_dir.stat()
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import keywords_list
+from blogster_cli.content.slugs import USABLE_SLUG
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
-from blogster_cli.services import blogs
 from blogster_cli.services.blogs import NewBlog
 
 if TYPE_CHECKING:
@@ -28,20 +30,12 @@ def aware(moment: datetime | None, timezone: tzinfo = UTC) -> datetime | None:
     return moment.replace(tzinfo=timezone)
 
 
-def keywords_list(keywords: str | list | None) -> list[str] | None:
-    if keywords is None:
-        return None
-    items = keywords if isinstance(keywords, list) else str(keywords).split(",")
-    cleaned = [str(k).strip() for k in items if str(k).strip()]
-    return cleaned or None
-
-
 def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     """A NewBlog from the content layer's ImportedPost (categories become tags too)."""
     return NewBlog(
         title=post.title,
         # A slug from the file name or front matter is kept as written when a URL can carry it.
-        slug=post.slug if post.slug and blogs.EXPLICIT_SLUG.match(post.slug) else None,
+        slug=post.slug if post.slug and USABLE_SLUG.match(post.slug) else None,
         status=status,
         tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,
@@ -84,7 +78,7 @@ def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezon
     return new_from_imported(post, status=stated_status(post.content["front_matter"]["fields"]) or "draft")
 
 
-def persona_id(acting: ActingUser, ref: str) -> UUID:
+def persona_id(acting: ActingUser, *, ref: str) -> UUID:
     with unit_of_work(acting) as conn:
         persona = catalog.find_persona(conn, ref=ref)
     if persona is None:
@@ -110,7 +104,7 @@ def scaffold(acting: ActingUser, *, title: str, template: str | None, persona: s
     return new
 
 
-def scaffold_markdown(sections: list[dict], persona: catalog.PersonaRow | None) -> str:
+def scaffold_markdown(sections: list[dict[str, Any]], persona: catalog.PersonaRow | None) -> str:
     audience = ""
     if persona is not None:
         details = ", ".join(filter(None, [persona.occupation, persona.age_range and f"aged {persona.age_range}"]))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
 from blogster_cli.private_files import create_private_file, unique_private_file, write_private
 from blogster_cli.repositories.blogs import BlogRow
@@ -81,7 +81,7 @@ def _optional_text(values: Mapping[str, Any], key: str) -> str | None:
     return str(values[key] or "") if key in values else None
 
 
-def apply(acting: ActingUser, ref: str, *, text: str | None, fields: BlogChanges) -> BlogRow:
+def apply(acting: ActingUser, *, ref: str, text: str | None, fields: BlogChanges) -> BlogRow:
     """A non-interactive edit: the post's text (front matter and body) if given, then the fields set."""
     from dataclasses import fields as dataclass_fields
 
@@ -91,7 +91,7 @@ def apply(acting: ActingUser, ref: str, *, text: str | None, fields: BlogChanges
     for field in dataclass_fields(BlogChanges):
         if getattr(fields, field.name) is not None:
             setattr(changes, field.name, getattr(fields, field.name))
-    return blogs.update(acting, ref, changes)
+    return blogs.update(acting, ref=ref, changes=changes)
 
 
 # -- one edit session --------------------------------------------------------------------
@@ -129,9 +129,9 @@ class EditOutcome:
     row: BlogRow | None = None
 
 
-def begin(acting: ActingUser, ref: str) -> EditDraft:
+def begin(acting: ActingUser, *, ref: str) -> EditDraft:
     """Starts an edit of one of my posts."""
-    row = blogs.get(acting, ref)
+    row = blogs.get(acting, ref=ref)
     if row.author_id != acting.actor.user_id:
         raise NotFound(f"no post of yours with slug or id {ref!r}")
     text = edit_file_text(row)
@@ -188,7 +188,7 @@ def forget(unsaved: UnsavedEdit) -> None:
     unsaved.path.with_suffix(".json").unlink(missing_ok=True)
 
 
-def save(acting: ActingUser, draft: EditDraft, edited: str) -> EditOutcome:
+def save(acting: ActingUser, *, draft: EditDraft, edited: str) -> EditOutcome:
     """Saves the writer's text as a new revision.
 
     InvalidInput if the text cannot be read as a post (nothing is kept: the front end
@@ -205,7 +205,9 @@ def save(acting: ActingUser, draft: EditDraft, edited: str) -> EditOutcome:
         return EditOutcome("unchanged")
     changes = changes_from_file(text)
     try:
-        row = blogs.update(acting, str(draft.blog_id), changes, expected_updated_at=draft.expected_updated_at)
+        row = blogs.update(
+            acting, ref=str(draft.blog_id), changes=changes, expected_updated_at=draft.expected_updated_at
+        )
     except InvalidInput:
         raise
     except BlogsterError as exc:

@@ -37,16 +37,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
+from blogster_cli.vocabulary import BlogStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.content.mapping import Dialect
 
 DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")
-STATUSES = ("draft", "scheduled", "published", "archived")
 IMAGE_FOLDERS = {
     "hugo": "static/images",
     "zola": "static/images",
@@ -111,8 +115,8 @@ def _check(dialect: str, statuses: Sequence[str] | None) -> None:
     if dialect not in DIALECTS:
         raise InvalidInput(f"--format must be one of {', '.join(DIALECTS)}")
     for status in statuses or ():
-        if status not in STATUSES:
-            raise InvalidInput(f"--status must be one of {', '.join(STATUSES)}")
+        if status not in set(BlogStatus):
+            raise InvalidInput(f"--status must be one of {', '.join(BlogStatus)}")
 
 
 def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) -> int:
@@ -124,8 +128,8 @@ def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) ->
 
 def export_posts(
     acting: ActingUser,
-    directory: Path,
     *,
+    directory: Path,
     dialect: str,
     statuses: Sequence[str] | None = None,
     default_tz: tzinfo = UTC,
@@ -227,9 +231,8 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.mapping import map_metadata
     from blogster_cli.content.post import PostFields
+    from blogster_cli.content.rules import import_slug, keywords_list
     from blogster_cli.content.slugs import is_suffixed
-    from blogster_cli.services.drafting import keywords_list
-    from blogster_cli.services.imports import import_slug
 
     keywords = post.meta_keywords or None
     fields = PostFields(
@@ -318,22 +321,13 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     if unchanged is not None:
         return (*unchanged, note)
     try:
-        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
     except ContentError:
         if fields.date is not None or post.created_at is None:
             raise
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
-        path, text = render_post(fields, content, dialect, default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
     return path, text, note
-
-
-def render_slow(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str]:
-    """render() without the unchanged-file shortcut (for tests that compare the two)."""
-    from blogster_cli.content.export import render_post
-
-    content = complete_document(post.content)
-    fields, _ = _fields_and_source(post, content, dialect, default_tz)
-    return render_post(fields, content, dialect, default_tz=default_tz)
 
 
 def safe_relative(path: str) -> PurePosixPath | None:
@@ -415,7 +409,7 @@ class _Writer:
         self.folders: dict[Path, bool] = {}
         self.images = 0
         self.pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="export") if io_threads else None
-        self.pending: deque[tuple[Future, str]] = deque()
+        self.pending: deque[tuple[Future[object], str]] = deque()
 
     def place(
         self, post: StoredPost, rendered: tuple[str, str, str | None] | str, images: Sequence[str]

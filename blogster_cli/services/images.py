@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.config import home_dir
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.private_files import write_private
 from blogster_cli.repositories import activities
@@ -13,6 +14,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
 from blogster_cli.services.blogs import find_own
+from blogster_cli.vocabulary import ActivityType
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
@@ -39,7 +41,7 @@ def store_media(data: bytes, what: str) -> tuple[str, str]:
 
 
 def add(
-    acting: ActingUser, blog_ref: str, source: Path, *, featured: bool = False, alt: str | None = None,
+    acting: ActingUser, *, blog_ref: str, source: Path, featured: bool = False, alt: str | None = None,
     caption: str | None = None,
 ) -> ImageRow:  # fmt: skip
     """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
@@ -69,10 +71,12 @@ def add(
             blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
         if existing is None or featured:
             activities.record(
-                conn, type="edited", title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
+                conn, type=ActivityType.EDITED, title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
                 blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
             )  # fmt: skip
-        return image_rows.find_mine(conn, image_id=str(image_id))
+        image = image_rows.find_mine(conn, image_id=str(image_id))
+        assert image is not None  # just inserted or found in this unit of work
+        return image
 
 
 def markdown_link(image: ImageRow) -> str:
@@ -81,13 +85,13 @@ def markdown_link(image: ImageRow) -> str:
     return f"![{alt}]({image.url})"
 
 
-def list_images(acting: ActingUser, blog_ref: str | None = None) -> list[ImageRow]:
+def list_images(acting: ActingUser, *, blog_ref: str | None = None) -> list[ImageRow]:
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
         return image_rows.list_mine(conn, blog_id=blog_id)
 
 
-def remove(acting: ActingUser, image_id: str) -> ImageRow:
+def remove(acting: ActingUser, *, image_id: str) -> ImageRow:
     """Deletes the row; the file goes too unless another row still uses it."""
     with unit_of_work(acting) as conn:
         image = image_rows.find_mine(conn, image_id=image_id)

@@ -35,18 +35,20 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import NewPostRow, PostRef, PostUpdate, StoredPost
+from blogster_cli.vocabulary import ActivityType
 
 ON_CONFLICT = ("update", "skip", "rename")
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
@@ -117,6 +119,12 @@ class ImportSource:
     relative: PurePosixPath | None = None
     data: bytes | None = None
 
+    @property
+    def path(self) -> Path:
+        """`root / relative`: where a source that is a file lives."""
+        assert self.root is not None and self.relative is not None  # only sources given as data have neither
+        return self.root / self.relative
+
 
 @dataclass
 class Candidate:
@@ -166,7 +174,7 @@ def collect_sources(
     seen: set[Path] = set()
 
     def add(source: ImportSource) -> None:
-        real = (source.root / source.relative).resolve()
+        real = source.path.resolve()
         if real not in seen:  # a file named twice (`site site/a.md`) is imported once
             seen.add(real)
             sources.append(source)
@@ -230,7 +238,7 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
     from blogster_cli.content.wordpress import parse_wxr
 
     try:
-        data = source.data if source.data is not None else read_regular_file(source.root / source.relative)
+        data = source.data if source.data is not None else read_regular_file(source.path)
     except NotRegularFile as exc:
         return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
@@ -268,23 +276,9 @@ def _is_wxr(source: ImportSource, data: bytes) -> bool:
     return head.startswith((b"<?xml", b"<rss")) and b"<rss" in head and b"wordpress.org/export/" in head
 
 
-def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
-    """The slug a post is imported under, before de-duplication, and whether it was generated.
-
-    A slug the source states (front matter, Zola path, file name) is kept as written when
-    it can be used in a URL; otherwise, or when there is none, one is made with slugify.
-    """
-    from blogster_cli.content.slugs import is_usable, slugify
-
-    if slug is not None and is_usable(slug):
-        return slug, False
-    return slugify(slug if slug else title), True
-
-
 def _candidate(label: str, post: Any) -> Candidate:
     """Validate an ImportedPost against everything the database checks, before any write."""
-    from blogster_cli.services.blogs import check_text, check_title, normalise_tags
-    from blogster_cli.services.drafting import keywords_list
+    from blogster_cli.content.rules import check_text, check_title, import_slug, keywords_list, normalise_tags
 
     title = check_title(post.title)
     content = post.content
@@ -356,8 +350,8 @@ _PARSER_MODULES = (
 
 def import_paths(
     acting: ActingUser,
-    paths: Sequence[str | Path],
     *,
+    paths: Sequence[str | Path],
     fmt: str = "auto",
     on_conflict: str = "update",
     dry_run: bool = False,
@@ -370,7 +364,7 @@ def import_paths(
     """Import the files and folders in `paths` (see the module docstring)."""
     sources, reported = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     summary = import_sources(
-        acting, sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
+        acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
         on_progress=on_progress, batch_size=batch_size, workers=workers,
     )  # fmt: skip
     summary.files = reported + summary.files
@@ -379,8 +373,8 @@ def import_paths(
 
 def import_sources(
     acting: ActingUser,
-    sources: Sequence[ImportSource],
     *,
+    sources: Sequence[ImportSource],
     fmt: str = "auto",
     on_conflict: str = "update",
     dry_run: bool = False,
@@ -408,7 +402,7 @@ def import_sources(
         index = _Index(blogs_bulk.my_post_refs(conn))
     run = _Run()
     writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
-    in_flight: deque[tuple[Future, int]] = deque()
+    in_flight: deque[tuple[Future[list[FileOutcome]], int]] = deque()
 
     def collect(limit: int) -> None:
         while len(in_flight) > limit:
@@ -461,12 +455,12 @@ class _Writers:
             database = Database(self.acting.db.conninfo, embedded=self.acting.db.embedded)
             with self.lock:
                 self.opened.append(database)
-            acting = self.local.acting = ActingUser(database, self.acting.actor, self.acting.timeouts)
+            acting = self.local.acting = replace(self.acting, db=database)
         return acting
 
-    def submit(self, function: Callable[..., list[FileOutcome]], *args: Any) -> Future:
+    def submit(self, function: Callable[..., list[FileOutcome]], *args: Any) -> Future[list[FileOutcome]]:
         if self.pool is None:
-            done: Future = Future()
+            done: Future[list[FileOutcome]] = Future()
             try:
                 done.set_result(function(self.acting, *args))
             except BaseException as exc:  # re-raised by result(), in order
@@ -513,6 +507,12 @@ class _Plan:
     changed: list[str] = field(default_factory=list)
     published_at: datetime | None = None
 
+    @property
+    def matched(self) -> PostRef:
+        """The stored post an update (or unchanged file) is about."""
+        assert self.match is not None  # planned as an update only when a stored post matched
+        return self.match
+
 
 def _plan_batch(
     acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str
@@ -520,17 +520,17 @@ def _plan_batch(
     """Plans for a batch; matched posts are read (one query) to tell updates from no-ops."""
     with run.lock:
         plans = _plan(index, run, candidates, on_conflict)
-    matched = [plan.match.id for plan in plans if plan.kind == "update"]
+    matched = [plan.matched.id for plan in plans if plan.kind == "update"]
     if matched:
         with unit_of_work(acting) as conn:
             stored = blogs_bulk.my_posts_by_id(conn, ids=matched)
         with run.lock:
             for plan in plans:
-                if plan.kind == "update" and plan.match.id in stored:
-                    _diff(plan, stored[plan.match.id], index, run)
+                if plan.kind == "update" and plan.matched.id in stored:
+                    _diff(plan, stored[plan.matched.id], index, run)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
-                    plan.reason = f"{plan.match.slug!r} was deleted during the import; import the file again"
+                    plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
     return plans
 
 
@@ -567,7 +567,7 @@ def _commit(
 def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if plan.kind == "failed":
         return FileOutcome(path=plan.candidate.label, outcome="failed", reason=plan.reason, title=plan.candidate.title)
-    post_id = new_id if plan.kind == "insert" else plan.match.id
+    post_id = new_id if plan.kind == "insert" else plan.matched.id
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
@@ -583,11 +583,11 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
 def _release(plans: list[_Plan], run: _Run) -> None:
     """Undo the reservations of plans that were not written."""
     for plan in plans:
-        if plan.kind == "insert" or (plan.match is not None and plan.slug != plan.match.slug):
+        if plan.kind == "insert" or (plan.match is not None and plan.slug != plan.matched.slug):
             run.taken.discard(plan.slug)
             run.owners.pop(plan.slug, None)
         if plan.match is not None:
-            run.claimed.discard(plan.match.id)
+            run.claimed.discard(plan.matched.id)
 
 
 def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict: str) -> FileOutcome:
@@ -599,8 +599,8 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
             with run.lock:
                 [plan] = _plan(index, run, [candidate], on_conflict)
                 if plan.kind == "update":
-                    stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.match.id])
-                    _diff(plan, stored[plan.match.id], index, run)
+                    stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id])
+                    _diff(plan, stored[plan.matched.id], index, run)
             ids = _apply(conn, [plan]) if plan.kind in ("insert", "update") else {}
     except DatabaseUnavailable:
         raise
@@ -716,7 +716,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
 
 
-def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
+def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
     """Write the batch: posts, tags, links and activities, one statement each."""
     inserts = [plan for plan in plans if plan.kind == "insert"]
     updates = [plan for plan in plans if plan.kind == "update"]
@@ -748,7 +748,7 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
             conn,
             updates=[
                 PostUpdate(
-                    id=plan.match.id,
+                    id=plan.matched.id,
                     title=c.title,
                     slug=plan.slug,
                     content=c.content,
@@ -764,24 +764,28 @@ def _apply(conn, plans: list[_Plan]) -> dict[int, UUID]:
         )
         if len(updated) != len(updates):
             raise BlogsterError("a post changed or disappeared during the import")
-        current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.match.id for plan in updates])
+        current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.matched.id for plan in updates])
         for plan in updates:
-            have = current.get(plan.match.id, {})
+            have = current.get(plan.matched.id, {})
             want = {tag_ids[tag] for tag in plan.candidate.tags}
-            links += [(plan.match.id, tag_id) for tag_id in want if tag_id not in have.values()]
-            unlinks += [(plan.match.id, tag_id) for tag_id in have.values() if tag_id not in want]
+            links += [(plan.matched.id, tag_id) for tag_id in want if tag_id not in have.values()]
+            unlinks += [(plan.matched.id, tag_id) for tag_id in have.values() if tag_id not in want]
     blogs_bulk.unlink_tags(conn, pairs=unlinks)
     blog_rows.link_tags(conn, pairs=links)
     activity_rows = []
     for plan in inserts:
         c = plan.candidate
-        metadata = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
+        metadata: dict[str, Any] = {"slug": plan.slug, "source_path": c.source_path, "dialect": c.dialect}
         if plan.renamed_from is not None:
             metadata["renamed_from"] = plan.renamed_from
-        activity_rows.append(("imported", c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata))
+        activity_rows.append(
+            (ActivityType.IMPORTED, c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata)
+        )
     for plan in updates:
         c = plan.candidate
         metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
-        activity_rows.append(("edited", c.title, f"Updated '{c.title}' from {c.label}", plan.match.id, metadata))
+        activity_rows.append(
+            (ActivityType.EDITED, c.title, f"Updated '{c.title}' from {c.label}", plan.matched.id, metadata)
+        )
     activities.record_many(conn, rows=activity_rows)
     return ids

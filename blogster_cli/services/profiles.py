@@ -7,8 +7,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import profiles as profile_rows
 
 EDITABLE = ("username", "full_name", "avatar_url", "website", "company", "bio")
 
@@ -45,29 +47,22 @@ def _check_url(field: str, value: str) -> None:
         raise InvalidInput(f"--{field.replace('_', '-')} must be an http:// or https:// URL")
 
 
-def update_profile(acting: ActingUser, changes: dict[str, str]) -> ProfilePublic:
+def update_profile(acting: ActingUser, *, changes: dict[str, str]) -> ProfilePublic:
     """Applies the given changes ('' clears a field) and returns the new profile."""
-    from psycopg import sql
-
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
     values = {k: (v.strip() or None) for k, v in changes.items()}
     for field in ("website", "avatar_url"):
-        if values.get(field):
-            _check_url(field, values[field])
+        value = values.get(field)
+        if value:
+            _check_url(field, value)
     if not values:
         return get_profile(acting)
-    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in values)
     with unit_of_work(acting) as conn:
-        row = conn.execute(
-            sql.SQL("update public.profiles set {} where id = {} returning {}").format(
-                assignments,
-                sql.Placeholder("id"),
-                sql.SQL(", ").join(map(sql.Identifier, ProfilePublic.__dataclass_fields__)),
-            ),
-            {**values, "id": acting.actor.user_id},
-        ).fetchone()
+        row = profile_rows.update(
+            conn, user_id=acting.actor.user_id, values=values, returning=list(ProfilePublic.__dataclass_fields__)
+        )
     if row is None:
         raise NotFound("your profile is missing")
     return ProfilePublic(*row)

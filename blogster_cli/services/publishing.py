@@ -7,12 +7,13 @@ the others go ahead. `publish_due` is what a scheduler (`calendar run-due`) call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, tzinfo
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
-from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
@@ -35,20 +36,13 @@ class Outcome:
     error: str | None = None
 
 
-def zone(timezone: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone {timezone!r} (setting 'timezone')") from None
-
-
-def parse_at(text: str, *, timezone: str) -> datetime:
+def parse_at(text: str, *, timezone: tzinfo) -> datetime:
     """'YYYY-MM-DD HH:MM' in the user's timezone, as an aware datetime."""
     try:
         naive = datetime.strptime(text.strip(), AT_FORMAT)
     except ValueError:
         raise InvalidInput(f"--at {text!r} is not a time like '2026-12-01 09:00'") from None
-    return naive.replace(tzinfo=zone(timezone))
+    return naive.replace(tzinfo=timezone)
 
 
 def readiness(row: BlogRow) -> tuple[list[str], list[str]]:
@@ -92,7 +86,7 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
         return Outcome(ref=ref, slug=row.slug, status=status, published_at=published_at, warnings=warnings)
 
 
-def _each(refs: list[str], action) -> list[Outcome]:
+def _each(refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
     if not refs:
         raise InvalidInput("name at least one post")
     outcomes = []
@@ -104,7 +98,7 @@ def _each(refs: list[str], action) -> list[Outcome]:
     return outcomes
 
 
-def publish(acting: ActingUser, refs: list[str], *, at: str | None = None, timezone: str = "UTC") -> list[Outcome]:
+def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC) -> list[Outcome]:
     """Publishes each post now, or schedules it when `at` is in the future (a past `at` backdates)."""
     moment = parse_at(at, timezone=timezone) if at is not None else None
     now = datetime.now(UTC)
@@ -127,7 +121,7 @@ def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
         return Outcome(ref=ref, slug=row.slug, status=BlogStatus.DRAFT)
 
 
-def unpublish(acting: ActingUser, refs: list[str]) -> list[Outcome]:
+def unpublish(acting: ActingUser, *, refs: list[str]) -> list[Outcome]:
     """Takes published or scheduled posts back to draft (a scheduled one will not go out)."""
     return _each(refs, lambda ref: _unpublish_one(acting, ref))
 

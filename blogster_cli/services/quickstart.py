@@ -8,10 +8,12 @@ the credential store, so `pip install -e . && blogster quickstart` needs no inpu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from blogster_cli.context import AppContext
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
@@ -40,7 +42,6 @@ def examples_dir() -> Path | None:
 
 def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     """Gives a new account a dozen example posts to try the commands on."""
-    from zoneinfo import ZoneInfo
 
     from blogster_cli.services.imports import import_paths
 
@@ -48,7 +49,7 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
     if folder is None:
         steps.append("no example posts in this installation")
         return 0
-    summary = import_paths(sessions.current_user(ctx), [folder], default_tz=ZoneInfo(ctx.settings.timezone))
+    summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ctx.tzinfo)
     imported = summary.counts["imported"]
     steps.append(f"imported {imported} example post(s) (blogster blogs list)")
     return imported
@@ -92,7 +93,9 @@ def _generated_password(ctx: AppContext) -> str:
     return password
 
 
-def quickstart(ctx: AppContext, *, email: str | None, password_source, local_account: bool = False) -> QuickstartReport:
+def quickstart(
+    ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False
+) -> QuickstartReport:
     """`password_source()` is called only when a password is needed (it may prompt).
 
     With `local_account` and no email, the account is local_email() with a generated password.
@@ -117,7 +120,8 @@ def quickstart(ctx: AppContext, *, email: str | None, password_source, local_acc
         password_source = lambda: _generated_password(ctx)  # noqa: E731
     if email is None:
         raise AuthError("no account yet: run blogster quickstart --email YOU@EXAMPLE.COM")
-    exists = account_rows.find_by_email(db.connection(), email=email) is not None
+    with admin_unit_of_work(db) as conn:
+        exists = account_rows.find_by_email(conn, email=email) is not None
     password = password_source()
     if exists:
         result = sessions.login(ctx, email=email, password=password)

@@ -18,11 +18,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError, InvalidInput
 from blogster_cli.repositories import accounts
 
@@ -72,10 +71,9 @@ def _actor(account: accounts.AccountRow) -> Actor:
     return Actor(user_id=account.id, email=account.email, is_admin=account.is_admin)
 
 
-def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
+def authenticate_password(ctx: AppContext, *, email: str, password: str) -> Actor:
     """Checks an email and password against auth.users (switching mode)."""
-    with translated_errors():
-        conn = ctx.database.connection()
+    with admin_unit_of_work(ctx.database) as conn:
         account = accounts.find_by_email(conn, email=email)
     if not _verify_password(account.encrypted_password if account else None, password):
         raise AuthError(BAD_CREDENTIALS)
@@ -84,24 +82,19 @@ def authenticate_password(ctx: AppContext, email: str, password: str) -> Actor:
 
 def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> ActingUser:
     """Logs in to a shared server as the account's own role."""
-    import psycopg
-
     from blogster_cli.errors import DatabaseUnavailable
 
     user_db = ctx.database.for_login(login, password)
     try:
-        conn = user_db.connection()
-    except DatabaseUnavailable as exc:
+        with admin_unit_of_work(user_db) as conn:
+            row = accounts.own_login_identity(conn)
+    except DatabaseUnavailable as exc:  # connecting failed: a failing query is AuthError above
         if "password authentication failed" in str(exc) or "role" in str(exc):
             raise AuthError("wrong login or password") from None
         raise
-    try:
-        row = conn.execute("select id, email, is_admin from auth.me()").fetchone()
-    except psycopg.Error as exc:
-        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None
     if row is None:
         raise AuthError("this account has been deleted")
-    return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts)
+    return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts, own_login=True)
 
 
 @dataclass(frozen=True)
@@ -126,14 +119,12 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
         return LoginResult(acting.actor, "own login", None, store.backend_name)
     if not email:
         raise InvalidInput("--email is required")
-    actor = authenticate_password(ctx, email, password)
+    actor = authenticate_password(ctx, email=email, password=password)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(days=ctx.settings.session_days)
-    with translated_errors():
-        conn = ctx.database.connection()
-        with conn.transaction():
-            accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
-            accounts.record_sign_in(conn, user_id=actor.user_id)
+    with admin_unit_of_work(ctx.database) as conn:
+        accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
+        accounts.record_sign_in(conn, user_id=actor.user_id)
     store.delete(LOGIN_KEY)
     store.delete(PASSWORD_KEY)
     store.set(SESSION_KEY, token)
@@ -155,8 +146,8 @@ def logout(ctx: AppContext) -> bool:
     token = store.get(SESSION_KEY)
     had_any = token is not None or store.get(PASSWORD_KEY) is not None
     if token is not None:
-        with translated_errors():
-            accounts.revoke_session(ctx.database.connection(), token_hash=token_hash(token))
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.revoke_session(conn, token_hash=token_hash(token))
     logout_quietly(ctx)
     return had_any
 
@@ -169,13 +160,15 @@ def current_user(ctx: AppContext) -> ActingUser:
     if env_password and env_login:
         return _authenticate_own_login(ctx, env_login, env_password)
     if env_password and env_email:
-        return ActingUser(ctx.database, authenticate_password(ctx, env_email, env_password), ctx.timeouts)
+        return ActingUser(
+            ctx.database, authenticate_password(ctx, email=env_email, password=env_password), ctx.timeouts
+        )
 
     store = ctx.credentials
     token = store.get(SESSION_KEY)
     if token is not None:
-        with translated_errors():
-            found = accounts.account_for_session(ctx.database.connection(), token_hash=token_hash(token))
+        with admin_unit_of_work(ctx.database) as conn:
+            found = accounts.account_for_session(conn, token_hash=token_hash(token))
         if found is None:
             raise AuthError("your session has ended; run: blogster auth login")
         account, expires_at = found
@@ -196,13 +189,6 @@ def require_admin(acting: ActingUser) -> None:
 
     if not acting.actor.is_admin:
         raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")
-
-
-def parse_user_id(text: str) -> UUID | None:
-    try:
-        return UUID(text)
-    except ValueError:
-        return None
 
 
 def logout_quietly(ctx: AppContext) -> None:

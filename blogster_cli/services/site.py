@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import NotFound
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.repositories import site as site_rows
@@ -23,6 +25,7 @@ from blogster_cli.services.site_files import load_manifest, write_site
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
 PARALLEL_FROM = 200
+RENDER_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -68,21 +71,28 @@ def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) ->
     )  # fmt: skip
 
 
+def _render_chunk(markdowns: list[str]) -> list[RenderedPost]:
+    """Renders a chunk of bodies (in a worker process of parallel_map)."""
+    from blogster_cli.publish.markdown import render_post
+
+    return [render_post(markdown) for markdown in markdowns]
+
+
 def render_bodies(markdowns: dict[str, str]) -> dict[str, RenderedPost]:
     """Post id -> rendered body; in two processes when there are many."""
     import os
 
-    from blogster_cli.publish.markdown import render_post
+    from blogster_cli.services.parallel import parallel_map
 
     ids = list(markdowns)
-    if len(ids) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return {i: render_post(markdowns[i]) for i in ids}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
-        rendered = pool.map(render_post, [markdowns[i] for i in ids], chunksize=64)
-        return dict(zip(ids, rendered, strict=True))
+    texts = [markdowns[i] for i in ids]
+    workers = 2 if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    chunks = [texts[start : start + RENDER_CHUNK] for start in range(0, len(texts), RENDER_CHUNK)]
+    preload = (__name__, "blogster_cli.publish.markdown")
+    rendered = [
+        body for _, bodies in parallel_map(_render_chunk, chunks, workers=workers, preload=preload) for body in bodies
+    ]
+    return dict(zip(ids, rendered, strict=True))
 
 
 def build(
@@ -136,7 +146,12 @@ def _build(
             key = row.id
             if key in documents:
                 source_url, aliases = urls.imported_address(documents[key])
-                state = {"row": row_keys[key], "source_url": source_url, "aliases": aliases, "summary": ""}
+                state: dict[str, Any] = {
+                    "row": row_keys[key],
+                    "source_url": source_url,
+                    "aliases": aliases,
+                    "summary": "",
+                }
             else:
                 state = previous.posts[key]  # the previous build's state, carried over
             posts_state[key] = state

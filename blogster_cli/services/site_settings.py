@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import site as site_rows
 
@@ -83,7 +84,7 @@ def _checked(key: str, value: str) -> object:
     return text or None if key in ("title", "description", "url") else text
 
 
-def set_value(acting: ActingUser, key: str, value: str, *, base_domain: str) -> SiteSettings:
+def set_value(acting: ActingUser, *, key: str, value: str, base_domain: str) -> SiteSettings:
     """Changes one setting (`is_custom_domain_verified` is not one: only a DNS check may set it)."""
     if key not in KEYS:
         raise InvalidInput(f"unknown site setting {key!r}; known: {', '.join(KEYS)}")

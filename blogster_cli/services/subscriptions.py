@@ -55,7 +55,7 @@ def _change(ctx: AppContext, acting: ActingUser, email: str, **changes) -> Subsc
     from blogster_cli.services.accounts import account_id
 
     _require_admin(acting)
-    user_id = account_id(ctx, acting, email)
+    user_id = account_id(acting, ctx=ctx, email=email)
     with orm_unit_of_work(acting) as session:
         plan = rows.update_subscription(session, user_id=user_id, **changes)
         if plan is None:

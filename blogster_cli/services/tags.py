@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.repositories import tags
 from blogster_cli.repositories.tags import TagCount
 

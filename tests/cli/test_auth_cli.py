@@ -175,3 +175,15 @@ def test_debug_adds_the_traceback_and_keeps_the_exit_code(cli, args):
     plain, debug = cli(*args), cli("--debug", *args)
     assert debug.exit_code == plain.exit_code == 1
     assert "Traceback" in debug.stderr and debug.stderr.rstrip().endswith(plain.stderr.rstrip())
+
+
+def test_the_user_list_service_returns_no_password_hashes(cli, signed_up):
+    """Services return public shapes: the admin's user list carries no hash for a front end to leak."""
+    from dataclasses import fields
+
+    from blogster_cli.cli.state import acting_user, app_context
+    from blogster_cli.services import accounts
+
+    listed = accounts.list_users(acting_user(), ctx=app_context())
+    assert [user.email for user in listed] == ["ada@example.com"]
+    assert {"encrypted_password", "role_name"}.isdisjoint(field.name for field in fields(listed[0]))

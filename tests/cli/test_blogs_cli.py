@@ -183,3 +183,13 @@ def test_title_filter_treats_wildcards_literally(cli, signed_up):
     new_post(cli, "1000 days")
     assert [p["title"] for p in cli("blogs", "list", "--title", "0%", "--json").json()] == ["100% done"]
     assert cli("blogs", "list", "--title", "_", "--format", "count").stdout.strip() == "0"
+
+
+def test_statuses_and_activity_types_come_from_the_vocabulary(cli, signed_up):
+    """The lists in the messages are the schema's; `scheduled`, written by publishing, is a known type."""
+    bad = cli("blogs", "list", "--status", "bogus")
+    assert bad.exit_code == 2 and "status must be one of draft, scheduled, published, archived" in bad.stderr
+    bad = cli("export", "--format", "hugo", "--status", "bogus", "out")
+    assert bad.exit_code == 2 and "--status must be one of draft, scheduled, published, archived" in bad.stderr
+    scheduled = cli("activity", "--type", "scheduled", "--json")
+    assert scheduled.exit_code == 0 and scheduled.json() == []

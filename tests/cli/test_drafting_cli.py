@@ -82,7 +82,7 @@ def test_titles_have_their_whitespace_normalised_wherever_they_enter(cli, signed
 
 
 def test_no_break_spaces_in_titles_are_kept():
-    from blogster_cli.services.blogs import check_title
+    from blogster_cli.content.rules import check_title
 
     # As in the 18F corpus: a deliberate no-break space after a dash.
     assert check_title("You shared, we listened —\u00a0updates\n") == "You shared, we listened —\u00a0updates"

@@ -68,17 +68,17 @@ def test_unpublish_takes_published_and_scheduled_posts_back_to_draft(cli, signed
 
 
 def test_publish_due_publishes_once_with_one_activity(db, make_user, superuser):
-    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services import blogs, publishing
 
     actor = make_user()
     acting = ActingUser(db, actor)
-    blogs.create(acting, blogs.NewBlog(title="Due", markdown="Body text."))
-    blogs.create(acting, blogs.NewBlog(title="Not yet", markdown="Body text."))
+    blogs.create(acting, new=blogs.NewBlog(title="Due", markdown="Body text."))
+    blogs.create(acting, new=blogs.NewBlog(title="Not yet", markdown="Body text."))
     soon = (datetime.now(UTC) + timedelta(hours=1)).strftime(publishing.AT_FORMAT)
     later = (datetime.now(UTC) + timedelta(days=2)).strftime(publishing.AT_FORMAT)
-    publishing.publish(acting, ["due"], at=soon)
-    publishing.publish(acting, ["not-yet"], at=later)
+    publishing.publish(acting, refs=["due"], at=soon)
+    publishing.publish(acting, refs=["not-yet"], at=later)
     in_two_hours = datetime.now(UTC) + timedelta(hours=2)
     assert [r.slug for r in publishing.publish_due(acting, now=in_two_hours)] == ["due"]
     assert publishing.publish_due(acting, now=in_two_hours) == []

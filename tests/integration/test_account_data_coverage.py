@@ -19,8 +19,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser, Actor, acting_transaction
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services import account_export, accounts
 
 TABLES_SQL = """
@@ -193,8 +194,8 @@ def busy_account(db, make_user, superuser) -> Callable[[], tuple[Actor, Actor]]:
     from blogster_cli.services import blogs
 
     alice, bystander = make_user(admin=True), make_user()  # an admin reads the most tables
-    blogs.create(ActingUser(db, alice), blogs.NewBlog(title="Alice writes", tags=["mine"], status="published"))
-    blogs.create(ActingUser(db, bystander), blogs.NewBlog(title="Bystander writes", status="published"))
+    blogs.create(ActingUser(db, alice), new=blogs.NewBlog(title="Alice writes", tags=["mine"], status="published"))
+    blogs.create(ActingUser(db, bystander), new=blogs.NewBlog(title="Bystander writes", status="published"))
     failed = populate_everything(superuser, alice.user_id)
     assert failed == [], "give these tables a hand-written row for the coverage test:\n" + "\n".join(failed)
     return alice, bystander
@@ -213,7 +214,7 @@ def test_account_export_holds_every_row_of_the_account_it_may_read(db, busy_acco
 
     alice, _ = busy_account
     reached = account_rows(superuser, alice.user_id)
-    account_export.export_account(ActingUser(db, alice), tmp_path / "export")
+    account_export.export_account(ActingUser(db, alice), directory=tmp_path / "export")
     exported = json.loads((tmp_path / "export" / "account.json").read_text())
     assert exported["account"]["id"] == str(alice.user_id)
     with db.connect() as conn:
@@ -234,7 +235,7 @@ def test_account_export_leaves_out_other_accounts_rows(db, busy_account, tmp_pat
     import json
 
     alice, bystander = busy_account
-    account_export.export_account(ActingUser(db, alice), tmp_path / "export")
+    account_export.export_account(ActingUser(db, alice), directory=tmp_path / "export")
     text = (tmp_path / "export" / "account.json").read_text()
     assert str(bystander.user_id) not in text and "Bystander writes" not in text
     assert [b["title"] for b in json.loads(text)["tables"]["blogs"]] == ["Alice writes"]
@@ -244,7 +245,7 @@ def test_account_delete_leaves_no_row_that_references_or_mentions_the_account(db
     alice, bystander = busy_account
     bystander_before = account_rows(superuser, bystander.user_id)
     ctx = AppContext(database_url=db.conninfo)
-    assert accounts.delete_own_account(ctx, ActingUser(ctx.database, alice)) == "deleted"
+    assert accounts.delete_own_account(ActingUser(ctx.database, alice), ctx=ctx) == "deleted"
     ctx.database.close()
 
     assert account_rows(superuser, alice.user_id) == {}

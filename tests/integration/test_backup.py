@@ -8,7 +8,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.services import backup
 
@@ -49,7 +50,7 @@ def test_round_trip_with_accounts_roles_and_rls_rows(db, make_user, superuser, t
         )
     before = snapshot(superuser)
     archive = tmp_path / "all.blogster-backup"
-    summary = backup.backup(db, archive)
+    summary = backup.backup(db, path=archive)
     assert summary.path == archive and archive.stat().st_mode & 0o077 == 0
 
     # Lose data and roles, as a new machine would not have them.
@@ -59,7 +60,7 @@ def test_round_trip_with_accounts_roles_and_rls_rows(db, make_user, superuser, t
     superuser.close()
     db.close()
 
-    result = backup.restore(db, archive)
+    result = backup.restore(db, path=archive)
     assert result.accounts == 2 and result.roles_created >= 1
     with db.connect() as conn:
         assert snapshot(conn) == before
@@ -73,7 +74,7 @@ def test_restore_rejects_a_file_that_is_not_a_backup(db, tmp_path):
     bogus = tmp_path / "x.blogster-backup"
     bogus.write_text("hello")
     with pytest.raises(InvalidInput):
-        backup.restore(db, bogus)
+        backup.restore(db, path=bogus)
     with db.connect() as conn:  # the database is untouched
         assert conn.execute("select count(*) from internal.schema_migrations").fetchone()[0] > 0
 
@@ -88,7 +89,7 @@ def test_backup_needs_a_login_that_sees_every_row(db, make_user, tmp_path):
     params = conninfo_to_dict(db.conninfo)
     params.update(user=alice.role_name, password="alice-login-pw")
     with pytest.raises(ConfigError):
-        backup.backup(Database(make_conninfo(**params)), tmp_path / "x")
+        backup.backup(Database(make_conninfo(**params)), path=tmp_path / "x")
     assert not (tmp_path / "x").exists()
 
 
@@ -97,10 +98,10 @@ def test_round_trip_is_identical_for_every_table_and_brings_back_the_images(db, 
 
     carol = make_user(admin=True)
     acting = ActingUser(db, carol)
-    blogs.create(acting, blogs.NewBlog(title="Pictured", markdown="text", tags=["photo"]))
+    blogs.create(acting, new=blogs.NewBlog(title="Pictured", markdown="text", tags=["photo"]))
     picture = tmp_path / "picture.png"
     picture.write_bytes(PNG)
-    image = images.add(acting, "pictured", picture, featured=True)
+    image = images.add(acting, blog_ref="pictured", source=picture, featured=True)
     job = superuser.execute(
         "insert into procrastinate.procrastinate_jobs (queue_name, task_name, args) values ('q', 't', '{}') returning id"
     ).fetchone()[0]
@@ -109,14 +110,14 @@ def test_round_trip_is_identical_for_every_table_and_brings_back_the_images(db, 
     assert before["public.image_assets"][0] == 1 and before["procrastinate.procrastinate_jobs"][0] == 1
     assert before["internal.job_failures"][0] == 1
     archive = tmp_path / "with-images.blogster-backup"
-    summary = backup.backup(db, archive)
+    summary = backup.backup(db, path=archive)
     assert summary.images == 1 and summary.roles == 1
 
     stored = images.media_dir() / image.path
     stored.unlink()
     superuser.execute("delete from public.blogs")
     superuser.close()
-    result = backup.restore(db, archive)
+    result = backup.restore(db, path=archive)
     assert result.images == 1
     assert stored.read_bytes() == PNG
     with db.connect() as conn:
@@ -134,9 +135,9 @@ def test_backup_refuses_to_overwrite_a_file_without_force(db, make_user, tmp_pat
     archive = tmp_path / "taken.blogster-backup"
     archive.write_text("something precious")
     with pytest.raises(Conflict, match="--force"):
-        backup.backup(db, archive)
+        backup.backup(db, path=archive)
     assert archive.read_text() == "something precious"
-    backup.backup(db, archive, force=True)
+    backup.backup(db, path=archive, force=True)
     assert archive.stat().st_size > 100 and not archive.with_name(archive.name + ".partial").exists()
 
 
@@ -146,11 +147,11 @@ def test_login_passwords_survive_a_restore_onto_a_cluster_without_the_roles(db, 
         0
     ]
     archive = tmp_path / "logins.blogster-backup"
-    backup.backup(db, archive)
+    backup.backup(db, path=archive)
     superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(dave.role_name)))
     superuser.close()
 
-    assert backup.restore(db, archive).roles_created == 1
+    assert backup.restore(db, path=archive).roles_created == 1
     with db.connect() as conn:
         assert conn.execute(
             "select rolcanlogin, rolpassword from pg_authid where rolname = %s", (dave.role_name,)

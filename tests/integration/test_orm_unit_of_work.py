@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict
 from blogster_cli.models.extended import ContentCalendar

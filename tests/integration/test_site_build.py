@@ -10,7 +10,7 @@ import feedparser
 import html5lib
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_settings
 
@@ -30,8 +30,8 @@ def build(acting: ActingUser, out: Path) -> site.BuildReport:
 
 
 def publish(acting: ActingUser, title: str, markdown: str, **fields) -> blogs.BlogRow:
-    row = blogs.create(acting, blogs.NewBlog(title=title, markdown=markdown, **fields))
-    publishing.publish(acting, [str(row.id)])
+    row = blogs.create(acting, new=blogs.NewBlog(title=title, markdown=markdown, **fields))
+    publishing.publish(acting, refs=[str(row.id)])
     return row
 
 
@@ -49,11 +49,11 @@ def author(db, make_user) -> ActingUser:
 
 
 def test_full_site_is_valid_html5_with_feeds_sitemap_and_meta(author, tmp_path):
-    site_settings.set_value(author, "title", "Ada's notes", base_domain=BASE)
+    site_settings.set_value(author, key="title", value="Ada's notes", base_domain=BASE)
     code = "```python\nprint('hi')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n{{< youtube abc >}}\n"
     for n in range(12):
         publish(author, f"Post {n}", f"Body of post {n}.\n\n{code}", tags=["Rust", "rust", "C++"] if n % 2 else [])
-    blogs.create(author, blogs.NewBlog(title="Secret draft", markdown="draft text"))
+    blogs.create(author, new=blogs.NewBlog(title="Secret draft", markdown="draft text"))
     out = tmp_path / "public"
     report = build(author, out)
     assert report.posts == 12 and report.rendered == 12
@@ -111,7 +111,9 @@ def test_incremental_rebuild_touches_only_what_changed(author, tmp_path):
     again = build(author, out)
     assert again.written == 0 and again.rendered == 0 and snapshot(out) == before
     changed = rows[3]  # the 4th oldest: on the last index page with the oldest posts
-    blogs.update(author, str(changed.id), blogs.BlogChanges(markdown="A new body.", title="Post 03 revised"))
+    blogs.update(
+        author, ref=str(changed.id), changes=blogs.BlogChanges(markdown="A new body.", title="Post 03 revised")
+    )
     report = build(author, out)
     after = snapshot(out)
     differing = {path for path in after if before.get(path) != after[path]}
@@ -121,7 +123,7 @@ def test_incremental_rebuild_touches_only_what_changed(author, tmp_path):
         "sitemap.xml", ".blogster-site.json",
     }  # fmt: skip
     assert "Post 03 revised" in after["posts/post-03/index.html"][0].decode()
-    publishing.unpublish(author, [str(rows[24].id)])
+    publishing.unpublish(author, refs=[str(rows[24].id)])
     report = build(author, out)
     assert report.removed == 1 and not (out / "posts/post-24").exists()
     assert "Post 24" not in (out / "index.xml").read_text()
@@ -137,7 +139,7 @@ def test_a_build_holds_only_the_acting_users_published_posts(db, make_user, auth
     publish(author, "Ada public post", "Ada's words.")
     bob = ActingUser(db, make_user("bob@example.com"))
     publish(bob, "Bob public post", "Bob's words.")
-    blogs.create(bob, blogs.NewBlog(title="Bob draft", markdown="unpublished"))
+    blogs.create(bob, new=blogs.NewBlog(title="Bob draft", markdown="unpublished"))
     out = tmp_path / "bob"
     report = build(bob, out)
     text = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
@@ -153,8 +155,8 @@ def test_imported_posts_keep_their_url_with_redirects_from_aliases(author, tmp_p
         fields={"path": "2025/06/26/Rust-1.88.0", "aliases": ["releases/1.88.0", "../../escape"]},
         source={"dialect": "zola", "path": "Rust-1.88.0.md", "date_text": "2025/06/26"},
     )  # fmt: skip
-    row = blogs.create(author, blogs.NewBlog(title="Rust 1.88", content=document))
-    publishing.publish(author, [str(row.id)])
+    row = blogs.create(author, new=blogs.NewBlog(title="Rust 1.88", content=document))
+    publishing.publish(author, refs=[str(row.id)])
     out = tmp_path / "public"
     build(author, out)
     assert "Release notes." in (out / "2025/06/26/Rust-1.88.0/index.html").read_text()
@@ -166,9 +168,9 @@ def test_imported_posts_keep_their_url_with_redirects_from_aliases(author, tmp_p
 
 def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
     publish(author, "Hello", "Hi there.")
-    site_settings.set_value(author, "url", "https://blog.example.com/", base_domain=BASE)
-    site_settings.set_value(author, "permalink", "/{year}/{slug}/", base_domain=BASE)
-    site_settings.set_value(author, "theme", "minimal", base_domain=BASE)
+    site_settings.set_value(author, key="url", value="https://blog.example.com/", base_domain=BASE)
+    site_settings.set_value(author, key="permalink", value="/{year}/{slug}/", base_domain=BASE)
+    site_settings.set_value(author, key="theme", value="minimal", base_domain=BASE)
     out = tmp_path / "public"
     build(author, out)
     (post,) = out.glob("*/hello/index.html")
@@ -181,7 +183,7 @@ def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
         ("subdomain", "A"),
     ]:
         with pytest.raises(InvalidInput):
-            site_settings.set_value(author, key, value, base_domain=BASE)
+            site_settings.set_value(author, key=key, value=value, base_domain=BASE)
 
 
 def test_featured_images_are_copied_from_the_media_store(author, tmp_path):
@@ -189,9 +191,9 @@ def test_featured_images_are_copied_from_the_media_store(author, tmp_path):
 
     png = tmp_path / "pic.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
-    row = blogs.create(author, blogs.NewBlog(title="Pictured", markdown="Words."))
-    image = images.add(author, str(row.id), png, featured=True)
-    publishing.publish(author, [str(row.id)])
+    row = blogs.create(author, new=blogs.NewBlog(title="Pictured", markdown="Words."))
+    image = images.add(author, blog_ref=str(row.id), source=png, featured=True)
+    publishing.publish(author, refs=[str(row.id)])
     out = tmp_path / "public"
     build(author, out)
     assert (out / image.url).read_bytes() == png.read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_deploy
 
@@ -17,8 +17,8 @@ from blogster_cli.services import blogs, publishing, site, site_deploy
 def built(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
     acting = ActingUser(db, make_user())
     for n in range(3):
-        row = blogs.create(acting, blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
-        publishing.publish(acting, [str(row.id)])
+        row = blogs.create(acting, new=blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
+        publishing.publish(acting, refs=[str(row.id)])
     out = tmp_path / "public"
     site.build(acting, out=out, base_domain="blogster.page")
     return acting, out
@@ -39,7 +39,7 @@ def test_folder_deploy_copies_only_changes_and_removes_what_is_gone(built, tmp_p
     assert first.copied == len(files(out)) - 1 and first.removed == 0
     assert {k: v for k, v in files(destination).items() if k != "CNAME"} == files(out)
     assert site_deploy.to_folder(out, destination).copied == 0
-    publishing.unpublish(acting, ["post-1"])
+    publishing.unpublish(acting, refs=["post-1"])
     site.build(acting, out=out, base_domain="blogster.page")
     again = site_deploy.to_folder(out, destination)
     assert again.removed == 1 and not (destination / "posts/post-1/index.html").exists()
@@ -86,7 +86,7 @@ def test_git_deploy_commits_on_the_branch_and_pushes_only_changes(built, tmp_pat
     assert "posts/post-0/index.html" in listed and "index.xml" in listed and first.copied == len(listed)
     unchanged = site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
     assert unchanged.copied == 0 and unchanged.commit == first.commit
-    blogs.update(acting, "post-2", blogs.BlogChanges(markdown="New body."))
+    blogs.update(acting, ref="post-2", changes=blogs.BlogChanges(markdown="New body."))
     site.build(acting, out=out, base_domain="blogster.page")
     second = site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
     assert second.commit != first.commit and 0 < second.copied < first.copied

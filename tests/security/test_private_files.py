@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 
 _watch: dict | None = None  # root, files (watched paths), problems, busy (re-entry guard)
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT
@@ -94,7 +94,7 @@ def test_backup_and_its_partial_are_private_from_the_first_byte(db, make_user, w
 
     make_user()
     target = tmp_path / "new-folder" / "all.blogster-backup"
-    backup.backup(db, target)
+    backup.backup(db, path=target)
     assert any(name.endswith(".partial") for name in watched["files"])  # the watch saw the partial
     assert_private_tree(tmp_path / "new-folder")
 
@@ -103,8 +103,8 @@ def test_account_export_is_private(db, make_user, watched, tmp_path):
     from blogster_cli.services import account_export, blogs
 
     acting = ActingUser(db, make_user())
-    blogs.create(acting, blogs.NewBlog(title="A private draft", markdown="Not for other OS users."))
-    account_export.export_account(acting, tmp_path / "export" / "mine")
+    blogs.create(acting, new=blogs.NewBlog(title="A private draft", markdown="Not for other OS users."))
+    account_export.export_account(acting, directory=tmp_path / "export" / "mine")
     assert list((tmp_path / "export" / "mine" / "posts").rglob("*.md"))
     assert (tmp_path / "export" / "mine" / "account.json").exists()
     assert stat.S_IMODE((tmp_path / "export").stat().st_mode) == 0o700

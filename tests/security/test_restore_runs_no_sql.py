@@ -42,7 +42,7 @@ def real_backup(db, make_user, tmp_path) -> Path:
     make_user(admin=True)
     make_user()
     archive = tmp_path / "real.blogster-backup"
-    backup.backup(db, archive)
+    backup.backup(db, path=archive)
     return archive
 
 
@@ -78,7 +78,7 @@ def account_count(db) -> int:
 def assert_refused(db, archive: Path, match: str) -> None:
     before = account_count(db)
     with pytest.raises(InvalidInput, match=match):
-        backup.restore(db, archive)
+        backup.restore(db, path=archive)
     assert account_count(db) == before  # untouched
 
 
@@ -173,7 +173,7 @@ def test_sql_inside_the_rows_stays_data(db, real_backup, tmp_path, evil_watch):
     payload = "x'); create role evil superuser; --"
     row = f"{uuid.uuid4()}\t{payload}\t2026-01-01 00:00:00+00\n".encode()
     members["data/public.blog_tags.copy"] += row
-    backup.restore(db, write_archive(tmp_path / "rows.blogster-backup", members))
+    backup.restore(db, path=write_archive(tmp_path / "rows.blogster-backup", members))
     with db.connect() as conn:
         assert conn.execute("select count(*) from public.blog_tags where name = %s", (payload,)).fetchone()[0] == 1
 

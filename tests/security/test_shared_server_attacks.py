@@ -21,9 +21,10 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import Conflict
 from blogster_cli.services import accounts, images
@@ -126,13 +127,13 @@ def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superus
         )
     picture = tmp_path / "pixel.png"
     picture.write_bytes(PNG)
-    kept = images.add(ActingUser(db, alice), "alice-draft", picture)
-    bobs = images.add(ActingUser(db, bob), "bob-draft", picture)
+    kept = images.add(ActingUser(db, alice), blog_ref="alice-draft", source=picture)
+    bobs = images.add(ActingUser(db, bob), blog_ref="bob-draft", source=picture)
     assert kept.path == bobs.path
     stored = images.media_dir() / kept.path
-    images.remove(ActingUser(db, bob), str(bobs.id))
+    images.remove(ActingUser(db, bob), image_id=str(bobs.id))
     assert stored.exists()
-    images.remove(ActingUser(db, alice), str(kept.id))
+    images.remove(ActingUser(db, alice), image_id=str(kept.id))
     assert not stored.exists()
 
 
@@ -193,7 +194,7 @@ def test_purge_succeeds_when_the_account_owns_a_large_object(db, superuser, make
     superuser.execute(
         sql.SQL("alter large object {} owner to {}").format(sql.Literal(oid), sql.Identifier(bob.role_name))
     )
-    accounts.purge_user(ctx, ActingUser(ctx.database, admin), email=bob.email)
+    accounts.purge_user(ActingUser(ctx.database, admin), ctx=ctx, email=bob.email)
     assert superuser.execute("select count(*) from pg_roles where rolname = %s", (bob.role_name,)).fetchone()[0] == 0
     assert superuser.execute("select count(*) from pg_largeobject_metadata where oid = %s", (oid,)).fetchone()[0] == 0
     ctx.database.close()
@@ -214,11 +215,11 @@ def test_banning_revokes_login_and_ends_sessions_and_unbanning_restores_them(db,
     bob = make_user(login_password=LOGIN_PASSWORD)
     acting_admin = ActingUser(ctx.database, admin)
     with login_as(db, bob.role_name) as bobs_session:
-        accounts.ban(ctx, acting_admin, email=bob.email, until=datetime.now(UTC) + timedelta(days=30))
+        accounts.ban(acting_admin, ctx=ctx, email=bob.email, until=datetime.now(UTC) + timedelta(days=30))
         assert not session_is_alive(bobs_session)
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         login_as(db, bob.role_name)
-    accounts.ban(ctx, acting_admin, email=bob.email, until=None)
+    accounts.ban(acting_admin, ctx=ctx, email=bob.email, until=None)
     with login_as(db, bob.role_name) as conn:
         assert conn.execute("select auth.uid()").fetchone()[0] == bob.user_id
     ctx.database.close()
@@ -234,7 +235,7 @@ def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, sup
     own_login = make_conninfo(**params)
     ctx = AppContext(database_url=own_login)
     with login_as(db, bob.role_name) as other_session:
-        assert accounts.delete_own_account(ctx, ActingUser(Database(own_login), bob)) == "marked"
+        assert accounts.delete_own_account(ActingUser(Database(own_login), bob, own_login=True), ctx=ctx) == "marked"
         assert not session_is_alive(other_session)
     after = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
     assert after != before and after.startswith("SCRAM-SHA-256$4096:")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import InvalidInput
 from blogster_cli.services import exports, images, imports
 
@@ -52,7 +52,7 @@ def all_markdown(superuser) -> str:
 
 
 def test_links_and_special_files_in_an_imported_folder_are_skipped_with_reasons(acting, site, superuser):
-    summary = imports.import_paths(acting, [site])
+    summary = imports.import_paths(acting, paths=[site])
     by_path = {Path(file.path).name: file for file in summary.files}
     assert by_path["real.md"].outcome == "imported"
     for name in ("notes.md", "inside.md", "keys"):
@@ -66,7 +66,7 @@ def test_links_and_special_files_in_an_imported_folder_are_skipped_with_reasons(
 
 
 def test_a_linked_file_named_on_the_command_line_is_skipped(acting, site, superuser):
-    summary = imports.import_paths(acting, [site / "content" / "notes.md", site / "content" / "pipe.md"])
+    summary = imports.import_paths(acting, paths=[site / "content" / "notes.md", site / "content" / "pipe.md"])
     assert [file.outcome for file in summary.files] == ["skipped", "skipped"]
     assert "s3cr3t" not in all_markdown(superuser)
 
@@ -77,7 +77,7 @@ def test_a_link_swapped_in_after_listing_is_not_read(acting, site, outside, supe
     real = site / "content" / "real.md"
     real.unlink()
     real.symlink_to(outside / "credentials.json")
-    summary = imports.import_sources(acting, sources)
+    summary = imports.import_sources(acting, sources=sources)
     assert "s3cr3t" not in all_markdown(superuser)
     assert [file.outcome for file in summary.files if file.path.endswith("real.md")] == ["skipped"]
 
@@ -85,29 +85,29 @@ def test_a_link_swapped_in_after_listing_is_not_read(acting, site, outside, supe
 def test_images_add_refuses_links_and_special_files(acting, tmp_path, outside):
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: P\nslug: p\n---\nBody.\n")
-    imports.import_paths(acting, [post])
+    imports.import_paths(acting, paths=[post])
     picture = outside / "private.png"
     picture.write_bytes(PNG)
     link = tmp_path / "shot.png"
     link.symlink_to(picture)
     with pytest.raises(InvalidInput, match="symbolic link"):
-        images.add(acting, "p", link)
+        images.add(acting, blog_ref="p", source=link)
     fifo = tmp_path / "fifo.png"
     os.mkfifo(fifo)
     with pytest.raises(InvalidInput, match="not a regular file"):
-        images.add(acting, "p", fifo)
+        images.add(acting, blog_ref="p", source=fifo)
 
 
 def test_export_never_writes_through_a_link_in_the_target_folder(acting, tmp_path, outside):
     source = tmp_path / "src"
     (source / "content" / "posts").mkdir(parents=True)
     (source / "content" / "posts" / "victim.md").write_text("---\ntitle: Victim\n---\nOverwrite?\n")
-    imports.import_paths(acting, [source], fmt="hugo")
+    imports.import_paths(acting, paths=[source], fmt="hugo")
     target = tmp_path / "out"
     (target / "content" / "posts").mkdir(parents=True)
     (target / "content" / "posts" / "victim.md").symlink_to(outside / "credentials.json")
     (target / "static").symlink_to(outside, target_is_directory=True)
-    exports.export_posts(acting, target, dialect="hugo", media_root=tmp_path / "media")
+    exports.export_posts(acting, directory=target, dialect="hugo", media_root=tmp_path / "media")
     assert (outside / "credentials.json").read_text() == SECRET
     assert not (target / "content" / "posts" / "victim.md").is_symlink()
     assert sorted(p.name for p in outside.iterdir()) == [".ssh", "credentials.json"]

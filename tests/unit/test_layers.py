@@ -1,5 +1,6 @@
 """The layering holds: cli -> services -> repositories -> models/db, and pure content helpers."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,13 +11,40 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_import_contracts_are_kept():
+def _lint_imports(folder: Path) -> subprocess.CompletedProcess[str]:
     beside_python = Path(sys.executable).with_name("lint-imports")
     lint_imports = str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
     if lint_imports is None:
         pytest.fail("lint-imports is missing: install the dev extra")
-    result = subprocess.run([lint_imports], cwd=REPO, capture_output=True, text=True)
+    environment = {**os.environ, "PYTHONPATH": str(folder)}  # this folder's package, not the installed one
+    return subprocess.run([lint_imports, "--no-cache"], cwd=folder, capture_output=True, text=True, env=environment)
+
+
+def test_import_contracts_are_kept():
+    result = _lint_imports(REPO)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("module", "wrong_import", "broken_contract"),
+    [
+        (
+            "cli/scratch.py",
+            "from blogster_cli.repositories import blogs",
+            "Front ends never import repositories, db or psycopg",
+        ),
+        ("workers/scratch.py", "import psycopg", "Front ends never import repositories, db or psycopg"),
+        ("services/scratch.py", "import psycopg", "Services never import psycopg"),
+    ],
+)
+def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_import, broken_contract):
+    """The contracts are not vacuous: one skipping import in a copy of the package fails them."""
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    shutil.copytree(REPO / "blogster_cli", tmp_path / "blogster_cli", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "blogster_cli" / module).write_text(wrong_import + "\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert f"{broken_contract} BROKEN" in result.stdout, result.stdout[-3000:]
 
 
 def test_no_session_level_role_changes_anywhere():

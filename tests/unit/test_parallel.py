@@ -43,3 +43,24 @@ def test_a_dead_worker_leaves_the_rest_to_this_process() -> None:
 def test_one_worker_runs_here() -> None:
     out = list(parallel_map(square_with_pid, [[1, 2]], workers=1))
     assert out == [([1, 2], [(1, os.getpid()), (4, os.getpid())])]
+
+
+def test_no_process_pool_but_the_parallel_map():
+    """Every CPU-bound fan-out goes through parallel_map: nothing else forks a process pool."""
+    from pathlib import Path
+
+    package = Path(parallel.__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "parallel.py" and ("ProcessPoolExecutor" in path.read_text() or '"fork"' in path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_site_bodies_rendered_in_workers_equal_those_rendered_here():
+    from blogster_cli.publish.markdown import render_post
+    from blogster_cli.services.site import PARALLEL_FROM, render_bodies
+
+    markdowns = {f"post-{n}": f"# Post {n}\n\nSome *text* with `code` {n}.\n" for n in range(PARALLEL_FROM + 10)}
+    assert render_bodies(markdowns) == {key: render_post(text) for key, text in markdowns.items()}

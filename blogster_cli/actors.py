@@ -1,0 +1,48 @@
+"""Who acts, through which login, within which limits: what a front end resolves once
+(cli/state.acting_user()) and hands to every service as its first argument.
+
+Outside db/ so that front ends can name these types without importing the database
+layer; db/acting.py opens the units of work that use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    from blogster_cli.db.connection import Database
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: resolved once by the front end and passed to every service call."""
+
+    user_id: UUID
+    email: str
+    is_admin: bool = False
+
+    @property
+    def role_name(self) -> str:
+        return "u_" + self.user_id.hex
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    statement_ms: int = 30000
+    lock_ms: int = 5000
+
+
+@dataclass(frozen=True)
+class ActingUser:
+    """Everything a service needs to act for someone: where, who, and the limits.
+
+    `own_login`: `db` is the account's own database login (a shared server), not the
+    administrative login that switches to the account's role in each unit of work.
+    """
+
+    db: Database
+    actor: Actor
+    timeouts: Timeouts = Timeouts()
+    own_login: bool = False

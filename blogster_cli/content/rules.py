@@ -1,0 +1,83 @@
+"""The rules a post obeys, checked before any write: pure, and the one place for them.
+
+Creating, editing, importing and exporting posts all use these, and the schema enforces
+the same limits (db/migrations); a service that needs a rule imports it from here, not
+from another service.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from blogster_cli.content.slugs import is_usable, slugify
+from blogster_cli.errors import InvalidInput
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+# Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
+TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def check_text(text: str, what: str) -> str:
+    """Rejects what PostgreSQL cannot store (NUL) and bodies beyond the size limit."""
+    if "\x00" in text:
+        raise InvalidInput(f"{what} contains a NUL character")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} is not valid UTF-8") from None
+    return text
+
+
+def check_title(title: str) -> str:
+    """A title as stored: each run of whitespace (newlines, tabs) is one space, none at the ends.
+
+    No-break spaces are kept: writers put them on purpose ("—\u00a0updates"), and they
+    break no line or column.
+    """
+    title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
+    if not title:
+        raise InvalidInput("a post needs a title")
+    if len(title) > 500:
+        raise InvalidInput("a title has at most 500 characters")
+    return title
+
+
+def check_explicit_slug(slug: str) -> str:
+    if not is_usable(slug):
+        raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
+    return slug
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = " ".join(str(tag).split())
+        if not name:
+            continue
+        if len(name) > 64:
+            raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def keywords_list(keywords: str | list[Any] | None) -> list[str] | None:
+    if keywords is None:
+        return None
+    items = keywords if isinstance(keywords, list) else str(keywords).split(",")
+    cleaned = [str(k).strip() for k in items if str(k).strip()]
+    return cleaned or None
+
+
+def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
+    """The slug a post is imported under, before de-duplication, and whether it was generated.
+
+    A slug the source states (front matter, Zola path, file name) is kept as written when
+    it can be used in a URL; otherwise, or when there is none, one is made with slugify.
+    """
+    if slug is not None and is_usable(slug):
+        return slug, False
+    return slugify(slug if slug else title), True

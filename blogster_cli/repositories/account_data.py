@@ -1,0 +1,82 @@
+"""An account's own rows in every public table, for `account export` (runs as the acting user).
+
+Each table is narrowed to the rows that are the account's, found from the catalog's
+foreign keys so that a new table is covered the day it arrives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from blogster_cli.db.rows import scalar
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg.sql import Composable
+
+ACCOUNT_TABLES = {("auth", "users"), ("public", "profiles")}
+
+TABLES_QUERY = """
+select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
+  and has_table_privilege(c.oid, 'select')
+order by c.relname
+"""
+# Each foreign key of a public table, by its first column pair (enough to follow ownership).
+FOREIGN_KEYS_QUERY = """
+select c.relname, a.attname, pn.nspname, p.relname, pa.attname
+from pg_constraint k
+join pg_class c on c.oid = k.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_class p on p.oid = k.confrelid
+join pg_namespace pn on pn.oid = p.relnamespace
+join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+join pg_attribute pa on pa.attrelid = k.confrelid and pa.attnum = k.confkey[1]
+where k.contype = 'f' and k.conparentid = 0 and n.nspname = 'public'
+order by 1, 2
+"""
+
+
+def _ownership_filters(conn: psycopg.Connection) -> dict[str, Composable | None]:
+    """For each readable public table, the condition that picks the account's rows (None: not the account's)."""
+    from psycopg import sql
+
+    readable = [name for (name,) in conn.execute(TABLES_QUERY).fetchall()]
+    references: dict[str, list[tuple[str, tuple[str, str], str]]] = {}
+    for table, column, parent_schema, parent, parent_column in conn.execute(FOREIGN_KEYS_QUERY).fetchall():
+        references.setdefault(table, []).append((column, (parent_schema, parent), parent_column))
+
+    def condition(table: str, visiting: frozenset[str]) -> Composable | None:
+        parts: list[Composable] = []
+        for column, parent, parent_column in references.get(table, []):
+            if parent in ACCOUNT_TABLES and parent_column == "id":
+                parts.append(sql.SQL("{} = auth.uid()").format(sql.Identifier(column)))
+            elif parent[0] == "public" and parent[1] in readable and parent[1] not in visiting:
+                parent_condition = condition(parent[1], visiting | {parent[1]})
+                if parent_condition is not None:
+                    parts.append(
+                        sql.SQL("{} in (select {} from public.{} where {})").format(
+                            sql.Identifier(column),
+                            sql.Identifier(parent_column),
+                            sql.Identifier(parent[1]),
+                            parent_condition,
+                        )
+                    )
+        return sql.SQL("({})").format(sql.SQL(" or ").join(parts)) if parts else None
+
+    return {table: condition(table, frozenset({table})) for table in readable}
+
+
+def owned_rows(conn: psycopg.Connection) -> dict[str, list[Any]]:
+    """Each readable public table's rows that are the account's, as JSON values."""
+    from psycopg import sql
+
+    data: dict[str, list[Any]] = {}
+    for table, where in _ownership_filters(conn).items():
+        if where is None:
+            continue
+        query = sql.SQL("select coalesce(jsonb_agg(to_jsonb(t)), '[]') from public.{} t where {}").format(
+            sql.Identifier(table), where
+        )
+        data[table] = scalar(conn.execute(query), list)
+    return data
