@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docs_eval
 
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import ActingUser, Actor, acting_transaction
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.documentation import tree
 from blogster_cli.repositories import accounts

@@ -59,9 +59,9 @@ def medians(run) -> tuple[float, float]:
 
 
 def main() -> int:
+    from blogster_cli.actors import ActingUser, Actor
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.db import migrations
-    from blogster_cli.db.acting import ActingUser, Actor
     from blogster_cli.db.connection import Database
     from blogster_cli.db.embedded import EmbeddedServer
     from blogster_cli.repositories import accounts

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from blogster_cli.db.acting import Timeouts, acting_transaction
+from blogster_cli.actors import Timeouts
+from blogster_cli.db.acting import acting_transaction
 
 if TYPE_CHECKING:
     import psycopg

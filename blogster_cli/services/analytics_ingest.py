@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.analytics.aggregate import (
     MALFORMED_SAMPLE_SIZE,
     ChunkResult,
@@ -34,7 +35,7 @@ from blogster_cli.analytics.aggregate import (
 from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
 from blogster_cli.analytics.logformat import LogFormat, parse_line
 from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher
-from blogster_cli.db.acting import ActingUser, Timeouts, separate_unit_of_work, unit_of_work
+from blogster_cli.db.acting import separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.repositories import site as site_rows

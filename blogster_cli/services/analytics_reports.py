@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
 from blogster_cli.models.extended import CalendarEntryPublic, ContentCalendar

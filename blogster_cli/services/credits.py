@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai.pricing import estimated_cost_usd
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.repositories import generation as rows

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import dashboard as dashboard_rows

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.documentation import links, tree
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.services.sessions import require_admin

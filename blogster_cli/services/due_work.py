@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import BlogsterError
 from blogster_cli.repositories import calendar as calendar_rows

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, is_on

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound
 from blogster_cli.models.content import AiGenerationLog

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai import ideas as idea_shapes
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import BlogIdea

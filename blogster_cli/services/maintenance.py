@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import maintenance

@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from blogster_cli.db.acting import ActingUser, Actor, unit_of_work
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.db.service import service_unit_of_work

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import blogs as blog_rows

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai import metadata, prompts, sections
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import blogs as blog_rows

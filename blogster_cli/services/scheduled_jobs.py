@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import service_unit_of_work

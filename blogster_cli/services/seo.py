@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.analytics.keywords import KeywordRow, Rejected, parse_keywords
-from blogster_cli.db.acting import ActingUser, unit_of_work
+from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import seo as seo_rows
 

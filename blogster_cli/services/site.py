@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work

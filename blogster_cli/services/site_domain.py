@@ -18,7 +18,8 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
-from blogster_cli.db.acting import ActingUser, acting_transaction, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import acting_transaction, unit_of_work
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput, NotFound
 from blogster_cli.repositories import site as site_rows

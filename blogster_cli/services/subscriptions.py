@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.models.accounts import UserSubscription

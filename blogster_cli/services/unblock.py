@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai import metadata, prompts
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import WritersBlockSession

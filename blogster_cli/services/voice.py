@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.models.extended import VoiceRecording

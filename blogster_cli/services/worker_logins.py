@@ -12,8 +12,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import accounts, worker_logins

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.services import blogs, publishing
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from psycopg.types.json import Jsonb
 
-from blogster_cli.db.acting import ActingUser, separate_unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import separate_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.services.analytics_ingest import ingest
@@ -238,7 +239,7 @@ def test_overlapping_runs_wait_for_the_lock(author, tmp_path):
 
 KILLED_RUN = """
 import sys, uuid
-from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.services.analytics_ingest import ingest
 acting = ActingUser(Database(sys.argv[1]), Actor(uuid.UUID(sys.argv[2]), "x@example.com"))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg.types.json import Jsonb
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.services.analytics_reports import dashboard, report
 

@@ -18,8 +18,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.content.images import content_hash_name
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.services import exports, images, imports
 
 HUGO_CONFIG = 'baseURL = "http://example.org/"\ntitle = "T"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'

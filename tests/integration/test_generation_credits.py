@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.acting import ActingUser
 from blogster_cli.errors import BlogsterError
 from blogster_cli.services import generation
 from tests.ai_server import MODEL

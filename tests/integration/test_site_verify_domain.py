@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser
+from blogster_cli.actors import ActingUser
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.services import site_domain, site_settings
 from tests.dns_resolver import Resolver, running_resolver

@@ -10,7 +10,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from blogster_cli.db.acting import ActingUser, acting_transaction
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services.analytics_ingest import ingest
 from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from blogster_cli.db.acting import ActingUser, acting_transaction, unit_of_work
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import acting_transaction, unit_of_work
 from blogster_cli.services import blogs
 
 PUBLIC_COLUMNS = ["id", "username", "full_name", "avatar_url", "website", "bio"]

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from blogster_cli.db.acting import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.services import blogs
 from blogster_cli.services.blogs import NewBlog
 

@@ -67,7 +67,7 @@ def test_an_empty_account_shows_zeros_and_no_chart(writer):
 
 
 def test_figures_read_while_textual_loads_are_shown_and_a_failure_is_a_notification(writer, make_user, db):
-    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.actors import ActingUser
     from blogster_cli.db.connection import Database
     from blogster_cli.tui.launch import read_figures_early
 

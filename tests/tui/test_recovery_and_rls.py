@@ -140,7 +140,7 @@ def test_user_b_cannot_open_a_draft_of_a_by_its_id(make_user, acting_as):
 
 
 def test_a_lost_database_is_a_notification_and_the_dashboard_retries(make_user, db, monkeypatch):
-    from blogster_cli.db.acting import ActingUser
+    from blogster_cli.actors import ActingUser
     from blogster_cli.db.connection import Database
     from blogster_cli.tui import dashboard
 
