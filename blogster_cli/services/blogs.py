@@ -19,7 +19,8 @@ from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
-from blogster_cli.repositories.blogs import BlogFilter, BlogRow
+from blogster_cli.repositories.blogs import BlogFilter
+from blogster_cli.repositories.blogs import BlogRow as BlogRow  # re-exported: front ends name the rows they show
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.

@@ -110,7 +110,7 @@ class EditorScreen(PublishingActions, Screen):
         acting, ref = self.app.acting, self.ref
 
         def begin() -> tuple[EditDraft, list[UnsavedEdit]]:
-            draft = editing.begin(acting, ref)
+            draft = editing.begin(acting, ref=ref)
             return draft, editing.unsaved_edits(draft)
 
         in_background(self, "Opening the post", begin, DraftOpened)
@@ -177,7 +177,10 @@ class EditorScreen(PublishingActions, Screen):
         acting, draft, text = self.app.acting, self.draft, self.text
         self.sub_title = f"{draft.slug} (saving…)"
         in_background(
-            self, "Saving", lambda: editing.save(acting, draft, text), lambda outcome: PostSaved((outcome, text))
+            self,
+            "Saving",
+            lambda: editing.save(acting, draft=draft, edited=text),
+            lambda outcome: PostSaved((outcome, text)),
         )
 
     def on_post_saved(self, message: PostSaved) -> None:

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from blogster_cli.services import blogs
-from blogster_cli.services.blogs import BlogFilter
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, in_background
 
@@ -106,7 +105,7 @@ class PostsScreen(PublishingActions, Screen):
 
     def action_reload(self) -> None:
         acting = self.app.acting
-        in_background(self, "Loading your posts", lambda: blogs.list_blogs(acting, BlogFilter()), PostsLoaded)
+        in_background(self, "Loading your posts", lambda: blogs.list_blogs(acting), PostsLoaded)
 
     def on_posts_loaded(self, message: PostsLoaded) -> None:
         self.rows = message.result

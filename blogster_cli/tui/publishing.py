@@ -48,10 +48,10 @@ class PublishingActions:
         """Called once an action succeeded (reload what shows the status)."""
 
     def action_publish(self) -> None:
-        self._run("Publishing", lambda acting, ref: publishing.publish(acting, [ref]))
+        self._run("Publishing", lambda acting, ref: publishing.publish(acting, refs=[ref]))
 
     def action_unpublish(self) -> None:
-        self._run("Unpublishing", lambda acting, ref: publishing.unpublish(acting, [ref]))
+        self._run("Unpublishing", lambda acting, ref: publishing.unpublish(acting, refs=[ref]))
 
     def action_schedule(self) -> None:
         if self.selected_ref() is None:
@@ -60,7 +60,9 @@ class PublishingActions:
 
         def scheduled(at: str | None) -> None:
             if at:
-                self._run("Scheduling", lambda acting, ref: publishing.publish(acting, [ref], at=at, timezone=timezone))
+                self._run(
+                    "Scheduling", lambda acting, ref: publishing.publish(acting, refs=[ref], at=at, timezone=timezone)
+                )
 
         self.app.push_screen(ScheduleDialog(timezone), scheduled)
 

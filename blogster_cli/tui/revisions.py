@@ -50,7 +50,7 @@ class RevisionsScreen(Screen[bool]):
         table.add_columns("#", "Saved", "Words")
         table.focus()
         acting, ref = self.app.acting, self.ref
-        in_background(self, "Loading the history", lambda: blogs.revisions(acting, ref), RevisionsLoaded)
+        in_background(self, "Loading the history", lambda: blogs.revisions(acting, ref=ref), RevisionsLoaded)
 
     def on_revisions_loaded(self, message: RevisionsLoaded) -> None:
         blog, revisions = message.result
@@ -73,7 +73,9 @@ class RevisionsScreen(Screen[bool]):
         if number is None:
             return
         acting, ref = self.app.acting, self.ref
-        in_background(self, "Comparing revisions", lambda: (number, blogs.diff(acting, ref, number)), DiffLoaded)
+        in_background(
+            self, "Comparing revisions", lambda: (number, blogs.diff(acting, ref=ref, first=number)), DiffLoaded
+        )
 
     def on_diff_loaded(self, message: DiffLoaded) -> None:
         from rich.syntax import Syntax
@@ -91,7 +93,9 @@ class RevisionsScreen(Screen[bool]):
         if number is None:
             return
         acting, ref = self.app.acting, self.ref
-        in_background(self, "Restoring", lambda: blogs.restore_revision(acting, ref, number), RevisionRestored)
+        in_background(
+            self, "Restoring", lambda: blogs.restore_revision(acting, ref=ref, number=number), RevisionRestored
+        )
 
     def on_revision_restored(self, message: RevisionRestored) -> None:
         self.app.notify(f"Restored '{message.result.slug}' to revision {self.selected_number()}")
