@@ -176,7 +176,7 @@ def main() -> None:
         emit("docs.queries", len(queries))
 
         def ours(query: str) -> list[str]:
-            return [h.path or h.slug for h in documentation.search(reader, query, limit=K).hits]
+            return [h.path or h.slug for h in documentation.search(reader, query=query, limit=K).hits]
 
         mine = evaluate("docs_search", ours, queries)
         baseline = evaluate("bm25", bm25_ranker(pages), queries)

@@ -178,7 +178,7 @@ def set_tier(
     """
     from blogster_cli.services import subscriptions
 
-    plan = subscriptions.set_tier(app_context(), acting_user(), email=email, tier=tier)
+    plan = subscriptions.set_tier(acting_user(), ctx=app_context(), email=email, tier=tier)
     output.print_json(plan) if json else output.message(f"{email}: {plan.tier}, {plan.credits_remaining} credits.")
 
 
@@ -194,7 +194,7 @@ def grant(
     """
     from blogster_cli.services import subscriptions
 
-    plan = subscriptions.grant(app_context(), acting_user(), email=email, credits=credits)
+    plan = subscriptions.grant(acting_user(), ctx=app_context(), email=email, credits=credits)
     output.print_json(plan) if json else output.message(f"{email}: {plan.credits_remaining} credits.")
 
 
@@ -219,7 +219,7 @@ def add_worker(
     """
     from blogster_cli.services import worker_logins
 
-    created = worker_logins.add(app_context(), acting_user(), name=name)
+    created = worker_logins.add(acting_user(), ctx=app_context(), name=name)
     output.print_json(created) if json else output.print_record(created)
 
 
@@ -231,7 +231,7 @@ def list_workers(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTI
     """
     from blogster_cli.services import worker_logins
 
-    rows = [output.to_plain(w) for w in worker_logins.list_logins(app_context(), acting_user())]
+    rows = [output.to_plain(w) for w in worker_logins.list_logins(acting_user(), ctx=app_context())]
     show_list([{k: v for k, v in r.items() if k != "password"} for r in rows], ["name", "login"], fmt=fmt, json=json,
               limit=limit, id_key="name")  # fmt: skip
 
@@ -244,5 +244,5 @@ def remove_worker(name: str = typer.Argument(..., help="The worker host's name."
     """
     from blogster_cli.services import worker_logins
 
-    worker_logins.remove(app_context(), acting_user(), name=name)
+    worker_logins.remove(acting_user(), ctx=app_context(), name=name)
     output.message(f"worker {name} removed")

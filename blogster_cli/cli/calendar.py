@@ -141,7 +141,7 @@ def move(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    entry = calendar.move(acting, ref, day=_day(day), at=_clock(at), all_day=all_day, timezone=_timezone(acting))
+    entry = calendar.move(acting, ref=ref, day=_day(day), at=_clock(at), all_day=all_day, timezone=_timezone(acting))
     output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
 
 
@@ -153,7 +153,7 @@ def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bo
     """
     from blogster_cli.services import calendar
 
-    entry = calendar.done(acting_user(), ref)
+    entry = calendar.done(acting_user(), ref=ref)
     output.print_json(entry) if json else output.message(f"Marked {str(entry.id)[:8]} published.")
 
 
@@ -165,7 +165,7 @@ def remove(ref: str = typer.Argument(..., help="The entry's id or UID."), json: 
     """
     from blogster_cli.services import calendar
 
-    entry = calendar.remove(acting_user(), ref)
+    entry = calendar.remove(acting_user(), ref=ref)
     output.print_json(entry) if json else output.message(f"Removed {str(entry.id)[:8]} ({entry.title}).")
 
 

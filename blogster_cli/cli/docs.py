@@ -119,11 +119,11 @@ def edit(
     from blogster_cli.services import documentation
 
     acting = acting_user()
-    text = _read(source) if source else _in_editor(documentation.page_text(acting, slug), slug)
+    text = _read(source) if source else _in_editor(documentation.page_text(acting, slug=slug), slug)
     if not text.strip():
         output.message("The file was empty: edit cancelled, nothing saved.")
         return
-    _done(documentation.update_page(acting, slug, text=text), json, "Saved")
+    _done(documentation.update_page(acting, slug=slug, text=text), json, "Saved")
 
 
 @app.command()
@@ -134,7 +134,7 @@ def publish(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import documentation
 
-    _done(documentation.set_status(acting_user(), slug, DocumentationStatus.PUBLISHED), json, "Published")
+    _done(documentation.set_status(acting_user(), slug=slug, status=DocumentationStatus.PUBLISHED), json, "Published")
 
 
 @app.command()
@@ -145,7 +145,7 @@ def archive(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import documentation
 
-    _done(documentation.set_status(acting_user(), slug, DocumentationStatus.ARCHIVED), json, "Archived")
+    _done(documentation.set_status(acting_user(), slug=slug, status=DocumentationStatus.ARCHIVED), json, "Archived")
 
 
 @app.command()
@@ -156,7 +156,7 @@ def rm(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import documentation
 
-    _done(documentation.remove_page(acting_user(), slug), json, "Deleted")
+    _done(documentation.remove_page(acting_user(), slug=slug), json, "Deleted")
 
 
 @app.command()
@@ -167,7 +167,7 @@ def review(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import documentation
 
-    _done(documentation.review(acting_user(), slug), json, "Reviewed")
+    _done(documentation.review(acting_user(), slug=slug), json, "Reviewed")
 
 
 @app.command()
@@ -195,7 +195,7 @@ def show(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import documentation
 
-    page = documentation.get_page(acting_user(), slug)
+    page = documentation.get_page(acting_user(), slug=slug)
     if json:
         output.print_json(page)
         return
@@ -217,7 +217,7 @@ def revisions(
     """
     from blogster_cli.services import documentation
 
-    records = output.to_plain(documentation.revisions(acting_user(), slug))
+    records = output.to_plain(documentation.revisions(acting_user(), slug=slug))
     show_list(
         records, ["number", "created_at", "version", "characters"], fmt=fmt, json=json, limit=limit, id_key="number"
     )
@@ -236,7 +236,7 @@ def diff(
     """
     from blogster_cli.services import documentation
 
-    text = documentation.diff(acting_user(), slug, first, second)
+    text = documentation.diff(acting_user(), slug=slug, first=first, second=second)
     if json:
         output.print_json({"slug": slug, "from": first, "to": second, "diff": text})
     else:
@@ -277,7 +277,7 @@ def search(
     from blogster_cli.services import documentation
 
     result = documentation.search(
-        acting_user(), query, category=category, tag=tag, limit=limit, include_drafts=all_pages
+        acting_user(), query=query, category=category, tag=tag, limit=limit, include_drafts=all_pages
     )
     if json:
         hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]

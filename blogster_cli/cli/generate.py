@@ -116,7 +116,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
             sys.stdout.write(piece)
             sys.stdout.flush()
 
-    blog = revising.revise(acting_user(), ref, provider=provider, kind=kind, section=section, on_token=on_token)
+    blog = revising.revise(acting_user(), ref=ref, provider=provider, kind=kind, section=section, on_token=on_token)
     if show_tokens:
         sys.stdout.write("\n")
     if json:
@@ -161,7 +161,7 @@ def seo(ref: str = BLOG, json: bool = JSON_OPTION) -> None:
     from blogster_cli.services.ai_settings import provider_config
 
     provider = provider_config(app_context())
-    blog = revising.seo(acting_user(), ref, provider=provider)
+    blog = revising.seo(acting_user(), ref=ref, provider=provider)
     if json:
         output.print_json(blog)
     else:
@@ -184,7 +184,7 @@ def social(
     from blogster_cli.services.ai_settings import provider_config
 
     provider = provider_config(app_context())
-    draft_post = revising.social(acting_user(), ref, provider=provider, platform=platform)
+    draft_post = revising.social(acting_user(), ref=ref, provider=provider, platform=platform)
     if json:
         output.print_json(draft_post)
     else:
@@ -208,7 +208,7 @@ def image(
     from blogster_cli.services.ai_settings import provider_config
 
     provider = provider_config(app_context())
-    picture = revising.image(acting_user(), ref, provider=provider, prompt=prompt, model=model)
+    picture = revising.image(acting_user(), ref=ref, provider=provider, prompt=prompt, model=model)
     output.print_json(picture) if json else output.print_lines([picture.url])
 
 

@@ -36,7 +36,7 @@ def _set(ref: str, status: str, json: bool) -> None:
     from blogster_cli.services import ideas
     from blogster_cli.vocabulary import BlogIdeaStatus
 
-    idea = ideas.set_status(acting_user(), ref, BlogIdeaStatus(status))
+    idea = ideas.set_status(acting_user(), ref=ref, status=BlogIdeaStatus(status))
     output.print_json(idea) if json else output.message(f"Idea '{idea.title}' is {idea.status}.")
 
 
@@ -66,5 +66,5 @@ def start(ref: str = IDEA, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import ideas
 
-    blog = ideas.start(acting_user(), ref)
+    blog = ideas.start(acting_user(), ref=ref)
     output.print_json(blog) if json else output.print_lines([blog.slug])

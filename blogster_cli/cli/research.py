@@ -66,5 +66,5 @@ def rm(ref: str = typer.Argument(..., help="The source's id."), json: bool = JSO
     """
     from blogster_cli.services import research
 
-    removed = research.remove(acting_user(), ref)
+    removed = research.remove(acting_user(), ref=ref)
     output.print_json(removed) if json else output.message(f"Removed '{removed.title}'.")

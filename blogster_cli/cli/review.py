@@ -38,7 +38,7 @@ def assign(
     """
     from blogster_cli.services import review
 
-    assignment = review.assign(acting_user(), blog, to=to, role=role, due=_due(due), can_publish=allow_publish)
+    assignment = review.assign(acting_user(), blog=blog, to=to, role=role, due=_due(due), can_publish=allow_publish)
     _done(assignment, json)
 
 
@@ -94,7 +94,7 @@ def show(ref: str = REF, json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import review
 
-    found = review.show(acting_user(), ref)
+    found = review.show(acting_user(), ref=ref)
     if json:
         output.print_json(found)
         return
@@ -109,7 +109,7 @@ def _step(action: str):
     def command(ref: str = REF, note: str | None = NOTE, json: bool = JSON_OPTION) -> None:
         from blogster_cli.services import review
 
-        _done(review.act(acting_user(), ref, action=action, note=note), json)
+        _done(review.act(acting_user(), ref=ref, action=action, note=note), json)
 
     return command
 
@@ -145,9 +145,9 @@ def approve(
 
     acting = acting_user()
     done = (
-        review.approve_and_publish(acting, ref, note=note)
+        review.approve_and_publish(acting, ref=ref, note=note)
         if publish
-        else review.act(acting, ref, action="approve", note=note)
+        else review.act(acting, ref=ref, action="approve", note=note)
     )
     _done(done, json)
 
@@ -160,4 +160,4 @@ def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment.")
     """
     from blogster_cli.services import review
 
-    _done(review.act(acting_user(), ref, action="comment", note=text), json)
+    _done(review.act(acting_user(), ref=ref, action="comment", note=text), json)

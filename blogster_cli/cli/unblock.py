@@ -25,13 +25,13 @@ def unblock(
 
     provider = provider_config(app_context())
     acting = acting_user()
-    found = service.suggest(acting, ref, provider=provider, count=count)
+    found = service.suggest(acting, ref=ref, provider=provider, count=count)
     if choose is None and not json and sys.stdin.isatty():
         for suggestion in found.suggestions:
             output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])
         choose = typer.prompt("Apply which (0 for none)", type=int, default=0) or None
     if choose is not None:
-        blog = service.apply(acting, found.id, str(choose))
+        blog = service.apply(acting, session_id=found.id, suggestion_id=str(choose))
         output.message(f"Appended suggestion {choose} to '{blog.slug}' (a new revision).")
         found = service.UnblockSession(found.id, found.blog_id, found.suggestions, str(choose), found.tokens_used)
     if json:

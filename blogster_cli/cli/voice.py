@@ -37,6 +37,6 @@ def transcribe(
 
     provider = provider_config(app_context())
     result = voice.transcribe(
-        acting_user(), file, provider=provider, blog=blog, model=model, to_draft=to_draft, title=title
+        acting_user(), path=file, provider=provider, blog=blog, model=model, to_draft=to_draft, title=title
     )
     output.print_json(result) if json else output.print_lines([result.text or ""])

@@ -122,7 +122,7 @@ def _one(session, ref: str) -> ContentCalendar:
 
 
 def move(
-    acting: ActingUser, ref: str, *, day: date | None = None, at: time | None = None, all_day: bool = False,
+    acting: ActingUser, *, ref: str, day: date | None = None, at: time | None = None, all_day: bool = False,
     timezone: str | None = None,
 ) -> CalendarEntryPublic:  # fmt: skip
     """Moves an entry to another local date and/or time, typed in `timezone` (its SEQUENCE grows)."""
@@ -142,7 +142,7 @@ def move(
         return _public(entry)
 
 
-def done(acting: ActingUser, ref: str) -> CalendarEntryPublic:
+def done(acting: ActingUser, *, ref: str) -> CalendarEntryPublic:
     """Marks an entry published (done)."""
     with orm_unit_of_work(acting) as session:
         entry = _one(session, ref)
@@ -153,7 +153,7 @@ def done(acting: ActingUser, ref: str) -> CalendarEntryPublic:
         return _public(entry)
 
 
-def remove(acting: ActingUser, ref: str) -> CalendarEntryPublic:
+def remove(acting: ActingUser, *, ref: str) -> CalendarEntryPublic:
     with orm_unit_of_work(acting) as session:
         entry = _one(session, ref)
         shown = _public(entry)

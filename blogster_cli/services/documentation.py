@@ -228,7 +228,7 @@ def _page(session: Any, slug: str) -> Any:
     return page
 
 
-def get_page(acting: ActingUser, slug: str) -> DocPage:
+def get_page(acting: ActingUser, *, slug: str) -> DocPage:
     from blogster_cli.db.orm import orm_unit_of_work
 
     with orm_unit_of_work(acting) as session:
@@ -271,9 +271,9 @@ def category_tree(acting: ActingUser) -> list[CategoryNode]:
     return nodes
 
 
-def page_text(acting: ActingUser, slug: str) -> str:
+def page_text(acting: ActingUser, *, slug: str) -> str:
     """The page as a file (front matter and body), for editing."""
-    page = get_page(acting, slug)
+    page = get_page(acting, slug=slug)
     values: dict[str, Any] = {"title": page.title, "status": page.status}
     if page.tags:
         values["tags"] = page.tags
@@ -310,7 +310,7 @@ def create_page(
         return _public(page, _names(session))
 
 
-def update_page(acting: ActingUser, slug: str, *, text: str | None = None, **fields: Any) -> DocPage:
+def update_page(acting: ActingUser, *, slug: str, text: str | None = None, **fields: Any) -> DocPage:
     """Changes a page from an edited file (`text`: front matter and body) and/or single fields."""
     from blogster_cli.content.errors import FrontMatterError
     from blogster_cli.db.orm import orm_unit_of_work
@@ -334,16 +334,16 @@ def update_page(acting: ActingUser, slug: str, *, text: str | None = None, **fie
         return _public(repo.save_page(session, page), _names(session))
 
 
-def set_status(acting: ActingUser, slug: str, status: DocumentationStatus) -> DocPage:
-    return update_page(acting, slug, status=status)
+def set_status(acting: ActingUser, *, slug: str, status: DocumentationStatus) -> DocPage:
+    return update_page(acting, slug=slug, status=status)
 
 
-def review(acting: ActingUser, slug: str) -> DocPage:
+def review(acting: ActingUser, *, slug: str) -> DocPage:
     """Marks the page reviewed now, by me."""
-    return update_page(acting, slug, last_reviewed_at=datetime.now(UTC), last_reviewed_by=acting.actor.user_id)
+    return update_page(acting, slug=slug, last_reviewed_at=datetime.now(UTC), last_reviewed_by=acting.actor.user_id)
 
 
-def remove_page(acting: ActingUser, slug: str) -> DocPage:
+def remove_page(acting: ActingUser, *, slug: str) -> DocPage:
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
@@ -356,7 +356,7 @@ def remove_page(acting: ActingUser, slug: str) -> DocPage:
         return gone
 
 
-def revisions(acting: ActingUser, slug: str) -> list[RevisionInfo]:
+def revisions(acting: ActingUser, *, slug: str) -> list[RevisionInfo]:
     """The page's snapshots, oldest first, numbered from 1 (admins only: RLS hides them from others)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
@@ -370,7 +370,7 @@ def revisions(acting: ActingUser, slug: str) -> list[RevisionInfo]:
         ]
 
 
-def diff(acting: ActingUser, slug: str, first: int, second: int | None = None) -> str:
+def diff(acting: ActingUser, *, slug: str, first: int, second: int | None = None) -> str:
     """Unified diff of the markdown between two revisions (the second defaults to the current text)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
@@ -443,7 +443,7 @@ def _suggest(session: Any, query: str, include_drafts: bool) -> str | None:
 
 
 def search(
-    acting: ActingUser, query: str, *, category: str | None = None, tag: str | None = None,
+    acting: ActingUser, *, query: str, category: str | None = None, tag: str | None = None,
     limit: int = 10, include_drafts: bool = False,
 ) -> SearchResult:  # fmt: skip
     """Websearch syntax; published pages for everyone, drafts too for admins who ask (--all)."""

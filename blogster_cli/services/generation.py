@@ -132,7 +132,7 @@ def complete_structured(
     )
 
 
-def release(acting: ActingUser, request_id: UUID) -> None:
+def release(acting: ActingUser, *, request_id: UUID) -> None:
     """Gives back a reservation when the request stops before the provider is called."""
     with orm_unit_of_work(acting) as session:
         rows.release_credit(session, request_id=request_id)

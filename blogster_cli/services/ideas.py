@@ -139,7 +139,7 @@ def list_ideas(acting: ActingUser, *, statuses: list[str] | None = None) -> list
         return [_public(i) for i in rows.list_ideas(session, user_id=acting.actor.user_id, statuses=wanted)]
 
 
-def set_status(acting: ActingUser, ref: str, status: BlogIdeaStatus) -> IdeaPublic:
+def set_status(acting: ActingUser, *, ref: str, status: BlogIdeaStatus) -> IdeaPublic:
     """save / discard: the idea's status, nothing else."""
     with orm_unit_of_work(acting) as session:
         idea = own_idea(session, acting, parse_idea_id(ref), for_update=True)
@@ -149,7 +149,7 @@ def set_status(acting: ActingUser, ref: str, status: BlogIdeaStatus) -> IdeaPubl
         return _public(idea)
 
 
-def start(acting: ActingUser, ref: str) -> BlogRow:
+def start(acting: ActingUser, *, ref: str) -> BlogRow:
     """A draft post from the idea (its title, description and keywords), linked back to it."""
     from blogster_cli.db.orm import driver_connection
     from blogster_cli.errors import Conflict

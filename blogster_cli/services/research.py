@@ -75,7 +75,7 @@ def list_sources(acting: ActingUser, *, blog: str | None = None) -> list[SourceP
         return [_public(s) for s in found]
 
 
-def remove(acting: ActingUser, ref: str) -> SourcePublic:
+def remove(acting: ActingUser, *, ref: str) -> SourcePublic:
     """Deletes my source; returns it as it was."""
     try:
         source_id = UUID(ref)

@@ -53,7 +53,7 @@ def _shape(row, slug: str, title: str) -> Assignment:
 
 
 def assign(
-    acting: ActingUser, blog: str, *, to: str, role: str, due: datetime | None = None, can_publish: bool = False
+    acting: ActingUser, *, blog: str, to: str, role: str, due: datetime | None = None, can_publish: bool = False
 ) -> Assignment:
     """Assigns my post `blog` to the account with email `to`; they are notified in the app."""
     roles = [r.value for r in CollaborationRole]
@@ -91,7 +91,7 @@ def assignments(acting: ActingUser, *, mine_to_do: bool | None = None) -> list[A
         ]
 
 
-def show(acting: ActingUser, ref: str) -> AssignedPost:
+def show(acting: ActingUser, *, ref: str) -> AssignedPost:
     """An assignment with its post's text (what the assignee works on) and its comments in order."""
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
@@ -99,7 +99,7 @@ def show(acting: ActingUser, ref: str) -> AssignedPost:
         return AssignedPost(assignment, (post.content or {}).get("markdown", "") if post else "")
 
 
-def act(acting: ActingUser, ref: str, *, action: str, note: str | None = None) -> Assignment:
+def act(acting: ActingUser, *, ref: str, action: str, note: str | None = None) -> Assignment:
     """start, submit, approve, reject (with an optional note) or comment (with one)."""
     if action not in ACTIONS:
         raise InvalidInput(f"unknown step {action!r}")
@@ -109,7 +109,7 @@ def act(acting: ActingUser, ref: str, *, action: str, note: str | None = None) -
         return _one(session, str(assignment.id))
 
 
-def approve_and_publish(acting: ActingUser, ref: str, *, note: str | None = None) -> Assignment:
+def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None) -> Assignment:
     """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work."""
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)

@@ -65,7 +65,7 @@ def _links(blog: BlogRow) -> LogLinks:
 
 
 def revise(
-    acting: ActingUser, ref: str, *, provider: ProviderConfig, kind: str, section: int | None,
+    acting: ActingUser, *, ref: str, provider: ProviderConfig, kind: str, section: int | None,
     on_token: Callable[[str], None],
 ) -> BlogRow:  # fmt: skip
     """rewrite / expand the post or one section, or continue it; saved as a new revision."""
@@ -81,7 +81,7 @@ def revise(
         if not target.strip():
             raise InvalidInput(f"'{blog.slug}' has no text to {kind}")
     except InvalidInput:
-        generation.release(acting, request_id)
+        generation.release(acting, request_id=request_id)
         raise
     body = target[-prompts.MAX_POST_CHARS :] if kind == "continue" else target[: prompts.MAX_POST_CHARS]
     messages = prompts.assemble(
@@ -111,7 +111,7 @@ def revise(
     )  # fmt: skip
 
 
-def seo(acting: ActingUser, ref: str, *, provider: ProviderConfig) -> BlogRow:
+def seo(acting: ActingUser, *, ref: str, provider: ProviderConfig) -> BlogRow:
     """meta_description (at most 160 characters) and meta_keywords for the post."""
     request_id = uuid.uuid4()
     blog = _read(acting, ref, request_id)
@@ -154,7 +154,7 @@ class SocialDraft:
     post_status: str
 
 
-def social(acting: ActingUser, ref: str, *, provider: ProviderConfig, platform: str) -> SocialDraft:
+def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: str) -> SocialDraft:
     """A social_media_posts draft for `platform`, within its length limit, with hashtags."""
     from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
     from blogster_cli.vocabulary import SocialPostStatus
@@ -214,7 +214,7 @@ class GeneratedImage:
     ai_prompt: str
 
 
-def image(acting: ActingUser, ref: str, *, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
+def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
     """An image from the provider's images endpoint, stored like `images add` stores a file."""
     from blogster_cli.models.content import ImageAsset
     from blogster_cli.services.images import store_media

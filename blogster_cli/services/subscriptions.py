@@ -63,7 +63,7 @@ def _change(ctx: AppContext, acting: ActingUser, email: str, **changes) -> Subsc
         return _public(plan)
 
 
-def set_tier(ctx: AppContext, acting: ActingUser, *, email: str, tier: str) -> SubscriptionPublic:
+def set_tier(acting: ActingUser, *, ctx: AppContext, email: str, tier: str) -> SubscriptionPublic:
     """A new tier, topped up to that tier's monthly credits (never lowered)."""
     try:
         chosen = SubscriptionTier(tier)
@@ -72,7 +72,7 @@ def set_tier(ctx: AppContext, acting: ActingUser, *, email: str, tier: str) -> S
     return _change(ctx, acting, email, tier=chosen, at_least=MONTHLY_CREDITS[chosen.value])
 
 
-def grant(ctx: AppContext, acting: ActingUser, *, email: str, credits: int) -> SubscriptionPublic:
+def grant(acting: ActingUser, *, ctx: AppContext, email: str, credits: int) -> SubscriptionPublic:
     if not 1 <= credits <= MAX_GRANT:
         raise InvalidInput(f"credits must be between 1 and {MAX_GRANT}")
     return _change(ctx, acting, email, add_credits=credits)

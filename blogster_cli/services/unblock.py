@@ -50,7 +50,7 @@ def fragment_of(markdown: str) -> str:
     return markdown.rstrip()[-FRAGMENT_CHARS:]
 
 
-def suggest(acting: ActingUser, ref: str, *, provider: ProviderConfig, count: int = 3) -> UnblockSession:
+def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: int = 3) -> UnblockSession:
     from blogster_cli.services.blogs import find_own
 
     if not 1 <= count <= 10:
@@ -91,7 +91,7 @@ def suggest(acting: ActingUser, ref: str, *, provider: ProviderConfig, count: in
     )
 
 
-def apply(acting: ActingUser, session_id: UUID, suggestion_id: str) -> BlogRow:
+def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str) -> BlogRow:
     """Appends the chosen suggestion to the post (a new revision) and records the choice."""
     from blogster_cli.repositories import blogs as blog_rows
     from blogster_cli.services.blogs import find_own

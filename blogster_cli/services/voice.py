@@ -72,7 +72,7 @@ def _set_status(acting: ActingUser, recording_id: UUID, status: TranscriptionSta
 
 
 def transcribe(
-    acting: ActingUser, path: Path, *, provider: ProviderConfig, blog: str | None, model: str | None,
+    acting: ActingUser, *, path: Path, provider: ProviderConfig, blog: str | None, model: str | None,
     to_draft: bool, title: str | None = None,
 ) -> Transcript:  # fmt: skip
     from blogster_cli.services.blogs import NewBlog, find_own, insert_new

@@ -47,7 +47,7 @@ def _admin_connection(ctx: AppContext, acting: ActingUser):
     return ctx.database.connection()
 
 
-def add(ctx: AppContext, acting: ActingUser, *, name: str) -> WorkerLogin:
+def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:
     role_name = _role_name(name)
     conn = _admin_connection(ctx, acting)
     password = secrets.token_urlsafe(24)
@@ -58,13 +58,13 @@ def add(ctx: AppContext, acting: ActingUser, *, name: str) -> WorkerLogin:
     return WorkerLogin(name=name, login=role_name, password=password)
 
 
-def list_logins(ctx: AppContext, acting: ActingUser) -> list[WorkerLogin]:
+def list_logins(acting: ActingUser, *, ctx: AppContext) -> list[WorkerLogin]:
     conn = _admin_connection(ctx, acting)
     with translated_errors():
         return [WorkerLogin(name=_name(role), login=role) for role in worker_logins.list_logins(conn)]
 
 
-def remove(ctx: AppContext, acting: ActingUser, *, name: str) -> None:
+def remove(acting: ActingUser, *, ctx: AppContext, name: str) -> None:
     """Drops the login and ends its sessions (a running worker stops at its next query)."""
     role_name = _role_name(name)
     conn = _admin_connection(ctx, acting)
