@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import scheduled_jobs
@@ -36,8 +36,7 @@ def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEA
     """Creates the partitions of the next `months_ahead` months; returns how many were new."""
     if not 1 <= months_ahead <= MAX_PARTITION_MONTHS_AHEAD:
         raise InvalidInput(f"--months must be between 1 and {MAX_PARTITION_MONTHS_AHEAD}")
-    conn = db.connection()
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(db) as conn:
         return scheduled_jobs.create_future_partitions(conn, months_ahead=months_ahead)
 
 

@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, replace
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import acting_transaction, unit_of_work
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput, NotFound
 from blogster_cli.repositories import site as site_rows
 
@@ -101,6 +101,6 @@ def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
         return check
     if not acting.db.login_is_superuser:
         raise ConfigError("the record is there, but marking the domain verified needs the administrator's connection")
-    with translated_errors(), acting_transaction(acting.db.connection(), "service_role", acting.timeouts) as conn:
+    with service_unit_of_work(acting.db, acting.timeouts) as conn:
         marked = site_rows.mark_domain_verified(conn, user_id=acting.actor.user_id, domain=domain)
     return replace(check, verified=marked)

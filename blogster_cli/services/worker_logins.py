@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import accounts, worker_logins
 from blogster_cli.services import sessions
@@ -40,18 +40,18 @@ def _name(role_name: str) -> str:
     return role_name.removeprefix(worker_logins.ROLE_PREFIX).replace("_", "-")
 
 
-def _admin_connection(ctx: AppContext, acting: ActingUser):
+def _require_admin_login(acting: ActingUser, ctx: AppContext) -> None:
+    """Worker logins are roles: only an administrator on the superuser connection makes them."""
     sessions.require_admin(acting)
     if not ctx.database.login_is_superuser:
         raise ConfigError("worker logins need the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
-    return ctx.database.connection()
 
 
 def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:
     role_name = _role_name(name)
-    conn = _admin_connection(ctx, acting)
+    _require_admin_login(acting, ctx)
     password = secrets.token_urlsafe(24)
-    with translated_errors(), conn.transaction():
+    with admin_unit_of_work(ctx.database) as conn:
         if accounts.role_exists(conn, role_name=role_name):
             raise Conflict(f"worker {name} already exists")
         worker_logins.create_login(conn, role_name=role_name, password=password)
@@ -59,16 +59,16 @@ def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:
 
 
 def list_logins(acting: ActingUser, *, ctx: AppContext) -> list[WorkerLogin]:
-    conn = _admin_connection(ctx, acting)
-    with translated_errors():
+    _require_admin_login(acting, ctx)
+    with admin_unit_of_work(ctx.database) as conn:
         return [WorkerLogin(name=_name(role), login=role) for role in worker_logins.list_logins(conn)]
 
 
 def remove(acting: ActingUser, *, ctx: AppContext, name: str) -> None:
     """Drops the login and ends its sessions (a running worker stops at its next query)."""
     role_name = _role_name(name)
-    conn = _admin_connection(ctx, acting)
-    with translated_errors(), conn.transaction():
+    _require_admin_login(acting, ctx)
+    with admin_unit_of_work(ctx.database) as conn:
         if role_name not in worker_logins.list_logins(conn):
             raise NotFound(f"no worker {name}")
         accounts.drop_role(conn, role_name=role_name)
