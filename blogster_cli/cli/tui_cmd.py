@@ -14,13 +14,13 @@ def tui() -> None:
     """
     from blogster_cli.cli.state import acting_user, app_context
     from blogster_cli.errors import InvalidInput
-    from blogster_cli.services.publishing import zone
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InvalidInput("blogster tui needs a terminal; the other commands work without one")
     acting = acting_user()
-    timezone = app_context().settings.timezone
-    zone(timezone)  # an unknown timezone is a config error before the screen opens
+    ctx = app_context()
+    ctx.tzinfo  # noqa: B018 - an unknown timezone is a config error before the screen opens
+    timezone = ctx.settings.timezone
 
     from blogster_cli.tui import launch
 

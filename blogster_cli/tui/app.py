@@ -19,8 +19,8 @@ from blogster_cli.tui.work import ServiceFailed
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.dashboard import Dashboard
-    from blogster_cli.services.sessions import ActingUser
 
 CSS = """
 .card { width: 1fr; height: 5; border: round $primary; text-align: center; }

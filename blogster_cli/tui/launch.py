@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from blogster_cli.services import dashboard
 
 if TYPE_CHECKING:
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.dashboard import Dashboard
-    from blogster_cli.services.sessions import ActingUser
 
 
 def read_figures_early(acting: ActingUser) -> Future[Dashboard]:

@@ -56,12 +56,12 @@ class PublishingActions:
     def action_schedule(self) -> None:
         if self.selected_ref() is None:
             return
-        timezone = self.app.timezone
+        timezone, zone = self.app.timezone, self.app.zone
 
         def scheduled(at: str | None) -> None:
             if at:
                 self._run(
-                    "Scheduling", lambda acting, ref: publishing.publish(acting, refs=[ref], at=at, timezone=timezone)
+                    "Scheduling", lambda acting, ref: publishing.publish(acting, refs=[ref], at=at, timezone=zone)
                 )
 
         self.app.push_screen(ScheduleDialog(timezone), scheduled)

@@ -11,8 +11,8 @@ from blogster_cli.services import blogs, publishing
 
 def schedule_post(db, actor, title: str, at: datetime) -> None:
     acting = ActingUser(db, actor)
-    slug = blogs.create(acting, blogs.NewBlog(title=title, markdown="Body text.")).slug
-    publishing.publish(acting, [slug], at=(at).strftime(publishing.AT_FORMAT))
+    slug = blogs.create(acting, new=blogs.NewBlog(title=title, markdown="Body text.")).slug
+    publishing.publish(acting, refs=[slug], at=(at).strftime(publishing.AT_FORMAT))
 
 
 def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, make_user, superuser):

@@ -57,11 +57,11 @@ def account_with_images(db, make_user, tmp_path, isolated_environment) -> tuple[
         f"---\ntitle: Bundled\ndate: 2024-01-02\n---\nBefore ![one](media/{names[0]}) after.\n"
     )
     (site / "single.md").write_text(f"---\ntitle: Single\ndate: 2024-01-03\n---\n![two](./media/{names[1]})\n")
-    assert imports.import_paths(acting, [tmp_path / "source"]).failed == []
+    assert imports.import_paths(acting, paths=[tmp_path / "source"]).failed == []
     for data, slug, featured in ((pictures[0], "bundled", False), (pictures[1], "single", True)):
         file = tmp_path / f"{slug}.png"
         file.write_bytes(data)
-        images.add(acting, slug, file, featured=featured)
+        images.add(acting, blog_ref=slug, source=file, featured=featured)
     return acting, names
 
 
@@ -77,7 +77,7 @@ def served_file(root: Path, dialect: str, page: PurePosixPath, link: str) -> Pat
 def test_exported_image_links_point_at_exported_files(account_with_images, tmp_path, dialect):
     acting, names = account_with_images
     out = tmp_path / dialect
-    summary = exports.export_posts(acting, out, dialect=dialect)
+    summary = exports.export_posts(acting, directory=out, dialect=dialect)
     assert summary.failed == []
     found = 0
     for exported in summary.files:
@@ -95,7 +95,7 @@ def test_exported_image_links_point_at_exported_files(account_with_images, tmp_p
 def test_hugo_builds_an_export_whose_pictures_show(account_with_images, tmp_path):
     acting, names = account_with_images
     site = tmp_path / "site"
-    assert exports.export_posts(acting, site, dialect="hugo").failed == []
+    assert exports.export_posts(acting, directory=site, dialect="hugo").failed == []
     (site / "hugo.toml").write_text(HUGO_CONFIG)
     layouts = site / "layouts" / "_default"
     layouts.mkdir(parents=True)

@@ -28,7 +28,7 @@ BASE = "blogster.page"
 @pytest.fixture
 def ada(db, make_user) -> ActingUser:
     acting = ActingUser(db, make_user("ada@example.com"))
-    site_settings.set_value(acting, "custom-domain", "blog.example.com", base_domain=BASE)
+    site_settings.set_value(acting, key="custom-domain", value="blog.example.com", base_domain=BASE)
     return acting
 
 
@@ -54,14 +54,14 @@ def test_the_record_verifies_the_domain(ada, resolver, superuser):
     check = site_domain.verify(ada, resolver_url=resolver.url)
     assert check.verified and verified_flag(superuser, ada)
     # Changing the domain needs a new check (the flag is reset by the database).
-    site_settings.set_value(ada, "custom-domain", "other.example.com", base_domain=BASE)
+    site_settings.set_value(ada, key="custom-domain", value="other.example.com", base_domain=BASE)
     assert not verified_flag(superuser, ada)
 
 
 def test_another_accounts_record_does_not_verify(db, make_user, ada, resolver, superuser):
     """The value is the account's own: a record made for Ada does not verify Bob's claim."""
     bob = ActingUser(db, make_user("bob@example.com"))
-    site_settings.set_value(bob, "custom-domain", "bob.example.com", base_domain=BASE)
+    site_settings.set_value(bob, key="custom-domain", value="bob.example.com", base_domain=BASE)
     ada_value = site_domain.verify(ada, resolver_url=resolver.url).record_value
     resolver.records["_blogster.bob.example.com"] = [ada_value]
     check = site_domain.verify(bob, resolver_url=resolver.url)

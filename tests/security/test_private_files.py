@@ -152,11 +152,11 @@ def test_images_add_stores_the_picture_privately(db, make_user, watched, tmp_pat
 
     monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path / "fresh-home"))
     acting = ActingUser(db, make_user())
-    blogs.create(acting, blogs.NewBlog(title="Unreleased", markdown="Not yet."))
+    blogs.create(acting, new=blogs.NewBlog(title="Unreleased", markdown="Not yet."))
     picture = tmp_path / "picture.png"
     with os.fdopen(os.open(picture, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         handle.write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
-    image = images.add(acting, "unreleased", picture)
+    image = images.add(acting, blog_ref="unreleased", source=picture)
     assert (tmp_path / "fresh-home" / "media" / image.path).read_bytes() == picture.read_bytes()
     assert_private_tree(tmp_path / "fresh-home" / "media")
 
@@ -167,11 +167,11 @@ def test_account_export_copies_pictures_privately(db, make_user, watched, tmp_pa
 
     monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path / "fresh-home"))
     acting = ActingUser(db, make_user())
-    blogs.create(acting, blogs.NewBlog(title="Unreleased", markdown="Not yet."))
+    blogs.create(acting, new=blogs.NewBlog(title="Unreleased", markdown="Not yet."))
     picture = tmp_path / "picture.png"
     with os.fdopen(os.open(picture, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         handle.write(b"\x89PNG\r\n\x1a\n" + b"\x01" * 32)
-    images.add(acting, "unreleased", picture)
-    account_export.export_account(acting, tmp_path / "export" / "mine")
+    images.add(acting, blog_ref="unreleased", source=picture)
+    account_export.export_account(acting, directory=tmp_path / "export" / "mine")
     assert list((tmp_path / "export" / "mine" / "posts" / "images").iterdir())
     assert_private_tree(tmp_path / "export")

@@ -23,9 +23,9 @@ PUBLIC_COLUMNS = ["id", "username", "full_name", "avatar_url", "website", "bio"]
 def writers(db, make_user, superuser):
     """alice (asks), bob (a published post, a full profile), carol (drafts only)."""
     alice, bob, carol = (ActingUser(db, make_user(f"{name}@example.com")) for name in ("alice", "bob", "carol"))
-    blogs.create(bob, blogs.NewBlog(title="Hello world", markdown="Out.", status="published"))
-    blogs.create(bob, blogs.NewBlog(title="Bob's secret draft", markdown="Not yet."))
-    blogs.create(carol, blogs.NewBlog(title="Carol's draft", markdown="Not yet."))
+    blogs.create(bob, new=blogs.NewBlog(title="Hello world", markdown="Out.", status="published"))
+    blogs.create(bob, new=blogs.NewBlog(title="Bob's secret draft", markdown="Not yet."))
+    blogs.create(carol, new=blogs.NewBlog(title="Carol's draft", markdown="Not yet."))
     for acting, name in ((bob, "BobWrites"), (carol, "carol_hidden")):
         superuser.execute(
             "update public.profiles set username = %s, full_name = %s, company = 'Secret Corp',"
@@ -79,9 +79,9 @@ def test_the_function_does_not_open_the_table_itself(writers, db):
 
 def test_show_author_slug_finds_another_writers_post_by_username(writers):
     alice, bob, carol = writers
-    post = blogs.get(alice, "bobwrites/hello-world")
+    post = blogs.get(alice, ref="bobwrites/hello-world")
     assert post.title == "Hello world" and post.author == "BobWrites"
-    listed = blogs.list_blogs(alice, blogs.BlogFilter(all_authors=True))
+    listed = blogs.list_blogs(alice, all_authors=True)
     assert {row.author for row in listed} == {"BobWrites"}
     with pytest.raises(Exception, match="no post"):
-        blogs.get(alice, "carol_hidden/carol-s-draft")
+        blogs.get(alice, ref="carol_hidden/carol-s-draft")

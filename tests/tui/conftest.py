@@ -49,7 +49,7 @@ def writer(make_user, acting_as) -> ActingUser:
 
 
 def write(acting: ActingUser, title: str, body: str = "Some words here.", **fields) -> blogs.BlogRow:
-    return blogs.create(acting, NewBlog(title=title, markdown=body, **fields))
+    return blogs.create(acting, new=NewBlog(title=title, markdown=body, **fields))
 
 
 def table_text(table) -> list[list[str]]:

@@ -66,9 +66,9 @@ def test_edit_preview_save_creates_a_revision_then_history_diffs_and_restores(wr
         assert "Second body" in preview.source and "title:" not in preview.source
         await pilot.press("ctrl+s")
         await settle(pilot)
-        _, revisions = blogs.revisions(writer, post.slug)
+        _, revisions = blogs.revisions(writer, ref=post.slug)
         assert len(revisions) == 2
-        assert "Second body" in blogs.markdown_of(blogs.get(writer, post.slug))
+        assert "Second body" in blogs.markdown_of(blogs.get(writer, ref=post.slug))
         assert not app.screen.changed
 
         await pilot.press("f9")
@@ -84,8 +84,8 @@ def test_edit_preview_save_creates_a_revision_then_history_diffs_and_restores(wr
         await settle(pilot)
         assert app.screen.title == "Editor"
         assert "First body." in app.screen.query_one("#text", TextArea).text
-        assert blogs.markdown_of(blogs.get(writer, post.slug)) == "First body."
-        assert len(blogs.revisions(writer, post.slug)[1]) == 3
+        assert blogs.markdown_of(blogs.get(writer, ref=post.slug)) == "First body."
+        assert len(blogs.revisions(writer, ref=post.slug)[1]) == 3
 
     drive(app, steps)
 
@@ -107,16 +107,16 @@ def test_publish_unpublish_and_schedule_from_the_table(writer):
         await open_posts(pilot)
         await pilot.press("p")
         await settle(pilot)
-        assert blogs.get(writer, post.slug).status == "published"
+        assert blogs.get(writer, ref=post.slug).status == "published"
         assert table_text(app.screen.query_one("#posts", DataTable))[0][1] == "published"
         await pilot.press("u")
         await settle(pilot)
-        assert blogs.get(writer, post.slug).status == "draft"
+        assert blogs.get(writer, ref=post.slug).status == "draft"
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"2099-01-02 09:30", "enter")
         await settle(pilot)
-        scheduled = blogs.get(writer, post.slug)
+        scheduled = blogs.get(writer, ref=post.slug)
         assert scheduled.status == "scheduled"
         assert scheduled.published_at.isoformat() == "2099-01-02T08:30:00+00:00"
         notices = [n.message for n in app._notifications]
@@ -148,7 +148,7 @@ def test_a_concurrent_change_is_detected_on_save_and_the_text_kept(writer):
         await open_posts(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        blogs.update(writer, post.slug, blogs.BlogChanges(markdown="Changed from the CLI."))
+        blogs.update(writer, ref=post.slug, changes=blogs.BlogChanges(markdown="Changed from the CLI."))
         area = app.screen.query_one("#text", TextArea)
         area.replace("Mine.", *_find(area.text, "Original."))
         await pilot.press("ctrl+s")
@@ -157,6 +157,6 @@ def test_a_concurrent_change_is_detected_on_save_and_the_text_kept(writer):
         assert "changed since you opened it" in notice and "your text is kept in" in notice
         kept = notice.rsplit("kept in ", 1)[1]
         assert "Mine." in open(kept, encoding="utf-8").read()
-        assert blogs.markdown_of(blogs.get(writer, post.slug)) == "Changed from the CLI."
+        assert blogs.markdown_of(blogs.get(writer, ref=post.slug)) == "Changed from the CLI."
 
     drive(app, steps)

@@ -65,7 +65,7 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
     drive(restarted, resuming)
     from blogster_cli.services import blogs
 
-    assert blogs.markdown_of(blogs.get(writer, post.slug)).startswith("Stored text. Typed but never saved.")
+    assert blogs.markdown_of(blogs.get(writer, ref=post.slug)).startswith("Stored text. Typed but never saved.")
     assert list(editing.recovery_folder().glob("*.json")) == []
 
 
