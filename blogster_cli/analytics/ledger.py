@@ -56,7 +56,7 @@ class Known(StrEnum):
 def open_log(stream: BinaryIO) -> BinaryIO:
     """The log's text as bytes, gunzipped when the stream is gzip (whatever the file is called)."""
     if not hasattr(stream, "peek"):
-        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        stream = io.BufferedReader(stream)  # type: ignore[type-var]
     if stream.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
     return stream

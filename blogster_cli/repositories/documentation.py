@@ -54,7 +54,7 @@ def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
 
 
 def pages_by_source_path(session: Session) -> dict[str, DocumentationPage]:
-    path = DocumentationPage.content["source"]["path"].astext  # type: ignore[index]
+    path = DocumentationPage.content["source"]["path"].astext
     statement = select(DocumentationPage).where(path.is_not(None))
     return {page.content["source"]["path"]: page for page in session.exec(statement).all()}
 

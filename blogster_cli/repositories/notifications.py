@@ -23,7 +23,7 @@ def mark_read(session: Session, *, notification_id: UUID | None) -> int:
     statement = update(UserNotification).where(col(UserNotification.read).is_(False))
     if notification_id is not None:
         statement = update(UserNotification).where(col(UserNotification.id) == notification_id)
-    result = session.exec(statement.values(read=True, read_at=func.now()))  # type: ignore[call-overload]
+    result = session.exec(statement.values(read=True, read_at=func.now()))
     return result.rowcount
 
 

@@ -274,7 +274,7 @@ def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.Store
     return [
         (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer))
         for visitor, timestamp, slug, referrer in result.page_views
-    ]  # type: ignore[misc]
+    ]
 
 
 @lru_cache(maxsize=65536)
