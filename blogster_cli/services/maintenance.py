@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -11,6 +12,9 @@ from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import maintenance
 from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.models.system import MaintenanceSchedule
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class MaintenancePublic:
     notification_sent: bool
 
 
-def _public(row) -> MaintenancePublic:
+def _public(row: MaintenanceSchedule) -> MaintenancePublic:
     return MaintenancePublic(
         id=row.id,
         title=row.title,

@@ -158,7 +158,7 @@ def _build(
         plan = SitePlan(config, site_posts, theme, timezone=timezone)
         page_keys = plan.post_keys
         stale = [
-            p for p in site_posts if (previous.files.get(plan.files[p.id]) or [None])[0] != page_keys[p.id]
+            p for p in site_posts if next(iter(previous.files.get(plan.files[p.id]) or []), None) != page_keys[p.id]
         ]  # fmt: skip
         missing = [p.id for p in stale if p.id not in documents]
         if missing:

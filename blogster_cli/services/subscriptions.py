@@ -51,13 +51,16 @@ def _require_admin(acting: ActingUser) -> None:
         raise PermissionDenied("administrators only")
 
 
-def _change(ctx: AppContext, acting: ActingUser, email: str, **changes) -> SubscriptionPublic:
+def _change(
+    ctx: AppContext, acting: ActingUser, email: str, *, tier: SubscriptionTier | None = None, add_credits: int = 0,
+    at_least: int | None = None,
+) -> SubscriptionPublic:  # fmt: skip
     from blogster_cli.services.accounts import account_id
 
     _require_admin(acting)
     user_id = account_id(acting, ctx=ctx, email=email)
     with orm_unit_of_work(acting) as session:
-        plan = rows.update_subscription(session, user_id=user_id, **changes)
+        plan = rows.update_subscription(session, user_id=user_id, tier=tier, add_credits=add_credits, at_least=at_least)
         if plan is None:
             raise NotFound(f"{email} has no active subscription")
         return _public(plan)
