@@ -19,6 +19,7 @@ from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.services.dashboard import Dashboard, Figure
+    from blogster_cli.tui.app import BlogsterApp
 
 RETRY_SECONDS = 5.0
 
@@ -66,8 +67,10 @@ class TopPostsLoaded(Done):
     pass
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(Screen[None]):
     """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Dashboard"
     HELP = (

@@ -26,6 +26,7 @@ from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.services.editing import UnsavedEdit
+    from blogster_cli.tui.app import BlogsterApp
 
 PREVIEW_DELAY_S = 0.3
 RECOVERY_DELAY_S = 1.0
@@ -68,6 +69,8 @@ class PostSaved(Done):
 
 class EditorScreen(PublishingActions, Screen):
     """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Editor"
     HELP = (

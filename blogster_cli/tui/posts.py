@@ -15,6 +15,7 @@ from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.services.blogs import BlogRow
+    from blogster_cli.tui.app import BlogsterApp
 
 # (key, label, width): the six fit in 80 columns; longer titles and tag lists end in "…".
 TITLE_WIDTH, TAGS_WIDTH = 26, 12
@@ -67,6 +68,8 @@ class PostsLoaded(Done):
 
 class PostsScreen(PublishingActions, Screen):
     """Posts: every post of mine, newest change first; Enter opens one in the editor."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Posts"
     HELP = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +13,9 @@ from textual.widgets import Input, Label
 from blogster_cli.services import publishing
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.vocabulary import BlogStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.tui.app import BlogsterApp
 
 
 class PublishingDone(Done):
@@ -40,6 +45,8 @@ class ScheduleDialog(ModalScreen[str | None]):
 
 class PublishingActions:
     """Mixed into a Screen that knows its post (`selected_ref`) and what to refresh after."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     def selected_ref(self) -> str | None:
         raise NotImplementedError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -10,6 +12,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.work import Done, in_background
+
+if TYPE_CHECKING:
+    from blogster_cli.tui.app import BlogsterApp
 
 
 class RevisionsLoaded(Done):
@@ -26,6 +31,8 @@ class RevisionRestored(Done):
 
 class RevisionsScreen(Screen[bool]):
     """History: pick a revision to see what changed since; **r** restores it as a new revision."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "History"
     HELP = "Each save is a revision. The diff shows revision N against the current text. **r** restores it."
