@@ -34,7 +34,7 @@ def upsert_keywords(conn: psycopg.Connection, *, rows: Sequence[dict[str, Any]])
     return updated, inserted
 
 
-def own_keywords(conn: psycopg.Connection, *, limit: int) -> list[tuple]:
+def own_keywords(conn: psycopg.Connection, *, limit: int) -> list[tuple[Any, ...]]:
     return conn.execute(
         "select keyword, search_volume, keyword_difficulty, cpc, competition, intent::text"
         " from public.keyword_research where user_id = auth.uid()"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -115,7 +115,7 @@ def complete_structured(
     provider: ProviderConfig,
     messages: list[dict[str, str]],
     *,
-    response_format: dict,
+    response_format: dict[str, Any],
     parse: Callable[[str], T | None],
     what: str,
 ) -> tuple[T, Completion]:

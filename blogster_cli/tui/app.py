@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual.app import App, SystemCommand
@@ -85,7 +85,7 @@ class BlogsterApp(App[None]):
     def on_service_failed(self, message: ServiceFailed) -> None:
         self.notify(message.text, title=message.action, severity="error", timeout=8)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: every described key of the screen (and the app) as a command, then Textual's own."""
         for active in command_bindings(screen, hidden=True):
             binding = active.binding
@@ -97,7 +97,7 @@ class BlogsterApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def posts_screen() -> Screen:
+def posts_screen() -> Screen[None]:
     """The posts screen, imported when first shown: the dashboard paints without it."""
     from blogster_cli.tui.posts import PostsScreen
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,7 +13,7 @@ from textual.widgets import Markdown
 from blogster_cli.tui.keys import command_bindings, key_label
 
 
-def help_markdown(screen: Screen) -> str:
+def help_markdown(screen: Screen[Any]) -> str:
     """The screen's purpose, its keys and the app's, and the focused widget's HELP where it has one."""
     app = screen.app
     lines = [f"# {screen.title or app.title}", "", (screen.HELP or screen.__doc__ or "").strip(), ""]

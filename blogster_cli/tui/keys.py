@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-def key_label(app: App, key: str) -> str:
+def key_label(app: App[Any], key: str) -> str:
     """The first key of a binding as help and the palette write it: F2, Ctrl+S, /, s."""
     first = key.split(",")[0].strip()
     if first.startswith("ctrl+"):
@@ -22,7 +22,7 @@ def key_label(app: App, key: str) -> str:
     return {"escape": "Esc", "enter": "Enter"}.get(first) or app.get_key_display(Binding(first, ""))
 
 
-def command_bindings(screen: Screen, *, hidden: bool = False) -> list[ActiveBinding]:
+def command_bindings(screen: Screen[Any], *, hidden: bool = False) -> list[ActiveBinding]:
     """The footer's bindings as they stand on `screen` (focused widget, screen, app), each action once.
 
     `hidden` adds the screen's and the app's described bindings the footer leaves out

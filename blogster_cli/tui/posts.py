@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -50,7 +50,7 @@ def fitted(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def sort_key(column: str, row: BlogRow) -> tuple:
+def sort_key(column: str, row: BlogRow) -> tuple[Any, ...]:
     """How each sortable column orders rows (updated: newest first is applied by `reverse`)."""
     return {
         "title": (row.title.lower(),),
@@ -66,7 +66,7 @@ class PostsLoaded(Done):
     pass
 
 
-class PostsScreen(PublishingActions, Screen):
+class PostsScreen(PublishingActions, Screen[None]):
     """Posts: every post of mine, newest change first; Enter opens one in the editor."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
