@@ -708,8 +708,9 @@ class Generator:
                 title = self.corpus.posts[b.source[blog]].title if blog is not None else "Newsletter"
                 day = self.day(self.today + rng.randint(-365, 90))
                 at = timestamp(rng.uniform(self.user_created[user], self.now))
+                entry_id = next(ids)  # uid as the (skipped) insert trigger writes it
                 yield (
-                    f"{next(ids)}\t{self.user_ids[user]}\t{esc(title)}\t{day}\t{rng.randint(6, 20):02d}:00"
+                    f"{entry_id}\t{entry_id}@blogster\t{self.user_ids[user]}\t{esc(title)}\t{day}\t{rng.randint(6, 20):02d}:00"
                     f"\t{b.ids[blog] if blog is not None else NULL}\t{rng.choice(('blog', 'blog', 'newsletter', 'social'))}"
                     f"\t{rng.choice(('planned', 'in_progress', 'ready', 'published'))}\t{at}\t{at}\n"
                 )
@@ -717,7 +718,8 @@ class Generator:
         return copy_rows(
             self.conn,
             "public.content_calendar",
-            "id, user_id, title, scheduled_date, scheduled_time, blog_id, content_type, status, created_at, updated_at",
+            "id, uid, user_id, title, scheduled_date, scheduled_time, blog_id, content_type, status, created_at,"
+            " updated_at",
             lines(),
         )
 

@@ -58,7 +58,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "research": ("blogster_cli.cli.research", "app", "Sources your posts cite (APA and MLA); drafts can use them."),
     "credits": ("blogster_cli.cli.credits", "credits", "Your AI credits and recent generations."),
     "subscription": ("blogster_cli.cli.subscription", "app", "Your plan and its monthly AI credits."),
-    "docs": ("blogster_cli.cli.docs", "app", "The help centre: import, edit, publish and search documentation."),
+    "docs": ("blogster_cli.cli.docs", "app", "The help centre: import, edit, publish and search its pages."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
     "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),

@@ -53,6 +53,8 @@ create table public.analytics_page_views (
   constraint analytics_page_views_referrer_length check (length(referrer) <= 255)
 );
 create index analytics_page_views_author_time_idx on public.analytics_page_views (author_id, viewed_at);
+-- Deleting or re-owning a post checks this key: without an index that is a scan of every view.
+create index analytics_page_views_blog_author_idx on public.analytics_page_views (blog_id, author_id);
 comment on table public.analytics_page_views is 'Counted page views of the author''s site (crawlers, assets and errors left out); blog_id null for pages that are no post; visitor is a hash of IP and user agent.';
 
 create table public.analytics_ingest_locks (

@@ -405,3 +405,12 @@ grant execute on function public.search_documentation(text, text, text, integer,
 alter table public.documentation_pages disable trigger update_documentation_pages_updated_at;
 update public.documentation_pages set title = title;
 alter table public.documentation_pages enable trigger update_documentation_pages_updated_at;
+
+-- The index is reached only through the definer functions above (BYPASSRLS): no policy, so
+-- with row security forced nobody else, not even the tables' owner, reads a posting.
+alter table internal.documentation_search_docs enable row level security;
+alter table internal.documentation_search_docs force row level security;
+alter table internal.documentation_search_terms enable row level security;
+alter table internal.documentation_search_terms force row level security;
+alter table internal.documentation_search_stats enable row level security;
+alter table internal.documentation_search_stats force row level security;

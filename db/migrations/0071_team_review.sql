@@ -51,7 +51,9 @@ begin
     end if;
     new.completed_at := case when new.status in ('approved', 'rejected') then pg_catalog.now() end;
   end if;
-  if new.blog_id is distinct from old.blog_id or new.assigned_to is distinct from old.assigned_to then
+  -- assigned_to may only become null: ON DELETE SET NULL when the assignee's account is deleted.
+  if new.blog_id is distinct from old.blog_id
+     or (new.assigned_to is distinct from old.assigned_to and new.assigned_to is not null) then
     raise exception 'an assignment keeps its post and assignee' using errcode = '23514';
   end if;
   return new;

@@ -37,6 +37,7 @@ EXCLUDED = {
     "blogster serve-workers --concurrency 8 --queue notifications": "runs until stopped "
     "(tests/workers start, signal and kill real worker processes)",
     "blogster workers retry 42": "needs a failed job (tests/cli/test_workers_cli.py fails one and retries it)",
+    "blogster tui": "needs a terminal until quit (tests/tui drive the app with Textual's pilot)",
     "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
     "(tests/integration/test_site_verify_domain.py answers with a local one)",
 }

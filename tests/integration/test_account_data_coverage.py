@@ -54,6 +54,10 @@ KNOWN_GOOD = {
     "email": "someone@example.com",
     "start_time": "2026-01-15",
     "end_time": "2026-01-16",
+    "file_key": "0" * 64,
+    "range_hash": "0" * 64,
+    "start_offset": "0",
+    "end_offset": "1",
 }
 ACCOUNT_ROOTS = {("auth", "users"), ("public", "profiles")}
 

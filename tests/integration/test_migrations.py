@@ -129,10 +129,11 @@ def test_0008_fills_author_ids_on_a_database_that_already_holds_posts(empty_db, 
     assert copied == (author, author)
 
 
-def test_0009_recounts_posts_with_comments_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
-    use_copied_migrations(tmp_path, monkeypatch, before="0009")
+def post_counts_across(migration, markdown, empty_db, tmp_path, monkeypatch):
+    """A post written before `migration`, then the migrations up to date: its (word_count,
+    updated_at) before, and its (word_count, reading_time, updated_at) after."""
+    use_copied_migrations(tmp_path, monkeypatch, before=migration)
     migrations.apply(empty_db)
-    markdown = "## Intro\n\n<!-- say what the reader will learn, in about two hundred words -->\n"
     with empty_db.connect() as conn:
         author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
         conn.execute(
@@ -145,6 +146,12 @@ def test_0009_recounts_posts_with_comments_and_keeps_their_updated_at(empty_db, 
     migrations.apply(empty_db)
     with empty_db.connect() as conn:
         after = conn.execute("select word_count, reading_time, updated_at from public.blogs").fetchone()
+    return before, after
+
+
+def test_0009_recounts_posts_with_comments_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
+    markdown = "## Intro\n\n<!-- say what the reader will learn, in about two hundred words -->\n"
+    before, after = post_counts_across("0009", markdown, empty_db, tmp_path, monkeypatch)
     assert before[0] > 1
     assert after == (1, 1, before[1])
 
@@ -190,20 +197,7 @@ def test_0014_link_targets_never_count_on_real_posts(db):
 
 
 def test_0014_recounts_posts_with_links_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
-    use_copied_migrations(tmp_path, monkeypatch, before="0014")
-    migrations.apply(empty_db)
     markdown = "See [the manual](https://www.postgresql.org/docs/current/indexes-partial.html).\n"
-    with empty_db.connect() as conn:
-        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
-        conn.execute(
-            "insert into public.blogs (title, slug, author_id, content) values ('Old', 'old', %s,"
-            " jsonb_build_object('version', 1, 'markdown', %s::text))",
-            (author, markdown),
-        )
-        before = conn.execute("select word_count, updated_at from public.blogs").fetchone()
-    monkeypatch.undo()
-    migrations.apply(empty_db)
-    with empty_db.connect() as conn:
-        after = conn.execute("select word_count, reading_time, updated_at from public.blogs").fetchone()
+    before, after = post_counts_across("0014", markdown, empty_db, tmp_path, monkeypatch)
     assert before[0] > 3
     assert after == (3, 1, before[1])

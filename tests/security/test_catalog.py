@@ -27,6 +27,9 @@ USER_CALLABLE_DEFINERS = {
     "release_generation_credit(uuid)",
     "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
     "public_profiles(uuid[],text[])",
+    # Documentation search (0060): scores and words drawn only from pages the caller may read.
+    "search_documentation(text,text,text,integer,boolean)",
+    "documentation_vocabulary_near(text,boolean)",
     # Team review (0071): each checks the caller is the post's author or the assignee.
     "assigned_blog_ids()",
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
@@ -39,6 +42,10 @@ SERVICE_ONLY_TABLES = {
     "internal.ai_credit_reservations",
     "internal.email_deliveries",
     "internal.job_failures",
+    # The documentation search index, kept by definer triggers and read by search_documentation (0060).
+    "internal.documentation_search_docs",
+    "internal.documentation_search_terms",
+    "internal.documentation_search_stats",
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}
