@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import typer
 
 from blogster_cli.cli import output
@@ -78,7 +80,7 @@ def ingest(
     )
 
 
-def _stdin():
+def _stdin() -> BinaryIO:
     """Standard input as bytes (a text-only stdin, as under test runners, is encoded)."""
     import io
     import sys

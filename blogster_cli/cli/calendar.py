@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import typer
 
@@ -13,36 +15,43 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from blogster_cli.actors import ActingUser
+    from blogster_cli.models.extended import CalendarEntryPublic
+
 app = command_group("calendar")
 
 LIST_COLUMNS = ["id", "date", "time", "type", "status", "title"]
+Parsed = TypeVar("Parsed")
 
 
-def _timezone(acting) -> str:
+def _timezone(acting: ActingUser) -> str:
     from blogster_cli.services import calendar
 
     return calendar.user_timezone(acting, configured=app_context().settings.timezone)
 
 
-def _parse(parser, text: str | None, option: str, shape: str):
-    if text is None:
-        return None
+def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str) -> Parsed:
     try:
         return parser(text)
     except ValueError:
         raise InvalidInput(f"{option} {text!r} is not like {shape}") from None
 
 
+@overload
+def _day(text: str, option: str = "--date") -> date: ...
+@overload
+def _day(text: str | None, option: str = "--date") -> date | None: ...
 def _day(text: str | None, option: str = "--date") -> date | None:
     from blogster_cli.planning.times import parse_day
 
-    return _parse(parse_day, text, option, "2026-12-01")
+    return None if text is None else _parse(parse_day, text, option, "2026-12-01")
 
 
-def _clock(text: str | None):
+def _clock(text: str | None) -> time | None:
     from blogster_cli.planning.times import parse_clock
 
-    return _parse(parse_clock, text, "--time", "09:30")
+    return None if text is None else _parse(parse_clock, text, "--time", "09:30")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -53,7 +62,7 @@ def _moment(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _record(entry, timezone: str) -> dict:
+def _record(entry: CalendarEntryPublic, timezone: str) -> dict[str, object]:
     """A table row: a timed entry's date and time as they are in `timezone`."""
     from blogster_cli.planning import times
 
@@ -67,7 +76,9 @@ def _record(entry, timezone: str) -> dict:
     }  # fmt: skip
 
 
-def _show(acting, entries, fmt: str | None, json: bool, limit: int | None) -> None:
+def _show(
+    acting: ActingUser, entries: Sequence[CalendarEntryPublic], fmt: str | None, json: bool, limit: int | None
+) -> None:
     from blogster_cli.cli.listing import chosen_format, limited, show_list
 
     if chosen_format(fmt, json) == "json":
@@ -183,7 +194,9 @@ def month(
 
     acting = acting_user()
     timezone = _timezone(acting)
-    first = _parse(times.parse_month, which, "month", "2026-12") or _today(timezone).replace(day=1)
+    first = (
+        _parse(times.parse_month, which, "month", "2026-12") if which is not None else _today(timezone).replace(day=1)
+    )
     start, end = grid.month_range(first)
     events = calendar.view(acting, start=start, end=end, timezone=timezone)
     if json:

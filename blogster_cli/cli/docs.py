@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,6 +15,9 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.services.documentation import DocPage, SearchHit
 
 app = command_group("docs")
 SLUG_ARGUMENT = typer.Argument(..., help="The page's slug (as `docs list` shows it).")
@@ -290,7 +295,7 @@ def search(
     _print_hits(result.hits)
 
 
-def _print_hits(hits: list) -> None:
+def _print_hits(hits: Sequence[SearchHit]) -> None:
     """Title, slug and the snippet with the query's words in bold (plain markers off a terminal)."""
     if not sys.stdout.isatty():
         for hit in hits:
@@ -306,7 +311,7 @@ def _print_hits(hits: list) -> None:
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
 
 
-def _done(page, json: bool, verb: str) -> None:
+def _done(page: DocPage, json: bool, verb: str) -> None:
     if json:
         output.print_json(page)
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json as json_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import FeatureFlagStrategy
+
+if TYPE_CHECKING:
+    from blogster_cli.services.flags import FlagPublic
 
 app = command_group("flags")
 COLUMNS = ["name", "enabled", "strategy", "rollout_percentage", "description"]
@@ -30,7 +33,7 @@ def _conditions(text: str | None) -> dict[str, Any] | None:
     return value
 
 
-def _show(flag, json: bool) -> None:
+def _show(flag: FlagPublic, json: bool) -> None:
     output.print_json(flag) if json else output.print_record(flag)
 
 

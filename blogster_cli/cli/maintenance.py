@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import overload
 from uuid import UUID
 
 import typer
@@ -19,6 +20,10 @@ app = typer.Typer(
 COLUMNS = ["id", "title", "start_time", "end_time", "status", "severity", "notification_sent"]
 
 
+@overload
+def _utc(text: str, option: str) -> dt.datetime: ...
+@overload
+def _utc(text: str | None, option: str) -> dt.datetime | None: ...
 def _utc(text: str | None, option: str) -> dt.datetime | None:
     """'YYYY-MM-DD HH:MM' in UTC."""
     if text is None:

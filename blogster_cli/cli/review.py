@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import typer
 
 from blogster_cli.cli import output
@@ -10,13 +14,16 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from blogster_cli.services.review import Assignment
+
 app = command_group("review")
 
 REF = typer.Argument(..., help="The assignment's id (8 characters are enough).")
 NOTE = typer.Option(None, "--comment", help="A comment to add with this step.")
 
 
-def _done(assignment, json: bool) -> None:
+def _done(assignment: Assignment, json: bool) -> None:
     if json:
         output.print_json(assignment)
     else:
@@ -42,8 +49,8 @@ def assign(
     _done(assignment, json)
 
 
-def _due(text: str | None):
-    from datetime import datetime, time
+def _due(text: str | None) -> datetime | None:
+    from datetime import time
 
     if text is None:
         return None
@@ -105,7 +112,7 @@ def show(ref: str = REF, json: bool = JSON_OPTION) -> None:
     output.print_lines(["", found.markdown])
 
 
-def _step(action: str):
+def _step(action: str) -> Callable[[str, str | None, bool], None]:
     def command(ref: str = REF, note: str | None = NOTE, json: bool = JSON_OPTION) -> None:
         from blogster_cli.services import review
 

@@ -16,7 +16,11 @@ def scalar(cursor: psycopg.Cursor[Any], kind: type[Value]) -> Value:
     row = cursor.fetchone()
     if row is None:
         raise RuntimeError("the query returned no row")
-    value = row[0]
+    return checked(row[0], kind)
+
+
+def checked(value: object, kind: type[Value]) -> Value:
+    """`value`, which a query (psycopg or SQLAlchemy) returned untyped and must be a `kind`."""
     if not isinstance(value, kind):
         raise TypeError(f"the query returned {type(value).__name__}, not {kind.__name__}")
     return value

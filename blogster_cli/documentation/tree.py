@@ -156,10 +156,10 @@ def _categories(folders: Iterable[str]) -> list[CategorySource]:
     for path in sorted(paths):
         parent = str(PurePosixPath(path).parent)
         by_parent.setdefault(None if parent == "." else parent, []).append(path)
-    for parent, children in by_parent.items():
+    for parent_path, children in by_parent.items():
         for order, path in enumerate(children):
             name = PurePosixPath(path).name
-            categories.append(CategorySource(path, category_slug(path), category_name(name), parent, order))
+            categories.append(CategorySource(path, category_slug(path), category_name(name), parent_path, order))
     return sorted(categories, key=lambda c: (c.path.count("/"), c.path))
 
 

@@ -80,7 +80,7 @@ def condition_holds(condition: Any, subject: Subject, depth: int = 0) -> bool:
             raise InvalidCondition('"not" takes one condition and nothing beside it')
         return not condition_holds(condition["not"], subject, depth + 1)
     if set(condition) == {"attr", "eq"}:
-        return subject.attribute(condition["attr"]) == condition["eq"]
+        return bool(subject.attribute(condition["attr"]) == condition["eq"])
     if set(condition) == {"attr", "in"}:
         if not isinstance(condition["in"], list):
             raise InvalidCondition('"in" takes a list')

@@ -58,7 +58,8 @@ def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> byt
             first_date=min(min(days), date(1970, 1, 1)),
             last_date=max(max(days) + timedelta(days=366), date(2038, 1, 1)),
         )
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def from_ics(data: bytes, *, default_timezone: str, types: set[str], statuses: set[str]) -> list[PlannedEvent]:

@@ -89,8 +89,10 @@ class SitePlan:
             candidates.append(urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at))
             candidates.append(f"/posts/{post.id}/")
             for candidate in candidates:
-                file = urls.file_of(candidate) if candidate else None
-                if candidate and self._free(candidate, file, taken):
+                if not candidate:
+                    continue
+                file = urls.file_of(candidate)
+                if self._free(candidate, file, taken):
                     taken.add(file)
                     paths[post.id], self.files[post.id] = candidate, file
                     break

@@ -159,9 +159,11 @@ def dashboard_row(conn: psycopg.Connection) -> dict[str, Any]:
     return dict(zip(names, row or [None] * len(names), strict=True))
 
 
-def window_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> tuple:
+def window_totals(
+    conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None
+) -> tuple[Any, ...]:
     """(views, visitors, bounce rate, time on page) of my posts over [since, until], both averages weighted by views."""
-    return conn.execute(
+    row = conn.execute(
         "select coalesce(sum(views), 0)::bigint, coalesce(sum(unique_visitors), 0)::bigint,"
         " sum(bounce_rate * views) filter (where bounce_rate is not null)"
         "   / nullif(sum(views) filter (where bounce_rate is not null), 0),"
@@ -171,9 +173,14 @@ def window_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id
         " and (%s::uuid is null or blog_id = %s::uuid)",
         (since, until, blog_id, blog_id),
     ).fetchone()
+    if row is None:  # an aggregate without GROUP BY always returns its one row
+        raise RuntimeError("the totals query returned no row")
+    return row
 
 
-def daily_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None) -> list[tuple]:
+def daily_totals(
+    conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None
+) -> list[tuple[Any, ...]]:
     """(date, views, visitors) for every day of [since, until], zero where nothing was counted."""
     return conn.execute(
         "select d::date, coalesce(sum(a.views), 0)::bigint, coalesce(sum(a.unique_visitors), 0)::bigint"
@@ -185,7 +192,7 @@ def daily_totals(conn: psycopg.Connection, *, since: date, until: date, blog_id:
     ).fetchall()
 
 
-def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int) -> list[tuple]:
+def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int) -> list[tuple[Any, ...]]:
     """(slug, title, views, visitors, bounce rate, time on page) of my most viewed posts."""
     return conn.execute(
         "select b.slug, b.title, sum(a.views)::bigint, sum(a.unique_visitors)::bigint,"
@@ -202,7 +209,7 @@ def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int)
 
 def top_referrers(
     conn: psycopg.Connection, *, since: date, until: date, limit: int, blog_id: UUID | None = None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """(domain, views) summed over the referrers of my posts' days."""
     return conn.execute(
         "select r.key, sum(r.value::bigint)::bigint from public.blog_analytics a, jsonb_each_text(a.referrers) r"
@@ -212,7 +219,7 @@ def top_referrers(
     ).fetchall()
 
 
-def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple]:
+def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple[Any, ...]]:
     """(id, slug, title, published_at, updated_at, views 30 days, views the 30 before) of my published posts."""
     return conn.execute(
         "select b.id, b.slug, b.title, b.published_at, b.updated_at,"

@@ -15,7 +15,7 @@ from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, Socia
 from blogster_cli.vocabulary import BlogStatus, CalendarStatus, NewsletterStatus, SocialPostStatus
 
 # "My posts", for meaning: others' published posts are visible too (RLS still decides what is).
-MY_POSTS = (Blog.author_id == literal_column("auth.uid()")) & col(Blog.deleted_at).is_(None)
+MY_POSTS = (col(Blog.author_id) == literal_column("auth.uid()")) & col(Blog.deleted_at).is_(None)
 
 
 def insert(session: Session, *, entry: ContentCalendar) -> ContentCalendar:
@@ -40,7 +40,7 @@ def in_range(
     if status is not None:
         query = query.where(ContentCalendar.status == status)
     order = (col(ContentCalendar.scheduled_date).nulls_last(), col(ContentCalendar.scheduled_time).nulls_first())
-    return session.exec(query.order_by(*order, ContentCalendar.id)).all()
+    return session.exec(query.order_by(*order, col(ContentCalendar.id))).all()
 
 
 def find(session: Session, *, ref: str) -> list[ContentCalendar]:
@@ -79,12 +79,12 @@ def mark_published_posts_done(session: Session) -> list[UUID]:
     statement = (
         update(ContentCalendar)
         .where(
-            ContentCalendar.status != CalendarStatus.PUBLISHED,
+            col(ContentCalendar.status) != CalendarStatus.PUBLISHED,
             col(ContentCalendar.blog_id).is_not(None),
             live.exists(),
         )
         .values(status=CalendarStatus.PUBLISHED)
-        .returning(ContentCalendar.id)
+        .returning(col(ContentCalendar.id))
     )
     return list(session.connection().execute(statement).scalars().all())
 
@@ -93,8 +93,8 @@ def entries_of_posts_due(session: Session, *, now: datetime) -> int:
     """How many unmarked entries belong to posts that are live or come due by `now` (for --dry-run)."""
     due = select(Blog.id).where(
         MY_POSTS,
-        (Blog.status == BlogStatus.PUBLISHED)
-        | ((Blog.status == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now)),
+        (col(Blog.status) == BlogStatus.PUBLISHED)
+        | ((col(Blog.status) == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now)),
     )
     query = select(func.count()).where(
         col(ContentCalendar.blog_id).in_(due), ContentCalendar.status != CalendarStatus.PUBLISHED
@@ -106,14 +106,14 @@ def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
     query = select(SocialMediaPost.id).where(
         SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
     )
-    return list(session.exec(query.order_by(SocialMediaPost.scheduled_time)).all())
+    return list(session.exec(query.order_by(col(SocialMediaPost.scheduled_time))).all())
 
 
 def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
     query = select(EmailNewsletter.id).where(
         EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
     )
-    return list(session.exec(query.order_by(EmailNewsletter.scheduled_time)).all())
+    return list(session.exec(query.order_by(col(EmailNewsletter.scheduled_time))).all())
 
 
 def next_times(session: Session, *, now: datetime) -> list[tuple[str, datetime]]:
@@ -152,7 +152,7 @@ def upcoming_entries(session: Session, *, since: date) -> Sequence[ContentCalend
 def daily_views(session: Session, *, since: date) -> list[tuple[date, int, list[int] | None]]:
     """My blogs' views per UTC date since `since`, with views per UTC hour summed where collected."""
     rows = session.exec(
-        select(BlogAnalytics.date, BlogAnalytics.views, BlogAnalytics.views_by_hour).where(
+        select(col(BlogAnalytics.date), col(BlogAnalytics.views), col(BlogAnalytics.views_by_hour)).where(
             col(BlogAnalytics.date) >= since, BlogAnalytics.author_id == literal_column("auth.uid()")
         )
     ).all()

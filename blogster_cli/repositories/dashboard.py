@@ -12,6 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -85,10 +87,13 @@ def top_posts(conn: psycopg.Connection, *, days: int, limit: int) -> list[TopPos
 
 def unread_notifications(conn: psycopg.Connection) -> int:
     """My notifications not yet read (and not expired)."""
-    return conn.execute(
-        "select count(*) from public.user_notifications where user_id = auth.uid() and not read"
-        " and (expires_at is null or expires_at > now())"
-    ).fetchone()[0]
+    return scalar(
+        conn.execute(
+            "select count(*) from public.user_notifications where user_id = auth.uid() and not read"
+            " and (expires_at is null or expires_at > now())"
+        ),
+        int,
+    )
 
 
 def credits_remaining(conn: psycopg.Connection) -> int | None:

@@ -24,7 +24,7 @@ def find_category(session: Session, *, ref: str) -> DocumentationCategory | None
     from sqlalchemy import func, or_
 
     statement = select(DocumentationCategory).where(
-        or_(DocumentationCategory.slug == ref, func.lower(DocumentationCategory.name) == ref.lower())
+        or_(col(DocumentationCategory.slug) == ref, func.lower(DocumentationCategory.name) == ref.lower())
     )
     return session.exec(statement).first()
 
@@ -54,9 +54,10 @@ def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
 
 
 def pages_by_source_path(session: Session) -> dict[str, DocumentationPage]:
-    path = DocumentationPage.content["source"]["path"].astext
+    """Pages imported from a file, by that file's path (the tree sync matches them on it)."""
+    path = col(DocumentationPage.content)["source"]["path"].astext
     statement = select(DocumentationPage).where(path.is_not(None))
-    return {page.content["source"]["path"]: page for page in session.exec(statement).all()}
+    return {page.content["source"]["path"]: page for page in session.exec(statement).all() if page.content is not None}
 
 
 def save_page(session: Session, page: DocumentationPage) -> DocumentationPage:

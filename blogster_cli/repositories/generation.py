@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile
@@ -27,11 +28,12 @@ def reserve_credit(session: Session, *, request_id: UUID) -> int:
     statement = text(
         "select pg_catalog.set_config('synchronous_commit', 'off', true), public.reserve_generation_credit(:id)"
     )
-    return session.execute(statement, {"id": request_id}).one()[1]
+    return checked(session.execute(statement, {"id": request_id}).one()[1], int)
 
 
 def release_credit(session: Session, *, request_id: UUID) -> bool:
-    return session.execute(text("select public.release_generation_credit(:id)"), {"id": request_id}).scalar_one()
+    statement = text("select public.release_generation_credit(:id)")
+    return checked(session.execute(statement, {"id": request_id}).scalar_one(), bool)
 
 
 def insert_log(session: Session, *, log: AiGenerationLog) -> AiGenerationLog:
@@ -124,19 +126,19 @@ def update_subscription(
     at_least: int | None = None,
 ) -> UserSubscription | None:  # fmt: skip
     """Changes an active subscription (RLS: administrators only): tier, credits added, a credit floor."""
-    from sqlalchemy import func, update
+    from sqlalchemy import ColumnElement, func, update
 
-    remaining = UserSubscription.credits_remaining + add_credits
+    remaining: ColumnElement[int] = col(UserSubscription.credits_remaining) + add_credits
     if at_least is not None:
         remaining = func.greatest(remaining, at_least)
-    values: dict = {"credits_remaining": remaining}
+    values: dict[str, object] = {"credits_remaining": remaining}
     if tier is not None:
         values["subscription_tier"] = tier
     statement = (
         update(UserSubscription)
         .where(col(UserSubscription.user_id) == user_id, col(UserSubscription.is_active))
         .values(**values)
-        .returning(UserSubscription.id)
+        .returning(col(UserSubscription.id))
     )
     changed = session.execute(statement).scalar_one_or_none()
     if changed is None:
@@ -160,5 +162,5 @@ def refill_subscriptions(session: Session, *, monthly: dict[SubscriptionTier, in
             )
             .values(credits_remaining=credits)
         )
-        count += session.execute(statement).rowcount
+        count += session.exec(statement).rowcount
     return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from blogster_cli.models.system import MaintenanceSchedule
 
@@ -21,9 +21,9 @@ def get(session: Session, *, schedule_id: UUID) -> MaintenanceSchedule | None:
 
 
 def list_all(session: Session, *, include_past: bool) -> list[MaintenanceSchedule]:
-    statement = select(MaintenanceSchedule).order_by(MaintenanceSchedule.start_time)
+    statement = select(MaintenanceSchedule).order_by(col(MaintenanceSchedule.start_time))
     if not include_past:
         from sqlalchemy import func
 
-        statement = statement.where(MaintenanceSchedule.end_time >= func.now())
+        statement = statement.where(col(MaintenanceSchedule.end_time) >= func.now())
     return list(session.exec(statement))

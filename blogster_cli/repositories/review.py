@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import String, cast, literal_column, text
+from sqlalchemy import ColumnElement, String, cast, literal_column, text
 from sqlmodel import Session, col, select
 
+from blogster_cli.db.rows import checked
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import TeamCollaboration
 
@@ -18,27 +19,29 @@ def assign(session: Session, *, blog_id: UUID, email: str, role: str, due: datet
         "select public.review_assign(:blog, :email, cast(:role as public.collaboration_role), :due, :publish)"
     )
     params = {"blog": blog_id, "email": email, "role": role, "due": due, "publish": can_publish}
-    return session.connection().execute(statement, params).scalar_one()
+    return checked(session.connection().execute(statement, params).scalar_one(), UUID)
 
 
 def act(session: Session, *, assignment_id: UUID, action: str, note: str | None) -> str:
     statement = text("select public.review_act(:id, :action, :note)::text")
-    return session.connection().execute(statement, {"id": assignment_id, "action": action, "note": note}).scalar_one()
+    params = {"id": assignment_id, "action": action, "note": note}
+    return checked(session.connection().execute(statement, params).scalar_one(), str)
 
 
 def publish(session: Session, *, assignment_id: UUID) -> UUID:
-    return session.connection().execute(text("select public.review_publish(:id)"), {"id": assignment_id}).scalar_one()
+    statement = text("select public.review_publish(:id)")
+    return checked(session.connection().execute(statement, {"id": assignment_id}).scalar_one(), UUID)
 
 
 def visible(session: Session, *, assigned_to_me: bool | None = None) -> Sequence[tuple[TeamCollaboration, str, str]]:
     """Assignments I can see (mine to do, or on my posts), with the post's slug and title; newest first."""
     query = select(TeamCollaboration, Blog.slug, Blog.title).join(Blog, col(Blog.id) == TeamCollaboration.blog_id)
-    me = literal_column("auth.uid()")
+    me: ColumnElement[UUID] = literal_column("auth.uid()")
     if assigned_to_me is True:
         query = query.where(TeamCollaboration.assigned_to == me)
     elif assigned_to_me is False:
         query = query.where(TeamCollaboration.assigned_by == me)
-    return session.exec(query.order_by(col(TeamCollaboration.created_at).desc(), TeamCollaboration.id)).all()
+    return session.exec(query.order_by(col(TeamCollaboration.created_at).desc(), col(TeamCollaboration.id))).all()
 
 
 def find(session: Session, *, ref: str) -> list[TeamCollaboration]:

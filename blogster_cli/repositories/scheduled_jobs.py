@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -24,7 +26,7 @@ def authors_with_due_posts(conn: psycopg.Connection, *, now: datetime) -> list[U
 
 def create_future_partitions(conn: psycopg.Connection, *, months_ahead: int) -> int:
     """Monthly partitions up to `months_ahead`; needs the tables' owner (the administrative login)."""
-    return conn.execute("select internal.ensure_partitions(%s)", (months_ahead,)).fetchone()[0]
+    return scalar(conn.execute("select internal.ensure_partitions(%s)", (months_ahead,)), int)
 
 
 def abandon_idle_conversations(conn: psycopg.Connection, *, idle_minutes: int) -> int:

@@ -10,7 +10,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -23,7 +25,11 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 FEED_NAME = "calendar.ics"
+Choice = TypeVar("Choice", bound=StrEnum)
 
 
 def check_timezone(name: str) -> str:
@@ -57,13 +63,15 @@ def _event(entry: ContentCalendar) -> PlannedEvent:
     )  # fmt: skip
 
 
-def _choice(value: str | None, allowed: type, what: str) -> str | None:
-    if value is None:
-        return None
-    values = [member.value for member in allowed]
-    if value not in values:
-        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(values)}")
-    return value
+def _member(value: str, allowed: type[Choice], what: str) -> Choice:
+    try:
+        return allowed(value)
+    except ValueError:
+        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(allowed)}") from None
+
+
+def _choice(value: str | None, allowed: type[Choice], what: str) -> Choice | None:
+    return None if value is None else _member(value, allowed, what)
 
 
 def _title(title: str) -> str:
@@ -73,7 +81,7 @@ def _title(title: str) -> str:
     return cleaned
 
 
-def _blog_id(session, ref: str | None) -> UUID | None:
+def _blog_id(session: Session, ref: str | None) -> UUID | None:
     if ref is None:
         return None
     row = blog_rows.find_own(driver_connection(session), ref=ref)
@@ -90,7 +98,7 @@ def add(
     """Plans one entry for a local date (and time) in `timezone`."""
     entry = ContentCalendar(
         title=_title(title), description=description, scheduled_date=day, scheduled_time=at,
-        timezone=check_timezone(timezone), content_type=_choice(content_type, CalendarContentType, "type"),
+        timezone=check_timezone(timezone), content_type=_member(content_type, CalendarContentType, "type"),
         topic_category=topic, target_audience=list(audience),
     )  # fmt: skip
     with orm_unit_of_work(acting) as session:
@@ -110,7 +118,7 @@ def entries(
         return [_public(row) for row in rows]
 
 
-def _one(session, ref: str) -> ContentCalendar:
+def _one(session: Session, ref: str) -> ContentCalendar:
     if len(ref.strip()) < 4:
         raise InvalidInput("name an entry by at least 4 characters of its id, or its UID")
     found = calendar_rows.find(session, ref=ref)
@@ -240,22 +248,23 @@ def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportRepor
     with orm_unit_of_work(acting) as session:
         existing = calendar_rows.by_uids(session, uids=list(latest))
         for uid, event in latest.items():
-            values = {
+            values: dict[str, object] = {
                 "title": event.title, "description": event.description, "scheduled_date": event.day,
                 "scheduled_time": event.at, "timezone": event.timezone, "content_type": event.content_type,
                 "status": event.status, "topic_category": event.topic,
             }  # fmt: skip
             entry = existing.get(uid)
             if entry is None:
-                calendar_rows.insert(session, entry=ContentCalendar(uid=uid, sequence=event.sequence, **values))
+                entry = ContentCalendar(uid=uid, sequence=event.sequence)
                 created += 1
             elif all(getattr(entry, key) == value for key, value in values.items()):
                 unchanged += 1
+                continue
             else:
-                for key, value in values.items():
-                    setattr(entry, key, value)
-                session.add(entry)
                 updated += 1
+            for key, value in values.items():
+                setattr(entry, key, value)
+            session.add(entry)
     return ImportReport(created, updated, unchanged)
 
 
@@ -290,6 +299,8 @@ def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime 
             raise NotFound("no reader visits in your analytics yet: nothing to suggest from")
         upcoming = calendar_rows.upcoming_entries(session, since=now.date())
         for entry in upcoming:
+            if entry.scheduled_date is None:  # the query's date bound already leaves undated entries out
+                continue
             at = entry.scheduled_time or time(found.hour)
             entry.optimal_time_score = found.score(times.instant(entry.scheduled_date, at, entry.timezone))
             session.add(entry)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -43,12 +43,14 @@ def _read(acting: ActingUser, ref: str, request_id: UUID) -> BlogRow:
 
 
 def _markdown(blog: BlogRow) -> str:
-    return (blog.content or {}).get("markdown", "")
+    markdown = (blog.content or {}).get("markdown")
+    return markdown if isinstance(markdown, str) else ""
 
 
-def _save(session: Session, blog: BlogRow, values: dict, what: str) -> BlogRow:
+def _save(session: Session, blog: BlogRow, values: dict[str, Any], what: str) -> BlogRow:
     """Updates my post if it is unchanged since it was read, and records the activity."""
     from blogster_cli.repositories import activities
+    from blogster_cli.services.blogs import find_own
 
     conn = driver_connection(session)
     if blog_rows.update(conn, blog_id=blog.id, values=values, expected_updated_at=blog.updated_at) is None:
@@ -57,7 +59,7 @@ def _save(session: Session, blog: BlogRow, values: dict, what: str) -> BlogRow:
         conn, type=ActivityType.GENERATED, title=blog.title, description=f"AI {what} of '{blog.title}'",
         blog_id=blog.id, metadata={"fields": sorted(values), "ai": what},
     )  # fmt: skip
-    return blog_rows.find_own(conn, ref=str(blog.id), with_content=True)
+    return find_own(conn, str(blog.id), with_content=True)
 
 
 def _links(blog: BlogRow) -> LogLinks:

@@ -35,7 +35,7 @@ FRAGMENT_CHARS = 1500
 class UnblockSession:
     id: UUID
     blog_id: UUID
-    suggestions: list[dict]
+    suggestions: list[dict[str, str]]
     """[{"id": "1", "text": ...}, ...]"""
     selected_suggestion_id: str | None
     tokens_used: int
@@ -111,4 +111,4 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str) -> BlogRo
         row.selected_suggestion_id = suggestion_id
         session.add(row)
         session.flush()
-        return blog_rows.find_own(conn, ref=str(blog.id), with_content=True)
+        return find_own(conn, str(blog.id), with_content=True)
