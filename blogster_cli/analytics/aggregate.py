@@ -323,6 +323,11 @@ def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) ->
     return process_lines(lines, log_format, matcher, own_hosts)
 
 
+def process_blocks(tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
+    """`process_block` over each task: the chunk-to-results shape of services/parallel.parallel_map."""
+    return [process_block(task) for task in tasks]
+
+
 def split_lines(data: bytes, parts: int) -> list[bytes]:
     """`data` cut into about `parts` pieces, each ending just after a newline (or at the end)."""
     pieces, start = [], 0

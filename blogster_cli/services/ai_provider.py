@@ -19,6 +19,7 @@ from blogster_cli.errors import BlogsterError, ConfigError
 
 if TYPE_CHECKING:
     from openai import OpenAI
+    from openai.types.chat import ChatCompletionMessageParam
 
 # Sent when no key may go to this endpoint (local servers need none); the client requires one.
 NO_KEY = "no-key"
@@ -83,13 +84,31 @@ def list_models(provider: ProviderConfig) -> list[str]:
         return sorted(model.id for model in client_for(provider).models.list())
 
 
+def _messages(messages: list[dict[str, str]]) -> list[ChatCompletionMessageParam]:
+    """The prompt's {"role", "content"} messages as the client types them."""
+    typed: list[ChatCompletionMessageParam] = []
+    for message in messages:
+        role, content = message["role"], message["content"]
+        if role == "system":
+            typed.append({"role": "system", "content": content})
+        elif role == "user":
+            typed.append({"role": "user", "content": content})
+        elif role == "assistant":
+            typed.append({"role": "assistant", "content": content})
+        else:
+            raise ValueError(f"no message role {role!r} in a prompt")
+    return typed
+
+
 def complete(
     provider: ProviderConfig, messages: list[dict[str, str]], *, response_format: dict[str, Any] | None = None
 ) -> Completion:
     """One non-streamed chat completion (structured when `response_format` is given)."""
     extra: dict[str, Any] = {"response_format": response_format} if response_format else {}
     with provider_errors(provider):
-        response = client_for(provider).chat.completions.create(model=provider.model, messages=messages, **extra)
+        response = client_for(provider).chat.completions.create(
+            model=provider.model, messages=_messages(messages), **extra
+        )
         if not response.choices:
             raise ProviderError(f"the AI provider at {provider.base_url} returned no choices")
         text = response.choices[0].message.content or ""
@@ -104,7 +123,7 @@ def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: C
     model = provider.model
     with provider_errors(provider):
         chunks = client_for(provider).chat.completions.create(
-            model=provider.model, messages=messages, stream=True, stream_options={"include_usage": True}
+            model=provider.model, messages=_messages(messages), stream=True, stream_options={"include_usage": True}
         )
         with chunks:
             for chunk in chunks:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
-from contextlib import ExitStack, contextmanager
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -28,7 +29,7 @@ from blogster_cli.analytics.aggregate import (
     ChunkResult,
     merge,
     post_days,
-    process_block,
+    process_blocks,
     split_lines,
     utc_day,
 )
@@ -39,6 +40,7 @@ from blogster_cli.db.acting import separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.repositories import site as site_rows
+from blogster_cli.services.parallel import parallel_map
 
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
@@ -107,12 +109,11 @@ def ingest(
     worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
     with ExitStack() as stack:
         _take_lock(acting, stack, lock_wait_s)
-        pool = _LazyPool(worker_count, stack)
         for source in sources:
             with _opened(source, stdin) as stream:
                 summary.files.append(
                     _ingest_one(
-                        acting, source, LogReader(open_log(stream)), plan, log_format, batch_bytes, pool,
+                        acting, source, LogReader(open_log(stream)), plan, log_format, batch_bytes, worker_count,
                         run_total, summary, on_progress,
                     )
                 )  # fmt: skip
@@ -182,35 +183,42 @@ def _opened(source: str, stdin: BinaryIO | None) -> Iterator[BinaryIO]:
         raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
 
 
-class _LazyPool:
-    """Worker processes, started only when a batch is big enough to be worth splitting."""
+def _parsed_batches(
+    reader: LogReader, batch_bytes: int, whole: Callable[[bytes], bool], log_format: LogFormat, plan: _Plan,
+    workers: int,
+) -> Generator[tuple[Batch, ChunkResult]]:  # fmt: skip
+    """Each new batch of the log with its parsed lines, in order.
 
-    def __init__(self, workers: int, stack: ExitStack):
-        self.workers, self._stack, self._pool = workers, stack, None
+    A batch of PARALLEL_MIN_BYTES or more is split over `workers` processes (services/parallel),
+    which parse the next batches while the caller stores this one; a log whose first batch is
+    smaller is parsed here, without starting a process.
+    """
+    pending = batches(reader, batch_bytes, whole)
+    first = next(pending, None)
+    if first is None:
+        return
+    if len(first.data) < PARALLEL_MIN_BYTES:
+        workers = 1
+    parts_of: deque[tuple[Batch, int]] = deque()
 
-    def submit(self, tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> Callable[[], ChunkResult]:
-        """Start processing `tasks`; the returned call waits for their merged result.
+    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]]:
+        for batch in chain([first], pending):
+            parts = split_lines(batch.data, workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
+            parts_of.append((batch, len(parts)))
+            for part in parts:
+                yield [(part, log_format, plan.matcher, plan.own_hosts)]
 
-        A batch is parsed by the workers while the previous one is being stored.
-        """
-        if len(tasks) == 1:
-            result = process_block(tasks[0])
-            return lambda: result
-        if self._pool is None:
-            from concurrent.futures import ProcessPoolExecutor
-            from multiprocessing import get_context
-
-            self._pool = self._stack.enter_context(
-                ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
-            )
-        pool: Executor = self._pool
-        futures = [pool.submit(process_block, task) for task in tasks]
-        return lambda: merge(future.result() for future in futures)
+    parsed = parallel_map(process_blocks, tasks(), workers=workers, preload=[process_blocks.__module__])
+    for _, results in parsed:
+        batch, count = parts_of.popleft()
+        for _ in range(count - 1):
+            results = results + next(parsed)[1]
+        yield batch, merge(results)
 
 
 def _ingest_one(
     acting: ActingUser, name: str, reader: LogReader, plan: _Plan, log_format: LogFormat, batch_bytes: int,
-    pool: _LazyPool, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
+    workers: int, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
 ) -> IngestedFile:  # fmt: skip
     """Skip what was counted of this log, then count the rest batch by batch."""
     try:
@@ -242,15 +250,9 @@ def _ingest_one(
             ingested.new_lines += result.lines
             on_progress(len(batch.data))
 
-        waiting: tuple[Batch, Callable[[], ChunkResult]] | None = None
-        for batch in batches(reader, batch_bytes, whole):
-            parts = split_lines(batch.data, pool.workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
-            parsing = pool.submit([(part, log_format, plan.matcher, plan.own_hosts) for part in parts])
-            if waiting is not None:
-                store(waiting[0], waiting[1]())
-            waiting = (batch, parsing)
-        if waiting is not None:
-            store(waiting[0], waiting[1]())
+        with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, workers)) as parsed:
+            for batch, result in parsed:
+                store(batch, result)
     except (OSError, EOFError) as exc:  # a truncated or corrupt .gz: what was committed stays counted
         raise InvalidInput(f"cannot read {name}: {exc}") from None
     if ingested.known == Known.RESUMED and not ingested.new_bytes:

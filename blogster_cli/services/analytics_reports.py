@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 
@@ -76,7 +77,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _window(conn, *, since: date, until: date, blog_id=None) -> Window:
+def _window(conn: Connection, *, since: date, until: date, blog_id: UUID | None = None) -> Window:
     return Window(*analytics_rows.window_totals(conn, since=since, until=until, blog_id=blog_id))
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -19,6 +19,11 @@ from blogster_cli.documentation import links, tree
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.services.sessions import require_admin
 from blogster_cli.vocabulary import DocumentationStatus
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from blogster_cli.models.system import DocumentationCategory, DocumentationPage
 
 CONTENT_VERSION = 1
 MAX_QUERY_LENGTH = 1000
@@ -102,7 +107,7 @@ def _markdown(content: dict[str, Any] | None) -> str:
     return str((content or {}).get("markdown") or "")
 
 
-def _public(page: Any, category_names: dict[UUID, str]) -> DocPage:
+def _public(page: DocumentationPage, category_names: dict[UUID, str]) -> DocPage:
     return DocPage(
         slug=page.slug,
         title=page.title,
@@ -152,7 +157,7 @@ def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> Imp
         for page in source.pages:
             stored = existing.get(page.path)
             status = page.status or ("published" if publish else None)
-            values = {
+            values: dict[str, object] = {
                 "title": page.title,
                 "slug": page.slug,
                 "category_id": category_ids.get(page.category_path) if page.category_path else None,
@@ -165,7 +170,10 @@ def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> Imp
             try:
                 with session.begin_nested():
                     if stored is None:
-                        repo.save_page(session, DocumentationPage(**values, status=status or "draft"))
+                        new = DocumentationPage(title=page.title, slug=page.slug)
+                        for key, value in {**values, "status": status or "draft"}.items():
+                            setattr(new, key, value)
+                        repo.save_page(session, new)
                         report.created.append(page.slug)
                         continue
                     if status:
@@ -213,13 +221,13 @@ def export_tree(acting: ActingUser, *, root: Path) -> int:
     return len(files)
 
 
-def _names(session: Any) -> dict[UUID, str]:
+def _names(session: Session) -> dict[UUID, str]:
     from blogster_cli.repositories import documentation as repo
 
     return {c.id: c.name for c in repo.categories(session)}
 
 
-def _page(session: Any, slug: str) -> Any:
+def _page(session: Session, slug: str) -> DocumentationPage:
     from blogster_cli.repositories import documentation as repo
 
     page = repo.find_page(session, slug=slug)
@@ -254,7 +262,7 @@ def category_tree(acting: ActingUser) -> list[CategoryNode]:
         counts: dict[UUID | None, int] = {}
         for page in repo.pages(session):
             counts[page.category_id] = counts.get(page.category_id, 0) + 1
-    children: dict[UUID | None, list[Any]] = {}
+    children: dict[UUID | None, list[DocumentationCategory]] = {}
     known = {c.id for c in categories}
     for category in categories:
         parent = category.parent_id if category.parent_id in known else None
@@ -417,7 +425,7 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _suggest(session: Any, query: str, include_drafts: bool) -> str | None:
+def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
     """The query with each word the index does not hold replaced by the closest indexed word."""
     from blogster_cli.repositories import documentation as repo
 

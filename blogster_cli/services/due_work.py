@@ -119,6 +119,8 @@ def next_change(acting: ActingUser, *, now: datetime | None = None) -> tuple[str
     with orm_unit_of_work(acting) as session:
         found = calendar_rows.next_times(session, now=now)
         for entry in calendar_rows.upcoming_entries(session, since=now.date()):
+            if entry.scheduled_date is None:  # the query's date bound already leaves undated entries out
+                continue
             moment = times.instant(entry.scheduled_date, entry.scheduled_time, entry.timezone)
             if moment > now:
                 found.append(("calendar", moment))

@@ -301,7 +301,7 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
         return None
     from blogster_cli.content.export import site_path
 
-    return site_path(source["path"], dialect), front["raw"] + content["markdown"]
+    return site_path(source["path"], cast("Dialect", dialect)), front["raw"] + content["markdown"]
 
 
 def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str, str | None]:
@@ -531,9 +531,10 @@ class _Writer:
                 continue
             if not (target.exists() and target.stat().st_size == source.stat().st_size):
                 # through _write_file: a private export's pictures are 0600 from the first byte too
-                self._check(
-                    lambda target=target, source=source: _write_file(target, source.read_bytes(), self.file_mode), name
-                )
+                def copy(target: Path = target, source: Path = source) -> None:
+                    _write_file(target, source.read_bytes(), self.file_mode)
+
+                self._check(copy, name)
                 self.images += 1
             written.append(name)
         return written

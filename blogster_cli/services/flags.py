@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -13,6 +13,9 @@ from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, is_on
 from blogster_cli.repositories import flags
 from blogster_cli.vocabulary import FeatureFlagStrategy
+
+if TYPE_CHECKING:
+    from blogster_cli.models.system import FeatureFlag
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,13 @@ class FlagPublic:
 class FlagLogPublic:
     flag_id: UUID | None
     action: str
-    previous_state: dict | None
-    new_state: dict | None
+    previous_state: dict[str, Any] | None
+    new_state: dict[str, Any] | None
     changed_by: UUID | None
     created_at: dt.datetime | None
 
 
-def _public(flag) -> FlagPublic:
+def _public(flag: FeatureFlag) -> FlagPublic:
     return FlagPublic(
         name=flag.name,
         description=flag.description,

@@ -30,7 +30,7 @@ class SourcePublic:
     author: str | None
     publication_date: dt.date | None
     source_type: str
-    citation_format: dict
+    citation_format: dict[str, str]
 
 
 def _public(source: ResearchSource) -> SourcePublic:
@@ -41,7 +41,7 @@ def _public(source: ResearchSource) -> SourcePublic:
     )  # fmt: skip
 
 
-def _blog_id(session, ref: str | None) -> UUID | None:
+def _blog_id(session: Session, ref: str | None) -> UUID | None:
     from blogster_cli.services.blogs import find_own
 
     return find_own(driver_connection(session), ref).id if ref else None

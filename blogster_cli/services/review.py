@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -18,6 +18,11 @@ from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import review as review_rows
 from blogster_cli.vocabulary import CollaborationRole
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from blogster_cli.models.extended import TeamCollaboration
 
 ACTIONS = ("start", "submit", "approve", "reject", "comment")
 
@@ -44,7 +49,7 @@ class AssignedPost:
     markdown: str
 
 
-def _shape(row, slug: str, title: str) -> Assignment:
+def _shape(row: TeamCollaboration, slug: str, title: str) -> Assignment:
     return Assignment(
         id=row.id, blog_id=row.blog_id, slug=slug, title=title, role=row.role, status=row.status,
         assigned_to=row.assigned_to, assigned_by=row.assigned_by, can_publish=row.can_publish,
@@ -71,7 +76,7 @@ def assign(
         return _one(session, str(created))
 
 
-def _one(session, ref: str) -> Assignment:
+def _one(session: Session, ref: str) -> Assignment:
     if len(ref.strip()) < 4:
         raise InvalidInput("name an assignment by at least 4 characters of its id")
     found = review_rows.find(session, ref=ref)

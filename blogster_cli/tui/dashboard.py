@@ -99,10 +99,10 @@ class DashboardScreen(Screen[None]):
             yield Static("Views", id="chart-title")
             yield Sparkline([], id="views-chart")
         with Horizontal(id="lists"):
-            top = DataTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+            top: DataTable[str] = DataTable(id="top-posts", cursor_type="row", zebra_stripes=True)
             top.border_title = "Top posts, 30 days"
             yield top
-            recent = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            recent: DataTable[str] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
             recent.border_title = "Recent activity"
             yield recent
         yield Footer()

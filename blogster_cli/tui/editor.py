@@ -25,6 +25,8 @@ from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from blogster_cli.services.editing import UnsavedEdit
     from blogster_cli.tui.app import BlogsterApp
 
@@ -67,7 +69,7 @@ class PostSaved(Done):
     """`result` is (EditOutcome, the text that was saved)."""
 
 
-class EditorScreen(PublishingActions, Screen):
+class EditorScreen(PublishingActions, Screen[None]):
     """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
@@ -92,8 +94,8 @@ class EditorScreen(PublishingActions, Screen):
         self.ref = ref
         self.draft: EditDraft | None = None
         self.buffer: Path | None = None
-        self._preview_timer = None
-        self._recovery_timer = None
+        self._preview_timer: Timer | None = None
+        self._recovery_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -203,7 +205,8 @@ class EditorScreen(PublishingActions, Screen):
             self.app.notify("No changes to save")
         else:
             self.app.notify("The text is empty: nothing was saved", severity="warning")
-        self.sub_title = self.draft.slug
+        if self.draft is not None:
+            self.sub_title = self.draft.slug
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         if self.draft is not None:

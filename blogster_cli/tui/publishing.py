@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,9 @@ from blogster_cli.tui.work import Done, in_background
 from blogster_cli.vocabulary import BlogStatus
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from blogster_cli.actors import ActingUser
     from blogster_cli.tui.app import BlogsterApp
 
 
@@ -78,17 +82,23 @@ class PublishingActions:
 
         ref = self.selected_ref()
         if ref is not None:
-            self.app.push_screen(RevisionsScreen(ref), lambda restored: restored and self.after_restore())
+
+            def restored(done: bool | None) -> None:
+                if done:
+                    self.after_restore()
+
+            self.app.push_screen(RevisionsScreen(ref), restored)
 
     def after_restore(self) -> None:
         self.after_publishing()
 
-    def _run(self, action: str, call) -> None:
+    def _run(self, action: str, call: Callable[[ActingUser, str], list[publishing.Outcome]]) -> None:
         ref = self.selected_ref()
         if ref is None:
             return
         acting = self.app.acting
-        in_background(self, action, lambda: call(acting, ref), PublishingDone)
+        host = cast("DOMNode", self)  # a mixin of Screens: the screen it is part of
+        in_background(host, action, lambda: call(acting, ref), PublishingDone)
 
     def on_publishing_done(self, message: PublishingDone) -> None:
         for outcome in message.result:

@@ -28,7 +28,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         pass_context=True,
         retry=RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2),
     )
-    def notification_email(job_context: JobContext, **args: Any) -> None:
+    def notification_email(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
         assert job.id is not None
         try:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import procrastinate
+    from procrastinate.app import WorkerOptions
 
     from blogster_cli.context import AppContext
 
@@ -59,19 +60,19 @@ async def _serve(app: procrastinate.App, *, concurrency: int, queues: list[str],
         loop.add_signal_handler(signum, stop.set)
     async with app.open_async():
         await recover_stalled_jobs(app)
-        worker = asyncio.create_task(
-            app.run_worker_async(
-                queues=queues or None,
-                concurrency=concurrency,
-                wait=not once,
-                install_signal_handlers=False,
-                shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
-                update_heartbeat_interval=HEARTBEAT_EVERY_S,
-                stalled_worker_timeout=STALLED_AFTER_S,
-                fetch_job_polling_interval=POLL_EVERY_S,
-                delete_jobs="successful",
-            )
-        )
+        options: WorkerOptions = {
+            "concurrency": concurrency,
+            "wait": not once,
+            "install_signal_handlers": False,
+            "shutdown_graceful_timeout": SHUTDOWN_GRACE_S,
+            "update_heartbeat_interval": HEARTBEAT_EVERY_S,
+            "stalled_worker_timeout": STALLED_AFTER_S,
+            "fetch_job_polling_interval": POLL_EVERY_S,
+            "delete_jobs": "successful",
+        }
+        if queues:  # none named: every queue (an empty list would fetch from none)
+            options["queues"] = queues
+        worker = asyncio.create_task(app.run_worker_async(**options))
         recovery = asyncio.create_task(_recover_periodically(app))
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
