@@ -294,10 +294,11 @@ def test_the_real_log_agrees_with_goaccess(author, superuser):
 
 
 def test_two_worker_processes_give_the_figures_of_one(author, superuser, tmp_path):
-    log = write(tmp_path / "access.log", many_lines(16_000))  # batches over PARALLEL_MIN_BYTES go to the pool
+    log = write(tmp_path / "access.log", many_lines(16_000))
+    batch_bytes = 3 << 19  # the first batch is over PARALLEL_MIN_BYTES: split over the workers; the rest is not
     assert log.stat().st_size > 2 * (1 << 20)
     one, two = author(), author()
-    ingest(one, sources=[str(log)], workers=1, batch_bytes=1 << 20)
-    run = ingest(two, sources=[str(log)], workers=2, batch_bytes=1 << 20)
+    ingest(one, sources=[str(log)], workers=1, batch_bytes=batch_bytes)
+    run = ingest(two, sources=[str(log)], workers=2, batch_bytes=batch_bytes)
     assert run.lines == 16_000
     assert figures(superuser, two) == figures(superuser, one)

@@ -35,6 +35,7 @@ def test_import_contracts_are_kept():
         ),
         ("workers/scratch.py", "import psycopg", "Front ends never import repositories, db or psycopg"),
         ("services/scratch.py", "import psycopg", "Services never import psycopg"),
+        ("tui/scratch.py", "from blogster_cli.db import acting", "Front ends never import repositories, db or psycopg"),
     ],
 )
 def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_import, broken_contract):
@@ -45,6 +46,25 @@ def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_impor
     result = _lint_imports(tmp_path)
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"{broken_contract} BROKEN" in result.stdout, result.stdout[-3000:]
+
+
+def test_an_exception_that_no_longer_matches_fails_the_contracts(tmp_path):
+    """A named exception cannot outlive its reason: an ignore_imports line that matches no
+    import fails the run, in every contract (none lowers the alerting below an error)."""
+    import tomllib
+
+    import tomli_w
+
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text())
+    contracts = settings["tool"]["importlinter"]["contracts"]
+    assert {c.get("unmatched_ignore_imports_alerting", "error") for c in contracts} == {"error"}
+    services = next(c for c in contracts if c["name"] == "Services never import psycopg")
+    services["ignore_imports"] = [*services.get("ignore_imports", []), "blogster_cli.services.blogs -> psycopg"]
+    (tmp_path / "pyproject.toml").write_text(tomli_w.dumps(settings))
+    shutil.copytree(REPO / "blogster_cli", tmp_path / "blogster_cli", ignore=shutil.ignore_patterns("__pycache__"))
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "No matches for ignored import blogster_cli.services.blogs -> psycopg" in result.stdout
 
 
 def test_no_session_level_role_changes_anywhere():
