@@ -318,23 +318,30 @@ def create_page(
         return _public(page, _names(session))
 
 
-def update_page(acting: ActingUser, *, slug: str, text: str | None = None, **fields: Any) -> DocPage:
+def update_page(
+    acting: ActingUser, *, slug: str, text: str | None = None, status: DocumentationStatus | None = None,
+    last_reviewed_at: datetime | None = None, last_reviewed_by: UUID | None = None,
+) -> DocPage:  # fmt: skip
     """Changes a page from an edited file (`text`: front matter and body) and/or single fields."""
     from blogster_cli.content.errors import FrontMatterError
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
     require_admin(acting)
+    fields: dict[str, object] = {}
+    markdown: str | None = None
     if text is not None:
         try:
             parsed = tree.read_page(f"{slug}.md", text)
         except (FrontMatterError, ValueError) as exc:
             raise InvalidInput(str(exc)) from None
         fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,
-                  "markdown": parsed.body, **({"status": parsed.status} if parsed.status else {}), **fields}  # fmt: skip
+                  **({"status": parsed.status} if parsed.status else {})}  # fmt: skip
+        markdown = parsed.body
+    given = {"status": status, "last_reviewed_at": last_reviewed_at, "last_reviewed_by": last_reviewed_by}
+    fields.update({key: value for key, value in given.items() if value is not None})
     with orm_unit_of_work(acting) as session:
         page = _page(session, slug)
-        markdown = fields.pop("markdown", None)
         if markdown is not None:
             page.content = {**(page.content or {"version": CONTENT_VERSION}), "markdown": markdown}
         for key, value in fields.items():

@@ -88,10 +88,23 @@ def create(
         return _public(flags.save(session, flag=flag))
 
 
-def update(acting: ActingUser, *, name: str, **changes: Any) -> FlagPublic:
-    """Sets the given fields (enabled, description, strategy, rollout_percentage, conditions)."""
+def update(
+    acting: ActingUser,
+    *,
+    name: str,
+    enabled: bool | None = None,
+    description: str | None = None,
+    strategy: FeatureFlagStrategy | None = None,
+    rollout_percentage: int | None = None,
+    conditions: dict[str, Any] | None = None,
+) -> FlagPublic:
+    """Sets the fields given (None leaves a field as it is)."""
     _require_admin(acting)
-    _validate(changes.get("rollout_percentage"), changes.get("conditions"))
+    _validate(rollout_percentage, conditions)
+    changes: dict[str, object] = {
+        "enabled": enabled, "description": description, "strategy": strategy,
+        "rollout_percentage": rollout_percentage, "conditions": conditions,
+    }  # fmt: skip
     with orm_unit_of_work(acting) as session:
         flag = flags.by_name(session, name=name)
         if flag is None:
