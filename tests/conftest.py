@@ -8,6 +8,8 @@ Roles are cluster-wide, so every account role this run creates is dropped at the
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +32,9 @@ SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 RUN_ID = uuid.uuid4().hex[:8]
 # A fixed argon2 hash of "correct horse battery staple", so tests need not hash per user.
 TEST_PASSWORD = "correct horse battery staple"
+# The test server's cluster is thrown away at the end of the run, so it need not survive a
+# crash: no flush to disk per commit, per CREATE DATABASE checkpoint or per page.
+DISPOSABLE_SERVER_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +76,53 @@ def server_conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     server = EmbeddedServer(tmp_path_factory.mktemp("embedded-home"))
     server.ensure_running()
+    with psycopg.connect(server.conninfo("postgres"), autocommit=True) as conn:
+        for setting in DISPOSABLE_SERVER_SETTINGS:
+            conn.execute(sql.SQL("alter system set {} = off").format(sql.Identifier(setting)))
+        conn.execute("select pg_reload_conf()")
     yield server.conninfo("postgres")
     server.destroy()
+
+
+class _BackgroundDrops:
+    """Drops finished tests' databases on its own connection while the next tests run.
+
+    A DROP DATABASE waits for a checkpoint; nothing needs the database gone at once,
+    only before the run ends (finish() waits for the queue).
+    """
+
+    def __init__(self, server_conninfo: str):
+        self.server_conninfo = server_conninfo
+        self.queue: queue.Queue[str | None] = queue.Queue()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, name="drop-test-databases", daemon=True)
+        self.thread.start()
+
+    def drop(self, name: str) -> None:
+        self.queue.put(name)
+
+    def _run(self) -> None:
+        with psycopg.connect(self.server_conninfo, autocommit=True) as conn:
+            while (name := self.queue.get()) is not None:
+                try:
+                    conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+                except psycopg.Error as exc:
+                    self.errors.append(exc)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.errors:
+            raise self.errors[0]
+
+
+_DROPS: dict[str, _BackgroundDrops] = {}
+
+
+def _background_drops(server_conninfo: str) -> _BackgroundDrops:
+    if server_conninfo not in _DROPS:
+        _DROPS[server_conninfo] = _BackgroundDrops(server_conninfo)
+    return _DROPS[server_conninfo]
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +134,8 @@ def template_database(server_conninfo: str) -> Iterator[str]:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     migrations.apply(Database(_with_dbname(server_conninfo, name)))
     yield name
+    if server_conninfo in _DROPS:
+        _DROPS.pop(server_conninfo).finish()
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         clones = [
             d
@@ -104,15 +156,15 @@ def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
     name = f"blogster_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("create database {} template {} strategy file_copy").format(
+            sql.SQL("create database {} template {} strategy wal_log").format(
                 sql.Identifier(name), sql.Identifier(template_database)
             )
         )
     database = Database(_with_dbname(server_conninfo, name))
-    migrations.apply(database)  # nothing pending: restores what a clone loses (the database's own privileges)
+    with database.connect() as conn:  # what `db migrate` restores on a copy: the database's own privileges
+        conn.execute("select internal.secure_database()")
     yield database
-    with psycopg.connect(server_conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    _background_drops(server_conninfo).drop(name)
 
 
 @pytest.fixture(scope="session")
