@@ -18,6 +18,7 @@ from typing import Any
 
 from blogster_cli.content.errors import FrontMatterError
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
+from blogster_cli.documentation import languages
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
@@ -53,6 +54,7 @@ class PageSource:
     status: str | None
     version: str | None
     excerpt: str | None
+    search_config: str = languages.DEFAULT_CONFIG  # the page's language, as PostgreSQL stems it
     notes: list[str] = field(default_factory=list)  # slug normalisations and other remarks
 
 
@@ -127,6 +129,9 @@ def read_page(path: str, text: str) -> PageSource:
     order = values.get("order")
     if order is not None and not isinstance(order, int):
         raise ValueError(f"order {order!r} is not a whole number")
+    config, language_note = languages.search_config(values.get("lang") or values.get("language"))
+    if language_note:
+        notes.append(language_note)
     folder = str(PurePosixPath(path).parent)
     return PageSource(
         path=path,
@@ -141,6 +146,7 @@ def read_page(path: str, text: str) -> PageSource:
         status=None if status is None else str(status),
         version=None if values.get("version") is None else str(values["version"]),
         excerpt=None if values.get("excerpt") is None else str(values["excerpt"]),
+        search_config=config,
         notes=notes,
     )
 

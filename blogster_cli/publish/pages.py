@@ -9,7 +9,7 @@ covers the entries it shows; feeds and the sitemap cover theirs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -85,18 +85,20 @@ class SitePlan:
         taken: set[str] = set()
         paths: dict[str, str] = {}
         for post in reversed(self.posts):  # oldest first: an older post keeps its address
-            candidates = [urls.clean_path(post.source_url) if post.source_url else None]
-            candidates.append(urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at))
-            candidates.append(f"/posts/{post.id}/")
-            for candidate in candidates:
-                if not candidate:
-                    continue
-                file = urls.file_of(candidate)
-                if self._free(candidate, file, taken):
+            for candidate in self._candidates(post):  # worked out one at a time: the first is nearly always free
+                file = urls.file_of(candidate) if candidate else ""
+                if candidate and self._free(candidate, file, taken):
                     taken.add(file)
                     paths[post.id], self.files[post.id] = candidate, file
                     break
         return paths
+
+    def _candidates(self, post: SitePost) -> Iterator[str | None]:
+        """The addresses a post may have, best first: its kept imported URL, the permalink, its id."""
+        if post.source_url:
+            yield urls.clean_path(post.source_url)
+        yield urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at)
+        yield f"/posts/{post.id}/"
 
     @staticmethod
     def _free(path: str, file: str, taken: set[str]) -> bool:
@@ -201,6 +203,7 @@ class SitePlan:
         if not entry.post.aliases:
             return []
         target = self.absolute(entry.url_path)
+        key = digest_texts(self.site_key, "redirect", target, entry.post.title)
         pages = []
         for alias in entry.post.aliases:
             path = urls.clean_path(alias)
@@ -208,8 +211,7 @@ class SitePlan:
             if path is None or not self._free(path, file, taken):
                 continue
             taken.add(file)
-            render = self._html("redirect.html", title=entry.post.title, target=target)
-            pages.append(Page(file, digest(self.site_key, "redirect", target, entry.post.title), render))
+            pages.append(Page(file, key, self._html("redirect.html", title=entry.post.title, target=target)))
         return pages
 
     def _index_pages(self, entries: list[Entry]) -> list[Page]:

@@ -246,23 +246,25 @@ INSERT_COLUMNS = (
 )
 
 
-def insert(conn: psycopg.Connection, *, values: dict[str, Any]) -> tuple[UUID, datetime]:
-    """Inserts one blog of mine; returns (id, updated_at)."""
+def insert(conn: psycopg.Connection, *, values: dict[str, Any]) -> BlogRow:
+    """Inserts one blog of mine; returns it as stored, with its content and no tags yet (the
+    row as `find_own` reads it, without a second round trip: no later trigger changes it)."""
     from psycopg import sql
     from psycopg.types.json import Jsonb
 
     columns = [c for c in INSERT_COLUMNS if c in values and values[c] is not None]
     params = {c: Jsonb(values[c]) if c == "content" else values[c] for c in columns}
-    query = sql.SQL("insert into public.blogs ({}) values ({}) returning id, updated_at").format(
+    query = sql.SQL("insert into public.blogs ({}) values ({}) returning {}, '{{}}'::text[], content").format(
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(", ").join(
             sql.SQL("{}::public.blog_status").format(sql.Placeholder(c)) if c == "status" else sql.Placeholder(c)
             for c in columns
         ),
+        sql.SQL(", ").join(map(sql.Identifier, BLOG_COLUMNS)),
     )
     row = conn.execute(query, params).fetchone()
     assert row is not None  # insert ... returning gives the row it inserted
-    return row[0], row[1]
+    return _row(row)
 
 
 UPDATABLE = (

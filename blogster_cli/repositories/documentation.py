@@ -104,14 +104,12 @@ def vocabulary_near(session: Session, *, word: str, include_drafts: bool) -> lis
     return [(lexeme, pages) for lexeme, pages in rows.fetchall()]
 
 
-def stem(session: Session, *, word: str) -> str | None:
-    """`word` as the English configuration indexes it (None for a stop word)."""
-    row = (
-        driver_connection(session)
-        .execute("select (select lexeme from unnest(to_tsvector('english', %s)) limit 1)", (word,))
-        .fetchone()
+def word_forms(session: Session, *, word: str) -> list[str]:
+    """`word` as each page language in use indexes it (none for a stop word in every language)."""
+    rows = driver_connection(session).execute(
+        "select distinct lexeme from public.documentation_word_forms(%s) order by lexeme", (word,)
     )
-    return row[0] if row else None
+    return [lexeme for (lexeme,) in rows.fetchall()]
 
 
 def surface_form(session: Session, *, lexeme: str) -> str | None:

@@ -72,7 +72,9 @@ def published_own(conn: psycopg.Connection) -> list[PublishedRow]:
     The author filter is the meaning (my site), not the security: RLS lets everyone
     read published posts, and this site must hold only mine. Tags come from one grouped
     join over my tag links rather than a subquery per post (a third of the time at 10,000),
-    and the server digests each row (`version`) so the build need not.
+    and the server digests each row (`version`) so the build need not. `(select auth.uid())`
+    is worked out once per query; `auth.uid()` alone reads the role setting again for each of
+    the 10,000 rows and 13,000 tag links (a quarter of the query's time).
     """
     rows = conn.execute(
         "select p.*, md5(row(p.slug, p.title, p.published_at, p.updated_at, p.meta_description, p.reading_time,"
@@ -80,9 +82,9 @@ def published_own(conn: psycopg.Connection) -> list[PublishedRow]:
         " select b.id::text, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
         " b.featured_image, coalesce(tagged.names, '{}') as tags from public.blogs b left join ("
         " select bt.blog_id, array_agg(t.name order by t.name) as names from public.blogs_to_tags bt"
-        " join public.blog_tags t on t.id = bt.tag_id where bt.author_id = auth.uid() group by bt.blog_id"
+        " join public.blog_tags t on t.id = bt.tag_id where bt.author_id = (select auth.uid()) group by bt.blog_id"
         ") tagged on tagged.blog_id = b.id"
-        " where b.author_id = auth.uid() and b.status = 'published' and b.deleted_at is null"
+        " where b.author_id = (select auth.uid()) and b.status = 'published' and b.deleted_at is null"
         " and b.published_at is not null) p"
     ).fetchall()
     return [PublishedRow(*r) for r in rows]

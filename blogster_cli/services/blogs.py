@@ -102,7 +102,7 @@ def insert_new(
     published_at = new.published_at
     if new.status == "published" and published_at is None:
         published_at = datetime.now(UTC)
-    blog_id, _ = blog_rows.insert(
+    row = blog_rows.insert(
         conn,
         values={
             "title": title,
@@ -120,12 +120,13 @@ def insert_new(
         },
     )
     if new.tags:
-        _link_tags(conn, blog_id, normalise_tags(new.tags))
+        _link_tags(conn, row.id, normalise_tags(new.tags))
     activities.record(
-        conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=blog_id,
+        conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=row.id,
         metadata={"slug": slug},
     )  # fmt: skip
-    return find_own(conn, str(blog_id), with_content=True)
+    # Tags are stored under their existing spelling: read back only when there are some.
+    return find_own(conn, str(row.id), with_content=True) if new.tags else row
 
 
 def _link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:

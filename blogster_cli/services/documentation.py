@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 CONTENT_VERSION = 1
 MAX_QUERY_LENGTH = 1000
+# Fewer hits than this and a word the index does not hold: "did you mean" is offered. With more,
+# the results answer the query well enough, and a suggestion beside them only distracts.
+POOR_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class SearchHit:
 class SearchResult:
     query: str
     hits: list[SearchHit]
-    suggestion: str | None  # "did you mean", when a word matches nothing
+    suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
 
 
 def _content(page: tree.PageSource) -> dict[str, Any]:
@@ -165,6 +168,7 @@ def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> Imp
                 "tags": page.tags,
                 "version": page.version,
                 "excerpt": page.excerpt,
+                "search_config": page.search_config,
                 "metadata_": {"order": page.order} if page.order is not None else {},
             }
             try:
@@ -433,7 +437,8 @@ def _edit_distance(a: str, b: str) -> int:
 
 
 def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
-    """The query with each word the index does not hold replaced by the closest indexed word."""
+    """The query with each word the index does not hold, in any page's language, replaced by the
+    closest indexed word."""
     from blogster_cli.repositories import documentation as repo
 
     changed = False
@@ -441,17 +446,20 @@ def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
     for word in dict.fromkeys(w.lower() for w in _WORD.findall(query)):
         if len(word) < 3:
             continue
-        stem = repo.stem(session, word=word)
-        if stem is None:
+        candidates: list[tuple[int, int, str]] = []
+        known = False
+        for form in repo.word_forms(session, word=word):
+            near = repo.vocabulary_near(session, word=form, include_drafts=include_drafts)
+            if any(lexeme == form for lexeme, _ in near):
+                known = True
+                break
+            allowed = 1 if len(form) <= 4 else 2
+            candidates += [(distance, -pages, lexeme) for lexeme, pages in near
+                           if (distance := _edit_distance(form, lexeme)) <= allowed]  # fmt: skip
+        if known or not candidates:
             continue
-        candidates = repo.vocabulary_near(session, word=stem, include_drafts=include_drafts)
-        if any(lexeme == stem for lexeme, _ in candidates):
-            continue
-        allowed = 1 if len(stem) <= 4 else 2
-        scored = sorted((_edit_distance(stem, lexeme), -pages, lexeme) for lexeme, pages in candidates)
-        if not scored or scored[0][0] > allowed:
-            continue
-        replacement = repo.surface_form(session, lexeme=scored[0][2]) or scored[0][2]
+        best = min(candidates)[2]
+        replacement = repo.surface_form(session, lexeme=best) or best
         out = re.sub(rf"(?i)\b{re.escape(word)}\b", replacement.lower(), out)
         changed = True
     return out if changed else None
@@ -470,7 +478,8 @@ def search(
         raise InvalidInput("--limit must be between 1 and 100")
     with orm_unit_of_work(acting) as session:
         rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
-        suggestion = _suggest(session, query, include_drafts) if query.strip() else None
+        poor = len(rows) < min(POOR_RESULTS, limit)
+        suggestion = _suggest(session, query, include_drafts) if poor and query.strip() else None
     hits = [
         SearchHit(r["slug"], r["title"], r["path"], r["category"], r["status"], float(r["score"]), r["snippet"] or "")
         for r in rows

@@ -153,3 +153,24 @@ def test_non_admins_cannot_write_and_see_only_published_pages(cli, signed_up, tm
         assert cli("docs", *command).exit_code == 4, command
     login(cli, "ada@example.com")
     assert cli("docs", "search", "workers", "--all", "--json").json()["results"][0]["slug"] == "guide/advanced/workers"
+
+
+def test_did_you_mean_only_when_the_results_are_poor(cli, signed_up, tmp_path):
+    queues = {f"guide/queue-{n}.md": f"# Queue {n}\n\nThe message queue, part {n}.\n" for n in range(4)}
+    root = write(tmp_path / "docs", {**SMALL_TREE, **queues})
+    assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    good = cli("docs", "search", "messge queue", "--json").json()
+    assert len(good["results"]) >= 3 and good["did_you_mean"] is None
+    poor = cli("docs", "search", "messge", "--json").json()
+    assert poor["results"] == [] and poor["did_you_mean"] == "message"
+
+
+def test_each_page_is_stemmed_in_its_own_language(cli, signed_up, tmp_path):
+    german = {"de/einstellungen.md": "---\nlang: de\n---\n# Einstellungen\n\nDer Wagen fährt schnell.\n"}
+    root = write(tmp_path / "docs", {**SMALL_TREE, **german})
+    assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    singular = cli("docs", "search", "Einstellung", "--json").json()  # German stemming: same word
+    assert [r["slug"] for r in singular["results"]] == ["de/einstellungen"]
+    found = cli("docs", "search", "Wagen", "--json").json()
+    assert [r["slug"] for r in found["results"]] == ["de/einstellungen"]
+    assert found["did_you_mean"] is None  # "wagen" is a word of the German page, not a misspelling

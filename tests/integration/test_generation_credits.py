@@ -143,3 +143,36 @@ def test_reservations_are_private(db, make_user, superuser):
     with pytest.raises(PermissionDenied), orm_unit_of_work(ActingUser(db, bob)) as session:
         session.connection().exec_driver_sql("select * from internal.ai_credit_reservations")
     assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (1,)
+
+
+def test_a_draft_costs_nine_database_round_trips(db, make_user, ai_server, tmp_path):
+    """Blogster's overhead per generation is mostly round trips: a read and reserve unit (begin
+    with the role switch, reserve, commit) and a store unit (begin with the role switch, slug,
+    post, activity, log, commit). The post comes back from its insert, not from a second read."""
+    from sqlalchemy import event
+
+    from blogster_cli.db.orm import engine_for
+
+    acting = ActingUser(db, make_user())
+    draft(acting, ai_server, topic="Warm up")  # pooled connections and prepared statements exist
+    engine = engine_for(db)
+    trace_path = tmp_path / "libpq.trace"
+    with trace_path.open("w") as trace:
+
+        def on_checkout(dbapi_connection, record, proxy):
+            dbapi_connection.pgconn.trace(trace.fileno())
+
+        def on_checkin(dbapi_connection, record):
+            dbapi_connection.pgconn.untrace()
+
+        event.listen(engine, "checkout", on_checkout)
+        event.listen(engine, "checkin", on_checkin)
+        try:
+            stored = draft(acting, ai_server, topic="Measured")
+        finally:
+            event.remove(engine, "checkout", on_checkout)
+            event.remove(engine, "checkin", on_checkin)
+    sent = [line for line in trace_path.read_text().splitlines() if "\tF\t" in line]
+    round_trips = [line for line in sent if "\tQuery\t" in line or line.endswith("\tSync")]
+    assert len(round_trips) == 9, round_trips
+    assert stored.content and stored.content["markdown"] and stored.tags == []

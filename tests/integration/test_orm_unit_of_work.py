@@ -72,3 +72,23 @@ def _calendar_titles():
     from sqlmodel import select
 
     return select(ContentCalendar.title)
+
+
+def test_a_unit_of_work_begins_and_switches_role_in_one_round_trip(db, make_user, tmp_path):
+    """Each round trip costs a generation or a search its share of milliseconds: psycopg's own
+    BEGIN, sent before the role switch, was one more per unit of work."""
+    alice = make_user()
+    acting = ActingUser(db, alice)
+    with orm_unit_of_work(acting) as session:  # the pooled connection exists from here on
+        raw = driver_connection(session)
+    trace = tmp_path / "libpq.trace"
+    with trace.open("w") as sink:
+        raw.pgconn.trace(sink.fileno())
+        try:
+            with orm_unit_of_work(acting) as session:
+                session.exec(_calendar_titles()).all()
+        finally:
+            raw.pgconn.untrace()
+    sent = [line for line in trace.read_text().splitlines() if "\tF\t" in line and ("Query" in line or "Parse" in line)]
+    assert len(sent) == 3, sent  # begin + switch, the select, commit
+    assert "begin; set local role" in sent[0]

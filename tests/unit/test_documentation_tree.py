@@ -84,3 +84,21 @@ def test_links_resolve_relative_paths_and_site_urls():
         ("api/app", "api/app.md", "```\n[not](a-link.md)\n```\n"),
     ]
     assert links.broken_links(pages) == [links.BrokenLink("guide/events", "missing.md")]
+
+
+def test_each_page_is_searched_in_its_own_language(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "de.md": "---\nlang: de-DE\n---\n# Einstellungen\n",
+            "fr.md": "---\nlanguage: French\n---\n# Réglages\n",
+            "plain.md": "# Settings\n",
+            "klingon.md": "---\nlang: tlh\n---\n# nuqneH\n",
+        },
+    )
+    pages = {p.path: p for p in tree.read_tree(root).pages}
+    assert pages["de.md"].search_config == "german"
+    assert pages["fr.md"].search_config == "french"
+    assert pages["plain.md"].search_config == "english"
+    assert pages["klingon.md"].search_config == "simple"
+    assert "language 'tlh'" in pages["klingon.md"].notes[0]
