@@ -58,9 +58,9 @@ def publish_due(json: bool = JSON_OPTION) -> None:
 
     Example: blogster workers publish-due --json
     """
-    from blogster_cli.services import scheduled_jobs
+    from blogster_cli.services import due_work
 
-    published = scheduled_jobs.publish_due_posts(app_context().database)
+    published = due_work.publish_due_for_every_author(app_context().database)
     output.print_json({"published": published}) if json else output.message(f"{published} posts published")
 
 

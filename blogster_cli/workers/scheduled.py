@@ -26,13 +26,13 @@ REFRESH_ANALYTICS_CRON = "41 * * * *"
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
-    from blogster_cli.services import scheduled_jobs
+    from blogster_cli.services import due_work, scheduled_jobs
 
     # queueing_lock: at most one waiting run of each, however many workers defer it.
     @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
     @app.task(name=PUBLISH_DUE, queue=QUEUE, queueing_lock=PUBLISH_DUE)
     def publish_due(timestamp: int) -> None:
-        scheduled_jobs.publish_due_posts(context.database)
+        due_work.publish_due_for_every_author(context.database)
 
     @app.periodic(cron=ENSURE_PARTITIONS_CRON, periodic_id=ENSURE_PARTITIONS)
     @app.task(name=ENSURE_PARTITIONS, queue=QUEUE, queueing_lock=ENSURE_PARTITIONS)

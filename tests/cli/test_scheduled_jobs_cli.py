@@ -22,10 +22,17 @@ def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, ma
     schedule_post(db, bob, "Bob due", soon)
     schedule_post(db, bob, "Bob later", soon + timedelta(days=2))
     superuser.execute("update blogs set published_at = now() - interval '1 minute' where slug like '%-due'")
+    superuser.execute(
+        "insert into content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from blogs"
+    )
 
     ran = cli("workers", "publish-due", "--json")
     assert ran.exit_code == 0, ran.stderr
     assert ran.json() == {"published": 2}
+    # The same path as `calendar run-due`: the published posts' calendar entries are marked.
+    calendar = dict(superuser.execute("select title, status::text from content_calendar"))
+    assert calendar == {"Ada due": "published", "Bob due": "published", "Bob later": "planned"}
     status = dict(superuser.execute("select slug, status::text from blogs"))
     assert status == {"ada-due": "published", "bob-due": "published", "bob-later": "scheduled"}
     # Each `published` activity is the author's own, written as the author (RLS applies).
