@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.service import service_unit_of_work
@@ -43,3 +44,15 @@ def refresh_analytics(db: Database, *, today: date | None = None) -> int:
         for day in days:
             scheduled_jobs.refresh_chatbot_analytics(conn, day=day)
     return len(days)
+
+
+def refill_credits(db: Database, *, today: date | None = None) -> int | None:
+    """The month's AI credit refill (every active plan up to its tier's monthly credits), once
+    per calendar month (UTC) however often it runs; returns how many plans rose, or None
+    when this month's refill was already done."""
+    today = today or datetime.now(UTC).date()
+    period = today.replace(day=1)
+    with service_unit_of_work(db) as conn:
+        if not scheduled_jobs.claim_credit_refill(conn, period=period):
+            return None
+        return scheduled_jobs.top_up_credits(conn, period=period, monthly=MONTHLY_CREDITS)

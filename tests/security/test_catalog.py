@@ -42,6 +42,7 @@ SERVICE_ONLY_TABLES = {
     "internal.ai_credit_reservations",
     "internal.email_deliveries",
     "internal.job_failures",
+    "internal.credit_refills",  # months refilled (0037), written by the workers' refill job
     # The documentation search index, kept by definer triggers and read by search_documentation (0060).
     "internal.documentation_search_docs",
     "internal.documentation_search_terms",

@@ -18,7 +18,7 @@ from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 from tests.workers.conftest import smtp, start_worker  # noqa: F401  (fixtures)
 from tests.workers.test_serve_workers import message_id_of, schedule_maintenance, wait_for
 
-LEDGERS = ("internal.email_deliveries", "internal.job_failures")
+LEDGERS = ("internal.email_deliveries", "internal.job_failures", "internal.credit_refills")
 USER_ROLES = ("anon", "authenticated", "blogster_admin")
 
 
