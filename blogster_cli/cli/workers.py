@@ -58,10 +58,25 @@ def publish_due(json: bool = JSON_OPTION) -> None:
 
     Example: blogster workers publish-due --json
     """
+    from blogster_cli.services import due_work
+
+    published = due_work.publish_due_for_every_author(app_context().database)
+    output.print_json({"published": published}) if json else output.message(f"{published} posts published")
+
+
+@app.command("refill-credits")
+def refill_credits(json: bool = JSON_OPTION) -> None:
+    """Refill every active plan's AI credits for this month, once a month (what the workers do daily), for cron.
+
+    Example: blogster workers refill-credits --json
+    """
     from blogster_cli.services import scheduled_jobs
 
-    published = scheduled_jobs.publish_due_posts(app_context().database)
-    output.print_json({"published": published}) if json else output.message(f"{published} posts published")
+    topped_up = scheduled_jobs.refill_credits(app_context().database)
+    if json:
+        output.print_json({"refilled": topped_up is not None, "topped_up": topped_up or 0})
+        return
+    output.message("this month's credits were already refilled" if topped_up is None else f"{topped_up} plans refilled")
 
 
 @app.command("ensure-partitions")

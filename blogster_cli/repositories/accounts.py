@@ -72,7 +72,12 @@ def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str
         if login_password
         else sql.SQL("nologin")
     )
-    conn.execute(sql.SQL("create role {} {} in role authenticated").format(sql.Identifier(role_name), login))
+    # ROLE blogster_job_runner: worker logins may act as the account (0038).
+    conn.execute(
+        sql.SQL("create role {} {} in role authenticated role blogster_job_runner").format(
+            sql.Identifier(role_name), login
+        )
+    )
 
 
 def set_login_password(conn: psycopg.Connection, *, role_name: str, password: str) -> None:

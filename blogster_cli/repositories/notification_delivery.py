@@ -18,11 +18,15 @@ def own_email_if_wanted(conn: psycopg.Connection) -> str | None:
     return row[0] if row else None
 
 
-def delivery_outcome(conn: psycopg.Connection, *, notification_id: UUID) -> str | None:
-    row = conn.execute(
-        "select status::text from internal.email_deliveries where notification_id = %s", (notification_id,)
-    ).fetchone()
-    return row[0] if row else None
+def delivered_among(conn: psycopg.Connection, *, notification_ids: list[UUID]) -> set[UUID]:
+    """Which of these notifications' emails already have an outcome in the ledger."""
+    return {
+        notification_id
+        for (notification_id,) in conn.execute(
+            "select notification_id from internal.email_deliveries where notification_id = any(%s)",
+            (notification_ids,),
+        )
+    }
 
 
 def record_delivery(
@@ -42,7 +46,7 @@ def record_delivery(
 
 
 def mark_schedule_sent_when_done(conn: psycopg.Connection, *, schedule_id: UUID, finishing_job_id: int) -> None:
-    """notification_sent once every email job of this schedule has its outcome in the ledger.
+    """notification_sent once every email of this schedule's jobs has its outcome in the ledger.
 
     Run in a transaction of its own after the job's outcome is committed: of the last jobs
     finishing concurrently, the one checking last sees every outcome, without a lock.
@@ -53,8 +57,9 @@ def mark_schedule_sent_when_done(conn: psycopg.Connection, *, schedule_id: UUID,
         "   select 1 from procrastinate.procrastinate_jobs j"
         "   where j.task_name = 'notification_email' and j.status in ('todo', 'doing') and j.id <> %(job)s"
         "     and j.args->>'maintenance_schedule_id' = %(id)s::text"
-        "     and not exists (select 1 from internal.email_deliveries d"
-        "                     where d.notification_id = (j.args->>'notification_id')::uuid))",
+        "     and exists (select 1 from pg_catalog.jsonb_array_elements(j.args->'recipients') r"
+        "                 where not exists (select 1 from internal.email_deliveries d"
+        "                                   where d.notification_id = (r->>'notification_id')::uuid)))",
         {"id": schedule_id, "job": finishing_job_id},
     )
 

@@ -47,3 +47,31 @@ def abandon_idle_conversations(conn: psycopg.Connection, *, idle_minutes: int) -
 def refresh_chatbot_analytics(conn: psycopg.Connection, *, day: date) -> None:
     """Recomputes the chatbot figures of one UTC date (service_role may)."""
     conn.execute("select public.refresh_chatbot_analytics(%s)", (day,))
+
+
+def claim_credit_refill(conn: psycopg.Connection, *, period: date) -> bool:
+    """Takes the month's refill for this transaction; False if it is done (or being done) elsewhere.
+
+    A concurrent claim waits on this one's row, then finds it (service_role).
+    """
+    return (
+        conn.execute(
+            "insert into internal.credit_refills (period, topped_up) values (%s, 0)"
+            " on conflict (period) do nothing returning period",
+            (period,),
+        ).fetchone()
+        is not None
+    )
+
+
+def top_up_credits(conn: psycopg.Connection, *, period: date, monthly: dict[str, int]) -> int:
+    """Every active plan up to its tier's monthly credits (never lowered), counted in the
+    month's ledger row; returns how many plans rose (service_role)."""
+    topped_up = conn.execute(
+        "update public.user_subscriptions s set credits_remaining = m.credits"
+        " from unnest(%s::text[], %s::int[]) as m (tier, credits)"
+        " where s.is_active and s.subscription_tier::text = m.tier and s.credits_remaining < m.credits",
+        (list(monthly), list(monthly.values())),
+    ).rowcount
+    conn.execute("update internal.credit_refills set topped_up = %s where period = %s", (topped_up, period))
+    return topped_up

@@ -1,4 +1,4 @@
-"""Worker hosts' database logins: members of service_role, for the queue's bookkeeping."""
+"""Worker hosts' database logins: service_role for the queue's bookkeeping, account roles for jobs."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ ROLE_PREFIX = "blogster_worker_"
 
 
 def create_login(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
-    """LOGIN in role service_role; only the password's SCRAM verifier is sent (db/scram.py)."""
+    """LOGIN in role service_role (the queue) and blogster_job_runner (acting as the job's
+    account, 0038); only the password's SCRAM verifier is sent (db/scram.py)."""
     from psycopg import sql
 
     from blogster_cli.db.scram import scram_verifier
 
     conn.execute(
-        sql.SQL("create role {} login password {} in role service_role").format(
+        sql.SQL("create role {} login password {} in role service_role, blogster_job_runner").format(
             sql.Identifier(role_name), sql.Literal(scram_verifier(password))
         )
     )

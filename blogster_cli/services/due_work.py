@@ -1,6 +1,8 @@
 """Due work for cron: publish scheduled posts whose time has come, mark their calendar entries, rebuild the site.
 
-Safe to run again and to run twice at once. Publishing goes through publishing.publish_due
+publish_due_posts is the one path that publishes due posts: `calendar run-due` (one account),
+`workers publish-due` and the workers' minute job (every account, each as its author) all
+call it. Safe to run again and to run twice at once, from any of them. Publishing goes through publishing.publish_due
 (one UPDATE: a concurrent run waits on the row locks and then skips what the first flipped,
 so each post gets exactly one `published` activity). Marking calendar entries reconciles
 with the posts' state rather than remembering the last run, so a run killed between the
@@ -15,12 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.errors import BlogsterError
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.repositories import publishing as publication_rows
+from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services import publishing
 
 
@@ -48,6 +53,14 @@ class DueReport:
 
 
 @dataclass(frozen=True)
+class DuePublication:
+    """Posts one publish_due_posts call published, and calendar entries it marked published."""
+
+    published: list[PublishedPost]
+    calendar_marked: int
+
+
+@dataclass(frozen=True)
 class SiteTarget:
     out: Path
     base_domain: str
@@ -62,14 +75,15 @@ def run_due(
     report = DueReport(now=now, dry_run=dry_run)
     if dry_run:
         return _preview(acting, report)
+    marked = 0
     try:
-        rows = publishing.publish_due(acting, now=now)
-        report.published = [PublishedPost(r.id, r.slug, r.title, r.published_at) for r in rows]
+        publication = publish_due_posts(acting, now=now)
+        report.published, marked = publication.published, publication.calendar_marked
     except BlogsterError as exc:
         report.errors.append(f"publishing: {exc}")
     try:
-        with orm_unit_of_work(acting) as session:
-            report.calendar_marked = len(calendar_rows.mark_published_posts_done(session))
+        with orm_unit_of_work(acting) as session:  # also finishes the marking of a run that failed above
+            report.calendar_marked = marked + len(calendar_rows.mark_published_posts_done(session))
             report.social_due = calendar_rows.due_social_posts(session, now=now)
             report.newsletters_due = calendar_rows.due_newsletters(session, now=now)
             live = calendar_rows.published_count(session)
@@ -79,6 +93,31 @@ def run_due(
     if site is not None and (report.published or _site_lags(site.out, live)):
         _rebuild(acting, site, report)
     return report
+
+
+def publish_due_posts(acting: ActingUser, *, now: datetime) -> DuePublication:
+    """Publishes the acting account's posts due at `now` and marks their calendar entries.
+
+    One UPDATE publishes (a concurrent call waits on the row locks, then skips what the
+    first flipped: each post gets exactly one `published` activity); the calendar step
+    reconciles with the posts' state, so a call killed between the two is finished by the next.
+    """
+    rows = publishing.publish_due(acting, now=now)
+    with orm_unit_of_work(acting) as session:
+        marked = len(calendar_rows.mark_published_posts_done(session))
+    return DuePublication([PublishedPost(r.id, r.slug, r.title, r.published_at) for r in rows], marked)
+
+
+def publish_due_for_every_author(db: Database, *, now: datetime | None = None) -> int:
+    """publish_due_posts for each account with a due post, as that account (RLS, its own
+    activity rows); returns how many posts went live. The workers' minute job and
+    `workers publish-due`."""
+    now = now or datetime.now(UTC)
+    with service_unit_of_work(db) as conn:
+        authors = scheduled_jobs.authors_with_due_posts(conn, now=now)
+    return sum(
+        len(publish_due_posts(ActingUser(db, Actor(user_id=author, email="")), now=now).published) for author in authors
+    )
 
 
 def _preview(acting: ActingUser, report: DueReport) -> DueReport:

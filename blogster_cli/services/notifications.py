@@ -27,30 +27,50 @@ def message_id(notification_id: UUID) -> str:
     return f"<{notification_id}@notifications.blogster>"
 
 
-def deliver_maintenance_email(
+@dataclass(frozen=True)
+class EmailRecipient:
+    """One recipient of a maintenance email job (the 0036 trigger batches up to 100)."""
+
+    user_id: UUID
+    notification_id: UUID
+
+
+def deliver_maintenance_emails(
     db: Database,
     *,
     smtp_url: str | None,
     job_id: int,
-    user_id: UUID,
-    notification_id: UUID,
     schedule_id: UUID,
     subject: str,
     body: str,
+    recipients: list[EmailRecipient],
     final_attempt: bool,
-) -> str:
-    """Sends one maintenance email at most once; returns the recorded outcome.
+) -> dict[UUID, str]:
+    """Sends each recipient's maintenance email at most once; returns the outcomes recorded now.
 
-    Reads the ledger (service_role), then the recipient's address as the recipient, sends
-    outside any transaction, and records the outcome as soon as the server accepted it.
-    Raises SmtpUnavailable for a retry unless this is the final attempt.
+    One ledger read for the batch skips what an earlier attempt already recorded; then, per
+    recipient, the address is read as the recipient, the email sent outside any transaction
+    and its outcome recorded as soon as the server accepted it. An unreachable server stops
+    the batch with SmtpUnavailable for a retry (which resumes here), unless this is the
+    final attempt: then the rest are recorded as failed.
     """
     with service_unit_of_work(db) as conn:
-        done = notification_delivery.delivery_outcome(conn, notification_id=notification_id)
-        if done is not None:
-            notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
-            return done
-    with unit_of_work(ActingUser(db, Actor(user_id=user_id, email=""))) as conn:
+        done = notification_delivery.delivered_among(conn, notification_ids=[r.notification_id for r in recipients])
+    outcomes: dict[UUID, str] = {}
+    for recipient in recipients:
+        if recipient.notification_id not in done:
+            outcomes[recipient.notification_id] = _deliver_one(
+                db, smtp_url=smtp_url, recipient=recipient, subject=subject, body=body, final_attempt=final_attempt
+            )
+    with service_unit_of_work(db) as conn:  # after the outcomes are committed: see the repository
+        notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
+    return outcomes
+
+
+def _deliver_one(
+    db: Database, *, smtp_url: str | None, recipient: EmailRecipient, subject: str, body: str, final_attempt: bool
+) -> str:
+    with unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as conn:
         address = notification_delivery.own_email_if_wanted(conn)
 
     status, error = NotificationDeliveryStatus.SENT, None
@@ -59,7 +79,9 @@ def deliver_maintenance_email(
     elif not smtp_url:
         status, error = NotificationDeliveryStatus.FAILED, NO_SMTP
     else:
-        email = email_delivery.Email(to=address, subject=subject, body=body, message_id=message_id(notification_id))
+        email = email_delivery.Email(
+            to=address, subject=subject, body=body, message_id=message_id(recipient.notification_id)
+        )
         try:
             email_delivery.send(smtp_url, email)
         except email_delivery.RecipientRefused as exc:
@@ -71,10 +93,8 @@ def deliver_maintenance_email(
 
     with service_unit_of_work(db) as conn:
         notification_delivery.record_delivery(
-            conn, notification_id=notification_id, user_id=user_id, status=status, error=error
+            conn, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
         )
-    with service_unit_of_work(db) as conn:  # after the outcome is committed: see the repository
-        notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
     return status
 
 

@@ -1,35 +1,23 @@
 """The periodic jobs' use cases, shared by the workers' schedule and the one-shot cron commands.
 
 Each is idempotent, so a worker and a cron entry (or two workers) running it at once do
-the work once: publishing flips only rows still scheduled, partitions are created if missing.
+the work once: partitions are created if missing. Publishing due posts is due_work's.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import scheduled_jobs
-from blogster_cli.services import publishing
 
 IDLE_CHAT_MINUTES = 30
 PARTITION_MONTHS_AHEAD = 3
 MAX_PARTITION_MONTHS_AHEAD = 120
-
-
-def publish_due_posts(db: Database, *, now: datetime | None = None) -> int:
-    """Every account's scheduled posts whose time has come, each published as its author
-    (RLS and the author's own activity row); returns how many."""
-    now = now or datetime.now(UTC)
-    with service_unit_of_work(db) as conn:
-        authors = scheduled_jobs.authors_with_due_posts(conn, now=now)
-    return sum(
-        len(publishing.publish_due(ActingUser(db, Actor(user_id=author, email="")), now=now)) for author in authors
-    )
 
 
 def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEAD) -> int:
@@ -56,3 +44,15 @@ def refresh_analytics(db: Database, *, today: date | None = None) -> int:
         for day in days:
             scheduled_jobs.refresh_chatbot_analytics(conn, day=day)
     return len(days)
+
+
+def refill_credits(db: Database, *, today: date | None = None) -> int | None:
+    """The month's AI credit refill (every active plan up to its tier's monthly credits), once
+    per calendar month (UTC) however often it runs; returns how many plans rose, or None
+    when this month's refill was already done."""
+    today = today or datetime.now(UTC).date()
+    period = today.replace(day=1)
+    with service_unit_of_work(db) as conn:
+        if not scheduled_jobs.claim_credit_refill(conn, period=period):
+            return None
+        return scheduled_jobs.top_up_credits(conn, period=period, monthly=MONTHLY_CREDITS)

@@ -1,7 +1,8 @@
 """`blogster admin workers`: the logins worker hosts use for the job queue on a shared server.
 
-A worker login is a member of service_role: it reads and writes the queue and the workers'
-ledgers, nothing of any account's own (it cannot switch to an account's role). Its password
+A worker login is a member of service_role (the queue and the workers' ledgers) and of
+blogster_job_runner (0038: it may switch to any account's role, and does so for each job
+done for an account, so RLS applies); it is neither superuser nor BYPASSRLS. Its password
 is generated, shown once, and stored only as a SCRAM verifier; the worker host keeps it in
 BLOGSTER_WORKER_DATABASE_URL.
 """

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 QUEUE_SEARCH_PATH = "-c search_path=procrastinate,pg_catalog"
 
 
-def queue_conninfo(context: AppContext) -> str:
-    """The bookkeeping login: BLOGSTER_WORKER_DATABASE_URL (a service_role login), else the administrative one."""
-    return os.environ.get("BLOGSTER_WORKER_DATABASE_URL") or context.database.conninfo
+def worker_context(context: AppContext) -> AppContext:
+    """Where every database call of this worker goes: the worker login (BLOGSTER_WORKER_DATABASE_URL,
+    made by `admin workers add`) when set, else the administrative login. The queue's bookkeeping
+    switches to service_role and each job's work to its account's role, on that one login."""
+    from blogster_cli.context import AppContext
+
+    worker_url = os.environ.get("BLOGSTER_WORKER_DATABASE_URL")
+    return AppContext(profile=context.profile, database_url=worker_url) if worker_url else context
 
 
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
@@ -26,7 +31,7 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from blogster_cli.workers.listener import WakeUpOnlyJobManager
 
     connector = PsycopgConnector(
-        conninfo=queue_conninfo(context),
+        conninfo=context.database.conninfo,
         kwargs={"options": QUEUE_SEARCH_PATH},
         min_size=1,
         max_size=pool_size,

@@ -1,4 +1,4 @@
-"""Job kind `notification_email`: one maintenance email to one user (enqueued by the 0031 trigger)."""
+"""Job kind `notification_email`: one maintenance email to each of up to 100 users (enqueued by the 0036 trigger)."""
 
 from __future__ import annotations
 
@@ -32,15 +32,19 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         job = job_context.job
         assert job.id is not None
         try:
-            notifications.deliver_maintenance_email(
+            notifications.deliver_maintenance_emails(
                 context.database,
                 smtp_url=os.environ.get("BLOGSTER_SMTP_URL"),
                 job_id=job.id,
-                user_id=UUID(args["user_id"]),
-                notification_id=UUID(args["notification_id"]),
                 schedule_id=UUID(args["maintenance_schedule_id"]),
                 subject=args["title"],
                 body=args["content"],
+                recipients=[
+                    notifications.EmailRecipient(
+                        user_id=UUID(recipient["user_id"]), notification_id=UUID(recipient["notification_id"])
+                    )
+                    for recipient in args["recipients"]
+                ],
                 final_attempt=job.attempts >= MAX_ATTEMPTS,
             )
         except Exception as exc:

@@ -36,8 +36,9 @@ log = logging.getLogger("blogster.workers")
 
 def serve(context: AppContext, *, concurrency: int, queues: list[str], once: bool) -> None:
     """Blocks until stopped; returns (exit 0) within SHUTDOWN_GRACE_S + a few seconds of a signal."""
-    from blogster_cli.workers.app import build_app
+    from blogster_cli.workers.app import build_app, worker_context
 
+    context = worker_context(context)
     context.database.connection()  # starts the embedded server, fails early if unreachable
     app = build_app(context, pool_size=concurrency + 3)
     # Not asyncio.run: it would wait for a job thread still inside an SMTP call at exit.

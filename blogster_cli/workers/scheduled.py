@@ -1,8 +1,8 @@
 """Periodic jobs: `publish_due` and `end_idle_chats` (every minute), `refresh_analytics`
-(hourly), `ensure_partitions` (daily).
+(hourly), `ensure_partitions` and `refill_credits` (daily; the refill happens once a month).
 
 Each also runs once from cron: `blogster workers publish-due | end-idle-chats |
-refresh-analytics | ensure-partitions`.
+refresh-analytics | ensure-partitions | refill-credits`.
 """
 
 from __future__ import annotations
@@ -23,16 +23,19 @@ END_IDLE_CHATS = "end_idle_chats"
 END_IDLE_CHATS_CRON = "* * * * *"
 REFRESH_ANALYTICS = "refresh_analytics"
 REFRESH_ANALYTICS_CRON = "41 * * * *"
+REFILL_CREDITS = "refill_credits"
+# Daily, not on the 1st only: a month whose 1st the workers missed is refilled the next day.
+REFILL_CREDITS_CRON = "23 0 * * *"
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
-    from blogster_cli.services import scheduled_jobs
+    from blogster_cli.services import due_work, scheduled_jobs
 
     # queueing_lock: at most one waiting run of each, however many workers defer it.
     @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
     @app.task(name=PUBLISH_DUE, queue=QUEUE, queueing_lock=PUBLISH_DUE)
     def publish_due(timestamp: int) -> None:
-        scheduled_jobs.publish_due_posts(context.database)
+        due_work.publish_due_for_every_author(context.database)
 
     @app.periodic(cron=ENSURE_PARTITIONS_CRON, periodic_id=ENSURE_PARTITIONS)
     @app.task(name=ENSURE_PARTITIONS, queue=QUEUE, queueing_lock=ENSURE_PARTITIONS)
@@ -48,3 +51,8 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.task(name=REFRESH_ANALYTICS, queue=QUEUE, queueing_lock=REFRESH_ANALYTICS)
     def refresh_analytics(timestamp: int) -> None:
         scheduled_jobs.refresh_analytics(context.database)
+
+    @app.periodic(cron=REFILL_CREDITS_CRON, periodic_id=REFILL_CREDITS)
+    @app.task(name=REFILL_CREDITS, queue=QUEUE, queueing_lock=REFILL_CREDITS)
+    def refill_credits(timestamp: int) -> None:
+        scheduled_jobs.refill_credits(context.database)

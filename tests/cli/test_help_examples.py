@@ -234,6 +234,7 @@ PLAN = [
     ("blogster workers status --json", True),
     ("blogster workers clean-notifications --json", True),
     ("blogster workers publish-due --json", True),
+    ("blogster workers refill-credits --json", True),
     ("blogster workers ensure-partitions --months 6", True),
     ("blogster workers end-idle-chats --idle-minutes 30", True),
     ("blogster workers refresh-analytics --json", True),

@@ -2,7 +2,10 @@
 
 from tests.cli.conftest import PASSWORD
 
-EMAIL_JOBS = "select count(*) from procrastinate.procrastinate_jobs where task_name = 'notification_email'"
+EMAIL_JOBS = (
+    "select count(*) from procrastinate.procrastinate_jobs j, jsonb_array_elements(j.args->'recipients') r"
+    " where j.task_name = 'notification_email'"
+)
 
 
 def login(cli, email):

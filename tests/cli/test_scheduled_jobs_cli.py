@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
+from blogster_cli.db.connection import Database
 from blogster_cli.services import blogs, publishing
 
 
@@ -22,10 +23,17 @@ def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, ma
     schedule_post(db, bob, "Bob due", soon)
     schedule_post(db, bob, "Bob later", soon + timedelta(days=2))
     superuser.execute("update blogs set published_at = now() - interval '1 minute' where slug like '%-due'")
+    superuser.execute(
+        "insert into content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from blogs"
+    )
 
     ran = cli("workers", "publish-due", "--json")
     assert ran.exit_code == 0, ran.stderr
     assert ran.json() == {"published": 2}
+    # The same path as `calendar run-due`: the published posts' calendar entries are marked.
+    calendar = dict(superuser.execute("select title, status::text from content_calendar"))
+    assert calendar == {"Ada due": "published", "Bob due": "published", "Bob later": "planned"}
     status = dict(superuser.execute("select slug, status::text from blogs"))
     assert status == {"ada-due": "published", "bob-due": "published", "bob-later": "scheduled"}
     # Each `published` activity is the author's own, written as the author (RLS applies).
@@ -65,8 +73,71 @@ def test_the_workers_schedule_every_periodic_job(db):
         "ensure_partitions",
         "end_idle_chats",
         "refresh_analytics",
+        "refill_credits",
     }
     assert scheduled["publish_due"] == "* * * * *"
+    assert scheduled["refill_credits"] == "23 0 * * *"
+
+
+def test_refill_credits_tops_plans_up_once_a_month(cli, db, make_user, superuser):
+    spent, pro, rich, lapsed = make_user(), make_user(), make_user(), make_user()
+
+    def plan(user, tier, credits, active=True):
+        superuser.execute(
+            "update user_subscriptions set subscription_tier = %s, credits_remaining = %s, is_active = %s"
+            " where user_id = %s",
+            (tier, credits, active, user.user_id),
+        )
+
+    def credits(user) -> int:
+        return superuser.execute(
+            "select credits_remaining from user_subscriptions where user_id = %s", (user.user_id,)
+        ).fetchone()[0]
+
+    plan(spent, "free", 0)
+    plan(pro, "pro", 40)
+    plan(rich, "team", 600)
+    plan(lapsed, "free", 0, active=False)
+    first = cli("workers", "refill-credits", "--json")
+    assert first.exit_code == 0, first.stderr
+    assert first.json() == {"refilled": True, "topped_up": 2}
+    assert [credits(u) for u in (spent, pro, rich, lapsed)] == [3, 100, 600, 0]
+
+    plan(spent, "free", 1)  # spent two: the month's refill does not come again
+    assert cli("workers", "refill-credits", "--json").json() == {"refilled": False, "topped_up": 0}
+    assert credits(spent) == 1
+
+    from blogster_cli.services import scheduled_jobs
+
+    next_month = (datetime.now(UTC).date().replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert scheduled_jobs.refill_credits(db, today=next_month + timedelta(days=3)) == 1
+    assert credits(spent) == 3
+    months = superuser.execute("select count(*) from internal.credit_refills").fetchone()[0]
+    assert months == 2
+
+
+def test_two_refills_at_once_refill_once(db, make_user, superuser):
+    import threading
+
+    from blogster_cli.services import scheduled_jobs
+
+    for _ in range(3):
+        make_user()
+    superuser.execute("update user_subscriptions set credits_remaining = 0")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run() -> None:
+        barrier.wait()
+        results.append(scheduled_jobs.refill_credits(Database(db.conninfo)))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results, key=str) == [3, None]
+    assert {credits for (credits,) in superuser.execute("select credits_remaining from user_subscriptions")} == {3}
 
 
 def test_end_idle_chats_abandons_conversations_without_recent_messages(cli, make_user, superuser):

@@ -33,11 +33,26 @@ def test_admin_adds_lists_and_removes_a_worker_login(cli, signed_up, db, superus
                "--end", "2030-01-01 01:00").exit_code == 0  # fmt: skip
     params = conninfo_to_dict(db.conninfo)
     params.update(user=login, password=password)
-    env = dict(os.environ, BLOGSTER_DATABASE_URL=db.conninfo, BLOGSTER_WORKER_DATABASE_URL=make_conninfo(**params))
+    worker_url = make_conninfo(**params)
+    # Everything the worker does goes through its own login: the administrative one is unusable.
+    params.update(user="postgres", dbname="no_such_database", password="wrong")
+    env = dict(os.environ, BLOGSTER_DATABASE_URL=make_conninfo(**params), BLOGSTER_WORKER_DATABASE_URL=worker_url)
     env.pop("BLOGSTER_SMTP_URL", None)
-    (ada_role,) = superuser.execute("select role_name from auth.users where email = %s", (signed_up,)).fetchone()
-    with psycopg.connect(env["BLOGSTER_WORKER_DATABASE_URL"], autocommit=True) as worker_conn:
-        for attempt in (f'set role "{ada_role}"', "set role blogster_admin", "create role sneaky"):
+    (ada_id, ada_role) = superuser.execute(
+        "select id, role_name from auth.users where email = %s", (signed_up,)
+    ).fetchone()
+    with psycopg.connect(worker_url, autocommit=True) as worker_conn:
+        # On its own login it reads no account's rows: it switches to the job's account (RLS applies).
+        assert worker_conn.execute("select count(*) from blogs").fetchone()[0] == 0
+        with worker_conn.transaction():
+            worker_conn.execute(f'set local role "{ada_role}"')
+            assert worker_conn.execute("select auth.uid()").fetchone()[0] == ada_id
+        for attempt in (
+            "set role postgres",
+            "set role blogster_owner",
+            "set role blogster_definer",
+            "create role sneaky",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 worker_conn.execute(attempt)
     ran = subprocess.run(

@@ -195,3 +195,35 @@ def test_a_run_killed_after_publishing_is_finished_by_the_next(db, make_user, su
     assert (out / "posts" / "late-1" / "index.html").exists()
     assert published_activity_counts(superuser) == {"due-1": 1, "due-2": 1, "late-1": 1}
     assert not due_work.run_due(acting, site=site).site_rebuilt  # nothing lags any more
+
+
+def test_run_due_and_the_workers_publish_due_at_once_publish_each_post_once(db, tmp_path, superuser):
+    """The account's cron (`calendar run-due`) and the workers' path (`workers publish-due`,
+    every account) share one service: racing, they publish each post once, and the calendar
+    entries end up marked whichever of them published the post."""
+    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    scheduled_posts(superuser, user_id, 500)
+    superuser.execute(
+        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
+        " select author_id, title, current_date, id from public.blogs"
+    )
+    worker_home = tmp_path / "worker-home"
+    worker_home.mkdir()
+    worker_env = {**os.environ, "BLOGSTER_HOME": str(worker_home), "BLOGSTER_DATABASE_URL": db.conninfo}
+    commands = [
+        (blogster("calendar", "run-due", "--json"), env),
+        (blogster("workers", "publish-due", "--json"), worker_env),
+    ]
+    runs = [
+        subprocess.Popen(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command, run_env in commands
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    import json
+
+    by_cron = len(json.loads(outputs[0][0])["published"])
+    by_workers = json.loads(outputs[1][0])["published"]
+    assert by_cron + by_workers == 500
+    assert set(published_activity_counts(superuser).values()) == {1}
+    assert superuser.execute("select distinct status::text from public.content_calendar").fetchall() == [("published",)]

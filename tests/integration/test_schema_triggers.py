@@ -352,8 +352,9 @@ def test_worker_flag_changes_are_audited_with_no_actor(db, superuser):
 
 
 EMAIL_JOBS = (
-    "select (args->>'user_id')::uuid, args->>'title', scheduled_at from procrastinate.procrastinate_jobs"
-    " where queue_name = 'notifications' and task_name = 'notification_email'"
+    "select (r->>'user_id')::uuid, j.args->>'title', j.scheduled_at"
+    " from procrastinate.procrastinate_jobs j, jsonb_array_elements(j.args->'recipients') r"
+    " where j.queue_name = 'notifications' and j.task_name = 'notification_email'"
 )
 
 
@@ -440,6 +441,34 @@ def test_email_jobs_wait_for_the_end_of_quiet_hours_in_the_users_time_zone(db, m
     assert send_at[admin.user_id] is None
     wait = superuser.execute("select %s::timestamptz - now()", (send_at[sleeper.user_id],)).fetchone()[0]
     assert 7000 < wait.total_seconds() <= 7200
+
+
+def test_maintenance_email_jobs_carry_up_to_a_hundred_recipients_each(db, make_user, superuser):
+    admin = make_user(admin=True)
+    superuser.execute(
+        "insert into auth.users (email) select 'batch-' || g || '@example.com' from generate_series(1, 204) g"
+    )
+    with acting(db, admin.role_name) as conn:
+        conn.execute(
+            "insert into maintenance_schedules (title, start_time, end_time)"
+            " values ('Upgrade', now() + interval '1 day', now() + interval '2 days')"
+        )
+    sizes = sorted(
+        n
+        for (n,) in superuser.execute(
+            "select jsonb_array_length(args->'recipients') from procrastinate.procrastinate_jobs"
+            " where task_name = 'notification_email'"
+        )
+    )
+    assert sizes == [5, 100, 100]
+    recipients = superuser.execute(EMAIL_JOBS).fetchall()
+    assert len({user_id for user_id, _, _ in recipients}) == 205
+    ids = superuser.execute(
+        "select count(distinct r->>'notification_id') from procrastinate.procrastinate_jobs j,"
+        " jsonb_array_elements(j.args->'recipients') r"
+    ).fetchone()[0]
+    in_app = superuser.execute("select count(distinct id) from user_notifications").fetchone()[0]
+    assert ids == in_app == 205
 
 
 def test_only_admins_write_maintenance_schedules(db, make_user):

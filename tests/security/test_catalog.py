@@ -35,6 +35,10 @@ USER_CALLABLE_DEFINERS = {
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
     "review_act(uuid,text,text)",
     "review_publish(uuid)",
+    # Tag policies (0039): one yes/no about a published post or tag; no USAGE on internal, so
+    # only policies call them.
+    "internal.blog_is_public(uuid)",
+    "internal.tag_on_public_blog(uuid)",
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -42,6 +46,7 @@ SERVICE_ONLY_TABLES = {
     "internal.ai_credit_reservations",
     "internal.email_deliveries",
     "internal.job_failures",
+    "internal.credit_refills",  # months refilled (0037), written by the workers' refill job
     # The documentation search index, kept by definer triggers and read by search_documentation (0060).
     "internal.documentation_search_docs",
     "internal.documentation_search_terms",
@@ -164,6 +169,18 @@ def test_every_function_pins_its_search_path(superuser):
         list(SCHEMAS),
     )
     assert mutable == [(INLINED_IDENTITY,)]
+
+
+def test_tag_policies_do_not_nest_the_posts_policies(superuser, make_user):
+    """0039: reading tags plans no subquery over blogs (whose own policies the planner would
+    expand inside the tags'); definer functions answer "is it public?" instead."""
+    user = make_user()
+    with acting_transaction(superuser, user.role_name):
+        plan = superuser.execute(
+            "explain (costs off) select t.name from public.blog_tags t join public.blogs_to_tags bt on bt.tag_id = t.id"
+        ).fetchall()
+    text = "\n".join(line for (line,) in plan)
+    assert " on blogs " not in text and "blogs_pkey" not in text, text
 
 
 def test_auth_uid_is_inlined_into_policies(superuser, make_user):

@@ -18,7 +18,7 @@ from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 from tests.workers.conftest import smtp, start_worker  # noqa: F401  (fixtures)
 from tests.workers.test_serve_workers import message_id_of, schedule_maintenance, wait_for
 
-LEDGERS = ("internal.email_deliveries", "internal.job_failures")
+LEDGERS = ("internal.email_deliveries", "internal.job_failures", "internal.credit_refills")
 USER_ROLES = ("anon", "authenticated", "blogster_admin")
 
 
@@ -160,7 +160,10 @@ def test_the_queue_channels_tell_listeners_nothing_about_accounts_or_jobs(db, su
         ("procrastinate_queue_v1#notifications", '{"type": "job_inserted", "job_id": null}'),
     ]
     job_ids = [str(job_id) for (job_id,) in superuser.execute("select id from procrastinate.procrastinate_jobs")]
-    assert len(job_ids) == 3
+    recipients = superuser.execute(
+        "select jsonb_array_length(args->'recipients') from procrastinate.procrastinate_jobs"
+    ).fetchall()
+    assert len(job_ids) == 1 and recipients == [(3,)]  # one email job of up to 100 recipients (0036)
     assert not any(
         str(alice.user_id) in payload or f": {job_id}" in payload for _, payload in received for job_id in job_ids
     )
@@ -182,7 +185,8 @@ def test_forged_notifications_neither_abort_a_job_nor_stop_the_worker(
     schedule_maintenance(db, admin)
     wait_for(recorder.stalled.is_set, timeout=30, what="alice's email in flight")
     (running,) = superuser.execute(
-        "select id from procrastinate.procrastinate_jobs where status = 'doing' and args->>'user_id' = %s",
+        "select id from procrastinate.procrastinate_jobs where status = 'doing'"
+        " and args->'recipients' @> jsonb_build_array(jsonb_build_object('user_id', %s::text))",
         (str(alice.user_id),),
     ).fetchone()
     with login_as(db, alice.role_name) as attacker:
