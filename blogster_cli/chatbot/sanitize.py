@@ -10,7 +10,7 @@ from blogster_cli.errors import InvalidInput
 MAX_MESSAGE_LENGTH = 2000  # the database refuses longer user messages too (migration 0080)
 # C0/C1 controls except tab and newline, zero-width and bidirectional overrides (which can hide text).
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_TAG = re.compile(r"<[^<>]*>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select, text
 
 from blogster_cli.models.system import ChatbotAnalytics, ChatbotConversation, ChatbotIntent, ChatbotMessage
@@ -65,19 +66,23 @@ def conversations(session: Session, *, limit: int) -> list[ChatbotConversation]:
 
 
 def start_conversation(session: Session, *, user_id: UUID) -> ChatbotConversation:
-    row = ChatbotConversation(user_id=user_id)
-    session.add(row)
-    session.flush()
-    session.refresh(row)
+    """Names only the columns users may insert (the rest are the database's defaults)."""
+    new_id = session.execute(
+        insert(ChatbotConversation).values(user_id=user_id).returning(col(ChatbotConversation.id))
+    ).scalar_one()
+    row = session.get(ChatbotConversation, new_id)
+    assert row is not None
     return row
 
 
-def add_user_message(session: Session, *, conversation_id: UUID, content: str) -> ChatbotMessage:
-    row = ChatbotMessage(conversation_id=conversation_id, role="user", content=content)  # type: ignore[arg-type]
-    session.add(row)
-    session.flush()
-    session.refresh(row)
-    return row
+def add_user_message(session: Session, *, conversation_id: UUID, content: str) -> tuple[UUID, datetime]:
+    """(id, created_at) of the stored message; the database may have cleaned its content."""
+    row = session.execute(
+        insert(ChatbotMessage)
+        .values(conversation_id=conversation_id, role="user", content=content)
+        .returning(col(ChatbotMessage.id), col(ChatbotMessage.created_at))
+    ).one()
+    return row[0], row[1]
 
 
 def messages(session: Session, *, conversation_id: UUID) -> list[ChatbotMessage]:

@@ -92,9 +92,9 @@ def ask(
         conversation = _conversation(session, acting, conversation_id, new=new)
         if str(conversation.status) != "active" and conversation_id is not None:
             raise InvalidInput("that conversation has ended; start a new one with --new")
-        asked = repo.add_user_message(session, conversation_id=conversation.id, content=content)
+        asked_id, asked_at = repo.add_user_message(session, conversation_id=conversation.id, content=content)
         alive = repo.worker_alive(session)
-        conversation_id, asked_id, asked_at = conversation.id, asked.id, asked.created_at
+        conversation_id = conversation.id
     began = time.perf_counter()
     if not alive:
         raise NoWorker(

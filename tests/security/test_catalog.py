@@ -35,6 +35,7 @@ USER_CALLABLE_DEFINERS = {
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
     "review_act(uuid,text,text)",
     "review_publish(uuid)",
+    "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -46,6 +47,7 @@ SERVICE_ONLY_TABLES = {
     "internal.documentation_search_docs",
     "internal.documentation_search_terms",
     "internal.documentation_search_stats",
+    "internal.chatbot_message_rates",  # the per-account chatbot rate limit, kept by a definer trigger (0080)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}
