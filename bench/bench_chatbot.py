@@ -37,12 +37,12 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 
+ROOT = Path(__file__).resolve().parents[1]
 CLINC = ROOT.parent / "shared" / "data" / "intents" / "clinc150" / "data_full.json"
 PASSWORD = "bench chatbot password"
 
