@@ -37,6 +37,7 @@ SVM_C = 0.5
 SVM_TOLERANCE = 0.01  # as accurate as the default 1e-4 here, and faster
 CONFIDENCE_SLOPE = 8.0
 MIN_INTENTS = 2
+MIN_KEPT = 8
 SEED = 17
 
 
@@ -96,7 +97,9 @@ class _Model:
 
 
 def _split(labels: Sequence[str]) -> tuple[list[int], list[int]]:
-    """Indices to train on and to hold out: HOLDOUT_SHARE of each intent with 5+ phrases."""
+    """Indices to train on and to hold out: HOLDOUT_SHARE of each intent with 5+ phrases, but
+    leaving the probe MIN_KEPT of each where it can (a probe taught 4 phrases an intent
+    scores far below the final model, which would set the threshold too low)."""
     by_label: dict[str, list[int]] = {}
     for index, label in enumerate(labels):
         by_label.setdefault(label, []).append(index)
@@ -106,7 +109,7 @@ def _split(labels: Sequence[str]) -> tuple[list[int], list[int]]:
     for indices in by_label.values():
         indices = indices[:]
         rng.shuffle(indices)
-        count = int(len(indices) * HOLDOUT_SHARE) if len(indices) >= 5 else 0
+        count = max(1, min(int(len(indices) * HOLDOUT_SHARE), len(indices) - MIN_KEPT)) if len(indices) >= 5 else 0
         held += indices[:count]
         keep += indices[count:]
     return sorted(keep), sorted(held)

@@ -198,6 +198,7 @@ def evaluate(acting: ActingUser, *, path: Path) -> Evaluation:
     from blogster_cli.chatbot.classifier import IntentClassifier
     from blogster_cli.chatbot.evaluation import evaluate as score
 
+    require_admin(acting)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
