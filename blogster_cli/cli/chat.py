@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import typer
@@ -11,12 +12,15 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
+if TYPE_CHECKING:
+    from blogster_cli.services.chat import ChatReply
+
 app = typer.Typer(help=COMMANDS["chat"][2], invoke_without_command=True, rich_markup_mode=None, add_completion=False)
 CONVERSATION_OPTION = typer.Option(None, "--conversation", help="A conversation id (default: your current one).")
 QUIT_WORDS = {"/quit", "/exit", "/q"}
 
 
-def _print_reply(reply) -> None:
+def _print_reply(reply: ChatReply) -> None:
     output.print_lines(reply.answer.splitlines() or [""])
 
 

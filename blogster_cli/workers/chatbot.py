@@ -37,7 +37,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     provider = _fallback_provider(context)
 
     @app.task(name=TASK_NAME, queue=QUEUE, pass_context=True, retry=RetryStrategy(max_attempts=MAX_ATTEMPTS))
-    def process_chatbot_message(job_context: JobContext, **args: Any) -> None:
+    def process_chatbot_message(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
         assert job.id is not None
         try:
