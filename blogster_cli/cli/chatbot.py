@@ -29,7 +29,7 @@ def import_intents(
 ) -> None:
     """Import intents; re-importing merges (new phrases are added), --replace replaces them all.
 
-    Example: blogster chatbot intents import examples/chatbot-intents.yaml
+    Example: blogster chatbot intents import intents.yaml
     """
     from blogster_cli.services import chatbot
 
@@ -50,7 +50,7 @@ def export_intents(
 ) -> None:
     """Write every intent to a file that `intents import` reads back.
 
-    Example: blogster chatbot intents export intents.yaml
+    Example: blogster chatbot intents export my-intents.json
     """
     from blogster_cli.services import chatbot
 
