@@ -151,8 +151,8 @@ def read_file(path: Path) -> tuple[list[IntentSpec], bool]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read it ({type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not UTF-8 text") from None
     if path.suffix.lower() == ".csv":
         return parse_csv(text, source=str(path)), True
     return parse_structured(text, source=str(path)), False
