@@ -97,3 +97,15 @@ def test_analytics_are_for_admins(cli, signed_up, superuser):
     assert cli("chatbot", "analytics").exit_code == 4
     assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 4
     assert cli("chatbot", "evaluate", str(STARTER)).exit_code == 4
+
+
+def test_interactive_chat_reports_each_problem_and_ends_with_a_rating(cli, signed_up, superuser):
+    result = cli("chat", input="hello\n\n/new\nanyone?\n/end\n4\nslow but fine\n")
+    assert result.exit_code == 0
+    assert result.stderr.count("error: no worker is running") == 2
+    rows = superuser.execute(
+        "select c.status::text, c.satisfaction_score, c.feedback, count(m.id) from chatbot_conversations c"
+        " join chatbot_messages m on m.conversation_id = c.id group by c.id order by c.started_at"
+    ).fetchall()
+    assert rows == [("active", None, None, 1), ("completed", 4, "slow but fine", 1)]
+    assert cli("chat", input="/quit\n").exit_code == 0

@@ -19,7 +19,8 @@ def worker_alive(superuser) -> bool:
 
 
 def test_conversations_through_a_real_worker(db, make_user, superuser, start_worker):
-    chatbot.import_intents(ActingUser(db, make_user(admin=True)), path=STARTER)
+    admin = ActingUser(db, make_user(admin=True))
+    chatbot.import_intents(admin, path=STARTER)
     user = ActingUser(db, make_user())
 
     with pytest.raises(chat.NoWorker, match="no worker is running"):
@@ -43,5 +44,9 @@ def test_conversations_through_a_real_worker(db, make_user, superuser, start_wor
     assert superuser.execute("select feedback from chatbot_conversations where id = %s", (ended.id,)).fetchone() == (
         "quick answers",
     )
+    (today,) = chatbot.analytics(admin, days=1)
+    assert today.conversations == 1 and today.avg_response_ms is not None and today.avg_response_ms > 0
+    assert {i["name"] for i in today.top_intents} >= {"greeting", "schedule_post", "schedule_timezone"}
+    assert today.satisfaction["average_score"] == 5 and today.errors["assistant_messages"] == 4
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0
