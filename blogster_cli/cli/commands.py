@@ -59,6 +59,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "credits": ("blogster_cli.cli.credits", "credits", "Your AI credits and recent generations."),
     "subscription": ("blogster_cli.cli.subscription", "app", "Your plan and its monthly AI credits."),
     "docs": ("blogster_cli.cli.docs", "app", "The help centre: import, edit, publish and search its pages."),
+    "chat": ("blogster_cli.cli.chat", "app", "Ask the support bot about Blogster (or: chat ask ...)."),
+    "chatbot": ("blogster_cli.cli.chatbot", "app", "The support bot's intents, evaluation and analytics (admins)."),
     "admin": ("blogster_cli.cli.admin", "app", "Administration (administrators only)."),
     "db": ("blogster_cli.cli.database", "app", "Migrate, back up, restore or stop the database."),
     "config": ("blogster_cli.cli.config_cmd", "app", "Read and change settings (per --profile)."),

@@ -31,6 +31,7 @@ class QuickstartReport:
     steps: list[str] = field(default_factory=list)
     examples_imported: int = 0
     docs_imported: int = 0
+    intents_imported: int = 0
 
 
 def examples_dir() -> Path | None:
@@ -68,6 +69,21 @@ def _import_docs(ctx: AppContext, steps: list[str]) -> int:
     imported = len(report.created) + len(report.updated) + len(report.unchanged)
     steps.append(f"published {imported} help page(s) (blogster docs search ...)")
     return imported
+
+
+def _import_intents(ctx: AppContext, steps: list[str]) -> int:
+    """Loads the starter chatbot intents (examples/chatbot), so `blogster chat` answers from day one."""
+    from blogster_cli.bundled import bundled_dir
+    from blogster_cli.services.chatbot import import_intents
+
+    folder = bundled_dir("_examples/chatbot", "examples/chatbot")
+    if folder is None:
+        steps.append("no starter chatbot intents in this installation")
+        return 0
+    report = import_intents(sessions.current_user(ctx), path=folder / "intents.yaml")
+    loaded = len(report.created) + len(report.updated)
+    steps.append(f"loaded {loaded} chatbot intent(s) (blogster chatbot intents list)")
+    return loaded
 
 
 def local_email() -> str:
@@ -139,4 +155,5 @@ def quickstart(
         )
     examples = _import_examples(ctx, steps)
     docs = _import_docs(ctx, steps) if made_admin else 0
-    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples, docs)
+    intents = _import_intents(ctx, steps) if made_admin else 0
+    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples, docs, intents)

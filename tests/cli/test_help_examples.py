@@ -38,6 +38,8 @@ EXCLUDED = {
     "(tests/workers start, signal and kill real worker processes)",
     "blogster workers retry 42": "needs a failed job (tests/cli/test_workers_cli.py fails one and retries it)",
     "blogster tui": "needs a terminal until quit (tests/tui drive the app with Textual's pilot)",
+    'blogster chat ask "How do I schedule a post?"': "waits for a worker's reply "
+    "(tests/workers/test_chatbot_worker.py asks a real worker process)",
     "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
     "(tests/integration/test_site_verify_domain.py answers with a local one)",
 }
@@ -231,6 +233,17 @@ PLAN = [
     ("blogster flags disable new-editor", True),
     ("blogster flags rm new-editor", True),
     ("blogster flags log --json", True),
+    ("blogster chatbot intents import intents.yaml", True),
+    ("blogster chatbot intents export my-intents.json", True),
+    ("blogster chatbot intents list --format csv", True),
+    ('blogster chatbot intents add refund -p "I want my money back" -r "Refunds take 5 days."', True),
+    ("blogster chatbot intents rm refund", True),
+    ("blogster chatbot evaluate held-out.csv --json", True),
+    ('blogster chat ask "hello" || true', False),  # no worker here: the message is kept unanswered
+    ("blogster chat history", True),
+    ("blogster chat list", True),
+    ('blogster chat end --score 5 --feedback "Quick and right"', True),
+    ("blogster chatbot analytics --days 30", True),
     ("blogster workers status --json", True),
     ("blogster workers clean-notifications --json", True),
     ("blogster workers publish-due --json", True),
@@ -277,6 +290,8 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")
+    shutil.copy(EXAMPLES_FOLDER.parents[2] / "chatbot" / "intents.yaml", work / "intents.yaml")
+    (work / "held-out.csv").write_text("text,intent\nwhen will my post go out,schedule_post\nplay some music,oos\n")
     nano = fake_bin / "nano"  # an "editor" that adds a line, so each edit makes a revision
     nano.write_text('#!/bin/sh\nfor last; do :; done\necho "One more habit." >> "$last"\n')
     nano.chmod(0o755)

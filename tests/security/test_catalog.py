@@ -39,6 +39,7 @@ USER_CALLABLE_DEFINERS = {
     # only policies call them.
     "internal.blog_is_public(uuid)",
     "internal.tag_on_public_blog(uuid)",
+    "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -51,6 +52,7 @@ SERVICE_ONLY_TABLES = {
     "internal.documentation_search_docs",
     "internal.documentation_search_terms",
     "internal.documentation_search_stats",
+    "internal.chatbot_message_rates",  # the per-account chatbot rate limit, kept by a definer trigger (0080)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

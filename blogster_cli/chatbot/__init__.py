@@ -1,0 +1,1 @@
+"""The chatbot's pure parts: intent files, the intent classifier, evaluation, replies (no I/O)."""

@@ -1,0 +1,119 @@
+"""What the bot says: choosing the intent (with follow-up context), filling parameters, the reply text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# A follow-up intent wins over the context-free answer when its probability reaches this
+# share of the out-of-scope threshold: the conversation makes it far more likely.
+FOLLOW_UP_FACTOR = 0.5
+OUT_OF_SCOPE_TEXT = "I'm not sure I can help with that, and I'd rather not guess."
+OUT_OF_SCOPE_WITH_DOCS = OUT_OF_SCOPE_TEXT + " These help pages may answer it:"
+DOCS_INTRO = "From the documentation:"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which intent answers (None: out of scope), how sure the classifier is, and why."""
+
+    intent: str | None
+    confidence: float
+    follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class DocLink:
+    title: str
+    slug: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+def decide(ranked: Sequence[tuple[str, float]], *, threshold: float, follow_ups: Sequence[str] = ()) -> Decision:
+    """The top intent if confident enough; in a conversation expecting follow-ups, the best of
+    those if it is at least FOLLOW_UP_FACTOR x threshold likely; else out of scope."""
+    if not ranked:
+        return Decision(None, 0.0)
+    expected = set(follow_ups)
+    best_follow_up = next(((label, p) for label, p in ranked if label in expected), None)
+    if best_follow_up and best_follow_up[1] >= threshold * FOLLOW_UP_FACTOR:
+        return Decision(best_follow_up[0], best_follow_up[1], follow_up=True)
+    label, probability = ranked[0]
+    if probability >= threshold:
+        return Decision(label, probability)
+    return Decision(None, probability)
+
+
+def extract_parameters(spec: Mapping[str, Any], message: str) -> dict[str, str]:
+    """Values the message gives for the intent's parameters: a spec with a `pattern` (a regular
+    expression; its first group, or the whole match) is looked for in the message."""
+    found: dict[str, str] = {}
+    for name, rule in spec.items():
+        if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
+            try:
+                match = re.search(rule["pattern"], message, flags=re.IGNORECASE)
+            except re.error:
+                continue
+            if match:
+                found[name] = (match.group(1) if match.groups() else match.group(0)).strip()
+    return found
+
+
+def defaults(spec: Mapping[str, Any]) -> dict[str, str]:
+    """Each parameter's default: a plain value, or a spec's `default`."""
+    out: dict[str, str] = {}
+    for name, rule in spec.items():
+        value = rule.get("default") if isinstance(rule, Mapping) else rule
+        if value is not None:
+            out[name] = str(value)
+    return out
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """`{name}` replaced by its value; unknown names are left as written."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def compose(
+    *,
+    responses: Sequence[Mapping[str, Any]],
+    parameters: Mapping[str, Any],
+    message: str,
+    remembered: Mapping[str, str],
+    turn: int,
+    docs: Sequence[DocLink] = (),
+) -> Reply:
+    """The reply for a matched intent: its responses taken in turn, parameters from the message,
+    then from earlier in the conversation, then the defaults; documentation hits appended."""
+    values = {**defaults(parameters), **remembered, **extract_parameters(parameters, message)}
+    chosen = responses[turn % len(responses)] if responses else {"text": "OK."}
+    text = fill(str(chosen.get("text", "")), values)
+    if docs:
+        text = "\n".join([text, DOCS_INTRO, *doc_lines(docs)])
+    kept = {k: v for k, v in values.items() if k in extract_parameters(parameters, message) or k in remembered}
+    return Reply(text=text, parameters=kept)
+
+
+def wants_docs(responses: Sequence[Mapping[str, Any]], turn: int) -> bool:
+    """Whether the response this turn asks for documentation hits (`search_docs: true`)."""
+    return bool(responses) and bool(responses[turn % len(responses)].get("search_docs"))
+
+
+def doc_lines(docs: Sequence[DocLink]) -> list[str]:
+    return [f"- {d.title} (blogster docs show {d.slug})" for d in docs]
+
+
+def out_of_scope(docs: Sequence[DocLink]) -> Reply:
+    """Saying so rather than guessing, with the documentation hits if there are any."""
+    if not docs:
+        return Reply(OUT_OF_SCOPE_TEXT + " Try rephrasing, or search the help centre: blogster docs search WORDS")
+    return Reply("\n".join([OUT_OF_SCOPE_WITH_DOCS, *doc_lines(docs)]))

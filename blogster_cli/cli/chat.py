@@ -1,0 +1,136 @@
+"""blogster chat: talk to the support bot (interactive), or `chat ask` once; history, list, end."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import COMMANDS
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+if TYPE_CHECKING:
+    from blogster_cli.services.chat import ChatReply
+
+app = typer.Typer(help=COMMANDS["chat"][2], invoke_without_command=True, rich_markup_mode=None, add_completion=False)
+CONVERSATION_OPTION = typer.Option(None, "--conversation", help="A conversation id (default: your current one).")
+QUIT_WORDS = {"/quit", "/exit", "/q"}
+
+
+def _print_reply(reply: ChatReply) -> None:
+    output.print_lines(reply.answer.splitlines() or [""])
+
+
+@app.callback()
+def chat(ctx: typer.Context) -> None:
+    """Talk to the support bot; /end to finish and rate, /new to start over, /quit (or Ctrl-D) to leave.
+
+    Example: blogster chat
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.services import chat as chat_service
+
+    acting = acting_user()
+    new = False
+    output.message("Ask about Blogster. /end to finish and rate, /new to start over, /quit to leave.")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            sys.stdout.write("\n")
+            return
+        if not line:
+            continue
+        if line in QUIT_WORDS:
+            return
+        if line == "/new":
+            new = True
+            continue
+        if line == "/end":
+            score = input("How helpful was this, 1-5 (Enter to skip)? ").strip()
+            feedback = input("Anything to tell us (Enter to skip)? ").strip() or None
+            try:
+                chat_service.end(acting, satisfaction=int(score) if score.isdigit() else None, feedback=feedback)
+                output.message("Thanks! The conversation is closed.")
+            except BlogsterError as exc:
+                output.error(str(exc))
+            return
+        try:
+            reply = chat_service.ask(acting, text=line, new=new)
+            new = False
+            _print_reply(reply)
+        except BlogsterError as exc:
+            output.error(str(exc))
+
+
+@app.command("ask")
+def ask(
+    text: str = typer.Argument(..., help="Your question."),
+    conversation: UUID | None = CONVERSATION_OPTION,
+    new: bool = typer.Option(False, "--new", help="Start a new conversation."),
+    wait: float = typer.Option(15.0, "--wait", min=0.1, max=300, help="Seconds to wait for the reply."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Ask once and print the bot's reply (a worker must be running: blogster serve-workers).
+
+    Example: blogster chat ask "How do I schedule a post?"
+    """
+    from blogster_cli.services import chat as chat_service
+
+    reply = chat_service.ask(acting_user(), text=text, conversation_id=conversation, new=new, wait_s=wait)
+    output.print_json(reply) if json else _print_reply(reply)
+
+
+@app.command("history")
+def history(conversation: UUID | None = CONVERSATION_OPTION, json: bool = JSON_OPTION) -> None:
+    """The messages of a conversation (your latest by default).
+
+    Example: blogster chat history
+    """
+    from blogster_cli.services import chat as chat_service
+
+    info = chat_service.history(acting_user(), conversation_id=conversation)
+    if json:
+        output.print_json(info)
+        return
+    output.message(f"Conversation {info.id} ({info.status})")
+    for m in info.messages:
+        who = "you" if m.role == "user" else "bot"
+        output.print_lines(f"{who}> {line}" for line in (m.content.splitlines() or [""]))
+
+
+@app.command("list")
+def list_conversations(json: bool = JSON_OPTION) -> None:
+    """Your conversations, newest first.
+
+    Example: blogster chat list
+    """
+    from blogster_cli.services import chat as chat_service
+
+    rows = [output.to_plain(c) for c in chat_service.conversations(acting_user())]
+    if json:
+        output.print_json(rows)
+    else:
+        output.print_table(rows, ["id", "status", "started_at", "ended_at", "satisfaction_score"], full=("id",))
+
+
+@app.command("end")
+def end(
+    conversation: UUID | None = CONVERSATION_OPTION,
+    score: int | None = typer.Option(None, "--score", min=1, max=5, help="How helpful it was, 1-5."),
+    feedback: str | None = typer.Option(None, "--feedback", help="A few words for the team."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Finish a conversation, optionally rating it.
+
+    Example: blogster chat end --score 5 --feedback "Quick and right"
+    """
+    from blogster_cli.services import chat as chat_service
+
+    info = chat_service.end(acting_user(), conversation_id=conversation, satisfaction=score, feedback=feedback)
+    output.print_json(info) if json else output.message(f"Conversation {info.id} closed.")

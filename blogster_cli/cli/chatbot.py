@@ -1,0 +1,177 @@
+"""blogster chatbot: intents (import, export, list, add, rm), evaluate, analytics (administrators)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.vocabulary import ChatbotIntentCategory
+
+app = command_group("chatbot")
+intents_app = typer.Typer(
+    help="What the bot understands: import, export, list, add, rm.", no_args_is_help=True,
+    rich_markup_mode=None, add_completion=False,
+)  # fmt: skip
+app.add_typer(intents_app, name="intents")
+INTENT_COLUMNS = ["name", "category", "training_phrases", "responses", "follow_up_intents"]
+
+
+@intents_app.command("import")
+def import_intents(
+    file: Path = typer.Argument(..., help="YAML or JSON intents, or a CSV of text,label rows (header first)."),
+    replace: bool = typer.Option(False, "--replace", help="Remove every stored intent first."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Import intents; re-importing merges (new phrases are added), --replace replaces them all.
+
+    Example: blogster chatbot intents import intents.yaml
+    """
+    from blogster_cli.services import chatbot
+
+    report = chatbot.import_intents(acting_user(), path=file, replace=replace)
+    if json:
+        output.print_json(report)
+    else:
+        removed = f"{report.removed} removed, " if replace else ""
+        output.message(
+            f"{removed}{len(report.created)} created, {len(report.updated)} updated ({report.phrases} phrases read)."
+        )
+
+
+@intents_app.command("export")
+def export_intents(
+    file: Path = typer.Argument(..., help="Where to write: .yaml/.yml, .json or .csv (text,intent)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Write every intent to a file that `intents import` reads back.
+
+    Example: blogster chatbot intents export my-intents.json
+    """
+    from blogster_cli.services import chatbot
+
+    count = chatbot.export_intents(acting_user(), path=file)
+    output.print_json({"file": str(file), "intents": count}) if json else output.message(
+        f"Wrote {count} intents to {file}."
+    )
+
+
+@intents_app.command("list")
+def list_intents(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
+    """List the intents with their phrase and response counts.
+
+    Example: blogster chatbot intents list --format csv
+    """
+    from blogster_cli.services import chatbot
+
+    rows = [output.to_plain(s) for s in chatbot.list_intents(acting_user())]
+    show_list(rows, INTENT_COLUMNS, fmt=fmt, json=json, limit=limit, id_key="name")
+
+
+@intents_app.command("add")
+def add_intent(
+    name: str = typer.Argument(..., help="The intent's name (adds to it if it exists)."),
+    phrase: list[str] = typer.Option([], "--phrase", "-p", help="A training phrase (repeatable)."),
+    response: list[str] = typer.Option([], "--response", "-r", help="A reply; {param} placeholders (repeatable)."),
+    category: ChatbotIntentCategory = typer.Option(ChatbotIntentCategory.SUPPORT, "--category"),
+    description: str | None = typer.Option(None, "--description"),
+    follow_up: list[str] = typer.Option([], "--follow-up", help="An intent that may follow this one (repeatable)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Add an intent, or phrases and replies to an existing one.
+
+    Example: blogster chatbot intents add refund -p "I want my money back" -r "Refunds take 5 days."
+    """
+    from blogster_cli.services import chatbot
+
+    summary = chatbot.add_intent(
+        acting_user(), name=name, phrases=phrase, responses=response, category=category,
+        description=description, follow_ups=follow_up,
+    )  # fmt: skip
+    output.print_json(summary) if json else output.print_record(summary)
+
+
+@intents_app.command("rm")
+def remove_intent(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+    """Remove an intent (conversations keep their messages).
+
+    Example: blogster chatbot intents rm refund
+    """
+    from blogster_cli.services import chatbot
+
+    chatbot.remove_intent(acting_user(), name=name)
+    output.print_json({"removed": name}) if json else output.message(f"Removed intent {name}.")
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+@app.command("evaluate")
+def evaluate(
+    file: Path = typer.Argument(..., help="A CSV of text,intent rows after a header; intent `oos`: out of scope."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Score the worker's classifier, trained on the stored intents, on labelled examples.
+
+    Example: blogster chatbot evaluate held-out.csv --json
+    """
+    from blogster_cli.services import chatbot
+
+    output.message("Training on the stored intents and classifying each example...")
+    result = chatbot.evaluate(acting_user(), path=file)
+    if json:
+        output.print_json(result)
+        return
+    output.print_lines(
+        [
+            f"examples:           {result.total} ({result.in_scope} in scope, {result.out_of_scope} out of scope)",
+            f"accuracy:           {_percent(result.accuracy)}",
+            f"in-scope accuracy:  {_percent(result.in_scope_accuracy)}",
+            f"out-of-scope recall: {_percent(result.oos_recall)}",
+            f"macro F1:           {result.macro_f1:.3f}",
+            f"latency:            p50 {result.latency_ms_p50:.2f} ms, p95 {result.latency_ms_p95:.2f} ms",
+            f"training:           {result.training_s:.1f} s",
+        ]
+    )
+    if result.unknown_labels:
+        output.message(
+            f"note: {len(result.unknown_labels)} labels are no stored intent, e.g. {result.unknown_labels[0]}"
+        )
+    if result.confused:
+        output.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")
+
+
+@app.command("analytics")
+def analytics(
+    days: int = typer.Option(7, "--days", help="How many days back, today included."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Daily chatbot figures: conversations, lengths, response times, top intents, satisfaction, errors.
+
+    Example: blogster chatbot analytics --days 30
+    """
+    from blogster_cli.services import chatbot
+
+    rows = chatbot.analytics(acting_user(), days=days)
+    if json:
+        output.print_json(rows)
+        return
+    table = [
+        {
+            "date": str(r.date),
+            "conversations": r.conversations,
+            "avg length s": "" if r.avg_conversation_s is None else f"{r.avg_conversation_s:.0f}",
+            "avg reply ms": "" if r.avg_response_ms is None else f"{r.avg_response_ms:.0f}",
+            "top intents": ", ".join(f"{i.get('name') or '?'} ({i.get('count')})" for i in r.top_intents[:3]),
+            "satisfaction": "" if r.satisfaction.get("average_score") is None
+            else f"{r.satisfaction['average_score']:.1f} ({r.satisfaction.get('rated')})",
+            "low confidence": _percent(r.errors.get("low_confidence_rate")),
+        }
+        for r in rows
+    ]  # fmt: skip
+    output.print_table(table, list(table[0]) if table else ["date"], title="Chatbot")

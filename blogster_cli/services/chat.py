@@ -1,0 +1,182 @@
+"""Chatting with the support bot as a user: ask (and wait for the worker's reply), history, end and rate.
+
+A user reaches only their own conversations and messages (RLS). The message is
+sanitised here and checked again by the database (0080: control characters, length,
+the per-account rate limit), whose insert also queues the worker's reply.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.chatbot.sanitize import sanitise_message
+from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
+
+DEFAULT_WAIT_S = 15.0
+MAX_FEEDBACK_LENGTH = 5000
+CONVERSATIONS_SHOWN = 50
+
+
+class NoWorker(BlogsterError):
+    """No worker is running to answer (the message is kept and answered once one runs)."""
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str
+    content: str
+    created_at: datetime
+    intent: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    conversation_id: UUID
+    question: str
+    answer: str
+    intent: str | None
+    confidence: float | None
+    out_of_scope: bool
+    response_ms: float
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    id: UUID
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    satisfaction_score: int | None
+    messages: list[ChatMessage] = field(default_factory=list)
+
+
+def _message(row: Any) -> ChatMessage:
+    meta = row.metadata_ or {}
+    return ChatMessage(str(row.role), row.content or "", row.created_at, meta.get("intent"), row.confidence_score)
+
+
+def _info(row: Any, messages: list[ChatMessage] | None = None) -> ConversationInfo:
+    return ConversationInfo(
+        row.id, str(row.status), row.started_at, row.ended_at, row.satisfaction_score, messages or []
+    )
+
+
+def _conversation(session: Any, acting: ActingUser, conversation_id: UUID | None, *, new: bool = False) -> Any:
+    from blogster_cli.repositories import chatbot as repo
+
+    if conversation_id is not None:
+        row = repo.conversation(session, conversation_id=conversation_id)
+        if row is None:
+            raise NotFound(f"no conversation {conversation_id}")
+        return row
+    row = None if new else repo.latest_active_conversation(session, user_id=acting.actor.user_id)
+    return row or repo.start_conversation(session, user_id=acting.actor.user_id)
+
+
+def ask(
+    acting: ActingUser, *, text: str, conversation_id: UUID | None = None, new: bool = False,
+    wait_s: float = DEFAULT_WAIT_S,
+) -> ChatReply:  # fmt: skip
+    """Stores the message in the current conversation (or a new one) and waits for the reply."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    content = sanitise_message(text)
+    with orm_unit_of_work(acting) as session:
+        conversation = _conversation(session, acting, conversation_id, new=new)
+        if str(conversation.status) != "active" and conversation_id is not None:
+            raise InvalidInput("that conversation has ended; start a new one with --new")
+        asked_id, asked_at = repo.add_user_message(session, conversation_id=conversation.id, content=content)
+        alive = repo.worker_alive(session)
+        conversation_id = conversation.id
+    began = time.perf_counter()
+    if not alive:
+        raise NoWorker(
+            "no worker is running to answer: your message is saved and will be answered once"
+            " `blogster serve-workers` runs (then see: blogster chat history)"
+        )
+    reply = _wait_for_reply(acting, conversation_id=conversation_id, message_id=asked_id, after=asked_at, wait_s=wait_s)
+    meta = reply.metadata_ or {}
+    return ChatReply(
+        conversation_id=conversation_id,
+        question=content,
+        answer=reply.content or "",
+        intent=meta.get("intent"),
+        confidence=reply.confidence_score,
+        out_of_scope=meta.get("intent") is None,
+        response_ms=(time.perf_counter() - began) * 1000,
+    )
+
+
+def _wait_for_reply(
+    acting: ActingUser, *, conversation_id: UUID, message_id: UUID, after: datetime, wait_s: float
+) -> Any:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    deadline = time.monotonic() + wait_s
+    pause = 0.005
+    while True:
+        with orm_unit_of_work(acting) as session:
+            reply = repo.reply_to(session, conversation_id=conversation_id, message_id=message_id, after=after)
+        if reply is not None:
+            return reply
+        if time.monotonic() > deadline:
+            raise BlogsterError(
+                f"no reply within {wait_s:g} s: the workers may be busy; see the answer later with: blogster chat history"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def history(acting: ActingUser, *, conversation_id: UUID | None = None) -> ConversationInfo:
+    """A conversation with its messages (the latest one by default)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    with orm_unit_of_work(acting) as session:
+        if conversation_id is None:
+            rows = repo.conversations(session, limit=1)
+            if not rows:
+                raise NotFound('you have no conversations yet: blogster chat ask "..."')
+            row = rows[0]
+        else:
+            row = _conversation(session, acting, conversation_id)
+        return _info(row, [_message(m) for m in repo.messages(session, conversation_id=row.id)])
+
+
+def conversations(acting: ActingUser, *, limit: int = CONVERSATIONS_SHOWN) -> list[ConversationInfo]:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    with orm_unit_of_work(acting) as session:
+        return [_info(row) for row in repo.conversations(session, limit=limit)]
+
+
+def end(
+    acting: ActingUser, *, conversation_id: UUID | None = None, satisfaction: int | None = None,
+    feedback: str | None = None,
+) -> ConversationInfo:  # fmt: skip
+    """Completes a conversation (the current one by default), with an optional 1-5 score and feedback."""
+    from blogster_cli.chatbot.sanitize import strip_markup
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise InvalidInput("the satisfaction score is 1 to 5")
+    if feedback is not None:
+        feedback = sanitise_message(strip_markup(feedback), max_length=MAX_FEEDBACK_LENGTH)
+    with orm_unit_of_work(acting) as session:
+        if conversation_id is None:
+            row = repo.latest_active_conversation(session, user_id=acting.actor.user_id)
+            if row is None:
+                raise NotFound("you have no active conversation")
+        else:
+            row = _conversation(session, acting, conversation_id)
+        return _info(repo.close_conversation(session, row=row, satisfaction=satisfaction, feedback=feedback))

@@ -1,0 +1,247 @@
+"""The chatbot as admins run it: intents (import, export, list, add, remove), evaluation of the
+classifier on labelled examples, and the daily analytics.
+
+Intents are readable only by admins and the workers (RLS); each change is one unit of
+work, so an import is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.chatbot import intents as intent_files
+from blogster_cli.chatbot.evaluation import Evaluation
+from blogster_cli.chatbot.intents import IntentSpec
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.services.sessions import require_admin
+from blogster_cli.vocabulary import ChatbotIntentCategory
+
+MAX_ANALYTICS_DAYS = 366
+
+
+@dataclass(frozen=True)
+class IntentSummary:
+    name: str
+    category: str
+    training_phrases: int
+    responses: int
+    follow_up_intents: list[str]
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: int = 0
+    phrases: int = 0
+
+
+@dataclass(frozen=True)
+class AnalyticsDay:
+    date: date
+    conversations: int
+    avg_conversation_s: float | None
+    avg_response_ms: float | None
+    top_intents: list[dict[str, Any]]
+    satisfaction: dict[str, Any]
+    completion: dict[str, Any]
+    errors: dict[str, Any]
+
+
+def _spec(row: Any) -> IntentSpec:
+    return IntentSpec(
+        name=row.name,
+        description=row.description,
+        training_phrases=list(row.training_phrases or []),
+        parameters=dict(row.parameters or {}),
+        responses=[dict(r) for r in row.responses or []],
+        follow_up_intents=list(row.follow_up_intents or []),
+        category=ChatbotIntentCategory(row.category),
+    )
+
+
+def _summary(spec: IntentSpec) -> IntentSummary:
+    return IntentSummary(
+        spec.name, str(spec.category), len(spec.training_phrases), len(spec.responses),
+        spec.follow_up_intents, spec.description,
+    )  # fmt: skip
+
+
+def _apply(row: Any, spec: IntentSpec) -> None:
+    row.description = spec.description
+    row.training_phrases = spec.training_phrases
+    row.parameters = spec.parameters
+    row.responses = spec.responses
+    row.follow_up_intents = spec.follow_up_intents
+    row.category = spec.category
+
+
+def import_intents(acting: ActingUser, *, path: Path, replace: bool = False) -> ImportReport:
+    """Merges the file's intents into the stored ones (new phrases added; a YAML/JSON intent's
+    other fields replace the stored ones); `replace` removes every intent first."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.models.system import ChatbotIntent
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    incoming, phrases_only = intent_files.read_file(path)
+    created: list[str] = []
+    updated: list[str] = []
+    removed = 0
+    with orm_unit_of_work(acting) as session:
+        if replace:
+            removed = repo.delete_intents(session, ids=[row.id for row in repo.intents(session)])
+        for spec in incoming:
+            row = repo.intent_by_name(session, name=spec.name)
+            if row is None:
+                row = ChatbotIntent(name=spec.name)
+                _apply(row, spec)
+                created.append(spec.name)
+            else:
+                merged = intent_files.merge(_spec(row), spec, phrases_only=phrases_only)
+                if merged == _spec(row):
+                    continue
+                _apply(row, merged)
+                updated.append(spec.name)
+            repo.save_intent(session, intent=row)
+    return ImportReport(created, updated, removed, sum(len(s.training_phrases) for s in incoming))
+
+
+def all_intents(acting: ActingUser) -> list[IntentSpec]:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        return [_spec(row) for row in repo.intents(session)]
+
+
+def export_intents(acting: ActingUser, *, path: Path) -> int:
+    """Writes every intent to `path` (YAML, JSON or CSV by its suffix); returns how many."""
+    specs = all_intents(acting)
+    path.write_text(intent_files.dump(specs, suffix=path.suffix), encoding="utf-8")  # OSError: exit 8
+    return len(specs)
+
+
+def list_intents(acting: ActingUser) -> list[IntentSummary]:
+    return [_summary(spec) for spec in all_intents(acting)]
+
+
+def add_intent(
+    acting: ActingUser, *, name: str, phrases: list[str], responses: list[str],
+    category: ChatbotIntentCategory = ChatbotIntentCategory.SUPPORT, description: str | None = None,
+    follow_ups: list[str] | None = None,
+) -> IntentSummary:  # fmt: skip
+    """Creates an intent, or adds phrases and responses to the one of that name."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.models.system import ChatbotIntent
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    spec = intent_files.intent_from_mapping(
+        {"name": name, "training_phrases": phrases, "responses": responses, "category": str(category),
+         "description": description, "follow_up_intents": follow_ups or []},
+        "intent",
+    )  # fmt: skip
+    with orm_unit_of_work(acting) as session:
+        row = repo.intent_by_name(session, name=spec.name)
+        if row is None:
+            row = ChatbotIntent(name=spec.name)
+            _apply(row, spec)
+        else:
+            old = _spec(row)
+            spec = IntentSpec(
+                name=old.name,
+                description=description if description is not None else old.description,
+                training_phrases=intent_files.unique(old.training_phrases + spec.training_phrases),
+                parameters=old.parameters,
+                responses=old.responses + [r for r in spec.responses if r not in old.responses],
+                follow_up_intents=intent_files.unique(old.follow_up_intents + spec.follow_up_intents),
+                category=category if category != ChatbotIntentCategory.SUPPORT else old.category,
+            )
+            _apply(row, spec)
+        repo.save_intent(session, intent=row)
+    return _summary(spec)
+
+
+def remove_intent(acting: ActingUser, *, name: str) -> None:
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        row = repo.intent_by_name(session, name=name)
+        if row is None or repo.delete_intents(session, ids=[row.id]) != 1:
+            raise NotFound(f"no intent {name!r}")
+
+
+def training_set(specs: list[IntentSpec]) -> tuple[list[str], list[str]]:
+    """(phrases, labels) for the classifier: every intent's training phrases."""
+    phrases = [p for s in specs for p in s.training_phrases]
+    labels = [s.name for s in specs for _ in s.training_phrases]
+    return phrases, labels
+
+
+def evaluate(acting: ActingUser, *, path: Path) -> Evaluation:
+    """Trains the worker's classifier on the stored intents and scores it on a CSV of
+    text,intent pairs (`oos`: the bot should say it does not know)."""
+    from blogster_cli.chatbot.classifier import IntentClassifier
+    from blogster_cli.chatbot.evaluation import evaluate as score
+
+    require_admin(acting)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not UTF-8 text") from None
+    pairs = intent_files.read_pairs(text, source=str(path))
+    phrases, labels = training_set(all_intents(acting))
+    began = time.perf_counter()
+    classifier = IntentClassifier.train(phrases, labels)
+    training_s = time.perf_counter() - began
+    predicted: list[str | None] = []
+    latencies: list[float] = []
+    for message, _ in pairs:
+        began = time.perf_counter()
+        predicted.append(classifier.predict([message])[0].label)
+        latencies.append(time.perf_counter() - began)
+    return score(
+        [label for _, label in pairs], predicted, known_labels=set(classifier.labels),
+        latencies_s=latencies, training_s=training_s, threshold=classifier.threshold,
+    )  # fmt: skip
+
+
+def analytics(acting: ActingUser, *, days: int = 7, refresh: bool = True) -> list[AnalyticsDay]:
+    """The daily figures of the last `days` days (today's recomputed first unless `refresh` is off)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    if not 1 <= days <= MAX_ANALYTICS_DAYS:
+        raise InvalidInput(f"--days must be between 1 and {MAX_ANALYTICS_DAYS}")
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=days - 1)
+    with orm_unit_of_work(acting) as session:
+        if refresh:
+            repo.refresh_analytics(session, day=today)
+        rows = repo.analytics(session, since=since)
+    return [
+        AnalyticsDay(
+            date=row.date,
+            conversations=row.total_conversations,
+            avg_conversation_s=row.avg_conversation_length.total_seconds() if row.avg_conversation_length else None,
+            avg_response_ms=row.avg_response_time.total_seconds() * 1000 if row.avg_response_time else None,
+            top_intents=list(row.top_intents),
+            satisfaction=dict(row.satisfaction_metrics),
+            completion=dict(row.conversion_metrics),
+            errors=dict(row.error_rates),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,111 @@
+"""blogster chatbot (intents, evaluate, analytics) and blogster chat without a worker."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import PASSWORD
+
+STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intents.yaml"
+
+
+def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path):
+    first = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
+    assert len(first["created"]) == 22 and first["updated"] == []
+    again = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
+    assert again["created"] == [] and again["updated"] == []  # nothing changed, nothing written
+
+    pairs = tmp_path / "more.csv"
+    pairs.write_text("Utterance,Label\nwhen do you answer,human_agent\nhow much is it,pricing\nrefund please,refund\n")
+    merged = cli("chatbot", "intents", "import", str(pairs), "--json").json()
+    assert merged["created"] == ["refund"] and merged["updated"] == ["human_agent", "pricing"]
+    rows = {r["name"]: r for r in cli("chatbot", "intents", "list", "--json").json()}
+    assert rows["human_agent"]["training_phrases"] == 8 and rows["refund"]["responses"] == 0
+
+    for suffix in (".yaml", ".json", ".csv"):
+        out = tmp_path / f"intents{suffix}"
+        assert cli("chatbot", "intents", "export", str(out)).exit_code == 0
+        assert cli("chatbot", "intents", "import", str(out), "--replace", "--json").json()["removed"] == 23
+    # The CSV carries phrases only: the responses are gone after replacing with it.
+    assert all(r["responses"] == 0 for r in cli("chatbot", "intents", "list", "--json").json())
+
+    added = cli("chatbot", "intents", "add", "refund", "-p", "give me my money back", "-r", "Refunds take 5 days.",
+                "--category", "sales", "--json").json()  # fmt: skip
+    assert added["training_phrases"] == 2 and added["category"] == "sales"
+    assert cli("chatbot", "intents", "rm", "refund").exit_code == 0
+    missing = cli("chatbot", "intents", "rm", "refund")
+    assert missing.exit_code == 3 and missing.stderr == "error: no intent 'refund'\n"
+
+
+def test_bad_intent_files_are_one_line_errors_and_store_nothing(cli, signed_up, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- name: good\n  training_phrases: [a]\n- name: bad\n  category: legal\n")
+    result = cli("chatbot", "intents", "import", str(bad))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "category is one of" in result.stderr
+    assert cli("chatbot", "intents", "list", "--json").json() == []
+    assert cli("chatbot", "intents", "import", str(tmp_path / "nope.csv")).exit_code == 2
+    assert cli("chatbot", "intents", "export", str(tmp_path / "out.txt")).exit_code == 2
+
+
+def test_evaluate_prints_the_named_figures_first(cli, signed_up, tmp_path):
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    examples = tmp_path / "held-out.csv"
+    examples.write_text(
+        "text,intent\nhow can I schedule my post for monday,schedule_post\nI forgot my password,reset_password\n"
+        "what's the weather in paris,oos\nplay some music,oos\n"
+    )
+    result = cli("chatbot", "evaluate", str(examples), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data)[:5] == ["total", "accuracy", "in_scope_accuracy", "oos_recall", "macro_f1"]
+    assert data["total"] == 4 and all(0 <= data[k] <= 1 for k in list(data)[1:5])
+    assert data["in_scope_accuracy"] == 1.0 and data["oos_recall"] == 1.0
+    text = cli("chatbot", "evaluate", str(examples))
+    assert "out-of-scope recall: 100.0%" in text.stdout and "macro F1" in text.stdout
+
+
+def test_chat_without_a_worker_keeps_the_cleaned_message_and_says_so(cli, signed_up, superuser):
+    result = cli("chat", "ask", "<b>How</b> do I\x07 schedule a post?")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no worker is running to answer") and result.stderr.count("\n") == 1
+    history = cli("chat", "history", "--json").json()
+    assert [(m["role"], m["content"]) for m in history["messages"]] == [("user", "How do I schedule a post?")]
+    assert cli("chat", "ask", "   ").exit_code == 2
+    assert cli("chat", "ask", "x" * 2001).exit_code == 2
+    ended = cli("chat", "end", "--score", "4", "--feedback", "fine", "--json").json()
+    assert ended["status"] == "completed" and ended["satisfaction_score"] == 4
+    assert cli("chat", "end", "--score", "9").exit_code == 2
+    listed = cli("chat", "list", "--json").json()
+    assert [c["status"] for c in listed] == ["completed"]
+
+
+def test_the_rate_limit_stops_the_21st_message_in_a_minute(cli, signed_up):
+    for n in range(20):
+        assert cli("chat", "ask", f"question {n}").exit_code == 1  # stored; no worker to answer
+    limited = cli("chat", "ask", "one more")
+    assert limited.exit_code == 1 and "too many chatbot messages: at most 20 a minute" in limited.stderr
+    assert len(cli("chat", "history", "--json").json()["messages"]) == 20
+
+
+def test_analytics_are_for_admins(cli, signed_up, superuser):
+    cli("chat", "ask", "hello")
+    rows = cli("chatbot", "analytics", "--json").json()
+    assert rows[-1]["conversations"] == 1 and rows[-1]["errors"]["user_messages"] == 1
+    assert cli("chatbot", "analytics", "--days", "0").exit_code == 2
+    assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    assert cli("chatbot", "analytics").exit_code == 4
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 4
+    assert cli("chatbot", "evaluate", str(STARTER)).exit_code == 4
+
+
+def test_interactive_chat_reports_each_problem_and_ends_with_a_rating(cli, signed_up, superuser):
+    result = cli("chat", input="hello\n\n/new\nanyone?\n/end\n4\nslow but fine\n")
+    assert result.exit_code == 0
+    assert result.stderr.count("error: no worker is running") == 2
+    rows = superuser.execute(
+        "select c.status::text, c.satisfaction_score, c.feedback, count(m.id) from chatbot_conversations c"
+        " join chatbot_messages m on m.conversation_id = c.id group by c.id order by c.started_at"
+    ).fetchall()
+    assert rows == [("active", None, None, 1), ("completed", 4, "slow but fine", 1)]
+    assert cli("chat", input="/quit\n").exit_code == 0

@@ -1,0 +1,52 @@
+"""The chatbot answered by a real `blogster serve-workers` process on the test database."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.services import chat, chatbot
+from tests.workers.test_serve_workers import wait_for
+
+STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intents.yaml"
+
+
+def worker_alive(superuser) -> bool:
+    return superuser.execute("select public.chatbot_worker_alive()").fetchone()[0]
+
+
+def test_conversations_through_a_real_worker(db, make_user, superuser, start_worker):
+    admin = ActingUser(db, make_user(admin=True))
+    chatbot.import_intents(admin, path=STARTER)
+    user = ActingUser(db, make_user())
+
+    with pytest.raises(chat.NoWorker, match="no worker is running"):
+        chat.ask(user, text="hello there")
+    worker = start_worker("--queue", "chatbot")
+    wait_for(lambda: worker_alive(superuser), timeout=60, what="the worker's first heartbeat")
+    # The message sent while no worker ran is answered once one does.
+    wait_for(lambda: len(chat.history(user).messages) == 2, timeout=60, what="the waiting message's reply")
+    assert chat.history(user).messages[1].intent == "greeting"
+
+    scheduled = chat.ask(user, text="how do I schedule a post for friday?", wait_s=60)
+    assert scheduled.intent == "schedule_post" and "blogster publish" in scheduled.answer
+    follow = chat.ask(user, text="yes please", wait_s=30)
+    assert follow.intent == "schedule_timezone" and follow.conversation_id == scheduled.conversation_id
+    unknown = chat.ask(user, text="who won the football match", wait_s=30)
+    assert unknown.out_of_scope and unknown.answer.startswith("I'm not sure")
+    assert unknown.confidence is not None and unknown.confidence < 0.5
+
+    ended = chat.end(user, satisfaction=5, feedback="<b>quick</b> answers")
+    assert ended.status == "completed" and ended.satisfaction_score == 5
+    assert superuser.execute("select feedback from chatbot_conversations where id = %s", (ended.id,)).fetchone() == (
+        "quick answers",
+    )
+    (today,) = chatbot.analytics(admin, days=1)
+    assert today.conversations == 1 and today.avg_response_ms is not None and today.avg_response_ms > 0
+    assert {i["name"] for i in today.top_intents} >= {"greeting", "schedule_post", "schedule_timezone"}
+    assert today.satisfaction["average_score"] == 5 and today.errors["assistant_messages"] == 4
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
