@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Plan posts by date; ICS export; due work for cron.",
     ),
     "review": ("blogster_cli.cli.review", "app", "Assign posts to teammates; review, comment, approve."),
+    "crosspost": ("blogster_cli.cli.crosspost", "crosspost", "Copy published posts to dev.to, Hashnode, WordPress."),
+    "platforms": ("blogster_cli.cli.platforms", "app", "Tokens for cross-posting: list, connect, disconnect."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "analytics": ("blogster_cli.cli.analytics", "app", "Count your site's access logs per post and day; reports."),
     "seo": ("blogster_cli.cli.seo", "app", "Keyword research imported from CSV exports."),
