@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -23,6 +24,11 @@ from blogster_cli.repositories import site as site_rows
 from blogster_cli.services.blogs import find_own, markdown_of
 from blogster_cli.services.platform_accounts import PlatformEndpoint
 from blogster_cli.vocabulary import BlogStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import Connection
+    from blogster_cli.publish.model import SiteConfig
+    from blogster_cli.repositories.blogs import BlogRow
 
 
 @dataclass(frozen=True)
@@ -57,22 +63,29 @@ class _Intent:
     article: Article
 
 
-def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
-    from blogster_cli.publish.markdown import render_post
+def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tuple[SiteConfig, str]:
+    """My site's configuration and the published post's address on it (its canonical URL)."""
     from blogster_cli.publish.urls import permalink
     from blogster_cli.services.site import site_config
+
+    settings = site_rows.own_settings(conn)
+    if settings is None:
+        raise NotFound("you have no site settings (subdomain) yet: links need your site's URL")
+    config = site_config(settings, base_domain=base_domain)
+    published_at = row.published_at or dt.datetime.now(dt.UTC)
+    path = permalink(config.permalink, slug=row.slug, published_at=published_at) or f"/{row.slug}/"
+    return config, canonical_url(config.base_url, path)
+
+
+def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
+    from blogster_cli.publish.markdown import render_post
 
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
         row = find_own(conn, ref, with_content=True)
         if row.status != BlogStatus.PUBLISHED or row.published_at is None:
             raise InvalidInput(f"'{row.slug}' is not published: publish it first, so the copy can point back to it")
-        settings = site_rows.own_settings(conn)
-        if settings is None:
-            raise NotFound("you have no site settings (subdomain) yet: the copy needs your site's URL")
-        config = site_config(settings, base_domain=base_domain)
-        path = permalink(config.permalink, slug=row.slug, published_at=row.published_at) or f"/{row.slug}/"
-        canonical = canonical_url(config.base_url, path)
+        canonical = published_address(conn, row, base_domain=base_domain)[1]
         copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
         markdown = markdown_of(row)
         article = Article(
