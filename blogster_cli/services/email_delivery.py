@@ -63,6 +63,10 @@ def send(smtp_url: str, email: Email) -> None:
         raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
 def _is_loopback(host: str) -> bool:
     import ipaddress
 
@@ -124,13 +128,11 @@ class SmtpConnection:
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             self._reset()
-            raise RecipientRefused(f"recipient refused: {code} {reason.decode(errors='replace')}") from None
+            raise RecipientRefused(f"recipient refused: {code} {_text(reason)}") from None
         except smtplib.SMTPDataError as exc:
             self._reset()
             if 500 <= exc.smtp_code < 600:
-                raise RecipientRefused(
-                    f"message refused: {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
-                ) from None
+                raise RecipientRefused(f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}") from None
             raise SmtpUnavailable(f"SMTP server failed temporarily: {exc.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
