@@ -47,7 +47,7 @@ class Counter:
     def __init__(self) -> None:
         self.accepted = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.accepted += len(envelope.rcpt_tos)
         return "250 Message accepted"
 
