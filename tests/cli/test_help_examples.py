@@ -38,6 +38,14 @@ EXCLUDED = {
     "(tests/workers start, signal and kill real worker processes)",
     "blogster workers retry 42": "needs a failed job (tests/cli/test_workers_cli.py fails one and retries it)",
     "blogster tui": "needs a terminal until quit (tests/tui drive the app with Textual's pilot)",
+    "blogster crosspost ten-terminal-habits --to devto --to hashnode": "posts to dev.to and Hashnode "
+    "(tests/cli/test_crosspost_cli.py runs it against local servers speaking their APIs)",
+    'echo "$DEVTO_KEY" | blogster platforms connect devto --token-stdin': "needs a dev.to API key "
+    "(tests/cli/test_crosspost_cli.py connects with the local server's)",
+    "blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv": "mails "
+    "readers through an SMTP server (tests/cli/test_newsletter_cli.py sends to a local aiosmtpd)",
+    "blogster newsletter send-due": "needs an SMTP server (tests/cli/test_newsletter_cli.py schedules and sends)",
+    'echo "$SMTP_PASSWORD" | blogster newsletter smtp-password --password-stdin': "needs your SMTP password",
     "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
     "(tests/integration/test_site_verify_domain.py answers with a local one)",
 }
@@ -74,6 +82,15 @@ PLAN = [
     ("blogster blogs status ten-terminal-habits published", True),
     ("blogster posts tag add ten-terminal-habits shell productivity", True),
     ("blogster posts tag rm ten-terminal-habits shell", True),
+    ('blogster newsletter create --blogs ten-terminal-habits --subject "This week" --json', True),
+    ("blogster newsletter list", True),
+    ("blogster newsletter preview $(blogster newsletter list --format ids --limit 1)", True),
+    ("blogster newsletter subscribers import readers.csv", True),
+    ("blogster newsletter subscribers list --format csv", True),
+    ("blogster newsletter unsubscribe reader@example.com", True),
+    ("blogster newsletter subscribers rm old-reader@example.com", True),
+    ("blogster platforms list", True),
+    ("blogster platforms disconnect devto", True),
     ("blogster tags list --limit 10", True),
     ('blogster posts new "Old draft" && blogster posts new "Another draft"', False),
     ("blogster posts rm old-draft another-draft", True),
@@ -273,6 +290,7 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     ai_server.structured_by_schema.update(STRUCTURED)
     (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
     (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
+    (work / "readers.csv").write_text("email,name\nreader@example.com,Reader\nold-reader@example.com,\n")
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")
