@@ -44,6 +44,8 @@ EXCLUDED = {
     "(tests/cli/test_crosspost_cli.py connects with the local server's)",
     "blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv": "mails "
     "readers through an SMTP server (tests/cli/test_newsletter_cli.py sends to a local aiosmtpd)",
+    'echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle ada --token-stdin': "needs a "
+    "LinkedIn access token (tests/cli/test_social_cli.py connects with a made-up one)",
     "blogster newsletter send-due": "needs an SMTP server (tests/cli/test_newsletter_cli.py schedules and sends)",
     'echo "$SMTP_PASSWORD" | blogster newsletter smtp-password --password-stdin': "needs your SMTP password",
     "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
@@ -90,6 +92,17 @@ PLAN = [
     ("blogster newsletter unsubscribe reader@example.com", True),
     ("blogster newsletter subscribers rm old-reader@example.com", True),
     ("blogster platforms list", True),
+    (
+        'blogster social new ten-terminal-habits --platform twitter --text "Ten habits for a faster shell" --hashtag shell',
+        True,
+    ),
+    ("blogster social list ten-terminal-habits", True),
+    ('blogster social edit $(blogster social list --format ids --limit 1) --text "Shell habits that stick"', True),
+    ('blogster social schedule $(blogster social list --format ids --limit 1) --at "2027-01-04 09:00"', True),
+    ("blogster social rm $(blogster social list --format ids --limit 1)", True),
+    ('blogster social new ten-terminal-habits --platform linkedin --text "Notes"', False),
+    ("blogster social profiles list", True),
+    ("blogster social profiles disconnect linkedin", True),
     ("blogster platforms disconnect devto", True),
     ("blogster tags list --limit 10", True),
     ('blogster posts new "Old draft" && blogster posts new "Another draft"', False),

@@ -48,7 +48,13 @@ def alices_distribution(make_user, superuser):
 def snapshot(superuser):
     return [
         superuser.execute(f"select to_jsonb(t)::text from public.{table} t order by 1").fetchall()
-        for table in ("platform_republishing", "email_newsletters", "newsletter_subscribers", "newsletter_deliveries")
+        for table in (
+            "platform_republishing",
+            "email_newsletters",
+            "newsletter_subscribers",
+            "newsletter_deliveries",
+            "social_media_posts",
+        )
     ]
 
 
@@ -122,6 +128,7 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     readers.write_text("email\nfan@example.com\n")
     assert cli("newsletter", "subscribers", "import", str(readers)).exit_code == 0
     assert cli("platforms", "connect", "devto", "--token-stdin", input="alice-devto-token\n").exit_code == 0
+    social = cli("social", "new", "alice-secret", "--platform", "twitter", "--text", "Alice teaser", "--json").json()
     assert cli("auth", "logout").exit_code == 0
     assert cli(*signup, "--email", "bob@example.com", input=PASSWORD + "\n").exit_code == 0
     before = snapshot(superuser)
@@ -135,6 +142,10 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
             ("crosspost", "status", "alice-secret"),
             ("newsletter", "subscribers", "rm", "fan@example.com"),
             ("newsletter", "create", "--blogs", "alice-secret", "--subject", "Stolen"),
+            ("social", "edit", social["id"], "--text", "Defaced"),
+            ("social", "schedule", social["id"], "--at", "2027-01-01 09:00"),
+            ("social", "rm", social["id"]),
+            ("social", "new", "alice-secret", "--platform", "twitter", "--text", "Mine now"),
         ):
             result = cli(*args, env=env)
             assert result.exit_code == 3, (args, result.stderr)
@@ -143,6 +154,7 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     assert cli("newsletter", "list", "--json").json() == []
     assert cli("newsletter", "subscribers", "list", "--json").json() == []
     assert cli("crosspost", "status", "--json").json() == []
+    assert cli("social", "list", "--json").json() == []
     assert cli("newsletter", "unsubscribe", "fan@example.com", "--json").json() == {"unsubscribed": 0}
     assert snapshot(superuser) == before
     # Tokens live in the keyring (here the 0600 file), never in a table.
