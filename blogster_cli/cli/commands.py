@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "platforms": ("blogster_cli.cli.platforms", "app", "Tokens for cross-posting: list, connect, disconnect."),
     "newsletter": ("blogster_cli.cli.newsletter", "app", "Newsletters of your posts, mailed to your subscribers."),
     "social": ("blogster_cli.cli.social", "app", "Social posts of your posts and your social profiles."),
+    "interactive": ("blogster_cli.cli.interactive", "app", "Quizzes, polls, surveys and calculators for your posts."),
     "site": ("blogster_cli.cli.site", "app", "Build your published posts into a static site with feeds."),
     "analytics": ("blogster_cli.cli.analytics", "app", "Count your site's access logs per post and day; reports."),
     "seo": ("blogster_cli.cli.seo", "app", "Keyword research imported from CSV exports."),

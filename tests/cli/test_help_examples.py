@@ -92,6 +92,11 @@ PLAN = [
     ("blogster newsletter unsubscribe reader@example.com", True),
     ("blogster newsletter subscribers rm old-reader@example.com", True),
     ("blogster platforms list", True),
+    ('blogster interactive create poll --title "Favourite shell" --structure poll.json', True),
+    ("blogster interactive list", True),
+    ('blogster interactive edit favourite-shell --title "Your favourite shell"', True),
+    ("blogster interactive stats --from-log access.log", True),
+    ("blogster interactive rm favourite-shell", True),
     (
         'blogster social new ten-terminal-habits --platform twitter --text "Ten habits for a faster shell" --hashtag shell',
         True,
@@ -303,6 +308,7 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     ai_server.structured_by_schema.update(STRUCTURED)
     (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
     (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
+    (work / "poll.json").write_text('{"question": "Which shell?", "options": ["bash", "zsh"]}')
     (work / "readers.csv").write_text("email,name\nreader@example.com,Reader\nold-reader@example.com,\n")
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")

@@ -54,8 +54,13 @@ def snapshot(superuser):
             "newsletter_subscribers",
             "newsletter_deliveries",
             "social_media_posts",
+            "interactive_content",
         )
     ]
+
+
+def bob_id(superuser):
+    return superuser.execute("select id from auth.users where email = 'bob@example.com'").fetchone()[0]
 
 
 def as_role(db, actor, statement, params=()):
@@ -129,6 +134,9 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     assert cli("newsletter", "subscribers", "import", str(readers)).exit_code == 0
     assert cli("platforms", "connect", "devto", "--token-stdin", input="alice-devto-token\n").exit_code == 0
     social = cli("social", "new", "alice-secret", "--platform", "twitter", "--text", "Alice teaser", "--json").json()
+    poll = tmp_path / "poll.json"
+    poll.write_text('{"question": "Alice asks?", "options": ["a", "b"]}')
+    assert cli("interactive", "create", "poll", "--title", "Alice poll", "--structure", str(poll)).exit_code == 0
     assert cli("auth", "logout").exit_code == 0
     assert cli(*signup, "--email", "bob@example.com", input=PASSWORD + "\n").exit_code == 0
     before = snapshot(superuser)
@@ -146,6 +154,9 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
             ("social", "schedule", social["id"], "--at", "2027-01-01 09:00"),
             ("social", "rm", social["id"]),
             ("social", "new", "alice-secret", "--platform", "twitter", "--text", "Mine now"),
+            ("interactive", "edit", "alice-poll", "--title", "Defaced"),
+            ("interactive", "rm", "alice-poll"),
+            ("interactive", "create", "poll", "--title", "x", "--structure", str(poll), "--blog", "alice-secret"),
         ):
             result = cli(*args, env=env)
             assert result.exit_code == 3, (args, result.stderr)
@@ -155,8 +166,15 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     assert cli("newsletter", "subscribers", "list", "--json").json() == []
     assert cli("crosspost", "status", "--json").json() == []
     assert cli("social", "list", "--json").json() == []
+    assert cli("interactive", "list", "--json").json() == []
+    # Tracking ids are unique per owner: Bob may use the same one, and hers is untouched.
+    assert cli("interactive", "create", "poll", "--title", "Alice poll", "--structure", str(poll)).exit_code == 0
     assert cli("newsletter", "unsubscribe", "fan@example.com", "--json").json() == {"unsubscribed": 0}
-    assert snapshot(superuser) == before
+    after = snapshot(superuser)
+    assert (
+        after[:5] == before[:5]
+        and [r for r in after[5] if "Alice poll" in r[0] and str(bob_id(superuser)) not in r[0]] == before[5]
+    )
     # Tokens live in the keyring (here the 0600 file), never in a table.
     for table in ("platform_republishing", "social_media_profiles", "email_newsletters", "newsletter_subscribers"):
         (count,) = superuser.execute(
