@@ -112,12 +112,13 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             made = client.create(article)
         else:
             made = client.update(remote_id, article)
-    except PlatformError as exc:
+    except (PlatformError, KeyError, TypeError, AttributeError) as exc:
+        reason = str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
         with orm_unit_of_work(acting) as session:
-            republishing.record_failure(session, copy_id=intent.copy_id, error=str(exc))
+            republishing.record_failure(session, copy_id=intent.copy_id, error=reason)
         return CrosspostOutcome(
             slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=intent.known_remote_id,
-            platform_url=intent.known_url, canonical_url=article.canonical_url, error=str(exc),
+            platform_url=intent.known_url, canonical_url=article.canonical_url, error=reason,
         )  # fmt: skip
     finally:
         client.http.close()

@@ -207,3 +207,14 @@ def test_only_published_posts_are_cross_posted(cli, signed_up, forem):
     result = cli("crosspost", "a-draft", "--to", "devto", env={"BLOGSTER_DEVTO_URL": forem.url})
     assert result.exit_code == 2 and "not published" in result.stderr and not forem.requests
     assert cli("crosspost", "no-such-post", "--to", "devto", env={"BLOGSTER_DEVTO_URL": forem.url}).exit_code == 3
+
+
+def test_an_answer_in_an_unexpected_shape_is_a_recorded_failure_not_a_traceback(cli, published, http):
+    http.expect_request("/api/articles/me/all").respond_with_json([])
+    http.expect_request("/api/articles", method="POST").respond_with_json({"unexpected": True}, status=201)
+    connect(cli, "devto", TOKEN)
+    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": http.url_for("").rstrip("/")})
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "devto answered in an unexpected shape" in result.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and row["platform_post_id"] is None
