@@ -76,6 +76,16 @@ class Settings:
     """The DNS-over-HTTPS resolver (JSON API) `site verify-domain` reads TXT records through."""
     site_out: str | None = None
     """The site output folder: `calendar run-due` rebuilds it when a post goes live; `calendar feed` writes there."""
+    devto_url: str = "https://dev.to"
+    """The Forem site `crosspost --to devto` posts to; the client calls {URL}/api/articles (env: BLOGSTER_DEVTO_URL)."""
+    hashnode_url: str = "https://gql.hashnode.com"
+    """Hashnode's GraphQL endpoint for `crosspost --to hashnode` (env: BLOGSTER_HASHNODE_URL)."""
+    wordpress_url: str | None = None
+    """Your WordPress site for `crosspost --to wordpress`; the client calls {URL}/wp-json/wp/v2 (env: BLOGSTER_WORDPRESS_URL)."""
+    smtp_url: str | None = None
+    """Where newsletters are sent: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (env: BLOGSTER_SMTP_URL)."""
+    newsletter_from: str | None = None
+    """The From address of newsletters, e.g. "Ada <ada@example.com>" (env: BLOGSTER_NEWSLETTER_FROM)."""
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
     """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
@@ -95,6 +105,11 @@ ENV_OVERRIDES = {
     "timezone": "BLOGSTER_TIMEZONE",
     "editor": "BLOGSTER_EDITOR",
     "site_out": "BLOGSTER_SITE_OUT",
+    "devto_url": "BLOGSTER_DEVTO_URL",
+    "hashnode_url": "BLOGSTER_HASHNODE_URL",
+    "wordpress_url": "BLOGSTER_WORDPRESS_URL",
+    "smtp_url": "BLOGSTER_SMTP_URL",
+    "newsletter_from": "BLOGSTER_NEWSLETTER_FROM",
 }
 
 # Whole-number settings: (lowest, highest) accepted value.
@@ -158,6 +173,14 @@ def coerce(key: str, raw: object) -> object:
             raise InvalidInput(f"ai_prices: {exc}") from None
     elif key == "dns_resolver_url" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
         raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
+    elif key in ("devto_url", "hashnode_url", "wordpress_url") and not re.fullmatch(
+        r"https?://[^\s/?#@]+(/[^\s?#]*)?", text
+    ):
+        raise InvalidInput(f"{key} must be an http(s) URL without a user or password, like https://example.com")
+    elif key == "smtp_url" and not re.fullmatch(r"smtps?://([^\s/?#@]+@)?[^\s/?#@]+(:\d{1,5})?/?", text):
+        raise InvalidInput(
+            "smtp_url must look like smtp://user@host:587 or smtps://user@host (the password goes in the keyring)"
+        )
     return text
 
 

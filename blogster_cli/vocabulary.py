@@ -151,6 +151,13 @@ class NewsletterStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class NewsletterDeliveryOutcome(enum.StrEnum):
+    """newsletter_deliveries.outcome (a CHECK, not an enum type)."""
+
+    SENT = "sent"
+    REFUSED = "refused"
+
+
 class NotificationDeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"

@@ -189,6 +189,39 @@ class PlatformRepublishing(SQLModel, table=True):
     engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    last_error: str | None = None
+
+
+class NewsletterSubscriber(SQLModel, table=True):
+    """An address on a user's newsletter list (0022); unsubscribed ones stay, so sends skip them."""
+
+    __tablename__ = "newsletter_subscribers"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    email: str
+    name: str | None = None
+    unsubscribe_token: str | None = db_default("replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')")
+    unsubscribed_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class NewsletterDelivery(SQLModel, table=True):
+    """One newsletter message accepted or refused by the SMTP server (0022): the resumable send's ledger."""
+
+    __tablename__ = "newsletter_deliveries"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    newsletter_id: uuid.UUID = Field(foreign_key="public.email_newsletters.id", ondelete="CASCADE")
+    email: str
+    outcome: str
+    message_id: str
+    error: str | None = None
+    sent_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
 class KeywordResearch(SQLModel, table=True):

@@ -121,3 +121,12 @@ def mark_domain_verified(conn: psycopg.Connection, *, user_id: UUID, domain: str
         (user_id, domain),
     ).fetchone()
     return row is not None
+
+
+def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(content type, tracking id, title, structure) of my interactive content that has a tracking id."""
+    rows = conn.execute(
+        "select content_type::text, tracking_id, coalesce(title, ''), structure from public.interactive_content"
+        " where user_id = auth.uid() and tracking_id is not null"
+    ).fetchall()
+    return [(kind, tracking, title, structure) for kind, tracking, title, structure in rows]

@@ -61,3 +61,95 @@ def send(smtp_url: str, email: Email) -> None:
         raise RecipientRefused(f"recipient refused: {code} {reason.decode(errors='replace')}") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SmtpConnection:
+    """One SMTP session for many messages (a newsletter): smtp:// must upgrade with STARTTLS
+    unless the server is on this machine; smtps:// is TLS from the start.
+
+    The password comes from the caller (the keyring), or from the URL as a fallback.
+    """
+
+    def __init__(self, smtp_url: str, *, password: str | None = None) -> None:
+        parts = urlsplit(smtp_url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ConfigError("the SMTP URL must look like smtp://user@host:587 or smtps://user@host")
+        self._parts = parts
+        self._password = password if password is not None else unquote(parts.password or "")
+        self._client: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        parts = self._parts
+        host = parts.hostname or ""
+        client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+        try:
+            client = client_class(host, port, timeout=SMTP_TIMEOUT_S)
+            client.ehlo()
+            if parts.scheme == "smtp":
+                if client.has_extn("starttls"):
+                    client.starttls()
+                    client.ehlo()
+                elif not _is_loopback(host):
+                    client.close()
+                    raise ConfigError(
+                        f"{host} does not offer STARTTLS: refusing to send mail in clear (or use smtps://)"
+                    )
+            if parts.username:
+                client.login(unquote(parts.username), self._password)
+        except smtplib.SMTPAuthenticationError:
+            raise ConfigError("the SMTP server refused the login: check the user and the stored password") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+        self._client = client
+
+    def send(self, message: EmailMessage, *, to: str) -> None:
+        """Returns once the server accepted the message for `to`; RecipientRefused if it never will."""
+        if self._client is None:
+            self.open()
+        assert self._client is not None
+        try:
+            self._client.send_message(message, to_addrs=[to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()))
+            self._reset()
+            raise RecipientRefused(f"recipient refused: {code} {_text(reason)}") from None
+        except smtplib.SMTPDataError as exc:
+            self._reset()
+            if 500 <= exc.smtp_code < 600:
+                raise RecipientRefused(f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}") from None
+            raise SmtpUnavailable(f"SMTP server failed temporarily: {exc.smtp_code}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+
+    def _reset(self) -> None:
+        """After a refusal the session stays usable; RSET clears the half-made transaction."""
+        try:
+            assert self._client is not None
+            self._client.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.quit()
+            except (smtplib.SMTPException, OSError):
+                self._client.close()
+            self._client = None

@@ -94,6 +94,22 @@ def render_bodies(markdowns: dict[str, str]) -> dict[str, RenderedPost]:
     return dict(zip(ids, rendered, strict=True))
 
 
+def with_widgets(
+    bodies: dict[str, RenderedPost], embedded: list[tuple[str, str, str, dict[str, Any]]]
+) -> dict[str, RenderedPost]:
+    """Each interactive short code ({{< quiz tracking-id >}}) in a body replaced by its widget."""
+    if not embedded:
+        return bodies
+    from dataclasses import replace
+
+    from blogster_cli.distribution.interactive import Widget, expand_shortcodes
+
+    widgets = {
+        (kind, tracking): Widget(kind, tracking, title, structure) for kind, tracking, title, structure in embedded
+    }
+    return {key: replace(body, html=expand_shortcodes(body.html, widgets)) for key, body in bodies.items()}
+
+
 def build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None,
     full: bool = False,
@@ -164,7 +180,8 @@ def _build(
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
         images = site_rows.image_files(conn, urls=sorted({r.featured_image for r in rows if r.featured_image}))
-    bodies = render_bodies({p.id: documents[p.id].get("markdown") or "" for p in stale})
+        embedded = site_rows.widgets(conn) if stale else []
+    bodies = with_widgets(render_bodies({p.id: documents[p.id].get("markdown") or "" for p in stale}), embedded)
     for post_id, body in bodies.items():
         posts_state[post_id]["summary"] = body.summary
     summaries = {post_id: state["summary"] for post_id, state in posts_state.items()}

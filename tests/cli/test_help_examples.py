@@ -40,6 +40,16 @@ EXCLUDED = {
     "blogster tui": "needs a terminal until quit (tests/tui drive the app with Textual's pilot)",
     'blogster chat ask "How do I schedule a post?"': "waits for a worker's reply "
     "(tests/workers/test_chatbot_worker.py asks a real worker process)",
+    "blogster crosspost ten-terminal-habits --to devto --to hashnode": "posts to dev.to and Hashnode "
+    "(tests/cli/test_crosspost_cli.py runs it against local servers speaking their APIs)",
+    'echo "$DEVTO_KEY" | blogster platforms connect devto --token-stdin': "needs a dev.to API key "
+    "(tests/cli/test_crosspost_cli.py connects with the local server's)",
+    "blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv": "mails "
+    "readers through an SMTP server (tests/cli/test_newsletter_cli.py sends to a local aiosmtpd)",
+    'echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle ada --token-stdin': "needs a "
+    "LinkedIn access token (tests/cli/test_social_cli.py connects with a made-up one)",
+    "blogster newsletter send-due": "needs an SMTP server (tests/cli/test_newsletter_cli.py schedules and sends)",
+    'echo "$SMTP_PASSWORD" | blogster newsletter smtp-password --password-stdin': "needs your SMTP password",
     "blogster site verify-domain": "asks a DNS-over-HTTPS resolver on the internet "
     "(tests/integration/test_site_verify_domain.py answers with a local one)",
 }
@@ -76,6 +86,31 @@ PLAN = [
     ("blogster blogs status ten-terminal-habits published", True),
     ("blogster posts tag add ten-terminal-habits shell productivity", True),
     ("blogster posts tag rm ten-terminal-habits shell", True),
+    ('blogster newsletter create --blogs ten-terminal-habits --subject "This week" --json', True),
+    ("blogster newsletter list", True),
+    ("blogster newsletter preview $(blogster newsletter list --format ids --limit 1)", True),
+    ("blogster newsletter subscribers import readers.csv", True),
+    ("blogster newsletter subscribers list --format csv", True),
+    ("blogster newsletter unsubscribe reader@example.com", True),
+    ("blogster newsletter subscribers rm old-reader@example.com", True),
+    ("blogster platforms list", True),
+    ('blogster interactive create poll --title "Favourite shell" --structure poll.json', True),
+    ("blogster interactive list", True),
+    ('blogster interactive edit favourite-shell --title "Your favourite shell"', True),
+    ("blogster interactive stats --from-log access.log", True),
+    ("blogster interactive rm favourite-shell", True),
+    (
+        'blogster social new ten-terminal-habits --platform twitter --text "Ten habits for a faster shell" --hashtag shell',
+        True,
+    ),
+    ("blogster social list ten-terminal-habits", True),
+    ('blogster social edit $(blogster social list --format ids --limit 1) --text "Shell habits that stick"', True),
+    ('blogster social schedule $(blogster social list --format ids --limit 1) --at "2027-01-04 09:00"', True),
+    ("blogster social rm $(blogster social list --format ids --limit 1)", True),
+    ('blogster social new ten-terminal-habits --platform linkedin --text "Notes"', False),
+    ("blogster social profiles list", True),
+    ("blogster social profiles disconnect linkedin", True),
+    ("blogster platforms disconnect devto", True),
     ("blogster tags list --limit 10", True),
     ('blogster posts new "Old draft" && blogster posts new "Another draft"', False),
     ("blogster posts rm old-draft another-draft", True),
@@ -287,6 +322,8 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     ai_server.structured_by_schema.update(STRUCTURED)
     (work / "access.log.1.gz").write_bytes(gzip.compress("".join(HAND_MADE_LOG[:4]).encode()))
     (work / "access.log").write_text("".join(HAND_MADE_LOG[4:]))
+    (work / "poll.json").write_text('{"question": "Which shell?", "options": ["bash", "zsh"]}')
+    (work / "readers.csv").write_text("email,name\nreader@example.com,Reader\nold-reader@example.com,\n")
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")

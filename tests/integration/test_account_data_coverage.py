@@ -58,6 +58,7 @@ KNOWN_GOOD = {
     "range_hash": "0" * 64,
     "start_offset": "0",
     "end_offset": "1",
+    "outcome": "sent",
 }
 ACCOUNT_ROOTS = {("auth", "users"), ("public", "profiles")}
 

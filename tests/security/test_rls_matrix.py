@@ -382,10 +382,32 @@ TABLES = [
     ),
     table(
         "platform_republishing",
-        lambda w: {"blog_id": w.ids["blog"], "platform": "medium"},
+        # One copy per post and platform (0022): the world's row is medium, the tests' inserts linkedin.
+        lambda w: {"blog_id": w.ids["blog"], "platform": "linkedin" if "platform_republishing" in w.ids else "medium"},
         ("platform_url", "https://x.example"),
         **OWNER_ONLY,
         move=BLOG_MOVE,
+    ),
+    # distribution (0022): subscribers are the owner's; the send ledger is append-only
+    table(
+        "newsletter_subscribers",
+        lambda w: {"user_id": alice(w), "email": uniq("reader") + "@example.com"},
+        ("name", "x"),
+        **OWNER_ONLY,
+        move=("user_id", bob),
+    ),
+    table(
+        "newsletter_deliveries",
+        lambda w: {
+            "user_id": alice(w),
+            "newsletter_id": w.ids["email_newsletters"],
+            "email": uniq("reader") + "@example.com",
+            "outcome": "sent",
+            "message_id": "<m@x>",
+        },  # fmt: skip
+        ("error", "x"),
+        owner="si",
+        move=("user_id", bob),
     ),
     table(
         "keyword_research",
@@ -495,7 +517,7 @@ def test_the_matrix_covers_every_table_in_the_catalog(world):
             )
         }
     covered = {t.name for t in TABLES if "." not in t.name}
-    assert len(catalog) == 45
+    assert len(catalog) == 47
     assert catalog == covered
     assert partitioned == set(PARTITIONED) == {t.partition_of for t in PARTITION_TABLES}
 
@@ -836,6 +858,16 @@ CHILD_ATTACKS = [
     ("interactive_content", lambda w: {"user_id": bob(w), "content_type": "poll", "blog_id": w.ids["blog"]}),
     ("content_monetization", lambda w: {"user_id": bob(w), "monetization_type": "paywall", "blog_id": w.ids["blog"]}),
     ("email_newsletters", lambda w: {"user_id": bob(w), "blog_ids": [w.ids["bob_blog"], w.ids["blog"]]}),
+    (
+        "newsletter_deliveries",
+        lambda w: {
+            "user_id": bob(w),
+            "newsletter_id": w.ids["email_newsletters"],
+            "email": "x@example.com",
+            "outcome": "sent",
+            "message_id": "<m@x>",
+        },  # fmt: skip
+    ),
     ("content_freshness", lambda w: {"blog_id": w.ids["blog"]}),
     ("platform_republishing", lambda w: {"blog_id": w.ids["blog"], "platform": "dev_to"}),
     ("platform_republishing", lambda w: {"blog_id": w.ids["blog"], "author_id": bob(w), "platform": "dev_to"}),

@@ -1,0 +1,64 @@
+"""blogster crosspost BLOG --to PLATFORM, and crosspost status [BLOG]."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+if TYPE_CHECKING:
+    from blogster_cli.services.crossposting import CrosspostOutcome
+
+
+def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
+    if json:
+        output.print_json(outcomes)
+    for outcome in outcomes:
+        if outcome.error:
+            output.error(f"{outcome.platform}: {outcome.error} (recorded; run it again to retry)")
+        elif not json:
+            output.message(f"{outcome.platform}: {outcome.action} {outcome.platform_url or outcome.platform_post_id}")
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _status(ref: str | None, json: bool) -> None:
+    from blogster_cli.services import crossposting
+
+    rows = [output.to_plain(r) for r in crossposting.status(acting_user(), ref=ref)]
+    columns = ["slug", "platform", "publication_status", "platform_url", "last_error"]
+    output.print_json(rows) if json else output.print_table(rows, columns)
+
+
+def crosspost(
+    args: list[str] = typer.Argument(..., metavar="BLOG | status [BLOG]", help="A post's slug or id, or 'status'."),
+    to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Copy a published post to dev.to, Hashnode or WordPress, pointing back to your site.
+
+    Re-running updates the copy instead of making another; a failure is recorded and
+    shown by `crosspost status [BLOG]`. Tokens: `blogster platforms connect`. URLs: the
+    devto_url, hashnode_url and wordpress_url settings (BLOGSTER_DEVTO_URL, ...).
+    Medium is not offered: it no longer issues API integration tokens to new users.
+
+    Example: blogster crosspost ten-terminal-habits --to devto --to hashnode
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import crossposting, platform_accounts
+
+    if args[0] == "status":
+        if to or len(args) > 2:
+            raise InvalidInput("usage: blogster crosspost status [BLOG]")
+        _status(args[1] if len(args) > 1 else None, json)
+        return
+    if len(args) != 1 or not to:
+        raise InvalidInput("usage: blogster crosspost BLOG --to PLATFORM [--to PLATFORM]")
+    ctx = app_context()
+    endpoints = [platform_accounts.endpoint(ctx, platform=name) for name in dict.fromkeys(to)]
+    acting = acting_user()
+    base_domain = ctx.settings.site_base_domain
+    _report([crossposting.crosspost(acting, ref=args[0], endpoint=e, base_domain=base_domain) for e in endpoints], json)

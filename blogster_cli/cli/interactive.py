@@ -1,0 +1,127 @@
+"""blogster interactive create | list | edit | rm | stats: quizzes, polls, surveys and calculators."""
+
+from __future__ import annotations
+
+import json as jsonlib
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("interactive")
+STRUCTURE_HELP = "A JSON file with the questions, options or formula (see README), or - for standard input."
+
+
+def _structure(path: Path) -> Any:
+    import sys
+
+    from blogster_cli.errors import InvalidInput
+
+    try:
+        raw = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        return jsonlib.loads(raw)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
+    except ValueError as exc:
+        raise InvalidInput(f"{path} is not JSON: {exc}") from None
+
+
+def _show(item: Any, json: bool, verb: str) -> None:
+    output.print_json(item) if json else output.message(
+        f"{verb} {item.content_type} {item.tracking_id}: embed it with {item.shortcode}"
+    )
+
+
+@app.command("create")
+def create(
+    content_type: str = typer.Argument(..., help="quiz, poll, survey or calculator."),
+    title: str = typer.Option(..., "--title", help="The heading readers see."),
+    structure: Path = typer.Option(..., "--structure", help=STRUCTURE_HELP),
+    tracking_id: str | None = typer.Option(
+        None, "--tracking-id", help="Its short code's name (default: from the title)."
+    ),
+    blog: str | None = typer.Option(None, "--blog", help="The post it belongs to (slug or id)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Create a quiz, poll, survey or calculator; its structure is checked before it is saved.
+
+    Example: blogster interactive create poll --title "Favourite shell" --structure poll.json
+    """
+    from blogster_cli.services import interactive
+
+    made = interactive.create(
+        acting_user(), content_type=content_type, title=title, structure=_structure(structure),
+        tracking_id=tracking_id, blog_ref=blog,
+    )  # fmt: skip
+    _show(made, json, "created")
+
+
+@app.command("list")
+def list_items(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Your interactive content with its short code and participation.
+
+    Example: blogster interactive list
+    """
+    from blogster_cli.services import interactive
+
+    rows = [output.to_plain(item) for item in interactive.list_items(acting_user())]
+    columns = ["tracking_id", "content_type", "title", "participation_count", "completion_rate", "shortcode"]
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit, id_key="tracking_id")
+
+
+@app.command("edit")
+def edit(
+    ref: str = typer.Argument(..., help="Its tracking id (or the first characters of its id)."),
+    title: str | None = typer.Option(None, "--title", help="A new heading."),
+    structure: Path | None = typer.Option(None, "--structure", help=STRUCTURE_HELP),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change the title or the structure (checked again); rebuild the site with --full to show it.
+
+    Example: blogster interactive edit favourite-shell --title "Your favourite shell"
+    """
+    from blogster_cli.services import interactive
+
+    changed = interactive.edit(
+        acting_user(), ref=ref, title=title, structure=_structure(structure) if structure is not None else None
+    )
+    _show(changed, json, "saved")
+
+
+@app.command("rm")
+def rm(ref: str = typer.Argument(..., help="Its tracking id (or the first characters of its id).")) -> None:
+    """Remove interactive content (its short code then shows as text).
+
+    Example: blogster interactive rm favourite-shell
+    """
+    from blogster_cli.services import interactive
+
+    interactive.remove(acting_user(), ref=ref)
+    output.message("removed")
+
+
+@app.command("stats")
+def stats(
+    from_log: Path = typer.Option(..., "--from-log", help="Your site's access log (the widgets' tracking requests)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Fill participation and completion rate from the widgets' requests in an access log.
+
+    Example: blogster interactive stats --from-log access.log
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import interactive
+
+    try:
+        lines = from_log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {from_log}: {exc.__class__.__name__}") from None
+    changed = [output.to_plain(item) for item in interactive.record_participation(acting_user(), log_lines=lines)]
+    output.print_json(changed) if json else output.print_table(
+        changed, ["tracking_id", "content_type", "participation_count", "completion_rate"]
+    )

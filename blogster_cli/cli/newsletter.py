@@ -1,0 +1,240 @@
+"""blogster newsletter create | list | preview | send | send-due | unsubscribe | subscribers ... | smtp-password."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+if TYPE_CHECKING:
+    from blogster_cli.services.newsletters import SendReport
+
+app = command_group("newsletter")
+subscribers_app = typer.Typer(
+    help="The addresses you mail: import, list, rm.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(subscribers_app, name="subscribers")
+
+
+def _read_text(path: Path) -> str:
+    from blogster_cli.errors import InvalidInput
+
+    try:
+        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
+
+
+@app.command("create")
+def create(
+    blogs: list[str] = typer.Option(..., "--blogs", help="Published posts (slugs or ids); repeat or comma-separate."),
+    subject: str = typer.Option(..., "--subject", help="The subject line."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Make a newsletter of published posts (HTML and plain text, each post linking to your site).
+
+    Example: blogster newsletter create --blogs ten-terminal-habits --subject "This week" --json
+    """
+    from blogster_cli.services import newsletters
+
+    refs = [ref.strip() for item in blogs for ref in item.split(",") if ref.strip()]
+    ctx = app_context()
+    made = newsletters.create(acting_user(), refs=refs, subject=subject, base_domain=ctx.settings.site_base_domain)
+    output.print_json(made) if json else output.message(f"newsletter {made.id} created ({len(made.posts)} post(s))")
+
+
+@app.command("list")
+def list_newsletters(
+    fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION
+) -> None:
+    """Your newsletters, newest first, with how many readers each reached.
+
+    Example: blogster newsletter list
+    """
+    from blogster_cli.services import newsletters
+
+    rows = [output.to_plain(r) for r in newsletters.list_newsletters(acting_user())]
+    show_list(rows, ["id", "subject_line", "status", "recipient_count", "created_at"], fmt=fmt, json=json, limit=limit)
+
+
+@app.command("preview")
+def preview(
+    newsletter_id: str = typer.Argument(..., help="The newsletter's id (or its first characters)."),
+    html: bool = typer.Option(False, "--html", help="The HTML part instead of the plain text."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Show a newsletter as readers get it (their own unsubscribe link goes where %%UNSUBSCRIBE_URL%% is).
+
+    Example: blogster newsletter preview $(blogster newsletter list --format ids --limit 1)
+    """
+    from blogster_cli.services import newsletters
+
+    shown = newsletters.preview(acting_user(), ref=newsletter_id)
+    if json:
+        output.print_json(shown)
+    else:
+        output.print_lines([f"Subject: {shown.subject}", "", shown.html if html else shown.text])
+
+
+@app.command("send")
+def send(
+    newsletter_id: str = typer.Argument(..., help="The newsletter's id (or its first characters)."),
+    to: Path | None = typer.Option(
+        None, "--to", help="A CSV with an email column (added to your list); default: your list."
+    ),
+    at: str | None = typer.Option(
+        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone: send then (`newsletter send-due`)."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Mail a newsletter over SMTP to everyone not yet mailed and not unsubscribed; run it again to resume.
+
+    SMTP: the smtp_url setting or BLOGSTER_SMTP_URL (smtp://user@host:587 needs STARTTLS unless
+    the host is this machine; smtps:// for TLS); the password: `newsletter smtp-password`.
+
+    Example: blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv
+    """
+    from blogster_cli.services import newsletters
+    from blogster_cli.services.publishing import parse_at
+
+    ctx = app_context()
+    csv_text = _read_text(to) if to is not None else None
+    if at is not None:
+        moment = parse_at(at, timezone=ctx.tzinfo)
+        report = newsletters.schedule(acting_user(), ref=newsletter_id, at=moment, csv_text=csv_text)
+        output.print_json(report) if json else output.message(
+            f"newsletter {report.id} scheduled for {output.local_time(moment)}"
+        )
+        return
+    smtp = newsletters.smtp_settings(ctx)
+    with output.progress("Sending", None) as bar:
+        report = newsletters.send(
+            acting_user(), ref=newsletter_id, smtp=smtp, csv_text=csv_text,
+            on_progress=lambda done, total: bar.advance(),
+        )  # fmt: skip
+    _report([report], json)
+
+
+def _report(reports: list[SendReport], json: bool) -> None:
+    if json:
+        output.print_json(reports)
+    for report in reports:
+        for refusal in report.refused:
+            output.error(f"refused {refusal}")
+        if report.error:
+            output.error(report.error)
+        elif not json:
+            output.message(
+                f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused, {report.already_done} already"
+                f" mailed, {report.unsubscribed} unsubscribed; {report.recipient_count} reached in all"
+            )
+    if any(r.error for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command("send-due")
+def send_due(json: bool = JSON_OPTION) -> None:
+    """Send the scheduled newsletters whose time has come (for cron).
+
+    Example: blogster newsletter send-due
+    """
+    from blogster_cli.services import newsletters
+
+    _report(newsletters.send_due(acting_user(), smtp=newsletters.smtp_settings(app_context())), json)
+
+
+@app.command("unsubscribe")
+def unsubscribe(
+    emails: list[str] = typer.Argument(None, help="Addresses to unsubscribe."),
+    from_log: Path | None = typer.Option(
+        None, "--from-log", help="An access log: record the unsubscribe links it shows."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Unsubscribe readers by address, or as your site's access log shows them clicking the link.
+
+    Example: blogster newsletter unsubscribe reader@example.com
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import newsletters
+
+    if not emails and from_log is None:
+        raise InvalidInput("name addresses, or --from-log ACCESS_LOG")
+    acting = acting_user()
+    count = newsletters.unsubscribe(acting, emails=emails) if emails else 0
+    if from_log is not None:
+        count += newsletters.unsubscribe_from_log(acting, log_lines=_read_text(from_log).splitlines())
+    output.print_json({"unsubscribed": count}) if json else output.message(f"{count} unsubscribed")
+
+
+@app.command("smtp-password")
+def smtp_password(
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+) -> None:
+    """Store the SMTP password in the keyring (BLOGSTER_SMTP_PASSWORD overrides it, for cron).
+
+    Example: echo "$SMTP_PASSWORD" | blogster newsletter smtp-password --password-stdin
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import newsletters
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = typer.prompt("SMTP password", hide_input=True)
+    else:
+        raise InvalidInput("no password given: pipe it in with --password-stdin")
+    newsletters.store_smtp_password(app_context(), password=password)
+    output.message("SMTP password stored")
+
+
+@subscribers_app.command("import")
+def subscribers_import(
+    csv_file: Path = typer.Argument(..., help="A CSV with an email column (and name), or -."), json: bool = JSON_OPTION
+) -> None:
+    """Add readers from a CSV; ones already listed (even unsubscribed) stay as they are.
+
+    Example: blogster newsletter subscribers import readers.csv
+    """
+    from blogster_cli.services import newsletters
+
+    report = newsletters.import_subscribers(acting_user(), csv_text=_read_text(csv_file))
+    if json:
+        output.print_json(report)
+    for problem in report.problems:
+        output.error(problem)
+    if not json:
+        output.message(f"{report.added} added, {report.already_listed} already listed, {len(report.problems)} left out")
+
+
+@subscribers_app.command("list")
+def subscribers_list(
+    fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION
+) -> None:
+    """Your subscribers, with whether each is still subscribed.
+
+    Example: blogster newsletter subscribers list --format csv
+    """
+    from blogster_cli.services import newsletters
+
+    rows = [output.to_plain(r) for r in newsletters.list_subscribers(acting_user())]
+    show_list(rows, ["email", "name", "subscribed", "created_at"], fmt=fmt, json=json, limit=limit, id_key="email")
+
+
+@subscribers_app.command("rm")
+def subscribers_rm(email: str = typer.Argument(..., help="The address to remove from your list.")) -> None:
+    """Remove a reader from your list (to stop mailing someone, `newsletter unsubscribe` keeps the record).
+
+    Example: blogster newsletter subscribers rm old-reader@example.com
+    """
+    from blogster_cli.services import newsletters
+
+    newsletters.remove_subscriber(acting_user(), email=email)
+    output.message(f"{email} removed")

@@ -1,0 +1,172 @@
+"""blogster social list | new | edit | schedule | rm, and social profiles list | connect | disconnect."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+app = command_group("social")
+profiles_app = typer.Typer(
+    help="Your social media accounts: list, connect, disconnect.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(profiles_app, name="profiles")
+HASHTAG_OPTION = typer.Option(None, "--hashtag", help="A hashtag (repeat for several).")
+
+
+def _show(post: object, json: bool, verb: str) -> None:
+    if json:
+        output.print_json(post)
+    else:
+        plain = output.to_plain(post)
+        output.message(f"{verb} {plain['id']} ({plain['platform']}, {plain['length']}/{plain['limit']} characters)")
+
+
+@app.command("list")
+def list_posts(
+    blog: str | None = typer.Argument(None, help="Only this post's (slug or id)."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Social posts of your blog posts, newest first, with their length against the platform's limit.
+
+    Example: blogster social list ten-terminal-habits
+    """
+    from blogster_cli.services import social
+
+    rows = [output.to_plain(p) for p in social.list_posts(acting_user(), ref=blog)]
+    show_list(rows, ["id", "slug", "platform", "status", "length", "limit", "content"], fmt=fmt, json=json, limit=limit)
+
+
+@app.command("new")
+def new(
+    blog: str = typer.Argument(..., help="The blog post it promotes (slug or id)."),
+    platform: str = typer.Option(
+        ..., "--platform", help="twitter, linkedin, facebook, instagram, tiktok, pinterest, youtube."
+    ),
+    text: str = typer.Option(..., "--text", help="The post's text."),
+    hashtags: list[str] = HASHTAG_OPTION,
+    handle: str | None = typer.Option(None, "--handle", help="Which of your profiles on the platform."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Write a social post draft by hand (checked against the platform's length limit).
+
+    Example: blogster social new ten-terminal-habits --platform twitter --text "Ten habits for a faster shell" --hashtag shell
+    """
+    from blogster_cli.services import social
+
+    made = social.create_post(
+        acting_user(), ref=blog, platform=platform, content=text, hashtags=hashtags or [], handle=handle
+    )
+    _show(made, json, "created")
+
+
+@app.command("edit")
+def edit(
+    post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
+    text: str | None = typer.Option(None, "--text", help="The new text."),
+    hashtags: list[str] = HASHTAG_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Change a draft's text or hashtags (--hashtag replaces them all); the limit is checked again.
+
+    Example: blogster social edit $(blogster social list --format ids --limit 1) --text "Shell habits that stick"
+    """
+    from blogster_cli.services import social
+
+    changed = social.edit_post(acting_user(), ref=post_id, content=text, hashtags=hashtags or None)
+    _show(changed, json, "saved")
+
+
+@app.command("schedule")
+def schedule(
+    post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
+    at: str | None = typer.Option(None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone."),
+    clear: bool = typer.Option(False, "--clear", help="Back to a draft."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Schedule a social post, or take it back to a draft with --clear.
+
+    Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2027-01-04 09:00"
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import social
+    from blogster_cli.services.publishing import parse_at
+
+    if (at is None) == (not clear):
+        raise InvalidInput("give --at TIME or --clear")
+    moment = parse_at(at, timezone=app_context().tzinfo) if at else None
+    _show(social.schedule_post(acting_user(), ref=post_id, at=moment), json, "scheduled" if moment else "unscheduled")
+
+
+@app.command("rm")
+def rm(post_id: str = typer.Argument(..., help="The social post's id (or its first characters).")) -> None:
+    """Remove a social post.
+
+    Example: blogster social rm $(blogster social list --format ids --limit 1)
+    """
+    from blogster_cli.services import social
+
+    social.remove_post(acting_user(), ref=post_id)
+    output.message("removed")
+
+
+@profiles_app.command("list")
+def profiles_list(json: bool = JSON_OPTION) -> None:
+    """Your social media profiles and whether a token is stored (never the token).
+
+    Example: blogster social profiles list
+    """
+    from blogster_cli.services import social
+
+    rows = [output.to_plain(p) for p in social.list_profiles(acting_user())]
+    output.print_json(rows) if json else output.print_table(rows, ["platform", "handle", "connected", "token"])
+
+
+@profiles_app.command("connect")
+def profiles_connect(
+    platform: str = typer.Argument(..., help="twitter, linkedin, facebook, instagram, tiktok, pinterest, youtube."),
+    handle: str = typer.Option(..., "--handle", help="Your account's name there."),
+    token_stdin: bool = typer.Option(False, "--token-stdin", help="Read the access token from standard input."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Connect a profile: the access token goes to the keyring, the database keeps only a reference.
+
+    Example: echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle ada --token-stdin
+    """
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import social
+
+    if token_stdin:
+        token = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        token = typer.prompt("Access token", hide_input=True)
+    else:
+        raise InvalidInput("no token given: pipe it in with --token-stdin")
+    credentials = app_context().credentials
+    made = social.connect_profile(acting_user(), credentials=credentials, platform=platform, handle=handle, token=token)
+    output.print_json(made) if json else output.message(f"{made.platform} profile {made.handle} connected")
+
+
+@profiles_app.command("disconnect")
+def profiles_disconnect(
+    platform: str = typer.Argument(..., help="The platform."),
+    handle: str | None = typer.Option(None, "--handle", help="Which profile (default: the first)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Forget a profile's token (the profile and its posts stay).
+
+    Example: blogster social profiles disconnect linkedin
+    """
+    from blogster_cli.services import social
+
+    made = social.disconnect_profile(
+        acting_user(), credentials=app_context().credentials, platform=platform, handle=handle
+    )
+    output.print_json(made) if json else output.message(f"{made.platform} profile disconnected")

@@ -1,0 +1,101 @@
+"""A post as each platform wants it: the platform names, tags mapped to each one's rules.
+
+The canonical URL always points back to the user's own site, so search engines credit
+the original; it is also the identity a re-run uses to find a copy it made before.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from blogster_cli.vocabulary import RepublishingPlatform
+
+# What users type -> the schema's platform value. Medium is absent: see MEDIUM_NOTE.
+PLATFORMS: dict[str, RepublishingPlatform] = {
+    "devto": RepublishingPlatform.DEV_TO,
+    "hashnode": RepublishingPlatform.HASHNODE,
+    "wordpress": RepublishingPlatform.WORDPRESS,
+}
+MEDIUM_NOTE = "Medium is not offered: it no longer issues API integration tokens to new users."
+
+DEFAULT_URLS = {
+    "devto": "https://dev.to",
+    "hashnode": "https://gql.hashnode.com",
+    "wordpress": "",  # the user's own WordPress site: there is no default
+}
+
+# Each platform's documented tag limits.
+FOREM_MAX_TAGS = 4
+HASHNODE_MAX_TAGS = 5
+WORDPRESS_MAX_TAGS = 20
+
+
+@dataclass(frozen=True)
+class Article:
+    """What every platform receives for one post."""
+
+    title: str
+    markdown: str
+    html: str
+    description: str | None
+    tags: list[str]
+    canonical_url: str
+    slug: str
+
+
+def platform_name(text: str) -> str:
+    """The platform as typed ('dev.to', 'DevTo', 'dev_to' all mean devto), or ValueError."""
+    name = re.sub(r"[\s._-]", "", text.strip().lower())
+    if name == "medium":
+        raise ValueError(MEDIUM_NOTE)
+    if name not in PLATFORMS:
+        raise ValueError(f"unknown platform {text!r}; choose one of: {', '.join(PLATFORMS)}")
+    return name
+
+
+def cli_name(platform: str) -> str:
+    """The name users type for a schema platform value ('dev_to' -> 'devto')."""
+    for name, value in PLATFORMS.items():
+        if value == platform:
+            return name
+    return str(platform)
+
+
+def _ascii_words(tag: str) -> str:
+    return unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode().lower()
+
+
+def forem_tags(tags: list[str]) -> list[str]:
+    """Forem tags: lowercase letters and digits only, at most four, no duplicates."""
+    mapped = [re.sub(r"[^a-z0-9]", "", _ascii_words(tag)) for tag in tags]
+    return list(dict.fromkeys(t for t in mapped if t))[:FOREM_MAX_TAGS]
+
+
+def hashnode_tags(tags: list[str]) -> list[dict[str, str]]:
+    """Hashnode tags as {slug, name}: slugs lowercase with hyphens, at most five."""
+    seen: dict[str, dict[str, str]] = {}
+    for tag in tags:
+        slug = re.sub(r"[^a-z0-9]+", "-", _ascii_words(tag)).strip("-")
+        if slug and slug not in seen:
+            seen[slug] = {"slug": slug, "name": tag.strip()}
+    return list(seen.values())[:HASHNODE_MAX_TAGS]
+
+
+def wordpress_tags(tags: list[str]) -> list[str]:
+    """WordPress tag names, trimmed and without duplicates (the site creates missing ones)."""
+    return list(dict.fromkeys(t.strip() for t in tags if t.strip()))[:WORDPRESS_MAX_TAGS]
+
+
+def canonical_url(base_url: str, path: str) -> str:
+    """The post's address on the user's own site: base URL (ending in '/') plus its path."""
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def with_original_link(html: str, canonical: str) -> str:
+    """The body for platforms without a canonical field (WordPress): it ends by linking the original."""
+    from html import escape
+
+    link = escape(canonical, quote=True)
+    return f'{html}\n<p><em>Originally published at <a href="{link}" rel="canonical">{link}</a>.</em></p>'

@@ -1,0 +1,135 @@
+"""A newsletter's parts without I/O: its recipients list, its HTML and text bodies, each message.
+
+Every message carries its own unsubscribe link (in the body and the List-Unsubscribe
+header) and a Message-ID fixed by newsletter and address, so a copy repeated after a
+crash is recognisably the same message and receivers can drop it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+
+# The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
+EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+MAX_EMAIL_CHARS = 320
+UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE_URL%%"
+UNSUBSCRIBE_PATH = "unsubscribe/"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RecipientList:
+    recipients: list[Recipient]
+    problems: list[str]
+    """One line per row that was left out (line number and why), never stopping the rest."""
+
+
+def normalised_email(text: str) -> str | None:
+    """The address with its domain lowercased, or None when it is not one."""
+    address = text.strip()
+    if len(address) > MAX_EMAIL_CHARS or not EMAIL_SHAPE.fullmatch(address):
+        return None
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def parse_recipients(text: str) -> RecipientList:
+    """A CSV with an `email` column (and optionally `name`); duplicates (ignoring case) count once."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    if "email" not in columns:
+        raise ValueError("the CSV has no 'email' column")
+    recipients: dict[str, Recipient] = {}
+    problems = []
+    for row in reader:
+        raw = (row.get(columns["email"]) or "").strip()
+        address = normalised_email(raw)
+        if address is None:
+            problems.append(f"line {reader.line_num}: not an email address: {raw[:80]!r}")
+            continue
+        name = (row.get(columns["name"]) or "").strip()[:200] or None if "name" in columns else None
+        recipients.setdefault(address.lower(), Recipient(address, name))
+    return RecipientList(list(recipients.values()), problems)
+
+
+def message_id(newsletter_id: str, email: str) -> str:
+    """Fixed per newsletter and address: a repeat after a crash is the same message."""
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:24]
+    return f"<{newsletter_id}.{digest}@newsletter.blogster>"
+
+
+def unsubscribe_url(base_url: str, token: str) -> str:
+    """The link the site's access log shows when a reader unsubscribes (analytics ingest records it)."""
+    return f"{base_url.rstrip('/')}/{UNSUBSCRIBE_PATH}?t={token}"
+
+
+UNSUBSCRIBE_REQUEST = re.compile(r"/" + re.escape(UNSUBSCRIBE_PATH) + r"\?(?:[^ \"]*&)?t=([0-9a-f]{32,64})")
+
+
+def unsubscribe_tokens(log_lines: list[str]) -> list[str]:
+    """The unsubscribe tokens requested in access-log lines (any format that quotes the request)."""
+    return list(dict.fromkeys(m.group(1) for line in log_lines for m in UNSUBSCRIBE_REQUEST.finditer(line)))
+
+
+@dataclass(frozen=True)
+class PostSection:
+    title: str
+    url: str
+    html: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Bodies:
+    html: str
+    text: str
+
+
+def render(*, subject: str, site_title: str, site_url: str, posts: list[PostSection]) -> Bodies:
+    """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes."""
+    sections = "\n".join(
+        f'<article><h2><a href="{html.escape(p.url, quote=True)}">{html.escape(p.title)}</a></h2>\n{p.html}\n'
+        f'<p><a href="{html.escape(p.url, quote=True)}">Read it on the site</a></p></article>'
+        for p in posts
+    )
+    html_body = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head>\n"
+        '<body style="font-family: Georgia, serif; max-width: 40em; margin: 0 auto; line-height: 1.5">\n'
+        f'<header><p><a href="{html.escape(site_url, quote=True)}">{html.escape(site_title)}</a></p></header>\n'
+        f"<main>\n{sections}\n</main>\n"
+        f'<footer><p><a href="{UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a> from {html.escape(site_title)}.</p></footer>\n'
+        "</body></html>\n"
+    )
+    text_sections = "\n\n".join(f"{p.title}\n{'=' * len(p.title)}\n\n{p.summary}\n\nRead it: {p.url}" for p in posts)
+    text_body = f"{site_title}\n\n{text_sections}\n\n--\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
+    return Bodies(html=html_body, text=text_body)
+
+
+def build_message(
+    *, sender: str, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str
+) -> EmailMessage:
+    """One reader's message: plain text and HTML alternatives, their own unsubscribe link and header."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((recipient.name or "", recipient.email))
+    message["Subject"] = subject
+    message["Message-ID"] = message_id
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message.set_content(bodies.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe))
+    message.add_alternative(
+        bodies.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(unsubscribe, quote=True)), subtype="html"
+    )
+    return message

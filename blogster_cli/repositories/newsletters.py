@@ -1,0 +1,108 @@
+"""My newsletters, my subscribers list and the per-recipient send ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import String, cast, func, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.extended import EmailNewsletter, NewsletterDelivery, NewsletterSubscriber
+from blogster_cli.vocabulary import NewsletterDeliveryOutcome, NewsletterStatus
+
+
+def insert_newsletter(session: Session, *, newsletter: EmailNewsletter) -> EmailNewsletter:
+    session.add(newsletter)
+    session.flush()
+    session.refresh(newsletter)
+    return newsletter
+
+
+def own_newsletters(session: Session) -> Sequence[EmailNewsletter]:
+    return session.exec(select(EmailNewsletter).order_by(col(EmailNewsletter.created_at).desc())).all()
+
+
+def find_newsletter(session: Session, *, ref: str) -> list[EmailNewsletter]:
+    """Newsletters whose id starts with `ref` (at most two: one is a match, two is ambiguous)."""
+    prefix = ref.strip().lower()
+    query = select(EmailNewsletter).where(cast(EmailNewsletter.id, String).startswith(prefix, autoescape=True))
+    return list(session.exec(query.limit(2)).all())
+
+
+def due_newsletters(session: Session, *, now: dt.datetime) -> Sequence[EmailNewsletter]:
+    query = select(EmailNewsletter).where(
+        EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
+    )
+    return session.exec(query.order_by(col(EmailNewsletter.scheduled_time))).all()
+
+
+def add_subscribers(session: Session, *, people: list[tuple[str, str | None]]) -> int:
+    """Adds (email, name) pairs not on the list yet (ignoring case); returns how many were new."""
+    if not people:
+        return 0
+    statement = (
+        insert(NewsletterSubscriber)
+        .values([{"email": email, "name": name} for email, name in people])
+        .on_conflict_do_nothing()
+        .returning(col(NewsletterSubscriber.id))
+    )
+    return len(session.connection().execute(statement).all())
+
+
+def subscribers(session: Session, *, emails: list[str] | None = None) -> Sequence[NewsletterSubscriber]:
+    """My subscribers (all, or those with these addresses, ignoring case), oldest first."""
+    query = select(NewsletterSubscriber)
+    if emails is not None:
+        query = query.where(func.lower(NewsletterSubscriber.email).in_([e.lower() for e in emails]))
+    return session.exec(query.order_by(col(NewsletterSubscriber.created_at), NewsletterSubscriber.email)).all()
+
+
+def unsubscribe(session: Session, *, emails: list[str] | None = None, tokens: list[str] | None = None) -> int:
+    """Marks subscribers unsubscribed (by address or unsubscribe token); returns how many changed."""
+    query = select(NewsletterSubscriber).where(col(NewsletterSubscriber.unsubscribed_at).is_(None))
+    if emails is not None:
+        query = query.where(func.lower(NewsletterSubscriber.email).in_([e.lower() for e in emails]))
+    if tokens is not None:
+        query = query.where(col(NewsletterSubscriber.unsubscribe_token).in_(tokens))
+    changed = session.exec(query.with_for_update()).all()
+    for subscriber in changed:
+        subscriber.unsubscribed_at = func.now()  # type: ignore[assignment]  # the database's clock
+        session.add(subscriber)
+    return len(changed)
+
+
+def delete_subscriber(session: Session, *, subscriber_id: UUID) -> bool:
+    """The one place a subscriber is deleted: through public.delete_rows (users hold no DELETE)."""
+    statement = text("select public.delete_rows('public.newsletter_subscribers', array[cast(:id as uuid)])")
+    return session.connection().execute(statement, {"id": subscriber_id}).first() is not None
+
+
+def delivered(session: Session, *, newsletter_id: UUID) -> set[str]:
+    """The addresses (lowercased) this newsletter was already accepted or refused for."""
+    query = select(func.lower(NewsletterDelivery.email)).where(NewsletterDelivery.newsletter_id == newsletter_id)
+    return set(session.exec(query).all())
+
+
+def record_delivery(
+    session: Session, *, newsletter_id: UUID, email: str, outcome: NewsletterDeliveryOutcome, message_id: str,
+    error: str | None = None,
+) -> None:  # fmt: skip
+    session.add(
+        NewsletterDelivery(
+            newsletter_id=newsletter_id,
+            email=email,
+            outcome=outcome,
+            message_id=message_id,
+            error=error[:1000] if error else None,
+        )  # fmt: skip
+    )
+
+
+def sent_count(session: Session, *, newsletter_id: UUID) -> int:
+    query = select(func.count()).where(
+        NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT
+    )
+    return int(session.exec(query).one())

@@ -1,0 +1,57 @@
+"""Cross-posted copies of my posts (platform_republishing): one row per post and platform."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import func, literal_column
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.content import Blog
+from blogster_cli.models.extended import PlatformRepublishing
+from blogster_cli.vocabulary import RepublishingPlatform, RepublishingStatus
+
+LAST_ERROR_CHARS = 1000
+
+
+def claim(
+    session: Session, *, blog_id: UUID, platform: RepublishingPlatform, canonical_url: str
+) -> PlatformRepublishing:
+    """The copy's row, created (as a draft: the intent) before any remote call; locked until commit."""
+    statement = (
+        insert(PlatformRepublishing)
+        .values(blog_id=blog_id, platform=platform, canonical_url=canonical_url)
+        .on_conflict_do_update(index_elements=["blog_id", "platform"], set_={"canonical_url": canonical_url})
+        .returning(col(PlatformRepublishing.id))
+    )
+    copy_id = session.connection().execute(statement).scalar_one()
+    return session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
+
+
+def record_success(session: Session, *, copy_id: UUID, remote_id: str, url: str | None) -> None:
+    copy = session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
+    copy.platform_post_id, copy.platform_url = remote_id, url or copy.platform_url
+    copy.publication_status, copy.last_error = RepublishingStatus.PUBLISHED, None
+    session.add(copy)
+
+
+def record_failure(session: Session, *, copy_id: UUID, error: str) -> None:
+    """The failure's reason; the remote id and URL of an earlier success stay for the next run."""
+    copy = session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
+    copy.publication_status, copy.last_error = RepublishingStatus.FAILED, error[:LAST_ERROR_CHARS]
+    session.add(copy)
+
+
+def copies(session: Session, *, blog_id: UUID | None = None) -> Sequence[tuple[PlatformRepublishing, str]]:
+    """Copies with their post's slug, newest change first; all of mine, or one post's."""
+    query = (
+        select(PlatformRepublishing, Blog.slug)
+        .join(Blog, col(Blog.id) == PlatformRepublishing.blog_id)
+        .where(PlatformRepublishing.author_id == literal_column("auth.uid()"))
+    )
+    if blog_id is not None:
+        query = query.where(PlatformRepublishing.blog_id == blog_id)
+    order = func.coalesce(PlatformRepublishing.updated_at, PlatformRepublishing.created_at)
+    return session.exec(query.order_by(order.desc(), PlatformRepublishing.platform)).all()

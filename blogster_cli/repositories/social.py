@@ -1,0 +1,66 @@
+"""My social media profiles and the social posts of my blogs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import String, cast, literal_column, text
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.content import Blog
+from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+from blogster_cli.vocabulary import SocialPlatform
+
+
+def profiles(session: Session) -> Sequence[SocialMediaProfile]:
+    query = select(SocialMediaProfile).where(SocialMediaProfile.user_id == literal_column("auth.uid()"))
+    return session.exec(query.order_by(SocialMediaProfile.platform, col(SocialMediaProfile.created_at))).all()
+
+
+def profile_for(session: Session, *, platform: SocialPlatform, handle: str | None) -> SocialMediaProfile | None:
+    """My profile on `platform` with this handle (profile_id), or my first one there when no handle is named."""
+    query = select(SocialMediaProfile).where(
+        SocialMediaProfile.user_id == literal_column("auth.uid()"), SocialMediaProfile.platform == platform
+    )
+    if handle is not None:
+        query = query.where(SocialMediaProfile.profile_id == handle)
+    order = (col(SocialMediaProfile.is_connected).desc(), col(SocialMediaProfile.created_at))
+    return session.exec(query.order_by(*order).with_for_update()).first()
+
+
+def save(session: Session, *, row: SocialMediaProfile | SocialMediaPost) -> None:
+    session.add(row)
+    session.flush()
+    session.refresh(row)
+
+
+def posts(
+    session: Session, *, blog_id: UUID | None = None
+) -> Sequence[tuple[SocialMediaPost, SocialMediaProfile, str]]:
+    """Social posts of my blogs with their profile and the blog's slug, newest first."""
+    query = (
+        select(SocialMediaPost, SocialMediaProfile, Blog.slug)
+        .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
+        .join(Blog, col(Blog.id) == SocialMediaPost.blog_id)
+        .where(SocialMediaPost.author_id == literal_column("auth.uid()"))
+    )
+    if blog_id is not None:
+        query = query.where(SocialMediaPost.blog_id == blog_id)
+    return session.exec(query.order_by(col(SocialMediaPost.created_at).desc())).all()
+
+
+def find_post(session: Session, *, ref: str) -> list[tuple[SocialMediaPost, SocialMediaProfile]]:
+    """Posts whose id starts with `ref` (two or more: ambiguous), locked for the change."""
+    query = (
+        select(SocialMediaPost, SocialMediaProfile)
+        .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
+        .where(cast(SocialMediaPost.id, String).startswith(ref.strip().lower(), autoescape=True))
+    )
+    return list(session.exec(query.limit(2).with_for_update(of=SocialMediaPost)).all())
+
+
+def delete_post(session: Session, *, post_id: UUID) -> bool:
+    """The one place a social post is deleted: through public.delete_rows (users hold no DELETE)."""
+    statement = text("select public.delete_rows('public.social_media_posts', array[cast(:id as uuid)])")
+    return session.connection().execute(statement, {"id": post_id}).first() is not None

@@ -1,0 +1,149 @@
+"""Cross-posting a published post to dev.to, Hashnode or WordPress, never twice.
+
+Three steps, the remote call between two units of work: (1) read the post and record
+the intent (the copy's row, created before any remote call); (2) outside any
+transaction, update the remote copy whose id we hold, else look for one we made
+before by its canonical URL (a crash between a remote create and step 3 left it
+there), else create one; (3) record the remote id and URL, or the failure's reason
+(keeping an earlier id, so the next run updates that copy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.distribution.crosspost import PLATFORMS, Article, canonical_url, cli_name
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import republishing
+from blogster_cli.repositories import site as site_rows
+from blogster_cli.services.blogs import find_own, markdown_of
+from blogster_cli.services.platform_accounts import PlatformEndpoint
+from blogster_cli.vocabulary import BlogStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import Connection
+    from blogster_cli.publish.model import SiteConfig
+    from blogster_cli.repositories.blogs import BlogRow
+
+
+@dataclass(frozen=True)
+class CrosspostOutcome:
+    slug: str
+    platform: str
+    action: str
+    """'created', 'updated' (a copy we knew), 'recovered' (found by its canonical URL) or 'failed'."""
+    platform_post_id: str | None
+    platform_url: str | None
+    canonical_url: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyPublic:
+    slug: str
+    platform: str
+    publication_status: str
+    platform_post_id: str | None
+    platform_url: str | None
+    canonical_url: str | None
+    last_error: str | None
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class _Intent:
+    copy_id: UUID
+    known_remote_id: str | None
+    known_url: str | None
+    article: Article
+
+
+def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tuple[SiteConfig, str]:
+    """My site's configuration and the published post's address on it (its canonical URL)."""
+    from blogster_cli.publish.urls import permalink
+    from blogster_cli.services.site import site_config
+
+    settings = site_rows.own_settings(conn)
+    if settings is None:
+        raise NotFound("you have no site settings (subdomain) yet: links need your site's URL")
+    config = site_config(settings, base_domain=base_domain)
+    published_at = row.published_at or dt.datetime.now(dt.UTC)
+    path = permalink(config.permalink, slug=row.slug, published_at=published_at) or f"/{row.slug}/"
+    return config, canonical_url(config.base_url, path)
+
+
+def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
+    from blogster_cli.publish.markdown import render_post
+
+    with orm_unit_of_work(acting) as session:
+        conn = driver_connection(session)
+        row = find_own(conn, ref, with_content=True)
+        if row.status != BlogStatus.PUBLISHED or row.published_at is None:
+            raise InvalidInput(f"'{row.slug}' is not published: publish it first, so the copy can point back to it")
+        canonical = published_address(conn, row, base_domain=base_domain)[1]
+        copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
+        markdown = markdown_of(row)
+        article = Article(
+            title=row.title, markdown=markdown, html=render_post(markdown).html, description=row.meta_description,
+            tags=list(row.tags), canonical_url=canonical, slug=row.slug,
+        )  # fmt: skip
+        return _Intent(copy.id, copy.platform_post_id, copy.platform_url, article)
+
+
+def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_domain: str) -> CrosspostOutcome:
+    """Creates or updates the post's copy on `endpoint.platform`; a failure is recorded and returned."""
+    from blogster_cli.services.platform_api import PlatformError, client_for
+
+    intent = _record_intent(acting, ref=ref, platform=endpoint.platform, base_domain=base_domain)
+    article = intent.article
+    client = client_for(endpoint)
+    action = "updated"
+    try:
+        remote_id = intent.known_remote_id
+        if remote_id is None:
+            found = client.find(article.canonical_url, article.slug)
+            remote_id, action = (found.id, "recovered") if found else (None, "created")
+        if remote_id is None:
+            made = client.create(article)
+        else:
+            made = client.update(remote_id, article)
+    except (PlatformError, KeyError, TypeError, AttributeError) as exc:
+        reason = str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
+        with orm_unit_of_work(acting) as session:
+            republishing.record_failure(session, copy_id=intent.copy_id, error=reason)
+        return CrosspostOutcome(
+            slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=intent.known_remote_id,
+            platform_url=intent.known_url, canonical_url=article.canonical_url, error=reason,
+        )  # fmt: skip
+    finally:
+        client.http.close()
+    with orm_unit_of_work(acting) as session:
+        republishing.record_success(session, copy_id=intent.copy_id, remote_id=made.id, url=made.url)
+    return CrosspostOutcome(
+        slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
+        platform_url=made.url or intent.known_url, canonical_url=article.canonical_url,
+    )  # fmt: skip
+
+
+def status(acting: ActingUser, *, ref: str | None = None) -> list[CopyPublic]:
+    """Every copy of my posts (or of one post), with its state and last error."""
+    with orm_unit_of_work(acting) as session:
+        blog_id = find_own(driver_connection(session), ref).id if ref else None
+        return [
+            CopyPublic(
+                slug=slug,
+                platform=cli_name(copy.platform),
+                publication_status=str(copy.publication_status),
+                platform_post_id=copy.platform_post_id,
+                platform_url=copy.platform_url,
+                canonical_url=copy.canonical_url,
+                last_error=copy.last_error,
+                updated_at=copy.updated_at or copy.created_at,
+            )  # fmt: skip
+            for copy, slug in republishing.copies(session, blog_id=blog_id)
+        ]

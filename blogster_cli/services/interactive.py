@@ -1,0 +1,129 @@
+"""Quizzes, polls, surveys and calculators: structure checked on every save, counted from access logs.
+
+A post embeds one with its short code ({{< quiz tracking-id >}}); `site build` renders
+the widget in its place (distribution/interactive.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.distribution import interactive as widgets
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.models.extended import InteractiveContent
+from blogster_cli.repositories import interactive as rows
+from blogster_cli.vocabulary import InteractiveContentType
+
+
+@dataclass(frozen=True)
+class InteractivePublic:
+    id: UUID
+    content_type: str
+    tracking_id: str | None
+    shortcode: str | None
+    title: str | None
+    blog_id: UUID | None
+    structure: dict[str, Any]
+    participation_count: int
+    completion_rate: float | None
+    updated_at: dt.datetime | None
+
+
+def _public(item: InteractiveContent) -> InteractivePublic:
+    kind = str(item.content_type)
+    return InteractivePublic(
+        id=item.id, content_type=kind, tracking_id=item.tracking_id,
+        shortcode=f"{{{{< {kind} {item.tracking_id} >}}}}" if item.tracking_id else None, title=item.title,
+        blog_id=item.blog_id, structure=item.structure, participation_count=item.participation_count,
+        completion_rate=item.completion_rate, updated_at=item.updated_at or item.created_at,
+    )  # fmt: skip
+
+
+def _checked(content_type: str, structure: Any) -> dict[str, Any]:
+    try:
+        return widgets.validated(content_type, structure)
+    except widgets.StructureError as exc:
+        raise InvalidInput(f"structure not saved: {exc}") from None
+
+
+def _kind(content_type: str) -> InteractiveContentType:
+    try:
+        return InteractiveContentType(content_type.strip().lower())
+    except ValueError:
+        raise InvalidInput(f"the type must be one of {', '.join(InteractiveContentType)}") from None
+
+
+def _tracking(tracking_id: str) -> str:
+    if not widgets.TRACKING_ID.fullmatch(tracking_id):
+        raise InvalidInput("the tracking id must be 1-64 lowercase letters, digits and hyphens")
+    return tracking_id
+
+
+def create(
+    acting: ActingUser, *, content_type: str, title: str, structure: Any, tracking_id: str | None = None,
+    blog_ref: str | None = None,
+) -> InteractivePublic:  # fmt: skip
+    """Saves a checked structure under a tracking id (made from the title unless given)."""
+    from blogster_cli.content.slugs import slugify
+    from blogster_cli.services.blogs import find_own
+
+    kind = _kind(content_type)
+    checked = _checked(kind.value, structure)
+    tracking = _tracking(tracking_id or slugify(title, 64).lower())
+    with orm_unit_of_work(acting) as session:
+        if rows.find(session, ref=tracking):
+            raise Conflict(f"you already have interactive content with tracking id {tracking!r}")
+        blog_id = find_own(driver_connection(session), blog_ref).id if blog_ref else None
+        item = InteractiveContent(
+            content_type=kind, title=title.strip(), structure=checked, tracking_id=tracking, blog_id=blog_id
+        )
+        return _public(rows.save(session, item=item))
+
+
+def _one(session: Any, ref: str) -> InteractiveContent:
+    found = rows.find(session, ref=ref)
+    exact = [item for item in found if item.tracking_id == ref.strip().lower()]
+    if exact:
+        return exact[0]
+    if len(found) != 1 or len(ref.strip()) < 4:
+        raise NotFound(f"no interactive content {ref!r}" if not found else f"{ref!r} matches several items")
+    return found[0]
+
+
+def list_items(acting: ActingUser) -> list[InteractivePublic]:
+    with orm_unit_of_work(acting) as session:
+        return [_public(item) for item in rows.own(session)]
+
+
+def edit(acting: ActingUser, *, ref: str, title: str | None = None, structure: Any = None) -> InteractivePublic:
+    with orm_unit_of_work(acting) as session:
+        item = _one(session, ref)
+        if structure is not None:
+            item.structure = _checked(str(item.content_type), structure)
+        if title is not None:
+            item.title = title.strip()
+        return _public(rows.save(session, item=item))
+
+
+def remove(acting: ActingUser, *, ref: str) -> None:
+    with orm_unit_of_work(acting) as session:
+        rows.delete(session, item_id=_one(session, ref).id)
+
+
+def record_participation(acting: ActingUser, *, log_lines: list[str]) -> list[InteractivePublic]:
+    """Sets participation_count and completion_rate of each item the access log shows (the log's figures)."""
+    counted = widgets.participation(log_lines)
+    if not counted:
+        return []
+    with orm_unit_of_work(acting) as session:
+        changed = []
+        for item in rows.by_tracking_ids(session, tracking_ids=sorted(counted)):
+            figures = counted[item.tracking_id or ""]
+            item.participation_count, item.completion_rate = figures.started, figures.completion_rate
+            changed.append(_public(rows.save(session, item=item)))
+        return changed

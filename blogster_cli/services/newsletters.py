@@ -1,0 +1,330 @@
+"""Newsletters: made from published posts, mailed to my subscribers over SMTP exactly once each.
+
+A send reads whom to mail in one unit of work, then mails them one by one outside any
+transaction, committing each address's outcome (accepted or refused) in its own unit
+of work the moment the server answers. A re-run after a crash, a kill or an SMTP
+outage skips every recorded address: only a message caught between the server's
+acceptance and that commit could go twice, and it carries the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.context import AppContext
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.distribution import newsletter as letters
+from blogster_cli.errors import ConfigError, InvalidInput, NotFound
+from blogster_cli.models.extended import EmailNewsletter
+from blogster_cli.repositories import newsletters as newsletter_rows
+from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
+
+SMTP_PASSWORD_CREDENTIAL = "smtp:password"
+SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    url: str
+    password: str | None = field(repr=False)
+    sender: str | None
+
+
+def smtp_settings(ctx: AppContext) -> SmtpSettings:
+    """The SMTP server (smtp_url), its password (keyring, or BLOGSTER_SMTP_PASSWORD) and the From address."""
+    if not ctx.settings.smtp_url:
+        raise ConfigError(
+            "no SMTP server: run `blogster config set smtp_url smtp://user@host:587` or set BLOGSTER_SMTP_URL"
+        )
+    password = os.environ.get(SMTP_PASSWORD_VARIABLE) or ctx.credentials.get(SMTP_PASSWORD_CREDENTIAL)
+    return SmtpSettings(url=ctx.settings.smtp_url, password=password, sender=ctx.settings.newsletter_from)
+
+
+def store_smtp_password(ctx: AppContext, *, password: str) -> None:
+    if not password:
+        raise InvalidInput("the password is empty")
+    ctx.credentials.set(SMTP_PASSWORD_CREDENTIAL, password)
+
+
+@dataclass(frozen=True)
+class NewsletterPublic:
+    id: UUID
+    title: str | None
+    subject_line: str | None
+    status: str
+    posts: list[str]
+    scheduled_time: dt.datetime | None
+    recipient_count: int
+    created_at: dt.datetime | None
+
+
+def _public(row: EmailNewsletter) -> NewsletterPublic:
+    posts = [p.get("slug", "") for p in (row.content or {}).get("posts", [])]
+    return NewsletterPublic(
+        id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
+        scheduled_time=row.scheduled_time, recipient_count=row.recipient_count, created_at=row.created_at,
+    )  # fmt: skip
+
+
+def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
+    """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
+    from blogster_cli.publish.markdown import render_post
+    from blogster_cli.services.blogs import find_own, markdown_of
+    from blogster_cli.services.crossposting import published_address
+
+    subject = " ".join(subject.split())
+    if not subject:
+        raise InvalidInput("the subject is empty")
+    if not refs:
+        raise InvalidInput("name at least one post with --blogs")
+    with orm_unit_of_work(acting) as session:
+        conn = driver_connection(session)
+        sections, ids, config = [], [], None
+        for ref in dict.fromkeys(refs):
+            row = find_own(conn, ref, with_content=True)
+            if row.status != BlogStatus.PUBLISHED:
+                raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
+            config, url = published_address(conn, row, base_domain=base_domain)
+            rendered = render_post(markdown_of(row))
+            sections.append((row.slug, letters.PostSection(row.title, url, rendered.html, rendered.summary)))
+            ids.append(row.id)
+        assert config is not None
+        bodies = letters.render(
+            subject=subject, site_title=config.title, site_url=config.base_url, posts=[s for _, s in sections]
+        )
+        content = {
+            "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
+            "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],
+        }  # fmt: skip
+        made = newsletter_rows.insert_newsletter(
+            session, newsletter=EmailNewsletter(title=subject, subject_line=subject, content=content, blog_ids=ids)
+        )
+        return _public(made)
+
+
+def _find(session: Any, ref: str) -> EmailNewsletter:
+    found = newsletter_rows.find_newsletter(session, ref=ref)
+    if len(found) != 1 or len(ref.strip()) < 4:
+        raise NotFound(f"no newsletter with id {ref!r}" if not found else f"{ref!r} matches several newsletters")
+    return found[0]
+
+
+def list_newsletters(acting: ActingUser) -> list[NewsletterPublic]:
+    with orm_unit_of_work(acting) as session:
+        return [_public(row) for row in newsletter_rows.own_newsletters(session)]
+
+
+@dataclass(frozen=True)
+class Preview:
+    id: UUID
+    subject: str
+    text: str
+    html: str
+
+
+def preview(acting: ActingUser, *, ref: str) -> Preview:
+    with orm_unit_of_work(acting) as session:
+        row = _find(session, ref)
+        content = row.content or {}
+        return Preview(row.id, row.subject_line or "", content.get("text", ""), content.get("html", ""))
+
+
+# -- Subscribers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    already_listed: int
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class SubscriberPublic:
+    id: UUID
+    email: str
+    name: str | None
+    subscribed: bool
+    created_at: dt.datetime | None
+
+
+def _recipients(csv_text: str) -> letters.RecipientList:
+    try:
+        return letters.parse_recipients(csv_text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def import_subscribers(acting: ActingUser, *, csv_text: str) -> ImportReport:
+    """Adds the CSV's addresses to my list; ones already there (even unsubscribed) stay as they are."""
+    parsed = _recipients(csv_text)
+    with orm_unit_of_work(acting) as session:
+        added = newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+    return ImportReport(added=added, already_listed=len(parsed.recipients) - added, problems=parsed.problems)
+
+
+def list_subscribers(acting: ActingUser) -> list[SubscriberPublic]:
+    with orm_unit_of_work(acting) as session:
+        return [
+            SubscriberPublic(s.id, s.email, s.name, s.unsubscribed_at is None, s.created_at)
+            for s in newsletter_rows.subscribers(session)
+        ]
+
+
+def remove_subscriber(acting: ActingUser, *, email: str) -> None:
+    with orm_unit_of_work(acting) as session:
+        found = newsletter_rows.subscribers(session, emails=[email.strip()])
+        if not found:
+            raise NotFound(f"{email.strip()!r} is not on your subscribers list")
+        newsletter_rows.delete_subscriber(session, subscriber_id=found[0].id)
+
+
+def unsubscribe(acting: ActingUser, *, emails: list[str]) -> int:
+    """Marks addresses unsubscribed: every later send skips them."""
+    with orm_unit_of_work(acting) as session:
+        return newsletter_rows.unsubscribe(session, emails=[e.strip() for e in emails])
+
+
+def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
+    """Records the unsubscribes an access log shows (requests for the unsubscribe link)."""
+    tokens = letters.unsubscribe_tokens(log_lines)
+    if not tokens:
+        return 0
+    with orm_unit_of_work(acting) as session:
+        return newsletter_rows.unsubscribe(session, tokens=tokens)
+
+
+# -- Sending ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendReport:
+    id: UUID
+    status: str
+    sent: int
+    """Accepted in this run."""
+    refused: list[str]
+    """'address: reason' for each address the server refused in this run."""
+    already_done: int
+    unsubscribed: int
+    recipient_count: int
+    """Accepted over every run of this newsletter."""
+    error: str | None = None
+    scheduled_time: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    email: str
+    name: str | None
+    token: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    newsletter_id: UUID
+    subject: str
+    bodies: letters.Bodies
+    site_url: str
+    targets: list[_Target]
+    already_done: int
+    unsubscribed: int
+
+
+def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
+    parsed = _recipients(csv_text) if csv_text is not None else None
+    with orm_unit_of_work(acting) as session:
+        row = _find(session, ref)
+        content = row.content or {}
+        if parsed is not None:
+            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+        audience = [r.email for r in parsed.recipients] if parsed is not None else content.get("audience")
+        listed = newsletter_rows.subscribers(session, emails=audience)
+        done = newsletter_rows.delivered(session, newsletter_id=row.id)
+        targets = [
+            _Target(s.email, s.name, s.unsubscribe_token or "")
+            for s in listed
+            if s.unsubscribed_at is None and s.email.lower() not in done
+        ]
+        return _Plan(
+            newsletter_id=row.id, subject=row.subject_line or row.title or "", bodies=letters.Bodies(
+                html=content.get("html", ""), text=content.get("text", "")
+            ), site_url=content.get("site_url", ""), targets=targets,
+            already_done=sum(1 for s in listed if s.email.lower() in done),
+            unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
+        )  # fmt: skip
+
+
+def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | None) -> SendReport:
+    """Keeps the newsletter (and, with a CSV, its audience) for `send_due` at `at`."""
+    parsed = _recipients(csv_text) if csv_text is not None else None
+    with orm_unit_of_work(acting) as session:
+        row = _find(session, ref)
+        if parsed is not None:
+            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+            row.content = {**(row.content or {}), "audience": [r.email for r in parsed.recipients]}
+        row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, at
+        session.add(row)
+        return SendReport(row.id, str(row.status), 0, [], 0, 0, row.recipient_count, scheduled_time=at)
+
+
+def send(
+    acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SendReport:  # fmt: skip
+    """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest."""
+    from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
+
+    plan = _plan(acting, ref=ref, csv_text=csv_text)
+    sender = smtp.sender or acting.actor.email
+    connection = SmtpConnection(smtp.url, password=smtp.password)
+    sent, refused, error = 0, [], None
+    try:
+        for number, target in enumerate(plan.targets, 1):
+            recipient = letters.Recipient(target.email, target.name)
+            identity = letters.message_id(str(plan.newsletter_id), target.email)
+            message = letters.build_message(
+                sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies, message_id=identity,
+                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
+            )  # fmt: skip
+            try:
+                connection.send(message, to=target.email)
+                outcome, reason = NewsletterDeliveryOutcome.SENT, None
+                sent += 1
+            except RecipientRefused as exc:
+                outcome, reason = NewsletterDeliveryOutcome.REFUSED, str(exc)
+                refused.append(f"{target.email}: {exc}")
+            with orm_unit_of_work(acting) as session:
+                newsletter_rows.record_delivery(
+                    session, newsletter_id=plan.newsletter_id, email=target.email, outcome=outcome,
+                    message_id=identity, error=reason,
+                )  # fmt: skip
+            if on_progress:
+                on_progress(number, len(plan.targets))
+    except SmtpUnavailable as exc:
+        error = f"{exc}; run the same send again to mail the rest"
+    finally:
+        connection.close()
+    with orm_unit_of_work(acting) as session:
+        row = _find(session, str(plan.newsletter_id))
+        row.recipient_count = newsletter_rows.sent_count(session, newsletter_id=plan.newsletter_id)
+        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
+        session.add(row)
+        return SendReport(
+            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
+            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
+        )  # fmt: skip
+
+
+def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None) -> list[SendReport]:
+    """Sends every scheduled newsletter whose time has come (for cron, like `calendar run-due`)."""
+    moment = now or dt.datetime.now(dt.UTC)
+    with orm_unit_of_work(acting) as session:
+        due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
+    return [send(acting, ref=newsletter_id, smtp=smtp) for newsletter_id in due]

@@ -1,0 +1,282 @@
+"""The platforms' documented APIs over HTTP: Forem (dev.to) articles, Hashnode GraphQL, WordPress REST.
+
+Each client can find a copy it made before by the post's canonical URL (how a re-run
+after a crash between the remote create and the local record avoids a second copy),
+create one, and update one. A 429 or 503 with a short Retry-After is waited out and
+retried; anything else becomes a one-line PlatformError that never carries the token.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from blogster_cli.distribution.crosspost import (
+    Article,
+    forem_tags,
+    hashnode_tags,
+    with_original_link,
+    wordpress_tags,
+)
+from blogster_cli.errors import BlogsterError
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from blogster_cli.services.platform_accounts import PlatformEndpoint
+
+TIMEOUT_S = 30.0
+MAX_RETRY_WAIT_S = 60.0
+MAX_ATTEMPTS = 3
+MAX_LIST_PAGES = 50
+LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress"}
+
+
+class PlatformError(BlogsterError):
+    """The platform refused or failed the request; the message is one line."""
+
+
+@dataclass(frozen=True)
+class RemoteCopy:
+    id: str
+    url: str | None
+
+
+class PlatformClient(Protocol):
+    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None: ...
+    def create(self, article: Article) -> RemoteCopy: ...
+    def update(self, remote_id: str, article: Article) -> RemoteCopy: ...
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class _Http:
+    """One httpx2 client with the platform's auth, retries after 429/503 and readable errors."""
+
+    def __init__(
+        self, endpoint: PlatformEndpoint, *, headers: dict[str, str], auth: Any = None, under_base: bool = True
+    ) -> None:
+        import httpx2
+
+        self.label = LABELS[endpoint.platform]
+        self._secret = endpoint.token
+        base = endpoint.base_url if under_base else ""
+        self.client = httpx2.Client(base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S)
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        import httpx2
+
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                response = self.client.request(method, path, **kwargs)
+            except httpx2.HTTPError as exc:
+                raise PlatformError(f"could not reach {self.label}: {self._clean(type(exc).__name__)}") from None
+            if response.status_code in (429, 503):
+                wait = _retry_after(response)
+                if wait is not None and wait <= MAX_RETRY_WAIT_S and attempt < MAX_ATTEMPTS:
+                    time.sleep(wait)
+                    continue
+                after = f"; try again in {wait:.0f} s" if wait is not None else ""
+                raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
+            if response.status_code in (401, 403):
+                raise PlatformError(
+                    f"{self.label} refused the token ({response.status_code}):"
+                    " check it with `blogster platforms connect`"
+                )
+            if response.status_code >= 400:
+                raise PlatformError(
+                    f"{self.label} answered {response.status_code}: {self._clean(_one_line(response.text))}"
+                )
+            try:
+                return response.json()
+            except ValueError:
+                raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
+        raise AssertionError("unreachable")
+
+    def _clean(self, text: str) -> str:
+        """Never echo the token, even if a server puts it in an error page."""
+        return text.replace(self._secret, "***") if self._secret else text
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ForemClient:
+    """dev.to and every Forem site: {URL}/api/articles with the `api-key` header."""
+
+    def __init__(self, endpoint: PlatformEndpoint) -> None:
+        self.http = _Http(
+            endpoint,
+            headers={"api-key": endpoint.token, "accept": "application/vnd.forem.api-v1+json"},
+        )
+
+    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
+        for page in range(1, MAX_LIST_PAGES + 1):
+            articles = self.http.call("GET", "/api/articles/me/all", params={"page": page, "per_page": 1000})
+            if not articles:
+                return None
+            for article in articles:
+                if article.get("canonical_url") == canonical_url:
+                    return RemoteCopy(id=str(article["id"]), url=article.get("url"))
+        return None
+
+    def _body(self, article: Article) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "title": article.title,
+            "body_markdown": article.markdown,
+            "published": True,
+            "tags": forem_tags(article.tags),
+            "canonical_url": article.canonical_url,
+        }
+        if article.description:
+            fields["description"] = article.description
+        return {"article": fields}
+
+    def create(self, article: Article) -> RemoteCopy:
+        made = self.http.call("POST", "/api/articles", json=self._body(article))
+        return RemoteCopy(id=str(made["id"]), url=made.get("url"))
+
+    def update(self, remote_id: str, article: Article) -> RemoteCopy:
+        made = self.http.call("PUT", f"/api/articles/{remote_id}", json=self._body(article))
+        return RemoteCopy(id=str(made["id"]), url=made.get("url"))
+
+
+_HASHNODE_POST = "post { id url canonicalUrl }"
+
+
+class HashnodeClient:
+    """Hashnode's GraphQL API (publishPost / updatePost), posting to the token owner's first publication."""
+
+    def __init__(self, endpoint: PlatformEndpoint) -> None:
+        headers = {"authorization": endpoint.token, "content-type": "application/json"}
+        self.http = _Http(endpoint, headers=headers, under_base=False)  # the URL is the endpoint itself
+        self._url = endpoint.base_url
+        self._publication: dict[str, Any] | None = None
+
+    def _query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer = self.http.call("POST", self._url, json={"query": query, "variables": variables or {}})
+        if answer.get("errors"):
+            message = str(answer["errors"][0].get("message", "error"))
+            raise PlatformError(f"Hashnode: {self.http._clean(_one_line(message))}")
+        data: dict[str, Any] = answer.get("data") or {}
+        return data
+
+    def _own_publication(self) -> dict[str, Any]:
+        if self._publication is None:
+            data = self._query(
+                "query { me { publications(first: 1) { edges { node { id"
+                " posts(first: 50) { edges { node { id url canonicalUrl } } } } } } } }"
+            )
+            edges = ((data.get("me") or {}).get("publications") or {}).get("edges") or []
+            if not edges:
+                raise PlatformError("Hashnode: the token's account has no publication to post to")
+            self._publication = edges[0]["node"]
+        return self._publication
+
+    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
+        posts = (self._own_publication().get("posts") or {}).get("edges") or []
+        for edge in posts:
+            node = edge["node"]
+            if node.get("canonicalUrl") == canonical_url:
+                return RemoteCopy(id=str(node["id"]), url=node.get("url"))
+        return None
+
+    def _input(self, article: Article) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "title": article.title,
+            "contentMarkdown": article.markdown,
+            "tags": hashnode_tags(article.tags),
+            "originalArticleURL": article.canonical_url,
+        }
+        if article.description:
+            fields["subtitle"] = article.description[:250]
+        return fields
+
+    def create(self, article: Article) -> RemoteCopy:
+        fields = {**self._input(article), "publicationId": self._own_publication()["id"]}
+        data = self._query(
+            f"mutation Publish($input: PublishPostInput!) {{ publishPost(input: $input) {{ {_HASHNODE_POST} }} }}",
+            {"input": fields},
+        )
+        post = (data.get("publishPost") or {}).get("post") or {}
+        if not post.get("id"):
+            raise PlatformError("Hashnode did not return the new post's id")
+        return RemoteCopy(id=str(post["id"]), url=post.get("url"))
+
+    def update(self, remote_id: str, article: Article) -> RemoteCopy:
+        data = self._query(
+            f"mutation Update($input: UpdatePostInput!) {{ updatePost(input: $input) {{ {_HASHNODE_POST} }} }}",
+            {"input": {**self._input(article), "id": remote_id}},
+        )
+        post = (data.get("updatePost") or {}).get("post") or {}
+        if not post.get("id"):
+            raise PlatformError("Hashnode did not return the updated post")
+        return RemoteCopy(id=str(post["id"]), url=post.get("url"))
+
+
+class WordPressClient:
+    """A WordPress site's REST API (wp/v2/posts, wp/v2/tags) with an application password (basic auth)."""
+
+    def __init__(self, endpoint: PlatformEndpoint) -> None:
+        user, _, password = endpoint.token.partition(":")
+        self.http = _Http(endpoint, headers={"accept": "application/json"}, auth=(user, password))
+
+    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
+        """A post of ours has the same slug and links the original (every status, so drafts count too)."""
+        posts = self.http.call(
+            "GET", "/wp-json/wp/v2/posts", params={"slug": slug, "status": "any", "context": "edit", "per_page": 100}
+        )
+        for post in posts or []:
+            content = post.get("content") or {}
+            text = content.get("raw") or content.get("rendered") or ""
+            if canonical_url in text:
+                return RemoteCopy(id=str(post["id"]), url=post.get("link"))
+        return None
+
+    def _tag_ids(self, names: list[str]) -> list[int]:
+        ids = []
+        for name in wordpress_tags(names):
+            found = self.http.call("GET", "/wp-json/wp/v2/tags", params={"search": name, "per_page": 100})
+            match = next((t for t in found or [] if str(t.get("name", "")).lower() == name.lower()), None)
+            if match is None:
+                match = self.http.call("POST", "/wp-json/wp/v2/tags", json={"name": name})
+            ids.append(int(match["id"]))
+        return ids
+
+    def _body(self, article: Article) -> dict[str, Any]:
+        return {
+            "title": article.title,
+            "content": with_original_link(article.html, article.canonical_url),
+            "excerpt": article.description or "",
+            "slug": article.slug,
+            "status": "publish",
+            "tags": self._tag_ids(article.tags),
+        }
+
+    def create(self, article: Article) -> RemoteCopy:
+        made = self.http.call("POST", "/wp-json/wp/v2/posts", json=self._body(article))
+        return RemoteCopy(id=str(made["id"]), url=made.get("link"))
+
+    def update(self, remote_id: str, article: Article) -> RemoteCopy:
+        made = self.http.call("POST", f"/wp-json/wp/v2/posts/{remote_id}", json=self._body(article))
+        return RemoteCopy(id=str(made["id"]), url=made.get("link"))
+
+
+def client_for(endpoint: PlatformEndpoint) -> ForemClient | HashnodeClient | WordPressClient:
+    if endpoint.platform == "hashnode":
+        return HashnodeClient(endpoint)
+    if endpoint.platform == "wordpress":
+        return WordPressClient(endpoint)
+    return ForemClient(endpoint)

@@ -1,0 +1,204 @@
+"""Social media profiles (tokens in the keyring, a reference in the database) and social post drafts.
+
+Drafts come from `generate social` or by hand; each save checks the platform's length
+limit. social_media_profiles.access_token holds "keyring:<entry>", never the token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.distribution import social as rules
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+from blogster_cli.repositories import social as social_rows
+from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.credentials import CredentialStore
+
+HANDLE = re.compile(r"[^\s:]{1,100}")
+KEYRING_PREFIX = "keyring:"
+
+
+def _platform(name: str) -> SocialPlatform:
+    try:
+        return SocialPlatform(name.strip().lower())
+    except ValueError:
+        raise InvalidInput(f"unknown platform {name!r}; choose one of: {', '.join(SocialPlatform)}") from None
+
+
+@dataclass(frozen=True)
+class ProfilePublic:
+    id: Any
+    platform: str
+    handle: str | None
+    connected: bool
+    token: str
+    """'keyring' when a token is stored for it, else 'none': never the token."""
+
+
+def _profile_public(row: SocialMediaProfile) -> ProfilePublic:
+    return ProfilePublic(
+        row.id, str(row.platform), row.profile_id, row.is_connected, "keyring" if row.access_token else "none"
+    )
+
+
+def list_profiles(acting: ActingUser) -> list[ProfilePublic]:
+    with orm_unit_of_work(acting) as session:
+        return [_profile_public(p) for p in social_rows.profiles(session)]
+
+
+def connect_profile(
+    acting: ActingUser, *, credentials: CredentialStore, platform: str, handle: str, token: str
+) -> ProfilePublic:
+    """Stores the token in the keyring and the profile (with only a reference to it) in the database."""
+    chosen = _platform(platform)
+    if not HANDLE.fullmatch(handle.strip()):
+        raise InvalidInput("the handle must be 1-100 characters without spaces or ':'")
+    if not token.strip():
+        raise InvalidInput("the token is empty")
+    handle = handle.strip()
+    entry = f"social:{acting.actor.user_id.hex}:{chosen.value}:{handle}"
+    credentials.set(entry, token.strip())
+    with orm_unit_of_work(acting) as session:
+        row = social_rows.profile_for(session, platform=chosen, handle=handle)
+        if row is None:  # a stand-in made by `generate social` becomes this account
+            row = social_rows.profile_for(session, platform=chosen, handle=None)
+            row = row if row is not None and row.profile_id is None else None
+        row = row or SocialMediaProfile(platform=chosen)
+        row.profile_id, row.profile_name = handle, handle
+        row.access_token, row.is_connected = KEYRING_PREFIX + entry, True
+        social_rows.save(session, row=row)
+        return _profile_public(row)
+
+
+def disconnect_profile(
+    acting: ActingUser, *, credentials: CredentialStore, platform: str, handle: str | None
+) -> ProfilePublic:
+    with orm_unit_of_work(acting) as session:
+        row = social_rows.profile_for(session, platform=_platform(platform), handle=handle)
+        if row is None:
+            raise NotFound(f"no {platform} profile" + (f" {handle!r}" if handle else ""))
+        if row.access_token:
+            credentials.delete(row.access_token.removeprefix(KEYRING_PREFIX))
+        row.access_token, row.refresh_token, row.is_connected = None, None, False
+        social_rows.save(session, row=row)
+        return _profile_public(row)
+
+
+@dataclass(frozen=True)
+class SocialPostPublic:
+    id: Any
+    slug: str
+    platform: str
+    handle: str | None
+    status: str
+    content: str
+    hashtags: list[str]
+    length: int
+    limit: int
+    scheduled_time: dt.datetime | None
+    platform_post_id: str | None
+
+
+def _post_public(post: SocialMediaPost, profile: SocialMediaProfile, slug: str) -> SocialPostPublic:
+    from blogster_cli.ai.metadata import PLATFORM_LIMITS
+
+    content, hashtags = post.content or "", list(post.hashtags)
+    return SocialPostPublic(
+        id=post.id, slug=slug, platform=str(profile.platform), handle=profile.profile_id, status=str(post.post_status),
+        content=content, hashtags=hashtags, length=rules.length(content, hashtags),
+        limit=PLATFORM_LIMITS[str(profile.platform)], scheduled_time=post.scheduled_time,
+        platform_post_id=post.platform_post_id,
+    )  # fmt: skip
+
+
+def _checked(platform: str, content: str, hashtags: list[str]) -> list[str]:
+    found = rules.problems(platform, content, hashtags)
+    if found:
+        raise InvalidInput(f"not saved: {'; '.join(found)}")
+    return rules.clean_hashtags(hashtags)
+
+
+def list_posts(acting: ActingUser, *, ref: str | None = None) -> list[SocialPostPublic]:
+    from blogster_cli.services.blogs import find_own
+
+    with orm_unit_of_work(acting) as session:
+        blog_id = find_own(driver_connection(session), ref).id if ref else None
+        return [_post_public(p, profile, slug) for p, profile, slug in social_rows.posts(session, blog_id=blog_id)]
+
+
+def create_post(
+    acting: ActingUser, *, ref: str, platform: str, content: str, hashtags: list[str], handle: str | None = None
+) -> SocialPostPublic:
+    """A draft written by hand, on my profile for the platform (a stand-in profile until one is connected)."""
+    from blogster_cli.services.blogs import find_own
+
+    chosen = _platform(platform)
+    tags = _checked(chosen.value, content, hashtags)
+    with orm_unit_of_work(acting) as session:
+        blog = find_own(driver_connection(session), ref)
+        profile = social_rows.profile_for(session, platform=chosen, handle=handle)
+        if profile is None:
+            if handle is not None:
+                raise NotFound(f"no {chosen.value} profile {handle!r}: connect it with `social profiles connect`")
+            profile = SocialMediaProfile(platform=chosen, profile_name="(not connected)")
+            social_rows.save(session, row=profile)
+        post = SocialMediaPost(blog_id=blog.id, social_profile_id=profile.id, content=content.strip(), hashtags=tags)
+        social_rows.save(session, row=post)
+        return _post_public(post, profile, blog.slug)
+
+
+def _one(session: Any, ref: str) -> tuple[SocialMediaPost, SocialMediaProfile]:
+    found = social_rows.find_post(session, ref=ref)
+    if len(ref.strip()) < 4 or len(found) != 1:
+        raise NotFound(f"no social post with id {ref!r}" if not found else f"{ref!r} matches several social posts")
+    return found[0]
+
+
+def _slug(session: Any, post: SocialMediaPost) -> str:
+    from blogster_cli.repositories.blogs import find_own
+
+    row = find_own(driver_connection(session), ref=str(post.blog_id))
+    return row.slug if row else ""
+
+
+def edit_post(
+    acting: ActingUser, *, ref: str, content: str | None = None, hashtags: list[str] | None = None
+) -> SocialPostPublic:
+    with orm_unit_of_work(acting) as session:
+        post, profile = _one(session, ref)
+        if post.post_status == SocialPostStatus.PUBLISHED:
+            raise InvalidInput("this post is already published; it cannot change")
+        new_content = content if content is not None else post.content or ""
+        post.hashtags = _checked(
+            str(profile.platform), new_content, hashtags if hashtags is not None else list(post.hashtags)
+        )
+        post.content = new_content.strip()
+        social_rows.save(session, row=post)
+        return _post_public(post, profile, _slug(session, post))
+
+
+def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> SocialPostPublic:
+    """Schedules the post at `at`, or takes it back to a draft with None."""
+    with orm_unit_of_work(acting) as session:
+        post, profile = _one(session, ref)
+        if post.post_status == SocialPostStatus.PUBLISHED:
+            raise InvalidInput("this post is already published")
+        _checked(str(profile.platform), post.content or "", list(post.hashtags))
+        post.scheduled_time = at
+        post.post_status = SocialPostStatus.SCHEDULED if at else SocialPostStatus.DRAFT
+        social_rows.save(session, row=post)
+        return _post_public(post, profile, _slug(session, post))
+
+
+def remove_post(acting: ActingUser, *, ref: str) -> None:
+    with orm_unit_of_work(acting) as session:
+        post, _ = _one(session, ref)
+        social_rows.delete_post(session, post_id=post.id)

@@ -1,0 +1,43 @@
+"""`blogster interactive`: checked structures, widgets in the built site, participation from the access log."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_a_poll_from_creation_to_the_site_and_its_participation(cli, signed_up, tmp_path):
+    poll = tmp_path / "poll.json"
+    poll.write_text(json.dumps({"question": "Which shell?", "options": ["bash", "zsh", "fish"]}))
+    made = cli("interactive", "create", "poll", "--title", "Favourite shell", "--structure", str(poll), "--json")
+    assert made.exit_code == 0, made.stderr
+    assert made.json()["shortcode"] == "{{< poll favourite-shell >}}"
+    again = cli("interactive", "create", "poll", "--title", "Favourite shell", "--structure", str(poll))
+    assert again.exit_code == 5  # the tracking id names one item
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"question": "Which shell?", "options": ["only one"]}))
+    refused = cli("interactive", "create", "poll", "--title", "Bad", "--structure", str(bad))
+    assert refused.exit_code == 2 and "options must be a list of 2-20 options" in refused.stderr
+    assert cli("interactive", "edit", "favourite-shell", "--structure", str(bad)).exit_code == 2
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Shells\n---\nTell us.\n\n{{< poll favourite-shell >}}\n\nThanks.\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published", "--slug", "shells").exit_code == 0
+    out = tmp_path / "public"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    page = next(p for p in out.rglob("index.html") if "shells" in str(p.parent)).read_text()
+    assert '<form class="blogster-poll" id="favourite-shell"' in page and "{{&lt; poll" not in page
+    assert "<legend>Which shell?</legend>" in page and '"/_i/favourite-shell/"' in page
+
+    log = tmp_path / "access.log"
+    log.write_text(
+        '203.0.113.1 - - [01/Dec/2026:10:00:00 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0 "-" "Firefox"\n'
+        '203.0.113.2 - - [01/Dec/2026:10:00:00 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0 "-" "Firefox"\n'
+        '203.0.113.1 - - [01/Dec/2026:10:00:05 +0000] "GET /_i/favourite-shell/complete HTTP/1.1" 404 0 "-" "Firefox"\n'
+    )
+    [counted] = cli("interactive", "stats", "--from-log", str(log), "--json").json()
+    assert (counted["participation_count"], counted["completion_rate"]) == (2, 0.5)
+    [listed] = cli("interactive", "list", "--json").json()
+    assert listed["participation_count"] == 2
+    assert cli("interactive", "rm", "favourite-shell").exit_code == 0
+    assert cli("interactive", "list", "--json").json() == []
+    assert cli("interactive", "rm", "favourite-shell").exit_code == 3

@@ -1,0 +1,170 @@
+"""`blogster newsletter` against a local SMTP server (aiosmtpd): exactly once per reader, resumable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.smtp_server import MailRecorder, smtp_server
+
+POST = "---\ntitle: Ten terminal habits\n---\nUse **tmux** every day.\n"
+READERS = 8
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[MailRecorder, str]]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def newsletter(cli, signed_up, tmp_path) -> str:
+    path = tmp_path / "post.md"
+    path.write_text(POST)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
+    assert made.exit_code == 0, made.stderr
+    created = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "This week", "--json")
+    assert created.exit_code == 0, created.stderr
+    return created.json()["id"]
+
+
+def readers_csv(tmp_path, count: int = READERS, extra: str = "") -> str:
+    path = tmp_path / "readers.csv"
+    lines = ["name,Email"] + [f"Reader {n},reader{n}@example.com" for n in range(count)]
+    path.write_text("\n".join(lines) + "\n" + extra)
+    return str(path)
+
+
+def test_send_mails_each_reader_once_with_html_text_and_unsubscribe(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    recorder.refuse.add("reader3@example.com")
+    csv_path = readers_csv(tmp_path, extra="not-an-address,\nREADER1@EXAMPLE.COM,\n")
+    result = cli("newsletter", "send", newsletter, "--to", csv_path, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert result.exit_code == 0, result.stderr
+    [report] = result.json()
+    assert report["sent"] == READERS - 1 and report["status"] == "sent" and report["recipient_count"] == READERS - 1
+    assert [r.split(":")[0] for r in report["refused"]] == ["reader3@example.com"]
+    assert "refused reader3@example.com: recipient refused: 550" in result.stderr
+    assert len(recorder.messages) == READERS - 1 and not recorder.to("reader3@example.com")
+
+    message = recorder.to("reader0@example.com")[0]
+    assert message["Subject"] == "This week" and message["From"] == "ada@example.com"
+    assert message["To"] == "Reader 0 <reader0@example.com>"
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://") and "/unsubscribe/?t=" in unsubscribe
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert unsubscribe in text and unsubscribe in html and "<strong>tmux</strong>" in html
+    assert "/ten-terminal-habits/" in text
+    others = {m["List-Unsubscribe"] for _, m in recorder.messages}
+    assert len(others) == READERS - 1  # each reader their own link
+
+    listed = cli("newsletter", "list", "--json").json()
+    assert listed[0]["recipient_count"] == READERS - 1 and listed[0]["status"] == "sent"
+    again = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert again["sent"] == 0 and again["already_done"] == READERS and len(recorder.messages) == READERS - 1
+
+
+def test_unsubscribes_are_honoured_by_later_sends(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "unsubscribe", "reader0@example.com").exit_code == 0
+    # A reader who clicked the link: the site's access log shows the request with their token.
+    first = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert first["sent"] == 2 and first["unsubscribed"] == 1
+    link = recorder.to("reader1@example.com")[0]["List-Unsubscribe"].strip("<>")
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    log = tmp_path / "access.log"
+    log.write_text(f'203.0.113.9 - - [01/Dec/2026:10:00:00 +0000] "GET /{path} HTTP/1.1" 200 12 "-" "Mail"\n')
+    assert cli("newsletter", "unsubscribe", "--from-log", str(log), "--json").json() == {"unsubscribed": 1}
+    listed = {s["email"]: s["subscribed"] for s in cli("newsletter", "subscribers", "list", "--json").json()}
+    assert listed == {"reader0@example.com": False, "reader1@example.com": False, "reader2@example.com": True}
+
+    second = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "Next week", "--json").json()
+    report = cli("newsletter", "send", second["id"], "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert report["sent"] == 1 and report["unsubscribed"] == 2
+    assert [m["Subject"] for m in recorder.to("reader2@example.com")] == ["This week", "Next week"]
+
+
+def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    csv_path = readers_csv(tmp_path)
+    env = {**os.environ, "BLOGSTER_SMTP_URL": url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "newsletter", "send", newsletter, "--to", csv_path],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    # The third message is kept by the server, and the sender killed before it hears 250.
+    recorder.on_data = lambda kept: os.kill(process.pid, signal.SIGKILL) if kept == 3 else None
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL and len(recorder.messages) == 3
+    recorder.on_data = None
+
+    rerun = cli("newsletter", "send", newsletter, "--to", csv_path, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert rerun.exit_code == 0, rerun.stderr
+    report = rerun.json()[0]
+    assert report["already_done"] == 2 and report["sent"] == READERS - 2 and report["recipient_count"] == READERS
+    for n in range(READERS):
+        ids = {m["Message-ID"] for m in recorder.to(f"reader{n}@example.com")}
+        assert len(ids) == 1, n  # one message per reader; a repeat would carry the same Message-ID
+    repeated = [n for n in range(READERS) if len(recorder.to(f"reader{n}@example.com")) > 1]
+    assert repeated == [2]  # only the one caught between the server's acceptance and the commit
+
+
+def test_smtp_outage_mid_send_is_reported_and_resumable(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 4)).exit_code == 0
+    recorder.fail_after = 2  # the server starts answering 421 after two messages
+    down = cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url})
+    assert down.exit_code == 1 and down.stderr.count("\n") == 1 and "run the same send again" in down.stderr
+    [shown] = cli("newsletter", "list", "--json").json()
+    assert shown["status"] == "failed" and shown["recipient_count"] == 2
+    recorder.fail_after = None
+    up = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert up.exit_code == 0 and up.json()[0]["sent"] == 2 and up.json()[0]["recipient_count"] == 4
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == [f"reader{n}@example.com" for n in range(4)]
+    with smtp_server() as (_, gone_url):
+        pass  # a server that is no longer there: one line, nothing lost
+    gone = cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": gone_url})
+    assert gone.exit_code == 0 and "0 sent" in gone.stderr  # everyone is mailed: no connection is even needed
+
+
+def test_plain_smtp_to_another_host_requires_starttls(cli, newsletter, tmp_path):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing address
+        address = probe.getsockname()[0]
+    if address.startswith("127."):
+        pytest.skip("this machine has no address but loopback")
+    with smtp_server(address) as (recorder, url):
+        assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 2)).exit_code == 0
+        result = cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url})
+        assert result.exit_code == 6 and "does not offer STARTTLS" in result.stderr
+        assert recorder.messages == []
+
+
+def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    shown = cli("newsletter", "preview", newsletter[:8])
+    assert shown.exit_code == 0 and "Subject: This week" in shown.stdout and "%%UNSUBSCRIBE_URL%%" in shown.stdout
+    assert cli("newsletter", "send", newsletter).exit_code == 6  # no SMTP server configured
+    bad = tmp_path / "bad.csv"
+    bad.write_text("address\nx@example.com\n")
+    result = cli("newsletter", "send", newsletter, "--to", str(bad), env={"BLOGSTER_SMTP_URL": url})
+    assert result.exit_code == 2 and "no 'email' column" in result.stderr
+    assert cli("newsletter", "create", "--blogs", "nope", "--subject", "x").exit_code == 3
+    scheduled = cli(
+        "newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 2), "--at", "2020-01-01 09:00", "--json"
+    )
+    assert scheduled.exit_code == 0 and scheduled.json()["status"] == "scheduled" and recorder.messages == []
+    due = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert due.exit_code == 0 and [r["sent"] for r in due.json()] == [2]
+    assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 0
+    assert [s["email"] for s in cli("newsletter", "subscribers", "list", "--json").json()] == ["reader1@example.com"]
+    assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 3

@@ -1,0 +1,157 @@
+"""Local servers speaking the platforms' documented APIs, on pytest-httpserver, for the cross-post tests.
+
+Each keeps its posts in memory, checks the credentials the real platform checks, and
+can be told to rate-limit (429 with Retry-After) or to run a hook just before it
+answers a create (the crash test kills the client there).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+TOKEN = "devto-secret-token-123"
+HASHNODE_TOKEN = "hashnode-secret-token-456"
+WP_USER, WP_APP_PASSWORD = "ada", "abcd efgh ijkl mnop"
+
+
+def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(value), status=status, headers=headers or {}, content_type="application/json")
+
+
+@dataclass
+class FakePlatform:
+    server: HTTPServer
+    posts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    rate_limit_next: int = 0
+    before_create_answer: Callable[[], None] | None = None
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def _limited(self) -> Response | None:
+        if self.rate_limit_next > 0:
+            self.rate_limit_next -= 1
+            return _json({"error": "slow down"}, 429, {"Retry-After": "1"})
+        return None
+
+
+class FakeForem(FakePlatform):
+    """GET /api/articles/me/all, POST /api/articles, PUT /api/articles/ID with the api-key header."""
+
+    def install(self) -> FakeForem:
+        self.server.expect_request(re.compile(r"/api/articles.*")).respond_with_handler(self.handle)
+        return self
+
+    def handle(self, request: Request) -> Response:
+        self.requests.append((request.method, request.path))
+        if request.headers.get("api-key") != TOKEN:
+            return _json({"error": "unauthorized", "status": 401}, 401)
+        if (limited := self._limited()) is not None:
+            return limited
+        if request.method == "GET" and request.path == "/api/articles/me/all":
+            page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 30))
+            everything = sorted(self.posts.values(), key=lambda p: p["id"])
+            return _json(everything[(page - 1) * per_page : page * per_page])
+        body = request.get_json()["article"]
+        if request.method == "POST" and request.path == "/api/articles":
+            article_id = len(self.posts) + 1001
+            self.posts[article_id] = {**body, "id": article_id, "url": f"{self.url}/ada/post-{article_id}"}
+            if self.before_create_answer:
+                self.before_create_answer()
+            return _json(self.posts[article_id], 201)
+        match = re.fullmatch(r"/api/articles/(\d+)", request.path)
+        if request.method == "PUT" and match and int(match[1]) in self.posts:
+            self.posts[int(match[1])].update(body)
+            return _json(self.posts[int(match[1])])
+        return _json({"error": "not found"}, 404)
+
+
+class FakeHashnode(FakePlatform):
+    """The GraphQL endpoint: me { publications { posts } }, publishPost, updatePost."""
+
+    def install(self) -> FakeHashnode:
+        self.server.expect_request("/graphql", method="POST").respond_with_handler(self.handle)
+        return self
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("/graphql")
+
+    def handle(self, request: Request) -> Response:
+        payload = request.get_json()
+        self.requests.append(("POST", payload["query"].split("{")[0].strip() or "query"))
+        if request.headers.get("authorization") != HASHNODE_TOKEN:
+            return _json({"errors": [{"message": "Invalid access token"}]}, 401)
+        if (limited := self._limited()) is not None:
+            return limited
+        query, variables = payload["query"], payload.get("variables") or {}
+        if "publishPost" in query:
+            fields = variables["input"]
+            if fields.get("publicationId") != "pub-1":
+                return _json({"errors": [{"message": "publication not found"}]})
+            post_id = f"hn{len(self.posts) + 1}"
+            self.posts[len(self.posts) + 1] = {**fields, "id": post_id, "url": f"https://ada.hashnode.dev/{post_id}"}
+            return _json({"data": {"publishPost": {"post": self._node(post_id)}}})
+        if "updatePost" in query:
+            fields = variables["input"]
+            for post in self.posts.values():
+                if post["id"] == fields["id"]:
+                    post.update(fields)
+                    return _json({"data": {"updatePost": {"post": self._node(post["id"])}}})
+            return _json({"errors": [{"message": "post not found"}]})
+        nodes = [{"node": self._node(p["id"])} for p in self.posts.values()]
+        publication = {"id": "pub-1", "posts": {"edges": nodes}}
+        return _json({"data": {"me": {"publications": {"edges": [{"node": publication}]}}}})
+
+    def _node(self, post_id: str) -> dict[str, Any]:
+        post = next(p for p in self.posts.values() if p["id"] == post_id)
+        return {"id": post_id, "url": post["url"], "canonicalUrl": post.get("originalArticleURL")}
+
+
+class FakeWordPress(FakePlatform):
+    """/wp-json/wp/v2/posts and /wp-json/wp/v2/tags with an application password (basic auth)."""
+
+    tags: dict[int, str]
+
+    def install(self) -> FakeWordPress:
+        self.tags = {}
+        self.server.expect_request(re.compile(r"/wp-json/wp/v2/.*")).respond_with_handler(self.handle)
+        return self
+
+    def handle(self, request: Request) -> Response:
+        self.requests.append((request.method, request.path))
+        expected = "Basic " + base64.b64encode(f"{WP_USER}:{WP_APP_PASSWORD}".encode()).decode()
+        if request.headers.get("authorization") != expected:
+            return _json({"code": "rest_not_logged_in", "message": "You are not currently logged in."}, 401)
+        if (limited := self._limited()) is not None:
+            return limited
+        if request.path == "/wp-json/wp/v2/tags":
+            if request.method == "GET":
+                term = request.args.get("search", "").lower()
+                return _json([{"id": i, "name": n} for i, n in self.tags.items() if term in n.lower()])
+            tag_id = len(self.tags) + 1
+            self.tags[tag_id] = request.get_json()["name"]
+            return _json({"id": tag_id, "name": self.tags[tag_id]}, 201)
+        if request.path == "/wp-json/wp/v2/posts" and request.method == "GET":
+            slug = request.args.get("slug")
+            found = [p for p in self.posts.values() if p["slug"] == slug]
+            return _json([{**p, "content": {"raw": p["content"], "rendered": p["content"]}} for p in found])
+        if request.path == "/wp-json/wp/v2/posts" and request.method == "POST":
+            post_id = len(self.posts) + 1
+            self.posts[post_id] = {**request.get_json(), "id": post_id, "link": f"{self.url}/?p={post_id}"}
+            return _json(self.posts[post_id], 201)
+        match = re.fullmatch(r"/wp-json/wp/v2/posts/(\d+)", request.path)
+        if match and request.method == "POST" and int(match[1]) in self.posts:
+            self.posts[int(match[1])].update(request.get_json())
+            return _json(self.posts[int(match[1])])
+        return _json({"code": "rest_post_invalid_id"}, 404)

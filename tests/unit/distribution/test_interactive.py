@@ -1,0 +1,101 @@
+"""Interactive content without a database: structures checked, widgets rendered, logs counted."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+
+from blogster_cli.distribution import interactive
+from blogster_cli.distribution.interactive import StructureError, Widget
+
+QUIZ = {"questions": [{"text": "Which shell?", "options": ["bash", "zsh"], "answer": 1, "extra": "dropped"}]}
+CALCULATOR = {
+    "inputs": [{"name": "price", "label": "Price", "default": 10}, {"name": "qty", "label": "Quantity"}],
+    "formula": "price * qty * (1 + 0.2)",
+    "result_label": "Total",
+}
+
+
+def test_valid_structures_are_kept_without_unknown_keys():
+    assert interactive.validated("quiz", QUIZ) == {
+        "questions": [{"text": "Which shell?", "options": ["bash", "zsh"], "answer": 1}]
+    }
+    assert interactive.validated("poll", {"question": "Tabs?", "options": ["yes", "no"]})["options"] == ["yes", "no"]
+    survey = {
+        "questions": [
+            {"text": "Why?"},
+            {"text": "Rate", "kind": "scale"},
+            {"text": "Pick", "kind": "choice", "options": ["a", "b"]},
+        ]
+    }
+    assert [q["kind"] for q in interactive.validated("survey", survey)["questions"]] == ["text", "scale", "choice"]
+    assert interactive.validated("calculator", CALCULATOR)["inputs"][1]["default"] == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "structure", "message"),
+    [
+        ("quiz", {"questions": []}, "1-50 entries"),
+        ("quiz", {"questions": [{"text": "Q", "options": ["a", "b"], "answer": 2}]}, "index of one of its options"),
+        ("quiz", {"questions": [{"text": "Q", "options": ["a"], "answer": 0}]}, "2-20 options"),
+        ("poll", {"question": "", "options": ["a", "b"]}, "question must be text"),
+        ("survey", {"questions": [{"text": "Q", "kind": "essay"}]}, "kind must be one of"),
+        ("calculator", {**CALCULATOR, "formula": "price * tax"}, "'tax', which is not one of the inputs"),
+        ("calculator", {**CALCULATOR, "formula": "__import__('os').system('x')"}, "numbers, the inputs"),
+        ("calculator", {**CALCULATOR, "formula": "price.__class__"}, "numbers, the inputs"),
+        ("calculator", {**CALCULATOR, "formula": "'a' + price"}, "numbers, the inputs"),
+        ("calculator", {**CALCULATOR, "inputs": [{"name": "Bad Name", "label": "x"}]}, "lowercase identifier"),
+        ("poll", ["not", "an", "object"], "JSON object"),
+    ],
+)
+def test_invalid_structures_say_what_is_wrong(kind, structure, message):
+    with pytest.raises(StructureError, match=message):
+        interactive.validated(kind, structure)
+
+
+def test_the_formula_becomes_arithmetic_over_the_inputs_only():
+    assert interactive.formula_js("-price * qty ** 2 % 3", {"price", "qty"}) == "(((-v.price) * (v.qty ** 2)) % 3)"
+
+
+def test_widgets_are_accessible_self_contained_html():
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for kind, structure in (
+        ("quiz", QUIZ),
+        ("calculator", CALCULATOR),
+        ("poll", {"question": "Q<b>", "options": ["a", "b"]}),
+    ):
+        widget = Widget(kind, "my-" + kind, "Title <script>", interactive.validated(kind, structure))
+        rendered = interactive.render_widget(widget)
+        fragment = parser.parseFragment(rendered)
+        form = fragment.find("form")
+        assert form.get("aria-labelledby") == f"my-{kind}-title" and form.find(".//output").get("aria-live") == "polite"
+        assert "<script>alert" not in rendered and "Title &lt;script&gt;" in rendered
+        assert f'"/_i/my-{kind}/"' in rendered and "src=" not in rendered.split("<script>")[0]
+        if kind != "calculator":
+            assert form.find(".//fieldset/legend") is not None
+        else:
+            assert [label.get("for") for label in form.findall(".//label")] == [
+                "my-calculator-price",
+                "my-calculator-qty",
+            ]
+            assert "((v.price * v.qty) * (1 + 0.2))" in rendered
+
+
+def test_short_codes_are_replaced_in_rendered_posts_and_unknown_ones_stay():
+    widget = Widget("poll", "favourite-shell", "Shells", {"question": "Which?", "options": ["bash", "zsh"]})
+    body = "<p>Intro.</p>\n<p>{{&lt; poll favourite-shell &gt;}}</p>\n<p>{{&lt; quiz unknown &gt;}}</p>"
+    expanded = interactive.expand_shortcodes(body, {("poll", "favourite-shell"): widget})
+    assert expanded.startswith("<p>Intro.</p>\n<form") and "{{&lt; quiz unknown &gt;}}" in expanded
+    assert "<p><form" not in expanded
+
+
+def test_participation_is_counted_from_the_tracking_requests():
+    lines = [
+        '1.2.3.4 - - [01/Dec/2026:10:00:00 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0',
+        '1.2.3.5 - - [01/Dec/2026:10:00:01 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0',
+        '1.2.3.4 - - [01/Dec/2026:10:00:09 +0000] "GET /_i/favourite-shell/complete HTTP/1.1" 404 0',
+        '1.2.3.4 - - [01/Dec/2026:10:00:09 +0000] "GET /posts/a/ HTTP/1.1" 200 10',
+    ]
+    counted = interactive.participation(lines)
+    assert list(counted) == ["favourite-shell"]
+    assert (counted["favourite-shell"].started, counted["favourite-shell"].completion_rate) == (2, 0.5)
