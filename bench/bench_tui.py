@@ -63,11 +63,11 @@ TUI = """
 import asyncio, time
 import blogster_cli.cli.app
 from blogster_cli.cli.state import acting_user, app_context
-from blogster_cli.services.publishing import zone
 
 acting = acting_user()
-timezone = app_context().settings.timezone
-zone(timezone)
+ctx = app_context()
+ctx.tzinfo
+timezone = ctx.settings.timezone
 from blogster_cli.tui import launch
 
 async def painted(pilot):
@@ -88,7 +88,9 @@ launch.run(acting, timezone=timezone, headless=True, size=(80, 24), auto_pilot=p
 def timed(code: str, env: dict[str, str]) -> dict[str, float]:
     """Milliseconds from just before the process starts to each mark it prints."""
     started = time.time()
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"the timed process failed: {result.stderr[-3000:]}")
     marks = {}
     for line in result.stdout.splitlines():
         name, _, value = line.partition(" ")
