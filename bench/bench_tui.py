@@ -130,7 +130,16 @@ def load_account(conninfo: str, email: str) -> None:
             " from public.blogs b cross join generate_series(0, %(days)s - 1) d where b.author_id = %(user)s",
             {"user": user_id, "days": days},
         )
-        conn.execute("analyze public.blogs; analyze public.blog_analytics")
+        conn.execute(  # the rollup the triggers keep (0090), filled as the migration fills it
+            "insert into public.blog_analytics_daily_totals (author_id, date, views, bounce_weighted, bounce_views)"
+            " select a.author_id, a.date, sum(a.views),"
+            " coalesce(sum(a.bounce_rate::numeric * a.views) filter (where a.bounce_rate is not null), 0),"
+            " coalesce(sum(a.views) filter (where a.bounce_rate is not null), 0)"
+            " from public.blog_analytics a join public.blogs b on b.id = a.blog_id and b.deleted_at is null"
+            " where a.author_id = %(user)s group by a.author_id, a.date",
+            {"user": user_id},
+        )
+        conn.execute("analyze public.blogs; analyze public.blog_analytics; analyze public.blog_analytics_daily_totals")
 
 
 def main() -> None:
