@@ -7,7 +7,6 @@ the rollup is compared with a fresh aggregate over blog_analytics of live blogs.
 
 from __future__ import annotations
 
-
 from tests.integration.test_schema_dashboard import add_blog, dashboard
 
 FRESH = (
@@ -74,7 +73,9 @@ def test_dashboard_stats_reads_the_rollup_not_the_analytics(db, make_user, super
     """A row written behind the triggers' back shows only what the rollup says: the view reads the rollup."""
     alice = make_user()
     blog = add_blog(superuser, alice, "now()", status="published")
-    superuser.execute("insert into blog_analytics (blog_id, date, views, bounce_rate) values (%s, current_date, 7, 0.5)", (blog,))
+    superuser.execute(
+        "insert into blog_analytics (blog_id, date, views, bounce_rate) values (%s, current_date, 7, 0.5)", (blog,)
+    )
     with superuser.transaction():
         superuser.execute("set local session_replication_role = replica")
         superuser.execute(
@@ -88,7 +89,10 @@ def test_dashboard_stats_reads_the_rollup_not_the_analytics(db, make_user, super
 def test_an_account_without_analytics_has_an_empty_rollup(db, make_user, superuser):
     alice = make_user()
     add_blog(superuser, alice, "now()")
-    assert superuser.execute(
-        "select count(*) from blog_analytics_daily_totals where author_id = %s", (alice.user_id,)
-    ).fetchone()[0] == 0
+    assert (
+        superuser.execute(
+            "select count(*) from blog_analytics_daily_totals where author_id = %s", (alice.user_id,)
+        ).fetchone()[0]
+        == 0
+    )
     assert dashboard(db, "u_" + alice.user_id.hex)["total_views"] == 0

@@ -50,7 +50,10 @@ def as_bob(db, world, statement: str, params: tuple = ()) -> str:
 
 def test_bob_reads_only_his_own_totals(db, world):
     assert as_bob(db, world, "select * from blog_analytics_daily_totals") == "ok:1"
-    assert as_bob(db, world, "select * from blog_analytics_daily_totals where author_id = %s", (world["alice"].user_id,)) == "ok:0"
+    assert (
+        as_bob(db, world, "select * from blog_analytics_daily_totals where author_id = %s", (world["alice"].user_id,))
+        == "ok:0"
+    )
 
 
 @pytest.mark.parametrize(
