@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
 from importlib import import_module
@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from blogster_cli.errors import ConfigError
 from blogster_cli.tui.dashboard import DashboardScreen
 from blogster_cli.tui.keys import command_bindings, key_label
 from blogster_cli.tui.places import PLACES, Place
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from blogster_cli.actors import ActingUser
+    from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
 
 UNREAD_BADGE = "●"
@@ -60,6 +62,10 @@ ModalScreen { align: center middle; }
 """
 
 
+def no_provider() -> ProviderConfig:
+    raise ConfigError("no AI provider in this session; `blogster tui` sets it up from your settings")
+
+
 def lazy_screen(place: Place) -> Screen[None]:
     """A screen's module is imported when the screen is first shown: the dashboard paints without them."""
     screen_class: type[Screen[None]] = getattr(import_module(place.module), place.screen)
@@ -81,9 +87,18 @@ class BlogsterApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, acting: ActingUser, *, timezone: str = "UTC", figures: Future[Dashboard] | None = None) -> None:
+    def __init__(
+        self,
+        acting: ActingUser,
+        *,
+        timezone: str = "UTC",
+        figures: Future[Dashboard] | None = None,
+        provider: Callable[[], ProviderConfig] = no_provider,
+    ) -> None:
         super().__init__()
         self.acting = acting
+        self.provider = provider
+        """The AI provider for generation, resolved when first used (it reads the keyring)."""
         self.figures = figures
         """The dashboard's first figures, already being read (launch.py), or None: the dashboard reads them."""
         self.timezone = timezone
