@@ -283,6 +283,7 @@ class Generator:
         self.timed("blog_tags", self.tags)
         self.timed("blogs_to_tags", self.tag_links)
         self.timed("blog_analytics", self.analytics)
+        self.timed("blog_analytics_daily_totals", self.analytics_totals)
         started = time.perf_counter()
         self.make_partitions()
         self.report("generate.partitions_time", time.perf_counter() - started, "s")
@@ -494,6 +495,17 @@ class Generator:
             " created_at, updated_at",
             lines(),
         )
+
+    def analytics_totals(self) -> int:
+        """The dashboard's daily rollup (0090), which its triggers would keep: they are off while loading."""
+        return self.conn.execute(
+            "insert into public.blog_analytics_daily_totals (author_id, date, views, bounce_weighted, bounce_views)"
+            " select a.author_id, a.date, sum(a.views),"
+            " coalesce(sum(a.bounce_rate::numeric * a.views) filter (where a.bounce_rate is not null), 0),"
+            " coalesce(sum(a.views) filter (where a.bounce_rate is not null), 0)"
+            " from public.blog_analytics a join public.blogs b on b.id = a.blog_id and b.deleted_at is null"
+            " group by a.author_id, a.date"
+        ).rowcount
 
     # -- notifications and the chatbot ----------------------------------------------------
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blogster_cli.ai.provider import ProviderConfig
 
 
 def tui() -> None:
@@ -24,4 +28,10 @@ def tui() -> None:
 
     from blogster_cli.tui import launch
 
-    launch.run(acting, timezone=timezone)
+    def provider() -> ProviderConfig:
+        """Resolved when a generation first asks (imported then too: the first paint does without it)."""
+        from blogster_cli.services.ai_settings import provider_config
+
+        return provider_config(ctx)
+
+    launch.run(acting, timezone=timezone, provider=provider)

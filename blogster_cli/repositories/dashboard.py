@@ -56,15 +56,15 @@ def stats(conn: psycopg.Connection) -> StatsRow:
 
 
 def views_by_day(conn: psycopg.Connection, *, days: int) -> list[DailyViews]:
-    """Views of my live posts for each of the last `days` UTC dates (today included), zeros filled in."""
+    """Views of my live posts for each of the last `days` UTC dates (today included), zeros filled in.
+
+    Read from the daily rollup (0090), which counts only live posts, like dashboard_stats.
+    """
     rows = conn.execute(
         "with bounds as (select (now() at time zone 'UTC')::date as today)"
-        " select d::date, coalesce(v.views, 0)::bigint"
+        " select d::date, coalesce(t.views, 0)::bigint"
         " from bounds, generate_series(bounds.today - (%(days)s - 1), bounds.today, interval '1 day') d"
-        " left join (select a.date, sum(a.views) as views from public.blog_analytics a, bounds"
-        "   where a.author_id = auth.uid() and a.date > bounds.today - %(days)s"
-        "   and a.blog_id in (select b.id from public.blogs b where b.author_id = auth.uid() and b.deleted_at is null)"
-        "   group by a.date) v on v.date = d::date"
+        " left join public.blog_analytics_daily_totals t on t.author_id = auth.uid() and t.date = d::date"
         " order by 1",
         {"days": days},
     ).fetchall()

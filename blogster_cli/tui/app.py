@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 
+from blogster_cli.errors import ConfigError
 from blogster_cli.tui.dashboard import DashboardScreen
 from blogster_cli.tui.keys import command_bindings, key_label
+from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from blogster_cli.actors import ActingUser
+    from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
 
+UNREAD_BADGE = "●"
 CSS = """
 .card { width: 1fr; height: 5; border: round $primary; text-align: center; }
 .card.up { color: $success; }
@@ -40,9 +46,30 @@ CSS = """
 #preview-box { width: 1fr; height: 1fr; border-left: solid $primary-darken-2; padding: 0 1; }
 #revisions { width: 24; height: 1fr; }
 #diff-box { width: 1fr; height: 1fr; padding: 0 1; }
+#month-title { height: 1; text-style: bold; padding: 0 1; }
+#month { grid-size: 7; grid-rows: 1 3 3 3 3 3 3; height: 19; }
+.weekday { text-style: bold; padding: 0 1; }
+.day { padding: 0 1; }
+.day.other-month { color: $text-muted; }
+.day.cursor { background: $accent; color: $text; }
+#chosen-entry { height: 1; padding: 0 1; }
+#notifications { height: 1fr; }
+#notification-text { height: 4; padding: 0 1; border-top: solid $primary-darken-2; }
+#doc-status { height: 1; padding: 0 1; color: $text-muted; }
+#doc-hits { height: 1fr; }
 ModalScreen { align: center middle; }
 .dialog { width: 70; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
 """
+
+
+def no_provider() -> ProviderConfig:
+    raise ConfigError("no AI provider in this session; `blogster tui` sets it up from your settings")
+
+
+def lazy_screen(place: Place) -> Screen[None]:
+    """A screen's module is imported when the screen is first shown: the dashboard paints without them."""
+    screen_class: type[Screen[None]] = getattr(import_module(place.module), place.screen)
+    return screen_class()
 
 
 class BlogsterApp(App[None]):
@@ -50,23 +77,37 @@ class BlogsterApp(App[None]):
 
     TITLE = "Blogster"
     CSS = CSS
-    MODES = {"dashboard": DashboardScreen, "posts": lambda: posts_screen()}
+    MODES = {"dashboard": DashboardScreen, **{place.mode: partial(lazy_screen, place) for place in PLACES[1:]}}
     DEFAULT_MODE = "dashboard"
+    unread: reactive[int] = reactive(0)
+    """Unread notifications: the badge beside the account in the header (set by the dashboard and notifications)."""
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("f2", "switch_mode('dashboard')", "Dashboard"),
-        Binding("f3", "switch_mode('posts')", "Posts"),
+        *(Binding(place.key, f"switch_mode('{place.mode}')", place.title) for place in PLACES),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, acting: ActingUser, *, timezone: str = "UTC", figures: Future[Dashboard] | None = None) -> None:
+    def __init__(
+        self,
+        acting: ActingUser,
+        *,
+        timezone: str = "UTC",
+        figures: Future[Dashboard] | None = None,
+        provider: Callable[[], ProviderConfig] = no_provider,
+    ) -> None:
         super().__init__()
         self.acting = acting
+        self.provider = provider
+        """The AI provider for generation, resolved when first used (it reads the keyring)."""
         self.figures = figures
         """The dashboard's first figures, already being read (launch.py), or None: the dashboard reads them."""
         self.timezone = timezone
         self.zone: tzinfo = ZoneInfo(timezone)
         self.sub_title = acting.actor.email
+
+    def watch_unread(self, unread: int) -> None:
+        email = self.acting.actor.email
+        self.sub_title = f"{email} · {UNREAD_BADGE} {unread} unread" if unread else email
 
     def local_time(self, moment: datetime | None) -> str:
         """A stored time as the writer reads it: their timezone, to the minute."""
@@ -95,10 +136,3 @@ class BlogsterApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)
-
-
-def posts_screen() -> Screen[None]:
-    """The posts screen, imported when first shown: the dashboard paints without it."""
-    from blogster_cli.tui.posts import PostsScreen
-
-    return PostsScreen()

@@ -142,6 +142,7 @@ class DashboardScreen(Screen[None]):
         self.summary = summary
         for figure in summary.figures:
             self.query_one(f"#card-{figure.label.lower()}", FigureCard).show(figure)
+        self.app.unread = summary.unread_notifications
         credits = "–" if summary.credits_remaining is None else str(summary.credits_remaining)
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 from blogster_cli.services import dashboard
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from blogster_cli.actors import ActingUser
+    from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
 
 
@@ -35,9 +38,13 @@ def read_figures_early(acting: ActingUser) -> Future[Dashboard]:
     return future
 
 
-def run(acting: ActingUser, *, timezone: str, **options: Any) -> None:
-    """Opens the studio for `acting`; `options` go to Textual's App.run (headless, auto_pilot...)."""
+def run(
+    acting: ActingUser, *, timezone: str, provider: Callable[[], ProviderConfig] | None = None, **options: Any
+) -> None:
+    """Opens the studio for `acting`; `provider` gives the AI provider when a generation first needs it;
+    `options` go to Textual's App.run (headless, auto_pilot...)."""
     figures = read_figures_early(acting)
     from blogster_cli.tui.app import BlogsterApp
 
-    BlogsterApp(acting, timezone=timezone, figures=figures).run(**options)
+    extra = {} if provider is None else {"provider": provider}
+    BlogsterApp(acting, timezone=timezone, figures=figures, **extra).run(**options)

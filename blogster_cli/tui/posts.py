@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 from blogster_cli.services import blogs
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, in_background
+from blogster_cli.tui.writing import WritingActions
 
 if TYPE_CHECKING:
     from blogster_cli.services.blogs import BlogRow
@@ -66,7 +67,7 @@ class PostsLoaded(Done):
     pass
 
 
-class PostsScreen(PublishingActions, Screen[None]):
+class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     """Posts: every post of mine, newest change first; Enter opens one in the editor."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
@@ -74,7 +75,8 @@ class PostsScreen(PublishingActions, Screen[None]):
     TITLE = "Posts"
     HELP = (
         "Type in the filter to narrow the list (words in the title or tags, `status:draft`, `tag:python`). "
-        "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule."
+        "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule; "
+        "**a** edits its tags; **g** generates (rewrite, expand or continue it with the AI, one credit)."
     )
     BINDINGS = [
         Binding("o", "open", "Open", show=False),  # Enter on a row opens it too
@@ -85,6 +87,8 @@ class PostsScreen(PublishingActions, Screen[None]):
         Binding("u", "unpublish", "Unpublish"),
         Binding("t", "schedule", "Schedule"),
         Binding("h", "history", "History"),
+        Binding("a", "tag", "Tags"),
+        Binding("g", "generate", "Generate"),
     ]
 
     def __init__(self) -> None:
@@ -177,5 +181,12 @@ class PostsScreen(PublishingActions, Screen[None]):
         if ref is not None:
             self.app.push_screen(EditorScreen(ref), lambda _: self.action_reload())
 
+    def selected_post(self) -> BlogRow | None:
+        ref = self.selected_ref()
+        return next((row for row in self.rows if str(row.id) == ref), None)
+
     def after_publishing(self) -> None:
+        self.action_reload()
+
+    def after_writing(self) -> None:
         self.action_reload()

@@ -5,6 +5,7 @@ import pytest
 
 from bench.generate import SHARED_DATA, generate, scaled_counts
 from blogster_cli.db.acting import acting_transaction
+from tests.integration.test_dashboard_daily_totals import assert_rollup_exact
 
 SCALE = 0.0005  # 5 accounts, 500 posts, 5,000 analytics rows, 500 chat messages
 
@@ -16,6 +17,7 @@ def test_generated_data_is_complete_consistent_and_private(superuser):
     written = generate(superuser, scale=SCALE, seed=7, report=lambda *line: None)
     check_counts(written, superuser)
     check_derived_columns(superuser)
+    assert_rollup_exact(superuser)  # the dashboard's rollup, which the loading skipped the triggers of
     check_a_user_sees_own_drafts_and_no_one_elses(superuser)
 
 

@@ -1,0 +1,186 @@
+"""The calendar screen: a month grid of my planned entries; move them with keys, open the linked post.
+
+Days are the entries' own local dates (as `calendar list` shows them). Moving an
+entry calls the same service as `calendar move`, so its SEQUENCE grows and an ICS
+feed follows.
+"""
+
+from __future__ import annotations
+
+from calendar import Calendar
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from blogster_cli.services import calendar
+from blogster_cli.tui.work import Done, in_background
+
+if TYPE_CHECKING:
+    from blogster_cli.models.extended import CalendarEntryPublic
+    from blogster_cli.tui.app import BlogsterApp
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CELL_WIDTH = 9  # 80 columns / 7, less the padding
+
+
+def month_days(year: int, month: int) -> list[date]:
+    """The 42 days of a six-week grid showing the month, Monday first."""
+    first = next(iter(Calendar().itermonthdates(year, month)))
+    return [first + timedelta(days=n) for n in range(42)]
+
+
+def shifted_month(day: date, months: int) -> date:
+    """The first of the month `months` away from `day`'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def cell_text(day: date, titles: list[str], *, lines: int = 2) -> str:
+    """A day cell: its number, then up to `lines` entry titles cut to the cell ("+N" when more)."""
+    shown = [("•" + title)[:CELL_WIDTH] for title in titles[:lines]]
+    if len(titles) > lines:
+        shown[-1] = f"+{len(titles) - lines + 1} more"
+    return "\n".join([str(day.day), *shown])
+
+
+class MonthLoaded(Done):
+    """`result` is the list of CalendarEntryPublic dated in the grid."""
+
+
+class EntryMoved(Done):
+    """`result` is the moved CalendarEntryPublic."""
+
+
+class CalendarScreen(Screen[None]):
+    """Calendar: the month's planned entries; arrows choose a day, Shift+arrows move the chosen entry."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
+
+    TITLE = "Calendar"
+    HELP = (
+        "Arrows choose a day; **Tab** chooses among the day's entries. **Shift+Left/Right** moves the chosen entry "
+        "a day, **Shift+Up/Down** a week; **Enter** opens its post. **PgUp/PgDn** change the month."
+    )
+    BINDINGS = [
+        Binding("left", "cursor(-1)", "Day before", show=False),
+        Binding("right", "cursor(1)", "Day after", show=False),
+        Binding("up", "cursor(-7)", "Week before", show=False),
+        Binding("down", "cursor(7)", "Week after", show=False),
+        Binding("pageup", "month(-1)", "Month before"),
+        Binding("pagedown", "month(1)", "Month after"),
+        Binding("tab", "next_entry", "Next entry", show=False, priority=True),
+        Binding("shift+left", "move(-1)", "Move a day earlier", show=False),
+        Binding("shift+right", "move(1)", "Move a day later"),
+        Binding("shift+up", "move(-7)", "Move a week earlier", show=False),
+        Binding("shift+down", "move(7)", "Move a week later", show=False),
+        Binding("enter", "open_post", "Open post"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__()
+        self.cursor = today or date.today()
+        self.month = self.cursor.replace(day=1)
+        self.entries: list[CalendarEntryPublic] = []
+        self.chosen = 0
+        """Index of the chosen entry among the cursor day's."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="month-title")
+        with Grid(id="month"):
+            for name in WEEKDAYS:
+                yield Static(name, classes="weekday")
+            for n in range(42):
+                yield Static("", id=f"day-{n}", classes="day")
+        yield Static("", id="chosen-entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        acting, days = self.app.acting, month_days(self.month.year, self.month.month)
+        in_background(
+            self, "Loading the calendar", lambda: calendar.entries(acting, start=days[0], end=days[-1]), MonthLoaded
+        )
+
+    def on_month_loaded(self, message: MonthLoaded) -> None:
+        self.entries = message.result
+        self.show()
+
+    def day_entries(self, day: date) -> list[CalendarEntryPublic]:
+        return [entry for entry in self.entries if entry.scheduled_date == day]
+
+    def chosen_entry(self) -> CalendarEntryPublic | None:
+        here = self.day_entries(self.cursor)
+        return here[self.chosen % len(here)] if here else None
+
+    def show(self) -> None:
+        """Paints the grid, the cursor day and the chosen entry from what is loaded."""
+        self.query_one("#month-title", Static).update(self.month.strftime("%B %Y"))
+        for n, day in enumerate(month_days(self.month.year, self.month.month)):
+            cell = self.query_one(f"#day-{n}", Static)
+            cell.update(cell_text(day, [entry.title or "" for entry in self.day_entries(day)]))
+            cell.set_class(day.month != self.month.month, "other-month")
+            cell.set_class(day == self.cursor, "cursor")
+        entry = self.chosen_entry()
+        if entry is None:
+            line = f"{self.cursor:%a %d %b}: nothing planned"
+        else:
+            at = f" {entry.scheduled_time:%H:%M}" if entry.scheduled_time else ""
+            count = len(self.day_entries(self.cursor))
+            linked = " · Enter opens its post" if entry.blog_id else ""
+            line = (
+                f"{self.cursor:%a %d %b}{at}: {entry.title} ({entry.status}, {self.chosen % count + 1}/{count}){linked}"
+            )
+        self.query_one("#chosen-entry", Static).update(line)
+
+    def go_to(self, day: date) -> None:
+        """Puts the cursor on `day`, loading its month when it is another one."""
+        self.cursor = day
+        self.chosen = 0
+        if day.replace(day=1) != self.month:
+            self.month = day.replace(day=1)
+            self.action_reload()
+        self.show()
+
+    def action_cursor(self, days: int) -> None:
+        self.go_to(self.cursor + timedelta(days=days))
+
+    def action_month(self, months: int) -> None:
+        target = shifted_month(self.cursor, months)
+        self.go_to(target)
+
+    def action_next_entry(self) -> None:
+        self.chosen += 1
+        self.show()
+
+    def action_move(self, days: int) -> None:
+        entry = self.chosen_entry()
+        if entry is None or entry.scheduled_date is None:
+            return
+        acting, ref, day = self.app.acting, str(entry.id), entry.scheduled_date + timedelta(days=days)
+        in_background(self, "Moving the entry", lambda: calendar.move(acting, ref=ref, day=day), EntryMoved)
+
+    def on_entry_moved(self, message: EntryMoved) -> None:
+        moved: CalendarEntryPublic = message.result
+        self.entries = [moved if entry.id == moved.id else entry for entry in self.entries]
+        if moved.scheduled_date is not None:
+            self.go_to(moved.scheduled_date)
+            self.chosen = [entry.id for entry in self.day_entries(self.cursor)].index(moved.id)
+            self.show()
+
+    def action_open_post(self) -> None:
+        from blogster_cli.tui.editor import EditorScreen
+
+        entry = self.chosen_entry()
+        if entry is None or entry.blog_id is None:
+            self.notify("This entry has no linked post", severity="warning")
+            return
+        self.app.push_screen(EditorScreen(str(entry.blog_id)))

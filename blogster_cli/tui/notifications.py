@@ -1,0 +1,146 @@
+"""The notifications screen: my notifications, unread first marked, read one to mark it read.
+
+The unread count is the app's badge (`BlogsterApp.unread`, shown beside the account in
+the header on every screen); this screen keeps it in step with what it marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from blogster_cli.services import notifications
+from blogster_cli.tui.work import Done, in_background
+
+if TYPE_CHECKING:
+    from blogster_cli.services.notifications import NotificationPublic
+    from blogster_cli.tui.app import BlogsterApp
+
+UNREAD_MARK = "●"
+
+
+class NotificationsLoaded(Done):
+    """`result` is the list of NotificationPublic, newest first."""
+
+
+class NotificationsMarked(Done):
+    """`result` is the ids now read."""
+
+
+class NotificationsScreen(Screen[None]):
+    """Notifications: newest first, ● unread; Enter reads one (and marks it read), m marks it, a marks all."""
+
+    app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
+
+    TITLE = "Notifications"
+    HELP = (
+        "Your notifications, newest first; ● marks the unread ones (their count is in the header). "
+        "**Enter** shows one and marks it read, **m** marks it read, **a** marks all read, **u** shows only unread."
+    )
+    BINDINGS = [
+        Binding("m", "mark_read", "Mark read"),
+        Binding("a", "mark_all_read", "All read"),
+        Binding("u", "toggle_unread", "Unread only"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[NotificationPublic] = []
+        self.unread_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="notifications", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="notification-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#notifications", DataTable)
+        table.add_column("", key="read", width=1)
+        table.add_column("When", key="when", width=16)
+        table.add_column("Priority", key="priority", width=8)
+        table.add_column("Title", key="title")
+        table.focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        acting, unread_only = self.app.acting, self.unread_only
+        in_background(
+            self,
+            "Loading notifications",
+            lambda: notifications.list_notifications(acting, unread_only=unread_only, limit=200),
+            NotificationsLoaded,
+        )
+
+    def on_notifications_loaded(self, message: NotificationsLoaded) -> None:
+        self.items = message.result
+        if not self.unread_only:
+            self.app.unread = sum(not item.read for item in self.items)
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        table = self.query_one("#notifications", DataTable)
+        table.clear()
+        for item in self.items:
+            table.add_row(
+                "" if item.read else UNREAD_MARK,
+                self.app.local_time(item.created_at),
+                item.priority,
+                item.title,
+                key=str(item.id),
+            )
+        unread = sum(not item.read for item in self.items)
+        self.sub_title = f"{unread} unread of {len(self.items)}" + (" (unread only)" if self.unread_only else "")
+
+    def selected(self) -> NotificationPublic | None:
+        table = self.query_one("#notifications", DataTable)
+        if table.row_count == 0:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return next(item for item in self.items if str(item.id) == key)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        item = self.selected()
+        self.query_one("#notification-text", Static).update("" if item is None else (item.content or item.title))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_mark_read()
+
+    def action_mark_read(self) -> None:
+        item = self.selected()
+        if item is None or item.read:
+            return
+        acting, notification_id = self.app.acting, item.id
+
+        def mark() -> list[object]:
+            notifications.mark_read(acting, notification_id=notification_id)
+            return [notification_id]
+
+        in_background(self, "Marking read", mark, NotificationsMarked)
+
+    def action_mark_all_read(self) -> None:
+        acting, ids = self.app.acting, [item.id for item in self.items if not item.read]
+
+        def mark() -> list[object]:
+            notifications.mark_all_read(acting)
+            return list(ids)
+
+        in_background(self, "Marking all read", mark, NotificationsMarked)
+
+    def on_notifications_marked(self, message: NotificationsMarked) -> None:
+        marked = set(message.result)
+        self.items = [replace(item, read=True) if item.id in marked else item for item in self.items]
+        self.app.unread = max(0, self.app.unread - len(marked))
+        row = self.query_one("#notifications", DataTable).cursor_row
+        self.show_rows()
+        self.query_one("#notifications", DataTable).move_cursor(row=row)
+
+    def action_toggle_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.action_reload()

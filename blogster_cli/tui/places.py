@@ -1,0 +1,28 @@
+"""The studio's screens, each a mode with its function key: the one list the app, footer and palette read.
+
+A new screen is one line here and its own module (the Chat screen, built with the
+chatbot service, goes in as `Place("chat", "f7", "Chat", "blogster_cli.tui.chat", "ChatScreen")`).
+Modules are imported when their screen is first shown, so the first paint loads the
+dashboard alone.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Place(NamedTuple):
+    mode: str
+    key: str
+    title: str
+    module: str
+    screen: str
+
+
+PLACES = (
+    Place("dashboard", "f2", "Dashboard", "blogster_cli.tui.dashboard", "DashboardScreen"),
+    Place("posts", "f3", "Posts", "blogster_cli.tui.posts", "PostsScreen"),
+    Place("calendar", "f4", "Calendar", "blogster_cli.tui.calendar", "CalendarScreen"),
+    Place("notifications", "f5", "Notifications", "blogster_cli.tui.notifications", "NotificationsScreen"),
+    Place("docs", "f6", "Docs", "blogster_cli.tui.docs", "DocsScreen"),
+)

@@ -1,0 +1,75 @@
+"""The posts screen's tag and generate actions, through the services the CLI uses."""
+
+from __future__ import annotations
+
+from blogster_cli.ai.provider import ProviderConfig
+from blogster_cli.services import blogs
+from blogster_cli.services.blogs import NewBlog, markdown_of
+from blogster_cli.tui.writing import tag_changes
+from tests.ai_server import MODEL, FakeProvider
+from tests.tui.conftest import app_for, drive, settle
+from tests.tui.test_posts import open_posts
+
+
+def test_tag_changes_compare_case_blind_and_keep_the_typed_spelling():
+    assert tag_changes(["Python", "shell"], "python, Rust ,, ") == (["Rust"], ["shell"])
+    assert tag_changes([], "") == ([], [])
+
+
+def test_tags_are_added_and_removed_from_the_table(writer):
+    blogs.create(writer, new=NewBlog(title="Tagged post", markdown="Words.", tags=["python", "shell"]))
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        box = app.screen.query_one("#tags")
+        assert box.value == "python, shell"
+        box.value = "python, terminal"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        assert app.screen.query_one("#posts").get_row_at(0)[2] == "python, ter…"
+
+    drive(app, steps)
+    assert sorted(blogs.get(writer, ref="tagged-post").tags) == ["python", "terminal"]
+
+
+def provider_for(server: FakeProvider):
+    return lambda: ProviderConfig(base_url=server.base_url, model=MODEL, api_key="test-key", key_source="environment")
+
+
+def test_generate_rewrites_the_post_as_a_new_revision(writer, ai_server):
+    post = blogs.create(writer, new=NewBlog(title="To rewrite", markdown="Old words."))
+    ai_server.reply = "Better words, rewritten."
+    app = app_for(writer, provider=provider_for(ai_server))
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen.query_one("#generate").option_count == 3
+        await pilot.press("enter")  # the first choice: rewrite
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        assert any("as a new revision" in n.message for n in app._notifications)
+
+    drive(app, steps)
+    assert "Better words, rewritten." in markdown_of(blogs.get(writer, ref=str(post.id)))
+    assert len(blogs.revisions(writer, ref=str(post.id))[1]) == 2
+    assert len(ai_server.calls("/v1/chat/completions")) == 1
+
+
+def test_generate_without_a_provider_says_so_and_changes_nothing(writer):
+    post = blogs.create(writer, new=NewBlog(title="Untouched", markdown="Old words."))
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("g", "enter")
+        await settle(pilot)
+        assert any("no AI provider" in n.message for n in app._notifications)
+
+    drive(app, steps)
+    assert markdown_of(blogs.get(writer, ref=str(post.id))).strip() == "Old words."
