@@ -439,6 +439,48 @@ def import_sources(
     return summary
 
 
+def import_into(
+    acting: ActingUser,
+    *,
+    targets: Sequence[tuple[ImportSource, UUID]],
+    fmt: str = "auto",
+    dry_run: bool = False,
+    default_tz: tzinfo = UTC,
+) -> list[FileOutcome]:
+    """Import each source into the given post of mine, as an update read exactly as
+    import_sources reads it (a new revision when the content changed).
+
+    For callers that already know which post a file is (sync keeps that per file), so no
+    matching by source path or slug can pick another post. A post that is gone or in the
+    trash fails its file; outcomes come back in the order of `targets`.
+    """
+    _check_format(fmt)
+    with unit_of_work(acting) as conn:
+        index = _Index(blogs_bulk.my_post_refs(conn))
+    by_id = {ref.id: ref for ref in index.by_slug.values()}
+    run = _Run()
+    items: list[Prepared] = []
+    plans: list[_Plan] = []
+    for source, post_id in targets:
+        for item in prepare_source(source, fmt, default_tz):
+            ref = by_id.get(post_id)
+            if isinstance(item, Candidate) and (ref is None or ref.trashed):
+                item = FileOutcome(path=item.label, outcome="failed", reason="its post is gone or in the trash")
+            elif isinstance(item, Candidate) and ref is not None:
+                run.claimed.add(ref.id)
+                plans.append(_Plan(item, "update", ref.slug, "matched by sync", match=ref))
+            items.append(item)
+    if plans:
+        with unit_of_work(acting) as conn:
+            stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id for plan in plans])
+        for plan in plans:
+            if plan.matched.id in stored:
+                _diff(plan, stored[plan.matched.id], index, run)
+            else:  # purged since the refs were read
+                plan.kind, plan.reason = "failed", "its post is gone or in the trash"
+    return _commit(acting, items, plans, run, "update", dry_run)
+
+
 class _Writers:
     """Runs commits inline, or on `count` threads that each own a database connection."""
 

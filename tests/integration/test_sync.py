@@ -1,0 +1,245 @@
+"""`blogster sync` against real PostgreSQL: both directions, conflicts, deletions, renames,
+no-op runs, crash safety and RLS, on made-up folders and on the real corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import exports
+from blogster_cli.services import sync as sync_service
+from tests.conftest import REPO_ROOT, shared_data
+
+POST_A = "---\ntitle: Alpha\nslug: alpha\ntags: [one]\n---\nAlpha body.\n"
+POST_B = "---\ntitle: Beta\nslug: beta\n---\nBeta body.\n"
+
+
+@pytest.fixture
+def account(db, make_user):
+    return lambda: ActingUser(db, make_user())
+
+
+def sync(acting, folder: Path, **options) -> sync_service.SyncSummary:
+    return sync_service.sync_folder(acting, directory=folder, **options)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `root` (hidden ones too) with its bytes and mtime."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+def actions(summary) -> dict[str, str]:
+    return {file.path: file.action for file in summary.files}
+
+
+def posts(acting, *, trashed: bool = False) -> dict[str, tuple]:
+    """slug -> (id, title, source path, revision count) of my live (or trashed) posts."""
+    with unit_of_work(acting) as conn:
+        rows = conn.execute(
+            "select slug, id, title, content -> 'source' ->> 'path',"
+            " (select count(*) from public.blog_revisions r where r.blog_id = b.id)"
+            " from public.blogs b where author_id = auth.uid() and (deleted_at is not null) = %s",
+            (trashed,),
+        ).fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def db_edit(acting, slug: str, **values) -> None:
+    sets = ", ".join(f"{name} = %({name})s" for name in values)
+    with unit_of_work(acting) as conn:
+        assert conn.execute(f"update public.blogs set {sets} where slug = %(slug)s", {**values, "slug": slug}).rowcount
+        # updated_at is the transaction's start: a second edit in the same test must differ
+        conn.execute("select pg_sleep(0.01)")
+
+
+def exported(acting, slug: str, dialect: str, tmp_path: Path) -> bytes:
+    """The bytes `blogster export` writes for the post `slug`."""
+    target = tmp_path / f"export-{slug}-{time.monotonic_ns()}"
+    summary = exports.export_posts(acting, directory=target, dialect=dialect)
+    [file] = [f for f in summary.files if f.slug == slug]
+    return (target / file.path).read_bytes()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "alpha.md").write_text(POST_A)
+    (root / "beta.md").write_text(POST_B)
+    return root
+
+
+def test_first_run_links_and_imports_without_rewriting_then_no_op_writes_nothing(account, folder):
+    acting = account()
+    before = snapshot(folder)
+    first = sync(acting, folder)
+    assert first.first_run and actions(first) == {"alpha.md": "imported", "beta.md": "imported"}
+    assert snapshot(folder) == before  # no file rewritten, nothing added (state lives in the database)
+    second = sync(acting, folder)
+    assert not second.first_run and second.files == [] and second.counts["unchanged"] == 2
+    assert snapshot(folder) == before
+    assert set(posts(acting)) == {"alpha", "beta"}
+
+
+def test_file_change_updates_post_and_db_change_rewrites_file_as_export_writes_it(account, folder, tmp_path):
+    acting = account()
+    dialect = sync(acting, folder).dialect
+    alpha_id, _, _, revisions = posts(acting)["alpha"]
+    (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Alpha body, edited on disk."))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "updated"}
+    post_id, title, source, revisions_after = posts(acting)["alpha"]
+    assert post_id == alpha_id and revisions_after == revisions + 1  # a new revision, same post
+
+    db_edit(acting, "beta", title="Beta, edited in the database")
+    beta_mtime = (folder / "beta.md").stat().st_mtime_ns
+    alpha_before = (folder / "alpha.md").read_bytes()
+    summary = sync(acting, folder)
+    assert actions(summary) == {"beta.md": "written"}
+    assert (folder / "beta.md").read_bytes() == exported(acting, "beta", dialect, tmp_path)
+    assert b"Beta, edited in the database" in (folder / "beta.md").read_bytes()
+    assert (folder / "beta.md").stat().st_mtime_ns != beta_mtime
+    assert (folder / "alpha.md").read_bytes() == alpha_before
+    assert sync(acting, folder).files == []  # and settled
+
+
+def test_tag_change_in_database_rewrites_the_file(account, folder):
+    acting = account()
+    sync(acting, folder)
+    with unit_of_work(acting) as conn:
+        (alpha,) = conn.execute("select id from public.blogs where slug = 'alpha'").fetchone()
+        conn.execute("select public.unlink_blog_tags(array[%s]::uuid[], array(select tag_id from public.blogs_to_tags"
+                     " where blog_id = %s))", (alpha, alpha))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "written"}
+    assert b"one" not in (folder / "alpha.md").read_bytes().split(b"---")[1]
+
+
+def test_conflict_keeps_both_sides_writes_conflict_file_and_resolves_when_file_is_edited(account, folder):
+    acting = account()
+    sync(acting, folder)
+    disk_version = POST_A.replace("Alpha body.", "Disk version.")
+    (folder / "alpha.md").write_text(disk_version)
+    db_edit(acting, "alpha", title="Database title")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "conflict"}
+    assert (folder / "alpha.md").read_text() == disk_version  # the file stays as it is
+    assert posts(acting)["alpha"][1] == "Database title"  # the database keeps its version
+    conflict = folder / "alpha.md.conflict"
+    assert b"Database title" in conflict.read_bytes()
+    # Still unresolved: reported again, nothing written.
+    before = snapshot(folder)
+    assert actions(sync(acting, folder)) == {"alpha.md": "conflict"}
+    assert snapshot(folder) == before
+    # Resolving: edit the file and sync again: the file wins, the .conflict goes away.
+    (folder / "alpha.md").write_text(disk_version.replace("title: Alpha", "title: Merged"))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "updated"} and summary.conflicts == []
+    assert posts(acting)["alpha"][1] == "Merged" and not conflict.exists()
+    assert sync(acting, folder).files == []
+
+
+def test_deletions_both_ways_and_new_posts_get_files(account, folder):
+    acting = account()
+    sync(acting, folder)
+    (folder / "beta.md").unlink()
+    summary = sync(acting, folder)
+    assert actions(summary) == {"beta.md": "trashed"}
+    assert "beta" in posts(acting, trashed=True) and "beta" not in posts(acting)  # trashed, never purged
+
+    with unit_of_work(acting) as conn:
+        conn.execute("update public.blogs set deleted_at = now() where slug = 'alpha'")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "removed"} and not (folder / "alpha.md").exists()
+
+    from blogster_cli.services import blogs
+
+    created = blogs.create(acting, new=blogs.NewBlog(title="Written in Blogster", markdown="Hello."))
+    summary = sync(acting, folder)
+    [new] = summary.files
+    assert new.action == "created" and new.post_id == created.id
+    assert (folder / new.path).exists() and b"Written in Blogster" in (folder / new.path).read_bytes()
+    assert sync(acting, folder).files == []
+
+
+def test_rename_on_disk_keeps_the_post(account, folder):
+    acting = account()
+    sync(acting, folder)
+    alpha_id = posts(acting)["alpha"][0]
+    (folder / "notes").mkdir()
+    (folder / "alpha.md").rename(folder / "notes" / "alpha-moved.md")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"notes/alpha-moved.md": "renamed"}
+    now = posts(acting)
+    assert now["alpha"][0] == alpha_id and now["alpha"][2] == "notes/alpha-moved.md"
+    assert posts(acting, trashed=True) == {} and len(now) == 2
+    assert sync(acting, folder).files == []
+
+
+def test_dry_run_changes_nothing(account, folder):
+    acting = account()
+    plan = sync(acting, folder, dry_run=True)
+    assert actions(plan) == {"alpha.md": "imported", "beta.md": "imported"}
+    assert posts(acting) == {}
+    sync(acting, folder)
+    (folder / "alpha.md").write_text(POST_A + "More.\n")
+    db_edit(acting, "beta", title="B2")
+    before = snapshot(folder)
+    plan = sync(acting, folder, dry_run=True)
+    assert actions(plan) == {"alpha.md": "updated", "beta.md": "written"}
+    assert snapshot(folder) == before and posts(acting)["beta"][1] == "B2"
+    assert posts(acting)["alpha"][3] == 1  # no new revision
+
+
+def test_symlinks_are_never_followed_out_of_the_folder(account, folder, tmp_path):
+    acting = account()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\n---\nssh key\n")
+    (folder / "leak.md").symlink_to(outside / "secret.md")
+    (folder / "linked-dir").symlink_to(outside)
+    summary = sync(acting, folder)
+    assert actions(summary)["leak.md"] == "skipped" and actions(summary)["linked-dir"] == "skipped"
+    assert "secret" not in posts(acting)
+    # A link planted where a conflict file goes is replaced, never written through.
+    (folder / "alpha.md").write_text(POST_A + "disk\n")
+    db_edit(acting, "alpha", title="db")
+    (folder / "alpha.md.conflict").symlink_to(outside / "secret.md")
+    sync(acting, folder)
+    assert (outside / "secret.md").read_text().endswith("ssh key\n")
+    assert not (folder / "alpha.md.conflict").is_symlink()
+
+
+def test_a_folder_never_receives_another_accounts_posts(account, folder, tmp_path):
+    alice, bob = account(), account()
+    from blogster_cli.services import blogs
+
+    blogs.create(bob, new=blogs.NewBlog(title="Bob's post", markdown="Bob only.", status="published"))
+    with unit_of_work(alice) as conn:  # published: Alice can read it, but it is not hers
+        assert conn.execute("select count(*) from public.blogs where title = 'Bob''s post'").fetchone() == (1,)
+    sync(alice, folder)
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+    assert names == {"alpha.md", "beta.md"}
+    bob_folder = tmp_path / "bob"
+    bob_folder.mkdir()
+    sync(bob, bob_folder)
+    assert [p.read_text() for p in bob_folder.rglob("*.md")] and not any(
+        "Alpha" in p.read_text() for p in bob_folder.rglob("*.md")
+    )
+    with unit_of_work(bob) as conn:
+        assert conn.execute("select count(*) from public.sync_files").fetchone() == (1,)
+        assert conn.execute("select count(*) from public.sync_folders").fetchone() == (1,)
