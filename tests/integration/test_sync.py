@@ -243,3 +243,132 @@ def test_a_folder_never_receives_another_accounts_posts(account, folder, tmp_pat
     with unit_of_work(bob) as conn:
         assert conn.execute("select count(*) from public.sync_files").fetchone() == (1,)
         assert conn.execute("select count(*) from public.sync_folders").fetchone() == (1,)
+
+
+# -- the real corpora ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("corpus", "count", "dialect"), [("18f-jekyll", 505, "jekyll"), ("rust-blog-zola", 750, "zola")])
+def test_real_corpora_sync_both_ways_byte_for_byte(account, tmp_path, corpus, count, dialect):
+    acting = account()
+    root = tmp_path / corpus
+    shutil.copytree(shared_data("blog_md", corpus), root, symlinks=True)
+    before = snapshot(root)
+    first = sync(acting, root)
+    assert first.failed == [] and first.counts["imported"] == count and first.dialect == dialect
+    assert snapshot(root) == before  # linking rewrote nothing
+    assert sync(acting, root).files == [] and snapshot(root) == before  # a no-op writes nothing
+
+    # One change on each side.
+    path = sorted(p for p in before if p.endswith(".md"))[7]
+    (root / path).write_bytes((root / path).read_bytes() + b"\nAdded on disk.\n")
+    with unit_of_work(acting) as conn:
+        (slug,) = conn.execute(
+            "select slug from public.blogs where content -> 'source' ->> 'path' <> %s order by slug limit 1", (path,)
+        ).fetchone()
+    db_edit(acting, slug, title="Edited in the database")
+    summary = sync(acting, root)
+    changed = actions(summary)
+    assert changed.pop(path) == "updated" and list(changed.values()) == ["written"]
+    [written] = changed
+    assert (root / written).read_bytes() == exported(acting, slug, dialect, tmp_path)
+    assert sync(acting, root).files == []
+
+
+def test_first_sync_of_an_already_imported_folder_writes_nothing(account, tmp_path):
+    from blogster_cli.services import imports
+
+    acting = account()
+    root = tmp_path / "site"
+    shutil.copytree(shared_data("blog_md", "rust-blog-zola"), root, symlinks=True)
+    imports.import_paths(acting, paths=[root])
+    before = snapshot(root)
+    first = sync(acting, root)
+    assert first.files == [] and first.counts["unchanged"] == 750
+    assert snapshot(root) == before and len(posts(acting)) == 750
+
+
+# -- crashes ---------------------------------------------------------------------------
+
+KILLABLE = """
+import sys
+from pathlib import Path
+from uuid import UUID
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.services import sync
+actor = Actor(user_id=UUID(sys.argv[2]), email=sys.argv[3], is_admin=False)
+sync.sync_folder(ActingUser(Database(sys.argv[1]), actor), directory=Path(sys.argv[4]))
+"""
+
+
+def test_sigkill_mid_sync_then_rerun_loses_and_duplicates_nothing(db, make_user, tmp_path, superuser):
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    root = tmp_path / "site"
+    shutil.copytree(shared_data("blog_md", "18f-jekyll"), root, symlinks=True)
+    before = snapshot(root)
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, db.conninfo, str(actor.user_id), actor.email, str(root)], cwd=REPO_ROOT
+    )
+    count = 0
+    deadline = time.monotonic() + 120
+    while count == 0 and process.poll() is None and time.monotonic() < deadline:
+        (count,) = superuser.execute("select count(*) from public.blogs where author_id = %s", (actor.user_id,)).fetchone()
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL and count > 0  # killed after posts were committed
+    summary = sync(acting, root)
+    assert summary.failed == [] and len(posts(acting)) == 505  # none lost, none twice
+    assert snapshot(root) == before
+    assert sync(acting, root).files == []
+
+
+def test_a_file_written_by_a_killed_run_is_recorded_not_a_conflict(account, folder, tmp_path):
+    """Killed after writing a post's file but before recording it: both sides differ from
+    the state, but they agree with each other, so the re-run records them."""
+    acting = account()
+    dialect = sync(acting, folder).dialect
+    db_edit(acting, "beta", title="Beta 2")
+    (folder / "beta.md").write_bytes(exported(acting, "beta", dialect, tmp_path))
+    summary = sync(acting, folder)
+    assert summary.files == [] and not (folder / "beta.md.conflict").exists()
+    assert sync(acting, folder).files == []
+
+
+# -- watching --------------------------------------------------------------------------
+
+
+def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
+    acting = account()
+    runs: list[sync_service.SyncSummary] = []
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=sync_service.watch,
+        kwargs={"directory": folder, "on_run": runs.append, "stop": stop},
+        args=(acting,),
+        daemon=True,
+    )
+    watcher.start()
+
+    def wait_for(path: str, action: str) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            if any(actions(run).get(path) == action for run in runs):
+                return time.monotonic() - started
+            time.sleep(0.02)
+        raise AssertionError(f"no {action} of {path}: {[actions(r) for r in runs]}")
+
+    try:
+        wait_for("alpha.md", "imported")
+        time.sleep(0.5)  # the watcher is up
+        (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Saved in an editor."))
+        assert wait_for("alpha.md", "updated") < 2
+        db_edit(acting, "beta", title="Edited while watching")
+        assert wait_for("beta.md", "written") < 2
+        assert b"Edited while watching" in (folder / "beta.md").read_bytes()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
