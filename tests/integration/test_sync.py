@@ -122,8 +122,11 @@ def test_tag_change_in_database_rewrites_the_file(account, folder):
     sync(acting, folder)
     with unit_of_work(acting) as conn:
         (alpha,) = conn.execute("select id from public.blogs where slug = 'alpha'").fetchone()
-        conn.execute("select public.unlink_blog_tags(array[%s]::uuid[], array(select tag_id from public.blogs_to_tags"
-                     " where blog_id = %s))", (alpha, alpha))
+        conn.execute(
+            "select public.unlink_blog_tags(array[%s]::uuid[], array(select tag_id from public.blogs_to_tags"
+            " where blog_id = %s))",
+            (alpha, alpha),
+        )
     summary = sync(acting, folder)
     assert actions(summary) == {"alpha.md": "written"}
     assert b"one" not in (folder / "alpha.md").read_bytes().split(b"---")[1]
@@ -248,7 +251,9 @@ def test_a_folder_never_receives_another_accounts_posts(account, folder, tmp_pat
 # -- the real corpora ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("corpus", "count", "dialect"), [("18f-jekyll", 505, "jekyll"), ("rust-blog-zola", 750, "zola")])
+@pytest.mark.parametrize(
+    ("corpus", "count", "dialect"), [("18f-jekyll", 505, "jekyll"), ("rust-blog-zola", 750, "zola")]
+)
 def test_real_corpora_sync_both_ways_byte_for_byte(account, tmp_path, corpus, count, dialect):
     acting = account()
     root = tmp_path / corpus
@@ -314,7 +319,9 @@ def test_sigkill_mid_sync_then_rerun_loses_and_duplicates_nothing(db, make_user,
     count = 0
     deadline = time.monotonic() + 120
     while count == 0 and process.poll() is None and time.monotonic() < deadline:
-        (count,) = superuser.execute("select count(*) from public.blogs where author_id = %s", (actor.user_id,)).fetchone()
+        (count,) = superuser.execute(
+            "select count(*) from public.blogs where author_id = %s", (actor.user_id,)
+        ).fetchone()
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
