@@ -298,4 +298,6 @@ class SyncFile(SQLModel, table=True):
     post_version: str
     conflict_file_sha256: str | None = None
     conflict_post_version: str | None = None
+    file_size: int | None = Field(default=None, sa_type=BigInteger)
+    file_mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
     synced_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

@@ -42,6 +42,8 @@ class FileState:
     conflict_file_sha256: str | None = None
     conflict_post_version: str | None = None
     id: UUID | None = None
+    file_size: int | None = None  # with file_mtime_ns: the file as hashed, to skip re-reading it
+    file_mtime_ns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def finish_run(conn: psycopg.Connection, *, folder_id: UUID, summary: dict[str, 
 
 def file_states(conn: psycopg.Connection, *, folder_id: UUID) -> dict[str, FileState]:
     rows = conn.execute(
-        "select path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, id"
+        "select path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, id,"
+        " file_size, file_mtime_ns"
         " from public.sync_files where folder_id = %(id)s",
         {"id": folder_id},
     ).fetchall()
@@ -106,15 +109,17 @@ def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence
         return
     conn.execute(
         "insert into public.sync_files (folder_id, path, blog_id, file_sha256, post_version,"
-        " conflict_file_sha256, conflict_post_version)"
-        " select %(folder)s, t.path, t.blog_id, t.file_sha256, t.post_version, t.conflict_file, t.conflict_post"
+        " conflict_file_sha256, conflict_post_version, file_size, file_mtime_ns)"
+        " select %(folder)s, t.path, t.blog_id, t.file_sha256, t.post_version, t.conflict_file, t.conflict_post,"
+        " t.size, t.mtime"
         " from unnest(%(path)s::text[], %(blog)s::uuid[], %(file)s::text[], %(post)s::text[],"
-        " %(conflict_file)s::text[], %(conflict_post)s::text[])"
-        " as t(path, blog_id, file_sha256, post_version, conflict_file, conflict_post)"
+        " %(conflict_file)s::text[], %(conflict_post)s::text[], %(size)s::bigint[], %(mtime)s::bigint[])"
+        " as t(path, blog_id, file_sha256, post_version, conflict_file, conflict_post, size, mtime)"
         " on conflict (folder_id, path) do update set blog_id = excluded.blog_id,"
         " file_sha256 = excluded.file_sha256, post_version = excluded.post_version,"
         " conflict_file_sha256 = excluded.conflict_file_sha256,"
-        " conflict_post_version = excluded.conflict_post_version, synced_at = now()",
+        " conflict_post_version = excluded.conflict_post_version, file_size = excluded.file_size,"
+        " file_mtime_ns = excluded.file_mtime_ns, synced_at = now()",
         {
             "folder": folder_id,
             "path": [s.path for s in states],
@@ -123,6 +128,8 @@ def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence
             "post": [s.post_version for s in states],
             "conflict_file": [s.conflict_file_sha256 for s in states],
             "conflict_post": [s.conflict_post_version for s in states],
+            "size": [s.file_size for s in states],
+            "mtime": [s.file_mtime_ns for s in states],
         },
     )
 

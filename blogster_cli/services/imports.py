@@ -235,7 +235,6 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import import_post
-    from blogster_cli.content.wordpress import parse_wxr
 
     try:
         data = source.data if source.data is not None else read_regular_file(source.path)
@@ -245,6 +244,8 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
         if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
+            from blogster_cli.content.wordpress import parse_wxr  # markdownify and bs4 take ~0.8 s to load
+
             posts = parse_wxr(data, default_tz)
             prepared: list[Prepared] = []
             for number, post in enumerate(posts, 1):

@@ -140,24 +140,39 @@ def _folder(directory: Path) -> Path:
     return path.resolve()
 
 
-def _scan(root: Path) -> tuple[dict[str, str], list[SyncedFile]]:
+Stat = tuple[int, int]  # (size, mtime in ns) of a file when it was hashed
+
+
+def _scan(root: Path, known: dict[str, FileState]) -> tuple[dict[str, str], dict[str, Stat], list[SyncedFile]]:
     """SHA-256 of every markdown file under `root` (read as import reads: never through a
-    link), and the entries reported instead (links, special files, unreadable ones)."""
+    link), the size and mtime each had when hashed, and the entries reported instead (links,
+    special files, unreadable ones). A file whose size and mtime are those the last sync
+    recorded keeps its recorded hash without being read (as git's index does)."""
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import list_markdown_files
 
     listing = list_markdown_files(root)
     hashes: dict[str, str] = {}
+    stats: dict[str, Stat] = {}
     reported = [SyncedFile(path.as_posix(), "skipped", note=reason) for path, reason in listing.skipped]
     reported += [SyncedFile(path.as_posix(), "failed", note=reason) for path, reason in listing.unreadable]
     for relative in listing.files:
+        path = relative.as_posix()
         try:
-            hashes[relative.as_posix()] = hashlib.sha256(read_regular_file(root / relative)).hexdigest()
+            info = os.lstat(root / relative)  # before reading: a write after this changes the mtime
+            stat = (info.st_size, info.st_mtime_ns)
+            state = known.get(path)
+            if state is not None and (state.file_size, state.file_mtime_ns) == stat:
+                # the recorded stat is of the file as last seen: in a conflict, the one beside the .conflict
+                hashes[path] = state.conflict_file_sha256 or state.file_sha256
+            else:
+                hashes[path] = _sha(read_regular_file(root / relative))
+            stats[path] = stat
         except NotRegularFile as exc:
-            reported.append(SyncedFile(relative.as_posix(), "skipped", note=str(exc)))
+            reported.append(SyncedFile(path, "skipped", note=str(exc)))
         except OSError as exc:
-            reported.append(SyncedFile(relative.as_posix(), "failed", note=f"cannot read: {exc.strerror or exc}"))
-    return hashes, reported
+            reported.append(SyncedFile(path, "failed", note=f"cannot read: {exc.strerror or exc}"))
+    return hashes, stats, reported
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -171,7 +186,7 @@ def _inside(root: Path, relative: str) -> Path | None:
     return target if target.parent.resolve().is_relative_to(root) else None
 
 
-def _write_atomically(root: Path, relative: str, data: bytes) -> None:
+def _write_atomically(root: Path, relative: str, data: bytes) -> Stat:
     """Replace `root/relative` with `data` all at once: a hidden temporary file beside it,
     renamed over it (a rename replaces a link there, never writes through it)."""
     target = _inside(root, relative)
@@ -189,9 +204,11 @@ def _write_atomically(root: Path, relative: str, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+            info = os.fstat(file.fileno())  # the renamed file's own: no later write can slip in between
         os.replace(temporary, target)
     except OSError as exc:
         raise BlogsterError(f"cannot write {relative}: {exc.strerror or exc}") from None
+    return info.st_size, info.st_mtime_ns
 
 
 def _remove(root: Path, relative: str) -> None:
@@ -239,6 +256,7 @@ class _Run:
     dry_run: bool
     summary: SyncSummary
     disk: dict[str, str]
+    stats: dict[str, Stat]
     states: dict[str, FileState]
     versions: dict[UUID, PostVersion]
     imports: list[tuple[str, UUID, str, str | None]] = field(default_factory=list)  # path, post, action, note
@@ -256,8 +274,9 @@ class _Run:
         return version if version is not None and not version.trashed else None
 
     def keep(self, state: FileState, **changes: Any) -> None:
-        """Record `state` with `changes` (a new hash, version or conflict)."""
-        values = {**vars(state), **changes}
+        """Record `state` with `changes` (a new hash, version or conflict) and the file's stat."""
+        size, mtime = self.stats.get(state.path, (None, None))
+        values = {**vars(state), "file_size": size, "file_mtime_ns": mtime, **changes}
         self.record.append(FileState(**values))
 
     def drop(self, state: FileState) -> None:
@@ -278,17 +297,17 @@ def sync_folder(
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
     root = _folder(directory)
-    disk, reported = _scan(root)
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
         states = sync_rows.file_states(conn, folder_id=linked.id) if linked else {}
         versions = sync_rows.my_post_versions(conn)
         elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id) if linked else set()
         folders = sync_rows.my_folders(conn)
+    disk, stats, reported = _scan(root, states)
     dialect = fmt if fmt != "auto" else (linked.dialect if linked else "markdown")
     summary = SyncSummary(folder=str(root), dialect=dialect, first_run=linked is None, dry_run=dry_run)
     summary.files.extend(reported)
-    run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, states, versions)
+    run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, versions)
 
     missing = [state for path, state in sorted(states.items()) if path not in disk]
     new_paths = sorted(path for path in disk if path not in states)
@@ -509,7 +528,8 @@ def _render_all(run: _Run) -> None:
         if post is None:
             continue  # purged since this run read the versions: the next run removes its file
         source = (post.content or {}).get("source") or {}
-        dialect = source.get("dialect") if source.get("dialect") in FORMATS[1:] else run.dialect
+        stated = source.get("dialect")
+        dialect = stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
         try:
             path, text, note = render(post, dialect, run.default_tz)
         except (ValueError, TypeError, KeyError, BlogsterError) as exc:
@@ -559,7 +579,7 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
         run.done(item.path, "conflict", post.id, f"changed on both sides: the database version is in {name}")
         return
     if digest != on_disk and not run.dry_run:
-        _write_atomically(run.root, item.path, data)
+        run.stats[item.path] = _write_atomically(run.root, item.path, data)
     run.keep(state, file_sha256=digest, post_version=post.version, conflict_file_sha256=None,
              conflict_post_version=None)  # fmt: skip
     if digest != on_disk or item.mode == "new":
