@@ -35,7 +35,7 @@ def sync(
     `blogster sync status` lists linked folders, changes waiting and conflicts
     (a folder named status: ./status).
 
-    Example: blogster sync ./my-site --watch
+    Example: blogster sync ./my-site/content --dry-run
     """
     from blogster_cli.services import sync as sync_service
 

@@ -278,6 +278,7 @@ class SyncFolder(SQLModel, table=True):
     owner_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
     folder: str
     dialect: str
+    format_given: bool = False
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     last_run_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     last_summary: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))

@@ -23,12 +23,13 @@ class LinkedFolder:
     id: UUID
     folder: str
     dialect: str
+    format_given: bool
     created_at: datetime
     last_run_at: datetime | None
     last_summary: dict[str, Any] | None
 
 
-_FOLDER_COLUMNS = "id, folder, dialect, created_at, last_run_at, last_summary"
+_FOLDER_COLUMNS = "id, folder, dialect, format_given, created_at, last_run_at, last_summary"
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,12 @@ def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | N
     return LinkedFolder(*row) if row else None
 
 
-def link_folder(conn: psycopg.Connection, *, folder: str, dialect: str) -> LinkedFolder:
+def link_folder(conn: psycopg.Connection, *, folder: str, dialect: str, format_given: bool) -> LinkedFolder:
     """Links `folder` (or returns the link a concurrent first run just made)."""
     conn.execute(
-        "insert into public.sync_folders (folder, dialect) values (%(folder)s, %(dialect)s)"
+        "insert into public.sync_folders (folder, dialect, format_given) values (%(folder)s, %(dialect)s, %(given)s)"
         " on conflict (owner_id, folder) do nothing",
-        {"folder": folder, "dialect": dialect},
+        {"folder": folder, "dialect": dialect, "given": format_given},
     )
     linked = folder_by_path(conn, folder=folder)
     assert linked is not None  # inserted or already there, in this transaction
@@ -153,10 +154,11 @@ def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = N
     return {row[0]: PostVersion(*row) for row in rows}
 
 
-def tracked_elsewhere(conn: psycopg.Connection, *, folder_id: UUID) -> set[UUID]:
-    """My posts that another of my folders holds a file of."""
+def tracked_elsewhere(conn: psycopg.Connection, *, folder_id: UUID | None) -> set[UUID]:
+    """My posts that another of my folders (any, for a folder not linked yet) holds a file of."""
     rows = conn.execute(
-        "select distinct blog_id from public.sync_files where folder_id <> %(id)s and blog_id is not null",
+        "select distinct blog_id from public.sync_files"
+        " where (%(id)s::uuid is null or folder_id <> %(id)s) and blog_id is not null",
         {"id": folder_id},
     ).fetchall()
     return {row[0] for row in rows}

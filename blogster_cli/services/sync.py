@@ -41,7 +41,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
@@ -301,9 +301,11 @@ def sync_folder(
         linked = sync_rows.folder_by_path(conn, folder=str(root))
         states = sync_rows.file_states(conn, folder_id=linked.id) if linked else {}
         versions = sync_rows.my_post_versions(conn)
-        elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id) if linked else set()
+        elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id if linked else None)
         folders = sync_rows.my_folders(conn)
     disk, stats, reported = _scan(root, states)
+    if fmt == "auto" and linked is not None and linked.format_given:
+        fmt = linked.dialect  # named with --format when linked: files are read in it on every run
     dialect = fmt if fmt != "auto" else (linked.dialect if linked else "markdown")
     summary = SyncSummary(folder=str(root), dialect=dialect, first_run=linked is None, dry_run=dry_run)
     summary.files.extend(reported)
@@ -333,7 +335,7 @@ def sync_folder(
     if not dry_run:
         with unit_of_work(acting) as conn:
             if linked is None:
-                linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect)
+                linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto")
             _trash(run, conn)
             _store(run, conn, linked)
         for state in run.removals:
@@ -462,23 +464,19 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
     if not paths:
         return []
     sources = [_source(run, path) for path in paths]
-    options = {"fmt": run.fmt, "default_tz": run.default_tz}
+
+    def imported(group: list[Any], on_conflict: str, dry_run: bool) -> list[Any]:
+        return imports.import_sources(
+            run.acting, sources=group, fmt=run.fmt, on_conflict=on_conflict, dry_run=dry_run,
+            default_tz=run.default_tz,
+        ).files  # fmt: skip
+
     taken: set[str] = set()
     if elsewhere:
-        trial = imports.import_sources(run.acting, sources=sources, dry_run=True, **options)  # type: ignore[arg-type]
-        taken = {file.path for file in trial.files if file.id in elsewhere}
-    outcomes: list[Any] = []
-    for on_conflict, group in (("update", [s for s in sources if s.label not in taken]),
-                               ("rename", [s for s in sources if s.label in taken])):  # fmt: skip
-        if group:
-            summary = imports.import_sources(
-                run.acting,
-                sources=group,
-                on_conflict=on_conflict,
-                dry_run=run.dry_run,
-                **options,  # type: ignore[arg-type]
-            )
-            outcomes.extend(summary.files)
+        taken = {file.path for file in imported(sources, "update", True) if file.id in elsewhere}
+    outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
+    if taken:
+        outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
     ids = []
     for outcome in outcomes:
         path = outcome.path
@@ -586,7 +584,7 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
         run.done(item.path, item.action, post.id, item.note or note)
 
 
-def _trash(run: _Run, conn: Any) -> None:
+def _trash(run: _Run, conn: Connection) -> None:
     """Posts whose file was deleted go to the trash (never purged), in the run's last unit of work."""
     ids = [state.blog_id for state in run.trash if state.blog_id is not None]
     if not ids:
@@ -610,7 +608,7 @@ def _trash(run: _Run, conn: Any) -> None:
         run.done(state.path, "trashed", state.blog_id, "the file was deleted")
 
 
-def _store(run: _Run, conn: Any, linked: LinkedFolder) -> None:
+def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
     """Record what this run saw; versions marked FRESH are read now, after its own writes."""
     fresh = sync_rows.my_post_versions(
         conn, ids=[s.blog_id for s in run.record if s.blog_id is not None and s.post_version == FRESH]

@@ -1,7 +1,8 @@
 -- 0051: two-way sync between a markdown folder and an account's posts (`blogster sync`).
 --
 -- sync_folders: one row per folder an account linked (its absolute path on the writer's
--- machine, the dialect new files are written in, the last run).
+-- machine, the dialect new files are written in, whether the writer named it with --format
+-- (then files are read in it too, on every run), the last run).
 -- sync_files: what the last sync saw per file: the SHA-256 of its bytes and the post's
 -- version (a hash of updated_at and its tags) at that moment. A side whose current value
 -- differs from the row changed since; both changed is a conflict, remembered in the
@@ -19,6 +20,7 @@ create table public.sync_folders (
   owner_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
   folder text not null,
   dialect text not null,
+  format_given boolean not null default false,
   created_at timestamptz not null default now(),
   last_run_at timestamptz,
   last_summary jsonb,

@@ -379,3 +379,39 @@ def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
         stop.set()
         watcher.join(timeout=10)
     assert not watcher.is_alive()
+
+
+def test_several_folders_keep_their_own_posts_and_new_posts_go_to_the_first(account, tmp_path):
+    acting = account()
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root, title in ((first, "First site"), (second, "Second site")):
+        root.mkdir()
+        (root / "post.md").write_text(f"---\ntitle: {title}\nslug: {title.lower().replace(' ', '-')}\n---\nBody.\n")
+    sync(acting, first)
+    summary = sync(acting, second)  # same relative path: its own post, not the first site's
+    assert actions(summary) == {"post.md": "imported"}
+    assert {slug: row[1] for slug, row in posts(acting).items()} == {
+        "first-site": "First site",
+        "second-site": "Second site",
+    }
+    from blogster_cli.services import blogs
+
+    blogs.create(acting, new=blogs.NewBlog(title="Fresh", markdown="New."))
+    assert sync(acting, second).files == []
+    assert [file.action for file in sync(acting, first).files] == ["created"]
+    [status_first, status_second] = sync_service.status(acting)
+    assert status_first.receives_new_posts and not status_second.receives_new_posts
+    assert (status_first.pending, status_second.pending) == (0, 0)
+
+
+def test_format_named_when_linking_is_kept(account, folder):
+    acting = account()
+    summary = sync(acting, folder, fmt="markdown")
+    assert summary.dialect == "markdown"
+    (folder / "alpha.md").write_text(POST_A + "More.\n")
+    again = sync(acting, folder)
+    assert again.dialect == "markdown" and actions(again) == {"alpha.md": "updated"}
+    with unit_of_work(acting) as conn:
+        assert conn.execute(
+            "select content -> 'source' ->> 'dialect' from public.blogs where slug = 'alpha'"
+        ).fetchone() == ("markdown",)
