@@ -456,8 +456,8 @@ def import_into(
     trash fails its file; outcomes come back in the order of `targets`.
     """
     _check_format(fmt)
-    with unit_of_work(acting) as conn:
-        index = _Index(blogs_bulk.my_post_refs(conn))
+    with unit_of_work(acting) as conn:  # slugs only: nothing is matched by source path here
+        index = _Index(blogs_bulk.my_post_refs(conn, source_paths=False))
     by_id = {ref.id: ref for ref in index.by_slug.values()}
     run = _Run()
     items: list[Prepared] = []

@@ -502,11 +502,15 @@ def _detected_dialect(acting: ActingUser, ids: list[UUID]) -> str:
 
 def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[SyncedFile]) -> None:
     """Posts no folder holds yet get a file here (unless their own source file is here)."""
+    untracked = [post.id for post in run.versions.values() if not post.trashed and post.id not in tracked]
+    if not untracked:
+        return
+    with unit_of_work(run.acting) as conn:
+        sources = sync_rows.source_paths(conn, ids=untracked)
     present = set(run.disk) | {file.path for file in reported}
-    for post in run.versions.values():
-        if post.trashed or post.id in tracked or (post.source_path is not None and post.source_path in present):
-            continue
-        run.renders.append(_Render("", post.id, "new", action="created"))
+    for post_id in untracked:
+        if sources.get(post_id) not in present:
+            run.renders.append(_Render("", post_id, "new", action="created"))
 
 
 def _render_all(run: _Run) -> None:
