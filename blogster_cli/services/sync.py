@@ -311,7 +311,13 @@ def sync_folder(
     summary.files.extend(reported)
     run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, versions)
 
-    missing = [state for path, state in sorted(states.items()) if path not in disk]
+    # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
+    # it is reported, and its post is left alone.
+    unreadable = [file.path for file in reported]
+    missing = [
+        state for path, state in sorted(states.items())
+        if path not in disk and not any(path == gone or path.startswith(f"{gone}/") for gone in unreadable)
+    ]  # fmt: skip
     new_paths = sorted(path for path in disk if path not in states)
     renames = _renames(run, missing, new_paths)
     for path, state in sorted(states.items()):
@@ -333,13 +339,13 @@ def sync_folder(
         _queue_new_posts(run, tracked, reported)
     _render_all(run)
     if not dry_run:
+        for state in run.removals:  # before their rows go: a crash in between leaves a row without a file
+            _remove(root, state.path)
         with unit_of_work(acting) as conn:
             if linked is None:
                 linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto")
             _trash(run, conn)
             _store(run, conn, linked)
-        for state in run.removals:
-            _remove(root, state.path)
     else:
         for state in run.trash:
             run.done(state.path, "trashed", state.blog_id, "the file was deleted")

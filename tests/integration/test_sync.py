@@ -415,3 +415,16 @@ def test_format_named_when_linking_is_kept(account, folder):
         assert conn.execute(
             "select content -> 'source' ->> 'dialect' from public.blogs where slug = 'alpha'"
         ).fetchone() == ("markdown",)
+
+
+def test_a_synced_file_replaced_by_a_link_or_unreadable_is_not_a_deletion(account, folder, tmp_path):
+    acting = account()
+    sync(acting, folder)
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Outside\n---\nnot mine\n")
+    (folder / "alpha.md").unlink()
+    (folder / "alpha.md").symlink_to(outside)
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "skipped"}
+    assert "alpha" in posts(acting) and posts(acting, trashed=True) == {}
+    assert outside.read_text().endswith("not mine\n")
