@@ -144,34 +144,32 @@ Stat = tuple[int, int]  # (size, mtime in ns) of a file when it was hashed
 
 
 def _scan(root: Path, known: dict[str, FileState]) -> tuple[dict[str, str], dict[str, Stat], list[SyncedFile]]:
-    """SHA-256 of every markdown file under `root` (read as import reads: never through a
-    link), the size and mtime each had when hashed, and the entries reported instead (links,
-    special files, unreadable ones). A file whose size and mtime are those the last sync
-    recorded keeps its recorded hash without being read (as git's index does)."""
+    """SHA-256 of every markdown file under `root` (listed and read as import does: never
+    through a link), the size and mtime each had when listed, and the entries reported
+    instead (links, special files, unreadable ones). A file whose size and mtime are those
+    the last sync recorded keeps its recorded hash without being read (as git's index does);
+    a write after the listing changes the mtime, so the next run reads it."""
     from blogster_cli.content.files import NotRegularFile, read_regular_file
-    from blogster_cli.content.post import list_markdown_files
+    from blogster_cli.content.post import walk_markdown_files
 
-    listing = list_markdown_files(root)
+    walk = walk_markdown_files(root)
     hashes: dict[str, str] = {}
-    stats: dict[str, Stat] = {}
-    reported = [SyncedFile(path.as_posix(), "skipped", note=reason) for path, reason in listing.skipped]
-    reported += [SyncedFile(path.as_posix(), "failed", note=reason) for path, reason in listing.unreadable]
-    for relative in listing.files:
-        path = relative.as_posix()
+    reported = [SyncedFile(path, "skipped", note=reason) for path, reason in walk.skipped]
+    reported += [SyncedFile(path, "failed", note=reason) for path, reason in walk.unreadable]
+    base = os.fspath(root)
+    for path in walk.files:
+        state = known.get(path)
+        if state is not None and (state.file_size, state.file_mtime_ns) == walk.stats[path]:
+            # the recorded stat is of the file as last seen: in a conflict, the one beside the .conflict
+            hashes[path] = state.conflict_file_sha256 or state.file_sha256
+            continue
         try:
-            info = os.lstat(root / relative)  # before reading: a write after this changes the mtime
-            stat = (info.st_size, info.st_mtime_ns)
-            state = known.get(path)
-            if state is not None and (state.file_size, state.file_mtime_ns) == stat:
-                # the recorded stat is of the file as last seen: in a conflict, the one beside the .conflict
-                hashes[path] = state.conflict_file_sha256 or state.file_sha256
-            else:
-                hashes[path] = _sha(read_regular_file(root / relative))
-            stats[path] = stat
+            hashes[path] = _sha(read_regular_file(Path(base, path)))
         except NotRegularFile as exc:
             reported.append(SyncedFile(path, "skipped", note=str(exc)))
         except OSError as exc:
             reported.append(SyncedFile(path, "failed", note=f"cannot read: {exc.strerror or exc}"))
+    stats = {path: walk.stats[path] for path in hashes}
     return hashes, stats, reported
 
 
@@ -316,7 +314,7 @@ def sync_folder(
     unreadable = [file.path for file in reported]
     missing = [
         state for path, state in sorted(states.items())
-        if path not in disk and not any(path == gone or path.startswith(f"{gone}/") for gone in unreadable)
+        if path not in disk and not any(gone in (".", path) or path.startswith(f"{gone}/") for gone in unreadable)
     ]  # fmt: skip
     new_paths = sorted(path for path in disk if path not in states)
     renames = _renames(run, missing, new_paths)
