@@ -58,6 +58,9 @@ KNOWN_GOOD = {
     "range_hash": "0" * 64,
     "start_offset": "0",
     "end_offset": "1",
+    "folder": "/home/ada/site",
+    "dialect": "hugo",
+    "file_sha256": "0" * 64,
 }
 ACCOUNT_ROOTS = {("auth", "users"), ("public", "profiles")}
 
