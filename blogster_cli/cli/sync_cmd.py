@@ -11,6 +11,9 @@ from blogster_cli.cli import output
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.sync import SyncSummary
 
 
@@ -57,7 +60,7 @@ def sync(
     _exit_for(summary)
 
 
-def _watch(acting: object, folder: Path, fmt: str, timezone: object, json: bool) -> None:
+def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool) -> None:
     import threading
 
     from blogster_cli.services import sync as sync_service
@@ -66,7 +69,7 @@ def _watch(acting: object, folder: Path, fmt: str, timezone: object, json: bool)
     output.message(f"Watching {folder} (Ctrl-C stops).")
     try:
         sync_service.watch(
-            acting, directory=folder, fmt=fmt, default_tz=timezone,  # type: ignore[arg-type]
+            acting, directory=folder, fmt=fmt, default_tz=timezone,
             on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop,
         )  # fmt: skip
     except KeyboardInterrupt:

@@ -52,3 +52,32 @@ def test_dry_run_shows_the_plan_and_status_counts_pending(cli, signed_up, tmp_pa
 def test_missing_folder_is_a_usage_error(cli, signed_up, tmp_path):
     result = cli("sync", str(tmp_path / "nope"))
     assert result.exit_code == 2 and result.stderr == f"error: no such folder: {tmp_path / 'nope'}\n"
+
+
+def test_watch_syncs_a_save_and_stops_cleanly_on_ctrl_c(cli, signed_up, tmp_path, db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = site(tmp_path / "site")
+    env = {**os.environ, "BLOGSTER_DATABASE_URL": db.conninfo}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "sync", str(folder), "--watch"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while cli("blogs", "list", "--format", "count").stdout.strip() != "2" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        (folder / "one.md").write_text("---\ntitle: One, saved while watching\n---\nFirst.\n")
+        while "saved while watching" not in cli("blogs", "list", "--json").stdout and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "saved while watching" in cli("blogs", "list", "--json").stdout
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        _, stderr = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, stderr
+    assert "updated: one.md" in stderr and stderr.rstrip().endswith("Stopped.") and "Traceback" not in stderr
