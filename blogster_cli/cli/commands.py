@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tui": ("blogster_cli.cli.tui_cmd", "tui", "The dashboard and writing studio in the terminal."),
     "import": ("blogster_cli.cli.import_cmd", "import_posts", "Import markdown posts or a WordPress export."),
     "export": ("blogster_cli.cli.export_cmd", "export_posts", "Write your posts as Hugo, Jekyll, Zola or Astro files."),
+    "sync": ("blogster_cli.cli.sync_cmd", "sync", "Keep a markdown folder and your posts in step, both ways."),
     "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),
     "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
     "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),

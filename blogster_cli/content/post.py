@@ -29,7 +29,7 @@ from typing import Any
 from blogster_cli.content.dates import dated_name
 from blogster_cli.content.document import new_document
 from blogster_cli.content.errors import ContentError
-from blogster_cli.content.files import FolderListing, list_folder, read_regular_file
+from blogster_cli.content.files import FolderListing, FolderWalk, list_folder, read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import FrontMatterFormat, json_safe, parse_metadata, split_front_matter
 from blogster_cli.content.mapping import (
     BUNDLE_INDEX_STEMS,
@@ -186,17 +186,26 @@ def find_markdown_files(root: Path) -> list[PurePosixPath]:
     return list_markdown_files(root).files
 
 
+def _is_post_name(name: str) -> bool:
+    stem, suffix = os.path.splitext(name)
+    return suffix.lower() in MARKDOWN_SUFFIXES and stem != BUNDLE_INDEX_STEMS[1]
+
+
+def _descend(name: str) -> bool:
+    return name != "node_modules"
+
+
 def list_markdown_files(root: Path) -> FolderListing:
     """Markdown posts under `root`, with the links and special files skipped (`content.files`).
 
     Skips hidden folders and files, `node_modules`, and section pages `_index.md`.
     """
+    return list_folder(root, _is_post_name, _descend)
 
-    def wanted(name: str) -> bool:
-        stem, suffix = os.path.splitext(name)
-        return suffix.lower() in MARKDOWN_SUFFIXES and stem != BUNDLE_INDEX_STEMS[1]
 
-    return list_folder(root, wanted, descend=lambda name: name != "node_modules")
+def walk_markdown_files(root: Path) -> FolderWalk:
+    """list_markdown_files as strings, with each file's size and mtime (for sync)."""
+    return walk_folder(root, _is_post_name, _descend)
 
 
 def import_post_file(

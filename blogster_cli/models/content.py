@@ -128,7 +128,7 @@ class BlogTag(SQLModel, table=True):
     __table_args__ = {"schema": "public"}
 
     # Writers may insert only the name; the id comes from the database.
-    id: uuid.UUID | None = db_default("gen_random_uuid()", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
@@ -266,3 +266,39 @@ class Activity(SQLModel, table=True):
     metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+
+
+class SyncFolder(SQLModel, table=True):
+    """A markdown folder linked to an account by `blogster sync` (0051)."""
+
+    __tablename__ = "sync_folders"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    folder: str
+    dialect: str
+    format_given: bool = False
+    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    last_run_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    last_summary: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+
+
+class SyncFile(SQLModel, table=True):
+    """One file of a linked folder as the last sync saw it (0051): its hash and its post's version."""
+
+    __tablename__ = "sync_files"
+    __table_args__ = {"schema": "public"}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    folder_id: uuid.UUID = Field(foreign_key="public.sync_folders.id", ondelete="CASCADE")
+    owner_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
+    path: str
+    blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
+    file_sha256: str
+    post_version: str
+    conflict_file_sha256: str | None = None
+    conflict_post_version: str | None = None
+    file_size: int | None = Field(default=None, sa_type=BigInteger)
+    file_mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
+    synced_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

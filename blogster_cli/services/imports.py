@@ -235,7 +235,6 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import import_post
-    from blogster_cli.content.wordpress import parse_wxr
 
     try:
         data = source.data if source.data is not None else read_regular_file(source.path)
@@ -245,6 +244,8 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
         if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
+            from blogster_cli.content.wordpress import parse_wxr  # markdownify and bs4 take ~0.8 s to load
+
             posts = parse_wxr(data, default_tz)
             prepared: list[Prepared] = []
             for number, post in enumerate(posts, 1):
@@ -437,6 +438,48 @@ def import_sources(
     finally:
         writers.close()
     return summary
+
+
+def import_into(
+    acting: ActingUser,
+    *,
+    targets: Sequence[tuple[ImportSource, UUID]],
+    fmt: str = "auto",
+    dry_run: bool = False,
+    default_tz: tzinfo = UTC,
+) -> list[FileOutcome]:
+    """Import each source into the given post of mine, as an update read exactly as
+    import_sources reads it (a new revision when the content changed).
+
+    For callers that already know which post a file is (sync keeps that per file), so no
+    matching by source path or slug can pick another post. A post that is gone or in the
+    trash fails its file; outcomes come back in the order of `targets`.
+    """
+    _check_format(fmt)
+    with unit_of_work(acting) as conn:  # slugs only: nothing is matched by source path here
+        index = _Index(blogs_bulk.my_post_refs(conn, source_paths=False))
+    by_id = {ref.id: ref for ref in index.by_slug.values()}
+    run = _Run()
+    items: list[Prepared] = []
+    plans: list[_Plan] = []
+    for source, post_id in targets:
+        for item in prepare_source(source, fmt, default_tz):
+            ref = by_id.get(post_id)
+            if isinstance(item, Candidate) and (ref is None or ref.trashed):
+                item = FileOutcome(path=item.label, outcome="failed", reason="its post is gone or in the trash")
+            elif isinstance(item, Candidate) and ref is not None:
+                run.claimed.add(ref.id)
+                plans.append(_Plan(item, "update", ref.slug, "matched by sync", match=ref))
+            items.append(item)
+    if plans:
+        with unit_of_work(acting) as conn:
+            stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id for plan in plans])
+        for plan in plans:
+            if plan.matched.id in stored:
+                _diff(plan, stored[plan.matched.id], index, run)
+            else:  # purged since the refs were read
+                plan.kind, plan.reason = "failed", "its post is gone or in the trash"
+    return _commit(acting, items, plans, run, "update", dry_run)
 
 
 class _Writers:

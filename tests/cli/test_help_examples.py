@@ -120,6 +120,7 @@ PLAN = [
     ('blogster posts new "Scratch draft"', False),
     ("blogster posts rm $(blogster posts list --status draft --format ids)", True),
     ("blogster import ./my-site/content --dry-run", True),
+    ("blogster sync ./my-site/content --dry-run", True),
     ("blogster export ./site --format hugo --status published", True),
     ("blogster personas list --format csv", True),
     ('blogster personas show "Software developer"', True),

@@ -59,6 +59,9 @@ KNOWN_GOOD = {
     "start_offset": "0",
     "end_offset": "1",
     "outcome": "sent",
+    "folder": "/home/ada/site",
+    "dialect": "hugo",
+    "file_sha256": "0" * 64,
 }
 ACCOUNT_ROOTS = {("auth", "users"), ("public", "profiles")}
 

@@ -490,6 +490,30 @@ TABLES = [
         row="session",
         upsert=False,
     ),
+    # folder sync (0051): owner-only; workers have no business with it
+    table(
+        "sync_folders",
+        lambda w: {"owner_id": alice(w), "folder": f"/home/alice/{uniq('site')}", "dialect": "hugo"},
+        ("dialect", "zola"),
+        **OWNER_ONLY,
+        service="",
+        move=("owner_id", bob),
+    ),
+    table(
+        "sync_files",
+        lambda w: {
+            "folder_id": w.ids["sync_folders"],
+            "owner_id": alice(w),
+            "path": f"{uniq('post')}.md",
+            "blog_id": w.ids["blog"],
+            "file_sha256": "0" * 64,
+            "post_version": "v",
+        },  # fmt: skip
+        ("file_sha256", "1" * 64),
+        **OWNER_ONLY,
+        service="",
+        move=BLOG_MOVE,
+    ),
 ]
 PARTITIONED = ("user_notifications", "chatbot_messages")
 PARTITION_TABLES = [

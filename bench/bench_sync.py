@@ -1,0 +1,149 @@
+"""Two-way folder sync (`blogster sync`) on a throwaway embedded server.
+
+    python bench/bench_sync.py [--posts 10000]
+
+Generates --posts markdown files (bench_import_export's generator: Hugo, Jekyll, Zola,
+Astro and plain markdown), imports them as one account, then times the sync service as
+that account under RLS:
+
+    first_sync: the first sync of the already-imported folder (links it, reads and hashes
+        every file, matches each to its post: nothing to write)
+    noop_sync: a sync that finds nothing changed (goal <= 0.25x first_sync and < 2 s)
+    one_file_change: one file edited on disk (one post updated, a new revision)
+    one_change_each_side: one file edited and another post edited in the database
+        (goal <= 0.5 s)
+    watch_latency: from a save to the end of the sync `--watch` runs for it (goal: within a second)
+
+The peer is the first sync measured in the same run: noop_ratio = noop_sync / first_sync.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_import_export import create_account, generate
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db import migrations
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.connection import Database
+from blogster_cli.services import imports
+from blogster_cli.services import sync as sync_service
+
+NOOP_RATIO_GOAL = 0.25
+NOOP_GOAL_S = 2.0
+CHANGE_GOAL_S = 0.5
+
+
+def timed(work: Callable[[], sync_service.SyncSummary]) -> tuple[float, sync_service.SyncSummary]:
+    started = time.perf_counter()
+    summary = work()
+    return time.perf_counter() - started, summary
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def watch_latency(acting: ActingUser, folder: Path, edited: Path) -> float:
+    """Seconds from a save under a watched folder to the end of the sync that took it in."""
+    import threading
+
+    started, synced, stop = threading.Event(), threading.Event(), threading.Event()
+
+    def on_run(summary: sync_service.SyncSummary) -> None:
+        started.set()
+        if any(file.action == "updated" for file in summary.files):
+            synced.set()
+
+    watcher = threading.Thread(
+        target=sync_service.watch, args=(acting,), kwargs={"directory": folder, "on_run": on_run, "stop": stop}
+    )
+    watcher.start()
+    started.wait(120)
+    time.sleep(0.5)  # its first sync is done and the watcher is up
+    try:
+        saved = time.perf_counter()
+        edited.write_bytes(edited.read_bytes() + b"\nSaved while watching.\n")
+        if not synced.wait(60):
+            raise SystemExit("watch never synced the save")
+        return time.perf_counter() - saved
+    finally:
+        stop.set()
+        watcher.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    parser.add_argument(
+        "--posts", type=int, default=max(50, round(10000 * scale)), help="10,000 x BLOGSTER_BENCH_SCALE"
+    )
+    args = parser.parse_args()
+
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-sync-"))
+    server = EmbeddedServer(scratch / "home")
+    try:
+        started = time.perf_counter()
+        server.ensure_running()
+        db = Database(server.conninfo())
+        migrations.apply(db)
+        acting = create_account(db)
+        folder = scratch / "site"
+        generate(folder, args.posts)
+        imported = imports.import_paths(acting, paths=[folder])
+        if imported.counts["imported"] != args.posts:
+            raise SystemExit(f"import went wrong: {imported.counts}")
+        print(f"setup: {time.perf_counter() - started:.1f} s ({args.posts} posts imported)")
+
+        def run() -> sync_service.SyncSummary:
+            return sync_service.sync_folder(acting, directory=folder)
+
+        first, summary = timed(run)
+        if summary.files or summary.counts["unchanged"] != args.posts:
+            raise SystemExit(f"first sync went wrong: {summary.counts}")
+        print(f"first_sync: {first:.2f} s ({args.posts} files matched, none written)")
+
+        noop = min(timed(run)[0] for _ in range(3))
+        ratio = noop / first
+        print(f"noop_sync: {noop:.3f} s (goal < {NOOP_GOAL_S} s: {verdict(noop < NOOP_GOAL_S)})")
+        print(f"noop_ratio: {ratio:.2f} x first_sync (goal <= {NOOP_RATIO_GOAL}: {verdict(ratio <= NOOP_RATIO_GOAL)})")
+
+        files = sorted(folder.rglob("*.md"))
+        files[3].write_bytes(files[3].read_bytes() + b"\nOne more line.\n")
+        elapsed, summary = timed(run)
+        if [file.action for file in summary.files] != ["updated"]:
+            raise SystemExit(f"one-file change went wrong: {summary.files}")
+        print(f"one_file_change: {elapsed:.3f} s")
+
+        files[5].write_bytes(files[5].read_bytes() + b"\nAnd another.\n")
+        with unit_of_work(acting) as conn:
+            conn.execute(
+                "update public.blogs set title = title || ' (edited)' where id = (select id from public.blogs"
+                " where content -> 'source' ->> 'path' <> %s order by slug limit 1)",
+                (files[5].relative_to(folder).as_posix(),),
+            )
+        elapsed, summary = timed(run)
+        if sorted(file.action for file in summary.files) != ["updated", "written"]:
+            raise SystemExit(f"change on each side went wrong: {summary.files}")
+        print(f"one_change_each_side: {elapsed:.3f} s (goal <= {CHANGE_GOAL_S} s: {verdict(elapsed <= CHANGE_GOAL_S)})")
+        print(f"watch_latency: {watch_latency(acting, folder, files[9]):.3f} s (goal <= 1 s)")
+    finally:
+        server.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

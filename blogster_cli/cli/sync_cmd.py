@@ -1,0 +1,115 @@
+"""blogster sync: keep a markdown folder and your posts in step, both ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from blogster_cli.actors import ActingUser
+    from blogster_cli.services.sync import SyncSummary
+
+
+def sync(
+    folder: str = typer.Argument(..., help="The folder to sync, or `status` to list your linked folders."),
+    fmt: str = typer.Option(
+        "auto", "--format", help="auto (detect, as import does), hugo, jekyll, zola, astro or markdown."
+    ),
+    watch: bool = typer.Option(
+        False, "--watch", help="Keep running: sync within a second of any change; Ctrl-C stops."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; change nothing."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Sync a folder of markdown files with your posts, both ways.
+
+    The first run links the folder and imports what is not there yet. Later runs update a
+    post whose file changed, rewrite a file whose post changed (exactly as export writes
+    it), trash the post of a deleted file and remove the file of a trashed post. A file
+    and post that both changed is a conflict (exit 5): the database version is written
+    beside the file as NAME.md.conflict; edit the file and sync again to resolve it.
+    `blogster sync status` lists linked folders, changes waiting and conflicts
+    (a folder named status: ./status).
+
+    Example: blogster sync ./my-site/content --dry-run
+    """
+    from blogster_cli.services import sync as sync_service
+
+    ctx = app_context()
+    acting = acting_user()
+    if folder == "status":
+        folders = sync_service.status(acting, default_tz=ctx.tzinfo)
+        if json:
+            output.print_json([vars(item) for item in folders])
+        else:
+            columns = ["folder", "format", "last_run_at", "receives_new_posts", "pending", "conflicts"]
+            output.print_table([vars(item) for item in folders], columns, title="Linked folders")
+        return
+    if watch:
+        _watch(acting, Path(folder), fmt, ctx.tzinfo, json)
+        return
+    summary = sync_service.sync_folder(acting, directory=Path(folder), fmt=fmt, dry_run=dry_run, default_tz=ctx.tzinfo)
+    _report(summary, json)
+    _exit_for(summary)
+
+
+def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool) -> None:
+    import threading
+
+    from blogster_cli.services import sync as sync_service
+
+    stop = threading.Event()
+    output.message(f"Watching {folder} (Ctrl-C stops).")
+    try:
+        sync_service.watch(
+            acting, directory=folder, fmt=fmt, default_tz=timezone,
+            on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        stop.set()
+    output.message("Stopped.")
+
+
+def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False) -> None:
+    if json:
+        if not quiet_when_unchanged or summary.files:
+            output.print_json(summary.as_dict())
+        return
+    if quiet_when_unchanged and not summary.files:
+        return
+    if summary.dry_run and summary.files:
+        rows = [{**vars(file), "action": f"would be {file.action}"} for file in summary.files]
+        output.print_table(rows, ["action", "path", "note"], title="Dry run: nothing was changed")
+    else:
+        for file in summary.files:
+            output.message(f"{file.action}: {file.path}" + (f" ({file.note})" if file.note else ""))
+    output.message(one_line(summary))
+
+
+def one_line(summary: SyncSummary) -> str:
+    counts = summary.counts
+    parts = [f"{counts[name]} {name}" for name in counts if counts[name] and name != "unchanged"]
+    prefix = "Dry run, nothing changed: " if summary.dry_run else ""
+    linked = " (linked now)" if summary.first_run and not summary.dry_run else ""
+    done = ", ".join(parts) if parts else "nothing to do"
+    return f"{prefix}{summary.folder}{linked} [{summary.dialect}]: {done}; {counts['unchanged']} unchanged."
+
+
+def _exit_for(summary: SyncSummary) -> None:
+    if summary.conflicts:
+        from blogster_cli.errors import Conflict
+
+        count = len(summary.conflicts)
+        raise Conflict(
+            f"{count} {'file has' if count == 1 else 'files have'} changed on both sides (first: "
+            f"{summary.conflicts[0].path}); edit the file and sync again"
+        )
+    if summary.failed:
+        raise typer.Exit(1)

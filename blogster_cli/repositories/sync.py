@@ -1,0 +1,201 @@
+"""Sync state (0051): linked folders, what the last sync saw per file, and my posts' versions.
+
+psycopg statements (sync's no-change run is a measured hot path); every function runs in
+the caller's unit of work as the acting user, so RLS keeps each account to its own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from blogster_cli.db.rows import scalar
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@dataclass(frozen=True)
+class LinkedFolder:
+    id: UUID
+    folder: str
+    dialect: str
+    format_given: bool
+    created_at: datetime
+    last_run_at: datetime | None
+    last_summary: dict[str, Any] | None
+
+
+_FOLDER_COLUMNS = "id, folder, dialect, format_given, created_at, last_run_at, last_summary"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One file as the last sync saw it; conflict_* are set while both sides differ."""
+
+    path: str
+    blog_id: UUID | None
+    file_sha256: str
+    post_version: str
+    conflict_file_sha256: str | None = None
+    conflict_post_version: str | None = None
+    id: UUID | None = None
+    file_size: int | None = None  # with file_mtime_ns: the file as hashed, to skip re-reading it
+    file_mtime_ns: int | None = None
+
+
+@dataclass(frozen=True)
+class PostVersion:
+    """What tells whether one of my posts changed: a hash of updated_at and its tags."""
+
+    id: UUID
+    version: str
+    trashed: bool
+
+
+def my_folders(conn: psycopg.Connection) -> list[LinkedFolder]:
+    """My linked folders, the first linked first (it receives posts written in Blogster)."""
+    rows = conn.execute(
+        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = auth.uid() order by created_at, id"
+    ).fetchall()
+    return [LinkedFolder(*row) for row in rows]
+
+
+def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | None:
+    row = conn.execute(
+        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = auth.uid() and folder = %(folder)s",
+        {"folder": folder},
+    ).fetchone()
+    return LinkedFolder(*row) if row else None
+
+
+def link_folder(conn: psycopg.Connection, *, folder: str, dialect: str, format_given: bool) -> LinkedFolder:
+    """Links `folder` (or returns the link a concurrent first run just made)."""
+    conn.execute(
+        "insert into public.sync_folders (folder, dialect, format_given) values (%(folder)s, %(dialect)s, %(given)s)"
+        " on conflict (owner_id, folder) do nothing",
+        {"folder": folder, "dialect": dialect, "given": format_given},
+    )
+    linked = folder_by_path(conn, folder=folder)
+    assert linked is not None  # inserted or already there, in this transaction
+    return linked
+
+
+def finish_run(conn: psycopg.Connection, *, folder_id: UUID, summary: dict[str, Any]) -> None:
+    from psycopg.types.json import Jsonb
+
+    conn.execute(
+        "update public.sync_folders set last_run_at = now(), last_summary = %(summary)s where id = %(id)s",
+        {"id": folder_id, "summary": Jsonb(summary)},
+    )
+
+
+def file_states(conn: psycopg.Connection, *, folder_id: UUID) -> dict[str, FileState]:
+    rows = conn.execute(
+        "select path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, id,"
+        " file_size, file_mtime_ns"
+        " from public.sync_files where folder_id = %(id)s",
+        {"id": folder_id},
+    ).fetchall()
+    return {row[0]: FileState(*row) for row in rows}
+
+
+def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence[FileState]) -> None:
+    """Writes what this sync saw for these paths (one statement)."""
+    if not states:
+        return
+    conn.execute(
+        "insert into public.sync_files (folder_id, path, blog_id, file_sha256, post_version,"
+        " conflict_file_sha256, conflict_post_version, file_size, file_mtime_ns)"
+        " select %(folder)s, t.path, t.blog_id, t.file_sha256, t.post_version, t.conflict_file, t.conflict_post,"
+        " t.size, t.mtime"
+        " from unnest(%(path)s::text[], %(blog)s::uuid[], %(file)s::text[], %(post)s::text[],"
+        " %(conflict_file)s::text[], %(conflict_post)s::text[], %(size)s::bigint[], %(mtime)s::bigint[])"
+        " as t(path, blog_id, file_sha256, post_version, conflict_file, conflict_post, size, mtime)"
+        " on conflict (folder_id, path) do update set blog_id = excluded.blog_id,"
+        " file_sha256 = excluded.file_sha256, post_version = excluded.post_version,"
+        " conflict_file_sha256 = excluded.conflict_file_sha256,"
+        " conflict_post_version = excluded.conflict_post_version, file_size = excluded.file_size,"
+        " file_mtime_ns = excluded.file_mtime_ns, synced_at = now()",
+        {
+            "folder": folder_id,
+            "path": [s.path for s in states],
+            "blog": [s.blog_id for s in states],
+            "file": [s.file_sha256 for s in states],
+            "post": [s.post_version for s in states],
+            "conflict_file": [s.conflict_file_sha256 for s in states],
+            "conflict_post": [s.conflict_post_version for s in states],
+            "size": [s.file_size for s in states],
+            "mtime": [s.file_mtime_ns for s in states],
+        },
+    )
+
+
+def forget_states(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> None:
+    """Deletes these sync_files rows of mine (through delete_rows: users hold no DELETE)."""
+    if ids:
+        conn.execute("select public.delete_rows('public.sync_files', %(ids)s::uuid[])", {"ids": list(ids)})
+
+
+def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = None) -> dict[UUID, PostVersion]:
+    """The version of each of my posts (trashed included), or only of `ids`.
+
+    Reads no content (detoasting 10,000 bodies would be most of a no-op sync): the version
+    is updated_at, which every change of a post moves, and the ids of its tags. `ids` are
+    joined (a hash join), not tested with `= any(...)`, which is quadratic for 10,000 ids.
+    """
+    wanted = (
+        "" if ids is None else " join (select distinct w.id from unnest(%(ids)s::uuid[]) as w(id)) w on w.id = b.id"
+    )
+    rows = conn.execute(
+        "select b.id, md5(b.updated_at::text || '|' || coalesce(t.tags, '')), b.deleted_at is not null"
+        f" from public.blogs b{wanted}"
+        " left join (select bt.blog_id, string_agg(bt.tag_id::text, ',' order by bt.tag_id) as tags"
+        " from public.blogs_to_tags bt where bt.author_id = auth.uid() group by bt.blog_id) t on t.blog_id = b.id"
+        " where b.author_id = auth.uid()",
+        {"ids": list(ids) if ids is not None else None},
+    ).fetchall()
+    return {row[0]: PostVersion(*row) for row in rows}
+
+
+def source_paths(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> dict[UUID, str | None]:
+    """The path each of these posts was imported from (None: written in Blogster)."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "select id, content -> 'source' ->> 'path' from public.blogs where id = any(%(ids)s)", {"ids": list(ids)}
+    ).fetchall()
+    return {post_id: path for post_id, path in rows}
+
+
+def tracked_elsewhere(conn: psycopg.Connection, *, folder_id: UUID | None) -> set[UUID]:
+    """My posts that another of my folders (any, for a folder not linked yet) holds a file of."""
+    rows = conn.execute(
+        "select distinct blog_id from public.sync_files"
+        " where (%(id)s::uuid is null or folder_id <> %(id)s) and blog_id is not null",
+        {"id": folder_id},
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def source_dialects(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> dict[str, int]:
+    """How many of these posts came from files of each dialect."""
+    rows = conn.execute(
+        "select content -> 'source' ->> 'dialect', count(*) from public.blogs"
+        " where id = any(%(ids)s) and content -> 'source' ->> 'dialect' is not null group by 1",
+        {"ids": list(ids)},
+    ).fetchall()
+    return {dialect: count for dialect, count in rows}
+
+
+def count_conflicts(conn: psycopg.Connection, *, folder_id: UUID) -> int:
+    return scalar(
+        conn.execute(
+            "select count(*) from public.sync_files where folder_id = %(id)s and conflict_post_version is not null",
+            {"id": folder_id},
+        ),
+        int,
+    )

@@ -1,0 +1,724 @@
+"""Two-way sync between a markdown folder and my posts (`blogster sync DIR`).
+
+Import and export do the reading and writing: a file changed on disk goes in exactly as
+`import` reads it (`imports.import_into`, a new revision), a post changed in the database
+comes out exactly as `export` renders it (`exports.render`, byte for byte). This module
+only decides which side changed, from what the last sync saw (`sync_files`: each file's
+SHA-256 and its post's version), which is kept in the database, never in the folder:
+
+- file changed only -> the post is updated; post changed only -> its file is rewritten;
+- both changed -> a conflict, unless both now say the same thing: neither side is
+  overwritten, the database version is written beside the file as `NAME.md.conflict`.
+  It is resolved when the file is edited again (or the `.conflict` file removed) while
+  the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
+- a file deleted -> its post goes to the trash (a post edited since gets its file back);
+  a post trashed or purged -> its file is removed (a file edited since is a conflict);
+- a file that moved (same bytes, new path) -> the same post, with its new source path;
+- a new file -> imported as `import` would (matching by source path, then slug); a new
+  post in the database -> a new file at the dialect's conventional path, in the folder
+  linked first (posts written in Blogster belong to no site until one takes them).
+
+Nothing changed means nothing written: files are compared by hash before any write, and
+a write replaces the file atomically (a temporary file renamed over it), so a SIGKILL
+leaves either the old or the new bytes. Every step converges when re-run: a file whose
+post already says what it says is recorded, never imported twice; a new file matches
+the post a killed run imported (by source path). Links are never followed: the folder is
+listed and read as `import` does (`content.files`), and nothing is written through a link
+or outside the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import Connection, unit_of_work
+from blogster_cli.errors import BlogsterError, InvalidInput
+from blogster_cli.repositories import activities, blogs_bulk
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories import sync as sync_rows
+from blogster_cli.repositories.sync import FileState, LinkedFolder, PostVersion
+from blogster_cli.vocabulary import ActivityType
+
+FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
+CONFLICT_SUFFIX = ".conflict"
+ACTIONS = (
+    "imported",
+    "updated",
+    "written",
+    "created",
+    "renamed",
+    "trashed",
+    "removed",
+    "conflict",
+    "skipped",
+    "failed",
+)
+# Where export puts posts in each dialect's site layout; a folder that is that layout
+# folder itself (a site's `content/`) gets new posts without the prefix.
+_LAYOUT_PREFIXES = {"jekyll": "_posts/", "hugo": "content/", "zola": "content/", "astro": "src/content/"}
+
+
+@dataclass
+class SyncedFile:
+    """What sync did (or, in a dry run, would do) with one file."""
+
+    path: str
+    action: str  # one of ACTIONS
+    post_id: UUID | None = None
+    note: str | None = None
+
+
+@dataclass
+class SyncSummary:
+    folder: str
+    dialect: str
+    first_run: bool = False
+    dry_run: bool = False
+    unchanged: int = 0
+    files: list[SyncedFile] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for file in self.files:
+            counts[file.action] += 1
+        return counts | {"unchanged": self.unchanged}
+
+    @property
+    def conflicts(self) -> list[SyncedFile]:
+        return [file for file in self.files if file.action == "conflict"]
+
+    @property
+    def failed(self) -> list[SyncedFile]:
+        return [file for file in self.files if file.action == "failed"]
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for file in self.files if file.action not in ("conflict", "skipped", "failed"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "format": self.dialect,
+            "first_run": self.first_run,
+            "dry_run": self.dry_run,
+            "counts": self.counts,
+            "files": [{**vars(file), "post_id": str(file.post_id) if file.post_id else None} for file in self.files],
+        }
+
+
+@dataclass
+class FolderStatus:
+    """One linked folder for `sync status`; pending is None when the folder is not on this machine."""
+
+    folder: str
+    format: str
+    last_run_at: datetime | None
+    receives_new_posts: bool
+    pending: int | None
+    conflicts: int
+
+
+# -- the folder ---------------------------------------------------------------------
+
+
+def _folder(directory: Path) -> Path:
+    """The folder as linked: absolute, resolved (the named folder may itself be a link)."""
+    path = directory.expanduser()
+    if not path.is_dir():
+        raise InvalidInput(f"no such folder: {directory}")
+    return path.resolve()
+
+
+Stat = tuple[int, int]  # (size, mtime in ns) of a file when it was hashed
+
+
+def _scan(root: Path, known: dict[str, FileState]) -> tuple[dict[str, str], dict[str, Stat], list[SyncedFile]]:
+    """SHA-256 of every markdown file under `root` (listed and read as import does: never
+    through a link), the size and mtime each had when listed, and the entries reported
+    instead (links, special files, unreadable ones). A file whose size and mtime are those
+    the last sync recorded keeps its recorded hash without being read (as git's index does);
+    a write after the listing changes the mtime, so the next run reads it."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+    from blogster_cli.content.post import walk_markdown_files
+
+    walk = walk_markdown_files(root)
+    hashes: dict[str, str] = {}
+    reported = [SyncedFile(path, "skipped", note=reason) for path, reason in walk.skipped]
+    reported += [SyncedFile(path, "failed", note=reason) for path, reason in walk.unreadable]
+    base = os.fspath(root)
+    for path in walk.files:
+        state = known.get(path)
+        if state is not None and (state.file_size, state.file_mtime_ns) == walk.stats[path]:
+            # the recorded stat is of the file as last seen: in a conflict, the one beside the .conflict
+            hashes[path] = state.conflict_file_sha256 or state.file_sha256
+            continue
+        try:
+            hashes[path] = _sha(read_regular_file(Path(base, path)))
+        except NotRegularFile as exc:
+            reported.append(SyncedFile(path, "skipped", note=str(exc)))
+        except OSError as exc:
+            reported.append(SyncedFile(path, "failed", note=f"cannot read: {exc.strerror or exc}"))
+    stats = {path: walk.stats[path] for path in hashes}
+    return hashes, stats, reported
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """`root / relative` when its folder resolves inside `root` (no link leads out), else None."""
+    from blogster_cli.services.exports import safe_relative
+
+    pure = safe_relative(relative)
+    if pure is None:
+        return None
+    target = root / pure
+    return target if target.parent.resolve().is_relative_to(root) else None
+
+
+def _write_atomically(root: Path, relative: str, data: bytes) -> Stat:
+    """Replace `root/relative` with `data` all at once: a hidden temporary file beside it,
+    renamed over it (a rename replaces a link there, never writes through it)."""
+    target = _inside(root, relative)
+    if target is None:
+        raise BlogsterError(f"cannot write {relative}: it leads outside the folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(root):  # a link slipped in meanwhile
+        raise BlogsterError(f"cannot write {relative}: it leads outside the folder")
+    temporary = target.parent / f".{target.name}.blogster-sync"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if temporary.is_symlink():
+            temporary.unlink()
+        with os.fdopen(os.open(temporary, flags, 0o666), "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+            info = os.fstat(file.fileno())  # the renamed file's own: no later write can slip in between
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise BlogsterError(f"cannot write {relative}: {exc.strerror or exc}") from None
+    return info.st_size, info.st_mtime_ns
+
+
+def _remove(root: Path, relative: str) -> None:
+    target = _inside(root, relative)
+    if target is None:
+        return
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise BlogsterError(f"cannot remove {relative}: {exc.strerror or exc}") from None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- one run ------------------------------------------------------------------------
+
+FRESH = ""  # a state's post version to read after this run's writes
+
+
+@dataclass
+class _Render:
+    """A post to render: written at `path` (mode write/new), or compared first (conflict)."""
+
+    path: str
+    post_id: UUID
+    mode: str  # write, new, conflict
+    state: FileState | None = None
+    note: str | None = None
+    action: str = "written"
+
+
+@dataclass
+class _Run:
+    """One sync of one folder: what was read, what is queued, what to record."""
+
+    acting: ActingUser
+    root: Path
+    fmt: str
+    dialect: str
+    default_tz: tzinfo
+    dry_run: bool
+    summary: SyncSummary
+    disk: dict[str, str]
+    stats: dict[str, Stat]
+    states: dict[str, FileState]
+    versions: dict[UUID, PostVersion]
+    imports: list[tuple[str, UUID, str, str | None]] = field(default_factory=list)  # path, post, action, note
+    renders: list[_Render] = field(default_factory=list)
+    trash: list[FileState] = field(default_factory=list)
+    removals: list[FileState] = field(default_factory=list)
+    record: list[FileState] = field(default_factory=list)
+    forget: list[UUID] = field(default_factory=list)
+
+    def done(self, path: str, action: str, post_id: UUID | None = None, note: str | None = None) -> None:
+        self.summary.files.append(SyncedFile(path, action, post_id, note))
+
+    def live(self, post_id: UUID | None) -> PostVersion | None:
+        version = self.versions.get(post_id) if post_id is not None else None
+        return version if version is not None and not version.trashed else None
+
+    def keep(self, state: FileState, **changes: Any) -> None:
+        """Record `state` with `changes` (a new hash, version or conflict) and the file's stat."""
+        size, mtime = self.stats.get(state.path, (None, None))
+        values = {**vars(state), "file_size": size, "file_mtime_ns": mtime, **changes}
+        self.record.append(FileState(**values))
+
+    def drop(self, state: FileState) -> None:
+        if state.id is not None:
+            self.forget.append(state.id)
+
+
+def sync_folder(
+    acting: ActingUser,
+    *,
+    directory: Path,
+    fmt: str = "auto",
+    dry_run: bool = False,
+    default_tz: tzinfo = UTC,
+) -> SyncSummary:
+    """Sync `directory` with my posts both ways (see the module docstring); the first run
+    links it. `summary.conflicts` lists the files whose two sides both changed."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
+    root = _folder(directory)
+    with unit_of_work(acting) as conn:
+        linked = sync_rows.folder_by_path(conn, folder=str(root))
+        states = sync_rows.file_states(conn, folder_id=linked.id) if linked else {}
+        versions = sync_rows.my_post_versions(conn)
+        elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id if linked else None)
+        folders = sync_rows.my_folders(conn)
+    disk, stats, reported = _scan(root, states)
+    if fmt == "auto" and linked is not None and linked.format_given:
+        fmt = linked.dialect  # named with --format when linked: files are read in it on every run
+    dialect = fmt if fmt != "auto" else (linked.dialect if linked else "markdown")
+    summary = SyncSummary(folder=str(root), dialect=dialect, first_run=linked is None, dry_run=dry_run)
+    summary.files.extend(reported)
+    run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, versions)
+
+    # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
+    # it is reported, and its post is left alone.
+    unreadable = [file.path for file in reported]
+    missing = [
+        state for path, state in sorted(states.items())
+        if path not in disk and not any(gone in (".", path) or path.startswith(f"{gone}/") for gone in unreadable)
+    ]  # fmt: skip
+    new_paths = sorted(path for path in disk if path not in states)
+    renames = _renames(run, missing, new_paths)
+    for path, state in sorted(states.items()):
+        if path in disk:
+            _compare(run, state)
+    for state in missing:
+        if state.path in renames:
+            _moved(run, state, renames[state.path])
+        else:
+            _file_gone(run, state)
+    moved_to = set(renames.values())
+    imported = _import_new(run, [path for path in new_paths if path not in moved_to], elsewhere)
+    _import_changed(run)
+    if linked is None and fmt == "auto":
+        run.dialect = summary.dialect = _detected_dialect(acting, imported)
+    receives_new = not folders or (linked is not None and folders[0].id == linked.id)
+    if receives_new:
+        tracked = {s.blog_id for s in states.values()} | {s.blog_id for s in run.record} | elsewhere
+        _queue_new_posts(run, tracked, reported)
+    _render_all(run)
+    if not dry_run:
+        for state in run.removals:  # before their rows go: a crash in between leaves a row without a file
+            _remove(root, state.path)
+        with unit_of_work(acting) as conn:
+            if linked is None:
+                linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto")
+            _trash(run, conn)
+            _store(run, conn, linked)
+    else:
+        for state in run.trash:
+            run.done(state.path, "trashed", state.blog_id, "the file was deleted")
+    listed = {file.path for file in summary.files if file.action != "skipped"}
+    summary.unchanged = sum(1 for path in disk if path not in listed)
+    return summary
+
+
+def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[str, str]:
+    """Old path -> new path for files that moved: a file gone and a new one with its bytes."""
+    by_hash: dict[str, list[str]] = {}
+    for path in new_paths:
+        by_hash.setdefault(run.disk[path], []).append(path)
+    moved: dict[str, str] = {}
+    for state in missing:
+        candidates = by_hash.get(state.file_sha256)
+        if candidates and run.live(state.blog_id) is not None:
+            moved[state.path] = candidates.pop(0)
+    return moved
+
+
+def _compare(run: _Run, state: FileState) -> None:
+    """Decide what to do with a file that is on disk and was synced before."""
+    on_disk = run.disk[state.path]
+    post = run.live(state.blog_id)
+    if post is None:
+        if on_disk == state.file_sha256:
+            run.removals.append(state)
+            run.drop(state)
+            run.done(state.path, "removed", state.blog_id, "its post was moved to the trash or deleted")
+        else:
+            run.done(state.path, "conflict", state.blog_id,
+                     "its post was moved to the trash or deleted, and the file changed: restore the post or delete the file")  # fmt: skip
+        return
+    if state.conflict_post_version is not None:
+        present = os.path.lexists(run.root / (state.path + CONFLICT_SUFFIX))
+        file_moved = on_disk != state.conflict_file_sha256 or not present
+        post_moved = post.version != state.conflict_post_version
+        if not file_moved and not post_moved:
+            run.done(state.path, "conflict", post.id, f"unresolved: edit the file (or delete {_conflict_name(state)})")
+        elif not post_moved:
+            run.imports.append((state.path, post.id, "updated", "conflict resolved: the file wins"))
+        else:
+            run.renders.append(_Render(state.path, post.id, "conflict", state))
+        return
+    file_changed = on_disk != state.file_sha256
+    post_changed = post.version != state.post_version
+    if file_changed and post_changed:
+        run.renders.append(_Render(state.path, post.id, "conflict", state))
+    elif file_changed:
+        run.imports.append((state.path, post.id, "updated", None))
+    elif post_changed:
+        run.renders.append(_Render(state.path, post.id, "write", state))
+
+
+def _conflict_name(state: FileState) -> str:
+    return PurePosixPath(state.path).name + CONFLICT_SUFFIX
+
+
+def _file_gone(run: _Run, state: FileState) -> None:
+    """A synced file is no longer there: trash its post, unless the post changed since."""
+    post = run.live(state.blog_id)
+    if post is None:
+        run.drop(state)
+    elif post.version == state.post_version:
+        run.trash.append(state)
+        run.drop(state)
+    else:
+        note = "deleted on disk but changed in the database: written again"
+        run.renders.append(_Render(state.path, post.id, "write", state, note=note))
+
+
+def _moved(run: _Run, state: FileState, new_path: str) -> None:
+    """A file that moved keeps its post: the new path goes in as import reads it."""
+    post = run.live(state.blog_id)
+    assert post is not None  # _renames pairs only files of live posts
+    run.drop(state)
+    note = f"moved from {state.path}"
+    moved = FileState(new_path, post.id, state.file_sha256, state.post_version)
+    if post.version == state.post_version:
+        run.imports.append((new_path, post.id, "renamed", note))
+    else:
+        run.renders.append(_Render(new_path, post.id, "write", moved, note=f"{note}; changed in the database"))
+
+
+def _source(run: _Run, path: str) -> Any:
+    from blogster_cli.services.imports import ImportSource
+
+    return ImportSource(label=path, root=run.root, relative=PurePosixPath(path))
+
+
+def _import_changed(run: _Run) -> None:
+    """Files changed on disk (or moved) go into their posts as import reads them."""
+    from blogster_cli.services import imports
+
+    if not run.imports:
+        return
+    targets = [(_source(run, path), post_id) for path, post_id, _, _ in run.imports]
+    outcomes = imports.import_into(
+        run.acting, targets=targets, fmt=run.fmt, dry_run=run.dry_run, default_tz=run.default_tz
+    )
+    for (path, post_id, action, note), outcome in zip(run.imports, outcomes, strict=True):
+        if outcome.outcome in ("failed", "skipped"):
+            run.done(path, "failed" if outcome.outcome == "failed" else "skipped", post_id, outcome.reason)
+            continue
+        if path in run.states:
+            _remove_conflict_file(run, run.states[path])
+        run.keep(FileState(path, post_id, run.disk[path], FRESH))
+        run.done(path, action, post_id, note)
+
+
+def _remove_conflict_file(run: _Run, state: FileState) -> None:
+    if state.conflict_post_version is not None and not run.dry_run:
+        _remove(run.root, state.path + CONFLICT_SUFFIX)
+
+
+def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]:
+    """Files never synced, imported as `import` would; a file that would take a post another
+    of my folders holds is imported as a new post instead. Returns the posts they are."""
+    from blogster_cli.services import imports
+
+    if not paths:
+        return []
+    sources = [_source(run, path) for path in paths]
+
+    def imported(group: list[Any], on_conflict: str, dry_run: bool) -> list[Any]:
+        return imports.import_sources(
+            run.acting, sources=group, fmt=run.fmt, on_conflict=on_conflict, dry_run=dry_run,
+            default_tz=run.default_tz,
+        ).files  # fmt: skip
+
+    taken: set[str] = set()
+    if elsewhere:
+        taken = {file.path for file in imported(sources, "update", True) if file.id in elsewhere}
+    outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
+    if taken:
+        outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
+    ids = []
+    for outcome in outcomes:
+        path = outcome.path
+        if outcome.outcome in ("failed", "skipped"):
+            run.done(path, outcome.outcome, outcome.id, outcome.reason)
+            continue
+        if outcome.id is not None:
+            ids.append(outcome.id)
+            run.keep(FileState(path, outcome.id, run.disk[path], FRESH))
+        if outcome.outcome in ("imported", "updated"):
+            run.done(path, outcome.outcome, outcome.id, outcome.reason)
+    return ids
+
+
+def _detected_dialect(acting: ActingUser, ids: list[UUID]) -> str:
+    """The dialect most of a folder's files were read as (markdown when it had none)."""
+    if not ids:
+        return "markdown"
+    with unit_of_work(acting) as conn:
+        counts = sync_rows.source_dialects(conn, ids=ids)
+    return Counter(counts).most_common(1)[0][0] if counts else "markdown"
+
+
+def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[SyncedFile]) -> None:
+    """Posts no folder holds yet get a file here (unless their own source file is here)."""
+    untracked = [post.id for post in run.versions.values() if not post.trashed and post.id not in tracked]
+    if not untracked:
+        return
+    with unit_of_work(run.acting) as conn:
+        sources = sync_rows.source_paths(conn, ids=untracked)
+    present = set(run.disk) | {file.path for file in reported}
+    for post_id in untracked:
+        if sources.get(post_id) not in present:
+            run.renders.append(_Render("", post_id, "new", action="created"))
+
+
+def _render_all(run: _Run) -> None:
+    """Render the queued posts as export does, then write, compare or place each."""
+    from blogster_cli.services.exports import render
+
+    if not run.renders:
+        return
+    used = set(run.disk) | set(run.states)
+    by_id: dict[UUID, Any] = {}
+    ids = sorted({item.post_id for item in run.renders}, key=str)
+    for start in range(0, len(ids), 500):
+        with unit_of_work(run.acting) as conn:
+            by_id.update(blogs_bulk.my_posts_by_id(conn, ids=ids[start : start + 500]))
+    for item in sorted(run.renders, key=lambda r: (r.mode == "new", r.path, str(r.post_id))):
+        post = by_id.get(item.post_id)
+        if post is None:
+            continue  # purged since this run read the versions: the next run removes its file
+        source = (post.content or {}).get("source") or {}
+        stated = source.get("dialect")
+        dialect = stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
+        try:
+            path, text, note = render(post, dialect, run.default_tz)
+        except (ValueError, TypeError, KeyError, BlogsterError) as exc:
+            run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
+            continue
+        data = text.encode("utf-8")
+        if item.mode == "new":
+            item.path = _new_path(path, run.dialect, used)
+            used.add(item.path)
+            item.state = FileState(item.path, post.id, _sha(data), FRESH)
+        assert item.state is not None  # every other mode comes from a synced file
+        _place(run, item, data, note)
+
+
+def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
+    """Where a new post's file goes: the export path, without the layout folder when the
+    synced folder is that folder itself, numbered when taken."""
+    from blogster_cli.services.exports import _numbered, normalised_relative
+
+    path = normalised_relative(rendered) or "post.md"
+    prefix = _LAYOUT_PREFIXES.get(dialect)
+    if prefix and path.startswith(prefix) and used and not any(p.startswith(prefix) for p in used):
+        path = path[len(prefix) :]
+    pure, n = PurePosixPath(path), 2
+    while pure.as_posix() in used:
+        pure = _numbered(PurePosixPath(path), n)
+        n += 1
+    return pure.as_posix()
+
+
+def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
+    state = item.state
+    assert state is not None
+    digest = _sha(data)
+    on_disk = run.disk.get(item.path)
+    post = run.versions[item.post_id]
+    if item.mode == "conflict":
+        if digest == on_disk:  # both sides say the same now (or a killed run wrote it): no conflict
+            _remove_conflict_file(run, state)
+            run.keep(state, file_sha256=digest, post_version=post.version,
+                     conflict_file_sha256=None, conflict_post_version=None)  # fmt: skip
+            return
+        name = item.path + CONFLICT_SUFFIX
+        if not run.dry_run:
+            _write_atomically(run.root, name, data)
+        run.keep(state, conflict_file_sha256=on_disk, conflict_post_version=post.version)
+        run.done(item.path, "conflict", post.id, f"changed on both sides: the database version is in {name}")
+        return
+    if digest != on_disk and not run.dry_run:
+        run.stats[item.path] = _write_atomically(run.root, item.path, data)
+    run.keep(state, file_sha256=digest, post_version=post.version, conflict_file_sha256=None,
+             conflict_post_version=None)  # fmt: skip
+    if digest != on_disk or item.mode == "new":
+        run.done(item.path, item.action, post.id, item.note or note)
+
+
+def _trash(run: _Run, conn: Connection) -> None:
+    """Posts whose file was deleted go to the trash (never purged), in the run's last unit of work."""
+    ids = [state.blog_id for state in run.trash if state.blog_id is not None]
+    if not ids:
+        return
+    trashed = set(blog_rows.set_deleted(conn, blog_ids=ids, deleted=True))
+    stored = blogs_bulk.my_posts_by_id(conn, ids=list(trashed))
+    activities.record_many(
+        conn,
+        rows=[
+            (
+                ActivityType.DELETED,
+                post.title,
+                f"Moved '{post.title}' to the trash (its file was deleted)",
+                post.id,
+                {"slug": post.slug, "sync": True},
+            )
+            for post in stored.values()
+        ],  # fmt: skip
+    )
+    for state in run.trash:
+        run.done(state.path, "trashed", state.blog_id, "the file was deleted")
+
+
+def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
+    """Record what this run saw; versions marked FRESH are read now, after its own writes."""
+    fresh = sync_rows.my_post_versions(
+        conn, ids=[s.blog_id for s in run.record if s.blog_id is not None and s.post_version == FRESH]
+    )
+    states = [
+        FileState(**{**vars(s), "post_version": fresh[s.blog_id].version})
+        if s.post_version == FRESH and s.blog_id in fresh
+        else s
+        for s in run.record
+        if s.post_version != FRESH or s.blog_id in fresh
+    ]
+    sync_rows.forget_states(conn, ids=run.forget)
+    sync_rows.record_states(conn, folder_id=linked.id, states=states)
+    sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts})
+
+
+# -- status and watch ---------------------------------------------------------------
+
+
+def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus]:
+    """My linked folders: last run, changes waiting (a dry run of each folder on this
+    machine) and unresolved conflicts."""
+    with unit_of_work(acting) as conn:
+        folders = sync_rows.my_folders(conn)
+        conflicts = {folder.id: sync_rows.count_conflicts(conn, folder_id=folder.id) for folder in folders}
+    found = []
+    for number, folder in enumerate(folders):
+        pending = None
+        if Path(folder.folder).is_dir():
+            plan = sync_folder(acting, directory=Path(folder.folder), dry_run=True, default_tz=default_tz)
+            pending = plan.changed
+        found.append(
+            FolderStatus(folder.folder, folder.dialect, folder.last_run_at, number == 0, pending, conflicts[folder.id])
+        )
+    return found
+
+
+def channel(folder_id: UUID) -> str:
+    """The NOTIFY channel of a linked folder (0051's trigger): named after its id, which only its owner reads."""
+    return "blogster_sync_" + folder_id.hex
+
+
+def watch(
+    acting: ActingUser,
+    *,
+    directory: Path,
+    fmt: str = "auto",
+    default_tz: tzinfo = UTC,
+    on_run: Callable[[SyncSummary], None],
+    stop: threading.Event,
+    debounce: float = 0.2,
+) -> None:
+    """Sync now, then again whenever a file under `directory` or one of my posts changes
+    (watchfiles; LISTEN on the folder's channel), `debounce` seconds after the last change,
+    until `stop` is set (or KeyboardInterrupt). `on_run` gets each run's summary."""
+    root = _folder(directory)
+    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+    with unit_of_work(acting) as conn:
+        linked = sync_rows.folder_by_path(conn, folder=str(root))
+    assert linked is not None  # the run above linked it
+    dirty = threading.Event()
+    failures: list[BaseException] = []
+
+    def files() -> None:
+        import watchfiles
+
+        def ours(change: Any, path: str) -> bool:  # hidden files: our temporary ones, editors' swap files
+            return not os.path.basename(path).startswith(".")
+
+        try:
+            for _ in watchfiles.watch(root, watch_filter=ours, stop_event=stop, debounce=int(debounce * 1000),
+                                      step=50, raise_interrupt=False, ignore_permission_denied=True):  # fmt: skip
+                dirty.set()
+        except BaseException as exc:  # reported by the main loop
+            failures.append(exc)
+            stop.set()
+
+    def posts() -> None:
+        from blogster_cli.db.listen import notifications
+
+        try:
+            with notifications(acting, channel(linked.id)) as wait:
+                while not stop.is_set():
+                    if wait(0.25):
+                        dirty.set()
+        except BaseException as exc:
+            failures.append(exc)
+            stop.set()
+
+    threads = [threading.Thread(target=work, daemon=True, name=f"sync-{work.__name__}") for work in (files, posts)]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.is_set():
+            if dirty.wait(0.1):
+                stop.wait(debounce)  # let a burst of saves (or one transaction's NOTIFYs) settle
+                dirty.clear()
+                if not stop.is_set():
+                    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+    if failures:
+        raise failures[0]

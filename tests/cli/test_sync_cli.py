@@ -1,0 +1,83 @@
+"""`blogster sync` from the terminal: summary lines, --json, --dry-run, status, exit codes."""
+
+from pathlib import Path
+
+
+def site(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "one.md").write_text("---\ntitle: One\n---\nFirst.\n")
+    (folder / "two.md").write_text("---\ntitle: Two\n---\nSecond.\n")
+    return folder
+
+
+def test_sync_links_then_reports_nothing_to_do(cli, signed_up, tmp_path):
+    folder = site(tmp_path / "site")
+    first = cli("sync", str(folder))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == ""
+    assert first.stderr.splitlines()[-1] == f"{folder} (linked now) [hugo]: 2 imported; 0 unchanged."
+    again = cli("sync", str(folder))
+    assert again.exit_code == 0 and again.stderr.splitlines() == [f"{folder} [hugo]: nothing to do; 2 unchanged."]
+
+
+def test_conflict_exits_5_and_json_lists_it(cli, signed_up, tmp_path):
+    folder = site(tmp_path / "site")
+    cli("sync", str(folder))
+    (folder / "one.md").write_text("---\ntitle: One\n---\nChanged on disk.\n")
+    edited = cli("blogs", "edit", "one", "--title", "One, edited")
+    assert edited.exit_code == 0, edited.stderr
+    result = cli("sync", str(folder), "--json")
+    assert result.exit_code == 5
+    assert result.stderr.startswith("error: 1 file has changed on both sides (first: one.md)")
+    data = result.json()
+    assert data["counts"]["conflict"] == 1 and data["files"][0]["path"] == "one.md"
+    assert (folder / "one.md.conflict").exists()
+    status = cli("sync", "status", "--json")
+    assert status.exit_code == 0
+    [linked] = status.json()
+    assert linked["folder"] == str(folder) and linked["conflicts"] == 1 and linked["receives_new_posts"] is True
+
+
+def test_dry_run_shows_the_plan_and_status_counts_pending(cli, signed_up, tmp_path):
+    folder = site(tmp_path / "site")
+    plan = cli("sync", str(folder), "--dry-run")
+    assert plan.exit_code == 0 and "would be imported" in plan.stdout
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+    cli("sync", str(folder))
+    (folder / "three.md").write_text("---\ntitle: Three\n---\nThird.\n")
+    [linked] = cli("sync", "status", "--json").json()
+    assert linked["pending"] == 1 and linked["conflicts"] == 0
+
+
+def test_missing_folder_is_a_usage_error(cli, signed_up, tmp_path):
+    result = cli("sync", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and result.stderr == f"error: no such folder: {tmp_path / 'nope'}\n"
+
+
+def test_watch_syncs_a_save_and_stops_cleanly_on_ctrl_c(cli, signed_up, tmp_path, db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = site(tmp_path / "site")
+    env = {**os.environ, "BLOGSTER_DATABASE_URL": db.conninfo}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "sync", str(folder), "--watch"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while cli("blogs", "list", "--format", "count").stdout.strip() != "2" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        (folder / "one.md").write_text("---\ntitle: One, saved while watching\n---\nFirst.\n")
+        while "saved while watching" not in cli("blogs", "list", "--json").stdout and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "saved while watching" in cli("blogs", "list", "--json").stdout
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        _, stderr = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, stderr
+    assert "updated: one.md" in stderr and stderr.rstrip().endswith("Stopped.") and "Traceback" not in stderr

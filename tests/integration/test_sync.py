@@ -1,0 +1,430 @@
+"""`blogster sync` against real PostgreSQL: both directions, conflicts, deletions, renames,
+no-op runs, crash safety and RLS, on made-up folders and on the real corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import exports
+from blogster_cli.services import sync as sync_service
+from tests.conftest import REPO_ROOT, shared_data
+
+POST_A = "---\ntitle: Alpha\nslug: alpha\ntags: [one]\n---\nAlpha body.\n"
+POST_B = "---\ntitle: Beta\nslug: beta\n---\nBeta body.\n"
+
+
+@pytest.fixture
+def account(db, make_user):
+    return lambda: ActingUser(db, make_user())
+
+
+def sync(acting, folder: Path, **options) -> sync_service.SyncSummary:
+    return sync_service.sync_folder(acting, directory=folder, **options)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `root` (hidden ones too) with its bytes and mtime."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+def actions(summary) -> dict[str, str]:
+    return {file.path: file.action for file in summary.files}
+
+
+def posts(acting, *, trashed: bool = False) -> dict[str, tuple]:
+    """slug -> (id, title, source path, revision count) of my live (or trashed) posts."""
+    with unit_of_work(acting) as conn:
+        rows = conn.execute(
+            "select slug, id, title, content -> 'source' ->> 'path',"
+            " (select count(*) from public.blog_revisions r where r.blog_id = b.id)"
+            " from public.blogs b where author_id = auth.uid() and (deleted_at is not null) = %s",
+            (trashed,),
+        ).fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def db_edit(acting, slug: str, **values) -> None:
+    sets = ", ".join(f"{name} = %({name})s" for name in values)
+    with unit_of_work(acting) as conn:
+        assert conn.execute(f"update public.blogs set {sets} where slug = %(slug)s", {**values, "slug": slug}).rowcount
+        # updated_at is the transaction's start: a second edit in the same test must differ
+        conn.execute("select pg_sleep(0.01)")
+
+
+def exported(acting, slug: str, dialect: str, tmp_path: Path) -> bytes:
+    """The bytes `blogster export` writes for the post `slug`."""
+    target = tmp_path / f"export-{slug}-{time.monotonic_ns()}"
+    summary = exports.export_posts(acting, directory=target, dialect=dialect)
+    [file] = [f for f in summary.files if f.slug == slug]
+    return (target / file.path).read_bytes()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "alpha.md").write_text(POST_A)
+    (root / "beta.md").write_text(POST_B)
+    return root
+
+
+def test_first_run_links_and_imports_without_rewriting_then_no_op_writes_nothing(account, folder):
+    acting = account()
+    before = snapshot(folder)
+    first = sync(acting, folder)
+    assert first.first_run and actions(first) == {"alpha.md": "imported", "beta.md": "imported"}
+    assert snapshot(folder) == before  # no file rewritten, nothing added (state lives in the database)
+    second = sync(acting, folder)
+    assert not second.first_run and second.files == [] and second.counts["unchanged"] == 2
+    assert snapshot(folder) == before
+    assert set(posts(acting)) == {"alpha", "beta"}
+
+
+def test_file_change_updates_post_and_db_change_rewrites_file_as_export_writes_it(account, folder, tmp_path):
+    acting = account()
+    dialect = sync(acting, folder).dialect
+    alpha_id, _, _, revisions = posts(acting)["alpha"]
+    (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Alpha body, edited on disk."))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "updated"}
+    post_id, title, source, revisions_after = posts(acting)["alpha"]
+    assert post_id == alpha_id and revisions_after == revisions + 1  # a new revision, same post
+
+    db_edit(acting, "beta", title="Beta, edited in the database")
+    beta_mtime = (folder / "beta.md").stat().st_mtime_ns
+    alpha_before = (folder / "alpha.md").read_bytes()
+    summary = sync(acting, folder)
+    assert actions(summary) == {"beta.md": "written"}
+    assert (folder / "beta.md").read_bytes() == exported(acting, "beta", dialect, tmp_path)
+    assert b"Beta, edited in the database" in (folder / "beta.md").read_bytes()
+    assert (folder / "beta.md").stat().st_mtime_ns != beta_mtime
+    assert (folder / "alpha.md").read_bytes() == alpha_before
+    assert sync(acting, folder).files == []  # and settled
+
+
+def test_tag_change_in_database_rewrites_the_file(account, folder):
+    acting = account()
+    sync(acting, folder)
+    with unit_of_work(acting) as conn:
+        (alpha,) = conn.execute("select id from public.blogs where slug = 'alpha'").fetchone()
+        conn.execute(
+            "select public.unlink_blog_tags(array[%s]::uuid[], array(select tag_id from public.blogs_to_tags"
+            " where blog_id = %s))",
+            (alpha, alpha),
+        )
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "written"}
+    assert b"one" not in (folder / "alpha.md").read_bytes().split(b"---")[1]
+
+
+def test_conflict_keeps_both_sides_writes_conflict_file_and_resolves_when_file_is_edited(account, folder):
+    acting = account()
+    sync(acting, folder)
+    disk_version = POST_A.replace("Alpha body.", "Disk version.")
+    (folder / "alpha.md").write_text(disk_version)
+    db_edit(acting, "alpha", title="Database title")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "conflict"}
+    assert (folder / "alpha.md").read_text() == disk_version  # the file stays as it is
+    assert posts(acting)["alpha"][1] == "Database title"  # the database keeps its version
+    conflict = folder / "alpha.md.conflict"
+    assert b"Database title" in conflict.read_bytes()
+    # Still unresolved: reported again, nothing written.
+    before = snapshot(folder)
+    assert actions(sync(acting, folder)) == {"alpha.md": "conflict"}
+    assert snapshot(folder) == before
+    # Resolving: edit the file and sync again: the file wins, the .conflict goes away.
+    (folder / "alpha.md").write_text(disk_version.replace("title: Alpha", "title: Merged"))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "updated"} and summary.conflicts == []
+    assert posts(acting)["alpha"][1] == "Merged" and not conflict.exists()
+    assert sync(acting, folder).files == []
+
+
+def test_deletions_both_ways_and_new_posts_get_files(account, folder):
+    acting = account()
+    sync(acting, folder)
+    (folder / "beta.md").unlink()
+    summary = sync(acting, folder)
+    assert actions(summary) == {"beta.md": "trashed"}
+    assert "beta" in posts(acting, trashed=True) and "beta" not in posts(acting)  # trashed, never purged
+
+    with unit_of_work(acting) as conn:
+        conn.execute("update public.blogs set deleted_at = now() where slug = 'alpha'")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "removed"} and not (folder / "alpha.md").exists()
+
+    from blogster_cli.services import blogs
+
+    created = blogs.create(acting, new=blogs.NewBlog(title="Written in Blogster", markdown="Hello."))
+    summary = sync(acting, folder)
+    [new] = summary.files
+    assert new.action == "created" and new.post_id == created.id
+    assert (folder / new.path).exists() and b"Written in Blogster" in (folder / new.path).read_bytes()
+    assert sync(acting, folder).files == []
+
+
+def test_rename_on_disk_keeps_the_post(account, folder):
+    acting = account()
+    sync(acting, folder)
+    alpha_id = posts(acting)["alpha"][0]
+    (folder / "notes").mkdir()
+    (folder / "alpha.md").rename(folder / "notes" / "alpha-moved.md")
+    summary = sync(acting, folder)
+    assert actions(summary) == {"notes/alpha-moved.md": "renamed"}
+    now = posts(acting)
+    assert now["alpha"][0] == alpha_id and now["alpha"][2] == "notes/alpha-moved.md"
+    assert posts(acting, trashed=True) == {} and len(now) == 2
+    assert sync(acting, folder).files == []
+
+
+def test_dry_run_changes_nothing(account, folder):
+    acting = account()
+    plan = sync(acting, folder, dry_run=True)
+    assert actions(plan) == {"alpha.md": "imported", "beta.md": "imported"}
+    assert posts(acting) == {}
+    sync(acting, folder)
+    (folder / "alpha.md").write_text(POST_A + "More.\n")
+    db_edit(acting, "beta", title="B2")
+    before = snapshot(folder)
+    plan = sync(acting, folder, dry_run=True)
+    assert actions(plan) == {"alpha.md": "updated", "beta.md": "written"}
+    assert snapshot(folder) == before and posts(acting)["beta"][1] == "B2"
+    assert posts(acting)["alpha"][3] == 1  # no new revision
+
+
+def test_symlinks_are_never_followed_out_of_the_folder(account, folder, tmp_path):
+    acting = account()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\n---\nssh key\n")
+    (folder / "leak.md").symlink_to(outside / "secret.md")
+    (folder / "linked-dir").symlink_to(outside)
+    summary = sync(acting, folder)
+    assert actions(summary)["leak.md"] == "skipped" and actions(summary)["linked-dir"] == "skipped"
+    assert "secret" not in posts(acting)
+    # A link planted where a conflict file goes is replaced, never written through.
+    (folder / "alpha.md").write_text(POST_A + "disk\n")
+    db_edit(acting, "alpha", title="db")
+    (folder / "alpha.md.conflict").symlink_to(outside / "secret.md")
+    sync(acting, folder)
+    assert (outside / "secret.md").read_text().endswith("ssh key\n")
+    assert not (folder / "alpha.md.conflict").is_symlink()
+
+
+def test_a_folder_never_receives_another_accounts_posts(account, folder, tmp_path):
+    alice, bob = account(), account()
+    from blogster_cli.services import blogs
+
+    blogs.create(bob, new=blogs.NewBlog(title="Bob's post", markdown="Bob only.", status="published"))
+    with unit_of_work(alice) as conn:  # published: Alice can read it, but it is not hers
+        assert conn.execute("select count(*) from public.blogs where title = 'Bob''s post'").fetchone() == (1,)
+    sync(alice, folder)
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+    assert names == {"alpha.md", "beta.md"}
+    bob_folder = tmp_path / "bob"
+    bob_folder.mkdir()
+    sync(bob, bob_folder)
+    assert [p.read_text() for p in bob_folder.rglob("*.md")] and not any(
+        "Alpha" in p.read_text() for p in bob_folder.rglob("*.md")
+    )
+    with unit_of_work(bob) as conn:
+        assert conn.execute("select count(*) from public.sync_files").fetchone() == (1,)
+        assert conn.execute("select count(*) from public.sync_folders").fetchone() == (1,)
+
+
+# -- the real corpora ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("corpus", "count", "dialect"), [("18f-jekyll", 505, "jekyll"), ("rust-blog-zola", 750, "zola")]
+)
+def test_real_corpora_sync_both_ways_byte_for_byte(account, tmp_path, corpus, count, dialect):
+    acting = account()
+    root = tmp_path / corpus
+    shutil.copytree(shared_data("blog_md", corpus), root, symlinks=True)
+    before = snapshot(root)
+    first = sync(acting, root)
+    assert first.failed == [] and first.counts["imported"] == count and first.dialect == dialect
+    assert snapshot(root) == before  # linking rewrote nothing
+    assert sync(acting, root).files == [] and snapshot(root) == before  # a no-op writes nothing
+
+    # One change on each side.
+    path = sorted(p for p in before if p.endswith(".md"))[7]
+    (root / path).write_bytes((root / path).read_bytes() + b"\nAdded on disk.\n")
+    with unit_of_work(acting) as conn:
+        (slug,) = conn.execute(
+            "select slug from public.blogs where content -> 'source' ->> 'path' <> %s order by slug limit 1", (path,)
+        ).fetchone()
+    db_edit(acting, slug, title="Edited in the database")
+    summary = sync(acting, root)
+    changed = actions(summary)
+    assert changed.pop(path) == "updated" and list(changed.values()) == ["written"]
+    [written] = changed
+    assert (root / written).read_bytes() == exported(acting, slug, dialect, tmp_path)
+    assert sync(acting, root).files == []
+
+
+def test_first_sync_of_an_already_imported_folder_writes_nothing(account, tmp_path):
+    from blogster_cli.services import imports
+
+    acting = account()
+    root = tmp_path / "site"
+    shutil.copytree(shared_data("blog_md", "rust-blog-zola"), root, symlinks=True)
+    imports.import_paths(acting, paths=[root])
+    before = snapshot(root)
+    first = sync(acting, root)
+    assert first.files == [] and first.counts["unchanged"] == 750
+    assert snapshot(root) == before and len(posts(acting)) == 750
+
+
+# -- crashes ---------------------------------------------------------------------------
+
+KILLABLE = """
+import sys
+from pathlib import Path
+from uuid import UUID
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.services import sync
+actor = Actor(user_id=UUID(sys.argv[2]), email=sys.argv[3], is_admin=False)
+sync.sync_folder(ActingUser(Database(sys.argv[1]), actor), directory=Path(sys.argv[4]))
+"""
+
+
+def test_sigkill_mid_sync_then_rerun_loses_and_duplicates_nothing(db, make_user, tmp_path, superuser):
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    root = tmp_path / "site"
+    shutil.copytree(shared_data("blog_md", "18f-jekyll"), root, symlinks=True)
+    before = snapshot(root)
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, db.conninfo, str(actor.user_id), actor.email, str(root)], cwd=REPO_ROOT
+    )
+    count = 0
+    deadline = time.monotonic() + 120
+    while count == 0 and process.poll() is None and time.monotonic() < deadline:
+        (count,) = superuser.execute(
+            "select count(*) from public.blogs where author_id = %s", (actor.user_id,)
+        ).fetchone()
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL and count > 0  # killed after posts were committed
+    summary = sync(acting, root)
+    assert summary.failed == [] and len(posts(acting)) == 505  # none lost, none twice
+    assert snapshot(root) == before
+    assert sync(acting, root).files == []
+
+
+def test_a_file_written_by_a_killed_run_is_recorded_not_a_conflict(account, folder, tmp_path):
+    """Killed after writing a post's file but before recording it: both sides differ from
+    the state, but they agree with each other, so the re-run records them."""
+    acting = account()
+    dialect = sync(acting, folder).dialect
+    db_edit(acting, "beta", title="Beta 2")
+    (folder / "beta.md").write_bytes(exported(acting, "beta", dialect, tmp_path))
+    summary = sync(acting, folder)
+    assert summary.files == [] and not (folder / "beta.md.conflict").exists()
+    assert sync(acting, folder).files == []
+
+
+# -- watching --------------------------------------------------------------------------
+
+
+def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
+    acting = account()
+    runs: list[sync_service.SyncSummary] = []
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=sync_service.watch,
+        kwargs={"directory": folder, "on_run": runs.append, "stop": stop},
+        args=(acting,),
+        daemon=True,
+    )
+    watcher.start()
+
+    def wait_for(path: str, action: str) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            if any(actions(run).get(path) == action for run in runs):
+                return time.monotonic() - started
+            time.sleep(0.02)
+        raise AssertionError(f"no {action} of {path}: {[actions(r) for r in runs]}")
+
+    try:
+        wait_for("alpha.md", "imported")
+        time.sleep(0.5)  # the watcher is up
+        (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Saved in an editor."))
+        assert wait_for("alpha.md", "updated") < 2
+        db_edit(acting, "beta", title="Edited while watching")
+        assert wait_for("beta.md", "written") < 2
+        assert b"Edited while watching" in (folder / "beta.md").read_bytes()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
+
+
+def test_several_folders_keep_their_own_posts_and_new_posts_go_to_the_first(account, tmp_path):
+    acting = account()
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root, title in ((first, "First site"), (second, "Second site")):
+        root.mkdir()
+        (root / "post.md").write_text(f"---\ntitle: {title}\nslug: {title.lower().replace(' ', '-')}\n---\nBody.\n")
+    sync(acting, first)
+    summary = sync(acting, second)  # same relative path: its own post, not the first site's
+    assert actions(summary) == {"post.md": "imported"}
+    assert {slug: row[1] for slug, row in posts(acting).items()} == {
+        "first-site": "First site",
+        "second-site": "Second site",
+    }
+    from blogster_cli.services import blogs
+
+    blogs.create(acting, new=blogs.NewBlog(title="Fresh", markdown="New."))
+    assert sync(acting, second).files == []
+    assert [file.action for file in sync(acting, first).files] == ["created"]
+    [status_first, status_second] = sync_service.status(acting)
+    assert status_first.receives_new_posts and not status_second.receives_new_posts
+    assert (status_first.pending, status_second.pending) == (0, 0)
+
+
+def test_format_named_when_linking_is_kept(account, folder):
+    acting = account()
+    summary = sync(acting, folder, fmt="markdown")
+    assert summary.dialect == "markdown"
+    (folder / "alpha.md").write_text(POST_A + "More.\n")
+    again = sync(acting, folder)
+    assert again.dialect == "markdown" and actions(again) == {"alpha.md": "updated"}
+    with unit_of_work(acting) as conn:
+        assert conn.execute(
+            "select content -> 'source' ->> 'dialect' from public.blogs where slug = 'alpha'"
+        ).fetchone() == ("markdown",)
+
+
+def test_a_synced_file_replaced_by_a_link_or_unreadable_is_not_a_deletion(account, folder, tmp_path):
+    acting = account()
+    sync(acting, folder)
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Outside\n---\nnot mine\n")
+    (folder / "alpha.md").unlink()
+    (folder / "alpha.md").symlink_to(outside)
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "skipped"}
+    assert "alpha" in posts(acting) and posts(acting, trashed=True) == {}
+    assert outside.read_text().endswith("not mine\n")
