@@ -2,9 +2,10 @@
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, Text
+from sqlalchemy import BigInteger, Column, DateTime, Integer, Numeric, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -170,6 +171,19 @@ class BlogAnalytics(SQLModel, table=True):
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     views_by_hour: list[int] | None = Field(default=None, sa_type=ARRAY(Integer))
+
+
+class BlogAnalyticsDailyTotal(SQLModel, table=True):
+    """Per account and UTC date, blog_analytics of live posts summed (0090): kept by triggers, read-only."""
+
+    __tablename__ = "blog_analytics_daily_totals"
+    __table_args__ = {"schema": "public"}
+
+    author_id: uuid.UUID = Field(primary_key=True, foreign_key="auth.users.id", ondelete="CASCADE")
+    date: dt.date = Field(primary_key=True)
+    views: int = Field(default=0, sa_type=BigInteger)
+    bounce_weighted: Decimal = Field(default=Decimal(0), sa_type=Numeric)
+    bounce_views: int = Field(default=0, sa_type=BigInteger)
 
 
 class AnalyticsIngestRange(SQLModel, table=True):

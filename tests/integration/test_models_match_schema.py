@@ -29,6 +29,7 @@ TYPE_FAMILIES: dict[str, tuple[type, ...]] = {
     "bigint": (sa.BigInteger,),
     "real": (sa.Float,),
     "double precision": (sa.Float,),  # Double is a Float
+    "numeric": (sa.Numeric,),
     "boolean": (sa.Boolean,),
     "timestamp with time zone": (sa.DateTime,),
     "date": (sa.Date,),
@@ -151,7 +152,7 @@ def test_every_public_table_has_exactly_one_model(db):
         }
     models = model_classes()
     assert set(models) == tables
-    assert len(models) == 47
+    assert len(models) == 50
 
 
 def test_models_match_columns_types_nullability_and_keys(db):

@@ -39,6 +39,8 @@ USER_CALLABLE_DEFINERS = {
     # only policies call them.
     "internal.blog_is_public(uuid)",
     "internal.tag_on_public_blog(uuid)",
+    # How each text-search configuration in use stems one word ("did you mean", 0062): no page text.
+    "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).

@@ -192,6 +192,16 @@ TABLES = [
         owner="siu",  # `analytics ingest` writes its own figures (0040)
         move=BLOG_MOVE,
     ),
+    # the dashboard's daily rollup (0090): kept by triggers, the owner only reads it
+    table(
+        "blog_analytics_daily_totals",
+        lambda w: {"author_id": alice(w), "date": date.today() - timedelta(days=700), "views": 1},
+        ("views", 999_999),
+        owner="s",
+        row="daily_totals",
+        move=("author_id", bob),
+        upsert=False,
+    ),
     # access-log ingest (0040): owner-only, no delete
     table(
         "analytics_ingest_ranges",
@@ -541,7 +551,7 @@ def test_the_matrix_covers_every_table_in_the_catalog(world):
             )
         }
     covered = {t.name for t in TABLES if "." not in t.name}
-    assert len(catalog) == 47
+    assert len(catalog) == 50
     assert catalog == covered
     assert partitioned == set(PARTITIONED) == {t.partition_of for t in PARTITION_TABLES}
 
@@ -625,6 +635,7 @@ def populate(db: Database) -> World:
         ids["blog_analytics"] = one(
             "insert into blog_analytics (blog_id, date, views) values (%s, current_date, 10) returning id", ids["blog"]
         )
+        ids["daily_totals"] = a  # the blog_analytics row above made Alice's total for today
         ids["ingest_lock"] = a
         su.execute("insert into analytics_ingest_locks (author_id) values (%s)", (a,))
         ids["ai_generation_logs"] = one(
@@ -710,6 +721,8 @@ def ident(name: str) -> sql.Composable:
 def where_row(t: Table, w: World) -> tuple[sql.Composable, list]:
     if t.name == "blogs_to_tags":
         return sql.SQL("blog_id = %s and tag_id = %s"), list(w.ids[t.key])
+    if t.name == "blog_analytics_daily_totals":
+        return sql.SQL("author_id = %s and date = current_date"), [w.ids[t.key]]
     if t.name == "analytics_ingest_locks":
         return sql.SQL("author_id = %s"), [w.ids[t.key]]
     return sql.SQL("id = %s"), [w.ids[t.key]]
