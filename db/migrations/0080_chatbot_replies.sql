@@ -91,6 +91,10 @@ end
 $$;
 comment on function public.enqueue_chatbot_reply() is 'Queues the worker''s reply to a user''s chatbot message (queue chatbot).';
 
+-- Each new monthly partition clones these triggers, which its creator (create_range_partition,
+-- owned by blogster_owner) may do only with EXECUTE on them.
+grant execute on function public.check_chatbot_message(), public.enqueue_chatbot_reply() to blogster_owner;
+
 create trigger check_chatbot_message before insert on public.chatbot_messages
   for each row when (new.role = 'user') execute function public.check_chatbot_message();
 create trigger enqueue_chatbot_reply after insert on public.chatbot_messages

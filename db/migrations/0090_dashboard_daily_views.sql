@@ -101,6 +101,8 @@ begin
          coalesce(pg_catalog.sum(a.views) filter (where a.bounce_rate is not null), 0) * sign
   from public.blog_analytics a
   where a.blog_id = blog
+    -- an account being deleted takes its totals with it (its cascade reaches the blogs too)
+    and exists (select from auth.users u where u.id = a.author_id)
   group by a.author_id, a.date
   order by a.author_id, a.date
   on conflict (author_id, date) do update
