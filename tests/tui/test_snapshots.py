@@ -75,6 +75,11 @@ async def in_editor(pilot: Pilot) -> None:
     await pilot.press("f3")
     await settle(pilot)
     await pilot.press("enter")  # the newest change: "Ten terminal habits"
+    for _ in range(200):  # the draft loads in a worker, then the text takes focus (its cursor shows)
+        focused = pilot.app.focused
+        if focused is not None and focused.id == "text":
+            break
+        await pilot.pause(0.05)
 
 
 async def on_calendar(pilot: Pilot) -> None:
@@ -94,6 +99,18 @@ async def searching_docs(pilot: Pilot) -> None:
 
 async def on_dashboard(pilot: Pilot) -> None:
     pass
+
+
+async def until_still(pilot: Pilot) -> None:
+    """Waits until two frames a moment apart are the same: under load a table may be shot
+    between taking its rows and widening its columns to them."""
+    previous = ""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        frame = pilot.app.export_screenshot()
+        if frame == previous:
+            return
+        previous = frame
 
 
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
@@ -122,6 +139,6 @@ def test_screen_looks_as_accepted(snap_compare, world, monkeypatch, screen, vari
         await settle(pilot)
         for widget in pilot.app.screen.query("Input, TextArea"):
             widget.cursor_blink = False  # a steady cursor: a blinking one is in either state when shot
-        await pilot.pause()
+        await until_still(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
