@@ -35,10 +35,6 @@ USER_CALLABLE_DEFINERS = {
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
     "review_act(uuid,text,text)",
     "review_publish(uuid)",
-    # Tag policies (0039): one yes/no about a published post or tag; no USAGE on internal, so
-    # only policies call them.
-    "internal.blog_is_public(uuid)",
-    "internal.tag_on_public_blog(uuid)",
     # How each text-search configuration in use stems one word ("did you mean", 0062): no page text.
     "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
@@ -173,18 +169,6 @@ def test_every_function_pins_its_search_path(superuser):
         list(SCHEMAS),
     )
     assert mutable == [(INLINED_IDENTITY,)]
-
-
-def test_tag_policies_do_not_nest_the_posts_policies(superuser, make_user):
-    """0039: reading tags plans no subquery over blogs (whose own policies the planner would
-    expand inside the tags'); definer functions answer "is it public?" instead."""
-    user = make_user()
-    with acting_transaction(superuser, user.role_name):
-        plan = superuser.execute(
-            "explain (costs off) select t.name from public.blog_tags t join public.blogs_to_tags bt on bt.tag_id = t.id"
-        ).fetchall()
-    text = "\n".join(line for (line,) in plan)
-    assert " on blogs " not in text and "blogs_pkey" not in text, text
 
 
 def test_auth_uid_is_inlined_into_policies(superuser, make_user):
