@@ -24,13 +24,13 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from timing import timed
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
@@ -57,12 +57,6 @@ from flipped;
 update public.content_calendar c set status = 'published' from public.blogs b
 where c.blog_id = b.id and b.status = 'published' and c.status <> 'published';
 """
-
-
-def timed(action) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = action()
-    return time.perf_counter() - started, result
 
 
 def main() -> None:

@@ -28,13 +28,13 @@ import smtplib
 import socket
 import sys
 import tempfile
-import time
 from email.message import EmailMessage
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from timing import timed
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
@@ -50,12 +50,6 @@ class Counter:
     async def handle_DATA(self, server, session, envelope):
         self.accepted += len(envelope.rcpt_tos)
         return "250 Message accepted"
-
-
-def timed(action) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = action()
-    return time.perf_counter() - started, result
 
 
 def main() -> None:

@@ -25,13 +25,13 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_import_export import create_account, generate
+from timing import timed
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db import migrations
@@ -43,12 +43,6 @@ from blogster_cli.services import sync as sync_service
 NOOP_RATIO_GOAL = 0.25
 NOOP_GOAL_S = 2.0
 CHANGE_GOAL_S = 0.5
-
-
-def timed(work: Callable[[], sync_service.SyncSummary]) -> tuple[float, sync_service.SyncSummary]:
-    started = time.perf_counter()
-    summary = work()
-    return time.perf_counter() - started, summary
 
 
 def verdict(met: bool) -> str:
