@@ -112,9 +112,20 @@ def pending(db: Database) -> list[Migration]:
 
 
 def _bootstrap(conn: psycopg.Connection) -> None:
-    """Creates internal.schema_migrations once; a concurrent run creating it too is retried."""
+    """Creates internal.schema_migrations once; a concurrent run creating it too is retried.
+
+    Two runs bootstrapping at once collide on the schema's catalog row: the loser gets a
+    duplicate-object error or, from the REVOKE, "tuple concurrently updated" (XX000). By
+    then the winner has committed, so the retry finds the table and returns.
+    """
     import psycopg
 
+    racing = (
+        psycopg.errors.UniqueViolation,
+        psycopg.errors.DuplicateObject,
+        psycopg.errors.DuplicateSchema,
+        psycopg.errors.InternalError_,
+    )
     for attempt in range(3):
         if scalar(conn.execute("select to_regclass('internal.schema_migrations') is not null"), bool):
             return
@@ -122,7 +133,7 @@ def _bootstrap(conn: psycopg.Connection) -> None:
             with conn.transaction():
                 conn.execute(BOOTSTRAP_SQL)
             return
-        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject, psycopg.errors.DuplicateSchema):
+        except racing:
             if attempt == 2:
                 raise
 
