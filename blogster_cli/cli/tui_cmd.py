@@ -23,8 +23,7 @@ def tui() -> None:
         raise InvalidInput("blogster tui needs a terminal; the other commands work without one")
     acting = acting_user()
     ctx = app_context()
-    ctx.tzinfo  # noqa: B018 - an unknown timezone is a config error before the screen opens
-    timezone = ctx.settings.timezone
+    zone = ctx.tzinfo  # an unknown timezone is a config error before the screen opens
 
     from blogster_cli.tui import launch
 
@@ -34,4 +33,4 @@ def tui() -> None:
 
         return provider_config(ctx)
 
-    launch.run(acting, timezone=timezone, provider=provider)
+    launch.run(acting, zone=zone, provider=provider)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import typer
 
@@ -31,9 +32,11 @@ def unblock(
             output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])
         choose = typer.prompt("Apply which (0 for none)", type=int, default=0) or None
     if choose is not None:
-        blog = service.apply(acting, session_id=found.id, suggestion_id=str(choose))
+        blog = service.apply(
+            acting, session_id=found.id, suggestion_id=str(choose), expected_updated_at=found.blog_updated_at
+        )
         output.message(f"Appended suggestion {choose} to '{blog.slug}' (a new revision).")
-        found = service.UnblockSession(found.id, found.blog_id, found.suggestions, str(choose), found.tokens_used)
+        found = replace(found, selected_suggestion_id=str(choose), blog_updated_at=blog.updated_at)
     if json:
         output.print_json(found)
     elif choose is None:

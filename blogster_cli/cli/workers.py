@@ -119,3 +119,18 @@ def refresh_analytics(json: bool = JSON_OPTION) -> None:
 
     days = scheduled_jobs.refresh_analytics(app_context().database)
     output.print_json({"days": days}) if json else output.message(f"{days} days of analytics refreshed")
+
+
+@app.command("refresh-freshness")
+def refresh_freshness(json: bool = JSON_OPTION) -> None:
+    """Score every author's published posts for freshness (what the workers do daily), for cron.
+
+    Each account's posts are scored as that account and kept in content_freshness (as
+    `blogster analytics freshness` does for your own).
+
+    Example: blogster workers refresh-freshness --json
+    """
+    from blogster_cli.services import analytics_reports
+
+    scored = analytics_reports.freshness_for_every_author(app_context().database)
+    output.print_json({"scored": scored}) if json else output.message(f"{scored} posts scored for freshness")

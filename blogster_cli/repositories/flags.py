@@ -6,6 +6,7 @@ from uuid import UUID
 
 from sqlmodel import Session, col, select, text
 
+from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.system import FeatureFlag, FeatureFlagLog
 
@@ -33,6 +34,12 @@ def delete(session: Session, *, flag: FeatureFlag) -> bool:
         text("select public.delete_rows('public.feature_flags', array[:id]::uuid[])"), {"id": flag.id}
     ).all()
     return len(deleted) == 1
+
+
+def version(session: Session) -> UUID:
+    """The flags' version (0085): drawn afresh in the transaction of every change of a flag."""
+    value = session.execute(text("select public.feature_flags_version()")).scalar_one()
+    return checked(value, UUID)
 
 
 def log(session: Session, *, limit: int | None) -> list[FeatureFlagLog]:

@@ -9,6 +9,7 @@ The calling convention, the same in every module:
   Whether `acting.db` is the account's own login or the administrative one that switches
   roles is `acting.own_login`, never decided by comparing objects.
 - Work done before anyone acts (signup, login, quickstart, doctor) takes the
-  `AppContext` first; maintenance of the whole database (migrate, backup, restore)
-  takes the administrative `Database` first. The rest is keyword-only there too.
+  `AppContext` first; maintenance of the whole database (migrate, backup, restore, the
+  workers' periodic jobs and queue bookkeeping) takes the administrative `Database`
+  first. The rest is keyword-only there too.
 """

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
+
+if TYPE_CHECKING:
+    from blogster_cli.db.connection import Database
 
 WINDOW_DAYS = 30
 REPORT_DAYS = (30, 90)
@@ -173,3 +176,14 @@ def freshness(acting: ActingUser, *, limit: int = TOP) -> list[PostFreshness]:
         )  # fmt: skip
     ranked = sorted((post for *_, post in assessed), key=lambda post: (post.freshness_score, post.slug))
     return ranked[:limit] if limit else ranked
+
+
+def freshness_for_every_author(db: Database) -> int:
+    """`freshness` for each account with a published post, as that account (RLS decides
+    what it scores and stores); returns how many posts were scored. The workers' daily
+    job and `workers refresh-freshness`."""
+    from blogster_cli.db.service import service_unit_of_work
+
+    with service_unit_of_work(db) as conn:
+        authors = analytics_rows.authors_with_published_posts(conn)
+    return sum(len(freshness(ActingUser(db, Actor(user_id=author, email="")), limit=0)) for author in authors)

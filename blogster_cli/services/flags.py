@@ -1,8 +1,22 @@
-"""Feature flags: admins create and change them (audited by the trigger); everyone checks them."""
+"""Feature flags: admins create and change them (audited by the trigger); everyone checks them.
+
+Checks are cached per process (`RULES`), which matters in the long-lived ones
+(serve-workers, the TUI): what is kept is the rule set of every flag (every user may read
+them all), never an answer for one user, because evaluating a rule is a pure hash and
+comparison (flags/evaluation.py). The cache is keyed by the flags' version (0085), which a
+statement trigger draws afresh in the same transaction as any change of a flag: a check
+reads that one value and reloads the rules only when it moved, so it is never behind a
+committed change, in this process or any other, and costs no more reads than before when
+nothing changed. A materialized view of flag x user answers (the design's suggestion) was
+not taken: it would repeat the evaluator in SQL and go stale on every signup and tier change
+as well as every flag change.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -15,6 +29,8 @@ from blogster_cli.repositories import flags
 from blogster_cli.vocabulary import FeatureFlagStrategy
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from blogster_cli.models.system import FeatureFlag
 
 
@@ -47,6 +63,39 @@ def _public(flag: FeatureFlag) -> FlagPublic:
         rollout_percentage=flag.rollout_percentage,
         conditions=dict(flag.conditions),
     )
+
+
+def _rule(flag: FeatureFlag) -> FlagRule:
+    return FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
+
+
+class RuleCache:
+    """Every flag's rule, as of the flags' version it was read at (thread-safe: the TUI checks off its UI thread)."""
+
+    def __init__(self) -> None:
+        self._held: tuple[UUID, Mapping[str, FlagRule]] | None = None
+        self._lock = threading.Lock()
+        self.loads = 0
+        """How many times the rules were read from the database (for tests and benchmarks)."""
+
+    def rules(self, session: Session) -> Mapping[str, FlagRule]:
+        """The rules, read again only if a flag changed since they were last read.
+
+        The version is read before the rules: the rules are then at least as new as the
+        version they are kept under, so a change committed in between only costs a reload.
+        """
+        version = flags.version(session)
+        with self._lock:
+            held = self._held
+            if held is None or held[0] != version:
+                held = (version, {flag.name: _rule(flag) for flag in flags.list_all(session)})
+                self._held = held
+                self.loads += 1
+        return held[1]
+
+
+RULES = RuleCache()
+"""The process's flag rules: one CLI command reads them once; a worker or the TUI keeps them until a flag changes."""
 
 
 def _require_admin(acting: ActingUser) -> None:
@@ -141,16 +190,15 @@ def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
 
 def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bool:
     """Whether flag `name` is on for the acting user, or (administrators) for the account
-    with `user_email` (one read per command)."""
+    with `user_email` (the rules from `RULES`: read again only after a flag changed)."""
     actor = acting.actor
     about_someone_else = user_email is not None and user_email.lower() != actor.email.lower()
     if about_someone_else and not actor.is_admin:
         raise PermissionDenied("only administrators check flags for other accounts")
     with orm_unit_of_work(acting) as session:
-        flag = flags.by_name(session, name=name)
-        if flag is None:
+        rule = RULES.rules(session).get(name)
+        if rule is None:
             raise NotFound(f"no flag {name}")
-        rule = FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
         if user_email is None:
             subject = Subject(
                 actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin

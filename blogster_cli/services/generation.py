@@ -29,11 +29,12 @@ from blogster_cli.repositories import catalog
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.vocabulary import ActivityType
+from blogster_cli.vocabulary import ActivityType, BlogIdeaStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from blogster_cli.models.extended import BlogIdea
     from blogster_cli.repositories.blogs import BlogRow
 
 T = TypeVar("T")
@@ -169,11 +170,36 @@ def _persona_brief(row: catalog.PersonaRow) -> prompts.PersonaBrief:
     )  # fmt: skip
 
 
+# The saved idea a draft starts from (services/ideas.py uses these too: ideas build on
+# generation, never the reverse).
+
+
+def parse_idea_id(ref: str) -> UUID:
+    try:
+        return UUID(ref)
+    except ValueError:
+        raise InvalidInput(f"{ref!r} is not an idea id (see: blogster ideas list)") from None
+
+
+def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:
+    idea = rows.find_idea(session, idea_id=idea_id, for_update=for_update)
+    if idea is None or idea.user_id != acting.actor.user_id:
+        raise NotFound(f"no idea {idea_id} (see: blogster ideas list)")
+    return idea
+
+
+def link_started(session: Session, idea_id: UUID, blog_id: UUID) -> None:
+    idea = rows.find_idea(session, idea_id=idea_id, for_update=True)
+    if idea is not None:
+        idea.blog_id, idea.status = blog_id, BlogIdeaStatus.IN_PROGRESS
+        session.add(idea)
+        session.flush()
+
+
 def draft(
     acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None]
 ) -> BlogRow:
     """A new post (ai_generated) written by the provider for the persona and template; tokens stream out."""
-    from blogster_cli.services import ideas as idea_service
     from blogster_cli.services import research
     from blogster_cli.services.blogs import NewBlog, insert_new
 
@@ -190,9 +216,7 @@ def draft(
         template = catalog.find_template(conn, ref=request.template) if request.template else None
         if request.template and template is None:
             raise NotFound(f"no template {request.template!r} (see: blogster templates list)")
-        idea = (
-            idea_service.own_idea(session, acting, idea_service.parse_idea_id(request.idea)) if request.idea else None
-        )
+        idea = own_idea(session, acting, parse_idea_id(request.idea)) if request.idea else None
         sources = research.sources_for_next_draft(session, acting) if request.use_sources else []
         reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()
@@ -231,7 +255,7 @@ def draft(
             ),
         )
         if idea is not None:
-            idea_service.link_started(session, idea.id, blog.id)
+            link_started(session, idea.id, blog.id)
         return blog
 
     def call() -> Completion:
@@ -274,7 +298,6 @@ def batch(
     stores it, and only saved ideas without a post are taken, so a run after a crash
     goes on with the rest. Running out of credits stops the batch.
     """
-    from blogster_cli.vocabulary import BlogIdeaStatus
 
     if not 1 <= count <= 100:
         raise InvalidInput("--ideas must be between 1 and 100")

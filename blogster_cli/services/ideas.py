@@ -13,10 +13,12 @@ from blogster_cli.ai import ideas as idea_shapes
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput
 from blogster_cli.models.extended import BlogIdea
 from blogster_cli.repositories import generation as rows
+from blogster_cli.services import generation
 from blogster_cli.services.ai_provider import Completion
+from blogster_cli.services.generation import link_started, own_idea, parse_idea_id
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -54,33 +56,10 @@ def _public(idea: BlogIdea) -> IdeaPublic:
     )  # fmt: skip
 
 
-def parse_idea_id(ref: str) -> UUID:
-    try:
-        return UUID(ref)
-    except ValueError:
-        raise InvalidInput(f"{ref!r} is not an idea id (see: blogster ideas list)") from None
-
-
-def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:
-    idea = rows.find_idea(session, idea_id=idea_id, for_update=for_update)
-    if idea is None or idea.user_id != acting.actor.user_id:
-        raise NotFound(f"no idea {idea_id} (see: blogster ideas list)")
-    return idea
-
-
-def link_started(session: Session, idea_id: UUID, blog_id: UUID) -> None:
-    idea = rows.find_idea(session, idea_id=idea_id, for_update=True)
-    if idea is not None:
-        idea.blog_id, idea.status = blog_id, BlogIdeaStatus.IN_PROGRESS
-        session.add(idea)
-        session.flush()
-
-
 def generate(
     acting: ActingUser, *, provider: ProviderConfig, topic: str, industry: str | None, count: int
 ) -> list[IdeaPublic]:
     """`count` ideas from structured output; a reply off the schema is asked again once, then an error."""
-    from blogster_cli.services import generation
 
     if not topic.strip():
         raise InvalidInput("the topic is empty")

@@ -2,13 +2,16 @@
 
 Generating the suggestions costs one credit (a writers_block_sessions row records
 the text, the fragment, the suggestions and the tokens); applying one is free and
-appends it to the post as a new revision, recording which one was chosen.
+appends it to the post as a new revision, recording which one was chosen. Like every
+other edit, applying refuses (Conflict) to write over a post that changed since the
+suggestions were made for it: the writer's newer edit is kept and nothing is appended.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -16,7 +19,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai import metadata, prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.models.extended import WritersBlockSession
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import generation
@@ -39,10 +42,14 @@ class UnblockSession:
     """[{"id": "1", "text": ...}, ...]"""
     selected_suggestion_id: str | None
     tokens_used: int
+    blog_updated_at: datetime
+    """The post's updated_at when the suggestions were made: `apply` refuses if it changed since."""
 
 
-def _public(row: WritersBlockSession) -> UnblockSession:
-    return UnblockSession(row.id, row.blog_id, list(row.suggestions), row.selected_suggestion_id, row.tokens_used)
+def _public(row: WritersBlockSession, blog_updated_at: datetime) -> UnblockSession:
+    return UnblockSession(
+        row.id, row.blog_id, list(row.suggestions), row.selected_suggestion_id, row.tokens_used, blog_updated_at
+    )
 
 
 def fragment_of(markdown: str) -> str:
@@ -84,15 +91,20 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
         session.add(row)
         session.flush()
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, links, provider.model))
-        return _public(row)
+        return _public(row, blog.updated_at)
 
     return generation.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
     )
 
 
-def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str) -> BlogRow:
-    """Appends the chosen suggestion to the post (a new revision) and records the choice."""
+def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_updated_at: datetime) -> BlogRow:
+    """Appends the chosen suggestion to the post (a new revision) and records the choice.
+
+    `expected_updated_at` is the post's updated_at the suggestions were made for
+    (`UnblockSession.blog_updated_at`): if the post changed since, nothing is written
+    and Conflict is raised, so a newer edit is never overwritten.
+    """
     from blogster_cli.repositories import blogs as blog_rows
     from blogster_cli.services.blogs import find_own
 
@@ -107,7 +119,13 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str) -> BlogRo
         blog = find_own(conn, str(row.blog_id), with_content=True)
         markdown = (blog.content or {}).get("markdown", "")
         document = {**(blog.content or {}), "markdown": markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n"}
-        blog_rows.update(conn, blog_id=blog.id, values={"content": document})
+        if (
+            blog_rows.update(
+                conn, blog_id=blog.id, values={"content": document}, expected_updated_at=expected_updated_at
+            )
+            is None
+        ):
+            raise Conflict(f"'{blog.slug}' changed since the suggestions were made; nothing was appended")
         row.selected_suggestion_id = suggestion_id
         session.add(row)
         session.flush()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -73,7 +72,11 @@ def lazy_screen(place: Place) -> Screen[None]:
 
 
 class BlogsterApp(App[None]):
-    """The studio for one logged-in writer (`acting`), showing times in `timezone`."""
+    """The studio for one logged-in writer (`acting`), showing times in `zone`.
+
+    `zone` is the timezone setting as the front end already turned it into a tzinfo
+    (`AppContext.tzinfo`, the one place that conversion happens); UTC when not given.
+    """
 
     TITLE = "Blogster"
     CSS = CSS
@@ -91,7 +94,7 @@ class BlogsterApp(App[None]):
         self,
         acting: ActingUser,
         *,
-        timezone: str = "UTC",
+        zone: tzinfo = UTC,
         figures: Future[Dashboard] | None = None,
         provider: Callable[[], ProviderConfig] = no_provider,
     ) -> None:
@@ -101,8 +104,9 @@ class BlogsterApp(App[None]):
         """The AI provider for generation, resolved when first used (it reads the keyring)."""
         self.figures = figures
         """The dashboard's first figures, already being read (launch.py), or None: the dashboard reads them."""
-        self.timezone = timezone
-        self.zone: tzinfo = ZoneInfo(timezone)
+        self.zone = zone
+        self.timezone = str(zone)
+        """The zone's name as the writer configured it (a ZoneInfo's key; "UTC" by default), for labels."""
         self.sub_title = acting.actor.email
 
     def watch_unread(self, unread: int) -> None:

@@ -16,6 +16,7 @@ from blogster_cli.services import dashboard
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import tzinfo
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
@@ -39,12 +40,12 @@ def read_figures_early(acting: ActingUser) -> Future[Dashboard]:
 
 
 def run(
-    acting: ActingUser, *, timezone: str, provider: Callable[[], ProviderConfig] | None = None, **options: Any
+    acting: ActingUser, *, zone: tzinfo, provider: Callable[[], ProviderConfig] | None = None, **options: Any
 ) -> None:
-    """Opens the studio for `acting`; `provider` gives the AI provider when a generation first needs it;
+    """Opens the studio for `acting`, showing times in `zone` (`AppContext.tzinfo`); `provider` gives the AI provider when a generation first needs it;
     `options` go to Textual's App.run (headless, auto_pilot...)."""
     figures = read_figures_early(acting)
     from blogster_cli.tui.app import BlogsterApp
 
     extra = {} if provider is None else {"provider": provider}
-    BlogsterApp(acting, timezone=timezone, figures=figures, **extra).run(**options)
+    BlogsterApp(acting, zone=zone, figures=figures, **extra).run(**options)

@@ -1,8 +1,9 @@
 """Periodic jobs: `publish_due` and `end_idle_chats` (every minute), `refresh_analytics`
-(hourly), `ensure_partitions` and `refill_credits` (daily; the refill happens once a month).
+(hourly), `ensure_partitions`, `refresh_freshness` and `refill_credits` (daily; the refill
+happens once a month).
 
 Each also runs once from cron: `blogster workers publish-due | end-idle-chats |
-refresh-analytics | ensure-partitions | refill-credits`.
+refresh-analytics | ensure-partitions | refresh-freshness | refill-credits`.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ END_IDLE_CHATS = "end_idle_chats"
 END_IDLE_CHATS_CRON = "* * * * *"
 REFRESH_ANALYTICS = "refresh_analytics"
 REFRESH_ANALYTICS_CRON = "41 * * * *"
+REFRESH_FRESHNESS = "refresh_freshness"
+REFRESH_FRESHNESS_CRON = "53 4 * * *"
 REFILL_CREDITS = "refill_credits"
 # Daily, not on the 1st only: a month whose 1st the workers missed is refilled the next day.
 REFILL_CREDITS_CRON = "23 0 * * *"
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
-    from blogster_cli.services import due_work, scheduled_jobs
+    from blogster_cli.services import analytics_reports, due_work, scheduled_jobs
 
     # queueing_lock: at most one waiting run of each, however many workers defer it.
     @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
@@ -51,6 +54,11 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.task(name=REFRESH_ANALYTICS, queue=QUEUE, queueing_lock=REFRESH_ANALYTICS)
     def refresh_analytics(timestamp: int) -> None:
         scheduled_jobs.refresh_analytics(context.database)
+
+    @app.periodic(cron=REFRESH_FRESHNESS_CRON, periodic_id=REFRESH_FRESHNESS)
+    @app.task(name=REFRESH_FRESHNESS, queue=QUEUE, queueing_lock=REFRESH_FRESHNESS)
+    def refresh_freshness(timestamp: int) -> None:
+        analytics_reports.freshness_for_every_author(context.database)
 
     @app.periodic(cron=REFILL_CREDITS_CRON, periodic_id=REFILL_CREDITS)
     @app.task(name=REFILL_CREDITS, queue=QUEUE, queueing_lock=REFILL_CREDITS)

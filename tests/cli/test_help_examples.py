@@ -287,6 +287,7 @@ PLAN = [
     ("blogster workers ensure-partitions --months 6", True),
     ("blogster workers end-idle-chats --idle-minutes 30", True),
     ("blogster workers refresh-analytics --json", True),
+    ("blogster workers refresh-freshness --json", True),
     ("blogster admin workers add host-1", True),
     ("blogster admin workers list", True),
     ("blogster admin workers rm host-1", True),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.services import blogs, publishing
 
@@ -73,6 +74,7 @@ def test_the_workers_schedule_every_periodic_job(db):
         "ensure_partitions",
         "end_idle_chats",
         "refresh_analytics",
+        "refresh_freshness",
         "refill_credits",
     }
     assert scheduled["publish_due"] == "* * * * *"
@@ -196,3 +198,38 @@ def test_refresh_analytics_rolls_up_yesterday_and_today(cli, make_user, superuse
         superuser.execute("select date - (now() at time zone 'UTC')::date, total_conversations from chatbot_analytics")
     )
     assert totals == {-1: 0, 0: 1}
+
+
+def test_refresh_freshness_scores_every_authors_published_posts_as_the_author(cli, db, make_user, superuser):
+    ada, bob, carol = make_user(), make_user(), make_user()
+    for actor, title, status in (
+        (ada, "Ada live", "published"),
+        (bob, "Bob live", "published"),
+        (bob, "Bob old", "published"),
+        (bob, "Bob draft", "draft"),
+        (carol, "Carol draft", "draft"),
+    ):
+        blogs.create(ActingUser(db, actor), new=blogs.NewBlog(title=title, markdown="Body text.", status=status))
+    superuser.execute("set session_replication_role = replica")  # keep updated_at as written: no triggers
+    superuser.execute(
+        "update blogs set published_at = now() - interval '400 days', updated_at = now() - interval '400 days'"
+        " where slug = 'bob-old'"
+    )
+    superuser.execute("reset session_replication_role")
+    superuser.execute("update blogs set deleted_at = now() where slug = 'ada-live'")
+
+    ran = cli("workers", "refresh-freshness", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.json() == {"scored": 2}
+    scored = dict(
+        superuser.execute(
+            "select b.slug, f.freshness_score from content_freshness f join blogs b on b.id = f.blog_id"
+        ).fetchall()
+    )
+    assert set(scored) == {"bob-live", "bob-old"} and scored["bob-old"] < scored["bob-live"]
+    # Run again (the next day's job): each post keeps one row, rescored.
+    assert cli("workers", "refresh-freshness", "--json").json() == {"scored": 2}
+    assert superuser.execute("select count(*) from content_freshness").fetchone() == (2,)
+    # RLS: another account sees none of them.
+    with db.connect() as conn, acting_transaction(conn, carol.role_name):
+        assert conn.execute("select count(*) from content_freshness").fetchone() == (0,)

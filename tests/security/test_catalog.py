@@ -38,6 +38,7 @@ USER_CALLABLE_DEFINERS = {
     # How each text-search configuration in use stems one word ("did you mean", 0062): no page text.
     "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
+    "feature_flags_version()",  # how often the flags (which everyone reads) changed: one number (0085)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -51,6 +52,7 @@ SERVICE_ONLY_TABLES = {
     "internal.documentation_search_terms",
     "internal.documentation_search_stats",
     "internal.chatbot_message_rates",  # the per-account chatbot rate limit, kept by a definer trigger (0080)
+    "internal.feature_flags_version",  # the flags' cache key, bumped by a definer trigger (0085)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

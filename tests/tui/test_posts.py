@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from textual.widgets import DataTable, Input, Markdown, TextArea
 
 from blogster_cli.services import blogs
@@ -101,7 +103,7 @@ def _find(text: str, needle: str) -> tuple[tuple[int, int], tuple[int, int]]:
 
 def test_publish_unpublish_and_schedule_from_the_table(writer):
     post = write(writer, "To publish", body="Ready.")
-    app = app_for(writer, timezone="Europe/Paris")
+    app = app_for(writer, zone=ZoneInfo("Europe/Paris"))
 
     async def steps(pilot):
         await open_posts(pilot)

@@ -36,6 +36,12 @@ def test_import_contracts_are_kept():
         ("workers/scratch.py", "import psycopg", "Front ends never import repositories, db or psycopg"),
         ("services/scratch.py", "import psycopg", "Services never import psycopg"),
         ("tui/scratch.py", "from blogster_cli.db import acting", "Front ends never import repositories, db or psycopg"),
+        (
+            "analytics/scratch.py",
+            "from blogster_cli.tui import app",
+            "Analytics helpers are pure: no database, services or front end",
+        ),
+        ("models/scratch.py", "import rich", "Services, repositories, db and models never import front-end libraries"),
     ],
 )
 def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_import, broken_contract):
