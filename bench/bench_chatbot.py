@@ -13,6 +13,11 @@ scratch database), with the real CLI in subprocesses (its own BLOGSTER_HOME):
 - baseline (the issue's peer): TF-IDF word+character logistic regression, trained on the
   same split in this run, threshold from the same held-out rule (issue: about 0.926 in scope,
   0.917 / 0.616 with a threshold); skipped with --no-baseline or below scale 1.
+- clinc150_sparse: the same with only 10 training phrases per intent (1,500; a seeded sample),
+  where the out-of-scope line also comes from made-up off-topic text (classifier.py).
+- starter: the starter intents (examples/chatbot, 22 intents of about 10 phrases) judged on
+  held-out Blogster questions (tests/unit/chatbot/starter_held_out.csv) plus CLINC150's
+  `oos_test` queries, all off-topic for Blogster, labelled `oos`.
 - latency: the starter intents (examples/chatbot), one `blogster serve-workers`, a user's
   message inserted as the user; p50 of reply.created_at - message.created_at (both stamped
   by the server, so polling does not count); goal <= 100 ms.
@@ -44,6 +49,9 @@ from blogster_cli.db.connection import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 CLINC = ROOT.parent / "shared" / "data" / "intents" / "clinc150" / "data_full.json"
+STARTER = ROOT / "examples" / "chatbot" / "intents.yaml"
+STARTER_HELD_OUT = ROOT / "tests" / "unit" / "chatbot" / "starter_held_out.csv"
+SPARSE_PER_INTENT = 10
 PASSWORD = "bench chatbot password"
 
 
@@ -75,9 +83,7 @@ def clinc(env: dict[str, str], work: Path, data: dict) -> dict:
         work / "test.csv", [(t, label) for t, label in data["test"]] + [(t, "oos") for t, _ in data["oos_test"]]
     )
     blogster(env, "chatbot", "intents", "import", str(train), "--replace")
-    result = json.loads(blogster(env, "chatbot", "evaluate", str(test), "--json").stdout)
-    for key in ("total", "accuracy", "in_scope_accuracy", "oos_recall", "macro_f1"):
-        emit(f"clinc150.{key}", float(result[key]) if key != "total" else result[key])
+    result = evaluate(env, "clinc150", test)
     emit("clinc150.training_s", float(result["training_s"]), "s")
     emit("clinc150.training_ratio_to_goal_30s", result["training_s"] / 30.0)
     emit("clinc150.classify_p50_ms", float(result["latency_ms_p50"]), "ms")
@@ -85,6 +91,34 @@ def clinc(env: dict[str, str], work: Path, data: dict) -> dict:
     emit("clinc150.in_scope_ratio_to_goal_0.92", result["in_scope_accuracy"] / 0.92)
     emit("clinc150.oos_recall_ratio_to_goal_0.60", result["oos_recall"] / 0.60)
     return result
+
+
+def evaluate(env: dict[str, str], name: str, test: Path) -> dict:
+    result = json.loads(blogster(env, "chatbot", "evaluate", str(test), "--json").stdout)
+    for key in ("total", "accuracy", "in_scope_accuracy", "oos_recall", "macro_f1"):
+        emit(f"{name}.{key}", float(result[key]) if key != "total" else result[key])
+    return result
+
+
+def sparse(env: dict[str, str], work: Path, data: dict) -> None:
+    """CLINC150 with SPARSE_PER_INTENT phrases an intent: a hand-written-sized set."""
+    import random
+
+    by_intent: dict[str, list[str]] = {}
+    for text, label in data["train"]:
+        by_intent.setdefault(label, []).append(text)
+    rng = random.Random(SPARSE_PER_INTENT)
+    rows = [(t, label) for label, texts in by_intent.items() for t in rng.sample(texts, SPARSE_PER_INTENT)]
+    blogster(env, "chatbot", "intents", "import", str(write_csv(work / "sparse.csv", rows)), "--replace")
+    evaluate(env, "clinc150_sparse", work / "test.csv")
+
+
+def starter(env: dict[str, str], work: Path, data: dict) -> None:
+    with STARTER_HELD_OUT.open(encoding="utf-8") as handle:
+        rows = [(row["text"], row["intent"]) for row in csv.DictReader(handle)]
+    test = write_csv(work / "starter.csv", rows + [(t, "oos") for t, _ in data["oos_test"]])
+    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace")
+    evaluate(env, "starter", test)
 
 
 def baseline(data: dict, ours: dict) -> None:
@@ -125,10 +159,12 @@ def baseline(data: dict, ours: dict) -> None:
     emit("ratio.oos_recall_vs_baseline", ours["oos_recall"] / oos_recall if oos_recall else float("inf"))
 
 
-def latency(env: dict[str, str], conninfo: str, runs: int) -> None:
-    starter = ROOT / "examples" / "chatbot" / "intents.yaml"
-    blogster(env, "chatbot", "intents", "import", str(starter), "--replace")
-    worker = subprocess.Popen([sys.executable, "-m", "blogster_cli", "serve-workers", "--queue", "chatbot"], env=env)
+def latency(env: dict[str, str], conninfo: str, runs: int, log_path: Path) -> None:
+    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace")
+    log = log_path.open("wb")  # only `name: value` lines on the terminal; the log is shown on failure
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "serve-workers", "--queue", "chatbot"], env=env, stdout=log, stderr=log
+    )
     questions = ["how do I schedule a post?", "what does the team plan cost", "I forgot my password",
                  "import my wordpress blog", "who won the football match"]  # fmt: skip
     try:
@@ -137,7 +173,7 @@ def latency(env: dict[str, str], conninfo: str, runs: int) -> None:
             deadline = time.monotonic() + 120
             while not conn.execute("select public.chatbot_worker_alive()").fetchone()[0]:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("the worker did not start")
+                    raise RuntimeError(f"the worker did not start: {log_path.read_text(errors='replace')[-2000:]}")
                 time.sleep(0.2)
             conversation = conn.execute(
                 "insert into chatbot_conversations (user_id) values (%s) returning id", (user_id,)
@@ -159,7 +195,7 @@ def latency(env: dict[str, str], conninfo: str, runs: int) -> None:
                     " where conversation_id = %s and metadata ->> 'reply_to' = %s", (conversation, str(message_id)),
                 ).fetchone()) is None:  # fmt: skip
                     if time.monotonic() > wait_until:
-                        raise RuntimeError("no reply within 120 s")
+                        raise RuntimeError(f"no reply within 120 s: {log_path.read_text(errors='replace')[-2000:]}")
                     time.sleep(0.005)
                 if run:
                     gaps.append((row[0] - sent_at).total_seconds() * 1000)
@@ -167,6 +203,7 @@ def latency(env: dict[str, str], conninfo: str, runs: int) -> None:
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
+        log.close()
     p50 = statistics.median(gaps)
     emit("latency.message_to_reply_p50_ms", p50, "ms")
     emit("latency.message_to_reply_p95_ms", sorted(gaps)[int(len(gaps) * 0.95)], "ms")
@@ -204,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         ours = clinc(env, work, data)
         if not args.no_baseline and scale >= 1:
             baseline(data, ours)
-        latency(env, conninfo, args.latency_runs)
+        sparse(env, work, data)
+        starter(env, work, data)
+        latency(env, conninfo, args.latency_runs, work / "worker.log")
         emit("load_average_after", f"{os.getloadavg()[0]:.1f}")
     finally:
         if server is not None:

@@ -35,3 +35,12 @@ class DatabaseUnavailable(BlogsterError):
 
 class AuthError(BlogsterError):
     """Not logged in, wrong password, banned, or an expired session."""
+
+
+class RateLimited(BlogsterError):
+    """Too many requests in a short time: the same request succeeds a little later."""
+
+
+class NoWorker(BlogsterError):
+    """No worker did the queued work: none is running, or none finished in time. The work is
+    kept and done once a worker runs."""

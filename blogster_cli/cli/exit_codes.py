@@ -15,7 +15,9 @@ from blogster_cli.errors import (
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
+    NoWorker,
     PermissionDenied,
+    RateLimited,
 )
 
 SUCCESS = 0
@@ -27,6 +29,8 @@ CONFLICT = 5
 CONFIGURATION = 6
 DATABASE_UNAVAILABLE = 7
 FILE_SYSTEM = 8
+RATE_LIMITED = 9
+NO_WORKER = 10
 INTERRUPTED = 130
 
 MEANINGS: dict[int, str] = {
@@ -41,6 +45,10 @@ MEANINGS: dict[int, str] = {
     CONFIGURATION: "configuration error (a bad stored setting, an unsupported server version)",
     DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",
     FILE_SYSTEM: "a file or folder could not be read or written (permissions, disk full)",
+    RATE_LIMITED: "rate limited: too many requests in a short time (at most 20 chatbot messages a minute);"
+    " try again shortly",
+    NO_WORKER: "no worker answered: none is running (`blogster serve-workers`) or none replied within"
+    " `--wait`; the message is kept and answered once one runs",
     INTERRUPTED: "interrupted",
 }
 
@@ -53,6 +61,8 @@ _BY_ERROR_KIND: tuple[tuple[type[BlogsterError], int], ...] = (
     (ConfigError, CONFIGURATION),
     (DatabaseUnavailable, DATABASE_UNAVAILABLE),
     (AuthError, ERROR),
+    (RateLimited, RATE_LIMITED),
+    (NoWorker, NO_WORKER),
 )
 
 

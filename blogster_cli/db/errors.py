@@ -6,6 +6,7 @@ user's row (a duplicate key's value), so it never reaches the terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -18,6 +19,7 @@ from blogster_cli.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RateLimited,
 )
 
 P = ParamSpec("P")
@@ -59,6 +61,11 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
+# Errors a database function raises on purpose, told apart by the function that raised them
+# (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
+_RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
+
+
 def translate(exc: Exception) -> BlogsterError | None:
     """The BlogsterError for a psycopg error, or None if it is not a database error."""
     import psycopg
@@ -71,6 +78,10 @@ def translate(exc: Exception) -> BlogsterError | None:
     diag = exc.diag
     constraint = diag.constraint_name if diag else None
     primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
+    context = (diag.context if diag else None) or ""
+    for (code, function), kind in _RAISED_BY.items():
+        if sqlstate == code and re.search(rf"\bfunction (\w+\.)?{function}\(", context):
+            return kind(primary)
     for prefix_len in (5, 3, 2):
         entry = _BY_SQLSTATE.get(sqlstate[:prefix_len])
         if entry:

@@ -15,15 +15,11 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.chatbot.sanitize import sanitise_message
-from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput, NotFound, NoWorker
 
 DEFAULT_WAIT_S = 15.0
 MAX_FEEDBACK_LENGTH = 5000
 CONVERSATIONS_SHOWN = 50
-
-
-class NoWorker(BlogsterError):
-    """No worker is running to answer (the message is kept and answered once one runs)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def _wait_for_reply(
         if reply is not None:
             return reply
         if time.monotonic() > deadline:
-            raise BlogsterError(
+            raise NoWorker(
                 f"no reply within {wait_s:g} s: the workers may be busy; see the answer later with: blogster chat history"
             )
         time.sleep(pause)

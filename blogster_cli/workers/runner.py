@@ -34,10 +34,20 @@ POLL_EVERY_S = 2.0  # LISTEN/NOTIFY wakes workers at once; polling is the fallba
 log = logging.getLogger("blogster.workers")
 
 
-def serve(context: AppContext, *, concurrency: int, queues: list[str], once: bool) -> None:
+def configure_logging(level: str) -> None:
+    """One stderr handler at `level` (debug, info, warning, error) for every logger, installed before
+    any job's imports: a library that calls logging.basicConfig(level=INFO) on import (wordllama
+    does) then changes nothing, and procrastinate's per-job INFO lines show only at --log-level info."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+
+
+def serve(context: AppContext, *, concurrency: int, queues: list[str], once: bool, log_level: str = "warning") -> None:
     """Blocks until stopped; returns (exit 0) within SHUTDOWN_GRACE_S + a few seconds of a signal."""
     from blogster_cli.workers.app import build_app, worker_context
 
+    configure_logging(log_level)
     context = worker_context(context)
     context.database.connection()  # starts the embedded server, fails early if unreachable
     app = build_app(context, pool_size=concurrency + 3)

@@ -67,7 +67,7 @@ def test_evaluate_prints_the_named_figures_first(cli, signed_up, tmp_path):
 
 def test_chat_without_a_worker_keeps_the_cleaned_message_and_says_so(cli, signed_up, superuser):
     result = cli("chat", "ask", "<b>How</b> do I\x07 schedule a post?")
-    assert result.exit_code == 1
+    assert result.exit_code == 10
     assert result.stderr.startswith("error: no worker is running to answer") and result.stderr.count("\n") == 1
     history = cli("chat", "history", "--json").json()
     assert [(m["role"], m["content"]) for m in history["messages"]] == [("user", "How do I schedule a post?")]
@@ -80,11 +80,22 @@ def test_chat_without_a_worker_keeps_the_cleaned_message_and_says_so(cli, signed
     assert [c["status"] for c in listed] == ["completed"]
 
 
+def test_a_worker_that_beats_but_does_not_answer_in_time_exits_10_too(cli, signed_up, superuser):
+    superuser.execute("insert into procrastinate.procrastinate_workers default values")  # a heartbeat, no worker
+    result = cli("chat", "ask", "How do I schedule a post?", "--wait", "0.3")
+    assert result.exit_code == 10
+    assert result.stderr.startswith("error: no reply within 0.3 s") and result.stderr.count("\n") == 1
+    assert [m["role"] for m in cli("chat", "history", "--json").json()["messages"]] == ["user"]
+
+
 def test_the_rate_limit_stops_the_21st_message_in_a_minute(cli, signed_up):
     for n in range(20):
-        assert cli("chat", "ask", f"question {n}").exit_code == 1  # stored; no worker to answer
+        assert cli("chat", "ask", f"question {n}").exit_code == 10  # stored; no worker to answer
     limited = cli("chat", "ask", "one more")
-    assert limited.exit_code == 1 and "too many chatbot messages: at most 20 a minute" in limited.stderr
+    assert (
+        limited.exit_code == 9
+        and limited.stderr == "error: too many chatbot messages: at most 20 a minute; try again shortly\n"
+    )
     assert len(cli("chat", "history", "--json").json()["messages"]) == 20
 
 

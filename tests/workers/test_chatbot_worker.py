@@ -50,3 +50,23 @@ def test_conversations_through_a_real_worker(db, make_user, superuser, start_wor
     assert today.satisfaction["average_score"] == 5 and today.errors["assistant_messages"] == 4
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0
+
+
+def test_the_worker_logs_failures_only_unless_asked_for_more(db, make_user, superuser, start_worker):
+    chatbot.import_intents(ActingUser(db, make_user(admin=True)), path=STARTER)
+    user = ActingUser(db, make_user())
+    for log_level, question in ((None, "hello there"), ("info", "how do I schedule a post?")):
+        with pytest.raises(chat.NoWorker):
+            chat.ask(user, text=question)
+        worker = start_worker("--once", "--queue", "chatbot", *(("--log-level", log_level) if log_level else ()))
+        _, stderr = worker.communicate(timeout=120)
+        assert worker.returncode == 0, stderr
+        answered = chat.history(user).messages
+        assert answered[-2].content == question and answered[-1].role == "assistant"
+        if log_level is None:  # the classifier's wordllama import must not turn INFO on either
+            assert stderr == ""
+        else:
+            assert "Starting job process_chatbot_message" in stderr and " INFO " in stderr
+    bad = start_worker("--once", "--log-level", "chatty")
+    _, stderr = bad.communicate(timeout=60)
+    assert bad.returncode == 2 and "chatty" in stderr
