@@ -33,6 +33,8 @@ class FakePlatform:
     requests: list[tuple[str, str]] = field(default_factory=list)
     rate_limit_next: int = 0
     before_create_answer: Callable[[], None] | None = None
+    before_create: Callable[[], None] | None = None
+    """Runs when a create arrives, before the post exists (a second client racing this one)."""
 
     @property
     def url(self) -> str:
@@ -64,6 +66,8 @@ class FakeForem(FakePlatform):
             return _json(everything[(page - 1) * per_page : page * per_page])
         body = request.get_json()["article"]
         if request.method == "POST" and request.path == "/api/articles":
+            if self.before_create:
+                self.before_create()
             article_id = len(self.posts) + 1001
             self.posts[article_id] = {**body, "id": article_id, "url": f"{self.url}/ada/post-{article_id}"}
             if self.before_create_answer:

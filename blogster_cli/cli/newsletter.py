@@ -130,7 +130,11 @@ def _report(reports: list[SendReport], json: bool) -> None:
             output.error(f"refused {refusal}")
         if report.error:
             output.error(report.error)
-        elif not json:
+        elif json:
+            continue
+        elif report.busy:
+            output.message(f"newsletter {report.id}: another run is sending it right now; nothing sent")
+        else:
             output.message(
                 f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused, {report.already_done} already"
                 f" mailed, {report.unsubscribed} unsubscribed; {report.recipient_count} reached in all"

@@ -32,6 +32,19 @@ def find_newsletter(session: Session, *, ref: str) -> list[EmailNewsletter]:
     return list(session.exec(query.limit(2)).all())
 
 
+def lock_newsletter(session: Session, *, newsletter_id: UUID) -> EmailNewsletter | None:
+    """The newsletter, locked until the transaction ends, or None when another transaction
+    holds it (a send in progress). FOR NO KEY UPDATE, so the deliveries other units of work
+    record meanwhile (their foreign key takes FOR KEY SHARE) do not wait on it."""
+    query = (
+        select(EmailNewsletter)
+        .where(EmailNewsletter.id == newsletter_id)
+        .with_for_update(skip_locked=True, key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).first()
+
+
 def due_newsletters(session: Session, *, now: dt.datetime) -> Sequence[EmailNewsletter]:
     query = select(EmailNewsletter).where(
         EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now

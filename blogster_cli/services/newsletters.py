@@ -5,6 +5,12 @@ transaction, committing each address's outcome (accepted or refused) in its own 
 of work the moment the server answers. A re-run after a crash, a kill or an SMTP
 outage skips every recorded address: only a message caught between the server's
 acceptance and that commit could go twice, and it carries the same Message-ID.
+
+Two sends of one newsletter at once (a cron `send-due` and the worker, or two shells):
+for the whole send a guard unit of work holds the newsletter's row lock, and a send that
+finds it held answers 'busy' without mailing anyone. The guard only holds the lock (and
+records the final status); the database drops it when its holder dies, so a re-run after
+SIGKILL goes ahead at once.
 """
 
 from __future__ import annotations
@@ -217,6 +223,8 @@ class SendReport:
     """Accepted over every run of this newsletter."""
     error: str | None = None
     scheduled_time: dt.datetime | None = None
+    busy: bool = False
+    """Another run was sending this newsletter: this one mailed nobody."""
 
 
 @dataclass(frozen=True)
@@ -279,9 +287,31 @@ def send(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest."""
+    with orm_unit_of_work(acting) as guard:
+        found = _find(guard, ref)
+        row = newsletter_rows.lock_newsletter(guard, newsletter_id=found.id)
+        if row is None:
+            return SendReport(
+                id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
+                recipient_count=found.recipient_count, busy=True,
+            )  # fmt: skip
+        plan = _plan(acting, ref=str(row.id), csv_text=csv_text)  # after the lock: sees every earlier run's ledger
+        sent, refused, error = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress)
+        row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
+        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
+        guard.add(row)
+        return SendReport(
+            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
+            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
+        )  # fmt: skip
+
+
+def _mail(
+    acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None
+) -> tuple[int, list[str], str | None]:
+    """(accepted, refusals, error) of mailing the plan's targets, each outcome committed as it comes."""
     from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
 
-    plan = _plan(acting, ref=ref, csv_text=csv_text)
     sender = smtp.sender or acting.actor.email
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, error = 0, [], None
@@ -311,15 +341,7 @@ def send(
         error = f"{exc}; run the same send again to mail the rest"
     finally:
         connection.close()
-    with orm_unit_of_work(acting) as session:
-        row = _find(session, str(plan.newsletter_id))
-        row.recipient_count = newsletter_rows.sent_count(session, newsletter_id=plan.newsletter_id)
-        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
-        session.add(row)
-        return SendReport(
-            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
-            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
-        )  # fmt: skip
+    return sent, refused, error
 
 
 def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None) -> list[SendReport]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -168,3 +169,38 @@ def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path):
     assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 0
     assert [s["email"] for s in cli("newsletter", "subscribers", "list", "--json").json()] == ["reader1@example.com"]
     assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 3
+
+
+def test_two_sends_at_once_mail_each_reader_once(cli, newsletter, smtp, tmp_path):
+    """A second send starts while the first is mid-send (a message in the server's hands):
+    it must mail nobody, and the first must reach everyone."""
+    recorder, url = smtp
+    csv_path = readers_csv(tmp_path)
+    env = {**os.environ, "BLOGSTER_SMTP_URL": url}
+    command = [sys.executable, "-m", "blogster_cli", "newsletter", "send", newsletter, "--to", csv_path, "--json"]
+    second: list[tuple[int, str, str]] = []
+
+    def race(kept: int) -> None:
+        if kept != 2:
+            return
+        # The server's loop waits here, so a second sender that tried to mail would hang: give it 30 s.
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            second.append((-1, "", "still mailing after 30 s"))
+            return
+        second.append((process.returncode, out, err))
+
+    recorder.on_data = race
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    [(code, out, err)] = second
+    assert code == 0, err
+    late = json.loads(out)[0]
+    assert late["busy"] is True and late["sent"] == 0
+    assert json.loads(first.stdout)[0]["sent"] == READERS
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
+
+    again = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert again["busy"] is False and again["sent"] == 0 and len(recorder.messages) == READERS  # lock released
