@@ -22,13 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
+from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
+from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
@@ -243,6 +246,7 @@ class _Plan:
     targets: list[_Target]
     already_done: int
     unsubscribed: int
+    account_address: str | None
 
 
 def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
@@ -266,6 +270,7 @@ def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
             ), site_url=content.get("site_url", ""), targets=targets,
             already_done=sum(1 for s in listed if s.email.lower() in done),
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
+            account_address=acting.actor.email or newsletter_rows.own_address(session),
         )  # fmt: skip
 
 
@@ -312,7 +317,7 @@ def _mail(
     """(accepted, refusals, error) of mailing the plan's targets, each outcome committed as it comes."""
     from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
 
-    sender = smtp.sender or acting.actor.email
+    sender = smtp.sender or plan.account_address or ""
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, error = 0, [], None
     try:
@@ -350,3 +355,23 @@ def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None 
     with orm_unit_of_work(acting) as session:
         due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
     return [send(acting, ref=newsletter_id, smtp=smtp) for newsletter_id in due]
+
+
+def send_due_for_every_account(
+    db: Database, *, smtp: SmtpSettings | None, now: dt.datetime | None = None
+) -> list[SendReport]:
+    """send_due for each account with a due newsletter, as that account (the workers' minute
+    job and `workers send-newsletters`); a send another run holds comes back busy. Without
+    an SMTP server (smtp None) it is a ConfigError only when something is due."""
+    moment = now or dt.datetime.now(dt.UTC)
+    with service_unit_of_work(db) as conn:
+        accounts = scheduled_jobs.accounts_with_due_newsletters(conn, now=moment)
+    if accounts and smtp is None:
+        raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
+    if smtp is None:
+        return []
+    return [
+        report
+        for account in accounts
+        for report in send_due(ActingUser(db, Actor(user_id=account, email="")), smtp=smtp, now=moment)
+    ]

@@ -74,8 +74,10 @@ def test_the_workers_schedule_every_periodic_job(db):
         "end_idle_chats",
         "refresh_analytics",
         "refill_credits",
+        "post_social",
+        "send_newsletters",
     }
-    assert scheduled["publish_due"] == "* * * * *"
+    assert scheduled["publish_due"] == scheduled["post_social"] == scheduled["send_newsletters"] == "* * * * *"
     assert scheduled["refill_credits"] == "23 0 * * *"
 
 
