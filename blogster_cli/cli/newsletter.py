@@ -154,6 +154,26 @@ def send_due(json: bool = JSON_OPTION) -> None:
     _report(newsletters.send_due(acting_user(), smtp=newsletters.smtp_settings(app_context())), json)
 
 
+@app.command("stats")
+def stats(
+    from_log: Path = typer.Option(..., "--from-log", help="Your site's access log (the tracked requests)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Open and click rates from your site's access log: each mail's invisible image and post links
+    carry ?nl=NEWSLETTER&r=READER; importing more logs adds to the figures, a log twice changes nothing.
+
+    Example: blogster newsletter stats --from-log access.log
+    """
+    from blogster_cli.services import newsletters
+
+    rows = [
+        output.to_plain(r)
+        for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).splitlines())
+    ]
+    columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
+    output.print_json(rows) if json else output.print_table(rows, columns)
+
+
 @app.command("unsubscribe")
 def unsubscribe(
     emails: list[str] = typer.Argument(None, help="Addresses to unsubscribe."),

@@ -119,6 +119,19 @@ def record_delivery(
     )
 
 
+def by_ids(session: Session, *, ids: list[UUID]) -> Sequence[EmailNewsletter]:
+    """My newsletters among these ids (others' are not visible), locked for the change."""
+    return session.exec(select(EmailNewsletter).where(col(EmailNewsletter.id).in_(ids)).with_for_update()).all()
+
+
+def sent_addresses(session: Session, *, newsletter_id: UUID) -> list[str]:
+    """The addresses this newsletter was accepted for."""
+    query = select(NewsletterDelivery.email).where(
+        NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT
+    )
+    return list(session.exec(query).all())
+
+
 def sent_count(session: Session, *, newsletter_id: UUID) -> int:
     query = select(func.count()).where(
         NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT

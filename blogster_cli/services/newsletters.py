@@ -71,6 +71,8 @@ class NewsletterPublic:
     scheduled_time: dt.datetime | None
     recipient_count: int
     created_at: dt.datetime | None
+    open_rate: float | None = None
+    click_rate: float | None = None
 
 
 def _public(row: EmailNewsletter) -> NewsletterPublic:
@@ -78,6 +80,7 @@ def _public(row: EmailNewsletter) -> NewsletterPublic:
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
         scheduled_time=row.scheduled_time, recipient_count=row.recipient_count, created_at=row.created_at,
+        open_rate=row.open_rate, click_rate=row.click_rate,
     )  # fmt: skip
 
 
@@ -209,6 +212,58 @@ def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
         return newsletter_rows.unsubscribe(session, tokens=tokens)
 
 
+# -- Open and click rates ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementPublic:
+    id: UUID
+    subject_line: str | None
+    recipient_count: int
+    opened: int
+    clicked: int
+    open_rate: float | None
+    click_rate: float | None
+
+
+def record_engagement(acting: ActingUser, *, log_lines: list[str]) -> list[EngagementPublic]:
+    """Adds the opens and clicks an access log shows to my newsletters' figures and sets open_rate
+    and click_rate (readers who opened or clicked over readers reached). Only keys of readers the
+    newsletter reached count; each reader once, so importing a log again changes nothing."""
+    found = letters.engagement(log_lines)
+    ids = []
+    for text in found:
+        try:
+            ids.append(UUID(text))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    changed = []
+    with orm_unit_of_work(acting) as session:
+        for row in newsletter_rows.by_ids(session, ids=ids):
+            seen = found[str(row.id)]
+            reached = {
+                letters.reader_key(str(row.id), e)
+                for e in newsletter_rows.sent_addresses(session, newsletter_id=row.id)
+            }
+            content = row.content or {}
+            before = content.get("tracking", {})
+            opened = set(before.get("opened", [])) | (seen.opened & reached)
+            clicked = set(before.get("clicked", [])) | (seen.clicked & reached)
+            row.content = {**content, "tracking": {"opened": sorted(opened), "clicked": sorted(clicked)}}
+            total = len(reached)
+            row.open_rate = len(opened) / total if total else None
+            row.click_rate = len(clicked) / total if total else None
+            session.add(row)
+            changed.append(
+                EngagementPublic(
+                    row.id, row.subject_line, total, len(opened), len(clicked), row.open_rate, row.click_rate
+                )
+            )
+    return changed
+
+
 # -- Sending ----------------------------------------------------------------------------------
 
 
@@ -247,6 +302,7 @@ class _Plan:
     already_done: int
     unsubscribed: int
     account_address: str | None
+    post_urls: list[str]
 
 
 def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
@@ -271,6 +327,7 @@ def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
             already_done=sum(1 for s in listed if s.email.lower() in done),
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             account_address=acting.actor.email or newsletter_rows.own_address(session),
+            post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
         )  # fmt: skip
 
 
@@ -324,9 +381,13 @@ def _mail(
         for number, target in enumerate(plan.targets, 1):
             recipient = letters.Recipient(target.email, target.name)
             identity = letters.message_id(str(plan.newsletter_id), target.email)
+            tracking = letters.Tracking(
+                site_url=plan.site_url, newsletter_id=str(plan.newsletter_id), post_urls=plan.post_urls,
+                key=letters.reader_key(str(plan.newsletter_id), target.email),
+            )  # fmt: skip
             message = letters.build_message(
                 sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies, message_id=identity,
-                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
+                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token), tracking=tracking,
             )  # fmt: skip
             try:
                 connection.send(message, to=target.email)

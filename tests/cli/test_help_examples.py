@@ -92,6 +92,7 @@ PLAN = [
     ("blogster newsletter subscribers import readers.csv", True),
     ("blogster newsletter subscribers list --format csv", True),
     ("blogster newsletter unsubscribe reader@example.com", True),
+    ("blogster newsletter stats --from-log access.log", True),
     ("blogster newsletter subscribers rm old-reader@example.com", True),
     ("blogster platforms list", True),
     ('blogster interactive create poll --title "Favourite shell" --structure poll.json', True),
