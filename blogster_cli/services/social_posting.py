@@ -68,7 +68,8 @@ class SocialPostOutcome:
     platform: str
     handle: str | None
     action: str
-    """'posted' or 'failed' (the post is marked failed: fix it and `social schedule` it again)."""
+    """'posted', 'failed' (the post is marked failed: fix it and `social schedule` it again) or
+    'waiting' (no token for its profile on this machine: it stays scheduled for a run that has one)."""
     platform_post_id: str | None
     url: str | None
     error: str | None = None
@@ -110,8 +111,12 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
         error, made = None, None
         if platform not in SOCIAL_PLATFORMS:
             error = f"posting to {platform} is not supported (only {', '.join(SOCIAL_PLATFORMS)}): post it by hand"
-        elif not token or not handle:
-            error = f"no token for your {platform} profile: connect it with `blogster social profiles connect`"
+        elif not token or not handle:  # this machine cannot post it (yet): it stays scheduled, not failed
+            return SocialPostOutcome(
+                id=post.id, platform=platform, handle=handle, action="waiting", platform_post_id=None, url=None,
+                error=f"no token for your {platform} profile here: connect it with `blogster social profiles connect`"
+                f" or set {token_variable(platform)}",
+            )  # fmt: skip
         else:
             client = social_client_for(
                 PlatformEndpoint(platform=platform, base_url=access.base_urls[platform], token=token), handle=handle

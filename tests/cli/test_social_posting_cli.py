@@ -207,3 +207,15 @@ def test_the_workers_queue_posts_and_sends_what_is_due(cli, signed_up, x, db, tm
             "@" in str(m["From"]) for _, m in recorder.messages
         )  # the account's address, though the worker knew only its id
     assert cli("newsletter", "list", "--json").json()[0]["status"] == "sent"
+
+
+def test_without_a_token_here_the_post_waits_instead_of_failing(cli, signed_up, x):
+    [post] = due_posts(cli, count=1)
+    assert cli("social", "profiles", "disconnect", "twitter").exit_code == 0
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert ran.exit_code == 1 and "BLOGSTER_TWITTER_TOKEN" in ran.stderr
+    assert [o["action"] for o in ran.json()] == ["waiting"] and x.posts == []
+    assert statuses(cli)[post] == ("scheduled", None)
+    env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_TWITTER_TOKEN": X_TOKEN}  # cron's way in
+    assert [o["action"] for o in cli("social", "post-due", "--json", env=env).json()] == ["posted"]
+    assert statuses(cli)[post][0] == "published" and len(x.posts) == 1
