@@ -82,6 +82,10 @@ class Settings:
     """Hashnode's GraphQL endpoint for `crosspost --to hashnode` (env: BLOGSTER_HASHNODE_URL)."""
     wordpress_url: str | None = None
     """Your WordPress site for `crosspost --to wordpress`; the client calls {URL}/wp-json/wp/v2 (env: BLOGSTER_WORDPRESS_URL)."""
+    twitter_url: str = "https://api.x.com"
+    """The X API social posts are posted to: {URL}/2/tweets (env: BLOGSTER_TWITTER_URL)."""
+    linkedin_url: str = "https://api.linkedin.com"
+    """The LinkedIn API social posts are posted to: {URL}/rest/posts (env: BLOGSTER_LINKEDIN_URL)."""
     smtp_url: str | None = None
     """Where newsletters are sent: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (env: BLOGSTER_SMTP_URL)."""
     newsletter_from: str | None = None
@@ -108,6 +112,8 @@ ENV_OVERRIDES = {
     "devto_url": "BLOGSTER_DEVTO_URL",
     "hashnode_url": "BLOGSTER_HASHNODE_URL",
     "wordpress_url": "BLOGSTER_WORDPRESS_URL",
+    "twitter_url": "BLOGSTER_TWITTER_URL",
+    "linkedin_url": "BLOGSTER_LINKEDIN_URL",
     "smtp_url": "BLOGSTER_SMTP_URL",
     "newsletter_from": "BLOGSTER_NEWSLETTER_FROM",
 }
@@ -173,7 +179,7 @@ def coerce(key: str, raw: object) -> object:
             raise InvalidInput(f"ai_prices: {exc}") from None
     elif key == "dns_resolver_url" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
         raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
-    elif key in ("devto_url", "hashnode_url", "wordpress_url") and not re.fullmatch(
+    elif key in ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url") and not re.fullmatch(
         r"https?://[^\s/?#@]+(/[^\s?#]*)?", text
     ):
         raise InvalidInput(f"{key} must be an http(s) URL without a user or password, like https://example.com")

@@ -33,6 +33,8 @@ class FakePlatform:
     requests: list[tuple[str, str]] = field(default_factory=list)
     rate_limit_next: int = 0
     before_create_answer: Callable[[], None] | None = None
+    before_create: Callable[[], None] | None = None
+    """Runs when a create arrives, before the post exists (a second client racing this one)."""
 
     @property
     def url(self) -> str:
@@ -64,6 +66,8 @@ class FakeForem(FakePlatform):
             return _json(everything[(page - 1) * per_page : page * per_page])
         body = request.get_json()["article"]
         if request.method == "POST" and request.path == "/api/articles":
+            if self.before_create:
+                self.before_create()
             article_id = len(self.posts) + 1001
             self.posts[article_id] = {**body, "id": article_id, "url": f"{self.url}/ada/post-{article_id}"}
             if self.before_create_answer:
@@ -155,3 +159,44 @@ class FakeWordPress(FakePlatform):
             self.posts[int(match[1])].update(request.get_json())
             return _json(self.posts[int(match[1])])
         return _json({"code": "rest_post_invalid_id"}, 404)
+
+
+X_TOKEN = "x-user-token-321"
+LINKEDIN_TOKEN = "linkedin-user-token-654"
+
+
+@dataclass
+class FakeSocial:
+    """X's POST /2/tweets or LinkedIn's POST /rest/posts with a Bearer user token. It keeps
+    every post it is sent, with its Idempotency-Key, and does NOT drop repeats (as the real
+    platforms do not promise to): a test sees every outside effect."""
+
+    server: HTTPServer
+    platform: str = "twitter"
+    posts: list[tuple[str, str]] = field(default_factory=list)
+    """(Idempotency-Key, text) of each post made."""
+    before_answer: Callable[[int], None] | None = None
+    """Runs with the number of posts made so far, after a post is made and before the answer."""
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def install(self) -> FakeSocial:
+        path = "/2/tweets" if self.platform == "twitter" else "/rest/posts"
+        self.server.expect_request(path, method="POST").respond_with_handler(self.handle)
+        return self
+
+    def handle(self, request: Request) -> Response:
+        token = X_TOKEN if self.platform == "twitter" else LINKEDIN_TOKEN
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return _json({"title": "Unauthorized", "status": 401}, 401)
+        body = request.get_json()
+        text = body["text"] if self.platform == "twitter" else body["commentary"]
+        self.posts.append((request.headers.get("idempotency-key", ""), text))
+        number = len(self.posts)
+        if self.before_answer:
+            self.before_answer(number)
+        if self.platform == "twitter":
+            return _json({"data": {"id": str(1860000000000000000 + number), "text": text}}, 201)
+        return Response("", status=201, headers={"x-restli-id": f"urn:li:share:{7000 + number}"})

@@ -339,16 +339,24 @@ def run_due(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what is due."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Publish posts whose scheduled time has come, mark their calendar entries, rebuild the site (for cron).
+    """Publish posts whose scheduled time has come, mark their calendar entries, rebuild the site, then
+    post due social posts and send due newsletters (as the workers do each minute), for cron.
 
     Example: blogster calendar run-due --dry-run --json
     """
-    from blogster_cli.services import due_work
+    from blogster_cli.errors import ConfigError
+    from blogster_cli.services import due_work, newsletters, social_posting
 
-    settings = app_context().settings
+    ctx = app_context()
+    settings = ctx.settings
     folder = _site_out()
     site = due_work.SiteTarget(folder, settings.site_base_domain, settings.timezone) if folder else None
-    report = due_work.run_due(acting_user(), now=_moment(now), dry_run=dry_run, site=site)
+    try:
+        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
+    except ConfigError:
+        smtp = None  # reported only if a newsletter is due
+    distribution = due_work.Distribution(social=social_posting.social_access(ctx), smtp=smtp)
+    report = due_work.run_due(acting_user(), now=_moment(now), dry_run=dry_run, site=site, distribution=distribution)
     if json:
         output.print_json(report)
     else:
@@ -356,6 +364,8 @@ def run_due(
         output.message(
             f"{verb} {len(report.published)} post(s); {report.calendar_marked} calendar entr(ies) marked;"
             f" {len(report.social_due)} social post(s) and {len(report.newsletters_due)} newsletter(s) due"
+            + ("" if dry_run else f", {sum(o.error is None for o in report.social_posted)} posted")
+            + ("" if dry_run else f", {sum(r.error is None and not r.busy for r in report.newsletters_sent)} sent")
             + ("; site rebuilt." if report.site_rebuilt else ".")
         )
     for problem in report.errors:

@@ -19,7 +19,11 @@ def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
     for outcome in outcomes:
         if outcome.error:
             output.error(f"{outcome.platform}: {outcome.error} (recorded; run it again to retry)")
-        elif not json:
+        elif json:
+            continue
+        elif outcome.action == "busy":
+            output.message(f"{outcome.platform}: another run is posting this copy right now; nothing sent")
+        else:
             output.message(f"{outcome.platform}: {outcome.action} {outcome.platform_url or outcome.platform_post_id}")
     if any(o.error for o in outcomes):
         raise typer.Exit(1)

@@ -130,7 +130,11 @@ def _report(reports: list[SendReport], json: bool) -> None:
             output.error(f"refused {refusal}")
         if report.error:
             output.error(report.error)
-        elif not json:
+        elif json:
+            continue
+        elif report.busy:
+            output.message(f"newsletter {report.id}: another run is sending it right now; nothing sent")
+        else:
             output.message(
                 f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused, {report.already_done} already"
                 f" mailed, {report.unsubscribed} unsubscribed; {report.recipient_count} reached in all"
@@ -148,6 +152,26 @@ def send_due(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import newsletters
 
     _report(newsletters.send_due(acting_user(), smtp=newsletters.smtp_settings(app_context())), json)
+
+
+@app.command("stats")
+def stats(
+    from_log: Path = typer.Option(..., "--from-log", help="Your site's access log (the tracked requests)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Open and click rates from your site's access log: each mail's invisible image and post links
+    carry ?nl=NEWSLETTER&r=READER; importing more logs adds to the figures, a log twice changes nothing.
+
+    Example: blogster newsletter stats --from-log access.log
+    """
+    from blogster_cli.services import newsletters
+
+    rows = [
+        output.to_plain(r)
+        for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).splitlines())
+    ]
+    columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
+    output.print_json(rows) if json else output.print_table(rows, columns)
 
 
 @app.command("unsubscribe")

@@ -170,3 +170,27 @@ def profiles_disconnect(
         acting_user(), credentials=app_context().credentials, platform=platform, handle=handle
     )
     output.print_json(made) if json else output.message(f"{made.platform} profile disconnected")
+
+
+@app.command("post-due")
+def post_due(json: bool = JSON_OPTION) -> None:
+    """Post my scheduled social posts whose time has come (X and LinkedIn), for cron; the workers do it each minute.
+
+    Each post is sent once, with its id as the Idempotency-Key; a post another run is sending
+    is skipped. Tokens: the profile's keyring entry (`social profiles connect`), or
+    BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN. URLs: twitter_url, linkedin_url.
+
+    Example: blogster social post-due --json
+    """
+    from blogster_cli.services import social_posting
+
+    outcomes = social_posting.post_due(acting_user(), access=social_posting.social_access(app_context()))
+    if json:
+        output.print_json(outcomes)
+    for outcome in outcomes:
+        if outcome.error:
+            output.error(f"{outcome.platform} post {outcome.id}: {outcome.error}")
+        elif not json:
+            output.message(f"{outcome.platform}: posted {outcome.url or outcome.platform_post_id}")
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import typer
 
 from blogster_cli.cli import output
@@ -134,3 +136,47 @@ def refresh_freshness(json: bool = JSON_OPTION) -> None:
 
     scored = analytics_reports.freshness_for_every_author(app_context().database)
     output.print_json({"scored": scored}) if json else output.message(f"{scored} posts scored for freshness")
+
+
+@app.command("post-social")
+def post_social(json: bool = JSON_OPTION) -> None:
+    """Post every account's scheduled social posts whose time has come (what the workers do each minute), for cron.
+
+    Tokens: each profile's keyring entry, or BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN.
+
+    Example: blogster workers post-social --json
+    """
+    from blogster_cli.services import social_posting
+
+    ctx = app_context()
+    outcomes = social_posting.post_due_for_every_account(ctx.database, access=social_posting.social_access(ctx))
+    _distribution_report(outcomes, json, noun="social posts posted")
+
+
+@app.command("send-newsletters")
+def send_newsletters(json: bool = JSON_OPTION) -> None:
+    """Send every account's scheduled newsletters whose time has come (what the workers do each minute), for cron.
+
+    Example: blogster workers send-newsletters --json
+    """
+    from blogster_cli.errors import ConfigError
+    from blogster_cli.services import newsletters
+
+    ctx = app_context()
+    try:
+        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
+    except ConfigError:
+        smtp = None  # an error only if a newsletter is due
+    _distribution_report(newsletters.send_due_for_every_account(ctx.database, smtp=smtp), json, noun="newsletters sent")
+
+
+def _distribution_report(results: Sequence[object], json: bool, *, noun: str) -> None:
+    errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
+    if json:
+        output.print_json(results)
+    else:
+        output.message(f"{len(results) - len(errors)} {noun}, {len(errors)} failed")
+    for problem in errors:
+        output.error(problem)
+    if errors:
+        raise typer.Exit(1)

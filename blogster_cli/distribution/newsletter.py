@@ -118,10 +118,75 @@ def render(*, subject: str, site_title: str, site_url: str, posts: list[PostSect
     return Bodies(html=html_body, text=text_body)
 
 
+OPEN_PATH = "_n/open.gif"
+TRACKED_REQUEST = re.compile(
+    r"\"[A-Z]+ (/[^ \"?]*)\?(?:[^ \"]*&)?nl=([0-9a-f-]{36})&r=([0-9a-f]{16})(?:[& \"])", re.IGNORECASE
+)
+
+
+def reader_key(newsletter_id: str, email: str) -> str:
+    """Who opened or clicked, in the tracking URLs: fixed per newsletter and address (so a repeated
+    message is the same message), not the address, and not the secret unsubscribe token."""
+    return hashlib.sha256(f"{newsletter_id}:{email.lower()}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """One reader's tracking: an invisible image (opens) and the post links (clicks) carry
+    ?nl=NEWSLETTER&r=READER-KEY; the site serves the pages as ever and its access log shows them."""
+
+    site_url: str
+    newsletter_id: str
+    key: str
+    post_urls: list[str]
+
+    def link(self, url: str) -> str:
+        return f"{url}{'&' if '?' in url else '?'}nl={self.newsletter_id}&r={self.key}"
+
+    @property
+    def pixel(self) -> str:
+        return self.link(f"{self.site_url.rstrip('/')}/{OPEN_PATH}")
+
+
+def _tracked(bodies: Bodies, tracking: Tracking) -> Bodies:
+    page, text = bodies.html, bodies.text
+    for url in dict.fromkeys(tracking.post_urls):
+        escaped = html.escape(url, quote=True)
+        page = page.replace(f'href="{escaped}"', f'href="{html.escape(tracking.link(url), quote=True)}"')
+        text = text.replace(f"Read it: {url}\n", f"Read it: {tracking.link(url)}\n")
+    image = f'<img src="{html.escape(tracking.pixel, quote=True)}" width="1" height="1" alt="" style="display:none">'
+    page = page.replace("</body>", f"{image}\n</body>", 1)
+    return Bodies(html=page, text=text)
+
+
+@dataclass(frozen=True)
+class Engagement:
+    opened: set[str]
+    """Reader keys that loaded the image or clicked (a click shows the message was opened)."""
+    clicked: set[str]
+
+
+def engagement(log_lines: list[str]) -> dict[str, Engagement]:
+    """Per newsletter id, the reader keys an access log shows opening and clicking."""
+    found: dict[str, Engagement] = {}
+    for line in log_lines:
+        for match in TRACKED_REQUEST.finditer(line):
+            path, newsletter_id, key = match.group(1), match.group(2).lower(), match.group(3).lower()
+            seen = found.setdefault(newsletter_id, Engagement(set(), set()))
+            seen.opened.add(key)
+            if not path.endswith("/" + OPEN_PATH):
+                seen.clicked.add(key)
+    return found
+
+
 def build_message(
-    *, sender: str, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str
-) -> EmailMessage:
-    """One reader's message: plain text and HTML alternatives, their own unsubscribe link and header."""
+    *, sender: str, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str,
+    tracking: Tracking | None = None,
+) -> EmailMessage:  # fmt: skip
+    """One reader's message: plain text and HTML alternatives, their own unsubscribe link and header,
+    and with `tracking` their own open image and tracked post links."""
+    if tracking is not None:
+        bodies = _tracked(bodies, tracking)
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((recipient.name or "", recipient.email))

@@ -18,6 +18,11 @@ def length(content: str, hashtags: list[str]) -> int:
     return len(content.strip()) + sum(len(tag) + 2 for tag in clean_hashtags(hashtags))
 
 
+def compose(content: str, hashtags: list[str]) -> str:
+    """The text as posted: what `length` counts."""
+    return content.strip() + "".join(f" #{tag}" for tag in clean_hashtags(hashtags))
+
+
 def problems(platform: str, content: str, hashtags: list[str]) -> list[str]:
     """Why this post cannot be saved for `platform` (empty when it can)."""
     found = []

@@ -32,6 +32,24 @@ def find_newsletter(session: Session, *, ref: str) -> list[EmailNewsletter]:
     return list(session.exec(query.limit(2)).all())
 
 
+def lock_newsletter(session: Session, *, newsletter_id: UUID) -> EmailNewsletter | None:
+    """The newsletter, locked until the transaction ends, or None when another transaction
+    holds it (a send in progress). FOR NO KEY UPDATE, so the deliveries other units of work
+    record meanwhile (their foreign key takes FOR KEY SHARE) do not wait on it."""
+    query = (
+        select(EmailNewsletter)
+        .where(EmailNewsletter.id == newsletter_id)
+        .with_for_update(skip_locked=True, key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).first()
+
+
+def own_address(session: Session) -> str | None:
+    """My account's email address (a worker acting for me knows only my id)."""
+    return session.connection().execute(text("select email from auth.me()")).scalar_one_or_none()
+
+
 def due_newsletters(session: Session, *, now: dt.datetime) -> Sequence[EmailNewsletter]:
     query = select(EmailNewsletter).where(
         EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
@@ -99,6 +117,19 @@ def record_delivery(
             error=error[:1000] if error else None,
         )  # fmt: skip
     )
+
+
+def by_ids(session: Session, *, ids: list[UUID]) -> Sequence[EmailNewsletter]:
+    """My newsletters among these ids (others' are not visible), locked for the change."""
+    return session.exec(select(EmailNewsletter).where(col(EmailNewsletter.id).in_(ids)).with_for_update()).all()
+
+
+def sent_addresses(session: Session, *, newsletter_id: UUID) -> list[str]:
+    """The addresses this newsletter was accepted for."""
+    query = select(NewsletterDelivery.email).where(
+        NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT
+    )
+    return list(session.exec(query).all())
 
 
 def sent_count(session: Session, *, newsletter_id: UUID) -> int:

@@ -19,27 +19,47 @@ LAST_ERROR_CHARS = 1000
 def claim(
     session: Session, *, blog_id: UUID, platform: RepublishingPlatform, canonical_url: str
 ) -> PlatformRepublishing:
-    """The copy's row, created (as a draft: the intent) before any remote call; locked until commit."""
+    """The copy's row, created (as a draft: the intent) before any remote call.
+
+    An existing row is left as it is (not locked): a run holding it in `lock` must not make
+    this one wait; `lock` is where its canonical URL is brought up to date.
+    """
     statement = (
         insert(PlatformRepublishing)
         .values(blog_id=blog_id, platform=platform, canonical_url=canonical_url)
-        .on_conflict_do_update(index_elements=["blog_id", "platform"], set_={"canonical_url": canonical_url})
-        .returning(col(PlatformRepublishing.id))
+        .on_conflict_do_nothing(index_elements=["blog_id", "platform"])
     )
-    copy_id = session.connection().execute(statement).scalar_one()
-    return session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
+    session.connection().execute(statement)
+    query = select(PlatformRepublishing).where(
+        PlatformRepublishing.blog_id == blog_id, PlatformRepublishing.platform == platform
+    )
+    return session.exec(query).one()
 
 
-def record_success(session: Session, *, copy_id: UUID, remote_id: str, url: str | None) -> None:
-    copy = session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
+def lock(session: Session, *, copy_id: UUID, canonical_url: str) -> PlatformRepublishing | None:
+    """The copy, locked until the transaction ends (FOR NO KEY UPDATE), or None when another
+    transaction holds it: a run that is talking to the platform about this copy right now.
+    The lock ends with its holder's connection, so a killed run never blocks the next one."""
+    query = (
+        select(PlatformRepublishing)
+        .where(PlatformRepublishing.id == copy_id)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
+    copy = session.exec(query).first()
+    if copy is not None and copy.canonical_url != canonical_url:
+        copy.canonical_url = canonical_url
+        session.add(copy)
+    return copy
+
+
+def record_success(session: Session, *, copy: PlatformRepublishing, remote_id: str, url: str | None) -> None:
     copy.platform_post_id, copy.platform_url = remote_id, url or copy.platform_url
     copy.publication_status, copy.last_error = RepublishingStatus.PUBLISHED, None
     session.add(copy)
 
 
-def record_failure(session: Session, *, copy_id: UUID, error: str) -> None:
+def record_failure(session: Session, *, copy: PlatformRepublishing, error: str) -> None:
     """The failure's reason; the remote id and URL of an earlier success stay for the next run."""
-    copy = session.exec(select(PlatformRepublishing).where(PlatformRepublishing.id == copy_id)).one()
     copy.publication_status, copy.last_error = RepublishingStatus.FAILED, error[:LAST_ERROR_CHARS]
     session.add(copy)
 

@@ -75,3 +75,27 @@ def top_up_credits(conn: psycopg.Connection, *, period: date, monthly: dict[str,
     ).rowcount
     conn.execute("update internal.credit_refills set topped_up = %s where period = %s", (topped_up, period))
     return topped_up
+
+
+def accounts_with_due_social_posts(conn: psycopg.Connection, *, now: datetime) -> list[UUID]:
+    """Accounts with a scheduled social post whose time has come (service_role)."""
+    return [
+        author_id
+        for (author_id,) in conn.execute(
+            "select distinct author_id from public.social_media_posts"
+            " where post_status = 'scheduled' and scheduled_time <= %s order by author_id",
+            (now,),
+        )
+    ]
+
+
+def accounts_with_due_newsletters(conn: psycopg.Connection, *, now: datetime) -> list[UUID]:
+    """Accounts with a scheduled newsletter whose time has come (service_role)."""
+    return [
+        user_id
+        for (user_id,) in conn.execute(
+            "select distinct user_id from public.email_newsletters"
+            " where status = 'scheduled' and scheduled_time <= %s order by user_id",
+            (now,),
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import String, cast, literal_column, text
@@ -10,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
-from blogster_cli.vocabulary import SocialPlatform
+from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 
 
 def profiles(session: Session) -> Sequence[SocialMediaProfile]:
@@ -64,3 +65,31 @@ def delete_post(session: Session, *, post_id: UUID) -> bool:
     """The one place a social post is deleted: through public.delete_rows (users hold no DELETE)."""
     statement = text("select public.delete_rows('public.social_media_posts', array[cast(:id as uuid)])")
     return session.connection().execute(statement, {"id": post_id}).first() is not None
+
+
+def due_post_ids(session: Session, *, now: datetime) -> list[UUID]:
+    """My scheduled social posts whose time has come, oldest first."""
+    query = select(SocialMediaPost.id).where(
+        SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
+    )
+    return list(session.exec(query.order_by(col(SocialMediaPost.scheduled_time))).all())
+
+
+def lock_due_post(
+    session: Session, *, post_id: UUID, now: datetime
+) -> tuple[SocialMediaPost, SocialMediaProfile] | None:
+    """The post and its profile if it is still scheduled and due, locked until the transaction
+    ends (FOR NO KEY UPDATE); None when another run holds it or already posted it."""
+    query = (
+        select(SocialMediaPost, SocialMediaProfile)
+        .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
+        .where(
+            SocialMediaPost.id == post_id,
+            SocialMediaPost.post_status == SocialPostStatus.SCHEDULED,
+            col(SocialMediaPost.scheduled_time) <= now,
+        )
+        .with_for_update(of=SocialMediaPost, skip_locked=True, key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    found = session.exec(query).first()
+    return (found[0], found[1]) if found else None

@@ -1,11 +1,14 @@
 """Cross-posting a published post to dev.to, Hashnode or WordPress, never twice.
 
-Three steps, the remote call between two units of work: (1) read the post and record
-the intent (the copy's row, created before any remote call); (2) outside any
-transaction, update the remote copy whose id we hold, else look for one we made
-before by its canonical URL (a crash between a remote create and step 3 left it
-there), else create one; (3) record the remote id and URL, or the failure's reason
-(keeping an earlier id, so the next run updates that copy).
+Three steps: (1) read the post and record the intent (the copy's row, committed before
+any remote call); (2) lock the copy's row (skipping it, as 'busy', when another run holds
+it), then update the remote copy whose id we hold, else look for one we made before by
+its canonical URL (a crash between a remote create and step 3 left it there), else
+create one; (3) record the remote id and URL, or the failure's reason (keeping an earlier
+id, so the next run updates that copy), in the transaction that holds the lock. That
+transaction does nothing but hold the lock during the remote call: a lock the database
+drops when the process dies, where a claim column would need a lease before a re-run
+after SIGKILL could go ahead.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ class CrosspostOutcome:
     slug: str
     platform: str
     action: str
-    """'created', 'updated' (a copy we knew), 'recovered' (found by its canonical URL) or 'failed'."""
+    """'created', 'updated' (a copy we knew), 'recovered' (found by its canonical URL), 'failed', or
+    'busy' (another run was talking to the platform about this copy: nothing was sent)."""
     platform_post_id: str | None
     platform_url: str | None
     canonical_url: str
@@ -96,37 +100,52 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
 
 
 def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_domain: str) -> CrosspostOutcome:
-    """Creates or updates the post's copy on `endpoint.platform`; a failure is recorded and returned."""
+    """Creates or updates the post's copy on `endpoint.platform`; a failure is recorded and returned.
+
+    While it talks to the platform, this run holds the copy's row lock (the guard's unit of
+    work) and records the outcome in that same transaction: a second run at the same time
+    finds the copy locked and answers 'busy' without calling the platform, so two runs never
+    both create it. The lock is released by the database when its holder dies (SIGKILL), so
+    a re-run goes ahead at once and finds the copy the killed run made by its canonical URL.
+    """
     from blogster_cli.services.platform_api import PlatformError, client_for
 
     intent = _record_intent(acting, ref=ref, platform=endpoint.platform, base_domain=base_domain)
     article = intent.article
-    client = client_for(endpoint)
-    action = "updated"
-    try:
-        remote_id = intent.known_remote_id
-        if remote_id is None:
-            found = client.find(article.canonical_url, article.slug)
-            remote_id, action = (found.id, "recovered") if found else (None, "created")
-        if remote_id is None:
-            made = client.create(article)
-        else:
-            made = client.update(remote_id, article)
-    except (PlatformError, KeyError, TypeError, AttributeError) as exc:
-        reason = str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
-        with orm_unit_of_work(acting) as session:
-            republishing.record_failure(session, copy_id=intent.copy_id, error=reason)
-        return CrosspostOutcome(
-            slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=intent.known_remote_id,
-            platform_url=intent.known_url, canonical_url=article.canonical_url, error=reason,
-        )  # fmt: skip
-    finally:
-        client.http.close()
-    with orm_unit_of_work(acting) as session:
-        republishing.record_success(session, copy_id=intent.copy_id, remote_id=made.id, url=made.url)
+    with orm_unit_of_work(acting) as guard:
+        copy = republishing.lock(guard, copy_id=intent.copy_id, canonical_url=article.canonical_url)
+        if copy is None:
+            return CrosspostOutcome(
+                slug=article.slug, platform=endpoint.platform, action="busy", platform_post_id=intent.known_remote_id,
+                platform_url=intent.known_url, canonical_url=article.canonical_url,
+            )  # fmt: skip
+        known_id, known_url = (
+            copy.platform_post_id,
+            copy.platform_url,
+        )  # as the last run (maybe a concurrent one) left it
+        client = client_for(endpoint)
+        action = "updated"
+        try:
+            remote_id = known_id
+            if remote_id is None:
+                found = client.find(article.canonical_url, article.slug)
+                remote_id, action = (found.id, "recovered") if found else (None, "created")
+            made = client.create(article) if remote_id is None else client.update(remote_id, article)
+        except (PlatformError, KeyError, TypeError, AttributeError) as exc:
+            reason = (
+                str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
+            )
+            republishing.record_failure(guard, copy=copy, error=reason)
+            return CrosspostOutcome(
+                slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=known_id,
+                platform_url=known_url, canonical_url=article.canonical_url, error=reason,
+            )  # fmt: skip
+        finally:
+            client.http.close()
+        republishing.record_success(guard, copy=copy, remote_id=made.id, url=made.url)
     return CrosspostOutcome(
         slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
-        platform_url=made.url or intent.known_url, canonical_url=article.canonical_url,
+        platform_url=made.url or known_url, canonical_url=article.canonical_url,
     )  # fmt: skip
 
 

@@ -1,4 +1,6 @@
-"""Due work for cron: publish scheduled posts whose time has come, mark their calendar entries, rebuild the site.
+"""Due work for cron: publish scheduled posts whose time has come, mark their calendar entries, rebuild the site,
+then post the due social posts and send the due newsletters (social_posting.post_due and
+newsletters.send_due: the calls the workers' minute jobs make for every account).
 
 publish_due_posts is the one path that publishes due posts: `calendar run-due` (one account),
 `workers publish-due` and the workers' minute job (every account, each as its author) all
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor
@@ -27,6 +30,10 @@ from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services import publishing
+
+if TYPE_CHECKING:
+    from blogster_cli.services.newsletters import SendReport, SmtpSettings
+    from blogster_cli.services.social_posting import SocialAccess, SocialPostOutcome
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class DueReport:
     calendar_marked: int = 0
     social_due: list[UUID] = field(default_factory=list)
     newsletters_due: list[UUID] = field(default_factory=list)
+    social_posted: list[SocialPostOutcome] = field(default_factory=list)
+    newsletters_sent: list[SendReport] = field(default_factory=list)
     site_rebuilt: bool = False
     site_files_written: int = 0
     errors: list[str] = field(default_factory=list)
@@ -61,6 +70,15 @@ class DuePublication:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """How to post due social posts and send due newsletters (the same calls the workers make);
+    smtp None when no SMTP server is configured (a due newsletter is then reported as an error)."""
+
+    social: SocialAccess
+    smtp: SmtpSettings | None
+
+
+@dataclass(frozen=True)
 class SiteTarget:
     out: Path
     base_domain: str
@@ -68,8 +86,9 @@ class SiteTarget:
 
 
 def run_due(
-    acting: ActingUser, *, now: datetime | None = None, dry_run: bool = False, site: SiteTarget | None = None
-) -> DueReport:
+    acting: ActingUser, *, now: datetime | None = None, dry_run: bool = False, site: SiteTarget | None = None,
+    distribution: Distribution | None = None,
+) -> DueReport:  # fmt: skip
     """Does (or with `dry_run` lists) everything due at `now`; failures are reported, not raised."""
     now = now or datetime.now(UTC)
     report = DueReport(now=now, dry_run=dry_run)
@@ -92,7 +111,29 @@ def run_due(
         return report
     if site is not None and (report.published or _site_lags(site.out, live)):
         _rebuild(acting, site, report)
+    if distribution is not None:
+        _distribute(acting, distribution, report)
     return report
+
+
+def _distribute(acting: ActingUser, distribution: Distribution, report: DueReport) -> None:
+    """Posts the due social posts and sends the due newsletters, through the workers' own calls."""
+    from blogster_cli.services import newsletters, social_posting
+
+    if report.social_due:
+        try:
+            report.social_posted = social_posting.post_due(acting, access=distribution.social, now=report.now)
+        except BlogsterError as exc:
+            report.errors.append(f"social: {exc}")
+        report.errors += [f"social post {o.id}: {o.error}" for o in report.social_posted if o.error]
+    if report.newsletters_due and distribution.smtp is None:
+        report.errors.append("newsletters: due, but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
+    elif report.newsletters_due and distribution.smtp is not None:
+        try:
+            report.newsletters_sent = newsletters.send_due(acting, smtp=distribution.smtp, now=report.now)
+        except BlogsterError as exc:
+            report.errors.append(f"newsletters: {exc}")
+        report.errors += [f"newsletter {r.id}: {r.error}" for r in report.newsletters_sent if r.error]
 
 
 def publish_due_posts(acting: ActingUser, *, now: datetime) -> DuePublication:

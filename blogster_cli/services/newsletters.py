@@ -5,6 +5,12 @@ transaction, committing each address's outcome (accepted or refused) in its own 
 of work the moment the server answers. A re-run after a crash, a kill or an SMTP
 outage skips every recorded address: only a message caught between the server's
 acceptance and that commit could go twice, and it carries the same Message-ID.
+
+Two sends of one newsletter at once (a cron `send-due` and the worker, or two shells):
+for the whole send a guard unit of work holds the newsletter's row lock, and a send that
+finds it held answers 'busy' without mailing anyone. The guard only holds the lock (and
+records the final status); the database drops it when its holder dies, so a re-run after
+SIGKILL goes ahead at once.
 """
 
 from __future__ import annotations
@@ -16,13 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
+from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
+from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
@@ -62,6 +71,8 @@ class NewsletterPublic:
     scheduled_time: dt.datetime | None
     recipient_count: int
     created_at: dt.datetime | None
+    open_rate: float | None = None
+    click_rate: float | None = None
 
 
 def _public(row: EmailNewsletter) -> NewsletterPublic:
@@ -69,6 +80,7 @@ def _public(row: EmailNewsletter) -> NewsletterPublic:
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
         scheduled_time=row.scheduled_time, recipient_count=row.recipient_count, created_at=row.created_at,
+        open_rate=row.open_rate, click_rate=row.click_rate,
     )  # fmt: skip
 
 
@@ -200,6 +212,58 @@ def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
         return newsletter_rows.unsubscribe(session, tokens=tokens)
 
 
+# -- Open and click rates ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementPublic:
+    id: UUID
+    subject_line: str | None
+    recipient_count: int
+    opened: int
+    clicked: int
+    open_rate: float | None
+    click_rate: float | None
+
+
+def record_engagement(acting: ActingUser, *, log_lines: list[str]) -> list[EngagementPublic]:
+    """Adds the opens and clicks an access log shows to my newsletters' figures and sets open_rate
+    and click_rate (readers who opened or clicked over readers reached). Only keys of readers the
+    newsletter reached count; each reader once, so importing a log again changes nothing."""
+    found = letters.engagement(log_lines)
+    ids = []
+    for text in found:
+        try:
+            ids.append(UUID(text))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    changed = []
+    with orm_unit_of_work(acting) as session:
+        for row in newsletter_rows.by_ids(session, ids=ids):
+            seen = found[str(row.id)]
+            reached = {
+                letters.reader_key(str(row.id), e)
+                for e in newsletter_rows.sent_addresses(session, newsletter_id=row.id)
+            }
+            content = row.content or {}
+            before = content.get("tracking", {})
+            opened = set(before.get("opened", [])) | (seen.opened & reached)
+            clicked = set(before.get("clicked", [])) | (seen.clicked & reached)
+            row.content = {**content, "tracking": {"opened": sorted(opened), "clicked": sorted(clicked)}}
+            total = len(reached)
+            row.open_rate = len(opened) / total if total else None
+            row.click_rate = len(clicked) / total if total else None
+            session.add(row)
+            changed.append(
+                EngagementPublic(
+                    row.id, row.subject_line, total, len(opened), len(clicked), row.open_rate, row.click_rate
+                )
+            )
+    return changed
+
+
 # -- Sending ----------------------------------------------------------------------------------
 
 
@@ -217,6 +281,8 @@ class SendReport:
     """Accepted over every run of this newsletter."""
     error: str | None = None
     scheduled_time: dt.datetime | None = None
+    busy: bool = False
+    """Another run was sending this newsletter: this one mailed nobody."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +301,8 @@ class _Plan:
     targets: list[_Target]
     already_done: int
     unsubscribed: int
+    account_address: str | None
+    post_urls: list[str]
 
 
 def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
@@ -258,6 +326,8 @@ def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
             ), site_url=content.get("site_url", ""), targets=targets,
             already_done=sum(1 for s in listed if s.email.lower() in done),
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
+            account_address=acting.actor.email or newsletter_rows.own_address(session),
+            post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
         )  # fmt: skip
 
 
@@ -279,19 +349,45 @@ def send(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest."""
+    with orm_unit_of_work(acting) as guard:
+        found = _find(guard, ref)
+        row = newsletter_rows.lock_newsletter(guard, newsletter_id=found.id)
+        if row is None:
+            return SendReport(
+                id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
+                recipient_count=found.recipient_count, busy=True,
+            )  # fmt: skip
+        plan = _plan(acting, ref=str(row.id), csv_text=csv_text)  # after the lock: sees every earlier run's ledger
+        sent, refused, error = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress)
+        row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
+        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
+        guard.add(row)
+        return SendReport(
+            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
+            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
+        )  # fmt: skip
+
+
+def _mail(
+    acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None
+) -> tuple[int, list[str], str | None]:
+    """(accepted, refusals, error) of mailing the plan's targets, each outcome committed as it comes."""
     from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
 
-    plan = _plan(acting, ref=ref, csv_text=csv_text)
-    sender = smtp.sender or acting.actor.email
+    sender = smtp.sender or plan.account_address or ""
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, error = 0, [], None
     try:
         for number, target in enumerate(plan.targets, 1):
             recipient = letters.Recipient(target.email, target.name)
             identity = letters.message_id(str(plan.newsletter_id), target.email)
+            tracking = letters.Tracking(
+                site_url=plan.site_url, newsletter_id=str(plan.newsletter_id), post_urls=plan.post_urls,
+                key=letters.reader_key(str(plan.newsletter_id), target.email),
+            )  # fmt: skip
             message = letters.build_message(
                 sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies, message_id=identity,
-                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
+                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token), tracking=tracking,
             )  # fmt: skip
             try:
                 connection.send(message, to=target.email)
@@ -311,15 +407,7 @@ def send(
         error = f"{exc}; run the same send again to mail the rest"
     finally:
         connection.close()
-    with orm_unit_of_work(acting) as session:
-        row = _find(session, str(plan.newsletter_id))
-        row.recipient_count = newsletter_rows.sent_count(session, newsletter_id=plan.newsletter_id)
-        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
-        session.add(row)
-        return SendReport(
-            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
-            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
-        )  # fmt: skip
+    return sent, refused, error
 
 
 def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None) -> list[SendReport]:
@@ -328,3 +416,23 @@ def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None 
     with orm_unit_of_work(acting) as session:
         due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
     return [send(acting, ref=newsletter_id, smtp=smtp) for newsletter_id in due]
+
+
+def send_due_for_every_account(
+    db: Database, *, smtp: SmtpSettings | None, now: dt.datetime | None = None
+) -> list[SendReport]:
+    """send_due for each account with a due newsletter, as that account (the workers' minute
+    job and `workers send-newsletters`); a send another run holds comes back busy. Without
+    an SMTP server (smtp None) it is a ConfigError only when something is due."""
+    moment = now or dt.datetime.now(dt.UTC)
+    with service_unit_of_work(db) as conn:
+        accounts = scheduled_jobs.accounts_with_due_newsletters(conn, now=moment)
+    if accounts and smtp is None:
+        raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
+    if smtp is None:
+        return []
+    return [
+        report
+        for account in accounts
+        for report in send_due(ActingUser(db, Actor(user_id=account, email="")), smtp=smtp, now=moment)
+    ]

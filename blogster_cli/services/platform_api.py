@@ -30,7 +30,7 @@ TIMEOUT_S = 30.0
 MAX_RETRY_WAIT_S = 60.0
 MAX_ATTEMPTS = 3
 MAX_LIST_PAGES = 50
-LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress"}
+LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress", "twitter": "X", "linkedin": "LinkedIn"}
 
 
 class PlatformError(BlogsterError):
@@ -66,16 +66,27 @@ class _Http:
     """One httpx2 client with the platform's auth, retries after 429/503 and readable errors."""
 
     def __init__(
-        self, endpoint: PlatformEndpoint, *, headers: dict[str, str], auth: Any = None, under_base: bool = True
-    ) -> None:
+        self, endpoint: PlatformEndpoint, *, headers: dict[str, str], auth: Any = None, under_base: bool = True,
+        reconnect: str = "blogster platforms connect",
+    ) -> None:  # fmt: skip
         import httpx2
 
+        self.reconnect = reconnect
         self.label = LABELS[endpoint.platform]
         self._secret = endpoint.token
         base = endpoint.base_url if under_base else ""
         self.client = httpx2.Client(base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S)
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The answer's JSON (see `request`)."""
+        response = self.request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError:
+            raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx2.Response:
+        """A successful answer, after waiting out short rate limits; PlatformError otherwise."""
         import httpx2
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -92,17 +103,13 @@ class _Http:
                 raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
             if response.status_code in (401, 403):
                 raise PlatformError(
-                    f"{self.label} refused the token ({response.status_code}):"
-                    " check it with `blogster platforms connect`"
+                    f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`"
                 )
             if response.status_code >= 400:
                 raise PlatformError(
                     f"{self.label} answered {response.status_code}: {self._clean(_one_line(response.text))}"
                 )
-            try:
-                return response.json()
-            except ValueError:
-                raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
+            return response
         raise AssertionError("unreachable")
 
     def _clean(self, text: str) -> str:
@@ -272,6 +279,54 @@ class WordPressClient:
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
         made = self.http.call("POST", f"/wp-json/wp/v2/posts/{remote_id}", json=self._body(article))
         return RemoteCopy(id=str(made["id"]), url=made.get("link"))
+
+
+SOCIAL_PLATFORMS = ("twitter", "linkedin")
+"""Where `social post-due` can post: the others (Facebook pages, Instagram, TikTok, Pinterest,
+YouTube) publish media or need an app review, so their posts are left for posting by hand."""
+LINKEDIN_VERSION = "202501"
+
+
+class XClient:
+    """X (Twitter) API v2: POST {URL}/2/tweets with an OAuth 2.0 user token (tweet.write)."""
+
+    def __init__(self, endpoint: PlatformEndpoint) -> None:
+        headers = {"Authorization": f"Bearer {endpoint.token}"}
+        self.http = _Http(endpoint, headers=headers, reconnect="blogster social profiles connect")
+
+    def post(self, text: str, *, idempotency_key: str) -> RemoteCopy:
+        answer = self.http.call("POST", "/2/tweets", json={"text": text}, headers={"Idempotency-Key": idempotency_key})
+        post_id = str(answer["data"]["id"])
+        return RemoteCopy(post_id, f"https://x.com/i/web/status/{post_id}")
+
+
+class LinkedInClient:
+    """LinkedIn Posts API: POST {URL}/rest/posts as urn:li:person:HANDLE (w_member_social); the
+    new post's URN comes back in the x-restli-id header."""
+
+    def __init__(self, endpoint: PlatformEndpoint, *, handle: str) -> None:
+        headers = {
+            "Authorization": f"Bearer {endpoint.token}", "LinkedIn-Version": LINKEDIN_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }  # fmt: skip
+        self.author = f"urn:li:person:{handle}"
+        self.http = _Http(endpoint, headers=headers, reconnect="blogster social profiles connect")
+
+    def post(self, text: str, *, idempotency_key: str) -> RemoteCopy:
+        body = {
+            "author": self.author, "commentary": text, "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
+            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
+            "isReshareDisabledByAuthor": False,
+        }  # fmt: skip
+        response = self.http.request("POST", "/rest/posts", json=body, headers={"Idempotency-Key": idempotency_key})
+        urn = response.headers.get("x-restli-id")
+        if not urn:
+            raise PlatformError(f"LinkedIn answered {response.status_code} without the new post's id")
+        return RemoteCopy(urn, f"https://www.linkedin.com/feed/update/{urn}/")
+
+
+def social_client_for(endpoint: PlatformEndpoint, *, handle: str) -> XClient | LinkedInClient:
+    return LinkedInClient(endpoint, handle=handle) if endpoint.platform == "linkedin" else XClient(endpoint)
 
 
 def client_for(endpoint: PlatformEndpoint) -> ForemClient | HashnodeClient | WordPressClient:

@@ -27,7 +27,7 @@ def worker_context(context: AppContext) -> AppContext:
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from procrastinate import App, PsycopgConnector
 
-    from blogster_cli.workers import chatbot, notification_cleanup, notification_email, scheduled
+    from blogster_cli.workers import chatbot, distribution, notification_cleanup, notification_email, scheduled
     from blogster_cli.workers.listener import WakeUpOnlyJobManager
 
     connector = PsycopgConnector(
@@ -42,4 +42,5 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     notification_cleanup.register(app, context)
     scheduled.register(app, context)
     chatbot.register(app, context)
+    distribution.register(app, context)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -218,3 +219,37 @@ def test_an_answer_in_an_unexpected_shape_is_a_recorded_failure_not_a_traceback(
     assert "devto answered in an unexpected shape" in result.stderr
     [row] = cli("crosspost", "status", "--json").json()
     assert row["publication_status"] == "failed" and row["platform_post_id"] is None
+
+
+def test_two_runs_at_once_create_the_remote_post_once(cli, published):
+    """A second run starts while the first is inside dev.to's create (before the article
+    exists, so a lookup by canonical URL cannot see it): it must not create a second copy."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # both runs talk to it at once
+    server.start()
+    try:
+        forem = FakeForem(server).install()
+        connect(cli, "devto", TOKEN)
+        env = {**os.environ, "BLOGSTER_DEVTO_URL": forem.url}
+        command = [sys.executable, "-m", "blogster_cli", "crosspost", published, "--to", "devto", "--json"]
+        second: list[subprocess.CompletedProcess[str]] = []
+
+        def race() -> None:
+            forem.before_create = None
+            second.append(subprocess.run(command, env=env, capture_output=True, text=True, timeout=120))
+
+        forem.before_create = race
+        first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+        assert first.returncode == 0, first.stderr
+        [late] = second
+        assert late.returncode == 0, late.stderr
+        actions = sorted([json.loads(first.stdout)[0]["action"], json.loads(late.stdout)[0]["action"]])
+        assert actions == ["busy", "created"]
+        assert len(forem.posts) == 1 and [r for r in forem.requests if r[0] == "POST"] == [("POST", "/api/articles")]
+        [row] = cli("crosspost", "status", "--json").json()
+        assert row["platform_post_id"] == "1001" and row["publication_status"] == "published"
+
+        rerun = cli("crosspost", published, "--to", "devto", "--json", env={"BLOGSTER_DEVTO_URL": forem.url})
+        assert rerun.json()[0]["action"] == "updated" and len(forem.posts) == 1  # the lock was released
+    finally:
+        server.clear()
+        server.stop()

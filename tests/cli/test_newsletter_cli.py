@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -168,3 +169,85 @@ def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path):
     assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 0
     assert [s["email"] for s in cli("newsletter", "subscribers", "list", "--json").json()] == ["reader1@example.com"]
     assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 3
+
+
+def test_two_sends_at_once_mail_each_reader_once(cli, newsletter, smtp, tmp_path):
+    """A second send starts while the first is mid-send (a message in the server's hands):
+    it must mail nobody, and the first must reach everyone."""
+    recorder, url = smtp
+    csv_path = readers_csv(tmp_path)
+    env = {**os.environ, "BLOGSTER_SMTP_URL": url}
+    command = [sys.executable, "-m", "blogster_cli", "newsletter", "send", newsletter, "--to", csv_path, "--json"]
+    second: list[tuple[int, str, str]] = []
+
+    def race(kept: int) -> None:
+        if kept != 2:
+            return
+        # The server's loop waits here, so a second sender that tried to mail would hang: give it 30 s.
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            second.append((-1, "", "still mailing after 30 s"))
+            return
+        second.append((process.returncode, out, err))
+
+    recorder.on_data = race
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    [(code, out, err)] = second
+    assert code == 0, err
+    late = json.loads(out)[0]
+    assert late["busy"] is True and late["sent"] == 0
+    assert json.loads(first.stdout)[0]["sent"] == READERS
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
+
+    again = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert again["busy"] is False and again["sent"] == 0 and len(recorder.messages) == READERS  # lock released
+
+
+def _log_line(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (
+        f'203.0.113.9 - - [01/Dec/2026:10:00:00 +0000] "GET {parts.path}?{parts.query} HTTP/1.1" 200 512'
+        ' "-" "Mozilla/5.0"\n'
+    )
+
+
+def test_open_and_click_rates_come_from_the_access_log(cli, newsletter, smtp, tmp_path):
+    import re
+
+    recorder, url = smtp
+    sent = cli("newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 4), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    pixels, links = {}, {}
+    for n in range(4):
+        [message] = recorder.to(f"reader{n}@example.com")
+        page = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        [pixel] = re.findall(r'<img src="([^"]+_n/open\.gif[^"]+)"', page)
+        pixels[n] = pixel.replace("&amp;", "&")
+        tracked = re.findall(r'href="([^"]+ten-terminal-habits[^"]*)"', page)
+        assert tracked and all("nl=" + newsletter in t.replace("&amp;", "&") for t in tracked)
+        links[n] = tracked[0].replace("&amp;", "&")
+        assert links[n] in text  # the plain-text part's link is tracked too
+        assert "reader" not in pixels[n] and "unsubscribe" not in pixels[n]  # neither the address nor the token
+    assert len(set(pixels.values())) == 4  # one key per reader
+    log = tmp_path / "access.log"
+    forged = pixels[0][: pixels[0].rindex("r=") + 2] + "0123456789abcdef"
+    log.write_text(
+        _log_line(pixels[0]) + _log_line(links[0]) + _log_line(links[1])  # reader1 clicked with images off
+        + _log_line(pixels[2]) + _log_line(pixels[2]) + _log_line(forged) + _log_line("https://x.test/about/?a=1")
+    )  # fmt: skip
+    [stats] = cli("newsletter", "stats", "--from-log", str(log), "--json").json()
+    assert (stats["opened"], stats["clicked"], stats["recipient_count"]) == (3, 2, 4)
+    assert stats["open_rate"] == 0.75 and stats["click_rate"] == 0.5
+    assert cli("newsletter", "stats", "--from-log", str(log), "--json").json() == [stats]  # the same log again
+    later = tmp_path / "later.log"
+    later.write_text(_log_line(pixels[3]))
+    [more] = cli("newsletter", "stats", "--from-log", str(later), "--json").json()
+    assert more["open_rate"] == 1.0 and more["click_rate"] == 0.5
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert listed["open_rate"] == 1.0 and listed["click_rate"] == 0.5

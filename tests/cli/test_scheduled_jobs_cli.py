@@ -76,8 +76,10 @@ def test_the_workers_schedule_every_periodic_job(db):
         "refresh_analytics",
         "refresh_freshness",
         "refill_credits",
+        "post_social",
+        "send_newsletters",
     }
-    assert scheduled["publish_due"] == "* * * * *"
+    assert scheduled["publish_due"] == scheduled["post_social"] == scheduled["send_newsletters"] == "* * * * *"
     assert scheduled["refill_credits"] == "23 0 * * *"
 
 

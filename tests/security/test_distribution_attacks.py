@@ -139,6 +139,9 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     assert cli("interactive", "create", "poll", "--title", "Alice poll", "--structure", str(poll)).exit_code == 0
     assert cli("auth", "logout").exit_code == 0
     assert cli(*signup, "--email", "bob@example.com", input=PASSWORD + "\n").exit_code == 0
+    superuser.execute(  # Alice's social post is due: Bob's post-due must not post it
+        "update public.social_media_posts set post_status = 'scheduled', scheduled_time = now() - interval '1 hour'"
+    )
     before = snapshot(superuser)
 
     with smtp_server() as (recorder, url):
@@ -162,6 +165,17 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
             assert result.exit_code == 3, (args, result.stderr)
             assert "Alice letter" not in result.stderr and "fan@example.com" not in result.stderr.replace(args[-1], "")
         assert recorder.messages == []
+        # Alice's newsletter's tracking requests in Bob's log, and Bob's due-work runs, touch nothing of hers.
+        from blogster_cli.distribution.newsletter import reader_key
+
+        log = tmp_path / "access.log"
+        key = reader_key(letter["id"], "fan@example.com")
+        log.write_text(f'1.2.3.4 - - [x] "GET /_n/open.gif?nl={letter["id"]}&r={key} HTTP/1.1" 404 0 "-" "M"\n')
+        assert cli("newsletter", "stats", "--from-log", str(log), "--json").json() == []
+        twitter = {"BLOGSTER_TWITTER_URL": "http://127.0.0.1:9", "BLOGSTER_TWITTER_TOKEN": "bobs-token"}
+        assert cli("social", "post-due", "--json", env=twitter).json() == []
+        ran = cli("calendar", "run-due", "--json", env={**env, **twitter}).json()
+        assert ran["social_due"] == [] and ran["newsletters_due"] == [] and ran["errors"] == []
     assert cli("newsletter", "list", "--json").json() == []
     assert cli("newsletter", "subscribers", "list", "--json").json() == []
     assert cli("crosspost", "status", "--json").json() == []

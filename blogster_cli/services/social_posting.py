@@ -1,0 +1,139 @@
+"""Posting scheduled social posts when their time comes: the workers' minute job, `workers
+post-social` and `social post-due` (cron), and `calendar run-due` all go through `post_due`.
+
+Each due post is posted in its own guard unit of work that holds the post's row lock
+(FOR NO KEY UPDATE SKIP LOCKED, only while it is still scheduled) across the platform
+call and records the platform's post id, or the failure, in that same transaction. A
+second run at the same time skips the locked post; one after the first committed finds it
+published. The database drops the lock when its holder dies, so after a SIGKILL the next
+run posts the post that was in flight again, with the same Idempotency-Key (the post's
+id) so a platform that honours the header keeps one copy; every post recorded before
+is never sent again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.distribution import social as rules
+from blogster_cli.repositories import scheduled_jobs
+from blogster_cli.repositories import social as social_rows
+from blogster_cli.services.platform_accounts import PlatformEndpoint, token_variable
+from blogster_cli.services.social import KEYRING_PREFIX
+from blogster_cli.vocabulary import SocialPostStatus
+
+if TYPE_CHECKING:
+    from blogster_cli.context import AppContext
+    from blogster_cli.credentials import CredentialStore
+    from blogster_cli.db.connection import Database
+    from blogster_cli.models.extended import SocialMediaProfile
+
+
+@dataclass(frozen=True)
+class SocialAccess:
+    """Where each platform's API is, and where its tokens are (never shown)."""
+
+    base_urls: dict[str, str]
+    credentials: CredentialStore
+
+    def token(self, profile: SocialMediaProfile) -> str | None:
+        """BLOGSTER_<PLATFORM>_TOKEN (cron, workers), else the profile's keyring entry."""
+        override = os.environ.get(token_variable(str(profile.platform)))
+        if override:
+            return override
+        reference = profile.access_token or ""
+        return (
+            self.credentials.get(reference.removeprefix(KEYRING_PREFIX))
+            if reference.startswith(KEYRING_PREFIX)
+            else None
+        )
+
+
+def social_access(ctx: AppContext) -> SocialAccess:
+    settings = ctx.settings
+    urls = {"twitter": settings.twitter_url.rstrip("/"), "linkedin": settings.linkedin_url.rstrip("/")}
+    return SocialAccess(base_urls=urls, credentials=ctx.credentials)
+
+
+@dataclass(frozen=True)
+class SocialPostOutcome:
+    id: UUID
+    platform: str
+    handle: str | None
+    action: str
+    """'posted', 'failed' (the post is marked failed: fix it and `social schedule` it again) or
+    'waiting' (no token for its profile on this machine: it stays scheduled for a run that has one)."""
+    platform_post_id: str | None
+    url: str | None
+    error: str | None = None
+
+
+def post_due(acting: ActingUser, *, access: SocialAccess, now: datetime | None = None) -> list[SocialPostOutcome]:
+    """Posts my scheduled social posts whose time has come; posts another run holds are skipped."""
+    moment = now or datetime.now(UTC)
+    with orm_unit_of_work(acting) as session:
+        due = social_rows.due_post_ids(session, now=moment)
+    outcomes = (_post_one(acting, post_id=post_id, access=access, now=moment) for post_id in due)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def post_due_for_every_account(
+    db: Database, *, access: SocialAccess, now: datetime | None = None
+) -> list[SocialPostOutcome]:
+    """post_due for each account with a due social post, as that account (RLS applies)."""
+    moment = now or datetime.now(UTC)
+    with service_unit_of_work(db) as conn:
+        accounts = scheduled_jobs.accounts_with_due_social_posts(conn, now=moment)
+    return [
+        outcome
+        for account in accounts
+        for outcome in post_due(ActingUser(db, Actor(user_id=account, email="")), access=access, now=moment)
+    ]
+
+
+def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: datetime) -> SocialPostOutcome | None:
+    from blogster_cli.services.platform_api import SOCIAL_PLATFORMS, PlatformError, social_client_for
+
+    with orm_unit_of_work(acting) as guard:
+        found = social_rows.lock_due_post(guard, post_id=post_id, now=now)
+        if found is None:  # another run is posting it, or has posted it
+            return None
+        post, profile = found
+        platform, handle = str(profile.platform), profile.profile_id
+        token = access.token(profile)
+        error, made = None, None
+        if platform not in SOCIAL_PLATFORMS:
+            error = f"posting to {platform} is not supported (only {', '.join(SOCIAL_PLATFORMS)}): post it by hand"
+        elif not token or not handle:  # this machine cannot post it (yet): it stays scheduled, not failed
+            return SocialPostOutcome(
+                id=post.id, platform=platform, handle=handle, action="waiting", platform_post_id=None, url=None,
+                error=f"no token for your {platform} profile here: connect it with `blogster social profiles connect`"
+                f" or set {token_variable(platform)}",
+            )  # fmt: skip
+        else:
+            client = social_client_for(
+                PlatformEndpoint(platform=platform, base_url=access.base_urls[platform], token=token), handle=handle
+            )
+            try:
+                text = rules.compose(post.content or "", list(post.hashtags))
+                made = client.post(text, idempotency_key=str(post.id))
+            except (PlatformError, KeyError, TypeError) as exc:
+                error = str(exc) if isinstance(exc, PlatformError) else f"{platform} answered in an unexpected shape"
+            finally:
+                client.http.close()
+        if made is None:
+            post.post_status = SocialPostStatus.FAILED
+        else:
+            post.post_status, post.platform_post_id = SocialPostStatus.PUBLISHED, made.id
+        social_rows.save(guard, row=post)
+        return SocialPostOutcome(
+            id=post.id, platform=platform, handle=handle, action="failed" if made is None else "posted",
+            platform_post_id=made.id if made else None, url=made.url if made else None, error=error,
+        )  # fmt: skip

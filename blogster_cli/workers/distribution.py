@@ -1,0 +1,50 @@
+"""Periodic jobs `post_social` and `send_newsletters` (every minute): every account's due social
+posts and scheduled newsletters, each as its account, through the calls `calendar run-due`,
+`social post-due`, `newsletter send-due` and `workers post-social | send-newsletters` make.
+
+A post or newsletter another run holds (cron at the same minute, a second worker) is
+skipped; a job killed mid-run is finished by the next minute's run. Newsletters need an
+SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from blogster_cli.context import AppContext
+
+QUEUE = "maintenance"
+POST_SOCIAL = "post_social"
+POST_SOCIAL_CRON = "* * * * *"
+SEND_NEWSLETTERS = "send_newsletters"
+SEND_NEWSLETTERS_CRON = "* * * * *"
+
+log = logging.getLogger(__name__)
+
+
+def register(app: procrastinate.App, context: AppContext) -> None:
+    from blogster_cli.errors import ConfigError
+    from blogster_cli.services import newsletters, social_posting
+
+    @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
+    @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
+    def post_social(timestamp: int) -> None:
+        access = social_posting.social_access(context)
+        for outcome in social_posting.post_due_for_every_account(context.database, access=access):
+            if outcome.error:
+                log.warning("social post %s (%s): %s", outcome.id, outcome.platform, outcome.error)
+
+    @app.periodic(cron=SEND_NEWSLETTERS_CRON, periodic_id=SEND_NEWSLETTERS)
+    @app.task(name=SEND_NEWSLETTERS, queue=QUEUE, queueing_lock=SEND_NEWSLETTERS)
+    def send_newsletters(timestamp: int) -> None:
+        try:
+            smtp = newsletters.smtp_settings(context)
+        except ConfigError:
+            return
+        for report in newsletters.send_due_for_every_account(context.database, smtp=smtp):
+            if report.error:
+                log.warning("newsletter %s: %s", report.id, report.error)

@@ -1,0 +1,221 @@
+"""Posting due social posts (`social post-due`, `workers post-social`, `calendar run-due`, the
+workers' job) against local servers speaking X's and LinkedIn's APIs: each post once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.platform_servers import LINKEDIN_TOKEN, X_TOKEN, FakeSocial
+
+POSTS = 3
+
+
+@pytest.fixture
+def http() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # racing runs talk to it at once
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def x(http) -> FakeSocial:
+    return FakeSocial(http).install()
+
+
+def due_posts(cli, platform: str = "twitter", token: str = X_TOKEN, count: int = POSTS) -> list[str]:
+    """`count` posts on my connected profile, scheduled in the past (due now)."""
+    if cli("blogs", "show", "ten-terminal-habits").exit_code != 0:
+        assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    connected = cli(
+        "social", "profiles", "connect", platform, "--handle", "ada", "--token-stdin", input=token + "\n"
+    )  # fmt: skip
+    assert connected.exit_code == 0, connected.stderr
+    ids = []
+    for n in range(count):
+        made = cli("social", "new", "ten-terminal-habits", "--platform", platform, "--text", f"Habit {n}", "--json")
+        assert made.exit_code == 0, made.stderr
+        ids.append(made.json()["id"])
+        assert cli("social", "schedule", ids[-1], "--at", f"2020-01-01 09:0{n}").exit_code == 0
+    return ids
+
+
+def statuses(cli) -> dict[str, tuple[str, str | None]]:
+    return {p["id"]: (p["status"], p["platform_post_id"]) for p in cli("social", "list", "--json").json()}
+
+
+def test_post_due_posts_each_due_post_once_with_its_id_as_idempotency_key(cli, signed_up, x, superuser):
+    ids = due_posts(cli)
+    later = cli("social", "new", "ten-terminal-habits", "--platform", "twitter", "--text", "Not yet", "--json")
+    assert cli("social", "schedule", later.json()["id"], "--at", "2099-01-01 09:00").exit_code == 0
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert ran.exit_code == 0, ran.stderr
+    assert [o["action"] for o in ran.json()] == ["posted"] * POSTS
+    assert sorted(key for key, _ in x.posts) == sorted(ids)
+    assert sorted(text for _, text in x.posts) == [f"Habit {n}" for n in range(POSTS)]
+    now = statuses(cli)
+    assert all(now[i][0] == "published" and now[i][1] for i in ids)
+    assert now[later.json()["id"]] == ("scheduled", None)
+    assert X_TOKEN not in ran.stdout + ran.stderr
+    tokens = superuser.execute("select access_token from public.social_media_profiles").fetchall()
+    assert all(X_TOKEN not in (t or "") for (t,) in tokens)
+
+    again = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert again.json() == [] and len(x.posts) == POSTS  # nothing twice
+
+
+def test_sigkill_mid_run_then_a_rerun_repeats_only_the_post_in_flight_with_the_same_key(cli, signed_up, x):
+    ids = due_posts(cli)
+    env = {**os.environ, "BLOGSTER_TWITTER_URL": x.url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "workers", "post-social", "--json"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    # X made the second post; the poster dies before it hears so (and before it records it).
+    x.before_answer = lambda made: os.kill(process.pid, signal.SIGKILL) if made == 2 else None
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL and len(x.posts) == 2
+    x.before_answer = None
+    assert sorted(s for s, _ in statuses(cli).values()) == ["published", "scheduled", "scheduled"]
+
+    rerun = cli("workers", "post-social", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert rerun.exit_code == 0, rerun.stderr
+    assert len(rerun.json()) == 2
+    keys = [key for key, _ in x.posts]
+    assert sorted(set(keys)) == sorted(ids)  # every post reached X
+    repeated = [key for key in set(keys) if keys.count(key) > 1]
+    assert repeated == [keys[1]]  # only the one in flight, sent again under the same key
+    assert all(status == "published" for status, _ in statuses(cli).values())
+
+
+def test_two_runs_at_once_post_each_post_once(cli, signed_up, x):
+    due_posts(cli)
+    env = {**os.environ, "BLOGSTER_TWITTER_URL": x.url}
+    command = [sys.executable, "-m", "blogster_cli", "social", "post-due", "--json"]
+    second: list[subprocess.CompletedProcess[str]] = []
+
+    def race(made: int) -> None:  # the first run is inside its first post: a second run starts
+        if made == 1:
+            second.append(subprocess.run(command, env=env, capture_output=True, text=True, timeout=120))
+
+    x.before_answer = race
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0 and second[0].returncode == 0, first.stderr + second[0].stderr
+    assert len(x.posts) == POSTS and len({key for key, _ in x.posts}) == POSTS
+    done = json.loads(first.stdout) + json.loads(second[0].stdout)
+    assert sorted(o["id"] for o in done) == sorted(key for key, _ in x.posts)  # each posted by one run
+
+
+def test_linkedin_and_unsupported_platforms(cli, signed_up, http, superuser):
+    linkedin = FakeSocial(http, platform="linkedin").install()
+    [post] = due_posts(cli, "linkedin", LINKEDIN_TOKEN, count=1)
+    [pin] = due_posts(cli, "pinterest", "pin-token", count=1)
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_LINKEDIN_URL": linkedin.url})
+    assert ran.exit_code == 1  # the Pinterest post failed
+    outcomes = {o["id"]: o for o in ran.json()}
+    assert outcomes[post]["action"] == "posted" and outcomes[post]["platform_post_id"] == "urn:li:share:7001"
+    assert outcomes[pin]["action"] == "failed" and "not supported" in outcomes[pin]["error"]
+    assert "not supported" in ran.stderr
+    assert linkedin.posts == [(post, "Habit 0")]
+    assert statuses(cli)[pin] == ("failed", None)
+
+
+def test_a_refused_token_marks_the_post_failed_without_showing_the_token(cli, signed_up, x):
+    [post] = due_posts(cli, token="not-the-token", count=1)
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert ran.exit_code == 1 and "social profiles connect" in ran.stderr
+    assert "not-the-token" not in ran.stdout + ran.stderr
+    assert statuses(cli)[post] == ("failed", None) and x.posts == []
+
+
+def _due_newsletter(cli, tmp_path) -> str:
+    """A newsletter of a published post, scheduled in the past for two readers."""
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: Shell basics\n---\nUse **tmux**.\n")
+    assert cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "shell-basics").exit_code == 0
+    made = cli("newsletter", "create", "--blogs", "shell-basics", "--subject", "This week", "--json")
+    assert made.exit_code == 0, made.stderr
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email\nreader0@example.com\nreader1@example.com\n")
+    newsletter_id: str = made.json()["id"]
+    assert cli("newsletter", "send", newsletter_id, "--to", str(readers), "--at", "2020-01-01 09:00").exit_code == 0
+    return newsletter_id
+
+
+def test_run_due_posts_due_social_posts_and_sends_due_newsletters_once(cli, signed_up, x, tmp_path):
+    from tests.smtp_server import smtp_server
+
+    ids = due_posts(cli)
+    newsletter_id = _due_newsletter(cli, tmp_path)
+    with smtp_server() as (recorder, smtp_url):
+        env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_SMTP_URL": smtp_url}
+        dry = cli("calendar", "run-due", "--dry-run", "--json", env=env).json()
+        assert len(dry["social_due"]) == POSTS and dry["newsletters_due"] == [newsletter_id] and x.posts == []
+        ran = cli("calendar", "run-due", "--json", env=env)
+        assert ran.exit_code == 0, ran.stderr
+        summary = ran.json()
+        assert sorted(o["id"] for o in summary["social_posted"]) == sorted(ids)
+        assert [r["sent"] for r in summary["newsletters_sent"]] == [2]
+        again = cli("calendar", "run-due", "--json", env=env).json()
+        assert again["social_posted"] == [] and again["newsletters_sent"] == [] and again["social_due"] == []
+        assert len(x.posts) == POSTS and sorted(r for r, _ in recorder.messages) == [
+            "reader0@example.com",
+            "reader1@example.com",
+        ]
+    assert cli("newsletter", "list", "--json").json()[0]["status"] == "sent"
+
+
+def test_run_due_without_smtp_reports_the_due_newsletter(cli, signed_up, tmp_path):
+    _due_newsletter(cli, tmp_path)
+    ran = cli("calendar", "run-due", "--json", env={"BLOGSTER_SMTP_URL": ""})
+    assert ran.exit_code == 1 and "no SMTP server" in ran.stderr
+    assert cli("newsletter", "list", "--json").json()[0]["status"] == "scheduled"
+
+
+def test_the_workers_queue_posts_and_sends_what_is_due(cli, signed_up, x, db, tmp_path):
+    """The workers' minute jobs, run from the queue by `serve-workers --once`, as cron would not."""
+    from blogster_cli.context import AppContext
+    from blogster_cli.workers.app import build_app
+    from tests.smtp_server import smtp_server
+
+    ids = due_posts(cli)
+    _due_newsletter(cli, tmp_path)
+    app = build_app(AppContext(database_url=db.conninfo), pool_size=1)
+    with app.open():
+        for task in ("post_social", "send_newsletters"):
+            app.tasks[task].defer(timestamp=0)
+    with smtp_server() as (recorder, smtp_url):
+        env = {**os.environ, "BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_SMTP_URL": smtp_url}
+        worker = subprocess.run(
+            [sys.executable, "-m", "blogster_cli", "serve-workers", "--once", "--queue", "maintenance"],
+            env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert worker.returncode == 0, worker.stderr
+        assert sorted(key for key, _ in x.posts) == sorted(ids)
+        assert sorted(r for r, _ in recorder.messages) == ["reader0@example.com", "reader1@example.com"]
+        assert all(
+            "@" in str(m["From"]) for _, m in recorder.messages
+        )  # the account's address, though the worker knew only its id
+    assert cli("newsletter", "list", "--json").json()[0]["status"] == "sent"
+
+
+def test_without_a_token_here_the_post_waits_instead_of_failing(cli, signed_up, x):
+    [post] = due_posts(cli, count=1)
+    assert cli("social", "profiles", "disconnect", "twitter").exit_code == 0
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert ran.exit_code == 1 and "BLOGSTER_TWITTER_TOKEN" in ran.stderr
+    assert [o["action"] for o in ran.json()] == ["waiting"] and x.posts == []
+    assert statuses(cli)[post] == ("scheduled", None)
+    env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_TWITTER_TOKEN": X_TOKEN}  # cron's way in
+    assert [o["action"] for o in cli("social", "post-due", "--json", env=env).json()] == ["posted"]
+    assert statuses(cli)[post][0] == "published" and len(x.posts) == 1
