@@ -18,6 +18,11 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   post in the database -> a new file at the dialect's conventional path, in the folder
   linked first (posts written in Blogster belong to no site until one takes them).
 
+Only what changed is read: a file whose size and mtime are those recorded is not (nor is
+its state loaded beyond them), and a post is read only when the database counted a change
+of it (0081: `post_changed` moved past `post_seen` on its file's row); a watcher's run looks
+only at the files it names. Which side changed is still decided by hash and version.
+
 Nothing changed means nothing written: files are compared by hash before any write, and
 a write replaces the file atomically (a temporary file renamed over it), so a SIGKILL
 leaves either the old or the new bytes. Every step converges when re-run: a file whose

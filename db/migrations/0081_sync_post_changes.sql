@@ -16,9 +16,9 @@ alter table public.sync_files
   add column post_changed bigint not null default 0,
   add column post_seen bigint not null default -1;
 
--- The rows a run must look at: their post changed, or it was purged (blog_id set null).
-create index sync_files_changed_idx on public.sync_files (folder_id)
-  where post_changed <> post_seen or blog_id is null;
+-- No index on the counters: a run finds the changed rows among a folder's few thousand in a
+-- few milliseconds, and an indexed counter would make every count and every record of it a
+-- non-HOT update.
 
 grant update (post_seen) on public.sync_files to authenticated;
 grant update (post_changed) on public.sync_files to blogster_definer;
