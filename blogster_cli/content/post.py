@@ -203,6 +203,17 @@ def list_markdown_files(root: Path) -> FolderListing:
     return list_folder(root, _is_post_name, _descend)
 
 
+def listed_as_post(relative: str) -> bool:
+    """Whether walk_markdown_files would list the file at this "/"-joined relative path, by
+    its name and its folders' names alone (no hidden part, no node_modules, a post's name)."""
+    *folders, name = relative.split("/")
+    return (
+        not name.startswith(".")
+        and _is_post_name(name)
+        and all(part and not part.startswith(".") and _descend(part) for part in folders)
+    )
+
+
 def walk_markdown_files(root: Path) -> FolderWalk:
     """list_markdown_files as strings, with each file's size and mtime (for sync)."""
     return walk_folder(root, _is_post_name, _descend)

@@ -107,6 +107,11 @@ def unique(base: str, taken: Container[str]) -> str:
     return suffixed(base, n)
 
 
+def suffix_prefix(base: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """A prefix of `base` and of every `suffixed(base, n)` (suffixes up to 11 digits)."""
+    return base[: max(0, max(max_length, len(base)) - 12)].rstrip("-")
+
+
 def is_suffixed(slug: str, base: str) -> bool:
     """Whether `slug` is `base` or a `-N` de-duplication of it (as `suffixed` makes them)."""
     if slug == base:

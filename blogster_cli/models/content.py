@@ -316,3 +316,5 @@ class SyncFile(SQLModel, table=True):
     file_size: int | None = Field(default=None, sa_type=BigInteger)
     file_mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
     synced_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    post_changed: int = Field(default=0, sa_type=BigInteger)  # 0081: counted by the post's trigger
+    post_seen: int = Field(default=-1, sa_type=BigInteger)  # post_changed when its version was recorded

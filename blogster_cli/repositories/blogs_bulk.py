@@ -44,6 +44,20 @@ def my_post_refs(conn: psycopg.Connection, *, source_paths: bool = True) -> list
     return [PostRef(*row) for row in rows]
 
 
+def my_post_refs_for(conn: psycopg.Connection, *, ids: Sequence[UUID], slug_prefixes: Sequence[str]) -> list[PostRef]:
+    """my_post_refs (without source paths) of just these posts and of my posts whose slug
+    starts with one of `slug_prefixes` (matched literally): enough to update a few known
+    posts without reading all 10,000 refs."""
+    patterns = [prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for prefix in slug_prefixes]
+    rows = conn.execute(
+        "select id, slug, null::text, created_at, deleted_at is not null from public.blogs"
+        " where author_id = auth.uid() and (id = any(%(ids)s::uuid[]) or slug like any(%(patterns)s::text[]))"
+        " order by created_at, slug, id",
+        {"ids": list(ids), "patterns": patterns},
+    ).fetchall()
+    return [PostRef(*row) for row in rows]
+
+
 @dataclass(frozen=True)
 class StoredPost:
     """One of my posts with everything import compares and export renders."""

@@ -6,7 +6,7 @@ the caller's unit of work as the acting user, so RLS keeps each account to its o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,13 @@ class FileState:
     id: UUID | None = None
     file_size: int | None = None  # with file_mtime_ns: the file as hashed, to skip re-reading it
     file_mtime_ns: int | None = None
+    post_changed: int = 0  # counted by the trigger on every change of the post (0081)
+    post_seen: int = -1  # post_changed when the post's version was read into this row; -1: not yet
+
+    @property
+    def seen_version(self) -> str:
+        """The post's version as last seen (while in conflict: the one written beside the file)."""
+        return self.conflict_post_version or self.post_version
 
 
 @dataclass(frozen=True)
@@ -93,33 +100,50 @@ def finish_run(conn: psycopg.Connection, *, folder_id: UUID, summary: dict[str, 
     )
 
 
-def file_states(conn: psycopg.Connection, *, folder_id: UUID) -> dict[str, FileState]:
+def file_stats(conn: psycopg.Connection, *, folder_id: UUID) -> dict[str, tuple[int, int] | None]:
+    """path -> (size, mtime in ns) as recorded, of every synced file of a folder: a fifth of
+    what file_states reads for 10,000 files, which the unchanged ones need no more of. None
+    for a file in conflict (it is looked at, and reported, on every run until resolved)."""
     rows = conn.execute(
-        "select path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, id,"
-        " file_size, file_mtime_ns"
+        "select path, case when conflict_post_version is null then file_size end, file_mtime_ns"
         " from public.sync_files where folder_id = %(id)s",
         {"id": folder_id},
+    ).fetchall()
+    return {path: (size, mtime) if size is not None and mtime is not None else None for path, size, mtime in rows}
+
+
+def file_states(
+    conn: psycopg.Connection, *, folder_id: UUID, paths: Collection[str] | None = None
+) -> dict[str, FileState]:
+    """The synced files of a folder (only those at `paths`, when given)."""
+    wanted = "" if paths is None else " and path = any(%(paths)s::text[])"
+    rows = conn.execute(
+        "select path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, id,"
+        f" file_size, file_mtime_ns, post_changed, post_seen from public.sync_files where folder_id = %(id)s{wanted}",
+        {"id": folder_id, "paths": list(paths) if paths is not None else None},
     ).fetchall()
     return {row[0]: FileState(*row) for row in rows}
 
 
 def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence[FileState]) -> None:
-    """Writes what this sync saw for these paths (one statement)."""
+    """Writes what this sync saw for these paths (one statement). post_changed is the
+    trigger's alone: a change counted while this ran stays unequal to post_seen."""
     if not states:
         return
     conn.execute(
         "insert into public.sync_files (folder_id, path, blog_id, file_sha256, post_version,"
-        " conflict_file_sha256, conflict_post_version, file_size, file_mtime_ns)"
+        " conflict_file_sha256, conflict_post_version, file_size, file_mtime_ns, post_seen)"
         " select %(folder)s, t.path, t.blog_id, t.file_sha256, t.post_version, t.conflict_file, t.conflict_post,"
-        " t.size, t.mtime"
+        " t.size, t.mtime, t.seen"
         " from unnest(%(path)s::text[], %(blog)s::uuid[], %(file)s::text[], %(post)s::text[],"
-        " %(conflict_file)s::text[], %(conflict_post)s::text[], %(size)s::bigint[], %(mtime)s::bigint[])"
-        " as t(path, blog_id, file_sha256, post_version, conflict_file, conflict_post, size, mtime)"
+        " %(conflict_file)s::text[], %(conflict_post)s::text[], %(size)s::bigint[], %(mtime)s::bigint[],"
+        " %(seen)s::bigint[])"
+        " as t(path, blog_id, file_sha256, post_version, conflict_file, conflict_post, size, mtime, seen)"
         " on conflict (folder_id, path) do update set blog_id = excluded.blog_id,"
         " file_sha256 = excluded.file_sha256, post_version = excluded.post_version,"
         " conflict_file_sha256 = excluded.conflict_file_sha256,"
         " conflict_post_version = excluded.conflict_post_version, file_size = excluded.file_size,"
-        " file_mtime_ns = excluded.file_mtime_ns, synced_at = now()",
+        " file_mtime_ns = excluded.file_mtime_ns, post_seen = excluded.post_seen, synced_at = now()",
         {
             "folder": folder_id,
             "path": [s.path for s in states],
@@ -130,6 +154,7 @@ def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence
             "conflict_post": [s.conflict_post_version for s in states],
             "size": [s.file_size for s in states],
             "mtime": [s.file_mtime_ns for s in states],
+            "seen": [s.post_seen for s in states],
         },
     )
 
@@ -140,11 +165,17 @@ def forget_states(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> None:
         conn.execute("select public.delete_rows('public.sync_files', %(ids)s::uuid[])", {"ids": list(ids)})
 
 
+# A post's version: updated_at, which every change of a post moves, and the ids of its tags.
+_VERSION = (
+    "md5(b.updated_at::text || '|' || coalesce((select string_agg(bt.tag_id::text, ',' order by bt.tag_id)"
+    " from public.blogs_to_tags bt where bt.blog_id = b.id and bt.author_id = auth.uid()), ''))"
+)
+
+
 def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = None) -> dict[UUID, PostVersion]:
     """The version of each of my posts (trashed included), or only of `ids`.
 
-    Reads no content (detoasting 10,000 bodies would be most of a no-op sync): the version
-    is updated_at, which every change of a post moves, and the ids of its tags. `ids` are
+    Reads no content (detoasting 10,000 bodies would be most of a no-op sync). `ids` are
     joined (a hash join), not tested with `= any(...)`, which is quadratic for 10,000 ids.
     """
     wanted = (
@@ -157,6 +188,61 @@ def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = N
         " from public.blogs_to_tags bt where bt.author_id = auth.uid() group by bt.blog_id) t on t.blog_id = b.id"
         " where b.author_id = auth.uid()",
         {"ids": list(ids) if ids is not None else None},
+    ).fetchall()
+    return {row[0]: PostVersion(*row) for row in rows}
+
+
+@dataclass(frozen=True)
+class ChangedPost:
+    """A synced file whose post changed since its version was recorded (or was purged: no post)."""
+
+    path: str
+    post: PostVersion | None
+    post_changed: int  # read with the version: what the file's post_seen becomes once recorded
+
+
+def changed_posts(conn: psycopg.Connection, *, folder_id: UUID) -> list[ChangedPost]:
+    """The files of a folder whose post changed since the last sync recorded it, with the
+    post's version and change count read together (one statement, one snapshot)."""
+    rows = conn.execute(
+        f"select f.path, b.id, {_VERSION}, b.deleted_at is not null, f.post_changed"
+        " from public.sync_files f left join public.blogs b on b.id = f.blog_id and b.author_id = auth.uid()"
+        " where f.folder_id = %(id)s and (f.post_changed <> f.post_seen or f.blog_id is null)",
+        {"id": folder_id},
+    ).fetchall()
+    return [
+        ChangedPost(path, PostVersion(post_id, version, trashed) if post_id is not None else None, changed)
+        for path, post_id, version, trashed, changed in rows
+    ]
+
+
+def recorded_versions(
+    conn: psycopg.Connection, *, folder_id: UUID, paths: Sequence[str]
+) -> dict[str, tuple[PostVersion, int]]:
+    """For these files of a folder: their post's version now, with the change count read with it."""
+    if not paths:
+        return {}
+    rows = conn.execute(
+        f"select f.path, b.id, {_VERSION}, b.deleted_at is not null, f.post_changed"
+        " from public.sync_files f join public.blogs b on b.id = f.blog_id and b.author_id = auth.uid()"
+        " where f.folder_id = %(id)s and f.path = any(%(paths)s::text[])",
+        {"id": folder_id, "paths": list(paths)},
+    ).fetchall()
+    return {
+        path: (PostVersion(post_id, version, trashed), changed) for path, post_id, version, trashed, changed in rows
+    }
+
+
+def untracked_posts(conn: psycopg.Connection) -> dict[UUID, PostVersion]:
+    """My posts outside the trash that no file of any of my folders holds, with their versions.
+
+    `not in` a hashed subplan, not `not exists`: right after a run recorded 10,000 new rows
+    (before autovacuum analyzes them) the planner took the anti join for a nested loop over
+    a sequential scan, 6-12 s instead of 30 ms."""
+    rows = conn.execute(
+        f"select b.id, {_VERSION}, false from public.blogs b"
+        " where b.author_id = auth.uid() and b.deleted_at is null"
+        " and b.id not in (select f.blog_id from public.sync_files f where f.blog_id is not null)"
     ).fetchall()
     return {row[0]: PostVersion(*row) for row in rows}
 

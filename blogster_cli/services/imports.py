@@ -455,22 +455,29 @@ def import_into(
     matching by source path or slug can pick another post. A post that is gone or in the
     trash fails its file; outcomes come back in the order of `targets`.
     """
+    from blogster_cli.content.slugs import suffix_prefix
+
     _check_format(fmt)
-    with unit_of_work(acting) as conn:  # slugs only: nothing is matched by source path here
-        index = _Index(blogs_bulk.my_post_refs(conn, source_paths=False))
+    prepared = [(item, post_id) for source, post_id in targets for item in prepare_source(source, fmt, default_tz)]
+    # Nothing is matched by source path or slug here: the refs needed are the targets' and
+    # those of the slugs a changed slug could collide with (its base and every -N of it).
+    prefixes = sorted({suffix_prefix(item.base_slug) for item, _ in prepared if isinstance(item, Candidate)})
+    with unit_of_work(acting) as conn:
+        index = _Index(
+            blogs_bulk.my_post_refs_for(conn, ids=[post_id for _, post_id in targets], slug_prefixes=prefixes)
+        )
     by_id = {ref.id: ref for ref in index.by_slug.values()}
     run = _Run()
     items: list[Prepared] = []
     plans: list[_Plan] = []
-    for source, post_id in targets:
-        for item in prepare_source(source, fmt, default_tz):
-            ref = by_id.get(post_id)
-            if isinstance(item, Candidate) and (ref is None or ref.trashed):
-                item = FileOutcome(path=item.label, outcome="failed", reason="its post is gone or in the trash")
-            elif isinstance(item, Candidate) and ref is not None:
-                run.claimed.add(ref.id)
-                plans.append(_Plan(item, "update", ref.slug, "matched by sync", match=ref))
-            items.append(item)
+    for item, post_id in prepared:
+        ref = by_id.get(post_id)
+        if isinstance(item, Candidate) and (ref is None or ref.trashed):
+            item = FileOutcome(path=item.label, outcome="failed", reason="its post is gone or in the trash")
+        elif isinstance(item, Candidate) and ref is not None:
+            run.claimed.add(ref.id)
+            plans.append(_Plan(item, "update", ref.slug, "matched by sync", match=ref))
+        items.append(item)
     if plans:
         with unit_of_work(acting) as conn:
             stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id for plan in plans])

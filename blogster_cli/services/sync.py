@@ -18,6 +18,11 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   post in the database -> a new file at the dialect's conventional path, in the folder
   linked first (posts written in Blogster belong to no site until one takes them).
 
+Only what changed is read: a file whose size and mtime are those recorded is not (nor is
+its state loaded beyond them), and a post is read only when the database counted a change
+of it (0081: `post_changed` moved past `post_seen` on its file's row); a watcher's run looks
+only at the files it names. Which side changed is still decided by hash and version.
+
 Nothing changed means nothing written: files are compared by hash before any write, and
 a write replaces the file atomically (a temporary file renamed over it), so a SIGKILL
 leaves either the old or the new bytes. Every step converges when re-run: a file whose
@@ -32,9 +37,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -143,34 +149,90 @@ def _folder(directory: Path) -> Path:
 Stat = tuple[int, int]  # (size, mtime in ns) of a file when it was hashed
 
 
-def _scan(root: Path, known: dict[str, FileState]) -> tuple[dict[str, str], dict[str, Stat], list[SyncedFile]]:
-    """SHA-256 of every markdown file under `root` (listed and read as import does: never
-    through a link), the size and mtime each had when listed, and the entries reported
-    instead (links, special files, unreadable ones). A file whose size and mtime are those
-    the last sync recorded keeps its recorded hash without being read (as git's index does);
-    a write after the listing changes the mtime, so the next run reads it."""
-    from blogster_cli.content.files import NotRegularFile, read_regular_file
+UNREAD = ""  # the hash of a file not read: its size and mtime are those recorded, its post did not change
+
+
+@dataclass
+class _Scan:
+    """The folder as listed, before anything is read: files with their (size, mtime)."""
+
+    files: list[str]
+    stats: dict[str, Stat]
+    reported: list[SyncedFile]
+
+
+def _list(root: Path) -> _Scan:
+    """Every markdown file under `root`, listed as import does (never through a link), with
+    the entries reported instead (links, special files, unreadable folders)."""
     from blogster_cli.content.post import walk_markdown_files
 
     walk = walk_markdown_files(root)
-    hashes: dict[str, str] = {}
     reported = [SyncedFile(path, "skipped", note=reason) for path, reason in walk.skipped]
     reported += [SyncedFile(path, "failed", note=reason) for path, reason in walk.unreadable]
+    return _Scan(walk.files, walk.stats, reported)
+
+
+def _list_some(root: Path, hinted: Collection[str], known: dict[str, Stat | None]) -> _Scan | None:
+    """The folder as the last sync recorded it, with only the `hinted` files (and those
+    recorded without a stat) looked at again: what a watcher reported, so no listing of
+    10,000 files. None when that cannot be trusted and the whole folder must be listed: a
+    folder changed, or a hinted file is a link, not a regular file, unreadable, or not
+    reached through real folders inside `root`."""
+    import stat as modes
+
+    from blogster_cli.content.post import listed_as_post
+
+    stats = {path: recorded for path, recorded in known.items() if recorded is not None}
     base = os.fspath(root)
-    for path in walk.files:
-        state = known.get(path)
-        if state is not None and (state.file_size, state.file_mtime_ns) == walk.stats[path]:
+    for path in set(hinted) | {path for path, recorded in known.items() if recorded is None}:
+        full = os.path.join(base, path)
+        try:
+            info = os.lstat(full)
+        except FileNotFoundError:
+            stats.pop(path, None)
+            if path not in known and any(other.startswith(f"{path}/") for other in known):
+                return None  # a folder of synced files went
+            continue
+        except OSError:
+            return None
+        if modes.S_ISDIR(info.st_mode):
+            return None
+        if not listed_as_post(path):
+            continue
+        parent = os.path.dirname(path)
+        if os.path.realpath(os.path.dirname(full)) != (os.path.join(base, parent) if parent else base):
+            return None  # reached through a link: the listing reports it
+        if not modes.S_ISREG(info.st_mode):
+            return None
+        stats[path] = (info.st_size, info.st_mtime_ns)
+    return _Scan(sorted(stats), stats, [])
+
+
+def _hash(
+    root: Path, scan: _Scan, known: dict[str, Stat | None], states: dict[str, FileState]
+) -> tuple[dict[str, str], dict[str, Stat]]:
+    """SHA-256 of the listed files (reading failures join `scan.reported`) and the stat each
+    had when listed. A file whose size and mtime are those the last sync recorded is not
+    read (as git's index does): it keeps its recorded hash when its state was loaded, else
+    UNREAD (nothing will look at it). A write after the listing changes the mtime, so the
+    next run reads it."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    hashes: dict[str, str] = {}
+    base = os.fspath(root)
+    for path in scan.files:
+        if path in known and known[path] == scan.stats[path]:
+            state = states.get(path)
             # the recorded stat is of the file as last seen: in a conflict, the one beside the .conflict
-            hashes[path] = state.conflict_file_sha256 or state.file_sha256
+            hashes[path] = (state.conflict_file_sha256 or state.file_sha256) if state is not None else UNREAD
             continue
         try:
             hashes[path] = _sha(read_regular_file(Path(base, path)))
         except NotRegularFile as exc:
-            reported.append(SyncedFile(path, "skipped", note=str(exc)))
+            scan.reported.append(SyncedFile(path, "skipped", note=str(exc)))
         except OSError as exc:
-            reported.append(SyncedFile(path, "failed", note=f"cannot read: {exc.strerror or exc}"))
-    stats = {path: walk.stats[path] for path in hashes}
-    return hashes, stats, reported
+            scan.reported.append(SyncedFile(path, "failed", note=f"cannot read: {exc.strerror or exc}"))
+    return hashes, {path: scan.stats[path] for path in hashes}
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -255,8 +317,11 @@ class _Run:
     summary: SyncSummary
     disk: dict[str, str]
     stats: dict[str, Stat]
-    states: dict[str, FileState]
-    versions: dict[UUID, PostVersion]
+    states: dict[str, FileState]  # the synced files that may need something (see sync_folder)
+    known: set[str]  # every synced file's path
+    versions: dict[UUID, PostVersion]  # posts read this run: changed since recorded, or untracked
+    counters: dict[str, int] = field(default_factory=dict)  # changed file -> post_changed read with its post
+    untracked: list[PostVersion] = field(default_factory=list)  # posts no folder holds (in `versions` too)
     imports: list[tuple[str, UUID, str, str | None]] = field(default_factory=list)  # path, post, action, note
     renders: list[_Render] = field(default_factory=list)
     trash: list[FileState] = field(default_factory=list)
@@ -267,14 +332,24 @@ class _Run:
     def done(self, path: str, action: str, post_id: UUID | None = None, note: str | None = None) -> None:
         self.summary.files.append(SyncedFile(path, action, post_id, note))
 
-    def live(self, post_id: UUID | None) -> PostVersion | None:
-        version = self.versions.get(post_id) if post_id is not None else None
+    def live(self, state: FileState) -> PostVersion | None:
+        """The post of a synced file, unless trashed or gone. A post that did not change since
+        its version was recorded in `state` (the trigger counted nothing) is not read: its
+        version is the recorded one."""
+        if state.blog_id is None:
+            return None
+        version = self.versions.get(state.blog_id)
+        if version is None and state.path not in self.counters:  # not counted when changes were read
+            version = self.versions[state.blog_id] = PostVersion(state.blog_id, state.seen_version, False)
         return version if version is not None and not version.trashed else None
 
     def keep(self, state: FileState, **changes: Any) -> None:
-        """Record `state` with `changes` (a new hash, version or conflict) and the file's stat."""
+        """Record `state` with `changes` (a new hash, version or conflict) and the file's stat.
+        A version read this run comes with the change count read with it (post_seen)."""
         size, mtime = self.stats.get(state.path, (None, None))
         values = {**vars(state), "file_size": size, "file_mtime_ns": mtime, **changes}
+        if state.id is not None and state.path in self.counters:
+            values["post_seen"] = self.counters[state.path]
         self.record.append(FileState(**values))
 
     def drop(self, state: FileState) -> None:
@@ -289,25 +364,49 @@ def sync_folder(
     fmt: str = "auto",
     dry_run: bool = False,
     default_tz: tzinfo = UTC,
+    changed_files: Collection[str] | None = None,
 ) -> SyncSummary:
     """Sync `directory` with my posts both ways (see the module docstring); the first run
-    links it. `summary.conflicts` lists the files whose two sides both changed."""
+    links it. `summary.conflicts` lists the files whose two sides both changed.
+
+    `changed_files` ("/"-joined paths relative to the folder, as a watcher reports them):
+    only these may have changed on disk since the last run, so the folder is not listed
+    (unless that cannot be trusted: see _list_some). None: list it all."""
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
     root = _folder(directory)
+    scan = _list(root) if changed_files is None else None
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
-        states = sync_rows.file_states(conn, folder_id=linked.id) if linked else {}
-        versions = sync_rows.my_post_versions(conn)
-        elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id if linked else None)
         folders = sync_rows.my_folders(conn)
-    disk, stats, reported = _scan(root, states)
+        receives_new = not folders or (linked is not None and folders[0].id == linked.id)
+        untracked = sync_rows.untracked_posts(conn) if receives_new else {}
+        known = sync_rows.file_stats(conn, folder_id=linked.id) if linked else {}
+        changed = sync_rows.changed_posts(conn, folder_id=linked.id) if linked else []
+        if scan is None and changed_files is not None and linked and not untracked:
+            scan = _list_some(root, changed_files, known)
+        if scan is None:  # (a post to write a new file for needs the listing: its own file may be a link)
+            scan = _list(root)
+        # Only the files that may need something are loaded whole: changed on disk (another
+        # size or mtime), gone from it, or whose post changed.
+        wanted = {path for path, stat in known.items() if stat is None or scan.stats.get(path) != stat}
+        wanted |= {item.path for item in changed}
+        if linked and wanted:  # many (a first run after linking): all of them, in one scan
+            states = sync_rows.file_states(conn, folder_id=linked.id, paths=wanted if len(wanted) < 1000 else None)
+        else:
+            states = {}
+        elsewhere = sync_rows.tracked_elsewhere(conn, folder_id=linked.id if linked else None)
+    versions = untracked | {item.post.id: item.post for item in changed if item.post is not None}
+    counters = {item.path: item.post_changed for item in changed}
+    disk, stats = _hash(root, scan, known, states)
+    reported = scan.reported
     if fmt == "auto" and linked is not None and linked.format_given:
         fmt = linked.dialect  # named with --format when linked: files are read in it on every run
     dialect = fmt if fmt != "auto" else (linked.dialect if linked else "markdown")
     summary = SyncSummary(folder=str(root), dialect=dialect, first_run=linked is None, dry_run=dry_run)
     summary.files.extend(reported)
-    run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, versions)
+    run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, set(known), versions,
+               counters, list(untracked.values()))  # fmt: skip
 
     # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
     # it is reported, and its post is left alone.
@@ -316,7 +415,7 @@ def sync_folder(
         state for path, state in sorted(states.items())
         if path not in disk and not any(gone in (".", path) or path.startswith(f"{gone}/") for gone in unreadable)
     ]  # fmt: skip
-    new_paths = sorted(path for path in disk if path not in states)
+    new_paths = sorted(path for path in disk if path not in known)
     renames = _renames(run, missing, new_paths)
     for path, state in sorted(states.items()):
         if path in disk:
@@ -331,7 +430,6 @@ def sync_folder(
     _import_changed(run)
     if linked is None and fmt == "auto":
         run.dialect = summary.dialect = _detected_dialect(acting, imported)
-    receives_new = not folders or (linked is not None and folders[0].id == linked.id)
     if receives_new:
         tracked = {s.blog_id for s in states.values()} | {s.blog_id for s in run.record} | elsewhere
         _queue_new_posts(run, tracked, reported)
@@ -360,7 +458,7 @@ def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[
     moved: dict[str, str] = {}
     for state in missing:
         candidates = by_hash.get(state.file_sha256)
-        if candidates and run.live(state.blog_id) is not None:
+        if candidates and run.live(state) is not None:
             moved[state.path] = candidates.pop(0)
     return moved
 
@@ -368,7 +466,7 @@ def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[
 def _compare(run: _Run, state: FileState) -> None:
     """Decide what to do with a file that is on disk and was synced before."""
     on_disk = run.disk[state.path]
-    post = run.live(state.blog_id)
+    post = run.live(state)
     if post is None:
         if on_disk == state.file_sha256:
             run.removals.append(state)
@@ -383,6 +481,7 @@ def _compare(run: _Run, state: FileState) -> None:
         file_moved = on_disk != state.conflict_file_sha256 or not present
         post_moved = post.version != state.conflict_post_version
         if not file_moved and not post_moved:
+            _settle(run, state)
             run.done(state.path, "conflict", post.id, f"unresolved: edit the file (or delete {_conflict_name(state)})")
         elif not post_moved:
             run.imports.append((state.path, post.id, "updated", "conflict resolved: the file wins"))
@@ -397,6 +496,15 @@ def _compare(run: _Run, state: FileState) -> None:
         run.imports.append((state.path, post.id, "updated", None))
     elif post_changed:
         run.renders.append(_Render(state.path, post.id, "write", state))
+    else:
+        _settle(run, state)
+
+
+def _settle(run: _Run, state: FileState) -> None:
+    """A post counted as changed whose version is the one recorded (a change undone, or the
+    first look at a new row): record the count, so the next run does not read it again."""
+    if state.path in run.counters:
+        run.keep(state)
 
 
 def _conflict_name(state: FileState) -> str:
@@ -405,7 +513,7 @@ def _conflict_name(state: FileState) -> str:
 
 def _file_gone(run: _Run, state: FileState) -> None:
     """A synced file is no longer there: trash its post, unless the post changed since."""
-    post = run.live(state.blog_id)
+    post = run.live(state)
     if post is None:
         run.drop(state)
     elif post.version == state.post_version:
@@ -418,7 +526,7 @@ def _file_gone(run: _Run, state: FileState) -> None:
 
 def _moved(run: _Run, state: FileState, new_path: str) -> None:
     """A file that moved keeps its post: the new path goes in as import reads it."""
-    post = run.live(state.blog_id)
+    post = run.live(state)
     assert post is not None  # _renames pairs only files of live posts
     run.drop(state)
     note = f"moved from {state.path}"
@@ -506,7 +614,7 @@ def _detected_dialect(acting: ActingUser, ids: list[UUID]) -> str:
 
 def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[SyncedFile]) -> None:
     """Posts no folder holds yet get a file here (unless their own source file is here)."""
-    untracked = [post.id for post in run.versions.values() if not post.trashed and post.id not in tracked]
+    untracked = [post.id for post in run.untracked if post.id not in tracked]
     if not untracked:
         return
     with unit_of_work(run.acting) as conn:
@@ -523,7 +631,7 @@ def _render_all(run: _Run) -> None:
 
     if not run.renders:
         return
-    used = set(run.disk) | set(run.states)
+    used = set(run.disk) | run.known
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -617,17 +725,21 @@ def _trash(run: _Run, conn: Connection) -> None:
 
 
 def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
-    """Record what this run saw; versions marked FRESH are read now, after its own writes."""
-    fresh = sync_rows.my_post_versions(
-        conn, ids=[s.blog_id for s in run.record if s.blog_id is not None and s.post_version == FRESH]
-    )
-    states = [
-        FileState(**{**vars(s), "post_version": fresh[s.blog_id].version})
-        if s.post_version == FRESH and s.blog_id in fresh
-        else s
-        for s in run.record
-        if s.post_version != FRESH or s.blog_id in fresh
-    ]
+    """Record what this run saw; versions marked FRESH are read now, after its own writes,
+    with the change count of the file's row where it has one (a new row is checked next run)."""
+    pending = [s for s in run.record if s.blog_id is not None and s.post_version == FRESH]
+    counted = sync_rows.recorded_versions(conn, folder_id=linked.id, paths=[s.path for s in pending])
+    found = {s.path: counted[s.path] for s in pending if s.path in counted and counted[s.path][0].id == s.blog_id}
+    fresh = sync_rows.my_post_versions(conn, ids=[s.blog_id for s in pending if s.blog_id and s.path not in found])
+    states = []
+    for state in run.record:
+        if state.post_version != FRESH:
+            states.append(state)
+        elif state.path in found:
+            post, changed = found[state.path]
+            states.append(replace(state, post_version=post.version, post_seen=-1 if post.trashed else changed))
+        elif state.blog_id in fresh:
+            states.append(replace(state, post_version=fresh[state.blog_id].version, post_seen=-1))
     sync_rows.forget_states(conn, ids=run.forget)
     sync_rows.record_states(conn, folder_id=linked.id, states=states)
     sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts})
@@ -667,18 +779,28 @@ def watch(
     default_tz: tzinfo = UTC,
     on_run: Callable[[SyncSummary], None],
     stop: threading.Event,
-    debounce: float = 0.2,
+    debounce: float = 0.05,
+    rescan: float = 300.0,
 ) -> None:
     """Sync now, then again whenever a file under `directory` or one of my posts changes
-    (watchfiles; LISTEN on the folder's channel), `debounce` seconds after the last change,
-    until `stop` is set (or KeyboardInterrupt). `on_run` gets each run's summary."""
+    (watchfiles; LISTEN on the folder's channel), once no change came for `debounce`
+    seconds, until `stop` is set (or KeyboardInterrupt). `on_run` gets each run's summary.
+
+    A run after a save looks only at the files the watcher named (sync_folder's
+    changed_files), and one after a database change at no file: no listing of the folder.
+    The whole folder is listed again every `rescan` seconds without changes, in case the
+    watcher missed one (an overflowing event queue)."""
     root = _folder(directory)
     on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+    last_full = time.monotonic()
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
     assert linked is not None  # the run above linked it
     dirty = threading.Event()
+    lock = threading.Lock()
+    saved: set[str] = set()  # paths the watcher named since the last run, relative to root
     failures: list[BaseException] = []
+    base = os.fspath(root)
 
     def files() -> None:
         import watchfiles
@@ -687,8 +809,11 @@ def watch(
             return not os.path.basename(path).startswith(".")
 
         try:
-            for _ in watchfiles.watch(root, watch_filter=ours, stop_event=stop, debounce=int(debounce * 1000),
-                                      step=50, raise_interrupt=False, ignore_permission_denied=True):  # fmt: skip
+            for changes in watchfiles.watch(root, watch_filter=ours, stop_event=stop, debounce=1600,
+                                            step=int(debounce * 1000), raise_interrupt=False,
+                                            ignore_permission_denied=True):  # fmt: skip
+                with lock:
+                    saved.update(os.path.relpath(path, base).replace(os.sep, "/") for _, path in changes)
                 dirty.set()
         except BaseException as exc:  # reported by the main loop
             failures.append(exc)
@@ -712,10 +837,20 @@ def watch(
     try:
         while not stop.is_set():
             if dirty.wait(0.1):
-                stop.wait(debounce)  # let a burst of saves (or one transaction's NOTIFYs) settle
+                stop.wait(debounce)  # let one transaction's NOTIFYs (or a burst of saves) arrive
                 dirty.clear()
+                with lock:
+                    named = set(saved)
+                    saved.clear()
+                full = any(path == "." or path.startswith("../") for path in named)  # the folder itself
                 if not stop.is_set():
-                    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+                    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz,
+                                       changed_files=None if full else named))  # fmt: skip
+                    if full:
+                        last_full = time.monotonic()
+            elif time.monotonic() - last_full > rescan and not stop.is_set():
+                on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+                last_full = time.monotonic()
     finally:
         stop.set()
         for thread in threads:

@@ -117,6 +117,18 @@ def test_file_change_updates_post_and_db_change_rewrites_file_as_export_writes_i
     assert sync(acting, folder).files == []  # and settled
 
 
+def test_a_file_that_takes_a_used_slug_gets_the_next_free_one(account, folder):
+    """The file's new slug is checked against all my posts' slugs, not only the synced ones."""
+    acting = account()
+    (folder / "gamma.md").write_text(POST_B.replace("Beta", "Gamma").replace("slug: beta", "slug: beta-2"))
+    sync(acting, folder)
+    alpha_id = posts(acting)["alpha"][0]
+    (folder / "alpha.md").write_text(POST_A.replace("slug: alpha", "slug: beta"))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"alpha.md": "updated"}
+    assert posts(acting)["beta-3"][0] == alpha_id and set(posts(acting)) == {"beta", "beta-2", "beta-3"}
+
+
 def test_tag_change_in_database_rewrites_the_file(account, folder):
     acting = account()
     sync(acting, folder)
@@ -130,6 +142,79 @@ def test_tag_change_in_database_rewrites_the_file(account, folder):
     summary = sync(acting, folder)
     assert actions(summary) == {"alpha.md": "written"}
     assert b"one" not in (folder / "alpha.md").read_bytes().split(b"---")[1]
+
+
+def changed_rows(acting, folder: Path) -> set[str]:
+    """The files whose post a run would read (0081: their change count moved, or the post is gone)."""
+    with unit_of_work(acting) as conn:
+        (folder_id,) = conn.execute(
+            "select id from public.sync_folders where folder = %s", (str(folder.resolve()),)
+        ).fetchone()
+        from blogster_cli.repositories import sync as sync_rows
+
+        return {item.path for item in sync_rows.changed_posts(conn, folder_id=folder_id)}
+
+
+def test_a_settled_folder_reads_only_changed_posts_and_finds_every_kind_of_change(account, folder, superuser):
+    """Once recorded, a run reads no post that did not change; each way a post changes in
+    the database (an edit, a tag unlinked or linked alone, the trash, a purge) still reaches it."""
+    acting = account()
+    (folder / "gamma.md").write_text(POST_B.replace("Beta", "Gamma").replace("beta", "gamma"))
+    sync(acting, folder)
+    assert changed_rows(acting, folder) == {"alpha.md", "beta.md", "gamma.md"}  # new rows: read once more
+    assert sync(acting, folder).files == []
+    assert changed_rows(acting, folder) == set()  # settled: a no-op run reads no post
+
+    with unit_of_work(acting) as conn:  # a tag unlinked, the post row untouched
+        (alpha, tag) = conn.execute(
+            "select b.id, bt.tag_id from public.blogs b join public.blogs_to_tags bt on bt.blog_id = b.id"
+            " where b.slug = 'alpha'"
+        ).fetchone()
+        conn.execute("select public.unlink_blog_tags(array[%s]::uuid[], array[%s]::uuid[])", (alpha, tag))
+    assert changed_rows(acting, folder) == {"alpha.md"}
+    assert actions(sync(acting, folder)) == {"alpha.md": "written"}
+    assert b"one" not in (folder / "alpha.md").read_bytes().split(b"---")[1]
+    assert changed_rows(acting, folder) == set()
+
+    with unit_of_work(acting) as conn:  # and linked again
+        conn.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (alpha, tag))
+    assert actions(sync(acting, folder)) == {"alpha.md": "written"}
+    assert b"one" in (folder / "alpha.md").read_bytes().split(b"---")[1]
+
+    db_edit(acting, "beta", title="Beta, edited")
+    assert actions(sync(acting, folder)) == {"beta.md": "written"}
+    assert b"Beta, edited" in (folder / "beta.md").read_bytes()
+    assert sync(acting, folder).files == [] and changed_rows(acting, folder) == set()
+
+    db_edit(acting, "beta", deleted_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    superuser.execute("delete from public.blogs where slug = 'gamma' and author_id = %s", (acting.actor.user_id,))
+    summary = sync(acting, folder)
+    assert actions(summary) == {"beta.md": "removed", "gamma.md": "removed"}
+    assert not (folder / "beta.md").exists() and not (folder / "gamma.md").exists()
+    assert sync(acting, folder).files == []
+
+
+def test_a_database_change_during_a_run_is_found_by_the_next_one(account, folder, monkeypatch):
+    """A post edited again after a run read it (and before the run recorded what it wrote)
+    stays counted as changed: the next run writes it again."""
+    acting = account()
+    sync(acting, folder)
+    sync(acting, folder)
+    (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Alpha body, edited on disk."))
+    db_edit(acting, "beta", title="Beta 2")
+    render_all = sync_service._render_all
+
+    def edit_meanwhile(run):
+        render_all(run)
+        db_edit(acting, "beta", title="Beta 3")
+
+    monkeypatch.setattr(sync_service, "_render_all", edit_meanwhile)
+    assert actions(sync(acting, folder)) == {"alpha.md": "updated", "beta.md": "written"}
+    assert b"Beta 2" in (folder / "beta.md").read_bytes()
+    monkeypatch.setattr(sync_service, "_render_all", render_all)
+    assert actions(sync(acting, folder)) == {"beta.md": "written"}
+    assert b"Beta 3" in (folder / "beta.md").read_bytes()
+    assert sync(acting, folder).files == []
 
 
 def test_conflict_keeps_both_sides_writes_conflict_file_and_resolves_when_file_is_edited(account, folder):
@@ -347,6 +432,54 @@ def test_a_file_written_by_a_killed_run_is_recorded_not_a_conflict(account, fold
 # -- watching --------------------------------------------------------------------------
 
 
+def listings(monkeypatch) -> list[Path]:
+    """The folders sync lists whole from now on (a run told which files changed lists none)."""
+    listed: list[Path] = []
+    list_all = sync_service._list
+
+    def spy(root):
+        listed.append(root)
+        return list_all(root)
+
+    monkeypatch.setattr(sync_service, "_list", spy)
+    return listed
+
+
+def test_a_run_told_which_files_changed_looks_at_those_only(account, folder, monkeypatch, tmp_path):
+    acting = account()
+    sync(acting, folder)
+    sync(acting, folder)
+    listed = listings(monkeypatch)
+    (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Saved."))
+    (folder / "beta.md").write_text(POST_B.replace("Beta body.", "Saved, unnamed."))
+    (folder / "gamma.md").write_text(POST_B.replace("Beta", "Gamma").replace("beta", "gamma"))
+    summary = sync(acting, folder, changed_files={"alpha.md", "gamma.md", "image.png", ".alpha.md.swp"})
+    assert actions(summary) == {"alpha.md": "updated", "gamma.md": "imported"} and listed == []
+    assert summary.counts["unchanged"] == 1  # beta.md, as recorded: the caller did not name it
+    db_edit(acting, "alpha", title="Alpha from the database")
+    assert actions(sync(acting, folder, changed_files=set())) == {"alpha.md": "written"} and listed == []
+    (folder / "gamma.md").rename(folder / "delta.md")
+    assert actions(sync(acting, folder, changed_files={"gamma.md", "delta.md"})) == {"delta.md": "renamed"}
+    (folder / "delta.md").unlink()
+    assert actions(sync(acting, folder, changed_files={"delta.md"})) == {"delta.md": "trashed"}
+    assert listed == []
+    assert actions(sync(acting, folder)) == {"beta.md": "updated"}  # a full run finds the rest
+
+    # What a look at one file cannot vouch for lists the whole folder: a new folder, a link.
+    listed.clear()
+    (folder / "posts").mkdir()
+    (folder / "posts" / "epsilon.md").write_text(POST_B.replace("Beta", "Epsilon").replace("beta", "epsilon"))
+    assert actions(sync(acting, folder, changed_files={"posts"})) == {"posts/epsilon.md": "imported"}
+    assert len(listed) == 1
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Not mine\n---\nSecret.\n")
+    (folder / "alpha.md").unlink()
+    (folder / "alpha.md").symlink_to(outside)
+    summary = sync(acting, folder, changed_files={"alpha.md"})
+    assert actions(summary)["alpha.md"] == "skipped" and len(listed) == 2
+    assert "Alpha from the database" in {post[1] for post in posts(acting).values()}  # not a deletion
+
+
 def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
     acting = account()
     runs: list[sync_service.SyncSummary] = []
@@ -375,6 +508,11 @@ def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
         db_edit(acting, "beta", title="Edited while watching")
         assert wait_for("beta.md", "written") < 2
         assert b"Edited while watching" in (folder / "beta.md").read_bytes()
+        (folder / "alpha.md").rename(folder / "moved.md")  # a move, and a new folder with a post
+        assert wait_for("moved.md", "renamed") < 2
+        (folder / "posts").mkdir()
+        (folder / "posts" / "gamma.md").write_text(POST_B.replace("Beta", "Gamma").replace("beta", "gamma"))
+        assert wait_for("posts/gamma.md", "imported") < 2
     finally:
         stop.set()
         watcher.join(timeout=10)

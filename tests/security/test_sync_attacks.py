@@ -38,6 +38,7 @@ def test_bob_cannot_read_change_forget_or_plant_alices_sync_state(db, superuser,
         assert conn.execute("select count(*) from public.sync_files").fetchone() == (0,)
         assert conn.execute("update public.sync_folders set dialect = 'hugo'").rowcount == 0
         assert conn.execute("update public.sync_files set file_sha256 = repeat('0', 64)").rowcount == 0
+        assert conn.execute("update public.sync_files set post_seen = post_changed").rowcount == 0
         assert (
             conn.execute("select public.delete_rows('public.sync_files', array[%s]::uuid[])", (file_id,)).fetchall()
             == []
@@ -50,6 +51,7 @@ def test_bob_cannot_read_change_forget_or_plant_alices_sync_state(db, superuser,
         ("delete from public.sync_files", ()),  # no table-level DELETE
         ("update public.sync_folders set folder = '/tmp/x'", ()),  # not an updatable column
         ("update public.sync_files set owner_id = %s", (bob.user_id,)),
+        ("update public.sync_files set post_changed = post_changed + 1", ()),  # counted by the trigger only
         ("insert into public.sync_folders (owner_id, folder, dialect) values (%s, '/x', 'hugo')", (alice.user_id,)),
         # A row in Alice's folder, or one of Bob's folders naming Alice's post (probing her ids).
         ("insert into public.sync_files (folder_id, path, file_sha256, post_version)"
@@ -76,3 +78,20 @@ def test_bobs_sync_never_receives_alices_posts_and_her_channel_name_is_hers_alon
             "select count(*) from public.sync_folders where owner_id = %s", (alice.user_id,)
         ).fetchone() == (0,)
         assert conn.execute("select count(*) from public.sync_folders").fetchone() == (1,)  # his own
+
+
+def test_only_the_trigger_counts_changes_and_it_counts_the_owners_posts_only(db, superuser, alice_linked):
+    """Alice cannot forge her own change count (0081), and Bob's post edits count nothing on her files."""
+    alice, bob, _ = alice_linked
+    before = superuser.execute("select post_changed from public.sync_files").fetchall()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with db.connect() as conn, acting_transaction(conn, alice.role_name):
+            conn.execute("update public.sync_files set post_changed = 0")
+    with db.connect() as conn, acting_transaction(conn, bob.role_name):
+        conn.execute("insert into public.blogs (title, slug, content) values ('Bob', 'bob', '{}')")
+        conn.execute("update public.blogs set title = 'Bob 2'")
+    assert superuser.execute("select post_changed from public.sync_files").fetchall() == before
+    with db.connect() as conn, acting_transaction(conn, alice.role_name):
+        conn.execute("update public.blogs set title = 'Secret plans, revised'")
+    after = superuser.execute("select post_changed from public.sync_files").fetchall()
+    assert [count for (count,) in after] == [count + 1 for (count,) in before]
