@@ -446,10 +446,11 @@ class Generator:
                 if pool and rng.random() < 0.5:
                     chosen.add(rng.choices(pool, cum_weights=pool_weights)[0])
                 author = self.user_ids[b.author[i]]
+                public = "t" if b.published_day[i] != -1 else "f"  # published and not trashed (0024)
                 for tag_id in chosen:
-                    yield f"{blog_id}\t{tag_id}\t{author}\n"
+                    yield f"{blog_id}\t{tag_id}\t{author}\t{public}\n"
 
-        return copy_rows(self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id", lines())
+        return copy_rows(self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id, blog_public", lines())
 
     def analytics(self) -> int:
         """Daily figures of live posts: a run of consecutive days after publication, per post

@@ -141,6 +141,8 @@ class BlogsToTags(SQLModel, table=True):
     blog_id: uuid.UUID = Field(primary_key=True)
     tag_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blog_tags.id", ondelete="CASCADE")
     author_id: uuid.UUID | None = filled_by_trigger()
+    # The post is published and not trashed: set from the post by triggers (0024), read by the policies.
+    blog_public: bool | None = filled_by_trigger()
 
 
 class BlogRevision(SQLModel, table=True):

@@ -68,6 +68,13 @@ def check_derived_columns(superuser):
                    where not exists (select 1 from public.chatbot_conversations c where c.id = m.conversation_id))"""
     ).fetchone()[0]
     assert orphans == 0
+    # Each tag link's blog_public (0024) says what its post is: the policies read it, not the post.
+    stale, public_links = superuser.execute(
+        """select count(*) filter (where t.blog_public is distinct from (b.status = 'published' and b.deleted_at is null)),
+                  count(*) filter (where t.blog_public)
+           from public.blogs_to_tags t join public.blogs b on b.id = t.blog_id"""
+    ).fetchone()
+    assert stale == 0 and public_links > 0
     counted, messages = superuser.execute(
         "select (select sum(messages) from internal.chatbot_analytics_shards), (select count(*) from public.chatbot_messages)"
     ).fetchone()
