@@ -13,6 +13,7 @@ from blogster_cli.errors import (
     ConfigError,
     Conflict,
     DatabaseUnavailable,
+    FileSystemError,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -52,6 +53,7 @@ _BY_ERROR_KIND: tuple[tuple[type[BlogsterError], int], ...] = (
     (Conflict, CONFLICT),
     (ConfigError, CONFIGURATION),
     (DatabaseUnavailable, DATABASE_UNAVAILABLE),
+    (FileSystemError, FILE_SYSTEM),
     (AuthError, ERROR),
 )
 
