@@ -421,10 +421,13 @@ class Generator:
                 for number in range(1, revisions + 1):
                     at = created + (updated - created) * (number - 1) / max(1, revisions - 1)
                     content = corpus.bodies[b.source[i]][variant - revisions + number]
-                    yield f"{next(ids)}\t{blog_id}\t{content}\t{number}\t{author}\t{timestamp(at)}\n"
+                    yield f"{next(ids)}\t{blog_id}\t{content}\t{number}\t{author}\t{timestamp(at)}\t{author}\n"
 
         return copy_rows(
-            self.conn, "public.blog_revisions", "id, blog_id, content, revision_number, created_by, created_at", lines()
+            self.conn,
+            "public.blog_revisions",
+            "id, blog_id, content, revision_number, created_by, created_at, author_id",
+            lines(),
         )
 
     def tags(self) -> int:

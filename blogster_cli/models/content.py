@@ -147,14 +147,15 @@ class BlogsToTags(SQLModel, table=True):
 
 class BlogRevision(SQLModel, table=True):
     __tablename__ = "blog_revisions"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
     content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     revision_number: int
     created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    author_id: uuid.UUID | None = filled_by_trigger()  # the blog's author (0025), read by the policy
 
 
 class BlogAnalytics(SQLModel, table=True):

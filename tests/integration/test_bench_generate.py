@@ -62,6 +62,8 @@ def check_derived_columns(superuser):
     orphans = superuser.execute(
         """select (select count(*) from public.blogs_to_tags t
                    where not exists (select 1 from public.blogs b where b.id = t.blog_id and b.author_id = t.author_id))
+                + (select count(*) from public.blog_revisions r
+                   where not exists (select 1 from public.blogs b where b.id = r.blog_id and b.author_id = r.author_id))
                 + (select count(*) from public.blog_analytics a
                    where not exists (select 1 from public.blogs b where b.id = a.blog_id and b.author_id = a.author_id))
                 + (select count(*) from public.chatbot_messages m
