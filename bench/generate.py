@@ -421,10 +421,13 @@ class Generator:
                 for number in range(1, revisions + 1):
                     at = created + (updated - created) * (number - 1) / max(1, revisions - 1)
                     content = corpus.bodies[b.source[i]][variant - revisions + number]
-                    yield f"{next(ids)}\t{blog_id}\t{content}\t{number}\t{author}\t{timestamp(at)}\n"
+                    yield f"{next(ids)}\t{blog_id}\t{content}\t{number}\t{author}\t{timestamp(at)}\t{author}\n"
 
         return copy_rows(
-            self.conn, "public.blog_revisions", "id, blog_id, content, revision_number, created_by, created_at", lines()
+            self.conn,
+            "public.blog_revisions",
+            "id, blog_id, content, revision_number, created_by, created_at, author_id",
+            lines(),
         )
 
     def tags(self) -> int:
@@ -446,10 +449,11 @@ class Generator:
                 if pool and rng.random() < 0.5:
                     chosen.add(rng.choices(pool, cum_weights=pool_weights)[0])
                 author = self.user_ids[b.author[i]]
+                public = "t" if b.published_day[i] != -1 else "f"  # published and not trashed (0024)
                 for tag_id in chosen:
-                    yield f"{blog_id}\t{tag_id}\t{author}\n"
+                    yield f"{blog_id}\t{tag_id}\t{author}\t{public}\n"
 
-        return copy_rows(self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id", lines())
+        return copy_rows(self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id, blog_public", lines())
 
     def analytics(self) -> int:
         """Daily figures of live posts: a run of consecutive days after publication, per post

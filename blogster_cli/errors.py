@@ -4,6 +4,8 @@ Messages are one line, written for the person at the terminal, and never carry
 another user's data (a row hidden by RLS reads exactly like a missing one).
 """
 
+from __future__ import annotations
+
 
 class BlogsterError(Exception):
     """Base class: a clean, expected failure."""
@@ -31,6 +33,15 @@ class ConfigError(BlogsterError):
 
 class DatabaseUnavailable(BlogsterError):
     """The database server cannot be reached or started, or does not answer in time."""
+
+
+class FileSystemError(BlogsterError):
+    """A file or folder could not be read or written (permissions, a full disk, a read-only folder)."""
+
+    @classmethod
+    def writing(cls, path: object, exc: OSError) -> FileSystemError:
+        """'cannot write PATH: no space left on device': the full path and the reason."""
+        return cls(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}")
 
 
 class AuthError(BlogsterError):

@@ -141,18 +141,21 @@ class BlogsToTags(SQLModel, table=True):
     blog_id: uuid.UUID = Field(primary_key=True)
     tag_id: uuid.UUID = Field(primary_key=True, foreign_key="public.blog_tags.id", ondelete="CASCADE")
     author_id: uuid.UUID | None = filled_by_trigger()
+    # The post is published and not trashed: set from the post by triggers (0024), read by the policies.
+    blog_public: bool | None = filled_by_trigger()
 
 
 class BlogRevision(SQLModel, table=True):
     __tablename__ = "blog_revisions"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
     content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     revision_number: int
     created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    author_id: uuid.UUID | None = filled_by_trigger()  # the blog's author (0025), read by the policy
 
 
 class BlogAnalytics(SQLModel, table=True):

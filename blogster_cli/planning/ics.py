@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.times import zone
@@ -78,28 +79,35 @@ def from_ics(data: bytes, *, default_timezone: str, types: set[str], statuses: s
         uid = str(component.get("uid") or "").strip()
         if not uid:
             raise InvalidCalendar("an event has no UID")
-        start = component.get("dtstart")
-        if start is None:
-            raise InvalidCalendar(f"event {uid!r} has no DTSTART")
-        day, at, timezone = _wall_time(start.dt, default_timezone)
-        kind = str(component.get(X_TYPE, "blog")).lower()
-        status = str(component.get(X_STATUS, "planned")).lower()
-        categories = component.get("categories")
-        events.append(
-            PlannedEvent(
-                uid=uid[:255],
-                title=str(component.get("summary", "")).strip() or "(untitled)",
-                day=day,
-                at=at,
-                timezone=timezone,
-                description=str(component["description"]) if component.get("description") else None,
-                content_type=kind if kind in types else "blog",
-                status=status if status in statuses else "planned",
-                sequence=int(component.get("sequence", 0)),
-                topic=_first_category(categories),
-            )
-        )
+        try:
+            events.append(_event(component, uid, default_timezone, types, statuses))
+        except InvalidCalendar:
+            raise
+        except (ValueError, TypeError, AttributeError) as exc:  # a property given twice, or unreadable
+            raise InvalidCalendar(f"event {uid[:80]!r} is not readable ({_first_line(exc)})") from None
     return events
+
+
+def _event(component: Any, uid: str, default_timezone: str, types: set[str], statuses: set[str]) -> PlannedEvent:
+    start = component.get("dtstart")
+    if start is None:
+        raise InvalidCalendar(f"event {uid!r} has no DTSTART")
+    day, at, timezone = _wall_time(start.dt, default_timezone)
+    kind = str(component.get(X_TYPE, "blog")).lower()
+    status = str(component.get(X_STATUS, "planned")).lower()
+    categories = component.get("categories")
+    return PlannedEvent(
+        uid=uid[:255],
+        title=str(component.get("summary", "")).strip() or "(untitled)",
+        day=day,
+        at=at,
+        timezone=timezone,
+        description=str(component["description"]) if component.get("description") else None,
+        content_type=kind if kind in types else "blog",
+        status=status if status in statuses else "planned",
+        sequence=int(component.get("sequence", 0)),
+        topic=_first_category(categories),
+    )
 
 
 def _wall_time(value: date | datetime, default_timezone: str) -> tuple[date, time | None, str]:

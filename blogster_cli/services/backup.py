@@ -39,7 +39,7 @@ from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_w
 from blogster_cli.db.connection import Database
 from blogster_cli.db.rows import scalar
 from blogster_cli.db.scram import is_verifier
-from blogster_cli.errors import BlogsterError, ConfigError, Conflict, InvalidInput
+from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput
 from blogster_cli.private_files import private_dir, private_file, replacing_private_file
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
@@ -166,7 +166,7 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
         try:
             _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at)
         except OSError as exc:
-            raise BlogsterError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise FileSystemError.writing(path, exc) from None
     return BackupSummary(path, path.stat().st_size, len(snapshot.roles), len(stored_images), created_at)
 
 

@@ -42,7 +42,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import BlogsterError, InvalidInput
+from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.vocabulary import BlogStatus
@@ -379,7 +379,12 @@ def _write_file(target: Path, data: bytes, mode: int = 0o666) -> None:
         target.unlink()
         descriptor = os.open(target, flags, mode)
     with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+        try:
+            file.write(data)
+            file.flush()
+        except OSError:
+            target.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+            raise
 
 
 class _Writer:
@@ -470,12 +475,11 @@ class _Writer:
         future, shown = self.pending.popleft()
         self._check(future.result, shown)
 
-    @staticmethod
-    def _check(action: Callable[[], Any], shown: str) -> None:
+    def _check(self, action: Callable[[], Any], shown: str) -> None:
         try:
             action()
         except OSError as exc:
-            raise BlogsterError(f"cannot write {shown}: {exc.strerror or exc}") from None
+            raise FileSystemError.writing(self.root / shown, exc) from None
 
     def close(self) -> None:
         """Wait for the writes still running (raising the first write error), then record
@@ -534,7 +538,7 @@ class _Writer:
                 def copy(target: Path = target, source: Path = source) -> None:
                     _write_file(target, source.read_bytes(), self.file_mode)
 
-                self._check(copy, name)
+                self._check(copy, (folder / name).as_posix())
                 self.images += 1
             written.append(name)
         return written

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blogster_cli.errors import InvalidInput
+from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
@@ -71,8 +71,12 @@ def _write(target: Path, data: bytes, made: set[Path]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
     partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise FileSystemError.writing(target, exc) from None
 
 
 def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str, dict[str, Any]]) -> WriteSummary:

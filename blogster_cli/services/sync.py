@@ -48,7 +48,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import BlogsterError, InvalidInput
+from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import sync as sync_rows
@@ -267,7 +267,8 @@ def _write_atomically(root: Path, relative: str, data: bytes) -> Stat:
             info = os.fstat(file.fileno())  # the renamed file's own: no later write can slip in between
         os.replace(temporary, target)
     except OSError as exc:
-        raise BlogsterError(f"cannot write {relative}: {exc.strerror or exc}") from None
+        temporary.unlink(missing_ok=True)  # nothing half-written is left behind
+        raise FileSystemError.writing(root / relative, exc) from None
     return info.st_size, info.st_mtime_ns
 
 

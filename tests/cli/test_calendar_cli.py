@@ -252,3 +252,17 @@ def test_run_due_exits_1_when_a_step_fails_and_keeps_what_was_done(cli, signed_u
     assert [p["slug"] for p in summary["published"]] == ["due-1"] and summary["errors"][0].startswith("site:")
     assert result.stderr.startswith("error: site:") and "Traceback" not in result.stderr
     assert statuses(superuser) == {"due-1": "published"}
+
+
+def test_an_event_with_an_unreadable_or_repeated_start_is_refused_in_one_line(cli, signed_up, tmp_path):
+    for start in (b"DTSTART:\r\n", b"DTSTART:soon\r\n", b"DTSTART:20261210\r\nDTSTART:20261211\r\n"):
+        ics = tmp_path / "odd.ics"
+        ics.write_bytes(
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:odd@example.com\r\n"
+            + start
+            + b"SUMMARY:Odd\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        result = cli("calendar", "import", "--ics", str(ics))
+        assert result.exit_code == 2, (start, result.stderr)
+        assert result.stderr.count("\n") == 1 and "odd@example.com" in result.stderr, result.stderr
+    assert cli("calendar", "list", "--json").json() == []

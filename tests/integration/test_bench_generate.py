@@ -62,12 +62,21 @@ def check_derived_columns(superuser):
     orphans = superuser.execute(
         """select (select count(*) from public.blogs_to_tags t
                    where not exists (select 1 from public.blogs b where b.id = t.blog_id and b.author_id = t.author_id))
+                + (select count(*) from public.blog_revisions r
+                   where not exists (select 1 from public.blogs b where b.id = r.blog_id and b.author_id = r.author_id))
                 + (select count(*) from public.blog_analytics a
                    where not exists (select 1 from public.blogs b where b.id = a.blog_id and b.author_id = a.author_id))
                 + (select count(*) from public.chatbot_messages m
                    where not exists (select 1 from public.chatbot_conversations c where c.id = m.conversation_id))"""
     ).fetchone()[0]
     assert orphans == 0
+    # Each tag link's blog_public (0024) says what its post is: the policies read it, not the post.
+    stale, public_links = superuser.execute(
+        """select count(*) filter (where t.blog_public is distinct from (b.status = 'published' and b.deleted_at is null)),
+                  count(*) filter (where t.blog_public)
+           from public.blogs_to_tags t join public.blogs b on b.id = t.blog_id"""
+    ).fetchone()
+    assert stale == 0 and public_links > 0
     counted, messages = superuser.execute(
         "select (select sum(messages) from internal.chatbot_analytics_shards), (select count(*) from public.chatbot_messages)"
     ).fetchone()

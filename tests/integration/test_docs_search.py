@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
@@ -225,3 +227,33 @@ def test_collection_statistics_follow_every_change(db, corpus, superuser):
     superuser.execute("delete from documentation_pages where slug in ('styles/color', 'guide/workers')")
     kept, recomputed = kept_and_recomputed()
     assert kept == recomputed and kept[1][1] == 4
+
+
+@pytest.fixture
+def reader(make_user):
+    """One account for every example of a property test (fixtures are not re-made per example)."""
+    return make_user()
+
+
+SEARCH_TEXT = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=80)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=SEARCH_TEXT | st.sampled_from(["color", "message queue", "-color", '"screen stack"', "or or"]),
+    category=st.none() | SEARCH_TEXT | st.sampled_from(["styles", "guide"]),
+    tag=st.none() | SEARCH_TEXT,
+    limit=st.integers(min_value=1, max_value=200),
+    drafts=st.booleans(),
+)
+def test_any_search_input_returns_rows_the_reader_may_see(db, reader, corpus, query, category, tag, limit, drafts):
+    """Issue 20, property: whatever the query, category, tag and limit, search answers (never
+    raises) with at most `limit` rows, and never the draft page to a non-admin."""
+    options = {"in_category": category, "in_tag": tag, "result_limit": limit, "include_drafts": drafts}
+    rows = search(db, reader, query, **options)
+    assert len(rows) <= limit
+    assert "guide/secret-roadmap" not in slugs(rows)

@@ -643,3 +643,29 @@ def test_a_metrics_row_cannot_pair_a_blog_with_another_author(superuser, make_us
         superuser.execute(
             "insert into blog_analytics (blog_id, author_id, date) values (%s, %s, current_date)", (blog, bob.user_id)
         )
+
+
+def test_revisions_carry_their_posts_author_through_an_ownership_change(db, make_user, superuser):
+    """0025: the revision policy compares blog_revisions.author_id, which a trigger fills from the
+    post and the composite foreign key keeps equal to it (ON UPDATE CASCADE)."""
+    alice, bob = make_user(), make_user()
+    blog = create_blog(db, alice)
+    with acting(db, alice.role_name) as conn:
+        conn.execute("update blogs set content = %s where id = %s", (content("second draft"), blog))
+    authors = superuser.execute("select distinct author_id from blog_revisions where blog_id = %s", (blog,)).fetchall()
+    assert authors == [(alice.user_id,)]
+    superuser.execute("update blogs set author_id = %s where id = %s", (bob.user_id, blog))
+    authors = superuser.execute("select distinct author_id from blog_revisions where blog_id = %s", (blog,)).fetchall()
+    assert authors == [(bob.user_id,)]
+    for actor, visible in ((alice, 0), (bob, 2)):
+        with acting(db, actor.role_name) as conn:
+            assert (
+                conn.execute("select count(*) from blog_revisions where blog_id = %s", (blog,)).fetchone()[0] == visible
+            )
+    superuser.execute(  # whoever inserts, whatever author it sends: the post's
+        "insert into blog_revisions (blog_id, content, revision_number, author_id) values (%s, null, 9, %s)",
+        (blog, alice.user_id),
+    )
+    superuser.execute("update blog_revisions set author_id = %s where blog_id = %s", (alice.user_id, blog))
+    authors = superuser.execute("select distinct author_id from blog_revisions where blog_id = %s", (blog,)).fetchall()
+    assert authors == [(bob.user_id,)]
