@@ -1,0 +1,41 @@
+"""competitor_content of the acting user (SQLModel; RLS keeps the rows owner-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Boolean, literal_column
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session, col, select
+
+from blogster_cli.models.extended import CompetitorContent
+
+FIGURES = (
+    "competitor_domain", "title", "publish_date", "word_count", "keywords", "rank_positions", "estimated_traffic",
+    "topic_category", "content_quality_score", "relevance_to_user",
+)  # fmt: skip
+
+
+def upsert(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(inserted, updated): a page is known by its URL (0045's unique key), so a re-import updates it."""
+    if not rows:
+        return 0, 0
+    statement = insert(CompetitorContent).values(list(rows))
+    upserted = statement.on_conflict_do_update(
+        index_elements=["user_id", "content_url"], set_={name: statement.excluded[name] for name in FIGURES}
+    ).returning(literal_column("xmax = 0", Boolean))  # xmax is 0 on a row this statement inserted
+    flags = session.connection().execute(upserted).scalars().all()
+    inserted = sum(bool(flag) for flag in flags)
+    return inserted, len(flags) - inserted
+
+
+def own(session: Session, *, domain: str | None, limit: int) -> list[CompetitorContent]:
+    """My competitor pages, most estimated traffic first."""
+    query = select(CompetitorContent).where(CompetitorContent.user_id == literal_column("auth.uid()"))
+    if domain is not None:
+        query = query.where(CompetitorContent.competitor_domain == domain.lower().removeprefix("www."))
+    query = query.order_by(
+        col(CompetitorContent.estimated_traffic).desc().nulls_last(), col(CompetitorContent.content_url)
+    )
+    return list(session.exec(query.limit(limit) if limit else query))
