@@ -191,7 +191,7 @@ PLAN = [
     ("blogster site build --out ~/site/public", True),
     ("blogster analytics ingest access.log.1.gz access.log --json", True),
     ("blogster analytics dashboard --json", True),
-    ("blogster analytics report --days 90", True),
+    ("blogster analytics report --days 90 --png views.png", True),
     ("blogster analytics freshness --limit 5", True),
     ("blogster seo import-keywords keywords.csv", True),
     ("blogster seo keywords --limit 20", True),
