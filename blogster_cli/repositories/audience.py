@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, ColumnElement, literal_column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, literal_column
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog, BlogsToTags, BlogTag
 from blogster_cli.models.extended import ReaderProfile
+from blogster_cli.repositories.upserts import upsert_rows
 
 FIGURES = (
     "segment_size", "engagement_metrics", "behavior_patterns", "demographic_data", "content_preferences", "interests",
@@ -41,12 +41,4 @@ def own_posts(session: Session) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 def save_segments(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(inserted, updated): one row per segment name (0045's unique key), rewritten on each run."""
-    if not rows:
-        return 0, 0
-    statement = insert(ReaderProfile).values(list(rows))
-    upserted = statement.on_conflict_do_update(
-        index_elements=["user_id", "segment_name"], set_={name: statement.excluded[name] for name in FIGURES}
-    ).returning(literal_column("xmax = 0", Boolean))  # xmax is 0 on a row this statement inserted
-    flags = session.connection().execute(upserted).scalars().all()
-    inserted = sum(bool(flag) for flag in flags)
-    return inserted, len(flags) - inserted
+    return upsert_rows(session, ReaderProfile, rows, key=("user_id", "segment_name"), figures=FIGURES)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, literal_column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import literal_column
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.extended import CompetitorContent
+from blogster_cli.repositories.upserts import upsert_rows
 
 FIGURES = (
     "competitor_domain", "title", "publish_date", "word_count", "keywords", "rank_positions", "estimated_traffic",
@@ -19,15 +19,7 @@ FIGURES = (
 
 def upsert(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(inserted, updated): a page is known by its URL (0045's unique key), so a re-import updates it."""
-    if not rows:
-        return 0, 0
-    statement = insert(CompetitorContent).values(list(rows))
-    upserted = statement.on_conflict_do_update(
-        index_elements=["user_id", "content_url"], set_={name: statement.excluded[name] for name in FIGURES}
-    ).returning(literal_column("xmax = 0", Boolean))  # xmax is 0 on a row this statement inserted
-    flags = session.connection().execute(upserted).scalars().all()
-    inserted = sum(bool(flag) for flag in flags)
-    return inserted, len(flags) - inserted
+    return upsert_rows(session, CompetitorContent, rows, key=("user_id", "content_url"), figures=FIGURES)
 
 
 def own(session: Session, *, domain: str | None, limit: int) -> list[CompetitorContent]:

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, ColumnElement, Float, cast, func, literal, literal_column
+from sqlalchemy import ColumnElement, Float, cast, func, literal, literal_column
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import ContentMonetization
+from blogster_cli.repositories.upserts import upsert_rows
 
 FIGURES = (
     "monetization_type", "blog_id", "placement_data", "revenue", "impressions", "clicks", "conversion_count",
@@ -22,16 +22,7 @@ FIGURES = (
 
 def upsert(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(inserted, updated): a row is known by its provider and reference id (0045's unique key)."""
-    if not rows:
-        return 0, 0
-    statement = insert(ContentMonetization).values(list(rows))
-    upserted = statement.on_conflict_do_update(
-        index_elements=["user_id", "provider", "reference_id"],
-        set_={name: statement.excluded[name] for name in FIGURES},
-    ).returning(literal_column("xmax = 0", Boolean))  # xmax is 0 on a row this statement inserted
-    flags = session.connection().execute(upserted).scalars().all()
-    inserted = sum(bool(flag) for flag in flags)
-    return inserted, len(flags) - inserted
+    return upsert_rows(session, ContentMonetization, rows, key=("user_id", "provider", "reference_id"), figures=FIGURES)
 
 
 def totals(session: Session, *, by_post: bool) -> list[dict[str, Any]]:

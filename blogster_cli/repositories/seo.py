@@ -1,9 +1,9 @@
-"""keyword_research and serp_positions of the acting user (SQLModel; RLS keeps them owner-only).
+"""keyword_research and serp_positions of the acting user (RLS keeps them owner-only).
 
-SQLModel statements, not hand-written SQL: an import is a few thousand rows at most (a
-Search Console export holds 1,000 rows from the web page, 50,000 from the API), which
-SQLAlchemy's batched INSERT ... VALUES sends in a handful of statements; there is no hot
-path here that would justify driver-level SQL.
+Queries are SQLModel statements. The bulk writes of an import (up to 50,000 rows: what the
+Search Console API returns per request) go through repositories/upserts.py, one statement
+over one JSON parameter: SQLAlchemy's executemany of the same upsert took a round trip per
+row, 10x slower in bench/bench_seo.py (figures in that module's docstring).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, ColumnElement, func, literal_column, update
+from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import KeywordResearch, SerpPosition
+from blogster_cli.repositories.upserts import insert_rows, upsert_rows
 
 KEYWORD_FIGURES = ("search_volume", "keyword_difficulty", "cpc", "competition", "intent")
 POSITION_KEY = ("blog_id", "keyword_id", "check_date", "search_engine", "device_type", "search_locale")
@@ -35,48 +36,39 @@ def own_keywords_by_text(session: Session, *, keywords: Iterable[str]) -> dict[s
     if not wanted:
         return {}
     query = select(KeywordResearch).where(
-        KeywordResearch.user_id == _me(), func.lower(KeywordResearch.keyword).in_(wanted)
-    )
+        KeywordResearch.user_id == _me(),
+        func.lower(KeywordResearch.keyword) == any_(bindparam("wanted", wanted, type_=ARRAY(Text))),
+    )  # one array parameter: an IN list of 50,000 keywords would pass PostgreSQL's 65,535 parameters
     return {row.keyword.lower(): row for row in session.exec(query.order_by(col(KeywordResearch.created_at)))}
 
 
 def upsert_keywords(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(updated, inserted): a keyword I have already (ignoring case) gets the row's figures, others are added."""
     existing = own_keywords_by_text(session, keywords=[row["keyword"] for row in rows])
-    updated = 0
+    new = [row for row in rows if row["keyword"].lower() not in existing]
     for row in rows:
         known = existing.get(row["keyword"].lower())
-        if known is None:
-            session.add(KeywordResearch(**row))
-            continue
-        for name in KEYWORD_FIGURES:
-            setattr(known, name, row[name])
-        updated += 1
+        if known is not None:
+            for name in KEYWORD_FIGURES:
+                setattr(known, name, row[name])
     session.flush()
-    return updated, len(rows) - updated
+    insert_rows(session, KeywordResearch, new, returning=["id"])
+    return len(rows) - len(new), len(new)
 
 
 def keyword_ids(session: Session, *, keywords: Iterable[str]) -> dict[str, UUID]:
     """My keyword ids by lower-cased keyword; a keyword I do not have yet is added without figures."""
     wanted = {keyword.lower(): keyword for keyword in keywords}
-    found = own_keywords_by_text(session, keywords=wanted)
-    missing = [KeywordResearch(keyword=keyword) for lowered, keyword in wanted.items() if lowered not in found]
-    session.add_all(missing)
-    session.flush()
-    return {**{k: row.id for k, row in found.items()}, **{row.keyword.lower(): row.id for row in missing}}
+    found = {lowered: row.id for lowered, row in own_keywords_by_text(session, keywords=wanted).items()}
+    missing = [{"keyword": keyword} for lowered, keyword in wanted.items() if lowered not in found]
+    added = insert_rows(session, KeywordResearch, missing, returning=["id", "keyword"])  # one statement
+    found.update({keyword.lower(): keyword_id for keyword_id, keyword in added})
+    return found
 
 
 def upsert_positions(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(inserted, updated): one row per post, keyword, day, engine, device and locale (0045's unique key)."""
-    if not rows:
-        return 0, 0
-    statement = insert(SerpPosition).values(list(rows))
-    upserted = statement.on_conflict_do_update(
-        index_elements=list(POSITION_KEY), set_={name: statement.excluded[name] for name in POSITION_FIGURES}
-    ).returning(literal_column("xmax = 0", Boolean))  # xmax is 0 on a row this statement inserted
-    flags = session.connection().execute(upserted).scalars().all()
-    inserted = sum(bool(flag) for flag in flags)
-    return inserted, len(flags) - inserted
+    return upsert_rows(session, SerpPosition, rows, key=POSITION_KEY, figures=POSITION_FIGURES)
 
 
 def recompute_changes(session: Session, *, keyword_ids: Iterable[UUID]) -> None:
@@ -97,7 +89,8 @@ def recompute_changes(session: Session, *, keyword_ids: Iterable[UUID]) -> None:
         )
         .label("previous")
     )  # fmt: skip
-    series = select(col(SerpPosition.id).label("id"), previous).where(col(SerpPosition.keyword_id).in_(ids)).subquery()
+    in_ids = col(SerpPosition.keyword_id) == any_(bindparam("ids", ids, type_=ARRAY(Uuid)))  # one parameter
+    series = select(col(SerpPosition.id).label("id"), previous).where(in_ids).subquery()
     session.connection().execute(
         update(SerpPosition)
         .where(col(SerpPosition.id) == series.c.id)
