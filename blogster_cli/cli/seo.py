@@ -45,6 +45,7 @@ def import_keywords(
 @app.command("keywords")
 def list_keywords(
     limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), by search volume."),
+    blog: str | None = typer.Option(None, "--blog", help="Only keywords of this post (tied to it, or it ranks for)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your researched keywords, highest search volume first.
@@ -53,7 +54,7 @@ def list_keywords(
     """
     from blogster_cli.services import seo
 
-    rows = seo.keywords(acting_user(), limit=limit)
+    rows = seo.keywords(acting_user(), limit=limit, blog=blog)
     if json:
         output.print_json(rows)
         return

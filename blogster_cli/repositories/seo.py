@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, update
+from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlmodel import Session, col, select
@@ -126,10 +126,11 @@ def latest_positions(session: Session, *, blog_id: UUID | None, limit: int) -> l
     return [dict(row._mapping) for row in session.connection().execute(query)]
 
 
-def own_keywords(session: Session, *, limit: int) -> list[KeywordResearch]:
-    query = (
-        select(KeywordResearch)
-        .where(KeywordResearch.user_id == _me())
-        .order_by(col(KeywordResearch.search_volume).desc().nulls_last(), KeywordResearch.keyword)
-    )
+def own_keywords(session: Session, *, limit: int, blog_id: UUID | None = None) -> list[KeywordResearch]:
+    """My keywords by search volume; with `blog_id`, those tied to that post or that it ranks for."""
+    query = select(KeywordResearch).where(KeywordResearch.user_id == _me())
+    if blog_id is not None:
+        ranked = select(SerpPosition.keyword_id).where(SerpPosition.blog_id == blog_id)
+        query = query.where(or_(col(KeywordResearch.blog_id) == blog_id, col(KeywordResearch.id).in_(ranked)))
+    query = query.order_by(col(KeywordResearch.search_volume).desc().nulls_last(), KeywordResearch.keyword)
     return list(session.exec(query.limit(limit) if limit else query))

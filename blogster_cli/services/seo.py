@@ -43,10 +43,12 @@ def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImp
     return KeywordImport(inserted, updated, [Rejected(r.line, r.reason) for r in rejected])
 
 
-def keywords(acting: ActingUser, *, limit: int = 0) -> list[KeywordRow]:
+def keywords(acting: ActingUser, *, limit: int = 0, blog: str | None = None) -> list[KeywordRow]:
+    """My keywords by search volume; with `blog`, those tied to that post or that it ranks for."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
 
+    blog_id = _own_post_id(acting, blog) if blog is not None else None
     with orm_unit_of_work(acting) as session:
         return [
             KeywordRow(
@@ -57,7 +59,7 @@ def keywords(acting: ActingUser, *, limit: int = 0) -> list[KeywordRow]:
                 row.competition,
                 None if row.intent is None else str(row.intent),
             )  # fmt: skip
-            for row in seo_rows.own_keywords(session, limit=limit)
+            for row in seo_rows.own_keywords(session, limit=limit, blog_id=blog_id)
         ]
 
 
@@ -143,18 +145,21 @@ def import_positions(
     )  # fmt: skip
 
 
+def _own_post_id(acting: ActingUser, blog: str) -> UUID:
+    from blogster_cli.services.analytics_ingest import post_finder
+
+    found = post_finder(acting)(blog)
+    if found is None:
+        raise NotFound(f"no post with slug or id {blog!r}")
+    return UUID(found)
+
+
 def positions(acting: ActingUser, *, blog: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
     """The last check of each of my (post, keyword, device, locale) series, most clicked first."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
-    from blogster_cli.services.analytics_ingest import post_finder
 
-    blog_id = None
-    if blog is not None:
-        found = post_finder(acting)(blog)
-        if found is None:
-            raise NotFound(f"no post with slug or id {blog!r}")
-        blog_id = UUID(found)
+    blog_id = _own_post_id(acting, blog) if blog is not None else None
     with orm_unit_of_work(acting) as session:
         rows = seo_rows.latest_positions(session, blog_id=blog_id, limit=limit)
     columns = ("slug", "keyword", "rank_position", "previous_position", "change", "clicks", "impressions", "ctr",

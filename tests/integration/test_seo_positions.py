@@ -88,6 +88,8 @@ def test_previous_position_and_change_follow_each_series_by_date_in_any_import_o
                and row["device_type"] == "desktop")  # fmt: skip
     assert (top["rank_position"], top["previous_position"], top["change"]) == (1, 2, 1)
     assert [row["keyword"] for row in seo.positions(alice, blog="beta")] == ["zsh prompt"]
+    assert [row.keyword for row in seo.keywords(alice, blog="beta")] == ["zsh prompt"]
+    assert {row.keyword for row in seo.keywords(alice)} == {"terminal habits", "shell aliases", "zsh prompt"}
 
 
 def test_an_export_filtered_by_page_takes_the_post_from_blog(world, superuser):
