@@ -178,7 +178,7 @@ def parse_positions(text: str, *, default_page: str | None = None) -> tuple[list
         if (clicks or 0) < 0 or (impressions or 0) < 0 or not 0 <= (ctr or 0) <= 1:
             raise ValueError("clicks, impressions or CTR out of range")
         if ctr is None and clicks is not None and impressions:
-            ctr = clicks / impressions
+            ctr = min(1.0, clicks / impressions)
         return PositionRow(
             query, page, clicks, impressions, ctr, round(position), day(cells["date"]), _device(cells["device"]),
             _text(cells["country"]), line,

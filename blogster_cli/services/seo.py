@@ -94,10 +94,11 @@ def _merged(rows: list[tuple[str, PositionRow]], default_day: date) -> dict[tupl
             }  # fmt: skip
             continue
         for name in ("clicks", "impressions"):
-            if row.__getattribute__(name) is not None:
-                known[name] = (known[name] or 0) + row.__getattribute__(name)
+            value = getattr(row, name)
+            if value is not None:
+                known[name] = (known[name] or 0) + value
         if known["clicks"] is not None and known["impressions"]:
-            known["ctr"] = known["clicks"] / known["impressions"]
+            known["ctr"] = min(1.0, known["clicks"] / known["impressions"])
     for key, (total, weighted) in weights.items():
         merged[key]["rank_position"] = max(1, round(weighted / total))
     return merged
