@@ -12,6 +12,8 @@ Then, on a throwaway embedded PostgreSQL with one account that owns the 200 post
     ingest: `analytics ingest` end to end (read, parse, store page views and ledger, recompute
             blog_analytics), and its ratio to goaccess (goal >= 1, i.e. at least as fast)
     reingest: the same log again (nothing new: the ledger's hashes are checked)
+    seo: `seo import-positions` of a 50,000-row Search Console export (x BLOGSTER_BENCH_SCALE) for
+         the same account, and the executemany upsert it does not use (bench_seo.py)
     agreement: total lines and unique visitors against GoAccess's JSON (goal within 1%), and views
                and visitors per post against GoAccess's per-URL figures under the same filters
                (--ignore-crawlers --no-query-string, 4xx/5xx ignored; goal within 5%)
@@ -36,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from bench_seo import measure as seo_measure
 
 from blogster_cli.analytics.aggregate import analyse_file
 from blogster_cli.analytics.logformat import LogFormat
@@ -183,6 +186,7 @@ def main() -> None:
         started = time.perf_counter()
         again = ingest(acting, sources=[str(log)])
         print(f"reingest: {time.perf_counter() - started:.2f} s ({again.lines} new lines)")
+        seo_measure(acting, max(1000, round(50_000 * scale)))
 
         if peer is None:
             return

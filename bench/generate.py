@@ -776,14 +776,26 @@ class Generator:
             return 0
 
         def lines() -> Iterator[str]:
-            for _ in range(self.counts["serp_positions"]):
+            # A post, keyword, day, engine, device and locale is one row (0045's unique key): draws
+            # that repeat one are skipped, at most as many as the rows asked for.
+            seen: set[tuple[str, int, int, str, str]] = set()
+            for _ in range(2 * self.counts["serp_positions"]):
+                if len(seen) == self.counts["serp_positions"]:
+                    break
                 keyword_id, blog = rng.choice(self.tracked)
                 rank, previous = rng.randint(1, 100), rng.randint(1, 100)
-                day = self.day(self.today - rng.randrange(365))
+                ago = rng.randrange(365)
+                engine, device = (
+                    rng.choice(("google", "google", "bing", "duckduckgo")),
+                    rng.choice(("desktop", "mobile")),
+                )
+                if (keyword_id, blog, ago, engine, device) in seen:
+                    continue
+                seen.add((keyword_id, blog, ago, engine, device))
+                day = self.day(self.today - ago)
                 yield (
                     f"{next(ids)}\t{b.ids[blog]}\t{keyword_id}\t{rank}\t{previous}\t{previous - rank}"
-                    f"\t{rng.choice(('google', 'google', 'bing', 'duckduckgo'))}\ten-US"
-                    f"\t{rng.choice(('desktop', 'mobile'))}\t{'t' if rank == 1 else 'f'}\t{day}\t{day} 06:00:00+00\n"
+                    f"\t{engine}\ten-US\t{device}\t{'t' if rank == 1 else 'f'}\t{day}\t{day} 06:00:00+00\n"
                 )
 
         return copy_rows(

@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from urllib.parse import urlsplit
 
 from blogster_cli.analytics.crawlers import is_crawler
+from blogster_cli.analytics.devices import device_class
 from blogster_cli.analytics.logformat import LogFormat, parse_line
 from blogster_cli.analytics.paths import PathMatcher, is_asset
 
@@ -31,8 +32,8 @@ TOP_REFERRERS = 10
 MALFORMED_SAMPLE_SIZE = 3
 
 # (visitor: a 64-bit hash of IP and user agent, epoch seconds, the post's key (slug, or a stored
-#  post id) or None for a page that is no post, referrer domain or "")
-PageView = tuple[int, int, str | None, str]
+#  post id) or None for a page that is no post, referrer domain or "", device class or None)
+PageView = tuple[int, int, str | None, str, str | None]
 
 
 @dataclass
@@ -131,6 +132,7 @@ def process_lines(
                 request.timestamp,
                 matcher.slug_for(request.path),
                 _referrer_domain(request.referrer, own_hosts),
+                device_class(request.user_agent),
             )
         )
     return result
@@ -162,7 +164,7 @@ class _Accumulator:
     referrers: Counter[str] = field(default_factory=Counter)
 
 
-def _visits(views: list[PageView]) -> Iterator[list[PageView]]:
+def split_visits(views: list[PageView]) -> Iterator[list[PageView]]:
     """Split one visitor's time-ordered page views at gaps over SESSION_GAP_SECONDS."""
     visit: list[PageView] = []
     for view in views:
@@ -183,7 +185,7 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
 
     for visitor, views in by_visitor.items():
         views.sort(key=lambda view: view[1])
-        for visit in _visits(views):
+        for visit in split_visits(views):
             for position, view in enumerate(visit):
                 slug = view[2]
                 if slug is None:

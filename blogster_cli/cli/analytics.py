@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import typer
 
@@ -136,15 +137,21 @@ def dashboard(json: bool = JSON_OPTION) -> None:
 def report(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug or id); all posts by default."),
     days: int = typer.Option(30, "--days", help="30 or 90."),
+    png: Path | None = typer.Option(None, "--png", dir_okay=False, help="Also write the chart as a PNG image."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Views and visitors per day as a chart, top posts and referrers, bounce rate and time on page.
 
-    Example: blogster analytics report --days 90
+    With --png FILE the same chart is also written as an image (views as bars, visitors as
+    their lighter part).
+
+    Example: blogster analytics report --days 90 --png views.png
     """
     from blogster_cli.services import analytics_reports
 
     result = analytics_reports.report(acting_user(), blog=blog, days=days)
+    if png is not None:
+        _write_png(png, result)
     if json:
         output.print_json(result)
         return
@@ -172,6 +179,18 @@ def report(
         )
     if result.top_referrers:
         output.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
+
+
+def _write_png(path: Path, result: Any) -> None:
+    from blogster_cli.analytics.chart import views_png
+    from blogster_cli.errors import InvalidInput
+
+    title = f"Views and visitors, {result.since} to {result.until}" + (f" ({result.blog})" if result.blog else "")
+    image = views_png([(day["date"], day["views"], day["unique_visitors"]) for day in result.days], title=title)
+    try:
+        path.write_bytes(image)
+    except OSError as exc:
+        raise InvalidInput(f"--png {path}: {exc.strerror or exc}") from None
 
 
 def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -44,6 +45,7 @@ def import_keywords(
 @app.command("keywords")
 def list_keywords(
     limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), by search volume."),
+    blog: str | None = typer.Option(None, "--blog", help="Only keywords of this post (tied to it, or it ranks for)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your researched keywords, highest search volume first.
@@ -52,9 +54,80 @@ def list_keywords(
     """
     from blogster_cli.services import seo
 
-    rows = seo.keywords(acting_user(), limit=limit)
+    rows = seo.keywords(acting_user(), limit=limit, blog=blog)
     if json:
         output.print_json(rows)
         return
     columns = ["keyword", "search_volume", "keyword_difficulty", "cpc", "competition", "intent"]
     output.print_table([vars(row) for row in rows], columns, title="Keywords")
+
+
+@app.command("import-positions")
+def import_positions(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Search Console performance export (query and page dimensions)."
+    ),
+    blog: str | None = typer.Option(
+        None, "--blog", help="The post of an export without a Page column (filtered by page)."
+    ),
+    check_date: datetime | None = typer.Option(
+        None, "--date", formats=["%Y-%m-%d"], help="The day of rows without a Date column (default: today, UTC)."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Import search positions: Query, Page, Clicks, Impressions, CTR, Position (optionally Date, Device, Country).
+
+    Each page is matched to your post at that address (as `analytics ingest` matches paths);
+    other pages are skipped. A query becomes one of your keywords if it is not one yet. A row is
+    known by its post, query, day, device and country, so importing again updates it; previous
+    position and change (previous - current: positive moved up) follow each series by date.
+    Tablets count as mobile; the position is rounded to a whole rank.
+
+    Example: blogster seo import-positions gsc-performance.csv --date 2026-11-30
+    """
+    from blogster_cli.services import seo
+
+    result = seo.import_positions(
+        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file), blog=blog,
+        check_date=check_date.date() if check_date else None,
+    )  # fmt: skip
+    if json:
+        output.print_json(result)
+        return
+    for rejected in result.rejected:
+        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
+    output.message(
+        f"{result.inserted} position(s) added, {result.updated} updated, {result.keywords_added} new keyword(s),"
+        f" {len(result.rejected)} line(s) skipped."
+    )
+
+
+@app.command("positions")
+def list_positions(
+    blog: str | None = typer.Option(None, "--blog", help="One post (slug); all your posts by default."),
+    limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), most clicked first."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your posts' latest search positions per keyword, with the change since the check before.
+
+    Example: blogster seo positions --blog ten-terminal-habits
+    """
+    from blogster_cli.services import seo
+
+    rows = seo.positions(acting_user(), blog=blog, limit=limit)
+    if json:
+        output.print_json(rows)
+        return
+    shown = [{**row, "ctr": "-" if row["ctr"] is None else f"{row['ctr']:.1%}"} for row in rows]
+    columns = [
+        "slug",
+        "keyword",
+        "rank_position",
+        "change",
+        "clicks",
+        "impressions",
+        "ctr",
+        "check_date",
+        "device_type",
+    ]
+    output.print_table(shown, columns, title="Search positions")

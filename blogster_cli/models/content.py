@@ -220,6 +220,7 @@ class AnalyticsPageView(SQLModel, table=True):
     visitor: int = Field(sa_type=BigInteger)
     viewed_at: dt.datetime = Field(sa_type=TIMESTAMPTZ)
     referrer: str | None = None
+    device: str | None = None  # desktop, mobile or tablet (0045); None when not known
 
 
 class AnalyticsIngestLock(SQLModel, table=True):

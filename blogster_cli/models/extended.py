@@ -280,6 +280,9 @@ class SerpPosition(SQLModel, table=True):
     featured_snippet: bool = False
     check_date: dt.date | None = db_default("((now() AT TIME ZONE 'UTC'::text))::date")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    clicks: int | None = None  # the Search Console figures (0045)
+    impressions: int | None = None
+    ctr: float | None = None
 
 
 class CompetitorContent(SQLModel, table=True):

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from blogster_cli.analytics.aggregate import PageView, PostDay
     from blogster_cli.analytics.ledger import Batch, CountedRange
 
-# A stored page view: (blog id or None, visitor hash, epoch seconds, referrer domain (no tab or newline) or None).
-StoredView = tuple[str | None, int, int, str | None]
+# A stored page view: (blog id or None, visitor hash, epoch seconds, referrer domain (no tab or newline) or None,
+# device class or None).
+StoredView = tuple[str | None, int, int, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,15 @@ def record_batch(
     than the insert, so the views travel as one tab-separated text that the server splits.
     """
     rows = "\n".join(
-        f"{blog_id or ''}\t{visitor}\t{moment}\t{referrer or ''}" for blog_id, visitor, moment, referrer in views
+        f"{blog_id or ''}\t{visitor}\t{moment}\t{referrer or ''}\t{device or ''}"
+        for blog_id, visitor, moment, referrer, device in views
     )
     if views:
         conn.execute(
-            "insert into public.analytics_page_views (blog_id, visitor, viewed_at, referrer)"
+            "insert into public.analytics_page_views (blog_id, visitor, viewed_at, referrer, device)"
             " select nullif(split_part(r, E'\\t', 1), '')::uuid, split_part(r, E'\\t', 2)::int8,"
-            " to_timestamp(split_part(r, E'\\t', 3)::int8), nullif(split_part(r, E'\\t', 4), '')"
+            " to_timestamp(split_part(r, E'\\t', 3)::int8), nullif(split_part(r, E'\\t', 4), ''),"
+            " nullif(split_part(r, E'\\t', 5), '')"
             " from pg_catalog.string_to_table(%s, E'\\n') r",
             (rows,),
         )
@@ -102,7 +105,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
     """My stored page views in [since, until), shaped for analytics.aggregate.post_days."""
     with conn.cursor() as cursor:
         cursor.execute(
-            "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, '')"
+            "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device"
             " from public.analytics_page_views"
             " where author_id = auth.uid() and viewed_at >= %s and viewed_at < %s",
             (since, until),

@@ -1,43 +1,136 @@
-"""keyword_research rows of the acting user (psycopg; RLS keeps them owner-only)."""
+"""keyword_research and serp_positions of the acting user (RLS keeps them owner-only).
+
+Queries are SQLModel statements. The bulk writes of an import (up to 50,000 rows: what the
+Search Console API returns per request) go through repositories/upserts.py, one statement
+over one JSON parameter: SQLAlchemy's executemany of the same upsert took a round trip per
+row, 10x slower in bench/bench_seo.py (figures in that module's docstring).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
 
-if TYPE_CHECKING:
-    import psycopg
+from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, or_, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
+from sqlmodel import Session, col, select
 
-_ROWS = (
-    "jsonb_to_recordset(%s::jsonb) as r(keyword text, search_volume int, keyword_difficulty float8, cpc float8,"
-    " competition float8, intent public.keyword_intent)"
-)
+from blogster_cli.models.content import Blog
+from blogster_cli.models.extended import KeywordResearch, SerpPosition
+from blogster_cli.repositories.upserts import insert_rows, upsert_rows
 
-
-def upsert_keywords(conn: psycopg.Connection, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """(updated, inserted): a keyword I have already (ignoring case) is updated, others are added."""
-    payload = json.dumps(list(rows))
-    updated = conn.execute(
-        "update public.keyword_research k set search_volume = r.search_volume,"
-        " keyword_difficulty = r.keyword_difficulty, cpc = r.cpc, competition = r.competition, intent = r.intent"
-        f" from {_ROWS} where k.user_id = auth.uid() and lower(k.keyword) = lower(r.keyword)",
-        (payload,),
-    ).rowcount
-    inserted = conn.execute(
-        "insert into public.keyword_research (keyword, search_volume, keyword_difficulty, cpc, competition, intent)"
-        f" select r.keyword, r.search_volume, r.keyword_difficulty, r.cpc, r.competition, r.intent from {_ROWS}"
-        " where not exists (select 1 from public.keyword_research k"
-        "   where k.user_id = auth.uid() and lower(k.keyword) = lower(r.keyword))",
-        (payload,),
-    ).rowcount
-    return updated, inserted
+KEYWORD_FIGURES = ("search_volume", "keyword_difficulty", "cpc", "competition", "intent")
+POSITION_KEY = ("blog_id", "keyword_id", "check_date", "search_engine", "device_type", "search_locale")
+POSITION_FIGURES = ("rank_position", "url", "clicks", "impressions", "ctr")
 
 
-def own_keywords(conn: psycopg.Connection, *, limit: int) -> list[tuple[Any, ...]]:
-    return conn.execute(
-        "select keyword, search_volume, keyword_difficulty, cpc, competition, intent::text"
-        " from public.keyword_research where user_id = auth.uid()"
-        " order by search_volume desc nulls last, keyword limit %s",
-        (limit or None,),
-    ).fetchall()
+def _me() -> ColumnElement[UUID]:
+    return literal_column("auth.uid()")
+
+
+def own_keywords_by_text(session: Session, *, keywords: Iterable[str]) -> dict[str, KeywordResearch]:
+    """My keyword rows whose keyword is one of `keywords` (ignoring case), by lower-cased keyword."""
+    wanted = sorted({keyword.lower() for keyword in keywords})
+    if not wanted:
+        return {}
+    query = select(KeywordResearch).where(
+        KeywordResearch.user_id == _me(),
+        func.lower(KeywordResearch.keyword) == any_(bindparam("wanted", wanted, type_=ARRAY(Text))),
+    )  # one array parameter: an IN list of 50,000 keywords would pass PostgreSQL's 65,535 parameters
+    return {row.keyword.lower(): row for row in session.exec(query.order_by(col(KeywordResearch.created_at)))}
+
+
+def upsert_keywords(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(updated, inserted): a keyword I have already (ignoring case) gets the row's figures, others are added."""
+    existing = own_keywords_by_text(session, keywords=[row["keyword"] for row in rows])
+    new = [row for row in rows if row["keyword"].lower() not in existing]
+    for row in rows:
+        known = existing.get(row["keyword"].lower())
+        if known is not None:
+            for name in KEYWORD_FIGURES:
+                setattr(known, name, row[name])
+    session.flush()
+    insert_rows(session, KeywordResearch, new, returning=["id"])
+    return len(rows) - len(new), len(new)
+
+
+def keyword_ids(session: Session, *, keywords: Iterable[str]) -> dict[str, UUID]:
+    """My keyword ids by lower-cased keyword; a keyword I do not have yet is added without figures."""
+    wanted = {keyword.lower(): keyword for keyword in keywords}
+    found = {lowered: row.id for lowered, row in own_keywords_by_text(session, keywords=wanted).items()}
+    missing = [{"keyword": keyword} for lowered, keyword in wanted.items() if lowered not in found]
+    added = insert_rows(session, KeywordResearch, missing, returning=["id", "keyword"])  # one statement
+    found.update({keyword.lower(): keyword_id for keyword_id, keyword in added})
+    return found
+
+
+def upsert_positions(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(inserted, updated): one row per post, keyword, day, engine, device and locale (0045's unique key)."""
+    return upsert_rows(session, SerpPosition, rows, key=POSITION_KEY, figures=POSITION_FIGURES)
+
+
+def recompute_changes(session: Session, *, keyword_ids: Iterable[UUID]) -> None:
+    """previous_position and change (previous - current: positive moved up) of my series of `keyword_ids`.
+
+    A series is one post, keyword, engine, device and locale by check_date, so importing an older
+    export after a newer one still gives every row the position of the day before it.
+    """
+    ids = list(keyword_ids)
+    if not ids:
+        return
+    previous = (
+        func.lag(SerpPosition.rank_position)
+        .over(
+            partition_by=[col(SerpPosition.blog_id), col(SerpPosition.keyword_id), col(SerpPosition.search_engine),
+                          col(SerpPosition.device_type), col(SerpPosition.search_locale)],
+            order_by=col(SerpPosition.check_date),
+        )
+        .label("previous")
+    )  # fmt: skip
+    in_ids = col(SerpPosition.keyword_id) == any_(bindparam("ids", ids, type_=ARRAY(Uuid)))  # one parameter
+    series = select(col(SerpPosition.id).label("id"), previous).where(in_ids).subquery()
+    session.connection().execute(
+        update(SerpPosition)
+        .where(col(SerpPosition.id) == series.c.id)
+        .where(col(SerpPosition.previous_position).is_distinct_from(series.c.previous))
+        .values(previous_position=series.c.previous, change=series.c.previous - col(SerpPosition.rank_position))
+    )
+
+
+def latest_positions(session: Session, *, blog_id: UUID | None, limit: int) -> list[dict[str, Any]]:
+    """The last check of each of my posts' series (post, keyword, engine, device, locale), most clicked first."""
+    series = (
+        col(SerpPosition.blog_id), col(SerpPosition.keyword_id), col(SerpPosition.search_engine),
+        col(SerpPosition.device_type), col(SerpPosition.search_locale),
+    )  # fmt: skip
+    latest = (
+        select(SerpPosition)
+        .ext(distinct_on(*series))
+        .join(Blog, col(Blog.id) == SerpPosition.blog_id)
+        .where(col(Blog.author_id) == _me())
+        .order_by(*series, col(SerpPosition.check_date).desc())
+    )
+    if blog_id is not None:
+        latest = latest.where(SerpPosition.blog_id == blog_id)
+    last = latest.subquery()
+    query = (
+        core_select(col(Blog.slug), col(KeywordResearch.keyword), last)
+        .join(Blog, col(Blog.id) == last.c.blog_id)
+        .join(KeywordResearch, col(KeywordResearch.id) == last.c.keyword_id)
+        .order_by(last.c.clicks.desc().nulls_last(), last.c.rank_position, Blog.slug, KeywordResearch.keyword)
+    )
+    if limit:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in session.connection().execute(query)]
+
+
+def own_keywords(session: Session, *, limit: int, blog_id: UUID | None = None) -> list[KeywordResearch]:
+    """My keywords by search volume; with `blog_id`, those tied to that post or that it ranks for."""
+    query = select(KeywordResearch).where(KeywordResearch.user_id == _me())
+    if blog_id is not None:
+        ranked = select(SerpPosition.keyword_id).where(SerpPosition.blog_id == blog_id)
+        query = query.where(or_(col(KeywordResearch.blog_id) == blog_id, col(KeywordResearch.id).in_(ranked)))
+    query = query.order_by(col(KeywordResearch.search_volume).desc().nulls_last(), KeywordResearch.keyword)
+    return list(session.exec(query.limit(limit) if limit else query))

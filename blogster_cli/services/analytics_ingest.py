@@ -159,6 +159,28 @@ def _plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> _
     return _Plan(matcher, {post.slug: str(post.id) for post in posts}, _own_hosts(settings, base_domain))
 
 
+def post_finder(acting: ActingUser) -> Callable[[str], str | None]:
+    """slug, path or URL -> the id of my post at that address (as `ingest` maps paths), or None.
+
+    An address that no pattern or kept old URL matches falls back to its last path segment
+    (without .html) when that is one of my slugs.
+    """
+    plan = _plan(acting, map_pattern=None, base_domain="")
+
+    def find(address: str) -> str | None:
+        address = address.strip()
+        if "/" not in address:
+            return plan.post_ids.get(address)
+        path = urlsplit(address if address.startswith(("/", "http://", "https://")) else f"//{address}").path or "/"
+        slug = plan.matcher.slug_for(path)
+        if slug is None:
+            last = path.rstrip("/").rsplit("/", 1)[-1]
+            slug = last.removesuffix(".html").removesuffix(".htm")
+        return plan.post_ids.get(slug)
+
+    return find
+
+
 def _own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> frozenset[str]:
     """My site's host names: referrers from them are internal, not referrers."""
     if settings is None:
@@ -274,8 +296,8 @@ def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.Store
     """Page views as stored: the slug becomes my post's id (None for pages that are no post)."""
     post_ids = plan.post_ids
     return [
-        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer))
-        for visitor, timestamp, slug, referrer in result.page_views
+        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer), device)
+        for visitor, timestamp, slug, referrer, device in result.page_views
     ]
 
 

@@ -1,14 +1,22 @@
-"""`seo import-keywords` and `seo keywords`: keyword research from CSV exports, kept per account."""
+"""`seo import-keywords | keywords | import-positions | positions`: SEO data from CSV exports, kept per account.
+
+Every import is idempotent: a keyword is known by its text (ignoring case), a position by
+its post, keyword, day, search engine, device and locale, so importing a file again updates
+the rows it made instead of adding new ones.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.analytics.keywords import KeywordRow, Rejected, parse_keywords
-from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import InvalidInput
-from blogster_cli.repositories import seo as seo_rows
+from blogster_cli.analytics.csvfile import Rejected
+from blogster_cli.analytics.exports import PositionRow, parse_positions
+from blogster_cli.analytics.keywords import KeywordRow, parse_keywords
+from blogster_cli.errors import InvalidInput, NotFound
 
 
 @dataclass
@@ -22,16 +30,139 @@ class KeywordImport:
 
 def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImport:
     """All rows of the file in one transaction; unreadable lines are reported, not fatal."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import seo as seo_rows
+
     try:
         rows, rejected = parse_keywords(text)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
     unique: dict[str, KeywordRow] = {row.keyword.lower(): row for row in rows}  # the file's last row wins
-    with unit_of_work(acting) as conn:
-        updated, inserted = seo_rows.upsert_keywords(conn, rows=[asdict(row) for row in unique.values()])
-    return KeywordImport(inserted, updated, rejected)
+    with orm_unit_of_work(acting) as session:
+        updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in unique.values()])
+    return KeywordImport(inserted, updated, [Rejected(r.line, r.reason) for r in rejected])
 
 
-def keywords(acting: ActingUser, *, limit: int = 0) -> list[KeywordRow]:
-    with unit_of_work(acting) as conn:
-        return [KeywordRow(*row) for row in seo_rows.own_keywords(conn, limit=limit)]
+def keywords(acting: ActingUser, *, limit: int = 0, blog: str | None = None) -> list[KeywordRow]:
+    """My keywords by search volume; with `blog`, those tied to that post or that it ranks for."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import seo as seo_rows
+
+    blog_id = _own_post_id(acting, blog) if blog is not None else None
+    with orm_unit_of_work(acting) as session:
+        return [
+            KeywordRow(
+                row.keyword,
+                row.search_volume,
+                row.keyword_difficulty,
+                row.cpc,
+                row.competition,
+                None if row.intent is None else str(row.intent),
+            )  # fmt: skip
+            for row in seo_rows.own_keywords(session, limit=limit, blog_id=blog_id)
+        ]
+
+
+@dataclass
+class PositionImport:
+    """What `seo import-positions` did; rows of one key in the file are merged (clicks added)."""
+
+    inserted: int
+    updated: int
+    keywords_added: int
+    check_date: date | None
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def _merged(rows: list[tuple[str, PositionRow]], default_day: date) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """One row per unique key: pages of one post (e.g. with and without a query string) are added up,
+    the position averaged weighted by impressions."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    weights: dict[tuple[Any, ...], tuple[float, float]] = {}
+    for blog_id, row in rows:
+        check_date = row.check_date or default_day
+        key = (blog_id, row.query.lower(), check_date, row.device_type, row.search_locale)
+        weight = float(row.impressions or 1)
+        total, weighted = weights.get(key, (0.0, 0.0))
+        weights[key] = (total + weight, weighted + weight * row.rank_position)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = {
+                "blog_id": blog_id, "query": row.query, "check_date": check_date, "search_engine": "google",
+                "device_type": row.device_type, "search_locale": row.search_locale, "url": row.page,
+                "clicks": row.clicks, "impressions": row.impressions, "ctr": row.ctr,
+            }  # fmt: skip
+            continue
+        for name in ("clicks", "impressions"):
+            value = getattr(row, name)
+            if value is not None:
+                known[name] = (known[name] or 0) + value
+        if known["clicks"] is not None and known["impressions"]:
+            known["ctr"] = min(1.0, known["clicks"] / known["impressions"])
+    for key, (total, weighted) in weights.items():
+        merged[key]["rank_position"] = max(1, round(weighted / total))
+    return merged
+
+
+def import_positions(
+    acting: ActingUser, *, text: str, source: str, blog: str | None = None, check_date: date | None = None
+) -> PositionImport:
+    """Search Console rows into serp_positions; each page must be one of my posts (by its address).
+
+    Rows without a Date column are dated `check_date` (today, UTC, by default); with `blog`, an
+    export without a Page column (filtered by page in Search Console) belongs to that post.
+    """
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import seo as seo_rows
+    from blogster_cli.services.analytics_ingest import post_finder
+
+    try:
+        rows, rejected = parse_positions(text, default_page=blog)
+    except ValueError as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
+    find = post_finder(acting)
+    if blog is not None and find(blog) is None:
+        raise InvalidInput(f"--blog {blog}: none of your posts")
+    matched: list[tuple[str, PositionRow]] = []
+    for row in rows:
+        blog_id = find(row.page)
+        if blog_id is None:
+            rejected.append(Rejected(row.line, f"{row.page[:120]}: none of your posts"))
+        else:
+            matched.append((blog_id, row))
+    day = check_date or datetime.now(UTC).date()
+    merged = _merged(matched, day)
+    with orm_unit_of_work(acting) as session:
+        before = len(seo_rows.own_keywords_by_text(session, keywords=[row["query"] for row in merged.values()]))
+        ids = seo_rows.keyword_ids(session, keywords=[row["query"] for row in merged.values()])
+        values = [{**{k: v for k, v in row.items() if k != "query"}, "keyword_id": ids[row["query"].lower()]}
+                  for row in merged.values()]  # fmt: skip
+        inserted, updated = seo_rows.upsert_positions(session, rows=values)
+        seo_rows.recompute_changes(session, keyword_ids=set(ids.values()))
+    dates = {row["check_date"] for row in merged.values()}
+    return PositionImport(
+        inserted, updated, len(ids) - before, dates.pop() if len(dates) == 1 else None,
+        sorted(rejected, key=lambda r: r.line),
+    )  # fmt: skip
+
+
+def _own_post_id(acting: ActingUser, blog: str) -> UUID:
+    from blogster_cli.services.analytics_ingest import post_finder
+
+    found = post_finder(acting)(blog)
+    if found is None:
+        raise NotFound(f"no post with slug or id {blog!r}")
+    return UUID(found)
+
+
+def positions(acting: ActingUser, *, blog: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
+    """The last check of each of my (post, keyword, device, locale) series, most clicked first."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import seo as seo_rows
+
+    blog_id = _own_post_id(acting, blog) if blog is not None else None
+    with orm_unit_of_work(acting) as session:
+        rows = seo_rows.latest_positions(session, blog_id=blog_id, limit=limit)
+    columns = ("slug", "keyword", "rank_position", "previous_position", "change", "clicks", "impressions", "ctr",
+               "check_date", "device_type", "search_locale", "url")  # fmt: skip
+    return [{name: row[name] for name in columns} for row in rows]

@@ -42,7 +42,8 @@ def test_help_imports_no_heavy_modules():
         "import sys; sys.argv = ['blogster', '--help']\n"
         "from blogster_cli.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ['psycopg', 'sqlalchemy', 'sqlmodel', 'rich', 'keyring', 'openai', 'textual', 'pydantic', 'argon2']\n"
+        "heavy = ['psycopg', 'sqlalchemy', 'sqlmodel', 'rich', 'keyring', 'openai', 'textual', 'pydantic', 'argon2',\n"
+        "         'matplotlib']\n"
         "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -193,10 +193,17 @@ PLAN = [
     ("blogster site build --out ~/site/public", True),
     ("blogster analytics ingest access.log.1.gz access.log --json", True),
     ("blogster analytics dashboard --json", True),
-    ("blogster analytics report --days 90", True),
+    ("blogster analytics report --days 90 --png views.png", True),
     ("blogster analytics freshness --limit 5", True),
     ("blogster seo import-keywords keywords.csv", True),
     ("blogster seo keywords --limit 20", True),
+    ("blogster seo import-positions gsc-performance.csv --date 2026-11-30", True),
+    ("blogster seo positions --blog ten-terminal-habits", True),
+    ("blogster competitors import top-pages.csv", True),
+    ("blogster competitors list --domain rival.dev", True),
+    ("blogster revenue import affiliate-november.csv --type affiliate --provider amazon", True),
+    ("blogster revenue report --json", True),
+    ("blogster audience segments --days 30", True),
     ("blogster calendar feed --out ~/site/public", True),
     ("blogster activity --type published --json", True),
     ("blogster profile show --json", True),
@@ -331,6 +338,17 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
     (work / "poll.json").write_text('{"question": "Which shell?", "options": ["bash", "zsh"]}')
     (work / "readers.csv").write_text("email,name\nreader@example.com,Reader\nold-reader@example.com,\n")
     (work / "keywords.csv").write_text("Keyword,Volume,KD,CPC,Intent\nterminal habits,1200,35,0.8,informational\n")
+    (work / "gsc-performance.csv").write_text(
+        "Query,Page,Clicks,Impressions,CTR,Position\n"
+        "terminal habits,https://blog.example.com/posts/ten-terminal-habits/,12,340,3.53%,4.2\n"
+    )
+    (work / "top-pages.csv").write_text(
+        "URL,Current traffic,Current top keyword,Current top keyword: Position\n"
+        "https://rival.dev/blog/shell-tips/,12400,shell tips,2\n"
+    )
+    (work / "affiliate-november.csv").write_text(
+        "Tracking Id,Post,Clicks,Items Shipped,Earnings\nada-20,ten-terminal-habits,120,6,18.40\n"
+    )
     shutil.copytree(EXAMPLES_FOLDER, work / "my-site" / "content")
     shutil.copytree(EXAMPLES_FOLDER.parents[2] / "docs", work / "help")
     shutil.copy(EXAMPLES_FOLDER.parents[2] / "chatbot" / "intents.yaml", work / "intents.yaml")

@@ -436,21 +436,31 @@ TABLES = [
     ),
     table(
         "serp_positions",
-        lambda w: {"blog_id": w.ids["blog"], "keyword_id": w.ids["keyword"], "rank_position": 3},
+        # search_locale differs per row: a post, keyword, day, engine, device and locale is unique (0045)
+        lambda w: {
+            "blog_id": w.ids["blog"],
+            "keyword_id": w.ids["keyword"],
+            "rank_position": 3,
+            "search_locale": uniq(),
+        },
         ("rank_position", 1),
         **OWNER_ONLY,
         move=BLOG_MOVE,
     ),
     table(
         "competitor_content",
-        lambda w: {"user_id": alice(w), "competitor_domain": "rival.example"},
+        lambda w: {
+            "user_id": alice(w),
+            "competitor_domain": "rival.example",
+            "content_url": f"https://rival.example/{uniq()}",
+        },
         ("title", "x"),
         **OWNER_ONLY,
         move=("user_id", bob),
     ),
     table(
         "reader_profiles",
-        lambda w: {"user_id": alice(w), "segment_name": "Devs"},
+        lambda w: {"user_id": alice(w), "segment_name": f"Devs {uniq()}"},  # unique per account (0045)
         ("segment_name", "x"),
         **OWNER_ONLY,
         move=("user_id", bob),
@@ -478,7 +488,7 @@ TABLES = [
     ),
     table(
         "content_monetization",
-        lambda w: {"user_id": alice(w), "monetization_type": "affiliate"},
+        lambda w: {"user_id": alice(w), "monetization_type": "affiliate", "reference_id": uniq()},  # unique (0045)
         ("revenue", 1e6),
         **OWNER_ONLY,
         move=("user_id", bob),

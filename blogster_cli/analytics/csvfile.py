@@ -1,0 +1,98 @@
+"""CSV exports of outside tools read by their header: columns found by name, ignoring case and units.
+
+`read_columns` sniffs the separator (comma, semicolon or tab), finds each wanted field by the
+first of its header names present, and yields (line number, cells by field) for the non-empty
+lines; the parsers in analytics/exports.py turn the cells into typed rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil import parser as date_parser
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A line left out of an import, and why."""
+
+    line: int
+    reason: str
+
+
+def header_key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").split())
+
+
+def read_columns(
+    text: str, headers: Mapping[str, Sequence[str]], *, required: Sequence[str], what: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {field: cell}) per non-empty line; ValueError when the file has no header or lacks a required column."""
+    text = text.lstrip("\ufeff")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ValueError(f"not a CSV file ({exc})") from None
+    if not header or not any(cell.strip() for cell in header):
+        raise ValueError("the file is empty")
+    found = {header_key(name): index for index, name in enumerate(header)}
+    columns = {field: next((found[n] for n in names if n in found), None) for field, names in headers.items()}
+    missing = [field for field in required if columns[field] is None]
+    if missing:
+        wanted = missing[0]
+        raise ValueError(
+            f"no {wanted.replace('_', ' ')} column in this {what} (expected a header such as {headers[wanted][0]!r})"
+        )
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            yield (
+                line,
+                {
+                    field: values[index].strip() if index is not None and index < len(values) else ""
+                    for field, index in columns.items()
+                },
+            )
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num}: {exc}") from None
+
+
+def number(text: str) -> float | None:
+    """'1,234', '$0.80', '12.5%', '-' -> a float or None; ValueError for other text."""
+    cleaned = text.strip().replace(",", "").replace("$", "").replace("€", "").replace("£", "").replace("%", "")
+    if cleaned.lower() in ("", "-", "n/a", "na", "--"):
+        return None
+    return float(cleaned)
+
+
+def whole(text: str) -> int | None:
+    value = number(text)
+    return None if value is None else round(value)
+
+
+def share(text: str) -> float | None:
+    """A rate as 0-1: '4.5%' -> 0.045, '0.045' -> 0.045."""
+    value = number(text)
+    if value is None:
+        return None
+    return value / 100 if text.strip().endswith("%") or value > 1 else value
+
+
+def day(text: str) -> date | None:
+    """A date as exports write them ('2026-11-30', 'Nov 30, 2026', '30/11/2026'); ValueError otherwise."""
+    if not text.strip():
+        return None
+    try:
+        return date_parser.parse(text.strip(), dayfirst="/" in text and not text[:4].isdigit()).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"{text!r} is not a date") from None

@@ -1,0 +1,58 @@
+"""blogster audience: reader segments from your counted page views."""
+
+from __future__ import annotations
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("audience")
+
+
+@app.callback()
+def audience_group() -> None:
+    """Reader segments from your access logs (run `analytics ingest` first)."""
+
+
+@app.command("segments")
+def segments_command(
+    days: int = typer.Option(90, "--days", help="The page views of the last DAYS days."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Segment your readers by source, device and behaviour, and keep the segments as reader profiles.
+
+    \b
+    source (the referrer of a visit's first page): search, social, referral or direct visitors;
+    device (from the user agent): desktop, mobile or tablet readers;
+    behaviour: returning readers (visits on two or more days), new readers (one day),
+    engaged readers (two or more pages per visit on average), bouncers (one page every visit).
+    A visit is one visitor's page views with no gap over 30 minutes; hours are UTC.
+
+    Example: blogster audience segments --days 30
+    """
+    from blogster_cli.services import audience
+
+    found = audience.refresh_segments(acting_user(), days=days)
+    if json:
+        output.print_json(found)
+        return
+    rows = [
+        {
+            "segment": segment.segment_name,
+            "readers": segment.segment_size,
+            "visits": segment.engagement_metrics["visits"],
+            "pages/visit": segment.engagement_metrics["pages_per_visit"],
+            "bounce": _percent(segment.engagement_metrics["bounce_rate"]),
+            "returning": _percent(segment.behavior_patterns["returning_share"]),
+            "top posts": ", ".join(segment.content_preferences["top_posts"]),
+            "interests": ", ".join(segment.interests),
+        }
+        for segment in found
+    ]
+    output.print_table(rows, list(rows[0]), title=f"Reader segments, last {days} days")
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"

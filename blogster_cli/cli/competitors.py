@@ -1,0 +1,60 @@
+"""blogster competitors: competitors' pages imported from SEO-tool exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from blogster_cli.cli import output
+from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.state import JSON_OPTION, acting_user
+
+app = command_group("competitors")
+
+
+@app.command("import")
+def import_pages(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV: Ahrefs/Semrush top pages or your own."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Import competitors' pages: URL (required), Title, Traffic, Top keyword, Position, Word count, Published,
+    Topic, Quality, Relevance (found by header; the domain comes from the URL unless a Domain column says).
+
+    A page is known by its URL, so importing again updates it instead of adding it twice.
+
+    Example: blogster competitors import top-pages.csv
+    """
+    from blogster_cli.services import competitors
+
+    result = competitors.import_pages(
+        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file)
+    )
+    if json:
+        output.print_json(result)
+        return
+    for rejected in result.rejected:
+        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
+    output.message(
+        f"{result.inserted} page(s) added, {result.updated} updated, {len(result.rejected)} line(s) skipped."
+    )
+
+
+@app.command("list")
+def list_pages(
+    domain: str | None = typer.Option(None, "--domain", help="Only this competitor's pages."),
+    limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), most estimated traffic first."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your competitors' pages, most estimated traffic first.
+
+    Example: blogster competitors list --domain rival.dev
+    """
+    from blogster_cli.services import competitors
+
+    rows = competitors.pages(acting_user(), domain=domain, limit=limit)
+    if json:
+        output.print_json(rows)
+        return
+    columns = ["competitor_domain", "title", "estimated_traffic", "keywords", "content_url"]
+    output.print_table(rows, columns, title="Competitor pages")

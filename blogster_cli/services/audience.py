@@ -1,0 +1,31 @@
+"""`audience segments`: reader_profiles derived from my counted page views (analytics/audience.py says how)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.analytics.audience import Segment, segments
+from blogster_cli.errors import InvalidInput
+
+DAYS = 90
+
+
+def refresh_segments(acting: ActingUser, *, days: int = DAYS) -> list[Segment]:
+    """Segments of the page views of the last `days` days, saved in reader_profiles (one row each, rewritten)."""
+    from blogster_cli.db.acting import unit_of_work
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import analytics as analytics_rows
+    from blogster_cli.repositories import audience as audience_rows
+
+    if not 1 <= days <= 3660:
+        raise InvalidInput("--days must be between 1 and 3660")
+    until = datetime.now(UTC)
+    with unit_of_work(acting) as conn:
+        views = analytics_rows.page_views_between(conn, since=until - timedelta(days=days), until=until)
+    with orm_unit_of_work(acting) as session:
+        slugs, tags = audience_rows.own_posts(session)
+        found = segments(views, slug_of=slugs.get, tags_of=tags)
+        audience_rows.save_segments(session, rows=[asdict(segment) for segment in found])
+    return found

@@ -1,0 +1,102 @@
+"""The CSV imports and reports of issue 13 from the command line: --json, re-imports, one-line errors, --png."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
+from tests.integration.test_competitors_and_revenue import AFFILIATE_REPORT, AHREFS_TOP_PAGES
+from tests.integration.test_seo_positions import GSC_DAY1
+
+
+@pytest.fixture
+def posts(cli, signed_up):
+    for title in ("Alpha", "Beta"):
+        assert cli("posts", "new", title, "--slug", title.lower()).exit_code == 0
+
+
+def one_line_error(result, code: int) -> None:
+    assert result.exit_code == code, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_seo_positions_import_twice_list_and_errors(cli, posts, tmp_path):
+    export = write(tmp_path / "gsc.csv", [GSC_DAY1])
+    first = cli("seo", "import-positions", str(export), "--date", "2026-11-28", "--json")
+    assert first.exit_code == 0, first.stderr
+    assert (first.json()["inserted"], first.json()["check_date"], len(first.json()["rejected"])) == (3, "2026-11-28", 2)
+    text = cli("seo", "import-positions", str(export), "--date", "2026-11-28")
+    assert "0 position(s) added, 3 updated" in text.stderr and "gsc.csv:6: https://ada.dev/about/" in text.stderr
+    listed = cli("seo", "positions", "--blog", "alpha", "--json").json()
+    assert [(row["keyword"], row["rank_position"], row["clicks"]) for row in listed] == [
+        ("terminal habits", 4, 12),
+        ("shell aliases", 10, 4),
+    ]
+    assert "terminal habits" in cli("seo", "positions").stdout
+    one_line_error(cli("seo", "import-positions", str(write(tmp_path / "q.csv", ["Top queries,Clicks\nx,1\n"]))), 2)
+    one_line_error(cli("seo", "import-positions", str(export), "--date", "yesterday"), 2)
+    one_line_error(cli("seo", "positions", "--blog", "no-such-post"), 3)
+    binary = tmp_path / "export.xlsx"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    one_line_error(cli("seo", "import-positions", str(binary)), 2)
+
+
+def test_competitors_import_twice_and_list(cli, signed_up, tmp_path):
+    pages = write(tmp_path / "top-pages.csv", [AHREFS_TOP_PAGES])
+    assert cli("competitors", "import", str(pages), "--json").json()["inserted"] == 2
+    again = cli("competitors", "import", str(pages))
+    assert again.exit_code == 0 and "0 page(s) added, 2 updated, 1 line(s) skipped." in again.stderr
+    listed = cli("competitors", "list", "--domain", "rival.dev", "--json").json()
+    assert [page["estimated_traffic"] for page in listed] == [12400, 880]
+    assert "50 Shell Tips" in cli("competitors", "list").stdout
+    one_line_error(cli("competitors", "import", str(write(tmp_path / "x.csv", ["Title\nx\n"]))), 2)
+
+
+def test_revenue_import_twice_and_report(cli, posts, tmp_path):
+    report = write(tmp_path / "nov.csv", [AFFILIATE_REPORT])
+    args = ("revenue", "import", str(report), "--type", "affiliate", "--provider", "amazon")
+    first = cli(*args, "--json")
+    assert first.exit_code == 0, first.stderr
+    assert (first.json()["inserted"], first.json()["revenue"]) == (2, 20.5)
+    assert "0 row(s) added, 2 updated" in cli(*args).stderr
+    result = cli("revenue", "report", "--json").json()
+    assert result["total_revenue"] == 20.5
+    assert [(row["post"], row["revenue"]) for row in result["by_post"]] == [("alpha", 18.4), ("beta", 2.1)]
+    assert [(row["type"], row["revenue"]) for row in result["by_type"]] == [("affiliate", 20.5)]
+    text = cli("revenue", "report").stdout
+    assert "alpha\t18.4\t" in text and "affiliate\t20.5\t" in text and "total revenue: 20.50" in text
+    one_line_error(cli("revenue", "import", str(report), "--type", "lottery"), 2)
+    one_line_error(cli("revenue", "import", str(report)), 2)  # no Type column and no --type
+
+
+def test_audience_segments_after_an_ingest(cli, posts, tmp_path):
+    assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
+    result = cli("audience", "segments", "--days", "3660", "--json")
+    assert result.exit_code == 0, result.stderr
+    found = {segment["segment_name"]: segment["segment_size"] for segment in result.json()}
+    assert (found["all readers"], found["search visitors"], found["social visitors"]) == (2, 1, 1)
+    assert "returning readers" in cli("audience", "segments", "--days", "3660").stdout
+    one_line_error(cli("audience", "segments", "--days", "0"), 2)
+
+
+def test_report_png_writes_the_chart_and_only_png_loads_matplotlib(cli, posts, tmp_path):
+    assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
+    image = tmp_path / "views.png"
+    result = cli("analytics", "report", "--days", "90", "--png", str(image), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.json()["days"]) == 90
+    data = image.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1000, 400)
+    one_line_error(cli("analytics", "report", "--png", str(tmp_path / "no-such-dir" / "x.png")), 2)
+    code = (
+        "import sys; sys.argv = ['blogster', 'analytics', 'report', '--json']\n"
+        "from blogster_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('MATPLOTLIB=' + str('matplotlib' in sys.modules), file=sys.stderr)"
+    )
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert plain.stdout.startswith("{") and plain.stderr.strip().splitlines()[-1] == "MATPLOTLIB=False"
