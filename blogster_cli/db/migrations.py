@@ -170,6 +170,8 @@ def apply(
 ) -> list[str]:
     """Applies what is pending (up to and including `until`, if given); returns the names
     applied (or, with dry_run, that would be)."""
+    import psycopg
+
     migrations = discover()
     with db.connect() as conn:
         if dry_run:
@@ -178,20 +180,40 @@ def apply(
             return [m.name for m in migrations if m.name not in applied and (until is None or m.name <= until)]
         _bootstrap(conn)
         done: list[str] = []
+        collisions = 0
         while True:
-            with conn.transaction():
-                _lock(conn, lock_wait_seconds)
-                applied = _applied(conn)
-                _check_unchanged(migrations, applied)
-                todo = [m for m in migrations if m.name not in applied and (until is None or m.name <= until)]
-                if not todo:
-                    _secure_database(conn)
-                    return done
-                migration = todo[0]
-                conn.execute(migration.sql)
-                conn.execute("select internal.normalize_ownership()")
-                conn.execute(
-                    "insert into internal.schema_migrations (name, checksum) values (%s, %s)",
-                    (migration.name, migration.checksum),
-                )
-            done.append(migration.name)
+            try:
+                applied_now = _apply_next(conn, migrations, until, lock_wait_seconds)
+            except psycopg.errors.InternalError_:
+                # Roles are shared by every database of a cluster: another database's
+                # migration granting or altering the same role at this moment makes ours
+                # fail with "tuple concurrently updated". Nothing was kept; try again.
+                collisions += 1
+                if collisions > 3:
+                    raise
+                continue
+            if applied_now is None:
+                return done
+            done.append(applied_now)
+
+
+def _apply_next(
+    conn: psycopg.Connection, migrations: list[Migration], until: str | None, lock_wait_seconds: float
+) -> str | None:
+    """Applies the first pending migration in one transaction with its record; None when none is left."""
+    with conn.transaction():
+        _lock(conn, lock_wait_seconds)
+        applied = _applied(conn)
+        _check_unchanged(migrations, applied)
+        todo = [m for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+        if not todo:
+            _secure_database(conn)
+            return None
+        migration = todo[0]
+        conn.execute(migration.sql)
+        conn.execute("select internal.normalize_ownership()")
+        conn.execute(
+            "insert into internal.schema_migrations (name, checksum) values (%s, %s)",
+            (migration.name, migration.checksum),
+        )
+    return migration.name
