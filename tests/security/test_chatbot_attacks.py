@@ -174,7 +174,7 @@ def test_bob_cannot_reach_alices_conversation_through_the_cli(cli, superuser):
         cli("auth", "signup", "--email", "alice@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     )
     asked = cli("chat", "ask", SECRET)
-    assert asked.exit_code == 1 and "no worker is running" in asked.stderr
+    assert asked.exit_code == 10 and "no worker is running" in asked.stderr
     (conversation,) = superuser.execute("select id from chatbot_conversations").fetchone()
     assert cli("auth", "logout").exit_code == 0
     assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
