@@ -39,9 +39,6 @@ class SitePost:
     source_url: str | None = None
     """The address an imported post had (Hugo `url`, Jekyll `permalink`, Zola `path`)."""
     aliases: list[str] = field(default_factory=list)
-    version: str = ""
-    """A digest of the fields above from slug to tags, when the caller has one (the database
-    makes it): keys then use it instead of the fields themselves."""
 
 
 @dataclass(frozen=True)

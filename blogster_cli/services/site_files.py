@@ -1,8 +1,9 @@
 """The built site on disk: its manifest, and writing only the files whose content changed.
 
 The manifest (`.blogster-site.json` in the output folder) records, per file, the key of
-its inputs and the SHA-256 of its bytes, and per post what a rebuild needs without
-reading its body again (its address, aliases and summary). A file is rewritten only when
+its inputs and the SHA-256 of its bytes, and per post its record (publish/pages.py
+`post_record`: its fields, the version of its row, its summary, what the plan worked out
+for it), so a rebuild reads from the database only the posts whose row changed. A file is rewritten only when
 its key changed and its new bytes differ; files left untouched keep their mtime. The
 manifest is trusted without looking at each file (at 10,000 posts that check alone
 would cost more than the rebuild): `site build --full` rewrites everything.
@@ -23,7 +24,7 @@ from blogster_cli.errors import InvalidInput
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass
@@ -31,7 +32,11 @@ class Manifest:
     files: dict[str, list[str]] = field(default_factory=dict)
     """Path -> [key, sha256]."""
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Post id -> {"row": key of its row, "source_url", "aliases", "summary"}."""
+    """Post id -> its record (publish/pages.py `post_record`)."""
+    site: str = ""
+    """The key of the site the records' worked-out parts were made for."""
+    tags: str = ""
+    """The tag signature (repositories/site.py `tag_signature`) the records' tags were read under."""
 
 
 def load_manifest(out: Path, *, full: bool = False) -> Manifest:
@@ -46,7 +51,7 @@ def load_manifest(out: Path, *, full: bool = False) -> Manifest:
     files = data.get("files", {})
     if full:
         return Manifest(files={path: ["", ""] for path in files})
-    return Manifest(files=files, posts=data.get("posts", {}))
+    return Manifest(files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""))
 
 
 @dataclass
@@ -75,7 +80,7 @@ def _write(target: Path, data: bytes, made: set[Path]) -> None:
     os.replace(partial, target)
 
 
-def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str, dict[str, Any]]) -> WriteSummary:
+def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manifest) -> WriteSummary:
     """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck)."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +106,13 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str
         target.unlink(missing_ok=True)
         summary.removed.append(path)
         _prune_empty_parents(target.parent, out)
-    manifest = {"version": MANIFEST_VERSION, "files": files, "posts": posts}
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "site": current.site,
+        "tags": current.tags,
+        "files": files,
+        "posts": current.posts,
+    }
     data = json.dumps(manifest, separators=(",", ":")).encode("ascii")  # ASCII escapes encode faster
     if summary.written or summary.removed or _read(out / MANIFEST) != data:
         _write(out / MANIFEST, data, made)
