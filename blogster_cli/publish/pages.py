@@ -111,7 +111,7 @@ class SitePlan:
             for record in records.values():
                 record.pop("cand", None)
                 record.pop("d", None)
-        self.order = sorted(records, key=lambda i: (records[i]["ts"], i), reverse=True)
+        self.order = [i for _, i in sorted([(r["ts"], i) for i, r in records.items()], reverse=True)]
         """Post ids, newest first."""
         self.files: dict[str, str] = {}
         """Post id -> the file of its page."""
@@ -354,7 +354,7 @@ class SitePlan:
 
     def _archive(self) -> Page:
         records = self.records
-        key = digest_texts(self.site_key, "archive", *(records[i]["d"][DATED] for i in self.order))
+        key = digest_texts(self.site_key, "archive", *[records[i]["d"][DATED] for i in self.order])
 
         def render() -> bytes:
             years: dict[int, list[dict[str, Any]]] = {}
@@ -377,7 +377,7 @@ class SitePlan:
         )  # fmt: skip
         paths = self.paths
         listed_key = digest_texts(
-            self.site_key, "sitemap", *(paths[i] + "\x1d" + records[i]["upd"] for i in self.order)
+            self.site_key, "sitemap", *[paths[i] + "\x1d" + records[i]["upd"] for i in self.order]
         )
 
         def latest() -> list[feeds.FeedItem]:
@@ -391,9 +391,11 @@ class SitePlan:
             ]  # fmt: skip
 
         def sitemap() -> bytes:
+            # escape(absolute(path)), with the base escaped once: href() leaves no character escape() changes.
+            base, href = escape(self.config.base_url.rstrip("/")), urls.href
             return feeds.sitemap_of_lines(
                 self.config,
-                [f"<url><loc>{escape(self.absolute(paths[i]))}</loc><lastmod>{records[i]['upd']}</lastmod></url>" for i in self.order],
+                [f"<url><loc>{base}{href(paths[i])}</loc><lastmod>{records[i]['upd']}</lastmod></url>" for i in self.order],
             )  # fmt: skip
 
         return [

@@ -14,7 +14,6 @@ in the folder is ever touched.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +41,11 @@ class Manifest:
 def load_manifest(out: Path, *, full: bool = False) -> Manifest:
     """The previous build's manifest; with `full`, one that matches nothing but still lists
     the files made before (so those the site no longer has are removed)."""
+    import orjson
+
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        data = orjson.loads((out / MANIFEST).read_bytes())
+    except (FileNotFoundError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return Manifest()
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return Manifest()
@@ -106,6 +107,8 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manife
         target.unlink(missing_ok=True)
         summary.removed.append(path)
         _prune_empty_parents(target.parent, out)
+    import orjson
+
     manifest = {
         "version": MANIFEST_VERSION,
         "site": current.site,
@@ -113,7 +116,7 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manife
         "files": files,
         "posts": current.posts,
     }
-    data = json.dumps(manifest, separators=(",", ":")).encode("ascii")  # ASCII escapes encode faster
+    data = orjson.dumps(manifest)
     if summary.written or summary.removed or _read(out / MANIFEST) != data:
         _write(out / MANIFEST, data, made)
     return summary
