@@ -47,9 +47,12 @@ def load_manifest(out: Path, *, full: bool = False) -> Manifest:
         data = orjson.loads((out / MANIFEST).read_bytes())
     except (FileNotFoundError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return Manifest()
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+    if not isinstance(data, dict):
         return Manifest()
     files = data.get("files", {})
+    if data.get("version") != MANIFEST_VERSION:  # an older build's: every page is made again, and
+        # written only where its bytes differ from what that build recorded (the files' format is the same)
+        return Manifest(files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()})
     if full:
         return Manifest(files={path: ["", ""] for path in files})
     return Manifest(files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""))

@@ -271,3 +271,22 @@ def _rename_tag(db, old: str, new: str) -> None:
     """What an administrator's rename does: the tag's name changes, no post row does."""
     with db.connect() as conn, conn.transaction():
         conn.execute("update public.blog_tags set name = %s where lower(name) = lower(%s)", (new, old))
+
+
+def test_the_first_build_after_an_upgrade_rewrites_no_unchanged_file(author, tmp_path):
+    """A manifest of an older format (version 1 kept only keys and hashes per file): every page is
+    made again, and none is written whose bytes are the same."""
+    for n in range(3):
+        publish(author, f"Post {n}", f"Body {n}.", tags=["t"])
+    out = tmp_path / "public"
+    build(author, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    older = {"version": 1, "files": manifest["files"], "posts": {}}
+    (out / MANIFEST).write_text(json.dumps(older))
+    before = snapshot(out)
+    report = build(author, out)
+    assert report.rendered == 3 and report.written == 0
+    assert {path: entry for path, entry in snapshot(out).items() if path != MANIFEST} == {
+        path: entry for path, entry in before.items() if path != MANIFEST
+    }
+    assert json.loads((out / MANIFEST).read_text())["version"] == 2
