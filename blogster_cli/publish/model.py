@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,9 @@ class RenderedPost:
     summary: str
 
 
-@dataclass(frozen=True)
-class Page:
-    """One output file: `key` digests everything it is made from, `render` makes its bytes."""
+class Page(NamedTuple):
+    """One output file: `key` digests everything it is made from, `render` makes its bytes.
+    (A named tuple: a site of 10,000 posts makes 12,000 of them at every rebuild.)"""
 
     path: str
     key: str

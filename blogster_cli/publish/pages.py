@@ -184,10 +184,9 @@ class SitePlan:
                 digest_texts(site_key, "redirect", self.absolute(path), record["title"]) if record["al"] else "",
             ]  # fmt: skip
 
-    def post_key(self, post_id: str) -> str:
-        """The key of a post's page (what a rebuild compares to decide on re-rendering)."""
-        key: str = self.records[post_id]["d"][PAGE_KEY]
-        return key
+    def post_keys(self) -> dict[str, str]:
+        """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
+        return {post_id: record["d"][PAGE_KEY] for post_id, record in self.records.items()}
 
     def summary(self, post_id: str) -> str:
         """What listings and feeds show under a post's title."""

@@ -163,7 +163,8 @@ def _build(
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
-        stale = [i for i in plan.order if (previous.files.get(plan.files[i]) or [""])[0] != plan.post_key(i)]
+        files, keys = previous.files, plan.post_keys()
+        stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i]]
         missing = [i for i in stale if i not in documents]
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
