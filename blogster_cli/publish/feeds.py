@@ -64,9 +64,17 @@ def atom(config: SiteConfig, items: list[FeedItem]) -> bytes:
 
 def sitemap(config: SiteConfig, listed: list[tuple[str, datetime]]) -> bytes:
     """Every post URL with its last change, plus the home page."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines.append(f"<url><loc>{escape(config.base_url)}</loc></url>")
-    for url, updated_at in listed:
-        lines.append(f"<url><loc>{escape(url)}</loc><lastmod>{updated_at.isoformat()}</lastmod></url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")
+    return sitemap_of_lines(
+        config,
+        [
+            f"<url><loc>{escape(url)}</loc><lastmod>{updated_at.isoformat()}</lastmod></url>"
+            for url, updated_at in listed
+        ],
+    )
+
+
+def sitemap_of_lines(config: SiteConfig, entries: list[str]) -> bytes:
+    """The sitemap from each post's ready `<url>` element (what a rebuild keeps between builds)."""
+    head = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    head.append(f"<url><loc>{escape(config.base_url)}</loc></url>")
+    return "\n".join([*head, *entries, "</urlset>\n"]).encode("utf-8")

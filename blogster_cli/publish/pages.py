@@ -3,27 +3,39 @@
 A rebuild compares each file's key with the one in the previous build's manifest: an
 unchanged key means the file on disk is already right, so neither its markdown nor its
 template is rendered again. A post's page key covers the post itself; a listing's key
-covers the entries it shows; feeds and the sitemap cover theirs.
+covers what it shows of its entries; feeds and the sitemap cover theirs.
+
+The plan works from post records (`post_record`): plain, JSON-ready dicts that the
+manifest keeps between builds. A record also carries what the plan worked out for the
+post (its candidate addresses, and the keys and digests that depend on its address), so a
+rebuild of a large site recomputes those only for the posts that changed and otherwise
+only looks them up: a full build and a rebuild run this same code, one with no records
+kept, the other with most of them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cached_property
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+# What a record's "d" (derived) list holds, all worked out for the address it had then
+# (AT: its index in the record's candidates, or -1 for the address made of its id).
+AT, PAGE_KEY, LISTED, DATED, REDIRECT_KEY = range(5)
 
 
 def digest(*parts: Any) -> str:
@@ -38,45 +50,73 @@ def digest_texts(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def fingerprint(post: SitePost) -> str:
-    """Every field of `post` as one string (fields are separated by a character none holds);
-    the fields the database digested for us (`version`) as that digest."""
-    if post.version:
-        stated = post.version
-    else:
-        stated = "\x1e".join((
-            post.slug, post.title, post.published_at.isoformat(), post.updated_at.isoformat(),
-            post.description or "", str(post.reading_time), "\x1d".join(post.tags), post.featured_image or "",
-        ))  # fmt: skip
-    return "\x1e".join((post.id, stated, post.source_url or "", "\x1d".join(post.aliases)))
+def site_key(config: SiteConfig, theme: Theme, timezone: str) -> str:
+    """What every file of a site depends on besides its posts: settings, theme, time zone, this code's format."""
+    return digest(FORMAT_VERSION, config, theme.key, timezone)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A post as listings, feeds and the sitemap show it."""
+def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
+    """What a build keeps of a post (JSON-ready): its fields, the version of its row (`row`:
+    a rebuild compares it with the database's), and the summary of its rendered body."""
+    return {
+        "row": row, "slug": post.slug, "title": post.title, "pub": post.published_at.isoformat(),
+        "upd": post.updated_at.isoformat(), "desc": post.description, "rt": post.reading_time, "tags": post.tags,
+        "img": post.featured_image, "src": post.source_url, "al": post.aliases, "sum": "" if post.description else summary,
+        "ts": (post.published_at - _EPOCH) // _MICROSECOND,
+    }  # fmt: skip
 
-    post: SitePost
-    url_path: str
-    summary: str
-    fields: str
-    """What listings show of it, as one string: their keys join these."""
-    dated: str
-    """What the archive shows of it (title, address, date): one post's edit leaves the archive alone."""
+
+def _fingerprint(post_id: str, record: Mapping[str, Any]) -> str:
+    """A digest of everything a post's page shows but its body (a changed body changes "upd")."""
+    return digest_texts(
+        post_id, record["slug"], record["title"], record["pub"], record["upd"], record["desc"] or "\x00",
+        str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record["src"] or "\x00",
+        "\x1d".join(record["al"]),
+    )  # fmt: skip
+
+
+def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
+    """The post a record describes (the same values its row had)."""
+    return SitePost(
+        id=post_id, slug=record["slug"], title=record["title"], published_at=datetime.fromisoformat(record["pub"]),
+        updated_at=datetime.fromisoformat(record["upd"]), description=record["desc"], reading_time=record["rt"],
+        tags=record["tags"], featured_image=record["img"], source_url=record["src"], aliases=record["al"],
+    )  # fmt: skip
+
+
+def _kept() -> bytes:
+    raise AssertionError("a page kept from the last build has no body to render")
+
+
+def _usable(path: str, file: str) -> bool:
+    """Whether a post may live at `path` at all (another post or alias may still hold it)."""
+    return path != "/" and not path.startswith(RESERVED_PREFIXES) and file not in RESERVED_FILES
 
 
 class SitePlan:
-    """Where every post goes and which key each file has, for one site and one theme."""
+    """Where every post goes and which key each file has, for one site and one theme.
 
-    def __init__(self, config: SiteConfig, posts: list[SitePost], theme: Theme, *, timezone: str = "UTC"):
+    `records` (post id -> `post_record`) is updated in place with what the plan works out;
+    `reuse` says the records' worked-out parts were made for this same site key.
+    """
+
+    def __init__(self, config: SiteConfig, records: dict[str, dict[str, Any]], theme: Theme, *,
+                 timezone: str = "UTC", reuse: bool = False):  # fmt: skip
         self.config, self.theme = config, theme
         self.zone = ZoneInfo(timezone)
         self.root = urlsplit(config.base_url).path or "/"
-        self.posts = sorted(posts, key=lambda p: (p.published_at, p.id), reverse=True)
-        self.site_key = digest(FORMAT_VERSION, config, theme.key, timezone)
-        self.fingerprints = {p.id: fingerprint(p) for p in self.posts}
+        self.site_key = site_key(config, theme, timezone)
+        self.records = records
+        if not reuse:
+            for record in records.values():
+                record.pop("cand", None)
+                record.pop("d", None)
+        self.order = [i for _, i in sorted([(r["ts"], i) for i, r in records.items()], reverse=True)]
+        """Post ids, newest first."""
         self.files: dict[str, str] = {}
         """Post id -> the file of its page."""
         self.paths = self._assign_paths()
+        self._derive()
 
     # -- addresses -------------------------------------------------------------
 
@@ -84,27 +124,32 @@ class SitePlan:
         """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern."""
         taken: set[str] = set()
         paths: dict[str, str] = {}
-        for post in reversed(self.posts):  # oldest first: an older post keeps its address
-            for candidate in self._candidates(post):  # worked out one at a time: the first is nearly always free
-                file = urls.file_of(candidate) if candidate else ""
-                if candidate and self._free(candidate, file, taken):
-                    taken.add(file)
-                    paths[post.id], self.files[post.id] = candidate, file
+        records, files, self.at = self.records, self.files, {}
+        for post_id in reversed(self.order):  # oldest first: an older post keeps its address
+            record = records[post_id]
+            candidates = record.get("cand")
+            if candidates is None:
+                candidates = record["cand"] = self._candidates(record)
+            for at, path in enumerate(candidates):  # noqa: B007 (the one found is used after the loop)
+                file = path[1:] + "index.html" if path[-1] == "/" else path[1:]  # urls.file_of, inlined
+                if file not in taken:
                     break
+            else:  # the address made of its id: never reserved, and no other post's
+                at, path = -1, f"/posts/{post_id}/"
+                file = path[1:] + "index.html"
+            taken.add(file)
+            paths[post_id], files[post_id], self.at[post_id] = path, file, at
         return paths
 
-    def _candidates(self, post: SitePost) -> Iterator[str | None]:
-        """The addresses a post may have, best first: its kept imported URL, the permalink, its id."""
-        if post.source_url:
-            yield urls.clean_path(post.source_url)
-        yield urls.permalink(self.config.permalink, slug=post.slug, published_at=post.published_at)
-        yield f"/posts/{post.id}/"
-
-    @staticmethod
-    def _free(path: str, file: str, taken: set[str]) -> bool:
-        return (
-            path != "/" and not path.startswith(RESERVED_PREFIXES) and file not in RESERVED_FILES and file not in taken
-        )
+    def _candidates(self, record: Mapping[str, Any]) -> list[str]:
+        """The usable addresses a post may have besides the one made of its id, best first: its
+        kept imported URL, the permalink."""
+        found = []
+        if record["src"]:
+            found.append(urls.clean_path(record["src"]))
+        published = datetime.fromisoformat(record["pub"])
+        found.append(urls.permalink(self.config.permalink, slug=record["slug"], published_at=published))
+        return [path for path in found if path and _usable(path, urls.file_of(path))]
 
     def link(self, url_path: str) -> str:
         """A root-relative link that also works when the site lives under a path (/blog/)."""
@@ -122,11 +167,32 @@ class SitePlan:
         path = urls.clean_path("/" + image.lstrip("/"))
         return self.absolute(path) if path else None
 
-    @cached_property
+    def _derive(self) -> None:
+        """Each record's "d": its page key and the digests listings, the archive and the sitemap
+        join, kept while the post and its address stay the same."""
+        site_key, at = self.site_key, self.at
+        for post_id, path in self.paths.items():
+            record = self.records[post_id]
+            derived = record.get("d")
+            if derived is not None and derived[AT] == at[post_id]:
+                continue
+            record["d"] = [
+                at[post_id],
+                digest_texts(site_key, "post", _fingerprint(post_id, record), path),
+                None,  # LISTED: needs the summary, known once the body is rendered (pages())
+                digest_texts(post_id, record["title"], path, str(record["ts"])),
+                digest_texts(site_key, "redirect", self.absolute(path), record["title"]) if record["al"] else "",
+            ]  # fmt: skip
+
     def post_keys(self) -> dict[str, str]:
         """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
-        site_key, paths, fingerprints = self.site_key, self.paths, self.fingerprints
-        return {p.id: digest_texts(site_key, "post", fingerprints[p.id], paths[p.id]) for p in self.posts}
+        return {post_id: record["d"][PAGE_KEY] for post_id, record in self.records.items()}
+
+    def summary(self, post_id: str) -> str:
+        """What listings and feeds show under a post's title."""
+        record = self.records[post_id]
+        text: str = record["desc"] or record["sum"]
+        return text
 
     # -- pages -----------------------------------------------------------------
 
@@ -143,80 +209,102 @@ class SitePlan:
     def _date(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%Y-%m-%d")
 
-    def _item(self, entry: Entry) -> dict[str, Any]:
-        p = entry.post
+    def _item(self, post_id: str) -> dict[str, Any]:
+        record = self.records[post_id]
         return {
-            "title": p.title, "href": self.link(entry.url_path), "date": self._date(p.published_at),
-            "datetime": p.published_at.isoformat(), "reading_time": p.reading_time, "summary": entry.summary,
+            "title": record["title"], "href": self.link(self.paths[post_id]),
+            "date": self._date(datetime.fromisoformat(record["pub"])), "datetime": record["pub"],
+            "reading_time": record["rt"], "summary": self.summary(post_id),
         }  # fmt: skip
 
-    def _tag_groups(self, entries: list[Entry]) -> dict[str, tuple[str, list[Entry]]]:
-        """Tag slug -> (first spelling, entries newest first); tags differing only in case share a page."""
-        groups: dict[str, tuple[str, list[Entry]]] = {}
-        for entry in entries:
-            for tag in entry.post.tags:
-                name, members = groups.setdefault(urls.tag_slug(tag), (tag, []))
-                members.append(entry)
+    def _tag_groups(self) -> dict[str, tuple[str, list[str]]]:
+        """Tag slug -> (first spelling, post ids newest first); tags differing only in case share a page."""
+        groups: dict[str, tuple[str, list[str]]] = {}
+        records, tag_slug = self.records, urls.tag_slug
+        for post_id in self.order:
+            for tag in records[post_id]["tags"]:
+                group = groups.get(slug := tag_slug(tag))
+                if group is None:
+                    group = groups[slug] = (tag, [])
+                group[1].append(post_id)
         return dict(sorted(groups.items()))
 
     def _tag_links(self, post: SitePost) -> list[dict[str, str]]:
         return [{"name": t, "href": self.link(f"/tags/{urls.tag_slug(t)}/")} for t in post.tags]
 
-    def pages(self, bodies: Mapping[str, RenderedPost], summaries: Mapping[str, str]) -> list[Page]:
-        """Every file of the site. `bodies` holds the posts rendered for this build; a post page
-        whose key is unchanged is never rendered, so only those need a body."""
-        entries = [self._entry(p, bodies, summaries) for p in self.posts]
-        keys = self.post_keys
-        pages: list[Page] = [self._post_page(entry, keys[entry.post.id], bodies) for entry in entries]
-        taken = {page.path for page in pages}
-        for entry in reversed(entries):  # oldest first: an alias goes to the post that had it first
-            pages.extend(self._redirects(entry, taken))
-        pages.extend(self._index_pages(entries))
-        pages.extend(self._tag_pages(entries))
-        pages.append(self._archive(entries))
-        pages.extend(self._feeds(entries))
+    def pages(self, bodies: Mapping[str, RenderedPost]) -> list[Page]:
+        """Every file of the site. `bodies` holds the posts rendered for this build (their
+        summaries already in their records); a post page whose key is unchanged is never
+        rendered, so only those need a body."""
+        records = self.records
+        listed: dict[str, str] = {}
+        for post_id in self.order:
+            record = records[post_id]
+            derived = record["d"]
+            if derived[LISTED] is None or post_id in bodies:
+                derived[LISTED] = digest_texts(
+                    post_id,
+                    record["title"],
+                    self.paths[post_id],
+                    record["pub"],
+                    str(record["rt"]),
+                    self.summary(post_id),
+                )
+            listed[post_id] = derived[LISTED]
+        # A page whose post was not rendered has the key it had: it is never rendered again.
+        pages: list[Page] = [
+            Page(self.files[i], records[i]["d"][PAGE_KEY], self._post_render(i, bodies) if i in bodies else _kept)
+            for i in self.order
+        ]
+        taken = set(self.files.values())
+        for post_id in reversed(self.order):  # oldest first: an alias goes to the post that had it first
+            if records[post_id]["al"]:
+                pages.extend(self._redirects(post_id, taken))
+        pages.extend(self._index_pages(listed))
+        pages.extend(self._tag_pages(listed))
+        pages.append(self._archive())
+        pages.extend(self._feeds())
         pages.extend(self._fixed_files())
         return pages
 
-    def _entry(self, post: SitePost, bodies: Mapping[str, RenderedPost], summaries: Mapping[str, str]) -> Entry:
-        summary = post.description or (bodies[post.id].summary if post.id in bodies else summaries.get(post.id, ""))
-        url_path = self.paths[post.id]
-        dated = "\x1e".join((post.id, post.title, url_path, str(post.published_at.timestamp())))
-        return Entry(post, url_path, summary, "\x1e".join((self.fingerprints[post.id], url_path, summary)), dated)
-
-    def _post_page(self, entry: Entry, key: str, bodies: Mapping[str, RenderedPost]) -> Page:
-        post = entry.post
-        image = self.image_url(post)
-
+    def _post_render(self, post_id: str, bodies: Mapping[str, RenderedPost]) -> Callable[[], bytes]:
         def render() -> bytes:
-            context = self._context(entry.url_path, heading=post.title, description=entry.summary, image=image,
-                                    og_type="article")  # fmt: skip
+            post = site_post(post_id, self.records[post_id])
+            url_path = self.paths[post_id]
+            context = self._context(url_path, heading=post.title, description=self.summary(post_id),
+                                    image=self.image_url(post), og_type="article")  # fmt: skip
             return self.theme.render(
-                "post.html", **context, post=post, body=bodies[post.id].html, date=self._date(post.published_at),
+                "post.html", **context, post=post, body=bodies[post_id].html, date=self._date(post.published_at),
                 tags=self._tag_links(post),
             ).encode("utf-8")  # fmt: skip
 
-        return Page(self.files[post.id], key, render)
+        return render
 
-    def _redirects(self, entry: Entry, taken: set[str]) -> list[Page]:
+    def _redirects(self, post_id: str, taken: set[str]) -> list[Page]:
         """Redirect pages from the post's aliases to its page, where nothing else lives."""
-        if not entry.post.aliases:
-            return []
-        target = self.absolute(entry.url_path)
-        key = digest_texts(self.site_key, "redirect", target, entry.post.title)
+        record = self.records[post_id]
+        files = record.get("alf")
+        if files is None:  # the usable files of its aliases, kept with the record
+            paths = [urls.clean_path(alias) for alias in record["al"]]
+            files = record["alf"] = [urls.file_of(p) for p in paths if p is not None and _usable(p, urls.file_of(p))]
+        key = record["d"][REDIRECT_KEY]
         pages = []
-        for alias in entry.post.aliases:
-            path = urls.clean_path(alias)
-            file = urls.file_of(path) if path is not None else ""
-            if path is None or not self._free(path, file, taken):
-                continue
-            taken.add(file)
-            pages.append(Page(file, key, self._html("redirect.html", title=entry.post.title, target=target)))
+        for file in files:
+            if file not in taken:
+                taken.add(file)
+                pages.append(Page(file, key, self._redirect_render(post_id)))
         return pages
 
-    def _index_pages(self, entries: list[Entry]) -> list[Page]:
+    def _redirect_render(self, post_id: str) -> Callable[[], bytes]:
+        def render() -> bytes:
+            target = self.absolute(self.paths[post_id])
+            return self.theme.render("redirect.html", title=self.records[post_id]["title"], target=target).encode()
+
+        return render
+
+    def _index_pages(self, listed: Mapping[str, str]) -> list[Page]:
         size = self.config.posts_per_page
-        chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+        chunks = [self.order[i : i + size] for i in range(0, len(self.order), size)] or [[]]
 
         def path(number: int) -> str:
             return "/" if number == 1 else f"/page/{number}/"
@@ -226,28 +314,28 @@ class SitePlan:
             newer = self.link(path(number - 1)) if number > 1 else None
             older = self.link(path(number + 1)) if number < len(chunks) else None
             key = digest_texts(
-                self.site_key, "index", str(number), newer or "", older or "", *(e.fields for e in chunk)
+                self.site_key, "index", str(number), newer or "", older or "", *[listed[i] for i in chunk]
             )
             pages.append(self._list_page(path(number), key, self.config.title, chunk, newer, older))
         return pages
 
-    def _list_page(self, url_path: str, key: str, heading: str, entries: list[Entry], newer: str | None = None,
+    def _list_page(self, url_path: str, key: str, heading: str, post_ids: list[str], newer: str | None = None,
                    older: str | None = None) -> Page:  # fmt: skip
         """A listing whose items are worked out only if it is rendered (most are not, on a rebuild)."""
 
         def render() -> bytes:
             context = self._context(url_path, heading=heading)
-            items = [self._item(e) for e in entries]
+            items = [self._item(post_id) for post_id in post_ids]
             return self.theme.render("list.html", **context, items=items, newer=newer, older=older).encode("utf-8")
 
         return Page(urls.file_of(url_path), key, render)
 
-    def _tag_pages(self, entries: list[Entry]) -> list[Page]:
-        groups = self._tag_groups(entries)
+    def _tag_pages(self, listed: Mapping[str, str]) -> list[Page]:
+        groups = self._tag_groups()
         pages = []
         for slug, (name, members) in groups.items():
             url_path = f"/tags/{slug}/"
-            key = digest_texts(self.site_key, "tag", name, *(e.fields for e in members))
+            key = digest_texts(self.site_key, "tag", name, *[listed[i] for i in members])
             pages.append(self._list_page(url_path, key, f"Posts tagged “{name}”", members))
         listing = [
             {"name": name, "href": self.link(f"/tags/{slug}/"), "count": len(members)}
@@ -263,35 +351,55 @@ class SitePlan:
         )
         return pages  # fmt: skip
 
-    def _archive(self, entries: list[Entry]) -> Page:
-        key = digest_texts(self.site_key, "archive", *(e.dated for e in entries))
+    def _archive(self) -> Page:
+        records = self.records
+        key = digest_texts(self.site_key, "archive", *[records[i]["d"][DATED] for i in self.order])
 
         def render() -> bytes:
             years: dict[int, list[dict[str, Any]]] = {}
-            for entry in entries:
-                years.setdefault(entry.post.published_at.astimezone(self.zone).year, []).append(self._item(entry))
+            for post_id in self.order:
+                year = datetime.fromisoformat(records[post_id]["pub"]).astimezone(self.zone).year
+                years.setdefault(year, []).append(self._item(post_id))
             context = self._context("/archive/", heading="Archive")
             return self.theme.render("archive.html", **context, years=list(years.items())).encode("utf-8")
 
         return Page("archive/index.html", key, render)
 
-    def _feeds(self, entries: list[Entry]) -> list[Page]:
-        latest = [
-            feeds.FeedItem(
-                id=e.post.id, title=e.post.title, url=self.absolute(e.url_path), summary=e.summary,
-                published_at=e.post.published_at, updated_at=e.post.updated_at, tags=e.post.tags,
-            )
-            for e in entries[: self.config.feed_size]
-        ]  # fmt: skip
-        key = digest(self.site_key, "feeds", latest)
-        listed_key = digest_texts(self.site_key, "sitemap", *(e.fields for e in entries))
+    def _feeds(self) -> list[Page]:
+        records = self.records
+        shown = [
+            (post_id, records[post_id], self.absolute(self.paths[post_id]), self.summary(post_id))
+            for post_id in self.order[: self.config.feed_size]
+        ]
+        key = digest(
+            self.site_key, "feeds", [(i, r["title"], url, summary, r["pub"], r["upd"], r["tags"]) for i, r, url, summary in shown]
+        )  # fmt: skip
+        paths = self.paths
+        listed_key = digest_texts(
+            self.site_key, "sitemap", *[paths[i] + "\x1d" + records[i]["upd"] for i in self.order]
+        )
+
+        def latest() -> list[feeds.FeedItem]:
+            return [
+                feeds.FeedItem(
+                    id=post_id, title=r["title"], url=url, summary=summary,
+                    published_at=datetime.fromisoformat(r["pub"]), updated_at=datetime.fromisoformat(r["upd"]),
+                    tags=r["tags"],
+                )
+                for post_id, r, url, summary in shown
+            ]  # fmt: skip
 
         def sitemap() -> bytes:
-            return feeds.sitemap(self.config, [(self.absolute(e.url_path), e.post.updated_at) for e in entries])
+            # escape(absolute(path)), with the base escaped once: href() leaves no character escape() changes.
+            base, href = escape(self.config.base_url.rstrip("/")), urls.href
+            return feeds.sitemap_of_lines(
+                self.config,
+                [f"<url><loc>{base}{href(paths[i])}</loc><lastmod>{records[i]['upd']}</lastmod></url>" for i in self.order],
+            )  # fmt: skip
 
         return [
-            Page("index.xml", key, lambda: feeds.rss(self.config, latest)),
-            Page("atom.xml", key, lambda: feeds.atom(self.config, latest)),
+            Page("index.xml", key, lambda: feeds.rss(self.config, latest())),
+            Page("atom.xml", key, lambda: feeds.atom(self.config, latest())),
             Page("sitemap.xml", listed_key, sitemap),
         ]
 

@@ -56,9 +56,15 @@ def file_of(url_path: str) -> str:
     return relative + "index.html" if url_path.endswith("/") else relative
 
 
+# What quote() leaves alone with safe="/~._-": a path of only these needs no work.
+_LINK_SAFE = re.compile(r"[A-Za-z0-9/~._-]*")
+
+
 @lru_cache(maxsize=65536)
 def href(url_path: str) -> str:
     """A URL path percent-encoded for use in a link (slugs may hold any character but '/', '?', '#')."""
+    if _LINK_SAFE.fullmatch(url_path):
+        return url_path
     return quote(url_path, safe="/~._-")
 
 

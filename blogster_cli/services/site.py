@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import NotFound
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow, SiteSettingsRow
-from blogster_cli.services.site_files import load_manifest, write_site
+from blogster_cli.services.site_files import Manifest, load_manifest, write_site
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
 PARALLEL_FROM = 200
@@ -57,16 +57,11 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
     )
 
 
-def _row_key(row: PublishedRow) -> str:
-    """Changes whenever the post's row does (updated_at follows every change of the row)."""
-    return row.version
-
-
 def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
     return SitePost(
         id=row.id, slug=row.slug, title=row.title, published_at=row.published_at, updated_at=row.updated_at,
         description=row.meta_description, reading_time=row.reading_time, tags=row.tags,
-        featured_image=row.featured_image, source_url=source_url, aliases=aliases, version=row.version,
+        featured_image=row.featured_image, source_url=source_url, aliases=aliases,
     )  # fmt: skip
 
 
@@ -138,8 +133,7 @@ def _collector_paused() -> Iterator[None]:
 def _build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool
 ) -> BuildReport:
-    from blogster_cli.publish import urls
-    from blogster_cli.publish.pages import SitePlan
+    from blogster_cli.publish.pages import SitePlan, site_key
     from blogster_cli.publish.themes import load_theme
     from blogster_cli.services.images import media_dir
 
@@ -151,48 +145,72 @@ def _build(
             raise NotFound("you have no site settings (subdomain) yet")
         config = site_config(settings, base_domain=base_domain)
         theme = load_theme(config.theme, cache=_template_cache())
-        rows = site_rows.published_own(conn)
-        row_keys = {r.id: _row_key(r) for r in rows}
-        changed = [r.id for r in rows if previous.posts.get(r.id, {}).get("row") != row_keys[r.id]]
-        documents = site_rows.contents(conn, blog_ids=changed) if changed else {}
-        posts_state: dict[str, dict[str, Any]] = {}
-        site_posts = []
-        for row in rows:
-            key = row.id
-            if key in documents:
-                source_url, aliases = urls.imported_address(documents[key])
-                state: dict[str, Any] = {
-                    "row": row_keys[key],
-                    "source_url": source_url,
-                    "aliases": aliases,
-                    "summary": "",
-                }
-            else:
-                state = previous.posts[key]  # the previous build's state, carried over
-            posts_state[key] = state
-            site_posts.append(_site_post(row, state["source_url"], state["aliases"]))
-        plan = SitePlan(config, site_posts, theme, timezone=timezone)
-        page_keys = plan.post_keys
-        stale = [
-            p for p in site_posts if next(iter(previous.files.get(plan.files[p.id]) or []), None) != page_keys[p.id]
-        ]  # fmt: skip
-        missing = [p.id for p in stale if p.id not in documents]
+        versions = site_rows.published_versions(conn)
+        tags = site_rows.tag_signature(conn)
+        kept = previous.posts if previous.tags == tags else {}
+        changed = [i for i, version in versions.items() if (kept.get(i) or {}).get("row") != version]
+        records, documents = _records(conn, versions, changed, previous.posts, everything=not kept)
+        images = site_rows.image_files(conn, urls=sorted({r["img"] for r in records.values() if r["img"]}))
+        image_pages = _image_pages(images, media or media_dir())
+        same_site = previous.site == site_key(config, theme, timezone)
+        if not changed and len(records) == len(previous.posts) and same_site:
+            if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
+                1 for path in previous.files if path.startswith("media/")
+            ):  # fmt: skip
+                # Nothing the site is made of changed since the last build: every file is already right.
+                return BuildReport(
+                    out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
+                    unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
+                )  # fmt: skip
+        plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
+        files, keys = previous.files, plan.post_keys()
+        stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i]]
+        missing = [i for i in stale if i not in documents]
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
-        images = site_rows.image_files(conn, urls=sorted({r.featured_image for r in rows if r.featured_image}))
         embedded = site_rows.widgets(conn) if stale else []
-    bodies = with_widgets(render_bodies({p.id: documents[p.id].get("markdown") or "" for p in stale}), embedded)
+    bodies = with_widgets(render_bodies({i: documents[i].get("markdown") or "" for i in stale}), embedded)
     for post_id, body in bodies.items():
-        posts_state[post_id]["summary"] = body.summary
-    summaries = {post_id: state["summary"] for post_id, state in posts_state.items()}
-    pages = plan.pages(bodies, summaries)
-    pages.extend(_image_pages(images, media or media_dir()))
-    written = write_site(out, pages, previous, posts_state)
+        if not records[post_id]["desc"]:  # else the description is the summary
+            records[post_id]["sum"] = body.summary
+    pages = plan.pages(bodies)
+    pages.extend(image_pages)
+    written = write_site(out, pages, previous, Manifest(posts=records, site=plan.site_key, tags=tags))
     return BuildReport(
-        out=out.resolve(), base_url=config.base_url, posts=len(rows), rendered=len(bodies),
+        out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
         seconds=round(time.perf_counter() - started, 3),
     )  # fmt: skip
+
+
+def _records(
+    conn: Connection, versions: dict[str, str], changed: list[str], kept: dict[str, dict[str, Any]], *, everything: bool
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(post id -> record of each published post, the contents read on the way): records read
+    again from the database for `changed` (all of them when `everything`), carried over from
+    the last build for the rest."""
+    from blogster_cli.publish import urls
+    from blogster_cli.publish.pages import post_record
+
+    rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
+    # A post whose row is as it was (its tags changed) keeps its address fields and summary.
+    fresh = [r.id for r in rows if (kept.get(r.id) or {}).get("row") != r.version]
+    documents = site_rows.contents(conn, blog_ids=fresh) if fresh else {}
+    read = {}
+    for row in rows:
+        if row.id in documents:
+            source_url, aliases = urls.imported_address(documents[row.id])
+            summary = ""
+        else:
+            before = kept[row.id]
+            source_url, aliases, summary = before["src"], before["al"], before["sum"]
+        read[row.id] = post_record(_site_post(row, source_url, aliases), row=row.version, summary=summary)
+    records = {}
+    for post_id in versions:
+        record = read.get(post_id) or kept.get(post_id)
+        if record is not None:  # else unpublished between the two queries
+            records[post_id] = record
+    return records, documents
 
 
 def _template_cache() -> Path:

@@ -1,8 +1,9 @@
 """The built site on disk: its manifest, and writing only the files whose content changed.
 
 The manifest (`.blogster-site.json` in the output folder) records, per file, the key of
-its inputs and the SHA-256 of its bytes, and per post what a rebuild needs without
-reading its body again (its address, aliases and summary). A file is rewritten only when
+its inputs and the SHA-256 of its bytes, and per post its record (publish/pages.py
+`post_record`: its fields, the version of its row, its summary, what the plan worked out
+for it), so a rebuild reads from the database only the posts whose row changed. A file is rewritten only when
 its key changed and its new bytes differ; files left untouched keep their mtime. The
 manifest is trusted without looking at each file (at 10,000 posts that check alone
 would cost more than the rebuild): `site build --full` rewrites everything.
@@ -13,7 +14,6 @@ in the folder is ever touched.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass
@@ -31,22 +31,31 @@ class Manifest:
     files: dict[str, list[str]] = field(default_factory=dict)
     """Path -> [key, sha256]."""
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Post id -> {"row": key of its row, "source_url", "aliases", "summary"}."""
+    """Post id -> its record (publish/pages.py `post_record`)."""
+    site: str = ""
+    """The key of the site the records' worked-out parts were made for."""
+    tags: str = ""
+    """The tag signature (repositories/site.py `tag_signature`) the records' tags were read under."""
 
 
 def load_manifest(out: Path, *, full: bool = False) -> Manifest:
     """The previous build's manifest; with `full`, one that matches nothing but still lists
     the files made before (so those the site no longer has are removed)."""
+    import orjson
+
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        data = orjson.loads((out / MANIFEST).read_bytes())
+    except (FileNotFoundError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return Manifest()
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+    if not isinstance(data, dict):
         return Manifest()
     files = data.get("files", {})
+    if data.get("version") != MANIFEST_VERSION:  # an older build's: every page is made again, and
+        # written only where its bytes differ from what that build recorded (the files' format is the same)
+        return Manifest(files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()})
     if full:
         return Manifest(files={path: ["", ""] for path in files})
-    return Manifest(files=files, posts=data.get("posts", {}))
+    return Manifest(files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""))
 
 
 @dataclass
@@ -79,7 +88,7 @@ def _write(target: Path, data: bytes, made: set[Path]) -> None:
         raise FileSystemError.writing(target, exc) from None
 
 
-def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str, dict[str, Any]]) -> WriteSummary:
+def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manifest) -> WriteSummary:
     """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck)."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -105,8 +114,16 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, posts: dict[str
         target.unlink(missing_ok=True)
         summary.removed.append(path)
         _prune_empty_parents(target.parent, out)
-    manifest = {"version": MANIFEST_VERSION, "files": files, "posts": posts}
-    data = json.dumps(manifest, separators=(",", ":")).encode("ascii")  # ASCII escapes encode faster
+    import orjson
+
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "site": current.site,
+        "tags": current.tags,
+        "files": files,
+        "posts": current.posts,
+    }
+    data = orjson.dumps(manifest)
     if summary.written or summary.removed or _read(out / MANIFEST) != data:
         _write(out / MANIFEST, data, made)
     return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.errors import InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_settings
+from blogster_cli.services.site_files import MANIFEST
 
 BASE = "blogster.page"
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)>'
@@ -199,3 +201,92 @@ def test_featured_images_are_copied_from_the_media_store(author, tmp_path):
     assert (out / image.url).read_bytes() == png.read_bytes()
     assert 'property="og:image" content="https://' in (out / "posts/pictured/index.html").read_text()
     assert os.path.getsize(out / image.url) == png.stat().st_size
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST}
+
+
+def test_a_rebuild_after_each_kind_of_change_equals_a_full_build(db, author, tmp_path):
+    """After edits, retitles, slug renames, addresses passing from one post to another, tag changes
+    (links and a tag's name), unpublishing, trashing and new posts, the rebuilt folder holds exactly
+    the bytes a full build of the same posts makes, and the same manifest."""
+    from blogster_cli.content.document import new_document
+
+    rows = [publish(author, f"Post {n:02d}", f"Body {n}.", tags=[f"t{n % 3}"]) for n in range(14)]
+    # An imported post keeps /posts/hello/ as its address; a newer post slugged "hello" must
+    # wait for it, on an address made of its id.
+    kept = new_document(
+        "Imported.", fmt="toml", raw='+++\npath = "posts/hello"\naliases = ["old/hello"]\n+++\n',
+        fields={"path": "posts/hello", "aliases": ["old/hello"]}, source={"dialect": "zola", "path": "hello.md"},
+    )  # fmt: skip
+    imported = blogs.create(author, new=blogs.NewBlog(title="Imported hello", content=kept, tags=["t1"]))
+    publishing.publish(author, refs=[str(imported.id)])
+    hello = publish(author, "Hello", "Hi.", slug="hello", meta_description="Says hi.")
+    out = tmp_path / "public"
+    build(author, out)
+    ids = [str(r.id) for r in rows]
+    steps = [
+        lambda: blogs.update(author, ref=ids[0], changes=blogs.BlogChanges(markdown="Body 0.\n\nOne more line.")),
+        lambda: blogs.update(author, ref=ids[5], changes=blogs.BlogChanges(title="Post 05 renamed")),
+        lambda: blogs.update(author, ref=ids[6], changes=blogs.BlogChanges(slug="moved-six")),
+        lambda: blogs.update(
+            author, ref=ids[7], changes=blogs.BlogChanges(markdown="A new first paragraph.\n\nBody 7.")
+        ),
+        lambda: blogs.tag(author, ref=ids[8], add=["fresh"]),
+        lambda: blogs.tag(author, ref=ids[9], remove=["t0"]),
+        lambda: blogs.update(author, ref=ids[10], changes=blogs.BlogChanges(tags=["t2", "Other"])),
+        lambda: blogs.update(author, ref=ids[11], changes=blogs.BlogChanges(meta_description="Described.")),
+        lambda: publishing.unpublish(author, refs=[str(imported.id)]),  # "hello" moves to /posts/hello/
+        lambda: publishing.publish(author, refs=[str(imported.id)]),  # newer now: its kept address is taken
+        lambda: publishing.unpublish(author, refs=[ids[12]]),
+        lambda: blogs.trash(author, refs=[ids[13]]),
+        lambda: publish(author, "Brand new", "New words.", tags=["t0", "fresh"]),
+        lambda: blogs.update(author, ref=str(hello.id), changes=blogs.BlogChanges(meta_description="")),
+        lambda: _rename_tag(db, "fresh", "Fresher"),
+        lambda: None,  # nothing changed: a no-op rebuild
+    ]
+    for number, step in enumerate(steps):
+        step()
+        before = snapshot(out)
+        rebuilt = build(author, out)
+        whole = tmp_path / f"full-{number}"
+        full = site.build(author, out=whole, base_domain=BASE)
+        assert site_files(out) == site_files(whole), f"step {number}"
+        ours, theirs = (json.loads((folder / MANIFEST).read_text()) for folder in (out, whole))
+        assert ours == theirs, f"step {number}"
+        assert rebuilt.posts == full.posts and rebuilt.rendered <= 2, f"step {number}"
+        after = snapshot(out)
+        touched = {path for path in after if before.get(path) != after[path]}
+        assert all(before[path][0] != after[path][0] for path in touched - {MANIFEST} if path in before), (
+            f"step {number}"
+        )
+    assert rebuilt.written == 0 and not touched
+    # Published again, the imported post is now the newer one: "hello" keeps the address it took.
+    assert "Hi." in (out / "posts/hello/index.html").read_text()
+    assert "Imported." in (out / "posts/imported-hello/index.html").read_text()
+
+
+def _rename_tag(db, old: str, new: str) -> None:
+    """What an administrator's rename does: the tag's name changes, no post row does."""
+    with db.connect() as conn, conn.transaction():
+        conn.execute("update public.blog_tags set name = %s where lower(name) = lower(%s)", (new, old))
+
+
+def test_the_first_build_after_an_upgrade_rewrites_no_unchanged_file(author, tmp_path):
+    """A manifest of an older format (version 1 kept only keys and hashes per file): every page is
+    made again, and none is written whose bytes are the same."""
+    for n in range(3):
+        publish(author, f"Post {n}", f"Body {n}.", tags=["t"])
+    out = tmp_path / "public"
+    build(author, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    older = {"version": 1, "files": manifest["files"], "posts": {}}
+    (out / MANIFEST).write_text(json.dumps(older))
+    before = snapshot(out)
+    report = build(author, out)
+    assert report.rendered == 3 and report.written == 0
+    assert {path: entry for path, entry in snapshot(out).items() if path != MANIFEST} == {
+        path: entry for path, entry in before.items() if path != MANIFEST
+    }
+    assert json.loads((out / MANIFEST).read_text())["version"] == 2
