@@ -175,17 +175,15 @@ _VERSION = (
 def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = None) -> dict[UUID, PostVersion]:
     """The version of each of my posts (trashed included), or only of `ids`.
 
-    Reads no content (detoasting 10,000 bodies would be most of a no-op sync). `ids` are
-    joined (a hash join), not tested with `= any(...)`, which is quadratic for 10,000 ids.
+    Reads no content (detoasting 10,000 bodies would be most of a no-op sync). `ids` drive
+    the statement (an index lookup each), not tested with `= any(...)`, which is quadratic
+    for 10,000 ids. The tags are read per post through the (author_id, blog_id) index: right
+    after a big import the planner has no statistics yet, and a grouped join of all my tag
+    links was rescanned once per post (56 s at 10,000 posts instead of 0.06 s).
     """
-    wanted = (
-        "" if ids is None else " join (select distinct w.id from unnest(%(ids)s::uuid[]) as w(id)) w on w.id = b.id"
-    )
+    source = "public.blogs b" if ids is None else "unnest(%(ids)s::uuid[]) as w(id) join public.blogs b on b.id = w.id"
     rows = conn.execute(
-        "select b.id, md5(b.updated_at::text || '|' || coalesce(t.tags, '')), b.deleted_at is not null"
-        f" from public.blogs b{wanted}"
-        " left join (select bt.blog_id, string_agg(bt.tag_id::text, ',' order by bt.tag_id) as tags"
-        " from public.blogs_to_tags bt where bt.author_id = auth.uid() group by bt.blog_id) t on t.blog_id = b.id"
+        f"select b.id, {_VERSION}, b.deleted_at is not null from {source}"
         " where b.author_id = auth.uid()",
         {"ids": list(ids) if ids is not None else None},
     ).fetchall()
