@@ -18,6 +18,10 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.widgets.data_table import RowKey
+
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
 
@@ -53,6 +57,19 @@ class FigureCard(Static):
         self.set_class(figure.delta is not None and figure.delta > 0, "up")
         self.set_class(figure.delta is not None and figure.delta < 0, "down")
         self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
+
+
+class ListTable(DataTable[str]):
+    """A DataTable whose rows are drawn again once their columns have been widened to them.
+
+    Textual 8.2 widens auto-width columns when idle, after the rows are added, but keys
+    its cached cells by an update count that widening does not change: rows drawn in
+    between (the rows arrive after the first frame) kept their too-narrow cells.
+    """
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        super()._update_dimensions(new_rows)
+        self._update_count += 1  # new cache keys: the cells are drawn at the new widths
 
 
 class DashboardLoaded(Done):
@@ -100,10 +117,10 @@ class DashboardScreen(Screen[None]):
             yield Static("Views", id="chart-title")
             yield Sparkline([], id="views-chart")
         with Horizontal(id="lists"):
-            top: DataTable[str] = DataTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+            top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
             top.border_title = "Top posts, 30 days"
             yield top
-            recent: DataTable[str] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
             recent.border_title = "Recent activity"
             yield recent
         yield Footer()
