@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from blogster_cli.ai.provider import ProviderConfig
+
+
+def on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def tui() -> None:
@@ -16,12 +20,23 @@ def tui() -> None:
 
     Example: blogster tui
     """
-    from blogster_cli.cli.state import acting_user, app_context
     from blogster_cli.errors import InvalidInput
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not on_a_terminal():
         raise InvalidInput("blogster tui needs a terminal; the other commands work without one")
-    acting = acting_user()
+    studio()
+
+
+def studio(**options: Any) -> None:
+    """What `blogster tui` runs on a terminal (bench/bench_tui.py runs it headless through `options`).
+
+    The cheap checks come first, as errors before the screen opens: the profile's
+    settings and its timezone. Who is acting (the keyring, the database) is resolved
+    by the app after its first frame; if that fails, the app closes and the error
+    reaches the CLI's handler as it would from any command (same line, same exit code).
+    """
+    from blogster_cli.cli.state import acting_user, app_context
+
     ctx = app_context()
     zone = ctx.tzinfo  # an unknown timezone is a config error before the screen opens
 
@@ -33,4 +48,4 @@ def tui() -> None:
 
         return provider_config(ctx)
 
-    launch.run(acting, zone=zone, provider=provider)
+    launch.run(acting_user, zone=zone, provider=provider, **options)

@@ -1,8 +1,17 @@
-"""The Textual application: screens as modes, global keys, the command palette, notifications."""
+"""The Textual application: screens as modes, global keys, the command palette, notifications.
+
+The frame paints first: who is acting (the session in the keyring, the database) is
+resolved in a worker once the first frame is on the screen, and that worker goes on
+to read the dashboard's figures on the same connection. Until then the cards show
+placeholders and the keys that need the account are disabled. If nobody can be
+signed in, the app closes and `launch.run` raises the error, which the CLI prints as
+the one line (and exit code) any other command gives.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from importlib import import_module
@@ -10,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -20,13 +30,12 @@ from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
 
 UNREAD_BADGE = "●"
+SIGNING_IN = "signing in…"
 CSS = """
 .card { width: 1fr; height: 5; border: round $primary; text-align: center; }
 .card.up { color: $success; }
@@ -56,6 +65,11 @@ CSS = """
 #notification-text { height: 4; padding: 0 1; border-top: solid $primary-darken-2; }
 #doc-status { height: 1; padding: 0 1; color: $text-muted; }
 #doc-hits { height: 1fr; }
+#transcript { height: 1fr; padding: 0 1; }
+.chat-line { margin-bottom: 1; }
+.chat-line.bot { color: $text-accent; }
+.chat-line.failed { color: $text-muted; text-style: italic; }
+#chat-status { height: 1; padding: 0 1; color: $text-muted; }
 ModalScreen { align: center middle; }
 .dialog { width: 70; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
 """
@@ -71,9 +85,32 @@ def lazy_screen(place: Place) -> Screen[None]:
     return screen_class()
 
 
-class BlogsterApp(App[None]):
-    """The studio for one logged-in writer (`acting`), showing times in `zone`.
+def given(acting: ActingUser | None) -> ActingUser:
+    """A writer known up front (the tests), signed in like any other through the worker."""
+    assert acting is not None
+    return acting
 
+
+class SignedIn(Message, bubble=False):
+    """The sign-in worker resolved who is acting; the dashboard's first figures are being read."""
+
+    def __init__(self, acting: ActingUser) -> None:
+        super().__init__()
+        self.acting = acting
+
+
+class SignInFailed(Message, bubble=False):
+    """Nobody could be signed in (no session, no database...): the app closes and `error` is raised."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class BlogsterApp(App[None]):
+    """The studio for one logged-in writer, showing times in `zone`.
+
+    `acting` is that writer, or `sign_in` resolves them (in a worker, after the first frame).
     `zone` is the timezone setting as the front end already turned it into a tzinfo
     (`AppContext.tzinfo`, the one place that conversion happens); UTC when not given.
     """
@@ -86,30 +123,90 @@ class BlogsterApp(App[None]):
     """Unread notifications: the badge beside the account in the header (set by the dashboard and notifications)."""
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        *(Binding(place.key, f"switch_mode('{place.mode}')", place.title) for place in PLACES),
+        # priority: a screen's own keys and widgets (the editor's TextArea binds F6 and F7) never hide a screen
+        *(Binding(place.key, f"switch_mode('{place.mode}')", place.title, priority=True) for place in PLACES),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
     def __init__(
         self,
-        acting: ActingUser,
+        acting: ActingUser | None = None,
         *,
+        sign_in: Callable[[], ActingUser] | None = None,
         zone: tzinfo = UTC,
-        figures: Future[Dashboard] | None = None,
         provider: Callable[[], ProviderConfig] = no_provider,
     ) -> None:
         super().__init__()
-        self.acting = acting
+        if sign_in is None and acting is None:
+            raise TypeError("BlogsterApp needs acting or sign_in")
+        self._sign_in: Callable[[], ActingUser] = sign_in or partial(given, acting)  # signed in through the worker
+        self._acting: ActingUser | None = None
+        self.sign_in_error: Exception | None = None
+        """Why nobody could be signed in: set when the app closed for it (launch.run raises it)."""
+        self.frame_shown = False
+        """The first frame is on the screen (Textual's Ready): the sign-in starts then."""
         self.provider = provider
         """The AI provider for generation, resolved when first used (it reads the keyring)."""
-        self.figures = figures
-        """The dashboard's first figures, already being read (launch.py), or None: the dashboard reads them."""
+        self.figures: Future[Dashboard] | None = None
+        """The dashboard's first figures, read by the sign-in worker, or None: the dashboard reads them."""
         self.zone = zone
         self.timezone = str(zone)
         """The zone's name as the writer configured it (a ZoneInfo's key; "UTC" by default), for labels."""
-        self.sub_title = acting.actor.email
+        self.sub_title = SIGNING_IN
+
+    @property
+    def signed_in(self) -> bool:
+        return self._acting is not None
+
+    @property
+    def acting(self) -> ActingUser:
+        """The signed-in writer; screens ask only once `signed_in` (their keys are disabled before)."""
+        if self._acting is None:
+            raise RuntimeError("not signed in yet")
+        return self._acting
+
+    def on_ready(self) -> None:
+        """The first frame is shown: resolve who is acting, then read the first figures, off the UI thread."""
+        self.frame_shown = True
+        self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+
+    def _signing_in(self) -> None:
+        from blogster_cli.services import dashboard  # here: the first frame does without the services
+
+        try:
+            acting = self._sign_in()
+        except Exception as exc:  # every kind: the CLI reports it as it would before the screen opened
+            self.post_message(SignInFailed(exc))
+            return
+        figures: Future[Dashboard] = Future()
+        self.figures = figures
+        self.post_message(SignedIn(acting))
+        try:
+            figures.set_result(dashboard.summary(acting))
+        except BaseException as exc:  # handed to the dashboard, which shows it as a notification
+            figures.set_exception(exc)
+        finally:
+            acting.db.close()
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self._acting = message.acting
+        self.watch_unread(self.unread)
+        self.refresh_bindings()
+        self.screen.post_message(SignedIn(message.acting))  # the dashboard: the one screen open before
+
+    def on_sign_in_failed(self, message: SignInFailed) -> None:
+        self.sign_in_error = message.error
+        self.exit(return_code=1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before sign-in only quitting works (every screen, help included, waits for the account)."""
+        if self.signed_in or action in ("quit", "help_quit"):
+            return True
+        return False
 
     def watch_unread(self, unread: int) -> None:
+        if not self.signed_in:
+            return
         email = self.acting.actor.email
         self.sub_title = f"{email} · {UNREAD_BADGE} {unread} unread" if unread else email
 

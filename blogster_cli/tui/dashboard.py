@@ -1,7 +1,8 @@
 """The first screen: the dashboard_stats figures as cards, a views chart, top posts, recent activity.
 
 The frame paints at once; the figures arrive from one worker and the chart from
-another, so a slow chart never holds the figures back.
+another, so a slow chart never holds the figures back. The service is imported once
+signed in (by the sign-in worker first): the first frame does without it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from blogster_cli.services import dashboard
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.widgets.data_table import RowKey
+
     from blogster_cli.services.dashboard import Dashboard, Figure
-    from blogster_cli.tui.app import BlogsterApp
+    from blogster_cli.tui.app import BlogsterApp, SignedIn
 
 RETRY_SECONDS = 5.0
 
@@ -55,6 +59,19 @@ class FigureCard(Static):
         self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
 
 
+class ListTable(DataTable[str]):
+    """A DataTable whose rows are drawn again once their columns have been widened to them.
+
+    Textual 8.2 widens auto-width columns when idle, after the rows are added, but keys
+    its cached cells by an update count that widening does not change: rows drawn in
+    between (the rows arrive after the first frame) kept their too-narrow cells.
+    """
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        super()._update_dimensions(new_rows)
+        self._update_count += 1  # new cache keys: the cells are drawn at the new widths
+
+
 class DashboardLoaded(Done):
     pass
 
@@ -86,7 +103,8 @@ class DashboardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summary: Dashboard | None = None
-        self.chart_days = dashboard.CHART_DAYS[0]
+        self.chart_days: int | None = None
+        """The chart's window in days; None: the service's first choice."""
         self.chart_days_shown: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -99,10 +117,10 @@ class DashboardScreen(Screen[None]):
             yield Static("Views", id="chart-title")
             yield Sparkline([], id="views-chart")
         with Horizontal(id="lists"):
-            top: DataTable[str] = DataTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+            top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
             top.border_title = "Top posts, 30 days"
             yield top
-            recent: DataTable[str] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
             recent.border_title = "Recent activity"
             yield recent
         yield Footer()
@@ -110,7 +128,18 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#top-posts", DataTable).add_columns("Post", "Views")
         self.query_one("#recent", DataTable).add_columns("When", "What")
+        if self.app.signed_in:
+            self.action_reload()
+        else:
+            self.query_one("#status-line", Static).update("Signing in…")
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        """The first start: the frame was painted before anyone was signed in; now load."""
+        self.refresh_bindings()
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.app.signed_in
 
     @property
     def figures_shown(self) -> bool:
@@ -121,6 +150,8 @@ class DashboardScreen(Screen[None]):
         return self.chart_days_shown is not None
 
     def action_reload(self) -> None:
+        from blogster_cli.services import dashboard
+
         acting, early = self.app.acting, self.app.figures
         self.app.figures = None  # read once: a reload reads anew
         read = early.result if early is not None else lambda: dashboard.summary(acting)
@@ -129,12 +160,16 @@ class DashboardScreen(Screen[None]):
         self._load_chart()
 
     def action_chart_days(self) -> None:
-        choices = dashboard.CHART_DAYS
-        self.chart_days = choices[(choices.index(self.chart_days) + 1) % len(choices)]
+        from blogster_cli.services.dashboard import CHART_DAYS
+
+        current = self.chart_days or CHART_DAYS[0]
+        self.chart_days = CHART_DAYS[(CHART_DAYS.index(current) + 1) % len(CHART_DAYS)]
         self._load_chart()
 
     def _load_chart(self) -> None:
-        acting, days = self.app.acting, self.chart_days
+        from blogster_cli.services import dashboard
+
+        acting, days = self.app.acting, self.chart_days or dashboard.CHART_DAYS[0]
         in_background(self, "Loading the views chart", lambda: dashboard.views_by_day(acting, days=days), ViewsLoaded)
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:

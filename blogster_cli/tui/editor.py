@@ -77,12 +77,13 @@ class EditorScreen(PublishingActions, Screen[None]):
     TITLE = "Editor"
     HELP = (
         "Edit the front matter and markdown; **Ctrl+S** saves a new revision. "
-        "**F5** publish, **F10** unpublish, **F8** schedule, **F9** history, **F4** preview on/off, **Esc** close."
+        "**Ctrl+O** publish, **F10** unpublish, **F8** schedule, **F9** history, **Ctrl+T** preview on/off, "
+        "**Esc** close. F2 to F7 go to the other screens; the editor stays open under Posts."
     )
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("f4", "toggle_preview", "Preview"),
-        Binding("f5", "publish", "Publish"),
+        Binding("ctrl+o", "publish", "Publish"),
+        Binding("ctrl+t", "toggle_preview", "Preview"),
         Binding("f10", "unpublish", "Unpublish"),
         Binding("f8", "schedule", "Schedule"),
         Binding("f9", "history", "History"),

@@ -1,18 +1,16 @@
-"""Starting the studio: the dashboard's figures are read while Textual loads.
+"""Starting the studio: the frame paints first, then who is acting is resolved.
 
-Importing Textual and building the first screen take about as long as reading the
-figures of a large account, so the read starts first, in a thread of its own (the
-query waits on the server, not on Python), and the dashboard picks its result up.
-`run` is what `blogster tui` calls; this module imports Textual only inside it.
+Resolving the user costs more than Textual's own start (the keyring backend, the
+database driver, a query), so `run` hands the app a `sign_in` call instead of a user:
+the app runs it in a worker once its first frame is on the screen (app.py). If it
+fails, the app closes and `run` raises that error, so `blogster tui` reports it as
+the one line and exit code of any other command. This module imports Textual only
+inside `run`.
 """
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
-
-from blogster_cli.services import dashboard
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,32 +18,20 @@ if TYPE_CHECKING:
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
-    from blogster_cli.services.dashboard import Dashboard
-
-
-def read_figures_early(acting: ActingUser) -> Future[Dashboard]:
-    """dashboard.summary in a daemon thread; its connection is closed when it is done."""
-    future: Future[Dashboard] = Future()
-
-    def read() -> None:
-        try:
-            future.set_result(dashboard.summary(acting))
-        except BaseException as exc:  # handed to the dashboard, which shows it as a notification
-            future.set_exception(exc)
-        finally:
-            acting.db.close()
-
-    threading.Thread(target=read, name="blogster-figures", daemon=True).start()
-    return future
 
 
 def run(
-    acting: ActingUser, *, zone: tzinfo, provider: Callable[[], ProviderConfig] | None = None, **options: Any
+    sign_in: Callable[[], ActingUser],
+    *,
+    zone: tzinfo,
+    provider: Callable[[], ProviderConfig] | None = None,
+    **options: Any,
 ) -> None:
-    """Opens the studio for `acting`, showing times in `zone` (`AppContext.tzinfo`); `provider` gives the AI provider when a generation first needs it;
-    `options` go to Textual's App.run (headless, auto_pilot...)."""
-    figures = read_figures_early(acting)
-    from blogster_cli.tui.app import BlogsterApp
+    """Opens the studio as whoever `sign_in` resolves, showing times in `zone` (`AppContext.tzinfo`); `provider` gives the AI provider when a generation
+    first needs it; `options` go to Textual's App.run (headless, auto_pilot...)."""
+    from blogster_cli.tui.app import BlogsterApp, no_provider
 
-    extra = {} if provider is None else {"provider": provider}
-    BlogsterApp(acting, zone=zone, figures=figures, **extra).run(**options)
+    app = BlogsterApp(sign_in=sign_in, zone=zone, provider=provider or no_provider)
+    app.run(**options)
+    if app.sign_in_error is not None:
+        raise app.sign_in_error

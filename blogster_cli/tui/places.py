@@ -1,9 +1,9 @@
 """The studio's screens, each a mode with its function key: the one list the app, footer and palette read.
 
-A new screen is one line here and its own module (the Chat screen, built with the
-chatbot service, goes in as `Place("chat", "f7", "Chat", "blogster_cli.tui.chat", "ChatScreen")`).
-Modules are imported when their screen is first shown, so the first paint loads the
-dashboard alone.
+A new screen is one line here and its own module. Modules are imported when their
+screen is first shown, so the first paint loads the dashboard alone. These keys reach
+their screen from every screen (the app binds them with priority): no screen, dialog
+or widget may use them for anything else (tests/tui/test_keyboard.py checks).
 """
 
 from __future__ import annotations
@@ -25,4 +25,6 @@ PLACES = (
     Place("calendar", "f4", "Calendar", "blogster_cli.tui.calendar", "CalendarScreen"),
     Place("notifications", "f5", "Notifications", "blogster_cli.tui.notifications", "NotificationsScreen"),
     Place("docs", "f6", "Docs", "blogster_cli.tui.docs", "DocsScreen"),
+    Place("chat", "f7", "Chat", "blogster_cli.tui.chat", "ChatScreen"),
 )
+PLACE_KEYS = frozenset(place.key for place in PLACES)

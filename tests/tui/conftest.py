@@ -19,11 +19,14 @@ SIZE = (80, 24)
 
 
 async def settle(pilot) -> None:
-    """Waits until every worker has finished and the messages they posted are handled."""
+    """Waits until the app has signed in (or given up), every worker has finished and the
+    messages they posted are handled."""
+    app = pilot.app
     for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        started = app.signed_in or app.sign_in_error is not None
+        if started and not any(w.is_running for w in app.workers):
             await pilot.pause()
             return
     raise AssertionError("workers never finished")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.widgets import DataTable, Sparkline, Static
 
 from tests.tui.conftest import app_for, drive, settle, table_text, write
@@ -66,25 +69,67 @@ def test_an_empty_account_shows_zeros_and_no_chart(writer):
     drive(app, steps)
 
 
-def test_figures_read_while_textual_loads_are_shown_and_a_failure_is_a_notification(writer, make_user, db):
-    from blogster_cli.actors import ActingUser
-    from blogster_cli.db.connection import Database
-    from blogster_cli.tui.launch import read_figures_early
+def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, make_user, db):
+    """Who is acting is resolved after the first frame: placeholders first, keys waiting, then figures."""
+    from blogster_cli.tui.app import SIGNING_IN, BlogsterApp
 
     write(writer, "Counted", status="published")
-    app = app_for(writer, figures=read_figures_early(writer))
+    asked = threading.Event()
+    answer = threading.Event()
 
-    async def shown(pilot):
-        assert app.figures is None  # taken by the dashboard; a reload reads anew
-        assert str(app.screen.query_one("#card-published", Static).render()) == "Published\n1"
+    def sign_in():
+        asked.set()
+        assert answer.wait(30)
+        return writer
 
-    drive(app, shown)
+    app = BlogsterApp(sign_in=sign_in)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(200):
+                if asked.is_set():
+                    break
+                await pilot.pause(0.02)
+            assert app.frame_shown and asked.is_set() and not app.signed_in
+            screen = app.screen
+            assert str(screen.query_one("#card-published", Static).render()) == "Published\n…"
+            assert app.sub_title == SIGNING_IN
+            assert "Signing in" in str(screen.query_one("#status-line", Static).render())
+            await pilot.press("f3", "r")  # other screens and reloading wait for the account
+            await pilot.pause()
+            assert app.screen is screen and not screen.figures_shown
+            answer.set()
+            await settle(pilot)
+            assert app.signed_in and app.sub_title == "writer@example.com"
+            assert app.figures is None  # read by the sign-in worker, taken by the dashboard
+            assert str(screen.query_one("#card-published", Static).render()) == "Published\n1"
+            await pilot.press("f3")
+            await settle(pilot)
+            assert app.screen.title == "Posts"
+
+    asyncio.run(run())
+
+
+def test_figures_that_fail_after_sign_in_are_a_notification_and_the_app_stays(make_user):
+    from blogster_cli.actors import ActingUser
+    from blogster_cli.db.connection import Database
 
     gone = ActingUser(Database("host=127.0.0.1 port=9 dbname=nothing user=nobody", connect_timeout_s=1), make_user())
-    failing = app_for(gone, figures=read_figures_early(gone))
+    failing = app_for(gone)
 
     async def notified(pilot):
         assert any(n.message.startswith("cannot connect to the database") for n in failing._notifications)
-        assert not failing.screen.figures_shown
+        assert not failing.screen.figures_shown and failing.is_running and failing.signed_in
 
     drive(failing, notified)
+
+
+def test_a_failed_sign_in_closes_the_app_and_launch_raises_the_error():
+    from blogster_cli.errors import AuthError
+    from blogster_cli.tui import launch
+
+    def sign_in():
+        raise AuthError("not logged in; run: blogster auth login")
+
+    with pytest.raises(AuthError, match="not logged in"):  # headless, the app runs until something closes it
+        launch.run(sign_in, zone=UTC, headless=True, size=(80, 24))

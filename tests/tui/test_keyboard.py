@@ -97,3 +97,85 @@ def test_no_color_is_respected(writer, monkeypatch):
         assert any(isinstance(f, Monochrome) for f in app._filters)
 
     drive(app, steps)
+
+
+def test_no_screen_dialog_or_studio_widget_binds_a_screen_key():
+    """The screen keys (places.py) are the app's: a screen's own binding on one would be dead (the
+    app's have priority), so its action would be lost; every key here must be free of them."""
+    import inspect
+    import pkgutil
+    from importlib import import_module
+
+    from textual.dom import DOMNode
+
+    import blogster_cli.tui
+    from blogster_cli.tui.app import BlogsterApp
+    from blogster_cli.tui.places import PLACE_KEYS
+
+    clashes = []
+    checked = 0
+    for module_info in pkgutil.iter_modules(blogster_cli.tui.__path__):
+        module = import_module(f"blogster_cli.tui.{module_info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, DOMNode) or cls.__module__ != module.__name__ or cls is BlogsterApp:
+                continue
+            checked += 1
+            keys = set(cls._merged_bindings.key_to_bindings) if cls._merged_bindings else set()
+            clashes += [f"{cls.__name__}: {key}" for key in sorted(keys & PLACE_KEYS)]
+    assert checked >= 10 and clashes == []
+
+
+def test_every_screen_is_reachable_from_every_screen_and_the_editor_keeps_its_actions(writer):
+    from textual.widgets import TextArea
+
+    from blogster_cli.services import blogs
+    from blogster_cli.tui.editor import EditorScreen
+    from blogster_cli.tui.places import PLACES
+
+    post = write(writer, "Keys everywhere", body="Text.")
+    app = app_for(writer)
+
+    async def open_editor(pilot) -> TextArea:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        return app.screen.query_one("#text", TextArea)
+
+    async def steps(pilot):
+        for start in PLACES:
+            for target in PLACES:
+                await pilot.press(start.key)
+                await settle(pilot)
+                assert app.screen.title == start.title
+                await pilot.press(target.key)
+                await settle(pilot)
+                assert app.screen.title == target.title, f"{target.key} from {start.title}"
+
+        area = await open_editor(pilot)
+        area.insert("Unsaved words. ")
+        for target in PLACES:  # the text area has the focus: its own F6/F7 do not hide Docs and Chat
+            if target.mode == "posts":
+                continue
+            await pilot.press(target.key)
+            await settle(pilot)
+            assert app.screen.title == target.title, f"{target.key} from the editor"
+            await pilot.press("f3")  # back to Posts: the editor is still open there, the text unsaved
+            await settle(pilot)
+            assert isinstance(app.screen, EditorScreen) and "Unsaved words. " in app.screen.text
+
+        editor = app.screen
+        await pilot.press("ctrl+t")
+        assert not editor.query_one("#preview-box").display
+        await pilot.press("ctrl+t")
+        assert editor.query_one("#preview-box").display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert blogs.get(writer, ref=str(post.id)).status == "published"
+        described = {active.binding.description: active.binding.key for active in command_bindings(editor)}
+        assert {described[name] for name in ("Publish", "Preview", "Save")} == {"ctrl+o", "ctrl+t", "ctrl+s"}
+
+    drive(app, steps)

@@ -26,7 +26,7 @@ FIXED = "2025-01-10 09:30+00"
 
 @pytest.fixture
 def world(writer, make_user, acting_as, superuser):
-    """Three posts with tags and views, activity, notifications, calendar entries and two doc pages."""
+    """Three posts with tags and views, activity, notifications, calendar entries, two doc pages, a chat."""
     posts = [
         write(writer, "Ten terminal habits", body="## Habits\n\nUse **tmux**.\n", tags=["shell"], status="published"),
         write(writer, "Notes on Rust", body="Ownership, briefly.", tags=["rust"]),
@@ -45,6 +45,17 @@ def world(writer, make_user, acting_as, superuser):
             " from (select id, row_number() over (order by description) n from activities where user_id = %s) o"
             " where a.id = o.id",
             (FIXED, writer.actor.user_id),
+        )
+        conversation = superuser.execute(  # a chat so far (triggers off: no reply job queued)
+            "insert into chatbot_conversations (user_id, started_at) values (%s, %s) returning id",
+            (writer.actor.user_id, FIXED),
+        ).fetchone()[0]
+        superuser.execute(
+            "insert into chatbot_messages (conversation_id, role, content, created_at) values"
+            " (%s, 'user', 'How do I schedule a post?', %s::timestamptz),"
+            " (%s, 'assistant', 'Use blogster publish SLUG --at \"2026-03-20 09:00\" (your timezone).',"
+            " %s::timestamptz + interval '1 second')",
+            (conversation, FIXED, conversation, FIXED),
         )
     for days_ago, views in ((1, 120), (2, 80), (35, 40)):
         superuser.execute(
@@ -97,6 +108,10 @@ async def searching_docs(pilot: Pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def chatting(pilot: Pilot) -> None:
+    await pilot.press("f7")
+
+
 async def on_dashboard(pilot: Pilot) -> None:
     pass
 
@@ -120,6 +135,7 @@ SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "calendar": on_calendar,
     "notifications": on_notifications,
     "docs": searching_docs,
+    "chat": chatting,
 }
 VARIANTS = ("dark", "light", "no_color")
 

@@ -1,0 +1,188 @@
+"""The Chat screen (F7): ask the support bot, see its answer, start over, end and rate.
+
+The bot's answers come from the same code a worker runs (`chatbot_replies.process_message`),
+called here by a thread that plays the worker (a heartbeat row makes `chatbot_worker_alive()`
+true), so the test does not wait for a `serve-workers` process to start.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.services import chat, chatbot, chatbot_replies
+from blogster_cli.tui.chat import ChatScreen, Line, RateDialog
+from tests.tui.conftest import app_for, drive, settle
+
+STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intents.yaml"
+
+
+@pytest.fixture
+def intents(db, make_user) -> None:
+    chatbot.import_intents(ActingUser(db, make_user("bot-admin@example.com", admin=True)), path=STARTER)
+
+
+@pytest.fixture
+def bot_worker(db, superuser, intents) -> Iterator[None]:
+    """A worker's heartbeat, and a thread answering each new user message as the worker would."""
+    superuser.execute("insert into procrastinate.procrastinate_workers (last_heartbeat) values (now())")
+    stop = threading.Event()
+
+    def answer_messages() -> None:
+        with db.connect() as conn:
+            while not stop.is_set():
+                conn.execute("update procrastinate.procrastinate_workers set last_heartbeat = now()")
+                waiting = conn.execute(
+                    "select m.id, m.created_at from chatbot_messages m where m.role = 'user' and not exists"
+                    " (select 1 from chatbot_messages a where a.role = 'assistant'"
+                    "  and a.metadata ->> 'reply_to' = m.id::text)"
+                ).fetchall()
+                conn.commit()
+                for message_id, created_at in waiting:
+                    chatbot_replies.process_message(db, message_id=message_id, created_at=created_at)
+                stop.wait(0.05)
+
+    thread = threading.Thread(target=answer_messages, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(10)
+
+
+def transcript(screen) -> list[tuple[str, str]]:
+    return [(line.who, line.said) for line in screen.query(Line)]
+
+
+async def say(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_f7_opens_the_chat_and_the_bot_answers(writer, bot_worker):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChatScreen) and screen.title == "Chat"
+        assert app.focused is screen.query_one("#chat-input", Input)
+        assert transcript(screen) == []
+        await say(pilot, "how do I schedule a post for tomorrow?")
+        [(you, asked), (bot, answered)] = transcript(screen)
+        assert (you, asked) == ("you>", "how do I schedule a post for tomorrow?")
+        assert bot == "bot>" and "blogster publish" in answered
+        assert screen.query_one("#chat-input", Input).value == ""
+        # The same conversation as `blogster chat history`, answered by the same intent.
+        history = chat.history(writer)
+        assert [m.role for m in history.messages] == ["user", "assistant"]
+        assert history.messages[1].content == answered and history.messages[1].intent == "schedule_post"
+
+        await say(pilot, "yes please")  # a follow-up, understood in the same conversation
+        assert "blogster config set timezone" in transcript(screen)[-1][1]
+        assert len(chat.conversations(writer)) == 1
+
+        await say(pilot, "/new")
+        assert transcript(screen) == []
+        await say(pilot, "hello")
+        assert len(chat.conversations(writer)) == 2
+        assert [m.content for m in chat.history(writer).messages][0] == "hello"
+
+    drive(app, steps)
+
+
+def test_reopening_shows_the_current_conversation_and_markup_stays_text(writer, bot_worker):
+    chat.ask(writer, text="[bold]how do I reset my password?[/bold]", wait_s=30)
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        lines = transcript(app.screen)
+        assert lines[0] == ("you>", "[bold]how do I reset my password?[/bold]")
+        assert str(app.screen.query(Line).first().render()).startswith("you> [bold]")
+        assert len(lines) == 2 and lines[1][0] == "bot>"
+
+    drive(app, steps)
+
+
+def test_without_a_worker_the_message_is_kept_and_the_screen_says_so(writer, intents):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        await say(pilot, "anyone there?")
+        [(_, asked), (_, answer)] = transcript(app.screen)
+        assert asked == "anyone there?"
+        assert answer.startswith("(not answered: no worker is running to answer: your message is saved")
+        assert any(n.message.startswith("no worker is running") for n in app._notifications)
+        assert [m.content for m in chat.history(writer).messages] == ["anyone there?"]
+        await say(pilot, "still nobody?")  # the same conversation: the kept message started it
+        assert [m.content for m in chat.history(writer).messages] == ["anyone there?", "still nobody?"]
+
+    drive(app, steps)
+
+
+def test_ending_rates_the_conversation_and_the_next_message_starts_another(writer, bot_worker, superuser):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        await say(pilot, "hello")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, RateDialog)
+        await pilot.press("4", "enter", *"quick", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChatScreen) and transcript(app.screen) == []
+        assert "Thanks! The conversation is closed." in [n.message for n in app._notifications]
+        [ended] = chat.conversations(writer)
+        assert (ended.status, ended.satisfaction_score) == ("completed", 4)
+        assert (
+            superuser.execute("select feedback from chatbot_conversations where id = %s", (ended.id,)).fetchone()[0]
+            == "quick"
+        )
+        await say(pilot, "/end")  # Escape cancels: nothing is ended twice
+        await pilot.press("escape")
+        await settle(pilot)
+        await say(pilot, "hello again")
+        assert [c.status for c in chat.conversations(writer)] == ["active", "completed"]
+
+    drive(app, steps)
+
+
+def test_another_users_conversation_never_shows(writer, make_user, acting_as, bot_worker):
+    other = acting_as(make_user("other@example.com"))
+    chat.ask(other, text="my private question about billing", wait_s=30)
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        assert transcript(app.screen) == []
+        await say(pilot, "hello")
+        assert all("billing" not in said for _, said in transcript(app.screen))
+
+    drive(app, steps)
+
+
+def test_the_rate_dialog_takes_only_a_score_of_1_to_5(writer):
+    app = app_for(writer)
+    answers = []
+
+    async def steps(pilot):
+        app.push_screen(RateDialog(), answers.append)
+        await pilot.pause()
+        await pilot.press("9", "0", "5", "enter", "enter")
+        await pilot.pause()
+        assert answers == [(5, None)]
+
+    drive(app, steps)
