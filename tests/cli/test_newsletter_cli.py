@@ -285,3 +285,26 @@ def test_analytics_ingest_records_opens_and_clicks_too(cli, newsletter, smtp, tm
     assert plain.exit_code == 0 and "1 newsletter open(s)/click(s)" in plain.stdout + plain.stderr
     [listed] = cli("newsletter", "list", "--json").json()
     assert listed["open_rate"] == 1.0 and listed["click_rate"] == 0.5
+
+
+def test_the_html_part_has_the_site_themes_look_inline(cli, newsletter):
+    import re
+
+    from blogster_cli.publish.themes import THEMES_DIR
+
+    def theme_rule(theme: str, selector: str) -> str:
+        css = (THEMES_DIR / theme / "style.css").read_text()
+        return re.search(r"(?:^|})\s*" + selector + r"\s*\{([^}]*)\}", css, re.MULTILINE).group(1)
+
+    page = cli("newsletter", "preview", newsletter, "--html").stdout
+    [body] = re.findall(r'<body style="([^"]*)">', page)
+    link_colour = re.search(r"color:\s*([^;]+)", theme_rule("default", "a")).group(1).strip()
+    assert link_colour in page.split("<main>")[1] and "Georgia" in body  # the default theme's links and font
+    assert re.search(r"background:\s*([^;]+)", theme_rule("default", "body")).group(1).strip() in body
+    assert '<a href="%%UNSUBSCRIBE_URL%%" style="' in page
+    assert cli("site", "settings", "set", "theme", "minimal").exit_code == 0
+    made = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "Minimal", "--json").json()
+    minimal = cli("newsletter", "preview", made["id"], "--html").stdout
+    [body] = re.findall(r'<body style="([^"]*)">', minimal)
+    assert "system-ui" in theme_rule("minimal", "body") and "system-ui" in body and "Georgia" not in body
+    assert link_colour not in minimal and '"' not in body  # quotes in font names became single quotes
