@@ -97,20 +97,28 @@ class Bodies:
     text: str
 
 
-def render(*, subject: str, site_title: str, site_url: str, posts: list[PostSection]) -> Bodies:
-    """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes."""
+DEFAULT_BODY_STYLE = "font-family: Georgia, serif; max-width: 40em; margin: 0 auto; line-height: 1.5"
+
+
+def render(
+    *, subject: str, site_title: str, site_url: str, posts: list[PostSection], body_style: str = DEFAULT_BODY_STYLE,
+    link_style: str = "",
+) -> Bodies:  # fmt: skip
+    """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes.
+    `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets)."""
+    link = f' style="{html.escape(link_style, quote=True)}"' if link_style else ""
     sections = "\n".join(
-        f'<article><h2><a href="{html.escape(p.url, quote=True)}">{html.escape(p.title)}</a></h2>\n{p.html}\n'
-        f'<p><a href="{html.escape(p.url, quote=True)}">Read it on the site</a></p></article>'
+        f'<article><h2><a href="{html.escape(p.url, quote=True)}"{link}>{html.escape(p.title)}</a></h2>\n{p.html}\n'
+        f'<p><a href="{html.escape(p.url, quote=True)}"{link}>Read it on the site</a></p></article>'
         for p in posts
     )
     html_body = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject)}</title></head>\n"
-        '<body style="font-family: Georgia, serif; max-width: 40em; margin: 0 auto; line-height: 1.5">\n'
-        f'<header><p><a href="{html.escape(site_url, quote=True)}">{html.escape(site_title)}</a></p></header>\n'
+        f'<body style="{html.escape(body_style, quote=True)}">\n'
+        f'<header><p><a href="{html.escape(site_url, quote=True)}"{link}>{html.escape(site_title)}</a></p></header>\n'
         f"<main>\n{sections}\n</main>\n"
-        f'<footer><p><a href="{UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a> from {html.escape(site_title)}.</p></footer>\n'
+        f'<footer><p><a href="{UNSUBSCRIBE_PLACEHOLDER}"{link}>Unsubscribe</a> from {html.escape(site_title)}.</p></footer>\n'
         "</body></html>\n"
     )
     text_sections = "\n\n".join(f"{p.title}\n{'=' * len(p.title)}\n\n{p.summary}\n\nRead it: {p.url}" for p in posts)

@@ -23,13 +23,19 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from blogster_cli.distribution.newsletter import OPEN_PATH
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "3"
-RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/")
+FORMAT_VERSION = "4"
+RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
+# The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
+OPEN_IMAGE = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -411,4 +417,6 @@ class SitePlan:
             Page("robots.txt", digest(self.site_key, "robots"), lambda: robots.encode()),
             Page("404.html", digest(self.site_key, "404"), self._html("404.html", **self._context("/404.html", heading="Page not found"))),
             Page("css/style.css", digest(self.site_key, "css"), lambda: (self.theme.css + "\n" + highlight_css()).encode()),
+            # Each newsletter's open image asks for it (?nl=..&r=..): served, the access log shows the open.
+            Page(OPEN_PATH, digest(FORMAT_VERSION, "open-image"), lambda: OPEN_IMAGE),
         ]  # fmt: skip

@@ -52,3 +52,31 @@ def load_theme(name: str, *, cache: Path | None = None) -> Theme:
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
     return Theme(name=name, environment=environment, key=digest.hexdigest(), css=css_path.read_text(encoding="utf-8"))
+
+
+# What a mail client keeps of a theme's page and link rules when they are inlined (no layout, no selectors).
+EMAIL_PROPERTIES = frozenset(
+    {"font", "font-family", "font-size", "line-height", "color", "background", "background-color", "max-width",
+     "margin", "padding"}
+)  # fmt: skip
+
+
+def email_styles(name: str) -> tuple[str, str]:
+    """(body, link) inline styles for an email in the look of theme `name`: its stylesheet's
+    `body` and `a` rules, limited to EMAIL_PROPERTIES (mail clients drop <style> and classes)."""
+    import re
+
+    if name not in available():
+        raise ConfigError(f"unknown theme {name!r}; choose from {', '.join(available())}")
+    css = re.sub(r"/\*.*?\*/", "", (THEMES_DIR / name / "style.css").read_text(encoding="utf-8"), flags=re.DOTALL)
+
+    def rule(selector: str) -> str:
+        kept = []
+        for block in re.findall(r"(?:^|})\s*" + selector + r"\s*\{([^}]*)\}", css):
+            for declaration in block.split(";"):
+                prop, _, value = declaration.partition(":")
+                if prop.strip().lower() in EMAIL_PROPERTIES and value.strip():
+                    kept.append(f"{prop.strip().lower()}: {value.strip().replace(chr(34), chr(39))}")
+        return "; ".join(kept)
+
+    return rule("body"), rule("a")

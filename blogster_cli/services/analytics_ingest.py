@@ -72,6 +72,8 @@ class IngestSummary:
     matched: int = 0
     unique_visitors: int = 0
     post_days_updated: int = 0
+    newsletter_hits: int = 0
+    """Newsletter opens and clicks read (tracked requests, ?nl=..&r=..), added to my newsletters' rates."""
     files: list[IngestedFile] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -263,6 +265,9 @@ def _ingest_one(
 
         def store(batch: Batch, result: ChunkResult) -> None:
             views = _stored_views(result, plan)
+            # Before the batch is marked counted: a crash in between applies them again, which
+            # changes nothing (each reader counts once), rather than never.
+            summary.newsletter_hits += _newsletter_engagement(acting, batch.data)
             with unit_of_work(acting) as conn:
                 analytics_rows.record_batch(conn, file_key=file_key, batch=batch, lines=result.lines, views=views)
             _add(run_total, result)
@@ -280,6 +285,23 @@ def _ingest_one(
     if ingested.known == Known.RESUMED and not ingested.new_bytes:
         ingested.known = Known.COUNTED
     return ingested
+
+
+def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
+    """The newsletter tracking requests in `data`, recorded as `newsletter stats --from-log` does."""
+    if b"nl=" not in data:
+        return 0
+    from blogster_cli.distribution.newsletter import TRACKED_REQUEST
+    from blogster_cli.services import newsletters
+
+    lines = [
+        line
+        for line in data.decode("utf-8", errors="replace").splitlines()
+        if "nl=" in line and TRACKED_REQUEST.search(line)
+    ]
+    if lines:
+        newsletters.record_engagement(acting, log_lines=lines)
+    return len(lines)
 
 
 def _add(total: ChunkResult, part: ChunkResult) -> None:

@@ -87,6 +87,7 @@ def _public(row: EmailNewsletter) -> NewsletterPublic:
 def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
     """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
     from blogster_cli.publish.markdown import render_post
+    from blogster_cli.publish.themes import email_styles
     from blogster_cli.services.blogs import find_own, markdown_of
     from blogster_cli.services.crossposting import published_address
 
@@ -107,9 +108,11 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
             sections.append((row.slug, letters.PostSection(row.title, url, rendered.html, rendered.summary)))
             ids.append(row.id)
         assert config is not None
+        body_style, link_style = email_styles(config.theme)  # the site's look, inline
         bodies = letters.render(
-            subject=subject, site_title=config.title, site_url=config.base_url, posts=[s for _, s in sections]
-        )
+            subject=subject, site_title=config.title, site_url=config.base_url, posts=[s for _, s in sections],
+            body_style=body_style, link_style=link_style,
+        )  # fmt: skip
         content = {
             "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
             "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],

@@ -251,3 +251,60 @@ def test_open_and_click_rates_come_from_the_access_log(cli, newsletter, smtp, tm
     assert more["open_rate"] == 1.0 and more["click_rate"] == 0.5
     [listed] = cli("newsletter", "list", "--json").json()
     assert listed["open_rate"] == 1.0 and listed["click_rate"] == 0.5
+
+
+def test_analytics_ingest_records_opens_and_clicks_too(cli, newsletter, smtp, tmp_path):
+    import re
+
+    recorder, url = smtp
+    sent = cli("newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 4), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    pixels, links = {}, {}
+    for n in range(4):
+        page = recorder.to(f"reader{n}@example.com")[0].get_body(("html",)).get_content()
+        pixels[n] = re.findall(r'<img src="([^"]+_n/open\.gif[^"]+)"', page)[0].replace("&amp;", "&")
+        links[n] = re.findall(r'href="([^"]+ten-terminal-habits[^"]*)"', page)[0].replace("&amp;", "&")
+    forged = pixels[0][: pixels[0].rindex("r=") + 2] + "0123456789abcdef"
+    log = tmp_path / "access.log"
+    log.write_text(
+        _log_line(pixels[0]) + _log_line(links[0]) + _log_line(links[1]) + _log_line(pixels[2]) + _log_line(pixels[2])
+        + _log_line(forged) + _log_line("https://x.test/about/?a=1") + _log_line("https://x.test/about/?nl=1")
+    )  # fmt: skip
+    ingested = cli("analytics", "ingest", str(log), "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    assert ingested.json()["newsletter_hits"] == 6  # every tracked request; the forged key counts for nobody
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert listed["open_rate"] == 0.75 and listed["click_rate"] == 0.5
+    again = cli("analytics", "ingest", str(log), "--json").json()
+    assert again["newsletter_hits"] == 0 and cli("newsletter", "list", "--json").json() == [listed]
+    # The same log through `newsletter stats` changes nothing either: each reader counts once.
+    [stats] = cli("newsletter", "stats", "--from-log", str(log), "--json").json()
+    assert (stats["opened"], stats["clicked"], stats["open_rate"], stats["click_rate"]) == (3, 2, 0.75, 0.5)
+    log.write_text(log.read_text() + _log_line(pixels[3]))  # the log grows: only the new line is read
+    plain = cli("analytics", "ingest", str(log))
+    assert plain.exit_code == 0 and "1 newsletter open(s)/click(s)" in plain.stdout + plain.stderr
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert listed["open_rate"] == 1.0 and listed["click_rate"] == 0.5
+
+
+def test_the_html_part_has_the_site_themes_look_inline(cli, newsletter):
+    import re
+
+    from blogster_cli.publish.themes import THEMES_DIR
+
+    def theme_rule(theme: str, selector: str) -> str:
+        css = (THEMES_DIR / theme / "style.css").read_text()
+        return re.search(r"(?:^|})\s*" + selector + r"\s*\{([^}]*)\}", css, re.MULTILINE).group(1)
+
+    page = cli("newsletter", "preview", newsletter, "--html").stdout
+    [body] = re.findall(r'<body style="([^"]*)">', page)
+    link_colour = re.search(r"color:\s*([^;]+)", theme_rule("default", "a")).group(1).strip()
+    assert link_colour in page.split("<main>")[1] and "Georgia" in body  # the default theme's links and font
+    assert re.search(r"background:\s*([^;]+)", theme_rule("default", "body")).group(1).strip() in body
+    assert '<a href="%%UNSUBSCRIBE_URL%%" style="' in page
+    assert cli("site", "settings", "set", "theme", "minimal").exit_code == 0
+    made = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "Minimal", "--json").json()
+    minimal = cli("newsletter", "preview", made["id"], "--html").stdout
+    [body] = re.findall(r'<body style="([^"]*)">', minimal)
+    assert "system-ui" in theme_rule("minimal", "body") and "system-ui" in body and "Georgia" not in body
+    assert link_colour not in minimal and '"' not in body  # quotes in font names became single quotes

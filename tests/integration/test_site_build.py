@@ -144,7 +144,7 @@ def test_a_build_holds_only_the_acting_users_published_posts(db, make_user, auth
     blogs.create(bob, new=blogs.NewBlog(title="Bob draft", markdown="unpublished"))
     out = tmp_path / "bob"
     report = build(bob, out)
-    text = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
+    text = "".join(p.read_text() for p in out.rglob("*") if p.is_file() and p.suffix != ".gif")
     assert report.posts == 1 and "Bob public post" in text
     assert "Ada" not in text and "Bob draft" not in text
 
@@ -290,3 +290,38 @@ def test_the_first_build_after_an_upgrade_rewrites_no_unchanged_file(author, tmp
         path: entry for path, entry in before.items() if path != MANIFEST
     }
     assert json.loads((out / MANIFEST).read_text())["version"] == 2
+
+
+def _is_transparent_1x1_gif(data: bytes) -> bool:
+    width, height = int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    control = data.find(b"!\xf9\x04")  # graphic control extension: its flags' low bit is "transparent"
+    return (
+        data[:6] == b"GIF89a"
+        and (width, height) == (1, 1)
+        and control > 0
+        and data[control + 3] & 1 == 1
+        and data.endswith(b";")
+    )
+
+
+def test_the_newsletter_open_image_is_served_by_every_build(author, tmp_path):
+    from blogster_cli.distribution.newsletter import OPEN_PATH, Tracking
+
+    row = publish(author, "Post", "Body.")
+    out = tmp_path / "public"
+    report = build(author, out)
+    pixel = Tracking(report.base_url, "0" * 36, "0" * 16, []).pixel
+    assert pixel.startswith(report.base_url + OPEN_PATH + "?")  # the address every newsletter asks for
+    assert _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
+    blogs.update(author, ref=str(row.id), changes=blogs.BlogChanges(markdown="New body."))
+    assert build(author, out).written and _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
+    # A folder built before the image existed (older format, no such file): the next build adds it.
+    manifest = json.loads((out / MANIFEST).read_text())
+    del manifest["files"][OPEN_PATH]
+    manifest["site"] = "an older build"
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    (out / OPEN_PATH).unlink()
+    assert build(author, out).written >= 1
+    assert _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
+    assert site.build(author, out=out, base_domain=BASE, full=True).posts == 1
+    assert _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
