@@ -183,8 +183,7 @@ def my_post_versions(conn: psycopg.Connection, *, ids: Sequence[UUID] | None = N
     """
     source = "public.blogs b" if ids is None else "unnest(%(ids)s::uuid[]) as w(id) join public.blogs b on b.id = w.id"
     rows = conn.execute(
-        f"select b.id, {_VERSION}, b.deleted_at is not null from {source}"
-        " where b.author_id = auth.uid()",
+        f"select b.id, {_VERSION}, b.deleted_at is not null from {source} where b.author_id = auth.uid()",
         {"ids": list(ids) if ids is not None else None},
     ).fetchall()
     return {row[0]: PostVersion(*row) for row in rows}
