@@ -1,0 +1,313 @@
+"""The database server killed (SIGKILL, the whole server) in the middle of an import, a site build,
+an analytics ingest and a folder sync: the command in flight fails with the one-line
+'database unavailable' message and exit code 7; the re-run restarts the embedded server
+(crash recovery) and completes the work with no duplicate rows and nothing half-written.
+
+Each test runs the real `blogster` entry point on its own embedded server (this module's,
+not the session's shared one, which the other tests need alive). The kill lands at a moment
+the test observes, not after a sleep: the command's own backend waiting on a table lock
+that the test holds, after it already committed part of its work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.cli.exit_codes import DATABASE_UNAVAILABLE
+from blogster_cli.db import migrations
+from blogster_cli.db.connection import Database
+from blogster_cli.db.embedded import EmbeddedServer
+from tests.conftest import REPO_ROOT, shared_data
+
+PASSWORD = "crash-test-password"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    """A private embedded server for this module, migrated; destroyed at the end."""
+    home = tmp_path_factory.mktemp("crash-home")
+    server = EmbeddedServer(home)
+    server.ensure_running()
+    migrations.apply(Database(server.conninfo(), embedded=server))
+    yield server
+    server.destroy()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def kill_server(server: EmbeddedServer) -> None:
+    """SIGKILL the postmaster and every server process (a crash: no shutdown, no checkpoint).
+
+    The postmaster is stopped first so that it forks no process between the listing and the kill.
+    """
+    pid = server._postmaster_pid()
+    assert pid is not None, "the server is not running"
+    os.kill(pid, signal.SIGSTOP)
+    for child in _children(pid):
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while server.is_running():
+        assert time.monotonic() < deadline, "the killed server still looks alive"
+        time.sleep(0.01)
+
+
+@dataclass
+class Account:
+    home: Path
+    profile: str
+    email: str
+    acting: ActingUser
+
+    def run(self, *args: str, input: str | None = None) -> subprocess.Popen[str]:
+        env = {
+            **os.environ,
+            "BLOGSTER_HOME": str(self.home),
+            "BLOGSTER_PROFILE": self.profile,
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+        env.pop("BLOGSTER_DATABASE_URL", None)
+        return subprocess.Popen(
+            [sys.executable, "-m", "blogster_cli", *args], env=env, cwd=REPO_ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def blogster(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        process = self.run(*args)
+        out, err = process.communicate(input, timeout=240)
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+@pytest.fixture
+def account(server: EmbeddedServer) -> Callable[[], Account]:
+    """A new account signed up through the CLI in its own profile of the module's home."""
+
+    def create() -> Account:
+        name = uuid.uuid4().hex[:8]
+        email = f"crash-{name}@example.com"
+        home = server.home
+        stub = Account(home, name, email, None)  # type: ignore[arg-type]
+        signed = stub.blogster("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n")
+        assert signed.returncode == 0, signed.stderr
+        with psycopg.connect(server.conninfo()) as conn:
+            (user_id,) = conn.execute("select id from auth.users where email = %s", (email,)).fetchone()
+        stub.acting = ActingUser(Database(server.conninfo(), embedded=server), Actor(user_id=user_id, email=email))
+        return stub
+
+    return create
+
+
+def count(server: EmbeddedServer, query: str, *params: object) -> int:
+    with psycopg.connect(server.conninfo(), autocommit=True) as conn:
+        return int(conn.execute(query, params).fetchone()[0])
+
+
+def crash_while_blocked(
+    server: EmbeddedServer, process: subprocess.Popen[str], *, table: str, mode: str, ready: Callable[[], bool]
+) -> None:
+    """Once `ready()` (the command has committed part of its work), holds `table` locked in `mode`
+    until the command's backend waits for it, then kills the server."""
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert process.poll() is None, f"the command ended before the crash: {process.communicate()}"
+        assert time.monotonic() < deadline, "the command never got going"
+        time.sleep(0.01)
+    blocker = psycopg.connect(server.conninfo())
+    blocker.execute(f"lock table {table} in {mode} mode")
+    # Watched from another connection: inside the blocker's transaction pg_stat_activity is a snapshot.
+    watcher = psycopg.connect(server.conninfo(), autocommit=True)
+    (holder,) = blocker.execute("select pg_backend_pid()").fetchone()
+    while not watcher.execute(
+        "select 1 from pg_locks where not granted and relation = %s::regclass and pid <> %s", (table, holder)
+    ).fetchone():
+        assert process.poll() is None, f"the command ended before the crash: {process.communicate()}"
+        assert time.monotonic() < deadline, "the command never waited for the lock"
+        time.sleep(0.01)
+    kill_server(server)
+    blocker.close()
+    watcher.close()
+
+
+def assert_failed_as_unavailable(process: subprocess.Popen[str]) -> None:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == DATABASE_UNAVAILABLE, (out, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "database" in err.lower(), err
+
+
+def markdown_folder(root: Path, posts: int, first: int = 0) -> Path:
+    root.mkdir()
+    for n in range(first, first + posts):
+        (root / f"post-{n:04d}.md").write_text(
+            f"---\ntitle: Post {n}\ntags: [t{n % 7}, crash]\n---\n\nBody of post {n}.\n", encoding="utf-8"
+        )
+    return root
+
+
+def post_rows(server: EmbeddedServer, account: Account) -> tuple[int, int]:
+    """(posts, distinct slugs) of the account: equal when nothing is duplicated."""
+    with psycopg.connect(server.conninfo()) as conn:
+        row = conn.execute(
+            "select count(*), count(distinct slug) from blogs where author_id = %s and deleted_at is null",
+            (account.acting.actor.user_id,),
+        ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def test_server_killed_mid_import_then_rerun_imports_each_post_once(server, account, tmp_path):
+    author = account()
+    folder = markdown_folder(tmp_path / "posts", 1600)  # four batches of 500
+    process = author.run("import", str(folder), "--json")
+    mine = author.acting.actor.user_id
+    crash_while_blocked(
+        server, process, table="blogs", mode="share",
+        ready=lambda: count(server, "select count(*) from blogs where author_id = %s", mine) > 0,
+    )  # fmt: skip
+    assert_failed_as_unavailable(process)
+
+    server.ensure_running()
+    committed, _ = post_rows(server, author)
+    assert 0 < committed < 1600, "the crash did not land mid-import"
+    revisions = count(
+        server, "select count(*) from blog_revisions r join blogs b on b.id = r.blog_id where b.author_id = %s", mine
+    )
+    tags = count(
+        server, "select count(*) from blogs_to_tags l join blogs b on b.id = l.blog_id where b.author_id = %s", mine
+    )
+
+    rerun = author.blogster("import", str(folder), "--json")  # the CLI restarts nothing: already up
+    assert rerun.returncode == 0, rerun.stderr
+    assert post_rows(server, author) == (1600, 1600)
+    assert (
+        count(
+            server, "select count(*) from blogs_to_tags l join blogs b on b.id = l.blog_id where b.author_id = %s", mine
+        )
+        == 3200
+    )
+    assert revisions <= count(
+        server, "select count(*) from blog_revisions r join blogs b on b.id = r.blog_id where b.author_id = %s", mine
+    )
+    assert tags < 3200
+    again = author.blogster("import", str(folder), "--json")
+    assert again.returncode == 0 and post_rows(server, author) == (1600, 1600)
+
+
+def test_server_killed_mid_site_build_leaves_the_last_build_then_rerun_completes(server, account, tmp_path):
+    author = account()
+    assert author.blogster("import", str(markdown_folder(tmp_path / "first", 20))).returncode == 0
+    out = tmp_path / "public"
+    first = author.blogster("site", "build", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert author.blogster("import", str(markdown_folder(tmp_path / "more", 20, first=20))).returncode == 0
+
+    process = author.run("site", "build", "--out", str(out))
+    crash_while_blocked(server, process, table="blogs", mode="access exclusive", ready=lambda: True)
+    assert_failed_as_unavailable(process)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # nothing half-written
+
+    # The re-run restarts the stopped embedded server itself (crash recovery) and finishes the build.
+    assert not server.is_running()
+    rerun = author.blogster("site", "build", "--out", str(out), "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["posts"] == 40
+    fresh = tmp_path / "fresh"
+    assert author.blogster("site", "build", "--out", str(fresh)).returncode == 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()
+    }
+
+
+def access_log(path: Path, lines: int) -> Path:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    pages = ["/posts/alpha/", "/posts/beta/", "/", "/posts/gamma/"]
+    with path.open("w") as handle:
+        for n in range(lines):
+            moment = start + timedelta(seconds=n * 60)
+            handle.write(
+                f'10.2.{n // 250 % 250}.{n % 250} - - [{moment:%d/%b/%Y:%H:%M:%S} +0000] "GET {pages[n % 4]} HTTP/1.1"'
+                f' 200 512 "-" "{BROWSER}"\n'
+            )
+    return path
+
+
+def test_server_killed_mid_ingest_then_rerun_counts_every_line_once(server, account, tmp_path):
+    author = account()
+    mine = author.acting.actor.user_id
+    with psycopg.connect(server.conninfo()) as conn:
+        for slug in ("alpha", "beta", "gamma"):
+            conn.execute(
+                "insert into blogs (author_id, title, slug, status, published_at) values (%s, %s, %s, 'published', now())",
+                (mine, slug.title(), slug),
+            )
+    log = access_log(tmp_path / "access.log", 20_000)
+    process = author.run("analytics", "ingest", str(log), "--json")
+    crash_while_blocked(server, process, table="analytics_page_views", mode="share", ready=lambda: True)
+    assert_failed_as_unavailable(process)
+
+    server.ensure_running()
+    assert count(server, "select count(*) from analytics_page_views where author_id = %s", mine) == 0
+    assert count(server, "select count(*) from blog_analytics where author_id = %s", mine) == 0
+    rerun = author.blogster("analytics", "ingest", str(log), "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    assert count(server, "select count(*) from analytics_page_views where author_id = %s", mine) == 20_000
+    views = count(server, "select coalesce(sum(views), 0) from blog_analytics where author_id = %s", mine)
+    assert views == 15_000  # alpha, beta and gamma: three lines in four
+    again = author.blogster("analytics", "ingest", str(log), "--json")
+    assert again.returncode == 0, again.stderr
+    assert count(server, "select count(*) from analytics_page_views where author_id = %s", mine) == 20_000
+
+
+def test_server_killed_mid_sync_then_rerun_loses_and_duplicates_nothing(server, account, tmp_path):
+    import shutil
+
+    author = account()
+    mine = author.acting.actor.user_id
+    root = tmp_path / "site"
+    shutil.copytree(shared_data("blog_md", "18f-jekyll"), root, symlinks=True)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    process = author.run("sync", str(root), "--json")
+    # Posts imported, the folder's state not recorded yet: the crash the re-run must not duplicate.
+    crash_while_blocked(
+        server, process, table="sync_folders", mode="share",
+        ready=lambda: count(server, "select count(*) from blogs where author_id = %s", mine) > 0,
+    )  # fmt: skip
+    assert_failed_as_unavailable(process)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+    rerun = author.blogster("sync", str(root), "--json")  # restarts the embedded server
+    assert rerun.returncode == 0, rerun.stderr
+    assert post_rows(server, author) == (505, 505)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    again = author.blogster("sync", str(root), "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["files"] == []
