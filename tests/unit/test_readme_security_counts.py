@@ -1,0 +1,97 @@
+"""README's attack counts are the security suite's: collected from tests/security, never typed by hand.
+
+Every file in tests/security belongs to one kind below (a new file fails this test until it is
+given one), and README holds the block `expected_block()` renders from the collected tests.
+When this fails after adding attacks, paste the block it prints (or run
+`python -m tests.unit.test_readme_security_counts`) into README's security section.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SECURITY = REPO_ROOT / "tests" / "security"
+
+# (what the kind attacks, its files): the order README lists them in.
+KINDS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "every table × owner, another account and anon × select/insert/update/delete; moving a row to"
+        " another owner (WITH CHECK), upserts onto another's row, child rows under another's parent,"
+        " granting yourself rights (the RLS matrix: a table it does not cover fails it)",
+        ("test_rls_matrix.py",),
+    ),
+    (
+        "another account's rows by raw SQL as your own role, one capability at a time (analytics,"
+        " calendar, chatbot, dashboard totals, distribution, docs, job queue, public profiles, review,"
+        " SEO/revenue/audience, sync state, tag links)",
+        (
+            "test_analytics_attacks.py",
+            "test_calendar_attacks.py",
+            "test_chatbot_attacks.py",
+            "test_dashboard_totals_attacks.py",
+            "test_distribution_attacks.py",
+            "test_docs_rls.py",
+            "test_job_queue_attacks.py",
+            "test_public_profiles.py",
+            "test_review_attacks.py",
+            "test_seo_revenue_audience_attacks.py",
+            "test_sync_attacks.py",
+            "test_tag_link_visibility.py",
+        ),
+    ),
+    (
+        "becoming someone else or outlasting a ban with your own login on a shared server: SET ROLE to"
+        " another account or a privileged role, claim settings, passwords on the wire, table locks,"
+        " temp and large objects, a stalled migration",
+        ("test_login_roles.py", "test_role_passwords.py", "test_shared_server_attacks.py"),
+    ),
+    (
+        "catalog gates over every table, view and function: RLS enabled and forced, definer functions"
+        " owned and pinned (search_path), views that run as the caller, no TRUNCATE/TRIGGER/REFERENCES,"
+        " statistics that do not leak, temp objects shadowing functions",
+        ("test_catalog.py",),
+    ),
+    ("side channels: counting hidden rows through EXPLAIN ANALYZE", ("test_explain_oracles.py",)),
+    (
+        "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL",
+        ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py"),
+    ),
+]
+
+
+def collected_per_file() -> Counter[str]:
+    """Test ids pytest collects in tests/security (each parametrised case counts), per file."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", str(SECURITY)],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return Counter(Path(line.split("::", 1)[0]).name for line in result.stdout.splitlines() if "::" in line)
+
+
+def expected_block(per_file: Counter[str]) -> str:
+    total = sum(per_file.values())
+    lines = [f"The suite holds {total} attack tests in `tests/security` (each parametrised case counted once):", ""]
+    for description, files in KINDS:
+        lines.append(f"- {sum(per_file[f] for f in files)}: {description}")
+    return "\n".join(lines) + "\n"
+
+
+def test_every_security_file_has_a_kind_and_readme_has_the_counts() -> None:
+    per_file = collected_per_file()
+    classified = {name for _, files in KINDS for name in files}
+    files_on_disk = {p.name for p in SECURITY.glob("test_*.py")}
+    assert files_on_disk - classified == set(), "give these tests/security files a kind in KINDS"
+    assert classified - files_on_disk == set(), "these files in KINDS are gone"
+    assert sum(per_file.values()) > 300  # the whole suite was collected, not a fraction
+    block = expected_block(per_file)
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert block in readme, "README's security section must hold, verbatim:\n\n" + block
+
+
+if __name__ == "__main__":
+    print(expected_block(collected_per_file()), end="")
