@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from blogster_cli.analytics.crawlers import is_crawler
 from blogster_cli.analytics.devices import device_class
-from blogster_cli.analytics.logformat import LogFormat, parse_line
+from blogster_cli.analytics.logformat import Fields, LogFormat, clf_fields, parse_line
 from blogster_cli.analytics.paths import PathMatcher, is_asset
 
 SESSION_GAP_SECONDS = 30 * 60
@@ -100,41 +100,67 @@ def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     return "" if host in own_hosts else host
 
 
+def _requests(lines: Iterable[str], log_format: LogFormat) -> Iterator[tuple[str, Fields | None]]:
+    """Each line with its fields (None when malformed), for any format."""
+    if log_format is LogFormat.NGINX_JSON:
+        for line in lines:
+            request = parse_line(line.rstrip("\r\n"), log_format)
+            yield line, None if request is None else (
+                request.ip, request.timestamp, request.day, request.path, request.status, request.referrer,
+                request.user_agent,
+            )  # fmt: skip
+        return
+    combined = log_format is LogFormat.COMBINED
+    for line in lines:
+        yield line, clf_fields(line.rstrip("\r\n"), combined=combined)
+
+
 def process_lines(
     lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str]
 ) -> ChunkResult:
-    """Parse and classify lines: the per-chunk work, run in a worker process."""
+    """Parse and classify lines: the per-chunk work, run in a worker process.
+
+    What is told from a user agent (crawler, device), a path (asset, post) or a referrer (domain)
+    is worked out once per distinct value in this chunk: a log repeats few of each.
+    """
     result = ChunkResult()
-    days: dict[str, date] = {}
-    for line in lines:
-        result.lines += 1
-        request = parse_line(line.rstrip("\r\n"), log_format)
+    visitor_keys, page_views = result.visitor_keys, result.page_views
+    agents: dict[str, tuple[bool, str | None]] = {}
+    paths: dict[str, tuple[bool, str | None]] = {}
+    referrers: dict[str, str] = {}
+    lines_read = parsed = crawlers = 0
+    for line, request in _requests(lines, log_format):
         if request is None:
             if line.strip():
+                lines_read += 1
                 result.malformed += 1
                 if len(result.malformed_sample) < MALFORMED_SAMPLE_SIZE:
                     result.malformed_sample.append(line.rstrip("\r\n")[:200])
-            else:
-                result.lines -= 1
             continue
-        result.parsed += 1
-        day = days.setdefault(request.day.isoformat(), request.day)
-        if not 400 <= request.status < 500:
-            result.visitor_keys.add((request.ip, day, request.user_agent))
-        if is_crawler(request.user_agent):
-            result.crawlers += 1
+        lines_read += 1
+        parsed += 1
+        ip, timestamp, day, path, status, referrer, user_agent = request
+        if not 400 <= status < 500:
+            visitor_keys.add((ip, day, user_agent))
+        agent = agents.get(user_agent)
+        if agent is None:
+            agent = agents[user_agent] = (is_crawler(user_agent), device_class(user_agent))
+        if agent[0]:
+            crawlers += 1
             continue
-        if not 200 <= request.status < 400 or is_asset(request.path):
+        if not 200 <= status < 400:
             continue
-        result.page_views.append(
-            (
-                visitor_hash(request.ip, request.user_agent),
-                request.timestamp,
-                matcher.slug_for(request.path),
-                _referrer_domain(request.referrer, own_hosts),
-                device_class(request.user_agent),
-            )
-        )
+        target = paths.get(path)
+        if target is None:
+            asset = is_asset(path)
+            target = paths[path] = (asset, None if asset else matcher.slug_for(path))
+        if target[0]:
+            continue
+        domain = referrers.get(referrer)
+        if domain is None:
+            domain = referrers[referrer] = _referrer_domain(referrer, own_hosts)
+        page_views.append((visitor_hash(ip, user_agent), timestamp, target[1], domain, agent[1]))
+    result.lines, result.parsed, result.crawlers = lines_read, parsed, crawlers
     return result
 
 
@@ -181,30 +207,39 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
     by_visitor: dict[int, list[PageView]] = defaultdict(list)
     for view in page_views:
         by_visitor[view[0]].append(view)
-    accumulators: dict[tuple[str, date], _Accumulator] = defaultdict(_Accumulator)
+    accumulators: dict[tuple[str, int], _Accumulator] = {}
+    gap = SESSION_GAP_SECONDS
 
     for visitor, views in by_visitor.items():
-        views.sort(key=lambda view: view[1])
-        for visit in split_visits(views):
-            for position, view in enumerate(visit):
-                slug = view[2]
-                if slug is None:
-                    continue
-                figures = accumulators[(slug, utc_day(view[1]))]
+        if len(views) > 1:
+            views.sort(key=_moment)
+        last = len(views) - 1
+        landing = True
+        for position, view in enumerate(views):
+            moment = view[1]
+            step = views[position + 1][1] - moment if position < last else gap + 1
+            continued = step <= gap
+            slug = view[2]
+            if slug is not None:
+                key = (slug, moment // 86400)
+                figures = accumulators.get(key)
+                if figures is None:
+                    figures = accumulators[key] = _Accumulator()
                 figures.views += 1
                 figures.visitors.add(visitor)
                 if view[3]:
                     figures.referrers[view[3]] += 1
-                if position + 1 < len(visit):
-                    figures.timed_seconds += visit[position + 1][1] - view[1]
+                if continued:
+                    figures.timed_seconds += step
                     figures.timed_views += 1
-                if position == 0:
+                if landing:
                     figures.landings += 1
-                    figures.bounces += len(visit) == 1
+                    figures.bounces += not continued
+            landing = not continued
     return [
         PostDay(
             slug=slug,
-            day=day,
+            day=utc_day(day * 86400),
             views=figures.views,
             unique_visitors=len(figures.visitors),
             avg_time_on_page=(figures.timed_seconds / figures.timed_views) if figures.timed_views else None,
@@ -213,6 +248,10 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
         )
         for (slug, day), figures in sorted(accumulators.items(), key=lambda item: (item[0][1], item[0][0]))
     ]
+
+
+def _moment(view: PageView) -> int:
+    return view[1]
 
 
 def summarise(total: ChunkResult) -> Summary:
