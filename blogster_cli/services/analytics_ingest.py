@@ -343,7 +343,9 @@ def _recompute_post_days(acting: ActingUser) -> int:
             return 0
         first_day, last_day = utc_day(int(span[0].timestamp())), utc_day(int(span[1].timestamp())) + timedelta(days=1)
         views = analytics_rows.page_views_between(conn, since=_midnight(first_day, -1), until=_midnight(last_day, 2))
-        changed = [day for day in post_days(views) if first_day <= day.day <= last_day]
+        # A stored post id is no foreign key (0046): one that is not (or no longer) my post's counts for none.
+        own_posts = analytics_rows.own_post_ids(conn)
+        changed = [day for day in post_days(views) if first_day <= day.day <= last_day and day.slug in own_posts]
         analytics_rows.save_post_days(conn, post_days=changed)
         analytics_rows.mark_summarised(conn)
     return len(changed)
