@@ -47,6 +47,19 @@ class ChunkResult:
     malformed_sample: list[str] = field(default_factory=list)
     visitor_keys: set[tuple[str, date, str]] = field(default_factory=set)
     page_views: list[PageView] = field(default_factory=list)
+    stored: list[StoredViews] = field(default_factory=list)
+    """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
+
+
+@dataclass
+class StoredViews:
+    """Page views packed for storage: one text (see `pack_views`), how many, how many on posts, first/last second."""
+
+    text: str
+    views: int
+    matched: int
+    first: int | None
+    last: int | None
 
 
 @dataclass
@@ -176,6 +189,7 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         total.malformed_sample.extend(part.malformed_sample[:room])
         total.visitor_keys |= part.visitor_keys
         total.page_views.extend(part.page_views)
+        total.stored.extend(part.stored)
     return total
 
 
@@ -367,6 +381,42 @@ def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) ->
 def process_blocks(tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
     """`process_block` over each task: the chunk-to-results shape of services/parallel.parallel_map."""
     return [process_block(task) for task in tasks]
+
+
+REFERRER_MAX = 255
+
+
+def pack_views(views: list[PageView], post_ids: dict[str, str]) -> StoredViews:
+    """Page views as stored in a batch's ledger row (0046): one a line, tab-separated post id (empty
+    for a page that is no post), visitor, epoch seconds, referrer domain (bounded, may be empty) and
+    device (may be empty). repositories/analytics reads them back.
+    """
+    rows = []
+    matched = 0
+    referrers: dict[str, str] = {}
+    for visitor, moment, slug, referrer, device in views:
+        post = post_ids.get(slug, "") if slug is not None else ""
+        matched += post != ""
+        clean = referrers.get(referrer)
+        if clean is None:
+            clean = referrers[referrer] = referrer[:REFERRER_MAX].replace("\t", " ").replace("\n", " ")
+        rows.append(f"{post}\t{visitor}\t{moment}\t{clean}\t{device or ''}")
+    moments = [view[1] for view in views]
+    return StoredViews("\n".join(rows), len(rows), matched, min(moments, default=None), max(moments, default=None))
+
+
+def store_blocks(
+    tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]],
+) -> list[ChunkResult]:
+    """`process_block` over each task with its page views packed for storage (`pack_views`, post ids by
+    slug): what `analytics ingest` runs in its workers, so only text crosses processes."""
+    results = []
+    for data, log_format, matcher, own_hosts, post_ids in tasks:
+        result = process_block((data, log_format, matcher, own_hosts))
+        result.stored.append(pack_views(result.page_views, post_ids))
+        result.page_views = []
+        results.append(result)
+    return results
 
 
 def split_lines(data: bytes, parts: int) -> list[bytes]:

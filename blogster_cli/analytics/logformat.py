@@ -57,20 +57,10 @@ def _day_base(day_part: str, zone: str) -> tuple[int, date]:
     return calendar.timegm(local_day.timetuple()) - offset, local_day
 
 
-@lru_cache(maxsize=8192)
-def _minute_base(minute: str, zone: str) -> tuple[int, date]:
-    """'25/Oct/2015:04:11' in zone '+0100' -> (UTC epoch of that minute, local date).
-
-    Cached by minute, not by second: a log in time order hits the cache on nearly every line.
-    """
-    base, local_day = _day_base(minute[:11], zone)
-    return base + int(minute[12:14]) * 3600 + int(minute[15:17]) * 60, local_day
-
-
 def _clf_time(text: str) -> tuple[int, date]:
     """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date)."""
-    base, local_day = _minute_base(text[:17], text[21:26])
-    return base + int(text[18:20]), local_day
+    base, local_day = _day_base(text[:11], text[21:26])
+    return base + int(text[12:14]) * 3600 + int(text[15:17]) * 60 + int(text[18:20]), local_day
 
 
 # (ip, UTC epoch seconds, local date, path, status, referrer, user agent) of one request.

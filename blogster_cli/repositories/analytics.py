@@ -15,12 +15,8 @@ from uuid import UUID
 if TYPE_CHECKING:
     import psycopg
 
-    from blogster_cli.analytics.aggregate import PageView, PostDay
+    from blogster_cli.analytics.aggregate import PageView, PostDay, StoredViews
     from blogster_cli.analytics.ledger import Batch, CountedRange
-
-# A stored page view: (blog id or None, visitor hash, epoch seconds, referrer domain (no tab or newline) or None,
-# device class or None).
-StoredView = tuple[str | None, int, int, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -68,25 +64,23 @@ def counted_ranges(conn: psycopg.Connection, *, file_key: str) -> list[CountedRa
 
 
 def record_batch(
-    conn: psycopg.Connection, *, file_key: str, batch: Batch, lines: int, views: Sequence[StoredView]
+    conn: psycopg.Connection, *, file_key: str, batch: Batch, lines: int, views: Sequence[StoredViews]
 ) -> None:
     """A batch's ledger row with its page views: what makes the batch counted, in one insert.
 
-    The views travel in the row as one tab-separated text (0046): a row per view cost two
-    foreign-key checks, three index entries and an RLS check per request.
+    The views travel in the row as one text (0046, analytics.aggregate.pack_views): a row per
+    view cost two foreign-key checks, three index entries and an RLS check per request.
     """
-    rows = "\n".join(
-        f"{blog_id or ''}\t{visitor}\t{moment}\t{referrer or ''}\t{device or ''}"
-        for blog_id, visitor, moment, referrer, device in views
-    )
-    moments = [view[2] for view in views]
+    text = "\n".join(part.text for part in views if part.views)
+    firsts = [part.first for part in views if part.first is not None]
+    lasts = [part.last for part in views if part.last is not None]
     conn.execute(
         "insert into public.analytics_ingest_ranges"
         " (file_key, start_offset, end_offset, range_hash, lines, first_view, last_view, views)"
         " values (%s, %s, %s, %s, %s, to_timestamp(%s), to_timestamp(%s), %s)",
         (
-            file_key, batch.start, batch.end, batch.digest, lines, min(moments, default=None),
-            max(moments, default=None), rows or None,
+            file_key, batch.start, batch.end, batch.digest, lines, min(firsts, default=None),
+            max(lasts, default=None), text or None,
         ),
     )  # fmt: skip
 
@@ -126,7 +120,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
 
 
 def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
-    """The views of a batch's text (see record_batch) in [first, last) epoch seconds; bad rows skipped."""
+    """The views of a batch's text (analytics.aggregate.pack_views) in [first, last) epoch seconds; bad rows skipped."""
     for row in text.split("\n"):
         fields = row.split("\t")
         if len(fields) != 5:

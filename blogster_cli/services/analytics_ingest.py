@@ -17,7 +17,6 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
@@ -29,8 +28,8 @@ from blogster_cli.analytics.aggregate import (
     ChunkResult,
     merge,
     post_days,
-    process_blocks,
     split_lines,
+    store_blocks,
     utc_day,
 )
 from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
@@ -45,7 +44,6 @@ from blogster_cli.services.parallel import parallel_map
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
 LOCK_WAIT_SECONDS = 600.0
-REFERRER_MAX = 255
 STDIN = "-"
 
 
@@ -225,14 +223,14 @@ def _parsed_batches(
         workers = 1
     parts_of: deque[tuple[Batch, int]] = deque()
 
-    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]]:
+    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]]]:
         for batch in chain([first], pending):
             parts = split_lines(batch.data, workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
             parts_of.append((batch, len(parts)))
             for part in parts:
-                yield [(part, log_format, plan.matcher, plan.own_hosts)]
+                yield [(part, log_format, plan.matcher, plan.own_hosts, plan.post_ids)]
 
-    parsed = parallel_map(process_blocks, tasks(), workers=workers, preload=[process_blocks.__module__])
+    parsed = parallel_map(store_blocks, tasks(), workers=workers, preload=[store_blocks.__module__])
     for _, results in parsed:
         batch, count = parts_of.popleft()
         for _ in range(count - 1):
@@ -264,15 +262,16 @@ def _ingest_one(
             return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
 
         def store(batch: Batch, result: ChunkResult) -> None:
-            views = _stored_views(result, plan)
             # Before the batch is marked counted: a crash in between applies them again, which
             # changes nothing (each reader counts once), rather than never.
             summary.newsletter_hits += _newsletter_engagement(acting, batch.data)
             with unit_of_work(acting) as conn:
-                analytics_rows.record_batch(conn, file_key=file_key, batch=batch, lines=result.lines, views=views)
+                analytics_rows.record_batch(
+                    conn, file_key=file_key, batch=batch, lines=result.lines, views=result.stored
+                )
             _add(run_total, result)
-            summary.page_views += len(views)
-            summary.matched += sum(view[0] is not None for view in views)
+            summary.page_views += sum(part.views for part in result.stored)
+            summary.matched += sum(part.matched for part in result.stored)
             ingested.new_bytes += len(batch.data)
             ingested.new_lines += result.lines
             on_progress(len(batch.data))
@@ -312,21 +311,6 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     total.crawlers += part.crawlers
     total.malformed_sample.extend(part.malformed_sample[: MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)])
     total.visitor_keys |= part.visitor_keys
-
-
-def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.StoredView]:
-    """Page views as stored: the slug becomes my post's id (None for pages that are no post)."""
-    post_ids = plan.post_ids
-    return [
-        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer), device)
-        for visitor, timestamp, slug, referrer, device in result.page_views
-    ]
-
-
-@lru_cache(maxsize=65536)
-def _clean_referrer(domain: str) -> str | None:
-    """A referrer domain fit for storage: bounded, without the separators of a stored row."""
-    return domain[:REFERRER_MAX].replace("\t", " ").replace("\n", " ") or None
 
 
 def _recompute_post_days(acting: ActingUser) -> int:
