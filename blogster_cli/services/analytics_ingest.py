@@ -72,6 +72,8 @@ class IngestSummary:
     post_days_updated: int = 0
     newsletter_hits: int = 0
     """Newsletter opens and clicks read (tracked requests, ?nl=..&r=..), added to my newsletters' rates."""
+    newsletter_unsubscribes: int = 0
+    """My subscribers marked unsubscribed by the unsubscribe-link requests read (as `newsletter unsubscribe --from-log`)."""
     files: list[IngestedFile] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -265,6 +267,7 @@ def _ingest_one(
             # Before the batch is marked counted: a crash in between applies them again, which
             # changes nothing (each reader counts once), rather than never.
             summary.newsletter_hits += _newsletter_engagement(acting, batch.data)
+            summary.newsletter_unsubscribes += _newsletter_unsubscribes(acting, batch.data)
             with unit_of_work(acting) as conn:
                 analytics_rows.record_batch(
                     conn, file_key=file_key, batch=batch, lines=result.lines, views=result.stored
@@ -301,6 +304,19 @@ def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
     if lines:
         newsletters.record_engagement(acting, log_lines=lines)
     return len(lines)
+
+
+def _newsletter_unsubscribes(acting: ActingUser, data: bytes) -> int:
+    """The unsubscribe-link requests in `data`, recorded as `newsletter unsubscribe --from-log` does."""
+    from blogster_cli.distribution.newsletter import UNSUBSCRIBE_PATH
+
+    marker = UNSUBSCRIBE_PATH.encode()
+    if marker not in data:
+        return 0
+    from blogster_cli.services import newsletters
+
+    lines = [line for line in data.decode("utf-8", errors="replace").splitlines() if UNSUBSCRIBE_PATH in line]
+    return newsletters.unsubscribe_from_log(acting, log_lines=lines)
 
 
 def _add(total: ChunkResult, part: ChunkResult) -> None:
