@@ -19,6 +19,8 @@ Then, on a throwaway embedded PostgreSQL with one account that owns the 200 post
                (--ignore-crawlers --no-query-string, 4xx/5xx ignored; goal within 5%)
 
 Lines/s are wall-clock on a shared 2-core machine; the ratios compare runs made in the same minute.
+CPU seconds (user + system, from /proc, workers and the PostgreSQL server included) say what
+each side cost whatever the load; on a loaded machine they are the steadier comparison.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
 from bench_seo import measure as seo_measure
+from timing import tree_cpu_seconds
 
 from blogster_cli.analytics.aggregate import analyse_file
 from blogster_cli.analytics.logformat import LogFormat
@@ -109,15 +112,17 @@ def generate(path: Path, count: int, seed: int = 13) -> None:
 
 
 def goaccess(log: Path, report: Path, *extra: str) -> tuple[float, dict] | None:
-    """Seconds GoAccess took and its JSON report, or None when it is not installed."""
+    """Seconds GoAccess took and its JSON report (plus the CPU seconds it used, "cpu_seconds"),
+    or None when it is not installed."""
     if shutil.which("goaccess") is None:
         return None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), tree_cpu_seconds(os.getpid())
     subprocess.run(
         ["goaccess", str(log), "--log-format=COMBINED", "-o", str(report), "--no-progress", *extra],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    return time.perf_counter() - started, json.loads(report.read_text())
+    seconds, cpu = time.perf_counter() - started, tree_cpu_seconds(os.getpid()) - cpu
+    return seconds, json.loads(report.read_text()) | {"cpu_seconds": cpu}
 
 
 def per_post(report: dict) -> dict[str, tuple[int, int]]:
@@ -163,11 +168,14 @@ def main() -> None:
                 (acting.actor.user_id, POSTS - 1),
             )
 
+        postmaster = int((server.data_dir / "postmaster.pid").read_text().split()[0])
         peer = goaccess(log, scratch / "report.json")
         if peer is None:
             print("goaccess: peer missing (apt-get install -y goaccess); no ratio or agreement figures")
         else:
-            print(f"goaccess: {args.lines / peer[0]:,.0f} lines/s ({peer[0]:.2f} s)")
+            print(
+                f"goaccess: {args.lines / peer[0]:,.0f} lines/s ({peer[0]:.2f} s, {peer[1]['cpu_seconds']:.2f} CPU s)"
+            )
 
         started = time.perf_counter()
         parsed = analyse_file(str(log), LogFormat.COMBINED, PathMatcher.build(["/posts/{slug}/"]))
@@ -176,11 +184,19 @@ def main() -> None:
         print(f"parse: {parsed.lines / parse_s:,.0f} lines/s ({parse_s:.2f} s){ratio}")
 
         started = time.perf_counter()
+        ours_cpu, db_cpu = tree_cpu_seconds(os.getpid()), tree_cpu_seconds(postmaster)
         summary = ingest(acting, sources=[str(log)])
         ingest_s = time.perf_counter() - started
+        ours_cpu = tree_cpu_seconds(os.getpid()) - ours_cpu
+        db_cpu = tree_cpu_seconds(postmaster) - db_cpu
         ratio = f", ratio to goaccess {peer[0] / ingest_s:.2f} (goal >= 1)" if peer else ""
         print(
             f"ingest: {args.lines / ingest_s:,.0f} lines/s ({ingest_s:.2f} s, {summary.page_views} page views stored){ratio}"
+        )
+        cpu_ratio = f", ratio to goaccess's {peer[1]['cpu_seconds'] / (ours_cpu + db_cpu):.2f}" if peer else ""
+        print(
+            f"ingest_cpu: {ours_cpu + db_cpu:.2f} CPU s ({ours_cpu:.2f} blogster and its workers,"
+            f" {db_cpu:.2f} PostgreSQL){cpu_ratio}"
         )
 
         started = time.perf_counter()

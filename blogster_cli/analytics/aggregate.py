@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from blogster_cli.analytics.crawlers import is_crawler
 from blogster_cli.analytics.devices import device_class
-from blogster_cli.analytics.logformat import LogFormat, parse_line
+from blogster_cli.analytics.logformat import Fields, LogFormat, clf_fields, parse_line
 from blogster_cli.analytics.paths import PathMatcher, is_asset
 
 SESSION_GAP_SECONDS = 30 * 60
@@ -47,6 +47,19 @@ class ChunkResult:
     malformed_sample: list[str] = field(default_factory=list)
     visitor_keys: set[tuple[str, date, str]] = field(default_factory=set)
     page_views: list[PageView] = field(default_factory=list)
+    stored: list[StoredViews] = field(default_factory=list)
+    """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
+
+
+@dataclass
+class StoredViews:
+    """Page views packed for storage: one text (see `pack_views`), how many, how many on posts, first/last second."""
+
+    text: str
+    views: int
+    matched: int
+    first: int | None
+    last: int | None
 
 
 @dataclass
@@ -100,41 +113,67 @@ def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     return "" if host in own_hosts else host
 
 
+def _requests(lines: Iterable[str], log_format: LogFormat) -> Iterator[tuple[str, Fields | None]]:
+    """Each line with its fields (None when malformed), for any format."""
+    if log_format is LogFormat.NGINX_JSON:
+        for line in lines:
+            request = parse_line(line.rstrip("\r\n"), log_format)
+            yield line, None if request is None else (
+                request.ip, request.timestamp, request.day, request.path, request.status, request.referrer,
+                request.user_agent,
+            )  # fmt: skip
+        return
+    combined = log_format is LogFormat.COMBINED
+    for line in lines:
+        yield line, clf_fields(line.rstrip("\r\n"), combined=combined)
+
+
 def process_lines(
     lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str]
 ) -> ChunkResult:
-    """Parse and classify lines: the per-chunk work, run in a worker process."""
+    """Parse and classify lines: the per-chunk work, run in a worker process.
+
+    What is told from a user agent (crawler, device), a path (asset, post) or a referrer (domain)
+    is worked out once per distinct value in this chunk: a log repeats few of each.
+    """
     result = ChunkResult()
-    days: dict[str, date] = {}
-    for line in lines:
-        result.lines += 1
-        request = parse_line(line.rstrip("\r\n"), log_format)
+    visitor_keys, page_views = result.visitor_keys, result.page_views
+    agents: dict[str, tuple[bool, str | None]] = {}
+    paths: dict[str, tuple[bool, str | None]] = {}
+    referrers: dict[str, str] = {}
+    lines_read = parsed = crawlers = 0
+    for line, request in _requests(lines, log_format):
         if request is None:
             if line.strip():
+                lines_read += 1
                 result.malformed += 1
                 if len(result.malformed_sample) < MALFORMED_SAMPLE_SIZE:
                     result.malformed_sample.append(line.rstrip("\r\n")[:200])
-            else:
-                result.lines -= 1
             continue
-        result.parsed += 1
-        day = days.setdefault(request.day.isoformat(), request.day)
-        if not 400 <= request.status < 500:
-            result.visitor_keys.add((request.ip, day, request.user_agent))
-        if is_crawler(request.user_agent):
-            result.crawlers += 1
+        lines_read += 1
+        parsed += 1
+        ip, timestamp, day, path, status, referrer, user_agent = request
+        if not 400 <= status < 500:
+            visitor_keys.add((ip, day, user_agent))
+        agent = agents.get(user_agent)
+        if agent is None:
+            agent = agents[user_agent] = (is_crawler(user_agent), device_class(user_agent))
+        if agent[0]:
+            crawlers += 1
             continue
-        if not 200 <= request.status < 400 or is_asset(request.path):
+        if not 200 <= status < 400:
             continue
-        result.page_views.append(
-            (
-                visitor_hash(request.ip, request.user_agent),
-                request.timestamp,
-                matcher.slug_for(request.path),
-                _referrer_domain(request.referrer, own_hosts),
-                device_class(request.user_agent),
-            )
-        )
+        target = paths.get(path)
+        if target is None:
+            asset = is_asset(path)
+            target = paths[path] = (asset, None if asset else matcher.slug_for(path))
+        if target[0]:
+            continue
+        domain = referrers.get(referrer)
+        if domain is None:
+            domain = referrers[referrer] = _referrer_domain(referrer, own_hosts)
+        page_views.append((visitor_hash(ip, user_agent), timestamp, target[1], domain, agent[1]))
+    result.lines, result.parsed, result.crawlers = lines_read, parsed, crawlers
     return result
 
 
@@ -150,6 +189,7 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         total.malformed_sample.extend(part.malformed_sample[:room])
         total.visitor_keys |= part.visitor_keys
         total.page_views.extend(part.page_views)
+        total.stored.extend(part.stored)
     return total
 
 
@@ -181,30 +221,39 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
     by_visitor: dict[int, list[PageView]] = defaultdict(list)
     for view in page_views:
         by_visitor[view[0]].append(view)
-    accumulators: dict[tuple[str, date], _Accumulator] = defaultdict(_Accumulator)
+    accumulators: dict[tuple[str, int], _Accumulator] = {}
+    gap = SESSION_GAP_SECONDS
 
     for visitor, views in by_visitor.items():
-        views.sort(key=lambda view: view[1])
-        for visit in split_visits(views):
-            for position, view in enumerate(visit):
-                slug = view[2]
-                if slug is None:
-                    continue
-                figures = accumulators[(slug, utc_day(view[1]))]
+        if len(views) > 1:
+            views.sort(key=_moment)
+        last = len(views) - 1
+        landing = True
+        for position, view in enumerate(views):
+            moment = view[1]
+            step = views[position + 1][1] - moment if position < last else gap + 1
+            continued = step <= gap
+            slug = view[2]
+            if slug is not None:
+                key = (slug, moment // 86400)
+                figures = accumulators.get(key)
+                if figures is None:
+                    figures = accumulators[key] = _Accumulator()
                 figures.views += 1
                 figures.visitors.add(visitor)
                 if view[3]:
                     figures.referrers[view[3]] += 1
-                if position + 1 < len(visit):
-                    figures.timed_seconds += visit[position + 1][1] - view[1]
+                if continued:
+                    figures.timed_seconds += step
                     figures.timed_views += 1
-                if position == 0:
+                if landing:
                     figures.landings += 1
-                    figures.bounces += len(visit) == 1
+                    figures.bounces += not continued
+            landing = not continued
     return [
         PostDay(
             slug=slug,
-            day=day,
+            day=utc_day(day * 86400),
             views=figures.views,
             unique_visitors=len(figures.visitors),
             avg_time_on_page=(figures.timed_seconds / figures.timed_views) if figures.timed_views else None,
@@ -213,6 +262,10 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
         )
         for (slug, day), figures in sorted(accumulators.items(), key=lambda item: (item[0][1], item[0][0]))
     ]
+
+
+def _moment(view: PageView) -> int:
+    return view[1]
 
 
 def summarise(total: ChunkResult) -> Summary:
@@ -328,6 +381,42 @@ def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) ->
 def process_blocks(tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
     """`process_block` over each task: the chunk-to-results shape of services/parallel.parallel_map."""
     return [process_block(task) for task in tasks]
+
+
+REFERRER_MAX = 255
+
+
+def pack_views(views: list[PageView], post_ids: dict[str, str]) -> StoredViews:
+    """Page views as stored in a batch's ledger row (0046): one a line, tab-separated post id (empty
+    for a page that is no post), visitor, epoch seconds, referrer domain (bounded, may be empty) and
+    device (may be empty). repositories/analytics reads them back.
+    """
+    rows = []
+    matched = 0
+    referrers: dict[str, str] = {}
+    for visitor, moment, slug, referrer, device in views:
+        post = post_ids.get(slug, "") if slug is not None else ""
+        matched += post != ""
+        clean = referrers.get(referrer)
+        if clean is None:
+            clean = referrers[referrer] = referrer[:REFERRER_MAX].replace("\t", " ").replace("\n", " ")
+        rows.append(f"{post}\t{visitor}\t{moment}\t{clean}\t{device or ''}")
+    moments = [view[1] for view in views]
+    return StoredViews("\n".join(rows), len(rows), matched, min(moments, default=None), max(moments, default=None))
+
+
+def store_blocks(
+    tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]],
+) -> list[ChunkResult]:
+    """`process_block` over each task with its page views packed for storage (`pack_views`, post ids by
+    slug): what `analytics ingest` runs in its workers, so only text crosses processes."""
+    results = []
+    for data, log_format, matcher, own_hosts, post_ids in tasks:
+        result = process_block((data, log_format, matcher, own_hosts))
+        result.stored.append(pack_views(result.page_views, post_ids))
+        result.page_views = []
+        results.append(result)
+    return results
 
 
 def split_lines(data: bytes, parts: int) -> list[bytes]:

@@ -38,7 +38,8 @@ Definitions:
 - bounce rate: the share of visits landing on the post that have one page view.
 Days are UTC dates. Bots that send a browser's user agent cannot be told apart and count as visitors.
 Newsletter opens and clicks in the log (the tracked ?nl=..&r=.. requests) are added to your
-newsletters' open and click rates, as `newsletter stats --from-log` does.
+newsletters' open and click rates, as `newsletter stats --from-log` does, and the unsubscribe
+links it shows mark those readers unsubscribed, as `newsletter unsubscribe --from-log` does.
 
 Example: blogster analytics ingest access.log.1.gz access.log --json
 """
@@ -79,7 +80,8 @@ def ingest(
         f"Read {summary.lines} new line(s) from {len(summary.files)} log(s): {summary.parsed} parsed,"
         f" {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers, {summary.page_views} page views"
         f" ({summary.matched} on your posts), {summary.unique_visitors} unique visitors;"
-        f" {summary.post_days_updated} post-day(s) updated, {summary.newsletter_hits} newsletter open(s)/click(s)"
+        f" {summary.post_days_updated} post-day(s) updated, {summary.newsletter_hits} newsletter open(s)/click(s),"
+        f" {summary.newsletter_unsubscribes} newsletter unsubscribe(s)"
         f" in {summary.seconds:.2f} s."
     )
 

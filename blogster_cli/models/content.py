@@ -206,6 +206,7 @@ class AnalyticsIngestRange(SQLModel, table=True):
     last_view: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
     summarised: bool = False
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    views: str | None = None  # 0046: the batch's page views, one a line (repositories/analytics.record_batch)
 
 
 class AnalyticsPageView(SQLModel, table=True):

@@ -17,7 +17,6 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
@@ -29,8 +28,8 @@ from blogster_cli.analytics.aggregate import (
     ChunkResult,
     merge,
     post_days,
-    process_blocks,
     split_lines,
+    store_blocks,
     utc_day,
 )
 from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
@@ -45,7 +44,6 @@ from blogster_cli.services.parallel import parallel_map
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
 LOCK_WAIT_SECONDS = 600.0
-REFERRER_MAX = 255
 STDIN = "-"
 
 
@@ -74,6 +72,8 @@ class IngestSummary:
     post_days_updated: int = 0
     newsletter_hits: int = 0
     """Newsletter opens and clicks read (tracked requests, ?nl=..&r=..), added to my newsletters' rates."""
+    newsletter_unsubscribes: int = 0
+    """My subscribers marked unsubscribed by the unsubscribe-link requests read (as `newsletter unsubscribe --from-log`)."""
     files: list[IngestedFile] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -225,14 +225,14 @@ def _parsed_batches(
         workers = 1
     parts_of: deque[tuple[Batch, int]] = deque()
 
-    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]]:
+    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]]]:
         for batch in chain([first], pending):
             parts = split_lines(batch.data, workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
             parts_of.append((batch, len(parts)))
             for part in parts:
-                yield [(part, log_format, plan.matcher, plan.own_hosts)]
+                yield [(part, log_format, plan.matcher, plan.own_hosts, plan.post_ids)]
 
-    parsed = parallel_map(process_blocks, tasks(), workers=workers, preload=[process_blocks.__module__])
+    parsed = parallel_map(store_blocks, tasks(), workers=workers, preload=[store_blocks.__module__])
     for _, results in parsed:
         batch, count = parts_of.popleft()
         for _ in range(count - 1):
@@ -264,15 +264,17 @@ def _ingest_one(
             return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
 
         def store(batch: Batch, result: ChunkResult) -> None:
-            views = _stored_views(result, plan)
             # Before the batch is marked counted: a crash in between applies them again, which
             # changes nothing (each reader counts once), rather than never.
             summary.newsletter_hits += _newsletter_engagement(acting, batch.data)
+            summary.newsletter_unsubscribes += _newsletter_unsubscribes(acting, batch.data)
             with unit_of_work(acting) as conn:
-                analytics_rows.record_batch(conn, file_key=file_key, batch=batch, lines=result.lines, views=views)
+                analytics_rows.record_batch(
+                    conn, file_key=file_key, batch=batch, lines=result.lines, views=result.stored
+                )
             _add(run_total, result)
-            summary.page_views += len(views)
-            summary.matched += sum(view[0] is not None for view in views)
+            summary.page_views += sum(part.views for part in result.stored)
+            summary.matched += sum(part.matched for part in result.stored)
             ingested.new_bytes += len(batch.data)
             ingested.new_lines += result.lines
             on_progress(len(batch.data))
@@ -304,6 +306,19 @@ def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
     return len(lines)
 
 
+def _newsletter_unsubscribes(acting: ActingUser, data: bytes) -> int:
+    """The unsubscribe-link requests in `data`, recorded as `newsletter unsubscribe --from-log` does."""
+    from blogster_cli.distribution.newsletter import UNSUBSCRIBE_PATH
+
+    marker = UNSUBSCRIBE_PATH.encode()
+    if marker not in data:
+        return 0
+    from blogster_cli.services import newsletters
+
+    lines = [line for line in data.decode("utf-8", errors="replace").splitlines() if UNSUBSCRIBE_PATH in line]
+    return newsletters.unsubscribe_from_log(acting, log_lines=lines)
+
+
 def _add(total: ChunkResult, part: ChunkResult) -> None:
     """Fold a batch's counters into the run's (its page views are stored, not kept)."""
     total.lines += part.lines
@@ -312,21 +327,6 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     total.crawlers += part.crawlers
     total.malformed_sample.extend(part.malformed_sample[: MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)])
     total.visitor_keys |= part.visitor_keys
-
-
-def _stored_views(result: ChunkResult, plan: _Plan) -> list[analytics_rows.StoredView]:
-    """Page views as stored: the slug becomes my post's id (None for pages that are no post)."""
-    post_ids = plan.post_ids
-    return [
-        (post_ids.get(slug) if slug is not None else None, visitor, timestamp, _clean_referrer(referrer), device)
-        for visitor, timestamp, slug, referrer, device in result.page_views
-    ]
-
-
-@lru_cache(maxsize=65536)
-def _clean_referrer(domain: str) -> str | None:
-    """A referrer domain fit for storage: bounded, without the separators of a stored row."""
-    return domain[:REFERRER_MAX].replace("\t", " ").replace("\n", " ") or None
 
 
 def _recompute_post_days(acting: ActingUser) -> int:
@@ -343,7 +343,9 @@ def _recompute_post_days(acting: ActingUser) -> int:
             return 0
         first_day, last_day = utc_day(int(span[0].timestamp())), utc_day(int(span[1].timestamp())) + timedelta(days=1)
         views = analytics_rows.page_views_between(conn, since=_midnight(first_day, -1), until=_midnight(last_day, 2))
-        changed = [day for day in post_days(views) if first_day <= day.day <= last_day]
+        # A stored post id is no foreign key (0046): one that is not (or no longer) my post's counts for none.
+        own_posts = analytics_rows.own_post_ids(conn)
+        changed = [day for day in post_days(views) if first_day <= day.day <= last_day and day.slug in own_posts]
         analytics_rows.save_post_days(conn, post_days=changed)
         analytics_rows.mark_summarised(conn)
     return len(changed)

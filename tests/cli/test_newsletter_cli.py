@@ -92,6 +92,31 @@ def test_unsubscribes_are_honoured_by_later_sends(cli, newsletter, smtp, tmp_pat
     assert [m["Subject"] for m in recorder.to("reader2@example.com")] == ["This week", "Next week"]
 
 
+def test_analytics_ingest_records_unsubscribes_too(cli, newsletter, smtp, tmp_path):
+    """The unsubscribe links an ingested log shows are applied as `newsletter unsubscribe --from-log` applies them."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]["sent"] == 3
+    link = recorder.to("reader1@example.com")[0]["List-Unsubscribe"].strip("<>")
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    forged = path[: path.index("t=") + 2] + "0" * 32
+    log = tmp_path / "access.log"
+    line = f'203.0.113.9 - - [01/Dec/2026:10:00:00 +0000] "GET /{path} HTTP/1.1" 200 12 "-" "Mail"\n'
+    log.write_text(line + line.replace(path, forged))
+    ingested = cli("analytics", "ingest", str(log), "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    assert ingested.json()["newsletter_unsubscribes"] == 1  # the forged token is nobody's
+    listed = {s["email"]: s["subscribed"] for s in cli("newsletter", "subscribers", "list", "--json").json()}
+    assert listed == {"reader0@example.com": True, "reader1@example.com": False, "reader2@example.com": True}
+    log.write_text(log.read_text() + line)  # the log grows by the same request: nothing changes
+    again = cli("analytics", "ingest", str(log), "--json").json()
+    assert (again["lines"], again["newsletter_unsubscribes"]) == (1, 0)
+    second = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "Next week", "--json").json()
+    report = cli("newsletter", "send", second["id"], "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]
+    assert report["sent"] == 2 and report["unsubscribed"] == 1
+    assert [m["Subject"] for m in recorder.to("reader1@example.com")] == ["This week"]
+
+
 def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, newsletter, smtp, tmp_path):
     recorder, url = smtp
     csv_path = readers_csv(tmp_path)

@@ -30,6 +30,11 @@ def world(db, make_user, superuser, tmp_path):
         ).fetchone()[0]
     log = write(tmp_path / "access.log", HAND_MADE_LOG)
     ingest(ActingUser(db, alice), sources=[str(log)])
+    # A view stored one a row, as before 0046 (new batches keep theirs in the ledger row).
+    superuser.execute(
+        "insert into analytics_page_views (author_id, blog_id, visitor, viewed_at) values (%s, %s, 7, '2020-01-01')",
+        (alice.user_id, ids["alpha"]),
+    )
     return {"alice": alice, "bob": bob, "ids": ids, "log": log}
 
 
@@ -68,6 +73,11 @@ ATTACKS = {
     ),
     "point his own page view at Alice's post": (
         "insert into analytics_page_views (blog_id, visitor, viewed_at) values (%(alpha)s, 1, now())"
+    ),
+    "slip views into Alice's ledger": (
+        "insert into analytics_ingest_ranges (author_id, file_key, start_offset, end_offset, range_hash, lines,"
+        " first_view, last_view, views) values (%(alice)s, repeat('c', 64), 0, 9, repeat('d', 64), 1, now(), now(),"
+        " %(alpha)s || E'\\t1\\t' || extract(epoch from now())::bigint || E'\\t\\t')"
     ),
     "poison Alice's ledger so her next ingest skips a log": (
         "insert into analytics_ingest_ranges (author_id, file_key, start_offset, end_offset, range_hash, lines)"
@@ -122,7 +132,33 @@ def test_bobs_ingest_of_the_same_log_is_his_own(db, superuser, world):
     assert run.matched == 0  # Bob has no posts called alpha or beta
     assert alice_data(superuser, world["alice"]) == before
     own = superuser.execute(
-        "select count(*) from analytics_page_views where author_id = %s and blog_id is not null",
+        "select count(*) from analytics_ingest_ranges, string_to_table(views, E'\\n') r"
+        " where author_id = %s and split_part(r, E'\\t', 1) <> ''",
         (world["bob"].user_id,),
     ).fetchone()[0]
     assert own == 0
+
+
+def test_alices_post_id_in_bobs_own_ledger_counts_for_nothing(db, superuser, world):
+    """A post id in the ledger's views is no foreign key (0046): Bob can write Alice's there, in his own rows,
+    and his ingest then counts it for no post: Alice's figures stay hers, and Bob's run still works."""
+    bob = ActingUser(db, world["bob"])
+    before = alice_data(superuser, world["alice"])
+    forged = f"{world['ids']['alpha']}\t1\t1796083200\texample.com\tdesktop"  # 2026-12-01
+    assert (
+        as_bob(
+            db, world,
+            "insert into analytics_ingest_ranges (file_key, start_offset, end_offset, range_hash, lines,"
+            " first_view, last_view, views) values (repeat('e', 64), 0, 9, repeat('f', 64), 1,"
+            " to_timestamp(1796083200), to_timestamp(1796083200), %s)",
+            (forged,),
+        )
+        == "ok:1"
+    )  # fmt: skip
+    run = ingest(bob, sources=[str(world["log"])])
+    assert run.lines == len(HAND_MADE_LOG)
+    assert alice_data(superuser, world["alice"]) == before
+    assert not superuser.execute(
+        "select 1 from blog_analytics where blog_id = %s and author_id = %s",
+        (world["ids"]["alpha"], world["bob"].user_id),
+    ).fetchall()
