@@ -47,29 +47,6 @@ CSS = """
 #views-chart { height: 2; }
 #lists { height: 1fr; }
 #top-posts, #recent { width: 1fr; height: 1fr; border: round $primary-darken-2; }
-#filter { dock: top; }
-#posts { height: 1fr; }
-#studio, #history { height: 1fr; }
-#text { width: 1fr; height: 1fr; }
-#preview-box { width: 1fr; height: 1fr; border-left: solid $primary-darken-2; padding: 0 1; }
-#revisions { width: 24; height: 1fr; }
-#diff-box { width: 1fr; height: 1fr; padding: 0 1; }
-#month-title { height: 1; text-style: bold; padding: 0 1; }
-#month { grid-size: 7; grid-rows: 1 3 3 3 3 3 3; height: 19; }
-.weekday { text-style: bold; padding: 0 1; }
-.day { padding: 0 1; }
-.day.other-month { color: $text-muted; }
-.day.cursor { background: $accent; color: $text; }
-#chosen-entry { height: 1; padding: 0 1; }
-#notifications { height: 1fr; }
-#notification-text { height: 4; padding: 0 1; border-top: solid $primary-darken-2; }
-#doc-status { height: 1; padding: 0 1; color: $text-muted; }
-#doc-hits { height: 1fr; }
-#transcript { height: 1fr; padding: 0 1; }
-.chat-line { margin-bottom: 1; }
-.chat-line.bot { color: $text-accent; }
-.chat-line.failed { color: $text-muted; text-style: italic; }
-#chat-status { height: 1; padding: 0 1; color: $text-muted; }
 ModalScreen { align: center middle; }
 .dialog { width: 70; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
 """
@@ -166,9 +143,13 @@ class BlogsterApp(App[None]):
         return self._acting
 
     def on_ready(self) -> None:
-        """The first frame is shown: resolve who is acting, then read the first figures, off the UI thread."""
+        """The first frame is shown: resolve who is acting, then read the first figures, off the UI
+        thread; meanwhile the dashboard mounts the widgets it left out of that frame."""
         self.frame_shown = True
         self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                self.call_later(screen.mount_lists)
 
     def _signing_in(self) -> None:
         from blogster_cli.services import dashboard  # here: the first frame does without the services

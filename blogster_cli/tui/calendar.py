@@ -62,6 +62,15 @@ class CalendarScreen(Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Calendar"
+    CSS = """
+    #month-title { height: 1; text-style: bold; padding: 0 1; }
+    #month { grid-size: 7; grid-rows: 1 3 3 3 3 3 3; height: 19; }
+    .weekday { text-style: bold; padding: 0 1; }
+    .day { padding: 0 1; }
+    .day.other-month { color: $text-muted; }
+    .day.cursor { background: $accent; color: $text; }
+    #chosen-entry { height: 1; padding: 0 1; }
+    """
     HELP = (
         "Arrows choose a day; **Tab** chooses among the day's entries. **Shift+Left/Right** moves the chosen entry "
         "a day, **Shift+Up/Down** a week; **Enter** opens its post. **PgUp/PgDn** change the month."

@@ -90,6 +90,13 @@ class ChatScreen(Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Chat"
+    CSS = """
+    #transcript { height: 1fr; padding: 0 1; }
+    .chat-line { margin-bottom: 1; }
+    .chat-line.bot { color: $text-accent; }
+    .chat-line.failed { color: $text-muted; text-style: italic; }
+    #chat-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
     HELP = (
         "Ask the support bot about Blogster, as `blogster chat` does; a worker (`blogster serve-workers`) "
         "answers. **Enter** sends, **Ctrl+N** (or /new) starts a new conversation, **Ctrl+R** (or /end) "

@@ -13,15 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, Sparkline, Static
 
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from textual.widgets.data_table import RowKey
-
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
 
@@ -57,19 +53,6 @@ class FigureCard(Static):
         self.set_class(figure.delta is not None and figure.delta > 0, "up")
         self.set_class(figure.delta is not None and figure.delta < 0, "down")
         self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
-
-
-class ListTable(DataTable[str]):
-    """A DataTable whose rows are drawn again once their columns have been widened to them.
-
-    Textual 8.2 widens auto-width columns when idle, after the rows are added, but keys
-    its cached cells by an update count that widening does not change: rows drawn in
-    between (the rows arrive after the first frame) kept their too-narrow cells.
-    """
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        super()._update_dimensions(new_rows)
-        self._update_count += 1  # new cache keys: the cells are drawn at the new widths
 
 
 class DashboardLoaded(Done):
@@ -116,22 +99,36 @@ class DashboardScreen(Screen[None]):
         with Vertical(id="chart-box"):
             yield Static("Views", id="chart-title")
             yield Sparkline([], id="views-chart")
-        with Horizontal(id="lists"):
-            top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
-            top.border_title = "Top posts, 30 days"
-            yield top
-            recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
-            recent.border_title = "Recent activity"
-            yield recent
+        yield Horizontal(id="lists")  # the tables come right after the first frame (mount_lists)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#top-posts", DataTable).add_columns("Post", "Views")
-        self.query_one("#recent", DataTable).add_columns("When", "What")
+        if self.app.frame_shown:  # not the first screen of the app: nothing to paint first
+            self.mount_lists()
         if self.app.signed_in:
             self.action_reload()
         else:
             self.query_one("#status-line", Static).update("Signing in…")
+
+    def mount_lists(self) -> None:
+        """The two tables, mounted once the first frame is on the screen (the app calls this then).
+
+        They are the costliest widgets to style and lay out, and they are empty until the
+        figures arrive, which is after the sign-in: the first frame shows their place.
+        """
+        from blogster_cli.tui.tables import ListTable  # here: DataTable's import is not in the first frame either
+
+        if self.query("#top-posts"):
+            return
+        top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+        top.border_title = "Top posts, 30 days"
+        recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
+        recent.border_title = "Recent activity"
+        self.query_one("#lists", Horizontal).mount(top, recent)
+        top.add_columns("Post", "Views")
+        recent.add_columns("When", "What")
+        if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
+            self.set_focus(top)
 
     def on_signed_in(self, message: SignedIn) -> None:
         """The first start: the frame was painted before anyone was signed in; now load."""
@@ -182,13 +179,17 @@ class DashboardScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
-        recent = self.query_one("#recent", DataTable)
+        from blogster_cli.tui.tables import ListTable
+
+        recent = self.query_one("#recent", ListTable)
         recent.clear()
         for row in summary.recent:
             recent.add_row(self.app.local_time(row.created_at), row.description)
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
-        top = self.query_one("#top-posts", DataTable)
+        from blogster_cli.tui.tables import ListTable
+
+        top = self.query_one("#top-posts", ListTable)
         top.clear()
         for post in message.result:
             top.add_row(post.title, f"{post.views:,}", key=str(post.blog_id))

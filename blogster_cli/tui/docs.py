@@ -90,6 +90,10 @@ class DocsScreen(Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Docs"
+    CSS = """
+    #doc-status { height: 1; padding: 0 1; color: $text-muted; }
+    #doc-hits { height: 1fr; }
+    """
     HELP = (
         "Type to search (websearch syntax: quotes for phrases, -word to leave out); results follow as you type, "
         "the matching words highlighted. **Down** goes to the results, **Enter** opens a page, **/** back to the box."

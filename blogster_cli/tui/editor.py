@@ -75,6 +75,11 @@ class EditorScreen(PublishingActions, Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Editor"
+    CSS = """
+    #studio { height: 1fr; }
+    #text { width: 1fr; height: 1fr; }
+    #preview-box { width: 1fr; height: 1fr; border-left: solid $primary-darken-2; padding: 0 1; }
+    """
     HELP = (
         "Edit the front matter and markdown; **Ctrl+S** saves a new revision. "
         "**Ctrl+O** publish, **F10** unpublish, **F8** schedule, **F9** history, **Ctrl+T** preview on/off, "

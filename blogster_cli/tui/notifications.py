@@ -38,6 +38,10 @@ class NotificationsScreen(Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Notifications"
+    CSS = """
+    #notifications { height: 1fr; }
+    #notification-text { height: 4; padding: 0 1; border-top: solid $primary-darken-2; }
+    """
     HELP = (
         "Your notifications, newest first; ● marks the unread ones (their count is in the header). "
         "**Enter** shows one and marks it read, **m** marks it read, **a** marks all read, **u** shows only unread."

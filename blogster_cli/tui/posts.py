@@ -73,6 +73,10 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "Posts"
+    CSS = """
+    #filter { dock: top; }
+    #posts { height: 1fr; }
+    """
     HELP = (
         "Type in the filter to narrow the list (words in the title or tags, `status:draft`, `tag:python`). "
         "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule; "

@@ -35,6 +35,11 @@ class RevisionsScreen(Screen[bool]):
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
     TITLE = "History"
+    CSS = """
+    #history { height: 1fr; }
+    #revisions { width: 24; height: 1fr; }
+    #diff-box { width: 1fr; height: 1fr; padding: 0 1; }
+    """
     HELP = "Each save is a revision. The diff shows revision N against the current text. **r** restores it."
     BINDINGS = [Binding("r", "restore", "Restore"), Binding("escape", "close", "Close")]
 

@@ -133,3 +133,30 @@ def test_a_failed_sign_in_closes_the_app_and_launch_raises_the_error():
 
     with pytest.raises(AuthError, match="not logged in"):  # headless, the app runs until something closes it
         launch.run(sign_in, zone=UTC, headless=True, size=(80, 24))
+
+
+def test_the_first_frame_leaves_the_tables_out_and_they_follow_it_focused(writer):
+    """The frame is drawn without the two tables (the costliest widgets, empty until the figures
+    come); right after it they are mounted with their columns, the first one focused."""
+    from blogster_cli.tui.app import BlogsterApp
+
+    app = app_for(writer)
+    at_ready: list[int] = []
+    shown = BlogsterApp.on_ready
+
+    def on_ready(self):
+        at_ready.append(len(self.screen.query(DataTable)))
+        shown(self)
+
+    async def steps(pilot):
+        screen = app.screen
+        top, recent = screen.query_one("#top-posts", DataTable), screen.query_one("#recent", DataTable)
+        assert [str(c.label) for c in top.columns.values()] == ["Post", "Views"]
+        assert [str(c.label) for c in recent.columns.values()] == ["When", "What"]
+        assert screen.focused is top
+        assert len(screen.query(DataTable)) == 2  # mounted once
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BlogsterApp, "on_ready", on_ready)
+        drive(app, steps)
+    assert at_ready == [0]
