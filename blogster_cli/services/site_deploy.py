@@ -103,6 +103,33 @@ def _rsync(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 _RSYNC_MISSING_FILE = 23
 
 
+def _deletion_rules(gone: list[str]) -> str:
+    """rsync filter rules that reach exactly the `gone` files (and the folders above them):
+    synced from an empty tree with --delete, those files go and nothing else is touched.
+
+    (--delete-missing-args would say it directly, but Debian's rsync 3.2.7-1+deb12u6
+    refuses it: "invalid file mode 00".)
+    """
+    lines: list[str] = []
+    folders: set[str] = set()
+    for path in gone:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in folders:
+                folders.add(folder)
+                lines.append(f"+ /{_literal(folder)}/")
+        lines.append(f"+ /{_literal(path)}")
+    return "\n".join([*lines, "- *"]) + "\n"
+
+
+def _literal(path: str) -> str:
+    """A path as an rsync pattern matching only itself (escapes count once a wildcard is present)."""
+    if not any(c in path for c in "*?["):
+        return path
+    return "".join("\\" + c if c in "*?[\\" else c for c in path)
+
+
 def to_rsync(out: Path, target: str) -> DeployReport:
     """Sends the changed files of the build in `out` to `target` (`[user@]host:path` or a
     folder) and removes the files the previous deploy sent that the site no longer has."""
@@ -125,12 +152,12 @@ def to_rsync(out: Path, target: str) -> DeployReport:
         copied = sum(1 for line in sent if line and not line.endswith("/"))
         gone = sorted(set(deployed) - set(built))
         if gone:
-            listing = Path(scratch) / "gone.txt"
-            listing.write_text("".join(path + "\n" for path in gone), encoding="utf-8")
+            rules = Path(scratch) / "gone.rules"
+            rules.write_text(_deletion_rules(gone), encoding="utf-8")
             empty = Path(scratch) / "empty"  # holds the folders of the gone files, so only the files are missing
             for path in gone:
                 _inside(empty, path).parent.mkdir(parents=True, exist_ok=True)
-            _rsync("--delete-missing-args", f"--files-from={listing}", "--", f"{empty}/", destination)
+            _rsync("--recursive", "--existing", "--delete", f"--include-from={rules}", "--", f"{empty}/", destination)
         _rsync("--times", "--", str(out / MANIFEST), destination)
     return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
 

@@ -113,3 +113,26 @@ def test_preview_serves_the_site_and_its_404_page(built):
         assert missing.value.code == 404 and b"Page not found" in missing.value.read()
     finally:
         server.shutdown()
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_the_deletion_rules_reach_only_the_gone_files_even_with_wildcards_in_names(tmp_path):
+    destination, empty = tmp_path / "www", tmp_path / "empty"
+    for name in ("posts/a[1]*/index.html", "posts/a1x/index.html", "posts/a[1]*/keep.png", "CNAME"):
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        (destination / name).write_text(name)
+    gone = ["posts/a[1]*/index.html", "tags/never-deployed/index.html"]
+    for path in gone:
+        (empty / path).parent.mkdir(parents=True, exist_ok=True)
+    rules = tmp_path / "rules"
+    rules.write_text(site_deploy._deletion_rules(gone))
+    subprocess.run(
+        ["rsync", "--recursive", "--existing", "--delete", f"--include-from={rules}", f"{empty}/", f"{destination}/"],
+        check=True,
+    )
+    assert sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()) == [
+        "CNAME",
+        "posts/a1x/index.html",
+        "posts/a[1]*/keep.png",
+    ]
+    assert not (destination / "tags").exists()
