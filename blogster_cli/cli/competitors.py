@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -27,16 +27,12 @@ def import_pages(
     """
     from blogster_cli.services import competitors
 
-    result = competitors.import_pages(
-        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file)
-    )
-    if json:
-        output.print_json(result)
-        return
-    for rejected in result.rejected:
-        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
-    output.message(
-        f"{result.inserted} page(s) added, {result.updated} updated, {len(result.rejected)} line(s) skipped."
+    result = competitors.import_pages(acting_user(), text=csv_imports.read_export(file), source=str(file))
+    csv_imports.report(
+        result,
+        file=file,
+        json=json,
+        summary=(f"{result.inserted} page(s) added, {result.updated} updated"),
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -34,17 +34,14 @@ def import_report(
     from blogster_cli.services import revenue
 
     result = revenue.import_report(
-        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file),
+        acting_user(), text=csv_imports.read_export(file), source=str(file),
         kind=kind, provider=provider,
     )  # fmt: skip
-    if json:
-        output.print_json(result)
-        return
-    for rejected in result.rejected:
-        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
-    output.message(
-        f"{result.inserted} row(s) added, {result.updated} updated ({result.revenue:.2f} in this file),"
-        f" {len(result.rejected)} line(s) skipped."
+    csv_imports.report(
+        result,
+        file=file,
+        json=json,
+        summary=(f"{result.inserted} row(s) added, {result.updated} updated ({result.revenue:.2f} in this file)"),
     )
 
 

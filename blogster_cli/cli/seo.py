@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -29,16 +29,12 @@ def import_keywords(
     """
     from blogster_cli.services import seo
 
-    result = seo.import_keywords(
-        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file)
-    )
-    if json:
-        output.print_json(result)
-        return
-    for rejected in result.rejected:
-        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
-    output.message(
-        f"{result.inserted} keyword(s) added, {result.updated} updated, {len(result.rejected)} line(s) skipped."
+    result = seo.import_keywords(acting_user(), text=csv_imports.read_export(file), source=str(file))
+    csv_imports.report(
+        result,
+        file=file,
+        json=json,
+        summary=(f"{result.inserted} keyword(s) added, {result.updated} updated"),
     )
 
 
@@ -88,17 +84,16 @@ def import_positions(
     from blogster_cli.services import seo
 
     result = seo.import_positions(
-        acting_user(), text=file.read_text(encoding="utf-8-sig", errors="replace"), source=str(file), blog=blog,
+        acting_user(), text=csv_imports.read_export(file), source=str(file), blog=blog,
         check_date=check_date.date() if check_date else None,
     )  # fmt: skip
-    if json:
-        output.print_json(result)
-        return
-    for rejected in result.rejected:
-        output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
-    output.message(
-        f"{result.inserted} position(s) added, {result.updated} updated, {result.keywords_added} new keyword(s),"
-        f" {len(result.rejected)} line(s) skipped."
+    csv_imports.report(
+        result,
+        file=file,
+        json=json,
+        summary=(
+            f"{result.inserted} position(s) added, {result.updated} updated, {result.keywords_added} new keyword(s)"
+        ),
     )
 
 
