@@ -20,6 +20,7 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | featured_image   | image, cover, featured_image, featuredImage, heroImage | a table's image/src/url; also under extra/params |
 """
 
+import posixpath
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -207,6 +208,20 @@ def _bare_stem(path: PurePosixPath) -> str:
 def is_bundle(path: PurePosixPath) -> bool:
     """A page bundle: `<slug>/index.md` (or `_index.md`), named by its folder."""
     return _bare_stem(path) in BUNDLE_INDEX_STEMS and bool(path.parent.name)
+
+
+def normalised_relative(path: str) -> str | None:
+    """An unsafe source path made relative: `/etc/x.md` -> `etc/x.md`, `../../x.md` -> `x.md`."""
+    cleaned = posixpath.normpath(path.replace("\\", "/").replace("\x00", "")).lstrip("/")
+    parts = [part for part in cleaned.split("/") if part not in ("..", ".", "")]
+    return "/".join(parts) or None
+
+
+def numbered_path(path: PurePosixPath, n: int) -> PurePosixPath:
+    """`a/x.md` -> `a/x-2.md`; a bundle `a/x/index.md` -> `a/x-2/index.md`."""
+    if is_bundle(path):
+        return path.parent.parent / f"{path.parent.name}-{n}" / path.name
+    return path.parent / f"{path.stem}-{n}{path.suffix}"
 
 
 def file_stem(path: PurePosixPath) -> str:

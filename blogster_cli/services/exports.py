@@ -313,6 +313,8 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     note = None
     source = content.get("source")
     if source and source.get("path") and safe_relative(source["path"]) is None:
+        from blogster_cli.content.mapping import normalised_relative
+
         cleaned = normalised_relative(source["path"])
         note = f"unsafe source path {source['path']!r} written as {cleaned or 'the conventional path'}"
         content = {**content, "source": {**source, "path": cleaned}}
@@ -338,22 +340,6 @@ def safe_relative(path: str) -> PurePosixPath | None:
     if pure.is_absolute() or not pure.parts or any(part in ("..", ".", "") for part in pure.parts):
         return None
     return pure
-
-
-def normalised_relative(path: str) -> str | None:
-    """An unsafe source path made relative: `/etc/x.md` -> `etc/x.md`, `../../x.md` -> `x.md`."""
-    cleaned = posixpath.normpath(path.replace("\\", "/").replace("\x00", "")).lstrip("/")
-    parts = [part for part in cleaned.split("/") if part not in ("..", ".", "")]
-    return "/".join(parts) or None
-
-
-def _numbered(path: PurePosixPath, n: int) -> PurePosixPath:
-    """`a/x.md` -> `a/x-2.md`; a bundle `a/x/index.md` -> `a/x-2/index.md`."""
-    from blogster_cli.content.mapping import is_bundle
-
-    if is_bundle(path):
-        return path.parent.parent / f"{path.parent.name}-{n}" / path.name
-    return path.parent / f"{path.stem}-{n}{path.suffix}"
 
 
 def _read_manifest(root: Path) -> dict[str, str]:
@@ -428,11 +414,13 @@ class _Writer:
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: unsafe path {path!r}")
         renamed_from = None
         if relative.as_posix() in self.used:
+            from blogster_cli.content.mapping import numbered_path
+
             renamed_from = relative.as_posix()
             n = 2
-            while _numbered(relative, n).as_posix() in self.used:
+            while numbered_path(relative, n).as_posix() in self.used:
                 n += 1
-            relative = _numbered(relative, n)
+            relative = numbered_path(relative, n)
         target = self.root / relative
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")

@@ -662,7 +662,7 @@ def _render_all(run: _Run) -> None:
 def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
     """Where a new post's file goes: the export path, without the layout folder when the
     synced folder is that folder itself, numbered when taken."""
-    from blogster_cli.services.exports import _numbered, normalised_relative
+    from blogster_cli.content.mapping import normalised_relative, numbered_path
 
     path = normalised_relative(rendered) or "post.md"
     prefix = _LAYOUT_PREFIXES.get(dialect)
@@ -670,7 +670,7 @@ def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
         path = path[len(prefix) :]
     pure, n = PurePosixPath(path), 2
     while pure.as_posix() in used:
-        pure = _numbered(PurePosixPath(path), n)
+        pure = numbered_path(PurePosixPath(path), n)
         n += 1
     return pure.as_posix()
 
