@@ -7,11 +7,10 @@ one of a list such as "informational, commercial"). Only keyword is required.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
+from blogster_cli.analytics.csvfile import Rejected, read_columns
 from blogster_cli.vocabulary import KeywordIntent
 
 HEADERS = {
@@ -34,16 +33,6 @@ class KeywordRow:
     intent: str | None
 
 
-@dataclass(frozen=True)
-class Rejected:
-    line: int
-    reason: str
-
-
-def _header_key(text: str) -> str:
-    return " ".join(text.strip().lower().replace("_", " ").split())
-
-
 def _number(text: str) -> float | None:
     cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "")
     if cleaned in ("", "-", "n/a"):
@@ -60,37 +49,17 @@ def _intent(text: str) -> str | None:
 
 def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
     """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read."""
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect)
-    header = next(reader, None)
-    if header is None:
-        raise ValueError("the file is empty")
-    found = {_header_key(name): index for index, name in enumerate(header)}
-    columns = {field: next((found[n] for n in names if n in found), None) for field, names in HEADERS.items()}
-    if columns["keyword"] is None:
-        raise ValueError("no keyword column (expected a header such as Keyword)")
     rows, rejected = [], []
-    for line, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-
-        def cell(field: str, values: list[str] = values) -> str:
-            index = columns[field]
-            return values[index] if index is not None and index < len(values) else ""
-
-        keyword = " ".join(cell("keyword").split())
+    for line, cells in read_columns(text, HEADERS, required=("keyword",), what="keyword export"):
+        keyword = " ".join(cells["keyword"].split())
         if not 1 <= len(keyword) <= 500:
             rejected.append(Rejected(line, "no keyword" if not keyword else "keyword longer than 500 characters"))
             continue
         try:
-            volume = _number(cell("search_volume"))
+            volume = _number(cells["search_volume"])
             row = KeywordRow(
-                keyword, None if volume is None else int(volume), _number(cell("keyword_difficulty")),
-                _number(cell("cpc")), _number(cell("competition")), _intent(cell("intent")),
+                keyword, None if volume is None else int(volume), _number(cells["keyword_difficulty"]),
+                _number(cells["cpc"]), _number(cells["competition"]), _intent(cells["intent"]),
             )  # fmt: skip
         except ValueError:
             rejected.append(Rejected(line, "a number column holds something else"))

@@ -40,7 +40,7 @@ def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImp
     unique: dict[str, KeywordRow] = {row.keyword.lower(): row for row in rows}  # the file's last row wins
     with orm_unit_of_work(acting) as session:
         updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in unique.values()])
-    return KeywordImport(inserted, updated, [Rejected(r.line, r.reason) for r in rejected])
+    return KeywordImport(inserted, updated, rejected)
 
 
 def keywords(acting: ActingUser, *, limit: int = 0, blog: str | None = None) -> list[KeywordRow]:
