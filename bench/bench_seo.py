@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -92,8 +91,7 @@ def measure(acting, rows: int, peer_rows: int = 5000) -> None:
     ratio = (rows / again_s) / (count / peer_s)
     print(f"seo upsert by SQLAlchemy executemany: {count / peer_s:,.0f} rows/s ({count} rows, {peer_s:.2f} s);"
           f" the whole reimport is {ratio:.1f}x faster than this upsert alone")  # fmt: skip
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"load: {load.split('load average:')[-1].strip()}")
+    print("load: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
 
 
 def main() -> None:
