@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -23,6 +24,12 @@ from blogster_cli.actors import Actor
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import accounts
+
+# Property tests draw the same examples on every run, so a red CI always means a change broke
+# something; `pytest --hypothesis-profile=explore` draws new ones to hunt for unseen inputs.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 # The local OpenAI-compatible server (fixtures ai_server, ai_env) for the generation tests.
 pytest_plugins = ["tests.ai_server"]

@@ -24,6 +24,21 @@ class InvalidCalendar(ValueError):
     """Text that is not an iCalendar file, or an event without what we need."""
 
 
+class _Text:
+    """A TEXT value escaped exactly as RFC 5545 3.3.11 says.
+
+    icalendar's own escaping first reads a literal backslash-N as a line break, so a title or
+    description holding `\\N` (a regular expression, a Windows path) came back changed.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def to_ical(self) -> bytes:
+        escaped = self.text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode()
+
+
 def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> bytes:
     """A VCALENDAR with one VEVENT per entry; `stamp` is DTSTAMP (when the file was made)."""
     from icalendar import Calendar, Event
@@ -40,15 +55,15 @@ def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> byt
         event.add("uid", planned.uid)
         event.add("dtstamp", stamp.astimezone(UTC))
         event.add("sequence", planned.sequence)
-        event.add("summary", planned.title)
+        event.add("summary", _Text(planned.title), encode=False)
         if planned.at is None:
             event.add("dtstart", planned.day)
         else:
             event.add("dtstart", datetime.combine(planned.day, planned.at, tzinfo=zone(planned.timezone)))
         if planned.description:
-            event.add("description", planned.description)
+            event.add("description", _Text(planned.description), encode=False)
         if planned.topic:
-            event.add("categories", [planned.topic])
+            event.add("categories", _Text(planned.topic), encode=False)
         if planned.updated_at is not None:
             event.add("last-modified", planned.updated_at.astimezone(UTC))
         event.add(X_TYPE, planned.content_type)

@@ -75,10 +75,21 @@ def _choice(value: str | None, allowed: type[Choice], what: str) -> Choice | Non
 
 
 def _title(title: str) -> str:
-    cleaned = " ".join(title.split())
+    cleaned = " ".join(_without_byte_order_marks(title).split())
     if not cleaned:
         raise InvalidInput("an entry needs a title")
     return cleaned
+
+
+def _without_byte_order_marks(text: str) -> str:
+    """U+FEFF is a byte-order mark pasted along with a file's text, never meant as content; iCalendar
+    readers drop it from the start of a value, so an entry keeping it would not export faithfully."""
+    return text.replace("\ufeff", "")
+
+
+def _optional_text(text: str | None) -> str | None:
+    cleaned = _without_byte_order_marks(text).strip() if text is not None else ""
+    return cleaned or None
 
 
 def _blog_id(session: Session, ref: str | None) -> UUID | None:
@@ -97,9 +108,9 @@ def add(
 ) -> CalendarEntryPublic:  # fmt: skip
     """Plans one entry for a local date (and time) in `timezone`."""
     entry = ContentCalendar(
-        title=_title(title), description=description, scheduled_date=day, scheduled_time=at,
+        title=_title(title), description=_optional_text(description), scheduled_date=day, scheduled_time=at,
         timezone=check_timezone(timezone), content_type=_member(content_type, CalendarContentType, "type"),
-        topic_category=topic, target_audience=list(audience),
+        topic_category=_optional_text(topic), target_audience=list(audience),
     )  # fmt: skip
     with orm_unit_of_work(acting) as session:
         entry.blog_id = _blog_id(session, blog)
@@ -249,9 +260,9 @@ def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportRepor
         existing = calendar_rows.by_uids(session, uids=list(latest))
         for uid, event in latest.items():
             values: dict[str, object] = {
-                "title": event.title, "description": event.description, "scheduled_date": event.day,
+                "title": _title(event.title), "description": _optional_text(event.description), "scheduled_date": event.day,
                 "scheduled_time": event.at, "timezone": event.timezone, "content_type": event.content_type,
-                "status": event.status, "topic_category": event.topic,
+                "status": event.status, "topic_category": _optional_text(event.topic),
             }  # fmt: skip
             entry = existing.get(uid)
             if entry is None:

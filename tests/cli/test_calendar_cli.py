@@ -161,6 +161,17 @@ def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, sign
     assert len(cli("calendar", "list", "--json").json()) == 2
 
 
+def test_a_byte_order_mark_pasted_into_an_entry_is_not_stored_so_the_export_reads_back_the_same(
+    cli, signed_up, tmp_path
+):
+    entry = add(cli, "\ufeffLaunch", "--date", "2026-03-30", "--topic", "\ufefflaunch", "--description", "\ufeffNotes")
+    assert (entry["title"], entry["topic_category"], entry["description"]) == ("Launch", "launch", "Notes")
+    exported = tmp_path / "plan.ics"
+    assert cli("calendar", "export", "--ics", str(exported)).exit_code == 0
+    result = cli("calendar", "import", "--ics", str(exported), "--json")
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 1}
+
+
 def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_path):
     ics = tmp_path / "google.ics"
     ics.write_bytes(
