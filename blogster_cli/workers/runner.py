@@ -42,6 +42,8 @@ log = logging.getLogger("blogster.workers")
 
 DATABASE_RETRY_EVERY_S = 1.0
 """While the database is away: how often the worker tries it again."""
+STEADY_AFTER_S = 60.0
+RESTART_PAUSE_MAX_S = 30.0
 
 
 class _OneLineDatabaseLoss(logging.Formatter):
@@ -141,9 +143,11 @@ async def _serve(
         if queues:  # none named: every queue (an empty list would fetch from none)
             options["queues"] = queues
         recovery = asyncio.create_task(_recover_periodically(app))
+        quick_stops = 0
         try:
             while not stop.is_set():
                 worker = Worker(app, **options)
+                started = loop.time()
                 lost = await _run_worker(worker, stop)
                 if stop.is_set() or (once and lost is None):
                     break
@@ -155,7 +159,13 @@ async def _serve(
                     "worker stopped (%s); starting it again once the database answers",
                     lost or "one of its side tasks failed",
                 )
-                if not await _wait_for_database(context, stop):
+                # Again at once the first time; a worker that keeps stopping is restarted ever
+                # more slowly (1, 2, 4 ... RESTART_PAUSE_MAX_S), never in a tight loop.
+                quick_stops = quick_stops + 1 if loop.time() - started < STEADY_AFTER_S else 0
+                if quick_stops > 1:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), min(2.0 ** (quick_stops - 2), RESTART_PAUSE_MAX_S))
+                if stop.is_set() or not await _wait_for_database(context, stop):
                     break
                 await _hand_back_jobs(app, worker)
         finally:

@@ -414,13 +414,13 @@ def test_server_killed_mid_worker_job_then_the_job_resumes_without_repeating_an_
         assert all(line[:4].isdigit() for line in text.splitlines()), text  # each line a log line of its own
 
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
-            recipients = dict(
-                conn.execute(
-                    "select n.id, u.email from user_notifications n join auth.users u on u.id = n.user_id"
-                    " where n.title = %s",
-                    (f"Scheduled maintenance: {title}",),
-                ).fetchall()
-            )
+            rows = conn.execute(
+                "select n.id, u.email from user_notifications n join auth.users u on u.id = n.user_id"
+                " where n.title = %s",
+                (f"Scheduled maintenance: {title}",),
+            ).fetchall()
+            recipients = dict(rows)
+            assert len(rows) == len(set(recipients.values())), rows  # one notification per person
             recorded = dict(
                 conn.execute(
                     "select notification_id, status::text from internal.email_deliveries where notification_id = any(%s)",
