@@ -61,3 +61,8 @@ def record_failure(conn: psycopg.Connection, *, job_id: int, task_name: str, err
         " on conflict (job_id) do update set error = excluded.error, failed_at = now()",
         (job_id, task_name, error),
     )
+
+
+def ping(conn: psycopg.Connection) -> None:
+    """One round trip: the server answers (after a crash, once its recovery is done)."""
+    conn.execute("select 1")

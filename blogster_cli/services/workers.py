@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from blogster_cli.db.acting import admin_connection
 from blogster_cli.db.connection import Database
 from blogster_cli.db.service import service_unit_of_work
-from blogster_cli.errors import NotFound
+from blogster_cli.errors import DatabaseUnavailable, NotFound
 from blogster_cli.repositories import job_queue
 
 FAILED_JOBS_SHOWN = 50
@@ -39,3 +40,30 @@ def record_failure(db: Database, *, job_id: int, task_name: str, error: str) -> 
     """Keeps the error text procrastinate does not store, for `workers status`."""
     with service_unit_of_work(db) as conn:
         job_queue.record_failure(conn, job_id=job_id, task_name=task_name, error=error[:2000])
+
+
+def check_database(db: Database) -> None:
+    """Returns once the queue's database answers; raises DatabaseUnavailable while it does not.
+
+    A connection of its own, not the thread's: that one may be the one the crash broke. On the
+    embedded server, connecting starts it again (crash recovery) as every command does.
+    """
+    with admin_connection(db) as conn:
+        job_queue.ping(conn)
+
+
+def database_loss(exc: BaseException) -> str | None:
+    """The one-line reason when `exc`, or an error it wraps (the job queue library wraps the
+    driver's), is the database going away or not answering; None for any other error."""
+    from blogster_cli.db.errors import translate
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable):
+            return str(current)
+        if isinstance(current, Exception) and isinstance(translated := translate(current), DatabaseUnavailable):
+            return str(translated)
+        current = current.__cause__ or current.__context__
+    return None

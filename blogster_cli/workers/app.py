@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 
 # procrastinate's SQL names its objects unqualified; they live in schema procrastinate (0030).
 QUEUE_SEARCH_PATH = "-c search_path=procrastinate,pg_catalog"
+# How long the queue's bookkeeping waits for a pooled connection (the library's default is 30 s):
+# short, so a worker that lost the database stops within seconds, and the runner starts it
+# again on a new pool once the database is back (runner.serve).
+POOL_WAIT_S = 5.0
 
 
 def worker_context(context: AppContext) -> AppContext:
@@ -35,6 +39,7 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
         kwargs={"options": QUEUE_SEARCH_PATH},
         min_size=1,
         max_size=pool_size,
+        timeout=POOL_WAIT_S,
     )
     app = App(connector=connector)
     app.job_manager = WakeUpOnlyJobManager(connector)  # before any task is registered: tasks keep it

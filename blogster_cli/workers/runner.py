@@ -6,6 +6,12 @@ with no worker, and the stalled-job recovery that every runner does every
 RECOVERY_EVERY_S hands it to another worker; so does a worker killed with SIGKILL, whose
 heartbeat stops (stale after STALLED_AFTER_S). A retried job never repeats an effect
 already recorded (see services.notifications).
+
+The database going away does not end it. procrastinate stops a worker whose listener,
+heartbeat, fetch or bookkeeping lost the database (after waiting for its running jobs);
+the runner then waits for the database, opens the queue's pool afresh, hands the stopped
+worker's unfinished jobs back at once and starts a new worker. The loss is logged in single
+lines, not tracebacks.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import procrastinate
     from procrastinate.app import WorkerOptions
+    from procrastinate.worker import Worker
 
     from blogster_cli.context import AppContext
 
@@ -33,18 +40,64 @@ POLL_EVERY_S = 2.0  # LISTEN/NOTIFY wakes workers at once; polling is the fallba
 
 log = logging.getLogger("blogster.workers")
 
+DATABASE_RETRY_EVERY_S = 1.0
+"""While the database is away: how often the worker tries it again."""
+STEADY_AFTER_S = 60.0
+RESTART_PAUSE_MAX_S = 30.0
+
+
+class _OneLineDatabaseLoss(logging.Formatter):
+    """Log lines as usual, but the database going away is one line, not a traceback: the job
+    queue library logs that (a failed listener, heartbeat or job) with the driver's traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from blogster_cli.services import workers
+
+        reason = workers.database_loss(record.exc_info[1]) if record.exc_info and record.exc_info[1] else None
+        if reason is None:
+            if record.name.startswith("psycopg"):  # the driver's messages span lines (DETAIL, HINT)
+                return super().format(
+                    logging.makeLogRecord(
+                        {**record.__dict__, "msg": " ".join(record.getMessage().split()), "args": None}
+                    )
+                )
+            return super().format(record)
+        message = " ".join(record.getMessage().split())
+        short = logging.makeLogRecord(
+            {
+                **record.__dict__,
+                "msg": f"{message} ({reason})",
+                "args": None,
+                "exc_info": None,
+                "exc_text": None,
+                # Not an error of the worker's: it waits for the database and goes on.
+                "levelno": min(record.levelno, logging.WARNING),
+                "levelname": logging.getLevelName(min(record.levelno, logging.WARNING)),
+            }
+        )
+        return super().format(short)
+
 
 def configure_logging(level: str) -> None:
     """One stderr handler at `level` (debug, info, warning, error) for every logger, installed before
     any job's imports: a library that calls logging.basicConfig(level=INFO) on import (wordllama
     does) then changes nothing, and procrastinate's per-job INFO lines show only at --log-level info."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_OneLineDatabaseLoss("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    if level in ("warning", "error"):
+        # The pool warns at each reconnection attempt while the database is away; the runner
+        # says it once ("database unavailable: ...") and again when it is back.
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
 def serve(context: AppContext, *, concurrency: int, queues: list[str], once: bool, log_level: str = "warning") -> None:
-    """Blocks until stopped; returns (exit 0) within SHUTDOWN_GRACE_S + a few seconds of a signal."""
+    """Blocks until stopped; returns (exit 0) within SHUTDOWN_GRACE_S + a few seconds of a signal.
+
+    The database going away (a crash, a restart, the network) does not end it: it waits for
+    the database, hands back the jobs it was running and goes on. With --once it stops there
+    with DatabaseUnavailable (exit 7) instead.
+    """
     from blogster_cli.workers.app import build_app, worker_context
 
     configure_logging(log_level)
@@ -54,7 +107,7 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     # Not asyncio.run: it would wait for a job thread still inside an SMTP call at exit.
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(_serve(app, concurrency=concurrency, queues=queues, once=once))
+        loop.run_until_complete(_serve(app, context, concurrency=concurrency, queues=queues, once=once))
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
     if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
@@ -64,7 +117,13 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
         os._exit(0)
 
 
-async def _serve(app: procrastinate.App, *, concurrency: int, queues: list[str], once: bool) -> None:
+async def _serve(
+    app: procrastinate.App, context: AppContext, *, concurrency: int, queues: list[str], once: bool
+) -> None:
+    from procrastinate.worker import Worker
+
+    from blogster_cli.errors import DatabaseUnavailable
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -83,16 +142,113 @@ async def _serve(app: procrastinate.App, *, concurrency: int, queues: list[str],
         }
         if queues:  # none named: every queue (an empty list would fetch from none)
             options["queues"] = queues
-        worker = asyncio.create_task(app.run_worker_async(**options))
         recovery = asyncio.create_task(_recover_periodically(app))
+        quick_stops = 0
+        try:
+            while not stop.is_set():
+                worker = Worker(app, **options)
+                started = loop.time()
+                lost = await _run_worker(worker, stop)
+                if stop.is_set() or (once and lost is None):
+                    break
+                if once:
+                    raise DatabaseUnavailable(lost or "the database went away")
+                # Stopped on its own: procrastinate stops a worker whose listener, heartbeat,
+                # fetch or bookkeeping lost the database. Wait for it, then start afresh.
+                log.warning(
+                    "worker stopped (%s); starting it again once the database answers",
+                    lost or "one of its side tasks failed",
+                )
+                # Again at once the first time; a worker that keeps stopping is restarted ever
+                # more slowly (1, 2, 4 ... RESTART_PAUSE_MAX_S), never in a tight loop.
+                quick_stops = quick_stops + 1 if loop.time() - started < STEADY_AFTER_S else 0
+                if quick_stops > 1:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), min(2.0 ** (quick_stops - 2), RESTART_PAUSE_MAX_S))
+                if stop.is_set() or not await _wait_for_database(context, stop):
+                    break
+                await _hand_back_jobs(app, worker)
+        finally:
+            recovery.cancel()
+
+
+async def _run_worker(worker: Worker, stop: asyncio.Event) -> str | None:
+    """Runs `worker` until it stops or `stop` is set; the database-loss reason it ended with, if any.
+
+    A worker that stops on its own has waited for its jobs first (their threads cannot be
+    cancelled), so none of them is still running when its jobs are handed back.
+    """
+    from blogster_cli.services import workers
+
+    running = asyncio.create_task(worker.run())  # type: ignore[no-untyped-call]  # untyped in procrastinate
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not running.done():
+        running.cancel()
+    try:
+        await asyncio.wait_for(running, SHUTDOWN_GRACE_S + 2)
+    except (asyncio.CancelledError, TimeoutError):
+        return None
+    except Exception as exc:
+        reason = workers.database_loss(exc)
+        if reason is None:
+            raise
+        if stop.is_set():  # stopping anyway: its jobs go to stalled-job recovery
+            log.warning("stopped without the database (%s); its running jobs go to another worker", reason)
+        return reason
+    return None
+
+
+async def _wait_for_database(context: AppContext, stop: asyncio.Event) -> bool:
+    """True once the database answers again; False if the worker is told to stop first."""
+    from blogster_cli.errors import DatabaseUnavailable
+    from blogster_cli.services import workers
+
+    said = False
+    while not stop.is_set():
+        check = asyncio.ensure_future(asyncio.to_thread(workers.check_database, context.database))
         stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        recovery.cancel()
+        await asyncio.wait({check, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
-        if not worker.done():
-            worker.cancel()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(worker, SHUTDOWN_GRACE_S + 2)
+        if not check.done():
+            return False
+        try:
+            check.result()
+        except DatabaseUnavailable as exc:
+            if not said:
+                log.warning("database unavailable: %s; trying again every %.0f s", exc, DATABASE_RETRY_EVERY_S)
+                said = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), DATABASE_RETRY_EVERY_S)
+            continue
+        if said:
+            log.warning("database back; resuming")
+        return True
+    return False
+
+
+async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
+    """The stopped worker's jobs whose outcome it could not record go back to the queue now,
+    rather than after STALLED_AFTER_S: its row goes (its jobs keep no worker). The queue's
+    pool is opened afresh first: the old one holds connections the crash broke and backs off
+    between reconnection attempts."""
+    from blogster_cli.services import workers
+
+    try:
+        await app.connector.close_async()
+        await app.connector.open_async()
+        if worker.worker_id is not None:
+            await app.job_manager.unregister_worker(worker.worker_id)
+        recovered = await recover_stalled_jobs(app)
+    except Exception as exc:
+        reason = workers.database_loss(exc)
+        if reason is None:
+            raise
+        log.warning("could not hand back the stopped worker's jobs yet: %s", reason)
+        return
+    if recovered:
+        log.warning("%d interrupted job(s) back in the queue", recovered)
 
 
 async def recover_stalled_jobs(app: procrastinate.App) -> int:
@@ -108,9 +264,15 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
 
 
 async def _recover_periodically(app: procrastinate.App) -> None:
+    from blogster_cli.services import workers
+
+    failing = False
     while True:
         await asyncio.sleep(RECOVERY_EVERY_S)
         try:
             await recover_stalled_jobs(app)
+            failing = False
         except Exception as exc:  # the database may be briefly away; try again next round
-            log.warning("stalled-job recovery failed: %s", exc)
+            reason = workers.database_loss(exc) or " ".join(str(exc).split())
+            log.log(logging.DEBUG if failing else logging.WARNING, "stalled-job recovery failed: %s", reason)
+            failing = True

@@ -1,6 +1,7 @@
 """Issue 20, faults: a full disk and a read-only folder under the commands that write
 folders (`site build`, `export`, `sync`, `db backup`) give one clear line and exit 8, never a
-traceback, and a re-run once the fault is gone completes the work.
+traceback, and a re-run once the fault is gone completes the work. So does a folder the
+user may not write (EACCES), also when the suite runs as root.
 
 As root (CI), each faulty run happens in its own mount namespace: a 16 KiB tmpfs over the
 folder (a full disk: ENOSPC) or the folder bind-mounted read-only (EROFS; root ignores
@@ -15,7 +16,11 @@ import resource
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,3 +108,90 @@ def test_a_full_or_read_only_folder_is_one_line_then_a_rerun_completes(account, 
     if command != "site build":  # a second run finds nothing to do: the failed one recorded nothing it did not write
         third = subprocess.run([*argv, "--json"], env=account, capture_output=True, text=True, timeout=300)
         assert third.returncode == 0, third.stderr
+
+
+# Root writes anywhere through these capabilities; without them it is held to permission bits
+# and ownership like any user (its uid, and so its own files, python and BLOGSTER_HOME, stay).
+PRIVILEGES_DROPPED = [
+    "setpriv",
+    *(f"--{s}=-dac_override,-dac_read_search,-fowner,-chown" for s in ("bounding-set", "inh-caps")),
+    "--",
+]
+
+
+@contextmanager
+def tcp_forwarder(socket_path: str) -> Iterator[int]:
+    """A loopback TCP port relaying to a Unix socket: the embedded test server's socket sits in a
+    folder only its own OS user (and root with the capabilities above) may enter."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        with source, sink:
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(socket_path)
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=pipe, args=(a.dup(), b.dup()), daemon=True).start()
+            client.close()
+            server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+@contextmanager
+def reachable_without_privileges(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`env` with a database URL that a process without root's file capabilities can use."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(env["BLOGSTER_DATABASE_URL"])
+    host = str(params.get("host") or "")
+    if not host.startswith("/"):  # a TCP server (CI's PostgreSQL 15 pass): as it is
+        yield env
+        return
+    with tcp_forwarder(f"{host}/.s.PGSQL.{params.get('port') or 5432}") as port:
+        params.update(host="127.0.0.1", port=str(port))
+        yield {**env, "BLOGSTER_DATABASE_URL": make_conninfo(**params)}
+
+
+def test_a_folder_the_user_may_not_write_is_one_line_also_as_root(account, tmp_path):
+    """Permission denied (EACCES), not a read-only mount: the output folder belongs to someone
+    else. As root the command runs without the capabilities that bypass permissions."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    argv = blogster("site", "build", "--out", str(folder))
+    if os.geteuid() == 0:
+        os.chown(folder, 65534, 65534)  # nobody's, 0755: others may read it, not write it
+        with reachable_without_privileges(account) as env:
+            result = subprocess.run([*PRIVILEGES_DROPPED, *argv], env=env, capture_output=True, text=True, timeout=300)
+        os.chown(folder, 0, 0)
+    else:
+        folder.chmod(0o555)
+        try:
+            result = subprocess.run(argv, env=account, capture_output=True, text=True, timeout=300)
+        finally:
+            folder.chmod(0o755)
+    assert_clear_failure(result, folder)
+    assert result.stderr.strip().endswith(": permission denied"), result.stderr
+    assert list(folder.iterdir()) == []
+
+    again = subprocess.run(argv, env=account, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert len(list(folder.rglob("*.html"))) >= 40

@@ -329,3 +329,108 @@ def test_server_killed_mid_sync_then_rerun_loses_and_duplicates_nothing(server, 
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     again = author.blogster("sync", str(root), "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["files"] == []
+
+
+def test_server_killed_mid_worker_job_then_the_job_resumes_without_repeating_an_email(server, tmp_path, password_hash):
+    """serve-workers runs through a server crash in the middle of a notification job: it logs
+    the loss in single lines (no traceback), waits for the server and hands the interrupted
+    job back; once the server is back every email is recorded once, and only the message in
+    flight at the kill (accepted by the SMTP server, not yet recorded) is sent again, with the
+    same Message-ID. The worker is never restarted by hand and still exits 0 on SIGTERM."""
+    from blogster_cli.db.acting import acting_transaction
+    from blogster_cli.repositories import accounts
+    from tests.smtp_server import smtp_server
+
+    title = f"Database upgrade {uuid.uuid4().hex[:8]}"
+    with smtp_server() as (recorder, smtp_url):
+        killed: list[str] = []  # the Message-ID in flight when the server died
+
+        def kill_while_second_message_in_flight(kept: int) -> None:
+            if kept == 2 and not killed:
+                kill_server(server)  # the SMTP server has the message; the worker has not recorded it
+                killed.append(recorder.messages[-1][1]["Message-ID"])
+
+        recorder.on_data = kill_while_second_message_in_flight
+        log = tmp_path / "worker.log"
+        env = {
+            **os.environ,
+            "BLOGSTER_HOME": str(tmp_path / "worker-home"),
+            "BLOGSTER_DATABASE_URL": server.url(),  # a server the worker cannot restart: the test does
+            "BLOGSTER_SMTP_URL": smtp_url,
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+        with log.open("w") as stderr:  # started first: it gets going while the accounts are made
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "blogster_cli", "serve-workers", "--concurrency", "2"],
+                env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+            )  # fmt: skip
+        with psycopg.connect(server.conninfo(), autocommit=True) as conn:
+            with conn.transaction():
+                roles = []
+                for _ in range(4):
+                    email = f"worker-crash-{uuid.uuid4().hex[:8]}@example.com"
+                    user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata={})
+                    roles.append("u_" + user_id.hex)
+                    accounts.create_role(conn, role_name=roles[-1], login_password=None)
+                accounts.set_admin(conn, role_name=roles[0], admin=True)
+            conn.execute("checkpoint")  # crash recovery then replays this test's WAL only: a quick restart
+            with acting_transaction(conn, roles[0]):  # the maintenance fan-out queues the email job
+                (schedule,) = conn.execute(
+                    "insert into maintenance_schedules (title, start_time, end_time, severity) values"
+                    " (%s, now() + interval '1 day', now() + interval '1 day 1 hour', 'high') returning id",
+                    (title,),
+                ).fetchone()
+        try:
+            deadline = time.monotonic() + 60
+            while not killed:
+                assert worker.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the worker never reached the second email"
+                time.sleep(0.02)
+            time.sleep(1)  # down for a while: the job, the listener and the heartbeat meet the dead server
+            assert worker.poll() is None, log.read_text()
+            server.ensure_running()
+
+            def sent() -> bool:
+                return bool(
+                    count(
+                        server,
+                        "select count(*) from maintenance_schedules where id = %s and notification_sent",
+                        schedule,
+                    )
+                )
+
+            while not sent():
+                assert worker.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"the job never finished after the restart: {log.read_text()}"
+                time.sleep(0.1)
+            assert worker.poll() is None, log.read_text()
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=15)
+        text = log.read_text()
+        assert worker.returncode == 0, text
+        assert "Traceback" not in text and "worker stopped (" in text, text  # it said so, and went on
+        assert all(line[:4].isdigit() for line in text.splitlines()), text  # each line a log line of its own
+
+        with psycopg.connect(server.conninfo(), autocommit=True) as conn:
+            rows = conn.execute(
+                "select n.id, u.email from user_notifications n join auth.users u on u.id = n.user_id"
+                " where n.title = %s",
+                (f"Scheduled maintenance: {title}",),
+            ).fetchall()
+            recipients = dict(rows)
+            assert len(rows) == len(set(recipients.values())), rows  # one notification per person
+            recorded = dict(
+                conn.execute(
+                    "select notification_id, status::text from internal.email_deliveries where notification_id = any(%s)",
+                    (list(recipients),),
+                ).fetchall()
+            )
+    assert len(recipients) >= 4 and recorded == {notification: "sent" for notification in recipients}
+    repeated = []
+    for notification, email in recipients.items():
+        received = [m["Message-ID"] for m in recorder.to(email)]
+        assert set(received) == {f"<{notification}@notifications.blogster>"}, email
+        repeated += received[1:]
+    assert repeated in ([], killed)  # only the message in flight, under its own Message-ID
