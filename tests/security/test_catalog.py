@@ -181,6 +181,27 @@ def test_auth_uid_is_inlined_into_policies(superuser, make_user):
     text = "\n".join(line for (line,) in plan)
     assert "current_setting('role'" in text
     assert "auth.uid()" not in text
+    # The branch for a session without SET ROLE stays one call, compiled as such (0052).
+    assert "auth.session_uid()" in text
+    assert "SESSION_USER" not in text.upper()
+
+
+def test_auth_session_uid_is_a_pinned_out_of_line_function(superuser, make_user):
+    """auth.uid()'s no-SET-ROLE branch: pinned search_path (so never inlined), invoker rights,
+    callable by exactly the roles that may call auth.uid()."""
+    assert rows(
+        superuser,
+        "select prosecdef, proconfig, provolatile from pg_proc where oid = 'auth.session_uid()'::regprocedure",
+    ) == [(False, ['search_path=""'], "s")]
+    grantees = "select array_agg(a.grantee::regrole::text order by a.grantee::regrole::text) from pg_proc p,"
+    grantees += " aclexplode(p.proacl) a where p.oid = %s::regprocedure and a.privilege_type = 'EXECUTE'"
+    uid_grantees = superuser.execute(grantees, ("auth.uid()",)).fetchone()[0]
+    assert superuser.execute(grantees, ("auth.session_uid()",)).fetchone()[0] == uid_grantees
+    assert {"anon", "authenticated"} <= set(uid_grantees)
+    user = make_user()
+    with acting_transaction(superuser, user.role_name):
+        # Under SET ROLE it answers for the session (the superuser here), not for the role.
+        assert superuser.execute("select auth.session_uid(), auth.uid()").fetchone() == (None, user.user_id)
 
 
 def test_auth_uid_ignores_a_hostile_search_path(superuser, make_user):
@@ -200,6 +221,10 @@ def test_auth_uid_ignores_a_hostile_search_path(superuser, make_user):
         assert superuser.execute("select auth.uid()").fetchone()[0] == user.user_id
         superuser.execute("set local role authenticated")
         assert superuser.execute("select auth.uid()").fetchone()[0] is None
+    with superuser.transaction():
+        # No SET ROLE: the out-of-line branch (0052) decides, and the session user is no account.
+        superuser.execute("set local search_path = hostile, pg_catalog")
+        assert superuser.execute("select auth.uid(), auth.session_uid()").fetchone() == (None, None)
 
 
 def test_auth_uid_fails_closed_on_a_malformed_account_role(superuser, make_user):
