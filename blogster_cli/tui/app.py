@@ -2,8 +2,9 @@
 
 The frame paints first: who is acting (the session in the keyring, the database) is
 resolved in a worker once the first frame is on the screen, and that worker goes on
-to read the dashboard's figures on the same connection. Until then the cards show
-placeholders and the keys that need the account are disabled. If nobody can be
+to read the dashboard's figures on the same connection; `blogster tui` (launch.py)
+starts both before Textual is even imported and the worker waits for them. Until then
+the cards show placeholders and the keys that need the account are disabled. If nobody can be
 signed in, the app closes and `launch.run` raises the error, which the CLI prints as
 the one line (and exit code) any other command gives.
 """
@@ -110,6 +111,7 @@ class BlogsterApp(App[None]):
         acting: ActingUser | None = None,
         *,
         sign_in: Callable[[], ActingUser] | None = None,
+        first_figures: Future[Dashboard] | None = None,
         zone: tzinfo = UTC,
         provider: Callable[[], ProviderConfig] = no_provider,
     ) -> None:
@@ -126,6 +128,8 @@ class BlogsterApp(App[None]):
         """The AI provider for generation, resolved when first used (it reads the keyring)."""
         self.figures: Future[Dashboard] | None = None
         """The dashboard's first figures, read by the sign-in worker, or None: the dashboard reads them."""
+        self._first_figures = first_figures
+        """The figures that whoever runs `sign_in` reads next (launch.EarlyStart), or None: the worker reads them."""
         self.zone = zone
         self.timezone = str(zone)
         """The zone's name as the writer configured it (a ZoneInfo's key; "UTC" by default), for labels."""
@@ -159,6 +163,10 @@ class BlogsterApp(App[None]):
         except Exception as exc:  # every kind: the CLI reports it as it would before the screen opened
             self.post_message(SignInFailed(exc))
             return
+        if self._first_figures is not None:  # already being read, as `acting`, on the sign-in's own thread
+            self.figures = self._first_figures
+            self.post_message(SignedIn(acting))
+            return
         figures: Future[Dashboard] = Future()
         self.figures = figures
         self.post_message(SignedIn(acting))
@@ -172,8 +180,8 @@ class BlogsterApp(App[None]):
     def on_signed_in(self, message: SignedIn) -> None:
         self._acting = message.acting
         self.watch_unread(self.unread)
-        self.refresh_bindings()
         self.screen.post_message(SignedIn(message.acting))  # the dashboard: the one screen open before
+        self.call_after_refresh(self.refresh_bindings)  # after the figures' paint: it redraws the footer
 
     def on_sign_in_failed(self, message: SignInFailed) -> None:
         self.sign_in_error = message.error
