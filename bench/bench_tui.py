@@ -13,15 +13,17 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
                  and psycopg, load the keyring backend, one query): context for the ratio
     tui_first_paint: the dashboard's frame on the screen (Textual's Ready, which comes after
                  the first frame: a later moment than the hello-world's mark), with its
-                 placeholders; the user is not resolved yet (app.py signs in after it).
+                 placeholders; the sign-in and the figures' queries run meanwhile (tui/launch.py
+                 starts them before Textual's import: in a forked copy of the process on Linux).
                  Marked as Ready reaches the app, before its handler runs
     tui_first_paint_seen: the same frame as the auto-pilot (polling every 1 ms) sees it: after
-                 the Ready handler, which starts the sign-in and mounts the dashboard's tables
+                 the Ready handler, which waits for the sign-in and mounts the dashboard's tables
     tui_figures: the dashboard painted with its figures (dashboard_stats, top posts,
                  activity, unread, credits), the sign-in included
     tui_chart: the views chart filled in as well (it does not hold the figures back)
 Each *_cpu figure is the same process's CPU time at that mark (all its threads, from its
-start): it moves less than the wall time when other work shares the machine.
+start; not the forked sign-in's, which runs on another core): it moves less than the wall
+time when other work shares the machine.
 Ratios are against hello_first_paint (and its CPU time). Each figure is the median of RUNS processes; the
 TUI's three marks come from the same processes.
 """
@@ -88,7 +90,7 @@ shown = BlogsterApp.on_ready
 
 def on_ready(self):
     # Textual's Ready: the first frame has just been drawn. Marked before the app's own handler
-    # starts the sign-in and mounts the rest, work that comes after the frame.
+    # waits for the sign-in and mounts the rest, work that comes after the frame.
     print("frame", time.time(), time.process_time(), flush=True)
     shown(self)
 
