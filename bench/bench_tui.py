@@ -81,20 +81,38 @@ psycopg.connect({conninfo!r}).execute("select 1").fetchone()
 
 # What `blogster tui` runs on a terminal (cli/tui_cmd.studio), headless, with a mark at each stage.
 TUI = """
-import asyncio, time
+import asyncio, importlib.machinery, sys, time
 import blogster_cli.cli.app
 from blogster_cli.cli.tui_cmd import studio
-from blogster_cli.tui.app import BlogsterApp  # imported by studio() anyway
 
-shown = BlogsterApp.on_ready
+def mark_ready(BlogsterApp):
+    shown = BlogsterApp.on_ready
 
-def on_ready(self):
-    # Textual's Ready: the first frame has just been drawn. Marked before the app's own handler
-    # waits for the sign-in and mounts the rest, work that comes after the frame.
-    print("frame", time.time(), time.process_time(), flush=True)
-    shown(self)
+    def on_ready(self):
+        # Textual's Ready: the first frame has just been drawn. Marked before the app's own handler
+        # waits for the sign-in and mounts the rest, work that comes after the frame.
+        print("frame", time.time(), time.process_time(), flush=True)
+        shown(self)
 
-BlogsterApp.on_ready = on_ready
+    BlogsterApp.on_ready = on_ready
+
+class MarkReadyOnImport:
+    # The mark goes in when studio() imports the app, as `blogster tui` imports it: importing it
+    # here first would import Textual before studio() starts the sign-in, which the command never does.
+    def find_spec(self, name, path, target=None):
+        if name != "blogster_cli.tui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            mark_ready(module.BlogsterApp)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, MarkReadyOnImport())
 
 async def painted(pilot):
     app = pilot.app
