@@ -18,8 +18,9 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
                  Marked as Ready reaches the app, before its handler runs
     tui_first_paint_seen: the same frame as the auto-pilot (polling every 1 ms) sees it: after
                  the Ready handler, which waits for the sign-in and mounts the dashboard's tables
-    tui_figures: the dashboard painted with its figures (dashboard_stats, top posts,
-                 activity, unread, credits), the sign-in included
+    tui_figures: the dashboard painted with its figures (the dashboard_stats cards, recent
+                 activity, unread, credits: what the screen's `figures_shown` waits for; the
+                 top posts, like the chart, fill in after them), the sign-in included
     tui_chart: the views chart filled in as well (it does not hold the figures back)
 Each *_cpu figure is the same process's CPU time at that mark (all its threads, from its
 start; not the forked sign-in's, which runs on another core): it moves less than the wall

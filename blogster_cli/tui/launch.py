@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 class EarlyStart:
     """`sign_in`, then the dashboard's figures as that user, started at once.
 
-    `acting` and `figures` are their futures (a failure is their exception). `apart`:
-    in a forked copy of this process where that is safe (see the module's docstring),
-    else on a thread. The thread is a daemon (quitting before the sign-in answers does
-    not wait for it) and closes its own database connection when done.
+    `signed_in()` waits for who is acting; `figures` is the figures' future (a failure is
+    its exception). `apart`: in a forked copy of this process where that is safe (see the
+    module's docstring), else on a thread. The thread is a daemon (quitting before the
+    sign-in answers does not wait for it) and closes its own database connection when done.
     """
 
     def __init__(self, sign_in: Callable[[], ActingUser], *, apart: bool = False) -> None:
@@ -50,9 +50,33 @@ class EarlyStart:
         self.forked = False
         """Whether the work ran in a forked copy of the process (and came back from it)."""
         self._sign_in = sign_in
+        self._answer: Future[bytes] | None = None
+        self._taking = threading.Lock()
         child = _fork(sign_in) if apart else None
-        target = self._run if child is None else lambda: self._receive(*child)
-        threading.Thread(target=target, name="Signing in", daemon=True).start()
+        if child is None:
+            threading.Thread(target=self._run, name="Signing in", daemon=True).start()
+        else:
+            self._answer = Future()
+            threading.Thread(target=self._receive, args=child, name="Signing in", daemon=True).start()
+
+    def signed_in(self) -> ActingUser:
+        """Who is acting, once the sign-in has answered (it waits); raises why nobody could be.
+
+        The forked copy's answer is unpickled here, on the caller's thread (the app's worker,
+        once the first frame is shown): importing the classes it names is no work for that
+        frame. An answer short of one (the copy failed, died, was killed): the work is done here.
+        """
+        with self._taking:
+            if self._answer is not None and not self.acting.done():
+                try:
+                    acting, figures = pickle.loads(self._answer.result())  # our own child's bytes, our own pipe
+                except Exception:
+                    self._run()
+                else:
+                    self.forked = True
+                    self.acting.set_result(acting)
+                    self.figures.set_result(figures)
+        return self.acting.result()
 
     def _run(self) -> None:
         try:
@@ -72,22 +96,17 @@ class EarlyStart:
             acting.db.close()
 
     def _receive(self, pid: int, pipe: int) -> None:
-        """The forked copy's answer; anything short of one (it failed, died, was killed): the thread's way."""
+        """The forked copy's answer, as bytes, once it has ended (a failure: its exit status)."""
+        assert self._answer is not None
         chunks = []
         with os.fdopen(pipe, "rb") as answer:
             while chunk := answer.read(65536):
                 chunks.append(chunk)
         _, status = os.waitpid(pid, 0)
-        try:
-            if status != 0:
-                raise ValueError(f"the sign-in's copy ended with status {status}")
-            acting, figures = pickle.loads(b"".join(chunks))  # our own child's bytes, through our own pipe
-        except Exception:
-            self._run()
-            return
-        self.forked = True
-        self.acting.set_result(acting)
-        self.figures.set_result(figures)
+        if status == 0:
+            self._answer.set_result(b"".join(chunks))
+        else:
+            self._answer.set_exception(ChildProcessError(f"the sign-in's copy ended with status {status}"))
 
 
 def fork_is_safe() -> bool:
@@ -155,9 +174,7 @@ def run(
     # the collections that Textual's start-up triggers do not walk it again (a full one cost
     # ~15 ms of CPU before the first frame). Later garbage is collected as usual.
     gc.freeze()
-    app = BlogsterApp(
-        sign_in=early.acting.result, first_figures=early.figures, zone=zone, provider=provider or no_provider
-    )
+    app = BlogsterApp(sign_in=early.signed_in, first_figures=early.figures, zone=zone, provider=provider or no_provider)
     app.run(**options)
     if app.sign_in_error is not None:
         raise app.sign_in_error
