@@ -29,10 +29,23 @@ def credentials_file() -> Path:
 
 def _usable_keyring() -> KeyringBackend | None:
     """The keyring backend, or None when only the 'fail' backend is available."""
+    import sys
+
     import keyring
     from keyring.backends import chainer, fail
 
-    backend = keyring.get_keyring()
+    # keyring loads its macOS backend everywhere; off macOS that module's import looks for the
+    # Security framework by running ldconfig, the compiler and the linker (nine programs, 50-150 ms
+    # before the first command's query), fails, and the backend is never chosen ("macOS required").
+    # Marked absent, the import fails at once: the same backends, the same choice.
+    skipped = sys.platform != "darwin" and "keyring.backends.macOS.api" not in sys.modules
+    if skipped:
+        sys.modules["keyring.backends.macOS.api"] = None  # type: ignore[assignment]
+    try:
+        backend = keyring.get_keyring()
+    finally:
+        if skipped and sys.modules.get("keyring.backends.macOS.api", 0) is None:
+            del sys.modules["keyring.backends.macOS.api"]
     if isinstance(backend, fail.Keyring):
         return None
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:

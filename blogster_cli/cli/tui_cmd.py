@@ -48,4 +48,4 @@ def studio(**options: Any) -> None:
 
         return provider_config(ctx)
 
-    launch.run(acting_user, zone=zone, provider=provider, **options)
+    launch.run(acting_user, zone=zone, provider=provider, apart=True, **options)

@@ -48,6 +48,17 @@ class Database:
     """How long a new connection may wait for the server (unless the URL sets connect_timeout)."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the TUI's sign-in hands it from a forked copy, tui/launch.py) as how to reach the
+        database: the connections stay with the process and thread that opened them."""
+        state = self.__dict__.copy()
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     @property
     def is_embedded(self) -> bool:
         return self.embedded is not None

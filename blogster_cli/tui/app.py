@@ -2,8 +2,9 @@
 
 The frame paints first: who is acting (the session in the keyring, the database) is
 resolved in a worker once the first frame is on the screen, and that worker goes on
-to read the dashboard's figures on the same connection. Until then the cards show
-placeholders and the keys that need the account are disabled. If nobody can be
+to read the dashboard's figures on the same connection; `blogster tui` (launch.py)
+starts both before Textual is even imported and the worker waits for them. Until then
+the cards show placeholders and the keys that need the account are disabled. If nobody can be
 signed in, the app closes and `launch.run` raises the error, which the CLI prints as
 the one line (and exit code) any other command gives.
 """
@@ -100,8 +101,9 @@ class BlogsterApp(App[None]):
     """Unread notifications: the badge beside the account in the header (set by the dashboard and notifications)."""
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        # priority: a screen's own keys and widgets (the editor's TextArea binds F6 and F7) never hide a screen
-        *(Binding(place.key, f"switch_mode('{place.mode}')", place.title, priority=True) for place in PLACES),
+        # priority: a screen's own keys and dialogs never hide a screen; a focused widget that binds the key
+        # itself keeps it (check_action: the editor's TextArea selects the line on F6, everything on F7)
+        *(Binding(place.key, f"place('{place.mode}')", place.title, priority=True) for place in PLACES),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -110,6 +112,7 @@ class BlogsterApp(App[None]):
         acting: ActingUser | None = None,
         *,
         sign_in: Callable[[], ActingUser] | None = None,
+        first_figures: Future[Dashboard] | None = None,
         zone: tzinfo = UTC,
         provider: Callable[[], ProviderConfig] = no_provider,
     ) -> None:
@@ -126,10 +129,14 @@ class BlogsterApp(App[None]):
         """The AI provider for generation, resolved when first used (it reads the keyring)."""
         self.figures: Future[Dashboard] | None = None
         """The dashboard's first figures, read by the sign-in worker, or None: the dashboard reads them."""
+        self._first_figures = first_figures
+        """The figures that whoever runs `sign_in` reads next (launch.EarlyStart), or None: the worker reads them."""
         self.zone = zone
         self.timezone = str(zone)
         """The zone's name as the writer configured it (a ZoneInfo's key; "UTC" by default), for labels."""
         self.sub_title = SIGNING_IN
+        self.pending_place: str | None = None
+        """The screen whose key was pressed before the sign-in answered: shown once it has."""
 
     @property
     def signed_in(self) -> bool:
@@ -159,6 +166,10 @@ class BlogsterApp(App[None]):
         except Exception as exc:  # every kind: the CLI reports it as it would before the screen opened
             self.post_message(SignInFailed(exc))
             return
+        if self._first_figures is not None:  # already being read, as `acting`, on the sign-in's own thread
+            self.figures = self._first_figures
+            self.post_message(SignedIn(acting))
+            return
         figures: Future[Dashboard] = Future()
         self.figures = figures
         self.post_message(SignedIn(acting))
@@ -172,18 +183,38 @@ class BlogsterApp(App[None]):
     def on_signed_in(self, message: SignedIn) -> None:
         self._acting = message.acting
         self.watch_unread(self.unread)
-        self.refresh_bindings()
         self.screen.post_message(SignedIn(message.acting))  # the dashboard: the one screen open before
+        self.call_after_refresh(self.refresh_bindings)  # after the figures' paint: it redraws the footer
+        if self.pending_place is not None:  # a screen key pressed while signing in
+            self.call_after_refresh(self.switch_mode, self.pending_place)
+            self.pending_place = None
 
     def on_sign_in_failed(self, message: SignInFailed) -> None:
         self.sign_in_error = message.error
         self.exit(return_code=1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Before sign-in only quitting works (every screen, help included, waits for the account)."""
+        """Before sign-in only quitting works, and a screen's key, remembered (every screen, help
+        included, waits for the account). A screen's key is the focused widget's where it binds it."""
+        if action == "place":
+            return not self._kept_by_focus(str(parameters[0]))
         if self.signed_in or action in ("quit", "help_quit"):
             return True
         return False
+
+    def _kept_by_focus(self, mode: str) -> bool:
+        """Whether the focused widget binds `mode`'s key itself: then the key is the widget's (the
+        editor's text: F6 selects the line, F7 everything) and the palette still opens the screen."""
+        focused = self.screen.focused
+        key = next(place.key for place in PLACES if place.mode == mode)
+        return focused is not None and key in focused._bindings.key_to_bindings
+
+    def action_place(self, mode: str) -> None:
+        """A screen's key: that screen, or, while signing in, that screen as soon as that is done."""
+        if not self.signed_in:
+            self.pending_place = mode
+            return
+        self.switch_mode(mode)
 
     def watch_unread(self, unread: int) -> None:
         if not self.signed_in:
@@ -212,9 +243,15 @@ class BlogsterApp(App[None]):
         """The palette: every described key of the screen (and the app) as a command, then Textual's own."""
         for active in command_bindings(screen, hidden=True):
             binding = active.binding
+            # A screen from the palette is no key press: it opens even where the focus keeps that key.
+            action = (
+                "switch_mode" + binding.action.removeprefix("place")
+                if binding.action.startswith("place(")
+                else binding.action
+            )
             yield SystemCommand(
                 binding.description,
                 f"{key_label(self, binding.key)}: {screen.title or self.title}",
-                partial(self.run_action, binding.action, active.node),
+                partial(self.run_action, action, active.node),
             )
         yield from super().get_system_commands(screen)

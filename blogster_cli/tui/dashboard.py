@@ -89,6 +89,8 @@ class DashboardScreen(Screen[None]):
         self.chart_days: int | None = None
         """The chart's window in days; None: the service's first choice."""
         self.chart_days_shown: int | None = None
+        self.rest_after_figures = False
+        """The top posts and the chart wait for the first figures' paint (see action_reload)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,9 +133,10 @@ class DashboardScreen(Screen[None]):
             self.set_focus(top)
 
     def on_signed_in(self, message: SignedIn) -> None:
-        """The first start: the frame was painted before anyone was signed in; now load."""
-        self.refresh_bindings()
+        """The first start: the frame was painted before anyone was signed in; now load (the
+        figures first: enabling the keys redraws the footer, which can wait for their paint)."""
         self.action_reload()
+        self.call_after_refresh(self.refresh_bindings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.signed_in
@@ -151,8 +154,26 @@ class DashboardScreen(Screen[None]):
 
         acting, early = self.app.acting, self.app.figures
         self.app.figures = None  # read once: a reload reads anew
-        read = early.result if early is not None else lambda: dashboard.summary(acting)
-        in_background(self, "Loading the dashboard", read, DashboardLoaded)
+        if early is not None:
+            # The first figures, read as the app started: the top posts and the chart follow once
+            # they are painted, or their workers (connecting, importing the driver) would hold it back.
+            self.rest_after_figures = True
+            if (
+                early.done() and not early.cancelled() and early.exception() is None
+            ):  # read already: shown now, no worker to wait for
+                self.on_dashboard_loaded(DashboardLoaded(early.result()))
+            else:
+                in_background(self, "Loading the dashboard", early.result, DashboardLoaded)
+            return
+        in_background(self, "Loading the dashboard", lambda: dashboard.summary(acting), DashboardLoaded)
+        self._load_rest()
+
+    def _load_rest(self) -> None:
+        """The top posts and the chart: each reads every analytics row of its window."""
+        from blogster_cli.services import dashboard
+
+        self.rest_after_figures = False
+        acting = self.app.acting
         in_background(self, "Loading the top posts", lambda: dashboard.top_posts(acting), TopPostsLoaded)
         self._load_chart()
 
@@ -185,6 +206,8 @@ class DashboardScreen(Screen[None]):
         recent.clear()
         for row in summary.recent:
             recent.add_row(self.app.local_time(row.created_at), row.description)
+        if self.rest_after_figures:
+            self.call_after_refresh(self._load_rest)
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
         from blogster_cli.tui.tables import ListTable
@@ -205,5 +228,7 @@ class DashboardScreen(Screen[None]):
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         """Notified by the app; a lost database is retried until it answers."""
+        if self.rest_after_figures and message.action == "Loading the dashboard":
+            self._load_rest()  # no first figures: the rest need not wait for them
         if message.unavailable and message.action == "Loading the dashboard":
             self.set_timer(RETRY_SECONDS, self.action_reload)

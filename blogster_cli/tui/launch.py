@@ -1,15 +1,29 @@
-"""Starting the studio: the frame paints first, then who is acting is resolved.
+"""Starting the studio: the sign-in and the first figures run beside Textual's own start.
 
-Resolving the user costs more than Textual's own start (the keyring backend, the
-database driver, a query), so `run` hands the app a `sign_in` call instead of a user:
-the app runs it in a worker once its first frame is on the screen (app.py). If it
-fails, the app closes and `run` raises that error, so `blogster tui` reports it as
-the one line and exit code of any other command. This module imports Textual only
-inside `run`.
+Resolving the user costs about as much as Textual's own start (the keyring backend,
+the database driver, connecting, a query), so `run` starts that work (`EarlyStart`:
+sign in, then read the dashboard's figures as that user) before it imports Textual;
+the app paints its frame meanwhile and shows the figures once they come (app.py).
+They are read live, as the signed-in user, exactly as a reload reads them.
+
+Importing is Python work that holds the interpreter lock, so a thread only overlaps
+the waiting (the server checking the login, running the queries). `blogster tui`
+(`apart=True`) therefore does it in a forked copy of the process on Linux, on another
+core, which hands back the signed-in user and the figures through a pipe and exits;
+where forking is not safe (another OS, threads already running) or the copy fails
+for any reason, the same work runs on a thread here, so an error is the one this
+process raises. If the sign-in fails, the app closes and `run` raises that error,
+so `blogster tui` reports it as the one line and exit code of any other command.
+This module imports Textual only inside `run`, after the work has started.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
+import threading
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,6 +32,126 @@ if TYPE_CHECKING:
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
+    from blogster_cli.services.dashboard import Dashboard
+
+
+class EarlyStart:
+    """`sign_in`, then the dashboard's figures as that user, started at once.
+
+    `signed_in()` waits for who is acting; `figures` is the figures' future (a failure is
+    its exception). `apart`: in a forked copy of this process where that is safe (see the
+    module's docstring), else on a thread. The thread is a daemon (quitting before the
+    sign-in answers does not wait for it) and closes its own database connection when done.
+    """
+
+    def __init__(self, sign_in: Callable[[], ActingUser], *, apart: bool = False) -> None:
+        self.acting: Future[ActingUser] = Future()
+        self.figures: Future[Dashboard] = Future()
+        self.forked = False
+        """Whether the work ran in a forked copy of the process (and came back from it)."""
+        self._sign_in = sign_in
+        self._answer: Future[bytes] | None = None
+        self._taking = threading.Lock()
+        child = _fork(sign_in) if apart else None
+        if child is None:
+            threading.Thread(target=self._run, name="Signing in", daemon=True).start()
+        else:
+            self._answer = Future()
+            threading.Thread(target=self._receive, args=child, name="Signing in", daemon=True).start()
+
+    def signed_in(self) -> ActingUser:
+        """Who is acting, once the sign-in has answered (it waits); raises why nobody could be.
+
+        The forked copy's answer is unpickled here, on the caller's thread (the app's worker,
+        once the first frame is shown): importing the classes it names is no work for that
+        frame. An answer short of one (the copy failed, died, was killed): the work is done here.
+        """
+        with self._taking:
+            if self._answer is not None and not self.acting.done():
+                try:
+                    acting, figures = pickle.loads(self._answer.result())  # our own child's bytes, our own pipe
+                except Exception:
+                    self._run()
+                else:
+                    self.forked = True
+                    self.acting.set_result(acting)
+                    self.figures.set_result(figures)
+        return self.acting.result()
+
+    def _run(self) -> None:
+        try:
+            acting = self._sign_in()
+        except BaseException as exc:  # every kind: the app closes and `run` raises it
+            self.acting.set_exception(exc)
+            self.figures.cancel()
+            return
+        self.acting.set_result(acting)
+        try:
+            from blogster_cli.services import dashboard  # here: on this thread, beside Textual's import
+
+            self.figures.set_result(dashboard.summary(acting))
+        except BaseException as exc:  # the dashboard shows it as a notification, as on a reload
+            self.figures.set_exception(exc)
+        finally:
+            acting.db.close()
+
+    def _receive(self, pid: int, pipe: int) -> None:
+        """The forked copy's answer, as bytes, once it has ended (a failure: its exit status)."""
+        assert self._answer is not None
+        chunks = []
+        with os.fdopen(pipe, "rb") as answer:
+            while chunk := answer.read(65536):
+                chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            self._answer.set_result(b"".join(chunks))
+        else:
+            self._answer.set_exception(ChildProcessError(f"the sign-in's copy ended with status {status}"))
+
+
+def fork_is_safe() -> bool:
+    """Linux (macOS's system frameworks, which its keyring uses, are not fork-safe), and this thread
+    alone (a lock another thread holds would stay held in the copy)."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def _fork(sign_in: Callable[[], ActingUser]) -> tuple[int, int] | None:
+    """Forks a copy that signs in, reads the figures and writes both, pickled, to a pipe: (its pid,
+    the pipe's end to read), or None where forking is not safe (`fork_is_safe`). The copy writes
+    nothing on the terminal: when it fails, this process does the work itself and reports the error."""
+    if not fork_is_safe():
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    status = 1
+    try:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C before the screen opens: gone quietly
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        os.close(read_end)
+        acting = sign_in()
+        try:
+            from blogster_cli.services import dashboard
+
+            answer = pickle.dumps((acting, dashboard.summary(acting)))
+        finally:
+            acting.db.close()
+        with os.fdopen(write_end, "wb") as out:
+            out.write(answer)
+        status = 0
+    finally:
+        os._exit(status)  # no atexit handlers, no buffers of the parent's flushed twice
 
 
 def run(
@@ -25,19 +159,22 @@ def run(
     *,
     zone: tzinfo,
     provider: Callable[[], ProviderConfig] | None = None,
+    apart: bool = False,
     **options: Any,
 ) -> None:
     """Opens the studio as whoever `sign_in` resolves, showing times in `zone` (`AppContext.tzinfo`); `provider` gives the AI provider when a generation
-    first needs it; `options` go to Textual's App.run (headless, auto_pilot...)."""
+    first needs it; `apart`: sign in in a forked copy where safe (`EarlyStart`); `options` go to
+    Textual's App.run (headless, auto_pilot...)."""
     import gc
 
+    early = EarlyStart(sign_in, apart=apart)  # before Textual's import: the two overlap
     from blogster_cli.tui.app import BlogsterApp, no_provider
 
     # Everything imported so far lives as long as the process: out of the collector's sight,
     # the collections that Textual's start-up triggers do not walk it again (a full one cost
     # ~15 ms of CPU before the first frame). Later garbage is collected as usual.
     gc.freeze()
-    app = BlogsterApp(sign_in=sign_in, zone=zone, provider=provider or no_provider)
+    app = BlogsterApp(sign_in=early.signed_in, first_figures=early.figures, zone=zone, provider=provider or no_provider)
     app.run(**options)
     if app.sign_in_error is not None:
         raise app.sign_in_error

@@ -2,8 +2,11 @@
 
 A new screen is one line here and its own module. Modules are imported when their
 screen is first shown, so the first paint loads the dashboard alone. These keys reach
-their screen from every screen (the app binds them with priority): no screen, dialog
-or widget may use them for anything else (tests/tui/test_keyboard.py checks).
+their screen from every screen and dialog (the app binds them with priority): no screen,
+dialog or widget of ours may use them for anything else (tests/tui/test_keyboard.py
+checks). A Textual widget that binds one keeps it while focused: in the editor's text
+F6 selects the line and F7 everything, and the palette (Ctrl+P) opens Docs and Chat.
+Pressed while signing in, a key opens its screen once signed in.
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, m
             assert str(screen.query_one("#card-published", Static).render()) == "Published\n…"
             assert app.sub_title == SIGNING_IN
             assert "Signing in" in str(screen.query_one("#status-line", Static).render())
-            await pilot.press("f3", "r")  # other screens and reloading wait for the account
+            await pilot.press("r")  # reloading waits for the account
             await pilot.pause()
             assert app.screen is screen and not screen.figures_shown
             answer.set()
@@ -106,6 +106,39 @@ def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, m
             await pilot.press("f3")
             await settle(pilot)
             assert app.screen.title == "Posts"
+
+    asyncio.run(run())
+
+
+def test_a_screen_key_pressed_while_signing_in_opens_its_screen_once_signed_in(writer):
+    """F-keys typed during the sign-in are not lost: the last one opens its screen when it answers."""
+    from blogster_cli.tui.app import BlogsterApp
+
+    write(writer, "Waiting post")
+    answer = threading.Event()
+
+    def sign_in():
+        assert answer.wait(30)
+        return writer
+
+    app = BlogsterApp(sign_in=sign_in)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(200):
+                if app.frame_shown:
+                    break
+                await pilot.pause(0.02)
+            await pilot.press("f4", "f3")  # the last one pressed wins
+            await pilot.pause()
+            assert app.screen.title == "Dashboard" and not app.signed_in
+            answer.set()
+            await settle(pilot)
+            assert app.signed_in and app.screen.title == "Posts" and app.pending_place is None
+            assert "Waiting post" in str(table_text(app.screen.query_one(DataTable)))
+            await pilot.press("f2")
+            await settle(pilot)
+            assert app.screen.title == "Dashboard" and app.screen.figures_shown
 
     asyncio.run(run())
 

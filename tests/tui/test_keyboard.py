@@ -155,8 +155,8 @@ def test_every_screen_is_reachable_from_every_screen_and_the_editor_keeps_its_ac
 
         area = await open_editor(pilot)
         area.insert("Unsaved words. ")
-        for target in PLACES:  # the text area has the focus: its own F6/F7 do not hide Docs and Chat
-            if target.mode == "posts":
+        for target in PLACES:  # the text area has the focus: the screen keys it does not bind are the app's
+            if target.mode == "posts" or target.key in ("f6", "f7"):
                 continue
             await pilot.press(target.key)
             await settle(pilot)
@@ -164,6 +164,32 @@ def test_every_screen_is_reachable_from_every_screen_and_the_editor_keeps_its_ac
             await pilot.press("f3")  # back to Posts: the editor is still open there, the text unsaved
             await settle(pilot)
             assert isinstance(app.screen, EditorScreen) and "Unsaved words. " in app.screen.text
+
+        area = app.screen.query_one("#text", TextArea)
+        assert area.has_focus
+        await pilot.press("f6")  # the TextArea's own: select the line
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and area.selected_text == area.document.get_line(
+            area.cursor_location[0]
+        )
+        await pilot.press("f7")  # ... and select everything
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and area.selected_text == area.text
+        for target in PLACES:  # Docs and Chat from the editor's text: through the palette
+            if target.key not in ("f6", "f7"):
+                continue
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*target.title)
+            await asyncio.sleep(0.3)  # the palette searches as you type
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.title == target.title, f"{target.title} from the editor, through the palette"
+            await pilot.press("f3")
+            await settle(pilot)
+            assert isinstance(app.screen, EditorScreen) and "Unsaved words. " in app.screen.text
+        area.focus()
+        await pilot.pause()
 
         editor = app.screen
         await pilot.press("ctrl+t")
