@@ -3,8 +3,8 @@
 For each command: the median wall time of the command as it is, and of the same command in a
 process that first imports `blogster_cli.db.orm` (SQLAlchemy, SQLModel and every row class),
 which is what converting its repository to SQLModel statements would add. Both are measured
-in this run on a throwaway embedded server with one account, one tagged post, one persona and
-one image. Prints `name: value unit` lines: `<command>_ms`, `<command>_orm_ms` and
+in this run on a throwaway embedded server with one account, a tagged draft, a published post, one
+persona and one image. Prints `name: value unit` lines: `<command>_ms`, `<command>_orm_ms` and
 `<command>_orm_ratio` (how many times slower the command would start).
 """
 
@@ -33,7 +33,8 @@ COMMANDS = {
     "activity": ["activity"],
     "schedule_list": ["schedule", "list"],
     "admin_workers_list": ["admin", "workers", "list"],
-    "workers_status": ["workers", "status"],
+    "site_settings_show": ["site", "settings", "show"],
+    "site_build": ["site", "build", "--out", "{home}/site"],
     "account_export": ["account", "export", "{home}/export"],
 }
 
@@ -61,6 +62,8 @@ def main() -> None:
     server = EmbeddedServer(home)
     try:
         blogster("posts", "new", "A post", "--tag", "python", "--tag", "bench")
+        blogster("posts", "new", "A published post")
+        blogster("publish", "a-published-post")
         blogster("personas", "create", "Readers", "--description", "People who read.")
         picture = home / "picture.png"
         picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)

@@ -52,7 +52,10 @@ def engine_for(db: Database) -> Engine:
             # switch: psycopg's implicit BEGIN cost one round trip more per unit of work.
             creator=lambda: db.connect(autocommit=True),
             poolclass=QueuePool,
-            pool_size=2,
+            # No limit: every thread's connection is kept for its next unit of work, as
+            # `Database.connection()` keeps one per thread (with a fixed size, serve-workers'
+            # fourth concurrent job reconnected for each unit of work: bench/bench_worker.py).
+            pool_size=0,
             pool_pre_ping=False,
         )
         _ENGINES[db.conninfo] = engine

@@ -10,16 +10,17 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import Enum, Uuid, column, delete, exists, func, table, update
+from sqlalchemy import Uuid, column, delete, exists, func, table, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlmodel import Session, col, select
 
 from blogster_cli.models import pg_enum
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.system import MaintenanceSchedule, UserNotification
+from blogster_cli.repositories.job_queue import JOBS
 from blogster_cli.vocabulary import NotificationDeliveryStatus
 
-# The delivery ledger (0032) and the queue's jobs (procrastinate's schema): no row classes of their own.
+# The delivery ledger (0032): internal, so no row class of its own.
 EMAIL_DELIVERIES = table(
     "email_deliveries",
     column("notification_id", Uuid),
@@ -28,10 +29,6 @@ EMAIL_DELIVERIES = table(
     column("error"),
     schema="internal",
 )
-JOB_STATUS = Enum("todo", "doing", "succeeded", "failed", "cancelled", "aborting", "aborted",
-                  name="procrastinate_job_status", schema="procrastinate", create_type=False)  # fmt: skip
-JOBS = table("procrastinate_jobs", column("id"), column("task_name"), column("status", JOB_STATUS),
-             column("args", JSONB), schema="procrastinate")  # fmt: skip
 
 
 def own_email_if_wanted(session: Session) -> str | None:
