@@ -5,7 +5,8 @@ process that first imports `blogster_cli.db.orm` (SQLAlchemy, SQLModel and every
 which is what converting its repository to SQLModel statements would add. Both are measured
 in this run on a throwaway embedded server with one account, a tagged draft, a published post, one
 persona and one image. Prints `name: value unit` lines: `<command>_ms`, `<command>_orm_ms` and
-`<command>_orm_ratio` (how many times slower the command would start).
+`<command>_orm_ratio` (how many times slower the command would start). BENCH_ONLY=a,b runs only
+those commands.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ COMMANDS = {
     "site_settings_show": ["site", "settings", "show"],
     "site_build": ["site", "build", "--out", "{home}/site"],
     "account_export": ["account", "export", "{home}/export"],
+    "sync": ["sync", "{home}/folder"],
+    "export": ["export", "{home}/hugo", "--format", "hugo", "--force"],
 }
 
 
@@ -56,20 +59,27 @@ def main() -> None:
     env.pop("BLOGSTER_DATABASE_URL", None)
 
     def blogster(*args: str, stdin: str | None = None) -> None:
-        subprocess.run([SCRIPT, *args], input=stdin, text=True, env=env, check=True, capture_output=True)
+        done = subprocess.run([SCRIPT, *args], input=stdin, text=True, env=env, capture_output=True)
+        if done.returncode != 0:
+            raise SystemExit(f"blogster {' '.join(args)}: {done.stderr.strip()}")
 
     blogster("quickstart", "--email", "bench@example.com", "--password-stdin", stdin="bench-password\n")
     server = EmbeddedServer(home)
     try:
         blogster("posts", "new", "A post", "--tag", "python", "--tag", "bench")
-        blogster("posts", "new", "A published post")
+        blogster("posts", "new", "--from", "-", stdin="---\ntitle: A published post\n---\nSome words worth reading.\n")
         blogster("publish", "a-published-post")
         blogster("personas", "create", "Readers", "--description", "People who read.")
         picture = home / "picture.png"
         picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
         blogster("images", "add", "a-post", str(picture))
         print(f"load: {os.getloadavg()[0]:.2f}")
+        (home / "folder").mkdir()
+        blogster("sync", str(home / "folder"))  # links the folder; the timed runs find no change
+        only = os.environ.get("BENCH_ONLY", "").split(",")
         for name, args in COMMANDS.items():
+            if only != [""] and name not in only:
+                continue
             args = [a.format(home=home) for a in args]
             plain = median_ms([SCRIPT, *args], env)
             orm = median_ms([sys.executable, "-c", WITH_ORM, *args], env)

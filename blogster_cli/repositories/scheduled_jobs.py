@@ -39,6 +39,12 @@ def authors_with_due_posts(session: Session, *, now: datetime) -> list[UUID]:
     return [checked(account, UUID) for account in session.exec(query.distinct().order_by(col(Blog.author_id)))]
 
 
+def authors_with_published_posts(session: Session) -> list[UUID]:
+    """Accounts with a live published post (service_role reads every account's): whose freshness to score."""
+    query = select(col(Blog.author_id)).where(Blog.status == BlogStatus.PUBLISHED, col(Blog.deleted_at).is_(None))
+    return [checked(author, UUID) for author in session.exec(query.distinct().order_by(col(Blog.author_id)))]
+
+
 def create_future_partitions(session: Session, *, months_ahead: int) -> int:
     """Monthly partitions up to `months_ahead`; needs the tables' owner (the administrative login)."""
     return checked(session.execute(select(func.internal.ensure_partitions(months_ahead))).scalar_one(), int)
