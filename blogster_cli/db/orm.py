@@ -5,12 +5,14 @@ one transaction on a connection from the database's engine, switched to the acto
 role in the message that begins it, committed on success and rolled back on error. The
 Session is bound to that connection alone: it flushes, it never commits (the unit of
 work does), and it is closed when the unit of work ends, so no Session ever runs on
-the login role. Deletes go through the database's delete functions, not
+the login role. `orm_service_unit_of_work(db)` is the same as service_role (the workers'
+bookkeeping across accounts); `orm_admin_unit_of_work(db)` stays on the administrative login, for
+admin work only, like `admin_unit_of_work`. Deletes go through the database's delete functions, not
 `Session.delete`, because user roles hold no table-level DELETE.
 
 Importing this module loads SQLAlchemy and SQLModel (~0.5 s), so only the commands
 and long-lived processes that use the ORM import it; `blogster --help` and the light
-drafting commands never do (tests/unit/test_import_hygiene.py).
+drafting commands never do (tests/cli/test_help.py, bench/bench_orm_cost.py).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.db.acting import switch_sql
 from blogster_cli.db.errors import translated_errors
+from blogster_cli.db.service import SERVICE_ROLE
 from blogster_cli.models import accounts, content, extended, system
 
 # Every table's class is in the metadata, so any foreign key resolves on flush.
@@ -49,7 +52,10 @@ def engine_for(db: Database) -> Engine:
             # switch: psycopg's implicit BEGIN cost one round trip more per unit of work.
             creator=lambda: db.connect(autocommit=True),
             poolclass=QueuePool,
-            pool_size=2,
+            # No limit: every thread's connection is kept for its next unit of work, as
+            # `Database.connection()` keeps one per thread (with a fixed size, serve-workers'
+            # fourth concurrent job reconnected for each unit of work: bench/bench_worker.py).
+            pool_size=0,
             pool_pre_ping=False,
         )
         _ENGINES[db.conninfo] = engine
@@ -59,9 +65,31 @@ def engine_for(db: Database) -> Engine:
 @contextmanager
 def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
     """One transaction as `acting.actor`, as a Session; driver errors translated for the user."""
-    with translated_errors(), engine_for(acting.db).connect() as connection:
+    with _session(acting.db, "begin; " + switch_sql(acting.actor.role_name, acting.timeouts)) as session:
+        yield session
+
+
+@contextmanager
+def orm_service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> Iterator[Session]:
+    """`db.service.service_unit_of_work` as a Session: one transaction as service_role (the
+    workers' bookkeeping across accounts), on `db`'s login (the embedded superuser or a worker login)."""
+    with _session(db, "begin; " + switch_sql(SERVICE_ROLE, timeouts or Timeouts())) as session:
+        yield session
+
+
+@contextmanager
+def orm_admin_unit_of_work(db: Database) -> Iterator[Session]:
+    """`db.acting.admin_unit_of_work` as a Session: one transaction on `db`'s own login, for
+    admin work only (the callers check that the actor may do it first)."""
+    with _session(db, "begin") as session:
+        yield session
+
+
+@contextmanager
+def _session(db: Database, begin: str) -> Iterator[Session]:
+    with translated_errors(), engine_for(db).connect() as connection:
         with connection.begin():
-            connection.exec_driver_sql("begin; " + switch_sql(acting.actor.role_name, acting.timeouts))
+            connection.exec_driver_sql(begin)
             with Session(bind=connection, join_transaction_mode="rollback_only") as session:
                 yield session
                 session.flush()

@@ -10,7 +10,11 @@ Two kinds, chosen per capability:
 - Hand-written psycopg SQL, kept for the measured hot paths of the CLI (drafting, bulk
   import/export, accounts and sessions on every command): importing SQLModel and
   SQLAlchemy costs about 590 ms per process (models/__init__.py), several times the whole
-  of a light command such as `blogster whoami`.
+  of a light command such as `blogster whoami`. Each such module says so in its docstring,
+  with the figure `bench/bench_orm_cost.py` measured for its commands.
+
+The workers' lookups across accounts use `orm_service_unit_of_work(db)` (service_role), and
+admin work that wants a Session `orm_admin_unit_of_work(db)`.
 
 Deletes go through the database's delete functions, never `Session.delete`.
 """

@@ -2,6 +2,10 @@
 
 Each table is narrowed to the rows that are the account's, found from the catalog's
 foreign keys so that a new table is covered the day it arrives.
+
+psycopg, not SQLModel: every table is read by its catalog name, so no row class is needed, and
+`blogster account export` ran in 579 ms and 1144 ms with SQLModel imported
+(bench/bench_orm_cost.py, load 4.6-4.9).
 """
 
 from __future__ import annotations

@@ -257,17 +257,6 @@ def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple[Any
     ).fetchall()
 
 
-def authors_with_published_posts(conn: psycopg.Connection) -> list[UUID]:
-    """Accounts with a live published post (service_role reads every account's): whose freshness to score."""
-    return [
-        author_id
-        for (author_id,) in conn.execute(
-            "select distinct author_id from public.blogs"
-            " where status = 'published' and deleted_at is null order by author_id"
-        )
-    ]
-
-
 def save_freshness(conn: psycopg.Connection, *, rows: Sequence[dict[str, Any]]) -> None:
     """One content_freshness row per post: updated where it exists, inserted otherwise (checked now)."""
     import json

@@ -3,6 +3,9 @@
 Every statement here is composed by Blogster from names found in the live catalog; a
 backup file contributes only data (COPY rows, sequence values, role flags and SCRAM
 verifiers), never SQL text. These run on the administrative (superuser) connection.
+
+psycopg, not SQLModel: COPY, sequences and role statements have no SQLModel form, and every table
+is handled by its catalog name rather than a row class.
 """
 
 from __future__ import annotations

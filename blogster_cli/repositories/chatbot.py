@@ -1,19 +1,20 @@
 """The chatbot's tables: intents (admins write under RLS), conversations and messages (users
-under RLS), and the worker's reads and writes as service_role on the driver (the hot path)."""
+under RLS), and the worker's reads and writes as service_role."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert
+from sqlalchemy import Text, case, cast, exists, func, insert, literal, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select, text
 
 from blogster_cli.models.system import ChatbotAnalytics, ChatbotConversation, ChatbotIntent, ChatbotMessage
-
-if TYPE_CHECKING:
-    import psycopg
+from blogster_cli.vocabulary import ChatbotConversationStatus, ChatbotMessageRole
 
 # ---- intents (admins, ORM) ------------------------------------------------------------
 
@@ -140,48 +141,57 @@ def refresh_analytics(session: Session, *, day: date) -> None:
     session.execute(text("select public.refresh_chatbot_analytics(:day)"), {"day": day})
 
 
-# ---- the worker (service_role, psycopg) -----------------------------------------------
+# ---- the worker (service_role, SQLModel: serve-workers pays the import once) ---------------
 
 
-def intents_fingerprint(conn: psycopg.Connection) -> str:
+def intents_fingerprint(session: Session) -> str:
     """Changes whenever an intent is added, changed or removed (the worker retrains then)."""
-    row = conn.execute(
-        "select count(*)::text || ':' || coalesce(md5(string_agg(id::text || updated_at::text, ',' order by id)), '')"
-        " from public.chatbot_intents"
-    ).fetchone()
-    return str(row[0]) if row else ""
+    each = cast(ChatbotIntent.id, Text) + cast(ChatbotIntent.updated_at, Text)
+    digest = func.coalesce(func.md5(func.string_agg(each, aggregate_order_by(literal(","), col(ChatbotIntent.id)))), "")
+    value = session.execute(select(cast(func.count(), Text) + ":" + digest)).scalar_one_or_none()
+    return str(value) if value is not None else ""
 
 
-def all_intents(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    cursor = conn.execute(
-        "select id, name, training_phrases, parameters, responses, follow_up_intents, category::text"
-        " from public.chatbot_intents order by name"
-    )
-    names = [d.name for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def all_intents(session: Session) -> list[dict[str, Any]]:
+    intent = ChatbotIntent
+    query = sa_select(
+        col(intent.id), col(intent.name), col(intent.training_phrases), col(intent.parameters), col(intent.responses),
+        col(intent.follow_up_intents), cast(col(intent.category), Text).label("category"),
+    ).order_by(col(intent.name))  # fmt: skip
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
-def message_to_answer(conn: psycopg.Connection, *, message_id: UUID, created_at: datetime) -> dict[str, Any] | None:
+def message_to_answer(session: Session, *, message_id: UUID, created_at: datetime) -> dict[str, Any] | None:
     """The user's message with its conversation, unless it was already answered."""
-    cursor = conn.execute(
-        "select m.id, m.content, m.created_at, c.id as conversation_id, c.user_id, c.context, c.status::text,"
-        "  c.initial_intent,"
-        "  (select count(*) from public.chatbot_messages a where a.conversation_id = c.id"
-        "     and a.role = 'assistant') as turns,"
-        "  exists (select 1 from public.chatbot_messages a where a.conversation_id = c.id and a.role = 'assistant'"
-        "     and a.metadata ->> 'reply_to' = m.id::text) as answered"
-        " from public.chatbot_messages m join public.chatbot_conversations c on c.id = m.conversation_id"
-        " where m.id = %s and m.created_at = %s and m.role = 'user'",
-        (message_id, created_at),
+    message, chat, answer = ChatbotMessage, ChatbotConversation, aliased(ChatbotMessage)
+    a_reply = (col(answer.conversation_id) == col(chat.id)) & (col(answer.role) == ChatbotMessageRole.ASSISTANT)
+    this_reply = col(answer.metadata_)["reply_to"].astext == cast(col(message.id), Text)
+    query = (
+        sa_select(
+            col(message.id),
+            col(message.content),
+            col(message.created_at),
+            col(chat.id).label("conversation_id"),
+            col(chat.user_id),
+            col(chat.context),
+            cast(col(chat.status), Text).label("status"),
+            col(chat.initial_intent),
+            sa_select(func.count()).where(a_reply).scalar_subquery().label("turns"),
+            exists().where(a_reply, this_reply).label("answered"),
+        )  # fmt: skip
+        .join(chat, col(chat.id) == col(message.conversation_id))
+        .where(
+            col(message.id) == message_id,
+            col(message.created_at) == created_at,
+            col(message.role) == ChatbotMessageRole.USER,
+        )
     )
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([d.name for d in cursor.description or []], row, strict=True))
+    row = session.execute(query).mappings().first()
+    return dict(row) if row is not None else None
 
 
 def store_reply(
-    conn: psycopg.Connection,
+    session: Session,
     *,
     conversation_id: UUID,
     content: str,
@@ -190,34 +200,41 @@ def store_reply(
     tokens_used: int,
     metadata: dict[str, Any],
 ) -> None:
-    from psycopg.types.json import Jsonb
-
-    conn.execute(
-        "insert into public.chatbot_messages"
-        " (conversation_id, role, content, intent_detected, confidence_score, tokens_used, metadata)"
-        " values (%s, 'assistant', %s, %s, %s, %s, %s)",
-        (conversation_id, content, intent_id, confidence, tokens_used, Jsonb(metadata)),
+    session.execute(
+        insert(ChatbotMessage).values(
+            conversation_id=conversation_id,
+            role=ChatbotMessageRole.ASSISTANT,
+            content=content,
+            intent_detected=intent_id,
+            confidence_score=confidence,
+            tokens_used=tokens_used,
+            metadata_=metadata,
+        )  # fmt: skip
     )
 
 
 def mark_user_message(
-    conn: psycopg.Connection, *, message_id: UUID, created_at: datetime, intent_id: UUID | None, confidence: float
+    session: Session, *, message_id: UUID, created_at: datetime, intent_id: UUID | None, confidence: float
 ) -> None:
-    conn.execute(
-        "update public.chatbot_messages set intent_detected = %s, confidence_score = %s"
-        " where id = %s and created_at = %s",
-        (intent_id, confidence, message_id, created_at),
+    session.execute(
+        update(ChatbotMessage)
+        .where(col(ChatbotMessage.id) == message_id, col(ChatbotMessage.created_at) == created_at)
+        .values(intent_detected=intent_id, confidence_score=confidence)
     )
 
 
 def update_conversation(
-    conn: psycopg.Connection, *, conversation_id: UUID, context: dict[str, Any], initial_intent: UUID | None
+    session: Session, *, conversation_id: UUID, context: dict[str, Any], initial_intent: UUID | None
 ) -> None:
-    from psycopg.types.json import Jsonb
-
-    conn.execute(
-        "update public.chatbot_conversations set context = %s, initial_intent = coalesce(initial_intent, %s),"
-        " status = case when status = 'abandoned' then 'active' else status end, ended_at = case"
-        " when status = 'abandoned' then null else ended_at end where id = %s",
-        (Jsonb(context), initial_intent, conversation_id),
+    """The context; the first intent if none yet; an abandoned chat that speaks again is active again."""
+    abandoned = col(ChatbotConversation.status) == ChatbotConversationStatus.ABANDONED
+    session.execute(
+        update(ChatbotConversation)
+        .where(col(ChatbotConversation.id) == conversation_id)
+        .values(
+            context=context,
+            initial_intent=func.coalesce(ChatbotConversation.initial_intent, initial_intent),
+            status=case((abandoned, ChatbotConversationStatus.ACTIVE), else_=ChatbotConversation.status),
+            ended_at=case((abandoned, None), else_=ChatbotConversation.ended_at),
+        )
     )

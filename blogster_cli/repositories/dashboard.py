@@ -1,7 +1,8 @@
 """The figures of a writer's dashboard: dashboard_stats, views by day, top posts, unread, credits.
 
-psycopg, not SQLModel: the dashboard is the first thing `blogster tui` paints, and
-importing SQLAlchemy alone costs ~0.5 s, longer than these queries take.
+psycopg, not SQLModel: the dashboard is the first thing `blogster tui` paints (without SQLModel
+imported), and importing it added ~750 ms to `blogster auth whoami` (328 -> 1084 ms,
+bench/bench_orm_cost.py, load 4.6-4.9), longer than these queries take.
 All run as the acting user; RLS decides, and `author_id = auth.uid()` only says "mine".
 """
 

@@ -1,73 +1,111 @@
-"""Queries behind a notification email: the recipient's side (as the user) and the ledger (service_role)."""
+"""Queries behind a notification email: the recipient's side (as the user) and the ledger (service_role).
+
+SQLModel statements on the Session of `orm_unit_of_work` / `orm_service_unit_of_work`: the
+`notification_email` job of `serve-workers` runs these, and a long-lived process pays the
+import once (bench/bench_worker.py's throughput is unchanged by it, within its noise).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import timedelta
 from uuid import UUID
 
-if TYPE_CHECKING:
-    import psycopg
+from sqlalchemy import Uuid, column, delete, exists, func, table, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlmodel import Session, col, select
+
+from blogster_cli.models import pg_enum
+from blogster_cli.models.accounts import UserNotificationPreferences
+from blogster_cli.models.system import MaintenanceSchedule, UserNotification
+from blogster_cli.repositories.job_queue import JOBS
+from blogster_cli.vocabulary import NotificationDeliveryStatus
+
+# The delivery ledger (0032): internal, so no row class of its own.
+EMAIL_DELIVERIES = table(
+    "email_deliveries",
+    column("notification_id", Uuid),
+    column("user_id", Uuid),
+    column("status", pg_enum(NotificationDeliveryStatus, "notification_delivery_status")),
+    column("error"),
+    schema="internal",
+)
 
 
-def own_email_if_wanted(conn: psycopg.Connection) -> str | None:
+def own_email_if_wanted(session: Session) -> str | None:
     """As the user: their address if they still want maintenance email (preferences may have changed)."""
-    row = conn.execute(
-        "select me.email from auth.me() me join public.user_notification_preferences p on p.user_id = me.id"
-        " where p.maintenance_notifications and p.email_notifications"
-    ).fetchone()
-    return row[0] if row else None
+    me = func.auth.me().table_valued("id", "email").alias("me")
+    query = (
+        select(me.c.email)
+        .join(UserNotificationPreferences, col(UserNotificationPreferences.user_id) == me.c.id)
+        .where(col(UserNotificationPreferences.maintenance_notifications))
+        .where(col(UserNotificationPreferences.email_notifications))
+    )
+    address = session.execute(query).scalar_one_or_none()
+    return str(address) if address is not None else None
 
 
-def delivered_among(conn: psycopg.Connection, *, notification_ids: list[UUID]) -> set[UUID]:
+def delivered_among(session: Session, *, notification_ids: list[UUID]) -> set[UUID]:
     """Which of these notifications' emails already have an outcome in the ledger."""
-    return {
-        notification_id
-        for (notification_id,) in conn.execute(
-            "select notification_id from internal.email_deliveries where notification_id = any(%s)",
-            (notification_ids,),
-        )
-    }
+    query = select(EMAIL_DELIVERIES.c.notification_id).where(EMAIL_DELIVERIES.c.notification_id.in_(notification_ids))
+    return set(session.execute(query).scalars())
 
 
 def record_delivery(
-    conn: psycopg.Connection, *, notification_id: UUID, user_id: UUID, status: str, error: str | None
+    session: Session, *, notification_id: UUID, user_id: UUID, status: NotificationDeliveryStatus, error: str | None
 ) -> None:
     """The ledger row and the in-app notification's delivery_status, in one transaction."""
-    conn.execute(
-        "insert into internal.email_deliveries (notification_id, user_id, status, error) values (%s, %s, %s, %s)"
-        " on conflict (notification_id) do nothing",
-        (notification_id, user_id, status, error),
+    ledger = insert(EMAIL_DELIVERIES).values(
+        notification_id=notification_id, user_id=user_id, status=status, error=error
     )
-    conn.execute(
-        "update public.user_notifications set delivery_status = %s::public.notification_delivery_status"
-        " where id = %s and user_id = %s",
-        (status, notification_id, user_id),
+    session.execute(ledger.on_conflict_do_nothing(index_elements=["notification_id"]))
+    session.execute(
+        update(UserNotification)
+        .where(col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id)
+        .values(delivery_status=status)
     )
 
 
-def mark_schedule_sent_when_done(conn: psycopg.Connection, *, schedule_id: UUID, finishing_job_id: int) -> None:
+def mark_schedule_sent_when_done(session: Session, *, schedule_id: UUID, finishing_job_id: int) -> None:
     """notification_sent once every email of this schedule's jobs has its outcome in the ledger.
 
     Run in a transaction of its own after the job's outcome is committed: of the last jobs
     finishing concurrently, the one checking last sees every outcome, without a lock.
     """
-    conn.execute(
-        "update public.maintenance_schedules s set notification_sent = true"
-        " where s.id = %(id)s and not s.notification_sent and not exists ("
-        "   select 1 from procrastinate.procrastinate_jobs j"
-        "   where j.task_name = 'notification_email' and j.status in ('todo', 'doing') and j.id <> %(job)s"
-        "     and j.args->>'maintenance_schedule_id' = %(id)s::text"
-        "     and exists (select 1 from pg_catalog.jsonb_array_elements(j.args->'recipients') r"
-        "                 where not exists (select 1 from internal.email_deliveries d"
-        "                                   where d.notification_id = (r->>'notification_id')::uuid)))",
-        {"id": schedule_id, "job": finishing_job_id},
+    recipient = func.jsonb_array_elements(JOBS.c.args["recipients"]).table_valued(column("value", JSONB)).alias("r")
+    undelivered = (
+        select(1)
+        .select_from(recipient)
+        .where(
+            ~exists().where(
+                EMAIL_DELIVERIES.c.notification_id == recipient.c.value["notification_id"].astext.cast(Uuid)
+            )
+        )
+    )
+    unfinished = (
+        select(1)
+        .select_from(JOBS)
+        .where(
+            JOBS.c.task_name == "notification_email",
+            JOBS.c.status.in_(["todo", "doing"]),
+            JOBS.c.id != finishing_job_id,
+            JOBS.c.args["maintenance_schedule_id"].astext == str(schedule_id),
+            exists(undelivered),
+        )
+    )
+    session.execute(
+        update(MaintenanceSchedule)
+        .where(
+            col(MaintenanceSchedule.id) == schedule_id,
+            ~col(MaintenanceSchedule.notification_sent),
+            ~exists(unfinished),
+        )
+        .values(notification_sent=True)
     )
 
 
-def delete_expired(conn: psycopg.Connection, *, older_than_days: int) -> int:
+def delete_expired(session: Session, *, older_than_days: int) -> int:
     """Notifications whose expiry passed more than `older_than_days` ago (service_role)."""
-    return conn.execute(
-        "delete from public.user_notifications"
-        " where expires_at < pg_catalog.now() - pg_catalog.make_interval(days => %s)",
-        (older_than_days,),
-    ).rowcount
+    statement = delete(UserNotification).where(
+        col(UserNotification.expires_at) < func.now() - timedelta(days=older_than_days)
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,8 @@
-"""Profiles: the public face of an account (runs as the acting user; RLS decides)."""
+"""Profiles: the public face of an account (runs as the acting user; RLS decides).
+
+psycopg, not SQLModel: `blogster profile update` ran in 340 ms and 1709 ms with SQLModel imported
+(bench/bench_orm_cost.py, load 4.6-4.9).
+"""
 
 from __future__ import annotations
 

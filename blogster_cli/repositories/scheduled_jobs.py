@@ -1,101 +1,128 @@
-"""What the periodic jobs look up across accounts (service_role) or change as the tables' owner."""
+"""What the periodic jobs look up across accounts (service_role) or change as the tables' owner.
+
+SQLModel statements on the Session of `orm_service_unit_of_work` (or `orm_admin_unit_of_work` for
+the partitions): `serve-workers` runs these, and a long-lived process pays the import once.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from blogster_cli.db.rows import scalar
+from sqlalchemy import column, func, table, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
-if TYPE_CHECKING:
-    import psycopg
+from blogster_cli.db.rows import checked
+from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.content import Blog
+from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
+from blogster_cli.models.system import ChatbotConversation, ChatbotMessage
+from blogster_cli.vocabulary import (
+    BlogStatus,
+    ChatbotConversationStatus,
+    NewsletterStatus,
+    SocialPostStatus,
+    SubscriptionTier,
+)
+
+# The month's refill ledger (0040): internal, so no row class of its own.
+CREDIT_REFILLS = table("credit_refills", column("period"), column("topped_up"), schema="internal")
 
 
-def authors_with_due_posts(conn: psycopg.Connection, *, now: datetime) -> list[UUID]:
+def authors_with_due_posts(session: Session, *, now: datetime) -> list[UUID]:
     """Accounts with a scheduled post whose time has come (service_role reads every account's)."""
-    return [
-        author_id
-        for (author_id,) in conn.execute(
-            "select distinct author_id from public.blogs"
-            " where status = 'scheduled' and deleted_at is null and published_at <= %s order by author_id",
-            (now,),
-        )
-    ]
+    query = select(col(Blog.author_id)).where(
+        Blog.status == BlogStatus.SCHEDULED, col(Blog.deleted_at).is_(None), col(Blog.published_at) <= now
+    )
+    return [checked(account, UUID) for account in session.exec(query.distinct().order_by(col(Blog.author_id)))]
 
 
-def create_future_partitions(conn: psycopg.Connection, *, months_ahead: int) -> int:
+def authors_with_published_posts(session: Session) -> list[UUID]:
+    """Accounts with a live published post (service_role reads every account's): whose freshness to score."""
+    query = select(col(Blog.author_id)).where(Blog.status == BlogStatus.PUBLISHED, col(Blog.deleted_at).is_(None))
+    return [checked(author, UUID) for author in session.exec(query.distinct().order_by(col(Blog.author_id)))]
+
+
+def create_future_partitions(session: Session, *, months_ahead: int) -> int:
     """Monthly partitions up to `months_ahead`; needs the tables' owner (the administrative login)."""
-    return scalar(conn.execute("select internal.ensure_partitions(%s)", (months_ahead,)), int)
+    return checked(session.execute(select(func.internal.ensure_partitions(months_ahead))).scalar_one(), int)
 
 
-def abandon_idle_conversations(conn: psycopg.Connection, *, idle_minutes: int) -> int:
+def abandon_idle_conversations(session: Session, *, idle_minutes: int) -> int:
     """Active chats with no message (or, with none, no start) for `idle_minutes` become
     abandoned, ended at their last activity; returns how many (service_role)."""
-    return conn.execute(
-        "with last_activity as ("
-        "  select c.id, coalesce((select max(m.created_at) from public.chatbot_messages m"
-        "                         where m.conversation_id = c.id), c.started_at) as at"
-        "  from public.chatbot_conversations c where c.status = 'active')"
-        " update public.chatbot_conversations c set status = 'abandoned', ended_at = l.at"
-        " from last_activity l"
-        " where c.id = l.id and c.status = 'active' and l.at < now() - make_interval(mins => %s)",
-        (idle_minutes,),
-    ).rowcount
+    chat = aliased(ChatbotConversation)
+    last_message = select(func.max(ChatbotMessage.created_at)).where(ChatbotMessage.conversation_id == chat.id)
+    last_activity = (
+        select(chat.id, func.coalesce(last_message.scalar_subquery(), chat.started_at).label("at"))
+        .where(chat.status == ChatbotConversationStatus.ACTIVE)
+        .cte("last_activity")
+    )
+    statement = (
+        update(ChatbotConversation)
+        .where(
+            col(ChatbotConversation.id) == last_activity.c.id,
+            col(ChatbotConversation.status) == ChatbotConversationStatus.ACTIVE,
+            last_activity.c.at < func.now() - timedelta(minutes=idle_minutes),
+        )
+        .values(status=ChatbotConversationStatus.ABANDONED, ended_at=last_activity.c.at)
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def refresh_chatbot_analytics(conn: psycopg.Connection, *, day: date) -> None:
+def refresh_chatbot_analytics(session: Session, *, day: date) -> None:
     """Recomputes the chatbot figures of one UTC date (service_role may)."""
-    conn.execute("select public.refresh_chatbot_analytics(%s)", (day,))
+    session.execute(select(func.public.refresh_chatbot_analytics(day)))
 
 
-def claim_credit_refill(conn: psycopg.Connection, *, period: date) -> bool:
+def claim_credit_refill(session: Session, *, period: date) -> bool:
     """Takes the month's refill for this transaction; False if it is done (or being done) elsewhere.
 
     A concurrent claim waits on this one's row, then finds it (service_role).
     """
-    return (
-        conn.execute(
-            "insert into internal.credit_refills (period, topped_up) values (%s, 0)"
-            " on conflict (period) do nothing returning period",
-            (period,),
-        ).fetchone()
-        is not None
+    statement = (
+        insert(CREDIT_REFILLS)
+        .values(period=period, topped_up=0)
+        .on_conflict_do_nothing(index_elements=["period"])
+        .returning(CREDIT_REFILLS.c.period)
     )
+    return session.execute(statement).first() is not None
 
 
-def top_up_credits(conn: psycopg.Connection, *, period: date, monthly: dict[str, int]) -> int:
+def top_up_credits(session: Session, *, period: date, monthly: dict[str, int]) -> int:
     """Every active plan up to its tier's monthly credits (never lowered), counted in the
     month's ledger row; returns how many plans rose (service_role)."""
-    topped_up = conn.execute(
-        "update public.user_subscriptions s set credits_remaining = m.credits"
-        " from unnest(%s::text[], %s::int[]) as m (tier, credits)"
-        " where s.is_active and s.subscription_tier::text = m.tier and s.credits_remaining < m.credits",
-        (list(monthly), list(monthly.values())),
-    ).rowcount
-    conn.execute("update internal.credit_refills set topped_up = %s where period = %s", (topped_up, period))
+    topped_up = 0
+    for tier, credits in monthly.items():
+        statement = (
+            update(UserSubscription)
+            .where(
+                col(UserSubscription.is_active),
+                col(UserSubscription.subscription_tier) == SubscriptionTier(tier),
+                col(UserSubscription.credits_remaining) < credits,
+            )
+            .values(credits_remaining=credits)
+        )
+        topped_up += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    session.execute(update(CREDIT_REFILLS).where(CREDIT_REFILLS.c.period == period).values(topped_up=topped_up))
     return topped_up
 
 
-def accounts_with_due_social_posts(conn: psycopg.Connection, *, now: datetime) -> list[UUID]:
+def accounts_with_due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
     """Accounts with a scheduled social post whose time has come (service_role)."""
+    query = select(col(SocialMediaPost.author_id)).where(
+        SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
+    )
     return [
-        author_id
-        for (author_id,) in conn.execute(
-            "select distinct author_id from public.social_media_posts"
-            " where post_status = 'scheduled' and scheduled_time <= %s order by author_id",
-            (now,),
-        )
+        checked(account, UUID) for account in session.exec(query.distinct().order_by(col(SocialMediaPost.author_id)))
     ]
 
 
-def accounts_with_due_newsletters(conn: psycopg.Connection, *, now: datetime) -> list[UUID]:
+def accounts_with_due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
     """Accounts with a scheduled newsletter whose time has come (service_role)."""
-    return [
-        user_id
-        for (user_id,) in conn.execute(
-            "select distinct user_id from public.email_newsletters"
-            " where status = 'scheduled' and scheduled_time <= %s order by user_id",
-            (now,),
-        )
-    ]
+    query = select(col(EmailNewsletter.user_id)).where(
+        EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
+    )
+    return [checked(account, UUID) for account in session.exec(query.distinct().order_by(col(EmailNewsletter.user_id)))]

@@ -1,7 +1,9 @@
 """Sync state (0051): linked folders, what the last sync saw per file, and my posts' versions.
 
-psycopg statements (sync's no-change run is a measured hot path); every function runs in
-the caller's unit of work as the acting user, so RLS keeps each account to its own rows.
+psycopg statements (sync's no-change run is a measured hot path: `blogster sync FOLDER` with
+nothing to do ran in 372 ms, and 945 ms with SQLModel imported, bench/bench_orm_cost.py, load
+3.1-3.7); every function runs in the caller's unit of work as the acting user, so RLS keeps each
+account to its own rows.
 """
 
 from __future__ import annotations

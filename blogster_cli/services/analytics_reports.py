@@ -182,8 +182,9 @@ def freshness_for_every_author(db: Database) -> int:
     """`freshness` for each account with a published post, as that account (RLS decides
     what it scores and stores); returns how many posts were scored. The workers' daily
     job and `workers refresh-freshness`."""
-    from blogster_cli.db.service import service_unit_of_work
+    from blogster_cli.db.orm import orm_service_unit_of_work
+    from blogster_cli.repositories import scheduled_jobs
 
-    with service_unit_of_work(db) as conn:
-        authors = analytics_rows.authors_with_published_posts(conn)
+    with orm_service_unit_of_work(db) as session:
+        authors = scheduled_jobs.authors_with_published_posts(session)
     return sum(len(freshness(ActingUser(db, Actor(user_id=author, email="")), limit=0)) for author in authors)

@@ -24,7 +24,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.chatbot import replies
 from blogster_cli.db.connection import Database
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work
 from blogster_cli.errors import BlogsterError
 from blogster_cli.repositories import chatbot as repo
 
@@ -53,11 +53,11 @@ def _classifier(db: Database) -> _Trained:
     global _cache
     from blogster_cli.chatbot.classifier import MIN_INTENTS, IntentClassifier
 
-    with service_unit_of_work(db) as conn:
-        fingerprint = repo.intents_fingerprint(conn)
+    with orm_service_unit_of_work(db) as session:
+        fingerprint = repo.intents_fingerprint(session)
         if _cache is not None and _cache.fingerprint == fingerprint:
             return _cache
-        rows = repo.all_intents(conn)
+        rows = repo.all_intents(session)
     with _cache_lock:
         if _cache is not None and _cache.fingerprint == fingerprint:
             return _cache
@@ -117,8 +117,8 @@ def process_message(
     """Answers one user message; False if it is gone or already answered."""
     began = time.perf_counter()
     trained = _classifier(db)
-    with service_unit_of_work(db) as conn:
-        message = repo.message_to_answer(conn, message_id=message_id, created_at=created_at)
+    with orm_service_unit_of_work(db) as session:
+        message = repo.message_to_answer(session, message_id=message_id, created_at=created_at)
     if message is None or message["answered"]:
         return False
     context: dict[str, Any] = dict(message["context"] or {})
@@ -164,15 +164,15 @@ def process_message(
         "processing_ms": round((time.perf_counter() - began) * 1000, 2),
     }
     confidence = round(min(1.0, max(0.0, decision.confidence)), 6)
-    with service_unit_of_work(db) as conn:
+    with orm_service_unit_of_work(db) as session:
         repo.store_reply(
-            conn, conversation_id=message["conversation_id"], content=reply.text, intent_id=intent_id,
+            session, conversation_id=message["conversation_id"], content=reply.text, intent_id=intent_id,
             confidence=confidence, tokens_used=tokens, metadata=metadata,
         )  # fmt: skip
         repo.mark_user_message(
-            conn, message_id=message_id, created_at=message["created_at"], intent_id=intent_id, confidence=confidence
+            session, message_id=message_id, created_at=message["created_at"], intent_id=intent_id, confidence=confidence
         )
         repo.update_conversation(
-            conn, conversation_id=message["conversation_id"], context=context, initial_intent=intent_id
+            session, conversation_id=message["conversation_id"], context=context, initial_intent=intent_id
         )
     return True

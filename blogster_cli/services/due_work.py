@@ -23,8 +23,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import BlogsterError
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.repositories import publishing as publication_rows
@@ -154,8 +153,8 @@ def publish_due_for_every_author(db: Database, *, now: datetime | None = None) -
     activity rows); returns how many posts went live. The workers' minute job and
     `workers publish-due`."""
     now = now or datetime.now(UTC)
-    with service_unit_of_work(db) as conn:
-        authors = scheduled_jobs.authors_with_due_posts(conn, now=now)
+    with orm_service_unit_of_work(db) as session:
+        authors = scheduled_jobs.authors_with_due_posts(session, now=now)
     return sum(
         len(publish_due_posts(ActingUser(db, Actor(user_id=author, email="")), now=now).published) for author in authors
     )

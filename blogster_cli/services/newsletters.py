@@ -25,8 +25,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
-from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import driver_connection, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
@@ -428,8 +427,8 @@ def send_due_for_every_account(
     job and `workers send-newsletters`); a send another run holds comes back busy. Without
     an SMTP server (smtp None) it is a ConfigError only when something is due."""
     moment = now or dt.datetime.now(dt.UTC)
-    with service_unit_of_work(db) as conn:
-        accounts = scheduled_jobs.accounts_with_due_newsletters(conn, now=moment)
+    with orm_service_unit_of_work(db) as session:
+        accounts = scheduled_jobs.accounts_with_due_newsletters(session, now=moment)
     if accounts and smtp is None:
         raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     if smtp is None:

@@ -9,10 +9,8 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
@@ -54,24 +52,24 @@ def deliver_maintenance_emails(
     the batch with SmtpUnavailable for a retry (which resumes here), unless this is the
     final attempt: then the rest are recorded as failed.
     """
-    with service_unit_of_work(db) as conn:
-        done = notification_delivery.delivered_among(conn, notification_ids=[r.notification_id for r in recipients])
+    with orm_service_unit_of_work(db) as session:
+        done = notification_delivery.delivered_among(session, notification_ids=[r.notification_id for r in recipients])
     outcomes: dict[UUID, str] = {}
     for recipient in recipients:
         if recipient.notification_id not in done:
             outcomes[recipient.notification_id] = _deliver_one(
                 db, smtp_url=smtp_url, recipient=recipient, subject=subject, body=body, final_attempt=final_attempt
             )
-    with service_unit_of_work(db) as conn:  # after the outcomes are committed: see the repository
-        notification_delivery.mark_schedule_sent_when_done(conn, schedule_id=schedule_id, finishing_job_id=job_id)
+    with orm_service_unit_of_work(db) as session:  # after the outcomes are committed: see the repository
+        notification_delivery.mark_schedule_sent_when_done(session, schedule_id=schedule_id, finishing_job_id=job_id)
     return outcomes
 
 
 def _deliver_one(
     db: Database, *, smtp_url: str | None, recipient: EmailRecipient, subject: str, body: str, final_attempt: bool
 ) -> str:
-    with unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as conn:
-        address = notification_delivery.own_email_if_wanted(conn)
+    with orm_unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as session:
+        address = notification_delivery.own_email_if_wanted(session)
 
     status, error = NotificationDeliveryStatus.SENT, None
     if address is None:
@@ -91,9 +89,9 @@ def _deliver_one(
                 raise
             status, error = NotificationDeliveryStatus.FAILED, str(exc)
 
-    with service_unit_of_work(db) as conn:
+    with orm_service_unit_of_work(db) as session:
         notification_delivery.record_delivery(
-            conn, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
+            session, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
         )
     return status
 
@@ -204,5 +202,5 @@ EXPIRED_KEPT_DAYS = 7
 
 def clean_expired(db: Database) -> int:
     """Removes notifications expired more than EXPIRED_KEPT_DAYS ago; returns how many."""
-    with service_unit_of_work(db) as conn:
-        return notification_delivery.delete_expired(conn, older_than_days=EXPIRED_KEPT_DAYS)
+    with orm_service_unit_of_work(db) as session:
+        return notification_delivery.delete_expired(session, older_than_days=EXPIRED_KEPT_DAYS)

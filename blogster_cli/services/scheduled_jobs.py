@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from blogster_cli.ai.plans import MONTHLY_CREDITS
-from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_admin_unit_of_work, orm_service_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import scheduled_jobs
 
@@ -24,25 +23,25 @@ def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEA
     """Creates the partitions of the next `months_ahead` months; returns how many were new."""
     if not 1 <= months_ahead <= MAX_PARTITION_MONTHS_AHEAD:
         raise InvalidInput(f"--months must be between 1 and {MAX_PARTITION_MONTHS_AHEAD}")
-    with admin_unit_of_work(db) as conn:
-        return scheduled_jobs.create_future_partitions(conn, months_ahead=months_ahead)
+    with orm_admin_unit_of_work(db) as session:
+        return scheduled_jobs.create_future_partitions(session, months_ahead=months_ahead)
 
 
 def end_idle_chats(db: Database, *, idle_minutes: int = IDLE_CHAT_MINUTES) -> int:
     """Chatbot conversations silent for `idle_minutes` end as abandoned; returns how many."""
     if idle_minutes < 1:
         raise InvalidInput("--idle-minutes must be at least 1")
-    with service_unit_of_work(db) as conn:
-        return scheduled_jobs.abandon_idle_conversations(conn, idle_minutes=idle_minutes)
+    with orm_service_unit_of_work(db) as session:
+        return scheduled_jobs.abandon_idle_conversations(session, idle_minutes=idle_minutes)
 
 
 def refresh_analytics(db: Database, *, today: date | None = None) -> int:
     """Rolls the chatbot figures of yesterday (now complete) and today up; returns the days done."""
     today = today or datetime.now(UTC).date()
     days = (today - timedelta(days=1), today)
-    with service_unit_of_work(db) as conn:
+    with orm_service_unit_of_work(db) as session:
         for day in days:
-            scheduled_jobs.refresh_chatbot_analytics(conn, day=day)
+            scheduled_jobs.refresh_chatbot_analytics(session, day=day)
     return len(days)
 
 
@@ -52,7 +51,7 @@ def refill_credits(db: Database, *, today: date | None = None) -> int | None:
     when this month's refill was already done."""
     today = today or datetime.now(UTC).date()
     period = today.replace(day=1)
-    with service_unit_of_work(db) as conn:
-        if not scheduled_jobs.claim_credit_refill(conn, period=period):
+    with orm_service_unit_of_work(db) as session:
+        if not scheduled_jobs.claim_credit_refill(session, period=period):
             return None
-        return scheduled_jobs.top_up_credits(conn, period=period, monthly=MONTHLY_CREDITS)
+        return scheduled_jobs.top_up_credits(session, period=period, monthly=MONTHLY_CREDITS)

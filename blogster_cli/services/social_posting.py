@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
@@ -89,8 +88,8 @@ def post_due_for_every_account(
 ) -> list[SocialPostOutcome]:
     """post_due for each account with a due social post, as that account (RLS applies)."""
     moment = now or datetime.now(UTC)
-    with service_unit_of_work(db) as conn:
-        accounts = scheduled_jobs.accounts_with_due_social_posts(conn, now=moment)
+    with orm_service_unit_of_work(db) as session:
+        accounts = scheduled_jobs.accounts_with_due_social_posts(session, now=moment)
     return [
         outcome
         for account in accounts

@@ -7,7 +7,7 @@ from typing import Any
 
 from blogster_cli.db.acting import admin_connection
 from blogster_cli.db.connection import Database
-from blogster_cli.db.service import service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work
 from blogster_cli.errors import DatabaseUnavailable, NotFound
 from blogster_cli.repositories import job_queue
 
@@ -22,24 +22,24 @@ class QueueStatus:
 
 
 def status(db: Database) -> QueueStatus:
-    with service_unit_of_work(db) as conn:
+    with orm_service_unit_of_work(db) as session:
         return QueueStatus(
-            queues=job_queue.queue_depths(conn),
-            failed=job_queue.failed_jobs(conn, limit=FAILED_JOBS_SHOWN),
-            workers=job_queue.worker_heartbeats(conn),
+            queues=job_queue.queue_depths(session),
+            failed=job_queue.failed_jobs(session, limit=FAILED_JOBS_SHOWN),
+            workers=job_queue.worker_heartbeats(session),
         )
 
 
 def retry(db: Database, *, job_id: int) -> None:
-    with service_unit_of_work(db) as conn:
-        if not job_queue.requeue_failed(conn, job_id=job_id):
+    with orm_service_unit_of_work(db) as session:
+        if not job_queue.requeue_failed(session, job_id=job_id):
             raise NotFound(f"no failed job {job_id}")
 
 
 def record_failure(db: Database, *, job_id: int, task_name: str, error: str) -> None:
     """Keeps the error text procrastinate does not store, for `workers status`."""
-    with service_unit_of_work(db) as conn:
-        job_queue.record_failure(conn, job_id=job_id, task_name=task_name, error=error[:2000])
+    with orm_service_unit_of_work(db) as session:
+        job_queue.record_failure(session, job_id=job_id, task_name=task_name, error=error[:2000])
 
 
 def check_database(db: Database) -> None:

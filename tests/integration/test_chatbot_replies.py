@@ -123,3 +123,13 @@ def test_a_user_sees_the_reply_in_their_history(db, superuser, bot):
     info = chat.history(ActingUser(db, bot), conversation_id=message[0])
     assert [m.role for m in info.messages] == ["user", "assistant"]
     assert info.messages[1].intent == "greeting"
+
+
+def test_a_message_in_an_abandoned_chat_makes_it_active_again(db, superuser, bot):
+    message = say(db, bot, "how do I schedule a post for tomorrow?")
+    superuser.execute(
+        "update chatbot_conversations set status = 'abandoned', ended_at = now() where id = %s", (message[0],)
+    )
+    answer(db, superuser, message)
+    row = superuser.execute("select status::text, ended_at from chatbot_conversations where id = %s", (message[0],))
+    assert row.fetchone() == ("active", None)

@@ -92,3 +92,23 @@ def test_a_unit_of_work_begins_and_switches_role_in_one_round_trip(db, make_user
     sent = [line for line in trace.read_text().splitlines() if "\tF\t" in line and ("Query" in line or "Parse" in line)]
     assert len(sent) == 3, sent  # begin + switch, the select, commit
     assert "begin; set local role" in sent[0]
+
+
+def test_the_service_unit_of_work_acts_as_service_role_across_accounts(db, make_user):
+    """serve-workers' Session: service_role for the transaction (every account's rows), then the login again."""
+    from sqlmodel import select
+
+    from blogster_cli.db.orm import engine_for, orm_service_unit_of_work
+
+    alice, bob = make_user(), make_user()
+    for user in (alice, bob):
+        with orm_unit_of_work(ActingUser(db, user)) as session:
+            session.add(ContentCalendar(title=f"plan of {user.email}"))
+    with orm_service_unit_of_work(db) as session:
+        role = driver_connection(session).execute("select current_user").fetchone()
+        titles = set(session.exec(select(ContentCalendar.title)).all())
+    assert role == ("service_role",)
+    assert titles == {f"plan of {alice.email}", f"plan of {bob.email}"}
+    with engine_for(db).connect() as connection:
+        current, session_user = connection.exec_driver_sql("select current_user, session_user").one()
+    assert current == session_user != "service_role"

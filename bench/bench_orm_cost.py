@@ -1,0 +1,95 @@
+"""What SQLModel would cost the commands whose repositories keep hand-written psycopg SQL.
+
+For each command: the median wall time of the command as it is, and of the same command in a
+process that first imports `blogster_cli.db.orm` (SQLAlchemy, SQLModel and every row class),
+which is what converting its repository to SQLModel statements would add. Both are measured
+in this run on a throwaway embedded server with one account, a tagged draft, a published post, one
+persona and one image. Prints `name: value unit` lines: `<command>_ms`, `<command>_orm_ms` and
+`<command>_orm_ratio` (how many times slower the command would start). BENCH_ONLY=a,b runs only
+those commands.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9" if float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")) >= 1 else "3"))
+SCRIPT = str(Path(sys.executable).with_name("blogster"))
+WITH_ORM = "import sys, blogster_cli.db.orm; from blogster_cli.cli.app import main; sys.argv[0] = 'blogster'; main()"
+
+COMMANDS = {
+    "whoami": ["auth", "whoami"],
+    "posts_list": ["posts", "list"],
+    "tags_list": ["tags", "list"],
+    "profile_update": ["profile", "update", "--full-name", "Bench Writer"],
+    "personas_list": ["personas", "list"],
+    "templates_list": ["templates", "list"],
+    "images_list": ["images", "list"],
+    "activity": ["activity"],
+    "schedule_list": ["schedule", "list"],
+    "admin_workers_list": ["admin", "workers", "list"],
+    "site_settings_show": ["site", "settings", "show"],
+    "site_build": ["site", "build", "--out", "{home}/site"],
+    "account_export": ["account", "export", "{home}/export"],
+    "sync": ["sync", "{home}/folder"],
+    "export": ["export", "{home}/hugo", "--format", "hugo", "--force"],
+}
+
+
+def median_ms(command: list[str], env: dict[str, str]) -> float:
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    from blogster_cli.db.embedded import EmbeddedServer
+
+    home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
+    env = {**os.environ, "BLOGSTER_HOME": str(home)}
+    env.pop("BLOGSTER_DATABASE_URL", None)
+
+    def blogster(*args: str, stdin: str | None = None) -> None:
+        done = subprocess.run([SCRIPT, *args], input=stdin, text=True, env=env, capture_output=True)
+        if done.returncode != 0:
+            raise SystemExit(f"blogster {' '.join(args)}: {done.stderr.strip()}")
+
+    blogster("quickstart", "--email", "bench@example.com", "--password-stdin", stdin="bench-password\n")
+    server = EmbeddedServer(home)
+    try:
+        blogster("posts", "new", "A post", "--tag", "python", "--tag", "bench")
+        blogster("posts", "new", "--from", "-", stdin="---\ntitle: A published post\n---\nSome words worth reading.\n")
+        blogster("publish", "a-published-post")
+        blogster("personas", "create", "Readers", "--description", "People who read.")
+        picture = home / "picture.png"
+        picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+        blogster("images", "add", "a-post", str(picture))
+        print(f"load: {os.getloadavg()[0]:.2f}")
+        (home / "folder").mkdir()
+        blogster("sync", str(home / "folder"))  # links the folder; the timed runs find no change
+        only = os.environ.get("BENCH_ONLY", "").split(",")
+        for name, args in COMMANDS.items():
+            if only != [""] and name not in only:
+                continue
+            args = [a.format(home=home) for a in args]
+            plain = median_ms([SCRIPT, *args], env)
+            orm = median_ms([sys.executable, "-c", WITH_ORM, *args], env)
+            print(f"{name}_ms: {plain:.0f} ms")
+            print(f"{name}_orm_ms: {orm:.0f} ms")
+            print(f"{name}_orm_ratio: {orm / plain:.2f} x")
+        print(f"load: {os.getloadavg()[0]:.2f}")
+    finally:
+        server.destroy()
+
+
+if __name__ == "__main__":
+    main()
