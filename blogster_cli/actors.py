@@ -46,3 +46,12 @@ class ActingUser:
     actor: Actor
     timeouts: Timeouts = Timeouts()
     own_login: bool = False
+
+
+def require_admin(acting: ActingUser) -> None:
+    """The rule for administrative work (users, catalog, chatbot, docs, worker logins): the
+    actor must be an administrator; PermissionDenied otherwise."""
+    from blogster_cli.errors import PermissionDenied
+
+    if not acting.actor.is_admin:
+        raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")

@@ -21,6 +21,9 @@ SERVICE = "blogster"
 # An entry listing the profiles that have stored secrets, since keyrings cannot be listed.
 # Its name starts with ':' so that it cannot be any profile's '<profile>:<name>'.
 PROFILE_INDEX = ":profiles"
+# A stored token column that holds "keyring:<entry>" names a keyring entry, not the token
+# (social accounts): the rule both connecting an account and posting with it follow.
+KEYRING_PREFIX = "keyring:"
 
 
 def credentials_file() -> Path:

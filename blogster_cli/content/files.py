@@ -139,3 +139,13 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise NotRegularFile(SPECIAL_REASON)
         return file.read() if limit is None else file.read(limit + 1)
+
+
+def safe_relative(path: str) -> PurePosixPath | None:
+    """`path` as a relative path that stays inside the folder it is joined to, else None."""
+    if not path or "\\" in path or "\x00" in path:
+        return None
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(part in ("..", ".", "") for part in pure.parts):
+        return None
+    return pure

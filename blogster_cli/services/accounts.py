@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor, require_admin
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
@@ -131,7 +131,7 @@ def _remove_image_files(names: set[str]) -> None:
     """Deletes stored images by name; only content-hash names, since users write the path column."""
     import re
 
-    from blogster_cli.services.images import media_dir
+    from blogster_cli.services.media_files import media_dir
 
     folder = media_dir()
     for name in names:
@@ -143,7 +143,7 @@ def _remove_image_files(names: set[str]) -> None:
 
 
 def _require_admin(ctx: AppContext, acting: ActingUser) -> None:
-    sessions.require_admin(acting)
+    require_admin(acting)
     _require_switching(ctx, "user administration")
 
 
@@ -152,13 +152,6 @@ def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:
     if account is None:
         raise NotFound(f"no account with email {email!r}")
     return account
-
-
-def account_id(acting: ActingUser, *, ctx: AppContext, email: str) -> UUID:
-    """The id of the account with `email` (administrators only), for admin commands elsewhere."""
-    _require_admin(ctx, acting)
-    with admin_unit_of_work(ctx.database) as conn:
-        return _account_by_email(conn, email).id
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.analytics.aggregate import (
@@ -34,12 +33,12 @@ from blogster_cli.analytics.aggregate import (
 )
 from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
 from blogster_cli.analytics.logformat import LogFormat, parse_line
-from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher
+from blogster_cli.analytics.paths import PathMatcher
 from blogster_cli.db.acting import separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
-from blogster_cli.repositories import site as site_rows
 from blogster_cli.services.parallel import parallel_map
+from blogster_cli.services.post_addresses import AddressPlan, address_plan
 
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
@@ -78,15 +77,6 @@ class IngestSummary:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What the run matches against: patterns, old URLs, my post ids by slug, my own hosts."""
-
-    matcher: PathMatcher
-    post_ids: dict[str, str]
-    own_hosts: frozenset[str]
-
-
 def ingest(
     acting: ActingUser,
     *,
@@ -105,7 +95,7 @@ def ingest(
     for source in sources:
         if source != STDIN and not Path(source).is_file():
             raise InvalidInput(f"cannot read {source}: not a file")
-    plan = _plan(acting, map_pattern=map_pattern, base_domain=base_domain)
+    plan = address_plan(acting, map_pattern=map_pattern, base_domain=base_domain)
     summary = IngestSummary()
     run_total = ChunkResult()
     worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -139,60 +129,6 @@ def _take_lock(acting: ActingUser, stack: ExitStack, wait_s: float) -> None:
         raise Conflict(f"another analytics ingest of your account is still running after {wait_s:g} s") from None
 
 
-def _plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> _Plan:
-    from blogster_cli.publish.urls import imported_address
-
-    with unit_of_work(acting) as conn:
-        settings = site_rows.own_settings(conn)
-        posts = analytics_rows.own_post_addresses(conn)
-    old_urls: dict[str, str] = {}
-    if map_pattern is None:
-        for post in posts:
-            url, aliases = imported_address(post.document)
-            for address in [url, *aliases]:
-                path = urlsplit(address).path if address else ""
-                if path.startswith("/"):
-                    old_urls.setdefault(path, post.slug)
-    patterns = [map_pattern] if map_pattern is not None else [settings.permalink if settings else PERMALINK_PATTERN]
-    try:
-        matcher = PathMatcher.build(patterns, old_urls)
-    except ValueError as exc:
-        raise InvalidInput(f"--map {map_pattern}: {exc}") from None
-    return _Plan(matcher, {post.slug: str(post.id) for post in posts}, _own_hosts(settings, base_domain))
-
-
-def post_finder(acting: ActingUser) -> Callable[[str], str | None]:
-    """slug, path or URL -> the id of my post at that address (as `ingest` maps paths), or None.
-
-    An address that no pattern or kept old URL matches falls back to its last path segment
-    (without .html) when that is one of my slugs.
-    """
-    plan = _plan(acting, map_pattern=None, base_domain="")
-
-    def find(address: str) -> str | None:
-        address = address.strip()
-        if "/" not in address:
-            return plan.post_ids.get(address)
-        path = urlsplit(address if address.startswith(("/", "http://", "https://")) else f"//{address}").path or "/"
-        slug = plan.matcher.slug_for(path)
-        if slug is None:
-            last = path.rstrip("/").rsplit("/", 1)[-1]
-            slug = last.removesuffix(".html").removesuffix(".htm")
-        return plan.post_ids.get(slug)
-
-    return find
-
-
-def _own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> frozenset[str]:
-    """My site's host names: referrers from them are internal, not referrers."""
-    if settings is None:
-        return frozenset()
-    hosts = {settings.custom_domain, urlsplit(settings.site_url or "").hostname}
-    if base_domain:
-        hosts.add(f"{settings.subdomain}.{base_domain}")
-    return frozenset(host.removeprefix("www.") for host in hosts if host)
-
-
 @contextmanager
 def _opened(source: str, stdin: BinaryIO | None) -> Iterator[BinaryIO]:
     if source == STDIN:
@@ -208,7 +144,7 @@ def _opened(source: str, stdin: BinaryIO | None) -> Iterator[BinaryIO]:
 
 
 def _parsed_batches(
-    reader: LogReader, batch_bytes: int, whole: Callable[[bytes], bool], log_format: LogFormat, plan: _Plan,
+    reader: LogReader, batch_bytes: int, whole: Callable[[bytes], bool], log_format: LogFormat, plan: AddressPlan,
     workers: int,
 ) -> Generator[tuple[Batch, ChunkResult]]:  # fmt: skip
     """Each new batch of the log with its parsed lines, in order.
@@ -241,7 +177,7 @@ def _parsed_batches(
 
 
 def _ingest_one(
-    acting: ActingUser, name: str, reader: LogReader, plan: _Plan, log_format: LogFormat, batch_bytes: int,
+    acting: ActingUser, name: str, reader: LogReader, plan: AddressPlan, log_format: LogFormat, batch_bytes: int,
     workers: int, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
 ) -> IngestedFile:  # fmt: skip
     """Skip what was counted of this log, then count the rest batch by batch."""

@@ -111,7 +111,7 @@ def dashboard(acting: ActingUser) -> Dashboard:
 
 def report(acting: ActingUser, *, blog: str | None = None, days: int = WINDOW_DAYS) -> Report:
     """Views and visitors per day over the last `days` days, top posts and referrers (of one post with `blog`)."""
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     if days not in REPORT_DAYS:
         raise InvalidInput(f"--days must be one of {', '.join(map(str, REPORT_DAYS))}")

@@ -59,7 +59,7 @@ def _require_superuser(db: Database, what: str) -> None:
 
 
 def _media_dir() -> Path:
-    from blogster_cli.services.images import media_dir
+    from blogster_cli.services.media_files import media_dir
 
     return media_dir()
 

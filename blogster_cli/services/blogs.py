@@ -8,131 +8,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
+from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter
 from blogster_cli.repositories.blogs import BlogRow as BlogRow  # re-exported: front ends name the rows they show
-from blogster_cli.vocabulary import ActivityType, BlogStatus
+from blogster_cli.services.post_steps import (  # re-exported: blogs.create takes a NewBlog, `show` renders markdown_of
+    NewBlog as NewBlog,
+)
+from blogster_cli.services.post_steps import check_status, find_own, insert_new, link_tags, not_found, unique_slug
+from blogster_cli.services.post_steps import markdown_of as markdown_of
+from blogster_cli.vocabulary import ActivityType
 
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
-
-
-def not_found(ref: str) -> NotFound:
-    return NotFound(f"no post with slug or id {ref!r}")
-
-
-def unique_slug(
-    conn: Connection, title_or_slug: str, *, generated: bool, taken: set[str] | None = None, exact: bool = False
-) -> str:
-    """A slug for a post of mine, from the title (generated) or as written: -2, -3... on
-    collision, whether it came from a title or a file; an `exact` slug (typed by the user)
-    that is taken is a conflict instead."""
-    from blogster_cli.content.slugs import slugify, unique
-
-    base = slugify(title_or_slug) if generated else check_explicit_slug(title_or_slug)
-    existing = blog_rows.own_slugs_like(conn, base=base) | (taken or set())
-    if exact and base in existing:
-        raise Conflict(f"you already have a post with slug {base!r}")
-    return unique(base, existing)
-
-
-def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
-    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
-    if row is None:
-        raise not_found(ref)
-    return row
-
-
-@dataclass
-class NewBlog:
-    title: str
-    markdown: str = ""
-    slug: str | None = None
-    exact_slug: bool = False  # the user typed `slug`: taken is a conflict, not a -2 suffix
-    status: str = "draft"
-    tags: list[str] = field(default_factory=list)
-    meta_description: str | None = None
-    meta_keywords: list[str] | None = None
-    featured_image: str | None = None
-    persona_id: UUID | None = None
-    template_id: UUID | None = None
-    sections: list[dict[str, Any]] = field(default_factory=list)
-    content: dict[str, Any] | None = None
-    """A complete content document (imports); else one is built from markdown and sections."""
-    created_at: datetime | None = None
-    published_at: datetime | None = None
-    ai_generated: bool = False
-
-
-def _document(new: NewBlog) -> dict[str, Any]:
-    from blogster_cli.content.document import new_document
-
-    if new.content is not None:
-        return new.content
-    document = new_document(new.markdown)
-    document["sections"] = new.sections
-    return document
-
-
-def _check_status(status: str) -> str:
-    if status not in set(BlogStatus):
-        raise InvalidInput(f"status must be one of {', '.join(BlogStatus)}")
-    return status
-
-
-def insert_new(
-    conn: Connection, new: NewBlog, *, activity_type: ActivityType = ActivityType.CREATED, taken: set[str] | None = None
-) -> BlogRow:
-    """Inserts one post inside an open unit of work (shared by create and import)."""
-    title = check_title(new.title)
-    document = _document(new)
-    check_text(document.get("markdown", ""), "the body")
-    _check_status(new.status)
-    slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken, exact=new.exact_slug)
-    published_at = new.published_at
-    if new.status == "published" and published_at is None:
-        published_at = datetime.now(UTC)
-    row = blog_rows.insert(
-        conn,
-        values={
-            "title": title,
-            "slug": slug,
-            "content": document,
-            "status": new.status,
-            "meta_description": new.meta_description,
-            "meta_keywords": new.meta_keywords,
-            "featured_image": new.featured_image,
-            "persona_id": new.persona_id,
-            "template_id": new.template_id,
-            "ai_generated": new.ai_generated,
-            "created_at": new.created_at,
-            "published_at": published_at,
-        },
-    )
-    if new.tags:
-        _link_tags(conn, row.id, normalise_tags(new.tags))
-    activities.record(
-        conn, type=activity_type, title=title, description=f"{activity_type.capitalize()} '{title}'", blog_id=row.id,
-        metadata={"slug": slug},
-    )  # fmt: skip
-    # Tags are stored under their existing spelling: read back only when there are some.
-    return find_own(conn, str(row.id), with_content=True) if new.tags else row
-
-
-def _link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
-    """Links the named tags (created if new) to one blog."""
-    tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
-    blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
 
 
 def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
@@ -163,7 +60,7 @@ def list_blogs(
     )  # fmt: skip
     if filters.statuses:
         for status in filters.statuses:
-            _check_status(status)
+            check_status(status)
     if filters.sort not in blog_rows.SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(blog_rows.SORTS)}")
     if filters.all_authors and (filters.trashed or set(filters.statuses or ["published"]) != {"published"}):
@@ -205,11 +102,6 @@ def author_label(author_id: UUID, username: str | None) -> str:
     return username or str(author_id)[:8]
 
 
-def markdown_of(row: BlogRow) -> str:
-    markdown: str = (row.content or {}).get("markdown", "")
-    return markdown
-
-
 @dataclass
 class BlogChanges:
     """Fields to change; None leaves a field as it is."""
@@ -244,7 +136,7 @@ def update(
         if changes.featured_image is not None and changes.featured_image != (row.featured_image or ""):
             values["featured_image"] = changes.featured_image or None
         if changes.status is not None and changes.status != row.status:
-            values["status"] = _check_status(changes.status)
+            values["status"] = check_status(changes.status)
             if changes.status == "published" and row.published_at is None:
                 values["published_at"] = datetime.now(UTC)
         if values:
@@ -272,7 +164,7 @@ def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
         blog_rows.unlink_tags(conn, blog_id=row.id, names=remove)
     add = [t for t in wanted if t.lower() not in current]
     if add:
-        _link_tags(conn, row.id, add)
+        link_tags(conn, row.id, add)
 
 
 def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> BlogRow:
@@ -280,7 +172,7 @@ def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequen
         row = find_own(conn, ref)
         names = normalise_tags(list(add))
         if names:
-            _link_tags(conn, row.id, names)
+            link_tags(conn, row.id, names)
         if remove:
             blog_rows.unlink_tags(conn, blog_id=row.id, names=list(remove))
         activities.record(

@@ -11,12 +11,11 @@ import re
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
-from blogster_cli.services.sessions import require_admin
 from blogster_cli.vocabulary import ActivityType
 
 LIST_FIELDS = ("interests", "pain_points", "goals")

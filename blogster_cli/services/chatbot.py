@@ -13,12 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.chatbot import intents as intent_files
 from blogster_cli.chatbot.evaluation import Evaluation
 from blogster_cli.chatbot.intents import IntentSpec
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.services.sessions import require_admin
 from blogster_cli.vocabulary import ChatbotIntentCategory
 
 MAX_ANALYTICS_DAYS = 366

@@ -20,18 +20,16 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.distribution.crosspost import PLATFORMS, Article, canonical_url, cli_name
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.distribution.crosspost import PLATFORMS, Article, cli_name
+from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import republishing
-from blogster_cli.repositories import site as site_rows
-from blogster_cli.services.blogs import find_own, markdown_of
 from blogster_cli.services.platform_accounts import PlatformEndpoint
+from blogster_cli.services.post_steps import find_own, markdown_of
+from blogster_cli.services.site_address import published_address
 from blogster_cli.vocabulary import BlogStatus
 
 if TYPE_CHECKING:
-    from blogster_cli.db.acting import Connection
-    from blogster_cli.publish.model import SiteConfig
-    from blogster_cli.repositories.blogs import BlogRow
+    pass
 
 
 @dataclass(frozen=True)
@@ -65,20 +63,6 @@ class _Intent:
     known_remote_id: str | None
     known_url: str | None
     article: Article
-
-
-def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tuple[SiteConfig, str]:
-    """My site's configuration and the published post's address on it (its canonical URL)."""
-    from blogster_cli.publish.urls import permalink
-    from blogster_cli.services.site import site_config
-
-    settings = site_rows.own_settings(conn)
-    if settings is None:
-        raise NotFound("you have no site settings (subdomain) yet: links need your site's URL")
-    config = site_config(settings, base_domain=base_domain)
-    published_at = row.published_at or dt.datetime.now(dt.UTC)
-    path = permalink(config.permalink, slug=row.slug, published_at=published_at) or f"/{row.slug}/"
-    return config, canonical_url(config.base_url, path)
 
 
 def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.documentation import links, tree
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.services.sessions import require_admin
 from blogster_cli.vocabulary import DocumentationStatus
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from blogster_cli.content.slugs import USABLE_SLUG
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
-from blogster_cli.services.blogs import NewBlog
+from blogster_cli.services.post_steps import NewBlog
 
 if TYPE_CHECKING:
     from blogster_cli.content.post import ImportedPost

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.repositories import blogs_bulk
@@ -148,7 +149,7 @@ def export_posts(
     """
     _check(dialect, statuses)
     if media_root is None:
-        from blogster_cli.services.images import media_dir
+        from blogster_cli.services.media_files import media_dir
 
         media_root = media_dir()
     directory = directory.expanduser()
@@ -330,16 +331,6 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
         path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
     return path, text, note
-
-
-def safe_relative(path: str) -> PurePosixPath | None:
-    """`path` as a relative path that stays inside the folder it is joined to, else None."""
-    if not path or "\\" in path or "\x00" in path:
-        return None
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(part in ("..", ".", "") for part in pure.parts):
-        return None
-    return pure
 
 
 def _read_manifest(root: Path) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""AI generation use cases: a credit reserved, the provider called, the result stored and logged.
+"""AI generation use cases: `generate draft` and `generate batch` (the steps every
+generation shares are in services/generation_steps.py).
 
 Every generation runs in three steps, and the provider call is in no transaction:
 1. one unit of work reads what the prompt needs and reserves one credit for a fresh
@@ -16,136 +17,34 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound
-from blogster_cli.models.content import AiGenerationLog
+from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
 from blogster_cli.repositories import catalog
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider
 from blogster_cli.services.ai_provider import Completion
+from blogster_cli.services.generation_steps import (
+    LogLinks,
+    link_started,
+    log_row,
+    metered,
+    own_idea,
+    parse_idea_id,
+    reserve,
+)
+from blogster_cli.services.generation_steps import NoCredits as NoCredits  # re-exported: the error `generate` stops on
+from blogster_cli.services.post_steps import NewBlog, insert_new
 from blogster_cli.vocabulary import ActivityType, BlogIdeaStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from blogster_cli.models.extended import BlogIdea
     from blogster_cli.repositories.blogs import BlogRow
-
-T = TypeVar("T")
-NO_CREDITS = "no AI credits left (see: blogster credits)"
-STORE_ATTEMPTS = 3
-
-
-class NoCredits(BlogsterError):
-    """Zero free credits: nothing was sent to the provider."""
-
-
-@dataclass(frozen=True)
-class LogLinks:
-    """What a generation log points at (checked by RLS: only the actor's own or shared rows)."""
-
-    blog_id: UUID | None = None
-    persona_id: UUID | None = None
-    template_id: UUID | None = None
-
-
-def reserve(session: Session, request_id: UUID) -> None:
-    """Step 1's reservation, in the caller's unit of work; no credit is a NoCredits error."""
-    from sqlalchemy.exc import DBAPIError
-
-    try:
-        rows.reserve_credit(session, request_id=request_id)
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) == "P0001":
-            raise NoCredits(NO_CREDITS) from None
-        raise
-
-
-def log_row(
-    request_id: UUID, prompt: str, completion: Completion | None, links: LogLinks, model: str
-) -> AiGenerationLog:
-    return AiGenerationLog(
-        request_id=request_id,
-        prompt=prompt,
-        completion=completion.text if completion else None,
-        model=completion.model if completion else model,
-        tokens_used=completion.tokens if completion else 0,
-        success=completion is not None,
-        blog_id=links.blog_id,
-        persona_id=links.persona_id,
-        template_id=links.template_id,
-    )
-
-
-def metered(
-    acting: ActingUser,
-    *,
-    request_id: UUID,
-    prompt: str,
-    provider: ProviderConfig,
-    links: LogLinks,
-    call: Callable[[], Completion],
-    store: Callable[[Session, Completion], T],
-) -> T:
-    """Steps 2 and 3 for a request whose credit step 1 reserved; the store step logs the success."""
-    try:
-        completion = call()
-        attempts = 0
-        while True:
-            try:
-                with orm_unit_of_work(acting) as session:
-                    return store(session, completion)
-            except Conflict:
-                # A concurrent generation took the same slug first; the unit rolled back whole,
-                # so storing again (without calling the provider again) is safe.
-                attempts += 1
-                if attempts == STORE_ATTEMPTS:
-                    raise
-    except BaseException:
-        _release_and_log_failure(acting, request_id, prompt, provider.model, links)
-        raise
-
-
-def complete_structured(
-    provider: ProviderConfig,
-    messages: list[dict[str, str]],
-    *,
-    response_format: dict[str, Any],
-    parse: Callable[[str], T | None],
-    what: str,
-) -> tuple[T, Completion]:
-    """A structured completion; a reply off the schema is asked for once more, then a clear error."""
-    tokens = 0
-    for _attempt in range(2):
-        completion = ai_provider.complete(provider, messages, response_format=response_format)
-        tokens += completion.tokens
-        parsed = parse(completion.text)
-        if parsed is not None:
-            return parsed, Completion(text=completion.text, tokens=tokens, model=completion.model)
-    raise ai_provider.ProviderError(
-        f"the AI provider twice returned {what} that do not match the schema; nothing was saved"
-    )
-
-
-def release(acting: ActingUser, *, request_id: UUID) -> None:
-    """Gives back a reservation when the request stops before the provider is called."""
-    with orm_unit_of_work(acting) as session:
-        rows.release_credit(session, request_id=request_id)
-
-
-def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, model: str, links: LogLinks) -> None:
-    try:
-        with orm_unit_of_work(acting) as session:
-            rows.release_credit(session, request_id=request_id)
-            rows.insert_log(session, log=log_row(request_id, prompt, None, links, model))
-    except BlogsterError:
-        pass  # the original failure is what the user needs to see; the reservation expires in an hour
 
 
 @dataclass(frozen=True)
@@ -170,39 +69,23 @@ def _persona_brief(row: catalog.PersonaRow) -> prompts.PersonaBrief:
     )  # fmt: skip
 
 
-# The saved idea a draft starts from (services/ideas.py uses these too: ideas build on
-# generation, never the reverse).
-
-
-def parse_idea_id(ref: str) -> UUID:
-    try:
-        return UUID(ref)
-    except ValueError:
-        raise InvalidInput(f"{ref!r} is not an idea id (see: blogster ideas list)") from None
-
-
-def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:
-    idea = rows.find_idea(session, idea_id=idea_id, for_update=for_update)
-    if idea is None or idea.user_id != acting.actor.user_id:
-        raise NotFound(f"no idea {idea_id} (see: blogster ideas list)")
-    return idea
-
-
-def link_started(session: Session, idea_id: UUID, blog_id: UUID) -> None:
-    idea = rows.find_idea(session, idea_id=idea_id, for_update=True)
-    if idea is not None:
-        idea.blog_id, idea.status = blog_id, BlogIdeaStatus.IN_PROGRESS
-        session.add(idea)
-        session.flush()
+def _sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:
+    """My research sources not yet tied to a post: what a new draft may cite."""
+    return [
+        prompts.SourceBrief(
+            title=s.title or s.url or "untitled",
+            url=s.url,
+            author=s.author,
+            published=s.publication_date.isoformat() if s.publication_date else None,
+        )  # fmt: skip
+        for s in rows.unattached_sources(session, user_id=acting.actor.user_id)
+    ]
 
 
 def draft(
     acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None]
 ) -> BlogRow:
     """A new post (ai_generated) written by the provider for the persona and template; tokens stream out."""
-    from blogster_cli.services import research
-    from blogster_cli.services.blogs import NewBlog, insert_new
-
     if request.kind not in ("draft", "outline"):
         raise InvalidInput("kind must be draft or outline")
     if bool(request.topic and request.topic.strip()) == (request.idea is not None):
@@ -217,7 +100,7 @@ def draft(
         if request.template and template is None:
             raise NotFound(f"no template {request.template!r} (see: blogster templates list)")
         idea = own_idea(session, acting, parse_idea_id(request.idea)) if request.idea else None
-        sources = research.sources_for_next_draft(session, acting) if request.use_sources else []
+        sources = _sources_for_next_draft(session, acting) if request.use_sources else []
         reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()
     keywords = request.keywords or (tuple(idea.keywords) if idea else ())

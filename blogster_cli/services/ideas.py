@@ -16,9 +16,9 @@ from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.models.extended import BlogIdea
 from blogster_cli.repositories import generation as rows
-from blogster_cli.services import generation
+from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation import link_started, own_idea, parse_idea_id
+from blogster_cli.services.generation_steps import link_started, own_idea, parse_idea_id
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -67,13 +67,13 @@ def generate(
         raise InvalidInput(f"--count must be between 1 and {MAX_IDEAS}")
     request_id = uuid.uuid4()
     with orm_unit_of_work(acting) as session:
-        generation.reserve(session, request_id)
+        generation_steps.reserve(session, request_id)
     messages = prompts.assemble("ideas", prompts.PromptInput(topic=topic, industry=industry, count=count))
     prompt_text = prompts.as_text(messages)
     parsed: list[idea_shapes.IdeaOut] = []
 
     def call() -> Completion:
-        ideas, completion = generation.complete_structured(
+        ideas, completion = generation_steps.complete_structured(
             provider, messages, response_format=idea_shapes.response_format(), parse=idea_shapes.parse_ideas,
             what="ideas",
         )  # fmt: skip
@@ -99,12 +99,15 @@ def generate(
             ],
         )
         rows.insert_log(
-            session, log=generation.log_row(request_id, prompt_text, completion, generation.LogLinks(), provider.model)
+            session,
+            log=generation_steps.log_row(
+                request_id, prompt_text, completion, generation_steps.LogLinks(), provider.model
+            ),
         )
         return [_public(i) for i in stored]
 
-    return generation.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=generation.LogLinks(),
+    return generation_steps.metered(
+        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=generation_steps.LogLinks(),
         call=call, store=store,
     )  # fmt: skip
 
@@ -132,7 +135,7 @@ def start(acting: ActingUser, *, ref: str) -> BlogRow:
     """A draft post from the idea (its title, description and keywords), linked back to it."""
     from blogster_cli.db.orm import driver_connection
     from blogster_cli.errors import Conflict
-    from blogster_cli.services.blogs import NewBlog, insert_new
+    from blogster_cli.services.post_steps import NewBlog, insert_new
 
     with orm_unit_of_work(acting) as session:
         idea = own_idea(session, acting, parse_idea_id(ref), for_update=True)

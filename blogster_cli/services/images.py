@@ -5,39 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.config import home_dir
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.private_files import write_private
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
-from blogster_cli.services.blogs import find_own
+from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
+from blogster_cli.services.media_files import media_dir as media_dir  # re-exported: where `images add` puts files
+from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import ActivityType
-
-MAX_IMAGE_BYTES = 25 * 1024 * 1024
-
-
-def media_dir() -> Path:
-    return home_dir() / "media"
-
-
-def store_media(data: bytes, what: str) -> tuple[str, str]:
-    """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type)."""
-    from blogster_cli.content.images import content_hash_name, detect_image_type
-
-    if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput(f"{what} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
-    kind = detect_image_type(data)
-    if kind is None:
-        raise InvalidInput(f"{what} is not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
-    name = content_hash_name(data)
-    folder = media_dir()
-    target = folder / name
-    if not target.exists():
-        write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
-    return name, kind.mime_type
 
 
 def add(

@@ -70,7 +70,7 @@ def create(
 ) -> InteractivePublic:  # fmt: skip
     """Saves a checked structure under a tracking id (made from the title unless given)."""
     from blogster_cli.content.slugs import slugify
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     kind = _kind(content_type)
     checked = _checked(kind.value, structure)

@@ -87,8 +87,8 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
     """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
-    from blogster_cli.services.blogs import find_own, markdown_of
-    from blogster_cli.services.crossposting import published_address
+    from blogster_cli.services.post_steps import find_own, markdown_of
+    from blogster_cli.services.site_address import published_address
 
     subject = " ".join(subject.split())
     if not subject:

@@ -18,7 +18,7 @@ from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.publishing import ScheduledRow
-from blogster_cli.services.blogs import find_own, markdown_of
+from blogster_cli.services.post_steps import find_own, markdown_of
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 AT_FORMAT = "%Y-%m-%d %H:%M"

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.ai import prompts
 from blogster_cli.ai.citations import citation_formats
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
@@ -42,7 +41,7 @@ def _public(source: ResearchSource) -> SourcePublic:
 
 
 def _blog_id(session: Session, ref: str | None) -> UUID | None:
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     return find_own(driver_connection(session), ref).id if ref else None
 
@@ -86,16 +85,3 @@ def remove(acting: ActingUser, *, ref: str) -> SourcePublic:
         if source is None or not rows.delete_source(session, source_id=source_id):
             raise NotFound(f"no research source {ref}")
         return _public(source)
-
-
-def sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:
-    """My research sources not yet tied to a post: what a new draft may cite."""
-    return [
-        prompts.SourceBrief(
-            title=s.title or s.url or "untitled",
-            url=s.url,
-            author=s.author,
-            published=s.publication_date.isoformat() if s.publication_date else None,
-        )  # fmt: skip
-        for s in rows.unattached_sources(session, user_id=acting.actor.user_id)
-    ]

@@ -40,7 +40,7 @@ def import_report(
     """All rows of the file in one transaction; `kind` and `provider` fill rows whose file lacks the column."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import revenue as revenue_rows
-    from blogster_cli.services.analytics_ingest import post_finder
+    from blogster_cli.services.post_addresses import post_finder
 
     try:
         default_type = monetization_type(kind) if kind is not None else None

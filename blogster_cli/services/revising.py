@@ -1,6 +1,6 @@
 """AI work on an existing post: rewrite, expand or continue it (a new revision), SEO metadata, social copy.
 
-Same three steps as every generation (services/generation.py): read the post and
+Same three steps as every generation (services/generation_steps.py): read the post and
 reserve a credit, call the provider, store and log. The store step updates the post
 only if nobody changed it meanwhile (Conflict otherwise: nothing saved, no charge).
 """
@@ -20,9 +20,9 @@ from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import generation as rows
-from blogster_cli.services import ai_provider, generation
+from blogster_cli.services import ai_provider, generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation import LogLinks, log_row
+from blogster_cli.services.generation_steps import LogLinks, log_row
 from blogster_cli.vocabulary import ActivityType, SocialPlatform
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ REVISIONS = ("rewrite", "expand", "continue")
 
 
 def _read(acting: ActingUser, ref: str, request_id: UUID) -> BlogRow:
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     with orm_unit_of_work(acting) as session:
         blog = find_own(driver_connection(session), ref, with_content=True)
-        generation.reserve(session, request_id)
+        generation_steps.reserve(session, request_id)
     return blog
 
 
@@ -50,7 +50,7 @@ def _markdown(blog: BlogRow) -> str:
 def _save(session: Session, blog: BlogRow, values: dict[str, Any], what: str) -> BlogRow:
     """Updates my post if it is unchanged since it was read, and records the activity."""
     from blogster_cli.repositories import activities
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     conn = driver_connection(session)
     if blog_rows.update(conn, blog_id=blog.id, values=values, expected_updated_at=blog.updated_at) is None:
@@ -83,7 +83,7 @@ def revise(
         if not target.strip():
             raise InvalidInput(f"'{blog.slug}' has no text to {kind}")
     except InvalidInput:
-        generation.release(acting, request_id=request_id)
+        generation_steps.release(acting, request_id=request_id)
         raise
     body = target[-prompts.MAX_POST_CHARS :] if kind == "continue" else target[: prompts.MAX_POST_CHARS]
     messages = prompts.assemble(
@@ -107,7 +107,7 @@ def revise(
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
         return saved
 
-    return generation.metered(
+    return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog),
         call=lambda: ai_provider.stream(provider, messages, on_token), store=store,
     )  # fmt: skip
@@ -123,7 +123,7 @@ def seo(acting: ActingUser, *, ref: str, provider: ProviderConfig) -> BlogRow:
     result: list[metadata.SeoOut] = []
 
     def call() -> Completion:
-        seo_out, completion = generation.complete_structured(
+        seo_out, completion = generation_steps.complete_structured(
             provider, messages, response_format=metadata.response_format(metadata.SeoOut, "seo_metadata"),
             parse=metadata.parse_seo, what="SEO metadata",
         )  # fmt: skip
@@ -138,7 +138,7 @@ def seo(acting: ActingUser, *, ref: str, provider: ProviderConfig) -> BlogRow:
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
         return saved
 
-    return generation.metered(
+    return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
         store=store,
     )  # fmt: skip
@@ -175,7 +175,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
     result: list[metadata.SocialOut] = []
 
     def call() -> Completion:
-        post, completion = generation.complete_structured(
+        post, completion = generation_steps.complete_structured(
             provider, messages, response_format=metadata.response_format(metadata.SocialOut, "social_post"),
             parse=lambda text: metadata.parse_social(text, chosen.value), what=f"{chosen.value} posts",
         )  # fmt: skip
@@ -200,7 +200,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags), out.length(), limit,
                            row.post_status.value)  # fmt: skip
 
-    return generation.metered(
+    return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
         store=store,
     )  # fmt: skip
@@ -219,7 +219,7 @@ class GeneratedImage:
 def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
     """An image from the provider's images endpoint, stored like `images add` stores a file."""
     from blogster_cli.models.content import ImageAsset
-    from blogster_cli.services.images import store_media
+    from blogster_cli.services.media_files import store_media
 
     if not prompt.strip():
         raise InvalidInput("--prompt is empty")
@@ -245,6 +245,6 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
         rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
         return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt)
 
-    return generation.metered(
+    return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt, provider=provider, links=_links(blog), call=call, store=store
     )

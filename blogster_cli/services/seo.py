@@ -114,7 +114,7 @@ def import_positions(
     """
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
-    from blogster_cli.services.analytics_ingest import post_finder
+    from blogster_cli.services.post_addresses import post_finder
 
     try:
         rows, rejected = parse_positions(text, default_page=blog)
@@ -147,7 +147,7 @@ def import_positions(
 
 
 def _own_post_id(acting: ActingUser, blog: str) -> UUID:
-    from blogster_cli.services.analytics_ingest import post_finder
+    from blogster_cli.services.post_addresses import post_finder
 
     found = post_finder(acting)(blog)
     if found is None:

@@ -184,13 +184,6 @@ def current_user(ctx: AppContext) -> ActingUser:
     raise AuthError(NOT_LOGGED_IN)
 
 
-def require_admin(acting: ActingUser) -> None:
-    from blogster_cli.errors import PermissionDenied
-
-    if not acting.actor.is_admin:
-        raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")
-
-
 def logout_quietly(ctx: AppContext) -> None:
     """Forgets stored credentials without touching the database (the account is gone)."""
     for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):

@@ -17,9 +17,10 @@ from typing import Any
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import NotFound
-from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
+from blogster_cli.publish.model import Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
-from blogster_cli.repositories.site import PublishedRow, SiteSettingsRow
+from blogster_cli.repositories.site import PublishedRow
+from blogster_cli.services.site_address import site_config
 from blogster_cli.services.site_files import Manifest, load_manifest, write_site
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
@@ -37,24 +38,6 @@ class BuildReport:
     unchanged: int
     removed: int
     seconds: float
-
-
-def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
-    from blogster_cli.publish.urls import base_url
-
-    return SiteConfig(
-        title=settings.site_title or settings.subdomain,
-        description=settings.site_description or "",
-        base_url=base_url(
-            site_url=settings.site_url,
-            custom_domain=settings.custom_domain,
-            subdomain=settings.subdomain,
-            base_domain=base_domain,
-        ),  # fmt: skip
-        theme=settings.theme,
-        permalink=settings.permalink,
-        posts_per_page=settings.posts_per_page,
-    )
 
 
 def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
@@ -135,7 +118,7 @@ def _build(
 ) -> BuildReport:
     from blogster_cli.publish.pages import SitePlan, site_key
     from blogster_cli.publish.themes import load_theme
-    from blogster_cli.services.images import media_dir
+    from blogster_cli.services.media_files import media_dir
 
     started = time.perf_counter()
     previous = load_manifest(out, full=full)

@@ -42,7 +42,7 @@ class SiteSettings:
 
 
 def _public(row: site_rows.SiteSettingsRow, base_domain: str) -> SiteSettings:
-    from blogster_cli.services.site import site_config
+    from blogster_cli.services.site_address import site_config
 
     values = asdict(row)
     return SiteSettings(

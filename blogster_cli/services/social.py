@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.errors import InvalidInput, NotFound
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from blogster_cli.credentials import CredentialStore
 
 HANDLE = re.compile(r"[^\s:]{1,100}")
-KEYRING_PREFIX = "keyring:"
 
 
 def _platform(name: str) -> SocialPlatform:
@@ -127,7 +127,7 @@ def _checked(platform: str, content: str, hashtags: list[str]) -> list[str]:
 
 
 def list_posts(acting: ActingUser, *, ref: str | None = None) -> list[SocialPostPublic]:
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     with orm_unit_of_work(acting) as session:
         blog_id = find_own(driver_connection(session), ref).id if ref else None
@@ -138,7 +138,7 @@ def create_post(
     acting: ActingUser, *, ref: str, platform: str, content: str, hashtags: list[str], handle: str | None = None
 ) -> SocialPostPublic:
     """A draft written by hand, on my profile for the platform (a stand-in profile until one is connected)."""
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     chosen = _platform(platform)
     tags = _checked(chosen.value, content, hashtags)

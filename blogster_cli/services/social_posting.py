@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
 from blogster_cli.services.platform_accounts import PlatformEndpoint, token_variable
-from blogster_cli.services.social import KEYRING_PREFIX
 from blogster_cli.vocabulary import SocialPostStatus
 
 if TYPE_CHECKING:

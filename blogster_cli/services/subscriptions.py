@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.plans import MONTHLY_CREDITS
@@ -51,14 +52,25 @@ def _require_admin(acting: ActingUser) -> None:
         raise PermissionDenied("administrators only")
 
 
+def _account_id(ctx: AppContext, email: str) -> UUID:
+    """The id of the account with `email`, read on the administrative login (the caller has
+    checked that the actor is an administrator)."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.repositories import accounts
+
+    with admin_unit_of_work(ctx.database) as conn:
+        account = accounts.find_by_email(conn, email=email)
+    if account is None:
+        raise NotFound(f"no account with email {email!r}")
+    return account.id
+
+
 def _change(
     ctx: AppContext, acting: ActingUser, email: str, *, tier: SubscriptionTier | None = None, add_credits: int = 0,
     at_least: int | None = None,
 ) -> SubscriptionPublic:  # fmt: skip
-    from blogster_cli.services.accounts import account_id
-
     _require_admin(acting)
-    user_id = account_id(acting, ctx=ctx, email=email)
+    user_id = _account_id(ctx, email)
     with orm_unit_of_work(acting) as session:
         plan = rows.update_subscription(session, user_id=user_id, tier=tier, add_credits=add_credits, at_least=at_least)
         if plan is None:

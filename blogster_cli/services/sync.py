@@ -237,7 +237,7 @@ def _hash(
 
 def _inside(root: Path, relative: str) -> Path | None:
     """`root / relative` when its folder resolves inside `root` (no link leads out), else None."""
-    from blogster_cli.services.exports import safe_relative
+    from blogster_cli.content.files import safe_relative
 
     pure = safe_relative(relative)
     if pure is None:

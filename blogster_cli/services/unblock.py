@@ -22,9 +22,9 @@ from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.models.extended import WritersBlockSession
 from blogster_cli.repositories import generation as rows
-from blogster_cli.services import generation
+from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation import LogLinks, log_row
+from blogster_cli.services.generation_steps import LogLinks, log_row
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -58,14 +58,14 @@ def fragment_of(markdown: str) -> str:
 
 
 def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: int = 3) -> UnblockSession:
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     if not 1 <= count <= 10:
         raise InvalidInput("--count must be between 1 and 10")
     request_id = uuid.uuid4()
     with orm_unit_of_work(acting) as session:
         blog: BlogRow = find_own(driver_connection(session), ref, with_content=True)
-        generation.reserve(session, request_id)
+        generation_steps.reserve(session, request_id)
     markdown = (blog.content or {}).get("markdown", "")
     fragment = fragment_of(markdown)
     extra = {"title": blog.title, "body": fragment or "(nothing written yet)", "count": count}
@@ -75,7 +75,7 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
     links = LogLinks(blog.id, blog.persona_id, blog.template_id)
 
     def call() -> Completion:
-        suggestions, completion = generation.complete_structured(
+        suggestions, completion = generation_steps.complete_structured(
             provider, messages, response_format=metadata.response_format(metadata.SuggestionsOut, "suggestions"),
             parse=metadata.parse_suggestions, what="suggestions",
         )  # fmt: skip
@@ -93,7 +93,7 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, links, provider.model))
         return _public(row, blog.updated_at)
 
-    return generation.metered(
+    return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
     )
 
@@ -106,7 +106,7 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_
     and Conflict is raised, so a newer edit is never overwritten.
     """
     from blogster_cli.repositories import blogs as blog_rows
-    from blogster_cli.services.blogs import find_own
+    from blogster_cli.services.post_steps import find_own
 
     with orm_unit_of_work(acting) as session:
         row = session.get(WritersBlockSession, session_id, with_for_update=True)

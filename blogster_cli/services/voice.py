@@ -20,9 +20,9 @@ from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.models.extended import VoiceRecording
 from blogster_cli.repositories import generation as rows
-from blogster_cli.services import ai_provider, generation
+from blogster_cli.services import ai_provider, generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation import LogLinks, log_row
+from blogster_cli.services.generation_steps import LogLinks, log_row
 from blogster_cli.vocabulary import TranscriptionStatus
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def transcribe(
     acting: ActingUser, *, path: Path, provider: ProviderConfig, blog: str | None, model: str | None,
     to_draft: bool, title: str | None = None,
 ) -> Transcript:  # fmt: skip
-    from blogster_cli.services.blogs import NewBlog, find_own, insert_new
+    from blogster_cli.services.post_steps import NewBlog, find_own, insert_new
 
     data = _read_audio(path)
     size = len(data)
@@ -93,7 +93,7 @@ def transcribe(
         session.flush()
         recording_id = recording.id
         duration = recording.duration_seconds
-        generation.reserve(session, request_id)
+        generation_steps.reserve(session, request_id)
     prompt = f"transcribe {path.name} ({size} bytes)"
 
     def call() -> Completion:
@@ -118,7 +118,7 @@ def transcribe(
         return Transcript(recording_id, row.transcription_status.value, completion.text, duration, size, row.blog_id)
 
     try:
-        return generation.metered(
+        return generation_steps.metered(
             acting, request_id=request_id, prompt=prompt, provider=provider, links=LogLinks(blog_id=blog_id),
             call=call, store=store,
         )  # fmt: skip

@@ -13,12 +13,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import accounts, worker_logins
-from blogster_cli.services import sessions
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
@@ -43,7 +42,7 @@ def _name(role_name: str) -> str:
 
 def _require_admin_login(acting: ActingUser, ctx: AppContext) -> None:
     """Worker logins are roles: only an administrator on the superuser connection makes them."""
-    sessions.require_admin(acting)
+    require_admin(acting)
     if not ctx.database.login_is_superuser:
         raise ConfigError("worker logins need the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
 

@@ -42,6 +42,11 @@ def test_import_contracts_are_kept():
             "Analytics helpers are pure: no database, services or front end",
         ),
         ("models/scratch.py", "import rich", "Services, repositories, db and models never import front-end libraries"),
+        (
+            "services/scratch.py",
+            "from blogster_cli.services.blogs import find_own",
+            "Use cases import only shared service modules and named compositions",
+        ),
     ],
 )
 def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_import, broken_contract):
@@ -52,6 +57,19 @@ def test_a_layer_skipping_import_breaks_a_contract(tmp_path, module, wrong_impor
     result = _lint_imports(tmp_path)
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"{broken_contract} BROKEN" in result.stdout, result.stdout[-3000:]
+
+
+def test_a_shared_service_module_importing_a_use_case_breaks_the_contract(tmp_path):
+    """Use cases may import the shared service modules; a shared module may not import a use
+    case back (the rule would be inside a use case again)."""
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    shutil.copytree(REPO / "blogster_cli", tmp_path / "blogster_cli", ignore=shutil.ignore_patterns("__pycache__"))
+    shared = tmp_path / "blogster_cli" / "services" / "post_steps.py"
+    shared.write_text(shared.read_text() + "\nfrom blogster_cli.services import publishing  # noqa\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Use cases import only shared service modules and named compositions BROKEN" in result.stdout
+    assert "blogster_cli.services.post_steps -> blogster_cli.services.publishing" in result.stdout
 
 
 def test_an_exception_that_no_longer_matches_fails_the_contracts(tmp_path):
