@@ -155,8 +155,9 @@ def intents_fingerprint(session: Session) -> str:
 def all_intents(session: Session) -> list[dict[str, Any]]:
     intent = ChatbotIntent
     query = sa_select(
-        col(intent.id), col(intent.name), col(intent.training_phrases), col(intent.parameters), col(intent.responses),
-        col(intent.follow_up_intents), cast(col(intent.category), Text).label("category"),
+        col(intent.id), col(intent.name), col(intent.description), col(intent.training_phrases),
+        col(intent.parameters), col(intent.responses), col(intent.follow_up_intents),
+        cast(col(intent.category), Text).label("category"),
     ).order_by(col(intent.name))  # fmt: skip
     return [dict(row) for row in session.execute(query).mappings()]
 

@@ -107,7 +107,7 @@ def test_the_ai_fallback_picks_an_intent_when_the_classifier_is_unsure(db, super
     assert reply["intent"] == "human_agent" and reply["metadata"]["source"] == "ai"
     assert reply["tokens"] == sum(ai_server.usage)
     asked = ai_server.calls("/v1/chat/completions")
-    assert len(asked) == 1 and "human_agent" in asked[0].body["messages"][0]["content"]
+    assert len(asked) == 1 and "- human_agent: The user wants a person." in asked[0].body["messages"][0]["content"]
     # A confident classification never calls the provider.
     answer(db, superuser, say(db, bot, "how do I schedule a post?"), provider=provider)
     assert len(ai_server.calls("/v1/chat/completions")) == 1
