@@ -7,6 +7,7 @@ Roles are cluster-wide, so every account role this run creates is dropped at the
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import threading
@@ -39,6 +40,9 @@ SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 RUN_ID = uuid.uuid4().hex[:8]
 # A fixed argon2 hash of "correct horse battery staple", so tests need not hash per user.
 TEST_PASSWORD = "correct horse battery staple"
+# Real argon2id at the lowest cost it allows: the defaults take most of a second per signup or
+# login on a loaded machine (tests/unit/test_password_hashing.py checks the real parameters).
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 # The test server's cluster is thrown away at the end of the run, so it need not survive a
 # crash: no flush to disk per commit, per CREATE DATABASE checkpoint or per page.
 DISPOSABLE_SERVER_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
@@ -64,6 +68,24 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     ):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process signups and logins hash and verify with argon2id at its lowest cost."""
+    from argon2 import PasswordHasher
+
+    from blogster_cli.services import sessions
+
+    monkeypatch.setattr(sessions, "_password_hasher", lambda: PasswordHasher(**CHEAP_ARGON2))
+    monkeypatch.setattr(sessions, "_DUMMY_HASH", _cheap_dummy_hash())
+
+
+@functools.cache
+def _cheap_dummy_hash() -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(**CHEAP_ARGON2).hash(uuid.uuid4().hex)
 
 
 def _with_dbname(conninfo: str, dbname: str) -> str:
@@ -178,7 +200,7 @@ def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
 def password_hash() -> str:
     from argon2 import PasswordHasher
 
-    return PasswordHasher().hash(TEST_PASSWORD)
+    return PasswordHasher(**CHEAP_ARGON2).hash(TEST_PASSWORD)
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ class Resolver:
 def running_resolver() -> Iterator[Resolver]:
     """A Resolver serving on a thread until the block ends (use it in a fixture)."""
     running = Resolver()
-    thread = threading.Thread(target=running.server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop to look again: every 0.5 s by default.
+    thread = threading.Thread(target=running.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield running
     running.server.shutdown()

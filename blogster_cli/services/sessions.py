@@ -18,12 +18,16 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError, InvalidInput
 from blogster_cli.repositories import accounts
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SESSION_KEY = "session"
 LOGIN_KEY = "login"
@@ -38,10 +42,15 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def hash_password(password: str) -> str:
+def _password_hasher() -> PasswordHasher:
+    """argon2-cffi's default parameters (RFC 9106's low-memory profile), as _DUMMY_HASH uses."""
     from argon2 import PasswordHasher
 
-    return PasswordHasher().hash(password)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _password_hasher().hash(password)
 
 
 def check_password_strength(password: str) -> None:
@@ -50,11 +59,10 @@ def check_password_strength(password: str) -> None:
 
 
 def _verify_password(stored_hash: str | None, password: str) -> bool:
-    from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return PasswordHasher().verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _password_hasher().verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,6 +1,7 @@
 """Every `Example:` in `--help` works as shown, run in order against the quickstart data.
 
-The examples are run by bash exactly as printed (with `$(...)`, `<` and `~`), from a
+The examples are run by bash exactly as printed (with `$(...)`, `<` and `~`), each `blogster` in
+its own process (forked from one that has imported the package: tests/cli/forking_blogster.py), from a
 folder holding the files they name (pw.txt, sections.json, shot.png, idea.m4a, ./my-site), with the
 AI commands talking to the local OpenAI-compatible server of tests/ai_server.py.
 A few set-up steps that are not examples make state an example needs (drafts to
@@ -20,6 +21,7 @@ import typer.main
 
 from blogster_cli.cli.app import app
 from tests.ai_server import MODEL
+from tests.cli.forking_blogster import forking_blogster
 from tests.cli.test_catalog_and_images_cli import png_bytes
 from tests.integration.test_analytics_ingest import HAND_MADE_LOG
 
@@ -365,9 +367,11 @@ def test_every_help_example_runs(db, isolated_environment, tmp_path, ai_server):
         "BLOGSTER_AI_BASE_URL": ai_server.base_url,
         "BLOGSTER_AI_MODEL": MODEL,
     }
-    for command, _ in PLAN:
-        result = subprocess.run(
-            command, shell=True, executable="/bin/bash", cwd=work, env=env,
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    # Each `blogster` is its own process, forked from one that has imported the package.
+    with forking_blogster(fake_bin, env):
+        for command, _ in PLAN:
+            result = subprocess.run(
+                command, shell=True, executable="/bin/bash", cwd=work, env=env,
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert result.returncode == 0, f"{command}\n{result.stderr}"
