@@ -51,10 +51,17 @@ def parallel_map(
         broken = False
 
         def submit() -> bool:
+            nonlocal broken
             chunk = next(pending, None)
             if chunk is None:
                 return False
-            queued.append((None if broken else pool.submit(function, chunk), chunk))
+            future = None
+            if not broken:
+                try:
+                    future = pool.submit(function, chunk)
+                except BrokenProcessPool:  # a worker died since the last result was read
+                    broken = True
+            queued.append((future, chunk))
             return True
 
         for _ in range(CHUNKS_AHEAD_PER_WORKER * workers):

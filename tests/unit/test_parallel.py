@@ -40,6 +40,26 @@ def test_a_dead_worker_leaves_the_rest_to_this_process() -> None:
     assert [results for _, results in out] == [[-n] for n in range(12)]
 
 
+def test_a_pool_that_breaks_while_chunks_are_handed_out_leaves_the_rest_to_this_process(monkeypatch) -> None:
+    """A worker can die between reading one result and handing out the next chunk: the pool's
+    submit then raises at once (CI saw it), and the chunks go on here instead."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from itertools import count
+
+    real_submit, calls = ProcessPoolExecutor.submit, count()
+
+    def breaking_submit(self, fn, /, *args, **kwargs):
+        if next(calls) >= 3:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return real_submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", breaking_submit)
+    chunks = [[n] for n in range(12)]
+    out = list(parallel_map(square_with_pid, chunks, workers=2, preload=[__name__]))
+    assert [[value for value, _ in results] for _, results in out] == [[n * n] for n in range(12)]
+
+
 def test_one_worker_runs_here() -> None:
     out = list(parallel_map(square_with_pid, [[1, 2]], workers=1))
     assert out == [([1, 2], [(1, os.getpid()), (4, os.getpid())])]
