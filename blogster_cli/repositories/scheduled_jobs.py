@@ -15,7 +15,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli.db.rows import checked
-from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
 from blogster_cli.models.system import ChatbotConversation, ChatbotMessage
@@ -24,7 +23,6 @@ from blogster_cli.vocabulary import (
     ChatbotConversationStatus,
     NewsletterStatus,
     SocialPostStatus,
-    SubscriptionTier,
 )
 
 # The month's refill ledger (0040): internal, so no row class of its own.
@@ -91,23 +89,9 @@ def claim_credit_refill(session: Session, *, period: date) -> bool:
     return session.execute(statement).first() is not None
 
 
-def top_up_credits(session: Session, *, period: date, monthly: dict[str, int]) -> int:
-    """Every active plan up to its tier's monthly credits (never lowered), counted in the
-    month's ledger row; returns how many plans rose (service_role)."""
-    topped_up = 0
-    for tier, credits in monthly.items():
-        statement = (
-            update(UserSubscription)
-            .where(
-                col(UserSubscription.is_active),
-                col(UserSubscription.subscription_tier) == SubscriptionTier(tier),
-                col(UserSubscription.credits_remaining) < credits,
-            )
-            .values(credits_remaining=credits)
-        )
-        topped_up += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+def record_credit_refill(session: Session, *, period: date, topped_up: int) -> None:
+    """How many plans the month's refill raised, in its ledger row (service_role)."""
     session.execute(update(CREDIT_REFILLS).where(CREDIT_REFILLS.c.period == period).values(topped_up=topped_up))
-    return topped_up
 
 
 def accounts_with_due_social_posts(session: Session, *, now: datetime) -> list[UUID]:

@@ -1,15 +1,6 @@
-"""AI generation use cases: `generate draft` and `generate batch` (the steps every
-generation shares are in services/generation_steps.py).
-
-Every generation runs in three steps, and the provider call is in no transaction:
-1. one unit of work reads what the prompt needs and reserves one credit for a fresh
-   request id (reserve_generation_credit: zero free credits is an error, and no call);
-2. the provider is called;
-3. one unit of work stores the result and its success log, whose trigger charges the
-   credit and consumes the reservation, so the two make exactly one charge.
-If the call or the store fails, or the user presses Ctrl-C, the reservation is
-released and a failed log (which costs nothing) is written; nothing half-written stays,
-unless the user asked to keep a partial draft: then what arrived is stored as a success.
+"""AI generation use cases: `generate draft` and `generate batch`, each in the three steps
+every generation shares (reserve a credit, call the provider outside any transaction, store
+and log), which services/generation_steps.py holds and describes.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_admin_unit_of_work, orm_service_unit_of_work
 from blogster_cli.errors import InvalidInput
+from blogster_cli.repositories import generation as generation_rows
 from blogster_cli.repositories import scheduled_jobs
+from blogster_cli.vocabulary import SubscriptionTier
 
 IDLE_CHAT_MINUTES = 30
 PARTITION_MONTHS_AHEAD = 3
@@ -54,4 +56,8 @@ def refill_credits(db: Database, *, today: date | None = None) -> int | None:
     with orm_service_unit_of_work(db) as session:
         if not scheduled_jobs.claim_credit_refill(session, period=period):
             return None
-        return scheduled_jobs.top_up_credits(session, period=period, monthly=MONTHLY_CREDITS)
+        topped_up = generation_rows.refill_subscriptions(
+            session, monthly={SubscriptionTier(tier): credits for tier, credits in MONTHLY_CREDITS.items()}
+        )
+        scheduled_jobs.record_credit_refill(session, period=period, topped_up=topped_up)
+        return topped_up

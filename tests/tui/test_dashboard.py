@@ -69,27 +69,37 @@ def test_an_empty_account_shows_zeros_and_no_chart(writer):
     drive(app, steps)
 
 
+def held_sign_in(acting):
+    """A sign-in that answers `acting` only once the test sets `answer`; `asked` is set when it starts."""
+    asked, answer = threading.Event(), threading.Event()
+
+    def sign_in():
+        asked.set()
+        assert answer.wait(30)
+        return acting
+
+    return sign_in, asked, answer
+
+
+async def wait_for(pilot, condition, *, tries: int = 200) -> None:
+    """Polls `condition` every 20 ms, up to `tries` times (the assertions after it say what was expected)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+
+
 def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, make_user, db):
     """Who is acting is resolved after the first frame: placeholders first, keys waiting, then figures."""
     from blogster_cli.tui.app import SIGNING_IN, BlogsterApp
 
     write(writer, "Counted", status="published")
-    asked = threading.Event()
-    answer = threading.Event()
-
-    def sign_in():
-        asked.set()
-        assert answer.wait(30)
-        return writer
-
+    sign_in, asked, answer = held_sign_in(writer)
     app = BlogsterApp(sign_in=sign_in)
 
     async def run() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(200):
-                if asked.is_set():
-                    break
-                await pilot.pause(0.02)
+            await wait_for(pilot, asked.is_set)
             assert app.frame_shown and asked.is_set() and not app.signed_in
             screen = app.screen
             assert str(screen.query_one("#card-published", Static).render()) == "Published\n…"
@@ -115,20 +125,12 @@ def test_a_screen_key_pressed_while_signing_in_opens_its_screen_once_signed_in(w
     from blogster_cli.tui.app import BlogsterApp
 
     write(writer, "Waiting post")
-    answer = threading.Event()
-
-    def sign_in():
-        assert answer.wait(30)
-        return writer
-
+    sign_in, _, answer = held_sign_in(writer)
     app = BlogsterApp(sign_in=sign_in)
 
     async def run() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(200):
-                if app.frame_shown:
-                    break
-                await pilot.pause(0.02)
+            await wait_for(pilot, lambda: app.frame_shown)
             await pilot.press("f4", "f3")  # the last one pressed wins
             await pilot.pause()
             assert app.screen.title == "Dashboard" and not app.signed_in
