@@ -369,11 +369,12 @@ class InteractiveContent(SQLModel, table=True):
 
 class TeamCollaboration(SQLModel, table=True):
     __tablename__ = "team_collaboration"
-    __table_args__ = {"schema": "public"}
+    __table_args__ = (blog_author_key(), {"schema": "public"})
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     organization_id: str | None = None
-    blog_id: uuid.UUID = Field(foreign_key="public.blogs.id", ondelete="CASCADE")
+    blog_id: uuid.UUID
+    author_id: uuid.UUID | None = filled_by_trigger()  # the blog's author (0091), read by the policies
     assigned_to: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     assigned_by: uuid.UUID | None = db_default(
         "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"

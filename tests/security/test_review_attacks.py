@@ -109,3 +109,50 @@ def test_the_owner_cannot_skip_transitions_or_move_an_assignment(db, team, super
     assert run(db, ada, "select status::text from public.team_collaboration where id = %s", (ids["grace"],)) == [
         ("assigned",)
     ]
+
+
+def test_assignments_carry_their_posts_author_and_the_policies_admit_the_same_rows(db, team, superuser):
+    """0091: team_collaboration.author_id (read by its policies and by the blogs policy instead
+    of a definer call) is always the post's author, whatever the writer sends; who reads which
+    assignment and which post is what 0071 allowed: the author all of their posts' assignments,
+    an assignee their own and the post, a stranger nothing."""
+    ada, grace, lin, eve, posts, ids = (team[k] for k in ("ada", "grace", "lin", "eve", "posts", "ids"))
+    authors = superuser.execute("select distinct author_id from public.team_collaboration").fetchall()
+    assert authors == [(ada.user_id,)]
+    assert sorted(run(db, ada, "select id from public.team_collaboration")) == sorted([(ids["grace"],), (ids["lin"],)])
+    assert run(db, lin, "select id from public.team_collaboration") == [(ids["lin"],)]
+    assert run(db, lin, "select slug from public.blogs") == [("assigned",)]
+    # The author inserts directly, claiming eve as the author: the trigger sets the post's author.
+    (direct,) = run(
+        db,
+        ada,
+        "insert into public.team_collaboration (blog_id, assigned_to, role, author_id)"
+        " values (%s, %s, 'reviewer', %s) returning id",
+        (posts["private"], eve.user_id, eve.user_id),
+    )[0]
+    assert superuser.execute("select author_id from public.team_collaboration where id = %s", (direct,)).fetchone() == (
+        ada.user_id,
+    )
+    assert sorted(run(db, eve, "select slug from public.blogs")) == [("private",)]
+    # A stranger's insert on ada's post, claiming ada as the author, is refused by the check.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        run(
+            db,
+            eve,
+            "insert into public.team_collaboration (blog_id, assigned_to, assigned_by, role, author_id)"
+            " values (%s, %s, %s, 'editor', %s)",
+            (posts["assigned"], eve.user_id, eve.user_id, ada.user_id),
+        )
+    # eve's own post, assigned to grace: ada does not see that assignment; grace sees the post.
+    (eves,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id) values ('Eve', 'eves', %s) returning id", (eve.user_id,)
+    ).fetchone()
+    run(db, eve, "select public.review_assign(%s, %s, 'editor')", (eves, grace.email))
+    assert len(run(db, ada, "select id from public.team_collaboration")) == 3
+    assert sorted(run(db, grace, "select slug from public.blogs")) == [("assigned",), ("eves",)]
+    # Removing the assignment takes the post away from the assignee in the next statement.
+    run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (direct,))
+    assert superuser.execute("select count(*) from public.team_collaboration where id = %s", (direct,)).fetchone() == (
+        0,
+    )
+    assert run(db, eve, "select slug from public.blogs") == [("eves",)]
