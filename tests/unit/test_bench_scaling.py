@@ -77,3 +77,22 @@ def test_the_chatbot_benchmark_cuts_clinc150_by_intent():
     assert len(reduced["oos_test"]) == bench_chatbot.OOS_MINIMUM
     assert {label for _, label in reduced["oos_test"]} == {"oos"}
     assert reduced["val"] is data["val"]  # splits the benchmark does not use are left alone
+
+
+def test_the_run_fails_on_a_crashed_benchmark_only(tmp_path, monkeypatch, capfd):
+    """bench/run.py (CI's step): a benchmark printing a goal NOT met exits 0 and the run passes;
+    one that exits non-zero makes the run exit 1 and is named, and the others still run."""
+    from bench import run
+
+    (tmp_path / "bench_goal.py").write_text(
+        "import os\nprint('ratio: 3.0 x (goal <= 2: NOT met), scale', os.environ['BLOGSTER_BENCH_SCALE'])\n"
+    )
+    (tmp_path / "bench_zcrash.py").write_text("raise SystemExit('boom')\n")
+    monkeypatch.setattr(run, "HERE", tmp_path)
+    assert run.main(["--scale", "0.01", "goal"]) == 0
+    assert run.main(["--scale", "0.01"]) == 1
+    out = capfd.readouterr().out
+    assert out.count("NOT met), scale 0.01") == 2  # the scale reaches the benchmarks
+    assert "bench_zcrash: crashed (exit 1)" in out
+    assert "run: 1 crashed: bench_zcrash" in out
+    assert out.count("run.wall_time:") == 2
