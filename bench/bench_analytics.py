@@ -171,7 +171,7 @@ def main() -> None:
         postmaster = int((server.data_dir / "postmaster.pid").read_text().split()[0])
         peer = goaccess(log, scratch / "report.json")
         if peer is None:
-            print("goaccess: peer missing (apt-get install -y goaccess); no ratio or agreement figures")
+            print("goaccess: skipped, peer missing (apt-get install -y goaccess); no ratio or agreement figures")
         else:
             print(
                 f"goaccess: {args.lines / peer[0]:,.0f} lines/s ({peer[0]:.2f} s, {peer[1]['cpu_seconds']:.2f} CPU s)"

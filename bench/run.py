@@ -6,8 +6,10 @@ Usage: python bench/run.py [--scale 0.01] [cli] [rls] [import_export] ...
 on and is passed down to them as BLOGSTER_BENCH_SCALE: 1.0 is the issue's full size
 (1,000,000 posts for the RLS benchmark, 10,000 posts to import), 0.01 a reduced run
 cheap enough for CI, which also repeats each measurement fewer times.
-Benchmarks measure; they do not pass or fail. Ratios against floors measured in the
-same run make the figures comparable on noisy machines.
+Benchmarks measure; they do not pass or fail on their goals. Ratios against floors measured
+in the same run make the figures comparable on noisy machines. The exit status is 1 when a
+benchmark crashed (exited non-zero), which the last lines name; `run.wall_time` is the whole
+run's, beside the machine's load average.
 """
 
 from __future__ import annotations
@@ -31,15 +33,27 @@ def main(argv: list[str]) -> int:
         parser.error("--scale must be above 0 and at most 100")
     scripts = sorted(HERE.glob("bench_*.py"))
     if args.names:
+        known = {s.stem.removeprefix("bench_") for s in scripts}
+        if unknown := sorted(set(args.names) - known):
+            parser.error(f"no benchmark named {', '.join(unknown)} (there are: {', '.join(sorted(known))})")
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.names]
     env = {**os.environ, "BLOGSTER_BENCH_SCALE": str(args.scale)}
-    status = 0
+    crashed: list[str] = []
+    run_started = time.perf_counter()
     for script in scripts:
         print(f"# {script.stem}", flush=True)
         started = time.perf_counter()
-        status |= subprocess.run([sys.executable, str(script)], env=env).returncode
+        returncode = subprocess.run([sys.executable, str(script)], env=env).returncode
         print(f"{script.stem}.wall_time: {time.perf_counter() - started:.1f} s", flush=True)
-    return status
+        if returncode != 0:
+            print(f"{script.stem}: crashed (exit {returncode})", flush=True)
+            crashed.append(script.stem)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"run.wall_time: {time.perf_counter() - run_started:.1f} s ({len(scripts)} benchmarks at scale"
+          f" {args.scale:g}; load average {load} on {os.cpu_count()} cores)", flush=True)  # fmt: skip
+    if crashed:
+        print(f"run: {len(crashed)} crashed: {', '.join(crashed)}", flush=True)
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":
