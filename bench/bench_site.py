@@ -1,6 +1,6 @@
 """`site build` side by side with Hugo, on the same posts, in one run.
 
-    python bench/bench_site.py [--posts 1000 10000]
+    python bench/bench_site.py [--posts 1000 10000] [--hugo-max-posts 10000]
 
 --posts defaults to 1,000 x BLOGSTER_BENCH_SCALE (bench/run.py --scale), at least 50.
 
@@ -10,7 +10,8 @@ account and imports --posts real posts (the 18F Jekyll and Rust-blog Zola corpor
 Then, for each size:
 
     hugo: the same published posts after `blogster export --format hugo`, built by
-          `hugo` into a minimal site (single, list and home layouts)
+          `hugo` into a minimal site (single, list and home layouts); skipped above
+          --hugo-max-posts, and reported as failed (no ratio) when Hugo dies
     full_build: `site build` into an empty folder, and its ratio to hugo (goal <= 2x)
     noop_build: a rebuild with nothing changed, and the CPU time it took in this process
     incremental_build: a rebuild after one post's body changed (goal <= 0.15x full, <= 0.5 s),
@@ -86,6 +87,10 @@ def hugo_site(acting, folder: Path) -> Path:
     return folder
 
 
+class HugoFailed(Exception):
+    pass
+
+
 def time_hugo(folder: Path) -> float:
     shutil.rmtree(folder / "public", ignore_errors=True)
     started = time.perf_counter()
@@ -96,26 +101,35 @@ def time_hugo(folder: Path) -> float:
     )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"hugo failed: {result.stderr.strip().splitlines()[:3]}")
+        # A negative code is a signal: the kernel's out-of-memory killer ends a Hugo that outgrows RAM.
+        why = f"signal {-result.returncode}" if result.returncode < 0 else f"exit {result.returncode}"
+        raise HugoFailed(f"{why} after {elapsed:.0f} s: {result.stderr.strip().splitlines()[:3]}")
     return elapsed
 
 
-def measure(acting, scratch: Path, size: int) -> None:
+def measure(acting, scratch: Path, size: int, *, hugo_max_posts: int | None = None) -> None:
     hugo_seconds = None
     if shutil.which("hugo") is None:
         print(f"hugo_{size}: skipped, peer missing (apt-get install hugo); no ratio to hugo")
+    elif hugo_max_posts is not None and size > hugo_max_posts:
+        print(f"hugo_{size}: not run (above --hugo-max-posts {hugo_max_posts}; {load()})")
     else:
         folder = scratch / f"hugo-{size}"
         hugo_site(acting, folder)
-        hugo_seconds = min(time_hugo(folder) for _ in range(2))
-        pages = sum(1 for _ in (folder / "public").rglob("*.html"))
-        print(f"hugo_{size}: {hugo_seconds:.2f} s ({pages} html files)")
+        try:
+            hugo_seconds = min(time_hugo(folder) for _ in range(2))
+        except HugoFailed as failure:
+            print(f"hugo_{size}: failed ({failure}; {load()})")
+        else:
+            pages = sum(1 for _ in (folder / "public").rglob("*.html"))
+            print(f"hugo_{size}: {hugo_seconds:.2f} s ({pages} html files; {load()})")
+        shutil.rmtree(folder, ignore_errors=True)
 
     out = scratch / f"site-{size}"
     started = time.perf_counter()
     report = site.build(acting, out=out, base_domain="blogster.page")
     full = time.perf_counter() - started
-    print(f"full_build_{size}: {full:.2f} s ({report.posts} posts, {report.written} files)")
+    print(f"full_build_{size}: {full:.2f} s ({report.posts} posts, {report.written} files; {load()})")
     if hugo_seconds is not None:
         ratio = full / hugo_seconds
         print(f"full_vs_hugo_{size}: {ratio:.2f} x (goal <= {FULL_GOAL}: {'met' if ratio <= FULL_GOAL else 'NOT met'})")
@@ -160,6 +174,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
     parser.add_argument("--posts", type=int, nargs="+", default=[max(50, round(1000 * scale))])
+    parser.add_argument(
+        "--hugo-max-posts",
+        type=int,
+        help="skip Hugo above this many posts (Hugo 0.111 was killed for memory at 22 GB building 100,000 here)",
+    )
     args = parser.parse_args()
 
     from blogster_cli.db.embedded import EmbeddedServer
@@ -175,9 +194,15 @@ def main() -> None:
         for size in sorted(args.posts):
             source = scratch / f"posts-{size}"
             generate(source, imported, size)
+            started = time.perf_counter()
             summary = imports.import_paths(acting, paths=[source])
             imported += summary.counts["imported"]
-            measure(acting, scratch, size)
+            print(
+                f"import_{size}: {summary.counts['imported']} posts in {time.perf_counter() - started:.1f} s"
+                f" ({imported} in all; {load()})",
+                flush=True,
+            )
+            measure(acting, scratch, size, hugo_max_posts=args.hugo_max_posts)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"peak_memory: {mib(own):.0f} MiB (largest child, hugo or a render worker: {mib(children):.0f} MiB)")

@@ -54,6 +54,7 @@ SHARED_DATA = next(
 EMAIL_DOMAIN = "bench.example"
 YEARS = 4
 COPY_CHUNK = 2000
+GENERATION_MARK = "bench/generate.py"  # in the database's comment, with the scale and seed
 
 # Row counts at --scale 1.0 (the tables the issue names, plus what hangs off them).
 BASE_COUNTS = {
@@ -897,11 +898,33 @@ def generate(
     started = time.perf_counter()
     with conn.transaction():
         written = Generator(conn, scale, seed, report, data.resolve()).run()
+        record_generation(conn, scale=scale, seed=seed)  # commits with the rows, or not at all
     report("generate.load_time", time.perf_counter() - started, "s")
     started = time.perf_counter()
     conn.execute("analyze")
     report("generate.analyze_time", time.perf_counter() - started, "s")
     return written
+
+
+def record_generation(conn: psycopg.Connection, *, scale: float, seed: int) -> None:
+    """Writes what filled this database (scale and seed) as the database's comment, so
+    that a benchmark reusing a kept database knows whether it holds the size it asks for."""
+    mark = json.dumps({"generator": GENERATION_MARK, "scale": scale, "seed": seed})
+    conn.execute(sql.SQL("comment on database {} is {}").format(sql.Identifier(conn.info.dbname), sql.Literal(mark)))
+
+
+def recorded_generation(conn: psycopg.Connection) -> tuple[float, int] | None:
+    """(scale, seed) that `generate` filled this database with, or None if it did not."""
+    comment = conn.execute(
+        "select shobj_description(oid, 'pg_database') from pg_database where datname = current_database()"
+    ).fetchone()[0]
+    try:
+        mark = json.loads(comment or "")
+    except ValueError:
+        return None
+    if not isinstance(mark, dict) or mark.get("generator") != GENERATION_MARK:
+        return None
+    return float(mark["scale"]), int(mark["seed"])
 
 
 def drop_generated_roles(conn: psycopg.Connection) -> int:

@@ -3,7 +3,8 @@ skipped triggers would have written is there, and RLS still hides other accounts
 
 import pytest
 
-from bench.generate import SHARED_DATA, generate, scaled_counts
+from bench.bench_rls import fill
+from bench.generate import SHARED_DATA, generate, recorded_generation, scaled_counts
 from blogster_cli.db.acting import acting_transaction
 from tests.integration.test_dashboard_daily_totals import assert_rollup_exact
 
@@ -19,6 +20,7 @@ def test_generated_data_is_complete_consistent_and_private(superuser):
     check_derived_columns(superuser)
     assert_rollup_exact(superuser)  # the dashboard's rollup, which the loading skipped the triggers of
     check_a_user_sees_own_drafts_and_no_one_elses(superuser)
+    check_a_kept_database_is_reused_only_at_its_own_scale(superuser)
 
 
 def count(conn, table: str) -> int:
@@ -118,3 +120,23 @@ def test_refuses_a_database_that_already_has_accounts(make_user, superuser):
     make_user()
     with pytest.raises(ValueError, match="already has accounts"):
         generate(superuser, scale=SCALE, report=lambda *line: None)
+
+
+def check_a_kept_database_is_reused_only_at_its_own_scale(superuser):
+    """The generator records its scale and seed with the rows; bench_rls reuses a kept database
+    filled at the same ones (without writing a row) and refuses one filled at others."""
+    assert recorded_generation(superuser) == (SCALE, 7)
+    posts = count(superuser, "public.blogs")
+    assert fill(superuser, scale=SCALE, seed=7, kept=True, applied=[]) is True
+    assert count(superuser, "public.blogs") == posts
+    assert fill(superuser, scale=SCALE * 2, seed=7, kept=True, applied=[]) is False
+    assert fill(superuser, scale=SCALE, seed=8, kept=True, applied=[]) is False
+    assert count(superuser, "public.blogs") == posts
+
+
+def test_a_kept_database_with_accounts_but_no_record_is_refused(superuser, make_user):
+    """Accounts the generator did not write (or a database filled before it recorded its scale) are
+    not taken for generated data, nor generated over."""
+    make_user()
+    assert recorded_generation(superuser) is None
+    assert fill(superuser, scale=SCALE, seed=7, kept=True, applied=[]) is False
