@@ -1,8 +1,9 @@
 """The first screen: the dashboard_stats figures as cards, a views chart, top posts, recent activity.
 
-The frame paints at once; the figures arrive from one worker and the chart from
-another, so a slow chart never holds the figures back. The service is imported once
-signed in (by the sign-in worker first): the first frame does without it.
+The frame paints at once, with the figures when the sign-in started before Textual
+(launch.py) has answered by then; else the figures arrive after it. The chart and the
+top posts come from workers of their own, after the figures' paint, so a slow chart
+never holds the figures back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from blogster_cli.tui.work import Done, ServiceFailed, in_background
 if TYPE_CHECKING:
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
+    from blogster_cli.tui.tables import ListTable
 
 RETRY_SECONDS = 5.0
 
@@ -91,8 +93,11 @@ class DashboardScreen(Screen[None]):
         self.chart_days_shown: int | None = None
         self.rest_after_figures = False
         """The top posts and the chart wait for the first figures' paint (see action_reload)."""
+        self.recent_shown: Dashboard | None = None
+        """The figures whose recent activity the table shows (it may be mounted after them)."""
 
     def compose(self) -> ComposeResult:
+        signed_in = self.app.take_early_answer()  # the figures are in: the frame shows them, tables and all
         yield Header()
         with Horizontal(id="cards"):
             for label in self.CARDS:
@@ -101,7 +106,8 @@ class DashboardScreen(Screen[None]):
         with Vertical(id="chart-box"):
             yield Static("Views", id="chart-title")
             yield Sparkline([], id="views-chart")
-        yield Horizontal(id="lists")  # the tables come right after the first frame (mount_lists)
+        # Without the figures, the tables come right after the first frame (mount_lists).
+        yield Horizontal(*(self._lists() if signed_in else ()), id="lists")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -113,24 +119,33 @@ class DashboardScreen(Screen[None]):
             self.query_one("#status-line", Static).update("Signing in…")
 
     def mount_lists(self) -> None:
-        """The two tables, mounted once the first frame is on the screen (the app calls this then).
+        """The two tables, mounted once the first frame is on the screen (the app calls this then),
+        unless that frame was composed with the figures; then the top posts and the chart start.
 
         They are the costliest widgets to style and lay out, and they are empty until the
-        figures arrive, which is after the sign-in: the first frame shows their place.
+        figures arrive: a first frame without the figures shows only their place.
         """
-        from blogster_cli.tui.tables import ListTable  # here: DataTable's import is not in the first frame either
-
-        if self.query("#top-posts"):
+        if self.query("#top-posts"):  # composed with the figures in the first frame
+            if self.rest_after_figures and self.summary is not None:
+                self.call_after_refresh(self._load_rest)
             return
+        top, recent = self._lists()
+        self.query_one("#lists", Horizontal).mount(top, recent)
+        if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
+            self.set_focus(top)
+        if self.summary is not None:  # the figures came before the tables
+            self._show_recent()
+
+    def _lists(self) -> tuple[ListTable, ListTable]:
+        from blogster_cli.tui.tables import ListTable  # here: a first frame without the figures has no DataTable
+
         top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
         top.border_title = "Top posts, 30 days"
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent activity"
-        self.query_one("#lists", Horizontal).mount(top, recent)
         top.add_columns("Post", "Views")
         recent.add_columns("When", "What")
-        if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
-            self.set_focus(top)
+        return top, recent
 
     def on_signed_in(self, message: SignedIn) -> None:
         """The first start: the frame was painted before anyone was signed in; now load (the
@@ -143,7 +158,8 @@ class DashboardScreen(Screen[None]):
 
     @property
     def figures_shown(self) -> bool:
-        return self.summary is not None
+        """The cards, unread, credits and recent activity show the figures read last."""
+        return self.summary is not None and self.recent_shown is self.summary
 
     @property
     def chart_shown(self) -> bool:
@@ -200,14 +216,20 @@ class DashboardScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
+        if self.query("#recent"):  # else mount_lists shows it
+            self._show_recent()
+        if self.rest_after_figures and self.app.frame_shown:  # else once the first frame is shown (mount_lists)
+            self.call_after_refresh(self._load_rest)
+
+    def _show_recent(self) -> None:
         from blogster_cli.tui.tables import ListTable
 
+        assert self.summary is not None
         recent = self.query_one("#recent", ListTable)
         recent.clear()
-        for row in summary.recent:
+        for row in self.summary.recent:
             recent.add_row(self.app.local_time(row.created_at), row.description)
-        if self.rest_after_figures:
-            self.call_after_refresh(self._load_rest)
+        self.recent_shown = self.summary
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
         from blogster_cli.tui.tables import ListTable
