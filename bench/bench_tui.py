@@ -24,10 +24,13 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
                  a plain `tui` with typer (earlier runs imported cli/app.py, typer included)
     tui_first_paint_seen: the same frame as the auto-pilot (polling every 1 ms) sees it: after
                  the Ready handler (which mounts the tables when the frame had no figures)
-    tui_figures: the dashboard painted with its figures (the dashboard_stats cards, recent
-                 activity, unread, credits: what the screen's `figures_shown` waits for; the
-                 top posts, like the chart, fill in after them), the sign-in included: the
-                 figures are read live, as the signed-in user, in every run
+    tui_figures: the dashboard painted with its figures (the dashboard_stats cards, unread
+                 notifications, credits: what the screen's `figures_shown` waits for), the
+                 sign-in included: the figures are read live, as the signed-in user, in every
+                 run. Until 2026-12-01 this mark also waited for the recent activity, which is
+                 now in a table mounted right after the first frame (tui_activity)
+    tui_activity: the recent activity (read with the figures) shown in its table as well: the
+                 mark tui_figures was before; the top posts, like the chart, fill in after
     tui_chart: the views chart filled in as well (it does not hold the figures back)
 Each *_cpu figure is the same process's CPU time at that mark (all its threads, from its
 start; not the forked sign-in's, which runs on another core): it moves less than the wall
@@ -136,13 +139,15 @@ async def painted(pilot):
     print("seen", time.time(), time.process_time(), flush=True)
     await until(lambda: app.screen.figures_shown)
     print("figures", time.time(), time.process_time(), flush=True)
+    await until(lambda: app.screen.activity_shown)
+    print("activity", time.time(), time.process_time(), flush=True)
     await until(lambda: app.screen.chart_shown)
     print("chart", time.time(), time.process_time(), flush=True)
     app.exit()
 
 studio(headless=True, size=(80, 24), auto_pilot=painted)
 """
-MARKS = ("painted", "ready", "frame", "seen", "figures", "chart")
+MARKS = ("painted", "ready", "frame", "seen", "figures", "activity", "chart")
 
 
 def timed(code: str, env: dict[str, str]) -> dict[str, float]:
@@ -246,6 +251,9 @@ def main() -> None:
         print(f"tui_figures: {tui['figures']:.1f} ms")
         print(f"tui_figures_ratio: {tui['figures'] / hello['painted']:.2f} x")
         print(f"tui_figures_vs_login_floor: {tui['figures'] / floor:.2f} x")
+        print(f"tui_figures_cpu: {tui['figures_cpu']:.1f} ms")
+        print(f"tui_activity: {tui['activity']:.1f} ms")
+        print(f"tui_activity_ratio: {tui['activity'] / hello['painted']:.2f} x")
         print(f"tui_chart: {tui['chart']:.1f} ms")
     finally:
         server.destroy()

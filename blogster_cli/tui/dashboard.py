@@ -1,9 +1,11 @@
 """The first screen: the dashboard_stats figures as cards, a views chart, top posts, recent activity.
 
-The frame paints at once, with the figures when the sign-in started before Textual
-(launch.py) has answered by then; else the figures arrive after it. The chart and the
-top posts come from workers of their own, after the figures' paint, so a slow chart
-never holds the figures back.
+The first frame is the header, the cards, the status line and the footer: with the
+figures when the sign-in started before Textual (launch.py) has answered by then, else
+with placeholders and the figures follow. The chart and the two lists (top posts, recent
+activity) are mounted right after that frame (the costliest widgets to style, lay out
+and draw), and the top posts and the chart are read by workers of their own after the
+figures' paint, so a slow chart never holds the figures back.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from blogster_cli.tui.work import Done, ServiceFailed, in_background
 if TYPE_CHECKING:
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
-    from blogster_cli.tui.tables import ListTable
 
 RETRY_SECONDS = 5.0
 
@@ -97,17 +98,14 @@ class DashboardScreen(Screen[None]):
         """The figures whose recent activity the table shows (it may be mounted after them)."""
 
     def compose(self) -> ComposeResult:
-        signed_in = self.app.take_early_answer()  # the figures are in: the frame shows them, tables and all
+        self.app.take_early_answer()  # the figures are in already: the first frame shows them
         yield Header()
         with Horizontal(id="cards"):
             for label in self.CARDS:
                 yield FigureCard(label)
         yield Static("", id="status-line")
-        with Vertical(id="chart-box"):
-            yield Static("Views", id="chart-title")
-            yield Sparkline([], id="views-chart")
-        # Without the figures, the tables come right after the first frame (mount_lists).
-        yield Horizontal(*(self._lists() if signed_in else ()), id="lists")
+        yield Vertical(id="chart-box")  # the chart and the lists come right after the first frame (mount_lists)
+        yield Horizontal(id="lists")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,33 +117,28 @@ class DashboardScreen(Screen[None]):
             self.query_one("#status-line", Static).update("Signing in…")
 
     def mount_lists(self) -> None:
-        """The two tables, mounted once the first frame is on the screen (the app calls this then),
-        unless that frame was composed with the figures; then the top posts and the chart start.
+        """The views chart and the two tables, mounted once the first frame is on the screen (the
+        app calls this then): the costliest widgets to style, lay out and draw, and empty until
+        their own figures come. Figures already shown: their recent activity, and the top posts
+        and the chart are read now."""
+        from blogster_cli.tui.tables import ListTable  # here: DataTable's import is not in the first frame either
 
-        They are the costliest widgets to style and lay out, and they are empty until the
-        figures arrive: a first frame without the figures shows only their place.
-        """
-        if self.query("#top-posts"):  # composed with the figures in the first frame
-            if self.rest_after_figures and self.summary is not None:
-                self.call_after_refresh(self._load_rest)
+        if self.query("#top-posts"):
             return
-        top, recent = self._lists()
-        self.query_one("#lists", Horizontal).mount(top, recent)
-        if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
-            self.set_focus(top)
-        if self.summary is not None:  # the figures came before the tables
-            self._show_recent()
-
-    def _lists(self) -> tuple[ListTable, ListTable]:
-        from blogster_cli.tui.tables import ListTable  # here: a first frame without the figures has no DataTable
-
+        self.query_one("#chart-box", Vertical).mount(Static("Views", id="chart-title"), Sparkline([], id="views-chart"))
         top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
         top.border_title = "Top posts, 30 days"
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent activity"
+        self.query_one("#lists", Horizontal).mount(top, recent)
         top.add_columns("Post", "Views")
         recent.add_columns("When", "What")
-        return top, recent
+        if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
+            self.set_focus(top)
+        if self.summary is not None:  # the figures came first
+            self._show_recent()
+            if self.rest_after_figures:
+                self.call_after_refresh(self._load_rest)
 
     def on_signed_in(self, message: SignedIn) -> None:
         """The first start: the frame was painted before anyone was signed in; now load (the
@@ -158,7 +151,12 @@ class DashboardScreen(Screen[None]):
 
     @property
     def figures_shown(self) -> bool:
-        """The cards, unread, credits and recent activity show the figures read last."""
+        """The cards, unread notifications and credits show figures (recent activity: `activity_shown`)."""
+        return self.summary is not None
+
+    @property
+    def activity_shown(self) -> bool:
+        """The recent activity of the figures shown last is in its table (mounted after the first frame)."""
         return self.summary is not None and self.recent_shown is self.summary
 
     @property
@@ -216,10 +214,10 @@ class DashboardScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
-        if self.query("#recent"):  # else mount_lists shows it
+        if self.query("#recent"):  # else mount_lists shows it, and starts the rest
             self._show_recent()
-        if self.rest_after_figures and self.app.frame_shown:  # else once the first frame is shown (mount_lists)
-            self.call_after_refresh(self._load_rest)
+            if self.rest_after_figures:
+                self.call_after_refresh(self._load_rest)
 
     def _show_recent(self) -> None:
         from blogster_cli.tui.tables import ListTable

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.connection import Database
-from tests.tui.conftest import write
+from tests.tui.conftest import table_text, write
 
 
 def card(screen, name: str) -> str:
@@ -168,7 +168,7 @@ def run_with(early, steps) -> dict[str, object]:
 
 def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
     """The forked copy answered before the dashboard composed: that first frame shows the live
-    figures and the tables, the first one focused, with no worker signing in."""
+    figures, with no worker signing in; the tables follow it, with the recent activity read with them."""
     from blogster_cli.tui import launch
 
     if not forking_possible(monkeypatch):
@@ -183,7 +183,12 @@ def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
 
     async def steps(pilot, at_ready):
         app = pilot.app
+        for _ in range(300):
+            if app.screen.activity_shown:
+                break
+            await pilot.pause(0.02)
         assert app.screen.focused is app.screen.query_one("#top-posts")
+        assert table_text(app.screen.query_one("#recent")) != []
         assert not [w for w in app.workers if w.name == "Signing in"]
         for _ in range(300):
             if app.screen.chart_shown:
@@ -192,7 +197,7 @@ def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
         assert app.screen.chart_shown  # the rest followed the first frame
 
     at_ready = run_with(early, steps)
-    assert at_ready == {"signed_in": True, "figures": True, "tables": 1, "published": "Published\n1"}
+    assert at_ready == {"signed_in": True, "figures": True, "tables": 0, "published": "Published\n1"}
 
 
 def test_an_answer_after_the_first_frame_wakes_the_app_through_its_pipe(writer, tmp_path, monkeypatch):
