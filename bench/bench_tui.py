@@ -92,7 +92,7 @@ psycopg.connect({conninfo!r}).execute("select 1").fetchone()
 
 # What `blogster tui` runs on a terminal (cli/entry.main, then cli/tui_cmd.studio), headless, with a mark at each stage.
 TUI = """
-import asyncio, importlib.machinery, sys, time
+import importlib.machinery, sys, time
 from blogster_cli.cli import entry  # the `blogster` script's module: a plain `tui` is not parsed by typer
 entry.use_global_options(entry.tui_command_line(["tui"]))
 from blogster_cli.cli.tui_cmd import studio
@@ -127,6 +127,8 @@ class MarkReadyOnImport:
 sys.meta_path.insert(0, MarkReadyOnImport())
 
 async def painted(pilot):
+    import asyncio  # here: `blogster tui` forks its sign-in before anything imports asyncio (Textual does, after)
+
     app = pilot.app
 
     async def until(done):

@@ -177,6 +177,10 @@ class BlogsterApp(App[None]):
                 self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
             else:
                 asyncio.get_running_loop().add_reader(waiting_on, self._early_readable, waiting_on)
+                self._early_readable(waiting_on)  # it may have come while the frame was drawn
+                if not self.signed_in:  # idle until it comes: what reading it needs, imported now
+                    import_module("blogster_cli.services.dashboard")
+                    import_module("blogster_cli.db.embedded")
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 self.call_later(screen.mount_lists)
