@@ -11,16 +11,26 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
     hello_ready: the same process's Ready, the moment tui_first_paint marks: context
     login_floor: the same app after what any logged-in command does first (import keyring
                  and psycopg, load the keyring backend, one query): context for the ratio
+                 (the studio's sign-in reads the credentials file without keyring where it is
+                 known to be the store, as where no OS keyring exists: credentials.py)
     tui_first_paint: the dashboard's frame on the screen (Textual's Ready, which comes after
-                 the first frame: a later moment than the hello-world's mark), with its
-                 placeholders; the sign-in and the figures' queries run meanwhile (tui/launch.py
-                 starts them before Textual's import: in a forked copy of the process on Linux).
-                 Marked as Ready reaches the app, before its handler runs
+                 the first frame: a later moment than the hello-world's mark); the sign-in and
+                 the figures' queries run beside Textual's start (tui/launch.py starts them
+                 before Textual's import: in a forked copy of the process on Linux). When their
+                 answer is in as the dashboard composes, this frame shows the figures (and the
+                 tables); else its placeholders. Marked as Ready reaches the app, before its
+                 handler runs. The process runs what the `blogster` script runs for `blogster
+                 tui` (cli/entry.py: no typer), as the command does since it stopped parsing
+                 a plain `tui` with typer (earlier runs imported cli/app.py, typer included)
     tui_first_paint_seen: the same frame as the auto-pilot (polling every 1 ms) sees it: after
-                 the Ready handler, which waits for the sign-in and mounts the dashboard's tables
-    tui_figures: the dashboard painted with its figures (the dashboard_stats cards, recent
-                 activity, unread, credits: what the screen's `figures_shown` waits for; the
-                 top posts, like the chart, fill in after them), the sign-in included
+                 the Ready handler (which mounts the tables when the frame had no figures)
+    tui_figures: the dashboard painted with its figures (the dashboard_stats cards, unread
+                 notifications, credits: what the screen's `figures_shown` waits for), the
+                 sign-in included: the figures are read live, as the signed-in user, in every
+                 run. Until 2026-12-01 this mark also waited for the recent activity, which is
+                 now in a table mounted right after the first frame (tui_activity)
+    tui_activity: the recent activity (read with the figures) shown in its table as well: the
+                 mark tui_figures was before; the top posts, like the chart, fill in after
     tui_chart: the views chart filled in as well (it does not hold the figures back)
 Each *_cpu figure is the same process's CPU time at that mark (all its threads, from its
 start; not the forked sign-in's, which runs on another core): it moves less than the wall
@@ -80,10 +90,11 @@ psycopg.connect({conninfo!r}).execute("select 1").fetchone()
     + HELLO
 )
 
-# What `blogster tui` runs on a terminal (cli/tui_cmd.studio), headless, with a mark at each stage.
+# What `blogster tui` runs on a terminal (cli/entry.main, then cli/tui_cmd.studio), headless, with a mark at each stage.
 TUI = """
-import asyncio, importlib.machinery, sys, time
-import blogster_cli.cli.app
+import importlib.machinery, sys, time
+from blogster_cli.cli import entry  # the `blogster` script's module: a plain `tui` is not parsed by typer
+entry.use_global_options(entry.tui_command_line(["tui"]))
 from blogster_cli.cli.tui_cmd import studio
 
 def mark_ready(BlogsterApp):
@@ -116,6 +127,8 @@ class MarkReadyOnImport:
 sys.meta_path.insert(0, MarkReadyOnImport())
 
 async def painted(pilot):
+    import asyncio  # here: `blogster tui` forks its sign-in before anything imports asyncio (Textual does, after)
+
     app = pilot.app
 
     async def until(done):
@@ -128,13 +141,15 @@ async def painted(pilot):
     print("seen", time.time(), time.process_time(), flush=True)
     await until(lambda: app.screen.figures_shown)
     print("figures", time.time(), time.process_time(), flush=True)
+    await until(lambda: app.screen.activity_shown)
+    print("activity", time.time(), time.process_time(), flush=True)
     await until(lambda: app.screen.chart_shown)
     print("chart", time.time(), time.process_time(), flush=True)
     app.exit()
 
 studio(headless=True, size=(80, 24), auto_pilot=painted)
 """
-MARKS = ("painted", "ready", "frame", "seen", "figures", "chart")
+MARKS = ("painted", "ready", "frame", "seen", "figures", "activity", "chart")
 
 
 def timed(code: str, env: dict[str, str]) -> dict[str, float]:
@@ -238,6 +253,9 @@ def main() -> None:
         print(f"tui_figures: {tui['figures']:.1f} ms")
         print(f"tui_figures_ratio: {tui['figures'] / hello['painted']:.2f} x")
         print(f"tui_figures_vs_login_floor: {tui['figures'] / floor:.2f} x")
+        print(f"tui_figures_cpu: {tui['figures_cpu']:.1f} ms")
+        print(f"tui_activity: {tui['activity']:.1f} ms")
+        print(f"tui_activity_ratio: {tui['activity'] / hello['painted']:.2f} x")
         print(f"tui_chart: {tui['chart']:.1f} ms")
     finally:
         server.destroy()

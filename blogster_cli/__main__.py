@@ -1,3 +1,3 @@
-from blogster_cli.cli.app import main
+from blogster_cli.cli.entry import main
 
 main()

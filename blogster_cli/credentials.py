@@ -3,12 +3,21 @@
 Where no keyring backend exists (headless servers, containers) they go to a
 dedicated credentials file readable by the owner only (0600), which `doctor`
 flags. They never go to the config file or the database in clear.
+
+Finding out that no backend exists costs importing keyring and trying each backend
+(~100 ms of CPU, more than the database work of a command), so the choice is noted
+beside the file (`keyring-choice`, no secret in it) each time it is made; a read
+(`CredentialStore.get`) then goes straight to the file where the note (or keyring's
+own PYTHON_KEYRING_BACKEND, which comes first) says the file is the store, and a
+secret it does not find there is looked for the full way. Writes and deletes always
+take the full way, which notes the choice again.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +35,53 @@ PROFILE_INDEX = ":profiles"
 KEYRING_PREFIX = "keyring:"
 
 
+FILE_CHOSEN = "file"
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+
+
 def credentials_file() -> Path:
     return home_dir() / "credentials.json"
+
+
+def choice_file() -> Path:
+    """Where the last choice of store is noted: FILE_CHOSEN, or the keyring backend's class."""
+    return home_dir() / "keyring-choice"
+
+
+def _note_choice(backend: KeyringBackend | None) -> None:
+    """Notes the store `_usable_keyring` chose (unless PYTHON_KEYRING_BACKEND chose it: it says so itself)."""
+    import os
+
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    choice = FILE_CHOSEN if backend is None else f"{type(backend).__module__}.{type(backend).__qualname__}"
+    path = choice_file()
+    try:
+        if path.read_text(encoding="utf-8") == choice:
+            return
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(choice, encoding="utf-8")
+        partial.replace(path)  # whole or not at all: a reader sees the old note or the new one
+    except OSError:
+        pass  # no note: the next read takes the full way
+
+
+def file_is_the_store() -> bool:
+    """Whether the credentials file is the store, known without importing keyring: keyring's own
+    PYTHON_KEYRING_BACKEND names its 'fail' backend, or (unset) the last choice noted was the file."""
+    import os
+
+    named = os.environ.get("PYTHON_KEYRING_BACKEND")
+    if named:
+        return named == FAIL_BACKEND
+    try:
+        return choice_file().read_text(encoding="utf-8") == FILE_CHOSEN
+    except OSError:
+        return False
 
 
 def _usable_keyring() -> KeyringBackend | None:
@@ -49,11 +103,11 @@ def _usable_keyring() -> KeyringBackend | None:
     finally:
         if skipped and sys.modules.get("keyring.backends.macOS.api", 0) is None:
             del sys.modules["keyring.backends.macOS.api"]
-    if isinstance(backend, fail.Keyring):
-        return None
+    usable = None if isinstance(backend, fail.Keyring) else backend
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return None
-    return backend
+        usable = None
+    _note_choice(usable)
+    return usable
 
 
 class CredentialStore:
@@ -61,7 +115,10 @@ class CredentialStore:
 
     def __init__(self, profile: str):
         self.profile = profile
-        self._backend = _usable_keyring()
+
+    @cached_property
+    def _backend(self) -> KeyringBackend | None:
+        return _usable_keyring()
 
     @property
     def backend_name(self) -> str:
@@ -77,6 +134,10 @@ class CredentialStore:
         return f"{self.profile}:{name}"
 
     def get(self, name: str) -> str | None:
+        if "_backend" not in self.__dict__ and file_is_the_store():  # the file, without loading keyring
+            found = _read_file().get(self._key(name))
+            if found is not None:
+                return found
         return self._get_raw(self._key(name))
 
     def set(self, name: str, value: str) -> None:

@@ -11,7 +11,7 @@ gives it; --debug prints the traceback first and keeps the same code.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -98,15 +98,28 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    """Entry point: runs the app and turns every failure into one line and an exit code."""
+    """Runs the command line through typer and turns every failure into one line and an exit code
+    (the `blogster` script's entry, cli/entry.py, comes here for every command but a plain `tui`)."""
+    from blogster_cli.cli import exit_codes
+
+    OPTIONS.debug = "--debug" in sys.argv[1:]
+    try:
+        returned = app(args=hoist_global_options(sys.argv[1:]), prog_name="blogster", standalone_mode=False)
+    except BaseException as exc:  # SystemExit included: report() lets it through
+        report(exc)
+    sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+
+
+def report(error: BaseException) -> NoReturn:
+    """Exits for `error`, raised by a command, with its one line on stderr and its exit code
+    (SystemExit goes through as it is)."""
     from typer._click import exceptions as click  # typer's own click: its usage errors
 
     from blogster_cli.cli import exit_codes
     from blogster_cli.errors import BlogsterError
 
-    OPTIONS.debug = "--debug" in sys.argv[1:]
     try:
-        returned = app(args=hoist_global_options(sys.argv[1:]), prog_name="blogster", standalone_mode=False)
+        raise error
     except click.NoArgsIsHelpError as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -124,10 +137,10 @@ def main() -> None:
         _fail(exc, _file_system_message(exc), exit_codes.FILE_SYSTEM)
     except Exception as exc:  # a bug (db/ translates driver errors): one line unless --debug
         _fail(exc, f"unexpected failure: {_first_line(exc)} (run with --debug for details)", exit_codes.ERROR)
-    sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+    raise AssertionError("unreachable: every error above exits")  # pragma: no cover
 
 
-def _fail(exc: BaseException, message: str, code: int) -> None:
+def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
     """Prints the traceback under --debug, then the one-line message; exits with `code`."""
     from blogster_cli.cli import output
 

@@ -1,4 +1,8 @@
-"""Global options and the AppContext they build, shared by every command module."""
+"""Global options and the AppContext they build, shared by every command module.
+
+Typer is imported only for the shared command options (JSON_OPTION...), when a command
+module first asks for one: `blogster tui` (cli/entry.py) builds its context without it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TYPE_CHECKING
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
@@ -64,6 +66,8 @@ def read_password(*, password: str | None, from_stdin: bool, confirm: bool = Fal
         return os.environ["BLOGSTER_PASSWORD"]
     if not sys.stdin.isatty():
         raise InvalidInput("no password given: use --password-stdin or BLOGSTER_PASSWORD")
+    import typer
+
     entered: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     return entered
 
@@ -73,8 +77,27 @@ def _json_or_global(value: bool) -> bool:
     return value or OPTIONS.json
 
 
-JSON_OPTION = typer.Option(False, "--json", callback=_json_or_global, help="Print the result as JSON.")
-PASSWORD_STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
-PASSWORD_OPTION = typer.Option(
-    None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."
-)
+def _options() -> dict[str, Any]:
+    import typer
+
+    return {
+        "JSON_OPTION": typer.Option(False, "--json", callback=_json_or_global, help="Print the result as JSON."),
+        "PASSWORD_STDIN_OPTION": typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+        "PASSWORD_OPTION": typer.Option(
+            None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."
+        ),
+    }
+
+
+if TYPE_CHECKING:
+    JSON_OPTION: Any
+    PASSWORD_STDIN_OPTION: Any
+    PASSWORD_OPTION: Any
+else:
+
+    def __getattr__(name: str) -> Any:
+        """JSON_OPTION, PASSWORD_STDIN_OPTION, PASSWORD_OPTION: built (with typer) when first imported."""
+        if name in ("JSON_OPTION", "PASSWORD_STDIN_OPTION", "PASSWORD_OPTION"):
+            globals().update(_options())
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

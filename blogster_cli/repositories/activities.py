@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.vocabulary import ActivityType
-
 if TYPE_CHECKING:
     import psycopg
+
+    from blogster_cli.vocabulary import ActivityType  # annotations only: `blogster tui`'s first frame reads ActivityRow
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from blogster_cli.db.rows import scalar
-
 if TYPE_CHECKING:
     import psycopg
 
@@ -48,12 +46,27 @@ class TopPost:
     views: int
 
 
-def stats(conn: psycopg.Connection) -> StatsRow:
+_STATS_COLUMNS = (
+    "total_blogs, published_blogs, new_blogs_30d, new_blogs_prev_30d, total_views, views_30d,"
+    " views_prev_30d, avg_bounce_rate, total_shares"
+)
+_UNREAD = (
+    "select count(*) from public.user_notifications where user_id = auth.uid() and not read"
+    " and (expires_at is null or expires_at > now())"
+)
+_CREDITS = "select credits_remaining from public.user_subscriptions where user_id = auth.uid() and is_active"
+
+
+def figures(conn: psycopg.Connection) -> tuple[StatsRow, int, int | None]:
+    """dashboard_stats, my unread notifications and my credits left, in one statement (one round
+    trip: the first paint of `blogster tui` waits for these)."""
     row = conn.execute(
-        "select total_blogs, published_blogs, new_blogs_30d, new_blogs_prev_30d, total_views, views_30d,"
-        " views_prev_30d, avg_bounce_rate, total_shares from public.dashboard_stats"
+        f"select {_STATS_COLUMNS}, ({_UNREAD}), ({_CREDITS})"
+        " from (select 1) one left join public.dashboard_stats on true"
     ).fetchone()
-    return StatsRow(*row) if row else StatsRow(0, 0, 0, 0, 0, 0, 0, None, 0)
+    assert row is not None  # the outer join: always one row
+    stats_row = StatsRow(*row[:9]) if row[0] is not None else StatsRow(0, 0, 0, 0, 0, 0, 0, None, 0)
+    return stats_row, row[9], row[10]
 
 
 def views_by_day(conn: psycopg.Connection, *, days: int) -> list[DailyViews]:
@@ -84,22 +97,3 @@ def top_posts(conn: psycopg.Connection, *, days: int, limit: int) -> list[TopPos
         {"days": days, "limit": limit},
     ).fetchall()
     return [TopPost(*r) for r in rows]
-
-
-def unread_notifications(conn: psycopg.Connection) -> int:
-    """My notifications not yet read (and not expired)."""
-    return scalar(
-        conn.execute(
-            "select count(*) from public.user_notifications where user_id = auth.uid() and not read"
-            " and (expires_at is null or expires_at > now())"
-        ),
-        int,
-    )
-
-
-def credits_remaining(conn: psycopg.Connection) -> int | None:
-    """AI credits left on my active plan (None without one)."""
-    row = conn.execute(
-        "select credits_remaining from public.user_subscriptions where user_id = auth.uid() and is_active"
-    ).fetchone()
-    return row[0] if row else None

@@ -2,15 +2,18 @@
 
 The frame paints first: who is acting (the session in the keyring, the database) is
 resolved in a worker once the first frame is on the screen, and that worker goes on
-to read the dashboard's figures on the same connection; `blogster tui` (launch.py)
-starts both before Textual is even imported and the worker waits for them. Until then
-the cards show placeholders and the keys that need the account are disabled. If nobody can be
-signed in, the app closes and `launch.run` raises the error, which the CLI prints as
-the one line (and exit code) any other command gives.
+to read the dashboard's figures on the same connection. `blogster tui` (launch.py)
+starts both before Textual is even imported: when their answer is in by the time the
+dashboard composes, the first frame shows the figures; else the app's event loop wakes
+on the answer's pipe (or a worker waits for the thread). Until then the cards show
+placeholders and the keys that need the account are disabled (F1's help and quitting
+work at once). If nobody can be signed in, the app closes and `launch.run` raises the
+error, which the CLI prints as the one line (and exit code) any other command gives.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
+    from blogster_cli.tui.launch import EarlyStart
 
 UNREAD_BADGE = "●"
 SIGNING_IN = "signing in…"
@@ -88,7 +92,8 @@ class SignInFailed(Message, bubble=False):
 class BlogsterApp(App[None]):
     """The studio for one logged-in writer, showing times in `zone`.
 
-    `acting` is that writer, or `sign_in` resolves them (in a worker, after the first frame).
+    `acting` is that writer, or `sign_in` resolves them (in a worker, after the first frame),
+    or `early` (launch.EarlyStart) is resolving them already, with the first figures.
     `zone` is the timezone setting as the front end already turned it into a tzinfo
     (`AppContext.tzinfo`, the one place that conversion happens); UTC when not given.
     """
@@ -113,12 +118,16 @@ class BlogsterApp(App[None]):
         *,
         sign_in: Callable[[], ActingUser] | None = None,
         first_figures: Future[Dashboard] | None = None,
+        early: EarlyStart | None = None,
         zone: tzinfo = UTC,
         provider: Callable[[], ProviderConfig] = no_provider,
     ) -> None:
         super().__init__()
+        if early is not None:
+            sign_in, first_figures = early.signed_in, early.figures
         if sign_in is None and acting is None:
-            raise TypeError("BlogsterApp needs acting or sign_in")
+            raise TypeError("BlogsterApp needs acting, sign_in or early")
+        self._early = early
         self._sign_in: Callable[[], ActingUser] = sign_in or partial(given, acting)  # signed in through the worker
         self._acting: ActingUser | None = None
         self.sign_in_error: Exception | None = None
@@ -149,14 +158,48 @@ class BlogsterApp(App[None]):
             raise RuntimeError("not signed in yet")
         return self._acting
 
+    def take_early_answer(self) -> bool:
+        """Signs in at once, without waiting, if the early start has answered already (the dashboard
+        asks as it composes its first frame, to show the figures in it). Whether signed in."""
+        if self._acting is None and self._early is not None and not self.frame_shown and self._early.answered():
+            self.figures = self._first_figures
+            self._signed_in_as(self._early.acting.result())
+        return self.signed_in
+
     def on_ready(self) -> None:
-        """The first frame is shown: resolve who is acting, then read the first figures, off the UI
-        thread; meanwhile the dashboard mounts the widgets it left out of that frame."""
+        """The first frame is shown: unless signed in for it already, resolve who is acting, then
+        read the first figures, off the UI thread (the forked copy's answer: when its pipe is
+        readable); meanwhile the dashboard mounts the widgets it left out of that frame."""
         self.frame_shown = True
-        self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+        if not self.signed_in:
+            waiting_on = self._early.fileno() if self._early is not None else None
+            if waiting_on is None:
+                self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+            else:
+                asyncio.get_running_loop().add_reader(waiting_on, self._early_readable, waiting_on)
+                self._early_readable(waiting_on)  # it may have come while the frame was drawn
+                if not self.signed_in:  # idle until it comes: what reading it needs, imported now
+                    import_module("blogster_cli.services.dashboard")
+                    import_module("blogster_cli.db.embedded")
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 self.call_later(screen.mount_lists)
+
+    def _early_readable(self, pipe: int) -> None:
+        """The forked copy wrote to its pipe: once its answer has all come, signed in (or, the answer
+        short of one, the worker signs in here)."""
+        assert self._early is not None
+        answered = self._early.answered()
+        if self._early.fileno() is not None:  # more to come
+            return
+        asyncio.get_running_loop().remove_reader(pipe)
+        if not answered:
+            self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+            return
+        acting = self._early.acting.result()
+        self.figures = self._first_figures
+        self._signed_in_as(acting)
+        self.screen.post_message(SignedIn(acting))  # the dashboard: the one screen open before
 
     def _signing_in(self) -> None:
         from blogster_cli.services import dashboard  # here: the first frame does without the services
@@ -181,9 +224,12 @@ class BlogsterApp(App[None]):
             acting.db.close()
 
     def on_signed_in(self, message: SignedIn) -> None:
-        self._acting = message.acting
-        self.watch_unread(self.unread)
+        self._signed_in_as(message.acting)
         self.screen.post_message(SignedIn(message.acting))  # the dashboard: the one screen open before
+
+    def _signed_in_as(self, acting: ActingUser) -> None:
+        self._acting = acting
+        self.watch_unread(self.unread)
         self.call_after_refresh(self.refresh_bindings)  # after the figures' paint: it redraws the footer
         if self.pending_place is not None:  # a screen key pressed while signing in
             self.call_after_refresh(self.switch_mode, self.pending_place)
@@ -194,11 +240,11 @@ class BlogsterApp(App[None]):
         self.exit(return_code=1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Before sign-in only quitting works, and a screen's key, remembered (every screen, help
-        included, waits for the account). A screen's key is the focused widget's where it binds it."""
+        """Before sign-in only quitting and F1's help work, and a screen's key, remembered (every
+        screen waits for the account). A screen's key is the focused widget's where it binds it."""
         if action == "place":
             return not self._kept_by_focus(str(parameters[0]))
-        if self.signed_in or action in ("quit", "help_quit"):
+        if self.signed_in or action in ("quit", "help_quit", "help"):
             return True
         return False
 

@@ -1,8 +1,11 @@
 """The first screen: the dashboard_stats figures as cards, a views chart, top posts, recent activity.
 
-The frame paints at once; the figures arrive from one worker and the chart from
-another, so a slow chart never holds the figures back. The service is imported once
-signed in (by the sign-in worker first): the first frame does without it.
+The first frame is the header, the cards, the status line and the footer: with the
+figures when the sign-in started before Textual (launch.py) has answered by then, else
+with placeholders and the figures follow. The chart and the two lists (top posts, recent
+activity) are mounted right after that frame (the costliest widgets to style, lay out
+and draw), and the top posts and the chart are read by workers of their own after the
+figures' paint, so a slow chart never holds the figures back.
 """
 
 from __future__ import annotations
@@ -91,17 +94,18 @@ class DashboardScreen(Screen[None]):
         self.chart_days_shown: int | None = None
         self.rest_after_figures = False
         """The top posts and the chart wait for the first figures' paint (see action_reload)."""
+        self.recent_shown: Dashboard | None = None
+        """The figures whose recent activity the table shows (it may be mounted after them)."""
 
     def compose(self) -> ComposeResult:
+        self.app.take_early_answer()  # the figures are in already: the first frame shows them
         yield Header()
         with Horizontal(id="cards"):
             for label in self.CARDS:
                 yield FigureCard(label)
         yield Static("", id="status-line")
-        with Vertical(id="chart-box"):
-            yield Static("Views", id="chart-title")
-            yield Sparkline([], id="views-chart")
-        yield Horizontal(id="lists")  # the tables come right after the first frame (mount_lists)
+        yield Vertical(id="chart-box")  # the chart and the lists come right after the first frame (mount_lists)
+        yield Horizontal(id="lists")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -113,15 +117,15 @@ class DashboardScreen(Screen[None]):
             self.query_one("#status-line", Static).update("Signing in…")
 
     def mount_lists(self) -> None:
-        """The two tables, mounted once the first frame is on the screen (the app calls this then).
-
-        They are the costliest widgets to style and lay out, and they are empty until the
-        figures arrive, which is after the sign-in: the first frame shows their place.
-        """
+        """The views chart and the two tables, mounted once the first frame is on the screen (the
+        app calls this then): the costliest widgets to style, lay out and draw, and empty until
+        their own figures come. Figures already shown: their recent activity, and the top posts
+        and the chart are read now."""
         from blogster_cli.tui.tables import ListTable  # here: DataTable's import is not in the first frame either
 
         if self.query("#top-posts"):
             return
+        self.query_one("#chart-box", Vertical).mount(Static("Views", id="chart-title"), Sparkline([], id="views-chart"))
         top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
         top.border_title = "Top posts, 30 days"
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -131,6 +135,10 @@ class DashboardScreen(Screen[None]):
         recent.add_columns("When", "What")
         if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
             self.set_focus(top)
+        if self.summary is not None:  # the figures came first
+            self._show_recent()
+            if self.rest_after_figures:
+                self.call_after_refresh(self._load_rest)
 
     def on_signed_in(self, message: SignedIn) -> None:
         """The first start: the frame was painted before anyone was signed in; now load (the
@@ -143,7 +151,13 @@ class DashboardScreen(Screen[None]):
 
     @property
     def figures_shown(self) -> bool:
+        """The cards, unread notifications and credits show figures (recent activity: `activity_shown`)."""
         return self.summary is not None
+
+    @property
+    def activity_shown(self) -> bool:
+        """The recent activity of the figures shown last is in its table (mounted after the first frame)."""
+        return self.summary is not None and self.recent_shown is self.summary
 
     @property
     def chart_shown(self) -> bool:
@@ -200,14 +214,20 @@ class DashboardScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
+        if self.query("#recent"):  # else mount_lists shows it, and starts the rest
+            self._show_recent()
+            if self.rest_after_figures:
+                self.call_after_refresh(self._load_rest)
+
+    def _show_recent(self) -> None:
         from blogster_cli.tui.tables import ListTable
 
+        assert self.summary is not None
         recent = self.query_one("#recent", ListTable)
         recent.clear()
-        for row in summary.recent:
+        for row in self.summary.recent:
             recent.add_row(self.app.local_time(row.created_at), row.description)
-        if self.rest_after_figures:
-            self.call_after_refresh(self._load_rest)
+        self.recent_shown = self.summary
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
         from blogster_cli.tui.tables import ListTable

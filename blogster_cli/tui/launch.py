@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 class EarlyStart:
     """`sign_in`, then the dashboard's figures as that user, started at once.
 
-    `signed_in()` waits for who is acting; `figures` is the figures' future (a failure is
-    its exception). `apart`: in a forked copy of this process where that is safe (see the
+    `signed_in()` waits for who is acting, `answered()` says without waiting whether it is
+    known (the app then shows the figures in its first frame), and `fileno()` is what an event
+    loop waits on for the forked copy's answer (no thread, no polling); `figures` is the
+    figures' future (a failure is its exception). `apart`: in a forked copy of this process where that is safe (see the
     module's docstring), else on a thread. The thread is a daemon (quitting before the
     sign-in answers does not wait for it) and closes its own database connection when done.
     """
@@ -50,33 +52,86 @@ class EarlyStart:
         self.forked = False
         """Whether the work ran in a forked copy of the process (and came back from it)."""
         self._sign_in = sign_in
-        self._answer: Future[bytes] | None = None
+        self._pipe: int | None = None
+        """The forked copy's pipe, read without waiting (`answered`) until its end, then closed."""
+        self._chunks: list[bytes] | None = None
+        """What the copy has written so far (None: no copy, or its answer taken)."""
         self._taking = threading.Lock()
         child = _fork(sign_in) if apart else None
+        self._apart = child is not None
         if child is None:
             threading.Thread(target=self._run, name="Signing in", daemon=True).start()
         else:
-            self._answer = Future()
-            threading.Thread(target=self._receive, args=child, name="Signing in", daemon=True).start()
+            pid, self._pipe = child
+            self._chunks = []
+            os.set_blocking(self._pipe, False)
+            # Reaps the copy when it ends; the answer is whatever it wrote (an exit status adds nothing:
+            # a copy that failed wrote nothing, one killed midway a truncated pickle: both read as none).
+            threading.Thread(target=os.waitpid, args=(pid, 0), name="Sign-in copy", daemon=True).start()
+
+    def fileno(self) -> int | None:
+        """The pipe to wait on (an event loop's reader) while the forked copy's answer is still
+        coming; None once it has all come, or when the work runs on a thread."""
+        return self._pipe
+
+    def answered(self) -> bool:
+        """Whether who is acting is known now, without waiting: the thread has signed in, or the
+        forked copy's whole answer has come and reads as one (the figures come with it). False
+        while it is coming, and for an answer short of one: `signed_in()` then does the work here."""
+        if not self._taking.acquire(blocking=False):  # signed_in() is taking it on another thread
+            return False
+        try:
+            if self._pipe is not None and not self._read(wait=False):
+                return False
+            if self._chunks is not None and not self.acting.done():
+                self._take_answer()
+        finally:
+            self._taking.release()
+        return self.acting.done() and self.acting.exception() is None
 
     def signed_in(self) -> ActingUser:
         """Who is acting, once the sign-in has answered (it waits); raises why nobody could be.
 
-        The forked copy's answer is unpickled here, on the caller's thread (the app's worker,
-        once the first frame is shown): importing the classes it names is no work for that
-        frame. An answer short of one (the copy failed, died, was killed): the work is done here.
+        An answer short of one (the copy failed, died, was killed): the work is done here.
         """
         with self._taking:
-            if self._answer is not None and not self.acting.done():
-                try:
-                    acting, figures = pickle.loads(self._answer.result())  # our own child's bytes, our own pipe
-                except Exception:
+            if self._apart and not self.acting.done():
+                if self._pipe is not None:
+                    self._read(wait=True)
+                if not (self._chunks is not None and self._take_answer()):  # short of one (now or before)
                     self._run()
-                else:
-                    self.forked = True
-                    self.acting.set_result(acting)
-                    self.figures.set_result(figures)
         return self.acting.result()
+
+    def _read(self, *, wait: bool) -> bool:
+        """Reads the copy's pipe to its end, or (`wait` False) what has come so far: whether the end came."""
+        assert self._pipe is not None
+        if wait:
+            os.set_blocking(self._pipe, True)
+        while True:
+            try:
+                chunk = os.read(self._pipe, 65536)
+            except BlockingIOError:
+                return False
+            if not chunk:
+                os.close(self._pipe)
+                self._pipe = None
+                return True
+            assert self._chunks is not None
+            self._chunks.append(chunk)
+
+    def _take_answer(self) -> bool:
+        """The copy's whole answer, unpickled on the caller's thread; False (and nothing set) when it
+        is short of one. Called once: the bytes are dropped."""
+        assert self._chunks is not None
+        answer, self._chunks = b"".join(self._chunks), None
+        try:
+            acting, figures = pickle.loads(answer)  # our own child's bytes, our own pipe
+        except Exception:
+            return False
+        self.forked = True
+        self.acting.set_result(acting)
+        self.figures.set_result(figures)
+        return True
 
     def _run(self) -> None:
         try:
@@ -94,19 +149,6 @@ class EarlyStart:
             self.figures.set_exception(exc)
         finally:
             acting.db.close()
-
-    def _receive(self, pid: int, pipe: int) -> None:
-        """The forked copy's answer, as bytes, once it has ended (a failure: its exit status)."""
-        assert self._answer is not None
-        chunks = []
-        with os.fdopen(pipe, "rb") as answer:
-            while chunk := answer.read(65536):
-                chunks.append(chunk)
-        _, status = os.waitpid(pid, 0)
-        if status == 0:
-            self._answer.set_result(b"".join(chunks))
-        else:
-            self._answer.set_exception(ChildProcessError(f"the sign-in's copy ended with status {status}"))
 
 
 def fork_is_safe() -> bool:
@@ -174,7 +216,7 @@ def run(
     # the collections that Textual's start-up triggers do not walk it again (a full one cost
     # ~15 ms of CPU before the first frame). Later garbage is collected as usual.
     gc.freeze()
-    app = BlogsterApp(sign_in=early.signed_in, first_figures=early.figures, zone=zone, provider=provider or no_provider)
+    app = BlogsterApp(early=early, zone=zone, provider=provider or no_provider)
     app.run(**options)
     if app.sign_in_error is not None:
         raise app.sign_in_error

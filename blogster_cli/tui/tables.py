@@ -20,6 +20,8 @@ class ListTable(DataTable[str]):
     between (the rows arrive after the first frame) kept their too-narrow cells.
     """
 
+    HELP = "A list: Up and Down (or the mouse) move through its rows; Home and End go to its ends."
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         super()._update_dimensions(new_rows)
         self._update_count += 1  # new cache keys: the cells are drawn at the new widths

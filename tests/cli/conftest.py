@@ -29,7 +29,7 @@ class Result:
 def cli(db, monkeypatch, capsys):
     """cli("auth", "whoami", input="...") -> Result; resets the CLI's per-process state."""
     from blogster_cli.cli import output, state
-    from blogster_cli.cli.app import main
+    from blogster_cli.cli.entry import main
 
     monkeypatch.setenv("BLOGSTER_DATABASE_URL", db.conninfo)
 

@@ -114,7 +114,7 @@ def _run_command(request: dict, fds: list[int]) -> None:
     sys.argv = [str(Path(sys.executable).with_name("blogster")), *request["argv"]]
     code: int = 0
     try:
-        from blogster_cli.cli.app import main
+        from blogster_cli.cli.entry import main
 
         main()
     except SystemExit as exc:

@@ -73,6 +73,37 @@ def test_f1_shows_help_for_the_screen_and_the_focused_widget(writer):
     drive(app, steps)
 
 
+def test_f1_works_at_once_while_signing_in_and_helps_with_the_focused_widget(writer):
+    """F1 needs no account: pressed before the sign-in answers, it shows the dashboard's help, its
+    keys and what the focused list is for; the sign-in then goes on underneath it."""
+    from blogster_cli.tui.app import BlogsterApp
+    from tests.tui.test_dashboard import held_sign_in, wait_for
+
+    write(writer, "Counted", status="published")
+    sign_in, asked, answer = held_sign_in(writer)
+    app = BlogsterApp(sign_in=sign_in)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: asked.is_set() and bool(app.screen.query("#top-posts")))
+            assert not app.signed_in and app.screen.focused is app.screen.query_one("#top-posts")
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen) and not app.signed_in
+            text = app.screen.query_one(Markdown).source
+            assert text.startswith("# Dashboard")
+            assert "## This widget" in text and "Up and Down" in text  # the focused list's own help
+            assert "| F3 | Posts |" in text and "**r** reloads" in text  # keys waiting for the account: in the text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen.title == "Dashboard"
+            answer.set()
+            await settle(pilot)
+            assert app.signed_in and app.screen.figures_shown
+
+    asyncio.run(run())
+
+
 def test_footer_shows_the_keys_at_80x24(writer):
     app = app_for(writer)
 

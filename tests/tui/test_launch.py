@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
+import select
 import threading
+import time
 from datetime import UTC
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from textual.widgets import Static
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.connection import Database
-from tests.tui.conftest import write
+from tests.tui.conftest import table_text, write
 
 
 def card(screen, name: str) -> str:
@@ -131,3 +133,107 @@ def test_a_database_pickles_as_how_to_reach_it_without_its_connections(db):
     assert getattr(copy._local, "conn", None) is None
     assert copy.connection().execute("select 1").fetchone() == (1,)
     copy.close()
+
+
+def own_database(acting: ActingUser) -> ActingUser:
+    return ActingUser(Database(acting.db.conninfo), acting.actor, acting.timeouts)
+
+
+def run_with(early, steps) -> dict[str, object]:
+    """Runs the app on `early` (a launch.EarlyStart) headless; `steps(pilot, at_ready)` looks, where
+    `at_ready` is what the dashboard showed as Textual's Ready came (the first frame drawn)."""
+    from blogster_cli.tui.app import BlogsterApp
+
+    at_ready: dict[str, object] = {}
+
+    class Recorded(BlogsterApp):
+        def on_ready(self) -> None:
+            at_ready.update(
+                signed_in=self.signed_in,
+                figures=self.screen.figures_shown,
+                tables=len(self.screen.query("#top-posts")),
+                published=card(self.screen, "published"),
+            )
+            super().on_ready()
+
+    app = Recorded(early=early, zone=UTC)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await steps(pilot, at_ready)
+
+    asyncio.run(run())
+    return at_ready
+
+
+def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
+    """The forked copy answered before the dashboard composed: that first frame shows the live
+    figures, with no worker signing in; the tables follow it, with the recent activity read with them."""
+    from blogster_cli.tui import launch
+
+    if not forking_possible(monkeypatch):
+        pytest.skip("the forked sign-in is for Linux with no other thread running")
+    write(writer, "Live", status="published")
+    early = launch.EarlyStart(lambda: own_database(writer), apart=True)
+    for _ in range(1000):  # the whole answer in, before the app starts
+        if early.answered():
+            break
+        select.select([early.fileno()], [], [], 0.05)
+    assert early.forked
+
+    async def steps(pilot, at_ready):
+        app = pilot.app
+        for _ in range(300):
+            if app.screen.activity_shown:
+                break
+            await pilot.pause(0.02)
+        assert app.screen.focused is app.screen.query_one("#top-posts")
+        assert table_text(app.screen.query_one("#recent")) != []
+        assert not [w for w in app.workers if w.name == "Signing in"]
+        for _ in range(300):
+            if app.screen.chart_shown:
+                break
+            await pilot.pause(0.02)
+        assert app.screen.chart_shown  # the rest followed the first frame
+
+    at_ready = run_with(early, steps)
+    assert at_ready == {"signed_in": True, "figures": True, "tables": 0, "published": "Published\n1"}
+
+
+def test_an_answer_after_the_first_frame_wakes_the_app_through_its_pipe(writer, tmp_path, monkeypatch):
+    """The copy answers after the first frame (placeholders): the app's event loop wakes on the
+    pipe and shows the figures, with no thread or worker waiting for them."""
+    from blogster_cli.tui import launch
+
+    if not forking_possible(monkeypatch):
+        pytest.skip("the forked sign-in is for Linux with no other thread running")
+    write(writer, "Live", status="published")
+    go = tmp_path / "go"
+
+    def sign_in() -> ActingUser:
+        for _ in range(3000):
+            if go.exists():
+                break
+            time.sleep(0.01)
+        return own_database(writer)
+
+    early = launch.EarlyStart(sign_in, apart=True)
+
+    async def steps(pilot, at_ready):
+        app = pilot.app
+        for _ in range(300):
+            if app.frame_shown:
+                break
+            await pilot.pause(0.02)
+        assert early.fileno() is not None and not app.signed_in
+        go.touch()
+        for _ in range(1000):
+            if app.screen.figures_shown:
+                break
+            await pilot.pause(0.02)
+        assert app.screen.figures_shown and card(app.screen, "published") == "Published\n1"
+        assert early.forked and early.fileno() is None
+        assert not [w for w in app.workers if w.name == "Signing in"]
+
+    at_ready = run_with(early, steps)
+    assert at_ready == {"signed_in": False, "figures": False, "tables": 0, "published": "Published\n…"}

@@ -1,0 +1,77 @@
+"""The `blogster` script: a plain `blogster tui` starts without typer; every other command line
+goes through cli/app.py.
+
+The studio's first paint waits for nothing it does not need, and parsing a command line
+with typer costs ~45 ms of CPU before anything else can start (the sign-in the studio
+starts in a forked copy included). `blogster tui` with only global options (--profile,
+--database-url, --debug, --quiet, --json, before or after `tui`) is therefore recognised
+here, those options set as app.py's callback sets them, and the command run as it would
+be through typer; its errors leave through the same report (one line, the same exit code).
+Anything else (--help, a typo, another command) is typer's to parse.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_FLAGS = frozenset({"--debug", "--quiet", "-q", "--json"})
+_WITH_VALUE = frozenset({"--profile", "--database-url"})
+
+
+def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
+    """The global options of a plain `blogster tui` command line, or None for any other."""
+    options: dict[str, str | bool] = {}
+    command = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        name, equals, value = token.partition("=")
+        if token in _FLAGS:
+            options[token] = True
+        elif name in _WITH_VALUE:
+            if not equals:
+                index += 1
+                if index == len(argv):
+                    return None
+                value = argv[index]
+            options[name] = value
+        elif token.startswith("-"):
+            return None
+        else:
+            command.append(token)
+        index += 1
+    return options if command == ["tui"] else None
+
+
+def use_global_options(options: dict[str, str | bool]) -> None:
+    """What cli/app.py's global_options callback sets, for the options given."""
+    from blogster_cli.cli import output
+    from blogster_cli.cli.state import OPTIONS
+
+    profile = options.get("--profile", os.environ.get("BLOGSTER_PROFILE") or "default")
+    database_url = options.get("--database-url")
+    OPTIONS.profile = str(profile)
+    OPTIONS.database_url = None if database_url is None else str(database_url)
+    OPTIONS.debug = bool(options.get("--debug"))
+    OPTIONS.json = bool(options.get("--json"))
+    output.QUIET = bool(options.get("--quiet") or options.get("-q"))
+
+
+def main() -> None:
+    options = tui_command_line(sys.argv[1:])
+    if options is None:
+        from blogster_cli.cli.app import main as parsed
+
+        parsed()
+        return
+    use_global_options(options)
+    try:
+        from blogster_cli.cli.tui_cmd import tui
+
+        tui()
+    except BaseException as exc:  # SystemExit included: report() lets it through
+        from blogster_cli.cli.app import report
+
+        report(exc)
+    sys.exit(0)
