@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from blogster_cli.services import calendar
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class CalendarScreen(Screen[None]):
             for n in range(42):
                 yield Static("", id=f"day-{n}", classes="day")
         yield Static("", id="chosen-entry")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

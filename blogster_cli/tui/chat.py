@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from blogster_cli.errors import NotFound
 from blogster_cli.services import chat
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class ChatScreen(Screen[None]):
         yield VerticalScroll(id="transcript")
         yield Static("", id="chat-status")
         yield Input(placeholder=PLACEHOLDER, id="chat-input")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#chat-input", Input).focus()

@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Header, Sparkline, Static
 
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class DashboardScreen(Screen[None]):
         yield Static("", id="status-line")
         yield Vertical(id="chart-box")  # the chart and the lists come right after the first frame (mount_lists)
         yield Horizontal(id="lists")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.app.frame_shown:  # not the first screen of the app: nothing to paint first

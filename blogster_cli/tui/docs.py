@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Markdown, OptionList, Static
+from textual.widgets import Header, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from blogster_cli.services import documentation
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class DocPageScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="doc-page"):
             yield Markdown(self.page.markdown)
-        yield Footer()
+        yield KeyFooter()
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -111,7 +112,7 @@ class DocsScreen(Screen[None]):
         yield Input(placeholder="Search the documentation", id="doc-query")
         yield Static("Type to search.", id="doc-status")
         yield OptionList(id="doc-hits")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#doc-query", Input).focus()

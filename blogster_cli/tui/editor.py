@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, Markdown, TextArea
+from textual.widgets import Header, Label, Markdown, TextArea
 
 from blogster_cli.content.frontmatter import split_front_matter
 from blogster_cli.services import editing
 from blogster_cli.services.editing import EditDraft
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
@@ -111,7 +112,7 @@ class EditorScreen(PublishingActions, Screen[None]):
             )
             with VerticalScroll(id="preview-box"):
                 yield Markdown("", id="preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "opening…"

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import notifications
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class NotificationsScreen(Screen[None]):
         yield Header()
         yield DataTable(id="notifications", cursor_type="row", zebra_stripes=True)
         yield Static("", id="notification-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#notifications", DataTable)

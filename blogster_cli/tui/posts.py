@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from blogster_cli.services import blogs
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.tui.writing import WritingActions
@@ -105,7 +106,7 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         yield Header()
         yield Input(placeholder="Filter: words, status:draft, tag:name", id="filter")
         yield DataTable(id="posts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#posts", DataTable)

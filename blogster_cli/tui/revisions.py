@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import blogs
+from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class RevisionsScreen(Screen[bool]):
             yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="diff-box"):
                 yield Static("", id="diff")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#revisions", DataTable)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.style import Style
 from textual.command import CommandPalette
 from textual.filter import Monochrome
 from textual.widgets import Markdown
 
 from blogster_cli.tui.help import HelpScreen
-from blogster_cli.tui.keys import command_bindings
+from blogster_cli.tui.keys import KeyFooter, command_bindings
 from tests.tui.conftest import app_for, drive, settle, write
 
 
@@ -117,6 +118,47 @@ def test_footer_shows_the_keys_at_80x24(writer):
         assert recent.region.height >= 5 and recent.region.bottom <= 23  # above the footer
 
     drive(app, steps)
+
+
+def test_the_footer_line_draws_the_keys_and_a_click_presses_one(writer):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        footer = app.screen.query_one(KeyFooter)
+        line = footer.render().plain
+        assert len(line) == 80 and line.startswith(" r Reload  v 30/90 days ")
+        assert line.endswith("▏^p palette ")  # the palette's key on the right, as Textual's Footer has it
+        assert "Help" in line and "Dashboard" in line
+        column = line.index(" f1 ") + 1
+        await pilot.click(KeyFooter, offset=(column, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)  # as pressing F1
+
+    drive(app, steps)
+
+
+def test_the_footer_draws_again_when_the_sign_in_enables_the_keys(writer):
+    """Before the sign-in answers only F1, the screens' keys and quitting work: the footer leaves the
+    others out, then draws them once signed in (its bindings changed: it draws again)."""
+    from blogster_cli.tui.app import BlogsterApp
+    from tests.tui.test_dashboard import held_sign_in, wait_for
+
+    sign_in, asked, answer = held_sign_in(writer)
+    app = BlogsterApp(sign_in=sign_in)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: asked.is_set() and app.frame_shown)
+            await pilot.pause()
+            before = pilot.app.screen.query_one(KeyFooter)
+            assert " f1 Help " in before.render().plain and "Reload" not in before.render().plain
+            answer.set()
+            await settle(pilot)
+            line = app.screen.query_one(KeyFooter).render()
+            assert line.plain.startswith(" r Reload ") and line.plain.endswith("▏^p palette ")
+            assert not any(span.style.dim for span in line.spans if isinstance(span.style, Style))
+
+    asyncio.run(run())
 
 
 def test_no_color_is_respected(writer, monkeypatch):
