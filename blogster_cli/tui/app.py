@@ -42,10 +42,6 @@ if TYPE_CHECKING:
 UNREAD_BADGE = "●"
 SIGNING_IN = "signing in…"
 CSS = """
-.card { width: 1fr; height: 5; border: round $primary; text-align: center; }
-.card.up { color: $success; }
-.card.down { color: $error; }
-#cards { height: 5; }
 #status-line { height: 1; padding: 0 1; color: $text-muted; }
 #chart-box { height: 3; padding: 0 1; }
 #chart-title { height: 1; }

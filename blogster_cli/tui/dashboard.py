@@ -10,18 +10,22 @@ figures' paint, so a slow chart never holds the figures back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Sparkline, Static
 
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
 
@@ -44,19 +48,74 @@ def delta_text(figure: Figure) -> str:
     return f"{figure.delta:+,} 30d"
 
 
-class FigureCard(Static):
-    """One figure: its label, value and 30-day delta."""
+class FigureCards(Widget):
+    """The figures' cards, side by side: each its label, value and 30-day delta in a rounded box.
 
-    def __init__(self, label: str) -> None:
-        super().__init__(id=f"card-{label.lower()}", classes="card")
-        self.label = label
-        self.update(f"{label}\n…")
+    One widget draws them all, as six bordered widgets in a row would (the same widths,
+    borders and colours): each widget of the first frame costs its compose, styling and
+    layout, and the cards were most of the first frame's widgets.
+    """
+
+    COMPONENT_CLASSES = {"figure-cards--border", "figure-cards--up", "figure-cards--down"}
+    DEFAULT_CSS = """
+    FigureCards {
+        height: 5;
+        .figure-cards--border { color: $primary; }
+        .figure-cards--up { color: $success; }
+        .figure-cards--down { color: $error; }
+    }
+    """
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        super().__init__(id="cards")
+        self.labels = tuple(labels)
+        self._texts = {label: f"{label}\n…" for label in self.labels}
+        self._trends: dict[str, str] = {}
+        """A card's trend ("up", "down") where its delta is not zero."""
+
+    def card_text(self, label: str) -> str:
+        """What the card of `label` (any case) shows, its lines joined by newlines."""
+        return self._texts[self._label(label)]
+
+    def _label(self, name: str) -> str:
+        return next(label for label in self.labels if label.lower() == name.lower())
 
     def show(self, figure: Figure) -> None:
         delta = delta_text(figure)
-        self.set_class(figure.delta is not None and figure.delta > 0, "up")
-        self.set_class(figure.delta is not None and figure.delta < 0, "down")
-        self.update(f"{self.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else ""))
+        self._trends.pop(figure.label, None)
+        if figure.delta is not None and figure.delta != 0:
+            self._trends[figure.label] = "up" if figure.delta > 0 else "down"
+        self._texts[figure.label] = f"{figure.label}\n{figure_text(figure)}" + (f"\n{delta}" if delta else "")
+        self.refresh()
+
+    def widths(self) -> list[int]:
+        """Each card's width: the row's width shared out evenly, as `width: 1fr` shares it."""
+        count, width = len(self.labels), self.size.width
+        return [(i + 1) * width // count - i * width // count for i in range(count)]
+
+    def render(self) -> Text:
+        from rich.text import Text
+
+        border = self.get_component_rich_style("figure-cards--border", partial=True)
+        trends = {
+            trend: self.get_component_rich_style(f"figure-cards--{trend}", partial=True) for trend in ("up", "down")
+        }
+        lines = [Text(no_wrap=True, end="") for _ in range(5)]
+        for label, width in zip(self.labels, self.widths(), strict=True):
+            inner = max(width - 2, 0)
+            text_lines = self._texts[label].split("\n")[:3]
+            style = trends.get(self._trends.get(label, ""))
+            lines[0].append("╭" + "─" * inner + "╮", border)
+            for row in range(3):
+                line = text_lines[row][:inner] if row < len(text_lines) else ""
+                left = (inner - len(line)) // 2
+                lines[row + 1].append("│", border)
+                lines[row + 1].append(" " * left)
+                lines[row + 1].append(line, style)
+                lines[row + 1].append(" " * (inner - left - len(line)))
+                lines[row + 1].append("│", border)
+            lines[4].append("╰" + "─" * inner + "╯", border)
+        return Text("\n", no_wrap=True, end="").join(lines)
 
 
 class DashboardLoaded(Done):
@@ -101,9 +160,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.app.take_early_answer()  # the figures are in already: the first frame shows them
         yield Header()
-        with Horizontal(id="cards"):
-            for label in self.CARDS:
-                yield FigureCard(label)
+        yield FigureCards(self.CARDS)
         yield Static("", id="status-line")
         yield Vertical(id="chart-box")  # the chart and the lists come right after the first frame (mount_lists)
         yield Horizontal(id="lists")
@@ -208,8 +265,9 @@ class DashboardScreen(Screen[None]):
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         summary: Dashboard = message.result
         self.summary = summary
+        cards = self.query_one(FigureCards)
         for figure in summary.figures:
-            self.query_one(f"#card-{figure.label.lower()}", FigureCard).show(figure)
+            cards.show(figure)
         self.app.unread = summary.unread_notifications
         credits = "–" if summary.credits_remaining is None else str(summary.credits_remaining)
         self.query_one("#status-line", Static).update(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from textual.widgets import DataTable, Sparkline, Static
 
+from blogster_cli.tui.dashboard import FigureCards
 from tests.tui.conftest import app_for, drive, settle, table_text, write
 
 
@@ -37,7 +38,7 @@ def test_dashboard_is_the_first_screen_with_figures_deltas_and_lists(writer, sup
         screen = app.screen
         assert screen.title == "Dashboard"
         assert screen.figures_shown
-        card = lambda name: str(screen.query_one(f"#card-{name}", Static).render())  # noqa: E731
+        card = screen.query_one(FigureCards).card_text
         assert card("posts") == "Posts\n2\n+2 30d"
         assert card("published") == "Published\n1"
         assert card("views") == "Views\n145\n+105 30d"
@@ -62,8 +63,8 @@ def test_an_empty_account_shows_zeros_and_no_chart(writer):
 
     async def steps(pilot):
         screen = app.screen
-        assert str(screen.query_one("#card-views", Static).render()) == "Views\n0\n+0 30d"
-        assert str(screen.query_one("#card-bounce", Static).render()) == "Bounce\n–"
+        assert screen.query_one(FigureCards).card_text("views") == "Views\n0\n+0 30d"
+        assert screen.query_one(FigureCards).card_text("bounce") == "Bounce\n–"
         assert "no analytics yet" in str(screen.query_one("#chart-title", Static).render())
 
     drive(app, steps)
@@ -102,7 +103,7 @@ def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, m
             await wait_for(pilot, asked.is_set)
             assert app.frame_shown and asked.is_set() and not app.signed_in
             screen = app.screen
-            assert str(screen.query_one("#card-published", Static).render()) == "Published\n…"
+            assert screen.query_one(FigureCards).card_text("published") == "Published\n…"
             assert app.sub_title == SIGNING_IN
             assert "Signing in" in str(screen.query_one("#status-line", Static).render())
             await pilot.press("r")  # reloading waits for the account
@@ -112,7 +113,7 @@ def test_the_frame_paints_before_sign_in_and_the_figures_fill_in_after(writer, m
             await settle(pilot)
             assert app.signed_in and app.sub_title == "writer@example.com"
             assert app.figures is None  # read by the sign-in worker, taken by the dashboard
-            assert str(screen.query_one("#card-published", Static).render()) == "Published\n1"
+            assert screen.query_one(FigureCards).card_text("published") == "Published\n1"
             await pilot.press("f3")
             await settle(pilot)
             assert app.screen.title == "Posts"

@@ -9,6 +9,7 @@ from textual.command import CommandPalette
 from textual.filter import Monochrome
 from textual.widgets import Markdown
 
+from blogster_cli.tui.dashboard import FigureCards
 from blogster_cli.tui.help import HelpScreen
 from blogster_cli.tui.keys import KeyFooter, command_bindings
 from tests.tui.conftest import app_for, drive, settle, write
@@ -112,8 +113,9 @@ def test_footer_shows_the_keys_at_80x24(writer):
         assert app.size == (80, 24)
         footer_keys = {active.binding.description for active in command_bindings(app.screen)}
         assert {"Reload", "30/90 days", "Help"} <= footer_keys
-        cards = app.screen.query(".card")
-        assert all(card.region.width >= 12 and card.region.bottom <= 24 for card in cards)
+        cards = app.screen.query_one(FigureCards)
+        assert len(cards.widths()) == 6 and min(cards.widths()) >= 12 and sum(cards.widths()) == 80
+        assert cards.region.height == 5 and cards.region.bottom <= 24
         recent = app.screen.query_one("#recent")
         assert recent.region.height >= 5 and recent.region.bottom <= 23  # above the footer
 

@@ -18,15 +18,15 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.connection import Database
+from blogster_cli.tui.dashboard import FigureCards
 from tests.tui.conftest import table_text, write
 
 
 def card(screen, name: str) -> str:
-    return str(screen.query_one(f"#card-{name}", Static).render())
+    return screen.query_one(FigureCards).card_text(name)
 
 
 def started(tmp_path: Path, acting: ActingUser, *, fail_apart: bool = False, apart: bool = True):

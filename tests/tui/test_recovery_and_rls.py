@@ -9,6 +9,7 @@ import sys
 from textual.widgets import DataTable, TextArea
 
 from blogster_cli.services import editing
+from blogster_cli.tui.dashboard import FigureCards
 from tests.tui.conftest import app_for, drive, settle, table_text, write
 
 
@@ -109,14 +110,14 @@ def test_user_b_never_sees_a_drafts_in_the_tui(make_user, acting_as, superuser):
             await settle(pilot)
             for table in app.screen.query(DataTable):
                 shown += [cell for row in table_text(table) for cell in row]
-            shown += [str(card.render()) for card in app.screen.query(".card")]
+            shown += [cards.card_text(label) for cards in app.screen.query(FigureCards) for label in cards.labels]
         assert "Bob own draft" in shown
         assert not [cell for cell in shown if "Alice" in cell or "secret" in cell]
         assert str(app.screen.query_one("#posts", DataTable).row_count) == "1"
         await pilot.press("f2")
         assert sum(app.screen.query_one("#views-chart").data) == 0
-        assert str(app.screen.query_one("#card-posts").render()) == "Posts\n1\n+1 30d"
-        assert str(app.screen.query_one("#card-views").render()) == "Views\n0\n+0 30d"
+        assert app.screen.query_one(FigureCards).card_text("posts") == "Posts\n1\n+1 30d"
+        assert app.screen.query_one(FigureCards).card_text("views") == "Views\n0\n+0 30d"
 
     drive(app, steps)
 
