@@ -17,7 +17,7 @@ import typer
 
 from blogster_cli import __version__
 from blogster_cli.cli.commands import LazyGroup
-from blogster_cli.cli.state import OPTIONS
+from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTIONS, use_global_options
 
 if TYPE_CHECKING:
     from typer._click.exceptions import UsageError
@@ -32,9 +32,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Global options that may also follow the subcommand (`blogster posts list --debug`).
-_GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
-_GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
 # Commands whose own `-q` takes a value (`ai logs -q TEXT`, like `llm logs`): left to them.
 _COMMANDS_WITH_OWN_Q = frozenset({("ai", "logs")})
 
@@ -61,13 +58,7 @@ def global_options(
     json: bool = typer.Option(False, "--json", help="Print results as JSON (same as --json after the command)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    from blogster_cli.cli import output
-
-    OPTIONS.profile = profile
-    OPTIONS.database_url = database_url
-    OPTIONS.debug = debug
-    OPTIONS.json = json
-    output.QUIET = quiet
+    use_global_options(profile=profile, database_url=database_url, debug=debug, json=json, quiet=quiet)
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -83,14 +74,14 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             break
         name = token.split("=", 1)[0]
         own_q = token == "-q" and tuple(command[:2]) in _COMMANDS_WITH_OWN_Q
-        if command and token in _GLOBAL_FLAGS and not own_q:
+        if command and token in GLOBAL_FLAGS and not own_q:
             hoisted.append(token)
-        elif command and name in _GLOBAL_OPTIONS_WITH_VALUE:
+        elif command and name in GLOBAL_OPTIONS_WITH_VALUE:
             takes_next = "=" not in token and index + 1 < len(argv)
             hoisted.extend(argv[index : index + 2] if takes_next else [token])
             index += 1 if takes_next else 0
         else:
-            if not token.startswith("-") and not (rest and rest[-1] in _GLOBAL_OPTIONS_WITH_VALUE):
+            if not token.startswith("-") and not (rest and rest[-1] in GLOBAL_OPTIONS_WITH_VALUE):
                 command.append(token)
             rest.append(token)
         index += 1

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import sys
 
-_FLAGS = frozenset({"--debug", "--quiet", "-q", "--json"})
-_WITH_VALUE = frozenset({"--profile", "--database-url"})
+from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, use_global_options
+
+_FLAGS = GLOBAL_FLAGS | {"--json"}  # typer's callback takes --json too, before the command
 
 
 def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
@@ -29,7 +30,7 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
         name, equals, value = token.partition("=")
         if token in _FLAGS:
             options[token] = True
-        elif name in _WITH_VALUE:
+        elif name in GLOBAL_OPTIONS_WITH_VALUE:
             if not equals:
                 index += 1
                 if index == len(argv):
@@ -44,20 +45,6 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
     return options if command == ["tui"] else None
 
 
-def use_global_options(options: dict[str, str | bool]) -> None:
-    """What cli/app.py's global_options callback sets, for the options given."""
-    from blogster_cli.cli import output
-    from blogster_cli.cli.state import OPTIONS
-
-    profile = options.get("--profile", os.environ.get("BLOGSTER_PROFILE") or "default")
-    database_url = options.get("--database-url")
-    OPTIONS.profile = str(profile)
-    OPTIONS.database_url = None if database_url is None else str(database_url)
-    OPTIONS.debug = bool(options.get("--debug"))
-    OPTIONS.json = bool(options.get("--json"))
-    output.QUIET = bool(options.get("--quiet") or options.get("-q"))
-
-
 def main() -> None:
     options = tui_command_line(sys.argv[1:])
     if options is None:
@@ -65,7 +52,14 @@ def main() -> None:
 
         parsed()
         return
-    use_global_options(options)
+    database_url = options.get("--database-url")
+    use_global_options(
+        profile=str(options.get("--profile", os.environ.get("BLOGSTER_PROFILE") or "default")),
+        database_url=None if database_url is None else str(database_url),
+        debug=bool(options.get("--debug")),
+        json=bool(options.get("--json")),
+        quiet=bool(options.get("--quiet") or options.get("-q")),
+    )
     try:
         from blogster_cli.cli.tui_cmd import tui
 

@@ -28,6 +28,22 @@ class GlobalOptions:
 OPTIONS = GlobalOptions()
 _context: AppContext | None = None
 
+# Global options that may also follow the subcommand (`blogster posts list --debug`).
+GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
+GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
+
+
+def use_global_options(*, profile: str, database_url: str | None, debug: bool, json: bool, quiet: bool) -> None:
+    """Sets the global options for this run: typer's callback (cli/app.py) and the typer-free
+    `blogster tui` (cli/entry.py) both come here."""
+    from blogster_cli.cli import output
+
+    OPTIONS.profile = profile
+    OPTIONS.database_url = database_url
+    OPTIONS.debug = debug
+    OPTIONS.json = json
+    output.QUIET = quiet
+
 
 def app_context() -> AppContext:
     global _context
