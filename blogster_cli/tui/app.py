@@ -158,8 +158,7 @@ class BlogsterApp(App[None]):
         """Signs in at once, without waiting, if the early start has answered already (the dashboard
         asks as it composes its first frame, to show the figures in it). Whether signed in."""
         if self._acting is None and self._early is not None and not self.frame_shown and self._early.answered():
-            self.figures = self._first_figures
-            self._signed_in_as(self._early.acting.result())
+            self._signed_in_early()
         return self.signed_in
 
     def on_ready(self) -> None:
@@ -170,7 +169,7 @@ class BlogsterApp(App[None]):
         if not self.signed_in:
             waiting_on = self._early.fileno() if self._early is not None else None
             if waiting_on is None:
-                self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+                self._sign_in_on_a_thread()
             else:
                 asyncio.get_running_loop().add_reader(waiting_on, self._early_readable, waiting_on)
                 self._early_readable(waiting_on)  # it may have come while the frame was drawn
@@ -190,12 +189,21 @@ class BlogsterApp(App[None]):
             return
         asyncio.get_running_loop().remove_reader(pipe)
         if not answered:
-            self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
+            self._sign_in_on_a_thread()
             return
+        acting = self._signed_in_early()
+        self.screen.post_message(SignedIn(acting))  # the dashboard: the one screen open before
+
+    def _signed_in_early(self) -> ActingUser:
+        """Signed in with the early start's answer and its figures (it has answered)."""
+        assert self._early is not None
         acting = self._early.acting.result()
         self.figures = self._first_figures
         self._signed_in_as(acting)
-        self.screen.post_message(SignedIn(acting))  # the dashboard: the one screen open before
+        return acting
+
+    def _sign_in_on_a_thread(self) -> None:
+        self.run_worker(self._signing_in, name="Signing in", thread=True, exit_on_error=False)
 
     def _signing_in(self) -> None:
         from blogster_cli.services import dashboard  # here: the first frame does without the services

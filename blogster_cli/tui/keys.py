@@ -99,6 +99,11 @@ class KeyFooter(Widget):
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         dim = Style(dim=True)
+
+        def styles(enabled: bool) -> tuple[Style, Style]:
+            """The key's and the description's style: dimmed for a disabled key."""
+            return (key_style, description_style) if enabled else (key_style + dim, description_style + dim)
+
         shown: dict[str, tuple[Binding, bool]] = {}
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in shown:
@@ -112,17 +117,19 @@ class KeyFooter(Widget):
         right = Text(no_wrap=True, end="")
         if palette is not None:
             _node, binding, enabled, _tooltip = palette
+            key, description = styles(enabled)
             right.append("▏", self.get_component_rich_style("key-footer--palette"))
-            right.append(self.app.get_key_display(binding), key_style + (Style() if enabled else dim))
-            right.append(f" {binding.description}", description_style + (Style() if enabled else dim))
+            right.append(self.app.get_key_display(binding), key)
+            right.append(f" {binding.description}", description)
             right.append(" ")
             shown.pop(binding.action, None)
         room = width - right.cell_len if palette is not None else width
         for binding, enabled in shown.values():
             start = line.cell_len
-            line.append(f" {self.app.get_key_display(binding)} ", key_style + (Style() if enabled else dim))
+            key, description = styles(enabled)
+            line.append(f" {self.app.get_key_display(binding)} ", key)
             if binding.description:
-                line.append(f"{binding.description} ", description_style + (Style() if enabled else dim))
+                line.append(f"{binding.description} ", description)
             self._keys.append((start, line.cell_len, binding.key))
         line.truncate(max(room, 0), pad=True)
         if palette is not None:
