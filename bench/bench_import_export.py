@@ -23,7 +23,6 @@ touches the file system outside the services; nothing here uses COPY.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import shutil
@@ -34,6 +33,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scaling import bench_scale, scaled
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
@@ -171,9 +172,8 @@ def mib(kib: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
     parser.add_argument(
-        "--posts", type=int, default=max(50, round(10000 * scale)), help="10,000 x BLOGSTER_BENCH_SCALE"
+        "--posts", type=int, default=scaled(10000, bench_scale(), minimum=50), help="10,000 x BLOGSTER_BENCH_SCALE"
     )
     parser.add_argument("--export-format", default="hugo", choices=exports.DIALECTS)
     parser.add_argument("--workers", type=int, default=None, help="parser processes (default: automatic)")

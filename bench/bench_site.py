@@ -41,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account, mib
+from scaling import bench_scale, scaled
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
@@ -172,8 +173,7 @@ def load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
-    parser.add_argument("--posts", type=int, nargs="+", default=[max(50, round(1000 * scale))])
+    parser.add_argument("--posts", type=int, nargs="+", default=[scaled(1000, bench_scale(), minimum=50)])
     parser.add_argument(
         "--hugo-max-posts",
         type=int,

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_import_export import create_account, generate
+from scaling import bench_scale, scaled
 from timing import timed
 
 from blogster_cli.actors import ActingUser
@@ -109,9 +110,8 @@ def watch_latency(acting: ActingUser, folder: Path, edited: Path) -> tuple[float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
     parser.add_argument(
-        "--posts", type=int, default=max(50, round(10000 * scale)), help="10,000 x BLOGSTER_BENCH_SCALE"
+        "--posts", type=int, default=scaled(10000, bench_scale(), minimum=50), help="10,000 x BLOGSTER_BENCH_SCALE"
     )
     args = parser.parse_args()
 
