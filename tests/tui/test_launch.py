@@ -71,13 +71,16 @@ def started(tmp_path: Path, acting: ActingUser, *, fail_apart: bool = False, apa
     return [int(line) for line in pids.read_text().split()], seen, early_starts[0]
 
 
-def forking_possible(monkeypatch) -> bool:
-    """Linux. Threads the test run started (the fixtures' database dropper, local servers of
-    earlier tests) are left out of the check, which is about the threads of `blogster tui` itself."""
+@pytest.fixture
+def forking(monkeypatch) -> None:
+    """Skips unless the forked sign-in can run: Linux. Threads the test run started (the fixtures'
+    database dropper, local servers of earlier tests) are left out of the check, which is about
+    the threads of `blogster tui` itself."""
     from blogster_cli.tui import launch
 
     monkeypatch.setattr(launch.threading, "active_count", lambda: 1)
-    return launch.fork_is_safe()
+    if not launch.fork_is_safe():
+        pytest.skip("the forked sign-in is for Linux with no other thread running")
 
 
 def test_forking_is_safe_on_linux_with_no_other_thread_only():
@@ -93,9 +96,7 @@ def test_forking_is_safe_on_linux_with_no_other_thread_only():
         other.join()
 
 
-def test_blogster_tui_signs_in_in_a_forked_copy_and_shows_the_live_figures(tmp_path, writer, monkeypatch):
-    if not forking_possible(monkeypatch):
-        pytest.skip("the forked sign-in is for Linux with no other thread running")
+def test_blogster_tui_signs_in_in_a_forked_copy_and_shows_the_live_figures(tmp_path, writer, forking):
     write(writer, "Live", status="published")
     write(writer, "Draft")
 
@@ -106,9 +107,7 @@ def test_blogster_tui_signs_in_in_a_forked_copy_and_shows_the_live_figures(tmp_p
     assert seen["who"] == writer.actor and seen["chart"]  # the chart followed the figures
 
 
-def test_when_the_copy_fails_this_process_signs_in_on_a_thread(tmp_path, writer, monkeypatch):
-    if not forking_possible(monkeypatch):
-        pytest.skip("the forked sign-in is for Linux with no other thread running")
+def test_when_the_copy_fails_this_process_signs_in_on_a_thread(tmp_path, writer, forking):
     write(writer, "Live", status="published")
 
     pids, seen, early = started(tmp_path, writer, fail_apart=True)
@@ -166,13 +165,11 @@ def run_with(early, steps) -> dict[str, object]:
     return at_ready
 
 
-def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
+def test_figures_already_read_are_in_the_first_frame(writer, forking):
     """The forked copy answered before the dashboard composed: that first frame shows the live
     figures, with no worker signing in; the tables follow it, with the recent activity read with them."""
     from blogster_cli.tui import launch
 
-    if not forking_possible(monkeypatch):
-        pytest.skip("the forked sign-in is for Linux with no other thread running")
     write(writer, "Live", status="published")
     early = launch.EarlyStart(lambda: own_database(writer), apart=True)
     for _ in range(1000):  # the whole answer in, before the app starts
@@ -200,13 +197,11 @@ def test_figures_already_read_are_in_the_first_frame(writer, monkeypatch):
     assert at_ready == {"signed_in": True, "figures": True, "tables": 0, "published": "Published\n1"}
 
 
-def test_an_answer_after_the_first_frame_wakes_the_app_through_its_pipe(writer, tmp_path, monkeypatch):
+def test_an_answer_after_the_first_frame_wakes_the_app_through_its_pipe(writer, tmp_path, forking):
     """The copy answers after the first frame (placeholders): the app's event loop wakes on the
     pipe and shows the figures, with no thread or worker waiting for them."""
     from blogster_cli.tui import launch
 
-    if not forking_possible(monkeypatch):
-        pytest.skip("the forked sign-in is for Linux with no other thread running")
     write(writer, "Live", status="published")
     go = tmp_path / "go"
 
