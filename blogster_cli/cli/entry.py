@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import sys
 
-from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, use_global_options
+from blogster_cli.cli import state
 
-_FLAGS = GLOBAL_FLAGS | {"--json"}  # typer's callback takes --json too, before the command
+_FLAGS = state.GLOBAL_FLAGS | {"--json"}  # typer's callback takes --json too, before the command
 
 
 def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
@@ -30,7 +30,7 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
         name, equals, value = token.partition("=")
         if token in _FLAGS:
             options[token] = True
-        elif name in GLOBAL_OPTIONS_WITH_VALUE:
+        elif name in state.GLOBAL_OPTIONS_WITH_VALUE:
             if not equals:
                 index += 1
                 if index == len(argv):
@@ -45,6 +45,18 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
     return options if command == ["tui"] else None
 
 
+def use_global_options(options: dict[str, str | bool]) -> None:
+    """The global options of a `tui_command_line`, set as typer's callback sets them."""
+    database_url = options.get("--database-url")
+    state.use_global_options(
+        profile=str(options.get("--profile", os.environ.get("BLOGSTER_PROFILE") or "default")),
+        database_url=None if database_url is None else str(database_url),
+        debug=bool(options.get("--debug")),
+        json=bool(options.get("--json")),
+        quiet=bool(options.get("--quiet") or options.get("-q")),
+    )
+
+
 def main() -> None:
     options = tui_command_line(sys.argv[1:])
     if options is None:
@@ -52,14 +64,7 @@ def main() -> None:
 
         parsed()
         return
-    database_url = options.get("--database-url")
-    use_global_options(
-        profile=str(options.get("--profile", os.environ.get("BLOGSTER_PROFILE") or "default")),
-        database_url=None if database_url is None else str(database_url),
-        debug=bool(options.get("--debug")),
-        json=bool(options.get("--json")),
-        quiet=bool(options.get("--quiet") or options.get("-q")),
-    )
+    use_global_options(options)
     try:
         from blogster_cli.cli.tui_cmd import tui
 
