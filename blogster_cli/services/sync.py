@@ -790,7 +790,9 @@ def watch(
     A run after a save looks only at the files the watcher named (sync_folder's
     changed_files), and one after a database change at no file: no listing of the folder.
     The whole folder is listed again every `rescan` seconds without changes, in case the
-    watcher missed one (an overflowing event queue)."""
+    watcher missed one (an overflowing event queue). The watchers start after the first run
+    (which links the folder, whose channel they listen on), so once both are listening, one
+    more run lists the folder: a save or an edit made in between is not left for the rescan."""
     root = _folder(directory)
     on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
     last_full = time.monotonic()
@@ -798,6 +800,7 @@ def watch(
         linked = sync_rows.folder_by_path(conn, folder=str(root))
     assert linked is not None  # the run above linked it
     dirty = threading.Event()
+    watching, listening = threading.Event(), threading.Event()
     lock = threading.Lock()
     saved: set[str] = set()  # paths the watcher named since the last run, relative to root
     failures: list[BaseException] = []
@@ -812,10 +815,13 @@ def watch(
         try:
             for changes in watchfiles.watch(root, watch_filter=ours, stop_event=stop, debounce=1600,
                                             step=int(debounce * 1000), raise_interrupt=False,
-                                            ignore_permission_denied=True):  # fmt: skip
-                with lock:
-                    saved.update(os.path.relpath(path, base).replace(os.sep, "/") for _, path in changes)
-                dirty.set()
+                                            ignore_permission_denied=True, rust_timeout=500,
+                                            yield_on_timeout=True):  # fmt: skip
+                watching.set()  # the first yield (changes or a timeout) comes once the watch is set up
+                if changes:
+                    with lock:
+                        saved.update(os.path.relpath(path, base).replace(os.sep, "/") for _, path in changes)
+                    dirty.set()
         except BaseException as exc:  # reported by the main loop
             failures.append(exc)
             stop.set()
@@ -825,6 +831,7 @@ def watch(
 
         try:
             with notifications(acting, channel(linked.id)) as wait:
+                listening.set()
                 while not stop.is_set():
                     if wait(0.25):
                         dirty.set()
@@ -835,8 +842,14 @@ def watch(
     threads = [threading.Thread(target=work, daemon=True, name=f"sync-{work.__name__}") for work in (files, posts)]
     for thread in threads:
         thread.start()
+    caught_up = False
     try:
         while not stop.is_set():
+            if not caught_up and watching.is_set() and listening.is_set():
+                caught_up = True
+                with lock:
+                    saved.add(".")  # the whole folder, once
+                dirty.set()
             if dirty.wait(0.1):
                 stop.wait(debounce)  # let one transaction's NOTIFYs (or a burst of saves) arrive
                 dirty.clear()

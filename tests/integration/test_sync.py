@@ -519,6 +519,43 @@ def test_watch_reacts_to_a_save_and_to_a_database_edit(account, folder):
     assert not watcher.is_alive()
 
 
+def test_watch_catches_what_changed_before_its_watchers_started(account, folder):
+    """The first run links the folder, then the watchers start: a save and an edit made in
+    between (here, from the first run's report, before either watcher exists) are synced once
+    both listen, not left for the rescan minutes later."""
+    acting = account()
+    runs: list[sync_service.SyncSummary] = []
+
+    def on_run(summary: sync_service.SyncSummary) -> None:
+        if not runs:
+            (folder / "alpha.md").write_text(POST_A.replace("Alpha body.", "Saved as the watch started."))
+            db_edit(acting, "beta", title="Edited as the watch started")
+        runs.append(summary)
+
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=sync_service.watch,
+        kwargs={"directory": folder, "on_run": on_run, "stop": stop, "rescan": 600.0},
+        args=(acting,),
+        daemon=True,
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (
+            len(runs) > 1 and {"alpha.md": "updated", "beta.md": "written"}.items() <= actions(runs[-1]).items()
+        ):
+            assert time.monotonic() < deadline, [actions(run) for run in runs]
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert b"Edited as the watch started" in (folder / "beta.md").read_bytes()
+    with unit_of_work(acting) as conn:
+        markdown = conn.execute("select content ->> 'markdown' from public.blogs where slug = 'alpha'").fetchone()[0]
+    assert "Saved as the watch started." in markdown
+
+
 def test_several_folders_keep_their_own_posts_and_new_posts_go_to_the_first(account, tmp_path):
     acting = account()
     first, second = tmp_path / "first", tmp_path / "second"
