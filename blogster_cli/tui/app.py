@@ -34,6 +34,8 @@ from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
@@ -153,6 +155,20 @@ class BlogsterApp(App[None]):
         if self._acting is None:
             raise RuntimeError("not signed in yet")
         return self._acting
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notification, its text shown as written by default: the studio's messages carry
+        titles, slugs, tags and errors (the writers' text), which as markup could be lost ("[WIP]"),
+        restyled, turned into a link or an action ("[@click=...]"), or fail to draw ("[/]")."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def take_early_answer(self) -> bool:
         """Signs in at once, without waiting, if the early start has answered already (the dashboard

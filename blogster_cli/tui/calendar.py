@@ -107,8 +107,8 @@ class CalendarScreen(Screen[None]):
             for name in WEEKDAYS:
                 yield Static(name, classes="weekday")
             for n in range(42):
-                yield Static("", id=f"day-{n}", classes="day")
-        yield Static("", id="chosen-entry")
+                yield Static("", id=f"day-{n}", classes="day", markup=False)
+        yield Static("", id="chosen-entry", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

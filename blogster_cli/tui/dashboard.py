@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Sparkline, Static
+from textual.widgets import Header, Static
 
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
@@ -161,7 +161,7 @@ class DashboardScreen(Screen[None]):
         self.app.take_early_answer()  # the figures are in already: the first frame shows them
         yield Header()
         yield FigureCards(self.CARDS)
-        yield Static("", id="status-line")
+        yield Static("", id="status-line", markup=False)
         yield Vertical(id="chart-box")  # the chart and the lists come right after the first frame (mount_lists)
         yield Horizontal(id="lists")
         yield KeyFooter()
@@ -179,7 +179,10 @@ class DashboardScreen(Screen[None]):
         app calls this then): the costliest widgets to style, lay out and draw, and empty until
         their own figures come. Figures already shown: their recent activity, and the top posts
         and the chart are read now."""
-        from blogster_cli.tui.tables import ListTable  # here: DataTable's import is not in the first frame either
+        # Imported here: DataTable and Sparkline (with `statistics`) are not in the first frame either.
+        from textual.widgets import Sparkline
+
+        from blogster_cli.tui.tables import ListTable, plain
 
         if self.query("#top-posts"):
             return
@@ -189,8 +192,8 @@ class DashboardScreen(Screen[None]):
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent activity"
         self.query_one("#lists", Horizontal).mount(top, recent)
-        top.add_columns("Post", "Views")
-        recent.add_columns("When", "What")
+        top.add_columns(*plain("Post", "Views"))
+        recent.add_columns(*plain("When", "What"))
         if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
             self.set_focus(top)
         if self.summary is not None:  # the figures came first
@@ -279,24 +282,26 @@ class DashboardScreen(Screen[None]):
                 self.call_after_refresh(self._load_rest)
 
     def _show_recent(self) -> None:
-        from blogster_cli.tui.tables import ListTable
+        from blogster_cli.tui.tables import ListTable, plain
 
         assert self.summary is not None
         recent = self.query_one("#recent", ListTable)
         recent.clear()
         for row in self.summary.recent:
-            recent.add_row(self.app.local_time(row.created_at), row.description)
+            recent.add_row(*plain(self.app.local_time(row.created_at), row.description))
         self.recent_shown = self.summary
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
-        from blogster_cli.tui.tables import ListTable
+        from blogster_cli.tui.tables import ListTable, plain
 
         top = self.query_one("#top-posts", ListTable)
         top.clear()
         for post in message.result:
-            top.add_row(post.title, f"{post.views:,}", key=str(post.blog_id))
+            top.add_row(*plain(post.title, f"{post.views:,}"), key=str(post.blog_id))
 
     def on_views_loaded(self, message: ViewsLoaded) -> None:
+        from textual.widgets import Sparkline
+
         days = message.result
         total = sum(d.views for d in days)
         self.query_one("#views-chart", Sparkline).data = [float(d.views) for d in days]

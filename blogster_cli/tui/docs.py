@@ -110,7 +110,7 @@ class DocsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search the documentation", id="doc-query")
-        yield Static("Type to search.", id="doc-status")
+        yield Static("Type to search.", id="doc-status", markup=False)
         yield OptionList(id="doc-hits")
         yield KeyFooter()
 

@@ -55,8 +55,8 @@ class ResumeDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("An earlier edit of this post was not saved.")
-            yield Label(f"Its text is in {self.unsaved.path}.")
-            yield Label("Resume it? [y]es / [n]o (the file stays)")
+            yield Label(f"Its text is in {self.unsaved.path}.", markup=False)
+            yield Label("Resume it? [y]es / [n]o (the file stays)", markup=False)
 
     def action_answer(self, resume: bool) -> None:
         self.dismiss(resume)

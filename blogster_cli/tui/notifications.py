@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import notifications
 from blogster_cli.tui.keys import KeyFooter
+from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -62,15 +63,18 @@ class NotificationsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="notifications", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="notification-text")
+        yield Static("", id="notification-text", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#notifications", DataTable)
-        table.add_column("", key="read", width=1)
-        table.add_column("When", key="when", width=16)
-        table.add_column("Priority", key="priority", width=8)
-        table.add_column("Title", key="title")
+        for label, key, width in (
+            ("", "read", 1),
+            ("When", "when", 16),
+            ("Priority", "priority", 8),
+            ("Title", "title", None),
+        ):
+            table.add_column(*plain(label), key=key, width=width)
         table.focus()
         self.action_reload()
 
@@ -94,10 +98,9 @@ class NotificationsScreen(Screen[None]):
         table.clear()
         for item in self.items:
             table.add_row(
-                "" if item.read else UNREAD_MARK,
-                self.app.local_time(item.created_at),
-                item.priority,
-                item.title,
+                *plain(
+                    "" if item.read else UNREAD_MARK, self.app.local_time(item.created_at), item.priority, item.title
+                ),
                 key=str(item.id),
             )
         unread = sum(not item.read for item in self.items)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Input
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import PublishingActions
+from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.tui.writing import WritingActions
 
@@ -111,7 +112,7 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#posts", DataTable)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(*plain(label), key=key, width=width)
         table.focus()
         self.action_reload()
 
@@ -142,12 +143,14 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         table.clear()
         for row in shown:
             table.add_row(
-                fitted(row.title, TITLE_WIDTH),
-                row.status,
-                fitted(", ".join(row.tags), TAGS_WIDTH),
-                f"{row.word_count:,}",
-                str(row.reading_time),
-                self.app.local_time(row.updated_at)[:10],
+                *plain(
+                    fitted(row.title, TITLE_WIDTH),
+                    row.status,
+                    fitted(", ".join(row.tags), TAGS_WIDTH),
+                    f"{row.word_count:,}",
+                    str(row.reading_time),
+                    self.app.local_time(row.updated_at)[:10],
+                ),
                 key=str(row.id),
             )
         if selected is not None and selected in {str(row.id) for row in shown}:

@@ -37,7 +37,7 @@ class ScheduleDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):")
+            yield Label(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
             yield Input(placeholder="2026-12-01 09:00", id="at")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

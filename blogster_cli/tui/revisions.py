@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
+from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class RevisionsScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         table = self.query_one("#revisions", DataTable)
-        table.add_columns("#", "Saved", "Words")
+        table.add_columns(*plain("#", "Saved", "Words"))
         table.focus()
         acting, ref = self.app.acting, self.ref
         in_background(self, "Loading the history", lambda: blogs.revisions(acting, ref=ref), RevisionsLoaded)
@@ -71,7 +72,7 @@ class RevisionsScreen(Screen[bool]):
         table = self.query_one("#revisions", DataTable)
         for revision in reversed(revisions):
             table.add_row(
-                str(revision.revision_number), self.app.local_time(revision.created_at), f"{revision.word_count:,}",
+                *plain(str(revision.revision_number), self.app.local_time(revision.created_at), f"{revision.word_count:,}"),
                 key=str(revision.revision_number),
             )  # fmt: skip
 

@@ -1,9 +1,11 @@
-"""The dashboard's list tables, imported once its first frame is on the screen (DataTable is not in it)."""
+"""The studio's tables: cells shown as written, and the dashboard's list tables (imported once its
+first frame is on the screen: DataTable is not in it)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 if TYPE_CHECKING:
@@ -12,7 +14,15 @@ if TYPE_CHECKING:
     from textual.widgets.data_table import RowKey
 
 
-class ListTable(DataTable[str]):
+def plain(*values: str) -> list[Text]:
+    """Cells (or column labels) shown exactly as written. DataTable reads a str as Rich markup, so
+    a post titled "Closing [/] tag" would fail the table's drawing (the studio stops), "[b]" would
+    style what follows it, "[link=...]" make a link and ":fire:" an emoji: titles, tags and
+    notifications are the writers' (or anyone's) text."""
+    return [Text(value, no_wrap=True, end="") for value in values]
+
+
+class ListTable(DataTable[Text]):
     """A DataTable whose rows are drawn again once their columns have been widened to them.
 
     Textual 8.2 widens auto-width columns when idle, after the rows are added, but keys

@@ -52,7 +52,7 @@ class TagsDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Tags of '{self.post_title}' (comma-separated):")
+            yield Label(f"Tags of '{self.post_title}' (comma-separated):", markup=False)
             yield Input(", ".join(self.tags), id="tags")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -73,7 +73,7 @@ class GenerateDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Generate for '{self.post_title}' (one AI credit, saved as a new revision):")
+            yield Label(f"Generate for '{self.post_title}' (one AI credit, saved as a new revision):", markup=False)
             yield OptionList(*(Option(text, id=kind) for kind, text in GENERATE_CHOICES.items()), id="generate")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

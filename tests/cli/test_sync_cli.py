@@ -63,9 +63,12 @@ def test_watch_syncs_a_save_and_stops_cleanly_on_ctrl_c(cli, signed_up, tmp_path
 
     folder = site(tmp_path / "site")
     env = {**os.environ, "BLOGSTER_DATABASE_URL": db.conninfo}
+    # Ctrl-C reaches a command in the foreground of a terminal; started from a script's background
+    # job (as CI may run the tests), the command would inherit SIGINT ignored, as the shell's convention is.
     watcher = subprocess.Popen(
         [sys.executable, "-m", "blogster_cli", "sync", str(folder), "--watch"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
