@@ -59,12 +59,21 @@ begin
   if account_role is null then
     return;
   end if;
+  -- One change of an account's assignments at a time decides its membership: an assignment
+  -- added while another transaction removes the last one would otherwise see the membership
+  -- about to be revoked and keep it, or the reverse. Each statement below then reads what
+  -- the earlier transaction committed. (A deleted account has no row: its role just leaves.)
+  perform 1 from auth.users u where u.id = account for no key update;
   assigned := exists (select 1 from public.team_collaboration t where t.assigned_to = account);
   member := exists (
     select 1 from pg_catalog.pg_auth_members m join pg_catalog.pg_roles r on r.oid = m.member
     where m.roleid = 'blogster_assignees'::pg_catalog.regrole and r.rolname = account_role);
   if assigned and not member then
-    execute pg_catalog.format('grant blogster_assignees to %I', account_role);
+    begin
+      execute pg_catalog.format('grant blogster_assignees to %I', account_role);
+    exception when unique_violation then
+      null;  -- granted by a concurrent transaction (PostgreSQL 15 does not lock the group)
+    end;
     -- Replans every cached plan that depends on auth.uid(). Two transactions updating its
     -- catalog row at once: the later fails with "tuple concurrently updated" once the
     -- earlier commits, and succeeds when retried (the retry reads the new row).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import psycopg
 import pytest
 
@@ -264,3 +267,70 @@ def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_u
         for statement in ("select auth.uid()", "select count(*) from public.blogs"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
+
+
+@pytest.mark.parametrize("same_assignee", [False, True], ids=["two-new-assignees", "one-new-assignee"])
+def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user, same_assignee):
+    """Two authors assign at once (each trigger grants the group and re-grants EXECUTE on
+    auth.uid(), one catalog row): the later waits for the earlier and then succeeds too."""
+    ada, posts = team["ada"], team["posts"]
+    kim = make_user()
+    lee = kim if same_assignee else make_user()
+    insert = "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor')"
+    outcome: list[object] = []
+    with db.connect() as first, db.connect() as second:
+        with acting_transaction(first, ada.role_name):
+            first.execute(insert, (posts["private"], kim.user_id))
+
+            def later() -> None:
+                try:
+                    with acting_transaction(second, ada.role_name):
+                        second.execute(insert, (posts["assigned"], lee.user_id))
+                    outcome.append("ok")
+                except psycopg.Error as error:
+                    outcome.append(error)
+
+            thread = threading.Thread(target=later)
+            thread.start()
+            time.sleep(0.5)  # the later one is now waiting on the earlier one's catalog rows
+        thread.join(timeout=30)
+    assert outcome == ["ok"]
+    assert is_assignee(superuser, kim) and is_assignee(superuser, lee)
+    assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (4,)
+
+
+def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(db, team, superuser, make_user):
+    """The trigger decides one account's membership at a time: kim's only assignment is
+    removed while another is added; whichever commits first, she ends up in the group."""
+    ada, posts = team["ada"], team["posts"]
+    kim = make_user()
+    (old,) = run(
+        db,
+        ada,
+        "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor') returning id",
+        (posts["private"], kim.user_id),
+    )[0]
+    outcome: list[object] = []
+    with db.connect() as first, db.connect() as second:
+        with acting_transaction(first, ada.role_name):
+            first.execute("select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (old,))
+
+            def later() -> None:
+                try:
+                    with acting_transaction(second, ada.role_name):
+                        second.execute(
+                            "insert into public.team_collaboration (blog_id, assigned_to, role)"
+                            " values (%s, %s, 'reviewer')",
+                            (posts["assigned"], kim.user_id),
+                        )
+                    outcome.append("ok")
+                except psycopg.Error as error:
+                    outcome.append(error)
+
+            thread = threading.Thread(target=later)
+            thread.start()
+            time.sleep(0.5)
+        thread.join(timeout=30)
+    assert outcome == ["ok"]
+    assert is_assignee(superuser, kim)
+    assert run(db, kim, "select slug from public.blogs") == [("assigned",)]
