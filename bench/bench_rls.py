@@ -15,7 +15,8 @@ Each superuser twin is the same statement with the owner's filter written out, a
 must admit exactly the rows the policies admit: the own lists, `blogs_show`, the
 revisions and `dashboard_stats` read only the user's own rows (their posts' tag links and
 tags are all theirs, so the twin sees the same tags); the feed's twin adds the published
-posts and the posts assigned to the user, as the blogs policies do.
+posts and, when the account's role is in blogster_assignees (0093), the posts assigned to
+it, as the blogs policies do.
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
@@ -69,18 +70,30 @@ OWN_LIST = (
     " where author_id = {who} and deleted_at is null order by updated_at desc limit 50"
 )
 # The brief's literal query: under RLS "blogs" is everything the user may read (every
-# published post, their own, and the posts assigned to them for review, 0071), so the
-# superuser twin spells out all three. The assignments in the fastest form measured for
-# the owner (an array built once: an IN list or an EXISTS per row were no faster).
+# published post, their own, and, for a member of blogster_assignees, the posts assigned
+# to them for review, 0071/0093), so the superuser twin spells out what applies to the
+# benchmarked account: the assignment arm only when its role is a member (the policy is
+# left out of the plan otherwise, and the generated data assigns nothing). The assignments
+# in the fastest form measured for the owner (an array built once: an IN list or an EXISTS
+# per row were no faster).
 VISIBLE_FEED_USER = (
     "select id, title, status, updated_at from public.blogs where deleted_at is null order by updated_at desc limit 50"
 )
 VISIBLE_FEED_SUPERUSER = (
     "select id, title, status, updated_at from public.blogs where deleted_at is null"
-    " and (status = 'published' or author_id = {who}"
-    " or id = any (array(select t.blog_id from public.team_collaboration t where t.assigned_to = {who})))"
+    " and (status = 'published' or author_id = {who}{assigned})"
     " order by updated_at desc limit 50"
 )
+ASSIGNED_ARM = " or id = any (array(select t.blog_id from public.team_collaboration t where t.assigned_to = {who}))"
+
+
+def feed_twin(conn: psycopg.Connection, role: str, literal: str) -> str:
+    """The feed's superuser twin for `role`: with the assignment arm when the assignee
+    policy applies to it (membership of blogster_assignees, 0093)."""
+    member = conn.execute(
+        "select to_regrole('blogster_assignees') is null or pg_has_role(%s, 'blogster_assignees', 'USAGE')", (role,)
+    ).fetchone()[0]
+    return VISIBLE_FEED_SUPERUSER.format(who=literal, assigned=ASSIGNED_ARM.format(who=literal) if member else "")
 
 
 def log(message: str) -> None:
@@ -239,7 +252,7 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         # role) PostgreSQL rebuilt at every switch, charging planning to both units of work.
         "revisions_list": (revisions_list, "/* owner */ " + revisions_list),
         "own_blog_list_minimal": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),
-        "visible_feed": (VISIBLE_FEED_USER, VISIBLE_FEED_SUPERUSER.format(who=literal)),
+        "visible_feed": (VISIBLE_FEED_USER, feed_twin(conn, role, literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
     }
     for name, (as_user, as_superuser) in queries.items():

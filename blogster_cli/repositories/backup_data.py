@@ -135,6 +135,13 @@ def ensure_member_of_authenticated(conn: psycopg.Connection, *, role_name: str) 
     conn.execute(sql.SQL("grant authenticated to {}").format(sql.Identifier(role_name)))
 
 
+def sync_assignee_roles(conn: psycopg.Connection) -> int:
+    """Re-derives which account roles are in blogster_assignees from the assignment rows (migration
+    0093's definer, which holds the group WITH ADMIN OPTION); returns how many accounts it checked."""
+    row = conn.execute("select internal.sync_assignee_roles()").fetchone()
+    return int(row[0]) if row else 0
+
+
 def create_database(conn: psycopg.Connection, *, name: str) -> None:
     from psycopg import sql
 

@@ -393,6 +393,8 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
     reconcile_roles(db)
     applied = migrations.apply(db)
     with admin_unit_of_work(db) as conn:
+        # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
+        backup_data.sync_assignee_roles(conn)
         accounts = scalar(conn.execute("select count(*) from auth.users"), int)
     return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
 

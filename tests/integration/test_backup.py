@@ -160,3 +160,31 @@ def test_login_passwords_survive_a_restore_onto_a_cluster_without_the_roles(db, 
         params = conninfo_to_dict(db.conninfo) | {"user": dave.role_name, "password": "dave-login-password"}
         with psycopg.connect(make_conninfo(**params)) as conn:
             assert conn.execute("select auth.uid()").fetchone()[0] == dave.user_id
+
+
+def test_restore_derives_the_assignee_group_from_the_assignments(db, make_user, superuser, tmp_path):
+    """0093: blogster_assignees (which lets the assignee policy apply) is not in a backup; the
+    restore re-derives it from team_collaboration, onto a cluster where the roles are new and
+    where a role kept a membership its restored rows no longer justify."""
+    ada, bob, carol = make_user(), make_user(), make_user()
+    (post,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id) values ('Draft', 'draft', %s) returning id", (ada.user_id,)
+    ).fetchone()
+    with db.connect() as conn, acting_transaction(conn, ada.role_name):
+        conn.execute("select public.review_assign(%s, %s, 'reviewer')", (post, bob.email))
+    archive = tmp_path / "assignees.blogster-backup"
+    backup.backup(db, path=archive)
+    superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(bob.role_name)))
+    with superuser.transaction():  # a membership of the definer's left over (a restore onto the same cluster)
+        superuser.execute("set local role blogster_definer")
+        superuser.execute(sql.SQL("grant blogster_assignees to {}").format(sql.Identifier(carol.role_name)))
+    superuser.close()
+    db.close()
+
+    assert backup.restore(db, path=archive).roles_created == 1
+    with db.connect() as conn:
+        member = "select pg_has_role(%s, 'blogster_assignees', 'member')"
+        assert conn.execute(member, (bob.role_name,)).fetchone() == (True,)
+        assert conn.execute(member, (carol.role_name,)).fetchone() == (False,)
+        with acting_transaction(conn, bob.role_name):
+            assert conn.execute("select slug from public.blogs").fetchall() == [("draft",)]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import psycopg
 import pytest
 
 from blogster_cli.db.acting import acting_transaction
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 
 @pytest.fixture
@@ -156,3 +160,177 @@ def test_assignments_carry_their_posts_author_and_the_policies_admit_the_same_ro
         0,
     )
     assert run(db, eve, "select slug from public.blogs") == [("eves",)]
+
+
+def is_assignee(superuser, actor) -> bool:
+    """Whether the account's role is in blogster_assignees, the group the assignee policy names (0093)."""
+    return superuser.execute("select pg_has_role(%s, 'blogster_assignees', 'MEMBER')", (actor.role_name,)).fetchone()[0]
+
+
+def test_the_assignee_policy_applies_to_accounts_with_an_assignment_only(db, team, superuser, make_user):
+    """0093: the group follows the assignment rows (insert, delete, account deleted), and a
+    session sees the change at its next statement, even one whose plan it had cached."""
+    ada, grace, lin, eve, posts, ids = (team[k] for k in ("ada", "grace", "lin", "eve", "posts", "ids"))
+    assert (is_assignee(superuser, grace), is_assignee(superuser, lin), is_assignee(superuser, eve)) == (
+        True,
+        True,
+        False,
+    )
+    assert not is_assignee(superuser, ada)
+    kim = make_user()
+    # One long-lived session (a TUI's or worker's connection), its statement prepared with a
+    # cached plan made while kim had no assignment.
+    visible = "select slug from public.blogs order by slug"
+    with db.connect() as conn:
+
+        def kim_sees() -> list[tuple[str]]:
+            with acting_transaction(conn, kim.role_name):
+                return conn.execute(visible, prepare=True).fetchall()
+
+        for _ in range(6):
+            assert kim_sees() == []
+        (assignment,) = run(
+            db,
+            ada,
+            "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor') returning id",
+            (posts["private"], kim.user_id),
+        )[0]
+        assert is_assignee(superuser, kim)
+        assert kim_sees() == [("private",)]
+        # A second assignment keeps the membership; removing one of two too.
+        (second,) = run(
+            db,
+            ada,
+            "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'reviewer')"
+            " returning id",
+            (posts["assigned"], kim.user_id),
+        )[0]
+        assert kim_sees() == [("assigned",), ("private",)]
+        run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (second,))
+        assert is_assignee(superuser, kim) and kim_sees() == [("private",)]
+        # Unassigned: the post is gone at once (the policy reads the rows), and so is the membership.
+        run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (assignment,))
+        assert kim_sees() == []
+        assert not is_assignee(superuser, kim)
+    # The assignee's account deleted (assigned_to becomes NULL): its role leaves the group.
+    superuser.execute("delete from auth.users where id = %s", (lin.user_id,))
+    assert superuser.execute(
+        "select assigned_to from public.team_collaboration where id = %s", (ids["lin"],)
+    ).fetchone() == (None,)
+    assert not is_assignee(superuser, lin)
+    # The post deleted: its assignments cascade, and grace, assigned nothing else, leaves too.
+    superuser.execute("delete from public.blogs where id = %s", (posts["assigned"],))
+    assert not is_assignee(superuser, grace)
+
+
+def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_user):
+    """Attack, on a user's own login (a shared server): mallory cannot join blogster_assignees,
+    switch to it, or call the definer that keeps it; joined anyway (a stale membership) she
+    reads nothing of ada's; an assignee switching to the group is nobody there."""
+    ada, posts = team["ada"], team["posts"]
+    mallory, kim = make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, mallory.role_name) as conn:
+        for statement in (
+            f"grant blogster_assignees to {mallory.role_name}",
+            "set role blogster_assignees",
+            f"select internal.sync_assignee_role('{mallory.user_id}')",
+            "select internal.sync_assignee_roles()",
+            # An assignment of ada's post to herself: the write policy wants the post's author.
+            f"insert into public.team_collaboration (blog_id, assigned_to, role)"
+            f" values ('{posts['private']}', '{mallory.user_id}', 'editor')",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+        assert not is_assignee(superuser, mallory)
+        # A stale membership (as the definer's grants are, on PostgreSQL 16+ the revoker must be
+        # the grantor) enables the policy, whose rows admit nothing.
+        with superuser.transaction():
+            superuser.execute("set local role blogster_definer")
+            superuser.execute(f"grant blogster_assignees to {mallory.role_name}")
+        assert conn.execute("select count(*) from public.blogs").fetchone() == (0,)
+        # She assigns her own post to ada: ada reads it, she still reads nothing of ada's.
+        (own,) = superuser.execute(
+            "insert into public.blogs (title, slug, author_id) values ('Mallory', 'mallory', %s) returning id",
+            (mallory.user_id,),
+        ).fetchone()
+        conn.execute("select public.review_assign(%s, %s, 'reviewer')", (own, ada.email))
+        assert is_assignee(superuser, ada)
+        assert conn.execute("select slug from public.blogs").fetchall() == [("mallory",)]
+    assert sorted(run(db, ada, "select slug from public.blogs")) == [("assigned",), ("mallory",), ("private",)]
+    # Re-derived from the rows (as a restore does): mallory, assigned nothing, leaves the group.
+    superuser.execute("select internal.sync_assignee_roles()")
+    assert not is_assignee(superuser, mallory) and is_assignee(superuser, ada)
+    run(db, ada, "select public.review_assign(%s, %s, 'editor')", (posts["private"], kim.email))
+    with login_as(db, kim.role_name) as conn:
+        assert conn.execute("select slug from public.blogs").fetchall() == [("private",)]
+        conn.execute("set role blogster_assignees")  # a member may; the group holds no privilege
+        for statement in ("select auth.uid()", "select count(*) from public.blogs"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+
+
+@pytest.mark.parametrize("same_assignee", [False, True], ids=["two-new-assignees", "one-new-assignee"])
+def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user, same_assignee):
+    """Two authors assign at once (each trigger grants the group and re-grants EXECUTE on
+    auth.uid(), one catalog row): the later waits for the earlier and then succeeds too."""
+    ada, posts = team["ada"], team["posts"]
+    kim = make_user()
+    lee = kim if same_assignee else make_user()
+    insert = "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor')"
+    outcome: list[object] = []
+    with db.connect() as first, db.connect() as second:
+        with acting_transaction(first, ada.role_name):
+            first.execute(insert, (posts["private"], kim.user_id))
+
+            def later() -> None:
+                try:
+                    with acting_transaction(second, ada.role_name):
+                        second.execute(insert, (posts["assigned"], lee.user_id))
+                    outcome.append("ok")
+                except psycopg.Error as error:
+                    outcome.append(error)
+
+            thread = threading.Thread(target=later)
+            thread.start()
+            time.sleep(0.5)  # the later one is now waiting on the earlier one's catalog rows
+        thread.join(timeout=30)
+    assert outcome == ["ok"]
+    assert is_assignee(superuser, kim) and is_assignee(superuser, lee)
+    assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (4,)
+
+
+def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(db, team, superuser, make_user):
+    """The trigger decides one account's membership at a time: kim's only assignment is
+    removed while another is added; whichever commits first, she ends up in the group."""
+    ada, posts = team["ada"], team["posts"]
+    kim = make_user()
+    (old,) = run(
+        db,
+        ada,
+        "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor') returning id",
+        (posts["private"], kim.user_id),
+    )[0]
+    outcome: list[object] = []
+    with db.connect() as first, db.connect() as second:
+        with acting_transaction(first, ada.role_name):
+            first.execute("select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (old,))
+
+            def later() -> None:
+                try:
+                    with acting_transaction(second, ada.role_name):
+                        second.execute(
+                            "insert into public.team_collaboration (blog_id, assigned_to, role)"
+                            " values (%s, %s, 'reviewer')",
+                            (posts["assigned"], kim.user_id),
+                        )
+                    outcome.append("ok")
+                except psycopg.Error as error:
+                    outcome.append(error)
+
+            thread = threading.Thread(target=later)
+            thread.start()
+            time.sleep(0.5)
+        thread.join(timeout=30)
+    assert outcome == ["ok"]
+    assert is_assignee(superuser, kim)
+    assert run(db, kim, "select slug from public.blogs") == [("assigned",)]
