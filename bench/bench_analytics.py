@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
 from bench_seo import measure as seo_measure
+from scaling import bench_scale
 from timing import tree_cpu_seconds
 
 from blogster_cli.analytics.aggregate import analyse_file
@@ -142,7 +143,7 @@ def percent(ours: float, theirs: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser.add_argument("--lines", type=int, default=max(10_000, round(1_000_000 * scale)))
     args = parser.parse_args()
 

@@ -20,7 +20,6 @@ Times are wall-clock on whatever else the machine is doing.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from scaling import bench_scale
 from timing import timed
 
 from blogster_cli.db import migrations
@@ -60,7 +60,7 @@ where c.blog_id = b.id and b.status = 'published' and c.status <> 'published';
 
 
 def main() -> None:
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=max(100, round(10000 * scale)), help="10,000 x scale")
     args = parser.parse_args()

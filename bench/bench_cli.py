@@ -23,8 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from scaling import bench_scale
+
 # A reduced-scale run (BLOGSTER_BENCH_SCALE < 1, as in CI) repeats each command fewer times.
-RUNS = int(os.environ.get("BENCH_RUNS", "21" if float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")) >= 1 else "5"))
+RUNS = int(os.environ.get("BENCH_RUNS", "21" if bench_scale() >= 1 else "5"))
 SCRIPT = str(Path(sys.executable).with_name("blogster"))
 
 

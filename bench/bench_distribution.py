@@ -22,7 +22,6 @@ Times are wall-clock on whatever else the machine is doing.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import smtplib
 import socket
@@ -34,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from scaling import bench_scale
 from timing import timed
 
 from blogster_cli.db import migrations
@@ -53,7 +53,7 @@ class Counter:
 
 
 def main() -> None:
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, default=max(50, round(2000 * scale)), help="2,000 x scale")
     args = parser.parse_args()

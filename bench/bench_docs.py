@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docs_eval
+from scaling import bench_scale
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
@@ -149,7 +150,7 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
     parser.add_argument("--queries", type=Path, default=None, help="an evaluation set written by docs_eval.py")

@@ -26,10 +26,12 @@ from collections import deque
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from scaling import bench_scale
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # Fewer repetitions on a reduced run (bench/run.py --scale below 1), as the other benchmarks do.
-RUNS = int(os.environ.get("BENCH_RUNS", "40" if float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")) >= 1 else "10"))
+RUNS = int(os.environ.get("BENCH_RUNS", "40" if bench_scale() >= 1 else "10"))
 
 
 def emit(name: str, value: float | str, unit: str = "") -> None:

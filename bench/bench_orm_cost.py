@@ -20,10 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from scaling import bench_scale
+
 # Runs of each command: 9; 3 below scale 1 (bench/run.py --scale); 1 below 0.1 (CI's reduced run),
 # which also measures only REDUCED_COMMANDS (each ORM run is a fresh process importing SQLAlchemy:
 # all 15 commands twice take over a minute on a loaded machine). BENCH_RUNS, BENCH_ONLY override.
-SCALE = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+SCALE = bench_scale()
 RUNS = int(os.environ.get("BENCH_RUNS", "9" if SCALE >= 1 else "3" if SCALE >= 0.1 else "1"))
 REDUCED_COMMANDS = ("whoami", "posts_list", "site_build", "export")
 SCRIPT = str(Path(sys.executable).with_name("blogster"))

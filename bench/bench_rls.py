@@ -56,6 +56,7 @@ from psycopg import sql
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import drop_generated_roles, generate, recorded_generation, scaled_counts
+from bench.scaling import bench_scale
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
@@ -327,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale",
         type=float,
-        default=float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")),
+        default=bench_scale(),
         help="data size (1.0: 1M posts)",
     )
     parser.add_argument("--runs", type=int, help="repetitions of each unit of work (30; 15 below scale 1)")

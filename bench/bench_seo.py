@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import_export import create_account
+from scaling import bench_scale
 from timing import timed
 
 from blogster_cli.db import migrations
@@ -96,7 +97,7 @@ def measure(acting, rows: int, peer_rows: int = 5000) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser.add_argument("--rows", type=int, default=max(1000, round(50_000 * scale)))
     args = parser.parse_args()
 

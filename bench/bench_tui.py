@@ -49,7 +49,9 @@ import tempfile
 import time
 from pathlib import Path
 
-SCALE = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+from scaling import bench_scale
+
+SCALE = bench_scale()
 RUNS = int(os.environ.get("BENCH_RUNS", "9" if SCALE >= 1 else "3"))
 POSTS = max(10, int(10_000 * SCALE))
 ANALYTICS_ROWS = max(100, int(1_000_000 * SCALE))

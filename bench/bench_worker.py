@@ -37,6 +37,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scaling import bench_scale
+
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 
@@ -210,7 +212,7 @@ def latency(conn: psycopg.Connection, conninfo: str, runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    scale = float(os.environ.get("BLOGSTER_BENCH_SCALE", "1"))
+    scale = bench_scale()
     parser.add_argument("--fanout-users", type=int, default=max(int(100_000 * scale), 100))
     parser.add_argument("--jobs", type=int, default=max(int(2000 * scale), 40))
     parser.add_argument("--latency-runs", type=int, default=max(int(50 * min(scale * 10, 1)), 10))
