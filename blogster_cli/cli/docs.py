@@ -301,10 +301,9 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
         for hit in hits:
             output.print_lines([f"{hit.slug}\t{hit.title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", hit.snippet)])
         return
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    console = output.safe_console()  # pages are admins' text: shown, never acted on
     for hit in hits:
         console.print(f"[bold]{escape(hit.title)}[/bold]  [dim]{escape(hit.slug)}[/dim]")
         snippet = escape(" ".join(hit.snippet.split()))
