@@ -303,10 +303,12 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
         return
     from rich.markup import escape
 
+    from blogster_cli.terminal_text import safe
+
     console = output.safe_console()  # pages are admins' text: shown, never acted on
     for hit in hits:
-        console.print(f"[bold]{escape(hit.title)}[/bold]  [dim]{escape(hit.slug)}[/dim]")
-        snippet = escape(" ".join(hit.snippet.split()))
+        console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
+        snippet = escape(safe(" ".join(hit.snippet.split())))
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
 
 

@@ -84,6 +84,20 @@ def test_a_hostile_title_is_shown_not_acted_on_in_tables_records_markdown_and_me
     assert missing.exit_code != 0 and not acted_on(missing.stderr)  # an error that echoes the input
 
 
+def test_a_docs_page_written_with_escapes_is_shown_not_acted_on_in_search_and_show(cli, terminal):
+    signed_up(cli)  # the first account is an admin: docs pages are admins' text, read by everyone
+    body = "Zebrafish guide \x1b]52;c;QUJD\x07 and \x1b[2J here.\n"
+    added = cli("docs", "new", TITLE, "--slug", "zebra", "--from", "-", "--status", "published", input=body)
+    assert added.exit_code == 0, added.stderr
+    assert cli("docs", "show", "zebra").stdout.endswith(body)  # off a terminal: the source, exact
+    terminal()
+    found = cli("docs", "search", "zebrafish")
+    assert found.exit_code == 0 and "Zebrafish" in found.stdout
+    assert not acted_on(found.stdout) and "QUJD" in found.stdout
+    shown = cli("docs", "show", "zebra")
+    assert not acted_on(shown.stdout) and "guide ␛]52;c;QUJD␇ and ␛[2J here" in shown.stdout
+
+
 def test_an_access_log_referrer_cannot_reset_your_terminal_through_the_report(cli, terminal, tmp_path):
     signed_up(cli)
     assert cli("posts", "new", "Alpha", "--slug", "alpha", "--status", "published").exit_code == 0
