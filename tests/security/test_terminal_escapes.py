@@ -143,3 +143,23 @@ def test_the_studio_shows_titles_and_notifications_and_draws_no_control_from_a_p
         assert not acted_on(terminal_output(app))
 
     drive(app, steps)
+
+
+def test_a_workers_log_line_shows_the_controls_a_jobs_error_carries():
+    import logging
+
+    from blogster_cli.workers.runner import configure_logging
+
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        configure_logging("warning")
+        formatter = root.handlers[0].formatter
+    finally:
+        root.handlers[:], root.level = kept
+    assert formatter is not None
+    record = logging.makeLogRecord(
+        {"name": "blogster.workers", "msg": "publishing %s failed", "args": (TITLE,), "levelname": "ERROR"}
+    )
+    shown = formatter.format(record)
+    assert not acted_on(shown) and "Hi␛]0;pwned" in shown

@@ -62,7 +62,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
-        " docs pages, notifications and access-log referrers, through CLI tables, messages and reports and the studio",
+        " docs pages, notifications and access-log referrers, through CLI tables, messages, reports, worker logs and the studio",
         ("test_terminal_escapes.py",),
     ),
 ]
