@@ -301,13 +301,14 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
         for hit in hits:
             output.print_lines([f"{hit.slug}\t{hit.title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", hit.snippet)])
         return
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    from blogster_cli.terminal_text import safe
+
+    console = output.safe_console()  # pages are admins' text: shown, never acted on
     for hit in hits:
-        console.print(f"[bold]{escape(hit.title)}[/bold]  [dim]{escape(hit.slug)}[/dim]")
-        snippet = escape(" ".join(hit.snippet.split()))
+        console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
+        snippet = escape(safe(" ".join(hit.snippet.split())))
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
 
 

@@ -49,7 +49,7 @@ def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, 
 
     def on_token(piece: str) -> None:
         if show_tokens:
-            sys.stdout.write(piece)
+            output.print_raw(piece)  # the model's text: safe on a terminal
             sys.stdout.flush()
 
     blog = generation.draft(acting_user(), provider=provider, request=request, on_token=on_token)
@@ -113,7 +113,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
 
     def on_token(piece: str) -> None:
         if show_tokens:
-            sys.stdout.write(piece)
+            output.print_raw(piece)  # the model's text: safe on a terminal
             sys.stdout.flush()
 
     blog = revising.revise(acting_user(), ref=ref, provider=provider, kind=kind, section=section, on_token=on_token)

@@ -3,6 +3,14 @@
 Data goes to stdout (as JSON with --json, else as text or a table); messages and
 errors go to stderr. rich is imported only when a table or progress bar is drawn,
 and respects NO_COLOR.
+
+Text others wrote (titles, docs pages, notifications, chatbot answers, access-log user agents)
+reaches a terminal only through here, so it is made safe here (blogster_cli.terminal_text): on a
+terminal every ESC, C0/C1 control and bidi override is shown as a visible stand-in rather than
+acted on (a title could otherwise set the window title, write the clipboard or clear the screen).
+Off a terminal stdout is data and stays byte-exact; JSON is the same JSON either way (on a
+terminal such characters are written as \\u escapes). Messages and errors are for people: made
+safe wherever they go (a log read later with `cat` reaches a terminal too).
 """
 
 from __future__ import annotations
@@ -14,9 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+from blogster_cli.terminal_text import json_escaped, safe
 
 QUIET = False
 # Where times are shown (the timezone setting); state.app_context() sets it. JSON keeps ISO 8601 as stored.
@@ -44,8 +55,18 @@ def to_plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_jsonable))
 
 
+def _on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _write(text: str) -> None:
+    """Data on stdout: as it is in a pipe or file, made safe to show on a terminal."""
+    sys.stdout.write(safe(text) if _on_terminal() else text)
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, default=_jsonable, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(value, default=_jsonable, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(json_escaped(text) if _on_terminal() else text)
 
 
 def _text(value: Any) -> str:
@@ -72,7 +93,7 @@ def print_record(record: Mapping[str, Any] | Any) -> None:
     mapping = record if isinstance(record, Mapping) else dataclasses.asdict(record)
     width = max((len(k) for k in mapping), default=0)
     for key, value in mapping.items():
-        sys.stdout.write(f"{key.replace('_', ' '):<{width}}  {_text(value)}\n")
+        _write(f"{key.replace('_', ' '):<{width}}  {_text(value)}\n")
 
 
 def print_table(
@@ -90,15 +111,13 @@ def print_table(
     if not rows:
         message("(none)")
         return
-    if not sys.stdout.isatty():
+    if not _on_terminal():
         # Tab-separated for pipes: stable, and no wrapping at an imaginary width.
         sys.stdout.write("\t".join(columns) + "\n")
         for row in rows:
             sys.stdout.write("\t".join(_text(row.get(c)).replace("\t", " ") for c in columns) + "\n")
         return
-    from rich.console import Console
-
-    console = Console()
+    console = safe_console()
     table = rich_table(rows, columns, title=title, full=full)
     if len(rows) + 4 > console.height:
         with console.pager():
@@ -110,18 +129,21 @@ def print_table(
 def rich_table(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None = None, full: Sequence[str] = ()
 ) -> Any:
-    """The rich Table for `rows`: `full` columns keep every character, the others may be cut short."""
+    """The rich Table for `rows` (to show on a terminal: cells made safe): `full` columns keep every
+    character, the others may be cut short."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, header_style="bold")
+    table = Table(title=None if title is None else safe(title), header_style="bold")
     for column in columns:
         # rich shrinks only wrappable columns; the cells themselves then cut with an ellipsis.
         table.add_column(column.replace("_", " "), no_wrap=column in full, overflow="ellipsis")
     for row in rows:
         table.add_row(
             *(
-                _text(row.get(c)) if c in full else Text(_text(row.get(c)), no_wrap=True, overflow="ellipsis")
+                safe(_text(row.get(c)))
+                if c in full
+                else Text(safe(_text(row.get(c))), no_wrap=True, overflow="ellipsis")
                 for c in columns
             )
         )
@@ -130,17 +152,38 @@ def rich_table(
 
 def print_lines(lines: Iterable[str]) -> None:
     for line in lines:
-        sys.stdout.write(f"{line}\n")
+        _write(f"{line}\n")
 
 
 def message(text: str) -> None:
     """A human message (not data) on stderr, silenced by --quiet."""
     if not QUIET:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(safe(text) + "\n")
 
 
 def error(text: str) -> None:
-    sys.stderr.write(f"error: {text}\n")
+    sys.stderr.write(f"error: {safe(text)}\n")
+
+
+def safe_console(**options: Any) -> Any:
+    """A rich Console that shows what it draws safely on a terminal: the text of every segment it
+    writes (not rich's own styling codes) goes through terminal_text.safe, whatever renderable
+    (a calendar grid, markdown, a search hit) it came from."""
+    return _safe_console_class()(**options)
+
+
+@cache
+def _safe_console_class() -> type[Any]:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer
+            )
+
+    return SafeConsole
 
 
 @contextmanager
@@ -152,9 +195,14 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=safe_console(stderr=True),
     ) as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(safe(description), total=total)
         yield _RichProgress(bar, task)
 
 
@@ -174,32 +222,32 @@ class _RichProgress:
 def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     import csv
 
+    shown = safe if _on_terminal() else str
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow(_text(record.get(c)) for c in columns)
+        writer.writerow(shown(_text(record.get(c))) for c in columns)
 
 
 def print_yaml(value: Any) -> None:
     import yaml
 
-    sys.stdout.write(yaml.safe_dump(to_plain(value), sort_keys=False, allow_unicode=True))
+    _write(yaml.safe_dump(to_plain(value), sort_keys=False, allow_unicode=True))
 
 
 def print_raw(text: str) -> None:
-    """Text exactly as stored (no added newline)."""
-    sys.stdout.write(text)
+    """Text exactly as stored (no added newline); on a terminal, made safe to show."""
+    _write(text)
 
 
 def print_markdown(text: str) -> None:
     """Rendered markdown on a terminal, the source when piped."""
-    if not sys.stdout.isatty():
+    if not _on_terminal():
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from rich.console import Console
     from rich.markdown import Markdown
 
-    Console().print(Markdown(text))
+    safe_console().print(Markdown(safe(text)))  # safe first: a link's address is written out as OSC 8
 
 
 def print_diff(text: str) -> None:
@@ -209,17 +257,15 @@ def print_diff(text: str) -> None:
     if not text:
         message("(no differences)")
         return
-    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        sys.stdout.write(text)
+    if not _on_terminal() or os.environ.get("NO_COLOR"):
+        _write(text)
         return
     colours = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
     for line in text.splitlines(keepends=True):
         colour = colours.get(line[:1]) if not line.startswith(("+++", "---")) else "\033[1m"
-        sys.stdout.write(f"{colour}{line.rstrip(chr(10))}\033[0m\n" if colour else line)
+        sys.stdout.write(f"{colour}{safe(line.rstrip(chr(10)))}\033[0m\n" if colour else safe(line))
 
 
 def print_renderable(renderable: Any) -> None:
     """A rich renderable (a calendar grid): coloured on a terminal unless NO_COLOR, plain text in a pipe."""
-    from rich.console import Console
-
-    Console().print(renderable)
+    safe_console().print(renderable)

@@ -21,19 +21,25 @@ from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from rich.segment import Segment
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from blogster_cli.errors import ConfigError
+from blogster_cli.terminal_text import dropped, is_safe, safe
 from blogster_cli.tui.dashboard import DashboardScreen
 from blogster_cli.tui.keys import command_bindings, key_label
 from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from textual.color import Color
     from textual.notifications import SeverityLevel
 
     from blogster_cli.actors import ActingUser
@@ -85,6 +91,19 @@ class SignInFailed(Message, bubble=False):
     def __init__(self, error: Exception) -> None:
         super().__init__()
         self.error = error
+
+
+class TerminalSafe(LineFilter):
+    """Drops from each drawn line the characters a terminal would act on rather than show (they take
+    no cells, so the line keeps its layout); undecodable bytes show as U+FFFD."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if is_safe("".join([segment.text for segment in segments])):  # nearly always: one search a line
+            return segments
+        return [segment if segment.control else Segment(dropped(segment.text), segment.style) for segment in segments]
+
+
+TERMINAL_SAFE = TerminalSafe()
 
 
 class BlogsterApp(App[None]):
@@ -167,8 +186,17 @@ class BlogsterApp(App[None]):
     ) -> None:
         """Textual's notification, its text shown as written by default: the studio's messages carry
         titles, slugs, tags and errors (the writers' text), which as markup could be lost ("[WIP]"),
-        restyled, turned into a link or an action ("[@click=...]"), or fail to draw ("[/]")."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        restyled, turned into a link or an action ("[@click=...]"), or fail to draw ("[/]"). Terminal
+        controls in them (ESC, C1, bidi overrides) are shown, not acted on (terminal_text.safe)."""
+        super().notify(safe(message), title=safe(title), severity=severity, timeout=timeout, markup=markup)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then one that keeps terminal controls in anyone's text off the terminal:
+        neither Textual nor Rich removes ESC, C1 codes or bidi overrides from what a widget draws,
+        so a title, a docs page or a chatbot answer could set the window title, write the clipboard,
+        clear the screen or reorder a line. The screens that show others' text make those visible
+        first (tables.plain, notifications, docs pages); this drops any left, wherever drawn."""
+        return [*super().get_line_filters(), TERMINAL_SAFE]
 
     def take_early_answer(self) -> bool:
         """Signs in at once, without waiting, if the early start has answered already (the dashboard

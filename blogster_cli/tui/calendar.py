@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from blogster_cli.services import calendar
+from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
@@ -136,7 +137,7 @@ class CalendarScreen(Screen[None]):
         self.query_one("#month-title", Static).update(self.month.strftime("%B %Y"))
         for n, day in enumerate(month_days(self.month.year, self.month.month)):
             cell = self.query_one(f"#day-{n}", Static)
-            cell.update(cell_text(day, [entry.title or "" for entry in self.day_entries(day)]))
+            cell.update(cell_text(day, [safe(entry.title or "") for entry in self.day_entries(day)]))
             cell.set_class(day.month != self.month.month, "other-month")
             cell.set_class(day == self.cursor, "cursor")
         entry = self.chosen_entry()
@@ -149,7 +150,7 @@ class CalendarScreen(Screen[None]):
             line = (
                 f"{self.cursor:%a %d %b}{at}: {entry.title} ({entry.status}, {self.chosen % count + 1}/{count}){linked}"
             )
-        self.query_one("#chosen-entry", Static).update(line)
+        self.query_one("#chosen-entry", Static).update(safe(line))
 
     def go_to(self, day: date) -> None:
         """Puts the cursor on `day`, loading its month when it is another one."""

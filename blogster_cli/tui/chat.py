@@ -20,6 +20,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from blogster_cli.errors import NotFound
 from blogster_cli.services import chat
+from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
@@ -59,7 +60,7 @@ class Line(Static):
 
     def say(self, text: str) -> None:
         self.said = text
-        self.update(Text.assemble((f"{self.who} ", "bold"), text))
+        self.update(Text.assemble((f"{self.who} ", "bold"), safe(text)))  # the bot's: shown, not acted on
 
 
 class RateDialog(ModalScreen[tuple[int | None, str | None] | None]):

@@ -19,6 +19,7 @@ from textual.widgets import Header, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from blogster_cli.services import documentation
+from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
@@ -73,12 +74,12 @@ class DocPageScreen(Screen[None]):
     def __init__(self, page: DocPage) -> None:
         super().__init__()
         self.page = page
-        self.sub_title = page.title
+        self.sub_title = safe(page.title)  # admins' text: terminal controls shown, not acted on
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="doc-page"):
-            yield Markdown(self.page.markdown)
+            yield Markdown(safe(self.page.markdown))
         yield KeyFooter()
 
     def action_back(self) -> None:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import notifications
+from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
@@ -115,7 +116,7 @@ class NotificationsScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         item = self.selected()
-        self.query_one("#notification-text", Static).update("" if item is None else (item.content or item.title))
+        self.query_one("#notification-text", Static).update("" if item is None else safe(item.content or item.title))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_mark_read()

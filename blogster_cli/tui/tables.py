@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable
 
+from blogster_cli.terminal_text import safe
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -18,8 +20,9 @@ def plain(*values: str) -> list[Text]:
     """Cells (or column labels) shown exactly as written. DataTable reads a str as Rich markup, so
     a post titled "Closing [/] tag" would fail the table's drawing (the studio stops), "[b]" would
     style what follows it, "[link=...]" make a link and ":fire:" an emoji: titles, tags and
-    notifications are the writers' (or anyone's) text."""
-    return [Text(value, no_wrap=True, end="") for value in values]
+    notifications are the writers' (or anyone's) text. Terminal controls in them (ESC, C1 codes, bidi
+    overrides) are shown as visible stand-ins (terminal_text.safe), not acted on by the terminal."""
+    return [Text(safe(value), no_wrap=True, end="") for value in values]
 
 
 class ListTable(DataTable[Text]):

@@ -25,6 +25,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from blogster_cli.terminal_text import safe
+
 if TYPE_CHECKING:
     import procrastinate
     from procrastinate.app import WorkerOptions
@@ -48,9 +50,14 @@ RESTART_PAUSE_MAX_S = 30.0
 
 class _OneLineDatabaseLoss(logging.Formatter):
     """Log lines as usual, but the database going away is one line, not a traceback: the job
-    queue library logs that (a failed listener, heartbeat or job) with the driver's traceback."""
+    queue library logs that (a failed listener, heartbeat or job) with the driver's traceback.
+    A line carries others' text (a job's error names a post's title, a remote platform's answer):
+    its terminal controls are shown, not acted on where the log is read (terminal_text.safe)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        return safe(self._format(record))
+
+    def _format(self, record: logging.LogRecord) -> str:
         from blogster_cli.services import workers
 
         reason = workers.database_loss(record.exc_info[1]) if record.exc_info and record.exc_info[1] else None

@@ -60,6 +60,11 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL",
         ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py"),
     ),
+    (
+        "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
+        " docs pages, notifications and access-log referrers, through CLI tables, messages, reports, worker logs and the studio",
+        ("test_terminal_escapes.py",),
+    ),
 ]
 
 

@@ -1,0 +1,68 @@
+"""Other people's text made safe to show on a terminal (the CLI's output on one, and the TUI).
+
+Titles, notifications, docs pages, chatbot answers, imported files and access-log lines (user
+agents, referrers and paths anyone on the internet can send) may hold characters a terminal
+acts on instead of showing: ESC starts sequences that set the window title (OSC 0), write the
+clipboard (OSC 52), make links (OSC 8), clear the screen or recolour what follows; C1 codes
+(0x9b is CSI) do the same on some terminals; a lone CR, BS or DEL overwrites what was shown;
+bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder a line so a listing shows
+something other than what it holds ("Trojan Source"). Neither Rich nor Textual removes them
+(they strip only BEL, BS, VT, FF and CR).
+
+`safe` shows each such character as a visible stand-in of one cell: C0 codes and DEL as their
+Unicode control pictures (ESC reads U+241B, so "\\x1b[2J" shows as "␛[2J"), C1 codes, bidi
+controls and lone surrogates (undecodable bytes) as U+FFFD. Newline and tab stay, and so does
+a CR right before a newline (a CRLF file). Stored data, --json and files are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 except tab and newline, a CR not ending a line, DEL, C1, bidi embeddings/overrides/isolates,
+# and surrogates (bytes that were not UTF-8, kept by Python's surrogateescape).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)")
+REPLACEMENT = "\ufffd"
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the control picture: ␛ for ESC, ␍ for CR, ␀ for NUL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return REPLACEMENT
+
+
+def safe(text: str) -> str:
+    """`text` with every character a terminal would act on (rather than show) made visible."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_shown, text)
+
+
+def is_safe(text: str) -> bool:
+    """Whether `text` shows on a terminal as it reads (safe() would leave it as it is)."""
+    return _UNSAFE.search(text) is None
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with such characters written as \\u escapes: the same JSON (they can stand only
+    inside its strings, and json.dumps escapes C0 codes already), safe to show on a terminal."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda match: "".join(f"\\u{ord(c):04x}" for c in match.group()), text)
+
+
+# The same characters that take no cells on a terminal (all but surrogates, which take one).
+_ZERO_WIDTH_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dropped(text: str) -> str:
+    """`text` without such characters, a surrogate shown as U+FFFD: what is left takes exactly the
+    cells `text` was measured to take (Rich counts the others as zero wide), for a line already
+    laid out (the TUI's last filter before the terminal)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _SURROGATE.sub(REPLACEMENT, _ZERO_WIDTH_UNSAFE.sub("", text))
