@@ -46,12 +46,14 @@ def is_safe(text: str) -> bool:
     return _UNSAFE.search(text) is None
 
 
-def json_escaped(text: str) -> str:
+def json_escaped(text: str, *, only_surrogates: bool = False) -> str:
     """JSON text with such characters written as \\u escapes: the same JSON (they can stand only
-    inside its strings, and json.dumps escapes C0 codes already), safe to show on a terminal."""
-    if _UNSAFE.search(text) is None:
+    inside its strings, and json.dumps escapes C0 codes already), safe to show on a terminal.
+    `only_surrogates`: just those (undecodable bytes of a file name), which no UTF-8 output can hold."""
+    unsafe = _SURROGATE if only_surrogates else _UNSAFE
+    if unsafe.search(text) is None:
         return text
-    return _UNSAFE.sub(lambda match: "".join(f"\\u{ord(c):04x}" for c in match.group()), text)
+    return unsafe.sub(lambda match: "".join(f"\\u{ord(c):04x}" for c in match.group()), text)
 
 
 # The same characters that take no cells on a terminal (all but surrogates, which take one).

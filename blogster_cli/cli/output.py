@@ -65,8 +65,11 @@ def _write(text: str) -> None:
 
 
 def print_json(value: Any) -> None:
+    """`value` as JSON. A file name that was not UTF-8 (Python holds its bytes as lone surrogates)
+    is written as \\udcXX escapes: the output stays UTF-8 in any locale, and json.loads plus
+    os.fsencode give back the name's bytes."""
     text = json.dumps(value, default=_jsonable, indent=2, ensure_ascii=False) + "\n"
-    sys.stdout.write(json_escaped(text) if _on_terminal() else text)
+    sys.stdout.write(json_escaped(text) if _on_terminal() else json_escaped(text, only_surrogates=True))
 
 
 def _text(value: Any) -> str:

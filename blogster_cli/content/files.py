@@ -25,6 +25,7 @@ from blogster_cli.content.errors import ContentError
 
 SYMLINK_REASON = "symbolic link: not followed"
 SPECIAL_REASON = "not a regular file"
+NOT_UTF8_REASON = "its name is not valid UTF-8: rename it"
 
 
 class NotRegularFile(ContentError):
@@ -76,7 +77,10 @@ def walk_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[st
                 continue
             path = f"{relative}/{entry.name}" if relative else entry.name
             try:
-                if entry.is_symlink():
+                if not is_utf8_name(entry.name):  # a post keeps its file's path, which must be text
+                    if wanted(entry.name) or entry.is_dir(follow_symlinks=False):
+                        walk.unreadable.append((path, NOT_UTF8_REASON))
+                elif entry.is_symlink():
                     if wanted(entry.name) or entry.is_dir():
                         walk.skipped.append((path, SYMLINK_REASON))
                 elif entry.is_dir(follow_symlinks=False):
@@ -96,6 +100,16 @@ def walk_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[st
     walk.skipped.sort(key=lambda item: (_parts(item[0]), item[1]))
     walk.unreadable.sort(key=lambda item: (_parts(item[0]), item[1]))
     return walk
+
+
+def is_utf8_name(name: str) -> bool:
+    """Whether a file name decoded from the file system was UTF-8 (else it holds the surrogates
+    Python keeps undecodable bytes as)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def list_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[str], bool]) -> FolderListing:

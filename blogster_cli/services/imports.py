@@ -162,7 +162,13 @@ def collect_sources(
 
     A path that does not exist is invalid input: nothing is imported.
     """
-    from blogster_cli.content.files import NotRegularFile, check_named_file, list_folder
+    from blogster_cli.content.files import (
+        NOT_UTF8_REASON,
+        NotRegularFile,
+        check_named_file,
+        is_utf8_name,
+        list_folder,
+    )
     from blogster_cli.content.post import list_markdown_files
 
     _check_format(fmt)
@@ -203,6 +209,9 @@ def collect_sources(
             reported.append(FileOutcome(path=label, outcome="skipped", reason=str(exc)))
             continue
         root, relative = _file_root(path)
+        if not is_utf8_name(str(relative)):
+            reported.append(FileOutcome(path=label, outcome="failed", reason=NOT_UTF8_REASON))
+            continue
         add(ImportSource(label=label, root=root, relative=relative))
     return sources, reported
 

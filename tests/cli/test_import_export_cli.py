@@ -1,5 +1,6 @@
 """`blogster import` and `blogster export` from the terminal: output shapes and exit codes."""
 
+import os
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
@@ -219,3 +220,25 @@ def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp
     assert cli("export", str(out), "--format", "jekyll", "--force").exit_code == 0
     assert "My local note." not in edited.read_text()
     assert cli("export", str(out), "--format", "jekyll").exit_code == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signed_up, tmp_path):
+    """A post keeps its file's path as text: a name whose bytes are not UTF-8 (Latin-1 "café")
+    fails with a reason, named in a folder or on the command line; the rest is imported, and
+    --json writes the name's bytes as \\udcXX escapes (UTF-8 output in any locale)."""
+    site = write_posts(tmp_path / "site")
+    latin1 = os.fsdecode(b"caf\xe9.md")
+    (site / "content" / latin1).write_text("---\ntitle: Café\n---\nBody.\n")
+    result = cli("import", str(site))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"failed: {site / 'content'}/caf\ufffd.md: its name is not valid UTF-8: rename it",
+        "3 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed.",
+    ]
+    named = cli("import", str(site / "content" / latin1), "--json")
+    assert named.exit_code == 1
+    named.stdout.encode("utf-8")  # no lone surrogate left to fail a strict UTF-8 stdout
+    [failed] = named.json()["files"]
+    assert os.fsencode(failed["path"]) == os.fsencode(site / "content" / latin1)
+    assert failed["reason"] == "its name is not valid UTF-8: rename it"
+    assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]

@@ -556,6 +556,16 @@ def test_watch_catches_what_changed_before_its_watchers_started(account, folder)
     assert "Saved as the watch started." in markdown
 
 
+def test_a_file_name_that_is_not_utf8_fails_and_the_rest_syncs(account, folder):
+    acting = account()
+    (folder / os.fsdecode(b"caf\xe9.md")).write_text("---\ntitle: Caf\u00e9\n---\nBody.\n")
+    summary = sync(acting, folder)
+    assert {file.path: (file.action, file.note) for file in summary.files if file.action == "failed"} == {
+        os.fsdecode(b"caf\xe9.md"): ("failed", "its name is not valid UTF-8: rename it")
+    }
+    assert set(posts(acting)) == {"alpha", "beta"}
+
+
 def test_several_folders_keep_their_own_posts_and_new_posts_go_to_the_first(account, tmp_path):
     acting = account()
     first, second = tmp_path / "first", tmp_path / "second"
