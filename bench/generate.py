@@ -21,7 +21,7 @@ Everything is one transaction: it commits whole or not at all. Accounts go throu
 the signup trigger; the big tables are loaded with session_replication_role = replica
 (no per-row triggers, no foreign key checks), so the generator writes what the
 triggers would have: word_count and reading_time, every revision, the author_id copies
-of tag links and analytics, the chatbot's daily counters. Documentation pages keep
+of tag links and analytics, the tag name each link carries, the chatbot's daily counters. Documentation pages keep
 their triggers (search vector, first revision). Monthly partitions are created for
 every generated month before the rows arrive.
 """
@@ -443,6 +443,7 @@ class Generator:
         pool = [self.tag_ids[t.lower()] for t in corpus.tags]
         pool_weights = list(itertools.accumulate(1 / (r + 1) for r in range(len(pool))))
         own = [list(dict.fromkeys(self.tag_ids[t.lower()] for t in post.tags)) for post in corpus.posts]
+        names = {self.tag_ids[t.lower()]: esc(t) for t in corpus.tags}  # the name each link carries (0094)
 
         def lines() -> Iterator[str]:
             for i, blog_id in enumerate(b.ids):
@@ -452,9 +453,11 @@ class Generator:
                 author = self.user_ids[b.author[i]]
                 public = "t" if b.published_day[i] != -1 else "f"  # published and not trashed (0024)
                 for tag_id in chosen:
-                    yield f"{blog_id}\t{tag_id}\t{author}\t{public}\n"
+                    yield f"{blog_id}\t{tag_id}\t{author}\t{public}\t{names[tag_id]}\n"
 
-        return copy_rows(self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id, blog_public", lines())
+        return copy_rows(
+            self.conn, "public.blogs_to_tags", "blog_id, tag_id, author_id, blog_public, tag_name", lines()
+        )
 
     def analytics(self) -> int:
         """Daily figures of live posts: a run of consecutive days after publication, per post

@@ -143,6 +143,8 @@ class BlogsToTags(SQLModel, table=True):
     author_id: uuid.UUID | None = filled_by_trigger()
     # The post is published and not trashed: set from the post by triggers (0024), read by the policies.
     blog_public: bool | None = filled_by_trigger()
+    # The tag's name: set from the tag by triggers, rewritten on a rename (0094); read for a post's tags.
+    tag_name: str | None = filled_by_trigger()
 
 
 class BlogRevision(SQLModel, table=True):

@@ -71,10 +71,9 @@ class BlogRow:
 _SELECT = (
     "select "
     + ", ".join(f"b.{c}" for c in BLOG_COLUMNS)
-    # Tag ids first, then their names by primary key: a join here let the planner hash the
-    # whole tag table once per post whenever RLS did not steer it (4x slower at 500 tags).
-    + ", array(select t.name from public.blog_tags t where t.id = any (array("
-    "select bt.tag_id from public.blogs_to_tags bt where bt.blog_id = b.id)) order by t.name) as tags"
+    # The names the links carry (0094): the link policy alone decides, and blog_tags' policy
+    # (the array of all my tag links, built per statement) is not compiled in.
+    + ", array(select bt.tag_name from public.blogs_to_tags bt where bt.blog_id = b.id order by bt.tag_name) as tags"
 )
 
 
@@ -186,8 +185,8 @@ def list_own_query(filters: BlogFilter, *, with_content: bool = False) -> tuple[
     if filters.tag:
         clauses.append(
             sql.SQL(
-                "exists (select 1 from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
-                " where bt.blog_id = b.id and lower(t.name) = lower(%(tag)s))"
+                "exists (select 1 from public.blogs_to_tags bt"
+                " where bt.blog_id = b.id and lower(bt.tag_name) = lower(%(tag)s))"
             )
         )
         params["tag"] = filters.tag
@@ -354,8 +353,8 @@ def unlink_tags(conn: psycopg.Connection, *, blog_id: UUID, names: list[str]) ->
     tag_ids = [
         tag_id
         for (tag_id,) in conn.execute(
-            "select t.id from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
-            " where bt.blog_id = %(blog)s and lower(t.name) = any(%(names)s)",
+            "select bt.tag_id from public.blogs_to_tags bt"
+            " where bt.blog_id = %(blog)s and lower(bt.tag_name) = any(%(names)s)",
             {"blog": blog_id, "names": [n.lower() for n in names]},
         )
     ]

@@ -82,8 +82,8 @@ class StoredPost:
 _STORED_COLUMNS = (
     "b.id, b.title, b.slug, b.status::text, b.meta_description, b.meta_keywords, b.featured_image,"
     " b.created_at, b.published_at, b.content,"
-    " coalesce((select array_agg(t.name order by t.name) from public.blogs_to_tags bt"
-    " join public.blog_tags t on t.id = bt.tag_id where bt.blog_id = b.id), '{}') as tags"
+    " coalesce((select array_agg(bt.tag_name order by bt.tag_name) from public.blogs_to_tags bt"
+    " where bt.blog_id = b.id), '{}') as tags"
 )
 
 
@@ -247,8 +247,7 @@ def tag_ids_of(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> dict[UU
     if not blog_ids:
         return {}
     rows = conn.execute(
-        "select bt.blog_id, lower(t.name), t.id from public.blogs_to_tags bt join public.blog_tags t on t.id = bt.tag_id"
-        " where bt.blog_id = any(%(ids)s)",
+        "select bt.blog_id, lower(bt.tag_name), bt.tag_id from public.blogs_to_tags bt where bt.blog_id = any(%(ids)s)",
         {"ids": list(blog_ids)},
     ).fetchall()
     found: dict[UUID, dict[str, UUID]] = {blog_id: {} for blog_id in blog_ids}

@@ -92,12 +92,12 @@ def published_versions(conn: psycopg.Connection) -> dict[str, str]:
 
 
 def tag_signature(conn: psycopg.Connection) -> str:
-    """A digest of my posts' tag links and of those tags' names: when it is unchanged since the
-    last build, so are the tags of every post whose row is (a rename changes only blog_tags)."""
+    """A digest of my posts' tag links and the tag names they carry: when it is unchanged since
+    the last build, so are the tags of every post whose row is (a rename rewrites the links'
+    `tag_name`, 0094)."""
     row = conn.execute(
-        "select md5(coalesce(string_agg(bt.blog_id::text || ' ' || bt.tag_id::text, ',' order by bt.blog_id, bt.tag_id), ''))"
-        " || md5(coalesce((select string_agg(t.id::text || ' ' || t.name, ',' order by t.id) from public.blog_tags t"
-        " where t.id = any(array(select l.tag_id from public.blogs_to_tags l where l.author_id = (select auth.uid())))), ''))"
+        "select md5(coalesce(string_agg(bt.blog_id::text || ' ' || bt.tag_id::text || ' ' || bt.tag_name, ','"
+        " order by bt.blog_id, bt.tag_id), ''))"
         " from public.blogs_to_tags bt where bt.author_id = (select auth.uid())"
     ).fetchone()
     return str(row[0]) if row else ""
@@ -117,8 +117,8 @@ def published_own(conn: psycopg.Connection, *, blog_ids: list[str] | None = None
     rows = conn.execute(
         "select b.id::text, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
         f" b.featured_image, coalesce(tagged.names, '{{}}'), {_VERSION} from public.blogs b left join ("
-        " select bt.blog_id, array_agg(t.name order by t.name) as names from public.blogs_to_tags bt"
-        " join public.blog_tags t on t.id = bt.tag_id where bt.author_id = (select auth.uid())"
+        " select bt.blog_id, array_agg(bt.tag_name order by bt.tag_name) as names from public.blogs_to_tags bt"
+        " where bt.author_id = (select auth.uid())"
         f"{links} group by bt.blog_id) tagged on tagged.blog_id = b.id where {_PUBLISHED}{only}",
         None if blog_ids is None else {"ids": blog_ids},
     ).fetchall()

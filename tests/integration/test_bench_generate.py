@@ -79,6 +79,12 @@ def check_derived_columns(superuser):
            from public.blogs_to_tags t join public.blogs b on b.id = t.blog_id"""
     ).fetchone()
     assert stale == 0 and public_links > 0
+    # Each link carries its tag's name (0094): the tag lists read it, not blog_tags.
+    wrong_names, links = superuser.execute(
+        """select count(*) filter (where t.tag_name is distinct from g.name), count(*)
+           from public.blogs_to_tags t join public.blog_tags g on g.id = t.tag_id"""
+    ).fetchone()
+    assert wrong_names == 0 and links == count(superuser, "public.blogs_to_tags") > 0
     counted, messages = superuser.execute(
         "select (select sum(messages) from internal.chatbot_analytics_shards), (select count(*) from public.chatbot_messages)"
     ).fetchone()
