@@ -7,14 +7,20 @@ the same run; the issue's goal is a ratio <= 1.5x.
 The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
 (BLOGSTER_BENCH_SCALE multiplies both), on a throwaway embedded server:
 
-    hello_first_paint: the hello-world app's first paint (when its auto-pilot starts)
-    hello_ready: the same process's Ready, the moment tui_first_paint marks: context
+    hello_first_paint: the hello-world app's first frame drawn: its Ready, which Textual posts
+                 once the screen's first compositor refresh has drawn it (screen.py
+                 _refresh_layout), the same moment tui_first_paint marks. The goal's ratios are
+                 against it.
+    hello_autopilot_start: the same process when its auto-pilot starts: Textual starts it once
+                 the app is mounted (app.py, the ready callback), before that first frame is
+                 drawn. Until 2026-12-01 this earlier mark was called hello_first_paint and the
+                 ratios were taken against it; *_vs_hello_autopilot keep that stricter figure
     login_floor: the same app after what any logged-in command does first (import keyring
                  and psycopg, load the keyring backend, one query): context for the ratio
                  (the studio's sign-in reads the credentials file without keyring where it is
                  known to be the store, as where no OS keyring exists: credentials.py)
     tui_first_paint: the dashboard's frame on the screen (Textual's Ready, which comes after
-                 the first frame: a later moment than the hello-world's mark); the sign-in and
+                 the first frame, as hello_first_paint's does); the sign-in and
                  the figures' queries run beside Textual's start (tui/launch.py starts them
                  before Textual's import: in a forked copy of the process on Linux). When their
                  answer is in as the dashboard composes, this frame shows the figures (and the
@@ -35,8 +41,9 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
 Each *_cpu figure is the same process's CPU time at that mark (all its threads, from its
 start; not the forked sign-in's, which runs on another core): it moves less than the wall
 time when other work shares the machine.
-Ratios are against hello_first_paint (and its CPU time). Each figure is the median of RUNS processes; the
-TUI's three marks come from the same processes.
+Ratios are against hello_first_paint (and its CPU time) unless named otherwise. Each figure is
+the median of RUNS processes; the TUI's marks come from the same processes. The three programs
+take turns, one process each, RUNS times.
 """
 
 from __future__ import annotations
@@ -172,10 +179,15 @@ def timed(code: str, env: dict[str, str]) -> dict[str, float]:
     return marks
 
 
-def medians(code: str, env: dict[str, str]) -> dict[str, float]:
-    """Each mark's median over RUNS processes."""
-    runs = [timed(code, env) for _ in range(RUNS)]
-    return {mark: statistics.median(run[mark] for run in runs) for mark in runs[0]}
+def medians(codes: list[str], env: dict[str, str]) -> list[dict[str, float]]:
+    """Each mark's median over RUNS processes of each code, for each code. The codes take turns
+    (one process of each, RUNS times), so a change in the machine's load or clock during the run
+    weighs on every figure alike instead of on whichever ran in that stretch."""
+    runs: list[list[dict[str, float]]] = [[] for _ in codes]
+    for _ in range(RUNS):
+        for code, marks in zip(codes, runs, strict=True):
+            marks.append(timed(code, env))
+    return [{mark: statistics.median(run[mark] for run in marks) for mark in marks[0]} for marks in runs]
 
 
 def load_account(conninfo: str, email: str) -> None:
@@ -236,28 +248,29 @@ def main() -> None:
         print(f"tui_posts: {POSTS} posts")
         print(f"tui_analytics_rows: {ANALYTICS_ROWS} rows")
         timed(TUI, env)  # warm the server's caches and the bytecode, as a writer's second start would be
-        hello = medians(HELLO, env)
-        floor = medians(LOGGED_IN_HELLO.format(conninfo=server.conninfo()), env)["painted"]
-        tui = medians(TUI, env)
-        print(f"hello_first_paint: {hello['painted']:.1f} ms")
-        print(f"hello_first_paint_cpu: {hello['painted_cpu']:.1f} ms")
-        print(f"hello_ready: {hello['ready']:.1f} ms")
-        print(f"hello_ready_cpu: {hello['ready_cpu']:.1f} ms")
+        hello, logged_in, tui = medians([HELLO, LOGGED_IN_HELLO.format(conninfo=server.conninfo()), TUI], env)
+        floor = logged_in["painted"]
+        first, first_cpu, pilot = hello["ready"], hello["ready_cpu"], hello["painted"]
+        print(f"hello_first_paint: {first:.1f} ms")
+        print(f"hello_first_paint_cpu: {first_cpu:.1f} ms")
+        print(f"hello_autopilot_start: {pilot:.1f} ms")
+        print(f"hello_autopilot_start_cpu: {hello['painted_cpu']:.1f} ms")
         print(f"login_floor: {floor:.1f} ms")
         print(f"tui_first_paint: {tui['frame']:.1f} ms")
         print(f"tui_first_paint_cpu: {tui['frame_cpu']:.1f} ms")
-        print(f"tui_first_paint_ratio: {tui['frame'] / hello['painted']:.2f} x (goal <= 1.5)")
-        print(f"tui_first_paint_cpu_ratio: {tui['frame_cpu'] / hello['painted_cpu']:.2f} x")
+        print(f"tui_first_paint_ratio: {tui['frame'] / first:.2f} x (goal <= 1.5)")
+        print(f"tui_first_paint_cpu_ratio: {tui['frame_cpu'] / first_cpu:.2f} x")
+        print(f"tui_first_paint_vs_hello_autopilot: {tui['frame'] / pilot:.2f} x")
         print(f"tui_first_paint_seen: {tui['seen']:.1f} ms")
         print(f"tui_first_paint_seen_cpu: {tui['seen_cpu']:.1f} ms")
-        vs_ready, vs_ready_cpu = tui["frame"] / hello["ready"], tui["frame_cpu"] / hello["ready_cpu"]
-        print(f"tui_first_paint_vs_hello_ready: {vs_ready:.2f} x (cpu {vs_ready_cpu:.2f} x)")
         print(f"tui_figures: {tui['figures']:.1f} ms")
-        print(f"tui_figures_ratio: {tui['figures'] / hello['painted']:.2f} x")
-        print(f"tui_figures_vs_login_floor: {tui['figures'] / floor:.2f} x")
+        print(f"tui_figures_ratio: {tui['figures'] / first:.2f} x (goal <= 1.5)")
         print(f"tui_figures_cpu: {tui['figures_cpu']:.1f} ms")
+        print(f"tui_figures_cpu_ratio: {tui['figures_cpu'] / first_cpu:.2f} x")
+        print(f"tui_figures_vs_hello_autopilot: {tui['figures'] / pilot:.2f} x")
+        print(f"tui_figures_vs_login_floor: {tui['figures'] / floor:.2f} x")
         print(f"tui_activity: {tui['activity']:.1f} ms")
-        print(f"tui_activity_ratio: {tui['activity'] / hello['painted']:.2f} x")
+        print(f"tui_activity_ratio: {tui['activity'] / first:.2f} x")
         print(f"tui_chart: {tui['chart']:.1f} ms")
     finally:
         server.destroy()
