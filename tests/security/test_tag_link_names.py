@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.repositories import blogs, blogs_bulk
 from blogster_cli.repositories.blogs import BlogFilter
-from tests.security.test_tag_link_visibility import blocked, new_post, new_tag
+from tests.security.test_tag_link_visibility import blocked, link_while_held, new_post, new_tag
 
 DOC = Jsonb({"version": 1, "markdown": "words", "sections": []})
 
@@ -124,18 +124,9 @@ def test_a_link_inserted_while_its_tag_is_renamed_waits_and_copies_the_new_name(
     admin = make_user(admin=True)
     post = new_post(superuser, alice, "news", "published")
     tag = new_tag(superuser, "old-name")
-    with db.connect() as renaming, db.connect() as tagging:
-        with acting_transaction(renaming, admin.role_name):
-            renaming.execute("update public.blog_tags set name = 'new-name' where id = %s", (tag,))
-
-            def insert_link() -> None:
-                with acting_transaction(tagging, alice.role_name):
-                    tagging.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (post, tag))
-
-            thread = threading.Thread(target=insert_link)
-            thread.start()
-            assert blocked(superuser, tagging.info.backend_pid)
-        thread.join(30)
+    rename = "update public.blog_tags set name = 'new-name' where id = %s"
+    link_while_held(db, superuser, holder=admin.role_name, held=rename, params=(tag,), linker=alice.role_name,
+                    post=post, tag=tag)  # fmt: skip
     assert names_on_links(superuser, post) == ["new-name"]
 
 

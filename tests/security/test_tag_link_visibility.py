@@ -104,22 +104,30 @@ def blocked(superuser, pid: int) -> bool:
     return False
 
 
-def test_a_link_inserted_while_its_post_is_unpublished_waits_and_reads_the_outcome(db, superuser, alice_and_bob):
-    alice, bob = alice_and_bob
-    post = new_post(superuser, alice, "news", "published")
-    tag = new_tag(superuser, "late")
-    with db.connect() as unpublishing, db.connect() as tagging:
-        with acting_transaction(unpublishing, alice.role_name):
-            unpublishing.execute("update public.blogs set status = 'draft' where id = %s", (post,))
+def link_while_held(db, superuser, *, holder: str, held: str, params: tuple, linker: str, post, tag) -> None:
+    """Links `tag` to `post` as `linker` while `holder`'s transaction has run `held` and not yet
+    committed: asserts the insert waits for it, then lets both finish."""
+    with db.connect() as holding, db.connect() as tagging:
+        with acting_transaction(holding, holder):
+            holding.execute(held, params)
 
             def insert_link() -> None:
-                with acting_transaction(tagging, alice.role_name):
+                with acting_transaction(tagging, linker):
                     tagging.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (post, tag))
 
             thread = threading.Thread(target=insert_link)
             thread.start()
             assert blocked(superuser, tagging.info.backend_pid)
         thread.join(30)
+
+
+def test_a_link_inserted_while_its_post_is_unpublished_waits_and_reads_the_outcome(db, superuser, alice_and_bob):
+    alice, bob = alice_and_bob
+    post = new_post(superuser, alice, "news", "published")
+    tag = new_tag(superuser, "late")
+    unpublish = "update public.blogs set status = 'draft' where id = %s"
+    link_while_held(db, superuser, holder=alice.role_name, held=unpublish, params=(post,), linker=alice.role_name,
+                    post=post, tag=tag)  # fmt: skip
     assert flags(superuser, post) == [False]
     assert visible_tags(db, bob.role_name) == []
 
