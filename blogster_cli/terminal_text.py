@@ -22,6 +22,9 @@ import re
 # C0 except tab and newline, a CR not ending a line, DEL, C1, bidi embeddings/overrides/isolates,
 # and surrogates (bytes that were not UTF-8, kept by Python's surrogateescape).
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)")
+# The same characters that take no cells on a terminal (all but surrogates, which take one).
+_ZERO_WIDTH_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -34,16 +37,14 @@ def _shown(match: re.Match[str]) -> str:
     return REPLACEMENT
 
 
-def safe(text: str) -> str:
-    """`text` with every character a terminal would act on (rather than show) made visible."""
-    if _UNSAFE.search(text) is None:
-        return text
-    return _UNSAFE.sub(_shown, text)
-
-
 def is_safe(text: str) -> bool:
     """Whether `text` shows on a terminal as it reads (safe() would leave it as it is)."""
     return _UNSAFE.search(text) is None
+
+
+def safe(text: str) -> str:
+    """`text` with every character a terminal would act on (rather than show) made visible."""
+    return text if is_safe(text) else _UNSAFE.sub(_shown, text)
 
 
 def json_escaped(text: str, *, only_surrogates: bool = False) -> str:
@@ -51,20 +52,11 @@ def json_escaped(text: str, *, only_surrogates: bool = False) -> str:
     inside its strings, and json.dumps escapes C0 codes already), safe to show on a terminal.
     `only_surrogates`: just those (undecodable bytes of a file name), which no UTF-8 output can hold."""
     unsafe = _SURROGATE if only_surrogates else _UNSAFE
-    if unsafe.search(text) is None:
-        return text
     return unsafe.sub(lambda match: "".join(f"\\u{ord(c):04x}" for c in match.group()), text)
-
-
-# The same characters that take no cells on a terminal (all but surrogates, which take one).
-_ZERO_WIDTH_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dropped(text: str) -> str:
     """`text` without such characters, a surrogate shown as U+FFFD: what is left takes exactly the
     cells `text` was measured to take (Rich counts the others as zero wide), for a line already
     laid out (the TUI's last filter before the terminal)."""
-    if _UNSAFE.search(text) is None:
-        return text
-    return _SURROGATE.sub(REPLACEMENT, _ZERO_WIDTH_UNSAFE.sub("", text))
+    return text if is_safe(text) else _SURROGATE.sub(REPLACEMENT, _ZERO_WIDTH_UNSAFE.sub("", text))
