@@ -196,3 +196,32 @@ def test_the_first_frame_leaves_the_tables_out_and_they_follow_it_focused(writer
         patch.setattr(BlogsterApp, "on_ready", on_ready)
         drive(app, steps)
     assert at_ready == [0]
+
+
+def test_no_stylesheet_refresh_before_the_first_frame_and_f2_still_returns_to_the_dashboard(writer):
+    """Textual refreshes the whole stylesheet before the first screen of a mode listed in MODES
+    (every source parsed again, the app restyled): the dashboard comes as the default screen
+    instead, its mode added once the app is mounted, so the first frame does without it."""
+    from blogster_cli.tui.app import BlogsterApp
+
+    app = app_for(writer)
+    refreshed: list[bool] = []
+    refresh_css = BlogsterApp.refresh_css
+
+    def counted(self, animate: bool = True) -> None:
+        refreshed.append(self.frame_shown)
+        refresh_css(self, animate)
+
+    async def steps(pilot):
+        assert app.current_mode == "dashboard" and app.screen.title == "Dashboard"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.current_mode == "dashboard" and app.screen.title == "Dashboard" and app.screen.figures_shown
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BlogsterApp, "refresh_css", counted)
+        drive(app, steps)
+    assert False not in refreshed  # none before the first frame
