@@ -234,7 +234,9 @@ class BlogsterApp(App[None]):
                     import_module("blogster_cli.db.embedded")
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                self.call_later(screen.mount_lists)
+                # After the refresh that paints figures come just now: the lists' mount, layout and
+                # draw would otherwise go first (the figures already drawn: nothing to wait for).
+                self.call_after_refresh(screen.mount_lists)
 
     def _early_readable(self, pipe: int) -> None:
         """The forked copy wrote to its pipe: once its answer has all come, signed in (or, the answer

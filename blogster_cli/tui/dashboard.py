@@ -169,7 +169,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.app.frame_shown:  # not the first screen of the app: nothing to paint first
             self.mount_lists()
-        if self.app.signed_in:
+        if self.app.take_early_answer():  # asked again: the answer may have come since compose
             self.action_reload()
         else:
             self.query_one("#status-line", Static).update("Signing in…")
