@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 < args.scale <= 100:
         parser.error("--scale must be above 0 and at most 100")
     full = args.scale >= 1
-    # A unit of work takes 0.2-1 ms: until 2026-12-02 the medians of 30 moved by 5% between runs,
+    # A unit of work takes 0.2-1 ms: until 2026-12-01 the medians of 30 moved by 5% between runs,
     # as much as the goal's margin; 501 take a few seconds.
     runs = args.runs or (501 if full else 101)
     explain_runs = args.explain_runs or (101 if full else 31)

@@ -39,7 +39,7 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
                  screen). Until 2026-12-01 this mark also waited for the recent activity, which is
                  now in a table mounted right after the first frame (tui_activity)
     tui_figures_seen: the auto-pilot (polling every 1 ms) sees `figures_shown`: what tui_figures
-                 was until 2026-12-02. It comes after the first frame's Ready handler and the
+                 was until 2026-12-01. It comes after the first frame's Ready handler and the
                  chart and tables it mounts (the pilot waits its turn on the event loop), though
                  the figures were drawn with that frame; when they come later, it comes as they
                  are set, before the refresh that draws them
