@@ -23,7 +23,9 @@ it, as the blogs policies do.
     RLS and as the superuser with the owner filter written out, their ratio (goal <= 1.2)
     and whether each plan reaches the big tables by index; and the own list's floor: the
     superuser running it with the policy's filter added and the id precomputed;
-(b) per unit of work from Python, including the role switch (acting_transaction):
+(b) per unit of work from Python as the services open theirs (db.acting.unit_of_work: the
+    account's connection, the role switch, driver errors translated; until 2026-12-01 the
+    bare acting_transaction, without the first and the last):
     median wall time over --runs against the superuser's plain transaction, interleaved,
     and their ratio (goal <= 1.1); and the role switch on its own (`role_switch.*`: an
     empty unit of work, and one running `select 1`).
@@ -49,6 +51,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 from psycopg import sql
@@ -57,8 +60,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import drop_generated_roles, generate, recorded_generation, scaled_counts
 from bench.scaling import bench_scale
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
-from blogster_cli.db.acting import acting_transaction
+from blogster_cli.db.acting import acting_transaction, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import blogs
 from blogster_cli.repositories.blogs import BlogFilter, list_own_query
@@ -170,13 +174,15 @@ def explain_pair(
     return summaries[0], summaries[1]
 
 
-def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | None) -> float:
-    """One unit of work from Python: as `role` (acting_transaction), or a plain transaction."""
+def unit_of_work_ms(conn: psycopg.Connection, acting: ActingUser | None, query: str | None) -> float:
+    """One unit of work from Python: as `acting`, opened as the services open theirs (unit_of_work:
+    the account's connection, which is `conn`, the role switch, driver errors translated), or a
+    plain transaction on `conn`."""
     started = time.perf_counter()
-    if role:
-        with acting_transaction(conn, role):
+    if acting:
+        with unit_of_work(acting) as acting_conn:
             if query:
-                conn.execute(query).fetchall()
+                acting_conn.execute(query).fetchall()
     else:
         with conn.transaction():
             if query:
@@ -185,15 +191,15 @@ def unit_of_work_ms(conn: psycopg.Connection, role: str | None, query: str | Non
 
 
 def unit_of_work_pair(
-    conn: psycopg.Connection, role: str, as_user: str | None, as_superuser: str | None, runs: int
+    conn: psycopg.Connection, acting: ActingUser, as_user: str | None, as_superuser: str | None, runs: int
 ) -> tuple[float, float]:
     """Median wall time of the acting user's unit of work and the superuser's plain
     transaction, interleaved like explain_pair."""
-    acting, plain = [], []
+    as_acting, plain = [], []
     for _ in range(runs):
-        acting.append(unit_of_work_ms(conn, role, as_user))
+        as_acting.append(unit_of_work_ms(conn, acting, as_user))
         plain.append(unit_of_work_ms(conn, None, as_superuser))
-    return statistics.median(acting), statistics.median(plain)
+    return statistics.median(as_acting), statistics.median(plain)
 
 
 def emit_units_of_work(name: str, acting_ms: float, plain_ms: float) -> None:
@@ -231,8 +237,10 @@ def cli_statement(conn: psycopg.Connection, call, **kwargs) -> str:
     return psycopg.ClientCursor(conn).mogrify(recorder.query, recorder.params)
 
 
-def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
+def measure(db: Database, *, explain_runs: int, runs: int) -> None:
+    conn = db.connection()  # the connection the account's units of work use (unit_of_work)
     user_id, role, count = typical_user(conn)
+    acting = ActingUser(db, Actor(UUID(user_id), "bench@example.com"))
     emit("bench.user_blog_count", str(count), "blogs")
     literal = sql.Literal(user_id).as_string(conn) + "::uuid"
     blogs_list = list_own_query(BlogFilter())[0].as_string(conn)  # what `blogster blogs list` runs
@@ -273,7 +281,7 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
         emit(f"{name}.indexed_superuser", str(super_indexed).lower())
         log(f"{name} RLS plan: {', '.join(user_scans)}")
         log(f"{name} superuser plan: {', '.join(super_scans)}")
-        emit_units_of_work(name, *unit_of_work_pair(conn, role, as_user, as_superuser, runs))
+        emit_units_of_work(name, *unit_of_work_pair(conn, acting, as_user, as_superuser, runs))
     # What any RLS pays on the own list: the superuser running it with the policy's filter
     # added and the id already computed (no role, no privilege check, no auth.uid()).
     with_policy = OWN_LIST.format(who=literal).replace(
@@ -284,10 +292,10 @@ def measure(conn: psycopg.Connection, *, explain_runs: int, runs: int) -> None:
     )
     emit("own_blog_list_minimal.policy_filter_floor", floor_ms / plain_ms if plain_ms else float("nan"), "x")
     # The switch alone: an empty unit of work, and one running `select 1`, against the same plain transactions.
-    bare, empty = unit_of_work_pair(conn, role, None, None, runs)
+    bare, empty = unit_of_work_pair(conn, acting, None, None, runs)
     emit("role_switch.bare", bare, "ms")
     emit("role_switch.empty_transaction", empty, "ms")
-    emit_units_of_work("role_switch", *unit_of_work_pair(conn, role, "select 1", "select 1", runs))
+    emit_units_of_work("role_switch", *unit_of_work_pair(conn, acting, "select 1", "select 1", runs))
 
 
 def fill(conn: psycopg.Connection, *, scale: float, seed: int, kept: bool, applied: list[str]) -> bool:
@@ -386,7 +394,10 @@ def main(argv: list[str] | None = None) -> int:
             ).fetchone()
             emit("bench.blogs_size", sizes[0])
             emit("bench.analytics_rows", str(sizes[1]))
-            measure(conn, explain_runs=explain_runs, runs=runs)
+            try:
+                measure(db, explain_runs=explain_runs, runs=runs)
+            finally:
+                db.close()
             if external:
                 log(f"dropped {drop_generated_roles(conn)} generated roles")
     finally:

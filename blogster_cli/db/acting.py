@@ -121,7 +121,7 @@ class ActingTransaction:
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> bool:
+    ) -> bool | None:  # as contextlib's context managers: it swallows only psycopg.Rollback()
         if error is None:
             self._conn.commit()
             return False
@@ -139,14 +139,45 @@ def acting_transaction(conn: psycopg.Connection, role_name: str, timeouts: Timeo
     return ActingTransaction(conn, begin_and_switch(role_name, timeouts))
 
 
-@contextmanager
-def unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
-    """One transaction as `acting.actor`, with driver errors translated for the user."""
-    from blogster_cli.db.errors import translated_errors
+class UnitOfWork(ActingTransaction):
+    """What `unit_of_work` returns: an ActingTransaction whose driver errors (from the switch, the
+    block, the commit or rollback) reach the caller translated, as `translated_errors()` gives
+    them; written out for the same reason as ActingTransaction (every service call opens one)."""
 
-    conn = acting.db.connection()
-    with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
-        yield conn
+    __slots__ = ()
+
+    def __enter__(self) -> psycopg.Connection:
+        try:
+            return super().__enter__()
+        except Exception as exc:
+            _raise_translated(exc)
+            raise
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> bool | None:
+        try:
+            swallowed = super().__exit__(kind, error, traceback)
+        except Exception as exc:
+            _raise_translated(exc)
+            raise
+        if not swallowed and isinstance(error, Exception):
+            _raise_translated(error)
+        return swallowed
+
+
+def _raise_translated(exc: Exception) -> None:
+    """Raises `exc`'s BlogsterError (db.errors.translate) from it, when it has one."""
+    from blogster_cli.db.errors import translate
+
+    error = translate(getattr(exc, "orig", None) or exc)
+    if error is not None:
+        raise error from exc
+
+
+def unit_of_work(acting: ActingUser) -> UnitOfWork:
+    """One transaction as `acting.actor`, with driver errors translated for the user."""
+    return UnitOfWork(acting.db.connection(), begin_and_switch(acting.actor.role_name, acting.timeouts))
 
 
 @contextmanager

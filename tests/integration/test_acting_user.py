@@ -129,3 +129,32 @@ def test_psycopg_rollback_ends_the_block_quietly_and_undoes_its_writes(db, make_
         assert conn.execute("select current_user::text").fetchone()[0] != alice.role_name
     full_name = superuser.execute("select full_name from public.profiles where id = %s", (alice.user_id,)).fetchone()[0]
     assert full_name is None
+
+
+def test_unit_of_work_translates_driver_errors_from_the_switch_and_the_block(db, make_user):
+    """What the services open: the same transaction, its driver errors raised as Blogster's (one
+    line and an exit code at the CLI) with the driver's as their cause; other errors untouched."""
+    from uuid import UUID
+
+    from blogster_cli.actors import ActingUser, Actor
+    from blogster_cli.db.acting import unit_of_work
+    from blogster_cli.errors import InvalidInput
+
+    alice = make_user()
+    acting = ActingUser(db, alice)
+    with pytest.raises(InvalidInput) as in_block:
+        with unit_of_work(acting) as conn:
+            conn.execute("update public.profiles set full_name = 'Changed' where id = %s", (alice.user_id,))
+            conn.execute("select 1/0")
+    assert isinstance(in_block.value.__cause__, psycopg.errors.DivisionByZero)
+    with unit_of_work(acting) as conn:  # rolled back, and the connection is ready for the next
+        assert conn.execute("select full_name from public.profiles").fetchone()[0] is None
+    with pytest.raises(InvalidInput) as at_switch:  # an account whose role does not exist
+        with unit_of_work(ActingUser(db, Actor(UUID(int=0), "nobody@example.com"))):
+            pytest.fail("the block must not run")
+    assert isinstance(at_switch.value.__cause__, psycopg.errors.InvalidParameterValue)
+    with pytest.raises(KeyError):
+        with unit_of_work(acting):
+            raise KeyError("not the driver's")
+    with unit_of_work(acting) as conn:
+        assert conn.execute("select current_user::text").fetchone()[0] == alice.role_name
