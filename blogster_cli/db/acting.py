@@ -104,9 +104,9 @@ class ActingTransaction:
 
     __slots__ = ("_command", "_conn")
 
-    def __init__(self, conn: psycopg.Connection, command: bytes) -> None:
+    def __init__(self, conn: psycopg.Connection, role_name: str, timeouts: Timeouts = Timeouts()) -> None:
         self._conn = conn
-        self._command = command
+        self._command = begin_and_switch(role_name, timeouts)
 
     def __enter__(self) -> psycopg.Connection:
         conn = self._conn
@@ -136,13 +136,14 @@ class ActingTransaction:
 
 def acting_transaction(conn: psycopg.Connection, role_name: str, timeouts: Timeouts = Timeouts()) -> ActingTransaction:
     """One transaction on `conn` as `role_name`; commits on success, rolls back on error."""
-    return ActingTransaction(conn, begin_and_switch(role_name, timeouts))
+    return ActingTransaction(conn, role_name, timeouts)
 
 
 class UnitOfWork(ActingTransaction):
-    """What `unit_of_work` returns: an ActingTransaction whose driver errors (from the switch, the
-    block, the commit or rollback) reach the caller translated, as `translated_errors()` gives
-    them; written out for the same reason as ActingTransaction (every service call opens one)."""
+    """What `unit_of_work` (and the service and separate ones) return: an ActingTransaction whose
+    driver errors (from the switch, the block, the commit or rollback) reach the caller translated,
+    as `translated_errors()` gives them; written out for the same reason as ActingTransaction
+    (every service call opens one)."""
 
     __slots__ = ()
 
@@ -150,7 +151,9 @@ class UnitOfWork(ActingTransaction):
         try:
             return super().__enter__()
         except Exception as exc:
-            _raise_translated(exc)
+            from blogster_cli.db.errors import raise_translated  # here: on the error path only
+
+            raise_translated(exc)
             raise
 
     def __exit__(
@@ -159,25 +162,20 @@ class UnitOfWork(ActingTransaction):
         try:
             swallowed = super().__exit__(kind, error, traceback)
         except Exception as exc:
-            _raise_translated(exc)
+            from blogster_cli.db.errors import raise_translated
+
+            raise_translated(exc)
             raise
         if not swallowed and isinstance(error, Exception):
-            _raise_translated(error)
+            from blogster_cli.db.errors import raise_translated
+
+            raise_translated(error)
         return swallowed
-
-
-def _raise_translated(exc: Exception) -> None:
-    """Raises `exc`'s BlogsterError (db.errors.translate) from it, when it has one."""
-    from blogster_cli.db.errors import translate
-
-    error = translate(getattr(exc, "orig", None) or exc)
-    if error is not None:
-        raise error from exc
 
 
 def unit_of_work(acting: ActingUser) -> UnitOfWork:
     """One transaction as `acting.actor`, with driver errors translated for the user."""
-    return UnitOfWork(acting.db.connection(), begin_and_switch(acting.actor.role_name, acting.timeouts))
+    return UnitOfWork(acting.db.connection(), acting.actor.role_name, acting.timeouts)
 
 
 @contextmanager
@@ -188,11 +186,9 @@ def separate_unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
     such as a row lock kept for a whole run (closing the connection, or the process dying,
     releases it).
     """
-    from blogster_cli.db.errors import translated_errors
-
     conn = acting.db.connect()
     try:
-        with translated_errors(), acting_transaction(conn, acting.actor.role_name, acting.timeouts):
+        with UnitOfWork(conn, acting.actor.role_name, acting.timeouts):
             yield conn
     finally:
         conn.close()

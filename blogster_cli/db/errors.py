@@ -97,10 +97,15 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        # SQLAlchemy's DBAPIError keeps the driver's error in `orig`.
-        error = translate(getattr(exc, "orig", None) or exc)
-        if error is None:
-            raise
+        raise_translated(exc)
+        raise
+
+
+def raise_translated(exc: Exception) -> None:
+    """Raises `exc`'s BlogsterError from it when it is a database error (also when SQLAlchemy
+    wrapped it: its DBAPIError keeps the driver's error in `orig`); returns otherwise."""
+    error = translate(getattr(exc, "orig", None) or exc)
+    if error is not None:
         raise error from exc
 
 

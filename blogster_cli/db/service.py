@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from blogster_cli.actors import Timeouts
-from blogster_cli.db.acting import acting_transaction
+from blogster_cli.db.acting import UnitOfWork
 
 if TYPE_CHECKING:
-    import psycopg
-
     from blogster_cli.db.connection import Database
 
 SERVICE_ROLE = "service_role"
 
 
-@contextmanager
-def service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> Iterator[psycopg.Connection]:
-    """One transaction as service_role (the embedded superuser or a worker login may switch to it)."""
-    from blogster_cli.db.errors import translated_errors
-
-    conn = db.connection()
-    with translated_errors(), acting_transaction(conn, SERVICE_ROLE, timeouts or Timeouts()):
-        yield conn
+def service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> UnitOfWork:
+    """One transaction as service_role (the embedded superuser or a worker login may switch to it),
+    driver errors translated: the account's unit_of_work, for service_role."""
+    return UnitOfWork(db.connection(), SERVICE_ROLE, timeouts or Timeouts())
