@@ -23,7 +23,7 @@ The account holds 10,000 posts and 1,000,000 blog_analytics rows at --scale 1.0
                  the first frame, as hello_first_paint's does); the sign-in and
                  the figures' queries run beside Textual's start (tui/launch.py starts them
                  before Textual's import: in a forked copy of the process on Linux). When their
-                 answer is in as the dashboard composes, this frame shows the figures (and the
+                 answer is in as the dashboard mounts, this frame shows the figures (and the
                  tables); else its placeholders. Marked as Ready reaches the app, before its
                  handler runs. The process runs what the `blogster` script runs for `blogster
                  tui` (cli/entry.py: no typer), as the command does since it stopped parsing

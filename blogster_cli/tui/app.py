@@ -4,7 +4,7 @@ The frame paints first: who is acting (the session in the keyring, the database)
 resolved in a worker once the first frame is on the screen, and that worker goes on
 to read the dashboard's figures on the same connection. `blogster tui` (launch.py)
 starts both before Textual is even imported: when their answer is in by the time the
-dashboard composes, the first frame shows the figures; else the app's event loop wakes
+dashboard mounts, the first frame shows the figures; else the app's event loop wakes
 on the answer's pipe (or a worker waits for the thread). Until then the cards show
 placeholders and the keys that need the account are disabled (F1's help and quitting
 work at once). If nobody can be signed in, the app closes and `launch.run` raises the
@@ -212,7 +212,7 @@ class BlogsterApp(App[None]):
 
     def take_early_answer(self) -> bool:
         """Signs in at once, without waiting, if the early start has answered already (the dashboard
-        asks as it composes its first frame, to show the figures in it). Whether signed in."""
+        asks as it mounts, before its first frame, to show the figures in it). Whether signed in."""
         if self._acting is None and self._early is not None and not self.frame_shown and self._early.answered():
             self._signed_in_early()
         return self.signed_in

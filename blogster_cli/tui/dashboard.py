@@ -158,7 +158,6 @@ class DashboardScreen(Screen[None]):
         """The figures whose recent activity the table shows (it may be mounted after them)."""
 
     def compose(self) -> ComposeResult:
-        self.app.take_early_answer()  # the figures are in already: the first frame shows them
         yield Header()
         yield FigureCards(self.CARDS)
         yield Static("", id="status-line", markup=False)
@@ -169,7 +168,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.app.frame_shown:  # not the first screen of the app: nothing to paint first
             self.mount_lists()
-        if self.app.take_early_answer():  # asked again: the answer may have come since compose
+        if self.app.take_early_answer():  # the figures are in already: the first frame shows them
             self.action_reload()
         else:
             self.query_one("#status-line", Static).update("Signing in…")
