@@ -38,6 +38,12 @@ def run(db, actor, statement, params=()):
         return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
+def assign(db, owner, post, assignee, role: str = "editor"):
+    """`owner` assigns `post` to `assignee` in `role`, as the account itself would: the assignment's id."""
+    statement = "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, %s) returning id"
+    return run(db, owner, statement, (post, assignee.user_id, role))[0][0]
+
+
 def state(superuser):
     return (
         superuser.execute("select id, status, published_at from public.blogs order by id").fetchall(),
@@ -189,22 +195,11 @@ def test_the_assignee_policy_applies_to_accounts_with_an_assignment_only(db, tea
 
         for _ in range(6):
             assert kim_sees() == []
-        (assignment,) = run(
-            db,
-            ada,
-            "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor') returning id",
-            (posts["private"], kim.user_id),
-        )[0]
+        assignment = assign(db, ada, posts["private"], kim)
         assert is_assignee(superuser, kim)
         assert kim_sees() == [("private",)]
         # A second assignment keeps the membership; removing one of two too.
-        (second,) = run(
-            db,
-            ada,
-            "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'reviewer')"
-            " returning id",
-            (posts["assigned"], kim.user_id),
-        )[0]
+        second = assign(db, ada, posts["assigned"], kim, "reviewer")
         assert kim_sees() == [("assigned",), ("private",)]
         run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (second,))
         assert is_assignee(superuser, kim) and kim_sees() == [("private",)]
@@ -304,12 +299,7 @@ def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(
     removed while another is added; whichever commits first, she ends up in the group."""
     ada, posts = team["ada"], team["posts"]
     kim = make_user()
-    (old,) = run(
-        db,
-        ada,
-        "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor') returning id",
-        (posts["private"], kim.user_id),
-    )[0]
+    old = assign(db, ada, posts["private"], kim)
     outcome: list[object] = []
     with db.connect() as first, db.connect() as second:
         with acting_transaction(first, ada.role_name):

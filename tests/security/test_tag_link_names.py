@@ -5,8 +5,6 @@ rename, however a rename and a link insert interleave."""
 
 from __future__ import annotations
 
-import threading
-
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
@@ -14,7 +12,7 @@ from psycopg.types.json import Jsonb
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.repositories import blogs, blogs_bulk
 from blogster_cli.repositories.blogs import BlogFilter
-from tests.security.test_tag_link_visibility import blocked, link_while_held, new_post, new_tag
+from tests.security.test_tag_link_visibility import held_while_linking, link_while_held, new_post, new_tag
 
 DOC = Jsonb({"version": 1, "markdown": "words", "sections": []})
 
@@ -135,16 +133,7 @@ def test_a_rename_waits_for_a_link_being_inserted_and_then_covers_it(db, superus
     admin = make_user(admin=True)
     post = new_post(superuser, alice, "news", "published")
     tag = new_tag(superuser, "old-name")
-    with db.connect() as tagging, db.connect() as renaming:
-        with acting_transaction(tagging, alice.role_name):
-            tagging.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (post, tag))
-
-            def rename() -> None:
-                with acting_transaction(renaming, admin.role_name):
-                    renaming.execute("update public.blog_tags set name = 'new-name' where id = %s", (tag,))
-
-            thread = threading.Thread(target=rename)
-            thread.start()
-            assert blocked(superuser, renaming.info.backend_pid)
-        thread.join(30)
+    rename = "update public.blog_tags set name = 'new-name' where id = %s"
+    held_while_linking(db, superuser, linker=alice.role_name, post=post, tag=tag, actor=admin.role_name,
+                       statement=rename, params=(tag,))  # fmt: skip
     assert names_on_links(superuser, post) == ["new-name"]

@@ -121,6 +121,23 @@ def link_while_held(db, superuser, *, holder: str, held: str, params: tuple, lin
         thread.join(30)
 
 
+def held_while_linking(db, superuser, *, linker: str, post, tag, actor: str, statement: str, params: tuple) -> None:
+    """Runs `statement` as `actor` while `linker`'s transaction has linked `tag` to `post` and not
+    yet committed: asserts the statement waits for it, then lets both finish."""
+    with db.connect() as tagging, db.connect() as waiting:
+        with acting_transaction(tagging, linker):
+            tagging.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (post, tag))
+
+            def run() -> None:
+                with acting_transaction(waiting, actor):
+                    waiting.execute(statement, params)
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            assert blocked(superuser, waiting.info.backend_pid)
+        thread.join(30)
+
+
 def test_a_link_inserted_while_its_post_is_unpublished_waits_and_reads_the_outcome(db, superuser, alice_and_bob):
     alice, bob = alice_and_bob
     post = new_post(superuser, alice, "news", "published")
@@ -136,17 +153,8 @@ def test_a_publish_waits_for_a_link_being_inserted_and_then_covers_it(db, superu
     alice, bob = alice_and_bob
     post = new_post(superuser, alice, "news", "published")
     tag = new_tag(superuser, "late")
-    with db.connect() as tagging, db.connect() as unpublishing:
-        with acting_transaction(tagging, alice.role_name):
-            tagging.execute("insert into public.blogs_to_tags (blog_id, tag_id) values (%s, %s)", (post, tag))
-
-            def unpublish() -> None:
-                with acting_transaction(unpublishing, alice.role_name):
-                    unpublishing.execute("update public.blogs set status = 'draft' where id = %s", (post,))
-
-            thread = threading.Thread(target=unpublish)
-            thread.start()
-            assert blocked(superuser, unpublishing.info.backend_pid)
-        thread.join(30)
+    unpublish = "update public.blogs set status = 'draft' where id = %s"
+    held_while_linking(db, superuser, linker=alice.role_name, post=post, tag=tag, actor=alice.role_name,
+                       statement=unpublish, params=(post,))  # fmt: skip
     assert flags(superuser, post) == [False]
     assert visible_tags(db, bob.role_name) == [] and visible_tags(db, "anon") == []
