@@ -16,7 +16,9 @@ must admit exactly the rows the policies admit: the own lists, `blogs_show`, the
 revisions and `dashboard_stats` read only the user's own rows (their posts' tag links and
 tags are all theirs, so the twin sees the same tags); the feed's twin adds the published
 posts and, when the account's role is in blogster_assignees (0093), the posts assigned to
-it, as the blogs policies do.
+it, as the blogs policies do. dashboard_stats' twin also names the account on the three
+tables the view leaves to their owner-only policies (0095), and the benchmark stops when
+the twin's answer differs from the user's.
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -208,12 +211,39 @@ def emit_units_of_work(name: str, acting_ms: float, plain_ms: float) -> None:
     emit(f"{name}.unit_of_work_ratio", acting_ms / plain_ms if plain_ms else float("nan"), "x")
 
 
+# The tables dashboard_stats reads through their owner-only policies alone (0095): the
+# owner's twin names the account where the user's statement leaves it to the policy.
+DASHBOARD_OWNER_ONLY = ("blog_analytics_daily_totals", "social_media_posts", "platform_republishing")
+
+
 def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
-    """dashboard_stats' own query with the literal id where it calls auth.uid()."""
+    """dashboard_stats' own query as the owner would write it: the literal id where it calls
+    auth.uid(), and each table it leaves to an owner-only policy read with that id's WHERE
+    (a subquery the planner pulls up, as if the WHERE were written on the table)."""
     body = conn.execute("select pg_get_viewdef('public.dashboard_stats'::regclass, true)").fetchone()[0]
     if "auth.uid()" not in body:
         raise RuntimeError("could not find auth.uid() in the dashboard_stats definition")
-    return body.replace("auth.uid()", f"'{user_id}'::uuid").rstrip().rstrip(";")
+    literal = f"'{user_id}'::uuid"
+    twin = body.replace("auth.uid()", literal).rstrip().rstrip(";")
+    for table in DASHBOARD_OWNER_ONLY:
+        twin, found = re.subn(
+            rf"\bFROM (?:public\.)?{table} (\w+)",
+            rf"FROM (SELECT * FROM public.{table} WHERE author_id = {literal}) \1",
+            twin,
+        )
+        if found != 1:
+            raise RuntimeError(f"dashboard_stats reads {table} {found} times, not once: update the superuser twin")
+    return twin
+
+
+def same_answer(conn: psycopg.Connection, as_user: str, as_superuser: str, role: str) -> None:
+    """Stops the benchmark when the superuser twin answers differently from the user's statement."""
+    with conn.transaction():
+        conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
+        mine = conn.execute(as_user).fetchall()
+    theirs = conn.execute(as_superuser).fetchall()
+    if mine != theirs:
+        raise RuntimeError(f"the superuser twin answers {theirs}, the user's statement {mine}")
 
 
 class StatementRecorder:
@@ -264,6 +294,7 @@ def measure(db: Database, *, explain_runs: int, runs: int) -> None:
         "visible_feed": (VISIBLE_FEED_USER, feed_twin(conn, role, literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
     }
+    same_answer(conn, *queries["dashboard_stats"], role)
     for name, (as_user, as_superuser) in queries.items():
         explain_pair(conn, as_user, as_superuser, role, 3)  # warm the caches
         (user_ms, user_indexed, user_scans, user_plan_ms), (super_ms, super_indexed, super_scans, super_plan_ms) = (

@@ -134,3 +134,42 @@ def test_the_view_runs_as_the_caller(db, superuser):
         "select reloptions from pg_class where oid = 'public.dashboard_stats'::regclass"
     ).fetchone()
     assert "security_invoker=true" in options[0]
+
+
+# dashboard_stats reads these through their policies alone (0095): a policy that admitted
+# anything but the reader's own rows would put someone else's figures on their dashboard.
+READ_THROUGH_THEIR_POLICIES = ("blog_analytics_daily_totals", "social_media_posts", "platform_republishing")
+
+
+def test_the_tables_the_dashboard_leaves_to_their_policies_admit_only_their_owner(superuser):
+    policies = superuser.execute(
+        "select tablename, permissive, roles::text[], qual from pg_policies"
+        " where schemaname = 'public' and tablename = any(%s) and cmd in ('SELECT', 'ALL')",
+        (list(READ_THROUGH_THEIR_POLICIES),),
+    ).fetchall()
+    assert sorted(policies) == [
+        (table, "PERMISSIVE", ["authenticated"], "(author_id = ( SELECT auth.uid() AS uid))")
+        for table in sorted(READ_THROUGH_THEIR_POLICIES)
+    ]
+    forced = superuser.execute(
+        "select relname from pg_class where relnamespace = 'public'::regnamespace and relname = any(%s)"
+        " and relrowsecurity and relforcerowsecurity",
+        (list(READ_THROUGH_THEIR_POLICIES),),
+    ).fetchall()
+    assert sorted(name for (name,) in forced) == sorted(READ_THROUGH_THEIR_POLICIES)
+
+
+def test_a_reader_never_sees_someone_elses_views_or_shares_on_the_dashboard(db, make_user, superuser):
+    alice, bob = make_user(), make_user()
+    bobs = add_blog(superuser, bob, "now()", status="published")
+    add_views(superuser, bobs, 0, 500, 0.5)
+    add_social_post(superuser, bob, bobs, {"shares": 9})
+    superuser.execute(
+        "insert into platform_republishing (blog_id, platform, engagement_metrics) values (%s, 'medium', %s)",
+        (bobs, Jsonb({"shares": 4})),
+    )
+    assert dashboard(db, alice.role_name) == dict.fromkeys(FIELDS, 0) | {"avg_bounce_rate": None}
+    # `authenticated` without an account (auth.uid() is NULL) is admitted no row either.
+    stats = dashboard(db, "authenticated")
+    assert stats == dict.fromkeys(FIELDS, 0) | {"avg_bounce_rate": None}
+    assert dashboard(db, bob.role_name)["total_shares"] == 13
