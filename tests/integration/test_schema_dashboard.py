@@ -10,6 +10,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
+from blogster_cli.repositories import dashboard as dashboard_rows
 
 FIELDS = (
     "total_blogs",
@@ -173,3 +174,35 @@ def test_a_reader_never_sees_someone_elses_views_or_shares_on_the_dashboard(db, 
     stats = dashboard(db, "authenticated")
     assert stats == dict.fromkeys(FIELDS, 0) | {"avg_bounce_rate": None}
     assert dashboard(db, bob.role_name)["total_shares"] == 13
+
+
+class Explaining:
+    """Stands in for a connection: EXPLAINs each statement a repository function sends."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn, self.plans = conn, []
+
+    def execute(self, query, params=None):
+        rows = self.conn.execute("explain (costs off, verbose) " + query, params).fetchall()
+        self.plans.append("\n".join(row[0] for row in rows))
+        return self
+
+    def fetchone(self):
+        return (0,) * 11
+
+    def fetchall(self):
+        return []
+
+
+def test_the_dashboard_statements_do_not_compare_auth_uid_with_the_policies_per_scan(db, make_user):
+    """Written `user_id = auth.uid()` against a policy's `user_id = (select auth.uid())`, "mine"
+    became a one-time filter with auth.uid() compiled in above every scan, one per partition."""
+    explaining = Explaining(db.connection())
+    with acting_transaction(explaining.conn, make_user().role_name):
+        dashboard_rows.figures(explaining)
+        dashboard_rows.views_by_day(explaining, days=30)
+        dashboard_rows.top_posts(explaining, days=30, limit=10)
+    assert len(explaining.plans) == 3
+    for plan in explaining.plans:
+        compiled = [line for line in plan.splitlines() if "One-Time Filter" in line and "current_setting" in line]
+        assert compiled == [], plan
