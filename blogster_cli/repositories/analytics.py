@@ -57,7 +57,7 @@ def counted_ranges(conn: psycopg.Connection, *, file_key: str) -> list[CountedRa
 
     rows = conn.execute(
         "select start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
-        " where author_id = auth.uid() and file_key = %s order by start_offset",
+        " where author_id = (select auth.uid()) and file_key = %s order by start_offset",
         (file_key,),
     ).fetchall()
     return [CountedRange(*row) for row in rows]
@@ -89,7 +89,7 @@ def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | N
     """First and last page view of the counted batches whose days were not recomputed yet."""
     row = conn.execute(
         "select min(first_view), max(last_view) from public.analytics_ingest_ranges"
-        " where author_id = auth.uid() and not summarised"
+        " where author_id = (select auth.uid()) and not summarised"
     ).fetchone()
     return None if row is None or row[0] is None else (row[0], row[1])
 
@@ -103,7 +103,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
     views: list[PageView] = []
     with conn.cursor() as cursor:
         cursor.execute(
-            "select views from public.analytics_ingest_ranges where author_id = auth.uid()"
+            "select views from public.analytics_ingest_ranges where author_id = (select auth.uid())"
             " and views is not null and first_view < %s and last_view >= %s order by id",
             (until, since),
         )
@@ -112,7 +112,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
         cursor.execute(
             "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device"
             " from public.analytics_page_views"
-            " where author_id = auth.uid() and viewed_at >= %s and viewed_at < %s",
+            " where author_id = (select auth.uid()) and viewed_at >= %s and viewed_at < %s",
             (since, until),
         )
         views.extend(cursor.fetchall())
@@ -137,7 +137,7 @@ def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
 
 def mark_summarised(conn: psycopg.Connection) -> None:
     conn.execute(
-        "update public.analytics_ingest_ranges set summarised = true where author_id = auth.uid() and not summarised"
+        "update public.analytics_ingest_ranges set summarised = true where author_id = (select auth.uid()) and not summarised"
     )
 
 
@@ -170,7 +170,7 @@ def own_post_days(conn: psycopg.Connection, *, since: date | None = None) -> lis
     return conn.execute(
         "select b.slug, a.date, a.views, a.unique_visitors, a.avg_time_on_page, a.bounce_rate, a.referrers"
         " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
-        " where a.author_id = auth.uid() and (%s::date is null or a.date >= %s::date) order by a.date, b.slug",
+        " where a.author_id = (select auth.uid()) and (%s::date is null or a.date >= %s::date) order by a.date, b.slug",
         (since, since),
     ).fetchall()
 
@@ -194,7 +194,7 @@ def window_totals(
         "   / nullif(sum(views) filter (where bounce_rate is not null), 0),"
         " sum(avg_time_on_page * views) filter (where avg_time_on_page is not null)"
         "   / nullif(sum(views) filter (where avg_time_on_page is not null), 0)"
-        " from public.blog_analytics where author_id = auth.uid() and date between %s and %s"
+        " from public.blog_analytics where author_id = (select auth.uid()) and date between %s and %s"
         " and (%s::uuid is null or blog_id = %s::uuid)",
         (since, until, blog_id, blog_id),
     ).fetchone()
@@ -210,7 +210,7 @@ def daily_totals(
     return conn.execute(
         "select d::date, coalesce(sum(a.views), 0)::bigint, coalesce(sum(a.unique_visitors), 0)::bigint"
         " from generate_series(%s::date, %s::date, interval '1 day') d"
-        " left join public.blog_analytics a on a.date = d::date and a.author_id = auth.uid()"
+        " left join public.blog_analytics a on a.date = d::date and a.author_id = (select auth.uid())"
         "   and (%s::uuid is null or a.blog_id = %s::uuid)"
         " group by d order by d",
         (since, until, blog_id, blog_id),
@@ -226,7 +226,7 @@ def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int)
         " sum(a.avg_time_on_page * a.views) filter (where a.avg_time_on_page is not null)"
         "   / nullif(sum(a.views) filter (where a.avg_time_on_page is not null), 0)"
         " from public.blog_analytics a join public.blogs b on b.id = a.blog_id"
-        " where a.author_id = auth.uid() and a.date between %s and %s"
+        " where a.author_id = (select auth.uid()) and a.date between %s and %s"
         " group by b.id, b.slug, b.title order by 3 desc, b.slug limit %s",
         (since, until, limit),
     ).fetchall()
@@ -238,7 +238,7 @@ def top_referrers(
     """(domain, views) summed over the referrers of my posts' days."""
     return conn.execute(
         "select r.key, sum(r.value::bigint)::bigint from public.blog_analytics a, jsonb_each_text(a.referrers) r"
-        " where a.author_id = auth.uid() and a.date between %s and %s and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " where a.author_id = (select auth.uid()) and a.date between %s and %s and (%s::uuid is null or a.blog_id = %s::uuid)"
         " group by r.key order by 2 desc, r.key limit %s",
         (since, until, blog_id, blog_id, limit),
     ).fetchall()
@@ -250,7 +250,7 @@ def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple[Any
         "select b.id, b.slug, b.title, b.published_at, b.updated_at,"
         " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 29 and %(today)s::date), 0)::bigint,"
         " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 59 and %(today)s::date - 30), 0)::bigint"
-        " from public.blogs b left join public.blog_analytics a on a.blog_id = b.id and a.author_id = auth.uid()"
+        " from public.blogs b left join public.blog_analytics a on a.blog_id = b.id and a.author_id = (select auth.uid())"
         " where b.author_id = auth.uid() and b.status = 'published' and b.deleted_at is null"
         " group by b.id order by b.slug",
         {"today": today},

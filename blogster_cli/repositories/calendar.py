@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.content import Blog, BlogAnalytics
 from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
+from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import BlogStatus, CalendarStatus, NewsletterStatus, SocialPostStatus
 
 # "My posts", for meaning: others' published posts are visible too (RLS still decides what is).
@@ -153,7 +154,7 @@ def daily_views(session: Session, *, since: date) -> list[tuple[date, int, list[
     """My blogs' views per UTC date since `since`, with views per UTC hour summed where collected."""
     rows = session.exec(
         select(col(BlogAnalytics.date), col(BlogAnalytics.views), col(BlogAnalytics.views_by_hour)).where(
-            col(BlogAnalytics.date) >= since, BlogAnalytics.author_id == literal_column("auth.uid()")
+            col(BlogAnalytics.date) >= since, BlogAnalytics.author_id == literal_column(MY_ID)
         )
     ).all()
     merged: dict[date, tuple[int, list[int] | None]] = {}

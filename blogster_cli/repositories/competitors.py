@@ -9,6 +9,7 @@ from sqlalchemy import literal_column
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.extended import CompetitorContent
+from blogster_cli.repositories import MY_ID
 from blogster_cli.repositories.upserts import upsert_rows
 
 FIGURES = (
@@ -24,7 +25,7 @@ def upsert(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, in
 
 def own(session: Session, *, domain: str | None, limit: int) -> list[CompetitorContent]:
     """My competitor pages, most estimated traffic first."""
-    query = select(CompetitorContent).where(CompetitorContent.user_id == literal_column("auth.uid()"))
+    query = select(CompetitorContent).where(CompetitorContent.user_id == literal_column(MY_ID))
     if domain is not None:
         query = query.where(CompetitorContent.competitor_domain == domain.lower().removeprefix("www."))
     query = query.order_by(

@@ -4,12 +4,9 @@ psycopg, not SQLModel: the dashboard is the first thing `blogster tui` paints (w
 imported), and importing it added ~750 ms to `blogster auth whoami` (328 -> 1084 ms,
 bench/bench_orm_cost.py, load 4.6-4.9), longer than these queries take.
 All run as the acting user; RLS decides, and `author_id = auth.uid()` only says "mine".
-On tables whose read policy is the owner's equality (`author_id = (select auth.uid())`) "mine"
-is written the policy's way, `(select auth.uid())`: written `auth.uid()`, PostgreSQL compiles it
-into a one-time filter comparing it with the policy's above every scan, one per partition of
-user_notifications (the figures took 4.5 ms to plan and run at 1M posts, 3.3 ms this way). On
-`blogs`, whose policy also admits others' published posts, `auth.uid()` stays: there it is an
-index bound.
+On tables whose read policy is the owner's equality "mine" is `(select auth.uid())`, the
+policy's own form (see `MY_ID` in this package: the figures took 4.5 ms to plan and run at 1M
+posts written `auth.uid()`, 3.3 ms this way); on `blogs`, `auth.uid()`.
 """
 
 from __future__ import annotations

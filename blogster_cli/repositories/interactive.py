@@ -9,8 +9,9 @@ from sqlalchemy import String, cast, literal_column, or_, text
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.extended import InteractiveContent
+from blogster_cli.repositories import MY_ID
 
-MINE = InteractiveContent.user_id == literal_column("auth.uid()")
+MINE = InteractiveContent.user_id == literal_column(MY_ID)
 
 
 def save(session: Session, *, item: InteractiveContent) -> InteractiveContent:

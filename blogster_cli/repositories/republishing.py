@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import PlatformRepublishing
+from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import RepublishingPlatform, RepublishingStatus
 
 LAST_ERROR_CHARS = 1000
@@ -69,7 +70,7 @@ def copies(session: Session, *, blog_id: UUID | None = None) -> Sequence[tuple[P
     query = (
         select(PlatformRepublishing, Blog.slug)
         .join(Blog, col(Blog.id) == PlatformRepublishing.blog_id)
-        .where(PlatformRepublishing.author_id == literal_column("auth.uid()"))
+        .where(PlatformRepublishing.author_id == literal_column(MY_ID))
     )
     if blog_id is not None:
         query = query.where(PlatformRepublishing.blog_id == blog_id)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import ContentMonetization
+from blogster_cli.repositories import MY_ID
 from blogster_cli.repositories.upserts import upsert_rows
 
 FIGURES = (
@@ -27,7 +28,7 @@ def upsert(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, in
 
 def totals(session: Session, *, by_post: bool) -> list[dict[str, Any]]:
     """My revenue, impressions, clicks and conversions summed per post (slug; None: not tied to a post) or per type."""
-    me: ColumnElement[UUID] = literal_column("auth.uid()")
+    me: ColumnElement[UUID] = literal_column(MY_ID)
     group: Any = col(Blog.slug) if by_post else col(ContentMonetization.monetization_type)
     clicks = func.sum(ContentMonetization.clicks)
     conversions = func.sum(ContentMonetization.conversion_count)

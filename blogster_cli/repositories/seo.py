@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import KeywordResearch, SerpPosition
+from blogster_cli.repositories import MY_ID
 from blogster_cli.repositories.upserts import insert_rows, upsert_rows
 
 KEYWORD_FIGURES = ("search_volume", "keyword_difficulty", "cpc", "competition", "intent")
@@ -27,7 +28,13 @@ POSITION_FIGURES = ("rank_position", "url", "clicks", "impressions", "ctr")
 
 
 def _me() -> ColumnElement[UUID]:
-    return literal_column("auth.uid()")
+    """My id for my own keyword rows (MY_ID: their policy is the owner's equality)."""
+    return literal_column(MY_ID)
+
+
+def _my_posts() -> ColumnElement[bool]:
+    """My posts: `blogs`' policy also admits others' published ones, so `auth.uid()` (see MY_ID)."""
+    return col(Blog.author_id) == literal_column("auth.uid()")
 
 
 def own_keywords_by_text(session: Session, *, keywords: Iterable[str]) -> dict[str, KeywordResearch]:
@@ -109,7 +116,7 @@ def latest_positions(session: Session, *, blog_id: UUID | None, limit: int) -> l
         select(SerpPosition)
         .ext(distinct_on(*series))
         .join(Blog, col(Blog.id) == SerpPosition.blog_id)
-        .where(col(Blog.author_id) == _me())
+        .where(_my_posts())
         .order_by(*series, col(SerpPosition.check_date).desc())
     )
     if blog_id is not None:

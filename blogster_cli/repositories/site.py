@@ -59,7 +59,7 @@ _PUBLISHED = "b.author_id = (select auth.uid()) and b.status = 'published' and b
 
 def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
     row = conn.execute(
-        f"select {', '.join(SETTINGS_COLUMNS)} from public.subdomain_settings where user_id = auth.uid()"
+        f"select {', '.join(SETTINGS_COLUMNS)} from public.subdomain_settings where user_id = (select auth.uid())"
     ).fetchone()
     return SiteSettingsRow(*row) if row else None
 
@@ -72,7 +72,7 @@ def update_own_settings(conn: psycopg.Connection, *, values: dict[str, Any]) -> 
         raise ValueError(f"not updatable: {unknown}")
     assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values)
     row = conn.execute(
-        sql.SQL("update public.subdomain_settings set {} where user_id = auth.uid() returning {}").format(
+        sql.SQL("update public.subdomain_settings set {} where user_id = (select auth.uid()) returning {}").format(
             assignments, sql.SQL(", ").join(map(sql.Identifier, SETTINGS_COLUMNS))
         ),
         values,
@@ -162,6 +162,6 @@ def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, dict[str, Any
     """(content type, tracking id, title, structure) of my interactive content that has a tracking id."""
     rows = conn.execute(
         "select content_type::text, tracking_id, coalesce(title, ''), structure from public.interactive_content"
-        " where user_id = auth.uid() and tracking_id is not null"
+        " where user_id = (select auth.uid()) and tracking_id is not null"
     ).fetchall()
     return [(kind, tracking, title, structure) for kind, tracking, title, structure in rows]

@@ -11,18 +11,19 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 
 
 def profiles(session: Session) -> Sequence[SocialMediaProfile]:
-    query = select(SocialMediaProfile).where(SocialMediaProfile.user_id == literal_column("auth.uid()"))
+    query = select(SocialMediaProfile).where(SocialMediaProfile.user_id == literal_column(MY_ID))
     return session.exec(query.order_by(SocialMediaProfile.platform, col(SocialMediaProfile.created_at))).all()
 
 
 def profile_for(session: Session, *, platform: SocialPlatform, handle: str | None) -> SocialMediaProfile | None:
     """My profile on `platform` with this handle (profile_id), or my first one there when no handle is named."""
     query = select(SocialMediaProfile).where(
-        SocialMediaProfile.user_id == literal_column("auth.uid()"), SocialMediaProfile.platform == platform
+        SocialMediaProfile.user_id == literal_column(MY_ID), SocialMediaProfile.platform == platform
     )
     if handle is not None:
         query = query.where(SocialMediaProfile.profile_id == handle)
@@ -44,7 +45,7 @@ def posts(
         select(SocialMediaPost, SocialMediaProfile, Blog.slug)
         .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
         .join(Blog, col(Blog.id) == SocialMediaPost.blog_id)
-        .where(SocialMediaPost.author_id == literal_column("auth.uid()"))
+        .where(SocialMediaPost.author_id == literal_column(MY_ID))
     )
     if blog_id is not None:
         query = query.where(SocialMediaPost.blog_id == blog_id)

@@ -68,14 +68,14 @@ class PostVersion:
 def my_folders(conn: psycopg.Connection) -> list[LinkedFolder]:
     """My linked folders, the first linked first (it receives posts written in Blogster)."""
     rows = conn.execute(
-        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = auth.uid() order by created_at, id"
+        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = (select auth.uid()) order by created_at, id"
     ).fetchall()
     return [LinkedFolder(*row) for row in rows]
 
 
 def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | None:
     row = conn.execute(
-        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = auth.uid() and folder = %(folder)s",
+        f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = (select auth.uid()) and folder = %(folder)s",
         {"folder": folder},
     ).fetchone()
     return LinkedFolder(*row) if row else None
