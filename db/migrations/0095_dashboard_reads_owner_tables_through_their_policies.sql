@@ -10,12 +10,14 @@
 -- the view 1.29x the owner's statement with the filter written out; without the repeated
 -- filter, 1.18x on the same data, same figures.
 --
--- What changes for whom: nothing for an account role or `authenticated` (the only roles
--- allowed to read the view; the policies admit the account's own rows, or none). The
--- tables force row level security, so only a superuser bypasses the policies; a
--- superuser reading the view now sums every account's views and shares (it saw zeros:
--- it has no account). tests/integration/test_schema_dashboard.py fails if one of the
--- three tables gains a SELECT policy other than the owner's.
+-- What changes for whom: nothing for an account role or `authenticated` (the policies
+-- admit the account's own rows, or none). The tables force row level security, so only
+-- roles with BYPASSRLS read past the policies: blogster_definer loses SELECT on the view
+-- (0010 granted it every table; no definer function reads the view), service_role never
+-- had it, and a superuser reading the view now sums every account's views and shares (it
+-- saw zeros: it has no account). tests/integration/test_schema_dashboard.py fails if one of
+-- the three tables gains a SELECT policy other than the owner's, or if a role that
+-- bypasses row level security may read the view.
 --
 -- blogs keeps its explicit author filter: its policies also admit other accounts'
 -- published posts. The share figures still count only posts in `mine` (live, own).
@@ -67,3 +69,5 @@ share_counts as (
 select bc.total_blogs, bc.published_blogs, bc.new_blogs_30d, bc.new_blogs_prev_30d,
        vc.total_views, vc.views_30d, vc.views_prev_30d, vc.avg_bounce_rate, sc.total_shares
 from blog_counts bc cross join view_counts vc cross join share_counts sc;
+
+revoke select on public.dashboard_stats from blogster_definer;

@@ -160,6 +160,15 @@ def test_the_tables_the_dashboard_leaves_to_their_policies_admit_only_their_owne
     assert sorted(name for (name,) in forced) == sorted(READ_THROUGH_THEIR_POLICIES)
 
 
+def test_no_role_that_bypasses_row_level_security_may_read_the_dashboard(superuser):
+    """The policies are what keep other accounts' views and shares off a dashboard (0095)."""
+    readers = superuser.execute(
+        "select rolname from pg_roles where rolbypassrls and not rolsuper"
+        " and has_table_privilege(oid, 'public.dashboard_stats', 'select')"
+    ).fetchall()
+    assert readers == []
+
+
 def test_a_reader_never_sees_someone_elses_views_or_shares_on_the_dashboard(db, make_user, superuser):
     alice, bob = make_user(), make_user()
     bobs = add_blog(superuser, bob, "now()", status="published")
