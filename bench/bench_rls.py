@@ -9,7 +9,8 @@ bench/generate.py at --scale (default BLOGSTER_BENCH_SCALE, else 1.0: 10,000 acc
 for the reads: `blogs_list` (the statement `blogster blogs list` runs: every column,
 the tags of each post), `blogs_show` and `revisions_list` (the statements of `blogster
 blogs show SLUG` and `blogster revisions list`), `own_blog_list_minimal` (four columns, no tags: the worst case
-for RLS's fixed cost per query), `visible_feed` and `dashboard_stats`:
+for RLS's fixed cost per query), `visible_feed`, `dashboard_stats`, and `dashboard_figures`
+(the first statement `blogster tui` runs: the view, the unread count and the credits left):
 
 Each superuser twin is the same statement with the owner's filter written out, and it
 must admit exactly the rows the policies admit: the own lists, `blogs_show`, the
@@ -18,7 +19,9 @@ tags are all theirs, so the twin sees the same tags); the feed's twin adds the p
 posts and, when the account's role is in blogster_assignees (0093), the posts assigned to
 it, as the blogs policies do. dashboard_stats' twin also names the account on the three
 tables the view leaves to their owner-only policies (0095), and the benchmark stops when
-the twin's answer differs from the user's.
+the twin's answer differs from the user's. `dashboard_figures`' twin is the same statement
+with the literal id for `(select auth.uid())` and dashboard_stats' twin for the view, checked
+the same way.
 
 (a) per query, the server's execution time (EXPLAIN ANALYZE with TIMING OFF and
     BUFFERS OFF, median of --explain-runs, the two sides interleaved) as the user under
@@ -68,6 +71,7 @@ from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import blogs
+from blogster_cli.repositories import dashboard as dashboard_rows
 from blogster_cli.repositories.blogs import BlogFilter, list_own_query
 
 BIG_TABLES = {"blogs", "blog_analytics", "blogs_to_tags"}
@@ -236,6 +240,18 @@ def superuser_dashboard(conn: psycopg.Connection, user_id: str) -> str:
     return twin
 
 
+def dashboard_figures_pair(conn: psycopg.Connection, user_id: str, literal: str) -> tuple[str, str]:
+    """The TUI's first statement (dashboard_stats, the unread count and the credits left) and
+    its owner's twin: the literal id for (select auth.uid()), the view's own twin for the view."""
+    as_user = cli_statement(conn, dashboard_rows.figures, row=(None,) * 11)
+    if "public.dashboard_stats" not in as_user or "(select auth.uid())" not in as_user:
+        raise RuntimeError("the dashboard's figures statement changed: update its superuser twin")
+    as_owner = as_user.replace("(select auth.uid())", literal).replace(
+        "public.dashboard_stats", f"({superuser_dashboard(conn, user_id)}) dashboard_stats"
+    )
+    return as_user, as_owner
+
+
 def same_answer(conn: psycopg.Connection, as_user: str, as_superuser: str, role: str) -> None:
     """Stops the benchmark when the superuser twin answers differently from the user's statement."""
     with conn.transaction():
@@ -247,22 +263,26 @@ def same_answer(conn: psycopg.Connection, as_user: str, as_superuser: str, role:
 
 
 class StatementRecorder:
-    """Stands in for a connection to learn the statement a repository function sends."""
+    """Stands in for a connection to learn the statement a repository function sends;
+    `fetchone` answers `row` (None: nothing found)."""
+
+    def __init__(self, row: tuple | None = None) -> None:
+        self.row = row
 
     def execute(self, query: str, params: object = None) -> StatementRecorder:
         self.query, self.params = query, params
         return self
 
-    def fetchone(self) -> None:
-        return None
+    def fetchone(self) -> tuple | None:
+        return self.row
 
     def fetchall(self) -> list:
         return []
 
 
-def cli_statement(conn: psycopg.Connection, call, **kwargs) -> str:
+def cli_statement(conn: psycopg.Connection, call, row: tuple | None = None, **kwargs) -> str:
     """The statement `call` (a repository function) runs, with its parameters bound."""
-    recorder = StatementRecorder()
+    recorder = StatementRecorder(row)
     call(recorder, **kwargs)
     return psycopg.ClientCursor(conn).mogrify(recorder.query, recorder.params)
 
@@ -293,8 +313,10 @@ def measure(db: Database, *, explain_runs: int, runs: int) -> None:
         "own_blog_list_minimal": (OWN_LIST.format(who="auth.uid()"), OWN_LIST.format(who=literal)),
         "visible_feed": (VISIBLE_FEED_USER, feed_twin(conn, role, literal)),
         "dashboard_stats": ("select * from public.dashboard_stats", superuser_dashboard(conn, user_id)),
+        "dashboard_figures": dashboard_figures_pair(conn, user_id, literal),
     }
-    same_answer(conn, *queries["dashboard_stats"], role)
+    for name in ("dashboard_stats", "dashboard_figures"):
+        same_answer(conn, *queries[name], role)
     for name, (as_user, as_superuser) in queries.items():
         explain_pair(conn, as_user, as_superuser, role, 3)  # warm the caches
         (user_ms, user_indexed, user_scans, user_plan_ms), (super_ms, super_indexed, super_scans, super_plan_ms) = (
