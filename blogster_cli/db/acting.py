@@ -139,6 +139,13 @@ def acting_transaction(conn: psycopg.Connection, role_name: str, timeouts: Timeo
     return ActingTransaction(conn, role_name, timeouts)
 
 
+def _raise_translated(exc: Exception) -> None:
+    """db.errors.raise_translated, imported on the error path only."""
+    from blogster_cli.db.errors import raise_translated
+
+    raise_translated(exc)
+
+
 class UnitOfWork(ActingTransaction):
     """What `unit_of_work` (and the service and separate ones) return: an ActingTransaction whose
     driver errors (from the switch, the block, the commit or rollback) reach the caller translated,
@@ -151,9 +158,7 @@ class UnitOfWork(ActingTransaction):
         try:
             return super().__enter__()
         except Exception as exc:
-            from blogster_cli.db.errors import raise_translated  # here: on the error path only
-
-            raise_translated(exc)
+            _raise_translated(exc)
             raise
 
     def __exit__(
@@ -162,14 +167,10 @@ class UnitOfWork(ActingTransaction):
         try:
             swallowed = super().__exit__(kind, error, traceback)
         except Exception as exc:
-            from blogster_cli.db.errors import raise_translated
-
-            raise_translated(exc)
+            _raise_translated(exc)
             raise
         if not swallowed and isinstance(error, Exception):
-            from blogster_cli.db.errors import raise_translated
-
-            raise_translated(error)
+            _raise_translated(error)
         return swallowed
 
 
