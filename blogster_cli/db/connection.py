@@ -74,6 +74,8 @@ class Database:
 
         if "connect_timeout" not in conninfo_to_dict(self.conninfo):
             overrides.setdefault("connect_timeout", self.connect_timeout_s)
+        if self.embedded is not None:
+            self.embedded.ensure_belongs_to_home()
         try:
             conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
         except psycopg.OperationalError as exc:

@@ -12,7 +12,10 @@ is long, and (c) costs a lock and a process scan on every call. Here:
   binaries; nothing under /root is made readable to others;
 - a running server is found by just connecting: a warm command costs one connect.
   Starting is serialised with a file lock, so parallel commands are safe, and the
-  server stays up until `blogster db stop`.
+  server stays up until `blogster db stop`;
+- a root cluster outlives its BLOGSTER_HOME (it is found by the home's path), so the
+  two carry the same token: a cluster left by an earlier home at the same path is set
+  aside, not handed to the new home, whose credentials could not open it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ SOCKET_NAME = ".s.PGSQL.5432"
 # sun_path is 108 bytes on Linux, 104 on macOS; keep a margin.
 MAX_SOCKET_PATH = 100
 ROOT_CLUSTERS = Path("/var/lib/blogster")
+# The token a root cluster shares with its home: one file in each.
+HOME_TOKEN_FILE = "cluster-token"
+CLUSTER_TOKEN_FILE = "home-token"
 
 
 def package_install_dir() -> Path:
@@ -65,6 +71,8 @@ class EmbeddedServer:
         self.log_file = self.cluster_dir / "log" / "server.log"
         self.lock_file = self.cluster_dir / ".lock"
         self.socket_dir = self._choose_socket_dir()
+        # A cluster inside the home goes with it; a root cluster is checked once per process.
+        self._belongs_to_home = not running_as_root()
 
     # -- locations -----------------------------------------------------------------
 
@@ -132,10 +140,71 @@ class EmbeddedServer:
     def ensure_running(self) -> None:
         """Initialises the cluster on first use and starts it if it is not running."""
         with self._locked():
+            if not self._belongs_to_home and self._stale():
+                self._set_aside()
             if not self.is_initialized():
                 self._initdb()
             if not self.is_running():
                 self._start()
+            if not self._belongs_to_home:
+                self._share_token()
+                self._belongs_to_home = True
+
+    def ensure_belongs_to_home(self) -> None:
+        """Before the first connection: as root, a cluster that is not this home's own is
+        set aside and a new one started (a cheap check of two small files when all is well)."""
+        if self._belongs_to_home:
+            return
+        home_token = _read_token(self.home / HOME_TOKEN_FILE)
+        if home_token is None or home_token != _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE):
+            self.ensure_running()
+        self._belongs_to_home = True
+
+    # -- a root cluster and its home ---------------------------------------------------
+
+    def _stale(self) -> bool:
+        """Whether the cluster was made for an earlier home at this path: it carries a token
+        this home lacks. One without a token (made before tokens) is adopted."""
+        if not self.is_initialized():
+            return False
+        cluster_token = _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE)
+        return cluster_token is not None and cluster_token != _read_token(self.home / HOME_TOKEN_FILE)
+
+    def _set_aside(self) -> None:
+        """Stops the stale cluster and moves its data folder aside (kept, not deleted)."""
+        import logging
+        import time
+
+        if self.is_running():
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        aside = self.data_dir.with_name(f"data.set-aside-{time.strftime('%Y%m%dT%H%M%S')}")
+        self.data_dir.rename(aside)
+        (self.cluster_dir / CLUSTER_TOKEN_FILE).unlink()
+        logging.getLogger("blogster.db").warning(
+            "blogster: the embedded database in %s belonged to an earlier folder at %s; it is kept as %s "
+            "and a new one is made",
+            self.cluster_dir,
+            self.home,
+            aside,
+        )
+
+    def _share_token(self) -> None:
+        """Gives the cluster and the home the same token (the home's if it has one). A home
+        that cannot be written keeps working without one."""
+        import secrets
+
+        from blogster_cli.private_files import write_private
+
+        home_token = _read_token(self.home / HOME_TOKEN_FILE)
+        if home_token is not None and home_token == _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE):
+            return
+        token = home_token or secrets.token_hex(16).encode()
+        try:
+            if home_token is None:
+                write_private(self.home / HOME_TOKEN_FILE, token)  # makes the home, 0700
+            write_private(self.cluster_dir / CLUSTER_TOKEN_FILE, token)
+        except OSError:
+            return
 
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         user = SERVER_OS_USER_WHEN_ROOT if running_as_root() else None
@@ -251,3 +320,10 @@ class EmbeddedServer:
         shutil.rmtree(self.cluster_dir, ignore_errors=True)
         if self.socket_dir.parent == Path("/tmp"):
             shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+
+def _read_token(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes().strip() or None
+    except OSError:  # none yet, or not a file we can read: no token
+        return None

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from blogster_cli.db.embedded import EmbeddedServer
+from blogster_cli.db.connection import Database
+from blogster_cli.db.embedded import CLUSTER_TOKEN_FILE, HOME_TOKEN_FILE, EmbeddedServer, running_as_root
 
 PASSWORD = "first-run-password"
 
@@ -110,3 +112,55 @@ def test_long_home_paths_get_a_private_short_socket_dir(tmp_path):
         server._prepare_private_dir(server.socket_dir)
         assert stat.S_IMODE(server.socket_dir.stat().st_mode) == 0o700
         server.socket_dir.rmdir()
+
+
+def _marker_table_exists(database: Database) -> bool:
+    with database.connect() as conn:
+        return conn.execute("select to_regclass('public.made_for_the_first_home') is not null").fetchone()[0]
+
+
+def test_a_home_recreated_at_the_same_path_gets_a_database_of_its_own(tmp_path):
+    """As root the cluster lives outside the home, found by the home's path: the earlier
+    home's cluster (whose account the new home's credentials cannot open) is set aside."""
+    home = tmp_path / "home"
+    home.mkdir()
+    first = EmbeddedServer(home)
+    database = Database(first.conninfo(), embedded=first)
+    try:
+        with database.connect() as conn:
+            conn.execute("create table public.made_for_the_first_home ()")
+        if not running_as_root():
+            first.stop()  # its cluster lives in the home and goes with it
+        shutil.rmtree(home)
+        home.mkdir()
+        second = EmbeddedServer(home)
+        assert not _marker_table_exists(Database(second.conninfo(), embedded=second))
+        if running_as_root():
+            kept = [p for p in second.cluster_dir.iterdir() if p.name.startswith("data.set-aside-")]
+            assert len(kept) == 1 and (kept[0] / "PG_VERSION").exists()
+        # The new pair is recognised from now on: a later process keeps the new cluster.
+        with Database(second.conninfo(), embedded=second).connect() as conn:
+            conn.execute("create table public.made_for_the_first_home ()")
+        third = EmbeddedServer(home)
+        assert _marker_table_exists(Database(third.conninfo(), embedded=third))
+    finally:
+        EmbeddedServer(home).destroy()
+
+
+def test_a_root_cluster_made_before_tokens_is_adopted_by_its_home(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    server = EmbeddedServer(home)
+    try:
+        with Database(server.conninfo(), embedded=server).connect() as conn:
+            conn.execute("create table public.made_for_the_first_home ()")
+        for token in (home / HOME_TOKEN_FILE, server.cluster_dir / CLUSTER_TOKEN_FILE):
+            token.unlink(missing_ok=True)  # as a cluster and home from before the tokens
+        again = EmbeddedServer(home)
+        assert _marker_table_exists(Database(again.conninfo(), embedded=again))
+        if running_as_root():
+            shared = (home / HOME_TOKEN_FILE).read_text()
+            assert shared == (again.cluster_dir / CLUSTER_TOKEN_FILE).read_text()
+            assert stat.S_IMODE((home / HOME_TOKEN_FILE).stat().st_mode) == 0o600
+    finally:
+        EmbeddedServer(home).destroy()
