@@ -41,6 +41,7 @@ ROOT_CLUSTERS = Path("/var/lib/blogster")
 # The token a root cluster shares with its home: one file in each.
 HOME_TOKEN_FILE = "cluster-token"
 CLUSTER_TOKEN_FILE = "home-token"
+SET_ASIDE_PREFIX = "data.set-aside-"
 
 
 def package_install_dir() -> Path:
@@ -177,7 +178,7 @@ class EmbeddedServer:
 
         if self.is_running():
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
-        aside = self.data_dir.with_name(f"data.set-aside-{time.strftime('%Y%m%dT%H%M%S')}")
+        aside = self.data_dir.with_name(SET_ASIDE_PREFIX + time.strftime("%Y%m%dT%H%M%S"))
         self.data_dir.rename(aside)
         (self.cluster_dir / CLUSTER_TOKEN_FILE).unlink()
         logging.getLogger("blogster.db").warning(
@@ -187,6 +188,12 @@ class EmbeddedServer:
             self.home,
             aside,
         )
+
+    def set_aside_copies(self) -> list[Path]:
+        """The data folders of earlier homes' clusters kept beside this one (root only)."""
+        if not running_as_root() or not self.cluster_dir.is_dir():
+            return []
+        return sorted(self.cluster_dir.glob(f"{SET_ASIDE_PREFIX}*"))
 
     def _share_token(self) -> None:
         """Gives the cluster and the home the same token (the home's if it has one). A home

@@ -68,6 +68,16 @@ def _database_checks(ctx: AppContext) -> list[Check]:
         checks.append(Check("migrations", "fail", str(exc)))
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
+        kept = ctx.database.embedded.set_aside_copies()
+        if kept:
+            checks.append(
+                Check(
+                    "kept databases",
+                    "warn",
+                    f"earlier homes' databases at this path, kept: {', '.join(map(str, kept))}; "
+                    "delete them once no longer needed",
+                )
+            )
         checks.append(
             Check(
                 "network",

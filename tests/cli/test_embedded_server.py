@@ -138,6 +138,9 @@ def test_a_home_recreated_at_the_same_path_gets_a_database_of_its_own(tmp_path):
         if running_as_root():
             kept = [p for p in second.cluster_dir.iterdir() if p.name.startswith("data.set-aside-")]
             assert len(kept) == 1 and (kept[0] / "PG_VERSION").exists()
+            doctor = blogster("doctor", "--json", home=home)
+            checks = {c["name"]: c for c in json.loads(doctor.stdout)}
+            assert checks["kept databases"]["status"] == "warn" and str(kept[0]) in checks["kept databases"]["detail"]
         # The new pair is recognised from now on: a later process keeps the new cluster.
         with Database(second.conninfo(), embedded=second).connect() as conn:
             conn.execute("create table public.made_for_the_first_home ()")
