@@ -181,11 +181,15 @@ def template_database(server_conninfo: str) -> Iterator[str]:
 
 @pytest.fixture
 def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
-    """A fresh, migrated database for one test (superuser login, like the embedded CLI)."""
+    """A fresh, migrated database for one test (superuser login, like the embedded CLI).
+
+    Copied file by file: with the disposable settings its checkpoint flushes nothing to disk,
+    and it took 54-58 ms against 82-96 ms for a WAL-logged copy of the 13 MB template.
+    """
     name = f"blogster_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("create database {} template {} strategy wal_log").format(
+            sql.SQL("create database {} template {} strategy file_copy").format(
                 sql.Identifier(name), sql.Identifier(template_database)
             )
         )
