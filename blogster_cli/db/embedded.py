@@ -156,10 +156,14 @@ class EmbeddedServer:
         set aside and a new one started (a cheap check of two small files when all is well)."""
         if self._belongs_to_home:
             return
-        home_token = _read_token(self.home / HOME_TOKEN_FILE)
-        if home_token is None or home_token != _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE):
+        home_token, cluster_token = self._tokens()
+        if home_token is None or home_token != cluster_token:
             self.ensure_running()
         self._belongs_to_home = True
+
+    def _tokens(self) -> tuple[bytes | None, bytes | None]:
+        """The home's token and the cluster's (None where there is none)."""
+        return _read_token(self.home / HOME_TOKEN_FILE), _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE)
 
     # -- a root cluster and its home ---------------------------------------------------
 
@@ -168,8 +172,8 @@ class EmbeddedServer:
         this home lacks. One without a token (made before tokens) is adopted."""
         if not self.is_initialized():
             return False
-        cluster_token = _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE)
-        return cluster_token is not None and cluster_token != _read_token(self.home / HOME_TOKEN_FILE)
+        home_token, cluster_token = self._tokens()
+        return cluster_token is not None and cluster_token != home_token
 
     def _set_aside(self) -> None:
         """Stops the stale cluster and moves its data folder aside (kept, not deleted)."""
@@ -177,7 +181,7 @@ class EmbeddedServer:
         import time
 
         if self.is_running():
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+            self._stop_server()
         aside = self.data_dir.with_name(SET_ASIDE_PREFIX + time.strftime("%Y%m%dT%H%M%S"))
         self.data_dir.rename(aside)
         (self.cluster_dir / CLUSTER_TOKEN_FILE).unlink()
@@ -202,8 +206,8 @@ class EmbeddedServer:
 
         from blogster_cli.private_files import write_private
 
-        home_token = _read_token(self.home / HOME_TOKEN_FILE)
-        if home_token is not None and home_token == _read_token(self.cluster_dir / CLUSTER_TOKEN_FILE):
+        home_token, cluster_token = self._tokens()
+        if home_token is not None and home_token == cluster_token:
             return
         token = home_token or secrets.token_hex(16).encode()
         try:
@@ -317,8 +321,12 @@ class EmbeddedServer:
         with self._locked():
             if not self.is_running():
                 return False
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+            self._stop_server()
             return True
+
+    def _stop_server(self) -> None:
+        """Fast shutdown, waiting for it; the caller holds the lock."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
 
     def destroy(self) -> None:
         """Stops the server and deletes the cluster (used by tests and `restore`)."""
