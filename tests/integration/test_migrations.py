@@ -13,7 +13,7 @@ from blogster_cli.errors import ConfigError, InvalidInput
 
 
 @pytest.fixture
-def empty_db(server_conninfo):
+def empty_db(server_conninfo, test_tablespace):
     """A database with nothing in it (not cloned from the migrated template)."""
     import uuid
 
@@ -21,7 +21,7 @@ def empty_db(server_conninfo):
 
     name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}{}").format(sql.Identifier(name), test_tablespace))
     params = conninfo_to_dict(server_conninfo)
     params["dbname"] = name
     yield Database(make_conninfo(**params))
