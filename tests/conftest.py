@@ -94,18 +94,12 @@ def _cheap_dummy_hash() -> str:
     return PasswordHasher(**CHEAP_ARGON2).hash(uuid.uuid4().hex)
 
 
-def _with_dbname(conninfo: str, dbname: str) -> str:
-    params = conninfo_to_dict(conninfo)
-    params["dbname"] = dbname
-    return make_conninfo(**params)
-
-
 @pytest.fixture(scope="session")
 def server_conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Superuser connection to the test server's maintenance database."""
     external = os.environ.get("BLOGSTER_TEST_DATABASE_URL")
     if external:
-        yield _with_dbname(external, conninfo_to_dict(external).get("dbname") or "postgres")
+        yield make_conninfo(external, dbname=conninfo_to_dict(external).get("dbname") or "postgres")
         return
     from blogster_cli.db.embedded import EmbeddedServer
 
@@ -210,7 +204,7 @@ def template_database(server_conninfo: str, test_tablespace: sql.Composable) -> 
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         roles_before = {r for (r,) in conn.execute("select rolname from pg_roles where rolname ~ '^u_'")}
         conn.execute(sql.SQL("create database {}{}").format(sql.Identifier(name), test_tablespace))
-    migrations.apply(Database(_with_dbname(server_conninfo, name)))
+    migrations.apply(Database(make_conninfo(server_conninfo, dbname=name)))
     yield name
     if server_conninfo in _DROPS:
         _DROPS.pop(server_conninfo).finish()
@@ -242,7 +236,7 @@ def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
                 sql.Identifier(name), sql.Identifier(template_database)
             )
         )
-    database = Database(_with_dbname(server_conninfo, name))
+    database = Database(make_conninfo(server_conninfo, dbname=name))
     with database.connect() as conn:  # what `db migrate` restores on a copy: the database's own privileges
         conn.execute("select internal.secure_database()")
     yield database

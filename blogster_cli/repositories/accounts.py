@@ -133,7 +133,8 @@ def terminate_sessions(conn: psycopg.Connection, *, role_name: str) -> int:
 def lock_out_own_login(conn: psycopg.Connection) -> None:
     """On a user's own login: replaces the role's password with a SCRAM verifier of random
     keys (no password matches it; a role may change only its own password, not drop its
-    LOGIN), then ends the role's other sessions."""
+    LOGIN), then ends the role's other sessions (found through auth.my_other_sessions():
+    accounts may not read pg_stat_activity, migration 0096)."""
     import base64
     import secrets
 
@@ -144,9 +145,7 @@ def lock_out_own_login(conn: psycopg.Connection) -> None:
 
     verifier = f"SCRAM-SHA-256$4096:{encoded(16)}${encoded(32)}:{encoded(32)}"
     conn.execute(sql.SQL("alter role current_user password {}").format(sql.Literal(verifier)))
-    conn.execute(
-        "select pg_terminate_backend(pid) from pg_stat_activity where usename = session_user and pid <> pg_backend_pid()"
-    )
+    conn.execute("select pg_terminate_backend(pid) from auth.my_other_sessions() pid")
 
 
 def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:

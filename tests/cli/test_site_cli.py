@@ -1,5 +1,6 @@
 """blogster site build / settings from the terminal."""
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -58,6 +59,7 @@ def test_verify_domain_says_what_record_to_add_then_verifies(cli, signed_up, res
     assert failed.exit_code == 1 and failed.stderr.count("\n") == 1 and "cannot check DNS" in failed.stderr
 
 
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 def test_deploy_over_rsync_from_the_command_line(cli, signed_up, tmp_path):
     assert cli("blogs", "new", "Hello", "--status", "published").exit_code == 0
     out, www = tmp_path / "public", tmp_path / "www"

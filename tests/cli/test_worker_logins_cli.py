@@ -8,7 +8,7 @@ import sys
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from tests.cli.conftest import PASSWORD
 
@@ -31,12 +31,10 @@ def test_admin_adds_lists_and_removes_a_worker_login(cli, signed_up, db, superus
     # The login does the queue's bookkeeping: a worker using it delivers the queued email.
     assert cli("admin", "maintenance", "schedule", "--title", "T", "--start", "2030-01-01 00:00",
                "--end", "2030-01-01 01:00").exit_code == 0  # fmt: skip
-    params = conninfo_to_dict(db.conninfo)
-    params.update(user=login, password=password)
-    worker_url = make_conninfo(**params)
+    worker_url = make_conninfo(db.conninfo, user=login, password=password)
     # Everything the worker does goes through its own login: the administrative one is unusable.
-    params.update(user="postgres", dbname="no_such_database", password="wrong")
-    env = dict(os.environ, BLOGSTER_DATABASE_URL=make_conninfo(**params), BLOGSTER_WORKER_DATABASE_URL=worker_url)
+    unusable = make_conninfo(db.conninfo, user="postgres", dbname="no_such_database", password="wrong")
+    env = dict(os.environ, BLOGSTER_DATABASE_URL=unusable, BLOGSTER_WORKER_DATABASE_URL=worker_url)
     env.pop("BLOGSTER_SMTP_URL", None)
     (ada_id, ada_role) = superuser.execute(
         "select id, role_name from auth.users where email = %s", (signed_up,)

@@ -6,7 +6,7 @@ import os
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import acting_transaction
@@ -80,16 +80,14 @@ def test_restore_rejects_a_file_that_is_not_a_backup(db, tmp_path):
 
 
 def test_backup_needs_a_login_that_sees_every_row(db, make_user, tmp_path):
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
     from blogster_cli.db.connection import Database
     from blogster_cli.errors import ConfigError
 
     alice = make_user(login_password="alice-login-pw")
-    params = conninfo_to_dict(db.conninfo)
-    params.update(user=alice.role_name, password="alice-login-pw")
     with pytest.raises(ConfigError):
-        backup.backup(Database(make_conninfo(**params)), path=tmp_path / "x")
+        backup.backup(
+            Database(make_conninfo(db.conninfo, user=alice.role_name, password="alice-login-pw")), path=tmp_path / "x"
+        )
     assert not (tmp_path / "x").exists()
 
 
@@ -157,8 +155,7 @@ def test_login_passwords_survive_a_restore_onto_a_cluster_without_the_roles(db, 
             "select rolcanlogin, rolpassword from pg_authid where rolname = %s", (dave.role_name,)
         ).fetchone() == (True, verifier)
     if os.environ.get("BLOGSTER_TEST_DATABASE_URL"):  # a TCP server that checks passwords
-        params = conninfo_to_dict(db.conninfo) | {"user": dave.role_name, "password": "dave-login-password"}
-        with psycopg.connect(make_conninfo(**params)) as conn:
+        with psycopg.connect(make_conninfo(db.conninfo, user=dave.role_name, password="dave-login-password")) as conn:
             assert conn.execute("select auth.uid()").fetchone()[0] == dave.user_id
 
 

@@ -17,14 +17,12 @@ def empty_db(server_conninfo, test_tablespace):
     """A database with nothing in it (not cloned from the migrated template)."""
     import uuid
 
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import make_conninfo
 
     name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {}{}").format(sql.Identifier(name), test_tablespace))
-    params = conninfo_to_dict(server_conninfo)
-    params["dbname"] = name
-    yield Database(make_conninfo(**params))
+    yield Database(make_conninfo(server_conninfo, dbname=name))
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
 

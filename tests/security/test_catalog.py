@@ -39,6 +39,7 @@ USER_CALLABLE_DEFINERS = {
     "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
     "feature_flags_version()",  # how often the flags (which everyone reads) changed: one number (0085)
+    "auth.my_other_sessions()",  # process ids of the caller's own login's other sessions (0096)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {

@@ -10,15 +10,13 @@ import os
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 LOGIN_PASSWORD = "login-pass-for-tests"
 
 
 def login_as(db, role_name, password=LOGIN_PASSWORD):
-    params = conninfo_to_dict(db.conninfo)
-    params.update(user=role_name, password=password)
-    return psycopg.connect(make_conninfo(**params), autocommit=True)
+    return psycopg.connect(make_conninfo(db.conninfo, user=role_name, password=password), autocommit=True)
 
 
 @pytest.fixture
@@ -97,9 +95,8 @@ def test_prepared_statements_on_own_logins_see_own_rows(db, alice_and_bob):
     """Checklist 8: one prepared query per connection, executed by different logins."""
     seen = {}
     for actor in alice_and_bob:
-        params = conninfo_to_dict(db.conninfo)
-        params.update(user=actor.role_name, password=LOGIN_PASSWORD)
-        with psycopg.connect(make_conninfo(**params), autocommit=True, prepare_threshold=0) as conn:
+        own_login = make_conninfo(db.conninfo, user=actor.role_name, password=LOGIN_PASSWORD)
+        with psycopg.connect(own_login, autocommit=True, prepare_threshold=0) as conn:
             seen[actor.user_id] = [r[0] for r in conn.execute("select user_id from public.user_subscriptions")]
     assert seen == {actor.user_id: [actor.user_id] for actor in alice_and_bob}
 

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
@@ -578,9 +578,7 @@ def world(server_conninfo: str, template_database: str) -> Iterator[World]:
                 sql.Identifier(name), sql.Identifier(template_database)
             )
         )
-    params = conninfo_to_dict(server_conninfo)
-    params["dbname"] = name
-    db = Database(make_conninfo(**params))
+    db = Database(make_conninfo(server_conninfo, dbname=name))
     try:
         yield populate(db)
     finally:

@@ -12,7 +12,7 @@ import uuid
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from blogster_cli.repositories import accounts
 
@@ -68,10 +68,7 @@ def test_create_and_alter_role_send_a_verifier_not_the_password(db, role_name, t
 def test_the_verifier_logs_in_with_the_password_and_only_with_it(db, role_name):
     with db.connect() as conn:
         accounts.create_role(conn, role_name=role_name, login_password=PASSWORD)
-    params = conninfo_to_dict(db.conninfo)
-    params.update(user=role_name, password=PASSWORD)
-    with psycopg.connect(make_conninfo(**params)) as conn:
+    with psycopg.connect(make_conninfo(db.conninfo, user=role_name, password=PASSWORD)) as conn:
         assert conn.execute("select current_user").fetchone()[0] == role_name
-    params.update(password=PASSWORD + "x")
     with pytest.raises(psycopg.OperationalError):
-        psycopg.connect(make_conninfo(**params))
+        psycopg.connect(make_conninfo(db.conninfo, user=role_name, password=PASSWORD + "x"))

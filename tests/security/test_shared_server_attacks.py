@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
@@ -230,9 +230,7 @@ def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, sup
     SCRAM verifier nobody knows, and the account's other sessions end."""
     bob = make_user(login_password=LOGIN_PASSWORD)
     before = superuser.execute("select rolpassword from pg_authid where rolname = %s", (bob.role_name,)).fetchone()[0]
-    params = conninfo_to_dict(db.conninfo)
-    params.update(user=bob.role_name, password=LOGIN_PASSWORD)
-    own_login = make_conninfo(**params)
+    own_login = make_conninfo(db.conninfo, user=bob.role_name, password=LOGIN_PASSWORD)
     ctx = AppContext(database_url=own_login)
     with login_as(db, bob.role_name) as other_session:
         assert accounts.delete_own_account(ActingUser(Database(own_login), bob, own_login=True), ctx=ctx) == "marked"

@@ -56,7 +56,11 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         " statistics that do not leak, temp objects shadowing functions",
         ("test_catalog.py",),
     ),
-    ("side channels: counting hidden rows through EXPLAIN ANALYZE", ("test_explain_oracles.py",)),
+    (
+        "side channels: counting hidden rows through EXPLAIN ANALYZE; watching another account work through"
+        " the server's activity, per-table counters, locks and sizes",
+        ("test_explain_oracles.py", "test_activity_side_channels.py"),
+    ),
     (
         "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL",
         ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py"),

@@ -1,0 +1,122 @@
+"""Issue 20: watching another account's activity through the server's own bookkeeping.
+
+By default every role may read pg_stat_activity (which accounts are connected), the
+per-table counters (rows inserted, updated, deleted and alive, flushed within a second of
+each commit), pg_locks (the rows other sessions lock) and the size functions. Migration
+0096 revokes them from PUBLIC in Blogster's database. Here Bob writes and holds a row
+lock while Alice, with her own login, and anon try each one.
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+# The views and functions migration 0096 takes from PUBLIC, found the way it finds them.
+ACTIVITY_VIEWS = (
+    "select c.oid::regclass::text from pg_class c where c.relnamespace = 'pg_catalog'::regnamespace"
+    " and c.relkind = 'v' and (c.relname ~ '^pg_stat(io)?_' or c.relname in ('pg_locks', 'pg_prepared_xacts'))"
+)
+ACTIVITY_FUNCTIONS = (
+    "select p.oid::regprocedure::text from pg_proc p where p.pronamespace = 'pg_catalog'::regnamespace"
+    " and (p.proname ~ '^pg_stat_' or p.proname in ('pg_lock_status', 'pg_blocking_pids',"
+    " 'pg_safe_snapshot_blocking_pids', 'pg_isolation_test_session_is_blocked', 'pg_prepared_xact',"
+    " 'pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',"
+    " 'pg_database_size', 'pg_tablespace_size'))"
+)
+WATCHING = {
+    "who is connected": "select usename from pg_stat_activity",
+    "rows written per table": "select n_tup_ins, n_tup_upd, n_live_tup from pg_stat_user_tables where relname = 'blogs'",
+    "the same, counter by counter": "select pg_stat_get_tuples_inserted('public.blogs'::regclass)",
+    "live rows per partition": "select pg_stat_get_live_tuples(c.oid) from pg_class c where c.relname ~ '^user_notif'",
+    "blocks read per table": "select heap_blks_read from pg_statio_user_tables",
+    "a session's role by backend": "select pg_stat_get_backend_userid(s) from pg_stat_get_backend_idset() s",
+    "commits in the database": "select xact_commit, tup_inserted from pg_stat_database",
+    "locked rows": "select relation, page, tuple from pg_locks",
+    "who waits on whom": "select pg_blocking_pids(pg_backend_pid())",
+    "a table's size": "select pg_relation_size('public.blogs')",
+    "a table's size with its indexes": "select pg_total_relation_size('public.blogs')",
+    "the database's size": "select pg_database_size(current_database())",
+}
+
+
+def granted(superuser, check: str, role: str, name: str) -> bool:
+    return superuser.execute(f"select {check}", (role, name)).fetchone()[0]
+
+
+@pytest.fixture
+def bob_at_work(db, make_user):
+    """Bob, logged in as himself, has written a post and holds a lock on it."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, bob.role_name) as conn:
+        post = conn.execute(
+            "insert into public.blogs (title, slug, author_id) values ('Bob''s plans', 'plans', %s) returning id",
+            (bob.user_id,),
+        ).fetchone()[0]
+        conn.execute("begin")
+        conn.execute("select id from public.blogs where id = %s for update", (post,))
+        yield bob
+        conn.execute("rollback")
+
+
+@pytest.mark.parametrize("role", ["anon", "authenticated", "blogster_admin", "service_role"])
+def test_no_user_or_worker_role_may_read_server_activity(superuser, role):
+    views = [name for (name,) in superuser.execute(ACTIVITY_VIEWS)]
+    functions = [name for (name,) in superuser.execute(ACTIVITY_FUNCTIONS)]
+    assert {"pg_stat_activity", "pg_stat_user_tables", "pg_locks"} <= set(views)
+    assert "pg_stat_get_tuples_inserted(oid)" in functions and "pg_relation_size(regclass)" in functions
+    readable = [v for v in views if granted(superuser, "has_table_privilege(%s, %s, 'select')", role, v)]
+    callable_ = [f for f in functions if granted(superuser, "has_function_privilege(%s, %s, 'execute')", role, f)]
+    assert readable == [] and callable_ == []
+
+
+@pytest.mark.parametrize("what", WATCHING)
+def test_another_account_cannot_watch_bob_work(db, make_user, bob_at_work, what):
+    alice = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, alice.role_name) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(WATCHING[what])
+
+
+@pytest.mark.parametrize("what", WATCHING)
+def test_anon_cannot_watch_bob_work(superuser, bob_at_work, what):
+    with superuser.transaction(), pytest.raises(psycopg.errors.InsufficientPrivilege):
+        superuser.execute("set local role anon")
+        superuser.execute(WATCHING[what])
+
+
+def test_an_account_lists_only_its_own_logins_other_sessions(db, superuser, make_user, bob_at_work):
+    """auth.my_other_sessions() is how a deleted account ends its other sessions (0096)."""
+    alice = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, alice.role_name) as alices_other, login_as(db, alice.role_name) as conn:
+        listed = {pid for (pid,) in conn.execute("select * from auth.my_other_sessions()")}
+        assert listed == {alices_other.info.backend_pid}
+    with superuser.transaction(), pytest.raises(psycopg.errors.InsufficientPrivilege):
+        superuser.execute("set local role anon")
+        superuser.execute("select * from auth.my_other_sessions()")
+
+
+def test_a_newly_revoked_view_is_revoked_again_by_migrate(db, superuser):
+    """A view a newer server adds is caught by the next `db migrate`, which runs
+    internal.secure_database() after every run."""
+    from blogster_cli.db import migrations
+
+    check = "has_table_privilege(%s, %s, 'select')"
+    superuser.execute("grant select on pg_catalog.pg_stat_user_tables to public")
+    assert granted(superuser, check, "authenticated", "pg_stat_user_tables")
+    assert migrations.apply(db) == []
+    assert not granted(superuser, check, "authenticated", "pg_stat_user_tables")
+
+
+def test_what_stays_readable_is_role_names_and_estimates(db, superuser, make_user, bob_at_work):
+    """The residue README names: every account's role (so its id) and vacuum-time row
+    estimates. If PostgreSQL ever hides these, README's residue list should shrink."""
+    alice = make_user(login_password=LOGIN_PASSWORD)
+    bob_oid = superuser.execute("select oid from pg_roles where rolname = %s", (bob_at_work.role_name,)).fetchone()[0]
+    with login_as(db, alice.role_name) as conn:
+        assert (bob_at_work.role_name,) in conn.execute("select rolname from pg_roles").fetchall()
+        assert conn.execute("select %s::oid::regrole::text", (bob_oid,)).fetchone()[0] == bob_at_work.role_name
+        assert conn.execute("select rolpassword from pg_roles where oid = %s", (bob_oid,)).fetchone()[0] == "********"
+        estimate = conn.execute("select reltuples from pg_class where oid = 'public.blogs'::regclass").fetchone()
+        assert estimate is not None
