@@ -76,9 +76,10 @@ language sql stable security definer
 set search_path = ''
 as $$
   select a.pid from pg_catalog.pg_stat_activity a
-  where a.usename operator(pg_catalog.=) session_user and a.pid operator(pg_catalog.<>) pg_catalog.pg_backend_pid()
+  where pg_catalog.starts_with(session_user, 'u_')
+    and a.usename operator(pg_catalog.=) session_user and a.pid operator(pg_catalog.<>) pg_catalog.pg_backend_pid()
 $$;
 comment on function auth.my_other_sessions() is
-  'Process ids of the other sessions logged in as the caller''s own login (session_user), which it may end with pg_terminate_backend; nothing about any other login.';
+  'Process ids of the other sessions logged in as the caller''s own account login (session_user u_...), which it may end with pg_terminate_backend; nothing for any other login (the embedded CLI''s, which switches role per unit of work), nothing about any other login.';
 revoke all on function auth.my_other_sessions() from public;
 grant execute on function auth.my_other_sessions() to authenticated;

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
@@ -95,6 +96,11 @@ def test_an_account_lists_only_its_own_logins_other_sessions(db, superuser, make
     with superuser.transaction(), pytest.raises(psycopg.errors.InsufficientPrivilege):
         superuser.execute("set local role anon")
         superuser.execute("select * from auth.my_other_sessions()")
+    # Switched to an account by a login that is none (the embedded CLI's): that login's
+    # other sessions are not the account's.
+    with superuser.transaction(), login_as(db, alice.role_name):
+        superuser.execute(sql.SQL("set local role {}").format(sql.Identifier(alice.role_name)))
+        assert superuser.execute("select * from auth.my_other_sessions()").fetchall() == []
 
 
 def test_a_newly_revoked_view_is_revoked_again_by_migrate(db, superuser):
