@@ -13,9 +13,9 @@
 --     pg_prepared_xacts;
 --   * pg_relation_size and the other size functions: each table's size, live.
 -- No Blogster command needs any of it as an account or as a worker; administrators use
--- the superuser login. internal.secure_database() now also revokes these from PUBLIC in
--- this database (the views, and the functions behind them, which a role could call
--- directly). `db migrate` runs it after every run, so views a newer server adds are
+-- the superuser login. internal.server_activity_objects() lists them (the views, and the
+-- functions behind them, which a role could call directly), and internal.secure_database()
+-- now also revokes them from PUBLIC in this database. `db migrate` runs it after every run, so views a newer server adds are
 -- covered at the next migrate; it revokes only what PUBLIC still holds, so a run with
 -- nothing to do costs two catalog reads (the tests run it on every database they copy).
 -- Superusers and members of pg_read_all_stats keep them.
@@ -29,37 +29,47 @@
 -- (blogster_cli/repositories/accounts.py): it used to find them in pg_stat_activity; it
 -- now asks auth.my_other_sessions(), which lists only sessions of the caller's own login.
 
+create or replace function internal.server_activity_objects()
+returns table (kind text, name text, public_holds boolean)
+language sql stable
+set search_path = ''
+as $$
+  select 'view', c.oid::pg_catalog.regclass::text,
+         exists (select from pg_catalog.aclexplode(c.relacl) a where a.grantee operator(pg_catalog.=) 0)
+  from pg_catalog.pg_class c
+  where c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace
+    and c.relkind = 'v'
+    and (c.relname operator(pg_catalog.~) '^pg_stat(io)?_' or c.relname in ('pg_locks', 'pg_prepared_xacts'))
+  union all
+  select 'function', p.oid::pg_catalog.regprocedure::text,
+         p.proacl is null  -- the default: EXECUTE for PUBLIC
+         or exists (select from pg_catalog.aclexplode(p.proacl) a where a.grantee operator(pg_catalog.=) 0)
+  from pg_catalog.pg_proc p
+  where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
+    and (p.proname operator(pg_catalog.~) '^pg_stat_'
+         or p.proname in ('pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
+                          'pg_isolation_test_session_is_blocked', 'pg_prepared_xact',
+                          'pg_relation_size', 'pg_total_relation_size', 'pg_table_size',
+                          'pg_indexes_size', 'pg_database_size', 'pg_tablespace_size'))
+$$;
+comment on function internal.server_activity_objects() is
+  'The server''s activity statistics, lock and size views and functions that no account may use (0096), and whether PUBLIC still holds each; secure_database() revokes them, tests/security checks them.';
+revoke all on function internal.server_activity_objects() from public;
+
 create or replace function internal.secure_database() returns void
 language plpgsql
 set search_path = ''
 as $$
 declare
-  target text;
+  target record;
 begin
   execute pg_catalog.format('revoke temporary on database %I from public', pg_catalog.current_database());
-  for target in
-    select c.oid::pg_catalog.regclass::text
-    from pg_catalog.pg_class c
-    where c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace
-      and c.relkind = 'v'
-      and (c.relname operator(pg_catalog.~) '^pg_stat(io)?_' or c.relname in ('pg_locks', 'pg_prepared_xacts'))
-      and exists (select from pg_catalog.aclexplode(c.relacl) a where a.grantee operator(pg_catalog.=) 0)
-  loop
-    execute pg_catalog.format('revoke select on %s from public', target);
-  end loop;
-  for target in
-    select p.oid::pg_catalog.regprocedure::text
-    from pg_catalog.pg_proc p
-    where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
-      and (p.proname operator(pg_catalog.~) '^pg_stat_'
-           or p.proname in ('pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
-                            'pg_isolation_test_session_is_blocked', 'pg_prepared_xact',
-                            'pg_relation_size', 'pg_total_relation_size', 'pg_table_size',
-                            'pg_indexes_size', 'pg_database_size', 'pg_tablespace_size'))
-      and (p.proacl is null  -- the default: EXECUTE for PUBLIC
-           or exists (select from pg_catalog.aclexplode(p.proacl) a where a.grantee operator(pg_catalog.=) 0))
-  loop
-    execute pg_catalog.format('revoke execute on function %s from public', target);
+  for target in select o.kind, o.name from internal.server_activity_objects() o where o.public_holds loop
+    if target.kind operator(pg_catalog.=) 'view' then
+      execute pg_catalog.format('revoke select on %s from public', target.name);
+    else
+      execute pg_catalog.format('revoke execute on function %s from public', target.name);
+    end if;
   end loop;
 end
 $$;
