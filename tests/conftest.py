@@ -282,6 +282,25 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--server-tests-only",
+        action="store_true",
+        help="run only the tests that use the test server (the server_conninfo fixture), for a second pass"
+        " on another PostgreSQL (CI's PostgreSQL 15): the others, which start their own embedded"
+        " server or none, would only repeat the first pass",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--server-tests-only"):
+        return
+    on_server = [item for item in items if "server_conninfo" in getattr(item, "fixturenames", ())]
+    kept = {id(item) for item in on_server}
+    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+    items[:] = on_server
+
+
 _SKIP_REASONS: list[str] = []
 
 
