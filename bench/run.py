@@ -1,11 +1,14 @@
 """Runs every benchmark in bench/ (or those named) and prints their `name: value unit` lines.
 
-Usage: python bench/run.py [--scale 0.01] [cli] [rls] [import_export] ...
+Usage: python bench/run.py [--scale 0.01] [--claim-dir DIR] [cli] [rls] [import_export] ...
 
 --scale (default BLOGSTER_BENCH_SCALE, else 1.0) sizes the data every benchmark works
 on and is passed down to them as BLOGSTER_BENCH_SCALE: 1.0 is the issue's full size
 (1,000,000 posts for the RLS benchmark, 10,000 posts to import), 0.01 a reduced run
 cheap enough for CI, which also repeats each measurement fewer times.
+--claim-dir lets several runs share one list: each benchmark is claimed by creating
+DIR/bench_NAME before it runs (atomic), and one another run claimed is skipped. CI's two
+lanes each start such a run as their test pass ends, so both end together.
 Benchmarks measure; they do not pass or fail on their goals. Ratios against floors measured
 in the same run make the figures comparable on noisy machines. The exit status is 1 when a
 benchmark crashed (exited non-zero), which the last lines name; `run.wall_time` is the whole
@@ -28,6 +31,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="benchmarks to run (bench_NAME.py); all by default")
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BLOGSTER_BENCH_SCALE", "1")))
+    parser.add_argument("--claim-dir", type=Path, help="run only the benchmarks no other run has claimed here")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 100:
         parser.error("--scale must be above 0 and at most 100")
@@ -39,8 +43,12 @@ def main(argv: list[str]) -> int:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.names]
     env = {**os.environ, "BLOGSTER_BENCH_SCALE": str(args.scale)}
     crashed: list[str] = []
+    ran = 0
     run_started = time.perf_counter()
     for script in scripts:
+        if args.claim_dir is not None and not claimed(args.claim_dir / script.stem):
+            continue
+        ran += 1
         print(f"# {script.stem}", flush=True)
         started = time.perf_counter()
         returncode = subprocess.run([sys.executable, str(script)], env=env).returncode
@@ -49,11 +57,20 @@ def main(argv: list[str]) -> int:
             print(f"{script.stem}: crashed (exit {returncode})", flush=True)
             crashed.append(script.stem)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"run.wall_time: {time.perf_counter() - run_started:.1f} s ({len(scripts)} benchmarks at scale"
+    print(f"run.wall_time: {time.perf_counter() - run_started:.1f} s ({ran} benchmarks at scale"
           f" {args.scale:g}; load average {load} on {os.cpu_count()} cores)", flush=True)  # fmt: skip
     if crashed:
         print(f"run: {len(crashed)} crashed: {', '.join(crashed)}", flush=True)
     return 1 if crashed else 0
+
+
+def claimed(marker: Path) -> bool:
+    """Claims a benchmark for this run; False when another run already has."""
+    try:
+        marker.mkdir(parents=True)
+    except FileExistsError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

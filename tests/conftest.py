@@ -295,9 +295,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--server-tests-only"):
         return
-    on_server = [item for item in items if "server_conninfo" in getattr(item, "fixturenames", ())]
-    kept = {id(item) for item in on_server}
-    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+    on_server: list[pytest.Item] = []
+    elsewhere: list[pytest.Item] = []
+    for item in items:
+        (on_server if "server_conninfo" in getattr(item, "fixturenames", ()) else elsewhere).append(item)
+    config.hook.pytest_deselected(items=elsewhere)
     items[:] = on_server
 
 

@@ -96,3 +96,23 @@ def test_the_run_fails_on_a_crashed_benchmark_only(tmp_path, monkeypatch, capfd)
     assert "bench_zcrash: crashed (exit 1)" in out
     assert "run: 1 crashed: bench_zcrash" in out
     assert out.count("run.wall_time:") == 2
+
+
+def test_runs_sharing_a_claim_dir_run_each_benchmark_once(tmp_path, monkeypatch, capfd):
+    """--claim-dir (CI's two lanes): a later run skips what an earlier one claimed, and still
+    reports a crash in its own share."""
+    from bench import run
+
+    for name in ("one", "two", "zcrash"):
+        code = "raise SystemExit('boom')\n" if name == "zcrash" else f"print('{name} ran')\n"
+        (tmp_path / f"bench_{name}.py").write_text(code)
+    monkeypatch.setattr(run, "HERE", tmp_path)
+    claims = tmp_path / "claims"
+    assert run.main(["--scale", "0.01", "--claim-dir", str(claims), "one"]) == 0
+    assert run.main(["--scale", "0.01", "--claim-dir", str(claims)]) == 1
+    assert run.main(["--scale", "0.01", "--claim-dir", str(claims)]) == 0
+    out = capfd.readouterr().out
+    assert out.count("one ran") == 1 and out.count("two ran") == 1
+    assert out.count("run: 1 crashed: bench_zcrash") == 1
+    assert "(0 benchmarks at scale 0.01" in out
+    assert sorted(path.name for path in claims.iterdir()) == ["bench_one", "bench_two", "bench_zcrash"]
