@@ -1,11 +1,13 @@
 """What row level security costs on Blogster's hottest reads.
 
-    python bench/bench_rls.py [--scale 1.0] [--runs 501] [--explain-runs 101] [--data-dir DIR [--fresh]] [--seed 1]
+    python bench/bench_rls.py [--scale 1.0] [--count TABLE=ROWS ...] [--runs 501] [--explain-runs 101]
+                              [--data-dir DIR [--fresh]] [--seed 1]
 
 Starts a throwaway embedded PostgreSQL (or uses BLOGSTER_BENCH_DATABASE_URL, a
 superuser URL of a scratch database), applies the migrations, fills it with
 bench/generate.py at --scale (default BLOGSTER_BENCH_SCALE, else 1.0: 10,000 accounts,
-1,000,000 posts, 10,000,000 analytics rows...), then prints `name: value unit` lines
+1,000,000 posts, 10,000,000 analytics rows...; --count TABLE=ROWS sets one table's rows
+instead, as in bench/generate.py), then prints `name: value unit` lines
 for the reads: `blogs_list` (the statement `blogster blogs list` runs: every column,
 the tags of each post), `blogs_show` and `revisions_list` (the statements of `blogster
 blogs show SLUG` and `blogster revisions list`), `own_blog_list_minimal` (four columns, no tags: the worst case
@@ -38,10 +40,10 @@ the same way.
 The generator's own lines (`generate.TABLE.rows`, `generate.TABLE.rate`) come first.
 
 With --data-dir DIR (or BLOGSTER_BENCH_DATA_DIR) the embedded server's data is kept
-(DIR is its BLOGSTER_HOME) and the next run reuses it: the generator records the scale
-and seed it filled with, a run at the same ones applies the migrations added since and
-analyzes instead of generating (`bench.reused: true`), and a run at another scale or
-seed stops with an error (exit 2) rather than measure the wrong size; --fresh deletes
+(DIR is its BLOGSTER_HOME) and the next run reuses it: the generator records the scale,
+seed and counts it filled with, a run at the same ones applies the migrations added since and
+analyzes instead of generating (`bench.reused: true`), and a run at other ones
+stops with an error (exit 2) rather than measure the wrong size; --fresh deletes
 the kept server and generates again. Filling 1,000,000 posts takes about 20 minutes
 here; reusing them seconds.
 """
@@ -64,7 +66,15 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import drop_generated_roles, generate, recorded_generation, scaled_counts
+from bench.generate import (
+    Generation,
+    add_count_option,
+    drop_generated_roles,
+    generate,
+    recorded_generation,
+    requested_generation,
+    scaled_counts,
+)
 from bench.scaling import bench_scale
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
@@ -352,9 +362,9 @@ def measure(db: Database, *, explain_runs: int, runs: int) -> None:
     emit_units_of_work("role_switch", *unit_of_work_pair(conn, acting, "select 1", "select 1", runs))
 
 
-def fill(conn: psycopg.Connection, *, scale: float, seed: int, kept: bool, applied: list[str]) -> bool:
-    """Generates the data, or on a kept database that `generate` already filled at this
-    scale and seed, reuses it (analyzed again: migrations may have just changed it).
+def fill(conn: psycopg.Connection, wanted: Generation, *, kept: bool, applied: list[str]) -> bool:
+    """Generates the data, or on a kept database that `generate` already filled as `wanted`,
+    reuses it (analyzed again: migrations may have just changed it).
     False, with a one-line error, when a kept database holds another size or other data."""
     recorded = recorded_generation(conn)
     if recorded is None:
@@ -364,17 +374,17 @@ def fill(conn: psycopg.Connection, *, scale: float, seed: int, kept: bool, appli
                 file=sys.stderr,
             )
             return False
-        generate(conn, scale=scale, seed=seed, report=emit)
+        generate(conn, scale=wanted.scale, seed=wanted.seed, counts=wanted.counts, report=emit)
         emit("bench.reused", "false")
         return True
-    if recorded != (scale, seed):
+    if recorded != wanted:
         print(
-            f"error: the kept database holds scale {recorded[0]:g} seed {recorded[1]}, not scale {scale:g}"
-            f" seed {seed}: pass --fresh to generate again, or another data dir",
+            f"error: the kept database holds {recorded.describe()}, not {wanted.describe()}:"
+            " pass --fresh to generate again, or another data dir",
             file=sys.stderr,
         )
         return False
-    log(f"reusing the data of scale {scale:g} seed {seed}; migrations applied now: {', '.join(applied) or 'none'}")
+    log(f"reusing the data of {wanted.describe()}; migrations applied now: {', '.join(applied) or 'none'}")
     started = time.perf_counter()
     conn.execute("analyze")
     emit("generate.analyze_time", time.perf_counter() - started, "s")
@@ -396,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="repetitions of each unit of work (501; 101 below scale 1)")
     parser.add_argument("--explain-runs", type=int, help="repetitions of each EXPLAIN ANALYZE (101; 31 below scale 1)")
     parser.add_argument("--seed", type=int, default=1, help="the generator's seed (1)")
+    add_count_option(parser)
     parser.add_argument(
         "--data-dir",
         help="keep the embedded server's data here and reuse it on the next run at the same scale and seed"
@@ -403,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fresh", action="store_true", help="with --data-dir: delete the kept data and generate again")
     args = parser.parse_args(argv)
-    if not 0 < args.scale <= 100:
-        parser.error("--scale must be above 0 and at most 100")
+    wanted = requested_generation(parser, args)
+    counts = scaled_counts(wanted.scale, wanted.counts)
     full = args.scale >= 1
     # A unit of work takes 0.2-1 ms: until 2026-12-01 the medians of 30 moved by 5% between runs,
     # as much as the goal's margin; 501 take a few seconds.
@@ -435,11 +446,10 @@ def main(argv: list[str] | None = None) -> int:
         with db.connect() as conn:
             version = conn.execute("show server_version").fetchone()[0]
             emit("bench.server_version", version)
-            counts = scaled_counts(args.scale)
             emit("bench.blogs", str(counts["blogs"]))
             emit("bench.users", str(counts["users"]))
             started = time.perf_counter()
-            if not fill(conn, scale=args.scale, seed=args.seed, kept=bool(kept), applied=applied):
+            if not fill(conn, wanted, kept=bool(kept), applied=applied):
                 return 2
             emit("bench.load_time", time.perf_counter() - started, "s")
             sizes = conn.execute(

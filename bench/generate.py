@@ -1,6 +1,6 @@
 """Realistic Blogster data at scale, loaded with COPY, for benchmarks.
 
-    python bench/generate.py --scale 0.01 [--database-url URL] [--seed 1]
+    python bench/generate.py --scale 0.01 [--count TABLE=ROWS ...] [--database-url URL] [--seed 1]
     python -m bench.generate --scale 1.0
 
 At --scale 1.0: 10,000 accounts (auth.users rows, their profiles from the signup
@@ -9,7 +9,9 @@ scheduled, published, archived and trashed; dates over four years) with revision
 tags, 10,000,000 blog_analytics rows, 100,000 notifications, 10,000 documentation
 pages, 1,000,000 chatbot messages with their conversations, and content calendar
 entries, ideas and SEO rows (keyword research, SERP positions, content freshness).
-Every count is multiplied by --scale. Text comes from the real corpora in
+Every count is multiplied by --scale; --count TABLE=ROWS sets one of them instead (the
+10,000,000-post RLS measurement keeps the analytics and chat rows at scale 1's, which
+would otherwise take ~35 GB it does not read). Text comes from the real corpora in
 ../shared/data: post titles, bodies and tags from blog_md, documentation from
 docs/textual, chat questions and intents from CLINC150.
 
@@ -36,7 +38,7 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -54,7 +56,7 @@ SHARED_DATA = next(
 EMAIL_DOMAIN = "bench.example"
 YEARS = 4
 COPY_CHUNK = 2000
-GENERATION_MARK = "bench/generate.py"  # in the database's comment, with the scale and seed
+GENERATION_MARK = "bench/generate.py"  # in the database's comment, with the scale, seed and counts set
 
 # Row counts at --scale 1.0 (the tables the issue names, plus what hangs off them).
 BASE_COUNTS = {
@@ -84,11 +86,24 @@ def emit(name: str, value: float | str, unit: str = "") -> None:
     print(f"{name}: {text} {unit}".rstrip(), flush=True)
 
 
-def scaled_counts(scale: float) -> dict[str, int]:
-    """Every count times `scale`; at least two accounts, so that RLS has someone to hide from."""
+def scaled_counts(scale: float, overrides: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Every count times `scale`, then the `overrides` (rows per table) as given; at least two
+    accounts, so that RLS has someone to hide from."""
     counts = {name: max(1, round(base * scale)) for name, base in BASE_COUNTS.items()}
     counts["users"] = max(2, counts["users"])
+    for name, rows in (overrides or {}).items():
+        if name not in counts:
+            raise ValueError(f"no count named {name!r}: one of {', '.join(counts)}")
+        if rows < (2 if name == "users" else 1):
+            raise ValueError(f"{name} needs at least {2 if name == 'users' else 1} rows, not {rows}")
+        counts[name] = rows
     return counts
+
+
+def count_override(text: str) -> tuple[str, int]:
+    """`TABLE=ROWS` from the command line (argparse reports a ValueError as a usage error)."""
+    name, _, rows = text.partition("=")
+    return name.strip(), int(rows.replace("_", "").replace(",", ""))
 
 
 # -- COPY text format -------------------------------------------------------------------
@@ -241,9 +256,9 @@ class Blogs:
 
 
 class Generator:
-    def __init__(self, conn: psycopg.Connection, scale: float, seed: int, report: Report, data: Path) -> None:
+    def __init__(self, conn: psycopg.Connection, counts: dict[str, int], seed: int, report: Report, data: Path) -> None:
         self.conn = conn
-        self.counts = scaled_counts(scale)
+        self.counts = counts
         self.rng = random.Random(seed)
         self.report = report
         self.data = data
@@ -888,20 +903,23 @@ def generate(
     *,
     scale: float,
     seed: int = 1,
+    counts: Mapping[str, int] | None = None,
     report: Report = emit,
     data: Path = SHARED_DATA,
 ) -> dict[str, int]:
-    """Fills a migrated database that has no accounts yet; returns the rows written per table.
+    """Fills a migrated database that has no accounts yet with scale's rows, `counts` (rows
+    per table) replacing some; returns the rows written per table.
 
     `conn` is a superuser's autocommit connection; everything runs in one transaction,
     then the tables are analyzed.
     """
     if conn.execute("select exists (select 1 from auth.users)").fetchone()[0]:
         raise ValueError("the database already has accounts: generate into a fresh migrated database")
+    sizes = scaled_counts(scale, counts)
     started = time.perf_counter()
     with conn.transaction():
-        written = Generator(conn, scale, seed, report, data.resolve()).run()
-        record_generation(conn, scale=scale, seed=seed)  # commits with the rows, or not at all
+        written = Generator(conn, sizes, seed, report, data.resolve()).run()
+        record_generation(conn, Generation(scale, seed, dict(counts or {})))  # commits with the rows, or not at all
     report("generate.load_time", time.perf_counter() - started, "s")
     started = time.perf_counter()
     conn.execute("analyze")
@@ -909,15 +927,31 @@ def generate(
     return written
 
 
-def record_generation(conn: psycopg.Connection, *, scale: float, seed: int) -> None:
-    """Writes what filled this database (scale and seed) as the database's comment, so
-    that a benchmark reusing a kept database knows whether it holds the size it asks for."""
-    mark = json.dumps({"generator": GENERATION_MARK, "scale": scale, "seed": seed})
+@dataclass(frozen=True)
+class Generation:
+    """What `generate` was asked for: the scale, the seed and the counts set by table."""
+
+    scale: float
+    seed: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return " ".join(
+            [f"scale {self.scale:g} seed {self.seed}", *(f"{t}={n}" for t, n in sorted(self.counts.items()))]
+        )
+
+
+def record_generation(conn: psycopg.Connection, generation: Generation) -> None:
+    """Writes what filled this database as the database's comment, so that a benchmark
+    reusing a kept database knows whether it holds the size it asks for."""
+    mark = json.dumps(
+        {"generator": GENERATION_MARK, "scale": generation.scale, "seed": generation.seed, "counts": generation.counts}
+    )
     conn.execute(sql.SQL("comment on database {} is {}").format(sql.Identifier(conn.info.dbname), sql.Literal(mark)))
 
 
-def recorded_generation(conn: psycopg.Connection) -> tuple[float, int] | None:
-    """(scale, seed) that `generate` filled this database with, or None if it did not."""
+def recorded_generation(conn: psycopg.Connection) -> Generation | None:
+    """What `generate` filled this database with, or None if it did not."""
     comment = conn.execute(
         "select shobj_description(oid, 'pg_database') from pg_database where datname = current_database()"
     ).fetchone()[0]
@@ -927,7 +961,32 @@ def recorded_generation(conn: psycopg.Connection) -> tuple[float, int] | None:
         return None
     if not isinstance(mark, dict) or mark.get("generator") != GENERATION_MARK:
         return None
-    return float(mark["scale"]), int(mark["seed"])
+    counts = {str(table): int(rows) for table, rows in mark.get("counts", {}).items()}
+    return Generation(float(mark["scale"]), int(mark["seed"]), counts)
+
+
+def add_count_option(parser: argparse.ArgumentParser) -> None:
+    """--count TABLE=ROWS, repeatable (read back by requested_generation)."""
+    parser.add_argument(
+        "--count",
+        type=count_override,
+        action="append",
+        default=[],
+        metavar="TABLE=ROWS",
+        help=f"rows of one table instead of its scaled count (repeatable; tables: {', '.join(BASE_COUNTS)})",
+    )
+
+
+def requested_generation(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Generation:
+    """The --scale, --seed and --count asked for; a usage error (exit 2) when they cannot be generated."""
+    if not 0 < args.scale <= 100:
+        parser.error("--scale must be above 0 and at most 100")
+    wanted = Generation(args.scale, args.seed, dict(args.count))
+    try:
+        scaled_counts(wanted.scale, wanted.counts)
+    except ValueError as exc:
+        parser.error(str(exc))
+    return wanted
 
 
 def drop_generated_roles(conn: psycopg.Connection) -> int:
@@ -945,9 +1004,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="superuser URL of a fresh migrated database")
     parser.add_argument("--database-name", default="blogster_bench", help="new database on the embedded server")
     parser.add_argument("--seed", type=int, default=1)
+    add_count_option(parser)
     args = parser.parse_args(argv)
-    if not 0 < args.scale <= 100:
-        parser.error("--scale must be above 0 and at most 100")
+    wanted = requested_generation(parser, args)
 
     from blogster_cli.db import migrations
     from blogster_cli.db.connection import Database
@@ -974,7 +1033,7 @@ def main(argv: list[str] | None = None) -> int:
             if conn.info.parameter_status("is_superuser") != "on":
                 print("error: the generator needs a superuser connection", file=sys.stderr)
                 return 2
-            generate(conn, scale=args.scale, seed=args.seed)
+            generate(conn, scale=wanted.scale, seed=wanted.seed, counts=wanted.counts)
     except (ValueError, psycopg.Error) as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, app_context
+
+if TYPE_CHECKING:
+    from blogster_cli.services.every_account import EveryAccount
 
 app = command_group("workers")
 
@@ -62,8 +65,9 @@ def publish_due(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import due_work
 
-    published = due_work.publish_due_for_every_author(app_context().database)
-    output.print_json({"published": published}) if json else output.message(f"{published} posts published")
+    ctx = app_context()
+    done = due_work.publish_due_for_every_author(ctx.database, timeouts=ctx.timeouts)
+    _count_report(done, json, key="published", noun="posts published")
 
 
 @app.command("refill-credits")
@@ -134,8 +138,9 @@ def refresh_freshness(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import analytics_reports
 
-    scored = analytics_reports.freshness_for_every_author(app_context().database)
-    output.print_json({"scored": scored}) if json else output.message(f"{scored} posts scored for freshness")
+    ctx = app_context()
+    done = analytics_reports.freshness_for_every_author(ctx.database, timeouts=ctx.timeouts)
+    _count_report(done, json, key="scored", noun="posts scored for freshness")
 
 
 @app.command("post-social")
@@ -149,7 +154,8 @@ def post_social(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import social_posting
 
     ctx = app_context()
-    outcomes = social_posting.post_due_for_every_account(ctx.database, access=social_posting.social_access(ctx))
+    access = social_posting.social_access(ctx)
+    outcomes = social_posting.post_due_for_every_account(ctx.database, access=access, timeouts=ctx.timeouts)
     _distribution_report(outcomes, json, noun="social posts posted")
 
 
@@ -167,10 +173,21 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
         smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
     except ConfigError:
         smtp = None  # an error only if a newsletter is due
-    _distribution_report(newsletters.send_due_for_every_account(ctx.database, smtp=smtp), json, noun="newsletters sent")
+    sent = newsletters.send_due_for_every_account(ctx.database, smtp=smtp, timeouts=ctx.timeouts)
+    _distribution_report(sent, json, noun="newsletters sent")
 
 
-def _distribution_report(results: Sequence[object], json: bool, *, noun: str) -> None:
+def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
+    """The total of every account's count; then each account whose share failed, on stderr (exit 1)."""
+    total = sum(done.results)
+    output.print_json({key: total, "failed_accounts": len(done.failures)}) if json else output.message(
+        f"{total} {noun}"
+    )
+    _account_failures(done)
+
+
+def _distribution_report(done: EveryAccount[Any], json: bool, *, noun: str) -> None:
+    results = done.results
     errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
     if json:
         output.print_json(results)
@@ -178,5 +195,14 @@ def _distribution_report(results: Sequence[object], json: bool, *, noun: str) ->
         output.message(f"{len(results) - len(errors)} {noun}, {len(errors)} failed")
     for problem in errors:
         output.error(problem)
+    _account_failures(done)
     if errors:
+        raise typer.Exit(1)
+
+
+def _account_failures(done: EveryAccount[Any]) -> None:
+    """One stderr line per account whose share failed (the others' went on), then exit 1."""
+    for failure in done.failures:
+        output.error(f"account {failure.account}: {failure.error} (its share is retried on the next run)")
+    if done.failures:
         raise typer.Exit(1)

@@ -72,6 +72,8 @@ class Database:
         import psycopg
         from psycopg.conninfo import conninfo_to_dict
 
+        from blogster_cli.db.time_bounds import read_out_of_range_dates_as_bounds
+
         if "connect_timeout" not in conninfo_to_dict(self.conninfo):
             overrides.setdefault("connect_timeout", self.connect_timeout_s)
         if self.embedded is not None:
@@ -90,6 +92,7 @@ class Database:
         if problem:
             conn.close()
             raise ConfigError(problem)
+        read_out_of_range_dates_as_bounds(conn)
         return conn
 
     def _unavailable(self, exc: Exception) -> DatabaseUnavailable:

@@ -15,13 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 
 if TYPE_CHECKING:
     from blogster_cli.db.connection import Database
+    from blogster_cli.services.every_account import EveryAccount
 
 WINDOW_DAYS = 30
 REPORT_DAYS = (30, 90)
@@ -178,13 +179,14 @@ def freshness(acting: ActingUser, *, limit: int = TOP) -> list[PostFreshness]:
     return ranked[:limit] if limit else ranked
 
 
-def freshness_for_every_author(db: Database) -> int:
+def freshness_for_every_author(db: Database, *, timeouts: Timeouts) -> EveryAccount[int]:
     """`freshness` for each account with a published post, as that account (RLS decides
-    what it scores and stores); returns how many posts were scored. The workers' daily
-    job and `workers refresh-freshness`."""
+    what it scores and stores); each account's result is how many of its posts were scored.
+    The workers' daily job and `workers refresh-freshness`."""
     from blogster_cli.db.orm import orm_service_unit_of_work
     from blogster_cli.repositories import scheduled_jobs
+    from blogster_cli.services.every_account import for_every_account
 
     with orm_service_unit_of_work(db) as session:
         authors = scheduled_jobs.authors_with_published_posts(session)
-    return sum(len(freshness(ActingUser(db, Actor(user_id=author, email="")), limit=0)) for author in authors)
+    return for_every_account(db, authors, lambda acting: len(freshness(acting, limit=0)), timeouts=timeouts)

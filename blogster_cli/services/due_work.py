@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
@@ -29,6 +29,7 @@ from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services import publishing
+from blogster_cli.services.every_account import EveryAccount, for_every_account
 
 if TYPE_CHECKING:
     from blogster_cli.services.newsletters import SendReport, SmtpSettings
@@ -148,15 +149,15 @@ def publish_due_posts(acting: ActingUser, *, now: datetime) -> DuePublication:
     return DuePublication([PublishedPost(r.id, r.slug, r.title, r.published_at) for r in rows], marked)
 
 
-def publish_due_for_every_author(db: Database, *, now: datetime | None = None) -> int:
+def publish_due_for_every_author(db: Database, *, timeouts: Timeouts, now: datetime | None = None) -> EveryAccount[int]:
     """publish_due_posts for each account with a due post, as that account (RLS, its own
-    activity rows); returns how many posts went live. The workers' minute job and
-    `workers publish-due`."""
-    now = now or datetime.now(UTC)
+    activity rows); each account's result is how many of its posts went live. The workers'
+    minute job and `workers publish-due`."""
+    moment = now or datetime.now(UTC)
     with orm_service_unit_of_work(db) as session:
-        authors = scheduled_jobs.authors_with_due_posts(session, now=now)
-    return sum(
-        len(publish_due_posts(ActingUser(db, Actor(user_id=author, email="")), now=now).published) for author in authors
+        authors = scheduled_jobs.authors_with_due_posts(session, now=moment)
+    return for_every_account(
+        db, authors, lambda acting: len(publish_due_posts(acting, now=moment).published), timeouts=timeouts
     )
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_service_unit_of_work, orm_unit_of_work
@@ -31,6 +31,7 @@ from blogster_cli.errors import ConfigError, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories import scheduled_jobs
+from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
@@ -421,8 +422,8 @@ def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None 
 
 
 def send_due_for_every_account(
-    db: Database, *, smtp: SmtpSettings | None, now: dt.datetime | None = None
-) -> list[SendReport]:
+    db: Database, *, smtp: SmtpSettings | None, timeouts: Timeouts, now: dt.datetime | None = None
+) -> EveryAccount[SendReport]:
     """send_due for each account with a due newsletter, as that account (the workers' minute
     job and `workers send-newsletters`); a send another run holds comes back busy. Without
     an SMTP server (smtp None) it is a ConfigError only when something is due."""
@@ -432,9 +433,6 @@ def send_due_for_every_account(
     if accounts and smtp is None:
         raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     if smtp is None:
-        return []
-    return [
-        report
-        for account in accounts
-        for report in send_due(ActingUser(db, Actor(user_id=account, email="")), smtp=smtp, now=moment)
-    ]
+        return EveryAccount()
+    done = for_every_account(db, accounts, lambda acting: send_due(acting, smtp=smtp, now=moment), timeouts=timeouts)
+    return EveryAccount([report for reports in done.results for report in reports], done.failures)

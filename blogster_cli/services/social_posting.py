@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
+from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.services.platform_accounts import PlatformEndpoint, token_variable
 from blogster_cli.vocabulary import SocialPostStatus
 
@@ -84,17 +85,17 @@ def post_due(acting: ActingUser, *, access: SocialAccess, now: datetime | None =
 
 
 def post_due_for_every_account(
-    db: Database, *, access: SocialAccess, now: datetime | None = None
-) -> list[SocialPostOutcome]:
-    """post_due for each account with a due social post, as that account (RLS applies)."""
+    db: Database, *, access: SocialAccess, timeouts: Timeouts, now: datetime | None = None
+) -> EveryAccount[SocialPostOutcome]:
+    """post_due for each account with a due social post, as that account (RLS applies): the
+    outcomes of every account's posts, and the accounts whose share failed."""
     moment = now or datetime.now(UTC)
     with orm_service_unit_of_work(db) as session:
         accounts = scheduled_jobs.accounts_with_due_social_posts(session, now=moment)
-    return [
-        outcome
-        for account in accounts
-        for outcome in post_due(ActingUser(db, Actor(user_id=account, email="")), access=access, now=moment)
-    ]
+    done = for_every_account(
+        db, accounts, lambda acting: post_due(acting, access=access, now=moment), timeouts=timeouts
+    )
+    return EveryAccount([outcome for outcomes in done.results for outcome in outcomes], done.failures)
 
 
 def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: datetime) -> SocialPostOutcome | None:

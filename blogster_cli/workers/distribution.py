@@ -34,7 +34,9 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
     def post_social(timestamp: int) -> None:
         access = social_posting.social_access(context)
-        for outcome in social_posting.post_due_for_every_account(context.database, access=access):
+        for outcome in social_posting.post_due_for_every_account(
+            context.database, access=access, timeouts=context.timeouts
+        ).results:
             if outcome.error:
                 log.warning("social post %s (%s): %s", outcome.id, outcome.platform, outcome.error)
 
@@ -45,6 +47,8 @@ def register(app: procrastinate.App, context: AppContext) -> None:
             smtp = newsletters.smtp_settings(context)
         except ConfigError:
             return
-        for report in newsletters.send_due_for_every_account(context.database, smtp=smtp):
+        for report in newsletters.send_due_for_every_account(
+            context.database, smtp=smtp, timeouts=context.timeouts
+        ).results:
             if report.error:
                 log.warning("newsletter %s: %s", report.id, report.error)

@@ -38,7 +38,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
     @app.task(name=PUBLISH_DUE, queue=QUEUE, queueing_lock=PUBLISH_DUE)
     def publish_due(timestamp: int) -> None:
-        due_work.publish_due_for_every_author(context.database)
+        due_work.publish_due_for_every_author(context.database, timeouts=context.timeouts)
 
     @app.periodic(cron=ENSURE_PARTITIONS_CRON, periodic_id=ENSURE_PARTITIONS)
     @app.task(name=ENSURE_PARTITIONS, queue=QUEUE, queueing_lock=ENSURE_PARTITIONS)
@@ -58,7 +58,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.periodic(cron=REFRESH_FRESHNESS_CRON, periodic_id=REFRESH_FRESHNESS)
     @app.task(name=REFRESH_FRESHNESS, queue=QUEUE, queueing_lock=REFRESH_FRESHNESS)
     def refresh_freshness(timestamp: int) -> None:
-        analytics_reports.freshness_for_every_author(context.database)
+        analytics_reports.freshness_for_every_author(context.database, timeouts=context.timeouts)
 
     @app.periodic(cron=REFILL_CREDITS_CRON, periodic_id=REFILL_CREDITS)
     @app.task(name=REFILL_CREDITS, queue=QUEUE, queueing_lock=REFILL_CREDITS)

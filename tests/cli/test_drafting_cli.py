@@ -345,6 +345,26 @@ def test_others_published_posts_by_author_and_slug(cli, signed_up):
     assert shown(cli, "ada/second-s-post")["title"] == "Second's post"
 
 
+def test_another_writers_post_dated_beyond_pythons_calendar_lists_at_its_bound(cli, signed_up, superuser):
+    """A writer may date their own published post 'infinity', '-infinity' or year 10000 (PostgreSQL
+    takes it, through the CLI's SQL or their own login); everyone's feed still lists it, at the
+    bound Python can hold, instead of failing for every reader."""
+    dated = {"forever": "infinity", "never": "-infinity", "far": "10000-01-01", "bc": "0044-03-15 BC"}
+    for slug in dated:
+        new_post(cli, slug.title(), "--status", "published", "--slug", slug)
+    for slug, when in dated.items():
+        superuser.execute("update public.blogs set published_at = %s::timestamptz where slug = %s", (when, slug))
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    listed = cli("blogs", "list", "--all-authors", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert sorted(p["slug"] for p in listed.json()) == sorted(dated)
+    table = cli("blogs", "list", "--all-authors")
+    assert table.exit_code == 0 and "Forever" in table.stdout, table.stderr
+    author = listed.json()[0]["author"]
+    published = {slug: shown(cli, f"{author}/{slug}")["published_at"][:10] for slug in dated}
+    assert published == {"forever": "9999-12-31", "far": "9999-12-31", "never": "0001-01-01", "bc": "0001-01-01"}
+
+
 # -- 21: times in the configured timezone ------------------------------------------------
 
 

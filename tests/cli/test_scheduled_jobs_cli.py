@@ -31,7 +31,7 @@ def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, ma
 
     ran = cli("workers", "publish-due", "--json")
     assert ran.exit_code == 0, ran.stderr
-    assert ran.json() == {"published": 2}
+    assert ran.json() == {"published": 2, "failed_accounts": 0}
     # The same path as `calendar run-due`: the published posts' calendar entries are marked.
     calendar = dict(superuser.execute("select title, status::text from content_calendar"))
     assert calendar == {"Ada due": "published", "Bob due": "published", "Bob later": "planned"}
@@ -44,7 +44,44 @@ def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, ma
         )
     )
     assert owners == {"ada-due": ada.user_id, "bob-due": bob.user_id}
-    assert cli("workers", "publish-due", "--json").json() == {"published": 0}
+    assert cli("workers", "publish-due", "--json").json() == {"published": 0, "failed_accounts": 0}
+
+
+def test_an_accounts_own_rows_or_locks_do_not_stop_the_accounts_after_it(cli, db, make_user, superuser):
+    """The job goes through the accounts in turn. The first one's rows make its share fail (a
+    calendar entry at the largest sequence number overflows the step that marks it done), or its
+    login holds a lock on its own due post; the next account's post is still published, and the
+    run names the account that failed (exit 1; its share is retried on the next run)."""
+    first, second = sorted((make_user(), make_user()), key=lambda actor: str(actor.user_id))  # the job's order
+    past = datetime.now(UTC) + timedelta(minutes=2)
+    schedule_post(db, first, "First due", past)
+    schedule_post(db, second, "Second due", past)
+    superuser.execute("update blogs set published_at = now() - interval '1 minute'")
+    superuser.execute(
+        "insert into content_calendar (user_id, title, scheduled_date, blog_id, sequence)"
+        " select author_id, title, current_date, id, 2147483647 from blogs where author_id = %s",
+        (first.user_id,),
+    )
+    ran = cli("workers", "publish-due", "--json")
+    assert ran.exit_code == 1
+    assert ran.json() == {"published": 1, "failed_accounts": 1}
+    assert f"account {first.user_id}: integer out of range" in ran.stderr
+    assert superuser.execute("select status::text from blogs where slug = 'second-due'").fetchone() == ("published",)
+
+    schedule_post(db, first, "First again", past)
+    schedule_post(db, second, "Second again", past)
+    superuser.execute("delete from content_calendar")
+    superuser.execute("update blogs set published_at = now() - interval '1 minute' where slug like '%-again'")
+    assert cli("config", "set", "lock_timeout_ms", "100").exit_code == 0
+    with db.connect() as holder, acting_transaction(holder, first.role_name):
+        holder.execute("select id from blogs where slug = 'first-again' for update")
+        ran = cli("workers", "publish-due")
+    assert ran.exit_code == 1
+    assert ran.stderr.splitlines()[0] == "1 posts published"
+    assert f"account {first.user_id}: " in ran.stderr
+    published = superuser.execute("select slug from blogs where status = 'published' and slug like '%-again'")
+    assert published.fetchall() == [("second-again",)]
+    assert cli("workers", "publish-due", "--json").json() == {"published": 1, "failed_accounts": 0}  # the retry
 
 
 def test_ensure_partitions_creates_next_months_and_is_idempotent(cli, superuser):
@@ -222,7 +259,7 @@ def test_refresh_freshness_scores_every_authors_published_posts_as_the_author(cl
 
     ran = cli("workers", "refresh-freshness", "--json")
     assert ran.exit_code == 0, ran.stderr
-    assert ran.json() == {"scored": 2}
+    assert ran.json() == {"scored": 2, "failed_accounts": 0}
     scored = dict(
         superuser.execute(
             "select b.slug, f.freshness_score from content_freshness f join blogs b on b.id = f.blog_id"
@@ -230,7 +267,7 @@ def test_refresh_freshness_scores_every_authors_published_posts_as_the_author(cl
     )
     assert set(scored) == {"bob-live", "bob-old"} and scored["bob-old"] < scored["bob-live"]
     # Run again (the next day's job): each post keeps one row, rescored.
-    assert cli("workers", "refresh-freshness", "--json").json() == {"scored": 2}
+    assert cli("workers", "refresh-freshness", "--json").json() == {"scored": 2, "failed_accounts": 0}
     assert superuser.execute("select count(*) from content_freshness").fetchone() == (2,)
     # RLS: another account sees none of them.
     with db.connect() as conn, acting_transaction(conn, carol.role_name):

@@ -4,18 +4,19 @@ skipped triggers would have written is there, and RLS still hides other accounts
 import pytest
 
 from bench.bench_rls import fill
-from bench.generate import SHARED_DATA, generate, recorded_generation, scaled_counts
+from bench.generate import SHARED_DATA, Generation, generate, recorded_generation, scaled_counts
 from blogster_cli.db.acting import acting_transaction
 from tests.integration.test_dashboard_daily_totals import assert_rollup_exact
 
 SCALE = 0.0005  # 5 accounts, 500 posts, 5,000 analytics rows, 500 chat messages
+COUNTS = {"blog_ideas": 17}  # instead of the scale's 25
 
 
 def test_generated_data_is_complete_consistent_and_private(superuser):
     """One generation (it takes seconds), three kinds of checks."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not present at {SHARED_DATA}")
-    written = generate(superuser, scale=SCALE, seed=7, report=lambda *line: None)
+    written = generate(superuser, scale=SCALE, seed=7, counts=COUNTS, report=lambda *line: None)
     check_counts(written, superuser)
     check_derived_columns(superuser)
     assert_rollup_exact(superuser)  # the dashboard's rollup, which the loading skipped the triggers of
@@ -28,8 +29,9 @@ def count(conn, table: str) -> int:
 
 
 def check_counts(generated, superuser):
-    """The counts it reports are the scale's and are in the database."""
-    expected = scaled_counts(SCALE)
+    """The counts it reports are the scale's, or the ones set, and are in the database."""
+    expected = scaled_counts(SCALE, COUNTS)
+    assert expected["blog_ideas"] == 17
     assert generated["users"] == expected["users"] == count(superuser, "auth.users")
     assert count(superuser, "public.profiles") == expected["users"]  # the signup trigger ran
     roles = superuser.execute(
@@ -129,14 +131,17 @@ def test_refuses_a_database_that_already_has_accounts(make_user, superuser):
 
 
 def check_a_kept_database_is_reused_only_at_its_own_scale(superuser):
-    """The generator records its scale and seed with the rows; bench_rls reuses a kept database
-    filled at the same ones (without writing a row) and refuses one filled at others."""
-    assert recorded_generation(superuser) == (SCALE, 7)
+    """The generator records its scale, seed and counts set with the rows; bench_rls reuses a
+    kept database filled with the same ones (without writing a row) and refuses one filled with others."""
+    filled = Generation(SCALE, 7, COUNTS)
+    assert recorded_generation(superuser) == filled
     posts = count(superuser, "public.blogs")
-    assert fill(superuser, scale=SCALE, seed=7, kept=True, applied=[]) is True
+    assert fill(superuser, filled, kept=True, applied=[]) is True
     assert count(superuser, "public.blogs") == posts
-    assert fill(superuser, scale=SCALE * 2, seed=7, kept=True, applied=[]) is False
-    assert fill(superuser, scale=SCALE, seed=8, kept=True, applied=[]) is False
+    assert fill(superuser, Generation(SCALE * 2, 7, COUNTS), kept=True, applied=[]) is False
+    assert fill(superuser, Generation(SCALE, 8, COUNTS), kept=True, applied=[]) is False
+    assert fill(superuser, Generation(SCALE, 7), kept=True, applied=[]) is False
+    assert fill(superuser, Generation(SCALE, 7, {"blog_ideas": 18}), kept=True, applied=[]) is False
     assert count(superuser, "public.blogs") == posts
 
 
@@ -145,4 +150,4 @@ def test_a_kept_database_with_accounts_but_no_record_is_refused(superuser, make_
     not taken for generated data, nor generated over."""
     make_user()
     assert recorded_generation(superuser) is None
-    assert fill(superuser, scale=SCALE, seed=7, kept=True, applied=[]) is False
+    assert fill(superuser, Generation(SCALE, 7), kept=True, applied=[]) is False

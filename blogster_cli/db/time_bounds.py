@@ -1,0 +1,64 @@
+"""Dates PostgreSQL stores and Python cannot hold, read as the nearest ones Python can.
+
+PostgreSQL accepts 'infinity', '-infinity', years past 9999 and years BC in every date and
+timestamp column; Python's `date` and `datetime` stop at years 1 and 9999, and psycopg
+refuses the rest with a DataError. An account may date its own rows so (a post published
+at 'infinity'), and then every other account reading them (the public feed, an assigned
+review) would fail: so each connection reads them as `date.max` / `datetime.max` (and the
+minima) instead. Everything else is read by psycopg's own loaders.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.pq import Format
+
+if TYPE_CHECKING:
+    from psycopg.abc import AdaptContext, Buffer
+
+# Each type, with the values it is read as below year 1 and above year 9999.
+_BOUNDS: dict[str, tuple[date, date]] = {
+    "date": (date.min, date.max),
+    "timestamp": (datetime.min, datetime.max),
+    "timestamptz": (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)),
+}
+
+
+def _before_year_one(data: bytes) -> bool:
+    """'-infinity' or a date BC (PostgreSQL's text output in the ISO DateStyle)."""
+    return data.startswith(b"-") or data.endswith(b" BC")
+
+
+class _BoundedLoader(Loader):
+    """psycopg's text loader for the type, with its out-of-range values clamped."""
+
+    low: Any
+    high: Any
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        default = psycopg.adapters.get_loader(oid, Format.TEXT)
+        assert default is not None
+        self._load = default(oid, context).load  # psycopg's own, in C where installed
+
+    def load(self, data: Buffer) -> Any:
+        try:
+            return self._load(data)
+        except psycopg.DataError:
+            return self.low if _before_year_one(bytes(data)) else self.high
+
+
+_LOADERS = {
+    name: type(f"Bounded{name.title()}Loader", (_BoundedLoader,), {"low": low, "high": high})
+    for name, (low, high) in _BOUNDS.items()
+}
+
+
+def read_out_of_range_dates_as_bounds(conn: psycopg.Connection) -> None:
+    """Registers the clamping loaders on `conn` (text format, the one Blogster reads)."""
+    for name, loader in _LOADERS.items():
+        conn.adapters.register_loader(name, loader)
