@@ -106,6 +106,61 @@ def test_a_third_account_sees_and_reaches_nothing(db, team, superuser):
         run(db, eve, "select public.review_act(gen_random_uuid(), 'start')")
 
 
+def test_a_trashed_post_is_hidden_from_its_assignee_until_restored(db, team, superuser):
+    """0097: the assignee policy admits no post in the trash, body or title (db/README: a trashed
+    post is invisible to everyone but its author)."""
+    ada, grace, posts = team["ada"], team["grace"], team["posts"]
+    run(db, ada, "update public.blogs set deleted_at = now() where id = %s", (posts["assigned"],))
+    for statement in (
+        "select slug from public.blogs",
+        "select content ->> 'markdown' from public.blogs where deleted_at is not null",
+        f"select title from public.blogs where id = '{posts['assigned']}'",
+    ):
+        assert run(db, grace, statement) == []
+    assert run(db, grace, "update public.blogs set title = 'x'") == 0
+    run(db, ada, "update public.blogs set deleted_at = null where id = %s", (posts["assigned"],))
+    assert run(db, grace, "select slug from public.blogs") == [("assigned",)]
+
+
+def approved_with_publishing(db, team) -> str:
+    """ada lets grace approve and publish `private`; grace starts and approves it (no publish yet)."""
+    ada, grace, posts = team["ada"], team["grace"], team["posts"]
+    statement = "select public.review_assign(%s, 'grace@example.com', 'approver', null, true)"
+    ((assignment,),) = run(db, ada, statement, (posts["private"],))
+    run(db, grace, "select public.review_act(%s, 'start')", (assignment,))
+    run(db, grace, "select public.review_act(%s, 'approve')", (assignment,))
+    return assignment
+
+
+def status_of(superuser, post) -> str:
+    return superuser.execute("select status::text from public.blogs where id = %s", (post,)).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "author_change",
+    ["update public.blogs set content = jsonb_build_object('markdown', 'Rewritten') where id = %s",
+     "update public.blogs set title = 'Retitled' where id = %s"],
+)  # fmt: skip
+def test_an_approval_does_not_cover_what_the_author_changed_after_it(db, team, superuser, author_change):
+    """0097: review_publish publishes the post as approved, not what its author wrote since."""
+    assignment, post = approved_with_publishing(db, team), team["posts"]["private"]
+    run(db, team["ada"], author_change, (post,))
+    with pytest.raises(psycopg.errors.CheckViolation, match="changed after it was approved"):
+        run(db, team["grace"], "select public.review_publish(%s)", (assignment,))
+    assert status_of(superuser, post) == "draft"
+
+
+def test_an_approval_publishes_once_and_not_after_the_author_takes_the_post_down(db, team, superuser):
+    """0097: the approver publishes; the author unpublishes; the same approval cannot put it back."""
+    assignment, post = approved_with_publishing(db, team), team["posts"]["private"]
+    assert run(db, team["grace"], "select public.review_publish(%s)", (assignment,)) == [(post,)]
+    assert status_of(superuser, post) == "published"
+    run(db, team["ada"], "update public.blogs set status = 'draft', published_at = null where id = %s", (post,))
+    with pytest.raises(psycopg.errors.CheckViolation, match="changed after it was approved"):
+        run(db, team["grace"], "select public.review_publish(%s)", (assignment,))
+    assert status_of(superuser, post) == "draft"
+
+
 def test_the_owner_cannot_skip_transitions_or_move_an_assignment(db, team, superuser):
     ada, eve, ids = team["ada"], team["eve"], team["ids"]
     for statement, params in [
