@@ -60,6 +60,13 @@ def switch_sql(role_name: str, timeouts: Timeouts) -> str:
     )
 
 
+# Admin work (bans, purges, grants) waits at most this long for a row lock. An account's own
+# login may hold locks on rows of its own for as long as its transaction lasts, some of them
+# taken for it by triggers on rows an admin then needs (its auth.users row, when it assigns a
+# review): the admin command fails with "try again" instead of hanging.
+ADMIN_LOCK_TIMEOUT_SQL = "set local lock_timeout = '5s'"
+
+
 @lru_cache(maxsize=256)
 def begin_and_switch(role_name: str, timeouts: Timeouts) -> bytes:
     """BEGIN and SWITCH_SQL as one simple-query message (role names are u_<hex> or ours: ASCII)."""
@@ -208,6 +215,7 @@ def admin_unit_of_work(db: Database) -> Iterator[psycopg.Connection]:
         if not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE:
             raise RuntimeError("a unit of work must start on an idle autocommit connection")
         with conn.transaction():
+            conn.execute(ADMIN_LOCK_TIMEOUT_SQL)
             yield conn
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.db.acting import switch_sql
+from blogster_cli.db.acting import ADMIN_LOCK_TIMEOUT_SQL, switch_sql
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import SERVICE_ROLE
 from blogster_cli.models import accounts, content, extended, system
@@ -81,7 +81,7 @@ def orm_service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> 
 def orm_admin_unit_of_work(db: Database) -> Iterator[Session]:
     """`db.acting.admin_unit_of_work` as a Session: one transaction on `db`'s own login, for
     admin work only (the callers check that the actor may do it first)."""
-    with _session(db, "begin") as session:
+    with _session(db, "begin; " + ADMIN_LOCK_TIMEOUT_SQL) as session:
         yield session
 
 

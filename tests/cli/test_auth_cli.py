@@ -1,7 +1,10 @@
 """Accounts from the command line: signup, login, sessions, passwords, admin."""
 
+import time
+
 import pytest
 
+from blogster_cli.db.acting import acting_transaction
 from tests.cli.conftest import PASSWORD
 
 
@@ -67,6 +70,25 @@ def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
     assert cli("admin", "users", "ban", "bob@example.com", "--lift").exit_code == 0
     again = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert again.exit_code == 0, again.stderr
+
+
+def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
+    """bob assigns his own post to himself and keeps the transaction open: the assignment
+    trigger holds his auth.users row. The ban fails after the admin lock timeout (5 s) with a
+    one-line "try again", instead of waiting as long as bob likes; it works once he lets go."""
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    role = cli("auth", "whoami", "--json").json()["database_role"]
+    assert cli("blogs", "new", "Bob's draft", "--slug", "bobs-draft", input="Text.\n").exit_code == 0
+    cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    with db.connect() as holder, acting_transaction(holder, role):
+        holder.execute(
+            "insert into public.team_collaboration (blog_id, assigned_to, role)"
+            " select id, author_id, 'editor' from public.blogs where slug = 'bobs-draft'"
+        )
+        started = time.monotonic()
+        assert "try again" in one_line_error(cli("admin", "users", "ban", "bob@example.com"), 5)
+        assert 4 < time.monotonic() - started < 20
+    assert cli("admin", "users", "ban", "bob@example.com").exit_code == 0
 
 
 def test_passwd_changes_the_password(cli, signed_up):
