@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from blogster_cli.content.errors import FrontMatterError
+from blogster_cli.content.errors import ContentError, FrontMatterError
+from blogster_cli.content.files import read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
 from blogster_cli.documentation import languages
 
@@ -170,21 +171,18 @@ def _categories(folders: Iterable[str]) -> list[CategorySource]:
 
 
 def read_tree(root: Path) -> Tree:
-    """Every markdown file below `root` (hidden files and folders skipped), in path order."""
+    """Every markdown file below `root` (hidden files and folders skipped), in path order.
+
+    Regular files only, never read through a link: a link (`pw.md -> /etc/passwd`) or a FIFO
+    in a docs folder is reported, not published to every account."""
     pages: list[PageSource] = []
-    problems: list[PageProblem] = []
-    files = sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix.lower() in MARKDOWN_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-    for file in files:
-        path = file.relative_to(root).as_posix()
+    walk = walk_folder(root, lambda name: PurePosixPath(name).suffix.lower() in MARKDOWN_SUFFIXES, lambda _: True)
+    problems = [PageProblem(path, reason) for path, reason in [*walk.skipped, *walk.unreadable]]
+    for path in walk.files:
         try:
-            pages.append(read_page(path, file.read_text(encoding="utf-8")))
-        except (FrontMatterError, ValueError, UnicodeDecodeError, OSError) as exc:
+            text = read_regular_file(root / path).decode("utf-8")
+            pages.append(read_page(path, text.replace("\r\n", "\n").replace("\r", "\n")))  # as read_text did
+        except (ContentError, ValueError, UnicodeDecodeError, OSError) as exc:
             problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     seen: dict[str, str] = {}
     unique_pages = []

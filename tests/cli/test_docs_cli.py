@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.cli.conftest import PASSWORD
@@ -71,6 +72,23 @@ def test_a_failing_page_is_reported_and_the_rest_go_in(cli, signed_up, tmp_path)
     assert result.exit_code == 1
     assert "bad.md" in result.stderr
     assert [p["slug"] for p in cli("docs", "list", "--json").json()] == ["good", "long"]
+
+
+def test_links_and_special_files_in_a_docs_folder_are_reported_not_published(cli, signed_up, tmp_path):
+    """`pw.md -> /etc/passwd` (or a linked folder, or a FIFO) in a cloned help tree must not become
+    a page every account can read: the import reads regular files only, never through a link."""
+    secret = write(tmp_path / "outside", {"secret.md": "root:x:0:0:root:/root:/bin/bash\n"})
+    root = write(tmp_path / "docs", {"good.md": "# Good\n"})
+    (root / "pw.md").symlink_to(secret / "secret.md")
+    (root / "linked").symlink_to(secret, target_is_directory=True)
+    os.mkfifo(root / "pipe.md")
+    result = cli("docs", "import", str(root), "--publish", "--json")
+    assert result.exit_code == 1
+    report = result.json()
+    assert report["created"] == ["good"]
+    assert sorted(path for path, _reason in report["failed"]) == ["linked", "pipe.md", "pw.md"]
+    assert [p["slug"] for p in cli("docs", "list", "--json").json()] == ["good"]
+    assert "root:x" not in cli("docs", "search", "root", "--json").stdout
 
 
 def test_export_gives_back_the_real_corpus_byte_for_byte(cli, signed_up, tmp_path):
