@@ -191,10 +191,16 @@ def _fields(widget: Widget) -> str:
     )
 
 
+def _js(value: object) -> str:
+    """`value` as a JavaScript literal safe inside an HTML <script>: JSON with <, > and & escaped,
+    so a label holding "</script><script>..." cannot end the script and start another."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _script(widget: Widget) -> str:
-    track = json.dumps(f"/_i/{widget.tracking_id}/")
+    track = _js(f"/_i/{widget.tracking_id}/")
     if widget.content_type == "quiz":
-        answers = json.dumps([q["answer"] for q in widget.structure["questions"]])
+        answers = _js([q["answer"] for q in widget.structure["questions"]])
         outcome = (
             f"var a={answers},n=0;a.forEach(function(x,i){{var c=f.querySelector('input[name=\"'+f.id+'-q'+i+'\"]:checked');"
             "if(c&&+c.value===x)n++;});o.textContent='You got '+n+' of '+a.length+' right.';"
@@ -202,9 +208,9 @@ def _script(widget: Widget) -> str:
     elif widget.content_type == "calculator":
         names = [f["name"] for f in widget.structure["inputs"]]
         expression = formula_js(widget.structure["formula"], set(names))
-        label = json.dumps(widget.structure["result_label"])
+        label = _js(widget.structure["result_label"])
         outcome = (
-            f"var v={{}};{json.dumps(names)}.forEach(function(k){{v[k]=parseFloat(f.elements[k].value)||0;}});"
+            f"var v={{}};{_js(names)}.forEach(function(k){{v[k]=parseFloat(f.elements[k].value)||0;}});"
             f"var r={expression};o.textContent={label}+': '+(isFinite(r)?Math.round(r*1e6)/1e6:'-');"
         )
     else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import html5lib
 import pytest
 
@@ -79,6 +82,21 @@ def test_widgets_are_accessible_self_contained_html():
                 "my-calculator-qty",
             ]
             assert "((v.price * v.qty) * (1 + 0.2))" in rendered
+
+
+def test_text_in_the_widgets_script_cannot_end_the_script():
+    """The calculator's result label (and any other value) goes into an inline <script> as JSON:
+    "</script><script>..." there would end the script and run the next one on the built site."""
+    hostile = "</script><script>alert(5)</script><!--"
+    structure = {**CALCULATOR, "result_label": hostile}
+    rendered = interactive.render_widget(
+        Widget("calculator", "calc", "Calc", interactive.validated("calculator", structure))
+    )
+    script = rendered[rendered.index("<script>") :]
+    assert script.count("<script>") == 1 and script.count("</script>") == 1 and "<!--" not in script
+    assert (
+        json.loads(re.search(r"o.textContent=(\"[^\"]*\")", script).group(1)) == hostile
+    )  # the same text, shown as text
 
 
 def test_short_codes_are_replaced_in_rendered_posts_and_unknown_ones_stay():
