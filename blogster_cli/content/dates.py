@@ -61,8 +61,12 @@ def parse_date(value: object, default_tz: tzinfo = UTC) -> datetime:
     """Return `value` as an aware datetime; naive values are taken in `default_tz`.
 
     Accepts datetime and date objects (YAML, TOML) and strings. Raises DateParseError
-    with the reason for anything else.
+    with the reason for anything else, and for a moment outside years 1-9999 in UTC.
     """
+    return _in_range(_aware(value, default_tz), value)
+
+
+def _aware(value: object, default_tz: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=default_tz)
     if isinstance(value, date):
@@ -74,13 +78,29 @@ def parse_date(value: object, default_tz: tzinfo = UTC) -> datetime:
     raise DateParseError(f"{value!r} is a {type(value).__name__}, not a date")
 
 
+def _in_range(moment: datetime, written: object) -> datetime:
+    """`moment` if its offset is a real one (under 24 hours) and it is within years 1-9999 in
+    UTC too, as stored: '9999-12-31 23:59 PST' is in year 10000 there, and the database would
+    keep a date Python cannot read back."""
+    try:
+        moment.utcoffset()
+    except ValueError:  # dateutil reads "+25:00", an offset Python refuses to apply
+        raise DateParseError(f"{str(written)!r} has a UTC offset of a day or more") from None
+    try:
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        reason = str(error).split(":")[0].lower()
+        raise DateParseError(f"{str(written)!r} is out of range ({reason})") from None
+    return moment
+
+
 def _parse_text(text: str, default_tz: tzinfo) -> datetime:
     cleaned = _TRAILING_NOTE.sub("", text.strip())
     cleaned = _THREE_DIGIT_OFFSET.sub(r"\g<1>0\2\3", cleaned)
     if not cleaned:
         raise DateParseError(f"{text!r} is empty, not a date")
     try:
-        return parse_date(datetime.fromisoformat(cleaned), default_tz)
+        return _aware(datetime.fromisoformat(cleaned), default_tz)
     except ValueError:
         pass
     parsed = [_dateutil_parse(text, cleaned, default) for default in _PROBE_DEFAULTS]
@@ -88,7 +108,7 @@ def _parse_text(text: str, default_tz: tzinfo) -> datetime:
     missing = [name for name in ("year", "month", "day") if getattr(first, name) != getattr(second, name)]
     if missing:
         raise DateParseError(f"{text!r} has no {', '.join(missing)}")
-    return parse_date(first, default_tz)
+    return _aware(first, default_tz)
 
 
 def _dateutil_parse(original: str, cleaned: str, default: datetime) -> datetime:

@@ -42,7 +42,12 @@ def parse_at(text: str, *, timezone: tzinfo) -> datetime:
         naive = datetime.strptime(text.strip(), AT_FORMAT)
     except ValueError:
         raise InvalidInput(f"--at {text!r} is not a time like '2026-12-01 09:00'") from None
-    return naive.replace(tzinfo=timezone)
+    moment = naive.replace(tzinfo=timezone)
+    try:
+        moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
+    except OverflowError:
+        raise InvalidInput(f"--at {text!r} is out of range in UTC") from None
+    return moment
 
 
 def readiness(row: BlogRow) -> tuple[list[str], list[str]]:

@@ -41,6 +41,24 @@ def test_a_bad_file_is_reported_the_rest_imported_and_exit_1(cli, signed_up, tmp
     assert cli("blogs", "list", "--format", "count").stdout.strip() == "2"
 
 
+def test_dates_python_cannot_hold_in_utc_fail_their_file_only(cli, signed_up, tmp_path):
+    """'9999-12-31 23:59 PST' is in year 10000 in UTC, where it is stored, and '+25:00' is no
+    offset: each file is reported (in the dry run too) and the rest go in; the account's posts
+    stay readable."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for name, when in (("far", "9999-12-31 23:59 PST"), ("early", "0001-01-01T00:00:00+14:00"),
+                       ("offset", "2020-01-01T00:00:00+25:00"), ("ok", "2020-01-01")):  # fmt: skip
+        (folder / f"{name}.md").write_text(f'---\ntitle: {name}\ndate: "{when}"\n---\nBody.\n', encoding="utf-8")
+    for dry_run in (("--dry-run",), ()):
+        result = cli("import", str(folder), "--json", *dry_run)
+        assert result.exit_code == 1, result.stderr
+        outcomes = {Path(f["path"]).stem: f["outcome"] for f in result.json()["files"]}
+        assert outcomes == {"far": "failed", "early": "failed", "offset": "failed", "ok": "imported"}
+    listed = cli("blogs", "list", "--json")
+    assert listed.exit_code == 0 and [p["slug"] for p in listed.json()] == ["ok"]
+
+
 def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site", bad=True)
     result = cli("import", str(site), "--json")

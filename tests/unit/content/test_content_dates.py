@@ -75,11 +75,23 @@ def test_yaml_and_toml_date_objects() -> None:
         (20210616, "is a int, not a date"),
         (dt.time(10, 0), "time of day without a date"),
         (None, "not a date"),
+        # In range where written, not in UTC (where they are stored): Python cannot read them back.
+        ("9999-12-31 23:59 PST", "out of range"),
+        ("9999-12-31T23:59:59-14:00", "out of range"),
+        ("0001-01-01T00:00:00+14:00", "out of range"),
+        (dt.datetime(9999, 12, 31, 23, 0, tzinfo=ZoneInfo("Pacific/Honolulu")), "out of range"),
+        ("2020-01-01T00:00:00+25:00", "offset of a day or more"),
     ],
 )
 def test_unparseable_dates_raise_with_a_reason(value: object, reason: str) -> None:
     with pytest.raises(DateParseError, match=reason):
         parse_date(value)
+
+
+def test_the_last_and_first_moments_python_holds_in_utc_are_dates() -> None:
+    assert parse_date("9999-12-31T23:59:59Z") == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    assert parse_date("0001-01-01T00:00:00Z") == dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    assert parse_date(dt.date(9999, 12, 31), ZoneInfo("Pacific/Honolulu")).year == 9999  # 10:00 UTC that day
 
 
 def test_dated_names_and_zola_paths() -> None:
