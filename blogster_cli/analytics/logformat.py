@@ -54,13 +54,27 @@ def _day_base(day_part: str, zone: str) -> tuple[int, date]:
     local_day = date(int(year_text), _MONTHS[month_text], int(day_text))
     sign = -1 if zone[0] == "-" else 1
     offset = sign * (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60)
+    if abs(offset) >= 86400:
+        raise ValueError("not a UTC offset")
     return calendar.timegm(local_day.timetuple()) - offset, local_day
 
 
 def _clf_time(text: str) -> tuple[int, date]:
     """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date)."""
     base, local_day = _day_base(text[:11], text[21:26])
-    return base + int(text[12:14]) * 3600 + int(text[15:17]) * 60 + int(text[18:20]), local_day
+    return _stored(base + int(text[12:14]) * 3600 + int(text[15:17]) * 60 + int(text[18:20])), local_day
+
+
+# Years 1-9999 in UTC, less a day at each end (the ingest works on the day after a request's
+# day): a request outside them (a local '31/Dec/9999:23:59:59 -2359') could be stored but never
+# read back, and stopped every later ingest, so its line is malformed.
+_FIRST_SECOND, _LAST_SECOND = -62135510400, 253402214399
+
+
+def _stored(timestamp: int) -> int:
+    if not _FIRST_SECOND <= timestamp <= _LAST_SECOND:
+        raise ValueError("out of range in UTC")
+    return timestamp
 
 
 # (ip, UTC epoch seconds, local date, path, status, referrer, user agent) of one request.
@@ -125,7 +139,7 @@ def _json_time(fields: dict[str, object]) -> tuple[int, date]:
         moment = datetime.fromisoformat(iso)
         if moment.tzinfo is None:
             raise ValueError("time without zone")
-        return int(moment.timestamp()), moment.date()
+        return _stored(int(moment.timestamp())), moment.date()
     raise ValueError("no time field")
 
 

@@ -95,6 +95,22 @@ def test_common_and_nginx_json_formats() -> None:
     assert parsed is not None and (parsed.status, parsed.path, parsed.timestamp) == (301, "/x", 1796115600)
 
 
+def test_times_outside_the_years_python_holds_in_utc_are_malformed_lines() -> None:
+    """'31/Dec/9999:23:59:59 -2359' is in year 10000 in UTC: stored, it stopped every later
+    ingest (its day could not be read back); an offset of a day or more is no offset."""
+
+    def line(stamp: str) -> str:
+        return f'1.2.3.4 - - [{stamp}] "GET /posts/a/ HTTP/1.1" 200 5'
+
+    for stamp in ("31/Dec/9999:23:59:59 -2359", "31/Dec/9999:00:00:00 +0000", "01/Jan/0001:00:00:00 +0100",
+                  "01/Dec/2026:10:00:00 +9900", "01/Dec/2026:10:00:00 -2400"):  # fmt: skip
+        assert parse_line(line(stamp), LogFormat.COMMON) is None, stamp
+    iso = '{"remote_addr":"1.2.3.4","time_iso8601":"9999-12-31T23:59:59-12:00","request":"GET /x HTTP/1.1","status":"200"}'
+    assert parse_line(iso, LogFormat.NGINX_JSON) is None
+    kept = parse_line(line("30/Dec/9999:23:59:59 +0000"), LogFormat.COMMON)
+    assert kept is not None and kept.day == date(9999, 12, 30)
+
+
 def test_crawlers_and_feed_readers_come_from_the_maintained_list() -> None:
     assert is_crawler(GOOGLEBOT)
     assert is_crawler("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 3 subscribers; like FeedFetcher-Google)")
