@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,30 +22,39 @@ class FeedItem:
     tags: list[str]
 
 
+# What XML 1.0 cannot carry at all (C0 controls but tab and line breaks, surrogates, U+FFFE/F):
+# lxml refuses the whole feed over one such character in one post's title or summary.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _generator(config: SiteConfig, items: list[FeedItem]) -> Any:  # feedgen ships no types
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
     feed.id(config.base_url)
-    feed.title(config.title)
-    feed.description(config.description or config.title)
+    feed.title(_xml(config.title))
+    feed.description(_xml(config.description or config.title))
     feed.link(href=config.base_url, rel="alternate")
     feed.language("en")
     feed.generator("Blogster")
-    feed.author(name=config.title)
+    feed.author(name=_xml(config.title))
     if items:
         feed.updated(max(i.updated_at for i in items))
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
-        entry.title(item.title)
+        entry.title(_xml(item.title))
         entry.link(href=item.url)
         entry.published(item.published_at)
         entry.updated(item.updated_at)
-        entry.description(item.summary or item.title)
+        entry.description(_xml(item.summary or item.title))
         for tag in item.tags:
-            entry.category(term=tag)
+            entry.category(term=_xml(tag))
     return feed
 
 
