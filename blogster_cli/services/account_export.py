@@ -16,7 +16,7 @@ from pathlib import Path
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import NotFound
+from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.private_files import private_dir, write_private
 from blogster_cli.repositories import account_data
 
@@ -33,7 +33,11 @@ def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
     from blogster_cli.services.exports import export_posts
 
     directory = private_dir(directory.expanduser().resolve())
-    private_dir(directory / "posts")
+    posts_folder = directory / "posts"
+    if posts_folder.is_symlink() or (posts_folder.exists() and not posts_folder.is_dir()):
+        # A link there would carry the posts (and the export's own record) out of the folder.
+        raise InvalidInput(f"{posts_folder} is a link or not a folder: export into another folder")
+    private_dir(posts_folder)
     with unit_of_work(acting) as conn:
         data = account_data.owned_rows(conn)
         me = conn.execute("select id, email, created_at from auth.me()").fetchone()
@@ -42,5 +46,5 @@ def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
     write_private(directory / "account.json", document.encode("utf-8"))
-    posts = export_posts(acting, directory=directory / "posts", dialect="markdown", private=True)
+    posts = export_posts(acting, directory=posts_folder, dialect="markdown", private=True)
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)

@@ -74,14 +74,20 @@ def _safe_target(out: Path, relative: str) -> Path:
     return out / normal
 
 
-def _write(target: Path, data: bytes, made: set[Path]) -> None:
-    """Writes `target` whole (a reader never sees half a file); `made` remembers folders already created."""
+def _write(out: Path, target: Path, data: bytes, made: set[Path]) -> None:
+    """Writes `target` whole (a reader never sees half a file); `made` remembers folders already
+    created. A folder in `out` (resolved) that is a link leading out of it (`posts -> elsewhere`)
+    is refused, and the partial file is a new one, never a link someone left in its place."""
     if target.parent not in made:
+        if not target.parent.resolve().is_relative_to(out):  # before mkdir, which would follow the link
+            raise FileSystemError(f"cannot write {target}: {target.parent} leads outside the output folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
     partial = target.with_name(target.name + ".partial")
     try:
-        partial.write_bytes(data)
+        partial.unlink(missing_ok=True)
+        with open(partial, "xb") as handle:
+            handle.write(data)
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
@@ -107,7 +113,7 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manife
         if old is not None and old[1] == sha:
             summary.unchanged += 1
             continue
-        _write(_safe_target(out, page.path), data, made)
+        _write(out, _safe_target(out, page.path), data, made)
         summary.written.append(page.path)
     for path in sorted(set(previous.files) - set(files)):
         target = _safe_target(out, path)
@@ -125,7 +131,7 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manife
     }
     data = orjson.dumps(manifest)
     if summary.written or summary.removed or _read(out / MANIFEST) != data:
-        _write(out / MANIFEST, data, made)
+        _write(out, out / MANIFEST, data, made)
     return summary
 
 

@@ -165,6 +165,18 @@ def test_account_export_has_my_rows_and_posts_but_nobody_elses(cli, signed_up, t
     assert len(posts) == 1 and "Bobs own" in posts[0].read_text()
 
 
+def test_account_export_refuses_a_posts_folder_that_is_a_link(cli, signed_up, tmp_path):
+    """`out/posts -> elsewhere` would carry the posts and the export's record out of the folder."""
+    new_post(cli, "Mine")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "posts").symlink_to(elsewhere, target_is_directory=True)
+    result = cli("account", "export", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "is a link" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
     new_post(cli, "Tagged")
     result = cli("blogs", "tag", "add", "tagged", "x" * 65)

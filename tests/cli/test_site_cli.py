@@ -34,6 +34,27 @@ def test_build_and_settings(cli, signed_up, tmp_path):
     assert cli("site", "settings", "show", "--json").json()["base_url"] == "https://blog.example.com/"
 
 
+def test_build_writes_nothing_through_links_in_the_output_folder(cli, signed_up, tmp_path):
+    """`public/posts -> elsewhere` would carry the pages out of the output folder, and a
+    `index.html.partial` link left in it would have the first write land on its target."""
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Hello\n---\nHi.\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published").exit_code == 0
+    out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    victim = elsewhere / "victim.txt"
+    victim.write_text("keep me")
+    (out / "index.html.partial").symlink_to(victim)
+    (out / "posts").symlink_to(elsewhere, target_is_directory=True)
+    result = cli("site", "build", "--out", str(out))
+    assert result.exit_code == 8 and "leads outside the output folder" in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["victim.txt"] and victim.read_text() == "keep me"
+    (out / "posts").unlink()
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    assert victim.read_text() == "keep me" and (out / "posts").is_dir() and not (out / "posts").is_symlink()
+
+
 def test_build_is_refused_when_logged_out(cli, signed_up, tmp_path):
     assert cli("auth", "logout").exit_code == 0
     result = cli("site", "build", "--out", str(tmp_path / "x"))
