@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blogster_cli.content.files import read_named_text
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import ChatbotIntentCategory
 
@@ -147,12 +148,7 @@ def parse_csv(text: str, *, source: str) -> list[IntentSpec]:
 
 def read_file(path: Path) -> tuple[list[IntentSpec], bool]:
     """The intents in `path` and whether it was a CSV (which carries phrases only)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text") from None
+    text = read_named_text(path)
     if path.suffix.lower() == ".csv":
         return parse_csv(text, source=str(path)), True
     return parse_structured(text, source=str(path)), False

@@ -25,8 +25,10 @@ class ImportOutcome(Protocol):
 
 def read_export(file: Path) -> str:
     """An export as text: Excel's UTF-8 byte order mark dropped; undecodable bytes replaced,
-    so a stray byte costs its line (reported), not the whole file."""
-    return file.read_text(encoding="utf-8-sig", errors="replace")
+    so a stray byte costs its line (reported), not the whole file. A regular file only."""
+    from blogster_cli.content.files import read_named_text
+
+    return read_named_text(file, errors="replace")
 
 
 def report(result: ImportOutcome, *, file: Path, json: bool, summary: str) -> None:

@@ -20,12 +20,13 @@ STRUCTURE_HELP = "A JSON file with the questions, options or formula (see README
 def _structure(path: Path) -> Any:
     import sys
 
+    from blogster_cli.content.files import read_named_text
     from blogster_cli.errors import InvalidInput
 
     try:
-        raw = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        raw = sys.stdin.read() if str(path) == "-" else read_named_text(path)
         return jsonlib.loads(raw)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:  # standard input
         raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
     except ValueError as exc:
         raise InvalidInput(f"{path} is not JSON: {exc}") from None
@@ -114,13 +115,10 @@ def stats(
 
     Example: blogster interactive stats --from-log access.log
     """
-    from blogster_cli.errors import InvalidInput
+    from blogster_cli.content.files import read_named_text
     from blogster_cli.services import interactive
 
-    try:
-        lines = from_log.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {from_log}: {exc.__class__.__name__}") from None
+    lines = read_named_text(from_log, errors="replace").splitlines()
     changed = [output.to_plain(item) for item in interactive.record_participation(acting_user(), log_lines=lines)]
     output.print_json(changed) if json else output.print_table(
         changed, ["tracking_id", "content_type", "participation_count", "completion_rate"]

@@ -24,11 +24,12 @@ app.add_typer(subscribers_app, name="subscribers")
 
 
 def _read_text(path: Path) -> str:
+    from blogster_cli.content.files import read_named_text
     from blogster_cli.errors import InvalidInput
 
     try:
-        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        return sys.stdin.read() if str(path) == "-" else read_named_text(path)
+    except (OSError, UnicodeDecodeError) as exc:  # standard input
         raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from blogster_cli.content.errors import ContentError
+from blogster_cli.errors import InvalidInput
 
 SYMLINK_REASON = "symbolic link: not followed"
 SPECIAL_REASON = "not a regular file"
@@ -153,6 +154,29 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise NotRegularFile(SPECIAL_REASON)
         return file.read() if limit is None else file.read(limit + 1)
+
+
+# The largest text file a command reads whole (a CSV export, intents, a widget's JSON, a log
+# for newsletter opens): /dev/zero or a FIFO named by mistake must not hang or fill memory.
+MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024
+
+
+def read_named_text(path: Path, *, errors: str = "strict", limit: int = MAX_TEXT_FILE_BYTES) -> str:
+    """The UTF-8 text (a byte order mark dropped) of a file the user named: a regular file, read
+    through no link, at most `limit` bytes; InvalidInput naming the file and the reason otherwise
+    (undecodable bytes too, unless `errors` says how to replace them)."""
+    try:
+        data = read_regular_file(path, limit=limit)
+    except NotRegularFile as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+    if len(data) > limit:
+        raise InvalidInput(f"cannot read {path}: larger than {limit // 2**20} MiB")
+    try:
+        return data.decode("utf-8-sig", errors=errors)
+    except UnicodeDecodeError:
+        raise InvalidInput(f"cannot read {path}: not UTF-8 text") from None
 
 
 def safe_relative(path: str) -> PurePosixPath | None:

@@ -17,6 +17,7 @@ from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.chatbot import intents as intent_files
 from blogster_cli.chatbot.evaluation import Evaluation
 from blogster_cli.chatbot.intents import IntentSpec
+from blogster_cli.content.files import read_named_text
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import ChatbotIntentCategory
 
@@ -194,12 +195,7 @@ def evaluate(acting: ActingUser, *, path: Path) -> Evaluation:
     from blogster_cli.chatbot.evaluation import evaluate as score
 
     require_admin(acting)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text") from None
+    text = read_named_text(path)
     pairs = intent_files.read_pairs(text, source=str(path))
     phrases, labels = training_set(all_intents(acting))
     began = time.perf_counter()
