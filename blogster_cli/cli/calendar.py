@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, overload
 
@@ -60,6 +60,16 @@ def _moment(text: str | None) -> datetime | None:
         return None
     moment = _parse(datetime.fromisoformat, text, "--now", "2026-12-01T09:00+01:00")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _in_range(days: Callable[[], Parsed]) -> Parsed:
+    """Days a view shows, or a one-line error when they pass year 9999 (or come before year 1)."""
+    from blogster_cli.planning.times import OutOfRange
+
+    try:
+        return days()
+    except OutOfRange as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def _record(entry: CalendarEntryPublic, timezone: str) -> dict[str, object]:
@@ -197,7 +207,7 @@ def month(
     first = (
         _parse(times.parse_month, which, "month", "2026-12") if which is not None else _today(timezone).replace(day=1)
     )
-    start, end = grid.month_range(first)
+    start, end = _in_range(lambda: grid.month_range(first))
     events = calendar.view(acting, start=start, end=end, timezone=timezone)
     if json:
         output.print_json(calendar_views.days_json(start, end, events, timezone))
@@ -221,9 +231,10 @@ def week(
     acting = acting_user()
     timezone = _timezone(acting)
     monday = times.week_start(_day(day) or _today(timezone))
-    events = calendar.view(acting, start=monday, end=monday + timedelta(days=6), timezone=timezone)
+    sunday = _in_range(lambda: times.days_after(monday, 6))
+    events = calendar.view(acting, start=monday, end=sunday, timezone=timezone)
     if json:
-        output.print_json(calendar_views.days_json(monday, monday + timedelta(days=6), events, timezone))
+        output.print_json(calendar_views.days_json(monday, sunday, events, timezone))
     else:
         output.print_renderable(calendar_views.week_table(monday, events, timezone))
 
@@ -237,12 +248,13 @@ def agenda(
     Example: blogster calendar agenda --days 7
     """
     from blogster_cli.cli import calendar_views
+    from blogster_cli.planning import times
     from blogster_cli.services import calendar
 
     acting = acting_user()
     timezone = _timezone(acting)
     start = _today(timezone)
-    end = start + timedelta(days=days - 1)
+    end = _in_range(lambda: times.days_after(start, days - 1))
     events = calendar.view(acting, start=start, end=end, timezone=timezone)
     if json:
         output.print_json(calendar_views.days_json(start, end, events, timezone, skip_empty=True))

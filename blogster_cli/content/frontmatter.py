@@ -54,6 +54,7 @@ _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 _DELIMITER_LINE = {"yaml": "---\n", "toml": "+++\n"}
 _TAB_TOKEN_PROBLEM = "found character '\\t' that cannot start any token"
 _MAX_TAB_REPAIRS = 20
+_MAX_ALIASED_VALUES = 10_000  # values that aliases add when written out in full; see `_refuse_alias_bombs`
 _YAML_BREAKS = "\r\n\x85\u2028\u2029"
 _YAML_LINE = re.compile(f"[^{_YAML_BREAKS}]*(?:\r\n|[{_YAML_BREAKS}])|[^{_YAML_BREAKS}]+$")
 
@@ -176,7 +177,9 @@ def _load_yaml(text: str) -> Metadata:
     for _ in range(_MAX_TAB_REPAIRS + 1):
         loader = _TimestampKeepingLoader(text)
         try:
-            values = loader.get_single_data()
+            node = loader.get_single_node()
+            _refuse_alias_bombs(node)
+            values = loader.construct_document(node) if node is not None else {}
         except yaml.MarkedYAMLError as error:
             repaired = _without_trailing_tab(text, error)
             if repaired is None:
@@ -193,6 +196,40 @@ def _load_yaml(text: str) -> Metadata:
             raise FrontMatterError(f"YAML front matter is a {type(values).__name__}, not a mapping")
         return Metadata(values=values, timestamp_texts=tuple(loader.timestamp_values))
     raise FrontMatterError("YAML front matter: too many TAB characters after values")
+
+
+def _refuse_alias_bombs(root: yaml.Node | None) -> None:
+    """Refuse aliases that repeat values far beyond the text (a "billion laughs") or contain themselves.
+
+    Loading shares an aliased value, but merge keys (`<<`) copy its pairs while loading and
+    every later walk of the values (`json_safe`, the mapping, TOML and JSON writers) visits it
+    once per alias: nine levels of nine aliases in 400 bytes would be 387 million values.
+    We count the values as written out in full, once per node thanks to the memo.
+    """
+    if root is None:
+        return
+    sizes: dict[int, int] = {}  # id(node) -> its values written out in full
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in open_nodes:
+            where = f", line {node.start_mark.line + 1} column {node.start_mark.column + 1}"
+            raise FrontMatterError(f"YAML front matter{where}: an alias refers to a value that contains it")
+        open_nodes.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    if size(root) - len(sizes) > _MAX_ALIASED_VALUES:
+        raise FrontMatterError(f"YAML front matter: aliases repeat more than {_MAX_ALIASED_VALUES} values")
 
 
 def _without_trailing_tab(text: str, error: yaml.MarkedYAMLError) -> str | None:

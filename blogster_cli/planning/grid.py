@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.planning.times import OutOfRange
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,16 @@ class DayCell:
 
 
 def month_weeks(first: date) -> list[list[date]]:
-    """The weeks (Monday first) that cover the month of `first`, days of neighbouring months included."""
-    return calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    """The weeks (Monday first) that cover the month of `first`, days of neighbouring months included.
+
+    OutOfRange for 9999-12, whose last week ends in year 10000, which Python cannot hold.
+    """
+    try:
+        return calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    except (ValueError, OverflowError):
+        raise OutOfRange(
+            f"the weeks of {first:%Y-%m} reach outside years 1 to 9999, the dates Blogster can hold"
+        ) from None
 
 
 def week_days(monday: date) -> list[date]:

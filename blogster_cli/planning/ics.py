@@ -9,15 +9,16 @@ a DATE.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
-from blogster_cli.planning.times import zone
+from blogster_cli.planning.times import days_after, zone
 
 PRODID = "-//Blogster//Content calendar//EN"
 X_TYPE = "X-BLOGSTER-TYPE"
 X_STATUS = "X-BLOGSTER-STATUS"
+_LAST_RULE_DATE = date(9999, 1, 1)  # icalendar steps up to 64 days past the last date, which must stay in range
 
 
 class InvalidCalendar(ValueError):
@@ -72,7 +73,7 @@ def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> byt
     if days:  # VTIMEZONE rules that cover every event, not only 1970-2038
         calendar.add_missing_timezones(
             first_date=min(min(days), date(1970, 1, 1)),
-            last_date=max(max(days) + timedelta(days=366), date(2038, 1, 1)),
+            last_date=min(max(days_after(max(days), 366, clamp=True), date(2038, 1, 1)), _LAST_RULE_DATE),
         )
     ical: bytes = calendar.to_ical()
     return ical
@@ -98,7 +99,7 @@ def from_ics(data: bytes, *, default_timezone: str, types: set[str], statuses: s
             events.append(_event(component, uid, default_timezone, types, statuses))
         except InvalidCalendar:
             raise
-        except (ValueError, TypeError, AttributeError) as exc:  # a property given twice, or unreadable
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # given twice, unreadable, past 9999
             raise InvalidCalendar(f"event {uid[:80]!r} is not readable ({_first_line(exc)})") from None
     return events
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from blogster_cli.planning.times import zone
+from blogster_cli.planning.times import local, zone
 
 DEFAULT_HOUR = 9  # without hourly figures: a morning post
 
@@ -35,9 +35,9 @@ class Suggestion:
 
     def score(self, moment: datetime) -> float:
         """How good a time is, 0..1 (1 = the suggested slot)."""
-        local = moment.astimezone(zone(self.timezone))
+        wall = local(moment, self.timezone)  # clamped: an entry dated 9999-12-31 may pass year 9999 here
         best = self._raw(self.weekday, self.hour)
-        return round(self._raw(local.weekday(), local.hour) / best, 4) if best else 0.0
+        return round(self._raw(wall.weekday(), wall.hour) / best, 4) if best else 0.0
 
     def _raw(self, weekday: int, hour: int) -> float:
         hour_part = self.hour_share[hour] if any(self.hour_share) else 1.0

@@ -47,6 +47,16 @@ def user_timezone(acting: ActingUser, *, configured: str) -> str:
     return check_timezone(preferred if preferred and preferred != "UTC" else configured)
 
 
+def _representable(day: date | None, at: time | None, timezone: str, what: str = "") -> None:
+    """Refuse a wall time whose UTC instant Python cannot hold (9999-12-31 23:00 in New York)."""
+    if day is None:
+        return
+    try:
+        times.checked_instant(day, at, timezone)
+    except times.OutOfRange as exc:
+        raise InvalidInput(f"{what}{exc}") from None
+
+
 def _public(entry: ContentCalendar) -> CalendarEntryPublic:
     starts_at = (
         times.instant(entry.scheduled_date, entry.scheduled_time, entry.timezone) if entry.scheduled_date else None
@@ -112,6 +122,7 @@ def add(
         timezone=check_timezone(timezone), content_type=_member(content_type, CalendarContentType, "type"),
         topic_category=_optional_text(topic), target_audience=list(audience),
     )  # fmt: skip
+    _representable(day, at, entry.timezone)
     with orm_unit_of_work(acting) as session:
         entry.blog_id = _blog_id(session, blog)
         return _public(calendar_rows.insert(session, entry=entry))
@@ -155,6 +166,7 @@ def move(
             entry.scheduled_time = at
         if at is not None and timezone is not None:  # a typed time means the zone it was typed in
             entry.timezone = check_timezone(timezone)
+        _representable(entry.scheduled_date, entry.scheduled_time, entry.timezone)
         session.add(entry)
         session.flush()
         session.refresh(entry)
@@ -185,7 +197,9 @@ def view(acting: ActingUser, *, start: date, end: date, timezone: str) -> list[P
     """My entries falling on local days [start, end] of `timezone`, as wall times there."""
     check_timezone(timezone)
     with orm_unit_of_work(acting) as session:
-        rows = calendar_rows.in_range(session, start=start - timedelta(days=1), end=end + timedelta(days=1))
+        rows = calendar_rows.in_range(
+            session, start=times.days_after(start, -1, clamp=True), end=times.days_after(end, 1, clamp=True)
+        )
         shown = []
         for row in rows:
             event = _event(row)
@@ -255,6 +269,8 @@ def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportRepor
     except (InvalidCalendar, times.UnknownTimezone) as exc:
         raise InvalidInput(str(exc)) from None
     latest = {event.uid: event for event in events}  # a UID twice in one file: the last wins
+    for event in latest.values():
+        _representable(event.day, event.at, event.timezone, f"event {event.uid[:80]!r}: ")
     created = updated = unchanged = 0
     with orm_unit_of_work(acting) as session:
         existing = calendar_rows.by_uids(session, uids=list(latest))

@@ -277,3 +277,41 @@ def test_an_event_with_an_unreadable_or_repeated_start_is_refused_in_one_line(cl
         assert result.exit_code == 2, (start, result.stderr)
         assert result.stderr.count("\n") == 1 and "odd@example.com" in result.stderr, result.stderr
     assert cli("calendar", "list", "--json").json() == []
+
+
+def test_dates_near_year_9999_are_refused_on_input_and_shown_clamped_when_stored(cli, signed_up, superuser, tmp_path):
+    new_york, kiritimati = {"BLOGSTER_TIMEZONE": "America/New_York"}, {"BLOGSTER_TIMEZONE": "Pacific/Kiritimati"}
+    ics = tmp_path / "far.ics"
+    ics.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:far@example.com\r\n"
+        b"DTSTART;TZID=America/New_York:99991231T235900\r\nSUMMARY:Far\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    for args, env in [
+        (("add", "far", "--date", "9999-12-31", "--time", "23:59"), new_york),  # 10000-01-01 in UTC
+        (("add", "early", "--date", "0001-01-01"), {"BLOGSTER_TIMEZONE": "Asia/Tokyo"}),  # year 0 in UTC
+        (("import", "--ics", str(ics)), None),
+        (("month", "9999-12"), None),  # its last week ends on 10000-01-02
+        (("week", "--date", "9999-12-31"), None),
+    ]:
+        result = cli("calendar", *args, env=env)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and "unexpected" not in result.stderr, (args, result.stderr)
+        assert "outside years 1 to 9999" in result.stderr, (args, result.stderr)
+    far = add(cli, "far", "--date", "9999-12-31", "--time", "23:59")  # in UTC it fits
+    moved = cli("calendar", "move", far["id"][:8], "--time", "23:00", env=new_york)
+    assert moved.exit_code == 2 and "outside years 1 to 9999" in moved.stderr, moved.stderr
+    # A row stored before this check (or dated past 9999 in the database) is shown at the range's end.
+    superuser.execute("update public.content_calendar set timezone = 'America/New_York'")
+    for env in (new_york, kiritimati):
+        listed = cli("calendar", "list", env=env)
+        assert listed.exit_code == 0 and "\t9999-12-31\t" in listed.stdout, listed.stderr  # 18:59 or 23:59
+        assert cli("calendar", "list", "--json", env=env).json()[0]["starts_at"] == "9999-12-31T23:59:59.999999Z"
+        exported = cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), env=env)
+        assert exported.exit_code == 0, exported.stderr
+        month = cli("calendar", "month", "9999-11", "--json", env=env)
+        assert month.exit_code == 0, month.stderr
+        assert cli("calendar", "week", "--date", "9999-12-20", env=env).exit_code == 0
+    superuser.execute("update public.content_calendar set scheduled_date = 'infinity'")
+    listed = cli("calendar", "list", "--json", env=kiritimati)
+    assert listed.exit_code == 0 and listed.json()[0]["scheduled_date"] == "9999-12-31", listed.stderr
+    assert cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), env=kiritimati).exit_code == 0

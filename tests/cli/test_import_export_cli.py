@@ -260,3 +260,22 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signe
     assert os.fsencode(failed["path"]) == os.fsencode(site / "content" / latin1)
     assert failed["reason"] == "its name is not valid UTF-8: rename it"
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]
+
+
+def test_front_matter_aliases_that_expand_past_a_bound_fail_their_file_only(cli, signed_up, tmp_path):
+    """Six levels of nine aliases are half a million values from 300 bytes (nine levels: GBs)."""
+    folder = write_posts(tmp_path / "site")
+    lines = ["title: Bomb", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"{name}: &{name} [{', '.join([f'*{before}'] * 9)}]" for before, name in zip("abcde", "bcdef", strict=True)
+    ]
+    bomb = folder / "content" / "bomb.md"
+    bomb.write_text("---\n" + "\n".join(lines) + "\n---\nBody.\n", encoding="utf-8")
+    result = cli("import", str(folder), "--dry-run", "--json")
+    assert result.exit_code == 1, result.stderr
+    by_name = {Path(f["path"]).name: f for f in result.json()["files"]}
+    assert by_name["bomb.md"]["outcome"] == "failed"
+    assert by_name["bomb.md"]["reason"] == "YAML front matter: aliases repeat more than 10000 values"
+    assert {by_name[name]["outcome"] for name in ("one.md", "two.md")} == {"imported"}
+    new = cli("posts", "new", "--from", str(bomb))
+    assert new.exit_code == 2 and new.stderr.count("\n") == 1 and "aliases repeat" in new.stderr, new.stderr

@@ -94,3 +94,48 @@ def test_suggest_picks_the_busiest_weekday_and_local_hour():
     assert found.score(slot) == 1.0 and 0 <= found.score(slot + timedelta(days=1)) < 1
     assert suggest([DailyViews(date(2026, 11, 2), 0)], timezone="UTC") is None
     assert suggest([DailyViews(date(2026, 11, 2), 5)], timezone="UTC").hour == 9  # no hourly figures: a morning
+
+
+def test_input_past_year_9999_in_utc_is_refused_and_stored_rows_are_clamped():
+    last = date(9999, 12, 31)
+    with pytest.raises(times.OutOfRange, match="9999-12-31 23:59 in America/New_York falls in UTC outside years 1"):
+        times.checked_instant(last, time(23, 59), "America/New_York")  # 10000-01-01 04:59 UTC
+    with pytest.raises(times.OutOfRange, match="0001-01-01 in Asia/Tokyo"):
+        times.checked_instant(date(1, 1, 1), None, "Asia/Tokyo")  # midnight in Tokyo is in year 0 in UTC
+    assert times.checked_instant(last, time(23, 59), "UTC") == datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    # A row stored before (or read as date.max from PostgreSQL's later years) shows at the range's end.
+    assert times.instant(last, time(23, 59), "America/New_York") == datetime.max.replace(tzinfo=UTC)
+    assert times.instant(date(1, 1, 1), None, "Asia/Tokyo") == datetime.min.replace(tzinfo=UTC)
+    kiritimati = times.local(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "Pacific/Kiritimati")  # UTC+14
+    assert kiritimati == datetime.max.replace(tzinfo=times.zone("Pacific/Kiritimati"))
+    assert times.local(datetime.min.replace(tzinfo=UTC), "Asia/Tokyo").date() == date(1, 1, 1)
+    assert times.local(datetime.max.replace(tzinfo=UTC), "America/New_York").date() == last  # no overflow there
+    assert times.days_after(last, 1, clamp=True) == last and times.days_after(date(1, 1, 1), -1, clamp=True) == date.min
+    with pytest.raises(times.OutOfRange, match=r"9999-12-27 \+6 day\(s\) falls outside years 1 to 9999"):
+        times.days_after(date(9999, 12, 27), 6)
+
+
+def test_the_grid_of_december_9999_is_refused_cleanly():
+    assert grid.month_range(date(9999, 11, 1)) == (date(9999, 11, 1), date(9999, 12, 5))
+    assert grid.month_range(date(1, 1, 1))[0] == date(1, 1, 1)  # a Monday: nothing before it is needed
+    with pytest.raises(times.OutOfRange, match="the weeks of 9999-12 reach outside years 1 to 9999"):
+        grid.month_range(date(9999, 12, 1))
+
+
+def test_ics_and_suggestions_near_year_9999_do_not_overflow():
+    far = [
+        PlannedEvent("ny@blogster", "Far", date(9999, 12, 31), time(23, 59), "America/New_York",
+                     updated_at=datetime.max.replace(tzinfo=UTC)),
+        PlannedEvent("tokyo@blogster", "Early", date(1, 1, 1), None, "Asia/Tokyo"),
+    ]  # fmt: skip
+    data = to_ics(far, name="Plan", stamp=datetime(2026, 12, 1, tzinfo=UTC))
+    back = {e.uid: e for e in from_ics(data, default_timezone="UTC", types=TYPES, statuses=STATUSES)}
+    assert (back["ny@blogster"].day, back["ny@blogster"].at) == (date(9999, 12, 31), time(23, 59))
+    assert back["tokyo@blogster"].day == date(1, 1, 1)
+    past_9999 = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:far@x\r\nDTSTART:99991231T230000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(InvalidCalendar, match="event 'far@x' is not readable"):  # in Kiritimati it is year 10000
+        from_ics(past_9999, default_timezone="Pacific/Kiritimati", types=TYPES, statuses=STATUSES)
+    found = suggest([DailyViews(date(2026, 11, 2), 5)], timezone="Pacific/Kiritimati")
+    assert found is not None and 0 <= found.score(datetime.max.replace(tzinfo=UTC)) <= 1

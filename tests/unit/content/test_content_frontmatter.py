@@ -199,3 +199,41 @@ def test_front_matter_after_blank_lines_is_front_matter_kept_byte_for_byte(text:
     post = import_post(text, "content/posts/t.md")
     assert (post.title, post.tags, post.created_at.year) == ("T", ["a"], 2020)
     assert render_post(post.fields(), post.content, "hugo") == ("content/posts/t.md", text)
+
+
+def _alias_bomb(levels: int, *, merge: bool = False) -> str:
+    """`levels` anchors, each aliasing the one before nine times: 9**levels values written out."""
+    names = "abcdefghijkl"
+    first = "{" + ", ".join(f"k{n}: x" for n in range(9)) + "}" if merge else "[x, x, x, x, x, x, x, x, x]"
+    lines = [f"title: Bomb\na: &a {first}"]
+    for before, name in zip(names, names[1:levels], strict=False):
+        aliases = ", ".join([f"*{before}"] * 9)
+        lines.append(f"{name}: &{name} {{<<: [{aliases}]}}" if merge else f"{name}: &{name} [{aliases}]")
+    return "---\n" + "\n".join(lines) + "\n---\nBody\n"
+
+
+@pytest.mark.parametrize(
+    "text", [_alias_bomb(5), _alias_bomb(9), _alias_bomb(9, merge=True)], ids=["5-levels", "9-levels", "9-merges"]
+)
+def test_aliases_that_expand_past_a_bound_are_refused(text: str) -> None:
+    with pytest.raises(FrontMatterError, match="YAML front matter: aliases repeat more than 10000 values"):
+        parse_metadata(split_front_matter(text))
+    with pytest.raises(FrontMatterError, match="aliases repeat"):
+        import_post(text, "posts/bomb.md")
+
+
+def test_an_alias_inside_its_own_value_is_refused() -> None:
+    with pytest.raises(FrontMatterError, match="line 2 column 7: an alias refers to a value that contains it"):
+        parse_metadata(split_front_matter("---\ntitle: T\nloop: &l [1, *l]\n---\n"))
+
+
+def test_ordinary_aliases_and_merge_keys_still_load() -> None:
+    text = (
+        "---\ntitle: T\nbase: &base {team: x, tags: [a, b]}\ncopy: *base\n"
+        "merged:\n  <<: *base\n  team: y\nsmall: &s [1, 2, 3]\nmore: [*s, *s, *s]\n---\nBody\n"
+    )
+    metadata = parse_metadata(split_front_matter(text))
+    assert metadata.values["copy"] == {"team": "x", "tags": ["a", "b"]}
+    assert metadata.values["merged"] == {"team": "y", "tags": ["a", "b"]}
+    assert json_safe(metadata.values)["more"] == [[1, 2, 3]] * 3
+    assert parse_metadata(split_front_matter(_alias_bomb(4))).values["d"][0][0][0] == ["x"] * 9
