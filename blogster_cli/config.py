@@ -190,6 +190,19 @@ def coerce(key: str, raw: object) -> object:
     return text
 
 
+def without_password(value: str) -> str:
+    """A URL (scheme://user:password@host/...) or libpq string (password=...) as shown on a
+    terminal, in `--json` or a log: the password replaced by ***. Everything else unchanged."""
+    scheme, found, rest = value.partition("://")
+    if found:
+        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+        userinfo, at, host = rest[:end].rpartition("@")
+        if at and ":" in userinfo:
+            return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{rest[end:]}"
+        return value
+    return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", r"\1***", value)
+
+
 def check_database_url(url: str) -> None:
     """A postgresql:// (or postgres://) URL, or a libpq 'key=value' connection string."""
     from urllib.parse import urlsplit

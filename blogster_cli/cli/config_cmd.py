@@ -17,9 +17,12 @@ def list_settings(json: bool = JSON_OPTION) -> None:
 
     Example: blogster config list --json
     """
-    from blogster_cli.config import config_path, load_settings
+    from blogster_cli.config import config_path, load_settings, without_password
 
-    settings = load_settings(OPTIONS.profile, database_url=OPTIONS.database_url).as_dict()
+    settings = {
+        key: without_password(value) if isinstance(value, str) else value
+        for key, value in load_settings(OPTIONS.profile, database_url=OPTIONS.database_url).as_dict().items()
+    }
     if json:
         output.print_json(settings)
     else:
@@ -29,14 +32,14 @@ def list_settings(json: bool = JSON_OPTION) -> None:
 
 @app.command()
 def get(key: str = typer.Argument(..., help="Setting name as `config list` shows it, e.g. timezone.")) -> None:
-    """Print one setting's value.
+    """Print one setting's value (a password in a URL as ***).
 
     Example: blogster config get timezone
     """
-    from blogster_cli.config import load_settings, setting_name
+    from blogster_cli.config import load_settings, setting_name, without_password
 
     value = getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), setting_name(key))
-    output.print_lines(["" if value is None else str(value)])
+    output.print_lines(["" if value is None else without_password(str(value))])
 
 
 @app.command("set")
@@ -48,7 +51,7 @@ def set_setting(
 
     Example: blogster config set timezone Europe/Berlin
     """
-    from blogster_cli.config import write_setting
+    from blogster_cli.config import without_password, write_setting
 
     write_setting(OPTIONS.profile, key, value or None)
-    output.message(f"{key} = {value!r} (profile {OPTIONS.profile!r})")
+    output.message(f"{key} = {without_password(value)!r} (profile {OPTIONS.profile!r})")

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from blogster_cli.ai.provider import KEY_CREDENTIAL, ProviderConfig, StoredKey, normalise_base_url, resolve_provider
-from blogster_cli.config import write_setting
+from blogster_cli.config import without_password, write_setting
 from blogster_cli.context import AppContext
 from blogster_cli.errors import BlogsterError, InvalidInput
 
@@ -63,13 +63,14 @@ def status(ctx: AppContext) -> ProviderStatus:
     from blogster_cli.services.ai_provider import list_models
 
     provider = provider_config(ctx)
+    shown = without_password(provider.base_url)  # a report: never a password in the URL
     try:
         models = list_models(provider)
     except BlogsterError as exc:  # a status report states the failure instead of raising it
-        return ProviderStatus(provider.base_url, provider.model, provider.key_source, False, False, str(exc))
+        return ProviderStatus(shown, provider.model, provider.key_source, False, False, str(exc))
     available = provider.model in models
     problem = None if available else f"the endpoint does not list model {provider.model!r}"
-    return ProviderStatus(provider.base_url, provider.model, provider.key_source, True, available, problem)
+    return ProviderStatus(shown, provider.model, provider.key_source, True, available, problem)
 
 
 def models(ctx: AppContext) -> list[str]:

@@ -11,6 +11,25 @@ def test_config_set_get_list_per_profile(cli):
     assert listed["timezone"] == "Europe/Berlin" and "database_url" in listed
 
 
+def test_a_password_in_a_url_setting_is_never_shown(cli):
+    """A database URL may carry its password (the config file is 0600); `config list`, `--json`,
+    `config get` and `config set`'s echo show it as ***, so it lands in no terminal or log."""
+    url = "postgresql://writer:TOP%40SECRET@db.example:5432/blog"
+    env = {"BLOGSTER_DATABASE_URL": url}
+    for result in (
+        cli("config", "list", env=env),
+        cli("config", "list", "--json", env=env),
+        cli("config", "get", "database_url", env=env),
+        cli("config", "set", "database_url", "host=db.example password=TOP user=writer"),
+        cli("config", "get", "database_url"),
+    ):
+        assert result.exit_code == 0, result.stderr
+        assert "TOP" not in result.stdout + result.stderr and "***" in result.stdout + result.stderr
+    assert (
+        cli("config", "get", "database_url", env=env).stdout.strip() == "postgresql://writer:***@db.example:5432/blog"
+    )
+
+
 def test_environment_overrides_the_file(cli):
     cli("config", "set", "timezone", "Europe/Berlin")
     result = cli("config", "get", "timezone", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
