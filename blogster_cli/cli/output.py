@@ -229,7 +229,21 @@ def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> N
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow(shown(_text(record.get(c))) for c in columns)
+        writer.writerow(_not_a_formula(shown(_text(record.get(c)))) for c in columns)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_a_formula(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (a subscriber named `=HYPERLINK(...)`) gets a
+    leading apostrophe, as OWASP advises for CSV; numbers (-5) stay as they are."""
+    if cell.startswith(_FORMULA_STARTS):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
 
 
 def print_yaml(value: Any) -> None:

@@ -31,6 +31,23 @@ def test_new_list_show_and_formats(cli, signed_up):
     assert cli("blogs", "list", "--status", "lost").exit_code == 2
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_as_text(cli, signed_up):
+    """A title (or a subscriber's name) `=HYPERLINK(...)` opened from `--format csv` in a
+    spreadsheet would run as a formula: it gets a leading apostrophe; numbers do not."""
+    for title in ('=HYPERLINK("http://evil.example","x")', "+1+cmd", "@SUM(A1)", "-2+3", "Plain"):
+        new_post(cli, "--title", title)
+    import csv
+    import io
+
+    rows = list(
+        csv.DictReader(io.StringIO(cli("blogs", "list", "--format", "csv", "--fields", "title,word_count").stdout))
+    )
+    titles = sorted(row["title"] for row in rows)
+    assert titles == sorted(['\'=HYPERLINK("http://evil.example","x")', "'+1+cmd", "'@SUM(A1)", "'-2+3", "Plain"])
+    assert {row["word_count"] for row in rows} == {"0"}
+    assert "-2+3" in {p["title"] for p in cli("blogs", "list", "--json").json()}  # only CSV cells change
+
+
 def test_full_text_search_covers_bodies(cli, signed_up, tmp_path):
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: Plain title\n---\nThe body mentions PostgreSQL vacuuming in depth.\n")
