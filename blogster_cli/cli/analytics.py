@@ -188,14 +188,14 @@ def report(
 
 def _write_png(path: Path, result: Any) -> None:
     from blogster_cli.analytics.chart import views_png
-    from blogster_cli.errors import InvalidInput
+    from blogster_cli.errors import FileSystemError
 
     title = f"Views and visitors, {result.since} to {result.until}" + (f" ({result.blog})" if result.blog else "")
     image = views_png([(day["date"], day["views"], day["unique_visitors"]) for day in result.days], title=title)
     try:
         path.write_bytes(image)
-    except OSError as exc:
-        raise InvalidInput(f"--png {path}: {exc.strerror or exc}") from None
+    except OSError as exc:  # a folder that is a file, no permission, a full disk: exit 8
+        raise FileSystemError.writing(path, exc) from None
 
 
 def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:

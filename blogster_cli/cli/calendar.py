@@ -325,7 +325,7 @@ def _site_out() -> Path | None:
 
 @app.command()
 def suggest(
-    days: int = typer.Option(90, "--days", help="How many days of analytics to learn from."),
+    days: int = typer.Option(90, "--days", min=1, max=3660, help="How many days of analytics to learn from (1-3660)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """The weekday and hour your readers visit most; scores your upcoming entries (optimal_time_score).

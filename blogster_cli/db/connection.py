@@ -80,6 +80,8 @@ class Database:
             self.embedded.ensure_belongs_to_home()
         try:
             conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
+        except psycopg.ProgrammingError as exc:  # a value libpq cannot use (connect_timeout=abc)
+            raise ConfigError(f"the database URL: {_first_line(exc)}") from None
         except psycopg.OperationalError as exc:
             if self.embedded is None or _timed_out(exc):
                 raise self._unavailable(exc) from None

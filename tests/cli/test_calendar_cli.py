@@ -207,6 +207,8 @@ def test_suggest_learns_from_analytics_and_scores_upcoming_entries(cli, signed_u
     post.write_text("---\ntitle: Read me\nslug: read-me\n---\nBody.\n")
     assert cli("blogs", "new", "--from", str(post)).exit_code == 0
     assert cli("calendar", "suggest").exit_code == 3  # no analytics yet
+    for days in ("0", "100000000"):  # the second overflowed the date arithmetic: exit 1
+        assert cli("calendar", "suggest", "--days", days).exit_code == 2
     (blog_id,) = superuser.execute("select id from public.blogs where slug = 'read-me'").fetchone()
     today = datetime.now(UTC).date()
     hourly = [0] * 24

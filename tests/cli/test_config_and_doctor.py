@@ -74,6 +74,14 @@ def test_doctor_fails_when_the_server_is_unreachable(cli):
     assert {c["name"]: c["status"] for c in result.json()}["server"] == "fail"
 
 
+def test_a_database_url_value_libpq_refuses_is_a_configuration_error(cli):
+    result = cli("--database-url", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=abc", "db", "migrate")
+    assert (
+        result.exit_code == 6
+        and result.stderr.strip() == "error: the database URL: bad value for connect_timeout: 'abc'"
+    )
+
+
 def test_unsupported_server_versions_are_refused():
     from blogster_cli.db.connection import server_version_problem
 

@@ -91,7 +91,11 @@ def test_report_png_writes_the_chart_and_only_png_loads_matplotlib(cli, posts, t
     data = image.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1000, 400)
-    one_line_error(cli("analytics", "report", "--png", str(tmp_path / "no-such-dir" / "x.png")), 2)
+    one_line_error(cli("analytics", "report", "--png", str(tmp_path / "no-such-dir" / "x.png")), 8)
+    (tmp_path / "a-file").write_text("")
+    under_a_file = cli("analytics", "report", "--png", str(tmp_path / "a-file" / "x.png"))
+    one_line_error(under_a_file, 8)
+    assert "not a directory" in under_a_file.stderr
     code = (
         "import sys; sys.argv = ['blogster', 'analytics', 'report', '--json']\n"
         "from blogster_cli.cli.app import main\n"
