@@ -28,9 +28,16 @@ _BOUNDS: dict[str, tuple[date, date]] = {
 }
 
 
-def _before_year_one(data: bytes) -> bool:
-    """'-infinity' or a date BC (PostgreSQL's text output in the ISO DateStyle)."""
-    return data.startswith(b"-") or data.endswith(b" BC")
+def _side(data: bytes) -> int:
+    """-1 for a value before year 1 ('-infinity', a date BC), 1 for one after 9999 ('infinity',
+    a five-digit year), 0 for anything else (a DataError for another reason, such as a DateStyle
+    other than ISO, which must still fail)."""
+    if data in (b"infinity", b"-infinity"):
+        return -1 if data.startswith(b"-") else 1
+    if data.endswith(b" BC"):
+        return -1
+    year = data.split(b"-", 1)[0]
+    return 1 if len(year) > 4 and year.isdigit() else 0
 
 
 class _BoundedLoader(Loader):
@@ -49,7 +56,10 @@ class _BoundedLoader(Loader):
         try:
             return self._load(data)
         except psycopg.DataError:
-            return self.low if _before_year_one(bytes(data)) else self.high
+            side = _side(bytes(data))
+            if side == 0:
+                raise
+            return self.low if side < 0 else self.high
 
 
 _LOADERS = {
