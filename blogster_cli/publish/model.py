@@ -37,6 +37,8 @@ class SitePost:
     tags: list[str]
     featured_image: str | None = None
     """A site-relative path (media/<hash>.png) or an absolute http(s) URL."""
+    featured_alt: str | None = None
+    """The featured image's alt text (`images add --alt`), from its image row."""
     source_url: str | None = None
     """The address an imported post had (Hugo `url`, Jekyll `permalink`, Zola `path`)."""
     aliases: list[str] = field(default_factory=list)

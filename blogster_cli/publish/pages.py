@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 
 from blogster_cli.distribution.newsletter import OPEN_PATH
 from blogster_cli.publish import feeds, urls
+from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -63,12 +64,13 @@ def site_key(config: SiteConfig, theme: Theme, timezone: str) -> str:
 
 def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
     """What a build keeps of a post (JSON-ready): its fields, the version of its row (`row`:
-    a rebuild compares it with the database's), and the summary of its rendered body."""
+    a rebuild compares it with the database's), and the summary of its rendered body. The build
+    adds "med": the stored pictures the body links, whose files it copies."""
     return {
         "row": row, "slug": post.slug, "title": post.title, "pub": post.published_at.isoformat(),
         "upd": post.updated_at.isoformat(), "desc": post.description, "rt": post.reading_time, "tags": post.tags,
-        "img": post.featured_image, "src": post.source_url, "al": post.aliases, "sum": "" if post.description else summary,
-        "ts": (post.published_at - _EPOCH) // _MICROSECOND,
+        "img": post.featured_image, "alt": post.featured_alt, "src": post.source_url, "al": post.aliases,
+        "sum": "" if post.description else summary, "ts": (post.published_at - _EPOCH) // _MICROSECOND,
     }  # fmt: skip
 
 
@@ -76,8 +78,8 @@ def _fingerprint(post_id: str, record: Mapping[str, Any]) -> str:
     """A digest of everything a post's page shows but its body (a changed body changes "upd")."""
     return digest_texts(
         post_id, record["slug"], record["title"], record["pub"], record["upd"], record["desc"] or "\x00",
-        str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record["src"] or "\x00",
-        "\x1d".join(record["al"]),
+        str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record.get("alt") or "\x00",
+        record["src"] or "\x00", "\x1d".join(record["al"]),
     )  # fmt: skip
 
 
@@ -86,7 +88,8 @@ def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
     return SitePost(
         id=post_id, slug=record["slug"], title=record["title"], published_at=datetime.fromisoformat(record["pub"]),
         updated_at=datetime.fromisoformat(record["upd"]), description=record["desc"], reading_time=record["rt"],
-        tags=record["tags"], featured_image=record["img"], source_url=record["src"], aliases=record["al"],
+        tags=record["tags"], featured_image=record["img"], featured_alt=record.get("alt"), source_url=record["src"],
+        aliases=record["al"],
     )  # fmt: skip
 
 
@@ -170,7 +173,7 @@ class SitePlan:
             return None
         if image.startswith(("https://", "http://")):
             return image
-        path = urls.clean_path("/" + image.lstrip("/"))
+        path = urls.clean_file_path("/" + image.lstrip("/"))
         return self.absolute(path) if path else None
 
     def _derive(self) -> None:
@@ -279,8 +282,9 @@ class SitePlan:
             url_path = self.paths[post_id]
             context = self._context(url_path, heading=post.title, description=self.summary(post_id),
                                     image=self.image_url(post), og_type="article")  # fmt: skip
+            body = served_links(bodies[post_id].html, self.link("/media/"))  # media/<name> as `images add` prints
             return self.theme.render(
-                "post.html", **context, post=post, body=bodies[post_id].html, date=self._date(post.published_at),
+                "post.html", **context, post=post, body=body, date=self._date(post.published_at),
                 tags=self._tag_links(post),
             ).encode("utf-8")  # fmt: skip
 

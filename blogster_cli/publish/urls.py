@@ -43,6 +43,15 @@ def clean_path(path: str) -> str | None:
     return joined if not trailing and parts[-1].endswith(_FILE_SUFFIXES) else joined + "/"
 
 
+def clean_file_path(path: str) -> str | None:
+    """A site-relative path of a file ('/media/x.png'), kept without the '/' a page's path gets;
+    None when it is unusable, escapes the site, or names a folder."""
+    cleaned = clean_path(path)
+    if cleaned is None or path.strip().endswith("/"):
+        return None
+    return cleaned.removesuffix("/")
+
+
 def permalink(pattern: str, *, slug: str, published_at: datetime) -> str | None:
     path = pattern.format(
         slug=slug, year=f"{published_at.year:04d}", month=f"{published_at.month:02d}", day=f"{published_at.day:02d}"

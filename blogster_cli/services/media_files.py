@@ -20,14 +20,21 @@ def media_dir() -> Path:
 
 
 def store_media(data: bytes, what: str) -> tuple[str, str]:
-    """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type)."""
-    from blogster_cli.content.images import content_hash_name, detect_image_type
+    """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type).
+    An SVG with scripts, event handlers or foreign objects is refused: sites serve these files."""
+    from blogster_cli.content.images import SVG, content_hash_name, detect_image_type
 
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput(f"{what} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
     kind = detect_image_type(data)
     if kind is None:
         raise InvalidInput(f"{what} is not a PNG, JPEG, GIF, WebP, SVG or AVIF image")
+    if kind == SVG:  # served from the site's own domain, where a script in it would run
+        from blogster_cli.publish.svg import active_content
+
+        found = active_content(data)
+        if found is not None:
+            raise InvalidInput(f"{what} is an SVG that could run code ({found}): only plain pictures are accepted")
     name = content_hash_name(data)
     folder = media_dir()
     target = folder / name

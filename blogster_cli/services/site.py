@@ -131,12 +131,15 @@ def _build(
         versions = site_rows.published_versions(conn)
         tags = site_rows.tag_signature(conn)
         kept = previous.posts if previous.tags == tags else {}
-        changed = [i for i, version in versions.items() if (kept.get(i) or {}).get("row") != version]
+        changed = [i for i, version in versions.items() if not _current(kept.get(i), version)]
         records, documents = _records(conn, versions, changed, previous.posts, everything=not kept)
-        images = site_rows.image_files(conn, urls=sorted({r["img"] for r in records.values() if r["img"]}))
+        altered = _describe_featured(conn, records)
+        shown = {r["img"] for r in records.values() if r["img"]}
+        shown.update(f"media/{name}" for r in records.values() for name in r["med"])
+        images = site_rows.image_files(conn, urls=sorted(shown))
         image_pages = _image_pages(images, media or media_dir())
         same_site = previous.site == site_key(config, theme, timezone)
-        if not changed and len(records) == len(previous.posts) and same_site:
+        if not changed and not altered and len(records) == len(previous.posts) and same_site:
             if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
                 1 for path in previous.files if path.startswith("media/")
             ):  # fmt: skip
@@ -173,27 +176,52 @@ def _records(
     again from the database for `changed` (all of them when `everything`), carried over from
     the last build for the rest."""
     from blogster_cli.publish import urls
+    from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import post_record
 
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
-    # A post whose row is as it was (its tags changed) keeps its address fields and summary.
-    fresh = [r.id for r in rows if (kept.get(r.id) or {}).get("row") != r.version]
+    # A post whose row is as it was (its tags changed) keeps its address fields, summary and pictures.
+    fresh = [r.id for r in rows if not _current(kept.get(r.id), r.version)]
     documents = site_rows.contents(conn, blog_ids=fresh) if fresh else {}
     read = {}
     for row in rows:
         if row.id in documents:
             source_url, aliases = urls.imported_address(documents[row.id])
-            summary = ""
+            summary, linked = "", linked_names(documents[row.id].get("markdown") or "")
         else:
             before = kept[row.id]
-            source_url, aliases, summary = before["src"], before["al"], before["sum"]
+            source_url, aliases, summary, linked = before["src"], before["al"], before["sum"], before["med"]
         read[row.id] = post_record(_site_post(row, source_url, aliases), row=row.version, summary=summary)
+        read[row.id]["med"] = linked
     records = {}
     for post_id in versions:
         record = read.get(post_id) or kept.get(post_id)
         if record is not None:  # else unpublished between the two queries
             records[post_id] = record
     return records, documents
+
+
+def _current(record: dict[str, Any] | None, version: str) -> bool:
+    """Whether a kept record still describes the row of `version` (a record made before builds
+    kept the pictures a body links, "med", is read again)."""
+    return record is not None and record.get("row") == version and "med" in record
+
+
+def _describe_featured(conn: Connection, records: dict[str, dict[str, Any]]) -> bool:
+    """Sets each record's "alt" to the alt text of its featured image's row (`images add --alt`),
+    which can change without the post's row; whether any changed (its page is then made again)."""
+    if not any((r["img"] or "").startswith("media/") for r in records.values()):
+        return False
+    from blogster_cli.repositories import images as image_rows
+
+    alts = {(str(i.blog_id), i.url): i.alt_text for i in image_rows.list_mine(conn) if i.alt_text and i.blog_id}
+    altered = False
+    for post_id, record in records.items():
+        alt = alts.get((post_id, record["img"])) if record["img"] else None
+        if record.get("alt") != alt:
+            record["alt"], altered = alt, True
+            record.pop("d", None)  # its page key covers the alt text: worked out again
+    return altered
 
 
 def _template_cache() -> Path:
@@ -205,10 +233,16 @@ def _template_cache() -> Path:
 
 
 def _image_pages(images: dict[str, str], media: Path) -> list[Page]:
-    """Featured images, copied from the content-hash store under their (content-hash) URL."""
+    """Featured images and the pictures bodies link, copied from the content-hash store under
+    their (content-hash) URL; an SVG that could run code (stored before `images add` refused
+    them, or restored from a backup) is left out, as it would run on the site's domain."""
+    from blogster_cli.publish.svg import active_content
+
     pages = []
     for url, name in sorted(images.items()):
         source = media / name
         if url.startswith("media/") and source.is_file():
+            if name.lower().endswith(".svg") and active_content(source.read_bytes()) is not None:
+                continue
             pages.append(Page(url, f"image:{name}", source.read_bytes))
     return pages

@@ -325,3 +325,90 @@ def test_the_newsletter_open_image_is_served_by_every_build(author, tmp_path):
     assert _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
     assert site.build(author, out=out, base_domain=BASE, full=True).posts == 1
     assert _is_transparent_1x1_gif((out / OPEN_PATH).read_bytes())
+
+
+def png_file(path: Path, colour: bytes) -> Path:
+    """A distinct (by content) PNG file: `images add` names files by their hash."""
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + colour * 16)
+    return path
+
+
+def test_a_featured_image_links_its_file_with_its_alt_text(author, tmp_path):
+    from blogster_cli.services import images
+
+    row = blogs.create(author, new=blogs.NewBlog(title="Pictured", markdown="Words."))
+    image = images.add(author, blog_ref=str(row.id), source=png_file(tmp_path / "a.png", b"a"), featured=True,
+                       alt='A "pic" <b>')  # fmt: skip
+    publishing.publish(author, refs=[str(row.id)])
+    out = tmp_path / "public"
+    report = build(author, out)
+    page = (out / "posts/pictured/index.html").read_text()
+    url = f"{report.base_url}{image.url}"  # https://SITE/media/<hash>.png, a file: no trailing '/'
+    assert f'<img class="featured" src="{url}" alt="A &#34;pic&#34; &lt;b&gt;">' in page
+    assert f'property="og:image" content="{url}"' in page and f'name="twitter:image" content="{url}"' in page
+    assert (out / image.url).is_file()
+    # The alt text changes with no change to the post's row: the rebuild still shows it, as a full build does.
+    images.add(author, blog_ref=str(row.id), source=tmp_path / "a.png", alt="Better words")
+    assert build(author, out).written >= 1
+    assert 'alt="Better words"' in (out / "posts/pictured/index.html").read_text()
+    site.build(author, out=(full := tmp_path / "full"), base_domain=BASE)
+    assert site_files(out) == site_files(full)
+
+
+def test_pictures_a_body_links_as_images_add_prints_are_copied_and_linked_from_the_root(author, tmp_path):
+    from blogster_cli.services import images
+
+    row = blogs.create(author, new=blogs.NewBlog(title="Gallery", markdown="Words."))
+    first = images.add(author, blog_ref=str(row.id), source=png_file(tmp_path / "a.png", b"a"), alt="First")
+    second = images.add(author, blog_ref=str(row.id), source=png_file(tmp_path / "b.png", b"b"))
+    unused = images.add(author, blog_ref=str(row.id), source=png_file(tmp_path / "c.png", b"c"))
+    body = (
+        f'{images.markdown_link(first)}\n\n<img src="./{second.url}" alt="second">\n\n'
+        "![elsewhere](https://example.com/media/x.png) ![missing](media/missing.png)\n"
+    )
+    blogs.update(author, ref=str(row.id), changes=blogs.BlogChanges(markdown=body))
+    publishing.publish(author, refs=[str(row.id)])
+    out = tmp_path / "public"
+    build(author, out)
+    page = (out / "posts/gallery/index.html").read_text()
+    assert f'<img src="/{first.url}" alt="First">' in page and f'<img src="/{second.url}" alt="second">' in page
+    assert 'src="https://example.com/media/x.png"' in page and 'src="/media/missing.png"' in page
+    assert (out / first.url).read_bytes() == (tmp_path / "a.png").read_bytes()
+    assert (out / second.url).is_file() and not (out / unused.url).exists()
+    # The picture goes when the body stops linking it, and a site under a path links it there.
+    blogs.update(author, ref=str(row.id), changes=blogs.BlogChanges(markdown=images.markdown_link(first)))
+    report = build(author, out)
+    assert report.removed == 1 and not (out / second.url).exists()
+    site_settings.set_value(author, key="url", value="https://example.com/blog", base_domain=BASE)
+    build(author, out)
+    assert f'<img src="/blog/{first.url}" alt="First">' in (out / "posts/gallery/index.html").read_text()
+    site.build(author, out=(full := tmp_path / "full"), base_domain=BASE)
+    assert site_files(out) == site_files(full)
+    assert json.loads((out / MANIFEST).read_text()) == json.loads((full / MANIFEST).read_text())
+
+
+EVIL_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
+    b'<rect width="1" height="1"/></svg>'
+)
+
+
+def test_svgs_that_could_run_code_are_refused_and_never_served(author, tmp_path):
+    from blogster_cli.services import images
+    from blogster_cli.services.media_files import media_dir
+
+    row = publish(author, "Drawn", "Words.")
+    evil = tmp_path / "evil.svg"
+    evil.write_bytes(EVIL_SVG)
+    with pytest.raises(InvalidInput, match="SVG that could run code"):
+        images.add(author, blog_ref=str(row.id), source=evil, featured=True)
+    plain = tmp_path / "plain.svg"
+    plain.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>')
+    kept = images.add(author, blog_ref=str(row.id), source=plain, featured=True)
+    out = tmp_path / "public"
+    build(author, out)
+    assert (out / kept.url).read_bytes() == plain.read_bytes()
+    # A file stored before the check (or restored from a backup) is left out of the site.
+    (media_dir() / kept.path).write_bytes(EVIL_SVG)
+    report = site.build(author, out=out, base_domain=BASE, full=True)
+    assert report.removed == 1 and not (out / kept.url).exists()

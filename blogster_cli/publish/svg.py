@@ -1,0 +1,76 @@
+"""SVG files that are safe to serve from the site's own domain: pictures, not programs.
+
+An SVG opened at its own address (`/media/<name>.svg`) is a document of the site's origin:
+a script or event handler in it runs with the site's cookies and storage. Such files are
+refused rather than rewritten, since a sanitised copy would be a different picture under
+the same content-hash name. The check parses the XML (never loading external entities),
+so markup hidden in entities or split across lines is seen as the browser sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.parsers import expat
+
+# Elements that run code or embed other documents, in any namespace (`html:script` too).
+_ACTIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"})
+_XHTML = "http://www.w3.org/1999/xhtml"
+_ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform", "animatecolor"})
+# Link targets a picture may have: a fragment, a web address, or a raster image inline.
+_SAFE_URL = re.compile(r"(?:#|https?:|data:image/(?:png|jpeg|gif|webp|avif)[;,])|[^:]*$", re.IGNORECASE)
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
+
+
+class ActiveContent(ValueError):
+    """An SVG that could run code (the message says what was found)."""
+
+
+def _check(data: bytes) -> None:
+    """Raises ActiveContent if the SVG `data` holds a script, an event handler, a foreign
+    object, a javascript: (or other non-picture) link, entity declarations or a stylesheet
+    processing instruction, or is not well-formed XML (a browser would not show it anyway)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        namespace, _, local = name.rpartition(" ")
+        local = local.lower()
+        if local in _ACTIVE_ELEMENTS or namespace == _XHTML:
+            raise ActiveContent(f"<{local}> element")
+        for attribute, value in attributes.items():
+            attribute_local = attribute.rpartition(" ")[2].lower()
+            if attribute_local.startswith("on"):
+                raise ActiveContent(f"{attribute_local} event handler")
+            if attribute_local == "href" and not _SAFE_URL.match(_IGNORED_IN_URLS.sub("", value)):
+                raise ActiveContent(f"link to {value.strip()[:40]!r}")
+            if local in _ANIMATIONS and attribute_local == "attributename":
+                target = value.strip().rpartition(":")[2].lower()
+                if target == "href" or target.startswith("on"):
+                    raise ActiveContent(f"animation of {value.strip()!r}")
+
+    def instruction(target: str, _data: str) -> None:
+        raise ActiveContent(f"<?{target}?> processing instruction")
+
+    def doctype(_name: str, _system: str | None, _public: str | None, internal_subset: bool) -> None:
+        if internal_subset:
+            raise ActiveContent("entity declarations")
+
+    def entity(*_args: object) -> None:
+        raise ActiveContent("entity declarations")
+
+    parser.StartElementHandler = start
+    parser.ProcessingInstructionHandler = instruction
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ActiveContent(f"not well-formed XML ({expat.ErrorString(exc.code)})") from None
+
+
+def active_content(data: bytes) -> str | None:
+    """What makes the SVG `data` unsafe to serve, or None when it is only a picture."""
+    try:
+        _check(data)
+    except ActiveContent as exc:
+        return str(exc)
+    return None
