@@ -161,16 +161,22 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
 MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024
 
 
-def read_named_text(path: Path, *, errors: str = "strict", limit: int = MAX_TEXT_FILE_BYTES) -> str:
-    """The UTF-8 text (a byte order mark dropped) of a file the user named: a regular file, read
-    through no link, at most `limit` bytes; InvalidInput naming the file and the reason otherwise
-    (undecodable bytes too, unless `errors` says how to replace them)."""
+def read_named_file(path: Path, *, limit: int) -> bytes:
+    """read_regular_file for a file the user named (up to `limit` + 1 bytes, for the caller's
+    size check): InvalidInput naming the file and the reason when it cannot be read."""
     try:
-        data = read_regular_file(path, limit=limit)
+        return read_regular_file(path, limit=limit)
     except NotRegularFile as exc:
         raise InvalidInput(f"cannot read {path}: {exc}") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def read_named_text(path: Path, *, errors: str = "strict", limit: int = MAX_TEXT_FILE_BYTES) -> str:
+    """The UTF-8 text (a byte order mark dropped) of a file the user named: a regular file, read
+    through no link, at most `limit` bytes; InvalidInput naming the file and the reason otherwise
+    (undecodable bytes too, unless `errors` says how to replace them)."""
+    data = read_named_file(path, limit=limit)
     if len(data) > limit:
         raise InvalidInput(f"cannot read {path}: larger than {limit // 2**20} MiB")
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
@@ -23,14 +23,9 @@ def add(
 ) -> ImageRow:  # fmt: skip
     """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
     the same file added to the same post again reuses its row."""
-    from blogster_cli.content.files import NotRegularFile, read_regular_file
+    from blogster_cli.content.files import read_named_file
 
-    try:
-        data = read_regular_file(source, limit=MAX_IMAGE_BYTES)
-    except NotRegularFile as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+    data = read_named_file(source, limit=MAX_IMAGE_BYTES)
     name, mime_type = store_media(data, str(source))
     url = f"media/{name}"
     with unit_of_work(acting) as conn:
