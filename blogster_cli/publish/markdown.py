@@ -62,6 +62,27 @@ def highlight_css() -> str:
     return css
 
 
+# Elements open at once beyond which a body is shown as its text: the sanitiser's HTML parser
+# takes time growing with the square of the depth (50,000 nested quotes, `>>>>...`, took minutes).
+MAX_NESTING = 1000
+_TAG_EDGE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+def _nesting(rendered: str) -> int:
+    """The most elements open at once, counting tags (an upper bound: unclosed tags count open)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG_EDGE.findall(rendered):
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def to_html(markdown: str) -> str:
     import cmarkgfm
     from cmarkgfm.cmark import Options
@@ -70,6 +91,8 @@ def to_html(markdown: str) -> str:
     rendered = cmarkgfm.markdown_to_html_with_extensions(
         markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "strikethrough"]
     )
+    if _nesting(rendered) > MAX_NESTING:
+        return f"<pre>{html.escape(markdown)}</pre>"
     return clean_html(_FENCED.sub(_highlighted, rendered))
 
 
