@@ -98,8 +98,17 @@ def _kept() -> bytes:
 
 
 def _usable(path: str, file: str) -> bool:
-    """Whether a post may live at `path` at all (another post or alias may still hold it)."""
-    return path != "/" and not path.startswith(RESERVED_PREFIXES) and file not in RESERVED_FILES
+    """Whether a post may live at `path` at all (another post or alias may still hold it): not
+    the site's own files or folders, nor a folder named like one of its files (a post
+    `robots.txt` under `/{slug}/` would be the folder robots.txt/, where the file must go)."""
+    top = file.split("/", 1)[0]
+    return (
+        path != "/"
+        and not path.startswith(RESERVED_PREFIXES)
+        and file not in RESERVED_FILES
+        and top not in RESERVED_FILES
+        and f"/{top}/" not in RESERVED_PREFIXES
+    )
 
 
 class SitePlan:

@@ -188,6 +188,21 @@ def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
             site_settings.set_value(author, key=key, value=value, base_domain=BASE)
 
 
+def test_slugs_named_like_the_sites_own_files_live_elsewhere(author, tmp_path):
+    """With permalink /{slug}/, a post `robots.txt` would be the folder robots.txt/ where the
+    site's file must go (the build failed, exit 8), and `tags` would be the tag index's page."""
+    for slug in ("robots.txt", "tags", "css", "404.html", "sitemap.xml", "plain"):
+        publish(author, slug.title(), f"Post {slug}.", slug=slug)
+    site_settings.set_value(author, key="permalink", value="/{slug}/", base_domain=BASE)
+    out = tmp_path / "public"
+    build(author, out)
+    assert (out / "robots.txt").is_file() and (out / "404.html").is_file() and (out / "sitemap.xml").is_file()
+    assert (out / "plain" / "index.html").is_file()
+    assert "Post tags." not in (out / "tags" / "index.html").read_text()
+    moved = " ".join(page.read_text() for page in (out / "posts").glob("*/index.html"))  # at their ids
+    assert all(f"Post {slug}." in moved for slug in ("robots.txt", "tags", "css", "404.html", "sitemap.xml"))
+
+
 def test_featured_images_are_copied_from_the_media_store(author, tmp_path):
     from blogster_cli.services import images
 
