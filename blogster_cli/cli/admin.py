@@ -199,14 +199,15 @@ def grant(
 
 
 @credit_commands.command()
-def refill() -> None:
+def refill(json: bool = JSON_OPTION) -> None:
     """Monthly refill: every active plan up to its tier's monthly credits (free 3, pro 100, team 500).
 
     Example: blogster admin credits refill
     """
     from blogster_cli.services import subscriptions
 
-    output.message(f"Topped up {subscriptions.refill(acting_user())} subscriptions.")
+    topped_up = subscriptions.refill(acting_user())
+    output.print_json({"topped_up": topped_up}) if json else output.message(f"Topped up {topped_up} subscriptions.")
 
 
 @workers.command("add")

@@ -31,15 +31,23 @@ def list_settings(json: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def get(key: str = typer.Argument(..., help="Setting name as `config list` shows it, e.g. timezone.")) -> None:
+def get(
+    key: str = typer.Argument(..., help="Setting name as `config list` shows it, e.g. timezone."),
+    json: bool = JSON_OPTION,
+) -> None:
     """Print one setting's value (a password in a URL as ***).
 
     Example: blogster config get timezone
     """
     from blogster_cli.config import load_settings, setting_name, without_password
 
-    value = getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), setting_name(key))
-    output.print_lines(["" if value is None else without_password(str(value))])
+    name = setting_name(key)
+    value = getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), name)
+    shown = without_password(value) if isinstance(value, str) else value
+    if json:
+        output.print_json({name: shown})
+    else:
+        output.print_lines(["" if shown is None else str(shown)])
 
 
 @app.command("set")

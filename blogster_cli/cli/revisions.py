@@ -54,6 +54,7 @@ def diff(
 def restore(
     blog: str = typer.Argument(..., help="Slug or id."),
     revision: int = typer.Argument(..., help="The revision to bring back."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Make an old revision current again (as a new revision; history is kept).
 
@@ -62,4 +63,7 @@ def restore(
     from blogster_cli.services import blogs
 
     row = blogs.restore_revision(acting_user(), ref=blog, number=revision)
-    output.message(f"'{row.slug}' is back to revision {revision}'s text.")
+    if json:
+        output.print_json({"id": row.id, "slug": row.slug, "restored_revision": revision})
+    else:
+        output.message(f"'{row.slug}' is back to revision {revision}'s text.")

@@ -34,7 +34,9 @@ def status(json: bool = JSON_OPTION) -> None:
 
 
 @app.command("retry")
-def retry(job_id: int = typer.Argument(..., help="A failed job's id (see workers status).")) -> None:
+def retry(
+    job_id: int = typer.Argument(..., help="A failed job's id (see workers status)."), json: bool = JSON_OPTION
+) -> None:
     """Put a failed job back in its queue, due now.
 
     Example: blogster workers retry 42
@@ -42,7 +44,7 @@ def retry(job_id: int = typer.Argument(..., help="A failed job's id (see workers
     from blogster_cli.services import workers
 
     workers.retry(app_context().database, job_id=job_id)
-    output.message(f"job {job_id} queued again")
+    output.print_json({"job": job_id, "queued": True}) if json else output.message(f"job {job_id} queued again")
 
 
 @app.command("clean-notifications")

@@ -26,7 +26,7 @@ def test_status_shows_depth_failures_and_retry_requeues(cli, superuser):
     assert {q["queue"]: (q["due"], q["failed"]) for q in report["queues"]} == {"notifications": (1, 1), "other": (1, 0)}
     assert [(f["id"], f["error"]) for f in report["failed"]] == [(job_id, "boom")]
 
-    assert cli("workers", "retry", str(job_id)).exit_code == 0
+    assert cli("workers", "retry", str(job_id), "--json").json() == {"job": job_id, "queued": True}
     assert superuser.execute(
         "select status::text from procrastinate.procrastinate_jobs where id = %s", (job_id,)
     ).fetchone() == ("todo",)
