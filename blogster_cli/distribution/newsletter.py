@@ -197,7 +197,9 @@ def build_message(
         bodies = _tracked(bodies, tracking)
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((recipient.name or "", recipient.email))
+    # A name is one line of text: line breaks in an imported name (which the header would
+    # refuse, stopping the send for everyone after this reader) become spaces.
+    message["To"] = formataddr((" ".join((recipient.name or "").split()), recipient.email))
     message["Subject"] = subject
     message["Message-ID"] = message_id
     message["List-Unsubscribe"] = f"<{unsubscribe}>"

@@ -125,6 +125,9 @@ class SmtpConnection:
         assert self._client is not None
         try:
             self._client.send_message(message, to_addrs=[to])
+        except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
+            self._reset()
+            raise RecipientRefused("the address is not ASCII and the SMTP server does not take SMTPUTF8") from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             self._reset()

@@ -388,17 +388,19 @@ def _mail(
                 site_url=plan.site_url, newsletter_id=str(plan.newsletter_id), post_urls=plan.post_urls,
                 key=letters.reader_key(str(plan.newsletter_id), target.email),
             )  # fmt: skip
-            message = letters.build_message(
-                sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies, message_id=identity,
-                unsubscribe=letters.unsubscribe_url(plan.site_url, target.token), tracking=tracking,
-            )  # fmt: skip
             try:
+                message = letters.build_message(
+                    sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies,
+                    message_id=identity, unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
+                    tracking=tracking,
+                )  # fmt: skip
                 connection.send(message, to=target.email)
                 outcome, reason = NewsletterDeliveryOutcome.SENT, None
                 sent += 1
-            except RecipientRefused as exc:
-                outcome, reason = NewsletterDeliveryOutcome.REFUSED, str(exc)
-                refused.append(f"{target.email}: {exc}")
+            except (RecipientRefused, ValueError) as exc:  # ValueError: no message header can carry the address
+                reason = str(exc) if isinstance(exc, RecipientRefused) else f"the address cannot be mailed: {exc}"
+                outcome = NewsletterDeliveryOutcome.REFUSED
+                refused.append(f"{target.email}: {reason}")
             with orm_unit_of_work(acting) as session:
                 newsletter_rows.record_delivery(
                     session, newsletter_id=plan.newsletter_id, email=target.email, outcome=outcome,

@@ -71,6 +71,27 @@ def test_send_mails_each_reader_once_with_html_text_and_unsubscribe(cli, newslet
     assert again["sent"] == 0 and again["already_done"] == READERS and len(recorder.messages) == READERS - 1
 
 
+def test_one_readers_odd_name_or_address_does_not_stop_the_send(cli, newsletter, smtp, tmp_path):
+    """A subscriber imported with a line break in their name, or an address outside ASCII (which
+    plain SMTP cannot carry), stopped the send with "unexpected failure" at that reader, and every
+    re-run stopped there again: the name becomes one line, the address is a refusal, and the
+    readers after them are mailed."""
+    recorder, url = smtp
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        'name,email\n"Ann\nBcc: z@evil.example",ann@example.com\nUli,\u00fcli@ex\u00e4mple.com\nZoe,zoe@example.com\n'
+    )
+    imported = cli("newsletter", "subscribers", "import", str(path))
+    assert imported.exit_code == 0, imported.stderr
+    result = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert result.exit_code == 0, result.stderr
+    [report] = result.json()
+    assert report["status"] == "sent" and report["sent"] == 2, result.stderr
+    assert [r.split(":")[0] for r in report["refused"]] == ["\u00fcli@ex\u00e4mple.com"]
+    assert recorder.to("ann@example.com")[0]["To"] == '"Ann Bcc: z@evil.example" <ann@example.com>'  # one quoted name
+    assert recorder.to("zoe@example.com") and not recorder.to("z@evil.example")
+
+
 def test_unsubscribes_are_honoured_by_later_sends(cli, newsletter, smtp, tmp_path):
     recorder, url = smtp
     assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
