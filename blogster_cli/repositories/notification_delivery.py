@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import Uuid, column, delete, exists, func, table, update
+from sqlalchemy import Uuid, column, delete, exists, func, table, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlmodel import Session, col, select
 
@@ -104,8 +104,15 @@ def mark_schedule_sent_when_done(session: Session, *, schedule_id: UUID, finishi
 
 
 def delete_expired(session: Session, *, older_than_days: int) -> int:
-    """Notifications whose expiry passed more than `older_than_days` ago (service_role)."""
+    """Notifications whose expiry passed more than `older_than_days` ago (service_role). Rows
+    another session holds (an account may lock its own for as long as it likes) are skipped,
+    for the next run: waiting on them failed the job for every account."""
+    expired = (
+        select(UserNotification.id, UserNotification.created_at)
+        .where(col(UserNotification.expires_at) < func.now() - timedelta(days=older_than_days))
+        .with_for_update(skip_locked=True)
+    )
     statement = delete(UserNotification).where(
-        col(UserNotification.expires_at) < func.now() - timedelta(days=older_than_days)
+        tuple_(col(UserNotification.id), col(UserNotification.created_at)).in_(expired)
     )
     return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

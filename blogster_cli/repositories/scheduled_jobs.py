@@ -56,6 +56,9 @@ def abandon_idle_conversations(session: Session, *, idle_minutes: int) -> int:
     last_activity = (
         select(chat.id, func.coalesce(last_message.scalar_subquery(), chat.started_at).label("at"))
         .where(chat.status == ChatbotConversationStatus.ACTIVE)
+        # Chats another session holds (an account may lock its own for as long as it likes) are
+        # left for the next run: waiting on them failed the job for every account.
+        .with_for_update(of=chat, skip_locked=True)
         .cte("last_activity")
     )
     statement = (

@@ -227,6 +227,34 @@ def test_end_idle_chats_abandons_conversations_without_recent_messages(cli, make
     assert cli("workers", "end-idle-chats", "--idle-minutes", "0").exit_code == 2
 
 
+def test_maintenance_jobs_skip_the_rows_an_account_holds_locked(cli, db, make_user, superuser):
+    """An account may lock its own idle chat or expired notification for as long as it likes (its
+    login runs SELECT ... FOR UPDATE and keeps the transaction open): the job ends or removes
+    everyone else's, and the held row on the next run, instead of failing for every account."""
+    holder, other = make_user(), make_user()
+    chats = {}
+    for actor in (holder, other):
+        chats[actor.user_id] = superuser.execute(
+            "insert into chatbot_conversations (user_id, started_at) values (%s, now() - interval '2 hours')"
+            " returning id",
+            (actor.user_id,),
+        ).fetchone()[0]
+        superuser.execute(
+            "insert into user_notifications (user_id, type, title, expires_at)"
+            " values (%s, 'maintenance', 'old', now() - interval '8 days')",
+            (actor.user_id,),
+        )
+    with db.connect() as conn, acting_transaction(conn, holder.role_name):
+        conn.execute("select id from chatbot_conversations for update")
+        conn.execute("select id from user_notifications for update")
+        assert cli("workers", "end-idle-chats", "--json").json() == {"abandoned": 1}
+        assert cli("workers", "clean-notifications", "--json").json() == {"removed": 1}
+    status = dict(superuser.execute("select user_id, status::text from chatbot_conversations"))
+    assert status == {holder.user_id: "active", other.user_id: "abandoned"}
+    assert cli("workers", "end-idle-chats", "--json").json() == {"abandoned": 1}
+    assert cli("workers", "clean-notifications", "--json").json() == {"removed": 1}
+
+
 def test_refresh_analytics_rolls_up_yesterday_and_today(cli, make_user, superuser):
     user = make_user()
     superuser.execute("insert into chatbot_conversations (user_id) values (%s)", (user.user_id,))
