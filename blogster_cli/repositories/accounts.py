@@ -59,6 +59,12 @@ def insert_user(conn: psycopg.Connection, *, email: str, password_hash: str | No
     )
 
 
+# Connections one account's login may hold at once (migration 0098 for roles made before):
+# unlimited, one account could take every slot the server has and lock everyone else out.
+# Blogster holds one or two per command; the studio a few more.
+ACCOUNT_CONNECTION_LIMIT = 20
+
+
 def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str | None = None) -> None:
     """The account's own role: NOLOGIN on the embedded server, LOGIN with a password on a shared one.
 
@@ -75,8 +81,8 @@ def create_role(conn: psycopg.Connection, *, role_name: str, login_password: str
     )
     # ROLE blogster_job_runner: worker logins may act as the account (0038).
     conn.execute(
-        sql.SQL("create role {} {} in role authenticated role blogster_job_runner").format(
-            sql.Identifier(role_name), login
+        sql.SQL("create role {} {} connection limit {} in role authenticated role blogster_job_runner").format(
+            sql.Identifier(role_name), login, sql.Literal(ACCOUNT_CONNECTION_LIMIT)
         )
     )
 
@@ -288,8 +294,8 @@ def role_can_login(conn: psycopg.Connection, *, role_name: str) -> bool:
 def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) -> None:
     from psycopg import sql
 
-    statement = "alter role {} login" if can_login else "alter role {} nologin"
-    conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))
+    statement = "alter role {} login connection limit {}" if can_login else "alter role {} nologin connection limit {}"
+    conn.execute(sql.SQL(statement).format(sql.Identifier(role_name), sql.Literal(ACCOUNT_CONNECTION_LIMIT)))
 
 
 def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:

@@ -49,6 +49,25 @@ def test_cannot_set_role_to_another_account_or_privileged_role(db, alice_and_bob
         assert conn.execute("select auth.uid(), current_user::text").fetchone() == (alice.user_id, alice.role_name)
 
 
+def test_one_accounts_logins_cannot_take_every_connection_slot(db, alice_and_bob, superuser):
+    """Account roles hold at most ACCOUNT_CONNECTION_LIMIT connections (0098): unlimited, one
+    account could fill the server's slots and lock every other account and worker out."""
+    from blogster_cli.repositories.accounts import ACCOUNT_CONNECTION_LIMIT
+
+    alice, bob = alice_and_bob
+    limits = dict(superuser.execute("select rolname, rolconnlimit from pg_roles where rolname like 'u\\_%'"))
+    assert limits[alice.role_name] == limits[bob.role_name] == ACCOUNT_CONNECTION_LIMIT
+    held = [login_as(db, alice.role_name) for _ in range(ACCOUNT_CONNECTION_LIMIT)]
+    try:
+        with pytest.raises(psycopg.OperationalError, match="too many connections"):
+            login_as(db, alice.role_name)
+        with login_as(db, bob.role_name) as conn:
+            assert conn.execute("select current_user").fetchone() == (bob.role_name,)
+    finally:
+        for conn in held:
+            conn.close()
+
+
 def test_claims_settings_change_nothing(db, alice_and_bob):
     alice, bob = alice_and_bob
     with login_as(db, alice.role_name) as conn:

@@ -47,7 +47,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     (
         "becoming someone else or outlasting a ban with your own login on a shared server: SET ROLE to"
         " another account or a privileged role, claim settings, passwords on the wire, table locks,"
-        " temp and large objects, a stalled migration",
+        " temp and large objects, a stalled migration, every connection slot",
         ("test_login_roles.py", "test_role_passwords.py", "test_shared_server_attacks.py"),
     ),
     (
