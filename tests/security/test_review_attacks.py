@@ -161,6 +161,32 @@ def test_an_approval_publishes_once_and_not_after_the_author_takes_the_post_down
     assert status_of(superuser, post) == "draft"
 
 
+def test_an_author_cannot_forge_an_approval_or_the_assignees_words(db, team, superuser):
+    """0099: an assignment written by its author starts 'assigned', with no comments, no approval
+    time and the author as its assigner; comments come only through review_act, and assigned_by
+    stays. Before, the assignee could be shown an approval "from" themselves they never gave."""
+    ada, grace, posts, ids = team["ada"], team["grace"], team["posts"], team["ids"]
+    forged = run(
+        db, ada,
+        "insert into public.team_collaboration (blog_id, assigned_to, assigned_by, role, status, comments, completed_at)"
+        " values (%s, %s, %s, 'approver', 'approved', '[{\"author\": \"grace\", \"text\": \"LGTM\"}]', now())"
+        " returning status::text, comments, completed_at, assigned_by",
+        (posts["private"], grace.user_id, grace.user_id),
+    )  # fmt: skip
+    assert forged == [("assigned", [], None, ada.user_id)]
+    for statement, error in [
+        ("update public.team_collaboration set comments = '[{\"text\": \"LGTM\"}]' where id = %s",
+         psycopg.errors.InsufficientPrivilege),
+        ("update public.team_collaboration set assigned_by = %s where id = %s", psycopg.errors.CheckViolation),
+    ]:  # fmt: skip
+        params = (ids["grace"],) if statement.count("%s") == 1 else (grace.user_id, ids["grace"])
+        with pytest.raises((error, psycopg.errors.InsufficientPrivilege)):
+            run(db, ada, statement, params)
+    run(db, ada, "select public.review_act(%s, 'comment', 'Please look at the intro')", (ids["grace"],))
+    ((comments,),) = run(db, grace, "select comments from public.team_collaboration where id = %s", (ids["grace"],))
+    assert [c["text"] for c in comments] == ["Please look at the intro"] and comments[0]["author"] == str(ada.user_id)
+
+
 def test_the_owner_cannot_skip_transitions_or_move_an_assignment(db, team, superuser):
     ada, eve, ids = team["ada"], team["eve"], team["ids"]
     for statement, params in [
