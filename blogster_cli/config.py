@@ -170,6 +170,8 @@ def coerce(key: str, raw: object) -> object:
         check_database_url(text)
     elif key == "timezone":
         check_timezone(text)
+    elif key == "newsletter_from":
+        check_sender(text)
     elif key == "ai_prices":
         from blogster_cli.ai.pricing import parse_prices
 
@@ -215,6 +217,16 @@ def check_database_url(url: str) -> None:
         parts = None
     if parts is None or parts.scheme not in ("postgresql", "postgres"):
         raise InvalidInput("the database URL must look like postgresql://USER@HOST:PORT/DBNAME")
+
+
+def check_sender(text: str) -> None:
+    """One address, optionally with a name ("Ada <ada@example.com>"), on one line: the From of
+    every newsletter (a line break failed each send; a comma made two senders)."""
+    from email.utils import getaddresses
+
+    found = getaddresses([text])
+    if any(c in text for c in "\r\n") or len(found) != 1 or "@" not in found[0][1]:
+        raise InvalidInput('newsletter_from must be one address, like "Ada <ada@example.com>"')
 
 
 def check_timezone(name: str) -> None:

@@ -41,6 +41,9 @@ def test_bad_settings_are_refused(cli):
     assert cli("config", "set", "timezone", "Mars/Olympus").exit_code == 2
     assert cli("config", "set", "colour", "blue").exit_code == 2
     assert cli("config", "set", "statement_timeout_ms", "soon").exit_code == 2
+    for sender in ("bob@example.com\r\nBcc: leak@evil.example", "bob@example.com, leak@evil.example", "bob"):
+        assert cli("config", "set", "newsletter_from", sender).exit_code == 2, sender  # one From, one line
+    assert cli("config", "set", "newsletter_from", '"Smith, Ada" <ada@example.com>').exit_code == 0
 
 
 def test_config_accepts_the_names_config_list_shows(cli):
