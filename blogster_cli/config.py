@@ -185,6 +185,11 @@ def coerce(key: str, raw: object) -> object:
         r"https?://[^\s/?#@]+(/[^\s?#]*)?", text
     ):
         raise InvalidInput(f"{key} must be an http(s) URL without a user or password, like https://example.com")
+    elif key in ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url") and not _tls_or_local(
+        text
+    ):
+        # The platform's token goes with every request: in clear only to this machine (as smtp_url).
+        raise InvalidInput(f"{key} must be https:// (plain http only to this machine, e.g. http://127.0.0.1:8080)")
     elif key == "smtp_url" and not re.fullmatch(r"smtps?://([^\s/?#@]+@)?[^\s/?#@]+(:\d{1,5})?/?", text):
         raise InvalidInput(
             "smtp_url must look like smtp://user@host:587 or smtps://user@host (the password goes in the keyring)"
@@ -217,6 +222,14 @@ def check_database_url(url: str) -> None:
         parts = None
     if parts is None or parts.scheme not in ("postgresql", "postgres"):
         raise InvalidInput("the database URL must look like postgresql://USER@HOST:PORT/DBNAME")
+
+
+def _tls_or_local(url: str) -> bool:
+    """An https URL, or an http one to this machine (a local test or proxy)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def check_sender(text: str) -> None:

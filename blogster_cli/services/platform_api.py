@@ -8,6 +8,8 @@ retried; anything else becomes a one-line PlatformError that never carries the t
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -263,10 +265,12 @@ class WordPressClient:
         return ids
 
     def _body(self, article: Article) -> dict[str, Any]:
+        # WordPress stores title and excerpt as HTML, and an application password usually belongs
+        # to an editor allowed unfiltered HTML: they go as text (the content is sanitised HTML).
         return {
-            "title": article.title,
+            "title": html.escape(article.title, quote=False),
             "content": with_original_link(article.html, article.canonical_url),
-            "excerpt": article.description or "",
+            "excerpt": html.escape(article.description or "", quote=False),
             "slug": article.slug,
             "status": "publish",
             "tags": self._tag_ids(article.tags),
@@ -300,6 +304,17 @@ class XClient:
         return RemoteCopy(post_id, f"https://x.com/i/web/status/{post_id}")
 
 
+# LinkedIn reads a post's commentary in its "little text" format, where these characters start
+# markup (mentions, hashtag templates, formatting): one left bare makes LinkedIn cut the post
+# there while still answering 201. Each is sent escaped with a backslash, to show as itself.
+_LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def little_text(text: str) -> str:
+    """`text` as LinkedIn's little text format shows it unchanged."""
+    return _LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
+
+
 class LinkedInClient:
     """LinkedIn Posts API: POST {URL}/rest/posts as urn:li:person:HANDLE (w_member_social); the
     new post's URN comes back in the x-restli-id header."""
@@ -314,7 +329,7 @@ class LinkedInClient:
 
     def post(self, text: str, *, idempotency_key: str) -> RemoteCopy:
         body = {
-            "author": self.author, "commentary": text, "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
+            "author": self.author, "commentary": little_text(text), "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
             "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
             "isReshareDisabledByAuthor": False,
         }  # fmt: skip

@@ -44,6 +44,10 @@ def test_bad_settings_are_refused(cli):
     for sender in ("bob@example.com\r\nBcc: leak@evil.example", "bob@example.com, leak@evil.example", "bob"):
         assert cli("config", "set", "newsletter_from", sender).exit_code == 2, sender  # one From, one line
     assert cli("config", "set", "newsletter_from", '"Smith, Ada" <ada@example.com>').exit_code == 0
+    # A platform's token goes with every request: plain http only to this machine.
+    assert cli("config", "set", "wordpress_url", "http://wp.example.com").exit_code == 2
+    for url in ("https://wp.example.com", "http://127.0.0.1:8080", "http://localhost:9000/blog"):
+        assert cli("config", "set", "wordpress_url", url).exit_code == 0, url
 
 
 def test_config_accepts_the_names_config_list_shows(cli):

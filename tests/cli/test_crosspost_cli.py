@@ -187,6 +187,23 @@ def test_wordpress_with_an_application_password(cli, published, http):
     assert len(wordpress.posts) == 1 and len(wordpress.tags) == 6
 
 
+def test_wordpress_gets_the_title_and_excerpt_as_text(cli, signed_up, http, tmp_path):
+    """WordPress stores both as HTML, and an application password usually belongs to an editor
+    allowed unfiltered HTML: a title or description holding markup went in as markup."""
+    wordpress = FakeWordPress(http).install()
+    path = tmp_path / "evil.md"
+    path.write_text(
+        "---\ntitle: <script>alert(1)</script> & co\ndescription: </p><img src=x onerror=alert(2)>\n---\nBody.\n"
+    )
+    assert cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "evil").exit_code == 0
+    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    sent = cli("crosspost", "evil", "--to", "wordpress", "--json", env={"BLOGSTER_WORDPRESS_URL": wordpress.url})
+    assert sent.exit_code == 0, sent.stderr
+    [post] = wordpress.posts.values()
+    assert post["title"] == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert post["excerpt"] == "&lt;/p&gt;&lt;img src=x onerror=alert(2)&gt;"
+
+
 def test_platforms_list_never_shows_a_token(cli, signed_up):
     connect(cli, "devto", TOKEN)
     listed = cli("platforms", "list", "--json")
