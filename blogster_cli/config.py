@@ -181,15 +181,8 @@ def coerce(key: str, raw: object) -> object:
             raise InvalidInput(f"ai_prices: {exc}") from None
     elif key == "dns_resolver_url" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
         raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
-    elif key in ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url") and not re.fullmatch(
-        r"https?://[^\s/?#@]+(/[^\s?#]*)?", text
-    ):
-        raise InvalidInput(f"{key} must be an http(s) URL without a user or password, like https://example.com")
-    elif key in ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url") and not _tls_or_local(
-        text
-    ):
-        # The platform's token goes with every request: in clear only to this machine (as smtp_url).
-        raise InvalidInput(f"{key} must be https:// (plain http only to this machine, e.g. http://127.0.0.1:8080)")
+    elif key in PLATFORM_URL_KEYS:
+        check_platform_url(key, text)
     elif key == "smtp_url" and not re.fullmatch(r"smtps?://([^\s/?#@]+@)?[^\s/?#@]+(:\d{1,5})?/?", text):
         raise InvalidInput(
             "smtp_url must look like smtp://user@host:587 or smtps://user@host (the password goes in the keyring)"
@@ -224,12 +217,32 @@ def check_database_url(url: str) -> None:
         raise InvalidInput("the database URL must look like postgresql://USER@HOST:PORT/DBNAME")
 
 
-def _tls_or_local(url: str) -> bool:
-    """An https URL, or an http one to this machine (a local test or proxy)."""
+PLATFORM_URL_KEYS = ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url")
+
+
+def check_platform_url(key: str, url: str) -> None:
+    """A cross-post or social platform's base URL: http(s) without a user or password, and
+    https unless it is this machine (the platform's token goes with every request, as
+    smtp_url's mail does)."""
     from urllib.parse import urlsplit
 
+    if not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", url):
+        raise InvalidInput(f"{key} must be an http(s) URL without a user or password, like https://example.com")
     parts = urlsplit(url)
-    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+        raise InvalidInput(f"{key} must be https:// (plain http only to this machine, e.g. http://127.0.0.1:8080)")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine (localhost, 127.0.0.0/8, ::1): where plain text may go."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_sender(text: str) -> None:

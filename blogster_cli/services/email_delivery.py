@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
+from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
 
 SMTP_TIMEOUT_S = 30
@@ -67,17 +68,6 @@ def _text(reply: bytes | str) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class SmtpConnection:
     """One SMTP session for many messages (a newsletter): smtp:// must upgrade with STARTTLS
     unless the server is on this machine; smtps:// is TLS from the start.
@@ -105,7 +95,7 @@ class SmtpConnection:
                 if client.has_extn("starttls"):
                     client.starttls()
                     client.ehlo()
-                elif not _is_loopback(host):
+                elif not is_loopback(host):
                     client.close()
                     raise ConfigError(
                         f"{host} does not offer STARTTLS: refusing to send mail in clear (or use smtps://)"

@@ -395,11 +395,15 @@ def _mail(
                     tracking=tracking,
                 )  # fmt: skip
                 connection.send(message, to=target.email)
-                outcome, reason = NewsletterDeliveryOutcome.SENT, None
+            except RecipientRefused as exc:
+                reason: str | None = str(exc)
+            except ValueError as exc:  # no message header can carry the address
+                reason = f"the address cannot be mailed: {exc}"
+            else:
+                reason = None
                 sent += 1
-            except (RecipientRefused, ValueError) as exc:  # ValueError: no message header can carry the address
-                reason = str(exc) if isinstance(exc, RecipientRefused) else f"the address cannot be mailed: {exc}"
-                outcome = NewsletterDeliveryOutcome.REFUSED
+            outcome = NewsletterDeliveryOutcome.SENT if reason is None else NewsletterDeliveryOutcome.REFUSED
+            if reason is not None:
                 refused.append(f"{target.email}: {reason}")
             with orm_unit_of_work(acting) as session:
                 newsletter_rows.record_delivery(
