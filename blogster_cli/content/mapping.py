@@ -21,6 +21,7 @@ found wins, in the order listed. Values that are null or "" count as absent.
 """
 
 import posixpath
+import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -222,6 +223,15 @@ def numbered_path(path: PurePosixPath, n: int) -> PurePosixPath:
     if is_bundle(path):
         return path.parent.parent / f"{path.parent.name}-{n}" / path.name
     return path.parent / f"{path.stem}-{n}{path.suffix}"
+
+
+def folded_path(path: str) -> str:
+    """`path` as a disk that ignores case and Unicode normal form sees it (macOS and Windows by
+    default): paths that fold alike are one file there (`Café.md` and `cafe\u0301.md`, `Rust/`
+    and `rust/`), so what Blogster writes holds one of them, whichever machine writes it."""
+    if path.isascii():
+        return path.lower()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
 
 
 def file_stem(path: PurePosixPath) -> str:

@@ -23,13 +23,14 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from blogster_cli.content.mapping import folded_path as _folded
 from blogster_cli.distribution.newsletter import OPEN_PATH
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -100,7 +101,9 @@ def _kept() -> bytes:
 def _usable(path: str, file: str) -> bool:
     """Whether a post may live at `path` at all (another post or alias may still hold it): not
     the site's own files or folders, nor a folder named like one of its files (a post
-    `robots.txt` under `/{slug}/` would be the folder robots.txt/, where the file must go)."""
+    `robots.txt` under `/{slug}/` would be the folder robots.txt/, where the file must go),
+    in any case (`/CSS/` is `/css/` on most writers' disks; see `folded_path`)."""
+    path, file = _folded(path), _folded(file)
     top = file.split("/", 1)[0]
     return (
         path != "/"
@@ -150,12 +153,12 @@ class SitePlan:
                 candidates = record["cand"] = self._candidates(record)
             for at, path in enumerate(candidates):  # noqa: B007 (the one found is used after the loop)
                 file = path[1:] + "index.html" if path[-1] == "/" else path[1:]  # urls.file_of, inlined
-                if file not in taken:
+                if _folded(file) not in taken:
                     break
             else:  # the address made of its id: never reserved, and no other post's
                 at, path = -1, f"/posts/{post_id}/"
                 file = path[1:] + "index.html"
-            taken.add(file)
+            taken.add(_folded(file))
             paths[post_id], files[post_id], self.at[post_id] = path, file, at
         return paths
 
@@ -274,7 +277,7 @@ class SitePlan:
             Page(self.files[i], records[i]["d"][PAGE_KEY], self._post_render(i, bodies) if i in bodies else _kept)
             for i in self.order
         ]
-        taken = set(self.files.values())
+        taken = {_folded(file) for file in self.files.values()}
         for post_id in reversed(self.order):  # oldest first: an alias goes to the post that had it first
             if records[post_id]["al"]:
                 pages.extend(self._redirects(post_id, taken))
@@ -309,8 +312,8 @@ class SitePlan:
         key = record["d"][REDIRECT_KEY]
         pages = []
         for file in files:
-            if file not in taken:
-                taken.add(file)
+            if _folded(file) not in taken:
+                taken.add(_folded(file))
                 pages.append(Page(file, key, self._redirect_render(post_id)))
         return pages
 

@@ -403,19 +403,19 @@ class _Writer:
         relative = safe_relative(path)
         if relative is None:
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: unsafe path {path!r}")
-        renamed_from = None
-        if relative.as_posix() in self.used:
-            from blogster_cli.content.mapping import numbered_path
+        from blogster_cli.content.mapping import folded_path, numbered_path
 
+        renamed_from = None
+        if folded_path(relative.as_posix()) in self.used:  # `rust.md` after `Rust.md` too
             renamed_from = relative.as_posix()
             n = 2
-            while numbered_path(relative, n).as_posix() in self.used:
+            while folded_path(numbered_path(relative, n).as_posix()) in self.used:
                 n += 1
             relative = numbered_path(relative, n)
         target = self.root / relative
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
-        self.used.add(relative.as_posix())
+        self.used.add(folded_path(relative.as_posix()))
         folder = self._image_folder(relative)
         copied = self._images(folder, images) if images else []
         if copied:

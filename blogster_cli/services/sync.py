@@ -628,11 +628,12 @@ def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[Synced
 
 def _render_all(run: _Run) -> None:
     """Render the queued posts as export does, then write, compare or place each."""
+    from blogster_cli.content.mapping import folded_path
     from blogster_cli.services.exports import render
 
     if not run.renders:
         return
-    used = set(run.disk) | run.known
+    used = {folded_path(path) for path in set(run.disk) | run.known}  # as a case-blind disk sees them
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -653,7 +654,7 @@ def _render_all(run: _Run) -> None:
         data = text.encode("utf-8")
         if item.mode == "new":
             item.path = _new_path(path, run.dialect, used)
-            used.add(item.path)
+            used.add(folded_path(item.path))
             item.state = FileState(item.path, post.id, _sha(data), FRESH)
         assert item.state is not None  # every other mode comes from a synced file
         _place(run, item, data, note)
@@ -661,15 +662,15 @@ def _render_all(run: _Run) -> None:
 
 def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
     """Where a new post's file goes: the export path, without the layout folder when the
-    synced folder is that folder itself, numbered when taken."""
-    from blogster_cli.content.mapping import normalised_relative, numbered_path
+    synced folder is that folder itself, numbered when taken (`used` holds `folded_path`s)."""
+    from blogster_cli.content.mapping import folded_path, normalised_relative, numbered_path
 
     path = normalised_relative(rendered) or "post.md"
     prefix = _LAYOUT_PREFIXES.get(dialect)
     if prefix and path.startswith(prefix) and used and not any(p.startswith(prefix) for p in used):
         path = path[len(prefix) :]
     pure, n = PurePosixPath(path), 2
-    while pure.as_posix() in used:
+    while folded_path(pure.as_posix()) in used:
         pure = numbered_path(PurePosixPath(path), n)
         n += 1
     return pure.as_posix()

@@ -6,6 +6,7 @@ re-imports match instead of duplicating; bad files are reported and leave nothin
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.post import find_markdown_files
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.services import exports, imports
+from blogster_cli.services import blogs, exports, imports
 from tests.conftest import REPO_ROOT, shared_data
 
 EXAMPLES = REPO_ROOT / "examples" / "posts"
@@ -269,6 +270,20 @@ def test_same_relative_path_from_two_folders_never_overwrites(account, tmp_path)
     # Re-importing both folders matches each post once, in the same order.
     again = run_import(acting, tmp_path / "a", tmp_path / "b")
     assert [f.outcome for f in again.files] == ["unchanged", "unchanged"]
+
+
+def test_files_one_on_a_case_or_form_blind_disk_are_numbered_apart(account, tmp_path):
+    """`Rust.md` and `rust.md`, `café.md` in NFC and NFD: one file on macOS and Windows disks,
+    where the second export met the first's file and reported it as edited by hand."""
+    acting = account()
+    for n, slug in enumerate(("Rust", "rust", "caf\u00e9", "cafe\u0301")):
+        blogs.create(acting, new=blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}.", slug=slug))
+    out = tmp_path / "out"
+    exported = export(acting, out, "hugo")
+    paths = [f.path for f in exported.files]
+    assert all(path is not None for path in paths) and len(exported.renamed) == 2
+    folded = {unicodedata.normalize("NFC", str(path)).casefold() for path in paths}
+    assert len(folded) == 4
 
 
 def test_naive_dates_use_the_configured_timezone(account, superuser, tmp_path):

@@ -264,6 +264,22 @@ def test_deletions_both_ways_and_new_posts_get_files(account, folder):
     assert sync(acting, folder).files == []
 
 
+def test_a_new_post_never_takes_a_file_name_a_case_blind_disk_already_has(account, folder):
+    """A post `Gamma` made in Blogster would be `Gamma.md`, the synced `gamma.md` on macOS and
+    Windows disks, and overwrite it there: it gets a name of its own."""
+    from blogster_cli.services import blogs
+
+    acting = account()
+    sync(acting, folder)
+    blogs.create(acting, new=blogs.NewBlog(title="Lower", markdown="Lower body.", slug="gamma"))
+    [lower] = sync(acting, folder).files
+    blogs.create(acting, new=blogs.NewBlog(title="Upper", markdown="Upper body.", slug="Gamma"))
+    [upper] = sync(acting, folder).files
+    assert upper.action == "created" and lower.path is not None and upper.path is not None
+    assert upper.path.casefold() != lower.path.casefold() and b"Upper body." in (folder / upper.path).read_bytes()
+    assert b"Lower body." in (folder / lower.path).read_bytes()
+
+
 def test_rename_on_disk_keeps_the_post(account, folder):
     acting = account()
     sync(acting, folder)
