@@ -10,6 +10,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
@@ -105,18 +106,21 @@ def history(conversation: UUID | None = CONVERSATION_OPTION, json: bool = JSON_O
 
 
 @app.command("list")
-def list_conversations(json: bool = JSON_OPTION) -> None:
-    """Your conversations, newest first.
+def list_conversations(
+    fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION
+) -> None:
+    """Your conversations, newest first; --json and --format yaml carry their messages, a table counts them.
 
     Example: blogster chat list
     """
     from blogster_cli.services import chat as chat_service
 
-    rows = [output.to_plain(c) for c in chat_service.conversations(acting_user())]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["id", "status", "started_at", "ended_at", "satisfaction_score"], full=("id",))
+    chosen = chosen_format(fmt, json)
+    rows = output.to_plain(chat_service.conversations(acting_user(), limit=limit or None))
+    if chosen in ("table", "csv"):
+        rows = [{**r, "messages": len(r["messages"])} for r in rows]
+    columns = ["id", "status", "started_at", "ended_at", "satisfaction_score", "messages"]
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit, full=("id",))
 
 
 @app.command("end")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -29,17 +30,20 @@ def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
         raise typer.Exit(1)
 
 
-def _status(ref: str | None, json: bool) -> None:
+def _status(ref: str | None, *, fmt: str | None, limit: int | None, json: bool) -> None:
     from blogster_cli.services import crossposting
 
+    chosen_format(fmt, json)  # a bad --format is refused before the database is asked
     rows = [output.to_plain(r) for r in crossposting.status(acting_user(), ref=ref)]
     columns = ["slug", "platform", "publication_status", "platform_url", "last_error"]
-    output.print_json(rows) if json else output.print_table(rows, columns)
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit, id_key="slug")
 
 
 def crosspost(
     args: list[str] = typer.Argument(..., metavar="BLOG | status [BLOG]", help="A post's slug or id, or 'status'."),
     to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
+    fmt: str | None = typer.Option(None, "--format", help="crosspost status: table, json, csv, yaml, ids or count."),
+    limit: int | None = typer.Option(None, "--limit", min=0, help="crosspost status: at most this many rows (0: all)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Copy a published post to dev.to, Hashnode or WordPress, pointing back to your site.
@@ -56,11 +60,13 @@ def crosspost(
 
     if args[0] == "status":
         if to or len(args) > 2:
-            raise InvalidInput("usage: blogster crosspost status [BLOG]")
-        _status(args[1] if len(args) > 1 else None, json)
+            raise InvalidInput("usage: blogster crosspost status [BLOG] [--format F] [--limit N]")
+        _status(args[1] if len(args) > 1 else None, fmt=fmt, limit=limit, json=json)
         return
     if len(args) != 1 or not to:
         raise InvalidInput("usage: blogster crosspost BLOG --to PLATFORM [--to PLATFORM]")
+    if fmt is not None or limit is not None:
+        raise InvalidInput("--format and --limit are for `crosspost status`; a cross-post takes --json")
     ctx = app_context()
     endpoints = [platform_accounts.endpoint(ctx, platform=name) for name in dict.fromkeys(to)]
     acting = acting_user()

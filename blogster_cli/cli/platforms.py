@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 app = command_group("platforms")
@@ -25,17 +26,15 @@ def _read_token(from_stdin: bool) -> str:
 
 
 @app.command("list")
-def list_platforms(json: bool = JSON_OPTION) -> None:
+def list_platforms(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Each platform's URL and where its token comes from (environment, keyring or none; never the token).
 
     Example: blogster platforms list
     """
     from blogster_cli.services import platform_accounts
 
-    rows = platform_accounts.list_platforms(app_context())
-    output.print_json(rows) if json else output.print_table(
-        [output.to_plain(r) for r in rows], ["platform", "token", "base_url"]
-    )
+    rows = [output.to_plain(r) for r in platform_accounts.list_platforms(app_context())]
+    show_list(rows, ["platform", "token", "base_url"], fmt=fmt, json=json, limit=limit, id_key="platform")
 
 
 @app.command("connect")

@@ -106,19 +106,22 @@ def schedule(
 
 
 @app.command("rm")
-def rm(post_id: str = typer.Argument(..., help="The social post's id (or its first characters).")) -> None:
-    """Remove a social post.
+def rm(
+    post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Remove a social post (--json: the post as it was).
 
     Example: blogster social rm $(blogster social list --format ids --limit 1)
     """
     from blogster_cli.services import social
 
-    social.remove_post(acting_user(), ref=post_id)
-    output.message("removed")
+    removed = social.remove_post(acting_user(), ref=post_id)
+    output.print_json(removed) if json else output.message("removed")
 
 
 @profiles_app.command("list")
-def profiles_list(json: bool = JSON_OPTION) -> None:
+def profiles_list(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Your social media profiles and whether a token is stored (never the token).
 
     Example: blogster social profiles list
@@ -126,7 +129,7 @@ def profiles_list(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import social
 
     rows = [output.to_plain(p) for p in social.list_profiles(acting_user())]
-    output.print_json(rows) if json else output.print_table(rows, ["platform", "handle", "connected", "token"])
+    show_list(rows, ["platform", "handle", "connected", "token"], fmt=fmt, json=json, limit=limit)
 
 
 @profiles_app.command("connect")

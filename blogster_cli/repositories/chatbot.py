@@ -60,7 +60,8 @@ def latest_active_conversation(session: Session, *, user_id: UUID) -> ChatbotCon
     ).first()
 
 
-def conversations(session: Session, *, limit: int) -> list[ChatbotConversation]:
+def conversations(session: Session, *, limit: int | None) -> list[ChatbotConversation]:
+    """Newest first; all of them when `limit` is None."""
     return list(
         session.exec(select(ChatbotConversation).order_by(col(ChatbotConversation.started_at).desc()).limit(limit))
     )
@@ -94,6 +95,18 @@ def messages(session: Session, *, conversation_id: UUID) -> list[ChatbotMessage]
             .order_by(col(ChatbotMessage.created_at), ChatbotMessage.role)
         )
     )
+
+
+def messages_of(session: Session, *, conversation_ids: list[UUID]) -> dict[UUID, list[ChatbotMessage]]:
+    """The messages of several conversations in one statement, each conversation's in order."""
+    found: dict[UUID, list[ChatbotMessage]] = {conversation_id: [] for conversation_id in conversation_ids}
+    for message in session.exec(
+        select(ChatbotMessage)
+        .where(col(ChatbotMessage.conversation_id).in_(conversation_ids))
+        .order_by(col(ChatbotMessage.created_at), ChatbotMessage.role)
+    ):
+        found[message.conversation_id].append(message)
+    return found
 
 
 def reply_to(session: Session, *, conversation_id: UUID, message_id: UUID, after: datetime) -> ChatbotMessage | None:

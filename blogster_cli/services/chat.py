@@ -19,7 +19,6 @@ from blogster_cli.errors import InvalidInput, NotFound, NoWorker
 
 DEFAULT_WAIT_S = 15.0
 MAX_FEEDBACK_LENGTH = 5000
-CONVERSATIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -147,12 +146,15 @@ def history(acting: ActingUser, *, conversation_id: UUID | None = None) -> Conve
         return _info(row, [_message(m) for m in repo.messages(session, conversation_id=row.id)])
 
 
-def conversations(acting: ActingUser, *, limit: int = CONVERSATIONS_SHOWN) -> list[ConversationInfo]:
+def conversations(acting: ActingUser, *, limit: int | None = None) -> list[ConversationInfo]:
+    """My conversations, newest first (all, or the newest `limit`), each with its messages."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
 
     with orm_unit_of_work(acting) as session:
-        return [_info(row) for row in repo.conversations(session, limit=limit)]
+        rows = repo.conversations(session, limit=limit or None)
+        messages = repo.messages_of(session, conversation_ids=[row.id for row in rows])
+        return [_info(row, [_message(m) for m in messages[row.id]]) for row in rows]
 
 
 def end(

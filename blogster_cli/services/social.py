@@ -186,7 +186,10 @@ def edit_post(
 
 
 def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> SocialPostPublic:
-    """Schedules the post at `at`, or takes it back to a draft with None."""
+    """Schedules the post at `at`, or takes it back to a draft with None. `at` must be to come:
+    a post is an outside effect, and a time past would go out at the next `post-due`."""
+    if at is not None and at <= dt.datetime.now(dt.UTC):
+        raise InvalidInput(f"--at {at:%Y-%m-%d %H:%M} is in the past; give a time to come")
     with orm_unit_of_work(acting) as session:
         post, profile = _one(session, ref)
         if post.post_status == SocialPostStatus.PUBLISHED:
@@ -198,7 +201,10 @@ def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> So
         return _post_public(post, profile, _slug(session, post))
 
 
-def remove_post(acting: ActingUser, *, ref: str) -> None:
+def remove_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:
+    """Deletes one of my social posts; returns it as it was."""
     with orm_unit_of_work(acting) as session:
-        post, _ = _one(session, ref)
+        post, profile = _one(session, ref)
+        removed = _post_public(post, profile, _slug(session, post))
         social_rows.delete_post(session, post_id=post.id)
+        return removed
