@@ -19,6 +19,10 @@ from typing import BinaryIO
 
 READ_SIZE = 1 << 20
 HEAD_LIMIT = 64 << 10
+# No server writes a request line this long; a longer one (a gzip bomb is one line of zeros) is
+# read through in pieces and kept as its first CUT_LINE_KEPT bytes, which count as malformed.
+MAX_LINE_BYTES = 1 << 20
+CUT_LINE_KEPT = 1 << 10
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -33,15 +37,14 @@ class CountedRange:
 
 @dataclass(frozen=True)
 class Batch:
-    """Complete lines of a log from byte `start`; committed together with their ledger row."""
+    """Complete lines of a log, bytes [start, end), committed together with their ledger row.
+    `data` is those bytes, except for a line cut to its head (`MAX_LINE_BYTES`); `digest` is
+    always the SHA-256 of all of them."""
 
     start: int
+    end: int
     data: bytes
     digest: str
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.data)
 
 
 class Known(StrEnum):
@@ -103,10 +106,14 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange]) -> Known:
     for counted_range in counted:
         if counted_range.start != reader.offset:
             break
-        data = reader.read(counted_range.end - counted_range.start)
-        if len(data) < counted_range.end - counted_range.start:
-            return Known.COUNTED
-        if hashlib.sha256(data).hexdigest() != counted_range.digest:
+        digest, left = hashlib.sha256(), counted_range.end - counted_range.start
+        while left:  # in pieces: a range may hold a cut line of any length
+            piece = reader.read(min(left, READ_SIZE))
+            if not piece:
+                return Known.COUNTED
+            digest.update(piece)
+            left -= len(piece)
+        if digest.hexdigest() != counted_range.digest:
             return Known.DIFFERS
     return Known.RESUMED if reader.offset else Known.NEW
 
@@ -120,11 +127,17 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
     while True:
         start = reader.offset
         data = reader.read(batch_bytes)
-        while data and b"\n" not in data:  # one line longer than a batch
+        while data and b"\n" not in data and len(data) <= MAX_LINE_BYTES:  # one line longer than a batch
             more = reader.read(batch_bytes)
             if not more:
                 break
             data += more
+        if b"\n" not in data and len(data) > MAX_LINE_BYTES:
+            cut_line = _cut_line(reader, start, data)
+            if cut_line is None:
+                return  # unfinished at the end of the log: the next run reads it again
+            yield cut_line
+            continue
         cut = data.rfind(b"\n") + 1
         tail = data[cut:]
         last = False
@@ -136,9 +149,24 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
                 if is_whole_line(tail):
                     data += reader.read(len(tail))
         if data:
-            yield Batch(start, data, hashlib.sha256(data).hexdigest())
+            yield Batch(start, start + len(data), data, hashlib.sha256(data).hexdigest())
         if last or not data:
             return
+
+
+def _cut_line(reader: LogReader, start: int, head: bytes) -> Batch | None:
+    """The line from `start`, of which `head` (no newline) was read, read through its newline in
+    pieces and kept as its first CUT_LINE_KEPT bytes; None when the log ends first."""
+    digest, end = hashlib.sha256(head), start + len(head)
+    while piece := reader.read(READ_SIZE):
+        newline = piece.find(b"\n") + 1
+        if newline:
+            digest.update(piece[:newline])
+            reader.unread(piece[newline:])
+            return Batch(start, end + newline, head[:CUT_LINE_KEPT] + b"\n", digest.hexdigest())
+        digest.update(piece)
+        end += len(piece)
+    return None
 
 
 def _at_end(reader: LogReader, tail_size: int) -> bool:

@@ -211,9 +211,9 @@ def _ingest_one(
             _add(run_total, result)
             summary.page_views += sum(part.views for part in result.stored)
             summary.matched += sum(part.matched for part in result.stored)
-            ingested.new_bytes += len(batch.data)
+            ingested.new_bytes += batch.end - batch.start
             ingested.new_lines += result.lines
-            on_progress(len(batch.data))
+            on_progress(batch.end - batch.start)
 
         with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, workers)) as parsed:
             for batch, result in parsed:

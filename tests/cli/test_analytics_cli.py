@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import tracemalloc
+
 import pytest
 
 from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
@@ -82,3 +85,26 @@ def test_seo_keywords_import_twice_and_list(cli, signed_up, tmp_path):
     ]
     missing = cli("seo", "import-keywords", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+
+
+def test_a_gzip_bomb_is_read_in_pieces_and_counted_as_one_malformed_line(cli, posts, tmp_path):
+    """160 KB of gzip that unpacks to 160 MB without a newline: before, the line was held whole
+    (660 MB of memory for a bigger one); now it is read through in pieces and counts once."""
+    bomb = tmp_path / "access.log.gz"
+    with gzip.open(bomb, "wb") as out:
+        out.write("".join(HAND_MADE_LOG[:2]).encode())
+        zeros = bytes(1 << 20)
+        out.writelines(zeros for _ in range(160))
+        out.write(b"\n" + "".join(HAND_MADE_LOG[2:]).encode())
+    tracemalloc.start()
+    try:
+        result = cli("analytics", "ingest", str(bomb), "--json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert (summary["lines"], summary["malformed"]) == (len(HAND_MADE_LOG) + 1, 2)
+    assert peak < 64 << 20, f"peak {peak >> 20} MiB"
+    again = cli("analytics", "ingest", str(bomb), "--json").json()
+    assert (again["lines"], again["files"][0]["known"]) == (0, "counted")

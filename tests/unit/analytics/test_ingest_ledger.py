@@ -8,7 +8,16 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogster_cli.analytics.ledger import CountedRange, Known, LogReader, batches, open_log, skip_counted
+from blogster_cli.analytics.ledger import (
+    CUT_LINE_KEPT,
+    MAX_LINE_BYTES,
+    CountedRange,
+    Known,
+    LogReader,
+    batches,
+    open_log,
+    skip_counted,
+)
 
 
 def reader(data: bytes) -> LogReader:
@@ -62,3 +71,26 @@ def test_other_bytes_after_the_same_first_line_differ() -> None:
     assert skip_counted(reader(b"first\nSECOND\n"), counted) is Known.DIFFERS
     assert skip_counted(reader(b"other\n"), []) is Known.NEW
     assert reader(b"").file_key() is None
+
+
+def test_a_line_longer_than_any_log_line_is_cut_but_covered_and_checked() -> None:
+    """A gzip bomb is one line of zeros: read in pieces, never held whole, its batch carries its
+    head only, yet covers and hashes all of its bytes, so a re-run resumes after it and a copy
+    that differs inside it is refused."""
+    long_line = b"x" * (MAX_LINE_BYTES * 3) + b"\n"
+    data = b"first\n" + long_line + b"last\n"
+    parts = list(batches(reader(data), 4, whole))
+    assert [p.end for p in parts][-1] == len(data)
+    [cut] = [p for p in parts if p.end - p.start == len(long_line)]
+    assert cut.data == long_line[:CUT_LINE_KEPT] + b"\n" and len(cut.data) < len(long_line)
+    assert b"".join(p.data for p in parts if p is not cut) == b"first\nlast\n"
+    counted = [CountedRange(p.start, p.end, p.digest) for p in parts]
+    assert skip_counted(grown := reader(gzip.compress(data + b"more\n")), counted) is Known.RESUMED
+    assert [b.data for b in batches(grown, 100, whole)] == [b"more\n"]
+    changed = data.replace(b"xxx\n", b"xxy\n")
+    assert skip_counted(reader(changed), counted) is Known.DIFFERS
+
+
+def test_a_long_unfinished_last_line_waits_for_the_next_run() -> None:
+    data = b"first\n" + b"x" * (MAX_LINE_BYTES * 2)
+    assert [b.data for b in batches(reader(data), 100, whole)] == [b"first\n"]
