@@ -168,3 +168,18 @@ def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment.")
     from blogster_cli.services import review
 
     _done(review.act(acting_user(), ref=ref, action="comment", note=text), json)
+
+
+@app.command()
+def withdraw(ref: str = REF, json: bool = JSON_OPTION) -> None:
+    """Take back an assignment on your post, whatever its status: its assignee no longer reads the post.
+
+    Example: blogster review withdraw $(blogster review list --by-me --format ids | head -1)
+    """
+    from blogster_cli.services import review
+
+    gone = review.withdraw(acting_user(), ref=ref)
+    if json:
+        output.print_json(gone)
+    else:
+        output.message(f"{str(gone.id)[:8]} ({gone.slug}) withdrawn.")

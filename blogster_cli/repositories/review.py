@@ -33,6 +33,12 @@ def publish(session: Session, *, assignment_id: UUID) -> UUID:
     return checked(session.connection().execute(statement, {"id": assignment_id}).scalar_one(), UUID)
 
 
+def withdraw(session: Session, *, assignment_id: UUID) -> bool:
+    """Deletes an assignment on my post (delete_rows applies the author-only DELETE policy)."""
+    statement = text("select public.delete_rows('public.team_collaboration', array[cast(:id as uuid)])")
+    return session.connection().execute(statement, {"id": assignment_id}).first() is not None
+
+
 def visible(session: Session, *, assigned_to_me: bool | None = None) -> Sequence[tuple[TeamCollaboration, str, str]]:
     """Assignments I can see (mine to do, or on my posts), with the post's slug and title; newest first."""
     query = select(TeamCollaboration, Blog.slug, Blog.title).join(Blog, col(Blog.id) == TeamCollaboration.blog_id)

@@ -114,6 +114,15 @@ def act(acting: ActingUser, *, ref: str, action: str, note: str | None = None) -
         return _one(session, str(assignment.id))
 
 
+def withdraw(acting: ActingUser, *, ref: str) -> Assignment:
+    """Takes back an assignment on my post, whatever its status (its assignee no longer reads the post)."""
+    with orm_unit_of_work(acting) as session:
+        assignment = _one(session, ref)
+        if not review_rows.withdraw(session, assignment_id=assignment.id):
+            raise NotFound(f"assignment {ref!r} is on another account's post: only its author withdraws it")
+        return assignment
+
+
 def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None) -> Assignment:
     """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work."""
     with orm_unit_of_work(acting) as session:

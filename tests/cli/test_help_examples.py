@@ -190,6 +190,7 @@ PLAN = [
     ("blogster review submit $(blogster review list --format ids | head -1)", False),
     ("blogster auth logout && blogster auth login --email ada@example.com", False),
     ('blogster review approve $(blogster review list --by-me --format ids | head -1) --comment "Ship it"', True),
+    ("blogster review withdraw $(blogster review list --by-me --format ids | head -1)", True),
     ("blogster site settings set url https://blog.example.com/", True),
     ("blogster site settings show --json", True),
     ("blogster site build --out ~/site/public", True),

@@ -131,3 +131,24 @@ def test_reviewer_submits_as_reviewed_and_an_allowed_approver_publishes(cli, tmp
     assert count == 1
     again = cli("review", "approve", approver["id"][:8], "--publish")
     assert again.exit_code == 2
+
+
+def test_a_post_is_assigned_once_per_teammate_and_role_and_its_author_withdraws_it(cli, tmp_path):
+    """Assigning the same post to the same teammate and role again is refused while it is open
+    (each one would notify them again); `review withdraw` takes it back, and only its author can."""
+    setup_team(cli, tmp_path)
+    first = ok(cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor", "--json"))
+    again = cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor")
+    assert again.exit_code == 5 and again.stderr.count("\n") == 1 and "already assigned" in again.stderr
+    assert "Traceback" not in again.stderr
+    login(cli, "grace@example.com")
+    refused = cli("review", "withdraw", first["id"][:8])
+    assert refused.exit_code == 3 and "only its author" in refused.stderr
+    assert [a["id"] for a in ok(cli("review", "list", "--json"))] == [first["id"]]
+    login(cli, "ada@example.com")
+    gone = ok(cli("review", "withdraw", first["id"][:8], "--json"))
+    assert gone["id"] == first["id"] and ok(cli("review", "list", "--by-me", "--json")) == []
+    login(cli, "grace@example.com")
+    assert ok(cli("review", "list", "--json")) == [] and cli("review", "show", first["id"][:8]).exit_code == 3
+    login(cli, "ada@example.com")
+    ok(cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor", "--json"))

@@ -405,3 +405,48 @@ def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(
     assert outcome == ["ok"]
     assert is_assignee(superuser, kim)
     assert run(db, kim, "select slug from public.blogs") == [("assigned",)]
+
+
+def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselves(db, team, superuser, make_user):
+    """0103: each assignment notifies its assignee, who cannot delete notifications. The same
+    post, assignee and role is open once; one account holds at most 100 open assignments from
+    another; and a direct INSERT is refused self-assignment as review_assign is."""
+    ada, grace, posts = team["ada"], team["grace"], team["posts"]
+    for statement, params in [
+        ("insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor')",
+         (posts["assigned"], grace.user_id)),
+        ("select public.review_assign(%s, %s, 'editor')", (posts["assigned"], grace.email)),
+    ]:  # fmt: skip
+        with pytest.raises(psycopg.errors.UniqueViolation, match="already assigned"):
+            run(db, ada, statement, params)
+    assign(db, ada, posts["assigned"], grace, "approver")  # another role is another assignment
+    with pytest.raises(psycopg.errors.CheckViolation, match="someone else"):
+        assign(db, ada, posts["private"], ada)
+
+    def notices() -> int:
+        return superuser.execute(
+            "select count(*) from public.user_notifications where user_id = %s", (grace.user_id,)
+        ).fetchone()[0]
+
+    before = notices()
+    many = [
+        row[0]
+        for row in superuser.execute(
+            "insert into public.blogs (title, slug, author_id) select 'p' || n, 'p' || n, %s"
+            " from generate_series(1, 100) n returning id",
+            (ada.user_id,),
+        ).fetchall()
+    ]
+    refused = 0
+    for post in many:
+        try:
+            assign(db, ada, post, grace)
+        except psycopg.errors.CheckViolation as exc:
+            assert "100 open assignments" in str(exc)
+            refused += 1
+    assert refused == 2  # grace already held 2 open ones from ada
+    assert notices() - before == 98
+    run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (team["ids"]["grace"],))
+    assign(db, ada, many[-1], grace)
+    lin_post = many[0]
+    assign(db, ada, lin_post, team["lin"])  # other assignees are not limited by grace's count
