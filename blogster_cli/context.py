@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from blogster_cli.config import DEFAULT_PROFILE, Settings, load_settings
+from blogster_cli.config import DEFAULT_PROFILE, Settings, config_path, load_settings
 from blogster_cli.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -36,10 +36,27 @@ class AppContext:
 
         settings = self.settings
         return open_database(
-            settings.database_url,
+            self._with_stored_password(settings.database_url),
             source=settings.source_of("database_url"),
             connect_timeout_s=settings.connect_timeout_s,
         )
+
+    def _with_stored_password(self, url: str | None) -> str | None:
+        """The config file's database URL with the password `config set` kept in the keyring
+        (an environment variable or --database-url is taken as it is)."""
+        if not url or not self.settings.source_of("database_url").startswith(str(config_path())):
+            return url
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        from blogster_cli.credentials import DATABASE_PASSWORD_KEY
+
+        try:
+            if "password" in conninfo_to_dict(url):
+                return url
+        except Exception:  # not a connection string: open_database says so
+            return url
+        password = self.credentials.get(DATABASE_PASSWORD_KEY)
+        return url if password is None else make_conninfo(url, password=password)
 
     @cached_property
     def credentials(self) -> CredentialStore:

@@ -33,7 +33,8 @@ PROFILE_INDEX = ":profiles"
 # A stored token column that holds "keyring:<entry>" names a keyring entry, not the token
 # (social accounts): the rule both connecting an account and posting with it follow.
 KEYRING_PREFIX = "keyring:"
-
+# The password of the config file's database URL (`config set database_url` moves it here).
+DATABASE_PASSWORD_KEY = "database_password"
 
 FILE_CHOSEN = "file"
 FAIL_BACKEND = "keyring.backends.fail.Keyring"

@@ -53,13 +53,21 @@ def get(
 @app.command("set")
 def set_setting(
     key: str = typer.Argument(..., help="Setting name as `config list` shows it."),
-    value: str = typer.Argument(..., help="New value; an empty string removes the setting."),
+    value: str = typer.Argument(
+        ..., help="New value; an empty string removes the setting; - reads it from standard input (out of `ps`)."
+    ),
 ) -> None:
-    """Change one setting for this profile.
+    """Change one setting for this profile. A database URL's password goes to the keyring.
 
     Example: blogster config set timezone Europe/Berlin
     """
-    from blogster_cli.config import without_password, write_setting
+    import sys
 
-    write_setting(OPTIONS.profile, key, value or None)
-    output.message(f"{key} = {without_password(value)!r} (profile {OPTIONS.profile!r})")
+    from blogster_cli.config import without_password
+    from blogster_cli.services import settings
+
+    if value == "-":
+        value = sys.stdin.readline().strip()
+    written = settings.change(OPTIONS.profile, key, value or None)
+    kept = " (its password in the keyring)" if written != (value or None) else ""
+    output.message(f"{key} = {without_password(written or '')!r}{kept} (profile {OPTIONS.profile!r})")

@@ -122,4 +122,15 @@ def _secret_checks(ctx: AppContext) -> list[Check]:
         checks.append(Check("credentials file", "fail", problem))
     if os.environ.get("BLOGSTER_PASSWORD"):
         checks.append(Check("environment", "warn", "BLOGSTER_PASSWORD is set: fine for cron, not for a shared shell"))
+    if _config_file_holds_a_password(ctx):
+        checks.append(Check("config file", "warn", "its database_url holds a password: give the URL again to"
+                            " `blogster config set database_url -` (standard input), which keeps it in the keyring"))  # fmt: skip
     return checks
+
+
+def _config_file_holds_a_password(ctx: AppContext) -> bool:
+    """A database URL written to the file before `config set` kept passwords in the keyring."""
+    from blogster_cli.config import read_config_file, split_password
+
+    url = read_config_file().get("profiles", {}).get(ctx.profile, {}).get("database_url")
+    return isinstance(url, str) and split_password(url)[1] is not None

@@ -21,14 +21,49 @@ def test_a_password_in_a_url_setting_is_never_shown(cli):
         cli("config", "list", env=env),
         cli("config", "list", "--json", env=env),
         cli("config", "get", "database_url", env=env),
-        cli("config", "set", "database_url", "host=db.example password=TOP user=writer"),
-        cli("config", "get", "database_url"),
     ):
         assert result.exit_code == 0, result.stderr
         assert "TOP" not in result.stdout + result.stderr and "***" in result.stdout + result.stderr
     assert (
         cli("config", "get", "database_url", env=env).stdout.strip() == "postgresql://writer:***@db.example:5432/blog"
     )
+
+
+def test_a_database_urls_password_goes_to_the_keyring_never_to_the_file(cli, isolated_environment, monkeypatch):
+    """`config set database_url` keeps the URL in the config file and its password in the
+    keyring (here the 0600 credentials file), and the connection gets it back; `-` reads the
+    value from standard input, so it is not in `ps` either. A URL without one forgets it."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from blogster_cli.context import AppContext
+
+    monkeypatch.delenv("BLOGSTER_DATABASE_URL")  # the file's URL, not the tests' server
+    for args, stdin in [
+        (("postgresql://writer:TOP%40SECRET@db.example:5432/blog?sslmode=require",), None),
+        (("-",), "host=db.example user=writer password='TOP@SECRET' dbname=blog\n"),
+    ]:
+        result = cli("config", "set", "database_url", *args, input=stdin)
+        assert result.exit_code == 0, result.stderr
+        assert "TOP" not in result.stdout + result.stderr and "keyring" in result.stderr
+        assert "TOP" not in (isolated_environment / "config.toml").read_text()
+        assert "TOP" not in cli("config", "get", "database_url").stdout
+        assert "TOP@SECRET" in (isolated_environment / "credentials.json").read_text()
+        assert conninfo_to_dict(AppContext().database.conninfo)["password"] == "TOP@SECRET"
+    assert cli("config", "set", "database_url", "postgresql://db.example/blog").exit_code == 0
+    assert "TOP" not in (isolated_environment / "credentials.json").read_text()
+    assert "password" not in conninfo_to_dict(AppContext().database.conninfo)
+
+
+def test_doctor_warns_of_a_password_an_older_version_wrote_to_the_config_file(cli, signed_up, isolated_environment):
+    from blogster_cli import config
+
+    def check() -> dict[str, str] | None:
+        return {c["name"]: c for c in cli("doctor", "--json").json()}.get("config file")
+
+    assert check() is None
+    config.write_setting("default", "database_url", "postgresql://writer:TOP@db.example/blog")
+    found = check()
+    assert found is not None and found["status"] == "warn" and "TOP" not in str(found)
 
 
 def test_environment_overrides_the_file(cli):

@@ -1,0 +1,22 @@
+"""Changing a setting: its value in the profile's config file, a database URL's password in
+the keyring (secrets never go to the config file; `AppContext.database` puts it back)."""
+
+from __future__ import annotations
+
+from blogster_cli.config import setting_name, split_password, write_setting
+from blogster_cli.credentials import DATABASE_PASSWORD_KEY, CredentialStore
+
+
+def change(profile: str, key: str, value: str | None) -> str | None:
+    """Sets (None: removes) one setting of `profile`; returns the value the file now holds."""
+    if setting_name(key) != "database_url":
+        write_setting(profile, key, value)
+        return value
+    url, password = split_password(value) if value else (None, None)
+    write_setting(profile, key, url)  # checks the URL before the keyring changes
+    store = CredentialStore(profile)
+    if password is None:
+        store.delete(DATABASE_PASSWORD_KEY)
+    else:
+        store.set(DATABASE_PASSWORD_KEY, password)
+    return url
