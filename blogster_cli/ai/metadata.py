@@ -6,18 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-META_DESCRIPTION_MAX = 160
-# Characters per post, counting hashtags (X counts every URL as 23, which we do not add).
-PLATFORM_LIMITS: dict[str, int] = {
-    "twitter": 280,
-    "linkedin": 3000,
-    "facebook": 2000,
-    "instagram": 2200,
-    "tiktok": 2200,
-    "pinterest": 500,
-    "youtube": 5000,
-}
+from blogster_cli.distribution.social import PLATFORM_LIMITS, clean_hashtags, length
 
+META_DESCRIPTION_MAX = 160
 
 class SeoOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -33,12 +24,11 @@ class SocialOut(BaseModel):
     hashtags: list[str] = Field(max_length=10)
 
     def clean_hashtags(self) -> list[str]:
-        return [h.strip().lstrip("#").replace(" ", "") for h in self.hashtags if h.strip().lstrip("#")]
+        return clean_hashtags(self.hashtags)
 
-    def length(self) -> int:
-        """The post as published: the text, then each hashtag with its '#'."""
-        tags = self.clean_hashtags()
-        return len(self.content.strip()) + sum(len(t) + 2 for t in tags)
+    def length(self, platform: str) -> int:
+        """The post as published, counted as `platform` counts it."""
+        return length(self.content, self.hashtags, platform)
 
 
 def response_format(model: type[BaseModel], name: str) -> dict[str, Any]:
@@ -58,7 +48,7 @@ def parse_social(text: str, platform: str) -> SocialOut | None:
         post = SocialOut.model_validate_json(text)
     except ValidationError:
         return None
-    return post if post.length() <= PLATFORM_LIMITS[platform] else None
+    return post if post.length(platform) <= PLATFORM_LIMITS[platform] else None
 
 
 class SuggestionsOut(BaseModel):

@@ -1,10 +1,38 @@
-"""Social posts without I/O: each platform's length limit, checked on every save."""
+"""Social posts without I/O: each platform's length limit, counted the platform's way, checked
+on every save.
+
+X counts as its twitter-text library does (configuration v3): text in NFC, a character of
+Latin, Greek, Cyrillic and the like or of common punctuation counts 1, any other (Chinese,
+Japanese, most symbols) 2, an emoji 2 however many code points it is made of (a skin tone, a
+family joined by ZWJ, a flag), and a link (`http://` or `https://`) 23, whatever its length,
+since X shortens it. The others count code points, as their APIs do.
+"""
 
 from __future__ import annotations
 
-from blogster_cli.ai.metadata import PLATFORM_LIMITS
+import re
+import unicodedata
 
+PLATFORM_LIMITS: dict[str, int] = {
+    "twitter": 280,
+    "linkedin": 3000,
+    "facebook": 2000,
+    "instagram": 2200,
+    "tiktok": 2200,
+    "pinterest": 500,
+    "youtube": 5000,
+}
 MAX_HASHTAGS = 30
+X_LINK_LENGTH = 23
+# twitter-text v3: code points in these ranges weigh 1; all others 2.
+_X_LIGHT = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+_ZWJ, _KEYCAP = 0x200D, 0x20E3
+_REGIONAL = (0x1F1E6, 0x1F1FF)
+# Code points an emoji starts with (pictographs, dingbats, symbols, arrows) and those that
+# only ever extend one (variation selectors, skin tones, tags for subdivision flags).
+_EMOJI_START = ((0x1F000, 0x1FAFF), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF))
+_EMOJI_EXTEND = ((0xFE0E, 0xFE0F), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F), (_KEYCAP, _KEYCAP))
 
 
 def clean_hashtags(hashtags: list[str]) -> list[str]:
@@ -13,9 +41,42 @@ def clean_hashtags(hashtags: list[str]) -> list[str]:
     return list(dict.fromkeys(h for h in cleaned if h))
 
 
-def length(content: str, hashtags: list[str]) -> int:
-    """The post as published: the text, then ' #tag' for each hashtag."""
-    return len(content.strip()) + sum(len(tag) + 2 for tag in clean_hashtags(hashtags))
+def length(content: str, hashtags: list[str], platform: str) -> int:
+    """The post as published (`compose`), counted as `platform` counts it."""
+    text = compose(content, hashtags)
+    return x_length(text) if platform == "twitter" else len(text)
+
+
+def x_length(text: str) -> int:
+    """`text` counted as X counts it (see the module docstring)."""
+    text = unicodedata.normalize("NFC", text)
+    return sum(map(_x_weight, _LINK.split(text))) + len(_LINK.findall(text)) * X_LINK_LENGTH
+
+
+def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _x_weight(text: str) -> int:
+    codes, total, i = [ord(char) for char in text], 0, 0
+    while i < len(codes):
+        code = codes[i]
+        if _REGIONAL[0] <= code <= _REGIONAL[1]:  # a flag is two regional indicators
+            i += 2 if i + 1 < len(codes) and _REGIONAL[0] <= codes[i + 1] <= _REGIONAL[1] else 1
+            total += 2
+            continue
+        if _within(code, _EMOJI_START) or (i + 1 < len(codes) and codes[i + 1] in (0xFE0F, _KEYCAP)):
+            i += 1
+            while i < len(codes) and (
+                _within(codes[i], _EMOJI_EXTEND)
+                or (codes[i] == _ZWJ and i + 1 < len(codes) and _within(codes[i + 1], _EMOJI_START))
+            ):
+                i += 2 if codes[i] == _ZWJ else 1
+            total += 2
+            continue
+        total += 1 if _within(code, _X_LIGHT) else 2
+        i += 1
+    return total
 
 
 def compose(content: str, hashtags: list[str]) -> str:
@@ -31,7 +92,7 @@ def problems(platform: str, content: str, hashtags: list[str]) -> list[str]:
     if len(clean_hashtags(hashtags)) > MAX_HASHTAGS:
         found.append(f"more than {MAX_HASHTAGS} hashtags")
     limit = PLATFORM_LIMITS[platform]
-    used = length(content, hashtags)
+    used = length(content, hashtags, platform)
     if used > limit:
         found.append(f"{used} characters with hashtags, over {platform}'s {limit}")
     return found

@@ -17,6 +17,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai import metadata, prompts, sections
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.distribution.social import PLATFORM_LIMITS
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import generation as rows
@@ -165,7 +166,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         chosen = SocialPlatform(platform)
     except ValueError:
         raise InvalidInput(f"--platform must be one of {', '.join(SocialPlatform)}") from None
-    limit = metadata.PLATFORM_LIMITS[chosen.value]
+    limit = PLATFORM_LIMITS[chosen.value]
     request_id = uuid.uuid4()
     blog = _read(acting, ref, request_id)
     extra = {"title": blog.title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
@@ -197,7 +198,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         session.add(row)
         session.flush()
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
-        return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags), out.length(), limit,
+        return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags), out.length(chosen.value), limit,
                            row.post_status.value)  # fmt: skip
 
     return generation_steps.metered(

@@ -108,13 +108,11 @@ class SocialPostPublic:
 
 
 def _post_public(post: SocialMediaPost, profile: SocialMediaProfile, slug: str) -> SocialPostPublic:
-    from blogster_cli.ai.metadata import PLATFORM_LIMITS
-
     content, hashtags = post.content or "", list(post.hashtags)
     return SocialPostPublic(
         id=post.id, slug=slug, platform=str(profile.platform), handle=profile.profile_id, status=str(post.post_status),
-        content=content, hashtags=hashtags, length=rules.length(content, hashtags),
-        limit=PLATFORM_LIMITS[str(profile.platform)], scheduled_time=post.scheduled_time,
+        content=content, hashtags=hashtags, length=rules.length(content, hashtags, str(profile.platform)),
+        limit=rules.PLATFORM_LIMITS[str(profile.platform)], scheduled_time=post.scheduled_time,
         platform_post_id=post.platform_post_id,
     )  # fmt: skip
 
