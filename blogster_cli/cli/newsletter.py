@@ -91,7 +91,7 @@ def send(
         None, "--to", help="A CSV with an email column (added to your list); default: your list."
     ),
     at: str | None = typer.Option(
-        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone: send then (`newsletter send-due`)."
+        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone, still to come: send then (`newsletter send-due`)."
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -202,6 +202,7 @@ def unsubscribe(
 @app.command("smtp-password")
 def smtp_password(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Store the SMTP password in the keyring (BLOGSTER_SMTP_PASSWORD overrides it, for cron).
 
@@ -216,8 +217,8 @@ def smtp_password(
         password = typer.prompt("SMTP password", hide_input=True)
     else:
         raise InvalidInput("no password given: pipe it in with --password-stdin")
-    newsletters.store_smtp_password(app_context(), password=password)
-    output.message("SMTP password stored")
+    stored = newsletters.store_smtp_password(app_context(), password=password)
+    output.print_json(stored) if json else output.message("SMTP password stored")
 
 
 @subscribers_app.command("import")
@@ -254,12 +255,14 @@ def subscribers_list(
 
 
 @subscribers_app.command("rm")
-def subscribers_rm(email: str = typer.Argument(..., help="The address to remove from your list.")) -> None:
+def subscribers_rm(
+    email: str = typer.Argument(..., help="The address to remove from your list."), json: bool = JSON_OPTION
+) -> None:
     """Remove a reader from your list (to stop mailing someone, `newsletter unsubscribe` keeps the record).
 
     Example: blogster newsletter subscribers rm old-reader@example.com
     """
     from blogster_cli.services import newsletters
 
-    newsletters.remove_subscriber(acting_user(), email=email)
-    output.message(f"{email} removed")
+    removed = newsletters.remove_subscriber(acting_user(), email=email)
+    output.print_json(removed) if json else output.message(f"{removed.email} removed")

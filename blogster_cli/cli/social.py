@@ -93,7 +93,7 @@ def schedule(
 ) -> None:
     """Schedule a social post, or take it back to a draft with --clear.
 
-    Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2027-01-04 09:00"
+    Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"
     """
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import social

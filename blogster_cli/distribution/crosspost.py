@@ -99,3 +99,57 @@ def with_original_link(html: str, canonical: str) -> str:
 
     link = escape(canonical, quote=True)
     return f'{html}\n<p><em>Originally published at <a href="{link}" rel="canonical">{link}</a>.</em></p>'
+
+
+# -- Pictures from the media store, for readers off the site ------------------------------------
+
+# A stored file's name, as publish/media.py reads it: no '/', never ending in '.'.
+_MEDIA_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+# In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
+# definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`); fenced code
+# blocks and code spans are matched first and left as they are (they show the text).
+_MEDIA_IN_MARKDOWN = re.compile(
+    r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
+    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z)"
+    r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))"
+    r"|(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
+    rf"(?:\./)?media/(?P<name>{_MEDIA_NAME})(?![\w.-])",
+    re.MULTILINE | re.DOTALL,
+)
+# In the rendered, sanitised HTML every attribute is double-quoted.
+_MEDIA_IN_HTML = re.compile(rf'(\s(?:src|href)=")(?:\./)?media/({_MEDIA_NAME})"')
+
+
+def media_url(base_url: str) -> str | None:
+    """Where the built site serves the media store (`<base URL>media/`, as publish/media.py lays
+    it out), or None when `base_url` is no absolute http(s) address to point a reader at."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.hostname.endswith("."):
+        return None
+    return base_url.strip().rstrip("/") + "/media/"
+
+
+def absolute_media_markdown(markdown: str, media: str | None) -> str:
+    """`markdown` with each picture written as `media/<name>` (what `images add` prints) pointing
+    at `media` + name: in an email or on another platform a relative link shows nothing."""
+    if not media or "media/" not in markdown:
+        return markdown
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("lead") is None:
+            return match.group(0)
+        return f"{match.group('lead')}{media}{match.group('name')}"
+
+    return _MEDIA_IN_MARKDOWN.sub(replace, markdown)
+
+
+def absolute_media_html(html: str, media: str | None) -> str:
+    """`html` (a rendered post) with each `src="media/<name>"` and `href="media/<name>"` absolute."""
+    if not media or "media/" not in html:
+        return html
+    return _MEDIA_IN_HTML.sub(lambda match: f'{match.group(1)}{media}{match.group(2)}"', html)

@@ -3,15 +3,23 @@
 Every message carries its own unsubscribe link (in the body and the List-Unsubscribe
 header) and a Message-ID fixed by newsletter and address, so a copy repeated after a
 crash is recognisably the same message and receivers can drop it.
+
+The Message-ID and the reader key of the tracking links are keyed hashes (HMAC-SHA256)
+of the address under the newsletter's own random secret (`new_reader_secret`, kept with
+the newsletter): stable for every re-run of its send, but nobody who merely knows an
+address can compute them. Newsletters made before there were secrets have none, and keep
+the unkeyed form their first messages already carried (secret None).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import html
 import io
 import re
+import secrets
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -64,10 +72,26 @@ def parse_recipients(text: str) -> RecipientList:
     return RecipientList(list(recipients.values()), problems)
 
 
-def message_id(newsletter_id: str, email: str) -> str:
-    """Fixed per newsletter and address: a repeat after a crash is the same message."""
-    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:24]
-    return f"<{newsletter_id}.{digest}@newsletter.blogster>"
+READER_SECRET_CHARS = 64
+READER_SECRET_SHAPE = re.compile(r"[0-9a-f]{64}")
+
+
+def new_reader_secret() -> str:
+    """A newsletter's secret for its Message-IDs and reader keys (256 random bits, hex)."""
+    return secrets.token_hex(READER_SECRET_CHARS // 2)
+
+
+def _keyed(secret: str, purpose: str, email: str) -> str:
+    return hmac.new(secret.encode(), f"{purpose}:{email.lower()}".encode(), hashlib.sha256).hexdigest()
+
+
+def message_id(newsletter_id: str, email: str, secret: str | None = None) -> str:
+    """Fixed per newsletter and address: a repeat after a crash is the same message. Keyed by
+    the newsletter's secret; without one (a newsletter made before secrets) the unkeyed form."""
+    if secret is None:
+        digest = hashlib.sha256(email.lower().encode()).hexdigest()[:24]
+        return f"<{newsletter_id}.{digest}@newsletter.blogster>"
+    return f"<{newsletter_id}.{_keyed(secret, 'message-id', email)[:32]}@newsletter.blogster>"
 
 
 def unsubscribe_url(base_url: str, token: str) -> str:
@@ -132,10 +156,14 @@ TRACKED_REQUEST = re.compile(
 )
 
 
-def reader_key(newsletter_id: str, email: str) -> str:
+def reader_key(newsletter_id: str, email: str, secret: str | None = None) -> str:
     """Who opened or clicked, in the tracking URLs: fixed per newsletter and address (so a repeated
-    message is the same message), not the address, and not the secret unsubscribe token."""
-    return hashlib.sha256(f"{newsletter_id}:{email.lower()}".encode()).hexdigest()[:16]
+    message is the same message), not the address, and not the secret unsubscribe token. Keyed
+    by the newsletter's secret; without one (a newsletter made before secrets) the unkeyed form,
+    which anyone knowing the address could compute."""
+    if secret is None:
+        return hashlib.sha256(f"{newsletter_id}:{email.lower()}".encode()).hexdigest()[:16]
+    return _keyed(secret, "reader", email)[:16]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.distribution.crosspost import PLATFORMS, Article, cli_name
+from blogster_cli.distribution.crosspost import (
+    PLATFORMS,
+    Article,
+    absolute_media_html,
+    absolute_media_markdown,
+    cli_name,
+    media_url,
+)
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import republishing
 from blogster_cli.services.platform_accounts import PlatformEndpoint
@@ -73,11 +80,13 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
         row = find_own(conn, ref, with_content=True)
         if row.status != BlogStatus.PUBLISHED or row.published_at is None:
             raise InvalidInput(f"'{row.slug}' is not published: publish it first, so the copy can point back to it")
-        canonical = published_address(conn, row, base_domain=base_domain)[1]
+        config, canonical = published_address(conn, row, base_domain=base_domain)
         copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
         markdown = markdown_of(row)
+        media = media_url(config.base_url)  # pictures as `images add` links them point at the site
         article = Article(
-            title=row.title, markdown=markdown, html=render_post(markdown).html, description=row.meta_description,
+            title=row.title, markdown=absolute_media_markdown(markdown, media),
+            html=absolute_media_html(render_post(markdown).html, media), description=row.meta_description,
             tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip
         return _Intent(copy.id, copy.platform_post_id, copy.platform_url, article)
@@ -92,7 +101,7 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
     both create it. The lock is released by the database when its holder dies (SIGKILL), so
     a re-run goes ahead at once and finds the copy the killed run made by its canonical URL.
     """
-    from blogster_cli.services.platform_api import PlatformError, client_for
+    from blogster_cli.services.platform_api import PlatformError, client_for, id_problem
 
     intent = _record_intent(acting, ref=ref, platform=endpoint.platform, base_domain=base_domain)
     article = intent.article
@@ -110,7 +119,9 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         client = client_for(endpoint)
         action = "updated"
         try:
-            remote_id = known_id
+            # An id an earlier version stored unchecked (a 100 KB one) is not sent back: the copy
+            # is looked up by its canonical URL instead, as after a crash.
+            remote_id = known_id if known_id is not None and id_problem(known_id) is None else None
             if remote_id is None:
                 found = client.find(article.canonical_url, article.slug)
                 remote_id, action = (found.id, "recovered") if found else (None, "created")

@@ -11,12 +11,19 @@ for the whole send a guard unit of work holds the newsletter's row lock, and a s
 finds it held answers 'busy' without mailing anyone. The guard only holds the lock (and
 records the final status); the database drops it when its holder dies, so a re-run after
 SIGKILL goes ahead at once.
+
+Each newsletter keeps a random secret in its own (owner-only) row: the Message-IDs and the
+tracking links' reader keys are keyed hashes of the address under it, the same for every
+run of its send (distribution/newsletter.py). A newsletter made before secrets existed gets
+one at its first send, unless it was already (partly) mailed: then it keeps the unkeyed
+form its first messages carried, so their repeats and their tracking still match.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,10 +62,23 @@ def smtp_settings(ctx: AppContext) -> SmtpSettings:
     return SmtpSettings(url=ctx.settings.smtp_url, password=password, sender=ctx.settings.newsletter_from)
 
 
-def store_smtp_password(ctx: AppContext, *, password: str) -> None:
+@dataclass(frozen=True)
+class SmtpPasswordStatus:
+    """What `smtp-password` did, never the password itself."""
+
+    stored: bool
+    source: str
+    """Where a send takes the password from now: 'keyring', or 'environment' while
+    BLOGSTER_SMTP_PASSWORD is set (it overrides the stored one)."""
+
+
+def store_smtp_password(ctx: AppContext, *, password: str) -> SmtpPasswordStatus:
     if not password:
         raise InvalidInput("the password is empty")
     ctx.credentials.set(SMTP_PASSWORD_CREDENTIAL, password)
+    return SmtpPasswordStatus(
+        stored=True, source="environment" if os.environ.get(SMTP_PASSWORD_VARIABLE) else "keyring"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,7 @@ def _public(row: EmailNewsletter) -> NewsletterPublic:
 
 def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
     """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
+    from blogster_cli.distribution.crosspost import absolute_media_html, media_url
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
     from blogster_cli.services.post_steps import find_own, markdown_of
@@ -105,7 +126,8 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
                 raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
             config, url = published_address(conn, row, base_domain=base_domain)
             rendered = render_post(markdown_of(row))
-            sections.append((row.slug, letters.PostSection(row.title, url, rendered.html, rendered.summary)))
+            body = absolute_media_html(rendered.html, media_url(config.base_url))  # `media/<name>` pictures
+            sections.append((row.slug, letters.PostSection(row.title, url, body, rendered.summary)))
             ids.append(row.id)
         assert config is not None
         body_style, link_style = email_styles(config.theme)  # the site's look, inline
@@ -116,6 +138,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
         content = {
             "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
             "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],
+            READER_SECRET_KEY: letters.new_reader_secret(),
         }  # fmt: skip
         made = newsletter_rows.insert_newsletter(
             session, newsletter=EmailNewsletter(title=subject, subject_line=subject, content=content, blog_ids=ids)
@@ -123,10 +146,27 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
         return _public(made)
 
 
+READER_SECRET_KEY = "reader_secret"
+"""Where a newsletter keeps its secret: in its own content, which only its owner reads. No command
+shows it; `account export` (the owner's own archive) holds it with the rest of the row."""
+_ID_PREFIX = re.compile(r"[0-9a-fA-F-]+")
+
+
+def _reader_secret(content: dict[str, Any]) -> str | None:
+    """The newsletter's secret, or None for one made before secrets (the unkeyed form)."""
+    secret = content.get(READER_SECRET_KEY)
+    return secret if isinstance(secret, str) and secret else None
+
+
 def _find(session: Any, ref: str) -> EmailNewsletter:
-    found = newsletter_rows.find_newsletter(session, ref=ref)
-    if len(found) != 1 or len(ref.strip()) < 4:
-        raise NotFound(f"no newsletter with id {ref!r}" if not found else f"{ref!r} matches several newsletters")
+    wanted = ref.strip()
+    if not wanted:
+        raise InvalidInput("name a newsletter: its id, or its first characters (see `newsletter list`)")
+    if len(wanted) < 4 or not _ID_PREFIX.fullmatch(wanted):
+        raise InvalidInput(f"{wanted[:40]!r} is not a newsletter id: give at least its first 4 characters")
+    found = newsletter_rows.find_newsletter(session, ref=wanted)
+    if len(found) != 1:
+        raise NotFound(f"no newsletter with id {wanted!r}" if not found else f"{wanted!r} matches several newsletters")
     return found[0]
 
 
@@ -192,18 +232,32 @@ def list_subscribers(acting: ActingUser) -> list[SubscriberPublic]:
         ]
 
 
-def remove_subscriber(acting: ActingUser, *, email: str) -> None:
+@dataclass(frozen=True)
+class RemovedSubscriber:
+    email: str
+    """The address as it was listed."""
+    removed: bool
+
+
+def remove_subscriber(acting: ActingUser, *, email: str) -> RemovedSubscriber:
+    address = email.strip()
+    if not address:
+        raise InvalidInput("name the address to remove")
     with orm_unit_of_work(acting) as session:
-        found = newsletter_rows.subscribers(session, emails=[email.strip()])
+        found = newsletter_rows.subscribers(session, emails=[address])
         if not found:
-            raise NotFound(f"{email.strip()!r} is not on your subscribers list")
+            raise NotFound(f"{address!r} is not on your subscribers list")
         newsletter_rows.delete_subscriber(session, subscriber_id=found[0].id)
+        return RemovedSubscriber(email=found[0].email, removed=True)
 
 
 def unsubscribe(acting: ActingUser, *, emails: list[str]) -> int:
     """Marks addresses unsubscribed: every later send skips them."""
+    addresses = [e.strip() for e in emails]
+    if not all(addresses):
+        raise InvalidInput("an empty address: name the addresses to unsubscribe")
     with orm_unit_of_work(acting) as session:
-        return newsletter_rows.unsubscribe(session, emails=[e.strip() for e in emails])
+        return newsletter_rows.unsubscribe(session, emails=addresses)
 
 
 def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
@@ -246,11 +300,12 @@ def record_engagement(acting: ActingUser, *, log_lines: list[str]) -> list[Engag
     with orm_unit_of_work(acting) as session:
         for row in newsletter_rows.by_ids(session, ids=ids):
             seen = found[str(row.id)]
+            content = row.content or {}
+            secret = _reader_secret(content)  # None: made before secrets, its mails carry unkeyed keys
             reached = {
-                letters.reader_key(str(row.id), e)
+                letters.reader_key(str(row.id), e, secret)
                 for e in newsletter_rows.sent_addresses(session, newsletter_id=row.id)
             }
-            content = row.content or {}
             before = content.get("tracking", {})
             opened = set(before.get("opened", [])) | (seen.opened & reached)
             clicked = set(before.get("clicked", [])) | (seen.clicked & reached)
@@ -306,6 +361,8 @@ class _Plan:
     unsubscribed: int
     account_address: str | None
     post_urls: list[str]
+    secret: str | None
+    """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
 
 
 def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
@@ -331,11 +388,16 @@ def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             account_address=acting.actor.email or newsletter_rows.own_address(session),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
+            secret=_reader_secret(content),
         )  # fmt: skip
 
 
 def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | None) -> SendReport:
-    """Keeps the newsletter (and, with a CSV, its audience) for `send_due` at `at`."""
+    """Keeps the newsletter (and, with a CSV, its audience) for `send_due` at `at`, a time to come:
+    mailing every subscriber is an outside effect, so a time past (a typo, a year ago) is refused
+    rather than sent at the next `send-due`."""
+    if at <= dt.datetime.now(dt.UTC):
+        raise InvalidInput(f"--at {at:%Y-%m-%d %H:%M} is in the past; leave out --at to send now")
     parsed = _recipients(csv_text) if csv_text is not None else None
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
@@ -352,6 +414,7 @@ def send(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest."""
+    _give_secret(acting, ref=ref)
     with orm_unit_of_work(acting) as guard:
         found = _find(guard, ref)
         row = newsletter_rows.lock_newsletter(guard, newsletter_id=found.id)
@@ -371,6 +434,23 @@ def send(
         )  # fmt: skip
 
 
+def _give_secret(acting: ActingUser, *, ref: str) -> None:
+    """A newsletter made before secrets gets one, committed before anything is mailed (a re-run
+    after SIGKILL must key its messages the same), unless some of it was already mailed in the
+    unkeyed form, or another run is sending it (that run's guard answers 'busy' below)."""
+    with orm_unit_of_work(acting) as session:
+        found = _find(session, ref)
+        if _reader_secret(found.content or {}) is not None:
+            return
+        row = newsletter_rows.lock_newsletter(session, newsletter_id=found.id)
+        if row is None or _reader_secret(row.content or {}) is not None:
+            return
+        if newsletter_rows.delivered(session, newsletter_id=row.id):
+            return
+        row.content = {**(row.content or {}), READER_SECRET_KEY: letters.new_reader_secret()}
+        session.add(row)
+
+
 def _mail(
     acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None
 ) -> tuple[int, list[str], str | None]:
@@ -383,10 +463,10 @@ def _mail(
     try:
         for number, target in enumerate(plan.targets, 1):
             recipient = letters.Recipient(target.email, target.name)
-            identity = letters.message_id(str(plan.newsletter_id), target.email)
+            identity = letters.message_id(str(plan.newsletter_id), target.email, plan.secret)
             tracking = letters.Tracking(
                 site_url=plan.site_url, newsletter_id=str(plan.newsletter_id), post_urls=plan.post_urls,
-                key=letters.reader_key(str(plan.newsletter_id), target.email),
+                key=letters.reader_key(str(plan.newsletter_id), target.email, plan.secret),
             )  # fmt: skip
             try:
                 message = letters.build_message(

@@ -4,6 +4,10 @@ Each client can find a copy it made before by the post's canonical URL (how a re
 after a crash between the remote create and the local record avoids a second copy),
 create one, and update one. A 429 or 503 with a short Retry-After is waited out and
 retried; anything else becomes a one-line PlatformError that never carries the token.
+
+The id and URL a platform answers with are checked before anyone stores them (`_Http.copy`):
+the id printable text of at most 200 characters, the URL http(s) (https unless it is this
+machine) of at most 2,048; an answer outside that is a PlatformError like any other refusal.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote, urlsplit
 
+from blogster_cli.config import is_loopback
 from blogster_cli.distribution.crosspost import (
     Article,
     forem_tags,
@@ -32,6 +38,8 @@ TIMEOUT_S = 30.0
 MAX_RETRY_WAIT_S = 60.0
 MAX_ATTEMPTS = 3
 MAX_LIST_PAGES = 50
+MAX_POST_ID_CHARS = 200
+MAX_POST_URL_CHARS = 2048
 LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress", "twitter": "X", "linkedin": "LinkedIn"}
 
 
@@ -54,6 +62,43 @@ class PlatformClient(Protocol):
 def _one_line(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def id_problem(remote_id: object) -> str | None:
+    """Why a platform's post id cannot be kept (and used in later request paths), or None."""
+    if isinstance(remote_id, bool) or not isinstance(remote_id, str | int):
+        return "not text"
+    text = str(remote_id)
+    if not text:
+        return "empty"
+    if len(text) > MAX_POST_ID_CHARS:
+        return f"longer than {MAX_POST_ID_CHARS} characters"
+    if not text.isprintable() or text != text.strip():
+        return "not printable text"
+    return None
+
+
+def _url_problem(url: object) -> str | None:
+    """Why a platform's post URL cannot be kept (and shown as a link), or None."""
+    if not isinstance(url, str):
+        return "not text"
+    if len(url) > MAX_POST_URL_CHARS:
+        return f"longer than {MAX_POST_URL_CHARS:,} characters"
+    # urlsplit quietly drops tabs and line breaks (and leading spaces): refuse them first.
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return "not an http(s) URL"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "not an http(s) URL"
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return "not an http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return "it carries a user or password"
+    if parts.scheme.lower() != "https" and not is_loopback(host):
+        return "plain http to another machine: https is required"
+    return None
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
@@ -114,6 +159,21 @@ class _Http:
             return response
         raise AssertionError("unreachable")
 
+    def copy(self, remote_id: object, url: object) -> RemoteCopy:
+        """The post's id and URL as the platform answered them, once checked: what is stored and
+        shown later, and the id goes into request paths. Neither is ever echoed (a 100 KB id, a
+        terminal escape); a missing or empty URL is None."""
+        problem = id_problem(remote_id)
+        if problem is not None:
+            raise PlatformError(f"{self.label} answered with an unusable post id ({problem}): not stored")
+        if url is None or url == "":
+            return RemoteCopy(id=str(remote_id), url=None)
+        problem = _url_problem(url)
+        if problem is not None:
+            raise PlatformError(f"{self.label} answered with an unusable post URL ({problem}): not stored")
+        assert isinstance(url, str)
+        return RemoteCopy(id=str(remote_id), url=url)
+
     def _clean(self, text: str) -> str:
         """Never echo the token, even if a server puts it in an error page."""
         return text.replace(self._secret, "***") if self._secret else text
@@ -138,7 +198,7 @@ class ForemClient:
                 return None
             for article in articles:
                 if article.get("canonical_url") == canonical_url:
-                    return RemoteCopy(id=str(article["id"]), url=article.get("url"))
+                    return self.http.copy(article["id"], article.get("url"))
         return None
 
     def _body(self, article: Article) -> dict[str, Any]:
@@ -155,11 +215,11 @@ class ForemClient:
 
     def create(self, article: Article) -> RemoteCopy:
         made = self.http.call("POST", "/api/articles", json=self._body(article))
-        return RemoteCopy(id=str(made["id"]), url=made.get("url"))
+        return self.http.copy(made["id"], made.get("url"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
-        made = self.http.call("PUT", f"/api/articles/{remote_id}", json=self._body(article))
-        return RemoteCopy(id=str(made["id"]), url=made.get("url"))
+        made = self.http.call("PUT", f"/api/articles/{quote(remote_id, safe='')}", json=self._body(article))
+        return self.http.copy(made["id"], made.get("url"))
 
 
 _HASHNODE_POST = "post { id url canonicalUrl }"
@@ -199,7 +259,7 @@ class HashnodeClient:
         for edge in posts:
             node = edge["node"]
             if node.get("canonicalUrl") == canonical_url:
-                return RemoteCopy(id=str(node["id"]), url=node.get("url"))
+                return self.http.copy(node["id"], node.get("url"))
         return None
 
     def _input(self, article: Article) -> dict[str, Any]:
@@ -222,7 +282,7 @@ class HashnodeClient:
         post = (data.get("publishPost") or {}).get("post") or {}
         if not post.get("id"):
             raise PlatformError("Hashnode did not return the new post's id")
-        return RemoteCopy(id=str(post["id"]), url=post.get("url"))
+        return self.http.copy(post["id"], post.get("url"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
         data = self._query(
@@ -232,7 +292,7 @@ class HashnodeClient:
         post = (data.get("updatePost") or {}).get("post") or {}
         if not post.get("id"):
             raise PlatformError("Hashnode did not return the updated post")
-        return RemoteCopy(id=str(post["id"]), url=post.get("url"))
+        return self.http.copy(post["id"], post.get("url"))
 
 
 class WordPressClient:
@@ -251,7 +311,7 @@ class WordPressClient:
             content = post.get("content") or {}
             text = content.get("raw") or content.get("rendered") or ""
             if canonical_url in text:
-                return RemoteCopy(id=str(post["id"]), url=post.get("link"))
+                return self.http.copy(post["id"], post.get("link"))
         return None
 
     def _tag_ids(self, names: list[str]) -> list[int]:
@@ -278,11 +338,11 @@ class WordPressClient:
 
     def create(self, article: Article) -> RemoteCopy:
         made = self.http.call("POST", "/wp-json/wp/v2/posts", json=self._body(article))
-        return RemoteCopy(id=str(made["id"]), url=made.get("link"))
+        return self.http.copy(made["id"], made.get("link"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", f"/wp-json/wp/v2/posts/{remote_id}", json=self._body(article))
-        return RemoteCopy(id=str(made["id"]), url=made.get("link"))
+        made = self.http.call("POST", f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}", json=self._body(article))
+        return self.http.copy(made["id"], made.get("link"))
 
 
 SOCIAL_PLATFORMS = ("twitter", "linkedin")
@@ -300,8 +360,9 @@ class XClient:
 
     def post(self, text: str, *, idempotency_key: str) -> RemoteCopy:
         answer = self.http.call("POST", "/2/tweets", json={"text": text}, headers={"Idempotency-Key": idempotency_key})
-        post_id = str(answer["data"]["id"])
-        return RemoteCopy(post_id, f"https://x.com/i/web/status/{post_id}")
+        post_id = answer["data"]["id"]
+        checked = self.http.copy(post_id, None)
+        return RemoteCopy(checked.id, f"https://x.com/i/web/status/{quote(checked.id, safe='')}")
 
 
 # LinkedIn reads a post's commentary in its "little text" format, where these characters start
@@ -337,7 +398,8 @@ class LinkedInClient:
         urn = response.headers.get("x-restli-id")
         if not urn:
             raise PlatformError(f"LinkedIn answered {response.status_code} without the new post's id")
-        return RemoteCopy(urn, f"https://www.linkedin.com/feed/update/{urn}/")
+        checked = self.http.copy(urn, None)
+        return RemoteCopy(checked.id, f"https://www.linkedin.com/feed/update/{checked.id}/")
 
 
 def social_client_for(endpoint: PlatformEndpoint, *, handle: str) -> XClient | LinkedInClient:

@@ -108,7 +108,7 @@ PLAN = [
     ),
     ("blogster social list ten-terminal-habits", True),
     ('blogster social edit $(blogster social list --format ids --limit 1) --text "Shell habits that stick"', True),
-    ('blogster social schedule $(blogster social list --format ids --limit 1) --at "2027-01-04 09:00"', True),
+    ('blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"', True),
     ("blogster social post-due --json", True),
     ("blogster social rm $(blogster social list --format ids --limit 1)", True),
     ('blogster social new ten-terminal-habits --platform linkedin --text "Notes"', False),

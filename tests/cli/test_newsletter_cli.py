@@ -196,7 +196,7 @@ def test_plain_smtp_to_another_host_requires_starttls(cli, newsletter, tmp_path)
         assert recorder.messages == []
 
 
-def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path):
+def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path, superuser):
     recorder, url = smtp
     shown = cli("newsletter", "preview", newsletter[:8])
     assert shown.exit_code == 0 and "Subject: This week" in shown.stdout and "%%UNSUBSCRIBE_URL%%" in shown.stdout
@@ -207,9 +207,12 @@ def test_preview_scheduling_and_bad_input(cli, newsletter, smtp, tmp_path):
     assert result.exit_code == 2 and "no 'email' column" in result.stderr
     assert cli("newsletter", "create", "--blogs", "nope", "--subject", "x").exit_code == 3
     scheduled = cli(
-        "newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 2), "--at", "2020-01-01 09:00", "--json"
+        "newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 2), "--at", "2099-01-01 09:00", "--json"
     )
     assert scheduled.exit_code == 0 and scheduled.json()["status"] == "scheduled" and recorder.messages == []
+    assert cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url}).json() == []  # not yet
+    # The time comes (--at refuses a time past, so the clock is moved instead).
+    superuser.execute("update public.email_newsletters set scheduled_time = now() - interval '1 minute'")
     due = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
     assert due.exit_code == 0 and [r["sent"] for r in due.json()] == [2]
     assert cli("newsletter", "subscribers", "rm", "reader0@example.com").exit_code == 0

@@ -30,7 +30,7 @@ def test_drafts_by_hand_are_checked_against_the_platform_limit(cli, post):
     [listed] = cli("social", "list", post, "--json").json()
     assert listed["content"] == "Faster shell" and listed["hashtags"] == ["shell"]
     assert cli("social", "edit", draft["id"][:8], "--text", "Shell habits", "--hashtag", "cli").exit_code == 0
-    scheduled = cli("social", "schedule", draft["id"][:8], "--at", "2027-01-04 09:00", "--json").json()
+    scheduled = cli("social", "schedule", draft["id"][:8], "--at", "2099-01-04 09:00", "--json").json()
     assert (
         scheduled["status"] == "scheduled"
         and scheduled["content"] == "Shell habits"

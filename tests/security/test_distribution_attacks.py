@@ -154,7 +154,7 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
             ("newsletter", "subscribers", "rm", "fan@example.com"),
             ("newsletter", "create", "--blogs", "alice-secret", "--subject", "Stolen"),
             ("social", "edit", social["id"], "--text", "Defaced"),
-            ("social", "schedule", social["id"], "--at", "2027-01-01 09:00"),
+            ("social", "schedule", social["id"], "--at", "2099-01-01 09:00"),
             ("social", "rm", social["id"]),
             ("social", "new", "alice-secret", "--platform", "twitter", "--text", "Mine now"),
             ("interactive", "edit", "alice-poll", "--title", "Defaced"),

@@ -1,0 +1,245 @@
+"""`blogster crosspost` against platforms whose answers cannot be trusted: the id and URL they return
+are checked before they are stored, and pictures from the media store reach them as absolute URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tests.platform_servers import (
+    HASHNODE_TOKEN,
+    TOKEN,
+    WP_APP_PASSWORD,
+    WP_USER,
+    FakeForem,
+    FakeHashnode,
+    FakeWordPress,
+)
+
+PICTURE = "cd" * 32 + ".png"
+POST = (
+    "---\ntitle: Ten terminal habits\ntags: [Shell]\n---\nUse **tmux**.\n\n"
+    f"![A shell](media/{PICTURE})\n\n"
+    "```md\n![shown as text](media/" + "ef" * 32 + ".png)\n```\n\n"
+    "![elsewhere](https://images.example/media/x.png)\n"
+)
+
+
+@pytest.fixture
+def http() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def published(cli, signed_up, tmp_path) -> str:
+    path = tmp_path / "post.md"
+    path.write_text(POST)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
+    assert made.exit_code == 0, made.stderr
+    return "ten-terminal-habits"
+
+
+def connect(cli, platform: str, token: str) -> None:
+    result = cli("platforms", "connect", platform, "--token-stdin", input=token + "\n")
+    assert result.exit_code == 0, result.stderr
+
+
+class AnsweringForem(FakeForem):
+    """dev.to that creates the article but answers with the id and URL it is told to."""
+
+    answer_id: Any = 1001
+    answer_url: Any = None
+
+    def handle(self, request: Request) -> Response:
+        response = super().handle(request)
+        if request.method in ("POST", "PUT") and response.status_code < 300:
+            import json
+
+            body = json.loads(response.get_data())
+            body["id"], body["url"] = self.answer_id, self.answer_url
+            response.set_data(json.dumps(body))
+        return response
+
+
+def crosspost_to(cli, forem, published):
+    return cli("crosspost", published, "--to", "devto", "--json", env={"BLOGSTER_DEVTO_URL": forem.url})
+
+
+@pytest.mark.parametrize(
+    ("answer_id", "answer_url", "reason"),
+    [
+        (1001, "javascript:alert(document.cookie)", "unusable post URL (not an http(s) URL)"),
+        (1001, "JaVaScRiPt:alert(1)", "unusable post URL (not an http(s) URL)"),
+        (1001, "data:text/html,<script>alert(1)</script>", "unusable post URL (not an http(s) URL)"),
+        (1001, "http://dev.to.example/ada/post", "unusable post URL (plain http to another machine"),
+        (1001, "https://dev.to/" + "a" * 2100, "unusable post URL (longer than 2,048 characters)"),
+        (1001, "https://dev.to/ada/\npost", "unusable post URL (not an http(s) URL)"),
+        (1001, "https://user:pw@dev.to/ada/post", "unusable post URL (it carries a user or password)"),
+        (1001, ["https://dev.to/ada/post"], "unusable post URL (not text)"),
+        ("9" * 100_000, "https://dev.to/ada/post", "unusable post id (longer than 200 characters)"),
+        ("1001\x1b]0;pwned\x07", "https://dev.to/ada/post", "unusable post id (not printable text)"),
+        ("", "https://dev.to/ada/post", "unusable post id (empty)"),
+        ({"id": 1}, "https://dev.to/ada/post", "unusable post id (not text)"),
+        (None, "https://dev.to/ada/post", "unusable post id (not text)"),
+    ],
+    ids=[
+        "javascript-url",
+        "mixed-case-javascript-url",
+        "data-url",
+        "plain-http-elsewhere",
+        "url-over-2048",
+        "url-with-line-break",
+        "url-with-password",
+        "url-not-text",
+        "id-of-100-kb",
+        "id-with-terminal-escape",
+        "empty-id",
+        "id-not-text",
+        "no-id",
+    ],
+)
+def test_a_bad_id_or_url_is_a_recorded_failure_never_stored(
+    cli, published, http, superuser, answer_id, answer_url, reason
+):
+    forem = AnsweringForem(http).install()
+    forem.answer_id, forem.answer_url = answer_id, answer_url
+    connect(cli, "devto", TOKEN)
+    result = crosspost_to(cli, forem, published)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert f"devto: dev.to answered with an {reason}" in result.stderr
+    assert "pwned" not in result.stderr and "javascript" not in result.stderr.lower() and "9" * 300 not in result.stderr
+    [outcome] = result.json()
+    assert outcome["action"] == "failed" and outcome["platform_post_id"] is None and outcome["platform_url"] is None
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and row["platform_post_id"] is None and row["platform_url"] is None
+    assert reason in row["last_error"]
+    assert superuser.execute("select platform_post_id, platform_url from public.platform_republishing").fetchall() == [
+        (None, None)
+    ]
+
+
+def test_good_answers_are_stored_and_a_later_bad_one_keeps_them(cli, published, http):
+    forem = AnsweringForem(http).install()
+    forem.answer_id, forem.answer_url = 1001, "https://dev.to/ada/ten-terminal-habits-1a2b"
+    connect(cli, "devto", TOKEN)
+    first = crosspost_to(cli, forem, published)
+    assert first.exit_code == 0, first.stderr
+    assert first.json()[0]["platform_url"] == "https://dev.to/ada/ten-terminal-habits-1a2b"
+    forem.answer_url = "javascript:alert(1)"
+    bad = crosspost_to(cli, forem, published)
+    assert bad.exit_code == 1 and "unusable post URL" in bad.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed"
+    assert (row["platform_post_id"], row["platform_url"]) == ("1001", "https://dev.to/ada/ten-terminal-habits-1a2b")
+    forem.answer_url = None  # no URL at all: the id is enough, the known URL stays
+    fine = crosspost_to(cli, forem, published)
+    assert fine.exit_code == 0 and fine.json()[0]["platform_url"] == "https://dev.to/ada/ten-terminal-habits-1a2b"
+
+
+def test_a_bad_id_found_by_the_canonical_lookup_is_never_used(cli, published, http):
+    """A re-run looks for the copy a crashed run made by its canonical URL: an id from that listing
+    would be stored and go into the update's request path, so a bad one fails the copy instead."""
+    import json
+
+    found: list[dict[str, Any]] = []
+    http.expect_request("/api/articles/me/all").respond_with_handler(
+        lambda request: Response(
+            json.dumps(found if request.args.get("page") == "1" else []), content_type="application/json"
+        )
+    )
+    connect(cli, "devto", TOKEN)
+    env = {"BLOGSTER_DEVTO_URL": http.url_for("").rstrip("/")}
+    lost = cli("crosspost", published, "--to", "devto", env=env)  # no create handler: a 500, recorded
+    assert lost.exit_code == 1, lost.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    found.append({"id": "7" * 201, "url": "https://dev.to/ada/x", "canonical_url": row["canonical_url"]})
+    result = cli("crosspost", published, "--to", "devto", "--json", env=env)
+    assert result.exit_code == 1 and "dev.to answered with an unusable post id (longer than 200" in result.stderr
+    assert [r.method for r, _ in http.log if r.method != "GET"] == ["POST"]  # the first run's create only
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["platform_post_id"] is None and row["platform_url"] is None
+
+
+def test_social_post_ids_are_checked_too(cli, signed_up, http, superuser):
+    from tests.platform_servers import X_TOKEN
+
+    def tweet(request: Request) -> Response:
+        import json
+
+        return Response(json.dumps({"data": {"id": "1" * 300}}), status=201, content_type="application/json")
+
+    http.expect_request("/2/tweets", method="POST").respond_with_handler(tweet)
+    assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    connected = cli(
+        "social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN + "\n"
+    )
+    assert connected.exit_code == 0, connected.stderr
+    made = cli("social", "new", "ten-terminal-habits", "--platform", "twitter", "--text", "Habits", "--json").json()
+    assert cli("social", "schedule", made["id"], "--at", "2099-01-01 09:00").exit_code == 0
+    superuser.execute("update public.social_media_posts set scheduled_time = now() - interval '1 minute'")
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": http.url_for("").rstrip("/")})
+    assert ran.exit_code == 1 and "X answered with an unusable post id (longer than 200 characters)" in ran.stderr
+    assert "1" * 300 not in ran.stderr + ran.stdout
+    assert superuser.execute("select platform_post_id from public.social_media_posts").fetchall() == [(None,)]
+
+
+# -- pictures ------------------------------------------------------------------------------------
+
+
+def site_of(canonical: str) -> str:
+    return re.match(r"https://[^/]+/", canonical).group(0)
+
+
+def test_devto_and_hashnode_get_absolute_picture_urls_in_the_markdown(cli, published, http):
+    forem = FakeForem(http).install()
+    hashnode = FakeHashnode(http).install()
+    connect(cli, "devto", TOKEN)
+    connect(cli, "hashnode", HASHNODE_TOKEN)
+    env = {"BLOGSTER_DEVTO_URL": forem.url, "BLOGSTER_HASHNODE_URL": hashnode.url}
+    result = cli("crosspost", published, "--to", "devto", "--to", "hashnode", "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    site = site_of(result.json()[0]["canonical_url"])
+    [article] = forem.posts.values()
+    [post] = hashnode.posts.values()
+    for body in (article["body_markdown"], post["contentMarkdown"]):
+        assert f"![A shell]({site}media/{PICTURE})" in body
+        assert "](media/" + "ef" * 32 in body  # inside a code block it is text, shown as written
+        assert "(https://images.example/media/x.png)" in body  # someone else's picture: untouched
+
+
+def test_wordpress_gets_absolute_picture_urls_in_the_html(cli, published, http):
+    wordpress = FakeWordPress(http).install()
+    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    result = cli("crosspost", published, "--to", "wordpress", "--json", env={"BLOGSTER_WORDPRESS_URL": wordpress.url})
+    assert result.exit_code == 0, result.stderr
+    site = site_of(result.json()[0]["canonical_url"])
+    [post] = wordpress.posts.values()
+    assert f'src="{site}media/{PICTURE}"' in post["content"] and 'src="media/' not in post["content"]
+    assert 'src="https://images.example/media/x.png"' in post["content"]
+
+
+def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, published, http, superuser):
+    """A copy whose stored id is 100 KB (kept unchecked before): the next run does not put it in a
+    request path (which ended in "unexpected failure") but looks the copy up by its canonical URL."""
+    forem = FakeForem(http).install()
+    connect(cli, "devto", TOKEN)
+    env = {"BLOGSTER_DEVTO_URL": forem.url}
+    assert cli("crosspost", published, "--to", "devto", env=env).exit_code == 0
+    superuser.execute("update public.platform_republishing set platform_post_id = %s", ("9" * 100_000,))
+    result = cli("crosspost", published, "--to", "devto", "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()[0]["action"] == "recovered" and result.json()[0]["platform_post_id"] == "1001"
+    assert len(forem.posts) == 1 and ("PUT", "/api/articles/1001") in forem.requests
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["platform_post_id"] == "1001" and row["publication_status"] == "published"
