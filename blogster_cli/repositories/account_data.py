@@ -23,8 +23,17 @@ ACCOUNT_TABLES = {("auth", "users"), ("public", "profiles")}
 TABLES_QUERY = """
 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
-  and has_table_privilege(c.oid, 'select')
+  and has_any_column_privilege(c.oid, 'select')
 order by c.relname
+"""
+# The columns of each public table the account may read (all, but for a row number shared by
+# every account, 0104), in table order.
+COLUMNS_QUERY = """
+select c.relname, array_agg(a.attname order by a.attnum)
+from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = 'public' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+  and has_column_privilege(c.oid, a.attnum, 'select')
+group by c.relname
 """
 # Each foreign key of a public table, by its first column pair (enough to follow ownership).
 FOREIGN_KEYS_QUERY = """
@@ -76,11 +85,13 @@ def owned_rows(conn: psycopg.Connection) -> dict[str, list[Any]]:
     from psycopg import sql
 
     data: dict[str, list[Any]] = {}
+    readable: dict[str, list[str]] = dict(conn.execute(COLUMNS_QUERY).fetchall())
     for table, where in _ownership_filters(conn).items():
         if where is None:
             continue
-        query = sql.SQL("select coalesce(jsonb_agg(to_jsonb(t)), '[]') from public.{} t where {}").format(
-            sql.Identifier(table), where
-        )
+        columns = readable[table]
+        query = sql.SQL(
+            "select coalesce(jsonb_agg(to_jsonb(t)), '[]') from (select {} from public.{} where {}) t"
+        ).format(sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table), where)
         data[table] = scalar(conn.execute(query), list)
     return data

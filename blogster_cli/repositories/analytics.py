@@ -104,7 +104,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
     with conn.cursor() as cursor:
         cursor.execute(
             "select views from public.analytics_ingest_ranges where author_id = (select auth.uid())"
-            " and views is not null and first_view < %s and last_view >= %s order by id",
+            " and views is not null and first_view < %s and last_view >= %s order by created_at, file_key, start_offset",
             (until, since),
         )
         for (text,) in cursor:

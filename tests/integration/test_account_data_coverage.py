@@ -237,11 +237,20 @@ def test_account_export_holds_every_row_of_the_account_it_may_read(db, busy_acco
             if schema != "public":
                 continue  # auth.users is the "account" entry; auth.sessions and the outbox are not readable
             with acting_transaction(conn, alice.role_name):
+                columns = conn.execute(  # all, but a row number shared by every account (0104)
+                    "select array_agg(attname order by attnum) from pg_attribute where attrelid = %s::regclass"
+                    " and attnum > 0 and not attisdropped and has_column_privilege(attrelid, attnum, 'select')",
+                    (f"{schema}.{table}",),
+                ).fetchone()[0]
+                if not columns:
+                    assert table not in exported["tables"], table
+                    continue
+                shown = [json.dumps({k: v for k, v in json.loads(row).items() if k in columns}) for row in rows]
                 readable = conn.execute(
-                    sql.SQL("select count(*) from {} t where to_jsonb(t)::text = any(%s)").format(
-                        ident((schema, table))
+                    sql.SQL("select count(*) from (select {} from {}) t where to_jsonb(t) = any(%s::jsonb[])").format(
+                        sql.SQL(", ").join(map(sql.Identifier, columns)), ident((schema, table))
                     ),
-                    (sorted(rows),),
+                    (sorted(shown),),
                 ).fetchone()[0]
             assert len(exported["tables"].get(table, [])) == readable, table
 
