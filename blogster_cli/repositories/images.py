@@ -60,6 +60,16 @@ def list_mine(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> list[
     return [ImageRow(*r) for r in rows]
 
 
+def alt_texts(conn: psycopg.Connection) -> dict[tuple[str, str], str]:
+    """(post id, url) -> alt text, of my images that are attached to a post and have one."""
+    rows = conn.execute(
+        "select blog_id::text, url, alt_text from public.image_assets"
+        " where created_by = auth.uid() and blog_id is not null and alt_text is not null"
+        " order by created_at, id"
+    ).fetchall()
+    return {(blog_id, url): alt for blog_id, url, alt in rows if alt}
+
+
 def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
     row = conn.execute(_SELECT + " where i.created_by = auth.uid() and i.id::text = %s", (image_id,)).fetchone()
     return ImageRow(*row) if row else None

@@ -8,7 +8,7 @@ happen after it has committed, so no transaction stays open during file I/O.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,8 +137,8 @@ def _build(
         shown = {r["img"] for r in records.values() if r["img"]}
         shown.update(f"media/{name}" for r in records.values() for name in r["med"])
         images = site_rows.image_files(conn, urls=sorted(shown))
-        image_pages = _image_pages(images, media or media_dir())
         same_site = previous.site == site_key(config, theme, timezone)
+        image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
         if not changed and not altered and len(records) == len(previous.posts) and same_site:
             if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
                 1 for path in previous.files if path.startswith("media/")
@@ -214,7 +214,7 @@ def _describe_featured(conn: Connection, records: dict[str, dict[str, Any]]) -> 
         return False
     from blogster_cli.repositories import images as image_rows
 
-    alts = {(str(i.blog_id), i.url): i.alt_text for i in image_rows.list_mine(conn) if i.alt_text and i.blog_id}
+    alts = image_rows.alt_texts(conn)
     altered = False
     for post_id, record in records.items():
         alt = alts.get((post_id, record["img"])) if record["img"] else None
@@ -232,17 +232,21 @@ def _template_cache() -> Path:
     return private_dir(home_dir() / "cache" / "templates")
 
 
-def _image_pages(images: dict[str, str], media: Path) -> list[Page]:
+def _image_pages(images: dict[str, str], media: Path, served: Mapping[str, list[str]]) -> list[Page]:
     """Featured images and the pictures bodies link, copied from the content-hash store under
     their (content-hash) URL; an SVG that could run code (stored before `images add` refused
-    them, or restored from a backup) is left out, as it would run on the site's domain."""
+    them, or restored from a backup) is left out, as it would run on the site's domain. An SVG
+    the last build of this same site served (`served`: its files) passed that check then, and
+    its name is its content's hash: it is not read again."""
     from blogster_cli.publish.svg import active_content
 
     pages = []
     for url, name in sorted(images.items()):
         source = media / name
         if url.startswith("media/") and source.is_file():
-            if name.lower().endswith(".svg") and active_content(source.read_bytes()) is not None:
+            key = f"image:{name}"
+            checked = served.get(url, [""])[0] == key
+            if name.lower().endswith(".svg") and not checked and active_content(source.read_bytes()) is not None:
                 continue
-            pages.append(Page(url, f"image:{name}", source.read_bytes))
+            pages.append(Page(url, key, source.read_bytes))
     return pages

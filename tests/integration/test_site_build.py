@@ -446,3 +446,27 @@ def test_svgs_that_could_run_code_are_refused_and_never_served(author, tmp_path)
     (media_dir() / kept.path).write_bytes(EVIL_SVG)
     report = site.build(author, out=out, base_domain=BASE, full=True)
     assert report.removed == 1 and not (out / kept.url).exists()
+
+
+def test_a_rebuild_reads_no_svg_the_last_build_of_the_site_served(author, tmp_path, monkeypatch):
+    """An SVG's name is its content's hash, so the check a build made of it holds for the next
+    build of the same site: a rebuild no longer reads and parses every stored SVG again."""
+    from blogster_cli.publish import svg
+    from blogster_cli.services import images
+
+    row = publish(author, "Drawn", "Words.")
+    plain = tmp_path / "plain.svg"
+    plain.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>')
+    kept = images.add(author, blog_ref=str(row.id), source=plain, featured=True)
+    out = tmp_path / "public"
+    parsed: list[bytes] = []
+    check = svg.active_content
+    monkeypatch.setattr(svg, "active_content", lambda data: parsed.append(data) or check(data))
+    build(author, out)
+    assert len(parsed) == 1 and (out / kept.url).is_file()
+    publish(author, "Another", "More words.")
+    build(author, out)
+    assert len(parsed) == 1 and (out / kept.url).is_file()
+    site_settings.set_value(author, key="permalink", value="/{slug}/", base_domain=BASE)  # another site key
+    build(author, out)
+    assert len(parsed) == 2
