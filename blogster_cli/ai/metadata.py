@@ -10,6 +10,7 @@ from blogster_cli.distribution.social import PLATFORM_LIMITS, clean_hashtags, le
 
 META_DESCRIPTION_MAX = 160
 
+
 class SeoOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

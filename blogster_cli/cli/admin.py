@@ -200,7 +200,9 @@ def grant(
 
 @credit_commands.command()
 def refill(json: bool = JSON_OPTION) -> None:
-    """Monthly refill: every active plan up to its tier's monthly credits (free 3, pro 100, team 500).
+    """Monthly refill: each active plan up to its tier's monthly credits (free 3, pro 100, team 500), once a month per account.
+
+    The accounts `workers refill-credits` already refilled this month are left as they are.
 
     Example: blogster admin credits refill
     """

@@ -74,17 +74,27 @@ def publish_due(json: bool = JSON_OPTION) -> None:
 
 @app.command("refill-credits")
 def refill_credits(json: bool = JSON_OPTION) -> None:
-    """Refill every active plan's AI credits for this month, once a month (what the workers do daily), for cron.
+    """Refill each active plan's AI credits for this month, once a month per account (what the workers do daily), for cron.
+
+    Each account is refilled in a transaction of its own: one whose subscription another session
+    keeps locked (past lock_timeout_ms) is named on stderr (exit 1) and refilled by the next run,
+    which does only the accounts not yet refilled this month.
 
     Example: blogster workers refill-credits --json
     """
     from blogster_cli.services import scheduled_jobs
 
-    topped_up = scheduled_jobs.refill_credits(app_context().database)
+    ctx = app_context()
+    done = scheduled_jobs.refill_credits(ctx.database, timeouts=ctx.timeouts)
     if json:
-        output.print_json({"refilled": topped_up is not None, "topped_up": topped_up or 0})
-        return
-    output.message("this month's credits were already refilled" if topped_up is None else f"{topped_up} plans refilled")
+        output.print_json(
+            {"refilled": done.refilled > 0, "topped_up": done.topped_up, "failed_accounts": len(done.failures)}
+        )
+    elif done.refilled or done.failures:
+        output.message(f"{done.topped_up} plans refilled")
+    else:
+        output.message("this month's credits were already refilled")
+    _account_failures(done)
 
 
 @app.command("ensure-partitions")
@@ -93,6 +103,10 @@ def ensure_partitions(
     json: bool = JSON_OPTION,
 ) -> None:
     """Create the coming months' table partitions (what the workers do daily), for cron.
+
+    It needs the partitioned tables (notifications, chatbot messages) to itself for a moment: while
+    another session reads them it waits up to 5 s, then stops with "another session is using the
+    table; try again later" (exit 5) and creates nothing; a later run does it.
 
     Example: blogster workers ensure-partitions --months 6
     """

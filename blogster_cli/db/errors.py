@@ -35,7 +35,7 @@ _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
     "23502": (InvalidInput, None),
     "22": (InvalidInput, None),
     "57014": (BlogsterError, "the statement took too long and was cancelled"),
-    "55P03": (Conflict, "the row is locked by another session; try again"),
+    "55P03": (Conflict, "the row is locked by another session; try again"),  # a table's: _TABLE_LOCKED
     "40001": (Conflict, "a concurrent change got there first; try again"),
     "40P01": (Conflict, "a concurrent change got there first; try again"),
     "08": (DatabaseUnavailable, None),
@@ -61,6 +61,12 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
+# A lock wait that timed out (55P03) was for a row when PostgreSQL says so (CONTEXT "while
+# locking tuple ... in relation", or NOWAIT's "could not obtain lock on row"); else for a whole
+# table that another session is using (DDL such as creating partitions waits for every reader).
+_TABLE_LOCKED = "another session is using the table; try again later"
+_WAITED_FOR_A_ROW = re.compile(r"^while .*\btuple\b", re.MULTILINE)
+
 # Errors a database function raises on purpose, told apart by the function that raised them
 # (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
 _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
@@ -79,6 +85,8 @@ def translate(exc: Exception) -> BlogsterError | None:
     constraint = diag.constraint_name if diag else None
     primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
     context = (diag.context if diag else None) or ""
+    if sqlstate == "55P03" and not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
+        return Conflict(_TABLE_LOCKED)
     for (code, function), kind in _RAISED_BY.items():
         if sqlstate == code and re.search(rf"\bfunction (\w+\.)?{function}\(", context):
             return kind(primary)

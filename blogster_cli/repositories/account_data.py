@@ -27,7 +27,7 @@ where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
 order by c.relname
 """
 # The columns of each public table the account may read (all, but for a row number shared by
-# every account, 0104), in table order.
+# every account, 0103), in table order.
 COLUMNS_QUERY = """
 select c.relname, array_agg(a.attname order by a.attnum)
 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace

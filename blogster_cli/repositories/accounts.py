@@ -294,8 +294,13 @@ def role_can_login(conn: psycopg.Connection, *, role_name: str) -> bool:
 def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) -> None:
     from psycopg import sql
 
-    statement = "alter role {} login connection limit {}" if can_login else "alter role {} nologin connection limit {}"
-    conn.execute(sql.SQL(statement).format(sql.Identifier(role_name), sql.Literal(ACCOUNT_CONNECTION_LIMIT)))
+    conn.execute(
+        sql.SQL("alter role {} {} connection limit {}").format(
+            sql.Identifier(role_name),
+            sql.SQL("login" if can_login else "nologin"),
+            sql.Literal(ACCOUNT_CONNECTION_LIMIT),
+        )
+    )
 
 
 def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:

@@ -145,22 +145,3 @@ def update_subscription(
         return None
     session.expire_all()
     return active_subscription(session, user_id=user_id)
-
-
-def refill_subscriptions(session: Session, *, monthly: dict[SubscriptionTier, int]) -> int:
-    """Tops every active subscription up to its tier's monthly credits; returns how many rose."""
-    from sqlalchemy import update
-
-    count = 0
-    for tier, credits in monthly.items():
-        statement = (
-            update(UserSubscription)
-            .where(
-                col(UserSubscription.is_active),
-                col(UserSubscription.subscription_tier) == tier,
-                col(UserSubscription.credits_remaining) < credits,
-            )
-            .values(credits_remaining=credits)
-        )
-        count += session.exec(statement).rowcount
-    return count

@@ -6,15 +6,18 @@ the partitions): `serve-workers` runs these, and a long-lived process pays the i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import column, func, table, update
+from sqlalchemy import Date, Select, Uuid, bindparam, case, column, func, or_, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli.db.rows import checked
+from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
 from blogster_cli.models.system import ChatbotConversation, ChatbotMessage
@@ -23,10 +26,13 @@ from blogster_cli.vocabulary import (
     ChatbotConversationStatus,
     NewsletterStatus,
     SocialPostStatus,
+    SubscriptionTier,
 )
 
-# The month's refill ledger (0040): internal, so no row class of its own.
-CREDIT_REFILLS = table("credit_refills", column("period"), column("topped_up"), schema="internal")
+# Each account's last monthly credit refill (0037, per account since 0100): internal, so no row class of its own.
+CREDIT_REFILLS = table(
+    "credit_refills", column("user_id"), column("period"), column("topped_up"), column("refilled_at"), schema="internal"
+)
 
 
 def authors_with_due_posts(session: Session, *, now: datetime) -> list[UUID]:
@@ -78,23 +84,74 @@ def refresh_chatbot_analytics(session: Session, *, day: date) -> None:
     session.execute(select(func.public.refresh_chatbot_analytics(day)))
 
 
-def claim_credit_refill(session: Session, *, period: date) -> bool:
-    """Takes the month's refill for this transaction; False if it is done (or being done) elsewhere.
-
-    A concurrent claim waits on this one's row, then finds it (service_role).
-    """
-    statement = (
-        insert(CREDIT_REFILLS)
-        .values(period=period, topped_up=0)
-        .on_conflict_do_nothing(index_elements=["period"])
-        .returning(CREDIT_REFILLS.c.period)
+def accounts_due_a_refill(session: Session, *, period: date) -> list[UUID]:
+    """Accounts with an active plan whose refill of `period` (a month's first day) has not
+    happened yet, in id order (service_role reads every account's)."""
+    done = CREDIT_REFILLS.c.period
+    query = (
+        select(col(UserSubscription.user_id))
+        .outerjoin(CREDIT_REFILLS, CREDIT_REFILLS.c.user_id == col(UserSubscription.user_id))
+        .where(col(UserSubscription.is_active), or_(done.is_(None), done < period))
+        .order_by(col(UserSubscription.user_id))
     )
-    return session.execute(statement).first() is not None
+    return [checked(account, UUID) for account in session.exec(query)]
 
 
-def record_credit_refill(session: Session, *, period: date, topped_up: int) -> None:
-    """How many plans the month's refill raised, in its ledger row (service_role)."""
-    session.execute(update(CREDIT_REFILLS).where(CREDIT_REFILLS.c.period == period).values(topped_up=topped_up))
+def refill_account(
+    session: Session, *, user_id: UUID, period: date, monthly: Mapping[SubscriptionTier, int]
+) -> int | None:
+    """One account's refill of `period`, in one statement (one round trip per account: the
+    refill runs this for every account, each in a transaction of its own; service_role).
+
+    It locks the account's active subscription (waiting at most lock_timeout for a lock the
+    account holds), moves the account's ledger row to `period` (only from an earlier month) and
+    tops the plan up to its tier's `monthly` credits; the row and the credits commit together.
+    Returns the credits added (0: the plan held its monthly credits), or None when the account's
+    refill of `period` is already done (by another run, even one that committed while this one
+    waited) or it has no active plan.
+    """
+    statement = _refill_statement(tuple(sorted(monthly.items())))
+    added = session.execute(statement, {"refilled_account": user_id, "refill_month": period}).scalar_one_or_none()
+    return None if added is None else checked(added, int)
+
+
+@lru_cache(maxsize=8)
+def _refill_statement(monthly: tuple[tuple[SubscriptionTier, int], ...]) -> Select[tuple[int]]:
+    """`refill_account`'s statement, built once (building it took most of the refill's time per account).
+    Its parameters are named after no column: an UPDATE takes execution parameters named after
+    its table's columns as values to SET."""
+    account, period = bindparam("refilled_account", type_=Uuid()), bindparam("refill_month", type_=Date())
+    plan = (
+        select(
+            col(UserSubscription.id).label("id"),
+            col(UserSubscription.credits_remaining).label("credits"),
+            case(dict(monthly), value=col(UserSubscription.subscription_tier)).label("monthly"),
+        )
+        .where(col(UserSubscription.user_id) == account, col(UserSubscription.is_active))
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as the credit charge's UPDATE takes
+        .cte("plan")
+    )
+    claim = insert(CREDIT_REFILLS).from_select(
+        ["user_id", "period", "topped_up"], select(account, period, func.greatest(plan.c.monthly - plan.c.credits, 0))
+    )
+    claim = claim.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"period": claim.excluded.period, "topped_up": claim.excluded.topped_up, "refilled_at": func.now()},
+        where=CREDIT_REFILLS.c.period < claim.excluded.period,
+    )
+    claimed = claim.returning(CREDIT_REFILLS.c.user_id, CREDIT_REFILLS.c.topped_up).cte("claim")
+    raise_plan = (
+        update(UserSubscription)
+        .where(
+            col(UserSubscription.id) == plan.c.id,
+            col(UserSubscription.user_id) == claimed.c.user_id,
+            claimed.c.topped_up > 0,
+        )
+        .values(credits_remaining=func.greatest(col(UserSubscription.credits_remaining), plan.c.monthly))
+        .returning(col(UserSubscription.id))
+        .cte("raise_plan")
+    )
+    return select(claimed.c.topped_up).add_cte(raise_plan)
 
 
 def accounts_with_due_social_posts(session: Session, *, now: datetime) -> list[UUID]:

@@ -6,19 +6,22 @@ the work once: partitions are created if missing. Publishing due posts is due_wo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_admin_unit_of_work, orm_service_unit_of_work
 from blogster_cli.errors import InvalidInput
-from blogster_cli.repositories import generation as generation_rows
 from blogster_cli.repositories import scheduled_jobs
+from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import SubscriptionTier
 
 IDLE_CHAT_MINUTES = 30
 PARTITION_MONTHS_AHEAD = 3
 MAX_PARTITION_MONTHS_AHEAD = 120
+MONTHLY = {SubscriptionTier(tier): credits for tier, credits in MONTHLY_CREDITS.items()}
 
 
 def ensure_partitions(db: Database, *, months_ahead: int = PARTITION_MONTHS_AHEAD) -> int:
@@ -47,17 +50,38 @@ def refresh_analytics(db: Database, *, today: date | None = None) -> int:
     return len(days)
 
 
-def refill_credits(db: Database, *, today: date | None = None) -> int | None:
-    """The month's AI credit refill (every active plan up to its tier's monthly credits), once
-    per calendar month (UTC) however often it runs; returns how many plans rose, or None
-    when this month's refill was already done."""
-    today = today or datetime.now(UTC).date()
-    period = today.replace(day=1)
-    with orm_service_unit_of_work(db) as session:
-        if not scheduled_jobs.claim_credit_refill(session, period=period):
-            return None
-        topped_up = generation_rows.refill_subscriptions(
-            session, monthly={SubscriptionTier(tier): credits for tier, credits in MONTHLY_CREDITS.items()}
-        )
-        scheduled_jobs.record_credit_refill(session, period=period, topped_up=topped_up)
-        return topped_up
+@dataclass
+class CreditRefills(EveryAccount[int | None]):
+    """Each account's refill in this run, in account order: the credits it added (0: the plan
+    already held its tier's monthly credits), or None where another run did it first; and the
+    accounts whose refill failed (left for the next run)."""
+
+    @property
+    def refilled(self) -> int:
+        """Accounts whose refill of the month this run did."""
+        return sum(1 for added in self.results if added is not None)
+
+    @property
+    def topped_up(self) -> int:
+        """Plans this run raised."""
+        return sum(1 for added in self.results if added)
+
+
+def refill_credits(db: Database, *, timeouts: Timeouts | None = None, today: date | None = None) -> CreditRefills:
+    """The month's AI credit refill (each active plan up to its tier's monthly credits), once per
+    calendar month (UTC) and account however often it runs: each account not yet refilled this
+    month, in a transaction of its own (`refill_account`). An account whose subscription another
+    session keeps locked past `timeouts.lock_ms` fails alone; the next run does it, and only it."""
+    period = (today or datetime.now(UTC).date()).replace(day=1)
+    limits = timeouts or Timeouts()
+    with orm_service_unit_of_work(db, limits) as session:
+        accounts = scheduled_jobs.accounts_due_a_refill(session, period=period)
+    done = for_every_account(db, accounts, lambda account: refill_account(account, period=period), timeouts=limits)
+    return CreditRefills(done.results, done.failures)
+
+
+def refill_account(account: ActingUser, *, period: date) -> int | None:
+    """`account`'s refill of `period`, as service_role (an account may not change its own
+    credits) on `account.db`, in a transaction of its own; the credits added, or None if done."""
+    with orm_service_unit_of_work(account.db, account.timeouts) as session:
+        return scheduled_jobs.refill_account(session, user_id=account.actor.user_id, period=period, monthly=MONTHLY)

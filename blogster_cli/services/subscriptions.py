@@ -1,7 +1,8 @@
 """Plans and AI credits: what a user sees, and what administrators change.
 
 Stripe fields stay empty until billing exists; tiers and credits are set by admins.
-Admin changes run as the admin under RLS ("Admins can change subscriptions").
+Admin changes run as the admin under RLS ("Admins can change subscriptions"); the monthly
+refill takes the workers' path instead (each account in turn, as service_role: `refill`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai.plans import MONTHLY_CREDITS
 from blogster_cli.context import AppContext
 from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
+from blogster_cli.errors import BlogsterError, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.repositories import generation as rows
 from blogster_cli.vocabulary import SubscriptionTier
 
 MAX_GRANT = 100_000
+_NAMED_FAILURES = 5  # accounts named in a failed refill's one-line error
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,20 @@ def grant(acting: ActingUser, *, ctx: AppContext, email: str, credits: int) -> S
 
 
 def refill(acting: ActingUser) -> int:
-    """Monthly refill: every active plan up to its tier's credits. Returns how many were topped up."""
+    """The monthly refill now, as the workers run it (`scheduled_jobs.refill_credits`: each
+    account with an active plan not yet refilled this month, in a transaction of its own, as
+    service_role on the administrator's login). Returns how many plans rose; when some accounts
+    failed (their subscription locked by another session past the lock timeout), the others are
+    done and a BlogsterError names them (a second run does only those)."""
+    from blogster_cli.services import scheduled_jobs
+
     _require_admin(acting)
-    with orm_unit_of_work(acting) as session:
-        return rows.refill_subscriptions(
-            session, monthly={SubscriptionTier(tier): credits for tier, credits in MONTHLY_CREDITS.items()}
+    done = scheduled_jobs.refill_credits(acting.db, timeouts=acting.timeouts)
+    if done.failures:
+        named = ", ".join(f"{failure.account} ({failure.error})" for failure in done.failures[:_NAMED_FAILURES])
+        more = len(done.failures) - _NAMED_FAILURES
+        raise BlogsterError(
+            f"{done.topped_up} plans topped up; not refilled, run it again for them: {named}"
+            + (f" and {more} more accounts" if more > 0 else "")
         )
+    return done.topped_up

@@ -63,4 +63,4 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.periodic(cron=REFILL_CREDITS_CRON, periodic_id=REFILL_CREDITS)
     @app.task(name=REFILL_CREDITS, queue=QUEUE, queueing_lock=REFILL_CREDITS)
     def refill_credits(timestamp: int) -> None:
-        scheduled_jobs.refill_credits(context.database)
+        scheduled_jobs.refill_credits(context.database, timeouts=context.timeouts)

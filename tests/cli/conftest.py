@@ -9,10 +9,14 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.smtp_server import MailRecorder, smtp_server
 
 
 @dataclass
@@ -71,3 +75,22 @@ def signed_up(cli):
 
 
 REPO_ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def http() -> Iterator[HTTPServer]:
+    """A local HTTP server standing in for a remote platform (dev.to, Hashnode, X...); threaded,
+    since racing runs of a command talk to it at once."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[MailRecorder, str]]:
+    """A local SMTP server (aiosmtpd) and its smtp:// URL; the recorder holds what it received."""
+    with smtp_server() as server:
+        yield server

@@ -73,9 +73,12 @@ def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
 
 
 def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
-    """bob assigns his own post to himself and keeps the transaction open: the assignment
-    trigger holds his auth.users row. The ban fails after the admin lock timeout (5 s) with a
-    one-line "try again", instead of waiting as long as bob likes; it works once he lets go."""
+    """bob assigns his post to carol and keeps the transaction open: the assignment trigger
+    holds carol's role (her first assignment makes her an assignee). Her ban fails after the
+    admin lock timeout (5 s) with a one-line "try again", instead of waiting as long as bob
+    likes; it works once he lets go."""
+    cli("auth", "signup", "--email", "carol@example.com", "--password-stdin", input=PASSWORD + "\n")
+    carol = cli("auth", "whoami", "--json").json()["id"]
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     role = cli("auth", "whoami", "--json").json()["database_role"]
     assert cli("blogs", "new", "Bob's draft", "--slug", "bobs-draft", input="Text.\n").exit_code == 0
@@ -83,12 +86,13 @@ def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
     with db.connect() as holder, acting_transaction(holder, role):
         holder.execute(
             "insert into public.team_collaboration (blog_id, assigned_to, role)"
-            " select id, author_id, 'editor' from public.blogs where slug = 'bobs-draft'"
+            " select id, %s, 'editor' from public.blogs where slug = 'bobs-draft'",
+            (carol,),
         )
         started = time.monotonic()
-        assert "try again" in one_line_error(cli("admin", "users", "ban", "bob@example.com"), 5)
+        assert "try again" in one_line_error(cli("admin", "users", "ban", "carol@example.com"), 5)
         assert 4 < time.monotonic() - started < 20
-    assert cli("admin", "users", "ban", "bob@example.com").exit_code == 0
+    assert cli("admin", "users", "ban", "carol@example.com").exit_code == 0
 
 
 def test_passwd_changes_the_password(cli, signed_up):

@@ -4,13 +4,12 @@ are checked before they are stored, and pictures from the media store reach them
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.cli.test_crosspost_cli import connect
 from tests.platform_servers import (
     HASHNODE_TOKEN,
     TOKEN,
@@ -31,27 +30,12 @@ POST = (
 
 
 @pytest.fixture
-def http() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
-@pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
     path = tmp_path / "post.md"
     path.write_text(POST)
     made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
     assert made.exit_code == 0, made.stderr
     return "ten-terminal-habits"
-
-
-def connect(cli, platform: str, token: str) -> None:
-    result = cli("platforms", "connect", platform, "--token-stdin", input=token + "\n")
-    assert result.exit_code == 0, result.stderr
 
 
 class AnsweringForem(FakeForem):

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -24,16 +23,6 @@ from tests.platform_servers import (
 )
 
 POST = "---\ntitle: Ten terminal habits\ntags: [Shell Tips, Productivity, Linux, CLI, Terminal, Bash]\n---\nUse **tmux**.\n"
-
-
-@pytest.fixture
-def http() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from pytest_httpserver import HTTPServer
 
 from tests.cli.test_blogs_cli import new_post
 from tests.platform_servers import TOKEN, FakeForem
@@ -21,13 +18,8 @@ LISTS = [
 
 
 @pytest.fixture
-def forem() -> Iterator[FakeForem]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield FakeForem(server).install()
-    server.clear()
-    if server.is_running():
-        server.stop()
+def forem(http) -> FakeForem:
+    return FakeForem(http).install()
 
 
 @pytest.fixture

@@ -7,20 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
-from tests.smtp_server import MailRecorder, smtp_server
+from tests.smtp_server import smtp_server
 
 POST = "---\ntitle: Ten terminal habits\n---\nUse **tmux** every day.\n"
 READERS = 8
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[MailRecorder, str]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

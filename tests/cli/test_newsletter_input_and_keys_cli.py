@@ -6,22 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from psycopg.types.json import Jsonb
 
-from tests.smtp_server import MailRecorder, smtp_server
-
 POST = "---\ntitle: Ten terminal habits\n---\nUse **tmux** every day.\n"
 PICTURE = "ab" * 32 + ".png"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[MailRecorder, str]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -8,24 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from tests.platform_servers import LINKEDIN_TOKEN, X_TOKEN, FakeSocial
 
 POSTS = 3
-
-
-@pytest.fixture
-def http() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # racing runs talk to it at once
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
 
 
 @pytest.fixture

@@ -237,7 +237,7 @@ def test_account_export_holds_every_row_of_the_account_it_may_read(db, busy_acco
             if schema != "public":
                 continue  # auth.users is the "account" entry; auth.sessions and the outbox are not readable
             with acting_transaction(conn, alice.role_name):
-                columns = conn.execute(  # all, but a row number shared by every account (0104)
+                columns = conn.execute(  # all, but a row number shared by every account (0103)
                     "select array_agg(attname order by attnum) from pg_attribute where attrelid = %s::regclass"
                     " and attnum > 0 and not attisdropped and has_column_privilege(attrelid, attnum, 'select')",
                     (f"{schema}.{table}",),

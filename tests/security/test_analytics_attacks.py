@@ -168,7 +168,7 @@ def test_alices_post_id_in_bobs_own_ledger_counts_for_nothing(db, superuser, wor
 
 
 def test_bob_cannot_count_other_accounts_ingests_through_row_numbers(db, superuser, world):
-    """0104: the ledger's and page views' ids are identities shared by every account; reading
+    """0103: the ledger's and page views' ids are identities shared by every account; reading
     his own rows' ids before and after, Bob learned how many rows Alice ingested meanwhile.
     He reads every other column of his own rows, and none of the ids, however asked."""
     bob = world["bob"]

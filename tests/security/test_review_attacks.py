@@ -408,7 +408,7 @@ def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(
 
 
 def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselves(db, team, superuser, make_user):
-    """0103: each assignment notifies its assignee, who cannot delete notifications. The same
+    """0102: each assignment notifies its assignee, who cannot delete notifications. The same
     post, assignee and role is open once; one account holds at most 100 open assignments from
     another; and a direct INSERT is refused self-assignment as review_assign is."""
     ada, grace, posts = team["ada"], team["grace"], team["posts"]

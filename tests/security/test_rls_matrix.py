@@ -727,7 +727,7 @@ def ident(name: str) -> sql.Composable:
     return sql.Identifier(*name.split("."))
 
 
-# Tables whose row number accounts may not read (0104): their row is named by other columns.
+# Tables whose row number accounts may not read (0103): their row is named by other columns.
 NAMED_WITHOUT_ID = {
     "analytics_ingest_ranges": ("author_id", "file_key", "start_offset"),
     "analytics_page_views": ("author_id", "blog_id", "visitor", "viewed_at"),

@@ -1,4 +1,4 @@
--- 0104: accounts no longer read the row numbers of the ingest ledger and page views.
+-- 0103: accounts no longer read the row numbers of the ingest ledger and page views.
 --
 -- analytics_ingest_ranges.id and analytics_page_views.id are identities shared by every
 -- account: an account that ingests twice and compares its new rows' ids learns how many rows

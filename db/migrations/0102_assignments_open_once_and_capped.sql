@@ -1,4 +1,4 @@
--- 0103: a new assignment is checked the same way whoever writes it, and they cannot flood.
+-- 0102: a new assignment is checked the same way whoever writes it, and they cannot flood.
 --
 -- Each new assignment notifies its assignee, and users cannot delete notifications, so an
 -- account could send another any number of them: the same post to the same person again and

@@ -1,0 +1,68 @@
+"""`workers ensure-partitions` needs the partitioned tables to itself for a moment: while another
+session reads one it waits (up to the administrative lock timeout, 5 s), then says what happened,
+another session is using the table, with exit 5 (a conflict), and creates nothing. A lock wait on
+a row still says the row is locked."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from blogster_cli.db.errors import translate
+from blogster_cli.errors import Conflict
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+
+def partitions(superuser) -> int:
+    return superuser.execute(
+        "select count(*) from pg_inherits where inhparent in"
+        " ('public.user_notifications'::regclass, 'public.chatbot_messages'::regclass)"
+    ).fetchone()[0]
+
+
+def test_an_open_read_of_a_partitioned_table_makes_it_say_the_table_is_in_use(cli, db, make_user, superuser):
+    alice = make_user(login_password=LOGIN_PASSWORD)
+    before = partitions(superuser)
+    with login_as(db, alice.role_name) as reader, reader.transaction():
+        reader.execute("select count(*) from public.chatbot_messages")  # her own: none, but the table is open
+        ran = cli("workers", "ensure-partitions", "--months", "14", "--json")
+    assert ran.exit_code == 5
+    assert ran.stdout == ""
+    assert ran.stderr == "error: another session is using the table; try again later\n"
+    assert partitions(superuser) == before  # nothing created: the run was one transaction
+    retried = cli("workers", "ensure-partitions", "--months", "14", "--json")
+    assert retried.exit_code == 0, retried.stderr
+    assert retried.json()["created"] > 0
+
+
+def lock_error(superuser, db, statement: str) -> psycopg.Error:
+    """The error `statement` meets while another session holds every auth.users row (and, so,
+    the table in ROW SHARE mode)."""
+    with db.connect() as holder, holder.transaction():
+        holder.execute("select id from auth.users for update")
+        with pytest.raises(psycopg.errors.LockNotAvailable) as raised, superuser.transaction():
+            superuser.execute("set local lock_timeout = '100ms'")
+            superuser.execute(statement)
+    return raised.value
+
+
+ROW = "the row is locked by another session; try again"
+TABLE = "another session is using the table; try again later"
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("select id from auth.users for update", ROW),
+        ("select id from auth.users for share nowait", ROW),
+        ("update auth.users set email = email", ROW),
+        ("lock table auth.users in exclusive mode", TABLE),
+        ("lock table auth.users in exclusive mode nowait", TABLE),
+        ("alter table auth.users alter column email set default null", TABLE),
+    ],
+)
+def test_a_lock_timeout_names_a_row_only_when_it_waited_for_one(db, make_user, superuser, statement, message):
+    make_user()
+    error = translate(lock_error(superuser, db, statement))
+    assert isinstance(error, Conflict)
+    assert str(error) == message
