@@ -104,9 +104,11 @@ def ensure_partitions(
 ) -> None:
     """Create the coming months' table partitions (what the workers do daily), for cron.
 
-    It needs the partitioned tables (notifications, chatbot messages) to itself for a moment: while
-    another session reads them it waits up to 5 s, then stops with "another session is using the
-    table; try again later" (exit 5) and creates nothing; a later run does it.
+    A run with nothing to create changes nothing and waits for nobody. One that creates a partition
+    (or repairs one that differs from its table) needs the partitioned tables (notifications,
+    chatbot messages) to itself for a moment: while another session reads them it waits up to
+    5 s, then stops with "another session is using the table; try again later" (exit 5) and
+    creates nothing; a later run does it.
 
     Example: blogster workers ensure-partitions --months 6
     """

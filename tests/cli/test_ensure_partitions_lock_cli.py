@@ -66,3 +66,34 @@ def test_a_lock_timeout_names_a_row_only_when_it_waited_for_one(db, make_user, s
     error = translate(lock_error(superuser, db, statement))
     assert isinstance(error, Conflict)
     assert str(error) == message
+
+
+def test_a_run_with_nothing_to_do_waits_for_no_reader_and_a_drifted_partition_is_synced(cli, db, make_user, superuser):
+    """0104: the daily run copied every policy and grant onto every partition again, taking each
+    partition to itself: with nothing to create it waited for every open read, then failed.
+    Now it changes (and locks) nothing unless a partition differs from its parent."""
+    import time
+
+    assert cli("workers", "ensure-partitions", "--months", "3", "--json").exit_code == 0
+    alice = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, alice.role_name) as reader, reader.transaction():
+        reader.execute("select count(*) from public.chatbot_messages")
+        reader.execute("select count(*) from public.user_notifications")
+        started = time.monotonic()
+        quiet = cli("workers", "ensure-partitions", "--months", "3", "--json")
+        assert quiet.exit_code == 0, quiet.stderr
+        assert quiet.json()["created"] == 0 and time.monotonic() - started < 3
+    (partition, policy) = superuser.execute(
+        "select c.oid::regclass::text, p.polname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+        " join pg_policy p on p.polrelid = c.oid where i.inhparent = 'public.user_notifications'::regclass limit 1"
+    ).fetchone()
+    superuser.execute(f'drop policy "{policy}" on {partition}')
+    superuser.execute(f"grant select on {partition} to anon")
+    assert cli("workers", "ensure-partitions", "--months", "3", "--json").exit_code == 0
+    assert (
+        superuser.execute(
+            "select count(*) from pg_policy where polrelid = %s::regclass and polname = %s", (partition, policy)
+        ).fetchone()[0]
+        == 1
+    )
+    assert not superuser.execute("select has_table_privilege('anon', %s, 'select')", (partition,)).fetchone()[0]
