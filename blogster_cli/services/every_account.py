@@ -4,8 +4,9 @@ and the `blogster workers ...` commands cron runs.
 One account's failure stops only that account's share. Its rows are its own to shape (a
 calendar entry at the largest sequence number, a date far in the future) and its login may
 hold a lock on them for as long as it likes; neither may keep the job from the accounts after
-it. Their failures are returned with the results, for the caller to log or report; the
-account's own work is retried on the next run. Only a lost server stops the whole run.
+it; nor may a bug its data meets (an error Blogster did not foresee, logged with its traceback).
+Their failures are returned with the results, for the caller to log or report; the account's
+own work is retried on the next run. Only a lost server stops the whole run.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def for_every_account(
     db: Database, accounts: Iterable[UUID], work: Callable[[ActingUser], Result], *, timeouts: Timeouts
 ) -> EveryAccount[Result]:
     """Runs `work` as each account in turn, within the configured `timeouts` (a lock an account
-    holds costs the run at most lock_ms); an account's BlogsterError is recorded and logged,
-    and the next account goes on (a DatabaseUnavailable ends the run: the next would fail too)."""
+    holds costs the run at most lock_ms); an account's error is recorded and logged, and the
+    next account goes on (a DatabaseUnavailable ends the run: the next would fail too)."""
     outcome: EveryAccount[Result] = EveryAccount()
     for account in accounts:
         try:
@@ -55,4 +56,8 @@ def for_every_account(
         except BlogsterError as exc:
             log.warning("account %s: %s", account, exc)
             outcome.failures.append(AccountFailure(account, str(exc)))
+        except Exception as exc:  # a bug this account's data meets: the accounts after it go on
+            log.exception("account %s: unexpected failure", account)
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            outcome.failures.append(AccountFailure(account, f"unexpected failure: {type(exc).__name__}: {first_line}"))
     return outcome
