@@ -88,6 +88,28 @@ def test_bob_cannot_post_into_alices_conversation_or_forge_the_bots_replies(db, 
         as_role(db, bob, "insert into chatbot_conversations (user_id) values (%s)", (alice.user_id,))
 
 
+def test_bob_cannot_tell_whether_alice_is_at_her_rate_limit(db, chats, superuser):
+    """0105: the rate limit ran before the policy, so Bob's insert into Alice's conversation
+    answered 54000 ("too many") while she was at her limit and 42501 otherwise; it also waited
+    on her rate row. Now it is refused by the policy alike, and her count does not move."""
+    alice, bob, conversation = chats
+    superuser.execute(
+        "update internal.chatbot_message_rates set messages = 1000, window_start = now() where user_id = %s",
+        (alice.user_id,),
+    )
+    with db.connect() as holder, holder.transaction():  # Alice's rate row locked meanwhile
+        holder.execute("select 1 from internal.chatbot_message_rates where user_id = %s for update", (alice.user_id,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            as_role(db, bob, "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', 'hi')",
+                    (conversation,))  # fmt: skip
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded):  # Alice herself is at her limit
+        as_role(db, alice, "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', 'hi')",
+                (conversation,))  # fmt: skip
+    assert superuser.execute(
+        "select messages from internal.chatbot_message_rates where user_id = %s", (alice.user_id,)
+    ).fetchone() == (1000,)
+
+
 def test_intents_are_read_by_admins_and_workers_only(db, make_user, superuser):
     superuser.execute("insert into chatbot_intents (name, training_phrases) values ('secret', '{internal phrase}')")
     user, admin = make_user(), make_user(admin=True)
