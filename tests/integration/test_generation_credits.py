@@ -176,3 +176,30 @@ def test_a_draft_costs_nine_database_round_trips(db, make_user, ai_server, tmp_p
     round_trips = [line for line in sent if "\tQuery\t" in line or line.endswith("\tSync")]
     assert len(round_trips) == 9, round_trips
     assert stored.content and stored.content["markdown"] and stored.tags == []
+
+
+def test_an_old_snapshot_cannot_reserve_the_last_credit_twice(db, make_user, superuser):
+    """0106: a REPEATABLE READ transaction whose snapshot predates another session's reservation
+    counted without it, and both held the last credit. Only READ COMMITTED may reserve: it
+    counts every reservation committed before the lock was granted."""
+    import uuid
+
+    import psycopg
+
+    from blogster_cli.actors import Timeouts
+    from blogster_cli.db.acting import acting_transaction, switch_sql
+
+    alice = make_user()
+    superuser.execute("update public.user_subscriptions set credits_remaining = 1 where user_id = %s", (alice.user_id,))
+    reserve = "select public.reserve_generation_credit(%s)"
+    with db.connect() as old, db.connect() as other:
+        old.execute(("begin isolation level repeatable read; " + switch_sql(alice.role_name, Timeouts())).encode())
+        old.execute("select count(*) from public.blogs").fetchone()  # the snapshot is taken here
+        with acting_transaction(other, alice.role_name):
+            assert other.execute(reserve, (uuid.uuid4(),)).fetchone() == (0,)
+        with pytest.raises(psycopg.errors.ActiveSqlTransaction, match="read committed transaction"):
+            old.execute(reserve, (uuid.uuid4(),))
+        old.rollback()
+    assert superuser.execute(
+        "select count(*) from internal.ai_credit_reservations where user_id = %s", (alice.user_id,)
+    ).fetchone() == (1,)
