@@ -124,13 +124,14 @@ def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
     conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role_name)))
 
 
-def terminate_sessions(conn: psycopg.Connection, *, role_name: str) -> int:
-    """Ends every other server session logged in as `role_name`; returns how many."""
+def terminate_sessions(conn: psycopg.Connection, *, role_name: str, wait_ms: int = 0) -> int:
+    """Ends every other server session logged in as `role_name`, waiting up to `wait_ms` for
+    each to be gone (and its locks with it); returns how many."""
     return scalar(
         conn.execute(
-            "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+            "select count(*) filter (where pg_terminate_backend(pid, %s)) from pg_stat_activity"
             " where usename = %s and pid <> pg_backend_pid()",
-            (role_name,),
+            (wait_ms, role_name),
         ),
         int,
     )

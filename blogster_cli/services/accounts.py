@@ -204,6 +204,9 @@ def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str |
     return NewAccount(Actor(user_id=user_id, email=email), role_name, generated)
 
 
+_SESSION_END_WAIT_MS = 3000  # how long a ban or password reset waits for each session to end
+
+
 def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -> None:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
@@ -214,18 +217,26 @@ def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -
 
 
 def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> None:
+    """Bans (or, with None, lifts the ban). On a shared server the account's login is closed and
+    its sessions ended first, in a transaction of their own: one of its sessions may hold its
+    own row locked (an open transaction), which would otherwise make the ban fail."""
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
-        if account.id == acting.actor.user_id:
-            raise PermissionDenied("you cannot ban yourself")
+    if account.id == acting.actor.user_id:
+        raise PermissionDenied("you cannot ban yourself")
+    closing = until is not None and not ctx.database.is_embedded
+    if closing:
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
+            accounts.set_can_login(conn, role_name=account.role_name, can_login=False)
+    with admin_unit_of_work(ctx.database) as conn:
+        if closing:  # a session that logged in before the login closed
+            accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
         accounts.set_banned_until(conn, user_id=account.id, until=until)
         accounts.revoke_all_sessions(conn, user_id=account.id)
         if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
-    if until is not None:
-        with admin_unit_of_work(ctx.database) as conn:
-            accounts.terminate_sessions(conn, role_name=account.role_name)
 
 
 def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> str | None:
@@ -237,6 +248,8 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
     sessions.check_password_strength(password)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
+        # Its sessions end first: one may hold its own row locked (an open transaction).
+        accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
         accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
         accounts.revoke_all_sessions(conn, user_id=account.id)
         if not ctx.database.is_embedded and accounts.role_can_login(conn, role_name=account.role_name):

@@ -95,6 +95,36 @@ def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
     assert cli("admin", "users", "ban", "carol@example.com").exit_code == 0
 
 
+def test_an_account_holding_its_own_row_cannot_outlast_its_ban(cli, signed_up, db, make_user, superuser):
+    """With its own login, an account kept a transaction open holding its auth.users row (through
+    `auth.request_account_deletion()`): `admin users ban` and `reset-password` failed after the
+    lock timeout and the account kept its login. Its sessions now end first, then the ban holds."""
+    import psycopg
+
+    from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+    eve = make_user("eve@example.com", login_password=LOGIN_PASSWORD)
+    for command in (
+        ("admin", "users", "reset-password", "eve@example.com"),
+        ("admin", "users", "ban", "eve@example.com"),
+    ):
+        holder = login_as(db, eve.role_name)
+        holder.execute("begin")
+        holder.execute("select auth.request_account_deletion()")
+        started = time.monotonic()
+        result = cli(*command)
+        assert result.exit_code == 0, result.stderr
+        assert time.monotonic() - started < 5
+        with pytest.raises(psycopg.OperationalError):
+            holder.execute("select 1")
+        holder.close()
+    assert superuser.execute("select rolcanlogin from pg_roles where rolname = %s", (eve.role_name,)).fetchone() == (
+        False,
+    )
+    with pytest.raises(psycopg.OperationalError):
+        login_as(db, eve.role_name)
+
+
 def test_passwd_changes_the_password(cli, signed_up):
     new = "a-brand-new-password"
     result = cli("auth", "passwd", "--password-stdin", input=f"{PASSWORD}\n{new}\n")

@@ -182,6 +182,11 @@ def test_bob_cannot_count_other_accounts_ingests_through_row_numbers(db, superus
         "insert into analytics_page_views (blog_id, visitor, viewed_at) values (null, 1, now()) returning id",
         "insert into analytics_ingest_ranges (file_key, start_offset, end_offset, range_hash, lines)"
         " values (repeat('c', 64), 0, 1, repeat('d', 64), 1) returning *",
+        # 0107: writing the numbers the identity hands out next failed every account's ingest on
+        # the primary key, and a taken one (23505) found the global volume.
+        "insert into analytics_ingest_ranges (id, file_key, start_offset, end_offset, range_hash, lines)"
+        " overriding system value values (1, repeat('c', 64), 0, 1, repeat('d', 64), 1)",
+        "insert into analytics_page_views (id, visitor, viewed_at) overriding system value values (1, 1, now())",
     ):
         assert as_bob(db, world, statement) == "42501", statement
     assert as_bob(db, world, "select author_id, file_key, start_offset, views from analytics_ingest_ranges") != "ok:0"

@@ -110,6 +110,30 @@ def test_bob_cannot_tell_whether_alice_is_at_her_rate_limit(db, chats, superuser
     ).fetchone() == (1000,)
 
 
+def test_setting_role_to_a_group_does_not_make_an_account_a_trusted_writer(db, make_user, superuser):
+    """0107: with its own login, `SET ROLE authenticated` made auth.uid() NULL, which the chat
+    trigger read as a worker: Bob's insert into Alice's conversation answered 54000 while she
+    was at her limit again. A session logged in as an account stays an account."""
+    from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+    alice, bob = make_user(), make_user(login_password=LOGIN_PASSWORD)
+    conversation = as_role(db, alice, "insert into chatbot_conversations (user_id) values (%s) returning id",
+                           (alice.user_id,))[0][0]  # fmt: skip
+    as_role(db, alice, "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', 'hi')",
+            (conversation,))  # fmt: skip
+    superuser.execute(
+        "update internal.chatbot_message_rates set messages = 1000, window_start = now() where user_id = %s",
+        (alice.user_id,),
+    )
+    with login_as(db, bob.role_name) as conn:
+        conn.execute("set role authenticated")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', 'hi')",
+                (conversation,),
+            )
+
+
 def test_intents_are_read_by_admins_and_workers_only(db, make_user, superuser):
     superuser.execute("insert into chatbot_intents (name, training_phrases) values ('secret', '{internal phrase}')")
     user, admin = make_user(), make_user(admin=True)

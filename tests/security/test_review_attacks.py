@@ -447,6 +447,28 @@ def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselve
     assert refused == 2  # grace already held 2 open ones from ada
     assert notices() - before == 98
     run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (team["ids"]["grace"],))
-    assign(db, ada, many[-1], grace)
+    # Withdrawing frees an open place, but not today's: 100 assignments made to grace today (0107).
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="100 posts to that account today"):
+        assign(db, ada, many[-1], grace)
+    assert notices() - before == 98
     lin_post = many[0]
     assign(db, ada, lin_post, team["lin"])  # other assignees are not limited by grace's count
+
+
+def test_an_author_moves_no_assignment_through_the_workflow_alone(db, team, superuser):
+    """0107: the author could UPDATE its assignments' status directly, taking the assignee's
+    steps (start, submit) and rejecting to free the open cap, notifying at every step; and
+    clear their assigner. Status now moves through review_act only, and the assigner stays."""
+    ada, ids = team["ada"], team["ids"]
+    before = state(superuser)
+    for statement, error in [
+        ("update public.team_collaboration set status = 'in_progress' where id = %s",
+         psycopg.errors.InsufficientPrivilege),
+        ("update public.team_collaboration set assigned_by = null where id = %s", psycopg.errors.CheckViolation),
+    ]:  # fmt: skip
+        with pytest.raises(error):
+            run(db, ada, statement, (ids["grace"],))
+    assert state(superuser) == before
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # start is the assignee's step
+        run(db, ada, "select public.review_act(%s, 'start')", (ids["grace"],))
+    assert run(db, team["grace"], "select public.review_act(%s, 'start')::text", (ids["grace"],)) == [("in_progress",)]

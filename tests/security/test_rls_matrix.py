@@ -482,7 +482,7 @@ TABLES = [
     table(
         "team_collaboration",
         lambda w: {"blog_id": w.ids["blog"], "role": "editor", "assigned_by": alice(w)},
-        ("status", "in_progress"),  # a legal step from 'assigned' (0071's transition trigger)
+        ("due_date", date.today() + timedelta(days=30)),  # status moves through review_act only (0107)
         **OWNER_ONLY,
         move=BLOG_MOVE,
     ),
