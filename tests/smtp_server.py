@@ -17,6 +17,8 @@ from aiosmtpd.controller import Controller
 class MailRecorder:
     refuse: set[str] = field(default_factory=set)
     messages: list[tuple[str, EmailMessage]] = field(default_factory=list)
+    raw: list[tuple[str, bytes]] = field(default_factory=list)
+    """Each message as it came over the wire (headers as the sender folded them)."""
     fail_after: int | None = None
     """Answer 421 (a temporary failure: the server is going away) once this many messages were kept."""
     on_data: Callable[[int], None] | None = None
@@ -34,6 +36,7 @@ class MailRecorder:
         message = message_from_bytes(envelope.content, policy=policy.default)
         for rcpt in envelope.rcpt_tos:
             self.messages.append((rcpt, message))
+            self.raw.append((rcpt, envelope.original_content or envelope.content))
         if self.on_data:
             self.on_data(len(self.messages))
         return "250 Message accepted"

@@ -22,7 +22,8 @@ import re
 import secrets
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.policy import default as _default_policy
+from email.utils import formataddr, formatdate
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -109,10 +110,13 @@ def unsubscribe_tokens(log_lines: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class PostSection:
+    """One post of a newsletter: its HTML for the HTML part, its markdown (plain text that reads
+    as written) for the plain-text part, so both parts carry the whole post."""
+
     title: str
     url: str
     html: str
-    summary: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,10 @@ class Bodies:
     text: str
 
 
+# Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL
+# (one long word) was folded into RFC 2047 encoded words, which no mail client reads as a URL.
+_MAIL_POLICY = _default_policy.clone(max_line_length=998)
+_READ_IT = "Read it on the site: "  # before each post's link in the plain-text part (tracked there too)
 DEFAULT_BODY_STYLE = "font-family: Georgia, serif; max-width: 40em; margin: 0 auto; line-height: 1.5"
 
 
@@ -145,7 +153,9 @@ def render(
         f'<footer><p><a href="{UNSUBSCRIBE_PLACEHOLDER}"{link}>Unsubscribe</a> from {html.escape(site_title)}.</p></footer>\n'
         "</body></html>\n"
     )
-    text_sections = "\n\n".join(f"{p.title}\n{'=' * len(p.title)}\n\n{p.summary}\n\nRead it: {p.url}" for p in posts)
+    text_sections = "\n\n".join(
+        f"{p.title}\n{'=' * len(p.title)}\n\n{p.text.strip()}\n\n{_READ_IT}{p.url}" for p in posts
+    )
     text_body = f"{site_title}\n\n{text_sections}\n\n--\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
     return Bodies(html=html_body, text=text_body)
 
@@ -189,7 +199,7 @@ def _tracked(bodies: Bodies, tracking: Tracking) -> Bodies:
     for url in dict.fromkeys(tracking.post_urls):
         escaped = html.escape(url, quote=True)
         page = page.replace(f'href="{escaped}"', f'href="{html.escape(tracking.link(url), quote=True)}"')
-        text = text.replace(f"Read it: {url}\n", f"Read it: {tracking.link(url)}\n")
+        text = text.replace(f"{_READ_IT}{url}\n", f"{_READ_IT}{tracking.link(url)}\n")
     image = f'<img src="{html.escape(tracking.pixel, quote=True)}" width="1" height="1" alt="" style="display:none">'
     page = page.replace("</body>", f"{image}\n</body>", 1)
     return Bodies(html=page, text=text)
@@ -223,13 +233,14 @@ def build_message(
     and with `tracking` their own open image and tracked post links."""
     if tracking is not None:
         bodies = _tracked(bodies, tracking)
-    message = EmailMessage()
+    message = EmailMessage(policy=_MAIL_POLICY)
     message["From"] = sender
     # A name is one line of text: line breaks in an imported name (which the header would
     # refuse, stopping the send for everyone after this reader) become spaces.
     message["To"] = formataddr((" ".join((recipient.name or "").split()), recipient.email))
     message["Subject"] = subject
     message["Message-ID"] = message_id
+    message["Date"] = formatdate(usegmt=True)
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message.set_content(bodies.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe))
     message.add_alternative(

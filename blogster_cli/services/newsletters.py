@@ -106,7 +106,7 @@ def _public(row: EmailNewsletter) -> NewsletterPublic:
 
 def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
     """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
-    from blogster_cli.distribution.crosspost import absolute_media_html, media_url
+    from blogster_cli.distribution.crosspost import absolute_media_html, absolute_media_markdown, media_url
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
     from blogster_cli.services.post_steps import find_own, markdown_of
@@ -125,9 +125,11 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
             if row.status != BlogStatus.PUBLISHED:
                 raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
             config, url = published_address(conn, row, base_domain=base_domain)
-            rendered = render_post(markdown_of(row))
-            body = absolute_media_html(rendered.html, media_url(config.base_url))  # `media/<name>` pictures
-            sections.append((row.slug, letters.PostSection(row.title, url, body, rendered.summary)))
+            markdown = markdown_of(row)
+            rendered = render_post(markdown)
+            media = media_url(config.base_url)  # `media/<name>` pictures, absolute in a mail
+            body, text = absolute_media_html(rendered.html, media), absolute_media_markdown(markdown, media)
+            sections.append((row.slug, letters.PostSection(row.title, url, body, text)))
             ids.append(row.id)
         assert config is not None
         body_style, link_style = email_styles(config.theme)  # the site's look, inline

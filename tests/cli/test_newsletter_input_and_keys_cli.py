@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -277,3 +278,21 @@ def test_pictures_from_the_media_store_are_absolute_in_the_mail(cli, newsletter,
     assert sent.exit_code == 0, sent.stderr
     [message] = recorder.to("reader0@example.com")
     assert f'src="{site}media/{PICTURE}"' in message.get_body(("html",)).get_content()
+
+
+def test_a_mail_has_a_usable_unsubscribe_header_a_date_and_the_whole_post_in_plain_text(
+    cli, newsletter, smtp, tmp_path
+):
+    """List-Unsubscribe was folded into RFC 2047 encoded words (no client reads that as a URL), the
+    mail had no Date, and its plain-text part held only the post's first paragraph."""
+    recorder, url = smtp
+    sent = cli("newsletter", "send", newsletter, "--to", readers_csv(tmp_path, 1), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    [message] = recorder.to("reader0@example.com")
+    [raw] = [content.decode() for rcpt, content in recorder.raw if rcpt == "reader0@example.com"]
+    header = re.search(r"^List-Unsubscribe: (.*)$", raw, re.MULTILINE).group(1)
+    assert re.fullmatch(r"<https://[^\s>]+/unsubscribe/\?t=[0-9a-f]+>\r?", header), header
+    assert message["Date"] is not None and parsedate_to_datetime(message["Date"]).tzinfo is not None
+    text = message.get_body(("plain",)).get_content()
+    assert "Use **tmux** every day." in text  # the whole post, pictures and all, as its markdown
+    assert re.search(rf"!\[A shell\]\(https://[^)]+/media/{PICTURE}\)", text), text
