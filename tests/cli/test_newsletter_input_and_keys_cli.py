@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from psycopg.types.json import Jsonb
