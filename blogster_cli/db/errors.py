@@ -58,6 +58,20 @@ _CONSTRAINT_MESSAGES = {
     "blogs_title_length": "a title has 1 to 500 characters",
     "blog_tags_name_format": "a tag has 1 to 64 characters and no control characters",
     "personas_owner_name_key": "you already have a persona with that name",
+    "personas_name_length": "a persona's name has 1 to 200 characters",
+    "feature_flags_name_format": "a flag name is 1-100 lower-case letters, digits, '_', '.' or '-', starting with a letter or digit",
+    "feature_flags_rollout_percentage": "a rollout percentage is 0 to 100",
+    "keyword_research_keyword_length": "a keyword has 1 to 500 characters",
+    "maintenance_schedules_title_length": "a maintenance title has 1 to 200 characters",
+    "maintenance_schedules_window": "a maintenance window ends after it starts",
+    "blog_ideas_title_length": "an idea's title has 1 to 500 characters",
+    "blog_templates_name_length": "a template's name has 1 to 200 characters",
+    "documentation_pages_title_length": "a page title has 1 to 300 characters",
+    "documentation_pages_slug_format": "a page slug is lower-case words and digits joined by '-', in folders joined by '/'",
+    "documentation_categories_slug_format": "a category slug is lower-case words and digits joined by '-'",
+    "newsletter_subscribers_email_shape": "that is not an email address",
+    "newsletter_subscribers_name_length": "a subscriber's name has at most 200 characters",
+    "chatbot_conversations_feedback_length": "feedback has at most 5,000 characters",
 }
 
 

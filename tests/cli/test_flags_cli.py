@@ -74,3 +74,11 @@ def test_admins_check_a_flag_for_another_account_and_others_cannot(cli, signed_u
     assert cli("flags", "check", "corp-pro", "--user", "bob@corp.example").stdout == "on\n"  # oneself
     denied = cli("flags", "check", "corp-pro", "--user", signed_up)
     assert denied.exit_code == 4 and signed_up not in denied.stderr
+
+
+def test_a_flag_name_the_schema_refuses_is_explained_in_one_line(cli, signed_up):
+    for name in ("", "Spaces Name!", "x" * 101):
+        result = cli("flags", "create", name)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "lower-case letters" in result.stderr
+        assert "constraint" not in result.stderr and "relation" not in result.stderr
