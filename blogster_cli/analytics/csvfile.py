@@ -67,16 +67,27 @@ def read_columns(
         raise ValueError(f"line {reader.line_num}: {exc}") from None
 
 
+MAX_FIGURE = 1e15  # no export holds a larger amount or count; 1e308 is a typo or an attack
+MAX_WHOLE = 2**31 - 1  # counts go to integer columns
+
+
 def number(text: str) -> float | None:
-    """'1,234', '$0.80', '12.5%', '-' -> a float or None; ValueError for other text."""
+    """'1,234', '$0.80', '12.5%', '-' -> a float or None; ValueError for other text, and for
+    infinity, nan or a figure beyond MAX_FIGURE either way."""
     cleaned = text.strip().replace(",", "").replace("$", "").replace("€", "").replace("£", "").replace("%", "")
     if cleaned.lower() in ("", "-", "n/a", "na", "--"):
         return None
-    return float(cleaned)
+    value = float(cleaned)
+    if not -MAX_FIGURE <= value <= MAX_FIGURE:  # also false for nan
+        raise ValueError(cleaned)
+    return value
 
 
 def whole(text: str) -> int | None:
+    """A count: number() rounded, within an integer column."""
     value = number(text)
+    if value is not None and abs(value) > MAX_WHOLE:
+        raise ValueError(text)
     return None if value is None else round(value)
 
 

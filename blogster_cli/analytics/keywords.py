@@ -33,11 +33,19 @@ class KeywordRow:
     intent: str | None
 
 
-def _number(text: str) -> float | None:
+MAX_VOLUME = 2**31 - 1  # the column is an integer
+
+
+def _number(text: str, high: float = 1e15) -> float | None:
+    """A figure of a cell (thousands separators, '$' and '%' ignored), None when empty; ValueError
+    when it is no number, not finite, negative, or above `high`."""
     cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "")
     if cleaned in ("", "-", "n/a"):
         return None
-    return float(cleaned)
+    number = float(cleaned)
+    if not 0 <= number <= high:  # also false for nan
+        raise ValueError(cleaned)
+    return number
 
 
 def _intent(text: str) -> str | None:
@@ -56,7 +64,7 @@ def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
             rejected.append(Rejected(line, "no keyword" if not keyword else "keyword longer than 500 characters"))
             continue
         try:
-            volume = _number(cells["search_volume"])
+            volume = _number(cells["search_volume"], MAX_VOLUME)
             row = KeywordRow(
                 keyword, None if volume is None else int(volume), _number(cells["keyword_difficulty"]),
                 _number(cells["cpc"]), _number(cells["competition"]), _intent(cells["intent"]),

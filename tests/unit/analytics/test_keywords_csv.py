@@ -29,3 +29,23 @@ def test_semicolons_other_headers_and_no_keyword_column() -> None:
     assert rows == [KeywordRow("blog hosting", 1200, 12.0, None, None, None)]
     with pytest.raises(ValueError):
         parse_keywords("volume,cpc\n1,2\n")
+
+
+def test_figures_a_keyword_cannot_have_fail_their_own_line_only() -> None:
+    """A volume past the integer column failed the whole import on the database; a negative
+    one, infinity or nan were kept."""
+    text = "keyword,volume,cpc\nok,10,1\nhuge,99999999999999999999,1\nnegative,-5,1\nforever,inf,1\nnothing,nan,1\ncheap,1,-2\n"
+    rows, rejected = parse_keywords(text)
+    assert [row.keyword for row in rows] == ["ok"]
+    assert [r.line for r in rejected] == [3, 4, 5, 6, 7]
+
+
+def test_a_revenue_figure_past_any_export_fails_its_own_line() -> None:
+    """1e308 was kept as revenue (the report then printed 300 digits) and `inf` clicks ended the
+    import with an unexpected failure (round(inf))."""
+    from blogster_cli.analytics.exports import parse_revenue
+
+    text = "type,revenue,clicks\nads,12.5,3\nads,1e308,1\nads,1,inf\nads,nan,1\nads,2,99999999999\n"
+    rows, rejected = parse_revenue(text)
+    assert [row.revenue for row in rows] == [12.5]
+    assert [r.line for r in rejected] == [3, 4, 5, 6]
