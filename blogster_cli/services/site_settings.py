@@ -85,7 +85,10 @@ def _checked(key: str, value: str) -> object:
 
 
 def set_value(acting: ActingUser, *, key: str, value: str, base_domain: str) -> SiteSettings:
-    """Changes one setting (`is_custom_domain_verified` is not one: only a DNS check may set it)."""
+    """Changes one setting (`is_custom_domain_verified` is not one: only a DNS check may set it).
+    `key` as `site settings show` prints it (`posts_per_page`) or as the command line writes it
+    (`posts-per-page`), in any case."""
+    key = key.strip().lower().replace("_", "-")
     if key not in KEYS:
         raise InvalidInput(f"unknown site setting {key!r}; known: {', '.join(KEYS)}")
     with unit_of_work(acting) as conn:

@@ -470,3 +470,12 @@ def test_a_rebuild_reads_no_svg_the_last_build_of_the_site_served(author, tmp_pa
     site_settings.set_value(author, key="permalink", value="/{slug}/", base_domain=BASE)  # another site key
     build(author, out)
     assert len(parsed) == 2
+
+
+def test_a_setting_is_named_as_settings_show_prints_it_too(author):
+    """`site settings show --json` prints posts_per_page and custom_domain; `set` knew only the
+    dashed names."""
+    for key in ("posts_per_page", "Posts-Per-Page", "posts-per-page"):
+        assert site_settings.set_value(author, key=key, value="7", base_domain=BASE).posts_per_page == 7
+    with pytest.raises(InvalidInput, match="unknown site setting"):
+        site_settings.set_value(author, key="colour", value="red", base_domain=BASE)
