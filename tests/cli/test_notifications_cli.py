@@ -85,3 +85,12 @@ def test_lists_take_the_shared_format_and_limit_options(cli, signed_up):
     ids = cli("notifications", "list", "--format", "ids", "--limit", "1").stdout.split()
     assert ids == [cli("notifications", "list", "--json").json()[0]["id"]]
     assert cli("notifications", "list", "--json", "--format", "csv").exit_code == 2
+
+
+def test_a_maintenance_window_already_over_is_refused_and_notifies_nobody(cli, signed_up):
+    """It notified every user "Scheduled maintenance: ..." of a window in 2020, which
+    `maintenance list` then did not even show."""
+    past = cli("admin", "maintenance", "schedule", "--title", "Past", "--start", "2020-01-05 02:00", "--end",
+               "2020-01-05 03:00")  # fmt: skip
+    assert past.exit_code == 2 and "has passed" in past.stderr and past.stderr.count("\n") == 1
+    assert cli("notifications", "list", "--format", "count").stdout == "0\n"
