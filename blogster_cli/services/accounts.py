@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,9 @@ def _valid_email(email: str) -> str:
     return email
 
 
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,39}")  # profiles_username_format (0002)
+
+
 def signup(ctx: AppContext, *, email: str, password: str, username: str | None = None) -> tuple[Actor, bool]:
     """Creates an account with its own database role; the first account becomes admin.
 
@@ -47,6 +51,8 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
     _require_switching(ctx, "signing up")
     sessions.check_password_strength(password)
     email = _valid_email(email)
+    if username is not None and not _USERNAME.fullmatch(username):  # the new-user trigger would drop it unsaid
+        raise InvalidInput("a username is 3-40 letters, digits, '.', '_' or '-', starting with a letter or digit")
     password_hash = sessions.hash_password(password)
     metadata = {"username": username} if username else {}
     with admin_unit_of_work(ctx.database) as conn:

@@ -243,3 +243,14 @@ def test_the_user_list_service_returns_no_password_hashes(cli, signed_up):
     listed = accounts.list_users(acting_user(), ctx=app_context())
     assert [user.email for user in listed] == ["ada@example.com"]
     assert {"encrypted_password", "role_name"}.isdisjoint(field.name for field in fields(listed[0]))
+
+
+def test_a_username_signup_cannot_keep_is_refused_not_dropped(cli):
+    """`auth signup --username ab` created the account with no username, without a word."""
+    bad = cli("auth", "signup", "--email", "ab@example.com", "--username", "ab", "--password-stdin",
+              input=PASSWORD + "\n")  # fmt: skip
+    one_line_error(bad, 2)
+    ok = cli("auth", "signup", "--email", "ab@example.com", "--username", "abc", "--password-stdin",
+             input=PASSWORD + "\n")  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    assert cli("profile", "show", "--json").json()["username"] == "abc"
