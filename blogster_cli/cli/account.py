@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("account")
@@ -15,7 +16,9 @@ app = command_group("account")
 
 @app.command()
 def export(
-    directory: Path = typer.Argument(..., help="Folder to write account.json and your posts into."),
+    directory: Path = typer.Argument(
+        ..., help="Folder to write account.json and your posts into.", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Export all your data: account.json plus one markdown file per post.

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import FILE_PATH, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("analytics")
@@ -47,7 +48,9 @@ Example: blogster analytics ingest access.log.1.gz access.log --json
 
 @app.command(help=INGEST_HELP)
 def ingest(
-    files: list[str] = typer.Argument(..., help="Log files, plain or .gz; '-' for standard input."),
+    files: list[str] = typer.Argument(
+        ..., help="Log files, plain or .gz; '-' for standard input.", click_type=PATH_TEXT
+    ),
     log_format: str = typer.Option("combined", "--format", help="combined, common or nginx-json."),
     map_pattern: str | None = typer.Option(None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html'."),
     batch_bytes: int = typer.Option(16 << 20, "--batch-bytes", hidden=True, min=1),
@@ -142,7 +145,7 @@ def dashboard(json: bool = JSON_OPTION) -> None:
 def report(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug or id); all posts by default."),
     days: int = typer.Option(30, "--days", help="30 or 90."),
-    png: Path | None = typer.Option(None, "--png", dir_okay=False, help="Also write the chart as a PNG image."),
+    png: Path | None = typer.Option(None, "--png", help="Also write the chart as a PNG image.", click_type=FILE_PATH),
     json: bool = JSON_OPTION,
 ) -> None:
     """Views and visitors per day as a chart, top posts and referrers, bounce rate and time on page.

@@ -16,7 +16,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
-from blogster_cli.cli.params import parse_datetime
+from blogster_cli.cli.params import PATH_TEXT, parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ def new(
     title: str | None = typer.Argument(None, help="The title (or --title; not needed with --from)."),
     title_option: str | None = typer.Option(None, "--title", help="The title, instead of the argument."),
     from_file: str | None = typer.Option(
-        None, "--from", help="Create from a markdown file (front matter and body), or - for standard input."
+        None,
+        "--from",
+        help="Create from a markdown file (front matter and body), or - for standard input.",
+        click_type=PATH_TEXT,
     ),
     template: str | None = typer.Option(
         None, "--template", help="Scaffold the sections of this template (name or id)."
@@ -83,6 +86,7 @@ def new(
         raise InvalidInput("give the title once: as the argument or with --title")
     title = title if title is not None else title_option
     acting = acting_user()
+    read_body = False
     if from_file is not None:
         if template is not None:
             raise InvalidInput("--template scaffolds a new text; it does not go with --from")
@@ -101,13 +105,14 @@ def new(
             raise InvalidInput("a body on standard input does not go with --template")
         new_blog = drafting.scaffold(acting, title=title, template=template, persona=persona)
         if body:
-            new_blog.markdown = body
-            output.message("Read the body from standard input.")
+            new_blog.markdown, read_body = body, True
     new_blog.tags = [*new_blog.tags, *tags]
     if slug:
         new_blog.slug, new_blog.exact_slug = slug, True
     new_blog.status = status or new_blog.status
     row = blogs.create(acting, new=new_blog)
+    if read_body:
+        output.message("Read the body from standard input.")  # after the checks: a refusal is one line
     if porcelain:
         output.print_lines([str(row.id)])
     elif json:
@@ -237,7 +242,10 @@ def show(
 def edit(
     ref: str = typer.Argument(..., help="Slug or id."),
     from_file: str | None = typer.Option(
-        None, "--from", help="Take the text (front matter and body) from a file, or - for standard input."
+        None,
+        "--from",
+        help="Take the text (front matter and body) from a file, or - for standard input.",
+        click_type=PATH_TEXT,
     ),
     title: str | None = typer.Option(None, "--title", help="Set the title."),
     status: str | None = typer.Option(None, "--status", help="Set the status (as `blogs status` does)."),
@@ -317,19 +325,18 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
 
 def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
     """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
-    import shlex
     import signal
     import subprocess
 
-    from blogster_cli.cli.state import app_context
+    from blogster_cli.cli.editor import editor_command
     from blogster_cli.errors import BlogsterError
     from blogster_cli.services import editing
 
-    editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    command = editor_command()
     buffer = editing.open_buffer(draft, text)
     try:
         try:
-            process = subprocess.Popen([*shlex.split(editor), str(buffer)])
+            process = subprocess.Popen([*command, str(buffer)])
         except FileNotFoundError as exc:
             raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
         # Ctrl-C belongs to the editor while it runs (as in git): blogster ignoring it

@@ -12,6 +12,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
+from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 
@@ -270,7 +271,8 @@ def _today(timezone: str) -> date:
 
 @app.command("export")
 def export_ics(
-    ics: Path = typer.Option(..., "--ics", dir_okay=False, help="The .ics file to write."), json: bool = JSON_OPTION
+    ics: Path = typer.Option(..., "--ics", help="The .ics file to write.", click_type=FILE_PATH),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Write your calendar as an iCalendar file (same UIDs every time, so calendar programs update events).
 
@@ -284,7 +286,8 @@ def export_ics(
 
 @app.command("import")
 def import_ics(
-    ics: Path = typer.Option(..., "--ics", dir_okay=False, help="The .ics file to read."), json: bool = JSON_OPTION
+    ics: Path = typer.Option(..., "--ics", help="The .ics file to read.", click_type=FILE_PATH),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Add the events of an iCalendar file; an event already imported (same UID) is updated, not added again.
 
@@ -304,7 +307,9 @@ def import_ics(
 
 @app.command()
 def feed(
-    out: Path | None = typer.Option(None, "--out", file_okay=False, help="Site output folder (default: site_out)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Site output folder (default: site_out).", click_type=FOLDER_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write calendar.ics into the site output folder, for calendar programs to subscribe to (it is public there).
@@ -380,6 +385,8 @@ def run_due(
             + ("" if dry_run else f", {sum(r.error is None and not r.busy for r in report.newsletters_sent)} sent")
             + ("; site rebuilt." if report.site_rebuilt else ".")
         )
+    for note in report.notes:
+        output.message(f"note: {note}")
     for problem in report.errors:
         output.error(problem)
     if report.errors:

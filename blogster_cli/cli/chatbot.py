@@ -9,6 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import ChatbotIntentCategory
 
@@ -23,7 +24,9 @@ INTENT_COLUMNS = ["name", "category", "training_phrases", "responses", "follow_u
 
 @intents_app.command("import")
 def import_intents(
-    file: Path = typer.Argument(..., help="YAML or JSON intents, or a CSV of text,label rows (header first)."),
+    file: Path = typer.Argument(
+        ..., help="YAML or JSON intents, or a CSV of text,label rows (header first).", click_type=ANY_PATH
+    ),
     replace: bool = typer.Option(False, "--replace", help="Remove every stored intent first."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -45,7 +48,9 @@ def import_intents(
 
 @intents_app.command("export")
 def export_intents(
-    file: Path = typer.Argument(..., help="Where to write: .yaml/.yml, .json or .csv (text,intent)."),
+    file: Path = typer.Argument(
+        ..., help="Where to write: .yaml/.yml, .json or .csv (text,intent).", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write every intent to a file that `intents import` reads back.
@@ -113,7 +118,9 @@ def _percent(value: float | None) -> str:
 
 @app.command("evaluate")
 def evaluate(
-    file: Path = typer.Argument(..., help="A CSV of text,intent rows after a header; intent `oos`: out of scope."),
+    file: Path = typer.Argument(
+        ..., help="A CSV of text,intent rows after a header; intent `oos`: out of scope.", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Score the worker's classifier, trained on the stored intents, on labelled examples.

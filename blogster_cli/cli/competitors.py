@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("competitors")
@@ -15,7 +16,7 @@ app = command_group("competitors")
 
 @app.command("import")
 def import_pages(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV: Ahrefs/Semrush top pages or your own."),
+    file: Path = typer.Argument(..., help="CSV: Ahrefs/Semrush top pages or your own.", click_type=EXISTING_FILE),
     json: bool = JSON_OPTION,
 ) -> None:
     """Import competitors' pages: URL (required), Title, Traffic, Top keyword, Position, Word count, Published,

@@ -9,6 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 app = command_group("db")
@@ -85,7 +86,7 @@ def dsn() -> None:
 
 @app.command()
 def backup(
-    file: Path = typer.Argument(..., help="Backup file to write (private: mode 600)."),
+    file: Path = typer.Argument(..., help="Backup file to write (private: mode 600).", click_type=ANY_PATH),
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -108,7 +109,7 @@ def backup(
 
 @app.command()
 def restore(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A file made by `blogster db backup`."),
+    file: Path = typer.Argument(..., help="A file made by `blogster db backup`.", click_type=EXISTING_FILE),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     json: bool = JSON_OPTION,
 ) -> None:

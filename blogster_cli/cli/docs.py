@@ -13,6 +13,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
 
@@ -26,7 +27,9 @@ _MARK = re.compile("⟦(.*?)⟧", re.DOTALL)
 
 @app.command("import")
 def import_docs(
-    folder: Path = typer.Argument(..., help="A folder of markdown files; sub-folders become categories."),
+    folder: Path = typer.Argument(
+        ..., help="A folder of markdown files; sub-folders become categories.", click_type=ANY_PATH
+    ),
     publish: bool = typer.Option(False, "--publish", help="Publish the pages (unless their front matter says)."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -54,7 +57,7 @@ def import_docs(
 
 @app.command("export")
 def export_docs(
-    folder: Path = typer.Argument(..., help="Where to write the tree (created if missing)."),
+    folder: Path = typer.Argument(..., help="Where to write the tree (created if missing).", click_type=ANY_PATH),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write the documentation back as a markdown tree, each page at its source path.
@@ -94,7 +97,9 @@ def new(
     slug: str | None = typer.Option(None, "--slug", help="Default: from the title."),
     category: str | None = typer.Option(None, "--category", help="Category slug or name."),
     tag: list[str] = typer.Option([], "--tag", help="A tag (repeatable)."),
-    source: Path | None = typer.Option(None, "--from", help="Body from a markdown file ('-': standard input)."),
+    source: Path | None = typer.Option(
+        None, "--from", help="Body from a markdown file ('-': standard input).", click_type=ANY_PATH
+    ),
     status: DocumentationStatus = typer.Option(DocumentationStatus.DRAFT, "--status"),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -114,7 +119,9 @@ def new(
 @app.command()
 def edit(
     slug: str = SLUG_ARGUMENT,
-    source: Path | None = typer.Option(None, "--from", help="The whole page (front matter and body) from a file."),
+    source: Path | None = typer.Option(
+        None, "--from", help="The whole page (front matter and body) from a file.", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Edit a page in $VISUAL/$EDITOR (or from a file with --from) (admins).
@@ -332,20 +339,18 @@ def _read(source: Path) -> str:
 
 def _in_editor(text: str, slug: str) -> str:
     """The page in the editor, on a private temporary file; the text as saved."""
-    import os
-    import shlex
     import subprocess
     import tempfile
 
-    from blogster_cli.cli.state import app_context
+    from blogster_cli.cli.editor import editor_command
     from blogster_cli.errors import BlogsterError
 
-    editor = app_context().settings.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    command = editor_command()
     with tempfile.TemporaryDirectory(prefix="blogster-docs-") as folder:
         buffer = Path(folder) / (slug.replace("/", "-") + ".md")
         buffer.write_text(text, encoding="utf-8")
         try:
-            code = subprocess.call([*shlex.split(editor), str(buffer)])
+            code = subprocess.call([*command, str(buffer)])
         except FileNotFoundError as exc:
             raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
         if code != 0:

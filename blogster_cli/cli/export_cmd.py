@@ -7,11 +7,12 @@ from pathlib import Path
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
 def export_posts(
-    directory: Path = typer.Argument(..., help="Folder to write into (created if missing)."),
+    directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", click_type=ANY_PATH),
     fmt: str = typer.Option(..., "--format", help="hugo, jekyll, zola, astro or markdown."),
     status: list[str] = typer.Option(
         [], "--status", help="Only posts with this status: draft, scheduled, published, archived (repeat for more)."

@@ -9,6 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("images")
@@ -18,7 +19,7 @@ COLUMNS = ["id", "post", "url", "file_type", "size", "alt_text", "caption"]
 @app.command()
 def add(
     blog: str = typer.Argument(..., help="Slug or id of your post."),
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="The image file."),
+    file: Path = typer.Argument(..., help="The image file.", click_type=EXISTING_FILE),
     featured: bool = typer.Option(False, "--featured", help="Make it the post's featured image."),
     alt: str | None = typer.Option(None, "--alt", help="Alternative text for screen readers."),
     caption: str | None = typer.Option(None, "--caption"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.params import PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 
 def import_posts(
     paths: list[str] = typer.Argument(
-        ..., help="Markdown files or folders (searched recursively); - reads one file from standard input."
+        ...,
+        help="Markdown files or folders (searched recursively); - reads one file from standard input.",
+        click_type=PATH_TEXT,
     ),
     fmt: str = typer.Option(
         "auto", "--format", help="auto (detect), hugo, jekyll, zola, astro, markdown or wordpress (WXR XML)."

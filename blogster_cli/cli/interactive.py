@@ -11,6 +11,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("interactive")
@@ -42,7 +43,7 @@ def _show(item: Any, json: bool, verb: str) -> None:
 def create(
     content_type: str = typer.Argument(..., help="quiz, poll, survey or calculator."),
     title: str = typer.Option(..., "--title", help="The heading readers see."),
-    structure: Path = typer.Option(..., "--structure", help=STRUCTURE_HELP),
+    structure: Path = typer.Option(..., "--structure", help=STRUCTURE_HELP, click_type=ANY_PATH),
     tracking_id: str | None = typer.Option(
         None, "--tracking-id", help="Its short code's name (default: from the title)."
     ),
@@ -79,7 +80,7 @@ def list_items(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION
 def edit(
     ref: str = typer.Argument(..., help="Its tracking id (or the first characters of its id)."),
     title: str | None = typer.Option(None, "--title", help="A new heading."),
-    structure: Path | None = typer.Option(None, "--structure", help=STRUCTURE_HELP),
+    structure: Path | None = typer.Option(None, "--structure", help=STRUCTURE_HELP, click_type=ANY_PATH),
     json: bool = JSON_OPTION,
 ) -> None:
     """Change the title or the structure (checked again); rebuild the site with --full to show it.
@@ -108,7 +109,9 @@ def rm(ref: str = typer.Argument(..., help="Its tracking id (or the first charac
 
 @app.command("stats")
 def stats(
-    from_log: Path = typer.Option(..., "--from-log", help="Your site's access log (the widgets' tracking requests)."),
+    from_log: Path = typer.Option(
+        ..., "--from-log", help="Your site's access log (the widgets' tracking requests).", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Fill participation and completion rate from the widgets' requests in an access log.

@@ -11,6 +11,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -88,7 +89,10 @@ def preview(
 def send(
     newsletter_id: str = typer.Argument(..., help="The newsletter's id (or its first characters)."),
     to: Path | None = typer.Option(
-        None, "--to", help="A CSV with an email column (added to your list); default: your list."
+        None,
+        "--to",
+        help="A CSV with an email column (added to your list); default: your list.",
+        click_type=ANY_PATH,
     ),
     at: str | None = typer.Option(
         None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone, still to come: send then (`newsletter send-due`)."
@@ -157,7 +161,9 @@ def send_due(json: bool = JSON_OPTION) -> None:
 
 @app.command("stats")
 def stats(
-    from_log: Path = typer.Option(..., "--from-log", help="Your site's access log (the tracked requests)."),
+    from_log: Path = typer.Option(
+        ..., "--from-log", help="Your site's access log (the tracked requests).", click_type=ANY_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Open and click rates from your site's access log: each mail's invisible image and post links
@@ -179,7 +185,10 @@ def stats(
 def unsubscribe(
     emails: list[str] = typer.Argument(None, help="Addresses to unsubscribe."),
     from_log: Path | None = typer.Option(
-        None, "--from-log", help="An access log: record the unsubscribe links it shows."
+        None,
+        "--from-log",
+        help="An access log: record the unsubscribe links it shows.",
+        click_type=ANY_PATH,
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -223,7 +232,8 @@ def smtp_password(
 
 @subscribers_app.command("import")
 def subscribers_import(
-    csv_file: Path = typer.Argument(..., help="A CSV with an email column (and name), or -."), json: bool = JSON_OPTION
+    csv_file: Path = typer.Argument(..., help="A CSV with an email column (and name), or -.", click_type=ANY_PATH),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Add readers from a CSV; ones already listed (even unsubscribed) stay as they are.
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import typer
+from typer.models import TyperPath
 
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -26,3 +29,41 @@ def parse_datetime(text: str) -> datetime:
             raise typer.BadParameter(f"invalid date {text!r}: {exc}") from None
         raise typer.BadParameter(f"invalid time in {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
     raise typer.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+
+
+class _NamedPath(TyperPath):
+    """typer's path type, refusing an empty or blank value: typer would turn `""` into
+    Path("."), the current folder, and a command would read or write all of it."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        refuse_empty_path(value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def path_type(*, exists: bool = False, file_okay: bool = True, dir_okay: bool = True, text: bool = False) -> Any:
+    """The `click_type` of every option or argument naming a file or folder: as typer's own
+    (`exists`, `file_okay`, `dir_okay` check the same), but `""` is a usage error (exit 2).
+    `text`: the value stays a str (for a parameter that also takes a word, such as `-`)."""
+    return _NamedPath(  # `text` parameters leave an unreadable file to the command (reported per file)
+        exists=exists, file_okay=file_okay, dir_okay=dir_okay, readable=not text, path_type=None if text else Path
+    )
+
+
+def refuse_empty_path(value: Any, param: Any, ctx: Any) -> None:
+    """A usage error when `value` (as typed, before any conversion) is empty or only blanks."""
+    if isinstance(value, str) and not value.strip():
+        from typer._click.exceptions import UsageError
+
+        if param is None:
+            name = "a path"
+        else:  # an option as typed (--out), an argument as its help shows it (DIRECTORY)
+            name = param.opts[0] if param.param_type_name == "option" else param.human_readable_name.upper()
+        raise UsageError(f"{name} is empty: name a file or folder", ctx)
+
+
+# The `click_type` of each kind of path parameter (shared: a type holds no state).
+ANY_PATH = path_type()
+FILE_PATH = path_type(dir_okay=False)
+EXISTING_FILE = path_type(exists=True, dir_okay=False)
+FOLDER_PATH = path_type(file_okay=False)
+PATH_TEXT = path_type(text=True)

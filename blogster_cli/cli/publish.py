@@ -23,9 +23,14 @@ def schedule_group() -> None:
 
 
 def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None:
-    """Prints each post's outcome; exits 1 if any post was not done."""
+    """Prints each post's outcome; if any post was not done, exits with its error's code
+    (3 not found, 2 not publishable...), or 1 when the failures differ in kind."""
+    from dataclasses import fields
+
+    from blogster_cli.cli import exit_codes
+
     if json:
-        output.print_json(outcomes)
+        output.print_json([{f.name: getattr(o, f.name) for f in fields(o) if f.name != "failure"} for o in outcomes])
     for outcome in outcomes:
         if outcome.error:
             output.error(outcome.error)
@@ -33,9 +38,13 @@ def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None
             local = outcome.published_at.astimezone(timezone) if outcome.published_at else None
             when = f" for {local:%Y-%m-%d %H:%M %Z}" if outcome.status == "scheduled" else ""
             warned = f" (warning: {'; '.join(outcome.warnings)})" if outcome.warnings else ""
-            output.message(f"'{outcome.slug}' is now {outcome.status}{when}{warned}.")
-    if any(o.error for o in outcomes):
-        raise typer.Exit(1)
+            noted = f" Note: {outcome.note}." if outcome.note else ""
+            output.message(f"'{outcome.slug}' is now {outcome.status}{when}{warned}.{noted}")
+    codes = {
+        exit_codes.for_error(o.failure) if o.failure is not None else exit_codes.ERROR for o in outcomes if o.error
+    }
+    if codes:
+        raise typer.Exit(codes.pop() if len(codes) == 1 else exit_codes.ERROR)
 
 
 def publish(
@@ -65,18 +74,25 @@ def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json:
 
 @schedule_app.command("list")
 def schedule_list(json: bool = JSON_OPTION) -> None:
-    """Your scheduled posts, soonest first, in your timezone.
+    """Your scheduled posts, soonest first, in your timezone (one with no time shows none, last).
 
     Example: blogster schedule list --json
     """
     from blogster_cli.services import publishing
 
     zone = app_context().tzinfo
+    scheduled = publishing.schedule(acting_user())
     rows = [
-        {"slug": r.slug, "title": r.title, "publishes_at": r.published_at.astimezone(zone)}
-        for r in publishing.schedule(acting_user())
+        {
+            "slug": r.slug,
+            "title": r.title,
+            "publishes_at": r.published_at.astimezone(zone) if r.published_at is not None else None,
+        }
+        for r in scheduled
     ]
     if json:
         output.print_json(rows)
     else:
         output.print_table(rows, ["publishes_at", "slug", "title"])
+    for note in publishing.untimed(scheduled):
+        output.message(f"note: {note}")

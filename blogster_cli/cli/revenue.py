@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("revenue")
@@ -15,7 +16,7 @@ app = command_group("revenue")
 
 @app.command("import")
 def import_report(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV: an affiliate, ad or sponsorship report."),
+    file: Path = typer.Argument(..., help="CSV: an affiliate, ad or sponsorship report.", click_type=EXISTING_FILE),
     kind: str | None = typer.Option(
         None, "--type", help="affiliate, sponsored, paywall or advertisement, for a file without a Type column."
     ),

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("seo")
@@ -17,7 +18,9 @@ app = command_group("seo")
 @app.command("import-keywords")
 def import_keywords(
     file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV export (Semrush, Ahrefs, Keyword Planner)."
+        ...,
+        help="CSV export (Semrush, Ahrefs, Keyword Planner).",
+        click_type=EXISTING_FILE,
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -61,7 +64,9 @@ def list_keywords(
 @app.command("import-positions")
 def import_positions(
     file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="Search Console performance export (query and page dimensions)."
+        ...,
+        help="Search Console performance export (query and page dimensions).",
+        click_type=EXISTING_FILE,
     ),
     blog: str | None = typer.Option(
         None, "--blog", help="The post of an export without a Page column (filtered by page)."

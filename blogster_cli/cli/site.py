@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("site")
@@ -19,11 +20,20 @@ app.add_typer(settings_app, name="settings")
 
 @app.command()
 def build(
-    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="Output folder (default: ./public)."),
-    full: bool = typer.Option(False, "--full", help="Render and write every file (after editing the output by hand)."),
+    out: Path = typer.Option(
+        Path("public"), "--out", help="Output folder (default: ./public).", click_type=FOLDER_PATH
+    ),
+    full: bool = typer.Option(False, "--full", help="Render and write every file (after deleting some by hand)."),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite files in the folder that no build wrote, or that were edited by hand."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Build your published posts into a static site; a rebuild writes only what changed.
+
+    A file in the folder that the last build did not write, or that was edited by hand since,
+    is left as it is (exit 5), and a folder holding files but no earlier build is refused,
+    unless --force.
 
     Example: blogster site build --out ~/site/public
     """
@@ -31,14 +41,29 @@ def build(
 
     settings = app_context().settings
     report = site.build(
-        acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full
-    )
+        acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full,
+        force=force,
+    )  # fmt: skip
     if json:
         output.print_json(report)
     else:
         output.message(
             f"Built {report.posts} post(s) for {report.base_url} in {report.out}: {report.written} file(s) written,"
             f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
+        )
+    _refuse_edited(report.edited)
+
+
+def _refuse_edited(edited: tuple[str, ...]) -> None:
+    """Exit 5 (as export does) when the build left files it did not write, or edited by hand, alone."""
+    if edited:
+        from blogster_cli.errors import Conflict
+
+        count = len(edited)
+        raise Conflict(
+            f"{count} {'file was' if count == 1 else 'files were'} not written by the last build or edited by hand"
+            f" since, and left as {'it is' if count == 1 else 'they are'} (first: {edited[0]}); --force overwrites"
+            f" {'it' if count == 1 else 'them'}"
         )
 
 
@@ -76,8 +101,12 @@ def settings_set(
 
 @app.command()
 def deploy(
-    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="The built site (default: ./public)."),
-    folder: Path | None = typer.Option(None, "--folder", file_okay=False, help="Copy the site into this folder."),
+    out: Path = typer.Option(
+        Path("public"), "--out", help="The built site (default: ./public).", click_type=FOLDER_PATH
+    ),
+    folder: Path | None = typer.Option(
+        None, "--folder", help="Copy the site into this folder.", click_type=FOLDER_PATH
+    ),
     rsync: str | None = typer.Option(None, "--rsync", help="Send the site with rsync to [USER@]HOST:PATH (SSH)."),
     git: str | None = typer.Option(None, "--git", help="Push the site to this git remote (URL or path)."),
     branch: str = typer.Option("gh-pages", "--branch", help="The branch --git pushes to."),
@@ -134,9 +163,14 @@ def verify_domain(json: bool = JSON_OPTION) -> None:
 
 @app.command()
 def serve(
-    out: Path = typer.Option(Path("public"), "--out", file_okay=False, help="Where to build (default: ./public)."),
+    out: Path = typer.Option(
+        Path("public"), "--out", help="Where to build (default: ./public).", click_type=FOLDER_PATH
+    ),
     port: int = typer.Option(8000, "--port", min=0, max=65535),
     interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between checks for changed posts."),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite files in the folder that no build wrote, or that were edited by hand."
+    ),
 ) -> None:
     """Preview your site on http://127.0.0.1:PORT/, rebuilding as your posts change (Ctrl-C stops).
 
@@ -150,9 +184,11 @@ def serve(
     acting = acting_user()
 
     def rebuild() -> site.BuildReport:
-        return site.build(acting, out=out, base_domain=settings.site_base_domain, timezone=settings.timezone)
+        return site.build(
+            acting, out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, force=force
+        )
 
-    rebuild()
+    _refuse_edited(rebuild().edited)
     server = site_preview.start(out, port=port)
     output.message(f"Serving {out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops).")
     try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.params import PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def sync(
-    folder: str = typer.Argument(..., help="The folder to sync, or `status` to list your linked folders."),
+    folder: str = typer.Argument(
+        ..., help="The folder to sync, or `status` to list your linked folders.", click_type=PATH_TEXT
+    ),
     fmt: str = typer.Option(
         "auto", "--format", help="auto (detect, as import does), hugo, jekyll, zola, astro or markdown."
     ),

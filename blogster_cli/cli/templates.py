@@ -9,6 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("templates")
@@ -54,7 +55,7 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
 @app.command()
 def save(
     name: str = typer.Argument(..., help="Template name (replaces a template of that name)."),
-    structure_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON file: a list of sections."),
+    structure_file: Path = typer.Argument(..., help="JSON file: a list of sections.", click_type=EXISTING_FILE),
     description: str | None = typer.Option(None, "--description"),
     image_count: int = typer.Option(0, "--image-count", min=0, max=100),
 ) -> None:

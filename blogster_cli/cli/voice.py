@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("voice")
@@ -21,7 +22,9 @@ def group() -> None:
 
 @app.command()
 def transcribe(
-    file: Path = typer.Argument(..., help="The audio file (wav, mp3, m4a, webm ...; at most 25 MiB)."),
+    file: Path = typer.Argument(
+        ..., help="The audio file (wav, mp3, m4a, webm ...; at most 25 MiB).", click_type=ANY_PATH
+    ),
     blog: str | None = typer.Option(None, "--blog", help="Attach the recording to this post."),
     to_draft: bool = typer.Option(False, "--to-draft", help="Start a new draft post from the text."),
     title: str | None = typer.Option(None, "--title", help="Title of the draft (default: the first words)."),

@@ -22,6 +22,15 @@ class ScheduledRow:
     id: UUID
     slug: str
     title: str
+    published_at: datetime | None
+    """None only for a row stored scheduled without a time (before that was refused): never due."""
+
+
+@dataclass(frozen=True)
+class DueRow:
+    id: UUID
+    slug: str
+    title: str
     published_at: datetime
 
 
@@ -38,18 +47,19 @@ def set_publication(
 
 
 def scheduled_own(conn: psycopg.Connection) -> list[ScheduledRow]:
+    """My scheduled posts, soonest first; any stored without a time come last."""
     rows = conn.execute(
         "select id, slug, title, published_at from public.blogs where author_id = auth.uid()"
-        " and status = 'scheduled' and deleted_at is null order by published_at, id"
+        " and status = 'scheduled' and deleted_at is null order by published_at nulls last, id"
     ).fetchall()
     return [ScheduledRow(*r) for r in rows]
 
 
-def publish_due_own(conn: psycopg.Connection, *, now: datetime) -> list[ScheduledRow]:
+def publish_due_own(conn: psycopg.Connection, *, now: datetime) -> list[DueRow]:
     """Flips my scheduled posts whose time has come to published; a concurrent run skips rows already flipped."""
     rows = conn.execute(
         "update public.blogs set status = 'published' where author_id = auth.uid() and status = 'scheduled'"
         " and deleted_at is null and published_at <= %(now)s returning id, slug, title, published_at",
         {"now": now},
     ).fetchall()
-    return [ScheduledRow(*r) for r in rows]
+    return [DueRow(*r) for r in rows]

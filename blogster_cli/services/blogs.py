@@ -16,7 +16,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter
@@ -26,13 +26,30 @@ from blogster_cli.services.post_steps import (  # re-exported: blogs.create take
 )
 from blogster_cli.services.post_steps import check_status, find_own, insert_new, link_tags, not_found, unique_slug
 from blogster_cli.services.post_steps import markdown_of as markdown_of
-from blogster_cli.vocabulary import ActivityType
+from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
 AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 
 
+SCHEDULE_WITH_PUBLISH = "a post is scheduled for a time: use `blogster publish {ref} --at 'YYYY-MM-DD HH:MM'`"
+
+
+def no_content(slug: str) -> InvalidInput:
+    """The one refusal of an empty post going live, whichever command sets the status (as `publish` says it)."""
+    return InvalidInput(f"'{slug}' cannot be published: it has no content")
+
+
 def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
+    """Creates a post; one created published needs content, one created scheduled a (future) time."""
+    markdown = str((new.content or {}).get("markdown", "")) if new.content is not None else new.markdown
+    if new.status == BlogStatus.SCHEDULED and new.published_at is None:
+        raise InvalidInput(
+            "a post is scheduled for a time: create it as a draft, then"
+            f" `blogster publish {new.slug or 'POST'} --at 'YYYY-MM-DD HH:MM'`"
+        )
+    if new.status in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED) and not markdown.strip():
+        raise no_content(new.slug or new.title)
     with unit_of_work(acting) as conn:
         return insert_new(conn, new)
 
@@ -81,16 +98,7 @@ def get(acting: ActingUser, *, ref: str) -> BlogRow:
     --all-authors` shows it). Slugs never contain '/', so the split is unambiguous.
     """
     with unit_of_work(acting) as conn:
-        if "/" in ref:
-            author, _, slug = ref.partition("/")
-            rows = blog_rows.find_by_author_and_slug(
-                conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
-            )
-            if len(rows) > 1:
-                raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
-            row = rows[0] if rows else None
-        else:
-            row = blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+        row = _visible(conn, ref)
         if row is None:
             raise not_found(ref)
         names = blog_rows.usernames(conn, user_ids=[row.author_id])
@@ -120,7 +128,7 @@ def update(
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile."""
     with unit_of_work(acting) as conn:
-        row = find_own(conn, ref, with_content=True)
+        row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
         if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
@@ -137,8 +145,13 @@ def update(
             values["featured_image"] = changes.featured_image or None
         if changes.status is not None and changes.status != row.status:
             values["status"] = check_status(changes.status)
+            if changes.status == BlogStatus.SCHEDULED and (
+                row.published_at is None or row.published_at <= datetime.now(UTC)
+            ):
+                raise InvalidInput(SCHEDULE_WITH_PUBLISH.format(ref=row.slug))
             if changes.status == "published" and row.published_at is None:
                 values["published_at"] = datetime.now(UTC)
+        _check_live_content(row, values)
         if values:
             if blog_rows.update(conn, blog_id=row.id, values=values, expected_updated_at=expected_updated_at) is None:
                 raise Conflict(f"'{row.slug}' changed since you opened it; your text was not saved over it")
@@ -156,6 +169,51 @@ def update(
         return find_own(conn, str(row.id), with_content=True)
 
 
+def _check_live_content(row: BlogRow, values: dict[str, Any]) -> None:
+    """A post going live (published or scheduled), or live already, keeps some content."""
+    if "status" not in values and "content" not in values:
+        return  # other fields of a post stored before this rule held: left as it is
+    status = values.get("status", row.status)
+    if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
+        return
+    markdown = str(values["content"].get("markdown", "")) if "content" in values else markdown_of(row)
+    if markdown.strip():
+        return
+    if "status" in values:
+        raise no_content(row.slug)
+    raise InvalidInput(f"'{row.slug}' is {status}: it cannot be left with no content (unpublish it first)")
+
+
+def _find_mine(
+    acting: ActingUser, conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False
+) -> BlogRow:
+    """My post by slug or id (or AUTHOR/SLUG naming me), to change. One the acting user may read
+    but not change (another account's published post) is refused as such: PermissionDenied.
+    Another account's draft is not readable, so it stays NotFound like a missing one."""
+    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed) if "/" not in ref else None
+    if row is not None:
+        return row
+    seen = _visible(conn, ref)
+    if seen is None:
+        raise not_found(ref)
+    if seen.author_id == acting.actor.user_id:
+        return find_own(conn, str(seen.id), with_content=with_content, trashed=trashed)
+    raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
+
+
+def _visible(conn: Connection, ref: str) -> BlogRow | None:
+    """Any live post the acting user may read: by AUTHOR/SLUG, or (mine by slug, anyone's) by id."""
+    if "/" in ref:
+        author, _, slug = ref.partition("/")
+        rows = blog_rows.find_by_author_and_slug(
+            conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
+        )
+        if len(rows) > 1:
+            raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
+        return rows[0] if rows else None
+    return blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+
+
 def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
     wanted = normalise_tags(tags)
     current = {t.lower() for t in row.tags}
@@ -168,8 +226,15 @@ def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
 
 
 def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> BlogRow:
+    """Adds and removes tags of my post. A tag typed here has some text and no ',' (the studio and
+    `--tags` lists are comma-separated: `a,b` would read back as two tags)."""
+    for name in add:
+        if not name.strip():
+            raise InvalidInput("a tag needs some text")
+        if "," in name:
+            raise InvalidInput(f"{name!r}: a tag holds no ','; give each tag on its own")
     with unit_of_work(acting) as conn:
-        row = find_own(conn, ref)
+        row = _find_mine(acting, conn, ref)
         names = normalise_tags(list(add))
         if names:
             link_tags(conn, row.id, names)
@@ -182,16 +247,16 @@ def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequen
         return find_own(conn, str(row.id), with_content=True)
 
 
-def _many(conn: Connection, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
+def _many(acting: ActingUser, conn: Connection, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:
     if not refs:
         raise InvalidInput("name at least one post")
-    return [find_own(conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
+    return [_find_mine(acting, conn, ref, trashed=trashed) for ref in dict.fromkeys(refs)]
 
 
 def trash(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Moves posts to the trash (all or none)."""
     with unit_of_work(acting) as conn:
-        rows = _many(conn, refs, trashed=False)
+        rows = _many(acting, conn, refs, trashed=False)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=True)
         activities.record_many(
             conn,
@@ -204,7 +269,7 @@ def trash(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
 
 def restore(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     with unit_of_work(acting) as conn:
-        rows = _many(conn, refs, trashed=True)
+        rows = _many(acting, conn, refs, trashed=True)
         blog_rows.set_deleted(conn, blog_ids=[r.id for r in rows], deleted=False)
         activities.record_many(
             conn,
@@ -219,7 +284,7 @@ def restore(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
 def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Deletes posts for good (revisions, tag links and analytics go with them)."""
     with unit_of_work(acting) as conn:
-        rows = _many(conn, refs, trashed=None)
+        rows = _many(acting, conn, refs, trashed=None)
         activities.record_many(
             conn,
             rows=[
@@ -278,7 +343,7 @@ def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None)
 def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:
     """Makes revision `number` the current content, as a new revision (history is never rewritten)."""
     with unit_of_work(acting) as conn:
-        blog = find_own(conn, ref, with_content=True)
+        blog = _find_mine(acting, conn, ref, with_content=True)
         revision = _revision(conn, blog, number)
         if revision.content != blog.content:
             blog_rows.update(conn, blog_id=blog.id, values={"content": revision.content})

@@ -59,6 +59,8 @@ class DueReport:
     site_rebuilt: bool = False
     site_files_written: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Said, not failed: a post stored scheduled with no time, which is skipped."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,10 @@ def run_due(
     try:
         publication = publish_due_posts(acting, now=now)
         report.published, marked = publication.published, publication.calendar_marked
+    except BlogsterError as exc:
+        report.errors.append(f"publishing: {exc}")
+    try:
+        report.notes = publishing.untimed(publishing.schedule(acting))
     except BlogsterError as exc:
         report.errors.append(f"publishing: {exc}")
     try:
@@ -163,8 +169,13 @@ def publish_due_for_every_author(db: Database, *, timeouts: Timeouts, now: datet
 
 def _preview(acting: ActingUser, report: DueReport) -> DueReport:
     with unit_of_work(acting) as conn:
-        due = [r for r in publication_rows.scheduled_own(conn) if r.published_at <= report.now]
-    report.published = [PublishedPost(r.id, r.slug, r.title, r.published_at) for r in due]
+        scheduled = publication_rows.scheduled_own(conn)
+    report.published = [
+        PublishedPost(r.id, r.slug, r.title, r.published_at)
+        for r in scheduled
+        if r.published_at is not None and r.published_at <= report.now
+    ]
+    report.notes = publishing.untimed(scheduled)
     with orm_unit_of_work(acting) as session:
         report.calendar_marked = calendar_rows.entries_of_posts_due(session, now=report.now)
         report.social_due = calendar_rows.due_social_posts(session, now=report.now)

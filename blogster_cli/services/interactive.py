@@ -19,6 +19,8 @@ from blogster_cli.models.extended import InteractiveContent
 from blogster_cli.repositories import interactive as rows
 from blogster_cli.vocabulary import InteractiveContentType
 
+MAX_TITLE = 500  # what a post's title may hold
+
 
 @dataclass(frozen=True)
 class InteractivePublic:
@@ -73,6 +75,8 @@ def create(
     from blogster_cli.services.post_steps import find_own
 
     kind = _kind(content_type)
+    if not 1 <= len(title.strip()) <= MAX_TITLE:
+        raise InvalidInput(f"--title has 1 to {MAX_TITLE} characters")
     checked = _checked(kind.value, structure)
     tracking = _tracking(tracking_id or slugify(title, 64).lower())
     with orm_unit_of_work(acting) as session:

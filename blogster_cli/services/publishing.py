@@ -17,7 +17,7 @@ from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
-from blogster_cli.repositories.publishing import ScheduledRow
+from blogster_cli.repositories.publishing import DueRow, ScheduledRow
 from blogster_cli.services.post_steps import find_own, markdown_of
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
@@ -34,20 +34,50 @@ class Outcome:
     published_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    note: str | None = None
+    """Said with the outcome: a past --at published now, an ambiguous wall time taken as the first."""
+    failure: BlogsterError | None = field(default=None, repr=False, compare=False)
+    """The error itself (its kind decides the exit code); not part of --json."""
 
 
 def parse_at(text: str, *, timezone: tzinfo) -> datetime:
-    """'YYYY-MM-DD HH:MM' in the user's timezone, as an aware datetime."""
+    """'YYYY-MM-DD HH:MM' in the user's timezone, as an aware datetime (every command's --at).
+
+    A wall time the clocks skip (02:30 on the day summer time starts in Europe/Berlin) is
+    refused: it would silently become another time. One the clocks pass twice (02:30 on the
+    day summer time ends) is taken as the first of the two; `ambiguity_note` says so.
+    """
     try:
         naive = datetime.strptime(text.strip(), AT_FORMAT)
     except ValueError:
         raise InvalidInput(f"--at {text!r} is not a time like '2026-12-01 09:00'") from None
     moment = naive.replace(tzinfo=timezone)
     try:
-        moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
+        in_utc = moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
+        wall = in_utc.astimezone(timezone).replace(tzinfo=None)
     except OverflowError:
         raise InvalidInput(f"--at {text!r} is out of range in UTC") from None
+    if wall != naive:
+        raise InvalidInput(
+            f"--at {text!r} does not exist in {_zone_name(timezone)} (the clocks jump forward that night);"
+            " choose a time before or after the gap"
+        )
     return moment
+
+
+def ambiguity_note(moment: datetime) -> str | None:
+    """For a wall time the clocks pass twice (the night summer time ends): which of the two it is."""
+    later = moment.replace(fold=1)
+    if moment.utcoffset() == later.utcoffset():
+        return None
+    return (
+        f"{moment:%Y-%m-%d %H:%M} happens twice in {_zone_name(moment.tzinfo)} (the clocks go back);"
+        f" taken as the first, {moment:%H:%M %Z} ({moment.astimezone(UTC):%H:%M} UTC)"
+    )
+
+
+def _zone_name(timezone: tzinfo | None) -> str:
+    return str(getattr(timezone, "key", None) or timezone)
 
 
 def readiness(row: BlogRow) -> tuple[list[str], list[str]]:
@@ -67,7 +97,7 @@ def readiness(row: BlogRow) -> tuple[list[str], list[str]]:
     return problems, warnings
 
 
-def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetime) -> Outcome:
+def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetime, note: str | None) -> Outcome:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, with_content=True)
         problems, warnings = readiness(row)
@@ -76,6 +106,9 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
         if row.status == BlogStatus.PUBLISHED:
             raise InvalidInput(f"'{row.slug}' is already published")
         later = at is not None and at > now
+        if at is not None and not later:
+            passed = f"{at:%Y-%m-%d %H:%M %Z} has passed: published now, dated then"
+            note = f"{note}; {passed}" if note else passed
         status = BlogStatus.SCHEDULED if later else BlogStatus.PUBLISHED
         published_at = at or now
         if not publication_rows.set_publication(
@@ -88,7 +121,7 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
             conn, type=kind, title=row.title, description=verb or f"Published '{row.title}'", blog_id=row.id,
             metadata={"slug": row.slug, "published_at": published_at.isoformat()},
         )  # fmt: skip
-        return Outcome(ref=ref, slug=row.slug, status=status, published_at=published_at, warnings=warnings)
+        return Outcome(ref=ref, slug=row.slug, status=status, published_at=published_at, warnings=warnings, note=note)
 
 
 def _each(refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
@@ -99,15 +132,17 @@ def _each(refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
         try:
             outcomes.append(action(ref))
         except BlogsterError as exc:
-            outcomes.append(Outcome(ref=ref, error=str(exc)))
+            outcomes.append(Outcome(ref=ref, error=str(exc), failure=exc))
     return outcomes
 
 
 def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC) -> list[Outcome]:
-    """Publishes each post now, or schedules it when `at` is in the future (a past `at` backdates)."""
+    """Publishes each post now, or schedules it when `at` is in the future (a past `at` publishes
+    now, dated `at`, and its outcome's note says so)."""
     moment = parse_at(at, timezone=timezone) if at is not None else None
+    note = ambiguity_note(moment) if moment is not None else None
     now = datetime.now(UTC)
-    return _each(refs, lambda ref: _publish_one(acting, ref, moment, now))
+    return _each(refs, lambda ref: _publish_one(acting, ref, moment, now, note))
 
 
 def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
@@ -132,13 +167,14 @@ def unpublish(acting: ActingUser, *, refs: list[str]) -> list[Outcome]:
 
 
 def schedule(acting: ActingUser) -> list[ScheduledRow]:
-    """My scheduled posts, soonest first."""
+    """My scheduled posts, soonest first (one stored without a time last, with published_at None)."""
     with unit_of_work(acting) as conn:
         return publication_rows.scheduled_own(conn)
 
 
-def publish_due(acting: ActingUser, *, now: datetime | None = None) -> list[ScheduledRow]:
-    """Publishes my scheduled posts whose time has come, each with its one `published` activity."""
+def publish_due(acting: ActingUser, *, now: datetime | None = None) -> list[DueRow]:
+    """Publishes my scheduled posts whose time has come, each with its one `published` activity
+    (one stored scheduled without a time never comes due: `untimed` lists those)."""
     with unit_of_work(acting) as conn:
         rows = publication_rows.publish_due_own(conn, now=now or datetime.now(UTC))
         activities.record_many(
@@ -149,3 +185,13 @@ def publish_due(acting: ActingUser, *, now: datetime | None = None) -> list[Sche
             ],
         )
         return rows
+
+
+def untimed(rows: list[ScheduledRow]) -> list[str]:
+    """A note for each scheduled post stored without a time (refused now; rows from before stay)."""
+    return [
+        f"'{r.slug}' is scheduled with no time, so it is never published: give it one with"
+        f" `blogster publish {r.slug} --at TIME`"
+        for r in rows
+        if r.published_at is None
+    ]

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import review as review_rows
 from blogster_cli.vocabulary import CollaborationRole
@@ -119,7 +119,7 @@ def withdraw(acting: ActingUser, *, ref: str) -> Assignment:
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
         if not review_rows.withdraw(session, assignment_id=assignment.id):
-            raise NotFound(f"assignment {ref!r} is on another account's post: only its author withdraws it")
+            raise PermissionDenied(f"assignment {ref!r} is on another account's post: only its author withdraws it")
         return assignment
 
 

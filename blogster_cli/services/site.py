@@ -21,7 +21,7 @@ from blogster_cli.publish.model import Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
 from blogster_cli.services.site_address import site_config
-from blogster_cli.services.site_files import Manifest, load_manifest, write_site
+from blogster_cli.services.site_files import Manifest, load_manifest, refuse_foreign_folder, write_site
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
 PARALLEL_FROM = 200
@@ -38,6 +38,8 @@ class BuildReport:
     unchanged: int
     removed: int
     seconds: float
+    edited: tuple[str, ...] = ()
+    """Files in `out` this build left as they are: not written by the previous build, or edited since."""
 
 
 def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
@@ -90,11 +92,15 @@ def with_widgets(
 
 def build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None,
-    full: bool = False,
+    full: bool = False, force: bool = False,
 ) -> BuildReport:  # fmt: skip
-    """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all)."""
+    """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all).
+    A file there that the previous build did not write (or that was edited since) is left alone and
+    listed in `edited`, and a folder of files without a manifest is refused (Conflict), unless `force`."""
+    if not force:
+        refuse_foreign_folder(out)
     with _collector_paused():
-        return _build(acting, out=out, base_domain=base_domain, timezone=timezone, media=media, full=full)
+        return _build(acting, out=out, base_domain=base_domain, timezone=timezone, media=media, full=full, force=force)
 
 
 @contextmanager
@@ -114,7 +120,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build(
-    acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool
+    acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool, force: bool
 ) -> BuildReport:
     from blogster_cli.publish.pages import SitePlan, site_key
     from blogster_cli.publish.themes import load_theme
@@ -139,7 +145,10 @@ def _build(
         images = site_rows.image_files(conn, urls=sorted(shown))
         same_site = previous.site == site_key(config, theme, timezone)
         image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
-        if not changed and not altered and len(records) == len(previous.posts) and same_site:
+        left = any(
+            not entry or not entry[0] for entry in previous.files.values()
+        )  # a file left alone last time: check again
+        if not changed and not altered and not left and len(records) == len(previous.posts) and same_site:
             if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
                 1 for path in previous.files if path.startswith("media/")
             ):  # fmt: skip
@@ -161,11 +170,11 @@ def _build(
             records[post_id]["sum"] = body.summary
     pages = plan.pages(bodies)
     pages.extend(image_pages)
-    written = write_site(out, pages, previous, Manifest(posts=records, site=plan.site_key, tags=tags))
+    written = write_site(out, pages, previous, Manifest(posts=records, site=plan.site_key, tags=tags), force=force)
     return BuildReport(
         out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
-        seconds=round(time.perf_counter() - started, 3),
+        seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited),
     )  # fmt: skip
 
 

@@ -8,6 +8,12 @@ files untouched, so their times match) and removes, by the manifest it left ther
 time, the files the site no longer has; other files there are left alone too. A git
 deploy commits the build as the next commit of the branch and pushes it, so git
 transfers only new objects. None needs the database: they read what `site build` wrote.
+
+The build's manifest is never sent (it lists unpublished details: post ids, descriptions,
+hashes), nor any other `.blogster-*` file of the build folder (site_files.is_private). What
+a folder or rsync deploy sent is recorded in the build folder instead (`DEPLOYS`, per
+destination); a destination still holding a manifest an older version sent there has it
+read once, as that record, and removed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
-from blogster_cli.services.site_files import MANIFEST
+from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
+
+DEPLOYS = PRIVATE_PREFIX + "deploys.json"
+"""In the build folder: destination -> {path: sha256} of the files the last deploy there sent."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +54,33 @@ def _manifest_files(folder: Path) -> dict[str, str]:
 
 
 def _built(out: Path) -> dict[str, str]:
-    files = _manifest_files(out)
+    files = {path: sha for path, sha in _manifest_files(out).items() if not is_private(path)}
     if not files:
         raise InvalidInput(f"{out} holds no built site; run `blogster site build --out {out}` first")
     return files
+
+
+def _deployed(out: Path, key: str) -> dict[str, str] | None:
+    """What the last deploy from `out` to the destination `key` sent; None when none is recorded."""
+    try:
+        data = json.loads((out / DEPLOYS).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    sent = data.get(key) if isinstance(data, dict) else None
+    return {str(path): str(sha) for path, sha in sent.items()} if isinstance(sent, dict) else None
+
+
+def _record_deploy(out: Path, key: str, sent: dict[str, str]) -> None:
+    try:
+        data = json.loads((out / DEPLOYS).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data[key] = sent
+    partial = out / (DEPLOYS + ".partial")
+    partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(partial, out / DEPLOYS)
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -64,7 +96,10 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     destination.mkdir(parents=True, exist_ok=True)
     if destination.resolve() == out.resolve():
         raise InvalidInput("the destination is the build folder itself")
-    deployed = _manifest_files(destination)
+    key = f"folder:{destination.resolve()}"
+    recorded = _deployed(out, key)
+    legacy = destination / MANIFEST  # sent there by an older version: read once, then removed
+    deployed = recorded if recorded is not None else _manifest_files(destination)
     copied = unchanged = 0
     for path, sha in built.items():
         target = _inside(destination, path)
@@ -78,10 +113,11 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
         copied += 1
     removed = 0
     for path in sorted(set(deployed) - set(built)):
-        _inside(destination, path).unlink(missing_ok=True)
-        removed += 1
-    shutil.copyfile(out / MANIFEST, destination / (MANIFEST + ".partial"))
-    os.replace(destination / (MANIFEST + ".partial"), destination / MANIFEST)
+        if not is_private(path):
+            _inside(destination, path).unlink(missing_ok=True)
+            removed += 1
+    _record_deploy(out, key, built)
+    legacy.unlink(missing_ok=True)
     return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
 
 
@@ -140,25 +176,31 @@ def to_rsync(out: Path, target: str) -> DeployReport:
     with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
         previous = Path(scratch) / "previous"
         previous.mkdir()
-        fetched = _rsync("--", destination + MANIFEST, str(previous) + "/", check=False)
-        if fetched.returncode not in (0, _RSYNC_MISSING_FILE):
-            reason = (fetched.stderr.strip().splitlines() or ["failed"])[0]
-            raise BlogsterError(f"rsync: {reason}")
-        deployed = _manifest_files(previous) if fetched.returncode == 0 else {}
+        key = f"rsync:{target}"
+        deployed = _deployed(out, key)
+        legacy = deployed is None  # no record: maybe the manifest an older version sent there
+        if deployed is None:
+            fetched = _rsync("--", destination + MANIFEST, str(previous) + "/", check=False)
+            if fetched.returncode not in (0, _RSYNC_MISSING_FILE):
+                reason = (fetched.stderr.strip().splitlines() or ["failed"])[0]
+                raise BlogsterError(f"rsync: {reason}")
+            legacy = fetched.returncode == 0
+            deployed = _manifest_files(previous) if legacy else {}
         sent = _rsync(
-            "--recursive", "--times", "--out-format=%n", f"--exclude=/{MANIFEST}", "--exclude=*.partial",
+            "--recursive", "--times", "--out-format=%n", f"--exclude=/{PRIVATE_PREFIX}*", "--exclude=*.partial",
             "--", f"{out}/", destination,
         ).stdout.splitlines()  # fmt: skip
         copied = sum(1 for line in sent if line and not line.endswith("/"))
-        gone = sorted(set(deployed) - set(built))
-        if gone:
+        gone = sorted(path for path in set(deployed) - set(built) if not is_private(path))
+        removing = gone + ([MANIFEST] if legacy else [])
+        if removing:
             rules = Path(scratch) / "gone.rules"
-            rules.write_text(_deletion_rules(gone), encoding="utf-8")
+            rules.write_text(_deletion_rules(removing), encoding="utf-8")
             empty = Path(scratch) / "empty"  # holds the folders of the gone files, so only the files are missing
-            for path in gone:
+            for path in removing:
                 _inside(empty, path).parent.mkdir(parents=True, exist_ok=True)
             _rsync("--recursive", "--existing", "--delete", f"--include-from={rules}", "--", f"{empty}/", destination)
-        _rsync("--times", "--", str(out / MANIFEST), destination)
+        _record_deploy(out, key, built)
     return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
 
 
@@ -195,8 +237,13 @@ def to_git(out: Path, *, remote: str, branch: str, message: str = "Publish site"
         parent = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", git_dir=git_dir, check=False)
         if parent:
             _git("read-tree", parent, git_dir=git_dir, work_tree=out)
-        _git("add", "--all", "--", ".", ":(exclude)*.partial", git_dir=git_dir, work_tree=out)
-        total = len(_git("ls-files", git_dir=git_dir, work_tree=out).splitlines())
+        _git("add", "--all", "--", ".", ":(exclude)*.partial", f":(exclude){PRIVATE_PREFIX}*",
+             git_dir=git_dir, work_tree=out)  # fmt: skip
+        tracked = _git("ls-files", git_dir=git_dir, work_tree=out).splitlines()
+        private = [path for path in tracked if is_private(path)]  # an older version committed the manifest
+        if private:
+            _git("rm", "--cached", "--quiet", "--", *private, git_dir=git_dir, work_tree=out)
+        total = len(tracked) - len(private)
         if parent:
             changes = _git("diff-index", "--cached", "--name-status", parent, git_dir=git_dir, work_tree=out)
         else:

@@ -9,6 +9,15 @@ manifest is trusted without looking at each file (at 10,000 posts that check alo
 would cost more than the rebuild): `site build --full` rewrites everything.
 Files the previous build made that the site no longer has are removed; no other file
 in the folder is ever touched.
+
+A build never overwrites (or removes) a file it did not write: one the manifest does not
+list, or whose bytes differ from the hash it records (edited by hand), is left as it is and
+reported (`WriteSummary.edited`; the CLI exits 5) unless `force`. Only the files a build is
+about to replace are read for that check. A folder that holds files but no manifest is
+refused as a whole (`refuse_foreign_folder`).
+
+The manifest, and any other `.blogster-*` file beside it, is private to this machine:
+deploys leave it out and the preview server answers 404 for it (`is_private`).
 """
 
 from __future__ import annotations
@@ -19,11 +28,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blogster_cli.errors import FileSystemError, InvalidInput
+from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
 MANIFEST_VERSION = 2
+PRIVATE_PREFIX = ".blogster-"
+"""The manifest, a deploy's record and their partial files: never deployed, never served."""
+
+
+def is_private(relative: str) -> bool:
+    """Whether a path inside the output folder (`a/b.html`, as a deploy or a request names it)
+    is one of blogster's own files there rather than part of the site."""
+    first = relative.replace("\\", "/").lstrip("/").split("/", 1)[0]
+    return first.startswith(PRIVATE_PREFIX)
 
 
 @dataclass
@@ -36,6 +54,9 @@ class Manifest:
     """The key of the site the records' worked-out parts were made for."""
     tags: str = ""
     """The tag signature (repositories/site.py `tag_signature`) the records' tags were read under."""
+    recorded: dict[str, str] = field(default_factory=dict)
+    """Path -> sha256 of the bytes the previous build wrote there (kept under `full` too):
+    a file that differs was edited by hand."""
 
 
 def load_manifest(out: Path, *, full: bool = False) -> Manifest:
@@ -50,12 +71,32 @@ def load_manifest(out: Path, *, full: bool = False) -> Manifest:
     if not isinstance(data, dict):
         return Manifest()
     files = data.get("files", {})
+    if not isinstance(files, dict):
+        files = {}
+    recorded = {path: str(entry[-1]) for path, entry in files.items() if isinstance(entry, list) and entry}
     if data.get("version") != MANIFEST_VERSION:  # an older build's: every page is made again, and
         # written only where its bytes differ from what that build recorded (the files' format is the same)
-        return Manifest(files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()})
+        return Manifest(
+            files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()}, recorded=recorded
+        )
     if full:
-        return Manifest(files={path: ["", ""] for path in files})
-    return Manifest(files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""))
+        return Manifest(files={path: ["", ""] for path in files}, recorded=recorded)
+    return Manifest(
+        files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""),
+        recorded=recorded,
+    )  # fmt: skip
+
+
+def refuse_foreign_folder(out: Path) -> None:
+    """Conflict when `out` holds files but no manifest: no build of ours wrote them, so a build
+    there could overwrite someone's files (`force` skips this check)."""
+    if (out / MANIFEST).exists() or not out.is_dir():
+        return
+    if next(iter(out.iterdir()), None) is not None:
+        raise Conflict(
+            f"{out} holds files but no {MANIFEST}, so no earlier site build wrote them; build into an empty"
+            " or new folder, or --force overwrites the files the site has"
+        )
 
 
 @dataclass
@@ -63,6 +104,26 @@ class WriteSummary:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    """Files left as they are: not written by the previous build, or changed since."""
+
+
+def _sha_of(path: Path) -> str | None:
+    """sha256 of the file at `path`; None when there is none."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except IsADirectoryError:
+        return ""  # a folder where the site has a file: never ours
+
+
+def _ours(target: Path, recorded: str | None, new_sha: str) -> bool:
+    """Whether replacing `target` loses nothing: missing, still the bytes the previous build
+    recorded, or already the bytes about to be written."""
+    on_disk = _sha_of(target)
+    return on_disk is None or on_disk == new_sha or (recorded is not None and on_disk == recorded)
 
 
 def _safe_target(out: Path, relative: str) -> Path:
@@ -94,8 +155,11 @@ def _write(out: Path, target: Path, data: bytes, made: set[Path]) -> None:
         raise FileSystemError.writing(target, exc) from None
 
 
-def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manifest) -> WriteSummary:
-    """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck)."""
+def write_site(
+    out: Path, pages: list[Page], previous: Manifest, current: Manifest, *, force: bool = False
+) -> WriteSummary:
+    """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck).
+    A file the previous build did not write as it is now is left alone (`edited`) unless `force`."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     made: set[Path] = {out}
@@ -113,10 +177,23 @@ def write_site(out: Path, pages: list[Page], previous: Manifest, current: Manife
         if old is not None and old[1] == sha:
             summary.unchanged += 1
             continue
-        _write(out, _safe_target(out, page.path), data, made)
+        target = _safe_target(out, page.path)
+        if not force and not _ours(target, previous.recorded.get(page.path), sha):
+            summary.edited.append(page.path)
+            recorded = previous.recorded.get(page.path)
+            if recorded is not None:  # still ours: checked again by the next build
+                files[page.path] = ["", recorded]
+            else:  # not ours: no later build removes it
+                del files[page.path]
+            continue
+        _write(out, target, data, made)
         summary.written.append(page.path)
-    for path in sorted(set(previous.files) - set(files)):
+    for path in sorted(set(previous.files) - set(files) - set(summary.edited)):
         target = _safe_target(out, path)
+        recorded = previous.recorded.get(path)
+        if not force and recorded is not None and _sha_of(target) not in (None, recorded):
+            summary.edited.append(path)  # edited by hand since: left there, and no longer ours
+            continue
         target.unlink(missing_ok=True)
         summary.removed.append(path)
         _prune_empty_parents(target.parent, out)

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import posixpath
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from blogster_cli.errors import InvalidInput
+from blogster_cli.services.site_files import is_private
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files, the site's 404.html for what is missing, and no request log on the terminal."""
+    """Static files, the site's 404.html for what is missing (and for the build's own `.blogster-*`
+    files: the manifest is not part of the site), and no request log on the terminal."""
+
+    def send_head(self) -> Any:
+        from urllib.parse import unquote, urlsplit
+
+        if is_private(posixpath.normpath(unquote(urlsplit(self.path).path))):
+            self.send_error(404)
+            return None
+        return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"

@@ -6,8 +6,9 @@ import sys
 from tests.cli.conftest import PASSWORD
 
 
-def new_post(cli, *args):
-    result = cli("blogs", "new", *args, "--porcelain")
+def new_post(cli, *args, body=None):
+    """A new post; a published one needs a `body` (piped in, as `blogs new` reads it)."""
+    result = cli("blogs", "new", *args, "--porcelain", input=body)
     assert result.exit_code == 0, result.stderr
     return result.stdout.strip()
 
@@ -76,7 +77,7 @@ def test_explicit_slugs_are_kept_and_duplicates_refused(cli, signed_up):
 
 
 def test_status_trash_restore_purge(cli, signed_up, superuser):
-    post_id = new_post(cli, "A post")
+    post_id = new_post(cli, "A post", body="Words here.\n")
     published = cli("blogs", "status", post_id, "published", "--json").json()
     assert published["status"] == "published" and published["published_at"]
     assert cli("blogs", "delete", post_id).exit_code == 0
@@ -150,27 +151,28 @@ def test_concurrent_change_refuses_the_edit_and_keeps_the_text(cli, signed_up, t
 
 def test_another_user_cannot_see_or_change_my_drafts(cli, signed_up):
     draft = new_post(cli, "Secret draft")
-    public = new_post(cli, "Public post", "--status", "published")
+    public = new_post(cli, "Public post", "--status", "published", body="Words here.\n")
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
     assert cli("blogs", "show", draft).exit_code == 3
     assert cli("blogs", "show", public, "--json").json()["title"] == "Public post"
+    for args in (("revisions", "list", draft), ("blogs", "purge", draft, "--yes"), ("blogs", "status", draft, "x")):
+        assert cli(*args).exit_code == 3, args  # a draft of another account reads as missing
     for args in (
         ("blogs", "delete", public),
         ("blogs", "status", public, "draft"),
         ("blogs", "tag", "add", public, "x"),
-        ("revisions", "list", draft),
         ("revisions", "restore", public, "1"),
-        ("blogs", "purge", draft, "--yes"),
     ):
-        assert cli(*args).exit_code == 3, args
+        result = cli(*args)  # a published one is readable anyway: refused as not theirs to change
+        assert result.exit_code == 4 and "not yours to change" in result.stderr, args
     assert cli("activity", "--json").json() == []
 
 
 def test_account_export_has_my_rows_and_posts_but_nobody_elses(cli, signed_up, tmp_path):
     import json
 
-    new_post(cli, "Mine", "--status", "published")
+    new_post(cli, "Mine", "--status", "published", body="Words here.\n")
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     new_post(cli, "Bobs own")
     summary = cli("account", "export", str(tmp_path / "out"), "--json")
@@ -201,6 +203,16 @@ def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
     assert result.exit_code == 2 and "64" in result.stderr
 
 
+def test_an_empty_tag_or_one_with_a_comma_is_refused(cli, signed_up):
+    """`tag add X ""` did nothing with exit 0; `a,b` was kept as one tag the studio's
+    comma-separated tag editor reads back as two."""
+    new_post(cli, "Tagged")
+    for name, reason in (("", "needs some text"), ("  ", "needs some text"), ("a,b", "no ','")):
+        result = cli("blogs", "tag", "add", "tagged", name)
+        assert result.exit_code == 2 and reason in result.stderr, (name, result.stderr)
+    assert cli("blogs", "show", "tagged", "--json").json()["tags"] == []
+
+
 def test_from_file_keeps_the_file_name_slug_and_merges_categories_once(cli, signed_up, tmp_path):
     post = tmp_path / "2021-06-16-Release-Notes.md"
     post.write_text("---\ntitle: Something else\ncategories: [news]\ntags: [News, x]\n---\nBody.\n")
@@ -223,3 +235,20 @@ def test_statuses_and_activity_types_come_from_the_vocabulary(cli, signed_up):
     assert bad.exit_code == 2 and "--status must be one of draft, scheduled, published, archived" in bad.stderr
     scheduled = cli("activity", "--type", "scheduled", "--json")
     assert scheduled.exit_code == 0 and scheduled.json() == []
+
+
+def test_editing_with_no_editor_set_off_a_terminal_is_refused_not_vi(cli, signed_up, monkeypatch):
+    """With no editor setting, $VISUAL or $EDITOR, a script's `posts edit` started vi with no
+    terminal: it failed (exit 1) and left its files in the home folder."""
+    for name in ("VISUAL", "EDITOR", "BLOGSTER_EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli("posts", "new", "Plain", "--slug", "plain", input="Text.\n").exit_code == 0
+    result = cli("posts", "edit", "plain")
+    assert result.exit_code == 2 and "no editor set" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_an_empty_from_is_refused_as_every_empty_path(cli, signed_up):
+    new_post(cli, "Kept")
+    for args in (("posts", "new", "--from", ""), ("posts", "edit", "kept", "--from", " ")):
+        result = cli(*args)
+        assert result.exit_code == 2 and "--from is empty" in result.stderr, result.stderr

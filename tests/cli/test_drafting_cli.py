@@ -56,7 +56,7 @@ def test_a_file_without_front_matter_makes_a_draft(cli, signed_up, tmp_path):
         ("published: false", "draft"),
         ("status: published", "published"),
         ("draft: false", "published"),
-        ("status: scheduled", "scheduled"),
+        ("status: scheduled\ndate: 2999-01-01 09:00", "scheduled"),  # scheduled needs a time
     ],
 )
 def test_the_file_decides_when_the_user_does_not(cli, signed_up, tmp_path, front_matter, expected):
@@ -289,7 +289,7 @@ def test_edit_from_a_file_or_stdin_makes_a_revision(cli, signed_up, tmp_path):
 
 
 def test_edit_field_flags(cli, signed_up):
-    post_id = new_post(cli, "Flags")
+    post_id = new_post(cli, "Flags", body="Words here.\n")
     result = cli(
         "blogs", "edit", post_id, "--title", "Flagged", "--slug", "flagged", "--tag", "a", "--tag", "b",
         "--meta-description", "Short.", "--status", "published",
@@ -326,10 +326,10 @@ def new_post_with_input(cli, text: str, *args: str) -> str:
 
 def test_others_published_posts_by_author_and_slug(cli, signed_up):
     assert cli("profile", "update", "--username", "ada").exit_code == 0
-    new_post(cli, "Second's post", "--status", "published", "--slug", "second-s-post")
+    new_post(cli, "Second's post", "--status", "published", "--slug", "second-s-post", body="Words here.\n")
     new_post(cli, "Ada's draft")
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
-    new_post(cli, "Bob's post", "--status", "published")
+    new_post(cli, "Bob's post", "--status", "published", body="Words here.\n")
     listed = cli("blogs", "list", "--all-authors", "--json").json()
     assert sorted(p["title"] for p in listed) == ["Bob's post", "Second's post"]
     ada_author = next(p["author"] for p in listed if p["title"] == "Second's post")
@@ -351,7 +351,7 @@ def test_another_writers_post_dated_beyond_pythons_calendar_lists_at_its_bound(c
     bound Python can hold, instead of failing for every reader."""
     dated = {"forever": "infinity", "never": "-infinity", "far": "10000-01-01", "bc": "0044-03-15 BC"}
     for slug in dated:
-        new_post(cli, slug.title(), "--status", "published", "--slug", slug)
+        new_post(cli, slug.title(), "--status", "published", "--slug", slug, body="Words here.\n")
     for slug, when in dated.items():
         superuser.execute("update public.blogs set published_at = %s::timestamptz where slug = %s", (when, slug))
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")

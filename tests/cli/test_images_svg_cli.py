@@ -2,7 +2,7 @@
 
 
 def test_an_svg_with_script_is_refused_with_exit_2_and_nothing_is_attached(cli, signed_up, tmp_path):
-    assert cli("blogs", "new", "Drawn", "--status", "published").exit_code == 0
+    assert cli("blogs", "new", "Drawn", "--status", "published", input="Words here.\n").exit_code == 0
     evil = tmp_path / "evil.svg"
     evil.write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>')
     result = cli("images", "add", "drawn", str(evil), "--featured")

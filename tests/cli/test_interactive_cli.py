@@ -41,3 +41,13 @@ def test_a_poll_from_creation_to_the_site_and_its_participation(cli, signed_up, 
     assert cli("interactive", "rm", "favourite-shell").exit_code == 0
     assert cli("interactive", "list", "--json").json() == []
     assert cli("interactive", "rm", "favourite-shell").exit_code == 3
+
+
+def test_an_item_needs_a_title(cli, signed_up, tmp_path):
+    """`--title ""` was saved, under the tracking id of nothing (`post-e3b0c442`)."""
+    poll = tmp_path / "poll.json"
+    poll.write_text(json.dumps({"question": "Which shell?", "options": ["bash", "zsh"]}))
+    for title in ("", "   ", "x" * 501):
+        result = cli("interactive", "create", "poll", "--title", title, "--structure", str(poll))
+        assert result.exit_code == 2 and "--title has 1 to 500 characters" in result.stderr
+    assert cli("interactive", "list", "--format", "count").stdout == "0\n"

@@ -34,7 +34,7 @@ def some_of_each(cli, signed_up, forem):
     assert cli("platforms", "connect", "devto", "--token-stdin", input=TOKEN + "\n").exit_code == 0
     env = {"BLOGSTER_DEVTO_URL": forem.url}
     for title in ("First post", "Second post"):
-        new_post(cli, title, "--status", "published")
+        new_post(cli, title, "--status", "published", body="Words here.\n")
         sent = cli("crosspost", title.lower().replace(" ", "-"), "--to", "devto", env=env)
         assert sent.exit_code == 0, sent.stderr
 

@@ -36,7 +36,7 @@ def test_publish_several_checks_each_and_reports_failures(cli, signed_up, tmp_pa
     assert activity_types(superuser, "ready") == ["published"]
     assert activity_types(superuser, "empty") == []
     again = cli("publish", "ready")
-    assert again.exit_code == 1 and "already published" in again.stderr
+    assert again.exit_code == 2 and "already published" in again.stderr
     assert activity_types(superuser, "ready") == ["published"]
 
 
@@ -64,7 +64,7 @@ def test_unpublish_takes_published_and_scheduled_posts_back_to_draft(cli, signed
     assert cli("unpublish", "live", "soon").exit_code == 0
     assert {p["status"] for p in cli("blogs", "list", "--json").json()} == {"draft"}
     assert cli("schedule", "list", "--json").json() == []
-    assert cli("unpublish", "live").exit_code == 1
+    assert cli("unpublish", "live").exit_code == 2  # not published: bad input
 
 
 def test_publish_due_publishes_once_with_one_activity(db, make_user, superuser):
@@ -95,5 +95,5 @@ def test_another_user_cannot_publish_my_post(cli, signed_up, tmp_path):
     assert cli("auth", "logout").exit_code == 0
     assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     result = cli("publish", post_id)
-    assert result.exit_code == 1 and "no post" in result.stderr
-    assert cli("unpublish", post_id).exit_code == 1
+    assert result.exit_code == 3 and "no post" in result.stderr
+    assert cli("unpublish", post_id).exit_code == 3

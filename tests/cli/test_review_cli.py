@@ -59,7 +59,7 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     ok(cli("review", "comment", ref, "First note.", "--json"))
     assert cli("review", "approve", ref).exit_code == 4  # an editor cannot approve
     assert ok(cli("review", "submit", ref, "--comment", "Done editing.", "--json"))["status"] == "awaiting_review"
-    assert cli("publish", "draft-one").exit_code == 1  # not her post
+    assert cli("publish", "draft-one").exit_code == 3  # not her post (a bare slug means hers: none)
     login(cli, "ada@example.com")
     ok(cli("review", "comment", ref, "Thanks!", "--json"))
     rejected = ok(cli("review", "reject", ref, "--comment", "One more pass.", "--json"))
@@ -143,7 +143,7 @@ def test_a_post_is_assigned_once_per_teammate_and_role_and_its_author_withdraws_
     assert "Traceback" not in again.stderr
     login(cli, "grace@example.com")
     refused = cli("review", "withdraw", first["id"][:8])
-    assert refused.exit_code == 3 and "only its author" in refused.stderr
+    assert refused.exit_code == 4 and "only its author" in refused.stderr
     assert [a["id"] for a in ok(cli("review", "list", "--json"))] == [first["id"]]
     login(cli, "ada@example.com")
     gone = ok(cli("review", "withdraw", first["id"][:8], "--json"))

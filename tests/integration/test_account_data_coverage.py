@@ -209,8 +209,13 @@ def busy_account(db, make_user, superuser) -> Callable[[], tuple[Actor, Actor]]:
     from blogster_cli.services import blogs
 
     alice, bystander = make_user(admin=True), make_user()  # an admin reads the most tables
-    blogs.create(ActingUser(db, alice), new=blogs.NewBlog(title="Alice writes", tags=["mine"], status="published"))
-    blogs.create(ActingUser(db, bystander), new=blogs.NewBlog(title="Bystander writes", status="published"))
+    blogs.create(
+        ActingUser(db, alice),
+        new=blogs.NewBlog(title="Alice writes", markdown="Mine.", tags=["mine"], status="published"),
+    )
+    blogs.create(
+        ActingUser(db, bystander), new=blogs.NewBlog(title="Bystander writes", markdown="Theirs.", status="published")
+    )
     failed = populate_everything(superuser, alice.user_id)
     assert failed == [], "give these tables a hand-written row for the coverage test:\n" + "\n".join(failed)
     return alice, bystander

@@ -53,7 +53,8 @@ def as_bob(db, role: str, statement: str, params: dict | None = None) -> str:
 @pytest.fixture
 def ada_imported(cli, signed_up, superuser, tmp_path):
     for title in ("Alpha", "Beta"):
-        assert cli("posts", "new", title, "--slug", title.lower(), "--status", "published").exit_code == 0
+        made = cli("posts", "new", title, "--slug", title.lower(), "--status", "published", input="Words.\n")
+        assert made.exit_code == 0
     commands = [
         ("seo", "import-positions", str(write(tmp_path / "gsc.csv", [GSC_DAY1])), "--date", "2026-11-28"),
         ("competitors", "import", str(write(tmp_path / "pages.csv", [AHREFS_TOP_PAGES]))),

@@ -100,7 +100,7 @@ def test_a_docs_page_written_with_escapes_is_shown_not_acted_on_in_search_and_sh
 
 def test_an_access_log_referrer_cannot_reset_your_terminal_through_the_report(cli, terminal, tmp_path):
     signed_up(cli)
-    assert cli("posts", "new", "Alpha", "--slug", "alpha", "--status", "published").exit_code == 0
+    assert cli("posts", "new", "Alpha", "--slug", "alpha", "--status", "published", input="Words.\n").exit_code == 0
     referrer = "https://evil\x1bc\x9b2J\x1bP.example/x"  # RIS (full reset), C1 CSI, DCS: a valid host to urlsplit
     log = write(tmp_path / "access.log", [line("10.0.0.1", "10:00:00", "/posts/alpha/", ref=referrer)])
     assert cli("analytics", "ingest", str(log)).exit_code == 0

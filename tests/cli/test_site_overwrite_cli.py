@@ -1,0 +1,24 @@
+"""site build --out DIR with files no build wrote: exit 5 and --force, as export does."""
+
+from __future__ import annotations
+
+
+def test_build_refuses_to_overwrite_files_it_did_not_write_unless_force(cli, signed_up, tmp_path):
+    assert cli("blogs", "new", "Hello", "--status", "published", input="Words here.\n").exit_code == 0
+    out = tmp_path / "mysite"
+    out.mkdir()
+    (out / "index.html").write_text("MINE\n")
+    refused = cli("site", "build", "--out", str(out))
+    assert refused.exit_code == 5 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "holds files but no .blogster-site.json" in refused.stderr and "--force" in refused.stderr
+    assert (out / "index.html").read_text() == "MINE\n"
+    assert cli("site", "build", "--out", str(out), "--force").exit_code == 0
+    assert "MINE" not in (out / "index.html").read_text()
+    (out / "index.html").write_text("edited by hand\n")
+    assert cli("blogs", "new", "Again", "--status", "published", input="More words.\n").exit_code == 0
+    edited = cli("site", "build", "--out", str(out), "--json")
+    assert edited.exit_code == 5 and edited.json()["edited"] == ["index.html"]
+    assert "edited by hand" in edited.stderr and "--force overwrites it" in edited.stderr
+    assert (out / "index.html").read_text() == "edited by hand\n"
+    assert cli("site", "build", "--out", str(out), "--force").exit_code == 0
+    assert cli("site", "build", "--out", str(out)).exit_code == 0

@@ -1,0 +1,153 @@
+"""site build never overwrites a file it did not write; its manifest is never deployed or served."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.errors import Conflict
+from blogster_cli.services import blogs, publishing, site, site_deploy
+from blogster_cli.services.site_files import MANIFEST
+
+BASE = "blogster.page"
+
+
+@pytest.fixture
+def author(db, make_user) -> ActingUser:
+    acting = ActingUser(db, make_user("ada@example.com"))
+    for n in range(2):
+        row = blogs.create(acting, new=blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
+        publishing.publish(acting, refs=[str(row.id)])
+    return acting
+
+
+def build(acting: ActingUser, out: Path, **options: bool) -> site.BuildReport:
+    return site.build(acting, out=out, base_domain=BASE, **options)
+
+
+def site_files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts}
+
+
+def test_a_folder_of_someone_elses_files_is_refused_unless_force(author, tmp_path):
+    out = tmp_path / "mysite"
+    out.mkdir()
+    (out / "index.html").write_text("MINE\n")
+    with pytest.raises(Conflict, match=r"holds files but no \.blogster-site\.json.*--force"):
+        build(author, out)
+    assert (out / "index.html").read_text() == "MINE\n" and site_files(out) == {"index.html"}
+    forced = build(author, out, force=True)
+    assert forced.written and not forced.edited and "MINE" not in (out / "index.html").read_text()
+
+
+def test_a_new_or_empty_folder_builds_as_before(author, tmp_path):
+    assert not build(author, tmp_path / "new" / "public").edited
+    (empty := tmp_path / "empty").mkdir()
+    assert build(author, empty).written and (empty / MANIFEST).is_file()
+
+
+def test_a_file_edited_by_hand_or_not_written_by_the_build_is_left_alone_unless_force(author, tmp_path):
+    out = tmp_path / "public"
+    build(author, out)
+    page = out / "posts/post-0/index.html"
+    page.write_text("edited by hand\n")
+    assert build(author, out).written == 0  # nothing changed: the manifest is trusted, nothing is read
+    blogs.update(author, ref="post-0", changes=blogs.BlogChanges(markdown="New body."))
+    report = build(author, out)
+    assert "posts/post-0/index.html" in report.edited and page.read_text() == "edited by hand\n"
+    assert build(author, out).edited == report.edited  # still refused on the next build
+    full = build(author, out, full=True)  # --full rewrites what the build wrote, not hand edits
+    assert "posts/post-0/index.html" in full.edited and page.read_text() == "edited by hand\n"
+    # A file the manifest does not list, where the site now has one: someone else's.
+    row = blogs.create(author, new=blogs.NewBlog(title="Post 2", markdown="Body 2."))
+    (out / "posts/post-2").mkdir(parents=True)
+    (out / "posts/post-2/index.html").write_text("not the build's\n")
+    publishing.publish(author, refs=[str(row.id)])
+    third = build(author, out)
+    assert "posts/post-2/index.html" in third.edited
+    assert (out / "posts/post-2/index.html").read_text() == "not the build's\n"
+    forced = build(author, out, force=True)
+    assert not forced.edited and b"New body." in page.read_bytes()
+    assert b"Body 2." in (out / "posts/post-2/index.html").read_bytes()
+    assert not build(author, out).edited
+
+
+def test_a_file_edited_by_hand_is_not_removed_with_its_post(author, tmp_path):
+    out = tmp_path / "public"
+    build(author, out)
+    page = out / "posts/post-1/index.html"
+    page.write_text("edited by hand\n")
+    publishing.unpublish(author, refs=["post-1"])
+    report = build(author, out)
+    assert report.edited == ("posts/post-1/index.html",) and page.read_text() == "edited by hand\n"
+    assert not build(author, out).edited  # no longer the build's: left there, not reported again
+
+
+def test_the_manifest_is_not_deployed_to_a_folder_and_an_old_deploys_copy_goes(author, tmp_path):
+    out, destination = tmp_path / "public", tmp_path / "www"
+    build(author, out)
+    destination.mkdir()
+    shutil.copyfile(out / MANIFEST, destination / MANIFEST)  # as an older version left it
+    first = site_deploy.to_folder(out, destination)
+    assert not any(name.startswith(".blogster-") for name in site_files(destination))
+    assert site_files(destination) == {p for p in site_files(out) if not p.startswith(".blogster-")}
+    assert first.copied == len(site_files(destination))
+    assert site_deploy.to_folder(out, destination).copied == 0
+    publishing.unpublish(author, refs=["post-1"])
+    build(author, out)
+    assert site_deploy.to_folder(out, destination).removed == 1
+    assert not (destination / "posts/post-1/index.html").exists() and not (destination / MANIFEST).exists()
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_the_manifest_is_not_sent_by_rsync(author, tmp_path):
+    out, destination = tmp_path / "public", tmp_path / "www"
+    build(author, out)
+    destination.mkdir()
+    shutil.copyfile(out / MANIFEST, destination / MANIFEST)  # as an older version left it
+    site_deploy.to_rsync(out, str(destination))
+    assert not any(name.startswith(".blogster-") for name in site_files(destination))
+    assert site_deploy.to_rsync(out, str(destination)).copied == 0
+    publishing.unpublish(author, refs=["post-1"])
+    build(author, out)
+    assert site_deploy.to_rsync(out, str(destination)).removed == 1
+    assert not (destination / "posts/post-1/index.html").exists()
+    assert not any(name.startswith(".blogster-") for name in site_files(destination))
+
+
+def test_the_manifest_is_not_committed_by_a_git_deploy(author, tmp_path):
+    out, remote = tmp_path / "public", tmp_path / "remote.git"
+    build(author, out)
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
+    listed = subprocess.run(
+        ["git", f"--git-dir={remote}", "ls-tree", "-r", "--name-only", "gh-pages"], capture_output=True, text=True
+    ).stdout.split()
+    assert "index.html" in listed and not any(path.startswith(".blogster-") for path in listed)
+
+
+def test_the_preview_server_does_not_serve_the_manifest(author, tmp_path):
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    from blogster_cli.services import site_preview
+
+    out = tmp_path / "public"
+    build(author, out)
+    assert json.loads((out / MANIFEST).read_text())["posts"]
+    server = site_preview.start(out, port=0)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urlopen(base + "/index.html") as response:
+            assert response.status == 200
+        for path in (f"/{MANIFEST}", f"/{MANIFEST}?x=1", f"/posts/../{MANIFEST}", "/%2Eblogster-site.json"):
+            with pytest.raises(HTTPError) as missing:
+                urlopen(base + path)
+            assert missing.value.code == 404, path
+    finally:
+        server.shutdown()
