@@ -103,26 +103,23 @@ def test_an_account_holding_its_own_row_cannot_outlast_its_ban(cli, signed_up, d
 
     from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
-    eve = make_user("eve@example.com", login_password=LOGIN_PASSWORD)
-    for command in (
-        ("admin", "users", "reset-password", "eve@example.com"),
-        ("admin", "users", "ban", "eve@example.com"),
-    ):
-        holder = login_as(db, eve.role_name)
+    for command, email in (("reset-password", "eve@example.com"), ("ban", "mallory@example.com")):
+        account = make_user(email, login_password=LOGIN_PASSWORD)  # one each: a reset changes the password
+        holder = login_as(db, account.role_name)
         holder.execute("begin")
         holder.execute("select auth.request_account_deletion()")
         started = time.monotonic()
-        result = cli(*command)
+        result = cli("admin", "users", command, email)
         assert result.exit_code == 0, result.stderr
         assert time.monotonic() - started < 5
         with pytest.raises(psycopg.OperationalError):
             holder.execute("select 1")
         holder.close()
-    assert superuser.execute("select rolcanlogin from pg_roles where rolname = %s", (eve.role_name,)).fetchone() == (
-        False,
-    )
+    assert superuser.execute(
+        "select rolcanlogin from pg_roles where rolname = %s", (account.role_name,)
+    ).fetchone() == (False,)
     with pytest.raises(psycopg.OperationalError):
-        login_as(db, eve.role_name)
+        login_as(db, account.role_name)
 
 
 def test_passwd_changes_the_password(cli, signed_up):
