@@ -124,8 +124,8 @@ def dashboard(json: bool = JSON_OPTION) -> None:
         output.print_json(board)
         return
     rows = [
-        {"figure": key, "last 30 days": value, "previous 30 days": board.previous_30_days[key],
-         "delta": board.deltas[key]}
+        {"figure": key, "last 30 days": _figure(value), "previous 30 days": _figure(board.previous_30_days[key]),
+         "delta": _figure(board.deltas[key])}
         for key, value in board.last_30_days.items()
     ]  # fmt: skip
     output.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
@@ -211,6 +211,11 @@ def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
             f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {views} views, {visitors} visitors"
         )
     return lines
+
+
+def _figure(value: object) -> object:
+    """A dashboard figure for a table: fractions to two decimals (`--json` keeps them whole)."""
+    return round(value, 2) if isinstance(value, float) else value
 
 
 def _percent(value: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import tracemalloc
 
 import pytest
@@ -108,3 +109,21 @@ def test_a_gzip_bomb_is_read_in_pieces_and_counted_as_one_malformed_line(cli, po
     assert peak < 64 << 20, f"peak {peak >> 20} MiB"
     again = cli("analytics", "ingest", str(bomb), "--json").json()
     assert (again["lines"], again["files"][0]["known"]) == (0, "counted")
+
+
+def test_the_dashboard_table_shows_fractions_to_two_decimals(cli, posts, tmp_path):
+    """It printed 0.6666666666666666; --json keeps the figure whole."""
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).strftime("%d/%b/%Y")
+    agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"
+    lines = [
+        f'10.0.0.{n} - - [{today}:00:0{n}:00 +0000] "GET {path} HTTP/1.1" 200 512 "-" "{agent}"\n'
+        for n, path in ((1, "/posts/alpha/"), (2, "/posts/alpha/"), (2, "/posts/beta/"), (3, "/posts/alpha/"))
+    ]
+    assert cli("analytics", "ingest", str(write(tmp_path / "today.log", lines))).exit_code == 0
+    board = cli("analytics", "dashboard", "--json").json()["last_30_days"]
+    fractions = [value for value in board.values() if isinstance(value, float) and round(value, 2) != value]
+    assert fractions, board  # a figure with more than two decimals to show
+    shown = cli("analytics", "dashboard").stdout
+    assert re.search(r"\d\.\d{3,}", shown) is None, shown
