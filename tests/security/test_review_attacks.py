@@ -472,3 +472,21 @@ def test_an_author_moves_no_assignment_through_the_workflow_alone(db, team, supe
     with pytest.raises(psycopg.errors.InsufficientPrivilege):  # start is the assignee's step
         run(db, ada, "select public.review_act(%s, 'start')", (ids["grace"],))
     assert run(db, team["grace"], "select public.review_act(%s, 'start')::text", (ids["grace"],)) == [("in_progress",)]
+
+
+def test_an_assignee_cannot_bury_an_assignment_in_comments(db, team, superuser):
+    """0108: a 19 MB comment was kept (`review show` printed 59 MB), and once the row was full
+    the author's own comments failed. A comment holds at most 10,000 characters, and one person
+    at most 500 comments on one assignment."""
+    ada, grace, ids = team["ada"], team["grace"], team["ids"]
+    with pytest.raises(psycopg.errors.StringDataRightTruncation):
+        run(db, grace, "select public.review_act(%s, 'comment', repeat('x', 10001))", (ids["grace"],))
+    run(db, grace, "select public.review_act(%s, 'comment', repeat('x', 10000))", (ids["grace"],))
+    superuser.execute(
+        "update public.team_collaboration set comments = comments || (select jsonb_agg(jsonb_build_object("
+        "'author', %s::text, 'text', 'x')) from generate_series(1, 499)) where id = %s",
+        (str(grace.user_id), ids["grace"]),
+    )
+    with pytest.raises(psycopg.errors.CheckViolation, match="500 comments"):
+        run(db, grace, "select public.review_act(%s, 'comment', 'one more')", (ids["grace"],))
+    run(db, ada, "select public.review_act(%s, 'comment', 'The author still has a say')", (ids["grace"],))
