@@ -7,7 +7,9 @@
 -- account was at its limit and "permission denied" otherwise, and it waited on that account's
 -- rate row. Now a message counts only against the sender's own conversation; into another's it
 -- goes straight to the policy, which refuses it the same way whatever that account is doing.
--- Writers with no account (the workers, restore) count as before.
+-- Writers with no account (the workers, restore) count as before. A session logged in as an
+-- account stays one after `SET ROLE authenticated`, which makes auth.uid() NULL:
+-- coalesce(auth.uid(), auth.session_uid()).
 
 create or replace function public.check_chatbot_message() returns trigger
 language plpgsql security definer
@@ -27,7 +29,7 @@ begin
       using errcode = '22001';
   end if;
   select c.user_id into owner from public.chatbot_conversations c where c.id = new.conversation_id;
-  if owner is null or owner is distinct from coalesce(auth.uid(), owner) then
+  if owner is null or owner is distinct from coalesce(auth.uid(), auth.session_uid(), owner) then
     return new;  -- the foreign key, or RLS (another account's conversation), refuses it
   end if;
   insert into internal.chatbot_message_rates as r (user_id, window_start, messages)

@@ -111,7 +111,7 @@ def test_bob_cannot_tell_whether_alice_is_at_her_rate_limit(db, chats, superuser
 
 
 def test_setting_role_to_a_group_does_not_make_an_account_a_trusted_writer(db, make_user, superuser):
-    """0107: with its own login, `SET ROLE authenticated` made auth.uid() NULL, which the chat
+    """0105: with its own login, `SET ROLE authenticated` made auth.uid() NULL, which the chat
     trigger read as a worker: Bob's insert into Alice's conversation answered 54000 while she
     was at her limit again. A session logged in as an account stays an account."""
     from tests.security.test_login_roles import LOGIN_PASSWORD, login_as

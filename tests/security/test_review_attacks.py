@@ -447,7 +447,7 @@ def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselve
     assert refused == 2  # grace already held 2 open ones from ada
     assert notices() - before == 98
     run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (team["ids"]["grace"],))
-    # Withdrawing frees an open place, but not today's: 100 assignments made to grace today (0107).
+    # Withdrawing frees an open place, but not today's: 100 assignments made to grace today (0102).
     with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="100 posts to that account today"):
         assign(db, ada, many[-1], grace)
     assert notices() - before == 98
