@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from blogster_cli.publish.media import MEDIA_NAME, served_links
 from blogster_cli.vocabulary import RepublishingPlatform
 
 # What users type -> the schema's platform value. Medium is absent: see MEDIUM_NOTE.
@@ -103,8 +104,6 @@ def with_original_link(html: str, canonical: str) -> str:
 
 # -- Pictures from the media store, for readers off the site ------------------------------------
 
-# A stored file's name, as publish/media.py reads it: no '/', never ending in '.'.
-_MEDIA_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
 # definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`); fenced code
 # blocks and code spans are matched first and left as they are (they show the text).
@@ -113,11 +112,9 @@ _MEDIA_IN_MARKDOWN = re.compile(
     r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z)"
     r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))"
     r"|(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
-    rf"(?:\./)?media/(?P<name>{_MEDIA_NAME})(?![\w.-])",
+    rf"(?:\./)?media/(?P<name>{MEDIA_NAME})(?![\w.-])",
     re.MULTILINE | re.DOTALL,
 )
-# In the rendered, sanitised HTML every attribute is double-quoted.
-_MEDIA_IN_HTML = re.compile(rf'(\s(?:src|href)=")(?:\./)?media/({_MEDIA_NAME})"')
 
 
 def media_url(base_url: str) -> str | None:
@@ -150,6 +147,4 @@ def absolute_media_markdown(markdown: str, media: str | None) -> str:
 
 def absolute_media_html(html: str, media: str | None) -> str:
     """`html` (a rendered post) with each `src="media/<name>"` and `href="media/<name>"` absolute."""
-    if not media or "media/" not in html:
-        return html
-    return _MEDIA_IN_HTML.sub(lambda match: f'{match.group(1)}{media}{match.group(2)}"', html)
+    return served_links(html, media, attributes=("src", "href")) if media else html

@@ -8,14 +8,13 @@ that shows one must point there, whatever its own address.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # A stored file's name (`<sha256>.<ext>`, or what an import kept): no '/', never ending in '.'.
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+MEDIA_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # `media/<name>` or `./media/<name>` as a link target, not part of a longer path or URL
 # (`https://example.com/media/x.png` is someone else's picture).
-_IN_MARKDOWN = re.compile(rf"(?<![\w/.-])(?:\./)?media/({_NAME})")
-# The same in sanitised HTML, where every attribute is double-quoted.
-_IN_HTML = re.compile(rf'(\ssrc=")(?:\./)?media/({_NAME})"')
+_IN_MARKDOWN = re.compile(rf"(?<![\w/.-])(?:\./)?media/({MEDIA_NAME})")
 
 
 def linked_names(markdown: str) -> list[str]:
@@ -24,8 +23,15 @@ def linked_names(markdown: str) -> list[str]:
     return sorted(set(_IN_MARKDOWN.findall(markdown)))
 
 
-def served_links(html: str, media_url: str) -> str:
-    """`html` with each `src="media/<name>"` pointing at `media_url` + name (`/blog/media/`)."""
+def served_links(html: str, media_url: str, *, attributes: tuple[str, ...] = ("src",)) -> str:
+    """`html` with each `src="media/<name>"` (or another of `attributes`) pointing at `media_url`
+    + name: `/blog/media/` on the site, the site's absolute address off it."""
     if "media/" not in html:
         return html
-    return _IN_HTML.sub(lambda match: f'{match.group(1)}{media_url}{match.group(2)}"', html)
+    return _in_html(attributes).sub(lambda match: f'{match.group(1)}{media_url}{match.group(2)}"', html)
+
+
+@cache
+def _in_html(attributes: tuple[str, ...]) -> re.Pattern[str]:
+    """`media/<name>` as one of `attributes` in sanitised HTML, where every attribute is double-quoted."""
+    return re.compile(rf'(\s(?:{"|".join(attributes)})=")(?:\./)?media/({MEDIA_NAME})"')
