@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
 from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
@@ -60,24 +61,23 @@ def _built(out: Path) -> dict[str, str]:
     return files
 
 
-def _deployed(out: Path, key: str) -> dict[str, str] | None:
-    """What the last deploy from `out` to the destination `key` sent; None when none is recorded."""
+def _deploy_records(out: Path) -> dict[str, Any]:
+    """The build folder's record of deploys (destination -> what was sent); {} when none is readable."""
     try:
         data = json.loads((out / DEPLOYS).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return None
-    sent = data.get(key) if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _deployed(out: Path, key: str) -> dict[str, str] | None:
+    """What the last deploy from `out` to the destination `key` sent; None when none is recorded."""
+    sent = _deploy_records(out).get(key)
     return {str(path): str(sha) for path, sha in sent.items()} if isinstance(sent, dict) else None
 
 
 def _record_deploy(out: Path, key: str, sent: dict[str, str]) -> None:
-    try:
-        data = json.loads((out / DEPLOYS).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    data[key] = sent
+    data = {**_deploy_records(out), key: sent}
     partial = out / (DEPLOYS + ".partial")
     partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(partial, out / DEPLOYS)
