@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.test_blogs_cli import new_post
+from tests.cli.test_lists_and_names import check_list_options
 from tests.platform_servers import TOKEN, FakeForem
 
 LISTS = [
@@ -41,19 +42,7 @@ def some_of_each(cli, signed_up, forem):
 
 @pytest.mark.parametrize("command", LISTS, ids=[" ".join(c) for c in LISTS])
 def test_these_lists_take_the_same_output_options_as_every_other(cli, some_of_each, command):
-    as_json = cli(*command, "--json")
-    assert as_json.exit_code == 0, as_json.stderr
-    records = as_json.json()
-    assert isinstance(records, list) and records
-    assert cli(*command, "--format", "json").json() == records
-    assert cli(*command, "--format", "count").stdout.strip() == str(len(records))
-    assert len(cli(*command, "--format", "ids").stdout.split()) == len(records)
-    assert cli(*command, "--format", "csv").stdout.count("\n") == len(records) + 1
-    assert cli(*command, "--format", "yaml").stdout.startswith("- ")
-    assert cli(*command, "--limit", "1", "--json").json() == records[:1]
-    assert cli(*command, "--limit", "0", "--json").json() == records
-    clash = cli(*command, "--json", "--format", "csv")
-    assert clash.exit_code == 2 and clash.stderr == "error: --json and --format csv disagree: give one of them\n"
+    records = check_list_options(cli, command)
     bad = cli(*command, "--format", "xml")
     assert (
         bad.exit_code == 2 and bad.stderr.startswith("error: --format must be one of") and bad.stderr.count("\n") == 1
