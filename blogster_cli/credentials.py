@@ -131,6 +131,11 @@ class CredentialStore:
     def uses_file(self) -> bool:
         return self._backend is None
 
+    @property
+    def kind(self) -> str:
+        """Where a secret stored now goes, as `--json` and messages name it: 'keyring' or 'credentials_file'."""
+        return "credentials_file" if self.uses_file else "keyring"
+
     def _key(self, name: str) -> str:
         return f"{self.profile}:{name}"
 

@@ -58,7 +58,7 @@ class ProviderConfig:
     model: str
     api_key: str | None = field(repr=False)
     key_source: str
-    """'environment', 'keyring' or 'none': said by `ai status`, instead of the key."""
+    """'environment', 'keyring', 'credentials_file' or 'none': said by `ai status`, instead of the key."""
     timeout_s: float = 60.0
     max_retries: int = 2
 
@@ -69,6 +69,7 @@ def resolve_provider(
     base_url: str | None,
     model: str | None,
     stored_key: StoredKey | None,
+    key_store: str,
     timeout_s: float = 60.0,
     max_retries: int = 2,
 ) -> ProviderConfig:
@@ -88,7 +89,7 @@ def resolve_provider(
     if env_key and chosen_base == (env_base or OPENAI_BASE_URL):
         api_key, source = env_key, "environment"
     elif stored_key and stored_key.base_url == chosen_base:
-        api_key, source = stored_key.api_key, "keyring"
+        api_key, source = stored_key.api_key, key_store
     else:
         api_key, source = None, "none"
     return ProviderConfig(

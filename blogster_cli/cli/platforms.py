@@ -27,7 +27,8 @@ def _read_token(from_stdin: bool) -> str:
 
 @app.command("list")
 def list_platforms(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Each platform's URL and where its token comes from (environment, keyring or none; never the token).
+    """Each platform's URL and where its token comes from (environment, keyring,
+    credentials_file where there is no OS keyring, or none; never the token).
 
     Example: blogster platforms list
     """
@@ -53,7 +54,9 @@ def connect(
     from blogster_cli.services import platform_accounts
 
     status = platform_accounts.connect(app_context(), platform=platform, token=_read_token(token_stdin))
-    output.print_json(status) if json else output.message(f"{status.platform}: token stored ({status.token})")
+    output.print_json(status) if json else output.message(
+        f"{status.platform}: token stored ({status.token.replace('_', ' ')})"
+    )
 
 
 @app.command("disconnect")

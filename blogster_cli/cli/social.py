@@ -128,7 +128,7 @@ def profiles_list(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPT
     """
     from blogster_cli.services import social
 
-    rows = [output.to_plain(p) for p in social.list_profiles(acting_user())]
+    rows = [output.to_plain(p) for p in social.list_profiles(acting_user(), credentials=app_context().credentials)]
     show_list(rows, ["platform", "handle", "connected", "token"], fmt=fmt, json=json, limit=limit)
 
 

@@ -19,6 +19,7 @@ def provider_config(ctx: AppContext) -> ProviderConfig:
         base_url=settings.ai_base_url,
         model=settings.ai_model,
         stored_key=StoredKey.from_secret(ctx.credentials.get(KEY_CREDENTIAL)),
+        key_store=ctx.credentials.kind,
         timeout_s=float(settings.ai_timeout_s),
         max_retries=settings.ai_max_retries,
     )
@@ -52,7 +53,7 @@ class ProviderStatus:
     base_url: str
     model: str
     key: str
-    """Where the key comes from ('environment', 'keyring', 'none'): never the key itself."""
+    """Where the key comes from ('environment', 'keyring', 'credentials_file', 'none'): never the key itself."""
     reachable: bool
     model_available: bool
     problem: str | None

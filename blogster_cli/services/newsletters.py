@@ -68,8 +68,8 @@ class SmtpPasswordStatus:
 
     stored: bool
     source: str
-    """Where a send takes the password from now: 'keyring', or 'environment' while
-    BLOGSTER_SMTP_PASSWORD is set (it overrides the stored one)."""
+    """Where a send takes the password from now: 'keyring' or 'credentials_file' (the 0600 file where
+    there is no keyring), or 'environment' while BLOGSTER_SMTP_PASSWORD is set (it overrides the stored one)."""
 
 
 def store_smtp_password(ctx: AppContext, *, password: str) -> SmtpPasswordStatus:
@@ -77,7 +77,7 @@ def store_smtp_password(ctx: AppContext, *, password: str) -> SmtpPasswordStatus
         raise InvalidInput("the password is empty")
     ctx.credentials.set(SMTP_PASSWORD_CREDENTIAL, password)
     return SmtpPasswordStatus(
-        stored=True, source="environment" if os.environ.get(SMTP_PASSWORD_VARIABLE) else "keyring"
+        stored=True, source="environment" if os.environ.get(SMTP_PASSWORD_VARIABLE) else ctx.credentials.kind
     )
 
 

@@ -38,7 +38,7 @@ class PlatformStatus:
     platform: str
     base_url: str | None
     token: str
-    """Where the token comes from ('environment', 'keyring' or 'none'): never the token itself."""
+    """Where the token comes from ('environment', 'keyring', 'credentials_file' or 'none'): never the token itself."""
 
 
 def _parsed(platform: str) -> str:
@@ -75,7 +75,7 @@ def _status(ctx: AppContext, name: str) -> PlatformStatus:
     if os.environ.get(token_variable(name)):
         source = "environment"
     elif ctx.credentials.get(credential_name(name)):
-        source = "keyring"
+        source = ctx.credentials.kind
     else:
         source = "none"
     return PlatformStatus(platform=name, base_url=_base_url(ctx, name), token=source)

@@ -40,18 +40,17 @@ class ProfilePublic:
     handle: str | None
     connected: bool
     token: str
-    """'keyring' when a token is stored for it, else 'none': never the token."""
+    """Where its token is kept ('keyring' or 'credentials_file'), else 'none': never the token."""
 
 
-def _profile_public(row: SocialMediaProfile) -> ProfilePublic:
-    return ProfilePublic(
-        row.id, str(row.platform), row.profile_id, row.is_connected, "keyring" if row.access_token else "none"
-    )
+def _profile_public(row: SocialMediaProfile, credentials: CredentialStore) -> ProfilePublic:
+    token = credentials.kind if row.access_token else "none"
+    return ProfilePublic(row.id, str(row.platform), row.profile_id, row.is_connected, token)
 
 
-def list_profiles(acting: ActingUser) -> list[ProfilePublic]:
+def list_profiles(acting: ActingUser, *, credentials: CredentialStore) -> list[ProfilePublic]:
     with orm_unit_of_work(acting) as session:
-        return [_profile_public(p) for p in social_rows.profiles(session)]
+        return [_profile_public(p, credentials) for p in social_rows.profiles(session)]
 
 
 def connect_profile(
@@ -75,7 +74,7 @@ def connect_profile(
         row.profile_id, row.profile_name = handle, handle
         row.access_token, row.is_connected = KEYRING_PREFIX + entry, True
         social_rows.save(session, row=row)
-        return _profile_public(row)
+        return _profile_public(row, credentials)
 
 
 def disconnect_profile(
@@ -89,7 +88,7 @@ def disconnect_profile(
             credentials.delete(row.access_token.removeprefix(KEYRING_PREFIX))
         row.access_token, row.refresh_token, row.is_connected = None, None, False
         social_rows.save(session, row=row)
-        return _profile_public(row)
+        return _profile_public(row, credentials)
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,35 @@ def smtp() -> Iterator[tuple[MailRecorder, str]]:
     """A local SMTP server (aiosmtpd) and its smtp:// URL; the recorder holds what it received."""
     with smtp_server() as server:
         yield server
+
+
+class MemoryKeyring:
+    """A keyring backend kept in a dict, standing in for the OS keyring."""
+
+    priority = 10
+
+    def __init__(self):
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        import keyring.errors
+
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch) -> MemoryKeyring:
+    """An OS keyring for this test (the tests' own default is the 0600 credentials file)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    backend = type("Memory", (MemoryKeyring, KeyringBackend), {})()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: backend)
+    return backend

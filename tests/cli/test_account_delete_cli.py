@@ -9,40 +9,15 @@ PNG_ALICE = b"\x89PNG\r\n\x1a\n" + b"only alice uses this"
 PNG_SHARED = b"\x89PNG\r\n\x1a\n" + b"both use this"
 
 
-class MemoryKeyring:
-    """A keyring backend kept in a dict, standing in for the OS keyring."""
-
-    priority = 10
-
-    def __init__(self):
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        import keyring.errors
-
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
 @pytest.fixture(params=["file", "keyring"])
-def secret_names(request, monkeypatch, isolated_environment):
+def secret_names(request, isolated_environment):
     """A function listing the '<profile>:<name>' secrets stored, from the file or the keyring."""
     import json
 
     if request.param == "file":
         path = isolated_environment / "credentials.json"
         return lambda: sorted(k for k in json.loads(path.read_text()) if not k.startswith(":"))
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    backend = type("Memory", (MemoryKeyring, KeyringBackend), {})()
-    monkeypatch.setattr(keyring, "get_keyring", lambda: backend)
+    backend = request.getfixturevalue("memory_keyring")
     return lambda: sorted(name for (_, name) in backend.entries if not name.startswith(":"))
 
 

@@ -25,7 +25,7 @@ def test_setup_stores_the_key_bound_to_its_url_and_status_never_prints_it(cli, a
     assert status.exit_code == 0, status.stderr
     report = status.json()
     assert report == {
-        "base_url": ai_server.base_url, "model": MODEL, "key": "keyring",
+        "base_url": ai_server.base_url, "model": MODEL, "key": "credentials_file",
         "reachable": True, "model_available": True, "problem": None,
     }  # fmt: skip
     assert "sk-kept" not in status.stdout + status.stderr

@@ -78,7 +78,7 @@ def test_subscribers_rm_and_smtp_password_answer_json(cli, newsletter, tmp_path)
     secret = "smtp-pass-word-7731"
     stored = cli("newsletter", "smtp-password", "--password-stdin", "--json", input=secret + "\n")
     assert stored.exit_code == 0, stored.stderr
-    assert stored.json() == {"stored": True, "source": "keyring"}
+    assert stored.json() == {"stored": True, "source": "credentials_file"}  # no OS keyring here
     assert secret not in stored.stdout + stored.stderr
     overridden = cli(
         "newsletter", "smtp-password", "--password-stdin", "--json", input=secret + "\n",

@@ -51,7 +51,7 @@ def test_profile_tokens_stay_in_the_keyring(cli, post, superuser):
         "social", "profiles", "connect", "linkedin", "--handle", "ada", "--token-stdin", "--json", input=TOKEN + "\n"
     )
     assert connected.exit_code == 0, connected.stderr
-    assert TOKEN not in connected.stdout and connected.json()["token"] == "keyring"
+    assert TOKEN not in connected.stdout and connected.json()["token"] == "credentials_file"
     [(reference, is_connected)] = superuser.execute(
         "select access_token, is_connected from public.social_media_profiles"
     ).fetchall()  # the stand-in profile of the hand-written draft became this account

@@ -101,7 +101,9 @@ def test_out_of_scope_says_so_and_offers_documentation_instead_of_guessing(db, s
 
 
 def test_the_ai_fallback_picks_an_intent_when_the_classifier_is_unsure(db, superuser, bot, ai_server):  # noqa: F811
-    provider = resolve_provider(env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, timeout_s=5)
+    provider = resolve_provider(
+        env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, key_store="keyring", timeout_s=5
+    )
     ai_server.structured_by_schema["chatbot_intent"] = '{"intent": "human_agent"}'
     reply = answer(db, superuser, say(db, bot, "who won the football match"), provider=provider)
     assert reply["intent"] == "human_agent" and reply["metadata"]["source"] == "ai"

@@ -9,7 +9,7 @@ LOCAL = "http://127.0.0.1:11434/v1"
 
 
 def resolve(env=None, base_url=None, model=None, stored=None):
-    return resolve_provider(env=env or {}, base_url=base_url, model=model, stored_key=stored)
+    return resolve_provider(env=env or {}, base_url=base_url, model=model, stored_key=stored, key_store="keyring")
 
 
 def test_nothing_configured_says_how_to_set_up():
