@@ -30,7 +30,7 @@ from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -179,14 +179,19 @@ class SitePlan:
     def absolute(self, url_path: str) -> str:
         return self.config.base_url.rstrip("/") + urls.href(url_path)
 
-    def image_url(self, post: SitePost) -> str | None:
+    def image_url(self, post: SitePost, *, absolute: bool = True) -> str | None:
+        """The featured image's address: absolute for og:image and feeds, which are read off
+        the site; root-relative (`absolute=False`) for the page's own <img>, which then shows
+        wherever the site is served (`site serve`, a preview) and not only at its base URL."""
         image = post.featured_image
         if not image:
             return None
         if image.startswith(("https://", "http://")):
             return image
         path = urls.clean_file_path("/" + image.lstrip("/"))
-        return self.absolute(path) if path else None
+        if not path:
+            return None
+        return self.absolute(path) if absolute else self.link(path)
 
     def _derive(self) -> None:
         """Each record's "d": its page key and the digests listings, the archive and the sitemap
@@ -297,7 +302,7 @@ class SitePlan:
             body = served_links(bodies[post_id].html, self.link("/media/"))  # media/<name> as `images add` prints
             return self.theme.render(
                 "post.html", **context, post=post, body=body, date=self._date(post.published_at),
-                tags=self._tag_links(post),
+                tags=self._tag_links(post), featured=self.image_url(post, absolute=False),
             ).encode("utf-8")  # fmt: skip
 
         return render

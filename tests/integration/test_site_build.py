@@ -378,7 +378,8 @@ def test_a_featured_image_links_its_file_with_its_alt_text(author, tmp_path):
     report = build(author, out)
     page = (out / "posts/pictured/index.html").read_text()
     url = f"{report.base_url}{image.url}"  # https://SITE/media/<hash>.png, a file: no trailing '/'
-    assert f'<img class="featured" src="{url}" alt="A &#34;pic&#34; &lt;b&gt;">' in page
+    # The page's own <img> is root-relative, so `site serve` and previews show it; og:image is absolute.
+    assert f'<img class="featured" src="/{image.url}" alt="A &#34;pic&#34; &lt;b&gt;">' in page
     assert f'property="og:image" content="{url}"' in page and f'name="twitter:image" content="{url}"' in page
     assert (out / image.url).is_file()
     # The alt text changes with no change to the post's row: the rebuild still shows it, as a full build does.
@@ -387,6 +388,12 @@ def test_a_featured_image_links_its_file_with_its_alt_text(author, tmp_path):
     assert 'alt="Better words"' in (out / "posts/pictured/index.html").read_text()
     site.build(author, out=(full := tmp_path / "full"), base_domain=BASE)
     assert site_files(out) == site_files(full)
+    # A site under a path links the picture there, and og:image follows the new base URL.
+    site_settings.set_value(author, key="url", value="https://example.com/blog", base_domain=BASE)
+    build(author, out)
+    page = (out / "posts/pictured/index.html").read_text()
+    assert f'<img class="featured" src="/blog/{image.url}"' in page
+    assert f'property="og:image" content="https://example.com/blog/{image.url}"' in page
 
 
 def test_pictures_a_body_links_as_images_add_prints_are_copied_and_linked_from_the_root(author, tmp_path):
