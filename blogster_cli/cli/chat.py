@@ -115,10 +115,11 @@ def list_conversations(
     """
     from blogster_cli.services import chat as chat_service
 
-    chosen = chosen_format(fmt, json)
-    rows = output.to_plain(chat_service.conversations(acting_user(), limit=limit or None))
-    if chosen in ("table", "csv"):
-        rows = [{**r, "messages": len(r["messages"])} for r in rows]
+    acting, chosen = acting_user(), chosen_format(fmt, json)
+    if chosen in ("json", "yaml"):
+        rows = output.to_plain(chat_service.conversations(acting, limit=limit or None))
+    else:  # the messages are counted by the server, not loaded
+        rows = [output.fields(s) for s in chat_service.conversation_summaries(acting, limit=limit or None)]
     columns = ["id", "status", "started_at", "ended_at", "satisfaction_score", "messages"]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit, full=("id",))
 

@@ -19,5 +19,5 @@ def credits(json: bool = JSON_OPTION) -> None:
         output.print_json(report)
         return
     output.print_record({"plan": report.tier, "remaining": report.credits_remaining, "used": report.credits_used})
-    rows = [output.to_plain(entry) for entry in report.recent]
+    rows = [output.fields(entry) for entry in report.recent]
     output.print_table(rows, ["created_at", "model", "success", "tokens_used", "estimated_cost_usd"])

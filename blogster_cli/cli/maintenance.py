@@ -127,4 +127,4 @@ def list_windows(
     from blogster_cli.services import maintenance
 
     windows = maintenance.list_windows(acting_user(), include_past=all)
-    show_list([output.to_plain(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)
+    show_list([output.fields(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)

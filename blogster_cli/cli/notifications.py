@@ -32,7 +32,7 @@ def list_notifications(
 
     rows = notifications.list_notifications(acting_user(), unread_only=unread, limit=limit or None)
     columns = ["id", "created_at", "title", "read", "delivery_status"]
-    show_list([output.to_plain(r) for r in rows], columns, fmt=fmt, json=json, limit=limit)
+    show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, limit=limit)
 
 
 @app.command("read")

@@ -55,6 +55,16 @@ def to_plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_jsonable))
 
 
+def fields(value: Any) -> dict[str, Any]:
+    """A dataclass's fields for a list: times stay times, so a table or CSV shows them in the
+    configured timezone (to_plain would make them UTC ISO strings; JSON and YAML still get
+    those); the rest as to_plain makes it."""
+    return {
+        f.name: v if isinstance(v := getattr(value, f.name), datetime) else to_plain(v)
+        for f in dataclasses.fields(value)
+    }
+
+
 def _on_terminal() -> bool:
     return sys.stdout.isatty()
 

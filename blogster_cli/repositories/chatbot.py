@@ -109,6 +109,18 @@ def messages_of(session: Session, *, conversation_ids: list[UUID]) -> dict[UUID,
     return found
 
 
+def message_counts(session: Session, *, conversation_ids: list[UUID]) -> dict[UUID, int]:
+    """How many messages each of several conversations holds, counted by the server (`chat list`'s table)."""
+    found = dict.fromkeys(conversation_ids, 0)
+    counted = session.exec(
+        select(ChatbotMessage.conversation_id, func.count())
+        .where(col(ChatbotMessage.conversation_id).in_(conversation_ids))
+        .group_by(col(ChatbotMessage.conversation_id))
+    )
+    found.update({conversation_id: count for conversation_id, count in counted})
+    return found
+
+
 def reply_to(session: Session, *, conversation_id: UUID, message_id: UUID, after: datetime) -> ChatbotMessage | None:
     """The worker's answer to one message (its metadata names the message it replies to)."""
     return session.exec(

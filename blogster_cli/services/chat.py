@@ -51,6 +51,18 @@ class ConversationInfo:
     messages: list[ChatMessage] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ConversationSummary:
+    """A conversation with the number of its messages instead of their text (`chat list`'s table)."""
+
+    id: UUID
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    satisfaction_score: int | None
+    messages: int
+
+
 def _message(row: Any) -> ChatMessage:
     meta = row.metadata_ or {}
     return ChatMessage(str(row.role), row.content or "", row.created_at, meta.get("intent"), row.confidence_score)
@@ -155,6 +167,22 @@ def conversations(acting: ActingUser, *, limit: int | None = None) -> list[Conve
         rows = repo.conversations(session, limit=limit or None)
         messages = repo.messages_of(session, conversation_ids=[row.id for row in rows])
         return [_info(row, [_message(m) for m in messages[row.id]]) for row in rows]
+
+
+def conversation_summaries(acting: ActingUser, *, limit: int | None = None) -> list[ConversationSummary]:
+    """My conversations, newest first, each with its number of messages (none of them loaded)."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    with orm_unit_of_work(acting) as session:
+        rows = repo.conversations(session, limit=limit or None)
+        counts = repo.message_counts(session, conversation_ids=[row.id for row in rows])
+        return [
+            ConversationSummary(
+                row.id, str(row.status), row.started_at, row.ended_at, row.satisfaction_score, counts[row.id]
+            )
+            for row in rows
+        ]
 
 
 def end(

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.cli.test_blogs_cli import new_post
@@ -68,9 +71,12 @@ def test_chat_list_json_carries_each_conversations_messages_and_a_table_counts_t
     ]
     assert listed[0]["messages"] == cli("chat", "history", "--json").json()["messages"]
     assert cli("chat", "list", "--format", "yaml").stdout.count("content:") == 3
-    header, *rows = cli("chat", "list", "--format", "csv").stdout.splitlines()
+    header, *rows = cli("chat", "list", "--format", "csv", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"}).stdout.splitlines()
     assert header == "id,status,started_at,ended_at,satisfaction_score,messages"
     assert [row.split(",")[-1] for row in rows] == ["1", "2"]
+    # Times in the configured timezone, as every list shows them (not the UTC ISO of --json).
+    started = datetime.fromisoformat(listed[0]["started_at"]).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert rows[0].split(",")[2] == started.strftime("%Y-%m-%d %H:%M JST")
 
 
 def test_crosspost_format_and_limit_are_for_status_only(cli, some_of_each, forem):

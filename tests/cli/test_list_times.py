@@ -1,0 +1,47 @@
+"""Lists show times in the configured timezone, labelled, in their table and CSV; --json keeps
+the UTC ISO form scripts parse. Each list here used to print the UTC ISO string in its table."""
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+TOKYO = {"BLOGSTER_TIMEZONE": "Asia/Tokyo"}
+
+
+def in_tokyo(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M JST")
+
+
+def csv_column(cli, command: tuple[str, ...], column: str) -> list[str]:
+    result = cli(*command, "--format", "csv", env=TOKYO)
+    assert result.exit_code == 0, result.stderr
+    return [row[column] for row in csv.DictReader(io.StringIO(result.stdout))]
+
+
+def json_column(cli, command: tuple[str, ...], column: str) -> list[str]:
+    return [row[column] for row in cli(*command, "--json").json()]
+
+
+def test_lists_show_times_in_the_configured_timezone(cli, signed_up, superuser):
+    window = ("admin", "maintenance", "schedule", "--title", "Upgrade", "--start", "2030-01-05 02:00")
+    assert cli(*window, "--end", "2030-01-05 03:00", env=TOKYO).exit_code == 0
+    assert cli("flags", "create", "new-editor").exit_code == 0
+    lists = {
+        ("admin", "maintenance", "list"): ["start_time", "end_time"],
+        ("flags", "log"): ["created_at"],
+        ("notifications", "list"): ["created_at"],  # the maintenance window's notification
+    }
+    for command, columns in lists.items():
+        for column in columns:
+            stored = json_column(cli, command, column)
+            assert stored and all(value.endswith("+00:00") for value in stored), (command, stored)
+            assert csv_column(cli, command, column) == [in_tokyo(value) for value in stored], command
+    # Windows are typed in UTC (they concern every user), and listed in the reader's timezone.
+    assert csv_column(cli, ("admin", "maintenance", "list"), "start_time") == ["2030-01-05 11:00 JST"]
+
+    superuser.execute("insert into public.ai_generation_logs (user_id, model) select id, 'm' from auth.users")
+    [logged] = superuser.execute("select created_at from public.ai_generation_logs").fetchone()
+    table = cli("credits", env=TOKYO).stdout.splitlines()
+    header = table.index("created_at\tmodel\tsuccess\ttokens_used\testimated_cost_usd")
+    assert table[header + 1].split("\t")[0] == in_tokyo(logged.isoformat())
