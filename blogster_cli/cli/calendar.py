@@ -291,6 +291,9 @@ def import_ics(
 ) -> None:
     """Add the events of an iCalendar file; an event already imported (same UID) is updated, not added again.
 
+    A recurring event adds its occurrences in the next 12 months (at most 366), each under a UID of its
+    own; a note on stderr (and "recurring" in --json) says which were imported.
+
     Example: blogster calendar import --ics plan.ics
     """
     from blogster_cli.services import calendar
@@ -303,6 +306,8 @@ def import_ics(
         output.print_json(report)
     else:
         output.message(f"Imported {ics}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+    for recurring in report.recurring:
+        output.message(f"note: {recurring.note}")
 
 
 @app.command()

@@ -95,7 +95,10 @@ def send(
         click_type=ANY_PATH,
     ),
     at: str | None = typer.Option(
-        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone, still to come: send then (`newsletter send-due`)."
+        None,
+        "--at",
+        help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00), still to come: send then"
+        " (`newsletter send-due`).",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -106,17 +109,19 @@ def send(
 
     Example: blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv
     """
+    from blogster_cli.planning.times import parse_at
     from blogster_cli.services import newsletters
-    from blogster_cli.services.publishing import parse_at
 
     ctx = app_context()
     csv_text = _read_text(to) if to is not None else None
     if at is not None:
-        moment = parse_at(at, timezone=ctx.tzinfo)
-        report = newsletters.schedule(acting_user(), ref=newsletter_id, at=moment, csv_text=csv_text)
+        when = parse_at(at, timezone=ctx.tzinfo)
+        report = newsletters.schedule(acting_user(), ref=newsletter_id, at=when.moment, csv_text=csv_text)
         output.print_json(report) if json else output.message(
-            f"newsletter {report.id} scheduled for {output.local_time(moment)}"
+            f"newsletter {report.id} scheduled for {output.local_time(when.moment)}"
         )
+        if when.note:
+            output.message(f"note: {when.note}")
         return
     smtp = newsletters.smtp_settings(ctx)
     with output.progress("Sending", None) as bar:

@@ -49,7 +49,9 @@ def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None
 
 def publish(
     refs: list[str] = typer.Argument(..., help="Slugs or ids."),
-    at: str | None = typer.Option(None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone; later means scheduled."),
+    at: str | None = typer.Option(
+        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00); later means scheduled."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Publish posts now, or schedule them with --at (checked first: title, slug, content).

@@ -87,7 +87,9 @@ def edit(
 @app.command("schedule")
 def schedule(
     post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
-    at: str | None = typer.Option(None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone."),
+    at: str | None = typer.Option(
+        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00)."
+    ),
     clear: bool = typer.Option(False, "--clear", help="Back to a draft."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -96,13 +98,16 @@ def schedule(
     Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"
     """
     from blogster_cli.errors import InvalidInput
+    from blogster_cli.planning.times import parse_at
     from blogster_cli.services import social
-    from blogster_cli.services.publishing import parse_at
 
     if (at is None) == (not clear):
         raise InvalidInput("give --at TIME or --clear")
-    moment = parse_at(at, timezone=app_context().tzinfo) if at else None
-    _show(social.schedule_post(acting_user(), ref=post_id, at=moment), json, "scheduled" if moment else "unscheduled")
+    when = parse_at(at, timezone=app_context().tzinfo) if at else None
+    scheduled = social.schedule_post(acting_user(), ref=post_id, at=when.moment if when else None)
+    _show(scheduled, json, "scheduled" if when else "unscheduled")
+    if when and when.note:
+        output.message(f"note: {when.note}")
 
 
 @app.command("rm")

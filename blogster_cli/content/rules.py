@@ -45,6 +45,26 @@ def check_title(title: str) -> str:
     return title
 
 
+def publish_problems(*, title: str, slug: str, markdown: str) -> list[str]:
+    """What keeps a post from going live, in the same words on every path that publishes one
+    (`publish`, a status change, review's `approve --publish`)."""
+    problems = []
+    if not title.strip():
+        problems.append("it has no title")
+    if not slug.strip():
+        problems.append("it has no slug")
+    if not markdown.strip():
+        problems.append("it has no content")
+    return problems
+
+
+def check_publishable(*, title: str, slug: str, markdown: str) -> None:
+    """Refuses (InvalidInput) a post that `publish_problems` finds anything wrong with."""
+    problems = publish_problems(title=title, slug=slug, markdown=markdown)
+    if problems:
+        raise InvalidInput(f"'{slug}' cannot be published: {', '.join(problems)}")
+
+
 def check_explicit_slug(slug: str) -> str:
     if not is_usable(slug):
         raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")

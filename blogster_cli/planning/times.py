@@ -5,6 +5,10 @@ An entry planned for 09:00 in Europe/Berlin means 09:00 on that day whatever the
 (02:30 on the last Sunday of March) is taken with the offset before the change, i.e. it
 happens an hour later by the clock, as calendar programs do (PEP 495, fold=0).
 
+An --at time (`publish`, `newsletter send`, `social schedule`: `parse_at`) is an instant
+instead: a wall time the clocks skip is refused, and one they pass twice is taken as the
+first with a note naming both (an explicit UTC offset picks either).
+
 Python holds dates from year 1 to 9999 only. Input whose instant falls outside (9999-12-31
 23:59 in New York is in year 10000 in UTC) is refused with OutOfRange; rows stored before
 (or read as `datetime.max` from years PostgreSQL has and Python has not) are shown at the
@@ -13,8 +17,12 @@ nearest end of the range instead of failing every view that meets them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from blogster_cli.errors import InvalidInput
 
 
 class UnknownTimezone(ValueError):
@@ -82,6 +90,93 @@ def parse_clock(text: str) -> time:
 def parse_month(text: str) -> date:
     """'YYYY-MM' as the first day of that month, or ValueError."""
     return datetime.strptime(text.strip(), "%Y-%m").date()
+
+
+AT_FORMAT = "%Y-%m-%d %H:%M"
+_AT_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class At:
+    """An --at time: the instant (aware, in the user's timezone unless an offset was given), and
+    for a wall time the clocks pass twice, a note saying which of the two it is."""
+
+    moment: datetime
+    note: str | None = None
+
+
+def parse_at(text: str, *, timezone: tzinfo) -> At:
+    """Every command's --at: 'YYYY-MM-DD HH:MM' in the user's timezone (a 'T' may stand for the space).
+
+    A wall time the clocks skip (02:30 on the day summer time starts in Europe/Berlin) is
+    refused: it would silently become another time. One the clocks pass twice (02:30 on the
+    day summer time ends) is taken as the first of the two, and `At.note` names both and how
+    to write the second: with its UTC offset ('2026-10-25 02:30+01:00'), which names one
+    instant whatever the timezone (so does 'Z', UTC).
+    """
+    stripped = text.strip()
+    offset = _AT_OFFSET.search(stripped)
+    wall = stripped[: offset.start()] if offset else stripped
+    try:
+        naive = datetime.strptime(wall.strip().replace("T", " ", 1), AT_FORMAT)
+        fixed = _offset(offset.group(1)) if offset else None
+    except ValueError:
+        raise InvalidInput(
+            f"--at {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
+        ) from None
+    moment = naive.replace(tzinfo=fixed or timezone)
+    try:
+        in_utc = moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
+        if fixed is not None:
+            return At(in_utc.astimezone(timezone))
+        back = in_utc.astimezone(timezone).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidInput(f"--at {text!r} is out of range in UTC") from None
+    if back != naive:
+        raise InvalidInput(
+            f"--at {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
+            " choose a time before or after the gap"
+        )
+    return At(moment, _fold_note(moment))
+
+
+def _offset(text: str) -> tzinfo:
+    """'Z', '+01:00' or '-0530' as a fixed offset (ValueError past a day)."""
+    from datetime import timezone
+
+    if text.upper() == "Z":
+        return UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if minutes >= 60:
+        raise ValueError(text)
+    size = timedelta(hours=hours, minutes=minutes)
+    return timezone(-size if text[0] == "-" else size)  # ValueError unless strictly within a day
+
+
+def _fold_note(moment: datetime) -> str | None:
+    """For a wall time the clocks pass twice (the night summer time ends): both instants, and which is taken."""
+    second = moment.replace(fold=1)
+    if moment.utcoffset() == second.utcoffset():
+        return None
+    return (
+        f"{moment:%Y-%m-%d %H:%M} happens twice in {zone_name(moment.tzinfo)} (the clocks go back):"
+        f" taken as the first, {moment:%H:%M %Z} ({moment.astimezone(UTC):%H:%M} UTC);"
+        f" for the second, {second:%H:%M %Z} ({second.astimezone(UTC):%H:%M} UTC),"
+        f" give --at '{second:%Y-%m-%d %H:%M}{_offset_text(second)}'"
+    )
+
+
+def _offset_text(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def zone_name(timezone: tzinfo | None) -> str:
+    """An IANA name where the tzinfo has one (ZoneInfo's key), else its own text."""
+    return str(getattr(timezone, "key", None) or timezone)
 
 
 def week_start(day: date) -> date:

@@ -105,6 +105,13 @@ def get(acting: ActingUser, *, ref: str) -> BlogRow:
     return replace(row, author=author_label(row.author_id, names.get(row.author_id)))
 
 
+def get_own(acting: ActingUser, *, ref: str) -> BlogRow:
+    """My post with its text, to change (the editor's start): as `update` finds it, so another
+    account's published post is PermissionDenied there too, and its draft reads as missing."""
+    with unit_of_work(acting) as conn:
+        return _find_mine(acting, conn, ref, with_content=True)
+
+
 def author_label(author_id: UUID, username: str | None) -> str:
     """How a post's author is shown and typed in AUTHOR/SLUG: the username, else the id's first 8 characters."""
     return username or str(author_id)[:8]

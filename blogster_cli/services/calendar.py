@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +27,8 @@ from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from blogster_cli.planning.ics import Recurrence
 
 FEED_NAME = "calendar.ics"
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -252,23 +254,28 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
+    recurring: list[Recurrence] = field(default_factory=list)
+    """Each recurring event: its occurrences in the next 12 months imported as entries (or why none)."""
 
 
-def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportReport:
+def import_ics(acting: ActingUser, *, data: bytes, timezone: str, today: date | None = None) -> ImportReport:
     """Adds each event of an iCalendar file once: a UID already in my calendar updates that entry.
 
-    The whole file is one unit of work: all of it is imported, or nothing.
+    A recurring event adds its occurrences from `today` (in `timezone`) for 12 months, each
+    under a UID of its own (planning/ics.py). The whole file is one unit of work: all of it
+    is imported, or nothing.
     """
-    from blogster_cli.planning.ics import InvalidCalendar, from_ics
+    from blogster_cli.planning.ics import InvalidCalendar, read_ics
 
     try:
-        events = from_ics(
-            data, default_timezone=check_timezone(timezone), types={t.value for t in CalendarContentType},
-            statuses={s.value for s in CalendarStatus},
+        zone = times.zone(check_timezone(timezone))
+        read = read_ics(
+            data, default_timezone=timezone, types={t.value for t in CalendarContentType},
+            statuses={s.value for s in CalendarStatus}, today=today or datetime.now(zone).date(),
         )  # fmt: skip
     except (InvalidCalendar, times.UnknownTimezone) as exc:
         raise InvalidInput(str(exc)) from None
-    latest = {event.uid: event for event in events}  # a UID twice in one file: the last wins
+    latest = {event.uid: event for event in read.events}  # a UID twice in one file: the last wins
     for event in latest.values():
         _representable(event.day, event.at, event.timezone, f"event {event.uid[:80]!r}: ")
     created = updated = unchanged = 0
@@ -292,7 +299,7 @@ def import_ics(acting: ActingUser, *, data: bytes, timezone: str) -> ImportRepor
             for key, value in values.items():
                 setattr(entry, key, value)
             session.add(entry)
-    return ImportReport(created, updated, unchanged)
+    return ImportReport(created, updated, unchanged, read.recurring)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
+from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.private_files import create_private_file, unique_private_file, write_private
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.services import blogs
@@ -131,9 +131,7 @@ class EditOutcome:
 
 def begin(acting: ActingUser, *, ref: str) -> EditDraft:
     """Starts an edit of one of my posts."""
-    row = blogs.get(acting, ref=ref)
-    if row.author_id != acting.actor.user_id:
-        raise NotFound(f"no post of yours with slug or id {ref!r}")
+    row = blogs.get_own(acting, ref=ref)
     text = edit_file_text(row)
     return EditDraft(row.id, row.slug, text, text, row.updated_at)
 

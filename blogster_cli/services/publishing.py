@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import publish_problems
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
+from blogster_cli.planning.times import AT_FORMAT as AT_FORMAT  # re-exported: the --at shape, for scripts and tests
+from blogster_cli.planning.times import parse_at
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.publishing import DueRow, ScheduledRow
 from blogster_cli.services.post_steps import find_own, markdown_of
 from blogster_cli.vocabulary import ActivityType, BlogStatus
-
-AT_FORMAT = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True)
@@ -40,55 +41,9 @@ class Outcome:
     """The error itself (its kind decides the exit code); not part of --json."""
 
 
-def parse_at(text: str, *, timezone: tzinfo) -> datetime:
-    """'YYYY-MM-DD HH:MM' in the user's timezone, as an aware datetime (every command's --at).
-
-    A wall time the clocks skip (02:30 on the day summer time starts in Europe/Berlin) is
-    refused: it would silently become another time. One the clocks pass twice (02:30 on the
-    day summer time ends) is taken as the first of the two; `ambiguity_note` says so.
-    """
-    try:
-        naive = datetime.strptime(text.strip(), AT_FORMAT)
-    except ValueError:
-        raise InvalidInput(f"--at {text!r} is not a time like '2026-12-01 09:00'") from None
-    moment = naive.replace(tzinfo=timezone)
-    try:
-        in_utc = moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
-        wall = in_utc.astimezone(timezone).replace(tzinfo=None)
-    except OverflowError:
-        raise InvalidInput(f"--at {text!r} is out of range in UTC") from None
-    if wall != naive:
-        raise InvalidInput(
-            f"--at {text!r} does not exist in {_zone_name(timezone)} (the clocks jump forward that night);"
-            " choose a time before or after the gap"
-        )
-    return moment
-
-
-def ambiguity_note(moment: datetime) -> str | None:
-    """For a wall time the clocks pass twice (the night summer time ends): which of the two it is."""
-    later = moment.replace(fold=1)
-    if moment.utcoffset() == later.utcoffset():
-        return None
-    return (
-        f"{moment:%Y-%m-%d %H:%M} happens twice in {_zone_name(moment.tzinfo)} (the clocks go back);"
-        f" taken as the first, {moment:%H:%M %Z} ({moment.astimezone(UTC):%H:%M} UTC)"
-    )
-
-
-def _zone_name(timezone: tzinfo | None) -> str:
-    return str(getattr(timezone, "key", None) or timezone)
-
-
 def readiness(row: BlogRow) -> tuple[list[str], list[str]]:
     """(problems that block publishing, warnings that do not)."""
-    problems = []
-    if not row.title.strip():
-        problems.append("it has no title")
-    if not row.slug.strip():
-        problems.append("it has no slug")
-    if not markdown_of(row).strip():
-        problems.append("it has no content")
+    problems = publish_problems(title=row.title, slug=row.slug, markdown=markdown_of(row))
     warnings = []
     if not (row.meta_description or "").strip():
         warnings.append("no meta description")
@@ -139,8 +94,8 @@ def _each(refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
 def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC) -> list[Outcome]:
     """Publishes each post now, or schedules it when `at` is in the future (a past `at` publishes
     now, dated `at`, and its outcome's note says so)."""
-    moment = parse_at(at, timezone=timezone) if at is not None else None
-    note = ambiguity_note(moment) if moment is not None else None
+    parsed = parse_at(at, timezone=timezone) if at is not None else None
+    moment, note = (parsed.moment, parsed.note) if parsed is not None else (None, None)
     now = datetime.now(UTC)
     return _each(refs, lambda ref: _publish_one(acting, ref, moment, now, note))
 

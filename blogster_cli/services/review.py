@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import check_publishable
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import blogs as blog_rows
@@ -128,5 +129,9 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
         review_rows.act(session, assignment_id=assignment.id, action="approve", note=note)
+        post = review_rows.assigned_post(session, blog_id=assignment.blog_id)
+        if post is not None:  # the rule `publish` applies (one I cannot read, review_publish refuses)
+            markdown = str((post.content or {}).get("markdown", ""))
+            check_publishable(title=post.title, slug=post.slug, markdown=markdown)
         review_rows.publish(session, assignment_id=assignment.id)
         return _one(session, str(assignment.id))

@@ -1,6 +1,7 @@
 """blogster calendar: entries, views, time zones across DST, ICS out and in, the feed, suggestions."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -151,12 +152,13 @@ def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, sign
     # Importing our own export changes nothing; twice is the same as once.
     result = cli("calendar", "import", "--ics", str(second), "--json")
     assert result.exit_code == 0, result.stderr
-    assert result.json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 2, "recurring": []}
     # Importing the older file moves the event back (an update by UID), never adds one.
     assert cli("calendar", "import", "--ics", str(first), "--json").json() == {
         "created": 0,
         "updated": 1,
         "unchanged": 1,
+        "recurring": [],
     }
     assert len(cli("calendar", "list", "--json").json()) == 2
 
@@ -169,7 +171,7 @@ def test_a_byte_order_mark_pasted_into_an_entry_is_not_stored_so_the_export_read
     exported = tmp_path / "plan.ics"
     assert cli("calendar", "export", "--ics", str(exported)).exit_code == 0
     result = cli("calendar", "import", "--ics", str(exported), "--json")
-    assert result.json() == {"created": 0, "updated": 0, "unchanged": 1}
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 1, "recurring": []}
 
 
 def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_path):
@@ -188,6 +190,51 @@ def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_pa
     bad.write_text("hello")
     result = cli("calendar", "import", "--ics", str(bad))
     assert result.exit_code == 2 and "not an iCalendar file" in result.stderr
+
+
+def test_a_recurring_event_imports_its_occurrences_in_the_next_12_months_once(cli, signed_up, tmp_path):
+    """A weekly event (RRULE, one week left out by EXDATE, one moved by a RECURRENCE-ID event)
+    adds one entry per occurrence from today for 12 months, each with a UID of its own, and says
+    so on stderr and in --json; importing the file again adds nothing."""
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    monday = today - timedelta(days=today.weekday() + 14)  # two weeks back: those are not imported
+    skipped, moved = monday + timedelta(weeks=3), monday + timedelta(weeks=4)
+    ics = tmp_path / "weekly.ics"
+    ics.write_bytes(
+        (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:weekly@x\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"DTSTART;TZID=Europe/Berlin:{monday:%Y%m%d}T090000\r\nRRULE:FREQ=WEEKLY\r\n"
+            f"EXDATE;TZID=Europe/Berlin:{skipped:%Y%m%d}T090000\r\nSUMMARY:Weekly tips\r\nEND:VEVENT\r\n"
+            "BEGIN:VEVENT\r\nUID:weekly@x\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"RECURRENCE-ID;TZID=Europe/Berlin:{moved:%Y%m%d}T090000\r\n"
+            f"DTSTART;TZID=Europe/Berlin:{moved:%Y%m%d}T110000\r\nSUMMARY:Weekly tips (late)\r\nEND:VEVENT\r\n"
+            "END:VCALENDAR\r\n"
+        ).encode()
+    )
+    expected = [
+        day
+        for day in (monday + timedelta(weeks=n) for n in range(60))
+        if today <= day < today + timedelta(days=365) and day != skipped
+    ]
+    result = cli("calendar", "import", "--ics", str(ics), "--json", env=BERLIN)
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert (report["created"], report["updated"], report["unchanged"]) == (len(expected), 0, 0)
+    (recurring,) = report["recurring"]
+    assert recurring["uid"] == "weekly@x" and recurring["imported"] == len(expected)
+    assert recurring["first"] == str(expected[0]) and not recurring["truncated"]
+    assert f"note: 'Weekly tips' repeats: its {len(expected)} occurrence(s) from {today} to" in result.stderr
+    entries = cli("calendar", "list", "--json").json()
+    assert sorted(date.fromisoformat(e["scheduled_date"]) for e in entries) == expected
+    assert len({e["uid"] for e in entries}) == len(expected) and all(e["uid"].startswith("weekly@x#") for e in entries)
+    (late,) = [e for e in entries if e["title"] == "Weekly tips (late)"]
+    assert (late["scheduled_date"], late["scheduled_time"]) == (str(moved), "11:00:00")
+    again = cli("calendar", "import", "--ics", str(ics), "--json", env=BERLIN).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, len(expected))
+    assert len(cli("calendar", "list", "--json").json()) == len(expected)
+    human = cli("calendar", "import", "--ics", str(ics), env=BERLIN)
+    assert human.exit_code == 0 and human.stderr.count("\n") == 2 and "note: 'Weekly tips' repeats" in human.stderr
 
 
 def test_feed_writes_calendar_ics_into_the_site_output(cli, signed_up, tmp_path):

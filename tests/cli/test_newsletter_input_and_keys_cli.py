@@ -128,6 +128,32 @@ def test_a_social_post_scheduled_at_a_time_past_is_refused(cli, signed_up):
     assert cli("social", "schedule", made["id"], "--clear").exit_code == 0  # no --at, nothing to check
 
 
+def test_newsletter_and_social_at_read_a_repeated_wall_time_as_publish_does(cli, newsletter, superuser):
+    """The night the clocks go back, 02:30 happens twice: `newsletter send --at` and `social
+    schedule --at` take the first, as `publish --at` does, and say so with both instants and how to
+    write the second (its offset), which then names it; a wall time the clocks skip is refused."""
+    berlin = {"BLOGSTER_TIMEZONE": "Europe/Berlin"}
+    made = cli("social", "new", "ten-terminal-habits", "--platform", "twitter", "--text", "Habits", "--json").json()
+    commands = {
+        "email_newsletters": ("newsletter", "send", newsletter, "--at"),
+        "social_media_posts": ("social", "schedule", made["id"], "--at"),
+    }
+    for table, command in commands.items():
+        one_line_error(cli(*command, "2030-03-31 02:30", env=berlin), 2, "does not exist in Europe/Berlin")
+        first = cli(*command, "2030-10-27 02:30", "--json", env=berlin)
+        assert first.exit_code == 0, first.stderr
+        assert first.json()["status"] == "scheduled"
+        assert first.stderr == (
+            "note: 2030-10-27 02:30 happens twice in Europe/Berlin (the clocks go back): taken as the first,"
+            " 02:30 CEST (00:30 UTC); for the second, 02:30 CET (01:30 UTC), give --at '2030-10-27 02:30+01:00'\n"
+        )
+        stored = f"select scheduled_time from public.{table}"
+        assert superuser.execute(stored).fetchone() == (datetime(2030, 10, 27, 0, 30, tzinfo=UTC),)
+        second = cli(*command, "2030-10-27 02:30+01:00", env=berlin)
+        assert second.exit_code == 0 and "happens twice" not in second.stderr, second.stderr
+        assert superuser.execute(stored).fetchone() == (datetime(2030, 10, 27, 1, 30, tzinfo=UTC),)
+
+
 # -- keyed Message-IDs and reader keys --------------------------------------------------------------
 
 

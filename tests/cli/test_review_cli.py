@@ -152,3 +152,22 @@ def test_a_post_is_assigned_once_per_teammate_and_role_and_its_author_withdraws_
     assert ok(cli("review", "list", "--json")) == [] and cli("review", "show", first["id"][:8]).exit_code == 3
     login(cli, "ada@example.com")
     ok(cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor", "--json"))
+
+
+def test_an_approver_cannot_publish_an_empty_post_the_rule_publish_applies(cli, tmp_path, superuser):
+    """`review approve --publish` refuses a post with no content as `publish` does (exit 2, the
+    same one line), and the approval is rolled back with it."""
+    setup_team(cli, tmp_path)
+    assert cli("posts", "new", "Empty", "--slug", "empty", input="").exit_code == 0
+    assigned = ok(
+        cli("review", "assign", "empty", "--to", "grace@example.com", "--role", "approver", "--allow-publish", "--json")
+    )
+    refused_by_publish = cli("publish", "empty")
+    assert refused_by_publish.exit_code == 2
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", assigned["id"][:8], "--json"))
+    refused = cli("review", "approve", assigned["id"][:8], "--publish")
+    assert refused.exit_code == 2, refused.stderr
+    assert refused.stderr == refused_by_publish.stderr == "error: 'empty' cannot be published: it has no content\n"
+    assert ok(cli("review", "list", "--json"))[0]["status"] == "in_progress"  # the approval was rolled back
+    assert superuser.execute("select status::text from public.blogs where slug = 'empty'").fetchone() == ("draft",)

@@ -201,6 +201,38 @@ def test_0014_recounts_posts_with_links_and_keeps_their_updated_at(empty_db, tmp
     assert after == (3, 1, before[1])
 
 
+def test_0112_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuses_them(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0111 database: a post stored scheduled with no time (never due) becomes a draft
+    with an activity saying why; one with a time, and every other post, stays as it was."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0112")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        conn.execute(
+            "insert into public.blogs (title, slug, author_id, status, published_at) values"
+            " ('Lost', 'lost', %(a)s, 'scheduled', null), ('Later', 'later', %(a)s, 'scheduled', '2999-01-01'),"
+            " ('Draft', 'draft', %(a)s, 'draft', null), ('Live', 'live', %(a)s, 'published', '2020-01-01')",
+            {"a": author},
+        )
+    monkeypatch.undo()
+    assert migrations.apply(empty_db)[0] == "0112_scheduled_posts_have_a_time"
+    with empty_db.connect() as conn:
+        statuses = dict(conn.execute("select slug, status::text from public.blogs").fetchall())
+        activities = conn.execute(
+            "select user_id, type, description, metadata->>'slug' from public.activities"
+        ).fetchall()
+        validated = conn.execute(
+            "select convalidated from pg_constraint where conname = 'blogs_scheduled_has_time'"
+        ).fetchone()
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("update public.blogs set status = 'scheduled' where slug = 'draft'")
+    assert statuses == {"lost": "draft", "later": "scheduled", "draft": "draft", "live": "published"}
+    assert activities == [
+        (author, "status", "Took 'Lost' back to draft: it was scheduled with no time, so it could never go out", "lost")
+    ]
+    assert validated == (True,)
+
+
 # Files numbered below some that the last release already shipped (0108 was its newest): a
 # database of that release applies them after those, out of number order. A fresh database
 # applies them in order. Both must end with the same schema. New files number above 0108.

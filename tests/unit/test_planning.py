@@ -6,7 +6,7 @@ import icalendar
 import pytest
 
 from blogster_cli.planning import grid, times
-from blogster_cli.planning.ics import InvalidCalendar, from_ics, to_ics
+from blogster_cli.planning.ics import InvalidCalendar, from_ics, occurrence_uid, read_ics, to_ics
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.suggest import DailyViews, next_slot, suggest
 
@@ -139,3 +139,105 @@ def test_ics_and_suggestions_near_year_9999_do_not_overflow():
         from_ics(past_9999, default_timezone="Pacific/Kiritimati", types=TYPES, statuses=STATUSES)
     found = suggest([DailyViews(date(2026, 11, 2), 5)], timezone="Pacific/Kiritimati")
     assert found is not None and 0 <= found.score(datetime.max.replace(tzinfo=UTC)) <= 1
+
+
+# -- recurring events: expanded into entries for the next 12 months ------------------------------
+
+TODAY = date(2026, 1, 1)
+
+
+def calendar_of(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n{event}END:VEVENT\r\n" for event in events)
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n{body}END:VCALENDAR\r\n".encode()
+
+
+def read(data: bytes, **options):
+    return read_ics(data, default_timezone="Europe/Berlin", types=TYPES, statuses=STATUSES, today=TODAY, **options)
+
+
+def test_a_weekly_event_becomes_its_occurrences_at_the_same_wall_time_across_dst_each_with_a_uid():
+    data = calendar_of(
+        "UID:weekly@x\r\nSUMMARY:Tips\r\nDTSTART;TZID=Europe/Berlin:20251222T090000\r\n"
+        "RRULE:FREQ=WEEKLY;UNTIL=20260406T070000Z\r\nEXDATE;TZID=Europe/Berlin:20260112T090000\r\n"
+        "RDATE;TZID=Europe/Berlin:20260108T180000\r\n"
+    )
+    found = read(data)
+    days = [(e.day, e.at) for e in found.events]
+    mondays = [date(2026, 1, 5) + timedelta(weeks=n) for n in range(14) if n != 1]  # 22 and 29 Dec are past
+    assert days == sorted([(d, time(9)) for d in mondays] + [(date(2026, 1, 8), time(18))])
+    assert {e.timezone for e in found.events} == {"Europe/Berlin"} and {e.title for e in found.events} == {"Tips"}
+    uids = {e.day: e.uid for e in found.events}
+    assert uids[date(2026, 3, 23)] == "weekly@x#20260323T080000Z"  # CET: 09:00 is 08:00 UTC
+    assert uids[date(2026, 4, 6)] == "weekly@x#20260406T070000Z"  # CEST: 07:00 UTC, the UNTIL, included
+    assert [u.uid for u in read(data).events] == [e.uid for e in found.events]  # stable: a re-import finds them
+    (recurring,) = found.recurring
+    assert (recurring.uid, recurring.imported, recurring.first, recurring.last) == (
+        "weekly@x",
+        14,
+        date(2026, 1, 5),
+        date(2026, 4, 6),
+    )
+    assert not recurring.truncated
+    assert recurring.note == (
+        "'Tips' repeats: its 14 occurrence(s) from 2026-01-01 to 2026-12-31 imported (2026-01-05 to 2026-04-06)"
+    )
+
+
+def test_occurrences_stop_twelve_months_ahead_and_at_the_cap_and_the_note_says_what_was_left():
+    daily = calendar_of("UID:daily@x\r\nSUMMARY:Daily\r\nDTSTART;VALUE=DATE:20251201\r\nRRULE:FREQ=DAILY\r\n")
+    year = read(daily)
+    assert [e.day for e in year.events] == [TODAY + timedelta(days=n) for n in range(365)]
+    assert year.events[0].uid == "daily@x#20260101" and year.events[0].at is None
+    assert not year.recurring[0].truncated
+    capped = read(daily, max_occurrences=10)
+    assert [e.day for e in capped.events] == [TODAY + timedelta(days=n) for n in range(10)]
+    (recurring,) = capped.recurring
+    assert recurring.truncated and recurring.imported == 10
+    assert recurring.note == (
+        "'Daily' repeats: the first 10 of its occurrences from 2026-01-01 to 2026-12-31 imported"
+        " (2026-01-01 to 2026-01-10); the later ones not (at most 10 an event)"
+    )
+    past = read(calendar_of("UID:old@x\r\nSUMMARY:Old\r\nDTSTART:20200106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"))
+    assert past.events == [] and past.recurring[0].imported == 0
+    assert past.recurring[0].note == "'Old' repeats, but not from 2026-01-01 to 2026-12-31: nothing imported"
+
+
+def test_a_changed_occurrence_replaces_the_one_it_names_and_a_cancelled_one_is_left_out():
+    data = calendar_of(
+        "UID:w@x\r\nSUMMARY:Weekly\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260112T090000\r\n"
+        "DTSTART;TZID=Europe/Berlin:20260113T110000\r\n",  # before its event in the file
+        "UID:w@x\r\nSUMMARY:Weekly\r\nDTSTART;TZID=Europe/Berlin:20260105T090000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n",
+        "UID:w@x\r\nSUMMARY:Weekly\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260119T090000\r\n"
+        "DTSTART;TZID=Europe/Berlin:20260119T090000\r\nSTATUS:CANCELLED\r\n",
+        "UID:lone@x\r\nSUMMARY:Lone\r\nRECURRENCE-ID:20260301T100000Z\r\nDTSTART:20260302T100000Z\r\n",
+    )
+    found = read(data)
+    assert [(e.uid, e.day, e.at) for e in found.events] == [
+        ("w@x#20260105T080000Z", date(2026, 1, 5), time(9)),
+        ("w@x#20260112T080000Z", date(2026, 1, 13), time(11)),
+        ("w@x#20260126T080000Z", date(2026, 1, 26), time(9)),
+        ("lone@x#20260301T100000Z", date(2026, 3, 2), time(11)),
+    ]
+    assert found.recurring[0].imported == 3
+
+
+def test_a_rule_that_cannot_be_expanded_imports_its_first_occurrence_and_says_so():
+    odd = calendar_of(
+        "UID:odd@x\r\nSUMMARY:Odd\r\nDTSTART;VALUE=DATE:20260105\r\nRRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;SKIP=FORWARD\r\n"
+    )
+    found = read(odd)
+    assert [(e.uid, e.day) for e in found.events] == [("odd@x", date(2026, 1, 5))]
+    assert found.recurring[0].note.startswith("'Odd' repeats by a rule Blogster cannot expand (")
+    assert found.recurring[0].note.endswith("only its first occurrence, 2026-01-05, was imported")
+    dense = read(calendar_of("UID:m@x\r\nSUMMARY:Every minute\r\nDTSTART:19700101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"))
+    assert (
+        dense.events == []
+        and "repeats more than 50,000 times before 2026-01-01: not imported" in dense.recurring[0].note
+    )
+
+
+def test_an_occurrence_uid_fits_the_column_whatever_the_events_uid():
+    long = "x" * 250
+    uid = occurrence_uid(long, datetime(2026, 1, 5, 9, tzinfo=UTC))
+    assert len(uid) <= 255 and uid.endswith("#20260105T090000Z") and uid != occurrence_uid("y" * 250, date(2026, 1, 5))
+    assert occurrence_uid("a@x", date(2026, 1, 5)) == "a@x#20260105"

@@ -1,4 +1,6 @@
-"""`publish --at`: a time in the user's zone, refused when it is out of range in UTC (where it is stored)."""
+"""Every command's --at (`publish`, `newsletter send`, `social schedule`), read by one helper:
+a time in the user's zone, refused when it is out of range in UTC (where it is stored) or
+skipped by the clocks; one the clocks pass twice is the first, with a note naming both."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -6,11 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from blogster_cli.errors import InvalidInput
-from blogster_cli.services.publishing import parse_at
+from blogster_cli.planning.times import parse_at
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_a_time_is_read_in_the_users_zone():
-    assert parse_at("2026-12-01 09:00", timezone=ZoneInfo("Europe/Paris")) == datetime(2026, 12, 1, 8, tzinfo=UTC)
+    at = parse_at("2026-12-01 09:00", timezone=ZoneInfo("Europe/Paris"))
+    assert at.moment == datetime(2026, 12, 1, 8, tzinfo=UTC) and at.note is None
+    assert parse_at("2026-12-01T09:00", timezone=ZoneInfo("Europe/Paris")).moment == at.moment
 
 
 @pytest.mark.parametrize(
@@ -19,3 +25,40 @@ def test_a_time_is_read_in_the_users_zone():
 def test_a_time_outside_pythons_years_in_utc_is_refused(text, zone):
     with pytest.raises(InvalidInput, match="out of range in UTC"):
         parse_at(text, timezone=ZoneInfo(zone))
+
+
+def test_a_time_the_clocks_skip_is_refused():
+    with pytest.raises(InvalidInput, match=r"does not exist in Europe/Berlin \(the clocks jump forward"):
+        parse_at("2026-03-29 02:30", timezone=BERLIN)
+
+
+def test_a_time_the_clocks_pass_twice_is_the_first_and_the_note_names_both_and_the_second():
+    at = parse_at("2026-10-25 02:30", timezone=BERLIN)
+    assert at.moment.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # in a fold, == across zones is False
+    assert at.note == (
+        "2026-10-25 02:30 happens twice in Europe/Berlin (the clocks go back): taken as the first,"
+        " 02:30 CEST (00:30 UTC); for the second, 02:30 CET (01:30 UTC), give --at '2026-10-25 02:30+01:00'"
+    )
+    second = parse_at("2026-10-25 02:30+01:00", timezone=BERLIN)
+    assert second.moment.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC) and second.note is None
+    assert second.moment.tzinfo == BERLIN and f"{second.moment:%H:%M %Z}" == "02:30 CET"
+
+
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        ("2026-10-25T02:30+02:00", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        ("2026-10-25 02:30 +0100", datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
+        ("2026-03-29 02:30+01:00", datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # an instant, though no wall time
+        ("2026-12-01 09:00Z", datetime(2026, 12, 1, 9, tzinfo=UTC)),
+        ("2026-12-01 09:00-05:30", datetime(2026, 12, 1, 14, 30, tzinfo=UTC)),
+    ],
+)
+def test_an_explicit_offset_names_one_instant(text, instant):
+    assert parse_at(text, timezone=BERLIN).moment.astimezone(UTC) == instant
+
+
+@pytest.mark.parametrize("text", ["2026-12-01", "tomorrow", "2026-12-01 09:00+25:00", "2026-12-01 09:00+01:75", ""])
+def test_anything_else_is_refused_with_the_shapes_it_takes(text):
+    with pytest.raises(InvalidInput, match=r"is not a time like '2026-12-01 09:00' \(or with its offset"):
+        parse_at(text, timezone=BERLIN)
