@@ -37,8 +37,10 @@ def import_posts(
 
     Front matter in YAML, TOML or JSON is read as Hugo, Jekyll, Zola or Astro write it;
     each file is all-or-nothing, and a file that cannot be read is reported and skipped
-    (exit code 1 when any failed). Re-importing matches your posts by source file, then
-    by slug, so nothing is duplicated.
+    (exit code 1 when any failed). Re-importing matches your posts by source file (from
+    any folder of the same site), then by slug, so nothing is duplicated. Pictures a post
+    shows from its own folder (a page bundle's) are stored as media; a post that says it is
+    published but is empty stays a draft, with a warning.
 
     Example: blogster import ./my-site/content --dry-run
     """
@@ -57,7 +59,7 @@ def import_posts(
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
             acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
-            default_tz=timezone, on_progress=bar.advance,
+            default_tz=timezone, on_progress=bar.advance, images=True,
         )  # fmt: skip
     summary.files = reported + summary.files
     if json:
@@ -74,6 +76,9 @@ def import_posts(
                 output.message(f"{file.outcome}: {file.path}: {file.reason}")
             elif on_terminal and not porcelain and not dry_run and file.renamed_from is not None:
                 output.message(f"{file.outcome}: {file.path} ({file.reason})")
+            if file.outcome != "failed":
+                for warning in file.warnings:
+                    output.message(f"warning: {file.path}: {warning}")
         if not porcelain or summary.failed:
             output.message(one_line(summary))
     if summary.failed:
@@ -94,6 +99,13 @@ def one_line(summary: ImportSummary) -> str:
     if counts["pages"]:
         one = counts["pages"] == 1
         notes.append(f"{counts['pages']} WordPress {'page' if one else 'pages'} as {'a draft' if one else 'drafts'}")
+    if counts["images"]:
+        notes.append(f"{counts['images']} {'picture' if counts['images'] == 1 else 'pictures'} stored as media")
+    if counts["warnings"]:
+        notes.append(f"{counts['warnings']} with {'a warning' if counts['warnings'] == 1 else 'warnings'}")
+    if summary.not_posts:
+        items = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.not_posts.items()))
+        notes.append(f"not posts: {items}")
     noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
     return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{noted}."

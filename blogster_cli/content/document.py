@@ -20,8 +20,9 @@ Version 1 has these keys:
 
 - `markdown` is everything after the front matter block, unchanged (no stripping). The
   word-count trigger reads `content->>'markdown'`. For an imported file,
-  `front_matter.raw + markdown` is the file's text exactly; `raw` is null when the file
-  has no front matter.
+  `front_matter.raw + markdown` is the file's text exactly (but for the links to local
+  pictures that `blogster import` stored as media, which read `media/<name>`); `raw` is
+  null when the file has no front matter.
 - `sections` holds template sections (list of objects) for posts built from templates;
   imports store [].
 - `front_matter.fields` is the parsed metadata with JSON values: YAML timestamps as the

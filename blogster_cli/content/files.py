@@ -156,6 +156,23 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
         return file.read() if limit is None else file.read(limit + 1)
 
 
+def read_inside(base: Path, relative: PurePosixPath, limit: int) -> bytes:
+    """read_regular_file of `base / relative` (a path `safe_relative` accepts), through no link
+    on the way: each folder below `base` must be a real folder, not a link to one.
+
+    Raises NotRegularFile for a link or a special file, FileNotFoundError when nothing is there.
+    """
+    folder = base
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        info = folder.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            raise NotRegularFile(SYMLINK_REASON)
+        if not stat.S_ISDIR(info.st_mode):
+            raise FileNotFoundError(2, "No such file or directory", str(folder))
+    return read_regular_file(folder / relative.name, limit=limit)
+
+
 # The largest text file a command reads whole (a CSV export, intents, a widget's JSON, a log
 # for newsletter opens): /dev/zero or a FIFO named by mistake must not hang or fill memory.
 MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024

@@ -3,7 +3,8 @@
 Dialects are detected from the file (or given explicitly):
 
 - jekyll: YAML front matter and the file is under `_posts/` or `_drafts/`, or its name
-  starts with a date (`2021-06-16-slug.md`).
+  starts with a date (`2021-06-16-slug.md`); also a file with no front matter under
+  `_posts/` or `_drafts/` (its date and slug then come from its name, as Jekyll reads it).
 - astro: the file is under `src/content/`, or its YAML front matter has `pubDate`.
 - zola: TOML front matter with an `[extra]` or `[taxonomies]` table or a `path` key.
 - hugo: any other YAML, TOML or JSON front matter.
@@ -100,9 +101,9 @@ class ImportedPost:
 
 def detect_dialect(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath | None) -> Dialect:
     """The dialect a file is written in, by the rules in this module's docstring."""
-    if fmt is None:
-        return "markdown"
     parts = path.parts if path is not None else ()
+    if fmt is None:
+        return "jekyll" if "_posts" in parts[:-1] or "_drafts" in parts[:-1] else "markdown"
     if any(parts[i : i + 2] == ("src", "content") for i in range(len(parts) - 1)):
         return "astro"
     if fmt == "yaml":
@@ -124,17 +125,23 @@ def import_post(
     *,
     dialect: Dialect | None = None,
     default_tz: tzinfo = UTC,
+    layout: PurePosixPath | None = None,
 ) -> ImportedPost:
-    """Map one markdown file's text (at `path`, relative to the imported root) to a post."""
+    """Map one markdown file's text (at `path`, relative to the imported root) to a post.
+
+    `layout` is the path as its site lays it out (`content.layout.layout_path`) when that
+    says more than `path` (imported from inside `src/content/`): the dialect and the fields
+    a path gives are read from it; `path` is what the post keeps as its source path."""
     if "\x00" in text:
         raise ContentError("the text contains NUL characters: not a markdown file")
     if dialect is not None and dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
     relative = PurePosixPath(path) if path is not None else None
+    shape = layout if layout is not None else relative
     split = split_front_matter(text)
     metadata = parse_metadata(split)
-    chosen = dialect or detect_dialect(split.format, metadata.values, relative)
-    mapped = map_metadata(metadata.values, split.body, relative, chosen, default_tz, metadata)
+    chosen = dialect or detect_dialect(split.format, metadata.values, shape)
+    mapped = map_metadata(metadata.values, split.body, shape, chosen, default_tz, metadata)
     content = new_document(
         split.body,
         fmt=split.format,

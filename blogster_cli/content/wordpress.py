@@ -3,8 +3,11 @@
 WXR is RSS 2.0 with WordPress namespaces. It is parsed with defusedxml, which refuses
 entity-expansion and external-entity tricks. Mapping:
 
-- items of `wp:post_type` post and page; attachments, menu items, revisions and other
-  types are skipped, and so are items in the trash or auto-drafts;
+- items of `wp:post_type` post and page; the rest are not imported, and `read_wxr` says
+  why: a post or page in the trash, an auto-draft or with status inherit is a `SkippedItem`
+  with its reason, and so is an item of another type (a custom post type such as
+  `portfolio`), except WordPress's own bookkeeping (attachments, menu items, revisions,
+  blocks, templates...: `INTERNAL_TYPES`), which are not posts and only counted;
 - status: posts with `wp:status` publish are published; every other post and every page
   is a draft (pages are not blog posts: they wait for a person to decide);
 - date: `wp:post_date_gmt` in UTC; drafts have `0000-00-00 00:00:00` there, and then
@@ -23,7 +26,9 @@ keywords, image, wordpress_id, wordpress_type, link), which export starts from.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import unquote
@@ -43,7 +48,18 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _WP_NS = re.compile(r"^\{(http://wordpress\.org/export/\d+\.\d+/)\}")
 _EXCERPT_NS_SUFFIX = "excerpt/"
 IMPORTED_TYPES = ("post", "page")
-SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
+# Why a post or page with these statuses is not imported.
+SKIPPED_STATUSES = {
+    "trash": "in the trash",
+    "auto-draft": "that is an auto-draft (never saved by its author)",
+    "inherit": "with status inherit (a revision's or an attachment's)",
+}
+# WordPress's own items in an export: media, menus, revisions, editor blocks and templates.
+INTERNAL_TYPES = (
+    "attachment", "revision", "nav_menu_item", "custom_css", "customize_changeset", "oembed_cache",
+    "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
+    "wp_font_family", "wp_font_face",
+)  # fmt: skip
 _ZERO_DATE = "0000-00-00 00:00:00"
 _DEFAULT_CATEGORY = "uncategorized"
 _BLOCK_EDITOR_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
@@ -58,8 +74,30 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
 
 
+@dataclass(frozen=True)
+class SkippedItem:
+    """An item of the export that is not imported, and why."""
+
+    title: str
+    reason: str
+
+
+@dataclass
+class WordPressExport:
+    """What a WXR export holds: its posts and pages and the items skipped with a reason, in
+    file order, and how many of WordPress's own items (by type) it also held."""
+
+    entries: list[ImportedPost | SkippedItem] = field(default_factory=list)
+    internal: Counter[str] = field(default_factory=Counter)
+
+
 def parse_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> list[ImportedPost]:
     """The posts and pages of a WXR export, in file order."""
+    return [entry for entry in read_wxr(data, default_tz).entries if isinstance(entry, ImportedPost)]
+
+
+def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
+    """Every item of a WXR export: imported, skipped with its reason, or counted (module docstring)."""
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException) as error:
@@ -74,14 +112,20 @@ def parse_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> list[ImportedPost]
         for item in items
         if _text(item, wp_ns + "post_type") == "attachment"
     }
-    posts = []
+    export = WordPressExport()
     for item in items:
-        if _text(item, wp_ns + "post_type") not in IMPORTED_TYPES:
-            continue
-        if _text(item, wp_ns + "status") in SKIPPED_STATUSES:
-            continue
-        posts.append(_item_post(item, wp_ns, attachment_urls, default_tz))
-    return posts
+        post_type, status = _text(item, wp_ns + "post_type"), _text(item, wp_ns + "status")
+        title = _text(item, "title")
+        if post_type in INTERNAL_TYPES:
+            export.internal[post_type] += 1
+        elif post_type not in IMPORTED_TYPES:
+            kind = f"post type {post_type!r}" if post_type else "no post type"
+            export.entries.append(SkippedItem(title, f"a WordPress item of {kind}: only posts and pages are imported"))
+        elif status in SKIPPED_STATUSES:
+            export.entries.append(SkippedItem(title, f"a WordPress {post_type} {SKIPPED_STATUSES[status]}"))
+        else:
+            export.entries.append(_item_post(item, wp_ns, attachment_urls, default_tz))
+    return export
 
 
 def _wordpress_namespace(root: Element) -> str | None:

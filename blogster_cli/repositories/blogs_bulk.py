@@ -254,3 +254,39 @@ def tag_ids_of(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> dict[UU
     for blog_id, name, tag_id in rows:
         found[blog_id][name] = tag_id
     return found
+
+
+@dataclass(frozen=True)
+class ImageAttachment:
+    """A picture stored as media (`media/<path>`) that one of my posts shows."""
+
+    blog_id: UUID
+    path: str  # the media name, `<sha256>.<ext>`
+    size: int
+    file_type: str
+    alt_text: str | None
+
+
+def attach_images(conn: psycopg.Connection, *, images: Sequence[ImageAttachment]) -> int:
+    """image_assets rows for these pictures (one statement), except where my post already has
+    a row for the same file (`images add` keeps one row per post and file too); returns how
+    many rows were added."""
+    if not images:
+        return 0
+    rows = conn.execute(
+        "insert into public.image_assets (url, path, size, file_type, blog_id, alt_text)"
+        " select distinct on (t.blog_id, t.path) 'media/' || t.path, t.path, t.size, t.file_type, t.blog_id, t.alt"
+        " from unnest(%(blog)s::uuid[], %(path)s::text[], %(size)s::bigint[], %(type)s::text[], %(alt)s::text[])"
+        " as t(blog_id, path, size, file_type, alt)"
+        " where not exists (select 1 from public.image_assets i where i.created_by = (select auth.uid())"
+        " and i.blog_id = t.blog_id and i.path = t.path)"
+        " order by t.blog_id, t.path returning id",
+        {
+            "blog": [image.blog_id for image in images],
+            "path": [image.path for image in images],
+            "size": [image.size for image in images],
+            "type": [image.file_type for image in images],
+            "alt": [image.alt_text for image in images],
+        },
+    ).fetchall()
+    return len(rows)

@@ -5,20 +5,36 @@ How it works:
 1. Sources: files, folders (every markdown file under them, as `content.post` finds them)
    and standard input. A post remembers the path of its file relative to the folder it
    was imported from (`content.source.path`); a file named on its own is taken relative
-   to its folder, or to the folder above for a page bundle (`slug/index.md`) and for
-   Jekyll's `_posts/` and `_drafts/`.
+   to its folder, and a file or folder counts from the folder above for a page bundle
+   (`slug/index.md`) and for Jekyll's `_posts/` and `_drafts/`. A file is read as its site
+   lays it out (`content.layout`): imported from inside `src/content/blog/`, it is still
+   an Astro entry, and from inside `_drafts/` a Jekyll draft.
 2. Parse and validate in Python (the content layer maps front matter; this module checks
    what the database would refuse). A file that fails is reported with its reason and
    left out; it never reaches the database. Large imports parse in worker processes.
+   A post that says it is published but could not be (no content: `content.rules`) is
+   kept as a draft, with a warning. With `images` (the `import` command), the pictures a
+   post links to by a local path (`content.linked_images`: a page bundle's own files, or
+   `/images/a.png` from the site's `static/` or `public/`) are stored as media, under the
+   same checks and size limit as `images add`, read through no symbolic link and never from
+   outside the post's folder (or the site's static folder); their links become
+   `media/<name>`, which the site build and export understand. A picture that cannot be
+   taken is reported as a warning and its link left as written.
 3. Write in batches, one unit of work per batch as the acting user: the batch reads my
    posts' slugs and source paths once, then inserts posts, tags, tag links and
    activities with one statement each. Each post is all-or-nothing: if a batch fails at
    the database anyway, it is retried one post per transaction, so one bad post cannot
    sink the others.
 
-Matching: a file matches my live post with the same source path first, then my live
-post with the same slug that came from no file (written in Blogster, or from stdin or
-WordPress). `on_conflict` decides what a match does: `update` (the default) writes the
+Matching: a file matches my live post with the same source path first; then the post
+that came from the same file of the same site, imported before from another folder of it
+(`blogster import site` then `site/content`): a post whose source path, from its layout
+folder on (`content.layout.site_key`), is how the file's own path ends, when exactly one
+post and one file pair up that way (a post whose own path is being imported keeps to that
+file); then my live post with the same slug that came from no file (written in Blogster,
+or from stdin or WordPress); then the one post with the same slug (or a `-N` of it) whose
+stored file text is this file's exactly (the file moved, or its site folder was renamed).
+A post matched by its place in the site keeps the longer of the two source paths. `on_conflict` decides what a match does: `update` (the default) writes the
 file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
 under a suffixed slug. A file that matches nothing but wants a slug I already use (real
 blogs repeat slugs) gets the slug with `-2`, `-3`... and its outcome says so: different
@@ -32,7 +48,7 @@ import json
 import os
 import re
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -47,7 +63,7 @@ from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
-from blogster_cli.repositories.blogs_bulk import NewPostRow, PostRef, PostUpdate, StoredPost
+from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.vocabulary import ActivityType
 
 ON_CONFLICT = ("update", "skip", "rename")
@@ -62,6 +78,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WXR_SNIFF_BYTES = 4096
 EMPTY_REASON = "empty file"
 PAGE_NOTE = "a WordPress page: imported as a draft"
+DRAFT_WARNING = "kept as a draft: it says it is published, but {problems}"
+_SHOWN_PICTURES = 5  # problems named in a post's one warning line about its pictures
 
 
 @dataclass
@@ -76,6 +94,8 @@ class FileOutcome:
     title: str | None = None
     renamed_from: str | None = None  # the slug the file asked for, when it got a suffixed one
     page: bool = False  # a WordPress page (imported as a draft)
+    warnings: list[str] = field(default_factory=list)  # what was changed or left out, the post still imported
+    images: int = 0  # pictures the post links to that were stored as media
 
 
 @dataclass
@@ -83,6 +103,8 @@ class ImportSummary:
     files: list[FileOutcome] = field(default_factory=list)
     dry_run: bool = False
     on_conflict: str = "update"
+    # WordPress's own items of an export (attachments, menu items...), by type: not posts
+    not_posts: Counter[str] = field(default_factory=Counter)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -91,6 +113,8 @@ class ImportSummary:
             counts[file.outcome] += 1
         counts["renamed"] = sum(1 for file in self.files if file.renamed_from is not None)
         counts["pages"] = sum(1 for file in self.files if file.page and file.outcome != "failed")
+        counts["warnings"] = sum(1 for file in self.files if file.warnings and file.outcome != "failed")
+        counts["images"] = sum(file.images for file in self.files if file.outcome != "failed")
         return counts
 
     @property
@@ -106,6 +130,7 @@ class ImportSummary:
             "dry_run": self.dry_run,
             "on_conflict": self.on_conflict,
             "counts": self.counts,
+            "not_posts": dict(sorted(self.not_posts.items())),
             "files": [vars(file) for file in self.files],
         }
 
@@ -145,9 +170,29 @@ class Candidate:
     created_at: datetime | None
     published_at: datetime | None
     page: bool = False  # a WordPress page, which import keeps as a draft
+    warnings: list[str] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture a post links to, stored as media (or checked, in a dry run)."""
+
+    name: str  # its media name, `<sha256>.<ext>`
+    mime_type: str
+    size: int
+    alt: str | None
+
+
+@dataclass(frozen=True)
+class NotPosts:
+    """WordPress's own items of an export, by type: counted in the summary, not listed."""
+
+    counts: Counter[str]
 
 
 Prepared = Candidate | FileOutcome
+Parsed = Prepared | NotPosts  # what reading one source gives
 
 
 # -- sources -----------------------------------------------------------------------
@@ -197,7 +242,8 @@ def collect_sources(
             else:
                 listing = list_markdown_files(path)
             for relative in listing.files:
-                add(ImportSource(label=str(path / relative), root=path, relative=relative))
+                root, anchored = _anchored(path, relative)
+                add(ImportSource(label=str(path / relative), root=root, relative=anchored))
             for relative, reason in listing.skipped:
                 reported.append(FileOutcome(path=str(path / relative), outcome="skipped", reason=reason))
             for relative, reason in listing.unreadable:
@@ -223,12 +269,23 @@ def _exists(path: Path) -> bool:
 
 def _file_root(path: Path) -> tuple[Path, PurePosixPath]:
     """The folder a single file counts as imported from, and its path relative to it."""
+    return _anchored(path.parent, PurePosixPath(path.name))
+
+
+_NAMED_FOLDERS = ("_posts", "_drafts")  # a file under them is named by the folder too
+
+
+def _anchored(root: Path, relative: PurePosixPath) -> tuple[Path, PurePosixPath]:
+    """`root / relative` counted from the folder above `root` when `root` is Jekyll's `_posts/`
+    or `_drafts/`, or the page bundle whose `index.md` this is: the folder is part of what
+    the file says (a draft, the bundle's slug), as it is when its site is imported whole."""
     from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
 
-    parent = path.parent
-    if (path.stem in BUNDLE_INDEX_STEMS or parent.name in ("_posts", "_drafts")) and parent.name:
-        return parent.parent, PurePosixPath(parent.name, path.name)
-    return parent, PurePosixPath(path.name)
+    folder = Path(os.path.abspath(root))  # `.` and `..` have no name of their own
+    bundle = len(relative.parts) == 1 and relative.stem in BUNDLE_INDEX_STEMS
+    if folder.name and (bundle or folder.name in _NAMED_FOLDERS):
+        return folder.parent, PurePosixPath(folder.name, *relative.parts)
+    return root, relative
 
 
 def _check_format(fmt: str) -> None:
@@ -239,8 +296,13 @@ def _check_format(fmt: str) -> None:
 # -- parsing and validation (pure; runs in worker processes for large imports) -------
 
 
-def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo = UTC) -> list[Prepared]:
-    """Read, parse and validate one source: candidates for the database, or one failure."""
+def prepare_source(
+    source: ImportSource, fmt: str = "auto", default_tz: tzinfo = UTC, *, images: bool = False, dry_run: bool = False
+) -> list[Parsed]:
+    """Read, parse and validate one source: candidates for the database, or one failure.
+
+    With `images`, the pictures a post links to by a local path are stored as media (only
+    checked in a `dry_run`) and its links rewritten to them (the module docstring)."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import import_post
@@ -253,16 +315,19 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
         if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
-            from blogster_cli.content.wordpress import parse_wxr  # markdownify and bs4 take ~0.8 s to load
+            from blogster_cli.content.wordpress import SkippedItem, read_wxr  # markdownify and bs4 take ~0.8 s
 
-            posts = parse_wxr(data, default_tz)
-            prepared: list[Prepared] = []
-            for number, post in enumerate(posts, 1):
+            export = read_wxr(data, default_tz)
+            prepared: list[Parsed] = [NotPosts(export.internal)] if export.internal else []
+            for number, entry in enumerate(export.entries, 1):
                 label = f"{source.label}#{number}"
+                if isinstance(entry, SkippedItem):
+                    prepared.append(FileOutcome(path=label, outcome="skipped", reason=entry.reason, title=entry.title))
+                    continue
                 try:
-                    prepared.append(_candidate(label, post))
+                    prepared.append(_candidate(label, entry))
                 except (ContentError, InvalidInput) as exc:
-                    prepared.append(FileOutcome(path=label, outcome="failed", reason=str(exc), title=post.title))
+                    prepared.append(FileOutcome(path=label, outcome="failed", reason=str(exc), title=entry.title))
             return prepared
         try:
             text = data.decode("utf-8")
@@ -271,12 +336,121 @@ def prepare_source(source: ImportSource, fmt: str = "auto", default_tz: tzinfo =
         if not text.lstrip("\ufeff").strip():
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
         dialect = None if fmt == "auto" else fmt
-        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz)  # type: ignore[arg-type]
-        return [_candidate(source.label, post)]
+        layout = _layout(source)
+        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout)  # type: ignore[arg-type]
+        pictures: list[Picture] = []
+        warnings: list[str] = []
+        if images and source.root is not None:
+            text, pictures, warnings = _linked_pictures(source, text, post, dry_run)
+            if pictures:  # read again: the links now name the stored pictures
+                post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout)  # type: ignore[arg-type]
+        candidate = _candidate(source.label, post)
+        candidate.pictures = pictures
+        candidate.warnings = warnings + candidate.warnings
+        return [candidate]
     except (ContentError, InvalidInput) as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=str(exc))]
     except (ValueError, TypeError, RecursionError) as exc:  # a parser bug must not sink the whole import
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc}")]
+
+
+def _root_parts(source: ImportSource) -> tuple[str, ...]:
+    assert source.root is not None  # only sources given as data have none
+    return PurePosixPath(os.path.abspath(source.root)).parts
+
+
+def _layout(source: ImportSource) -> PurePosixPath | None:
+    """The source's path as its site lays it out (`content.layout`), when it has one."""
+    from blogster_cli.content.layout import layout_path
+
+    if source.root is None or source.relative is None:
+        return None
+    return layout_path(_root_parts(source), source.relative)
+
+
+def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) -> tuple[str, list[Picture], list[str]]:
+    """The file's text with the links to the local pictures it shows (body and featured
+    image) pointing at them stored as media, the pictures, and a warning naming those that
+    could not be taken (their links are left as written)."""
+    from blogster_cli.content.linked_images import (
+        image_links,
+        local_link,
+        rewrite_front_matter_value,
+        rewrite_image_links,
+    )
+
+    body: str = post.content["markdown"]
+    links = image_links(body)
+    featured = local_link(post.featured_image) if post.featured_image else None
+    if featured is not None and all(link.target != featured.target for link in links):
+        links.append(featured)
+    if not links:
+        return text, [], []
+    new: dict[str, str] = {}
+    pictures: dict[str, Picture] = {}
+    problems: dict[str, list[str]] = {}  # why -> the links it applies to
+    for link in links:
+        found = _read_picture(source, link, post.content["source"]["dialect"], dry_run)
+        if isinstance(found, Picture):
+            new[link.target] = f"media/{found.name}{link.suffix}"
+            pictures.setdefault(found.name, found)
+        elif found is not None:
+            problems.setdefault(found, []).append(link.target)
+    warnings = []
+    if problems:
+        said = []
+        for why, targets in problems.items():
+            more = len(targets) - _SHOWN_PICTURES
+            said.append(f"{why}: {', '.join(targets[:_SHOWN_PICTURES])}{f' and {more} more' if more > 0 else ''}")
+        warnings.append(f"pictures left as linked, not imported ({'; '.join(said)})")
+    if not new:
+        return text, [], warnings
+    head = text[: len(text) - len(body)]  # the front matter block (the body is the rest, byte for byte)
+    if featured is not None and featured.target in new and head:
+        head = rewrite_front_matter_value(head, featured.target, new[featured.target])
+    return head + rewrite_image_links(body, new), list(pictures.values()), warnings
+
+
+def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) -> Picture | str | None:
+    """The picture `link` names, stored as media (checked only, in a dry run); else why not,
+    or None when it is no file of this site's to take (a site address without a site, a
+    `media/` link that is Blogster's own)."""
+    from blogster_cli.content.files import NotRegularFile, read_inside, safe_relative
+    from blogster_cli.content.layout import STATIC_FOLDERS, site_root
+    from blogster_cli.content.linked_images import inside
+    from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
+
+    assert source.root is not None and source.relative is not None  # only file sources have pictures
+    normal = inside(link.path)
+    relative = safe_relative(normal) if normal is not None else None
+    if link.rooted:
+        site = site_root(_root_parts(source), source.relative)
+        if site is None or dialect not in STATIC_FOLDERS:
+            return None
+        base = Path(*site)
+        if relative is not None and STATIC_FOLDERS[dialect]:
+            relative = PurePosixPath(STATIC_FOLDERS[dialect], relative)
+        where = "in the site's static files"
+    else:
+        base = source.path.parent
+        where = "beside the post"
+    if relative is None:
+        return "outside the post's folder" if not link.rooted else "outside the site's static files"
+    try:
+        data = read_inside(base, relative, MAX_IMAGE_BYTES)
+    except NotRegularFile as exc:
+        return str(exc)
+    except (FileNotFoundError, NotADirectoryError):
+        return None if link.path.startswith(("media/", "./media/")) else f"not found {where}"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    try:
+        name, mime_type = store_media(data, "the file", write=not dry_run)
+    except InvalidInput as exc:
+        return str(exc).removeprefix("the file ")
+    except OSError as exc:  # the media folder cannot be written: the post still comes in
+        return f"cannot store it in the media folder: {exc.strerror or exc}"
+    return Picture(name=name, mime_type=mime_type, size=len(data), alt=link.alt)
 
 
 def _is_wxr(source: ImportSource, data: bytes) -> bool:
@@ -288,7 +462,14 @@ def _is_wxr(source: ImportSource, data: bytes) -> bool:
 
 def _candidate(label: str, post: Any) -> Candidate:
     """Validate an ImportedPost against everything the database checks, before any write."""
-    from blogster_cli.content.rules import check_text, check_title, import_slug, keywords_list, normalise_tags
+    from blogster_cli.content.rules import (
+        check_text,
+        check_title,
+        import_slug,
+        keywords_list,
+        normalise_tags,
+        publish_problems,
+    )
 
     title = check_title(post.title)
     content = post.content
@@ -308,6 +489,12 @@ def _candidate(label: str, post: Any) -> Candidate:
             check_text(text, "the front matter")
     base_slug, generated = import_slug(post.slug, title)
     note = f"slug {post.slug!r} cannot be used in a URL; made {base_slug!r}" if generated and post.slug else None
+    status, warnings = post.status, []
+    if status == "published":  # never live with nothing to show (the rule every publishing path applies)
+        problems = publish_problems(title=title, slug=base_slug, markdown=content["markdown"])
+        if problems:
+            status = "draft"
+            warnings.append(DRAFT_WARNING.format(problems=", ".join(problems)))
     source = content.get("source") or {}
     return Candidate(
         label=label,
@@ -318,21 +505,26 @@ def _candidate(label: str, post: Any) -> Candidate:
         dialect=source.get("dialect") or "markdown",
         tags=tags,
         content=content,
-        status=post.status,
+        status=status,
         meta_description=post.meta_description or None,
         meta_keywords=keywords,
         featured_image=post.featured_image or None,
         created_at=post.created_at,
         published_at=post.published_at,
         page=(content.get("front_matter") or {}).get("fields", {}).get("wordpress_type") == "page",
+        warnings=warnings,
     )
 
 
-def _prepare_chunk(sources: list[ImportSource], fmt: str, default_tz: tzinfo) -> list[list[Prepared]]:
-    return [prepare_source(source, fmt, default_tz) for source in sources]
+def _prepare_chunk(
+    sources: list[ImportSource], fmt: str, default_tz: tzinfo, images: bool = False, dry_run: bool = False
+) -> list[list[Parsed]]:
+    return [prepare_source(source, fmt, default_tz, images=images, dry_run=dry_run) for source in sources]
 
 
-def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, workers: int) -> Iterator[list[Prepared]]:
+def _prepared(
+    sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, workers: int, images: bool, dry_run: bool
+) -> Iterator[list[Parsed]]:
     """prepare_source for each source, in order; in worker processes when `workers` > 1
     (`services.parallel`), a few chunks ahead of the database."""
     from functools import partial
@@ -341,7 +533,7 @@ def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, wor
 
     chunk = 50
     chunks = (list(sources[start : start + chunk]) for start in range(0, len(sources), chunk))
-    work = partial(_prepare_chunk, fmt=fmt, default_tz=default_tz)
+    work = partial(_prepare_chunk, fmt=fmt, default_tz=default_tz, images=images, dry_run=dry_run)
     for _, results in parallel_map(work, chunks, workers=workers, preload=[__name__, *_PARSER_MODULES]):
         yield from results
 
@@ -350,6 +542,7 @@ def _prepared(sources: Sequence[ImportSource], fmt: str, default_tz: tzinfo, wor
 _PARSER_MODULES = (
     "blogster_cli.content.post",
     "blogster_cli.content.wordpress",
+    "blogster_cli.content.linked_images",
     "blogster_cli.services.blogs",
     "blogster_cli.services.drafting",
 )
@@ -370,12 +563,14 @@ def import_paths(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    images: bool = True,
 ) -> ImportSummary:
-    """Import the files and folders in `paths` (see the module docstring)."""
+    """Import the files and folders in `paths` (see the module docstring), with the pictures
+    their posts link to unless `images` is False."""
     sources, reported = collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     summary = import_sources(
         acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
-        on_progress=on_progress, batch_size=batch_size, workers=workers,
+        on_progress=on_progress, batch_size=batch_size, workers=workers, images=images,
     )  # fmt: skip
     summary.files = reported + summary.files
     return summary
@@ -392,6 +587,7 @@ def import_sources(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    images: bool = False,
 ) -> ImportSummary:
     """Import already collected sources; outcomes come back in source order.
 
@@ -399,7 +595,9 @@ def import_sources(
     here, so concurrent batches never compete for a slug); for large imports two writer
     threads, each with its own connection, commit batches concurrently, which puts a
     second server process to work on the triggers (word counts, revisions).
-    `workers` is the number of parser processes (default: automatic).
+    `workers` is the number of parser processes (default: automatic). With `images`, the
+    pictures the posts link to come in too (the module docstring): `import` wants them, sync
+    does not (it writes posts back to the same files, where the links must stay as written).
     """
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
@@ -410,7 +608,8 @@ def import_sources(
     summary = ImportSummary(dry_run=dry_run, on_conflict=on_conflict)
     with unit_of_work(acting) as conn:
         index = _Index(blogs_bulk.my_post_refs(conn))
-    run = _Run()
+    run = _Run(paths={source.relative.as_posix() for source in sources if source.relative is not None})
+    run.found.update(_site_matches(index, sources, run.paths))
     writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
     in_flight: deque[tuple[Future[list[FileOutcome]], int]] = deque()
 
@@ -434,8 +633,12 @@ def import_sources(
 
     try:
         waiting = 0
-        for prepared in _prepared(sources, fmt, default_tz, workers):
-            pending.extend(prepared)
+        for prepared in _prepared(sources, fmt, default_tz, workers, images, dry_run):
+            for item in prepared:
+                if isinstance(item, NotPosts):
+                    summary.not_posts.update(item.counts)
+                else:
+                    pending.append(item)
             pending_sources += 1
             waiting += sum(isinstance(item, Candidate) for item in prepared)
             if waiting >= batch_size:
@@ -467,7 +670,12 @@ def import_into(
     from blogster_cli.content.slugs import suffix_prefix
 
     _check_format(fmt)
-    prepared = [(item, post_id) for source, post_id in targets for item in prepare_source(source, fmt, default_tz)]
+    prepared = [
+        (item, post_id)
+        for source, post_id in targets
+        for item in prepare_source(source, fmt, default_tz)
+        if not isinstance(item, NotPosts)
+    ]
     # Nothing is matched by source path or slug here: the refs needed are the targets' and
     # those of the slugs a changed slug could collide with (its base and every -N of it).
     prefixes = sorted({suffix_prefix(item.base_slug) for item, _ in prepared if isinstance(item, Candidate)})
@@ -542,6 +750,14 @@ class _Run:
     owners: dict[str, str] = field(default_factory=dict)  # slug -> file that got it in this run
     taken: set[str] = field(default_factory=set)  # slugs given out by this run
     lock: threading.Lock = field(default_factory=threading.Lock)
+    paths: set[str] = field(default_factory=set)  # the source paths of this run's files
+    # file label -> the post it is by its place in the site or by its text, and which
+    found: dict[str, tuple[UUID, str]] = field(default_factory=dict)
+
+
+_BY_SITE_PATH = "its path in the site"
+_BY_TEXT = "slug and identical text"
+_SUFFIX = re.compile(r"^(.+)-[1-9][0-9]*$")
 
 
 class _Index:
@@ -549,10 +765,69 @@ class _Index:
 
     def __init__(self, refs: list[PostRef]):
         self.by_slug = {ref.slug: ref for ref in refs}
+        self.by_id = {ref.id: ref for ref in refs}
         self.by_path: dict[str, list[PostRef]] = {}
         for ref in refs:
             if ref.source_path is not None and not ref.trashed:
                 self.by_path.setdefault(ref.source_path, []).append(ref)
+        self._by_base: dict[str, list[PostRef]] | None = None
+
+    def from_files(self, base: str) -> list[PostRef]:
+        """My live posts from a file whose slug is `base` or a `-N` of it."""
+        from blogster_cli.content.slugs import is_suffixed
+
+        if self._by_base is None:
+            self._by_base = {}
+            for refs in self.by_path.values():
+                for ref in refs:
+                    suffixed = _SUFFIX.match(ref.slug)
+                    for key in {ref.slug, suffixed.group(1) if suffixed else ref.slug}:
+                        self._by_base.setdefault(key, []).append(ref)
+        return [ref for ref in self._by_base.get(base, ()) if is_suffixed(ref.slug, base)]
+
+
+def _site_matches(index: _Index, sources: Sequence[ImportSource], reserved: set[str]) -> dict[str, tuple[UUID, str]]:
+    """Files of this run that are posts of mine imported before from another folder of the
+    same site: the post's source path, from its layout folder on, is how the file's absolute
+    path ends (`content/posts/a.md` for `/s/hugo/content/posts/a.md`, imported from `hugo/content`).
+
+    A file pairs with the post of the longest such path; a tie, or a post that several files
+    would take, pairs nothing (the files are new posts then, as before). Posts whose own
+    source path is in this run (`reserved`) are left to their file. A bare `index.md` names
+    no bundle, so it pairs with nothing."""
+    from blogster_cli.content.layout import site_key
+    from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
+
+    by_tail: dict[tuple[str, ...], list[tuple[PostRef, tuple[str, ...]]]] = {}
+    for path, refs in index.by_path.items():
+        if path in reserved:
+            continue
+        key = site_key(path)
+        if not key or (len(key) < 2 and PurePosixPath(key[-1]).stem in BUNDLE_INDEX_STEMS):
+            continue
+        for ref in refs:
+            by_tail.setdefault(key[-2:], []).append((ref, key))
+    if not by_tail:
+        return {}
+    chosen: dict[str, PostRef] = {}
+    for source in sources:
+        if source.relative is None or source.relative.as_posix() in index.by_path:
+            continue
+        parts = PurePosixPath(os.path.abspath(source.path)).parts
+        found = [
+            (ref, key)
+            for tail in {parts[-1:], parts[-2:]}
+            for ref, key in by_tail.get(tail, ())
+            if parts[-len(key) :] == key
+        ]
+        if not found:
+            continue
+        longest = max(len(key) for _, key in found)
+        best = {ref.id: ref for ref, key in found if len(key) == longest}
+        if len(best) == 1:
+            chosen[source.label] = next(iter(best.values()))
+    wanted = Counter(ref.id for ref in chosen.values())
+    return {label: (ref.id, _BY_SITE_PATH) for label, ref in chosen.items() if wanted[ref.id] == 1}
 
 
 @dataclass
@@ -565,6 +840,8 @@ class _Plan:
     match: PostRef | None = None
     changed: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    how: str | None = None  # what the match was by
+    content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
 
     @property
     def matched(self) -> PostRef:
@@ -577,6 +854,7 @@ def _plan_batch(
     acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str
 ) -> list[_Plan]:
     """Plans for a batch; matched posts are read (one query) to tell updates from no-ops."""
+    _match_texts(acting, index, run, candidates)
     with run.lock:
         plans = _plan(index, run, candidates, on_conflict)
     matched = [plan.matched.id for plan in plans if plan.kind == "update"]
@@ -591,6 +869,48 @@ def _plan_batch(
                     plan.kind = "failed"
                     plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
     return plans
+
+
+def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate]) -> None:
+    """Pair files that match no post by path with the one post of the same slug (or a `-N`
+    of it) that came from a file of exactly the same text (one query for the batch)."""
+    open_files: list[tuple[Candidate, list[PostRef]]] = []
+    with run.lock:
+        for candidate in candidates:
+            if candidate.source_path is None or candidate.label in run.found:
+                continue
+            if any(ref.id not in run.claimed for ref in index.by_path.get(candidate.source_path, ())):
+                continue  # its own source path matches
+            refs = [
+                ref
+                for ref in index.from_files(candidate.base_slug)
+                if ref.id not in run.claimed and ref.source_path not in run.paths  # not another file's of this run
+            ]
+            if refs:
+                open_files.append((candidate, refs))
+    if not open_files:
+        return
+    with unit_of_work(acting) as conn:
+        stored = blogs_bulk.my_posts_by_id(conn, ids=sorted({ref.id for _, refs in open_files for ref in refs}))
+    taken: Counter[UUID] = Counter()
+    pairs = {}
+    for candidate, refs in open_files:
+        same = [ref.id for ref in refs if ref.id in stored and _same_text(candidate.content, stored[ref.id].content)]
+        if len(same) == 1:
+            pairs[candidate.label] = same[0]
+            taken[same[0]] += 1
+    with run.lock:
+        for label, post_id in pairs.items():
+            if taken[post_id] == 1:
+                run.found.setdefault(label, (post_id, _BY_TEXT))
+
+
+def _same_text(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+    """Whether a file's content document has exactly the text of a stored one (its front
+    matter and body; where it was read from aside)."""
+    if stored is None:
+        return False
+    return bool(content["markdown"] == stored.get("markdown") and content["front_matter"] == stored.get("front_matter"))
 
 
 def _commit(
@@ -636,6 +956,8 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     return FileOutcome(
         path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
         title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
+        warnings=list(plan.candidate.warnings),
+        images=len(plan.candidate.pictures) if plan.kind in ("insert", "update") else 0,
     )  # fmt: skip
 
 
@@ -712,6 +1034,11 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             paths = index.by_path.get(candidate.source_path, ())
             match = next((ref for ref in paths if ref.id not in run.claimed), None)
             how = "source path"
+        if match is None and candidate.label in run.found:
+            post_id, how = run.found[candidate.label]
+            ref = index.by_id.get(post_id)
+            if ref is not None and not ref.trashed and ref.id not in run.claimed:
+                match = ref
         if match is None:
             ref = index.by_slug.get(candidate.base_slug)
             if ref is not None and not ref.trashed and ref.source_path is None and ref.id not in run.claimed:
@@ -729,12 +1056,12 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             run.owners[slug] = candidate.label
             continue
         run.claimed.add(match.id)
+        shown = f"{how} (imported before as {match.source_path!r})" if how == _BY_SITE_PATH else how
         if on_conflict == "skip":
-            plans.append(
-                _Plan(candidate, "skip", match.slug, f"already imported as {match.slug!r} (by {how})", match=match)
-            )
+            reason = f"already imported as {match.slug!r} (by {shown})"
+            plans.append(_Plan(candidate, "skip", match.slug, reason, match=match, how=how))
         else:
-            plans.append(_Plan(candidate, "update", match.slug, f"matched by {how}", match=match))
+            plans.append(_Plan(candidate, "update", match.slug, f"matched by {shown}", match=match, how=how))
     return plans
 
 
@@ -756,10 +1083,15 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     if published_at is None and candidate.status == "published":
         published_at = datetime.now(UTC)
     plan.published_at = published_at
+    content = candidate.content
+    if plan.how == _BY_SITE_PATH:
+        content = _kept_path(content, stored.content)
+    plan.content = content
     changes = {
         "title": candidate.title != stored.title,
         "slug": plan.slug != stored.slug,
-        "content": candidate.content != stored.content,
+        "content": _without_path(content) != _without_path(stored.content),
+        "source_path": _source_path(content) != _source_path(stored.content),
         "status": candidate.status != stored.status,
         "meta_description": candidate.meta_description != stored.meta_description,
         "meta_keywords": (candidate.meta_keywords or None) != (stored.meta_keywords or None),
@@ -773,6 +1105,35 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         plan.reason = f"{plan.reason}; no changes"
     else:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
+
+
+def _source_path(content: dict[str, Any] | None) -> str | None:
+    source = (content or {}).get("source") or {}
+    path = source.get("path")
+    return path if isinstance(path, str) else None
+
+
+def _without_path(content: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`content` but for its source path (a change of its own)."""
+    if content is None or not isinstance(content.get("source"), dict):
+        return content
+    return {**content, "source": {**content["source"], "path": None}}
+
+
+def _kept_path(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """A file matched by its place in the site keeps its stored source path, unless its new
+    one says more of the site's layout (`content/posts/a.md` over the `a.md` it had when
+    imported from inside `content/posts/`, which export could not place in its section)."""
+    from blogster_cli.content.layout import layout_start, site_key
+
+    new, old = _source_path(content), _source_path(stored)
+    if new is None or old is None:
+        return content
+    new_key, old_key = site_key(new), site_key(old)
+    fuller = len(new_key) > len(old_key) and new_key[len(new_key) - len(old_key) :] == old_key
+    if fuller and layout_start(PurePosixPath(new).parts) is not None:
+        return content
+    return {**content, "source": {**content["source"], "path": old}}
 
 
 def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
@@ -810,7 +1171,7 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
                     id=plan.matched.id,
                     title=c.title,
                     slug=plan.slug,
-                    content=c.content,
+                    content=plan.content if plan.content is not None else c.content,
                     status=c.status,
                     meta_description=c.meta_description,
                     meta_keywords=c.meta_keywords,
@@ -831,6 +1192,20 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
             unlinks += [(plan.matched.id, tag_id) for tag_id in have.values() if tag_id not in want]
     blogs_bulk.unlink_tags(conn, pairs=unlinks)
     blog_rows.link_tags(conn, pairs=links)
+    blogs_bulk.attach_images(
+        conn,
+        images=[
+            ImageAttachment(
+                blog_id=ids[id(plan)] if plan.kind == "insert" else plan.matched.id,
+                path=picture.name,
+                size=picture.size,
+                file_type=picture.mime_type,
+                alt_text=picture.alt,
+            )  # fmt: skip
+            for plan in inserts + updates
+            for picture in plan.candidate.pictures
+        ],
+    )
     activity_rows = []
     for plan in inserts:
         c = plan.candidate

@@ -19,9 +19,10 @@ def media_dir() -> Path:
     return home_dir() / "media"
 
 
-def store_media(data: bytes, what: str) -> tuple[str, str]:
+def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str]:
     """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type).
-    An SVG with scripts, event handlers or foreign objects is refused: sites serve these files."""
+    An SVG with scripts, event handlers or foreign objects is refused: sites serve these files.
+    With `write` False only checks (a dry run's import)."""
     from blogster_cli.content.images import SVG, content_hash_name, detect_image_type
 
     if len(data) > MAX_IMAGE_BYTES:
@@ -38,6 +39,6 @@ def store_media(data: bytes, what: str) -> tuple[str, str]:
     name = content_hash_name(data)
     folder = media_dir()
     target = folder / name
-    if not target.exists():
+    if write and not target.exists():
         write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
     return name, kind.mime_type

@@ -64,13 +64,16 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     result = cli("import", str(site), "--json")
     assert result.exit_code == 1 and result.stderr == ""
     summary = result.json()
-    assert set(summary) == {"dry_run", "on_conflict", "counts", "files"}
+    assert set(summary) == {"dry_run", "on_conflict", "counts", "not_posts", "files"}
     assert summary["counts"] == {
         "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
+        "warnings": 0, "images": 0,
     }  # fmt: skip
-    assert summary["dry_run"] is False and summary["on_conflict"] == "update"
+    assert summary["dry_run"] is False and summary["on_conflict"] == "update" and summary["not_posts"] == {}
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
-    assert set(by_name["one.md"]) == {"path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page"}
+    assert set(by_name["one.md"]) == {
+        "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "warnings", "images",
+    }  # fmt: skip
     assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
     assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
     assert by_name["broken.md"]["id"] is None
@@ -207,9 +210,37 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
     assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
     wordpress = cli("import", str(WXR_FIXTURE))
-    assert wordpress.stderr.splitlines()[-1].endswith("(1 WordPress page as a draft).")
+    assert wordpress.stderr.splitlines()[-1].endswith(
+        "(1 WordPress page as a draft; not posts: 1 attachment, 1 nav_menu_item)."
+    )
     [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
     assert "WordPress page" in page["reason"]
+
+
+def test_wordpress_items_left_out_and_empty_published_posts_are_reported(cli, signed_up, tmp_path):
+    """A post in the WordPress trash was left out without a word; a post with front matter
+    `draft: false` and no body went live empty, which `publish` refuses."""
+    result = cli("import", str(WXR_FIXTURE))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"skipped: {WXR_FIXTURE}#5: a WordPress post in the trash" in lines
+    assert lines[-1].startswith("5 posts: 4 imported, 0 updated, 0 unchanged, 1 skipped, 0 failed")
+    [trashed] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["outcome"] == "skipped"]
+    assert (trashed["title"], trashed["reason"]) == ("Old announcement", "a WordPress post in the trash")
+
+    empty = tmp_path / "site" / "content" / "soon.md"
+    empty.parent.mkdir(parents=True)
+    empty.write_text("---\ntitle: Coming soon\ndraft: false\n---\n")
+    imported = cli("import", str(empty.parent))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.splitlines() == [
+        f"warning: {empty}: kept as a draft: it says it is published, but it has no content",
+        "1 posts: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed (1 with a warning).",
+    ]
+    assert "soon" in {post["slug"] for post in cli("blogs", "list", "--status", "draft", "--json").json()}
+    assert cli("import", str(empty.parent), "--json").json()["files"][0]["warnings"] == [
+        "kept as a draft: it says it is published, but it has no content"
+    ]
 
 
 def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up, tmp_path):
@@ -279,3 +310,31 @@ def test_front_matter_aliases_that_expand_past_a_bound_fail_their_file_only(cli,
     assert {by_name[name]["outcome"] for name in ("one.md", "two.md")} == {"imported"}
     new = cli("posts", "new", "--from", str(bomb))
     assert new.exit_code == 2 and new.stderr.count("\n") == 1 and "aliases repeat" in new.stderr, new.stderr
+
+
+def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
+    bundle = tmp_path / "site" / "content" / "posts" / "trip"
+    bundle.mkdir(parents=True)
+    (bundle / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    (bundle / "index.md").write_text("---\ntitle: Trip\n---\n![The map](map.png) ![](lost.png)\n")
+    result = cli("import", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"warning: {bundle / 'index.md'}: pictures left as linked, not imported (not found beside the post: lost.png)",
+        "1 posts: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+        " (1 picture stored as media; 1 with a warning).",
+    ]
+    [image] = cli("images", "list", "--json").json()
+    assert image["post"] == "trip" and image["alt_text"] == "The map" and image["url"].startswith("media/")
+    shown = cli("blogs", "show", "trip", "--json").json()
+    assert f"![The map]({image['url']}) ![](lost.png)" in shown["markdown"]
+
+
+def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp_path):
+    """The red team's steps: `blogster import hugo`, then `blogster import hugo/content`."""
+    hugo = write_posts(tmp_path / "hugo")
+    assert cli("import", str(hugo)).exit_code == 0
+    again = cli("import", str(hugo / "content"))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines() == ["2 posts: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
+    assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]

@@ -1,0 +1,74 @@
+"""Where a file sits in its site: the layout folders static site generators build from.
+
+Hugo and Zola keep pages under `content/`, Astro its collections under `src/content/`,
+Jekyll posts in `_posts/` and drafts in `_drafts/`. These folders say where a site's root
+is and how a file is read (a Jekyll draft, an Astro entry), whichever folder of the site
+a file was imported from: `blogster import site`, `site/content` and `site/content/posts`
+name the same files by different relative paths.
+
+- `layout_path`: the relative path as the site lays it out, for reading the file (its
+  dialect, a draft folder): the path itself when it shows a layout folder, else the path
+  below the innermost layout folder among the folders it was imported from.
+- `site_key`: a stored relative path from its first layout folder on (`site/content/posts/a.md`
+  -> `content/posts/a.md`); the same file imported from another folder of the same site
+  (or from the same site moved or renamed) has a path that ends with it.
+- `site_root`: the site's own folder, where its static files are (`static/`, `public/`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+LAYOUT_FOLDERS = ("content", "_posts", "_drafts")
+# The folder each dialect serves at the site's root, for links such as `/images/a.png`
+# (Hugo and Zola `static/`, Astro `public/`, Jekyll the site folder itself).
+STATIC_FOLDERS = {"hugo": "static", "zola": "static", "astro": "public", "jekyll": ""}
+
+
+def _start_at(parts: Sequence[str], index: int) -> int:
+    """Where the layout folder at `index` starts: `src/content` is Astro's, one folder earlier."""
+    if parts[index] == "content" and index > 0 and parts[index - 1] == "src":
+        return index - 1
+    return index
+
+
+def layout_start(parts: Sequence[str]) -> int | None:
+    """The index of the first layout folder among the folders of `parts` (the last part is
+    the file itself), or None."""
+    for index, part in enumerate(parts[:-1]):
+        if part in LAYOUT_FOLDERS:
+            return _start_at(parts, index)
+    return None
+
+
+def _innermost(folders: Sequence[str]) -> int | None:
+    for index in range(len(folders) - 1, -1, -1):
+        if folders[index] in LAYOUT_FOLDERS:
+            return _start_at(folders, index)
+    return None
+
+
+def layout_path(root: Sequence[str], relative: PurePosixPath) -> PurePosixPath:
+    """`relative` (to the folder whose parts are `root`) as its site lays it out."""
+    if layout_start(relative.parts) is not None:
+        return relative
+    start = _innermost(root)
+    return relative if start is None else PurePosixPath(*root[start:], *relative.parts)
+
+
+def site_root(root: Sequence[str], relative: PurePosixPath) -> tuple[str, ...] | None:
+    """The parts of the site folder the file at `root` + `relative` belongs to: the folder
+    that holds its layout folder; None when no layout folder is on its path."""
+    start = layout_start(relative.parts)
+    if start is not None:
+        return (*root, *relative.parts[:start])
+    start = _innermost(root)
+    return None if start is None else tuple(root[:start])
+
+
+def site_key(path: str) -> tuple[str, ...]:
+    """A stored relative path from its first layout folder on, as parts."""
+    parts = PurePosixPath(path).parts
+    start = layout_start(parts)
+    return parts[start:] if start is not None else parts

@@ -1,0 +1,144 @@
+"""Pictures a markdown post links to by a local path, and the same text linking elsewhere.
+
+A page bundle (`content/posts/my-post/index.md` beside `cover.jpg`) and similar folders
+link their pictures by relative paths (`![](diagram.png)`, `<img src="./img/a.png">`, Hugo's
+`{{< figure src="a.png" >}}`, a reference definition `[d]: diagram.png`, a front matter
+`cover: cover.jpg`), or by the site's own address (`/images/a.png`, served from `static/`).
+Import stores those files as media and links them as `media/<name>`, which the site build
+and export understand; this module finds the links and rewrites them, and does no I/O.
+
+Not links to local files: URLs with a scheme (`https:`, `data:`), `//host/...`, anchors,
+template expressions (`{{ site.baseurl }}/...`, `{% ... %}`), and anything in fenced code.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
+_INLINE = re.compile(r"(?P<lead>!\[(?P<alt>[^\]\n]*)\]\([ \t]*)(?P<target><[^>\n]*>|[^\s)]+)")
+_REFERENCE = re.compile(r"(?m)^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|\S+)")
+_ATTRIBUTE = re.compile(
+    r"(?P<lead>(?:<img\b|\{\{[<%][ \t]*figure\b)[^>\n]*?\bsrc[ \t]*=[ \t]*)(?P<quote>[\"'])(?P<target>[^\"'\n]*)(?P=quote)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class ImageLink:
+    """A link to a local picture: `target` as written, `path` the file it names (decoded,
+    without `?query` or `#fragment`), `suffix` what followed the path, `alt` the first alt text."""
+
+    target: str
+    path: str
+    suffix: str
+    alt: str | None
+
+    @property
+    def rooted(self) -> bool:
+        """A link by the site's own address (`/images/a.png`), not relative to the post."""
+        return self.path.startswith("/")
+
+
+def local_link(target: str, alt: str | None = None) -> ImageLink | None:
+    """`target` as a link to a local file, or None (a URL, an anchor, a template...)."""
+    bare = target[1:-1] if target.startswith("<") and target.endswith(">") else target
+    bare = bare.strip()
+    if not bare or bare.startswith(("//", "#", "?", "{", "%", "$", "<")) or _SCHEME.match(bare):
+        return None
+    cut = min((bare.index(mark) for mark in "?#" if mark in bare), default=len(bare))
+    path = unquote(bare[:cut])
+    if not path or path.endswith("/") or "\x00" in path or "\\" in path:
+        return None
+    return ImageLink(target=target, path=path, suffix=bare[cut:], alt=alt or None)
+
+
+def inside(path: str) -> str | None:
+    """A relative link's path normalised, if it stays inside the folder it is relative to
+    (`./img/../a.png` -> `a.png`); None for `../a.png` and the like."""
+    normal = posixpath.normpath(path.lstrip("/") if path.startswith("/") else path)
+    if normal in (".", "..") or normal.startswith("../") or normal.startswith("/"):
+        return None
+    return normal
+
+
+def _outside_fences(text: str) -> Iterator[tuple[str, bool]]:
+    """`text` in pieces, each with whether it is outside fenced code (pieces join back to `text`)."""
+    fence: str | None = None
+    piece: list[str] = []
+    for line in text.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is None and opening is not None:
+            if piece:
+                yield "".join(piece), True
+            piece, fence = [line], opening.group(1)
+        elif (
+            fence is not None
+            and line.strip().startswith(fence[0] * len(fence))
+            and not line.strip(fence[0] + " \t\r\n")
+        ):
+            piece.append(line)
+            yield "".join(piece), False
+            piece, fence = [], None
+        else:
+            piece.append(line)
+    if piece:
+        yield "".join(piece), fence is None
+
+
+def _links_in(piece: str) -> Iterator[tuple[re.Match[str], str | None]]:
+    for match in _INLINE.finditer(piece):
+        yield match, match.group("alt")
+    for match in _REFERENCE.finditer(piece):
+        if match.group("target").strip("<>").lower().split("?")[0].split("#")[0].endswith(_IMAGE_SUFFIXES):
+            yield match, None
+    for match in _ATTRIBUTE.finditer(piece):
+        yield match, None
+
+
+def image_links(markdown: str) -> list[ImageLink]:
+    """The local pictures `markdown` links to, once each, in order of first appearance."""
+    found: dict[str, ImageLink] = {}
+    for piece, outside in _outside_fences(markdown):
+        if not outside:
+            continue
+        for match, alt in sorted(_links_in(piece), key=lambda item: item[0].start()):
+            link = local_link(match.group("target"), alt)
+            if link is not None and link.target not in found:
+                found[link.target] = link
+    return list(found.values())
+
+
+def rewrite_image_links(markdown: str, links: Mapping[str, str]) -> str:
+    """`markdown` with each link target in `links` (as written) replaced by its value, in the
+    places `image_links` reads; everything else, fenced code included, is left as it is."""
+    if not links:
+        return markdown
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if target not in links:
+            return match.group(0)
+        start, end = match.span("target")
+        return match.group(0)[: start - match.start()] + links[target] + match.group(0)[end - match.start() :]
+
+    pieces = []
+    for piece, outside in _outside_fences(markdown):
+        if outside:
+            for pattern in (_INLINE, _REFERENCE, _ATTRIBUTE):
+                piece = pattern.sub(replace, piece)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def rewrite_front_matter_value(raw: str, old: str, new: str) -> str:
+    """`raw` front matter with the scalar value `old` (bare or quoted, as a whole value or list
+    item) replaced by `new`, wherever it is written; `new` must need no quoting."""
+    pattern = re.compile(r"(?<![^\s\"'=:\[,{])" + re.escape(old) + r"(?![^\s\"',\]}])")
+    return pattern.sub(lambda _: new, raw)

@@ -1,0 +1,325 @@
+"""Importing real sites as people do: from whichever folder of the site, with page bundles and
+their pictures, Jekyll posts dated by their names, WordPress items that are not posts, and
+posts that say they are published but have nothing to show. Against real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.content.images import content_hash_name
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import exports, imports
+from blogster_cli.services.media_files import media_dir
+from tests.conftest import shared_data
+
+
+@pytest.fixture
+def account(db, make_user):
+    """account() -> a new ActingUser."""
+    return lambda: ActingUser(db, make_user())
+
+
+def png(shade: int) -> bytes:
+    """A valid 1x1 grey PNG, different for each shade."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes([0, shade])))
+        + (chunk(b"IEND", b""))
+    )
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def hugo_site(root: Path) -> Path:
+    write(root / "hugo.toml", 'baseURL = "https://example.org/"\ntitle = "Site"\n')
+    write(root / "content" / "about.md", "---\ntitle: About\n---\nWho we are.\n")
+    write(root / "content" / "posts" / "first.md", "---\ntitle: First\ndate: 2024-01-02\n---\nOne.\n")
+    write(root / "content" / "posts" / "trip" / "index.md", "---\ntitle: Trip\ndate: 2024-02-03\n---\nTwo.\n")
+    return root
+
+
+def my_posts(acting) -> dict[str, tuple[str, str]]:
+    """slug -> (id, source path) of my live posts."""
+    with unit_of_work(acting) as conn:
+        rows = conn.execute(
+            "select slug, id::text, content->'source'->>'path' from public.blogs"
+            " where author_id = auth.uid() and deleted_at is null"  # others' published posts are readable too
+        ).fetchall()
+    return {slug: (post_id, path) for slug, post_id, path in rows}
+
+
+def test_reimporting_from_a_parent_or_child_folder_of_the_site_updates_the_same_posts(account, tmp_path):
+    """`blogster import hugo/content` after `blogster import hugo` made a second copy of every post."""
+    site = hugo_site(tmp_path / "site")
+    acting = account()
+    first = imports.import_paths(acting, paths=[site])
+    assert first.counts["imported"] == 3
+    posts = my_posts(acting)
+    assert posts["first"][1] == "content/posts/first.md" and posts["trip"][1] == "content/posts/trip/index.md"
+    for folder in (site / "content", site / "content" / "posts", tmp_path, site / "content" / "posts" / "trip"):
+        again = imports.import_paths(acting, paths=[folder])
+        assert {file.outcome for file in again.files} == {"unchanged"}, (folder, again.files)
+        assert my_posts(acting) == posts  # no copy, and every post keeps the path it came from
+    single = imports.import_paths(acting, paths=[site / "content" / "posts" / "first.md"])
+    assert [(file.outcome, file.id) for file in single.files] == [("unchanged", first.files[1].id)]
+    assert "its path in the site" in (single.files[0].reason or "")
+
+    # A file changed since: the same post is updated, from whichever folder it is imported.
+    write(site / "content" / "posts" / "first.md", "---\ntitle: First, revised\ndate: 2024-01-02\n---\nOne!\n")
+    updated = imports.import_paths(acting, paths=[site / "content"])
+    changed = {file.slug: file for file in updated.files if file.outcome == "updated"}
+    assert list(changed) == ["first"] and str(changed["first"].id) == posts["first"][0]
+    assert "changed title, content" in (changed["first"].reason or "")
+    assert my_posts(acting) == posts
+
+    # --on-conflict keeps its meaning: skip leaves the matched post alone, rename makes a copy.
+    skipped = imports.import_paths(acting, paths=[site / "content"], on_conflict="skip")
+    assert {file.outcome for file in skipped.files} == {"skipped"}
+    assert all("its path in the site" in (file.reason or "") for file in skipped.files)
+
+
+def test_a_site_first_imported_from_inside_its_content_folder_gets_its_full_path(account, tmp_path):
+    """The other way round: the posts found again, and given the path that places them in
+    their section on export (`content/posts/first.md`, where `first.md` alone could not)."""
+    site = hugo_site(tmp_path / "site")
+    acting = account()
+    assert imports.import_paths(acting, paths=[site / "content" / "posts"]).counts["imported"] == 2
+    before = my_posts(acting)
+    assert before["first"][1] == "first.md" and before["trip"][1] == "trip/index.md"
+    whole = imports.import_paths(acting, paths=[site])
+    assert whole.counts == {**whole.counts, "imported": 1, "updated": 2, "unchanged": 0}  # about.md is new
+    assert all(
+        file.reason and file.reason.endswith("changed source_path") for file in whole.files if file.outcome == "updated"
+    )
+    after = my_posts(acting)
+    assert {slug: post_id for slug, (post_id, _) in after.items() if slug in before} == {
+        slug: post_id for slug, (post_id, _) in before.items()
+    }
+    assert after["first"][1] == "content/posts/first.md"
+    out = tmp_path / "out"
+    exports.export_posts(acting, directory=out, dialect="hugo")
+    assert (out / "content" / "posts" / "first.md").read_bytes() == (site / "content/posts/first.md").read_bytes()
+    assert (out / "content" / "posts" / "trip" / "index.md").exists()
+    assert imports.import_paths(acting, paths=[site]).counts["unchanged"] == 3
+
+
+def test_jekyll_posts_drafts_and_astro_entries_imported_from_their_own_folders(account, tmp_path):
+    """Imported from inside `_posts/`, `_drafts/` or `src/content/blog/`, a file is still what
+    its site makes of it (a dated post, a draft, an Astro entry), and the site imported whole
+    afterwards finds the same posts."""
+    site = tmp_path / "site"
+    write(site / "_config.yml", "title: Site\n")
+    write(site / "_posts" / "2021-03-04-no-date.md", "---\nlayout: post\ntitle: No date\n---\nBody.\n")
+    write(site / "_posts" / "2021-03-05-no-front-matter.md", "Just text, as Jekyll's optional front matter allows.\n")
+    write(site / "_drafts" / "idea.md", "---\ntitle: Idea\n---\nLater.\n")
+    write(site / "src" / "content" / "blog" / "entry.md", "---\ntitle: Entry\ndate: 2022-01-01\n---\nAstro.\n")
+    acting = account()
+    for folder in (site / "_posts", site / "_drafts", site / "src" / "content" / "blog"):
+        assert imports.import_paths(acting, paths=[folder]).counts["imported"] >= 1
+
+    def stored() -> list[tuple[str, ...]]:
+        with unit_of_work(acting) as conn:
+            return conn.execute(
+                "select slug, status::text, published_at::date::text, content->'source'->>'path',"
+                " content->'source'->>'dialect' from public.blogs order by slug"
+            ).fetchall()
+
+    expected = [
+        ("entry", "published", "2022-01-01", "entry.md", "astro"),
+        ("idea", "draft", None, "_drafts/idea.md", "jekyll"),
+        ("no-date", "published", "2021-03-04", "_posts/2021-03-04-no-date.md", "jekyll"),
+        ("no-front-matter", "published", "2021-03-05", "_posts/2021-03-05-no-front-matter.md", "jekyll"),
+    ]
+    assert stored() == expected
+    whole = imports.import_paths(acting, paths=[site])
+    assert [file.outcome for file in whole.files] == ["unchanged", "unchanged", "unchanged", "updated"]
+    assert whole.files[-1].reason == (
+        "matched by its path in the site (imported before as 'entry.md'); changed source_path"
+    )
+    assert stored() == [("entry", "published", "2022-01-01", "src/content/blog/entry.md", "astro"), *expected[1:]]
+
+
+def test_the_real_corpora_reimported_from_their_parent_folder_are_found_again(account, tmp_path):
+    """The 1,255 posts of ../shared/data, imported folder by folder and then from the folder
+    that holds both; and, imported whole, again after one corpus's folder was renamed: no copies."""
+    data = tmp_path / "blog_md"
+    shutil.copytree(shared_data("blog_md"), data)
+    acting = account()
+    for corpus in ("18f-jekyll", "rust-blog-zola"):
+        assert imports.import_paths(acting, paths=[data / corpus]).failed == []
+    posts = my_posts(acting)
+    assert len(posts) == 1255
+    whole = imports.import_paths(acting, paths=[data])
+    assert whole.counts["unchanged"] == 1255 and my_posts(acting) == posts
+    other = account()
+    assert imports.import_paths(other, paths=[data]).counts["imported"] == 1255
+    theirs = {slug: post_id for slug, (post_id, _) in my_posts(other).items()}
+    (data / "rust-blog-zola").rename(data / "rust-blog")
+    again = imports.import_paths(other, paths=[data])
+    assert again.counts["imported"] == 0 and again.counts["unchanged"] == 505
+    moved = [file for file in again.files if file.outcome == "updated"]
+    assert len(moved) == 750 and all(
+        (file.reason or "").startswith("matched by slug and identical text") for file in moved
+    )
+    assert {slug: post_id for slug, (post_id, _) in my_posts(other).items()} == theirs
+    assert my_posts(other)["Rust-1.12"][1] == "rust-blog/Rust-1.12/index.md"
+
+
+def test_a_page_bundles_pictures_come_in_as_media_and_go_back_out_beside_the_post(account, tmp_path, superuser):
+    site = tmp_path / "site"
+    outside = write(tmp_path / "private" / "secret.png", png(1))
+    bundle = site / "content" / "posts" / "trip"
+    pictures = {"cover.png": png(10), "diagram.png": png(20), "photos/inner.png": png(30)}
+    for name, data in pictures.items():
+        write(bundle / name, data)
+    write(site / "static" / "images" / "site.png", png(40))
+    write(site / "content" / "posts" / "escape.png", png(50))
+    write(bundle / "notes.png", b"not a picture at all")
+    (bundle / "link.png").symlink_to(outside)
+    (bundle / "linked").symlink_to(outside.parent, target_is_directory=True)
+    text = (
+        "---\ntitle: Trip\ndate: 2024-02-03\ncover: cover.png\n---\n"
+        "![The diagram](diagram.png) and again ![](./diagram.png#center)\n"
+        '<img src="photos/inner.png"> ![site](/images/site.png)\n'
+        "![](../escape.png) ![](link.png) ![](linked/secret.png) ![](missing.png) ![](notes.png)\n"
+        "```\n![in code](diagram.png)\n```\n![](https://example.org/x.png)\n"
+    )
+    write(bundle / "index.md", text)
+    acting = account()
+
+    preview = imports.import_paths(acting, paths=[site], dry_run=True)
+    assert [file.images for file in preview.files if file.slug] == [4] and not media_dir().exists()  # checked only
+
+    summary = imports.import_paths(acting, paths=[site])
+    [linked_folder, post] = summary.files
+    assert (linked_folder.outcome, linked_folder.reason) == ("skipped", "symbolic link: not followed")
+    assert (post.outcome, post.images) == ("imported", 4)
+    names = {path: content_hash_name(data) for path, data in pictures.items()}
+    names["/images/site.png"] = content_hash_name(png(40))
+    [warning] = post.warnings
+    assert warning == (
+        "pictures left as linked, not imported (outside the post's folder: ../escape.png;"
+        " symbolic link: not followed: link.png, linked/secret.png; not found beside the post: missing.png;"
+        " is not a PNG, JPEG, GIF, WebP, SVG or AVIF image: notes.png)"
+    )
+    with unit_of_work(acting) as conn:
+        markdown, image, raw = conn.execute(
+            "select content->>'markdown', featured_image, content->'front_matter'->>'raw' from public.blogs"
+        ).fetchone()
+        rows = conn.execute("select url, path, size, alt_text from public.image_assets order by size, path").fetchall()
+    assert image == f"media/{names['cover.png']}" and f"cover: media/{names['cover.png']}" in raw
+    assert markdown.startswith(
+        f"![The diagram](media/{names['diagram.png']}) and again ![](media/{names['diagram.png']}#center)\n"
+        f'<img src="media/{names["photos/inner.png"]}"> ![site](media/{names["/images/site.png"]})\n'
+        "![](../escape.png) ![](link.png) ![](linked/secret.png) ![](missing.png) ![](notes.png)\n"
+        "```\n![in code](diagram.png)\n```\n"
+    )
+    assert sorted(row[1] for row in rows) == sorted(names.values())
+    assert {row[1]: row[3] for row in rows}[names["diagram.png"]] == "The diagram"
+    for path, name in names.items():
+        data = pictures.get(path, png(40))
+        assert (media_dir() / name).read_bytes() == data
+        assert oct(os.stat(media_dir() / name).st_mode & 0o777) == "0o600"
+    secret = content_hash_name(png(1))  # the file outside, behind the links: never read
+    assert superuser.execute("select count(*) from public.image_assets where path = %s", (secret,)).fetchone()[0] == 0
+    assert not (media_dir() / secret).exists()
+
+    # Again: nothing changes, and no second row per picture.
+    again = imports.import_paths(acting, paths=[site])
+    assert [file.outcome for file in again.files] == ["skipped", "unchanged"]
+    assert superuser.execute("select count(*) from public.image_assets").fetchone()[0] == 4
+
+    # Export puts the pictures beside index.md and links them there; export, import, export is a fixed point.
+    out, again_out = tmp_path / "out", tmp_path / "again"
+    exported = exports.export_posts(acting, directory=out, dialect="hugo")
+    page = out / exported.files[0].path
+    for name in names.values():
+        assert (page.parent / name).exists() and f"media/{name}" not in page.read_text()
+    assert f"![The diagram]({names['diagram.png']})" in page.read_text()
+    copy = account()
+    reimported = imports.import_paths(copy, paths=[out])
+    assert reimported.failed == [] and reimported.files[0].images == 4
+    exports.export_posts(copy, directory=again_out, dialect="hugo")
+    assert (again_out / exported.files[0].path).read_bytes() == page.read_bytes()
+
+
+def test_a_picture_over_the_size_limit_is_reported_and_left_linked(account, tmp_path, monkeypatch):
+    from blogster_cli.services import media_files
+
+    monkeypatch.setattr(media_files, "MAX_IMAGE_BYTES", 1024 * 1024)
+    site = tmp_path / "site"
+    write(site / "content" / "big" / "big.png", png(1) + b"\x00" * 1024 * 1024)
+    write(site / "content" / "big" / "index.md", "---\ntitle: Big\n---\n![](big.png)\n")
+    [post] = imports.import_paths(account(), paths=[site]).files
+    assert post.outcome == "imported" and post.images == 0
+    assert post.warnings == ["pictures left as linked, not imported (is larger than 1 MiB: big.png)"]
+
+
+def test_posts_that_say_they_are_published_but_are_empty_stay_drafts(account, tmp_path):
+    folder = tmp_path / "site" / "content"
+    write(folder / "empty-body.md", "---\ntitle: Coming soon\ndraft: false\n---\n")
+    write(folder / "blank-body.md", "---\ntitle: Blank\n---\n\n   \n")
+    write(folder / "fine.md", "---\ntitle: Fine\n---\nWords.\n")
+    acting = account()
+    summary = imports.import_paths(acting, paths=[folder])
+    by_slug = {file.slug: file for file in summary.files}
+    assert summary.failed == [] and summary.counts["imported"] == 3 and summary.counts["warnings"] == 2
+    for slug in ("empty-body", "blank-body"):
+        assert by_slug[slug].warnings == ["kept as a draft: it says it is published, but it has no content"]
+    assert by_slug["fine"].warnings == []
+    with unit_of_work(acting) as conn:
+        statuses = dict(conn.execute("select slug, status::text from public.blogs").fetchall())
+    assert statuses == {"empty-body": "draft", "blank-body": "draft", "fine": "published"}
+    # A published post whose file is emptied since: the re-import does not leave it live and empty.
+    write(folder / "fine.md", "---\ntitle: Fine\n---\n")
+    [fine] = [file for file in imports.import_paths(acting, paths=[folder]).files if file.slug == "fine"]
+    assert fine.outcome == "updated" and "status" in (fine.reason or "") and fine.warnings
+    with unit_of_work(acting) as conn:
+        assert conn.execute("select status::text from public.blogs where slug = 'fine'").fetchone()[0] == "draft"
+
+
+def test_wordpress_items_not_imported_are_listed_with_their_reasons(account, tmp_path):
+    from tests.unit.content.test_content_sites_and_pictures import wxr
+
+    export = write(
+        tmp_path / "export.xml",
+        wxr(
+            ("Kept", "<p>Body</p>", "publish", "post"),
+            ("Binned", "<p>Body</p>", "trash", "post"),
+            ("Never saved", "", "auto-draft", "post"),
+            ("Empty but published", "", "publish", "post"),
+            ("photo.jpg", "", "inherit", "attachment"),
+        ),
+    )
+    acting = account()
+    summary = imports.import_paths(acting, paths=[export])
+    shown = [(file.title, file.outcome, file.reason, file.warnings) for file in summary.files]
+    assert shown == [
+        ("Kept", "imported", None, []),
+        ("Binned", "skipped", "a WordPress post in the trash", []),
+        ("Never saved", "skipped", "a WordPress post that is an auto-draft (never saved by its author)", []),
+        ("Empty but published", "imported", None, ["kept as a draft: it says it is published, but it has no content"]),
+    ]
+    assert summary.as_dict()["not_posts"] == {"attachment": 1}
+    with unit_of_work(acting) as conn:
+        assert dict(conn.execute("select title, status::text from public.blogs").fetchall()) == {
+            "Kept": "published",
+            "Empty but published": "draft",
+        }

@@ -1,0 +1,159 @@
+"""Where a file sits in its site, the pictures a post links to, Jekyll's file-name dates and
+what a WordPress export holds besides posts."""
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+import pytest
+
+from blogster_cli.content.layout import layout_path, site_key, site_root
+from blogster_cli.content.linked_images import image_links, inside, rewrite_front_matter_value, rewrite_image_links
+from blogster_cli.content.post import import_post
+from blogster_cli.content.wordpress import parse_wxr, read_wxr
+
+
+@pytest.mark.parametrize(
+    ("root", "relative", "layout", "key", "site"),
+    [
+        ("/s/hugo", "content/posts/a.md", "content/posts/a.md", "content/posts/a.md", "/s/hugo"),
+        ("/s/hugo/content", "posts/a.md", "content/posts/a.md", "posts/a.md", "/s/hugo"),
+        ("/s/hugo/content/posts", "a.md", "content/posts/a.md", "a.md", "/s/hugo"),
+        ("/s", "hugo/content/posts/a.md", "hugo/content/posts/a.md", "content/posts/a.md", "/s/hugo"),
+        ("/s/astro/src/content/blog", "a.md", "src/content/blog/a.md", "a.md", "/s/astro"),
+        ("/s", "astro/src/content/blog/a.md", "astro/src/content/blog/a.md", "src/content/blog/a.md", "/s/astro"),
+        ("/s/jekyll", "_drafts/a.md", "_drafts/a.md", "_drafts/a.md", "/s/jekyll"),
+        ("/s/notes", "a.md", "a.md", "a.md", None),
+    ],
+)
+def test_a_file_reads_the_same_from_any_folder_of_its_site(root, relative, layout, key, site) -> None:
+    root_parts = PurePosixPath(root).parts
+    assert layout_path(root_parts, PurePosixPath(relative)) == PurePosixPath(layout)
+    assert site_key(relative) == PurePosixPath(key).parts
+    found = site_root(root_parts, PurePosixPath(relative))
+    assert (PurePosixPath(*found).as_posix() if found else None) == site
+
+
+def test_an_astro_entry_and_a_jekyll_draft_stay_so_imported_from_their_own_folder() -> None:
+    text = "---\ntitle: A\n---\nBody\n"
+    entry = import_post(text, "a.md", layout=PurePosixPath("src/content/blog/a.md"))
+    assert entry.content["source"] == {"dialect": "astro", "path": "a.md", "date_text": None}
+    draft = import_post(text, "a.md", layout=PurePosixPath("_drafts/a.md"))
+    assert draft.content["source"]["dialect"] == "jekyll" and draft.status == "draft"
+
+
+@pytest.mark.parametrize(
+    "text", ["Just a body.\n", "# A heading\n\nBody.\n", "---\nlayout: post\n---\nBody.\n", "---\ndate:\n---\nB\n"]
+)
+def test_jekyll_posts_without_a_date_take_it_and_the_slug_from_the_file_name(text: str) -> None:
+    post = import_post(text, "_posts/2021-03-04-title.md")
+    assert post.content["source"]["dialect"] == "jekyll"
+    assert (post.slug, post.published_at) == ("title", dt.datetime(2021, 3, 4, tzinfo=dt.UTC))
+    assert post.content["source"]["date_text"] == "2021-03-04"
+    assert post.status == "published"
+    assert (post.content["front_matter"]["raw"] or "") + post.content["markdown"] == text  # kept byte for byte
+
+
+def test_a_post_outside_posts_folders_keeps_its_dated_name_when_it_has_no_front_matter() -> None:
+    """Hugo ignores a date in a file name (unless configured to read it); plain markdown too."""
+    plain = import_post("Body.\n", "notes/2021-03-04-title.md")
+    assert (plain.content["source"]["dialect"], plain.slug, plain.published_at) == (
+        "markdown", "2021-03-04-title", None,
+    )  # fmt: skip
+    hugo = import_post('+++\ntitle = "T"\n+++\nBody.\n', "content/posts/2021-03-04-title.md")
+    assert (hugo.content["source"]["dialect"], hugo.slug, hugo.published_at) == ("hugo", "2021-03-04-title", None)
+
+
+BODY = """Intro ![A cat](cat.png "Cat") and ![](<my%20pic.png>) and ![x](https://e.com/a.png)
+![y]({{ site.baseurl }}/assets/a.png) <img alt="z" src="./img/b.png"> {{< figure src="fig.jpg#center" >}}
+```
+![in code](code.png)
+```
+[diagram]: diagram.svg
+[guide]: guide.pdf
+![up](../up.png) ![root](/images/r.png) [not a picture](notes.png) ![again](cat.png)
+"""
+
+
+def test_local_picture_links_are_found_outside_code_and_rewritten_in_place() -> None:
+    links = image_links(BODY)
+    found = [(link.target, link.path, link.suffix, link.alt, link.rooted) for link in links]
+    assert found == [
+        ("cat.png", "cat.png", "", "A cat", False),
+        ("<my%20pic.png>", "my pic.png", "", None, False),
+        ("./img/b.png", "./img/b.png", "", None, False),
+        ("fig.jpg#center", "fig.jpg", "#center", None, False),
+        ("diagram.svg", "diagram.svg", "", None, False),
+        ("../up.png", "../up.png", "", "up", False),
+        ("/images/r.png", "/images/r.png", "", "root", True),
+    ]
+    assert [inside(link.path) for link in links] == [
+        "cat.png", "my pic.png", "img/b.png", "fig.jpg", "diagram.svg", None, "images/r.png",
+    ]  # fmt: skip
+    new = {"cat.png": "media/1.png", "<my%20pic.png>": "media/2.png", "./img/b.png": "media/3.png"}
+    new |= {"fig.jpg#center": "media/4.jpg#center", "diagram.svg": "media/5.svg", "code.png": "media/6.png"}
+    rewritten = rewrite_image_links(BODY, new)
+    assert rewritten == (
+        BODY.replace('(cat.png "Cat")', '(media/1.png "Cat")')
+        .replace("(<my%20pic.png>)", "(media/2.png)")
+        .replace('src="./img/b.png"', 'src="media/3.png"')
+        .replace('src="fig.jpg#center"', 'src="media/4.jpg#center"')
+        .replace("[diagram]: diagram.svg", "[diagram]: media/5.svg")
+        .replace("![again](cat.png)", "![again](media/1.png)")
+    )
+    assert "![in code](code.png)" in rewritten and "(notes.png)" in rewritten
+    assert rewrite_image_links(BODY, {}) is BODY
+
+
+def test_a_front_matter_picture_is_rewritten_where_it_is_written() -> None:
+    raw = '---\ncover:\n  image: cover.jpg\nimages: ["cover.jpg", other.jpg]\nalt: a cover.jpgx\n---\n'
+    assert rewrite_front_matter_value(raw, "cover.jpg", "media/h.jpg") == (
+        '---\ncover:\n  image: media/h.jpg\nimages: ["media/h.jpg", other.jpg]\nalt: a cover.jpgx\n---\n'
+    )
+    toml = '+++\n[extra]\nimage = "cover.jpg"\n+++\n'
+    assert rewrite_front_matter_value(toml, "cover.jpg", "media/h.jpg") == toml.replace("cover.jpg", "media/h.jpg")
+
+
+WXR = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>{items}</channel></rss>
+"""
+ITEM = """<item><title>{title}</title><content:encoded><![CDATA[{body}]]></content:encoded>
+<wp:post_id>{id}</wp:post_id><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status>
+<wp:post_type>{kind}</wp:post_type></item>"""
+
+
+def wxr(*items: tuple[str, str, str, str]) -> bytes:
+    """A WXR export of (title, body, status, post type) items."""
+    return WXR.format(
+        items="".join(
+            ITEM.format(title=title, body=body, id=n, slug=f"item-{n}", status=status, kind=kind)
+            for n, (title, body, status, kind) in enumerate(items, 1)
+        )
+    ).encode()
+
+
+def test_every_item_of_a_wordpress_export_is_imported_skipped_with_a_reason_or_counted() -> None:
+    data = wxr(
+        ("Kept", "<p>Body</p>", "publish", "post"),
+        ("Binned", "<p>Body</p>", "trash", "post"),
+        ("Never saved", "", "auto-draft", "post"),
+        ("Odd page", "<p>Body</p>", "inherit", "page"),
+        ("A revision", "<p>Body</p>", "inherit", "revision"),
+        ("photo.jpg", "", "inherit", "attachment"),
+        ("Home", "", "publish", "nav_menu_item"),
+        ("Portfolio piece", "<p>Work</p>", "publish", "portfolio"),
+        ("Private", "<p>Body</p>", "private", "post"),
+    )
+    export = read_wxr(data)
+    shown = [(entry.title, getattr(entry, "reason", None)) for entry in export.entries]
+    assert shown == [
+        ("Kept", None),
+        ("Binned", "a WordPress post in the trash"),
+        ("Never saved", "a WordPress post that is an auto-draft (never saved by its author)"),
+        ("Odd page", "a WordPress page with status inherit (a revision's or an attachment's)"),
+        ("Portfolio piece", "a WordPress item of post type 'portfolio': only posts and pages are imported"),
+        ("Private", None),
+    ]
+    assert export.internal == {"revision": 1, "attachment": 1, "nav_menu_item": 1}
+    assert [post.title for post in parse_wxr(data)] == ["Kept", "Private"]
