@@ -2,7 +2,8 @@
 
 Definitions (also in `analytics ingest --help` and README):
 - view: a 2xx/3xx request that is not from a crawler, for a path that maps to a post;
-- unique visitor: distinct IP + day + user agent (as GoAccess counts them);
+- unique visitor: distinct IP + day + user agent (as GoAccess counts them); a post's day counts
+  its own, the site's day (`site_days`) each visitor once whatever the posts they read;
 - visit (session): the page views of one visitor (IP + user agent) with no gap over 30 minutes;
 - time on page: seconds from a view to the visitor's next page view in the same visit
   (the last view of a visit has no measurable time and is left out of the average);
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -266,6 +267,18 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
 
 def _moment(view: PageView) -> int:
     return view[1]
+
+
+def site_days(page_views: Iterable[PageView], posts: Container[str]) -> dict[date, int]:
+    """Unique visitors per (UTC) day over the views of `posts`: each visitor (IP + user agent) once a
+    day however many of the posts they read, as GoAccess counts a day's unique visitors. The sum of
+    `post_days`' per post visitors counts a reader of two posts twice."""
+    seen: dict[int, set[int]] = defaultdict(set)
+    for view in page_views:
+        post = view[2]
+        if post is not None and post in posts:
+            seen[view[1] // 86400].add(view[0])
+    return {utc_day(day * 86400): len(visitors) for day, visitors in sorted(seen.items())}
 
 
 def summarise(total: ChunkResult) -> Summary:

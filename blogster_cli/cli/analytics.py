@@ -32,7 +32,8 @@ by the content of each log, so a run that was killed resumes where it stopped.
 Definitions:
 - view: a 2xx/3xx request for a page that is not a static file, from a visitor whose user agent
   is not on the crawler-user-agents list (bots, spiders and feed readers are crawlers);
-- unique visitor: the same IP + day + user agent (as GoAccess counts them);
+- unique visitor: the same IP + day + user agent (as GoAccess counts them): once a day on
+  each post it reads, once a day on the site whatever the posts it reads;
 - visit: one visitor's page views with no gap over 30 minutes;
 - time on page: seconds to the visitor's next page view in the same visit (a visit's last
   view has no measurable time and is left out of the average);
@@ -114,6 +115,7 @@ def dashboard(json: bool = JSON_OPTION) -> None:
     engagement rate: the share of views that did not bounce (1 - bounce rate, weighted by views);
     trending score: views of the last 30 days / views of the 30 days before - 1 (0.25 = a quarter more);
     deltas: each figure of the last 30 days minus the same figure of the 30 days before. Days are UTC dates.
+    unique visitors: each day's (IP + user agent, once a day whatever the posts read) added up over the days.
 
     Example: blogster analytics dashboard --json
     """
@@ -152,6 +154,10 @@ def report(
 
     With --png FILE the same chart is also written as an image (views as bars, visitors as
     their lighter part).
+
+    A day's visitors count each visitor (IP + user agent) once, however many posts they read;
+    the period's total adds up the days' (a visitor of two days counts twice, as GoAccess's
+    daily unique visitors). With --blog, and in the top posts, they are that post's visitors.
 
     Example: blogster analytics report --days 90 --png views.png
     """

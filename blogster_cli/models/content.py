@@ -238,6 +238,19 @@ class AnalyticsIngestLock(SQLModel, table=True):
     locked_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
+class AnalyticsDailyVisitors(SQLModel, table=True):
+    """Per account and UTC date: distinct visitors over the views of its posts (0109), by `analytics ingest`."""
+
+    __tablename__ = "analytics_daily_visitors"
+    __table_args__ = {"schema": "public"}
+
+    author_id: uuid.UUID | None = db_default(
+        "auth.uid()", primary_key=True, foreign_key="public.profiles.id", ondelete="CASCADE"
+    )
+    date: dt.date = Field(primary_key=True)
+    unique_visitors: int
+
+
 class AiGenerationLog(SQLModel, table=True):
     __tablename__ = "ai_generation_logs"
     __table_args__ = {"schema": "public"}

@@ -6,7 +6,7 @@ filters below are the meaning (my site); RLS is the security.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -165,6 +165,19 @@ def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) ->
     )
 
 
+def save_site_days(conn: psycopg.Connection, *, visitors: Mapping[date, int]) -> None:
+    """Upsert my site's unique visitors of these days (0109: each visitor once a day, whatever the posts)."""
+    if not visitors:
+        return
+    days = sorted(visitors)
+    conn.execute(
+        "insert into public.analytics_daily_visitors (date, unique_visitors)"
+        " select * from unnest(%s::date[], %s::int[])"
+        " on conflict (author_id, date) do update set unique_visitors = excluded.unique_visitors",
+        (days, [visitors[day] for day in days]),
+    )
+
+
 def own_post_days(conn: psycopg.Connection, *, since: date | None = None) -> list[tuple[Any, ...]]:
     """(slug, date, views, unique visitors, avg time on page, bounce rate, referrers) of my posts."""
     return conn.execute(
@@ -184,19 +197,38 @@ def dashboard_row(conn: psycopg.Connection) -> dict[str, Any]:
     return dict(zip(names, row or [None] * len(names), strict=True))
 
 
+# My days of [since, until] with blog_analytics rows (of one post with `blog`): (date, views, visitors).
+# Without `blog` a day's visitors are the site's (0109: each visitor once, however many posts they
+# read), never more than the sum of its posts' own (a post deleted for good takes its figures with
+# it); a day without a site row (its page views were never stored, e.g. written by hand) shows that sum.
+_DAYS = (
+    "select a.date, sum(a.views)::bigint as views,"
+    " least(coalesce(min(v.unique_visitors), sum(a.unique_visitors)), sum(a.unique_visitors))::bigint as visitors"
+    " from public.blog_analytics a left join public.analytics_daily_visitors v"
+    "   on %(blog)s::uuid is null and v.author_id = (select auth.uid()) and v.date = a.date"
+    " where a.author_id = (select auth.uid()) and a.date between %(since)s and %(until)s"
+    " and (%(blog)s::uuid is null or a.blog_id = %(blog)s::uuid)"
+    " group by a.date"
+)
+
+
 def window_totals(
     conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None
 ) -> tuple[Any, ...]:
-    """(views, visitors, bounce rate, time on page) of my posts over [since, until], both averages weighted by views."""
+    """(views, visitors, bounce rate, time on page) of my posts over [since, until], both averages weighted by views.
+
+    Visitors are the sum of each day's (`_DAYS`): a visitor counts once a day, as GoAccess's daily unique visitors.
+    """
     row = conn.execute(
-        "select coalesce(sum(views), 0)::bigint, coalesce(sum(unique_visitors), 0)::bigint,"
+        "select coalesce(sum(views), 0)::bigint,"
+        f" (select coalesce(sum(d.visitors), 0)::bigint from ({_DAYS}) d),"
         " sum(bounce_rate * views) filter (where bounce_rate is not null)"
         "   / nullif(sum(views) filter (where bounce_rate is not null), 0),"
         " sum(avg_time_on_page * views) filter (where avg_time_on_page is not null)"
         "   / nullif(sum(views) filter (where avg_time_on_page is not null), 0)"
-        " from public.blog_analytics where author_id = (select auth.uid()) and date between %s and %s"
-        " and (%s::uuid is null or blog_id = %s::uuid)",
-        (since, until, blog_id, blog_id),
+        " from public.blog_analytics where author_id = (select auth.uid()) and date between %(since)s and %(until)s"
+        " and (%(blog)s::uuid is null or blog_id = %(blog)s::uuid)",
+        {"since": since, "until": until, "blog": blog_id},
     ).fetchone()
     if row is None:  # an aggregate without GROUP BY always returns its one row
         raise RuntimeError("the totals query returned no row")
@@ -206,14 +238,13 @@ def window_totals(
 def daily_totals(
     conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None
 ) -> list[tuple[Any, ...]]:
-    """(date, views, visitors) for every day of [since, until], zero where nothing was counted."""
+    """(date, views, visitors) for every day of [since, until], zero where nothing was counted (`_DAYS`)."""
     return conn.execute(
-        "select d::date, coalesce(sum(a.views), 0)::bigint, coalesce(sum(a.unique_visitors), 0)::bigint"
-        " from generate_series(%s::date, %s::date, interval '1 day') d"
-        " left join public.blog_analytics a on a.date = d::date and a.author_id = (select auth.uid())"
-        "   and (%s::uuid is null or a.blog_id = %s::uuid)"
-        " group by d order by d",
-        (since, until, blog_id, blog_id),
+        "select g::date, coalesce(d.views, 0)::bigint, coalesce(d.visitors, 0)::bigint"
+        " from generate_series(%(since)s::date, %(until)s::date, interval '1 day') g"
+        f" left join ({_DAYS}) d on d.date = g::date"
+        " order by g",
+        {"since": since, "until": until, "blog": blog_id},
     ).fetchall()
 
 

@@ -1,11 +1,13 @@
-"""`analytics ingest`: web server logs into page views and per post per day blog_analytics.
+"""`analytics ingest`: web server logs into page views, per post per day blog_analytics and the site's
+unique visitors per day (analytics_daily_visitors, each visitor once a day whatever the posts they read).
 
 Each batch of complete lines commits its page views together with its ledger row, so a run
 killed at any point leaves only whole batches behind, and the next run resumes after them
-(analytics/ledger.py tells what was counted). blog_analytics is then recomputed from the
-stored page views for the days the new batches touched (a visit may span batches, files and
-midnight), and those batches are marked summarised in the same transaction. One account's
-runs are serialised by a row lock held on a second connection for the whole run.
+(analytics/ledger.py tells what was counted). blog_analytics and the daily visitors are then
+recomputed from the stored page views for the days the new batches touched (a visit may span
+batches, files and midnight; a visitor may come back in a later run), and those batches are
+marked summarised in the same transaction. One account's runs are serialised by a row lock
+held on a second connection for the whole run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from blogster_cli.analytics.aggregate import (
     ChunkResult,
     merge,
     post_days,
+    site_days,
     split_lines,
     store_blocks,
     utc_day,
@@ -266,7 +269,8 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
 
 
 def _recompute_post_days(acting: ActingUser) -> int:
-    """blog_analytics for every day touched by batches not summarised yet (this run's or a killed run's).
+    """blog_analytics and the site's daily visitors for every day touched by batches not summarised yet
+    (this run's or a killed run's).
 
     Visits are rebuilt from the stored views a day either side, so a visit crossing midnight or
     a batch border counts the same as if the log had been read at once; the day after the last
@@ -283,6 +287,10 @@ def _recompute_post_days(acting: ActingUser) -> int:
         own_posts = analytics_rows.own_post_ids(conn)
         changed = [day for day in post_days(views) if first_day <= day.day <= last_day and day.slug in own_posts]
         analytics_rows.save_post_days(conn, post_days=changed)
+        # The site's visitors of those days, each once whatever the posts they read (0109): from every
+        # stored view, so a visitor of an earlier run, file or batch is not counted again.
+        visitors = {day: count for day, count in site_days(views, own_posts).items() if first_day <= day <= last_day}
+        analytics_rows.save_site_days(conn, visitors=visitors)
         analytics_rows.mark_summarised(conn)
     return len(changed)
 

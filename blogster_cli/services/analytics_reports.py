@@ -4,7 +4,10 @@ Definitions (also in the commands' --help):
 - engagement rate: the share of views that did not bounce (1 - bounce rate, weighted by views);
 - trending score: views of the last 30 days over views of the 30 days before, minus 1
   (0.25: a quarter more; None when the previous window had no views);
-- deltas: each figure of the last 30 days minus the same figure for the 30 days before.
+- deltas: each figure of the last 30 days minus the same figure for the 30 days before;
+- unique visitors: a day's count each visitor (IP + user agent) once however many posts they read
+  (analytics_daily_visitors, 0109); a period's add up its days', as GoAccess's daily unique
+  visitors; one post's (`--blog`, top posts) are that post's own.
 Days are UTC dates, as in blog_analytics.
 """
 

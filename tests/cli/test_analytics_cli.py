@@ -127,3 +127,21 @@ def test_the_dashboard_table_shows_fractions_to_two_decimals(cli, posts, tmp_pat
     assert fractions, board  # a figure with more than two decimals to show
     shown = cli("analytics", "dashboard").stdout
     assert re.search(r"\d\.\d{3,}", shown) is None, shown
+
+
+def test_report_counts_a_reader_of_two_posts_once_a_day(cli, posts, tmp_path):
+    """The day's and the period's visitors summed the posts' own: a reader of alpha and beta counted twice."""
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).strftime("%d/%b/%Y")
+    agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"
+    lines = [
+        f'10.0.0.{n} - - [{today}:00:0{n}:00 +0000] "GET {path} HTTP/1.1" 200 512 "-" "{agent}"\n'
+        for n, path in ((1, "/posts/alpha/"), (1, "/posts/beta/"), (2, "/posts/alpha/"))
+    ]
+    assert cli("analytics", "ingest", str(write(tmp_path / "today.log", lines))).exit_code == 0
+    report = cli("analytics", "report", "--json").json()
+    assert (report["totals"]["unique_visitors"], report["days"][-1]["unique_visitors"]) == (2, 2)
+    assert sorted(post["unique_visitors"] for post in report["top_posts"]) == [1, 2]  # per post: its own
+    assert cli("analytics", "dashboard", "--json").json()["last_30_days"]["unique_visitors"] == 2
+    assert "however many" in cli("analytics", "report", "--help").stdout

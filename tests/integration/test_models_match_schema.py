@@ -152,7 +152,7 @@ def test_every_public_table_has_exactly_one_model(db):
         }
     models = model_classes()
     assert set(models) == tables
-    assert len(models) == 50
+    assert len(models) == 51
 
 
 def test_models_match_columns_types_nullability_and_keys(db):

@@ -1,8 +1,8 @@
 """Access-log analytics (0040): what a second account tries by raw SQL against another's figures.
 
 Alice ingests a log; Bob, acting as his own role, tries to read, forge, poison and block her
-ingest ledger, page views, ingest lock and blog_analytics. Every attempt fails or touches
-nothing, and Alice's data is the same afterwards.
+ingest ledger, page views, ingest lock, blog_analytics and daily visitors (0109). Every attempt
+fails or touches nothing, and Alice's data is the same afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services.analytics_ingest import ingest
 from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
 
-TABLES = ("analytics_page_views", "analytics_ingest_ranges", "analytics_ingest_locks", "blog_analytics")
+TABLES = (
+    "analytics_page_views", "analytics_ingest_ranges", "analytics_ingest_locks", "blog_analytics",
+    "analytics_daily_visitors",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -103,6 +106,20 @@ ATTACKS = {
     "move Alice's ledger rows to himself": (
         "update analytics_ingest_ranges set author_id = %(bob)s where author_id = %(alice)s"
     ),
+    # 0109: the site's unique visitors per day
+    "write daily visitors for Alice": (
+        "insert into analytics_daily_visitors (author_id, date, unique_visitors) values (%(alice)s, '2026-11-30', 999999)"
+    ),
+    "upsert over Alice's daily visitors": (
+        "insert into analytics_daily_visitors (author_id, date, unique_visitors) values (%(alice)s, '2026-12-01', 0)"
+        " on conflict (author_id, date) do update set unique_visitors = excluded.unique_visitors"
+    ),
+    "change Alice's daily visitors": "update analytics_daily_visitors set unique_visitors = 0 where author_id = %(alice)s",
+    "take Alice's daily visitors": (
+        "update analytics_daily_visitors set author_id = %(bob)s where author_id = %(alice)s"
+    ),
+    "delete Alice's daily visitors": "delete from analytics_daily_visitors where author_id = %(alice)s",
+    "lock Alice's daily visitors": "select * from analytics_daily_visitors where author_id = %(alice)s for update",
 }
 
 
@@ -164,6 +181,10 @@ def test_alices_post_id_in_bobs_own_ledger_counts_for_nothing(db, superuser, wor
     assert not superuser.execute(
         "select 1 from blog_analytics where blog_id = %s and author_id = %s",
         (world["ids"]["alpha"], world["bob"].user_id),
+    ).fetchall()
+    # nor a visitor of Bob's site (0109): the view is of no post of his
+    assert not superuser.execute(
+        "select 1 from analytics_daily_visitors where author_id = %s", (world["bob"].user_id,)
     ).fetchall()
 
 

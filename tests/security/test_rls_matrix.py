@@ -232,6 +232,17 @@ TABLES = [
         move=("author_id", bob),
         upsert=False,
     ),
+    # the site's unique visitors per day (0109): written by `analytics ingest` as the owner, no delete
+    table(
+        "analytics_daily_visitors",
+        lambda w: {"author_id": alice(w), "date": date.today() - timedelta(days=700), "unique_visitors": 1},
+        ("unique_visitors", 999_999),
+        owner="siu",
+        service="siu",
+        row="daily_visitors",
+        move=("author_id", bob),
+        upsert=False,
+    ),
     table(
         "ai_generation_logs",
         lambda w: {"user_id": alice(w), "success": False, "tokens_used": 5},
@@ -561,7 +572,7 @@ def test_the_matrix_covers_every_table_in_the_catalog(world):
             )
         }
     covered = {t.name for t in TABLES if "." not in t.name}
-    assert len(catalog) == 50
+    assert len(catalog) == 51
     assert catalog == covered
     assert partitioned == set(PARTITIONED) == {t.partition_of for t in PARTITION_TABLES}
 
@@ -645,6 +656,10 @@ def populate(db: Database) -> World:
         )
         ids["daily_totals"] = a  # the blog_analytics row above made Alice's total for today
         ids["ingest_lock"] = a
+        ids["daily_visitors"] = a
+        su.execute(
+            "insert into analytics_daily_visitors (author_id, date, unique_visitors) values (%s, current_date, 3)", (a,)
+        )
         su.execute("insert into analytics_ingest_locks (author_id) values (%s)", (a,))
         ids["ai_generation_logs"] = one(
             "insert into ai_generation_logs (user_id, success, blog_id) values (%s, false, %s) returning id",
@@ -741,7 +756,7 @@ def where_row(t: Table, w: World) -> tuple[sql.Composable, list]:
         return condition, [values[c] for c in columns]
     if t.name == "blogs_to_tags":
         return sql.SQL("blog_id = %s and tag_id = %s"), list(w.ids[t.key])
-    if t.name == "blog_analytics_daily_totals":
+    if t.name in ("blog_analytics_daily_totals", "analytics_daily_visitors"):
         return sql.SQL("author_id = %s and date = current_date"), [w.ids[t.key]]
     if t.name == "analytics_ingest_locks":
         return sql.SQL("author_id = %s"), [w.ids[t.key]]
