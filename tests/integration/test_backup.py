@@ -160,9 +160,9 @@ def test_login_passwords_survive_a_restore_onto_a_cluster_without_the_roles(db, 
 
 
 def test_restore_derives_the_assignee_group_from_the_assignments(db, make_user, superuser, tmp_path):
-    """0093: blogster_assignees (which lets the assignee policy apply) is not in a backup; the
-    restore re-derives it from team_collaboration, onto a cluster where the roles are new and
-    where a role kept a membership its restored rows no longer justify."""
+    """blogster_assignees (which lets the assignee policy apply) is not in a backup: every account
+    is in it through authenticated (0110), so a role the restore creates is too; a per-account
+    membership 0093 left on the cluster is revoked, and the assignment rows alone decide."""
     ada, bob, carol = make_user(), make_user(), make_user()
     (post,) = superuser.execute(
         "insert into public.blogs (title, slug, author_id) values ('Draft', 'draft', %s) returning id", (ada.user_id,)
@@ -182,6 +182,12 @@ def test_restore_derives_the_assignee_group_from_the_assignments(db, make_user, 
     with db.connect() as conn:
         member = "select pg_has_role(%s, 'blogster_assignees', 'member')"
         assert conn.execute(member, (bob.role_name,)).fetchone() == (True,)
-        assert conn.execute(member, (carol.role_name,)).fetchone() == (False,)
+        assert conn.execute(member, (carol.role_name,)).fetchone() == (True,)
+        direct = (
+            "select count(*) from pg_auth_members where roleid = 'blogster_assignees'::regrole and member = %s::regrole"
+        )
+        assert conn.execute(direct, (carol.role_name,)).fetchone() == (0,)
+        with acting_transaction(conn, carol.role_name):
+            assert conn.execute("select slug from public.blogs").fetchall() == []
         with acting_transaction(conn, bob.role_name):
             assert conn.execute("select slug from public.blogs").fetchall() == [("draft",)]

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 
+from blogster_cli.actors import ActingUser, Timeouts
+from blogster_cli.context import AppContext
+from blogster_cli.db import acting
 from blogster_cli.db.acting import acting_transaction
+from blogster_cli.errors import Conflict
+from blogster_cli.services import accounts
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 
@@ -250,21 +256,33 @@ def test_assignments_carry_their_posts_author_and_the_policies_admit_the_same_ro
 
 
 def is_assignee(superuser, actor) -> bool:
-    """Whether the account's role is in blogster_assignees, the group the assignee policy names (0093)."""
+    """Whether the assignee policy applies to the account's role: membership of blogster_assignees,
+    the group it names (0093), which every account holds through authenticated (0110)."""
     return superuser.execute("select pg_has_role(%s, 'blogster_assignees', 'MEMBER')", (actor.role_name,)).fetchone()[0]
 
 
-def test_the_assignee_policy_applies_to_accounts_with_an_assignment_only(db, team, superuser, make_user):
-    """0093: the group follows the assignment rows (insert, delete, account deleted), and a
-    session sees the change at its next statement, even one whose plan it had cached."""
-    ada, grace, lin, eve, posts, ids = (team[k] for k in ("ada", "grace", "lin", "eve", "posts", "ids"))
-    assert (is_assignee(superuser, grace), is_assignee(superuser, lin), is_assignee(superuser, eve)) == (
-        True,
-        True,
-        False,
-    )
-    assert not is_assignee(superuser, ada)
+def direct_members(superuser) -> list[str]:
+    """Account roles granted the group one by one (0093's trigger did; 0110 revoked them)."""
+    return [
+        name
+        for (name,) in superuser.execute(
+            "select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.member"
+            " where m.roleid = 'blogster_assignees'::regrole and r.rolname in (select role_name from auth.users)"
+        ).fetchall()
+    ]
+
+
+def test_every_account_is_in_the_assignee_group_and_the_assignment_rows_decide(db, team, superuser, make_user):
+    """0110: the group no longer follows the assignment rows (whose trigger locked rows and catalogs
+    in the author's transaction): every account is in it through authenticated, and the policy's
+    own reading of the rows admits exactly the assigned posts, from the assignee's next statement,
+    even one whose plan a long-lived session had cached."""
+    ada, grace, lin, eve, posts = (team[k] for k in ("ada", "grace", "lin", "eve", "posts"))
     kim = make_user()
+    assert all(is_assignee(superuser, actor) for actor in (ada, grace, lin, eve, kim))
+    assert direct_members(superuser) == []
+    assert not superuser.execute("select pg_has_role('anon', 'blogster_assignees', 'MEMBER')").fetchone()[0]
+    assert run(db, eve, "select slug from public.blogs") == []  # in the group, assigned nothing
     # One long-lived session (a TUI's or worker's connection), its statement prepared with a
     # cached plan made while kim had no assignment.
     visible = "select slug from public.blogs order by slug"
@@ -277,39 +295,30 @@ def test_the_assignee_policy_applies_to_accounts_with_an_assignment_only(db, tea
         for _ in range(6):
             assert kim_sees() == []
         assignment = assign(db, ada, posts["private"], kim)
-        assert is_assignee(superuser, kim)
         assert kim_sees() == [("private",)]
-        # A second assignment keeps the membership; removing one of two too.
         second = assign(db, ada, posts["assigned"], kim, "reviewer")
         assert kim_sees() == [("assigned",), ("private",)]
         run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (second,))
-        assert is_assignee(superuser, kim) and kim_sees() == [("private",)]
-        # Unassigned: the post is gone at once (the policy reads the rows), and so is the membership.
+        assert kim_sees() == [("private",)]
+        # Unassigned: the post is gone at once (the policy reads the rows).
         run(db, ada, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (assignment,))
         assert kim_sees() == []
-        assert not is_assignee(superuser, kim)
-    # The assignee's account deleted (assigned_to becomes NULL): its role leaves the group.
-    superuser.execute("delete from auth.users where id = %s", (lin.user_id,))
-    assert superuser.execute(
-        "select assigned_to from public.team_collaboration where id = %s", (ids["lin"],)
-    ).fetchone() == (None,)
-    assert not is_assignee(superuser, lin)
-    # The post deleted: its assignments cascade, and grace, assigned nothing else, leaves too.
-    superuser.execute("delete from public.blogs where id = %s", (posts["assigned"],))
-    assert not is_assignee(superuser, grace)
+    # An assignment takes no catalog change: no membership appeared or went.
+    assert direct_members(superuser) == [] and is_assignee(superuser, kim)
 
 
 def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_user):
-    """Attack, on a user's own login (a shared server): mallory cannot join blogster_assignees,
-    switch to it, or call the definer that keeps it; joined anyway (a stale membership) she
-    reads nothing of ada's; an assignee switching to the group is nobody there."""
+    """Attack, on a user's own login (a shared server): mallory is in blogster_assignees (every
+    account is, 0110) and reads nothing of ada's; she cannot grant the group, call the definer
+    that keeps it or switch to it (PostgreSQL 16+; on 15 the switch makes her nobody), and a
+    per-account membership left over from 0093 is revoked by a re-derivation (a restore)."""
     ada, posts = team["ada"], team["posts"]
     mallory, kim = make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+    version = superuser.execute("select current_setting('server_version_num')::int").fetchone()[0]
     with login_as(db, mallory.role_name) as conn:
         for statement in (
             f"grant blogster_assignees to {mallory.role_name}",
-            "set role blogster_assignees",
-            f"select internal.sync_assignee_role('{mallory.user_id}')",
+            "revoke blogster_assignees from authenticated",
             "select internal.sync_assignee_roles()",
             # An assignment of ada's post to herself: the write policy wants the post's author.
             f"insert into public.team_collaboration (blog_id, assigned_to, role)"
@@ -317,9 +326,9 @@ def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_u
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
-        assert not is_assignee(superuser, mallory)
-        # A stale membership (as the definer's grants are, on PostgreSQL 16+ the revoker must be
-        # the grantor) enables the policy, whose rows admit nothing.
+        assert is_assignee(superuser, mallory)
+        assert conn.execute("select count(*) from public.blogs").fetchone() == (0,)
+        # A per-account membership as 0093's trigger granted it (by the definer): nothing more.
         with superuser.transaction():
             superuser.execute("set local role blogster_definer")
             superuser.execute(f"grant blogster_assignees to {mallory.role_name}")
@@ -330,16 +339,19 @@ def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_u
             (mallory.user_id,),
         ).fetchone()
         conn.execute("select public.review_assign(%s, %s, 'reviewer')", (own, ada.email))
-        assert is_assignee(superuser, ada)
         assert conn.execute("select slug from public.blogs").fetchall() == [("mallory",)]
     assert sorted(run(db, ada, "select slug from public.blogs")) == [("assigned",), ("mallory",), ("private",)]
-    # Re-derived from the rows (as a restore does): mallory, assigned nothing, leaves the group.
-    superuser.execute("select internal.sync_assignee_roles()")
-    assert not is_assignee(superuser, mallory) and is_assignee(superuser, ada)
+    # Re-derived (as a restore does): the left-over membership goes, the group through authenticated stays.
+    assert superuser.execute("select internal.sync_assignee_roles()").fetchone() == (1,)
+    assert direct_members(superuser) == [] and is_assignee(superuser, mallory)
     run(db, ada, "select public.review_assign(%s, %s, 'editor')", (posts["private"], kim.email))
     with login_as(db, kim.role_name) as conn:
         assert conn.execute("select slug from public.blogs").fetchall() == [("private",)]
-        conn.execute("set role blogster_assignees")  # a member may; the group holds no privilege
+        if version >= 160000:  # the group is granted WITH SET FALSE
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("set role blogster_assignees")
+            return
+        conn.execute("set role blogster_assignees")  # allowed on 15; the group holds no privilege
         for statement in ("select auth.uid()", "select count(*) from public.blogs"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
@@ -347,8 +359,8 @@ def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_u
 
 @pytest.mark.parametrize("same_assignee", [False, True], ids=["two-new-assignees", "one-new-assignee"])
 def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user, same_assignee):
-    """Two authors assign at once (each trigger grants the group and re-grants EXECUTE on
-    auth.uid(), one catalog row): the later waits for the earlier and then succeeds too."""
+    """Two authors assign at once: both succeed (0093's trigger made the later wait for the
+    earlier's catalog rows; since 0110 neither waits), and both assignees read their posts."""
     ada, posts = team["ada"], team["posts"]
     kim = make_user()
     lee = kim if same_assignee else make_user()
@@ -368,16 +380,18 @@ def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user
 
             thread = threading.Thread(target=later)
             thread.start()
-            time.sleep(0.5)  # the later one is now waiting on the earlier one's catalog rows
+            time.sleep(0.5)
         thread.join(timeout=30)
     assert outcome == ["ok"]
-    assert is_assignee(superuser, kim) and is_assignee(superuser, lee)
     assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (4,)
+    expected = [("assigned",), ("private",)] if same_assignee else [("private",)]
+    assert sorted(run(db, kim, "select slug from public.blogs")) == expected
+    assert ("assigned",) in run(db, lee, "select slug from public.blogs")
 
 
-def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_membership(db, team, superuser, make_user):
-    """The trigger decides one account's membership at a time: kim's only assignment is
-    removed while another is added; whichever commits first, she ends up in the group."""
+def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_access(db, team, superuser, make_user):
+    """kim's only assignment is removed while another is added (under 0093 the two raced over her
+    membership; since 0110 there is none to race over): she reads the newly assigned post."""
     ada, posts = team["ada"], team["posts"]
     kim = make_user()
     old = assign(db, ada, posts["private"], kim)
@@ -490,3 +504,54 @@ def test_an_assignee_cannot_bury_an_assignment_in_comments(db, team, superuser):
     with pytest.raises(psycopg.errors.CheckViolation, match="500 comments"):
         run(db, grace, "select public.review_act(%s, 'comment', 'one more')", (ids["grace"],))
     run(db, ada, "select public.review_act(%s, 'comment', 'The author still has a say')", (ids["grace"],))
+
+
+# What another session waits, at most, for the locks of an author's open transaction below.
+SHORT_WAIT = Timeouts(lock_ms=1000)
+
+
+@pytest.mark.parametrize("other_work", ["ban", "unban", "same-assignee", "another-assignee"])
+def test_an_authors_open_assignment_holds_up_no_other_account_nor_an_admin(
+    db, team, superuser, make_user, monkeypatch, other_work
+):
+    """0110, the red team's finding: 0093's trigger granted blogster_assignees inside the author's
+    transaction, locking the assignee's auth.users row and (a first assignment) the group and
+    auth.uid()'s catalog row until that transaction ended. An author who assigned and kept the
+    transaction open held up the assignee's ban and unban, other authors' assignments to them,
+    and everyone's first assignment to anyone. Now an assignment takes no lock another account
+    or an admin waits for: each of those completes within a short lock timeout meanwhile."""
+    ada, eve, posts = team["ada"], team["eve"], team["posts"]
+    kim, lee = make_user(), make_user()
+    admin = make_user(admin=True)
+    ctx = AppContext(database_url=db.conninfo)
+    acting_admin = ActingUser(ctx.database, admin)
+    monkeypatch.setattr(acting, "ADMIN_LOCK_TIMEOUT_SQL", "set local lock_timeout = '1s'")
+    if other_work == "unban":
+        accounts.ban(acting_admin, ctx=ctx, email=kim.email, until=datetime.now(UTC) + timedelta(days=3))
+    (eves,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id) values ('Eve', 'eves', %s) returning id", (eve.user_id,)
+    ).fetchone()
+    insert = "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'editor')"
+    with db.connect() as authors, db.connect() as others:
+        with acting_transaction(authors, ada.role_name):
+            authors.execute(insert, (posts["private"], kim.user_id))  # kim's first assignment, not committed
+            started = time.monotonic()
+            try:
+                if other_work in ("ban", "unban"):
+                    until = datetime.now(UTC) + timedelta(days=30) if other_work == "ban" else None
+                    accounts.ban(acting_admin, ctx=ctx, email=kim.email, until=until)
+                else:
+                    assignee = kim if other_work == "same-assignee" else lee
+                    with acting_transaction(others, eve.role_name, SHORT_WAIT):
+                        others.execute(insert, (eves, assignee.user_id))
+            except (Conflict, psycopg.errors.LockNotAvailable) as exc:
+                pytest.fail(f"{other_work} waited for the author's open transaction: {exc}")
+            assert time.monotonic() - started < 1
+    banned = superuser.execute("select banned_until is not null from auth.users where id = %s", (kim.user_id,))
+    assert banned.fetchone() == (other_work == "ban",)
+    # ada's assignment committed: kim reads the post (and eve's, when it went to her too).
+    expected = [("eves",), ("private",)] if other_work == "same-assignee" else [("private",)]
+    assert sorted(run(db, kim, "select slug from public.blogs")) == expected
+    if other_work == "another-assignee":
+        assert run(db, lee, "select slug from public.blogs") == [("eves",)]
+    ctx.database.close()
