@@ -14,3 +14,8 @@ def bundled_dir(in_wheel: str, in_checkout: str) -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+def bundled_help() -> Path | None:
+    """The help pages `quickstart` publishes as documentation (examples/docs)."""
+    return bundled_dir("_examples/docs", "examples/docs")

@@ -31,15 +31,28 @@ def import_docs(
         ..., help="A folder of markdown files; sub-folders become categories.", click_type=ANY_PATH
     ),
     publish: bool = typer.Option(False, "--publish", help="Publish the pages (unless their front matter says)."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Overwrite the pages from elsewhere (another folder, docs new) that hold its slugs."
+    ),
+    rename: bool = typer.Option(
+        False, "--rename", help="Store pages whose slugs are held elsewhere as FOLDER/SLUG instead."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Import a markdown tree as documentation; re-importing updates pages by source path (admins).
+    """Import a markdown tree as documentation (admins). Re-importing the folder (by any path to it)
+    updates its pages; a slug held by a page from elsewhere (another folder, `docs new`) refuses the
+    import (exit 5, nothing changed) unless --rename or --replace.
 
     Example: blogster docs import ./help --publish
     """
+    from blogster_cli.documentation.sources import OnClash
+    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import documentation
 
-    report = documentation.import_tree(acting_user(), root=folder, publish=publish)
+    if replace and rename:
+        raise InvalidInput("--replace and --rename do not go together: choose one")
+    on_clash = OnClash.REPLACE if replace else OnClash.RENAME if rename else OnClash.REFUSE
+    report = documentation.import_tree(acting_user(), root=folder, publish=publish, on_clash=on_clash)
     if json:
         output.print_json(report)
     else:
@@ -47,10 +60,11 @@ def import_docs(
             output.message(f"note: {line}")
         for path, reason in report.failed:
             output.error(f"{path}: {reason}")
-        output.message(
-            f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged,"
-            f" {len(report.failed)} failed; {report.categories} categories."
-        )
+        counts = [f"{len(report.created)} created", f"{len(report.updated)} updated",
+                  f"{len(report.unchanged)} unchanged", f"{len(report.failed)} failed"]  # fmt: skip
+        counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
+        counts += [f"{len(report.replaced)} taken over"] if report.replaced else []
+        output.message(f"{', '.join(counts)}; {report.categories} categories.")
     if report.failed:
         raise typer.Exit(1)
 
@@ -60,17 +74,21 @@ def export_docs(
     folder: Path = typer.Argument(..., help="Where to write the tree (created if missing).", click_type=ANY_PATH),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Write the documentation back as a markdown tree, each page at its source path.
+    """Write the documentation back as a markdown tree that `docs import` reads back: imported pages
+    at their source paths, pages written with `docs new` in their category's folder.
 
     Example: blogster docs export ./help-copy
     """
     from blogster_cli.services import documentation
 
-    count = documentation.export_tree(acting_user(), root=folder)
+    report = documentation.export_tree(acting_user(), root=folder)
     if json:
-        output.print_json({"folder": str(folder), "pages": count})
+        moved = [{"slug": f.slug, "path": f.path, "source_path": f.moved_from} for f in report.moved]
+        output.print_json({"folder": str(folder), "pages": report.pages, "moved": moved})
     else:
-        output.message(f"Wrote {count} pages to {folder}.")
+        for file in report.moved:
+            output.message(f"note: {file.slug}: written to {file.path} ({file.moved_from} holds another page)")
+        output.message(f"Wrote {report.pages} pages to {folder}.")
 
 
 @app.command("list")

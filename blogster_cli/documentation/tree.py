@@ -5,16 +5,18 @@ markdown files become pages. A page's front matter may set title, slug, tags, or
 status, version and excerpt; without a title the first heading names the page, then the
 file name. Slugs the schema rejects (`hugo_server`) are normalised (`hugo-server`) and
 the change is reported. Each page keeps its source path and its front matter block byte
-for byte, so writing the tree back gives the files it came from.
+for byte, so writing the tree back gives the files it came from; a page written in Blogster,
+or one whose fields changed since, is written with the front matter that reads back as it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from blogster_cli.content.errors import ContentError, FrontMatterError
 from blogster_cli.content.files import read_regular_file, walk_folder
@@ -23,9 +25,11 @@ from blogster_cli.documentation import languages
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
+_FIELD_ORDER = ["title", "slug", "status", "tags", "order", "version", "excerpt"]  # as export writes them
 PAGE_STATUSES = ("draft", "published", "archived")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,147 @@ def page_text(*, front_matter_raw: str | None, front_matter: dict[str, Any], cur
     return dump_front_matter("yaml", values) + body
 
 
-def export_path(page_path: str | None, slug: str) -> str:
-    """Where a page goes: its source path when it has one, else its slug as a file."""
-    return page_path or f"{slug}.md"
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as the database holds it, to be written back as a file."""
+
+    slug: str
+    title: str
+    body: str
+    status: str
+    tags: list[str] = field(default_factory=list)
+    version: str | None = None
+    excerpt: str | None = None
+    order: int | None = None
+    path: str | None = None  # an imported page's path in its folder
+    front_matter_raw: str | None = None
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    folder: str | None = None  # its category's folder (where a page with no path is written)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    slug: str
+    path: str
+    text: str
+    moved_from: str | None = None  # the page's own path, when another page was written there
+
+
+def export_files(pages: Iterable[StoredPage]) -> list[ExportFile]:
+    """Each page as a file that the importer reads back as the same page.
+
+    An imported page goes to its path, byte for byte while the fields its file gives
+    (title, slug, tags, order, version, excerpt, and status if its front matter set one)
+    still hold; else its front matter is rewritten with the fields that changed. A page
+    written in Blogster goes to its category's folder (`<folder>/<last slug segment>.md`)
+    with its title, slug, status, tags, order, version and excerpt in front matter. When two
+    pages ask for one file (pages of two folders), the one its file reads back as keeps it
+    (else the first by slug) and the other is written beside it (`index-2.md`) with its slug
+    in front matter. Paths are compared ignoring case, so the tree also unpacks on a
+    case-insensitive file system."""
+    ordered = sorted(pages, key=lambda page: page.slug)
+    taken: set[str] = set()
+    kept: dict[str, str] = {}  # slug -> path, for imported pages at their own path
+    for page in sorted(ordered, key=lambda page: not _is_its_files(page)):
+        if page.path is not None and page.path.casefold() not in taken:
+            taken.add(page.path.casefold())
+            kept[page.slug] = page.path
+    files = []
+    for page in ordered:
+        path = kept.get(page.slug)
+        if path is None:
+            path = _free_path(page.path or _new_page_path(page), taken)
+            taken.add(path.casefold())
+        moved = page.path if page.path is not None and path != page.path else None
+        files.append(ExportFile(page.slug, path, _file_text(page, path), moved))
+    return files
+
+
+def _is_its_files(page: StoredPage) -> bool:
+    """Whether the page's own file, as imported, reads back under the page's slug."""
+    if page.path is None:
+        return False
+    read = _read_back(page.path, (page.front_matter_raw or "") + page.body)
+    return read is not None and read["slug"] == page.slug
+
+
+def _new_page_path(page: StoredPage) -> str:
+    name = f"{page.slug.rsplit('/', 1)[-1]}.md"
+    return f"{page.folder}/{name}" if page.folder else name
+
+
+def _free_path(wanted: str, taken: set[str]) -> str:
+    """`wanted`, else `<stem>-2<suffix>`, `-3`...: a path no other file has."""
+    posix = PurePosixPath(wanted)
+    candidate, number = wanted, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = str(posix.with_name(f"{posix.stem}-{number}{posix.suffix}"))
+    return candidate
+
+
+def _read_back(path: str, text: str) -> dict[str, Any] | None:
+    """The fields the importer takes from `text` at `path` (None: it would not read it)."""
+    try:
+        page = read_page(path, text)
+    except (ContentError, ValueError):
+        return None
+    return {"title": page.title, "slug": page.slug, "tags": page.tags, "order": page.order,
+            "version": page.version, "excerpt": page.excerpt, "status": page.status}  # fmt: skip
+
+
+def _file_text(page: StoredPage, path: str) -> str:
+    imported = page.path is not None
+    wanted: dict[str, Any] = {"title": page.title, "slug": page.slug, "tags": list(page.tags), "order": page.order,
+                              "version": page.version, "excerpt": page.excerpt}  # fmt: skip
+    if not imported or "status" in page.front_matter:  # else the status is the import's (--publish)
+        wanted["status"] = page.status
+    if imported and path == page.path:
+        original = (page.front_matter_raw or "") + page.body
+        read = _read_back(path, original)
+        if read is not None and all(read[key] == value for key, value in wanted.items()):
+            return original
+    values = dict(page.front_matter)
+    if not imported:  # written in Blogster: every field it has, explicitly
+        values.update({"title": page.title, "status": page.status})
+        values.update({key: wanted[key] for key in ("tags", "order", "version", "excerpt") if wanted[key]})
+    read = _read_back(path, _with_front_matter(values, page.body))
+    values.update({key: value for key, value in wanted.items() if read is None or read[key] != value})
+    if not imported:
+        values = {key: values[key] for key in sorted(values, key=_FIELD_ORDER.index)}
+    return _with_front_matter(values, page.body)
+
+
+def _with_front_matter(values: dict[str, Any], body: str) -> str:
+    return dump_front_matter("yaml", values) + body if values else body
+
+
+def category_folders(categories: dict[K, tuple[str, K | None]], page_folders: Iterable[tuple[K, str]]) -> dict[K, str]:
+    """Where each category's pages go: the folder its imported pages came from (the most
+    common one whose slug is the category's), else its parent's folder and its own slug less
+    the parent's (`guide-advanced` under `guide` -> `guide/advanced`): folders the importer
+    turns back into the same category slugs. `categories`: id -> (slug, parent id)."""
+    counts: dict[K, Counter[str]] = {}
+    for category_id, folder in page_folders:
+        if category_id in categories and category_slug(folder) == categories[category_id][0]:
+            counts.setdefault(category_id, Counter())[folder] += 1
+    folders: dict[K, str] = {}
+
+    def folder_of(category_id: K, seen: frozenset[K]) -> str:
+        if category_id in folders:
+            return folders[category_id]
+        slug, parent = categories[category_id]
+        if category_id in counts:
+            folder = min(counts[category_id].items(), key=lambda item: (-item[1], item[0]))[0]
+        elif parent is not None and parent in categories and parent not in seen:
+            parent_slug = categories[parent][0]
+            own = slug.removeprefix(f"{parent_slug}-") if slug != parent_slug else slug
+            folder = f"{folder_of(parent, seen | {category_id})}/{own}"
+        else:
+            folder = slug
+        folders[category_id] = folder
+        return folder
+
+    for category_id in categories:
+        folder_of(category_id, frozenset())
+    return folders

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -30,10 +31,13 @@ def find_category(session: Session, *, ref: str) -> DocumentationCategory | None
 
 
 def save_category(
-    session: Session, *, slug: str, name: str, parent_id: UUID | None, order_position: int
-) -> DocumentationCategory:
-    """Creates the category of this slug, or moves and renames it."""
+    session: Session, *, slug: str, name: str, parent_id: UUID | None, order_position: int,
+    leave: Collection[UUID] = (),
+) -> DocumentationCategory:  # fmt: skip
+    """Creates the category of this slug, or moves and renames it (one of `leave` stays as it is)."""
     category = session.exec(select(DocumentationCategory).where(DocumentationCategory.slug == slug)).first()
+    if category is not None and category.id in leave:
+        return category
     if category is None:
         category = DocumentationCategory(slug=slug, name=name)
     category.name, category.parent_id, category.order_position = name, parent_id, order_position
@@ -51,13 +55,6 @@ def pages(session: Session, *, status: str | None = None) -> list[DocumentationP
 
 def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
     return session.exec(select(DocumentationPage).where(DocumentationPage.slug == slug)).first()
-
-
-def pages_by_source_path(session: Session) -> dict[str, DocumentationPage]:
-    """Pages imported from a file, by that file's path (the tree sync matches them on it)."""
-    path = col(DocumentationPage.content)["source"]["path"].astext
-    statement = select(DocumentationPage).where(path.is_not(None))
-    return {page.content["source"]["path"]: page for page in session.exec(statement).all() if page.content is not None}
 
 
 def save_page(session: Session, page: DocumentationPage) -> DocumentationPage:

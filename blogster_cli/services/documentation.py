@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, require_admin
-from blogster_cli.documentation import links, tree
+from blogster_cli.documentation import links, sources, tree
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
 
@@ -66,6 +67,20 @@ class RevisionInfo:
     characters: int
 
 
+@dataclass(frozen=True)
+class RenamedPage:
+    path: str
+    asked: str  # the slug the file asks for, held by a page from elsewhere
+    slug: str  # the slug it is stored under
+
+
+@dataclass(frozen=True)
+class ReplacedPage:
+    slug: str
+    path: str
+    previously: str  # where the page it overwrote came from
+
+
 @dataclass
 class ImportReport:
     categories: int = 0
@@ -75,6 +90,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # "path: what was changed"
     warnings: list[str] = field(default_factory=list)  # unresolved links
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    renamed: list[RenamedPage] = field(default_factory=list)  # stored under a slug of their own
+    replaced: list[ReplacedPage] = field(default_factory=list)  # pages from elsewhere taken over (also updated)
 
 
 @dataclass(frozen=True)
@@ -95,14 +112,35 @@ class SearchResult:
     suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
 
 
-def _content(page: tree.PageSource) -> dict[str, Any]:
+def _content(page: tree.PageSource, identity: sources.FolderIdentity, asked: str | None) -> dict[str, Any]:
+    source: dict[str, Any] = {"path": page.path, "tree": identity.tree, "folder": identity.folder}
+    if asked is not None:
+        source["asked"] = asked
     return {
         "version": CONTENT_VERSION,
         "markdown": page.body,
         "front_matter": page.front_matter or None,
         "front_matter_raw": page.front_matter_raw,
-        "source": {"path": page.path},
+        "source": source,
     }
+
+
+def _source(page: DocumentationPage) -> dict[str, Any]:
+    source = (page.content or {}).get("source")
+    return source if isinstance(source, dict) else {}
+
+
+def _stored_source(page: DocumentationPage) -> sources.StoredSource:
+    source = _source(page)
+
+    def text(key: str) -> str | None:
+        value = source.get(key)
+        return value if isinstance(value, str) else None
+
+    content = page.content or {}
+    raw, body = content.get("front_matter_raw"), content.get("markdown")
+    file = (raw if isinstance(raw, str) else "") + body if isinstance(body, str) else None
+    return sources.StoredSource(page.id, page.slug, text("path"), text("tree"), text("folder"), text("asked"), file)
 
 
 def _markdown(content: dict[str, Any] | None) -> str:
@@ -115,7 +153,7 @@ def _public(page: DocumentationPage, category_names: dict[UUID, str]) -> DocPage
         title=page.title,
         status=str(page.status),
         category=category_names.get(page.category_id) if page.category_id else None,
-        path=((page.content or {}).get("source") or {}).get("path"),
+        path=_source(page).get("path"),
         tags=list(page.tags or []),
         version=page.version,
         excerpt=page.excerpt,
@@ -126,17 +164,42 @@ def _public(page: DocumentationPage, category_names: dict[UUID, str]) -> DocPage
     )
 
 
-def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> ImportReport:
-    """Categories from folders, pages from files; re-import updates by source path. One transaction,
-    each page in a savepoint: a page that fails is reported and the others go in."""
+def _unedited_sample_help(known: Iterable[sources.StoredSource]) -> frozenset[Hashable]:
+    """The pages of Blogster's bundled help as `quickstart` published them, unedited: not anyone's
+    writing (quickstart publishes them again), so a folder asking for their slugs takes them over
+    instead of being refused: the first import of one's own help after quickstart just works."""
+    from blogster_cli.bundled import bundled_help
+
+    folder = bundled_help()
+    if folder is None:
+        return frozenset()
+    bundled = sources.folder_identity(folder).tree
+    held = [page for page in known if page.tree == bundled and page.path is not None]
+    if not held:
+        return frozenset()
+    shipped = {page.path: sources.page_text(page) for page in tree.read_tree(folder).pages}
+    return frozenset(page.id for page in held if page.path in shipped and shipped[page.path] == page.text)
+
+
+def import_tree(
+    acting: ActingUser, *, root: Path, publish: bool = False, on_clash: sources.OnClash = sources.OnClash.REFUSE
+) -> ImportReport:
+    """Categories from folders, pages from files; re-importing the folder updates its pages by path.
+
+    A page remembers the folder it came from, so another folder never updates it: a slug that
+    a page from elsewhere (another folder, `docs new`) holds refuses the whole import (Conflict,
+    nothing written) unless `on_clash` says to replace that page or rename the new one (see
+    documentation/sources.py). One transaction, each page in a savepoint: a page that fails is
+    reported and the others go in."""
     from blogster_cli.db.orm import orm_unit_of_work
-    from blogster_cli.errors import BlogsterError
+    from blogster_cli.errors import BlogsterError, Conflict
     from blogster_cli.models.system import DocumentationPage
     from blogster_cli.repositories import documentation as repo
 
     require_admin(acting)
     if not root.is_dir():
         raise InvalidInput(f"{root} is not a folder")
+    identity = sources.folder_identity(root)
     source = tree.read_tree(root)
     report = ImportReport(failed=[(p.path, p.reason) for p in source.problems])
     report.notes = [f"{p.path}: {note}" for p in source.pages for note in p.notes]
@@ -147,23 +210,37 @@ def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> Imp
             if key and not links._is_asset(key) and not index.resolves(key):
                 report.warnings.append(f"{page.path}: link {target!r} leads to no page")
     with orm_unit_of_work(acting) as session:
+        stored: dict[Hashable, DocumentationPage] = {page.id: page for page in repo.pages(session)}
+        known = {key: _stored_source(row) for key, row in stored.items()}
+        plan = sources.plan_import(source.pages, known.values(), identity=identity, on_clash=on_clash,
+                                   unreadable=[p.path for p in source.problems],
+                                   sample=_unedited_sample_help(known.values()))  # fmt: skip
+        if plan.clashes and on_clash is not sources.OnClash.REPLACE:
+            raise Conflict(sources.refusal(plan.clashes, identity))
+        for clash in plan.clashes:  # with --replace: the file's own page exists, under another slug
+            report.failed.append((clash.page.path, f"slug {clash.page.slug!r} is held by a page"
+                                  f" {clash.holder.origin(identity.tree)}; this file's page was left as it was"))  # fmt: skip
+        # A category that holds another folder's pages keeps its name, parent and position.
+        owned = {p.target.id for p in plan.placements if p.target is not None}
+        shared = {shared_id for key, held in known.items() if (shared_id := stored[key].category_id) is not None
+                  and key not in owned and held.path is not None and held.tree != identity.tree}  # fmt: skip
         category_ids: dict[str, UUID] = {}
         for category in source.categories:
             parent = category_ids.get(category.parent_path) if category.parent_path else None
-            saved = repo.save_category(
-                session, slug=category.slug, name=category.name, parent_id=parent, order_position=category.order
-            )
+            saved = repo.save_category(session, slug=category.slug, name=category.name, parent_id=parent,
+                                       order_position=category.order, leave=shared)  # fmt: skip
             category_ids[category.path] = saved.id
         report.categories = len(category_ids)
-        existing = repo.pages_by_source_path(session)
-        for page in source.pages:
-            stored = existing.get(page.path)
+        # Pages that exist first: one that gives up a slug does so before a new page takes it.
+        for placement in sorted(plan.placements, key=lambda p: p.target is None):
+            page = placement.page
+            row = stored[placement.target.id] if placement.target is not None else None
             status = page.status or ("published" if publish else None)
             values: dict[str, object] = {
                 "title": page.title,
-                "slug": page.slug,
+                "slug": placement.slug,
                 "category_id": category_ids.get(page.category_path) if page.category_path else None,
-                "content": _content(page),
+                "content": _content(page, identity, placement.asked),
                 "tags": page.tags,
                 "version": page.version,
                 "excerpt": page.excerpt,
@@ -172,56 +249,82 @@ def import_tree(acting: ActingUser, *, root: Path, publish: bool = False) -> Imp
             }
             try:
                 with session.begin_nested():
-                    if stored is None:
-                        new = DocumentationPage(title=page.title, slug=page.slug)
+                    if row is None:
+                        new = DocumentationPage(title=page.title, slug=placement.slug)
                         for key, value in {**values, "status": status or "draft"}.items():
                             setattr(new, key, value)
                         repo.save_page(session, new)
-                        report.created.append(page.slug)
-                        continue
-                    if status:
-                        values["status"] = status
-                    if all(getattr(stored, k) == v for k, v in values.items()):
-                        report.unchanged.append(page.slug)
-                        continue
-                    for key, value in values.items():
-                        setattr(stored, key, value)
-                    repo.save_page(session, stored)
-                    report.updated.append(page.slug)
+                        report.created.append(placement.slug)
+                    else:
+                        if status:
+                            values["status"] = status
+                        if all(getattr(row, k) == v for k, v in values.items()):
+                            report.unchanged.append(placement.slug)
+                            continue
+                        for key, value in values.items():
+                            setattr(row, key, value)
+                        repo.save_page(session, row)
+                        report.updated.append(placement.slug)
             except BlogsterError as exc:
                 report.failed.append((page.path, str(exc)))
+                continue
+            if placement.asked is not None and (placement.target is None or placement.target.slug != placement.slug):
+                report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
+            if placement.taken_over is not None:
+                report.replaced.append(ReplacedPage(placement.slug, page.path, placement.taken_over.origin()))
+    for renamed in report.renamed:
+        report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
+                            f" stored as {renamed.slug!r}")  # fmt: skip
+    for replaced in report.replaced:
+        report.notes.append(f"{replaced.path}: took over {replaced.slug!r}, a page {replaced.previously}")
     return report
 
 
-def export_tree(acting: ActingUser, *, root: Path) -> int:
-    """Every page I can read, written back as the files they came from (new pages by slug)."""
+@dataclass(frozen=True)
+class ExportReport:
+    folder: str
+    pages: int
+    moved: list[tree.ExportFile]  # pages not written at their own path (two pages asked for one file)
+
+
+def export_tree(acting: ActingUser, *, root: Path) -> ExportReport:
+    """Every page I can read as a file the import reads back as the same page: imported pages at
+    their paths (byte for byte while unchanged), pages written in Blogster in their category's
+    folder with their fields in front matter (see tree.export_files)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
     with orm_unit_of_work(acting) as session:
-        stored = repo.pages(session)
-        files = []
-        for page in stored:
-            content = page.content or {}
-            path = tree.export_path((content.get("source") or {}).get("path"), page.slug)
-            current = {"title": page.title, "slug": page.slug, "tags": list(page.tags or []),
-                       "status": str(page.status), "version": page.version, "excerpt": page.excerpt,
-                       "order": (page.metadata_ or {}).get("order")}  # fmt: skip
-            text = tree.page_text(
-                front_matter_raw=content.get("front_matter_raw"),
-                front_matter=content.get("front_matter") or {},
-                current=current,
-                body=_markdown(content),
-            )
-            files.append((path, text))
+        pages = repo.pages(session)
+        categories = {c.id: (c.slug, c.parent_id) for c in repo.categories(session)}
+    folders = tree.category_folders(categories, [
+        (page.category_id, str(PurePosixPath(path).parent)) for page in pages
+        if page.category_id is not None and isinstance(path := _source(page).get("path"), str)
+    ])  # fmt: skip
+    files = tree.export_files(_stored_page(page, folders) for page in pages)
     root = root.resolve()
-    for path, text in files:
-        target = (root / path).resolve()
+    for file in files:
+        target = (root / file.path).resolve()
         if not target.is_relative_to(root):
-            raise InvalidInput(f"page path {path!r} leads outside {root}")
+            raise InvalidInput(f"page path {file.path!r} leads outside {root}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return len(files)
+        target.write_text(file.text, encoding="utf-8")
+    return ExportReport(str(root), len(files), [f for f in files if f.moved_from is not None])
+
+
+def _stored_page(page: DocumentationPage, folders: dict[UUID, str]) -> tree.StoredPage:
+    content = page.content or {}
+    path = _source(page).get("path")
+    front_matter = content.get("front_matter")
+    raw = content.get("front_matter_raw")
+    order = (page.metadata_ or {}).get("order")
+    return tree.StoredPage(
+        slug=page.slug, title=page.title, body=_markdown(content), status=str(page.status), tags=list(page.tags or []),
+        version=page.version, excerpt=page.excerpt, order=order if isinstance(order, int) else None,
+        path=path if isinstance(path, str) else None, front_matter_raw=raw if isinstance(raw, str) else None,
+        front_matter=front_matter if isinstance(front_matter, dict) else {},
+        folder=folders.get(page.category_id) if page.category_id is not None else None,
+    )  # fmt: skip
 
 
 def _names(session: Session) -> dict[UUID, str]:

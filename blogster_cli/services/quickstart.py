@@ -58,10 +58,10 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
 
 def _import_docs(ctx: AppContext, steps: list[str]) -> int:
     """Publishes the bundled help (examples/docs), so `blogster docs search` answers from day one."""
-    from blogster_cli.bundled import bundled_dir
+    from blogster_cli.bundled import bundled_help
     from blogster_cli.services.documentation import import_tree
 
-    folder = bundled_dir("_examples/docs", "examples/docs")
+    folder = bundled_help()
     if folder is None:
         steps.append("no help pages in this installation")
         return 0
