@@ -45,7 +45,7 @@ def test_scheduled_needs_a_time_on_every_path(cli, signed_up, superuser):
 
 
 def test_the_schema_refuses_a_scheduled_post_without_a_time(cli, signed_up, superuser, db):
-    """0112's CHECK: no writer, not even the superuser, stores one; an account's write reads as the rule."""
+    """0111's CHECK: no writer, not even the superuser, stores one; an account's write reads as the rule."""
     import psycopg
 
     from blogster_cli.db.errors import translate
@@ -69,7 +69,7 @@ def test_the_schema_refuses_a_scheduled_post_without_a_time(cli, signed_up, supe
 
 
 def test_a_scheduled_row_stored_without_a_time_is_listed_and_skipped_not_a_crash(cli, signed_up, superuser):
-    """A database not yet migrated to 0112 (restored from an older backup, say) may hold one."""
+    """A database not yet migrated to 0111 (restored from an older backup, say) may hold one."""
     draft(cli, "no-time")
     draft(cli, "due")
     assert cli("publish", "due", "--at", "2999-01-01 09:00").exit_code == 0

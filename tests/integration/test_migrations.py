@@ -201,10 +201,10 @@ def test_0014_recounts_posts_with_links_and_keeps_their_updated_at(empty_db, tmp
     assert after == (3, 1, before[1])
 
 
-def test_0112_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuses_them(empty_db, tmp_path, monkeypatch):
-    """Upgrading a 0111 database: a post stored scheduled with no time (never due) becomes a draft
+def test_0111_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuses_them(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0110 database: a post stored scheduled with no time (never due) becomes a draft
     with an activity saying why; one with a time, and every other post, stays as it was."""
-    use_copied_migrations(tmp_path, monkeypatch, before="0112")
+    use_copied_migrations(tmp_path, monkeypatch, before="0111")
     migrations.apply(empty_db)
     with empty_db.connect() as conn:
         author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
@@ -215,7 +215,7 @@ def test_0112_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuse
             {"a": author},
         )
     monkeypatch.undo()
-    assert migrations.apply(empty_db)[0] == "0112_scheduled_posts_have_a_time"
+    assert migrations.apply(empty_db)[0] == "0111_scheduled_posts_have_a_time"
     with empty_db.connect() as conn:
         statuses = dict(conn.execute("select slug, status::text from public.blogs").fetchall())
         activities = conn.execute(

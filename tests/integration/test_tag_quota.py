@@ -1,4 +1,4 @@
-"""0113's daily cap on new tags (10,000 per account) leaves real work alone: a 1,000-post
+"""0112's daily cap on new tags (10,000 per account) leaves real work alone: a 1,000-post
 import with thousands of new tags and a blog with hundreds of tags, on the same day."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""The shared tag table (blog_tags), flooded by one account with its own credentials (0113).
+"""The shared tag table (blog_tags), flooded by one account with its own credentials (0112).
 
 Every account adds names to the one tag table, through public.tag_ids or a plain INSERT. A red
-team account added 100,000 tags no post used in 0.9 s; since 0113 an account creates at most
+team account added 100,000 tags no post used in 0.9 s; since 0112 an account creates at most
 10,000 new tags a day, however it sends them, and tagging with existing names is never limited.
 """
 

@@ -1,4 +1,4 @@
--- 0112: a scheduled post has a time.
+-- 0111: a scheduled post has a time.
 --
 -- A post goes out at its published_at when scheduled; every command that schedules one
 -- (`publish --at`, a status change, `new`/`edit --from`) refuses 'scheduled' without a time,

@@ -1,4 +1,4 @@
--- 0113: one account cannot fill the shared tag table.
+-- 0112: one account cannot fill the shared tag table.
 --
 -- blog_tags is one table for every account (names unique case-insensitively), and an account
 -- adds names to it through public.tag_ids(names) (0013) or its own INSERT (the policy only
