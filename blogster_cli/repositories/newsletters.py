@@ -132,6 +132,21 @@ def sent_addresses(session: Session, *, newsletter_id: UUID) -> list[str]:
     return list(session.exec(query).all())
 
 
+def sent_counts(session: Session, *, newsletter_ids: list[UUID]) -> dict[UUID, int]:
+    """How many addresses each of these newsletters was accepted for so far (none: absent)."""
+    if not newsletter_ids:
+        return {}
+    query = (
+        select(NewsletterDelivery.newsletter_id, func.count())
+        .where(
+            col(NewsletterDelivery.newsletter_id).in_(newsletter_ids),
+            NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT,
+        )
+        .group_by(col(NewsletterDelivery.newsletter_id))
+    )
+    return {newsletter_id: int(count) for newsletter_id, count in session.exec(query).all()}
+
+
 def sent_count(session: Session, *, newsletter_id: UUID) -> int:
     query = select(func.count()).where(
         NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT

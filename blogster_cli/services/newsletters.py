@@ -4,7 +4,10 @@ A send reads whom to mail in one unit of work, then mails them one by one outsid
 transaction, committing each address's outcome (accepted or refused) in its own unit
 of work the moment the server answers. A re-run after a crash, a kill or an SMTP
 outage skips every recorded address: only a message caught between the server's
-acceptance and that commit could go twice, and it carries the same Message-ID.
+acceptance and that commit could go twice, and it carries the same Message-ID. A send
+asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
+and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
+shows how far it got.
 
 Two sends of one newsletter at once (a cron `send-due` and the worker, or two shells):
 for the whole send a guard unit of work holds the newsletter's row lock, and a send that
@@ -95,11 +98,12 @@ class NewsletterPublic:
     click_rate: float | None = None
 
 
-def _public(row: EmailNewsletter) -> NewsletterPublic:
+def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
+    """`sent`: the mails the ledger shows, which a send cut off before its end has not yet counted."""
     posts = [p.get("slug", "") for p in (row.content or {}).get("posts", [])]
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
-        scheduled_time=row.scheduled_time, recipient_count=row.recipient_count, created_at=row.created_at,
+        scheduled_time=row.scheduled_time, recipient_count=max(row.recipient_count, sent), created_at=row.created_at,
         open_rate=row.open_rate, click_rate=row.click_rate,
     )  # fmt: skip
 
@@ -173,8 +177,12 @@ def _find(session: Any, ref: str) -> EmailNewsletter:
 
 
 def list_newsletters(acting: ActingUser) -> list[NewsletterPublic]:
+    """My newsletters; recipient_count counts each one's mails sent so far, from the send ledger,
+    so a send in progress or cut off (killed, its worker stopped) shows how far it got."""
     with orm_unit_of_work(acting) as session:
-        return [_public(row) for row in newsletter_rows.own_newsletters(session)]
+        rows = newsletter_rows.own_newsletters(session)
+        sent = newsletter_rows.sent_counts(session, newsletter_ids=[row.id for row in rows])
+        return [_public(row, sent=sent.get(row.id, 0)) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -343,6 +351,9 @@ class SendReport:
     scheduled_time: dt.datetime | None = None
     busy: bool = False
     """Another run was sending this newsletter: this one mailed nobody."""
+    interrupted: bool = False
+    """Stopped between two mails when asked to (the worker stopping), with what it mailed recorded
+    and its status kept: the next run (send-due, the workers' next minute) mails the rest."""
 
 
 @dataclass(frozen=True)
@@ -413,9 +424,13 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
 
 def send(
     acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None,
 ) -> SendReport:  # fmt: skip
-    """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest."""
+    """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest.
+
+    `should_stop` is asked before each mail (after the last one's outcome is committed): once it
+    says so, the send ends there, records recipient_count and keeps the newsletter's status
+    (a scheduled one stays due), and reports `interrupted`."""
     _give_secret(acting, ref=ref)
     with orm_unit_of_work(acting) as guard:
         found = _find(guard, ref)
@@ -426,13 +441,19 @@ def send(
                 recipient_count=found.recipient_count, busy=True,
             )  # fmt: skip
         plan = _plan(acting, ref=str(row.id), csv_text=csv_text)  # after the lock: sees every earlier run's ledger
-        sent, refused, error = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress)
+        sent, refused, error, interrupted = _mail(
+            acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop
+        )
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
-        row.status = NewsletterStatus.FAILED if error else NewsletterStatus.SENT
+        if error:
+            row.status = NewsletterStatus.FAILED
+        elif not interrupted:
+            row.status = NewsletterStatus.SENT
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
             unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
+            interrupted=interrupted,
         )  # fmt: skip
 
 
@@ -454,16 +475,21 @@ def _give_secret(acting: ActingUser, *, ref: str) -> None:
 
 
 def _mail(
-    acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None
-) -> tuple[int, list[str], str | None]:
-    """(accepted, refusals, error) of mailing the plan's targets, each outcome committed as it comes."""
+    acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[int, list[str], str | None, bool]:  # fmt: skip
+    """(accepted, refusals, error, interrupted) of mailing the plan's targets, each outcome committed
+    as it comes; interrupted when `should_stop` said so before a mail (none is cut off midway)."""
     from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
 
     sender = smtp.sender or plan.account_address or ""
     connection = SmtpConnection(smtp.url, password=smtp.password)
-    sent, refused, error = 0, [], None
+    sent, refused, error, interrupted = 0, [], None, False
     try:
         for number, target in enumerate(plan.targets, 1):
+            if should_stop is not None and should_stop():
+                interrupted = True
+                break
             recipient = letters.Recipient(target.email, target.name)
             identity = letters.message_id(str(plan.newsletter_id), target.email, plan.secret)
             tracking = letters.Tracking(
@@ -498,23 +524,36 @@ def _mail(
         error = f"{exc}; run the same send again to mail the rest"
     finally:
         connection.close()
-    return sent, refused, error
+    return sent, refused, error, interrupted
 
 
-def send_due(acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None) -> list[SendReport]:
-    """Sends every scheduled newsletter whose time has come (for cron, like `calendar run-due`)."""
+def send_due(
+    acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[SendReport]:  # fmt: skip
+    """Sends every scheduled newsletter whose time has come (for cron, like `calendar run-due`);
+    once `should_stop` says so, the send in progress ends between two mails and no other starts."""
     moment = now or dt.datetime.now(dt.UTC)
+    if should_stop is not None and should_stop():
+        return []
     with orm_unit_of_work(acting) as session:
         due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
-    return [send(acting, ref=newsletter_id, smtp=smtp) for newsletter_id in due]
+    reports = []
+    for newsletter_id in due:
+        if should_stop is not None and should_stop():
+            break
+        reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop))
+    return reports
 
 
 def send_due_for_every_account(
-    db: Database, *, smtp: SmtpSettings | None, timeouts: Timeouts, now: dt.datetime | None = None
-) -> EveryAccount[SendReport]:
+    db: Database, *, smtp: SmtpSettings | None, timeouts: Timeouts, now: dt.datetime | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> EveryAccount[SendReport]:  # fmt: skip
     """send_due for each account with a due newsletter, as that account (the workers' minute
     job and `workers send-newsletters`); a send another run holds comes back busy. Without
-    an SMTP server (smtp None) it is a ConfigError only when something is due."""
+    an SMTP server (smtp None) it is a ConfigError only when something is due. `should_stop`:
+    see send_due (the accounts after a stop start no send)."""
     moment = now or dt.datetime.now(dt.UTC)
     with orm_service_unit_of_work(db) as session:
         accounts = scheduled_jobs.accounts_with_due_newsletters(session, now=moment)
@@ -522,5 +561,8 @@ def send_due_for_every_account(
         raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     if smtp is None:
         return EveryAccount()
-    done = for_every_account(db, accounts, lambda acting: send_due(acting, smtp=smtp, now=moment), timeouts=timeouts)
+    done = for_every_account(
+        db, accounts, lambda acting: send_due(acting, smtp=smtp, now=moment, should_stop=should_stop),
+        timeouts=timeouts,
+    )  # fmt: skip
     return EveryAccount([report for reports in done.results for report in reports], done.failures)

@@ -4,7 +4,9 @@ posts and scheduled newsletters, each as its account, through the calls `calenda
 
 A post or newsletter another run holds (cron at the same minute, a second worker) is
 skipped; a job killed mid-run is finished by the next minute's run. Newsletters need an
-SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing.
+SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing. A send ends
+between two mails as soon as the worker is told to stop (workers/stopping.py), with what it
+mailed recorded and the newsletter still due: the next run after a restart mails the rest.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ log = logging.getLogger(__name__)
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
+    from procrastinate import JobContext
+
     from blogster_cli.errors import ConfigError
     from blogster_cli.services import newsletters, social_posting
+    from blogster_cli.workers import stopping
 
     @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
     @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
@@ -41,14 +46,20 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 log.warning("social post %s (%s): %s", outcome.id, outcome.platform, outcome.error)
 
     @app.periodic(cron=SEND_NEWSLETTERS_CRON, periodic_id=SEND_NEWSLETTERS)
-    @app.task(name=SEND_NEWSLETTERS, queue=QUEUE, queueing_lock=SEND_NEWSLETTERS)
-    def send_newsletters(timestamp: int) -> None:
+    @app.task(name=SEND_NEWSLETTERS, queue=QUEUE, queueing_lock=SEND_NEWSLETTERS, pass_context=True)
+    def send_newsletters(job_context: JobContext, timestamp: int) -> None:
         try:
             smtp = newsletters.smtp_settings(context)
         except ConfigError:
             return
         for report in newsletters.send_due_for_every_account(
-            context.database, smtp=smtp, timeouts=context.timeouts
+            context.database, smtp=smtp, timeouts=context.timeouts, should_stop=stopping.should_stop(job_context)
         ).results:
             if report.error:
                 log.warning("newsletter %s: %s", report.id, report.error)
+            elif report.interrupted:
+                log.warning(
+                    "newsletter %s: interrupted as the worker stops, after %d mail(s) in this run (%d in all,"
+                    " recorded); the next run mails the rest",
+                    report.id, report.sent, report.recipient_count,
+                )  # fmt: skip

@@ -1,11 +1,12 @@
 """Runs the worker until SIGTERM/SIGINT (or, with --once, until nothing is due).
 
-The runner owns the signals: on the first one it stops fetching, gives running jobs
-SHUTDOWN_GRACE_S to finish, and exits 0. A job still running after that stays `doing`
-with no worker, and the stalled-job recovery that every runner does every
-RECOVERY_EVERY_S hands it to another worker; so does a worker killed with SIGKILL, whose
-heartbeat stops (stale after STALLED_AFTER_S). A retried job never repeats an effect
-already recorded (see services.notifications).
+The runner owns the signals: on the first one it stops fetching, tells running jobs
+(workers/stopping.py: a newsletter's send ends between two mails), gives them
+SHUTDOWN_GRACE_S to finish, and exits 0. A job still running after that is cut off (logged
+in one line, not a traceback); one left `doing` with no worker goes to another worker through
+the stalled-job recovery that every runner does every RECOVERY_EVERY_S; so does a worker
+killed with SIGKILL, whose heartbeat stops (stale after STALLED_AFTER_S). A retried job
+never repeats an effect already recorded (see services.notifications).
 
 The database going away does not end it. procrastinate stops a worker whose listener,
 heartbeat, fetch or bookkeeping lost the database (after waiting for its running jobs);
@@ -48,9 +49,14 @@ STEADY_AFTER_S = 60.0
 RESTART_PAUSE_MAX_S = 30.0
 
 
+INTERRUPTED = "interrupted as the worker stops; it runs again on the next worker or at its next run"
+
+
 class _OneLineDatabaseLoss(logging.Formatter):
     """Log lines as usual, but the database going away is one line, not a traceback: the job
     queue library logs that (a failed listener, heartbeat or job) with the driver's traceback.
+    So is a job cut off by a stop (a thread still busy after the grace period): the library logs
+    its end with the CancelledError's traceback, though nothing failed.
     A line carries others' text (a job's error names a post's title, a remote platform's answer):
     its terminal controls are shown, not acted on where the log is read (terminal_text.safe)."""
 
@@ -60,7 +66,10 @@ class _OneLineDatabaseLoss(logging.Formatter):
     def _format(self, record: logging.LogRecord) -> str:
         from blogster_cli.services import workers
 
-        reason = workers.database_loss(record.exc_info[1]) if record.exc_info and record.exc_info[1] else None
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            return super().format(_one_line(record, f"{' '.join(record.getMessage().split())} ({INTERRUPTED})"))
+        reason = workers.database_loss(error) if error else None
         if reason is None:
             if record.name.startswith("psycopg"):  # the driver's messages span lines (DETAIL, HINT)
                 return super().format(
@@ -70,19 +79,24 @@ class _OneLineDatabaseLoss(logging.Formatter):
                 )
             return super().format(record)
         message = " ".join(record.getMessage().split())
-        short = logging.makeLogRecord(
-            {
-                **record.__dict__,
-                "msg": f"{message} ({reason})",
-                "args": None,
-                "exc_info": None,
-                "exc_text": None,
-                # Not an error of the worker's: it waits for the database and goes on.
-                "levelno": min(record.levelno, logging.WARNING),
-                "levelname": logging.getLevelName(min(record.levelno, logging.WARNING)),
-            }
-        )
-        return super().format(short)
+        # Not an error of the worker's: it waits for the database and goes on.
+        return super().format(_one_line(record, f"{message} ({reason})", level=min(record.levelno, logging.WARNING)))
+
+
+def _one_line(record: logging.LogRecord, message: str, *, level: int | None = None) -> logging.LogRecord:
+    """`record` saying `message`, without its traceback (and at `level`, if given)."""
+    levelno = record.levelno if level is None else level
+    return logging.makeLogRecord(
+        {
+            **record.__dict__,
+            "msg": message,
+            "args": None,
+            "exc_info": None,
+            "exc_text": None,
+            "levelno": levelno,
+            "levelname": logging.getLevelName(levelno),
+        }
+    )
 
 
 def configure_logging(level: str) -> None:
@@ -130,11 +144,18 @@ async def _serve(
     from procrastinate.worker import Worker
 
     from blogster_cli.errors import DatabaseUnavailable
+    from blogster_cli.workers import stopping
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stop_now() -> None:
+        stopping.request()  # a long job on a thread ends at its next safe point (workers/stopping.py)
+        stop.set()
+
+    stopping.clear()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stop_now)
     async with app.open_async():
         await recover_stalled_jobs(app)
         options: WorkerOptions = {

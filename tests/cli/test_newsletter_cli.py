@@ -144,6 +144,9 @@ def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, news
     process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL and len(recorder.messages) == 3
     recorder.on_data = None
+    # The list shows how far the killed send got: the two mails whose acceptance was committed.
+    [shown] = cli("newsletter", "list", "--json").json()
+    assert (shown["status"], shown["recipient_count"]) == ("draft", 2)
 
     rerun = cli("newsletter", "send", newsletter, "--to", csv_path, "--json", env={"BLOGSTER_SMTP_URL": url})
     assert rerun.exit_code == 0, rerun.stderr

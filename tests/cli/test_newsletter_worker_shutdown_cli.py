@@ -1,0 +1,98 @@
+"""SIGTERM to `serve-workers` in the middle of a newsletter send: the send stops between two mails
+(after recording the last one), the worker exits 0 at once without a traceback and says so in one
+line, `newsletter list` shows what went out, and the next run mails the rest, each reader once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.smtp_server import smtp_server
+
+READERS = 30
+SIGNAL_AT = 4  # the message the server holds when the worker is told to stop
+MAIL_S = 0.3  # each message takes this long: the whole send would outlast the worker's grace period
+
+
+def _due_newsletter(cli, tmp_path) -> str:
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: Shell basics\n---\nUse **tmux**.\n")
+    assert cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "shell-basics").exit_code == 0
+    made = cli("newsletter", "create", "--blogs", "shell-basics", "--subject", "This week", "--json")
+    assert made.exit_code == 0, made.stderr
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email\n" + "".join(f"reader{n}@example.com\n" for n in range(READERS)))
+    newsletter_id: str = made.json()["id"]
+    scheduled = cli("newsletter", "send", newsletter_id, "--to", str(readers), "--at", "2099-01-01 09:00")
+    assert scheduled.exit_code == 0, scheduled.stderr
+    import psycopg
+
+    with psycopg.connect(os.environ["BLOGSTER_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(
+            "update public.email_newsletters set scheduled_time = now() - interval '1 minute' where id = %s",
+            (newsletter_id,),
+        )
+    return newsletter_id
+
+
+def _defer_send(db) -> None:
+    from blogster_cli.context import AppContext
+    from blogster_cli.workers.app import build_app
+
+    app = build_app(AppContext(database_url=db.conninfo), pool_size=1)
+    with app.open():
+        app.tasks["send_newsletters"].defer(timestamp=0)
+
+
+def test_sigterm_stops_a_send_between_mails_records_it_and_the_next_run_mails_the_rest(cli, signed_up, db, tmp_path):
+    newsletter_id = _due_newsletter(cli, tmp_path)
+    _defer_send(db)
+    with smtp_server() as (recorder, smtp_url):
+        env = {**os.environ, "BLOGSTER_SMTP_URL": smtp_url}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "blogster_cli", "serve-workers", "--queue", "maintenance", "--log-level", "info"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        signalled: list[float] = []
+
+        def slow_mail(kept: int) -> None:
+            if kept == SIGNAL_AT:
+                worker.send_signal(signal.SIGTERM)
+                signalled.append(time.monotonic())
+            time.sleep(MAIL_S)
+
+        recorder.on_data = slow_mail
+        try:
+            _, stderr = worker.communicate(timeout=60)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        recorder.on_data = None
+        stopped_after = time.monotonic() - signalled[0]
+
+        assert worker.returncode == 0, stderr
+        # Stopped at the next safe point (the message in flight answered and recorded), not after
+        # the grace period and an abort: nothing was cut off mid-message.
+        assert stopped_after < 4, (stopped_after, stderr)
+        assert "Traceback" not in stderr and "CancelledError" not in stderr, stderr
+        said = [line for line in stderr.splitlines() if newsletter_id in line and "interrupted" in line]
+        assert len(said) == 1 and "next run" in said[0], stderr
+        mailed = len(recorder.messages)
+        assert mailed == SIGNAL_AT, stderr
+
+        # What went out is on record: still due (to be resumed), and counting the mails sent.
+        [shown] = cli("newsletter", "list", "--json").json()
+        assert (shown["status"], shown["recipient_count"]) == ("scheduled", mailed)
+
+        _defer_send(db)
+        rerun = subprocess.run(
+            [sys.executable, "-m", "blogster_cli", "serve-workers", "--once", "--queue", "maintenance"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert rerun.returncode == 0, rerun.stderr
+        assert sorted(r for r, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
+    [done] = cli("newsletter", "list", "--json").json()
+    assert (done["status"], done["recipient_count"]) == ("sent", READERS)
