@@ -6,6 +6,11 @@ account data or secrets (backups, account exports, config, credentials, editing
 buffers and recovery files, stored images) is created
 here with mode 0600 by `open(2)` itself, and every folder Blogster creates for them
 with 0700. Folders that already exist are left as the user made them.
+
+Folders a command fills with many files (`export`, `site build`) write each one whole
+(`replace_whole`: a partial file renamed over the target) and list it first in a
+`WriteJournal`, so a run killed or stopped by a full disk leaves no half-written file and
+its re-run recognises the files it wrote.
 """
 
 from __future__ import annotations
@@ -67,6 +72,88 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def replace_whole(path: Path, data: bytes, *, partial: Path | None = None, mode: int = 0o666) -> None:
+    """Writes `data` to `path` whole: into `partial` (default `path.partial`, in the same folder;
+    a new file created with `mode`, never a link someone left there), renamed over `path`
+    (a link at `path` is replaced, not followed). A reader, or a run after a SIGKILL or a
+    full disk, finds the old bytes or the new ones, never part of them. A partial left by a
+    killed run is replaced; on error the partial is removed and the OSError raised.
+
+    Not fsynced, as the site build never was: a killed process loses nothing the kernel
+    holds; a power cut may lose the newest files (never leaving half of one on journaling
+    file systems' default data ordering).
+    """
+    if partial is None:
+        partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        try:
+            fd = os.open(partial, flags, mode)
+        except FileExistsError:  # left by a killed run (or a link planted there): ours to replace
+            partial.unlink()
+            fd = os.open(partial, flags, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+class WriteJournal:
+    """The files a run is about to write, each listed (relative path and the SHA-256 of its new
+    bytes) before it is written, in an append-only file beside the run's manifest.
+
+    The run removes it (`finish`) once its manifest is in place; a run that was killed, or
+    stopped by a full disk, leaves it behind, and the next run reads it (`read`) to tell the
+    files it wrote from files edited by hand and to remove the partials they may have left.
+    A record cut short by a full disk or a kill is skipped when read.
+    """
+
+    def __init__(self, path: Path, mode: int = 0o666) -> None:
+        self.path, self.mode = path, mode
+        self._fd: int | None = None
+
+    @staticmethod
+    def read(path: Path) -> dict[str, set[str]]:
+        """Relative path -> the SHA-256s a run that did not finish meant to write there."""
+        import json
+
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
+        listed: dict[str, set[str]] = {}
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, list) and len(record) == 2 and all(isinstance(part, str) for part in record):
+                listed.setdefault(record[0], set()).add(record[1])
+        return listed
+
+    def add(self, relative: str, sha: str) -> None:
+        """Lists `relative` as about to get the bytes of `sha` (raises OSError)."""
+        import json
+
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, self.mode)
+        # Each record starts a line: one cut short by a kill or a full disk never runs into the next.
+        os.write(self._fd, b"\n" + json.dumps([relative, sha]).encode())
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def finish(self) -> None:
+        """The run's manifest is in place: the journal is no longer needed."""
+        self.close()
+        if os.path.lexists(self.path):  # (a read-only folder refuses even removing nothing)
+            self.path.unlink()
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -25,7 +25,8 @@ def export_posts(
     A post exported in the dialect it was imported from goes back to its original path,
     byte for byte when unchanged; its images are copied along. Nothing is written outside
     the folder, and two posts never overwrite each other's file. A file edited by hand
-    since the last export is left alone (exit 5) unless --force.
+    since the last export is left alone (exit 5) unless --force. Each file is written whole:
+    an export killed or stopped by a full disk (exit 8) is finished by running it again.
 
     Example: blogster export ./site --format hugo --status published
     """

@@ -16,7 +16,13 @@ Rules this module adds:
 - Two posts that map to the same file never overwrite each other: the later one (by source
   path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
 - A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes)
-  was edited by hand: it is left alone and listed in the summary, unless `force`.
+  was edited by hand: it is left alone and listed in the summary, unless `force`. A file
+  that already holds what the export would write is left as it is (not rewritten).
+- Every file, and the manifest, is written whole (`private_files.replace_whole`: a partial
+  file renamed over it), after being listed with its new hash in `JOURNAL`
+  (`private_files.WriteJournal`), which the manifest replaces at the end. A run killed or
+  stopped by a full disk leaves no half-written file, and its re-run takes the files it
+  listed there for its own (not edited by hand), removes their partials, and finishes.
 - Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
   to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder, and
   the post's `media/<name>` links (body and front matter, as `images add` writes them)
@@ -35,6 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
@@ -44,6 +51,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
+from blogster_cli.private_files import WriteJournal, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.vocabulary import BlogStatus
@@ -66,6 +74,8 @@ IMAGE_URLS = {"hugo": "/images", "zola": "/images", "jekyll": "/assets/images", 
 PARALLEL_THRESHOLD = 400
 # Hashes of the files the last export wrote, to tell files edited by hand from ours.
 MANIFEST = ".blogster-export.json"
+# The files a run is writing, with their new hashes: left behind only by a run that did not finish.
+JOURNAL = ".blogster-export.pending"
 _SAFE_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -169,8 +179,10 @@ def export_posts(
                 summary.files.append(writer.place(post, rendered, images.get(post.id, ())))
                 if on_progress is not None:
                     on_progress(1)
-        finally:
-            writer.close()
+        except BaseException:
+            writer.abort()  # the journal stays: the re-run knows what this one wrote
+            raise
+        writer.close()
     summary.images = writer.images
     summary.edited = sorted(writer.edited)
     return summary
@@ -195,8 +207,6 @@ def _rendered(
 ) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
     """Each post with its rendering, in order; rendered in worker processes when `workers`
     > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
-    from functools import partial
-
     from blogster_cli.services.parallel import parallel_map
 
     chunks = iter(lambda: list(islice(posts, 100)), [])
@@ -333,35 +343,33 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     return path, text, note
 
 
-def _read_manifest(root: Path) -> dict[str, str]:
-    """What the last export wrote under `root`: relative path -> SHA-256 of the bytes."""
+def _read_manifest(root: Path) -> tuple[dict[str, str], bytes | None]:
+    """What the last export wrote under `root` (relative path -> SHA-256 of the bytes), and
+    the manifest's own bytes (None when there is none)."""
     try:
-        manifest = json.loads((root / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
+        data = (root / MANIFEST).read_bytes()
+        manifest = json.loads(data)
+    except OSError:
+        return {}, None
+    except ValueError:
+        return {}, data
+    return ({str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}), data
+
+
+def partial_path(target: Path) -> Path:
+    """Where `target` is written before it is renamed into place: a hidden file beside it,
+    which Hugo, Jekyll, Zola and Astro leave out of a site."""
+    name = target.name if target.name.startswith(".") else f".{target.name}"
+    return target.with_name(f"{name}.partial")
 
 
 def _write_file(target: Path, data: bytes, mode: int = 0o666) -> None:
-    """Write `data` to `target`, replacing a symlink there instead of following it.
+    """Write `data` to `target` whole (`private_files.replace_whole`), replacing a symlink there
+    instead of following it.
 
-    `mode` applies to a file this creates (0600 for private exports, from the first byte).
+    `mode` applies to the file written (0600 for private exports, from the first byte).
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        descriptor = os.open(target, flags, mode)
-    except OSError:
-        if not target.is_symlink():
-            raise
-        target.unlink()
-        descriptor = os.open(target, flags, mode)
-    with os.fdopen(descriptor, "wb") as file:
-        try:
-            file.write(data)
-            file.flush()
-        except OSError:
-            target.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
-            raise
+    replace_whole(target, data, partial=partial_path(target), mode=mode)
 
 
 class _Writer:
@@ -384,8 +392,11 @@ class _Writer:
     ):
         self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
         self.file_mode = 0o600 if private else 0o666
-        self.written_before = _read_manifest(root)
+        self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
+        self.journal = WriteJournal(root / JOURNAL, self.file_mode)
+        self.journaled = WriteJournal.read(self.journal.path)  # what a run that did not finish wrote
+        self._remove_partials()
         self.edited: list[str] = []
         self.used: set[str] = set()
         self.folders: dict[Path, bool] = {}
@@ -423,32 +434,55 @@ class _Writer:
 
             text = rewrite_media_links(text, {name: self._image_link(relative, folder, name) for name in copied})
         data = text.encode("utf-8")
-        if not self._may_write(target, data, relative.as_posix()):
-            return ExportedPost(post.id, post.slug, relative.as_posix(), note="edited by hand: not overwritten")
-        self._write(target, data, relative.as_posix())
+        shown = relative.as_posix()
+        sha = hashlib.sha256(data).hexdigest()
+        action = self._action(target, sha, shown)
+        if action == "edited":
+            return ExportedPost(post.id, post.slug, shown, note="edited by hand: not overwritten")
+        if action == "write":
+            self._write(target, data, shown, sha)
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
         exported.images = [(folder / name).as_posix() for name in copied]
         return exported
 
-    def _may_write(self, target: Path, data: bytes, shown: str) -> bool:
-        """False when `target` holds something else than what the last export wrote there."""
-        self.manifest[shown] = hashlib.sha256(data).hexdigest()
-        if self.force or not target.is_file() or target.is_symlink():
-            return True
-        on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
-        if on_disk in (self.manifest[shown], self.written_before.get(shown)):
-            return True
+    def _action(self, target: Path, sha: str, shown: str) -> str:
+        """What to do with `target`: "write"; "same" when it already holds these bytes; "edited" when
+        it holds something else than what an export wrote there (the last, or one that did not finish)."""
+        self.manifest[shown] = sha
+        if self.force or target.is_symlink() or not target.is_file():
+            return "write"
+        try:
+            on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
+        if on_disk == sha:
+            return "same"
+        if on_disk == self.written_before.get(shown) or on_disk in self.journaled.get(shown, ()):
+            return "write"
         self.edited.append(shown)
-        self.manifest[shown] = on_disk  # still unknown to us: stays refused until --force
-        return False
+        return "edited"
 
-    def _write(self, target: Path, data: bytes, shown: str) -> None:
+    def _write(self, target: Path, data: bytes, shown: str, sha: str) -> None:
+        self._check(lambda: self.journal.add(shown, sha), shown)  # listed before it is written
         if self.pool is None:
             self._check(lambda: _write_file(target, data, self.file_mode), shown)
             return
         while len(self.pending) >= self.MAX_PENDING_WRITES:
             self._finish_one()
         self.pending.append((self.pool.submit(_write_file, target, data, self.file_mode), shown))
+
+    def _remove_partials(self) -> None:
+        """Removes the partial files a run that did not finish may have left (it listed each file first)."""
+        for shown in self.journaled:
+            relative = safe_relative(shown)
+            if relative is None:
+                continue
+            leftover = partial_path(self.root / relative)
+            try:
+                if leftover.parent.resolve().is_relative_to(self.root):
+                    leftover.unlink(missing_ok=True)
+            except OSError:
+                continue  # written over (or reported) when its file is written again
 
     def _finish_one(self) -> None:
         future, shown = self.pending.popleft()
@@ -462,17 +496,27 @@ class _Writer:
 
     def close(self) -> None:
         """Wait for the writes still running (raising the first write error), then record
-        what was written in the manifest."""
+        what was written in the manifest, which replaces the journal."""
         try:
             while self.pending:
                 self._finish_one()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
-        for shown in self.edited:
+        for shown in self.edited:  # still unknown to us: stays refused until --force
             self.manifest[shown] = self.written_before.get(shown, "")
         manifest = json.dumps(self.manifest, indent=0).encode()
-        self._check(lambda: _write_file(self.root / MANIFEST, manifest, self.file_mode), MANIFEST)
+        if manifest != self.manifest_bytes:
+            self._check(lambda: _write_file(self.root / MANIFEST, manifest, self.file_mode), MANIFEST)
+        self._check(self.journal.finish, JOURNAL)
+
+    def abort(self) -> None:
+        """After an error (raised by the caller): wait for the writes still running, whatever
+        they raise, and leave the journal for the next run."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pending.clear()
+        self.journal.close()
 
     def _folder(self, folder: Path) -> bool:
         """Create `folder` if it resolves inside the export root; False if it leads out."""
@@ -480,7 +524,10 @@ class _Writer:
         if inside is None:
             inside = folder.resolve().is_relative_to(self.root)
             if inside:
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700 if self.file_mode == 0o600 else 0o777)
+                try:
+                    folder.mkdir(parents=True, exist_ok=True, mode=0o700 if self.file_mode == 0o600 else 0o777)
+                except OSError as exc:
+                    raise FileSystemError.writing(folder, exc) from None
                 inside = folder.resolve().is_relative_to(self.root)  # no link slipped in meanwhile
             self.folders[folder] = inside
         return inside
@@ -517,7 +564,9 @@ class _Writer:
                 def copy(target: Path = target, source: Path = source) -> None:
                     _write_file(target, source.read_bytes(), self.file_mode)
 
-                self._check(copy, (folder / name).as_posix())
+                shown = (folder / name).as_posix()
+                self._check(partial(self.journal.add, shown, ""), shown)  # listed for its partial only
+                self._check(copy, shown)
                 self.images += 1
             written.append(name)
         return written

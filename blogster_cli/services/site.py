@@ -96,7 +96,8 @@ def build(
 ) -> BuildReport:  # fmt: skip
     """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all).
     A file there that the previous build did not write (or that was edited since) is left alone and
-    listed in `edited`, and a folder of files without a manifest is refused (Conflict), unless `force`."""
+    listed in `edited`, and a folder of files without a manifest is refused (Conflict), unless `force`.
+    A build killed or stopped by a full disk midway is finished by the next (site_files: its journal)."""
     if not force:
         refuse_foreign_folder(out)
     with _collector_paused():
@@ -145,9 +146,9 @@ def _build(
         images = site_rows.image_files(conn, urls=sorted(shown))
         same_site = previous.site == site_key(config, theme, timezone)
         image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
-        left = any(
+        left = force or any(
             not entry or not entry[0] for entry in previous.files.values()
-        )  # a file left alone last time: check again
+        )  # a file left alone last time: check again (--force: written now, listed or not)
         if not changed and not altered and not left and len(records) == len(previous.posts) and same_site:
             if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
                 1 for path in previous.files if path.startswith("media/")

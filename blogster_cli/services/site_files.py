@@ -16,6 +16,13 @@ reported (`WriteSummary.edited`; the CLI exits 5) unless `force`. Only the files
 about to replace are read for that check. A folder that holds files but no manifest is
 refused as a whole (`refuse_foreign_folder`).
 
+Each file is written whole (a partial renamed over it) after being listed, with the hash of
+its new bytes, in `JOURNAL` (`private_files.WriteJournal`), which the manifest replaces at
+the end. A build killed or stopped by a full disk leaves the journal behind: the next build
+takes the files listed there for its own (a first build's folder is not foreign, a file
+holding the bytes it listed is not edited by hand), removes their partials, and writes the
+files again, so it finishes what the stopped one began.
+
 The manifest, and any other `.blogster-*` file beside it, is private to this machine:
 deploys leave it out and the preview server answers 404 for it (`is_private`).
 """
@@ -29,9 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
+from blogster_cli.private_files import WriteJournal, replace_whole
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
+JOURNAL = ".blogster-site.pending"
+"""The files a build is writing, with their new hashes: left behind only by a build that did not finish."""
 MANIFEST_VERSION = 2
 PRIVATE_PREFIX = ".blogster-"
 """The manifest, a deploy's record and their partial files: never deployed, never served."""
@@ -57,11 +67,28 @@ class Manifest:
     recorded: dict[str, str] = field(default_factory=dict)
     """Path -> sha256 of the bytes the previous build wrote there (kept under `full` too):
     a file that differs was edited by hand."""
+    journaled: dict[str, set[str]] = field(default_factory=dict)
+    """Path -> the sha256s a build that did not finish was writing there (its `JOURNAL`): such
+    a file is ours too, and made again."""
+
+    def ours(self, path: str) -> set[str]:
+        """The sha256s a build of ours left at `path` (none: the build never wrote it)."""
+        recorded = self.recorded.get(path)
+        return self.journaled.get(path, set()) | ({recorded} if recorded is not None else set())
 
 
 def load_manifest(out: Path, *, full: bool = False) -> Manifest:
     """The previous build's manifest; with `full`, one that matches nothing but still lists
-    the files made before (so those the site no longer has are removed)."""
+    the files made before (so those the site no longer has are removed). The files a build that
+    did not finish was writing (its journal) are listed too, to be made again."""
+    manifest = _load_manifest(out, full=full)
+    manifest.journaled = WriteJournal.read(out / JOURNAL)
+    for path in manifest.journaled:
+        manifest.files[path] = ["", ""]  # whatever the manifest says, the file may be the newer one
+    return manifest
+
+
+def _load_manifest(out: Path, *, full: bool) -> Manifest:
     import orjson
 
     try:
@@ -90,8 +117,8 @@ def load_manifest(out: Path, *, full: bool = False) -> Manifest:
 def refuse_foreign_folder(out: Path) -> None:
     """Conflict when `out` holds files but no manifest: no build of ours wrote them, so a build
     there could overwrite someone's files (`force` skips this check)."""
-    if (out / MANIFEST).exists() or not out.is_dir():
-        return
+    if (out / MANIFEST).exists() or (out / JOURNAL).exists() or not out.is_dir():
+        return  # a build of ours wrote here (the journal: one that did not finish)
     if next(iter(out.iterdir()), None) is not None:
         raise Conflict(
             f"{out} holds files but no {MANIFEST}, so no earlier site build wrote them; build into an empty"
@@ -119,11 +146,11 @@ def _sha_of(path: Path) -> str | None:
         return ""  # a folder where the site has a file: never ours
 
 
-def _ours(target: Path, recorded: str | None, new_sha: str) -> bool:
-    """Whether replacing `target` loses nothing: missing, still the bytes the previous build
-    recorded, or already the bytes about to be written."""
+def _ours(target: Path, recorded: set[str], new_sha: str) -> bool:
+    """Whether replacing `target` loses nothing: missing, still bytes a build of ours wrote there
+    (`recorded`), or already the bytes about to be written."""
     on_disk = _sha_of(target)
-    return on_disk is None or on_disk == new_sha or (recorded is not None and on_disk == recorded)
+    return on_disk is None or on_disk == new_sha or on_disk in recorded
 
 
 def _safe_target(out: Path, relative: str) -> Path:
@@ -144,15 +171,25 @@ def _write(out: Path, target: Path, data: bytes, made: set[Path]) -> None:
             raise FileSystemError(f"cannot write {target}: {target.parent} leads outside the output folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
-    partial = target.with_name(target.name + ".partial")
     try:
-        partial.unlink(missing_ok=True)
-        with open(partial, "xb") as handle:
-            handle.write(data)
-        os.replace(partial, target)
+        replace_whole(target, data, partial=_partial(target))  # a full disk leaves no half-written file
     except OSError as exc:
-        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
         raise FileSystemError.writing(target, exc) from None
+
+
+def _partial(target: Path) -> Path:
+    return target.with_name(target.name + ".partial")
+
+
+def _remove_partials(out: Path, journaled: dict[str, set[str]]) -> None:
+    """Removes the partial files a build that did not finish may have left (it listed each file first)."""
+    for path in journaled:
+        try:
+            leftover = _partial(_safe_target(out, path))
+            if leftover.parent.resolve().is_relative_to(out):
+                leftover.unlink(missing_ok=True)
+        except (OSError, InvalidInput):
+            continue  # written over (or reported) when its file is written again
 
 
 def write_site(
@@ -162,6 +199,22 @@ def write_site(
     A file the previous build did not write as it is now is left alone (`edited`) unless `force`."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    _remove_partials(out, previous.journaled)
+    journal = WriteJournal(out / JOURNAL)
+    try:
+        summary = _write_files(out, pages, previous, current, journal, force=force)
+    finally:
+        journal.close()
+    try:
+        journal.finish()  # the manifest is in place
+    except OSError as exc:
+        raise FileSystemError.writing(out / JOURNAL, exc) from None
+    return summary
+
+
+def _write_files(
+    out: Path, pages: list[Page], previous: Manifest, current: Manifest, journal: WriteJournal, *, force: bool
+) -> WriteSummary:
     made: set[Path] = {out}
     summary = WriteSummary()
     files: dict[str, list[str]] = {}
@@ -178,7 +231,7 @@ def write_site(
             summary.unchanged += 1
             continue
         target = _safe_target(out, page.path)
-        if not force and not _ours(target, previous.recorded.get(page.path), sha):
+        if not force and not _ours(target, previous.ours(page.path), sha):
             summary.edited.append(page.path)
             recorded = previous.recorded.get(page.path)
             if recorded is not None:  # still ours: checked again by the next build
@@ -186,12 +239,16 @@ def write_site(
             else:  # not ours: no later build removes it
                 del files[page.path]
             continue
+        try:
+            journal.add(page.path, sha)  # listed before it is written
+        except OSError as exc:
+            raise FileSystemError.writing(target, exc) from None
         _write(out, target, data, made)
         summary.written.append(page.path)
     for path in sorted(set(previous.files) - set(files) - set(summary.edited)):
         target = _safe_target(out, path)
-        recorded = previous.recorded.get(path)
-        if not force and recorded is not None and _sha_of(target) not in (None, recorded):
+        ours = previous.ours(path)
+        if not force and ours and _sha_of(target) not in (None, *ours):
             summary.edited.append(path)  # edited by hand since: left there, and no longer ours
             continue
         target.unlink(missing_ok=True)
