@@ -72,11 +72,11 @@ def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
     assert again.exit_code == 0, again.stderr
 
 
-def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
-    """bob assigns his post to carol and keeps the transaction open: the assignment trigger
-    holds carol's role (her first assignment makes her an assignee). Her ban fails after the
-    admin lock timeout (5 s) with a one-line "try again", instead of waiting as long as bob
-    likes; it works once he lets go."""
+def test_a_ban_does_not_wait_for_an_assignment_another_account_keeps_open(cli, signed_up, db):
+    """bob assigns his post to carol and keeps the transaction open. Until 0110 the assignment
+    trigger granted carol the assignee group inside bob's transaction, locking her role, so her
+    ban waited for bob (and failed after the admin lock timeout); now nothing is granted on an
+    assignment, and the ban goes through at once."""
     cli("auth", "signup", "--email", "carol@example.com", "--password-stdin", input=PASSWORD + "\n")
     carol = cli("auth", "whoami", "--json").json()["id"]
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
@@ -90,9 +90,9 @@ def test_a_ban_does_not_hang_on_a_lock_the_account_holds(cli, signed_up, db):
             (carol,),
         )
         started = time.monotonic()
-        assert "try again" in one_line_error(cli("admin", "users", "ban", "carol@example.com"), 5)
-        assert 4 < time.monotonic() - started < 20
-    assert cli("admin", "users", "ban", "carol@example.com").exit_code == 0
+        banned = cli("admin", "users", "ban", "carol@example.com")
+        assert banned.exit_code == 0, banned.stderr
+        assert time.monotonic() - started < 4  # under the admin lock timeout (5 s): nothing waited
 
 
 def test_an_account_holding_its_own_row_cannot_outlast_its_ban(cli, signed_up, db, make_user, superuser):
