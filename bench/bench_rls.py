@@ -18,8 +18,8 @@ Each superuser twin is the same statement with the owner's filter written out, a
 must admit exactly the rows the policies admit: the own lists, `blogs_show`, the
 revisions and `dashboard_stats` read only the user's own rows (their posts' tag links and
 tags are all theirs, so the twin sees the same tags); the feed's twin adds the published
-posts and, when the account's role is in blogster_assignees (0093), the posts assigned to
-it, as the blogs policies do. dashboard_stats' twin also names the account on the three
+posts and, when the account's role is in blogster_assignees (0093; every account since 0110),
+the posts assigned to it, as the blogs policies do. dashboard_stats' twin also names the account on the three
 tables the view leaves to their owner-only policies (0095), and the benchmark stops when
 the twin's answer differs from the user's. `dashboard_figures`' twin is the same statement
 with the literal id for `(select auth.uid())` and dashboard_stats' twin for the view, checked
@@ -111,7 +111,7 @@ ASSIGNED_ARM = " or id = any (array(select t.blog_id from public.team_collaborat
 
 def feed_twin(conn: psycopg.Connection, role: str, literal: str) -> str:
     """The feed's superuser twin for `role`: with the assignment arm when the assignee
-    policy applies to it (membership of blogster_assignees, 0093)."""
+    policy applies to it (membership of blogster_assignees, 0093; every account's since 0110)."""
     member = conn.execute(
         "select to_regrole('blogster_assignees') is null or pg_has_role(%s, 'blogster_assignees', 'USAGE')", (role,)
     ).fetchone()[0]
