@@ -247,7 +247,7 @@ def revisions(
     """
     from blogster_cli.services import documentation
 
-    records = output.to_plain(documentation.revisions(acting_user(), slug=slug))
+    records = [output.fields(r) for r in documentation.revisions(acting_user(), slug=slug)]
     show_list(
         records, ["number", "created_at", "version", "characters"], fmt=fmt, json=json, limit=limit, id_key="number"
     )

@@ -62,7 +62,7 @@ def list_newsletters(
     """
     from blogster_cli.services import newsletters
 
-    rows = [output.to_plain(r) for r in newsletters.list_newsletters(acting_user())]
+    rows = [output.fields(r) for r in newsletters.list_newsletters(acting_user())]
     show_list(rows, ["id", "subject_line", "status", "recipient_count", "created_at"], fmt=fmt, json=json, limit=limit)
 
 
@@ -265,7 +265,7 @@ def subscribers_list(
     """
     from blogster_cli.services import newsletters
 
-    rows = [output.to_plain(r) for r in newsletters.list_subscribers(acting_user())]
+    rows = [output.fields(r) for r in newsletters.list_subscribers(acting_user())]
     show_list(rows, ["email", "name", "subscribed", "created_at"], fmt=fmt, json=json, limit=limit, id_key="email")
 
 

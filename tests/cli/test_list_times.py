@@ -23,14 +23,24 @@ def json_column(cli, command: tuple[str, ...], column: str) -> list[str]:
     return [row[column] for row in cli(*command, "--json").json()]
 
 
-def test_lists_show_times_in_the_configured_timezone(cli, signed_up, superuser):
+def test_lists_show_times_in_the_configured_timezone(cli, signed_up, superuser, tmp_path):
     window = ("admin", "maintenance", "schedule", "--title", "Upgrade", "--start", "2030-01-05 02:00")
     assert cli(*window, "--end", "2030-01-05 03:00", env=TOKYO).exit_code == 0
     assert cli("flags", "create", "new-editor").exit_code == 0
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "index.md").write_text("# Help\n")
+    assert cli("docs", "import", str(tmp_path / "help")).exit_code == 0
+    (tmp_path / "readers.csv").write_text("email,name\nreader@example.com,Reader\n")
+    assert cli("newsletter", "subscribers", "import", str(tmp_path / "readers.csv")).exit_code == 0
+    assert cli("posts", "new", "Letter", "--status", "published", input="Words.\n").exit_code == 0
+    assert cli("newsletter", "create", "--subject", "News", "--blogs", "letter").exit_code == 0
     lists = {
         ("admin", "maintenance", "list"): ["start_time", "end_time"],
         ("flags", "log"): ["created_at"],
         ("notifications", "list"): ["created_at"],  # the maintenance window's notification
+        ("docs", "revisions", "index"): ["created_at"],
+        ("newsletter", "subscribers", "list"): ["created_at"],
+        ("newsletter", "list"): ["created_at"],
     }
     for command, columns in lists.items():
         for column in columns:
