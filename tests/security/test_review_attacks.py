@@ -156,6 +156,19 @@ def test_an_approval_does_not_cover_what_the_author_changed_after_it(db, team, s
     assert status_of(superuser, post) == "draft"
 
 
+@pytest.mark.parametrize("markdown", ["", " \n\t "])
+def test_an_approver_cannot_publish_an_empty_post_by_raw_sql(db, team, superuser, markdown):
+    """0113: review_publish refuses a post with no content, as every other way of publishing does
+    (the CLI checked it first; the approver's own login called the function and published it)."""
+    post = team["posts"]["private"]
+    superuser.execute("update public.blogs set content = jsonb_build_object('markdown', %s::text) where id = %s",
+                      (markdown, post))  # fmt: skip
+    assignment = approved_with_publishing(db, team)
+    with pytest.raises(psycopg.errors.CheckViolation, match="cannot be published"):
+        run(db, team["grace"], "select public.review_publish(%s)", (assignment,))
+    assert status_of(superuser, post) == "draft"
+
+
 def test_an_approval_publishes_once_and_not_after_the_author_takes_the_post_down(db, team, superuser):
     """0097: the approver publishes; the author unpublishes; the same approval cannot put it back."""
     assignment, post = approved_with_publishing(db, team), team["posts"]["private"]
