@@ -392,6 +392,12 @@ def run_due(
         )
     for note in report.notes:
         output.message(f"note: {note}")
+    if report.site_files_left:
+        shown = ", ".join(report.site_files_left[:3]) + (" ..." if len(report.site_files_left) > 3 else "")
+        output.message(
+            f"note: the site rebuild left {len(report.site_files_left)} file(s) it did not write or that were"
+            f" edited since: {shown} (blogster site build --force overwrites them)"
+        )
     for problem in report.errors:
         output.error(problem)
     if report.errors:

@@ -58,6 +58,8 @@ class DueReport:
     newsletters_sent: list[SendReport] = field(default_factory=list)
     site_rebuilt: bool = False
     site_files_written: int = 0
+    site_files_left: list[str] = field(default_factory=list)
+    """Files in the site folder the rebuild left as they are (edited by hand, or not its own)."""
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Said, not failed: a post stored scheduled with no time, which is skipped."""
@@ -184,9 +186,12 @@ def _preview(acting: ActingUser, report: DueReport) -> DueReport:
 
 
 def _site_lags(out: Path, live: int) -> bool:
-    """The output folder was built, but with fewer or more posts than are live now (a run killed before its build)."""
-    from blogster_cli.services.site_files import MANIFEST, load_manifest
+    """The output folder was built, but with fewer or more posts than are live now (a run killed
+    before its build), or a build of it was cut short (its journal is left, even a first one's)."""
+    from blogster_cli.services.site_files import JOURNAL, MANIFEST, load_manifest
 
+    if (out / JOURNAL).exists():
+        return True
     return (out / MANIFEST).exists() and len(load_manifest(out).posts) != live
 
 
@@ -200,6 +205,7 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
         return
     report.site_rebuilt = True
     report.site_files_written = built.written
+    report.site_files_left = list(built.edited)
 
 
 def next_change(acting: ActingUser, *, now: datetime | None = None) -> tuple[str, datetime] | None:

@@ -227,3 +227,36 @@ def test_run_due_and_the_workers_publish_due_at_once_publish_each_post_once(db, 
     assert by_cron + by_workers == 500
     assert set(published_activity_counts(superuser).values()) == {1}
     assert superuser.execute("select distinct status::text from public.content_calendar").fetchall() == [("published",)]
+
+
+def test_a_rebuild_reports_the_files_it_left_and_a_cut_short_first_build_is_finished(
+    db, make_user, superuser, tmp_path
+):
+    """run-due's rebuild names the files it left alone (edited by hand since), as `site build`
+    does; and a first build cut short (only its journal there, no manifest yet) counts as lagging."""
+    from blogster_cli.services.site_files import JOURNAL
+
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    superuser.execute(
+        "insert into public.subdomain_settings (user_id, subdomain) values (%s, 'ada')"
+        " on conflict (user_id) do nothing",
+        (actor.user_id,),
+    )
+    scheduled_posts(superuser, actor.user_id, 1)
+    out = tmp_path / "public"
+    site = due_work.SiteTarget(out, "blogster.page", "UTC")
+    first = due_work.run_due(acting, site=site)
+    assert first.site_rebuilt and first.site_files_left == []
+    (out / "index.html").write_text("edited by hand")
+    scheduled_posts(superuser, actor.user_id, 1, prefix="late")
+    report = due_work.run_due(acting, site=site)
+    assert report.site_rebuilt and report.site_files_left == ["index.html"]
+    assert (out / "index.html").read_text() == "edited by hand"
+
+    cut_short = tmp_path / "cut-short"
+    cut_short.mkdir()
+    (cut_short / JOURNAL).write_text("")  # what a first build killed before its first file leaves
+    report = due_work.run_due(acting, site=due_work.SiteTarget(cut_short, "blogster.page", "UTC"))
+    assert report.published == [] and report.site_rebuilt
+    assert (cut_short / "posts" / "late-1" / "index.html").exists() and not (cut_short / JOURNAL).exists()
