@@ -83,19 +83,41 @@ class Database:
         except psycopg.ProgrammingError as exc:  # a value libpq cannot use (connect_timeout=abc)
             raise ConfigError(f"the database URL: {_first_line(exc)}") from None
         except psycopg.OperationalError as exc:
-            if self.embedded is None or _timed_out(exc):
-                raise self._unavailable(exc) from None
-            self.embedded.ensure_running()
-            try:
-                conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
-            except psycopg.OperationalError as retry_exc:
-                raise self._unavailable(retry_exc) from None
+            conn = self._connect_after(exc, autocommit=autocommit, **overrides)
         problem = server_version_problem(conn.info.server_version)
         if problem:
             conn.close()
             raise ConfigError(problem)
         read_out_of_range_dates_as_bounds(conn)
         return conn
+
+    def _connect_after(self, exc: Exception, *, autocommit: bool, **overrides: Any) -> psycopg.Connection:
+        """Retries a failed connect once per remedy that applies: the embedded server started, or
+        a restore killed between its renames finished (the database is missing: db/database_swap.py)."""
+        import psycopg
+
+        tried: set[str] = set()
+        while True:
+            remedy = self._remedy(exc, tried)
+            if remedy is None:
+                raise self._unavailable(exc) from None
+            tried.add(remedy)
+            try:
+                return psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
+            except psycopg.OperationalError as retry_exc:
+                exc = retry_exc
+
+    def _remedy(self, exc: Exception, tried: set[str]) -> str | None:
+        if _timed_out(exc):
+            return None
+        if "swap" not in tried and f'database "{self.database_name}" does not exist' in str(exc):
+            from blogster_cli.db.database_swap import finish_interrupted_swap
+
+            return "swap" if finish_interrupted_swap(self) else None
+        if "server" not in tried and self.embedded is not None:
+            self.embedded.ensure_running()
+            return "server"
+        return None
 
     def _unavailable(self, exc: Exception) -> DatabaseUnavailable:
         where = "the embedded database" if self.embedded is not None else "the database"

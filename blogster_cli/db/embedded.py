@@ -42,6 +42,8 @@ ROOT_CLUSTERS = Path("/var/lib/blogster")
 HOME_TOKEN_FILE = "cluster-token"
 CLUSTER_TOKEN_FILE = "home-token"
 SET_ASIDE_PREFIX = "data.set-aside-"
+# How long a start waits for a killed postmaster's zombie to be reaped by its parent.
+ZOMBIE_WAIT_SECONDS = 30.0
 
 
 def package_install_dir() -> Path:
@@ -113,18 +115,41 @@ class EmbeddedServer:
         return self._postmaster_pid() is not None
 
     def _postmaster_pid(self) -> int | None:
-        try:
-            first_line = (self.data_dir / "postmaster.pid").read_text().splitlines()[0]
-            pid = int(first_line)
-        except (FileNotFoundError, PermissionError, IndexError, ValueError):
+        """The running postmaster's process id, or None: no pid file, no such process, or one
+        that has exited (a zombie, which os.kill still finds)."""
+        pid = self._recorded_pid()
+        if pid is None:
             return None
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return None
         except PermissionError:
-            return pid
-        return pid
+            pass
+        return None if _exited_unreaped(pid) else pid
+
+    def _recorded_pid(self) -> int | None:
+        try:
+            first_line = (self.data_dir / "postmaster.pid").read_text().splitlines()[0]
+            return int(first_line)
+        except (FileNotFoundError, PermissionError, IndexError, ValueError):
+            return None
+
+    def _wait_for_the_exited_postmaster(self) -> None:
+        """A killed postmaster stays a zombie until its parent (init, after pg_ctl exited) reaps it,
+        which takes seconds under some inits; PostgreSQL refuses to start while the process named
+        in postmaster.pid exists, so a start waits for it to be gone."""
+        import time
+
+        pid = self._recorded_pid()
+        deadline = time.monotonic() + ZOMBIE_WAIT_SECONDS
+        while pid is not None and _exited_unreaped(pid):
+            if time.monotonic() > deadline:
+                raise DatabaseUnavailable(
+                    f"the embedded server's last process ({pid}) has exited but its parent has not reaped it "
+                    f"in {ZOMBIE_WAIT_SECONDS:g}s; try again shortly"
+                )
+            time.sleep(0.02)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -304,6 +329,7 @@ class EmbeddedServer:
         )  # fmt: skip
 
     def _start(self) -> None:
+        self._wait_for_the_exited_postmaster()
         if running_as_root():
             self._prepare_root_layout()
         else:
@@ -335,6 +361,17 @@ class EmbeddedServer:
         shutil.rmtree(self.cluster_dir, ignore_errors=True)
         if self.socket_dir.parent == Path("/tmp"):
             shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+
+def _exited_unreaped(pid: int) -> bool:
+    """Whether `pid` is a zombie (exited, not yet reaped): its state in /proc/<pid>/stat on Linux.
+    Elsewhere, or once it is gone, False."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat.rsplit(")", 1)[-1].split()  # after the command name, which may hold spaces and ')'
+    return bool(fields) and fields[0] in ("Z", "X")
 
 
 def _read_token(path: Path) -> bytes | None:

@@ -1,4 +1,4 @@
-"""What a backup reads and a restore writes: table rows, sequences, account roles, databases.
+"""What a backup reads and a restore writes: table rows, sequences, account roles.
 
 Every statement here is composed by Blogster from names found in the live catalog; a
 backup file contributes only data (COPY rows, sequence values, role flags and SCRAM
@@ -140,21 +140,3 @@ def sync_assignee_roles(conn: psycopg.Connection) -> int:
     0093's definer, which holds the group WITH ADMIN OPTION); returns how many accounts it checked."""
     row = conn.execute("select internal.sync_assignee_roles()").fetchone()
     return int(row[0]) if row else 0
-
-
-def create_database(conn: psycopg.Connection, *, name: str) -> None:
-    from psycopg import sql
-
-    conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-
-
-def drop_database(conn: psycopg.Connection, *, name: str) -> None:
-    from psycopg import sql
-
-    conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-
-
-def rename_database(conn: psycopg.Connection, *, name: str, new_name: str) -> None:
-    from psycopg import sql
-
-    conn.execute(sql.SQL("alter database {} rename to {}").format(sql.Identifier(name), sql.Identifier(new_name)))

@@ -14,18 +14,19 @@ manifest, builds the schema from Blogster's own migrations (up to the backup's),
 the rows with COPY into tables named by the live catalog, and rebuilds account roles
 from validated data (names `u_<32 hex>` that belong to a restored account, flags,
 SCRAM verifiers). All of that happens in a scratch database; only when it has
-succeeded does it replace the current one, so a refused file changes nothing.
+succeeded does it replace the current one, so a refused file changes nothing, and the
+swap leaves a database to use whenever the restore is killed (db/database_swap.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import re
 import tarfile
 import tempfile
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from blogster_cli import __version__
-from blogster_cli.db import migrations
+from blogster_cli.db import database_swap, migrations
 from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.rows import scalar
@@ -53,9 +54,12 @@ FORMAT_1_MEMBERS = ("roles.sql", "database.dump")
 HASH_CHUNK = 1 << 20
 
 
+SUPERUSER_NEEDED = "{what} needs the administrator's connection (superuser), which sees every row"
+
+
 def _require_superuser(db: Database, what: str) -> None:
     if not db.login_is_superuser:
-        raise ConfigError(f"{what} needs the administrator's connection (superuser), which sees every row")
+        raise ConfigError(SUPERUSER_NEEDED.format(what=what))
 
 
 def _media_dir() -> Path:
@@ -366,36 +370,47 @@ def _restore_media(media: dict[str, Path]) -> None:
 
 
 def restore(db: Database, *, path: Path) -> RestoreSummary:
-    """Replaces the database with the backup's (after checking all of it), then migrates."""
-    _require_superuser(db, "restore")
+    """Replaces the database with the backup's (after checking all of it), migrated to this version.
+
+    The backup is loaded, its roles rebuilt, migrated and its images stored in a scratch
+    database first; only that complete copy is swapped in (db/database_swap.py), so a kill at
+    any moment leaves the database, or its complete replacement ready to be put in place. A
+    restore first finishes or clears what an interrupted one left."""
     path = path.expanduser().resolve()
     dbname = db.database_name
-    scratch_name = f"{dbname}_restore_{uuid.uuid4().hex[:8]}"
-    scratch_db = db.for_database(scratch_name)
-    maintenance = db.for_database("postgres")
-    with tempfile.TemporaryDirectory() as scratch:
+    if dbname == database_swap.MAINTENANCE_DATABASE:
+        raise ConfigError(f"restore cannot replace the {dbname} database, which it works from")
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn,
+    ):
+        if conn.info.parameter_status("is_superuser") != "on":
+            raise ConfigError(SUPERUSER_NEEDED.format(what="restore"))
+        database_swap.finish_interrupted(conn, dbname)
+        database_swap.drop_abandoned(conn, dbname)
         checked = _check_backup(path, Path(scratch))
-        with admin_connection(maintenance) as conn:
-            backup_data.create_database(conn, name=scratch_name)
+        swap = database_swap.begin(conn, dbname)
+        scratch_db = db.for_database(swap.loading)
         try:
             _load(scratch_db, checked, path)
-        except BaseException:
-            with admin_connection(maintenance) as conn:
-                backup_data.drop_database(conn, name=scratch_name)
-            raise
-        db.close()
-        with admin_connection(maintenance) as conn:
             with conn.transaction():
                 roles_created = _rebuild_roles(conn, checked.accounts)
-            backup_data.drop_database(conn, name=dbname)
-            backup_data.rename_database(conn, name=scratch_name, new_name=dbname)
-        _restore_media(checked.media)
-    reconcile_roles(db)
-    applied = migrations.apply(db)
-    with admin_unit_of_work(db) as conn:
-        # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
-        backup_data.sync_assignee_roles(conn)
-        accounts = scalar(conn.execute("select count(*) from auth.users"), int)
+            reconcile_roles(scratch_db)
+            applied = migrations.apply(scratch_db)
+            with admin_unit_of_work(scratch_db) as scratch_conn:
+                # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
+                backup_data.sync_assignee_roles(scratch_conn)
+                accounts = scalar(scratch_conn.execute("select count(*) from auth.users"), int)
+            _restore_media(checked.media)
+            scratch_db.close()
+            database_swap.mark_ready(conn, swap)
+        except BaseException:
+            scratch_db.close()
+            with contextlib.suppress(Exception):  # else left over: the next restore drops it, doctor lists it
+                database_swap.abandon(conn, swap)
+            raise
+        db.close()
+        database_swap.swap_in(conn, swap)
     return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
 
 

@@ -66,6 +66,7 @@ def _database_checks(ctx: AppContext) -> list[Check]:
         )
     except BlogsterError as exc:
         checks.append(Check("migrations", "fail", str(exc)))
+    checks += _restore_leftover_checks(ctx)
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
         kept = ctx.database.embedded.set_aside_copies()
@@ -96,6 +97,30 @@ def _database_checks(ctx: AppContext) -> list[Check]:
             )
         )
     return checks
+
+
+LEFTOVER_STAGES = {"restore": "half loaded", "ready": "loaded, never swapped in", "replaced": "the one it replaced"}
+
+
+def _restore_leftover_checks(ctx: AppContext) -> list[Check]:
+    """Databases an interrupted `db restore` left beside this one (db/database_swap.py)."""
+    from blogster_cli.db import database_swap
+
+    try:
+        found = database_swap.leftovers_of(ctx.database)
+    except BlogsterError:  # the maintenance database out of reach: the server check speaks for the server
+        return []
+    if not found:
+        return []
+    listed = ", ".join(f"{item.name} ({LEFTOVER_STAGES[item.stage]}, {item.size_bytes / 1e6:.0f} MB)" for item in found)
+    return [
+        Check(
+            "restore leftovers",
+            "warn",
+            f"an interrupted `blogster db restore` left: {listed}; the next restore drops them, "
+            'or drop them yourself (DROP DATABASE, in psql "$(blogster db dsn)")',
+        )
+    ]
 
 
 def _socket_check(ctx: AppContext) -> Check:

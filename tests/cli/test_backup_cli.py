@@ -33,3 +33,39 @@ def test_cli_round_trip_keeps_the_login_working(cli, signed_up, tmp_path):
     assert restored.exit_code == 0, restored.stderr
     assert cli("auth", "login", "--email", signed_up, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     assert "kept-across-restore" in cli("blogs", "list").stdout
+
+
+def test_restore_killed_between_its_renames_leaves_every_command_working(cli, signed_up, db, tmp_path):
+    """The red team's kill: the database renamed aside, its replacement not yet in place. The next
+    command (here doctor, then the restore again) finds the complete copy put in place."""
+    from tests.killed_restore import restore_killed_at
+
+    cli("blogs", "new", "Kept across restore")
+    target = tmp_path / "all.blogster-backup"
+    assert cli("db", "backup", str(target)).exit_code == 0
+    cli("blogs", "new", "Written after the backup")
+    db.close()
+    restore_killed_at(db.conninfo, target, "between-renames")
+
+    doctor = cli("doctor", "--json")
+    assert doctor.exit_code == 0, doctor.stdout
+    assert "restore leftovers" not in {c["name"] for c in doctor.json()}
+    assert "written-after-the-backup" not in cli("blogs", "list").stdout
+    restored = cli("db", "restore", str(target), "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert "kept-across-restore" in cli("blogs", "list").stdout
+
+
+def test_doctor_lists_what_a_killed_restore_left_and_the_next_restore_drops_it(cli, signed_up, db, tmp_path):
+    from tests.killed_restore import restore_killed_at
+
+    target = tmp_path / "all.blogster-backup"
+    assert cli("db", "backup", str(target)).exit_code == 0
+    db.close()
+    restore_killed_at(db.conninfo, target, "loading")
+
+    checks = {c["name"]: c for c in cli("doctor", "--json").json()}
+    left = checks["restore leftovers"]
+    assert left["status"] == "warn" and f"{db.database_name}_restore_" in left["detail"], left
+    assert cli("db", "restore", str(target), "--yes").exit_code == 0
+    assert "restore leftovers" not in {c["name"] for c in cli("doctor", "--json").json()}

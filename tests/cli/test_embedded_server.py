@@ -1,12 +1,17 @@
 """The real entry point on a fresh BLOGSTER_HOME: quickstart starts a private embedded server."""
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +172,91 @@ def test_a_root_cluster_made_before_tokens_is_adopted_by_its_home(tmp_path):
             assert stat.S_IMODE((home / HOME_TOKEN_FILE).stat().st_mode) == 0o600
     finally:
         EmbeddedServer(home).destroy()
+
+
+def _wait_for_zombie(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+        assert time.monotonic() < deadline, "the process never exited"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="zombies are read from Linux's /proc")
+def test_a_postmaster_that_exited_but_is_not_yet_reaped_is_not_running(tmp_path):
+    server = EmbeddedServer(tmp_path / "home")
+    server.data_dir = tmp_path / "data"
+    server.data_dir.mkdir()
+    (server.data_dir / "postmaster.pid").write_text(f"{os.getpid()}\n{server.data_dir}\n")
+    assert server.is_running()  # a live process
+    child = os.fork()
+    if child == 0:
+        os._exit(0)
+    try:
+        _wait_for_zombie(child)
+        (server.data_dir / "postmaster.pid").write_text(f"{child}\n{server.data_dir}\n")
+        assert not server.is_running()
+    finally:
+        os.waitpid(child, 0)
+    assert not server.is_running()  # reaped: no such process
+
+
+PR_SET_CHILD_SUBREAPER = 36
+REAPED_AFTER_SECONDS = 5.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a subreaper is a Linux feature")
+def test_a_command_right_after_the_server_was_killed_restarts_it(tmp_path):
+    """The postmaster SIGKILLed, and its parent (init, in production) slow to reap it: the next
+    command waits for the zombie to go and starts the server, instead of failing with exit 7
+    for the seconds the zombie lasts. This test is the slow parent: as a subreaper it inherits
+    the postmaster (pg_ctl, its first parent, exits) and reaps it only after a while."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    home = tmp_path / "home"
+    home.mkdir()
+    server = EmbeddedServer(home)
+    postmaster, reaper = None, None
+    try:
+        server.ensure_running()
+        postmaster = server._postmaster_pid()
+        assert postmaster is not None and os.waitpid(postmaster, os.WNOHANG) == (0, 0)  # our child now
+        os.kill(postmaster, signal.SIGSTOP)  # forks nothing more while its processes are killed
+        processes = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == postmaster]
+        for pid in processes:
+            os.kill(pid, signal.SIGKILL)
+        os.kill(postmaster, signal.SIGKILL)
+        _wait_for_zombie(postmaster)
+        for pid in processes:  # reparented to us as it died: reaped at once; the postmaster is left a zombie
+            os.waitpid(pid, 0)
+        reaper = threading.Timer(REAPED_AFTER_SECONDS, os.waitpid, (postmaster, 0))
+        reaper.start()
+        started = time.monotonic()
+        result = blogster("db", "status", "--json", home=home)
+        assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started >= REAPED_AFTER_SECONDS - 1  # it waited for the zombie
+        reaper.join()
+        assert server.is_running() and server._postmaster_pid() != postmaster
+    finally:
+        if reaper is not None:
+            reaper.join()  # the zombie gone, or a stop would wait for it
+        elif postmaster is not None:
+            _reap(postmaster, os.WNOHANG)
+        restarted = server._postmaster_pid()
+        server.destroy()
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+        for pid in {postmaster, restarted} - {None}:
+            _reap(pid)  # stopped by destroy(): a postmaster that became our child is collected
+
+
+def _reap(pid: int, options: int = 0) -> None:
+    try:
+        os.waitpid(pid, options)
+    except ChildProcessError:  # not ours, or already collected
+        pass
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1

@@ -194,6 +194,8 @@ def test_server_killed_mid_import_then_rerun_imports_each_post_once(server, acco
         ready=lambda: count(server, "select count(*) from blogs where author_id = %s", mine) > 0,
     )  # fmt: skip
     assert_failed_as_unavailable(process)
+    if server.is_running():  # the command's other threads reconnected, which starts a killed server again
+        kill_server(server)
     # While it is down, a command on a server named by URL (which Blogster does not start) says so too.
     down = author.run("--database-url", server.url(), "blogs", "list")
     assert_failed_as_unavailable(down)

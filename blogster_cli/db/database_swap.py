@@ -1,0 +1,342 @@
+"""Replacing a database with a complete copy, so that a kill at any moment leaves one to use.
+
+`db restore` loads a backup into a scratch database and then swaps it in. Each step is one
+atomic catalog change, and the names say how far a restore got (`<db>` is the database's
+name, cut short with a hash of it when long):
+
+  <db>_restore_<id>    being loaded: incomplete
+  <db>_ready_<id>      loaded, migrated and complete: may replace <db>
+  <db>_replaced_<id>   the database it replaced, set aside until the new one is in place
+
+The swap renames <db> to its _replaced_ name, then the _ready_ one to <db>, then drops the
+_replaced_ one; at no moment is there neither a <db> nor a _ready_ copy to put in its place.
+From start to end the restore keeps a session on the maintenance database named
+`blogster restore <id> <db hash>` (a superuser's: no account can pose as one). While that
+session lives, the names with its id are the restore's own; once it is gone (a kill closes
+it) they are left over, and:
+
+- <db> missing, a _ready_ copy present: the kill fell between the two renames; renaming the
+  copy into place finishes the restore (`finish_interrupted`). The connection path does this
+  when <db> does not exist (db/connection.py), so every command, `doctor` and `restore`
+  itself find the database again;
+- <db> missing, only a _replaced_ one (not a state the swap makes): it is put back;
+- <db> present: the others are dropped by the next restore once no session uses them
+  (`drop_abandoned`), and `doctor` lists them (`leftovers`).
+
+DROP and ALTER DATABASE cannot run in a transaction: every function here takes an
+autocommit superuser connection to the maintenance database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from blogster_cli.errors import BlogsterError, Conflict
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from blogster_cli.db.connection import Database
+
+    Connection = psycopg.Connection[tuple[Any, ...]]
+
+MAINTENANCE_DATABASE = "postgres"
+OWNER_PREFIX = "blogster restore "
+STAGES = ("restore", "ready", "replaced")
+ID_HEX = 12
+MAX_NAME_BYTES = 63  # PostgreSQL's identifier limit (NAMEDATALEN - 1)
+STEM_BYTES = MAX_NAME_BYTES - len("_replaced_") - ID_HEX
+RENAME_ATTEMPTS = 20
+FINISH_WAIT_SECONDS = 10.0
+
+
+def _stem(database: str) -> str:
+    """The database's name, or for a long one its start and a hash, so every name fits."""
+    raw = database.encode()
+    if len(raw) <= STEM_BYTES:
+        return database
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    return raw[: STEM_BYTES - 9].decode(errors="ignore") + "_" + digest
+
+
+def _tag(database: str) -> str:
+    return hashlib.sha256(database.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One restore's names."""
+
+    database: str
+    id: str
+
+    def name(self, stage: str) -> str:
+        return f"{_stem(self.database)}_{stage}_{self.id}"
+
+    @property
+    def loading(self) -> str:
+        return self.name("restore")
+
+    @property
+    def ready(self) -> str:
+        return self.name("ready")
+
+    @property
+    def replaced(self) -> str:
+        return self.name("replaced")
+
+    @property
+    def owner(self) -> str:
+        """The application_name of the restore's session on the maintenance database."""
+        return f"{OWNER_PREFIX}{self.id} {_tag(self.database)}"
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A database an interrupted restore left behind."""
+
+    name: str
+    stage: str  # "restore" (half loaded), "ready" (never swapped in), "replaced" (the old one)
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    name: str
+    stage: str
+    id: str
+    oid: int
+
+
+# -- the catalog ---------------------------------------------------------------------------
+
+
+def _exists(conn: Connection, name: str) -> bool:
+    return conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone() is not None
+
+
+def _found(conn: Connection, database: str) -> list[_Found]:
+    """The swap names of `database`, newest first."""
+    pattern = re.compile(rf"^{re.escape(_stem(database))}_({'|'.join(STAGES)})_([0-9a-f]{{{ID_HEX}}})$")
+    found = []
+    for name, oid in conn.execute("select datname, oid::bigint from pg_database order by oid desc").fetchall():
+        match = pattern.match(name)
+        if match:
+            found.append(_Found(name, match.group(1), match.group(2), int(oid)))
+    return found
+
+
+def _owners(conn: Connection) -> dict[str, tuple[int, str]]:
+    """Running restores: their id -> (server process, database tag), from superusers' sessions only."""
+    rows = conn.execute(
+        "select a.application_name, a.pid from pg_stat_activity a join pg_roles r on r.oid = a.usesysid"
+        " where r.rolsuper and a.application_name like %s and a.pid <> pg_backend_pid()",
+        (OWNER_PREFIX + "%",),
+    ).fetchall()
+    owners = {}
+    for application_name, pid in rows:
+        parts = str(application_name)[len(OWNER_PREFIX) :].split(" ")
+        if len(parts) == 2:
+            owners[parts[0]] = (int(pid), parts[1])
+    return owners
+
+
+def _sessions_on(conn: Connection, name: str) -> int:
+    row = conn.execute(
+        "select count(*) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()", (name,)
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _end_sessions(conn: Connection, name: str) -> None:
+    """Ends every other session on `name`, waiting up to 5 s for each to go."""
+    conn.execute(
+        "select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
+        (name,),
+    )
+
+
+def _rename(conn: Connection, name: str, new_name: str) -> None:
+    """ALTER DATABASE ... RENAME, which needs the database to itself: sessions on it are ended
+    first, and a session that connects in between only costs another attempt."""
+    import psycopg
+    from psycopg import sql
+
+    for attempt in range(RENAME_ATTEMPTS):
+        _end_sessions(conn, name)
+        try:
+            conn.execute(
+                sql.SQL("alter database {} rename to {}").format(sql.Identifier(name), sql.Identifier(new_name))
+            )
+            return
+        except psycopg.errors.ObjectInUse:
+            if attempt == RENAME_ATTEMPTS - 1:
+                raise Conflict(f"database {name} stayed in use by other sessions; try again") from None
+            time.sleep(0.05)
+
+
+def _drop(conn: Connection, name: str, *, force: bool) -> bool:
+    """Drops `name`; without `force`, only if no session uses it. Returns whether it is gone."""
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL("drop database if exists {}").format(sql.Identifier(name))
+    if force:
+        statement += sql.SQL(" with (force)")
+    elif _sessions_on(conn, name):
+        return False
+    try:
+        conn.execute(statement)
+    except psycopg.errors.ObjectInUse:  # a session connected after the check: it is not abandoned
+        return False
+    return True
+
+
+# -- a restore's steps ---------------------------------------------------------------------
+
+
+def begin(conn: Connection, database: str) -> Swap:
+    """Names this session as a new restore's owner and creates its scratch database; refuses
+    while another restore of `database` runs."""
+    from psycopg import sql
+
+    tag = _tag(database)
+    running = [pid for pid, owner_tag in _owners(conn).values() if owner_tag == tag]
+    if running:
+        raise Conflict(
+            f"another restore of database {database} is running (server process {running[0]}); wait for it to finish"
+        )
+    swap = Swap(database, uuid.uuid4().hex[:ID_HEX])
+    conn.execute("select set_config('application_name', %s, false)", (swap.owner,))
+    conn.execute(sql.SQL("create database {}").format(sql.Identifier(swap.loading)))
+    return swap
+
+
+def mark_ready(conn: Connection, swap: Swap) -> None:
+    """The scratch database is complete: from here on it may replace the database."""
+    _rename(conn, swap.loading, swap.ready)
+
+
+def abandon(conn: Connection, swap: Swap) -> None:
+    """Drops the restore's scratch database, whichever stage it reached (a failed restore)."""
+    for name in (swap.loading, swap.ready):
+        _drop(conn, name, force=True)
+
+
+def swap_in(conn: Connection, swap: Swap) -> None:
+    """Puts the ready copy in the database's place and drops the one it replaces. A failure
+    between the renames puts the old one back; a kill there is finished by `finish_interrupted`."""
+    had_one = _exists(conn, swap.database)
+    if had_one:
+        _rename(conn, swap.database, swap.replaced)
+    try:
+        _rename(conn, swap.ready, swap.database)
+    except BaseException:
+        if had_one and not _exists(conn, swap.database):
+            _rename(conn, swap.replaced, swap.database)
+        raise
+    if had_one:
+        _drop(conn, swap.replaced, force=True)
+
+
+# -- after a kill --------------------------------------------------------------------------
+
+
+def finish_interrupted(conn: Connection, database: str, *, wait_seconds: float = FINISH_WAIT_SECONDS) -> bool:
+    """When `database` does not exist, puts in its place what an interrupted restore left: its
+    complete copy (finishing the restore), else the database it had set aside. A restore still
+    running is given `wait_seconds` to finish its own swap. Returns whether `database` exists."""
+    deadline = time.monotonic() + wait_seconds
+    while not _exists(conn, database):
+        found = _found(conn, database)
+        owners = _owners(conn)
+        if any(item.id in owners for item in found) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a live restore between its renames: it finishes its own swap
+            continue
+        abandoned = [item for item in found if item.id not in owners]
+        replaced_ids = {item.id for item in abandoned if item.stage == "replaced"}
+        ready = sorted(
+            (item for item in abandoned if item.stage == "ready"),
+            key=lambda item: (item.id in replaced_ids, item.oid),
+            reverse=True,
+        )
+        if ready:
+            _rename(conn, ready[0].name, database)
+            _drop(conn, Swap(database, ready[0].id).replaced, force=False)
+            return True
+        replaced = [item for item in abandoned if item.stage == "replaced"]
+        if not replaced:
+            return False
+        _rename(conn, replaced[0].name, database)
+        return True
+    return True
+
+
+def drop_abandoned(conn: Connection, database: str) -> list[str]:
+    """Drops what interrupted restores left beside an existing `database` (their half-loaded
+    and never swapped-in copies, a database already replaced), each only once no session uses
+    it; returns the names dropped. Run by a restore before it starts its own."""
+    if not _exists(conn, database):
+        return []
+    owners = _owners(conn)
+    found = [item for item in _found(conn, database) if item.id not in owners]
+    unswapped = {item.id for item in found if item.stage == "ready"}
+    dropped = []
+    for item in found:
+        if item.stage == "replaced" and item.id in unswapped:
+            continue  # both halves of a swap beside a database someone made: for a person to judge
+        if _drop(conn, item.name, force=False):
+            dropped.append(item.name)
+    return dropped
+
+
+def leftovers(conn: Connection, database: str) -> list[Leftover]:
+    """What interrupted restores of `database` left (none of a restore still running)."""
+    owners = _owners(conn)
+    return [
+        Leftover(item.name, item.stage, _size(conn, item.oid))
+        for item in _found(conn, database)
+        if item.id not in owners
+    ]
+
+
+def _size(conn: Connection, oid: int) -> int:
+    row = conn.execute("select pg_database_size(%s::oid)", (oid,)).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+# -- entry points for other layers ---------------------------------------------------------
+
+
+def finish_interrupted_swap(db: Database) -> bool:
+    """For the connection path, when `db`'s database does not exist: finishes a restore killed
+    mid-swap (see `finish_interrupted`). Returns whether a retry may now connect; False also
+    when the login may not rename databases or the maintenance database is out of reach."""
+    import psycopg
+
+    if db.database_name == MAINTENANCE_DATABASE:
+        return False
+    try:
+        with db.for_database(MAINTENANCE_DATABASE).connect() as conn:
+            if conn.info.parameter_status("is_superuser") != "on":
+                return False
+            return finish_interrupted(conn, db.database_name)
+    except (psycopg.Error, BlogsterError):
+        return False
+
+
+def leftovers_of(db: Database) -> list[Leftover]:
+    """`leftovers` of `db`'s database, for doctor; none when the login is not a superuser."""
+    from blogster_cli.db.errors import translated_errors
+
+    if db.database_name == MAINTENANCE_DATABASE:
+        return []
+    with translated_errors(), db.for_database(MAINTENANCE_DATABASE).connect() as conn:
+        if conn.info.parameter_status("is_superuser") != "on":
+            return []
+        return leftovers(conn, db.database_name)

@@ -1,0 +1,129 @@
+"""A restore killed (SIGKILL) at any step leaves a database to use, holding the old data or,
+once the copy was complete and the old one set aside, the backup's; running the restore again
+completes it and leaves no scratch database behind. The names of a restore still running are
+never touched (db/database_swap.py)."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from blogster_cli.db import database_swap
+from blogster_cli.errors import Conflict
+from blogster_cli.services import backup
+from tests.killed_restore import KILL_POINTS, restore_killed_at
+
+KEPT, LATER = "kept@example.com", "after-the-backup@example.com"
+
+
+def emails(db) -> set[str]:
+    with db.connect() as conn:
+        return {email for (email,) in conn.execute("select email from auth.users")}
+
+
+def beside(server_conninfo: str, db) -> list[str]:
+    """The databases named after `db`'s (a restore's scratch copies, the one it replaced)."""
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        rows = conn.execute(
+            "select datname from pg_database where starts_with(datname, %s) order by 1", (db.database_name + "_",)
+        )
+        return [name for (name,) in rows]
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_a_restore_killed_at_any_step_loses_nothing_and_a_rerun_completes_it(
+    db, make_user, server_conninfo, tmp_path, point
+):
+    make_user(KEPT)
+    archive = tmp_path / "all.blogster-backup"
+    backup.backup(db, path=archive)
+    make_user(LATER)
+    db.close()
+
+    restore_killed_at(db.conninfo, archive, point)
+
+    # A plain connection finds a database: before the swap the old one, after it the backup's
+    # (killed between the renames, the connection itself puts the complete copy in place).
+    swapped = point in ("between-renames", "after-swap")
+    assert emails(db) == ({KEPT} if swapped else {KEPT, LATER})
+    if point != "between-renames":
+        assert beside(server_conninfo, db), "the killed restore left its scratch database"
+
+    result = backup.restore(db, path=archive)
+    assert result.accounts == 1
+    assert emails(db) == {KEPT}
+    assert beside(server_conninfo, db) == []
+
+
+def test_a_restore_still_running_keeps_its_names_and_blocks_a_second_one(db, server_conninfo):
+    name = db.database_name
+    owner = psycopg.connect(server_conninfo, autocommit=True)
+    swap = database_swap.begin(owner, name)
+    with psycopg.connect(server_conninfo, autocommit=True) as other:
+        assert database_swap.drop_abandoned(other, name) == []
+        assert database_swap.leftovers(other, name) == []
+        with pytest.raises(Conflict, match="another restore"):
+            database_swap.begin(other, name)
+        owner.close()  # the restore's process killed: its session ends
+        deadline = time.monotonic() + 10
+        while not database_swap.leftovers(other, name):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        (left,) = database_swap.leftovers(other, name)
+        assert (left.name, left.stage) == (swap.loading, "restore") and left.size_bytes > 0
+        assert database_swap.drop_abandoned(other, name) == [swap.loading]
+    assert beside(server_conninfo, db) == []
+
+
+def test_the_connection_path_waits_for_a_running_swap_and_finishes_an_abandoned_one(db, server_conninfo):
+    """Between a live restore's renames the database is missing: nothing is taken from it;
+    once its session is gone, the complete copy is put in place and the old one dropped."""
+    name = db.database_name
+    db.close()
+    owner = psycopg.connect(server_conninfo, autocommit=True)
+    swap = database_swap.begin(owner, name)
+    database_swap.mark_ready(owner, swap)
+    (ready_oid,) = owner.execute("select oid from pg_database where datname = %s", (swap.ready,)).fetchone()
+    database_swap._rename(owner, name, swap.replaced)
+    with psycopg.connect(server_conninfo, autocommit=True) as other:
+        assert not database_swap.finish_interrupted(other, name, wait_seconds=0.3)
+        assert beside(server_conninfo, db) == sorted([swap.ready, swap.replaced])
+    owner.close()
+    deadline = time.monotonic() + 10
+    while True:  # the owner's session may take a moment to end; until then the connect fails
+        try:
+            with db.connect() as conn:
+                assert conn.execute("select oid from pg_database where datname = current_database()").fetchone() == (
+                    ready_oid,
+                )
+            break
+        except Exception:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert beside(server_conninfo, db) == []
+
+
+def test_restore_needs_a_superuser_login_and_touches_nothing_without_one(db, make_user, tmp_path):
+    from psycopg.conninfo import make_conninfo
+
+    from blogster_cli.db.connection import Database
+    from blogster_cli.errors import ConfigError
+
+    make_user(KEPT)
+    archive = tmp_path / "all.blogster-backup"
+    backup.backup(db, path=archive)
+    alice = make_user(login_password="alice-login-pw")
+    as_alice = Database(make_conninfo(db.conninfo, user=alice.role_name, password="alice-login-pw"))
+    with pytest.raises(ConfigError, match="superuser"):
+        backup.restore(as_alice, path=archive)
+    assert emails(db) == {KEPT, alice.email}
+
+
+def test_every_name_fits_postgresql_even_for_a_long_database_name():
+    long_name = "blogster_" + "x" * 54  # 63 bytes, the most PostgreSQL allows
+    swap = database_swap.Swap(long_name, "0" * database_swap.ID_HEX)
+    names = {swap.loading, swap.ready, swap.replaced}
+    assert len(names) == 3 and all(len(n.encode()) <= 63 for n in names)
+    assert database_swap.Swap("blogster", "1" * database_swap.ID_HEX).ready == "blogster_ready_111111111111"
