@@ -167,15 +167,20 @@ def test_a_run_killed_mid_publish_leaves_nothing_half_done_and_the_rerun_finishe
     assert set(published_activity_counts(superuser).values()) == {1}
 
 
-def test_a_run_killed_after_publishing_is_finished_by_the_next(db, make_user, superuser, tmp_path):
-    """Entries and the site catch up with posts published by a run that died before those steps."""
+def account_with_a_site(db, make_user, superuser):
+    """A new account with a site address (the rebuilds need one): its Actor and ActingUser."""
     actor = make_user()
-    acting = ActingUser(db, actor)
     superuser.execute(
         "insert into public.subdomain_settings (user_id, subdomain) values (%s, 'ada')"
         " on conflict (user_id) do nothing",
         (actor.user_id,),
     )
+    return actor, ActingUser(db, actor)
+
+
+def test_a_run_killed_after_publishing_is_finished_by_the_next(db, make_user, superuser, tmp_path):
+    """Entries and the site catch up with posts published by a run that died before those steps."""
+    actor, acting = account_with_a_site(db, make_user, superuser)
     scheduled_posts(superuser, actor.user_id, 2)
     superuser.execute(
         "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
@@ -236,13 +241,7 @@ def test_a_rebuild_reports_the_files_it_left_and_a_cut_short_first_build_is_fini
     does; and a first build cut short (only its journal there, no manifest yet) counts as lagging."""
     from blogster_cli.services.site_files import JOURNAL
 
-    actor = make_user()
-    acting = ActingUser(db, actor)
-    superuser.execute(
-        "insert into public.subdomain_settings (user_id, subdomain) values (%s, 'ada')"
-        " on conflict (user_id) do nothing",
-        (actor.user_id,),
-    )
+    actor, acting = account_with_a_site(db, make_user, superuser)
     scheduled_posts(superuser, actor.user_id, 1)
     out = tmp_path / "public"
     site = due_work.SiteTarget(out, "blogster.page", "UTC")
