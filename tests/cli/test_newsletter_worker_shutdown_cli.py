@@ -10,32 +10,12 @@ import subprocess
 import sys
 import time
 
+from tests.cli.test_social_posting_cli import due_newsletter
 from tests.smtp_server import smtp_server
 
 READERS = 30
 SIGNAL_AT = 4  # the message the server holds when the worker is told to stop
 MAIL_S = 0.3  # each message takes this long: the whole send would outlast the worker's grace period
-
-
-def _due_newsletter(cli, tmp_path) -> str:
-    path = tmp_path / "post.md"
-    path.write_text("---\ntitle: Shell basics\n---\nUse **tmux**.\n")
-    assert cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "shell-basics").exit_code == 0
-    made = cli("newsletter", "create", "--blogs", "shell-basics", "--subject", "This week", "--json")
-    assert made.exit_code == 0, made.stderr
-    readers = tmp_path / "readers.csv"
-    readers.write_text("email\n" + "".join(f"reader{n}@example.com\n" for n in range(READERS)))
-    newsletter_id: str = made.json()["id"]
-    scheduled = cli("newsletter", "send", newsletter_id, "--to", str(readers), "--at", "2099-01-01 09:00")
-    assert scheduled.exit_code == 0, scheduled.stderr
-    import psycopg
-
-    with psycopg.connect(os.environ["BLOGSTER_DATABASE_URL"], autocommit=True) as conn:
-        conn.execute(
-            "update public.email_newsletters set scheduled_time = now() - interval '1 minute' where id = %s",
-            (newsletter_id,),
-        )
-    return newsletter_id
 
 
 def _defer_send(db) -> None:
@@ -48,7 +28,7 @@ def _defer_send(db) -> None:
 
 
 def test_sigterm_stops_a_send_between_mails_records_it_and_the_next_run_mails_the_rest(cli, signed_up, db, tmp_path):
-    newsletter_id = _due_newsletter(cli, tmp_path)
+    newsletter_id = due_newsletter(cli, tmp_path, readers=READERS)
     _defer_send(db)
     with smtp_server() as (recorder, smtp_url):
         env = {**os.environ, "BLOGSTER_SMTP_URL": smtp_url}

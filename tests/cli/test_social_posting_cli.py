@@ -139,17 +139,17 @@ def test_a_refused_token_marks_the_post_failed_without_showing_the_token(cli, si
     assert statuses(cli)[post] == ("failed", None) and x.posts == []
 
 
-def _due_newsletter(cli, tmp_path) -> str:
-    """A newsletter of a published post, scheduled in the past for two readers."""
+def due_newsletter(cli, tmp_path, readers: int = 2) -> str:
+    """A newsletter of a published post, scheduled in the past for `readers` readers."""
     path = tmp_path / "post.md"
     path.write_text("---\ntitle: Shell basics\n---\nUse **tmux**.\n")
     assert cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "shell-basics").exit_code == 0
     made = cli("newsletter", "create", "--blogs", "shell-basics", "--subject", "This week", "--json")
     assert made.exit_code == 0, made.stderr
-    readers = tmp_path / "readers.csv"
-    readers.write_text("email\nreader0@example.com\nreader1@example.com\n")
+    listed = tmp_path / "readers.csv"
+    listed.write_text("email\n" + "".join(f"reader{n}@example.com\n" for n in range(readers)))
     newsletter_id: str = made.json()["id"]
-    assert cli("newsletter", "send", newsletter_id, "--to", str(readers), "--at", "2099-01-01 09:00").exit_code == 0
+    assert cli("newsletter", "send", newsletter_id, "--to", str(listed), "--at", "2099-01-01 09:00").exit_code == 0
     backdate("email_newsletters", [newsletter_id])
     return newsletter_id
 
@@ -158,7 +158,7 @@ def test_run_due_posts_due_social_posts_and_sends_due_newsletters_once(cli, sign
     from tests.smtp_server import smtp_server
 
     ids = due_posts(cli)
-    newsletter_id = _due_newsletter(cli, tmp_path)
+    newsletter_id = due_newsletter(cli, tmp_path)
     with smtp_server() as (recorder, smtp_url):
         env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_SMTP_URL": smtp_url}
         dry = cli("calendar", "run-due", "--dry-run", "--json", env=env).json()
@@ -178,7 +178,7 @@ def test_run_due_posts_due_social_posts_and_sends_due_newsletters_once(cli, sign
 
 
 def test_run_due_without_smtp_reports_the_due_newsletter(cli, signed_up, tmp_path):
-    _due_newsletter(cli, tmp_path)
+    due_newsletter(cli, tmp_path)
     ran = cli("calendar", "run-due", "--json", env={"BLOGSTER_SMTP_URL": ""})
     assert ran.exit_code == 1 and "no SMTP server" in ran.stderr
     assert cli("newsletter", "list", "--json").json()[0]["status"] == "scheduled"
@@ -191,7 +191,7 @@ def test_the_workers_queue_posts_and_sends_what_is_due(cli, signed_up, x, db, tm
     from tests.smtp_server import smtp_server
 
     ids = due_posts(cli)
-    _due_newsletter(cli, tmp_path)
+    due_newsletter(cli, tmp_path)
     app = build_app(AppContext(database_url=db.conninfo), pool_size=1)
     with app.open():
         for task in ("post_social", "send_newsletters"):
