@@ -52,7 +52,10 @@ begin
   insert into internal.tag_creation_rates as r (account_id, day, created)
   values (me, today, added)
   on conflict (account_id) do update
-    set day = today, created = case when r.day = today then r.created + added else added end
+    -- A transaction begun before midnight (UTC) and committing after another of the next day
+    -- counts into that later day, never starting its count again (greatest, >=).
+    set day = greatest(r.day, today),
+        created = case when r.day >= today then r.created + added else added end
   returning r.created into made;
   if made > 10000 then
     raise exception 'you created 10,000 new tags today: tag with existing ones, or try again tomorrow'

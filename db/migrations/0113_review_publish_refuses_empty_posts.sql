@@ -3,7 +3,9 @@
 -- `blogster review approve --publish` checks the post in Python (content/rules.py: a title, a
 -- slug and some content) before calling review_publish, but an approver calling the function
 -- with its own login published a post with no content. The function now refuses such a post
--- itself (23514), in the words of the other publishing paths. The rest of the body is 0097's.
+-- itself (23514), in the words of the other publishing paths, taking as blank exactly what the
+-- Python rule strips (a red team published a post of no-break spaces, which [[:space:]] keeps).
+-- The rest of the body is 0097's.
 
 create or replace function public.review_publish(assignment uuid) returns uuid
 language plpgsql volatile security definer
@@ -12,6 +14,8 @@ as $$
 declare
   assigned public.team_collaboration;
   post public.blogs;
+  -- What Python's str.strip() removes (content/rules.py's test for "no content"), every one of them.
+  blank constant text := U&'\0009\000A\000B\000C\000D\001C\001D\001E\001F \0085\00A0\1680\2000\2001\2002\2003\2004\2005\2006\2007\2008\2009\200A\2028\2029\202F\205F\3000';
 begin
   select t.* into assigned from public.team_collaboration t where t.id = assignment and t.assigned_to = auth.uid() for update;
   if not found then
@@ -24,8 +28,8 @@ begin
     raise exception 'approve the post before publishing it' using errcode = '23514';
   end if;
   if exists (select 1 from public.blogs b where b.id = assigned.blog_id
-             and (b.title !~ '[^[:space:]]' or b.slug !~ '[^[:space:]]'
-                  or coalesce(b.content ->> 'markdown', '') !~ '[^[:space:]]')) then
+             and (pg_catalog.btrim(b.title, blank) = '' or pg_catalog.btrim(b.slug, blank) = ''
+                  or pg_catalog.btrim(coalesce(b.content ->> 'markdown', ''), blank) = '')) then
     raise exception 'the post cannot be published: it has no title, slug or content' using errcode = '23514';
   end if;
   update public.blogs b set status = 'published', published_at = pg_catalog.now()

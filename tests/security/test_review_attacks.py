@@ -156,7 +156,7 @@ def test_an_approval_does_not_cover_what_the_author_changed_after_it(db, team, s
     assert status_of(superuser, post) == "draft"
 
 
-@pytest.mark.parametrize("markdown", ["", " \n\t "])
+@pytest.mark.parametrize("markdown", ["", " \n\t ", "\u00a0\u2007\u202f\u3000"])
 def test_an_approver_cannot_publish_an_empty_post_by_raw_sql(db, team, superuser, markdown):
     """0113: review_publish refuses a post with no content, as every other way of publishing does
     (the CLI checked it first; the approver's own login called the function and published it)."""
@@ -480,6 +480,20 @@ def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselve
     assert notices() - before == 98
     lin_post = many[0]
     assign(db, ada, lin_post, team["lin"])  # other assignees are not limited by grace's count
+
+
+def test_the_daily_assignment_cap_holds_across_midnight(db, team, superuser):
+    """0114: a transaction begun before midnight (UTC) that finds the next day's count stored
+    adds to it instead of starting again (the same flaw a red team found in the tag cap)."""
+    ada, grace, posts = team["ada"], team["grace"], team["posts"]
+    superuser.execute(
+        "insert into internal.assignment_rates (author_id, assigned_to, day, created)"
+        " values (%s, %s, (now() at time zone 'UTC')::date + 1, 100)"
+        " on conflict (author_id, assigned_to) do update set day = excluded.day, created = excluded.created",
+        (ada.user_id, grace.user_id),
+    )
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="100 posts to that account today"):
+        assign(db, ada, posts["private"], grace)
 
 
 def test_an_author_moves_no_assignment_through_the_workflow_alone(db, team, superuser):

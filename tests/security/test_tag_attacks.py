@@ -60,6 +60,21 @@ def test_an_account_cannot_fill_the_shared_tag_table(db, superuser, make_user):
     assert tag_ids(db, mallory, ["tomorrow"]) == 1
 
 
+def test_a_transaction_begun_before_midnight_does_not_start_the_count_again(db, superuser, make_user):
+    """A red team held transactions open across midnight (UTC): one begun the day before found
+    the next day's count stored, took it for a new day and started at zero, so alternating old
+    and new transactions multiplied the cap. The count goes into the later day instead."""
+    mallory = make_user()
+    created_today(superuser, mallory, CAP)
+    superuser.execute("update internal.tag_creation_rates set day = day + 1 where account_id = %s", (mallory.user_id,))
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded, match=REFUSED):  # "today" is the stored day's eve
+        tag_ids(db, mallory, ["after-midnight"])
+    assert superuser.execute(
+        "select day - (now() at time zone 'UTC')::date, created from internal.tag_creation_rates where account_id = %s",
+        (mallory.user_id,),
+    ).fetchone() == (1, CAP)
+
+
 @pytest.mark.parametrize(
     "statement",
     [
