@@ -96,5 +96,5 @@ def schedule_list(json: bool = JSON_OPTION) -> None:
         output.print_json(rows)
     else:
         output.print_table(rows, ["publishes_at", "slug", "title"])
-    for note in publishing.untimed(scheduled):
+    for note in publishing.never_due(scheduled):
         output.message(f"note: {note}")

@@ -14,6 +14,12 @@ from blogster_cli.content.slugs import is_usable, slugify
 from blogster_cli.errors import InvalidInput
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+BLANK = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character str.strip() removes (str.isspace): what `publish_problems` takes as nothing,
+for SQL that must agree (btrim(text, BLANK) = '', as 0113's review_publish spells it)."""
 # Whitespace in titles, but for the no-break spaces (U+00A0, U+2007, U+202F).
 TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli.content.rules import BLANK
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -24,6 +26,8 @@ class ScheduledRow:
     title: str
     published_at: datetime | None
     """None only for a row stored scheduled without a time (before that was refused): never due."""
+    empty: bool = False
+    """No title, slug or content (stored by raw SQL; every command refuses it): never published."""
 
 
 @dataclass(frozen=True)
@@ -46,20 +50,30 @@ def set_publication(
     return cursor.rowcount == 1
 
 
+# A post with something to publish, as content/rules.publish_problems sees it.
+_PUBLISHABLE = (
+    "btrim(title, %(blank)s) <> '' and btrim(slug, %(blank)s) <> ''"
+    " and btrim(coalesce(content ->> 'markdown', ''), %(blank)s) <> ''"
+)
+
+
 def scheduled_own(conn: psycopg.Connection) -> list[ScheduledRow]:
     """My scheduled posts, soonest first; any stored without a time come last."""
     rows = conn.execute(
-        "select id, slug, title, published_at from public.blogs where author_id = auth.uid()"
-        " and status = 'scheduled' and deleted_at is null order by published_at nulls last, id"
+        f"select id, slug, title, published_at, not ({_PUBLISHABLE}) from public.blogs where author_id = auth.uid()"
+        " and status = 'scheduled' and deleted_at is null order by published_at nulls last, id",
+        {"blank": BLANK},
     ).fetchall()
     return [ScheduledRow(*r) for r in rows]
 
 
 def publish_due_own(conn: psycopg.Connection, *, now: datetime) -> list[DueRow]:
-    """Flips my scheduled posts whose time has come to published; a concurrent run skips rows already flipped."""
+    """Flips my scheduled posts whose time has come to published (not an empty one); a concurrent
+    run skips rows already flipped."""
     rows = conn.execute(
         "update public.blogs set status = 'published' where author_id = auth.uid() and status = 'scheduled'"
-        " and deleted_at is null and published_at <= %(now)s returning id, slug, title, published_at",
-        {"now": now},
+        f" and deleted_at is null and published_at <= %(now)s and {_PUBLISHABLE}"
+        " returning id, slug, title, published_at",
+        {"now": now, "blank": BLANK},
     ).fetchall()
     return [DueRow(*r) for r in rows]

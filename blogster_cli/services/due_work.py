@@ -105,7 +105,7 @@ def run_due(
     except BlogsterError as exc:
         report.errors.append(f"publishing: {exc}")
     try:
-        report.notes = publishing.untimed(publishing.schedule(acting))
+        report.notes = publishing.never_due(publishing.schedule(acting))
     except BlogsterError as exc:
         report.errors.append(f"publishing: {exc}")
     try:
@@ -175,9 +175,9 @@ def _preview(acting: ActingUser, report: DueReport) -> DueReport:
     report.published = [
         PublishedPost(r.id, r.slug, r.title, r.published_at)
         for r in scheduled
-        if r.published_at is not None and r.published_at <= report.now
+        if r.published_at is not None and r.published_at <= report.now and not r.empty
     ]
-    report.notes = publishing.untimed(scheduled)
+    report.notes = publishing.never_due(scheduled)
     with orm_unit_of_work(acting) as session:
         report.calendar_marked = calendar_rows.entries_of_posts_due(session, now=report.now)
         report.social_due = calendar_rows.due_social_posts(session, now=report.now)

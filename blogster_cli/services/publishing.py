@@ -129,7 +129,7 @@ def schedule(acting: ActingUser) -> list[ScheduledRow]:
 
 def publish_due(acting: ActingUser, *, now: datetime | None = None) -> list[DueRow]:
     """Publishes my scheduled posts whose time has come, each with its one `published` activity
-    (one stored scheduled without a time never comes due: `untimed` lists those)."""
+    (one stored scheduled without a time, or with nothing in it, never does: `never_due` lists those)."""
     with unit_of_work(acting) as conn:
         rows = publication_rows.publish_due_own(conn, now=now or datetime.now(UTC))
         activities.record_many(
@@ -142,11 +142,16 @@ def publish_due(acting: ActingUser, *, now: datetime | None = None) -> list[DueR
         return rows
 
 
-def untimed(rows: list[ScheduledRow]) -> list[str]:
-    """A note for each scheduled post stored without a time (refused now; rows from before stay)."""
-    return [
-        f"'{r.slug}' is scheduled with no time, so it is never published: give it one with"
-        f" `blogster publish {r.slug} --at TIME`"
-        for r in rows
-        if r.published_at is None
-    ]
+def never_due(rows: list[ScheduledRow]) -> list[str]:
+    """A note for each scheduled post that is never published: one stored without a time (refused
+    now; rows from before stay), or one with nothing to publish (stored by raw SQL)."""
+    notes = []
+    for r in rows:
+        if r.published_at is None:
+            notes.append(
+                f"'{r.slug}' is scheduled with no time, so it is never published: give it one with"
+                f" `blogster publish {r.slug} --at TIME`"
+            )
+        elif r.empty:
+            notes.append(f"'{r.slug}' is scheduled but has no title or content, so it is never published")
+    return notes

@@ -10,6 +10,8 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from blogster_cli.actors import ActingUser
 from blogster_cli.services import due_work, publishing
 
@@ -259,3 +261,22 @@ def test_a_rebuild_reports_the_files_it_left_and_a_cut_short_first_build_is_fini
     report = due_work.run_due(acting, site=due_work.SiteTarget(cut_short, "blogster.page", "UTC"))
     assert report.published == [] and report.site_rebuilt
     assert (cut_short / "posts" / "late-1" / "index.html").exists() and not (cut_short / JOURNAL).exists()
+
+
+@pytest.mark.parametrize("markdown", ["", "\u00a0\u3000\n"])
+def test_a_due_post_with_nothing_in_it_is_not_published_and_is_named(db, make_user, superuser, markdown):
+    """A scheduled post emptied by raw SQL (every command refuses one) came due and went live:
+    `publish` refuses it, so run-due and the workers leave it scheduled and say why."""
+    actor = make_user()
+    acting = ActingUser(db, actor)
+    scheduled_posts(superuser, actor.user_id, 1)
+    scheduled_posts(superuser, actor.user_id, 1, prefix="empty")
+    superuser.execute(
+        "update public.blogs set content = jsonb_build_object('markdown', %s::text) where slug = 'empty-1'", (markdown,)
+    )
+    preview = due_work.run_due(acting, dry_run=True)
+    assert [p.slug for p in preview.published] == ["due-1"]
+    report = due_work.run_due(acting)
+    assert [p.slug for p in report.published] == ["due-1"]
+    assert report.notes == ["'empty-1' is scheduled but has no title or content, so it is never published"]
+    assert statuses(superuser) == {"due-1": "published", "empty-1": "scheduled"}
