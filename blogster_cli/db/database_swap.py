@@ -212,7 +212,8 @@ def begin(conn: Connection, database: str) -> Swap:
             f"another restore of database {database} is running (server process {running[0]}); wait for it to finish"
         )
     swap = Swap(database, uuid.uuid4().hex[:ID_HEX])
-    conn.execute("select set_config('application_name', %s, false)", (swap.owner,))
+    # The session's name marks the restore as running for as long as it lives (not a role or a claim).
+    conn.execute(sql.SQL("set application_name = {}").format(sql.Literal(swap.owner)))
     conn.execute(sql.SQL("create database {}").format(sql.Identifier(swap.loading)))
     return swap
 
