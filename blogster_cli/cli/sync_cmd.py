@@ -29,15 +29,23 @@ def sync(
         False, "--watch", help="Keep running: sync within a second of any change; Ctrl-C stops."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; change nothing."),
+    adopt: bool = typer.Option(
+        False,
+        "--adopt",
+        help="Also write a file here for each post written in Blogster that is in no folder yet,"
+        " however old (imported posts never: they stay with the folder holding their file).",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Sync a folder of markdown files with your posts, both ways.
 
-    The first run links the folder and imports what is not there yet. Later runs update a
+    The first run links the folder and imports its files, writing none. Later runs update a
     post whose file changed, rewrite a file whose post changed (exactly as export writes
     it), trash the post of a deleted file and remove the file of a trashed post. A file
     and post that both changed is a conflict (exit 5): the database version is written
     beside the file as NAME.md.conflict; edit the file and sync again to resolve it.
+    A post written in Blogster after the first folder you linked gets a file there; older
+    ones only with --adopt. Posts imported from another folder or site are never written here.
     `blogster sync status` lists linked folders, changes waiting and conflicts
     (a folder named status: ./status).
 
@@ -56,14 +64,16 @@ def sync(
             output.print_table([vars(item) for item in folders], columns, title="Linked folders")
         return
     if watch:
-        _watch(acting, Path(folder), fmt, ctx.tzinfo, json)
+        _watch(acting, Path(folder), fmt, ctx.tzinfo, json, adopt)
         return
-    summary = sync_service.sync_folder(acting, directory=Path(folder), fmt=fmt, dry_run=dry_run, default_tz=ctx.tzinfo)
+    summary = sync_service.sync_folder(
+        acting, directory=Path(folder), fmt=fmt, dry_run=dry_run, default_tz=ctx.tzinfo, adopt=adopt
+    )
     _report(summary, json)
     _exit_for(summary)
 
 
-def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool) -> None:
+def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool, adopt: bool) -> None:
     import threading
 
     from blogster_cli.services import sync as sync_service
@@ -73,7 +83,7 @@ def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: b
     try:
         sync_service.watch(
             acting, directory=folder, fmt=fmt, default_tz=timezone,
-            on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop,
+            on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop, adopt=adopt,
         )  # fmt: skip
     except KeyboardInterrupt:
         stop.set()

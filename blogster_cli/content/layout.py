@@ -13,12 +13,25 @@ name the same files by different relative paths.
   -> `content/posts/a.md`); the same file imported from another folder of the same site
   (or from the same site moved or renamed) has a path that ends with it.
 - `site_root`: the site's own folder, where its static files are (`static/`, `public/`).
+- `site_generator`: the generator a site's root config names (the one function here that
+  reads files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or `config.*` has
+  `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none says so.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+Generator = Literal["hugo", "jekyll", "zola", "astro"]
+_CONFIG_BYTES = 1024 * 1024
+_ZOLA_KEY = re.compile(r"(?m)^[ \t]*(?:base_url|compile_sass|build_search_index|generate_feeds?)[ \t]*=")
+_HUGO_KEY = re.compile(r"(?mi)^[ \t]*[\"']?baseurl[\"']?[ \t]*[=:]")
+_ASTRO_CONFIGS = tuple(f"astro.config.{suffix}" for suffix in ("mjs", "js", "ts", "mts", "cjs", "cts"))
 
 LAYOUT_FOLDERS = ("content", "_posts", "_drafts")
 # The folder each dialect serves at the site's root, for links such as `/images/a.png`
@@ -72,3 +85,55 @@ def site_key(path: str) -> tuple[str, ...]:
     parts = PurePosixPath(path).parts
     start = layout_start(parts)
     return parts[start:] if start is not None else parts
+
+
+def _read_config(path: Path) -> str | None:
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            return handle.read(_CONFIG_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _generator_of(folder: Path) -> Generator | None:
+    if any((folder / name).is_file() for name in _ASTRO_CONFIGS):
+        return "astro"
+    if any((folder / name).is_file() for name in ("_config.yml", "_config.yaml")):
+        return "jekyll"
+    if any((folder / f"hugo.{suffix}").is_file() for suffix in ("toml", "yaml", "yml", "json")):
+        return "hugo"
+    toml = _read_config(folder / "config.toml")
+    if toml is not None:
+        try:
+            keys = set(tomllib.loads(toml))
+        except tomllib.TOMLDecodeError:
+            keys = None
+        if keys is not None:
+            if keys & {"base_url", "compile_sass", "build_search_index", "generate_feed", "generate_feeds"}:
+                return "zola"
+            if any(key.lower() == "baseurl" for key in keys):
+                return "hugo"
+        elif _ZOLA_KEY.search(toml):
+            return "zola"
+        elif _HUGO_KEY.search(toml):
+            return "hugo"
+    for name in ("config.yaml", "config.yml", "config.json"):
+        text = _read_config(folder / name)
+        if text is not None and _HUGO_KEY.search(text.replace("{", "\n")):
+            return "hugo"
+    return None
+
+
+def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
+    """The generator of the site the file at `root` + `relative` belongs to, by its root config
+    (module docstring): the site folder's (`site_root`), else the imported folder's."""
+    site = site_root(root, relative)
+    for folder in (site, tuple(root)) if site is not None else (tuple(root),):
+        if folder:
+            found = _generator_of(Path(*folder))
+            if found is not None:
+                return found
+    return None

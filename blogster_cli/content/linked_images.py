@@ -7,8 +7,13 @@ link their pictures by relative paths (`![](diagram.png)`, `<img src="./img/a.pn
 Import stores those files as media and links them as `media/<name>`, which the site build
 and export understand; this module finds the links and rewrites them, and does no I/O.
 
+Jekyll's Liquid links name a file by the site's address too: `{{ site.baseurl }}/assets/a.png`
+(after `{{ site.url }}` as well), `{{ "/assets/a.png" | relative_url }}` (or `absolute_url`)
+and `{% link assets/a.png %}` read as `/assets/a.png`; a Liquid link in another form is a
+link (`liquid`, with no `path`) that cannot be resolved.
+
 Not links to local files: URLs with a scheme (`https:`, `data:`), `//host/...`, anchors,
-template expressions (`{{ site.baseurl }}/...`, `{% ... %}`), and anything in fenced code.
+other template expressions (`${...}`), and anything in fenced code.
 """
 
 from __future__ import annotations
@@ -20,12 +25,18 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
-_INLINE = re.compile(r"(?P<lead>!\[(?P<alt>[^\]\n]*)\]\([ \t]*)(?P<target><[^>\n]*>|[^\s)]+)")
-_REFERENCE = re.compile(r"(?m)^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|\S+)")
+# A Liquid expression or tag (`{{ site.baseurl }}`, `{% link a.png %}`), then the rest of the link.
+_LIQUID_TARGET = r"(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\})+[^\s)]*"
+_INLINE = re.compile(r"(?P<lead>!\[(?P<alt>[^\]\n]*)\]\([ \t]*)(?P<target><[^>\n]*>|" + _LIQUID_TARGET + r"|[^\s)]+)")
+_REFERENCE = re.compile(r"(?m)^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|" + _LIQUID_TARGET + r"|\S+)")
 _ATTRIBUTE = re.compile(
-    r"(?P<lead>(?:<img\b|\{\{[<%][ \t]*figure\b)[^>\n]*?\bsrc[ \t]*=[ \t]*)(?P<quote>[\"'])(?P<target>[^\"'\n]*)(?P=quote)",
+    r"(?P<lead>(?:<img\b|\{\{[<%][ \t]*figure\b)[^>\n]*?\bsrc[ \t]*=[ \t]*)(?P<quote>[\"'])"
+    r"(?P<target>(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}|\{(?![{%])|(?!(?P=quote))[^{\n])*)(?P=quote)",
     re.IGNORECASE,
 )
+_SITE_VARIABLE = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
+_URL_FILTER = re.compile(r"\{\{-?\s*(?P<q>[\"'])(?P<path>[^\"'{}]*)(?P=q)\s*\|\s*(?:relative|absolute)_url\s*-?\}\}")
+_LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s{}%]+)\s*-?%\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
@@ -39,6 +50,7 @@ class ImageLink:
     path: str
     suffix: str
     alt: str | None
+    liquid: bool = False  # written with Liquid (Jekyll); `path` is "" when it cannot be resolved
 
     @property
     def rooted(self) -> bool:
@@ -50,6 +62,8 @@ def local_link(target: str, alt: str | None = None) -> ImageLink | None:
     """`target` as a link to a local file, or None (a URL, an anchor, a template...)."""
     bare = target[1:-1] if target.startswith("<") and target.endswith(">") else target
     bare = bare.strip()
+    if bare.startswith(("{{", "{%")):
+        return _liquid_link(target, bare, alt)
     if not bare or bare.startswith(("//", "#", "?", "{", "%", "$", "<")) or _SCHEME.match(bare):
         return None
     cut = min((bare.index(mark) for mark in "?#" if mark in bare), default=len(bare))
@@ -57,6 +71,22 @@ def local_link(target: str, alt: str | None = None) -> ImageLink | None:
     if not path or path.endswith("/") or "\x00" in path or "\\" in path:
         return None
     return ImageLink(target=target, path=path, suffix=bare[cut:], alt=alt or None)
+
+
+def _liquid_link(target: str, bare: str, alt: str | None) -> ImageLink:
+    """A Liquid link read as the site address it names (module docstring), else unresolved."""
+    rest = bare
+    while (variable := _SITE_VARIABLE.match(rest)) is not None:
+        rest = rest[variable.end() :]
+    if rest == bare or not rest.startswith("/"):
+        whole = _URL_FILTER.match(rest) or _LINK_TAG.match(rest)
+        if whole is None or (rest != bare and whole.re is _URL_FILTER):  # `{{ site.baseurl }}{{ .. | relative_url }}`
+            return ImageLink(target=target, path="", suffix="", alt=alt or None, liquid=True)
+        rest = "/" + whole.group("path").lstrip("/") + rest[whole.end() :]
+    link = local_link(rest, alt)
+    if link is None or "{" in link.path:
+        return ImageLink(target=target, path="", suffix="", alt=alt or None, liquid=True)
+    return ImageLink(target=target, path=link.path, suffix=link.suffix, alt=link.alt, liquid=True)
 
 
 def inside(path: str) -> str | None:
@@ -96,7 +126,8 @@ def _links_in(piece: str) -> Iterator[tuple[re.Match[str], str | None]]:
     for match in _INLINE.finditer(piece):
         yield match, match.group("alt")
     for match in _REFERENCE.finditer(piece):
-        if match.group("target").strip("<>").lower().split("?")[0].split("#")[0].endswith(_IMAGE_SUFFIXES):
+        link = local_link(match.group("target"))
+        if link is not None and link.path.lower().endswith(_IMAGE_SUFFIXES):
             yield match, None
     for match in _ATTRIBUTE.finditer(piece):
         yield match, None

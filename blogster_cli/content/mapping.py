@@ -33,11 +33,11 @@ from blogster_cli.content.errors import DateParseError
 from blogster_cli.content.frontmatter import Metadata
 
 Dialect = Literal["hugo", "jekyll", "zola", "astro", "markdown"]
-Status = Literal["draft", "published"]
+Status = Literal["draft", "published", "scheduled"]  # scheduled: only a WordPress post WordPress publishes later
 Origin = Literal["key", "path_key", "file_name"]  # where a slug or date was read from
 
 DIALECTS: tuple[Dialect, ...] = ("hugo", "jekyll", "zola", "astro", "markdown")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")  # MDX: Astro posts, read as markdown
 BUNDLE_INDEX_STEMS = ("index", "_index")
 
 TITLE_KEYS = ("title",)

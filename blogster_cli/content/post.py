@@ -10,6 +10,9 @@ Dialects are detected from the file (or given explicitly):
 - hugo: any other YAML, TOML or JSON front matter.
 - markdown: no front matter; the title is the first `# heading`, else the file name.
 
+Between those folder rules and the others, a file with front matter inside a site whose root
+config names its generator (`site`, `layout.site_generator`) is read in that generator's dialect.
+
 Fields are read as `mapping.py` describes. The post's date becomes both `created_at` and
 `published_at`. Categories are merged into `tags` (a post has one tag list) and also
 listed in `categories`, so export can write them back under their own key.
@@ -21,6 +24,7 @@ and only generate one with `slugs.slugify(title)` when `slug` is None.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -99,16 +103,22 @@ class ImportedPost:
         )
 
 
-def detect_dialect(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath | None) -> Dialect:
-    """The dialect a file is written in, by the rules in this module's docstring."""
+def detect_dialect(
+    fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath | None, site: Dialect | None = None
+) -> Dialect:
+    """The dialect a file is written in, by the rules in this module's docstring (`site`: the
+    generator its site's config names, `layout.site_generator`)."""
     parts = path.parts if path is not None else ()
     if fmt is None:
         return "jekyll" if "_posts" in parts[:-1] or "_drafts" in parts[:-1] else "markdown"
     if any(parts[i : i + 2] == ("src", "content") for i in range(len(parts) - 1)):
         return "astro"
+    if fmt == "yaml" and ("_posts" in parts or "_drafts" in parts):
+        return "jekyll"
+    if site is not None:
+        return site
     if fmt == "yaml":
-        dated = path is not None and dated_name(file_stem(path), "-") is not None
-        if "_posts" in parts or "_drafts" in parts or dated:
+        if path is not None and dated_name(file_stem(path), "-") is not None:
             return "jekyll"
         if "pubDate" in values:
             return "astro"
@@ -126,12 +136,14 @@ def import_post(
     dialect: Dialect | None = None,
     default_tz: tzinfo = UTC,
     layout: PurePosixPath | None = None,
+    site: Dialect | None = None,
 ) -> ImportedPost:
     """Map one markdown file's text (at `path`, relative to the imported root) to a post.
 
     `layout` is the path as its site lays it out (`content.layout.layout_path`) when that
     says more than `path` (imported from inside `src/content/`): the dialect and the fields
-    a path gives are read from it; `path` is what the post keeps as its source path."""
+    a path gives are read from it; `path` is what the post keeps as its source path. `site`
+    is the generator the file's site names in its config, which says its dialect."""
     if "\x00" in text:
         raise ContentError("the text contains NUL characters: not a markdown file")
     if dialect is not None and dialect not in DIALECTS:
@@ -140,7 +152,7 @@ def import_post(
     shape = layout if layout is not None else relative
     split = split_front_matter(text)
     metadata = parse_metadata(split)
-    chosen = dialect or detect_dialect(split.format, metadata.values, shape)
+    chosen = dialect or detect_dialect(split.format, metadata.values, shape, site)
     mapped = map_metadata(metadata.values, split.body, shape, chosen, default_tz, metadata)
     content = new_document(
         split.body,
@@ -193,9 +205,44 @@ def find_markdown_files(root: Path) -> list[PurePosixPath]:
     return list_markdown_files(root).files
 
 
+SECTION_INDEX_REASON = "section index page, not a post"
+
+
+def _is_markdown_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in MARKDOWN_SUFFIXES
+
+
+# `NAME.<lang>.md`: a language code (`fr`, `fil`), optionally with a region or script (`pt-br`)
+_TRANSLATION = re.compile(r"(?P<name>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)", re.IGNORECASE)
+TRANSLATION_DIALECTS = ("hugo", "zola")  # they read `NAME.<lang>.md` as a translation of `NAME.md`
+
+
+def is_section_index(name: str) -> bool:
+    """Hugo's and Zola's `_index.md` (or a translation of it, `_index.fr.md`): a section's
+    list page, not a post."""
+    if not _is_markdown_name(name):
+        return False
+    stem = os.path.splitext(name)[0]
+    translated = _TRANSLATION.fullmatch(stem)
+    return BUNDLE_INDEX_STEMS[1] in (stem, translated and translated["name"])
+
+
+def translation_of(path: Path) -> tuple[str, str] | None:
+    """(language, the original's file name) when `path` is a Hugo or Zola translation
+    `NAME.<lang>.md` (a bundle's `index.<lang>.md` too) with its original `NAME.md` beside it;
+    else None. Only the file name says so: the caller knows the dialect."""
+    stem, suffix = os.path.splitext(path.name)
+    translated = _TRANSLATION.fullmatch(stem)
+    if translated is None or suffix.lower() not in MARKDOWN_SUFFIXES:
+        return None
+    for original in (f"{translated['name']}{known}" for known in (suffix, *MARKDOWN_SUFFIXES)):
+        if os.path.lexists(path.parent / original):
+            return translated["lang"], original
+    return None
+
+
 def _is_post_name(name: str) -> bool:
-    stem, suffix = os.path.splitext(name)
-    return suffix.lower() in MARKDOWN_SUFFIXES and stem != BUNDLE_INDEX_STEMS[1]
+    return _is_markdown_name(name) and not is_section_index(name)
 
 
 def _descend(name: str) -> bool:
@@ -205,9 +252,15 @@ def _descend(name: str) -> bool:
 def list_markdown_files(root: Path) -> FolderListing:
     """Markdown posts under `root`, with the links and special files skipped (`content.files`).
 
-    Skips hidden folders and files, `node_modules`, and section pages `_index.md`.
+    Skips hidden folders and files and `node_modules`; section pages `_index.md` are listed
+    as skipped, with SECTION_INDEX_REASON.
     """
-    return list_folder(root, _is_post_name, _descend)
+    listing = list_folder(root, _is_markdown_name, _descend)
+    sections = [path for path in listing.files if is_section_index(path.name)]
+    if sections:
+        listing.files = [path for path in listing.files if not is_section_index(path.name)]
+        listing.skipped = sorted([*listing.skipped, *((path, SECTION_INDEX_REASON) for path in sections)])
+    return listing
 
 
 def listed_as_post(relative: str) -> bool:

@@ -8,8 +8,12 @@ entity-expansion and external-entity tricks. Mapping:
   with its reason, and so is an item of another type (a custom post type such as
   `portfolio`), except WordPress's own bookkeeping (attachments, menu items, revisions,
   blocks, templates...: `INTERNAL_TYPES`), which are not posts and only counted;
-- status: posts with `wp:status` publish are published; every other post and every page
-  is a draft (pages are not blog posts: they wait for a person to decide);
+- status: posts with `wp:status` publish are published; a scheduled post (`future`) is
+  scheduled at its date when that is still to come, else published then (WordPress publishes
+  it at that time); every other post and every page is a draft (pages are not blog posts:
+  they wait for a person to decide);
+- titles, term names and Yoast's texts: WordPress stores them HTML-escaped (`café &amp;
+  croissants`), so their entities are decoded once;
 - date: `wp:post_date_gmt` in UTC; drafts have `0000-00-00 00:00:00` there, and then
   `wp:post_date` is read in the default time zone; no date at all gives None;
 - slug: `wp:post_name`, percent-decoded (WordPress stores non-ASCII slugs encoded);
@@ -25,6 +29,7 @@ equivalent to the item (title, date, slug, draft, tags, categories, description,
 keywords, image, wordpress_id, wordpress_type, link), which export starts from.
 """
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -115,7 +120,7 @@ def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
     export = WordPressExport()
     for item in items:
         post_type, status = _text(item, wp_ns + "post_type"), _text(item, wp_ns + "status")
-        title = _text(item, "title")
+        title = html.unescape(_text(item, "title"))
         if post_type in INTERNAL_TYPES:
             export.internal[post_type] += 1
         elif post_type not in IMPORTED_TYPES:
@@ -149,18 +154,22 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
     }
     date, date_text = _item_date(item, wp_ns, default_tz)
     excerpt_ns = "{" + wp_ns.strip("{}") + _EXCERPT_NS_SUFFIX + "}"
-    description = meta.get("_yoast_wpseo_metadesc") or _html_text(_text(item, excerpt_ns + "encoded"))
-    published = post_type == "post" and _text(item, wp_ns + "status") == "publish"
+    description = html.unescape(meta.get("_yoast_wpseo_metadesc") or "") or _html_text(
+        _text(item, excerpt_ns + "encoded")
+    )
+    status = _text(item, wp_ns + "status")
+    scheduled = post_type == "post" and status == "future" and date is not None
+    published = post_type == "post" and (status == "publish" or scheduled)
     post_id = _text(item, wp_ns + "post_id")
     fields: dict[str, Any] = {
-        "title": _text(item, "title"),
+        "title": html.unescape(_text(item, "title")),
         "date": date.isoformat() if date is not None else None,
         "slug": unquote(_text(item, wp_ns + "post_name")),
         "draft": None if published else True,
         "tags": _terms(item, "post_tag"),
         "categories": [term for term in _terms(item, "category") if term.casefold() != _DEFAULT_CATEGORY],
         "description": description,
-        "keywords": meta.get("_yoast_wpseo_focuskw"),
+        "keywords": html.unescape(meta.get("_yoast_wpseo_focuskw") or "") or None,
         "image": attachment_urls.get(meta.get("_thumbnail_id", "")),
         "wordpress_id": int(post_id) if post_id.isdigit() else post_id,
         "wordpress_type": post_type,
@@ -170,7 +179,10 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
     body = html_to_markdown(item.findtext("{" + CONTENT_NS + "}encoded") or "")
     mapped = map_metadata(fields, body, None, "wordpress", default_tz)
     content = new_document(body, fields=fields, source={"dialect": "wordpress", "path": None, "date_text": date_text})
-    return post_from_mapping(mapped, content)
+    post = post_from_mapping(mapped, content)
+    if scheduled and date is not None and date > datetime.now(UTC):
+        post.status = "scheduled"  # WordPress publishes it at its date
+    return post
 
 
 def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None]:
@@ -184,7 +196,7 @@ def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime 
 def _terms(item: Element, domain: str) -> list[str]:
     terms = []
     for element in item.findall("category"):
-        name = (element.text or "").strip()
+        name = html.unescape((element.text or "").strip())
         if element.get("domain") == domain and name and name not in terms:
             terms.append(name)
     return terms

@@ -214,7 +214,7 @@ def collect_sources(
         is_utf8_name,
         list_folder,
     )
-    from blogster_cli.content.post import list_markdown_files
+    from blogster_cli.content.post import SECTION_INDEX_REASON, is_section_index, list_markdown_files
 
     _check_format(fmt)
     missing = [str(given) for given in paths if str(given) != "-" and not _exists(Path(given).expanduser())]
@@ -253,6 +253,9 @@ def collect_sources(
             check_named_file(path)
         except NotRegularFile as exc:
             reported.append(FileOutcome(path=label, outcome="skipped", reason=str(exc)))
+            continue
+        if fmt != "wordpress" and is_section_index(path.name):
+            reported.append(FileOutcome(path=label, outcome="skipped", reason=SECTION_INDEX_REASON))
             continue
         root, relative = _file_root(path)
         if not is_utf8_name(str(relative)):
@@ -336,14 +339,24 @@ def prepare_source(
         if not text.lstrip("\ufeff").strip():
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
         dialect = None if fmt == "auto" else fmt
-        layout = _layout(source)
-        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout)  # type: ignore[arg-type]
+        layout, site = _layout(source), _site_generator(source)
+        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout, site=site)  # type: ignore[arg-type]
+        translated = _translation(source, post.content["source"]["dialect"])
+        if translated is not None:
+            return [FileOutcome(path=source.label, outcome="skipped", reason=translated)]
         pictures: list[Picture] = []
         warnings: list[str] = []
         if images and source.root is not None:
             text, pictures, warnings = _linked_pictures(source, text, post, dry_run)
             if pictures:  # read again: the links now name the stored pictures
-                post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout)  # type: ignore[arg-type]
+                post = import_post(
+                    text,
+                    source.relative,
+                    dialect=dialect,  # type: ignore[arg-type]
+                    default_tz=default_tz,
+                    layout=layout,
+                    site=site,
+                )
         candidate = _candidate(source.label, post)
         candidate.pictures = pictures
         candidate.warnings = warnings + candidate.warnings
@@ -352,6 +365,20 @@ def prepare_source(
         return [FileOutcome(path=source.label, outcome="failed", reason=str(exc))]
     except (ValueError, TypeError, RecursionError) as exc:  # a parser bug must not sink the whole import
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc}")]
+
+
+def _translation(source: ImportSource, dialect: str) -> str | None:
+    """Why a Hugo or Zola translation (`a.fr.md` beside `a.md`) is skipped: it is the same post
+    in another language, under the original's slug (`content.post.translation_of`)."""
+    from blogster_cli.content.post import TRANSLATION_DIALECTS, translation_of
+
+    if source.root is None or source.relative is None or dialect not in TRANSLATION_DIALECTS:
+        return None
+    found = translation_of(source.path)
+    if found is None:
+        return None
+    lang, original = found
+    return f"translation ({lang}) of {original}: not imported, {original} is the post"
 
 
 def _root_parts(source: ImportSource) -> tuple[str, ...]:
@@ -366,6 +393,15 @@ def _layout(source: ImportSource) -> PurePosixPath | None:
     if source.root is None or source.relative is None:
         return None
     return layout_path(_root_parts(source), source.relative)
+
+
+def _site_generator(source: ImportSource) -> Any:
+    """The generator the source's site names in its root config (`content.layout`), if any."""
+    from blogster_cli.content.layout import site_generator
+
+    if source.root is None or source.relative is None:
+        return None
+    return site_generator(_root_parts(source), source.relative)
 
 
 def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) -> tuple[str, list[Picture], list[str]]:
@@ -421,12 +457,14 @@ def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) 
     from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
 
     assert source.root is not None and source.relative is not None  # only file sources have pictures
+    if link.liquid and (dialect != "jekyll" or not link.path):  # Liquid is Jekyll's: elsewhere it is text
+        return "a Liquid link it cannot resolve" if dialect == "jekyll" else None
     normal = inside(link.path)
     relative = safe_relative(normal) if normal is not None else None
     if link.rooted:
         site = site_root(_root_parts(source), source.relative)
         if site is None or dialect not in STATIC_FOLDERS:
-            return None
+            return "no site folder to resolve it in" if link.liquid else None
         base = Path(*site)
         if relative is not None and STATIC_FOLDERS[dialect]:
             relative = PurePosixPath(STATIC_FOLDERS[dialect], relative)
@@ -476,7 +514,7 @@ def _candidate(label: str, post: Any) -> Candidate:
     check_text(content["markdown"], "the body")
     if len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > MAX_CONTENT_BYTES:
         raise InvalidInput(f"the post is larger than {MAX_CONTENT_BYTES // (1024 * 1024)} MiB")
-    if post.status not in ("draft", "published"):
+    if post.status not in ("draft", "published", "scheduled"):  # scheduled: a WordPress post due at its date
         raise InvalidInput(f"unknown status {post.status!r}")
     tags = normalise_tags(list(post.tags) + list(post.categories))
     for tag in tags:
@@ -490,7 +528,7 @@ def _candidate(label: str, post: Any) -> Candidate:
     base_slug, generated = import_slug(post.slug, title)
     note = f"slug {post.slug!r} cannot be used in a URL; made {base_slug!r}" if generated and post.slug else None
     status, warnings = post.status, []
-    if status == "published":  # never live with nothing to show (the rule every publishing path applies)
+    if status in ("published", "scheduled"):  # never live with nothing to show (the rule every publishing path applies)
         problems = publish_problems(title=title, slug=base_slug, markdown=content["markdown"])
         if problems:
             status = "draft"

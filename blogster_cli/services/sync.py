@@ -15,8 +15,10 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   a post trashed or purged -> its file is removed (a file edited since is a conflict);
 - a file that moved (same bytes, new path) -> the same post, with its new source path;
 - a new file -> imported as `import` would (matching by source path, then slug); a new
-  post in the database -> a new file at the dialect's conventional path, in the folder
-  linked first (posts written in Blogster belong to no site until one takes them).
+  post written in Blogster (no source file) since the folder linked first was linked -> a
+  new file there, at its dialect's conventional path. Older ones are written only when a run
+  is told to adopt them (`adopt`, any folder). A post imported from a file is written only
+  into the folder holding that file: never another site's posts or samples into this one.
 
 Only what changed is read: a file whose size and mtime are those recorded is not (nor is
 its state loaded beyond them), and a post is read only when the database counted a change
@@ -366,9 +368,13 @@ def sync_folder(
     dry_run: bool = False,
     default_tz: tzinfo = UTC,
     changed_files: Collection[str] | None = None,
+    adopt: bool = False,
 ) -> SyncSummary:
     """Sync `directory` with my posts both ways (see the module docstring); the first run
     links it. `summary.conflicts` lists the files whose two sides both changed.
+
+    `adopt`: my posts written in Blogster that no folder holds get a file here, whenever they
+    were written (without it, only the folder linked first takes those written since it was).
 
     `changed_files` ("/"-joined paths relative to the folder, as a watcher reports them):
     only these may have changed on disk since the last run, so the folder is not listed
@@ -380,8 +386,9 @@ def sync_folder(
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
         folders = sync_rows.my_folders(conn)
-        receives_new = not folders or (linked is not None and folders[0].id == linked.id)
-        untracked = sync_rows.untracked_posts(conn) if receives_new else {}
+        receives_new = adopt or (linked is not None and folders[0].id == linked.id)
+        since = None if adopt or linked is None else linked.created_at
+        untracked = sync_rows.untracked_posts(conn, since=since) if receives_new else {}
         known = sync_rows.file_stats(conn, folder_id=linked.id) if linked else {}
         changed = sync_rows.changed_posts(conn, folder_id=linked.id) if linked else []
         if scan is None and changed_files is not None and linked and not untracked:
@@ -645,7 +652,9 @@ def _render_all(run: _Run) -> None:
             continue  # purged since this run read the versions: the next run removes its file
         source = (post.content or {}).get("source") or {}
         stated = source.get("dialect")
-        dialect = stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
+        dialect = run.dialect  # a new file is in this folder's dialect
+        if item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
+            dialect = stated
         try:
             path, text, note = render(post, dialect, run.default_tz)
         except (ValueError, TypeError, KeyError, BlogsterError) as exc:
@@ -783,6 +792,7 @@ def watch(
     stop: threading.Event,
     debounce: float = 0.05,
     rescan: float = 300.0,
+    adopt: bool = False,
 ) -> None:
     """Sync now, then again whenever a file under `directory` or one of my posts changes
     (watchfiles; LISTEN on the folder's channel), once no change came for `debounce`
@@ -793,9 +803,10 @@ def watch(
     The whole folder is listed again every `rescan` seconds without changes, in case the
     watcher missed one (an overflowing event queue). The watchers start after the first run
     (which links the folder, whose channel they listen on), so once both are listening, one
-    more run lists the folder: a save or an edit made in between is not left for the rescan."""
+    more run lists the folder: a save or an edit made in between is not left for the rescan.
+    `adopt` applies to the first run only."""
     root = _folder(directory)
-    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, adopt=adopt))
     last_full = time.monotonic()
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))

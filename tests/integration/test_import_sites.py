@@ -323,3 +323,140 @@ def test_wordpress_items_not_imported_are_listed_with_their_reasons(account, tmp
             "Kept": "published",
             "Empty but published": "draft",
         }
+
+
+def test_mdx_entries_and_section_pages_are_imported_or_listed_with_their_reasons(account, tmp_path):
+    """A folder import left `.mdx` files out (naming one imported it) and `_index.md` section
+    pages vanished from the summary: every file either comes in or is listed with a reason."""
+    blog = tmp_path / "astro" / "src" / "content" / "blog"
+    write(blog / "plain.md", "---\ntitle: Plain\npubDate: 2024-01-02\n---\nOne.\n")
+    write(blog / "rich.mdx", "---\ntitle: Rich\npubDate: 2024-01-03\n---\nimport X from './x';\n\n<X />\n")
+    site = hugo_site(tmp_path / "hugo")
+    write(site / "content" / "posts" / "_index.md", "---\ntitle: Posts\n---\nAll posts.\n")
+    write(site / "content" / "_index.fr.md", "---\ntitle: Accueil\n---\n")
+    acting = account()
+    summary = imports.import_paths(acting, paths=[tmp_path / "astro", site])
+    shown = {os.path.relpath(file.path, tmp_path): (file.outcome, file.reason) for file in summary.files}
+    assert shown["astro/src/content/blog/rich.mdx"] == ("imported", None)
+    assert shown["hugo/content/posts/_index.md"] == ("skipped", "section index page, not a post")
+    assert shown["hugo/content/_index.fr.md"] == ("skipped", "section index page, not a post")
+    assert my_posts(acting)["rich"][1] == "src/content/blog/rich.mdx"
+    named = imports.import_paths(acting, paths=[site / "content" / "posts" / "_index.md", blog / "rich.mdx"])
+    assert [(file.outcome, file.reason) for file in named.files][0] == ("skipped", "section index page, not a post")
+    assert [file.outcome for file in named.files] == ["skipped", "unchanged"]
+
+
+def test_hugo_translations_leave_the_original_its_slug_and_are_listed_as_skipped(account, tmp_path):
+    """`toml-post.fr.md` is read before `toml-post.md`: it took the original's slug and the
+    English post moved to `toml-tz-2`. A translation is skipped (reported); its original keeps
+    its slug, and importing again changes nothing."""
+    site = hugo_site(tmp_path / "site")
+    posts = site / "content" / "posts"
+    write(posts / "toml-post.md", '+++\ntitle = "Time"\nslug = "toml-tz"\n+++\nHello.\n')
+    write(posts / "toml-post.fr.md", '+++\ntitle = "Heure"\nslug = "toml-tz"\n+++\nBonjour.\n')
+    write(posts / "trip" / "index.pt-br.md", "---\ntitle: Viagem\ndate: 2024-02-03\n---\nDois.\n")
+    write(posts / "solo.de.md", "---\ntitle: Solo\n---\nNo original beside me.\n")
+    acting = account()
+    for _ in range(2):
+        summary = imports.import_paths(acting, paths=[site])
+        shown = {os.path.relpath(file.path, site): (file.outcome, file.reason) for file in summary.files}
+        assert shown["content/posts/toml-post.fr.md"] == (
+            "skipped",
+            "translation (fr) of toml-post.md: not imported, toml-post.md is the post",
+        )
+        assert shown["content/posts/trip/index.pt-br.md"][0] == "skipped"
+        assert shown["content/posts/toml-post.md"][0] in ("imported", "unchanged")
+        mine = my_posts(acting)
+        assert mine["toml-tz"][1] == "content/posts/toml-post.md"
+        assert sorted(mine) == ["about", "first", "solo.de", "toml-tz", "trip"]
+
+
+def test_jekyll_liquid_picture_links_come_in_as_media_or_are_reported(account, tmp_path):
+    """`![p]({{ site.baseurl }}/assets/p.png)` and the like were left as Liquid text, without a word."""
+    site = tmp_path / "jk"
+    write(site / "_config.yml", "title: Site\nbaseurl: /blog\n")
+    write(site / "assets" / "img" / "photo.png", png(60))
+    write(site / "assets" / "x.png", png(70))
+    text = (
+        "---\ntitle: Hello\n---\n![photo]({{ site.baseurl }}/assets/img/photo.png)\n"
+        '![again]({{ "/assets/img/photo.png" | relative_url }}) <img src="{{ \'/assets/x.png\' | absolute_url }}">\n'
+        "![full]({{ site.url }}{{ site.baseurl }}/assets/x.png) ![cover]({{ page.cover }})"
+        " ![gone]({{ site.baseurl }}/assets/missing.png)\n"
+        "```\n![code]({{ site.baseurl }}/assets/img/photo.png)\n```\n"
+    )
+    write(site / "_posts" / "2019-03-05-hello.md", text)
+    acting = account()
+    [post] = imports.import_paths(acting, paths=[site]).files
+    assert (post.outcome, post.images) == ("imported", 2)
+    assert post.warnings == [
+        "pictures left as linked, not imported (a Liquid link it cannot resolve: {{ page.cover }};"
+        " not found in the site's static files: {{ site.baseurl }}/assets/missing.png)"
+    ]
+    photo, x = content_hash_name(png(60)), content_hash_name(png(70))
+    assert (media_dir() / photo).read_bytes() == png(60) and (media_dir() / x).exists()
+    with unit_of_work(acting) as conn:
+        [markdown] = conn.execute("select content->>'markdown' from public.blogs where id = %s", (post.id,)).fetchone()
+    assert markdown == (
+        f'![photo](media/{photo})\n![again](media/{photo}) <img src="media/{x}">\n'
+        f"![full](media/{x}) ![cover]({{{{ page.cover }}}}) ![gone]({{{{ site.baseurl }}}}/assets/missing.png)\n"
+        "```\n![code]({{ site.baseurl }}/assets/img/photo.png)\n```\n"
+    )
+
+
+def test_a_zola_sites_posts_are_read_as_zola_by_its_config_and_exported_back_at_their_paths(account, tmp_path):
+    """Zola posts with no `[taxonomies]` or `[extra]` were read as Hugo and exported to `content/b.md`."""
+    site = tmp_path / "zola2"
+    write(site / "config.toml", 'base_url = "https://example.org"\ncompile_sass = false\n[markdown]\n')
+    write(site / "content" / "blog" / "b.md", '+++\ntitle = "B"\ndate = 2024-01-02\n+++\nBee.\n')
+    write(site / "content" / "a.md", '+++\ntitle = "A"\ndate = 2024-01-03\n+++\nAy.\n')
+    acting = account()
+    summary = imports.import_paths(acting, paths=[site])
+    assert summary.failed == [] and summary.counts["imported"] == 2
+    with unit_of_work(acting) as conn:
+        dialects = conn.execute("select distinct content->'source'->>'dialect' from public.blogs").fetchall()
+    assert dialects == [("zola",)]
+    out = tmp_path / "out"
+    exported = exports.export_posts(acting, directory=out, dialect="zola")
+    assert sorted(file.path for file in exported.files) == ["content/a.md", "content/blog/b.md"]
+    for name in ("content/a.md", "content/blog/b.md"):
+        assert (out / name).read_bytes() == (site / name).read_bytes()
+
+
+WXR_DATED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:wp="http://wordpress.org/export/1.2/"><channel>{items}</channel></rss>
+"""
+ITEM_DATED = """<item><title><![CDATA[{title}]]></title><content:encoded><![CDATA[<p>Body</p>]]></content:encoded>
+<category domain="post_tag" nicename="t"><![CDATA[Food &amp; Drink]]></category>
+<wp:post_id>{n}</wp:post_id><wp:post_name>item-{n}</wp:post_name><wp:status>{status}</wp:status>
+<wp:post_date_gmt>{gmt}</wp:post_date_gmt><wp:post_type>post</wp:post_type></item>"""
+
+
+def test_wordpress_titles_are_unescaped_and_scheduled_posts_keep_their_time(account, tmp_path):
+    """`café &amp; croissants` was stored as written, and a `future` post became an undated draft."""
+    items = [
+        ("café &amp; croissants", "publish", "2023-07-14 08:30:00"),
+        ("Later", "future", "2099-01-01 08:00:00"),
+        ("Missed", "future", "2021-01-01 08:00:00"),
+    ]
+    text = WXR_DATED.format(
+        items="".join(
+            ITEM_DATED.format(title=title, n=n, status=status, gmt=gmt)
+            for n, (title, status, gmt) in enumerate(items, 1)
+        )
+    )
+    acting = account()
+    summary = imports.import_paths(acting, paths=[write(tmp_path / "export.xml", text)])
+    assert summary.failed == [] and summary.counts["imported"] == 3
+    with unit_of_work(acting) as conn:
+        rows = conn.execute(
+            "select title, status::text, published_at from public.blogs order by published_at"
+        ).fetchall()
+    assert [(title, status, at.isoformat()) for title, status, at in rows] == [
+        ("Missed", "published", "2021-01-01T08:00:00+00:00"),
+        ("café & croissants", "published", "2023-07-14T08:30:00+00:00"),
+        ("Later", "scheduled", "2099-01-01T08:00:00+00:00"),
+    ]
+    from blogster_cli.content.wordpress import parse_wxr
+
+    assert parse_wxr(text)[0].tags == ["Food & Drink"]

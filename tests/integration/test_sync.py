@@ -335,12 +335,12 @@ def test_a_folder_never_receives_another_accounts_posts(account, folder, tmp_pat
     blogs.create(bob, new=blogs.NewBlog(title="Bob's post", markdown="Bob only.", status="published"))
     with unit_of_work(alice) as conn:  # published: Alice can read it, but it is not hers
         assert conn.execute("select count(*) from public.blogs where title = 'Bob''s post'").fetchone() == (1,)
-    sync(alice, folder)
+    sync(alice, folder, adopt=True)  # adopt: whatever posts written in Blogster the account has
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
     assert names == {"alpha.md", "beta.md"}
     bob_folder = tmp_path / "bob"
     bob_folder.mkdir()
-    sync(bob, bob_folder)
+    sync(bob, bob_folder, adopt=True)
     assert [p.read_text() for p in bob_folder.rglob("*.md")] and not any(
         "Alpha" in p.read_text() for p in bob_folder.rglob("*.md")
     )
@@ -629,3 +629,73 @@ def test_a_synced_file_replaced_by_a_link_or_unreadable_is_not_a_deletion(accoun
     assert actions(summary) == {"alpha.md": "skipped"}
     assert "alpha" in posts(acting) and posts(acting, trashed=True) == {}
     assert outside.read_text().endswith("not mine\n")
+
+
+def test_a_post_from_an_mdx_file_is_listed_written_and_left_alone(account, tmp_path):
+    """Sync listed no `.mdx` file, yet wrote a post imported from one back as `.mdx`: the next
+    run did not see that file, took it as deleted and trashed the post."""
+    from blogster_cli.services import blogs
+
+    acting = account()
+    root = tmp_path / "astro"
+    source = root / "src" / "content" / "blog" / "with-mdx.mdx"
+    source.parent.mkdir(parents=True)
+    source.write_text("---\ntitle: Using MDX\npubDate: 2022-07-01\n---\nimport X from './x';\n\n<X />\n")
+    assert actions(sync(acting, root)) == {"src/content/blog/with-mdx.mdx": "imported"}
+    blogs.update(acting, ref="with-mdx", changes=blogs.BlogChanges(markdown="Edited in Blogster.\n"))
+    for _ in range(3):  # the edit goes back into the .mdx file, which the next runs see
+        sync(acting, root)
+        assert posts(acting, trashed=True) == {} and list(posts(acting)) == ["with-mdx"]
+    assert source.read_text().endswith("Edited in Blogster.\n")
+    assert sync(acting, root).files == []
+
+    # An .mdx file put in a synced folder is imported like any other post, then left alone.
+    (root / "other.mdx").write_text("---\ntitle: Other\n---\n<Y />\n")
+    assert actions(sync(acting, root)) == {"other.mdx": "imported"}
+    assert sync(acting, root).files == [] and "other" in posts(acting)
+
+
+def test_a_folder_gets_only_its_own_posts_never_other_sites_or_samples(account, tmp_path):
+    """The first sync of a Hugo site wrote every post of the account into it (4,308 files from
+    the red team's other imported sites and the quickstart samples, in their own layouts)."""
+    from blogster_cli.services import blogs, imports
+    from blogster_cli.services.quickstart import examples_dir
+
+    acting = account()
+    other = tmp_path / "jekyll-site" / "_posts"
+    other.mkdir(parents=True)
+    (other / "2020-01-02-elsewhere.md").write_text("---\ntitle: Elsewhere\n---\nAnother site.\n")
+    samples = examples_dir()
+    assert samples is not None
+    imports.import_paths(acting, paths=[other.parent, samples])
+    early = blogs.create(acting, new=blogs.NewBlog(title="Written before linking", markdown="Old."))
+    site = tmp_path / "hugo-site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "Mine"\n')
+    (site / "content" / "posts" / "one.md").write_text("+++\ntitle = 'One'\ndate = 2024-01-01\n+++\nOne.\n")
+    (site / "content" / "posts" / "two.md").write_text("+++\ntitle = 'Two'\ndate = 2024-01-02\n+++\nTwo.\n")
+    before = snapshot(site)
+
+    first = sync(acting, site)
+    assert actions(first) == {"content/posts/one.md": "imported", "content/posts/two.md": "imported"}
+    assert first.dialect == "hugo" and snapshot(site) == before  # nothing of anyone else's written
+    assert sync(acting, site).files == [] and snapshot(site) == before
+
+    # Posts written in Blogster since linking come here, in the folder's dialect and layout;
+    # another site imported since does not.
+    (tmp_path / "later").mkdir()
+    (tmp_path / "later" / "later.md").write_text("---\ntitle: Imported later\n---\nLater.\n")
+    imports.import_paths(acting, paths=[tmp_path / "later"])
+    fresh = blogs.create(acting, new=blogs.NewBlog(title="Written after linking", markdown="New."))
+    [created] = sync(acting, site).files
+    assert created.action == "created" and created.post_id == fresh.id
+    assert created.path == "content/posts/written-after-linking.md"
+    assert (site / created.path).read_bytes() == exported(acting, "written-after-linking", "hugo", tmp_path)
+    assert sync(acting, site).files == []
+
+    # Older posts written in Blogster only when asked; imported ones never.
+    [adopted] = sync(acting, site, adopt=True).files
+    assert adopted.action == "created" and adopted.post_id == early.id
+    assert sync(acting, site, adopt=True).files == [] and sync(acting, site).files == []
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert names == {"hugo.toml", "content/posts/one.md", "content/posts/two.md", created.path, adopted.path}

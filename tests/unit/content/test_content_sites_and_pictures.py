@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from blogster_cli.content.layout import layout_path, site_key, site_root
+from blogster_cli.content.layout import layout_path, site_generator, site_key, site_root
 from blogster_cli.content.linked_images import image_links, inside, rewrite_front_matter_value, rewrite_image_links
 from blogster_cli.content.post import import_post
 from blogster_cli.content.wordpress import parse_wxr, read_wxr
@@ -80,6 +80,7 @@ def test_local_picture_links_are_found_outside_code_and_rewritten_in_place() -> 
     assert found == [
         ("cat.png", "cat.png", "", "A cat", False),
         ("<my%20pic.png>", "my pic.png", "", None, False),
+        ("{{ site.baseurl }}/assets/a.png", "/assets/a.png", "", "y", True),  # Jekyll's Liquid
         ("./img/b.png", "./img/b.png", "", None, False),
         ("fig.jpg#center", "fig.jpg", "#center", None, False),
         ("diagram.svg", "diagram.svg", "", None, False),
@@ -87,7 +88,7 @@ def test_local_picture_links_are_found_outside_code_and_rewritten_in_place() -> 
         ("/images/r.png", "/images/r.png", "", "root", True),
     ]
     assert [inside(link.path) for link in links] == [
-        "cat.png", "my pic.png", "img/b.png", "fig.jpg", "diagram.svg", None, "images/r.png",
+        "cat.png", "my pic.png", "assets/a.png", "img/b.png", "fig.jpg", "diagram.svg", None, "images/r.png",
     ]  # fmt: skip
     new = {"cat.png": "media/1.png", "<my%20pic.png>": "media/2.png", "./img/b.png": "media/3.png"}
     new |= {"fig.jpg#center": "media/4.jpg#center", "diagram.svg": "media/5.svg", "code.png": "media/6.png"}
@@ -102,6 +103,62 @@ def test_local_picture_links_are_found_outside_code_and_rewritten_in_place() -> 
     )
     assert "![in code](code.png)" in rewritten and "(notes.png)" in rewritten
     assert rewrite_image_links(BODY, {}) is BODY
+
+
+@pytest.mark.parametrize(
+    ("config", "text", "generator"),
+    [
+        ("config.toml", 'base_url = "https://e.org"\ncompile_sass = true\n[markdown]\n', "zola"),
+        ("config.toml", 'baseURL = "https://e.org/"\n', "hugo"),
+        ("config.toml", 'baseurl = "x"\n[broken\n', "hugo"),
+        ("hugo.yaml", "title: T\n", "hugo"),
+        ("config.yaml", "baseURL: https://e.org/\n", "hugo"),
+        ("_config.yml", "title: T\n", "jekyll"),
+        ("astro.config.mjs", "export default {}\n", "astro"),
+        ("config.toml", 'title = "T"\n', None),
+    ],
+)
+def test_a_sites_generator_is_read_from_its_root_config(tmp_path, config, text, generator) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / config).write_text(text)
+    parts = PurePosixPath(site).parts
+    assert site_generator(parts, PurePosixPath("content/blog/b.md")) == generator
+    assert site_generator((*parts, "content"), PurePosixPath("blog/b.md")) == generator
+    toml = '+++\ntitle = "B"\n+++\nBee.\n'
+    expected = generator or "hugo"
+    assert import_post(toml, "content/blog/b.md", site=generator).content["source"]["dialect"] == expected
+    assert import_post("Bee.\n", "content/blog/b.md", site=generator).content["source"]["dialect"] == "markdown"
+
+
+LIQUID = """![a]({{ site.baseurl }}/assets/img/a.png) ![b]({{ "/assets/b.png" | relative_url }} "B")
+<img src="{{ 'assets/c.png' | absolute_url }}"> ![d]({{ site.url }}{{ site.baseurl }}/d.png?v=1)
+![e]({% link assets/e.png %}) ![f]({{ page.image }}) [r]: {{ site.baseurl }}/page.html
+[g]: {{site.baseurl}}/g.png
+```
+![code]({{ site.baseurl }}/assets/img/a.png)
+```
+"""
+
+
+def test_jekyll_liquid_picture_links_read_as_site_addresses_and_are_rewritten_outside_code() -> None:
+    links = image_links(LIQUID)
+    assert [(link.target, link.path, link.suffix, link.liquid) for link in links] == [
+        ("{{ site.baseurl }}/assets/img/a.png", "/assets/img/a.png", "", True),
+        ('{{ "/assets/b.png" | relative_url }}', "/assets/b.png", "", True),
+        ("{{ 'assets/c.png' | absolute_url }}", "/assets/c.png", "", True),
+        ("{{ site.url }}{{ site.baseurl }}/d.png?v=1", "/d.png", "?v=1", True),
+        ("{% link assets/e.png %}", "/assets/e.png", "", True),
+        ("{{ page.image }}", "", "", True),  # cannot be resolved: import warns
+        ("{{site.baseurl}}/g.png", "/g.png", "", True),
+    ]
+    new = {link.target: f"media/{n}.png{link.suffix}" for n, link in enumerate(links)}
+    rewritten = rewrite_image_links(LIQUID, new)
+    assert rewritten.split("```")[0] == (
+        '![a](media/0.png) ![b](media/1.png "B")\n<img src="media/2.png"> ![d](media/3.png?v=1)\n'
+        "![e](media/4.png) ![f](media/5.png) [r]: {{ site.baseurl }}/page.html\n[g]: media/6.png\n"
+    )
+    assert rewritten.split("```")[1] == LIQUID.split("```")[1]  # code is left as written
 
 
 def test_a_front_matter_picture_is_rewritten_where_it_is_written() -> None:
