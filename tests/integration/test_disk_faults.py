@@ -65,13 +65,18 @@ def run_with_fault(kind: str, folder: Path, argv: list[str], env: dict[str, str]
 def account(db, tmp_path, superuser):
     """A CLI account with 40 published posts of ~3 KB each; returns its environment."""
     env, user_id = signed_up_cli(db, tmp_path, superuser)
+    insert_published_posts(superuser, user_id, 40)
+    return env
+
+
+def insert_published_posts(superuser, user_id, count: int, body: str = BODY) -> None:
+    """`count` published posts of `user_id` (`body` and their number), an hour apart, in one statement."""
     superuser.execute(
         "insert into public.blogs (title, slug, author_id, content, status, published_at)"
         " select 'Post ' || n, 'post-' || n, %s, jsonb_build_object('version', 1, 'markdown', %s || n,"
-        " 'sections', '[]'::jsonb), 'published', now() - n * interval '1 hour' from generate_series(1, 40) n",
-        (user_id, BODY),
+        " 'sections', '[]'::jsonb), 'published', now() - n * interval '1 hour' from generate_series(1, %s) n",
+        (user_id, body, count),
     )
-    return env
 
 
 def assert_clear_failure(result: subprocess.CompletedProcess, folder: Path) -> None:
@@ -85,7 +90,7 @@ def assert_clear_failure(result: subprocess.CompletedProcess, folder: Path) -> N
 COMMANDS = {
     "site build": lambda folder: ["site", "build", "--out", str(folder)],
     "export": lambda folder: ["export", str(folder), "--format", "hugo"],
-    "sync": lambda folder: ["sync", str(folder)],
+    "sync": lambda folder: ["sync", str(folder), "--adopt"],  # the posts predate the folder
     "db backup": lambda folder: ["db", "backup", str(folder / "blogster.backup")],
 }
 

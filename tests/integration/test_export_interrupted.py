@@ -22,7 +22,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.cli import exit_codes
 from blogster_cli.errors import FileSystemError
 from blogster_cli.services import exports
-from tests.integration.test_disk_faults import run_with_fault
+from tests.integration.test_disk_faults import insert_published_posts, run_with_fault
 from tests.integration.test_run_due import blogster, signed_up_cli
 
 POSTS = 40
@@ -70,12 +70,7 @@ runpy.run_module("blogster_cli", run_name="__main__", alter_sys=True)
 def account(db, tmp_path, superuser):
     """A CLI account with 40 published posts; returns (its environment, its user id)."""
     env, user_id = signed_up_cli(db, tmp_path, superuser)
-    superuser.execute(
-        "insert into public.blogs (title, slug, author_id, content, status, published_at)"
-        " select 'Post ' || n, 'post-' || n, %s, jsonb_build_object('version', 1, 'markdown', %s || n,"
-        " 'sections', '[]'::jsonb), 'published', now() - n * interval '1 hour' from generate_series(1, %s) n",
-        (user_id, BODY, POSTS),
-    )
+    insert_published_posts(superuser, user_id, POSTS, BODY)
     return env, user_id
 
 
