@@ -486,3 +486,31 @@ def test_a_setting_is_named_as_settings_show_prints_it_too(author):
         assert site_settings.set_value(author, key=key, value="7", base_domain=BASE).posts_per_page == 7
     with pytest.raises(InvalidInput, match="unknown site setting"):
         site_settings.set_value(author, key="colour", value="red", base_domain=BASE)
+
+
+def test_the_sample_posts_site_links_no_picture_it_does_not_have(author, tmp_path):
+    """The quickstart samples named featured images no sample ships (`/images/tmux-sessions.png`,
+    `/assets/img/vacuum.png`): a new user's first site showed broken pictures."""
+    import re
+
+    from blogster_cli.services import imports
+    from blogster_cli.services.quickstart import examples_dir
+
+    samples = examples_dir()
+    assert samples is not None
+    imports.import_paths(author, paths=[samples])
+    drafts = [row.slug for row in blogs.list_blogs(author, statuses=["draft"])]
+    if drafts:
+        publishing.publish(author, refs=drafts)
+    out = tmp_path / "public"
+    report = build(author, out)
+    assert report.posts >= 5
+    base = report.base_url.rstrip("/")
+    for page in html_files(out):
+        text = page.read_text()
+        pictures = re.findall(r'<img[^>]*\ssrc="([^"]+)"', text)
+        links = pictures + re.findall(r'property="og:image" content="([^"]+)"', text)
+        for link in links:
+            local = link.removeprefix(base)
+            if local.startswith("/"):
+                assert (out / local.lstrip("/")).is_file(), (page.relative_to(out), link)
