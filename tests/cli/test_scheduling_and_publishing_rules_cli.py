@@ -113,14 +113,20 @@ def test_publish_and_unpublish_of_a_missing_post_exit_3(cli, signed_up):
     assert cli("publish", "here").exit_code == 2  # already published
 
 
-def test_another_accounts_published_post_is_not_yours_to_change_its_draft_not_found(cli, tmp_path):
+def graces_posts_seen_by_ada(cli) -> tuple[str, str]:
+    """grace publishes `open` and keeps `secret` a draft; ada, signed in, sees grace's label and
+    the open post's id (what she would type)."""
     login(cli, "grace@example.com", signup=True)
     draft(cli, "open")
     draft(cli, "secret")
     assert cli("publish", "open").exit_code == 0
     login(cli, "ada@example.com", signup=True)
     (listed,) = cli("posts", "list", "--all-authors", "--json").json()
-    author, post_id = listed["author"], listed["id"]
+    return listed["author"], listed["id"]
+
+
+def test_another_accounts_published_post_is_not_yours_to_change_its_draft_not_found(cli, tmp_path):
+    author, post_id = graces_posts_seen_by_ada(cli)
     for ref in (f"{author}/open", post_id):
         one_line_refusal(cli("posts", "edit", ref, "--title", "x"), 4, "not yours to change")
         one_line_refusal(cli("posts", "status", ref, "draft"), 4, "not yours to change")
@@ -135,13 +141,7 @@ def test_another_accounts_published_post_is_not_yours_to_change_its_draft_not_fo
 def test_the_editor_path_refuses_another_accounts_post_as_the_flag_path_does(cli, tmp_path):
     """`posts edit REF` with no flags (the $EDITOR round trip) gives the flags' exit code and
     line: 4 for another account's published post, 3 for its draft; no editor is started."""
-    login(cli, "grace@example.com", signup=True)
-    draft(cli, "open")
-    draft(cli, "secret")
-    assert cli("publish", "open").exit_code == 0
-    login(cli, "ada@example.com", signup=True)
-    (listed,) = cli("posts", "list", "--all-authors", "--json").json()
-    author, post_id = listed["author"], listed["id"]
+    author, post_id = graces_posts_seen_by_ada(cli)
     marker = tmp_path / "editor-ran"
     editor = tmp_path / "editor.sh"
     editor.write_text(f'#!/bin/sh\ntouch "{marker}"\n')
