@@ -77,6 +77,14 @@ _BLOCK_TAG = re.compile(
 _LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+# A file WordPress serves from its media library: it goes when the old site goes.
+_UPLOAD = re.compile(r"https?://[^\s()<>\"'\]]+/wp-content/uploads/[^\s()<>\"'\]]+")
+
+
+def uploads_linked(post: ImportedPost) -> list[str]:
+    """The files of the WordPress media library the post shows (featured image first), each once."""
+    found = [post.featured_image or "", *_UPLOAD.findall(post.content.get("markdown") or "")]
+    return list(dict.fromkeys(url for url in found if _UPLOAD.fullmatch(url)))
 
 
 @dataclass(frozen=True)

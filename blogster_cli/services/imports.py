@@ -318,7 +318,11 @@ def prepare_source(
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
         if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
-            from blogster_cli.content.wordpress import SkippedItem, read_wxr  # markdownify and bs4 take ~0.8 s
+            from blogster_cli.content.wordpress import (  # markdownify and bs4 take ~0.8 s
+                SkippedItem,
+                read_wxr,
+                uploads_linked,
+            )
 
             export = read_wxr(data, default_tz)
             prepared: list[Parsed] = [NotPosts(export.internal)] if export.internal else []
@@ -328,9 +332,18 @@ def prepare_source(
                     prepared.append(FileOutcome(path=label, outcome="skipped", reason=entry.reason, title=entry.title))
                     continue
                 try:
-                    prepared.append(_candidate(label, entry))
+                    candidate = _candidate(label, entry)
                 except (ContentError, InvalidInput) as exc:
                     prepared.append(FileOutcome(path=label, outcome="failed", reason=str(exc), title=entry.title))
+                    continue
+                uploads = uploads_linked(entry)
+                if uploads:
+                    candidate.warnings.append(
+                        f"{len(uploads)} picture(s) still shown from the old site's media library ({uploads[0]}"
+                        f"{' ...' if len(uploads) > 1 else ''}): they break when it goes; download them and"
+                        " `blogster images add` them"
+                    )
+                prepared.append(candidate)
             return prepared
         try:
             text = data.decode("utf-8")

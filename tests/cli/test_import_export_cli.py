@@ -211,7 +211,7 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
     wordpress = cli("import", str(WXR_FIXTURE))
     assert wordpress.stderr.splitlines()[-1].endswith(
-        "(1 WordPress page as a draft; not posts: 1 attachment, 1 nav_menu_item)."
+        "(1 WordPress page as a draft; 1 with a warning; not posts: 1 attachment, 1 nav_menu_item)."
     )
     [page] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["slug"] == "about"]
     assert "WordPress page" in page["reason"]

@@ -460,3 +460,18 @@ def test_wordpress_titles_are_unescaped_and_scheduled_posts_keep_their_time(acco
     from blogster_cli.content.wordpress import parse_wxr
 
     assert parse_wxr(text)[0].tags == ["Food & Drink"]
+
+
+def test_wordpress_pictures_left_on_the_old_site_are_named(account, tmp_path):
+    """WordPress posts show pictures from the old site's media library (wp-content/uploads),
+    which break when that site goes: each post linking any gets one warning naming them."""
+    body = '<p>See <img src="https://old.example/wp-content/uploads/2024/01/a.png" alt="a"></p>'
+    items = ITEM_DATED.format(title="Pictured", n=1, status="publish", gmt="2023-07-14 08:30:00").replace(
+        "<p>Body</p>", body
+    ) + ITEM_DATED.format(title="Plain", n=2, status="publish", gmt="2023-07-15 08:30:00")
+    summary = imports.import_paths(account(), paths=[write(tmp_path / "export.xml", WXR_DATED.format(items=items))])
+    warned = {file.title: file.warnings for file in summary.files}
+    assert warned["Plain"] == []
+    [warning] = warned["Pictured"]
+    assert "1 picture(s) still shown from the old site's media library" in warning
+    assert "https://old.example/wp-content/uploads/2024/01/a.png" in warning
