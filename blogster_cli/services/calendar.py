@@ -239,14 +239,12 @@ def feed(acting: ActingUser, *, out: Path) -> Path:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from blogster_cli.private_files import replace_whole
+
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        replace_whole(path, data, partial=path.with_name(f".{path.name}.{os.getpid()}.tmp"))
     except FileNotFoundError:
         raise InvalidInput(f"{path.parent} does not exist") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
+from blogster_cli.private_files import replace_whole
 from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
 
 DEPLOYS = PRIVATE_PREFIX + "deploys.json"
@@ -78,9 +79,7 @@ def _deployed(out: Path, key: str) -> dict[str, str] | None:
 
 def _record_deploy(out: Path, key: str, sent: dict[str, str]) -> None:
     data = {**_deploy_records(out), key: sent}
-    partial = out / (DEPLOYS + ".partial")
-    partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(partial, out / DEPLOYS)
+    replace_whole(out / DEPLOYS, json.dumps(data, sort_keys=True).encode("utf-8"))
 
 
 def _inside(root: Path, relative: str) -> Path:
