@@ -29,7 +29,8 @@ from typing import Literal
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
-_ZOLA_KEY = re.compile(r"(?m)^[ \t]*(?:base_url|compile_sass|build_search_index|generate_feeds?)[ \t]*=")
+_ZOLA_KEYS = frozenset({"base_url", "compile_sass", "build_search_index", "generate_feed", "generate_feeds"})
+_ZOLA_KEY = re.compile(r"(?m)^[ \t]*(?:" + "|".join(sorted(_ZOLA_KEYS)) + r")[ \t]*=")
 _HUGO_KEY = re.compile(r"(?mi)^[ \t]*[\"']?baseurl[\"']?[ \t]*[=:]")
 _ASTRO_CONFIGS = tuple(f"astro.config.{suffix}" for suffix in ("mjs", "js", "ts", "mts", "cjs", "cts"))
 
@@ -112,7 +113,7 @@ def _generator_of(folder: Path) -> Generator | None:
         except tomllib.TOMLDecodeError:
             keys = None
         if keys is not None:
-            if keys & {"base_url", "compile_sass", "build_search_index", "generate_feed", "generate_feeds"}:
+            if keys & _ZOLA_KEYS:
                 return "zola"
             if any(key.lower() == "baseurl" for key in keys):
                 return "hugo"
