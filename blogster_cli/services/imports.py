@@ -54,7 +54,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -65,6 +65,9 @@ from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.vocabulary import ActivityType
+
+if TYPE_CHECKING:
+    from blogster_cli.content.layout import Generator
 
 ON_CONFLICT = ("update", "skip", "rename")
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
@@ -308,7 +311,7 @@ def prepare_source(
     checked in a `dry_run`) and its links rewritten to them (the module docstring)."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.files import NotRegularFile, read_regular_file
-    from blogster_cli.content.post import import_post
+    from blogster_cli.content.post import ImportedPost, import_post
 
     try:
         data = source.data if source.data is not None else read_regular_file(source.path)
@@ -353,7 +356,11 @@ def prepare_source(
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
         dialect = None if fmt == "auto" else fmt
         layout, site = _layout(source), _site_generator(source)
-        post = import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout, site=site)  # type: ignore[arg-type]
+
+        def read(text: str) -> ImportedPost:
+            return import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout, site=site)  # type: ignore[arg-type]
+
+        post = read(text)
         translated = _translation(source, post.content["source"]["dialect"])
         if translated is not None:
             return [FileOutcome(path=source.label, outcome="skipped", reason=translated)]
@@ -362,14 +369,7 @@ def prepare_source(
         if images and source.root is not None:
             text, pictures, warnings = _linked_pictures(source, text, post, dry_run)
             if pictures:  # read again: the links now name the stored pictures
-                post = import_post(
-                    text,
-                    source.relative,
-                    dialect=dialect,  # type: ignore[arg-type]
-                    default_tz=default_tz,
-                    layout=layout,
-                    site=site,
-                )
+                post = read(text)
         candidate = _candidate(source.label, post)
         candidate.pictures = pictures
         candidate.warnings = warnings + candidate.warnings
@@ -408,7 +408,7 @@ def _layout(source: ImportSource) -> PurePosixPath | None:
     return layout_path(_root_parts(source), source.relative)
 
 
-def _site_generator(source: ImportSource) -> Any:
+def _site_generator(source: ImportSource) -> Generator | None:
     """The generator the source's site names in its root config (`content.layout`), if any."""
     from blogster_cli.content.layout import site_generator
 
