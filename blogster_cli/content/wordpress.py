@@ -22,7 +22,12 @@ entity-expansion and external-entity tricks. Mapping:
 - meta description: Yoast's `_yoast_wpseo_metadesc`, else the excerpt; keywords: Yoast's
   focus keyword; featured image: the URL of the attachment named by `_thumbnail_id`;
 - body: `content:encoded` HTML converted to markdown with markdownify, after removing
-  block-editor comments and adding the paragraphs WordPress would add (`wpautop`).
+  block-editor comments, expanding the shortcodes whose content markdown can say (a
+  `[caption]` becomes its picture and an italic caption line; SyntaxHighlighter's `[code
+  language=x]`, `[sourcecode]` and `[python]`-style blocks become fenced code, kept byte for
+  byte instead of being run together as paragraphs; `[embed]`, `[youtube]`, `[video]` and
+  `[audio]` become links) and adding the paragraphs WordPress would add (`wpautop`). Other
+  shortcodes stay as text, and `shortcodes_left` names them so the import can say so.
 
 The content document has no raw front matter; its `fields` are a front matter mapping
 equivalent to the item (title, date, slug, draft, tags, categories, description,
@@ -77,6 +82,29 @@ _BLOCK_TAG = re.compile(
 _LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+# Shortcodes import expands (html_to_markdown). SyntaxHighlighter Evolved also takes a
+# language as the tag itself; these are its commonest, each needing its closing tag.
+_CAPTION = re.compile(r"\[(wp_caption|caption)\b([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE)
+_CODE_LANGUAGES = (
+    "bash", "c", "cpp", "csharp", "css", "diff", "go", "html", "java", "javascript", "js", "json",
+    "perl", "php", "plain", "powershell", "python", "py", "ruby", "rust", "scala", "shell", "sql",
+    "swift", "text", "typescript", "xml", "yaml",
+)  # fmt: skip
+_CODE = re.compile(
+    r"\[(sourcecode|code|source|" + "|".join(_CODE_LANGUAGES) + r")\b([^\]]*)\](.*?)\[/\1\]",
+    re.DOTALL | re.IGNORECASE,
+)
+_EMBED = re.compile(r"\[embed\b[^\]]*\]\s*(\S+?)\s*\[/embed\]", re.IGNORECASE)
+_MEDIA = re.compile(r"\[(youtube|vimeo|video|audio)\b[=\s]([^\]]*)\](?:\[/\1\])?", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+_URL = re.compile(r"""https?://[^\s"'\]<>]+""")
+_PICTURE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# What still looks like a shortcode in the markdown: a closing tag, or a tag with an
+# attribute (`[gallery ids="1,2"]`, `[contact-form-7 id="5"]`); not a link's text.
+_SHORTCODE_LEFT = re.compile(r"\[(/?)([a-z][a-z0-9_\\-]*)((?:\s|=)[^\]\n]*)?\](?![(\[:])", re.IGNORECASE)
+_FENCED = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 # A file WordPress serves from its media library: it goes when the old site goes.
 _UPLOAD = re.compile(r"https?://[^\s()<>\"'\]]+/wp-content/uploads/[^\s()<>\"'\]]+")
 
@@ -214,9 +242,20 @@ def _html_text(html: str) -> str:
     return " ".join(markdownify(html, strip=["a"]).split()) if html else ""
 
 
+def shortcodes_left(post: ImportedPost) -> list[str]:
+    """The shortcodes the post's markdown still shows as text (`[gallery]`), each once, outside code."""
+    markdown = _INLINE_CODE.sub("", _FENCED.sub("", post.content.get("markdown") or ""))
+    names = []
+    for match in _SHORTCODE_LEFT.finditer(markdown):
+        closing, name, attributes = match.groups()
+        if closing or (attributes and "=" in attributes):
+            names.append(f"[{name.replace(chr(92), '')}]")
+    return list(dict.fromkeys(names))
+
+
 def html_to_markdown(html: str) -> str:
     """Markdown for a WordPress post body (block-editor or classic-editor HTML)."""
-    html = _BLOCK_EDITOR_COMMENT.sub("", html)
+    html = _expand_shortcodes(_BLOCK_EDITOR_COMMENT.sub("", html))
     markdown = markdownify(
         _autop(html),
         heading_style="ATX",
@@ -226,6 +265,52 @@ def html_to_markdown(html: str) -> str:
     )
     markdown = _EXTRA_BLANK_LINES.sub("\n\n", markdown.strip())
     return markdown + "\n" if markdown else ""
+
+
+def _expand_shortcodes(html: str) -> str:
+    """The body with the shortcodes markdown can say written as the HTML WordPress would show."""
+    html = _CODE.sub(_code_block, html)
+    html = _CAPTION.sub(_figure, html)
+    html = _EMBED.sub(lambda match: _link_block(match.group(1)), html)
+    return _MEDIA.sub(_media_link, html)
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {
+        match.group(1).lower(): html.unescape(next(value for value in match.groups()[1:] if value is not None))
+        for match in _ATTRIBUTE.finditer(text)
+    }
+
+
+def _code_block(match: re.Match[str]) -> str:
+    tag, attributes = match.group(1).lower(), _attributes(match.group(2))
+    language = attributes.get("language") or attributes.get("lang")
+    if tag not in ("sourcecode", "code", "source"):
+        language = tag
+    # The text editor stores code as typed, the visual editor escaped: both come out as typed.
+    code = html.unescape(_BREAK.sub("\n", match.group(3))).strip("\n")
+    css_class = f' class="language-{html.escape(language)}"' if language and language not in ("plain", "text") else ""
+    return f"\n\n<pre><code{css_class}>{html.escape(code, quote=False)}</code></pre>\n\n"
+
+
+def _figure(match: re.Match[str]) -> str:
+    inner = match.group(3)
+    picture = _PICTURE.match(inner)
+    if picture is None:
+        return inner
+    caption = _attributes(match.group(2)).get("caption") or picture.group(2).strip()
+    shown = f"\n\n<p>{picture.group(1)}</p>\n\n"
+    return shown + (f"<p><em>{caption}</em></p>\n\n" if caption else "")
+
+
+def _link_block(url: str) -> str:
+    url = html.escape(html.unescape(url))
+    return f'\n\n<p><a href="{url}">{url}</a></p>\n\n'
+
+
+def _media_link(match: re.Match[str]) -> str:
+    found = _URL.search(match.group(2))
+    return _link_block(found.group(0)) if found is not None else match.group(0)
 
 
 def _autop(html: str) -> str:

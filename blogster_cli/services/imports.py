@@ -324,6 +324,7 @@ def prepare_source(
             from blogster_cli.content.wordpress import (  # markdownify and bs4 take ~0.8 s
                 SkippedItem,
                 read_wxr,
+                shortcodes_left,
                 uploads_linked,
             )
 
@@ -345,6 +346,12 @@ def prepare_source(
                         f"{len(uploads)} picture(s) still shown from the old site's media library ({uploads[0]}"
                         f"{' ...' if len(uploads) > 1 else ''}): they break when it goes; download them and"
                         " `blogster images add` them"
+                    )
+                shortcodes = shortcodes_left(entry)
+                if shortcodes:
+                    candidate.warnings.append(
+                        f"WordPress shortcode(s) left as text: {', '.join(shortcodes)}; a static site shows"
+                        " them as written, so replace them in the post"
                     )
                 prepared.append(candidate)
             return prepared

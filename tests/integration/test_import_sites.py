@@ -475,3 +475,22 @@ def test_wordpress_pictures_left_on_the_old_site_are_named(account, tmp_path):
     [warning] = warned["Pictured"]
     assert "1 picture(s) still shown from the old site's media library" in warning
     assert "https://old.example/wp-content/uploads/2024/01/a.png" in warning
+
+
+def test_wordpress_shortcodes_left_as_text_are_named(account, tmp_path):
+    """A shortcode import cannot say in markdown (a gallery, a form) would show as text on the
+    new site: the post comes in with one warning naming each, and a caption does not count."""
+    body = (
+        '<p>[gallery ids="1,2"]</p>\n\n[caption id="a"]<img src="https://x.example/a.png" alt="a" /> A[/caption]'
+        '\n\n<p>[contact-form-7 id="5"]</p>'
+    )
+    items = ITEM_DATED.format(title="Shortcodes", n=1, status="publish", gmt="2023-07-14 08:30:00").replace(
+        "<p>Body</p>", body
+    ) + ITEM_DATED.format(title="Plain", n=2, status="publish", gmt="2023-07-15 08:30:00")
+    summary = imports.import_paths(account(), paths=[write(tmp_path / "export.xml", WXR_DATED.format(items=items))])
+    warned = {file.title: file.warnings for file in summary.files}
+    assert warned["Plain"] == []
+    assert warned["Shortcodes"] == [
+        "WordPress shortcode(s) left as text: [gallery], [contact-form-7]; a static site shows them as written,"
+        " so replace them in the post"
+    ]

@@ -9,7 +9,7 @@ import pytest
 from blogster_cli.content.errors import WordPressError
 from blogster_cli.content.export import render_post
 from blogster_cli.content.post import import_post
-from blogster_cli.content.wordpress import html_to_markdown, parse_wxr
+from blogster_cli.content.wordpress import html_to_markdown, parse_wxr, shortcodes_left
 
 FIXTURE = Path(__file__).with_name("wordpress_export.xml")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -110,3 +110,32 @@ def test_html_fragments() -> None:
 def test_bad_files_are_refused(data: bytes, reason: str) -> None:
     with pytest.raises(WordPressError, match=reason):
         parse_wxr(data)
+
+
+def test_shortcodes_markdown_can_say_are_expanded() -> None:
+    body = (
+        '[caption id="attachment_7" align="alignnone" width="300"]<a href="https://x.org/big.png">'
+        '<img src="https://x.org/a.png" alt="A cat" width="300" /></a> A cat, asleep[/caption]\n\n'
+        '[caption caption="Older form"]<img src="https://x.org/b.png" alt="" />[/caption]\n\n'
+        '[code language="python"]\nif a &lt; b:\n    print("x")\n\n    return 1\n[/code]\n\n'
+        '[php]echo "<b>";[/php]\n\n'
+        "[embed]https://www.youtube.com/watch?v=abc&amp;t=3[/embed]\n\n"
+        "[youtube=https://youtu.be/xyz]"
+    )
+    assert html_to_markdown(body) == (
+        "[![A cat](https://x.org/a.png)](https://x.org/big.png)\n\n*A cat, asleep*\n\n"
+        "![](https://x.org/b.png)\n\n*Older form*\n\n"
+        '```python\nif a < b:\n    print("x")\n\n    return 1\n```\n\n'
+        '```php\necho "<b>";\n```\n\n'
+        "<https://www.youtube.com/watch?v=abc&t=3>\n\n"
+        "<https://youtu.be/xyz>\n"
+    )
+
+
+def test_shortcodes_left_as_text_are_named_once_outside_code() -> None:
+    body = html_to_markdown(
+        '<p>[gallery ids="1,2"] then [sic], [link](https://x.org) and [gallery ids="3"]</p>\n\n'
+        '<p>[contact-form-7 id="5"] [note]Careful[/note]</p>\n\n<pre>[audio_player src="a"]</pre>'
+    )
+    post = import_post(body, "post.md")
+    assert shortcodes_left(post) == ["[gallery]", "[contact-form-7]", "[note]"]
