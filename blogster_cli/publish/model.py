@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+# What a build keeps of a post (`pages.post_record`); a record of an older format is read
+# again from the database. 2: an imported post's aliases hold the address its generator gave
+# it (`former_urls`).
+RECORD_FORMAT = 2
+
 
 @dataclass(frozen=True)
 class SiteConfig:

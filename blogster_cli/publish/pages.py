@@ -27,7 +27,7 @@ from blogster_cli.content.mapping import folded_path as _folded
 from blogster_cli.distribution.newsletter import OPEN_PATH
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
-from blogster_cli.publish.model import Page, RenderedPost, SiteConfig, SitePost
+from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
 FORMAT_VERSION = "7"
@@ -65,13 +65,14 @@ def site_key(config: SiteConfig, theme: Theme, timezone: str) -> str:
 
 def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
     """What a build keeps of a post (JSON-ready): its fields, the version of its row (`row`:
-    a rebuild compares it with the database's), and the summary of its rendered body. The build
-    adds "med": the stored pictures the body links, whose files it copies."""
+    a rebuild compares it with the database's), the summary of its rendered body, and its format
+    (`RECORD_FORMAT`). The build adds "med": the stored pictures the body links, whose files it copies."""
     return {
         "row": row, "slug": post.slug, "title": post.title, "pub": post.published_at.isoformat(),
         "upd": post.updated_at.isoformat(), "desc": post.description, "rt": post.reading_time, "tags": post.tags,
         "img": post.featured_image, "alt": post.featured_alt, "src": post.source_url, "al": post.aliases,
         "sum": "" if post.description else summary, "ts": (post.published_at - _EPOCH) // _MICROSECOND,
+        "rf": RECORD_FORMAT,
     }  # fmt: skip
 
 

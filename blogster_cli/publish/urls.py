@@ -89,7 +89,8 @@ ADDRESS_FIELDS = {"hugo": ("url", "aliases"), "jekyll": ("permalink", "redirect_
 
 
 def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """(the URL an imported post had, its aliases), from `repositories.site.contents` output."""
+    """(the URL an imported post had, its aliases), from `repositories.site.contents` output; a
+    post its generator placed by itself has that address among its aliases (`former_urls`)."""
     fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
     if fields is None:
         return None, []
@@ -98,4 +99,10 @@ def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
     aliases = document.get(aliases_field)
     if isinstance(aliases, str):
         aliases = [aliases]
-    return (url if isinstance(url, str) else None), [a for a in aliases or [] if isinstance(a, str)]
+    kept = [a for a in aliases or [] if isinstance(a, str)]
+    if not isinstance(url, str):  # it was where its generator put it: that address redirects
+        from blogster_cli.publish.former_urls import former_address
+
+        former = former_address(document)
+        return None, kept if former is None or former in kept else [*kept, former]
+    return url, kept

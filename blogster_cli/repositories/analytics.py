@@ -12,6 +12,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.repositories.site import ADDRESS_FIELDS, FRONT_MATTER_FIELDS
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PostAddress:
-    """A post's slug and the front-matter fields that hold its imported URL and aliases."""
+    """A post's slug and what holds its imported URL and aliases (`site.ADDRESS_FIELDS`)."""
 
     id: UUID
     slug: str
@@ -30,10 +32,7 @@ class PostAddress:
 
 def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
     rows = conn.execute(
-        "select b.id, b.slug, jsonb_build_object('dialect', b.content->'source'->'dialect',"
-        " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
-        " 'redirect_from', f->'redirect_from')"
-        " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
+        f"select b.id, b.slug, jsonb_build_object({ADDRESS_FIELDS}) from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.author_id = auth.uid() and b.deleted_at is null and b.slug is not null"
     ).fetchall()
     return [PostAddress(*row) for row in rows]

@@ -125,13 +125,23 @@ def published_own(conn: psycopg.Connection, *, blog_ids: list[str] | None = None
     return [PublishedRow(*r) for r in rows]
 
 
+# What carries an imported post's old URLs (`publish.urls.imported_address`): the front-matter
+# fields that name them or go into them, and where its file was (`publish.former_urls`). For
+# `jsonb_build_object`, with the post as `b` and its front-matter fields as `f`.
+ADDRESS_FIELDS = (
+    "'dialect', b.content->'source'->'dialect', 'source_path', b.content->'source'->'path',"
+    " 'site_permalink', b.content->'source'->'site_permalink', 'url', f->'url', 'permalink', f->'permalink',"
+    " 'path', f->'path', 'aliases', f->'aliases', 'redirect_from', f->'redirect_from', 'slug', f->'slug',"
+    " 'date', f->'date', 'categories', f->'categories', 'category', f->'category'"
+)
+FRONT_MATTER_FIELDS = "lateral (select b.content->'front_matter'->'fields' as f) fields"
+
+
 def contents(conn: psycopg.Connection, *, blog_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Markdown, source dialect and the front-matter fields that carry an imported post's old URLs."""
+    """Markdown and the address document (`ADDRESS_FIELDS`) of each of my posts named."""
     rows = conn.execute(
-        "select b.id::text, jsonb_build_object('markdown', b.content->'markdown', 'dialect', b.content->'source'->'dialect',"
-        " 'url', f->'url', 'permalink', f->'permalink', 'path', f->'path', 'aliases', f->'aliases',"
-        " 'redirect_from', f->'redirect_from')"
-        " from public.blogs b, lateral (select b.content->'front_matter'->'fields' as f) fields"
+        f"select b.id::text, jsonb_build_object('markdown', b.content->'markdown', {ADDRESS_FIELDS})"
+        f" from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.id = any(%s::uuid[]) and b.author_id = auth.uid()",
         (blog_ids,),
     ).fetchall()

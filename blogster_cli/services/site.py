@@ -17,7 +17,7 @@ from typing import Any
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import NotFound
-from blogster_cli.publish.model import Page, RenderedPost, SitePost
+from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
 from blogster_cli.services.site_address import site_config
@@ -212,9 +212,9 @@ def _records(
 
 
 def _current(record: dict[str, Any] | None, version: str) -> bool:
-    """Whether a kept record still describes the row of `version` (a record made before builds
-    kept the pictures a body links, "med", is read again)."""
-    return record is not None and record.get("row") == version and "med" in record
+    """Whether a kept record still describes the row of `version` (one of an older
+    `RECORD_FORMAT`, made by an older Blogster, is read again)."""
+    return record is not None and record.get("row") == version and record.get("rf") == RECORD_FORMAT
 
 
 def _describe_featured(conn: Connection, records: dict[str, dict[str, Any]]) -> bool:

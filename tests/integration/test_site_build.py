@@ -168,6 +168,36 @@ def test_imported_posts_keep_their_url_with_redirects_from_aliases(author, tmp_p
     assert not (tmp_path / "escape").exists()
 
 
+def test_imported_posts_placed_by_their_generator_redirect_from_that_address(author, tmp_path):
+    """A Hugo post in another section than posts, or a Jekyll post at its permalink style's
+    address, was read at an address `site build` does not give it: that address redirects to
+    the post's page, and log ingest maps it to the post."""
+    from blogster_cli.services import imports
+    from blogster_cli.services.post_addresses import post_finder
+
+    hugo = tmp_path / "hugo"
+    (hugo / "content/blog").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://old.example/"\n')
+    (hugo / "content/blog/Field Notes.md").write_text("---\ntitle: Field notes\ndate: 2024-01-02\n---\nNotes.\n")
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("title: Old\n")
+    (jekyll / "_posts/2021-03-04-hello.md").write_text("---\ntitle: Hello\ncategories: [News]\n---\nHi.\n")
+    imports.import_paths(author, paths=[hugo, jekyll])
+    out = tmp_path / "public"
+    build(author, out)
+    assert "Notes." in (out / "posts/field-notes/index.html").read_text()
+    for old, target in [
+        ("blog/field-notes/index.html", "posts/field-notes/"),
+        ("news/2021/03/04/hello.html", "posts/hello/"),
+    ]:
+        redirect = (out / old).read_text()
+        assert 'http-equiv="refresh"' in redirect and target in redirect
+    find = post_finder(author)
+    assert find("https://old.example/blog/field-notes/") == find("field-notes") is not None
+    assert find("/news/2021/03/04/hello.html") == find("hello") is not None
+
+
 def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
     publish(author, "Hello", "Hi there.")
     site_settings.set_value(author, key="url", value="https://blog.example.com/", base_domain=BASE)

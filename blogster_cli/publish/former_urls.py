@@ -1,0 +1,111 @@
+"""The address a static site generator gave an imported post by default, which `site build`
+keeps working as a redirect to the post's page (old links, search results, feed readers).
+
+A post whose front matter names its address (Hugo `url`, Jekyll `permalink`, Zola `path`)
+lives at it (`urls.imported_address`); the others had the one their generator worked out
+from where the file was, which is what this module redoes from the stored source path (as
+`content.layout.site_key` keeps it: from the layout folder on) and front matter:
+
+- Hugo: `content/SECTION/.../NAME.md` was at `/section/.../name/` (a bundle's `index.md` at
+  its folder's name; a front matter `slug` replaces the last part), lower-cased and with
+  spaces as hyphens, as Hugo does unless the site turned it off;
+- Zola: the same below `content/`, a leading `YYYY-MM-DD-` or `_` taken off the name, which
+  Zola reads as the page's date, and the parts slugified;
+- Jekyll: a file in `_posts/` was at its permalink style's address: the site's
+  `_config.yml` `permalink` when import read one (`site_permalink` in the document), else
+  Jekyll's default `date` (`/:categories/:year/:month/:day/:title.html`), with the date of
+  the front matter or the file name and `:title` the file name's (or the front matter's
+  `slug`).
+
+A site's own settings that move every page (Hugo's `[permalinks]`, Zola's `slugify`) are not
+read, and Astro's routes are the site's code: those posts get no redirect. A redirect is only
+a page at an address nothing else uses (`pages.SitePlan._redirects`), so a wrong guess costs
+one unused file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from blogster_cli.content.layout import site_key
+from blogster_cli.content.slugs import slugify
+
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_ZOLA_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:?\d{2})?)?[_-]")
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_INDEX_NAMES = ("index",)
+# Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/#built-in-formats).
+JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+_PLACEHOLDER = re.compile(r":(categories|year|short_year|month|i_month|day|i_day|y_day|title|slug|output_ext)")
+
+
+def former_address(document: dict[str, Any]) -> str | None:
+    """The path the post's generator gave it (module docstring), or None when it is not known."""
+    path = document.get("source_path")
+    if not isinstance(path, str) or not path:
+        return None
+    parts = site_key(path)
+    dialect = document.get("dialect")
+    if dialect in ("hugo", "zola") and len(parts) > 1 and parts[0] == "content":
+        return _content_address(parts[1:], document.get("slug"), zola=dialect == "zola")
+    if dialect == "jekyll" and len(parts) > 1 and parts[0] == "_posts":
+        return _jekyll_address(parts[-1], document)
+    return None
+
+
+def _content_address(parts: tuple[str, ...], slug: object, *, zola: bool) -> str | None:
+    *folders, name = parts
+    stem = PurePosixPath(name).stem
+    if stem in _INDEX_NAMES:
+        if not folders:
+            return None
+        stem = folders.pop()
+    last = slug if isinstance(slug, str) and slug.strip() else stem
+    if zola:
+        last = _ZOLA_DATE.sub("", last) or last
+        words = [slugify(part) for part in (*folders, last)]
+    else:
+        words = [re.sub(r"\s+", "-", part.strip()).lower() for part in (*folders, last)]
+    return "/" + "/".join(words) + "/" if all(words) else None
+
+
+def _jekyll_address(name: str, document: dict[str, Any]) -> str | None:
+    named = _DATED_NAME.match(PurePosixPath(name).stem)
+    if named is None:  # Jekyll builds no post from a file without a date in its name
+        return None
+    front_date = _DATE.match(document["date"]) if isinstance(document.get("date"), str) else None
+    year, month, day = (front_date or named).groups()[:3]
+    slug = document.get("slug")
+    title = slug.strip() if isinstance(slug, str) and slug.strip() else named.group(4)
+    style = document.get("site_permalink")
+    pattern = JEKYLL_STYLES.get(style, style) if isinstance(style, str) and style.strip() else JEKYLL_STYLES["date"]
+    if ":" not in pattern:
+        return None  # a style Jekyll names that is not a pattern (`weekdate`), or nonsense
+    try:
+        day_of_year = date(int(year), int(month), int(day)).timetuple().tm_yday
+    except ValueError:
+        return None
+    values = {
+        "categories": "/".join(_categories(document)),
+        "year": year, "short_year": year[2:], "month": month, "i_month": str(int(month)),
+        "day": day, "i_day": str(int(day)), "y_day": f"{day_of_year:03d}",
+        "title": title, "slug": title, "output_ext": ".html",
+    }  # fmt: skip
+    address = _PLACEHOLDER.sub(lambda match: values[match.group(1)], pattern)
+    return re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))
+
+
+def _categories(document: dict[str, Any]) -> list[str]:
+    found = document.get("categories")
+    if found is None:
+        found = document.get("category")
+    names = found.split() if isinstance(found, str) else found if isinstance(found, list) else []
+    return [str(name).lower() for name in names if str(name).strip()]
