@@ -27,7 +27,8 @@ def import_posts(
         "update",
         "--on-conflict",
         help="When a file matches a post of yours (same source file, else same slug): update it, skip it, "
-        "or rename (import it again under a suffixed slug).",
+        "rename (import it again under a suffixed slug), or overwrite (update it even if it was edited in "
+        "Blogster since the file was imported; update keeps such an edit and skips the file).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; change nothing."),
     porcelain: bool = typer.Option(False, "--porcelain", help="Print only the ids of new posts, one per line."),
@@ -38,7 +39,9 @@ def import_posts(
     Front matter in YAML, TOML or JSON is read as Hugo, Jekyll, Zola or Astro write it;
     each file is all-or-nothing, and a file that cannot be read is reported and skipped
     (exit code 1 when any failed). Re-importing matches your posts by source file (from
-    any folder of the same site), then by slug, so nothing is duplicated. Pictures a post
+    any folder of the same site), then by slug, so nothing is duplicated; a post edited in
+    Blogster since its file was imported keeps the edit (the file is skipped, a conflict if
+    it changed too) unless --on-conflict overwrite. Pictures a post
     shows from its own folder (a page bundle's) are stored as media; a post that says it is
     published but is empty stays a draft, with a warning.
 
@@ -72,7 +75,8 @@ def import_posts(
     if not json:
         on_terminal = sys.stderr.isatty()
         for file in summary.files:
-            if file.outcome == "failed" or (file.outcome == "skipped" and file.id is None):
+            kept_edit = file.outcome == "skipped" and summary.on_conflict == "update"  # edited in Blogster
+            if file.outcome == "failed" or (file.outcome == "skipped" and file.id is None) or kept_edit:
                 output.message(f"{file.outcome}: {file.path}: {file.reason}")
             elif on_terminal and not porcelain and not dry_run and file.renamed_from is not None:
                 output.message(f"{file.outcome}: {file.path} ({file.reason})")

@@ -14,7 +14,8 @@ Version 1 has these keys:
       "source": {
         "dialect": "hugo" | "jekyll" | "zola" | "astro" | "markdown" | "wordpress",
         "path": "<path relative to the imported root, POSIX separators>" | null,
-        "date_text": "<the post date as the source wrote it>" | null
+        "date_text": "<the post date as the source wrote it>" | null,
+        "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
       } | null
     }
 
@@ -35,7 +36,10 @@ Version 1 has these keys:
 - `source` says where an imported post came from; null for posts written in Blogster.
   `date_text` is the front matter date value as written (TOML dates in ISO 8601), or the
   date part of a Jekyll file name (`2021-06-16`) or Zola `path` (`2016/09/29`), or
-  WordPress's `post_date_gmt`; null when the source gives no date.
+  WordPress's `post_date_gmt`; null when the source gives no date. `imported` is what the
+  last import of the file wrote (hashes of the post's fields and of the file's text, and
+  the slug), which the next import compares to keep an edit made in Blogster since
+  (services/imports.py); absent on posts imported before it was recorded.
 """
 
 from typing import Any

@@ -130,9 +130,16 @@ def _generator_of(folder: Path) -> Generator | None:
 
 def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
     """The generator of the site the file at `root` + `relative` belongs to, by its root config
-    (module docstring): the site folder's (`site_root`), else the imported folder's."""
+    (module docstring): the site folder's (`site_root`), else, for a file on no layout folder's
+    path (a Jekyll page, `site/index.md` imported from the folder above), the nearest of its
+    folders up to the imported one that names one."""
     site = site_root(root, relative)
-    for folder in (site, tuple(root)) if site is not None else (tuple(root),):
+    folders = [tuple(root)]
+    if site is not None:
+        folders.insert(0, site)
+    else:
+        folders[:0] = [(*root, *relative.parts[:end]) for end in range(len(relative.parts) - 1, 0, -1)]
+    for folder in folders:
         if folder:
             found = _generator_of(Path(*folder))
             if found is not None:

@@ -25,7 +25,7 @@ and only generate one with `slugs.slugify(title)` when `slug` is None.
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
@@ -44,7 +44,10 @@ from blogster_cli.content.mapping import (
     MappedPost,
     Status,
     file_stem,
+    find_key,
+    is_bundle,
     map_metadata,
+    truthy,
 )
 
 
@@ -84,6 +87,7 @@ class ImportedPost:
     meta_keywords: str | None
     featured_image: str | None
     content: dict[str, Any]
+    not_a_page: str | None = None  # why its site renders no page of it (`unrendered_reason`): import skips it
 
     def fields(self, slug: str | None = None) -> PostFields:
         """These values as export takes them; pass `slug` when the import had none."""
@@ -165,7 +169,9 @@ def import_post(
             "date_text": mapped.date_text,
         },
     )
-    return post_from_mapping(mapped, content)
+    post = post_from_mapping(mapped, content)
+    post.not_a_page = unrendered_reason(metadata.values, shape, chosen)
+    return post
 
 
 def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPost:
@@ -239,6 +245,68 @@ def translation_of(path: Path) -> tuple[str, str] | None:
         if os.path.lexists(path.parent / original):
             return translated["lang"], original
     return None
+
+
+# A repository's own files, by stem (ignoring case), at a site's root: not posts, in any dialect.
+REPOSITORY_FILE_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing", "code_of_conduct"})
+JEKYLL_POST_FOLDERS = ("_posts", "_drafts")
+JEKYLL_PAGE_REASON = "page, not a post: Jekyll posts are in _posts/ or _drafts/"
+HEADLESS_REASON = "headless bundle (headless: true): not a page, not a post"
+HUGO_BUILD_KEYS = ("_build", "build")  # Hugo's build options (`_build` before 0.123)
+HUGO_NEVER_RENDERED = "never"  # `render: never` (or false, before Hugo 0.76)
+
+
+def not_a_post(layout: PurePosixPath, *, site: Dialect | None, dialect: str | None = None) -> str | None:
+    """Why the file at `layout` (its path as its site lays it out, `layout.layout_path`) is not a
+    post, by its place alone; None when it may be one. `site` is the generator its site's config
+    names (`layout.site_generator`), `dialect` the one it is read in when given (`--format`).
+
+    - A repository's own file at the site's root (the folder imported, outside any layout
+      folder): `README.md`, `LICENSE.md`, `CHANGELOG.md`, `CONTRIBUTING.md`, any dialect.
+    - In a Jekyll site, a file outside `_posts/` and `_drafts/` (`about.md` with `layout: page`,
+      `index.md`, `404.md`, a file of another collection such as `_recipes/`) is a page or a
+      collection's document: Jekyll makes posts of those two folders only (at any depth, as
+      `blog/_posts/`), whatever a file's `layout` says. An Astro entry (`src/content/`) in it
+      is still read as Astro's; a `--format` other than jekyll or markdown turns this rule off.
+    """
+    folders = layout.parts[:-1]
+    stem = os.path.splitext(layout.name)[0] if _is_markdown_name(layout.name) else layout.name
+    if not folders and stem.lower() in REPOSITORY_FILE_STEMS:
+        return f"repository file ({layout.name}), not a post"
+    if site != "jekyll" or dialect not in (None, "jekyll", "markdown"):
+        return None
+    if any(folder in JEKYLL_POST_FOLDERS for folder in folders):
+        return None
+    if any(folders[i : i + 2] == ("src", "content") for i in range(len(folders) - 1)):
+        return None  # an Astro collection (detect_dialect)
+    special = next((folder for folder in folders if folder.startswith("_")), None)
+    if special is not None:
+        return f"in {special}/, not a post: Jekyll posts are in _posts/ or _drafts/"
+    return JEKYLL_PAGE_REASON
+
+
+def unrendered_reason(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> str | None:
+    """Why Hugo renders no page of a file, by its front matter; None when it does (or the file
+    is not Hugo's). A leaf bundle whose `index.md` says `headless: true` is only a holder of
+    resources for other pages; any page whose build options (`build:` or `_build:`) say
+    `render: never` (or `render: false`) is never rendered. Keys match ignoring case, as in Hugo."""
+    if dialect != "hugo":
+        return None
+    headless = find_key([values], ("headless",))
+    if headless is not None and truthy(headless.value) is True and path is not None:
+        if is_bundle(path) and os.path.splitext(path.name)[0] == BUNDLE_INDEX_STEMS[0]:
+            return HEADLESS_REASON
+    build = find_key([values], HUGO_BUILD_KEYS, dict)
+    if build is None:
+        return None
+    render = find_key([build.value], ("render",))
+    if render is None:
+        return None
+    value = render.value
+    never = truthy(value) is False or (isinstance(value, str) and value.strip().lower() == HUGO_NEVER_RENDERED)
+    if not never:
+        return None
+    return f"never rendered ({build.key}: render: {str(value).lower()}): not a page, not a post"
 
 
 def _is_post_name(name: str) -> bool:

@@ -36,7 +36,10 @@ or from stdin or WordPress); then the one post with the same slug (or a `-N` of 
 stored file text is this file's exactly (the file moved, or its site folder was renamed).
 A post matched by its place in the site keeps the longer of the two source paths. `on_conflict` decides what a match does: `update` (the default) writes the
 file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
-under a suffixed slug. A file that matches nothing but wants a slug I already use (real
+under a suffixed slug, `overwrite` updates even a post edited in Blogster since its file was
+last imported. `update` keeps such an edit (the post remembers what its import wrote:
+`content.source.imported`): the file is skipped, a conflict if it changed since too, as
+`sync` would call it (a file that now says what the post says is updated). A file that matches nothing but wants a slug I already use (real
 blogs repeat slugs) gets the slug with `-2`, `-3`... and its outcome says so: different
 files never overwrite each other. Explicit slugs are kept as written; a slug that cannot
 be used in a URL (`three-ways-to manage`) is normalised with `slugify` and reported.
@@ -44,6 +47,7 @@ be used in a URL (`three-ways-to manage`) is normalised with `slugify` and repor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -69,7 +73,7 @@ from blogster_cli.vocabulary import ActivityType
 if TYPE_CHECKING:
     from blogster_cli.content.layout import Generator
 
-ON_CONFLICT = ("update", "skip", "rename")
+ON_CONFLICT = ("update", "skip", "rename", "overwrite")
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
 OUTCOMES = ("imported", "updated", "unchanged", "skipped", "failed")
 BATCH_SIZE = 500
@@ -99,6 +103,7 @@ class FileOutcome:
     page: bool = False  # a WordPress page (imported as a draft)
     warnings: list[str] = field(default_factory=list)  # what was changed or left out, the post still imported
     images: int = 0  # pictures the post links to that were stored as media
+    conflict: bool = False  # skipped: the post and the file both changed since it was imported
 
 
 @dataclass
@@ -311,7 +316,7 @@ def prepare_source(
     checked in a `dry_run`) and its links rewritten to them (the module docstring)."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.files import NotRegularFile, read_regular_file
-    from blogster_cli.content.post import ImportedPost, import_post
+    from blogster_cli.content.post import ImportedPost, import_post, not_a_post
 
     try:
         data = source.data if source.data is not None else read_regular_file(source.path)
@@ -355,14 +360,17 @@ def prepare_source(
                     )
                 prepared.append(candidate)
             return prepared
+        dialect = None if fmt == "auto" else fmt
+        layout, site = _layout(source), _site_generator(source)
+        placed = not_a_post(layout, site=site, dialect=dialect) if layout is not None else None
+        if placed is not None:  # a page or a repository's README, by where it is (`content.post`)
+            return [FileOutcome(path=source.label, outcome="skipped", reason=placed)]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return [FileOutcome(path=source.label, outcome="failed", reason=f"not UTF-8 text (byte {exc.start})")]
         if not text.lstrip("\ufeff").strip():
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
-        dialect = None if fmt == "auto" else fmt
-        layout, site = _layout(source), _site_generator(source)
 
         def read(text: str) -> ImportedPost:
             return import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout, site=site)  # type: ignore[arg-type]
@@ -371,6 +379,8 @@ def prepare_source(
         translated = _translation(source, post.content["source"]["dialect"])
         if translated is not None:
             return [FileOutcome(path=source.label, outcome="skipped", reason=translated)]
+        if post.not_a_page is not None:  # a Hugo headless bundle, a page never rendered
+            return [FileOutcome(path=source.label, outcome="skipped", reason=post.not_a_page)]
         pictures: list[Picture] = []
         warnings: list[str] = []
         if images and source.root is not None:
@@ -900,6 +910,7 @@ class _Plan:
     published_at: datetime | None = None
     how: str | None = None  # what the match was by
     content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
+    conflict: bool = False  # a skip: edited in Blogster and in the file since the import
 
     @property
     def matched(self) -> PostRef:
@@ -923,6 +934,8 @@ def _plan_batch(
             for plan in plans:
                 if plan.kind == "update" and plan.matched.id in stored:
                     _diff(plan, stored[plan.matched.id], index, run)
+                    if on_conflict == "update":
+                        _keep_edits(plan, stored[plan.matched.id], run)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
                     plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
@@ -1015,7 +1028,7 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
         path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
         title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
         warnings=list(plan.candidate.warnings),
-        images=len(plan.candidate.pictures) if plan.kind in ("insert", "update") else 0,
+        images=len(plan.candidate.pictures) if plan.kind in ("insert", "update") else 0, conflict=plan.conflict,
     )  # fmt: skip
 
 
@@ -1040,6 +1053,8 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
                 if plan.kind == "update":
                     stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id])
                     _diff(plan, stored[plan.matched.id], index, run)
+                    if on_conflict == "update":
+                        _keep_edits(plan, stored[plan.matched.id], run)
             ids = _apply(conn, [plan]) if plan.kind in ("insert", "update") else {}
     except DatabaseUnavailable:
         raise
@@ -1165,6 +1180,86 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
 
 
+_EDITABLE = ("title", "slug", "content", "status", "meta_description", "meta_keywords", "featured_image", "tags")
+
+
+def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
+    """An update of a post edited in Blogster since its file was last imported (its title,
+    body, tags...) keeps the edit: the file is skipped, a conflict if it changed too. A file
+    that now says what the post says is updated as planned (hold run.lock)."""
+    if plan.kind != "update":
+        return
+    candidate = plan.candidate
+    mark = _import_mark(stored.content)
+    post_print = _post_print(stored)
+    if mark is not None:
+        edited = post_print != mark.get("post") or stored.slug != mark.get("slug")
+        file_changed = _file_print(candidate.content) != mark.get("file")
+    else:  # imported before posts kept a mark: a file with the stored text has not changed since
+        edited = _same_text(candidate.content, stored.content) and any(f in _EDITABLE for f in plan.changed)
+        file_changed = False
+    if not edited or (_candidate_print(candidate) == post_print and plan.slug == stored.slug):
+        return
+    if plan.slug != stored.slug:  # a slug _diff reserved for the update
+        run.taken.discard(plan.slug)
+        run.owners.pop(plan.slug, None)
+    differs = ", ".join(name for name in plan.changed if name in _EDITABLE) or "nothing the file sets"
+    plan.kind, plan.slug, plan.conflict = "skip", stored.slug, file_changed
+    if file_changed:
+        plan.reason = (
+            f"conflict: {stored.slug!r} was edited in Blogster and the file changed since it was imported; "
+            f"the Blogster edit is kept (it differs in {differs}; --on-conflict overwrite imports the file over it)"
+        )
+    else:
+        plan.reason = (
+            f"{stored.slug!r} was edited in Blogster since the file was imported and the file has not changed; "
+            f"the Blogster edit is kept (it differs in {differs})"
+        )
+
+
+def _fingerprint(values: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _post_values(
+    title: str, status: str, meta_description: str | None, meta_keywords: list[str] | None,
+    featured_image: str | None, tags: Sequence[str], content: dict[str, Any] | None,
+) -> str:  # fmt: skip
+    """What a writer edits in Blogster, as one hash (the slug is kept beside it)."""
+    return _fingerprint([
+        title, status, meta_description or None, meta_keywords or None, featured_image or None,
+        sorted({tag.lower() for tag in tags}), (content or {}).get("markdown"),
+    ])  # fmt: skip
+
+
+def _candidate_print(c: Candidate) -> str:
+    return _post_values(c.title, c.status, c.meta_description, c.meta_keywords, c.featured_image, c.tags, c.content)
+
+
+def _post_print(p: StoredPost) -> str:
+    return _post_values(p.title, p.status, p.meta_description, p.meta_keywords, p.featured_image, p.tags, p.content)
+
+
+def _file_print(content: dict[str, Any]) -> str:
+    """The file's text as read (front matter and body)."""
+    return _fingerprint([content.get("markdown"), content.get("front_matter")])
+
+
+def _import_mark(content: dict[str, Any] | None) -> dict[str, Any] | None:
+    source = (content or {}).get("source")
+    mark = source.get("imported") if isinstance(source, dict) else None
+    return mark if isinstance(mark, dict) else None
+
+
+def _marked(content: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+    """`content` with what this import writes (`content.source.imported`), so that the next
+    import of the file can tell an edit made in Blogster since (_keep_edits)."""
+    if not isinstance(content.get("source"), dict):
+        return content
+    mark = {"post": _candidate_print(plan.candidate), "slug": plan.slug, "file": _file_print(content)}
+    return {**content, "source": {**content["source"], "imported": mark}}
+
+
 def _source_path(content: dict[str, Any] | None) -> str | None:
     source = (content or {}).get("source") or {}
     path = source.get("path")
@@ -1172,10 +1267,10 @@ def _source_path(content: dict[str, Any] | None) -> str | None:
 
 
 def _without_path(content: dict[str, Any] | None) -> dict[str, Any] | None:
-    """`content` but for its source path (a change of its own)."""
+    """`content` but for its source path (a change of its own) and its import mark."""
     if content is None or not isinstance(content.get("source"), dict):
         return content
-    return {**content, "source": {**content["source"], "path": None}}
+    return {**content, "source": {**content["source"], "path": None, "imported": None}}
 
 
 def _kept_path(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -1206,7 +1301,7 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
             NewPostRow(
                 title=c.title,
                 slug=plan.slug,
-                content=c.content,
+                content=_marked(c.content, plan),
                 status=c.status,
                 meta_description=c.meta_description,
                 meta_keywords=c.meta_keywords,
@@ -1229,7 +1324,7 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
                     id=plan.matched.id,
                     title=c.title,
                     slug=plan.slug,
-                    content=plan.content if plan.content is not None else c.content,
+                    content=_marked(plan.content if plan.content is not None else c.content, plan),
                     status=c.status,
                     meta_description=c.meta_description,
                     meta_keywords=c.meta_keywords,

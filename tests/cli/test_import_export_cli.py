@@ -72,7 +72,7 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     assert summary["dry_run"] is False and summary["on_conflict"] == "update" and summary["not_posts"] == {}
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
     assert set(by_name["one.md"]) == {
-        "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "warnings", "images",
+        "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "warnings", "images", "conflict",
     }  # fmt: skip
     assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
     assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
@@ -338,3 +338,87 @@ def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp
     assert again.exit_code == 0, again.stderr
     assert again.stderr.splitlines() == ["2 posts: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]
+
+
+def test_reimport_keeps_edits_made_in_blogster_and_reports_conflicts(cli, signed_up, tmp_path):
+    """A re-import never silently reverts an edit made in Blogster since the file was imported
+    (a title, a body): an unchanged file is skipped, a changed one is a conflict (as `sync`
+    calls it), both with their reason; `--on-conflict overwrite` writes the file anyway, and a
+    file changed while its post was not is still an update."""
+    site = write_posts(tmp_path / "site")
+    assert cli("import", str(site)).exit_code == 0
+    assert cli("blogs", "edit", "one", "--title", "One, retitled in Blogster").exit_code == 0
+    assert cli("blogs", "edit", "two", "--from", "-", input='+++\ntitle = "Two"\n+++\nRewritten here.\n').exit_code == 0
+
+    again = cli("import", str(site))
+    assert again.exit_code == 0, again.stderr
+    lines = again.stderr.splitlines()
+    assert lines[-1] == "2 posts: 0 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
+    assert any(line.startswith(f"skipped: {site / 'content' / 'one.md'}: ") and "edited in Blogster" in line
+               for line in lines)  # fmt: skip
+    shown = {p["slug"]: p for p in cli("blogs", "list", "--json").json()}
+    assert shown["one"]["title"] == "One, retitled in Blogster"
+    assert cli("blogs", "show", "two", "--json").json()["markdown"] == "Rewritten here.\n"
+
+    (site / "content" / "one.md").write_text("---\ntitle: One, rewritten on disk\ntags: [cli]\n---\nFirst.\n")
+    conflict = cli("import", str(site), "--json").json()
+    files = {Path(f["path"]).name: f for f in conflict["files"]}
+    assert files["one.md"]["outcome"] == "skipped" and files["one.md"]["conflict"] is True
+    assert files["one.md"]["reason"].startswith("conflict: 'one' was edited in Blogster and the file changed")
+    assert "title" in files["one.md"]["reason"]
+    assert files["two.md"]["outcome"] == "skipped" and files["two.md"]["conflict"] is False
+    assert {p["title"] for p in cli("blogs", "list", "--json").json()} == {"One, retitled in Blogster", "Two"}
+
+    forced = cli("import", str(site), "--on-conflict", "overwrite", "--json").json()
+    assert forced["counts"]["updated"] == 2
+    assert {p["title"] for p in cli("blogs", "list", "--json").json()} == {"One, rewritten on disk", "Two"}
+    (site / "content" / "one.md").write_text("---\ntitle: One, third version\ntags: [cli]\n---\nFirst.\n")
+    updated = cli("import", str(site), "--json").json()
+    assert {Path(f["path"]).name: f["outcome"] for f in updated["files"]} == {
+        "one.md": "updated",
+        "two.md": "unchanged",
+    }
+
+
+def test_jekyll_pages_readmes_and_headless_bundles_are_skipped_lines_and_json_rows(cli, signed_up, tmp_path):
+    """A Jekyll `about.md`, a site's README.md and a Hugo headless bundle came in as posts: each is
+    now one `skipped:` line with its reason, and the same reason in `--json`."""
+    jekyll = tmp_path / "jk"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("title: Site\n")
+    (jekyll / "about.md").write_text("---\nlayout: page\ntitle: About\n---\nUs.\n")
+    (jekyll / "README.md").write_text("# Site\n")
+    (jekyll / "_posts" / "2021-03-04-hello.md").write_text("---\ntitle: Hello\n---\nHi.\n")
+    hugo = write_posts(tmp_path / "hugo")
+    (hugo / "content" / "shared").mkdir()
+    (hugo / "content" / "shared" / "index.md").write_text("---\nheadless: true\n---\n")
+    result = cli("import", str(jekyll), str(hugo))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"skipped: {jekyll / 'about.md'}: page, not a post: Jekyll posts are in _posts/ or _drafts/" in lines
+    assert f"skipped: {jekyll / 'README.md'}: repository file (README.md), not a post" in lines
+    headless = hugo / "content" / "shared" / "index.md"
+    assert f"skipped: {headless}: headless bundle (headless: true): not a page, not a post" in lines
+    assert lines[-1] == "6 posts: 3 imported, 0 updated, 0 unchanged, 3 skipped, 0 failed."
+    summary = cli("import", str(jekyll), str(hugo), "--json").json()
+    skipped = {Path(f["path"]).name: f["reason"] for f in summary["files"] if f["outcome"] == "skipped"}
+    assert skipped == {
+        "about.md": "page, not a post: Jekyll posts are in _posts/ or _drafts/",
+        "README.md": "repository file (README.md), not a post",
+        "index.md": "headless bundle (headless: true): not a page, not a post",
+    }
+    assert summary["counts"]["skipped"] == 3 and summary["counts"]["unchanged"] == 3
+    assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["hello", "one", "two"]
+
+
+def test_reimport_keeps_a_title_edit_of_a_post_imported_before_marks_were_kept(cli, signed_up, tmp_path, superuser):
+    """A post imported before imports recorded what they wrote: a file whose text is still the
+    stored one has not changed, so a title that differs was edited in Blogster and is kept."""
+    site = write_posts(tmp_path / "site")
+    assert cli("import", str(site)).exit_code == 0
+    superuser.execute("update public.blogs set content = content #- '{source,imported}'")
+    assert cli("blogs", "edit", "one", "--title", "Retitled").exit_code == 0
+    again = cli("import", str(site), "--json").json()
+    outcomes = {Path(f["path"]).name: f["outcome"] for f in again["files"]}
+    assert outcomes == {"one.md": "skipped", "two.md": "unchanged"}
+    assert {p["title"] for p in cli("blogs", "list", "--json").json()} == {"Retitled", "Two"}

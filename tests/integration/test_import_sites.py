@@ -371,6 +371,98 @@ def test_hugo_translations_leave_the_original_its_slug_and_are_listed_as_skipped
         assert sorted(mine) == ["about", "first", "solo.de", "toml-tz", "trip"]
 
 
+JEKYLL_PAGE = "page, not a post: Jekyll posts are in _posts/ or _drafts/"
+
+
+def test_jekyll_pages_and_a_sites_repository_files_are_listed_as_skipped_not_imported(account, tmp_path):
+    """`about.md` (`layout: page`), `index.md`, `404.md`, a collection's documents and the
+    repository's README became dated, published posts. Only `_posts/` and `_drafts/` hold
+    posts (a `layout: page` there too); the rest is listed as skipped with the reason, on every
+    import and from whichever folder of the site."""
+    site = tmp_path / "jk"
+    write(site / "_config.yml", "title: Site\ncollections: [recipes]\n")
+    write(site / "about.md", "---\nlayout: page\ntitle: About\npermalink: /about/\n---\nWho we are.\n")
+    write(site / "index.md", "---\nlayout: home\n---\n")
+    write(site / "404.md", "---\npermalink: /404.html\n---\nNot found.\n")
+    write(site / "README.md", "# My blog\n\nRun `bundle exec jekyll serve`.\n")
+    write(site / "CONTRIBUTING.md", "Pull requests welcome.\n")
+    write(site / "docs" / "guide.md", "---\ntitle: Guide\n---\nA page in a folder.\n")
+    write(site / "_recipes" / "soup.md", "---\ntitle: Soup\n---\nHot.\n")
+    write(site / "_posts" / "2021-03-04-hello.md", "---\nlayout: page\ntitle: Hello\n---\nA post.\n")
+    write(site / "_drafts" / "idea.md", "---\ntitle: Idea\n---\nLater.\n")
+    write(site / "blog" / "_posts" / "2021-03-05-deep.md", "---\ntitle: Deep\n---\nNested posts folder.\n")
+    acting = account()
+    for folder in (site, site / "_posts"):
+        summary = imports.import_paths(acting, paths=[folder])
+        assert summary.failed == []
+    summary = imports.import_paths(acting, paths=[site])
+    shown = {os.path.relpath(file.path, site): (file.outcome, file.reason) for file in summary.files}
+    assert shown == {
+        "404.md": ("skipped", JEKYLL_PAGE),
+        "CONTRIBUTING.md": ("skipped", "repository file (CONTRIBUTING.md), not a post"),
+        "README.md": ("skipped", "repository file (README.md), not a post"),
+        "_drafts/idea.md": ("unchanged", shown["_drafts/idea.md"][1]),
+        "_posts/2021-03-04-hello.md": ("unchanged", shown["_posts/2021-03-04-hello.md"][1]),
+        "_recipes/soup.md": ("skipped", "in _recipes/, not a post: Jekyll posts are in _posts/ or _drafts/"),
+        "about.md": ("skipped", JEKYLL_PAGE),
+        "blog/_posts/2021-03-05-deep.md": ("unchanged", shown["blog/_posts/2021-03-05-deep.md"][1]),
+        "docs/guide.md": ("skipped", JEKYLL_PAGE),
+        "index.md": ("skipped", JEKYLL_PAGE),
+    }
+    assert sorted(my_posts(acting)) == ["deep", "hello", "idea"]
+    named = imports.import_paths(acting, paths=[site / "about.md"])
+    assert [(file.outcome, file.reason) for file in named.files] == [("skipped", JEKYLL_PAGE)]
+    as_markdown = imports.import_paths(acting, paths=[site / "about.md"], fmt="markdown")
+    assert [file.outcome for file in as_markdown.files] == ["skipped"]
+
+
+def test_a_repository_readme_at_any_sites_root_is_skipped_and_one_in_a_folder_is_not(account, tmp_path):
+    site = hugo_site(tmp_path / "hugo")
+    write(site / "README.md", "---\ntitle: Readme\n---\nHow to build the site.\n")
+    write(site / "LICENSE.md", "MIT License\n")
+    write(site / "CHANGELOG.md", "# Changelog\n")
+    notes = tmp_path / "notes"
+    write(notes / "readme.markdown", "# Notes\n")
+    write(notes / "travel" / "README.md", "# Travel readme, a post here\n")
+    acting = account()
+    summary = imports.import_paths(acting, paths=[site, notes])
+    shown = {os.path.relpath(file.path, tmp_path): (file.outcome, file.reason) for file in summary.files}
+    assert shown["hugo/README.md"] == ("skipped", "repository file (README.md), not a post")
+    assert shown["hugo/LICENSE.md"] == ("skipped", "repository file (LICENSE.md), not a post")
+    assert shown["hugo/CHANGELOG.md"] == ("skipped", "repository file (CHANGELOG.md), not a post")
+    assert shown["notes/readme.markdown"] == ("skipped", "repository file (readme.markdown), not a post")
+    assert shown["notes/travel/README.md"][0] == "imported"
+    assert sorted(my_posts(acting)) == ["README", "about", "first", "trip"]
+
+
+def test_hugo_headless_bundles_and_pages_never_rendered_are_listed_as_skipped(account, tmp_path):
+    """A leaf bundle with `headless: true` (a holder of pictures for other pages) or build
+    options `render: never` came in as a post: Hugo makes no page of it, so neither does import."""
+    site = hugo_site(tmp_path / "site")
+    posts = site / "content" / "posts"
+    write(posts / "gallery" / "index.md", "---\nheadless: true\n---\n")
+    write(posts / "gallery" / "a.png", png(5))
+    write(posts / "hidden" / "index.md", "---\ntitle: Hidden\n_build:\n  render: never\n  list: never\n---\nX.\n")
+    write(posts / "old" / "index.md", '+++\ntitle = "Old"\n[build]\nrender = false\n+++\nOld Hugo.\n')
+    write(posts / "plain.md", "---\ntitle: Plain\nbuild:\n  render: Never\n---\nNot a bundle.\n")
+    write(posts / "listed" / "index.md", "---\ntitle: Listed\nbuild:\n  list: never\n---\nRendered.\n")
+    write(posts / "shown" / "index.md", "---\ntitle: Shown\nheadless: false\n---\nA post.\n")
+    acting = account()
+    summary = imports.import_paths(acting, paths=[site])
+    shown = {os.path.relpath(file.path, posts): (file.outcome, file.reason) for file in summary.files}
+    assert shown["gallery/index.md"] == ("skipped", "headless bundle (headless: true): not a page, not a post")
+    assert shown["hidden/index.md"] == (
+        "skipped",
+        "never rendered (_build: render: never): not a page, not a post",
+    )
+    assert shown["old/index.md"] == ("skipped", "never rendered (build: render: false): not a page, not a post")
+    assert shown["plain.md"] == ("skipped", "never rendered (build: render: never): not a page, not a post")
+    assert shown["listed/index.md"][0] == shown["shown/index.md"][0] == "imported"
+    assert sorted(my_posts(acting)) == ["about", "first", "listed", "shown", "trip"]
+    named = imports.import_paths(acting, paths=[posts / "gallery"])
+    assert [file.outcome for file in named.files] == ["skipped"]
+
+
 def test_jekyll_liquid_picture_links_come_in_as_media_or_are_reported(account, tmp_path):
     """`![p]({{ site.baseurl }}/assets/p.png)` and the like were left as Liquid text, without a word."""
     site = tmp_path / "jk"

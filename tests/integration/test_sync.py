@@ -699,3 +699,29 @@ def test_a_folder_gets_only_its_own_posts_never_other_sites_or_samples(account, 
     assert sync(acting, site, adopt=True).files == [] and sync(acting, site).files == []
     names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert names == {"hugo.toml", "content/posts/one.md", "content/posts/two.md", created.path, adopted.path}
+
+
+def test_sync_imports_a_jekyll_sites_posts_only_and_lists_its_pages_and_headless_bundles(account, tmp_path):
+    """`sync` imports new files as `import` reads them: a Jekyll page, a README at the site's root
+    and a Hugo headless bundle are listed as skipped, on every run, and never become posts."""
+    site = tmp_path / "jk"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Site\n")
+    (site / "about.md").write_text("---\nlayout: page\ntitle: About\n---\nUs.\n")
+    (site / "README.md").write_text("# Site\n")
+    (site / "_posts" / "2021-03-04-hello.md").write_text("---\nlayout: page\ntitle: Hello\n---\nHi.\n")
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "gallery").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://example.org/"\n')
+    (hugo / "content" / "gallery" / "index.md").write_text("---\nheadless: true\n---\n")
+    (hugo / "content" / "kept.md").write_text(POST_A)
+    acting = account()
+    for _ in range(2):
+        first = sync(acting, site)
+        assert actions(first)["about.md"] == actions(first)["README.md"] == "skipped"
+        second = sync(acting, hugo)
+        assert actions(second)["content/gallery/index.md"] == "skipped"
+    reasons = {file.path: file.note for file in first.files}
+    assert reasons["about.md"] == "page, not a post: Jekyll posts are in _posts/ or _drafts/"
+    assert reasons["README.md"] == "repository file (README.md), not a post"
+    assert sorted(posts(acting)) == ["alpha", "hello"]

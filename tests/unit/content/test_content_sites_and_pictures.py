@@ -8,7 +8,7 @@ import pytest
 
 from blogster_cli.content.layout import layout_path, site_generator, site_key, site_root
 from blogster_cli.content.linked_images import image_links, inside, rewrite_front_matter_value, rewrite_image_links
-from blogster_cli.content.post import import_post
+from blogster_cli.content.post import import_post, not_a_post
 from blogster_cli.content.wordpress import parse_wxr, read_wxr
 
 
@@ -214,3 +214,53 @@ def test_every_item_of_a_wordpress_export_is_imported_skipped_with_a_reason_or_c
     ]
     assert export.internal == {"revision": 1, "attachment": 1, "nav_menu_item": 1}
     assert [post.title for post in parse_wxr(data)] == ["Kept", "Private"]
+
+
+@pytest.mark.parametrize(
+    ("path", "site", "dialect", "skipped"),
+    [
+        ("README.md", None, None, "repository file (README.md), not a post"),
+        ("License.markdown", "hugo", "hugo", "repository file (License.markdown), not a post"),
+        ("content/README.md", "hugo", None, None),
+        ("notes/README.md", None, None, None),
+        ("about.md", "jekyll", None, "page, not a post: Jekyll posts are in _posts/ or _drafts/"),
+        ("docs/index.md", "jekyll", "markdown", "page, not a post: Jekyll posts are in _posts/ or _drafts/"),
+        ("_recipes/soup.md", "jekyll", None, "in _recipes/, not a post: Jekyll posts are in _posts/ or _drafts/"),
+        ("_posts/2021-01-02-a.md", "jekyll", None, None),
+        ("blog/_drafts/a.md", "jekyll", "jekyll", None),
+        ("src/content/blog/a.md", "jekyll", None, None),
+        ("about.md", "jekyll", "hugo", None),
+        ("about.md", None, None, None),
+        ("2021-01-02-a.md", None, None, None),
+    ],
+)
+def test_what_is_not_a_post_by_its_place_in_the_site(path, site, dialect, skipped) -> None:
+    assert not_a_post(PurePosixPath(path), site=site, dialect=dialect) == skipped
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "skipped"),
+    [
+        ("---\nheadless: true\n---\n", "content/g/index.md", "headless bundle (headless: true): not a page, not a post"),
+        ("+++\nHeadless = 'yes'\n+++\n", "content/g/index.md", "headless bundle (headless: true): not a page, not a post"),
+        ("---\nheadless: true\n---\nA page.\n", "content/g.md", None),
+        ("---\nheadless: false\n---\nA post.\n", "content/g/index.md", None),
+        ("---\n_build:\n  render: never\n---\n", "content/g/index.md", "never rendered (_build: render: never): not a page, not a post"),
+        ('{"build": {"render": false}}\n', "content/p.md", "never rendered (build: render: false): not a page, not a post"),
+        ("---\nbuild:\n  render: always\n  list: never\n---\nX.\n", "content/g/index.md", None),
+        ("---\nbuild: never\n---\nX.\n", "content/g/index.md", None),
+    ],
+)  # fmt: skip
+def test_hugo_pages_it_never_renders_are_not_posts(text, path, skipped) -> None:
+    assert import_post(text, path, site="hugo").not_a_page == skipped
+    assert import_post(text, path, dialect="zola").not_a_page is None
+
+
+def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) -> None:
+    """`site/index.md` imported from the folder above is still in a Jekyll site."""
+    (tmp_path / "jk" / "docs").mkdir(parents=True)
+    (tmp_path / "jk" / "_config.yml").write_text("title: T\n")
+    parts = PurePosixPath(tmp_path).parts
+    assert site_generator(parts, PurePosixPath("jk/index.md")) == "jekyll"
+    assert site_generator(parts, PurePosixPath("jk/docs/a.md")) == "jekyll"
+    assert site_generator(parts, PurePosixPath("other/a.md")) is None
