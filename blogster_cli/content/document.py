@@ -15,6 +15,8 @@ Version 1 has these keys:
         "dialect": "hugo" | "jekyll" | "zola" | "astro" | "markdown" | "wordpress",
         "path": "<path relative to the imported root, POSIX separators>" | null,
         "date_text": "<the post date as the source wrote it>" | null,
+        "layout_path": "<path as its site lays it out>"  (optional: when it differs from path),
+        "site_permalink": "<the Jekyll site's _config.yml permalink>"  (optional),
         "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
       } | null
     }
@@ -39,7 +41,9 @@ Version 1 has these keys:
   WordPress's `post_date_gmt`; null when the source gives no date. `imported` is what the
   last import of the file wrote (hashes of the post's fields and of the file's text, and
   the slug), which the next import compares to keep an edit made in Blogster since
-  (services/imports.py); absent on posts imported before it was recorded.
+  (services/imports.py); absent on posts imported before it was recorded. `layout_path`
+  (`content/posts/a.md` for `a.md` imported from inside `content/posts/`) and
+  `site_permalink` say where the generator had the post (`publish.former_urls`).
 """
 
 from typing import Any

@@ -5,7 +5,7 @@ Rules, in order:
 1. Path. A post exported in the dialect it was imported from keeps its original relative
    path (Zola sections such as `inside-rust/`, page bundles `slug/index.md`), except that
    a slug or date carried by the file name follows the post's current value (the file is
-   renamed), a published Jekyll post leaves `_drafts/`, and the path is placed in the
+   renamed), a published or scheduled Jekyll post leaves `_drafts/`, and the path is placed in the
    dialect's layout (`site_path`: a flat folder's Jekyll posts go to `_posts/`, Hugo and
    Zola pages below `content/`, and anything before `content/` is dropped). Otherwise the dialect's
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
@@ -203,7 +203,7 @@ def _adjusted_path(
     path: PurePosixPath, post: PostFields, dialect: Dialect, previous: MappedPost, default_tz: tzinfo
 ) -> PurePosixPath:
     """The original path, with a file-name slug or date replaced by the current one."""
-    if dialect == "jekyll" and "_drafts" in path.parts and post.status == "published":
+    if dialect == "jekyll" and "_drafts" in path.parts and post.status in ("published", "scheduled"):
         return conventional_path(post, dialect, default_tz)
     stem = file_stem(path)
     dated = dated_name(stem, name_date_separators(dialect))
@@ -441,7 +441,8 @@ def _update_slug(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> 
 
 
 def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> None:
-    draft = post.status != "published"
+    # A scheduled post is not a draft: dated in the future, its generator publishes it then.
+    draft = post.status not in ("published", "scheduled")
     draft_key = _existing_key(values, DRAFT_KEYS[0])
     published_key = _existing_key(values, PUBLISHED_KEYS[0])
     status_key = _existing_key(values, STATUS_KEYS[0])

@@ -13,9 +13,11 @@ name the same files by different relative paths.
   -> `content/posts/a.md`); the same file imported from another folder of the same site
   (or from the same site moved or renamed) has a path that ends with it.
 - `site_root`: the site's own folder, where its static files are (`static/`, `public/`).
-- `site_generator`: the generator a site's root config names (the one function here that
-  reads files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or `config.*` has
-  `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none says so.
+- `site_generator`: the generator a site's root config names (with `jekyll_permalink`, the
+  functions here that read files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or
+  `config.*` has `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none
+  says so.
+- `jekyll_permalink`: the `permalink` a Jekyll site's `_config.yml` sets for its posts.
 """
 
 from __future__ import annotations
@@ -128,20 +130,51 @@ def _generator_of(folder: Path) -> Generator | None:
     return None
 
 
-def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
-    """The generator of the site the file at `root` + `relative` belongs to, by its root config
-    (module docstring): the site folder's (`site_root`), else, for a file on no layout folder's
-    path (a Jekyll page, `site/index.md` imported from the folder above), the nearest of its
-    folders up to the imported one that names one."""
+def _site_folders(root: Sequence[str], relative: PurePosixPath) -> list[tuple[str, ...]]:
+    """Where the site config of the file at `root` + `relative` may be, nearest first: the
+    site folder (`site_root`), else, for a file on no layout folder's path (a Jekyll page,
+    `site/index.md` imported from the folder above), each of its folders up to the imported
+    one; then the imported folder."""
     site = site_root(root, relative)
     folders = [tuple(root)]
     if site is not None:
         folders.insert(0, site)
     else:
         folders[:0] = [(*root, *relative.parts[:end]) for end in range(len(relative.parts) - 1, 0, -1)]
-    for folder in folders:
-        if folder:
-            found = _generator_of(Path(*folder))
-            if found is not None:
-                return found
+    return [folder for folder in folders if folder]
+
+
+def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
+    """The generator of the site the file at `root` + `relative` belongs to, by its root config
+    (module docstring), from the nearest folder that names one (`_site_folders`)."""
+    for folder in _site_folders(root, relative):
+        found = _generator_of(Path(*folder))
+        if found is not None:
+            return found
+    return None
+
+
+def jekyll_permalink(root: Sequence[str], relative: PurePosixPath) -> str | None:
+    """The `permalink` the Jekyll site of the file names in its `_config.yml` (a style such as
+    `pretty`, or a pattern), which places its posts; None when it names none or is no Jekyll site."""
+    for folder in _site_folders(root, relative):
+        if _generator_of(Path(*folder)) == "jekyll":
+            return _config_permalink(Path(*folder))
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _config_permalink(folder: Path) -> str | None:
+    import yaml
+
+    for name in ("_config.yml", "_config.yaml"):
+        text = _read_config(folder / name)
+        if text is None:
+            continue
+        try:
+            config = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return None
+        value = config.get("permalink") if isinstance(config, dict) else None
+        return value.strip() if isinstance(value, str) and value.strip() else None
     return None

@@ -11,8 +11,10 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | date             | date (Hugo: then publishDate, pubDate;                 | Jekyll: file-name date;      |
 |                  | Astro: pubDate, date, publishDate)                     | Zola: `path` date, file name |
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
-| status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` -> draft   |
-|                  | than published/publish -> draft (any one is enough)    | else published               |
+| status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` and plain  |
+|                  | than published/publish -> draft (any one is enough)    | markdown -> draft; else      |
+|                  |                                                        | published, or scheduled when |
+|                  |                                                        | dated in the future          |
 | tags             | tags, then taxonomies.tags                             | Jekyll: a string splits on blanks |
 | categories       | categories, category, then taxonomies.categories      |                              |
 | meta_description | description, summary, excerpt                         | also under extra/params      |
@@ -33,7 +35,7 @@ from blogster_cli.content.errors import DateParseError
 from blogster_cli.content.frontmatter import Metadata
 
 Dialect = Literal["hugo", "jekyll", "zola", "astro", "markdown"]
-Status = Literal["draft", "published", "scheduled"]  # scheduled: only a WordPress post WordPress publishes later
+Status = Literal["draft", "published", "scheduled"]  # scheduled: due at its date (`_status`, WordPress's future)
 Origin = Literal["key", "path_key", "file_name"]  # where a slug or date was read from
 
 DIALECTS: tuple[Dialect, ...] = ("hugo", "jekyll", "zola", "astro", "markdown")
@@ -162,7 +164,7 @@ def map_metadata(
         date=date,
         date_origin=date_origin,
         date_text=date_text,
-        status=_status(values, path, dialect),
+        status=_status(values, path, dialect, date),
         tags=_terms(values, TAG_KEYS, split_words=dialect == "jekyll"),
         categories=_terms(values, CATEGORY_KEYS, split_words=dialect == "jekyll"),
         meta_description=_text(find_key(tables(values, CUSTOM_TABLES), DESCRIPTION_KEYS)),
@@ -327,13 +329,21 @@ def stated_status(values: Mapping[Any, Any]) -> str | None:
     return None
 
 
-def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> Status:
+def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str, date: datetime | None) -> Status:
     """Import's reading: any stated status other than published is a draft; a file that
-    states none is published (as its generator would publish it), except in Jekyll's `_drafts/`."""
+    states none is published (as its generator would publish it), except in Jekyll's `_drafts/`
+    and a plain markdown file, which no generator publishes. A post that would be published
+    but is dated in the future is scheduled for that date: Hugo and Jekyll leave it out of
+    the site until then, and export writes a scheduled post so."""
     stated = stated_status(values)
     if stated is None:
-        return "draft" if dialect == "jekyll" and path is not None and "_drafts" in path.parts else "published"
-    return "published" if stated == "published" else "draft"
+        in_drafts = dialect == "jekyll" and path is not None and "_drafts" in path.parts
+        live = not in_drafts and dialect != "markdown"
+    else:
+        live = stated == "published"
+    if not live:
+        return "draft"
+    return "scheduled" if date is not None and date > datetime.now(UTC) else "published"
 
 
 def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool) -> list[str]:

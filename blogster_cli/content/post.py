@@ -141,13 +141,16 @@ def import_post(
     default_tz: tzinfo = UTC,
     layout: PurePosixPath | None = None,
     site: Dialect | None = None,
+    site_permalink: str | None = None,
 ) -> ImportedPost:
     """Map one markdown file's text (at `path`, relative to the imported root) to a post.
 
     `layout` is the path as its site lays it out (`content.layout.layout_path`) when that
     says more than `path` (imported from inside `src/content/`): the dialect and the fields
-    a path gives are read from it; `path` is what the post keeps as its source path. `site`
-    is the generator the file's site names in its config, which says its dialect."""
+    a path gives are read from it; `path` is what the post keeps as its source path, and the
+    layout path is kept beside it when it differs. `site` is the generator the file's site
+    names in its config, which says its dialect; `site_permalink` the permalink style a Jekyll
+    site's config sets (`content.layout.jekyll_permalink`), kept for the address it gave the post."""
     if "\x00" in text:
         raise ContentError("the text contains NUL characters: not a markdown file")
     if dialect is not None and dialect not in DIALECTS:
@@ -167,6 +170,8 @@ def import_post(
             "dialect": chosen,
             "path": relative.as_posix() if relative is not None else None,
             "date_text": mapped.date_text,
+            **({"layout_path": shape.as_posix()} if shape is not None and shape != relative else {}),
+            **({"site_permalink": site_permalink} if site_permalink and chosen == "jekyll" else {}),
         },
     )
     post = post_from_mapping(mapped, content)

@@ -3,8 +3,9 @@ keeps working as a redirect to the post's page (old links, search results, feed 
 
 A post whose front matter names its address (Hugo `url`, Jekyll `permalink`, Zola `path`)
 lives at it (`urls.imported_address`); the others had the one their generator worked out
-from where the file was, which is what this module redoes from the stored source path (as
-`content.layout.site_key` keeps it: from the layout folder on) and front matter:
+from where the file was, which is what this module redoes from the stored source path (the
+layout path when import kept one, as `content.layout.site_key` reads it: from the layout
+folder on) and front matter:
 
 - Hugo: `content/SECTION/.../NAME.md` was at `/section/.../name/` (a bundle's `index.md` at
   its folder's name; a front matter `slug` replaces the last part), lower-cased and with
@@ -49,7 +50,7 @@ _PLACEHOLDER = re.compile(r":(categories|year|short_year|month|i_month|day|i_day
 
 def former_address(document: dict[str, Any]) -> str | None:
     """The path the post's generator gave it (module docstring), or None when it is not known."""
-    path = document.get("source_path")
+    path = document.get("layout_path") or document.get("source_path")
     if not isinstance(path, str) or not path:
         return None
     parts = site_key(path)

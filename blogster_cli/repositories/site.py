@@ -130,6 +130,7 @@ def published_own(conn: psycopg.Connection, *, blog_ids: list[str] | None = None
 # `jsonb_build_object`, with the post as `b` and its front-matter fields as `f`.
 ADDRESS_FIELDS = (
     "'dialect', b.content->'source'->'dialect', 'source_path', b.content->'source'->'path',"
+    " 'layout_path', b.content->'source'->'layout_path',"
     " 'site_permalink', b.content->'source'->'site_permalink', 'url', f->'url', 'permalink', f->'permalink',"
     " 'path', f->'path', 'aliases', f->'aliases', 'redirect_from', f->'redirect_from', 'slug', f->'slug',"
     " 'date', f->'date', 'categories', f->'categories', 'category', f->'category'"

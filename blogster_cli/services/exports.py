@@ -249,7 +249,9 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     fields = PostFields(
         title=post.title,
         slug=post.slug,
-        status="published" if post.status == "published" else "draft",
+        # A scheduled post is written dated at its time and not a draft: Hugo and Jekyll build it
+        # from then on, and import reads it back scheduled (`content.mapping`).
+        status="published" if post.status == "published" else "scheduled" if post.status == "scheduled" else "draft",
         published_at=post.published_at,
         created_at=post.created_at,
         tags=sorted(post.tags, key=str.lower),

@@ -180,6 +180,7 @@ class Candidate:
     page: bool = False  # a WordPress page, which import keeps as a draft
     warnings: list[str] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
+    status_stated: bool = True  # False: a plain markdown file says nothing of it, and an update keeps the post's
 
 
 @dataclass(frozen=True)
@@ -372,8 +373,13 @@ def prepare_source(
         if not text.lstrip("\ufeff").strip():
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
 
+        permalink = _jekyll_permalink(source) if site == "jekyll" else None
+
         def read(text: str) -> ImportedPost:
-            return import_post(text, source.relative, dialect=dialect, default_tz=default_tz, layout=layout, site=site)  # type: ignore[arg-type]
+            return import_post(
+                text, source.relative, dialect=dialect, default_tz=default_tz,  # type: ignore[arg-type]
+                layout=layout, site=site, site_permalink=permalink,
+            )  # fmt: skip
 
         post = read(text)
         translated = _translation(source, post.content["source"]["dialect"])
@@ -432,6 +438,15 @@ def _site_generator(source: ImportSource) -> Generator | None:
     if source.root is None or source.relative is None:
         return None
     return site_generator(_root_parts(source), source.relative)
+
+
+def _jekyll_permalink(source: ImportSource) -> str | None:
+    """The permalink style the source's Jekyll site sets in `_config.yml` (`content.layout`)."""
+    from blogster_cli.content.layout import jekyll_permalink
+
+    if source.root is None or source.relative is None:
+        return None
+    return jekyll_permalink(_root_parts(source), source.relative)
 
 
 def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) -> tuple[str, list[Picture], list[str]]:
@@ -530,6 +545,7 @@ def _is_wxr(source: ImportSource, data: bytes) -> bool:
 
 def _candidate(label: str, post: Any) -> Candidate:
     """Validate an ImportedPost against everything the database checks, before any write."""
+    from blogster_cli.content.mapping import stated_status
     from blogster_cli.content.rules import (
         check_text,
         check_title,
@@ -557,6 +573,7 @@ def _candidate(label: str, post: Any) -> Candidate:
             check_text(text, "the front matter")
     base_slug, generated = import_slug(post.slug, title)
     note = f"slug {post.slug!r} cannot be used in a URL; made {base_slug!r}" if generated and post.slug else None
+    fields = (content.get("front_matter") or {}).get("fields") or {}
     status, warnings = post.status, []
     if status in ("published", "scheduled"):  # never live with nothing to show (the rule every publishing path applies)
         problems = publish_problems(title=title, slug=base_slug, markdown=content["markdown"])
@@ -579,8 +596,9 @@ def _candidate(label: str, post: Any) -> Candidate:
         featured_image=post.featured_image or None,
         created_at=post.created_at,
         published_at=post.published_at,
-        page=(content.get("front_matter") or {}).get("fields", {}).get("wordpress_type") == "page",
+        page=fields.get("wordpress_type") == "page",
         warnings=warnings,
+        status_stated=source.get("dialect") != "markdown" or stated_status(fields) is not None,
     )
 
 
@@ -910,6 +928,7 @@ class _Plan:
     published_at: datetime | None = None
     how: str | None = None  # what the match was by
     content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
+    status: str | None = None  # the status an update writes, when not the candidate's own
     conflict: bool = False  # a skip: edited in Blogster and in the file since the import
 
     @property
@@ -1152,8 +1171,10 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
             plan.slug = wanted
         run.taken.add(plan.slug)
         run.owners[plan.slug] = candidate.label
+    # A plain markdown file that says nothing of the status (as export writes one) keeps the post's.
+    status = plan.status = candidate.status if candidate.status_stated else stored.status
     published_at = candidate.published_at if candidate.published_at is not None else stored.published_at
-    if published_at is None and candidate.status == "published":
+    if published_at is None and status == "published":
         published_at = datetime.now(UTC)
     plan.published_at = published_at
     content = candidate.content
@@ -1165,7 +1186,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         "slug": plan.slug != stored.slug,
         "content": _without_path(content) != _without_path(stored.content),
         "source_path": _source_path(content) != _source_path(stored.content),
-        "status": candidate.status != stored.status,
+        "status": status != stored.status,
         "meta_description": candidate.meta_description != stored.meta_description,
         "meta_keywords": (candidate.meta_keywords or None) != (stored.meta_keywords or None),
         "featured_image": candidate.featured_image != stored.featured_image,
@@ -1198,7 +1219,7 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
     else:  # imported before posts kept a mark: a file with the stored text has not changed since
         edited = _same_text(candidate.content, stored.content) and any(f in _EDITABLE for f in plan.changed)
         file_changed = False
-    if not edited or (_candidate_print(candidate) == post_print and plan.slug == stored.slug):
+    if not edited or (_written_print(plan) == post_print and plan.slug == stored.slug):
         return
     if plan.slug != stored.slug:  # a slug _diff reserved for the update
         run.taken.discard(plan.slug)
@@ -1232,8 +1253,11 @@ def _post_values(
     ])  # fmt: skip
 
 
-def _candidate_print(c: Candidate) -> str:
-    return _post_values(c.title, c.status, c.meta_description, c.meta_keywords, c.featured_image, c.tags, c.content)
+def _written_print(plan: _Plan) -> str:
+    """What the plan writes to the post (`_post_values`)."""
+    c = plan.candidate
+    status = plan.status or c.status
+    return _post_values(c.title, status, c.meta_description, c.meta_keywords, c.featured_image, c.tags, c.content)
 
 
 def _post_print(p: StoredPost) -> str:
@@ -1256,7 +1280,7 @@ def _marked(content: dict[str, Any], plan: _Plan) -> dict[str, Any]:
     import of the file can tell an edit made in Blogster since (_keep_edits)."""
     if not isinstance(content.get("source"), dict):
         return content
-    mark = {"post": _candidate_print(plan.candidate), "slug": plan.slug, "file": _file_print(content)}
+    mark = {"post": _written_print(plan), "slug": plan.slug, "file": _file_print(content)}
     return {**content, "source": {**content["source"], "imported": mark}}
 
 
@@ -1267,10 +1291,10 @@ def _source_path(content: dict[str, Any] | None) -> str | None:
 
 
 def _without_path(content: dict[str, Any] | None) -> dict[str, Any] | None:
-    """`content` but for its source path (a change of its own) and its import mark."""
+    """`content` but for its source paths (a change of their own) and its import mark."""
     if content is None or not isinstance(content.get("source"), dict):
         return content
-    return {**content, "source": {**content["source"], "path": None, "imported": None}}
+    return {**content, "source": {**content["source"], "path": None, "layout_path": None, "imported": None}}
 
 
 def _kept_path(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -1325,7 +1349,7 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
                     title=c.title,
                     slug=plan.slug,
                     content=_marked(plan.content if plan.content is not None else c.content, plan),
-                    status=c.status,
+                    status=plan.status or c.status,
                     meta_description=c.meta_description,
                     meta_keywords=c.meta_keywords,
                     featured_image=c.featured_image,

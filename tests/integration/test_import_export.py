@@ -446,3 +446,47 @@ def test_reimporting_the_file_blogs_edit_writes_keeps_a_draft(account, tmp_path)
     summary = run_import(acting, recovery)
     assert [file.outcome for file in summary.files] == ["updated"]
     assert {row.status for row in blogs.list_blogs(acting)} == {"draft"}
+
+
+def test_a_plain_markdown_round_trip_keeps_drafts_drafts(account, tmp_path):
+    """Plain markdown has no front matter to say a post's status: exported drafts (an empty
+    one too) and a published post come back as they were, and into another account as
+    drafts, since no generator publishes a plain markdown file (a red team's published drafts)."""
+    acting = account()
+    blogs.create(acting, new=blogs.NewBlog(title="My draft", markdown="Not ready yet.\n", status="draft"))
+    blogs.create(acting, new=blogs.NewBlog(title="Empty idea", markdown="", status="draft"))
+    live = blogs.create(acting, new=blogs.NewBlog(title="Out there", markdown="Read me.\n"))
+    from blogster_cli.services import publishing
+
+    publishing.publish(acting, refs=[str(live.id)])
+    export(acting, tmp_path / "md", "markdown")
+    run_import(acting, tmp_path / "md")
+    statuses = {row.slug: row.status for row in blogs.list_blogs(acting)}
+    assert statuses == {"my-draft": "draft", "empty-idea": "draft", "out-there": "published"}
+    other = account()
+    run_import(other, tmp_path / "md")
+    assert {row.status for row in blogs.list_blogs(other)} == {"draft"}
+
+
+def test_a_scheduled_post_stays_scheduled_through_a_hugo_export(account, tmp_path):
+    """Export writes a scheduled post as not a draft, dated at its time (Hugo and Jekyll build
+    it from then on); importing that file back keeps the schedule instead of making a draft."""
+    from blogster_cli.services import publishing
+
+    acting = account()
+    post = blogs.create(acting, new=blogs.NewBlog(title="Later", markdown="Soon.\n"))
+    publishing.publish(acting, refs=[str(post.id)], at="2099-02-01 09:00")
+    before = blogs.get(acting, ref="later")
+    for dialect in ("hugo", "jekyll"):
+        export(acting, tmp_path / dialect, dialect)
+        (written,) = (path for path in (tmp_path / dialect).rglob("*.md"))
+        assert "draft: true" not in written.read_text() and "published: false" not in written.read_text()
+        summary = run_import(acting, tmp_path / dialect)
+        (file,) = summary.files  # its first import also stores its file (content, source_path)
+        assert "status" not in file.reason and "published_at" not in file.reason
+        after = blogs.get(acting, ref="later")
+        assert (after.status, after.published_at) == ("scheduled", before.published_at)
+    other = account()
+    run_import(other, tmp_path / "hugo")
+    (imported,) = blogs.list_blogs(other)
+    assert (imported.status, imported.published_at) == ("scheduled", before.published_at)

@@ -198,6 +198,27 @@ def test_imported_posts_placed_by_their_generator_redirect_from_that_address(aut
     assert find("/news/2021/03/04/hello.html") == find("hello") is not None
 
 
+def test_a_former_address_follows_the_site_layout_and_jekyll_permalink_style(author, tmp_path):
+    """Imported from inside the site (`hugo/content/blog`, `jekyll/_posts`), a post still
+    redirects from its section's address; a Jekyll site's `_config.yml` `permalink` places it."""
+    from blogster_cli.services import imports
+
+    hugo = tmp_path / "hugo"
+    (hugo / "content/blog").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://old.example/"\n')
+    (hugo / "content/blog/notes.md").write_text("---\ntitle: Notes\n---\nNotes.\n")
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("title: Old\npermalink: /:year/:title/  # as the theme wants\n")
+    (jekyll / "_posts/2021-03-04-hello.md").write_text("---\ntitle: Hello\n---\nHi.\n")
+    imports.import_paths(author, paths=[hugo / "content/blog", jekyll / "_posts"])
+    out = tmp_path / "public"
+    build(author, out)
+    for old, target in [("blog/notes/index.html", "posts/notes/"), ("2021/hello/index.html", "posts/hello/")]:
+        assert target in (out / old).read_text()
+    assert not (out / "2021/03/04/hello.html").exists()
+
+
 def test_settings_change_the_address_theme_and_permalinks(author, tmp_path):
     publish(author, "Hello", "Hi there.")
     site_settings.set_value(author, key="url", value="https://blog.example.com/", base_domain=BASE)

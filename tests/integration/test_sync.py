@@ -725,3 +725,23 @@ def test_sync_imports_a_jekyll_sites_posts_only_and_lists_its_pages_and_headless
     assert reasons["about.md"] == "page, not a post: Jekyll posts are in _posts/ or _drafts/"
     assert reasons["README.md"] == "repository file (README.md), not a post"
     assert sorted(posts(acting)) == ["alpha", "hello"]
+
+
+def test_editing_a_drafts_plain_markdown_file_keeps_it_a_draft(account, folder):
+    """A plain markdown folder's files say nothing of the status: a draft whose file is edited
+    stays a draft, and a published post stays published (a red team's draft went live)."""
+    acting = account()
+    sync(acting, folder, fmt="markdown")
+    from blogster_cli.services import blogs, publishing
+
+    blogs.create(acting, new=blogs.NewBlog(title="Private draft", markdown="Secret.\n", status="draft"))
+    live = blogs.create(acting, new=blogs.NewBlog(title="Live one", markdown="Hello.\n"))
+    publishing.publish(acting, refs=[str(live.id)])
+    sync(acting, folder, fmt="markdown")
+    for name in ("private-draft.md", "live-one.md"):
+        path = folder / name
+        path.write_text(path.read_text() + "\nOne more line.\n")
+    sync(acting, folder, fmt="markdown")
+    rows = {row.slug: (row.status, row.word_count) for row in blogs.list_blogs(acting)}
+    assert rows["private-draft"][0] == "draft" and rows["live-one"][0] == "published"
+    assert rows["private-draft"][1] > 2

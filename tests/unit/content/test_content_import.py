@@ -129,7 +129,7 @@ def test_plain_markdown_title_from_heading_or_file_name() -> None:
     post = import_post("Intro\n\n```\n# not a heading\n```\n# Real Title #\n\ntext\n", "notes/my-notes.md")
     assert post.title == "Real Title"
     assert post.slug == "my-notes"
-    assert post.status == "published"
+    assert post.status == "draft"  # no generator publishes a plain markdown file
     assert post.published_at is None
     assert post.content["front_matter"] == {"format": None, "raw": None, "fields": {}}
     assert import_post("no heading here\n", "notes/my_first-note.md").title == "my first note"
@@ -235,7 +235,9 @@ def test_file_helpers_keep_bytes_exactly(tmp_path: Path) -> None:
         ('+++\ntitle = "T"\ndraft = true\n[extra]\n+++\n', "content/t.md", "draft"),  # Zola
         ("---\ntitle: T\ndraft: true\n---\n", "src/content/blog/t.md", "draft"),  # Astro
         ("---\ntitle: T\n---\n", "t.md", "published"),  # import's own default
-        ("# T\n", "t.md", "published"),
+        ("# T\n", "t.md", "draft"),  # plain markdown: no generator publishes it
+        ("---\ntitle: T\ndate: 2999-01-01\n---\n", "t.md", "scheduled"),  # published at its date
+        ("---\ntitle: T\ndate: 2999-01-01\ndraft: true\n---\n", "t.md", "draft"),
     ],
 )
 def test_status_keys_are_honoured_in_every_dialect(text: str, path: str, status: str) -> None:

@@ -27,10 +27,12 @@ moments = st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(
 @st.composite
 def posts(draw: st.DrawFn) -> PostFields:
     moment = draw(moments)
+    # A post that is not a draft is published by its date, or scheduled for a date to come.
+    live = "scheduled" if moment > dt.datetime.now(dt.UTC) else "published"
     return PostFields(
         title=draw(some_text),
         slug=draw(slugs),
-        status=draw(st.sampled_from(["draft", "published"])),
+        status=draw(st.sampled_from(["draft", live])),
         published_at=moment,
         created_at=moment,
         tags=draw(st.lists(some_text, max_size=5, unique_by=str.casefold)),

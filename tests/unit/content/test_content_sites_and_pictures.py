@@ -36,7 +36,9 @@ def test_a_file_reads_the_same_from_any_folder_of_its_site(root, relative, layou
 def test_an_astro_entry_and_a_jekyll_draft_stay_so_imported_from_their_own_folder() -> None:
     text = "---\ntitle: A\n---\nBody\n"
     entry = import_post(text, "a.md", layout=PurePosixPath("src/content/blog/a.md"))
-    assert entry.content["source"] == {"dialect": "astro", "path": "a.md", "date_text": None}
+    assert entry.content["source"] == {
+        "dialect": "astro", "path": "a.md", "date_text": None, "layout_path": "src/content/blog/a.md"
+    }  # fmt: skip
     draft = import_post(text, "a.md", layout=PurePosixPath("_drafts/a.md"))
     assert draft.content["source"]["dialect"] == "jekyll" and draft.status == "draft"
 
@@ -264,3 +266,23 @@ def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) 
     assert site_generator(parts, PurePosixPath("jk/index.md")) == "jekyll"
     assert site_generator(parts, PurePosixPath("jk/docs/a.md")) == "jekyll"
     assert site_generator(parts, PurePosixPath("other/a.md")) is None
+
+
+def test_a_jekyll_sites_permalink_style_is_read_from_its_config(tmp_path):
+    from blogster_cli.content.layout import jekyll_permalink
+
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: x\npermalink: 'pretty'\n")
+    relative = PurePosixPath("2021-03-04-a.md")
+    assert jekyll_permalink((*site.parts, "_posts"), relative) == "pretty"
+    assert jekyll_permalink(site.parts, PurePosixPath("_posts") / relative) == "pretty"
+    other = tmp_path / "other"
+    (other / "_posts").mkdir(parents=True)
+    (other / "_config.yml").write_text("permalink: [not, text]\n")
+    assert jekyll_permalink(other.parts, PurePosixPath("_posts") / relative) is None
+    (other / "_config.yml").write_text("title: [unclosed\n")
+    hugo = tmp_path / "hugo"
+    (hugo / "content").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://x/"\npermalink = "/:title/"\n')
+    assert jekyll_permalink(hugo.parts, PurePosixPath("content/a.md")) is None
