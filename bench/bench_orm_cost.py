@@ -1,7 +1,8 @@
 """What SQLModel would cost the commands whose repositories keep hand-written psycopg SQL.
 
 For each command: the median wall time of the command as it is, and of the same command in a
-process that first imports `blogster_cli.db.orm` (SQLAlchemy, SQLModel and every row class),
+process that first imports `blogster_cli.db.orm` and `blogster_cli.models.content` (SQLAlchemy,
+SQLModel and the row classes of the writing tables and the accounts they name),
 which is what converting its repository to SQLModel statements would add. Both are measured
 in this run on a throwaway embedded server with one account, a tagged draft, a published post, one
 persona and one image. Prints `name: value unit` lines: `<command>_ms`, `<command>_orm_ms` and
@@ -29,7 +30,7 @@ SCALE = bench_scale()
 RUNS = int(os.environ.get("BENCH_RUNS", "9" if SCALE >= 1 else "3" if SCALE >= 0.1 else "1"))
 REDUCED_COMMANDS = ("whoami", "posts_list", "site_build", "export")
 SCRIPT = str(Path(sys.executable).with_name("blogster"))
-WITH_ORM = "import sys, blogster_cli.db.orm; from blogster_cli.cli.app import main; sys.argv[0] = 'blogster'; main()"
+WITH_ORM = "import sys, blogster_cli.db.orm, blogster_cli.models.content; from blogster_cli.cli.app import main; sys.argv[0] = 'blogster'; main()"
 
 COMMANDS = {
     "whoami": ["auth", "whoami"],

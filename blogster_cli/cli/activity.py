@@ -5,13 +5,14 @@ from __future__ import annotations
 import typer
 
 from blogster_cli.cli.listing import FORMAT_OPTION, show_list
+from blogster_cli.cli.params import MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 
 def activity(
     blog: str | None = typer.Option(None, "--blog", help="Only this post (slug or id)."),
     type: str | None = typer.Option(None, "--type", help="created, edited, imported, published, deleted, ..."),
-    limit: int = typer.Option(100, "--limit", min=0, help="At most this many entries (0: all)."),
+    limit: int = typer.Option(100, "--limit", min=0, max=MAX_COUNT, help="At most this many entries (0: all)."),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:

@@ -9,6 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
+from blogster_cli.cli.params import MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("ai")
@@ -72,7 +73,7 @@ def models(json: bool = JSON_OPTION) -> None:
 @app.command()
 def logs(
     query: str | None = typer.Option(None, "-q", "--query", help="Full-text search in prompts and completions."),
-    limit: int = typer.Option(20, "--limit", min=0, help="At most this many, newest first (0: all)."),
+    limit: int = typer.Option(20, "--limit", min=0, max=MAX_COUNT, help="At most this many, newest first (0: all)."),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:

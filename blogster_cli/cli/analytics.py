@@ -9,7 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.params import FILE_PATH, PATH_TEXT
+from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("analytics")
@@ -234,7 +234,7 @@ def _seconds(value: float | None) -> str:
 
 @app.command("freshness")
 def freshness_command(
-    limit: int = typer.Option(10, "--limit", min=0, help="How many posts to show (0: all)."),
+    limit: int = typer.Option(10, "--limit", min=0, max=MAX_COUNT, help="How many posts to show (0: all)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Score your published posts' freshness and list those most in need of an update.

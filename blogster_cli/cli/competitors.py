@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.params import EXISTING_FILE
+from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("competitors")
@@ -40,7 +40,9 @@ def import_pages(
 @app.command("list")
 def list_pages(
     domain: str | None = typer.Option(None, "--domain", help="Only this competitor's pages."),
-    limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), most estimated traffic first."),
+    limit: int = typer.Option(
+        50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most estimated traffic first."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your competitors' pages, most estimated traffic first.

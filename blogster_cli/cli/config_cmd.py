@@ -50,7 +50,8 @@ def get(
         output.print_lines(["" if shown is None else str(shown)])
 
 
-@app.command("set")
+# A VALUE such as -1 is a value, not an option (the setting's own check then refuses it).
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def set_setting(
     key: str = typer.Argument(..., help="Setting name as `config list` shows it."),
     value: str = typer.Argument(

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.listing import chosen_format, show_list
+from blogster_cli.cli.params import MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ def crosspost(
     args: list[str] = typer.Argument(..., metavar="BLOG | status [BLOG]", help="A post's slug or id, or 'status'."),
     to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
     fmt: str | None = typer.Option(None, "--format", help="crosspost status: table, json, csv, yaml, ids or count."),
-    limit: int | None = typer.Option(None, "--limit", min=0, help="crosspost status: at most this many rows (0: all)."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, max=MAX_COUNT, help="crosspost status: at most this many rows (0: all)."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Copy a published post to dev.to, Hashnode or WordPress, pointing back to your site.

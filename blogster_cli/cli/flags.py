@@ -144,7 +144,7 @@ def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json:
     from blogster_cli.services import flags
 
     rows = flags.audit_log(acting_user(), limit=limit or None)
-    columns = ["created_at", "action", "flag_id", "changed_by"]
+    columns = ["created_at", "action", "flag", "changed_by"]
     show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
 
 

@@ -12,10 +12,11 @@ from typing import Any
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.params import MAX_COUNT
 
 FORMATS = ("table", "json", "csv", "yaml", "ids", "count")
 FORMAT_OPTION = typer.Option(None, "--format", help="table, json, csv, yaml, ids or count.")
-LIMIT_OPTION = typer.Option(None, "--limit", min=0, help="At most this many rows (0 or unset: all).")
+LIMIT_OPTION = typer.Option(None, "--limit", min=0, max=MAX_COUNT, help="At most this many rows (0 or unset: all).")
 
 
 def chosen_format(fmt: str | None, json: bool) -> str:

@@ -67,3 +67,7 @@ FILE_PATH = path_type(dir_okay=False)
 EXISTING_FILE = path_type(exists=True, dir_okay=False)
 FOLDER_PATH = path_type(file_okay=False)
 PATH_TEXT = path_type(text=True)
+
+# The largest --limit (and other counts) a command takes: what PostgreSQL's LIMIT and integer
+# columns hold, so a larger number is a usage error naming the option, not "bigint out of range".
+MAX_COUNT = 2_147_483_647

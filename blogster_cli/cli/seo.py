@@ -9,7 +9,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.params import EXISTING_FILE
+from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("seo")
@@ -43,7 +43,7 @@ def import_keywords(
 
 @app.command("keywords")
 def list_keywords(
-    limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), by search volume."),
+    limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), by search volume."),
     blog: str | None = typer.Option(None, "--blog", help="Only keywords of this post (tied to it, or it ranks for)."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -105,7 +105,7 @@ def import_positions(
 @app.command("positions")
 def list_positions(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug); all your posts by default."),
-    limit: int = typer.Option(50, "--limit", min=0, help="How many (0: all), most clicked first."),
+    limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most clicked first."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your posts' latest search positions per keyword, with the change since the check before.

@@ -10,8 +10,9 @@ bookkeeping across accounts); `orm_admin_unit_of_work(db)` stays on the administ
 admin work only, like `admin_unit_of_work`. Deletes go through the database's delete functions, not
 `Session.delete`, because user roles hold no table-level DELETE.
 
-Importing this module loads SQLAlchemy and SQLModel (~0.5 s), so only the commands
-and long-lived processes that use the ORM import it; `blogster --help` and the light
+Importing this module loads SQLAlchemy and SQLModel (~0.3 s), but no model class: each
+service imports the model module it uses, which brings the ones its foreign keys name
+(`blogster_cli.models`). Only the commands and long-lived processes that use the ORM import it; `blogster --help` and the light
 drafting commands never do (tests/cli/test_help.py, bench/bench_orm_cost.py).
 """
 
@@ -29,10 +30,6 @@ from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.db.acting import ADMIN_LOCK_TIMEOUT_SQL, switch_sql
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import SERVICE_ROLE
-from blogster_cli.models import accounts, content, extended, system
-
-# Every table's class is in the metadata, so any foreign key resolves on flush.
-MODEL_MODULES = (accounts, content, extended, system)
 
 if TYPE_CHECKING:
     import psycopg

@@ -11,7 +11,9 @@ Conditions (the flag's `conditions` JSON), evaluated by walking the data, never 
 NAME is one of the subject's attributes: user_id, email_domain, subscription_tier, is_admin.
 Strategy user_ids reads {"user_ids": [...]}, subscription_tier reads {"tiers": [...]}; any
 other key "when" holds a condition that must also hold. Malformed conditions raise
-InvalidCondition (flags are checked when saved) and count as off when evaluated.
+InvalidCondition and count as off when evaluated; `check_rule` refuses, when a flag is
+saved, a rule that could never match as written (an unknown tier, a user id that is not
+one, a strategy without its list, a list no strategy reads).
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from blogster_cli.vocabulary import SubscriptionTier
+
 BUCKETS = 10_000
 ATTRIBUTES = ("user_id", "email_domain", "subscription_tier", "is_admin")
 MAX_DEPTH = 16
+TIERS = tuple(tier.value for tier in SubscriptionTier)
+# The list each strategy reads from the conditions.
+STRATEGY_LISTS = {"user_ids": "user_ids", "subscription_tier": "tiers"}
 
 
 class InvalidCondition(ValueError):
@@ -107,3 +114,51 @@ def is_on(flag: FlagRule, subject: Subject) -> bool:
     except InvalidCondition:
         return False
     return False
+
+
+def check_rule(strategy: str, conditions: Mapping[str, Any]) -> None:
+    """Raises InvalidCondition for a rule that could never match as written: a strategy
+    without its non-empty list, a list another strategy reads, another key than `when`, a user
+    id that is not a UUID, a tier that does not exist, or a malformed `when`."""
+    wanted = STRATEGY_LISTS.get(strategy)
+    for key in conditions:
+        if key != "when" and key != wanted:
+            reader = next((name for name, listed in STRATEGY_LISTS.items() if listed == key), None)
+            raise InvalidCondition(
+                f'"{key}" is read only with strategy {reader}' if reader else f'unknown key "{key}": use "when"'
+            )
+    if wanted is not None:
+        values = conditions.get(wanted)
+        if not isinstance(values, list) or not values:
+            raise InvalidCondition(f'strategy {strategy} needs a non-empty "{wanted}" list')
+        for value in values:
+            _check_value("user_id" if wanted == "user_ids" else "subscription_tier", value)
+    when = conditions.get("when")
+    if when is not None:
+        _check_condition(when)
+
+
+def _check_condition(condition: Any, depth: int = 0) -> None:
+    """Every part of a `when` condition well formed, each value one its attribute can have."""
+    probe = Subject(user_id=UUID(int=0), email_domain="", subscription_tier=TIERS[0], is_admin=False)
+    condition_holds(condition, probe, depth)  # the shape, and the attribute names
+    if "all" in condition or "any" in condition:
+        for part in condition.get("all", condition.get("any")):
+            _check_condition(part, depth + 1)
+    elif "not" in condition:
+        _check_condition(condition["not"], depth + 1)
+    else:
+        for value in [condition["eq"]] if "eq" in condition else condition["in"]:
+            _check_value(condition["attr"], value)
+
+
+def _check_value(attribute: str, value: Any) -> None:
+    if attribute == "subscription_tier" and value not in TIERS:
+        raise InvalidCondition(f"no tier {value!r}: one of {', '.join(TIERS)}")
+    if attribute == "user_id":
+        try:
+            UUID(str(value))
+        except ValueError:
+            raise InvalidCondition(f"{value!r} is not a user id (a UUID, as `admin users list` shows)") from None
+    if attribute == "is_admin" and not isinstance(value, bool):
+        raise InvalidCondition(f"is_admin is true or false, not {value!r}")

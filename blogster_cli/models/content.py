@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Integer, Numeric, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
+from blogster_cli.models import accounts as _accounts  # noqa: F401  (profiles, auth.users: its foreign keys)
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 from blogster_cli.vocabulary import BlogStatus
 

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
+from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
 from blogster_cli.vocabulary import (
     BlogIdeaDifficulty,
     BlogIdeaStatus,

@@ -8,6 +8,7 @@ from sqlalchemy import Column, DateTime, Text, cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlmodel import AutoString, Field, SQLModel
 
+from blogster_cli.models import accounts as _accounts  # noqa: F401  (auth.users, which its foreign keys name)
 from blogster_cli.models import db_default, pg_enum
 from blogster_cli.vocabulary import (
     ChatbotConversationStatus,

@@ -172,6 +172,18 @@ def list_accounts(conn: psycopg.Connection) -> list[AccountRow]:
     return [AccountRow(*row) for row in rows]
 
 
+def username_taken(conn: psycopg.Connection, *, username: str) -> bool:
+    """Whether an account has this username, in any case (profiles_username_key)."""
+    return bool(
+        scalar(
+            conn.execute(
+                "select exists (select 1 from public.profiles where lower(username) = lower(%s))", (username,)
+            ),
+            bool,
+        )
+    )
+
+
 def count_accounts(conn: psycopg.Connection) -> int:
     return scalar(conn.execute("select count(*) from auth.users"), int)
 

@@ -11,7 +11,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser, Actor, require_admin
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
-from blogster_cli.errors import AuthError, ConfigError, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.errors import AuthError, ConfigError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
 
@@ -57,6 +57,8 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
     metadata = {"username": username} if username else {}
     with admin_unit_of_work(ctx.database) as conn:
         conn.execute("lock table auth.users in share row exclusive mode")
+        if username is not None and accounts.username_taken(conn, username=username):
+            raise Conflict("that username is taken")  # the new-user trigger would drop it unsaid
         first_account = accounts.count_accounts(conn) == 0
         user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
         role_name = "u_" + user_id.hex

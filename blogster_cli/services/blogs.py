@@ -202,9 +202,14 @@ def _find_mine(
         return row
     seen = _visible(conn, ref)
     if seen is None:
+        if trashed is False and "/" not in ref and blog_rows.find_own(conn, ref=ref, trashed=True) is not None:
+            raise NotFound(f"{ref!r} is in the trash: `blogster posts restore {ref}` brings it back")
         raise not_found(ref)
     if seen.author_id == acting.actor.user_id:
-        return find_own(conn, str(seen.id), with_content=with_content, trashed=trashed)
+        mine = blog_rows.find_own(conn, ref=str(seen.id), with_content=with_content, trashed=trashed)
+        if mine is None:  # live, and asked for in the trash (a second `restore`)
+            raise NotFound(f"{ref!r} is not in the trash")
+        return mine
     raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
 
 

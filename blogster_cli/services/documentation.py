@@ -576,6 +576,8 @@ def search(
     from blogster_cli.repositories import documentation as repo
 
     query = query.replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    if not query.strip():
+        raise InvalidInput("give words to search for: an empty search finds nothing")
     if not 1 <= limit <= 100:
         raise InvalidInput("--limit must be between 1 and 100")
     with orm_unit_of_work(acting) as session:

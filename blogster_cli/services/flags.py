@@ -24,7 +24,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, is_on
+from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, check_rule, is_on
 from blogster_cli.repositories import flags
 from blogster_cli.vocabulary import FeatureFlagStrategy
 
@@ -46,6 +46,7 @@ class FlagPublic:
 
 @dataclass(frozen=True)
 class FlagLogPublic:
+    flag: str | None  # its name then (the state logged), kept when the flag is gone
     flag_id: UUID | None
     action: str
     previous_state: dict[str, Any] | None
@@ -103,16 +104,14 @@ def _require_admin(acting: ActingUser) -> None:
         raise PermissionDenied("only administrators change feature flags")
 
 
-def _validate(percentage: int | None, conditions: dict[str, Any] | None) -> None:
+def _validate(percentage: int | None, strategy: str, conditions: Mapping[str, Any]) -> None:
+    """The rule as it will be saved: a percentage in range, conditions that can match (`check_rule`)."""
     if percentage is not None and not 0 <= percentage <= 100:
         raise InvalidInput("--percentage must be between 0 and 100")
-    when = (conditions or {}).get("when")
-    if when is not None:
-        probe = Subject(user_id=UUID(int=0), email_domain="", subscription_tier="free", is_admin=False)
-        try:
-            condition_holds(when, probe)
-        except InvalidCondition as exc:
-            raise InvalidInput(f"invalid condition: {exc}") from None
+    try:
+        check_rule(strategy, conditions)
+    except InvalidCondition as exc:
+        raise InvalidInput(f"invalid condition: {exc}") from None
 
 
 def create(
@@ -127,7 +126,7 @@ def create(
     from blogster_cli.models.system import FeatureFlag
 
     _require_admin(acting)
-    _validate(percentage, conditions)
+    _validate(percentage, strategy, conditions)
     with orm_unit_of_work(acting) as session:
         if flags.by_name(session, name=name) is not None:
             raise Conflict(f"flag {name} already exists")
@@ -149,7 +148,6 @@ def update(
 ) -> FlagPublic:
     """Sets the fields given (None leaves a field as it is)."""
     _require_admin(acting)
-    _validate(rollout_percentage, conditions)
     changes: dict[str, object] = {
         "enabled": enabled, "description": description, "strategy": strategy,
         "rollout_percentage": rollout_percentage, "conditions": conditions,
@@ -158,6 +156,9 @@ def update(
         flag = flags.by_name(session, name=name)
         if flag is None:
             raise NotFound(f"no flag {name}")
+        _validate(
+            rollout_percentage, str(strategy or flag.strategy), flag.conditions if conditions is None else conditions
+        )
         for field, value in changes.items():
             if value is not None:
                 setattr(flag, field, value)
@@ -183,9 +184,21 @@ def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
     _require_admin(acting)
     with orm_unit_of_work(acting) as session:
         return [
-            FlagLogPublic(e.flag_id, str(e.action), e.previous_state, e.new_state, e.changed_by, e.created_at)
+            FlagLogPublic(
+                _logged_name(e.new_state, e.previous_state),
+                e.flag_id,
+                str(e.action),
+                e.previous_state,
+                e.new_state,
+                e.changed_by,
+                e.created_at,
+            )  # fmt: skip
             for e in flags.log(session, limit=limit)
         ]
+
+
+def _logged_name(*states: dict[str, Any] | None) -> str | None:
+    return next((str(state["name"]) for state in states if state and state.get("name")), None)
 
 
 def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bool:

@@ -425,12 +425,17 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
 def send(
     acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
     on_progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None,
+    due: bool = False,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest.
 
     `should_stop` is asked before each mail (after the last one's outcome is committed): once it
     says so, the send ends there, records recipient_count and keeps the newsletter's status
-    (a scheduled one stays due), and reports `interrupted`."""
+    (a scheduled one stays due), and reports `interrupted`.
+
+    A newsletter with nobody to mail, and nobody mailed before, is not "sent": asked directly,
+    the send is refused (InvalidInput, the newsletter left as it was); `due` (send_due), it is
+    marked failed with the reason, so the other due newsletters still go."""
     _give_secret(acting, ref=ref)
     with orm_unit_of_work(acting) as guard:
         found = _find(guard, ref)
@@ -441,6 +446,18 @@ def send(
                 recipient_count=found.recipient_count, busy=True,
             )  # fmt: skip
         plan = _plan(acting, ref=str(row.id), csv_text=csv_text)  # after the lock: sees every earlier run's ledger
+        if not plan.targets and not plan.already_done:
+            nobody = f"nobody to send it to ({plan.unsubscribed} unsubscribed)" if plan.unsubscribed else (
+                "nobody to send it to: add subscribers (`blogster newsletter subscribers add`) or pass --csv"
+            )  # fmt: skip
+            if not due:
+                raise InvalidInput(nobody)
+            row.status = NewsletterStatus.FAILED
+            guard.add(row)
+            return SendReport(
+                id=row.id, status=str(row.status), sent=0, refused=[], already_done=0,
+                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody,
+            )  # fmt: skip
         sent, refused, error, interrupted = _mail(
             acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop
         )
@@ -542,7 +559,7 @@ def send_due(
     for newsletter_id in due:
         if should_stop is not None and should_stop():
             break
-        reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop))
+        reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
     return reports
 
 

@@ -21,7 +21,13 @@ from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SitePo
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
 from blogster_cli.services.site_address import site_config
-from blogster_cli.services.site_files import Manifest, load_manifest, refuse_foreign_folder, write_site
+from blogster_cli.services.site_files import (
+    Manifest,
+    changed_on_disk,
+    load_manifest,
+    refuse_foreign_folder,
+    write_site,
+)
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
 PARALLEL_FROM = 200
@@ -160,7 +166,11 @@ def _build(
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
-        stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i]]
+        stale = [
+            i for i in plan.order
+            if (files.get(plan.files[i]) or [""])[0] != keys[i]
+            or (force and changed_on_disk(out, plan.files[i], files[plan.files[i]][1]))  # edited: put back
+        ]  # fmt: skip
         missing = [i for i in stale if i not in documents]
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))

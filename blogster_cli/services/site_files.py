@@ -6,7 +6,8 @@ its inputs and the SHA-256 of its bytes, and per post its record (publish/pages.
 for it), so a rebuild reads from the database only the posts whose row changed. A file is rewritten only when
 its key changed and its new bytes differ; files left untouched keep their mtime. The
 manifest is trusted without looking at each file (at 10,000 posts that check alone
-would cost more than the rebuild): `site build --full` rewrites everything.
+would cost more than the rebuild): `site build --full` rewrites everything, and `--force`
+looks at each file and puts back any edited by hand or removed (`changed_on_disk`).
 Files the previous build made that the site no longer has are removed; no other file
 in the folder is ever touched.
 
@@ -146,6 +147,12 @@ def _sha_of(path: Path) -> str | None:
         return ""  # a folder where the site has a file: never ours
 
 
+def changed_on_disk(out: Path, relative: str, recorded_sha: str) -> bool:
+    """Whether the file at `relative` no longer holds the bytes the manifest recorded (edited by
+    hand, or removed): what `--force` checks every file for, since it puts them back."""
+    return _sha_of(_safe_target(out, relative)) != recorded_sha
+
+
 def _ours(target: Path, recorded: set[str], new_sha: str) -> bool:
     """Whether replacing `target` loses nothing: missing, still bytes a build of ours wrote there
     (`recorded`), or already the bytes about to be written."""
@@ -220,14 +227,15 @@ def _write_files(
     files: dict[str, list[str]] = {}
     for page in pages:
         old = previous.files.get(page.path)
-        if old is not None and old[0] == page.key:
+        put_back = force and old is not None and changed_on_disk(out, page.path, old[1])  # edited by hand
+        if old is not None and old[0] == page.key and not put_back:
             files[page.path] = old
             summary.unchanged += 1
             continue
         data = page.render()
         sha = hashlib.sha256(data).hexdigest()
         files[page.path] = [page.key, sha]
-        if old is not None and old[1] == sha:
+        if old is not None and old[1] == sha and not put_back:
             summary.unchanged += 1
             continue
         target = _safe_target(out, page.path)

@@ -251,3 +251,18 @@ def test_a_username_signup_cannot_keep_is_refused_not_dropped(cli):
              input=PASSWORD + "\n")  # fmt: skip
     assert ok.exit_code == 0, ok.stderr
     assert cli("profile", "show", "--json").json()["username"] == "abc"
+
+
+def test_a_signup_with_a_taken_username_is_refused(cli):
+    """A red team's `auth signup --username grace` (taken) made the account without a username
+    and said nothing; it is refused as `profile update` refuses it, and no account is made."""
+    first = cli("auth", "signup", "--email", "grace@example.com", "--username", "grace", "--password-stdin",
+                input=PASSWORD + "\n")  # fmt: skip
+    assert first.exit_code == 0, first.stderr
+    taken = cli("auth", "signup", "--email", "v@example.com", "--username", "GRACE", "--password-stdin",
+                input=PASSWORD + "\n")  # fmt: skip
+    one_line_error(taken, 5)
+    assert "username is taken" in taken.stderr
+    again = cli("auth", "signup", "--email", "v@example.com", "--username", "vera", "--password-stdin",
+                input=PASSWORD + "\n")  # fmt: skip
+    assert again.exit_code == 0, again.stderr

@@ -76,6 +76,20 @@ def test_explicit_slugs_are_kept_and_duplicates_refused(cli, signed_up):
     assert cli("blogs", "new", "Bad", "--slug", "has space").exit_code == 2
 
 
+def test_trash_and_restore_say_where_a_post_is(cli, signed_up):
+    """A second `restore a-post` said "no post with slug or id '<uuid>'" (a red team): the id it
+    had found, not the slug typed, and not why. Changing a trashed post says it is in the trash."""
+    new_post(cli, "A post", body="Words here.\n")
+    live = cli("posts", "restore", "a-post")
+    assert live.exit_code == 3 and live.stderr == "error: 'a-post' is not in the trash\n"
+    assert cli("posts", "rm", "a-post").exit_code == 0
+    trashed = cli("posts", "edit", "a-post", "--title", "New")
+    assert trashed.exit_code == 3 and "'a-post' is in the trash" in trashed.stderr
+    assert cli("posts", "restore", "a-post").exit_code == 0
+    again = cli("posts", "restore", "a-post")
+    assert again.exit_code == 3 and "'a-post' is not in the trash" in again.stderr
+
+
 def test_status_trash_restore_purge(cli, signed_up, superuser):
     post_id = new_post(cli, "A post", body="Words here.\n")
     published = cli("blogs", "status", post_id, "published", "--json").json()

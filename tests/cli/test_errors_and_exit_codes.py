@@ -141,3 +141,20 @@ def test_unexpected_errors_never_show_exception_class_names():
     assert result.returncode == 1
     assert "RuntimeError" not in result.stderr and "kaput" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_numbers_out_of_range_name_their_option(cli, signed_up):
+    """A red team's `--limit 99999999999999999999` reached PostgreSQL ("bigint out of range");
+    a negative setting was read as an option (`No such option: -1`)."""
+    result = cli("posts", "list", "--limit", "99999999999999999999")
+    assert result.exit_code == 2 and "'--limit'" in result.stderr and "bigint" not in result.stderr
+    setting = cli("config", "set", "lock_timeout_ms", "-1")
+    assert setting.exit_code == 2 and "No such option" not in setting.stderr and "lock_timeout_ms" in setting.stderr
+
+
+def test_an_empty_docs_search_is_invalid_input(cli, signed_up):
+    """`docs search ''` said "No pages found." and exited 0, as if it had searched."""
+    for query in ("", "   "):
+        result = cli("docs", "search", query)
+        assert result.exit_code == 2 and "words to search for" in result.stderr
+        assert_one_line(result)

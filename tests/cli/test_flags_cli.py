@@ -82,3 +82,28 @@ def test_a_flag_name_the_schema_refuses_is_explained_in_one_line(cli, signed_up)
         assert result.exit_code == 2, result.stderr
         assert result.stderr.count("\n") == 1 and "lower-case letters" in result.stderr
         assert "constraint" not in result.stderr and "relation" not in result.stderr
+
+
+def test_a_rule_that_could_never_match_is_refused_and_the_log_names_flags(cli, signed_up):
+    """A red team saved tier "platinum", user id "not-a-uuid" and a tier strategy without tiers
+    (exit 0, never on); `flags log` showed ids, unreadable once the flag was removed."""
+    for args in (
+        ("--strategy", "subscription_tier", "--conditions", '{"tiers": ["platinum"]}'),
+        ("--strategy", "user_ids", "--conditions", '{"user_ids": ["not-a-uuid"]}'),
+        ("--strategy", "subscription_tier"),
+        ("--conditions", '{"tiers": ["pro"]}'),
+    ):
+        refused = cli("flags", "create", "beta", *args)
+        assert refused.exit_code == 2 and "invalid condition" in refused.stderr, args
+    assert cli("flags", "list", "--json").json() == []
+    assert (
+        cli(
+            "flags", "create", "beta", "--strategy", "subscription_tier", "--conditions", '{"tiers": ["pro"]}'
+        ).exit_code
+        == 0
+    )
+    switched = cli("flags", "update", "beta", "--strategy", "user_ids")  # its tiers would no longer be read
+    assert switched.exit_code == 2 and "read only with strategy subscription_tier" in switched.stderr
+    assert cli("flags", "rm", "beta").exit_code == 0
+    assert [entry["flag"] for entry in cli("flags", "log", "--json").json()] == ["beta", "beta"]
+    assert "beta" in cli("flags", "log").stdout

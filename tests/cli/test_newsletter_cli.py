@@ -353,3 +353,22 @@ def test_the_html_part_has_the_site_themes_look_inline(cli, newsletter):
     [body] = re.findall(r'<body style="([^"]*)">', minimal)
     assert "system-ui" in theme_rule("minimal", "body") and "system-ui" in body and "Georgia" not in body
     assert link_colour not in minimal and '"' not in body  # quotes in font names became single quotes
+
+
+def test_a_newsletter_with_nobody_to_mail_is_not_sent(cli, newsletter, smtp, superuser):
+    """A red team's send to no subscribers said "0 sent" and marked the newsletter sent; it is
+    refused now and stays a draft. Due at its time with nobody to mail, it is marked failed
+    with the reason, and the send-due run goes on."""
+    recorder, url = smtp
+    refused = cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url})
+    assert refused.exit_code == 2 and "nobody to send it to" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    (listed,) = cli("newsletter", "list", "--json").json()
+    assert listed["status"] == "draft"
+    superuser.execute(
+        "update public.email_newsletters set status = 'scheduled', scheduled_time = now() - interval '1 minute'"
+    )
+    due = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert due.json()[0]["status"] == "failed" and "nobody to send it to" in due.json()[0]["error"]
+    (listed,) = cli("newsletter", "list", "--json").json()
+    assert listed["status"] == "failed" and recorder.messages == []

@@ -22,3 +22,22 @@ def test_build_refuses_to_overwrite_files_it_did_not_write_unless_force(cli, sig
     assert (out / "index.html").read_text() == "edited by hand\n"
     assert cli("site", "build", "--out", str(out), "--force").exit_code == 0
     assert cli("site", "build", "--out", str(out)).exit_code == 0
+
+
+def test_force_puts_back_pages_edited_by_hand_that_nothing_else_would_rewrite(cli, signed_up, tmp_path):
+    """A red team's hand edit of a post page survived `site build --force` ("0 written"): the
+    build trusts its manifest and only checked the files it was about to rewrite. --force looks
+    at every file and puts back each one edited by hand or removed."""
+    assert cli("blogs", "new", "Hello", "--status", "published", input="Words here.\n").exit_code == 0
+    out = tmp_path / "mysite"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    (page,) = out.glob("posts/*/index.html")
+    original = page.read_bytes()
+    page.write_bytes(original + b"TAMPER\n")
+    (out / "index.xml").unlink()
+    assert cli("site", "build", "--out", str(out)).exit_code == 0  # trusted as built
+    assert page.read_bytes().endswith(b"TAMPER\n")
+    forced = cli("site", "build", "--out", str(out), "--force", "--json")
+    assert forced.exit_code == 0, forced.stderr
+    assert page.read_bytes() == original and (out / "index.xml").is_file()
+    assert forced.json()["written"] == 2

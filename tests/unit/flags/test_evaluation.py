@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, condition_holds, in_rollout, is_on
+from blogster_cli.flags.evaluation import (
+    FlagRule,
+    InvalidCondition,
+    Subject,
+    check_rule,
+    condition_holds,
+    in_rollout,
+    is_on,
+)
 
 
 def subject(**overrides) -> Subject:
@@ -63,3 +71,37 @@ def test_malformed_conditions_are_refused_and_evaluate_off(condition):
     with pytest.raises(InvalidCondition):
         condition_holds(condition, subject())
     assert not is_on(FlagRule("x", True, "all", 0, {"when": condition}), subject())
+
+
+@pytest.mark.parametrize(
+    ("strategy", "conditions", "refused"),
+    [
+        ("subscription_tier", {"tiers": ["platinum"]}, "no tier 'platinum'"),
+        ("subscription_tier", {}, 'needs a non-empty "tiers" list'),
+        ("subscription_tier", {"tiers": []}, 'needs a non-empty "tiers" list'),
+        ("user_ids", {"user_ids": ["not-a-uuid"]}, "is not a user id"),
+        ("all", {"tiers": ["pro"]}, '"tiers" is read only with strategy subscription_tier'),
+        ("percentage", {"user_ids": [str(uuid.uuid4())]}, "read only with strategy user_ids"),
+        ("all", {"whenever": {}}, 'unknown key "whenever"'),
+        ("all", {"when": {"attr": "subscription_tier", "in": ["pro", "gold"]}}, "no tier 'gold'"),
+        ("all", {"when": {"not": {"attr": "is_admin", "eq": "yes"}}}, "is_admin is true or false"),
+        ("all", {"when": {"any": [{"attr": "user_id", "eq": "bob"}]}}, "is not a user id"),
+        ("all", {"when": {"attr": "plan", "eq": "pro"}}, "unknown attribute"),
+    ],
+)
+def test_a_rule_that_could_never_match_is_refused(strategy, conditions, refused) -> None:
+    with pytest.raises(InvalidCondition, match=refused):
+        check_rule(strategy, conditions)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "conditions"),
+    [
+        ("all", {}),
+        ("percentage", {"when": {"attr": "email_domain", "in": ["example.com"]}}),
+        ("subscription_tier", {"tiers": ["pro", "team"], "when": {"attr": "is_admin", "eq": False}}),
+        ("user_ids", {"user_ids": [str(uuid.uuid4())]}),
+    ],
+)
+def test_rules_that_can_match_are_kept(strategy, conditions) -> None:
+    check_rule(strategy, conditions)
