@@ -104,7 +104,8 @@ def one_line(summary: ImportSummary) -> str:
         one = counts["pages"] == 1
         notes.append(f"{counts['pages']} WordPress {'page' if one else 'pages'} as {'a draft' if one else 'drafts'}")
     if counts["images"]:
-        notes.append(f"{counts['images']} {'picture' if counts['images'] == 1 else 'pictures'} stored as media")
+        stored = "to store as media" if summary.dry_run else "stored as media"
+        notes.append(f"{counts['images']} {'picture' if counts['images'] == 1 else 'pictures'} {stored}")
     if counts["warnings"]:
         notes.append(f"{counts['warnings']} with {'a warning' if counts['warnings'] == 1 else 'warnings'}")
     if summary.not_posts:

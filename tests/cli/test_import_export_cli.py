@@ -317,6 +317,9 @@ def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     bundle.mkdir(parents=True)
     (bundle / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     (bundle / "index.md").write_text("---\ntitle: Trip\n---\n![The map](map.png) ![](lost.png)\n")
+    dry = cli("import", str(tmp_path / "site"), "--dry-run")
+    assert dry.exit_code == 0 and "(1 picture to store as media;" in dry.stderr, dry.stderr
+    assert cli("images", "list", "--json").json() == []
     result = cli("import", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
