@@ -16,7 +16,7 @@ Version 1 has these keys:
         "path": "<path relative to the imported root, POSIX separators>" | null,
         "date_text": "<the post date as the source wrote it>" | null,
         "layout_path": "<path as its site lays it out>"  (optional: when it differs from path),
-        "site_permalink": "<the Jekyll site's _config.yml permalink>"  (optional),
+        "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
         "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
       } | null
     }

@@ -13,11 +13,12 @@ name the same files by different relative paths.
   -> `content/posts/a.md`); the same file imported from another folder of the same site
   (or from the same site moved or renamed) has a path that ends with it.
 - `site_root`: the site's own folder, where its static files are (`static/`, `public/`).
-- `site_generator`: the generator a site's root config names (with `jekyll_permalink`, the
+- `site_generator`: the generator a site's root config names (with `site_permalink`, the
   functions here that read files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or
   `config.*` has `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none
   says so.
-- `jekyll_permalink`: the `permalink` a Jekyll site's `_config.yml` sets for its posts.
+- `site_permalink`: the permalink pattern a Jekyll site's `_config.yml`, or a Hugo site's
+  `[permalinks]` for the file's section, sets.
 """
 
 from __future__ import annotations
@@ -154,27 +155,79 @@ def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | 
     return None
 
 
-def jekyll_permalink(root: Sequence[str], relative: PurePosixPath) -> str | None:
-    """The `permalink` the Jekyll site of the file names in its `_config.yml` (a style such as
-    `pretty`, or a pattern), which places its posts; None when it names none or is no Jekyll site."""
+def site_permalink(root: Sequence[str], relative: PurePosixPath, layout: PurePosixPath | None) -> str | None:
+    """The permalink pattern the file's site config sets for it: a Jekyll site's `_config.yml`
+    `permalink` (a style such as `pretty`, or a pattern), or a Hugo site's `[permalinks]` entry
+    for the file's section (`layout`: its path as the site lays it out, `content/SECTION/...`);
+    None when the config sets none."""
     for folder in _site_folders(root, relative):
-        if _generator_of(Path(*folder)) == "jekyll":
-            return _config_permalink(Path(*folder))
+        generator = _generator_of(Path(*folder))
+        if generator == "jekyll":
+            return _jekyll_permalink(Path(*folder))
+        if generator == "hugo":
+            parts = layout.parts if layout is not None else ()
+            if len(parts) < 3 or parts[0] != "content":
+                return None
+            return _hugo_permalinks(Path(*folder)).get(parts[1])
     return None
+
+
+def _load_config(path: Path) -> object:
+    """A config file's data (TOML, YAML or JSON by its suffix); None when absent or unreadable."""
+    text = _read_config(path)
+    if text is None:
+        return None
+    if path.suffix == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None
+    if path.suffix == ".json":
+        import json
+
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
 
 
 @functools.lru_cache(maxsize=64)
-def _config_permalink(folder: Path) -> str | None:
-    import yaml
-
+def _jekyll_permalink(folder: Path) -> str | None:
     for name in ("_config.yml", "_config.yaml"):
-        text = _read_config(folder / name)
-        if text is None:
+        config = _load_config(folder / name)
+        if config is None:
             continue
-        try:
-            config = yaml.safe_load(text)
-        except yaml.YAMLError:
-            return None
         value = config.get("permalink") if isinstance(config, dict) else None
         return value.strip() if isinstance(value, str) and value.strip() else None
     return None
+
+
+_HUGO_CONFIGS = tuple(
+    f"{folder}{stem}.{suffix}"
+    for folder in ("", "config/_default/")
+    for stem in ("hugo", "config")
+    for suffix in ("toml", "yaml", "yml", "json")
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _hugo_permalinks(folder: Path) -> dict[str, str]:
+    """Section -> page pattern, from the first Hugo config that has `permalinks` (the flat form
+    `posts = "..."` or, since Hugo 0.119, `[permalinks.page]`)."""
+    for name in (*_HUGO_CONFIGS, "config/_default/permalinks.toml", "config/_default/permalinks.yaml"):
+        config = _load_config(folder / name)
+        if not isinstance(config, dict):
+            continue
+        table = config if name.startswith("config/_default/permalinks") else config.get("permalinks")
+        if not isinstance(table, dict):
+            continue
+        page = table.get("page")
+        pages = page if isinstance(page, dict) else table
+        return {str(section): pattern for section, pattern in pages.items() if isinstance(pattern, str)}
+    return {}

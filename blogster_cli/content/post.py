@@ -149,8 +149,9 @@ def import_post(
     says more than `path` (imported from inside `src/content/`): the dialect and the fields
     a path gives are read from it; `path` is what the post keeps as its source path, and the
     layout path is kept beside it when it differs. `site` is the generator the file's site
-    names in its config, which says its dialect; `site_permalink` the permalink style a Jekyll
-    site's config sets (`content.layout.jekyll_permalink`), kept for the address it gave the post."""
+    names in its config, which says its dialect; `site_permalink` the permalink pattern a Jekyll
+    or Hugo site's config sets for it (`content.layout.site_permalink`), kept for the address
+    it gave the post."""
     if "\x00" in text:
         raise ContentError("the text contains NUL characters: not a markdown file")
     if dialect is not None and dialect not in DIALECTS:
@@ -171,7 +172,7 @@ def import_post(
             "path": relative.as_posix() if relative is not None else None,
             "date_text": mapped.date_text,
             **({"layout_path": shape.as_posix()} if shape is not None and shape != relative else {}),
-            **({"site_permalink": site_permalink} if site_permalink and chosen == "jekyll" else {}),
+            **({"site_permalink": site_permalink} if site_permalink and chosen in ("jekyll", "hugo") else {}),
         },
     )
     post = post_from_mapping(mapped, content)

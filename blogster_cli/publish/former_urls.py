@@ -9,7 +9,8 @@ folder on) and front matter:
 
 - Hugo: `content/SECTION/.../NAME.md` was at `/section/.../name/` (a bundle's `index.md` at
   its folder's name; a front matter `slug` replaces the last part), lower-cased and with
-  spaces as hyphens, as Hugo does unless the site turned it off;
+  spaces as hyphens, as Hugo does unless the site turned it off; or where the site's
+  `[permalinks]` pattern for its section put it, when import read one (`site_permalink`);
 - Zola: the same below `content/`, a leading `YYYY-MM-DD-` or `_` taken off the name, which
   Zola reads as the page's date, and the parts slugified;
 - Jekyll: a file in `_posts/` was at its permalink style's address: the site's
@@ -18,7 +19,7 @@ folder on) and front matter:
   the front matter or the file name and `:title` the file name's (or the front matter's
   `slug`).
 
-A site's own settings that move every page (Hugo's `[permalinks]`, Zola's `slugify`) are not
+Other settings that move every page (Hugo's `disablePathToLower`, Zola's `slugify`) are not
 read, and Astro's routes are the site's code: those posts get no redirect. A redirect is only
 a page at an address nothing else uses (`pages.SitePlan._redirects`), so a wrong guess costs
 one unused file.
@@ -45,6 +46,7 @@ JEKYLL_STYLES = {
     "ordinal": "/:categories/:year/:y_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
+_HUGO_TOKEN = re.compile(r":([a-z]+)")
 _PLACEHOLDER = re.compile(r":(categories|year|short_year|month|i_month|day|i_day|y_day|title|slug|output_ext)")
 
 
@@ -55,6 +57,9 @@ def former_address(document: dict[str, Any]) -> str | None:
         return None
     parts = site_key(path)
     dialect = document.get("dialect")
+    pattern = document.get("site_permalink")
+    if dialect == "hugo" and len(parts) > 2 and parts[0] == "content" and isinstance(pattern, str):
+        return _hugo_pattern_address(pattern, parts[1:], document)
     if dialect in ("hugo", "zola") and len(parts) > 1 and parts[0] == "content":
         return _content_address(parts[1:], document.get("slug"), zola=dialect == "zola")
     if dialect == "jekyll" and len(parts) > 1 and parts[0] == "_posts":
@@ -76,6 +81,49 @@ def _content_address(parts: tuple[str, ...], slug: object, *, zola: bool) -> str
     else:
         words = [re.sub(r"\s+", "-", part.strip()).lower() for part in (*folders, last)]
     return "/" + "/".join(words) + "/" if all(words) else None
+
+
+def _hugo_pattern_address(pattern: str, parts: tuple[str, ...], document: dict[str, Any]) -> str | None:
+    """The address Hugo's `[permalinks]` pattern for the post's section gives it (its tokens,
+    https://gohugo.io/configuration/permalinks/), lower-cased as Hugo does by default."""
+    *folders, name = parts
+    stem = PurePosixPath(name).stem
+    if stem in _INDEX_NAMES and len(folders) > 1:  # a bundle: named by its folder, in the section above
+        stem = folders.pop()
+    stem = _urlized(stem)
+    slug = document.get("slug") if isinstance(document.get("slug"), str) and document["slug"].strip() else None
+    title = document.get("title") if isinstance(document.get("title"), str) else None
+    dated = _DATE.match(document["date"]) if isinstance(document.get("date"), str) else None
+    day = date(*(int(part) for part in dated.groups())) if dated is not None else None
+    values = {
+        "section": folders[0], "sections": "/".join(folders), "filename": stem, "contentbasename": stem,
+        "slug": _urlized(slug or title or stem), "title": _urlized(title or stem),
+        "slugorfilename": _urlized(slug) if slug else stem, "slugorcontentbasename": _urlized(slug) if slug else stem,
+    }  # fmt: skip
+    if day is not None:
+        values |= {
+            "year": f"{day.year:04d}", "month": f"{day.month:02d}", "monthname": day.strftime("%B"),
+            "day": f"{day.day:02d}", "weekday": str(day.isoweekday() % 7), "weekdayname": day.strftime("%A"),
+            "yearday": str(day.timetuple().tm_yday),
+        }  # fmt: skip
+    unknown: list[str] = []
+
+    def token(match: re.Match[str]) -> str:
+        if match.group(1) not in values:
+            unknown.append(match.group(1))
+            return ""
+        return values[match.group(1)]
+
+    address = _HUGO_TOKEN.sub(token, pattern)
+    if unknown:  # a date the post has none of, or a token this does not know
+        return None
+    address = re.sub(r"/{2,}", "/", "/" + address.strip().lstrip("/")).lower()
+    return address if address.endswith(("/", ".html")) else address + "/"
+
+
+def _urlized(text: str) -> str:
+    """Hugo's `urlize` of a title or slug: blanks to hyphens, no characters a path cannot hold."""
+    return re.sub(r"[^\w./-]", "", re.sub(r"\s+", "-", text.strip()))
 
 
 def _jekyll_address(name: str, document: dict[str, Any]) -> str | None:

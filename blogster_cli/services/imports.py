@@ -373,7 +373,7 @@ def prepare_source(
         if not text.lstrip("\ufeff").strip():
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
 
-        permalink = _jekyll_permalink(source) if site == "jekyll" else None
+        permalink = _site_permalink(source, layout) if site in ("jekyll", "hugo") else None
 
         def read(text: str) -> ImportedPost:
             return import_post(
@@ -440,13 +440,13 @@ def _site_generator(source: ImportSource) -> Generator | None:
     return site_generator(_root_parts(source), source.relative)
 
 
-def _jekyll_permalink(source: ImportSource) -> str | None:
-    """The permalink style the source's Jekyll site sets in `_config.yml` (`content.layout`)."""
-    from blogster_cli.content.layout import jekyll_permalink
+def _site_permalink(source: ImportSource, layout: PurePosixPath | None) -> str | None:
+    """The permalink pattern the source's site config sets for it (`content.layout`)."""
+    from blogster_cli.content.layout import site_permalink
 
     if source.root is None or source.relative is None:
         return None
-    return jekyll_permalink(_root_parts(source), source.relative)
+    return site_permalink(_root_parts(source), source.relative, layout)
 
 
 def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) -> tuple[str, list[Picture], list[str]]:

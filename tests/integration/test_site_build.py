@@ -198,9 +198,10 @@ def test_imported_posts_placed_by_their_generator_redirect_from_that_address(aut
     assert find("/news/2021/03/04/hello.html") == find("hello") is not None
 
 
-def test_a_former_address_follows_the_site_layout_and_jekyll_permalink_style(author, tmp_path):
+def test_a_former_address_follows_the_site_layout_and_its_permalink_settings(author, tmp_path):
     """Imported from inside the site (`hugo/content/blog`, `jekyll/_posts`), a post still
-    redirects from its section's address; a Jekyll site's `_config.yml` `permalink` places it."""
+    redirects from its section's address; a Jekyll site's `_config.yml` `permalink`, or a Hugo
+    site's `[permalinks]` for the post's section, places it."""
     from blogster_cli.services import imports
 
     hugo = tmp_path / "hugo"
@@ -211,10 +212,20 @@ def test_a_former_address_follows_the_site_layout_and_jekyll_permalink_style(aut
     (jekyll / "_posts").mkdir(parents=True)
     (jekyll / "_config.yml").write_text("title: Old\npermalink: /:year/:title/  # as the theme wants\n")
     (jekyll / "_posts/2021-03-04-hello.md").write_text("---\ntitle: Hello\n---\nHi.\n")
-    imports.import_paths(author, paths=[hugo / "content/blog", jekyll / "_posts"])
+    custom = tmp_path / "custom"
+    (custom / "content/posts").mkdir(parents=True)
+    (custom / "hugo.toml").write_text(
+        'baseURL = "https://old.example/"\n[permalinks]\nposts = "/:year/:month/:slug/"\n'
+    )
+    (custom / "content/posts/trip.md").write_text("---\ntitle: A Long Trip\ndate: 2023-05-06\n---\nGone.\n")
+    imports.import_paths(author, paths=[hugo / "content/blog", jekyll / "_posts", custom / "content/posts"])
     out = tmp_path / "public"
     build(author, out)
-    for old, target in [("blog/notes/index.html", "posts/notes/"), ("2021/hello/index.html", "posts/hello/")]:
+    for old, target in [
+        ("blog/notes/index.html", "posts/notes/"),
+        ("2021/hello/index.html", "posts/hello/"),
+        ("2023/05/a-long-trip/index.html", "posts/trip/"),
+    ]:
         assert target in (out / old).read_text()
     assert not (out / "2021/03/04/hello.html").exists()
 

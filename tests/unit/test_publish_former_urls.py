@@ -61,3 +61,25 @@ def test_a_former_address_is_an_alias_unless_the_post_names_its_own() -> None:
     named = {**placed, "url": "/elsewhere/a/"}
     assert imported_address(named) == ("/elsewhere/a/", ["/old/a/"])
     assert imported_address({**placed, "aliases": ["/blog/a/"]}) == (None, ["/blog/a/"])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "fields", "address"),
+    [
+        (
+            "/:year/:month/:slug/",
+            "content/posts/a.md",
+            {"date": "2024-03-05T10:00:00Z", "title": "Hello World"},
+            "/2024/03/hello-world/",
+        ),
+        ("/:year/:month/:slug/", "content/posts/a.md", {"date": "2024-03-05", "slug": "Mine"}, "/2024/03/mine/"),
+        ("/articles/:filename/", "content/posts/trip/index.md", {}, "/articles/trip/"),
+        ("/:sections/:title/", "content/posts/2020/x.md", {"title": "Big  Day!"}, "/posts/2020/big-day/"),
+        ("/:section/:slugorfilename", "content/notes/My Note.md", {"title": "T"}, "/notes/my-note/"),
+        ("/:year/:slug/", "content/posts/a.md", {"title": "No date"}, None),  # it has no date to place it by
+        ("/:year/:unknown/", "content/posts/a.md", {"date": "2024-01-01"}, None),
+    ],
+)
+def test_a_hugo_sections_permalink_pattern_places_its_posts(pattern, path, fields, address) -> None:
+    document = {"dialect": "hugo", "source_path": path, "site_permalink": pattern, **fields}
+    assert former_address(document) == address

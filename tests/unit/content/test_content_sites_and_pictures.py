@@ -268,21 +268,32 @@ def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) 
     assert site_generator(parts, PurePosixPath("other/a.md")) is None
 
 
-def test_a_jekyll_sites_permalink_style_is_read_from_its_config(tmp_path):
-    from blogster_cli.content.layout import jekyll_permalink
+def test_a_sites_permalink_pattern_is_read_from_its_config(tmp_path):
+    from blogster_cli.content.layout import site_permalink
 
     site = tmp_path / "blog"
     (site / "_posts").mkdir(parents=True)
     (site / "_config.yml").write_text("title: x\npermalink: 'pretty'\n")
     relative = PurePosixPath("2021-03-04-a.md")
-    assert jekyll_permalink((*site.parts, "_posts"), relative) == "pretty"
-    assert jekyll_permalink(site.parts, PurePosixPath("_posts") / relative) == "pretty"
+    assert site_permalink((*site.parts, "_posts"), relative, PurePosixPath("_posts") / relative) == "pretty"
+    assert site_permalink(site.parts, PurePosixPath("_posts") / relative, None) == "pretty"
     other = tmp_path / "other"
     (other / "_posts").mkdir(parents=True)
     (other / "_config.yml").write_text("permalink: [not, text]\n")
-    assert jekyll_permalink(other.parts, PurePosixPath("_posts") / relative) is None
+    assert site_permalink(other.parts, PurePosixPath("_posts") / relative, None) is None
     (other / "_config.yml").write_text("title: [unclosed\n")
+    assert site_permalink(other.parts, PurePosixPath("_posts/2021-03-05-b.md"), None) is None
     hugo = tmp_path / "hugo"
-    (hugo / "content").mkdir(parents=True)
-    (hugo / "hugo.toml").write_text('baseURL = "https://x/"\npermalink = "/:title/"\n')
-    assert jekyll_permalink(hugo.parts, PurePosixPath("content/a.md")) is None
+    (hugo / "content/posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://x/"\n[permalinks]\nposts = "/:year/:slug/"\n')
+    assert site_permalink(hugo.parts, PurePosixPath("content/posts/a.md"), PurePosixPath("content/posts/a.md")) == (
+        "/:year/:slug/"
+    )
+    assert site_permalink(hugo.parts, PurePosixPath("content/notes/a.md"), PurePosixPath("content/notes/a.md")) is None
+    newer = tmp_path / "newer"
+    (newer / "config/_default").mkdir(parents=True)
+    (newer / "content/blog").mkdir(parents=True)
+    (newer / "hugo.yaml").write_text("baseURL: https://x/\n")
+    (newer / "config/_default/hugo.yaml").write_text("permalinks:\n  page:\n    blog: /b/:filename/\n")
+    inside = PurePosixPath("content/blog/a.md")
+    assert site_permalink((*newer.parts, "content", "blog"), PurePosixPath("a.md"), inside) == "/b/:filename/"
