@@ -123,6 +123,17 @@ def add(
         content_type=content_type, topic=topic, audience=audience, description=description,
     )  # fmt: skip
     output.print_json(entry) if json else output.message(f"Planned {str(entry.id)[:8]} for {entry.scheduled_date}.")
+    _note_gap(entry)
+
+
+def _note_gap(entry: CalendarEntryPublic) -> None:
+    """A note on stderr when the entry's wall time is one the clocks skip (`times.gap_note`)."""
+    from blogster_cli.planning.times import gap_note
+
+    if entry.scheduled_date is not None:
+        note = gap_note(entry.scheduled_date, entry.scheduled_time, entry.timezone)
+        if note is not None:
+            output.message(f"note: {note}")
 
 
 @app.command("list")
@@ -165,6 +176,7 @@ def move(
     acting = acting_user()
     entry = calendar.move(acting, ref=ref, day=_day(day), at=_clock(at), all_day=all_day, timezone=_timezone(acting))
     output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
+    _note_gap(entry)
 
 
 @app.command()

@@ -174,6 +174,23 @@ def _offset_text(moment: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def gap_note(day: date, at: time | None, timezone: str) -> str | None:
+    """For a planned wall time the clocks skip (the night summer time starts): which time by the
+    clock the entry then happens at (the module docstring), so the writer is not surprised."""
+    if at is None:
+        return None
+    try:
+        moment = instant(day, at, timezone).astimezone(zone(timezone))
+    except UnknownTimezone:
+        return None
+    if moment.time().replace(tzinfo=None) == at:
+        return None
+    return (
+        f"{day} {at:%H:%M} does not exist in {timezone} (the clocks jump forward that night):"
+        f" the entry is at {moment:%H:%M %Z}, as calendar programs place it"
+    )
+
+
 def zone_name(timezone: tzinfo | None) -> str:
     """An IANA name where the tzinfo has one (ZoneInfo's key), else its own text."""
     return str(getattr(timezone, "key", None) or timezone)

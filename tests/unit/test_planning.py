@@ -241,3 +241,14 @@ def test_an_occurrence_uid_fits_the_column_whatever_the_events_uid():
     uid = occurrence_uid(long, datetime(2026, 1, 5, 9, tzinfo=UTC))
     assert len(uid) <= 255 and uid.endswith("#20260105T090000Z") and uid != occurrence_uid("y" * 250, date(2026, 1, 5))
     assert occurrence_uid("a@x", date(2026, 1, 5)) == "a@x#20260105"
+
+
+def test_a_planned_time_the_clocks_skip_gets_a_note_naming_the_time_it_happens() -> None:
+    """A red team's 02:30 entry on the night summer time starts showed 03:30 in `calendar
+    list` with no word at `calendar add` (its JSON keeps 02:30 as planned, and starts_at)."""
+    gap_note = times.gap_note
+    note = gap_note(date(2027, 3, 28), time(2, 30), "Europe/Berlin")
+    assert note is not None and "02:30 does not exist in Europe/Berlin" in note and "03:30 CEST" in note
+    assert gap_note(date(2027, 3, 28), time(3, 30), "Europe/Berlin") is None
+    assert gap_note(date(2027, 10, 31), time(2, 30), "Europe/Berlin") is None  # twice, not skipped
+    assert gap_note(date(2027, 3, 28), None, "Europe/Berlin") is None
