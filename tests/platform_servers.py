@@ -1,8 +1,9 @@
 """Local servers speaking the platforms' documented APIs, on pytest-httpserver, for the cross-post tests.
 
 Each keeps its posts in memory, checks the credentials the real platform checks, and
-can be told to rate-limit (429 with Retry-After) or to run a hook just before it
-answers a create (the crash test kills the client there).
+can be told to rate-limit (429 with Retry-After), to make a post and then answer 503 (a
+gateway timing out), to refuse every request with a 400 echoing a given text, or to run a
+hook just before it answers a create (the crash test kills the client there).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class FakePlatform:
     posts: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     rate_limit_next: int = 0
+    unavailable_after_create: int = 0
+    """How many creates still make the post and then answer 503 with Retry-After: 0."""
+    refuse_with: str | None = None
+    """Set: every request is refused with a 400 whose body carries this text."""
     before_create_answer: Callable[[], None] | None = None
     before_create: Callable[[], None] | None = None
     """Runs when a create arrives, before the post exists (a second client racing this one)."""
@@ -40,7 +45,16 @@ class FakePlatform:
     def url(self) -> str:
         return self.server.url_for("").rstrip("/")
 
+    def _made(self, answer: Response) -> Response:
+        """The answer to a create that made the post, or a 503 in its place."""
+        if self.unavailable_after_create > 0:
+            self.unavailable_after_create -= 1
+            return _json({"error": "upstream timed out"}, 503, {"Retry-After": "0"})
+        return answer
+
     def _limited(self) -> Response | None:
+        if self.refuse_with is not None:
+            return _json({"error": self.refuse_with}, 400)
         if self.rate_limit_next > 0:
             self.rate_limit_next -= 1
             return _json({"error": "slow down"}, 429, {"Retry-After": "1"})
@@ -72,7 +86,7 @@ class FakeForem(FakePlatform):
             self.posts[article_id] = {**body, "id": article_id, "url": f"{self.url}/ada/post-{article_id}"}
             if self.before_create_answer:
                 self.before_create_answer()
-            return _json(self.posts[article_id], 201)
+            return self._made(_json(self.posts[article_id], 201))
         match = re.fullmatch(r"/api/articles/(\d+)", request.path)
         if request.method == "PUT" and match and int(match[1]) in self.posts:
             self.posts[int(match[1])].update(body)
@@ -105,7 +119,9 @@ class FakeHashnode(FakePlatform):
                 return _json({"errors": [{"message": "publication not found"}]})
             post_id = f"hn{len(self.posts) + 1}"
             self.posts[len(self.posts) + 1] = {**fields, "id": post_id, "url": f"https://ada.hashnode.dev/{post_id}"}
-            return _json({"data": {"publishPost": {"post": self._node(post_id)}}})
+            if self.before_create_answer:
+                self.before_create_answer()
+            return self._made(_json({"data": {"publishPost": {"post": self._node(post_id)}}}))
         if "updatePost" in query:
             fields = variables["input"]
             for post in self.posts.values():
@@ -123,12 +139,16 @@ class FakeHashnode(FakePlatform):
 
 
 class FakeWordPress(FakePlatform):
-    """/wp-json/wp/v2/posts and /wp-json/wp/v2/tags with an application password (basic auth)."""
+    """/wp-json/wp/v2/posts and /wp-json/wp/v2/tags with an application password (basic auth).
+    As WordPress does, a post whose slug is taken (by one of ours or by one in `taken_slugs`, an
+    unrelated page or a trashed post) is stored as SLUG-2; `search` looks in title and content."""
 
     tags: dict[int, str]
+    taken_slugs: set[str]
 
     def install(self) -> FakeWordPress:
         self.tags = {}
+        self.taken_slugs = set()
         self.server.expect_request(re.compile(r"/wp-json/wp/v2/.*")).respond_with_handler(self.handle)
         return self
 
@@ -147,13 +167,26 @@ class FakeWordPress(FakePlatform):
             self.tags[tag_id] = request.get_json()["name"]
             return _json({"id": tag_id, "name": self.tags[tag_id]}, 201)
         if request.path == "/wp-json/wp/v2/posts" and request.method == "GET":
-            slug = request.args.get("slug")
-            found = [p for p in self.posts.values() if p["slug"] == slug]
+            slug, term = request.args.get("slug"), request.args.get("search")
+            found = [
+                p for p in self.posts.values()
+                if (slug is None or p["slug"] == slug) and (term is None or term in p["title"] + p["content"])
+                and (slug is not None or term is not None)
+            ]  # fmt: skip
             return _json([{**p, "content": {"raw": p["content"], "rendered": p["content"]}} for p in found])
         if request.path == "/wp-json/wp/v2/posts" and request.method == "POST":
+            if self.before_create:
+                self.before_create()
             post_id = len(self.posts) + 1
-            self.posts[post_id] = {**request.get_json(), "id": post_id, "link": f"{self.url}/?p={post_id}"}
-            return _json(self.posts[post_id], 201)
+            body = request.get_json()
+            taken = self.taken_slugs | {p["slug"] for p in self.posts.values()}
+            slug = next(
+                s for n in range(1, 100) if (s := body["slug"] if n == 1 else f"{body['slug']}-{n}") not in taken
+            )
+            self.posts[post_id] = {**body, "slug": slug, "id": post_id, "link": f"{self.url}/?p={post_id}"}
+            if self.before_create_answer:
+                self.before_create_answer()
+            return self._made(_json(self.posts[post_id], 201))
         match = re.fullmatch(r"/wp-json/wp/v2/posts/(\d+)", request.path)
         if match and request.method == "POST" and int(match[1]) in self.posts:
             self.posts[int(match[1])].update(request.get_json())

@@ -25,6 +25,9 @@ def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
             continue
         elif outcome.action == "busy":
             output.message(f"{outcome.platform}: another run is posting this copy right now; nothing sent")
+        elif outcome.action == "re-created":
+            where = outcome.platform_url or outcome.platform_post_id
+            output.message(f"{outcome.platform}: re-created {where} (the copy known before was gone from the platform)")
         else:
             output.message(f"{outcome.platform}: {outcome.action} {outcome.platform_url or outcome.platform_post_id}")
     if any(o.error for o in outcomes):

@@ -3,9 +3,12 @@
 Three steps: (1) read the post and record the intent (the copy's row, committed before
 any remote call); (2) lock the copy's row (skipping it, as 'busy', when another run holds
 it), then update the remote copy whose id we hold, else look for one we made before by
-its canonical URL (a crash between a remote create and step 3 left it there), else
-create one; (3) record the remote id and URL, or the failure's reason (keeping an earlier
-id, so the next run updates that copy), in the transaction that holds the lock. That
+its canonical URL, the current one and the one the row held (a crash between a remote
+create and step 3 left it there, maybe before the post's slug changed), else create one,
+never twice blindly (`platform_api.create_unless_there`); a copy gone from the platform (404
+for the id we hold) is forgotten and looked up, then made again; (3) record the remote id
+and URL, or the failure's reason (keeping an earlier id, so the next run updates that
+copy), in the transaction that holds the lock. That
 transaction does nothing but hold the lock during the remote call: a lock the database
 drops when the process dies, where a claim column would need a lease before a re-run
 after SIGKILL could go ahead.
@@ -44,8 +47,9 @@ class CrosspostOutcome:
     slug: str
     platform: str
     action: str
-    """'created', 'updated' (a copy we knew), 'recovered' (found by its canonical URL), 'failed', or
-    'busy' (another run was talking to the platform about this copy: nothing was sent)."""
+    """'created', 'updated' (a copy we knew), 'recovered' (found by its canonical URL), 're-created'
+    (the copy we knew was gone from the platform: a new one was made), 'failed', or 'busy' (another
+    run was talking to the platform about this copy: nothing was sent)."""
     platform_post_id: str | None
     platform_url: str | None
     canonical_url: str
@@ -69,6 +73,8 @@ class _Intent:
     copy_id: UUID
     known_remote_id: str | None
     known_url: str | None
+    stored_canonical_url: str | None
+    """The canonical URL the row held before this run: a killed run's create carried it."""
     article: Article
 
 
@@ -89,7 +95,7 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
             html=absolute_media_html(render_post(markdown).html, media), description=row.meta_description,
             tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip
-        return _Intent(copy.id, copy.platform_post_id, copy.platform_url, article)
+        return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article)
 
 
 def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_domain: str) -> CrosspostOutcome:
@@ -101,7 +107,13 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
     both create it. The lock is released by the database when its holder dies (SIGKILL), so
     a re-run goes ahead at once and finds the copy the killed run made by its canonical URL.
     """
-    from blogster_cli.services.platform_api import PlatformError, client_for, id_problem
+    from blogster_cli.services.platform_api import (
+        NotThere,
+        PlatformError,
+        client_for,
+        create_unless_there,
+        id_problem,
+    )
 
     intent = _record_intent(acting, ref=ref, platform=endpoint.platform, base_domain=base_domain)
     article = intent.article
@@ -116,20 +128,36 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             copy.platform_post_id,
             copy.platform_url,
         )  # as the last run (maybe a concurrent one) left it
+        # Every canonical URL a copy of ours may carry: the post's, and the one the row held before
+        # (a run killed inside the create, then a slug change, left a copy with the old one).
+        canonicals = list(dict.fromkeys(u for u in (article.canonical_url, intent.stored_canonical_url) if u))
         client = client_for(endpoint)
         action = "updated"
         try:
             # An id an earlier version stored unchecked (a 100 KB one) is not sent back: the copy
             # is looked up by its canonical URL instead, as after a crash.
             remote_id = known_id if known_id is not None and id_problem(known_id) is None else None
-            if remote_id is None:
-                found = client.find(article.canonical_url, article.slug)
-                remote_id, action = (found.id, "recovered") if found else (None, "created")
-            made = client.create(article) if remote_id is None else client.update(remote_id, article)
+            made, gone = None, False
+            if remote_id is not None:
+                try:
+                    made = client.update(remote_id, article)
+                except NotThere:  # deleted on the platform: forgotten, looked up, then made again
+                    gone = True
+            if made is None:
+                found = client.find(canonicals, article.slug)
+                if found is not None:
+                    made, action = client.update(found.id, article), "recovered"
+                else:
+                    made, was_there = create_unless_there(client, article, canonicals)
+                    action = "recovered" if was_there else "re-created" if gone else "created"
         except (PlatformError, KeyError, TypeError, AttributeError) as exc:
             reason = (
                 str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
             )
+            if known_id is None and intent.stored_canonical_url:
+                # No copy recorded yet: the row keeps the canonical URL a killed run may have sent,
+                # so the next run looks for that one too.
+                copy.canonical_url = intent.stored_canonical_url
             republishing.record_failure(guard, copy=copy, error=reason)
             return CrosspostOutcome(
                 slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=known_id,

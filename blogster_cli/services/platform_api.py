@@ -2,8 +2,12 @@
 
 Each client can find a copy it made before by the post's canonical URL (how a re-run
 after a crash between the remote create and the local record avoids a second copy),
-create one, and update one. A 429 or 503 with a short Retry-After is waited out and
-retried; anything else becomes a one-line PlatformError that never carries the token.
+create one, and update one. A 429 (the request was not processed) or a 503 with a short
+Retry-After is waited out and retried, except that a create is never sent again blindly: after
+a 503 (the platform may have made the post before failing) `create_unless_there` looks the copy
+up first and creates only if it is not there. Anything else becomes a one-line PlatformError
+that carries no part of the credential (the token, a WordPress application password alone, its
+`user:password` and that pair's base64 form), masked before the message is cut short.
 
 The id and URL a platform answers with are checked before anyone stores them (`_Http.copy`):
 the id printable text of at most 200 characters, the URL http(s) (https unless it is this
@@ -12,9 +16,11 @@ machine) of at most 2,048; an answer outside that is a PlatformError like any ot
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -47,6 +53,19 @@ class PlatformError(BlogsterError):
     """The platform refused or failed the request; the message is one line."""
 
 
+class MaybeMade(PlatformError):
+    """A create answered 503: the platform may have made the post all the same, so the create is
+    not sent again before the copy is looked up (`create_unless_there`)."""
+
+    def __init__(self, message: str, *, wait: float | None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+class NotThere(PlatformError):
+    """The platform answered 404 (or its API's 'not found') for the post id: the copy is gone."""
+
+
 @dataclass(frozen=True)
 class RemoteCopy:
     id: str
@@ -54,7 +73,7 @@ class RemoteCopy:
 
 
 class PlatformClient(Protocol):
-    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None: ...
+    def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None: ...
     def create(self, article: Article) -> RemoteCopy: ...
     def update(self, remote_id: str, article: Article) -> RemoteCopy: ...
 
@@ -62,6 +81,20 @@ class PlatformClient(Protocol):
 def _one_line(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def secret_forms(token: str) -> list[str]:
+    """Every form in which a server could echo the credential, longest first: the token itself;
+    for a `user:password` token (WordPress) the password alone, with and without the spaces
+    WordPress shows in application passwords, and the Basic auth header's base64 of the pair."""
+    forms = {token}
+    if ":" in token:
+        user, _, password = token.partition(":")
+        compact = "".join(password.split())
+        forms |= {password, compact, f"{user}:{compact}"}
+    forms |= {base64.b64encode(form.encode()).decode() for form in list(forms) if ":" in form}
+    forms |= {" ".join(form.split()) for form in list(forms)}  # as a one-line message flattens it
+    return sorted((f for f in forms if len(f.strip()) >= 4), key=len, reverse=True)
 
 
 def id_problem(remote_id: object) -> str | None:
@@ -120,7 +153,7 @@ class _Http:
 
         self.reconnect = reconnect
         self.label = LABELS[endpoint.platform]
-        self._secret = endpoint.token
+        self._secrets = secret_forms(endpoint.token) if endpoint.token else []
         base = endpoint.base_url if under_base else ""
         self.client = httpx2.Client(base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S)
 
@@ -132,8 +165,11 @@ class _Http:
         except ValueError:
             raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx2.Response:
-        """A successful answer, after waiting out short rate limits; PlatformError otherwise."""
+    def request(self, method: str, path: str, *, creates: bool = False, **kwargs: Any) -> httpx2.Response:
+        """A successful answer, after waiting out short rate limits; PlatformError otherwise.
+
+        `creates`: the request makes something (a post, a tag), so a 503 is not retried (the
+        platform may have acted on it) but raised as MaybeMade; a 429 still is (not processed)."""
         import httpx2
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -141,6 +177,14 @@ class _Http:
                 response = self.client.request(method, path, **kwargs)
             except httpx2.HTTPError as exc:
                 raise PlatformError(f"could not reach {self.label}: {self._clean(type(exc).__name__)}") from None
+            if response.status_code == 503 and creates:
+                wait = _retry_after(response)
+                after = f"; try again in {wait:.0f} s" if wait is not None else ""
+                raise MaybeMade(
+                    f"{self.label} answered 503 to the create; it may have made the copy all the same, so the next"
+                    f" try looks for it before creating one{after}",
+                    wait=wait,
+                )
             if response.status_code in (429, 503):
                 wait = _retry_after(response)
                 if wait is not None and wait <= MAX_RETRY_WAIT_S and attempt < MAX_ATTEMPTS:
@@ -153,9 +197,8 @@ class _Http:
                     f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`"
                 )
             if response.status_code >= 400:
-                raise PlatformError(
-                    f"{self.label} answered {response.status_code}: {self._clean(_one_line(response.text))}"
-                )
+                kind = NotThere if response.status_code == 404 else PlatformError
+                raise kind(f"{self.label} answered {response.status_code}: {self.one_line(response.text)}")
             return response
         raise AssertionError("unreachable")
 
@@ -175,8 +218,15 @@ class _Http:
         return RemoteCopy(id=str(remote_id), url=url)
 
     def _clean(self, text: str) -> str:
-        """Never echo the token, even if a server puts it in an error page."""
-        return text.replace(self._secret, "***") if self._secret else text
+        """Never echo the credential in any of its forms, even if a server puts it in an error page."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def one_line(self, text: str) -> str:
+        """A server's text as one line of at most 200 characters, masked before it is cut (a
+        secret across the cut would otherwise leave its first characters behind)."""
+        return _one_line(self._clean(" ".join(self._clean(text).split())))
 
     def close(self) -> None:
         self.client.close()
@@ -191,13 +241,13 @@ class ForemClient:
             headers={"api-key": endpoint.token, "accept": "application/vnd.forem.api-v1+json"},
         )
 
-    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
+    def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None:
         for page in range(1, MAX_LIST_PAGES + 1):
             articles = self.http.call("GET", "/api/articles/me/all", params={"page": page, "per_page": 1000})
             if not articles:
                 return None
             for article in articles:
-                if article.get("canonical_url") == canonical_url:
+                if article.get("canonical_url") in canonical_urls:
                     return self.http.copy(article["id"], article.get("url"))
         return None
 
@@ -214,7 +264,7 @@ class ForemClient:
         return {"article": fields}
 
     def create(self, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", "/api/articles", json=self._body(article))
+        made = self.http.call("POST", "/api/articles", json=self._body(article), creates=True)
         return self.http.copy(made["id"], made.get("url"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
@@ -234,11 +284,14 @@ class HashnodeClient:
         self._url = endpoint.base_url
         self._publication: dict[str, Any] | None = None
 
-    def _query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        answer = self.http.call("POST", self._url, json={"query": query, "variables": variables or {}})
+    def _query(self, query: str, variables: dict[str, Any] | None = None, *, creates: bool = False) -> dict[str, Any]:
+        answer = self.http.call("POST", self._url, json={"query": query, "variables": variables or {}}, creates=creates)
         if answer.get("errors"):
-            message = str(answer["errors"][0].get("message", "error"))
-            raise PlatformError(f"Hashnode: {self.http._clean(_one_line(message))}")
+            error = answer["errors"][0]
+            message = str(error.get("message", "error"))
+            code = str((error.get("extensions") or {}).get("code", ""))
+            gone = code == "NOT_FOUND" or re.search(r"\bnot found\b", message, re.IGNORECASE) is not None
+            raise (NotThere if gone else PlatformError)(f"Hashnode: {self.http.one_line(message)}")
         data: dict[str, Any] = answer.get("data") or {}
         return data
 
@@ -254,11 +307,12 @@ class HashnodeClient:
             self._publication = edges[0]["node"]
         return self._publication
 
-    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
+    def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None:
+        self._publication = None  # asked afresh: a create that failed may have made the post since
         posts = (self._own_publication().get("posts") or {}).get("edges") or []
         for edge in posts:
             node = edge["node"]
-            if node.get("canonicalUrl") == canonical_url:
+            if node.get("canonicalUrl") in canonical_urls:
                 return self.http.copy(node["id"], node.get("url"))
         return None
 
@@ -278,6 +332,7 @@ class HashnodeClient:
         data = self._query(
             f"mutation Publish($input: PublishPostInput!) {{ publishPost(input: $input) {{ {_HASHNODE_POST} }} }}",
             {"input": fields},
+            creates=True,
         )
         post = (data.get("publishPost") or {}).get("post") or {}
         if not post.get("id"):
@@ -302,16 +357,21 @@ class WordPressClient:
         user, _, password = endpoint.token.partition(":")
         self.http = _Http(endpoint, headers={"accept": "application/json"}, auth=(user, password))
 
-    def find(self, canonical_url: str, slug: str) -> RemoteCopy | None:
-        """A post of ours has the same slug and links the original (every status, so drafts count too)."""
-        posts = self.http.call(
-            "GET", "/wp-json/wp/v2/posts", params={"slug": slug, "status": "any", "context": "edit", "per_page": 100}
-        )
-        for post in posts or []:
-            content = post.get("content") or {}
-            text = content.get("raw") or content.get("rendered") or ""
-            if canonical_url in text:
-                return self.http.copy(post["id"], post.get("link"))
+    def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None:
+        """A post of ours that links the original (every status, so drafts count too): looked for
+        by the post's slug and the slug each canonical URL ends with, then by a search for the
+        canonical URL (WordPress stores our copy as SLUG-2 when SLUG is taken on the site); a post
+        found counts only if its content links one of the canonical URLs."""
+        links = [form for url in canonical_urls for form in dict.fromkeys((url, html.escape(url, quote=True)))]
+        slugs = dict.fromkeys([slug, *(urlsplit(url).path.rstrip("/").rpartition("/")[2] for url in canonical_urls)])
+        queries = [{"slug": s} for s in slugs if s] + [{"search": url} for url in canonical_urls]
+        for query in queries:
+            params = {**query, "status": "any", "context": "edit", "per_page": 100}
+            for post in self.http.call("GET", "/wp-json/wp/v2/posts", params=params) or []:
+                content = post.get("content") or {}
+                text = content.get("raw") or content.get("rendered") or ""
+                if any(link in text for link in links):
+                    return self.http.copy(post["id"], post.get("link"))
         return None
 
     def _tag_ids(self, names: list[str]) -> list[int]:
@@ -320,7 +380,7 @@ class WordPressClient:
             found = self.http.call("GET", "/wp-json/wp/v2/tags", params={"search": name, "per_page": 100})
             match = next((t for t in found or [] if str(t.get("name", "")).lower() == name.lower()), None)
             if match is None:
-                match = self.http.call("POST", "/wp-json/wp/v2/tags", json={"name": name})
+                match = self.http.call("POST", "/wp-json/wp/v2/tags", json={"name": name}, creates=True)
             ids.append(int(match["id"]))
         return ids
 
@@ -337,12 +397,32 @@ class WordPressClient:
         }
 
     def create(self, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", "/wp-json/wp/v2/posts", json=self._body(article))
+        made = self.http.call("POST", "/wp-json/wp/v2/posts", json=self._body(article), creates=True)
         return self.http.copy(made["id"], made.get("link"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
         made = self.http.call("POST", f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}", json=self._body(article))
         return self.http.copy(made["id"], made.get("link"))
+
+
+def create_unless_there(
+    client: PlatformClient, article: Article, canonical_urls: Sequence[str]
+) -> tuple[RemoteCopy, bool]:
+    """The copy and whether it was found rather than made. After a create that answered 503 (the
+    platform may have made the post) and a short Retry-After, the copy is looked up by its
+    canonical URLs, and another create is sent only when it is not there; a long or missing
+    Retry-After, or the last attempt, raises MaybeMade: the next run looks before it creates."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return client.create(article), False
+        except MaybeMade as exc:
+            if exc.wait is None or exc.wait > MAX_RETRY_WAIT_S or attempt == MAX_ATTEMPTS:
+                raise
+            time.sleep(exc.wait)
+        found = client.find(canonical_urls, article.slug)
+        if found is not None:
+            return found, True
+    raise AssertionError("unreachable")
 
 
 SOCIAL_PLATFORMS = ("twitter", "linkedin")

@@ -1,0 +1,161 @@
+"""`blogster crosspost` when a platform may have acted without saying so, renamed or lost our copy,
+or echoes the credential: no second copy, and no secret in any message or in the database."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.cli.test_crosspost_cli import assert_no_secret_in_database, connect
+from tests.platform_servers import (
+    HASHNODE_TOKEN,
+    TOKEN,
+    WP_APP_PASSWORD,
+    WP_USER,
+    FakeForem,
+    FakeHashnode,
+    FakePlatform,
+    FakeWordPress,
+)
+
+POST = "---\ntitle: Ten terminal habits\ntags: [Shell]\n---\nUse **tmux**.\n"
+PLATFORMS = ["devto", "hashnode", "wordpress"]
+
+
+@pytest.fixture
+def published(cli, signed_up, tmp_path) -> str:
+    path = tmp_path / "post.md"
+    path.write_text(POST)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
+    assert made.exit_code == 0, made.stderr
+    return "ten-terminal-habits"
+
+
+def platform_server(cli, http, platform: str) -> tuple[FakePlatform, dict[str, str]]:
+    """The platform's local server, connected; the environment pointing the CLI at it."""
+    if platform == "devto":
+        fake: FakePlatform = FakeForem(http).install()
+        connect(cli, "devto", TOKEN)
+    elif platform == "hashnode":
+        fake = FakeHashnode(http).install()
+        connect(cli, "hashnode", HASHNODE_TOKEN)
+    else:
+        fake = FakeWordPress(http).install()
+        connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    return fake, {f"BLOGSTER_{platform.upper()}_URL": fake.url}
+
+
+def crosspost(cli, ref: str, platform: str, env: dict[str, str]):
+    return cli("crosspost", ref, "--to", platform, "--json", env=env)
+
+
+def killed_inside_the_create(fake: FakePlatform, ref: str, platform: str, env: dict[str, str]) -> None:
+    """The CLI is SIGKILLed after the platform made the copy, before it answered."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "crosspost", ref, "--to", platform],
+        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    fake.before_create_answer = lambda: os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=120)
+    fake.before_create_answer = None
+    assert process.returncode == -signal.SIGKILL
+    assert len(fake.posts) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_create_answered_503_is_looked_up_before_any_other_create(cli, published, http, platform):
+    """The platform made the post, then answered 503 with Retry-After (a gateway timing out):
+    the create is not sent again blindly; the copy is looked up and kept."""
+    fake, env = platform_server(cli, http, platform)
+    fake.unavailable_after_create = 5  # every create would answer 503
+    result = crosspost(cli, published, platform, env)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()[0]["action"] == "recovered"
+    assert len(fake.posts) == 1
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "published" and row["platform_post_id"] is not None
+    again = crosspost(cli, published, platform, env)
+    assert again.json()[0]["action"] == "updated" and len(fake.posts) == 1
+
+
+def test_a_wordpress_copy_stored_under_another_slug_is_found_after_a_kill(cli, published, http):
+    """The slug is taken on the site (a trashed post, a page), so WordPress stores the copy as
+    SLUG-2; the re-run after a kill inside the create finds it by its link back."""
+    wordpress, env = platform_server(cli, http, "wordpress")
+    assert isinstance(wordpress, FakeWordPress)
+    wordpress.taken_slugs = {published}
+    killed_inside_the_create(wordpress, published, "wordpress", env)
+    assert wordpress.posts[1]["slug"] == f"{published}-2"
+    rerun = crosspost(cli, published, "wordpress", env)
+    assert rerun.exit_code == 0, rerun.stderr
+    assert rerun.json()[0]["action"] == "recovered" and rerun.json()[0]["platform_post_id"] == "1"
+    assert len(wordpress.posts) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_killed_create_then_a_slug_change_finds_the_copy(cli, published, http, platform):
+    """The killed run's copy carries the old canonical URL; the re-run comes after the post's
+    slug (so its canonical URL) changed: it looks for the old one too."""
+    fake, env = platform_server(cli, http, platform)
+    killed_inside_the_create(fake, published, platform, env)
+    assert cli("blogs", "edit", published, "--slug", "renamed-habits").exit_code == 0
+    rerun = crosspost(cli, "renamed-habits", platform, env)
+    assert rerun.exit_code == 0, rerun.stderr
+    [outcome] = rerun.json()
+    assert outcome["action"] == "recovered" and outcome["canonical_url"].endswith("/renamed-habits/")
+    assert len(fake.posts) == 1
+    [post] = fake.posts.values()
+    assert "renamed-habits" in str(post.get("canonical_url") or post.get("originalArticleURL") or post["content"])
+
+
+def test_a_wordpress_application_password_echoed_alone_is_masked_everywhere(cli, published, http, superuser):
+    """The server echoes the password alone, without spaces, and the Basic header's base64 form:
+    none reaches stderr, --json, `crosspost status` or platform_republishing.last_error."""
+    wordpress, env = platform_server(cli, http, "wordpress")
+    compact = WP_APP_PASSWORD.replace(" ", "")
+    basic = base64.b64encode(f"{WP_USER}:{WP_APP_PASSWORD}".encode()).decode()
+    secrets = [WP_APP_PASSWORD, compact, basic, WP_APP_PASSWORD[:9]]
+    wordpress.refuse_with = f"bad password {WP_APP_PASSWORD} ({compact}) in header Basic {basic}"
+    result = crosspost(cli, published, "wordpress", env)
+    assert result.exit_code == 1 and "WordPress answered 400" in result.stderr
+    status = cli("crosspost", "status", "--json")
+    status_csv = cli("crosspost", "status", "--format", "csv")
+    assert "400" in status.json()[0]["last_error"]
+    for secret in secrets:
+        for text in (result.stdout, result.stderr, status.stdout, status_csv.stdout):
+            assert secret not in text
+    assert_no_secret_in_database(superuser, secrets)
+
+
+def test_a_token_across_the_cut_of_the_message_is_masked_whole(cli, published, http, superuser):
+    """The error line is cut to 200 characters: masking comes first, so no first part of the token stays."""
+    forem, env = platform_server(cli, http, "devto")
+    forem.refuse_with = "x" * 165 + " bad token " + TOKEN + " rejected"
+    result = crosspost(cli, published, "devto", env)
+    assert result.exit_code == 1 and "dev.to answered 400" in result.stderr
+    status = cli("crosspost", "status", "--json")
+    leaked = TOKEN[:12]  # what a cut before masking left
+    for text in (result.stdout, result.stderr, status.stdout):
+        assert leaked not in text
+    assert_no_secret_in_database(superuser, [leaked])
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_copy_deleted_on_the_platform_is_made_again(cli, published, http, platform):
+    """A 404 (Hashnode: 'post not found') for the stored id: the id is forgotten, the copy looked
+    up, then made again, and the run says so; it no longer fails on every run."""
+    fake, env = platform_server(cli, http, platform)
+    assert crosspost(cli, published, platform, env).exit_code == 0
+    fake.posts.clear()  # deleted by the user, or by moderation
+    rerun = cli("crosspost", published, "--to", platform, env=env)
+    assert rerun.exit_code == 0, rerun.stderr
+    assert "re-created" in rerun.stderr and len(fake.posts) == 1  # messages go to stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "published" and row["last_error"] is None
+    again = crosspost(cli, published, platform, env)
+    assert again.exit_code == 0 and again.json()[0]["action"] == "updated" and len(fake.posts) == 1
