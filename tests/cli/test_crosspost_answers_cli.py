@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from werkzeug import Request, Response
 
-from tests.cli.test_crosspost_cli import connect
+from tests.cli.test_crosspost_cli import connect, publish_post
 from tests.platform_servers import (
     HASHNODE_TOKEN,
     TOKEN,
@@ -31,11 +31,7 @@ POST = (
 
 @pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
-    path = tmp_path / "post.md"
-    path.write_text(POST)
-    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
-    assert made.exit_code == 0, made.stderr
-    return "ten-terminal-habits"
+    return publish_post(cli, tmp_path, POST)
 
 
 class AnsweringForem(FakeForem):

@@ -30,13 +30,18 @@ def forem(http) -> FakeForem:
     return FakeForem(http).install()
 
 
+def publish_post(cli, tmp_path, text: str, slug: str = "ten-terminal-habits") -> str:
+    """A published post of mine made from `text` (a markdown file with front matter): its slug."""
+    path = tmp_path / "post.md"
+    path.write_text(text)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", slug)
+    assert made.exit_code == 0, made.stderr
+    return slug
+
+
 @pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
-    path = tmp_path / "post.md"
-    path.write_text(POST)
-    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
-    assert made.exit_code == 0, made.stderr
-    return "ten-terminal-habits"
+    return publish_post(cli, tmp_path, POST)
 
 
 def connect(cli, platform: str, token: str) -> None:

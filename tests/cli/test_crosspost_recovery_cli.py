@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.cli.test_crosspost_cli import assert_no_secret_in_database, connect
+from tests.cli.test_crosspost_cli import assert_no_secret_in_database, connect, publish_post
 from tests.platform_servers import (
     HASHNODE_TOKEN,
     TOKEN,
@@ -29,11 +29,7 @@ PLATFORMS = ["devto", "hashnode", "wordpress"]
 
 @pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
-    path = tmp_path / "post.md"
-    path.write_text(POST)
-    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
-    assert made.exit_code == 0, made.stderr
-    return "ten-terminal-habits"
+    return publish_post(cli, tmp_path, POST)
 
 
 def platform_server(cli, http, platform: str) -> tuple[FakePlatform, dict[str, str]]:
