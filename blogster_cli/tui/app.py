@@ -39,6 +39,7 @@ from blogster_cli.tui.work import ServiceFailed
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from rich.console import RenderableType
     from textual.color import Color
     from textual.notifications import SeverityLevel
 
@@ -165,6 +166,22 @@ class BlogsterApp(App[None]):
         self.sub_title = SIGNING_IN
         self.pending_place: str | None = None
         """The screen whose key was pressed before the sign-in answered: shown once it has."""
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Quits (Ctrl+Q, a failed sign-in...), first keeping every open editor's unsaved text in a
+        recovery file, as closing the editor does (the next edit of the post offers it), and saying
+        where on the terminal once the studio has closed."""
+        from blogster_cli.tui.editor import EditorScreen  # imported by then if an editor is open
+
+        kept = [
+            path
+            for stack in self._screen_stacks.values()
+            for screen in stack
+            if isinstance(screen, EditorScreen) and (path := screen.keep_on_exit()) is not None
+        ]
+        if kept and message is None:
+            message = "\n".join(f"Unsaved text kept in {path}" for path in kept)
+        super().exit(result, return_code, message)
 
     def get_default_screen(self) -> Screen[None]:
         """The dashboard, as the first screen of the first mode. Textual refreshes the whole

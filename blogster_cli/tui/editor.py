@@ -1,10 +1,16 @@
 """The editor: a post's text (front matter and markdown) beside its live rendered preview.
 
-Typing never waits on the database: the preview and the recovery copy follow the
-text on timers, and saving runs in a worker. The recovery copy is a buffer with a
+Typing never waits on the database or on the length of the post: the preview and the
+recovery copy follow the text on timers, and saving runs in a worker. The preview is
+one widget drawing lines that a thread worker rendered (Rich's markdown), one rendering
+at a time, the newest text next; none while it is hidden. Textual's Markdown widget
+mounted a widget per block on the UI thread, and every key press laid them all out
+again: seconds a key in a 40 KB post. A very long post's preview shows the part around
+the cursor (PREVIEW_LIMIT characters). The recovery copy is a buffer with a
 note naming this process (services/editing.py), so if the TUI dies the next edit of
 the post, here or with `blogs edit`, offers the text back. Closing with unsaved
-changes keeps them in a recovery file and says where.
+changes keeps them in a recovery file and says where; so does quitting the studio
+(BlogsterApp.exit), whatever the recovery copy's timer had written.
 """
 
 from __future__ import annotations
@@ -12,27 +18,43 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.console import Console
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Label, Markdown, TextArea
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Header, Label, TextArea
 
 from blogster_cli.content.frontmatter import split_front_matter
 from blogster_cli.services import editing
 from blogster_cli.services.editing import EditDraft
+from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from textual.timer import Timer
 
     from blogster_cli.services.editing import UnsavedEdit
     from blogster_cli.tui.app import BlogsterApp
 
 PREVIEW_DELAY_S = 0.3
+LONG_PREVIEW_DELAY_S = 1.0
+"""A long post's preview waits for a longer pause in the typing (its rendering takes a thread longer)."""
+LONG_PREVIEW = 20_000
 RECOVERY_DELAY_S = 1.0
+PREVIEW_LIMIT = 100_000
+"""Characters of a long post's text the preview shows, around the cursor: rendering 100 KB of
+markdown takes a thread about half a second, sharing the interpreter with the UI."""
 
 
 def preview_markdown(text: str) -> str:
@@ -41,6 +63,89 @@ def preview_markdown(text: str) -> str:
         return split_front_matter(text).body
     except Exception:  # half-typed front matter: preview the text as it is
         return text
+
+
+def preview_source(lines: Sequence[str], row: int, limit: int = PREVIEW_LIMIT) -> str:
+    """What the preview shows of a text (its `lines`, the cursor on line `row`): the body without
+    its front matter, or for a text longer than `limit` characters the whole lines around the
+    cursor that fit in `limit`, from a blank line (a block's start) where there is one, under a
+    note saying which lines those are. Reads only the lines it shows (and a front matter's)."""
+    count = len(lines)
+    row = max(0, min(row, count - 1))
+    first, end, size = row, row, 0
+    while size <= limit and (first > 0 or end < count):
+        if end < count:
+            size += len(lines[end]) + 1
+            end += 1
+        if first > 0 and size <= limit:
+            first -= 1
+            size += len(lines[first]) + 1
+    if first == 0 and end == count:
+        return preview_markdown("\n".join(lines))
+    body_start = _body_start(lines)
+    first = max(first, body_start)
+    blank = next((i for i in range(first, min(row, end)) if not lines[i].strip()), None)
+    if first > body_start and blank is not None:
+        first = blank + 1
+    end = max(end, first)
+    note = f"*Preview of lines {first + 1}–{end} of {count}: the post is long, the preview follows the cursor.*"
+    return note + "\n\n" + "\n".join(lines[first:end])
+
+
+def render_preview(source: str, width: int) -> list[Strip]:
+    """`source` as rendered markdown lines `width` cells wide (in a worker thread: its own console),
+    the characters a terminal would act on shown as stand-ins (`terminal_text.safe`: an imported
+    post may hold ESC sequences, which neither Rich nor Textual removes)."""
+    console = Console(width=width, force_terminal=True, color_system="truecolor", legacy_windows=False)
+    lines = console.render_lines(RichMarkdown(safe(source)), console.options.update_width(width), pad=False)
+    return [Strip(Segment.simplify(line)) for line in lines]
+
+
+class PreviewRendered(Message):
+    """A worker rendered `source` at `width` cells as `lines`."""
+
+    def __init__(self, source: str, width: int, lines: list[Strip]) -> None:
+        super().__init__()
+        self.source = source
+        self.width = width
+        self.lines = lines
+
+
+class PreviewResized(Message):
+    """The preview's width may have changed: its lines are rendered again."""
+
+
+class Preview(ScrollView):
+    """The rendered text: lines rendered off the UI thread, drawn as they scroll into view."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.source = ""
+        """The markdown the lines show."""
+        self.lines: list[Strip] = []
+
+    def show(self, source: str, lines: list[Strip]) -> None:
+        self.source, self.lines = source, lines
+        self.virtual_size = Size(max((line.cell_length for line in lines), default=0), len(lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.post_message(PreviewResized())  # the same width again renders nothing
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width, style = self.size.width, self.rich_style
+        if scroll_y + y >= len(self.lines):
+            return Strip.blank(width, style)
+        line = self.lines[scroll_y + y].crop_extend(scroll_x, scroll_x + width, style)
+        return line.apply_style(style).apply_offsets(scroll_x, scroll_y + y)
+
+
+def _body_start(lines: Sequence[str]) -> int:
+    """The first line after a front matter (0 when the text has none, or none that ends)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    return next((i + 1 for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
 
 
 class ResumeDialog(ModalScreen[bool]):
@@ -103,6 +208,11 @@ class EditorScreen(PublishingActions, Screen[None]):
         self.buffer: Path | None = None
         self._preview_timer: Timer | None = None
         self._recovery_timer: Timer | None = None
+        self._previewed: str | None = None
+        """The markdown the preview shows (or is rendering), at `_previewed_width` cells."""
+        self._previewed_width = 0
+        self._previewing = False
+        self._preview_again = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,8 +220,7 @@ class EditorScreen(PublishingActions, Screen[None]):
             yield TextArea.code_editor(
                 "", language="markdown", soft_wrap=True, show_line_numbers=False, id="text", read_only=True
             )
-            with VerticalScroll(id="preview-box"):
-                yield Markdown("", id="preview")
+            yield Preview(id="preview-box")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -163,14 +272,59 @@ class EditorScreen(PublishingActions, Screen[None]):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self.draft is None:
             return
-        for timer in (self._preview_timer, self._recovery_timer):
-            if timer is not None:
-                timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY_S, self._update_preview)
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
         self._recovery_timer = self.set_timer(RECOVERY_DELAY_S, self._keep_recovery_copy)
+        self._preview_soon()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        """A long post's preview follows the cursor (a short one's shows it all: nothing to do)."""
+        if self.draft is not None and self._previewed is not None and self._previewed.startswith("*Preview of lines"):
+            self._preview_soon()
+
+    def on_preview_resized(self, message: PreviewResized) -> None:
+        if self.draft is not None:
+            self._preview_soon()
+
+    def _preview_soon(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        long = self._previewed is not None and len(self._previewed) > LONG_PREVIEW
+        self._preview_timer = self.set_timer(LONG_PREVIEW_DELAY_S if long else PREVIEW_DELAY_S, self._update_preview)
 
     def _update_preview(self) -> None:
-        self.query_one("#preview", Markdown).update(preview_markdown(self.text))
+        """Renders the text (or a long text's part around the cursor) in the preview, unless it is
+        hidden; one rendering at a time, the newest text rendered next."""
+        preview = self.query_one("#preview-box", Preview)
+        if not preview.display:
+            self._previewed = None  # rendered again when shown
+            return
+        if self._previewing:
+            self._preview_again = True
+            return
+        area = self.query_one("#text", TextArea)
+        source = preview_source(area.document.lines, area.cursor_location[0])
+        width = max(preview.content_size.width, 1)
+        if (source, width) == (self._previewed, self._previewed_width):
+            return
+        self._previewed, self._previewed_width = source, width
+        self._previewing = True
+
+        def rendering() -> None:
+            try:
+                lines = render_preview(source, width)
+            except Exception:  # never the editor's end: the text shows as it is
+                lines = [Strip([Segment(safe(line))]) for line in source.splitlines()]
+            self.post_message(PreviewRendered(source, width, lines))
+
+        self.run_worker(rendering, group="preview", thread=True, exit_on_error=False)
+
+    def on_preview_rendered(self, message: PreviewRendered) -> None:
+        self.query_one("#preview-box", Preview).show(message.source, message.lines)
+        self._previewing = False
+        if self._preview_again:
+            self._preview_again = False
+            self._update_preview()
 
     def _keep_recovery_copy(self) -> None:
         """Writes the text to this session's buffer (off the UI thread; file I/O only)."""
@@ -227,6 +381,18 @@ class EditorScreen(PublishingActions, Screen[None]):
     def action_toggle_preview(self) -> None:
         box = self.query_one("#preview-box")
         box.display = not box.display
+        if box.display:
+            self.call_after_refresh(self._update_preview)  # at its width, once laid out
+
+    def keep_on_exit(self) -> Path | None:
+        """The studio is closing: unsaved text goes to a recovery file at once (the recovery copy's
+        timer may not have written it yet); returns where (None without unsaved changes)."""
+        kept = None
+        if self.draft is not None and self.changed:
+            kept = editing.keep_unsaved(self.draft, self.text)
+        self._drop_buffer()
+        self.draft = None
+        return kept
 
     def action_close(self) -> None:
         """Leaves the editor; unsaved text is kept in a recovery file, and the notification says where."""

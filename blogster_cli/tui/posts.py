@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -49,8 +50,9 @@ def matches(row: BlogRow, query: str) -> bool:
 
 
 def fitted(text: str, width: int) -> str:
-    """`text` cut to `width` characters, ending in "…" when cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """`text` cut to `width` terminal cells, ending in "…" when cut (a CJK character or an emoji
+    takes two cells: cut in half, it is a space)."""
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def sort_key(column: str, row: BlogRow) -> tuple[Any, ...]:
@@ -76,7 +78,6 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
 
     TITLE = "Posts"
     CSS = """
-    #filter { dock: top; }
     #posts { height: 1fr; }
     """
     HELP = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from textual.widgets import DataTable, Input, Markdown, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from blogster_cli.services import blogs
+from blogster_cli.tui.editor import Preview
 from tests.tui.conftest import app_for, drive, settle, table_text, write
 
 
@@ -64,7 +65,7 @@ def test_edit_preview_save_creates_a_revision_then_history_diffs_and_restores(wr
         assert "title: Edited post" in area.text and "First body." in area.text
         area.replace("Second body, **bold**.", *_find(area.text, "First body."))
         await pilot.pause(0.5)  # the preview follows the text on a timer
-        preview = app.screen.query_one("#preview", Markdown)
+        preview = app.screen.query_one("#preview-box", Preview)
         assert "Second body" in preview.source and "title:" not in preview.source
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -162,3 +163,21 @@ def test_a_concurrent_change_is_detected_on_save_and_the_text_kept(writer):
         assert blogs.markdown_of(blogs.get(writer, ref=post.slug)) == "Changed from the CLI."
 
     drive(app, steps)
+
+
+def test_the_header_shows_above_the_filter_at_80x24_and_200x60(writer):
+    write(writer, "Headed post")
+    for size in ((80, 24), (200, 60)):
+        app = app_for(writer)
+
+        async def steps(pilot, app=app, size=size):
+            from textual.widgets import Header
+
+            await open_posts(pilot)
+            header = app.screen.query_one(Header)
+            filter_box = app.screen.query_one("#filter", Input)
+            assert header.region.y == 0 and filter_box.region.y >= header.region.bottom
+            assert app.screen.get_widget_at(size[0] // 2, 0)[0] in (header, *header.query("*"))
+            assert app.screen.query_one("#posts", DataTable).region.y >= filter_box.region.bottom
+
+        drive(app, steps, size=size)

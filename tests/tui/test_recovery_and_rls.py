@@ -158,3 +158,36 @@ def test_a_lost_database_is_a_notification_and_the_dashboard_retries(make_user, 
         assert not app.screen.figures_shown and app.is_running
 
     drive(app, steps)
+
+
+def test_quitting_right_after_typing_keeps_the_text_and_the_next_edit_offers_it(writer):
+    write(writer, "Quitting", body="Stored.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press(*" Typed then quit.")
+        await pilot.press("ctrl+q")  # within the recovery copy's second
+
+    drive(app, steps)
+    assert not app.is_running
+    [note] = list(editing.recovery_folder().glob("*.json"))
+    assert "Stored. Typed then quit." in note.with_suffix(".md").read_text(encoding="utf-8")
+    assert list(editing.buffer_folder().glob("*")) == []
+    restarted = app_for(writer)
+
+    async def resuming(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Stored. Typed then quit." in restarted.screen.query_one("#text", TextArea).text
+
+    drive(restarted, resuming)

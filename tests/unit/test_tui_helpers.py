@@ -1,4 +1,5 @@
-"""The TUI's pure helpers: filter words, card texts, the preview without front matter, the figures."""
+"""The TUI's pure helpers: filter words, card texts, the preview without front matter, the figures,
+titles fitted to their column."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.dashboard import StatsRow
 from blogster_cli.services.dashboard import Figure, figures
 from blogster_cli.tui.dashboard import delta_text, figure_text
-from blogster_cli.tui.editor import preview_markdown
-from blogster_cli.tui.posts import matches
+from blogster_cli.tui.editor import preview_markdown, preview_source
+from blogster_cli.tui.posts import fitted, matches
 
 
 def row(title: str, status: str = "draft", tags: list[str] | None = None) -> BlogRow:
@@ -50,3 +51,34 @@ def test_figures_from_dashboard_stats():
 def test_preview_shows_the_body_without_front_matter():
     assert preview_markdown("---\ntitle: T\n---\n# Body\n") == "# Body\n"
     assert preview_markdown("---\ntitle: [unclosed\n") == "---\ntitle: [unclosed\n"
+
+
+def test_fitted_counts_terminal_cells_not_characters():
+    from rich.cells import cell_len
+
+    assert fitted("Short title", 26) == "Short title"
+    assert fitted("漢字" * 6, 26) == "漢字" * 6  # 24 cells: fits
+    cjk = fitted("漢字のタイトル" * 5, 26)
+    assert cell_len(cjk) == 26 and cjk.endswith("…")
+    emoji = fitted("🎉 Party " * 6, 26)
+    assert cell_len(emoji) == 26 and emoji.endswith("…")
+    assert fitted("x" * 30, 26) == "x" * 25 + "…"
+
+
+def test_a_long_texts_preview_is_the_part_around_the_cursor():
+    lines = ["---", "title: T", "---", *[f"Paragraph {i}." if i % 2 else "" for i in range(2000)]]
+    assert preview_source(lines[:10], 5) == preview_markdown("\n".join(lines[:10]))
+    shown = preview_source(lines, 1500, limit=400)
+    assert "Paragraph 1497." in shown and "Paragraph 1501." in shown and "Paragraph 1000." not in shown
+    assert shown.startswith("*Preview of lines ") and len(shown) < 600
+    assert "title:" not in preview_source(lines, 0, limit=400)
+
+
+def test_the_preview_shows_escape_sequences_as_stand_ins() -> None:
+    """The editor's preview renders with Rich, which keeps ESC: an imported post's
+    `\\x1b]0;...` would retitle the terminal and `\\x1b[2J` clear it."""
+    from blogster_cli.tui.editor import render_preview
+
+    lines = render_preview("# T\x1b]0;pwn\x07\n\ntext \x1b[2J and \u202eevil", 40)
+    shown = "".join(segment.text for line in lines for segment in line)
+    assert "\x1b" not in shown and "\u202e" not in shown and "␛[2J" in shown
