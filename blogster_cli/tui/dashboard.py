@@ -297,6 +297,8 @@ class DashboardScreen(Screen[None]):
         top.clear()
         for post in message.result:
             top.add_row(*plain(post.title, f"{post.views:,}"), key=str(post.blog_id))
+        # An empty table said nothing of why (a red team): no post was read in the period.
+        top.border_subtitle = None if message.result else "no views yet: blogster analytics ingest LOG"
 
     def on_views_loaded(self, message: ViewsLoaded) -> None:
         from textual.widgets import Sparkline

@@ -225,3 +225,16 @@ def test_no_stylesheet_refresh_before_the_first_frame_and_f2_still_returns_to_th
         patch.setattr(BlogsterApp, "refresh_css", counted)
         drive(app, steps)
     assert False not in refreshed  # none before the first frame
+
+
+def test_top_posts_say_why_they_are_empty(writer):
+    """With no views the top posts table was a bare header row (a red team)."""
+    write(writer, "Unread post", status="published")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await settle(pilot)
+        top = app.screen.query_one("#top-posts", DataTable)
+        assert table_text(top) == [] and "no views yet" in str(top.border_subtitle)
+
+    drive(app, steps)
