@@ -23,7 +23,7 @@ from blogster_cli.repositories.site import PublishedRow
 from blogster_cli.services.site_address import site_config
 from blogster_cli.services.site_files import (
     Manifest,
-    changed_on_disk,
+    edited_on_disk,
     load_manifest,
     refuse_foreign_folder,
     write_site,
@@ -166,11 +166,8 @@ def _build(
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
-        stale = [
-            i for i in plan.order
-            if (files.get(plan.files[i]) or [""])[0] != keys[i]
-            or (force and changed_on_disk(out, plan.files[i], files[plan.files[i]][1]))  # edited: put back
-        ]  # fmt: skip
+        put_back = edited_on_disk(out, previous) if force else frozenset()  # edited by hand: rendered again
+        stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i] or plan.files[i] in put_back]
         missing = [i for i in stale if i not in documents]
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
@@ -181,7 +178,8 @@ def _build(
             records[post_id]["sum"] = body.summary
     pages = plan.pages(bodies)
     pages.extend(image_pages)
-    written = write_site(out, pages, previous, Manifest(posts=records, site=plan.site_key, tags=tags), force=force)
+    manifest = Manifest(posts=records, site=plan.site_key, tags=tags)
+    written = write_site(out, pages, previous, manifest, force=force, put_back=put_back)
     return BuildReport(
         out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),

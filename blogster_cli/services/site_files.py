@@ -7,7 +7,7 @@ for it), so a rebuild reads from the database only the posts whose row changed. 
 its key changed and its new bytes differ; files left untouched keep their mtime. The
 manifest is trusted without looking at each file (at 10,000 posts that check alone
 would cost more than the rebuild): `site build --full` rewrites everything, and `--force`
-looks at each file and puts back any edited by hand or removed (`changed_on_disk`).
+looks at each file and puts back any edited by hand or removed (`edited_on_disk`).
 Files the previous build made that the site no longer has are removed; no other file
 in the folder is ever touched.
 
@@ -147,10 +147,10 @@ def _sha_of(path: Path) -> str | None:
         return ""  # a folder where the site has a file: never ours
 
 
-def changed_on_disk(out: Path, relative: str, recorded_sha: str) -> bool:
-    """Whether the file at `relative` no longer holds the bytes the manifest recorded (edited by
-    hand, or removed): what `--force` checks every file for, since it puts them back."""
-    return _sha_of(_safe_target(out, relative)) != recorded_sha
+def edited_on_disk(out: Path, previous: Manifest) -> frozenset[str]:
+    """The files the manifest lists that no longer hold the bytes it recorded (edited by hand, or
+    removed): what `--force` puts back, read once for the whole build (`write_site(put_back=)`)."""
+    return frozenset(path for path, entry in previous.files.items() if _sha_of(_safe_target(out, path)) != entry[1])
 
 
 def _ours(target: Path, recorded: set[str], new_sha: str) -> bool:
@@ -200,16 +200,18 @@ def _remove_partials(out: Path, journaled: dict[str, set[str]]) -> None:
 
 
 def write_site(
-    out: Path, pages: list[Page], previous: Manifest, current: Manifest, *, force: bool = False
-) -> WriteSummary:
+    out: Path, pages: list[Page], previous: Manifest, current: Manifest, *, force: bool = False,
+    put_back: frozenset[str] = frozenset(),
+) -> WriteSummary:  # fmt: skip
     """Writes what changed, removes what is gone, then the manifest (last, so a crash means a full recheck).
-    A file the previous build did not write as it is now is left alone (`edited`) unless `force`."""
+    A file the previous build did not write as it is now is left alone (`edited`) unless `force`;
+    the pages in `put_back` (`edited_on_disk`) are written even where their key is unchanged."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     _remove_partials(out, previous.journaled)
     journal = WriteJournal(out / JOURNAL)
     try:
-        summary = _write_files(out, pages, previous, current, journal, force=force)
+        summary = _write_files(out, pages, previous, current, journal, force=force, put_back=put_back)
     finally:
         journal.close()
     try:
@@ -220,22 +222,23 @@ def write_site(
 
 
 def _write_files(
-    out: Path, pages: list[Page], previous: Manifest, current: Manifest, journal: WriteJournal, *, force: bool
-) -> WriteSummary:
+    out: Path, pages: list[Page], previous: Manifest, current: Manifest, journal: WriteJournal, *, force: bool,
+    put_back: frozenset[str],
+) -> WriteSummary:  # fmt: skip
     made: set[Path] = {out}
     summary = WriteSummary()
     files: dict[str, list[str]] = {}
     for page in pages:
         old = previous.files.get(page.path)
-        put_back = force and old is not None and changed_on_disk(out, page.path, old[1])  # edited by hand
-        if old is not None and old[0] == page.key and not put_back:
+        edited = page.path in put_back
+        if old is not None and old[0] == page.key and not edited:
             files[page.path] = old
             summary.unchanged += 1
             continue
         data = page.render()
         sha = hashlib.sha256(data).hexdigest()
         files[page.path] = [page.key, sha]
-        if old is not None and old[1] == sha and not put_back:
+        if old is not None and old[1] == sha and not edited:
             summary.unchanged += 1
             continue
         target = _safe_target(out, page.path)
