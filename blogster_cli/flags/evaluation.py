@@ -135,18 +135,18 @@ def check_rule(strategy: str, conditions: Mapping[str, Any]) -> None:
             _check_value("user_id" if wanted == "user_ids" else "subscription_tier", value)
     when = conditions.get("when")
     if when is not None:
-        _check_condition(when)
+        probe = Subject(user_id=UUID(int=0), email_domain="", subscription_tier=TIERS[0], is_admin=False)
+        condition_holds(when, probe)  # the shape and the attribute names, every part (all/any evaluate each)
+        _check_values(when)
 
 
-def _check_condition(condition: Any, depth: int = 0) -> None:
-    """Every part of a `when` condition well formed, each value one its attribute can have."""
-    probe = Subject(user_id=UUID(int=0), email_domain="", subscription_tier=TIERS[0], is_admin=False)
-    condition_holds(condition, probe, depth)  # the shape, and the attribute names
+def _check_values(condition: Any) -> None:
+    """Each value of a well-formed `when` condition one its attribute can have."""
     if "all" in condition or "any" in condition:
         for part in condition.get("all", condition.get("any")):
-            _check_condition(part, depth + 1)
+            _check_values(part)
     elif "not" in condition:
-        _check_condition(condition["not"], depth + 1)
+        _check_values(condition["not"])
     else:
         for value in [condition["eq"]] if "eq" in condition else condition["in"]:
             _check_value(condition["attr"], value)
