@@ -32,6 +32,14 @@ async def settle(pilot) -> None:
     raise AssertionError("workers never finished")
 
 
+async def open_first_post(pilot) -> None:
+    """Opens the post on the first row of the Posts screen (F3, Enter) in the editor, loaded."""
+    await pilot.press("f3")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def drive(app, steps: Callable[..., Awaitable[None]], *, size: tuple[int, int] = SIZE) -> None:
     async def run() -> None:
         async with app.run_test(size=size) as pilot:

@@ -8,7 +8,7 @@ import time
 from textual.widgets import TextArea
 
 from blogster_cli.tui.editor import Preview
-from tests.tui.conftest import app_for, drive, settle, write
+from tests.tui.conftest import app_for, drive, open_first_post, settle, write
 
 PARAGRAPH = "## Heading\n\nSome *markdown* paragraph with `code` and a [link](http://x.example).\n\n- one\n- two\n\n"
 
@@ -77,10 +77,7 @@ def test_the_hidden_preview_renders_nothing_until_shown(writer):
     app = app_for(writer)
 
     async def steps(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         preview = app.screen.query_one("#preview-box", Preview)
         assert "First words." in preview.source
         await pilot.press("ctrl+t")

@@ -12,7 +12,7 @@ from textual.widgets import Markdown
 from blogster_cli.tui.dashboard import FigureCards
 from blogster_cli.tui.help import HelpScreen
 from blogster_cli.tui.keys import KeyFooter, command_bindings
-from tests.tui.conftest import app_for, drive, settle, write
+from tests.tui.conftest import app_for, drive, open_first_post, settle, write
 
 
 async def palette_titles(app, screen) -> list[str]:
@@ -211,10 +211,7 @@ def test_every_screen_is_reachable_from_every_screen_and_the_editor_keeps_its_ac
     app = app_for(writer)
 
     async def open_editor(pilot) -> TextArea:
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         assert isinstance(app.screen, EditorScreen)
         return app.screen.query_one("#text", TextArea)
 

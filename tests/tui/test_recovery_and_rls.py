@@ -10,7 +10,7 @@ from textual.widgets import DataTable, TextArea
 
 from blogster_cli.services import editing
 from blogster_cli.tui.dashboard import FigureCards
-from tests.tui.conftest import app_for, drive, settle, table_text, write
+from tests.tui.conftest import app_for, drive, open_first_post, settle, table_text, write
 
 
 def dead_pid() -> int:
@@ -25,10 +25,7 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
     app = app_for(writer)
 
     async def typing(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         area = app.screen.query_one("#text", TextArea)
         area.move_cursor(area.document.end)
         await pilot.press(*" Typed")
@@ -51,10 +48,7 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
     restarted = app_for(writer)
 
     async def resuming(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         assert "not saved" in str(restarted.screen.query_one("Label").render())
         await pilot.press("y")
         await settle(pilot)
@@ -75,10 +69,7 @@ def test_closing_with_unsaved_changes_keeps_them_in_a_recovery_file(writer):
     app = app_for(writer)
 
     async def steps(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         area = app.screen.query_one("#text", TextArea)
         area.move_cursor(area.document.end)
         await pilot.press(*" More.")
@@ -165,10 +156,7 @@ def test_quitting_right_after_typing_keeps_the_text_and_the_next_edit_offers_it(
     app = app_for(writer)
 
     async def steps(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         area = app.screen.query_one("#text", TextArea)
         area.move_cursor(area.document.end)
         await pilot.press(*" Typed then quit.")
@@ -182,10 +170,7 @@ def test_quitting_right_after_typing_keeps_the_text_and_the_next_edit_offers_it(
     restarted = app_for(writer)
 
     async def resuming(pilot):
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first_post(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert "Stored. Typed then quit." in restarted.screen.query_one("#text", TextArea).text
