@@ -554,15 +554,21 @@ def test_wordpress_titles_are_unescaped_and_scheduled_posts_keep_their_time(acco
     assert parse_wxr(text)[0].tags == ["Food & Drink"]
 
 
+def wordpress_warnings(account, tmp_path, title: str, body: str) -> dict[str, list[str]]:
+    """Each post's warnings (by title) from importing an export of a post `title` with this HTML
+    body and a plain one, "Plain"."""
+    items = ITEM_DATED.format(title=title, n=1, status="publish", gmt="2023-07-14 08:30:00").replace(
+        "<p>Body</p>", body
+    ) + ITEM_DATED.format(title="Plain", n=2, status="publish", gmt="2023-07-15 08:30:00")
+    summary = imports.import_paths(account(), paths=[write(tmp_path / "export.xml", WXR_DATED.format(items=items))])
+    return {file.title: file.warnings for file in summary.files}
+
+
 def test_wordpress_pictures_left_on_the_old_site_are_named(account, tmp_path):
     """WordPress posts show pictures from the old site's media library (wp-content/uploads),
     which break when that site goes: each post linking any gets one warning naming them."""
     body = '<p>See <img src="https://old.example/wp-content/uploads/2024/01/a.png" alt="a"></p>'
-    items = ITEM_DATED.format(title="Pictured", n=1, status="publish", gmt="2023-07-14 08:30:00").replace(
-        "<p>Body</p>", body
-    ) + ITEM_DATED.format(title="Plain", n=2, status="publish", gmt="2023-07-15 08:30:00")
-    summary = imports.import_paths(account(), paths=[write(tmp_path / "export.xml", WXR_DATED.format(items=items))])
-    warned = {file.title: file.warnings for file in summary.files}
+    warned = wordpress_warnings(account, tmp_path, "Pictured", body)
     assert warned["Plain"] == []
     [warning] = warned["Pictured"]
     assert "1 picture(s) still shown from the old site's media library" in warning
@@ -576,11 +582,7 @@ def test_wordpress_shortcodes_left_as_text_are_named(account, tmp_path):
         '<p>[gallery ids="1,2"]</p>\n\n[caption id="a"]<img src="https://x.example/a.png" alt="a" /> A[/caption]'
         '\n\n<p>[contact-form-7 id="5"]</p>'
     )
-    items = ITEM_DATED.format(title="Shortcodes", n=1, status="publish", gmt="2023-07-14 08:30:00").replace(
-        "<p>Body</p>", body
-    ) + ITEM_DATED.format(title="Plain", n=2, status="publish", gmt="2023-07-15 08:30:00")
-    summary = imports.import_paths(account(), paths=[write(tmp_path / "export.xml", WXR_DATED.format(items=items))])
-    warned = {file.title: file.warnings for file in summary.files}
+    warned = wordpress_warnings(account, tmp_path, "Shortcodes", body)
     assert warned["Plain"] == []
     assert warned["Shortcodes"] == [
         "WordPress shortcode(s) left as text: [gallery], [contact-form-7]; a static site shows them as written,"

@@ -168,6 +168,17 @@ def test_imported_posts_keep_their_url_with_redirects_from_aliases(author, tmp_p
     assert not (tmp_path / "escape").exists()
 
 
+HUGO_CONFIG = 'baseURL = "https://old.example/"\n'
+
+
+def site_folder(root: Path, files: dict[str, str]) -> Path:
+    """A static site's folder holding `files` (relative path -> text)."""
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
 def test_imported_posts_placed_by_their_generator_redirect_from_that_address(author, tmp_path):
     """A Hugo post in another section than posts, or a Jekyll post at its permalink style's
     address, was read at an address `site build` does not give it: that address redirects to
@@ -175,14 +186,12 @@ def test_imported_posts_placed_by_their_generator_redirect_from_that_address(aut
     from blogster_cli.services import imports
     from blogster_cli.services.post_addresses import post_finder
 
-    hugo = tmp_path / "hugo"
-    (hugo / "content/blog").mkdir(parents=True)
-    (hugo / "hugo.toml").write_text('baseURL = "https://old.example/"\n')
-    (hugo / "content/blog/Field Notes.md").write_text("---\ntitle: Field notes\ndate: 2024-01-02\n---\nNotes.\n")
-    jekyll = tmp_path / "jekyll"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_config.yml").write_text("title: Old\n")
-    (jekyll / "_posts/2021-03-04-hello.md").write_text("---\ntitle: Hello\ncategories: [News]\n---\nHi.\n")
+    hugo = site_folder(tmp_path / "hugo", {
+        "hugo.toml": HUGO_CONFIG, "content/blog/Field Notes.md": "---\ntitle: Field notes\ndate: 2024-01-02\n---\nNotes.\n",
+    })  # fmt: skip
+    jekyll = site_folder(tmp_path / "jekyll", {
+        "_config.yml": "title: Old\n", "_posts/2021-03-04-hello.md": "---\ntitle: Hello\ncategories: [News]\n---\nHi.\n",
+    })  # fmt: skip
     imports.import_paths(author, paths=[hugo, jekyll])
     out = tmp_path / "public"
     build(author, out)
@@ -204,20 +213,17 @@ def test_a_former_address_follows_the_site_layout_and_its_permalink_settings(aut
     site's `[permalinks]` for the post's section, places it."""
     from blogster_cli.services import imports
 
-    hugo = tmp_path / "hugo"
-    (hugo / "content/blog").mkdir(parents=True)
-    (hugo / "hugo.toml").write_text('baseURL = "https://old.example/"\n')
-    (hugo / "content/blog/notes.md").write_text("---\ntitle: Notes\n---\nNotes.\n")
-    jekyll = tmp_path / "jekyll"
-    (jekyll / "_posts").mkdir(parents=True)
-    (jekyll / "_config.yml").write_text("title: Old\npermalink: /:year/:title/  # as the theme wants\n")
-    (jekyll / "_posts/2021-03-04-hello.md").write_text("---\ntitle: Hello\n---\nHi.\n")
-    custom = tmp_path / "custom"
-    (custom / "content/posts").mkdir(parents=True)
-    (custom / "hugo.toml").write_text(
-        'baseURL = "https://old.example/"\n[permalinks]\nposts = "/:year/:month/:slug/"\n'
-    )
-    (custom / "content/posts/trip.md").write_text("---\ntitle: A Long Trip\ndate: 2023-05-06\n---\nGone.\n")
+    hugo = site_folder(tmp_path / "hugo", {
+        "hugo.toml": HUGO_CONFIG, "content/blog/notes.md": "---\ntitle: Notes\n---\nNotes.\n",
+    })  # fmt: skip
+    jekyll = site_folder(tmp_path / "jekyll", {
+        "_config.yml": "title: Old\npermalink: /:year/:title/  # as the theme wants\n",
+        "_posts/2021-03-04-hello.md": "---\ntitle: Hello\n---\nHi.\n",
+    })  # fmt: skip
+    custom = site_folder(tmp_path / "custom", {
+        "hugo.toml": HUGO_CONFIG + '[permalinks]\nposts = "/:year/:month/:slug/"\n',
+        "content/posts/trip.md": "---\ntitle: A Long Trip\ndate: 2023-05-06\n---\nGone.\n",
+    })  # fmt: skip
     imports.import_paths(author, paths=[hugo / "content/blog", jekyll / "_posts", custom / "content/posts"])
     out = tmp_path / "public"
     build(author, out)
