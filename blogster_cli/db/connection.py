@@ -162,12 +162,15 @@ class Database:
         params = conninfo_to_dict(self.conninfo)
         return str(params.get("dbname") or params.get("user"))
 
-    def for_database(self, name: str) -> Database:
-        """The same server and login, connected to the database `name` (restore's scratch copy)."""
+    def for_database(self, name: str, *, application_name: str | None = None) -> Database:
+        """The same server and login, connected to the database `name` (restore's scratch copy),
+        its sessions named `application_name` when given."""
         from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
         params = conninfo_to_dict(self.conninfo)
         params["dbname"] = name
+        if application_name is not None:
+            params["application_name"] = application_name
         return Database(make_conninfo("", **params), embedded=self.embedded, connect_timeout_s=self.connect_timeout_s)
 
     def describe(self) -> str:

@@ -21,7 +21,9 @@ it) they are left over, and:
   itself find the database again;
 - <db> missing, only a _replaced_ one (not a state the swap makes): it is put back;
 - <db> present: the others are dropped by the next restore once no session uses them
-  (`drop_abandoned`), and `doctor` lists them (`leftovers`).
+  (`drop_abandoned`), and `doctor` lists them (`leftovers`). The killed restore's own
+  sessions on its scratch copy (named `blogster restore-load <id>`) may outlive it while
+  the server winds them down; they are ended first, anyone else's are waited for.
 
 DROP and ALTER DATABASE cannot run in a transaction: every function here takes an
 autocommit superuser connection to the maintenance database.
@@ -47,12 +49,14 @@ if TYPE_CHECKING:
 
 MAINTENANCE_DATABASE = "postgres"
 OWNER_PREFIX = "blogster restore "
+LOADER_PREFIX = "blogster restore-load "
 STAGES = ("restore", "ready", "replaced")
 ID_HEX = 12
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier limit (NAMEDATALEN - 1)
 STEM_BYTES = MAX_NAME_BYTES - len("_replaced_") - ID_HEX
 RENAME_ATTEMPTS = 20
 FINISH_WAIT_SECONDS = 10.0
+SETTLE_SECONDS = 2.0
 
 
 def _stem(database: str) -> str:
@@ -94,6 +98,12 @@ class Swap:
     def owner(self) -> str:
         """The application_name of the restore's session on the maintenance database."""
         return f"{OWNER_PREFIX}{self.id} {_tag(self.database)}"
+
+    @property
+    def loader(self) -> str:
+        """The application_name of the restore's sessions on its scratch database: once the
+        owner is gone, any left are the killed restore's own, still winding down."""
+        return f"{LOADER_PREFIX}{self.id}"
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,16 @@ def _end_sessions(conn: Connection, name: str) -> None:
     )
 
 
+def _end_loaders(conn: Connection, item: _Found) -> None:
+    """Ends what is left of an abandoned restore's own sessions on its copy (a killed client's
+    server process can still be finishing a statement), waiting up to 5 s for each to go."""
+    conn.execute(
+        "select pg_terminate_backend(pid, 5000) from pg_stat_activity"
+        " where datname = %s and application_name = %s and pid <> pg_backend_pid()",
+        (item.name, Swap("", item.id).loader),
+    )
+
+
 def _rename(conn: Connection, name: str, new_name: str) -> None:
     """ALTER DATABASE ... RENAME, which needs the database to itself: sessions on it are ended
     first, and a session that connects in between only costs another attempt."""
@@ -200,13 +220,27 @@ def _drop(conn: Connection, name: str, *, force: bool) -> bool:
 # -- a restore's steps ---------------------------------------------------------------------
 
 
+def _running(conn: Connection, database: str) -> list[int]:
+    """The server processes of the restores of `database` still running."""
+    tag = _tag(database)
+    return [pid for pid, owner_tag in _owners(conn).values() if owner_tag == tag]
+
+
+def settle(conn: Connection, database: str, *, wait_seconds: float = SETTLE_SECONDS) -> None:
+    """Gives a restore of `database` that is ending a moment to go: a client killed just now
+    leaves its session for as long as the server takes to notice, and a re-run at once would
+    otherwise take it for a restore still running."""
+    deadline = time.monotonic() + wait_seconds
+    while _running(conn, database) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def begin(conn: Connection, database: str) -> Swap:
     """Names this session as a new restore's owner and creates its scratch database; refuses
     while another restore of `database` runs."""
     from psycopg import sql
 
-    tag = _tag(database)
-    running = [pid for pid, owner_tag in _owners(conn).values() if owner_tag == tag]
+    running = _running(conn, database)
     if running:
         raise Conflict(
             f"another restore of database {database} is running (server process {running[0]}); wait for it to finish"
@@ -291,6 +325,7 @@ def drop_abandoned(conn: Connection, database: str) -> list[str]:
     for item in found:
         if item.stage == "replaced" and item.id in unswapped:
             continue  # both halves of a swap beside a database someone made: for a person to judge
+        _end_loaders(conn, item)
         if _drop(conn, item.name, force=False):
             dropped.append(item.name)
     return dropped

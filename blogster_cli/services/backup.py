@@ -386,11 +386,12 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
     ):
         if conn.info.parameter_status("is_superuser") != "on":
             raise ConfigError(SUPERUSER_NEEDED.format(what="restore"))
+        database_swap.settle(conn, dbname)
         database_swap.finish_interrupted(conn, dbname)
         database_swap.drop_abandoned(conn, dbname)
         checked = _check_backup(path, Path(scratch))
         swap = database_swap.begin(conn, dbname)
-        scratch_db = db.for_database(swap.loading)
+        scratch_db = db.for_database(swap.loading, application_name=swap.loader)
         try:
             _load(scratch_db, checked, path)
             with conn.transaction():

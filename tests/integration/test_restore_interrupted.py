@@ -77,6 +77,55 @@ def test_a_restore_still_running_keeps_its_names_and_blocks_a_second_one(db, ser
     assert beside(server_conninfo, db) == []
 
 
+def test_a_killed_restores_own_session_left_on_its_copy_is_ended_and_anyone_elses_waited_for(db, server_conninfo):
+    """A killed client's server process can outlive its owner session while it winds down (a
+    statement still running): the next restore ends it rather than leaving the copy behind,
+    but never ends a session that is not the restore's own."""
+    from psycopg.conninfo import make_conninfo
+
+    name = db.database_name
+    owner = psycopg.connect(server_conninfo, autocommit=True)
+    swap = database_swap.begin(owner, name)
+    on_copy = make_conninfo(server_conninfo, dbname=swap.loading)
+    orphan = psycopg.connect(on_copy, application_name=swap.loader, autocommit=True)
+    someone = psycopg.connect(on_copy, application_name="psql", autocommit=True)
+    owner.close()
+    with psycopg.connect(server_conninfo, autocommit=True) as other:
+        deadline = time.monotonic() + 10
+        while not database_swap.leftovers(other, name):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert database_swap.drop_abandoned(other, name) == []
+        with pytest.raises(psycopg.OperationalError):
+            orphan.execute("select 1")
+        assert someone.execute("select 1").fetchone() == (1,)
+        someone.close()  # its server process ends a moment later: until then the copy stays
+        deadline = time.monotonic() + 10
+        while database_swap.drop_abandoned(other, name) != [swap.loading]:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    assert beside(server_conninfo, db) == []
+
+
+def test_a_rerun_at_once_waits_for_the_killed_restores_session_to_go(db, server_conninfo):
+    """settle: the owner session of a restore killed just now is still closing; a re-run gives
+    it a moment instead of refusing as if a restore were running, and waits no longer than that."""
+    import threading
+
+    name = db.database_name
+    owner = psycopg.connect(server_conninfo, autocommit=True)
+    database_swap.begin(owner, name)
+    with psycopg.connect(server_conninfo, autocommit=True) as other:
+        started = time.monotonic()
+        database_swap.settle(other, name, wait_seconds=0.3)
+        assert time.monotonic() - started >= 0.3  # a restore that stays running is not waited out
+        threading.Timer(0.3, owner.close).start()
+        database_swap.settle(other, name, wait_seconds=10)
+        database_swap.abandon(other, database_swap.begin(other, name))
+        assert database_swap.drop_abandoned(other, name) != []  # the killed one's copy
+    assert beside(server_conninfo, db) == []
+
+
 def test_the_connection_path_waits_for_a_running_swap_and_finishes_an_abandoned_one(db, server_conninfo):
     """Between a live restore's renames the database is missing: nothing is taken from it;
     once its session is gone, the complete copy is put in place and the old one dropped."""
