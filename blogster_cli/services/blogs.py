@@ -51,7 +51,7 @@ def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
     if new.status in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED) and not markdown.strip():
         raise no_content(new.slug or new.title)
     with unit_of_work(acting) as conn:
-        return insert_new(conn, new)
+        return _with_author(conn, insert_new(conn, new))
 
 
 def list_blogs(
@@ -83,11 +83,7 @@ def list_blogs(
     if filters.all_authors and (filters.trashed or set(filters.statuses or ["published"]) != {"published"}):
         raise InvalidInput("--all-authors lists published posts only")
     with unit_of_work(acting) as conn:
-        rows = blog_rows.list_own(conn, filters=filters)
-        if filters.all_authors:
-            names = blog_rows.usernames(conn, user_ids=list({r.author_id for r in rows}))
-            rows = [replace(r, author=author_label(r.author_id, names.get(r.author_id))) for r in rows]
-        return rows
+        return _with_authors(conn, blog_rows.list_own(conn, filters=filters))
 
 
 def get(acting: ActingUser, *, ref: str) -> BlogRow:
@@ -101,8 +97,7 @@ def get(acting: ActingUser, *, ref: str) -> BlogRow:
         row = _visible(conn, ref)
         if row is None:
             raise not_found(ref)
-        names = blog_rows.usernames(conn, user_ids=[row.author_id])
-    return replace(row, author=author_label(row.author_id, names.get(row.author_id)))
+        return _with_author(conn, row)
 
 
 def get_own(acting: ActingUser, *, ref: str) -> BlogRow:
@@ -115,6 +110,18 @@ def get_own(acting: ActingUser, *, ref: str) -> BlogRow:
 def author_label(author_id: UUID, username: str | None) -> str:
     """How a post's author is shown and typed in AUTHOR/SLUG: the username, else the id's first 8 characters."""
     return username or str(author_id)[:8]
+
+
+def _with_authors(conn: Connection, rows: list[BlogRow]) -> list[BlogRow]:
+    """The rows with `author` filled, as `--fields author` and `--json` show it."""
+    if not rows:
+        return rows
+    names = blog_rows.usernames(conn, user_ids=list({r.author_id for r in rows}))
+    return [replace(r, author=author_label(r.author_id, names.get(r.author_id))) for r in rows]
+
+
+def _with_author(conn: Connection, row: BlogRow) -> BlogRow:
+    return _with_authors(conn, [row])[0]
 
 
 @dataclass
@@ -173,7 +180,7 @@ def update(
                 description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
                 blog_id=row.id, metadata={"fields": sorted(values) + (["tags"] if changes.tags is not None else [])},
             )  # fmt: skip
-        return find_own(conn, str(row.id), with_content=True)
+        return _with_author(conn, find_own(conn, str(row.id), with_content=True))
 
 
 def _check_live_content(row: BlogRow, values: dict[str, Any]) -> None:
@@ -256,7 +263,7 @@ def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequen
             conn, type=ActivityType.TAGGED, title=row.title, description=f"Tags of '{row.title}' changed", blog_id=row.id,
             metadata={"added": names, "removed": list(remove)},
         )  # fmt: skip
-        return find_own(conn, str(row.id), with_content=True)
+        return _with_author(conn, find_own(conn, str(row.id), with_content=True))
 
 
 def _many(acting: ActingUser, conn: Connection, refs: list[str], *, trashed: bool | None) -> list[BlogRow]:

@@ -345,6 +345,20 @@ def test_others_published_posts_by_author_and_slug(cli, signed_up):
     assert shown(cli, "ada/second-s-post")["title"] == "Second's post"
 
 
+def test_my_own_posts_name_their_author_wherever_json_or_fields_show_it(cli, signed_up):
+    """Not only lists of all authors: `posts new/edit/status/tag --json` and `posts list --fields
+    author` name me too (they printed null and an empty column)."""
+    assert cli("profile", "update", "--username", "ada").exit_code == 0
+    created = cli("posts", "new", "Mine", "--json")
+    assert created.exit_code == 0, created.stderr
+    assert created.json()["author"] == "ada"
+    assert cli("posts", "status", "mine", "archived", "--json").json()["author"] == "ada"
+    assert cli("posts", "tag", "add", "mine", "shell", "--json").json()["author"] == "ada"
+    assert cli("posts", "list", "--fields", "slug,author", "--json").json() == [
+        {"id": created.json()["id"], "slug": "mine", "author": "ada"}
+    ]
+
+
 def test_another_writers_post_dated_beyond_pythons_calendar_lists_at_its_bound(cli, signed_up, superuser):
     """A writer may date their own published post 'infinity', '-infinity' or year 10000 (PostgreSQL
     takes it, through the CLI's SQL or their own login); everyone's feed still lists it, at the
