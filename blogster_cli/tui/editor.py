@@ -89,7 +89,27 @@ def preview_source(lines: Sequence[str], row: int, limit: int = PREVIEW_LIMIT) -
         first = blank + 1
     end = max(end, first)
     note = f"*Preview of lines {first + 1}–{end} of {count}: the post is long, the preview follows the cursor.*"
-    return note + "\n\n" + "\n".join(lines[first:end])
+    fence = _open_fence(lines, body_start, first)
+    shown = "\n".join(lines[first:end] if fence is None else [fence, *lines[first:end]])
+    return note + "\n\n" + shown
+
+
+def _open_fence(lines: Sequence[str], start: int, stop: int) -> str | None:
+    """The opening line of a fenced code block still open at line `stop` (read from `start`),
+    so a preview starting there shows code as code: CommonMark's fences, ``` or ~~~ indented
+    at most 3 spaces, closed by a run of the same character at least as long."""
+    fence: str | None = None
+    for i in range(start, stop):
+        stripped = lines[i].lstrip(" ")
+        if len(lines[i]) - len(stripped) > 3 or not stripped.startswith(("```", "~~~")):
+            continue
+        run = len(stripped) - len(stripped.lstrip(stripped[0]))
+        if fence is None:
+            if stripped[0] == "~" or "`" not in stripped[run:]:
+                fence = stripped.rstrip()
+        elif stripped[0] == fence[0] and run >= len(fence) - len(fence.lstrip(fence[0])) and not stripped[run:].strip():
+            fence = None
+    return fence
 
 
 def render_preview(source: str, width: int) -> list[Strip]:

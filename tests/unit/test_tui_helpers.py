@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
+from markdown_it import MarkdownIt
+
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.dashboard import StatsRow
 from blogster_cli.services.dashboard import Figure, figures
@@ -72,6 +74,22 @@ def test_a_long_texts_preview_is_the_part_around_the_cursor():
     assert "Paragraph 1497." in shown and "Paragraph 1501." in shown and "Paragraph 1000." not in shown
     assert shown.startswith("*Preview of lines ") and len(shown) < 600
     assert "title:" not in preview_source(lines, 0, limit=400)
+
+
+def test_a_long_texts_preview_starting_inside_a_code_block_shows_it_as_code():
+    """The window around the cursor can start inside a fenced block: without its opening fence,
+    the code read as markdown and the block's closing fence opened one to the end."""
+    code = [f"    value_{i} = compute({i})  # **not bold**" for i in range(400)]
+    lines = ["Intro.", "", "~~~~python", *code, "~~~~", "", *[f"Paragraph {i}." for i in range(50)]]
+    shown = preview_source(lines, 300, limit=2000)
+    window = shown.split("\n\n", 1)[1]
+    assert window.startswith("~~~~python\n    value_")
+    tokens = MarkdownIt().parse(window)
+    assert [t.type for t in tokens][:1] == ["fence"] and "Paragraph" not in tokens[0].content
+    # A block closed before the window (a shorter run or another character does not close it).
+    closed = ["```", "x = 1", "~~~", "`` ", "```", *[f"Paragraph {i}." for i in range(400)]]
+    assert preview_source(closed, 300, limit=2000).split("\n\n", 1)[1].startswith("Paragraph")
+    assert preview_source(["````", "a", "```", *code], 300, limit=2000).split("\n\n", 1)[1].startswith("````\n")
 
 
 def test_the_preview_shows_escape_sequences_as_stand_ins() -> None:
