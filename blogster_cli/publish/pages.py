@@ -30,7 +30,7 @@ from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "8"  # 8: addresses that cannot be files on disk, or clash with another file, are left out
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -99,15 +99,40 @@ def _kept() -> bytes:
     raise AssertionError("a page kept from the last build has no body to render")
 
 
+def _clashes(file: str, taken: set[str], folders: set[str]) -> bool:
+    """Whether the (folded) `file` is taken, is a folder holding a taken file, or lies under a
+    taken file (`/a/index.html/` under the page `a/index.html`): either would stop the build."""
+    if file in taken or file in folders:
+        return True
+    at = file.find("/")
+    while at != -1:
+        if file[:at] in taken:
+            return True
+        at = file.find("/", at + 1)
+    return False
+
+
+def _take(file: str, taken: set[str], folders: set[str]) -> None:
+    """Marks the (folded) `file`, and the folders it lies in, as taken."""
+    taken.add(file)
+    at = file.rfind("/")
+    while at != -1 and (folder := file[:at]) not in folders:  # its own folders are listed already
+        folders.add(folder)
+        at = file.rfind("/", 0, at)
+
+
 def _usable(path: str, file: str) -> bool:
     """Whether a post may live at `path` at all (another post or alias may still hold it): not
     the site's own files or folders, nor a folder named like one of its files (a post
     `robots.txt` under `/{slug}/` would be the folder robots.txt/, where the file must go),
-    in any case (`/CSS/` is `/css/` on most writers' disks; see `folded_path`)."""
+    in any case (`/CSS/` is `/css/` on most writers' disks; see `folded_path`); nor a name that
+    is hidden or too long for a disk (`urls.fits_on_disk`: a folder `.blogster-site.json/`
+    would stop every later build)."""
     path, file = _folded(path), _folded(file)
     top = file.split("/", 1)[0]
     return (
         path != "/"
+        and urls.fits_on_disk(file)
         and not path.startswith(RESERVED_PREFIXES)
         and file not in RESERVED_FILES
         and top not in RESERVED_FILES
@@ -133,6 +158,7 @@ class SitePlan:
             for record in records.values():
                 record.pop("cand", None)
                 record.pop("d", None)
+                record.pop("alf", None)  # worked out by an older FORMAT_VERSION, maybe
         self.order = [i for _, i in sorted([(r["ts"], i) for i, r in records.items()], reverse=True)]
         """Post ids, newest first."""
         self.files: dict[str, str] = {}
@@ -145,6 +171,7 @@ class SitePlan:
     def _assign_paths(self) -> dict[str, str]:
         """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern."""
         taken: set[str] = set()
+        folders = self.folders = set[str]()
         paths: dict[str, str] = {}
         records, files, self.at = self.records, self.files, {}
         for post_id in reversed(self.order):  # oldest first: an older post keeps its address
@@ -154,12 +181,12 @@ class SitePlan:
                 candidates = record["cand"] = self._candidates(record)
             for at, path in enumerate(candidates):  # noqa: B007 (the one found is used after the loop)
                 file = path[1:] + "index.html" if path[-1] == "/" else path[1:]  # urls.file_of, inlined
-                if _folded(file) not in taken:
+                if not _clashes(_folded(file), taken, folders):
                     break
             else:  # the address made of its id: never reserved, and no other post's
                 at, path = -1, f"/posts/{post_id}/"
                 file = path[1:] + "index.html"
-            taken.add(_folded(file))
+            _take(_folded(file), taken, folders)
             paths[post_id], files[post_id], self.at[post_id] = path, file, at
         return paths
 
@@ -283,10 +310,10 @@ class SitePlan:
             Page(self.files[i], records[i]["d"][PAGE_KEY], self._post_render(i, bodies) if i in bodies else _kept)
             for i in self.order
         ]
-        taken = {_folded(file) for file in self.files.values()}
+        taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)
         for post_id in reversed(self.order):  # oldest first: an alias goes to the post that had it first
             if records[post_id]["al"]:
-                pages.extend(self._redirects(post_id, taken))
+                pages.extend(self._redirects(post_id, taken, folders))
         pages.extend(self._index_pages(listed))
         pages.extend(self._tag_pages(listed))
         pages.append(self._archive())
@@ -308,8 +335,9 @@ class SitePlan:
 
         return render
 
-    def _redirects(self, post_id: str, taken: set[str]) -> list[Page]:
-        """Redirect pages from the post's aliases to its page, where nothing else lives."""
+    def _redirects(self, post_id: str, taken: set[str], folders: set[str]) -> list[Page]:
+        """Redirect pages from the post's aliases to its page, where nothing else lives (an alias
+        that could not be a file there, `_usable` and `_clashes`, is left out)."""
         record = self.records[post_id]
         files = record.get("alf")
         if files is None:  # the usable files of its aliases, kept with the record
@@ -318,8 +346,8 @@ class SitePlan:
         key = record["d"][REDIRECT_KEY]
         pages = []
         for file in files:
-            if _folded(file) not in taken:
-                taken.add(_folded(file))
+            if not _clashes(_folded(file), taken, folders):
+                _take(_folded(file), taken, folders)
                 pages.append(Page(file, key, self._redirect_render(post_id)))
         return pages
 

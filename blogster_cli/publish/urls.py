@@ -26,21 +26,33 @@ def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str,
 
 # A path already in its clean form: '/', then parts that neither are empty nor start with '.'.
 _CLEAN = re.compile(r"/(?:[^/.\s][^/]*/)*[^/.\s][^/]*/?")
+NAME_MAX = 255 - len(".partial")
+"""The longest part (in UTF-8 bytes) a path may have: a file's name, with the `.partial` its
+writer puts beside it, must fit the 255 bytes most file systems allow."""
+
+
+def fits_on_disk(file: str) -> bool:
+    """Whether each part of a file path can be a name on disk: none starts with '.' (hidden, or
+    the build's own `.blogster-*` files), none is longer than `NAME_MAX` bytes."""
+    return all(part[:1] != "." and len(part.encode("utf-8", "surrogatepass")) <= NAME_MAX for part in file.split("/"))
 
 
 def clean_path(path: str) -> str | None:
-    """A site-relative URL path ('/a/b/' or '/a/b.html'), or None when it is unusable or escapes the site."""
+    """A site-relative URL path ('/a/b/' or '/a/b.html'), or None when it is unusable, escapes the
+    site, or could not be a file on disk (`fits_on_disk`)."""
     path = path.strip()
     if not path or "://" in path or _UNSAFE.search(path):
         return None
     if _CLEAN.fullmatch(path):  # the common case (every permalink), without splitting
-        return path if path.endswith("/") or path.endswith(_FILE_SUFFIXES) else path + "/"
-    trailing = path.endswith("/")
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts) or not parts:
-        return None
-    joined = "/" + "/".join(parts)
-    return joined if not trailing and parts[-1].endswith(_FILE_SUFFIXES) else joined + "/"
+        cleaned = path if path.endswith("/") or path.endswith(_FILE_SUFFIXES) else path + "/"
+    else:
+        trailing = path.endswith("/")
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        if any(p == ".." for p in parts) or not parts:
+            return None
+        joined = "/" + "/".join(parts)
+        cleaned = joined if not trailing and parts[-1].endswith(_FILE_SUFFIXES) else joined + "/"
+    return cleaned if fits_on_disk(cleaned.strip("/")) else None
 
 
 def clean_file_path(path: str) -> str | None:

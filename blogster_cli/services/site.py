@@ -134,7 +134,7 @@ def _build(
     from blogster_cli.services.media_files import media_dir
 
     started = time.perf_counter()
-    previous = load_manifest(out, full=full)
+    previous = load_manifest(out, full=full, owner=str(acting.actor.user_id))
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
         if settings is None:

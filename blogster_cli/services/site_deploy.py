@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -89,6 +90,26 @@ def _inside(root: Path, relative: str) -> Path:
     return root / normal
 
 
+def _open_built(out: Path, path: str) -> int:
+    """A file descriptor of the built file `path` in `out`, which must be a regular file whose
+    folder lies in `out`: a link there (`posts/a/index.html -> /secret`, or a folder leading out
+    of `out`) is refused (InvalidInput), never followed into the web root."""
+    source = _inside(out, path)
+    refused = InvalidInput(f"refusing to deploy {source}: not a file the build wrote (a link, or not a regular file)")
+    if not source.parent.resolve().is_relative_to(out.resolve()):
+        raise refused
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InvalidInput(f"{source} is missing; build again with --force") from None
+    except OSError:  # ELOOP: a link
+        raise refused from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise refused
+    return fd
+
+
 def to_folder(out: Path, destination: Path) -> DeployReport:
     """Copies the changed files of the build in `out` to `destination` and removes the ones gone."""
     built = _built(out)
@@ -99,17 +120,19 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     recorded = _deployed(out, key)
     legacy = destination / MANIFEST  # sent there by an older version: read once, then removed
     deployed = recorded if recorded is not None else _manifest_files(destination)
-    copied = unchanged = 0
-    for path, sha in built.items():
+    changed = [
+        path for path, sha in built.items() if not (deployed.get(path) == sha and _inside(destination, path).is_file())
+    ]
+    for path in changed:  # all checked before anything is copied
+        os.close(_open_built(out, path))
+    for path in changed:
         target = _inside(destination, path)
-        if deployed.get(path) == sha and target.is_file():
-            unchanged += 1
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(_inside(out, path), partial)
+        with open(_open_built(out, path), "rb") as source, open(partial, "wb") as copy:
+            shutil.copyfileobj(source, copy)
         os.replace(partial, target)
-        copied += 1
+    copied, unchanged = len(changed), len(built) - len(changed)
     removed = 0
     for path in sorted(set(deployed) - set(built)):
         if not is_private(path):

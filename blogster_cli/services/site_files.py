@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,18 +72,30 @@ class Manifest:
     journaled: dict[str, set[str]] = field(default_factory=dict)
     """Path -> the sha256s a build that did not finish was writing there (its `JOURNAL`): such
     a file is ours too, and made again."""
+    owner: str = ""
+    """The user id of the account whose site the folder holds ("": a manifest older than the field)."""
 
     def ours(self, path: str) -> set[str]:
-        """The sha256s a build of ours left at `path` (none: the build never wrote it)."""
+        """The sha256s a build of ours left at `path` (none: the build never wrote it, or the
+        manifest names no hash for it, which is no proof either)."""
         recorded = self.recorded.get(path)
-        return self.journaled.get(path, set()) | ({recorded} if recorded is not None else set())
+        found = self.journaled.get(path, set()) | ({recorded} if recorded is not None else set())
+        return found - {""}
 
 
-def load_manifest(out: Path, *, full: bool = False) -> Manifest:
+def load_manifest(out: Path, *, full: bool = False, owner: str | None = None) -> Manifest:
     """The previous build's manifest; with `full`, one that matches nothing but still lists
     the files made before (so those the site no longer has are removed). The files a build that
-    did not finish was writing (its journal) are listed too, to be made again."""
+    did not finish was writing (its journal) are listed too, to be made again.
+
+    `owner` (the acting account's user id) refuses a folder another account's build wrote
+    (Conflict): its pages are not ours to replace or remove. A manifest naming no account
+    (written before the field) is taken as `owner`'s, who the next build records."""
     manifest = _load_manifest(out, full=full)
+    if owner is not None:
+        if manifest.owner and manifest.owner != owner:
+            raise Conflict(f"{out} holds another account's site (its {MANIFEST}); build into a folder of your own")
+        manifest.owner = owner
     manifest.journaled = WriteJournal.read(out / JOURNAL)
     for path in manifest.journaled:
         manifest.files[path] = ["", ""]  # whatever the manifest says, the file may be the newer one
@@ -94,25 +107,94 @@ def _load_manifest(out: Path, *, full: bool) -> Manifest:
 
     try:
         data = orjson.loads((out / MANIFEST).read_bytes())
-    except (FileNotFoundError, ValueError):  # orjson.JSONDecodeError is a ValueError
+    except (FileNotFoundError, IsADirectoryError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return Manifest()
     if not isinstance(data, dict):
         return Manifest()
     files = data.get("files", {})
     if not isinstance(files, dict):
         files = {}
+    owner = data.get("owner", "")
+    if not _well_formed(data, files, owner):
+        if not full:
+            raise InvalidInput(f"{out / MANIFEST} is damaged or was edited by hand; build again with --full")
+        # the entries it cannot read are dropped: their files are left as they are, never removed
+        files = {path: entry for path, entry in files.items() if _file_entry(path, entry, older=True)}
+        owner = owner if isinstance(owner, str) else ""
     recorded = {path: str(entry[-1]) for path, entry in files.items() if isinstance(entry, list) and entry}
     if data.get("version") != MANIFEST_VERSION:  # an older build's: every page is made again, and
         # written only where its bytes differ from what that build recorded (the files' format is the same)
         return Manifest(
-            files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()}, recorded=recorded
-        )
+            files={path: ["", str(entry[-1]) if entry else ""] for path, entry in files.items()}, recorded=recorded,
+            owner=owner,
+        )  # fmt: skip
     if full:
-        return Manifest(files={path: ["", ""] for path in files}, recorded=recorded)
+        return Manifest(files={path: ["", ""] for path in files}, recorded=recorded, owner=owner)
     return Manifest(
         files=files, posts=data.get("posts", {}), site=data.get("site", ""), tags=data.get("tags", ""),
-        recorded=recorded,
+        recorded=recorded, owner=owner,
     )  # fmt: skip
+
+
+def _file_entry(path: object, entry: object, *, older: bool = False) -> bool:
+    """Whether a manifest's `files` entry is one a build writes: a path naming a file, then
+    [key, sha256] (an `older` version's list may be shorter), all strings."""
+    return (
+        isinstance(path, str) and bool(path) and "\x00" not in path
+        and isinstance(entry, list) and (len(entry) == 2 or older and len(entry) < 2)
+        and all(isinstance(part, str) for part in entry)
+    )  # fmt: skip
+
+
+_OPTIONAL = (str, type(None))
+_RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "row": str, "slug": str, "title": str, "pub": str, "upd": str, "desc": _OPTIONAL, "rt": int, "tags": list,
+    "img": _OPTIONAL, "alt": _OPTIONAL, "src": _OPTIONAL, "al": list, "sum": str, "ts": int, "med": list,
+}  # fmt: skip
+"""What publish/pages.py `post_record` (and the build) put in a post's record, by type."""
+
+
+def _well_formed(data: dict[str, Any], files: dict[str, Any], owner: object) -> bool:
+    """Whether a manifest has the shape a build writes: what a rebuild takes from it without
+    looking again (a hand-edited one must not crash the build halfway through)."""
+    older = data.get("version") != MANIFEST_VERSION
+    if not isinstance(owner, str) or not all(_file_entry(path, entry, older=older) for path, entry in files.items()):
+        return False
+    posts = data.get("posts", {})
+    if not isinstance(posts, dict) or not all(isinstance(data.get(k, ""), str) for k in ("site", "tags")):
+        return False
+    return all(_record_ok(record) for record in posts.values())
+
+
+def _record_ok(record: object) -> bool:
+    from datetime import datetime
+
+    if not isinstance(record, dict):
+        return False
+    for name, kind in _RECORD_FIELDS.items():
+        if name in record and not isinstance(record[name], kind):
+            return False
+    derived = record.get("d", _NO_DERIVED)
+    alf, cand = record.get("alf", ()), record.get("cand", ())
+    if not (isinstance(derived, list) and isinstance(alf, (list, tuple)) and isinstance(cand, (list, tuple))):
+        return False
+    for text in (*record.get("tags", ()), *record.get("al", ()), *record.get("med", ()), *alf, *cand):
+        if not isinstance(text, str):
+            return False
+    if any(not path.startswith("/") for path in cand) or len(derived) != 5 or not isinstance(derived[0], int):
+        return False
+    if not (isinstance(derived[1], str) and isinstance(derived[3], str) and isinstance(derived[4], str)):
+        return False
+    try:  # [at, page key, listed, dated, redirect key]; a rebuild parses the dates
+        return isinstance(derived[2], _OPTIONAL) and bool(
+            datetime.fromisoformat(record.get("pub", _EPOCH)) and datetime.fromisoformat(record.get("upd", _EPOCH))
+        )
+    except ValueError:
+        return False
+
+
+_NO_DERIVED = [0, "", None, "", ""]
+_EPOCH = "1970-01-01T00:00:00+00:00"
 
 
 def refuse_foreign_folder(out: Path) -> None:
@@ -137,26 +219,47 @@ class WriteSummary:
 
 
 def _sha_of(path: Path) -> str | None:
-    """sha256 of the file at `path`; None when there is none."""
+    """sha256 of the regular file at `path`; None when there is none. Anything else there (a
+    link, a folder, a device or FIFO that would never end or never answer) is never read and
+    gives "", which no build of ours wrote: edited, so left alone or (`force`) replaced."""
     try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return ""
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except IsADirectoryError:
-        return ""  # a folder where the site has a file: never ours
+    except OSError:  # a link swapped in since (ELOOP), or unreadable
+        return ""
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _inside(out: Path, target: Path) -> bool:
+    """Whether `target`'s folder, its links followed, is in `out` (resolved): a file is never
+    read or removed through a folder that is a link leading out of it (`posts/a -> /elsewhere`)."""
+    return target.parent.resolve().is_relative_to(out)
+
+
+def _sha_in(out: Path, target: Path) -> str | None:
+    """`_sha_of(target)`, or "" (not ours) when its folder leads out of `out`."""
+    return _sha_of(target) if _inside(out, target) else ""
 
 
 def edited_on_disk(out: Path, previous: Manifest) -> frozenset[str]:
     """The files the manifest lists that no longer hold the bytes it recorded (edited by hand, or
     removed): what `--force` puts back, read once for the whole build (`write_site(put_back=)`)."""
-    return frozenset(path for path, entry in previous.files.items() if _sha_of(_safe_target(out, path)) != entry[1])
+    out = out.resolve()
+    return frozenset(
+        path for path, entry in previous.files.items() if _sha_in(out, _safe_target(out, path)) != entry[1]
+    )
 
 
-def _ours(target: Path, recorded: set[str], new_sha: str) -> bool:
+def _ours(out: Path, target: Path, recorded: set[str], new_sha: str) -> bool:
     """Whether replacing `target` loses nothing: missing, still bytes a build of ours wrote there
     (`recorded`), or already the bytes about to be written."""
-    on_disk = _sha_of(target)
+    on_disk = _sha_in(out, target)
     return on_disk is None or on_disk == new_sha or on_disk in recorded
 
 
@@ -176,7 +279,10 @@ def _write(out: Path, target: Path, data: bytes, made: set[Path]) -> None:
     if target.parent not in made:
         if not target.parent.resolve().is_relative_to(out):  # before mkdir, which would follow the link
             raise FileSystemError(f"cannot write {target}: {target.parent} leads outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder goes
+            raise FileSystemError.writing(target, exc) from None
         made.add(target.parent)
     try:
         replace_whole(target, data, partial=_partial(target))  # a full disk leaves no half-written file
@@ -242,7 +348,7 @@ def _write_files(
             summary.unchanged += 1
             continue
         target = _safe_target(out, page.path)
-        if not force and not _ours(target, previous.ours(page.path), sha):
+        if not force and not _ours(out, target, previous.ours(page.path), sha):
             summary.edited.append(page.path)
             recorded = previous.recorded.get(page.path)
             if recorded is not None:  # still ours: checked again by the next build
@@ -257,14 +363,10 @@ def _write_files(
         _write(out, target, data, made)
         summary.written.append(page.path)
     for path in sorted(set(previous.files) - set(files) - set(summary.edited)):
-        target = _safe_target(out, path)
-        ours = previous.ours(path)
-        if not force and ours and _sha_of(target) not in (None, *ours):
-            summary.edited.append(path)  # edited by hand since: left there, and no longer ours
-            continue
-        target.unlink(missing_ok=True)
-        summary.removed.append(path)
-        _prune_empty_parents(target.parent, out)
+        if _remove(out, _safe_target(out, path), previous.ours(path), force=force):
+            summary.removed.append(path)
+        else:
+            summary.edited.append(path)  # edited by hand since, or never ours: left there, and no longer ours
     import orjson
 
     manifest = {
@@ -273,11 +375,39 @@ def _write_files(
         "tags": current.tags,
         "files": files,
         "posts": current.posts,
+        **({"owner": previous.owner} if previous.owner else {}),  # checked by load_manifest(owner=)
     }
     data = orjson.dumps(manifest)
     if summary.written or summary.removed or _read(out / MANIFEST) != data:
         _write(out, out / MANIFEST, data, made)
     return summary
+
+
+def _remove(out: Path, target: Path, ours: set[str], *, force: bool) -> bool:
+    """Removes a file the previous build made that the site no longer has; False when it is
+    left (reported): reached through a link leading out of `out`, listed with no hash of ours
+    (a hand-edited manifest proves nothing), or edited by hand since (unless `force`). A link
+    there is removed as a link, never followed; nothing there (or a folder) is nothing to do."""
+    if not _inside(out, target):
+        return False
+    try:
+        mode = os.lstat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return True  # gone already (a build that did not finish may have listed a path it never made)
+    except OSError as exc:
+        raise FileSystemError.writing(target, exc) from None
+    if stat.S_ISDIR(mode):
+        return False
+    if not ours or (not force and _sha_of(target) not in ours):
+        return False
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise FileSystemError.writing(target, exc) from None
+    _prune_empty_parents(target.parent, out)
+    return True
 
 
 def _read(path: Path) -> bytes | None:

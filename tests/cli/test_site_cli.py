@@ -55,6 +55,22 @@ def test_build_writes_nothing_through_links_in_the_output_folder(cli, signed_up,
     assert victim.read_text() == "keep me" and (out / "posts").is_dir() and not (out / "posts").is_symlink()
 
 
+def test_another_accounts_build_into_my_output_folder_is_refused_and_removes_nothing(cli, signed_up, tmp_path):
+    """The manifest names the account whose build wrote the folder: another account's build
+    there took every page it does not have for its own to remove."""
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Hello\n---\nHi.\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published").exit_code == 0
+    out = tmp_path / "public"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    pages = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    refused = cli("site", "build", "--out", str(out), "--force")
+    assert refused.exit_code == 5 and "another account's site" in refused.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == pages
+    assert cli("site", "build", "--out", str(tmp_path / "bobs")).exit_code == 0
+
+
 def test_build_is_refused_when_logged_out(cli, signed_up, tmp_path):
     assert cli("auth", "logout").exit_code == 0
     result = cli("site", "build", "--out", str(tmp_path / "x"))
