@@ -113,7 +113,7 @@ def _generator_of(folder: Path) -> Generator | None:
     if toml is not None:
         try:
             keys = set(tomllib.loads(toml))
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):  # nested too deeply for the parser
             keys = None
         if keys is not None:
             if keys & _ZOLA_KEYS:
@@ -173,27 +173,28 @@ def site_permalink(root: Sequence[str], relative: PurePosixPath, layout: PurePos
 
 
 def _load_config(path: Path) -> object:
-    """A config file's data (TOML, YAML or JSON by its suffix); None when absent or unreadable."""
+    """A config file's data (TOML, YAML or JSON by its suffix); None when absent or unreadable,
+    as when nested too deeply for its parser (RecursionError): one bad file must not fail the site's posts."""
     text = _read_config(path)
     if text is None:
         return None
     if path.suffix == ".toml":
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             return None
     if path.suffix == ".json":
         import json
 
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     import yaml
 
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
 
 

@@ -36,6 +36,7 @@ keywords, image, wordpress_id, wordpress_type, link), which export starts from.
 
 import html
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,6 +75,9 @@ _ZERO_DATE = "0000-00-00 00:00:00"
 _DEFAULT_CATEGORY = "uncategorized"
 _BLOCK_EDITOR_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 _PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+# To the end of the last closing tag: the two patterns above run only that far (`_sub_closed`).
+_LAST_COMMENT_END = re.compile(r".*-->", re.DOTALL)
+_LAST_PRE_END = re.compile(r".*</pre>", re.DOTALL | re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"^\s*</?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|"
     r"section|article|aside|header|footer|dl|dt|dd|form|address|iframe)\b|^\s*\x00pre",
@@ -82,27 +86,30 @@ _BLOCK_TAG = re.compile(
 _LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
-# Shortcodes import expands (html_to_markdown). SyntaxHighlighter Evolved also takes a
-# language as the tag itself; these are its commonest, each needing its closing tag.
-_CAPTION = re.compile(r"\[(wp_caption|caption)\b([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE)
+# Shortcodes import expands (html_to_markdown), by their opening tag. SyntaxHighlighter Evolved
+# also takes a language as the tag itself; these are its commonest, each needing its closing tag.
+_CAPTION = re.compile(r"\[(wp_caption|caption)\b", re.IGNORECASE)
 _CODE_LANGUAGES = (
     "bash", "c", "cpp", "csharp", "css", "diff", "go", "html", "java", "javascript", "js", "json",
     "perl", "php", "plain", "powershell", "python", "py", "ruby", "rust", "scala", "shell", "sql",
     "swift", "text", "typescript", "xml", "yaml",
 )  # fmt: skip
-_CODE = re.compile(
-    r"\[(sourcecode|code|source|" + "|".join(_CODE_LANGUAGES) + r")\b([^\]]*)\](.*?)\[/\1\]",
-    re.DOTALL | re.IGNORECASE,
-)
-_EMBED = re.compile(r"\[embed\b[^\]]*\]\s*(\S+?)\s*\[/embed\]", re.IGNORECASE)
-_MEDIA = re.compile(r"\[(youtube|vimeo|video|audio)\b[=\s]([^\]]*)\](?:\[/\1\])?", re.IGNORECASE)
+_CODE = re.compile(r"\[(sourcecode|code|source|" + "|".join(_CODE_LANGUAGES) + r")\b", re.IGNORECASE)
+_EMBED = re.compile(r"\[(embed)\b", re.IGNORECASE)
+_MEDIA = re.compile(r"\[(youtube|vimeo|video|audio)\b[=\s]", re.IGNORECASE)
+_CLOSING_TAG = re.compile(r"\[/(\w+)\]")
+_BLANKS = re.compile(r"\s*")
+_BLANK = re.compile(r"\s")
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _URL = re.compile(r"""https?://[^\s"'\]<>]+""")
 _PICTURE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # What still looks like a shortcode in the markdown: a closing tag, or a tag with an
 # attribute (`[gallery ids="1,2"]`, `[contact-form-7 id="5"]`); not a link's text.
-_SHORTCODE_LEFT = re.compile(r"\[(/?)([a-z][a-z0-9_\\-]*)((?:\s|=)[^\]\n]*)?\](?![(\[:])", re.IGNORECASE)
+# Searched for in each stretch of text up to a `]` (`_left_tag`), not in the whole text,
+# where every `[` of a line without `]` would scan on to its end.
+_SHORTCODE_LEFT = re.compile(r"\[(/?)([a-z][a-z0-9_\\-]*)((?:\s|=)[^\]\n]*)?\]", re.IGNORECASE)
+_BRACKET_STRETCH = re.compile(r"[^\]]*\]?")
 _FENCED = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # A file WordPress serves from its media library: it goes when the old site goes.
@@ -165,7 +172,12 @@ def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
         elif status in SKIPPED_STATUSES:
             export.entries.append(SkippedItem(title, f"a WordPress {post_type} {SKIPPED_STATUSES[status]}"))
         else:
-            export.entries.append(_item_post(item, wp_ns, attachment_urls, default_tz))
+            try:
+                export.entries.append(_item_post(item, wp_ns, attachment_urls, default_tz))
+            except RecursionError:  # markdownify recurses per element: one item must not sink the file
+                export.entries.append(
+                    SkippedItem(title, f"a WordPress {post_type} whose HTML nests too deeply to convert")
+                )
     return export
 
 
@@ -246,16 +258,32 @@ def shortcodes_left(post: ImportedPost) -> list[str]:
     """The shortcodes the post's markdown still shows as text (`[gallery]`), each once, outside code."""
     markdown = _INLINE_CODE.sub("", _FENCED.sub("", post.content.get("markdown") or ""))
     names = []
-    for match in _SHORTCODE_LEFT.finditer(markdown):
+    for stretch in _BRACKET_STRETCH.finditer(markdown):
+        if not stretch.group().endswith("]") or markdown[stretch.end() : stretch.end() + 1] in ("(", "[", ":"):
+            continue
+        match = _left_tag(markdown, stretch.start(), stretch.end())
+        if match is None:
+            continue
         closing, name, attributes = match.groups()
         if closing or (attributes and "=" in attributes):
             names.append(f"[{name.replace(chr(92), '')}]")
     return list(dict.fromkeys(names))
 
 
+def _left_tag(markdown: str, start: int, end: int) -> re.Match[str] | None:
+    """The first shortcode of `markdown[start:end]` ending at its `]`: on its last line, or a
+    tag name ending the line before (the blank after a name may be a line break)."""
+    newline = markdown.rfind("\n", start, end)
+    if newline == -1:
+        return _SHORTCODE_LEFT.search(markdown, start, end)
+    bracket = markdown.rfind("[", start, newline)
+    match = _SHORTCODE_LEFT.match(markdown, bracket, end) if markdown.rfind("\n", start, newline) < bracket else None
+    return match or _SHORTCODE_LEFT.search(markdown, newline + 1, end)
+
+
 def html_to_markdown(html: str) -> str:
     """Markdown for a WordPress post body (block-editor or classic-editor HTML)."""
-    html = _expand_shortcodes(_BLOCK_EDITOR_COMMENT.sub("", html))
+    html = _expand_shortcodes(_sub_closed(_BLOCK_EDITOR_COMMENT, _LAST_COMMENT_END, "", html))
     markdown = markdownify(
         _autop(html),
         heading_style="ATX",
@@ -269,10 +297,77 @@ def html_to_markdown(html: str) -> str:
 
 def _expand_shortcodes(html: str) -> str:
     """The body with the shortcodes markdown can say written as the HTML WordPress would show."""
-    html = _CODE.sub(_code_block, html)
-    html = _CAPTION.sub(_figure, html)
-    html = _EMBED.sub(lambda match: _link_block(match.group(1)), html)
-    return _MEDIA.sub(_media_link, html)
+    html = _replace_shortcodes(html, _CODE, _code_block)
+    html = _replace_shortcodes(html, _CAPTION, _figure)
+    html = _replace_shortcodes(html, _EMBED, _embed)
+    return _replace_shortcodes(html, _MEDIA, _media_link)
+
+
+class _Tags:
+    """Where a text's `]`s, blanks and closing tags are, found once: an opening tag finds its
+    end and its closing tag by bisection. A regex scanning on for them from every opening tag
+    took quadratic time on a body of unclosed tags (`[caption]` 20,000 times: 18 s)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._brackets = [index for index, char in enumerate(text) if char == "]"]
+        self._blanks = [match.start() for match in _BLANK.finditer(text)]
+        self._closers: dict[str, list[int]] = {}
+        for match in _CLOSING_TAG.finditer(text):
+            self._closers.setdefault(match.group(1).lower(), []).append(match.start())
+        self._blanks_end: dict[int, int] = {}
+
+    def tag_end(self, start: int) -> int | None:
+        """Just after the first `]` from `start`."""
+        found = bisect_left(self._brackets, start)
+        return self._brackets[found] + 1 if found < len(self._brackets) else None
+
+    def closer(self, name: str, start: int) -> int | None:
+        """Where the first `[/name]` (any case) from `start` begins."""
+        positions = self._closers.get(name.lower(), [])
+        found = bisect_left(positions, start)
+        return positions[found] if found < len(positions) else None
+
+    def blank(self, start: int) -> int:
+        """The first blank from `start` (the text's end if none)."""
+        found = bisect_left(self._blanks, start)
+        return self._blanks[found] if found < len(self._blanks) else len(self.text)
+
+    def past_blanks(self, start: int) -> int:
+        """The first non-blank from `start`; remembered, as tags sharing a `]` share their blanks."""
+        if start not in self._blanks_end:
+            self._blanks_end[start] = _BLANKS.match(self.text, start).end()  # type: ignore[union-attr]
+        return self._blanks_end[start]
+
+
+_Replacement = str | Callable[[re.Match[str]], str]
+# Where the shortcode opened at the match ends and its HTML; None when it is not one.
+_Expander = Callable[[_Tags, re.Match[str]], tuple[int, str] | None]
+
+
+def _replace_shortcodes(html: str, opening: re.Pattern[str], expand: _Expander) -> str:
+    """`re.sub` for shortcodes: each opening tag found left to right, after the last one replaced."""
+    tags = _Tags(html)
+    parts: list[str] = []
+    done = position = 0
+    while (match := opening.search(html, position)) is not None:
+        found = expand(tags, match)
+        if found is None:
+            position = match.start() + 1
+            continue
+        end, replacement = found
+        parts += [html[done : match.start()], replacement]
+        done = position = end
+    return "".join(parts) + html[done:]
+
+
+def _enclosing(tags: _Tags, match: re.Match[str]) -> tuple[int, str, str] | None:
+    """`[name attributes]content[/name]`: its end, attributes and content, the first closing tag ending it."""
+    tag_end = tags.tag_end(match.end())
+    closer = tags.closer(match.group(1), tag_end) if tag_end is not None else None
+    if tag_end is None or closer is None:
+        return None
+    return closer + len(match.group(1)) + 3, tags.text[match.end() : tag_end - 1], tags.text[tag_end:closer]
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -282,25 +377,50 @@ def _attributes(text: str) -> dict[str, str]:
     }
 
 
-def _code_block(match: re.Match[str]) -> str:
-    tag, attributes = match.group(1).lower(), _attributes(match.group(2))
+def _code_block(tags: _Tags, match: re.Match[str]) -> tuple[int, str] | None:
+    enclosing = _enclosing(tags, match)
+    if enclosing is None:
+        return None
+    end, attribute_text, content = enclosing
+    tag, attributes = match.group(1).lower(), _attributes(attribute_text)
     language = attributes.get("language") or attributes.get("lang")
     if tag not in ("sourcecode", "code", "source"):
         language = tag
     # The text editor stores code as typed, the visual editor escaped: both come out as typed.
-    code = html.unescape(_BREAK.sub("\n", match.group(3))).strip("\n")
+    code = html.unescape(_BREAK.sub("\n", content)).strip("\n")
     css_class = f' class="language-{html.escape(language)}"' if language and language not in ("plain", "text") else ""
-    return f"\n\n<pre><code{css_class}>{html.escape(code, quote=False)}</code></pre>\n\n"
+    return end, f"\n\n<pre><code{css_class}>{html.escape(code, quote=False)}</code></pre>\n\n"
 
 
-def _figure(match: re.Match[str]) -> str:
-    inner = match.group(3)
+def _figure(tags: _Tags, match: re.Match[str]) -> tuple[int, str] | None:
+    enclosing = _enclosing(tags, match)
+    if enclosing is None:
+        return None
+    end, attributes, inner = enclosing
     picture = _PICTURE.match(inner)
     if picture is None:
-        return inner
-    caption = _attributes(match.group(2)).get("caption") or picture.group(2).strip()
+        return end, inner
+    caption = _attributes(attributes).get("caption") or picture.group(2).strip()
     shown = f"\n\n<p>{picture.group(1)}</p>\n\n"
-    return shown + (f"<p><em>{caption}</em></p>\n\n" if caption else "")
+    return end, shown + (f"<p><em>{caption}</em></p>\n\n" if caption else "")
+
+
+def _embed(tags: _Tags, match: re.Match[str]) -> tuple[int, str] | None:
+    """`[embed]URL[/embed]`, blanks around the URL allowed: the URL is the first closing tag's
+    text when that has no blank, else the word ending where the blanks before a closing tag start."""
+    tag_end = tags.tag_end(match.end())
+    if tag_end is None:
+        return None
+    start = tags.past_blanks(tag_end)
+    word_end = tags.blank(start)
+    closer = tags.closer("embed", start + 1)
+    if start == word_end or closer is None:
+        return None
+    if closer >= word_end:
+        if tags.past_blanks(word_end) != closer:
+            return None
+        return closer + len("[/embed]"), _link_block(tags.text[start:word_end])
+    return closer + len("[/embed]"), _link_block(tags.text[start:closer])
 
 
 def _link_block(url: str) -> str:
@@ -308,9 +428,23 @@ def _link_block(url: str) -> str:
     return f'\n\n<p><a href="{url}">{url}</a></p>\n\n'
 
 
-def _media_link(match: re.Match[str]) -> str:
-    found = _URL.search(match.group(2))
-    return _link_block(found.group(0)) if found is not None else match.group(0)
+def _media_link(tags: _Tags, match: re.Match[str]) -> tuple[int, str] | None:
+    """`[youtube=URL]` and the like, with or without its closing tag; left as it is without a URL."""
+    tag_end = tags.tag_end(match.end())
+    if tag_end is None:
+        return None
+    closing = f"[/{match.group(1).lower()}]"
+    end = tag_end + len(closing) if tags.text[tag_end : tag_end + len(closing)].lower() == closing else tag_end
+    found = _URL.search(tags.text, match.end(), tag_end - 1)
+    return end, _link_block(found.group(0)) if found is not None else tags.text[match.start() : end]
+
+
+def _sub_closed(pattern: re.Pattern[str], last_end: re.Pattern[str], replacement: _Replacement, text: str) -> str:
+    """`pattern.sub` for an `opening.*?closing` pattern up to the last closing tag: past it
+    every opening tag would scan on to the end in vain, quadratic time on many unclosed ones."""
+    found = last_end.match(text)
+    end = found.end() if found is not None else 0
+    return pattern.sub(replacement, text[:end]) + text[end:]
 
 
 def _autop(html: str) -> str:
@@ -320,7 +454,7 @@ def _autop(html: str) -> str:
     the tags when it renders. `<pre>` blocks are left untouched.
     """
     blocks: list[str] = []
-    protected = _PRE_BLOCK.sub(_stash(blocks), html)
+    protected = _sub_closed(_PRE_BLOCK, _LAST_PRE_END, _stash(blocks), html)
     paragraphs = []
     for chunk in _BLANK_LINES.split(protected):
         chunk = chunk.strip()

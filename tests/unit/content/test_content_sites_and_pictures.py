@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from blogster_cli.content.layout import layout_path, site_generator, site_key, site_root
+from blogster_cli.content.layout import layout_path, site_generator, site_key, site_permalink, site_root
 from blogster_cli.content.linked_images import image_links, inside, rewrite_front_matter_value, rewrite_image_links
 from blogster_cli.content.post import import_post, not_a_post
 from blogster_cli.content.wordpress import parse_wxr, read_wxr
@@ -218,6 +218,19 @@ def test_every_item_of_a_wordpress_export_is_imported_skipped_with_a_reason_or_c
     assert [post.title for post in parse_wxr(data)] == ["Kept", "Private"]
 
 
+def test_an_item_nesting_too_deeply_is_skipped_and_the_rest_imported() -> None:
+    deep = "<div>" * 3000 + "Deep" + "</div>" * 3000
+    data = wxr(
+        ("Before", "<p>A</p>", "publish", "post"), ("Deep", deep, "publish", "post"), ("After", "B", "draft", "page")
+    )
+    shown = [(entry.title, getattr(entry, "reason", None)) for entry in read_wxr(data).entries]
+    assert shown == [
+        ("Before", None),
+        ("Deep", "a WordPress post whose HTML nests too deeply to convert"),
+        ("After", None),
+    ]
+
+
 @pytest.mark.parametrize(
     ("path", "site", "dialect", "skipped"),
     [
@@ -266,6 +279,22 @@ def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) 
     assert site_generator(parts, PurePosixPath("jk/index.md")) == "jekyll"
     assert site_generator(parts, PurePosixPath("jk/docs/a.md")) == "jekyll"
     assert site_generator(parts, PurePosixPath("other/a.md")) is None
+
+
+@pytest.mark.parametrize(
+    ("config", "text", "generator"),
+    [
+        ("_config.yml", "title: " + "[" * 3000, "jekyll"),
+        ("hugo.json", '{"permalinks": ' + "[" * 3000, "hugo"),
+        ("config.toml", 'baseURL = "x"\npermalinks = ' + "[" * 3000, "hugo"),
+    ],
+    ids=["yaml", "json", "toml"],
+)
+def test_a_config_nested_too_deeply_reads_as_unreadable(tmp_path, config, text, generator) -> None:
+    (tmp_path / config).write_text(text)
+    relative = PurePosixPath("_posts/2021-03-04-a.md" if generator == "jekyll" else "content/posts/a.md")
+    assert site_generator(tmp_path.parts, relative) == generator
+    assert site_permalink(tmp_path.parts, relative, relative) is None
 
 
 def test_a_sites_permalink_pattern_is_read_from_its_config(tmp_path):
