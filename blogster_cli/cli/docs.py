@@ -40,8 +40,9 @@ def import_docs(
     json: bool = JSON_OPTION,
 ) -> None:
     """Import a markdown tree as documentation (admins). Re-importing the folder (by any path to it)
-    updates its pages; a slug held by a page from elsewhere (another folder, `docs new`) refuses the
-    import (exit 5, nothing changed) unless --rename or --replace.
+    updates its pages and archives those whose files are gone (withdrawn); a slug held by a page
+    from elsewhere (another folder, `docs new`) refuses the import (exit 5, nothing changed)
+    unless --rename or --replace.
 
     Example: blogster docs import ./help --publish
     """
@@ -57,13 +58,14 @@ def import_docs(
         output.print_json(report)
     else:
         for line in report.notes + report.warnings:
-            output.message(f"note: {line}")
+            output.message(f"note: {_one_line(line)}")
         for path, reason in report.failed:
-            output.error(f"{path}: {reason}")
+            output.error(_one_line(f"{path}: {reason}"))
         counts = [f"{len(report.created)} created", f"{len(report.updated)} updated",
                   f"{len(report.unchanged)} unchanged", f"{len(report.failed)} failed"]  # fmt: skip
         counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
         counts += [f"{len(report.replaced)} taken over"] if report.replaced else []
+        counts += [f"{len(report.withdrawn)} withdrawn"] if report.withdrawn else []
         output.message(f"{', '.join(counts)}; {report.categories} categories.")
     if report.failed:
         raise typer.Exit(1)
@@ -335,6 +337,14 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
         console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
         snippet = escape(safe(" ".join(hit.snippet.split())))
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
+
+
+def _one_line(text: str) -> str:
+    """`text` (which names a file) on one line: a newline or CR in a file name would split the
+    line and pass for a message of its own, so they show as control pictures, like ESC does."""
+    from blogster_cli.terminal_text import safe
+
+    return safe(text).replace("\r", "\u240d").replace("\n", "\u240a")
 
 
 def _done(page: DocPage, json: bool, verb: str) -> None:

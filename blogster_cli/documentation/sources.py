@@ -7,11 +7,13 @@ and its file's path there. A file updates the page of the same folder and path; 
 imported before folders were recorded is taken over by the file of the same path, slug and
 text (an unchanged file: a changed one could be another folder's, so it is a clash);
 a page of the same folder whose file is gone is taken over by the file that now asks for its
-slug (the file moved). Any other page holding a slug the folder asks for (another folder's
-page, one written with `docs new`) is a clash: the import is refused, or with `replace` the
-file takes that page over, or with `rename` the new page gets a slug of its own
-(`<folder>/<slug>`, then `<folder>/<slug>-2`...), which later imports keep while the slug it
-asked for is still held. The one exception is a `sample` page (Blogster's bundled help as
+slug, or whose text, unchanged, is now that of a new file of its own (the file moved). A page
+of the same folder whose file is gone, and was not moved, is `gone` (the import withdraws it);
+a file this import could not read, or one in a folder it could not read, is not gone. Any
+other page holding a slug the folder asks for (another folder's page, one written with `docs
+new`) is a clash: the import is refused, or with `replace` the file takes that page over, or
+with `rename` the new page gets a slug of its own (`<folder>/<slug>`, then
+`<folder>/<slug>-2`...), which later imports keep while the slug it asked for is still held. The one exception is a `sample` page (Blogster's bundled help as
 `quickstart` published it, unedited): nobody's writing, so the file takes it over.
 """
 
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Hashable, Iterable
+from collections import Counter
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,11 +96,12 @@ class Clash:
 class ImportPlan:
     placements: list[Placement] = field(default_factory=list)
     clashes: list[Clash] = field(default_factory=list)  # refused; with replace: files whose own page exists
+    gone: list[StoredSource] = field(default_factory=list)  # this folder's pages whose files are gone
 
 
 def plan_import(
     pages: Iterable[PageSource], stored: Iterable[StoredSource], *, identity: FolderIdentity, on_clash: OnClash,
-    unreadable: Iterable[str] = (), sample: frozenset[Hashable] = frozenset(),
+    unreadable: Collection[str] = (), sample: frozenset[Hashable] = frozenset(),
 ) -> ImportPlan:  # fmt: skip
     """Match each file of the folder to a stored page, and give it its slug (see the module).
     `unreadable`: the folder's files that could not be read this time (still there, not moved);
@@ -108,6 +112,8 @@ def plan_import(
     by_slug = {s.slug: s for s in stored}
     own = {s.path: s for s in stored if s.tree == identity.tree and s.path is not None}
     legacy = {s.path: s for s in stored if s.tree is None and s.path is not None}
+    gone = [s for path, s in own.items() if not _still_there(path, tree_paths, unreadable)]
+    gone_ids = {s.id for s in gone}
     matches: dict[str, StoredSource | None] = {}
     for page in pages:
         match = own.get(page.path)
@@ -115,9 +121,10 @@ def plan_import(
         if match is None and old is not None and old.slug == page.slug and old.text == page_text(page):
             match = old  # imported before folders were recorded, and the file has not changed since
         holder = by_slug.get(page.slug)
-        if match is None and holder is not None and holder.tree == identity.tree and holder.path not in tree_paths:
+        if match is None and holder is not None and holder.id in gone_ids:
             match = holder  # the file moved within the folder and kept its slug
         matches[page.path] = match
+    _match_moved_by_text(pages, matches, gone)
     matched = {m.id for m in matches.values() if m is not None}
     held = {s.slug: s for s in stored if s.id not in matched}  # slugs of pages this import does not own
     in_use = {s.slug for s in stored} | {page.slug for page in pages}
@@ -138,7 +145,33 @@ def plan_import(
             plan.placements.append(Placement(page, slug, match, asked=page.slug))
         else:
             plan.clashes.append(Clash(page, holder))
+    plan.gone = [s for s in gone if s.id not in matched]
     return plan
+
+
+def _still_there(path: str, tree_paths: set[str], unreadable: Collection[str]) -> bool:
+    """Whether this run saw the file at `path`, or could not tell: it, or a folder above it
+    (`.`: the folder itself), could not be read."""
+    return path in tree_paths or any(folder == "." or path.startswith(f"{folder}/") for folder in unreadable)
+
+
+def _match_moved_by_text(
+    pages: list[PageSource], matches: dict[str, StoredSource | None], gone: list[StoredSource]
+) -> None:
+    """A new file whose text is exactly that of one page of this folder whose file is gone is that
+    file moved (its slug came from its path). Text that two gone pages or two new files share
+    says nothing, so it matches nothing."""
+    claimed = {m.id for m in matches.values() if m is not None}
+    by_text: dict[str, list[StoredSource]] = {}
+    for stored in gone:
+        if stored.id not in claimed and stored.text is not None:
+            by_text.setdefault(stored.text, []).append(stored)
+    new = [page for page in pages if matches[page.path] is None]
+    texts = Counter(page_text(page) for page in new)
+    for page in new:
+        candidates = by_text.get(text := page_text(page), [])
+        if len(candidates) == 1 and texts[text] == 1:
+            matches[page.path] = candidates[0]
 
 
 def page_text(page: PageSource) -> str:

@@ -92,6 +92,7 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     renamed: list[RenamedPage] = field(default_factory=list)  # stored under a slug of their own
     replaced: list[ReplacedPage] = field(default_factory=list)  # pages from elsewhere taken over (also updated)
+    withdrawn: list[str] = field(default_factory=list)  # this folder's pages whose files are gone, now archived
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ def import_tree(
 ) -> ImportReport:
     """Categories from folders, pages from files; re-importing the folder updates its pages by path.
 
+    A page of the folder whose file is gone (not moved, not merely unreadable this time) is
+    archived, not deleted: it may have been edited here, and archiving keeps it and its revisions.
     A page remembers the folder it came from, so another folder never updates it: a slug that
     a page from elsewhere (another folder, `docs new`) holds refuses the whole import (Conflict,
     nothing written) unless `on_clash` says to replace that page or rename the new one (see
@@ -272,6 +275,25 @@ def import_tree(
                 report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
             if placement.taken_over is not None:
                 report.replaced.append(ReplacedPage(placement.slug, page.path, placement.taken_over.origin()))
+            moved = placement.target
+            if moved is not None and moved.tree == identity.tree and moved.path not in (None, page.path):
+                new_slug = (
+                    f"; its page {moved.slug!r} is now {placement.slug!r}" if moved.slug != placement.slug else ""
+                )
+                report.notes.append(f"{page.path}: moved from {moved.path}{new_slug}")
+        for gone in plan.gone:
+            row = stored[gone.id]
+            if row.status == DocumentationStatus.ARCHIVED:
+                continue
+            try:
+                with session.begin_nested():
+                    row.status = DocumentationStatus.ARCHIVED
+                    repo.save_page(session, row)
+            except BlogsterError as exc:
+                report.failed.append((str(gone.path), str(exc)))
+                continue
+            report.withdrawn.append(row.slug)
+            report.notes.append(f"{gone.path}: the file is gone; its page {row.slug!r} is archived")
     for renamed in report.renamed:
         report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
                             f" stored as {renamed.slug!r}")  # fmt: skip
