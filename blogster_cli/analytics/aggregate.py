@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import chain
 from multiprocessing import get_context
 from urllib.parse import urlsplit
 
@@ -222,28 +223,32 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
     by_visitor: dict[int, list[PageView]] = defaultdict(list)
     for view in page_views:
         by_visitor[view[0]].append(view)
+    for views in by_visitor.values():
+        views.sort(key=_moment)
+    return visitor_ordered_post_days(chain.from_iterable(by_visitor.values()))
+
+
+def visitor_ordered_post_days(page_views: Iterable[PageView]) -> list[PostDay]:
+    """`post_days` of views that come visitor by visitor, each visitor's in time order (as the
+    ingest streams them from the database): only the figures per post and day are held, not the views."""
     accumulators: dict[tuple[str, int], _Accumulator] = {}
     gap = SESSION_GAP_SECONDS
-
-    for visitor, views in by_visitor.items():
-        if len(views) > 1:
-            views.sort(key=_moment)
-        last = len(views) - 1
-        landing = True
-        for position, view in enumerate(views):
-            moment = view[1]
-            step = views[position + 1][1] - moment if position < last else gap + 1
+    previous: PageView | None = None
+    landing = True
+    for view in chain(page_views, [None]):
+        if previous is not None:
+            step = view[1] - previous[1] if view is not None and view[0] == previous[0] else gap + 1
             continued = step <= gap
-            slug = view[2]
+            slug = previous[2]
             if slug is not None:
-                key = (slug, moment // 86400)
+                key = (slug, previous[1] // 86400)
                 figures = accumulators.get(key)
                 if figures is None:
                     figures = accumulators[key] = _Accumulator()
                 figures.views += 1
-                figures.visitors.add(visitor)
-                if view[3]:
-                    figures.referrers[view[3]] += 1
+                figures.visitors.add(previous[0])
+                if previous[3]:
+                    figures.referrers[previous[3]] += 1
                 if continued:
                     figures.timed_seconds += step
                     figures.timed_views += 1
@@ -251,6 +256,7 @@ def post_days(page_views: Iterable[PageView]) -> list[PostDay]:
                     figures.landings += 1
                     figures.bounces += not continued
             landing = not continued
+        previous = view
     return [
         PostDay(
             slug=slug,

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, groupby
 from typing import Any
 
 from blogster_cli.analytics.aggregate import PageView, split_visits, utc_day
@@ -74,42 +75,58 @@ def _shares(counter: Counter[str], total: int) -> dict[str, float]:
     return {key: round(count / total, 4) for key, count in counter.most_common()} if total else {}
 
 
+@dataclass
+class _Figures:
+    """One segment's running figures: its visits are added as each visitor's are read, not kept."""
+
+    visitors: int = 0
+    returning: int = 0
+    views: int = 0
+    visits: int = 0
+    bounces: int = 0
+    seconds: int = 0
+    hours: Counter[int] = field(default_factory=Counter)
+    devices: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    posts: Counter[str] = field(default_factory=Counter)
+
+    def add_visit(self, visit: Visit) -> None:
+        self.views += len(visit)
+        self.visits += 1
+        self.bounces += len(visit) == 1
+        self.seconds += visit[-1][1] - visit[0][1]
+        self.hours.update(view[1] // 3600 % 24 for view in visit)
+        self.devices[visit[0][4] or "unknown"] += 1
+        self.sources[source_of(visit[0][3])] += 1
+        self.posts.update(view[2] for view in visit if view[2] is not None)
+
+
 def _segment(
-    name: str, visits: Sequence[tuple[int, Visit]], days_by_visitor: Mapping[int, set[Any]],
-    slug_of: Callable[[str], str | None], tags_of: Mapping[str, Sequence[str]],
-) -> Segment:  # fmt: skip
-    visitors = {visitor for visitor, _ in visits}
-    views = sum(len(visit) for _, visit in visits)
-    bounces = sum(len(visit) == 1 for _, visit in visits)
-    seconds = sum(visit[-1][1] - visit[0][1] for _, visit in visits)
-    hours: Counter[int] = Counter(view[1] // 3600 % 24 for _, visit in visits for view in visit)
-    devices: Counter[str] = Counter(visit[0][4] or "unknown" for _, visit in visits)
-    sources: Counter[str] = Counter(source_of(visit[0][3]) for _, visit in visits)
-    posts: Counter[str] = Counter(view[2] for _, visit in visits for view in visit if view[2] is not None)
+    name: str, figures: _Figures, slug_of: Callable[[str], str | None], tags_of: Mapping[str, Sequence[str]]
+) -> Segment:
     tags: Counter[str] = Counter()
-    for post, count in posts.items():
+    for post, count in figures.posts.items():
         for tag in tags_of.get(post, ()):
             tags[tag] += count
-    count = len(visits)
-    returning = sum(len(days_by_visitor[visitor]) > 1 for visitor in visitors)
+    count, visitors, views = figures.visits, figures.visitors, figures.views
     return Segment(
         segment_name=name,
-        segment_size=len(visitors),
+        segment_size=visitors,
         engagement_metrics={
             "views": views,
             "visits": count,
             "pages_per_visit": round(views / count, 3) if count else None,
-            "bounce_rate": round(bounces / count, 4) if count else None,
-            "avg_visit_seconds": round(seconds / count, 1) if count else None,
+            "bounce_rate": round(figures.bounces / count, 4) if count else None,
+            "avg_visit_seconds": round(figures.seconds / count, 1) if count else None,
         },  # fmt: skip
         behavior_patterns={
-            "returning_share": round(returning / len(visitors), 4) if visitors else None,
-            "visits_per_visitor": round(count / len(visitors), 3) if visitors else None,
-            "busiest_hour_utc": hours.most_common(1)[0][0] if hours else None,
+            "returning_share": round(figures.returning / visitors, 4) if visitors else None,
+            "visits_per_visitor": round(count / visitors, 3) if visitors else None,
+            "busiest_hour_utc": figures.hours.most_common(1)[0][0] if figures.hours else None,
         },
-        demographic_data={"devices": _shares(devices, count), "sources": _shares(sources, count)},
+        demographic_data={"devices": _shares(figures.devices, count), "sources": _shares(figures.sources, count)},
         content_preferences={
-            "top_posts": {slug: views for post, views in posts.most_common(TOP) if (slug := slug_of(post))}
+            "top_posts": {slug: views for post, views in figures.posts.most_common(TOP) if (slug := slug_of(post))}
         },
         interests=[tag for tag, _ in tags.most_common(TOP)],
     )
@@ -125,23 +142,38 @@ def segments(
     by_visitor: dict[int, list[PageView]] = defaultdict(list)
     for view in page_views:
         by_visitor[view[0]].append(view)
-    members: dict[str, list[tuple[int, Visit]]] = {name: [] for name in SEGMENTS}
-    days_by_visitor: dict[int, set[Any]] = {}
-    for visitor, views in by_visitor.items():
+    for views in by_visitor.values():
         views.sort(key=lambda view: view[1])
+    return visitor_ordered_segments(chain.from_iterable(by_visitor.values()), slug_of=slug_of, tags_of=tags_of)
+
+
+def visitor_ordered_segments(
+    page_views: Iterable[PageView],
+    *,
+    slug_of: Callable[[str], str | None] = lambda post: post,
+    tags_of: Mapping[str, Sequence[str]] | None = None,
+) -> list[Segment]:
+    """`segments` of views that come visitor by visitor, each visitor's in time order (as the database
+    streams them): one visitor's views are held at a time, and each segment's running figures."""
+    figures = {name: _Figures() for name in SEGMENTS}
+    for _, one_visitor in groupby(page_views, key=lambda view: view[0]):
+        views = list(one_visitor)
         visits = list(split_visits(views))
-        days_by_visitor[visitor] = {utc_day(view[1]) for view in views}
-        behaviour = ["returning readers" if len(days_by_visitor[visitor]) > 1 else "new readers"]
-        if sum(map(len, visits)) / len(visits) >= 2:
+        returning = len({utc_day(view[1]) for view in views}) > 1
+        behaviour = ["returning readers" if returning else "new readers"]
+        if len(views) / len(visits) >= 2:
             behaviour.append("engaged readers")
-        if all(len(visit) == 1 for visit in visits):
+        if len(views) == len(visits):
             behaviour.append("bouncers")
+        joined: set[str] = set()
         for visit in visits:
-            entry = (visitor, visit)
-            members["all readers"].append(entry)
-            members[f"{source_of(visit[0][3])} visitors"].append(entry)
+            names = ["all readers", f"{source_of(visit[0][3])} visitors", *behaviour]
             if visit[0][4] in DEVICES:
-                members[f"{visit[0][4]} readers"].append(entry)
-            for name in behaviour:
-                members[name].append(entry)
-    return [_segment(name, members[name], days_by_visitor, slug_of, tags_of or {}) for name in SEGMENTS]
+                names.append(f"{visit[0][4]} readers")
+            for name in names:
+                figures[name].add_visit(visit)
+            joined.update(names)
+        for name in joined:
+            figures[name].visitors += 1
+            figures[name].returning += returning
+    return [_segment(name, figures[name], slug_of, tags_of or {}) for name in SEGMENTS]

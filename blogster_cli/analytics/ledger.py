@@ -56,22 +56,50 @@ class Known(StrEnum):
     DIFFERS = "differs"  # same first line, other bytes later: refused rather than counted twice
 
 
-def open_log(stream: BinaryIO) -> BinaryIO:
+class Gunzipped:
+    """The text of a gzip stream. One cut short (a partial copy or download: zcat's "unexpected end of
+    file") ends where its data does, with `ended_early` set, so what was read can still be counted."""
+
+    def __init__(self, stream: BinaryIO):
+        self._gzip = gzip.GzipFile(fileobj=stream, mode="rb")
+        self.ended_early = False
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes; in pieces, since a read that hits the cut drops what it had gathered."""
+        chunks, have = [], 0
+        try:
+            while have < size and not self.ended_early:
+                piece = self._gzip.read1(size - have)
+                if not piece:
+                    break
+                chunks.append(piece)
+                have += len(piece)
+        except EOFError:
+            self.ended_early = True
+        return b"".join(chunks)
+
+
+def open_log(stream: BinaryIO) -> BinaryIO | Gunzipped:
     """The log's text as bytes, gunzipped when the stream is gzip (whatever the file is called)."""
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)  # type: ignore[type-var]
     if stream.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+        return Gunzipped(stream)
     return stream
 
 
 class LogReader:
     """Reads a binary stream by byte offset, with bytes that can be pushed back."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO | Gunzipped):
         self._stream = stream
         self._pending = b""
         self.offset = 0
+
+    @property
+    def ended_early(self) -> bool:
+        """Whether the log is a gzip stream cut short (its last, unfinished line is never taken)."""
+        return isinstance(self._stream, Gunzipped) and self._stream.ended_early
 
     def read(self, size: int) -> bytes:
         """Up to `size` bytes; fewer only at the end of the log."""
@@ -146,7 +174,7 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
             data = data[:cut]
             if _at_end(reader, len(tail)):
                 last = True
-                if is_whole_line(tail):
+                if not reader.ended_early and is_whole_line(tail):
                     data += reader.read(len(tail))
         if data:
             yield Batch(start, start + len(data), data, hashlib.sha256(data).hexdigest())

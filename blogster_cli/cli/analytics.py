@@ -73,6 +73,12 @@ def ingest(
             map_pattern=map_pattern, base_domain=app_context().settings.site_base_domain, batch_bytes=batch_bytes,
             on_progress=bar.advance,
         )  # fmt: skip
+    for file in summary.files:
+        if file.ended_early:
+            output.message(
+                f"warning: {file.name} ended early (a cut-off .gz): its {file.new_lines} new complete line(s)"
+                " were counted; ingest the complete file to count the rest"
+            )
     if json:
         output.print_json(summary)
         return

@@ -93,21 +93,31 @@ def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | N
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-def page_views_between(conn: psycopg.Connection, *, since: datetime, until: datetime) -> list[PageView]:
-    """My stored page views in [since, until), shaped for analytics.aggregate.post_days.
+def page_views_between(
+    conn: psycopg.Connection, *, since: datetime, until: datetime
+) -> tuple[list[PageView], set[int]]:
+    """My stored page views in [since, until), shaped for analytics.aggregate.post_days, and the
+    days (epoch days) of those in batches not summarised yet (new).
 
+    Split in Python, held as a list: the ingest's recompute, over the days of the new views and
+    one either side, where a cron run's log spans a day or two. A report over a long period
+    streams them sorted instead (`views_by_visitor`), which the database's split makes slower.
     Those of the batches whose views overlap the window (0046), then those stored one a row before.
     """
     first, last = int(since.timestamp()), int(until.timestamp())
     views: list[PageView] = []
+    new_days: set[int] = set()
     with conn.cursor() as cursor:
         cursor.execute(
-            "select views from public.analytics_ingest_ranges where author_id = (select auth.uid())"
+            "select views, not summarised from public.analytics_ingest_ranges where author_id = (select auth.uid())"
             " and views is not null and first_view < %s and last_view >= %s order by created_at, file_key, start_offset",
             (until, since),
         )
-        for (text,) in cursor:
+        for text, new in cursor:
+            start = len(views)
             views.extend(_unpacked(text, first, last))
+            if new:
+                new_days.update(view[1] // 86400 for view in views[start:])
         cursor.execute(
             "select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device"
             " from public.analytics_page_views"
@@ -115,7 +125,7 @@ def page_views_between(conn: psycopg.Connection, *, since: datetime, until: date
             (since, until),
         )
         views.extend(cursor.fetchall())
-    return views
+    return views, new_days
 
 
 def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
@@ -134,24 +144,70 @@ def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
             yield key, seconds, blog_id or None, referrer, device or None
 
 
+# A stored view line (analytics.aggregate.pack_views) is split once (offset 0 keeps the split from being
+# inlined into each use); a line whose visitor or second is not a bigint is skipped, as is any other.
+_INTEGER = "'^-?[0-9]{1,19}$'"
+_BIGINT = "between -9223372036854775808 and 9223372036854775807"
+_VIEWS_BY_VISITOR = f"""
+select visitor, moment, post, referrer, device, new from (
+  select g.number[1]::bigint as visitor, g.number[2]::bigint as moment, nullif(f.part[1], '') as post, f.part[4] as referrer,
+         nullif(f.part[5], '') as device, not r.summarised as new, 0 as source, r.created_at, r.file_key,
+         r.start_offset, l.n
+    from public.analytics_ingest_ranges r,
+         string_to_table(r.views, E'\\n') with ordinality l(line, n),
+         lateral (select string_to_array(l.line, E'\\t') as part offset 0) f,
+         lateral (select case when cardinality(f.part) = 5 and f.part[2] ~ {_INTEGER} and f.part[3] ~ {_INTEGER}
+                  then array[f.part[2]::numeric, f.part[3]::numeric] end as number offset 0) g
+   where r.author_id = (select auth.uid()) and r.views is not null
+     and r.first_view < %(until)s and r.last_view >= %(since)s and g.number[1] {_BIGINT} and g.number[2] {_BIGINT}
+  union all
+  select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device, false, 1,
+         null, null, null, null
+    from public.analytics_page_views
+   where author_id = (select auth.uid()) and viewed_at >= %(since)s and viewed_at < %(until)s
+) v
+where moment >= %(first)s and moment < %(last)s
+order by visitor, moment, source, created_at, file_key, start_offset, n
+"""
+
+
+def views_by_visitor(conn: psycopg.Connection, *, since: datetime, until: datetime) -> Iterator[tuple[PageView, bool]]:
+    """My stored page views in [since, until), visitor by visitor and each visitor's in time order, with
+    whether a batch not summarised yet holds it (it is new).
+
+    Sorted and streamed by the database (a server-side cursor), so memory does not grow with the views:
+    analytics.aggregate folds them one at a time. Views of one second keep the order they were counted in.
+    Those of the batches whose views overlap the window (0046), then those stored one a row before.
+    """
+    window = {"since": since, "until": until, "first": int(since.timestamp()), "last": int(until.timestamp())}
+    with conn.cursor(name="views_by_visitor") as cursor:
+        cursor.itersize = 10_000
+        cursor.execute(_VIEWS_BY_VISITOR, window)
+        for visitor, moment, post, referrer, device, new in cursor:
+            yield (visitor, moment, post, referrer, device), new
+
+
 def mark_summarised(conn: psycopg.Connection) -> None:
     conn.execute(
         "update public.analytics_ingest_ranges set summarised = true where author_id = (select auth.uid()) and not summarised"
     )
 
 
-def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) -> None:
-    """Upsert per post per day figures; PostDay.slug holds the post's id here (one JSON parameter)."""
+def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) -> int:
+    """Upsert per post per day figures; PostDay.slug holds the post's id here (one JSON parameter).
+
+    Returns how many rows were inserted or changed: a recomputed day with the same figures is not written.
+    """
     import json
 
     if not post_days:
-        return
+        return 0
     rows = [
         {"blog_id": d.slug, "date": d.day.isoformat(), "views": d.views, "unique_visitors": d.unique_visitors,
          "avg_time_on_page": d.avg_time_on_page, "bounce_rate": d.bounce_rate, "referrers": d.referrers}
         for d in post_days
     ]  # fmt: skip
-    conn.execute(
+    return conn.execute(
         "insert into public.blog_analytics"
         " (blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers)"
         " select blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers"
@@ -159,9 +215,12 @@ def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) ->
         " avg_time_on_page float8, bounce_rate float8, referrers jsonb)"
         " on conflict (blog_id, date) do update set views = excluded.views,"
         " unique_visitors = excluded.unique_visitors, avg_time_on_page = excluded.avg_time_on_page,"
-        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers",
+        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers"
+        " where (blog_analytics.views, blog_analytics.unique_visitors, blog_analytics.avg_time_on_page,"
+        " blog_analytics.bounce_rate, blog_analytics.referrers) is distinct from (excluded.views,"
+        " excluded.unique_visitors, excluded.avg_time_on_page, excluded.bounce_rate, excluded.referrers)",
         (json.dumps(rows),),
-    )
+    ).rowcount
 
 
 def save_site_days(conn: psycopg.Connection, *, visitors: Mapping[date, int]) -> None:

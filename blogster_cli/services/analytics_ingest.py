@@ -57,6 +57,8 @@ class IngestedFile:
     known: str
     new_bytes: int = 0
     new_lines: int = 0
+    ended_early: bool = False
+    """A .gz cut short: its complete lines were counted, the complete file later adds the rest."""
 
 
 @dataclass
@@ -225,6 +227,7 @@ def _ingest_one(
         raise InvalidInput(f"cannot read {name}: {exc}") from None
     if ingested.known == Known.RESUMED and not ingested.new_bytes:
         ingested.known = Known.COUNTED
+    ingested.ended_early = reader.ended_early
     return ingested
 
 
@@ -269,12 +272,14 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
 
 
 def _recompute_post_days(acting: ActingUser) -> int:
-    """blog_analytics and the site's daily visitors for every day touched by batches not summarised yet
-    (this run's or a killed run's).
+    """blog_analytics and the site's daily visitors for the days of the views of batches not summarised
+    yet (this run's or a killed run's), and the day either side; returns the post-days whose figures changed.
 
-    Visits are rebuilt from the stored views a day either side, so a visit crossing midnight or
-    a batch border counts the same as if the log had been read at once; the day after the last
-    new view is rewritten too, since its first views may now continue a visit.
+    Visits are rebuilt from the stored views a day either side, so a visit crossing midnight or a batch
+    border counts the same as if the log had been read at once. A new view changes the figures of its
+    visit's previous view (time on page, bounce) and next one (landing), which may be the day before or
+    after; other days are left as they are. The views are held in memory (`page_views_between`):
+    a cron run's log spans a day or two; a backfill of a month's log holds that month's.
     """
     with unit_of_work(acting) as conn:
         span = analytics_rows.unsummarised_span(conn)
@@ -282,17 +287,22 @@ def _recompute_post_days(acting: ActingUser) -> int:
             analytics_rows.mark_summarised(conn)
             return 0
         first_day, last_day = utc_day(int(span[0].timestamp())), utc_day(int(span[1].timestamp())) + timedelta(days=1)
-        views = analytics_rows.page_views_between(conn, since=_midnight(first_day, -1), until=_midnight(last_day, 2))
         # A stored post id is no foreign key (0046): one that is not (or no longer) my post's counts for none.
         own_posts = analytics_rows.own_post_ids(conn)
-        changed = [day for day in post_days(views) if first_day <= day.day <= last_day and day.slug in own_posts]
-        analytics_rows.save_post_days(conn, post_days=changed)
+        views, new_days = analytics_rows.page_views_between(
+            conn, since=_midnight(first_day, -1), until=_midnight(last_day, 2)
+        )
+        days = {utc_day((day + shift) * 86400) for day in new_days for shift in (-1, 0, 1)}
+        changed = analytics_rows.save_post_days(
+            conn, post_days=[day for day in post_days(views) if day.day in days and day.slug in own_posts]
+        )
         # The site's visitors of those days, each once whatever the posts they read (0109): from every
         # stored view, so a visitor of an earlier run, file or batch is not counted again.
-        visitors = {day: count for day, count in site_days(views, own_posts).items() if first_day <= day <= last_day}
-        analytics_rows.save_site_days(conn, visitors=visitors)
+        analytics_rows.save_site_days(
+            conn, visitors={day: count for day, count in site_days(views, own_posts).items() if day in days}
+        )
         analytics_rows.mark_summarised(conn)
-    return len(changed)
+    return changed
 
 
 def _midnight(day: date, shift_days: int) -> datetime:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.analytics.audience import Segment, segments
+from blogster_cli.analytics.audience import Segment, visitor_ordered_segments
 from blogster_cli.errors import InvalidInput
 
 DAYS = 90
@@ -22,10 +22,12 @@ def refresh_segments(acting: ActingUser, *, days: int = DAYS) -> list[Segment]:
     if not 1 <= days <= 3660:
         raise InvalidInput("--days must be between 1 and 3660")
     until = datetime.now(UTC)
-    with unit_of_work(acting) as conn:
-        views = analytics_rows.page_views_between(conn, since=until - timedelta(days=days), until=until)
     with orm_unit_of_work(acting) as session:
         slugs, tags = audience_rows.own_posts(session)
-        found = segments(views, slug_of=slugs.get, tags_of=tags)
+    with unit_of_work(acting) as conn:
+        # Streamed visitor by visitor from the database: memory holds one visitor's views, not the period's.
+        views = analytics_rows.views_by_visitor(conn, since=until - timedelta(days=days), until=until)
+        found = visitor_ordered_segments((view for view, _new in views), slug_of=slugs.get, tags_of=tags)
+    with orm_unit_of_work(acting) as session:
         audience_rows.save_segments(session, rows=[asdict(segment) for segment in found])
     return found
