@@ -23,7 +23,12 @@ def strip_markup(text: str) -> str:
 
 
 def sanitise_message(text: str, *, max_length: int = MAX_MESSAGE_LENGTH) -> str:
-    """The message as stored: InvalidInput if nothing is left or it is too long."""
+    """The message as stored: InvalidInput if nothing is left, it is too long, or it holds bytes that were
+    not UTF-8 (lone surrogates: nh3 and the database refuse them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("the message is not valid UTF-8 text") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", strip_markup(text))
     text = _BLANK_LINES.sub("\n\n", text).strip()

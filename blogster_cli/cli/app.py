@@ -17,6 +17,7 @@ import typer
 
 from blogster_cli import __version__
 from blogster_cli.cli.commands import LazyGroup
+from blogster_cli.cli.entry import undecodable
 from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTIONS, use_global_options
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ app = typer.Typer(
 _COMMANDS_WITH_OWN_Q = frozenset({("ai", "logs")})
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while refuse_undecodable only parses
         typer.echo(f"blogster {__version__}")
         raise typer.Exit()
 
@@ -88,14 +89,47 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return hoisted + rest
 
 
+def refuse_undecodable(args: list[str]) -> None:
+    """A usage error naming the first parameter whose value is not UTF-8 (bytes Python keeps as lone
+    surrogates, which the database, nh3 and stdout then refuse mid-command). Paths are exempt: a file's
+    name may be any bytes. Only a command line holding such a value is parsed this second time."""
+    if not any(undecodable(arg) for arg in args):
+        return
+    from typer._click.exceptions import UsageError
+    from typer._click.types import File
+    from typer.core import TyperGroup
+    from typer.models import TyperPath
+
+    from blogster_cli.cli.params import shown_name
+
+    ctx = typer.main.get_command(app).make_context("blogster", list(args), resilient_parsing=True)
+    while True:  # down the groups to the command, as click will, running no callback but the options'
+        for param in ctx.command.get_params(ctx):
+            value = ctx.params.get(param.name or "")
+            values = value if isinstance(value, list | tuple) else [value]
+            if not isinstance(param.type, TyperPath | File) and any(
+                isinstance(v, str) and undecodable(v) for v in values
+            ):
+                raise UsageError(f"{shown_name(param)} is not valid UTF-8 text", ctx)
+        rest = [*ctx._protected_args, *ctx.args]
+        if not isinstance(ctx.command, TyperGroup) or not rest:
+            return
+        name, command, rest = ctx.command.resolve_command(ctx, rest)
+        if command is None:  # an unknown command: typer says so
+            return
+        ctx = command.make_context(name, rest, parent=ctx, resilient_parsing=True)
+
+
 def main() -> None:
     """Runs the command line through typer and turns every failure into one line and an exit code
     (the `blogster` script's entry, cli/entry.py, comes here for every command but a plain `tui`)."""
     from blogster_cli.cli import exit_codes
 
     OPTIONS.debug = "--debug" in sys.argv[1:]
+    args = hoist_global_options(sys.argv[1:])
     try:
-        returned = app(args=hoist_global_options(sys.argv[1:]), prog_name="blogster", standalone_mode=False)
+        refuse_undecodable(args)
+        returned = app(args=args, prog_name="blogster", standalone_mode=False)
     except BaseException as exc:  # SystemExit included: report() lets it through
         report(exc)
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)

@@ -10,6 +10,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
+from blogster_cli.cli.entry import undecodable
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -23,6 +24,16 @@ QUIT_WORDS = {"/quit", "/exit", "/q"}
 
 def _print_reply(reply: ChatReply) -> None:
     output.print_lines(reply.answer.splitlines() or [""])
+
+
+def _line(prompt: str) -> str:
+    """A line typed at `prompt`; one that is not UTF-8 (lone surrogates, which the database refuses)
+    is refused with one line and asked again, so the session goes on."""
+    while True:
+        line = input(prompt).strip()
+        if not undecodable(line):
+            return line
+        output.error("that line is not valid UTF-8 text; type it again")
 
 
 @app.callback()
@@ -41,7 +52,7 @@ def chat(ctx: typer.Context) -> None:
     output.message("Ask about Blogster. /end to finish and rate, /new to start over, /quit to leave.")
     while True:
         try:
-            line = input("you> ").strip()
+            line = _line("you> ")
         except (EOFError, KeyboardInterrupt):
             sys.stdout.write("\n")
             return
@@ -53,8 +64,8 @@ def chat(ctx: typer.Context) -> None:
             new = True
             continue
         if line == "/end":
-            score = input("How helpful was this, 1-5 (Enter to skip)? ").strip()
-            feedback = input("Anything to tell us (Enter to skip)? ").strip() or None
+            score = _line("How helpful was this, 1-5 (Enter to skip)? ")
+            feedback = _line("Anything to tell us (Enter to skip)? ") or None
             try:
                 chat_service.end(acting, satisfaction=int(score) if score.isdigit() else None, feedback=feedback)
                 output.message("Thanks! The conversation is closed.")

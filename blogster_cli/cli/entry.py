@@ -45,6 +45,15 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
     return options if command == ["tui"] else None
 
 
+def undecodable(text: str) -> bool:
+    """Whether `text` came from bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def use_global_options(options: dict[str, str | bool]) -> None:
     """The global options of a `tui_command_line`, set as typer's callback sets them."""
     database_url = options.get("--database-url")
@@ -58,7 +67,8 @@ def use_global_options(options: dict[str, str | bool]) -> None:
 
 
 def main() -> None:
-    options = tui_command_line(sys.argv[1:])
+    argv = sys.argv[1:]  # an argument that is not UTF-8 is typer's to name (app.refuse_undecodable)
+    options = None if any(undecodable(token) for token in argv) else tui_command_line(argv)
     if options is None:
         from blogster_cli.cli.app import main as parsed
 

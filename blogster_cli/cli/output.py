@@ -95,10 +95,13 @@ def _text(value: Any) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    """A time in the configured timezone, labelled: "2026-11-30 09:00 CET"."""
+    """A time in the configured timezone, labelled: "2026-11-30 09:00 CET"; in its own (as read: UTC)
+    when that zone's date would pass year 1 or 9999 (a row stored before --at had bounds, or by another client)."""
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
+    from blogster_cli.planning.times import in_zone
+
+    return in_zone(moment, TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def print_record(record: Mapping[str, Any] | Any) -> None:

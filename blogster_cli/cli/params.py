@@ -54,11 +54,13 @@ def refuse_empty_path(value: Any, param: Any, ctx: Any) -> None:
     if isinstance(value, str) and not value.strip():
         from typer._click.exceptions import UsageError
 
-        if param is None:
-            name = "a path"
-        else:  # an option as typed (--out), an argument as its help shows it (DIRECTORY)
-            name = param.opts[0] if param.param_type_name == "option" else param.human_readable_name.upper()
+        name = "a path" if param is None else shown_name(param)
         raise UsageError(f"{name} is empty: name a file or folder", ctx)
+
+
+def shown_name(param: Any) -> str:
+    """A parameter as a usage error names it: an option as typed (--out), an argument as its help shows it (DIRECTORY)."""
+    return str(param.opts[0] if param.param_type_name == "option" else param.human_readable_name.upper())
 
 
 # The `click_type` of each kind of path parameter (shared: a type holds no state).

@@ -10,6 +10,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.planning.times import in_zone
 
 if TYPE_CHECKING:
     from blogster_cli.services.publishing import Outcome
@@ -35,7 +36,7 @@ def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None
         if outcome.error:
             output.error(outcome.error)
         elif not json:
-            local = outcome.published_at.astimezone(timezone) if outcome.published_at else None
+            local = in_zone(outcome.published_at, timezone) if outcome.published_at else None
             when = f" for {local:%Y-%m-%d %H:%M %Z}" if outcome.status == "scheduled" else ""
             warned = f" (warning: {'; '.join(outcome.warnings)})" if outcome.warnings else ""
             noted = f" Note: {outcome.note}." if outcome.note else ""
@@ -88,7 +89,7 @@ def schedule_list(json: bool = JSON_OPTION) -> None:
         {
             "slug": r.slug,
             "title": r.title,
-            "publishes_at": r.published_at.astimezone(zone) if r.published_at is not None else None,
+            "publishes_at": in_zone(r.published_at, zone) if r.published_at is not None else None,
         }
         for r in scheduled
     ]

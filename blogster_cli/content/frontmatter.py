@@ -175,7 +175,10 @@ def _load_yaml(text: str) -> Metadata:
         values, timestamp_values = simple
         return Metadata(values=values, timestamp_texts=tuple(timestamp_values))
     for _ in range(_MAX_TAB_REPAIRS + 1):
-        loader = _TimestampKeepingLoader(text)
+        try:
+            loader = _TimestampKeepingLoader(text)
+        except yaml.reader.ReaderError as error:  # a control character (ESC...): malformed like any other YAML
+            raise FrontMatterError(_reader_reason(text, error)) from None
         try:
             node = loader.get_single_node()
             _refuse_alias_bombs(node)
@@ -252,6 +255,13 @@ def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
     where = f", line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
     problem = error.problem or error.context or "invalid YAML"
     return f"YAML front matter{where}: {_one_line(problem)}"
+
+
+def _reader_reason(text: str, error: yaml.reader.ReaderError) -> str:
+    """Where and which character, as _yaml_reason says it (the reader gives only an offset)."""
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    return f"YAML front matter, line {line} column {column}: character #x{error.character:04x} is not allowed"
 
 
 def _one_line(message: str) -> str:

@@ -7,7 +7,8 @@ happens an hour later by the clock, as calendar programs do (PEP 495, fold=0).
 
 An --at time (`publish`, `newsletter send`, `social schedule`: `parse_at`) is an instant
 instead: a wall time the clocks skip is refused, and one they pass twice is taken as the
-first with a note naming both (an explicit UTC offset picks either).
+first with a note naming both (an explicit UTC offset picks either). It must fall in WINDOW
+(1970-01-01 to 9999-12-30 UTC): a time stored there can be shown in every timezone.
 
 Python holds dates from year 1 to 9999 only. Input whose instant falls outside (9999-12-31
 23:59 in New York is in year 10000 in UTC) is refused with OutOfRange; rows stored before
@@ -93,6 +94,11 @@ def parse_month(text: str) -> date:
 
 
 AT_FORMAT = "%Y-%m-%d %H:%M"
+# The instants a post, social post or newsletter may be published or scheduled at (--at, run-due's --now):
+# from the Unix epoch to a day before Python's last date, so every timezone (offsets stay within a day) shows it.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, tzinfo=UTC)
+WINDOW = f"{EARLIEST:%Y-%m-%d %H:%M} to {LATEST:%Y-%m-%d %H:%M} UTC"
 _AT_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
@@ -125,19 +131,37 @@ def parse_at(text: str, *, timezone: tzinfo) -> At:
             f"--at {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
         ) from None
     moment = naive.replace(tzinfo=fixed or timezone)
-    try:
-        in_utc = moment.astimezone(UTC)  # stored in UTC: '9999-12-31 23:59' in Honolulu is in year 10000 there
-        if fixed is not None:
-            return At(in_utc.astimezone(timezone))
-        back = in_utc.astimezone(timezone).replace(tzinfo=None)
-    except OverflowError:
-        raise InvalidInput(f"--at {text!r} is out of range in UTC") from None
+    in_utc = within_window(moment, f"--at {text!r}")  # stored in UTC, shown in any zone
+    if fixed is not None:
+        return At(in_utc.astimezone(timezone))
+    back = in_utc.astimezone(timezone).replace(tzinfo=None)
     if back != naive:
         raise InvalidInput(
             f"--at {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
             " choose a time before or after the gap"
         )
     return At(moment, _fold_note(moment))
+
+
+def within_window(moment: datetime, what: str) -> datetime:
+    """`moment` in UTC, or InvalidInput naming `what` outside EARLIEST..LATEST: a time to publish or
+    schedule at is stored and later shown in every zone, where a year-1 or year-9999 one may not exist."""
+    try:
+        in_utc = moment.astimezone(UTC)  # '9999-12-31 23:59' in Honolulu is in year 10000 in UTC
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not EARLIEST <= in_utc <= LATEST:
+        raise InvalidInput(f"{what} is out of range in UTC: give a time from {WINDOW}")
+    return in_utc
+
+
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` in `zone`, or as it is (as read: UTC) when that zone's date would pass year 1 or
+    9999: a row stored before --at had bounds (WINDOW), or by another client, is still shown."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def _offset(text: str) -> tzinfo:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from blogster_cli.content.mapping import folded_path as _folded
 from blogster_cli.distribution.newsletter import OPEN_PATH
+from blogster_cli.planning.times import in_zone
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
@@ -261,7 +262,7 @@ class SitePlan:
         return lambda: self.theme.render(template, **context).encode("utf-8")
 
     def _date(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d")
+        return in_zone(moment, self.zone).strftime("%Y-%m-%d")
 
     def _item(self, post_id: str) -> dict[str, Any]:
         record = self.records[post_id]
@@ -414,7 +415,7 @@ class SitePlan:
         def render() -> bytes:
             years: dict[int, list[dict[str, Any]]] = {}
             for post_id in self.order:
-                year = datetime.fromisoformat(records[post_id]["pub"]).astimezone(self.zone).year
+                year = in_zone(datetime.fromisoformat(records[post_id]["pub"]), self.zone).year
                 years.setdefault(year, []).append(self._item(post_id))
             context = self._context("/archive/", heading="Archive")
             return self.theme.render("archive.html", **context, years=list(years.items())).encode("utf-8")

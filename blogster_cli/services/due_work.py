@@ -93,7 +93,12 @@ def run_due(
     acting: ActingUser, *, now: datetime | None = None, dry_run: bool = False, site: SiteTarget | None = None,
     distribution: Distribution | None = None,
 ) -> DueReport:  # fmt: skip
-    """Does (or with `dry_run` lists) everything due at `now`; failures are reported, not raised."""
+    """Does (or with `dry_run` lists) everything due at `now`; failures are reported, not raised
+    (a `now` outside the times anything can be scheduled at is bad input: InvalidInput)."""
+    from blogster_cli.planning import times
+
+    if now is not None:
+        times.within_window(now, f"--now {now.isoformat()}")
     now = now or datetime.now(UTC)
     report = DueReport(now=now, dry_run=dry_run)
     if dry_run:
@@ -200,8 +205,8 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
 
     try:
         built = site_build.build(acting, out=site.out, base_domain=site.base_domain, timezone=site.timezone)
-    except (BlogsterError, OSError) as exc:
-        report.errors.append(f"site: {exc}")
+    except (BlogsterError, OSError, OverflowError) as exc:  # Overflow: a stored date the zone cannot show
+        report.errors.append(f"site: {exc}")  # reported; the social posts and newsletters still go out
         return
     report.site_rebuilt = True
     report.site_files_written = built.written

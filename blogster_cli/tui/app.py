@@ -349,9 +349,11 @@ class BlogsterApp(App[None]):
 
     def local_time(self, moment: datetime | None) -> str:
         """A stored time as the writer reads it: their timezone, to the minute."""
+        from blogster_cli.planning.times import in_zone
+
         if moment is None:
             return ""
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return in_zone(moment, self.zone).strftime("%Y-%m-%d %H:%M")
 
     def action_help(self) -> None:
         from blogster_cli.tui.help import HelpScreen, help_markdown
