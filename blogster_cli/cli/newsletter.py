@@ -102,7 +102,11 @@ def send(
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Mail a newsletter over SMTP to everyone not yet mailed and not unsubscribed; run it again to resume.
+    """Mail a newsletter over SMTP to everyone not yet mailed and not unsubscribed; run the same command to resume.
+
+    A send's audience (--to, or your whole list) is fixed when it starts: a re-run resumes it (without
+    --to, a --to send's list), another --to is refused, and a newsletter once sent mails nobody more.
+    Exit 1 when the server is unreachable or refused every address.
 
     SMTP: the smtp_url setting or BLOGSTER_SMTP_URL (smtp://user@host:587 needs STARTTLS unless
     the host is this machine; smtps:// for TLS); the password: `newsletter smtp-password`.
@@ -122,6 +126,8 @@ def send(
         )
         if when.note:
             output.message(f"note: {when.note}")
+        for problem in report.left_out:
+            output.error(problem)
         return
     smtp = newsletters.smtp_settings(ctx)
     with output.progress("Sending", None) as bar:
@@ -133,11 +139,19 @@ def send(
 
 
 def _report(reports: list[SendReport], json: bool) -> None:
+    """One line per refusal, deferral and CSV line left out, then the summary; exit 1 when a send
+    failed (the server unreachable, or every address refused so nobody was reached)."""
     if json:
         output.print_json(reports)
     for report in reports:
+        for problem in report.left_out:
+            output.error(problem)
         for refusal in report.refused:
             output.error(f"refused {refusal}")
+        for deferral in report.deferred:
+            output.error(f"deferred {deferral}")
+        if report.note:
+            output.message(f"note: {report.note}")
         if report.error:
             output.error(report.error)
         elif json:
@@ -145,9 +159,15 @@ def _report(reports: list[SendReport], json: bool) -> None:
         elif report.busy:
             output.message(f"newsletter {report.id}: another run is sending it right now; nothing sent")
         else:
+            deferred = (
+                f" ({len(report.deferred)} deferred for now: run the same command later to retry them)"
+                if report.deferred
+                else ""
+            )
+            left_out = f", {len(report.left_out)} left out" if report.left_out else ""
             output.message(
                 f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused, {report.already_done} already"
-                f" mailed, {report.unsubscribed} unsubscribed; {report.recipient_count} reached in all"
+                f" mailed, {report.unsubscribed} unsubscribed{left_out}; {report.recipient_count} reached in all{deferred}"
             )
     if any(r.error for r in reports):
         raise typer.Exit(1)

@@ -1,8 +1,11 @@
 """Sending one email through the SMTP server named by BLOGSTER_SMTP_URL.
 
-smtp://[user:password@]host[:port] (STARTTLS when the server offers it) or smtps://...
+smtp://[user:password@]host[:port] must upgrade with STARTTLS unless the server is on this
+machine, or smtps://... (the one-shot `send` and the newsletter's `SmtpConnection` alike).
 The Message-ID comes from the caller, so a message repeated after a crash carries the
-same identity and the receiving side can drop the copy.
+same identity and the receiving side can drop the copy. A 4xx refusal of an address
+(greylisting) is temporary (RecipientDeferred), a 5xx one final (RecipientRefused); once the
+server accepted the message, a failed QUIT does not make it undelivered.
 """
 
 from __future__ import annotations
@@ -27,6 +30,41 @@ class SmtpUnavailable(Exception):
     """The server could not be reached or failed temporarily: a retry may succeed."""
 
 
+class RecipientDeferred(SmtpUnavailable):
+    """The server refused the address for now (a 4xx reply, e.g. greylisting): a later try may
+    succeed. An SmtpUnavailable, so a caller that retries the whole batch (the maintenance
+    job) retries it; the session stays usable for the next address."""
+
+
+def _refusal(exc: smtplib.SMTPRecipientsRefused) -> RecipientRefused | RecipientDeferred:
+    """The refusal of the one address sent to: 4xx deferred (retry later), otherwise final."""
+    code, reason = next(iter(exc.recipients.values()))
+    if 400 <= code < 500:
+        return RecipientDeferred(f"recipient deferred: {code} {_text(reason)}")
+    return RecipientRefused(f"recipient refused: {code} {_text(reason)}")
+
+
+def _secure(client: smtplib.SMTP, *, scheme: str, host: str) -> None:
+    """EHLO, then STARTTLS on smtp://; a server elsewhere that offers none is refused rather than
+    sent to in clear (the credentials and the mail would cross the network readable)."""
+    client.ehlo()
+    if scheme != "smtp":
+        return
+    if client.has_extn("starttls"):
+        client.starttls()
+        client.ehlo()
+    elif not is_loopback(host):
+        raise ConfigError(f"{host} does not offer STARTTLS: refusing to send mail in clear (or use smtps://)")
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    """Ends the session; its failure changes nothing about messages already accepted."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
 @dataclass(frozen=True)
 class Email:
     to: str
@@ -49,17 +87,16 @@ def send(smtp_url: str, email: Email) -> None:
     client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
     default_port = 465 if parts.scheme == "smtps" else 25
     try:
-        with client_class(parts.hostname, parts.port or default_port, timeout=SMTP_TIMEOUT_S) as client:
-            client.ehlo()
-            if parts.scheme == "smtp" and client.has_extn("starttls"):
-                client.starttls()
-                client.ehlo()
+        client = client_class(parts.hostname, parts.port or default_port, timeout=SMTP_TIMEOUT_S)
+        try:
+            _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))
             client.send_message(message)
+        finally:
+            _quit(client)  # after the acceptance a failed QUIT must not make the message retried
     except smtplib.SMTPRecipientsRefused as exc:
-        code, reason = next(iter(exc.recipients.values()))
-        raise RecipientRefused(f"recipient refused: {code} {reason.decode(errors='replace')}") from None
+        raise _refusal(exc) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
 
@@ -90,16 +127,11 @@ class SmtpConnection:
         port = parts.port or (465 if parts.scheme == "smtps" else 587)
         try:
             client = client_class(host, port, timeout=SMTP_TIMEOUT_S)
-            client.ehlo()
-            if parts.scheme == "smtp":
-                if client.has_extn("starttls"):
-                    client.starttls()
-                    client.ehlo()
-                elif not is_loopback(host):
-                    client.close()
-                    raise ConfigError(
-                        f"{host} does not offer STARTTLS: refusing to send mail in clear (or use smtps://)"
-                    )
+            try:
+                _secure(client, scheme=parts.scheme, host=host)
+            except ConfigError:
+                client.close()
+                raise
             if parts.username:
                 client.login(unquote(parts.username), self._password)
         except smtplib.SMTPAuthenticationError:
@@ -109,7 +141,8 @@ class SmtpConnection:
         self._client = client
 
     def send(self, message: EmailMessage, *, to: str) -> None:
-        """Returns once the server accepted the message for `to`; RecipientRefused if it never will."""
+        """Returns once the server accepted the message for `to`; RecipientRefused if it never will,
+        RecipientDeferred if not now (a 4xx for this address: the session goes on)."""
         if self._client is None:
             self.open()
         assert self._client is not None
@@ -119,9 +152,8 @@ class SmtpConnection:
             self._reset()
             raise RecipientRefused("the address is not ASCII and the SMTP server does not take SMTPUTF8") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            code, reason = next(iter(exc.recipients.values()))
             self._reset()
-            raise RecipientRefused(f"recipient refused: {code} {_text(reason)}") from None
+            raise _refusal(exc) from None
         except smtplib.SMTPDataError as exc:
             self._reset()
             if 500 <= exc.smtp_code < 600:

@@ -9,6 +9,11 @@ asked to stop (its worker stopping) ends between two mails, counts them in recip
 and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
 shows how far it got.
 
+A send's audience is fixed when it starts (a --to list is kept in content["audience"]): a
+re-run resumes it, another audience is refused, and a newsletter once `sent` mails nobody more,
+so "run it again" never reaches people outside the send. A temporary refusal (4xx, e.g.
+greylisting) is deferred: nothing is recorded for it, so the next run tries that address again.
+
 Two sends of one newsletter at once (a cron `send-due` and the worker, or two shells):
 for the whole send a guard unit of work holds the newsletter's row lock, and a send that
 finds it held answers 'busy' without mailing anyone. The guard only holds the lock (and
@@ -37,7 +42,7 @@ from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
-from blogster_cli.errors import ConfigError, InvalidInput, NotFound
+from blogster_cli.errors import ConfigError, DatabaseUnavailable, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories import scheduled_jobs
@@ -226,6 +231,16 @@ def _recipients(csv_text: str) -> letters.RecipientList:
         raise InvalidInput(str(exc)) from None
 
 
+def _audience_csv(csv_text: str | None) -> letters.RecipientList | None:
+    """A send's --to list; one without a single address is refused rather than kept as an empty audience."""
+    if csv_text is None:
+        return None
+    parsed = _recipients(csv_text)
+    if not parsed.recipients:
+        raise InvalidInput(f"the --to CSV has no email address to send to ({len(parsed.problems)} line(s) left out)")
+    return parsed
+
+
 def import_subscribers(acting: ActingUser, *, csv_text: str) -> ImportReport:
     """Adds the CSV's addresses to my list; ones already there (even unsubscribed) stay as they are."""
     parsed = _recipients(csv_text)
@@ -342,7 +357,7 @@ class SendReport:
     sent: int
     """Accepted in this run."""
     refused: list[str]
-    """'address: reason' for each address the server refused in this run."""
+    """'address: reason' for each address the server refused for good (5xx) in this run."""
     already_done: int
     unsubscribed: int
     recipient_count: int
@@ -354,6 +369,13 @@ class SendReport:
     interrupted: bool = False
     """Stopped between two mails when asked to (the worker stopping), with what it mailed recorded
     and its status kept: the next run (send-due, the workers' next minute) mails the rest."""
+    deferred: list[str] = field(default_factory=list)
+    """'address: reason' for each address the server refused for now (4xx, e.g. greylisting): left
+    unrecorded and the newsletter not `sent`, so the next run tries them again."""
+    left_out: list[str] = field(default_factory=list)
+    """The --to CSV's lines that are not addresses (as `subscribers import` reports them)."""
+    note: str | None = None
+    """Said once, e.g. that a re-run without --to resumed the --to list the send started with."""
 
 
 @dataclass(frozen=True)
@@ -378,14 +400,12 @@ class _Plan:
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
 
 
-def _plan(acting: ActingUser, *, ref: str, csv_text: str | None) -> _Plan:
-    parsed = _recipients(csv_text) if csv_text is not None else None
+def _plan(acting: ActingUser, *, ref: str) -> _Plan:
+    """Whom this run mails: the audience fixed when the send started (_prepare), less the ledger."""
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
         content = row.content or {}
-        if parsed is not None:
-            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
-        audience = [r.email for r in parsed.recipients] if parsed is not None else content.get("audience")
+        audience = _stored_audience(content)
         listed = newsletter_rows.subscribers(session, emails=audience)
         done = newsletter_rows.delivered(session, newsletter_id=row.id)
         targets = [
@@ -411,15 +431,67 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
     rather than sent at the next `send-due`."""
     if at <= dt.datetime.now(dt.UTC):
         raise InvalidInput(f"--at {at:%Y-%m-%d %H:%M} is in the past; leave out --at to send now")
-    parsed = _recipients(csv_text) if csv_text is not None else None
+    parsed = _audience_csv(csv_text)
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
+        if row.status == NewsletterStatus.SENT:  # due again, it would mail whoever joined since
+            raise InvalidInput(f"newsletter {row.id} was already sent: make a new one (`blogster newsletter create`)")
+        started = bool(newsletter_rows.delivered(session, newsletter_id=row.id))
+        wanted = [r.email for r in parsed.recipients] if parsed is not None else None
+        _audience_note(row, wanted=wanted, started=started)
         if parsed is not None:
             newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
-            row.content = {**(row.content or {}), "audience": [r.email for r in parsed.recipients]}
+            row.content = {**(row.content or {}), AUDIENCE_KEY: wanted}
         row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, at
         session.add(row)
-        return SendReport(row.id, str(row.status), 0, [], 0, 0, row.recipient_count, scheduled_time=at)
+        return SendReport(
+            row.id, str(row.status), 0, [], 0, 0, row.recipient_count, scheduled_time=at,
+            left_out=parsed.problems if parsed is not None else [],
+        )  # fmt: skip
+
+
+AUDIENCE_KEY = "audience"
+"""A `--to` send's addresses, kept in the newsletter's content when the send starts (or is
+scheduled): every later run of it mails those and no one else. Absent: the whole list."""
+
+
+def _stored_audience(content: dict[str, Any]) -> list[str] | None:
+    audience = content.get(AUDIENCE_KEY)
+    return [str(email) for email in audience] if isinstance(audience, list) else None
+
+
+def _same_audience(stored: list[str] | None, wanted: list[str] | None) -> bool:
+    if stored is None or wanted is None:
+        return stored is wanted
+    return {e.lower() for e in stored} == {e.lower() for e in wanted}
+
+
+def _audience_note(row: EmailNewsletter, *, wanted: list[str] | None, started: bool) -> str | None:
+    """Refuses a run naming another audience than the one a started send (someone already mailed,
+    or refused) has, saying how to resume it; a run without --to resumes a started --to send's
+    list, and the returned note says so. Not started, any audience goes (it replaces the stored one)."""
+    stored = _stored_audience(row.content or {})
+    sent = row.status == NewsletterStatus.SENT
+    if sent and wanted is not None and not _same_audience(stored, wanted):
+        raise InvalidInput(
+            f"newsletter {row.id} was already sent, so it mails nobody more: make a new one"
+            " (`blogster newsletter create`) for these readers"
+        )
+    if not started or sent:
+        return None
+    if wanted is None:
+        return None if stored is None else f"resuming the {len(stored)} address(es) of the --to list it started with"
+    if stored is None:
+        raise InvalidInput(
+            f"newsletter {row.id} was started for your whole list: run `blogster newsletter send {row.id}`"
+            " (no --to) to resume it"
+        )
+    if not _same_audience(stored, wanted):
+        raise InvalidInput(
+            f"newsletter {row.id} was started for another --to list: run the command it started with"
+            f" (or `blogster newsletter send {row.id}`, no --to) to resume it"
+        )
+    return None
 
 
 def send(
@@ -435,17 +507,47 @@ def send(
 
     A newsletter with nobody to mail, and nobody mailed before, is not "sent": asked directly,
     the send is refused (InvalidInput, the newsletter left as it was); `due` (send_due), it is
-    marked failed with the reason, so the other due newsletters still go."""
-    _give_secret(acting, ref=ref)
+    marked failed with the reason, so the other due newsletters still go.
+
+    The audience is fixed when the send starts (_prepare): a re-run mails the rest of it, and a
+    newsletter once `sent` mails nobody more. Every address refused for good (none reached) is
+    a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`."""
+    parsed = _audience_csv(csv_text)
+    left_out = parsed.problems if parsed is not None else []
+    try:
+        return _send(
+            acting, ref=ref, smtp=smtp, parsed=parsed, on_progress=on_progress, should_stop=should_stop, due=due,
+            left_out=left_out,
+        )  # fmt: skip
+    except DatabaseUnavailable as exc:  # each outcome mailed so far is committed
+        raise DatabaseUnavailable(f"{exc}; once it is back, run the same command again to resume the send") from None
+
+
+def _send(
+    acting: ActingUser, *, ref: str, smtp: SmtpSettings, parsed: letters.RecipientList | None,
+    on_progress: Callable[[int, int], None] | None, should_stop: Callable[[], bool] | None, due: bool,
+    left_out: list[str],
+) -> SendReport:  # fmt: skip
+    note = _prepare(acting, ref=ref, parsed=parsed)
+    wanted = [r.email for r in parsed.recipients] if parsed is not None else None
     with orm_unit_of_work(acting) as guard:
         found = _find(guard, ref)
         row = newsletter_rows.lock_newsletter(guard, newsletter_id=found.id)
         if row is None:
             return SendReport(
                 id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
-                recipient_count=found.recipient_count, busy=True,
+                recipient_count=found.recipient_count, busy=True, left_out=left_out,
             )  # fmt: skip
-        plan = _plan(acting, ref=str(row.id), csv_text=csv_text)  # after the lock: sees every earlier run's ledger
+        if wanted is not None and not _same_audience(_stored_audience(row.content or {}), wanted):
+            raise InvalidInput(f"another run changed newsletter {row.id}'s audience meanwhile: run the command again")
+        plan = _plan(acting, ref=str(row.id))  # after the lock: sees every earlier run's ledger
+        if row.status == NewsletterStatus.SENT:
+            return SendReport(
+                id=row.id, status=str(row.status), sent=0, refused=[], already_done=plan.already_done,
+                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, left_out=left_out,
+                note="already sent: nobody more is mailed (make a new newsletter for new readers)"
+                if plan.targets else None,
+            )  # fmt: skip
         if not plan.targets and not plan.already_done:
             nobody = f"nobody to send it to ({plan.unsubscribed} unsubscribed)" if plan.unsubscribed else (
                 "nobody to send it to: add subscribers (`blogster newsletter subscribers add`) or pass --csv"
@@ -456,52 +558,82 @@ def send(
             guard.add(row)
             return SendReport(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=0,
-                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody,
+                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody, left_out=left_out,
             )  # fmt: skip
-        sent, refused, error, interrupted = _mail(
-            acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop
-        )
+        mailed = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop)
+        error = mailed.error
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
         if error:
             row.status = NewsletterStatus.FAILED
-        elif not interrupted:
+        elif mailed.interrupted or mailed.deferred:
+            pass  # not done: the next run mails the rest (a scheduled one stays due)
+        elif row.recipient_count == 0:  # every address of the audience refused for good
+            row.status = NewsletterStatus.FAILED
+            error = (
+                f"none of its {plan.already_done + len(mailed.refused)} reader(s) was reached:"
+                " the server refused every address"
+            )
+        else:
             row.status = NewsletterStatus.SENT
         guard.add(row)
         return SendReport(
-            id=row.id, status=str(row.status), sent=sent, refused=refused, already_done=plan.already_done,
-            unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=error,
-            interrupted=interrupted,
+            id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
+            already_done=plan.already_done, unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count,
+            error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
         )  # fmt: skip
 
 
-def _give_secret(acting: ActingUser, *, ref: str) -> None:
-    """A newsletter made before secrets gets one, committed before anything is mailed (a re-run
-    after SIGKILL must key its messages the same), unless some of it was already mailed in the
-    unkeyed form, or another run is sending it (that run's guard answers 'busy' below)."""
+def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | None) -> str | None:
+    """Fixes the send's audience (a --to list is stored; see _audience_note) and gives a newsletter
+    made before secrets one, committed before anything is mailed: a re-run after SIGKILL must find
+    both. The secret is not given once some of it was mailed in the unkeyed form. Another run
+    sending it holds the lock: nothing is done here and the guard answers 'busy'."""
     with orm_unit_of_work(acting) as session:
         found = _find(session, ref)
-        if _reader_secret(found.content or {}) is not None:
-            return
         row = newsletter_rows.lock_newsletter(session, newsletter_id=found.id)
-        if row is None or _reader_secret(row.content or {}) is not None:
-            return
-        if newsletter_rows.delivered(session, newsletter_id=row.id):
-            return
-        row.content = {**(row.content or {}), READER_SECRET_KEY: letters.new_reader_secret()}
-        session.add(row)
+        if row is None:
+            return None
+        content = dict(row.content or {})
+        done = bool(newsletter_rows.delivered(session, newsletter_id=row.id))
+        wanted = [r.email for r in parsed.recipients] if parsed is not None else None
+        note = _audience_note(row, wanted=wanted, started=done)
+        if parsed is not None and row.status != NewsletterStatus.SENT:
+            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+            content[AUDIENCE_KEY] = wanted
+        if _reader_secret(content) is None and not done:
+            content[READER_SECRET_KEY] = letters.new_reader_secret()
+        if content != (row.content or {}):
+            row.content = content
+            session.add(row)
+        return note
+
+
+@dataclass(frozen=True)
+class _Mailed:
+    sent: int
+    refused: list[str]
+    deferred: list[str]
+    error: str | None
+    interrupted: bool
 
 
 def _mail(
     acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None,
     should_stop: Callable[[], bool] | None = None,
-) -> tuple[int, list[str], str | None, bool]:  # fmt: skip
-    """(accepted, refusals, error, interrupted) of mailing the plan's targets, each outcome committed
-    as it comes; interrupted when `should_stop` said so before a mail (none is cut off midway)."""
-    from blogster_cli.services.email_delivery import RecipientRefused, SmtpConnection, SmtpUnavailable
+) -> _Mailed:  # fmt: skip
+    """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
+    said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
+    the next run tries it again."""
+    from blogster_cli.services.email_delivery import (
+        RecipientDeferred,
+        RecipientRefused,
+        SmtpConnection,
+        SmtpUnavailable,
+    )
 
     sender = smtp.sender or plan.account_address or ""
     connection = SmtpConnection(smtp.url, password=smtp.password)
-    sent, refused, error, interrupted = 0, [], None, False
+    sent, refused, deferred, error, interrupted = 0, [], [], None, False
     try:
         for number, target in enumerate(plan.targets, 1):
             if should_stop is not None and should_stop():
@@ -520,6 +652,11 @@ def _mail(
                     tracking=tracking,
                 )  # fmt: skip
                 connection.send(message, to=target.email)
+            except RecipientDeferred as exc:
+                deferred.append(f"{target.email}: {exc}")
+                if on_progress:
+                    on_progress(number, len(plan.targets))
+                continue
             except RecipientRefused as exc:
                 reason: str | None = str(exc)
             except ValueError as exc:  # no message header can carry the address
@@ -541,7 +678,7 @@ def _mail(
         error = f"{exc}; run the same send again to mail the rest"
     finally:
         connection.close()
-    return sent, refused, error, interrupted
+    return _Mailed(sent, refused, deferred, error, interrupted)
 
 
 def send_due(

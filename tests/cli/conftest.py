@@ -117,6 +117,25 @@ class MemoryKeyring:
             raise keyring.errors.PasswordDeleteError(username)
 
 
+NEWSLETTER_POST = "---\ntitle: Ten terminal habits\n---\nUse **tmux** every day.\n"
+
+
+def make_newsletter(cli, tmp_path, post: str = NEWSLETTER_POST) -> str:  # type: ignore[no-untyped-def]
+    """A newsletter of one published post (`post`, its markdown file), by id."""
+    path = tmp_path / "post.md"
+    path.write_text(post)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
+    assert made.exit_code == 0, made.stderr
+    created = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "This week", "--json")
+    assert created.exit_code == 0, created.stderr
+    return str(created.json()["id"])
+
+
+@pytest.fixture
+def newsletter(cli, signed_up, tmp_path) -> str:
+    return make_newsletter(cli, tmp_path)
+
+
 @pytest.fixture
 def memory_keyring(monkeypatch) -> MemoryKeyring:
     """An OS keyring for this test (the tests' own default is the 0600 credentials file)."""

@@ -12,19 +12,7 @@ import pytest
 
 from tests.smtp_server import smtp_server
 
-POST = "---\ntitle: Ten terminal habits\n---\nUse **tmux** every day.\n"
 READERS = 8
-
-
-@pytest.fixture
-def newsletter(cli, signed_up, tmp_path) -> str:
-    path = tmp_path / "post.md"
-    path.write_text(POST)
-    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", "ten-terminal-habits")
-    assert made.exit_code == 0, made.stderr
-    created = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "This week", "--json")
-    assert created.exit_code == 0, created.stderr
-    return created.json()["id"]
 
 
 def readers_csv(tmp_path, count: int = READERS, extra: str = "") -> str:
