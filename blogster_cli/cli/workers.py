@@ -20,6 +20,9 @@ app = command_group("workers")
 def status(json: bool = JSON_OPTION) -> None:
     """Queue depth per queue, failed jobs with their errors, workers' last heartbeat.
 
+    A worker whose heartbeat is over 10 s old is `stale` (killed, or cut off from the database):
+    the next worker start, or any running worker within seconds, removes it.
+
     Example: blogster workers status --json
     """
     from blogster_cli.services import workers
@@ -30,7 +33,7 @@ def status(json: bool = JSON_OPTION) -> None:
         return
     output.print_table(result.queues, ["queue", "due", "scheduled", "doing", "failed"], title="Queues")
     output.print_table(result.failed, ["id", "queue", "task", "attempts", "error"], title="Failed jobs")
-    output.print_table(result.workers, ["worker", "last_heartbeat"], title="Workers")
+    output.print_table(result.workers, ["worker", "last_heartbeat", "stale"], title="Workers")
 
 
 @app.command("retry")

@@ -7,6 +7,7 @@ operators' commands, where the import's ~0.6 s is not felt.
 
 from __future__ import annotations
 
+import select as io_select
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Enum, Text, column, func, select, table, update
@@ -72,9 +73,15 @@ def failed_jobs(session: Session, *, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-def worker_heartbeats(session: Session) -> list[dict[str, Any]]:
-    query = select(WORKERS.c.id, WORKERS.c.last_heartbeat).order_by(WORKERS.c.last_heartbeat.desc())
-    return [{"worker": worker_id, "last_heartbeat": at} for worker_id, at in session.execute(query)]
+def worker_heartbeats(session: Session, *, stale_after_s: float) -> list[dict[str, Any]]:
+    """Each registered worker; `stale` when its heartbeat is older than `stale_after_s` (killed, or
+    cut off from the database): the database's clock decides, as procrastinate's pruning does."""
+    stale = WORKERS.c.last_heartbeat < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, stale_after_s)
+    query = select(WORKERS.c.id, WORKERS.c.last_heartbeat, stale).order_by(WORKERS.c.last_heartbeat.desc())
+    return [
+        {"worker": worker_id, "last_heartbeat": at, "stale": is_stale}
+        for worker_id, at, is_stale in session.execute(query)
+    ]
 
 
 def requeue_failed(session: Session, *, job_id: int) -> bool:
@@ -100,3 +107,13 @@ def ping(conn: psycopg.Connection) -> None:
     """One round trip: the server answers (after a crash, once its recovery is done). On a plain
     connection of its own, not the thread's pooled Session: that one may be what the crash broke."""
     conn.execute("select 1")
+
+
+def closed_by_server(conn: psycopg.Connection) -> bool:
+    """Whether the server ended this idle connection (a restart, a crash, pg_terminate_backend), which
+    the driver learns only when a statement fails: its socket has something to read (the server's
+    last words, or the end) though nothing was asked. No round trip."""
+    if conn.closed or conn.broken:
+        return True
+    readable, _, _ = io_select.select([conn.fileno()], [], [], 0)
+    return bool(readable)

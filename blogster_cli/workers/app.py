@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import procrastinate
+    from procrastinate.middleware import SyncCallNext, SyncTaskMiddleware
+    from procrastinate.worker import Worker
 
     from blogster_cli.context import AppContext
+
+log = logging.getLogger("blogster.workers")
 
 # procrastinate's SQL names its objects unqualified; they live in schema procrastinate (0030).
 QUEUE_SEARCH_PATH = "-c search_path=procrastinate,pg_catalog"
@@ -49,3 +54,29 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     chatbot.register(app, context)
     distribution.register(app, context)
     return app
+
+
+def job_middleware(context: AppContext) -> SyncTaskMiddleware:
+    """What every job goes through, on its own thread (all our tasks are sync): its thread's
+    connection, if the server ended it while idle (a restart), is replaced first, and a failure's
+    one-line error is kept for `workers status` (procrastinate stores none)."""
+    from blogster_cli.services import workers
+
+    def run(call_next: SyncCallNext, job_context: procrastinate.JobContext, worker: Worker) -> Any:
+        workers.drop_stale_connection(context.database)
+        try:
+            return call_next()
+        except Exception as exc:
+            job = job_context.job
+            assert job.id is not None
+            try:
+                workers.record_failure(
+                    context.database, job_id=job.id, task_name=job.task_name, error=str(exc) or type(exc).__name__
+                )
+            except Exception as unrecorded:  # the database away: the job's own error is what counts
+                log.warning(
+                    "job %s: its error not recorded (%s)", job.id, workers.database_loss(unrecorded) or unrecorded
+                )
+            raise
+
+    return run

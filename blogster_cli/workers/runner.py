@@ -5,14 +5,17 @@ The runner owns the signals: on the first one it stops fetching, tells running j
 SHUTDOWN_GRACE_S to finish, and exits 0. A job still running after that is cut off (logged
 in one line, not a traceback); one left `doing` with no worker goes to another worker through
 the stalled-job recovery that every runner does every RECOVERY_EVERY_S; so does a worker
-killed with SIGKILL, whose heartbeat stops (stale after STALLED_AFTER_S). A retried job
-never repeats an effect already recorded (see services.notifications).
+killed with SIGKILL, whose heartbeat stops (stale after services.workers.STALLED_AFTER_S; its
+row is pruned then, and a stopped worker's row goes at once). A retried job never repeats an
+effect already recorded (see services.notifications). Every job goes through
+app.job_middleware: its failure's error is kept for `workers status`.
 
 The database going away does not end it. procrastinate stops a worker whose listener,
 heartbeat, fetch or bookkeeping lost the database (after waiting for its running jobs);
 the runner then waits for the database, opens the queue's pool afresh, hands the stopped
-worker's unfinished jobs back at once and starts a new worker. The loss is logged in single
-lines, not tracebacks.
+worker's unfinished jobs back at once and starts a new worker. A job's own connections that
+the server ended while idle are replaced before the job uses them (app.job_middleware). The
+loss is logged in single lines, not tracebacks.
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from blogster_cli.terminal_text import safe
 if TYPE_CHECKING:
     import procrastinate
     from procrastinate.app import WorkerOptions
+    from procrastinate.middleware import SyncTaskMiddleware
     from procrastinate.worker import Worker
 
     from blogster_cli.context import AppContext
 
 HEARTBEAT_EVERY_S = 2.0
-STALLED_AFTER_S = 10.0
 RECOVERY_EVERY_S = 5.0
 SHUTDOWN_GRACE_S = 6.0
 POLL_EVERY_S = 2.0  # LISTEN/NOTIFY wakes workers at once; polling is the fallback
@@ -119,16 +122,20 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     the database, hands back the jobs it was running and goes on. With --once it stops there
     with DatabaseUnavailable (exit 7) instead.
     """
-    from blogster_cli.workers.app import build_app, worker_context
+    from blogster_cli.services import workers
+    from blogster_cli.workers.app import build_app, job_middleware, worker_context
 
     configure_logging(log_level)
     context = worker_context(context)
+    workers.watch_connections(context.database)
     context.database.connection()  # starts the embedded server, fails early if unreachable
     app = build_app(context, pool_size=concurrency + 3)
     # Not asyncio.run: it would wait for a job thread still inside an SMTP call at exit.
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(_serve(app, context, concurrency=concurrency, queues=queues, once=once))
+        loop.run_until_complete(
+            _serve(app, context, concurrency=concurrency, queues=queues, once=once, middleware=job_middleware(context))
+        )
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
     if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
@@ -139,11 +146,18 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
 
 
 async def _serve(
-    app: procrastinate.App, context: AppContext, *, concurrency: int, queues: list[str], once: bool
+    app: procrastinate.App,
+    context: AppContext,
+    *,
+    concurrency: int,
+    queues: list[str],
+    once: bool,
+    middleware: SyncTaskMiddleware,
 ) -> None:
     from procrastinate.worker import Worker
 
     from blogster_cli.errors import DatabaseUnavailable
+    from blogster_cli.services import workers
     from blogster_cli.workers import stopping
 
     stop = asyncio.Event()
@@ -164,9 +178,10 @@ async def _serve(
             "install_signal_handlers": False,
             "shutdown_graceful_timeout": SHUTDOWN_GRACE_S,
             "update_heartbeat_interval": HEARTBEAT_EVERY_S,
-            "stalled_worker_timeout": STALLED_AFTER_S,
+            "stalled_worker_timeout": workers.STALLED_AFTER_S,
             "fetch_job_polling_interval": POLL_EVERY_S,
             "delete_jobs": "successful",
+            "task_middleware": [middleware],
         }
         if queues:  # none named: every queue (an empty list would fetch from none)
             options["queues"] = queues
@@ -178,6 +193,7 @@ async def _serve(
                 started = loop.time()
                 lost = await _run_worker(worker, stop)
                 if stop.is_set() or (once and lost is None):
+                    await _unregister_if_left(app, worker)
                     break
                 if once:
                     raise DatabaseUnavailable(lost or "the database went away")
@@ -279,10 +295,31 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
         log.warning("%d interrupted job(s) back in the queue", recovered)
 
 
+async def _unregister_if_left(app: procrastinate.App, worker: Worker) -> None:
+    """The worker's row goes when it stops, also when procrastinate's own unregistering did not
+    happen (cut off after the grace period, with a job still on its thread): `workers status`
+    lists running workers only. Without the database it stays, pruned once stale."""
+    from blogster_cli.services import workers
+    from blogster_cli.workers.app import POOL_WAIT_S
+
+    if worker.worker_id is None:
+        return
+    try:
+        await asyncio.wait_for(app.job_manager.unregister_worker(worker.worker_id), POOL_WAIT_S)
+    except Exception as exc:
+        log.debug("worker %s not unregistered: %s", worker.worker_id, workers.database_loss(exc) or exc)
+        return
+    worker.worker_id = None
+
+
 async def recover_stalled_jobs(app: procrastinate.App) -> int:
-    """Jobs whose worker stopped beating (killed) or left them behind go back to the queue."""
+    """Workers that stopped beating (killed) are pruned; their jobs, and any left behind, go
+    back to the queue."""
+    from blogster_cli.services import workers
+
+    await app.job_manager.prune_stalled_workers(workers.STALLED_AFTER_S)
     recovered = 0
-    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_S):
+    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=workers.STALLED_AFTER_S):
         try:
             await app.job_manager.retry_job(job)
             recovered += 1
