@@ -369,7 +369,9 @@ def suggest(
 
 @app.command("run-due")
 def run_due(
-    now: str | None = typer.Option(None, "--now", help="Act as if it were this time (ISO 8601; default: now)."),
+    now: str | None = typer.Option(
+        None, "--now", help="Act as if it were this time (ISO 8601, 1970 to 9999; default: now)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what is due."),
     json: bool = JSON_OPTION,
 ) -> None:

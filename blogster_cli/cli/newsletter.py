@@ -97,7 +97,7 @@ def send(
     at: str | None = typer.Option(
         None,
         "--at",
-        help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00), still to come: send then"
+        help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00), 1970 to 9999, still to come: send then"
         " (`newsletter send-due`).",
     ),
     json: bool = JSON_OPTION,

@@ -51,7 +51,9 @@ def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None
 def publish(
     refs: list[str] = typer.Argument(..., help="Slugs or ids."),
     at: str | None = typer.Option(
-        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00); later means scheduled."
+        None,
+        "--at",
+        help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00), 1970 to 9999; later means scheduled.",
     ),
     json: bool = JSON_OPTION,
 ) -> None:

@@ -88,7 +88,7 @@ def edit(
 def schedule(
     post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
     at: str | None = typer.Option(
-        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00)."
+        None, "--at", help="'YYYY-MM-DD HH:MM' in your timezone (or with an offset: +01:00), 1970 to 9999."
     ),
     clear: bool = typer.Option(False, "--clear", help="Back to a draft."),
     json: bool = JSON_OPTION,
