@@ -398,6 +398,8 @@ class _Plan:
     post_urls: list[str]
     secret: str | None
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
+    give_up_deferred: bool = False
+    """The send started over DEFERRED_AT_MOST ago: an address refused for now is refused for good."""
 
 
 def _plan(acting: ActingUser, *, ref: str) -> _Plan:
@@ -421,8 +423,17 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             account_address=acting.actor.email or newsletter_rows.own_address(session),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
-            secret=_reader_secret(content),
+            secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
         )  # fmt: skip
+
+
+def _deferred_too_long(content: dict[str, Any]) -> bool:
+    started = content.get(STARTED_KEY)
+    try:
+        since = dt.datetime.fromisoformat(started) if isinstance(started, str) else None
+    except ValueError:
+        since = None
+    return since is not None and dt.datetime.now(dt.UTC) - since > DEFERRED_AT_MOST
 
 
 def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | None) -> SendReport:
@@ -451,6 +462,12 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
 
 
 AUDIENCE_KEY = "audience"
+STARTED_KEY = "send_started_at"
+"""When the send first ran (ISO 8601), kept with the newsletter: how long an address has been deferred."""
+DEFERRED_AT_MOST = dt.timedelta(days=5)
+"""An address still refused for now this long after the send started is given up, as mail
+servers give up a message still deferred after 4-5 days (RFC 5321, 4.5.4.1): a mailbox full
+or a server answering 4xx for good would keep a scheduled newsletter due, retried every run."""
 """A `--to` send's addresses, kept in the newsletter's content when the send starts (or is
 scheduled): every later run of it mails those and no one else. Absent: the whole list."""
 
@@ -602,6 +619,8 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
             content[AUDIENCE_KEY] = wanted
         if _reader_secret(content) is None and not done:
             content[READER_SECRET_KEY] = letters.new_reader_secret()
+        if row.status != NewsletterStatus.SENT:
+            content.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC).isoformat())
         if content != (row.content or {}):
             row.content = content
             session.add(row)
@@ -653,12 +672,15 @@ def _mail(
                 )  # fmt: skip
                 connection.send(message, to=target.email)
             except RecipientDeferred as exc:
-                deferred.append(f"{target.email}: {exc}")
-                if on_progress:
-                    on_progress(number, len(plan.targets))
-                continue
+                if plan.give_up_deferred:
+                    reason: str | None = f"{exc}, still {DEFERRED_AT_MOST.days} days after the send started: given up"
+                else:
+                    deferred.append(f"{target.email}: {exc}")
+                    if on_progress:
+                        on_progress(number, len(plan.targets))
+                    continue
             except RecipientRefused as exc:
-                reason: str | None = str(exc)
+                reason = str(exc)
             except ValueError as exc:  # no message header can carry the address
                 reason = f"the address cannot be mailed: {exc}"
             else:

@@ -4,6 +4,8 @@ failure, and a --to CSV's lines that are not addresses are listed (fault-injecti
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from blogster_cli.errors import DatabaseUnavailable
@@ -136,6 +138,35 @@ def test_a_greylisted_address_is_deferred_and_the_next_run_mails_it(cli, newslet
     second = cli("newsletter", "send", newsletter, "--to", readers, "--json", env=env)
     assert second.exit_code == 0 and second.json()[0]["sent"] == 1 and second.json()[0]["status"] == "sent"
     assert sorted(mailed(recorder)) == [f"reader{n}@example.com" for n in range(3)]
+
+
+def test_an_address_deferred_days_after_the_send_started_is_given_up(cli, newsletter, smtp, tmp_path, superuser):
+    """A server answering 4xx for good (a mailbox full) kept the newsletter unsent, and a
+    scheduled one due, retried at every run without end."""
+    recorder, url = smtp
+    env = {"BLOGSTER_SMTP_URL": url}
+    original = recorder.handle_RCPT
+
+    async def full(server, session, envelope, address, rcpt_options):
+        if address == "reader1@example.com":
+            return "452 4.2.2 mailbox full"
+        return await original(server, session, envelope, address, rcpt_options)
+
+    recorder.handle_RCPT = full  # type: ignore[method-assign]
+    readers = readers_csv(tmp_path, 3)
+    assert "1 deferred for now" in cli("newsletter", "send", newsletter, "--to", readers, env=env).stderr
+    superuser.execute(
+        "update public.email_newsletters set content = jsonb_set(content, '{send_started_at}', to_jsonb(%s::text))"
+        " where id = %s",
+        ((datetime.now(UTC) - timedelta(days=6)).isoformat(), newsletter),
+    )
+    later = cli("newsletter", "send", newsletter, "--json", env=env)
+    assert later.exit_code == 0, later.stderr
+    [report] = later.json()
+    assert report["status"] == "sent" and report["deferred"] == []
+    assert report["refused"] == [
+        "reader1@example.com: recipient deferred: 452 4.2.2 mailbox full, still 5 days after the send started: given up"
+    ]
 
 
 def test_every_address_refused_is_a_failure_and_bad_csv_lines_are_listed(cli, newsletter, smtp, tmp_path):
