@@ -68,6 +68,16 @@ def local(moment: datetime, timezone: str) -> datetime:
         return (datetime.max if moment.year > _MIDDLE_YEAR else datetime.min).replace(tzinfo=tz)
 
 
+def in_zone(moment: datetime, tz: tzinfo) -> datetime:
+    """`moment` in `tz`, or as it is (as read: UTC) when that zone's date would pass year 1 or
+    9999: a row stored before --at had bounds (WINDOW), or by another client, is still shown, and
+    labelled with the zone it is in (`local` gives the calendar a wall time there instead)."""
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:
+        return moment
+
+
 def days_after(day: date, days: int, *, clamp: bool = False) -> date:
     """`day` moved by `days` (negative: before); past year 1 or 9999, OutOfRange or with `clamp` the end."""
     try:
@@ -153,15 +163,6 @@ def within_window(moment: datetime, what: str) -> datetime:
     if in_utc is None or not EARLIEST <= in_utc <= LATEST:
         raise InvalidInput(f"{what} is out of range in UTC: give a time from {WINDOW}")
     return in_utc
-
-
-def in_zone(moment: datetime, zone: tzinfo) -> datetime:
-    """`moment` in `zone`, or as it is (as read: UTC) when that zone's date would pass year 1 or
-    9999: a row stored before --at had bounds (WINDOW), or by another client, is still shown."""
-    try:
-        return moment.astimezone(zone)
-    except OverflowError:
-        return moment
 
 
 def _offset(text: str) -> tzinfo:
