@@ -15,6 +15,7 @@ from typing import NamedTuple
 from dateutil import parser as dateutil_parser
 
 from blogster_cli.content.errors import DateParseError
+from blogster_cli.planning.times import in_zone
 
 
 def _fixed(name: str, hours: int) -> timezone:
@@ -165,4 +166,4 @@ def day_start(day: date, default_tz: tzinfo = UTC) -> datetime:
 
 def local_day(moment: datetime, default_tz: tzinfo = UTC) -> date:
     """The calendar day of `moment` in `default_tz` (file names and Zola paths carry days)."""
-    return moment.astimezone(default_tz).date()
+    return in_zone(moment, default_tz).date()

@@ -76,6 +76,7 @@ from blogster_cli.content.mapping import (
 )
 from blogster_cli.content.post import PostFields
 from blogster_cli.content.slugs import slugify
+from blogster_cli.planning.times import in_zone
 
 CONVENTIONAL_FOLDERS: dict[str, PurePosixPath] = {
     "hugo": PurePosixPath("content/posts"),
@@ -373,7 +374,7 @@ def _convert_to_zola(values: dict[Any, Any], default_tz: tzinfo) -> None:
 
 def _date_value(moment: datetime, default_tz: tzinfo) -> date | datetime:
     """A date when `moment` is midnight in `default_tz` (it reads back the same), else the datetime."""
-    local = moment.astimezone(default_tz)
+    local = in_zone(moment, default_tz)
     return local.date() if local.timetz().replace(tzinfo=None) == time() else local
 
 

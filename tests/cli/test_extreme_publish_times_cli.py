@@ -51,3 +51,12 @@ def test_a_scheduled_time_past_a_zones_range_is_listed(cli, signed_up, tmp_path,
     listed = cli("schedule", "list", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
     assert listed.exit_code == 0, listed.stderr
     assert "far" in listed.stdout
+
+
+@pytest.mark.parametrize("dialect", ["hugo", "zola", "jekyll"])
+def test_a_post_dated_past_a_zones_range_exports(cli, signed_up, tmp_path, superuser, dialect):
+    new_post(cli, tmp_path, "old")
+    assert cli("publish", "old").exit_code == 0
+    superuser.execute("update public.blogs set published_at = '0001-01-01 00:00+00' where slug = 'old'")
+    exported = cli("export", str(tmp_path / "out"), "--format", dialect, env=NEW_YORK)
+    assert exported.exit_code == 0, exported.stderr
