@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from blogster_cli.content.dates import dated_name, day_start, parse_date, zola_path_date
-from blogster_cli.content.errors import DateParseError
+from blogster_cli.content.errors import ContentError, DateParseError
 from blogster_cli.content.frontmatter import Metadata
 
 Dialect = Literal["hugo", "jekyll", "zola", "astro", "markdown"]
@@ -176,7 +176,7 @@ def map_metadata(
 def _title(values: Mapping[Any, Any], body: str, path: PurePosixPath | None, dialect: str) -> str:
     found = find_key([values], TITLE_KEYS)
     if found is not None:
-        return str(found.value)
+        return _scalar(found.key, found.value)
     heading = first_heading(body)
     if heading is not None:
         return heading
@@ -354,8 +354,8 @@ def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool)
     if isinstance(value, str):
         return value.split() if split_words and found.key.lower() != "category" else [value]
     if isinstance(value, list):
-        return unique_terms([str(item) for item in value if present(item)])
-    return [str(value)]
+        return unique_terms([_scalar(found.key, item) for item in value if present(item)])
+    return [_scalar(found.key, value)]
 
 
 def unique_terms(terms: list[str]) -> list[str]:
@@ -372,7 +372,17 @@ def unique_terms(terms: list[str]) -> list[str]:
 def _text(found: Found | None) -> str | None:
     if found is None:
         return None
-    return str(found.value)
+    return _scalar(found.key, found.value)
+
+
+def _scalar(key: object, value: object) -> str:
+    """A front matter value as text: a string, number or true/false as written; a list or table
+    where text belongs (`title: [1, 2]`, `tags: [{a: b}]`) refuses the file, as a bad date does,
+    rather than storing Python's spelling of it ("{'a': 'b'}")."""
+    if isinstance(value, Mapping | list | tuple | set):
+        kind = "a table" if isinstance(value, Mapping) else "a list"
+        raise ContentError(f"{key}: {kind} where text belongs")
+    return str(value)
 
 
 def _keywords(found: Found | None) -> str | None:
@@ -380,5 +390,5 @@ def _keywords(found: Found | None) -> str | None:
         return None
     value = found.value
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value if present(item)) or None
-    return str(value)
+        return ", ".join(_scalar(found.key, item) for item in value if present(item)) or None
+    return _scalar(found.key, value)

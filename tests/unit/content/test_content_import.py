@@ -242,3 +242,21 @@ def test_file_helpers_keep_bytes_exactly(tmp_path: Path) -> None:
 )
 def test_status_keys_are_honoured_in_every_dialect(text: str, path: str, status: str) -> None:
     assert import_post(text, path).status == status
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "reason"),
+    [
+        ("title: [1, 2]", "title: a list where text belongs"),
+        ("title: {a: b}", "title: a table where text belongs"),
+        ("tags: {a: b}", "tags: a table where text belongs"),
+        ("tags: [shell, {a: b}]", "tags: a table where text belongs"),
+        ("description: [x]", "description: a list where text belongs"),
+    ],
+)
+def test_a_list_or_table_where_text_belongs_refuses_the_file(front_matter: str, reason: str) -> None:
+    """Stored as Python's spelling before: `tags: {a: b}` became the tag "{'a': 'b'}"."""
+    with pytest.raises(ContentError, match=reason):
+        import_post(f"---\n{front_matter}\n---\nBody.\n", "content/posts/a.md")
+    kept = import_post("---\ntitle: 2024\ntags: [1, true, shell]\n---\nBody.\n", "content/posts/a.md")
+    assert (kept.title, kept.tags) == ("2024", ["1", "True", "shell"])
