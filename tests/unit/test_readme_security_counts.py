@@ -63,8 +63,9 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         ("test_explain_oracles.py", "test_activity_side_channels.py"),
     ),
     (
-        "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL",
-        ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py"),
+        "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL,"
+        " a site output folder with links, devices and hand-edited manifests",
+        ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py", "test_site_output_links.py"),
     ),
     (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
