@@ -10,6 +10,7 @@ gives it; --debug prints the traceback first and keeps the same code.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
@@ -127,12 +128,30 @@ def main() -> None:
 
     OPTIONS.debug = "--debug" in sys.argv[1:]
     args = hoist_global_options(sys.argv[1:])
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         refuse_undecodable(args)
         returned = app(args=args, prog_name="blogster", standalone_mode=False)
     except BaseException as exc:  # SystemExit included: report() lets it through
         report(exc)
+    if _TERMINATED:  # typer turned it into exit code 130, as it does Ctrl-C
+        report(Terminated())
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a cron timeout) stops a command as Ctrl-C does: its
+    cleanup runs (an AI credit reserved is released, a send says where it stopped) instead of
+    the process vanishing mid-work. `serve-workers` installs its own handlers over this one."""
+
+
+_TERMINATED: list[int] = []
+"""The SIGTERMs received (typer answers the KeyboardInterrupt with exit code 130 and no cause)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    _TERMINATED.append(signum)
+    raise Terminated
 
 
 def report(error: BaseException) -> NoReturn:
@@ -156,6 +175,8 @@ def report(error: BaseException) -> NoReturn:
         _fail(exc, exc.format_message(), exc.exit_code)
     except BlogsterError as exc:
         _fail(exc, str(exc), exit_codes.for_error(exc))
+    except Terminated as exc:
+        _fail(exc, "terminated", exit_codes.TERMINATED)
     except KeyboardInterrupt as exc:
         _fail(exc, "interrupted", exit_codes.INTERRUPTED)
     except OSError as exc:

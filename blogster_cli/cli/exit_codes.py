@@ -33,6 +33,7 @@ FILE_SYSTEM = 8
 RATE_LIMITED = 9
 NO_WORKER = 10
 INTERRUPTED = 130
+TERMINATED = 143
 
 MEANINGS: dict[int, str] = {
     SUCCESS: "success",
@@ -51,6 +52,7 @@ MEANINGS: dict[int, str] = {
     NO_WORKER: "no worker answered: none is running (`blogster serve-workers`) or none replied within"
     " `--wait`; the message is kept and answered once one runs",
     INTERRUPTED: "interrupted",
+    TERMINATED: "terminated (SIGTERM): stopped as Ctrl-C stops it, what it held (an AI credit) released",
 }
 
 # Most specific first: the first class the error is an instance of decides.

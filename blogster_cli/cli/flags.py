@@ -28,6 +28,8 @@ def _conditions(text: str | None) -> dict[str, Any] | None:
         value = json_module.loads(text)
     except ValueError:
         raise InvalidInput("--conditions must be a JSON object") from None
+    except RecursionError:  # nested past the parser's stack, far past what a rule may hold
+        raise InvalidInput("--conditions nests too deeply") from None
     if not isinstance(value, dict):
         raise InvalidInput("--conditions must be a JSON object")
     return value

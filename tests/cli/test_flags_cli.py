@@ -107,3 +107,10 @@ def test_a_rule_that_could_never_match_is_refused_and_the_log_names_flags(cli, s
     assert cli("flags", "rm", "beta").exit_code == 0
     assert [entry["flag"] for entry in cli("flags", "log", "--json").json()] == ["beta", "beta"]
     assert "beta" in cli("flags", "log").stdout
+
+
+def test_conditions_nested_past_the_parsers_stack_are_a_usage_error(cli, signed_up):
+    nested = '{"when": ' + '{"not": ' * 3000 + '{"tier": "pro"}' + "}" * 3000 + "}"
+    result = cli("flags", "create", "deep", "--conditions", nested)
+    assert (result.exit_code, result.stderr) == (2, "error: --conditions nests too deeply\n")
+    assert cli("flags", "list", "--json").json() == []

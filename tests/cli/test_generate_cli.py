@@ -208,3 +208,28 @@ def test_credits_prices_come_from_the_config_table(cli, signed_up, ai_env):
     assert cli("credits", "--json").json()["recent"][0]["estimated_cost_usd"] == 0.018  # 18 tokens
     bad = cli("config", "set", "ai_prices", "test-model")
     assert bad.exit_code == 2 and bad.stderr.startswith("error: ai_prices")
+
+
+def test_sigterm_mid_generation_releases_the_credit_and_exits_143(cli, signed_up, ai_env, superuser):
+    """SIGTERM (`kill`, a cron timeout) killed the process outright: the credit it had reserved
+    stayed held for an hour while `credits` still showed it free. It now stops as Ctrl-C does."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    ai_env.delay_s = 30  # the provider has not answered when the signal comes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "generate", "draft", "--topic", "Sourdough"],
+        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not ai_env.calls(CHAT):  # the credit reserved, the provider asked
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    assert reservations(superuser) == 1
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (143, "error: terminated\n")
+    assert reservations(superuser) == 0 and credits_of(superuser, signed_up) == (3, 0)
