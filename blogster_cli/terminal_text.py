@@ -47,6 +47,12 @@ def safe(text: str) -> str:
     return text if is_safe(text) else _UNSAFE.sub(_shown, text)
 
 
+def single_line(text: str) -> str:
+    """`text` (which names a file) on one line: a newline or CR in a file name would split the
+    line and pass for a message of its own, so they show as control pictures, like ESC does."""
+    return safe(text).replace("\r", "\u240d").replace("\n", "\u240a")
+
+
 def json_escaped(text: str, *, only_surrogates: bool = False) -> str:
     """JSON text with such characters written as \\u escapes: the same JSON (they can stand only
     inside its strings, and json.dumps escapes C0 codes already), safe to show on a terminal.

@@ -49,6 +49,7 @@ def import_docs(
     from blogster_cli.documentation.sources import OnClash
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import documentation
+    from blogster_cli.terminal_text import single_line
 
     if replace and rename:
         raise InvalidInput("--replace and --rename do not go together: choose one")
@@ -58,9 +59,9 @@ def import_docs(
         output.print_json(report)
     else:
         for line in report.notes + report.warnings:
-            output.message(f"note: {_one_line(line)}")
+            output.message(f"note: {single_line(line)}")
         for path, reason in report.failed:
-            output.error(_one_line(f"{path}: {reason}"))
+            output.error(single_line(f"{path}: {reason}"))
         counts = [f"{len(report.created)} created", f"{len(report.updated)} updated",
                   f"{len(report.unchanged)} unchanged", f"{len(report.failed)} failed"]  # fmt: skip
         counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
@@ -337,14 +338,6 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
         console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
         snippet = escape(safe(" ".join(hit.snippet.split())))
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
-
-
-def _one_line(text: str) -> str:
-    """`text` (which names a file) on one line: a newline or CR in a file name would split the
-    line and pass for a message of its own, so they show as control pictures, like ESC does."""
-    from blogster_cli.terminal_text import safe
-
-    return safe(text).replace("\r", "\u240d").replace("\n", "\u240a")
 
 
 def _done(page: DocPage, json: bool, verb: str) -> None:

@@ -91,6 +91,9 @@ def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: b
 
 
 def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False) -> None:
+    """Each file on a line of its own, however it is named (a newline in a name shows as ␊)."""
+    from blogster_cli.terminal_text import single_line
+
     if json:
         if not quiet_when_unchanged or summary.files:
             output.print_json(summary.as_dict())
@@ -98,11 +101,18 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
     if quiet_when_unchanged and not summary.files:
         return
     if summary.dry_run and summary.files:
-        rows = [{**vars(file), "action": f"would be {file.action}"} for file in summary.files]
+        rows = [
+            {
+                "action": f"would be {file.action}",
+                "path": single_line(file.path),
+                "note": file.note and single_line(file.note),
+            }
+            for file in summary.files
+        ]
         output.print_table(rows, ["action", "path", "note"], title="Dry run: nothing was changed")
     else:
         for file in summary.files:
-            output.message(f"{file.action}: {file.path}" + (f" ({file.note})" if file.note else ""))
+            output.message(single_line(f"{file.action}: {file.path}" + (f" ({file.note})" if file.note else "")))
     output.message(one_line(summary))
 
 
@@ -118,11 +128,12 @@ def one_line(summary: SyncSummary) -> str:
 def _exit_for(summary: SyncSummary) -> None:
     if summary.conflicts:
         from blogster_cli.errors import Conflict
+        from blogster_cli.terminal_text import single_line
 
         count = len(summary.conflicts)
         raise Conflict(
             f"{count} {'file has' if count == 1 else 'files have'} changed on both sides (first: "
-            f"{summary.conflicts[0].path}); edit the file and sync again"
+            f"{single_line(summary.conflicts[0].path)}); edit the file and sync again"
         )
     if summary.failed:
         raise typer.Exit(1)

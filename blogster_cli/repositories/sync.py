@@ -233,10 +233,11 @@ def recorded_versions(
 
 
 def untracked_posts(conn: psycopg.Connection, *, since: datetime | None) -> dict[UUID, PostVersion]:
-    """My posts written in Blogster (no `source`: never imported from a file) outside the
-    trash that no file of any of my folders holds, with their versions; only those created
-    after `since` when given. A post imported from a file (another site, a sample) belongs
-    to no folder but the one holding its file.
+    """My posts written in Blogster (no `source`, or one without `import`'s mark: `posts new
+    --from FILE`, read from a file it never went back to) outside the trash that no file of
+    any of my folders holds, with their versions; only those created after `since` when
+    given. A post imported from a file (another site, a sample) belongs to no folder but the
+    one holding its file.
 
     `not in` a hashed subplan, not `not exists`: right after a run recorded 10,000 new rows
     (before autovacuum analyzes them) the planner took the anti join for a nested loop over
@@ -246,7 +247,8 @@ def untracked_posts(conn: psycopg.Connection, *, since: datetime | None) -> dict
         " where b.author_id = auth.uid() and b.deleted_at is null"
         " and (%(since)s::timestamptz is null or b.created_at > %(since)s::timestamptz)"
         " and b.id not in (select f.blog_id from public.sync_files f where f.blog_id is not null)"
-        " and coalesce(jsonb_typeof(b.content -> 'source'), 'null') = 'null'",
+        " and (coalesce(jsonb_typeof(b.content -> 'source'), 'null') = 'null'"
+        " or b.content -> 'source' -> 'imported' is null)",
         {"since": since},
     ).fetchall()
     return {row[0]: PostVersion(*row) for row in rows}

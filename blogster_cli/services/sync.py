@@ -14,8 +14,9 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
 - a file deleted -> its post goes to the trash (a post edited since gets its file back);
   a post trashed or purged -> its file is removed (a file edited since is a conflict);
 - a file that moved (same bytes, new path) -> the same post, with its new source path;
-- a new file -> imported as `import` would (matching by source path, then slug); a new
-  post written in Blogster (no source file) since the folder linked first was linked -> a
+- a new file -> imported as `import` would (matching by source path; never a post with no
+  file by its slug alone: that is a new post, `-2`); a new post written in Blogster (no
+  source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path. Older ones are written only when a run
   is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one.
@@ -27,15 +28,17 @@ only at the files it names. Which side changed is still decided by hash and vers
 
 Nothing changed means nothing written: files are compared by hash before any write, and
 a write replaces the file atomically (a temporary file renamed over it), so a SIGKILL
-leaves either the old or the new bytes. Every step converges when re-run: a file whose
-post already says what it says is recorded, never imported twice; a new file matches
-the post a killed run imported (by source path). Links are never followed: the folder is
+leaves either the old or the new bytes. A file is checked against its scan right before it
+is replaced or removed: one saved during the run is left alone, a conflict for the next run.
+Every step converges when re-run: a file whose post already says what it says is recorded,
+never imported twice; a new file matches the post a killed run imported (by source path). Links are never followed: the folder is
 listed and read as `import` does (`content.files`), and nothing is written through a link
 or outside the folder.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import threading
@@ -45,7 +48,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -56,6 +59,9 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import sync as sync_rows
 from blogster_cli.repositories.sync import FileState, LinkedFolder, PostVersion
 from blogster_cli.vocabulary import ActivityType
+
+if TYPE_CHECKING:
+    from blogster_cli.content.mapping import Dialect
 
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
 CONFLICT_SUFFIX = ".conflict"
@@ -248,36 +254,93 @@ def _inside(root: Path, relative: str) -> Path | None:
     return target if target.parent.resolve().is_relative_to(root) else None
 
 
-def _write_atomically(root: Path, relative: str, data: bytes) -> Stat:
+Seen = tuple[Stat, str] | None  # a file as this run's scan saw it ((size, mtime), SHA-256); None: absent
+
+
+class ChangedMeanwhile(Exception):
+    """The file is no longer as this run's scan saw it (a save during the run): left alone."""
+
+
+CHANGED_MEANWHILE = "changed on disk during this sync: left as it is for the next run"
+
+
+def _still(target: Path, seen: Seen) -> bool:
+    """Whether `target` is still as the scan saw it, checked just before it is replaced or
+    removed, so a save made meanwhile (by the user or another account's sync) is never lost."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return seen is None
+    if seen is None or (info.st_size, info.st_mtime_ns) != seen[0]:
+        return False
+    try:
+        return seen[1] == UNREAD or _sha(read_regular_file(target)) == seen[1]
+    except (NotRegularFile, OSError):
+        return False
+
+
+# Errors no other file of the folder would escape: they stop the run (one line, exit 8).
+# Any other error stops only the file it is about (a name too long, a folder made a file).
+_FOLDER_WIDE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def _temporary(target: Path) -> Path:
+    """The hidden file written before it is renamed over `target`: named by a hash of the
+    target's name, so it fits in 255 bytes whatever the name (a 254-byte one imports fine)."""
+    return target.with_name(f".{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.blogster-sync")
+
+
+def _write_atomically(root: Path, relative: str, data: bytes, seen: Seen = None, *, check: bool = False) -> Stat:
     """Replace `root/relative` with `data` all at once: a hidden temporary file beside it,
-    renamed over it (a rename replaces a link there, never writes through it)."""
+    renamed over it (a rename replaces a link there, never writes through it). With `check`,
+    a file no longer as the scan saw it (`seen`) is left alone: ChangedMeanwhile.
+
+    The temporary file is created new (O_EXCL), as `private_files.replace_whole` does, a
+    stale one (or a FIFO or link planted there) removed first, so opening it never blocks or
+    follows anything; it is not reused because sync needs the check before the rename and
+    the written file's own stat (fstat: no later save can slip in between)."""
     target = _inside(root, relative)
     if target is None:
         raise BlogsterError(f"cannot write {relative}: it leads outside the folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.parent.resolve().is_relative_to(root):  # a link slipped in meanwhile
-        raise BlogsterError(f"cannot write {relative}: it leads outside the folder")
-    temporary = target.parent / f".{target.name}.blogster-sync"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    temporary = _temporary(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        if temporary.is_symlink():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(root):  # a link slipped in meanwhile
+            raise BlogsterError(f"cannot write {relative}: it leads outside the folder")
+        try:
+            descriptor = os.open(temporary, flags, 0o666)
+        except FileExistsError:  # left by a killed run, or planted: ours to replace
             temporary.unlink()
-        with os.fdopen(os.open(temporary, flags, 0o666), "wb") as file:
+            descriptor = os.open(temporary, flags, 0o666)
+        with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-            info = os.fstat(file.fileno())  # the renamed file's own: no later write can slip in between
+            info = os.fstat(file.fileno())
+        if check and not _still(target, seen):
+            temporary.unlink()
+            raise ChangedMeanwhile(relative)
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)  # nothing half-written is left behind
-        raise FileSystemError.writing(root / relative, exc) from None
+        error = FileSystemError.writing(root / relative, exc)
+        raise (error if exc.errno in _FOLDER_WIDE else BlogsterError(str(error))) from None
     return info.st_size, info.st_mtime_ns
 
 
-def _remove(root: Path, relative: str) -> None:
+def _remove(root: Path, relative: str, seen: Seen = None, *, check: bool = False) -> None:
+    """Remove `root/relative`; with `check`, only while it is as the scan saw it (`seen`),
+    else ChangedMeanwhile."""
     target = _inside(root, relative)
     if target is None:
         return
+    if check and not _still(target, seen):
+        if not os.path.lexists(target):
+            return
+        raise ChangedMeanwhile(relative)
     try:
         target.unlink()
     except FileNotFoundError:
@@ -293,6 +356,7 @@ def _sha(data: bytes) -> str:
 # -- one run ------------------------------------------------------------------------
 
 FRESH = ""  # a state's post version to read after this run's writes
+REMOVED = "0" * 64  # the hash recorded for a file removed with its trashed post (no file hashes to it)
 
 
 @dataclass
@@ -354,6 +418,10 @@ class _Run:
         if state.id is not None and state.path in self.counters:
             values["post_seen"] = self.counters[state.path]
         self.record.append(FileState(**values))
+
+    def seen(self, path: str) -> Seen:
+        """`path` as this run's scan saw it (None: absent)."""
+        return (self.stats[path], self.disk[path]) if path in self.disk else None
 
     def drop(self, state: FileState) -> None:
         if state.id is not None:
@@ -423,10 +491,11 @@ def sync_folder(
         state for path, state in sorted(states.items())
         if path not in disk and not any(gone in (".", path) or path.startswith(f"{gone}/") for gone in unreadable)
     ]  # fmt: skip
-    new_paths = sorted(path for path in disk if path not in known)
+    removed = {path for path, state in states.items() if state.file_sha256 == REMOVED}
+    new_paths = sorted(path for path in disk if path not in known or path in removed)
     renames = _renames(run, missing, new_paths)
     for path, state in sorted(states.items()):
-        if path in disk:
+        if path in disk and path not in removed:
             _compare(run, state)
     for state in missing:
         if state.path in renames:
@@ -442,9 +511,23 @@ def sync_folder(
         tracked = {s.blog_id for s in states.values()} | {s.blog_id for s in run.record} | elsewhere
         _queue_new_posts(run, tracked, reported)
     _render_all(run)
+    for state in run.removals:  # before their rows go: a crash in between leaves a row without a file
+        try:
+            if not dry_run:
+                _remove(root, state.path, run.seen(state.path), check=True)
+        except ChangedMeanwhile:  # its row is kept: the next run finds the file changed, a conflict
+            run.done(state.path, "conflict", state.blog_id, CHANGED_MEANWHILE)
+            continue
+        except BlogsterError as exc:
+            run.done(state.path, "failed", state.blog_id, str(exc))
+            continue
+        if state.blog_id is None:
+            run.drop(state)
+        else:  # kept, marked: the post, if restored, gets its file back
+            run.keep(state, file_sha256=REMOVED, file_size=None, file_mtime_ns=None,
+                     conflict_file_sha256=None, conflict_post_version=None)  # fmt: skip
+        run.done(state.path, "removed", state.blog_id, "its post was moved to the trash or deleted")
     if not dry_run:
-        for state in run.removals:  # before their rows go: a crash in between leaves a row without a file
-            _remove(root, state.path)
         with unit_of_work(acting) as conn:
             if linked is None:
                 linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto")
@@ -478,8 +561,6 @@ def _compare(run: _Run, state: FileState) -> None:
     if post is None:
         if on_disk == state.file_sha256:
             run.removals.append(state)
-            run.drop(state)
-            run.done(state.path, "removed", state.blog_id, "its post was moved to the trash or deleted")
         else:
             run.done(state.path, "conflict", state.blog_id,
                      "its post was moved to the trash or deleted, and the file changed: restore the post or delete the file")  # fmt: skip
@@ -521,6 +602,9 @@ def _conflict_name(state: FileState) -> str:
 
 def _file_gone(run: _Run, state: FileState) -> None:
     """A synced file is no longer there: trash its post, unless the post changed since."""
+    if state.file_sha256 == REMOVED:
+        _restored(run, state)
+        return
     post = run.live(state)
     if post is None:
         run.drop(state)
@@ -529,6 +613,21 @@ def _file_gone(run: _Run, state: FileState) -> None:
         run.drop(state)
     else:
         note = "deleted on disk but changed in the database: written again"
+        run.renders.append(_Render(state.path, post.id, "write", state, note=note))
+
+
+def _restored(run: _Run, state: FileState) -> None:
+    """A file this sync removed with its trashed post: written again once the post is
+    restored, forgotten once it is purged. Its post is read only when counted as changed."""
+    if state.path not in run.counters:
+        return  # unchanged since: still in the trash
+    post = run.versions.get(state.blog_id) if state.blog_id is not None else None
+    if post is None:
+        run.drop(state)
+    elif post.trashed:
+        run.keep(state)
+    else:
+        note = "its post was restored from the trash: written again"
         run.renders.append(_Render(state.path, post.id, "write", state, note=note))
 
 
@@ -578,7 +677,9 @@ def _remove_conflict_file(run: _Run, state: FileState) -> None:
 
 def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]:
     """Files never synced, imported as `import` would; a file that would take a post another
-    of my folders holds is imported as a new post instead. Returns the posts they are."""
+    of my folders holds, or change one by its slug alone (a post from no file: a draft
+    written in Blogster must not be overwritten, nor published, by a file that happens to
+    share its name), is imported as a new post instead. Returns the posts they are."""
     from blogster_cli.services import imports
 
     if not paths:
@@ -591,9 +692,15 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
             default_tz=run.default_tz,
         ).files  # fmt: skip
 
-    taken: set[str] = set()
-    if elsewhere:
-        taken = {file.path for file in imported(sources, "update", True) if file.id in elsewhere}
+    planned = imported(sources, "update", True)
+    updates = [file.id for file in planned if file.outcome == "updated" and file.id is not None]
+    with unit_of_work(run.acting) as conn:
+        from_files = sync_rows.source_paths(conn, ids=updates)
+    # a post with no source path was matched by its slug (every other match is by a file's path)
+    taken = {
+        file.path for file in planned
+        if file.id in elsewhere or (file.id in from_files and from_files[file.id] is None)
+    }  # fmt: skip
     outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
     if taken:
         outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
@@ -666,6 +773,11 @@ def _render_all(run: _Run) -> None:
             used.add(folded_path(item.path))
             item.state = FileState(item.path, post.id, _sha(data), FRESH)
         assert item.state is not None  # every other mode comes from a synced file
+        moved = _renamed_path(item.path, path, dialect) if item.mode == "write" else None
+        if moved is not None and folded_path(moved) not in used:
+            used.add(folded_path(moved))
+            _move(run, item, moved, data)
+            continue
         _place(run, item, data, note)
 
 
@@ -674,7 +786,7 @@ def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
     synced folder is that folder itself, numbered when taken (`used` holds `folded_path`s)."""
     from blogster_cli.content.mapping import folded_path, normalised_relative, numbered_path
 
-    path = normalised_relative(rendered) or "post.md"
+    path = _scanned(normalised_relative(rendered) or "post.md", dialect)
     prefix = _LAYOUT_PREFIXES.get(dialect)
     if prefix and path.startswith(prefix) and used and not any(p.startswith(prefix) for p in used):
         path = path[len(prefix) :]
@@ -683,6 +795,72 @@ def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
         pure = numbered_path(PurePosixPath(path), n)
         n += 1
     return pure.as_posix()
+
+
+def _renamed_path(tracked: str, rendered: str, dialect: str) -> str | None:
+    """Where a synced file goes when export now names its post elsewhere (a slug that its
+    file name states, a Jekyll draft published): `rendered`, a site path (export's layout),
+    taken back into the folder as `tracked` sits in it; None when the file stays."""
+    from blogster_cli.content.export import site_path
+    from blogster_cli.content.files import safe_relative
+
+    placed = site_path(tracked, cast("Dialect", dialect))
+    if rendered == placed:
+        return None
+    if placed.endswith("/" + tracked) and rendered.startswith(placed[: -len(tracked)]):
+        moved = rendered[len(placed) - len(tracked) :]  # the folder is inside the layout: `content/` itself
+    elif tracked.endswith("/" + placed):
+        moved = tracked[: -len(placed)] + rendered  # the folder holds the site
+    elif tracked == placed:
+        moved = rendered
+    else:
+        return None
+    moved = _scanned(moved, dialect)
+    return moved if moved != tracked and safe_relative(moved) is not None else None
+
+
+def _scanned(path: str, dialect: str) -> str:
+    """`path`, or where a Hugo or Zola post named `NAME.<lang>.md` goes instead (a bundle,
+    `NAME.<lang>/index.md`): the scan skips such a file as a translation (a post `first.fr`
+    never synced), while a bundle's folder name states the slug as the file name did."""
+    from blogster_cli.content.mapping import is_bundle
+    from blogster_cli.content.post import TRANSLATION_DIALECTS
+
+    pure = PurePosixPath(path)
+    if dialect not in TRANSLATION_DIALECTS or "." not in pure.stem or is_bundle(pure):
+        return path
+    return (pure.parent / pure.stem / f"index{pure.suffix}").as_posix()
+
+
+def _move(run: _Run, item: _Render, new_path: str, data: bytes) -> None:
+    """Write a post's file at `new_path` and remove its old one (each only while as the scan
+    saw it): the post's slug changed where its file name states it, or its draft was published."""
+    state = item.state
+    assert state is not None
+    post = run.versions[item.post_id]
+    note = f"moved from {item.path}: its post's slug or status changed"
+    if not run.dry_run:
+        try:
+            run.stats[new_path] = _write_atomically(run.root, new_path, data, None, check=True)
+        except ChangedMeanwhile:
+            run.done(new_path, "conflict", post.id, f"{CHANGED_MEANWHILE} (the file of {item.path} goes there)")
+            return
+        except FileSystemError:
+            raise
+        except BlogsterError as exc:
+            run.done(item.path, "failed", post.id, str(exc))
+            return
+        try:
+            _remove(run.root, item.path, run.seen(item.path), check=True)
+        except (ChangedMeanwhile, BlogsterError):
+            _remove(run.root, new_path)  # the old file was saved meanwhile: it stays, as the next run finds it
+            run.done(item.path, "conflict", post.id, CHANGED_MEANWHILE)
+            return
+    run.drop(state)
+    run.disk.pop(item.path, None)
+    run.keep(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
+                     conflict_file_sha256=None, conflict_post_version=None, post_seen=-1))  # fmt: skip
+    run.done(new_path, "renamed", post.id, note)
 
 
 def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
@@ -699,12 +877,27 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
             return
         name = item.path + CONFLICT_SUFFIX
         if not run.dry_run:
-            _write_atomically(run.root, name, data)
+            try:
+                _write_atomically(run.root, name, data)
+            except FileSystemError:
+                raise
+            except BlogsterError as exc:
+                run.done(item.path, "failed", post.id, str(exc))
+                return
         run.keep(state, conflict_file_sha256=on_disk, conflict_post_version=post.version)
         run.done(item.path, "conflict", post.id, f"changed on both sides: the database version is in {name}")
         return
     if digest != on_disk and not run.dry_run:
-        run.stats[item.path] = _write_atomically(run.root, item.path, data)
+        try:
+            run.stats[item.path] = _write_atomically(run.root, item.path, data, run.seen(item.path), check=True)
+        except ChangedMeanwhile:  # not recorded: the next run finds both sides changed
+            run.done(item.path, "conflict", post.id, CHANGED_MEANWHILE)
+            return
+        except FileSystemError:
+            raise
+        except BlogsterError as exc:  # one file that cannot be written fails alone; the run goes on
+            run.done(item.path, "failed", post.id, str(exc))
+            return
     run.keep(state, file_sha256=digest, post_version=post.version, conflict_file_sha256=None,
              conflict_post_version=None)  # fmt: skip
     if digest != on_disk or item.mode == "new":

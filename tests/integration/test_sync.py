@@ -74,13 +74,18 @@ def exported(acting, slug: str, dialect: str, tmp_path: Path) -> bytes:
     return (target / file.path).read_bytes()
 
 
-@pytest.fixture
-def folder(tmp_path):
+def folder_with_posts(tmp_path: Path) -> Path:
+    """`site/` holding two plain posts, alpha.md and beta.md."""
     root = tmp_path / "site"
     root.mkdir()
     (root / "alpha.md").write_text(POST_A)
     (root / "beta.md").write_text(POST_B)
     return root
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return folder_with_posts(tmp_path)
 
 
 def test_first_run_links_and_imports_without_rewriting_then_no_op_writes_nothing(account, folder):
