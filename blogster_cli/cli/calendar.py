@@ -318,8 +318,8 @@ def import_ics(
         output.print_json(report)
     else:
         output.message(f"Imported {ics}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
-    for recurring in report.recurring:
-        output.message(f"note: {recurring.note}")
+    for note in [*(recurring.note for recurring in report.recurring), *report.notes]:
+        output.message(f"note: {note}")
 
 
 @app.command()

@@ -17,10 +17,13 @@ names. `read_ics` says per recurring event what was imported.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
+from time import monotonic
 from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
@@ -34,8 +37,11 @@ _LAST_RULE_DATE = date(9999, 1, 1)  # icalendar steps up to 64 days past the las
 
 HORIZON_DAYS = 365  # a recurring event's occurrences imported: from today, for the next 12 months
 MAX_OCCURRENCES = 366  # and at most this many per event (a daily event's year); a finer rule is cut there
-_MAX_STEPS = 50_000  # occurrences stepped over before the window (a minutely rule from 1970) before giving up
+_MAX_STEPS = 50_000  # occurrences stepped over before the window (a minutely COUNT rule) before giving up
+_MAX_YIELDS = 2 * _MAX_STEPS  # instants the rules may yield in all, repeats too: a hard bound on the walk
+_WALK_SECONDS = 0.3  # dateutil's walk of one event's rules, matching or not, before giving up
 _UID_LENGTH = 255  # content_calendar.uid
+_MAX_SEQUENCE = 2**31 - 1  # content_calendar.sequence, an integer
 
 
 class InvalidCalendar(ValueError):
@@ -59,11 +65,12 @@ class Recurrence:
 
 @dataclass(frozen=True)
 class CalendarFile:
-    """The entries a file holds (each occurrence of a recurring event one of them), and what became
-    of each recurring event."""
+    """The entries a file holds (each occurrence of a recurring event one of them), what became
+    of each recurring event, and what was read otherwise than written (`notes`, one line each)."""
 
     events: list[PlannedEvent]
     recurring: list[Recurrence]
+    notes: list[str]
 
 
 class _Text:
@@ -153,20 +160,25 @@ def read_ics(
     window = (today, days_after(today, horizon_days, clamp=True))
     components = list(calendar.walk("VEVENT"))
     changed: dict[str, dict[str, tuple[PlannedEvent, bool]]] = {}  # UID -> occurrence UID -> (its change, cancelled)
+    notes: list[str] = []
     for component in components:
         if component.get("recurrence-id") is not None:
             with _reading(component) as uid:
-                event = _event(component, uid, default_timezone, types, statuses)
-                moved = replace(event, uid=occurrence_uid(uid, _moment(component["recurrence-id"])))
+                event = _event(component, uid, default_timezone, types, statuses, notes)
+                moved = replace(event, uid=occurrence_uid(uid, _moment(component["recurrence-id"], "RECURRENCE-ID")))
                 cancelled = str(component.get("status", "")).upper() == "CANCELLED"
                 changed.setdefault(uid, {})[moved.uid] = (moved, cancelled)
     events: list[PlannedEvent] = []
     recurring: list[Recurrence] = []
+    seen: set[str] = set()
     for component in components:
         if component.get("recurrence-id") is not None:
             continue
         with _reading(component) as uid:
-            event = _event(component, uid, default_timezone, types, statuses)
+            if uid in seen:  # the service keeps the last entry of a UID
+                notes.append(f"event {uid[:80]!r} is in the file twice: the later one was kept")
+            seen.add(uid)
+            event = _event(component, uid, default_timezone, types, statuses, notes)
             if component.get("rrule") is None and component.get("rdate") is None:
                 events.append(event)
                 continue
@@ -176,13 +188,13 @@ def read_ics(
             recurring.append(outcome)
     for alone in changed.values():  # a changed occurrence whose event is not in the file: an entry of its own
         events.extend(event for event, cancelled in alone.values() if not cancelled)
-    return CalendarFile(events, recurring)
+    return CalendarFile(events, recurring, notes)
 
 
 @contextmanager
 def _reading(component: Any) -> Iterator[str]:
     """The event's UID, and its errors as InvalidCalendar naming it."""
-    uid = str(component.get("uid") or "").strip()
+    uid = _without_nul(str(component.get("uid") or "")).strip()
     if not uid:
         raise InvalidCalendar("an event has no UID")
     try:
@@ -204,11 +216,11 @@ def occurrence_uid(uid: str, start: date | datetime) -> str:
     return f"{base}#{stamp}"
 
 
-def _moment(prop: Any) -> date | datetime:
-    """A DTSTART's or RECURRENCE-ID's date or date-time."""
+def _moment(prop: Any, name: str) -> date | datetime:
+    """A DTSTART's or RECURRENCE-ID's date or date-time (VALUE=DURATION or PERIOD is not one)."""
     value = getattr(prop, "dt", None)
     if not isinstance(value, date):
-        raise ValueError(f"{value!r} is not a date or date-time")
+        raise ValueError(f"its {name} is not a date or date-time")
     return value
 
 
@@ -227,18 +239,21 @@ class _Expansion:
         """The entries, with the changed occurrences (RECURRENCE-ID) in place: a cancelled one, or one
         moved out of the window, left out; one moved into it added; and what became of the event."""
         event, title = self.event, self.event.title
-        start = _moment(self.component["dtstart"])
         try:
-            moments = _recurrence_set(self.component, start, self.window[1])
+            return self._expand(changed)
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # a rule dateutil cannot read
             note = (
                 f"'{title}' repeats by a rule Blogster cannot expand ({_first_line(exc)}):"
                 f" only its first occurrence, {event.day}, was imported"
             )
             return [event], Recurrence(self.uid, title, 1, event.day, event.day, False, note)
+
+    def _expand(self, changed: dict[str, tuple[PlannedEvent, bool]]) -> tuple[list[PlannedEvent], Recurrence]:
+        event, title = self.event, self.event.title
+        start = _moment(self.component["dtstart"], "DTSTART")
         found: dict[str, PlannedEvent] = {}
         truncated, skipped = False, 0
-        for moment in moments:
+        for moment in _recurrence_set(self.component, start, self.window):
             original = moment if isinstance(start, datetime) else moment.date()
             day, at, timezone = _wall_time(original, self.default_timezone)
             if day < self.window[0]:
@@ -278,31 +293,112 @@ class _Expansion:
         return Recurrence(self.uid, title, len(days), first, last, truncated, note)
 
 
-def _recurrence_set(component: Any, start: date | datetime, end: date) -> Iterator[datetime]:
-    """DTSTART, the RRULE and RDATE occurrences less the EXDATE ones, in order, none after `end`
-    (dateutil steps through a rule from its start: an UNTIL at the window's end bounds the walk of
-    a rule without COUNT)."""
-    from dateutil.rrule import rrule, rruleset, rrulestr
+@dataclass
+class _Walk:
+    """The time dateutil spends walking one event's rules, only while it does (not ours between its
+    instants): a rule that never matches (Feb 30) yields nothing and ignores UNTIL, walking to year
+    9999, so `_Watch` checks it on every day dateutil walks."""
+
+    spent: float = 0.0
+    since: float = 0.0  # when the current step began
+
+    def steps(self, rule: Iterable[datetime]) -> Iterator[datetime]:
+        moments = iter(rule)
+        while True:
+            self.since = monotonic()
+            moment = next(moments, None)
+            self.spent += monotonic() - self.since
+            if moment is None:
+                return
+            yield moment
+
+    def check(self) -> None:
+        if self.spent + monotonic() - self.since > _WALK_SECONDS:
+            raise ValueError(f"walking it took over {_WALK_SECONDS} s: a date that never comes, such as February 30?")
+
+
+class _Watch(tuple[int, ...]):
+    """A BY-part's values that also check the walk's time each time dateutil looks at a day."""
+
+    walk: _Walk
+
+    def __contains__(self, value: object) -> bool:
+        self.walk.check()
+        return super().__contains__(value)
+
+
+def _watched(rule: Any, walk: _Walk) -> Iterator[datetime]:
+    """`rule`'s instants, `walk` checked on each day: BYMONTH is checked first, so it watches (all
+    months when the rule names none), but for a yearly rule of nth weekdays, where a BYMONTH would
+    change the meaning, BYDAY does (all weekdays when it names none)."""
+    from dateutil.rrule import YEARLY
+
+    if rule._bymonth is None and rule._freq == YEARLY and rule._bynweekday:
+        watch = _Watch(rule._byweekday or range(7))
+        rule._byweekday = watch
+    else:
+        watch = _Watch(rule._bymonth or range(1, 13))
+        rule._bymonth = watch
+    watch.walk = walk
+    return walk.steps(rule)
+
+
+def _recurrence_set(component: Any, start: date | datetime, window: tuple[date, date]) -> Iterator[datetime]:
+    """DTSTART, the RRULE and RDATE occurrences less the EXDATE ones, in order, none after the window.
+
+    dateutil walks a rule period by period from its start, yielding nothing while a rule does not
+    match (Feb 30), and past an UNTIL too: a rule without COUNT starts just before the window, a
+    COUNT is counted here, and a walk longer than `_WALK_SECONDS` or yielding more than
+    `_MAX_YIELDS` instants (INTERVAL=0 yields one forever) is refused.
+    """
+    from dateutil.rrule import rrule, rrulestr
     from icalendar.prop import vRecur
 
     base = start if isinstance(start, datetime) else datetime.combine(start, time())
-    bound = _like(days_after(end, 1, clamp=True), base, end_of_day=True)  # a day on: offsets move the local day
-    occurrences = rruleset()
-    occurrences.rdate(base)
+    bound = _like(days_after(window[1], 1, clamp=True), base, end_of_day=True)  # a day on: offsets move the local day
+    walk = _Walk()
+    streams: list[Iterable[datetime]] = [[base]]
     for recur in _listed(component.get("rrule")):
-        without_until: Any = vRecur({key: value for key, value in recur.items() if key.upper() != "UNTIL"})
-        rule = rrulestr(without_until.to_ical().decode(), dtstart=base)
+        if any(interval < 1 for interval in recur.get("INTERVAL", [])):
+            raise ValueError("INTERVAL must be at least 1")
+        kept: Any = vRecur({key: value for key, value in recur.items() if key.upper() not in ("UNTIL", "COUNT")})
+        rule = rrulestr(kept.to_ical().decode(), dtstart=base)
         if not isinstance(rule, rrule):
             raise ValueError("one RRULE holds several rules")
-        if "COUNT" not in recur:  # a COUNT ends the walk itself (dateutil refuses it with an UNTIL)
-            until = [_like(value, base, end_of_day=True) for value in recur.get("UNTIL", [])]
-            rule = rule.replace(until=min([*until, bound]))
-        occurrences.rrule(rule)
-    for moment in _dates(component.get("rdate")):
-        occurrences.rdate(_like(moment, base))
-    for moment in _dates(component.get("exdate")):
-        occurrences.exdate(_like(moment, base))
-    return iter(occurrences)
+        until = [_like(value, base, end_of_day=True) for value in recur.get("UNTIL", [])]
+        count: list[int] = recur.get("COUNT", [])
+        first = base if count else _closer(base, _like(days_after(window[0], -2, clamp=True), base), recur)
+        steps = _watched(rule.replace(dtstart=first, until=min([*until, bound])), walk)
+        streams.append(islice(steps, count[0]) if count else steps)
+    streams.append(sorted(_like(moment, base) for moment in _dates(component.get("rdate"))))
+    excluded = {_like(moment, base) for moment in _dates(component.get("exdate"))}
+    previous: datetime | None = None
+    for moment in _metered(heapq.merge(*streams)):
+        if moment != previous and moment not in excluded:
+            yield moment
+        previous = moment
+
+
+_FIXED = {"WEEKLY": 7 * 86400, "DAILY": 86400, "HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}  # a period's seconds
+
+
+def _closer(base: datetime, target: datetime, recur: Any) -> datetime:
+    """The rule's start moved forward by whole periods to just before `target` (when it is before):
+    the same occurrences from there on, for a rule without COUNT whose periods have a fixed length
+    (wall-clock, as dateutil counts them)."""
+    seconds = _FIXED.get(str(recur.get("FREQ", [""])[0]).upper())
+    if seconds is None or target <= base:
+        return base
+    period = timedelta(seconds=seconds * int(recur.get("INTERVAL", [1])[0]))
+    return base + period * ((target.replace(tzinfo=None) - base.replace(tzinfo=None)) // period)
+
+
+def _metered(moments: Iterable[datetime]) -> Iterator[datetime]:
+    """`moments`, refused past `_MAX_YIELDS` of them (repeats count)."""
+    for step, moment in enumerate(moments):
+        if step > _MAX_YIELDS:
+            raise ValueError(f"more than {_MAX_YIELDS:,} steps")
+        yield moment
 
 
 def _listed(value: object) -> list[Any]:
@@ -329,26 +425,46 @@ def _like(value: date | datetime, base: datetime, *, end_of_day: bool = False) -
     return value.astimezone(zone_of_base) if value.tzinfo is not None else value.replace(tzinfo=zone_of_base)
 
 
-def _event(component: Any, uid: str, default_timezone: str, types: set[str], statuses: set[str]) -> PlannedEvent:
+def _event(
+    component: Any, uid: str, default_timezone: str, types: set[str], statuses: set[str], notes: list[str]
+) -> PlannedEvent:
+    """The event's entry; what it holds that Blogster reads otherwise (a TZID it does not know, a
+    SEQUENCE past the column's integer) is said in `notes`."""
     start = component.get("dtstart")
     if start is None:
         raise InvalidCalendar(f"event {uid!r} has no DTSTART")
-    day, at, timezone = _wall_time(start.dt, default_timezone)
+    value = _moment(start, "DTSTART")
+    named = start.params.get("TZID")
+    if named and isinstance(value, datetime) and value.tzinfo is None:  # icalendar reads an unknown one as floating
+        notes.append(
+            f"event {uid[:80]!r}: unknown TZID {_without_nul(named)[:80]!r}, its time read in {default_timezone}"
+        )
+    day, at, timezone = _wall_time(value, default_timezone)
+    sequence = int(component.get("sequence", 0))
+    if not 0 <= sequence <= _MAX_SEQUENCE:
+        kept = min(max(sequence, 0), _MAX_SEQUENCE)
+        notes.append(f"event {uid[:80]!r}: SEQUENCE {sequence} is outside 0..{_MAX_SEQUENCE}, read as {kept}")
+        sequence = kept
     kind = str(component.get(X_TYPE, "blog")).lower()
     status = str(component.get(X_STATUS, "planned")).lower()
-    categories = component.get("categories")
+    description = component.get("description")
     return PlannedEvent(
-        uid=uid[:255],
-        title=str(component.get("summary", "")).strip() or "(untitled)",
+        uid=uid if len(uid) <= _UID_LENGTH else hashlib.sha256(uid.encode()).hexdigest(),  # as occurrence_uid
+        title=_without_nul(str(component.get("summary", ""))).strip() or "(untitled)",
         day=day,
         at=at,
         timezone=timezone,
-        description=str(component["description"]) if component.get("description") else None,
+        description=_without_nul(str(description)) if description else None,
         content_type=kind if kind in types else "blog",
         status=status if status in statuses else "planned",
-        sequence=int(component.get("sequence", 0)),
-        topic=_first_category(categories),
+        sequence=sequence,
+        topic=_first_category(component.get("categories")),
     )
+
+
+def _without_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: one in a value would refuse the whole file."""
+    return text.replace("\x00", "")
 
 
 def _wall_time(value: date | datetime, default_timezone: str) -> tuple[date, time | None, str]:
@@ -369,7 +485,7 @@ def _first_category(categories: object) -> str | None:
     holders = categories if isinstance(categories, list) else [categories]
     for holder in holders:
         for category in getattr(holder, "cats", []):
-            return str(category)
+            return _without_nul(str(category))
     return None
 
 

@@ -53,6 +53,22 @@ def find(session: Session, *, ref: str) -> list[ContentCalendar]:
     return list(session.exec(query.limit(2).with_for_update()).all())
 
 
+def insert_unless_there(session: Session, *, entry: ContentCalendar) -> bool:
+    """Adds `entry` unless my calendar holds its UID already (another import of the same file added
+    it meanwhile: that one waits for it, then adds nothing); True when added."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    defaults = {"user_id", "created_at", "updated_at"}  # the database's
+    values = {name: getattr(entry, name) for name in ContentCalendar.model_fields if name not in defaults}
+    statement = (
+        pg_insert(ContentCalendar)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[col(ContentCalendar.user_id), col(ContentCalendar.uid)])
+        .returning(col(ContentCalendar.id))
+    )
+    return session.connection().execute(statement).first() is not None
+
+
 def by_uids(session: Session, *, uids: list[str]) -> dict[str, ContentCalendar]:
     if not uids:
         return {}

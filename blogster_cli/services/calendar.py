@@ -254,6 +254,8 @@ class ImportReport:
     unchanged: int
     recurring: list[Recurrence] = field(default_factory=list)
     """Each recurring event: its occurrences in the next 12 months imported as entries (or why none)."""
+    notes: list[str] = field(default_factory=list)
+    """What was read otherwise than written: an event given twice, an unknown TZID, a SEQUENCE out of range."""
 
 
 def import_ics(acting: ActingUser, *, data: bytes, timezone: str, today: date | None = None) -> ImportReport:
@@ -288,16 +290,20 @@ def import_ics(acting: ActingUser, *, data: bytes, timezone: str, today: date | 
             entry = existing.get(uid)
             if entry is None:
                 entry = ContentCalendar(uid=uid, sequence=event.sequence)
-                created += 1
-            elif all(getattr(entry, key) == value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(entry, key, value)
+                if calendar_rows.insert_unless_there(session, entry=entry):
+                    created += 1
+                    continue
+                entry = calendar_rows.by_uids(session, uids=[uid])[uid]  # another import of the file added it
+            if all(getattr(entry, key) == value for key, value in values.items()):
                 unchanged += 1
                 continue
-            else:
-                updated += 1
+            updated += 1
             for key, value in values.items():
                 setattr(entry, key, value)
             session.add(entry)
-    return ImportReport(created, updated, unchanged, read.recurring)
+    return ImportReport(created, updated, unchanged, read.recurring, read.notes)
 
 
 @dataclass(frozen=True)

@@ -152,13 +152,14 @@ def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, sign
     # Importing our own export changes nothing; twice is the same as once.
     result = cli("calendar", "import", "--ics", str(second), "--json")
     assert result.exit_code == 0, result.stderr
-    assert result.json() == {"created": 0, "updated": 0, "unchanged": 2, "recurring": []}
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 2, "recurring": [], "notes": []}
     # Importing the older file moves the event back (an update by UID), never adds one.
     assert cli("calendar", "import", "--ics", str(first), "--json").json() == {
         "created": 0,
         "updated": 1,
         "unchanged": 1,
         "recurring": [],
+        "notes": [],
     }
     assert len(cli("calendar", "list", "--json").json()) == 2
 
@@ -171,7 +172,7 @@ def test_a_byte_order_mark_pasted_into_an_entry_is_not_stored_so_the_export_read
     exported = tmp_path / "plan.ics"
     assert cli("calendar", "export", "--ics", str(exported)).exit_code == 0
     result = cli("calendar", "import", "--ics", str(exported), "--json")
-    assert result.json() == {"created": 0, "updated": 0, "unchanged": 1, "recurring": []}
+    assert result.json() == {"created": 0, "updated": 0, "unchanged": 1, "recurring": [], "notes": []}
 
 
 def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_path):

@@ -229,11 +229,16 @@ def test_a_rule_that_cannot_be_expanded_imports_its_first_occurrence_and_says_so
     assert [(e.uid, e.day) for e in found.events] == [("odd@x", date(2026, 1, 5))]
     assert found.recurring[0].note.startswith("'Odd' repeats by a rule Blogster cannot expand (")
     assert found.recurring[0].note.endswith("only its first occurrence, 2026-01-05, was imported")
-    dense = read(calendar_of("UID:m@x\r\nSUMMARY:Every minute\r\nDTSTART:19700101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"))
+    rule = "RRULE:FREQ=MINUTELY;COUNT=1000000"  # a COUNT is counted from DTSTART: 87,840 minutes before
+    dense = read(calendar_of(f"UID:m@x\r\nSUMMARY:Every minute\r\nDTSTART:20251101T000000Z\r\n{rule}\r\n"))
     assert (
         dense.events == []
         and "repeats more than 50,000 times before 2026-01-01: not imported" in dense.recurring[0].note
     )
+    since_1970 = read(
+        calendar_of("UID:m@x\r\nSUMMARY:Every minute\r\nDTSTART:19700101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n")
+    )
+    assert since_1970.recurring[0].truncated and since_1970.events[0].uid == "m@x#20251231T230000Z"
 
 
 def test_an_occurrence_uid_fits_the_column_whatever_the_events_uid():
