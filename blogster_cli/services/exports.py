@@ -358,10 +358,16 @@ def _read_manifest(root: Path) -> tuple[dict[str, str], bytes | None]:
     return ({str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}), data
 
 
+NAME_BYTES = 255  # the longest file name most file systems take
+
+
 def partial_path(target: Path) -> Path:
     """Where `target` is written before it is renamed into place: a hidden file beside it,
-    which Hugo, Jekyll, Zola and Astro leave out of a site."""
+    which Hugo, Jekyll, Zola and Astro leave out of a site; named by a hash of the name when
+    the name itself leaves no room for `.partial` in 255 bytes (a 254-byte name imports fine)."""
     name = target.name if target.name.startswith(".") else f".{target.name}"
+    if len(f"{name}.partial".encode("utf-8", "surrogateescape")) > NAME_BYTES:
+        name = "." + hashlib.sha256(target.name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return target.with_name(f"{name}.partial")
 
 

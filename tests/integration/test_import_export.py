@@ -490,3 +490,18 @@ def test_a_scheduled_post_stays_scheduled_through_a_hugo_export(account, tmp_pat
     run_import(other, tmp_path / "hugo")
     (imported,) = blogs.list_blogs(other)
     assert (imported.status, imported.published_at) == ("scheduled", before.published_at)
+
+
+def test_a_post_imported_from_a_254_byte_file_name_exports_again(account, tmp_path):
+    """Export keeps an imported post's file name; its `.partial` passed 255 bytes, and every
+    later export stopped at that post (exit 8)."""
+    acting = account()
+    posts = tmp_path / "in" / "content" / "posts"
+    posts.mkdir(parents=True)
+    name = "a" * 251 + ".md"
+    (posts / name).write_text("---\ntitle: Long\n---\nBody.\n")
+    run_import(acting, tmp_path / "in")
+    summary = export(acting, tmp_path / "out", "hugo")
+    [written] = [file.path for file in summary.files]
+    assert written.endswith(name) and (tmp_path / "out" / written).read_text().endswith("Body.\n")
+    assert len(exports.partial_path(tmp_path / "out" / written).name.encode()) <= exports.NAME_BYTES
