@@ -103,7 +103,7 @@ def schedule(
 
     if (at is None) == (not clear):
         raise InvalidInput("give --at TIME or --clear")
-    when = parse_at(at, timezone=app_context().tzinfo) if at else None
+    when = parse_at(at, timezone=app_context().tzinfo) if at is not None else None
     scheduled = social.schedule_post(acting_user(), ref=post_id, at=when.moment if when else None)
     _show(scheduled, json, "scheduled" if when else "unscheduled")
     if when and when.note:

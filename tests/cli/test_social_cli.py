@@ -36,6 +36,9 @@ def test_drafts_by_hand_are_checked_against_the_platform_limit(cli, post):
         and scheduled["content"] == "Shell habits"
         and scheduled["hashtags"] == ["cli"]
     )
+    empty = cli("social", "schedule", draft["id"][:8], "--at", "")  # unscheduled it, as --clear does
+    assert empty.exit_code == 2 and "is not a time like" in empty.stderr
+    assert cli("social", "list", post, "--json").json()[0]["status"] == "scheduled"
     assert cli("social", "schedule", draft["id"][:8], "--clear", "--json").json()["status"] == "draft"
     linkedin = cli("social", "new", post, "--platform", "linkedin", "--text", "z" * 2900, "--json")
     assert linkedin.exit_code == 0 and linkedin.json()["limit"] == 3000
