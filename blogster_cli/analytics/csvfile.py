@@ -31,7 +31,9 @@ def header_key(text: str) -> str:
 def read_columns(
     text: str, headers: Mapping[str, Sequence[str]], *, required: Sequence[str], what: str
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {field: cell}) per non-empty line; ValueError when the file has no header or lacks a required column."""
+    """(line, {field: cell}) per non-empty line; ValueError when the file has no header or lacks a required column.
+    A NUL in a cell is dropped: no column means one, and PostgreSQL's text refuses it (a whole
+    file failed on one such row)."""
     text = text.lstrip("\ufeff")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -59,7 +61,9 @@ def read_columns(
             yield (
                 line,
                 {
-                    field: values[index].strip() if index is not None and index < len(values) else ""
+                    field: values[index].replace("\x00", "").strip()
+                    if index is not None and index < len(values)
+                    else ""
                     for field, index in columns.items()
                 },
             )

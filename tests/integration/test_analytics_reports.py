@@ -110,3 +110,12 @@ def test_keyword_import_is_idempotent_and_per_account(alice, db, make_user):
     assert seo.keywords(ActingUser(db, make_user())) == []
     with pytest.raises(InvalidInput):
         seo.import_keywords(alice, text="", source="empty.csv")
+
+
+def test_a_nul_in_a_csv_cell_is_dropped_not_the_whole_file(alice):
+    """One row holding a NUL failed the whole import ("text fields cannot contain NUL")."""
+    from blogster_cli.services import seo
+
+    imported = seo.import_keywords(alice, text="keyword,volume\nsta\x00tic,10\nrls,5\n", source="k.csv")
+    assert (imported.inserted, imported.rejected) == (2, [])
+    assert sorted(k.keyword for k in seo.keywords(alice)) == ["rls", "static"]
