@@ -399,7 +399,7 @@ class _Plan:
     secret: str | None
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
     give_up_deferred: bool = False
-    """The send started over DEFERRED_AT_MOST ago: an address refused for now is refused for good."""
+    """The send first deferred an address over DEFERRED_AT_MOST ago: one refused for now is refused for good."""
 
 
 def _plan(acting: ActingUser, *, ref: str) -> _Plan:
@@ -428,9 +428,9 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
 
 
 def _deferred_too_long(content: dict[str, Any]) -> bool:
-    started = content.get(STARTED_KEY)
+    first = content.get(DEFERRED_SINCE_KEY)
     try:
-        since = dt.datetime.fromisoformat(started) if isinstance(started, str) else None
+        since = dt.datetime.fromisoformat(first) if isinstance(first, str) else None
     except ValueError:
         since = None
     return since is not None and dt.datetime.now(dt.UTC) - since > DEFERRED_AT_MOST
@@ -462,10 +462,10 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
 
 
 AUDIENCE_KEY = "audience"
-STARTED_KEY = "send_started_at"
-"""When the send first ran (ISO 8601), kept with the newsletter: how long an address has been deferred."""
+DEFERRED_SINCE_KEY = "deferred_since"
+"""When a run of the send first had an address refused for now (ISO 8601), kept with the newsletter."""
 DEFERRED_AT_MOST = dt.timedelta(days=5)
-"""An address still refused for now this long after the send started is given up, as mail
+"""An address still refused for now this long after the send's first deferral is given up, as mail
 servers give up a message still deferred after 4-5 days (RFC 5321, 4.5.4.1): a mailbox full
 or a server answering 4xx for good would keep a scheduled newsletter due, retried every run."""
 """A `--to` send's addresses, kept in the newsletter's content when the send starts (or is
@@ -583,7 +583,9 @@ def _send(
         if error:
             row.status = NewsletterStatus.FAILED
         elif mailed.interrupted or mailed.deferred:
-            pass  # not done: the next run mails the rest (a scheduled one stays due)
+            if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
+                row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
+            # not done: the next run mails the rest (a scheduled one stays due)
         elif row.recipient_count == 0:  # every address of the audience refused for good
             row.status = NewsletterStatus.FAILED
             error = (
@@ -619,8 +621,6 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
             content[AUDIENCE_KEY] = wanted
         if _reader_secret(content) is None and not done:
             content[READER_SECRET_KEY] = letters.new_reader_secret()
-        if row.status != NewsletterStatus.SENT:
-            content.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC).isoformat())
         if content != (row.content or {}):
             row.content = content
             session.add(row)
@@ -673,7 +673,7 @@ def _mail(
                 connection.send(message, to=target.email)
             except RecipientDeferred as exc:
                 if plan.give_up_deferred:
-                    reason: str | None = f"{exc}, still {DEFERRED_AT_MOST.days} days after the send started: given up"
+                    reason: str | None = f"{exc}, still {DEFERRED_AT_MOST.days} days after the first deferral: given up"
                 else:
                     deferred.append(f"{target.email}: {exc}")
                     if on_progress:

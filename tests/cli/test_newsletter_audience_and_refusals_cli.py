@@ -140,7 +140,9 @@ def test_a_greylisted_address_is_deferred_and_the_next_run_mails_it(cli, newslet
     assert sorted(mailed(recorder)) == [f"reader{n}@example.com" for n in range(3)]
 
 
-def test_an_address_deferred_days_after_the_send_started_is_given_up(cli, newsletter, smtp, tmp_path, superuser):
+def test_an_address_still_deferred_days_after_its_first_deferral_is_given_up(
+    cli, newsletter, smtp, tmp_path, superuser
+):
     """A server answering 4xx for good (a mailbox full) kept the newsletter unsent, and a
     scheduled one due, retried at every run without end."""
     recorder, url = smtp
@@ -155,8 +157,12 @@ def test_an_address_deferred_days_after_the_send_started_is_given_up(cli, newsle
     recorder.handle_RCPT = full  # type: ignore[method-assign]
     readers = readers_csv(tmp_path, 3)
     assert "1 deferred for now" in cli("newsletter", "send", newsletter, "--to", readers, env=env).stderr
+    stored = superuser.execute(
+        "select content->>'deferred_since' from public.email_newsletters where id = %s", (newsletter,)
+    )
+    assert stored.fetchone()[0] is not None  # the first deferral is dated
     superuser.execute(
-        "update public.email_newsletters set content = jsonb_set(content, '{send_started_at}', to_jsonb(%s::text))"
+        "update public.email_newsletters set content = jsonb_set(content, '{deferred_since}', to_jsonb(%s::text))"
         " where id = %s",
         ((datetime.now(UTC) - timedelta(days=6)).isoformat(), newsletter),
     )
@@ -165,7 +171,7 @@ def test_an_address_deferred_days_after_the_send_started_is_given_up(cli, newsle
     [report] = later.json()
     assert report["status"] == "sent" and report["deferred"] == []
     assert report["refused"] == [
-        "reader1@example.com: recipient deferred: 452 4.2.2 mailbox full, still 5 days after the send started: given up"
+        "reader1@example.com: recipient deferred: 452 4.2.2 mailbox full, still 5 days after the first deferral: given up"
     ]
 
 
