@@ -40,6 +40,15 @@ async def open_first_post(pilot) -> None:
     await settle(pilot)
 
 
+async def type_at_end(pilot, text: str) -> None:
+    """Types `text` at the end of the open editor's text, key by key."""
+    from textual.widgets import TextArea
+
+    area = pilot.app.screen.query_one("#text", TextArea)
+    area.move_cursor(area.document.end)
+    await pilot.press(*text)
+
+
 def drive(app, steps: Callable[..., Awaitable[None]], *, size: tuple[int, int] = SIZE) -> None:
     async def run() -> None:
         async with app.run_test(size=size) as pilot:

@@ -8,7 +8,7 @@ import time
 from textual.widgets import TextArea
 
 from blogster_cli.tui.editor import Preview
-from tests.tui.conftest import app_for, drive, open_first_post, settle, write
+from tests.tui.conftest import app_for, drive, open_first_post, settle, type_at_end, write
 
 PARAGRAPH = "## Heading\n\nSome *markdown* paragraph with `code` and a [link](http://x.example).\n\n- one\n- two\n\n"
 
@@ -81,9 +81,7 @@ def test_the_hidden_preview_renders_nothing_until_shown(writer):
         preview = app.screen.query_one("#preview-box", Preview)
         assert "First words." in preview.source
         await pilot.press("ctrl+t")
-        area = app.screen.query_one("#text", TextArea)
-        area.move_cursor(area.document.end)
-        await pilot.press(*" More")
+        await type_at_end(pilot, " More")
         await pilot.pause(0.5)
         await settle(pilot)
         assert "More" not in preview.source

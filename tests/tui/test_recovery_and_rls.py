@@ -10,7 +10,7 @@ from textual.widgets import DataTable, TextArea
 
 from blogster_cli.services import editing
 from blogster_cli.tui.dashboard import FigureCards
-from tests.tui.conftest import app_for, drive, open_first_post, settle, table_text, write
+from tests.tui.conftest import app_for, drive, open_first_post, settle, table_text, type_at_end, write
 
 
 def dead_pid() -> int:
@@ -26,9 +26,7 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
 
     async def typing(pilot):
         await open_first_post(pilot)
-        area = app.screen.query_one("#text", TextArea)
-        area.move_cursor(area.document.end)
-        await pilot.press(*" Typed")
+        await type_at_end(pilot, " Typed")
         await pilot.pause(1.5)  # the recovery copy follows the text within a second
         await settle(pilot)
         buffer = app.screen.buffer
@@ -70,9 +68,7 @@ def test_closing_with_unsaved_changes_keeps_them_in_a_recovery_file(writer):
 
     async def steps(pilot):
         await open_first_post(pilot)
-        area = app.screen.query_one("#text", TextArea)
-        area.move_cursor(area.document.end)
-        await pilot.press(*" More.")
+        await type_at_end(pilot, " More.")
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.title == "Posts"
@@ -157,9 +153,7 @@ def test_quitting_right_after_typing_keeps_the_text_and_the_next_edit_offers_it(
 
     async def steps(pilot):
         await open_first_post(pilot)
-        area = app.screen.query_one("#text", TextArea)
-        area.move_cursor(area.document.end)
-        await pilot.press(*" Typed then quit.")
+        await type_at_end(pilot, " Typed then quit.")
         await pilot.press("ctrl+q")  # within the recovery copy's second
 
     drive(app, steps)
