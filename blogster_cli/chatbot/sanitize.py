@@ -6,6 +6,7 @@ import html
 import re
 
 from blogster_cli.errors import InvalidInput
+from blogster_cli.text_encoding import is_utf8
 
 MAX_MESSAGE_LENGTH = 2000  # the database refuses longer user messages too (migration 0080)
 # C0/C1 controls except tab and newline, zero-width and bidirectional overrides (which can hide text).
@@ -25,10 +26,8 @@ def strip_markup(text: str) -> str:
 def sanitise_message(text: str, *, max_length: int = MAX_MESSAGE_LENGTH) -> str:
     """The message as stored: InvalidInput if nothing is left, it is too long, or it holds bytes that were
     not UTF-8 (lone surrogates: nh3 and the database refuse them)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput("the message is not valid UTF-8 text") from None
+    if not is_utf8(text):
+        raise InvalidInput("the message is not valid UTF-8 text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", strip_markup(text))
     text = _BLANK_LINES.sub("\n\n", text).strip()

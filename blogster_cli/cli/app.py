@@ -18,8 +18,8 @@ import typer
 
 from blogster_cli import __version__
 from blogster_cli.cli.commands import LazyGroup
-from blogster_cli.cli.entry import undecodable
 from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTIONS, use_global_options
+from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
     from typer._click.exceptions import UsageError
@@ -94,7 +94,7 @@ def refuse_undecodable(args: list[str]) -> None:
     """A usage error naming the first parameter whose value is not UTF-8 (bytes Python keeps as lone
     surrogates, which the database, nh3 and stdout then refuse mid-command). Paths are exempt: a file's
     name may be any bytes. Only a command line holding such a value is parsed this second time."""
-    if not any(undecodable(arg) for arg in args):
+    if all(is_utf8(arg) for arg in args):
         return
     from typer._click.exceptions import UsageError
     from typer._click.types import File
@@ -109,7 +109,7 @@ def refuse_undecodable(args: list[str]) -> None:
             value = ctx.params.get(param.name or "")
             values = value if isinstance(value, list | tuple) else [value]
             if not isinstance(param.type, TyperPath | File) and any(
-                isinstance(v, str) and undecodable(v) for v in values
+                isinstance(v, str) and not is_utf8(v) for v in values
             ):
                 raise UsageError(f"{shown_name(param)} is not valid UTF-8 text", ctx)
         rest = [*ctx._protected_args, *ctx.args]

@@ -10,9 +10,9 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
-from blogster_cli.cli.entry import undecodable
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
     from blogster_cli.services.chat import ChatReply
@@ -31,7 +31,7 @@ def _line(prompt: str) -> str:
     is refused with one line and asked again, so the session goes on."""
     while True:
         line = input(prompt).strip()
-        if not undecodable(line):
+        if is_utf8(line):
             return line
         output.error("that line is not valid UTF-8 text; type it again")
 

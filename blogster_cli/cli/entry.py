@@ -16,6 +16,7 @@ import os
 import sys
 
 from blogster_cli.cli import state
+from blogster_cli.text_encoding import is_utf8
 
 _FLAGS = state.GLOBAL_FLAGS | {"--json"}  # typer's callback takes --json too, before the command
 
@@ -45,15 +46,6 @@ def tui_command_line(argv: list[str]) -> dict[str, str | bool] | None:
     return options if command == ["tui"] else None
 
 
-def undecodable(text: str) -> bool:
-    """Whether `text` came from bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def use_global_options(options: dict[str, str | bool]) -> None:
     """The global options of a `tui_command_line`, set as typer's callback sets them."""
     database_url = options.get("--database-url")
@@ -68,7 +60,7 @@ def use_global_options(options: dict[str, str | bool]) -> None:
 
 def main() -> None:
     argv = sys.argv[1:]  # an argument that is not UTF-8 is typer's to name (app.refuse_undecodable)
-    options = None if any(undecodable(token) for token in argv) else tui_command_line(argv)
+    options = tui_command_line(argv) if all(is_utf8(token) for token in argv) else None
     if options is None:
         from blogster_cli.cli.app import main as parsed
 

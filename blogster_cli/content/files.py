@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from blogster_cli.content.errors import ContentError
 from blogster_cli.errors import InvalidInput
+from blogster_cli.text_encoding import is_utf8
 
 SYMLINK_REASON = "symbolic link: not followed"
 SPECIAL_REASON = "not a regular file"
@@ -78,7 +79,7 @@ def walk_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[st
                 continue
             path = f"{relative}/{entry.name}" if relative else entry.name
             try:
-                if not is_utf8_name(entry.name):  # a post keeps its file's path, which must be text
+                if not is_utf8(entry.name):  # a post keeps its file's path, which must be text
                     if wanted(entry.name) or entry.is_dir(follow_symlinks=False):
                         walk.unreadable.append((path, NOT_UTF8_REASON))
                 elif entry.is_symlink():
@@ -101,16 +102,6 @@ def walk_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[st
     walk.skipped.sort(key=lambda item: (_parts(item[0]), item[1]))
     walk.unreadable.sort(key=lambda item: (_parts(item[0]), item[1]))
     return walk
-
-
-def is_utf8_name(name: str) -> bool:
-    """Whether a file name decoded from the file system was UTF-8 (else it holds the surrogates
-    Python keeps undecodable bytes as)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def list_folder(root: Path, wanted: Callable[[str], bool], descend: Callable[[str], bool]) -> FolderListing:

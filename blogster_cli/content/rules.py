@@ -12,6 +12,7 @@ from typing import Any
 
 from blogster_cli.content.slugs import is_usable, slugify
 from blogster_cli.errors import InvalidInput
+from blogster_cli.text_encoding import is_utf8
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 BLANK = (
@@ -30,10 +31,8 @@ def check_text(text: str, what: str) -> str:
         raise InvalidInput(f"{what} contains a NUL character")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
         raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(f"{what} is not valid UTF-8") from None
+    if not is_utf8(text):
+        raise InvalidInput(f"{what} is not valid UTF-8")
     return text
 
 

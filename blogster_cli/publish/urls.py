@@ -8,6 +8,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from blogster_cli.file_names import NAME_MAX_BYTES, name_bytes
+
 # A URL path we are willing to turn into a file path: no "..", no backslashes, no control characters.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\?#\"'<>:]")
 _FILE_SUFFIXES = (".html", ".htm", ".xml")
@@ -26,15 +28,15 @@ def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str,
 
 # A path already in its clean form: '/', then parts that neither are empty nor start with '.'.
 _CLEAN = re.compile(r"/(?:[^/.\s][^/]*/)*[^/.\s][^/]*/?")
-NAME_MAX = 255 - len(".partial")
-"""The longest part (in UTF-8 bytes) a path may have: a file's name, with the `.partial` its
-writer puts beside it, must fit the 255 bytes most file systems allow."""
+NAME_MAX = NAME_MAX_BYTES - len(".partial")
+"""The longest part (in bytes) a path may have: a file's name, with the `.partial` its writer
+puts beside it, must fit the 255 bytes most file systems allow."""
 
 
 def fits_on_disk(file: str) -> bool:
     """Whether each part of a file path can be a name on disk: none starts with '.' (hidden, or
     the build's own `.blogster-*` files), none is longer than `NAME_MAX` bytes."""
-    return all(part[:1] != "." and len(part.encode("utf-8", "surrogatepass")) <= NAME_MAX for part in file.split("/"))
+    return all(part[:1] != "." and name_bytes(part) <= NAME_MAX for part in file.split("/"))
 
 
 def clean_path(path: str) -> str | None:

@@ -51,6 +51,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
+from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_bytes
 from blogster_cli.private_files import WriteJournal, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
@@ -358,16 +359,13 @@ def _read_manifest(root: Path) -> tuple[dict[str, str], bytes | None]:
     return ({str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}), data
 
 
-NAME_BYTES = 255  # the longest file name most file systems take
-
-
 def partial_path(target: Path) -> Path:
     """Where `target` is written before it is renamed into place: a hidden file beside it,
     which Hugo, Jekyll, Zola and Astro leave out of a site; named by a hash of the name when
-    the name itself leaves no room for `.partial` in 255 bytes (a 254-byte name imports fine)."""
+    the name itself leaves no room for `.partial` in `NAME_MAX_BYTES` (a 254-byte name imports fine)."""
     name = target.name if target.name.startswith(".") else f".{target.name}"
-    if len(f"{name}.partial".encode("utf-8", "surrogateescape")) > NAME_BYTES:
-        name = "." + hashlib.sha256(target.name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    if name_bytes(f"{name}.partial") > NAME_MAX_BYTES:
+        return target.with_name(hashed_hidden_name(target.name, ".partial"))
     return target.with_name(f"{name}.partial")
 
 

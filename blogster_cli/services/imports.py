@@ -68,6 +68,7 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
+from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
 
 if TYPE_CHECKING:
@@ -220,7 +221,6 @@ def collect_sources(
         NOT_UTF8_REASON,
         NotRegularFile,
         check_named_file,
-        is_utf8_name,
         list_folder,
     )
     from blogster_cli.content.post import SECTION_INDEX_REASON, is_section_index, list_markdown_files
@@ -267,7 +267,7 @@ def collect_sources(
             reported.append(FileOutcome(path=label, outcome="skipped", reason=SECTION_INDEX_REASON))
             continue
         root, relative = _file_root(path)
-        if not is_utf8_name(str(relative)):
+        if not is_utf8(str(relative)):
             reported.append(FileOutcome(path=label, outcome="failed", reason=NOT_UTF8_REASON))
             continue
         add(ImportSource(label=label, root=root, relative=relative))

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,30 +237,44 @@ def _sha_of(path: Path) -> str | None:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _inside(out: Path, target: Path) -> bool:
-    """Whether `target`'s folder, its links followed, is in `out` (resolved): a file is never
-    read or removed through a folder that is a link leading out of it (`posts/a -> /elsewhere`)."""
-    return target.parent.resolve().is_relative_to(out)
+_Inside = Callable[[Path], bool]  # whether a file's folder is in the output folder (`_inside`)
 
 
-def _sha_in(out: Path, target: Path) -> str | None:
-    """`_sha_of(target)`, or "" (not ours) when its folder leads out of `out`."""
-    return _sha_of(target) if _inside(out, target) else ""
+def _inside(out: Path) -> _Inside:
+    """A check of whether a file's folder, its links followed, is in `out` (resolved): a file is
+    never read or removed through a folder that is a link leading out of it (`posts/a -> /elsewhere`).
+    Each folder is resolved once per check (one build), not once per file: a site's thousands
+    of files share a few folders, and the build makes no links that would change the answer."""
+    folders: dict[Path, bool] = {}
+
+    def inside(target: Path) -> bool:
+        folder = target.parent
+        if folder not in folders:
+            folders[folder] = folder.resolve().is_relative_to(out)
+        return folders[folder]
+
+    return inside
+
+
+def _sha_in(inside: _Inside, target: Path) -> str | None:
+    """`_sha_of(target)`, or "" (not ours) when its folder leads out of the output folder."""
+    return _sha_of(target) if inside(target) else ""
 
 
 def edited_on_disk(out: Path, previous: Manifest) -> frozenset[str]:
     """The files the manifest lists that no longer hold the bytes it recorded (edited by hand, or
     removed): what `--force` puts back, read once for the whole build (`write_site(put_back=)`)."""
     out = out.resolve()
+    inside = _inside(out)
     return frozenset(
-        path for path, entry in previous.files.items() if _sha_in(out, _safe_target(out, path)) != entry[1]
+        path for path, entry in previous.files.items() if _sha_in(inside, _safe_target(out, path)) != entry[1]
     )
 
 
-def _ours(out: Path, target: Path, recorded: set[str], new_sha: str) -> bool:
+def _ours(inside: _Inside, target: Path, recorded: set[str], new_sha: str) -> bool:
     """Whether replacing `target` loses nothing: missing, still bytes a build of ours wrote there
     (`recorded`), or already the bytes about to be written."""
-    on_disk = _sha_in(out, target)
+    on_disk = _sha_in(inside, target)
     return on_disk is None or on_disk == new_sha or on_disk in recorded
 
 
@@ -294,12 +309,12 @@ def _partial(target: Path) -> Path:
     return target.with_name(target.name + ".partial")
 
 
-def _remove_partials(out: Path, journaled: dict[str, set[str]]) -> None:
+def _remove_partials(out: Path, inside: _Inside, journaled: dict[str, set[str]]) -> None:
     """Removes the partial files a build that did not finish may have left (it listed each file first)."""
     for path in journaled:
         try:
             leftover = _partial(_safe_target(out, path))
-            if leftover.parent.resolve().is_relative_to(out):
+            if inside(leftover):
                 leftover.unlink(missing_ok=True)
         except (OSError, InvalidInput):
             continue  # written over (or reported) when its file is written again
@@ -314,10 +329,11 @@ def write_site(
     the pages in `put_back` (`edited_on_disk`) are written even where their key is unchanged."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    _remove_partials(out, previous.journaled)
+    inside = _inside(out)
+    _remove_partials(out, inside, previous.journaled)
     journal = WriteJournal(out / JOURNAL)
     try:
-        summary = _write_files(out, pages, previous, current, journal, force=force, put_back=put_back)
+        summary = _write_files(out, inside, pages, previous, current, journal, force=force, put_back=put_back)
     finally:
         journal.close()
     try:
@@ -328,8 +344,8 @@ def write_site(
 
 
 def _write_files(
-    out: Path, pages: list[Page], previous: Manifest, current: Manifest, journal: WriteJournal, *, force: bool,
-    put_back: frozenset[str],
+    out: Path, inside: _Inside, pages: list[Page], previous: Manifest, current: Manifest, journal: WriteJournal, *,
+    force: bool, put_back: frozenset[str],
 ) -> WriteSummary:  # fmt: skip
     made: set[Path] = {out}
     summary = WriteSummary()
@@ -348,7 +364,7 @@ def _write_files(
             summary.unchanged += 1
             continue
         target = _safe_target(out, page.path)
-        if not force and not _ours(out, target, previous.ours(page.path), sha):
+        if not force and not _ours(inside, target, previous.ours(page.path), sha):
             summary.edited.append(page.path)
             recorded = previous.recorded.get(page.path)
             if recorded is not None:  # still ours: checked again by the next build
@@ -363,7 +379,7 @@ def _write_files(
         _write(out, target, data, made)
         summary.written.append(page.path)
     for path in sorted(set(previous.files) - set(files) - set(summary.edited)):
-        if _remove(out, _safe_target(out, path), previous.ours(path), force=force):
+        if _remove(out, inside, _safe_target(out, path), previous.ours(path), force=force):
             summary.removed.append(path)
         else:
             summary.edited.append(path)  # edited by hand since, or never ours: left there, and no longer ours
@@ -383,12 +399,12 @@ def _write_files(
     return summary
 
 
-def _remove(out: Path, target: Path, ours: set[str], *, force: bool) -> bool:
+def _remove(out: Path, inside: _Inside, target: Path, ours: set[str], *, force: bool) -> bool:
     """Removes a file the previous build made that the site no longer has; False when it is
     left (reported): reached through a link leading out of `out`, listed with no hash of ours
     (a hand-edited manifest proves nothing), or edited by hand since (unless `force`). A link
     there is removed as a link, never followed; nothing there (or a folder) is nothing to do."""
-    if not _inside(out, target):
+    if not inside(target):
         return False
     try:
         mode = os.lstat(target).st_mode

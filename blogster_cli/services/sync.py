@@ -54,6 +54,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput
+from blogster_cli.file_names import hashed_hidden_name
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import sync as sync_rows
@@ -288,8 +289,8 @@ _FOLDER_WIDE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 def _temporary(target: Path) -> Path:
     """The hidden file written before it is renamed over `target`: named by a hash of the
-    target's name, so it fits in 255 bytes whatever the name (a 254-byte one imports fine)."""
-    return target.with_name(f".{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.blogster-sync")
+    target's name, so it fits in `NAME_MAX_BYTES` whatever the name (a 254-byte one imports fine)."""
+    return target.with_name(hashed_hidden_name(target.name, ".blogster-sync"))
 
 
 def _write_atomically(root: Path, relative: str, data: bytes, seen: Seen = None, *, check: bool = False) -> Stat:

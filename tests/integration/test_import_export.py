@@ -16,6 +16,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.post import find_markdown_files
 from blogster_cli.db.acting import unit_of_work
+from blogster_cli.file_names import NAME_MAX_BYTES
 from blogster_cli.services import blogs, exports, imports
 from tests.conftest import REPO_ROOT, shared_data
 
@@ -504,4 +505,4 @@ def test_a_post_imported_from_a_254_byte_file_name_exports_again(account, tmp_pa
     summary = export(acting, tmp_path / "out", "hugo")
     [written] = [file.path for file in summary.files]
     assert written.endswith(name) and (tmp_path / "out" / written).read_text().endswith("Body.\n")
-    assert len(exports.partial_path(tmp_path / "out" / written).name.encode()) <= exports.NAME_BYTES
+    assert len(exports.partial_path(tmp_path / "out" / written).name.encode()) <= NAME_MAX_BYTES
