@@ -277,11 +277,12 @@ def check_sender(text: str) -> None:
 
 
 def check_timezone(name: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """An IANA zone name such as Europe/Berlin (or UTC)."""
+    from blogster_cli.planning.times import UnknownTimezone, zone
 
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone(name)
+    except UnknownTimezone:
         raise InvalidInput(f"unknown timezone {name!r} (use an IANA name like Europe/Berlin)") from None
 
 

@@ -310,10 +310,8 @@ def import_ics(
     """
     from blogster_cli.services import calendar
 
-    if not ics.is_file():
-        raise InvalidInput(f"{ics} is not a file")
     acting = acting_user()
-    report = calendar.import_ics(acting, data=ics.read_bytes(), timezone=_timezone(acting))
+    report = calendar.import_ics(acting, path=ics, timezone=_timezone(acting))
     if json:
         output.print_json(report)
     else:

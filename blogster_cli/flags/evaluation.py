@@ -13,7 +13,8 @@ Strategy user_ids reads {"user_ids": [...]}, subscription_tier reads {"tiers": [
 other key "when" holds a condition that must also hold. Malformed conditions raise
 InvalidCondition and count as off when evaluated; `check_rule` refuses, when a flag is
 saved, a rule that could never match as written (an unknown tier, a user id that is not
-one, a strategy without its list, a list no strategy reads).
+one, a strategy without its list, a list no strategy reads, an empty "any" or "all"), and
+`named_user_ids` gives the ids a rule names, which the service checks are accounts.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def is_on(flag: FlagRule, subject: Subject) -> bool:
 def check_rule(strategy: str, conditions: Mapping[str, Any]) -> None:
     """Raises InvalidCondition for a rule that could never match as written: a strategy
     without its non-empty list, a list another strategy reads, another key than `when`, a user
-    id that is not a UUID, a tier that does not exist, or a malformed `when`."""
+    id that is not a UUID, a tier that does not exist, or a malformed `when` (an empty "any" or "all" too)."""
     wanted = STRATEGY_LISTS.get(strategy)
     for key in conditions:
         if key != "when" and key != wanted:
@@ -143,7 +144,11 @@ def check_rule(strategy: str, conditions: Mapping[str, Any]) -> None:
 def _check_values(condition: Any) -> None:
     """Each value of a well-formed `when` condition one its attribute can have."""
     if "all" in condition or "any" in condition:
-        for part in condition.get("all", condition.get("any")):
+        key = "all" if "all" in condition else "any"
+        if not condition[key]:  # evaluates, but almost certainly not what was meant
+            matches = "everybody" if key == "all" else "nobody"
+            raise InvalidCondition(f'an empty "{key}" matches {matches}: give it at least one condition')
+        for part in condition[key]:
             _check_values(part)
     elif "not" in condition:
         _check_values(condition["not"])
@@ -162,3 +167,23 @@ def _check_value(attribute: str, value: Any) -> None:
             raise InvalidCondition(f"{value!r} is not a user id (a UUID, as `admin users list` shows)") from None
     if attribute == "is_admin" and not isinstance(value, bool):
         raise InvalidCondition(f"is_admin is true or false, not {value!r}")
+
+
+def named_user_ids(conditions: Mapping[str, Any]) -> set[UUID]:
+    """The user ids a rule `check_rule` accepted names: its "user_ids" list and each user_id
+    value of its `when` (negated ones too: naming no account is a mistake either way)."""
+    named = {UUID(str(value)) for value in conditions.get("user_ids", [])}
+    if conditions.get("when") is not None:
+        named |= _user_ids_in(conditions["when"])
+    return named
+
+
+def _user_ids_in(condition: Mapping[str, Any]) -> set[UUID]:
+    if "all" in condition or "any" in condition:
+        parts = condition["all"] if "all" in condition else condition["any"]
+        return {user_id for part in parts for user_id in _user_ids_in(part)}
+    if "not" in condition:
+        return _user_ids_in(condition["not"])
+    if condition["attr"] != "user_id":
+        return set()
+    return {UUID(str(value)) for value in ([condition["eq"]] if "eq" in condition else condition["in"])}

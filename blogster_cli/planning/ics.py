@@ -136,7 +136,7 @@ def from_ics(
 
 
 def read_ics(
-    data: bytes,
+    data: bytes | str,
     *,
     default_timezone: str,
     types: set[str],
@@ -155,8 +155,8 @@ def read_ics(
 
     try:
         calendar = Calendar.from_ical(data)
-    except ValueError as exc:
-        raise InvalidCalendar(f"not an iCalendar file ({_first_line(exc)})") from None
+    except ValueError:  # its message quotes the line, which may be any file's secret: not shown
+        raise InvalidCalendar("not an iCalendar file (RFC 5545: BEGIN:VCALENDAR, NAME:VALUE lines)") from None
     window = (today, days_after(today, horizon_days, clamp=True))
     components = list(calendar.walk("VEVENT"))
     changed: dict[str, dict[str, tuple[PlannedEvent, bool]]] = {}  # UID -> occurrence UID -> (its change, cancelled)

@@ -34,7 +34,19 @@ class OutOfRange(ValueError):
     """A date or instant before year 1 or after 9999, which Python cannot hold."""
 
 
+# What ZoneInfo opens under the zone folders but names no place to plan in: "posixrules" (a
+# copy of some zone), "Factory" ("local time unknown", -00), "localtime" (the zone of whichever
+# machine reads it), and the posix/ and right/ copies of the tree (right/ counts leap seconds).
+# Checked by name: listing the zones (zoneinfo.available_timezones) takes some 25 ms, which every
+# command reading a configured timezone would pay.
+_NOT_ZONES = frozenset({"posixrules", "Factory", "localtime"})
+_NOT_ZONE_FOLDERS = ("posix/", "right/")
+
+
 def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name` (Europe/Berlin, UTC); UnknownTimezone for anything else ZoneInfo opens."""
+    if name in _NOT_ZONES or name.startswith(_NOT_ZONE_FOLDERS):
+        raise UnknownTimezone(name)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

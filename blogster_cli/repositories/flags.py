@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlmodel import Session, col, select, text
 
 from blogster_cli.db.rows import checked
-from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.accounts import Profile, UserSubscription
 from blogster_cli.models.system import FeatureFlag, FeatureFlagLog
 
 
@@ -59,3 +59,11 @@ def subject_by_email(session: Session, *, email: str) -> tuple[UUID, str, str, b
         {"email": email},
     ).first()
     return (row[0], row[1], row[2], row[3]) if row is not None else None
+
+
+def known_user_ids(session: Session, *, user_ids: set[UUID]) -> set[UUID]:
+    """Those of `user_ids` that are accounts, read from profiles (every account has one, 0002):
+    administrators, the only ones who change flags, see every profile; others only their own."""
+    if not user_ids:
+        return set()
+    return set(session.exec(select(Profile.id).where(col(Profile.id).in_(user_ids))))

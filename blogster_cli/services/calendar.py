@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from blogster_cli.planning.ics import Recurrence
 
 FEED_NAME = "calendar.ics"
+MAX_TITLE_CHARS = 500  # a post title's limit too (content/rules.check_title): a plan names a post
 Choice = TypeVar("Choice", bound=StrEnum)
 
 
@@ -86,10 +87,12 @@ def _choice(value: str | None, allowed: type[Choice], what: str) -> Choice | Non
     return None if value is None else _member(value, allowed, what)
 
 
-def _title(title: str) -> str:
+def _title(title: str, what: str = "") -> str:
     cleaned = " ".join(_without_byte_order_marks(title).split())
     if not cleaned:
-        raise InvalidInput("an entry needs a title")
+        raise InvalidInput(f"{what}an entry needs a title")
+    if len(cleaned) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"{what}a title has at most {MAX_TITLE_CHARS} characters")
     return cleaned
 
 
@@ -160,6 +163,8 @@ def move(
     """Moves an entry to another local date and/or time, typed in `timezone` (its SEQUENCE grows)."""
     if day is None and at is None and not all_day:
         raise InvalidInput("say where to move it: --date, --time or --all-day")
+    if at is not None and all_day:
+        raise InvalidInput("--time and --all-day contradict each other: give one of them")
     with orm_unit_of_work(acting) as session:
         entry = _one(session, ref)
         if day is not None:
@@ -258,32 +263,39 @@ class ImportReport:
     """What was read otherwise than written: an event given twice, an unknown TZID, a SEQUENCE out of range."""
 
 
-def import_ics(acting: ActingUser, *, data: bytes, timezone: str, today: date | None = None) -> ImportReport:
-    """Adds each event of an iCalendar file once: a UID already in my calendar updates that entry.
+def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | None = None) -> ImportReport:
+    """Adds each event of the iCalendar file at `path` once: a UID already in my calendar updates that entry.
+
+    The file is one the user named: a regular file, read through no link (content/files.py), so
+    a link planted where a calendar is expected does not import, or quote, what it points to.
 
     A recurring event adds its occurrences from `today` (in `timezone`) for 12 months, each
     under a UID of its own (planning/ics.py). The whole file is one unit of work: all of it
     is imported, or nothing.
     """
+    from blogster_cli.content.files import read_named_text
     from blogster_cli.planning.ics import InvalidCalendar, read_ics
 
+    zone = times.zone(check_timezone(timezone))
+    text = read_named_text(path, errors="replace")  # as icalendar decodes bytes
     try:
-        zone = times.zone(check_timezone(timezone))
         read = read_ics(
-            data, default_timezone=timezone, types={t.value for t in CalendarContentType},
+            text, default_timezone=timezone, types={t.value for t in CalendarContentType},
             statuses={s.value for s in CalendarStatus}, today=today or datetime.now(zone).date(),
         )  # fmt: skip
     except (InvalidCalendar, times.UnknownTimezone) as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(f"{path}: {exc}") from None
     latest = {event.uid: event for event in read.events}  # a UID twice in one file: the last wins
-    for event in latest.values():
-        _representable(event.day, event.at, event.timezone, f"event {event.uid[:80]!r}: ")
+    titles = {}  # checked, as the dates are, before anything is written
+    for uid, event in latest.items():
+        _representable(event.day, event.at, event.timezone, f"event {uid[:80]!r}: ")
+        titles[uid] = _title(event.title, f"event {uid[:80]!r}: ")
     created = updated = unchanged = 0
     with orm_unit_of_work(acting) as session:
         existing = calendar_rows.by_uids(session, uids=list(latest))
         for uid, event in latest.items():
             values: dict[str, object] = {
-                "title": _title(event.title), "description": _optional_text(event.description), "scheduled_date": event.day,
+                "title": titles[uid], "description": _optional_text(event.description), "scheduled_date": event.day,
                 "scheduled_time": event.at, "timezone": event.timezone, "content_type": event.content_type,
                 "status": event.status, "topic_category": _optional_text(event.topic),
             }  # fmt: skip

@@ -24,7 +24,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, check_rule, is_on
+from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, check_rule, is_on, named_user_ids
 from blogster_cli.repositories import flags
 from blogster_cli.vocabulary import FeatureFlagStrategy
 
@@ -114,6 +114,16 @@ def _validate(percentage: int | None, strategy: str, conditions: Mapping[str, An
         raise InvalidInput(f"invalid condition: {exc}") from None
 
 
+def _check_accounts(session: Session, conditions: Mapping[str, Any]) -> None:
+    """Each user id the new conditions name is an account: a mistyped id would match nobody,
+    silently. Only administrators get here, and they read every account's profile anyway (RLS,
+    0002), so the answer tells them nothing new: no existence oracle."""
+    named = named_user_ids(conditions)
+    unknown = sorted(map(str, named - flags.known_user_ids(session, user_ids=named)))
+    if unknown:
+        raise InvalidInput(f"invalid condition: no account with id {unknown[0]} (see `admin users list`)")
+
+
 def create(
     acting: ActingUser,
     *,
@@ -130,6 +140,7 @@ def create(
     with orm_unit_of_work(acting) as session:
         if flags.by_name(session, name=name) is not None:
             raise Conflict(f"flag {name} already exists")
+        _check_accounts(session, conditions)
         flag = FeatureFlag(
             name=name, description=description, strategy=strategy, rollout_percentage=percentage, conditions=conditions
         )
@@ -159,6 +170,8 @@ def update(
         _validate(
             rollout_percentage, str(strategy or flag.strategy), flag.conditions if conditions is None else conditions
         )
+        if conditions is not None:  # ids saved before may name accounts since deleted: enabling still works
+            _check_accounts(session, conditions)
         for field, value in changes.items():
             if value is not None:
                 setattr(flag, field, value)

@@ -122,13 +122,29 @@ def list_ideas(acting: ActingUser, *, statuses: list[str] | None = None) -> list
 
 
 def set_status(acting: ActingUser, *, ref: str, status: BlogIdeaStatus) -> IdeaPublic:
-    """save / discard: the idea's status, nothing else."""
+    """save / discard: the idea's status, nothing else.
+
+    An idea that has a post (`start`, `generate draft`) is not saved again: saved means waiting
+    for a post (`generate batch` drafts saved ideas), and its post is there. It may be discarded.
+    """
     with orm_unit_of_work(acting) as session:
         idea = own_idea(session, acting, parse_idea_id(ref), for_update=True)
+        if status == BlogIdeaStatus.SAVED and idea.blog_id is not None:
+            post = _post_name(session, idea.blog_id)
+            raise InvalidInput(f"idea {idea.id} already has a post ({post}): only an idea without one can be saved")
         idea.status = status
         session.add(idea)
         session.flush()
         return _public(idea)
+
+
+def _post_name(session: Session, blog_id: UUID) -> str:
+    """The post's slug (its id, should it no longer be mine to see)."""
+    from blogster_cli.db.orm import driver_connection
+    from blogster_cli.repositories.blogs import find_own
+
+    post = find_own(driver_connection(session), ref=str(blog_id), trashed=None)
+    return post.slug if post is not None else str(blog_id)
 
 
 def start(acting: ActingUser, *, ref: str) -> BlogRow:

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.planning import times
 from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
 from blogster_cli.vocabulary import NotificationDeliveryStatus
@@ -176,8 +176,8 @@ def _preference_value(key: str, text: str) -> Any:
         except ValueError:
             raise InvalidInput(f"{key} takes HH:MM or none") from None
     try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+        times.zone(text)
+    except times.UnknownTimezone:
         raise InvalidInput(f"unknown time zone: {text}") from None
     return text
 

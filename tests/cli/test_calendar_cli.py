@@ -365,3 +365,40 @@ def test_dates_near_year_9999_are_refused_on_input_and_shown_clamped_when_stored
     listed = cli("calendar", "list", "--json", env=kiritimati)
     assert listed.exit_code == 0 and listed.json()[0]["scheduled_date"] == "9999-12-31", listed.stderr
     assert cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), env=kiritimati).exit_code == 0
+
+
+def test_import_reads_no_link_and_quotes_no_line_of_a_file_that_is_not_a_calendar(cli, signed_up, tmp_path):
+    """A red team imported `plan.ics -> ~/.ssh/id_rsa`: the link was followed, and the parse error
+    printed the key's first line."""
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n")
+    for path in (secret, tmp_path / "plan.ics"):
+        if path != secret:
+            path.symlink_to(secret)
+        result = cli("calendar", "import", "--ics", str(path))
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "PRIVATE KEY" not in result.stderr and "b3Bl" not in result.stderr and str(path) in result.stderr
+    assert "symbolic link: not followed" in result.stderr
+    calendar = tmp_path / "real.ics"
+    calendar.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u@x\r\nDTSTART:20261210T090000Z\r\nSUMMARY:S\r\n"
+                         b"END:VEVENT\r\nEND:VCALENDAR\r\n")  # fmt: skip
+    (tmp_path / "linked.ics").symlink_to(calendar)
+    assert cli("calendar", "import", "--ics", str(tmp_path / "linked.ics")).exit_code == 2
+    assert cli("calendar", "list", "--json").json() == []
+
+
+def test_move_refuses_a_time_with_all_day_and_titles_are_capped_like_posts(cli, signed_up, tmp_path):
+    entry = add(cli, "Plan", "--date", "2026-12-07", "--time", "09:00")
+    both = cli("calendar", "move", entry["id"][:8], "--time", "10:00", "--all-day")
+    assert both.exit_code == 2 and "--time and --all-day" in both.stderr and both.stderr.count("\n") == 1
+    assert cli("calendar", "list", "--json").json()[0]["scheduled_time"] == "09:00:00"
+
+    assert add(cli, "x" * 500, "--date", "2026-12-07")["title"] == "x" * 500
+    long = cli("calendar", "add", "x" * 100_000, "--date", "2026-12-07")
+    assert (long.exit_code, long.stderr) == (2, "error: a title has at most 500 characters\n")
+    ics = tmp_path / "long.ics"
+    ics.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:long@x\r\nDTSTART:20261210T090000Z\r\nSUMMARY:"
+                    + b"y" * 100_000 + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")  # fmt: skip
+    refused = cli("calendar", "import", "--ics", str(ics))
+    assert refused.exit_code == 2 and "event 'long@x': a title has at most 500 characters" in refused.stderr
+    assert len(cli("calendar", "list", "--json").json()) == 2

@@ -114,3 +114,29 @@ def test_conditions_nested_past_the_parsers_stack_are_a_usage_error(cli, signed_
     result = cli("flags", "create", "deep", "--conditions", nested)
     assert (result.exit_code, result.stderr) == (2, "error: --conditions nests too deeply\n")
     assert cli("flags", "list", "--json").json() == []
+
+
+def test_a_rule_naming_no_account_or_an_empty_any_or_all_is_refused(cli, signed_up, superuser):
+    """A red team saved a user id that is no account, and {"any": []} (matches nobody): exit 0, never on."""
+    (ada_id,) = superuser.execute("select id from auth.users where email = %s", (signed_up,)).fetchone()
+    nobody = "00000000-0000-4000-8000-000000000001"
+    for conditions in (
+        f'{{"user_ids": ["{ada_id}", "{nobody}"]}}',
+        f'{{"user_ids": ["{ada_id}"], "when": {{"not": {{"attr": "user_id", "eq": "{nobody}"}}}}}}',
+    ):
+        refused = cli("flags", "create", "beta", "--strategy", "user_ids", "--conditions", conditions)
+        assert (
+            refused.exit_code == 2
+            and refused.stderr == f"error: invalid condition: no account with id {nobody} (see `admin users list`)\n"
+        )
+    for key, matches in (("any", "nobody"), ("all", "everybody")):
+        refused = cli("flags", "create", "beta", "--conditions", f'{{"when": {{"{key}": []}}}}')
+        assert refused.exit_code == 2 and f'an empty "{key}" matches {matches}' in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    assert cli("flags", "list", "--json").json() == []
+
+    created = cli("flags", "create", "beta", "--strategy", "user_ids", "--conditions", f'{{"user_ids": ["{ada_id}"]}}')
+    assert created.exit_code == 0, created.stderr
+    moved = cli("flags", "update", "beta", "--conditions", f'{{"user_ids": ["{nobody}"]}}')
+    assert moved.exit_code == 2 and nobody in moved.stderr
+    assert cli("flags", "enable", "beta").exit_code == 0 and cli("flags", "check", "beta").stdout == "on\n"

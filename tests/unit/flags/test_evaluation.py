@@ -16,6 +16,7 @@ from blogster_cli.flags.evaluation import (
     condition_holds,
     in_rollout,
     is_on,
+    named_user_ids,
 )
 
 
@@ -87,6 +88,9 @@ def test_malformed_conditions_are_refused_and_evaluate_off(condition):
         ("all", {"when": {"not": {"attr": "is_admin", "eq": "yes"}}}, "is_admin is true or false"),
         ("all", {"when": {"any": [{"attr": "user_id", "eq": "bob"}]}}, "is not a user id"),
         ("all", {"when": {"attr": "plan", "eq": "pro"}}, "unknown attribute"),
+        ("all", {"when": {"any": []}}, 'an empty "any" matches nobody'),
+        ("percentage", {"when": {"all": []}}, 'an empty "all" matches everybody'),
+        ("all", {"when": {"not": {"any": [{"all": []}]}}}, 'an empty "all" matches everybody'),
     ],
 )
 def test_a_rule_that_could_never_match_is_refused(strategy, conditions, refused) -> None:
@@ -105,3 +109,12 @@ def test_a_rule_that_could_never_match_is_refused(strategy, conditions, refused)
 )
 def test_rules_that_can_match_are_kept(strategy, conditions) -> None:
     check_rule(strategy, conditions)
+
+
+def test_a_rule_names_its_user_ids_wherever_they_are() -> None:
+    listed, negated, among = (uuid.uuid4() for _ in range(3))
+    when = {"any": [{"not": {"attr": "user_id", "eq": str(negated)}}, {"attr": "user_id", "in": [str(among)]}]}
+    conditions = {"user_ids": [str(listed)], "when": when}
+    check_rule("user_ids", conditions)
+    assert named_user_ids(conditions) == {listed, negated, among}
+    assert named_user_ids({"when": {"attr": "email_domain", "eq": "example.com"}}) == set()

@@ -1,0 +1,39 @@
+"""The timezone setting (BLOGSTER_TIMEZONE, the config file, `config set`) takes IANA zone names only."""
+
+import pytest
+
+from blogster_cli import config
+from blogster_cli.errors import ConfigError, InvalidInput
+
+
+@pytest.mark.parametrize("name", ["UTC", "Europe/Berlin", "America/New_York", "Etc/UTC", "Asia/Kolkata"])
+def test_iana_names_are_accepted(name):
+    config.check_timezone(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["posixrules", "posix/Europe/Berlin", "right/UTC", "Factory", "localtime", "zone.tab", "Mars/Olympus"]
+)
+def test_files_under_the_zone_folders_that_name_no_zone_are_refused(name):
+    """ZoneInfo opens each of these (or fails otherwise than unknown); none is a zone to plan in."""
+    with pytest.raises(InvalidInput, match="unknown timezone"):
+        config.check_timezone(name)
+
+
+def test_the_environment_variable_is_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("BLOGSTER_TIMEZONE", "posixrules")
+    with pytest.raises(ConfigError, match="BLOGSTER_TIMEZONE: unknown timezone 'posixrules'"):
+        config.load_settings()
+    monkeypatch.setenv("BLOGSTER_TIMEZONE", "UTC")
+    assert config.load_settings().timezone == "UTC"
+
+
+@pytest.mark.parametrize("name", ["posixrules", "right/UTC", "Factory"])
+def test_a_notification_timezone_is_an_iana_name_too(name):
+    """`notifications prefs set timezone` checks the name as the setting does (planning/times.zone)."""
+    from blogster_cli.services.notifications import _preference_value
+
+    with pytest.raises(InvalidInput, match="unknown time zone"):
+        _preference_value("timezone", name)
+    assert _preference_value("timezone", "Europe/Berlin") == "Europe/Berlin"
