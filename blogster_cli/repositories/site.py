@@ -150,9 +150,17 @@ def contents(conn: psycopg.Connection, *, blog_ids: list[str]) -> dict[str, dict
 
 
 def image_files(conn: psycopg.Connection, *, urls: list[str]) -> dict[str, str]:
-    """Stored file name (content hash) of each image URL that image_assets knows and I may read."""
+    """Stored file name (content hash) of each image URL among my own image rows.
+
+    Mine only (`created_by`), not all that RLS lets me read: any account may attach a row to its
+    own published post naming any URL and path, and a build that took another account's row for
+    one of my pictures copied whatever file that row named into my site. Of several rows of mine
+    for a URL, the one whose path is the URL's own name (as `images add` writes them) wins, then
+    the oldest: the same file on every build."""
     rows = conn.execute(
-        "select distinct on (url) url, path from public.image_assets where url = any(%s) and path is not null",
+        "select distinct on (url) url, path from public.image_assets"
+        " where created_by = (select auth.uid()) and url = any(%s) and path is not null"
+        " order by url, path is distinct from substr(url, 7), created_at, id",
         (urls,),
     ).fetchall()
     return dict(rows)

@@ -11,7 +11,7 @@ from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
-from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
+from blogster_cli.services.media_files import MAX_IMAGE_BYTES, is_stored_name, store_media
 from blogster_cli.services.media_files import media_dir as media_dir  # re-exported: where `images add` puts files
 from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import ActivityType
@@ -64,13 +64,14 @@ def list_images(acting: ActingUser, *, blog_ref: str | None = None) -> list[Imag
 
 
 def remove(acting: ActingUser, *, image_id: str) -> ImageRow:
-    """Deletes the row; the file goes too unless another row still uses it."""
+    """Deletes the row; the file goes too unless another row still uses it, and only when the
+    row names a stored file (`is_stored_name`): the path column is written by its account."""
     with unit_of_work(acting) as conn:
         image = image_rows.find_mine(conn, image_id=image_id)
         if image is None:
             raise NotFound(f"no image {image_id!r}")
         image_rows.delete(conn, image_id=image.id)
         still_used = image.path is not None and image_rows.path_in_use(conn, path=image.path)
-    if image.path and not still_used:
+    if image.path and not still_used and is_stored_name(image.path):
         (media_dir() / image.path).unlink(missing_ok=True)
     return image

@@ -6,6 +6,7 @@ accounts); not a use case itself.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from blogster_cli.config import home_dir
@@ -14,9 +15,23 @@ from blogster_cli.private_files import write_private
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
+# The only file names Blogster stores in the media folder: `<sha256 hex>.<ext>`
+# (content.images.content_hash_name). image_assets.path holds one (CHECK
+# image_assets_path_is_stored_name, migration 0115, the same pattern), and a backup's
+# `media/` members match it too (backup.MEDIA_MEMBER).
+STORED_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,5}")
+
 
 def media_dir() -> Path:
     return home_dir() / "media"
+
+
+def is_stored_name(name: str | None) -> bool:
+    """Whether `name` is a file name Blogster stores in the media folder: a bare content-hash
+    name, never a path (no `/`, no `..`, not absolute). Every account writes image_assets.path,
+    so a name read from there is checked before the media folder is opened or unlinked with it:
+    `../credentials.json` or `/etc/passwd` would reach outside (`Path / "/abs"` is `/abs`)."""
+    return name is not None and STORED_NAME.fullmatch(name) is not None
 
 
 def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str]:

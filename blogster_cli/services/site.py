@@ -255,11 +255,15 @@ def _image_pages(images: dict[str, str], media: Path, served: Mapping[str, list[
     their (content-hash) URL; an SVG that could run code (stored before `images add` refused
     them, or restored from a backup) is left out, as it would run on the site's domain. An SVG
     the last build of this same site served (`served`: its files) passed that check then, and
-    its name is its content's hash: it is not read again."""
+    its name is its content's hash: it is not read again. Only stored names are read from `media`
+    (`is_stored_name`), never a path outside it."""
     from blogster_cli.publish.svg import active_content
+    from blogster_cli.services.media_files import is_stored_name
 
     pages = []
     for url, name in sorted(images.items()):
+        if not is_stored_name(name):  # a path (`../credentials.json`, `/etc/passwd`): never read
+            continue
         source = media / name
         if url.startswith("media/") and source.is_file():
             key = f"image:{name}"

@@ -64,8 +64,15 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "local files and paths: private modes, symlinks and special files, a backup that tries to run SQL,"
-        " a site output folder with links, devices and hand-edited manifests",
-        ("test_private_files.py", "test_symlinks.py", "test_restore_runs_no_sql.py", "test_site_output_links.py"),
+        " a site output folder with links, devices and hand-edited manifests, a picture row naming a file outside"
+        " the media folder",
+        (
+            "test_private_files.py",
+            "test_symlinks.py",
+            "test_restore_runs_no_sql.py",
+            "test_site_output_links.py",
+            "test_image_path_forgery.py",
+        ),
     ),
     (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
