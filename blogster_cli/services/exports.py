@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import posixpath
-import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,6 +54,7 @@ from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_byt
 from blogster_cli.private_files import WriteJournal, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
+from blogster_cli.services.media_files import is_stored_name
 from blogster_cli.vocabulary import BlogStatus
 
 if TYPE_CHECKING:
@@ -77,7 +77,6 @@ PARALLEL_THRESHOLD = 400
 MANIFEST = ".blogster-export.json"
 # The files a run is writing, with their new hashes: left behind only by a run that did not finish.
 JOURNAL = ".blogster-export.pending"
-_SAFE_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -560,7 +559,7 @@ class _Writer:
         written = []
         for name in names:
             source = self.media_root / name
-            if not _SAFE_IMAGE_NAME.match(name) or not source.is_file():
+            if not is_stored_name(name) or not source.is_file():
                 continue
             target = self.root / folder / name
             if not self._folder(target.parent) or target.is_symlink():
