@@ -12,15 +12,24 @@ that carries no part of the credential (the token, a WordPress application passw
 The id and URL a platform answers with are checked before anyone stores them (`_Http.copy`):
 the id printable text of at most 200 characters, the URL http(s) (https unless it is this
 machine) of at most 2,048; an answer outside that is a PlatformError like any other refusal.
+An update's answer must carry the id it was sent to (`_Http.updated`): another id is refused.
+
+Every request has a deadline (REQUEST_DEADLINE_S for connect, send and the whole answer, however
+slowly a server trickles it: `_DeadlineBackend` cuts every socket wait to what is left) and an
+answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer: its first
+MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt), so a hostile or broken server can
+neither fill the memory nor hold the run (and the copy's row lock) for ever.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import re
+import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -41,6 +50,13 @@ if TYPE_CHECKING:
     from blogster_cli.services.platform_accounts import PlatformEndpoint
 
 TIMEOUT_S = 30.0
+"""The longest wait for any one network step (connect, one write, one read)."""
+REQUEST_DEADLINE_S = 60.0
+"""The longest a request may take as a whole: connect, send, and the answer's headers and body."""
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+"""The largest answer read (decoded): one article's JSON, or a page of them, is far smaller."""
+MAX_ERROR_EXCERPT_BYTES = 64 * 1024
+"""How much of an error answer is read: its message shows only the first 200 characters."""
 MAX_RETRY_WAIT_S = 60.0
 MAX_ATTEMPTS = 3
 MAX_LIST_PAGES = 50
@@ -134,6 +150,96 @@ def _url_problem(url: object) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A platform's answer, read in full (within MAX_ANSWER_BYTES)."""
+
+    status_code: int
+    headers: httpx2.Headers
+    content: bytes
+    encoding: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(self.encoding or "utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class _DeadlineStream:
+    """A connection whose every wait ends by its backend's deadline (see `_DeadlineBackend`)."""
+
+    def __init__(self, stream: Any, backend: _DeadlineBackend) -> None:
+        self._stream = stream
+        self._backend = backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore2
+
+        data: bytes = self._stream.read(max_bytes, self._backend.left(timeout, httpcore2.ReadTimeout))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore2
+
+        self._stream.write(buffer, self._backend.left(timeout, httpcore2.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _DeadlineStream:
+        import httpcore2
+
+        left = self._backend.left(timeout, httpcore2.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left), self._backend)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore2's socket backend with an overall deadline: httpx's timeouts are per step (a
+    server sending a byte every few seconds never trips a read timeout), so each socket wait is
+    cut to what is left before `deadline` (set per request), and one past it times out."""
+
+    def __init__(self) -> None:
+        import httpcore2
+
+        self._inner = httpcore2.SyncBackend()
+        self.deadline: float | None = None
+
+    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise error("the request's deadline has passed")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _DeadlineStream:  # fmt: skip
+        import httpcore2
+
+        left = self.left(timeout, httpcore2.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_tcp(host, port, left, local_address, socket_options), self)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _DeadlineStream:
+        import httpcore2
+
+        left = self.left(timeout, httpcore2.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_unix_socket(path, left, socket_options), self)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
 def _retry_after(response: httpx2.Response) -> float | None:
     value = response.headers.get("retry-after")
     try:
@@ -155,7 +261,15 @@ class _Http:
         self.label = LABELS[endpoint.platform]
         self._secrets = secret_forms(endpoint.token) if endpoint.token else []
         base = endpoint.base_url if under_base else ""
-        self.client = httpx2.Client(base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S)
+        self._backend = _DeadlineBackend()
+        transport = httpx2.HTTPTransport()
+        # httpx2 takes no network backend: its connection pool's is swapped for the deadline one.
+        # (A proxy from the environment has its own pool: there the deadline is checked between
+        # the answer's chunks only, in `_read`.)
+        transport._pool._network_backend = self._backend  # type: ignore[assignment]
+        self.client = httpx2.Client(
+            base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S, transport=transport
+        )  # fmt: skip
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """The answer's JSON (see `request`)."""
@@ -165,42 +279,82 @@ class _Http:
         except ValueError:
             raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
 
-    def request(self, method: str, path: str, *, creates: bool = False, **kwargs: Any) -> httpx2.Response:
+    def request(self, method: str, path: str, *, creates: bool = False, **kwargs: Any) -> Answer:
         """A successful answer, after waiting out short rate limits; PlatformError otherwise.
 
         `creates`: the request makes something (a post, a tag), so a 503 is not retried (the
-        platform may have acted on it) but raised as MaybeMade; a 429 still is (not processed)."""
+        platform may have acted on it) but raised as MaybeMade; a 429 still is (not processed).
+        Each attempt has REQUEST_DEADLINE_S in all, and an answer over MAX_ANSWER_BYTES is refused."""
         import httpx2
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            deadline = time.monotonic() + REQUEST_DEADLINE_S
+            self._backend.deadline = deadline
             try:
-                response = self.client.request(method, path, **kwargs)
+                with self.client.stream(method, path, **kwargs) as response:
+                    answer = self._answer(response, creates=creates, attempt=attempt, deadline=deadline)
             except httpx2.HTTPError as exc:
+                if time.monotonic() >= deadline:
+                    raise self._too_slow() from None
                 raise PlatformError(f"could not reach {self.label}: {self._clean(type(exc).__name__)}") from None
-            if response.status_code == 503 and creates:
-                wait = _retry_after(response)
-                after = f"; try again in {wait:.0f} s" if wait is not None else ""
-                raise MaybeMade(
-                    f"{self.label} answered 503 to the create; it may have made the copy all the same, so the next"
-                    f" try looks for it before creating one{after}",
-                    wait=wait,
-                )
-            if response.status_code in (429, 503):
-                wait = _retry_after(response)
-                if wait is not None and wait <= MAX_RETRY_WAIT_S and attempt < MAX_ATTEMPTS:
-                    time.sleep(wait)
-                    continue
-                after = f"; try again in {wait:.0f} s" if wait is not None else ""
-                raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
-            if response.status_code in (401, 403):
-                raise PlatformError(
-                    f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`"
-                )
-            if response.status_code >= 400:
-                kind = NotThere if response.status_code == 404 else PlatformError
-                raise kind(f"{self.label} answered {response.status_code}: {self.one_line(response.text)}")
-            return response
+            finally:
+                self._backend.deadline = None
+            if answer is not None:
+                return answer
         raise AssertionError("unreachable")
+
+    def _too_slow(self) -> PlatformError:
+        return PlatformError(f"{self.label} did not answer within {REQUEST_DEADLINE_S:g} s")
+
+    def _answer(self, response: httpx2.Response, *, creates: bool, attempt: int, deadline: float) -> Answer | None:
+        """The answer read in full, None to try again (after the wait), or PlatformError."""
+        if response.status_code == 503 and creates:
+            wait = _retry_after(response)
+            after = f"; try again in {wait:.0f} s" if wait is not None else ""
+            raise MaybeMade(
+                f"{self.label} answered 503 to the create; it may have made the copy all the same, so the next"
+                f" try looks for it before creating one{after}",
+                wait=wait,
+            )
+        if response.status_code in (429, 503):
+            wait = _retry_after(response)
+            if wait is not None and wait <= MAX_RETRY_WAIT_S and attempt < MAX_ATTEMPTS:
+                time.sleep(wait)
+                return None
+            after = f"; try again in {wait:.0f} s" if wait is not None else ""
+            raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
+        if response.status_code in (401, 403):
+            raise PlatformError(
+                f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`"
+            )
+        if response.status_code >= 400:
+            kind = NotThere if response.status_code == 404 else PlatformError
+            excerpt = self._read(response, deadline=deadline, limit=MAX_ERROR_EXCERPT_BYTES, cut=True)
+            raise kind(f"{self.label} answered {response.status_code}: {self.one_line(excerpt.text)}")
+        return self._read(response, deadline=deadline, limit=MAX_ANSWER_BYTES, cut=False)
+
+    def _read(self, response: httpx2.Response, *, deadline: float, limit: int, cut: bool) -> Answer:
+        """The answer's body, decoded, by the deadline: at most `limit` bytes, the rest dropped
+        (`cut`) or refused as a PlatformError (a Content-Length over it before anything is read)."""
+        too_big = PlatformError(
+            f"{self.label} answered {response.status_code} with more than {limit // (1024 * 1024)} MiB: refused"
+        )
+        declared = response.headers.get("content-length", "")
+        if not cut and declared.isdigit() and int(declared) > limit:
+            raise too_big
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            if time.monotonic() >= deadline:
+                raise self._too_slow()
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if not cut:
+                    raise too_big
+                break
+        content = b"".join(chunks)[:limit]
+        return Answer(response.status_code, response.headers, content, response.charset_encoding)
 
     def copy(self, remote_id: object, url: object) -> RemoteCopy:
         """The post's id and URL as the platform answered them, once checked: what is stored and
@@ -216,6 +370,14 @@ class _Http:
             raise PlatformError(f"{self.label} answered with an unusable post URL ({problem}): not stored")
         assert isinstance(url, str)
         return RemoteCopy(id=str(remote_id), url=url)
+
+    def updated(self, sent_id: str, remote_id: object, url: object) -> RemoteCopy:
+        """`copy` for the answer to an update of post `sent_id`: it must be that post (an answer
+        naming another would have the next runs update that one instead)."""
+        made = self.copy(remote_id, url)
+        if made.id != sent_id:
+            raise PlatformError(f"{self.label} answered the update with another post's id: not stored")
+        return made
 
     def _clean(self, text: str) -> str:
         """Never echo the credential in any of its forms, even if a server puts it in an error page."""
@@ -269,7 +431,7 @@ class ForemClient:
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
         made = self.http.call("PUT", f"/api/articles/{quote(remote_id, safe='')}", json=self._body(article))
-        return self.http.copy(made["id"], made.get("url"))
+        return self.http.updated(remote_id, made["id"], made.get("url"))
 
 
 _HASHNODE_POST = "post { id url canonicalUrl }"
@@ -347,7 +509,7 @@ class HashnodeClient:
         post = (data.get("updatePost") or {}).get("post") or {}
         if not post.get("id"):
             raise PlatformError("Hashnode did not return the updated post")
-        return self.http.copy(post["id"], post.get("url"))
+        return self.http.updated(remote_id, post["id"], post.get("url"))
 
 
 class WordPressClient:
@@ -402,7 +564,7 @@ class WordPressClient:
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
         made = self.http.call("POST", f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}", json=self._body(article))
-        return self.http.copy(made["id"], made.get("link"))
+        return self.http.updated(remote_id, made["id"], made.get("link"))
 
 
 def create_unless_there(
