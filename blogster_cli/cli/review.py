@@ -50,7 +50,11 @@ def assign(
 
 
 def _due(text: str | None) -> datetime | None:
+    """The end of that day in the user's timezone; a day before today there, or one whose end is
+    past the times Blogster stores (planning/times.py WINDOW), is refused."""
     from datetime import time
+
+    from blogster_cli.planning.times import within_window
 
     if text is None:
         return None
@@ -58,7 +62,12 @@ def _due(text: str | None) -> datetime | None:
         day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise InvalidInput(f"--due {text!r} is not like 2026-12-01") from None
-    return datetime.combine(day, time(23, 59), tzinfo=app_context().tzinfo)
+    timezone = app_context().tzinfo
+    if day < datetime.now(timezone).date():
+        raise InvalidInput(f"--due {text!r} is in the past: give today or a later day")
+    due = datetime.combine(day, time(23, 59), tzinfo=timezone)
+    within_window(due, f"--due {text!r}")
+    return due
 
 
 @app.command("list")
@@ -86,7 +95,7 @@ def list_assignments(
             "role": r.role,
             "status": r.status,
             "due": r.due_date,
-            "comments": len(r.comments),
+            "comments": r.comment_count,
         }
         for r in rows
     ]
@@ -94,21 +103,31 @@ def list_assignments(
 
 
 @app.command()
-def show(ref: str = REF, json: bool = JSON_OPTION) -> None:
-    """An assignment: the post's text and the comments in order.
+def show(
+    ref: str = REF,
+    all_comments: bool = typer.Option(False, "--all", help="Every comment (default: the newest 50)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """An assignment: the post's text and its comments in order (the newest 50; --all for every one).
 
     Example: blogster review show $(blogster review list --by-me --format ids | head -1)
     """
     from blogster_cli.services import review
 
-    found = review.show(acting_user(), ref=ref)
+    found = review.show(acting_user(), ref=ref, all_comments=all_comments)
     if json:
         output.print_json(found)
         return
     a = found.assignment
     output.print_record({"id": a.id, "post": a.slug, "title": a.title, "role": a.role, "status": a.status})
+    earlier = a.comment_count - len(a.comments)
+    if earlier > 0:
+        output.print_lines(
+            [f"({earlier} earlier comment(s) not shown: `blogster review show {ref} --all` prints them)"]
+        )
     for comment in a.comments:
-        output.print_lines([f"[{comment['at']}] {comment['author_email']} ({comment['action']}): {comment['text']}"])
+        author = comment.get("author_email") or "deleted account"
+        output.print_lines([f"[{comment.get('at')}] {author} ({comment.get('action')}): {comment.get('text')}"])
     output.print_lines(["", found.markdown])
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, String, cast, literal_column, text
+from sqlalchemy import ColumnElement, Row, String, cast, func, literal_column, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from blogster_cli.db.rows import checked
@@ -39,23 +41,55 @@ def withdraw(session: Session, *, assignment_id: UUID) -> bool:
     return session.connection().execute(statement, {"id": assignment_id}).first() is not None
 
 
-def visible(session: Session, *, assigned_to_me: bool | None = None) -> Sequence[tuple[TeamCollaboration, str, str]]:
-    """Assignments I can see (mine to do, or on my posts), with the post's slug and title; newest first."""
-    query = select(TeamCollaboration, Blog.slug, Blog.title).join(Blog, col(Blog.id) == TeamCollaboration.blog_id)
+# An assignment's columns without its comments (up to 1,000 of them, 0108/0116), and their count:
+# lists and lookups never fetch comment bodies; `comments` fetches those one assignment shows.
+_SUMMARY = (
+    col(TeamCollaboration.id),
+    col(TeamCollaboration.blog_id),
+    col(TeamCollaboration.role),
+    col(TeamCollaboration.status),
+    col(TeamCollaboration.assigned_to),
+    col(TeamCollaboration.assigned_by),
+    col(TeamCollaboration.can_publish),
+    col(TeamCollaboration.due_date),
+    col(TeamCollaboration.completed_at),
+    func.jsonb_array_length(TeamCollaboration.comments).label("comment_count"),
+)
+
+
+def visible(session: Session, *, assigned_to_me: bool | None = None) -> Sequence[Row[Any]]:
+    """Assignments I can see (mine to do, or on my posts), with the post's slug and title; newest first.
+
+    Each row has the assignment's columns but `comments`, a `comment_count`, and `slug` and `title`.
+    """
+    query = sa_select(*_SUMMARY, col(Blog.slug), col(Blog.title)).join(Blog, col(Blog.id) == TeamCollaboration.blog_id)
     me: ColumnElement[UUID] = literal_column("auth.uid()")
     if assigned_to_me is True:
-        query = query.where(TeamCollaboration.assigned_to == me)
+        query = query.where(col(TeamCollaboration.assigned_to) == me)
     elif assigned_to_me is False:
-        query = query.where(TeamCollaboration.assigned_by == me)
-    return session.exec(query.order_by(col(TeamCollaboration.created_at).desc(), col(TeamCollaboration.id))).all()
+        query = query.where(col(TeamCollaboration.assigned_by) == me)
+    query = query.order_by(col(TeamCollaboration.created_at).desc(), col(TeamCollaboration.id))
+    return session.connection().execute(query).all()
 
 
-def find(session: Session, *, ref: str) -> list[TeamCollaboration]:
-    """Assignments whose id starts with `ref`."""
-    query = select(TeamCollaboration).where(
+def find(session: Session, *, ref: str) -> Sequence[Row[Any]]:
+    """Assignments whose id starts with `ref` (at most 2), as `visible` shapes them without slug and title."""
+    query = sa_select(*_SUMMARY).where(
         cast(TeamCollaboration.id, String).startswith(ref.strip().lower(), autoescape=True)
     )
-    return list(session.exec(query.limit(2)).all())
+    return session.connection().execute(query.limit(2)).all()
+
+
+def comments(session: Session, *, assignment_id: UUID, newest: int | None) -> list[dict[str, Any]]:
+    """An assignment's comments in order: all of them, or only the `newest` ones."""
+    statement = text(
+        "select coalesce(pg_catalog.jsonb_agg(c.value order by c.n), '[]'::jsonb)"
+        " from public.team_collaboration t, pg_catalog.jsonb_array_elements(t.comments) with ordinality c(value, n)"
+        " where t.id = :id and (cast(:newest as integer) is null"
+        " or c.n > pg_catalog.jsonb_array_length(t.comments) - cast(:newest as integer))"
+    )
+    found = session.connection().execute(statement, {"id": assignment_id, "newest": newest}).scalar_one()
+    return list(checked(found, list))
 
 
 def assigned_post(session: Session, *, blog_id: UUID) -> Blog | None:

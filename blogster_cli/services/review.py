@@ -7,7 +7,7 @@ transitions, and publishes only as an approver the author allowed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,15 +21,19 @@ from blogster_cli.repositories import review as review_rows
 from blogster_cli.vocabulary import CollaborationRole
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row
     from sqlmodel import Session
 
-    from blogster_cli.models.extended import TeamCollaboration
-
 ACTIONS = ("start", "submit", "approve", "reject", "comment")
+# The comments one assignment carries when shown (`review show` without --all, each step's result):
+# the newest ones. A list carries none, only their count.
+SHOWN_COMMENTS = 50
 
 
 @dataclass(frozen=True)
-class Assignment:
+class AssignmentSummary:
+    """An assignment as lists show it: its comments counted, never fetched."""
+
     id: UUID
     blog_id: UUID
     slug: str
@@ -41,6 +45,13 @@ class Assignment:
     can_publish: bool
     due_date: datetime | None
     completed_at: datetime | None
+    comment_count: int
+
+
+@dataclass(frozen=True)
+class Assignment(AssignmentSummary):
+    """One assignment with its comments in order: the newest SHOWN_COMMENTS, or all of them if asked."""
+
     comments: list[dict[str, Any]]
 
 
@@ -50,11 +61,11 @@ class AssignedPost:
     markdown: str
 
 
-def _shape(row: TeamCollaboration, slug: str, title: str) -> Assignment:
-    return Assignment(
+def _summary(row: Row[Any], slug: str, title: str) -> AssignmentSummary:
+    return AssignmentSummary(
         id=row.id, blog_id=row.blog_id, slug=slug, title=title, role=row.role, status=row.status,
         assigned_to=row.assigned_to, assigned_by=row.assigned_by, can_publish=row.can_publish,
-        due_date=row.due_date, completed_at=row.completed_at, comments=list(row.comments),
+        due_date=row.due_date, completed_at=row.completed_at, comment_count=row.comment_count,
     )  # fmt: skip
 
 
@@ -77,7 +88,7 @@ def assign(
         return _one(session, str(created))
 
 
-def _one(session: Session, ref: str) -> Assignment:
+def _one(session: Session, ref: str, *, all_comments: bool = False) -> Assignment:
     if len(ref.strip()) < 4:
         raise InvalidInput("name an assignment by at least 4 characters of its id")
     found = review_rows.find(session, ref=ref)
@@ -86,21 +97,22 @@ def _one(session: Session, ref: str) -> Assignment:
     if len(found) > 1:
         raise InvalidInput(f"{ref!r} names several assignments; type more of the id")
     post = review_rows.assigned_post(session, blog_id=found[0].blog_id)
-    return _shape(found[0], post.slug if post else "", post.title if post else "")
+    summary = _summary(found[0], post.slug if post else "", post.title if post else "")
+    comments = review_rows.comments(session, assignment_id=summary.id, newest=None if all_comments else SHOWN_COMMENTS)
+    return Assignment(**{f.name: getattr(summary, f.name) for f in fields(summary)}, comments=comments)
 
 
-def assignments(acting: ActingUser, *, mine_to_do: bool | None = None) -> list[Assignment]:
-    """Assignments to me (`mine_to_do` True), by me (False), or both (None)."""
+def assignments(acting: ActingUser, *, mine_to_do: bool | None = None) -> list[AssignmentSummary]:
+    """Assignments to me (`mine_to_do` True), by me (False), or both (None), with their comments counted."""
     with orm_unit_of_work(acting) as session:
-        return [
-            _shape(row, slug, title) for row, slug, title in review_rows.visible(session, assigned_to_me=mine_to_do)
-        ]
+        return [_summary(row, row.slug, row.title) for row in review_rows.visible(session, assigned_to_me=mine_to_do)]
 
 
-def show(acting: ActingUser, *, ref: str) -> AssignedPost:
-    """An assignment with its post's text (what the assignee works on) and its comments in order."""
+def show(acting: ActingUser, *, ref: str, all_comments: bool = False) -> AssignedPost:
+    """An assignment with its post's text (what the assignee works on) and its comments in order:
+    the newest SHOWN_COMMENTS, or every one with `all_comments`."""
     with orm_unit_of_work(acting) as session:
-        assignment = _one(session, ref)
+        assignment = _one(session, ref, all_comments=all_comments)
         post = review_rows.assigned_post(session, blog_id=assignment.blog_id)
         return AssignedPost(assignment, (post.content or {}).get("markdown", "") if post else "")
 
