@@ -10,6 +10,7 @@ gives it; --debug prints the traceback first and keeps the same code.
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 from typing import TYPE_CHECKING, NoReturn
@@ -129,14 +130,28 @@ def main() -> None:
     OPTIONS.debug = "--debug" in sys.argv[1:]
     args = hoist_global_options(sys.argv[1:])
     signal.signal(signal.SIGTERM, _terminate)
+    if _command_name(args) != "serve-workers" and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _terminate)  # not under nohup; serve-workers keeps the default
     try:
         refuse_undecodable(args)
         returned = app(args=args, prog_name="blogster", standalone_mode=False)
     except BaseException as exc:  # SystemExit included: report() lets it through
-        report(exc)
+        signalled = _TERMINATED and not isinstance(exc, Terminated)  # its cleanup failed: the signal says why
+        report(_stopped_by(_TERMINATED[0], exc) if signalled else exc)
     if _TERMINATED:  # typer turned it into exit code 130, as it does Ctrl-C
-        report(Terminated())
+        report(_stopped_by(_TERMINATED[0]))
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command a hoisted command line runs (its first word after the global options)."""
+    index = 0
+    while index < len(args) and args[index] != "--":
+        token = args[index]
+        if not token.startswith("-"):
+            return token
+        index += 2 if token in GLOBAL_OPTIONS_WITH_VALUE else 1
+    return None
 
 
 class Terminated(KeyboardInterrupt):
@@ -145,13 +160,27 @@ class Terminated(KeyboardInterrupt):
     the process vanishing mid-work. `serve-workers` installs its own handlers over this one."""
 
 
+class HungUp(Terminated):
+    """SIGHUP (the terminal closed under the command) stops it as SIGTERM does, with its own exit
+    code; `serve-workers` is left to the default (a service manager stops it with SIGTERM), and a
+    command started under `nohup` keeps ignoring it."""
+
+
 _TERMINATED: list[int] = []
-"""The SIGTERMs received (typer answers the KeyboardInterrupt with exit code 130 and no cause)."""
+"""The SIGTERMs and SIGHUPs received (typer answers the KeyboardInterrupt with exit code 130 and no cause)."""
+
+
+def _stopped_by(signum: int, failure: BaseException | None = None) -> Terminated:
+    """What the signal stopped; `failure` is what the stopping itself then raised (writing
+    Ctrl-C's newline to a terminal already closed fails): the signal is still the cause."""
+    stopped = HungUp() if signum == signal.SIGHUP else Terminated()
+    stopped.__context__ = failure
+    return stopped
 
 
 def _terminate(signum: int, frame: object) -> None:
     _TERMINATED.append(signum)
-    raise Terminated
+    raise _stopped_by(signum)
 
 
 def report(error: BaseException) -> NoReturn:
@@ -175,6 +204,8 @@ def report(error: BaseException) -> NoReturn:
         _fail(exc, exc.format_message(), exc.exit_code)
     except BlogsterError as exc:
         _fail(exc, str(exc), exit_codes.for_error(exc))
+    except HungUp as exc:
+        _fail(exc, "hangup", exit_codes.HANGUP)
     except Terminated as exc:
         _fail(exc, "terminated", exit_codes.TERMINATED)
     except KeyboardInterrupt as exc:
@@ -194,14 +225,22 @@ def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    output.error(message)
+    try:
+        output.error(message)
+    except OSError:  # stderr is gone (the terminal closed: SIGHUP): the exit code still tells
+        pass
     sys.exit(code)
+
+
+# A lone surrogate (a byte that was not UTF-8) as repr() writes it in click's "'...' is not a valid
+# int": shown as U+FFFD, as terminal_text shows such bytes (an escaped backslash before it is text).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}")
 
 
 def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
     command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
-    text = " ".join(exc.format_message().split())
+    text = _SURROGATE_ESCAPE.sub("\\1\ufffd", " ".join(exc.format_message().split()))
     return f"{text} (see: {command_path} --help)"
 
 

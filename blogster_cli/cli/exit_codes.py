@@ -32,6 +32,7 @@ DATABASE_UNAVAILABLE = 7
 FILE_SYSTEM = 8
 RATE_LIMITED = 9
 NO_WORKER = 10
+HANGUP = 129
 INTERRUPTED = 130
 TERMINATED = 143
 
@@ -51,6 +52,7 @@ MEANINGS: dict[int, str] = {
     " try again shortly",
     NO_WORKER: "no worker answered: none is running (`blogster serve-workers`) or none replied within"
     " `--wait`; the message is kept and answered once one runs",
+    HANGUP: "hangup (SIGHUP: the terminal closed): stopped as Ctrl-C stops it, what it held (an AI credit) released",
     INTERRUPTED: "interrupted",
     TERMINATED: "terminated (SIGTERM): stopped as Ctrl-C stops it, what it held (an AI credit) released",
 }

@@ -31,6 +31,8 @@ def _structure(path: Path) -> Any:
         raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
     except ValueError as exc:
         raise InvalidInput(f"{path} is not JSON: {exc}") from None
+    except RecursionError:  # nested past the parser's stack, far past what a structure may hold
+        raise InvalidInput(f"{path} nests too deeply") from None
 
 
 def _show(item: Any, json: bool, verb: str) -> None:

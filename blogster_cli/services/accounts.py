@@ -34,10 +34,28 @@ def _require_switching(ctx: AppContext, what: str) -> None:
 
 
 def _valid_email(email: str) -> str:
+    """One addr-spec (`name@example.com`): no display name, comment, quoting, list, space or control
+    character (an ESC sequence or a line break in an address reaches terminals and mail headers).
+    Letters outside ASCII may stay (`zoë@example.com`): a mail server without SMTPUTF8 refuses that
+    one address (email_delivery)."""
     email = email.strip()
-    if "@" not in email or " " in email or len(email) > 320:
+    if len(email) > 320 or not email.isprintable() or " " in email or not _is_addr_spec(email):
         raise InvalidInput(f"{email!r} is not an email address")
     return email
+
+
+def _is_addr_spec(email: str) -> bool:
+    """Whether `email` parses (RFC 5322, by the standard library) as exactly one address, written
+    as it reads. The parser takes ASCII only, so each other character stands in as a letter."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    shape = "".join(c if c.isascii() else "a" for c in email)
+    try:
+        parsed = Address(addr_spec=shape)
+    except (ValueError, IndexError, HeaderParseError):  # "a@" trips an IndexError inside the parser
+        return False
+    return bool(parsed.username) and bool(parsed.domain) and parsed.addr_spec == shape
 
 
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,39}")  # profiles_username_format (0002)

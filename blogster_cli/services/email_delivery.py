@@ -20,6 +20,7 @@ from blogster_cli.errors import ConfigError
 
 SMTP_TIMEOUT_S = 30
 SENDER = "Blogster <no-reply@blogster.local>"
+NOT_ASCII = "the address is not ASCII and the SMTP server does not take SMTPUTF8"
 
 
 class RecipientRefused(Exception):
@@ -92,7 +93,10 @@ def send(smtp_url: str, email: Email) -> None:
             _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))
-            client.send_message(message)
+            try:
+                client.send_message(message)
+            except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
+                raise RecipientRefused(NOT_ASCII) from None  # that address only: not the server's failure
         finally:
             _quit(client)  # after the acceptance a failed QUIT must not make the message retried
     except smtplib.SMTPRecipientsRefused as exc:
@@ -150,7 +154,7 @@ class SmtpConnection:
             self._client.send_message(message, to_addrs=[to])
         except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
             self._reset()
-            raise RecipientRefused("the address is not ASCII and the SMTP server does not take SMTPUTF8") from None
+            raise RecipientRefused(NOT_ASCII) from None
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
             raise _refusal(exc) from None

@@ -42,8 +42,10 @@ def get_profile(acting: ActingUser) -> ProfilePublic:
 
 
 def _check_url(field: str, value: str) -> None:
+    """http(s) with a host; no space or control character (an ESC sequence shown with the profile
+    recolours a terminal, a line break splits the page's markup)."""
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or not value.isprintable():
         raise InvalidInput(f"--{field.replace('_', '-')} must be an http:// or https:// URL")
 
 

@@ -1,0 +1,147 @@
+"""Red team 12: a closed terminal (SIGHUP) releases the AI credit as SIGTERM does; account emails,
+profile URLs, deep JSON structures and undecodable numbers are refused in one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.conftest import PASSWORD
+from tests.cli.test_generate_cli import CHAT, credits_of, reservations
+
+
+def one_line_error(result, code):
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_sighup_mid_generation_releases_the_credit_and_exits_129(cli, signed_up, ai_env, superuser):
+    """Closing the terminal killed the process outright (129, no message): the credit it had
+    reserved stayed held for an hour. It now stops as SIGTERM and Ctrl-C do."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    ai_env.delay_s = 30  # the provider has not answered when the terminal closes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "generate", "draft", "--topic", "Sourdough"],
+        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not ai_env.calls(CHAT):  # the credit reserved, the provider asked
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    assert reservations(superuser) == 1
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (129, "error: hangup\n")
+    assert reservations(superuser) == 0 and credits_of(superuser, signed_up) == (3, 0)
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["serve-workers"], "serve-workers"),
+        (["--profile", "w", "--database-url", "postgresql://x", "serve-workers", "--once"], "serve-workers"),
+        (["serve-workers", "--profile", "w"], "serve-workers"),
+        (["--debug", "generate", "draft"], "generate"),
+        (["--profile=serve-workers", "posts", "list"], "posts"),
+        (["--", "serve-workers"], None),
+    ],
+)
+def test_the_command_named_decides_who_keeps_sighups_default(argv, command):
+    """serve-workers keeps SIGHUP's default (its service manager stops it with SIGTERM)."""
+    from blogster_cli.cli.app import _command_name, hoist_global_options
+
+    assert _command_name(hoist_global_options(argv)) == command
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "e\x1b]52;c;x\x07@example.com",  # OSC 52: writes the clipboard of whoever lists accounts
+        "e\x1b[31m@example.com",
+        "a b@example.com",
+        "a\tb@example.com",
+        "a\u202e@example.com",  # a bidi override
+        "Ada <ada2@example.com>",
+        "a@example.com, b@example.com",
+        "a(comment)@example.com",
+        "a@example.com.",
+        "a@",
+    ],
+)
+def test_signup_and_admin_add_refuse_what_is_not_one_address(cli, signed_up, superuser, email):
+    line = one_line_error(cli("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n"), 2)
+    assert "is not an email address" in line and "\x1b" not in line
+    assert "is not an email address" in one_line_error(cli("admin", "users", "add", email), 2)
+    assert superuser.execute("select count(*) from auth.users").fetchone()[0] == 1
+
+
+def test_an_address_outside_ascii_stays_allowed(cli, signed_up):
+    added = cli("admin", "users", "add", "zoë@example.com", "--json")
+    assert added.exit_code == 0, added.stderr
+
+
+def test_a_structure_nested_past_the_parser_is_a_usage_error(cli, signed_up, tmp_path):
+    """100k nested `[` printed 'unexpected failure: maximum recursion depth exceeded', exit 1."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    for command in (["create", "poll", "--title", "d"], ["edit", "d"]):
+        line = one_line_error(cli("interactive", *command, "--structure", str(deep)), 2)
+        assert line == f"error: {deep} nests too deeply"
+    assert cli("interactive", "list", "--format", "count").stdout == "0\n"
+    ok = tmp_path / "ok.json"
+    ok.write_text(json.dumps({"question": "q?", "options": ["a", "b"]}))
+    assert cli("interactive", "create", "poll", "--title", "d", "--structure", str(ok)).exit_code == 0
+
+
+@pytest.mark.parametrize("url", ["https://x/\x1b[31m", "https://x/\x07", "https://x/\u202e", "https://x/a\nb"])
+def test_profile_urls_refuse_control_characters(cli, signed_up, url):
+    for option in ("--website", "--avatar-url"):
+        assert "must be an http:// or https:// URL" in one_line_error(cli("profile", "update", option, url), 2)
+    assert cli("profile", "show", "--json").json()["website"] is None
+
+
+def test_an_undecodable_number_shows_as_replacement_characters(cli):
+    """`'\\udcff\\udcfe' is not a valid int`: Python's escapes of the bytes, not what was typed."""
+    line = one_line_error(cli("posts", "list", "--limit", "\udcff\udcfe"), 2)
+    assert "'\ufffd\ufffd' is not a valid int" in line and "\\udc" not in line
+    line = one_line_error(cli("posts", "list", "--limit", "a\\udcff"), 2)  # typed so: shown so
+    assert "a\\\\udcff" in line
+
+
+def test_a_terminal_closed_under_a_prompt_is_a_hangup_not_a_file_error(cli, tmp_path):
+    """The kernel's SIGHUP stopped the prompt, then click's newline to the closed terminal failed:
+    the process said 'file system error: input/output error' and exited 8."""
+    import fcntl
+    import os
+    import pty
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    def own_terminal() -> None:  # in the child, a session leader: the pty becomes its terminal
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    controller, terminal = pty.openpty()
+    errors = tmp_path / "stderr"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "blogster_cli", "auth", "login", "--email", "ada@example.com"],
+            stdin=terminal, stdout=terminal, stderr=stderr, start_new_session=True, env=os.environ.copy(),
+            preexec_fn=own_terminal,
+        )  # fmt: skip
+    os.close(terminal)
+    shown, deadline = b"", time.monotonic() + 60
+    while b"Password:" not in shown:
+        assert time.monotonic() < deadline and process.poll() is None, errors.read_text()
+        shown += os.read(controller, 1024)
+    os.close(controller)  # the terminal closes: the kernel hangs up its session
+    assert (process.wait(timeout=60), errors.read_text()) == (129, "error: hangup\n")
