@@ -77,10 +77,19 @@ def check_explicit_slug(slug: str) -> str:
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
-    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates."""
+    """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates.
+
+    Names are stored in their compatibility form (NFKC): a decomposed é (as macOS file names
+    write it), the Kelvin sign (K), fullwidth letters (ｒｕｓｔ), ligatures (ﬁ) and superscripts
+    (x²) become the plain letters they stand for. They look like (or lower() into) another
+    name, spoofing material in a table of tags every account shares (0117); made plain rather
+    than refused, so a post imported from a blog that wrote them still comes in.
+    """
+    import unicodedata
+
     seen: dict[str, str] = {}
     for tag in tags:
-        name = " ".join(str(tag).split())
+        name = " ".join(unicodedata.normalize("NFKC", str(tag)).split())
         if not name:
             continue
         if len(name) > 64:

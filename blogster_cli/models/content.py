@@ -144,7 +144,8 @@ class BlogsToTags(SQLModel, table=True):
     author_id: uuid.UUID | None = filled_by_trigger()
     # The post is published and not trashed: set from the post by triggers (0024), read by the policies.
     blog_public: bool | None = filled_by_trigger()
-    # The tag's name: set from the tag by triggers, rewritten on a rename (0094); read for a post's tags.
+    # How the post's author spells the tag: the writer's spelling when it matches the tag case-insensitively, one per
+    # author and tag, else the tag's name (trigger, 0117); rewritten on a rename (0094); read for a post's tags.
     tag_name: str | None = filled_by_trigger()
 
 

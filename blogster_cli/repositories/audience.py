@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, literal_column
 from sqlmodel import Session, col, select
 
-from blogster_cli.models.content import Blog, BlogsToTags, BlogTag
+from blogster_cli.models.content import Blog, BlogsToTags
 from blogster_cli.models.extended import ReaderProfile
 from blogster_cli.repositories.upserts import upsert_rows
 
@@ -28,14 +28,14 @@ def own_posts(session: Session) -> tuple[dict[str, str], dict[str, list[str]]]:
         if slug is not None
     }
     tags: dict[str, list[str]] = defaultdict(list)
+    # The links' spelling (0117), not the shared tag's (another account's first spelling).
     query = (
-        select(BlogsToTags.blog_id, BlogTag.name)
-        .join(BlogTag, col(BlogTag.id) == BlogsToTags.tag_id)
+        select(BlogsToTags.blog_id, BlogsToTags.tag_name)
         .where(col(BlogsToTags.author_id) == me)
-        .order_by(BlogTag.name)
+        .order_by(col(BlogsToTags.tag_name))
     )
     for blog_id, name in session.exec(query):
-        tags[str(blog_id)].append(name)
+        tags[str(blog_id)].append(str(name))  # not null (0094)
     return slugs, dict(tags)
 
 

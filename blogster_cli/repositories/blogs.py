@@ -327,9 +327,10 @@ def delete(conn: psycopg.Connection, *, blog_ids: list[UUID]) -> list[UUID]:
 
 
 def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[str, UUID]:
-    """Tag ids for each of `names` (as given), creating missing tags; the first spelling wins.
+    """Tag ids for each of `names` (as given, matched case-insensitively), creating missing tags.
 
-    Through public.tag_ids: a tag used only on others' drafts is not readable directly.
+    Through public.tag_ids: a tag used only on others' drafts is not readable directly. The
+    shared tag keeps the first spelling ever written; a link carries its writer's (link_tags).
     """
     names = list(dict.fromkeys(names))
     if not names:
@@ -338,14 +339,22 @@ def ensure_tag_ids(conn: psycopg.Connection, *, names: Sequence[str]) -> dict[st
     return dict(rows)
 
 
-def link_tags(conn: psycopg.Connection, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
-    """Links (blog_id, tag_id) pairs; pairs already linked are left alone."""
-    if not pairs:
+def link_tags(conn: psycopg.Connection, *, links: Sequence[tuple[UUID, UUID, str]]) -> None:
+    """Links (blog_id, tag_id, spelling) triples; pairs already linked are left alone.
+
+    The link keeps `spelling` (0117) unless I already spell that tag otherwise on another post
+    (one spelling per author and tag), or it is not the tag's name case-insensitively.
+    """
+    if not links:
         return
     conn.execute(
-        "insert into public.blogs_to_tags (blog_id, tag_id)"
-        " select * from unnest(%(blogs)s::uuid[], %(tags)s::uuid[]) on conflict do nothing",
-        {"blogs": [blog for blog, _ in pairs], "tags": [tag for _, tag in pairs]},
+        "insert into public.blogs_to_tags (blog_id, tag_id, tag_name)"
+        " select * from unnest(%(blogs)s::uuid[], %(tags)s::uuid[], %(names)s::text[]) on conflict do nothing",
+        {
+            "blogs": [blog for blog, _, _ in links],
+            "tags": [tag for _, tag, _ in links],
+            "names": [name for _, _, name in links],
+        },
     )
 
 

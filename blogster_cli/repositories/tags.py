@@ -20,11 +20,15 @@ class TagCount:
 
 
 def list_mine(conn: psycopg.Connection) -> list[TagCount]:
-    """My tags (posts in the trash not counted), most used first."""
+    """My tags (posts in the trash not counted), most used first, as my links spell them.
+
+    The links' `tag_name` (0117), not the shared tag's name, which is the first spelling any
+    account wrote. One row per tag: my links spell a tag one way (min() only settles a race).
+    """
     rows = conn.execute(
-        "select t.name, count(*) from public.blogs b"
-        " join public.blogs_to_tags bt on bt.blog_id = b.id join public.blog_tags t on t.id = bt.tag_id"
+        "select min(bt.tag_name), count(*) from public.blogs b"
+        " join public.blogs_to_tags bt on bt.blog_id = b.id"
         " where b.author_id = auth.uid() and b.deleted_at is null"
-        " group by t.id, t.name order by count(*) desc, lower(t.name)"
+        " group by bt.tag_id order by count(*) desc, lower(min(bt.tag_name))"
     ).fetchall()
     return [TagCount(*r) for r in rows]

@@ -154,14 +154,12 @@ def _purge(ctx: AppContext, user_id: UUID) -> None:
 
 
 def _remove_image_files(names: set[str]) -> None:
-    """Deletes stored images by name; only content-hash names, since users write the path column."""
-    import re
-
-    from blogster_cli.services.media_files import media_dir
+    """Deletes stored images by name; only stored names, since users write the path column."""
+    from blogster_cli.services.media_files import is_stored_name, media_dir
 
     folder = media_dir()
     for name in names:
-        if re.fullmatch(r"[0-9a-f]{64}\.[a-z0-9]{1,5}", name):
+        if is_stored_name(name):
             (folder / name).unlink(missing_ok=True)
 
 

@@ -1338,7 +1338,8 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
         ],
     )
     ids = {id(plan): post_id for plan, post_id in zip(inserts, new_ids, strict=True)}
-    links = [(ids[id(plan)], tag_ids[tag]) for plan in inserts for tag in plan.candidate.tags]
+    # Each link spelled as its file spells the tag (0117): the shared tag keeps the first spelling.
+    links = [(ids[id(plan)], tag_ids[tag], tag) for plan in inserts for tag in plan.candidate.tags]
     unlinks: list[tuple[UUID, UUID]] = []
     if updates:
         updated = blogs_bulk.update_posts(
@@ -1364,11 +1365,11 @@ def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
         current = blogs_bulk.tag_ids_of(conn, blog_ids=[plan.matched.id for plan in updates])
         for plan in updates:
             have = current.get(plan.matched.id, {})
-            want = {tag_ids[tag] for tag in plan.candidate.tags}
-            links += [(plan.matched.id, tag_id) for tag_id in want if tag_id not in have.values()]
+            want = {tag_ids[tag]: tag for tag in reversed(plan.candidate.tags)}
+            links += [(plan.matched.id, tag_id, tag) for tag_id, tag in want.items() if tag_id not in have.values()]
             unlinks += [(plan.matched.id, tag_id) for tag_id in have.values() if tag_id not in want]
     blogs_bulk.unlink_tags(conn, pairs=unlinks)
-    blog_rows.link_tags(conn, pairs=links)
+    blog_rows.link_tags(conn, links=links)
     blogs_bulk.attach_images(
         conn,
         images=[

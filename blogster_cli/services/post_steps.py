@@ -124,9 +124,12 @@ def insert_new(
 
 
 def link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
-    """Links the named tags (created if new) to one blog."""
+    """Links the named tags (created if new) to one blog, spelled as given (0117)."""
     tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
-    blog_rows.link_tags(conn, pairs=[(blog_id, tag_id) for tag_id in dict.fromkeys(tag_ids.values())])
+    spelling: dict[UUID, str] = {}
+    for name in names:
+        spelling.setdefault(tag_ids[name], name)
+    blog_rows.link_tags(conn, links=[(blog_id, tag_id, name) for tag_id, name in spelling.items()])
 
 
 def markdown_of(row: BlogRow) -> str:

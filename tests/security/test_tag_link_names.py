@@ -1,7 +1,8 @@
 """Migration 0094: a tag link carries its tag's name (`tag_name`), which the post lists read
 instead of blog_tags. The copy must not show anyone a tag name blog_tags' own policy hides,
-must always equal the tag's name whatever an account sends, and must follow an admin's
-rename, however a rename and a link insert interleave."""
+must always equal the tag's name case-insensitively whatever an account sends (0117 keeps the
+writer's spelling; tests/security/test_tag_spelling.py), and must follow an admin's rename,
+however a rename and a link insert interleave."""
 
 from __future__ import annotations
 

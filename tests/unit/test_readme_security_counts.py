@@ -27,7 +27,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     (
         "another account's rows by raw SQL as your own role, one capability at a time (analytics,"
         " calendar, chatbot, dashboard totals, distribution, docs, job queue, public profiles, review,"
-        " SEO/revenue/audience, sync state, the shared tags, tag links and their names)",
+        " SEO/revenue/audience, sync state, the shared tags, tag links and their names and spellings)",
         (
             "test_analytics_attacks.py",
             "test_calendar_attacks.py",
@@ -43,6 +43,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_tag_attacks.py",
             "test_tag_link_names.py",
             "test_tag_link_visibility.py",
+            "test_tag_spelling.py",
         ),
     ),
     (
