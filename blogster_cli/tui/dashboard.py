@@ -183,8 +183,8 @@ class DashboardScreen(Screen[None]):
 
         from blogster_cli.tui.tables import ListTable, plain
 
-        if self.query("#top-posts"):
-            return
+        if self.query("#top-posts") or not self.query("#chart-box"):
+            return  # mounted already, or the screen is gone (the app is exiting: signing in failed)
         self.query_one("#chart-box", Vertical).mount(Static("Views", id="chart-title"), Sparkline([], id="views-chart"))
         top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
         top.border_title = "Top posts, 30 days"

@@ -238,3 +238,18 @@ def test_top_posts_say_why_they_are_empty(writer):
         assert table_text(top) == [] and "no views yet" in str(top.border_subtitle)
 
     drive(app, steps)
+
+
+def test_the_lists_are_not_mounted_on_a_dashboard_already_gone(writer):
+    """The app calls mount_lists after the first frame; when signing in failed meanwhile, the app is
+    exiting and the dashboard's widgets are gone by then: nothing to mount, and no traceback (CI
+    caught `tui` without a database printing one instead of its one-line error)."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        screen = app.screen
+        await screen.remove_children()
+        screen.mount_lists()  # raised NoMatches on #chart-box
+        assert not screen.query("#top-posts")
+
+    drive(app, steps)
