@@ -30,12 +30,14 @@ from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Label, TextArea
+from textual.widgets.text_area import Document
 
 from blogster_cli.content.frontmatter import split_front_matter
 from blogster_cli.services import editing
 from blogster_cli.services.editing import EditDraft
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
+from blogster_cli.tui.long_text import PLAIN_TEXT, PostTextArea
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
@@ -119,6 +121,27 @@ def render_preview(source: str, width: int) -> list[Strip]:
     console = Console(width=width, force_terminal=True, color_system="truecolor", legacy_windows=False)
     lines = console.render_lines(RichMarkdown(safe(source)), console.options.update_width(width), pad=False)
     return [Strip(Segment.simplify(line)) for line in lines]
+
+
+def show_stored(area: TextArea, stored: str) -> None:
+    """Shows `stored` (the text as saved, which the service may have tidied) in `area` in place of its
+    text, as loading it would (the cursor where it was, no undo history), by replacing only the lines
+    that differ: loading a 4 MB text again wraps (and for markdown parses) all of it."""
+    cursor = area.cursor_location
+    old, new = area.document.lines, Document(stored).lines
+    most = min(len(old), len(new)) - 1  # at least one line of each is replaced
+    first = 0
+    while first < most and old[first] == new[first]:
+        first += 1
+    same_end = 0
+    while same_end < most - first and old[-1 - same_end] == new[-1 - same_end]:
+        same_end += 1
+    last = len(old) - 1 - same_end
+    area.replace("\n".join(new[first : len(new) - same_end]), (first, 0), (last, len(old[last])))
+    if area.text != stored:  # another kind of line break: load it as it is
+        area.load_text(stored)
+    area.history.clear()
+    area.move_cursor(cursor)
 
 
 class PreviewRendered(Message):
@@ -237,7 +260,7 @@ class EditorScreen(PublishingActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="studio"):
-            yield TextArea.code_editor(
+            yield PostTextArea.code_editor(
                 "", language="markdown", soft_wrap=True, show_line_numbers=False, id="text", read_only=True
             )
             yield Preview(id="preview-box")
@@ -276,6 +299,8 @@ class EditorScreen(PublishingActions, Screen[None]):
         self.ref = str(draft.blog_id)
         self.sub_title = draft.slug
         area = self.query_one("#text", TextArea)
+        # A long post is plain text (long_text.py); set without the watcher, which would parse the old text.
+        area.set_reactive(TextArea.language, None if len(draft.text) > PLAIN_TEXT else "markdown")
         area.load_text(draft.text)
         area.read_only = False
         area.focus()
@@ -378,9 +403,7 @@ class EditorScreen(PublishingActions, Screen[None]):
             self.draft = EditDraft(row.id, row.slug, stored, stored, row.updated_at)
             area = self.query_one("#text", TextArea)
             if area.text == saved_text and stored != saved_text:  # nothing typed since: show the text as stored
-                cursor = area.cursor_location
-                area.load_text(stored)
-                area.move_cursor(cursor)
+                show_stored(area, stored)
             self.app.notify(f"Saved '{row.slug}' as a new revision")
         elif outcome.kind == "unchanged":
             self.app.notify("No changes to save")

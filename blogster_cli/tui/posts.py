@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
+from textual.widgets.data_table import Row, RowKey
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
@@ -18,8 +20,16 @@ from blogster_cli.tui.work import Done, in_background
 from blogster_cli.tui.writing import WritingActions
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from uuid import UUID
+
+    from textual.timer import Timer
+
     from blogster_cli.services.blogs import BlogRow
     from blogster_cli.tui.app import BlogsterApp
+
+FILTER_DELAY_S = 0.15
+"""The filter applies once the typing pauses this long (a key then costs nothing, whatever the list's length)."""
 
 # (key, label, width): the six fit in 80 columns; longer titles and tag lists end in "…".
 TITLE_WIDTH, TAGS_WIDTH = 26, 12
@@ -34,8 +44,11 @@ COLUMNS = (
 SORT_ORDER = ("updated", "title", "status", "words")
 
 
-def matches(row: BlogRow, query: str) -> bool:
-    """Every word of `query` is in the title, a tag or the slug; `status:X` and `tag:X` match exactly."""
+def matches(row: BlogRow, query: str, words: str | None = None) -> bool:
+    """Every word of `query` is in the title, a tag or the slug; `status:X` and `tag:X` match exactly.
+    `words`: those three in lowercase, one a line, when the caller has them already."""
+    if words is None:
+        words = "\n".join((row.title, row.slug, *row.tags)).lower()
     for word in query.lower().split():
         key, _, value = word.partition(":")
         if key == "status" and value:
@@ -44,7 +57,7 @@ def matches(row: BlogRow, query: str) -> bool:
         elif key == "tag" and value:
             if value not in (t.lower() for t in row.tags):
                 return False
-        elif not any(word in text.lower() for text in (row.title, row.slug, *row.tags)):
+        elif word not in words:  # a word has no line break: it is found within one of them
             return False
     return True
 
@@ -52,23 +65,59 @@ def matches(row: BlogRow, query: str) -> bool:
 def fitted(text: str, width: int) -> str:
     """`text` cut to `width` terminal cells, ending in "…" when cut (a CJK character or an emoji
     takes two cells: cut in half, it is a space)."""
+    if text.isascii() and text.isprintable():  # one cell a character (most titles): no measuring
+        return text if len(text) <= width else text[: width - 1] + "…"
     return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def sort_key(column: str, row: BlogRow) -> tuple[Any, ...]:
     """How each sortable column orders rows (updated: newest first is applied by `reverse`)."""
-    return {
-        "title": (row.title.lower(),),
-        "status": (row.status, row.title.lower()),
-        "words": (row.word_count,),
-        "minutes": (row.reading_time,),
-        "tags": (", ".join(row.tags).lower(),),
-        "updated": (row.updated_at,),
-    }[column]
+    if column == "title":
+        return (row.title.lower(),)
+    if column == "status":
+        return (row.status, row.title.lower())
+    if column == "words":
+        return (row.word_count,)
+    if column == "minutes":
+        return (row.reading_time,)
+    if column == "tags":
+        return (", ".join(row.tags).lower(),)
+    if column == "updated":
+        return (row.updated_at,)
+    raise KeyError(column)
 
 
 class PostsLoaded(Done):
     pass
+
+
+class PostsTable(DataTable[Text]):
+    """The posts' table, filled in one go: its columns have fixed widths and its rows one line, so
+    nothing is measured. DataTable's add_row validates the cursor and counts an update for each
+    row, and once idle measures every cell of every new row for columns that cannot widen: about
+    0.3 ms a row, 1.5 s for 5,000 posts (on each filter key)."""
+
+    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """Replaces the rows with `rows`, (key, cells) each, in that order."""
+        self.clear()
+        columns = [column.key for column in self.ordered_columns]
+        locations, data, table_rows = self._row_locations, self._data, self.rows
+        for index, (key, cells) in enumerate(rows):
+            row_key = RowKey(key)
+            locations[row_key] = index
+            data[row_key] = dict(zip(columns, cells, strict=True))
+            table_rows[row_key] = Row(row_key, 1, None, False)
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if rows and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self.check_idle()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        if all(not column.auto_width for column in self.columns.values()):
+            new_rows = ()  # fixed widths, one-line rows: only the scrollable size changes
+        super()._update_dimensions(new_rows)
 
 
 class PostsScreen(PublishingActions, WritingActions, Screen[None]):
@@ -103,11 +152,14 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         self.rows: list[BlogRow] = []
         self.sort_column = "updated"
         self.sort_reverse = True
+        self._cells: dict[UUID, tuple[list[Text], str]] = {}
+        """Each loaded row's cells and the lowercase text the filter's words are searched in, by id."""
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: words, status:draft, tag:name", id="filter")
-        yield DataTable(id="posts", cursor_type="row", zebra_stripes=True)
+        yield PostsTable(id="posts", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -123,38 +175,50 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
 
     def on_posts_loaded(self, message: PostsLoaded) -> None:
         self.rows = message.result
+        self._cells = {}
         self.show_rows()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.show_rows()
+        """The filter applies once the typing pauses (FILTER_DELAY_S)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY_S, self.show_rows)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:  # Enter applies the filter at once
+            self.show_rows()
         self.query_one("#posts", DataTable).focus()
+
+    def cells(self, row: BlogRow) -> tuple[list[Text], str]:
+        """The row's cells, and its title, slug and tags in lowercase for the filter (made once a load)."""
+        made = self._cells.get(row.id)
+        if made is None:
+            texts = plain(
+                fitted(row.title, TITLE_WIDTH),
+                row.status,
+                fitted(", ".join(row.tags), TAGS_WIDTH),
+                f"{row.word_count:,}",
+                str(row.reading_time),
+                self.app.local_time(row.updated_at)[:10],
+            )
+            made = self._cells[row.id] = (texts, "\n".join((row.title, row.slug, *row.tags)).lower())
+        return made
 
     def show_rows(self) -> None:
         """Fills the table with the loaded rows that match the filter, in the chosen order."""
-        table = self.query_one("#posts", DataTable)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        table = self.query_one("#posts", PostsTable)
         selected = self.selected_ref()
         query = self.query_one("#filter", Input).value
         shown = sorted(
-            (row for row in self.rows if matches(row, query)),
+            (row for row in self.rows if matches(row, query, self.cells(row)[1])),
             key=lambda row: sort_key(self.sort_column, row),
             reverse=self.sort_reverse,
         )
-        table.clear()
-        for row in shown:
-            table.add_row(
-                *plain(
-                    fitted(row.title, TITLE_WIDTH),
-                    row.status,
-                    fitted(", ".join(row.tags), TAGS_WIDTH),
-                    f"{row.word_count:,}",
-                    str(row.reading_time),
-                    self.app.local_time(row.updated_at)[:10],
-                ),
-                key=str(row.id),
-            )
-        if selected is not None and selected in {str(row.id) for row in shown}:
+        table.fill([(str(row.id), self.cells(row)[0]) for row in shown])
+        if selected is not None and any(str(row.id) == selected for row in shown):
             table.move_cursor(row=table.get_row_index(selected))
         self.sub_title = f"{len(shown)} of {len(self.rows)} posts, by {self.sort_column}"
 

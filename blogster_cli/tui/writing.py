@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from blogster_cli.services import blogs, revising
+from blogster_cli.services import blogs
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -134,6 +134,10 @@ class WritingActions:
                 return
 
             def generate() -> tuple[str, BlogRow]:
+                # Imported here (in the worker): it brings the ORM and the AI models, ~0.5 s the posts
+                # screen would otherwise wait for on its first showing.
+                from blogster_cli.services import revising
+
                 row = revising.revise(acting, ref=ref, provider=provider(), kind=kind, section=None, on_token=_ignored)
                 return kind, row
 

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 from textual.widgets import DataTable, Input, TextArea
 
 from blogster_cli.services import blogs
+from blogster_cli.tui import posts as posts_screen
 from blogster_cli.tui.editor import Preview
+from blogster_cli.tui.posts import FILTER_DELAY_S
 from tests.tui.conftest import app_for, drive, settle, table_text, write
 
 
@@ -34,12 +36,13 @@ def test_posts_are_listed_filtered_and_sorted(writer):
         alpha = rows[2]
         assert alpha[1:5] == ["draft", "python", "4", "1"]
         await pilot.press("slash", *"status:draft")
+        await pilot.pause(FILTER_DELAY_S + 0.2)  # the filter applies once the typing pauses
         assert titles(app) == ["Gamma draft", "Alpha on Python"]
         app.screen.query_one("#filter", Input).value = "tag:python"
-        await pilot.pause()
+        await pilot.pause(FILTER_DELAY_S + 0.2)
         assert titles(app) == ["Alpha on Python"]
         app.screen.query_one("#filter", Input).value = ""
-        await pilot.pause()
+        await pilot.pause(FILTER_DELAY_S + 0.2)
         await pilot.press("enter")  # back to the table
         await pilot.press("s")  # by title
         assert titles(app) == ["Alpha on Python", "Beta notes", "Gamma draft"]
@@ -48,6 +51,38 @@ def test_posts_are_listed_filtered_and_sorted(writer):
         await pilot.press("s")  # by words, most first
         assert titles(app) == ["Alpha on Python", "Gamma draft", "Beta notes"]
         assert "3 of 3 posts, by words" in app.screen.sub_title
+
+    drive(app, steps)
+
+
+def test_the_filter_applies_once_the_typing_pauses_or_at_enter(writer, monkeypatch):
+    """Each key in the filter only restarts a timer (refiltering thousands of rows on every key made
+    typing lag); the table follows once the typing pauses, or at once on Enter."""
+    write(writer, "Alpha on Python", tags=["python"])
+    write(writer, "Beta notes")
+    write(writer, "Gamma draft", status="published")
+    app = app_for(writer)
+    monkeypatch.setattr(posts_screen, "FILTER_DELAY_S", 60.0)  # no pause is long enough: nothing applies
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("slash", *"status:draft")
+        await pilot.pause()
+        assert titles(app) == ["Gamma draft", "Beta notes", "Alpha on Python"]
+        await pilot.press("enter")  # applies the filter at once, and goes back to the table
+        assert titles(app) == ["Beta notes", "Alpha on Python"]
+        assert "2 of 3 posts" in app.screen.sub_title
+        assert app.focused is app.screen.query_one("#posts", DataTable)
+
+        monkeypatch.setattr(posts_screen, "FILTER_DELAY_S", 0.1)
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = ""
+        await pilot.press(*"tag:python")
+        await pilot.pause(0.5)
+        assert titles(app) == ["Alpha on Python"]
+        await pilot.press("enter", "enter")  # back to the table, then open the one match
+        await settle(pilot)
+        assert app.screen.title == "Editor" and "title: Alpha on Python" in app.screen.text
 
     drive(app, steps)
 
