@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.cli.conftest import PASSWORD
 
 CHAT = "/v1/chat/completions"
@@ -210,9 +212,15 @@ def test_credits_prices_come_from_the_config_table(cli, signed_up, ai_env):
     assert bad.exit_code == 2 and bad.stderr.startswith("error: ai_prices")
 
 
-def test_sigterm_mid_generation_releases_the_credit_and_exits_143(cli, signed_up, ai_env, superuser):
-    """SIGTERM (`kill`, a cron timeout) killed the process outright: the credit it had reserved
-    stayed held for an hour while `credits` still showed it free. It now stops as Ctrl-C does."""
+@pytest.mark.parametrize(
+    ("signal_name", "code", "message"), [("SIGTERM", 143, "terminated"), ("SIGHUP", 129, "hangup")]
+)
+def test_a_stop_signal_mid_generation_releases_the_credit(
+    cli, signed_up, ai_env, superuser, signal_name, code, message
+):
+    """SIGTERM (`kill`, a cron timeout) and SIGHUP (the terminal closed) killed the process
+    outright: the credit it had reserved stayed held for an hour while `credits` still showed it
+    free. Each now stops the command as Ctrl-C does, with its own exit code."""
     import os
     import signal
     import subprocess
@@ -229,7 +237,7 @@ def test_sigterm_mid_generation_releases_the_credit_and_exits_143(cli, signed_up
         assert time.monotonic() < deadline and process.poll() is None, process.communicate()
         time.sleep(0.05)
     assert reservations(superuser) == 1
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(getattr(signal, signal_name))
     _, stderr = process.communicate(timeout=60)
-    assert (process.returncode, stderr) == (143, "error: terminated\n")
+    assert (process.returncode, stderr) == (code, f"error: {message}\n")
     assert reservations(superuser) == 0 and credits_of(superuser, signed_up) == (3, 0)
