@@ -15,6 +15,7 @@ Version 1 has these keys:
         "dialect": "hugo" | "jekyll" | "zola" | "astro" | "markdown" | "wordpress",
         "path": "<path relative to the imported root, POSIX separators>" | null,
         "date_text": "<the post date as the source wrote it>" | null,
+        "timezone": "<the IANA zone import read dates without an offset in>"  (optional: absent for UTC),
         "layout_path": "<path as its site lays it out>"  (optional: when it differs from path),
         "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
         "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
@@ -38,7 +39,10 @@ Version 1 has these keys:
 - `source` says where an imported post came from; null for posts written in Blogster.
   `date_text` is the front matter date value as written (TOML dates in ISO 8601), or the
   date part of a Jekyll file name (`2021-06-16`) or Zola `path` (`2016/09/29`), or
-  WordPress's `post_date_gmt`; null when the source gives no date. `imported` is what the
+  WordPress's `post_date_gmt`; null when the source gives no date. `timezone` is the zone
+  import read a date without an offset in (settings.timezone; absent for UTC), so that export
+  reads the stored front matter as import did after the setting changed
+  (`content.export.source_zone`). `imported` is what the
   last import of the file wrote (hashes of the post's fields and of the file's text, and
   the slug), which the next import compares to keep an edit made in Blogster since
   (services/imports.py); absent on posts imported before it was recorded. `layout_path`
@@ -100,6 +104,6 @@ def check_document(document: Any) -> None:
         return
     if not isinstance(source, dict) or source.get("dialect") not in SOURCE_DIALECTS:
         raise ContentError("content document source has no known dialect")
-    for key in ("path", "date_text"):
+    for key in ("path", "date_text", "timezone"):
         if source.get(key) is not None and not isinstance(source[key], str):
             raise ContentError(f"content document source {key} is not text")

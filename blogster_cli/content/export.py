@@ -15,7 +15,8 @@ Rules, in order:
    (Zola TOML; Jekyll and Astro YAML; Hugo the imported format, else YAML) and the file
    `raw + markdown` at that path reads back (by `mapping.map_metadata`) as the post's
    current title, slug, status, date, tags (as a set), description, keywords and image,
-   `raw` is written unchanged. Otherwise the front matter is regenerated: from `raw`
+   `raw` is written unchanged; likewise a file imported without front matter that reads back
+   so is written without one. Otherwise the front matter is regenerated: from `raw`
    parsed (or `fields` when there is no `raw`), only the fields whose values differ are
    changed, where they are already written; unknown keys, key order, and value spelling
    (the original date text when the date is unchanged) are kept. Exporting to another
@@ -76,7 +77,7 @@ from blogster_cli.content.mapping import (
 )
 from blogster_cli.content.post import PostFields
 from blogster_cli.content.slugs import slugify
-from blogster_cli.planning.times import in_zone
+from blogster_cli.planning.times import UnknownTimezone, in_zone, zone, zone_name
 
 CONVENTIONAL_FOLDERS: dict[str, PurePosixPath] = {
     "hugo": PurePosixPath("content/posts"),
@@ -126,12 +127,13 @@ def render_post(
 ) -> tuple[str, str]:
     """The relative POSIX path and full text of `post` exported in `dialect`.
 
-    `content` is the post's `blogs.content` document; `default_tz` must be the one used at
-    import, since dates without an offset are read in it.
+    `content` is the post's `blogs.content` document; `default_tz` is the time zone setting:
+    the stored front matter is read in the zone its import read it in (`source_zone`).
     """
     if dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
     check_document(content)
+    default_tz = source_zone(content, post.date, default_tz)
     body: str = content["markdown"]
     front = content["front_matter"]
     source = content["source"]
@@ -147,6 +149,11 @@ def render_post(
         return path.as_posix(), _markdown_text(post.title, body, path)
     fmt = _format_for(dialect, front["format"])
     raw = front["raw"]
+    if raw is None and source_dialect == dialect and not front["fields"]:
+        # The file had no front matter: without one it still reads back as the post (a Jekyll
+        # post takes its date and slug from its name), so it is written as it was.
+        if _matches(map_metadata({}, body, path, dialect, default_tz), post):
+            return path.as_posix(), body
     if raw is not None and front["format"] == fmt:
         # raw + body splits back into exactly raw and body, so `base` is what it reads as
         if _matches(map_metadata(base, body, path, dialect, default_tz), post):
@@ -156,6 +163,36 @@ def render_post(
         _convert(values, dialect, default_tz)
     _update(values, post, body, path, dialect, default_tz)
     return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
+
+
+def source_zone(content: Mapping[str, Any], when: datetime | None, default_tz: tzinfo = UTC) -> tzinfo:
+    """The zone to read a post's stored front matter in, so that a date without an offset
+    means what it meant at import: the zone import read it in (`source.timezone`), else
+    `default_tz`; for a post imported before the zone was recorded (in UTC, then absent), UTC
+    when the stored date reads back as the post's date (`when`) in UTC and not in `default_tz`.
+    """
+    source = content.get("source") or {}
+    recorded = source.get("timezone")
+    if isinstance(recorded, str):
+        try:
+            return zone(recorded)
+        except UnknownTimezone:
+            return default_tz
+    if when is None or source.get("date_text") is None or zone_name(default_tz) in ("UTC", "Etc/UTC"):
+        return default_tz
+    dialect = source.get("dialect")
+    if dialect not in DIALECTS:  # WordPress dates are UTC as written (post_date_gmt)
+        return default_tz
+    path = PurePosixPath(source["path"]) if source.get("path") else None
+    fields, body = content["front_matter"]["fields"], content["markdown"]
+    try:
+        if _same_moment(map_metadata(fields, body, path, dialect, default_tz).date, when):
+            return default_tz
+        if _same_moment(map_metadata(fields, body, path, dialect, UTC).date, when):
+            return UTC
+    except (ContentError, ValueError, TypeError):
+        pass
+    return default_tz
 
 
 def conventional_path(post: PostFields, dialect: Dialect, default_tz: tzinfo = UTC) -> PurePosixPath:
@@ -173,14 +210,19 @@ def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
     `_posts/`, Hugo and Zola pages under `content/`, Astro entries under `src/content/`.
 
     A path already inside that layout keeps its place from the layout folder on (a site
-    imported from its parent folder comes back at the export folder's root); a path from
+    imported from its parent folder, `jekyll/_posts/x.md` or `hugo/content/x.md`, comes back
+    at the export folder's root); a path from
     a flat folder (or from inside `content/`) is put below the layout folder.
     """
     pure = PurePosixPath(path)
     parts = pure.parts
     if dialect == "jekyll":
-        inside = "_posts" in parts or "_drafts" in parts
-        return pure.as_posix() if inside else (CONVENTIONAL_FOLDERS["jekyll"] / pure).as_posix()
+        # From the first `_posts/` or `_drafts/` on, as `content.layout.site_key` counts a site's
+        # paths: `jekyll/_posts/x.md` (the site imported from its parent folder) is `_posts/x.md`.
+        start = next((index for index, part in enumerate(parts[:-1]) if part in ("_posts", "_drafts")), None)
+        if start is None:
+            return (CONVENTIONAL_FOLDERS["jekyll"] / pure).as_posix()
+        return PurePosixPath(*parts[start:]).as_posix()
     marker = {"hugo": ("content",), "zola": ("content",), "astro": ("src", "content")}.get(dialect)
     if marker is None:
         return pure.as_posix()

@@ -49,6 +49,7 @@ from blogster_cli.content.mapping import (
     map_metadata,
     truthy,
 )
+from blogster_cli.planning.times import zone_name
 
 
 @dataclass(kw_only=True)
@@ -171,6 +172,7 @@ def import_post(
             "dialect": chosen,
             "path": relative.as_posix() if relative is not None else None,
             "date_text": mapped.date_text,
+            **({"timezone": zone_name(default_tz)} if mapped.date_text is not None and not _is_utc(default_tz) else {}),
             **({"layout_path": shape.as_posix()} if shape is not None and shape != relative else {}),
             **({"site_permalink": site_permalink} if site_permalink and chosen in ("jekyll", "hugo") else {}),
         },
@@ -178,6 +180,10 @@ def import_post(
     post = post_from_mapping(mapped, content)
     post.not_a_page = unrendered_reason(metadata.values, shape, chosen)
     return post
+
+
+def _is_utc(zone: tzinfo) -> bool:
+    return zone is UTC or zone_name(zone) in ("UTC", "Etc/UTC")
 
 
 def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPost:

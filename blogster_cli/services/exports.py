@@ -152,7 +152,8 @@ def export_posts(
 ) -> ExportSummary:
     """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
 
-    `default_tz` must be the time zone the posts were imported with (settings.timezone).
+    `default_tz` is the time zone setting (settings.timezone); dates without an offset are read
+    in the zone the post's import read them in (`content.export.source_zone`).
     Large exports render in `workers` processes (default: automatic). A file that differs
     from what the last export wrote there (edited by hand) is left alone and listed in
     `summary.edited`, unless `force`.
@@ -320,7 +321,7 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
 def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str, str | None]:
     """(relative path, text, note) of one post; the note says when its source path was unsafe."""
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.export import render_post
+    from blogster_cli.content.export import render_post, source_zone
 
     content = complete_document(post.content)
     note = None
@@ -331,6 +332,9 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
         cleaned = normalised_relative(source["path"])
         note = f"unsafe source path {source['path']!r} written as {cleaned or 'the conventional path'}"
         content = {**content, "source": {**source, "path": cleaned}}
+    # dates without an offset are read as import read them, whatever the setting is now
+    when = post.published_at if post.published_at is not None else post.created_at
+    default_tz = source_zone(content, when, default_tz)
     fields, before = _fields_and_source(post, content, dialect, default_tz)
     unchanged = _unchanged_file(fields, before, content, dialect)
     if unchanged is not None:

@@ -29,10 +29,10 @@ def test_examples_round_trip(example_files) -> None:
     for file in example_files:
         post = file.post
         dialect = post.content["source"]["dialect"]
-        # the same bytes, in the dialect's layout (`content/` at the export folder's root;
-        # Jekyll builds `_posts/` below category folders too, so `jekyll/_posts/` stays)
+        # the same bytes, in the dialect's layout (`content/` or `_posts/` at the export
+        # folder's root: each site was imported from its parent folder)
         expected_path = site_path(file.path, dialect)
-        kept = file.path if dialect == "jekyll" else file.path.relative_to(dialect)
+        kept = file.path.relative_to(dialect)
         assert expected_path == kept.as_posix()
         assert render_post(post.fields(), post.content, dialect) == (expected_path, file.text)
         for other in ("hugo", "jekyll", "zola", "astro", "markdown"):

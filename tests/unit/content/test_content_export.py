@@ -108,11 +108,11 @@ def test_file_name_slug_and_date_follow_edits() -> None:
     fields.slug = "new"
     fields.published_at = dt.datetime(2021, 3, 4, tzinfo=UTC)
     path, text = render_post(fields, post.content, "jekyll")
-    assert path == "blog/_posts/2021-03-04-new.md"
+    assert path == "_posts/2021-03-04-new.md"
     assert "date" not in front_matter_of(text)
     fields.published_at = dt.datetime(2021, 3, 4, 15, 0, tzinfo=UTC)
     path, text = render_post(fields, post.content, "jekyll")
-    assert path == "blog/_posts/2021-03-04-new.md"
+    assert path == "_posts/2021-03-04-new.md"
     assert front_matter_of(text)["date"] == dt.datetime(2021, 3, 4, 15, 0, tzinfo=UTC)
 
 

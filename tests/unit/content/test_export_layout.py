@@ -16,8 +16,11 @@ ZOLA = '+++\ntitle = "T"\ndate = 2021-01-01\n[extra]\nx = 1\n+++\nBody\n'
         # A flat folder of dated YAML files reads as Jekyll: Jekyll only builds `_posts/`.
         (DATED_YAML, "2021-06-16-slug.md", "jekyll", "_posts/2021-06-16-slug.md"),
         (DATED_YAML, "notes/2021-06-16-slug.md", "jekyll", "_posts/notes/2021-06-16-slug.md"),
-        # Jekyll keeps `_posts/` below a category folder as it is.
-        (DATED_YAML, "blog/_posts/2021-06-16-slug.md", "jekyll", "blog/_posts/2021-06-16-slug.md"),
+        # A Jekyll site imported from its parent folder comes back from `_posts/` on, as the
+        # import counts its paths (`content.layout.site_key`); folders below `_posts/` stay.
+        (DATED_YAML, "jekyll/_posts/2021-06-16-slug.md", "jekyll", "_posts/2021-06-16-slug.md"),
+        (DATED_YAML, "sites/blog/_posts/a/2021-06-16-slug.md", "jekyll", "_posts/a/2021-06-16-slug.md"),
+        (DATED_YAML, "_posts/a/2021-06-16-slug.md", "jekyll", "_posts/a/2021-06-16-slug.md"),
         # Hugo and Zola build `content/`; a folder imported from inside it goes back in.
         (DATED_HUGO, "posts/slug.md", "hugo", "content/posts/slug.md"),
         (DATED_HUGO, "slug.md", "hugo", "content/slug.md"),

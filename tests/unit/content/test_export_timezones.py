@@ -1,0 +1,70 @@
+"""A post exported in its own dialect is the same file in any time zone setting.
+
+Dates without an offset are read in the zone import used (`source.timezone`, absent for UTC):
+a setting changed since must neither shift an unchanged date nor turn a date into a datetime.
+"""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from blogster_cli.content.export import render_post
+from blogster_cli.content.post import import_post
+
+ZONES = ("UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata")
+ZOLA = (
+    '+++\ntitle = "Ledger"\ndate = 2023-12-30\naliases = ["2023/12/30/ledger"]\n\n'
+    '[taxonomies]\ntags = ["finance", "plain text"]\ncategories = ["Life"]\n+++\nBody\n'
+)
+FILES = {
+    "zola date": ("content/ledger.md", ZOLA),
+    "zola datetime": ("content/ledger.md", ZOLA.replace("2023-12-30", "2023-12-30T09:15:00")),
+    "hugo toml date": ("content/posts/a.md", '+++\ntitle = "A"\ndate = 2024-01-15\ntags = ["x", "y"]\n+++\nBody\n'),
+    "hugo toml datetime": ("content/posts/a.md", '+++\ntitle = "A"\ndate = 2024-01-15T23:30:00\n+++\nBody\n'),
+    "hugo yaml date": ("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-15\ntags: [x, y]\n---\nBody\n"),
+    "hugo yaml datetime": ("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-15 00:30:00\n---\nBody\n"),
+    "jekyll name date": ("_posts/2021-05-06-bare.md", "---\ntitle: Bare\n---\nBody\n"),
+}
+
+
+@pytest.mark.parametrize("imported_in", ["UTC", "Europe/Berlin"])
+@pytest.mark.parametrize("exported_in", ZONES)
+@pytest.mark.parametrize("name", list(FILES))
+def test_an_unchanged_post_is_the_same_file_whatever_the_zone(name: str, imported_in: str, exported_in: str) -> None:
+    path, text = FILES[name]
+    post = import_post(text, path, default_tz=ZoneInfo(imported_in))
+    dialect = post.content["source"]["dialect"]
+    assert render_post(post.fields(), post.content, dialect, default_tz=ZoneInfo(exported_in)) == (path, text)
+
+
+@pytest.mark.parametrize("exported_in", ZONES)
+def test_an_edit_keeps_a_date_as_it_was_written(exported_in: str) -> None:
+    """Imported in UTC (the setting's default) before the zone was recorded, edited, then
+    exported with another zone set: the date line stays as written (a date stays a date)."""
+    for path, text in (FILES["hugo toml date"], FILES["hugo yaml date"], FILES["zola date"]):
+        post = import_post(text, path)
+        assert "timezone" not in post.content["source"]
+        fields = post.fields()
+        fields.title = "Edited"
+        dialect = post.content["source"]["dialect"]
+        _, written = render_post(fields, post.content, dialect, default_tz=ZoneInfo(exported_in))
+        date_line = next(line for line in text.splitlines() if line.startswith("date"))
+        assert date_line in written.splitlines(), (path, written)
+
+
+def test_import_records_the_zone_it_read_dates_in() -> None:
+    path, text = FILES["hugo toml date"]
+    assert import_post(text, path, default_tz=ZoneInfo("Asia/Kolkata")).content["source"]["timezone"] == "Asia/Kolkata"
+    assert "timezone" not in import_post(text, path).content["source"]
+
+
+@pytest.mark.parametrize("path", ["_posts/2021-05-06-bare.md", "jek/_posts/2021-05-06-bare.md"])
+def test_a_jekyll_post_without_front_matter_comes_back_without_one(path: str) -> None:
+    """Jekyll builds a `_posts/` file without front matter (date and slug from its name)."""
+    text = "No front matter here, just text.\n"
+    post = import_post(text, path)
+    assert render_post(post.fields(), post.content, "jekyll") == ("_posts/2021-05-06-bare.md", text)
+    fields = post.fields()
+    fields.title = "Now titled"
+    _, written = render_post(fields, post.content, "jekyll")
+    assert written == "---\ntitle: Now titled\n---\n" + text
