@@ -11,10 +11,12 @@ import functools
 import os
 import queue
 import shutil
+import signal
 import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -272,6 +274,18 @@ def superuser(db: Database) -> Iterator[psycopg.Connection]:
     """An autocommit superuser connection to the test database, for setup and for checking data."""
     with db.connect() as conn:
         yield conn
+
+
+@contextmanager
+def hangups_by_default() -> Iterator[None]:
+    """Processes started inside get SIGHUP's default action: the tests may run under `nohup`
+    (CI's own runs do), whose ignored SIGHUP children inherit and then keep, as a user's nohup
+    wants; a test of what a hangup does needs the default instead."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
 
 
 def shared_data(*parts: str) -> Path:

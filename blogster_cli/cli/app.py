@@ -10,6 +10,8 @@ gives it; --debug prints the traceback first and keeps the same code.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import signal
 import sys
@@ -135,12 +137,51 @@ def main() -> None:
     try:
         refuse_undecodable(args)
         returned = app(args=args, prog_name="blogster", standalone_mode=False)
+        sys.stdout.flush()  # what is still buffered fails here (a full disk), not unreported at the exit
     except BaseException as exc:  # SystemExit included: report() lets it through
+        if _reader_gone(exc):
+            _stop_quietly()
         signalled = _TERMINATED and not isinstance(exc, Terminated)  # its cleanup failed: the signal says why
         report(_stopped_by(_TERMINATED[0], exc) if signalled else exc)
     if _TERMINATED:  # typer turned it into exit code 130, as it does Ctrl-C
         report(_stopped_by(_TERMINATED[0]))
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+
+
+def _reader_gone(exc: BaseException) -> bool:
+    """`exc` is a write to stdout (or stderr) whose reader stopped reading (`blogster posts list |
+    head -1`): EPIPE, as raised or as typer turned it into exit code 1, and the pipe has no reader.
+    EPIPE from anything else (a socket) is a failure like any other."""
+    cause = exc.__context__ if isinstance(exc, SystemExit) else exc
+    if not (isinstance(cause, OSError) and cause.errno == errno.EPIPE):
+        return False
+    return any(_has_no_reader(stream) for stream in (sys.stdout, sys.stderr))
+
+
+def _has_no_reader(stream: object) -> bool:
+    """A pipe whose read end is closed (poll says POLLERR; where poll is missing, assumed)."""
+    import select
+
+    try:
+        descriptor = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):  # pragma: no cover (Windows)
+        return True
+    poller = select.poll()
+    poller.register(descriptor, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _stop_quietly() -> NoReturn:
+    """Exit 0 with nothing said, as a command whose reader stopped reading conventionally does: stdout
+    and stderr point at devnull so that what is still buffered is dropped when the interpreter
+    flushes at exit, rather than failing again (Python docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        if _has_no_reader(stream):
+            os.dup2(devnull, stream.fileno())
+    sys.exit(0)
 
 
 def _command_name(args: list[str]) -> str | None:
@@ -193,9 +234,12 @@ def report(error: BaseException) -> NoReturn:
 
     try:
         raise error
-    except click.NoArgsIsHelpError as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except click.NoArgsIsHelpError as exc:  # `blogster`, `blogster posts`: the help asked for, not an error
+        try:
+            typer.echo(exc.format_message(), color=exc.ctx.color)
+        except BrokenPipeError:
+            _stop_quietly()
+        sys.exit(exit_codes.SUCCESS)
     except click.UsageError as exc:
         _fail(exc, _usage_message(exc), exit_codes.USAGE)
     except typer.Abort as exc:
@@ -229,7 +273,20 @@ def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
         output.error(message)
     except OSError:  # stderr is gone (the terminal closed: SIGHUP): the exit code still tells
         pass
+    _drop_unwritable_output()
     sys.exit(code)
+
+
+def _drop_unwritable_output() -> None:
+    """Output that cannot be written (the disk under a redirect is full) is dropped, so that the
+    interpreter's flush at exit does not fail again and turn the exit code into 120."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 # A lone surrogate (a byte that was not UTF-8) as repr() writes it in click's "'...' is not a valid

@@ -11,7 +11,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural
 from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
@@ -19,6 +19,7 @@ from blogster_cli.errors import InvalidInput
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
     from blogster_cli.models.extended import CalendarEntryPublic
+    from blogster_cli.planning.model import PlannedEvent
 
 app = command_group("calendar")
 
@@ -230,13 +231,17 @@ def month(
 
 @app.command()
 def week(
-    day: str | None = typer.Option(None, "--date", help="A day of the week to show (default: today)."),
+    which: str | None = typer.Argument(None, help="A day of the week to show, YYYY-MM-DD (default: today)."),
+    day: str | None = typer.Option(None, "--date", help="The same day, as an option."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your entries for one week, Monday first.
 
-    Example: blogster calendar week --date 2026-12-07
+    Example: blogster calendar week 2026-12-07
     """
+    if which is not None and day is not None and which != day:
+        raise InvalidInput(f"two days given ({which} and --date {day}): give one")
+    day = which if which is not None else day
     from blogster_cli.cli import calendar_views
     from blogster_cli.planning import times
     from blogster_cli.services import calendar
@@ -254,25 +259,39 @@ def week(
 
 @app.command()
 def agenda(
-    days: int = typer.Option(14, "--days", min=1, max=366, help="How many days from today."), json: bool = JSON_OPTION
+    days: int = typer.Option(14, "--days", min=1, max=366, help="How many days from today."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
 ) -> None:
-    """What is coming, day by day, from today.
+    """What is coming, day by day, from today (--limit: the first N entries; --format csv, ids and
+    count list the entries, ids being UIDs that move, done and rm take).
 
     Example: blogster calendar agenda --days 7
     """
     from blogster_cli.cli import calendar_views
+    from blogster_cli.cli.listing import chosen_format, limited, show_list
     from blogster_cli.planning import times
     from blogster_cli.services import calendar
 
+    chosen = chosen_format(fmt, json)
     acting = acting_user()
     timezone = _timezone(acting)
     start = _today(timezone)
     end = _in_range(lambda: times.days_after(start, days - 1))
-    events = calendar.view(acting, start=start, end=end, timezone=timezone)
-    if json:
-        output.print_json(calendar_views.days_json(start, end, events, timezone, skip_empty=True))
-    else:
+    events = list(limited(sorted(calendar.view(acting, start=start, end=end, timezone=timezone), key=_when), limit))
+    if chosen in ("json", "yaml"):
+        shown = calendar_views.days_json(start, end, events, timezone, skip_empty=True)
+        output.print_json(shown) if chosen == "json" else output.print_yaml(shown)
+    elif chosen == "table":
         output.print_renderable(calendar_views.agenda(events, timezone))
+    else:
+        records = [calendar_views.event_record(e) for e in events]
+        show_list(records, calendar_views.EVENT_COLUMNS, fmt=chosen, json=False, id_key="uid")
+
+
+def _when(event: PlannedEvent) -> tuple[date, time]:
+    return (event.day, event.at or time.min)
 
 
 def _today(timezone: str) -> date:
@@ -293,7 +312,9 @@ def export_ics(
     from blogster_cli.services import calendar
 
     count = calendar.write_ics(acting_user(), path=ics)
-    output.print_json({"path": ics, "events": count}) if json else output.message(f"Wrote {count} event(s) to {ics}.")
+    output.print_json({"path": ics, "events": count}) if json else output.message(
+        f"Wrote {plural(count, 'event')} to {ics}."
+    )
 
 
 @app.command("import")
@@ -361,7 +382,7 @@ def suggest(
     else:
         output.message(
             f"Publish on {found.weekday}s at {found.hour:02d}:00 ({found.timezone}); next: "
-            f"{found.next_slot:%Y-%m-%d %H:%M}. Scored {found.entries_scored} upcoming entr(ies)."
+            f"{found.next_slot:%Y-%m-%d %H:%M}. Scored {plural(found.entries_scored, 'upcoming entry', 'upcoming entries')}."
         )
 
 
@@ -396,8 +417,9 @@ def run_due(
     else:
         verb = "would publish" if dry_run else "published"
         output.message(
-            f"{verb} {len(report.published)} post(s); {report.calendar_marked} calendar entr(ies) marked;"
-            f" {len(report.social_due)} social post(s) and {len(report.newsletters_due)} newsletter(s) due"
+            f"{verb} {plural(len(report.published), 'post')};"
+            f" {plural(report.calendar_marked, 'calendar entry', 'calendar entries')} marked;"
+            f" {plural(len(report.social_due), 'social post')} and {plural(len(report.newsletters_due), 'newsletter')} due"
             + ("" if dry_run else f", {sum(o.error is None for o in report.social_posted)} posted")
             + ("" if dry_run else f", {sum(r.error is None and not r.busy for r in report.newsletters_sent)} sent")
             + ("; site rebuilt." if report.site_rebuilt else ".")
@@ -407,8 +429,8 @@ def run_due(
     if report.site_files_left:
         shown = ", ".join(report.site_files_left[:3]) + (" ..." if len(report.site_files_left) > 3 else "")
         output.message(
-            f"note: the site rebuild left {len(report.site_files_left)} file(s) it did not write or that were"
-            f" edited since: {shown} (blogster site build --force overwrites them)"
+            f"note: the site rebuild left {plural(len(report.site_files_left), 'file')} it did not write or that"
+            f" {'was' if len(report.site_files_left) == 1 else 'were'} edited since: {shown} (blogster site build --force overwrites them)"
         )
     for problem in report.errors:
         output.error(problem)

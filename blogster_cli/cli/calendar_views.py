@@ -68,6 +68,22 @@ def agenda(events: list[PlannedEvent], timezone: str) -> Any:
     return Group(*parts)
 
 
+EVENT_COLUMNS = ["date", "time", "type", "status", "title"]
+
+
+def event_record(event: PlannedEvent) -> dict[str, Any]:
+    """One event as a list row (`EVENT_COLUMNS`, and its `uid` for --format ids)."""
+    return {
+        "uid": event.uid,
+        "date": event.day.isoformat(),
+        "time": f"{event.at:%H:%M}" if event.at else "",
+        "type": event.content_type,
+        "status": event.status,
+        "title": event.title,
+        "timezone": event.timezone,
+    }
+
+
 def days_json(
     start: date, end: date, events: list[PlannedEvent], timezone: str, *, skip_empty: bool = False
 ) -> dict[str, Any]:

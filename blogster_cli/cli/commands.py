@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import typer.main
 from typer.core import TyperGroup
 
+from blogster_cli.cli.params import plain_metavars
+
 if TYPE_CHECKING:  # typer's own click, whose classes TyperGroup's methods take
-    from typer._click.core import Command, Context
+    from typer._click.core import Command, Context, Parameter
     from typer._click.formatting import HelpFormatter
 
 # name -> (module, attribute, one-line help)
@@ -31,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tui": ("blogster_cli.cli.tui_cmd", "tui", "The dashboard and writing studio in the terminal."),
     "import": ("blogster_cli.cli.import_cmd", "import_posts", "Import markdown posts or a WordPress export."),
     "export": ("blogster_cli.cli.export_cmd", "export_posts", "Write your posts as Hugo, Jekyll, Zola or Astro files."),
-    "sync": ("blogster_cli.cli.sync_cmd", "sync", "Keep a markdown folder and your posts in step, both ways."),
+    "sync": ("blogster_cli.cli.sync_cmd", "app", "Keep a markdown folder and your posts in step, both ways."),
     "publish": ("blogster_cli.cli.publish", "publish", "Publish posts now, or schedule them with --at."),
     "unpublish": ("blogster_cli.cli.publish", "unpublish", "Take published or scheduled posts back to draft."),
     "schedule": ("blogster_cli.cli.publish", "schedule_app", "Your scheduled posts."),
@@ -108,7 +110,13 @@ class LazyGroup(TyperGroup):
             holder.command(cmd_name, short_help=short_help)(target)
             command = typer.main.get_command(holder)
         command.name = cmd_name
+        plain_metavars(command)
         return command
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        plain_metavars(self)  # the group's own options, as each command's when it is loaded
+        params: list[Parameter] = super().get_params(ctx)
+        return params
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         rows = [(name, short_help) for name, (_, _, short_help) in COMMANDS.items()]

@@ -26,7 +26,7 @@ def list_settings(json: bool = JSON_OPTION) -> None:
     if json:
         output.print_json(settings)
     else:
-        output.print_record(settings)
+        output.print_record(settings, keys_as_typed=True)
         output.message(f"(profile {OPTIONS.profile!r}, file {config_path()})")
 
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_sections
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
-def credits(json: bool = JSON_OPTION) -> None:
+def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Your remaining and used AI credits, and recent generations with tokens and estimated cost.
+
+    --limit: how many generations (default 10, 0: all); --format csv, ids and count are of the generations.
 
     Example: blogster credits --json
     """
     from blogster_cli.services import credits as credit_service
     from blogster_cli.services.ai_settings import price_table
 
-    report = credit_service.summary(acting_user(), prices=price_table(app_context()))
-    if json:
-        output.print_json(report)
-        return
-    output.print_record({"plan": report.tier, "remaining": report.credits_remaining, "used": report.credits_used})
-    rows = [output.fields(entry) for entry in report.recent]
-    output.print_table(rows, ["created_at", "model", "success", "tokens_used", "estimated_cost_usd"])
+    chosen = chosen_format(fmt, json)
+    recent = 10 if limit is None else limit or None
+    report = credit_service.summary(acting_user(), recent=recent, prices=price_table(app_context()))
+    if chosen == "table":
+        output.print_record({"plan": report.tier, "remaining": report.credits_remaining, "used": report.credits_used})
+    shown = {**output.fields(report), "recent": [output.fields(entry) for entry in report.recent]}
+    columns = ["created_at", "model", "success", "tokens_used", "estimated_cost_usd"]
+    show_sections(shown, [("recent", "Recent generations", columns)], fmt=chosen, json=False, main="recent")

@@ -289,7 +289,7 @@ def check_links(json: bool = JSON_OPTION) -> None:
         output.print_json(broken)
     else:
         output.print_lines(f"{b.page}: {b.target}" for b in broken)
-        output.message(f"{len(broken)} broken links.")
+        output.message(f"{len(broken)} broken {'link' if len(broken) == 1 else 'links'}.")
     if broken:
         raise typer.Exit(1)
 

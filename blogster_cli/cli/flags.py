@@ -36,7 +36,13 @@ def _conditions(text: str | None) -> dict[str, Any] | None:
 
 
 def _show(flag: FlagPublic, json: bool) -> None:
-    output.print_json(flag) if json else output.print_record(flag)
+    """The flag; its conditions as JSON, as --conditions takes them (to paste back)."""
+    if json:
+        output.print_json(flag)
+        return
+    record = output.to_plain(flag)
+    record["conditions"] = json_module.dumps(flag.conditions, ensure_ascii=False)
+    output.print_record(record)
 
 
 @app.command("create")

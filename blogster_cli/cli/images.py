@@ -33,11 +33,17 @@ def add(
     """
     from blogster_cli.services import images
 
-    image = images.add(acting_user(), blog_ref=blog, source=file, featured=featured, alt=alt, caption=caption)
+    attached = images.attach(acting_user(), blog_ref=blog, source=file, featured=featured, alt=alt, caption=caption)
+    image = attached.image
     if json:
         output.print_json(image)
         return
-    output.message(f"Added {image.url} ({image.file_type}, {image.size} bytes) to {image.post}; paste:")
+    if attached.reused:
+        updated = [what for what, given in (("alt text", alt), ("caption", caption)) if given is not None]
+        note = f" ({' and '.join(updated)} updated)" if updated else ""
+        output.message(f"Already stored as {image.url} for {image.post}{note}; paste:")
+    else:
+        output.message(f"Added {image.url} ({image.file_type}, {image.size} bytes) to {image.post}; paste:")
     output.print_lines([images.markdown_link(image)])
 
 

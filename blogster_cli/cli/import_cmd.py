@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -113,4 +114,4 @@ def one_line(summary: ImportSummary) -> str:
         notes.append(f"not posts: {items}")
     noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
-    return f"{prefix}{len(summary.files)} posts: {', '.join(parts)}{noted}."
+    return f"{prefix}{plural(len(summary.files), 'item')}: {', '.join(parts)}{noted}."

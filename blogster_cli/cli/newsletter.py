@@ -72,7 +72,7 @@ def preview(
     html: bool = typer.Option(False, "--html", help="The HTML part instead of the plain text."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Show a newsletter as readers get it (their own unsubscribe link goes where %%UNSUBSCRIBE_URL%% is).
+    """Show a newsletter as readers get it (each reader's own token goes where EACH-READERS-OWN-TOKEN is).
 
     Example: blogster newsletter preview $(blogster newsletter list --format ids --limit 1)
     """
@@ -127,7 +127,7 @@ def send(
         if when.note:
             output.message(f"note: {when.note}")
         for problem in report.left_out:
-            output.error(problem)
+            output.warning(f"{problem} (left out)")
         return
     smtp = newsletters.smtp_settings(ctx)
     with output.progress("Sending", None) as bar:
@@ -145,7 +145,7 @@ def _report(reports: list[SendReport], json: bool) -> None:
         output.print_json(reports)
     for report in reports:
         for problem in report.left_out:
-            output.error(problem)
+            output.warning(f"{problem} (left out)")
         for refusal in report.refused:
             output.error(f"refused {refusal}")
         for deferral in report.deferred:
@@ -270,7 +270,7 @@ def subscribers_import(
     if json:
         output.print_json(report)
     for problem in report.problems:
-        output.error(problem)
+        output.warning(f"{problem} (left out)")
     if not json:
         output.message(f"{report.added} added, {report.already_listed} already listed, {len(report.problems)} left out")
 

@@ -104,12 +104,14 @@ def local_time(moment: datetime) -> str:
     return in_zone(moment, TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def print_record(record: Mapping[str, Any] | Any) -> None:
-    """One object as aligned 'key: value' lines."""
+def print_record(record: Mapping[str, Any] | Any, *, keys_as_typed: bool = False) -> None:
+    """One object as aligned 'key: value' lines; keys as words (`created at`), or as a command
+    takes them back (`smtp_url` for `config set`) with keys_as_typed."""
     mapping = record if isinstance(record, Mapping) else dataclasses.asdict(record)
     width = max((len(k) for k in mapping), default=0)
     for key, value in mapping.items():
-        _write(f"{key.replace('_', ' '):<{width}}  {_text(value)}\n")
+        shown = key if keys_as_typed else key.replace("_", " ")
+        _write(f"{shown:<{width}}  {_text(value)}\n")
 
 
 def print_table(
@@ -179,6 +181,12 @@ def message(text: str) -> None:
 
 def error(text: str) -> None:
     sys.stderr.write(f"error: {safe(text)}\n")
+
+
+def warning(text: str) -> None:
+    """Something a successful run left aside (a CSV line that is no address): not silenced by --quiet,
+    which would otherwise hide that anything was left out."""
+    sys.stderr.write(f"warning: {safe(text)}\n")
 
 
 def safe_console(**options: Any) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.core import TyperArgument, TyperOption
 from typer.models import TyperPath
 
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -73,3 +74,50 @@ PATH_TEXT = path_type(text=True)
 # The largest --limit (and other counts) a command takes: what PostgreSQL's LIMIT and integer
 # columns hold, so a larger number is a usage error naming the option, not "bigint out of range".
 MAX_COUNT = 2_147_483_647
+
+
+# Help shows a value as a word in capitals, as most command-line tools do: `REF STATUS`,
+# `REFS...`, `--limit N`, `--title TEXT` (typer's own reads `{ref} {status}`, `<int range>`).
+_TYPE_METAVARS = {
+    "int": "N",
+    "int range": "N",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "str": "TEXT",
+    "datetime": "DATE",
+}
+
+
+def _option_metavar(param: Any, ctx: Any) -> str:
+    if param.metavar is not None:
+        return str(param.metavar)
+    shown = param.type.get_metavar(param=param, ctx=ctx)
+    if shown is None or (shown.startswith("<") and shown.endswith(">") and "|" not in shown):
+        name = param.type.name.removeprefix("parse_")  # a `parser=` function's name: parse_datetime
+        shown = _TYPE_METAVARS.get(name, name.upper().replace(" ", "_"))
+    return f"{shown}..." if param.nargs != 1 else str(shown)
+
+
+class _PlainArgument(TyperArgument):
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        shown = str(self.metavar or (self.name or "").upper())
+        if self.nargs != 1:
+            shown += "..."
+        return f"[{shown}]" if usage and not self.required and not shown.startswith("[") else shown
+
+
+class _PlainOption(TyperOption):
+    def make_metavar(self, ctx: Any) -> str:
+        return _option_metavar(self, ctx)
+
+
+def plain_metavars(command: Any) -> Any:
+    """`command` and every subcommand under it, their parameters shown as `REF`, `N`, `TEXT`."""
+    for param in getattr(command, "params", ()):
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+        elif type(param) is TyperOption:
+            param.__class__ = _PlainOption
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
+    return command

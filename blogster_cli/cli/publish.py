@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.planning.times import in_zone
 
@@ -78,7 +79,7 @@ def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json:
 
 
 @schedule_app.command("list")
-def schedule_list(json: bool = JSON_OPTION) -> None:
+def schedule_list(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """Your scheduled posts, soonest first, in your timezone (one with no time shows none, last).
 
     Example: blogster schedule list --json
@@ -95,9 +96,6 @@ def schedule_list(json: bool = JSON_OPTION) -> None:
         }
         for r in scheduled
     ]
-    if json:
-        output.print_json(rows)
-    else:
-        output.print_table(rows, ["publishes_at", "slug", "title"])
+    show_list(rows, ["publishes_at", "slug", "title"], fmt=fmt, json=json, limit=limit, id_key="slug")
     for note in publishing.never_due(scheduled):
         output.message(f"note: {note}")

@@ -6,18 +6,57 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from typer.core import TyperCommand
 
 from blogster_cli.cli import output
-from blogster_cli.cli.params import PATH_TEXT
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import PATH_TEXT, plain_metavars
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
+    from typer._click.core import Context
+
     from blogster_cli.actors import ActingUser
     from blogster_cli.services.sync import SyncSummary
 
 
+STATUS_COLUMNS = ["folder", "format", "last_run_at", "receives_new_posts", "pending", "conflicts"]
+
+status_app = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+@status_app.command("status")
+def status(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Your linked folders: format, last run, changes waiting and conflicts.
+
+    Example: blogster sync status --format csv
+    """
+    from blogster_cli.services import sync as sync_service
+
+    folders = sync_service.status(acting_user(), default_tz=app_context().tzinfo)
+    show_list([vars(item) for item in folders], STATUS_COLUMNS, fmt=fmt, json=json, limit=limit, id_key="folder")
+
+
+class _FolderOrStatus(TyperCommand):
+    """`sync FOLDER`, except that `sync status ...` is the `status` command, with its own options
+    and help (a folder named status: ./status)."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        if args[:1] == ["status"]:
+            command = plain_metavars(typer.main.get_command(status_app))
+            with command.make_context(f"{ctx.info_name} status", args[1:], parent=ctx.parent) as status_ctx:
+                command.invoke(status_ctx)
+            ctx.exit()
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+app = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+@app.command("sync", cls=_FolderOrStatus)
 def sync(
     folder: str = typer.Argument(
         ..., help="The folder to sync, or `status` to list your linked folders.", click_type=PATH_TEXT
@@ -55,14 +94,6 @@ def sync(
 
     ctx = app_context()
     acting = acting_user()
-    if folder == "status":
-        folders = sync_service.status(acting, default_tz=ctx.tzinfo)
-        if json:
-            output.print_json([vars(item) for item in folders])
-        else:
-            columns = ["folder", "format", "last_run_at", "receives_new_posts", "pending", "conflicts"]
-            output.print_table([vars(item) for item in folders], columns, title="Linked folders")
-        return
     if watch:
         _watch(acting, Path(folder), fmt, ctx.tzinfo, json, adopt)
         return

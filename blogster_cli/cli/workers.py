@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_sections
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 if TYPE_CHECKING:
@@ -17,23 +18,26 @@ app = command_group("workers")
 
 
 @app.command("status")
-def status(json: bool = JSON_OPTION) -> None:
-    """Queue depth per queue, failed jobs with their errors, workers' last heartbeat.
+def status(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+    """Queue depth per queue, failed jobs with their errors, workers' last heartbeat: each list
+    under its heading (its key in --json and --format yaml; --limit applies to each).
 
     A worker whose heartbeat is over 10 s old is `stale` (killed, or cut off from the database):
     the next worker start, or any running worker within seconds, removes it.
 
     Example: blogster workers status --json
     """
+    import dataclasses
+
     from blogster_cli.services import workers
 
     result = workers.status(app_context().database)
-    if json:
-        output.print_json(result)
-        return
-    output.print_table(result.queues, ["queue", "due", "scheduled", "doing", "failed"], title="Queues")
-    output.print_table(result.failed, ["id", "queue", "task", "attempts", "error"], title="Failed jobs")
-    output.print_table(result.workers, ["worker", "last_heartbeat", "stale"], title="Workers")
+    sections = [
+        ("queues", "Queues", ["queue", "due", "scheduled", "doing", "failed"]),
+        ("failed", "Failed jobs", ["id", "queue", "task", "attempts", "error"]),
+        ("workers", "Workers", ["worker", "last_heartbeat", "stale"]),
+    ]
+    show_sections(dataclasses.asdict(result), sections, fmt=fmt, json=json, limit=limit)
 
 
 @app.command("retry")

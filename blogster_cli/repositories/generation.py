@@ -81,6 +81,16 @@ def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> B
     return session.exec(statement).first()
 
 
+def idea_ids_starting(session: Session, *, user_id: UUID, prefix: str) -> list[UUID]:
+    """The ids of `user_id`'s ideas that start with `prefix` (lower-case hex and dashes)."""
+    from sqlalchemy import String, cast
+
+    statement = select(BlogIdea.id).where(
+        BlogIdea.user_id == user_id, cast(BlogIdea.id, String).startswith(prefix, autoescape=True)
+    )
+    return list(session.exec(statement).all())
+
+
 def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform) -> SocialMediaProfile | None:
     """My first profile on `platform` (connected ones first)."""
     statement = (

@@ -99,7 +99,7 @@ def ingest(
     started = time.perf_counter()
     for source in sources:
         if source != STDIN and not Path(source).is_file():
-            raise InvalidInput(f"cannot read {source}: not a file")
+            raise InvalidInput(f"cannot read {source}: {'not a file' if Path(source).exists() else 'no such file'}")
     plan = address_plan(acting, map_pattern=map_pattern, base_domain=base_domain)
     summary = IngestSummary()
     run_total = ChunkResult()

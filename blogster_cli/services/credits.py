@@ -47,8 +47,9 @@ def _entry(log: AiGenerationLog, prices: Mapping[str, float] | None) -> LogEntry
     )  # fmt: skip
 
 
-def summary(acting: ActingUser, *, recent: int = 10, prices: Mapping[str, float] | None = None) -> CreditsReport:
-    """Remaining and used credits of my active plan, and my latest generations (`prices`: the ai_prices table)."""
+def summary(acting: ActingUser, *, recent: int | None = 10, prices: Mapping[str, float] | None = None) -> CreditsReport:
+    """Remaining and used credits of my active plan, and my latest `recent` generations (None: all;
+    `prices`: the ai_prices table)."""
     with orm_unit_of_work(acting) as session:
         plan = rows.active_subscription(session, user_id=acting.actor.user_id)
         logs = rows.recent_logs(session, user_id=acting.actor.user_id, query=None, limit=recent)

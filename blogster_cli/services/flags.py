@@ -99,9 +99,9 @@ RULES = RuleCache()
 """The process's flag rules: one CLI command reads them once; a worker or the TUI keeps them until a flag changes."""
 
 
-def _require_admin(acting: ActingUser) -> None:
+def _require_admin(acting: ActingUser, doing: str = "change feature flags") -> None:
     if not acting.actor.is_admin:
-        raise PermissionDenied("only administrators change feature flags")
+        raise PermissionDenied(f"only administrators {doing}")
 
 
 def _validate(percentage: int | None, strategy: str, conditions: Mapping[str, Any]) -> None:
@@ -194,7 +194,7 @@ def list_flags(acting: ActingUser) -> list[FlagPublic]:
 
 
 def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
-    _require_admin(acting)
+    _require_admin(acting, "read the feature flag log")
     with orm_unit_of_work(acting) as session:
         return [
             FlagLogPublic(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from blogster_cli.actors import ActingUser
@@ -17,12 +18,26 @@ from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import ActivityType
 
 
+@dataclass(frozen=True)
+class Attached:
+    image: ImageRow
+    reused: bool  # the post had this file already: its row was reused (its alt text and caption updated)
+
+
 def add(
     acting: ActingUser, *, blog_ref: str, source: Path, featured: bool = False, alt: str | None = None,
     caption: str | None = None,
 ) -> ImageRow:  # fmt: skip
     """Copies the file into the media folder (named by its SHA-256) and attaches it to my post;
     the same file added to the same post again reuses its row."""
+    return attach(acting, blog_ref=blog_ref, source=source, featured=featured, alt=alt, caption=caption).image
+
+
+def attach(
+    acting: ActingUser, *, blog_ref: str, source: Path, featured: bool = False, alt: str | None = None,
+    caption: str | None = None,
+) -> Attached:  # fmt: skip
+    """`add`, saying whether the post had the file already."""
     from blogster_cli.content.files import read_named_file
 
     data = read_named_file(source, limit=MAX_IMAGE_BYTES)
@@ -48,7 +63,7 @@ def add(
             )  # fmt: skip
         image = image_rows.find_mine(conn, image_id=str(image_id))
         assert image is not None  # just inserted or found in this unit of work
-        return image
+        return Attached(image, reused=existing is not None)
 
 
 def markdown_link(image: ImageRow) -> str:

@@ -30,6 +30,7 @@ form its first messages carried, so their repeats and their tracking still match
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 from collections.abc import Callable
@@ -173,8 +174,12 @@ def _find(session: Any, ref: str) -> EmailNewsletter:
     wanted = ref.strip()
     if not wanted:
         raise InvalidInput("name a newsletter: its id, or its first characters (see `newsletter list`)")
-    if len(wanted) < 4 or not _ID_PREFIX.fullmatch(wanted):
-        raise InvalidInput(f"{wanted[:40]!r} is not a newsletter id: give at least its first 4 characters")
+    if not _ID_PREFIX.fullmatch(wanted):
+        raise InvalidInput(
+            f"{wanted[:40]!r} is not a newsletter id or the start of one (hex digits, as `newsletter list` shows them)"
+        )
+    if len(wanted) < 4:
+        raise InvalidInput(f"{wanted!r} is too short: give at least the first 4 characters of the newsletter's id")
     found = newsletter_rows.find_newsletter(session, ref=wanted)
     if len(found) != 1:
         raise NotFound(f"no newsletter with id {wanted!r}" if not found else f"{wanted!r} matches several newsletters")
@@ -202,7 +207,15 @@ def preview(acting: ActingUser, *, ref: str) -> Preview:
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
         content = row.content or {}
-        return Preview(row.id, row.subject_line or "", content.get("text", ""), content.get("html", ""))
+    # Each reader's own link goes where the placeholder is; the preview shows its shape.
+    link = letters.unsubscribe_url(str(content.get("site_url") or ""), PREVIEW_TOKEN)
+    text = str(content.get("text", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, link)
+    page = str(content.get("html", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, html.escape(link, quote=True))
+    return Preview(row.id, row.subject_line or "", text, page)
+
+
+PREVIEW_TOKEN = "EACH-READERS-OWN-TOKEN"
+"""What a preview shows in place of the reader's unsubscribe token (a send puts each reader's own)."""
 
 
 # -- Subscribers ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.cli.conftest import PASSWORD
+from tests.conftest import hangups_by_default
 
 CHAT = "/v1/chat/completions"
 IDEA = {
@@ -228,10 +229,11 @@ def test_a_stop_signal_mid_generation_releases_the_credit(
     import time
 
     ai_env.delay_s = 30  # the provider has not answered when the signal comes
-    process = subprocess.Popen(
-        [sys.executable, "-m", "blogster_cli", "generate", "draft", "--topic", "Sourdough"],
-        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    with hangups_by_default():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "blogster_cli", "generate", "draft", "--topic", "Sourdough"],
+            env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while not ai_env.calls(CHAT):  # the credit reserved, the provider asked
         assert time.monotonic() < deadline and process.poll() is None, process.communicate()

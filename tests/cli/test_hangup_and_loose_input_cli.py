@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.cli.conftest import PASSWORD
+from tests.conftest import hangups_by_default
 
 
 def one_line_error(result, code):
@@ -106,7 +107,7 @@ def test_a_terminal_closed_under_a_prompt_is_a_hangup_not_a_file_error(cli, tmp_
 
     controller, terminal = pty.openpty()
     errors = tmp_path / "stderr"
-    with errors.open("w") as stderr:
+    with errors.open("w") as stderr, hangups_by_default():
         process = subprocess.Popen(
             [sys.executable, "-m", "blogster_cli", "auth", "login", "--email", "ada@example.com"],
             stdin=terminal, stdout=terminal, stderr=stderr, start_new_session=True, env=os.environ.copy(),

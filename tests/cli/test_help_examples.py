@@ -164,7 +164,7 @@ PLAN = [
     ("blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08", True),
     ("blogster calendar done $(blogster calendar list --format ids | head -1)", True),
     ("blogster calendar month 2026-12", True),
-    ("blogster calendar week --date 2026-12-07", True),
+    ("blogster calendar week 2026-12-07", True),
     ("blogster calendar agenda --days 7", True),
     ("blogster calendar export --ics plan.ics", True),
     ("blogster calendar import --ics plan.ics", True),

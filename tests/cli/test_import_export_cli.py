@@ -23,9 +23,9 @@ def test_import_prints_one_summary_line_off_a_terminal(cli, signed_up, tmp_path)
     result = cli("import", str(site))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr.splitlines() == ["2 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed."]
+    assert result.stderr.splitlines() == ["2 items: 2 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed."]
     again = cli("import", str(site))
-    assert again.stderr.splitlines() == ["2 posts: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
+    assert again.stderr.splitlines() == ["2 items: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
     listed = cli("blogs", "list", "--json").json()
     assert sorted(p["slug"] for p in listed) == ["one", "two"]
 
@@ -37,7 +37,7 @@ def test_a_bad_file_is_reported_the_rest_imported_and_exit_1(cli, signed_up, tmp
     lines = result.stderr.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"failed: {site / 'content' / 'broken.md'}: ") and "YAML" in lines[0]
-    assert lines[1] == "3 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed."
+    assert lines[1] == "3 items: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed."
     assert cli("blogs", "list", "--format", "count").stdout.strip() == "2"
 
 
@@ -97,7 +97,7 @@ def test_dry_run_changes_nothing(cli, signed_up, tmp_path, superuser):
     assert result.json()["dry_run"] is True and result.json()["counts"]["imported"] == 2
     text = cli("import", str(site), "--dry-run")
     assert text.stderr.splitlines() == [
-        "Dry run, nothing changed: 2 posts: 2 would import, 0 updated, 0 unchanged, 0 skipped, 0 failed."
+        "Dry run, nothing changed: 2 items: 2 would import, 0 updated, 0 unchanged, 0 skipped, 0 failed."
     ]
     rows = [line.split("\t") for line in text.stdout.splitlines()]
     assert rows[0] == ["outcome", "path", "slug", "reason"]
@@ -191,7 +191,7 @@ def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up,
     lines = result.stderr.splitlines()
     assert f"skipped: {site / 'content' / 'notes.md'}: symbolic link: not followed" in lines
     assert f"failed: {site / 'locked'}: cannot read folder: Permission denied" in lines
-    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 1 skipped, 1 failed."
+    assert lines[-1] == "4 items: 2 imported, 0 updated, 0 unchanged, 1 skipped, 1 failed."
     as_json = cli("import", str(site), "--json").json()
     assert {f["outcome"] for f in as_json["files"] if f["path"].endswith(("notes.md", "locked"))} == {
         "skipped",
@@ -207,7 +207,7 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     assert f"skipped: {site / 'content' / 'empty.md'}: empty file" in lines
-    assert lines[-1] == "4 posts: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
+    assert lines[-1] == "4 items: 2 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
     assert "empty" not in {p["slug"] for p in cli("blogs", "list", "--json").json()}
     wordpress = cli("import", str(WXR_FIXTURE))
     assert wordpress.stderr.splitlines()[-1].endswith(
@@ -224,7 +224,7 @@ def test_wordpress_items_left_out_and_empty_published_posts_are_reported(cli, si
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     assert f"skipped: {WXR_FIXTURE}#5: a WordPress post in the trash" in lines
-    assert lines[-1].startswith("5 posts: 4 imported, 0 updated, 0 unchanged, 1 skipped, 0 failed")
+    assert lines[-1].startswith("5 items: 4 imported, 0 updated, 0 unchanged, 1 skipped, 0 failed")
     [trashed] = [f for f in cli("import", str(WXR_FIXTURE), "--json").json()["files"] if f["outcome"] == "skipped"]
     assert (trashed["title"], trashed["reason"]) == ("Old announcement", "a WordPress post in the trash")
 
@@ -235,7 +235,7 @@ def test_wordpress_items_left_out_and_empty_published_posts_are_reported(cli, si
     assert imported.exit_code == 0, imported.stderr
     assert imported.stderr.splitlines() == [
         f"warning: {empty}: kept as a draft: it says it is published, but it has no content",
-        "1 posts: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed (1 with a warning).",
+        "1 item: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed (1 with a warning).",
     ]
     assert "soon" in {post["slug"] for post in cli("blogs", "list", "--status", "draft", "--json").json()}
     assert cli("import", str(empty.parent), "--json").json()["files"][0]["warnings"] == [
@@ -282,7 +282,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signe
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"failed: {site / 'content'}/caf\ufffd.md: its name is not valid UTF-8: rename it",
-        "3 posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed.",
+        "3 items: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed.",
     ]
     named = cli("import", str(site / "content" / latin1), "--json")
     assert named.exit_code == 1
@@ -324,7 +324,7 @@ def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"warning: {bundle / 'index.md'}: pictures left as linked, not imported (not found beside the post: lost.png)",
-        "1 posts: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+        "1 item: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed"
         " (1 picture stored as media; 1 with a warning).",
     ]
     [image] = cli("images", "list", "--json").json()
@@ -339,7 +339,7 @@ def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp
     assert cli("import", str(hugo)).exit_code == 0
     again = cli("import", str(hugo / "content"))
     assert again.exit_code == 0, again.stderr
-    assert again.stderr.splitlines() == ["2 posts: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
+    assert again.stderr.splitlines() == ["2 items: 0 imported, 0 updated, 2 unchanged, 0 skipped, 0 failed."]
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]
 
 
@@ -356,7 +356,7 @@ def test_reimport_keeps_edits_made_in_blogster_and_reports_conflicts(cli, signed
     again = cli("import", str(site))
     assert again.exit_code == 0, again.stderr
     lines = again.stderr.splitlines()
-    assert lines[-1] == "2 posts: 0 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
+    assert lines[-1] == "2 items: 0 imported, 0 updated, 0 unchanged, 2 skipped, 0 failed."
     assert any(line.startswith(f"skipped: {site / 'content' / 'one.md'}: ") and "edited in Blogster" in line
                for line in lines)  # fmt: skip
     shown = {p["slug"]: p for p in cli("blogs", "list", "--json").json()}
@@ -402,7 +402,7 @@ def test_jekyll_pages_readmes_and_headless_bundles_are_skipped_lines_and_json_ro
     assert f"skipped: {jekyll / 'README.md'}: repository file (README.md), not a post" in lines
     headless = hugo / "content" / "shared" / "index.md"
     assert f"skipped: {headless}: headless bundle (headless: true): not a page, not a post" in lines
-    assert lines[-1] == "6 posts: 3 imported, 0 updated, 0 unchanged, 3 skipped, 0 failed."
+    assert lines[-1] == "6 items: 3 imported, 0 updated, 0 unchanged, 3 skipped, 0 failed."
     summary = cli("import", str(jekyll), str(hugo), "--json").json()
     skipped = {Path(f["path"]).name: f["reason"] for f in summary["files"] if f["outcome"] == "skipped"}
     assert skipped == {
