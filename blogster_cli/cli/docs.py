@@ -12,7 +12,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
@@ -204,16 +204,18 @@ def review(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def categories(json: bool = JSON_OPTION) -> None:
-    """The category tree with the number of pages in each.
+def categories(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
+    """The category tree with the number of pages in each (a table: the tree, indented).
 
-    Example: blogster docs categories
+    Example: blogster docs categories --format csv
     """
     from blogster_cli.services import documentation
 
-    nodes = documentation.category_tree(acting_user())
-    if json:
-        output.print_json(nodes)
+    chosen = chosen_format(fmt, json)
+    nodes = limited(documentation.category_tree(acting_user()), limit)
+    if chosen != "table":
+        records = [output.to_plain(node) for node in nodes]
+        show_list(records, ["name", "slug", "pages", "visible"], fmt=chosen, json=False, id_key="slug")
         return
     for node in nodes:
         hidden = "" if node.visible else " (hidden)"
@@ -301,20 +303,29 @@ def search(
     tag: str | None = typer.Option(None, "--tag", help="Only pages with this tag."),
     limit: int = typer.Option(10, "--limit", min=1, max=100),
     all_pages: bool = typer.Option(False, "--all", help="Drafts and archived pages too (admins)."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Search the documentation, best match first.
+    """Search the documentation, best match first (JSON and YAML: with the query and "did you mean").
 
     Example: blogster docs search "restore a backup" --limit 5
     """
     from blogster_cli.services import documentation
 
+    chosen = chosen_format(fmt, json)
     result = documentation.search(
         acting_user(), query=query, category=category, tag=tag, limit=limit, include_drafts=all_pages
     )
-    if json:
-        hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]
-        output.print_json({"query": result.query, "results": hits, "did_you_mean": result.suggestion})
+    hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]
+    if chosen in ("json", "yaml"):
+        answer = {"query": result.query, "results": hits, "did_you_mean": result.suggestion}
+        if chosen == "json":
+            output.print_json(answer)
+        else:
+            output.print_yaml(answer)
+        return
+    if chosen != "table":
+        show_list(hits, ["slug", "title", "score"], fmt=chosen, json=False, id_key="slug")
         return
     if result.suggestion:
         output.message(f"Did you mean: {result.suggestion}")

@@ -134,3 +134,23 @@ def test_plural_agrees_with_its_count():
     ]
     summary = ImportSummary(files=[FileOutcome(path="a.md", outcome="skipped")])
     assert one_line(summary).startswith("1 item: 0 imported,")
+
+
+def test_docs_categories_and_search_take_the_list_options(cli, signed_up, tmp_path):
+    """`docs categories` keeps its indented tree as the table; `docs search`'s JSON and YAML keep the
+    query and "did you mean", its csv/ids/count list the hits."""
+    from tests.cli.test_docs_cli import SMALL_TREE, write
+
+    root = write(tmp_path / "docs", SMALL_TREE)
+    assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    records = check_list_options(cli, ("docs", "categories"))
+    assert [r["slug"] for r in records] == ["guide", "guide-advanced"]
+    assert cli("docs", "categories", "--format", "ids").stdout.split() == ["guide", "guide-advanced"]
+    assert cli("docs", "categories").stdout.splitlines()[1].startswith("  ")  # the tree, indented
+    found = cli("docs", "search", "events", "--json").json()
+    assert found["query"] == "events" and found["results"]
+    assert cli("docs", "search", "events", "--format", "json").json() == found
+    assert cli("docs", "search", "events", "--format", "ids").stdout.split() == [r["slug"] for r in found["results"]]
+    assert cli("docs", "search", "events", "--format", "count").stdout == f"{len(found['results'])}\n"
+    assert cli("docs", "search", "events", "--format", "csv").stdout.splitlines()[0] == "slug,title,score"
+    assert cli("docs", "search", "events", "--format", "yaml").stdout.startswith("query: events")
