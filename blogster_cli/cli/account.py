@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -31,7 +32,9 @@ def export(
     if json:
         output.print_json(summary)
     else:
-        output.message(f"Exported {summary.tables} tables and {summary.posts} posts to {summary.directory}.")
+        output.message(
+            f"Exported {plural(summary.tables, 'table')} and {plural(summary.posts, 'post')} to {summary.directory}."
+        )
 
 
 @app.command()

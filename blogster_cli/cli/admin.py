@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.maintenance import app as maintenance_app
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 
@@ -179,7 +179,9 @@ def set_tier(
     from blogster_cli.services import subscriptions
 
     plan = subscriptions.set_tier(acting_user(), ctx=app_context(), email=email, tier=tier)
-    output.print_json(plan) if json else output.message(f"{email}: {plan.tier}, {plan.credits_remaining} credits.")
+    output.print_json(plan) if json else output.message(
+        f"{email}: {plan.tier}, {plural(plan.credits_remaining, 'credit')}."
+    )
 
 
 @credit_commands.command()
@@ -195,7 +197,7 @@ def grant(
     from blogster_cli.services import subscriptions
 
     plan = subscriptions.grant(acting_user(), ctx=app_context(), email=email, credits=credits)
-    output.print_json(plan) if json else output.message(f"{email}: {plan.credits_remaining} credits.")
+    output.print_json(plan) if json else output.message(f"{email}: {plural(plan.credits_remaining, 'credit')}.")
 
 
 @credit_commands.command()
@@ -209,7 +211,9 @@ def refill(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import subscriptions
 
     topped_up = subscriptions.refill(acting_user())
-    output.print_json({"topped_up": topped_up}) if json else output.message(f"Topped up {topped_up} subscriptions.")
+    output.print_json({"topped_up": topped_up}) if json else output.message(
+        f"Topped up {plural(topped_up, 'subscription')}."
+    )
 
 
 @workers.command("add")

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -76,7 +77,7 @@ def ingest(
     for file in summary.files:
         if file.ended_early:
             output.message(
-                f"warning: {file.name} ended early (a cut-off .gz): its {file.new_lines} new complete line(s)"
+                f"warning: {file.name} ended early (a cut-off .gz): its {plural(file.new_lines, 'new complete line')}"
                 " were counted; ingest the complete file to count the rest"
             )
     if json:
@@ -87,11 +88,12 @@ def ingest(
             output.message(f"skipped: {file.name}: its first line matches a log read before but later bytes differ")
     sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
     output.message(
-        f"Read {summary.lines} new line(s) from {len(summary.files)} log(s): {summary.parsed} parsed,"
-        f" {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers, {summary.page_views} page views"
-        f" ({summary.matched} on your posts), {summary.unique_visitors} unique visitors;"
-        f" {summary.post_days_updated} post-day(s) updated, {summary.newsletter_hits} newsletter open(s)/click(s),"
-        f" {summary.newsletter_unsubscribes} newsletter unsubscribe(s)"
+        f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed,"
+        f" {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers, {plural(summary.page_views, 'page view')}"
+        f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')};"
+        f" {plural(summary.post_days_updated, 'post-day')} updated,"
+        f" {plural(summary.newsletter_hits, 'newsletter open/click', 'newsletter opens/clicks')},"
+        f" {plural(summary.newsletter_unsubscribes, 'newsletter unsubscribe')}"
         f" in {summary.seconds:.2f} s."
     )
 
@@ -179,7 +181,7 @@ def report(
     output.print_lines(
         [
             f"{result.since} to {result.until}{' for ' + result.blog if result.blog else ''}:"
-            f" {totals['views']} views, {totals['unique_visitors']} visitors, bounce rate {_percent(totals['bounce_rate'])},"
+            f" {plural(totals['views'], 'view')}, {plural(totals['unique_visitors'], 'visitor')}, bounce rate {_percent(totals['bounce_rate'])},"
             f" time on page {_seconds(totals['avg_time_on_page'])}",
             *bar_chart([(str(day["date"]), day["views"], day["unique_visitors"]) for day in result.days]),
         ]
@@ -220,7 +222,7 @@ def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
     for label, views, visitors in rows:
         full, seen = round(views / peak * width), round(min(visitors, views) / peak * width)
         lines.append(
-            f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {views} views, {visitors} visitors"
+            f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {plural(views, 'view')}, {plural(visitors, 'visitor')}"
         )
     return lines
 

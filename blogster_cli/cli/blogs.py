@@ -15,7 +15,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.params import PATH_TEXT, parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -118,7 +118,7 @@ def new(
     elif json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
-        output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {row.word_count} words).")
+        output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {plural(row.word_count, 'word')}).")
 
 
 def piped_input() -> str:
@@ -198,7 +198,9 @@ def _fields(fields: str) -> list[str]:
     chosen = [f.strip() for f in fields.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in LIST_FIELDS]
     if unknown:
-        raise InvalidInput(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}")
+        raise InvalidInput(
+            f"unknown {'field' if len(unknown) == 1 else 'fields'} {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}"
+        )
     return chosen
 
 
@@ -232,7 +234,7 @@ def show(
         published = f" · published {output.local_time(row.published_at)}" if row.published_at else ""
         author = f"by {row.author} · " if row.author_id != acting.actor.user_id else ""
         output.print_markdown(
-            f"# {row.title}\n\n*{author}{row.status} · {row.word_count} words · {row.reading_time} min"
+            f"# {row.title}\n\n*{author}{row.status} · {plural(row.word_count, 'word')} · {row.reading_time} min"
             f"{' · ' + ', '.join(row.tags) if row.tags else ''}"
             f" · updated {output.local_time(row.updated_at)}{published}*\n\n{markdown}"
         )
@@ -272,7 +274,7 @@ def edit(
         return
     text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
     row = editing.apply(acting, ref=ref, text=text, fields=fields)
-    output.message(f"Saved '{row.slug}' ({row.status}, {row.word_count} words).")
+    output.message(f"Saved '{row.slug}' ({row.status}, {plural(row.word_count, 'word')}).")
 
 
 def _read_text(path: Path) -> str:
@@ -316,7 +318,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
         break
     if outcome.kind == "saved" and outcome.row is not None:
         row = outcome.row
-        output.message(f"Saved '{row.slug}' ({row.word_count} words, {output.local_time(row.updated_at)}).")
+        output.message(f"Saved '{row.slug}' ({plural(row.word_count, 'word')}, {output.local_time(row.updated_at)}).")
     elif outcome.kind == "cancelled":
         output.message("The file was empty: edit cancelled, nothing saved.")
     else:
@@ -363,7 +365,7 @@ def remove(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bo
     from blogster_cli.services import blogs
 
     rows = blogs.trash(acting_user(), refs=refs)
-    output.print_json(_summaries(rows)) if json else output.message(f"Moved {len(rows)} post(s) to the trash.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Moved {plural(len(rows), 'post')} to the trash.")
 
 
 app.command("delete", hidden=True)(remove)
@@ -392,7 +394,7 @@ def restore(
     from blogster_cli.services import blogs
 
     rows = blogs.restore(acting_user(), refs=refs)
-    output.print_json(_summaries(rows)) if json else output.message(f"Restored {len(rows)} post(s).")
+    output.print_json(_summaries(rows)) if json else output.message(f"Restored {plural(len(rows), 'post')}.")
 
 
 @app.command()
@@ -413,9 +415,9 @@ def purge(
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to purge without --yes when not on a terminal")
-        typer.confirm(f"Delete {len(refs)} post(s) and their history for good?", abort=True)
+        typer.confirm(f"Delete {plural(len(refs), 'post')} and their history for good?", abort=True)
     rows = blogs.purge(acting_user(), refs=refs)
-    output.print_json(_summaries(rows)) if json else output.message(f"Deleted {len(rows)} post(s) for good.")
+    output.print_json(_summaries(rows)) if json else output.message(f"Deleted {plural(len(rows), 'post')} for good.")
 
 
 @app.command("status")

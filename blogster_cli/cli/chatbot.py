@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import ChatbotIntentCategory
@@ -42,7 +42,7 @@ def import_intents(
     else:
         removed = f"{report.removed} removed, " if replace else ""
         output.message(
-            f"{removed}{len(report.created)} created, {len(report.updated)} updated ({report.phrases} phrases read)."
+            f"{removed}{len(report.created)} created, {len(report.updated)} updated ({plural(report.phrases, 'phrase')} read)."
         )
 
 
@@ -61,7 +61,7 @@ def export_intents(
 
     count = chatbot.export_intents(acting_user(), path=file)
     output.print_json({"file": str(file), "intents": count}) if json else output.message(
-        f"Wrote {count} intents to {file}."
+        f"Wrote {plural(count, 'intent')} to {file}."
     )
 
 
@@ -147,7 +147,8 @@ def evaluate(
     )
     if result.unknown_labels:
         output.message(
-            f"note: {len(result.unknown_labels)} labels are no stored intent, e.g. {result.unknown_labels[0]}"
+            f"note: {plural(len(result.unknown_labels), 'label')}"
+            f" {'is' if len(result.unknown_labels) == 1 else 'are'} no stored intent, e.g. {result.unknown_labels[0]}"
         )
     if result.confused:
         output.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")

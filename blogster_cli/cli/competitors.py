@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -33,7 +34,7 @@ def import_pages(
         result,
         file=file,
         json=json,
-        summary=(f"{result.inserted} page(s) added, {result.updated} updated"),
+        summary=(f"{plural(result.inserted, 'page')} added, {result.updated} updated"),
     )
 
 

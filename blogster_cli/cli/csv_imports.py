@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import plural
 
 
 class _Rejected(Protocol):
@@ -38,4 +39,4 @@ def report(result: ImportOutcome, *, file: Path, json: bool, summary: str) -> No
         return
     for rejected in result.rejected:
         output.message(f"skipped: {file}:{rejected.line}: {rejected.reason}")
-    output.message(f"{summary}, {len(result.rejected)} line(s) skipped.")
+    output.message(f"{summary}, {plural(len(result.rejected), 'line')} skipped.")

@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
@@ -35,7 +35,7 @@ def migrate(
         return
     verb = "Would apply" if dry_run else "Applied"
     output.print_lines(result.applied)
-    output.message(f"{verb} {len(result.applied)} migration(s).")
+    output.message(f"{verb} {plural(len(result.applied), 'migration')}.")
     if result.backup:
         output.message(f"Backup taken first: {result.backup}")
 
@@ -103,7 +103,8 @@ def backup(
         output.print_json(summary)
     else:
         output.message(
-            f"Wrote {summary.path} ({summary.size_bytes} bytes, {summary.roles} accounts, {summary.images} images)."
+            f"Wrote {summary.path} ({plural(summary.size_bytes, 'byte')}, {plural(summary.roles, 'account')},"
+            f" {plural(summary.images, 'image')})."
         )
 
 
@@ -132,4 +133,6 @@ def restore(
     if json:
         output.print_json(summary)
     else:
-        output.message(f"Restored {summary.accounts} account(s) and {summary.images} image(s) from {summary.path}.")
+        output.message(
+            f"Restored {plural(summary.accounts, 'account')} and {plural(summary.images, 'image')} from {summary.path}."
+        )

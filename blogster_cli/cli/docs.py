@@ -12,7 +12,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, plural, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
@@ -67,7 +67,7 @@ def import_docs(
         counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
         counts += [f"{len(report.replaced)} taken over"] if report.replaced else []
         counts += [f"{len(report.withdrawn)} withdrawn"] if report.withdrawn else []
-        output.message(f"{', '.join(counts)}; {report.categories} categories.")
+        output.message(f"{', '.join(counts)}; {plural(report.categories, 'category', 'categories')}.")
     if report.failed:
         raise typer.Exit(1)
 
@@ -91,7 +91,7 @@ def export_docs(
     else:
         for file in report.moved:
             output.message(f"note: {file.slug}: written to {file.path} ({file.moved_from} holds another page)")
-        output.message(f"Wrote {report.pages} pages to {folder}.")
+        output.message(f"Wrote {plural(report.pages, 'page')} to {folder}.")
 
 
 @app.command("list")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from blogster_cli.cli import output
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -56,7 +57,8 @@ def export_posts(
         renamed = f", {len(summary.renamed)} under a suffixed file name" if summary.renamed else ""
         failed = f", {len(summary.failed)} failed" if summary.failed else ""
         output.message(
-            f"Exported {summary.posts} posts and {summary.images} images to {summary.directory}{renamed}{failed}."
+            f"Exported {plural(summary.posts, 'post')} and {plural(summary.images, 'image')} to {summary.directory}"
+            f"{renamed}{failed}."
         )
     if summary.edited:
         from blogster_cli.errors import Conflict

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("generate")
@@ -59,11 +60,15 @@ def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, 
         output.print_json(blog)
     elif not show_tokens:
         output.print_lines([blog.slug])
-    output.message(f"Saved '{blog.slug}' ({blog.word_count} words, AI {kind}, 1 credit).")
+    output.message(f"Saved '{blog.slug}' ({plural(blog.word_count, 'word')}, AI {kind}, 1 credit).")
 
 
 TOPIC = typer.Option(None, "--topic", help="What to write about.")
-IDEA = typer.Option(None, "--idea", help="An idea's id instead of a topic (see: blogster ideas list).")
+IDEA = typer.Option(
+    None,
+    "--idea",
+    help="An idea's id, or its first 4 or more characters, instead of a topic (see: blogster ideas list).",
+)
 PERSONA = typer.Option(None, "--persona", help="Write for this persona (name or id).")
 TEMPLATE = typer.Option(None, "--template", help="Follow this template's sections (name or id).")
 KEYWORDS = typer.Option(None, "--keywords", help="Comma-separated keywords to use.")
@@ -121,7 +126,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
         sys.stdout.write("\n")
     if json:
         output.print_json(blog)
-    output.message(f"Saved '{blog.slug}' as a new revision ({blog.word_count} words, AI {kind}, 1 credit).")
+    output.message(f"Saved '{blog.slug}' as a new revision ({plural(blog.word_count, 'word')}, AI {kind}, 1 credit).")
 
 
 @app.command()

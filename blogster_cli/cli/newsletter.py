@@ -10,7 +10,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -49,7 +49,9 @@ def create(
     refs = [ref.strip() for item in blogs for ref in item.split(",") if ref.strip()]
     ctx = app_context()
     made = newsletters.create(acting_user(), refs=refs, subject=subject, base_domain=ctx.settings.site_base_domain)
-    output.print_json(made) if json else output.message(f"newsletter {made.id} created ({len(made.posts)} post(s))")
+    output.print_json(made) if json else output.message(
+        f"newsletter {made.id} created ({plural(len(made.posts), 'post')})"
+    )
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -42,7 +43,9 @@ def import_report(
         result,
         file=file,
         json=json,
-        summary=(f"{result.inserted} row(s) added, {result.updated} updated ({result.revenue:.2f} in this file)"),
+        summary=(
+            f"{plural(result.inserted, 'row')} added, {result.updated} updated ({result.revenue:.2f} in this file)"
+        ),
     )
 
 

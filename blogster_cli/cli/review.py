@@ -10,7 +10,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 
@@ -123,7 +123,7 @@ def show(
     earlier = a.comment_count - len(a.comments)
     if earlier > 0:
         output.print_lines(
-            [f"({earlier} earlier comment(s) not shown: `blogster review show {ref} --all` prints them)"]
+            [f"({plural(earlier, 'earlier comment')} not shown: `blogster review show {ref} --all` prints them)"]
         )
     for comment in a.comments:
         author = comment.get("author_email") or "deleted account"

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -37,7 +38,7 @@ def import_keywords(
         result,
         file=file,
         json=json,
-        summary=(f"{result.inserted} keyword(s) added, {result.updated} updated"),
+        summary=(f"{plural(result.inserted, 'keyword')} added, {result.updated} updated"),
     )
 
 
@@ -97,7 +98,8 @@ def import_positions(
         file=file,
         json=json,
         summary=(
-            f"{result.inserted} position(s) added, {result.updated} updated, {result.keywords_added} new keyword(s)"
+            f"{plural(result.inserted, 'position')} added, {result.updated} updated,"
+            f" {plural(result.keywords_added, 'new keyword')}"
         ),
     )
 

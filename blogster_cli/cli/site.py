@@ -8,6 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -48,7 +49,8 @@ def build(
         output.print_json(report)
     else:
         output.message(
-            f"Built {report.posts} post(s) for {report.base_url} in {report.out}: {report.written} file(s) written,"
+            f"Built {plural(report.posts, 'post')} for {report.base_url} in {report.out}:"
+            f" {plural(report.written, 'file')} written,"
             f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
         )
     _refuse_edited(report.edited)
@@ -132,7 +134,7 @@ def deploy(
         output.print_json(report)
     else:
         output.message(
-            f"Deployed to {report.target}: {report.copied} file(s) sent, {report.removed} removed,"
+            f"Deployed to {report.target}: {plural(report.copied, 'file')} sent, {report.removed} removed,"
             f" {report.unchanged} unchanged."
         )
 
@@ -196,6 +198,6 @@ def serve(
             time.sleep(interval)
             report = rebuild()
             if report.written or report.removed:
-                output.message(f"Rebuilt: {report.written} file(s) written, {report.removed} removed.")
+                output.message(f"Rebuilt: {plural(report.written, 'file')} written, {report.removed} removed.")
     finally:
         server.shutdown()

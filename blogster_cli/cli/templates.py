@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
@@ -75,4 +75,4 @@ def save(
     template = catalog.save_template(
         acting_user(), name=name, description=description, structure=structure, image_count=image_count
     )
-    output.message(f"Saved template '{template.name}' ({len(template.structure)} sections).")
+    output.message(f"Saved template '{template.name}' ({plural(len(template.structure), 'section')}).")

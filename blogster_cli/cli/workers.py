@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_sections
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_sections
 from blogster_cli.cli.state import JSON_OPTION, app_context
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def refill_credits(json: bool = JSON_OPTION) -> None:
             {"refilled": done.refilled > 0, "topped_up": done.topped_up, "failed_accounts": len(done.failures)}
         )
     elif done.refilled or done.failures:
-        output.message(f"{done.topped_up} plans refilled")
+        output.message(f"{plural(done.topped_up, 'plan')} refilled")
     else:
         output.message("this month's credits were already refilled")
     _account_failures(done)
@@ -122,7 +122,7 @@ def ensure_partitions(
     from blogster_cli.services import scheduled_jobs
 
     created = scheduled_jobs.ensure_partitions(app_context().database, months_ahead=months)
-    output.print_json({"created": created}) if json else output.message(f"{created} partitions created")
+    output.print_json({"created": created}) if json else output.message(f"{plural(created, 'partition')} created")
 
 
 @app.command("end-idle-chats")
@@ -137,7 +137,9 @@ def end_idle_chats(
     from blogster_cli.services import scheduled_jobs
 
     abandoned = scheduled_jobs.end_idle_chats(app_context().database, idle_minutes=idle_minutes)
-    output.print_json({"abandoned": abandoned}) if json else output.message(f"{abandoned} conversations ended")
+    output.print_json({"abandoned": abandoned}) if json else output.message(
+        f"{plural(abandoned, 'conversation')} ended"
+    )
 
 
 @app.command("refresh-analytics")
@@ -149,7 +151,7 @@ def refresh_analytics(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import scheduled_jobs
 
     days = scheduled_jobs.refresh_analytics(app_context().database)
-    output.print_json({"days": days}) if json else output.message(f"{days} days of analytics refreshed")
+    output.print_json({"days": days}) if json else output.message(f"{plural(days, 'day')} of analytics refreshed")
 
 
 @app.command("refresh-freshness")

@@ -25,8 +25,8 @@ from blogster_cli.services.generation_steps import (
     log_row,
     metered,
     own_idea,
-    parse_idea_id,
     reserve,
+    resolve_idea_id,
 )
 from blogster_cli.services.generation_steps import NoCredits as NoCredits  # re-exported: the error `generate` stops on
 from blogster_cli.services.post_steps import NewBlog, insert_new
@@ -90,7 +90,7 @@ def draft(
         template = catalog.find_template(conn, ref=request.template) if request.template else None
         if request.template and template is None:
             raise NotFound(f"no template {request.template!r} (see: blogster templates list)")
-        idea = own_idea(session, acting, parse_idea_id(request.idea)) if request.idea else None
+        idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
         sources = _sources_for_next_draft(session, acting) if request.use_sources else []
         reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()

@@ -15,6 +15,7 @@ unless the user asked to keep a partial draft: then what arrived is stored as a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -149,11 +150,30 @@ def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).
 
 
-def parse_idea_id(ref: str) -> UUID:
+MIN_PREFIX = 4
+_ID_PREFIX = re.compile(r"[0-9a-f-]+")
+
+
+def resolve_idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
+    """The id of my idea `ref` names: its id, or (as `newsletter` and `calendar` take theirs) its
+    first 4 or more characters, naming one idea only (`ideas save/discard/start`, `generate draft --idea`)."""
+    wanted = ref.strip().lower()
     try:
-        return UUID(ref)
+        return UUID(wanted)
     except ValueError:
-        raise InvalidInput(f"{ref!r} is not an idea id (see: blogster ideas list)") from None
+        pass
+    if not _ID_PREFIX.fullmatch(wanted):
+        raise InvalidInput(
+            f"{ref[:40]!r} is not an idea id or the start of one (hex digits, as `blogster ideas list` shows them)"
+        )
+    if len(wanted) < MIN_PREFIX:
+        raise InvalidInput(f"{ref!r} is too short: give at least the first {MIN_PREFIX} characters of the idea's id")
+    found = rows.idea_ids_starting(session, user_id=acting.actor.user_id, prefix=wanted)
+    if not found:
+        raise NotFound(f"no idea {ref!r} (see: blogster ideas list)")
+    if len(found) > 1:
+        raise InvalidInput(f"{ref!r} names {len(found)} ideas; type more of the id")
+    return found[0]
 
 
 def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:

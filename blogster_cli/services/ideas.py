@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +13,12 @@ from blogster_cli.ai import ideas as idea_shapes
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput
 from blogster_cli.models.extended import BlogIdea
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation_steps import link_started, own_idea
+from blogster_cli.services.generation_steps import link_started, own_idea, resolve_idea_id
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -113,32 +112,6 @@ def generate(
     )  # fmt: skip
 
 
-MIN_PREFIX = 4
-_ID_PREFIX = re.compile(r"[0-9a-f-]+")
-
-
-def _idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
-    """The id of my idea `ref` names: its id, or (as `newsletter` and `calendar` take theirs) its
-    first 4 or more characters, naming one idea only."""
-    wanted = ref.strip().lower()
-    try:
-        return UUID(wanted)
-    except ValueError:
-        pass
-    if not _ID_PREFIX.fullmatch(wanted):
-        raise InvalidInput(
-            f"{ref[:40]!r} is not an idea id or the start of one (hex digits, as `blogster ideas list` shows them)"
-        )
-    if len(wanted) < MIN_PREFIX:
-        raise InvalidInput(f"{ref!r} is too short: give at least the first {MIN_PREFIX} characters of the idea's id")
-    found = rows.idea_ids_starting(session, user_id=acting.actor.user_id, prefix=wanted)
-    if not found:
-        raise NotFound(f"no idea {ref!r} (see: blogster ideas list)")
-    if len(found) > 1:
-        raise InvalidInput(f"{ref!r} names {len(found)} ideas; type more of the id")
-    return found[0]
-
-
 def list_ideas(acting: ActingUser, *, statuses: list[str] | None = None) -> list[IdeaPublic]:
     try:
         wanted = [BlogIdeaStatus(s) for s in statuses or []]
@@ -155,7 +128,7 @@ def set_status(acting: ActingUser, *, ref: str, status: BlogIdeaStatus) -> IdeaP
     for a post (`generate batch` drafts saved ideas), and its post is there. It may be discarded.
     """
     with orm_unit_of_work(acting) as session:
-        idea = own_idea(session, acting, _idea_id(session, acting, ref), for_update=True)
+        idea = own_idea(session, acting, resolve_idea_id(session, acting, ref), for_update=True)
         if status == BlogIdeaStatus.SAVED and idea.blog_id is not None:
             post = _post_name(session, idea.blog_id)
             raise InvalidInput(f"idea {idea.id} already has a post ({post}): only an idea without one can be saved")
@@ -181,7 +154,7 @@ def start(acting: ActingUser, *, ref: str) -> BlogRow:
     from blogster_cli.services.post_steps import NewBlog, insert_new
 
     with orm_unit_of_work(acting) as session:
-        idea = own_idea(session, acting, _idea_id(session, acting, ref), for_update=True)
+        idea = own_idea(session, acting, resolve_idea_id(session, acting, ref), for_update=True)
         if idea.blog_id is not None:
             raise Conflict(f"idea {idea.id} was already started as a post")
         body = f"<!-- {idea.description} -->\n" if idea.description else ""

@@ -36,7 +36,7 @@ def test_ingest_reads_standard_input_and_prints_one_line_off_a_terminal(cli, pos
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "8 new line(s)" in lines[0] and "1 malformed" in lines[0]
+    assert len(lines) == 1 and "8 new lines" in lines[0] and "1 malformed" in lines[0]
 
 
 @pytest.mark.parametrize(

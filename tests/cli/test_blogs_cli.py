@@ -82,10 +82,12 @@ def test_trash_and_restore_say_where_a_post_is(cli, signed_up):
     new_post(cli, "A post", body="Words here.\n")
     live = cli("posts", "restore", "a-post")
     assert live.exit_code == 3 and live.stderr == "error: 'a-post' is not in the trash\n"
-    assert cli("posts", "rm", "a-post").exit_code == 0
+    removed = cli("posts", "rm", "a-post")
+    assert removed.exit_code == 0 and "Moved 1 post to the trash." in removed.stderr
     trashed = cli("posts", "edit", "a-post", "--title", "New")
     assert trashed.exit_code == 3 and "'a-post' is in the trash" in trashed.stderr
-    assert cli("posts", "restore", "a-post").exit_code == 0
+    restored = cli("posts", "restore", "a-post")
+    assert restored.exit_code == 0 and "Restored 1 post." in restored.stderr
     again = cli("posts", "restore", "a-post")
     assert again.exit_code == 3 and "'a-post' is not in the trash" in again.stderr
 

@@ -129,6 +129,24 @@ def test_ideas_structured_output_retry_and_lifecycle(cli, signed_up, ai_env, sup
     assert cli("ideas", "save", "not-a-uuid").exit_code == 2
 
 
+def test_draft_takes_an_idea_by_the_start_of_its_id_as_ideas_does(cli, signed_up, ai_env, superuser):
+    """`generate draft --idea` said "is not an idea id" to the prefix `ideas save` takes."""
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"ideas": [IDEA]}))
+    idea_id = cli("generate", "ideas", "--topic", "espresso", "--json").json()[0]["id"]
+    short = cli("generate", "draft", "--idea", idea_id[:3])
+    assert short.exit_code == 2 and "give at least the first 4 characters of the idea's id" in short.stderr
+    wrong = cli("generate", "draft", "--idea", "nope")
+    assert wrong.exit_code == 2 and "'nope' is not an idea id or the start of one" in wrong.stderr
+    missing = cli("generate", "draft", "--idea", "beef" if not idea_id.startswith("beef") else "cafe")
+    assert missing.exit_code == 3 and "(see: blogster ideas list)" in missing.stderr
+    assert len(ai_env.calls(CHAT)) == 1 and credits_of(superuser, signed_up) == (2, 1)  # refusals cost nothing
+    drafted = cli("generate", "draft", "--idea", idea_id[:8].upper(), "--json")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert drafted.json()["meta_keywords"] == ["espresso", "grind size"]
+    assert "Dialing in espresso at home" in ai_env.calls(CHAT)[-1].body["messages"][1]["content"]
+
+
 def test_ideas_twice_invalid_is_a_clear_error_and_costs_nothing(cli, signed_up, ai_env, superuser):
     ai_env.structured.clear()
     ai_env.structured.append('{"ideas": [{"title": "missing fields"}]}')

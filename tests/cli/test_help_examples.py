@@ -137,7 +137,7 @@ PLAN = [
     ("blogster templates show how-to", True),
     ('blogster templates save "Release notes" sections.json --image-count 1', True),
     ("blogster docs import ./help --publish", True),
-    ("blogster docs categories", True),
+    ("blogster docs categories --format csv", True),
     ("blogster docs show guides/backups", True),
     ('blogster docs search "restore a backup" --limit 5', True),
     ('echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -', True),

@@ -34,7 +34,7 @@ def test_list_counts_comments_and_show_prints_the_newest_50(cli, tmp_path, super
 
     shown = cli("review", "show", assigned["id"][:8])
     assert shown.exit_code == 0, shown.stderr
-    assert "(70 earlier comment(s) not shown" in shown.stdout
+    assert "(70 earlier comments not shown" in shown.stdout
     assert "note 70" not in shown.stdout and "note 71" in shown.stdout and "note 120" in shown.stdout
     as_json = ok(cli("review", "show", assigned["id"][:8], "--json"))["assignment"]
     assert as_json["comment_count"] == 120

@@ -29,7 +29,7 @@ def test_seo_positions_import_twice_list_and_errors(cli, posts, tmp_path):
     assert first.exit_code == 0, first.stderr
     assert (first.json()["inserted"], first.json()["check_date"], len(first.json()["rejected"])) == (3, "2026-11-28", 2)
     text = cli("seo", "import-positions", str(export), "--date", "2026-11-28")
-    assert "0 position(s) added, 3 updated" in text.stderr and "gsc.csv:6: https://ada.dev/about/" in text.stderr
+    assert "0 positions added, 3 updated" in text.stderr and "gsc.csv:6: https://ada.dev/about/" in text.stderr
     listed = cli("seo", "positions", "--blog", "alpha", "--json").json()
     assert [(row["keyword"], row["rank_position"], row["clicks"]) for row in listed] == [
         ("terminal habits", 4, 12),
@@ -48,7 +48,7 @@ def test_competitors_import_twice_and_list(cli, signed_up, tmp_path):
     pages = write(tmp_path / "top-pages.csv", [AHREFS_TOP_PAGES])
     assert cli("competitors", "import", str(pages), "--json").json()["inserted"] == 2
     again = cli("competitors", "import", str(pages))
-    assert again.exit_code == 0 and "0 page(s) added, 2 updated, 1 line(s) skipped." in again.stderr
+    assert again.exit_code == 0 and "0 pages added, 2 updated, 1 line skipped." in again.stderr
     listed = cli("competitors", "list", "--domain", "rival.dev", "--json").json()
     assert [page["estimated_traffic"] for page in listed] == [12400, 880]
     assert "50 Shell Tips" in cli("competitors", "list").stdout
@@ -61,7 +61,7 @@ def test_revenue_import_twice_and_report(cli, posts, tmp_path):
     first = cli(*args, "--json")
     assert first.exit_code == 0, first.stderr
     assert (first.json()["inserted"], first.json()["revenue"]) == (2, 20.5)
-    assert "0 row(s) added, 2 updated" in cli(*args).stderr
+    assert "0 rows added, 2 updated" in cli(*args).stderr
     result = cli("revenue", "report", "--json").json()
     assert result["total_revenue"] == 20.5
     assert [(row["post"], row["revenue"]) for row in result["by_post"]] == [("alpha", 18.4), ("beta", 2.1)]

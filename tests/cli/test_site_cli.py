@@ -29,7 +29,7 @@ def test_build_and_settings(cli, signed_up, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.json()["posts"] == 1 and (out / "index.html").is_file()
     again = cli("site", "build", "--out", str(out))
-    assert again.exit_code == 0 and "0 file(s) written" in again.stderr
+    assert again.exit_code == 0 and "Built 1 post for" in again.stderr and "0 files written" in again.stderr
     assert cli("site", "settings", "set", "custom-domain", "Blog.Example.com").exit_code == 0
     assert cli("site", "settings", "show", "--json").json()["base_url"] == "https://blog.example.com/"
 
