@@ -237,8 +237,11 @@ def report(error: BaseException) -> NoReturn:
     except click.NoArgsIsHelpError as exc:  # `blogster`, `blogster posts`: the help asked for, not an error
         try:
             typer.echo(exc.format_message(), color=exc.ctx.color)
-        except BrokenPipeError:
-            _stop_quietly()
+            sys.stdout.flush()  # a full disk under a redirect fails here, reported below
+        except OSError as written:
+            if _reader_gone(written):
+                _stop_quietly()
+            _fail(written, _file_system_message(written), exit_codes.FILE_SYSTEM)
         sys.exit(exit_codes.SUCCESS)
     except click.UsageError as exc:
         _fail(exc, _usage_message(exc), exit_codes.USAGE)

@@ -35,7 +35,7 @@ def signup(
     ctx = app_context()
     secret = read_password(password=password, from_stdin=password_stdin, confirm=True)
     actor, made_admin = accounts.signup(ctx, email=email, password=secret, username=username)
-    result = sessions.login(ctx, email=email, password=secret)
+    result = sessions.login(ctx, email=actor.email, password=secret)  # as stored: trimmed
     if json:
         output.print_json({"id": actor.user_id, "email": actor.email, "is_admin": made_admin})
         return

@@ -47,12 +47,7 @@ def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, 
         keywords=tuple(k.strip() for k in (keywords or "").split(",") if k.strip()),
     )  # fmt: skip
     show_tokens = not json and (stream or sys.stdout.isatty())
-
-    def on_token(piece: str) -> None:
-        if show_tokens:
-            output.print_raw(piece)  # the model's text: safe on a terminal
-            sys.stdout.flush()
-
+    on_token = output.token_printer(show_tokens)
     blog = generation.draft(acting_user(), provider=provider, request=request, on_token=on_token)
     if show_tokens:
         sys.stdout.write("\n")
@@ -115,12 +110,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
 
     provider = provider_config(app_context())
     show_tokens = not json and (stream or sys.stdout.isatty())
-
-    def on_token(piece: str) -> None:
-        if show_tokens:
-            output.print_raw(piece)  # the model's text: safe on a terminal
-            sys.stdout.flush()
-
+    on_token = output.token_printer(show_tokens)
     blog = revising.revise(acting_user(), ref=ref, provider=provider, kind=kind, section=section, on_token=on_token)
     if show_tokens:
         sys.stdout.write("\n")

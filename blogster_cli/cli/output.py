@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
@@ -276,6 +277,26 @@ def print_yaml(value: Any) -> None:
 def print_raw(text: str) -> None:
     """Text exactly as stored (no added newline); on a terminal, made safe to show."""
     _write(text)
+
+
+def token_printer(show: bool) -> Callable[[str], None]:
+    """What prints a model's tokens as they come (`show`: on a terminal or `--stream`). When the
+    reader of a pipe stops (`generate draft --stream | head -1`), the rest is dropped and the work
+    goes on to its end (the draft is saved), as a command printing only at its end would."""
+    gone = not show
+
+    def on_token(piece: str) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            print_raw(piece)  # the model's text: safe on a terminal
+            sys.stdout.flush()
+        except BrokenPipeError:
+            gone = True
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is buffered: dropped
+
+    return on_token
 
 
 def print_markdown(text: str) -> None:

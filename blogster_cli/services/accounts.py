@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -41,7 +42,16 @@ def _valid_email(email: str) -> str:
     email = email.strip()
     if len(email) > 320 or not email.isprintable() or " " in email or not _is_addr_spec(email):
         raise InvalidInput(f"{email!r} is not an email address")
+    if unicodedata.normalize("NFKC", email) != email:  # fullwidth letters: another address's look-alike
+        raise InvalidInput(f"{email!r} is not an email address: write it {unicodedata.normalize('NFKC', email)!r}")
+    if not all(_DOMAIN_LABEL.fullmatch(label) for label in email.rpartition("@")[2].split(".")):
+        raise InvalidInput(f"{email!r} is not an email address: its domain is no host name")
     return email
+
+
+# A host name's label (RFC 1123): letters, digits and inner hyphens; letters outside ASCII for a
+# domain written in Unicode (IDNA), never `_`, `%` or an end hyphen.
+_DOMAIN_LABEL = re.compile(r"(?!-)[^\W_]([^\W_]|-){0,62}(?<!-)")
 
 
 def _is_addr_spec(email: str) -> bool:

@@ -16,6 +16,9 @@
 --    same statement as the deletion, now sets those comments' author and author_email to null
 --    (shown as "deleted account") and removes approved_by. A trigger rather than the Python
 --    purge, so every way of deleting an account (admin purge, a worker, raw SQL) does it.
+--    An activity row another session has locked is skipped (SKIP LOCKED): accounts write their
+--    own activities, metadata included, so one naming an account as approved_by and held locked
+--    would otherwise make that account's purge fail (a red team's finding).
 
 create or replace function public.review_act(assignment uuid, action text, note text default null)
 returns public.collaboration_status
@@ -114,13 +117,19 @@ begin
       from pg_catalog.jsonb_array_elements(t.comments) with ordinality c(value, n))
   where t.author_id <> old.id
     and t.comments @> pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('author', old.id));
+  -- Rows another session holds are skipped, not waited for: any account can write an activity
+  -- of its own naming anyone as approved_by and keep it locked, which would otherwise make every
+  -- purge of that account fail on lock_timeout. A row so held is its writer's own text.
   update public.activities a set metadata = a.metadata - 'approved_by'
-  where a.user_id <> old.id and a.metadata ->> 'approved_by' = old.id::text;
+  where a.id in (
+    select h.id from public.activities h
+    where h.user_id <> old.id and h.metadata ->> 'approved_by' = old.id::text
+    for update skip locked);
   return old;
 end
 $$;
 revoke all on function internal.forget_deleted_account() from public;
-grant select (user_id, metadata), update (metadata) on public.activities to blogster_definer;
+grant select (id, user_id, metadata), update (metadata) on public.activities to blogster_definer;
 create trigger forget_deleted_account before delete on auth.users
   for each row execute function internal.forget_deleted_account();
 comment on function internal.forget_deleted_account() is

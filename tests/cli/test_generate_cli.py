@@ -261,3 +261,24 @@ def test_a_stop_signal_mid_generation_releases_the_credit(
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (code, f"error: {message}\n")
     assert reservations(superuser) == 0 and credits_of(superuser, signed_up) == (3, 0)
+
+
+def test_a_stream_whose_reader_stops_still_saves_the_draft(cli, signed_up, ai_env):
+    """`generate draft --stream | head -1` exited 0 and saved nothing (red team 15): the broken pipe
+    stopped the generation. The rest of the stream is dropped and the draft saved, as without
+    --stream. The reply is longer than a pipe holds, so the write after the reader left fails."""
+    import os
+    import subprocess
+    import sys
+
+    ai_env.reply = "# Long\n\n" + "word " * 40_000
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "generate", "draft", "--topic", "Long", "--stream"],
+        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdout.read(10) == b"# Long\n\nwo"
+    process.stdout.close()  # the reader stops, as `head -c 10` would
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    assert process.wait(timeout=120) == 0, stderr
+    assert stderr.startswith("Saved 'long' (40000 words"), stderr
+    assert [p["slug"] for p in cli("posts", "list", "--json").json()] == ["long"]

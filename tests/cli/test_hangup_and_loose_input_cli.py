@@ -49,6 +49,10 @@ def test_the_command_named_decides_who_keeps_sighups_default(argv, command):
         "a(comment)@example.com",
         "a@example.com.",
         "a@",
+        "x@-example.com",  # red team 15: domains that are no host name
+        "x@exam_ple.com",
+        "x@example.com%0a",
+        "\uff58@example.com",  # a fullwidth x: another address's look-alike
     ],
 )
 def test_signup_and_admin_add_refuse_what_is_not_one_address(cli, signed_up, superuser, email):
@@ -61,6 +65,35 @@ def test_signup_and_admin_add_refuse_what_is_not_one_address(cli, signed_up, sup
 def test_an_address_outside_ascii_stays_allowed(cli, signed_up):
     added = cli("admin", "users", "add", "zoë@example.com", "--json")
     assert added.exit_code == 0, added.stderr
+
+
+def test_signup_with_spaces_around_the_address_logs_in_as_the_address_stored(cli, signed_up):
+    """Signup trimmed the address it stored but logged in with the one typed: the account was made,
+    then 'wrong email or password' (exit 1), and signing up again said it exists."""
+    made = cli(
+        "--profile",
+        "spaced",
+        "auth",
+        "signup",
+        "--email",
+        " y30@example.com ",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+    assert made.exit_code == 0, made.stderr
+    assert cli("--profile", "spaced", "auth", "whoami", "--json").json()["email"] == "y30@example.com"
+
+
+def test_a_bare_command_group_into_a_full_disk_is_one_line_exit_8(cli):
+    """`blogster posts > /dev/full` printed a traceback (only a broken pipe was caught there)."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "blogster_cli", "posts"], stdout=full, stderr=subprocess.PIPE, text=True
+        )  # fmt: skip
+    assert (result.returncode, result.stderr) == (8, "error: file system error: no space left on device\n")
 
 
 def test_a_structure_nested_past_the_parser_is_a_usage_error(cli, signed_up, tmp_path):

@@ -582,3 +582,24 @@ def test_an_authors_open_assignment_holds_up_no_other_account_nor_an_admin(
     if other_work == "another-assignee":
         assert run(db, lee, "select slug from public.blogs") == [("eves",)]
     ctx.database.close()
+
+
+def test_an_activity_naming_an_account_and_held_locked_does_not_stop_its_purge(db, team, superuser):
+    """0116 takes a deleted account's id out of others' activities (`approved_by`). Any account
+    writes its own activities, metadata included: eve writes one naming grace and keeps it locked.
+    Grace's deletion skips that row instead of waiting for it (it failed on lock_timeout)."""
+    eve, grace = team["eve"], team["grace"]
+    with db.connect() as holder, acting_transaction(holder, eve.role_name):
+        (row,) = holder.execute(
+            "insert into public.activities (user_id, type, title, description, metadata)"
+            " values (auth.uid(), 'published', 'x', 'x', jsonb_build_object('approved_by', %s::text)) returning id",
+            (str(grace.user_id),),
+        ).fetchone()
+        holder.commit()  # the row is eve's, committed; now held
+        with holder.transaction():
+            holder.execute("select 1 from public.activities where id = %s for update", (row,))
+            with db.connect() as admin:
+                admin.execute("set lock_timeout = '2s'")
+                admin.execute("delete from auth.users where id = %s", (grace.user_id,))
+                admin.commit()
+    assert superuser.execute("select count(*) from auth.users where id = %s", (grace.user_id,)).fetchone() == (0,)
