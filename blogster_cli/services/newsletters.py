@@ -181,8 +181,10 @@ def _find(session: Any, ref: str) -> EmailNewsletter:
     if len(wanted) < 4:
         raise InvalidInput(f"{wanted!r} is too short: give at least the first 4 characters of the newsletter's id")
     found = newsletter_rows.find_newsletter(session, ref=wanted)
-    if len(found) != 1:
-        raise NotFound(f"no newsletter with id {wanted!r}" if not found else f"{wanted!r} matches several newsletters")
+    if not found:
+        raise NotFound(f"no newsletter with id {wanted!r}")
+    if len(found) > 1:  # a usage error, as for calendar entries and ideas: type more of it
+        raise InvalidInput(f"{wanted!r} names several newsletters; type more of the id")
     return found[0]
 
 

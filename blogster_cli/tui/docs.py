@@ -165,7 +165,7 @@ class DocsScreen(Screen[None]):
                 f"; did you mean {result.suggestion!r}?" if result.suggestion else "."
             )
         else:
-            status = f"{len(result.hits)} pages match {result.query!r}"
+            status = f"{len(result.hits)} {'page matches' if len(result.hits) == 1 else 'pages match'} {result.query!r}"
         self.query_one("#doc-status", Static).update(status)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

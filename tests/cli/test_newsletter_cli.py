@@ -361,3 +361,18 @@ def test_a_newsletter_with_nobody_to_mail_is_not_sent(cli, newsletter, smtp, sup
     assert due.json()[0]["status"] == "failed" and "nobody to send it to" in due.json()[0]["error"]
     (listed,) = cli("newsletter", "list", "--json").json()
     assert listed["status"] == "failed" and recorder.messages == []
+
+
+def test_an_id_prefix_naming_two_newsletters_is_a_usage_error(cli, newsletter, superuser):
+    """As for calendar entries and ideas: exit 2 and "type more" (it was exit 3, "not found")."""
+    superuser.execute(
+        "insert into public.email_newsletters (id, user_id, title, blog_ids)"
+        " select (left(id::text, 4) || substr(gen_random_uuid()::text, 5))::uuid, user_id, 'Twin', blog_ids"
+        " from public.email_newsletters"
+    )
+    shown = cli("newsletter", "preview", newsletter[:4])
+    assert (shown.exit_code, shown.stderr) == (
+        2,
+        f"error: '{newsletter[:4]}' names several newsletters; type more of the id\n",
+    )
+    assert cli("newsletter", "preview", newsletter).exit_code == 0

@@ -128,7 +128,7 @@ def test_docs_search_as_you_type_and_open_a_page(make_user, acting_as):
         prompt = hits.get_option_at_index(0).prompt
         assert prompt.plain.startswith("Backups\n")
         assert any(prompt.plain[s.start : s.end].lower() == "backup" for s in prompt.spans if s.style == "bold reverse")
-        assert rendered(screen, "#doc-status") == "1 pages match 'backup'"
+        assert rendered(screen, "#doc-status") == "1 page matches 'backup'"
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert app.screen.sub_title == "Backups"
