@@ -11,7 +11,6 @@ gives it; --debug prints the traceback first and keeps the same code.
 from __future__ import annotations
 
 import errno
-import os
 import re
 import signal
 import sys
@@ -176,11 +175,12 @@ def _has_no_reader(stream: object) -> bool:
 def _stop_quietly() -> NoReturn:
     """Exit 0 with nothing said, as a command whose reader stopped reading conventionally does: stdout
     and stderr point at devnull so that what is still buffered is dropped when the interpreter
-    flushes at exit, rather than failing again (Python docs, "Note on SIGPIPE")."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    flushes at exit, rather than failing again (output.drop_output)."""
+    from blogster_cli.cli import output
+
     for stream in (sys.stdout, sys.stderr):
         if _has_no_reader(stream):
-            os.dup2(devnull, stream.fileno())
+            output.drop_output(stream)
     sys.exit(0)
 
 
@@ -283,11 +283,13 @@ def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
 def _drop_unwritable_output() -> None:
     """Output that cannot be written (the disk under a redirect is full) is dropped, so that the
     interpreter's flush at exit does not fail again and turn the exit code into 120."""
+    from blogster_cli.cli import output
+
     try:
         sys.stdout.flush()
     except OSError:
         try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            output.drop_output()
         except (OSError, ValueError):
             pass
 

@@ -279,6 +279,13 @@ def print_raw(text: str) -> None:
     _write(text)
 
 
+def drop_output(stream: Any = None) -> None:
+    """Points `stream` (stdout by default) at devnull: what is still buffered for a reader that is
+    gone, or a disk that is full, is dropped instead of failing again at the next write or at the
+    interpreter's flush at exit (Python docs, "Note on SIGPIPE")."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), (stream or sys.stdout).fileno())
+
+
 def token_printer(show: bool) -> Callable[[str], None]:
     """What prints a model's tokens as they come (`show`: on a terminal or `--stream`). When the
     reader of a pipe stops (`generate draft --stream | head -1`), the rest is dropped and the work
@@ -294,7 +301,7 @@ def token_printer(show: bool) -> Callable[[str], None]:
             sys.stdout.flush()
         except BrokenPipeError:
             gone = True
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is buffered: dropped
+            drop_output()
 
     return on_token
 
