@@ -8,9 +8,10 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.maintenance import app as maintenance_app
 from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 app = command_group("admin")
 users = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)

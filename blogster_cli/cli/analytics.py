@@ -7,11 +7,11 @@ from typing import Any, BinaryIO
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 app = command_group("analytics")
 
@@ -138,7 +138,7 @@ def dashboard(json: bool = JSON_OPTION) -> None:
          "delta": _figure(board.deltas[key])}
         for key, value in board.last_30_days.items()
     ]  # fmt: skip
-    output.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
+    tables.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
     stats = board.stats
     output.print_lines(
         [
@@ -187,7 +187,7 @@ def report(
         ]
     )
     if result.top_posts:
-        output.print_table(
+        tables.print_table(
             [
                 {
                     **vars(post),
@@ -200,7 +200,7 @@ def report(
             title="Top posts",
         )
     if result.top_referrers:
-        output.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
+        tables.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
 
 
 def _write_png(path: Path, result: Any) -> None:
@@ -270,4 +270,4 @@ def freshness_command(
         "days_since_update",
         "recommended_updates",
     ]
-    output.print_table(rows, columns, title="Posts most in need of an update")
+    tables.print_table(rows, columns, title="Posts most in need of an update")

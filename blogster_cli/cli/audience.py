@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("audience")
 
@@ -52,7 +52,7 @@ def segments_command(
         }
         for segment in found
     ]
-    output.print_table(rows, list(rows[0]), title=f"Reader segments, last {plural(days, 'day')}")
+    tables.print_table(rows, list(rows[0]), title=f"Reader segments, last {plural(days, 'day')}")
 
 
 def _percent(value: float | None) -> str:

@@ -15,9 +15,10 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import PATH_TEXT, parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser

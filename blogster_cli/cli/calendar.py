@@ -11,10 +11,11 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser

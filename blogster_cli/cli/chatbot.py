@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import ChatbotIntentCategory
+from blogster_cli.wording import plural
 
 app = command_group("chatbot")
 intents_app = typer.Typer(
@@ -151,7 +152,7 @@ def evaluate(
             f" {'is' if len(result.unknown_labels) == 1 else 'are'} no stored intent, e.g. {result.unknown_labels[0]}"
         )
     if result.confused:
-        output.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")
+        tables.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")
 
 
 @app.command("analytics")
@@ -182,4 +183,4 @@ def analytics(
         }
         for r in rows
     ]  # fmt: skip
-    output.print_table(table, list(table[0]) if table else ["date"], title="Chatbot")
+    tables.print_table(table, list(table[0]) if table else ["date"], title="Chatbot")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import csv_imports, output
+from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("competitors")
 
@@ -57,4 +57,4 @@ def list_pages(
         output.print_json(rows)
         return
     columns = ["competitor_domain", "title", "estimated_traffic", "keywords", "content_url"]
-    output.print_table(rows, columns, title="Competitor pages")
+    tables.print_table(rows, columns, title="Competitor pages")

@@ -8,7 +8,9 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
 def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Your remaining and used AI credits, and recent generations with tokens and estimated cost.
+    """Your AI credits (remaining, held by generations running now, left to spend, used) and recent generations.
+
+    Recent generations show tokens and estimated cost.
 
     --limit: how many generations (default 10, 0: all); --format csv, ids and count are of the generations.
 
@@ -21,7 +23,15 @@ def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, j
     recent = 10 if limit is None else limit or None
     report = credit_service.summary(acting_user(), recent=recent, prices=price_table(app_context()))
     if chosen == "table":
-        output.print_record({"plan": report.tier, "remaining": report.credits_remaining, "used": report.credits_used})
+        output.print_record(
+            {
+                "plan": report.tier,
+                "remaining": report.credits_remaining,
+                "held": report.credits_held,
+                "left to spend": report.credits_available,
+                "used": report.credits_used,
+            }
+        )
     shown = {**output.fields(report), "recent": [output.fields(entry) for entry in report.recent]}
     columns = ["created_at", "model", "success", "tokens_used", "estimated_cost_usd"]
     show_sections(shown, [("recent", "Recent generations", columns)], fmt=chosen, json=False, main="recent")

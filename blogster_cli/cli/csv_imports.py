@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from blogster_cli.cli import output
-from blogster_cli.cli.listing import plural
+from blogster_cli.wording import plural
 
 
 class _Rejected(Protocol):

@@ -8,9 +8,10 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, app_context
+from blogster_cli.wording import plural
 
 app = command_group("db")
 

@@ -12,10 +12,11 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.documentation import DocPage, SearchHit

@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from blogster_cli.cli import output
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 
 def export_posts(

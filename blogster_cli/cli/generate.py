@@ -6,10 +6,10 @@ import sys
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 app = command_group("generate")
 
@@ -32,7 +32,7 @@ def ideas(
 
     provider = provider_config(app_context())
     stored = idea_service.generate(acting_user(), provider=provider, topic=topic, industry=industry, count=count)
-    output.print_json(stored) if json else output.print_table([output.to_plain(i) for i in stored], IDEA_COLUMNS)
+    output.print_json(stored) if json else tables.print_table([output.to_plain(i) for i in stored], IDEA_COLUMNS)
 
 
 def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, template: str | None,

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from blogster_cli.cli import output
-from blogster_cli.cli.listing import plural
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.params import PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.imports import ImportSummary
@@ -72,7 +72,7 @@ def import_posts(
         output.print_lines(str(post_id) for post_id in summary.new_ids)
     elif dry_run:  # the plan is the data: one row per file
         rows = [{**vars(file), "outcome": _would(file.outcome)} for file in summary.files]
-        output.print_table(rows, ["outcome", "path", "slug", "reason"], title="Dry run: nothing was changed")
+        tables.print_table(rows, ["outcome", "path", "slug", "reason"], title="Dry run: nothing was changed")
     if not json:
         on_terminal = sys.stderr.isatty()
         for file in summary.files:

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
@@ -125,6 +125,6 @@ def stats(
 
     lines = read_named_text(from_log, errors="replace").splitlines()
     changed = [output.to_plain(item) for item in interactive.record_participation(acting_user(), log_lines=lines)]
-    output.print_json(changed) if json else output.print_table(
+    output.print_json(changed) if json else tables.print_table(
         changed, ["tracking_id", "content_type", "participation_count", "completion_rate"]
     )

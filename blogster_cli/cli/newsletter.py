@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.newsletters import SendReport
@@ -205,7 +206,7 @@ def stats(
         for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).splitlines())
     ]
     columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
-    output.print_json(rows) if json else output.print_table(rows, columns)
+    output.print_json(rows) if json else tables.print_table(rows, columns)
 
 
 @app.command("unsubscribe")

@@ -1,7 +1,7 @@
 """The one place that writes to the terminal.
 
-Data goes to stdout (as JSON with --json, else as text or a table); messages and
-errors go to stderr. rich is imported only when a table or progress bar is drawn,
+Data goes to stdout (as JSON with --json, else as text; a list's table is cli/tables.py's);
+messages and errors go to stderr. rich is imported only when a table or progress bar is drawn,
 and respects NO_COLOR.
 
 Text others wrote (titles, docs pages, notifications, chatbot answers, access-log user agents)
@@ -66,13 +66,14 @@ def fields(value: Any) -> dict[str, Any]:
     }
 
 
-def _on_terminal() -> bool:
+def on_terminal() -> bool:
+    """Whether stdout is a terminal (shown to people, made safe) rather than a pipe or file (data, exact)."""
     return sys.stdout.isatty()
 
 
 def _write(text: str) -> None:
     """Data on stdout: as it is in a pipe or file, made safe to show on a terminal."""
-    sys.stdout.write(safe(text) if _on_terminal() else text)
+    sys.stdout.write(safe(text) if on_terminal() else text)
 
 
 def print_json(value: Any) -> None:
@@ -80,10 +81,11 @@ def print_json(value: Any) -> None:
     is written as \\udcXX escapes: the output stays UTF-8 in any locale, and json.loads plus
     os.fsencode give back the name's bytes."""
     text = json.dumps(value, default=_jsonable, indent=2, ensure_ascii=False) + "\n"
-    sys.stdout.write(json_escaped(text) if _on_terminal() else json_escaped(text, only_surrogates=True))
+    sys.stdout.write(json_escaped(text) if on_terminal() else json_escaped(text, only_surrogates=True))
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A value as one cell of a table, CSV or record: times in the configured timezone, yes/no, lists joined."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -91,7 +93,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(cell_text(v) for v in value)
     return str(value)
 
 
@@ -112,61 +114,7 @@ def print_record(record: Mapping[str, Any] | Any, *, keys_as_typed: bool = False
     width = max((len(k) for k in mapping), default=0)
     for key, value in mapping.items():
         shown = key if keys_as_typed else key.replace("_", " ")
-        _write(f"{shown:<{width}}  {_text(value)}\n")
-
-
-def print_table(
-    rows: Sequence[Mapping[str, Any]],
-    columns: Sequence[str],
-    *,
-    title: str | None = None,
-    full: Sequence[str] = ("slug", "id", "email", "name"),
-) -> None:
-    """A table on a terminal (paged when longer than the screen), tab-separated in a pipe.
-
-    Columns in `full` (what you type next: slugs, ids) are never shortened; others
-    (titles, descriptions) are, with an ellipsis, when the terminal is too narrow.
-    """
-    if not rows:
-        message("(none)")
-        return
-    if not _on_terminal():
-        # Tab-separated for pipes: stable, and no wrapping at an imaginary width.
-        sys.stdout.write("\t".join(columns) + "\n")
-        for row in rows:
-            sys.stdout.write("\t".join(_text(row.get(c)).replace("\t", " ") for c in columns) + "\n")
-        return
-    console = safe_console()
-    table = rich_table(rows, columns, title=title, full=full)
-    if len(rows) + 4 > console.height:
-        with console.pager():
-            console.print(table)
-    else:
-        console.print(table)
-
-
-def rich_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None = None, full: Sequence[str] = ()
-) -> Any:
-    """The rich Table for `rows` (to show on a terminal: cells made safe): `full` columns keep every
-    character, the others may be cut short."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=None if title is None else safe(title), header_style="bold")
-    for column in columns:
-        # rich shrinks only wrappable columns; the cells themselves then cut with an ellipsis.
-        table.add_column(column.replace("_", " "), no_wrap=column in full, overflow="ellipsis")
-    for row in rows:
-        table.add_row(
-            *(
-                safe(_text(row.get(c)))
-                if c in full
-                else Text(safe(_text(row.get(c))), no_wrap=True, overflow="ellipsis")
-                for c in columns
-            )
-        )
-    return table
+        _write(f"{shown:<{width}}  {cell_text(value)}\n")
 
 
 def print_lines(lines: Iterable[str]) -> None:
@@ -247,11 +195,11 @@ class _RichProgress:
 def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     import csv
 
-    shown = safe if _on_terminal() else str
+    shown = safe if on_terminal() else str
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow(_not_a_formula(shown(_text(record.get(c)))) for c in columns)
+        writer.writerow(_not_a_formula(shown(cell_text(record.get(c)))) for c in columns)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -308,7 +256,7 @@ def token_printer(show: bool) -> Callable[[str], None]:
 
 def print_markdown(text: str) -> None:
     """Rendered markdown on a terminal, the source when piped."""
-    if not _on_terminal():
+    if not on_terminal():
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from rich.markdown import Markdown
@@ -323,7 +271,7 @@ def print_diff(text: str) -> None:
     if not text:
         message("(no differences)")
         return
-    if not _on_terminal() or os.environ.get("NO_COLOR"):
+    if not on_terminal() or os.environ.get("NO_COLOR"):
         _write(text)
         return
     colours = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}

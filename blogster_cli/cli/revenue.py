@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import csv_imports, output
+from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("revenue")
 
@@ -63,6 +63,6 @@ def report(json: bool = JSON_OPTION) -> None:
         return
     columns = ["revenue", "impressions", "clicks", "conversions", "conversion_rate"]
     by_post = [{**row, "post": row["post"] or "(whole site)"} for row in result.by_post]
-    output.print_table(by_post, ["post", *columns], title="Revenue per post")
-    output.print_table(result.by_type, ["type", *columns], title="Revenue per type")
+    tables.print_table(by_post, ["post", *columns], title="Revenue per post")
+    tables.print_table(result.by_type, ["type", *columns], title="Revenue per type")
     output.print_lines([f"total revenue: {result.total_revenue:.2f}"])

@@ -10,9 +10,10 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.review import Assignment

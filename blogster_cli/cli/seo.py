@@ -7,11 +7,11 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import csv_imports, output
+from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import plural
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("seo")
 
@@ -59,7 +59,7 @@ def list_keywords(
         output.print_json(rows)
         return
     columns = ["keyword", "search_volume", "keyword_difficulty", "cpc", "competition", "intent"]
-    output.print_table([vars(row) for row in rows], columns, title="Keywords")
+    tables.print_table([vars(row) for row in rows], columns, title="Keywords")
 
 
 @app.command("import-positions")
@@ -132,4 +132,4 @@ def list_positions(
         "check_date",
         "device_type",
     ]
-    output.print_table(shown, columns, title="Search positions")
+    tables.print_table(shown, columns, title="Search positions")

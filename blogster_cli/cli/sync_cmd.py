@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from typer.core import TyperCommand
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import PATH_TEXT, plain_metavars
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
@@ -140,7 +140,7 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
             }
             for file in summary.files
         ]
-        output.print_table(rows, ["action", "path", "note"], title="Dry run: nothing was changed")
+        tables.print_table(rows, ["action", "path", "note"], title="Dry run: nothing was changed")
     else:
         for file in summary.files:
             output.message(single_line(f"{file.action}: {file.path}" + (f" ({file.note})" if file.note else "")))

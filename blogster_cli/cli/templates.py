@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("templates")
 
@@ -43,7 +44,7 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
         output.print_json(template)
         return
     output.print_record({"name": template.name, "description": template.description, "images": template.image_count})
-    output.print_table(
+    tables.print_table(
         [
             {"type": s.get("type"), "heading": s.get("heading"), "words": s.get("target_words")}
             for s in template.structure

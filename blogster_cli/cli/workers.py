@@ -8,8 +8,9 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, plural, show_sections
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_sections
 from blogster_cli.cli.state import JSON_OPTION, app_context
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.every_account import EveryAccount

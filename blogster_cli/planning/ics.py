@@ -28,6 +28,7 @@ from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.times import days_after, zone
+from blogster_cli.wording import plural
 
 PRODID = "-//Blogster//Content calendar//EN"
 X_TYPE = "X-BLOGSTER-TYPE"
@@ -289,7 +290,7 @@ class _Expansion:
                 f" the later ones not (at most {self.limit} an event)"
             )
         else:
-            note = f"'{title}' repeats: its {len(days)} occurrence(s) {span} imported ({first} to {last})"
+            note = f"'{title}' repeats: its {plural(len(days), 'occurrence')} {span} imported ({first} to {last})"
         return Recurrence(self.uid, title, len(days), first, last, truncated, note)
 
 

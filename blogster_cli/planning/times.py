@@ -97,7 +97,7 @@ def days_after(day: date, days: int, *, clamp: bool = False) -> date:
     except OverflowError:
         if clamp:
             return date.max if days > 0 else date.min
-        raise OutOfRange(f"{day} {days:+d} day(s) falls {_OUTSIDE}") from None
+        raise OutOfRange(f"{day} {days:+d} {'day' if abs(days) == 1 else 'days'} falls {_OUTSIDE}") from None
 
 
 def parse_day(text: str) -> date:

@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import String, cast, func, literal_column, text, update
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.content import Blog, BlogAnalytics
 from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
@@ -44,13 +45,15 @@ def in_range(
     return session.exec(query.order_by(*order, col(ContentCalendar.id))).all()
 
 
-def find(session: Session, *, ref: str) -> list[ContentCalendar]:
-    """Entries whose id starts with `ref` (8+ characters are usual) or whose UID is `ref`; for update."""
-    prefix = ref.strip().lower()
-    query = select(ContentCalendar).where(
-        (cast(ContentCalendar.id, String).startswith(prefix, autoescape=True)) | (ContentCalendar.uid == ref.strip())
+def find(session: Session, *, prefix: str | None, uid: str) -> list[ContentCalendar]:
+    """My entries whose id starts with `prefix` or whose UID is `uid` (id_prefixes: one is a match,
+    two ambiguous); for update."""
+    named = col(ContentCalendar.uid) == uid
+    if prefix is not None:
+        named = named | cast(ContentCalendar.id, String).startswith(prefix, autoescape=True)
+    return list(
+        session.exec(select(ContentCalendar).where(named).limit(id_prefixes.ROWS_NEEDED).with_for_update()).all()
     )
-    return list(session.exec(query.limit(2).with_for_update()).all())
 
 
 def insert_unless_there(session: Session, *, entry: ContentCalendar) -> bool:

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
@@ -34,6 +35,11 @@ def reserve_credit(session: Session, *, request_id: UUID) -> int:
 def release_credit(session: Session, *, request_id: UUID) -> bool:
     statement = text("select public.release_generation_credit(:id)")
     return checked(session.execute(statement, {"id": request_id}).scalar_one(), bool)
+
+
+def held_credits(session: Session) -> int:
+    """The acting account's credits its running generations hold (reservations it cannot read itself)."""
+    return checked(session.execute(text("select public.held_generation_credits()")).scalar_one(), int)
 
 
 def insert_log(session: Session, *, log: AiGenerationLog) -> AiGenerationLog:
@@ -82,13 +88,13 @@ def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> B
 
 
 def idea_ids_starting(session: Session, *, user_id: UUID, prefix: str) -> list[UUID]:
-    """The ids of `user_id`'s ideas that start with `prefix` (lower-case hex and dashes)."""
+    """The ids of `user_id`'s ideas that start with `prefix` (id_prefixes: one is a match, two ambiguous)."""
     from sqlalchemy import String, cast
 
     statement = select(BlogIdea.id).where(
         BlogIdea.user_id == user_id, cast(BlogIdea.id, String).startswith(prefix, autoescape=True)
     )
-    return list(session.exec(statement).all())
+    return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
 def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform) -> SocialMediaProfile | None:

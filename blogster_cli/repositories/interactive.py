@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import String, cast, literal_column, or_, text
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.extended import InteractiveContent
 from blogster_cli.repositories import MY_ID
 
@@ -27,17 +28,15 @@ def own(session: Session) -> Sequence[InteractiveContent]:
     ).all()
 
 
-def find(session: Session, *, ref: str) -> list[InteractiveContent]:
-    """Items whose tracking id is `ref`, or whose id starts with it (two or more: ambiguous); locked."""
-    ref = ref.strip().lower()
-    query = select(InteractiveContent).where(
-        MINE,
-        or_(
-            col(InteractiveContent.tracking_id) == ref,
-            cast(InteractiveContent.id, String).startswith(ref, autoescape=True),
-        ),
+def find(session: Session, *, tracking_id: str, prefix: str | None = None) -> list[InteractiveContent]:
+    """My items whose tracking id is `tracking_id` (that one first), or whose id starts with `prefix`
+    (id_prefixes: one is a match, two ambiguous); locked."""
+    exact = col(InteractiveContent.tracking_id) == tracking_id
+    named = (
+        exact if prefix is None else or_(exact, cast(InteractiveContent.id, String).startswith(prefix, autoescape=True))
     )
-    return list(session.exec(query.limit(2).with_for_update()).all())
+    query = select(InteractiveContent).where(MINE, named).order_by(exact.desc())
+    return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update()).all())
 
 
 def by_tracking_ids(session: Session, *, tracking_ids: list[str]) -> Sequence[InteractiveContent]:

@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, func, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.extended import EmailNewsletter, NewsletterDelivery, NewsletterSubscriber
 from blogster_cli.vocabulary import NewsletterDeliveryOutcome, NewsletterStatus
 
@@ -25,11 +26,10 @@ def own_newsletters(session: Session) -> Sequence[EmailNewsletter]:
     return session.exec(select(EmailNewsletter).order_by(col(EmailNewsletter.created_at).desc())).all()
 
 
-def find_newsletter(session: Session, *, ref: str) -> list[EmailNewsletter]:
-    """Newsletters whose id starts with `ref` (at most two: one is a match, two is ambiguous)."""
-    prefix = ref.strip().lower()
+def find_newsletter(session: Session, *, prefix: str) -> list[EmailNewsletter]:
+    """My newsletters whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous)."""
     query = select(EmailNewsletter).where(cast(EmailNewsletter.id, String).startswith(prefix, autoescape=True))
-    return list(session.exec(query.limit(2)).all())
+    return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
 def lock_newsletter(session: Session, *, newsletter_id: UUID) -> EmailNewsletter | None:

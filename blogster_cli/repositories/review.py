@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Row, String, cast, func, literal_column, t
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.db.rows import checked
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import TeamCollaboration
@@ -72,12 +73,11 @@ def visible(session: Session, *, assigned_to_me: bool | None = None) -> Sequence
     return session.connection().execute(query).all()
 
 
-def find(session: Session, *, ref: str) -> Sequence[Row[Any]]:
-    """Assignments whose id starts with `ref` (at most 2), as `visible` shapes them without slug and title."""
-    query = sa_select(*_SUMMARY).where(
-        cast(TeamCollaboration.id, String).startswith(ref.strip().lower(), autoescape=True)
-    )
-    return session.connection().execute(query.limit(2)).all()
+def find(session: Session, *, prefix: str) -> Sequence[Row[Any]]:
+    """Assignments I see whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous),
+    as `visible` shapes them without slug and title."""
+    query = sa_select(*_SUMMARY).where(cast(TeamCollaboration.id, String).startswith(prefix, autoescape=True))
+    return session.connection().execute(query.limit(id_prefixes.ROWS_NEEDED)).all()
 
 
 def comments(session: Session, *, assignment_id: UUID, newest: int | None) -> list[dict[str, Any]]:

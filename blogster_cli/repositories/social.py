@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import String, cast, literal_column, text
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
 from blogster_cli.repositories import MY_ID
@@ -52,14 +53,14 @@ def posts(
     return session.exec(query.order_by(col(SocialMediaPost.created_at).desc())).all()
 
 
-def find_post(session: Session, *, ref: str) -> list[tuple[SocialMediaPost, SocialMediaProfile]]:
-    """Posts whose id starts with `ref` (two or more: ambiguous), locked for the change."""
+def find_post(session: Session, *, prefix: str) -> list[tuple[SocialMediaPost, SocialMediaProfile]]:
+    """My posts whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous), locked for the change."""
     query = (
         select(SocialMediaPost, SocialMediaProfile)
         .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
-        .where(cast(SocialMediaPost.id, String).startswith(ref.strip().lower(), autoescape=True))
+        .where(cast(SocialMediaPost.id, String).startswith(prefix, autoescape=True))
     )
-    return list(session.exec(query.limit(2).with_for_update(of=SocialMediaPost)).all())
+    return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update(of=SocialMediaPost)).all())
 
 
 def delete_post(session: Session, *, post_id: UUID) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
@@ -145,15 +146,13 @@ def entries(
         return [_public(row) for row in rows]
 
 
+ENTRY = id_prefixes.Named("calendar entry", "calendar entries", "blogster calendar list", other_key="UID")
+
+
 def _one(session: Session, ref: str) -> ContentCalendar:
-    if len(ref.strip()) < 4:
-        raise InvalidInput("name an entry by at least 4 characters of its id, or its UID")
-    found = calendar_rows.find(session, ref=ref)
-    if not found:
-        raise NotFound(f"no calendar entry {ref!r}")
-    if len(found) > 1:
-        raise InvalidInput(f"{ref!r} names several entries; type more of the id")
-    return found[0]
+    """The entry `ref` names: its id, the first characters of it, or its UID."""
+    found = calendar_rows.find(session, prefix=id_prefixes.usable(ref, ENTRY), uid=ref.strip())
+    return id_prefixes.only(found, ref, ENTRY)
 
 
 def move(

@@ -17,6 +17,7 @@ from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
 from blogster_cli.vocabulary import ActivityType
+from blogster_cli.wording import plural
 
 LIST_FIELDS = ("interests", "pain_points", "goals")
 _AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
@@ -33,7 +34,7 @@ def _persona(conn: Connection, ref: str) -> PersonaRow:
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(PERSONA_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown persona field(s): {', '.join(sorted(unknown))}")
+        raise InvalidInput(f"{plural(len(unknown), 'unknown persona field')}: {', '.join(sorted(unknown))}")
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key in LIST_FIELDS:

@@ -34,6 +34,10 @@ class LogEntry:
 class CreditsReport:
     tier: str | None
     credits_remaining: int
+    credits_held: int
+    """Reserved by generations running now: charged when they succeed, given back when they fail."""
+    credits_available: int
+    """What a new generation may still use: remaining less held."""
     credits_used: int
     recent: list[LogEntry]
 
@@ -48,14 +52,18 @@ def _entry(log: AiGenerationLog, prices: Mapping[str, float] | None) -> LogEntry
 
 
 def summary(acting: ActingUser, *, recent: int | None = 10, prices: Mapping[str, float] | None = None) -> CreditsReport:
-    """Remaining and used credits of my active plan, and my latest `recent` generations (None: all;
+    """Remaining, held and used credits of my active plan, and my latest `recent` generations (None: all;
     `prices`: the ai_prices table)."""
     with orm_unit_of_work(acting) as session:
         plan = rows.active_subscription(session, user_id=acting.actor.user_id)
         logs = rows.recent_logs(session, user_id=acting.actor.user_id, query=None, limit=recent)
+        remaining = plan.credits_remaining if plan else 0
+        held = rows.held_credits(session)
         return CreditsReport(
             tier=plan.subscription_tier.value if plan else None,
-            credits_remaining=plan.credits_remaining if plan else 0,
+            credits_remaining=remaining,
+            credits_held=held,
+            credits_available=max(remaining - held, 0),
             credits_used=plan.credits_used if plan else 0,
             recent=[_entry(log, prices) for log in logs],
         )

@@ -15,16 +15,16 @@ unless the user asked to keep a partial draft: then what arrived is stored as a 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound
+from blogster_cli.errors import BlogsterError, Conflict, NotFound
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider
@@ -150,30 +150,14 @@ def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).
 
 
-MIN_PREFIX = 4
-_ID_PREFIX = re.compile(r"[0-9a-f-]+")
+IDEA = id_prefixes.Named("idea", "ideas", "blogster ideas list")
 
 
 def resolve_idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
     """The id of my idea `ref` names: its id, or (as `newsletter` and `calendar` take theirs) its
-    first 4 or more characters, naming one idea only (`ideas save/discard/start`, `generate draft --idea`)."""
-    wanted = ref.strip().lower()
-    try:
-        return UUID(wanted)
-    except ValueError:
-        pass
-    if not _ID_PREFIX.fullmatch(wanted):
-        raise InvalidInput(
-            f"{ref[:40]!r} is not an idea id or the start of one (hex digits, as `blogster ideas list` shows them)"
-        )
-    if len(wanted) < MIN_PREFIX:
-        raise InvalidInput(f"{ref!r} is too short: give at least the first {MIN_PREFIX} characters of the idea's id")
-    found = rows.idea_ids_starting(session, user_id=acting.actor.user_id, prefix=wanted)
-    if not found:
-        raise NotFound(f"no idea {ref!r} (see: blogster ideas list)")
-    if len(found) > 1:
-        raise InvalidInput(f"{ref!r} names {len(found)} ideas; type more of the id")
-    return found[0]
+    first characters, naming one idea only (`ideas save/discard/start`, `generate draft --idea`)."""
+    wanted = id_prefixes.prefix(ref, IDEA)
+    return id_prefixes.only(rows.idea_ids_starting(session, user_id=acting.actor.user_id, prefix=wanted), ref, IDEA)
 
 
 def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:

@@ -70,6 +70,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.content.layout import Generator
@@ -349,15 +350,15 @@ def prepare_source(
                 uploads = uploads_linked(entry)
                 if uploads:
                     candidate.warnings.append(
-                        f"{len(uploads)} picture(s) still shown from the old site's media library ({uploads[0]}"
+                        f"{plural(len(uploads), 'picture')} still shown from the old site's media library ({uploads[0]}"
                         f"{' ...' if len(uploads) > 1 else ''}): they break when it goes; download them and"
                         " `blogster images add` them"
                     )
                 shortcodes = shortcodes_left(entry)
                 if shortcodes:
                     candidate.warnings.append(
-                        f"WordPress shortcode(s) left as text: {', '.join(shortcodes)}; a static site shows"
-                        " them as written, so replace them in the post"
+                        f"{plural(len(shortcodes), 'WordPress shortcode')} left as text: {', '.join(shortcodes)};"
+                        " a static site shows them as written, so replace them in the post"
                     )
                 prepared.append(candidate)
             return prepared

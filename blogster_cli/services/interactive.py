@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.distribution import interactive as widgets
-from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.models.extended import InteractiveContent
 from blogster_cli.repositories import interactive as rows
 from blogster_cli.vocabulary import InteractiveContentType
@@ -80,7 +81,7 @@ def create(
     checked = _checked(kind.value, structure)
     tracking = _tracking(tracking_id or slugify(title, 64).lower())
     with orm_unit_of_work(acting) as session:
-        if rows.find(session, ref=tracking):
+        if rows.find(session, tracking_id=tracking):
             raise Conflict(f"you already have interactive content with tracking id {tracking!r}")
         blog_id = find_own(driver_connection(session), blog_ref).id if blog_ref else None
         item = InteractiveContent(
@@ -89,14 +90,14 @@ def create(
         return _public(rows.save(session, item=item))
 
 
+ITEM = id_prefixes.Named("interactive item", "interactive items", "blogster interactive list", other_key="tracking id")
+
+
 def _one(session: Any, ref: str) -> InteractiveContent:
-    found = rows.find(session, ref=ref)
-    exact = [item for item in found if item.tracking_id == ref.strip().lower()]
-    if exact:
-        return exact[0]
-    if len(found) != 1 or len(ref.strip()) < 4:
-        raise NotFound(f"no interactive content {ref!r}" if not found else f"{ref!r} matches several items")
-    return found[0]
+    """The item `ref` names: its tracking id (first), its id or the first characters of it."""
+    tracking = ref.strip().lower()
+    found = rows.find(session, tracking_id=tracking, prefix=id_prefixes.usable(ref, ITEM))
+    return found[0] if found and found[0].tracking_id == tracking else id_prefixes.only(found, ref, ITEM)
 
 
 def list_items(acting: ActingUser) -> list[InteractivePublic]:

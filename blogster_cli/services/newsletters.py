@@ -32,12 +32,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
@@ -49,6 +49,7 @@ from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
+from blogster_cli.wording import plural
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
 SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
@@ -161,7 +162,8 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
 READER_SECRET_KEY = "reader_secret"
 """Where a newsletter keeps its secret: in its own content, which only its owner reads. No command
 shows it; `account export` (the owner's own archive) holds it with the rest of the row."""
-_ID_PREFIX = re.compile(r"[0-9a-fA-F-]+")
+
+NEWSLETTER = id_prefixes.Named("newsletter", "newsletters", "blogster newsletter list")
 
 
 def _reader_secret(content: dict[str, Any]) -> str | None:
@@ -171,21 +173,9 @@ def _reader_secret(content: dict[str, Any]) -> str | None:
 
 
 def _find(session: Any, ref: str) -> EmailNewsletter:
-    wanted = ref.strip()
-    if not wanted:
-        raise InvalidInput("name a newsletter: its id, or its first characters (see `newsletter list`)")
-    if not _ID_PREFIX.fullmatch(wanted):
-        raise InvalidInput(
-            f"{wanted[:40]!r} is not a newsletter id or the start of one (hex digits, as `newsletter list` shows them)"
-        )
-    if len(wanted) < 4:
-        raise InvalidInput(f"{wanted!r} is too short: give at least the first 4 characters of the newsletter's id")
-    found = newsletter_rows.find_newsletter(session, ref=wanted)
-    if not found:
-        raise NotFound(f"no newsletter with id {wanted!r}")
-    if len(found) > 1:  # a usage error, as for calendar entries and ideas: type more of it
-        raise InvalidInput(f"{wanted!r} names several newsletters; type more of the id")
-    return found[0]
+    return id_prefixes.only(
+        newsletter_rows.find_newsletter(session, prefix=id_prefixes.prefix(ref, NEWSLETTER)), ref, NEWSLETTER
+    )
 
 
 def list_newsletters(acting: ActingUser) -> list[NewsletterPublic]:
@@ -252,7 +242,9 @@ def _audience_csv(csv_text: str | None) -> letters.RecipientList | None:
         return None
     parsed = _recipients(csv_text)
     if not parsed.recipients:
-        raise InvalidInput(f"the --to CSV has no email address to send to ({len(parsed.problems)} line(s) left out)")
+        raise InvalidInput(
+            f"the --to CSV has no email address to send to ({plural(len(parsed.problems), 'line')} left out)"
+        )
     return parsed
 
 
@@ -604,7 +596,7 @@ def _send(
         elif row.recipient_count == 0:  # every address of the audience refused for good
             row.status = NewsletterStatus.FAILED
             error = (
-                f"none of its {plan.already_done + len(mailed.refused)} reader(s) was reached:"
+                f"none of its {plural(plan.already_done + len(mailed.refused), 'reader')} was reached:"
                 " the server refused every address"
             )
         else:

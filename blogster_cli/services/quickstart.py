@@ -17,6 +17,7 @@ from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
+from blogster_cli.wording import plural
 
 GENERATED_PASSWORD_KEY = "generated-password"
 
@@ -52,7 +53,7 @@ def _import_examples(ctx: AppContext, steps: list[str]) -> int:
         return 0
     summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ctx.tzinfo)
     imported = summary.counts["imported"]
-    steps.append(f"imported {imported} example post(s) (blogster blogs list)")
+    steps.append(f"imported {plural(imported, 'example post')} (blogster blogs list)")
     return imported
 
 
@@ -67,7 +68,7 @@ def _import_docs(ctx: AppContext, steps: list[str]) -> int:
         return 0
     report = import_tree(sessions.current_user(ctx), root=folder, publish=True)
     imported = len(report.created) + len(report.updated) + len(report.unchanged)
-    steps.append(f"published {imported} help page(s) (blogster docs search ...)")
+    steps.append(f"published {plural(imported, 'help page')} (blogster docs search ...)")
     return imported
 
 
@@ -82,7 +83,7 @@ def _import_intents(ctx: AppContext, steps: list[str]) -> int:
         return 0
     report = import_intents(sessions.current_user(ctx), path=folder / "intents.yaml")
     loaded = len(report.created) + len(report.updated)
-    steps.append(f"loaded {loaded} chatbot intent(s) (blogster chatbot intents list)")
+    steps.append(f"loaded {plural(loaded, 'chatbot intent')} (blogster chatbot intents list)")
     return loaded
 
 
@@ -120,7 +121,9 @@ def quickstart(
     where = "embedded PostgreSQL" if db.is_embedded else db.describe()
     migrated = database.migrate(db)
     steps = [f"database ready ({where})"]
-    steps.append(f"applied {len(migrated.applied)} migration(s)" if migrated.applied else "schema already up to date")
+    steps.append(
+        f"applied {plural(len(migrated.applied), 'migration')}" if migrated.applied else "schema already up to date"
+    )
 
     try:
         acting = sessions.current_user(ctx)

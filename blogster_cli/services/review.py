@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import check_publishable
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
@@ -88,16 +89,13 @@ def assign(
         return _one(session, str(created))
 
 
+ASSIGNMENT = id_prefixes.Named("assignment", "assignments", "blogster review list")
+
+
 def _one(session: Session, ref: str, *, all_comments: bool = False) -> Assignment:
-    if len(ref.strip()) < 4:
-        raise InvalidInput("name an assignment by at least 4 characters of its id")
-    found = review_rows.find(session, ref=ref)
-    if not found:
-        raise NotFound(f"no assignment {ref!r}")
-    if len(found) > 1:
-        raise InvalidInput(f"{ref!r} names several assignments; type more of the id")
-    post = review_rows.assigned_post(session, blog_id=found[0].blog_id)
-    summary = _summary(found[0], post.slug if post else "", post.title if post else "")
+    found = id_prefixes.only(review_rows.find(session, prefix=id_prefixes.prefix(ref, ASSIGNMENT)), ref, ASSIGNMENT)
+    post = review_rows.assigned_post(session, blog_id=found.blog_id)
+    summary = _summary(found, post.slug if post else "", post.title if post else "")
     comments = review_rows.comments(session, assignment_id=summary.id, newest=None if all_comments else SHOWN_COMMENTS)
     return Assignment(**{f.name: getattr(summary, f.name) for f in fields(summary)}, comments=comments)
 

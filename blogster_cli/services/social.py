@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
@@ -152,11 +153,13 @@ def create_post(
         return _post_public(post, profile, blog.slug)
 
 
+SOCIAL_POST = id_prefixes.Named("social post", "social posts", "blogster social list")
+
+
 def _one(session: Any, ref: str) -> tuple[SocialMediaPost, SocialMediaProfile]:
-    found = social_rows.find_post(session, ref=ref)
-    if len(ref.strip()) < 4 or len(found) != 1:
-        raise NotFound(f"no social post with id {ref!r}" if not found else f"{ref!r} matches several social posts")
-    return found[0]
+    return id_prefixes.only(
+        social_rows.find_post(session, prefix=id_prefixes.prefix(ref, SOCIAL_POST)), ref, SOCIAL_POST
+    )
 
 
 def _slug(session: Any, post: SocialMediaPost) -> str:

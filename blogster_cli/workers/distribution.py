@@ -33,6 +33,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
 
     from blogster_cli.errors import ConfigError
     from blogster_cli.services import newsletters, social_posting
+    from blogster_cli.wording import plural
     from blogster_cli.workers import stopping
 
     @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
@@ -59,7 +60,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 log.warning("newsletter %s: %s", report.id, report.error)
             elif report.interrupted:
                 log.warning(
-                    "newsletter %s: interrupted as the worker stops, after %d mail(s) in this run (%d in all,"
+                    "newsletter %s: interrupted as the worker stops, after %s in this run (%d in all,"
                     " recorded); the next run mails the rest",
-                    report.id, report.sent, report.recipient_count,
+                    report.id, plural(report.sent, "mail"), report.recipient_count,
                 )  # fmt: skip

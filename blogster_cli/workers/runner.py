@@ -30,6 +30,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from blogster_cli.terminal_text import safe
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     import procrastinate
@@ -292,7 +293,7 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
         log.warning("could not hand back the stopped worker's jobs yet: %s", reason)
         return
     if recovered:
-        log.warning("%d interrupted job(s) back in the queue", recovered)
+        log.warning("%s back in the queue", plural(recovered, "interrupted job"))
 
 
 async def _unregister_if_left(app: procrastinate.App, worker: Worker) -> None:

@@ -210,7 +210,7 @@ def test_a_real_corpus_is_protected_from_another_folder_and_found_by_a_link(cli,
     index = show(cli, "index")
     mine = write(tmp_path / "help", {"index.md": "# Our help\n", "guide/index.md": "# Our guide\n"})
     refused = cli("docs", "import", str(mine))
-    assert refused.exit_code == 5 and "2 page(s) of 'help'" in refused.stderr
+    assert refused.exit_code == 5 and "2 pages of 'help'" in refused.stderr
     assert show(cli, "index") == index
     renamed = cli("docs", "import", str(mine), "--rename", "--publish", "--json").json()
     assert sorted(r["slug"] for r in renamed["renamed"]) == ["help/guide", "help/index"]

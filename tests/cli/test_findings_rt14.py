@@ -100,10 +100,10 @@ def test_ideas_take_a_unique_prefix_of_their_id(cli, signed_up, superuser):
     assert saved.exit_code == 0, saved.stderr
     assert saved.json()["id"] == ids[0] and saved.json()["status"] == "saved"
     both = cli("ideas", "discard", "abcd0000")
-    assert both.exit_code == 2 and "'abcd0000' names 2 ideas; type more of the id" in both.stderr
+    assert both.exit_code == 2 and "'abcd0000' names several ideas; type more of the id" in both.stderr
     assert cli("ideas", "discard", "ABCD0000-0000-4000-8000-1").exit_code == 0
     missing = cli("ideas", "start", "beef")
-    assert missing.exit_code == 3 and "no idea 'beef'" in missing.stderr
+    assert missing.exit_code == 3 and "no idea with id starting 'beef'" in missing.stderr
     wrong = cli("ideas", "save", "nope")
     assert wrong.exit_code == 2 and "'nope' is not an idea id or the start of one" in wrong.stderr
     assert cli("ideas", "start", "abcd0001").exit_code == 3

@@ -122,19 +122,6 @@ def test_tags_list_counts_my_posts(cli, some_posts):
     assert cli("tags", "list", "--format", "ids").stdout.split() == ["shell", "rust"]
 
 
-def test_tables_keep_slugs_whole_and_shorten_titles():
-    from rich.console import Console
-
-    from blogster_cli.cli.output import rich_table
-
-    slug = "a-very-long-slug-that-must-stay-whole-because-you-type-it-next"
-    rows = [{"slug": slug, "title": "An equally long title that can be shortened with an ellipsis " * 2}]
-    console = Console(width=90, record=True)
-    console.print(rich_table(rows, ["slug", "title"], full=("slug",)))
-    text = console.export_text()
-    assert slug in text and "…" in text
-
-
 def test_long_tables_are_paged_on_a_terminal_only(cli, some_posts, tmp_path):
     import pty
 

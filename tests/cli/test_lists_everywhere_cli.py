@@ -4,7 +4,6 @@ help shows REF, N and TEXT; `sync status` has its own help; `calendar week DAY`;
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from io import StringIO
 from pathlib import Path
 
 from tests.cli.test_lists_and_names import check_list_options
@@ -65,7 +64,7 @@ def test_calendar_agenda_takes_the_list_options_and_week_a_day(cli, signed_up):
 
 def test_credits_takes_the_list_options(cli, signed_up):
     report = cli("credits", "--json").json()
-    assert set(report) == {"tier", "credits_remaining", "credits_used", "recent"}
+    assert set(report) == {"tier", "credits_remaining", "credits_held", "credits_available", "credits_used", "recent"}
     assert cli("credits", "--format", "json").json() == report
     assert cli("credits", "--limit", "0", "--json").json() == report
     assert cli("credits", "--format", "count").stdout == "0\n"
@@ -101,31 +100,10 @@ def test_help_shows_values_as_words_in_capitals(cli):
     assert "--profile TEXT" in cli("--help").stdout
 
 
-def test_a_table_gives_way_in_its_titles_never_in_times_or_numbers():
-    from rich.console import Console
-
-    from blogster_cli.cli import listing
-
-    moment = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
-    row = {"slug": "from-zero", "title": "From zero to shell in ten steps, " * 3, "status": "published",
-           "tags": ["shell", "rust"], "word_count": 1234, "reading_time": 6, "updated_at": moment}  # fmt: skip
-    columns = list(row)
-    drawn = {}
-    for width in (80, 120):
-        console = Console(width=width, file=StringIO(), color_system=None)
-        console.print(listing.table([row], columns, width=width))
-        drawn[width] = console.file.getvalue()
-        assert all(len(line) <= width for line in drawn[width].splitlines())
-        assert "words" in drawn[width] and " min " in drawn[width] and "1234" in drawn[width]
-        assert "published" in drawn[width] and "From zero" in drawn[width] and "…" in drawn[width]
-    assert "2026-12-03 14:30 UTC" in drawn[120]
-    assert "2026-12-03 " in drawn[80] and "2026…" not in drawn[80]
-
-
 def test_plural_agrees_with_its_count():
     from blogster_cli.cli.import_cmd import one_line
-    from blogster_cli.cli.listing import plural
     from blogster_cli.services.imports import FileOutcome, ImportSummary
+    from blogster_cli.wording import plural
 
     assert [plural(1, "image"), plural(2, "image"), plural(0, "entry", "entries")] == [
         "1 image",

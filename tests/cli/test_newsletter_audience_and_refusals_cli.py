@@ -182,7 +182,7 @@ def test_every_address_refused_is_a_failure_and_bad_csv_lines_are_listed(cli, ne
     readers = readers_csv(tmp_path, 2, extra="not-an-address,\nReader X,also bad\n")
     result = cli("newsletter", "send", newsletter, "--to", readers, env=env)
     assert result.exit_code == 1, result.stderr
-    assert "none of its 2 reader(s) was reached" in result.stderr
+    assert "none of its 2 readers was reached" in result.stderr
     assert "line 4: not an email address" in result.stderr
     assert "line 5: not an email address: 'also bad'" in result.stderr
     [shown] = cli("newsletter", "list", "--json").json()
@@ -206,6 +206,6 @@ def test_a_to_csv_without_one_address_is_refused_and_keeps_no_audience(cli, news
     env = {"BLOGSTER_SMTP_URL": url}
     bad = csv_of(tmp_path, "bad.csv", ["nobody", "at all"])
     refused = cli("newsletter", "send", newsletter, "--to", bad, env=env)
-    assert refused.exit_code == 2 and "no email address to send to (2 line(s) left out)" in refused.stderr
+    assert refused.exit_code == 2 and "no email address to send to (2 lines left out)" in refused.stderr
     whole = cli("newsletter", "send", newsletter, "--json", env=env)  # the whole list, as asked
     assert whole.exit_code == 0 and whole.json()[0]["sent"] == len(others), whole.stderr

@@ -26,6 +26,7 @@ def test_quickstart_without_a_terminal_makes_a_local_account(db, isolated_enviro
     local_email = f"{getpass.getuser()}@localhost"
     assert local_email in result.stdout
     assert "blogster auth passwd" in result.stdout and "generated" in result.stdout
+    assert "example posts (" in result.stdout and "help pages (" in result.stdout and "(s)" not in result.stdout
     whoami = quickstart(db, isolated_environment, "auth", "whoami", "--json")
     assert json.loads(whoami.stdout)["email"] == local_email
     credentials = json.loads((isolated_environment / "credentials.json").read_text())

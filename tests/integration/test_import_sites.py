@@ -571,7 +571,7 @@ def test_wordpress_pictures_left_on_the_old_site_are_named(account, tmp_path):
     warned = wordpress_warnings(account, tmp_path, "Pictured", body)
     assert warned["Plain"] == []
     [warning] = warned["Pictured"]
-    assert "1 picture(s) still shown from the old site's media library" in warning
+    assert "1 picture still shown from the old site's media library" in warning
     assert "https://old.example/wp-content/uploads/2024/01/a.png" in warning
 
 
@@ -585,6 +585,6 @@ def test_wordpress_shortcodes_left_as_text_are_named(account, tmp_path):
     warned = wordpress_warnings(account, tmp_path, "Shortcodes", body)
     assert warned["Plain"] == []
     assert warned["Shortcodes"] == [
-        "WordPress shortcode(s) left as text: [gallery], [contact-form-7]; a static site shows them as written,"
+        "2 WordPress shortcodes left as text: [gallery], [contact-form-7]; a static site shows them as written,"
         " so replace them in the post"
     ]

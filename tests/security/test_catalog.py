@@ -25,6 +25,7 @@ USER_CALLABLE_DEFINERS = {
     # AI credits: the caller reserves and releases only its own (migration 0020).
     "reserve_generation_credit(uuid)",
     "release_generation_credit(uuid)",
+    "held_generation_credits()",  # how many of the caller's own credits are held, nothing else (0118)
     "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
     "public_profiles(uuid[],text[])",
     # Documentation search (0060): scores and words drawn only from pages the caller may read.

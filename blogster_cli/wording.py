@@ -1,0 +1,10 @@
+"""How messages say counts, in one place every layer imports (services may not import the CLI):
+"1 post", "2 posts", never "post(s)"."""
+
+from __future__ import annotations
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 image`, `2 images`, `0 categories`: the count with the noun it agrees with
+    (`many` where adding an s is wrong: plural(n, "entry", "entries"))."""
+    return f"{count} {one if count == 1 else many or one + 's'}"

@@ -1,0 +1,70 @@
+"""One table layout for every list (cli/tables.py): slugs, times and numbers whole on a terminal, titles
+cut first; tab-separated under the columns' own names in a pipe."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+LONG_SLUG = "a-very-long-slug-that-must-stay-whole-because-you-type-it"
+
+
+def drawn(rows, columns, width: int) -> str:
+    from rich.console import Console
+
+    from blogster_cli.cli import tables
+
+    console = Console(width=width, file=StringIO(), color_system=None)
+    console.print(tables.table(rows, columns, width=width))
+    text = console.file.getvalue()
+    assert all(len(line) <= width for line in text.splitlines())
+    return text
+
+
+def test_tables_keep_slugs_whole_and_shorten_titles():
+    rows = [{"slug": LONG_SLUG, "title": "An equally long title that can be shortened with an ellipsis " * 2}]
+    text = drawn(rows, ["slug", "title"], 90)
+    assert LONG_SLUG in text and "…" in text
+
+
+def test_a_table_gives_way_in_its_titles_never_in_times_or_numbers():
+    moment = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+    row = {"slug": "from-zero", "title": "From zero to shell in ten steps, " * 3, "status": "published",
+           "tags": ["shell", "rust"], "word_count": 1234, "reading_time": 6, "updated_at": moment}  # fmt: skip
+    shown = {width: drawn([row], list(row), width) for width in (80, 120)}
+    for text in shown.values():
+        assert "words" in text and " min " in text and "1234" in text
+        assert "published" in text and "From zero" in text and "…" in text
+    assert "2026-12-03 14:30 UTC" in shown[120]
+    assert "2026-12-03 " in shown[80] and "2026…" not in shown[80]
+
+
+def test_a_slug_stays_whole_when_even_numbers_must_give_way():
+    row = {"slug": LONG_SLUG, "freshness_score": 42.5, "update_priority": "high", "traffic_trend": -0.25,
+           "days_since_update": 400, "recommended_updates": "Refresh the statistics; add new examples"}  # fmt: skip
+    assert LONG_SLUG in drawn([row], list(row), 90)
+
+
+def terminal(monkeypatch, columns: int) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("LINES", "50")
+
+
+def test_lists_keep_a_long_slug_whole_on_a_narrow_terminal_and_pipes_stay_tab_separated(
+    cli, signed_up, tmp_path: Path, monkeypatch
+):
+    post = tmp_path / "post.md"
+    post.write_text(f"---\ntitle: {'A title long enough to be cut short ' * 2}\nslug: {LONG_SLUG}\n---\nSome words.\n")
+    piped = cli("import", str(post), "--dry-run")  # the plan is data: scripts read it
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout == f"outcome\tpath\tslug\treason\nwould import\t{post}\t{LONG_SLUG}\t\n"
+    assert cli("import", str(post)).exit_code == 0
+    terminal(monkeypatch, 80)
+    for command in (("import", str(post), "--dry-run"), ("posts", "list")):
+        shown = cli(*command)
+        assert shown.exit_code == 0 and LONG_SLUG in shown.stdout, shown.stdout
+        assert all(len(line) <= 80 for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.stdout).splitlines())

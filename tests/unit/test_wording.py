@@ -1,0 +1,25 @@
+"""Counts in messages agree with their nouns ("1 field", "2 fields"), in services as in the CLI."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+
+from blogster_cli.errors import InvalidInput
+from blogster_cli.services import catalog
+from blogster_cli.wording import plural
+
+
+def test_plural_agrees_with_its_count():
+    assert [plural(1, "post"), plural(0, "post"), plural(2, "entry", "entries")] == ["1 post", "0 posts", "2 entries"]
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [({"colour": 1}, "1 unknown persona field: colour"), ({"b": 1, "a": 2}, "2 unknown persona fields: a, b")],
+)
+def test_unknown_persona_fields_are_counted(values, said):
+    with pytest.raises(InvalidInput) as refused:
+        catalog.create_persona(cast(Any, None), values={"name": "P", **values})  # refused before any query
+    assert str(refused.value) == said
