@@ -15,7 +15,7 @@ machine) of at most 2,048; an answer outside that is a PlatformError like any ot
 An update's answer must carry the id it was sent to (`_Http.updated`): another id is refused.
 
 Every request has a deadline (REQUEST_DEADLINE_S for connect, send and the whole answer, however
-slowly a server trickles it: `_DeadlineBackend` cuts every socket wait to what is left) and an
+slowly a server trickles it: `http_deadline` cuts every socket wait to what is left) and an
 answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer: its first
 MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt), so a hostile or broken server can
 neither fill the memory nor hold the run (and the copy's row lock) for ever.
@@ -27,9 +27,8 @@ import base64
 import html
 import json
 import re
-import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -43,6 +42,7 @@ from blogster_cli.distribution.crosspost import (
     wordpress_tags,
 )
 from blogster_cli.errors import BlogsterError
+from blogster_cli.services.http_deadline import DeadlineBackend
 
 if TYPE_CHECKING:
     import httpx2
@@ -167,79 +167,6 @@ class Answer:
         return json.loads(self.content)
 
 
-class _DeadlineStream:
-    """A connection whose every wait ends by its backend's deadline (see `_DeadlineBackend`)."""
-
-    def __init__(self, stream: Any, backend: _DeadlineBackend) -> None:
-        self._stream = stream
-        self._backend = backend
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore2
-
-        data: bytes = self._stream.read(max_bytes, self._backend.left(timeout, httpcore2.ReadTimeout))
-        return data
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore2
-
-        self._stream.write(buffer, self._backend.left(timeout, httpcore2.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> _DeadlineStream:
-        import httpcore2
-
-        left = self._backend.left(timeout, httpcore2.ConnectTimeout)
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left), self._backend)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend:
-    """httpcore2's socket backend with an overall deadline: httpx's timeouts are per step (a
-    server sending a byte every few seconds never trips a read timeout), so each socket wait is
-    cut to what is left before `deadline` (set per request), and one past it times out."""
-
-    def __init__(self) -> None:
-        import httpcore2
-
-        self._inner = httpcore2.SyncBackend()
-        self.deadline: float | None = None
-
-    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
-        if self.deadline is None:
-            return timeout
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise error("the request's deadline has passed")
-        return left if timeout is None else min(timeout, left)
-
-    def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> _DeadlineStream:  # fmt: skip
-        import httpcore2
-
-        left = self.left(timeout, httpcore2.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_tcp(host, port, left, local_address, socket_options), self)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> _DeadlineStream:
-        import httpcore2
-
-        left = self.left(timeout, httpcore2.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_unix_socket(path, left, socket_options), self)
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
 def _retry_after(response: httpx2.Response) -> float | None:
     value = response.headers.get("retry-after")
     try:
@@ -261,14 +188,9 @@ class _Http:
         self.label = LABELS[endpoint.platform]
         self._secrets = secret_forms(endpoint.token) if endpoint.token else []
         base = endpoint.base_url if under_base else ""
-        self._backend = _DeadlineBackend()
-        transport = httpx2.HTTPTransport()
-        # httpx2 takes no network backend: its connection pool's is swapped for the deadline one.
-        # (A proxy from the environment has its own pool: there the deadline is checked between
-        # the answer's chunks only, in `_read`.)
-        transport._pool._network_backend = self._backend  # type: ignore[assignment]
+        self._backend = DeadlineBackend()
         self.client = httpx2.Client(
-            base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S, transport=transport
+            base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S, transport=self._backend.transport()
         )  # fmt: skip
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -9,24 +9,32 @@ others; the `dns_resolver_url` setting), which works wherever HTTPS does.
 Users cannot set `is_custom_domain_verified` themselves (no column grant), and a
 function they could call would let them skip the check: so the flag is written as
 `service_role`, which needs the administrator's login (the embedded server, or a
-superuser URL). The DNS request happens outside any transaction.
+superuser URL). The DNS request happens outside any transaction, within DNS_TIMEOUT_S in all
+(`http_deadline`: a resolver trickling its answer cannot hold the command).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.service import service_unit_of_work
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput, NotFound
+from blogster_cli.services.http_deadline import DeadlineBackend
+
+if TYPE_CHECKING:
+    import httpx2
 from blogster_cli.repositories import site as site_rows
 
 RECORD_PREFIX = "_blogster."
 VALUE_PREFIX = "blogster-verify="
 DNS_TIMEOUT_S = 10
+MAX_ANSWER_BYTES = 1_000_000  # a TXT answer is a few hundred bytes
 _TXT = 16
 _NXDOMAIN = 3
 
@@ -47,20 +55,24 @@ def record_value(user_id: object, domain: str) -> str:
 
 
 def txt_records(name: str, *, resolver_url: str) -> list[str]:
-    """The TXT strings of `name` from a DNS-over-HTTPS JSON resolver; [] when it has none."""
-    from urllib.error import URLError
-    from urllib.parse import urlencode
-    from urllib.request import Request, urlopen
+    """The TXT strings of `name` from a DNS-over-HTTPS JSON resolver; [] when it has none.
+    Within DNS_TIMEOUT_S in all, however slowly the resolver trickles its answer."""
+    import httpx2
 
-    request = Request(
-        f"{resolver_url}?{urlencode({'name': name, 'type': 'TXT'})}", headers={"accept": "application/dns-json"}
-    )
+    backend = DeadlineBackend()
     try:
-        with urlopen(request, timeout=DNS_TIMEOUT_S) as response:
-            answer = json.loads(response.read(1_000_000))
-    except (URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise BlogsterError(f"cannot check DNS through {resolver_url}: {reason}") from None
+        with httpx2.Client(timeout=DNS_TIMEOUT_S, transport=backend.transport()) as client:
+            backend.deadline = time.monotonic() + DNS_TIMEOUT_S
+            with client.stream(
+                "GET", resolver_url, params={"name": name, "type": "TXT"}, headers={"accept": "application/dns-json"}
+            ) as response:
+                body = _body(response, backend.deadline)
+    except httpx2.HTTPError as exc:
+        raise BlogsterError(f"cannot check DNS through {resolver_url}: {_reason(exc)}") from None
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("Status"), int):
         raise BlogsterError(f"cannot check DNS through {resolver_url}: not a DNS-over-HTTPS JSON answer")
     if answer["Status"] == _NXDOMAIN:
@@ -72,6 +84,33 @@ def txt_records(name: str, *, resolver_url: str) -> list[str]:
         for record in answer.get("Answer") or []
         if isinstance(record, dict) and record.get("type") == _TXT
     ]
+
+
+def _body(response: httpx2.Response, deadline: float) -> bytes:
+    """The answer's first MAX_ANSWER_BYTES, by the deadline; an HTTP error status is an httpx2 error."""
+    import httpx2
+
+    response.raise_for_status()
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        if time.monotonic() >= deadline:
+            raise httpx2.ReadTimeout("the answer took too long")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= MAX_ANSWER_BYTES:
+            break
+    return b"".join(chunks)[:MAX_ANSWER_BYTES]
+
+
+def _reason(exc: Exception) -> str:
+    import httpx2
+
+    if isinstance(exc, httpx2.HTTPStatusError):
+        return f"it answered HTTP {exc.response.status_code}"
+    if isinstance(exc, httpx2.TimeoutException):
+        return f"no answer within {DNS_TIMEOUT_S} s"
+    return str(exc) or type(exc).__name__
 
 
 def _unquoted(data: str) -> str:

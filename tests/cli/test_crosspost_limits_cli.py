@@ -5,8 +5,6 @@ send and the whole answer), and an update's answer must name the post it updated
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from werkzeug import Request, Response
 
 from blogster_cli.services import platform_api
 from blogster_cli.services.platform_accounts import PlatformEndpoint
+from tests import http_trickle
 from tests.cli.test_crosspost_answers_cli import AnsweringForem, crosspost_to
 from tests.cli.test_crosspost_cli import connect
 from tests.platform_servers import (
@@ -144,33 +143,8 @@ def test_a_trickling_answer_ends_at_the_deadline(cli, published, http, monkeypat
 
 @pytest.fixture
 def trickling_headers() -> Iterator[str]:
-    """A raw HTTP server that sends its status line and headers one byte every 0.2 s (some
-    14 s, then it hangs up): no single read ever waits long, so httpx's per-read timeout never trips."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(10)
-    stop = threading.Event()
-
-    def serve() -> None:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-        with conn:
-            conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 40:
-                if stop.wait(0.2):
-                    return
-                try:
-                    conn.sendall(bytes([byte]))
-                except OSError:
-                    return
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    listener.close()
-    thread.join(5)
+    with http_trickle.trickling_headers() as url:
+        yield url
 
 
 def test_headers_trickled_byte_by_byte_end_at_the_deadline(monkeypatch, trickling_headers):

@@ -13,6 +13,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.services import site_domain, site_settings
+from tests import http_trickle
 from tests.dns_resolver import Resolver, running_resolver
 
 
@@ -83,3 +84,21 @@ def test_without_a_custom_domain_there_is_nothing_to_verify(db, make_user, resol
     acting = ActingUser(db, make_user())
     with pytest.raises(InvalidInput, match="custom-domain"):
         site_domain.verify(acting, resolver_url=resolver.url)
+
+
+def test_a_resolver_trickling_its_answer_is_given_up_at_the_deadline(ada, monkeypatch):
+    """Each byte comes well within a read timeout: only the overall deadline ends the check."""
+    import time
+
+    monkeypatch.setattr(site_domain, "DNS_TIMEOUT_S", 1.0)
+    with http_trickle.trickling_headers() as url:
+        started = time.monotonic()
+        with pytest.raises(BlogsterError, match=r"cannot check DNS through .*: no answer within 1.0 s$"):
+            site_domain.verify(ada, resolver_url=url)
+        assert time.monotonic() - started < 5
+
+
+def test_an_error_status_says_so(ada, resolver):
+    resolver.broken = True
+    with pytest.raises(BlogsterError, match=r"cannot check DNS through .*: it answered HTTP 5\d\d$"):
+        site_domain.verify(ada, resolver_url=resolver.url)
