@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import typer
+
+from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("tags")
 
@@ -25,3 +29,27 @@ def list_tags(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION,
 
     records = [{"name": t.name, "posts": t.posts} for t in tags.list_tags(acting_user())]
     show_list(records, ["name", "posts"], fmt=fmt, json=json, limit=limit, id_key="name")
+
+
+@app.command("respell")
+def respell(
+    name: str = typer.Argument(..., metavar="TAG", help="The tag as `tags list` shows it (any case)."),
+    spelling: str = typer.Argument(..., metavar="SPELLING", help="The same name spelled another way."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Spell one of your tags another way on all your posts: case and spacing only.
+
+    Your posts show one spelling per tag (the one you wrote first); this changes it everywhere,
+    posts in the trash included. Other accounts' posts keep their own spelling.
+
+    Example: blogster tags respell productivity Productivity
+    """
+    from blogster_cli.services import tags
+
+    done = tags.respell(acting_user(), name=name, spelling=spelling)
+    if json:
+        output.print_json({"tag": done.was, "spelling": done.spelling, "posts": done.posts})
+    elif done.was == done.spelling:
+        output.message(f"{done.spelling!r} is already spelled that way on your {plural(done.posts, 'post')}")
+    else:
+        output.message(f"{done.was!r} is now {done.spelling!r} on your {plural(done.posts, 'post')}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 if TYPE_CHECKING:
     import psycopg
@@ -32,3 +33,23 @@ def list_mine(conn: psycopg.Connection) -> list[TagCount]:
         " group by bt.tag_id order by count(*) desc, lower(min(bt.tag_name))"
     ).fetchall()
     return [TagCount(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class MyTagLinks:
+    """A tag as my links spell it, and every post of mine carrying it (those in the trash too)."""
+
+    tag_id: UUID
+    spelling: str
+    blog_ids: list[UUID]
+
+
+def my_links(conn: psycopg.Connection, *, name: str) -> MyTagLinks | None:
+    """My links to the tag named `name` (any case), or None when no post of mine carries it."""
+    row = conn.execute(
+        "select bt.tag_id, min(bt.tag_name), array_agg(bt.blog_id order by bt.blog_id)"
+        " from public.blogs_to_tags bt"
+        " where bt.author_id = auth.uid() and lower(bt.tag_name) = lower(%(name)s) group by bt.tag_id",
+        {"name": name},
+    ).fetchone()
+    return None if row is None else MyTagLinks(*row)

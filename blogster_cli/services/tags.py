@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import normalise_tags
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.repositories import tags
+from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.repositories import blogs_bulk, tags
 from blogster_cli.repositories.tags import TagCount
 
 
 def list_tags(acting: ActingUser) -> list[TagCount]:
     with unit_of_work(acting) as conn:
         return tags.list_mine(conn)
+
+
+@dataclass(frozen=True)
+class Respelled:
+    was: str
+    spelling: str
+    posts: int
+
+
+def respell(acting: ActingUser, *, name: str, spelling: str) -> Respelled:
+    """Spell one of my tags another way (case, spacing) on every post of mine carrying it.
+
+    A tag is shared by every account and each link keeps its writer's spelling, one per account
+    and tag (0117): so all my links go and come back with the new spelling in one unit of work
+    (the posts in the trash too, or their spelling would win again). A different name is not a
+    spelling: `blogs tag add/rm` moves posts between tags.
+    """
+    [wanted] = normalise_tags([spelling]) or [""]
+    with unit_of_work(acting) as conn:
+        mine = tags.my_links(conn, name=" ".join(name.split()))
+        if mine is None:
+            raise NotFound(f"no post of yours is tagged {name!r} (see `blogster tags list`)")
+        if wanted.lower() != mine.spelling.lower():
+            raise InvalidInput(
+                f"{spelling!r} is another name, not a spelling of {mine.spelling!r}: only case and spacing can"
+                " change (to move posts to another tag: `blogster blogs tag add` and `rm`)"
+            )
+        if wanted != mine.spelling:
+            blogs_bulk.unlink_tags(conn, pairs=[(blog_id, mine.tag_id) for blog_id in mine.blog_ids])
+            blog_rows.link_tags(conn, links=[(blog_id, mine.tag_id, wanted) for blog_id in mine.blog_ids])
+        return Respelled(was=mine.spelling, spelling=wanted, posts=len(mine.blog_ids))

@@ -117,6 +117,7 @@ PLAN = [
     ("blogster social profiles disconnect linkedin", True),
     ("blogster platforms disconnect devto", True),
     ("blogster tags list --limit 10", True),
+    ("blogster tags respell productivity Productivity", True),
     ('blogster posts new "Old draft" && blogster posts new "Another draft"', False),
     ("blogster posts rm old-draft another-draft", True),
     ("blogster posts trash --json", True),
