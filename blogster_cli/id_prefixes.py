@@ -73,9 +73,9 @@ def only(found: Sequence[Row], ref: str, named: Named) -> Row:
         return found[0]
     if named.other_key and not _starts_id(wanted.lower()):  # only the other key was looked up
         raise NotFound(f"no {named.one} with {named.other_key} {wanted[:40]!r} (see `{named.listing}`)")
-    how = "id" if len(wanted) == _FULL_ID else "id starting"
+    how = "id" if len(wanted) >= _FULL_ID else "id starting"
     other = f", nor with that {named.other_key}" if named.other_key else ""
-    raise NotFound(f"no {named.one} with {how} {wanted!r}{other} (see `{named.listing}`)")
+    raise NotFound(f"no {named.one} with {how} {wanted[:40]!r}{other} (see `{named.listing}`)")
 
 
 def _starts_id(wanted: str) -> bool:

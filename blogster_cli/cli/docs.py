@@ -345,7 +345,7 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
 
     from blogster_cli.terminal_text import safe
 
-    console = output.safe_console()  # pages are admins' text: shown, never acted on
+    console = output.safe_console(markup=True)  # pages are admins' text, escaped: shown, never acted on
     for hit in hits:
         console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
         snippet = escape(safe(" ".join(hit.snippet.split())))

@@ -141,8 +141,9 @@ def warning(text: str) -> None:
 def safe_console(**options: Any) -> Any:
     """A rich Console that shows what it draws safely on a terminal: the text of every segment it
     writes (not rich's own styling codes) goes through terminal_text.safe, whatever renderable
-    (a calendar grid, markdown, a search hit) it came from."""
-    return _safe_console_class()(**options)
+    (a calendar grid, markdown, a search hit) it came from. No console markup unless asked for
+    (`markup=True`, with every outside text escaped): `[link=...]` in a name stays text."""
+    return _safe_console_class()(**{"markup": False, **options})
 
 
 @cache
@@ -168,7 +169,7 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),

@@ -42,15 +42,42 @@ def print_table(
         # Tab-separated for pipes: stable, and no wrapping at an imaginary width.
         sys.stdout.write("\t".join(columns) + "\n")
         for row in rows:
-            sys.stdout.write("\t".join(output.cell_text(row.get(c)).replace("\t", " ") for c in columns) + "\n")
+            sys.stdout.write("\t".join(_pipe_cell(row.get(c)) for c in columns) + "\n")
         return
     console = output.safe_console()
     drawn = table(rows, columns, title=title, full=full, width=console.width)
-    if len(rows) + 4 > console.height:
+    if len(rows) + 4 > console.height and _pager_found():
         with console.pager():
             console.print(drawn)
     else:
         console.print(drawn)
+
+
+def _pager_found() -> bool:
+    """Whether the pager rich would run (pydoc's choice: $MANPAGER or $PAGER, else less, else
+    more) is there: a missing one would take the list with it (`sh: pager: not found`, exit 0),
+    so the list is printed unpaged instead."""
+    import os
+    import shlex
+    import shutil
+
+    chosen = os.environ.get("MANPAGER") or os.environ.get("PAGER")
+    if not chosen:
+        return any(shutil.which(name) for name in ("less", "more"))
+    try:
+        words = shlex.split(chosen)
+    except ValueError:
+        return False
+    return bool(words) and shutil.which(words[0]) is not None
+
+
+_ROW_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def _pipe_cell(value: Any) -> str:
+    """A cell in a pipe: a tab, newline or carriage return in it (another account's subscriber name,
+    a file name) would split the row or its columns, so each becomes a space."""
+    return output.cell_text(value).translate(_ROW_BREAKS)
 
 
 def table(
@@ -80,7 +107,7 @@ def table(
             layout = candidate
             break
     cells, keep_fixed, keep_short, _ = layout
-    drawn = Table(title=None if title is None else safe(title), header_style="bold")
+    drawn = Table(title=None if title is None else Text(safe(title)), header_style="bold")
     for i, column in enumerate(columns):
         name = header(column)
         widest = max([len(name), *(len(line[i]) for line in cells)])
@@ -94,8 +121,9 @@ def table(
             overflow="ellipsis",
         )
     for line in cells:
+        # Text, never a str: rich would read `[link=...]` in a slug or a name as markup.
         drawn.add_row(
-            *(v if kinds[i] == "full" else Text(v, no_wrap=True, overflow="ellipsis") for i, v in enumerate(line))
+            *(Text(v) if kinds[i] == "full" else Text(v, no_wrap=True, overflow="ellipsis") for i, v in enumerate(line))
         )
     return drawn
 

@@ -162,6 +162,8 @@ def _check_value(attribute: str, value: Any) -> None:
         raise InvalidCondition(f"no tier {value!r}: one of {', '.join(TIERS)}")
     if attribute == "user_id":
         try:
+            if any(character.isspace() for character in str(value)):  # UUID() would read " 70c..." as 070c...
+                raise ValueError
             UUID(str(value))
         except ValueError:
             raise InvalidCondition(f"{value!r} is not a user id (a UUID, as `admin users list` shows)") from None

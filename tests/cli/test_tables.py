@@ -68,3 +68,50 @@ def test_lists_keep_a_long_slug_whole_on_a_narrow_terminal_and_pipes_stay_tab_se
         shown = cli(*command)
         assert shown.exit_code == 0 and LONG_SLUG in shown.stdout, shown.stdout
         assert all(len(line) <= 80 for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.stdout).splitlines())
+
+
+def test_markup_in_other_peoples_text_stays_text():
+    """A slug, an email or a tag is another account's text at times (a shared tag name, a review
+    assignment's post, a subscriber): rich must not read `[link=...]` or `[/x]` in it as markup."""
+    from rich.console import Console
+
+    from blogster_cli.cli import tables
+
+    rows = [{"slug": "[link=https://evil.example]click-me", "email": '"[/x]"@example.com', "title": "[blink]t[/blink]"}]
+    console = Console(width=120, file=StringIO(), force_terminal=True, color_system="truecolor")
+    console.print(tables.table(rows, ["slug", "email", "title"], width=120))
+    text = console.file.getvalue()
+    assert "\x1b]8" not in text and "\x1b[5m" not in text
+    assert "[link=https://evil.example]click-me" in text and '"[/x]"@example.com' in text and "[blink]t" in text
+
+
+def test_a_pipe_gets_one_row_per_line_whatever_the_cells_hold(capsys):
+    from blogster_cli.cli import tables
+
+    tables.print_table([{"email": "r3@example.com", "name": "Line1\nfake@example.com\tinjected\r"}], ["email", "name"])
+    assert capsys.readouterr().out == "email\tname\nr3@example.com\tLine1 fake@example.com injected \n"
+
+
+def test_a_list_on_a_terminal_shows_markup_as_text(cli, signed_up, tmp_path, monkeypatch):
+    post = tmp_path / "post.md"
+    post.write_text('---\ntitle: Tags\ntags: ["[/x]", "[link=https://evil.example]click"]\n---\nWords.\n')
+    assert cli("import", str(post)).exit_code == 0
+    terminal(monkeypatch, 100)
+    shown = cli("tags", "list")
+    assert shown.exit_code == 0, shown.stderr
+    assert (
+        "[/x]" in shown.stdout and "[link=https://evil.example]click" in shown.stdout and "\x1b]8" not in shown.stdout
+    )
+
+
+def test_a_list_longer_than_the_screen_is_printed_when_the_pager_is_missing(capsys, monkeypatch):
+    from blogster_cli.cli import tables
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "5")
+    monkeypatch.setenv("PAGER", "/nonexistent/pager")
+    tables.print_table([{"slug": f"post-{n}"} for n in range(10)], ["slug"])
+    out = capsys.readouterr().out
+    assert all(f"post-{n}" in out for n in range(10)), out

@@ -49,6 +49,9 @@ def test_what_a_lookup_found_is_one_row_none_or_several():
         id_prefixes.only([], "beef", ENTRY)
     with pytest.raises(NotFound, match="^no calendar entry with UID 'On a Thursday' "):
         id_prefixes.only([], "On a Thursday", ENTRY)
+    # A ref longer than an id is named as an id, and cut short in the message.
+    with pytest.raises(NotFound, match=f"^no idea with id '{'a' * 40}' "):
+        id_prefixes.only([], "a" * 500, IDEA)
 
 
 @pytest.fixture

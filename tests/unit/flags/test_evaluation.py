@@ -81,6 +81,9 @@ def test_malformed_conditions_are_refused_and_evaluate_off(condition):
         ("subscription_tier", {}, 'needs a non-empty "tiers" list'),
         ("subscription_tier", {"tiers": []}, 'needs a non-empty "tiers" list'),
         ("user_ids", {"user_ids": ["not-a-uuid"]}, "is not a user id"),
+        # UUID() reads " 70c1..." as 070c1...: the deletion scrub would not know it for that account.
+        ("user_ids", {"user_ids": [" " + "0" * 31]}, "is not a user id"),
+        ("all", {"when": {"attr": "user_id", "eq": "\t" + "0" * 30 + "1"}}, "is not a user id"),
         ("all", {"tiers": ["pro"]}, '"tiers" is read only with strategy subscription_tier'),
         ("percentage", {"user_ids": [str(uuid.uuid4())]}, "read only with strategy user_ids"),
         ("all", {"whenever": {}}, 'unknown key "whenever"'),
