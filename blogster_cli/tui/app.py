@@ -253,7 +253,7 @@ class BlogsterApp(App[None]):
             if isinstance(screen, DashboardScreen):
                 # After the refresh that paints figures come just now: the lists' mount, layout and
                 # draw would otherwise go first (the figures already drawn: nothing to wait for).
-                self.call_after_refresh(screen.mount_lists)
+                screen.after_paint(screen.mount_lists)
 
     def _early_readable(self, pipe: int) -> None:
         """The forked copy wrote to its pipe: once its answer has all come, signed in (or, the answer

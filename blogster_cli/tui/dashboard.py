@@ -5,12 +5,13 @@ figures when the sign-in started before Textual (launch.py) has answered by then
 with placeholders and the figures follow. The chart and the two lists (top posts, recent
 activity) are mounted right after that frame (the costliest widgets to style, lay out
 and draw), and the top posts and the chart are read by workers of their own after the
-figures' paint, so a slow chart never holds the figures back.
+figures' paint, so a slow chart never holds the figures back; the recent activity, read
+with the figures, fills its table after their paint too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -276,9 +277,19 @@ class DashboardScreen(Screen[None]):
             f"{summary.unread_notifications} unread notifications · {credits} AI credits left"
         )
         if self.query("#recent"):  # else mount_lists shows it, and starts the rest
-            self._show_recent()
-            if self.rest_after_figures:
-                self.call_after_refresh(self._load_rest)
+            self.after_paint(self._after_figures)
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        """Calls `callback` once the next refresh is on the screen, after the other callbacks waiting
+        for that refresh (Textual calls those in turn, so a costly one made the rest wait for it)."""
+        self.call_after_refresh(self.call_later, callback)
+
+    def _after_figures(self) -> None:
+        """The recent activity, once the figures are on the screen (filled in the same refresh, the
+        table's layout and draw held back their paint), then the top posts and the chart."""
+        self._show_recent()
+        if self.rest_after_figures:
+            self.call_after_refresh(self._load_rest)
 
     def _show_recent(self) -> None:
         from blogster_cli.tui.tables import ListTable, plain
