@@ -303,7 +303,7 @@ def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
     command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
     text = _SURROGATE_ESCAPE.sub("\\1\ufffd", " ".join(exc.format_message().split()))
-    return f"{text} (see: {command_path} --help)"
+    return f"{text} (see `{command_path} --help`)"
 
 
 def _file_system_message(exc: OSError) -> str:

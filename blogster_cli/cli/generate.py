@@ -62,7 +62,7 @@ TOPIC = typer.Option(None, "--topic", help="What to write about.")
 IDEA = typer.Option(
     None,
     "--idea",
-    help="An idea's id, or its first 4 or more characters, instead of a topic (see: blogster ideas list).",
+    help="An idea's id, or its first 4 or more characters, instead of a topic (see `blogster ideas list`).",
 )
 PERSONA = typer.Option(None, "--persona", help="Write for this persona (name or id).")
 TEMPLATE = typer.Option(None, "--template", help="Follow this template's sections (name or id).")

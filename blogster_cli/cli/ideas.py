@@ -12,7 +12,7 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user
 app = command_group("ideas")
 
 COLUMNS = ["id", "status", "title", "difficulty_level", "trending_score", "estimated_word_count"]
-IDEA = typer.Argument(..., help="The idea's id, or its first 4 or more characters (see: blogster ideas list).")
+IDEA = typer.Argument(..., help="The idea's id, or its first 4 or more characters (see `blogster ideas list`).")
 
 
 @app.command("list")

@@ -64,10 +64,10 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
     except openai.APITimeoutError:
         raise ProviderError(f"the AI provider at {where} did not answer within {provider.timeout_s:g} s") from None
     except openai.AuthenticationError:
-        raise ConfigError(f"the AI provider at {where} refused the API key (see: blogster ai status)") from None
+        raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None
     except openai.NotFoundError:
         raise ConfigError(
-            f"the AI provider at {where} has no model {provider.model!r} (see: blogster ai models)"
+            f"the AI provider at {where} has no model {provider.model!r} (see `blogster ai models`)"
         ) from None
     except openai.RateLimitError:
         raise ProviderError(f"the AI provider at {where} is rate limiting requests (HTTP 429); try later") from None

@@ -82,7 +82,7 @@ def persona_id(acting: ActingUser, *, ref: str) -> UUID:
     with unit_of_work(acting) as conn:
         persona = catalog.find_persona(conn, ref=ref)
     if persona is None:
-        raise NotFound(f"no persona {ref!r} (see: blogster personas list)")
+        raise NotFound(f"no persona {ref!r} (see `blogster personas list`)")
     return persona.id
 
 
@@ -91,10 +91,10 @@ def scaffold(acting: ActingUser, *, title: str, template: str | None, persona: s
     with unit_of_work(acting) as conn:
         chosen_persona = catalog.find_persona(conn, ref=persona) if persona else None
         if persona and chosen_persona is None:
-            raise NotFound(f"no persona {persona!r} (see: blogster personas list)")
+            raise NotFound(f"no persona {persona!r} (see `blogster personas list`)")
         chosen_template = catalog.find_template(conn, ref=template) if template else None
         if template and chosen_template is None:
-            raise NotFound(f"no template {template!r} (see: blogster templates list)")
+            raise NotFound(f"no template {template!r} (see `blogster templates list`)")
     new = NewBlog(title=title, persona_id=chosen_persona.id if chosen_persona else None)
     if chosen_template is None:
         return new

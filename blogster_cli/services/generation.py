@@ -44,7 +44,7 @@ class DraftRequest:
     """'draft' or 'outline'."""
     topic: str | None = None
     idea: str | None = None
-    """An idea's id (see: blogster ideas list), instead of a topic."""
+    """An idea's id (see `blogster ideas list`), instead of a topic."""
     persona: str | None = None
     template: str | None = None
     keywords: tuple[str, ...] = ()
@@ -86,10 +86,10 @@ def draft(
         conn = driver_connection(session)
         persona = catalog.find_persona(conn, ref=request.persona) if request.persona else None
         if request.persona and persona is None:
-            raise NotFound(f"no persona {request.persona!r} (see: blogster personas list)")
+            raise NotFound(f"no persona {request.persona!r} (see `blogster personas list`)")
         template = catalog.find_template(conn, ref=request.template) if request.template else None
         if request.template and template is None:
-            raise NotFound(f"no template {request.template!r} (see: blogster templates list)")
+            raise NotFound(f"no template {request.template!r} (see `blogster templates list`)")
         idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
         sources = _sources_for_next_draft(session, acting) if request.use_sources else []
         reserve(session, request_id)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from blogster_cli.models.extended import BlogIdea
 
 T = TypeVar("T")
-NO_CREDITS = "no AI credits left (see: blogster credits)"
+NO_CREDITS = "no AI credits left (see `blogster credits`)"
 STORE_ATTEMPTS = 3
 
 
@@ -163,7 +163,7 @@ def resolve_idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
 def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:
     idea = rows.find_idea(session, idea_id=idea_id, for_update=for_update)
     if idea is None or idea.user_id != acting.actor.user_id:
-        raise NotFound(f"no idea {idea_id} (see: blogster ideas list)")
+        raise NotFound(f"no idea {idea_id} (see `blogster ideas list`)")
     return idea
 
 

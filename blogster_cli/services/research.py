@@ -79,7 +79,7 @@ def remove(acting: ActingUser, *, ref: str) -> SourcePublic:
     try:
         source_id = UUID(ref)
     except ValueError:
-        raise InvalidInput(f"{ref!r} is not a source id (see: blogster research list)") from None
+        raise InvalidInput(f"{ref!r} is not a source id (see `blogster research list`)") from None
     with orm_unit_of_work(acting) as session:
         source = rows.find_source(session, source_id=source_id)
         if source is None or not rows.delete_source(session, source_id=source_id):

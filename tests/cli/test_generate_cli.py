@@ -67,7 +67,7 @@ def test_json_prints_the_stored_post_and_nothing_streams(cli, signed_up, ai_env)
 def test_zero_credits_is_a_clear_error_and_no_call(cli, signed_up, ai_env, superuser):
     superuser.execute("update public.user_subscriptions set credits_remaining = 0")
     result = cli("generate", "draft", "--topic", "Anything")
-    assert result.exit_code == 1 and result.stderr == "error: no AI credits left (see: blogster credits)\n"
+    assert result.exit_code == 1 and result.stderr == "error: no AI credits left (see `blogster credits`)\n"
     assert ai_env.calls(CHAT) == [] and reservations(superuser) == 0
 
 
@@ -139,7 +139,7 @@ def test_draft_takes_an_idea_by_the_start_of_its_id_as_ideas_does(cli, signed_up
     wrong = cli("generate", "draft", "--idea", "nope")
     assert wrong.exit_code == 2 and "'nope' is not an idea id or the start of one" in wrong.stderr
     missing = cli("generate", "draft", "--idea", "beef" if not idea_id.startswith("beef") else "cafe")
-    assert missing.exit_code == 3 and "(see: blogster ideas list)" in missing.stderr
+    assert missing.exit_code == 3 and "(see `blogster ideas list`)" in missing.stderr
     assert len(ai_env.calls(CHAT)) == 1 and credits_of(superuser, signed_up) == (2, 1)  # refusals cost nothing
     drafted = cli("generate", "draft", "--idea", idea_id[:8].upper(), "--json")
     assert drafted.exit_code == 0, drafted.stderr

@@ -16,9 +16,9 @@ BAD = os.fsdecode(b"\xff")
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (("docs", "search", f"bad{BAD}utf"), "QUERY is not valid UTF-8 text (see: blogster docs search --help)"),
-        (("chat", "ask", f"x {BAD}"), "TEXT is not valid UTF-8 text (see: blogster chat ask --help)"),
-        (("tui", "--profile", f"p{BAD}"), "--profile is not valid UTF-8 text (see: blogster --help)"),
+        (("docs", "search", f"bad{BAD}utf"), "QUERY is not valid UTF-8 text (see `blogster docs search --help`)"),
+        (("chat", "ask", f"x {BAD}"), "TEXT is not valid UTF-8 text (see `blogster chat ask --help`)"),
+        (("tui", "--profile", f"p{BAD}"), "--profile is not valid UTF-8 text (see `blogster --help`)"),
     ],
 )
 def test_an_argument_that_is_not_utf8_is_a_usage_error_naming_it(cli, args, named):
