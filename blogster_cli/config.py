@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import ConfigError, InvalidInput
+from blogster_cli.url_secrets import replace_password
 
 APP_NAME = "blogster"
 DEFAULT_PROFILE = "default"
@@ -190,12 +191,6 @@ def coerce(key: str, raw: object) -> object:
     return text
 
 
-def without_password(value: str) -> str:
-    """A URL (scheme://user:password@host/...) or libpq string (password=...) as shown on a
-    terminal, in `--json` or a log: the password replaced by ***. Everything else unchanged."""
-    return _replace_password(value, "***")
-
-
 def split_password(value: str) -> tuple[str, str | None]:
     """A database URL or libpq string without its password, and the password (None when it
     names none): `config set database_url` keeps the one in the keyring, the other in the file."""
@@ -205,23 +200,7 @@ def split_password(value: str) -> tuple[str, str | None]:
         password = conninfo_to_dict(value).get("password")
     except Exception:  # psycopg.ProgrammingError; check_database_url words the refusal
         return value, None
-    return (value, None) if password is None else (_replace_password(value, None), str(password))
-
-
-def _replace_password(value: str, shown: str | None) -> str:
-    """`value` with its password shown as `shown`, or left out with None."""
-    scheme, found, rest = value.partition("://")
-    if found:
-        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-        userinfo, at, host = rest[:end].rpartition("@")
-        if at and ":" in userinfo:
-            user = userinfo.split(":", 1)[0]
-            value = f"{scheme}://{user}{'' if shown is None else ':' + shown}@{host}{rest[end:]}"
-        query = r"([?&])password=[^&#]*(&?)"
-        return re.sub(query, (lambda m: m[1] if m[2] else "") if shown is None else rf"\1password={shown}\2", value)
-    if shown is None:
-        return re.sub(r"\s*\bpassword\s*=\s*('[^']*'|\S+)", "", value).strip()
-    return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", rf"\g<1>{shown}", value)
+    return (value, None) if password is None else (replace_password(value, None), str(password))
 
 
 def check_database_url(url: str) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from blogster_cli.errors import ConfigError, InvalidInput
+from blogster_cli.url_secrets import without_password
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -62,6 +63,11 @@ class ProviderConfig:
     timeout_s: float = 60.0
     max_retries: int = 2
 
+    @property
+    def shown_url(self) -> str:
+        """The base URL as messages show it: a password in it (`http://user:pw@host/v1`) as ***."""
+        return without_password(self.base_url)
+
 
 def resolve_provider(
     *,
@@ -85,7 +91,7 @@ def resolve_provider(
     if not chosen_model and chosen_base == OPENAI_BASE_URL:
         chosen_model = DEFAULT_OPENAI_MODEL
     if not chosen_model:
-        raise ConfigError(f"no AI model configured for {chosen_base}: {SETUP_HINT}")
+        raise ConfigError(f"no AI model configured for {without_password(chosen_base)}: {SETUP_HINT}")
     if env_key and chosen_base == (env_base or OPENAI_BASE_URL):
         api_key, source = env_key, "environment"
     elif stored_key and stored_key.base_url == chosen_base:

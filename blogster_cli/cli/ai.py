@@ -30,7 +30,6 @@ def setup(
 
     Example: blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key
     """
-    from blogster_cli.config import without_password
     from blogster_cli.services import ai_settings
 
     api_key = None
@@ -39,9 +38,7 @@ def setup(
     elif not no_key and sys.stdin.isatty():
         api_key = typer.prompt("API key (empty for none)", hide_input=True, default="", show_default=False) or None
     provider = ai_settings.setup(app_context(), base_url=base_url, model=model, api_key=api_key)
-    output.message(
-        f"AI provider: {without_password(provider.base_url)}, model {provider.model}, key: {provider.key_source}."
-    )
+    output.message(f"AI provider: {provider.shown_url}, model {provider.model}, key: {provider.key_source}.")
 
 
 @app.command()

@@ -17,7 +17,8 @@ def list_settings(json: bool = JSON_OPTION) -> None:
 
     Example: blogster config list --json
     """
-    from blogster_cli.config import config_path, load_settings, without_password
+    from blogster_cli.config import config_path, load_settings
+    from blogster_cli.url_secrets import without_password
 
     settings = {
         key: without_password(value) if isinstance(value, str) else value
@@ -39,7 +40,8 @@ def get(
 
     Example: blogster config get timezone
     """
-    from blogster_cli.config import load_settings, setting_name, without_password
+    from blogster_cli.config import load_settings, setting_name
+    from blogster_cli.url_secrets import without_password
 
     name = setting_name(key)
     value = getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), name)
@@ -64,8 +66,8 @@ def set_setting(
     """
     import sys
 
-    from blogster_cli.config import without_password
     from blogster_cli.services import settings
+    from blogster_cli.url_secrets import without_password
 
     if value == "-":
         value = sys.stdin.readline().strip()

@@ -58,7 +58,7 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
     """The client's exceptions as one-line ProviderError/ConfigError messages (no key, no body)."""
     import openai
 
-    where = provider.base_url
+    where = provider.shown_url
     try:
         yield
     except openai.APITimeoutError:
@@ -110,7 +110,7 @@ def complete(
             model=provider.model, messages=_messages(messages), **extra
         )
         if not response.choices:
-            raise ProviderError(f"the AI provider at {provider.base_url} returned no choices")
+            raise ProviderError(f"the AI provider at {provider.shown_url} returned no choices")
         text = response.choices[0].message.content or ""
         tokens = response.usage.total_tokens if response.usage else 0
         return Completion(text=text, tokens=tokens, model=response.model or provider.model)
@@ -144,7 +144,7 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
     with provider_errors(provider):
         response = client_for(provider).images.generate(model=model or provider.model, prompt=prompt, n=1)
         if not response.data or not response.data[0].b64_json:
-            raise ProviderError(f"the AI provider at {provider.base_url} returned no image data")
+            raise ProviderError(f"the AI provider at {provider.shown_url} returned no image data")
         return base64.b64decode(response.data[0].b64_json)
 
 

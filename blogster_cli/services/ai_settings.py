@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from blogster_cli.ai.provider import KEY_CREDENTIAL, ProviderConfig, StoredKey, normalise_base_url, resolve_provider
-from blogster_cli.config import without_password, write_setting
+from blogster_cli.config import write_setting
 from blogster_cli.context import AppContext
 from blogster_cli.errors import BlogsterError, InvalidInput
 
@@ -64,7 +64,7 @@ def status(ctx: AppContext) -> ProviderStatus:
     from blogster_cli.services.ai_provider import list_models
 
     provider = provider_config(ctx)
-    shown = without_password(provider.base_url)  # a report: never a password in the URL
+    shown = provider.shown_url  # a report: never a password in the URL
     try:
         models = list_models(provider)
     except BlogsterError as exc:  # a status report states the failure instead of raising it

@@ -72,6 +72,23 @@ def _imported_after(args: list[str]) -> list[str]:
     return result.stdout.strip().splitlines()[-1].removeprefix("HEAVY=").split(",")
 
 
+def test_a_password_in_the_base_url_never_shows(cli, signed_up):
+    """README: `ai status` (and --json) show the URL's password as ***; so do its errors."""
+    cli("config", "set", "ai_max_retries", "0")
+    env = {
+        "BLOGSTER_AI_BASE_URL": "http://u:PwInUrl77@127.0.0.1:9/v1",
+        "BLOGSTER_AI_MODEL": "m",
+        "OPENAI_API_KEY": "sk-x",
+    }
+    status = cli("ai", "status", "--json", env=env)
+    assert "u:***@127.0.0.1:9" in status.stdout and "PwInUrl77" not in status.stdout + status.stderr
+    for command in (("ai", "models"), ("generate", "ideas", "--topic", "x")):
+        failed = cli(*command, env=env)
+        assert failed.exit_code != 0 and "u:***@" in failed.stderr and "PwInUrl77" not in failed.stderr
+    no_model = cli("ai", "status", env={**env, "BLOGSTER_AI_MODEL": ""})
+    assert no_model.exit_code == 6 and "u:***@" in no_model.stderr and "PwInUrl77" not in no_model.stderr
+
+
 def test_light_commands_never_import_openai():
     for args in (["--help"], ["ai", "--help"], ["generate", "--help"], ["ideas", "--help"], ["config", "list"]):
         assert _imported_after(args) == [""], args

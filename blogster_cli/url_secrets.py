@@ -1,0 +1,28 @@
+"""Passwords written into URLs and libpq strings (`smtp://user:pw@host`, `password=...`): shown
+as *** wherever a URL is printed, logged or put in `--json`. Pure, so every layer may use it."""
+
+from __future__ import annotations
+
+import re
+
+
+def without_password(value: str) -> str:
+    """A URL (scheme://user:password@host/...) or libpq string (password=...) as shown on a
+    terminal, in `--json` or a log: the password replaced by ***. Everything else unchanged."""
+    return replace_password(value, "***")
+
+
+def replace_password(value: str, shown: str | None) -> str:
+    """`value` with its password shown as `shown`, or left out with None."""
+    scheme, found, rest = value.partition("://")
+    if found:
+        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+        userinfo, at, host = rest[:end].rpartition("@")
+        if at and ":" in userinfo:
+            user = userinfo.split(":", 1)[0]
+            value = f"{scheme}://{user}{'' if shown is None else ':' + shown}@{host}{rest[end:]}"
+        query = r"([?&])password=[^&#]*(&?)"
+        return re.sub(query, (lambda m: m[1] if m[2] else "") if shown is None else rf"\1password={shown}\2", value)
+    if shown is None:
+        return re.sub(r"\s*\bpassword\s*=\s*('[^']*'|\S+)", "", value).strip()
+    return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", rf"\g<1>{shown}", value)
