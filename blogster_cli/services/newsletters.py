@@ -587,8 +587,10 @@ def _send(
         mailed = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop)
         error = mailed.error
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
-        if error:
+        if error and row.status != NewsletterStatus.SCHEDULED:
             row.status = NewsletterStatus.FAILED
+        elif error:
+            pass  # the mail server was unreachable: a scheduled one stays due, so the next run mails the rest
         elif mailed.interrupted or mailed.deferred:
             if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
                 row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}

@@ -165,6 +165,24 @@ def test_smtp_outage_mid_send_is_reported_and_resumable(cli, newsletter, smtp, t
     assert gone.exit_code == 0 and "0 sent" in gone.stderr  # everyone is mailed: no connection is even needed
 
 
+def test_a_scheduled_newsletter_stays_due_through_an_smtp_outage(cli, newsletter, smtp, tmp_path, superuser):
+    """Red team 17: due while the mail server was down, it was marked failed, and every later
+    send-due (the workers' too) passed it over: its readers were never mailed."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--at", "2099-01-01 09:00").exit_code == 0
+    superuser.execute("update public.email_newsletters set scheduled_time = now() - interval '1 minute'")
+    with smtp_server() as (_, gone_url):
+        pass  # a server that is no longer there
+    down = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": gone_url})
+    assert down.exit_code == 1 and down.json()[0]["status"] == "scheduled" and down.json()[0]["error"]
+    [shown] = cli("newsletter", "list", "--json").json()
+    assert shown["status"] == "scheduled"
+    up = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert up.exit_code == 0 and up.json()[0]["status"] == "sent" and up.json()[0]["sent"] == 3
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == [f"reader{n}@example.com" for n in range(3)]
+
+
 def test_plain_smtp_to_another_host_requires_starttls(cli, newsletter, tmp_path):
     import socket
 
