@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 
 from blogster_cli.errors import (
     BlogsterError,
+    ConfigError,
     Conflict,
     DatabaseUnavailable,
     InvalidInput,
@@ -86,6 +87,10 @@ _WAITED_FOR_A_ROW = re.compile(r"^while .*\btuple\b", re.MULTILINE)
 # (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
 _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
 
+# A function, table, column or type Blogster's own SQL names and the database lacks: the schema
+# is older than this Blogster (a new release run before `db migrate`), never something typed.
+_UNDEFINED = ("42883", "42P01", "42703", "42704")
+
 
 def translate(exc: Exception) -> BlogsterError | None:
     """The BlogsterError for a psycopg error, or None if it is not a database error."""
@@ -100,6 +105,8 @@ def translate(exc: Exception) -> BlogsterError | None:
     constraint = diag.constraint_name if diag else None
     primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
     context = (diag.context if diag else None) or ""
+    if sqlstate in _UNDEFINED:
+        return ConfigError(f"the database is older than this Blogster ({primary}): run `blogster db migrate`")
     if sqlstate == "55P03" and not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
         return Conflict(_TABLE_LOCKED)
     for (code, function), kind in _RAISED_BY.items():

@@ -158,3 +158,14 @@ def test_an_empty_docs_search_is_invalid_input(cli, signed_up):
         result = cli("docs", "search", query)
         assert result.exit_code == 2 and "words to search for" in result.stderr
         assert_one_line(result)
+
+
+def test_a_database_older_than_blogster_says_to_migrate(cli, signed_up, superuser):
+    """Red team 17: a new release's `credits` before `db migrate` failed with "function ... does
+    not exist", exit 1. A function or table Blogster's own SQL needs and the schema lacks is a
+    configuration problem (exit 6) with the command that mends it."""
+    superuser.execute("drop function public.held_generation_credits()")
+    result = cli("credits", "--json")
+    assert result.exit_code == 6 and result.stdout == ""
+    assert result.stderr.startswith("error: the database is older than this Blogster (function")
+    assert result.stderr.endswith("run `blogster db migrate`\n") and result.stderr.count("\n") == 1
