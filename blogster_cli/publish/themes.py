@@ -32,7 +32,10 @@ class Theme:
 
 def load_theme(name: str, *, cache: Path | None = None) -> Theme:
     """The theme `name`; with `cache`, a folder (private to the user) where compiled templates
-    are kept between runs, so a rebuild that renders a few pages does not compile them again."""
+    are kept between runs, so a rebuild that renders a few pages does not compile them again
+    (each is checked against its source's checksum there: an edited template is compiled anew).
+    A theme serves one build, so its templates are loaded once (`auto_reload` off): Jinja would
+    otherwise stat each template's file at every page it renders."""
     import jinja2
 
     if name not in available():
@@ -49,6 +52,7 @@ def load_theme(name: str, *, cache: Path | None = None) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
     return Theme(name=name, environment=environment, key=digest.hexdigest(), css=css_path.read_text(encoding="utf-8"))
