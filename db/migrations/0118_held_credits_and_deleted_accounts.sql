@@ -43,6 +43,17 @@ as $$
 $$;
 revoke all on function internal.names_account(jsonb, uuid) from public;
 
+-- A JSON list of user ids without `account` (order kept).
+create function internal.ids_without_account(ids jsonb, account uuid) returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  select coalesce(pg_catalog.jsonb_agg(v.value order by v.n), '[]'::jsonb)
+  from pg_catalog.jsonb_array_elements(ids) with ordinality v(value, n)
+  where not internal.names_account(v.value, account)
+$$;
+revoke all on function internal.ids_without_account(jsonb, uuid) from public;
+
 -- A flag's `when` condition without `account`: an `eq` naming it becomes an empty `in`.
 create function internal.condition_without_account(condition jsonb, account uuid) returns jsonb
 language plpgsql immutable
@@ -73,10 +84,7 @@ begin
     return (condition - 'eq') || pg_catalog.jsonb_build_object('in', '[]'::jsonb);
   end if;
   if pg_catalog.jsonb_typeof(condition -> 'in') = 'array' then
-    return pg_catalog.jsonb_set(condition, '{in}', coalesce(
-      (select pg_catalog.jsonb_agg(v.value order by v.n)
-         from pg_catalog.jsonb_array_elements(condition -> 'in') with ordinality v(value, n)
-        where not internal.names_account(v.value, account)), '[]'::jsonb));
+    return pg_catalog.jsonb_set(condition, '{in}', internal.ids_without_account(condition -> 'in', account));
   end if;
   return condition;
 end
@@ -89,10 +97,7 @@ language sql immutable
 set search_path = ''
 as $$
   select case when pg_catalog.jsonb_typeof(c.listed) = 'array'
-              then pg_catalog.jsonb_set(c.kept, '{user_ids}', coalesce(
-                (select pg_catalog.jsonb_agg(v.value order by v.n)
-                   from pg_catalog.jsonb_array_elements(c.listed) with ordinality v(value, n)
-                  where not internal.names_account(v.value, account)), '[]'::jsonb))
+              then pg_catalog.jsonb_set(c.kept, '{user_ids}', internal.ids_without_account(c.listed, account))
               else c.kept end
   from (select conditions -> 'user_ids' as listed,
                case when conditions ? 'when'
@@ -162,8 +167,9 @@ begin
 end
 $$;
 revoke all on function internal.forget_deleted_account() from public;
-grant execute on function internal.names_account(jsonb, uuid), internal.condition_without_account(jsonb, uuid),
-  internal.flag_conditions_without_account(jsonb, uuid) to blogster_definer;
+grant execute on function internal.names_account(jsonb, uuid), internal.ids_without_account(jsonb, uuid),
+  internal.condition_without_account(jsonb, uuid), internal.flag_conditions_without_account(jsonb, uuid)
+  to blogster_definer;
 grant select (id, strategy, enabled, conditions), update (enabled, conditions) on public.feature_flags
   to blogster_definer;
 -- Deleting a job runs procrastinate's BEFORE DELETE trigger, which unlinks periodic defers.
