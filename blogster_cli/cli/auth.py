@@ -57,7 +57,7 @@ def login(
     from blogster_cli.services import sessions
 
     if not email and not login_name:
-        email = typer.prompt("Email")
+        email, login_name = _login_from_environment_or_terminal()
     secret = read_password(password=password, from_stdin=password_stdin)
     result = sessions.login(app_context(), email=email, password=secret, login_name=login_name)
     if json:
@@ -71,6 +71,32 @@ def login(
         )
         return
     output.message(f"Logged in as {result.actor.email} ({result.stored_in}).")
+
+
+def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
+    """(email, login) when neither option was given: BLOGSTER_LOGIN or BLOGSTER_EMAIL, as data
+    commands read them (cron), else asked on a terminal (on stderr: stdout is data); off one,
+    a usage error saying how to log in without it."""
+    import os
+    import sys
+
+    from blogster_cli.errors import InvalidInput
+
+    if os.environ.get("BLOGSTER_LOGIN"):
+        return None, os.environ["BLOGSTER_LOGIN"]
+    if os.environ.get("BLOGSTER_EMAIL"):
+        return os.environ["BLOGSTER_EMAIL"], None
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise InvalidInput(
+            "no email given and no terminal to ask on: use --email EMAIL --password-stdin"
+            " (or set BLOGSTER_EMAIL and BLOGSTER_PASSWORD)"
+        )
+    sys.stderr.write("Email: ")  # not typer.prompt: its input() writes the prompt's last character to stdout
+    sys.stderr.flush()
+    entered = sys.stdin.readline().strip()
+    if not entered:
+        raise InvalidInput("no email given: use --email EMAIL")
+    return entered, None
 
 
 @app.command()
@@ -124,9 +150,9 @@ def passwd(
         if not old or not new:
             raise InvalidInput("expected the current and the new password on two lines")
     else:
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():
             raise InvalidInput("use --password-stdin when not on a terminal")
-        old = typer.prompt("Current password", hide_input=True)
-        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        old = typer.prompt("Current password", hide_input=True, err=True)
+        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
     accounts.change_password(acting, ctx=ctx, old_password=old, new_password=new)
     output.message("Password changed.")

@@ -71,7 +71,7 @@ def stop() -> None:
 
 
 @app.command()
-def dsn() -> None:
+def dsn(json: bool = JSON_OPTION) -> None:
     """Print the connection the CLI itself uses: on the embedded server, the superuser.
 
     For administrators and tools (psql, pg_dump). Anyone with this connection
@@ -82,7 +82,11 @@ def dsn() -> None:
     """
     from blogster_cli.services import database
 
-    output.print_lines([database.admin_connection_string(app_context().database)])
+    connection = database.admin_connection_string(app_context().database)
+    if json:
+        output.print_json({"dsn": connection})
+    else:
+        output.print_lines([connection])
 
 
 @app.command()
@@ -127,9 +131,12 @@ def restore(
     from blogster_cli.services import backup as backups
 
     if not yes:
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():
             raise InvalidInput("refusing to restore without --yes when not on a terminal")
-        typer.confirm("This replaces everything in the database. Continue?", abort=True)
+        sys.stderr.write("This replaces everything in the database. Continue? [y/N]: ")  # stdout is data
+        sys.stderr.flush()  # (typer.confirm's input() writes the question's last character to stdout)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise typer.Abort()
     summary = backups.restore(app_context().database, path=file)
     if json:
         output.print_json(summary)

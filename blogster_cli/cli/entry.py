@@ -12,6 +12,8 @@ Anything else (--help, a typo, another command) is typer's to parse.
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import sys
 
@@ -58,7 +60,26 @@ def use_global_options(options: dict[str, str | bool]) -> None:
     )
 
 
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """Each character the stream's encoding cannot hold as \\uXXXX (a pair of them beyond U+FFFF):
+    readable in text, and inside a JSON string the very same character to a JSON reader."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), error.end
+
+
+def keep_output_writable() -> None:
+    """On a stdout or stderr that is not UTF-8 (PYTHONIOENCODING=ascii, a latin-1 locale), a
+    character it cannot hold is written escaped: a title in a list must not fail the command."""
+    codecs.register_error("blogster-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(errors="blogster-escape")
+
+
 def main() -> None:
+    keep_output_writable()
     argv = sys.argv[1:]  # an argument that is not UTF-8 is typer's to name (app.refuse_undecodable)
     options = tui_command_line(argv) if all(is_utf8(token) for token in argv) else None
     if options is None:

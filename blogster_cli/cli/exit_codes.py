@@ -45,7 +45,10 @@ MEANINGS: dict[int, str] = {
     CONFLICT: "conflict with existing data (a taken name, a concurrent edit, an existing backup file,"
     " a file and its post both changed since the last `sync`),"
     " or another `db migrate` still running after 60 s",
-    CONFIGURATION: "configuration error (a bad stored setting, an unsupported server version)",
+    CONFIGURATION: (
+        "configuration error (a bad stored setting, an unsupported server version,"
+        " a database older than this Blogster: `blogster db migrate`)"
+    ),
     DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",
     FILE_SYSTEM: "a file or folder could not be read or written (permissions, disk full)",
     RATE_LIMITED: "rate limited: too many requests in a short time (at most 20 chatbot messages a minute);"

@@ -34,10 +34,12 @@ def parse_datetime(text: str) -> datetime:
 
 class _NamedPath(TyperPath):
     """typer's path type, refusing an empty or blank value: typer would turn `""` into
-    Path("."), the current folder, and a command would read or write all of it."""
+    Path("."), the current folder, and a command would read or write all of it. An option's
+    value that looks like an option is refused too (see refuse_option_like_path)."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         refuse_empty_path(value, param, ctx)
+        refuse_option_like_path(value, param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -57,6 +59,21 @@ def refuse_empty_path(value: Any, param: Any, ctx: Any) -> None:
 
         name = "a path" if param is None else shown_name(param)
         raise UsageError(f"{name} is empty: name a file or folder", ctx)
+
+
+def refuse_option_like_path(value: Any, param: Any, ctx: Any) -> None:
+    """A usage error when a path option's value starts with `-` (and is not `-` itself):
+    click takes the word after `--ics` as its value even when it is `--json`, and the command
+    would write a file named `--json`. A file so named is still reachable as `./-name`."""
+    if param is None or param.param_type_name != "option":
+        return  # an argument starting with `-` got past the parser only after `--`: meant as a name
+    if isinstance(value, str) and value.startswith("-") and value != "-":
+        from typer._click.exceptions import UsageError
+
+        raise UsageError(
+            f"{shown_name(param)} {value!r} looks like an option: name a file (for one so named, write ./{value})",
+            ctx,
+        )
 
 
 def shown_name(param: Any) -> str:

@@ -111,6 +111,8 @@ def whoami(acting: ActingUser) -> AccountPublic:
 
 
 def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, new_password: str) -> None:
+    """Also forgets the password quickstart generated for this profile when it was the one changed:
+    it no longer logs in, and the new one is the user's to keep, not the store's."""
     sessions.check_password_strength(new_password)
     if not acting.own_login:  # switching mode: argon2 hash in auth.users
         sessions.authenticate_password(ctx, email=acting.actor.email, password=old_password)
@@ -119,6 +121,8 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
                 conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
             )
             accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
+        if ctx.credentials.get(sessions.GENERATED_PASSWORD_KEY) == old_password:
+            ctx.credentials.delete(sessions.GENERATED_PASSWORD_KEY)
         sessions.login(ctx, email=acting.actor.email, password=new_password)
         return
     # Own login: the database role's password is the credential.

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 SESSION_KEY = "session"
 LOGIN_KEY = "login"
 PASSWORD_KEY = "password"
+# The password `quickstart` generated for a local account (off a terminal, no email given).
+GENERATED_PASSWORD_KEY = "generated-password"
 NOT_LOGGED_IN = "not logged in; run: blogster auth login"
 BAD_CREDENTIALS = "wrong email or password"
 # Verifying against this keeps an unknown email as slow as a wrong password.
