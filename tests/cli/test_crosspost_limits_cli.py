@@ -5,9 +5,11 @@ send and the whole answer), and an update's answer must name the post it updated
 from __future__ import annotations
 
 import json
+import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from werkzeug import Request, Response
@@ -109,18 +111,28 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(cli, published
 
 
 class TricklingForem(FakeForem):
-    """dev.to whose create answers 201 and then one byte every 0.2 s (for at most 8 s)."""
+    """dev.to whose create answers 201 and then one byte every 0.2 s (for at most 8 s, or until
+    `stop`: the server's thread must not outlive the test, or its write to the long-gone client
+    fails during a later test, printing a traceback into that test's stderr)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop, self.done = threading.Event(), threading.Event()
 
     def handle(self, request: Request) -> Response:
         if request.method == "POST":
             self.requests.append((request.method, request.path))
 
             def trickle() -> Iterator[bytes]:
-                yield b'{"id": 1001, "padding": "'
-                for _ in range(40):
-                    time.sleep(0.2)
-                    yield b"x"
-                yield b'"}'
+                try:
+                    yield b'{"id": 1001, "padding": "'
+                    for _ in range(40):
+                        if self.stop.wait(0.2):
+                            return
+                        yield b"x"
+                    yield b'"}'
+                finally:
+                    self.done.set()
 
             return Response(trickle(), status=201, content_type="application/json")
         return super().handle(request)
@@ -132,7 +144,11 @@ def test_a_trickling_answer_ends_at_the_deadline(cli, published, http, monkeypat
     forem = TricklingForem(http).install()
     connect(cli, "devto", TOKEN)
     started = time.monotonic()
-    result = crosspost_to(cli, forem, published)
+    try:
+        result = crosspost_to(cli, forem, published)
+    finally:
+        forem.stop.set()
+        assert forem.done.wait(5)
     elapsed = time.monotonic() - started
     assert result.exit_code == 1, result.stderr
     assert "devto: dev.to did not answer within 1 s" in result.stderr and result.stderr.count("\n") == 1
