@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
@@ -51,17 +51,12 @@ def delete(
 
     Example: blogster account delete --yes
     """
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import accounts
 
     ctx = app_context()
     acting = acting_user()
-    if not yes:
-        import sys
-
-        if not sys.stdin.isatty():
-            raise InvalidInput("refusing to delete without --yes when not on a terminal")
-        typer.confirm(f"Delete {acting.actor.email} and all its posts for good?", abort=True)
+    if not yes and not ask.yes(f"Delete {acting.actor.email} and all its posts for good?", instead="use --yes"):
+        raise typer.Abort()
     outcome = accounts.delete_own_account(acting, ctx=ctx)
     if json:
         output.print_json({"email": acting.actor.email, "outcome": outcome})

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.maintenance import app as maintenance_app
-from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
+from blogster_cli.cli.state import JSON_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
 app = command_group("admin")
@@ -48,7 +48,6 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
 @users.command()
 def add(
     email: str = typer.Argument(..., help="The new account's email."),
-    password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -62,8 +61,8 @@ def add(
     from blogster_cli.services import accounts
 
     given = None
-    if password or password_stdin or os.environ.get("BLOGSTER_PASSWORD"):
-        given = read_password(password=password, from_stdin=password_stdin)
+    if password_stdin or os.environ.get("BLOGSTER_PASSWORD"):
+        given = read_password(from_stdin=password_stdin)
     created = accounts.add_user(acting_user(), ctx=app_context(), email=email, password=given)
     result = {"id": created.actor.user_id, "email": created.actor.email, "login": created.login}
     if created.password:
@@ -118,7 +117,6 @@ def ban(
 @users.command("reset-password")
 def reset_password(
     email: str = typer.Argument(..., help="The account's email."),
-    password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -129,7 +127,7 @@ def reset_password(
     from blogster_cli.cli.state import read_password
     from blogster_cli.services import accounts
 
-    given = read_password(password=password, from_stdin=password_stdin) if (password or password_stdin) else None
+    given = read_password(from_stdin=password_stdin) if password_stdin else None
     generated = accounts.reset_password(acting_user(), ctx=app_context(), email=email, password=given)
     if json:
         output.print_json({"email": email, "password": generated})
@@ -148,15 +146,10 @@ def purge(
 
     Example: blogster admin users purge old@example.com --yes
     """
-    import sys
-
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import accounts
 
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InvalidInput("refusing to purge without --yes when not on a terminal")
-        typer.confirm(f"Delete {email} and everything it owns?", abort=True)
+    if not yes and not ask.yes(f"Delete {email} and everything it owns?", instead="use --yes"):
+        raise typer.Abort()
     accounts.purge_user(acting_user(), ctx=app_context(), email=email)
     output.message(f"Purged {email}.")
 

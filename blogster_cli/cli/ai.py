@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import MAX_COUNT
@@ -35,8 +35,8 @@ def setup(
     api_key = None
     if api_key_stdin:
         api_key = sys.stdin.readline().strip() or None
-    elif not no_key and sys.stdin.isatty():
-        api_key = typer.prompt("API key (empty for none)", hide_input=True, default="", show_default=False) or None
+    elif not no_key and ask.on_terminal():
+        api_key = ask.secret("API key (empty for none)", instead="use --api-key-stdin or --no-key") or None
     provider = ai_settings.setup(app_context(), base_url=base_url, model=model, api_key=api_key)
     output.message(f"AI provider: {provider.shown_url}, model {provider.model}, key: {provider.key_source}.")
 

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.state import (
-    JSON_OPTION,
-    PASSWORD_OPTION,
-    PASSWORD_STDIN_OPTION,
-    acting_user,
-    app_context,
-    read_password,
-)
+from blogster_cli.cli.state import JSON_OPTION, PASSWORD_STDIN_OPTION, acting_user, app_context, read_password
 
 app = command_group("auth")
 
@@ -22,7 +15,6 @@ app = command_group("auth")
 def signup(
     email: str = typer.Option(..., "--email", help="Your email address."),
     username: str | None = typer.Option(None, "--username", help="A public username (3-40 characters)."),
-    password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -33,7 +25,7 @@ def signup(
     from blogster_cli.services import accounts, sessions
 
     ctx = app_context()
-    secret = read_password(password=password, from_stdin=password_stdin, confirm=True)
+    secret = read_password(from_stdin=password_stdin, confirm=True)
     actor, made_admin = accounts.signup(ctx, email=email, password=secret, username=username)
     result = sessions.login(ctx, email=actor.email, password=secret)  # as stored: trimmed
     if json:
@@ -46,7 +38,6 @@ def signup(
 def login(
     email: str | None = typer.Option(None, "--email", help="Your email address."),
     login_name: str | None = typer.Option(None, "--login", help="Shared server: the login your admin gave you."),
-    password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -58,7 +49,7 @@ def login(
 
     if not email and not login_name:
         email, login_name = _login_from_environment_or_terminal()
-    secret = read_password(password=password, from_stdin=password_stdin)
+    secret = read_password(from_stdin=password_stdin)
     result = sessions.login(app_context(), email=email, password=secret, login_name=login_name)
     if json:
         output.print_json(
@@ -75,10 +66,9 @@ def login(
 
 def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
     """(email, login) when neither option was given: BLOGSTER_LOGIN or BLOGSTER_EMAIL, as data
-    commands read them (cron), else asked on a terminal (on stderr: stdout is data); off one,
-    a usage error saying how to log in without it."""
+    commands read them (cron), else asked on a terminal; off one, a usage error saying how to
+    log in without it."""
     import os
-    import sys
 
     from blogster_cli.errors import InvalidInput
 
@@ -86,14 +76,9 @@ def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
         return None, os.environ["BLOGSTER_LOGIN"]
     if os.environ.get("BLOGSTER_EMAIL"):
         return os.environ["BLOGSTER_EMAIL"], None
-    if sys.stdin is None or not sys.stdin.isatty():
-        raise InvalidInput(
-            "no email given and no terminal to ask on: use --email EMAIL --password-stdin"
-            " (or set BLOGSTER_EMAIL and BLOGSTER_PASSWORD)"
-        )
-    sys.stderr.write("Email: ")  # not typer.prompt: its input() writes the prompt's last character to stdout
-    sys.stderr.flush()
-    entered = sys.stdin.readline().strip()
+    entered = ask.line(
+        "Email", instead="use --email EMAIL --password-stdin (or set BLOGSTER_EMAIL and BLOGSTER_PASSWORD)"
+    )
     if not entered:
         raise InvalidInput("no email given: use --email EMAIL")
     return entered, None
@@ -150,9 +135,7 @@ def passwd(
         if not old or not new:
             raise InvalidInput("expected the current and the new password on two lines")
     else:
-        if sys.stdin is None or not sys.stdin.isatty():
-            raise InvalidInput("use --password-stdin when not on a terminal")
-        old = typer.prompt("Current password", hide_input=True, err=True)
-        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+        old = ask.secret("Current password", instead="use --password-stdin")
+        new = ask.new_secret("New password", instead="use --password-stdin")
     accounts.change_password(acting, ctx=ctx, old_password=old, new_password=new)
     output.message("Password changed.")

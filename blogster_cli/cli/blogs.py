@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import PATH_TEXT, parse_datetime
@@ -145,11 +145,6 @@ def piped_input() -> str:
         return sys.stdin.read()
     output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
     return ""
-
-
-def on_terminal() -> bool:
-    """Whether someone can answer a question (tests replace this)."""
-    return sys.stdin.isatty()
 
 
 @app.command("list")
@@ -295,7 +290,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
     draft = editing.begin(acting, ref=ref)
     for unsaved in editing.unsaved_edits(draft):
         question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
-        if on_terminal() and typer.confirm(question, default=True):
+        if ask.on_terminal() and ask.yes(question, instead="answer on a terminal", default=True):
             draft = editing.resume(draft, unsaved)
             break
         editing.forget(unsaved)
@@ -311,7 +306,7 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             outcome = editing.save(acting, draft=draft, edited=edited)
         except InvalidInput as exc:
             resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
-            if not on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
+            if not ask.on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
                 raise InvalidInput(f"{exc}; your text is kept in {editing.keep_unsaved(draft, edited)}") from None
             output.message(f"error: {exc}; reopening the editor")
             text = editing.with_error_comment(edited, str(exc))
@@ -408,15 +403,10 @@ def purge(
 
     Example: blogster posts purge old-draft --yes
     """
-    import sys
-
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import blogs
 
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InvalidInput("refusing to purge without --yes when not on a terminal")
-        typer.confirm(f"Delete {plural(len(refs), 'post')} and their history for good?", abort=True)
+    if not yes and not ask.yes(f"Delete {plural(len(refs), 'post')} and their history for good?", instead="use --yes"):
+        raise typer.Abort()
     rows = blogs.purge(acting_user(), refs=refs)
     output.print_json(_summaries(rows)) if json else output.message(f"Deleted {plural(len(rows), 'post')} for good.")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
@@ -125,18 +125,10 @@ def restore(
 
     Example: blogster db restore backup.blogster-backup --yes
     """
-    import sys
-
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import backup as backups
 
-    if not yes:
-        if sys.stdin is None or not sys.stdin.isatty():
-            raise InvalidInput("refusing to restore without --yes when not on a terminal")
-        sys.stderr.write("This replaces everything in the database. Continue? [y/N]: ")  # stdout is data
-        sys.stderr.flush()  # (typer.confirm's input() writes the question's last character to stdout)
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            raise typer.Abort()
+    if not yes and not ask.yes("This replaces everything in the database. Continue?", instead="use --yes"):
+        raise typer.Abort()
     summary = backups.restore(app_context().database, path=file)
     if json:
         output.print_json(summary)

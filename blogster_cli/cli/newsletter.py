@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from blogster_cli.cli import output, tables
+from blogster_cli.cli import ask, output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
@@ -245,15 +245,12 @@ def smtp_password(
 
     Example: echo "$SMTP_PASSWORD" | blogster newsletter smtp-password --password-stdin
     """
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import newsletters
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = typer.prompt("SMTP password", hide_input=True)
     else:
-        raise InvalidInput("no password given: pipe it in with --password-stdin")
+        password = ask.secret("SMTP password", instead="pipe it in with --password-stdin")
     stored = newsletters.store_smtp_password(app_context(), password=password)
     output.print_json(stored) if json else output.message("SMTP password stored")
 

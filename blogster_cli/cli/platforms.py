@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, app_context
@@ -15,14 +15,9 @@ app = command_group("platforms")
 
 
 def _read_token(from_stdin: bool) -> str:
-    from blogster_cli.errors import InvalidInput
-
     if from_stdin:
         return sys.stdin.readline().strip()
-    if not sys.stdin.isatty():
-        raise InvalidInput("no token given: pipe it in with --token-stdin")
-    token: str = typer.prompt("Token", hide_input=True)
-    return token
+    return ask.secret("Token", instead="pipe it in with --token-stdin")
 
 
 @app.command("list")

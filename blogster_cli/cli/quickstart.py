@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from blogster_cli.cli import output
-from blogster_cli.cli.state import JSON_OPTION, PASSWORD_OPTION, PASSWORD_STDIN_OPTION, app_context, read_password
+from blogster_cli.cli import ask, output
+from blogster_cli.cli.state import JSON_OPTION, PASSWORD_STDIN_OPTION, app_context, read_password
 
 
 def quickstart(
     email: str | None = typer.Option(None, "--email", help="Email for the first account (asked on a terminal)."),
-    password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -23,17 +22,18 @@ def quickstart(
     Example: blogster quickstart --email ada@example.com --password-stdin < pw.txt
     """
     import os
-    import sys
 
+    from blogster_cli.errors import InvalidInput
     from blogster_cli.services.quickstart import quickstart as run_quickstart
 
-    on_terminal = sys.stdin is not None and sys.stdin.isatty()
-    password_given = bool(password or password_stdin or os.environ.get("BLOGSTER_PASSWORD"))
-    if email is None and on_terminal and not password_stdin:
-        email = typer.prompt("Email for your account")
+    password_given = bool(password_stdin or os.environ.get("BLOGSTER_PASSWORD"))
+    if email is None and ask.on_terminal() and not password_stdin:
+        email = ask.line("Email for your account", instead="use --email EMAIL")
+        if not email:
+            raise InvalidInput("no email given: use --email EMAIL")
 
     def password_source() -> str:
-        return read_password(password=password, from_stdin=password_stdin, confirm=True)
+        return read_password(from_stdin=password_stdin, confirm=True)
 
     report = run_quickstart(
         app_context(), email=email, password_source=password_source, local_account=not password_given

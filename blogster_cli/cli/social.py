@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
@@ -148,15 +148,13 @@ def profiles_connect(
 
     Example: echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle ada --token-stdin
     """
-    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import social
 
-    if token_stdin:
-        token = sys.stdin.readline().strip()
-    elif sys.stdin.isatty():
-        token = typer.prompt("Access token", hide_input=True)
-    else:
-        raise InvalidInput("no token given: pipe it in with --token-stdin")
+    token = (
+        sys.stdin.readline().strip()
+        if token_stdin
+        else ask.secret("Access token", instead="pipe it in with --token-stdin")
+    )
     credentials = app_context().credentials
     made = social.connect_profile(acting_user(), credentials=credentials, platform=platform, handle=handle, token=token)
     output.print_json(made) if json else output.message(f"{made.platform} profile {made.handle} connected")

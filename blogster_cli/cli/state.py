@@ -67,8 +67,10 @@ def acting_user() -> ActingUser:
     return current_user(app_context())
 
 
-def read_password(*, password: str | None, from_stdin: bool, confirm: bool = False, prompt: str = "Password") -> str:
-    """--password-stdin, then --password, then BLOGSTER_PASSWORD, then a prompt on a terminal."""
+def read_password(*, from_stdin: bool, confirm: bool = False, prompt: str = "Password") -> str:
+    """--password-stdin, then BLOGSTER_PASSWORD, then asked on a terminal; never an option's
+    value, which anyone on the machine could read in `ps`."""
+    from blogster_cli.cli import ask
     from blogster_cli.errors import InvalidInput
 
     if from_stdin:
@@ -76,15 +78,12 @@ def read_password(*, password: str | None, from_stdin: bool, confirm: bool = Fal
         if not value:
             raise InvalidInput("no password on standard input")
         return value
-    if password:
-        return password
     if os.environ.get("BLOGSTER_PASSWORD"):
         return os.environ["BLOGSTER_PASSWORD"]
-    if not sys.stdin.isatty():
-        raise InvalidInput("no password given: use --password-stdin or BLOGSTER_PASSWORD")
-    import typer
-
-    entered: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    instead = "use --password-stdin or BLOGSTER_PASSWORD"
+    entered = ask.new_secret(prompt, instead=instead) if confirm else ask.secret(prompt, instead=instead)
+    if not entered:
+        raise InvalidInput(f"no password given: {instead}")
     return entered
 
 
@@ -99,21 +98,17 @@ def _options() -> dict[str, Any]:
     return {
         "JSON_OPTION": typer.Option(False, "--json", callback=_json_or_global, help="Print the result as JSON."),
         "PASSWORD_STDIN_OPTION": typer.Option(False, "--password-stdin", help="Read the password from standard input."),
-        "PASSWORD_OPTION": typer.Option(
-            None, "--password", help="The password (visible to other users in `ps`: prefer --password-stdin)."
-        ),
     }
 
 
 if TYPE_CHECKING:
     JSON_OPTION: Any
     PASSWORD_STDIN_OPTION: Any
-    PASSWORD_OPTION: Any
 else:
 
     def __getattr__(name: str) -> Any:
-        """JSON_OPTION, PASSWORD_STDIN_OPTION, PASSWORD_OPTION: built (with typer) when first imported."""
-        if name in ("JSON_OPTION", "PASSWORD_STDIN_OPTION", "PASSWORD_OPTION"):
+        """JSON_OPTION, PASSWORD_STDIN_OPTION: built (with typer) when first imported."""
+        if name in ("JSON_OPTION", "PASSWORD_STDIN_OPTION"):
             globals().update(_options())
             return globals()[name]
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
@@ -27,10 +26,10 @@ def unblock(
     provider = provider_config(app_context())
     acting = acting_user()
     found = service.suggest(acting, ref=ref, provider=provider, count=count)
-    if choose is None and not json and sys.stdin.isatty():
+    if choose is None and not json and ask.on_terminal():
         for suggestion in found.suggestions:
             output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])
-        choose = typer.prompt("Apply which (0 for none)", type=int, default=0) or None
+        choose = _chosen(ask.line("Apply which (0 for none)", instead="use --choose N"))
     if choose is not None:
         blog = service.apply(
             acting, session_id=found.id, suggestion_id=str(choose), expected_updated_at=found.blog_updated_at
@@ -42,3 +41,14 @@ def unblock(
     elif choose is None:
         for suggestion in found.suggestions:
             output.print_lines([f"[{suggestion['id']}] {suggestion['text']}", ""])
+
+
+def _chosen(answer: str) -> int | None:
+    """The suggestion typed at the question: none for 0 or nothing, else its number."""
+    from blogster_cli.errors import InvalidInput
+
+    if not answer:
+        return None
+    if not (answer.isascii() and answer.isdigit()):
+        raise InvalidInput(f"not a suggestion number: {answer!r} (0 for none)")
+    return int(answer) or None

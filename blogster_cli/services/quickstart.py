@@ -19,8 +19,6 @@ from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
 from blogster_cli.wording import plural
 
-GENERATED_PASSWORD_KEY = "generated-password"
-
 
 @dataclass
 class QuickstartReport:
@@ -102,11 +100,11 @@ def _generated_password(ctx: AppContext) -> str:
     """The local account's password: the stored one, else a new one, stored before it is used."""
     import secrets
 
-    stored = ctx.credentials.get(GENERATED_PASSWORD_KEY)
+    stored = ctx.credentials.get(sessions.GENERATED_PASSWORD_KEY)
     if stored:
         return stored
     password = secrets.token_urlsafe(24)
-    ctx.credentials.set(GENERATED_PASSWORD_KEY, password)
+    ctx.credentials.set(sessions.GENERATED_PASSWORD_KEY, password)
     return password
 
 
@@ -153,7 +151,7 @@ def quickstart(
     if generated:
         steps.append(
             f"{email} is a local account with a generated password, kept in {ctx.credentials.backend_name}"
-            f" as '{ctx.profile}:{GENERATED_PASSWORD_KEY}'; set your own with: blogster auth passwd"
+            f" as '{ctx.profile}:{sessions.GENERATED_PASSWORD_KEY}'; set your own with: blogster auth passwd"
             " (or start over with: blogster quickstart --email YOU@EXAMPLE.COM on a fresh BLOGSTER_HOME)"
         )
     examples = _import_examples(ctx, steps)

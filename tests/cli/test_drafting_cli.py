@@ -161,12 +161,12 @@ def test_a_failed_editor_run_keeps_the_buffer_and_the_next_edit_says_where(
 
 
 def test_on_a_terminal_the_next_edit_offers_to_resume(cli, signed_up, tmp_path, monkeypatch):
-    from blogster_cli.cli import blogs as blogs_cli
+    from blogster_cli.cli import ask
 
     post_id = new_post(cli, "Fragile")
     failing = write_editor(tmp_path, 'printf "Unsaved words.\\n" >> "$1"\nexit 3\n')
     assert cli("blogs", "edit", post_id, env={"EDITOR": failing, "VISUAL": ""}).exit_code != 0
-    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
     untouched = write_editor(tmp_path, "exit 0\n")
     resumed = cli("blogs", "edit", post_id, input="y\n", env={"EDITOR": untouched, "VISUAL": ""})
     assert resumed.exit_code == 0, resumed.stderr
@@ -179,7 +179,7 @@ def test_the_buffer_of_an_edit_whose_process_died_is_offered(
 ):
     import subprocess
 
-    from blogster_cli.cli import blogs as blogs_cli
+    from blogster_cli.cli import ask
 
     post_id = new_post(cli, "Crashy")
     # The editor saves some words, then its blogster process is killed (as by a closed terminal).
@@ -189,7 +189,7 @@ def test_the_buffer_of_an_edit_whose_process_died_is_offered(
         [sys.executable, "-m", "blogster_cli", "blogs", "edit", post_id], env=env, stdin=subprocess.DEVNULL
     )
     assert done.returncode == -9
-    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
     untouched = write_editor(tmp_path, "exit 0\n")
     resumed = cli("blogs", "edit", post_id, input="y\n", env={"EDITOR": untouched, "VISUAL": ""})
     assert resumed.exit_code == 0, resumed.stderr
@@ -208,9 +208,9 @@ def test_invalid_front_matter_off_a_terminal_keeps_the_text(cli, signed_up, tmp_
 
 
 def test_invalid_front_matter_on_a_terminal_reopens_the_editor_with_the_error(cli, signed_up, tmp_path, monkeypatch):
-    from blogster_cli.cli import blogs as blogs_cli
+    from blogster_cli.cli import ask
 
-    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
     post_id = new_post(cli, "Valid")
     # First run breaks the title; the second (seeing the error comment) fixes it,
     # leaving the comment lines for blogster to strip.
@@ -232,9 +232,9 @@ def test_invalid_front_matter_on_a_terminal_reopens_the_editor_with_the_error(cl
 def test_invalid_front_matter_saved_unchanged_again_stops_and_keeps_the_text(
     cli, signed_up, tmp_path, monkeypatch, isolated_environment
 ):
-    from blogster_cli.cli import blogs as blogs_cli
+    from blogster_cli.cli import ask
 
-    monkeypatch.setattr(blogs_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
     post_id = new_post(cli, "Valid")
     # Breaks the title on the first run, then saves what it was shown without fixing it.
     editor = write_editor(tmp_path, "grep -q '^# ' \"$1\" || sed -i 's/^title: .*/title: [unclosed/' \"$1\"\n")
