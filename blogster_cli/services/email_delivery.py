@@ -120,6 +120,13 @@ class SmtpConnection:
         parts = urlsplit(smtp_url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ConfigError("the SMTP URL must look like smtp://user@host:587 or smtps://user@host")
+        try:  # here, not at the first message: a sender's bad setting must never read as a reader's refusal
+            parts.hostname.encode("idna")
+            parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+        except (UnicodeError, ValueError):
+            raise ConfigError(
+                f"the SMTP URL's host or port is not usable: {parts.netloc.rpartition('@')[2]!r}"
+            ) from None
         self._parts = parts
         self._password = password if password is not None else unquote(parts.password or "")
         self._client: smtplib.SMTP | None = None

@@ -674,12 +674,15 @@ def _mail(
                 key=letters.reader_key(str(plan.newsletter_id), target.email, plan.secret),
             )  # fmt: skip
             try:
-                message = letters.build_message(
-                    sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies,
-                    message_id=identity, unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
-                    tracking=tracking,
-                )  # fmt: skip
-                connection.send(message, to=target.email)
+                try:
+                    message = letters.build_message(
+                        sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies,
+                        message_id=identity, unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
+                        tracking=tracking,
+                    )  # fmt: skip
+                except ValueError as exc:  # no message header can carry the address: this reader's, for good
+                    raise RecipientRefused(f"the address cannot be mailed: {exc}") from None
+                connection.send(message, to=target.email)  # anything else it raises is the sender's, not the reader's
             except RecipientDeferred as exc:
                 if plan.give_up_deferred:
                     reason: str | None = f"{exc}, still {DEFERRED_AT_MOST.days} days after the first deferral: given up"
@@ -690,8 +693,6 @@ def _mail(
                     continue
             except RecipientRefused as exc:
                 reason = str(exc)
-            except ValueError as exc:  # no message header can carry the address
-                reason = f"the address cannot be mailed: {exc}"
             else:
                 reason = None
                 sent += 1

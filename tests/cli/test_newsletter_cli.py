@@ -183,6 +183,20 @@ def test_a_scheduled_newsletter_stays_due_through_an_smtp_outage(cli, newsletter
     assert sorted(rcpt for rcpt, _ in recorder.messages) == [f"reader{n}@example.com" for n in range(3)]
 
 
+def test_an_unusable_smtp_host_is_the_senders_error_and_no_reader_is_marked(cli, newsletter, smtp, tmp_path):
+    """Red team 19: a host that cannot be encoded (a byte 0xff in the URL) failed each message as it
+    was sent, and each failure was recorded as that reader's refusal: 20,000 readers marked refused
+    for good, and the newsletter failed. It is a configuration error now, before any message."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    bad = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": "smtp://\udcff:25"})
+    assert bad.exit_code == 6 and bad.stderr.count("\n") == 1 and "SMTP URL's host" in bad.stderr, bad.stderr
+    [shown] = cli("newsletter", "list", "--json").json()
+    assert (shown["status"], shown["recipient_count"]) == ("draft", 0)
+    good = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert good.exit_code == 0 and good.json()[0]["sent"] == 3 and good.json()[0]["refused"] == []
+
+
 def test_plain_smtp_to_another_host_requires_starttls(cli, newsletter, tmp_path):
     import socket
 
