@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -77,12 +78,26 @@ def signed_up(cli):
 REPO_ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+def quiet_when_the_client_left(server: Any) -> None:
+    """socketserver prints a traceback to sys.stderr when a handler thread's client has gone (a
+    command that stopped reading, or ended, while the server still wrote): in a test that is the
+    capture of whatever command runs next, whose stderr the test compares. Other errors still print."""
+    print_error = server.handle_error
+
+    def handle_error(request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            print_error(request, client_address)
+
+    server.handle_error = handle_error
+
+
 @pytest.fixture
 def http() -> Iterator[HTTPServer]:
     """A local HTTP server standing in for a remote platform (dev.to, Hashnode, X...); threaded,
     since racing runs of a command talk to it at once."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
+    quiet_when_the_client_left(server.server)
     yield server
     server.clear()
     if server.is_running():
