@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import ConfigError, InvalidInput
+from blogster_cli.text_encoding import is_utf8
 from blogster_cli.url_secrets import replace_password
 
 APP_NAME = "blogster"
@@ -25,6 +26,8 @@ def home_dir() -> Path:
     """Root for data, config and the embedded cluster; BLOGSTER_HOME overrides the platform dirs."""
     override = os.environ.get("BLOGSTER_HOME")
     if override:
+        if not is_utf8(override):  # it goes into messages and the database's settings as text
+            raise ConfigError("BLOGSTER_HOME is not valid UTF-8: name a folder whose path is text")
         return Path(override).expanduser().resolve()
     import platformdirs
 

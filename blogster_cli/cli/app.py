@@ -144,6 +144,8 @@ def main() -> None:
         report(_stopped_by(_TERMINATED[0], exc) if signalled else exc)
     if _TERMINATED:  # typer turned it into exit code 130, as it does Ctrl-C
         report(_stopped_by(_TERMINATED[0]))
+    if returned == exit_codes.INTERRUPTED:  # typer's answer to Ctrl-C (KeyboardInterrupt): say it
+        report(KeyboardInterrupt())
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
 
 
@@ -268,6 +270,7 @@ def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
     """Prints the traceback under --debug, then the one-line message; exits with `code`."""
     from blogster_cli.cli import output
 
+    _ignore_further_stops()
     if OPTIONS.debug:
         import traceback
 
@@ -278,6 +281,23 @@ def _fail(exc: BaseException, message: str, code: int) -> NoReturn:
         pass
     _drop_unwritable_output()
     sys.exit(code)
+
+
+def _ignore_further_stops() -> None:
+    """Once a failure is being reported, another Ctrl-C or SIGTERM (pressed twice) changes nothing:
+    the line and the exit code already say why it stops. Raised then, it ended the process by the
+    signal with a traceback instead."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover (always main)
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) not in (signal.SIG_IGN, signal.SIG_DFL):  # not nohup's nor the TUI's
+            signal.signal(signum, _noted)  # not SIG_IGN: a program started at exit keeps the defaults
+
+
+def _noted(signum: int, frame: object) -> None:
+    """A stop that arrives while a failure is reported: the exit under way is the answer."""
 
 
 def _drop_unwritable_output() -> None:

@@ -93,7 +93,7 @@ def new(
             raise InvalidInput("--template scaffolds a new text; it does not go with --from")
         timezone = app_context().tzinfo
         new_blog = (
-            drafting.new_from_text(sys.stdin.read(), timezone=timezone)
+            drafting.new_from_text(read_stdin(), timezone=timezone)
             if from_file == "-"
             else drafting.new_from_file(Path(from_file), timezone=timezone)
         )
@@ -136,15 +136,35 @@ def piped_input() -> str:
     try:
         mode = os.fstat(sys.stdin.fileno()).st_mode
     except (OSError, ValueError, io.UnsupportedOperation):
-        return sys.stdin.read()  # an in-memory stream (tests, embedding): read what it holds
+        return read_stdin()  # an in-memory stream (tests, embedding): read what it holds
     if stat.S_ISREG(mode):
-        return sys.stdin.read()
+        return read_stdin()
     if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
         return ""
     if select.select([sys.stdin], [], [], 0.2)[0]:
-        return sys.stdin.read()
+        return read_stdin()
     output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
     return ""
+
+
+def read_stdin() -> str:
+    """Standard input's UTF-8 text, read up to one byte past the largest post: more is refused
+    without reading the rest (a 1 GB file piped in by mistake)."""
+    from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
+    from blogster_cli.errors import InvalidInput
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stream (embedding): its characters, each at least a byte
+        text: str = sys.stdin.read(MAX_CONTENT_BYTES + 1)
+        data = text.encode("utf-8", "surrogatepass")
+    else:
+        data = stream.read(MAX_CONTENT_BYTES + 1)
+    if len(data) > MAX_CONTENT_BYTES:
+        raise InvalidInput(f"standard input: {POST_TOO_LARGE}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"standard input is not UTF-8 text (byte {exc.start})") from None
 
 
 @app.command("list")
@@ -268,18 +288,24 @@ def edit(
     if from_file is None and fields == blogs.BlogChanges():
         _edit_in_editor(acting, ref)
         return
-    text = None if from_file is None else sys.stdin.read() if from_file == "-" else _read_text(Path(from_file))
+    text = None if from_file is None else read_stdin() if from_file == "-" else _read_text(Path(from_file))
     row = editing.apply(acting, ref=ref, text=text, fields=fields)
     output.message(f"Saved '{row.slug}' ({row.status}, {plural(row.word_count, 'word')}).")
 
 
 def _read_text(path: Path) -> str:
+    """The file's UTF-8 text, read up to one byte past the largest post (a larger one is refused)."""
+    from blogster_cli.content.files import read_named_file
+    from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
     from blogster_cli.errors import InvalidInput
 
+    data = read_named_file(path, limit=MAX_CONTENT_BYTES)
+    if len(data) > MAX_CONTENT_BYTES:
+        raise InvalidInput(f"{path}: {POST_TOO_LARGE}")
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"cannot read {path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def _edit_in_editor(acting: ActingUser, ref: str) -> None:

@@ -124,6 +124,13 @@ def split_front_matter(text: str) -> SplitText:
 
 def parse_metadata(split: SplitText) -> Metadata:
     """Parse the metadata of a split text into a dict (empty without front matter)."""
+    try:
+        return _parse_metadata(split)
+    except RecursionError:  # the parsers recurse per level: thousands of `[` exhaust the stack
+        raise FrontMatterError("the front matter is nested too deeply") from None
+
+
+def _parse_metadata(split: SplitText) -> Metadata:
     if split.format is None or split.metadata_text is None:
         return Metadata(values={})
     if split.format == "yaml":

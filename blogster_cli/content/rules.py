@@ -7,6 +7,7 @@ from another service.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -14,7 +15,9 @@ from blogster_cli.content.slugs import is_usable, slugify
 from blogster_cli.errors import InvalidInput
 from blogster_cli.text_encoding import is_utf8
 
-MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
+"""What `blogs_content_size` (0003) allows: octet_length(content::text), the stored JSON document."""
+POST_TOO_LARGE = "a post (its stored body and front matter) holds at most 4 MiB"
 BLANK = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -25,12 +28,25 @@ for SQL that must agree (btrim(text, BLANK) = '', as 0113's review_publish spell
 TITLE_WHITESPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
+def stored_size(value: Any) -> int:
+    """The bytes `value` takes as jsonb text, which `blogs_content_size` measures: a newline or a
+    quote is 2 bytes there, and PostgreSQL writes ", " and ": " between items."""
+    encoded = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return len(encoded.encode("utf-8", "surrogatepass"))
+
+
+def check_content_size(document: dict[str, Any]) -> None:
+    """Refuses a content document the database would refuse for its size, in the words it would."""
+    if stored_size(document) > MAX_CONTENT_BYTES:
+        raise InvalidInput(POST_TOO_LARGE)
+
+
 def check_text(text: str, what: str) -> str:
-    """Rejects what PostgreSQL cannot store (NUL) and bodies beyond the size limit."""
+    """Rejects what PostgreSQL cannot store (NUL) and texts no post can hold (as stored, escaped)."""
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
-        raise InvalidInput(f"{what} is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    if len(text) > MAX_CONTENT_BYTES or stored_size(text) > MAX_CONTENT_BYTES:
+        raise InvalidInput(POST_TOO_LARGE)
     if not is_utf8(text):
         raise InvalidInput(f"{what} is not valid UTF-8")
     return text

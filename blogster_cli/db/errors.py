@@ -57,6 +57,7 @@ _CONSTRAINT_MESSAGES = {
     "blogs_author_slug_key": "you already have a post with that slug",
     "blogs_slug_format": "that slug cannot be used in a URL",
     "blogs_title_length": "a title has 1 to 500 characters",
+    "blogs_content_size": "a post (its stored body and front matter) holds at most 4 MiB",  # rules.POST_TOO_LARGE
     "blogs_scheduled_has_time": "a scheduled post needs a time: use `blogster publish SLUG --at 'YYYY-MM-DD HH:MM'`",
     "blog_tags_name_format": "a tag has 1 to 64 characters and no control characters",
     "personas_owner_name_key": "you already have a persona with that name",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import keywords_list
+from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE, check_content_size, keywords_list
 from blogster_cli.content.slugs import USABLE_SLUG
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
@@ -49,15 +49,18 @@ def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
 
 def new_from_file(path: Path, *, timezone: tzinfo = UTC) -> NewBlog:
     """A new post from a markdown file: a draft unless the file states its status."""
-    from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.post import read_text_file
+    from blogster_cli.content.files import NOT_UTF8_REASON, read_named_file
+    from blogster_cli.text_encoding import is_utf8
 
+    if not is_utf8(path.name):  # the post keeps its file's name, which must be text (as import says)
+        raise InvalidInput(f"{path}: {NOT_UTF8_REASON}")
+    data = read_named_file(path, limit=MAX_CONTENT_BYTES)  # no more: a larger file cannot be a post
+    if len(data) > MAX_CONTENT_BYTES:
+        raise InvalidInput(f"{path}: {POST_TOO_LARGE}")
     try:
-        text = read_text_file(path)
-    except ContentError as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone)
 
 
@@ -75,6 +78,7 @@ def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezon
         post = import_post(text, path, default_tz=timezone)
     except ContentError as exc:
         raise InvalidInput(f"{label}: {exc}") from None
+    check_content_size(post.content)
     return new_from_imported(post, status=stated_status(post.content["front_matter"]["fields"]) or "draft")
 
 

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
@@ -82,7 +83,6 @@ BATCH_SIZE = 500
 # Parsing front matter (pure-Python YAML) is most of an import's CPU time: beyond this many
 # files it runs in worker processes while the main process writes to the database.
 PARALLEL_THRESHOLD = 400
-MAX_CONTENT_BYTES = 4 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WXR_SNIFF_BYTES = 4096
 EMPTY_REASON = "empty file"
@@ -320,14 +320,16 @@ def prepare_source(
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import ImportedPost, import_post, not_a_post
 
-    try:
-        data = source.data if source.data is not None else read_regular_file(source.path)
+    try:  # a post's file is read up to its limit only; a WordPress export (many posts) is not bounded
+        data = source.data if source.data is not None else read_regular_file(source.path, limit=MAX_CONTENT_BYTES)
+        if len(data) > MAX_CONTENT_BYTES and source.data is None and _wordpress(fmt, source, data):
+            data = read_regular_file(source.path)
     except NotRegularFile as exc:
         return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
-        if fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data)):
+        if _wordpress(fmt, source, data):
             from blogster_cli.content.wordpress import (  # markdownify and bs4 take ~0.8 s
                 SkippedItem,
                 read_wxr,
@@ -367,6 +369,8 @@ def prepare_source(
         placed = not_a_post(layout, site=site, dialect=dialect) if layout is not None else None
         if placed is not None:  # a page or a repository's README, by where it is (`content.post`)
             return [FileOutcome(path=source.label, outcome="skipped", reason=placed)]
+        if len(data) > MAX_CONTENT_BYTES:  # stored, a file's text takes at least its bytes (escaped)
+            return [FileOutcome(path=source.label, outcome="failed", reason=POST_TOO_LARGE)]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -537,6 +541,11 @@ def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) 
     return Picture(name=name, mime_type=mime_type, size=len(data), alt=link.alt)
 
 
+def _wordpress(fmt: str, source: ImportSource, data: bytes) -> bool:
+    """Whether `source` is read as a WordPress export (WXR): asked for, or detected."""
+    return fmt == "wordpress" or (fmt == "auto" and _is_wxr(source, data))
+
+
 def _is_wxr(source: ImportSource, data: bytes) -> bool:
     if source.relative is not None and source.relative.suffix.lower() == ".xml":
         return True
@@ -548,6 +557,7 @@ def _candidate(label: str, post: Any) -> Candidate:
     """Validate an ImportedPost against everything the database checks, before any write."""
     from blogster_cli.content.mapping import stated_status
     from blogster_cli.content.rules import (
+        check_content_size,
         check_text,
         check_title,
         import_slug,
@@ -559,8 +569,7 @@ def _candidate(label: str, post: Any) -> Candidate:
     title = check_title(post.title)
     content = post.content
     check_text(content["markdown"], "the body")
-    if len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > MAX_CONTENT_BYTES:
-        raise InvalidInput(f"the post is larger than {MAX_CONTENT_BYTES // (1024 * 1024)} MiB")
+    check_content_size(content)
     if post.status not in ("draft", "published", "scheduled"):  # scheduled: a WordPress post due at its date
         raise InvalidInput(f"unknown status {post.status!r}")
     tags = normalise_tags(list(post.tags) + list(post.categories))
