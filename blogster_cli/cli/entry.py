@@ -87,8 +87,8 @@ def main() -> None:
 
         parsed()
         return
-    use_global_options(options)
     try:
+        use_global_options(options)
         from blogster_cli.cli.tui_cmd import tui
 
         tui()

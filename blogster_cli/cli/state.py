@@ -37,7 +37,11 @@ def use_global_options(*, profile: str, database_url: str | None, debug: bool, j
     """Sets the global options for this run: typer's callback (cli/app.py) and the typer-free
     `blogster tui` (cli/entry.py) both come here."""
     from blogster_cli.cli import output
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.text_encoding import is_utf8
 
+    if not is_utf8(profile):  # from BLOGSTER_PROFILE: typer checks the command line's --profile
+        raise InvalidInput("BLOGSTER_PROFILE is not valid UTF-8 text")
     OPTIONS.profile = profile
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug

@@ -45,3 +45,22 @@ def test_a_chat_line_that_is_not_utf8_is_refused_and_the_session_goes_on(cli, si
 def test_a_message_that_is_not_utf8_is_invalid_input():
     with pytest.raises(InvalidInput, match="the message is not valid UTF-8 text"):
         sanitise_message(f"x {BAD}")
+
+
+def test_a_profile_from_the_environment_that_is_not_utf8_is_a_usage_error(cli):
+    """Red team 19: BLOGSTER_PROFILE=$'\\xff' read as a profile nobody logged in to ("not logged in")."""
+    result = cli("posts", "list", env={"BLOGSTER_PROFILE": "p\udcff"})
+    assert result.exit_code == 2 and result.stderr == "error: BLOGSTER_PROFILE is not valid UTF-8 text\n"
+
+
+def test_the_studio_says_the_same_without_a_traceback(tmp_path):
+    """`blogster tui` takes its own fast path (cli/entry.py), past typer."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BLOGSTER_HOME": str(tmp_path), "BLOGSTER_PROFILE": "p\udcff"}
+    done = subprocess.run(
+        [sys.executable, "-m", "blogster_cli", "tui"], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (2, "error: BLOGSTER_PROFILE is not valid UTF-8 text\n")
