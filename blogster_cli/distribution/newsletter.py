@@ -54,15 +54,39 @@ def normalised_email(text: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+def _unreadable(line: int, error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"line {line} of the CSV: a cell is longer than {csv.field_size_limit():,} characters"
+    return f"line {line} of the CSV: {error}"
+
+
 def parse_recipients(text: str) -> RecipientList:
-    """A CSV with an `email` column (and optionally `name`); duplicates (ignoring case) count once."""
+    """A CSV with an `email` column (and optionally `name`); duplicates (ignoring case) count once.
+
+    A line with a NUL character (PostgreSQL text cannot hold one) is left out like any other bad
+    line; a cell over the csv module's field limit stops the reading (ValueError naming the line),
+    as what follows it cannot be told apart into lines any more.
+    """
     reader = csv.DictReader(io.StringIO(text))
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    try:
+        columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    except csv.Error as exc:
+        raise ValueError(_unreadable(reader.reader.line_num, exc)) from None
     if "email" not in columns:
         raise ValueError("the CSV has no 'email' column")
     recipients: dict[str, Recipient] = {}
     problems = []
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows, None)
+        except csv.Error as exc:
+            raise ValueError(_unreadable(reader.reader.line_num, exc)) from None
+        if row is None:
+            break
+        if any("\x00" in (value or "") for value in row.values() if isinstance(value, str)):
+            problems.append(f"line {reader.line_num}: contains a NUL (0x00) character")
+            continue
         raw = (row.get(columns["email"]) or "").strip()
         address = normalised_email(raw)
         if address is None:

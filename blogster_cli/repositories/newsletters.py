@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import String, cast, func, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, String, Text, bindparam, cast, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
@@ -58,23 +58,33 @@ def due_newsletters(session: Session, *, now: dt.datetime) -> Sequence[EmailNews
 
 
 def add_subscribers(session: Session, *, people: list[tuple[str, str | None]]) -> int:
-    """Adds (email, name) pairs not on the list yet (ignoring case); returns how many were new."""
+    """Adds (email, name) pairs not on the list yet (ignoring case); returns how many were new.
+
+    One array per column through unnest(): a list of any length binds two parameters (a
+    VALUES row per person bound two each, and PostgreSQL takes at most 65,535).
+    """
     if not people:
         return 0
-    statement = (
-        insert(NewsletterSubscriber)
-        .values([{"email": email, "name": name} for email, name in people])
-        .on_conflict_do_nothing()
-        .returning(col(NewsletterSubscriber.id))
+    statement = text(
+        "insert into public.newsletter_subscribers (email, name)"
+        " select t.email, t.name from unnest(cast(:emails as text[]), cast(:names as text[])) as t(email, name)"
+        " on conflict do nothing returning id"
     )
-    return len(session.connection().execute(statement).all())
+    params = {"emails": [email for email, _ in people], "names": [name for _, name in people]}
+    return len(session.connection().execute(statement, params).all())
+
+
+def _lowered_in(emails: list[str]) -> ColumnElement[bool]:
+    """The subscriber's address (ignoring case) is one of `emails`: one array parameter, joined as a set."""
+    lowered = bindparam("lowered_emails", sorted({e.lower() for e in emails}), type_=ARRAY(Text))
+    return func.lower(NewsletterSubscriber.email).in_(select(func.unnest(lowered)))
 
 
 def subscribers(session: Session, *, emails: list[str] | None = None) -> Sequence[NewsletterSubscriber]:
     """My subscribers (all, or those with these addresses, ignoring case), oldest first."""
     query = select(NewsletterSubscriber)
     if emails is not None:
-        query = query.where(func.lower(NewsletterSubscriber.email).in_([e.lower() for e in emails]))
+        query = query.where(_lowered_in(emails))
     return session.exec(query.order_by(col(NewsletterSubscriber.created_at), NewsletterSubscriber.email)).all()
 
 
@@ -82,9 +92,10 @@ def unsubscribe(session: Session, *, emails: list[str] | None = None, tokens: li
     """Marks subscribers unsubscribed (by address or unsubscribe token); returns how many changed."""
     query = select(NewsletterSubscriber).where(col(NewsletterSubscriber.unsubscribed_at).is_(None))
     if emails is not None:
-        query = query.where(func.lower(NewsletterSubscriber.email).in_([e.lower() for e in emails]))
+        query = query.where(_lowered_in(emails))
     if tokens is not None:
-        query = query.where(col(NewsletterSubscriber.unsubscribe_token).in_(tokens))
+        listed = bindparam("tokens", list(tokens), type_=ARRAY(Text))
+        query = query.where(col(NewsletterSubscriber.unsubscribe_token).in_(select(func.unnest(listed))))
     changed = session.exec(query.with_for_update()).all()
     for subscriber in changed:
         subscriber.unsubscribed_at = func.now()  # type: ignore[assignment]  # the database's clock

@@ -289,24 +289,28 @@ def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | N
     for uid, event in latest.items():
         _representable(event.day, event.at, event.timezone, f"event {uid[:80]!r}: ")
         titles[uid] = _title(event.title, f"event {uid[:80]!r}: ")
-    created = updated = unchanged = 0
+    wanted: dict[str, dict[str, object]] = {
+        uid: {
+            "title": titles[uid],
+            "description": _optional_text(event.description),
+            "scheduled_date": event.day,
+            "scheduled_time": event.at,
+            "timezone": event.timezone,
+            "content_type": event.content_type,
+            "status": event.status,
+            "topic_category": _optional_text(event.topic),
+        }
+        for uid, event in latest.items()
+    }
+    updated = unchanged = 0
     with orm_unit_of_work(acting) as session:
         existing = calendar_rows.by_uids(session, uids=list(latest))
-        for uid, event in latest.items():
-            values: dict[str, object] = {
-                "title": titles[uid], "description": _optional_text(event.description), "scheduled_date": event.day,
-                "scheduled_time": event.at, "timezone": event.timezone, "content_type": event.content_type,
-                "status": event.status, "topic_category": _optional_text(event.topic),
-            }  # fmt: skip
-            entry = existing.get(uid)
-            if entry is None:
-                entry = ContentCalendar(uid=uid, sequence=event.sequence)
-                for key, value in values.items():
-                    setattr(entry, key, value)
-                if calendar_rows.insert_unless_there(session, entry=entry):
-                    created += 1
-                    continue
-                entry = calendar_rows.by_uids(session, uids=[uid])[uid]  # another import of the file added it
+        new = [{"uid": uid, "sequence": latest[uid].sequence, **v} for uid, v in wanted.items() if uid not in existing]
+        added = calendar_rows.insert_unless_there(session, entries=new)
+        if len(added) < len(new):  # another import of the file added those meanwhile
+            existing |= calendar_rows.by_uids(session, uids=[u for u in wanted if u not in existing and u not in added])
+        for uid, entry in existing.items():
+            values = wanted[uid]
             if all(getattr(entry, key) == value for key, value in values.items()):
                 unchanged += 1
                 continue
@@ -314,7 +318,7 @@ def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | N
             for key, value in values.items():
                 setattr(entry, key, value)
             session.add(entry)
-    return ImportReport(created, updated, unchanged, read.recurring, read.notes)
+    return ImportReport(len(added), updated, unchanged, read.recurring, read.notes)
 
 
 @dataclass(frozen=True)
