@@ -19,6 +19,7 @@ FULL = ("slug", "id", "email", "name")
 # Short headers for numeric columns, so the text columns keep the room.
 SHORT_HEADERS = {"word_count": "words", "reading_time": "min", "reading_time_minutes": "min", "recipient_count": "sent"}
 SHORT_TEXT = 10  # a text column no wider than this (a status, a type) is kept whole while there is room
+MIN_WIDTH = 40  # narrower (COLUMNS=0, a split pane) a table is drawn this wide and left to the terminal to wrap
 
 
 def header(column: str) -> str:
@@ -45,6 +46,8 @@ def print_table(
             sys.stdout.write("\t".join(_pipe_cell(row.get(c)) for c in columns) + "\n")
         return
     console = output.safe_console()
+    if console.width < MIN_WIDTH:  # COLUMNS=0 drew nothing, 20 drew empty columns: the terminal wraps instead
+        console = output.safe_console(width=MIN_WIDTH)
     drawn = table(rows, columns, title=title, full=full, width=console.width)
     if len(rows) + 4 > console.height and _pager_found():
         with console.pager():

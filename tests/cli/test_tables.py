@@ -115,3 +115,17 @@ def test_a_list_longer_than_the_screen_is_printed_when_the_pager_is_missing(caps
     tables.print_table([{"slug": f"post-{n}"} for n in range(10)], ["slug"])
     out = capsys.readouterr().out
     assert all(f"post-{n}" in out for n in range(10)), out
+
+
+def test_a_terminal_narrower_than_a_table_can_be_still_shows_every_cell(capsys, monkeypatch):
+    """Red team 18: COLUMNS=0 printed nothing (exit 0) and 20 columns drew empty columns."""
+    from blogster_cli.cli import tables
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("LINES", "50")
+    rows = [{"slug": "first-post", "title": "First", "status": "draft"}]
+    for columns in ("0", "20"):
+        monkeypatch.setenv("COLUMNS", columns)
+        tables.print_table(rows, ["slug", "title", "status"])
+        out = capsys.readouterr().out
+        assert "first-post" in out and "First" in out and "draft" in out, (columns, out)
