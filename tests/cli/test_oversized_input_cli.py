@@ -152,6 +152,8 @@ def test_ctrl_c_says_interrupted_and_exits_130(cli, tmp_path):
 
     def own_terminal() -> None:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        # A shell's background job (CI's runs) starts with SIGINT ignored, which Python then keeps.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     controller, terminal = pty.openpty()
     errors = tmp_path / "stderr"
