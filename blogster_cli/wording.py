@@ -7,4 +7,10 @@ from __future__ import annotations
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 image`, `2 images`, `0 categories`: the count with the noun it agrees with
     (`many` where adding an s is wrong: plural(n, "entry", "entries"))."""
-    return f"{count} {one if count == 1 else many or one + 's'}"
+    return f"{count} {agreeing(count, one, many)}"
+
+
+def agreeing(count: int, one: str, many: str | None = None) -> str:
+    """The word alone that agrees with `count` ("field" or "fields", "is" or "are"): for a message
+    that shows the count elsewhere, or signed (`+6 days`), or not at all."""
+    return one if abs(count) == 1 else many or one + "s"

@@ -18,7 +18,7 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import PATH_TEXT, parse_datetime
 from blogster_cli.cli.state import JSON_OPTION, acting_user
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
@@ -215,7 +215,7 @@ def _fields(fields: str) -> list[str]:
     unknown = [f for f in chosen if f not in LIST_FIELDS]
     if unknown:
         raise InvalidInput(
-            f"unknown {'field' if len(unknown) == 1 else 'fields'} {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}"
+            f"unknown {agreeing(len(unknown), 'field')} {', '.join(unknown)}; choose from {', '.join(LIST_FIELDS)}"
         )
     return chosen
 

@@ -12,7 +12,7 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import ChatbotIntentCategory
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 app = command_group("chatbot")
 intents_app = typer.Typer(
@@ -149,7 +149,7 @@ def evaluate(
     if result.unknown_labels:
         output.message(
             f"note: {plural(len(result.unknown_labels), 'label')}"
-            f" {'is' if len(result.unknown_labels) == 1 else 'are'} no stored intent, e.g. {result.unknown_labels[0]}"
+            f" {agreeing(len(result.unknown_labels), 'is', 'are')} no stored intent, e.g. {result.unknown_labels[0]}"
         )
     if result.confused:
         tables.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")

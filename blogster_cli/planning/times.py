@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import agreeing
 
 
 class UnknownTimezone(ValueError):
@@ -97,7 +98,7 @@ def days_after(day: date, days: int, *, clamp: bool = False) -> date:
     except OverflowError:
         if clamp:
             return date.max if days > 0 else date.min
-        raise OutOfRange(f"{day} {days:+d} {'day' if abs(days) == 1 else 'days'} falls {_OUTSIDE}") from None
+        raise OutOfRange(f"{day} {days:+d} {agreeing(days, 'day')} falls {_OUTSIDE}") from None
 
 
 def parse_day(text: str) -> date:

@@ -22,6 +22,7 @@ from blogster_cli.services import documentation
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -165,7 +166,7 @@ class DocsScreen(Screen[None]):
                 f"; did you mean {result.suggestion!r}?" if result.suggestion else "."
             )
         else:
-            status = f"{len(result.hits)} {'page matches' if len(result.hits) == 1 else 'pages match'} {result.query!r}"
+            status = f"{plural(len(result.hits), 'page matches', 'pages match')} {result.query!r}"
         self.query_one("#doc-status", Static).update(status)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -8,11 +8,17 @@ import pytest
 
 from blogster_cli.errors import InvalidInput
 from blogster_cli.services import catalog
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 
 def test_plural_agrees_with_its_count():
     assert [plural(1, "post"), plural(0, "post"), plural(2, "entry", "entries")] == ["1 post", "0 posts", "2 entries"]
+
+
+def test_the_word_alone_agrees_with_a_count_shown_elsewhere_or_signed():
+    assert [agreeing(1, "field"), agreeing(3, "is", "are"), agreeing(-1, "day"), agreeing(-6, "day")] == [
+        "field", "are", "day", "days"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
