@@ -150,21 +150,13 @@ def piped_input() -> str:
 def read_stdin() -> str:
     """Standard input's UTF-8 text, read up to one byte past the largest post: more is refused
     without reading the rest (a 1 GB file piped in by mistake)."""
-    from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
-    from blogster_cli.errors import InvalidInput
+    from blogster_cli.content.rules import MAX_CONTENT_BYTES, post_text
 
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # a text-only stream (embedding): its characters, each at least a byte
         text: str = sys.stdin.read(MAX_CONTENT_BYTES + 1)
-        data = text.encode("utf-8", "surrogatepass")
-    else:
-        data = stream.read(MAX_CONTENT_BYTES + 1)
-    if len(data) > MAX_CONTENT_BYTES:
-        raise InvalidInput(f"standard input: {POST_TOO_LARGE}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"standard input is not UTF-8 text (byte {exc.start})") from None
+        return post_text(text.encode("utf-8", "surrogatepass"), "standard input")
+    return post_text(stream.read(MAX_CONTENT_BYTES + 1), "standard input")
 
 
 @app.command("list")
@@ -296,16 +288,9 @@ def edit(
 def _read_text(path: Path) -> str:
     """The file's UTF-8 text, read up to one byte past the largest post (a larger one is refused)."""
     from blogster_cli.content.files import read_named_file
-    from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
-    from blogster_cli.errors import InvalidInput
+    from blogster_cli.content.rules import MAX_CONTENT_BYTES, post_text
 
-    data = read_named_file(path, limit=MAX_CONTENT_BYTES)
-    if len(data) > MAX_CONTENT_BYTES:
-        raise InvalidInput(f"{path}: {POST_TOO_LARGE}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"cannot read {path}: not UTF-8 text (byte {exc.start})") from None
+    return post_text(read_named_file(path, limit=MAX_CONTENT_BYTES), str(path))
 
 
 def _edit_in_editor(acting: ActingUser, ref: str) -> None:

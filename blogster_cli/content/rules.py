@@ -35,6 +35,17 @@ def stored_size(value: Any) -> int:
     return len(encoded.encode("utf-8", "surrogatepass"))
 
 
+def post_text(data: bytes, source: str) -> str:
+    """A post's bytes from `source` (a file, standard input), read to at most one byte past the
+    largest post, as text: InvalidInput naming `source` when larger, or when not UTF-8."""
+    if len(data) > MAX_CONTENT_BYTES:
+        raise InvalidInput(f"{source}: {POST_TOO_LARGE}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{source}: not UTF-8 text (byte {exc.start})") from None
+
+
 def check_content_size(document: dict[str, Any]) -> None:
     """Refuses a content document the database would refuse for its size, in the words it would."""
     if stored_size(document) > MAX_CONTENT_BYTES:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE, check_content_size, keywords_list
+from blogster_cli.content.rules import MAX_CONTENT_BYTES, check_content_size, keywords_list, post_text
 from blogster_cli.content.slugs import USABLE_SLUG
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
@@ -55,12 +55,7 @@ def new_from_file(path: Path, *, timezone: tzinfo = UTC) -> NewBlog:
     if not is_utf8(path.name):  # the post keeps its file's name, which must be text (as import says)
         raise InvalidInput(f"{path}: {NOT_UTF8_REASON}")
     data = read_named_file(path, limit=MAX_CONTENT_BYTES)  # no more: a larger file cannot be a post
-    if len(data) > MAX_CONTENT_BYTES:
-        raise InvalidInput(f"{path}: {POST_TOO_LARGE}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    text = post_text(data, str(path))
     return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone)
 
 
