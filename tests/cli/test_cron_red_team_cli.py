@@ -7,13 +7,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import pty
 import subprocess
 import sys
 
 import pytest
 
 from tests.cli.conftest import PASSWORD
+from tests.terminal import on_a_terminal
 
 
 def one_line_error(result, code):
@@ -45,16 +45,7 @@ def test_login_with_blogster_email_but_no_password_off_a_terminal_is_a_usage_err
 
 def test_login_on_a_terminal_asks_for_the_email_on_stderr_never_stdout(cli, signed_up):
     """stdin a terminal, stdout a pipe (`blogster auth login --json > me.json`): stdout is only the JSON."""
-    controller, terminal = pty.openpty()
-    try:
-        os.write(controller, f"{signed_up}\n{PASSWORD}\n".encode())
-        run = subprocess.run(
-            [sys.executable, "-m", "blogster_cli", "auth", "login", "--json", "--password-stdin"],
-            stdin=terminal, capture_output=True, text=True, timeout=120, env=dict(os.environ),
-        )  # fmt: skip
-    finally:
-        os.close(terminal)
-        os.close(controller)
+    run = on_a_terminal("auth", "login", "--json", "--password-stdin", typed=f"{signed_up}\n{PASSWORD}\n")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["email"] == signed_up
     assert "Email: " in run.stderr
@@ -63,16 +54,7 @@ def test_login_on_a_terminal_asks_for_the_email_on_stderr_never_stdout(cli, sign
 def test_db_restore_asks_on_stderr_never_stdout(tmp_path):
     backup = tmp_path / "some.blogster-backup"
     backup.write_text("not read: the answer is no")
-    controller, terminal = pty.openpty()
-    try:
-        os.write(controller, b"n\n")
-        run = subprocess.run(
-            [sys.executable, "-m", "blogster_cli", "db", "restore", str(backup), "--json"],
-            stdin=terminal, capture_output=True, text=True, timeout=120, env=dict(os.environ),
-        )  # fmt: skip
-    finally:
-        os.close(terminal)
-        os.close(controller)
+    run = on_a_terminal("db", "restore", str(backup), "--json", typed="n\n")
     assert (run.returncode, run.stdout) == (1, "")
     assert "Continue? [y/N]" in run.stderr and "error: aborted" in run.stderr
 

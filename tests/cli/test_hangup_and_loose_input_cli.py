@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.cli.conftest import PASSWORD
-from tests.conftest import hangups_by_default
+from tests.terminal import asking_for_a_password
 
 
 def one_line_error(result, code):
@@ -127,29 +127,6 @@ def test_an_undecodable_number_shows_as_replacement_characters(cli):
 def test_a_terminal_closed_under_a_prompt_is_a_hangup_not_a_file_error(cli, tmp_path):
     """The kernel's SIGHUP stopped the prompt, then click's newline to the closed terminal failed:
     the process said 'file system error: input/output error' and exited 8."""
-    import fcntl
-    import os
-    import pty
-    import subprocess
-    import sys
-    import termios
-    import time
-
-    def own_terminal() -> None:  # in the child, a session leader: the pty becomes its terminal
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    controller, terminal = pty.openpty()
-    errors = tmp_path / "stderr"
-    with errors.open("w") as stderr, hangups_by_default():
-        process = subprocess.Popen(
-            [sys.executable, "-m", "blogster_cli", "auth", "login", "--email", "ada@example.com"],
-            stdin=terminal, stdout=terminal, stderr=stderr, start_new_session=True, env=os.environ.copy(),
-            preexec_fn=own_terminal,
-        )  # fmt: skip
-    os.close(terminal)
-    deadline = time.monotonic() + 60
-    while "Password:" not in errors.read_text():  # asked on stderr, read from the terminal
-        assert time.monotonic() < deadline and process.poll() is None, errors.read_text()
-        time.sleep(0.05)
-    os.close(controller)  # the terminal closes: the kernel hangs up its session
-    assert (process.wait(timeout=60), errors.read_text()) == (129, "Password: \nerror: hangup\n")
+    with asking_for_a_password(tmp_path) as asking:
+        asking.hang_up()
+        assert (asking.process.wait(timeout=60), asking.errors.read_text()) == (129, "Password: \nerror: hangup\n")

@@ -13,6 +13,7 @@ import tracemalloc
 import pytest
 
 from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
+from tests.terminal import asking_for_a_password
 
 
 def one_line_error(result, code):
@@ -143,34 +144,9 @@ def test_front_matter_nested_past_the_parser_is_one_line(cli, signed_up):
 
 
 def test_ctrl_c_says_interrupted_and_exits_130(cli, tmp_path):
-    import fcntl
-    import pty
-    import subprocess
-    import sys
-    import termios
-    import time
-
-    def own_terminal() -> None:
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-        # A shell's background job (CI's runs) starts with SIGINT ignored, which Python then keeps.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-    controller, terminal = pty.openpty()
-    errors = tmp_path / "stderr"
-    with errors.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "blogster_cli", "auth", "login", "--email", "ada@example.com"],
-            stdin=terminal, stdout=terminal, stderr=stderr, start_new_session=True, env=os.environ.copy(),
-            preexec_fn=own_terminal,
-        )  # fmt: skip
-    os.close(terminal)
-    deadline = time.monotonic() + 60
-    while "Password:" not in errors.read_text():
-        assert time.monotonic() < deadline and process.poll() is None, errors.read_text()
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    assert (process.wait(timeout=60), errors.read_text()) == (130, "Password: \nerror: interrupted\n")
-    os.close(controller)
+    with asking_for_a_password(tmp_path) as asking:
+        asking.process.send_signal(signal.SIGINT)
+        assert (asking.process.wait(timeout=60), asking.errors.read_text()) == (130, "Password: \nerror: interrupted\n")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

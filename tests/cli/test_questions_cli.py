@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import select
-import subprocess
 import sys
 import termios
 import threading
@@ -19,20 +18,7 @@ import pytest
 
 from tests.cli.conftest import PASSWORD
 from tests.cli.test_cron_red_team_cli import one_line_error
-
-
-def on_a_terminal(*args: str, typed: str) -> subprocess.CompletedProcess[str]:
-    """`blogster ARGS` with stdin a real terminal (typed ahead) and stdout, stderr pipes."""
-    controller, terminal = pty.openpty()
-    try:
-        os.write(controller, typed.encode())
-        return subprocess.run(
-            [sys.executable, "-m", "blogster_cli", *args],
-            stdin=terminal, capture_output=True, text=True, timeout=120, env=dict(os.environ),
-        )  # fmt: skip
-    finally:
-        os.close(terminal)
-        os.close(controller)
+from tests.terminal import on_a_terminal
 
 
 def test_signup_on_a_terminal_asks_the_password_twice_on_stderr(cli):
