@@ -23,10 +23,11 @@ from typer._click.core import Context
 
 from blogster_cli.cli import state
 from blogster_cli.cli.app import app
+from blogster_cli.errors import BlogsterError
 from tests.conftest import REPO_ROOT
 
 SHIPPED = [REPO_ROOT / "examples/chatbot/intents.yaml", *sorted((REPO_ROOT / "examples/docs").rglob("*.md"))]
-NAMED = re.compile(r"`(blogster [^`]+)`")
+NAMED = re.compile(r"`(blogster [^`\n]+)`")  # on one line: click cuts a long first line of help at "..."
 SHELL = re.compile(r"\s[<>|]\s.*$")
 
 
@@ -95,8 +96,10 @@ def problem(root: Any, words: list[str]) -> str | None:
         return None  # a placeholder where a number or a choice goes
     except click_errors.UsageError as error:
         return error.format_message()
-    except click_errors.Exit:
+    except typer.Exit:
         return None
+    except BlogsterError:
+        return None  # parsing ran it (`sync status` is read as `sync`'s argument), so it parsed
     return None
 
 
