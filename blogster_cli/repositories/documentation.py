@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -36,13 +36,32 @@ def save_category(
 ) -> DocumentationCategory:  # fmt: skip
     """Creates the category of this slug, or moves and renames it (one of `leave` stays as it is)."""
     category = session.exec(select(DocumentationCategory).where(DocumentationCategory.slug == slug)).first()
+    category = stage_category(session, category, slug=slug, name=name, parent_id=parent_id,
+                              order_position=order_position, leave=leave)  # fmt: skip
+    session.flush()
+    return category
+
+
+def categories_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, DocumentationCategory]:
+    """The categories of these slugs (one query: an import looks up every folder's)."""
+    if not slugs:
+        return {}
+    statement = select(DocumentationCategory).where(col(DocumentationCategory.slug).in_(list(slugs)))
+    return {category.slug: category for category in session.exec(statement).all()}
+
+
+def stage_category(
+    session: Session, category: DocumentationCategory | None, *, slug: str, name: str, parent_id: UUID | None,
+    order_position: int, leave: Collection[UUID] = (),
+) -> DocumentationCategory:  # fmt: skip
+    """save_category for a category already looked up (None: there is none of this slug), written
+    at the next flush: an import stages a level of its folders and flushes them together."""
     if category is not None and category.id in leave:
         return category
     if category is None:
         category = DocumentationCategory(slug=slug, name=name)
     category.name, category.parent_id, category.order_position = name, parent_id, order_position
     session.add(category)
-    session.flush()
     return category
 
 
@@ -62,6 +81,14 @@ def save_page(session: Session, page: DocumentationPage) -> DocumentationPage:
     session.flush()
     session.refresh(page)
     return page
+
+
+def save_pages(session: Session, pages: Iterable[DocumentationPage]) -> None:
+    """Writes these pages (new or changed) in one flush: batched INSERTs and UPDATEs, not a
+    statement and a read-back per page. Unlike save_page, nothing is read back (the triggers'
+    columns, search_vector and updated_at, stay as they were on the objects)."""
+    session.add_all(pages)
+    session.flush()
 
 
 def delete_page(session: Session, *, page_id: UUID) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.documentation import links, sources, tree
@@ -192,11 +193,10 @@ def import_tree(
     A page remembers the folder it came from, so another folder never updates it: a slug that
     a page from elsewhere (another folder, `docs new`) holds refuses the whole import (Conflict,
     nothing written) unless `on_clash` says to replace that page or rename the new one (see
-    documentation/sources.py). One transaction, each page in a savepoint: a page that fails is
-    reported and the others go in."""
+    documentation/sources.py). One transaction; pages are written in batches, each in a savepoint:
+    a page that fails is reported and the others go in (see _write_pages)."""
     from blogster_cli.db.orm import orm_unit_of_work
-    from blogster_cli.errors import BlogsterError, Conflict
-    from blogster_cli.models.system import DocumentationPage
+    from blogster_cli.errors import Conflict
     from blogster_cli.repositories import documentation as repo
 
     require_admin(acting)
@@ -228,13 +228,21 @@ def import_tree(
         shared = {shared_id for key, held in known.items() if (shared_id := stored[key].category_id) is not None
                   and key not in owned and held.path is not None and held.tree != identity.tree}  # fmt: skip
         category_ids: dict[str, UUID] = {}
-        for category in source.categories:
+        by_slug = repo.categories_by_slug(session, slugs={category.slug for category in source.categories})
+        depth = 0
+        for category in source.categories:  # parents first, a level at a time: each flush refers to the last
+            if category.path.count("/") != depth:
+                session.flush()
+                depth = category.path.count("/")
             parent = category_ids.get(category.parent_path) if category.parent_path else None
-            saved = repo.save_category(session, slug=category.slug, name=category.name, parent_id=parent,
-                                       order_position=category.order, leave=shared)  # fmt: skip
+            saved = repo.stage_category(session, by_slug.get(category.slug), slug=category.slug, name=category.name,
+                                        parent_id=parent, order_position=category.order, leave=shared)  # fmt: skip
+            by_slug[category.slug] = saved
             category_ids[category.path] = saved.id
+        session.flush()
         report.categories = len(category_ids)
         # Pages that exist first: one that gives up a slug does so before a new page takes it.
+        writes: list[_Write] = []
         for placement in sorted(plan.placements, key=lambda p: p.target is None):
             page = placement.page
             row = stored[placement.target.id] if placement.target is not None else None
@@ -250,56 +258,114 @@ def import_tree(
                 "search_config": page.search_config,
                 "metadata_": {"order": page.order} if page.order is not None else {},
             }
-            try:
-                with session.begin_nested():
-                    if row is None:
-                        new = DocumentationPage(title=page.title, slug=placement.slug)
-                        for key, value in {**values, "status": status or "draft"}.items():
-                            setattr(new, key, value)
-                        repo.save_page(session, new)
-                        report.created.append(placement.slug)
-                    else:
-                        if status:
-                            values["status"] = status
-                        if all(getattr(row, k) == v for k, v in values.items()):
-                            report.unchanged.append(placement.slug)
-                            continue
-                        for key, value in values.items():
-                            setattr(row, key, value)
-                        repo.save_page(session, row)
-                        report.updated.append(placement.slug)
-            except BlogsterError as exc:
-                report.failed.append((page.path, str(exc)))
+            if row is None:
+                writes.append(_Write(page.path, partial(_new_page, {**values, "status": status or "draft"}),
+                                     partial(_report_placed, report, placement, identity, created=True)))  # fmt: skip
                 continue
-            if placement.asked is not None and (placement.target is None or placement.target.slug != placement.slug):
-                report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
-            if placement.taken_over is not None:
-                report.replaced.append(ReplacedPage(placement.slug, page.path, placement.taken_over.origin()))
-            moved = placement.target
-            if moved is not None and moved.tree == identity.tree and moved.path not in (None, page.path):
-                new_slug = (
-                    f"; its page {moved.slug!r} is now {placement.slug!r}" if moved.slug != placement.slug else ""
-                )
-                report.notes.append(f"{page.path}: moved from {moved.path}{new_slug}")
+            if status:
+                values["status"] = status
+            if all(getattr(row, k) == v for k, v in values.items()):
+                report.unchanged.append(placement.slug)
+                continue
+            writes.append(_Write(page.path, partial(_changed_page, row, values),
+                                 partial(_report_placed, report, placement, identity, created=False),
+                                 alone=row.slug != placement.slug))  # fmt: skip
         for gone in plan.gone:
             row = stored[gone.id]
-            if row.status == DocumentationStatus.ARCHIVED:
-                continue
-            try:
-                with session.begin_nested():
-                    row.status = DocumentationStatus.ARCHIVED
-                    repo.save_page(session, row)
-            except BlogsterError as exc:
-                report.failed.append((str(gone.path), str(exc)))
-                continue
-            report.withdrawn.append(row.slug)
-            report.notes.append(f"{gone.path}: the file is gone; its page {row.slug!r} is archived")
+            if row.status != DocumentationStatus.ARCHIVED:
+                archived: dict[str, object] = {"status": DocumentationStatus.ARCHIVED}
+                writes.append(_Write(str(gone.path), partial(_changed_page, row, archived),
+                                     partial(_report_withdrawn, report, row, gone)))  # fmt: skip
+        for start in range(0, len(writes), WRITE_BATCH):
+            _write_pages(session, writes[start : start + WRITE_BATCH], report)
     for renamed in report.renamed:
         report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
                             f" stored as {renamed.slug!r}")  # fmt: skip
     for replaced in report.replaced:
         report.notes.append(f"{replaced.path}: took over {replaced.slug!r}, a page {replaced.previously}")
     return report
+
+
+# Pages written per flush: one INSERT (or UPDATE executemany) for the lot, in one savepoint.
+WRITE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A page an import writes: `apply` sets its values (a new page: on a new row) and returns the
+    row; `done` reports it once written; `path` names it if it fails."""
+
+    path: str
+    apply: Callable[[], DocumentationPage]
+    done: Callable[[], None]
+    alone: bool = False  # it changes its slug: written in its turn, before the next page may take that slug
+
+
+def _new_page(values: dict[str, object]) -> DocumentationPage:
+    from blogster_cli.models.system import DocumentationPage
+
+    # The fields with default factories given here: pydantic inspects a factory's signature each
+    # time it calls one, which cost more than the rest of building the row (bench/bench_docs.py).
+    new = DocumentationPage(title=str(values["title"]), slug=str(values["slug"]), id=uuid4(), tags=[], metadata_={})
+    for key, value in values.items():
+        setattr(new, key, value)
+    return new
+
+
+def _changed_page(row: DocumentationPage, values: dict[str, object]) -> DocumentationPage:
+    for key, value in values.items():
+        setattr(row, key, value)
+    return row
+
+
+def _report_placed(
+    report: ImportReport, placement: sources.Placement, identity: sources.FolderIdentity, *, created: bool
+) -> None:
+    page = placement.page
+    (report.created if created else report.updated).append(placement.slug)
+    if placement.asked is not None and (placement.target is None or placement.target.slug != placement.slug):
+        report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
+    if placement.taken_over is not None:
+        report.replaced.append(ReplacedPage(placement.slug, page.path, placement.taken_over.origin()))
+    moved = placement.target
+    if moved is not None and moved.tree == identity.tree and moved.path not in (None, page.path):
+        new_slug = f"; its page {moved.slug!r} is now {placement.slug!r}" if moved.slug != placement.slug else ""
+        report.notes.append(f"{page.path}: moved from {moved.path}{new_slug}")
+
+
+def _report_withdrawn(report: ImportReport, row: DocumentationPage, gone: sources.StoredSource) -> None:
+    report.withdrawn.append(row.slug)
+    report.notes.append(f"{gone.path}: the file is gone; its page {row.slug!r} is archived")
+
+
+def _write_pages(session: Session, writes: list[_Write], report: ImportReport) -> None:
+    """A batch of pages in one savepoint, flushed together (a page that changes its slug is
+    flushed in its turn). Should the batch fail with a BlogsterError, it is written again a page
+    at a time, each in its own savepoint: a page that fails is reported and the others go in."""
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.repositories import documentation as repo
+
+    try:
+        with session.begin_nested():
+            staged: list[DocumentationPage] = []
+            for write in writes:
+                staged.append(write.apply())
+                if write.alone:
+                    repo.save_pages(session, staged)
+                    staged = []
+            repo.save_pages(session, staged)
+    except BlogsterError:
+        for write in writes:
+            try:
+                with session.begin_nested():
+                    repo.save_pages(session, [write.apply()])
+            except BlogsterError as exc:
+                report.failed.append((write.path, str(exc)))
+                continue
+            write.done()
+        return
+    for write in writes:
+        write.done()
 
 
 @dataclass(frozen=True)
