@@ -139,8 +139,13 @@ def test_the_connection_path_waits_for_a_running_swap_and_finishes_an_abandoned_
     with psycopg.connect(server_conninfo, autocommit=True) as other:
         assert not database_swap.finish_interrupted(other, name, wait_seconds=0.3)
         assert beside(server_conninfo, db) == sorted([swap.ready, swap.replaced])
-    owner.close()
-    deadline = time.monotonic() + 10
+        owner.close()
+        deadline = time.monotonic() + 10
+        # Every session of the set-aside copy gone (the fixture's closed connections end on the
+        # server a moment after they close; on a busy machine the drop met one still there).
+        while other.execute("select 1 from pg_stat_activity where datname = %s", (swap.replaced,)).fetchone():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
     while True:  # the owner's session may take a moment to end; until then the connect fails
         try:
             with db.connect() as conn:
