@@ -275,16 +275,30 @@ def _moment(view: PageView) -> int:
     return view[1]
 
 
-def site_days(page_views: Iterable[PageView], posts: Container[str]) -> dict[date, int]:
-    """Unique visitors per (UTC) day over the views of `posts`: each visitor (IP + user agent) once a
-    day however many of the posts they read, as GoAccess counts a day's unique visitors. The sum of
-    `post_days`' per post visitors counts a reader of two posts twice."""
-    seen: dict[int, set[int]] = defaultdict(set)
-    for view in page_views:
+@dataclass
+class SiteVisitors:
+    """Unique visitors per (UTC) day over the views of `posts`, fed one view at a time: each visitor
+    (IP + user agent) once a day however many of the posts they read, as GoAccess counts a day's unique
+    visitors. The sum of `post_days`' per post visitors counts a reader of two posts twice."""
+
+    posts: Container[str]
+    seen: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, view: PageView) -> None:
         post = view[2]
-        if post is not None and post in posts:
-            seen[view[1] // 86400].add(view[0])
-    return {utc_day(day * 86400): len(visitors) for day, visitors in sorted(seen.items())}
+        if post is not None and post in self.posts:
+            self.seen[view[1] // 86400].add(view[0])
+
+    def per_day(self) -> dict[date, int]:
+        return {utc_day(day * 86400): len(visitors) for day, visitors in sorted(self.seen.items())}
+
+
+def site_days(page_views: Iterable[PageView], posts: Container[str]) -> dict[date, int]:
+    """`SiteVisitors` of a collection of views."""
+    visitors = SiteVisitors(posts)
+    for view in page_views:
+        visitors.add(view)
+    return visitors.per_day()
 
 
 def summarise(total: ChunkResult) -> Summary:

@@ -93,20 +93,34 @@ def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | N
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
+def views_at_most(conn: psycopg.Connection, *, since: datetime, until: datetime) -> int:
+    """An upper bound of my stored page views in [since, until), read without reading them: the log
+    lines of the batches overlapping the window (a line is at most one view) and the views stored one a row."""
+    row = conn.execute(
+        "select coalesce((select sum(lines) from public.analytics_ingest_ranges where author_id = (select auth.uid())"
+        "   and views is not null and first_view < %(until)s and last_view >= %(since)s), 0)"
+        " + (select count(*) from public.analytics_page_views where author_id = (select auth.uid())"
+        "   and viewed_at >= %(since)s and viewed_at < %(until)s)",
+        {"since": since, "until": until},
+    ).fetchone()
+    return 0 if row is None else int(row[0])
+
+
 def page_views_between(
     conn: psycopg.Connection, *, since: datetime, until: datetime
 ) -> tuple[list[PageView], set[int]]:
     """My stored page views in [since, until), shaped for analytics.aggregate.post_days, and the
     days (epoch days) of those in batches not summarised yet (new).
 
-    Split in Python, held as a list: the ingest's recompute, over the days of the new views and
-    one either side, where a cron run's log spans a day or two. A report over a long period
-    streams them sorted instead (`views_by_visitor`), which the database's split makes slower.
-    Those of the batches whose views overlap the window (0046), then those stored one a row before.
+    Split in Python, held as a list (a post id, referrer or device text is held once, however many
+    views carry it): faster than the database's sorted stream (`views_by_visitor`), for as many
+    views as the caller can hold (`views_at_most` tells before). Those of the batches whose views
+    overlap the window (0046), then those stored one a row before.
     """
     first, last = int(since.timestamp()), int(until.timestamp())
     views: list[PageView] = []
     new_days: set[int] = set()
+    texts: dict[str, str] = {}
     with conn.cursor() as cursor:
         cursor.execute(
             "select views, not summarised from public.analytics_ingest_ranges where author_id = (select auth.uid())"
@@ -115,7 +129,7 @@ def page_views_between(
         )
         for text, new in cursor:
             start = len(views)
-            views.extend(_unpacked(text, first, last))
+            views.extend(_unpacked(text, first, last, texts))
             if new:
                 new_days.update(view[1] // 86400 for view in views[start:])
         cursor.execute(
@@ -128,8 +142,9 @@ def page_views_between(
     return views, new_days
 
 
-def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
-    """The views of a batch's text (analytics.aggregate.pack_views) in [first, last) epoch seconds; bad rows skipped."""
+def _unpacked(text: str, first: int, last: int, texts: dict[str, str]) -> Iterator[PageView]:
+    """The views of a batch's text (analytics.aggregate.pack_views) in [first, last) epoch seconds; bad
+    rows skipped. Each post id, referrer and device is the one str of `texts` that has its value."""
     for row in text.split("\n"):
         fields = row.split("\t")
         if len(fields) != 5:
@@ -141,7 +156,8 @@ def _unpacked(text: str, first: int, last: int) -> Iterator[PageView]:
         except ValueError:
             continue
         if first <= seconds < last:
-            yield key, seconds, blog_id or None, referrer, device or None
+            post = texts.setdefault(blog_id, blog_id) if blog_id else None
+            yield key, seconds, post, texts.setdefault(referrer, referrer), texts.setdefault(device, device) or None
 
 
 # A stored view line (analytics.aggregate.pack_views) is split once (offset 0 keeps the split from being
@@ -151,23 +167,23 @@ _BIGINT = "between -9223372036854775808 and 9223372036854775807"
 _VIEWS_BY_VISITOR = f"""
 select visitor, moment, post, referrer, device, new from (
   select g.number[1]::bigint as visitor, g.number[2]::bigint as moment, nullif(f.part[1], '') as post, f.part[4] as referrer,
-         nullif(f.part[5], '') as device, not r.summarised as new, 0 as source, r.created_at, r.file_key,
-         r.start_offset, l.n
-    from public.analytics_ingest_ranges r,
+         nullif(f.part[5], '') as device, r.new, r.batch, l.n
+    from (select views, not summarised as new, row_number() over (order by created_at, file_key, start_offset) as batch
+            from public.analytics_ingest_ranges
+           where author_id = (select auth.uid()) and views is not null
+             and first_view < %(until)s and last_view >= %(since)s) r,
          string_to_table(r.views, E'\\n') with ordinality l(line, n),
          lateral (select string_to_array(l.line, E'\\t') as part offset 0) f,
          lateral (select case when cardinality(f.part) = 5 and f.part[2] ~ {_INTEGER} and f.part[3] ~ {_INTEGER}
                   then array[f.part[2]::numeric, f.part[3]::numeric] end as number offset 0) g
-   where r.author_id = (select auth.uid()) and r.views is not null
-     and r.first_view < %(until)s and r.last_view >= %(since)s and g.number[1] {_BIGINT} and g.number[2] {_BIGINT}
+   where g.number[1] {_BIGINT} and g.number[2] {_BIGINT}
   union all
-  select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device, false, 1,
-         null, null, null, null
+  select visitor, extract(epoch from viewed_at)::bigint, blog_id::text, coalesce(referrer, ''), device, false, null, null
     from public.analytics_page_views
    where author_id = (select auth.uid()) and viewed_at >= %(since)s and viewed_at < %(until)s
 ) v
 where moment >= %(first)s and moment < %(last)s
-order by visitor, moment, source, created_at, file_key, start_offset, n
+order by visitor, moment, batch nulls last, n
 """
 
 
@@ -181,7 +197,7 @@ def views_by_visitor(conn: psycopg.Connection, *, since: datetime, until: dateti
     """
     window = {"since": since, "until": until, "first": int(since.timestamp()), "last": int(until.timestamp())}
     with conn.cursor(name="views_by_visitor") as cursor:
-        cursor.itersize = 10_000
+        cursor.itersize = 2_000  # two fetches are held at once while the next one arrives
         cursor.execute(_VIEWS_BY_VISITOR, window)
         for visitor, moment, post, referrer, device, new in cursor:
             yield (visitor, moment, post, referrer, device), new

@@ -11,6 +11,7 @@ from blogster_cli.analytics.aggregate import post_days
 from blogster_cli.analytics.audience import segments
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.repositories import analytics as analytics_rows
+from blogster_cli.services import analytics_ingest
 from blogster_cli.services.analytics_ingest import ingest
 from blogster_cli.services.audience import refresh_segments
 from tests.integration import test_analytics_ingest as base
@@ -61,7 +62,7 @@ def test_audience_segments_memory_does_not_grow_with_views(author, tmp_path):
     """Before, `audience segments` held every stored view of the period as a tuple, and each
     segment's visits in lists (60,000 views: a peak over 10 MiB; 1.4 million: 872 MB); now the
     database sorts them and they stream, one visitor's at a time. (The ingest's recompute still
-    holds the views of the days it recomputes: `page_views_between`.)"""
+    holds the views of the days it recomputes up to `IN_MEMORY_VIEWS`, and streams them above.)"""
     acting = author()
     log = write(tmp_path / "a.log", _recent_lines(60_000))
     ingest(acting, sources=[str(log)], workers=1, batch_bytes=1 << 20)
@@ -74,6 +75,47 @@ def test_audience_segments_memory_does_not_grow_with_views(author, tmp_path):
         tracemalloc.stop()
     assert found[0].engagement_metrics["views"] == 60_000
     assert segments_peak < 10 << 20, f"segments peak {segments_peak >> 20} MiB"
+
+
+def test_the_recompute_streams_many_views_in_bounded_memory_with_the_same_figures(
+    author, superuser, tmp_path, monkeypatch
+):
+    """Before, the recompute held every view of the days it recomputes as a tuple, however many: a
+    2 MB gzip of 6.8 million identical lines took 2.56 GB. Above IN_MEMORY_VIEWS the database sorts
+    them and they stream, folded one at a time (here the bound is lowered instead of writing millions)."""
+    log = write(tmp_path / "a.log", many_lines(60_000))  # 208 days of 40 visitors, 3 posts
+    held, streamed = author(), author()
+    recompute, peaks = analytics_ingest._recompute_post_days, {}
+
+    def measured(acting):  # the recompute's own peak, over what the ingest held when it began
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        try:
+            return recompute(acting)
+        finally:
+            peaks[acting.actor.user_id] = tracemalloc.get_traced_memory()[1] - start
+
+    monkeypatch.setattr(analytics_ingest, "_recompute_post_days", measured)
+    for acting, at_most in ((held, 1_000_000), (streamed, 1_000)):
+        monkeypatch.setattr(analytics_ingest, "IN_MEMORY_VIEWS", at_most)
+        tracemalloc.start()
+        try:
+            ingest(acting, sources=[str(log)], workers=1, batch_bytes=1 << 20)
+        finally:
+            tracemalloc.stop()
+    assert figures(superuser, streamed) == figures(superuser, held) != {}
+    assert _site_days(superuser, streamed) == _site_days(superuser, held) != []
+    streamed_peak, held_peak = peaks[streamed.actor.user_id], peaks[held.actor.user_id]
+    assert streamed_peak < 6 << 20 and streamed_peak * 2 < held_peak, (
+        f"peaks {streamed_peak >> 10} and {held_peak >> 10} KiB"
+    )
+
+
+def _site_days(superuser, acting) -> list[tuple[object, ...]]:
+    return superuser.execute(
+        "select date, unique_visitors from analytics_daily_visitors where author_id = %s order by date",
+        (acting.actor.user_id,),
+    ).fetchall()
 
 
 def _at(day: int) -> datetime:
