@@ -7,7 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
+from blogster_cli.actors import ActingUser
+from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
+from blogster_cli.services import documentation
+from tests.integration.test_migrations import empty_db, use_copied_migrations  # noqa: F401  (fixture)
 
 CORPUS = {
     # slug: (category, title, status, tags, markdown)
@@ -227,6 +231,130 @@ def test_collection_statistics_follow_every_change(db, corpus, superuser):
     superuser.execute("delete from documentation_pages where slug in ('styles/color', 'guide/workers')")
     kept, recomputed = kept_and_recomputed()
     assert kept == recomputed and kept[1][1] == 4
+
+
+# 0119: what readers take (the stats row plus changes not folded yet), and a recount of the index.
+READ_STATS = "select (internal.documentation_search_collection(s)).* from unnest(array['all', 'visible']) s order by 1"
+RECOUNT = (
+    "select scope, count(d.page_id), coalesce(sum(len_title), 0), coalesce(sum(len_heading), 0),"
+    " coalesce(sum(len_meta), 0), coalesce(sum(len_body), 0)"
+    " from (values ('all'), ('visible')) s(scope)"
+    " left join internal.documentation_search_docs d on s.scope = 'all' or d.visible"
+    " group by scope order by scope"
+)
+STATS_ROWS = (
+    "select scope, pages, sum_title, sum_heading, sum_meta, sum_body from internal.documentation_search_stats"
+    " order by scope"
+)
+
+
+def test_statistics_stay_exact_through_an_import_and_every_later_change(db, make_user, superuser, tmp_path):
+    """An import (one transaction, batches in savepoints), then edits, archiving, deletes and a
+    category hidden: after each, the statistics equal a recount, and nothing is left unfolded."""
+    for n in range(60):
+        folder = tmp_path / ("guide" if n % 2 else "reference")
+        folder.mkdir(exist_ok=True)
+        words = " ".join(("widget", "screen", "queue", "message", "color")[: 1 + n % 5])
+        (folder / f"page-{n:02d}.md").write_text(f"# Page {n} {words}\n\nBody {n}: {words} {words}.\n\n## Part\n")
+    documentation.import_tree(ActingUser(db, make_user(admin=True)), root=tmp_path, publish=True)
+
+    def check(pages_visible):
+        assert superuser.execute(READ_STATS).fetchall() == superuser.execute(RECOUNT).fetchall()
+        assert superuser.execute(STATS_ROWS).fetchall() == superuser.execute(RECOUNT).fetchall()
+        assert superuser.execute("select count(*) from internal.documentation_search_stat_changes").fetchone() == (0,)
+        assert superuser.execute(STATS_ROWS).fetchall()[1][1] == pages_visible
+
+    check(60)
+    superuser.execute(
+        "update documentation_pages set content = jsonb_set(content, '{markdown}', to_jsonb(%s::text))"
+        " where slug like '%%page-1%%'",
+        ("# Longer\n\nA much longer body than before, with many more words in it than it had.",),
+    )
+    check(60)
+    superuser.execute("update documentation_pages set status = 'archived' where slug like '%%page-2%%'")
+    check(50)
+    superuser.execute("update documentation_pages set status = 'draft' where slug like '%%page-3%%'")
+    check(40)
+    superuser.execute("delete from documentation_pages where slug like '%%page-4%%'")
+    check(30)
+    superuser.execute("update documentation_categories set is_visible = false where slug = 'guide'")
+    check(15)
+    superuser.execute("update documentation_categories set is_visible = true where slug = 'guide'")
+    check(30)
+    superuser.execute("delete from documentation_categories where slug = 'reference'")
+    check(30)
+
+
+def test_statistics_are_exact_inside_a_writing_transaction_and_folded_once_at_commit(db, corpus, superuser):
+    """Readers in the writing transaction see its changes before any fold; a savepoint rolled
+    back takes its changes with it; the commit folds the rest, one new version per stats row."""
+    before = superuser.execute(STATS_ROWS).fetchall()
+    with db.connect() as conn:
+        with conn.transaction():
+            for batch in range(3):
+                conn.execute(
+                    "insert into documentation_pages (title, slug, content, status)"
+                    " select 'Batch page ' || n, %s || n, jsonb_build_object('version', 1, 'markdown',"
+                    " repeat('word ', n)), 'published' from generate_series(1, 20) n",
+                    (f"batch-{batch}-",),
+                )
+                conn.execute("update documentation_pages set status = 'draft' where slug = %s", (f"batch-{batch}-1",))
+                assert conn.execute(READ_STATS).fetchall() == conn.execute(RECOUNT).fetchall()
+            with pytest.raises(RuntimeError), conn.transaction():
+                conn.execute("delete from documentation_pages where slug like 'batch-0-%%'")
+                assert conn.execute(READ_STATS).fetchall() == conn.execute(RECOUNT).fetchall()
+                raise RuntimeError("rolled back")
+            assert conn.execute(READ_STATS).fetchall() == conn.execute(RECOUNT).fetchall()
+            # Not one update of the shared rows yet: the changes wait in their own rows.
+            assert conn.execute(STATS_ROWS).fetchall() == before
+            assert conn.execute("select count(*) from internal.documentation_search_stat_changes").fetchone()[0] > 60
+            # Another session reads the committed figures, exactly (before this commit).
+            assert superuser.execute(READ_STATS).fetchall() == superuser.execute(RECOUNT).fetchall() == before
+    assert superuser.execute(STATS_ROWS).fetchall() == superuser.execute(RECOUNT).fetchall()
+    assert superuser.execute(STATS_ROWS).fetchall()[1][1] == 6 + 3 * 19
+    assert superuser.execute("select count(*) from internal.documentation_search_stat_changes").fetchone() == (0,)
+
+
+def test_search_scores_use_the_pending_changes(db, make_user, corpus, superuser):
+    """With a change left unfolded (as a restore may leave one), scores are those of the folded figures."""
+    user = make_user()
+    folded = search(db, user, "color")
+    with superuser.transaction():
+        superuser.execute("set local session_replication_role = replica")
+        superuser.execute(
+            "update internal.documentation_search_stats set pages = pages - 2, sum_body = sum_body - 40"
+            " where scope = 'visible'"
+        )
+        superuser.execute(
+            "insert into internal.documentation_search_stat_changes"
+            " (scope, pages, sum_title, sum_heading, sum_meta, sum_body) values ('visible', 2, 0, 0, 0, 40)"
+        )
+    assert search(db, user, "color") == folded
+
+
+def test_upgrading_to_0119_keeps_the_statistics(empty_db, tmp_path, monkeypatch):  # noqa: F811
+    """A database indexed under 0060's trigger: after 0119 the figures are the same, and the
+    changes after it keep them exact."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0119")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        conn.execute(
+            "insert into documentation_pages (title, slug, content, status)"
+            " select 'Old page ' || n, 'old-' || n, jsonb_build_object('version', 1, 'markdown', repeat('text ', n)),"
+            " case when n % 3 = 0 then 'draft' else 'published' end::documentation_status"
+            " from generate_series(1, 30) n"
+        )
+        before = conn.execute(STATS_ROWS).fetchall()
+        assert before == conn.execute(RECOUNT).fetchall()
+    monkeypatch.undo()
+    assert "0119_documentation_search_stats_deltas" in migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        assert conn.execute(STATS_ROWS).fetchall() == before
+        assert conn.execute(READ_STATS).fetchall() == before
+        conn.execute("update documentation_pages set status = 'published' where slug = 'old-3'")
+        conn.execute("delete from documentation_pages where slug = 'old-4'")
+        assert conn.execute(STATS_ROWS).fetchall() == conn.execute(RECOUNT).fetchall()
+        assert conn.execute(STATS_ROWS).fetchall()[0][1] == 29
 
 
 @pytest.fixture

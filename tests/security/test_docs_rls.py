@@ -12,6 +12,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 
 @pytest.fixture
@@ -115,3 +116,86 @@ def test_the_policies_are_the_ones_the_issue_names(superuser):
     readers = {(t, roles) for t, c, roles in policies if c == "SELECT"}
     assert ("documentation_pages", "{authenticated}") in readers
     assert ("documentation_revisions", "{authenticated}") not in readers
+
+
+STATS = (
+    "select scope, pages, sum_title, sum_heading, sum_meta, sum_body from internal.documentation_search_stats"
+    " union all select 'pending ' || scope, pages, sum_title, sum_heading, sum_meta, sum_body"
+    " from internal.documentation_search_stat_changes order by 1, 2"
+)
+
+
+@pytest.fixture
+def pending_change(superuser, pages):
+    """A change not folded yet (0119), as a restore can leave one: one visible page moved from the
+    stats row into a pending row, so the totals readers see are the same."""
+    with superuser.transaction():
+        superuser.execute("set local session_replication_role = replica")
+        superuser.execute(
+            "update internal.documentation_search_stats set pages = pages - 1, sum_body = sum_body - 3"
+            " where scope = 'visible'"
+        )
+        superuser.execute(
+            "insert into internal.documentation_search_stat_changes"
+            " (scope, pages, sum_title, sum_heading, sum_meta, sum_body) values ('visible', 1, 0, 0, 0, 3)"
+        )
+    return superuser.execute(STATS).fetchall()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select * from internal.documentation_search_stat_changes",
+        "insert into internal.documentation_search_stat_changes (scope, pages, sum_title, sum_heading, sum_meta,"
+        " sum_body) values ('visible', 1000000, 0, 0, 0, 1000000000)",
+        "update internal.documentation_search_stat_changes set pages = 1000000",
+        "delete from internal.documentation_search_stat_changes",
+        "select internal.documentation_search_collection('all')",
+        "select * from internal.documentation_search_collection('visible')",
+        "select internal.fold_documentation_search_stat_changes()",
+        "select internal.count_documentation_search_docs()",
+        "update internal.documentation_search_stats set pages = pages + 1000000",
+    ],
+)
+@pytest.mark.parametrize("who", ["author login", "admin", "anon"])
+def test_nobody_reads_or_skews_the_pending_statistics(db, make_user, pending_change, superuser, who, statement):
+    """0119's changes table and its functions: an account's own login, an administrator and anon
+    can neither read the pending changes, nor add, change or remove one, nor fold them."""
+    if who == "author login":
+        actor = make_user(login_password=LOGIN_PASSWORD)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with login_as(db, actor.role_name) as conn:
+                conn.execute(statement)
+    else:
+        role = make_user(admin=True).role_name if who == "admin" else "anon"
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with db.connect() as conn, acting_transaction(conn, role):
+                conn.execute(statement)
+    assert superuser.execute(STATS).fetchall() == pending_change
+
+
+def test_a_user_cannot_stop_a_fold_or_fold_for_anyone(db, make_user, pending_change, superuser):
+    """SET CONSTRAINTS is open to every role; on the fold trigger it changes only when the
+    definer folds, never what: the totals readers see stay exact."""
+    user = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, user.role_name) as conn:
+        with conn.transaction():
+            conn.execute("set constraints all immediate")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("update documentation_pages set title = 'Defaced'")
+    admin = make_user(admin=True)
+    with db.connect() as conn, acting_transaction(conn, admin.role_name):
+        conn.execute("set constraints all immediate")
+        conn.execute("update documentation_pages set status = 'published' where slug = 'draft-page'")
+    totals = superuser.execute(
+        "select (internal.documentation_search_collection(s)).* from unnest(array['all', 'visible']) s order by 1"
+    ).fetchall()
+    recount = superuser.execute(
+        "select scope, count(d.page_id), coalesce(sum(len_title), 0), coalesce(sum(len_heading), 0),"
+        " coalesce(sum(len_meta), 0), coalesce(sum(len_body), 0)"
+        " from (values ('all'), ('visible')) s(scope)"
+        " left join internal.documentation_search_docs d on s.scope = 'all' or d.visible"
+        " group by scope order by scope"
+    ).fetchall()
+    assert totals == recount
+    assert superuser.execute("select count(*) from internal.documentation_search_stat_changes").fetchone() == (0,)
