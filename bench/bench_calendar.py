@@ -13,6 +13,10 @@ post, a third of them timed in Europe/Berlin. Then:
     run_due_rerun: a second run with nothing left to do (what cron pays every minute)
     ics_export: `calendar export` of every entry (read, build, serialise with icalendar)
     ics_floor: icalendar alone on the same events already in memory; the ratio is the database's share
+    ics_import: `calendar import` of --entries new events (UIDs of their own)
+    ics_reimport_changed: the same events again, every title changed (each entry updated)
+    ics_reimport_unchanged: that file once more (read and compared, nothing written): the
+             difference from ics_reimport_changed is what writing the changes costs
 
 Times are wall-clock on whatever else the machine is doing.
 """
@@ -23,7 +27,7 @@ import argparse
 import shutil
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,6 +38,7 @@ from timing import timed
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
+from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.services import calendar, due_work
 
 FILL = """
@@ -69,7 +74,6 @@ def main() -> None:
 
     from blogster_cli.db.embedded import EmbeddedServer
     from blogster_cli.planning.ics import to_ics
-    from blogster_cli.planning.model import PlannedEvent
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-calendar-"))
     server = EmbeddedServer(scratch / "home")
@@ -115,9 +119,32 @@ def main() -> None:
         print(f"ics_ratio_to_floor: {exported / floor_ics:.2f} x")
         parse, parsed = timed(lambda: Calendar.from_ical(data))
         print(f"ics_parse: {parse:.2f} s ({len(parsed.walk('VEVENT'))} events parsed back)")
+
+        for name, title, counts in (
+            ("ics_import", "Event", (n, 0, 0)),
+            ("ics_reimport_changed", "Event renamed", (0, n, 0)),
+            ("ics_reimport_unchanged", "Event renamed", (0, 0, n)),
+        ):
+            events_file = scratch / f"{name}.ics"
+            events_file.write_bytes(to_ics(imported_events(n, title), name="bench", stamp=datetime.now(UTC)))
+            took, read = timed(
+                lambda path=events_file: calendar.import_ics(acting, path=path, timezone="Europe/Berlin")
+            )
+            assert (read.created, read.updated, read.unchanged) == counts, read
+            print(f"{name}: {took:.2f} s ({n} events)")
     finally:
         server.destroy()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def imported_events(count: int, title: str) -> list[PlannedEvent]:
+    """`count` events dated over the coming year, a third of them all day; `title` is each one's start."""
+    start = datetime.now(UTC).date()
+    return [
+        PlannedEvent(uid=f"event-{n}@bench", title=f"{title} {n}", day=start + timedelta(days=n % 365),
+                     at=None if n % 3 == 0 else time(9), timezone="Europe/Berlin")
+        for n in range(count)
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -88,6 +88,31 @@ def insert_unless_there(session: Session, *, entries: Sequence[dict[str, object]
     return set(session.connection().execute(statement, params).scalars().all())
 
 
+# What a re-import rewrites of an entry already there (uid stays; the trigger raises sequence).
+REIMPORTED_COLUMNS = {name: kind for name, kind in IMPORTED_COLUMNS.items() if name not in ("uid", "sequence")}
+
+
+def update_imported(session: Session, *, entries: Sequence[dict[str, object]]) -> int:
+    """Writes `entries` (an "id" and REIMPORTED_COLUMNS each) over my entries with those ids in
+    one statement; returns how many rows it wrote.
+
+    One array per column through unnest(), as insert_unless_there: an ORM UPDATE per entry was a
+    round trip each (100,000 renamed events: 27.6 s). The per-row triggers (updated_at, sequence)
+    still see each row, and RLS still decides which rows are mine.
+    """
+    if not entries:
+        return 0
+    arrays = ", ".join(f"cast(:{name} as {kind}[])" for name, kind in REIMPORTED_COLUMNS.items())
+    names = ", ".join(REIMPORTED_COLUMNS)
+    assignments = ", ".join(f"{name} = t.{name}" for name in REIMPORTED_COLUMNS)
+    statement = text(
+        f"update public.content_calendar c set {assignments}"
+        f" from unnest(cast(:id as uuid[]), {arrays}) as t(id, {names}) where c.id = t.id"
+    )
+    params = {name: [_plain(e[name]) for e in entries] for name in ("id", *REIMPORTED_COLUMNS)}
+    return session.connection().execute(statement, params).rowcount
+
+
 def _plain(value: object) -> object:
     """An enum member as its text (arrays of it are cast to the enum in SQL)."""
     return str(value) if isinstance(value, StrEnum) else value

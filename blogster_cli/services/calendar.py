@@ -302,23 +302,19 @@ def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | N
         }
         for uid, event in latest.items()
     }
-    updated = unchanged = 0
     with orm_unit_of_work(acting) as session:
         existing = calendar_rows.by_uids(session, uids=list(latest))
         new = [{"uid": uid, "sequence": latest[uid].sequence, **v} for uid, v in wanted.items() if uid not in existing]
         added = calendar_rows.insert_unless_there(session, entries=new)
         if len(added) < len(new):  # another import of the file added those meanwhile
             existing |= calendar_rows.by_uids(session, uids=[u for u in wanted if u not in existing and u not in added])
-        for uid, entry in existing.items():
-            values = wanted[uid]
-            if all(getattr(entry, key) == value for key, value in values.items()):
-                unchanged += 1
-                continue
-            updated += 1
-            for key, value in values.items():
-                setattr(entry, key, value)
-            session.add(entry)
-    return ImportReport(len(added), updated, unchanged, read.recurring, read.notes)
+        changed = [
+            {"id": entry.id, **wanted[uid]}
+            for uid, entry in existing.items()
+            if any(getattr(entry, key) != value for key, value in wanted[uid].items())
+        ]
+        updated = calendar_rows.update_imported(session, entries=changed)
+    return ImportReport(len(added), updated, len(existing) - len(changed), read.recurring, read.notes)
 
 
 @dataclass(frozen=True)
