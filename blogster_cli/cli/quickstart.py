@@ -40,6 +40,7 @@ def quickstart(
     )
     if json:
         output.print_json(report)
-    else:
-        output.print_lines(f"- {step}" for step in report.steps)
-        output.print_lines(["Next: blogster auth whoami   (and blogster --help)"])
+    else:  # what it did, for a person: on stderr, as other commands' messages
+        for step in report.steps:
+            output.message(f"- {step}")
+        output.message("Next: blogster auth whoami   (and blogster --help)")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
-from blogster_cli.errors import AuthError
+from blogster_cli.errors import AuthError, Conflict
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
 from blogster_cli.wording import plural
@@ -125,11 +125,17 @@ def quickstart(
 
     try:
         acting = sessions.current_user(ctx)
-        if email is None or acting.actor.email.lower() == email.lower():
-            steps.append(f"already logged in as {acting.actor.email}")
-            return QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
     except AuthError:
         pass
+    else:
+        if email is not None and acting.actor.email.lower() != email.lower():
+            # Not silently: it would have made another account and logged this profile out of yours.
+            raise Conflict(
+                f"this profile is logged in as {acting.actor.email}; for another account use"
+                f" `blogster auth signup --email {email}` (or `blogster --profile NAME quickstart --email {email}`)"
+            )
+        steps.append(f"already logged in as {acting.actor.email}")
+        return QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
 
     generated = email is None and local_account
     if generated:

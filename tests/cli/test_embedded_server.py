@@ -74,6 +74,20 @@ def test_quickstart_twice_is_safe(started_home):
     assert report["account_created"] is False and report["migrations_applied"] == []
 
 
+def test_quickstart_with_another_email_leaves_the_profiles_account_as_it_is(started_home):
+    """It made a second account and logged this profile out of the first, with exit 0."""
+    home, _, _, environment = started_home
+    other = blogster(
+        "quickstart", "--email", "second@example.com", "--password-stdin", home=home, input=PASSWORD + "\n",
+        env=environment,
+    )  # fmt: skip
+    assert other.returncode == 5 and other.stdout == ""
+    assert other.stderr.startswith("error: this profile is logged in as first@example.com;")
+    assert "blogster auth signup --email second@example.com" in other.stderr
+    whoami = blogster("auth", "whoami", "--json", home=home, env=environment)
+    assert json.loads(whoami.stdout)["email"] == "first@example.com"
+
+
 def test_server_is_private_no_tcp_and_parents_untouched(started_home):
     home, _, parent_mode_before, environment = started_home
     server = EmbeddedServer(home)
