@@ -58,7 +58,9 @@ def import_posts(
     stdin_data = None
     if "-" in paths:
         stream = getattr(sys.stdin, "buffer", None)
-        stdin_data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        stdin_data = (
+            imports.read_standard_input(stream, fmt=fmt) if stream is not None else sys.stdin.read().encode("utf-8")
+        )
     sources, reported = imports.collect_sources(paths, fmt=fmt, stdin_data=stdin_data)
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(

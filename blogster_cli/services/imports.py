@@ -58,7 +58,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -207,6 +207,16 @@ Parsed = Prepared | NotPosts  # what reading one source gives
 
 
 # -- sources -----------------------------------------------------------------------
+
+
+def read_standard_input(stream: BinaryIO, *, fmt: str) -> bytes:
+    """`-`'s bytes: a post's up to its limit and a byte, enough to refuse it as too large without
+    holding a runaway pipe; a WordPress export (asked for, or detected by its head) whole, as a
+    file of one is read (`prepare_source`)."""
+    data = stream.read(MAX_CONTENT_BYTES + 1)
+    if len(data) > MAX_CONTENT_BYTES and _wordpress(fmt, ImportSource(label="-", data=data), data):
+        data += stream.read()
+    return data
 
 
 def collect_sources(

@@ -88,6 +88,21 @@ def test_an_endless_pipe_is_refused_after_the_limit(cli, signed_up, monkeypatch,
     assert pipe.taken <= MAX_CONTENT_BYTES + 2**20, pipe.taken
 
 
+def test_import_dash_reads_a_post_up_to_its_limit_and_a_wordpress_export_whole():
+    """`blogster import -` read all of standard input before it looked at it: an endless pipe never ended."""
+    from blogster_cli.services.imports import read_standard_input
+
+    pipe = Endless()
+    assert len(read_standard_input(io.BufferedReader(pipe), fmt="auto")) == MAX_CONTENT_BYTES + 1
+    assert pipe.taken <= MAX_CONTENT_BYTES + 2**20, pipe.taken
+    head = b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">'
+    export = head + b"<!-- padding -->" * (MAX_CONTENT_BYTES // 8) + b"</rss>"
+    assert read_standard_input(io.BytesIO(export), fmt="auto") == export  # many posts in one file: no limit
+    assert read_standard_input(io.BytesIO(b"x" * (MAX_CONTENT_BYTES + 9)), fmt="wordpress") == b"x" * (
+        MAX_CONTENT_BYTES + 9
+    )
+
+
 def _stdin_reader(read_stdin, stream):
     """read_stdin with `stream` as standard input (the cli fixture sets a StringIO)."""
 
