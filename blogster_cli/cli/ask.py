@@ -1,4 +1,5 @@
-"""Questions to whoever sits at the terminal: asked on stderr, answered on stdin, never off a terminal.
+"""Questions to whoever sits at the terminal: asked on stderr, answered on stdin, never off a terminal
+(but for a conversation's turns, which a script may type).
 
 stdout is data (`--json`, tables, ids), so no question may write there: typer.prompt and
 typer.confirm end in input(), which writes the prompt's last character to stdout even with
@@ -31,6 +32,18 @@ def line(question: str, *, instead: str) -> str:
     """A line typed in answer (stripped; "" at end of input)."""
     _asked(f"{question}: ", instead=instead)
     return sys.stdin.readline().strip()
+
+
+def turn(prompt: str) -> str:
+    """The next line of a conversation (`chat`), stripped: after `prompt` on stderr on a terminal, or
+    from a script's lines off one (no prompt: nobody reads it); EOFError at the end of input."""
+    if on_terminal():
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+    typed = sys.stdin.readline()
+    if not typed:
+        raise EOFError
+    return typed.strip()
 
 
 def yes(question: str, *, instead: str, default: bool = False) -> bool:

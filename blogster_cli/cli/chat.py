@@ -8,6 +8,7 @@ from uuid import UUID
 
 import typer
 
+from blogster_cli.cli import ask as questions
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
@@ -30,7 +31,7 @@ def _line(prompt: str) -> str:
     """A line typed at `prompt`; one that is not UTF-8 (lone surrogates, which the database refuses)
     is refused with one line and asked again, so the session goes on."""
     while True:
-        line = input(prompt).strip()
+        line = questions.turn(prompt)
         if is_utf8(line):
             return line
         output.error("that line is not valid UTF-8 text; type it again")
@@ -54,7 +55,8 @@ def chat(ctx: typer.Context) -> None:
         try:
             line = _line("you> ")
         except (EOFError, KeyboardInterrupt):
-            sys.stdout.write("\n")
+            if questions.on_terminal():
+                sys.stderr.write("\n")  # past the prompt
             return
         if not line:
             continue
