@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
+
+if TYPE_CHECKING:
+    from blogster_cli.services.exports import ExportSummary
 
 
 def export_posts(
@@ -54,19 +58,31 @@ def export_posts(
             elif on_terminal and (file.renamed_from is not None or file.note):
                 detail = f"{file.renamed_from} is taken" if file.renamed_from else file.note
                 output.message(f"{file.slug}: written as {file.path} ({detail})")
-        renamed = f", {len(summary.renamed)} under a suffixed file name" if summary.renamed else ""
-        failed = f", {len(summary.failed)} failed" if summary.failed else ""
-        output.message(
-            f"Exported {plural(summary.posts, 'post')} and {plural(summary.images, 'image')} to {summary.directory}"
-            f"{renamed}{failed}."
-        )
+        output.message(_summary_line(summary))
     if summary.edited:
         from blogster_cli.errors import Conflict
 
         count = len(summary.edited)
+        first = summary.edited[0] if count == 1 else f"first: {summary.edited[0]}"
         raise Conflict(
-            f"{count} {'file was' if count == 1 else 'files were'} edited by hand since the last export and left"
-            f" as they are (first: {summary.edited[0]}); --force overwrites them"
+            f"{plural(count, 'file')} {agreeing(count, 'was', 'were')} edited by hand since the last export and left"
+            f" as {agreeing(count, 'it is', 'they are')} ({first}); --force overwrites {agreeing(count, 'it', 'them')}"
         )
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _summary_line(summary: ExportSummary) -> str:
+    """What the export wrote, and what it did not write, as in
+    `Wrote 0 posts and 0 images to DIR (516 unchanged, 1 left as edited by hand).`"""
+    others = [f"{summary.unchanged} unchanged"] if summary.unchanged else []
+    if summary.edited:
+        others.append(f"{len(summary.edited)} left as edited by hand")
+    if summary.renamed:
+        others.append(f"{len(summary.renamed)} under a suffixed file name")
+    if summary.failed:
+        others.append(f"{len(summary.failed)} failed")
+    shown = f" ({', '.join(others)})" if others else ""
+    return (
+        f"Wrote {plural(summary.written, 'post')} and {plural(summary.images, 'image')} to {summary.directory}{shown}."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from uuid import UUID
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class PlannedEvent:
     topic: str | None = None
     audience: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
+    id: UUID | None = None  # the calendar entry's id (`calendar move/done/rm` take it); None for one read from ICS

@@ -73,7 +73,7 @@ def _event(entry: ContentCalendar) -> PlannedEvent:
         uid=entry.uid or f"{entry.id}@blogster", title=entry.title or "", day=entry.scheduled_date or date.min,
         at=entry.scheduled_time, timezone=entry.timezone, description=entry.description,
         content_type=entry.content_type, status=entry.status, sequence=entry.sequence, topic=entry.topic_category,
-        audience=list(entry.target_audience), updated_at=entry.updated_at,
+        audience=list(entry.target_audience), updated_at=entry.updated_at, id=entry.id,
     )  # fmt: skip
 
 

@@ -94,11 +94,14 @@ class ExportSummary:
     directory: Path
     dialect: str
     files: list[ExportedPost] = field(default_factory=list)
-    images: int = 0
+    images: int = 0  # image files copied (those already there are not counted)
     edited: list[str] = field(default_factory=list)  # files changed by hand since we wrote them, left alone
+    written: int = 0  # post files written by this run
+    unchanged: int = 0  # post files that already held what it would write, left as they are
 
     @property
     def posts(self) -> int:
+        """The posts exported to a file: written, unchanged, or left as edited by hand."""
         return sum(1 for file in self.files if file.path is not None)
 
     @property
@@ -114,6 +117,8 @@ class ExportSummary:
             "directory": str(self.directory),
             "format": self.dialect,
             "posts": self.posts,
+            "written": self.written,
+            "unchanged": self.unchanged,
             "images": self.images,
             "renamed": len(self.renamed),
             "failed": len(self.failed),
@@ -184,7 +189,7 @@ def export_posts(
             writer.abort()  # the journal stays: the re-run knows what this one wrote
             raise
         writer.close()
-    summary.images = writer.images
+    summary.images, summary.written, summary.unchanged = writer.images, writer.written, writer.unchanged
     summary.edited = sorted(writer.edited)
     return summary
 
@@ -410,6 +415,7 @@ class _Writer:
         self.used: set[str] = set()
         self.folders: dict[Path, bool] = {}
         self.images = 0
+        self.written = self.unchanged = 0  # post files
         self.pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="export") if io_threads else None
         self.pending: deque[tuple[Future[object], str]] = deque()
 
@@ -450,6 +456,9 @@ class _Writer:
             return ExportedPost(post.id, post.slug, shown, note="edited by hand: not overwritten")
         if action == "write":
             self._write(target, data, shown, sha)
+            self.written += 1
+        else:
+            self.unchanged += 1
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
         exported.images = [(folder / name).as_posix() for name in copied]
         return exported

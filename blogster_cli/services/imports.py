@@ -71,7 +71,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from blogster_cli.content.layout import Generator
@@ -183,6 +183,21 @@ class Candidate:
     warnings: list[str] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
     status_stated: bool = True  # False: a plain markdown file says nothing of it, and an update keeps the post's
+
+
+@dataclass(frozen=True)
+class _LeftLinked:
+    """Why pictures were left as linked, in words for one picture and for several."""
+
+    one: str
+    many: str
+
+    def said(self, count: int) -> str:
+        return agreeing(count, self.one, self.many)
+
+
+_LIQUID_UNRESOLVED = _LeftLinked("a Liquid link it cannot resolve", "Liquid links it cannot resolve")
+_NO_SITE_FOLDER = _LeftLinked("no site folder to resolve it in", "no site folder to resolve them in")
 
 
 @dataclass(frozen=True)
@@ -484,7 +499,7 @@ def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) 
         return text, [], []
     new: dict[str, str] = {}
     pictures: dict[str, Picture] = {}
-    problems: dict[str, list[str]] = {}  # why -> the links it applies to
+    problems: dict[str | _LeftLinked, list[str]] = {}  # why -> the links it applies to
     for link in links:
         found = _read_picture(source, link, post.content["source"]["dialect"], dry_run)
         if isinstance(found, Picture):
@@ -497,8 +512,10 @@ def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) 
         said = []
         for why, targets in problems.items():
             more = len(targets) - _SHOWN_PICTURES
-            said.append(f"{why}: {', '.join(targets[:_SHOWN_PICTURES])}{f' and {more} more' if more > 0 else ''}")
-        warnings.append(f"pictures left as linked, not imported ({'; '.join(said)})")
+            reason = why.said(len(targets)) if isinstance(why, _LeftLinked) else why
+            said.append(f"{reason}: {', '.join(targets[:_SHOWN_PICTURES])}{f' and {more} more' if more > 0 else ''}")
+        left = agreeing(sum(map(len, problems.values())), "picture")
+        warnings.append(f"{left} left as linked, not imported ({'; '.join(said)})")
     if not new:
         return text, [], warnings
     head = text[: len(text) - len(body)]  # the front matter block (the body is the rest, byte for byte)
@@ -507,7 +524,7 @@ def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) 
     return head + rewrite_image_links(body, new), list(pictures.values()), warnings
 
 
-def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) -> Picture | str | None:
+def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) -> Picture | _LeftLinked | str | None:
     """The picture `link` names, stored as media (checked only, in a dry run); else why not,
     or None when it is no file of this site's to take (a site address without a site, a
     `media/` link that is Blogster's own)."""
@@ -518,13 +535,13 @@ def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) 
 
     assert source.root is not None and source.relative is not None  # only file sources have pictures
     if link.liquid and (dialect != "jekyll" or not link.path):  # Liquid is Jekyll's: elsewhere it is text
-        return "a Liquid link it cannot resolve" if dialect == "jekyll" else None
+        return _LIQUID_UNRESOLVED if dialect == "jekyll" else None
     normal = inside(link.path)
     relative = safe_relative(normal) if normal is not None else None
     if link.rooted:
         site = site_root(_root_parts(source), source.relative)
         if site is None or dialect not in STATIC_FOLDERS:
-            return "no site folder to resolve it in" if link.liquid else None
+            return _NO_SITE_FOLDER if link.liquid else None
         base = Path(*site)
         if relative is not None and STATIC_FOLDERS[dialect]:
             relative = PurePosixPath(STATIC_FOLDERS[dialect], relative)
@@ -547,7 +564,10 @@ def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) 
     except InvalidInput as exc:
         return str(exc).removeprefix("the file ")
     except OSError as exc:  # the media folder cannot be written: the post still comes in
-        return f"cannot store it in the media folder: {exc.strerror or exc}"
+        why = exc.strerror or exc
+        return _LeftLinked(
+            f"cannot store it in the media folder: {why}", f"cannot store them in the media folder: {why}"
+        )
     return Picture(name=name, mime_type=mime_type, size=len(data), alt=link.alt)
 
 

@@ -120,6 +120,21 @@ def test_month_grid_renders_across_month_boundaries_plain_without_colour(cli, si
     assert agenda["days"] == []
 
 
+def test_agenda_json_gives_each_entrys_id_for_move_done_and_rm(cli, signed_up):
+    """Its events had `uid` only, while `calendar move ID` and the like are shown with the id."""
+    today = datetime.now(UTC).date()
+    for offset, title in ((1, "Soon"), (2, "Later")):
+        add(cli, title, "--date", (today + timedelta(days=offset)).isoformat(), "--time", "09:00")
+    listed = {e["title"]: e for e in cli("calendar", "list", "--json").json()}
+    agenda = cli("calendar", "agenda", "--json").json()
+    events = {e["title"]: e for d in agenda["days"] for e in d["events"]}
+    assert {title: (e["id"], e["uid"]) for title, e in events.items()} == {
+        title: (e["id"], e["uid"]) for title, e in listed.items()
+    }
+    moved = cli("calendar", "move", events["Soon"]["id"][:8], "--date", (today + timedelta(days=3)).isoformat())
+    assert moved.exit_code == 0, moved.stderr
+
+
 def test_month_grid_is_coloured_on_a_terminal_unless_no_color():
     from rich.console import Console
 

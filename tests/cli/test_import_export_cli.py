@@ -142,12 +142,14 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
     assert result.exit_code == 0, result.stderr
     [line] = result.stderr.splitlines()
     count = len(list((root / "_posts").glob("*.md")))
-    assert line == f"Exported {count} posts and 0 images to {out.resolve()}."
+    assert line == f"Wrote {count} posts and 0 images to {out.resolve()}."
     for source in (root / "_posts").glob("*.md"):
         assert (out / "_posts" / source.name).read_bytes() == source.read_bytes()
     summary = cli("export", str(tmp_path / "json"), "--format", "hugo", "--json").json()
-    assert set(summary) == {"directory", "format", "posts", "images", "renamed", "failed", "edited", "files"}
-    assert summary["posts"] == count and summary["failed"] == 0
+    assert set(summary) == {
+        "directory", "format", "posts", "written", "unchanged", "images", "renamed", "failed", "edited", "files"
+    }  # fmt: skip
+    assert summary["posts"] == summary["written"] == count and summary["failed"] == summary["unchanged"] == 0
     assert set(summary["files"][0]) == {"id", "slug", "path", "renamed_from", "note", "images"}
     published = cli("export", str(tmp_path / "pub"), "--format", "hugo", "--status", "published", "--json").json()
     drafts = cli("export", str(tmp_path / "drafts"), "--format", "hugo", "--status", "draft", "--json").json()
@@ -257,15 +259,33 @@ def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up
 def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp_path):
     assert cli("import", str(EXAMPLES / "jekyll")).exit_code == 0
     out = tmp_path / "out"
-    assert cli("export", str(out), "--format", "jekyll").exit_code == 0
-    assert cli("export", str(out), "--format", "jekyll").exit_code == 0  # ours, unchanged: fine
-    edited = sorted(out.rglob("*.md"))[0]
+    first = cli("export", str(out), "--format", "jekyll", "--json")
+    assert first.exit_code == 0
+    slugs = {out / file["path"]: file["slug"] for file in first.json()["files"]}
+    unchanged = cli("export", str(out), "--format", "jekyll")
+    assert unchanged.exit_code == 0  # ours, unchanged: fine
+    assert unchanged.stderr.splitlines() == [f"Wrote 0 posts and 0 images to {out.resolve()} (4 unchanged)."]
+    edited, other, *_ = sorted(out.rglob("*.md"))
     edited.write_text(edited.read_text() + "\nMy local note.\n")
+    for changed in (edited, other):  # the refused file's post changed too; another post changed
+        retitled = cli("posts", "edit", slugs[changed], "--title", f"New {changed.stem}")
+        assert retitled.exit_code == 0, retitled.stderr
     again = cli("export", str(out), "--format", "jekyll")
     assert again.exit_code == 5
-    assert again.stderr.splitlines()[-1].startswith("error: 1 file was edited by hand since the last export")
+    shown = edited.relative_to(out).as_posix()
+    assert again.stderr.splitlines()[-2:] == [  # what was written; the refused file is not counted as exported
+        f"Wrote 1 post and 0 images to {out.resolve()} (2 unchanged, 1 left as edited by hand).",
+        f"error: 1 file was edited by hand since the last export and left as it is ({shown}); --force overwrites it",
+    ]
     assert "My local note." in edited.read_text()
-    assert cli("export", str(out), "--format", "jekyll").exit_code == 5  # still refused
+    other.write_text(other.read_text() + "\nAnother note.\n")
+    still = cli("export", str(out), "--format", "jekyll")
+    assert still.exit_code == 5  # still refused, and now two
+    assert still.stderr.splitlines()[-2:] == [
+        f"Wrote 0 posts and 0 images to {out.resolve()} (2 unchanged, 2 left as edited by hand).",
+        f"error: 2 files were edited by hand since the last export and left as they are (first: {shown});"
+        " --force overwrites them",
+    ]
     assert cli("export", str(out), "--format", "jekyll", "--force").exit_code == 0
     assert "My local note." not in edited.read_text()
     assert cli("export", str(out), "--format", "jekyll").exit_code == 0
@@ -323,7 +343,7 @@ def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     result = cli("import", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"warning: {bundle / 'index.md'}: pictures left as linked, not imported (not found beside the post: lost.png)",
+        f"warning: {bundle / 'index.md'}: picture left as linked, not imported (not found beside the post: lost.png)",
         "1 item: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed"
         " (1 picture stored as media; 1 with a warning).",
     ]
@@ -331,6 +351,24 @@ def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     assert image["post"] == "trip" and image["alt_text"] == "The map" and image["url"].startswith("media/")
     shown = cli("blogs", "show", "trip", "--json").json()
     assert f"![The map]({image['url']}) ![](lost.png)" in shown["markdown"]
+
+
+def test_import_warnings_about_pictures_agree_with_how_many_there_are(cli, signed_up, tmp_path):
+    """Jekyll posts outside a site: "pictures left as linked, not imported (no site folder to
+    resolve it in: A.png, B.png)" said "it" of a list, and "pictures" of one."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    one, several = folder / "2019-03-05-one.md", folder / "2019-03-06-several.md"
+    one.write_text("---\ntitle: One\n---\n![a]({{ site.baseurl }}/A.png)\n")
+    several.write_text("---\ntitle: Several\n---\n![b]({{ site.baseurl }}/B.png) ![c]({{ site.baseurl }}/C.png)\n")
+    result = cli("import", str(folder), "--format", "jekyll")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"warning: {one}: picture left as linked, not imported"
+        " (no site folder to resolve it in: {{ site.baseurl }}/A.png)",
+        f"warning: {several}: pictures left as linked, not imported"
+        " (no site folder to resolve them in: {{ site.baseurl }}/B.png, {{ site.baseurl }}/C.png)",
+    ]
 
 
 def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp_path):

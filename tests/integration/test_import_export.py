@@ -97,8 +97,9 @@ def test_real_corpora_round_trip_byte_for_byte(account, superuser, tmp_path):
         **dict.fromkeys(imports.OUTCOMES, 0), "unchanged": 750, "renamed": 0, "pages": 0, "images": 0,
         "warnings": 62,  # bundles whose pictures the corpus does not include: their links stay as written
     }  # fmt: skip
-    assert {warning.split(" (")[0] for file in again.files for warning in file.warnings} == {
-        "pictures left as linked, not imported"
+    assert {warning.split(" (")[0] for file in again.files for warning in file.warnings} <= {
+        "picture left as linked, not imported",  # one picture
+        "pictures left as linked, not imported",
     }
     skipped = run_import(jekyll, jekyll_root, on_conflict="skip")
     assert skipped.counts["skipped"] == 505 and skipped.counts["imported"] == 0

@@ -269,7 +269,7 @@ def test_a_picture_over_the_size_limit_is_reported_and_left_linked(account, tmp_
     write(site / "content" / "big" / "index.md", "---\ntitle: Big\n---\n![](big.png)\n")
     [post] = imports.import_paths(account(), paths=[site]).files
     assert post.outcome == "imported" and post.images == 0
-    assert post.warnings == ["pictures left as linked, not imported (is larger than 1 MiB: big.png)"]
+    assert post.warnings == ["picture left as linked, not imported (is larger than 1 MiB: big.png)"]
 
 
 def test_posts_that_say_they_are_published_but_are_empty_stay_drafts(account, tmp_path):
