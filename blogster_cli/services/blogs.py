@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.line_diff import unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -339,10 +340,8 @@ def _revision(conn: Connection, blog: BlogRow, number: int) -> blog_rows.Revisio
 
 def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None) -> str:
     """Unified diff of the markdown of revision `first` against `second` (default: the current text)."""
-    import difflib
-
     with unit_of_work(acting) as conn:
-        blog = find_own(conn, ref, with_content=True, trashed=None)
+        blog = find_own(conn, ref, with_content=second is None, trashed=None)
         old = _revision(conn, blog, first)
         if second is None:
             new_text, new_label = markdown_of(blog), f"{blog.slug} (current)"
@@ -352,10 +351,8 @@ def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None)
                 f"{blog.slug} r{second}",
             )
     old_text = (old.content or {}).get("markdown", "")
-    return "".join(
-        difflib.unified_diff(
-            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"{blog.slug} r{first}", new_label
-        )
+    return unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"{blog.slug} r{first}", new_label
     )
 
 
