@@ -211,18 +211,7 @@ def test_hostile_queries_never_raise(db, make_user, corpus, query):
 
 def test_collection_statistics_follow_every_change(db, corpus, superuser):
     def kept_and_recomputed():
-        kept = superuser.execute(
-            "select scope, pages, sum_title, sum_heading, sum_meta, sum_body from internal.documentation_search_stats"
-            " order by scope"
-        ).fetchall()
-        recomputed = superuser.execute(
-            "select scope, count(d.page_id), coalesce(sum(len_title), 0), coalesce(sum(len_heading), 0),"
-            " coalesce(sum(len_meta), 0), coalesce(sum(len_body), 0)"
-            " from (values ('all'), ('visible')) s(scope)"
-            " left join internal.documentation_search_docs d on s.scope = 'all' or d.visible"
-            " group by scope order by scope"
-        ).fetchall()
-        return kept, recomputed
+        return superuser.execute(STATS_ROWS).fetchall(), superuser.execute(RECOUNT).fetchall()
 
     kept, recomputed = kept_and_recomputed()
     assert kept == recomputed and kept[1][1] == 6

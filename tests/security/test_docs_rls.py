@@ -12,6 +12,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from blogster_cli.db.acting import acting_transaction
+from tests.integration.test_docs_search import READ_STATS, RECOUNT
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 
@@ -187,15 +188,5 @@ def test_a_user_cannot_stop_a_fold_or_fold_for_anyone(db, make_user, pending_cha
     with db.connect() as conn, acting_transaction(conn, admin.role_name):
         conn.execute("set constraints all immediate")
         conn.execute("update documentation_pages set status = 'published' where slug = 'draft-page'")
-    totals = superuser.execute(
-        "select (internal.documentation_search_collection(s)).* from unnest(array['all', 'visible']) s order by 1"
-    ).fetchall()
-    recount = superuser.execute(
-        "select scope, count(d.page_id), coalesce(sum(len_title), 0), coalesce(sum(len_heading), 0),"
-        " coalesce(sum(len_meta), 0), coalesce(sum(len_body), 0)"
-        " from (values ('all'), ('visible')) s(scope)"
-        " left join internal.documentation_search_docs d on s.scope = 'all' or d.visible"
-        " group by scope order by scope"
-    ).fetchall()
-    assert totals == recount
+    assert superuser.execute(READ_STATS).fetchall() == superuser.execute(RECOUNT).fetchall()
     assert superuser.execute("select count(*) from internal.documentation_search_stat_changes").fetchone() == (0,)
