@@ -18,6 +18,12 @@ from blogster_cli.text_encoding import is_utf8
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
 """What `blogs_content_size` (0003) allows: octet_length(content::text), the stored JSON document."""
 POST_TOO_LARGE = "a post (its stored body and front matter) holds at most 4 MiB"
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+"""The largest WordPress export (WXR) read: it is parsed whole (ten or so times its size in memory),
+and WordPress splits an export by date range or category."""
+EXPORT_TOO_LARGE = (
+    "a WordPress export is read up to 256 MiB; export a smaller part (WordPress's export page: by date or category)"
+)
 BLANK = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"

@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
+from blogster_cli.content.rules import EXPORT_TOO_LARGE, MAX_CONTENT_BYTES, MAX_EXPORT_BYTES, POST_TOO_LARGE
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
@@ -226,11 +226,11 @@ Parsed = Prepared | NotPosts  # what reading one source gives
 
 def read_standard_input(stream: BinaryIO, *, fmt: str) -> bytes:
     """`-`'s bytes: a post's up to its limit and a byte, enough to refuse it as too large without
-    holding a runaway pipe; a WordPress export (asked for, or detected by its head) whole, as a
-    file of one is read (`prepare_source`)."""
+    holding a runaway pipe; a WordPress export's (asked for, or detected by its head) up to its own,
+    as a file of one is read (`prepare_source`)."""
     data = stream.read(MAX_CONTENT_BYTES + 1)
     if len(data) > MAX_CONTENT_BYTES and _wordpress(fmt, ImportSource(label="-", data=data), data):
-        data += stream.read()
+        data += stream.read(MAX_EXPORT_BYTES + 1 - len(data))
     return data
 
 
@@ -345,16 +345,18 @@ def prepare_source(
     from blogster_cli.content.files import NotRegularFile, read_regular_file
     from blogster_cli.content.post import ImportedPost, import_post, not_a_post
 
-    try:  # a post's file is read up to its limit only; a WordPress export (many posts) is not bounded
+    try:  # a post's file is read up to its limit, a WordPress export (many posts) up to its own
         data = source.data if source.data is not None else read_regular_file(source.path, limit=MAX_CONTENT_BYTES)
         if len(data) > MAX_CONTENT_BYTES and source.data is None and _wordpress(fmt, source, data):
-            data = read_regular_file(source.path)
+            data = read_regular_file(source.path, limit=MAX_EXPORT_BYTES)
     except NotRegularFile as exc:
         return [FileOutcome(path=source.label, outcome="skipped", reason=str(exc))]
     except OSError as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc.strerror or exc}")]
     try:
         if _wordpress(fmt, source, data):
+            if len(data) > MAX_EXPORT_BYTES:
+                return [FileOutcome(path=source.label, outcome="failed", reason=EXPORT_TOO_LARGE)]
             from blogster_cli.content.wordpress import (  # markdownify and bs4 take ~0.8 s
                 SkippedItem,
                 read_wxr,

@@ -97,10 +97,31 @@ def test_import_dash_reads_a_post_up_to_its_limit_and_a_wordpress_export_whole()
     assert pipe.taken <= MAX_CONTENT_BYTES + 2**20, pipe.taken
     head = b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">'
     export = head + b"<!-- padding -->" * (MAX_CONTENT_BYTES // 8) + b"</rss>"
-    assert read_standard_input(io.BytesIO(export), fmt="auto") == export  # many posts in one file: no limit
+    assert read_standard_input(io.BytesIO(export), fmt="auto") == export  # many posts in one file
     assert read_standard_input(io.BytesIO(b"x" * (MAX_CONTENT_BYTES + 9)), fmt="wordpress") == b"x" * (
         MAX_CONTENT_BYTES + 9
     )
+
+
+def test_a_wordpress_export_from_an_endless_pipe_is_refused_after_its_limit(monkeypatch):
+    """Its head made `import -` read the rest whole: 9.5 GB after 10 s of `yes` (red team 21)."""
+    from blogster_cli.services import imports
+
+    monkeypatch.setattr(imports, "MAX_EXPORT_BYTES", 2 * MAX_CONTENT_BYTES)
+    head = b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+
+    class Export(Endless):
+        def readinto(self, buffer) -> int:
+            taken = super().readinto(buffer)
+            if self.taken == taken:  # the first read starts with the export's head
+                buffer[: len(head)] = head
+            return taken
+
+    pipe = Export()
+    data = imports.read_standard_input(io.BufferedReader(pipe), fmt="auto")
+    assert len(data) == 2 * MAX_CONTENT_BYTES + 1 and pipe.taken <= 2 * MAX_CONTENT_BYTES + 2**20
+    (refused,) = imports.prepare_source(imports.ImportSource(label="-", data=data))
+    assert (refused.outcome, refused.reason) == ("failed", imports.EXPORT_TOO_LARGE)
 
 
 def _stdin_reader(read_stdin, stream):
