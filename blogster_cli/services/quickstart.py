@@ -123,17 +123,18 @@ def quickstart(
         f"applied {plural(len(migrated.applied), 'migration')}" if migrated.applied else "schema already up to date"
     )
 
+    held = sessions.session_email(ctx)  # an expired session's too: a mistyped email must not replace it
+    if email is not None and held is not None and held.lower() != email.lower():
+        # Not silently: it would have made another account and logged this profile out of yours.
+        raise Conflict(
+            f"this profile is logged in as {held}; for another account use"
+            f" `blogster auth signup --email {email}` (or `blogster --profile NAME quickstart --email {email}`)"
+        )
     try:
         acting = sessions.current_user(ctx)
     except AuthError:
         pass
     else:
-        if email is not None and acting.actor.email.lower() != email.lower():
-            # Not silently: it would have made another account and logged this profile out of yours.
-            raise Conflict(
-                f"this profile is logged in as {acting.actor.email}; for another account use"
-                f" `blogster auth signup --email {email}` (or `blogster --profile NAME quickstart --email {email}`)"
-            )
         steps.append(f"already logged in as {acting.actor.email}")
         return QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
 

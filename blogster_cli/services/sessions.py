@@ -194,6 +194,17 @@ def current_user(ctx: AppContext) -> ActingUser:
     raise AuthError(NOT_LOGGED_IN)
 
 
+def session_email(ctx: AppContext) -> str | None:
+    """The email of the account this profile's stored session is for, expired or not (None: no
+    session, or it was revoked, or its account is gone): whose profile this is."""
+    token = ctx.credentials.get(SESSION_KEY)
+    if token is None:
+        return None
+    with admin_unit_of_work(ctx.database) as conn:
+        found = accounts.account_for_session(conn, token_hash=token_hash(token))
+    return None if found is None or found[0].deleted_at is not None else found[0].email
+
+
 def logout_quietly(ctx: AppContext) -> None:
     """Forgets stored credentials without touching the database (the account is gone)."""
     for key in (SESSION_KEY, LOGIN_KEY, PASSWORD_KEY):

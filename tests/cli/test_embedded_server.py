@@ -88,6 +88,26 @@ def test_quickstart_with_another_email_leaves_the_profiles_account_as_it_is(star
     assert json.loads(whoami.stdout)["email"] == "first@example.com"
 
 
+def test_quickstart_with_another_email_after_the_session_expired_changes_nothing(started_home):
+    """An expired session let a mistyped email make a new account and take the profile (red team 21)."""
+    home, _, _, environment = started_home
+    server = EmbeddedServer(home)
+    with Database(server.conninfo(), embedded=server).connect() as conn:
+        conn.execute("update auth.sessions set expires_at = now() - interval '1 minute'")
+    try:
+        other = blogster(
+            "quickstart", "--email", "secnod@example.com", "--password-stdin", home=home, input=PASSWORD + "\n",
+            env=environment,
+        )  # fmt: skip
+        assert other.returncode == 5, other.stderr
+        assert other.stderr.startswith("error: this profile is logged in as first@example.com;")
+    finally:
+        with Database(server.conninfo(), embedded=server).connect() as conn:
+            conn.execute("update auth.sessions set expires_at = now() + interval '1 day'")
+    whoami = blogster("auth", "whoami", "--json", home=home, env=environment)
+    assert json.loads(whoami.stdout)["email"] == "first@example.com"
+
+
 def test_server_is_private_no_tcp_and_parents_untouched(started_home):
     home, _, parent_mode_before, environment = started_home
     server = EmbeddedServer(home)
