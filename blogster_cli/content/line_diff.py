@@ -27,15 +27,34 @@ GAP_CELLS = 250_000
 MYERS_EDITS = 1000
 
 
+NO_FINAL_NEWLINE = "\\ No newline at end of file\n"
+
+
+def lines(text: str) -> list[str]:
+    """`text`'s lines as a patch counts them, each with its newline (the last may have none): split at
+    newlines only, where str.splitlines also splits at U+2028, form feeds and the like."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def unified_diff(a: list[str], b: list[str], fromfile: str, tofile: str) -> str:
     """difflib.unified_diff(a, b, fromfile, tofile) as one string, in linear time on big inputs for
     scattered changes: common first and last lines, then lines unique on both sides (patience
-    diff's anchors), then SequenceMatcher on what is left between them when it is small."""
+    diff's anchors), then SequenceMatcher on what is left between them when it is small. A last
+    line without a newline is marked as diff and patch mark it (difflib ran it into the next line,
+    which patch refused)."""
     if max(len(a), len(b)) <= DIFFLIB_LINES:
-        return "".join(difflib.unified_diff(a, b, fromfile, tofile))
+        return "".join(_marked(difflib.unified_diff(a, b, fromfile, tofile)))
     matcher = difflib.SequenceMatcher(None, a, b)  # only to group the opcodes of the blocks found here
     matcher.matching_blocks = [difflib.Match(*block) for block in _matching_blocks(a, b)]  # type: ignore[attr-defined]
-    return "".join(_unified_lines(a, b, matcher.get_grouped_opcodes(3), fromfile, tofile))
+    return "".join(_marked(_unified_lines(a, b, matcher.get_grouped_opcodes(3), fromfile, tofile)))
+
+
+def _marked(diff_lines: Iterable[str]) -> Iterator[str]:
+    for line in diff_lines:
+        yield line
+        if not line.endswith("\n"):
+            yield "\n" + NO_FINAL_NEWLINE
 
 
 def _unified_lines(

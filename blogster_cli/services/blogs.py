@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.line_diff import unified_diff
+from blogster_cli.content.line_diff import lines, unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -351,9 +351,7 @@ def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None)
                 f"{blog.slug} r{second}",
             )
     old_text = (old.content or {}).get("markdown", "")
-    return unified_diff(
-        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"{blog.slug} r{first}", new_label
-    )
+    return unified_diff(lines(old_text), lines(new_text), f"{blog.slug} r{first}", new_label)
 
 
 def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:

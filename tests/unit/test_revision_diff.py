@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import random
+import subprocess
 
 import pytest
 
@@ -47,6 +48,7 @@ def patched(old: list[str], diff: str) -> list[str]:
 @pytest.mark.parametrize("seed", range(40))
 def test_an_ordinary_post_gets_difflibs_diff(seed):
     old, new = random_texts(seed)
+    old = [line if line.endswith("\n") else line + "\n" for line in old]  # a missing one is marked: below
     assert line_diff.unified_diff(old, new, "a r1", "a r2") == "".join(difflib.unified_diff(old, new, "a r1", "a r2"))
 
 
@@ -72,3 +74,17 @@ def test_the_big_post_path_matches_difflib_on_scattered_changes(monkeypatch):
     expected = "".join(difflib.unified_diff(old, new, "a r1", "a r2"))
     monkeypatch.setattr(line_diff, "DIFFLIB_LINES", 0)
     assert line_diff.unified_diff(old, new, "a r1", "a r2") == expected
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["difflib", "big-post-path"])
+@pytest.mark.parametrize(
+    ("old", "new"), [("a\nb\nc", "a\nB\nc"), ("a\nb\n", "a\nb"), ("a\nb", "a\nb\n"), ("x\u2028y\n", "x\u2028z\n")]
+)
+def test_patch_applies_the_diff_when_a_text_ends_without_a_newline(old, new, big, tmp_path, monkeypatch):
+    """The last line ran into the next one (`-c+C`), which patch refused (red team 21)."""
+    if big:
+        monkeypatch.setattr(line_diff, "DIFFLIB_LINES", 0)
+    diff = line_diff.unified_diff(line_diff.lines(old), line_diff.lines(new), "a", "b")
+    (tmp_path / "post.md").write_text(old, encoding="utf-8", newline="")
+    subprocess.run(["patch", "-s", "post.md"], input=diff.encode(), cwd=tmp_path, check=True)
+    assert (tmp_path / "post.md").read_bytes().decode() == new
