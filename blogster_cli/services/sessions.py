@@ -177,8 +177,7 @@ def current_user(ctx: AppContext) -> ActingUser:
     store = ctx.credentials
     token = store.get(SESSION_KEY)
     if token is not None:
-        with admin_unit_of_work(ctx.database) as conn:
-            found = accounts.account_for_session(conn, token_hash=token_hash(token))
+        found = _session_of(ctx, token)
         if found is None:
             raise AuthError("your session has ended; run: blogster auth login")
         account, expires_at = found
@@ -198,11 +197,14 @@ def session_email(ctx: AppContext) -> str | None:
     """The email of the account this profile's stored session is for, expired or not (None: no
     session, or it was revoked, or its account is gone): whose profile this is."""
     token = ctx.credentials.get(SESSION_KEY)
-    if token is None:
-        return None
-    with admin_unit_of_work(ctx.database) as conn:
-        found = accounts.account_for_session(conn, token_hash=token_hash(token))
+    found = None if token is None else _session_of(ctx, token)
     return None if found is None or found[0].deleted_at is not None else found[0].email
+
+
+def _session_of(ctx: AppContext, token: str) -> tuple[accounts.AccountRow, datetime] | None:
+    """The account behind a stored session token, with the session's expiry (None: revoked or unknown)."""
+    with admin_unit_of_work(ctx.database) as conn:
+        return accounts.account_for_session(conn, token_hash=token_hash(token))
 
 
 def logout_quietly(ctx: AppContext) -> None:
