@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from tests.server_errors import quiet_when_the_client_left
+
 # A 1x1 transparent PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 MODEL = "test-model"
@@ -185,6 +187,7 @@ def ai_server() -> Iterator[FakeProvider]:
     provider = FakeProvider(structured=deque(["{}"]))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
     server.daemon_threads = True
+    quiet_when_the_client_left(server)
     provider.url = f"http://127.0.0.1:{server.server_address[1]}"
     # shutdown() waits for the serving loop to look again: every 0.5 s by default, per test.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)

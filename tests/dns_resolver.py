@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.server_errors import quiet_when_the_client_left
+
 TXT = 16
 
 
@@ -46,6 +48,7 @@ class Resolver:
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        quiet_when_the_client_left(self.server)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/dns-query"
 
 

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.server_errors import quiet_when_the_client_left
 from tests.smtp_server import MailRecorder, smtp_server
 
 
@@ -76,19 +76,6 @@ def signed_up(cli):
 
 
 REPO_ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def quiet_when_the_client_left(server: Any) -> None:
-    """socketserver prints a traceback to sys.stderr when a handler thread's client has gone (a
-    command that stopped reading, or ended, while the server still wrote): in a test that is the
-    capture of whatever command runs next, whose stderr the test compares. Other errors still print."""
-    print_error = server.handle_error
-
-    def handle_error(request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            print_error(request, client_address)
-
-    server.handle_error = handle_error
 
 
 @pytest.fixture

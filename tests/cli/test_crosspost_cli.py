@@ -21,6 +21,7 @@ from tests.platform_servers import (
     FakeHashnode,
     FakeWordPress,
 )
+from tests.server_errors import quiet_when_the_client_left
 
 POST = "---\ntitle: Ten terminal habits\ntags: [Shell Tips, Productivity, Linux, CLI, Terminal, Bash]\n---\nUse **tmux**.\n"
 
@@ -237,6 +238,7 @@ def test_two_runs_at_once_create_the_remote_post_once(cli, published):
     exists, so a lookup by canonical URL cannot see it): it must not create a second copy."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # both runs talk to it at once
     server.start()
+    quiet_when_the_client_left(server.server)
     try:
         forem = FakeForem(server).install()
         connect(cli, "devto", TOKEN)
