@@ -9,7 +9,7 @@ from uuid import UUID
 import typer
 
 from blogster_cli.cli import ask as questions
-from blogster_cli.cli import output
+from blogster_cli.cli import exit_codes, output
 from blogster_cli.cli.commands import COMMANDS
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
@@ -41,15 +41,25 @@ def _line(prompt: str) -> str:
 def chat(ctx: typer.Context) -> None:
     """Talk to the support bot; /end to finish and rate, /new to start over, /quit (or Ctrl-D) to leave.
 
+    Exits 10, as `chat ask` does, if no message got an answer because no worker replied.
+
     Example: blogster chat
     """
     if ctx.invoked_subcommand is not None:
         return
-    from blogster_cli.errors import BlogsterError
+    if not _converse():
+        raise typer.Exit(exit_codes.NO_WORKER)
+
+
+def _converse() -> bool:
+    """The session, until /quit, /end or the end of input; False if a message went unanswered
+    for want of a worker and none was answered (so the session exits 10, as `chat ask` does)."""
+    from blogster_cli.errors import BlogsterError, NoWorker
     from blogster_cli.services import chat as chat_service
 
     acting = acting_user()
     new = False
+    answered = unanswered = False
     output.message("Ask about Blogster. /end to finish and rate, /new to start over, /quit to leave.")
     while True:
         try:
@@ -57,11 +67,11 @@ def chat(ctx: typer.Context) -> None:
         except (EOFError, KeyboardInterrupt):
             if questions.on_terminal():
                 sys.stderr.write("\n")  # past the prompt
-            return
+            break
         if not line:
             continue
         if line in QUIT_WORDS:
-            return
+            break
         if line == "/new":
             new = True
             continue
@@ -73,13 +83,19 @@ def chat(ctx: typer.Context) -> None:
                 output.message("Thanks! The conversation is closed.")
             except BlogsterError as exc:
                 output.error(str(exc))
-            return
+            break
         try:
             reply = chat_service.ask(acting, text=line, new=new)
             new = False
             _print_reply(reply)
+            answered = True
+        except NoWorker as exc:  # the message is kept (in the new conversation), answered once a worker runs
+            new = False
+            unanswered = True
+            output.error(str(exc))
         except BlogsterError as exc:
             output.error(str(exc))
+    return answered or not unanswered
 
 
 @app.command("ask")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import output
-from blogster_cli.cli.listing import chosen_format, show_list
-from blogster_cli.cli.params import MAX_COUNT
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
+from blogster_cli.cli.params import or_status
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
@@ -34,7 +34,20 @@ def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
         raise typer.Exit(1)
 
 
-def _status(ref: str | None, *, fmt: str | None, limit: int | None, json: bool) -> None:
+status_app = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+@status_app.command("status")
+def status(
+    ref: str | None = typer.Argument(None, metavar="BLOG", help="Only this post (its slug or id)."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Your cross-posted copies: where each went, its URL and the last error (a failure to retry).
+
+    Example: blogster crosspost status ten-terminal-habits
+    """
     from blogster_cli.services import crossposting
 
     chosen_format(fmt, json)  # a bad --format is refused before the database is asked
@@ -43,20 +56,26 @@ def _status(ref: str | None, *, fmt: str | None, limit: int | None, json: bool) 
     show_list(rows, columns, fmt=fmt, json=json, limit=limit, id_key="slug")
 
 
-def crosspost(
-    args: list[str] = typer.Argument(..., metavar="BLOG | status [BLOG]", help="A post's slug or id, or 'status'."),
-    to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
-    fmt: str | None = typer.Option(None, "--format", help="crosspost status: table, json, csv, yaml, ids or count."),
-    limit: int | None = typer.Option(
-        None, "--limit", min=0, max=MAX_COUNT, help="crosspost status: at most this many rows (0: all)."
+# A Typer holding the one command (as sync_cmd's app), so that `crosspost status` parses as its own command.
+crosspost = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+@crosspost.command("crosspost", cls=or_status(status_app))
+def crosspost_post(
+    ref: str = typer.Argument(
+        ..., metavar="BLOG", help="A post's slug or id, or `status` to list your copies and their errors."
     ),
+    to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
+    fmt: str | None = typer.Option(None, "--format", hidden=True),  # for `crosspost status`: refused here
+    limit: int | None = typer.Option(None, "--limit", hidden=True),
     json: bool = JSON_OPTION,
 ) -> None:
     """Copy a published post to dev.to, Hashnode or WordPress, pointing back to your site.
 
     Re-running updates the copy instead of making another; a failure is recorded and
-    shown by `crosspost status [BLOG]`. Tokens: `blogster platforms connect`. URLs: the
-    devto_url, hashnode_url and wordpress_url settings (BLOGSTER_DEVTO_URL, ...).
+    shown by `crosspost status [BLOG]` (its options: `crosspost status --help`). Tokens:
+    `blogster platforms connect`. URLs: the devto_url, hashnode_url and wordpress_url
+    settings (BLOGSTER_DEVTO_URL, ...).
     Medium is not offered: it no longer issues API integration tokens to new users.
 
     Example: blogster crosspost ten-terminal-habits --to devto --to hashnode
@@ -64,12 +83,7 @@ def crosspost(
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import crossposting, platform_accounts
 
-    if args[0] == "status":
-        if to or len(args) > 2:
-            raise InvalidInput("usage: blogster crosspost status [BLOG] [--format F] [--limit N]")
-        _status(args[1] if len(args) > 1 else None, fmt=fmt, limit=limit, json=json)
-        return
-    if len(args) != 1 or not to:
+    if not to:
         raise InvalidInput("usage: blogster crosspost BLOG --to PLATFORM [--to PLATFORM]")
     if fmt is not None or limit is not None:
         raise InvalidInput("--format and --limit are for `crosspost status`; a cross-post takes --json")
@@ -77,4 +91,4 @@ def crosspost(
     endpoints = [platform_accounts.endpoint(ctx, platform=name) for name in dict.fromkeys(to)]
     acting = acting_user()
     base_domain = ctx.settings.site_base_domain
-    _report([crossposting.crosspost(acting, ref=args[0], endpoint=e, base_domain=base_domain) for e in endpoints], json)
+    _report([crossposting.crosspost(acting, ref=ref, endpoint=e, base_domain=base_domain) for e in endpoints], json)

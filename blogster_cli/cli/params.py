@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperArgument, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperOption
 from typer.models import TyperPath
 
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -138,3 +138,21 @@ def plain_metavars(command: Any) -> Any:
     for sub in getattr(command, "commands", {}).values():
         plain_metavars(sub)
     return command
+
+
+def or_status(status_app: typer.Typer) -> type[TyperCommand]:
+    """A command class for `NAME THING`, except that `NAME status ...` runs `status_app`'s one
+    command, with its own options and help (`sync status`, `crosspost status`): a command with an
+    argument cannot also hold subcommands in click."""
+
+    class ThingOrStatus(TyperCommand):
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            if args[:1] == ["status"]:
+                command = plain_metavars(typer.main.get_command(status_app))
+                with command.make_context(f"{ctx.info_name} status", args[1:], parent=ctx.parent) as status_ctx:
+                    command.invoke(status_ctx)
+                ctx.exit()
+            result: list[str] = super().parse_args(ctx, args)
+            return result
+
+    return ThingOrStatus

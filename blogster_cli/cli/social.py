@@ -180,7 +180,7 @@ def profiles_disconnect(
 
 @app.command("post-due")
 def post_due(json: bool = JSON_OPTION) -> None:
-    """Post my scheduled social posts whose time has come (X and LinkedIn), for cron; the workers do it each minute.
+    """Post your scheduled social posts whose time has come (X and LinkedIn), for cron; the workers do it each minute.
 
     Each post is sent once, with its id as the Idempotency-Key; a post another run is sending
     is skipped. Tokens: the profile's keyring entry (`social profiles connect`), or

@@ -6,17 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from typer.core import TyperCommand
 
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
-from blogster_cli.cli.params import PATH_TEXT, plain_metavars
+from blogster_cli.cli.params import PATH_TEXT, or_status
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 if TYPE_CHECKING:
     from datetime import tzinfo
-
-    from typer._click.core import Context
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.services.sync import SyncSummary
@@ -39,24 +36,10 @@ def status(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, js
     show_list([vars(item) for item in folders], STATUS_COLUMNS, fmt=fmt, json=json, limit=limit, id_key="folder")
 
 
-class _FolderOrStatus(TyperCommand):
-    """`sync FOLDER`, except that `sync status ...` is the `status` command, with its own options
-    and help (a folder named status: ./status)."""
-
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        if args[:1] == ["status"]:
-            command = plain_metavars(typer.main.get_command(status_app))
-            with command.make_context(f"{ctx.info_name} status", args[1:], parent=ctx.parent) as status_ctx:
-                command.invoke(status_ctx)
-            ctx.exit()
-        result: list[str] = super().parse_args(ctx, args)
-        return result
-
-
 app = typer.Typer(rich_markup_mode=None, add_completion=False)
 
 
-@app.command("sync", cls=_FolderOrStatus)
+@app.command("sync", cls=or_status(status_app))
 def sync(
     folder: str = typer.Argument(
         ..., help="The folder to sync, or `status` to list your linked folders.", click_type=PATH_TEXT

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from blogster_cli.db.errors import raise_translated
 from blogster_cli.db.orm import driver_connection
 from blogster_cli.models.system import DocumentationCategory, DocumentationPage, DocumentationRevision
 
@@ -89,6 +92,63 @@ def save_pages(session: Session, pages: Iterable[DocumentationPage]) -> None:
     columns, search_vector and updated_at, stay as they were on the objects)."""
     session.add_all(pages)
     session.flush()
+
+
+class ImportRaced(Exception):
+    """Another import committed a slug this one was writing, after this one read the pages (two
+    imports of one folder at once): this one's plan is stale, so it is run again against them."""
+
+
+# The keys another import's pages and categories hold: an import plans around every stored slug,
+# so a clash on one of these at write time means a slug committed since it read them.
+_SLUG_KEYS = frozenset({"documentation_pages_slug_key", "documentation_categories_slug_key"})
+
+
+def _raced(exc: DBAPIError) -> bool:
+    import psycopg
+
+    orig = exc.orig
+    return isinstance(orig, psycopg.errors.UniqueViolation) and orig.diag.constraint_name in _SLUG_KEYS
+
+
+@contextmanager
+def racing_imports() -> Iterator[None]:
+    """Around an import's unit of work: a clash on a slug (_SLUG_KEYS) becomes ImportRaced.
+
+    Not a lock: the table locks an import could take need privileges user roles lack (0010), and
+    any login may hold any advisory lock, so an author could keep every import waiting."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if _raced(exc):
+            raise ImportRaced from exc
+        raise
+
+
+# SQLSTATE classes and codes after which the transaction, not one page, is at fault: connection
+# lost, transaction state (read only), rolled back (serialization, deadlock), out of resources,
+# cancelled or timed out, system errors: every other page would fail the same way, or worse.
+_UNIT_ENDING = ("08", "25", "40", "53", "55P03", "57", "58", "XX")
+
+
+@contextmanager
+def page_savepoint(session: Session) -> Iterator[None]:
+    """A savepoint for pages being written. A database error of theirs (a constraint, a value, a
+    trigger's refusal) is rolled back to it and raised translated, a BlogsterError, so the import
+    reports the page and goes on; one that ends the transaction (_UNIT_ENDING) is raised as it is."""
+    import psycopg
+
+    try:
+        with session.begin_nested():
+            yield
+    except DBAPIError as exc:
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if _raced(exc):  # not the page's fault: racing_imports runs the import again
+            raise
+        # psycopg's DataError without a SQLSTATE: a value it refused to send (a NUL in a text)
+        if isinstance(exc.orig, psycopg.DataError) or (sqlstate and not sqlstate.startswith(_UNIT_ENDING)):
+            raise_translated(exc)
+        raise
 
 
 def delete_page(session: Session, *, page_id: UUID) -> bool:

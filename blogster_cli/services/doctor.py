@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from blogster_cli import __version__
 from blogster_cli.context import AppContext
 from blogster_cli.db.rows import scalar
-from blogster_cli.errors import BlogsterError
+from blogster_cli.errors import BlogsterError, DatabaseUnavailable
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class Check:
     name: str
     status: str  # "ok", "warn" or "fail"
     detail: str
+    unreachable: bool = False
+    """The server check failed for want of a server (the CLI exits 7, as every command does then)."""
 
 
 def run_checks(ctx: AppContext) -> list[Check]:
@@ -45,7 +47,7 @@ def _database_checks(ctx: AppContext) -> list[Check]:
                 assert role is not None  # the current user's own pg_roles row
                 superuser, bypass = role
     except BlogsterError as exc:
-        return [Check("server", "fail", str(exc))]
+        return [Check("server", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable))]
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
     problem = server_version_problem(version_num)
     checks.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -193,9 +193,9 @@ def import_tree(
     A page remembers the folder it came from, so another folder never updates it: a slug that
     a page from elsewhere (another folder, `docs new`) holds refuses the whole import (Conflict,
     nothing written) unless `on_clash` says to replace that page or rename the new one (see
-    documentation/sources.py). One transaction; pages are written in batches, each in a savepoint:
-    a page that fails is reported and the others go in (see _write_pages)."""
-    from blogster_cli.db.orm import orm_unit_of_work
+    documentation/sources.py). One transaction, and one import at a time (a second waits for the
+    first, then finds its pages); pages are written in batches, each in a savepoint: a page the
+    database refuses is reported and the others go in (see _write_pages)."""
     from blogster_cli.errors import Conflict
     from blogster_cli.repositories import documentation as repo
 
@@ -212,7 +212,38 @@ def import_tree(
             key = links.resolve(target, page_path=page.path)
             if key and not links._is_asset(key) and not index.resolves(key):
                 report.warnings.append(f"{page.path}: link {target!r} leads to no page")
-    with orm_unit_of_work(acting) as session:
+    for attempt in range(1, IMPORT_ATTEMPTS + 1):
+        written = replace(report, failed=list(report.failed), notes=list(report.notes))
+        try:
+            _import_once(acting, source, identity, publish=publish, on_clash=on_clash, report=written)
+        except repo.ImportRaced:
+            if attempt == IMPORT_ATTEMPTS:
+                raise Conflict("other imports kept writing the same pages; run it again") from None
+            continue
+        report = written
+        break
+    for renamed in report.renamed:
+        report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
+                            f" stored as {renamed.slug!r}")  # fmt: skip
+    for replaced in report.replaced:
+        report.notes.append(f"{replaced.path}: took over {replaced.slug!r}, a page {replaced.previously}")
+    return report
+
+
+# An import that another one raced (ImportRaced) runs again, against the pages that one wrote.
+IMPORT_ATTEMPTS = 3
+
+
+def _import_once(
+    acting: ActingUser, source: tree.Tree, identity: sources.FolderIdentity, *, publish: bool,
+    on_clash: sources.OnClash, report: ImportReport,
+) -> None:  # fmt: skip
+    """One try of import_tree's unit of work: reads the stored pages, plans and writes, filling `report`."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.errors import Conflict
+    from blogster_cli.repositories import documentation as repo
+
+    with orm_unit_of_work(acting) as session, repo.racing_imports():
         stored: dict[Hashable, DocumentationPage] = {page.id: page for page in repo.pages(session)}
         known = {key: _stored_source(row) for key, row in stored.items()}
         plan = sources.plan_import(source.pages, known.values(), identity=identity, on_clash=on_clash,
@@ -278,12 +309,6 @@ def import_tree(
                                      partial(_report_withdrawn, report, row, gone)))  # fmt: skip
         for start in range(0, len(writes), WRITE_BATCH):
             _write_pages(session, writes[start : start + WRITE_BATCH], report)
-    for renamed in report.renamed:
-        report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
-                            f" stored as {renamed.slug!r}")  # fmt: skip
-    for replaced in report.replaced:
-        report.notes.append(f"{replaced.path}: took over {replaced.slug!r}, a page {replaced.previously}")
-    return report
 
 
 # Pages written per flush: one INSERT (or UPDATE executemany) for the lot, in one savepoint.
@@ -340,13 +365,14 @@ def _report_withdrawn(report: ImportReport, row: DocumentationPage, gone: source
 
 def _write_pages(session: Session, writes: list[_Write], report: ImportReport) -> None:
     """A batch of pages in one savepoint, flushed together (a page that changes its slug is
-    flushed in its turn). Should the batch fail with a BlogsterError, it is written again a page
-    at a time, each in its own savepoint: a page that fails is reported and the others go in."""
+    flushed in its turn). Should the database refuse the batch, it is written again a page at a
+    time, each in its own savepoint: a page refused is reported and the others go in (an error
+    that ends the transaction ends the import: see repo.page_savepoint)."""
     from blogster_cli.errors import BlogsterError
     from blogster_cli.repositories import documentation as repo
 
     try:
-        with session.begin_nested():
+        with repo.page_savepoint(session):
             staged: list[DocumentationPage] = []
             for write in writes:
                 staged.append(write.apply())
@@ -357,7 +383,7 @@ def _write_pages(session: Session, writes: list[_Write], report: ImportReport) -
     except BlogsterError:
         for write in writes:
             try:
-                with session.begin_nested():
+                with repo.page_savepoint(session):
                     repo.save_pages(session, [write.apply()])
             except BlogsterError as exc:
                 report.failed.append((write.path, str(exc)))

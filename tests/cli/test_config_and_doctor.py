@@ -113,7 +113,7 @@ def test_doctor_reports_file_secrets_and_fails_on_loose_permissions(cli, signed_
 
 def test_doctor_fails_when_the_server_is_unreachable(cli):
     result = cli("--database-url", "postgresql://nobody@127.0.0.1:1/none", "doctor", "--json")
-    assert result.exit_code == 1
+    assert result.exit_code == 7  # database unavailable, as every command says it
     assert {c["name"]: c["status"] for c in result.json()}["server"] == "fail"
 
 

@@ -7,7 +7,6 @@ true), so the test does not wait for a `serve-workers` process to start.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import pytest
 from textual.widgets import Input
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.services import chat, chatbot, chatbot_replies
+from blogster_cli.services import chat, chatbot
 from blogster_cli.tui.chat import ChatScreen, Line, RateDialog
+from tests.bot_worker import answering_messages
 from tests.tui.conftest import app_for, drive, settle
 
 STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intents.yaml"
@@ -29,29 +29,9 @@ def intents(db, make_user) -> None:
 
 @pytest.fixture
 def bot_worker(db, superuser, intents) -> Iterator[None]:
-    """A worker's heartbeat, and a thread answering each new user message as the worker would."""
-    superuser.execute("insert into procrastinate.procrastinate_workers (last_heartbeat) values (now())")
-    stop = threading.Event()
-
-    def answer_messages() -> None:
-        with db.connect() as conn:
-            while not stop.is_set():
-                conn.execute("update procrastinate.procrastinate_workers set last_heartbeat = now()")
-                waiting = conn.execute(
-                    "select m.id, m.created_at from chatbot_messages m where m.role = 'user' and not exists"
-                    " (select 1 from chatbot_messages a where a.role = 'assistant'"
-                    "  and a.metadata ->> 'reply_to' = m.id::text)"
-                ).fetchall()
-                conn.commit()
-                for message_id, created_at in waiting:
-                    chatbot_replies.process_message(db, message_id=message_id, created_at=created_at)
-                stop.wait(0.05)
-
-    thread = threading.Thread(target=answer_messages, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(10)
+    """A worker answering each new user message (tests/bot_worker.py)."""
+    with answering_messages(db, superuser):
+        yield
 
 
 def transcript(screen) -> list[tuple[str, str]]:
