@@ -26,7 +26,8 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "another account's rows by raw SQL as your own role, one capability at a time (analytics,"
-        " calendar, chatbot, dashboard totals, distribution, docs, held AI credits, job queue, public profiles, review,"
+        " calendar, chatbot, dashboard totals, distribution, docs, the flag audit log, held AI credits, job queue,"
+        " public profiles, review,"
         " SEO/revenue/audience, sync state, the shared tags, tag links and their names and spellings)",
         (
             "test_analytics_attacks.py",
@@ -35,6 +36,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_dashboard_totals_attacks.py",
             "test_distribution_attacks.py",
             "test_docs_rls.py",
+            "test_flag_log_scrub_attacks.py",
             "test_held_credits_attacks.py",
             "test_job_queue_attacks.py",
             "test_public_profiles.py",
