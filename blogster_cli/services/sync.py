@@ -30,8 +30,12 @@ Nothing changed means nothing written: files are compared by hash before any wri
 a write replaces the file atomically (a temporary file renamed over it), so a SIGKILL
 leaves either the old or the new bytes. A file is checked against its scan right before it
 is replaced or removed: one saved during the run is left alone, a conflict for the next run.
-Every step converges when re-run: a file whose post already says what it says is recorded,
-never imported twice; a new file matches the post a killed run imported (by source path). Links are never followed: the folder is
+A file written is recorded with the files written before it, every `_BATCH_FILES` files or
+`_BATCH_SECONDS`, each batch in its own unit of work: after a kill, what the run wrote counts
+as synced, and an edit made since is only a file change, not a conflict.
+Every step converges when re-run: a file whose post already says what it says is recorded
+(the batch a kill left unrecorded), never imported twice; a new file matches the post a
+killed run imported (by source path). Links are never followed: the folder is
 listed and read as `import` does (`content.files`), and nothing is written through a link
 or outside the folder.
 """
@@ -358,6 +362,10 @@ def _sha(data: bytes) -> str:
 
 FRESH = ""  # a state's post version to read after this run's writes
 REMOVED = "0" * 64  # the hash recorded for a file removed with its trashed post (no file hashes to it)
+# Written files are recorded this many at a time, or after this long: a commit per file would
+# cost more than the write itself; a batch left unrecorded by a kill is at most this many files.
+_BATCH_FILES = 20
+_BATCH_SECONDS = 0.5
 
 
 @dataclass
@@ -396,6 +404,10 @@ class _Run:
     removals: list[FileState] = field(default_factory=list)
     record: list[FileState] = field(default_factory=list)
     forget: list[UUID] = field(default_factory=list)
+    folder_id: UUID | None = None  # set when written files are recorded as they go (see wrote)
+    written: list[FileState] = field(default_factory=list)  # the batch not recorded yet
+    written_forget: list[UUID] = field(default_factory=list)  # the rows of files moved in that batch
+    batch_started: float = 0.0
 
     def done(self, path: str, action: str, post_id: UUID | None = None, note: str | None = None) -> None:
         self.summary.files.append(SyncedFile(path, action, post_id, note))
@@ -412,13 +424,38 @@ class _Run:
         return version if version is not None and not version.trashed else None
 
     def keep(self, state: FileState, **changes: Any) -> None:
-        """Record `state` with `changes` (a new hash, version or conflict) and the file's stat.
-        A version read this run comes with the change count read with it (post_seen)."""
+        """Record `state` with `changes` (a new hash, version or conflict) at the end of the run."""
+        self.record.append(self._kept(state, **changes))
+
+    def _kept(self, state: FileState, **changes: Any) -> FileState:
+        """`state` with `changes` and the file's stat. A version read this run comes with the
+        change count read with it (post_seen)."""
         size, mtime = self.stats.get(state.path, (None, None))
         values = {**vars(state), "file_size": size, "file_mtime_ns": mtime, **changes}
         if state.id is not None and state.path in self.counters:
             values["post_seen"] = self.counters[state.path]
-        self.record.append(FileState(**values))
+        return FileState(**values)
+
+    def wrote(self, state: FileState, moved_from: FileState | None = None, **changes: Any) -> None:
+        """keep() for a file now on disk as this run wrote it (after the rename), and drop()
+        for the file it moved from: recorded with the batch (see _BATCH_FILES), so a kill
+        leaves unrecorded at most the batch in flight, whose files the next run finds as it
+        would write them (recorded then, not a conflict)."""
+        if self.folder_id is None:  # a dry run, or a first one: the folder is linked at its end
+            if moved_from is not None:
+                self.drop(moved_from)
+            self.keep(state, **changes)
+            return
+        if not self.written:
+            self.batch_started = time.monotonic()
+        if moved_from is not None and moved_from.id is not None:
+            self.written_forget.append(moved_from.id)
+        self.written.append(self._kept(state, **changes))
+        if len(self.written) >= _BATCH_FILES or time.monotonic() - self.batch_started >= _BATCH_SECONDS:
+            with unit_of_work(self.acting) as conn:
+                sync_rows.forget_states(conn, ids=self.written_forget)
+                sync_rows.record_states(conn, folder_id=self.folder_id, states=self.written)
+            self.written, self.written_forget = [], []
 
     def seen(self, path: str) -> Seen:
         """`path` as this run's scan saw it (None: absent)."""
@@ -484,6 +521,7 @@ def sync_folder(
     summary.files.extend(reported)
     run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, set(known), versions,
                counters, list(untracked.values()))  # fmt: skip
+    run.folder_id = linked.id if linked is not None and not dry_run else None
 
     # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
     # it is reported, and its post is left alone.
@@ -857,10 +895,9 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes) -> None:
             _remove(run.root, new_path)  # the old file was saved meanwhile: it stays, as the next run finds it
             run.done(item.path, "conflict", post.id, CHANGED_MEANWHILE)
             return
-    run.drop(state)
     run.disk.pop(item.path, None)
-    run.keep(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
-                     conflict_file_sha256=None, conflict_post_version=None, post_seen=-1))  # fmt: skip
+    run.wrote(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
+                      conflict_file_sha256=None, conflict_post_version=None, post_seen=-1), state)  # fmt: skip
     run.done(new_path, "renamed", post.id, note)
 
 
@@ -899,8 +936,8 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
         except BlogsterError as exc:  # one file that cannot be written fails alone; the run goes on
             run.done(item.path, "failed", post.id, str(exc))
             return
-    run.keep(state, file_sha256=digest, post_version=post.version, conflict_file_sha256=None,
-             conflict_post_version=None)  # fmt: skip
+    run.wrote(state, file_sha256=digest, post_version=post.version, conflict_file_sha256=None,
+              conflict_post_version=None)  # fmt: skip
     if digest != on_disk or item.mode == "new":
         run.done(item.path, item.action, post.id, item.note or note)
 
@@ -936,7 +973,7 @@ def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
     counted = sync_rows.recorded_versions(conn, folder_id=linked.id, paths=[s.path for s in pending])
     found = {s.path: counted[s.path] for s in pending if s.path in counted and counted[s.path][0].id == s.blog_id}
     fresh = sync_rows.my_post_versions(conn, ids=[s.blog_id for s in pending if s.blog_id and s.path not in found])
-    states = []
+    states = list(run.written)
     for state in run.record:
         if state.post_version != FRESH:
             states.append(state)
@@ -945,7 +982,7 @@ def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
             states.append(replace(state, post_version=post.version, post_seen=-1 if post.trashed else changed))
         elif state.blog_id in fresh:
             states.append(replace(state, post_version=fresh[state.blog_id].version, post_seen=-1))
-    sync_rows.forget_states(conn, ids=run.forget)
+    sync_rows.forget_states(conn, ids=run.forget + run.written_forget)
     sync_rows.record_states(conn, folder_id=linked.id, states=states)
     sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts})
 
