@@ -16,6 +16,9 @@ from validated data (names `u_<32 hex>` that belong to a restored account, flags
 SCRAM verifiers). All of that happens in a scratch database; only when it has
 succeeded does it replace the current one, so a refused file changes nothing, and the
 swap leaves a database to use whenever the restore is killed (db/database_swap.py).
+
+Both spill the rows to scratch files in a private folder under Blogster's home, one per run,
+which the next backup or restore removes if the run was killed (scratch_folders.py).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import io
 import json
 import re
 import tarfile
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +46,7 @@ from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidI
 from blogster_cli.private_files import private_dir, private_file, replacing_private_file
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
+from blogster_cli.scratch_folders import scratch_folder
 
 BACKUP_FORMAT = 2
 ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
@@ -86,7 +89,7 @@ def _sha256_of(path: Path) -> str:
 
 
 def _write_scratch(scratch: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:
-    """A scratch file (0600, in a private temporary folder) filled by write(handle)."""
+    """A scratch file (0600, in the run's private scratch folder: scratch_folders.py) filled by write(handle)."""
     path = scratch / name.replace("/", "__")
     with private_file(path) as handle:
         write(handle)
@@ -137,8 +140,7 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
     created_at = datetime.now(UTC)
-    with tempfile.TemporaryDirectory() as scratch_name:
-        scratch = Path(scratch_name)
+    with scratch_folder("backup") as scratch:
         snapshot = _snapshot(db, scratch)
         accounts_json = [
             {
@@ -381,7 +383,7 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
     if dbname == database_swap.MAINTENANCE_DATABASE:
         raise ConfigError(f"restore cannot replace the {dbname} database, which it works from")
     with (
-        tempfile.TemporaryDirectory() as scratch,
+        scratch_folder("restore") as scratch,
         admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn,
     ):
         if conn.info.parameter_status("is_superuser") != "on":
@@ -389,7 +391,7 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
         database_swap.settle(conn, dbname)
         database_swap.finish_interrupted(conn, dbname)
         database_swap.drop_abandoned(conn, dbname)
-        checked = _check_backup(path, Path(scratch))
+        checked = _check_backup(path, scratch)
         swap = database_swap.begin(conn, dbname)
         scratch_db = db.for_database(swap.loading, application_name=swap.loader)
         try:

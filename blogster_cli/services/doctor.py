@@ -25,6 +25,7 @@ class Check:
 def run_checks(ctx: AppContext) -> list[Check]:
     checks = [Check("blogster", "ok", f"{__version__} on Python {platform.python_version()}")]
     checks += _database_checks(ctx)
+    checks += _scratch_leftover_checks()
     checks += _secret_checks(ctx)
     return checks
 
@@ -121,6 +122,27 @@ def _restore_leftover_checks(ctx: AppContext) -> list[Check]:
             "warn",
             f"an interrupted `blogster db restore` left: {listed}; the next restore drops them, "
             'or drop them yourself (DROP DATABASE, in psql "$(blogster db dsn)")',
+        )
+    ]
+
+
+def _scratch_leftover_checks() -> list[Check]:
+    """Scratch folders (a copy of the database's rows) a killed `db backup` or `db restore` left."""
+    from blogster_cli.scratch_folders import leftovers, scratch_root
+
+    try:
+        found = leftovers()
+    except (BlogsterError, OSError):
+        return []
+    if not found:
+        return []
+    size = sum(item.size_bytes for item in found)
+    return [
+        Check(
+            "scratch leftovers",
+            "warn",
+            f"a killed `blogster db backup` or `db restore` left {len(found)} scratch folder(s) in "
+            f"{scratch_root()}, {size / 1e6:.0f} MB of the database's rows; the next backup or restore removes them",
         )
     ]
 
