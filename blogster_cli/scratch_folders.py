@@ -11,7 +11,9 @@ SIGKILL cannot, but the kernel drops its lock: the next backup or restore remove
 sub-folder whose lock it can take, never one a live run holds. The scratch folder's own
 lock file serialises that clean-up with making a sub-folder, so no run removes a
 sub-folder another is making (whose lock is not taken yet). `leftovers` lists, for
-`blogster doctor`, what killed runs left.
+`blogster doctor`, what killed runs left. Only sub-folders named as runs name theirs
+(PURPOSES) are ever removed, and a scratch folder that is a link (to a bigger disk, say) or not a
+folder is refused: what it points to holds folders no run made.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from blogster_cli.config import home_dir
 from blogster_cli.errors import FileSystemError
 from blogster_cli.private_files import DIR_MODE, FILE_MODE, private_dir
 
 SCRATCH_FOLDER = "scratch"
+PURPOSES = ("backup", "restore")
+"""What a run's sub-folder is named after (`backup-XXXX`): nothing else there is ever removed."""
 LOCK_NAME = ".lock"
 """The lock file of the scratch folder (making and clearing sub-folders) and of each run's sub-folder."""
 
@@ -61,7 +66,11 @@ def _sub_folders(root: Path) -> list[Path]:
         entries = sorted(os.scandir(root), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    return [
+        Path(entry.path)
+        for entry in entries
+        if entry.is_dir(follow_symlinks=False) and entry.name.startswith(tuple(f"{p}-" for p in PURPOSES))
+    ]
 
 
 def _remove_abandoned(root: Path) -> None:
@@ -82,11 +91,17 @@ def _remove_abandoned(root: Path) -> None:
 
 
 @contextmanager
-def scratch_folder(purpose: str) -> Iterator[Path]:
+def scratch_folder(purpose: Literal["backup", "restore"]) -> Iterator[Path]:
     """A new private folder (0700) for this run's scratch files, removed when the run ends.
 
     First removes what killed runs left; the run then holds its folder's lock until it ends."""
     root = scratch_root()
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise FileSystemError(
+            f"cannot use {root}: it is {'a link' if root.is_symlink() else 'not a folder'}; backups and restores"
+            " keep their scratch copy of the database only in a folder of Blogster's own (remove it, or set"
+            " BLOGSTER_HOME to a home on a bigger disk)"
+        )
     try:
         private_dir(root)
         os.chmod(root, DIR_MODE)  # Blogster's own folder: private even if loosened by hand

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from copy import deepcopy
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -213,7 +214,7 @@ def import_tree(
             if key and not links._is_asset(key) and not index.resolves(key):
                 report.warnings.append(f"{page.path}: link {target!r} leads to no page")
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
-        written = replace(report, failed=list(report.failed), notes=list(report.notes))
+        written = deepcopy(report)  # a raced try's additions go with it
         try:
             _import_once(acting, source, identity, publish=publish, on_clash=on_clash, report=written)
         except repo.ImportRaced:

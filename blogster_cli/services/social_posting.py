@@ -49,11 +49,14 @@ class SocialAccess:
         if override:
             return override
         reference = profile.access_token or ""
-        return (
-            self.credentials.get(reference.removeprefix(KEYRING_PREFIX))
-            if reference.startswith(KEYRING_PREFIX)
-            else None
-        )
+        entry = reference.removeprefix(KEYRING_PREFIX)
+        # Only an entry `social connect` made for this profile's own account and platform: the
+        # column is the account's to write, and the store holds the operator's other secrets
+        # (other accounts' tokens, the session) under names anyone can guess (red team 23).
+        own = f"social:{profile.user_id.hex}:{profile.platform}:" if profile.user_id else None
+        if not reference.startswith(KEYRING_PREFIX) or own is None or not entry.startswith(own):
+            return None
+        return self.credentials.get(entry)
 
 
 def social_access(ctx: AppContext) -> SocialAccess:

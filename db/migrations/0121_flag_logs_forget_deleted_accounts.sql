@@ -38,10 +38,10 @@ begin
   update public.feature_flag_logs l set
     previous_state = internal.flag_state_without_account(l.previous_state, old.id),
     new_state = internal.flag_state_without_account(l.new_state, old.id)
-  where pg_catalog.strpos(pg_catalog.lower(coalesce(l.previous_state::text, '') || coalesce(l.new_state::text, '')),
-                          old.id::text) operator(pg_catalog.>) 0
-     or pg_catalog.strpos(pg_catalog.lower(coalesce(l.previous_state::text, '') || coalesce(l.new_state::text, '')),
-                          pg_catalog.replace(old.id::text, '-', '')) operator(pg_catalog.>) 0;  -- as 0118 reads ids
+  -- Dashes anywhere, any case (0118 reads an id so): compared with the dashes taken out.
+  where pg_catalog.strpos(pg_catalog.replace(pg_catalog.lower(coalesce(l.previous_state::text, '')
+                                             || coalesce(l.new_state::text, '')), '-', ''),
+                          pg_catalog.replace(old.id::text, '-', '')) operator(pg_catalog.>) 0;
   return null;
 end
 $$;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -174,3 +175,38 @@ def test_scratch_folders_and_files_are_private(cli, signed_up, db, isolated_envi
             assert _mode(folder.parent / ".lock") == 0o600
     finally:
         os.umask(previous)
+
+
+def test_a_scratch_folder_that_is_a_link_is_refused_and_what_it_points_to_is_left(cli, signed_up, tmp_path):
+    """Red team 24: a `scratch` linked to a bigger disk had its target set to 0700 and every
+    folder there without a lock file removed."""
+    from blogster_cli.scratch_folders import scratch_root
+
+    victim = tmp_path / "bigdisk"
+    (victim / "important" / "sub").mkdir(parents=True)
+    (victim / "important" / "sub" / "data.txt").write_text("x")
+    (victim / "backup-looks-like-ours").mkdir()
+    victim.chmod(0o755)
+    root = scratch_root()
+    if root.exists():
+        shutil.rmtree(root)
+    root.symlink_to(victim)
+    result = cli("db", "backup", str(tmp_path / "b.tar"))
+    assert result.exit_code == 8, result.stderr
+    assert result.stderr.startswith(f"error: cannot use {root}: it is a link") and result.stderr.count("\n") == 1
+    assert (victim / "important" / "sub" / "data.txt").read_text() == "x"
+    assert (victim / "backup-looks-like-ours").is_dir()
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o755
+
+
+def test_only_folders_named_as_runs_name_theirs_are_removed(cli, signed_up, tmp_path):
+    from blogster_cli.scratch_folders import scratch_root
+
+    root = scratch_root()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "photos").mkdir()
+    (root / "photos" / "cat.jpg").write_text("meow")
+    (root / "backup-abandoned").mkdir()
+    assert cli("db", "backup", str(tmp_path / "b.tar")).exit_code == 0
+    assert (root / "photos" / "cat.jpg").read_text() == "meow"
+    assert not (root / "backup-abandoned").exists()

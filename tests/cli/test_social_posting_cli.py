@@ -221,3 +221,13 @@ def test_without_a_token_here_the_post_waits_instead_of_failing(cli, signed_up, 
     env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_TWITTER_TOKEN": X_TOKEN}  # cron's way in
     assert [o["action"] for o in cli("social", "post-due", "--json", env=env).json()] == ["posted"]
     assert statuses(cli)[post][0] == "published" and len(x.posts) == 1
+
+
+def test_a_profile_naming_another_secret_of_the_store_gets_no_token(cli, signed_up, x, superuser):
+    """Red team 23: access_token is the account's to write, and naming `keyring:session` (or
+    another account's social entry) sent that secret to X as the bearer token."""
+    [post] = due_posts(cli, count=1)
+    superuser.execute("update social_media_profiles set access_token = 'keyring:session'")
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert [o["action"] for o in ran.json()] == ["waiting"] and x.server.log == []  # nothing sent
+    assert statuses(cli)[post] == ("scheduled", None)
