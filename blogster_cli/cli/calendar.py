@@ -411,8 +411,11 @@ def run_due(
         smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
     except ConfigError:
         smtp = None  # reported only if a newsletter is due
-    distribution = due_work.Distribution(social=social_posting.social_access(ctx), smtp=smtp)
-    report = due_work.run_due(acting_user(), now=_moment(now), dry_run=dry_run, site=site, distribution=distribution)
+    acting = acting_user()
+    distribution = due_work.Distribution(
+        social=social_posting.social_access(ctx, token_owner=acting.actor.user_id), smtp=smtp
+    )
+    report = due_work.run_due(acting, now=_moment(now), dry_run=dry_run, site=site, distribution=distribution)
     if json:
         output.print_json(report)
     else:

@@ -190,7 +190,9 @@ def post_due(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import social_posting
 
-    outcomes = social_posting.post_due(acting_user(), access=social_posting.social_access(app_context()))
+    acting = acting_user()
+    access = social_posting.social_access(app_context(), token_owner=acting.actor.user_id)
+    outcomes = social_posting.post_due(acting, access=access)
     if json:
         output.print_json(outcomes)
     for outcome in outcomes:

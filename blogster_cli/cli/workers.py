@@ -175,14 +175,15 @@ def refresh_freshness(json: bool = JSON_OPTION) -> None:
 def post_social(json: bool = JSON_OPTION) -> None:
     """Post every account's scheduled social posts whose time has come (what the workers do each minute), for cron.
 
-    Tokens: each profile's keyring entry, or BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN.
+    Tokens: each profile's keyring entry, or BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN for the
+    posts of the account this profile is logged in as (only).
 
     Example: blogster workers post-social --json
     """
-    from blogster_cli.services import social_posting
+    from blogster_cli.services import sessions, social_posting
 
     ctx = app_context()
-    access = social_posting.social_access(ctx)
+    access = social_posting.social_access(ctx, token_owner=sessions.logged_in_account(ctx))
     outcomes = social_posting.post_due_for_every_account(ctx.database, access=access, timeouts=ctx.timeouts)
     _distribution_report(outcomes, json, noun="social posts posted")
 

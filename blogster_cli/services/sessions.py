@@ -27,6 +27,8 @@ from blogster_cli.errors import AuthError, InvalidInput
 from blogster_cli.repositories import accounts
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from argon2 import PasswordHasher
 
 SESSION_KEY = "session"
@@ -160,6 +162,14 @@ def logout(ctx: AppContext) -> bool:
             accounts.revoke_session(conn, token_hash=token_hash(token))
     logout_quietly(ctx)
     return had_any
+
+
+def logged_in_account(ctx: AppContext) -> UUID | None:
+    """The account this machine's profile acts as (the workers' operator), or None when none can."""
+    try:
+        return current_user(ctx).actor.user_id
+    except AuthError:
+        return None
 
 
 def current_user(ctx: AppContext) -> ActingUser:

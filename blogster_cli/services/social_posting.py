@@ -42,11 +42,14 @@ class SocialAccess:
 
     base_urls: dict[str, str]
     credentials: CredentialStore
+    token_owner: UUID | None = None
+    """The account BLOGSTER_<PLATFORM>_TOKEN belongs to: the one the command runs as (the workers:
+    the account their profile is logged in as). One person's token, never every account's posts."""
 
     def token(self, profile: SocialMediaProfile) -> str | None:
-        """BLOGSTER_<PLATFORM>_TOKEN (cron, workers), else the profile's keyring entry."""
+        """BLOGSTER_<PLATFORM>_TOKEN (cron, workers) for its owner's profiles, else the profile's keyring entry."""
         override = os.environ.get(token_variable(str(profile.platform)))
-        if override:
+        if override and self.token_owner is not None and profile.user_id == self.token_owner:
             return override
         reference = profile.access_token or ""
         entry = reference.removeprefix(KEYRING_PREFIX)
@@ -59,10 +62,11 @@ class SocialAccess:
         return self.credentials.get(entry)
 
 
-def social_access(ctx: AppContext) -> SocialAccess:
+def social_access(ctx: AppContext, *, token_owner: UUID | None) -> SocialAccess:
+    """Where to post, and whose posts the environment's tokens are for (SocialAccess.token_owner)."""
     settings = ctx.settings
     urls = {"twitter": settings.twitter_url.rstrip("/"), "linkedin": settings.linkedin_url.rstrip("/")}
-    return SocialAccess(base_urls=urls, credentials=ctx.credentials)
+    return SocialAccess(base_urls=urls, credentials=ctx.credentials, token_owner=token_owner)
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,14 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext
 
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import newsletters, social_posting
+    from blogster_cli.services import newsletters, sessions, social_posting
     from blogster_cli.wording import plural
     from blogster_cli.workers import stopping
 
     @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
     @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
     def post_social(timestamp: int) -> None:
-        access = social_posting.social_access(context)
+        access = social_posting.social_access(context, token_owner=sessions.logged_in_account(context))
         for outcome in social_posting.post_due_for_every_account(
             context.database, access=access, timeouts=context.timeouts
         ).results:

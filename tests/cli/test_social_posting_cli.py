@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from tests.cli.conftest import PASSWORD
 from tests.platform_servers import LINKEDIN_TOKEN, X_TOKEN, FakeSocial
 
 POSTS = 3
@@ -231,3 +232,28 @@ def test_a_profile_naming_another_secret_of_the_store_gets_no_token(cli, signed_
     ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
     assert [o["action"] for o in ran.json()] == ["waiting"] and x.server.log == []  # nothing sent
     assert statuses(cli)[post] == ("scheduled", None)
+
+
+def test_the_environments_token_posts_only_its_owners_posts(cli, signed_up, x):
+    """Red team 23: BLOGSTER_TWITTER_TOKEN set for the workers posted every account's due posts
+    on that one X account. It is the account's the command runs as (the workers: the profile's)."""
+    [mine] = due_posts(cli, count=1)
+    assert cli("social", "profiles", "disconnect", "twitter").exit_code == 0  # only the environment's token
+    signup = ("auth", "signup", "--email", "bob@example.com", "--password-stdin")
+    assert cli("--profile", "bob", *signup, input=PASSWORD + "\n").exit_code == 0
+    assert cli("--profile", "bob", "blogs", "new", "Bob's post", "--slug", "bobs-post").exit_code == 0
+    connected = cli("--profile", "bob", "social", "profiles", "connect", "twitter", "--handle", "bob",
+                    "--token-stdin", input="bobs-own-token\n")  # fmt: skip
+    assert connected.exit_code == 0, connected.stderr
+    assert cli("--profile", "bob", "social", "profiles", "disconnect", "twitter").exit_code == 0
+    made = cli("--profile", "bob", "social", "new", "bobs-post", "--platform", "twitter", "--text", "Bob's", "--json")
+    theirs = made.json()["id"]
+    assert cli("--profile", "bob", "social", "schedule", theirs, "--at", "2099-01-01 09:00").exit_code == 0
+    backdate("social_media_posts", [theirs])
+    env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_TWITTER_TOKEN": X_TOKEN}
+    ran = cli("workers", "post-social", "--json", env=env)
+    assert ran.exit_code in (0, 1), ran.stderr
+    assert [text for _, text in x.posts] == ["Habit 0"]
+    assert statuses(cli)[mine][0] == "published"
+    [bobs] = cli("--profile", "bob", "social", "list", "--json").json()
+    assert bobs["status"] == "scheduled"
