@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from blogster_cli.context import AppContext
 from blogster_cli.distribution.crosspost import PLATFORMS, platform_name
@@ -18,6 +19,12 @@ from blogster_cli.errors import ConfigError, InvalidInput
 def credential_name(platform: str) -> str:
     """The keyring entry of a platform's token (under the profile)."""
     return f"platform:{platform}"
+
+
+def social_token_prefix(account: UUID, platform: str) -> str:
+    """How the keyring entries of `account`'s social profile tokens on `platform` begin (the
+    handle follows): `social connect` names them so, and posting uses only an entry that does."""
+    return f"social:{account.hex}:{platform}:"
 
 
 def token_variable(platform: str) -> str:

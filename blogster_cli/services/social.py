@@ -19,6 +19,7 @@ from blogster_cli.distribution import social as rules
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
 from blogster_cli.repositories import social as social_rows
+from blogster_cli.services.platform_accounts import social_token_prefix
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def connect_profile(
     if not token.strip():
         raise InvalidInput("the token is empty")
     handle = handle.strip()
-    entry = f"social:{acting.actor.user_id.hex}:{chosen.value}:{handle}"
+    entry = social_token_prefix(acting.actor.user_id, chosen.value) + handle
     credentials.set(entry, token.strip())
     with orm_unit_of_work(acting) as session:
         row = social_rows.profile_for(session, platform=chosen, handle=handle)

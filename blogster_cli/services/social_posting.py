@@ -26,7 +26,7 @@ from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
 from blogster_cli.services.every_account import EveryAccount, for_every_account
-from blogster_cli.services.platform_accounts import PlatformEndpoint, token_variable
+from blogster_cli.services.platform_accounts import PlatformEndpoint, social_token_prefix, token_variable
 from blogster_cli.vocabulary import SocialPostStatus
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class SocialAccess:
         # Only an entry `social connect` made for this profile's own account and platform: the
         # column is the account's to write, and the store holds the operator's other secrets
         # (other accounts' tokens, the session) under names anyone can guess (red team 23).
-        own = f"social:{profile.user_id.hex}:{profile.platform}:" if profile.user_id else None
+        own = social_token_prefix(profile.user_id, profile.platform) if profile.user_id else None
         if not reference.startswith(KEYRING_PREFIX) or own is None or not entry.startswith(own):
             return None
         return self.credentials.get(entry)
