@@ -63,7 +63,9 @@ crosspost = typer.Typer(rich_markup_mode=None, add_completion=False)
 @crosspost.command("crosspost", cls=or_status(status_app))
 def crosspost_post(
     ref: str = typer.Argument(
-        ..., metavar="BLOG", help="A post's slug or id, or `status` to list your copies and their errors."
+        ...,
+        metavar="BLOG",
+        help="A post's slug or id (a post slugged status: its id), or `status` to list your copies and their errors.",
     ),
     to: list[str] = typer.Option([], "--to", help="devto, hashnode or wordpress (repeat for several)."),
     fmt: str | None = typer.Option(None, "--format", hidden=True),  # for `crosspost status`: refused here

@@ -143,16 +143,36 @@ def plain_metavars(command: Any) -> Any:
 def or_status(status_app: typer.Typer) -> type[TyperCommand]:
     """A command class for `NAME THING`, except that `NAME status ...` runs `status_app`'s one
     command, with its own options and help (`sync status`, `crosspost status`): a command with an
-    argument cannot also hold subcommands in click."""
+    argument cannot also hold subcommands in click. `status` is found as the first argument
+    wherever the options put it (`crosspost --json status`); after `--` it is a THING."""
 
     class ThingOrStatus(TyperCommand):
         def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-            if args[:1] == ["status"]:
+            at = self._first_argument(ctx, args)
+            if at is not None and args[at] == "status":
                 command = plain_metavars(typer.main.get_command(status_app))
-                with command.make_context(f"{ctx.info_name} status", args[1:], parent=ctx.parent) as status_ctx:
+                rest = args[:at] + args[at + 1 :]
+                with command.make_context(f"{ctx.info_name} status", rest, parent=ctx.parent) as status_ctx:
                     command.invoke(status_ctx)
                 ctx.exit()
             result: list[str] = super().parse_args(ctx, args)
             return result
+
+        def _first_argument(self, ctx: Any, args: list[str]) -> int | None:
+            """Where the first argument is, skipping options and the values they take; None
+            when there is none before `--`."""
+            valued = {
+                name
+                for param in self.get_params(ctx)
+                if isinstance(param, TyperOption) and not param.is_flag and not param.count
+                for name in param.opts
+            }
+            at = 0
+            while at < len(args) and args[at] != "--":
+                token = args[at]
+                if not token.startswith("-") or token == "-":
+                    return at
+                at += 2 if token in valued else 1
+            return None
 
     return ThingOrStatus

@@ -79,6 +79,19 @@ def test_sync_status_help_is_the_status_commands_own(cli):
     assert shown.exit_code == 0 and shown.stdout.startswith("Usage: blogster sync status [OPTIONS]\n")
 
 
+def test_status_is_found_after_options_as_it_is_first(cli, signed_up):
+    """`crosspost --json status` is the status command with --json, not a post slugged status."""
+    for command in ("crosspost", "sync"):
+        listed = cli(command, "--json", "status")
+        assert listed.exit_code == 0, listed.stderr
+        assert listed.json() == cli(command, "status", "--json").json() == []
+    assert cli("crosspost", "--format", "csv", "status").stdout == cli("crosspost", "status", "--format", "csv").stdout
+    refused = cli("crosspost", "--to", "devto", "status")  # not a cross-post of a post slugged status
+    assert refused.exit_code == 2 and "No such option: --to" in refused.stderr
+    literal = cli("crosspost", "--to", "devto", "--", "status", env={"BLOGSTER_DEVTO_TOKEN": "t"})  # a slug
+    assert literal.exit_code == 3 and "no post with slug or id 'status'" in literal.stderr, literal.stderr
+
+
 def test_social_post_due_help_says_your_as_every_command_does(cli):
     shown = cli("social", "post-due", "--help").stdout
     assert "Post your scheduled social posts" in shown and " my " not in shown
