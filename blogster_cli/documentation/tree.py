@@ -63,6 +63,29 @@ class PageSource:
     notes: list[str] = field(default_factory=list)  # slug normalisations and other remarks
 
 
+NUL_REFUSED = "the page holds a NUL character, which PostgreSQL text cannot store"
+
+
+class NulInPage(ValueError):
+    """A page holding a NUL character: in its file, or made by an escape in its front matter
+    (YAML's "\\0", JSON's "\\u0000"). PostgreSQL's text and jsonb cannot store one, and would
+    refuse it in words that name neither the page nor the character."""
+
+    def __init__(self) -> None:
+        super().__init__(NUL_REFUSED)
+
+
+def holds_nul(value: object) -> bool:
+    """Whether a text, or any text (key or value) in nested lists and mappings, holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 @dataclass(frozen=True)
 class PageProblem:
     path: str
@@ -112,11 +135,16 @@ def _default_slug(path: str) -> str:
 
 
 def read_page(path: str, text: str) -> PageSource:
-    """One page from its file text; raises FrontMatterError or ValueError with a one-line reason."""
+    """One page from its file text; raises FrontMatterError or ValueError (NulInPage: a NUL
+    character) with a one-line reason."""
+    if "\x00" in text:
+        raise NulInPage
     split = split_front_matter(text)
     values = parse_metadata(split).values
     if not isinstance(values, dict):
         raise FrontMatterError("front matter is not a mapping")
+    if holds_nul(json_safe(values)):
+        raise NulInPage
     notes: list[str] = []
     wanted = str(values.get("slug") or _default_slug(path))
     slug = normalise_slug(wanted)

@@ -207,12 +207,6 @@ def import_tree(
     source = tree.read_tree(root)
     report = ImportReport(failed=[(p.path, p.reason) for p in source.problems])
     report.notes = [f"{p.path}: {note}" for p in source.pages for note in p.notes]
-    index = links.PageIndex.of((p.slug, p.path) for p in source.pages)
-    for page in source.pages:
-        for target in links.internal_targets(page.body):
-            key = links.resolve(target, page_path=page.path)
-            if key and not links._is_asset(key) and not index.resolves(key):
-                report.warnings.append(f"{page.path}: link {target!r} leads to no page")
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         written = deepcopy(report)  # a raced try's additions go with it
         try:
@@ -239,7 +233,8 @@ def _import_once(
     acting: ActingUser, source: tree.Tree, identity: sources.FolderIdentity, *, publish: bool,
     on_clash: sources.OnClash, report: ImportReport,
 ) -> None:  # fmt: skip
-    """One try of import_tree's unit of work: reads the stored pages, plans and writes, filling `report`."""
+    """One try of import_tree's unit of work: reads the stored pages, plans and writes, filling `report`
+    (its link warnings once written: see _warn_of_broken_links)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.errors import Conflict
     from blogster_cli.repositories import documentation as repo
@@ -292,7 +287,8 @@ def _import_once(
             }
             if row is None:
                 writes.append(_Write(page.path, partial(_new_page, {**values, "status": status or "draft"}),
-                                     partial(_report_placed, report, placement, identity, created=True)))  # fmt: skip
+                                     partial(_report_placed, report, placement, identity, created=True),
+                                     new=True))  # fmt: skip
                 continue
             if status:
                 values["status"] = status
@@ -310,6 +306,27 @@ def _import_once(
                                      partial(_report_withdrawn, report, row, gone)))  # fmt: skip
         for start in range(0, len(writes), WRITE_BATCH):
             _write_pages(session, writes[start : start + WRITE_BATCH], report)
+        refused = {write.path for write in writes if write.new} & {path for path, _ in report.failed}
+        withdrawn = {gone.id for gone in plan.gone}
+        kept = [(held.slug, held.path) for key, held in known.items()  # left as they were: unreadable files
+                if held.tree == identity.tree and key not in owned and key not in withdrawn]  # fmt: skip
+    _warn_of_broken_links(report, [page for page in source.pages if page.path not in refused], kept)
+
+
+def _warn_of_broken_links(
+    report: ImportReport, pages: list[tree.PageSource], kept: list[tuple[str, str | None]]
+) -> None:
+    """A warning for each internal link of the folder's `pages` (those this import wrote or left
+    unchanged, or whose update was refused: their last version stays) that leads to none of them,
+    nor to a page of the folder `kept` as it was (its file unreadable this time). A page the import
+    refused, by reading it (a NUL, bad front matter) or by the database's word, is no page: a link
+    to it is reported here as `docs check-links` reports it afterwards."""
+    index = links.PageIndex.of([*((page.slug, page.path) for page in pages), *kept])
+    for page in pages:
+        for target in links.internal_targets(page.body):
+            key = links.resolve(target, page_path=page.path)
+            if key and not links._is_asset(key) and not index.resolves(key):
+                report.warnings.append(f"{page.path}: link {target!r} leads to no page")
 
 
 # Pages written per flush: one INSERT (or UPDATE executemany) for the lot, in one savepoint.
@@ -325,6 +342,7 @@ class _Write:
     apply: Callable[[], DocumentationPage]
     done: Callable[[], None]
     alone: bool = False  # it changes its slug: written in its turn, before the next page may take that slug
+    new: bool = False  # a new page: if it is refused, there is no page
 
 
 def _new_page(values: dict[str, object]) -> DocumentationPage:
@@ -525,6 +543,8 @@ def create_page(
     wanted = tree.normalise_slug(slug or tree.normalise_segment(title))
     if not wanted or not title.strip():
         raise InvalidInput("a page needs a title and a slug made of letters or digits")
+    if tree.holds_nul([title, markdown, tags]):
+        raise InvalidInput(f"{wanted}: {tree.NUL_REFUSED}")
     with orm_unit_of_work(acting) as session:
         category_id = None
         if category:
@@ -554,6 +574,8 @@ def update_page(
     if text is not None:
         try:
             parsed = tree.read_page(f"{slug}.md", text)
+        except tree.NulInPage as exc:
+            raise InvalidInput(f"{slug}: {exc}") from None
         except (FrontMatterError, ValueError) as exc:
             raise InvalidInput(str(exc)) from None
         fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,

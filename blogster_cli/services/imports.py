@@ -53,7 +53,7 @@ import os
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -1048,15 +1048,20 @@ def _same_text(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
 def _commit(
     acting: ActingUser, items: list[Prepared], plans: list[_Plan], run: _Run, on_conflict: str, dry_run: bool
 ) -> list[FileOutcome]:
-    """Write one planned batch in one unit of work (post by post if the database refuses it);
-    returns the outcomes of `items` in order."""
+    """Write one planned batch in one unit of work (post by post if the database refuses it),
+    its tags in one before it (a tag no post links to yet is visible to no account); returns
+    the outcomes of `items` in order."""
     writes = [plan for plan in plans if plan.kind in ("insert", "update")]
     ids: dict[int, UUID] = {}
     by_plan: dict[int, FileOutcome] = {}
     if writes and not dry_run:
         try:
+            # The batch's tags first, committed on their own: a name new to the database, written
+            # by the other writer's batch too, made one batch wait for the other's end.
             with unit_of_work(acting) as conn:
-                ids = _apply(conn, writes)
+                tag_ids = blog_rows.ensure_tag_ids(conn, names=_tag_names(writes))
+            with unit_of_work(acting) as conn:
+                ids = _apply(conn, writes, tag_ids)
         except DatabaseUnavailable:
             raise
         except BlogsterError:
@@ -1116,7 +1121,10 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
                     _diff(plan, stored[plan.matched.id], index, run)
                     if on_conflict == "update":
                         _keep_edits(plan, stored[plan.matched.id], run)
-            ids = _apply(conn, [plan]) if plan.kind in ("insert", "update") else {}
+            if plan.kind in ("insert", "update"):
+                ids = _apply(conn, [plan], blog_rows.ensure_tag_ids(conn, names=_tag_names([plan])))
+            else:
+                ids = {}
     except DatabaseUnavailable:
         raise
     except BlogsterError as exc:
@@ -1355,12 +1363,16 @@ def _kept_path(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[s
     return {**content, "source": {**content["source"], "path": old}}
 
 
-def _apply(conn: Connection, plans: list[_Plan]) -> dict[int, UUID]:
-    """Write the batch: posts, tags, links and activities, one statement each."""
+def _tag_names(plans: list[_Plan]) -> list[str]:
+    """Every tag the files of these writes carry, as spelled (ensure_tag_ids matches case-insensitively)."""
+    return sorted({tag for plan in plans for tag in plan.candidate.tags})
+
+
+def _apply(conn: Connection, plans: list[_Plan], tag_ids: Mapping[str, UUID]) -> dict[int, UUID]:
+    """Write the batch (inserts and updates; `tag_ids` holds every tag they carry): posts, tag
+    links and activities, one statement each."""
     inserts = [plan for plan in plans if plan.kind == "insert"]
     updates = [plan for plan in plans if plan.kind == "update"]
-    names = sorted({tag for plan in inserts + updates for tag in plan.candidate.tags})
-    tag_ids = blog_rows.ensure_tag_ids(conn, names=names)
     new_ids = blogs_bulk.insert_posts(
         conn,
         rows=[

@@ -1,20 +1,19 @@
-"""docs import writes its pages in savepoints: a page the database refuses (here a stray NUL in
-a file, which jsonb and text columns cannot hold) is reported with a one-line reason and every
-other page goes in (exit 1, as for an unreadable file); an error that ends the transaction (a
-statement timeout) still ends the import, with nothing written."""
+"""docs import reports a page it cannot store (here a stray NUL, which jsonb and text columns
+cannot hold: refused before the database is asked) with a one-line reason and every other page
+goes in (exit 1, as for an unreadable file); an error that ends the transaction (a statement
+timeout) still ends the import, with nothing written. A page the database itself refuses:
+tests/cli/test_docs_red_team_lows.py."""
 
 from __future__ import annotations
 
+from blogster_cli.documentation.tree import NUL_REFUSED
 from tests.cli.test_docs_cli import write
 
 TREE = {f"guide/page-{n}.md": f"# Page {n}\n\nAbout topic{n}.\n" for n in range(5)}
 TREE["index.md"] = "# Welcome\n"
-TREE["guide/stray-byte.md"] = "# Stray byte\n\nCopied from a binary \x00 dump.\n"  # jsonb: the server refuses
-TREE["guide/nul-title.md"] = "# Nul\x00 title\n"  # a text column: the driver refuses to send it
-REFUSED = {
-    "guide/stray-byte.md": "unsupported Unicode escape sequence",
-    "guide/nul-title.md": "PostgreSQL text fields cannot contain NUL (0x00) bytes",
-}
+TREE["guide/stray-byte.md"] = "# Stray byte\n\nCopied from a binary \x00 dump.\n"  # in the body
+TREE["guide/nul-title.md"] = "# Nul\x00 title\n"  # in the title
+REFUSED = {"guide/stray-byte.md": NUL_REFUSED, "guide/nul-title.md": NUL_REFUSED}
 GOOD = sorted(["index", *(f"guide/page-{n}" for n in range(5))])
 
 
