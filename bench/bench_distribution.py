@@ -84,7 +84,9 @@ def main() -> None:
         blogs.create(acting, new=blogs.NewBlog(title="Bench post", markdown="Some **words**.\n", status="published"))
         n = args.readers
         csv_text = "email\n" + "".join(f"reader{i}@example.com\n" for i in range(n))
-        smtp = newsletters.SmtpSettings(url=f"smtp://127.0.0.1:{port}", password=None, sender="bench@example.com")
+        smtp = newsletters.SmtpSettings(
+            url=f"smtp://127.0.0.1:{port}", password=None, sender="bench@example.com", sender_owner=acting.actor.user_id
+        )
 
         def letter() -> str:
             return str(newsletters.create(acting, refs=["bench-post"], subject="Bench", base_domain="example.com").id)

@@ -407,11 +407,11 @@ def run_due(
     settings = ctx.settings
     folder = _site_out()
     site = due_work.SiteTarget(folder, settings.site_base_domain, settings.timezone) if folder else None
+    acting = acting_user()
     try:
-        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
+        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     except ConfigError:
         smtp = None  # reported only if a newsletter is due
-    acting = acting_user()
     distribution = due_work.Distribution(
         social=social_posting.social_access(ctx, token_owner=acting.actor.user_id), smtp=smtp
     )

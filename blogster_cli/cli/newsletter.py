@@ -132,10 +132,11 @@ def send(
         for problem in report.left_out:
             output.warning(f"{problem} (left out)")
         return
-    smtp = newsletters.smtp_settings(ctx)
+    acting = acting_user()
+    smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     with output.progress("Sending", None) as bar:
         report = newsletters.send(
-            acting_user(), ref=newsletter_id, smtp=smtp, csv_text=csv_text,
+            acting, ref=newsletter_id, smtp=smtp, csv_text=csv_text,
             on_progress=lambda done, total: bar.advance(),
         )  # fmt: skip
     _report([report], json)
@@ -184,7 +185,9 @@ def send_due(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import newsletters
 
-    _report(newsletters.send_due(acting_user(), smtp=newsletters.smtp_settings(app_context())), json)
+    acting = acting_user()
+    smtp = newsletters.smtp_settings(app_context(), sender_owner=acting.actor.user_id)
+    _report(newsletters.send_due(acting, smtp=smtp), json)
 
 
 @app.command("stats")

@@ -192,14 +192,19 @@ def post_social(json: bool = JSON_OPTION) -> None:
 def send_newsletters(json: bool = JSON_OPTION) -> None:
     """Send every account's scheduled newsletters whose time has come (what the workers do each minute), for cron.
 
+    From: newsletter_from (BLOGSTER_NEWSLETTER_FROM) for the newsletters of the account this profile
+    is logged in as (only); every other account's go from that account's email.
+
     Example: blogster workers send-newsletters --json
     """
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import newsletters
+    from blogster_cli.services import newsletters, sessions
 
     ctx = app_context()
     try:
-        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(ctx)
+        smtp: newsletters.SmtpSettings | None = newsletters.smtp_settings(
+            ctx, sender_owner=sessions.logged_in_account(ctx)
+        )
     except ConfigError:
         smtp = None  # an error only if a newsletter is due
     sent = newsletters.send_due_for_every_account(ctx.database, smtp=smtp, timeouts=ctx.timeouts)

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import Date, Select, Uuid, bindparam, case, column, func, or_, table, update
+from sqlalchemy import ColumnElement, Date, Select, Uuid, bindparam, case, column, func, or_, table, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli.db.rows import checked
@@ -35,12 +35,24 @@ CREDIT_REFILLS = table(
 )
 
 
+def _in_good_standing(
+    session: Session, accounts: Mapped[UUID | None], *where: ColumnElement[bool] | bool
+) -> list[UUID]:
+    """The `accounts` of the rows `where` picks, in id order, less those banned right now or
+    awaiting their purge (0122): their scheduled work waits, and the first run after the ban
+    ends does it. One statement; service_role learns nothing else of auth.users."""
+    due = select(func.array_agg(accounts.distinct())).where(*where).scalar_subquery()
+    account = func.internal.accounts_in_good_standing(due).column_valued("account")
+    return [checked(row, UUID) for row in session.execute(select(account).order_by(account)).scalars()]
+
+
 def authors_with_due_posts(session: Session, *, now: datetime) -> list[UUID]:
-    """Accounts with a scheduled post whose time has come (service_role reads every account's)."""
-    query = select(col(Blog.author_id)).where(
-        Blog.status == BlogStatus.SCHEDULED, col(Blog.deleted_at).is_(None), col(Blog.published_at) <= now
-    )
-    return [checked(account, UUID) for account in session.exec(query.distinct().order_by(col(Blog.author_id)))]
+    """Accounts with a scheduled post whose time has come, but for banned ones (service_role
+    reads every account's)."""
+    return _in_good_standing(
+        session, col(Blog.author_id),
+        Blog.status == BlogStatus.SCHEDULED, col(Blog.deleted_at).is_(None), col(Blog.published_at) <= now,
+    )  # fmt: skip
 
 
 def authors_with_published_posts(session: Session) -> list[UUID]:
@@ -155,18 +167,16 @@ def _refill_statement(monthly: tuple[tuple[SubscriptionTier, int], ...]) -> Sele
 
 
 def accounts_with_due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
-    """Accounts with a scheduled social post whose time has come (service_role)."""
-    query = select(col(SocialMediaPost.author_id)).where(
-        SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
-    )
-    return [
-        checked(account, UUID) for account in session.exec(query.distinct().order_by(col(SocialMediaPost.author_id)))
-    ]
+    """Accounts with a scheduled social post whose time has come, but for banned ones (service_role)."""
+    return _in_good_standing(
+        session, col(SocialMediaPost.author_id),
+        SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now,
+    )  # fmt: skip
 
 
 def accounts_with_due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
-    """Accounts with a scheduled newsletter whose time has come (service_role)."""
-    query = select(col(EmailNewsletter.user_id)).where(
-        EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
-    )
-    return [checked(account, UUID) for account in session.exec(query.distinct().order_by(col(EmailNewsletter.user_id)))]
+    """Accounts with a scheduled newsletter whose time has come, but for banned ones (service_role)."""
+    return _in_good_standing(
+        session, col(EmailNewsletter.user_id),
+        EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now,
+    )  # fmt: skip

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from blogster_cli import id_prefixes
+from blogster_cli import id_prefixes, terminal_text
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
@@ -60,16 +60,28 @@ class SmtpSettings:
     url: str
     password: str | None = field(repr=False)
     sender: str | None
+    sender_owner: UUID | None
+    """The account `sender` (newsletter_from) is the From of: the one the command runs as (the
+    workers: the account their profile is logged in as). Every other account's newsletters go
+    from that account's own address, never from the operator's (None: nobody's)."""
+
+    def sender_for(self, account: UUID | None) -> str | None:
+        """`sender` for the account it belongs to, else None (the account's own address goes)."""
+        owned = self.sender_owner is not None and account == self.sender_owner
+        return self.sender if owned else None
 
 
-def smtp_settings(ctx: AppContext) -> SmtpSettings:
-    """The SMTP server (smtp_url), its password (keyring, or BLOGSTER_SMTP_PASSWORD) and the From address."""
+def smtp_settings(ctx: AppContext, *, sender_owner: UUID | None) -> SmtpSettings:
+    """The SMTP server (smtp_url), its password (keyring, or BLOGSTER_SMTP_PASSWORD) and the From
+    address (newsletter_from), which is only `sender_owner`'s (SmtpSettings.sender_owner)."""
     if not ctx.settings.smtp_url:
         raise ConfigError(
             "no SMTP server: run `blogster config set smtp_url smtp://user@host:587` or set BLOGSTER_SMTP_URL"
         )
     password = os.environ.get(SMTP_PASSWORD_VARIABLE) or ctx.credentials.get(SMTP_PASSWORD_CREDENTIAL)
-    return SmtpSettings(url=ctx.settings.smtp_url, password=password, sender=ctx.settings.newsletter_from)
+    return SmtpSettings(
+        url=ctx.settings.smtp_url, password=password, sender=ctx.settings.newsletter_from, sender_owner=sender_owner
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,8 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
     subject = " ".join(subject.split())
     if not subject:
         raise InvalidInput("the subject is empty")
+    if not terminal_text.is_safe(subject):  # ESC, C1 codes, bidi controls: raw in every reader's Subject
+        raise InvalidInput(f"the subject holds a control character ({_first_control(subject)}): write it without")
     if not refs:
         raise InvalidInput("name at least one post with --blogs")
     with orm_unit_of_work(acting) as session:
@@ -157,6 +171,11 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
             session, newsletter=EmailNewsletter(title=subject, subject_line=subject, content=content, blog_ids=ids)
         )
         return _public(made)
+
+
+def _first_control(text: str) -> str:
+    """The first character terminal_text.is_safe refuses, as U+XXXX."""
+    return next((f"U+{ord(c):04X}" for c in text if not terminal_text.is_safe(c)), "U+FFFD")
 
 
 READER_SECRET_KEY = "reader_secret"
@@ -659,7 +678,9 @@ def _mail(
         SmtpUnavailable,
     )
 
-    sender = smtp.sender or plan.account_address or ""
+    # The operator's newsletter_from is their own account's From only (red team): every other
+    # account's newsletters, which the workers send too, go from that account's address.
+    sender = smtp.sender_for(acting.actor.user_id) or plan.account_address or ""
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, deferred, error, interrupted = 0, [], [], None, False
     try:

@@ -50,7 +50,8 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.task(name=SEND_NEWSLETTERS, queue=QUEUE, queueing_lock=SEND_NEWSLETTERS, pass_context=True)
     def send_newsletters(job_context: JobContext, timestamp: int) -> None:
         try:
-            smtp = newsletters.smtp_settings(context)
+            # newsletter_from is the From of the logged-in account's newsletters only (as the token above).
+            smtp = newsletters.smtp_settings(context, sender_owner=sessions.logged_in_account(context))
         except ConfigError:
             return
         for report in newsletters.send_due_for_every_account(

@@ -26,11 +26,12 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "another account's rows by raw SQL as your own role, one capability at a time (analytics,"
-        " calendar, chatbot, dashboard totals, distribution, docs, the flag audit log, held AI credits, job queue,"
-        " public profiles, review,"
+        " bans, calendar, chatbot, dashboard totals, distribution, docs, the flag audit log, held AI credits,"
+        " job queue, public profiles, review,"
         " SEO/revenue/audience, sync state, the shared tags, tag links and their names and spellings)",
         (
             "test_analytics_attacks.py",
+            "test_banned_accounts_scheduled_attacks.py",
             "test_calendar_attacks.py",
             "test_chatbot_attacks.py",
             "test_dashboard_totals_attacks.py",
