@@ -38,6 +38,26 @@ class Reply:
     parameters: dict[str, str] = field(default_factory=dict)
 
 
+def conversation_context(stored: object) -> tuple[dict[str, Any], bool]:
+    """The conversation's context as the bot keeps it (`last_intent`, the `follow_ups` it
+    expects, the `parameters` given so far), and whether anything else was stored: the column
+    is jsonb any privileged session can write, so a part of another shape (a list of
+    parameters, a context that is no object) is left out, as if never said, and the bot
+    still answers."""
+    if not isinstance(stored, Mapping):
+        return {}, stored is not None
+    kept: dict[str, Any] = {}
+    if isinstance(stored.get("last_intent"), str):
+        kept["last_intent"] = stored["last_intent"]
+    follow_ups = stored.get("follow_ups")
+    if isinstance(follow_ups, list):
+        kept["follow_ups"] = [name for name in follow_ups if isinstance(name, str)]
+    parameters = stored.get("parameters")
+    if isinstance(parameters, Mapping):
+        kept["parameters"] = {k: v for k, v in parameters.items() if isinstance(k, str) and isinstance(v, str)}
+    return kept, kept != dict(stored)
+
+
 def decide(ranked: Sequence[tuple[str, float]], *, threshold: float, follow_ups: Sequence[str] = ()) -> Decision:
     """The top intent if confident enough; in a conversation expecting follow-ups, the best of
     those if it is at least FOLLOW_UP_FACTOR x threshold likely; else out of scope."""

@@ -131,8 +131,8 @@ def main() -> None:
     OPTIONS.debug = "--debug" in sys.argv[1:]
     args = hoist_global_options(sys.argv[1:])
     signal.signal(signal.SIGTERM, _terminate)
-    if _command_name(args) != "serve-workers" and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
-        signal.signal(signal.SIGHUP, _terminate)  # not under nohup; serve-workers keeps the default
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _terminate)  # not under nohup; serve-workers then installs its own
     try:
         refuse_undecodable(args)
         returned = app(args=args, prog_name="blogster", standalone_mode=False)
@@ -186,17 +186,6 @@ def _stop_quietly() -> NoReturn:
     sys.exit(0)
 
 
-def _command_name(args: list[str]) -> str | None:
-    """The command a hoisted command line runs (its first word after the global options)."""
-    index = 0
-    while index < len(args) and args[index] != "--":
-        token = args[index]
-        if not token.startswith("-"):
-            return token
-        index += 2 if token in GLOBAL_OPTIONS_WITH_VALUE else 1
-    return None
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM (`kill`, a service manager, a cron timeout) stops a command as Ctrl-C does: its
     cleanup runs (an AI credit reserved is released, a send says where it stopped) instead of
@@ -205,8 +194,8 @@ class Terminated(KeyboardInterrupt):
 
 class HungUp(Terminated):
     """SIGHUP (the terminal closed under the command) stops it as SIGTERM does, with its own exit
-    code; `serve-workers` is left to the default (a service manager stops it with SIGTERM), and a
-    command started under `nohup` keeps ignoring it."""
+    code (`serve-workers`, once running, stops as on SIGTERM: workers/runner.py), and a command
+    started under `nohup` keeps ignoring it."""
 
 
 _TERMINATED: list[int] = []

@@ -121,7 +121,12 @@ def process_message(
         message = repo.message_to_answer(session, message_id=message_id, created_at=created_at)
     if message is None or message["answered"]:
         return False
-    context: dict[str, Any] = dict(message["context"] or {})
+    context, reshaped = replies.conversation_context(message["context"])
+    if reshaped:
+        log.warning(
+            "conversation %s: its stored context is not the shape the bot writes; what is not is left out",
+            message["conversation_id"],
+        )
     text = message["content"] or ""
     prediction: Prediction | None = trained.classifier.predict([text])[0] if trained.classifier else None
     threshold = 0.5  # confidences are centred on the calibrated threshold (classifier.py)

@@ -7,6 +7,8 @@ import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import procrastinate
     from procrastinate.middleware import SyncCallNext, SyncTaskMiddleware
     from procrastinate.worker import Worker
@@ -56,11 +58,15 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     return app
 
 
-def job_middleware(context: AppContext) -> SyncTaskMiddleware:
+def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], None] | None = None) -> SyncTaskMiddleware:
     """What every job goes through, on its own thread (all our tasks are sync): its thread's
     connection, if the server ended it while idle (a restart), is replaced first, and a failure's
-    one-line error is kept for `workers status` (procrastinate stores none)."""
+    one-line error is kept for `workers status` (procrastinate stores none). A failure that is
+    the database going away is kept in the database layer's words (runner.database_loss: not a
+    service's advice to a command's user to run it again, which the queue does itself) and
+    passed to `on_database_loss` (a --once run ends with it)."""
     from blogster_cli.services import workers
+    from blogster_cli.workers.runner import database_loss
 
     def run(call_next: SyncCallNext, job_context: procrastinate.JobContext, worker: Worker) -> Any:
         workers.drop_stale_connection(context.database)
@@ -69,14 +75,18 @@ def job_middleware(context: AppContext) -> SyncTaskMiddleware:
         except Exception as exc:
             job = job_context.job
             assert job.id is not None
+            loss = database_loss(exc)
+            if loss is not None and on_database_loss is not None:
+                on_database_loss(loss)
+            error = loss or str(exc) or type(exc).__name__
             try:
-                workers.record_failure(
-                    context.database, job_id=job.id, task_name=job.task_name, error=str(exc) or type(exc).__name__
-                )
+                workers.record_failure(context.database, job_id=job.id, task_name=job.task_name, error=error)
             except Exception as unrecorded:  # the database away: the job's own error is what counts
+                reason = database_loss(unrecorded)
                 log.warning(
-                    "job %s: its error not recorded (%s)", job.id, workers.database_loss(unrecorded) or unrecorded
-                )
+                    "job %s: its error not recorded (%s)", job.id, reason or unrecorded,
+                    extra={"database_loss": reason},
+                )  # fmt: skip
             raise
 
     return run

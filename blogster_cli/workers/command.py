@@ -25,7 +25,7 @@ def serve_workers(
         help="What goes to stderr: warning (default) shows failures and retries; info also each job's start and end.",
     ),
 ) -> None:
-    """Run queued jobs (notification emails, ...) until SIGTERM or SIGINT; exits 0.
+    """Run queued jobs (notification emails, ...) until SIGTERM, SIGINT or SIGHUP (not under nohup); exits 0.
 
     Example: blogster serve-workers --concurrency 8 --queue notifications
     """

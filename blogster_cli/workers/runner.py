@@ -1,8 +1,10 @@
-"""Runs the worker until SIGTERM/SIGINT (or, with --once, until nothing is due).
+"""Runs the worker until SIGTERM/SIGINT/SIGHUP (or, with --once, until nothing is due).
 
-The runner owns the signals: on the first one it stops fetching, tells running jobs
-(workers/stopping.py: a newsletter's send ends between two mails), gives them
-SHUTDOWN_GRACE_S to finish, and exits 0. A job still running after that is cut off (logged
+The runner owns the signals (SIGHUP too, the terminal closed or a service manager's reload,
+unless it was ignored at start: under nohup it stays ignored): on the first one it says so
+("received SIGHUP: stopping"), stops fetching, tells running jobs (workers/stopping.py: a
+newsletter's send ends between two mails), gives them SHUTDOWN_GRACE_S to finish, and exits 0.
+A job still running after that is cut off (logged
 in one line, not a traceback); one left `doing` with no worker goes to another worker through
 the stalled-job recovery that every runner does every RECOVERY_EVERY_S; so does a worker
 killed with SIGKILL, whose heartbeat stops (stale after services.workers.STALLED_AFTER_S; its
@@ -16,6 +18,10 @@ the runner then waits for the database, opens the queue's pool afresh, hands the
 worker's unfinished jobs back at once and starts a new worker. A job's own connections that
 the server ended while idle are replaced before the job uses them (app.job_middleware). The
 loss is logged in single lines, not tracebacks.
+
+With --once it does not wait: a database loss met during the run (a job's, or the queue's
+listener, heartbeat or bookkeeping) ends it with DatabaseUnavailable (exit 7) and that one
+line, even when the database is back by the end: what was due may not all have run.
 """
 
 from __future__ import annotations
@@ -68,12 +74,10 @@ class _OneLineDatabaseLoss(logging.Formatter):
         return safe(self._format(record))
 
     def _format(self, record: logging.LogRecord) -> str:
-        from blogster_cli.services import workers
-
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, asyncio.CancelledError):
             return super().format(_one_line(record, f"{' '.join(record.getMessage().split())} ({INTERRUPTED})"))
-        reason = workers.database_loss(error) if error else None
+        reason = database_loss(error) if error else None
         if reason is None:
             if record.name.startswith("psycopg"):  # the driver's messages span lines (DETAIL, HINT)
                 return super().format(
@@ -103,7 +107,50 @@ def _one_line(record: logging.LogRecord, message: str, *, level: int | None = No
     )
 
 
-def configure_logging(level: str) -> None:
+def database_loss(exc: BaseException) -> str | None:
+    """services.workers.database_loss, in the words the database layer said it: a service that
+    raised it again with advice for a command's user ("run the same command again", which the
+    worker does itself) is read past to the loss it re-raised (kept as its __context__, even
+    `from None`). None when `exc` is no database loss."""
+    from blogster_cli.services import workers
+
+    first = workers.database_loss(exc)
+    if first is None:
+        return None
+    deepest, seen = first, set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+        if current is not None and (reason := workers.database_loss(current)) is not None:
+            deepest = reason
+    return deepest
+
+
+class DatabaseLosses(logging.Filter):
+    """The database losses a --once run met: the first one's reason ends the run (exit 7, in
+    the command's one error line), so the log lines that say it (a job's, the listener's, the
+    heartbeat's, the queue's bookkeeping's) are held back instead of repeating it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: str | None = None
+
+    def note(self, reason: str) -> None:
+        if self.first is None:
+            self.first = reason
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        reason: str | None = getattr(record, "database_loss", None)
+        if reason is None and record.exc_info and record.exc_info[1] is not None:
+            reason = database_loss(record.exc_info[1])
+        if reason is None:
+            return True
+        self.note(reason)
+        return False
+
+
+def configure_logging(level: str) -> logging.Handler:
     """One stderr handler at `level` (debug, info, warning, error) for every logger, installed before
     any job's imports: a library that calls logging.basicConfig(level=INFO) on import (wordllama
     does) then changes nothing, and procrastinate's per-job INFO lines show only at --log-level info."""
@@ -114,6 +161,7 @@ def configure_logging(level: str) -> None:
         # The pool warns at each reconnection attempt while the database is away; the runner
         # says it once ("database unavailable: ...") and again when it is back.
         logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+    return handler
 
 
 def serve(context: AppContext, *, concurrency: int, queues: list[str], once: bool, log_level: str = "warning") -> None:
@@ -121,12 +169,15 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
 
     The database going away (a crash, a restart, the network) does not end it: it waits for
     the database, hands back the jobs it was running and goes on. With --once it stops there
-    with DatabaseUnavailable (exit 7) instead.
+    with DatabaseUnavailable (exit 7) instead, its one line the only one said about the loss.
     """
     from blogster_cli.services import workers
     from blogster_cli.workers.app import build_app, job_middleware, worker_context
 
-    configure_logging(log_level)
+    handler = configure_logging(log_level)
+    losses = DatabaseLosses()
+    if once:
+        handler.addFilter(losses)
     context = worker_context(context)
     workers.watch_connections(context.database)
     context.database.connection()  # starts the embedded server, fails early if unreachable
@@ -135,7 +186,15 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(
-            _serve(app, context, concurrency=concurrency, queues=queues, once=once, middleware=job_middleware(context))
+            _serve(
+                app,
+                context,
+                concurrency=concurrency,
+                queues=queues,
+                once=once,
+                losses=losses,
+                middleware=job_middleware(context, on_database_loss=losses.note),
+            )
         )
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
@@ -153,6 +212,7 @@ async def _serve(
     concurrency: int,
     queues: list[str],
     once: bool,
+    losses: DatabaseLosses,
     middleware: SyncTaskMiddleware,
 ) -> None:
     from procrastinate.worker import Worker
@@ -164,13 +224,15 @@ async def _serve(
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
-    def stop_now() -> None:
+    def stop_now(signum: signal.Signals) -> None:
+        if not stop.is_set():
+            log.warning("received %s: stopping", signum.name)
         stopping.request()  # a long job on a thread ends at its next safe point (workers/stopping.py)
         stop.set()
 
     stopping.clear()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop_now)
+    for signum in _stop_signals():
+        loop.add_signal_handler(signum, stop_now, signum)
     async with app.open_async():
         await recover_stalled_jobs(app)
         options: WorkerOptions = {
@@ -193,11 +255,20 @@ async def _serve(
                 worker = Worker(app, **options)
                 started = loop.time()
                 lost = await _run_worker(worker, stop)
-                if stop.is_set() or (once and lost is None):
+                if lost is not None:
+                    losses.note(lost)
+                if stop.is_set() or (once and losses.first is None):
+                    if once and losses.first is not None:  # stopped by a signal: exit 0, the loss said still
+                        log.warning("database unavailable during the run (%s)", losses.first)
                     await _unregister_if_left(app, worker)
                     break
-                if once:
-                    raise DatabaseUnavailable(lost or "the database went away")
+                if once:  # a job, or the worker itself, lost the database: not all that was due ran
+                    if lost is None:  # stopped on its own but the database is back: its row goes now
+                        await _unregister_if_left(app, worker)
+                    raise DatabaseUnavailable(
+                        f"database unavailable during the run ({losses.first or 'it went away'});"
+                        " the jobs the run did not finish are left for the next"
+                    )
                 # Stopped on its own: procrastinate stops a worker whose listener, heartbeat,
                 # fetch or bookkeeping lost the database. Wait for it, then start afresh.
                 log.warning(
@@ -217,14 +288,20 @@ async def _serve(
             recovery.cancel()
 
 
+def _stop_signals() -> list[signal.Signals]:
+    """SIGTERM, SIGINT and SIGHUP, but SIGHUP not when ignored at start (nohup): it stays ignored."""
+    stops = [signal.SIGTERM, signal.SIGINT]
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        stops.append(signal.SIGHUP)
+    return stops
+
+
 async def _run_worker(worker: Worker, stop: asyncio.Event) -> str | None:
     """Runs `worker` until it stops or `stop` is set; the database-loss reason it ended with, if any.
 
     A worker that stops on its own has waited for its jobs first (their threads cannot be
     cancelled), so none of them is still running when its jobs are handed back.
     """
-    from blogster_cli.services import workers
-
     running = asyncio.create_task(worker.run())  # type: ignore[no-untyped-call]  # untyped in procrastinate
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -236,7 +313,7 @@ async def _run_worker(worker: Worker, stop: asyncio.Event) -> str | None:
     except (asyncio.CancelledError, TimeoutError):
         return None
     except Exception as exc:
-        reason = workers.database_loss(exc)
+        reason = database_loss(exc)
         if reason is None:
             raise
         if stop.is_set():  # stopping anyway: its jobs go to stalled-job recovery
@@ -278,7 +355,6 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
     rather than after STALLED_AFTER_S: its row goes (its jobs keep no worker). The queue's
     pool is opened afresh first: the old one holds connections the crash broke and backs off
     between reconnection attempts."""
-    from blogster_cli.services import workers
 
     try:
         await app.connector.close_async()
@@ -287,7 +363,7 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
             await app.job_manager.unregister_worker(worker.worker_id)
         recovered = await recover_stalled_jobs(app)
     except Exception as exc:
-        reason = workers.database_loss(exc)
+        reason = database_loss(exc)
         if reason is None:
             raise
         log.warning("could not hand back the stopped worker's jobs yet: %s", reason)
@@ -330,7 +406,6 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
 
 
 async def _recover_periodically(app: procrastinate.App) -> None:
-    from blogster_cli.services import workers
 
     failing = False
     while True:
@@ -339,6 +414,10 @@ async def _recover_periodically(app: procrastinate.App) -> None:
             await recover_stalled_jobs(app)
             failing = False
         except Exception as exc:  # the database may be briefly away; try again next round
-            reason = workers.database_loss(exc) or " ".join(str(exc).split())
-            log.log(logging.DEBUG if failing else logging.WARNING, "stalled-job recovery failed: %s", reason)
+            loss = database_loss(exc)
+            reason = loss or " ".join(str(exc).split())
+            log.log(
+                logging.DEBUG if failing else logging.WARNING, "stalled-job recovery failed: %s", reason,
+                extra={"database_loss": loss},
+            )  # fmt: skip
             failing = True

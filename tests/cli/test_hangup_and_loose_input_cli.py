@@ -19,24 +19,6 @@ def one_line_error(result, code):
 
 
 @pytest.mark.parametrize(
-    ("argv", "command"),
-    [
-        (["serve-workers"], "serve-workers"),
-        (["--profile", "w", "--database-url", "postgresql://x", "serve-workers", "--once"], "serve-workers"),
-        (["serve-workers", "--profile", "w"], "serve-workers"),
-        (["--debug", "generate", "draft"], "generate"),
-        (["--profile=serve-workers", "posts", "list"], "posts"),
-        (["--", "serve-workers"], None),
-    ],
-)
-def test_the_command_named_decides_who_keeps_sighups_default(argv, command):
-    """serve-workers keeps SIGHUP's default (its service manager stops it with SIGTERM)."""
-    from blogster_cli.cli.app import _command_name, hoist_global_options
-
-    assert _command_name(hoist_global_options(argv)) == command
-
-
-@pytest.mark.parametrize(
     "email",
     [
         "e\x1b]52;c;x\x07@example.com",  # OSC 52: writes the clipboard of whoever lists accounts
