@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import String, Text, bindparam, cast, func, literal_column, text, update
+from sqlalchemy import String, Subquery, Text, bindparam, cast, func, literal_column, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
@@ -16,7 +17,7 @@ from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.content import Blog, BlogAnalytics
 from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
 from blogster_cli.repositories import MY_ID
-from blogster_cli.vocabulary import BlogStatus, CalendarStatus, NewsletterStatus, SocialPostStatus
+from blogster_cli.vocabulary import BlogStatus, CalendarContentType, CalendarStatus, NewsletterStatus, SocialPostStatus
 
 # "My posts", for meaning: others' published posts are visible too (RLS still decides what is).
 MY_POSTS = (col(Blog.author_id) == literal_column("auth.uid()")) & col(Blog.deleted_at).is_(None)
@@ -140,17 +141,18 @@ def preferred_timezone(session: Session, *, user_id: UUID) -> str | None:
 
 
 def mark_published_posts_done(session: Session) -> list[UUID]:
-    """Entries of posts that are live, not yet marked published: marks them (a re-run finds none).
+    """Marks the calendar entry each live post's publication fulfils: its earliest unmarked `blog`
+    entry, unless one of its `blog` entries is marked already (a re-run finds none). A later entry
+    for the post (an update planned for next month) waits for `calendar done`; entries of other
+    kinds (its newsletter, its social posts) are not its publication.
 
     Starts from the pending entries (a partial index keeps them few) and looks each post up by id.
     """
-    live = select(Blog.id).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED, Blog.id == ContentCalendar.blog_id)
     statement = (
         update(ContentCalendar)
         .where(
+            col(ContentCalendar.id).in_(select(_fulfilled_entries().c.id)),
             col(ContentCalendar.status) != CalendarStatus.PUBLISHED,
-            col(ContentCalendar.blog_id).is_not(None),
-            live.exists(),
         )
         .values(status=CalendarStatus.PUBLISHED)
         .returning(col(ContentCalendar.id))
@@ -158,17 +160,44 @@ def mark_published_posts_done(session: Session) -> list[UUID]:
     return list(session.connection().execute(statement).scalars().all())
 
 
-def entries_of_posts_due(session: Session, *, now: datetime) -> int:
-    """How many unmarked entries belong to posts that are live or come due by `now` (for --dry-run)."""
-    due = select(Blog.id).where(
-        MY_POSTS,
+def _fulfilled_entries(*, now: datetime | None = None) -> Subquery:
+    """The entry each post's publication fulfils (see mark_published_posts_done), for the posts
+    live now, or also those scheduled to go live by `now` (what a run at `now` would mark)."""
+    due = (col(Blog.status) == BlogStatus.PUBLISHED) if now is None else (
         (col(Blog.status) == BlogStatus.PUBLISHED)
-        | ((col(Blog.status) == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now)),
+        | ((col(Blog.status) == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now))
+    )  # fmt: skip
+    marked = aliased(ContentCalendar)
+    fulfilled = select(marked.id).where(
+        marked.blog_id == ContentCalendar.blog_id,
+        marked.content_type == CalendarContentType.BLOG,
+        marked.status == CalendarStatus.PUBLISHED,
     )
-    query = select(func.count()).where(
-        col(ContentCalendar.blog_id).in_(due), ContentCalendar.status != CalendarStatus.PUBLISHED
+    return (
+        select(ContentCalendar.id)
+        .join(Blog, col(Blog.id) == col(ContentCalendar.blog_id))
+        .where(
+            MY_POSTS,
+            due,
+            ContentCalendar.content_type == CalendarContentType.BLOG,
+            ContentCalendar.status != CalendarStatus.PUBLISHED,
+            ~fulfilled.exists(),
+        )
+        .distinct(col(ContentCalendar.blog_id))
+        .order_by(
+            col(ContentCalendar.blog_id),
+            col(ContentCalendar.scheduled_date),
+            col(ContentCalendar.scheduled_time).asc().nulls_first(),
+            col(ContentCalendar.created_at),
+            col(ContentCalendar.id),
+        )  # fmt: skip
+        .subquery()
     )
-    return session.exec(query).one()
+
+
+def entries_of_posts_due(session: Session, *, now: datetime) -> int:
+    """How many entries a run at `now` would mark (for --dry-run)."""
+    return session.exec(select(func.count()).select_from(_fulfilled_entries(now=now))).one()
 
 
 def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:

@@ -280,3 +280,33 @@ def test_a_due_post_with_nothing_in_it_is_not_published_and_is_named(db, make_us
     assert [p.slug for p in report.published] == ["due-1"]
     assert report.notes == ["'empty-1' is scheduled but has no title or content, so it is never published"]
     assert statuses(superuser) == {"due-1": "published", "empty-1": "scheduled"}
+
+
+def test_a_publication_marks_the_one_entry_it_fulfils(db, make_user, superuser):
+    """Of a post's entries, its earliest unmarked `blog` entry is the publication's, even when the
+    post went live before that day; a later `blog` entry (an update planned next month) and the
+    entries of its newsletter and social posts wait for `calendar done`."""
+    actor = make_user()
+    scheduled_posts(superuser, actor.user_id, 2)
+    ids = dict(superuser.execute("select slug, id from public.blogs").fetchall())
+    today = datetime.now(UTC).date()
+    entries = [
+        ("due-1", "launch", today + timedelta(days=4), "blog"),  # planned for Friday, live on Monday
+        ("due-1", "promote", today + timedelta(days=1), "social"),
+        ("due-1", "in the letter", today + timedelta(days=2), "newsletter"),
+        ("due-1", "update it", today + timedelta(days=30), "blog"),
+        ("due-2", "already done", today - timedelta(days=1), "blog"),
+        ("due-2", "second look", today + timedelta(days=7), "blog"),
+    ]
+    for slug, title, day, kind in entries:
+        superuser.execute(
+            "insert into public.content_calendar (user_id, title, scheduled_date, blog_id, content_type, status)"
+            " values (%s, %s, %s, %s, %s, %s)",
+            (actor.user_id, title, day, ids[slug], kind, "published" if title == "already done" else "planned"),
+        )
+    acting = ActingUser(db, actor)
+    assert due_work.run_due(acting, dry_run=True).calendar_marked == 1
+    assert due_work.run_due(acting).calendar_marked == 1
+    marked = superuser.execute("select title from public.content_calendar where status = 'published' order by title")
+    assert [title for (title,) in marked] == ["already done", "launch"]
+    assert due_work.run_due(acting).calendar_marked == 0
