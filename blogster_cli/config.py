@@ -93,7 +93,8 @@ class Settings:
     smtp_url: str | None = None
     """Where newsletters are sent: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (env: BLOGSTER_SMTP_URL)."""
     newsletter_from: str | None = None
-    """The From address of newsletters, e.g. "Ada <ada@example.com>" (env: BLOGSTER_NEWSLETTER_FROM)."""
+    """The From address of your newsletters, e.g. "Ada <ada@example.com>" (env: BLOGSTER_NEWSLETTER_FROM): the
+    account the command runs as only (the workers: the account their profile is logged in as)."""
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False, metadata={"setting": False})
     """Where each value that is not a default came from (file, env var or flag), for error messages."""
 
