@@ -563,7 +563,8 @@ def update_page(
     acting: ActingUser, *, slug: str, text: str | None = None, status: DocumentationStatus | None = None,
     last_reviewed_at: datetime | None = None, last_reviewed_by: UUID | None = None,
 ) -> DocPage:  # fmt: skip
-    """Changes a page from an edited file (`text`: front matter and body) and/or single fields."""
+    """Changes a page from an edited file (`text`: front matter and body; a `slug:` there renames
+    it, as in an imported file) and/or single fields."""
     from blogster_cli.content.errors import FrontMatterError
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
@@ -579,7 +580,8 @@ def update_page(
         except (FrontMatterError, ValueError) as exc:
             raise InvalidInput(str(exc)) from None
         fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,
-                  **({"status": parsed.status} if parsed.status else {})}  # fmt: skip
+                  **({"status": parsed.status} if parsed.status else {}),
+                  **({"slug": parsed.slug} if parsed.slug != slug else {})}  # fmt: skip  # a `slug:` renames it
         markdown = parsed.body
     given = {"status": status, "last_reviewed_at": last_reviewed_at, "last_reviewed_by": last_reviewed_by}
     fields.update({key: value for key, value in given.items() if value is not None})
