@@ -71,7 +71,7 @@ _CONSTRAINT_MESSAGES = {
     "blog_templates_name_length": "a template's name has 1 to 200 characters",
     "documentation_pages_title_length": "a page title has 1 to 300 characters",
     # Slugs are one namespace for the whole site: the message names no page and nobody.
-    "documentation_pages_slug_key": "a documentation page with that slug already exists: pick another --slug",
+    "documentation_pages_slug_key": "a documentation page with that slug already exists: pick another slug",
     "documentation_pages_slug_format": "a page slug is lower-case words and digits joined by '-', in folders joined by '/'",
     "documentation_categories_slug_format": "a category slug is lower-case words and digits joined by '-'",
     "newsletter_subscribers_email_shape": "that is not an email address",

@@ -23,9 +23,9 @@ import secrets
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as _default_policy
-from email.utils import formataddr, formatdate
+from email.utils import formatdate
 
-from blogster_cli.terminal_text import dropped
+from blogster_cli.mail_headers import header_text, mailbox
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -251,14 +251,6 @@ def engagement(log_lines: list[str]) -> dict[str, Engagement]:
     return found
 
 
-def header_text(text: str) -> str:
-    """`text` (a Subject, a From) as one header line: without control characters (ESC, C1 codes,
-    bidi controls: a subject stored before `newsletter create` refused them, or written by raw
-    SQL; an account's address, which the database checks only for `@` and no whitespace) and
-    with each run of whitespace (line breaks too, which a header refuses) one space."""
-    return " ".join(dropped(text).split())
-
-
 def build_message(
     *, sender: str, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str,
     tracking: Tracking | None = None,
@@ -268,10 +260,10 @@ def build_message(
     if tracking is not None:
         bodies = _tracked(bodies, tracking)
     message = EmailMessage(policy=_MAIL_POLICY)
+    # Each value one line that decodes to itself (mail_headers): a subject, an account's address
+    # or an imported name cannot add header lines, nor stop the send at a reader.
     message["From"] = header_text(sender)
-    # A name is one line of text: line breaks in an imported name (which the header would
-    # refuse, stopping the send for everyone after this reader) become spaces.
-    message["To"] = formataddr((" ".join((recipient.name or "").split()), recipient.email))
+    message["To"] = mailbox(recipient.name or "", recipient.email)
     message["Subject"] = header_text(subject)
     message["Message-ID"] = message_id
     message["Date"] = formatdate(usegmt=True)

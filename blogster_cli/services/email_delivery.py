@@ -13,10 +13,12 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
+from blogster_cli.mail_headers import header_text
 
 SMTP_TIMEOUT_S = 30
 SENDER = "Blogster <no-reply@blogster.local>"
@@ -82,7 +84,7 @@ def send(smtp_url: str, email: Email) -> None:
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = email.to
-    message["Subject"] = email.subject
+    message["Subject"] = header_text(email.subject)  # a title's encoded words cannot add header lines
     message["Message-ID"] = email.message_id
     message.set_content(email.body)
     client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
@@ -150,6 +152,25 @@ class SmtpConnection:
         except (smtplib.SMTPException, OSError) as exc:
             raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
         self._client = client
+
+    def check_sender(self, sender: str) -> None:
+        """ConfigError for a From address this server cannot carry (outside ASCII, and the server
+        does not take SMTPUTF8), before any reader is tried: each would be refused for it."""
+        address = parseaddr(sender)[1] or sender
+        if address.isascii():
+            return
+        if self._client is None:
+            self.open()
+        assert self._client is not None
+        try:
+            self._client.ehlo_or_helo_if_needed()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+        if not self._client.has_extn("smtputf8"):
+            raise ConfigError(
+                f"cannot send from {address!r}: {NOT_ASCII} (newsletter_from sets an ASCII From for the"
+                " account the command runs as); nothing was sent"
+            )
 
     def send(self, message: EmailMessage, *, to: str) -> None:
         """Returns once the server accepted the message for `to`; RecipientRefused if it never will,

@@ -684,6 +684,8 @@ def _mail(
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, deferred, error, interrupted = 0, [], [], None, False
     try:
+        if plan.targets:
+            connection.check_sender(sender)  # an address it cannot carry is the sender's, not each reader's
         for number, target in enumerate(plan.targets, 1):
             if should_stop is not None and should_stop():
                 interrupted = True

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.cli.test_docs_cli import write
 
-TAKEN = "error: a documentation page with that slug already exists: pick another --slug"
+TAKEN = "error: a documentation page with that slug already exists: pick another slug"
 NUL = "the page holds a NUL character, which PostgreSQL text cannot store"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import PASSWORD
+from tests.cli.conftest import PASSWORD, make_newsletter
 from tests.cli.test_social_posting_cli import backdate
 from tests.platform_servers import X_TOKEN, FakeSocial
 
@@ -156,3 +156,48 @@ def test_a_stored_subject_with_control_characters_is_mailed_without_them(
     [message] = recorder.to("reader@example.com")
     assert str(message["Subject"]) == mailed
     assert message["Bcc"] is None
+
+
+def test_an_encoded_word_adds_no_header_and_refuses_no_reader(cli, newsletter, smtp, tmp_path):
+    """Red team 25: an RFC 2047 encoded word in the subject decoded to line breaks that the mail
+    went out with (a second From, a Reply-To for every reader); one in a reader's name had that
+    reader refused for good."""
+    recorder, url = smtp
+    injection = "=?utf-8?q?Weekly=0D=0AFrom:_Operator_<op@example.com>=0D=0AReply-To:_phish@evil.example?="
+    made = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", injection, "--json")
+    assert made.exit_code == 0, made.stderr
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email,name\nreader@example.com,=?utf-8?q?Nia=0D=0AX-Evil:_1?=\n")
+    assert cli("newsletter", "subscribers", "import", str(readers)).exit_code == 0
+    sent = cli("newsletter", "send", made.json()["id"], "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 1, (sent.stdout, sent.stderr)
+    [message] = recorder.to("reader@example.com")
+    assert message.get_all("From") == ["ada@example.com"] and message["Reply-To"] is None
+    assert message["X-Evil"] is None and str(message["To"]) == '"Nia X-Evil: 1" <reader@example.com>'
+    assert str(message["Subject"]) == "Weekly From: Operator <op@example.com> Reply-To: phish@evil.example"
+
+
+async def _ehlo_without_smtputf8(server, session, envelope, hostname, responses):
+    session.host_name = hostname  # aiosmtpd leaves it to the hook
+    return [line for line in responses if "SMTPUTF8" not in line]
+
+
+def test_a_from_the_server_cannot_carry_refuses_the_send_not_its_readers(cli, smtp, tmp_path, superuser):
+    """Red team 25: an account whose email is outside ASCII, on a server without SMTPUTF8, had
+    every reader stored as refused ("the address is not ASCII"), so no later send mailed them."""
+    recorder, url = smtp
+    recorder.handle_EHLO = _ehlo_without_smtputf8  # type: ignore[attr-defined]
+    signup = cli("auth", "signup", "--email", "ωμέγα@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert signup.exit_code == 0, signup.stderr
+    newsletter_id = make_newsletter(cli, tmp_path)
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email\nr1@example.com\nr2@example.com\n")
+    assert cli("newsletter", "subscribers", "import", str(readers)).exit_code == 0
+    refused = cli("newsletter", "send", newsletter_id, env={"BLOGSTER_SMTP_URL": url})
+    assert refused.exit_code == 6 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "cannot send from 'ωμέγα@example.com'" in refused.stderr and "nothing was sent" in refused.stderr
+    assert superuser.execute("select count(*) from newsletter_deliveries").fetchone() == (0,)
+    env = {"BLOGSTER_SMTP_URL": url, "BLOGSTER_NEWSLETTER_FROM": "Letters <letters@example.com>"}
+    sent = cli("newsletter", "send", newsletter_id, "--json", env=env)
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 2, (sent.stdout, sent.stderr)
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == ["r1@example.com", "r2@example.com"]
