@@ -10,8 +10,9 @@ characters.
 
 from __future__ import annotations
 
+from email.headerregistry import Address
 from email.policy import default
-from email.utils import formataddr
+from email.utils import parseaddr
 
 from blogster_cli.terminal_text import dropped
 
@@ -32,10 +33,21 @@ def header_text(text: str) -> str:
     return value.replace("=?", "= ?")
 
 
-def mailbox(name: str, address: str) -> str:
-    """A To or From value: `name` as header_text makes it, and the address as it is (a header
-    refuses an address it cannot carry: ValueError)."""
-    return formataddr((header_text(name), address))
+def mailbox(name: str, address: str) -> Address:
+    """A To or From mailbox: `name` as header_text makes it, the address as stored, never decoded
+    (an encoded word in an address is part of the address, not a name or another address; the
+    header quotes what needs it). ValueError when `address` is no address."""
+    user, at, domain = address.rpartition("@")
+    if not at or not user or not domain:
+        raise ValueError(f"{address!r} is not an address")
+    return Address(display_name=header_text(name), username=user, domain=domain)
+
+
+def sender_mailbox(setting: str) -> Address:
+    """The newsletter_from setting ("Ada <ada@example.com>" or a bare address) as a mailbox, read
+    without decoding anything (the name is then made safe by mailbox)."""
+    name, address = parseaddr(setting)
+    return mailbox(name, address)
 
 
 def _one_line(text: str) -> str:

@@ -63,3 +63,9 @@ def smtp_server(host: str = "127.0.0.1") -> Iterator[tuple[MailRecorder, str]]:
         yield recorder, f"smtp://{host}:{port}"
     finally:
         controller.stop()
+
+
+async def ehlo_without_smtputf8(server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+    """An EHLO hook (`recorder.handle_EHLO = ...`) for a server that does not offer SMTPUTF8."""
+    session.host_name = hostname  # aiosmtpd leaves it to the hook
+    return [line for line in responses if "SMTPUTF8" not in line]

@@ -21,6 +21,7 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default as _default_policy
 from email.utils import formatdate
@@ -252,7 +253,7 @@ def engagement(log_lines: list[str]) -> dict[str, Engagement]:
 
 
 def build_message(
-    *, sender: str, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str,
+    *, sender: Address, recipient: Recipient, subject: str, bodies: Bodies, message_id: str, unsubscribe: str,
     tracking: Tracking | None = None,
 ) -> EmailMessage:  # fmt: skip
     """One reader's message: plain text and HTML alternatives, their own unsubscribe link and header,
@@ -260,9 +261,9 @@ def build_message(
     if tracking is not None:
         bodies = _tracked(bodies, tracking)
     message = EmailMessage(policy=_MAIL_POLICY)
-    # Each value one line that decodes to itself (mail_headers): a subject, an account's address
-    # or an imported name cannot add header lines, nor stop the send at a reader.
-    message["From"] = header_text(sender)
+    # Each value one line that decodes to itself, addresses as stored (mail_headers): a subject,
+    # an account's address or an imported name cannot add header lines or another address.
+    message["From"] = sender
     message["To"] = mailbox(recipient.name or "", recipient.email)
     message["Subject"] = header_text(subject)
     message["Message-ID"] = message_id

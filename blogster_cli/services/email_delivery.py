@@ -13,12 +13,11 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
-from blogster_cli.mail_headers import header_text
+from blogster_cli.mail_headers import header_text, mailbox
 
 SMTP_TIMEOUT_S = 30
 SENDER = "Blogster <no-reply@blogster.local>"
@@ -83,7 +82,7 @@ def send(smtp_url: str, email: Email) -> None:
         raise ConfigError("BLOGSTER_SMTP_URL must look like smtp://host:port or smtps://user:password@host")
     message = EmailMessage()
     message["From"] = SENDER
-    message["To"] = email.to
+    message["To"] = mailbox("", email.to)  # as stored: an encoded word in it is not decoded
     message["Subject"] = header_text(email.subject)  # a title's encoded words cannot add header lines
     message["Message-ID"] = email.message_id
     message.set_content(email.body)
@@ -153,10 +152,9 @@ class SmtpConnection:
             raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
         self._client = client
 
-    def check_sender(self, sender: str) -> None:
+    def check_sender(self, address: str) -> None:
         """ConfigError for a From address this server cannot carry (outside ASCII, and the server
         does not take SMTPUTF8), before any reader is tried: each would be refused for it."""
-        address = parseaddr(sender)[1] or sender
         if address.isascii():
             return
         if self._client is None:
@@ -179,7 +177,9 @@ class SmtpConnection:
             self.open()
         assert self._client is not None
         try:
-            self._client.send_message(message, to_addrs=[to])
+            # The envelope's sender is the From mailbox's address as built, not a re-reading of its text.
+            sender = message["From"].addresses[0].addr_spec if message["From"] is not None else None
+            self._client.send_message(message, from_addr=sender, to_addrs=[to])
         except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
             self._reset()
             raise RecipientRefused(NOT_ASCII) from None

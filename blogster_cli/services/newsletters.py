@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from blogster_cli import id_prefixes, terminal_text
+from blogster_cli import id_prefixes, mail_headers, terminal_text
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
 from blogster_cli.db.connection import Database
@@ -680,12 +680,15 @@ def _mail(
 
     # The operator's newsletter_from is their own account's From only (red team): every other
     # account's newsletters, which the workers send too, go from that account's address.
-    sender = smtp.sender_for(acting.actor.user_id) or plan.account_address or ""
+    configured = smtp.sender_for(acting.actor.user_id)
+    sender = (
+        mail_headers.sender_mailbox(configured) if configured else mail_headers.mailbox("", plan.account_address or "")
+    )
     connection = SmtpConnection(smtp.url, password=smtp.password)
     sent, refused, deferred, error, interrupted = 0, [], [], None, False
     try:
         if plan.targets:
-            connection.check_sender(sender)  # an address it cannot carry is the sender's, not each reader's
+            connection.check_sender(sender.addr_spec)  # an address it cannot carry is the sender's, not each reader's
         for number, target in enumerate(plan.targets, 1):
             if should_stop is not None and should_stop():
                 interrupted = True

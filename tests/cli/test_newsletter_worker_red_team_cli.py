@@ -9,6 +9,7 @@ import pytest
 from tests.cli.conftest import PASSWORD, make_newsletter
 from tests.cli.test_social_posting_cli import backdate
 from tests.platform_servers import X_TOKEN, FakeSocial
+from tests.smtp_server import ehlo_without_smtputf8
 
 OPERATOR_FROM = "Ada's Letters <letters@ada.example>"
 
@@ -177,16 +178,11 @@ def test_an_encoded_word_adds_no_header_and_refuses_no_reader(cli, newsletter, s
     assert str(message["Subject"]) == "Weekly From: Operator <op@example.com> Reply-To: phish@evil.example"
 
 
-async def _ehlo_without_smtputf8(server, session, envelope, hostname, responses):
-    session.host_name = hostname  # aiosmtpd leaves it to the hook
-    return [line for line in responses if "SMTPUTF8" not in line]
-
-
 def test_a_from_the_server_cannot_carry_refuses_the_send_not_its_readers(cli, smtp, tmp_path, superuser):
     """Red team 25: an account whose email is outside ASCII, on a server without SMTPUTF8, had
     every reader stored as refused ("the address is not ASCII"), so no later send mailed them."""
     recorder, url = smtp
-    recorder.handle_EHLO = _ehlo_without_smtputf8  # type: ignore[attr-defined]
+    recorder.handle_EHLO = ehlo_without_smtputf8  # type: ignore[attr-defined]
     signup = cli("auth", "signup", "--email", "ωμέγα@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert signup.exit_code == 0, signup.stderr
     newsletter_id = make_newsletter(cli, tmp_path)
@@ -201,3 +197,25 @@ def test_a_from_the_server_cannot_carry_refuses_the_send_not_its_readers(cli, sm
     sent = cli("newsletter", "send", newsletter_id, "--json", env=env)
     assert sent.exit_code == 0 and sent.json()[0]["sent"] == 2, (sent.stdout, sent.stderr)
     assert sorted(rcpt for rcpt, _ in recorder.messages) == ["r1@example.com", "r2@example.com"]
+
+
+def test_an_account_address_goes_out_as_it_is_stored(cli, smtp, tmp_path):
+    """Red team 26: an email with an encoded word in its local part (signup takes it) was decoded
+    into the From and the envelope's sender: any account could send as ceo@bank.com."""
+    recorder, url = smtp
+    address = "x=?utf-8?q?Bank_=3Cceo=40bank.com=3E_=28?=@att.example"
+    signup = cli("auth", "signup", "--email", address, "--password-stdin", input=PASSWORD + "\n")
+    assert signup.exit_code == 0, signup.stderr
+    newsletter_id = make_newsletter(cli, tmp_path)
+    readers = tmp_path / "readers.csv"
+    readers.write_text('email,name\nreader@corp.example,"é Boss <boss@corp.example>"\n')
+    assert cli("newsletter", "subscribers", "import", str(readers)).exit_code == 0
+    sent = cli("newsletter", "send", newsletter_id, "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 1, (sent.stdout, sent.stderr)
+    [(_, raw)] = recorder.raw
+    assert b"ceo@bank.com" not in raw
+    [message] = recorder.to("reader@corp.example")
+    assert [a.addr_spec for a in message["From"].addresses] == [address]
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("é Boss <boss@corp.example>", "reader@corp.example")
+    ]

@@ -7,21 +7,16 @@ from __future__ import annotations
 import pytest
 
 from blogster_cli.services import email_delivery
-from tests.smtp_server import smtp_server
+from tests.smtp_server import ehlo_without_smtputf8, smtp_server
 
 
 def _email(to: str) -> email_delivery.Email:
     return email_delivery.Email(to=to, subject="Maintenance", body="Down at noon.", message_id="<m1@blogster>")
 
 
-async def _ehlo_without_smtputf8(server, session, envelope, hostname, responses):
-    session.host_name = hostname  # aiosmtpd leaves it to the hook
-    return [line for line in responses if "SMTPUTF8" not in line]
-
-
 def test_an_address_outside_ascii_is_refused_not_a_server_failure():
     with smtp_server() as (recorder, url):
-        recorder.handle_EHLO = _ehlo_without_smtputf8  # type: ignore[attr-defined]
+        recorder.handle_EHLO = ehlo_without_smtputf8  # type: ignore[attr-defined]
         with pytest.raises(email_delivery.RecipientRefused, match="not ASCII") as refused:
             email_delivery.send(url, _email("zoë@example.com"))
         assert not isinstance(refused.value, email_delivery.SmtpUnavailable)

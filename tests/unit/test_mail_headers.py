@@ -3,6 +3,7 @@ as header lines; a header value goes in only once it decodes to itself, on one l
 
 from __future__ import annotations
 
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogster_cli.mail_headers import header_text, mailbox
+from blogster_cli.mail_headers import header_text, mailbox, sender_mailbox
 from blogster_cli.services import email_delivery
 from tests.smtp_server import smtp_server
 
@@ -32,6 +33,40 @@ INJECTION = "=?utf-8?q?Weekly=0D=0AFrom:_Operator_<op@example.com>=0D=0AReply-To
 def test_a_value_is_one_line_that_decodes_to_itself(given_text, kept):
     assert header_text(given_text) == kept
     assert str(default.header_factory("Subject", kept)) == kept
+
+
+@given(st.text())
+def test_a_name_never_changes_the_address_it_goes_with(name):
+    """Red team 26: a name with a non-ASCII letter and `<>",:` lost its quoting (formataddr's
+    encoded word, decoded and written again), so mail readers took boss@corp.example for the address."""
+    message = EmailMessage(policy=default.clone(max_line_length=998))
+    message["To"] = mailbox(name, "reader@example.com")
+    [address] = message_from_bytes(message.as_bytes(), policy=default)["To"].addresses
+    assert address.addr_spec == "reader@example.com"
+
+
+@pytest.mark.parametrize(
+    "name", ["é Boss <boss@corp.example>", 'Zoë "the boss" (CEO), Bcc: all', "=?utf-8?q?a=40b.c?= <a@b.c>"]
+)
+def test_a_name_that_looks_like_an_address_stays_a_name(name):
+    message = EmailMessage(policy=default.clone(max_line_length=998))
+    message["To"] = mailbox(name, "reader@example.com")
+    [address] = message_from_bytes(message.as_bytes(), policy=default)["To"].addresses
+    assert address.addr_spec == "reader@example.com" and address.display_name == header_text(name)
+
+
+def test_an_address_is_never_decoded():
+    """Red team 26: an account email with an encoded word in its local part was decoded into the
+    From (and the envelope's sender): `x=?utf-8?q?Bank_=3Cceo=40bank.com=3E?=@att.example` sent as ceo@bank.com."""
+    sender = "x=?utf-8?q?Bank_=3Cceo=40bank.com=3E_=28?=@att.example"
+    message = EmailMessage(policy=default.clone(max_line_length=998))
+    message["From"] = mailbox("", sender)
+    assert message["From"].addresses[0].addr_spec == sender
+    assert b"ceo@bank.com" not in message.as_bytes()
+    assert sender_mailbox("=?utf-8?q?N=0D=0AX?= <a@b.c>") == mailbox("N X", "a@b.c")
+    assert sender_mailbox("Bcc:Bcc:; <ops@example.com>").addr_spec == "ops@example.com"
+    with pytest.raises(ValueError, match="not an address"):
+        mailbox("", "no-at-sign")
 
 
 @given(st.text())
