@@ -84,15 +84,21 @@ def export_docs(
     Example: blogster docs export ./help-copy
     """
     from blogster_cli.services import documentation
+    from blogster_cli.terminal_text import single_line
 
     report = documentation.export_tree(acting_user(), root=folder)
     if json:
         moved = [{"slug": f.slug, "path": f.path, "source_path": f.moved_from} for f in report.moved]
-        output.print_json({"folder": str(folder), "pages": report.pages, "moved": moved})
+        failed = [{"slug": f.slug, "path": f.path, "reason": reason} for f, reason in report.failed]
+        output.print_json({"folder": str(folder), "pages": report.pages, "moved": moved, "failed": failed})
     else:
         for file in report.moved:
             output.message(f"note: {file.slug}: written to {file.path} ({file.moved_from} holds another page)")
+        for file, reason in report.failed:
+            output.error(single_line(f"{file.slug}: not written: {file.path}: {reason}"))
         output.message(f"Wrote {plural(report.pages, 'page')} to {folder}.")
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("list")
@@ -380,7 +386,7 @@ def _in_editor(text: str, slug: str) -> str:
 
     command = editor_command()
     with tempfile.TemporaryDirectory(prefix="blogster-docs-") as folder:
-        buffer = Path(folder) / (slug.replace("/", "-") + ".md")
+        buffer = Path(folder) / (slug.replace("/", "-")[:200] + ".md")  # a file name: at most 255 bytes
         buffer.write_text(text, encoding="utf-8")
         try:
             code = subprocess.call([*command, str(buffer)])

@@ -4,9 +4,10 @@ Folders become categories (their slug is the folder path, normalised, joined by 
 markdown files become pages. A page's front matter may set title, slug, tags, order,
 status, version and excerpt; without a title the first heading names the page, then the
 file name. Slugs the schema rejects (`hugo_server`) are normalised (`hugo-server`) and
-the change is reported. Each page keeps its source path and its front matter block byte
-for byte, so writing the tree back gives the files it came from; a page written in Blogster,
-or one whose fields changed since, is written with the front matter that reads back as it.
+the change is reported; one with a part longer than MAX_SLUG_PART characters (export writes
+the last part as a file name) is refused. Each page keeps its source path and its front matter
+block byte for byte, so writing the tree back gives the files it came from; a page written in
+Blogster, or one whose fields changed since, is written with the front matter that reads back as it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _FIELD_ORDER = ["title", "slug", "status", "tags", "order", "version", "excerpt"
 PAGE_STATUSES = ("draft", "published", "archived")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_SLUG_PART = 200  # export writes PART.md (or PART-2.md): within the 255 bytes a file name may take
+SLUG_FORM = "lower-case words and digits joined by '-', folders by '/'"
 K = TypeVar("K", bound=Hashable)
 
 
@@ -61,6 +64,7 @@ class PageSource:
     excerpt: str | None
     search_config: str = languages.DEFAULT_CONFIG  # the page's language, as PostgreSQL stems it
     notes: list[str] = field(default_factory=list)  # slug normalisations and other remarks
+    slug_asked: str | None = None  # the front matter's `slug:` as written; None: the slug is the path's
 
 
 NUL_REFUSED = "the page holds a NUL character, which PostgreSQL text cannot store"
@@ -109,6 +113,23 @@ def normalise_slug(text: str) -> str:
     return "/".join(s for s in (normalise_segment(part) for part in text.split("/")) if s)
 
 
+def slug_too_long(slug: str) -> str | None:
+    """Why `slug` cannot be a page's (one line), if a part of it is too long for a file name."""
+    if all(len(part) <= MAX_SLUG_PART for part in slug.split("/")):
+        return None
+    shown = slug if len(slug) <= 60 else f"{slug[:40]}...{slug[-12:]}"
+    return f"slug {shown!r} has a part longer than {MAX_SLUG_PART} characters, too long for a file name on export"
+
+
+def not_normal_slug(asked: str) -> str | None:
+    """Why `asked`, a slug given to be used as written, cannot be (one line): not in normal form
+    (naming the form it would take) or too long; None: it is a page slug."""
+    slug = normalise_slug(asked)
+    if slug != asked:
+        return f"slug {asked!r} is not a page slug ({SLUG_FORM})" + (f": did you mean {slug!r}?" if slug else "")
+    return slug_too_long(slug)
+
+
 def category_slug(folder: str) -> str:
     return normalise_segment(folder.replace("/", "-")) or "docs"
 
@@ -146,10 +167,13 @@ def read_page(path: str, text: str) -> PageSource:
     if holds_nul(json_safe(values)):
         raise NulInPage
     notes: list[str] = []
-    wanted = str(values.get("slug") or _default_slug(path))
+    asked = str(values["slug"]) if values.get("slug") else None
+    wanted = asked or _default_slug(path)
     slug = normalise_slug(wanted)
     if not slug:
         raise ValueError(f"no usable slug in {wanted!r}")
+    if too_long := slug_too_long(slug):
+        raise ValueError(too_long)
     if slug != wanted:
         notes.append(f"slug {wanted!r} normalised to {slug!r}")
     title = str(values.get("title") or "").strip() or title_from(split.body, path)
@@ -181,6 +205,7 @@ def read_page(path: str, text: str) -> PageSource:
         excerpt=None if values.get("excerpt") is None else str(values["excerpt"]),
         search_config=config,
         notes=notes,
+        slug_asked=asked,
     )
 
 

@@ -7,6 +7,7 @@ every signed-in user reads published pages in visible categories, and searches t
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Callable, Hashable, Iterable
 from copy import deepcopy
@@ -418,12 +419,15 @@ class ExportReport:
     folder: str
     pages: int
     moved: list[tree.ExportFile]  # pages not written at their own path (two pages asked for one file)
+    failed: list[tuple[tree.ExportFile, str]] = field(default_factory=list)  # (file, reason): not written
 
 
 def export_tree(acting: ActingUser, *, root: Path) -> ExportReport:
     """Every page I can read as a file the import reads back as the same page: imported pages at
     their paths (byte for byte while unchanged), pages written in Blogster in their category's
-    folder with their fields in front matter (see tree.export_files)."""
+    folder with their fields in front matter (see tree.export_files). A page whose file name is
+    too long for the file system (a slug stored before slugs were limited) is reported, not
+    written, and the others are."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
@@ -436,13 +440,21 @@ def export_tree(acting: ActingUser, *, root: Path) -> ExportReport:
     ])  # fmt: skip
     files = tree.export_files(_stored_page(page, folders) for page in pages)
     root = root.resolve()
+    failed: list[tuple[tree.ExportFile, str]] = []
     for file in files:
-        target = (root / file.path).resolve()
-        if not target.is_relative_to(root):
-            raise InvalidInput(f"page path {file.path!r} leads outside {root}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(file.text, encoding="utf-8")
-    return ExportReport(str(root), len(files), [f for f in files if f.moved_from is not None])
+        try:
+            target = (root / file.path).resolve()
+            if not target.is_relative_to(root):
+                raise InvalidInput(f"page path {file.path!r} leads outside {root}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.text, encoding="utf-8")
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:  # the folder's fault, not the page's: the export stops
+                raise
+            failed.append((file, (exc.strerror or "file name too long").lower()))
+    unwritten = {id(file) for file, _ in failed}
+    moved = [file for file in files if file.moved_from is not None and id(file) not in unwritten]
+    return ExportReport(str(root), len(files) - len(failed), moved, failed)
 
 
 def _stored_page(page: DocumentationPage, folders: dict[UUID, str]) -> tree.StoredPage:
@@ -540,9 +552,12 @@ def create_page(
     from blogster_cli.repositories import documentation as repo
 
     require_admin(acting)
-    wanted = tree.normalise_slug(slug or tree.normalise_segment(title))
+    # A slug made from the title is cut to the length a slug part may have; one given is not.
+    wanted = tree.normalise_slug(slug) if slug else tree.normalise_segment(title)[: tree.MAX_SLUG_PART].rstrip("-")
     if not wanted or not title.strip():
         raise InvalidInput("a page needs a title and a slug made of letters or digits")
+    if too_long := tree.slug_too_long(wanted):
+        raise InvalidInput(too_long)
     if tree.holds_nul([title, markdown, tags]):
         raise InvalidInput(f"{wanted}: {tree.NUL_REFUSED}")
     with orm_unit_of_work(acting) as session:
@@ -563,8 +578,10 @@ def update_page(
     acting: ActingUser, *, slug: str, text: str | None = None, status: DocumentationStatus | None = None,
     last_reviewed_at: datetime | None = None, last_reviewed_by: UUID | None = None,
 ) -> DocPage:  # fmt: skip
-    """Changes a page from an edited file (`text`: front matter and body; a `slug:` there renames
-    it, as in an imported file) and/or single fields."""
+    """Changes a page from an edited file (`text`: front matter and body) and/or single fields.
+    A `slug:` in the front matter renames the page, taken as written: one not in normal form
+    (`../x`, `Guide/Backups`) is refused naming the form it would take. Without one the slug
+    stays, even where the file's path would read as another (`guide/index.md` reads as `guide`)."""
     from blogster_cli.content.errors import FrontMatterError
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
@@ -574,14 +591,18 @@ def update_page(
     markdown: str | None = None
     if text is not None:
         try:
-            parsed = tree.read_page(f"{slug}.md", text)
+            # named by its last part, cut: the path gives an untitled page its title, never its slug
+            parsed = tree.read_page(f"{PurePosixPath(slug).name[: tree.MAX_SLUG_PART]}.md", text)
         except tree.NulInPage as exc:
             raise InvalidInput(f"{slug}: {exc}") from None
         except (FrontMatterError, ValueError) as exc:
             raise InvalidInput(str(exc)) from None
+        if parsed.slug_asked is not None and (refused := tree.not_normal_slug(parsed.slug_asked)):
+            raise InvalidInput(refused)
+        renamed = parsed.slug_asked is not None and parsed.slug != slug  # a `slug:` renames it
         fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,
                   **({"status": parsed.status} if parsed.status else {}),
-                  **({"slug": parsed.slug} if parsed.slug != slug else {})}  # fmt: skip  # a `slug:` renames it
+                  **({"slug": parsed.slug} if renamed else {})}  # fmt: skip
         markdown = parsed.body
     given = {"status": status, "last_reviewed_at": last_reviewed_at, "last_reviewed_by": last_reviewed_by}
     fields.update({key: value for key, value in given.items() if value is not None})

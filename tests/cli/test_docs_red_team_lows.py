@@ -118,10 +118,10 @@ def test_a_page_whose_update_is_refused_still_answers_links(cli, signed_up, supe
 
 def test_a_slug_in_the_edited_front_matter_renames_the_page(cli, signed_up, tmp_path):
     """`docs edit` read a `slug:` and dropped it without a word; it renames the page, as in an
-    imported file (normalised as there), and a taken one is the one-line conflict."""
+    imported file (taken as written: see test_docs_slug_edits.py), and a taken one is the one-line conflict."""
     assert cli("docs", "new", "Backups").exit_code == 0 and cli("docs", "new", "Restore").exit_code == 0
     edited = tmp_path / "edited.md"
-    edited.write_text("---\ntitle: Backups\nslug: Guide/Taking Backups\n---\nBody.\n", encoding="utf-8")
+    edited.write_text("---\ntitle: Backups\nslug: guide/taking-backups\n---\nBody.\n", encoding="utf-8")
     renamed = cli("docs", "edit", "backups", "--from", str(edited), "--json")
     assert renamed.exit_code == 0, renamed.stderr
     assert renamed.json()["slug"] == "guide/taking-backups"
