@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, Subquery, Text, bindparam, cast, func, literal_column, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    Subquery,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
-from blogster_cli.models.accounts import UserNotificationPreferences
+from blogster_cli.models.accounts import TIMESTAMPTZ, UserNotificationPreferences
 from blogster_cli.models.content import Blog, BlogAnalytics
 from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
 from blogster_cli.repositories import MY_ID
@@ -141,10 +156,12 @@ def preferred_timezone(session: Session, *, user_id: UUID) -> str | None:
 
 
 def mark_published_posts_done(session: Session) -> list[UUID]:
-    """Marks the calendar entry each live post's publication fulfils: its earliest unmarked `blog`
-    entry, unless one of its `blog` entries is marked already (a re-run finds none). A later entry
-    for the post (an update planned for next month) waits for `calendar done`; entries of other
-    kinds (its newsletter, its social posts) are not its publication.
+    """Marks the calendar entry each live post's publication fulfils: of its unmarked `blog`
+    entries planned before it went live (created by its published_at) or dated by then, the one
+    starting first, unless one of its `blog` entries is marked already (a re-run finds none). A
+    later entry for the post (an update planned for next month, or added after it went live) waits
+    for `calendar done`; entries of other kinds (its newsletter, its social posts) are not its
+    publication; nor is an entry of a live post whose published_at is unknown (raw SQL stores one).
 
     Starts from the pending entries (a partial index keeps them few) and looks each post up by id.
     """
@@ -162,36 +179,64 @@ def mark_published_posts_done(session: Session) -> list[UUID]:
 
 def _fulfilled_entries(*, now: datetime | None = None) -> Subquery:
     """The entry each post's publication fulfils (see mark_published_posts_done), for the posts
-    live now, or also those scheduled to go live by `now` (what a run at `now` would mark)."""
+    live now, or also those scheduled to go live by `now` (what a run at `now` would mark: their
+    published_at is when they go live)."""
     due = (col(Blog.status) == BlogStatus.PUBLISHED) if now is None else (
         (col(Blog.status) == BlogStatus.PUBLISHED)
         | ((col(Blog.status) == BlogStatus.SCHEDULED) & (col(Blog.published_at) <= now))
     )  # fmt: skip
+    pending = (
+        select(ContentCalendar.id, ContentCalendar.blog_id, ContentCalendar.created_at, _starts().label("starts"))
+        .where(
+            ContentCalendar.content_type == CalendarContentType.BLOG, ContentCalendar.status != CalendarStatus.PUBLISHED
+        )
+        .subquery("pending")
+    )
     marked = aliased(ContentCalendar)
     fulfilled = select(marked.id).where(
-        marked.blog_id == ContentCalendar.blog_id,
+        marked.blog_id == pending.c.blog_id,
         marked.content_type == CalendarContentType.BLOG,
         marked.status == CalendarStatus.PUBLISHED,
     )
+    live_at = col(Blog.published_at)
     return (
-        select(ContentCalendar.id)
-        .join(Blog, col(Blog.id) == col(ContentCalendar.blog_id))
-        .where(
-            MY_POSTS,
-            due,
-            ContentCalendar.content_type == CalendarContentType.BLOG,
-            ContentCalendar.status != CalendarStatus.PUBLISHED,
-            ~fulfilled.exists(),
-        )
-        .distinct(col(ContentCalendar.blog_id))
-        .order_by(
-            col(ContentCalendar.blog_id),
-            col(ContentCalendar.scheduled_date),
-            col(ContentCalendar.scheduled_time).asc().nulls_first(),
-            col(ContentCalendar.created_at),
-            col(ContentCalendar.id),
-        )  # fmt: skip
+        select(pending.c.id)
+        .join(Blog, col(Blog.id) == pending.c.blog_id)
+        .where(MY_POSTS, due, (pending.c.created_at <= live_at) | (pending.c.starts <= live_at), ~fulfilled.exists())
+        .ext(distinct_on(pending.c.blog_id))
+        .order_by(pending.c.blog_id, pending.c.starts.asc().nulls_last(), pending.c.created_at, pending.c.id)
         .subquery()
+    )
+
+
+def _starts() -> ColumnElement[datetime]:
+    """When an entry starts, in SQL, as times.instant has it: its date and time (midnight for an
+    all-day entry) as wall time in its zone, the earlier instant of a wall time the clocks pass
+    twice, and a skipped one with the offset before the change (PostgreSQL's own rule for those).
+    NULL for an undated entry. A zone PostgreSQL does not know (the column checks only its length;
+    raw SQL or another client may store any text) counts as UTC, and a date outside years 1-9999
+    as -infinity or infinity, so one such row cannot fail the statement for the whole account."""
+    day, zone = col(ContentCalendar.scheduled_date), col(ContentCalendar.timezone)
+    wall = day + func.coalesce(col(ContentCalendar.scheduled_time), time(0, 0))
+    utc = literal("UTC", Text)
+
+    def instant(tz: ColumnElement[str] | Mapped[str], local: ColumnElement[Any]) -> ColumnElement[datetime]:
+        return func.timezone(tz, local, type_=TIMESTAMPTZ)  # a wall time there -> the instant
+
+    def wall_time(tz: ColumnElement[str] | Mapped[str], moment: ColumnElement[Any]) -> ColumnElement[datetime]:
+        return func.timezone(tz, moment, type_=DateTime())  # an instant -> the wall time there
+
+    later = instant(zone, wall)  # PostgreSQL takes the offset after the change for a repeated time
+    day_before = later - timedelta(days=1)
+    offset_before = wall_time(zone, day_before) - wall_time(utc, day_before)
+    earlier = instant(utc, wall - offset_before)
+    known = zone.in_(select(literal_column("name", Text)).select_from(text("pg_catalog.pg_timezone_names")))
+    return case(
+        (day < date(1, 1, 2), literal_column("'-infinity'::timestamptz", TIMESTAMPTZ)),
+        (day > date(9999, 12, 30), literal_column("'infinity'::timestamptz", TIMESTAMPTZ)),
+        (zone == utc, instant(utc, wall)),
+        (known, func.least(later, case((wall_time(zone, earlier) == wall, earlier)))),
+        else_=instant(utc, wall),
     )
 
 

@@ -25,8 +25,8 @@ def test_publish_due_publishes_every_authors_due_posts_as_the_author(cli, db, ma
     schedule_post(db, bob, "Bob later", soon + timedelta(days=2))
     superuser.execute("update blogs set published_at = now() - interval '1 minute' where slug like '%-due'")
     superuser.execute(
-        "insert into content_calendar (user_id, title, scheduled_date, blog_id)"
-        " select author_id, title, current_date, id from blogs"
+        "insert into content_calendar (user_id, title, scheduled_date, blog_id, created_at)"
+        " select author_id, title, current_date, id, now() - interval '1 hour' from blogs"  # planned before
     )
 
     ran = cli("workers", "publish-due", "--json")
@@ -58,8 +58,9 @@ def test_an_accounts_own_rows_or_locks_do_not_stop_the_accounts_after_it(cli, db
     schedule_post(db, second, "Second due", past)
     superuser.execute("update blogs set published_at = now() - interval '1 minute'")
     superuser.execute(
-        "insert into content_calendar (user_id, title, scheduled_date, blog_id, sequence)"
-        " select author_id, title, current_date, id, 2147483647 from blogs where author_id = %s",
+        "insert into content_calendar (user_id, title, scheduled_date, blog_id, sequence, created_at)"
+        " select author_id, title, current_date, id, 2147483647, now() - interval '1 hour' from blogs"
+        " where author_id = %s",
         (first.user_id,),
     )
     ran = cli("workers", "publish-due", "--json")

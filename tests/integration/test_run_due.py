@@ -16,6 +16,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.services import due_work, publishing
 
 PAST = datetime.now(UTC) - timedelta(hours=1)
+PLANNED = PAST - timedelta(days=1)  # when the tests' entries were planned: before their posts went live
 
 
 def scheduled_posts(superuser, author_id, count, *, when=PAST, prefix="due"):
@@ -25,6 +26,17 @@ def scheduled_posts(superuser, author_id, count, *, when=PAST, prefix="due"):
         " select %(prefix)s || ' ' || n, %(prefix)s || '-' || n, %(author)s,"
         " jsonb_build_object('markdown', 'Body ' || n), 'scheduled', %(when)s from generate_series(1, %(count)s) n",
         {"prefix": prefix, "author": author_id, "when": when, "count": count},
+    )
+
+
+def plan_each_post(superuser, *, slug=None):
+    """A `blog` entry for today for each post (or the one named), planned a day before it goes live:
+    the entry its publication fulfils (one added after that, for a later day, is an update)."""
+    superuser.execute(
+        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id, created_at)"
+        " select author_id, title, current_date, id, published_at - interval '1 day' from public.blogs"
+        " where %(slug)s::text is null or slug = %(slug)s",
+        {"slug": slug},
     )
 
 
@@ -46,10 +58,7 @@ def test_run_due_publishes_marks_entries_and_is_idempotent(db, make_user, superu
     acting = ActingUser(db, actor)
     scheduled_posts(superuser, actor.user_id, 3)
     scheduled_posts(superuser, actor.user_id, 1, when=datetime.now(UTC) + timedelta(days=1), prefix="later")
-    superuser.execute(
-        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
-        " select author_id, title, current_date, id from public.blogs"
-    )
+    plan_each_post(superuser)
     preview = due_work.run_due(acting, dry_run=True)
     assert sorted(p.slug for p in preview.published) == ["due-1", "due-2", "due-3"] and preview.calendar_marked == 3
     assert set(statuses(superuser).values()) == {"scheduled"}
@@ -184,18 +193,12 @@ def test_a_run_killed_after_publishing_is_finished_by_the_next(db, make_user, su
     """Entries and the site catch up with posts published by a run that died before those steps."""
     actor, acting = account_with_a_site(db, make_user, superuser)
     scheduled_posts(superuser, actor.user_id, 2)
-    superuser.execute(
-        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
-        " select author_id, title, current_date, id from public.blogs"
-    )
+    plan_each_post(superuser)
     out = tmp_path / "public"
     site = due_work.SiteTarget(out, "blogster.page", "UTC")
     assert due_work.run_due(acting, site=site).site_rebuilt  # builds the site with both posts
     scheduled_posts(superuser, actor.user_id, 1, prefix="late")
-    superuser.execute(
-        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
-        " select author_id, title, current_date, id from public.blogs where slug = 'late-1'"
-    )
+    plan_each_post(superuser, slug="late-1")
     publishing.publish_due(acting)  # what a run did before it was killed
     report = due_work.run_due(acting, site=site)
     assert report.published == [] and report.calendar_marked == 1 and report.site_rebuilt
@@ -210,10 +213,7 @@ def test_run_due_and_the_workers_publish_due_at_once_publish_each_post_once(db, 
     entries end up marked whichever of them published the post."""
     env, user_id = signed_up_cli(db, tmp_path, superuser)
     scheduled_posts(superuser, user_id, 500)
-    superuser.execute(
-        "insert into public.content_calendar (user_id, title, scheduled_date, blog_id)"
-        " select author_id, title, current_date, id from public.blogs"
-    )
+    plan_each_post(superuser)
     worker_home = tmp_path / "worker-home"
     worker_home.mkdir()
     worker_env = {**os.environ, "BLOGSTER_HOME": str(worker_home), "BLOGSTER_DATABASE_URL": db.conninfo}
@@ -283,9 +283,10 @@ def test_a_due_post_with_nothing_in_it_is_not_published_and_is_named(db, make_us
 
 
 def test_a_publication_marks_the_one_entry_it_fulfils(db, make_user, superuser):
-    """Of a post's entries, its earliest unmarked `blog` entry is the publication's, even when the
-    post went live before that day; a later `blog` entry (an update planned next month) and the
-    entries of its newsletter and social posts wait for `calendar done`."""
+    """Of a post's entries (all planned before it went live), its earliest unmarked `blog` entry is
+    the publication's, even when the post went live before that day; a later `blog` entry (an
+    update planned next month) and the entries of its newsletter and social posts wait for
+    `calendar done`."""
     actor = make_user()
     scheduled_posts(superuser, actor.user_id, 2)
     ids = dict(superuser.execute("select slug, id from public.blogs").fetchall())
@@ -299,10 +300,11 @@ def test_a_publication_marks_the_one_entry_it_fulfils(db, make_user, superuser):
         ("due-2", "second look", today + timedelta(days=7), "blog"),
     ]
     for slug, title, day, kind in entries:
+        status = "published" if title == "already done" else "planned"
         superuser.execute(
-            "insert into public.content_calendar (user_id, title, scheduled_date, blog_id, content_type, status)"
-            " values (%s, %s, %s, %s, %s, %s)",
-            (actor.user_id, title, day, ids[slug], kind, "published" if title == "already done" else "planned"),
+            "insert into public.content_calendar (user_id, title, scheduled_date, blog_id, content_type, status,"
+            " created_at) values (%s, %s, %s, %s, %s, %s, %s)",
+            (actor.user_id, title, day, ids[slug], kind, status, PLANNED),
         )
     acting = ActingUser(db, actor)
     assert due_work.run_due(acting, dry_run=True).calendar_marked == 1
