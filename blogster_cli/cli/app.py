@@ -130,9 +130,14 @@ def main() -> None:
 
     OPTIONS.debug = "--debug" in sys.argv[1:]
     args = hoist_global_options(sys.argv[1:])
-    signal.signal(signal.SIGTERM, _terminate)
-    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
-        signal.signal(signal.SIGHUP, _terminate)  # not under nohup; serve-workers then installs its own
+    if _command_of(args) == "serve-workers":  # stopped by a signal at any moment: exit 0, the signal said
+        from blogster_cli.workers import stopping
+
+        stopping.take_signals()
+    else:
+        signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, _terminate)  # not under nohup
     try:
         refuse_undecodable(args)
         returned = app(args=args, prog_name="blogster", standalone_mode=False)
@@ -147,6 +152,19 @@ def main() -> None:
     if returned == exit_codes.INTERRUPTED:  # typer's answer to Ctrl-C (KeyboardInterrupt): say it
         report(KeyboardInterrupt())
     sys.exit(returned if isinstance(returned, int) else exit_codes.SUCCESS)
+
+
+def _command_of(args: list[str]) -> str | None:
+    """The command a (hoisted) command line names: its first word that is no option's."""
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            return args[index + 1] if index + 1 < len(args) else None
+        if not token.startswith("-"):
+            return token
+        index += 2 if token in GLOBAL_OPTIONS_WITH_VALUE else 1
+    return None
 
 
 def _reader_gone(exc: BaseException) -> bool:
@@ -189,13 +207,13 @@ def _stop_quietly() -> NoReturn:
 class Terminated(KeyboardInterrupt):
     """SIGTERM (`kill`, a service manager, a cron timeout) stops a command as Ctrl-C does: its
     cleanup runs (an AI credit reserved is released, a send says where it stopped) instead of
-    the process vanishing mid-work. `serve-workers` installs its own handlers over this one."""
+    the process vanishing mid-work. Not `serve-workers`: it stops with exit 0 (workers/stopping.py)."""
 
 
 class HungUp(Terminated):
     """SIGHUP (the terminal closed under the command) stops it as SIGTERM does, with its own exit
-    code (`serve-workers`, once running, stops as on SIGTERM: workers/runner.py), and a command
-    started under `nohup` keeps ignoring it."""
+    code (`serve-workers` stops as on SIGTERM: workers/stopping.py), and a command started under
+    `nohup` keeps ignoring it."""
 
 
 _TERMINATED: list[int] = []

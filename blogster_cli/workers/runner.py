@@ -1,10 +1,11 @@
 """Runs the worker until SIGTERM/SIGINT/SIGHUP (or, with --once, until nothing is due).
 
 The runner owns the signals (SIGHUP too, the terminal closed or a service manager's reload,
-unless it was ignored at start: under nohup it stays ignored): on the first one it says so
-("received SIGHUP: stopping"), stops fetching, tells running jobs (workers/stopping.py: a
-newsletter's send ends between two mails), gives them SHUTDOWN_GRACE_S to finish, and exits 0.
-A job still running after that is cut off (logged
+unless it was ignored at start: under nohup it stays ignored), from the moment its command line
+is parsed to the process's end (workers/stopping.py): on the first one it says so ("received
+SIGHUP: stopping"); before the worker runs it stops there, else it stops fetching, tells running
+jobs (a newsletter's send ends between two mails), gives them SHUTDOWN_GRACE_S to finish, and
+exits 0; later ones change nothing. A job still running after that is cut off (logged
 in one line, not a traceback); one left `doing` with no worker goes to another worker through
 the stalled-job recovery that every runner does every RECOVERY_EVERY_S; so does a worker
 killed with SIGKILL, whose heartbeat stops (stale after services.workers.STALLED_AFTER_S; its
@@ -19,9 +20,11 @@ worker's unfinished jobs back at once and starts a new worker. A job's own conne
 the server ended while idle are replaced before the job uses them (app.job_middleware). The
 loss is logged in single lines, not tracebacks.
 
-With --once it does not wait: a database loss met during the run (a job's, or the queue's
-listener, heartbeat or bookkeeping) ends it with DatabaseUnavailable (exit 7) and that one
-line, even when the database is back by the end: what was due may not all have run.
+With --once it queues the periodic jobs due at its start (of its queues) before it fetches, runs
+what is queued and stops when nothing is left; it queues none during the run (the next run
+does). It does not wait: a database loss met during the run (a job's, or the queue's listener,
+heartbeat or bookkeeping) ends it with DatabaseUnavailable (exit 7) and that one line, even when
+the database is back by the end: what was due may not all have run.
 """
 
 from __future__ import annotations
@@ -33,12 +36,15 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 from blogster_cli.terminal_text import safe
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     import procrastinate
     from procrastinate.app import WorkerOptions
     from procrastinate.middleware import SyncTaskMiddleware
@@ -172,16 +178,23 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     with DatabaseUnavailable (exit 7) instead, its one line the only one said about the loss.
     """
     from blogster_cli.services import workers
+    from blogster_cli.workers import stopping
     from blogster_cli.workers.app import build_app, job_middleware, worker_context
 
+    stopping.take_signals()  # cli/app.py took them already, as it started parsing the command line
     handler = configure_logging(log_level)
     losses = DatabaseLosses()
     if once:
         handler.addFilter(losses)
-    context = worker_context(context)
-    workers.watch_connections(context.database)
-    context.database.connection()  # starts the embedded server, fails early if unreachable
-    app = build_app(context, pool_size=concurrency + 3)
+    try:
+        with stopping.raising():  # a stop before the worker runs: at once, exit 0
+            context = worker_context(context)
+            workers.watch_connections(context.database)
+            context.database.connection()  # starts the embedded server, fails early if unreachable
+            app = build_app(context, pool_size=concurrency + 3)
+    except stopping.Stopped as stopped:
+        log.warning("received %s: stopping", stopped.signum.name)
+        return
     # Not asyncio.run: it would wait for a job thread still inside an SMTP call at exit.
     loop = asyncio.new_event_loop()
     try:
@@ -215,26 +228,45 @@ async def _serve(
     losses: DatabaseLosses,
     middleware: SyncTaskMiddleware,
 ) -> None:
-    from procrastinate.worker import Worker
-
-    from blogster_cli.errors import DatabaseUnavailable
-    from blogster_cli.services import workers
     from blogster_cli.workers import stopping
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
     def stop_now(signum: signal.Signals) -> None:
-        if not stop.is_set():
-            log.warning("received %s: stopping", signum.name)
-        stopping.request()  # a long job on a thread ends at its next safe point (workers/stopping.py)
+        log.warning("received %s: stopping", signum.name)
         stop.set()
 
-    stopping.clear()
-    for signum in _stop_signals():
-        loop.add_signal_handler(signum, stop_now, signum)
+    # The signal handler stays the process's own (workers/stopping.py), not the loop's: the loop,
+    # once collected, would put back the signals' default actions while the process still exits.
+    with stopping.handing_to(lambda signum: loop.call_soon_threadsafe(stop_now, signum)):
+        await _work(
+            app, context, stop, concurrency=concurrency, queues=queues, once=once, losses=losses, middleware=middleware
+        )
+
+
+async def _work(
+    app: procrastinate.App,
+    context: AppContext,
+    stop: asyncio.Event,
+    *,
+    concurrency: int,
+    queues: list[str],
+    once: bool,
+    losses: DatabaseLosses,
+    middleware: SyncTaskMiddleware,
+) -> None:
+    from procrastinate.worker import Worker
+
+    from blogster_cli.errors import DatabaseUnavailable
+    from blogster_cli.services import workers
+
+    loop = asyncio.get_running_loop()
+    worker_class = _once_worker_class() if once else Worker
     async with app.open_async():
-        await recover_stalled_jobs(app)
+        await _unless_stopped(recover_stalled_jobs(app), stop)
+        if once:
+            await _unless_stopped(_defer_due_periodic_jobs(app, queues), stop)
         options: WorkerOptions = {
             "concurrency": concurrency,
             "wait": not once,
@@ -252,7 +284,7 @@ async def _serve(
         quick_stops = 0
         try:
             while not stop.is_set():
-                worker = Worker(app, **options)
+                worker = worker_class(app, **options)
                 started = loop.time()
                 lost = await _run_worker(worker, stop)
                 if lost is not None:
@@ -288,12 +320,59 @@ async def _serve(
             recovery.cancel()
 
 
-def _stop_signals() -> list[signal.Signals]:
-    """SIGTERM, SIGINT and SIGHUP, but SIGHUP not when ignored at start (nohup): it stays ignored."""
-    stops = [signal.SIGTERM, signal.SIGINT]
-    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
-        stops.append(signal.SIGHUP)
-    return stops
+async def _unless_stopped(step: Coroutine[Any, Any, object], stop: asyncio.Event) -> None:
+    """Runs `step` (a step before the worker runs), or cancels it once `stop` is set: the stop is
+    at once, and whatever the step met on the way out no longer matters."""
+    if stop.is_set():
+        step.close()
+        return
+    running = asyncio.ensure_future(step)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if running.done():
+        running.result()  # its failure, if it failed
+        return
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await running
+
+
+async def _defer_due_periodic_jobs(app: procrastinate.App, queues: list[str]) -> None:
+    """--once: the periodic jobs due now (of its queues) are queued before its first fetch, so that
+    it runs them before it stops ("No job found"). The worker's own deferrer queues them beside
+    its fetching, too late when the first fetch comes first (_once_worker_class: none). What
+    another worker queued already for the same time is not queued twice (procrastinate's ledger)."""
+    from procrastinate.periodic import PeriodicDeferrer
+
+    from blogster_cli.errors import DatabaseUnavailable
+
+    deferrer = PeriodicDeferrer(registry=app.periodic_registry, **app.periodic_defaults)
+    due = [
+        (periodic, timestamp)
+        for periodic, timestamp in deferrer.get_previous_tasks(at=time.time())
+        if not queues or periodic.configure_kwargs.get("queue", periodic.task.queue) in queues
+    ]
+    try:
+        await deferrer.defer_jobs(due)
+    except Exception as exc:
+        reason = database_loss(exc)
+        if reason is None:
+            raise
+        raise DatabaseUnavailable(
+            f"database unavailable during the run ({reason}); the periodic jobs due were not all queued"
+        ) from None
+
+
+def _once_worker_class() -> type[Worker]:
+    """A Worker without the periodic deferrer (--once queued what was due before it started)."""
+    from procrastinate.worker import Worker
+
+    class OnceWorker(Worker):
+        async def _periodic_deferrer(self) -> None:  # the side task of procrastinate 3.10 (pinned <3.11)
+            await asyncio.Event().wait()  # never done: the side tasks' monitor still watches the others
+
+    return OnceWorker
 
 
 async def _run_worker(worker: Worker, stop: asyncio.Event) -> str | None:
