@@ -1,7 +1,7 @@
-"""markdown_word_count as installed (0124) counts exactly what 0014's did, on every input.
+"""markdown_word_count as installed (0123) counts exactly what 0014's did, on every input.
 
-0120, 0123 and 0124 only make the function cheaper (fewer regex calls; captures only where used;
-no array slices, whose cost grew with the square of the number of fences). Each test creates
+0120 and 0123 only make the function cheaper (fewer regex calls; captures only where used; no
+array slices, whose cost grew with the square of the number of fences). Each test creates
 0014's function, read from its migration file, as pg_temp.old_word_count in the test database
 and compares the two on the real corpora in ../shared/data, on the examples, and on generated
 markdown; one more times the installed function on N and 4N fences.
@@ -24,7 +24,7 @@ from tests.conftest import REPO_ROOT, shared_data
 
 MIGRATIONS = REPO_ROOT / "db" / "migrations"
 OLD = MIGRATIONS / "0014_word_count_rendered_text.sql"
-NEW = MIGRATIONS / "0124_word_count_fences_in_linear_time.sql"
+NEW = MIGRATIONS / "0123_word_count_linear_fences_and_link_captures.sql"
 FUNCTION = re.compile(r"create or replace function public\.markdown_word_count\(.*?\n\$\$;\n", re.S)
 COMPARE = (
     "select n, pg_temp.old_word_count(t), public.markdown_word_count(t)"
@@ -58,7 +58,7 @@ def differences(conn: psycopg.Connection, texts: list[str]) -> list[tuple[str, i
     return [(texts[n - 1], old, new) for n, old, new in rows]
 
 
-def test_the_installed_function_is_0124s_not_0014s(conn):
+def test_the_installed_function_is_0123s_not_0014s(conn):
     row = conn.execute(
         "select p.prosrc, p.provolatile, p.proparallel, p.prosecdef, p.proconfig, pg_get_function_result(p.oid)"
         " from pg_proc p where p.oid = any(array['public.markdown_word_count(text)'::regprocedure,"
@@ -178,7 +178,7 @@ def test_time_grows_in_proportion_to_the_number_of_fences(conn, block, blocks):
     A ratio of two timings on the same connection, in the same test, does not depend on the
     machine's speed; the two sizes take turns and the fastest of five runs of each counts, so a
     burst of load elsewhere slows one run, not the result. 8,000 and 32,000 of the first block
-    take some 16 and 65 ms (ratio 4.1); with 0123's slices they took 0.18 and 2.7 s (ratio 15).
+    take some 16 and 65 ms (ratio 4.1); with 0120's slices they took 0.18 and 2.7 s (ratio 15).
     """
     statement = "select public.markdown_word_count(repeat(%s, %s))"
     small, large = fastest_times(conn, 5, statement, (block, blocks), (block, 4 * blocks))

@@ -1,15 +1,27 @@
--- 0123: markdown_word_count's link passes capture only the link text.
+-- 0123: markdown_word_count's fence pass takes time in proportion to the body, not its square,
+-- and its link passes capture only the link text.
 --
--- The metrics trigger counts the words of every post written; it is most of the server time
--- of a `blogster import`. 0014's inline-link and reference-link regexes also captured the
--- optional `!` and the link's target, which their replacement never uses, and PostgreSQL's
--- regex engine works out the place of every capturing group of every match: on link-dense
--- markdown (a link every 60 characters) the inline-link pass took 400 us a post of 2 KB, and
--- 100 us capturing the text alone; on the 1,550 real posts of ../shared/data (11 MB) the whole
--- function goes from 890 to 857 ms. The matches and the replacement are the same.
+-- The metrics trigger counts the words of every post saved. 0120 kept the text outside fences
+-- as slices of the array of lines (lines[a:b]), one per fenced block, appended to an array of
+-- pieces. A plpgsql array variable is held expanded, and slicing one flattens the whole array
+-- first: a copy of every line of the body for every fenced block. A red team's post of 40,000
+-- times "```\nab\n" (280 KB) took 4.6 s to save, 80,000 times 18.6 s, and a 1.8 MB one passed
+-- the 60 s statement timeout (posts may be 4 MiB). Now the query that finds the lines able to
+-- open or close a fence returns their text as well, the loop over them sets each dropped line
+-- (front matter, fences and what they hold) to NULL in place, and one array_to_string, which
+-- skips NULLs, joins the rest. 10k/20k/40k/80k times "```\nab\n" take 26/55/126/271 ms instead
+-- of 0.43/1.6/6.1/22 s on PostgreSQL 18 (15: 46/58/127/267 ms instead of 0.32/1.3/5.6/21 s); the
+-- worst 4 MiB bodies found take under 3 s. The 354 real posts with fences in
+-- ../shared/data/blog_md spend the same time in this section (55 and 53 ms on 18), and all
+-- 1,255 (10 MB) the same in the whole function (843 and 823 ms, within the noise).
+-- 0014's inline-link and reference-link regexes also captured the optional `!` and the link's
+-- target, which their replacement never uses, and PostgreSQL's regex engine works out the place
+-- of every capturing group of every match: on link-dense markdown (a link every 60 characters)
+-- the inline-link pass took 400 us a post of 2 KB, 100 us capturing the text alone; on the
+-- 1,550 real posts of ../shared/data the whole function went from 890 to 857 ms.
 -- Counts do not change, so no post is recounted: tests/integration/test_word_count.py
 -- compares this function with 0014's on the real corpora, on edge cases and on generated
--- markdown.
+-- markdown, and times it on N and 4N fences.
 
 create or replace function public.markdown_word_count(markdown text) returns integer
 language plpgsql immutable parallel safe
@@ -34,8 +46,9 @@ declare
   first_line int := 1;
   has_fence boolean;
   fence_lines int[];
-  kept_from int;
-  pieces text[] := '{}';
+  fence_texts text[];
+  j int := 0;
+  dropped_from int;
   fence text;
   opening text[];
   total int;
@@ -66,39 +79,46 @@ begin
         end if;
       end loop;
     end if;
+    -- A line left out of the text is set to NULL, which array_to_string skips. The variable
+    -- holds the array expanded, so setting an element is done in place and reading one by
+    -- its number is direct; a slice (lines[a:b]) would flatten the whole array first.
+    for i in 1 .. first_line - 1 loop
+      lines[i] := null;
+    end loop;
     -- Fences: a line can open or close one only if it starts with up to three spaces and
     -- ``` or ~~~ (taking its first six characters and trimming the spaces tells exactly
-    -- that). Every other line is kept outside a fence and dropped inside one.
+    -- that); the query that finds them returns their text with their numbers. Every other
+    -- line is kept outside a fence and dropped inside one.
     if has_fence then
-      select coalesce(pg_catalog.array_agg(u.n order by u.n), '{}') into fence_lines
+      select coalesce(pg_catalog.array_agg(u.n order by u.n), '{}'), coalesce(pg_catalog.array_agg(u.l order by u.n), '{}')
+        into fence_lines, fence_texts
         from pg_catalog.unnest(lines) with ordinality as u(l, n)
        where u.n >= first_line
          and pg_catalog.left(pg_catalog.ltrim(pg_catalog.left(u.l, 6), ' '), 3) in ('```', '~~~');
-    else
-      fence_lines := '{}';
-    end if;
-    kept_from := first_line;
-    foreach i in array fence_lines loop
-      line := lines[i];
-      if fence is null then
-        opening := pg_catalog.regexp_match(line, '^ {0,3}(`{3,}|~{3,})(.*)$');
-        -- A backtick fence's info string may not contain a backtick (that is inline code).
-        if opening is not null and not (pg_catalog.left(opening[1], 1) = '`' and pg_catalog.strpos(opening[2], '`') > 0) then
-          fence := opening[1];
-          if i > kept_from then
-            pieces := pieces || pg_catalog.array_to_string(lines[kept_from:i - 1], E'\n');
+      foreach line in array fence_texts loop
+        j := j + 1;
+        if fence is null then
+          opening := pg_catalog.regexp_match(line, '^ {0,3}(`{3,}|~{3,})(.*)$');
+          -- A backtick fence's info string may not contain a backtick (that is inline code).
+          if opening is not null and not (pg_catalog.left(opening[1], 1) = '`' and pg_catalog.strpos(opening[2], '`') > 0) then
+            fence := opening[1];
+            dropped_from := fence_lines[j];
           end if;
+        elsif line ~ ('^ {0,3}' || case when pg_catalog.left(fence, 1) = '`' then '`' else '~' end
+                      || '{' || pg_catalog.length(fence) || ',}[ \t]*$') then
+          fence := null;
+          for i in dropped_from .. fence_lines[j] loop
+            lines[i] := null;
+          end loop;
         end if;
-      elsif line ~ ('^ {0,3}' || case when pg_catalog.left(fence, 1) = '`' then '`' else '~' end
-                    || '{' || pg_catalog.length(fence) || ',}[ \t]*$') then
-        fence := null;
-        kept_from := i + 1;
+      end loop;
+      if fence is not null then
+        for i in dropped_from .. last_line loop
+          lines[i] := null;
+        end loop;
       end if;
-    end loop;
-    if fence is null and kept_from <= last_line then
-      pieces := pieces || pg_catalog.array_to_string(lines[kept_from:last_line], E'\n');
     end if;
-    body := pg_catalog.array_to_string(pieces, E'\n');
+    body := pg_catalog.array_to_string(lines, E'\n');
   end if;
 
   -- HTML comments are not read: template placeholders, editor notes.
