@@ -46,9 +46,10 @@ insert into public.blogs (title, slug, author_id, content, status, published_at)
 select 'Post ' || n, 'post-' || n, %(author)s, jsonb_build_object('markdown', 'Body of post ' || n), 'scheduled',
        now() - interval '1 minute' * n
 from generate_series(1, %(count)s) n;
-insert into public.content_calendar (user_id, title, scheduled_date, scheduled_time, timezone, blog_id)
+insert into public.content_calendar (user_id, title, scheduled_date, scheduled_time, timezone, blog_id, created_at)
 select author_id, title, (published_at at time zone 'Europe/Berlin')::date,
-       case when right(slug, 1) in ('0', '3', '6') then '09:00'::time end, 'Europe/Berlin', id
+       case when right(slug, 1) in ('0', '3', '6') then '09:00'::time end, 'Europe/Berlin', id,
+       published_at - interval '1 day'
 from public.blogs where author_id = %(author)s;
 """
 
