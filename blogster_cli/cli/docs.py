@@ -122,7 +122,9 @@ def list_docs(
 @app.command()
 def new(
     title: str = typer.Argument(..., help="The page's title."),
-    slug: str | None = typer.Option(None, "--slug", help="Default: from the title."),
+    slug: str | None = typer.Option(
+        None, "--slug", help="Lower-case words and digits joined by '-', folders by '/' (default: from the title)."
+    ),
     category: str | None = typer.Option(None, "--category", help="Category slug or name."),
     tag: list[str] = typer.Option([], "--tag", help="A tag (repeatable)."),
     source: Path | None = typer.Option(

@@ -552,12 +552,13 @@ def create_page(
     from blogster_cli.repositories import documentation as repo
 
     require_admin(acting)
-    # A slug made from the title is cut to the length a slug part may have; one given is not.
-    wanted = tree.normalise_slug(slug) if slug else tree.normalise_segment(title)[: tree.MAX_SLUG_PART].rstrip("-")
+    # A slug made from the title is cut to the length a slug part may have; one given is used as
+    # written or refused, naming the form it would take (as `docs edit` does).
+    if slug and (not_a_slug := tree.not_normal_slug(slug)):
+        raise InvalidInput(not_a_slug)
+    wanted = slug or tree.normalise_segment(title)[: tree.MAX_SLUG_PART].rstrip("-")
     if not wanted or not title.strip():
         raise InvalidInput("a page needs a title and a slug made of letters or digits")
-    if too_long := tree.slug_too_long(wanted):
-        raise InvalidInput(too_long)
     if tree.holds_nul([title, markdown, tags]):
         raise InvalidInput(f"{wanted}: {tree.NUL_REFUSED}")
     with orm_unit_of_work(acting) as session:

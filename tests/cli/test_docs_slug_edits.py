@@ -8,6 +8,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_docs_cli import write
 
 FORM = "is not a page slug (lower-case words and digits joined by '-', folders by '/')"
@@ -119,3 +121,12 @@ def test_export_writes_the_other_pages_when_a_stored_slug_cannot_be_a_file_name(
     text.write_text("---\ntitle: Long\nslug: long\n---\nRenamed.\n", encoding="utf-8")  # and renamed to export
     assert cli("docs", "edit", long, "--from", str(text), "--json").json()["slug"] == "long"
     assert cli("docs", "export", str(tmp_path / "last")).exit_code == 0
+
+
+@pytest.mark.parametrize("asked", ["../x", "/abs", "Guide/Taking Backups"])
+def test_docs_new_takes_a_slug_as_written_or_refuses_it(cli, signed_up, asked):
+    """Red team 26: `docs new --slug ../x` made page `x` without a word, as `docs edit` did."""
+    result = cli("docs", "new", "Page", "--slug", asked)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"slug {asked!r} is not a page slug" in result.stderr and "did you mean" in result.stderr
+    assert cli("docs", "list", "--json").json() == []
