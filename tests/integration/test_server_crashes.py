@@ -37,15 +37,49 @@ PASSWORD = "crash-test-password"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    """A private embedded server for this module, migrated; destroyed at the end."""
-    home = tmp_path_factory.mktemp("crash-home")
+def private_server(home: Path) -> Iterator[EmbeddedServer]:
+    """A private embedded server in `home`, migrated; destroyed at the end (a fixture's body:
+    the session's shared server must stay up while these kill theirs)."""
     server = EmbeddedServer(home)
     server.ensure_running()
     migrations.apply(Database(server.conninfo(), embedded=server))
     yield server
     server.destroy()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    """A private embedded server for this module."""
+    yield from private_server(tmp_path_factory.mktemp("crash-home"))
+
+
+def worker_env(home: Path, server: EmbeddedServer, smtp_url: str) -> dict[str, str]:
+    """The environment of a `serve-workers` process on `server`, which it cannot restart itself
+    (the test does, or not), mailing through `smtp_url`."""
+    return {
+        **os.environ,
+        "BLOGSTER_HOME": str(home),
+        "BLOGSTER_DATABASE_URL": server.url(),
+        "BLOGSTER_SMTP_URL": smtp_url,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+
+
+def four_account_roles(conn: psycopg.Connection, password_hash: str, prefix: str) -> list[str]:
+    """Four accounts' roles, made in one transaction, the first an admin (who schedules the
+    maintenance whose emails go to all four)."""
+    from blogster_cli.repositories import accounts
+
+    with conn.transaction():
+        roles = []
+        for _ in range(4):
+            email = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+            user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata={})
+            roles.append("u_" + user_id.hex)
+            accounts.create_role(conn, role_name=roles[-1], login_password=None)
+        accounts.set_admin(conn, role_name=roles[0], admin=True)
+    return roles
 
 
 def _children(pid: int) -> list[int]:
@@ -340,7 +374,6 @@ def test_server_killed_mid_worker_job_then_the_job_resumes_without_repeating_an_
     flight at the kill (accepted by the SMTP server, not yet recorded) is sent again, with the
     same Message-ID. The worker is never restarted by hand and still exits 0 on SIGTERM."""
     from blogster_cli.db.acting import acting_transaction
-    from blogster_cli.repositories import accounts
     from tests.smtp_server import smtp_server
 
     title = f"Database upgrade {uuid.uuid4().hex[:8]}"
@@ -354,28 +387,14 @@ def test_server_killed_mid_worker_job_then_the_job_resumes_without_repeating_an_
 
         recorder.on_data = kill_while_second_message_in_flight
         log = tmp_path / "worker.log"
-        env = {
-            **os.environ,
-            "BLOGSTER_HOME": str(tmp_path / "worker-home"),
-            "BLOGSTER_DATABASE_URL": server.url(),  # a server the worker cannot restart: the test does
-            "BLOGSTER_SMTP_URL": smtp_url,
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-            "PYTHONPATH": str(REPO_ROOT),
-        }
+        env = worker_env(tmp_path / "worker-home", server, smtp_url)  # the test restarts the server
         with log.open("w") as stderr:  # started first: it gets going while the accounts are made
             worker = subprocess.Popen(
                 [sys.executable, "-m", "blogster_cli", "serve-workers", "--concurrency", "2"],
                 env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
             )  # fmt: skip
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
-            with conn.transaction():
-                roles = []
-                for _ in range(4):
-                    email = f"worker-crash-{uuid.uuid4().hex[:8]}@example.com"
-                    user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata={})
-                    roles.append("u_" + user_id.hex)
-                    accounts.create_role(conn, role_name=roles[-1], login_password=None)
-                accounts.set_admin(conn, role_name=roles[0], admin=True)
+            roles = four_account_roles(conn, password_hash, "worker-crash")
             conn.execute("checkpoint")  # crash recovery then replays this test's WAL only: a quick restart
             with acting_transaction(conn, roles[0]):  # the maintenance fan-out queues the email job
                 (schedule,) = conn.execute(
