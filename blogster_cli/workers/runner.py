@@ -195,20 +195,25 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     except stopping.Stopped as stopped:
         log.warning("received %s: stopping", stopped.signum.name)
         return
+    stop = asyncio.Event()
+
+    def stop_now(signum: signal.Signals) -> None:
+        log.warning("received %s: stopping", signum.name)
+        stop.set()
+
     # Not asyncio.run: it would wait for a job thread still inside an SMTP call at exit.
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(
-            _serve(
-                app,
-                context,
-                concurrency=concurrency,
-                queues=queues,
-                once=once,
-                losses=losses,
-                middleware=job_middleware(context, on_database_loss=losses.note),
-            )
-        )
+        # The signal handler stays the process's own (workers/stopping.py), not the loop's: the
+        # loop, once collected, would put back the signals' default actions while the process exits.
+        with stopping.handing_to(lambda signum: loop.call_soon_threadsafe(stop_now, signum)):
+            middleware = job_middleware(context, on_database_loss=losses.note)
+            loop.run_until_complete(
+                _serve(
+                    app, context, stop, concurrency=concurrency, queues=queues, once=once, losses=losses,
+                    middleware=middleware,
+                )
+            )  # fmt: skip
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
     if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
@@ -219,33 +224,6 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
 
 
 async def _serve(
-    app: procrastinate.App,
-    context: AppContext,
-    *,
-    concurrency: int,
-    queues: list[str],
-    once: bool,
-    losses: DatabaseLosses,
-    middleware: SyncTaskMiddleware,
-) -> None:
-    from blogster_cli.workers import stopping
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def stop_now(signum: signal.Signals) -> None:
-        log.warning("received %s: stopping", signum.name)
-        stop.set()
-
-    # The signal handler stays the process's own (workers/stopping.py), not the loop's: the loop,
-    # once collected, would put back the signals' default actions while the process still exits.
-    with stopping.handing_to(lambda signum: loop.call_soon_threadsafe(stop_now, signum)):
-        await _work(
-            app, context, stop, concurrency=concurrency, queues=queues, once=once, losses=losses, middleware=middleware
-        )
-
-
-async def _work(
     app: procrastinate.App,
     context: AppContext,
     stop: asyncio.Event,
@@ -434,7 +412,6 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
     rather than after STALLED_AFTER_S: its row goes (its jobs keep no worker). The queue's
     pool is opened afresh first: the old one holds connections the crash broke and backs off
     between reconnection attempts."""
-
     try:
         await app.connector.close_async()
         await app.connector.open_async()
@@ -485,7 +462,6 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
 
 
 async def _recover_periodically(app: procrastinate.App) -> None:
-
     failing = False
     while True:
         await asyncio.sleep(RECOVERY_EVERY_S)
