@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     DateTime,
     String,
@@ -213,8 +214,8 @@ def _starts() -> ColumnElement[datetime]:
     """When an entry starts, in SQL, as times.instant has it: its date and time (midnight for an
     all-day entry) as wall time in its zone, the earlier instant of a wall time the clocks pass
     twice, and a skipped one with the offset before the change (PostgreSQL's own rule for those).
-    NULL for an undated entry. A zone PostgreSQL does not know (the column checks only its length;
-    raw SQL or another client may store any text) counts as UTC, and a date outside years 1-9999
+    NULL for an undated entry. A zone PostgreSQL's timezone() does not take (the column checks only
+    its length; raw SQL or another client may store any text) counts as UTC, and a date outside years 1-9999
     as -infinity or infinity, so one such row cannot fail the statement for the whole account."""
     day, zone = col(ContentCalendar.scheduled_date), col(ContentCalendar.timezone)
     wall = day + func.coalesce(col(ContentCalendar.scheduled_time), time(0, 0))
@@ -230,7 +231,7 @@ def _starts() -> ColumnElement[datetime]:
     day_before = later - timedelta(days=1)
     offset_before = wall_time(zone, day_before) - wall_time(utc, day_before)
     earlier = instant(utc, wall - offset_before)
-    known = zone.in_(select(literal_column("name", Text)).select_from(text("pg_catalog.pg_timezone_names")))
+    known = func.public.is_time_zone(zone, type_=Boolean)  # 0125: asks timezone() itself, no zone list
     return case(
         (day < date(1, 1, 2), literal_column("'-infinity'::timestamptz", TIMESTAMPTZ)),
         (day > date(9999, 12, 30), literal_column("'infinity'::timestamptz", TIMESTAMPTZ)),

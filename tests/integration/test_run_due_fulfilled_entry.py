@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.models.extended import ContentCalendar
 from blogster_cli.planning import times
@@ -124,6 +125,32 @@ def test_a_zone_postgresql_does_not_know_counts_as_utc_and_fails_nothing(db, mak
     entry(superuser, actor.user_id, "other post", day=date(2027, 1, 9), blog_id=post(superuser, actor.user_id, "x"))
     assert run_twice(ActingUser(db, actor)) == 2
     assert marked(superuser) == ["odd", "other post"]
+
+
+ODD_NAMES = ["europe/berlin", " Europe/Berlin", "Europe//Berlin", "Europe/../Europe/Berlin", "", "Mars/X"]
+ODD_NAMES += ["UTC+3", "<+03>-3", "EST5EDT,M3.2.0/2,M11.1.0", "XXX3", "PST", "CEST", "Z", "+03", "x" * 64]
+
+
+def test_is_time_zone_answers_as_postgresql_s_zone_list_for_every_zone_and_odd_names(superuser, make_user, db):
+    """0125 reads one name instead of the whole list; it must agree with the list, and leave the
+    caller's own TimeZone setting as it was."""
+    (listed,) = superuser.execute("select array_agg(name) from pg_timezone_names").fetchone()
+    odd = [name.lower() for name in listed[:50]] + [name.upper() for name in listed[:50]] + ODD_NAMES
+    names = listed + odd
+    answers = superuser.execute(
+        "select n, public.is_time_zone(n), n = any(%s) from unnest(%s::text[]) n", (listed, names)
+    ).fetchall()
+    assert [(name, says) for name, says, in_list in answers if says != in_list] == []
+    assert len(listed) > 500
+    with db.connect() as conn, acting_transaction(conn, make_user().role_name):
+        conn.execute("set local timezone = 'Asia/Tokyo'")
+        assert conn.execute(
+            "select public.is_time_zone('Nowhere/X'), public.is_time_zone('Europe/Paris')"
+        ).fetchone() == (
+            False,
+            True,
+        )
+        assert conn.execute("show timezone").fetchone() == ("Asia/Tokyo",)
 
 
 def test_dates_past_python_s_years_sort_at_their_end_and_fail_nothing(db, make_user, superuser):

@@ -421,6 +421,7 @@ def test_temp_tables_cannot_hijack_the_trigger_paths(db, make_user, superuser):
     [
         "select auth.uid()",
         "select public.markdown_word_count('a b')",
+        "select public.is_time_zone('Europe/Paris')",
     ],
 )
 def test_helpers_used_by_policies_and_commands_are_executable(db, make_user, statement):
