@@ -250,13 +250,15 @@ def is_loopback(host: str) -> bool:
 
 
 def check_sender(text: str) -> None:
-    """One address, optionally with a name ("Ada <ada@example.com>"), on one line: the From of
-    every newsletter (a line break failed each send; a comma made two senders)."""
-    from email.utils import getaddresses
+    """One mailbox, read the same way by every mail program, with the name and address as typed:
+    the From of every newsletter (a line break failed each send; a comma made two senders; a group
+    or a comment sent from the address with the name silently dropped). See sender_mailbox."""
+    from blogster_cli.mail_headers import SENDER_SHAPE, sender_mailbox
 
-    found = getaddresses([text])
-    if any(c in text for c in "\r\n") or len(found) != 1 or "@" not in found[0][1]:
-        raise InvalidInput('newsletter_from must be one address, like "Ada <ada@example.com>"')
+    try:
+        sender_mailbox(text)
+    except ValueError as exc:
+        raise InvalidInput(f"newsletter_from must be {SENDER_SHAPE}; {exc}") from None
 
 
 def check_timezone(name: str) -> None:

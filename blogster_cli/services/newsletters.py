@@ -34,7 +34,7 @@ import html
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli import id_prefixes, mail_headers, terminal_text
@@ -50,6 +50,11 @@ from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 from blogster_cli.wording import plural
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address
+
+    from blogster_cli.services.email_delivery import SmtpConnection
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
 SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
@@ -420,7 +425,6 @@ class _Plan:
     targets: list[_Target]
     already_done: int
     unsubscribed: int
-    account_address: str | None
     post_urls: list[str]
     secret: str | None
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
@@ -447,7 +451,6 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
             ), site_url=content.get("site_url", ""), targets=targets,
             already_done=sum(1 for s in listed if s.email.lower() in done),
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
-            account_address=acting.actor.email or newsletter_rows.own_address(session),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
         )  # fmt: skip
@@ -554,20 +557,66 @@ def send(
 
     The audience is fixed when the send starts (_prepare): a re-run mails the rest of it, and a
     newsletter once `sent` mails nobody more. Every address refused for good (none reached) is
-    a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`."""
+    a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`.
+
+    The From and whether the server can carry it are settled first: refused (ConfigError), the
+    send has stored nothing (not the --to list's subscribers, nor the audience or the secret)."""
+    from blogster_cli.services.email_delivery import SmtpConnection, SmtpUnavailable
+
     parsed = _audience_csv(csv_text)
     left_out = parsed.problems if parsed is not None else []
+    connection = SmtpConnection(smtp.url, password=smtp.password)
     try:
+        sender = _sender(acting, smtp)
+        try:  # an address it cannot carry is the sender's, not each reader's: refused before _prepare stores anything
+            connection.check_sender(sender.addr_spec)
+            unreachable = None
+        except SmtpUnavailable as exc:  # as when the first mail finds it so: the send goes on to report it (_mail)
+            unreachable = str(exc)
         return _send(
-            acting, ref=ref, smtp=smtp, parsed=parsed, on_progress=on_progress, should_stop=should_stop, due=due,
-            left_out=left_out,
+            acting, ref=ref, outbox=_Outbox(sender, connection, unreachable), parsed=parsed, on_progress=on_progress,
+            should_stop=should_stop, due=due, left_out=left_out,
         )  # fmt: skip
     except DatabaseUnavailable as exc:  # each outcome mailed so far is committed
         raise DatabaseUnavailable(f"{exc}; once it is back, run the same command again to resume the send") from None
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class _Outbox:
+    """A send's From and its SMTP session, the From already checked against the server."""
+
+    sender: Address
+    connection: SmtpConnection
+    unreachable: str | None
+    """Why the server could not be reached when the From was checked (None: it was, or there was no need)."""
+
+
+def _sender(acting: ActingUser, smtp: SmtpSettings) -> Address:
+    """The From of the acting account's newsletters: newsletter_from where it is theirs (sender_for),
+    else their own address. A newsletter_from that is not one mailbox as written is a ConfigError
+    (the settings refuse it as they load; this is for SmtpSettings made any other way)."""
+    # The operator's newsletter_from is their own account's From only (red team): every other
+    # account's newsletters, which the workers send too, go from that account's address.
+    configured = smtp.sender_for(acting.actor.user_id)
+    if configured:
+        try:
+            return mail_headers.sender_mailbox(configured)
+        except ValueError as exc:
+            raise ConfigError(
+                f"newsletter_from must be {mail_headers.SENDER_SHAPE}; {exc}; nothing was sent"
+                " (fix it: blogster config set newsletter_from VALUE)"
+            ) from None
+    address: str | None = acting.actor.email
+    if not address:  # a worker acting for the account knows only its id
+        with orm_unit_of_work(acting) as session:
+            address = newsletter_rows.own_address(session)
+    return mail_headers.mailbox("", address or "")
 
 
 def _send(
-    acting: ActingUser, *, ref: str, smtp: SmtpSettings, parsed: letters.RecipientList | None,
+    acting: ActingUser, *, ref: str, outbox: _Outbox, parsed: letters.RecipientList | None,
     on_progress: Callable[[int, int], None] | None, should_stop: Callable[[], bool] | None, due: bool,
     left_out: list[str],
 ) -> SendReport:  # fmt: skip
@@ -603,7 +652,7 @@ def _send(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=0,
                 unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody, left_out=left_out,
             )  # fmt: skip
-        mailed = _mail(acting, plan=plan, smtp=smtp, on_progress=on_progress, should_stop=should_stop)
+        mailed = _mail(acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop)
         error = mailed.error
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
         if error and row.status != NewsletterStatus.SCHEDULED:
@@ -665,30 +714,19 @@ class _Mailed:
 
 
 def _mail(
-    acting: ActingUser, *, plan: _Plan, smtp: SmtpSettings, on_progress: Callable[[int, int], None] | None,
+    acting: ActingUser, *, plan: _Plan, outbox: _Outbox, on_progress: Callable[[int, int], None] | None,
     should_stop: Callable[[], bool] | None = None,
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
     the next run tries it again."""
-    from blogster_cli.services.email_delivery import (
-        RecipientDeferred,
-        RecipientRefused,
-        SmtpConnection,
-        SmtpUnavailable,
-    )
+    from blogster_cli.services.email_delivery import RecipientDeferred, RecipientRefused, SmtpUnavailable
 
-    # The operator's newsletter_from is their own account's From only (red team): every other
-    # account's newsletters, which the workers send too, go from that account's address.
-    configured = smtp.sender_for(acting.actor.user_id)
-    sender = (
-        mail_headers.sender_mailbox(configured) if configured else mail_headers.mailbox("", plan.account_address or "")
-    )
-    connection = SmtpConnection(smtp.url, password=smtp.password)
+    sender, connection = outbox.sender, outbox.connection
     sent, refused, deferred, error, interrupted = 0, [], [], None, False
     try:
-        if plan.targets:
-            connection.check_sender(sender.addr_spec)  # an address it cannot carry is the sender's, not each reader's
+        if outbox.unreachable is not None:
+            raise SmtpUnavailable(outbox.unreachable)
         for number, target in enumerate(plan.targets, 1):
             if should_stop is not None and should_stop():
                 interrupted = True
@@ -734,8 +772,6 @@ def _mail(
                 on_progress(number, len(plan.targets))
     except SmtpUnavailable as exc:
         error = f"{exc}; run the same send again to mail the rest"
-    finally:
-        connection.close()
     return _Mailed(sent, refused, deferred, error, interrupted)
 
 
