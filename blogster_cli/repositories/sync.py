@@ -81,16 +81,18 @@ def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | N
     return LinkedFolder(*row) if row else None
 
 
-def link_folder(conn: psycopg.Connection, *, folder: str, dialect: str, format_given: bool) -> LinkedFolder:
-    """Links `folder` (or returns the link a concurrent first run just made)."""
-    conn.execute(
+def link_folder(
+    conn: psycopg.Connection, *, folder: str, dialect: str, format_given: bool
+) -> tuple[LinkedFolder, bool]:
+    """Links `folder` and says whether this call made the link (not a concurrent first run)."""
+    made = conn.execute(
         "insert into public.sync_folders (folder, dialect, format_given) values (%(folder)s, %(dialect)s, %(given)s)"
-        " on conflict (owner_id, folder) do nothing",
+        " on conflict (owner_id, folder) do nothing returning id",
         {"folder": folder, "dialect": dialect, "given": format_given},
-    )
+    ).fetchone()
     linked = folder_by_path(conn, folder=folder)
     assert linked is not None  # inserted or already there, in this transaction
-    return linked
+    return linked, made is not None
 
 
 def finish_run(conn: psycopg.Connection, *, folder_id: UUID, summary: dict[str, Any]) -> None:

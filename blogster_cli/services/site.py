@@ -23,6 +23,7 @@ from blogster_cli.repositories.site import PublishedRow
 from blogster_cli.services.site_address import site_config
 from blogster_cli.services.site_files import (
     Manifest,
+    build_lock,
     edited_on_disk,
     load_manifest,
     refuse_foreign_folder,
@@ -105,8 +106,8 @@ def build(
     listed in `edited`, and a folder of files without a manifest is refused (Conflict), unless `force`.
     A build killed or stopped by a full disk midway is finished by the next (site_files: its journal)."""
     if not force:
-        refuse_foreign_folder(out)
-    with _collector_paused():
+        refuse_foreign_folder(out)  # before the lock, which would be a file of ours in their folder
+    with build_lock(out), _collector_paused():
         return _build(acting, out=out, base_domain=base_domain, timezone=timezone, media=media, full=full, force=force)
 
 

@@ -24,16 +24,22 @@ takes the files listed there for its own (a first build's folder is not foreign,
 holding the bytes it listed is not edited by hand), removes their partials, and writes the
 files again, so it finishes what the stopped one began.
 
+One build writes a folder at a time (`build_lock`): two at once would each read the same
+manifest (or none, both taking the folder for a first build), and the manifest written last
+would not list what the other wrote.
+
 The manifest, and any other `.blogster-*` file beside it, is private to this machine:
 deploys leave it out and the preview server answers 404 for it (`is_private`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +51,8 @@ from blogster_cli.publish.model import Page
 MANIFEST = ".blogster-site.json"
 JOURNAL = ".blogster-site.pending"
 """The files a build is writing, with their new hashes: left behind only by a build that did not finish."""
+LOCK = ".blogster-site.lock"
+"""Held (flock) by the build writing the folder; a second build into it waits for the first to end."""
 MANIFEST_VERSION = 2
 PRIVATE_PREFIX = ".blogster-"
 """The manifest, a deploy's record and their partial files: never deployed, never served."""
@@ -198,12 +206,31 @@ _NO_DERIVED = [0, "", None, "", ""]
 _EPOCH = "1970-01-01T00:00:00+00:00"
 
 
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Holds `out` for one build: a second one (another terminal, cron) waits for it, then finds
+    its manifest. The lock is a private file of the folder (made with it, as a build would), never
+    followed if a link; where it cannot be made (a read-only folder) the build goes on without it
+    and fails, or writes nothing, just as it would have."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def refuse_foreign_folder(out: Path) -> None:
     """Conflict when `out` holds files but no manifest: no build of ours wrote them, so a build
     there could overwrite someone's files (`force` skips this check)."""
     if (out / MANIFEST).exists() or (out / JOURNAL).exists() or not out.is_dir():
         return  # a build of ours wrote here (the journal: one that did not finish)
-    if next(iter(out.iterdir()), None) is not None:
+    if any(not is_private(entry.name) for entry in out.iterdir()):  # (the lock: a build began here)
         raise Conflict(
             f"{out} holds files but no {MANIFEST}, so no earlier site build wrote them; build into an empty"
             " or new folder, or --force overwrites the files the site has"

@@ -568,8 +568,10 @@ def sync_folder(
         run.done(state.path, "removed", state.blog_id, "its post was moved to the trash or deleted")
     if not dry_run:
         with unit_of_work(acting) as conn:
-            if linked is None:
-                linked = sync_rows.link_folder(conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto")
+            if linked is None:  # "linked now" only where this run made the link, not a concurrent first run
+                linked, summary.first_run = sync_rows.link_folder(
+                    conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto"
+                )
             _trash(run, conn)
             _store(run, conn, linked)
     else:

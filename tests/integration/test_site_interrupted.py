@@ -1,6 +1,7 @@
 """`site build --out DIR` killed (SIGKILL) or stopped by a full disk midway: the next build
 finishes the work, also a first build into a new folder, which is not taken for a folder of
-someone else's files; files the build did not write are still never overwritten without --force.
+someone else's files; files the build did not write are still never overwritten without --force;
+and a second build into the folder waits for the one writing it.
 
 In-process, a kill is a BaseException raised as the N-th file is about to be written (nothing
 after it runs, as after SIGKILL: the test never lets the build's own clean-up matter); one test
@@ -14,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,32 @@ def test_a_folder_of_someone_elses_files_is_still_refused(author, tmp_path):
     with pytest.raises(Conflict, match=r"holds files but no \.blogster-site\.json"):
         build(author, out)
     assert (out / "index.html").read_text() == "MINE\n"
+
+
+def test_a_second_build_into_the_folder_waits_for_the_first_and_finds_its_files(author, tmp_path, monkeypatch):
+    """Without the folder's lock both read no manifest, both take the folder for a first build and
+    write every file, and the manifest written last does not list what the other wrote."""
+    out, real_write = tmp_path / "site", site.write_site
+    writing, finish = threading.Event(), threading.Event()
+
+    def held_write(*args, **kwargs):
+        writing.set()
+        finish.wait(30)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(site, "write_site", held_write)
+    reports: dict[str, site.BuildReport] = {}
+    first = threading.Thread(target=lambda: reports.update(first=build(author, out)))
+    first.start()
+    assert writing.wait(30)
+    second = threading.Thread(target=lambda: reports.update(second=build(author, out)))
+    second.start()
+    second.join(0.5)  # without the lock, long enough to read the folder as the first build did
+    finish.set()
+    first.join(30)
+    second.join(30)
+    assert reports["first"].written == len(contents(out)) > 0
+    assert (reports["second"].written, reports["second"].unchanged) == (0, reports["first"].written)
 
 
 # SIGKILLs the process as it renames its KILL_AT-th file into place in the folder KILL_MATCH.

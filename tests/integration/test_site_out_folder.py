@@ -12,7 +12,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.errors import Conflict
 from blogster_cli.services import blogs, publishing, site, site_deploy
-from blogster_cli.services.site_files import MANIFEST
+from blogster_cli.services.site_files import LOCK, MANIFEST
 
 BASE = "blogster.page"
 
@@ -43,6 +43,12 @@ def test_a_folder_of_someone_elses_files_is_refused_unless_force(author, tmp_pat
     assert (out / "index.html").read_text() == "MINE\n" and site_files(out) == {"index.html"}
     forced = build(author, out, force=True)
     assert forced.written and not forced.edited and "MINE" not in (out / "index.html").read_text()
+
+
+def test_a_folder_holding_only_the_lock_of_a_build_that_failed_builds(author, tmp_path):
+    (out := tmp_path / "public").mkdir()
+    (out / LOCK).touch()
+    assert build(author, out).written
 
 
 def test_a_new_or_empty_folder_builds_as_before(author, tmp_path):

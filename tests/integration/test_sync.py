@@ -100,6 +100,25 @@ def test_first_run_links_and_imports_without_rewriting_then_no_op_writes_nothing
     assert set(posts(acting)) == {"alpha", "beta"}
 
 
+def test_of_two_first_runs_at_once_only_the_one_that_linked_says_so(account, folder, monkeypatch):
+    """One run reads the folder as unlinked and imports its files; another links it meanwhile:
+    the first does not claim the link ("linked now") and nothing is imported twice."""
+    acting = account()
+    render_all, inner = sync_service._render_all, []
+
+    def first_run_finishes_meanwhile(run):
+        if not inner:
+            inner.append(None)
+            inner[0] = sync(acting, folder)
+        render_all(run)
+
+    monkeypatch.setattr(sync_service, "_render_all", first_run_finishes_meanwhile)
+    outer = sync(acting, folder)
+    assert actions(outer) == {"alpha.md": "imported", "beta.md": "imported"} and not outer.first_run
+    assert inner[0].first_run and inner[0].files == []  # it found the posts the outer run had imported
+    assert set(posts(acting)) == {"alpha", "beta"}
+
+
 def test_file_change_updates_post_and_db_change_rewrites_file_as_export_writes_it(account, folder, tmp_path):
     acting = account()
     dialect = sync(acting, folder).dialect
