@@ -59,6 +59,22 @@ def record_success(session: Session, *, copy: PlatformRepublishing, remote_id: s
     session.add(copy)
 
 
+def holder_of(session: Session, *, copy: PlatformRepublishing, remote_id: str) -> str | None:
+    """The slug of my other post whose copy on `copy`'s platform has `remote_id`, if any: one
+    remote post cannot be the copy of two (each run of either would overwrite the other)."""
+    query = (
+        select(Blog.slug)
+        .join(PlatformRepublishing, col(PlatformRepublishing.blog_id) == Blog.id)
+        .where(
+            PlatformRepublishing.author_id == literal_column(MY_ID),
+            PlatformRepublishing.platform == copy.platform,
+            PlatformRepublishing.platform_post_id == remote_id,
+            PlatformRepublishing.id != copy.id,
+        )
+    )
+    return session.exec(query.limit(1)).first()
+
+
 def record_failure(session: Session, *, copy: PlatformRepublishing, error: str) -> None:
     """The failure's reason; the remote id and URL of an earlier success stay for the next run."""
     copy.publication_status, copy.last_error = RepublishingStatus.FAILED, error[:LAST_ERROR_CHARS]

@@ -145,12 +145,18 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
                     gone = True
             if made is None:
                 found = client.find(canonicals, article.slug)
-                if found is not None:
+                if found is not None and republishing.holder_of(guard, copy=copy, remote_id=found.id) is None:
                     made, action = client.update(found.id, article), "recovered"
-                else:
+                else:  # (a remote post that is another post's copy is never taken over)
                     made, was_there = create_unless_there(client, article, canonicals)
                     action = "recovered" if was_there else "re-created" if gone else "created"
-        except (PlatformError, KeyError, TypeError, AttributeError) as exc:
+            holder = republishing.holder_of(guard, copy=copy, remote_id=made.id)
+            if holder is not None:
+                raise PlatformError(
+                    f"{client.http.label} answered with id {made.id}, which the copy of your post {holder!r}"
+                    " already has: not recorded, so that copy is not overwritten"
+                )
+        except (PlatformError, LookupError, TypeError, AttributeError, ValueError) as exc:
             reason = (
                 str(exc) if isinstance(exc, PlatformError) else f"{endpoint.platform} answered in an unexpected shape"
             )

@@ -26,10 +26,12 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -161,18 +163,36 @@ class Answer:
 
     @property
     def text(self) -> str:
-        return self.content.decode(self.encoding or "utf-8", errors="replace")
+        """The body as text in the charset the answer names, or UTF-8 where Python has no such text
+        codec (`x-bogus`, `rot13`, `hex`: the platform's choice, not a reason to fail)."""
+        try:
+            return self.content.decode(self.encoding or "utf-8", errors="replace")
+        except (LookupError, TypeError):
+            return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
         return json.loads(self.content)
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+    """Seconds to wait, from Retry-After as seconds or as an HTTP date (RFC 9110); None when absent
+    or unreadable (`inf`, `nan`, a date that is no date), 0 for a time already past."""
+    from email.utils import parsedate_to_datetime
+
+    value = (response.headers.get("retry-after") or "").strip()
+    if not value:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 class _Http:
@@ -434,6 +454,10 @@ class HashnodeClient:
         return self.http.updated(remote_id, post["id"], post.get("url"))
 
 
+_ORIGINAL_LINK = re.compile(r'<a href="([^"]*)" rel="canonical">')
+"""The link to the original with which with_original_link ends a WordPress copy (its href, escaped)."""
+
+
 class WordPressClient:
     """A WordPress site's REST API (wp/v2/posts, wp/v2/tags) with an application password (basic auth)."""
 
@@ -442,11 +466,13 @@ class WordPressClient:
         self.http = _Http(endpoint, headers={"accept": "application/json"}, auth=(user, password))
 
     def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None:
-        """A post of ours that links the original (every status, so drafts count too): looked for
-        by the post's slug and the slug each canonical URL ends with, then by a search for the
-        canonical URL (WordPress stores our copy as SLUG-2 when SLUG is taken on the site); a post
-        found counts only if its content links one of the canonical URLs."""
-        links = [form for url in canonical_urls for form in dict.fromkeys((url, html.escape(url, quote=True)))]
+        """A post of ours that is the copy of the original (every status, so drafts count too):
+        looked for by the post's slug and the slug each canonical URL ends with, then by a search
+        for the canonical URL (WordPress stores our copy as SLUG-2 when SLUG is taken on the site).
+        A post found counts only if the last original link in its content (with_original_link's
+        `rel="canonical"` one, which ends every copy) is one of the canonical URLs: the copy of
+        another post that merely links this one in its text is not this post's copy."""
+        links = {form for url in canonical_urls for form in (url, html.escape(url, quote=True))}
         slugs = dict.fromkeys([slug, *(urlsplit(url).path.rstrip("/").rpartition("/")[2] for url in canonical_urls)])
         queries = [{"slug": s} for s in slugs if s] + [{"search": url} for url in canonical_urls]
         for query in queries:
@@ -454,7 +480,8 @@ class WordPressClient:
             for post in self.http.call("GET", "/wp-json/wp/v2/posts", params=params) or []:
                 content = post.get("content") or {}
                 text = content.get("raw") or content.get("rendered") or ""
-                if any(link in text for link in links):
+                originals = _ORIGINAL_LINK.findall(text) if isinstance(text, str) else []
+                if originals and originals[-1] in links:
                     return self.http.copy(post["id"], post.get("link"))
         return None
 
@@ -465,7 +492,10 @@ class WordPressClient:
             match = next((t for t in found or [] if str(t.get("name", "")).lower() == name.lower()), None)
             if match is None:
                 match = self.http.call("POST", "/wp-json/wp/v2/tags", json={"name": name}, creates=True)
-            ids.append(int(match["id"]))
+            tag_id = match.get("id") if isinstance(match, dict) else None
+            if not isinstance(tag_id, int) or isinstance(tag_id, bool):
+                raise PlatformError(f"WordPress answered tag {self.http.one_line(name)!r} without a numeric id")
+            ids.append(tag_id)
         return ids
 
     def _body(self, article: Article) -> dict[str, Any]:

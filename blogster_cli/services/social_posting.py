@@ -131,7 +131,7 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             try:
                 text = rules.compose(post.content or "", list(post.hashtags))
                 made = client.post(text, idempotency_key=str(post.id))
-            except (PlatformError, KeyError, TypeError) as exc:
+            except (PlatformError, LookupError, TypeError, ValueError) as exc:
                 error = str(exc) if isinstance(exc, PlatformError) else f"{platform} answered in an unexpected shape"
             finally:
                 client.http.close()

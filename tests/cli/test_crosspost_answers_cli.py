@@ -3,6 +3,7 @@ are checked before they are stored, and pictures from the media store reach them
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -223,3 +224,68 @@ def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, publi
     assert len(forem.posts) == 1 and ("PUT", "/api/articles/1001") in forem.requests
     [row] = cli("crosspost", "status", "--json").json()
     assert row["platform_post_id"] == "1001" and row["publication_status"] == "published"
+
+
+def test_a_create_answered_with_the_id_of_another_posts_copy_is_a_failure(cli, published, http, tmp_path):
+    """Recorded, each run of either post would overwrite the other's copy (red team 27)."""
+    forem = AnsweringForem(http).install()
+    forem.answer_id, forem.answer_url = 1001, None
+    connect(cli, "devto", TOKEN)
+    assert crosspost_to(cli, forem, published).exit_code == 0
+    other = publish_post(cli, tmp_path, "---\ntitle: Another post\n---\nText.\n", slug="another-post")
+    result = crosspost_to(cli, forem, other)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "answered with id 1001, which the copy of your post 'ten-terminal-habits' already has" in result.stderr
+    rows = {row["slug"]: row for row in cli("crosspost", "status", "--json").json()}
+    assert rows[published]["platform_post_id"] == "1001" and rows[published]["publication_status"] == "published"
+    assert rows[other]["platform_post_id"] is None and rows[other]["publication_status"] == "failed"
+
+
+def test_a_wordpress_copy_that_links_the_post_is_not_taken_for_its_copy(cli, published, http, tmp_path):
+    """Post B's copy links post A. A's copy deleted on the site, A's next run looks for it by its
+    URL: the search finds B's copy, which must not be taken over (overwritten with A)."""
+    wordpress = FakeWordPress(http).install()
+    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    env = {"BLOGSTER_WORDPRESS_URL": wordpress.url}
+    first = cli("crosspost", published, "--to", "wordpress", "--json", env=env)
+    assert first.exit_code == 0, first.stderr
+    canonical = first.json()[0]["canonical_url"]
+    wordpress.posts.pop(1)  # deleted on the site (a page in its place keeps ids from being reused, as WordPress does)
+    wordpress.posts[1000] = {"id": 1000, "slug": "about", "title": "About", "content": "", "link": ""}
+    other = publish_post(
+        cli, tmp_path, f"---\ntitle: Follow-up\n---\nSee [the first]({canonical}).\n", slug="follow-up"
+    )
+    assert cli("crosspost", other, "--to", "wordpress", env=env).exit_code == 0
+    [(b_id, b_copy)] = [(i, dict(post)) for i, post in wordpress.posts.items() if post["title"] == "Follow-up"]
+    again = cli("crosspost", published, "--to", "wordpress", "--json", env=env)
+    assert again.exit_code == 0, again.stderr
+    assert again.json()[0]["action"] == "re-created" and again.json()[0]["platform_post_id"] != str(b_id)
+    assert wordpress.posts[b_id]["title"] == "Follow-up" and wordpress.posts[b_id] == b_copy
+
+
+def test_an_answer_in_an_unknown_charset_is_a_recorded_failure(cli, published, http):
+    http.expect_request("/api/articles/me/all").respond_with_json([])
+    http.expect_request("/api/articles", method="POST").respond_with_response(
+        Response(b"bad \xff request", status=400, content_type="text/plain; charset=x-no-such-codec")
+    )
+    connect(cli, "devto", TOKEN)
+    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": http.url_for("").rstrip("/")})
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "dev.to answered 400: bad \ufffd request" in result.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and "answered 400" in row["last_error"]
+
+
+@pytest.mark.parametrize("tag_id", ["abc", 1e400])
+def test_a_wordpress_tag_without_a_numeric_id_is_a_recorded_failure(cli, published, http, tag_id):
+    http.expect_request("/wp-json/wp/v2/posts", method="GET").respond_with_json([])
+    http.expect_request("/wp-json/wp/v2/tags", method="GET").respond_with_json([])
+    http.expect_request("/wp-json/wp/v2/tags", method="POST").respond_with_response(
+        Response('{"id": ' + ("1e400" if tag_id == 1e400 else json.dumps(tag_id)) + "}", status=201)
+    )
+    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    env = {"BLOGSTER_WORDPRESS_URL": http.url_for("").rstrip("/")}
+    result = cli("crosspost", published, "--to", "wordpress", env=env)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "unexpected failure" not in result.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and row["last_error"]
