@@ -43,11 +43,15 @@ def diff(
     """
     from blogster_cli.services import blogs
 
-    text = blogs.diff(acting_user(), ref=blog, first=first, second=second)
+    result = blogs.diff(acting_user(), ref=blog, first=first, second=second)
     if json:
-        output.print_json({"post": blog, "from": first, "to": second, "diff": text})
-    else:
-        output.print_diff(text)
+        output.print_json({"post": blog, "from": first, "to": second, "diff": result.text, "coarse": result.coarse})
+        return
+    output.print_diff(result.text)
+    if result.coarse:
+        output.message(
+            "note: too many changes to find the shortest diff in seconds; this one may mark more lines changed"
+        )
 
 
 @app.command()

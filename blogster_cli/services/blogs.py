@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.line_diff import lines, unified_diff
+from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -338,8 +338,9 @@ def _revision(conn: Connection, blog: BlogRow, number: int) -> blog_rows.Revisio
     return revision
 
 
-def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None) -> str:
-    """Unified diff of the markdown of revision `first` against `second` (default: the current text)."""
+def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None) -> UnifiedDiff:
+    """Unified diff of the markdown of revision `first` against `second` (default: the current text),
+    and whether it is coarse (revisions too different for the shortest diff in seconds)."""
     with unit_of_work(acting) as conn:
         blog = find_own(conn, ref, with_content=second is None, trashed=None)
         old = _revision(conn, blog, first)

@@ -89,7 +89,7 @@ class RevisionsScreen(Screen[bool]):
             return
         acting, ref = self.app.acting, self.ref
         in_background(
-            self, "Comparing revisions", lambda: (number, blogs.diff(acting, ref=ref, first=number)), DiffLoaded
+            self, "Comparing revisions", lambda: (number, blogs.diff(acting, ref=ref, first=number).text), DiffLoaded
         )
 
     def on_diff_loaded(self, message: DiffLoaded) -> None:

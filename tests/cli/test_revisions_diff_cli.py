@@ -53,3 +53,26 @@ def test_a_diff_of_two_big_revisions_shows_exactly_the_changed_lines(cli, signed
     assert removed == [old[4_000], old[21_000], old[31_000], old[88_000]]
     assert added == [edited[4_000], "A new paragraph.\n", edited[21_000], edited[31_000]]
     assert sum(line.startswith("@@ ") for line in lines) == 5
+
+
+def test_revisions_of_repeated_lines_changed_in_many_places_show_the_changed_lines(cli, signed_up, tmp_path):
+    """No line is found once in either revision and the changes take over 1,000 edits: the diff showed
+    the whole post replaced (39,964 changed lines). Now the changed lines, matched window by window,
+    and the diff says so: `coarse` in --json, a note on stderr otherwise."""
+    old = ["a\n", "b\n"] * 10_000
+    new = list(old)
+    for at in range(7, 20_000, 13):  # 1,538 lines: each a change, none makes a line found once
+        new[at] = "a\n" if new[at] == "b\n" else "b\n"
+    post = new_post(cli, "Alternating", body="".join(old))
+    (tmp_path / "new.md").write_text("---\ntitle: Alternating\n---\n" + "".join(new))
+    assert cli("posts", "edit", post, "--from", str(tmp_path / "new.md")).exit_code == 0
+
+    result = cli("revisions", "diff", post, "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    shown = result.json()
+    changed = [line for line in shown["diff"].splitlines() if line[:1] in "-+" and line[:4] not in ("--- ", "+++ ")]
+    assert shown["coarse"] is True
+    assert len(changed) <= 2 * 1_538
+    as_text = cli("revisions", "diff", post, "1")
+    assert as_text.stdout == shown["diff"]
+    assert "note: too many changes to find the shortest diff in seconds" in as_text.stderr

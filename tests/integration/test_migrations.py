@@ -201,6 +201,14 @@ def test_0014_recounts_posts_with_links_and_keeps_their_updated_at(empty_db, tmp
     assert after == (3, 1, before[1])
 
 
+def test_0124_recounts_posts_with_nested_links_and_keeps_their_updated_at(empty_db, tmp_path, monkeypatch):
+    """A photo that links somewhere counted its image's address as words until 0124."""
+    markdown = "[![A cat on a mat](images/cat-on-a-mat.png)](https://example.com/cats/on-mats)\n"
+    before, after = post_counts_across("0124", markdown, empty_db, tmp_path, monkeypatch)
+    assert before[0] > 5
+    assert after == (5, 1, before[1])
+
+
 def test_0111_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuses_them(empty_db, tmp_path, monkeypatch):
     """Upgrading a 0110 database: a post stored scheduled with no time (never due) becomes a draft
     with an activity saying why; one with a time, and every other post, stays as it was."""

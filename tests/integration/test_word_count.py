@@ -1,10 +1,13 @@
-"""markdown_word_count as installed (0123) counts exactly what 0014's did, on every input.
+"""markdown_word_count as installed (0124) counts what 0014's rules say, on every input.
 
-0120 and 0123 only make the function cheaper (fewer regex calls; captures only where used; no
-array slices, whose cost grew with the square of the number of fences). Each test creates
-0014's function, read from its migration file, as pg_temp.old_word_count in the test database
-and compares the two on the real corpora in ../shared/data, on the examples, and on generated
-markdown; one more times the installed function on N and 4N fences.
+0120 and 0123 only made 0014's function cheaper (fewer regex calls; captures only where used; no
+array slices, whose cost grew with the square of the number of fences). 0124 changed what the two
+link passes count: link text may hold brackets at any depth and other links, which read as their
+text, never their targets. The reference is 0014's function cut around its link passes (the
+part before them and the part after them, created as pg_temp functions in the test database) with
+the link passes done between in Python, as `link_texts` below states them; the tests compare it
+with the installed function on the real corpora in ../shared/data, on the examples and on
+generated markdown; others time the installed function on N and 4N fences and nested links.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from tests.conftest import REPO_ROOT, shared_data
 
 MIGRATIONS = REPO_ROOT / "db" / "migrations"
 OLD = MIGRATIONS / "0014_word_count_rendered_text.sql"
-NEW = MIGRATIONS / "0123_word_count_linear_fences_and_link_captures.sql"
+NEW = MIGRATIONS / "0124_word_count_nested_links.sql"
 FUNCTION = re.compile(r"create or replace function public\.markdown_word_count\(.*?\n\$\$;\n", re.S)
-COMPARE = (
-    "select n, pg_temp.old_word_count(t), public.markdown_word_count(t)"
-    " from unnest(%s::text[]) with ordinality as x(t, n)"
-    " where pg_temp.old_word_count(t) is distinct from public.markdown_word_count(t)"
+# 0014's link passes, which the reference does in Python, and the comment that opens them.
+OLD_LINK_PASSES = (
+    "    body := pg_catalog.regexp_replace(body, '(!?)\\[((?:[^][]|\\[[^][]*\\])*)\\]\\((<[^>]*>|[^)]*)\\)', ' \\2 ', 'g');\n"
+    "    body := pg_catalog.regexp_replace(body, '(!?)\\[((?:[^][]|\\[[^][]*\\])*)\\]\\[[^]]*\\]', ' \\2 ', 'g');\n"
 )
+LINKS_COMMENT = "  -- Only the rendered text counts:"
+IN_ORDER = "select {} from unnest(%s::text[]) with ordinality as x(t, n) order by n"
 
 
 def function_text(migration: Path) -> str:
@@ -43,22 +48,104 @@ def function_body(migration: Path) -> str:
     return function_text(migration).split("$$")[1]
 
 
+def before_and_after_link_passes(old: str) -> tuple[str, str]:
+    """0014's function cut in two: pg_temp.before_links(markdown) returns the text its link passes
+    read; pg_temp.after_links(text) counts the words of what they leave (its later passes run)."""
+    head, tail = old.split(LINKS_COMMENT)
+    assert OLD_LINK_PASSES in tail
+    signature = "create or replace function public.markdown_word_count(markdown text) returns integer\n"
+    assert head.startswith(signature) and head.count("    return 0;\n") == 1
+    declarations = head[: head.index("begin\n") + len("begin\n")]
+    before = (
+        head.replace(signature, "create function pg_temp.before_links(markdown text) returns text\n").replace(
+            "    return 0;\n", "    return '';\n"
+        )
+        + "  return body;\nend\n$$;\n"
+    )
+    after = declarations.replace(signature, "create function pg_temp.after_links(markdown text) returns integer\n")
+    return before, after + LINKS_COMMENT + tail.replace(OLD_LINK_PASSES, "")
+
+
+BRACKETS = re.compile(r"[][]")
+# A `[` opened before the one before it closed: only then may link text hold a bracket.
+NESTED = re.compile(r"\[[^\]]*\[")
+
+
+def closing_bracket(text: str, opening: int) -> int | None:
+    """Where the `]` that closes the `[` at `opening` is: brackets pair up at any depth."""
+    depth = 0
+    for bracket in BRACKETS.finditer(text, opening):
+        depth += 1 if bracket.group() == "[" else -1
+        if depth == 0:
+            return bracket.start()
+    return None
+
+
+def link_texts(text: str, reference: bool) -> str:
+    """One of the link passes as 0124 states them: the leftmost `[` (or `![`) whose `]` is followed
+    by a target (inline: `(`, then `<...>` and `)`, or else anything up to the first `)`) or a
+    label (reference: `[` and anything up to the first `]`) is a link: its opening and its closing
+    read as spaces, its text is passed over in turn (the links inside open within it), and the
+    search goes on after its target or label."""
+    kept, at = [], 0
+    while (opening := text.find("[", at)) != -1:
+        starts = opening - 1 if opening > at and text[opening - 1] == "!" else opening
+        closing, ending = closing_bracket(text, opening), -1
+        if closing is not None and not reference and text.startswith("(", closing + 1):
+            angle = text.find(">", closing + 3) if text.startswith("<", closing + 2) else -1
+            ending = angle + 1 if angle != -1 and text.startswith(")", angle + 1) else text.find(")", closing + 2)
+        elif closing is not None and reference and text.startswith("[", closing + 1):
+            ending = text.find("]", closing + 2)
+        if ending == -1:
+            kept.append(text[at : opening + 1])
+            at = opening + 1
+        else:
+            kept += [text[at:starts], " ", link_texts(text[opening + 1 : closing], reference), " "]
+            at = ending + 1
+    return "".join(kept) + text[at:]
+
+
 @pytest.fixture
 def conn(db) -> Iterator[psycopg.Connection]:
-    """A connection holding 0014's function as pg_temp.old_word_count."""
+    """A connection holding 0014's function as pg_temp.old_word_count and cut around its link
+    passes as pg_temp.before_links and pg_temp.after_links."""
     with db.connect() as connection:
-        old = function_text(OLD).replace("public.markdown_word_count", "pg_temp.old_word_count")
-        connection.execute(old)
+        old = function_text(OLD)
+        connection.execute(old.replace("public.markdown_word_count", "pg_temp.old_word_count"))
+        for part in before_and_after_link_passes(old):
+            connection.execute(part)
         yield connection
 
 
+def reference_counts(conn: psycopg.Connection, texts: list[str]) -> list[int]:
+    """The counts 0014's rules give with link text nested to any depth (link_texts)."""
+    read = [row[0] for row in conn.execute(IN_ORDER.format("pg_temp.before_links(t)"), (texts,))]
+    linked = [link_texts(link_texts(text, reference=False), reference=True) for text in read]
+    return [row[0] for row in conn.execute(IN_ORDER.format("pg_temp.after_links(t)"), (linked,))]
+
+
+def installed_counts(
+    conn: psycopg.Connection, texts: list[str], function: str = "public.markdown_word_count"
+) -> list[int]:
+    return [row[0] for row in conn.execute(IN_ORDER.format(f"{function}(t)"), (texts,))]
+
+
 def differences(conn: psycopg.Connection, texts: list[str]) -> list[tuple[str, int, int]]:
-    """(text, old count, new count) for every text the two functions count differently."""
-    rows = conn.execute(COMPARE, (texts,)).fetchall()
-    return [(texts[n - 1], old, new) for n, old, new in rows]
+    """(text, reference count, installed count) for every text the two count differently."""
+    counted = zip(texts, reference_counts(conn, texts), installed_counts(conn, texts), strict=True)
+    return [(text, expected, got) for text, expected, got in counted if expected != got]
 
 
-def test_the_installed_function_is_0123s_not_0014s(conn):
+def test_the_reference_is_0014_where_no_link_text_holds_a_bracket(conn):
+    """The cut and the Python link passes give 0014's counts where 0014's regexes read every link
+    (link text without brackets)."""
+    texts = [text for text in real_markdown() if not NESTED.search(text)]
+    texts += ["[a](b) c", "![x y](<z>) w", "[a][b] c", "x [a](b", "[a](<b)c>) d", "![a][b]", "[a [b] c](d) e"]
+    assert len(texts) > 1000
+    assert reference_counts(conn, texts) == installed_counts(conn, texts, "pg_temp.old_word_count")
+
+
+def test_the_installed_function_is_0124s_not_0014s(conn):
     row = conn.execute(
         "select p.prosrc, p.provolatile, p.proparallel, p.prosecdef, p.proconfig, pg_get_function_result(p.oid)"
         " from pg_proc p where p.oid = any(array['public.markdown_word_count(text)'::regprocedure,"
@@ -110,6 +197,9 @@ def test_same_counts_on_edge_cases(conn):
         '[the `#![attr]` attribute](url) [ref][r]\n[r]: http://x.y "t"\n <https://a.b/c> <b class=x>t</b>',
         "x://y ftp://a.b/c <ftp://x y> http://a(b)c",
         "٣٤ ٥ ۱۲ १२ ๑๒ ①② ²³ Ⅻ",
+        "[[a](u1) b](u2) [![alt](img.png) caption](url) [![b][i]][u] [x [y [z] w] v](t)",
+        "![[a](b)](c) [a](b [c](d) e) [a [b](c d](e) [x](<y)z>) [[a]][b] ![![a](b)][c]",
+        "[a <!-- ] --> [b](u)](v) [a\n```\n]\n```\n[b](c)](d) [" + "[" * 50 + "a" + "](u)" * 50,
     ]
     assert differences(conn, texts) == []
 
@@ -121,6 +211,7 @@ FRAGMENTS = (
     + ["* ", "1. ", "> ", "|", " | ", "---|", "*", "_", "**", "~~", "'", "’", "''", "-", ".", ",", ":", "!", "\\"]
     + ["word", "Words", "don't", "42", "3.14", "é", "ß", "Ж", "ω", "ש", "ع", "३", "ก", "漢", "か", "カ", "한", "𠀀"]
     + ["²", "Ⅻ", "①", "٣", "😀", "\u00a0", "\u2014", "\u200b", "l’été", "naïve", "x"]
+    + ["[a](u)", "![b](i)", "[c][r]", "[[", "]]", "](<", ">)"]
 )
 MARKDOWN = st.lists(
     st.sampled_from(FRAGMENTS) | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
@@ -182,4 +273,54 @@ def test_time_grows_in_proportion_to_the_number_of_fences(conn, block, blocks):
     """
     statement = "select public.markdown_word_count(repeat(%s, %s))"
     small, large = fastest_times(conn, 5, statement, (block, blocks), (block, 4 * blocks))
+    assert large / small < 8, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "words"),
+    [
+        ("[[a](u1) b](u2)", 2),
+        ("[![alt](img.png) caption](https://example.com/one-two)", 2),
+        ("[![Build status](https://ci.example/badge.svg)](https://ci.example/builds)", 2),
+        ("[![Image of a flame graph][flame graph img]][flame graph img]", 5),
+        ("[[[deep](u1)](u2)](u3)", 1),
+        ("[text [with [brackets] inside] it](https://example.com/a-b-c)", 5),
+        ("[see [the `[T]` docs](https://docs.rs/x-y) now](https://example.com/z)", 5),
+        ("[" * 200 + "word" + "](u)" * 200, 1),
+    ],
+)
+def test_nested_link_text_counts_once_and_targets_never(conn, markdown, words):
+    """What a reader sees: link text, once; an image its alt text (as one on its own does); never a
+    URL or a reference label, however deep the link text nests (0123 counted them)."""
+    assert installed_counts(conn, [markdown]) == [words]
+
+
+def test_real_posts_count_differently_from_0014_only_where_link_text_nests(conn):
+    """On the real corpora 0124 changes only posts with a `[` inside brackets, and only downwards
+    (targets and labels no longer count), e.g. 18F's `[![alt](image)](link)` photos."""
+    texts = real_markdown()
+    old, new = installed_counts(conn, texts, "pg_temp.old_word_count"), installed_counts(conn, texts)
+    changed = [(text, before, after) for text, before, after in zip(texts, old, new, strict=True) if before != after]
+    assert len(changed) > 30
+    assert all(NESTED.search(text) and after < before for text, before, after in changed)
+
+
+@pytest.mark.parametrize(
+    ("opening", "middle", "closing", "times"),
+    [
+        ("[", "a", "](u)", 5_000),  # 20,000 `[` in the larger, each closed by a link's target
+        ("[", "a", "][r]", 5_000),  # the same with reference links
+        ("[![b](i)", " ", "](u) ", 2_000),  # images in links, each link holding the rest
+        ("[a [b](", "", "", 5_000),  # targets that never end
+        ("[", "", "](", 10_000),  # `](` with nothing to end them
+    ],
+)
+def test_time_grows_in_proportion_to_the_nesting(conn, opening, middle, closing, times):
+    """4 times the brackets take about 4 times as long, however they nest: a regex pass repeated
+    until no link is left would take the square (a pass per level), a backtracking one worse.
+    Timed as the fences are, above; the larger take some 50-70 ms."""
+    statement = "select public.markdown_word_count(repeat(%s, %s) || %s || repeat(%s, %s))"
+    small, large = fastest_times(
+        conn, 5, statement, (opening, times, middle, closing, times), (opening, 4 * times, middle, closing, 4 * times)
+    )
     assert large / small < 8, (small, large)
