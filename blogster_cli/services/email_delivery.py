@@ -6,20 +6,36 @@ The Message-ID comes from the caller, so a message repeated after a crash carrie
 same identity and the receiving side can drop the copy. A 4xx refusal of an address
 (greylisting) is temporary (RecipientDeferred), a 5xx one final (RecipientRefused); once the
 server accepted the message, a failed QUIT does not make it undelivered.
+
+A server's reply is read within bounds (`_BoundedSmtp`, on smtp://, after STARTTLS and on
+smtps:// alike): at most MAX_REPLY_LINES lines and MAX_REPLY_BYTES, the whole reply within
+SMTP_TIMEOUT_S however slowly it trickles; past that the session is hung up and the server
+counts as unusable. What a reply says reaches a message (and the newsletter's stored refusals)
+only as its code and one cut line of its text (`_reply_text`), control characters made visible
+and the login's password masked in every form it crossed the wire in (`secret_forms`).
 """
 
 from __future__ import annotations
 
+import base64
 import smtplib
+import socket
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
 from blogster_cli.mail_headers import header_text, mailbox
+from blogster_cli.terminal_text import safe
 
 SMTP_TIMEOUT_S = 30
+"""Per socket wait, and for each whole reply of the server (however many lines it trickles)."""
+MAX_REPLY_LINES = 100  # an EHLO reply has about ten; an endless `250-...` reply is refused here
+MAX_REPLY_BYTES = 64 * 1024
+MAX_LINE_BYTES = 8192  # smtplib's own cap on one reply line (its private _MAXLINE)
+MAX_REPLY_CHARS = 200  # of a reply's text in a message or a stored refusal
 SENDER = "Blogster <no-reply@blogster.local>"
 NOT_ASCII = "the address is not ASCII and the SMTP server does not take SMTPUTF8"
 
@@ -38,12 +54,156 @@ class RecipientDeferred(SmtpUnavailable):
     job) retries it; the session stays usable for the next address."""
 
 
-def _refusal(exc: smtplib.SMTPRecipientsRefused) -> RecipientRefused | RecipientDeferred:
+class ReplyOutOfBounds(smtplib.SMTPServerDisconnected):
+    """The server's reply ran past MAX_REPLY_LINES, MAX_REPLY_BYTES or SMTP_TIMEOUT_S: the
+    session was hung up (an SMTPException, so every caller treats the server as unusable)."""
+
+
+class _ReplyLines:
+    """The server's reply lines, read straight from the socket so that every wait is cut to what
+    is left of the reply's deadline (smtplib's buffered file waits the full timeout per read)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._pending = bytearray()
+
+    def readline(self, limit: int, deadline: float) -> bytes:
+        """The next line (with its newline), at most `limit` bytes; b"" once the server closed.
+        TimeoutError once `deadline` (time.monotonic()) passed without a whole line."""
+        while True:
+            end = self._pending.find(b"\n", 0, limit)
+            size = end + 1 if end >= 0 else (limit if len(self._pending) >= limit else 0)
+            if size:
+                line = bytes(self._pending[:size])
+                del self._pending[:size]
+                return line
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out")
+            self._sock.settimeout(left)
+            chunk = self._sock.recv(16384)
+            if not chunk:
+                line = bytes(self._pending)
+                self._pending.clear()
+                return line
+            self._pending += chunk
+
+    def close(self) -> None:  # smtplib closes its `file`, then the socket
+        self._pending.clear()
+
+
+class _BoundedSmtp(smtplib.SMTP):
+    """smtplib.SMTP whose replies are bounded: smtplib's getreply keeps every `250-` line of a
+    reply that never ends (a red team's endless EHLO reply took the process to 1.9 GB), and its
+    timeout is per socket read, which a server sending a line a second never trips."""
+
+    def getreply(self) -> tuple[int, bytes]:
+        """smtplib's getreply (the same code and lines joined by newlines) within the bounds."""
+        if self.sock is None:
+            raise smtplib.SMTPServerDisconnected("please run connect() first")
+        if not isinstance(self.file, _ReplyLines):  # smtplib drops `file` on connect and STARTTLS
+            self.file = _ReplyLines(self.sock)
+        reader: _ReplyLines = self.file
+        deadline = time.monotonic() + self.timeout
+        lines: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                try:
+                    line = reader.readline(MAX_LINE_BYTES + 1, deadline)
+                except TimeoutError:
+                    self.close()
+                    raise ReplyOutOfBounds(f"no complete reply within {self.timeout:g} s: hung up") from None
+                except OSError as exc:
+                    self.close()
+                    raise smtplib.SMTPServerDisconnected(f"Connection unexpectedly closed: {exc}") from None
+                if not line:
+                    self.close()
+                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                size += len(line)
+                if len(line) > MAX_LINE_BYTES or len(lines) >= MAX_REPLY_LINES or size > MAX_REPLY_BYTES:
+                    self.close()
+                    raise ReplyOutOfBounds(
+                        f"a reply longer than {MAX_REPLY_LINES} lines or {MAX_REPLY_BYTES // 1024} KiB: hung up"
+                    )
+                lines.append(line[4:].strip(b" \t\r\n"))
+                try:
+                    code = int(line[:3])
+                except ValueError:
+                    code = -1
+                    break  # as smtplib: no continuation is read after a broken line
+                if line[3:4] != b"-":
+                    break
+        finally:
+            if self.sock is not None:  # the next command's send waits the usual timeout again
+                self.sock.settimeout(self.timeout)
+        return code, b"\n".join(lines)
+
+
+class _BoundedSmtpSsl(_BoundedSmtp, smtplib.SMTP_SSL):
+    """smtps://: TLS from the start, replies bounded as on smtp://."""
+
+
+def _client_class(scheme: str) -> type[smtplib.SMTP]:
+    return _BoundedSmtpSsl if scheme == "smtps" else _BoundedSmtp
+
+
+def secret_forms(user: str, password: str, *, written: str = "") -> list[str]:
+    """Every form in which a server could echo the login's password, longest first: the password
+    (and `written`, as the URL spells it, %-escapes and all, and URL-quoted); AUTH PLAIN's
+    `\\0user\\0password` and `user\\0password`; each of those and AUTH LOGIN's separate user
+    and password base64-encoded as they crossed the wire (with and without the `=` padding);
+    and all of them as a one-line message shows them (`_reply_text`). Forms shorter than 4
+    characters are left alone (masking them would mask ordinary words)."""
+    if not password:
+        return []
+    plain = {password, f"{user}\0{password}", f"\0{user}\0{password}"}
+    encoded = {base64.b64encode(form.encode()).decode() for form in plain | {user} if form}
+    forms = plain | encoded | {form.rstrip("=") for form in encoded} | {written, quote(password, safe="")}
+    forms |= {safe(" ".join(form.split())) for form in forms}
+    return sorted((form for form in forms if len(form.strip()) >= 4), key=len, reverse=True)
+
+
+def _login_secrets(parts: SplitResult, password: str) -> list[str]:
+    """secret_forms of `password` and of the URL's own password (when it has one)."""
+    user = unquote(parts.username or "")
+    forms = set(secret_forms(user, password, written=parts.password or ""))
+    if parts.password:
+        forms |= set(secret_forms(user, unquote(parts.password), written=parts.password))
+    return sorted(forms, key=len, reverse=True)
+
+
+def _masked(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _reply_text(reply: bytes | str, secrets: list[str]) -> str:
+    """A server's text as one line of at most MAX_REPLY_CHARS characters that a terminal shows as
+    it reads (ESC shows as ␛), the password masked before it is flattened and again after (a
+    multi-line echo), and before the cut (a secret across it would leave its start behind)."""
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    text = _masked(safe(" ".join(_masked(text, secrets).split())), secrets)
+    return text if len(text) <= MAX_REPLY_CHARS else text[: MAX_REPLY_CHARS - 1] + "…"
+
+
+def _failure(exc: Exception, secrets: list[str]) -> str:
+    """What went wrong, in one line: a reply's code and cleaned text, never smtplib's tuple."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_reply_text(exc.smtp_error, secrets)}".rstrip()
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, reason = next(iter(exc.recipients.values()))
+        return f"{code} {_reply_text(reason, secrets)}".rstrip()
+    return _reply_text(str(exc) or type(exc).__name__, secrets)
+
+
+def _refusal(exc: smtplib.SMTPRecipientsRefused, secrets: list[str]) -> RecipientRefused | RecipientDeferred:
     """The refusal of the one address sent to: 4xx deferred (retry later), otherwise final."""
-    code, reason = next(iter(exc.recipients.values()))
+    code, _ = next(iter(exc.recipients.values()))
     if 400 <= code < 500:
-        return RecipientDeferred(f"recipient deferred: {code} {_text(reason)}")
-    return RecipientRefused(f"recipient refused: {code} {_text(reason)}")
+        return RecipientDeferred(f"recipient deferred: {_failure(exc, secrets)}")
+    return RecipientRefused(f"recipient refused: {_failure(exc, secrets)}")
 
 
 def _secure(client: smtplib.SMTP, *, scheme: str, host: str) -> None:
@@ -86,10 +246,10 @@ def send(smtp_url: str, email: Email) -> None:
     message["Subject"] = header_text(email.subject)  # a title's encoded words cannot add header lines
     message["Message-ID"] = email.message_id
     message.set_content(email.body)
-    client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
     default_port = 465 if parts.scheme == "smtps" else 25
+    secrets = _login_secrets(parts, unquote(parts.password or ""))
     try:
-        client = client_class(parts.hostname, parts.port or default_port, timeout=SMTP_TIMEOUT_S)
+        client = _client_class(parts.scheme)(parts.hostname, parts.port or default_port, timeout=SMTP_TIMEOUT_S)
         try:
             _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
@@ -101,13 +261,9 @@ def send(smtp_url: str, email: Email) -> None:
         finally:
             _quit(client)  # after the acceptance a failed QUIT must not make the message retried
     except smtplib.SMTPRecipientsRefused as exc:
-        raise _refusal(exc) from None
+        raise _refusal(exc, secrets) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
-
-
-def _text(reply: bytes | str) -> str:
-    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+        raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
 
 
 class SmtpConnection:
@@ -130,15 +286,15 @@ class SmtpConnection:
             ) from None
         self._parts = parts
         self._password = password if password is not None else unquote(parts.password or "")
+        self._secrets = _login_secrets(parts, self._password)
         self._client: smtplib.SMTP | None = None
 
     def open(self) -> None:
         parts = self._parts
         host = parts.hostname or ""
-        client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
         port = parts.port or (465 if parts.scheme == "smtps" else 587)
         try:
-            client = client_class(host, port, timeout=SMTP_TIMEOUT_S)
+            client = _client_class(parts.scheme)(host, port, timeout=SMTP_TIMEOUT_S)
             try:
                 _secure(client, scheme=parts.scheme, host=host)
             except ConfigError:
@@ -149,7 +305,7 @@ class SmtpConnection:
         except smtplib.SMTPAuthenticationError:
             raise ConfigError("the SMTP server refused the login: check the user and the stored password") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
         self._client = client
 
     def check_sender(self, address: str) -> None:
@@ -163,7 +319,7 @@ class SmtpConnection:
         try:
             self._client.ehlo_or_helo_if_needed()
         except (smtplib.SMTPException, OSError) as exc:
-            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
         if not self._client.has_extn("smtputf8"):
             raise ConfigError(
                 f"cannot send from {address!r}: {NOT_ASCII} (newsletter_from sets an ASCII From for the"
@@ -185,15 +341,15 @@ class SmtpConnection:
             raise RecipientRefused(NOT_ASCII) from None
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
-            raise _refusal(exc) from None
+            raise _refusal(exc, self._secrets) from None
         except smtplib.SMTPDataError as exc:
             self._reset()
             if 500 <= exc.smtp_code < 600:
-                raise RecipientRefused(f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}") from None
-            raise SmtpUnavailable(f"SMTP server failed temporarily: {exc.smtp_code}") from None
+                raise RecipientRefused(f"message refused: {_failure(exc, self._secrets)}") from None
+            raise SmtpUnavailable(f"SMTP server failed temporarily: {_failure(exc, self._secrets)}") from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise SmtpUnavailable(f"SMTP server unavailable: {exc}") from None
+            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
 
     def _reset(self) -> None:
         """After a refusal the session stays usable; RSET clears the half-made transaction."""
