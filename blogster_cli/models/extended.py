@@ -181,6 +181,8 @@ class PlatformRepublishing(SQLModel, table=True):
     author_id: uuid.UUID | None = filled_by_trigger()
     platform: RepublishingPlatform = Field(sa_type=pg_enum(RepublishingPlatform, "republishing_platform"))
     platform_post_id: str | None = None
+    platform_site: str | None = None
+    """The site (API base URL) platform_post_id belongs to (0126); None: made on the configured one."""
     platform_url: str | None = None
     canonical_url: str | None = None
     publication_status: RepublishingStatus = Field(

@@ -133,10 +133,13 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         canonicals = list(dict.fromkeys(u for u in (article.canonical_url, intent.stored_canonical_url) if u))
         client = client_for(endpoint)
         action = "updated"
+        site = endpoint.base_url  # the copy's id means something there only (0126)
+        here = copy.platform_site in (None, site)
         try:
             # An id an earlier version stored unchecked (a 100 KB one) is not sent back: the copy
-            # is looked up by its canonical URL instead, as after a crash.
-            remote_id = known_id if known_id is not None and id_problem(known_id) is None else None
+            # is looked up by its canonical URL instead, as after a crash. Nor is one of a copy made
+            # on another site: its id there would name some other post on this one.
+            remote_id = known_id if known_id is not None and here and id_problem(known_id) is None else None
             made, gone = None, False
             if remote_id is not None:
                 try:
@@ -145,12 +148,15 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
                     gone = True
             if made is None:
                 found = client.find(canonicals, article.slug)
-                if found is not None and republishing.holder_of(guard, copy=copy, remote_id=found.id) is None:
+                if (
+                    found is not None
+                    and republishing.holder_of(guard, copy=copy, remote_id=found.id, site=site) is None
+                ):
                     made, action = client.update(found.id, article), "recovered"
                 else:  # (a remote post that is another post's copy is never taken over)
                     made, was_there = create_unless_there(client, article, canonicals)
                     action = "recovered" if was_there else "re-created" if gone else "created"
-            holder = republishing.holder_of(guard, copy=copy, remote_id=made.id)
+            holder = republishing.holder_of(guard, copy=copy, remote_id=made.id, site=site)
             if holder is not None:
                 raise PlatformError(
                     f"{client.http.label} answered with id {made.id}, which the copy of your post {holder!r}"
@@ -171,10 +177,10 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             )  # fmt: skip
         finally:
             client.http.close()
-        republishing.record_success(guard, copy=copy, remote_id=made.id, url=made.url)
+        republishing.record_success(guard, copy=copy, remote_id=made.id, url=made.url, site=site)
     return CrosspostOutcome(
         slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
-        platform_url=made.url or known_url, canonical_url=article.canonical_url,
+        platform_url=made.url or (known_url if here else None), canonical_url=article.canonical_url,
     )  # fmt: skip
 
 

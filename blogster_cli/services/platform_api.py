@@ -218,7 +218,7 @@ class _Http:
         response = self.request(method, path, **kwargs)
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # (RecursionError: JSON nested past Python's stack, `[[[[...`)
             raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
 
     def request(self, method: str, path: str, *, creates: bool = False, **kwargs: Any) -> Answer:

@@ -289,3 +289,13 @@ def test_a_wordpress_tag_without_a_numeric_id_is_a_recorded_failure(cli, publish
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "unexpected failure" not in result.stderr
     [row] = cli("crosspost", "status", "--json").json()
     assert row["publication_status"] == "failed" and row["last_error"]
+
+
+def test_an_answer_nested_past_pythons_stack_is_a_recorded_failure(cli, published, http):
+    http.expect_request("/api/articles/me/all").respond_with_data("[" * 100_000 + "]" * 100_000)
+    connect(cli, "devto", TOKEN)
+    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": http.url_for("").rstrip("/")})
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "dev.to answered 200 without JSON" in result.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and "without JSON" in row["last_error"]

@@ -8,8 +8,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.cli.test_crosspost_cli import assert_no_secret_in_database, connect, publish_post
 from tests.platform_servers import (
@@ -22,6 +24,7 @@ from tests.platform_servers import (
     FakePlatform,
     FakeWordPress,
 )
+from tests.server_errors import quiet_when_the_client_left
 
 POST = "---\ntitle: Ten terminal habits\ntags: [Shell]\n---\nUse **tmux**.\n"
 PLATFORMS = ["devto", "hashnode", "wordpress"]
@@ -155,3 +158,35 @@ def test_a_copy_deleted_on_the_platform_is_made_again(cli, published, http, plat
     assert row["publication_status"] == "published" and row["last_error"] is None
     again = crosspost(cli, published, platform, env)
     assert again.exit_code == 0 and again.json()[0]["action"] == "updated" and len(fake.posts) == 1
+
+
+@pytest.fixture
+def second_site() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    quiet_when_the_client_left(server.server)
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_a_copy_made_on_another_site_is_not_updated_on_the_new_one(cli, published, http, second_site, tmp_path):
+    """wordpress_url now names another site (red team 27, High): the old copy's id there is some
+    other post (the site owner's page), which must not be overwritten: the copy is made anew on
+    the new site. And ids are told apart per site: the new copy's id 2 is the old site's id of
+    another post's copy, which is no clash."""
+    old_site = FakeWordPress(http).install()
+    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    other = publish_post(cli, tmp_path, "---\ntitle: Second post\n---\nText.\n", slug="second-post")
+    for ref in (published, other):  # ids 1 and 2 there
+        assert crosspost(cli, ref, "wordpress", {"BLOGSTER_WORDPRESS_URL": old_site.url}).exit_code == 0
+    new_site = FakeWordPress(second_site).install()
+    owners_page = {"id": 1, "slug": "about", "title": "About us", "content": "<p>Ours.</p>", "link": ""}
+    new_site.posts[1] = dict(owners_page)
+    moved = crosspost(cli, published, "wordpress", {"BLOGSTER_WORDPRESS_URL": new_site.url})
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()[0]["action"] == "created" and moved.json()[0]["platform_post_id"] == "2"
+    assert new_site.posts[1] == owners_page and new_site.posts[2]["title"] == "Ten terminal habits"
+    assert moved.json()[0]["platform_url"] == new_site.posts[2]["link"]
+    again = crosspost(cli, published, "wordpress", {"BLOGSTER_WORDPRESS_URL": new_site.url})
+    assert again.json()[0]["action"] == "updated" and len(new_site.posts) == 2
