@@ -96,7 +96,8 @@ def _ask_provider(provider: ProviderConfig, message: str, intents: dict[str, dic
         picked = json.loads(completion.text).get("intent")
     except (ValueError, AttributeError):
         picked = None
-    return (picked if picked in intents else None), completion.tokens
+    known = isinstance(picked, str) and picked in intents  # a list or an object there is no pick
+    return (picked if known else None), completion.tokens
 
 
 def _docs(db: Database, user_id: UUID, query: str) -> list[replies.DocLink]:

@@ -119,6 +119,18 @@ def test_the_ai_fallback_picks_an_intent_when_the_classifier_is_unsure(db, super
     assert failed["intent"] is None
 
 
+@pytest.mark.parametrize("picked", ['{"intent": ["human_agent"]}', '{"intent": {"a": 1}}', '["human_agent"]', "null"])
+def test_an_ai_pick_that_is_no_intent_name_is_no_pick(db, superuser, bot, ai_server, picked):  # noqa: F811
+    """The answer is the provider's text: a list or an object where a name goes (red team 27) is
+    no pick, so the message gets the out-of-scope answer instead of the job failing for ever."""
+    provider = resolve_provider(
+        env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, key_store="keyring", timeout_s=5
+    )
+    ai_server.structured_by_schema["chatbot_intent"] = picked
+    reply = answer(db, superuser, say(db, bot, "who won the football match"), provider=provider)
+    assert reply["intent"] is None and reply["metadata"]["source"] == "out_of_scope"
+
+
 def test_a_user_sees_the_reply_in_their_history(db, superuser, bot):
     message = say(db, bot, "hello")
     answer(db, superuser, message)
