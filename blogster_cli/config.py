@@ -67,7 +67,7 @@ class Settings:
     ai_model: str | None = None
     """Model for `generate` (env: BLOGSTER_AI_MODEL); set by `ai setup`."""
     ai_timeout_s: int = 120
-    """Longest one AI provider request may take, in seconds."""
+    """Longest one AI provider call may take in all, in seconds: retries and a slowly trickled answer included."""
     ai_max_retries: int = 2
     """Retries (with backoff) after a 429, a 5xx or a timeout from the AI provider."""
     ai_prices: str | None = None

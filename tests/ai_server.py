@@ -5,12 +5,19 @@ usage chunk when stream_options.include_usage is set, and not streamed; structur
 output when response_format is given), /v1/images/generations and
 /v1/audio/transcriptions. `failures` scripts what the next requests get instead of a
 reply: "429", "500", "timeout" (no answer for `timeout_s`) or "malformed" (a 200
-whose body is not JSON). Every request is recorded, so tests count provider calls.
+whose body is not JSON); and a hostile server's answers: "retry-after:SECONDS" (a 429 saying
+so), "body:JSON" (a 200 with this body), "events:JSON-LIST" (a stream of these chunks),
+"endless" (text as fast as it goes, up to `endless_mib` MiB, streamed or as one JSON body),
+"trickle" (a piece every TRICKLE_S, for 30 s), "huge-declared" (a Content-Length of 1 GiB,
+then nothing), "gzip" (a gzip-compressed answer). `sent_bytes` counts what the last "endless"
+or "trickle" wrote before the client hung up. Every request is recorded, so tests count
+provider calls.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import threading
 import time
@@ -27,6 +34,8 @@ from tests.server_errors import quiet_when_the_client_left
 # A 1x1 transparent PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 MODEL = "test-model"
+TRICKLE_S = 0.2
+MIB = 1024 * 1024
 
 
 @dataclass
@@ -49,6 +58,10 @@ class FakeProvider:
     delay_s: float = 0.0
     timeout_s: float = 3.0
     usage: tuple[int, int] = (11, 7)
+    usage_total: Any = None
+    """When set, the `total_tokens` every answer reports (an untrusted server's: 10**20, -5, "many")."""
+    endless_mib: int = 96
+    sent_bytes: int = 0
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,7 +120,77 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 self._json(504, {"error": {"message": "late"}})
             elif failure == "malformed":
                 self._send(200, b"{this is not json")
+            else:
+                self._hostile(failure)
             return True
+
+        def _hostile(self, failure: str) -> None:
+            kind, _, argument = failure.partition(":")
+            body = self._record_of_last()
+            if kind == "retry-after":
+                self._json(429, {"error": {"message": "slow down", "type": "rate_limit"}}, retry_after=argument)
+            elif kind == "body":
+                self._send(200, argument.encode())
+            elif kind == "events":
+                self._start_events()
+                for event in json.loads(argument):
+                    self._event(event)
+                self._end_events()
+            elif kind == "gzip":
+                answer = {"id": "c", "created": 0, "model": MODEL, "object": "chat.completion", "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": "zipped"}, "finish_reason": "stop"}
+                ]}  # fmt: skip
+                self._send(200, gzip.compress(json.dumps(answer).encode()), content_encoding="gzip")
+            elif kind == "huge-declared":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(1024 * MIB))
+                self.end_headers()
+                self.wfile.write(b'{"choices": [')
+                self.wfile.flush()
+                time.sleep(provider.timeout_s)
+            else:
+                self._until_the_client_leaves(kind, streamed=bool(body.get("stream")))
+
+        def _record_of_last(self) -> dict[str, Any]:
+            with provider.lock:
+                body = provider.requests[-1].body
+            return body if isinstance(body, dict) else {}
+
+        def _until_the_client_leaves(self, kind: str, *, streamed: bool) -> None:
+            """Text for "endless" or "trickle", as a stream or as one JSON body without a length (no
+            more than `endless_mib` MiB, or 30 s, so a test that fails does not hang)."""
+            provider.sent_bytes = 0
+            base = {"id": "chatcmpl-1", "created": 0, "model": MODEL, "object": "chat.completion.chunk"}
+            if streamed:
+                self._start_events()
+            else:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(
+                    b'{"id": "c", "object": "chat.completion", "model": "m", "choices": [{"message": {"content": "'
+                )
+            piece = "word " * (13_000 if kind == "endless" else 1)
+            started = time.monotonic()
+            try:
+                while provider.sent_bytes < provider.endless_mib * MIB and time.monotonic() - started < 30:
+                    if streamed:
+                        choice = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+                        data = b"data: " + json.dumps({**base, "choices": [choice]}).encode() + b"\n\n"
+                    else:
+                        data = piece.encode()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                    provider.sent_bytes += len(data)
+                    if kind == "trickle":
+                        time.sleep(TRICKLE_S)
+                self.wfile.write(b"data: [DONE]\n\n" if streamed else b'"}}]}')
+                self.wfile.flush()
+            except OSError:
+                pass  # the client hung up
+            self.close_connection = True
 
         def do_GET(self) -> None:
             self._record()
@@ -150,7 +233,9 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             usage = {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens
+                if provider.usage_total is None
+                else provider.usage_total,
             }
             base = {"id": "chatcmpl-1", "created": 0, "model": MODEL}
             if not body.get("stream"):
@@ -158,10 +243,7 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 choice = {"index": 0, "message": message, "finish_reason": "stop"}
                 self._json(200, {**base, "object": "chat.completion", "choices": [choice], "usage": usage})
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Connection", "close")
-            self.end_headers()
+            self._start_events()
             pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
             for index, piece in enumerate(pieces):
                 delta = {"content": piece} if index else {"role": "assistant", "content": piece}
@@ -171,11 +253,20 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self._event({**base, "object": "chat.completion.chunk", "choices": [stop]})
             if (body.get("stream_options") or {}).get("include_usage"):
                 self._event({**base, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+            self._end_events()
+
+        def _start_events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+
+        def _end_events(self) -> None:
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True
 
-        def _event(self, value: dict[str, Any]) -> None:
+        def _event(self, value: Any) -> None:
             self.wfile.write(b"data: " + json.dumps(value).encode() + b"\n\n")
             self.wfile.flush()
 

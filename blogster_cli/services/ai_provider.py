@@ -1,28 +1,50 @@
 """Calls to the AI provider through the official `openai` client, and its errors in our terms.
 
 `openai` takes most of a second to import, so it is imported inside the functions
-that call the provider, never at module level. Timeouts and retries (with backoff
-on 429 and 5xx) are the client's own, set from the profile's settings. Every call
-here happens outside any unit of work.
+that call the provider, never at module level. Retries (with backoff on 429 and 5xx) are the
+client's own, set from the profile's settings. Each call has `ai_timeout_s` in all, retries
+included, however slowly the provider trickles its answer (`_CallLimits`, and the socket
+backend of services/http_deadline.py); each answer is read up to a bound of bytes, and a
+streamed text up to MAX_ANSWER_CHARS. An answer is untrusted data: it is read as plain JSON
+(the client's typed objects are built without validation, so a wrong shape would surface as an
+AttributeError anywhere later; validating them strictly would refuse compatible servers' small
+deviations) and only what is used is checked: the text, the usage figure, the model's name.
+Every call here happens outside any unit of work.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
+from blogster_cli.ai.prompts import MAX_POST_CHARS
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.errors import BlogsterError, ConfigError
+from blogster_cli.services.http_deadline import DeadlineBackend
 
 if TYPE_CHECKING:
+    import httpx2
     from openai import OpenAI
-    from openai.types.chat import ChatCompletionMessageParam
 
 # Sent when no key may go to this endpoint (local servers need none); the client requires one.
 NO_KEY = "no-key"
+# A streamed post or revision longer than this (some 40,000 words) is a model stuck in a loop or a
+# hostile server, not a post: reading stops there. Ten times the most of a post a prompt takes in.
+MAX_ANSWER_CHARS = 10 * MAX_POST_CHARS
+# The most of one answer read (a hostile or broken server must not fill the memory):
+MAX_ANSWER_BYTES = 4 * 2**20  # JSON: MAX_ANSWER_CHARS of text even as \uXXXX escapes, with room
+MAX_STREAM_BYTES = 64 * 2**20  # server-sent events: each few characters in a JSON chunk of their own
+MAX_IMAGE_ANSWER_BYTES = 40 * 2**20  # the base64 of an image up to media_files.MAX_IMAGE_BYTES (25 MiB)
+# A usage figure that is not an integer from 0 to this is not believed: it is stored as 0 (unknown),
+# as an interrupted stream's is. No call uses ten million tokens; the column is a 4-byte integer.
+MAX_TOKENS = 10_000_000
+# A model's name as the answer gives it, when it looks like one; else the one asked for.
+MAX_MODEL_NAME = 200
 
 
 class ProviderError(BlogsterError):
@@ -36,21 +58,130 @@ class Completion:
     model: str
 
 
+class _DeadlinePassed(Exception):
+    """The call's `ai_timeout_s` ran out (raised where no client code retries it)."""
+
+
+class _AnswerTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class _UnexpectedAnswer(Exception):
+    """The answer is not of the shape asked for (or is encoded, though none was asked for)."""
+
+    def __init__(self, what: str = "an answer in an unexpected shape") -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class _CallLimits(threading.local):
+    """The call running on this thread: when it must end and how many bytes an answer may have.
+    Per thread, since one cached client serves every thread of a worker (each a call of its own)."""
+
+    deadline: float | None = None
+    max_bytes: int = MAX_ANSWER_BYTES
+
+    def time_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+
+class _ThreadDeadlineBackend(DeadlineBackend):
+    """http_deadline's socket backend, its deadline the calling thread's (see `_CallLimits`)."""
+
+    def __init__(self, limits: _CallLimits) -> None:
+        self._limits = limits
+        super().__init__()
+
+    @property
+    def deadline(self) -> float | None:
+        return self._limits.deadline
+
+    @deadline.setter
+    def deadline(self, value: float | None) -> None:
+        self._limits.deadline = value
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    client: OpenAI
+    limits: _CallLimits
+
+
 @cache
-def client_for(provider: ProviderConfig) -> OpenAI:
+def _endpoint(provider: ProviderConfig) -> _Endpoint:
     """A client bound to exactly this base URL and key (never the client's own env lookups).
 
     One per provider per process: building one costs 40-300 ms (its HTTP pool and TLS
     context), which a batch of generations pays once.
     """
-    from openai import OpenAI
+    from openai import DefaultHttpxClient, OpenAI
 
-    return OpenAI(
+    limits = _CallLimits()
+
+    class Client(OpenAI):
+        def _calculate_retry_timeout(self, *args: Any, **kwargs: Any) -> float:
+            # The client's wait before a retry (up to 2 minutes when a 429 says so): none starts
+            # that would end past the call's deadline. tests/unit/ai/test_provider_limits.py
+            # fails if an upgrade of the client renames this.
+            wait: float = super()._calculate_retry_timeout(*args, **kwargs)
+            left = limits.time_left()
+            if left is not None and wait >= left:
+                raise _DeadlinePassed
+            return wait
+
+    http = DefaultHttpxClient(
+        transport=_ThreadDeadlineBackend(limits).transport(),
+        # Identity: a compressed answer's bytes would bound nothing (a gzip bomb); one is refused.
+        headers={"Accept-Encoding": "identity"},
+        event_hooks={"response": [partial(_bound_answer, limits)]},
+    )
+    client = Client(
         api_key=provider.api_key or NO_KEY,
         base_url=provider.base_url,
         timeout=provider.timeout_s,
         max_retries=provider.max_retries,
+        http_client=http,
     )
+    return _Endpoint(client, limits)
+
+
+def _bound_answer(limits: _CallLimits, response: httpx2.Response) -> None:
+    """Every answer's body is read through a bound of `limits.max_bytes` (and by the deadline, also
+    where an environment's proxy has connections of its own); one declared larger is refused unread."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise _UnexpectedAnswer("a compressed answer, though none was asked for")
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise _AnswerTooLarge(limits.max_bytes)
+    response.stream = _bounded_stream_class()(response.stream, limits)
+
+
+@cache
+def _bounded_stream_class() -> type[Any]:
+    import httpx2
+
+    class BoundedStream(httpx2.SyncByteStream):
+        def __init__(self, inner: httpx2.SyncByteStream, limits: _CallLimits) -> None:
+            self._inner, self._limits, self._max_bytes = inner, limits, limits.max_bytes
+
+        def __iter__(self) -> Iterator[bytes]:
+            read = 0
+            for chunk in self._inner:
+                read += len(chunk)
+                if read > self._max_bytes:
+                    raise _AnswerTooLarge(self._max_bytes)
+                left = self._limits.time_left()
+                if left is not None and left <= 0:
+                    raise _DeadlinePassed
+                yield chunk
+
+        def close(self) -> None:
+            self._inner.close()
+
+    return BoundedStream
 
 
 @contextmanager
@@ -61,8 +192,14 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
     where = provider.shown_url
     try:
         yield
-    except openai.APITimeoutError:
+    except (openai.APITimeoutError, _DeadlinePassed):
         raise ProviderError(f"the AI provider at {where} did not answer within {provider.timeout_s:g} s") from None
+    except _AnswerTooLarge as exc:
+        raise ProviderError(
+            f"the AI provider at {where} sent an answer larger than {exc.limit // 2**20} MiB; stopped reading it"
+        ) from None
+    except _UnexpectedAnswer as exc:
+        raise ProviderError(f"the AI provider at {where} sent {exc.what}") from None
     except openai.AuthenticationError:
         raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None
     except openai.NotFoundError:
@@ -79,61 +216,109 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
         raise ProviderError(f"the AI provider at {where} sent an unreadable answer ({type(exc).__name__})") from None
 
 
-def list_models(provider: ProviderConfig) -> list[str]:
+@contextmanager
+def _call(provider: ProviderConfig, *, max_bytes: int = MAX_ANSWER_BYTES) -> Iterator[OpenAI]:
+    """The client for one call of at most `provider.timeout_s` in all, its answers bounded."""
     with provider_errors(provider):
-        return sorted(model.id for model in client_for(provider).models.list())
+        endpoint = _endpoint(provider)
+        limits = endpoint.limits
+        limits.deadline, limits.max_bytes = time.monotonic() + provider.timeout_s, max_bytes
+        try:
+            yield endpoint.client
+        finally:
+            limits.deadline, limits.max_bytes = None, MAX_ANSWER_BYTES
 
 
-def _messages(messages: list[dict[str, str]]) -> list[ChatCompletionMessageParam]:
-    """The prompt's {"role", "content"} messages as the client types them."""
-    typed: list[ChatCompletionMessageParam] = []
-    for message in messages:
-        role, content = message["role"], message["content"]
-        if role == "system":
-            typed.append({"role": "system", "content": content})
-        elif role == "user":
-            typed.append({"role": "user", "content": content})
-        elif role == "assistant":
-            typed.append({"role": "assistant", "content": content})
-        else:
-            raise ValueError(f"no message role {role!r} in a prompt")
-    return typed
+def _field(value: object, name: str) -> object:
+    """`value[name]` of a JSON object; anything else is an answer of the wrong shape."""
+    if not isinstance(value, dict):
+        raise _UnexpectedAnswer
+    return value.get(name)
+
+
+def _text(value: object) -> str:
+    if value is not None and not isinstance(value, str):
+        raise _UnexpectedAnswer
+    return value or ""
+
+
+def _tokens(usage: object) -> int | None:
+    """`usage.total_tokens` if the answer has usage figures: 0 (unknown) unless a believable count."""
+    if usage is None:
+        return None
+    total = usage.get("total_tokens") if isinstance(usage, dict) else None
+    return total if type(total) is int and 0 <= total <= MAX_TOKENS else 0
+
+
+def _model(value: object, fallback: str) -> str:
+    if isinstance(value, str) and 0 < len(value) <= MAX_MODEL_NAME and "\x00" not in value:
+        return value
+    return fallback
+
+
+def list_models(provider: ProviderConfig) -> list[str]:
+    with _call(provider) as client:
+        models = _field(client.get("/models", cast_to=object), "data")
+        if not isinstance(models, list):
+            raise _UnexpectedAnswer
+        ids = [_field(model, "id") for model in models]
+        if not all(isinstance(model_id, str) for model_id in ids):
+            raise _UnexpectedAnswer
+        return sorted(str(model_id) for model_id in ids)
 
 
 def complete(
     provider: ProviderConfig, messages: list[dict[str, str]], *, response_format: dict[str, Any] | None = None
 ) -> Completion:
     """One non-streamed chat completion (structured when `response_format` is given)."""
-    extra: dict[str, Any] = {"response_format": response_format} if response_format else {}
-    with provider_errors(provider):
-        response = client_for(provider).chat.completions.create(
-            model=provider.model, messages=_messages(messages), **extra
-        )
-        if not response.choices:
+    body: dict[str, Any] = {"model": provider.model, "messages": messages}
+    if response_format:
+        body["response_format"] = response_format
+    with _call(provider) as client:
+        answer = client.post("/chat/completions", cast_to=object, body=body)
+        choices = _field(answer, "choices")
+        if not isinstance(choices, list):
+            raise _UnexpectedAnswer
+        if not choices:
             raise ProviderError(f"the AI provider at {provider.shown_url} returned no choices")
-        text = response.choices[0].message.content or ""
-        tokens = response.usage.total_tokens if response.usage else 0
-        return Completion(text=text, tokens=tokens, model=response.model or provider.model)
+        text = _text(_field(_field(choices[0], "message"), "content"))
+        tokens = _tokens(_field(answer, "usage")) or 0
+        return Completion(text=text, tokens=tokens, model=_model(_field(answer, "model"), provider.model))
 
 
 def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: Callable[[str], None]) -> Completion:
-    """A streamed chat completion: each piece goes to `on_token` as it arrives; usage is exact."""
+    """A streamed chat completion: each piece goes to `on_token` as it arrives; usage is exact.
+    More than MAX_ANSWER_CHARS of text is a ProviderError, and reading stops there."""
+    from openai import Stream
+
     parts: list[str] = []
+    length = 0
     tokens = 0
     model = provider.model
-    with provider_errors(provider):
-        chunks = client_for(provider).chat.completions.create(
-            model=provider.model, messages=_messages(messages), stream=True, stream_options={"include_usage": True}
-        )
+    body = {"model": provider.model, "messages": messages, "stream": True, "stream_options": {"include_usage": True}}
+    with _call(provider, max_bytes=MAX_STREAM_BYTES) as client:
+        chunks = client.post("/chat/completions", cast_to=object, body=body, stream=True, stream_cls=Stream[object])
         with chunks:
             for chunk in chunks:
-                model = chunk.model or model
-                if chunk.usage:
-                    tokens = chunk.usage.total_tokens
-                if chunk.choices and chunk.choices[0].delta.content:
-                    piece = chunk.choices[0].delta.content
-                    parts.append(piece)
-                    on_token(piece)
+                model = _model(_field(chunk, "model"), model)
+                usage = _tokens(_field(chunk, "usage"))
+                tokens = tokens if usage is None else usage
+                choices = _field(chunk, "choices") or []
+                if not isinstance(choices, list):
+                    raise _UnexpectedAnswer
+                if not choices:
+                    continue
+                piece = _text(_field(_field(choices[0], "delta") or {}, "content"))
+                if not piece:
+                    continue
+                length += len(piece)
+                if length > MAX_ANSWER_CHARS:
+                    raise ProviderError(
+                        f"the AI provider at {provider.shown_url} sent more than {MAX_ANSWER_CHARS:,} characters;"
+                        " stopped reading, nothing was saved"
+                    )
+                parts.append(piece)
+                on_token(piece)
     return Completion(text="".join(parts), tokens=tokens, model=model)
 
 
@@ -141,17 +326,22 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
     """PNG bytes from the images endpoint of the same provider."""
     import base64
 
-    with provider_errors(provider):
-        response = client_for(provider).images.generate(model=model or provider.model, prompt=prompt, n=1)
-        if not response.data or not response.data[0].b64_json:
+    body = {"model": model or provider.model, "prompt": prompt, "n": 1}
+    with _call(provider, max_bytes=MAX_IMAGE_ANSWER_BYTES) as client:
+        images = _field(client.post("/images/generations", cast_to=object, body=body), "data")
+        if images is not None and not isinstance(images, list):
+            raise _UnexpectedAnswer
+        data = _text(_field(images[0], "b64_json")) if images else ""
+        if not data:
             raise ProviderError(f"the AI provider at {provider.shown_url} returned no image data")
-        return base64.b64decode(response.data[0].b64_json)
+        return base64.b64decode(data)
 
 
 def transcribe(provider: ProviderConfig, file_name: str, audio: bytes, *, model: str | None = None) -> str:
     """The text of `audio` (the name tells the endpoint its format)."""
-    with provider_errors(provider):
-        transcription = client_for(provider).audio.transcriptions.create(
-            model=model or provider.model, file=(file_name, audio)
-        )
-        return transcription.text
+    with _call(provider) as client:
+        answer = client.post(
+            "/audio/transcriptions", cast_to=object, body={"model": model or provider.model},
+            files=[("file", (file_name, audio))], options={"headers": {"Content-Type": "multipart/form-data"}},
+        )  # fmt: skip
+        return _text(_field(answer, "text"))

@@ -1,0 +1,161 @@
+"""An untrusted AI provider: each call ends within ai_timeout_s in all, an answer is read only up
+to a bound, and a wrong shape or an unbelievable usage figure is a provider error or unknown,
+never an AttributeError or a database error later (red team 27a, F5, F8, F9)."""
+
+import json
+import threading
+import time
+
+import pytest
+
+from blogster_cli.services import ai_provider
+from tests.ai_server import MIB, MODEL
+from tests.unit.ai.test_provider_calls import MESSAGES, provider_for
+
+CHAT = "/v1/chat/completions"
+
+
+def elapsed(call):
+    started = time.monotonic()
+    with pytest.raises(ai_provider.ProviderError) as raised:
+        call()
+    return str(raised.value), time.monotonic() - started
+
+
+def test_a_stream_trickling_a_piece_at_a_time_ends_at_the_deadline(ai_server):
+    """The per-read timeout never trips on a server sending a piece every 0.2 s: the call used to
+    run as long as the server went on (for ever in the red team's run)."""
+    ai_server.failures.append("trickle")
+    message, seconds = elapsed(lambda: ai_provider.stream(provider_for(ai_server, timeout=1), MESSAGES, print))
+    assert message == f"the AI provider at {ai_server.base_url} did not answer within 1 s"
+    assert seconds < 3
+
+
+def test_a_trickling_answer_ends_at_the_deadline(ai_server):
+    ai_server.failures.append("trickle")
+    message, seconds = elapsed(lambda: ai_provider.complete(provider_for(ai_server, timeout=1), MESSAGES))
+    assert "did not answer within 1 s" in message and seconds < 3
+
+
+def test_no_retry_waits_past_the_deadline(ai_server):
+    """A 429 asking for 30 s: the client would wait them (it honours up to 2 minutes) and try again."""
+    ai_server.failures.append("retry-after:30")
+    message, seconds = elapsed(lambda: ai_provider.complete(provider_for(ai_server, timeout=1), MESSAGES))
+    assert "did not answer within 1 s" in message and seconds < 2
+    assert len(ai_server.calls(CHAT)) == 1
+
+
+def test_short_retries_still_happen_within_the_deadline(ai_server):
+    ai_server.failures.extend(["retry-after:0.1", "500"])
+    assert ai_provider.complete(provider_for(ai_server, timeout=5), MESSAGES).text == ai_server.reply
+    assert len(ai_server.calls(CHAT)) == 3
+
+
+def test_the_deadline_is_the_calling_threads(ai_server):
+    """One cached client serves every thread of a worker: a call ending on one thread must not
+    lift the deadline of a call still running on another."""
+    provider = provider_for(ai_server, timeout=1)
+    ai_server.failures.append("trickle")
+    outcome: list[tuple[str, float]] = []
+    trickling = threading.Thread(
+        target=lambda: outcome.append(elapsed(lambda: ai_provider.stream(provider, MESSAGES, lambda piece: None)))
+    )
+    trickling.start()
+    while not ai_server.calls(CHAT):
+        time.sleep(0.01)
+    assert ai_provider.complete(provider, MESSAGES).text == ai_server.reply  # meanwhile, on this thread
+    trickling.join(40)
+    assert outcome and "did not answer within 1 s" in outcome[0][0] and outcome[0][1] < 3
+
+
+def test_an_endless_stream_stops_past_the_bound_on_its_text(ai_server):
+    """A model in a loop, or a server streaming for ever: the text was kept whole (1.39 GB)."""
+    ai_server.failures.append("endless")
+    pieces: list[str] = []
+    message, _ = elapsed(lambda: ai_provider.stream(provider_for(ai_server), MESSAGES, pieces.append))
+    assert message == (
+        f"the AI provider at {ai_server.base_url} sent more than {ai_provider.MAX_ANSWER_CHARS:,} characters;"
+        " stopped reading, nothing was saved"
+    )
+    assert sum(map(len, pieces)) <= ai_provider.MAX_ANSWER_CHARS
+    assert ai_server.sent_bytes < 16 * MIB  # of 96 MiB: what the sockets' buffers took, at most
+
+
+def test_a_huge_answer_is_refused_without_reading_it_all(ai_server):
+    """A 96 MiB JSON answer, no Content-Length: read whole before (300 MB took 1.6 GB)."""
+    ai_server.failures.append("endless")
+    message, _ = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=0), MESSAGES))
+    assert message == f"the AI provider at {ai_server.base_url} sent an answer larger than 4 MiB; stopped reading it"
+    assert ai_server.sent_bytes < 24 * MIB
+
+
+def test_an_answer_declared_too_large_is_refused_unread(ai_server):
+    ai_server.failures.append("huge-declared")  # then nothing for 3 s
+    message, seconds = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=0), MESSAGES))
+    assert "sent an answer larger than 4 MiB" in message and seconds < 1
+
+
+def test_a_compressed_answer_is_refused_since_its_size_says_nothing(ai_server):
+    ai_server.failures.append("gzip")
+    message, _ = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=0), MESSAGES))
+    assert message == f"the AI provider at {ai_server.base_url} sent a compressed answer, though none was asked for"
+    assert ai_server.calls(CHAT)[0].headers["accept-encoding"] == "identity"
+
+
+UNEXPECTED = "sent an answer in an unexpected shape"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"choices": "nope", "usage": {"total_tokens": "many"}},
+        [1, 2],
+        "just text",
+        None,
+        {"choices": [{"message": None}], "usage": {"total_tokens": "many"}},
+        {"choices": [{"message": {"content": 5}}]},
+        {"choices": [7]},
+    ],
+)
+def test_a_non_streamed_answer_of_the_wrong_shape_is_a_provider_error(ai_server, body):
+    """These escaped as "unexpected failure: 'str' object has no attribute 'message'"."""
+    ai_server.failures.append("body:" + json.dumps(body))
+    message, _ = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=0), MESSAGES))
+    assert message == f"the AI provider at {ai_server.base_url} {UNEXPECTED}"
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [[1, 2], "text", {"choices": "nope"}, {"choices": [{"delta": "x"}]}, {"choices": [{"delta": {"content": ["x"]}}]}],
+)
+def test_a_streamed_chunk_of_the_wrong_shape_is_a_provider_error(ai_server, chunk):
+    good = {"model": MODEL, "choices": [{"index": 0, "delta": {"content": "Fine "}}]}
+    ai_server.failures.append("events:" + json.dumps([good, chunk]))
+    message, _ = elapsed(lambda: ai_provider.stream(provider_for(ai_server, retries=0), MESSAGES, print))
+    assert message.endswith(UNEXPECTED)
+
+
+@pytest.mark.parametrize("body", [{"data": "abc"}, [1, 2], {"data": [{"id": "m"}, {"nope": 1}]}, {"data": [{"id": 5}]}])
+def test_a_model_list_of_the_wrong_shape_is_a_provider_error(ai_server, body):
+    ai_server.failures.append("body:" + json.dumps(body))
+    message, _ = elapsed(lambda: ai_provider.list_models(provider_for(ai_server, retries=0)))
+    assert message.endswith(UNEXPECTED)
+
+
+def test_what_a_lenient_server_leaves_out_is_no_error(ai_server):
+    """Compatible servers differ: no usage, no model, a null delta or content are all fine."""
+    ai_server.failures.append("body:" + json.dumps({"choices": [{"message": {"content": "Hi"}}]}))
+    assert ai_provider.complete(provider_for(ai_server), MESSAGES) == ai_provider.Completion("Hi", 0, MODEL)
+    chunks = [{"choices": [{"delta": None}]}, {"choices": [{"delta": {"content": None}}]}, {"choices": None}]
+    ai_server.failures.append("events:" + json.dumps([*chunks, {"choices": [{"delta": {"content": "Yo"}}]}]))
+    assert ai_provider.stream(provider_for(ai_server), MESSAGES, print) == ai_provider.Completion("Yo", 0, MODEL)
+
+
+@pytest.mark.parametrize("total", [10**20, -5, "many", 1.5, True, [3], 2**31])
+def test_an_unbelievable_usage_figure_is_unknown_and_the_text_is_kept(ai_server, total):
+    """10**20 and -5 lost the finished draft to "integer out of range" and a check constraint."""
+    ai_server.usage_total = total
+    assert ai_provider.complete(provider_for(ai_server), MESSAGES) == ai_provider.Completion(ai_server.reply, 0, MODEL)
+    pieces: list[str] = []
+    streamed = ai_provider.stream(provider_for(ai_server), MESSAGES, pieces.append)
+    assert streamed == ai_provider.Completion(ai_server.reply, 0, MODEL) and "".join(pieces) == ai_server.reply
