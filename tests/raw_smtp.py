@@ -10,6 +10,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
 
 Answer = Callable[["RawSmtp", str], Iterable[bytes]]
 """(server, the command's line) -> the reply's lines, each with its CRLF, sent one by one."""
@@ -27,6 +30,8 @@ class RawSmtp:
     implicit_tls: bool = False
     tls_started: bool = False
     """Whether a client upgraded with STARTTLS."""
+    verbs: list[str] = field(default_factory=list)
+    """Each command's verb as the client sent it (after TLS too): what a session got as far as."""
     lines_sent: int = 0
     hung_up: threading.Event = field(default_factory=threading.Event)
     """Set once a send failed: the client closed the connection."""
@@ -38,15 +43,16 @@ class RawSmtp:
     def serve(self, conn: socket.socket) -> None:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)  # what goes out before a hang-up shows
         in_tls = False
-        if self.implicit_tls:
-            assert self.tls is not None
-            conn, in_tls = self.tls.wrap_socket(conn, server_side=True), True
-        reader = conn.makefile("rb")
         try:
+            if self.implicit_tls:  # a client refusing the certificate ends the handshake: OSError
+                assert self.tls is not None
+                conn, in_tls = self.tls.wrap_socket(conn, server_side=True), True
+            reader = conn.makefile("rb")
             self._send(conn, [b"220 raw ESMTP\r\n"])
             while line := reader.readline():
                 command = line.decode(errors="replace").rstrip("\r\n")
                 verb = command.split(" ", 1)[0].upper()
+                self.verbs.append(verb)
                 if verb == "DATA":
                     self._send(conn, [b"354 go on\r\n"])
                     while (body := reader.readline()) and body not in (b".\r\n", b".\n"):
@@ -102,19 +108,38 @@ def raw_smtp(server: RawSmtp, *, login: str = "") -> Iterator[str]:
         listener.close()
 
 
-def self_signed_context() -> ssl.SSLContext:
-    """A server TLS context with a throwaway self-signed certificate for 127.0.0.1."""
+@dataclass(frozen=True)
+class Certificate:
+    """A throwaway self-signed server certificate: `context` for RawSmtp.tls, `pem` for a client to trust."""
+
+    context: ssl.SSLContext
+    pem: bytes
+
+    def trust(self, monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+        """Makes the client trust it as a user trusts a private CA: SSL_CERT_FILE names it."""
+        path = folder / "smtp-ca.pem"
+        path.write_bytes(self.pem)
+        monkeypatch.setenv("SSL_CERT_FILE", str(path))
+
+
+def self_signed(host: str = "127.0.0.1") -> Certificate:
+    """A server certificate for `host` (an IP address or a DNS name) that signs itself."""
     import datetime as dt
     import ipaddress
     import tempfile
 
+    pytest.importorskip("cryptography")
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
+    try:
+        alt_name: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        alt_name = x509.DNSName(host)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -124,14 +149,15 @@ def self_signed_context() -> ssl.SSLContext:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([alt_name]), critical=False)
         .sign(key, hashes.SHA256())
     )
+    pem = certificate.public_bytes(serialization.Encoding.PEM)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with tempfile.TemporaryDirectory() as folder:
         cert_path, key_path = f"{folder}/cert.pem", f"{folder}/key.pem"
         with open(cert_path, "wb") as cert_file:
-            cert_file.write(certificate.public_bytes(serialization.Encoding.PEM))
+            cert_file.write(pem)
         with open(key_path, "wb") as key_file:
             key_file.write(
                 key.private_bytes(
@@ -139,4 +165,4 @@ def self_signed_context() -> ssl.SSLContext:
                 )
             )
         context.load_cert_chain(cert_path, key_path)
-    return context
+    return Certificate(context, pem)

@@ -2,6 +2,15 @@
 
 smtp://[user:password@]host[:port] must upgrade with STARTTLS unless the server is on this
 machine, or smtps://... (the one-shot `send` and the newsletter's `SmtpConnection` alike).
+
+TLS is verified (`_tls_context`): the certificate must chain to a CA the system trusts (or
+SSL_CERT_FILE / SSL_CERT_DIR name: a private CA) and name the host, else the session ends before
+the login, a configuration error (`_untrusted`); smtplib's own default checks neither, so a
+man-in-the-middle got the password and every mail. STARTTLS to this machine is the one exception:
+mail may go there in clear anyway, so a local relay's stock self-signed certificate is taken as is.
+The login goes as UTF-8 (RFC 4616; smtplib sends ASCII only and raised UnicodeEncodeError).
+A 5xx refusal of the sender (MAIL FROM) is a configuration error too, not an outage.
+
 The Message-ID comes from the caller, so a message repeated after a crash carries the
 same identity and the receiving side can drop the copy. A 4xx refusal of an address
 (greylisting) is temporary (RecipientDeferred), a 5xx one final (RecipientRefused); once the
@@ -18,11 +27,16 @@ and the login's password masked in every form it crossed the wire in (`secret_fo
 from __future__ import annotations
 
 import base64
+import binascii
+import hmac
 import smtplib
 import socket
+import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TYPE_CHECKING, overload
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from blogster_cli.config import is_loopback
@@ -30,12 +44,16 @@ from blogster_cli.errors import ConfigError
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.terminal_text import safe
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer  # smtplib's own type for a challenge (typeshed only)
+
 SMTP_TIMEOUT_S = 30
 """Per socket wait, and for each whole reply of the server (however many lines it trickles)."""
 MAX_REPLY_LINES = 100  # an EHLO reply has about ten; an endless `250-...` reply is refused here
 MAX_REPLY_BYTES = 64 * 1024
 MAX_LINE_BYTES = 8192  # smtplib's own cap on one reply line (its private _MAXLINE)
 MAX_REPLY_CHARS = 200  # of a reply's text in a message or a stored refusal
+MAX_AUTH_CHALLENGES = 5  # smtplib's own bound on an AUTH exchange (its private _MAXCHALLENGE)
 SENDER = "Blogster <no-reply@blogster.local>"
 NOT_ASCII = "the address is not ASCII and the SMTP server does not take SMTPUTF8"
 
@@ -139,13 +157,94 @@ class _BoundedSmtp(smtplib.SMTP):
                 self.sock.settimeout(self.timeout)
         return code, b"\n".join(lines)
 
+    def auth(
+        self, mechanism: str, authobject: Callable[..., str | None], *, initial_response_ok: bool = True
+    ) -> tuple[int, bytes]:
+        """smtplib's auth, what the login sends encoded as UTF-8 (RFC 4616 for PLAIN; LOGIN and
+        CRAM-MD5 alike) where smtplib encodes ASCII only: a password such as "pässwort" raised
+        UnicodeEncodeError out of login(). An ASCII login crosses the wire as before."""
+        mechanism = mechanism.upper()
+        initial_response = authobject() if initial_response_ok else None
+        if initial_response is not None:
+            code, reply = self.docmd("AUTH", f"{mechanism} {_base64(initial_response)}")
+            self._auth_challenge_count = 1
+        else:
+            code, reply = self.docmd("AUTH", mechanism)
+            self._auth_challenge_count = 0
+        while code == 334:
+            self._auth_challenge_count += 1
+            if self._auth_challenge_count > MAX_AUTH_CHALLENGES:
+                raise smtplib.SMTPException(f"the server's AUTH {mechanism} exchange does not end")
+            try:
+                challenge = base64.decodebytes(reply)
+            except binascii.Error:  # smtplib let it escape as a ValueError
+                raise smtplib.SMTPException(f"the server's AUTH {mechanism} challenge is not base64") from None
+            code, reply = self.docmd(_base64(authobject(challenge) or ""))
+        if code in (235, 503):  # 503: already logged in
+            return code, reply
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+    @overload
+    def auth_cram_md5(self, challenge: None = None) -> None: ...
+    @overload
+    def auth_cram_md5(self, challenge: ReadableBuffer) -> str: ...
+    def auth_cram_md5(self, challenge: ReadableBuffer | None = None) -> str | None:
+        """smtplib's CRAM-MD5 with the password's UTF-8 bytes as the key (smtplib's: ASCII only)."""
+        if challenge is None:
+            return None
+        return f"{self.user} {hmac.HMAC(self.password.encode(), challenge, 'md5').hexdigest()}"
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
 
 class _BoundedSmtpSsl(_BoundedSmtp, smtplib.SMTP_SSL):
-    """smtps://: TLS from the start, replies bounded as on smtp://."""
+    """smtps://: TLS from the start (verified: `_connect` passes the context), replies bounded as on smtp://."""
 
 
-def _client_class(scheme: str) -> type[smtplib.SMTP]:
-    return _BoundedSmtpSsl if scheme == "smtps" else _BoundedSmtp
+def _tls_context(*, verified: bool = True) -> ssl.SSLContext:
+    """The system's trusted CAs (and those SSL_CERT_FILE / SSL_CERT_DIR name: a private CA), the
+    chain and the host name checked; smtplib's default context checks neither. `verified` False
+    (STARTTLS to this machine only, see _secure) encrypts without checking."""
+    context = ssl.create_default_context()
+    if not verified:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _connect(scheme: str, host: str, port: int) -> smtplib.SMTP:
+    """A session with the server; on smtps:// its certificate is checked as it connects."""
+    if scheme == "smtps":
+        return _BoundedSmtpSsl(host, port, timeout=SMTP_TIMEOUT_S, context=_tls_context())
+    return _BoundedSmtp(host, port, timeout=SMTP_TIMEOUT_S)
+
+
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH
+_NAME_MISMATCH = (62, 64)
+
+
+def _untrusted(host: str, port: int, exc: ssl.SSLCertVerificationError) -> ConfigError:
+    """A certificate that failed verification, in one line: the host, OpenSSL's short reason and what to do."""
+    reason = safe(" ".join(str(exc.verify_message or exc.reason or "not verified").split())).rstrip(".")
+    if exc.verify_code in _NAME_MISMATCH:
+        hint = "put the host name its certificate is issued for in the SMTP URL"
+    else:
+        hint = "if it is your own server's, set SSL_CERT_FILE to the certificate (PEM) of the CA that signed it"
+    return ConfigError(
+        f"the certificate of the SMTP server {host}:{port} is not trusted ({reason}): nothing was sent,"
+        f" not even the login; {hint}"
+    )
+
+
+def _sender_refused(exc: smtplib.SMTPSenderRefused, secrets: list[str], hint: str) -> Exception:
+    """A 5xx refusal of the sender (MAIL FROM: "550 5.7.1 sender not allowed") holds for every
+    message, now and on any retry: a configuration error. A 4xx is the server's for now."""
+    sender = safe(exc.sender.decode(errors="replace") if isinstance(exc.sender, bytes) else str(exc.sender))
+    if 500 <= exc.smtp_code < 600:
+        return ConfigError(f"the SMTP server refuses the sender {sender}: {_failure(exc, secrets)}; {hint}")
+    return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
 
 
 def secret_forms(user: str, password: str, *, written: str = "") -> list[str]:
@@ -165,8 +264,14 @@ def secret_forms(user: str, password: str, *, written: str = "") -> list[str]:
 
 
 def _login_secrets(parts: SplitResult, password: str) -> list[str]:
-    """secret_forms of `password` and of the URL's own password (when it has one)."""
+    """secret_forms of `password` and of the URL's own password (when it has one). A user or
+    password that is not text (a lone surrogate: invalid UTF-8 bytes in BLOGSTER_SMTP_PASSWORD)
+    cannot be sent: a configuration error, before any connection, that shows neither."""
     user = unquote(parts.username or "")
+    try:
+        f"{user}{password}{unquote(parts.password or '')}".encode()
+    except UnicodeError:
+        raise ConfigError("the SMTP user or password is not valid text (UTF-8): check them") from None
     forms = set(secret_forms(user, password, written=parts.password or ""))
     if parts.password:
         forms |= set(secret_forms(user, unquote(parts.password), written=parts.password))
@@ -207,13 +312,16 @@ def _refusal(exc: smtplib.SMTPRecipientsRefused, secrets: list[str]) -> Recipien
 
 
 def _secure(client: smtplib.SMTP, *, scheme: str, host: str) -> None:
-    """EHLO, then STARTTLS on smtp://; a server elsewhere that offers none is refused rather than
-    sent to in clear (the credentials and the mail would cross the network readable)."""
+    """EHLO, then STARTTLS on smtp://, the certificate verified; a server elsewhere that offers
+    none is refused rather than sent to in clear (the credentials and the mail would cross the
+    network readable). This machine may be sent to in clear, so its STARTTLS is not verified:
+    refusing a local relay's stock certificate (Debian's Postfix: a self-signed one for the
+    machine's name) would protect nothing that the clear text does not give away."""
     client.ehlo()
     if scheme != "smtp":
         return
     if client.has_extn("starttls"):
-        client.starttls()
+        client.starttls(context=_tls_context(verified=not is_loopback(host)))
         client.ehlo()
     elif not is_loopback(host):
         raise ConfigError(f"{host} does not offer STARTTLS: refusing to send mail in clear (or use smtps://)")
@@ -246,10 +354,10 @@ def send(smtp_url: str, email: Email) -> None:
     message["Subject"] = header_text(email.subject)  # a title's encoded words cannot add header lines
     message["Message-ID"] = email.message_id
     message.set_content(email.body)
-    default_port = 465 if parts.scheme == "smtps" else 25
+    port = parts.port or (465 if parts.scheme == "smtps" else 25)
     secrets = _login_secrets(parts, unquote(parts.password or ""))
     try:
-        client = _client_class(parts.scheme)(parts.hostname, parts.port or default_port, timeout=SMTP_TIMEOUT_S)
+        client = _connect(parts.scheme, parts.hostname, port)
         try:
             _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
@@ -262,6 +370,10 @@ def send(smtp_url: str, email: Email) -> None:
             _quit(client)  # after the acceptance a failed QUIT must not make the message retried
     except smtplib.SMTPRecipientsRefused as exc:
         raise _refusal(exc, secrets) from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise _sender_refused(exc, secrets, "check the SMTP account (BLOGSTER_SMTP_URL)") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise _untrusted(parts.hostname, port, exc) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
 
@@ -294,16 +406,18 @@ class SmtpConnection:
         host = parts.hostname or ""
         port = parts.port or (465 if parts.scheme == "smtps" else 587)
         try:
-            client = _client_class(parts.scheme)(host, port, timeout=SMTP_TIMEOUT_S)
+            client = _connect(parts.scheme, host, port)
             try:
                 _secure(client, scheme=parts.scheme, host=host)
-            except ConfigError:
+                if parts.username:
+                    client.login(unquote(parts.username), self._password)
+            except BaseException:
                 client.close()
                 raise
-            if parts.username:
-                client.login(unquote(parts.username), self._password)
         except smtplib.SMTPAuthenticationError:
             raise ConfigError("the SMTP server refused the login: check the user and the stored password") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise _untrusted(host, port, exc) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
         self._client = client
@@ -347,6 +461,9 @@ class SmtpConnection:
             if 500 <= exc.smtp_code < 600:
                 raise RecipientRefused(f"message refused: {_failure(exc, self._secrets)}") from None
             raise SmtpUnavailable(f"SMTP server failed temporarily: {_failure(exc, self._secrets)}") from None
+        except smtplib.SMTPSenderRefused as exc:  # not the reader's: nothing may be recorded against them
+            self.close()
+            raise _sender_refused(exc, self._secrets, "check newsletter_from or the SMTP account") from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
