@@ -1,7 +1,9 @@
 """What of a log was counted already: a log known by its content, read in line-aligned batches.
 
-A log is identified by the SHA-256 of its first line, not by its name or inode: rotation renames
-and compresses logs, and `access.log.1.gz` is the same text as yesterday's `access.log`. Offsets
+A log is identified by the SHA-256 of its bytes up to the end of its first request line (most
+logs: their first line), not by its name or inode: rotation renames and compresses logs, and
+`access.log.1.gz` is the same text as yesterday's `access.log`, while two logs that open with the
+same blank line, banner or `#Fields:` header are told apart by their first request. Offsets
 count bytes of that text (after gunzip). Each counted batch is recorded as (start, end, SHA-256 of
 its bytes); a re-run reads the recorded ranges again and compares hashes, so a log that grew (or
 its rotated copy) resumes after what was counted, and identical lines are never merged.
@@ -36,6 +38,18 @@ class CountedRange:
 
 
 @dataclass(frozen=True)
+class FileKeys:
+    """The keys a log may be recorded under: `current`, which a new log gets, then `earlier`, the forms
+    of earlier releases (a log recorded under one of them stays there, so it is never counted again)."""
+
+    current: str
+    earlier: tuple[str, ...] = ()
+
+    def all(self) -> list[str]:
+        return [self.current, *self.earlier]
+
+
+@dataclass(frozen=True)
 class Batch:
     """Complete lines of a log, bytes [start, end), committed together with their ledger row.
     `data` is those bytes, except for a line cut to its head (`MAX_LINE_BYTES`); `digest` is
@@ -53,7 +67,7 @@ class Known(StrEnum):
     NEW = "new"  # never seen: counted from its first byte
     RESUMED = "resumed"  # its counted ranges match: counted from where they end
     COUNTED = "counted"  # nothing new: all of it (or a longer copy of it) was counted
-    DIFFERS = "differs"  # same first line, other bytes later: refused rather than counted twice
+    DIFFERS = "differs"  # same key, other bytes later: refused rather than counted twice
 
 
 class Gunzipped:
@@ -119,18 +133,61 @@ class LogReader:
         self._pending = data + self._pending
         self.offset -= len(data)
 
-    def file_key(self) -> str | None:
-        """SHA-256 (hex) of the first line, without consuming it; None for an empty log."""
+    def file_keys(self, is_request: Callable[[bytes], bool]) -> FileKeys | None:
+        """The log's keys, read from its head without consuming it; None for an empty log.
+
+        The current key hashes the bytes through the first line that `is_request` parses (only the
+        first line, when it is one): a blank line, banner or header many logs open with is no name.
+        A head without a request (still being written, or not this format) is known by its first line,
+        as earlier releases knew every log. A line the log ends on without its newline, which
+        `batches` counts when whole, is hashed as if terminated, so the key stays when the newline
+        comes. Earlier releases hashed such a one-line log without it, and knew a log by its first
+        line: those forms are `earlier`.
+        """
         head = self.read(HEAD_LIMIT)
         self.unread(head)
         if not head:
             return None
-        newline = head.find(b"\n")
-        return hashlib.sha256(head if newline < 0 else head[: newline + 1]).hexdigest()
+        whole_log = len(head) < HEAD_LIMIT
+        first_end = head.find(b"\n") + 1
+        if not first_end:
+            if not whole_log:  # a first line longer than the head: the head names it
+                return FileKeys(_sha256(head))
+            return FileKeys(_sha256(head + b"\n"), (_sha256(head),))
+        first_line = _sha256(head[:first_end])
+        unterminated = _sha256(head[: first_end - 1])
+        request_end = _first_request_end(head, is_request, whole_log=whole_log)
+        if request_end is None or request_end == first_end:
+            return FileKeys(first_line, (unterminated,))
+        through_request = head[:request_end] if head[request_end - 1 : request_end] == b"\n" else head + b"\n"
+        return FileKeys(_sha256(through_request), (first_line, unterminated))
 
 
-def skip_counted(reader: LogReader, counted: Sequence[CountedRange]) -> Known:
-    """Read past the ranges counted before (in order from 0), checking that the bytes are the same."""
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _first_request_end(head: bytes, is_request: Callable[[bytes], bool], *, whole_log: bool) -> int | None:
+    """Where the first line of `head` that `is_request` parses ends (after its newline, or at the end of
+    a whole log's unterminated last line); None when no complete line in it parses."""
+    start = 0
+    while start < len(head):
+        newline = head.find(b"\n", start)
+        if newline < 0:
+            return len(head) if whole_log and is_request(head[start:]) else None
+        if is_request(head[start:newline]):
+            return newline + 1
+        start = newline + 1
+    return None
+
+
+def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back_limit: int = 0) -> Known:
+    """Read past the ranges counted before (in order from 0), checking that the bytes are the same.
+
+    When they differ and at most `put_back_limit` bytes were read, those are put back (the reader is
+    at offset 0 again), so that the caller can read the log as another one.
+    """
+    kept: list[bytes] | None = [] if put_back_limit else None
     for counted_range in counted:
         if counted_range.start != reader.offset:
             break
@@ -141,7 +198,13 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange]) -> Known:
                 return Known.COUNTED
             digest.update(piece)
             left -= len(piece)
+            if kept is not None and reader.offset <= put_back_limit:
+                kept.append(piece)
+            else:
+                kept = None
         if digest.hexdigest() != counted_range.digest:
+            if kept is not None:
+                reader.unread(b"".join(kept))
             return Known.DIFFERS
     return Known.RESUMED if reader.offset else Known.NEW
 

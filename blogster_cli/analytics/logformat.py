@@ -53,16 +53,29 @@ def _day_base(day_part: str, zone: str) -> tuple[int, date]:
     day_text, month_text, year_text = day_part.split("/")
     local_day = date(int(year_text), _MONTHS[month_text], int(day_text))
     sign = -1 if zone[0] == "-" else 1
-    offset = sign * (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60)
-    if abs(offset) >= 86400:
+    hours, minutes = int(zone[1:3]), int(zone[3:5])
+    if hours >= 24 or minutes >= 60:
         raise ValueError("not a UTC offset")
+    offset = sign * (hours * 3600 + minutes * 60)
     return calendar.timegm(local_day.timetuple()) - offset, local_day
 
 
+# dd/Mon/yyyy:HH:MM:SS +hhmm, each field its exact digits and in range: int() alone took '-1', ' 1'
+# and '99:99:99', which moved a request to another day. Second 60 (a leap second, which strftime's
+# %S allows) is kept: POSIX time has no leap seconds, so it is the next minute's first second.
+_CLF_TIME_RE = re.compile(
+    r"(\d\d/[A-Za-z]{3}/\d{4}):([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60) ([+-](?:[01]\d|2[0-3])[0-5]\d)", re.ASCII
+)
+
+
 def _clf_time(text: str) -> tuple[int, date]:
-    """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date)."""
-    base, local_day = _day_base(text[:11], text[21:26])
-    return _stored(base + int(text[12:14]) * 3600 + int(text[15:17]) * 60 + int(text[18:20])), local_day
+    """'25/Oct/2015:04:11:25 +0100' -> (UTC epoch seconds, local date); ValueError for another shape."""
+    match = _CLF_TIME_RE.fullmatch(text)
+    if match is None:
+        raise ValueError("not a dd/Mon/yyyy:HH:MM:SS +hhmm time")
+    day_part, hours, minutes, seconds, zone = match.groups()
+    base, local_day = _day_base(day_part, zone)
+    return _stored(base + int(hours) * 3600 + int(minutes) * 60 + int(seconds)), local_day
 
 
 # Years 1-9999 in UTC, less a day at each end (the ingest works on the day after a request's

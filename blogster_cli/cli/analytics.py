@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import typer
 
@@ -12,6 +12,9 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
+
+if TYPE_CHECKING:
+    from blogster_cli.services.analytics_ingest import IngestSummary
 
 app = command_group("analytics")
 
@@ -27,7 +30,8 @@ A request path is matched to a post by --map PATTERN ({slug} marks the slug, * o
 segment), else by your site's permalink pattern and each imported post's kept old URLs;
 query strings and fragments are ignored. Re-running on the same log, on a log that grew, or
 on its rotated (renamed or gzipped) copy counts each request once: what was read is recorded
-by the content of each log, so a run that was killed resumes where it stopped.
+by the content of each log, so a run that was killed resumes where it stopped. A log that
+begins like one read before but differs later is skipped and named, and the run exits 1.
 
 \b
 Definitions:
@@ -80,12 +84,20 @@ def ingest(
                 f"warning: {file.name} ended early (a cut-off .gz): its {plural(file.new_lines, 'new complete line')}"
                 " were counted; ingest the complete file to count the rest"
             )
+    skipped = [file.name for file in summary.files if file.known == "differs"]
+    for name in skipped:
+        output.message(f"skipped: {name}: it begins like a log read before, but later bytes differ")
     if json:
         output.print_json(summary)
-        return
-    for file in summary.files:
-        if file.known == "differs":
-            output.message(f"skipped: {file.name}: its first line matches a log read before but later bytes differ")
+    else:
+        _print_summary(summary)
+    if skipped:  # its requests are not counted: cron must notice (exit 1 as `import` exits for a file it failed)
+        from blogster_cli.cli import exit_codes
+
+        raise typer.Exit(exit_codes.ERROR)
+
+
+def _print_summary(summary: IngestSummary) -> None:
     sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
     output.message(
         f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed,"

@@ -51,15 +51,19 @@ def take_ingest_lock(conn: psycopg.Connection) -> None:
     )
 
 
-def counted_ranges(conn: psycopg.Connection, *, file_key: str) -> list[CountedRange]:
+def counted_ranges(conn: psycopg.Connection, *, file_keys: Sequence[str]) -> dict[str, list[CountedRange]]:
+    """My counted ranges of the logs recorded under any of `file_keys`, by key, in offset order."""
     from blogster_cli.analytics.ledger import CountedRange
 
     rows = conn.execute(
-        "select start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
-        " where author_id = (select auth.uid()) and file_key = %s order by start_offset",
-        (file_key,),
+        "select file_key, start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
+        " where author_id = (select auth.uid()) and file_key = any(%s) order by file_key, start_offset",
+        (list(file_keys),),
     ).fetchall()
-    return [CountedRange(*row) for row in rows]
+    by_key: dict[str, list[CountedRange]] = {}
+    for file_key, *counted_range in rows:
+        by_key.setdefault(file_key, []).append(CountedRange(*counted_range))
+    return by_key
 
 
 def record_batch(

@@ -38,7 +38,16 @@ from blogster_cli.analytics.aggregate import (
     utc_day,
     visitor_ordered_post_days,
 )
-from blogster_cli.analytics.ledger import Batch, Known, LogReader, batches, open_log, skip_counted
+from blogster_cli.analytics.ledger import (
+    Batch,
+    CountedRange,
+    FileKeys,
+    Known,
+    LogReader,
+    batches,
+    open_log,
+    skip_counted,
+)
 from blogster_cli.analytics.logformat import LogFormat, parse_line
 from blogster_cli.analytics.paths import PathMatcher
 from blogster_cli.db.acting import Connection, separate_unit_of_work, unit_of_work
@@ -57,6 +66,9 @@ STREAMED_VIEWS_PER_MS = 20
 """The slowest pace at which the database sorts the views it streams (about 120 a ms measured on 2 busy
 cores): the statement timeout of a streamed recompute is at least its views over this."""
 STDIN = "-"
+PUT_BACK_BYTES = 2 * BATCH_BYTES + (1 << 20)
+"""What may be read of a log, comparing it with one recorded under an earlier key form, before it is
+known to be another log (two batches: another log differs at its first request, in the first range or two)."""
 
 
 @dataclass
@@ -196,23 +208,24 @@ def _ingest_one(
     workers: int, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
 ) -> IngestedFile:  # fmt: skip
     """Skip what was counted of this log, then count the rest batch by batch."""
+
+    def whole(line: bytes) -> bool:
+        return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
+
     try:
-        file_key = reader.file_key()
+        keys = reader.file_keys(whole)
     except (OSError, EOFError) as exc:
         raise InvalidInput(f"cannot read {name}: {exc}") from None
-    if file_key is None:
+    if keys is None:
         return IngestedFile(name, Known.NEW)
     with unit_of_work(acting) as conn:
-        counted = analytics_rows.counted_ranges(conn, file_key=file_key)
+        counted_by_key = analytics_rows.counted_ranges(conn, file_keys=keys.all())
     try:
-        known = skip_counted(reader, counted)
+        file_key, known = _skip_counted(reader, keys, counted_by_key)
         on_progress(reader.offset)
         ingested = IngestedFile(name, known)
         if known in (Known.COUNTED, Known.DIFFERS):
             return ingested
-
-        def whole(line: bytes) -> bool:
-            return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
 
         def store(batch: Batch, result: ChunkResult) -> None:
             # Before the batch is marked counted: a crash in between applies them again, which
@@ -239,6 +252,29 @@ def _ingest_one(
         ingested.known = Known.COUNTED
     ingested.ended_early = reader.ended_early
     return ingested
+
+
+def _skip_counted(
+    reader: LogReader, keys: FileKeys, counted_by_key: dict[str, list[CountedRange]]
+) -> tuple[str, Known]:
+    """The key to record the log's new batches under, and how it relates to what was counted: read past
+    the ranges of the first of its keys that has some (a log stays under the key it was first recorded by).
+
+    A log recorded under an earlier key form whose bytes differ is another log that opens with the
+    same line (not a request: else that line is its current key too), refused forever by earlier
+    releases: it is read from its first byte as a new log under its current key. The bytes compared are
+    put back for that, up to PUT_BACK_BYTES (more: refused as before).
+    """
+    for file_key in keys.all():
+        counted = counted_by_key.get(file_key)
+        if not counted:
+            continue
+        earlier = file_key != keys.current
+        known = skip_counted(reader, counted, put_back_limit=PUT_BACK_BYTES if earlier else 0)
+        if known is Known.DIFFERS and earlier and reader.offset == 0:
+            continue
+        return file_key, known
+    return keys.current, Known.NEW
 
 
 def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:

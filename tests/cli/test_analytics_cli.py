@@ -145,3 +145,20 @@ def test_report_counts_a_reader_of_two_posts_once_a_day(cli, posts, tmp_path):
     assert sorted(post["unique_visitors"] for post in report["top_posts"]) == [1, 2]  # per post: its own
     assert cli("analytics", "dashboard", "--json").json()["last_30_days"]["unique_visitors"] == 2
     assert "however many" in cli("analytics", "report", "--help").stdout
+
+
+def test_a_skipped_log_is_named_and_exits_1_after_the_others_are_counted(cli, posts, tmp_path):
+    """A log refused as differing from one counted before has its requests left out: cron must notice."""
+    first = HAND_MADE_LOG[0]
+    write(tmp_path / "a.log", [first, HAND_MADE_LOG[2]])
+    assert cli("analytics", "ingest", str(tmp_path / "a.log")).exit_code == 0
+    write(tmp_path / "b.log", [first, HAND_MADE_LOG[3]])
+    write(tmp_path / "c.log", [HAND_MADE_LOG[4]])
+    for json in ((), ("--json",)):
+        result = cli("analytics", "ingest", str(tmp_path / "b.log"), str(tmp_path / "c.log"), *json)
+        assert result.exit_code == 1, result.stderr
+        assert (
+            f"skipped: {tmp_path / 'b.log'}: it begins like a log read before, but later bytes differ" in result.stderr
+        )
+        assert "Traceback" not in result.stderr
+    assert result.json()["files"][0]["known"] == "differs"

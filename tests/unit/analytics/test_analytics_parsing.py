@@ -111,6 +111,26 @@ def test_times_outside_the_years_python_holds_in_utc_are_malformed_lines() -> No
     assert kept is not None and kept.day == date(9999, 12, 30)
 
 
+def test_clock_fields_out_of_range_or_not_two_digits_are_malformed_lines() -> None:
+    """int() alone took '99:99:99' (four days later), '-1:-1:-1', ' 1: 1: 1' and a zone '+0099'."""
+
+    def line(stamp: str) -> str:
+        return f'1.2.3.4 - - [{stamp}] "GET /posts/a/ HTTP/1.1" 200 5'
+
+    for stamp in ("04/Dec/2026:99:99:99 +0000", "04/Dec/2026:-1:-1:-1 +0000", "04/Dec/2026: 1: 1: 1 +0000",
+                  "04/Dec/2026:10:00:00 +0099", "04/Dec/2026:24:00:00 +0000", "04/Dec/2026:10:60:00 +0000",
+                  "04/Dec/2026:10:00:61 +0000", "04/Dec/2026:1:00:00 +0000", "4/Dec/2026:10:00:00 +0000",
+                  "04/Dec/2026:10:00:00 +000", "04/Dec/2026:10:00:00.123 +0000", "04/Dec/2026:10:00:00 +0000 x",
+                  "04/Dec/2026:1\u0663:00:00 +0000"):  # fmt: skip
+        assert parse_line(line(stamp), LogFormat.COMMON) is None, stamp
+        as_json = f'{{"remote_addr":"1.2.3.4","time_local":"{stamp}","request":"GET /x HTTP/1.1","status":"200"}}'
+        assert parse_line(as_json, LogFormat.NGINX_JSON) is None, stamp
+    edge = parse_line(line("04/Dec/2026:23:59:59 -2359"), LogFormat.COMMON)
+    assert edge is not None and edge.day == date(2026, 12, 4) and edge.timestamp == 1796428799 + 86340
+    leap = parse_line(line("31/Dec/2026:23:59:60 +0000"), LogFormat.COMMON)  # a leap second: the next second
+    assert leap is not None and leap.day == date(2026, 12, 31) and leap.timestamp == 1798761600
+
+
 def test_crawlers_and_feed_readers_come_from_the_maintained_list() -> None:
     assert is_crawler(GOOGLEBOT)
     assert is_crawler("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 3 subscribers; like FeedFetcher-Google)")

@@ -1,8 +1,9 @@
-"""The ingest ledger's pure side: a log known by its first line, line-aligned batches, counted ranges."""
+"""The ingest ledger's pure side: a log known by its first request line, line-aligned batches, counted ranges."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 
 from hypothesis import given
@@ -12,6 +13,7 @@ from blogster_cli.analytics.ledger import (
     CUT_LINE_KEPT,
     MAX_LINE_BYTES,
     CountedRange,
+    FileKeys,
     Known,
     LogReader,
     batches,
@@ -26,6 +28,10 @@ def reader(data: bytes) -> LogReader:
 
 def whole(line: bytes) -> bool:
     return line.endswith(b"!")
+
+
+def key(data: bytes) -> FileKeys | None:
+    return reader(data).file_keys(whole)
 
 
 def ranges_of(data: bytes, batch_bytes: int) -> list[CountedRange]:
@@ -52,7 +58,7 @@ def test_a_grown_log_resumes_after_its_counted_ranges() -> None:
     old = b"first\nsecond\nthird\n"
     counted = ranges_of(old, 7)
     grown = reader(old + b"fourth\n")
-    assert grown.file_key() == reader(old).file_key()
+    assert key(old + b"fourth\n") == key(old)
     assert skip_counted(grown, counted) is Known.RESUMED
     assert [b.data for b in batches(grown, 100, whole)] == [b"fourth\n"]
 
@@ -61,7 +67,7 @@ def test_gzip_is_the_same_log_and_a_shorter_copy_is_counted() -> None:
     data = b"first\nsecond\nthird\n"
     counted = ranges_of(data, 100)
     zipped = reader(gzip.compress(data))
-    assert zipped.file_key() == reader(data).file_key()
+    assert zipped.file_keys(whole) == key(data)
     assert skip_counted(zipped, counted) is Known.RESUMED and zipped.offset == len(data)
     assert skip_counted(reader(b"first\nsec"), counted) is Known.COUNTED
 
@@ -70,7 +76,7 @@ def test_other_bytes_after_the_same_first_line_differ() -> None:
     counted = ranges_of(b"first\nsecond\n", 100)
     assert skip_counted(reader(b"first\nSECOND\n"), counted) is Known.DIFFERS
     assert skip_counted(reader(b"other\n"), []) is Known.NEW
-    assert reader(b"").file_key() is None
+    assert key(b"") is None
 
 
 def test_a_line_longer_than_any_log_line_is_cut_but_covered_and_checked() -> None:
@@ -94,3 +100,45 @@ def test_a_line_longer_than_any_log_line_is_cut_but_covered_and_checked() -> Non
 def test_a_long_unfinished_last_line_waits_for_the_next_run() -> None:
     data = b"first\n" + b"x" * (MAX_LINE_BYTES * 2)
     assert [b.data for b in batches(reader(data), 100, whole)] == [b"first\n"]
+
+
+def test_a_one_line_log_keeps_its_key_when_its_newline_and_more_lines_come() -> None:
+    """A whole last line without its newline is counted (`batches`); keyed as it would be without one,
+    the log was new again once the newline came, and that line was counted twice."""
+    first = key(b"done!")
+    assert first is not None
+    counted = ranges_of(b"done!", 100)
+    grown = reader(b"done!\nmore!\n")
+    assert grown.file_keys(whole) == first
+    assert skip_counted(grown, counted) is Known.RESUMED
+    assert [b.data for b in batches(grown, 100, whole)] == [b"\nmore!\n"]  # the blank line counts for nothing
+    # the form of earlier releases (the line without its newline) is looked up too
+    assert first.earlier == (hashlib.sha256(b"done!").hexdigest(),)
+
+
+def test_logs_that_open_with_the_same_header_are_told_apart_by_their_first_request() -> None:
+    one, two = key(b"#Fields: x\n\nfirst!\nsecond!\n"), key(b"#Fields: x\n\nother!\n")
+    assert one is not None and two is not None and one.current != two.current
+    # ...while a log that grows, or whose first request is still being written, keeps its key
+    assert key(b"#Fields: x\n\nfirst!") == key(b"#Fields: x\n\nfirst!\nsecond!\nthird!\n") == one
+    # the first-line key of earlier releases is looked up too, so a log recorded under it stays there
+    assert hashlib.sha256(b"#Fields: x\n").hexdigest() in one.earlier
+    # a log whose first line is a request is known by that line, as before
+    assert key(b"first!\nsecond!\n") == FileKeys(
+        hashlib.sha256(b"first!\n").hexdigest(), (hashlib.sha256(b"first!").hexdigest(),)
+    )
+    # no request yet (or another format): the first line, as before
+    assert (
+        key(b"#Fields: x\nhalf")
+        == key(b"#Fields: x\n")
+        == FileKeys(hashlib.sha256(b"#Fields: x\n").hexdigest(), (hashlib.sha256(b"#Fields: x").hexdigest(),))
+    )
+
+
+def test_bytes_that_differ_are_put_back_up_to_a_limit() -> None:
+    counted = ranges_of(b"#h\na!\n", 100)
+    other = reader(b"#h\nb!\n")
+    assert skip_counted(other, counted, put_back_limit=100) is Known.DIFFERS and other.offset == 0
+    assert [b.data for b in batches(other, 100, whole)] == [b"#h\nb!\n"]
+    far = reader(b"#h\nb!\n")
+    assert skip_counted(far, counted, put_back_limit=3) is Known.DIFFERS and far.offset == 6
