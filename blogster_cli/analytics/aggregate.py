@@ -24,7 +24,7 @@ from itertools import chain
 from multiprocessing import get_context
 from urllib.parse import urlsplit
 
-from blogster_cli.analytics.crawlers import is_crawler
+from blogster_cli.analytics.crawlers import AGENT_CHARS, is_crawler
 from blogster_cli.analytics.devices import device_class
 from blogster_cli.analytics.logformat import Fields, LogFormat, clf_fields, parse_line
 from blogster_cli.analytics.paths import PathMatcher, is_asset
@@ -47,7 +47,8 @@ class ChunkResult:
     malformed: int = 0
     crawlers: int = 0
     malformed_sample: list[str] = field(default_factory=list)
-    visitor_keys: set[tuple[str, date, str]] = field(default_factory=set)
+    visitor_keys: set[tuple[int, date]] = field(default_factory=set)
+    """(visitor_hash, day) of each visitor seen: never the agent itself, which may be 1 MiB."""
     page_views: list[PageView] = field(default_factory=list)
     stored: list[StoredViews] = field(default_factory=list)
     """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
@@ -155,11 +156,14 @@ def process_lines(
         lines_read += 1
         parsed += 1
         ip, timestamp, day, path, status, referrer, user_agent = request
+        visitor = 0
         if not 400 <= status < 500:
-            visitor_keys.add((ip, day, user_agent))
-        agent = agents.get(user_agent)
+            visitor = visitor_hash(ip, user_agent)
+            visitor_keys.add((visitor, day))
+        told = user_agent[:AGENT_CHARS]  # what is told from an agent is told from its start (crawlers.py)
+        agent = agents.get(told)
         if agent is None:
-            agent = agents[user_agent] = (is_crawler(user_agent), device_class(user_agent))
+            agent = agents[told] = (is_crawler(told), device_class(told))
         if agent[0]:
             crawlers += 1
             continue
@@ -174,7 +178,7 @@ def process_lines(
         domain = referrers.get(referrer)
         if domain is None:
             domain = referrers[referrer] = _referrer_domain(referrer, own_hosts)
-        page_views.append((visitor_hash(ip, user_agent), timestamp, target[1], domain, agent[1]))
+        page_views.append((visitor, timestamp, target[1], domain, agent[1]))  # (a 2xx/3xx: `visitor` is set)
     result.lines, result.parsed, result.crawlers = lines_read, parsed, crawlers
     return result
 

@@ -14,13 +14,24 @@ def _crawler_regex() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{entry['pattern']})" for entry in CRAWLER_USER_AGENTS_DATA))
 
 
-@lru_cache(maxsize=65536)
+AGENT_CHARS = 300
+"""What is told from a user agent is told from its first AGENT_CHARS characters: every agent the
+list gives as an instance is matched within its first 211, while the alternation costs ~7 us a
+character searched, so a visitor's 8 KB agent took 140 ms a line and a 64 KB one 870 ms."""
+
+
 def is_crawler(user_agent: str) -> bool:
-    """True for bots, spiders and feed readers; cached since a log has few distinct agents.
+    """True for bots, spiders and feed readers (told from the agent's first AGENT_CHARS).
 
     A '-' agent is a script, not a reader, so it counts as a crawler too; an empty one means the
     format has no agent field (common log format), so nothing can be told.
     """
+    return _is_crawler(user_agent[:AGENT_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _is_crawler(user_agent: str) -> bool:
+    """is_crawler's answer, cached since a log has few distinct agents (each key at most AGENT_CHARS)."""
     if user_agent == "":
         return False
     if user_agent == "-":
