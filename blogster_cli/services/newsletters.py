@@ -317,12 +317,34 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> int:
 
 
 def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
-    """Records the unsubscribes an access log shows (requests for the unsubscribe link)."""
-    tokens = letters.unsubscribe_tokens(log_lines)
+    """Records the unsubscribes an access log shows: a reader's own request of the unsubscribe
+    link (GET or POST, answered 2xx/3xx). Not a HEAD, an error, a crawler's or a mail link
+    scanner that says it is one (they fetch every link of a mail they pass), nor the link as
+    the referrer of another request (red team 27)."""
+    tokens = letters.unsubscribe_tokens(_readers_requests(log_lines))
     if not tokens:
         return 0
     with orm_unit_of_work(acting) as session:
         return newsletter_rows.unsubscribe(session, tokens=tokens)
+
+
+def _readers_requests(log_lines: list[str]) -> list[str]:
+    """The paths readers requested in access-log lines of any format `analytics ingest` reads."""
+    from blogster_cli.analytics.crawlers import is_crawler
+    from blogster_cli.analytics.logformat import LogFormat, parse_line
+
+    paths = []
+    for line in log_lines:
+        text = line.rstrip("\r\n")
+        request = next((r for f in LogFormat if (r := parse_line(text, f)) is not None), None)
+        if (
+            request is not None
+            and request.method in ("GET", "POST")
+            and 200 <= request.status < 400
+            and not is_crawler(request.user_agent)
+        ):
+            paths.append(request.path)
+    return paths
 
 
 # -- Open and click rates ----------------------------------------------------------------------

@@ -95,6 +95,28 @@ def test_unsubscribes_are_honoured_by_later_sends(cli, newsletter, smtp, tmp_pat
     assert [m["Subject"] for m in recorder.to("reader2@example.com")] == ["This week", "Next week"]
 
 
+def test_only_a_readers_own_request_of_the_link_unsubscribes(cli, newsletter, smtp, tmp_path):
+    """Mail link scanners and crawlers fetch every link of a mail they pass; a HEAD, an error or the
+    link as another page's referrer is no reader asking to leave (red team 27)."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]["sent"] == 3
+    path = recorder.to("reader1@example.com")[0]["List-Unsubscribe"].strip("<>").split("://", 1)[1].split("/", 1)[1]
+    at = "203.0.113.9 - - [01/Dec/2026:10:00:00 +0000]"
+    browser = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+    not_readers = [
+        f'{at} "HEAD /{path} HTTP/1.1" 200 0 "-" "{browser}"',
+        f'{at} "GET /{path} HTTP/1.1" 404 0 "-" "{browser}"',
+        f'{at} "GET /{path} HTTP/1.1" 200 12 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"',
+        f'{at} "GET /posts/x/ HTTP/1.1" 200 12 "https://mail.example/{path}" "{browser}"',
+    ]
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(not_readers) + "\n")
+    assert cli("newsletter", "unsubscribe", "--from-log", str(log), "--json").json() == {"unsubscribed": 0}
+    log.write_text(f'{at} "GET /{path} HTTP/1.1" 200 12 "-" "{browser}"\n')
+    assert cli("newsletter", "unsubscribe", "--from-log", str(log), "--json").json() == {"unsubscribed": 1}
+
+
 def test_analytics_ingest_records_unsubscribes_too(cli, newsletter, smtp, tmp_path):
     """The unsubscribe links an ingested log shows are applied as `newsletter unsubscribe --from-log` applies them."""
     recorder, url = smtp
