@@ -15,10 +15,11 @@ machine) of at most 2,048; an answer outside that is a PlatformError like any ot
 An update's answer must carry the id it was sent to (`_Http.updated`): another id is refused.
 
 Every request has a deadline (REQUEST_DEADLINE_S for connect, send and the whole answer, however
-slowly a server trickles it: `http_deadline` cuts every socket wait to what is left) and an
-answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer: its first
-MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt), so a hostile or broken server can
-neither fill the memory nor hold the run (and the copy's row lock) for ever.
+slowly a server trickles it: `http_deadline` cuts every socket wait to what is left), all the
+requests of one client (one cross-post or social post: the lookup's pages, tags, retries) share
+RUN_DEADLINE_S, and an answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer:
+its first MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt), so a hostile or broken
+server can neither fill the memory nor hold the run (and the copy's row lock) for ever.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 from blogster_cli.config import is_loopback
 from blogster_cli.distribution.crosspost import (
@@ -55,6 +56,9 @@ TIMEOUT_S = 30.0
 """The longest wait for any one network step (connect, one write, one read)."""
 REQUEST_DEADLINE_S = 60.0
 """The longest a request may take as a whole: connect, send, and the answer's headers and body."""
+RUN_DEADLINE_S = 300.0
+"""The longest all the requests of one client may take: a lookup of 50 pages answered in 59 s each
+held a cross-post (and its row lock) for 50 minutes."""
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 """The largest answer read (decoded): one article's JSON, or a page of them, is far smaller."""
 MAX_ERROR_EXCERPT_BYTES = 64 * 1024
@@ -104,13 +108,18 @@ def _one_line(text: str, limit: int = 200) -> str:
 def secret_forms(token: str) -> list[str]:
     """Every form in which a server could echo the credential, longest first: the token itself;
     for a `user:password` token (WordPress) the password alone, with and without the spaces
-    WordPress shows in application passwords, and the Basic auth header's base64 of the pair."""
+    WordPress shows in application passwords; each in base64 (the Basic auth header's is the
+    pair's), %-quoted and form-encoded."""
     forms = {token}
     if ":" in token:
         user, _, password = token.partition(":")
         compact = "".join(password.split())
         forms |= {password, compact, f"{user}:{compact}"}
-    forms |= {base64.b64encode(form.encode()).decode() for form in list(forms) if ":" in form}
+    forms |= {base64.b64encode(form.encode()).decode() for form in list(forms)}  # Basic auth's, or echoed so
+    forms |= {form.rstrip("=") for form in list(forms)}
+    forms |= {
+        quoted for form in list(forms) for quoted in (quote(form, safe=""), quote_plus(form))
+    }  # a URL's, a form's
     forms |= {" ".join(form.split()) for form in list(forms)}  # as a one-line message flattens it
     return sorted((f for f in forms if len(f.strip()) >= 4), key=len, reverse=True)
 
@@ -209,6 +218,7 @@ class _Http:
         self._secrets = secret_forms(endpoint.token) if endpoint.token else []
         base = endpoint.base_url if under_base else ""
         self._backend = DeadlineBackend()
+        self._run_ends = time.monotonic() + RUN_DEADLINE_S
         self.client = httpx2.Client(
             base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S, transport=self._backend.transport()
         )  # fmt: skip
@@ -226,11 +236,15 @@ class _Http:
 
         `creates`: the request makes something (a post, a tag), so a 503 is not retried (the
         platform may have acted on it) but raised as MaybeMade; a 429 still is (not processed).
-        Each attempt has REQUEST_DEADLINE_S in all, and an answer over MAX_ANSWER_BYTES is refused."""
+        Each attempt has REQUEST_DEADLINE_S in all, within what is left of the client's RUN_DEADLINE_S,
+        and an answer over MAX_ANSWER_BYTES is refused."""
         import httpx2
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            deadline = time.monotonic() + REQUEST_DEADLINE_S
+            now = time.monotonic()
+            if now >= self._run_ends:
+                raise self._too_slow()
+            deadline = min(now + REQUEST_DEADLINE_S, self._run_ends)
             self._backend.deadline = deadline
             try:
                 with self.client.stream(method, path, **kwargs) as response:
@@ -246,6 +260,8 @@ class _Http:
         raise AssertionError("unreachable")
 
     def _too_slow(self) -> PlatformError:
+        if time.monotonic() >= self._run_ends:
+            return PlatformError(f"{self.label} took more than {RUN_DEADLINE_S:g} s in all for this run")
         return PlatformError(f"{self.label} did not answer within {REQUEST_DEADLINE_S:g} s")
 
     def _answer(self, response: httpx2.Response, *, creates: bool, attempt: int, deadline: float) -> Answer | None:
@@ -260,7 +276,12 @@ class _Http:
             )
         if response.status_code in (429, 503):
             wait = _retry_after(response)
-            if wait is not None and wait <= MAX_RETRY_WAIT_S and attempt < MAX_ATTEMPTS:
+            if (
+                wait is not None
+                and wait <= MAX_RETRY_WAIT_S
+                and attempt < MAX_ATTEMPTS
+                and time.monotonic() + wait < self._run_ends
+            ):
                 time.sleep(wait)
                 return None
             after = f"; try again in {wait:.0f} s" if wait is not None else ""

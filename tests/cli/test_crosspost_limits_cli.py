@@ -250,3 +250,27 @@ def test_hashnode_and_wordpress_updates_must_name_the_post_too(http, fake, platf
     with pytest.raises(platform_api.PlatformError, match=f"^{label} answered the update with another post's id"):
         client.update(made.id, article)
     client.http.close()
+
+
+class EndlessListForem(FakeForem):
+    """dev.to whose listing of my articles never ends, each page a little slow and none ours."""
+
+    def handle(self, request: Request) -> Response:
+        if request.path == "/api/articles/me/all":
+            time.sleep(0.3)
+            page = int(request.args.get("page", 1))
+            return Response(json.dumps([{"id": page, "canonical_url": "https://elsewhere.example/"}]), status=200)
+        return super().handle(request)
+
+
+def test_all_the_requests_of_a_run_share_one_deadline(cli, published, http, monkeypatch):
+    """A lookup of 50 pages answered in 59 s each held a cross-post, and its row lock, for 50 minutes."""
+    monkeypatch.setattr(platform_api, "RUN_DEADLINE_S", 1.0)
+    forem = EndlessListForem(http).install()
+    connect(cli, "devto", TOKEN)
+    started = time.monotonic()
+    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": forem.url})
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1 and "dev.to took more than 1 s in all for this run" in result.stderr
+    [row] = cli("crosspost", "status", "--json").json()
+    assert row["publication_status"] == "failed" and "in all" in row["last_error"]
