@@ -326,7 +326,8 @@ def import_ics(
     """Add the events of an iCalendar file; an event already imported (same UID) is updated, not added again.
 
     A recurring event adds its occurrences in the next 12 months (at most 366), each under a UID of its
-    own; a note on stderr (and "recurring" in --json) says which were imported.
+    own; a note on stderr (and "recurring" in --json) says which were imported. A file whose recurring
+    events would make more than 10,000 entries in all is refused whole (exit 2).
 
     Example: blogster calendar import --ics plan.ics
     """

@@ -293,6 +293,24 @@ def upcoming_entries(session: Session, *, since: date) -> Sequence[ContentCalend
     return session.exec(query).all()
 
 
+def next_start(session: Session, *, now: datetime) -> datetime | None:
+    """When my first entry not yet published starts after `now` (`_starts`: each in its own zone),
+    found in SQL: one row back, where loading every upcoming entry to compare them in Python
+    took 6.5 s for 200,000 entries (red team 27b F6). Infinite starts (dates past 9999) are left out."""
+    pending = (
+        select(_starts().label("starts"))
+        .where(
+            ContentCalendar.status != CalendarStatus.PUBLISHED,
+            col(ContentCalendar.scheduled_date) >= now.date() - timedelta(days=1),  # a day early, as upcoming_entries
+        )
+        .subquery("pending")
+    )
+    finite = literal_column("'infinity'::timestamptz", TIMESTAMPTZ)
+    query = select(func.min(pending.c.starts)).where(pending.c.starts > now, pending.c.starts < finite)
+    found: datetime | None = session.exec(query).one()
+    return found
+
+
 def daily_views(session: Session, *, since: date) -> list[tuple[date, int, list[int] | None]]:
     """My blogs' views per UTC date since `since`, with views per UTC hour summed where collected."""
     rows = session.exec(

@@ -215,15 +215,10 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
 
 def next_change(acting: ActingUser, *, now: datetime | None = None) -> tuple[str, datetime] | None:
     """(what, when) of the next scheduled post, social post, newsletter or calendar entry after `now`."""
-    from blogster_cli.planning import times
-
     now = now or datetime.now(UTC)
     with orm_unit_of_work(acting) as session:
         found = calendar_rows.next_times(session, now=now)
-        for entry in calendar_rows.upcoming_entries(session, since=now.date()):
-            if entry.scheduled_date is None:  # the query's date bound already leaves undated entries out
-                continue
-            moment = times.instant(entry.scheduled_date, entry.scheduled_time, entry.timezone)
-            if moment > now:
-                found.append(("calendar", moment))
+        entry_starts = calendar_rows.next_start(session, now=now)  # the earliest, in SQL: not every entry loaded
+        if entry_starts is not None:
+            found.append(("calendar", entry_starts))
     return min(found, key=lambda pair: pair[1]) if found else None

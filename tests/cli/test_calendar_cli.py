@@ -210,6 +210,62 @@ def test_import_from_another_program_is_idempotent_by_uid(cli, signed_up, tmp_pa
     assert result.exit_code == 2 and "not an iCalendar file" in result.stderr
 
 
+def test_an_import_past_the_entry_cap_is_refused_whole_in_one_line_and_writes_nothing(
+    cli, signed_up, tmp_path, monkeypatch
+):
+    """Red team 27b F6: a small file of minutely events added 292,800 entries; now a file whose
+    recurring events make more than the cap (lowered here: 10,000 in use) is refused, exit 2, and adds none."""
+    from blogster_cli.planning import ics
+
+    monkeypatch.setattr(ics, "MAX_FILE_OCCURRENCES", 500)
+    minutely = [f"UID:n{n}@x\r\nSUMMARY:n{n}\r\nDTSTART:20261205T090000Z\r\nRRULE:FREQ=MINUTELY\r\n" for n in range(3)]
+    result = cli("calendar", "import", "--ics", str(ics_events(tmp_path / "many.ics", *minutely)))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert "recurring events make more entries than one import adds from them (500 occurrences" in result.stderr
+    assert "its first 2 of 3 events make 732 already;" in result.stderr
+    assert cli("calendar", "list", "--format", "count").stdout.strip() == "0"
+
+
+def test_views_and_next_change_load_only_the_entries_they_need_not_every_upcoming_one(cli, signed_up, superuser):
+    """Red team 27b F6: after a large import the calendar commands were slow. The views read their
+    days (and a day each side) only; `next-change` loaded every upcoming entry (6.5 s for 200,000)
+    to find the earliest, and now asks SQL for it."""
+    from sqlalchemy import event
+
+    from blogster_cli.models.extended import ContentCalendar
+
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    (author,) = superuser.execute("select id from auth.users where email = 'ada@example.com'").fetchone()
+    superuser.execute(
+        "insert into public.content_calendar (user_id, uid, title, scheduled_date, scheduled_time, timezone)"
+        " select %s, 'far-' || n, 'Far', %s, time '09:00', 'UTC' from generate_series(1, 2000) n",
+        (author, tomorrow + timedelta(days=200)),
+    )
+    superuser.execute(
+        "insert into public.content_calendar (user_id, uid, title, scheduled_date, scheduled_time, timezone)"
+        " values (%s, 'soon', 'Soon', %s, '23:30', 'Pacific/Kiritimati')",  # UTC+14: 09:30 UTC that day
+        (author, tomorrow),
+    )
+    loaded = []
+
+    def count(target, context):
+        loaded.append(target.uid)
+
+    event.listen(ContentCalendar, "load", count)
+    try:
+        views = (("agenda", "--days", "3"), ("week", tomorrow.isoformat()), ("month", f"{tomorrow:%Y-%m}"))
+        for view in views:
+            shown = cli("calendar", *view, "--json", env={"BLOGSTER_TIMEZONE": "UTC"}).json()
+            assert [e["title"] for day in shown["days"] for e in day["events"]] == ["Soon"]
+        assert loaded == ["soon"] * 3
+        found = cli("calendar", "next-change", "--json").json()
+        assert found == {"what": "calendar", "at": f"{tomorrow}T09:30:00+00:00"}
+        assert loaded == ["soon"] * 3  # none loaded: the earliest start comes from SQL
+    finally:
+        event.remove(ContentCalendar, "load", count)
+
+
 def ics_events(path, *events):
     body = "".join(f"BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n{event}END:VEVENT\r\n" for event in events)
     path.write_bytes(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n{body}END:VCALENDAR\r\n".encode())

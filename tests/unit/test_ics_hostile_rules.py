@@ -138,3 +138,35 @@ def test_a_sequence_outside_an_integer_is_clamped_with_a_note_and_an_unknown_tzi
         "event 'mars@x': unknown TZID 'Mars/Olympus', its time read in Europe/Berlin",
     ]
     assert (found.events[2].at, found.events[2].timezone) == (time(9), "Europe/Berlin")
+
+
+def test_a_file_whose_occurrences_pass_the_cap_is_refused_whole_while_expanding(monkeypatch):
+    """Red team 27b F6: 800 minutely events (74 KB) made 292,800 entries in one transaction
+    (~500 MB); the cap was per event only. Now the file is refused once its recurring events'
+    entries pass MAX_FILE_OCCURRENCES, after at most one event's occurrences past it."""
+    expanded = []
+    run = ics._Expansion.run
+    monkeypatch.setattr(ics._Expansion, "run", lambda self, changed: expanded.append(self.uid) or run(self, changed))
+    minutely = [
+        f"UID:n{n}@x\r\nSUMMARY:n{n}\r\nDTSTART:20261205T090000Z\r\nRRULE:FREQ=MINUTELY\r\n" for n in range(800)
+    ]
+    with pytest.raises(ics.TooManyOccurrences) as refused:
+        read(calendar_of(*minutely))
+    assert len(expanded) == 28  # 28 x 366 > 10,000: the other 772 events are never expanded
+    assert str(refused.value) == (
+        "recurring events make more entries than one import adds from them (10,000 occurrences in all):"
+        " its first 28 of 800 events make 10,248 already; split the file, or shorten its recurring events"
+    )
+    assert isinstance(refused.value, InvalidCalendar)  # the service's InvalidInput: exit 2
+
+
+def test_the_cap_counts_occurrences_not_plain_events_and_a_file_at_it_is_read(monkeypatch):
+    monkeypatch.setattr(ics, "MAX_FILE_OCCURRENCES", 10)
+    plain = [f"UID:p{n}@x\r\nSUMMARY:P\r\nDTSTART:20261210T090000Z\r\n" for n in range(20)]
+    weekly = [f"UID:w{n}@x\r\nSUMMARY:W\r\nDTSTART:20261210T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n" for n in (1, 2)]
+    assert len(read(calendar_of(*plain, *weekly)).events) == 30  # plain events grow with the file: not counted
+    with pytest.raises(ics.TooManyOccurrences, match=r"\(10 occurrences in all\): its 3 events make 11; split"):
+        read(calendar_of(*weekly, weekly[0].replace("w1@", "w3@").replace("COUNT=5", "COUNT=1")))
+    daily = "UID:d@x\r\nSUMMARY:D\r\nDTSTART:20261210T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+    with pytest.raises(ics.TooManyOccurrences, match="its first 1 of 2 events make 358 already;"):
+        read(calendar_of(daily, *plain[:1]))
