@@ -10,8 +10,10 @@ so), "body:JSON" (a 200 with this body), "events:JSON-LIST" (a stream of these c
 "endless" (text as fast as it goes, up to `endless_mib` MiB, streamed or as one JSON body),
 "trickle" (a piece every TRICKLE_S, for 30 s), "huge-declared" (a Content-Length of 1 GiB,
 then nothing), "gzip" (a gzip-compressed answer). `sent_bytes` counts what the last "endless"
-or "trickle" wrote before the client hung up. Every request is recorded, so tests count
-provider calls.
+or "trickle" wrote before the client hung up. `finish_reason` is what a chat answer ends with
+("length": the max-token limit hit), and `cut_after` ends a stream cleanly after that many pieces,
+with no finish_reason, usage or [DONE] (a proxy timing out, a restarted server). Every request is
+recorded, so tests count provider calls.
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ class FakeProvider:
     usage: tuple[int, int] = (11, 7)
     usage_total: Any = None
     """When set, the `total_tokens` every answer reports (an untrusted server's: 10**20, -5, "many")."""
+    finish_reason: Any = "stop"
+    """The finish_reason of every chat answer (the last chunk's, streamed; None: no such chunk)."""
+    cut_after: int | None = None
+    """When set, a stream ends cleanly after this many pieces: no finish_reason, usage or [DONE]."""
     endless_mib: int = 96
     sent_bytes: int = 0
     requests: list[Recorded] = field(default_factory=list)
@@ -240,7 +246,7 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             base = {"id": "chatcmpl-1", "created": 0, "model": MODEL}
             if not body.get("stream"):
                 message = {"role": "assistant", "content": text}
-                choice = {"index": 0, "message": message, "finish_reason": "stop"}
+                choice = {"index": 0, "message": message, "finish_reason": provider.finish_reason}
                 self._json(200, {**base, "object": "chat.completion", "choices": [choice], "usage": usage})
                 return
             self._start_events()
@@ -249,8 +255,12 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 delta = {"content": piece} if index else {"role": "assistant", "content": piece}
                 choice = {"index": 0, "delta": delta, "finish_reason": None}
                 self._event({**base, "object": "chat.completion.chunk", "choices": [choice]})
-            stop = {"index": 0, "delta": {}, "finish_reason": "stop"}
-            self._event({**base, "object": "chat.completion.chunk", "choices": [stop]})
+                if provider.cut_after is not None and index + 1 >= provider.cut_after:
+                    self.close_connection = True
+                    return
+            if provider.finish_reason is not None:
+                stop = {"index": 0, "delta": {}, "finish_reason": provider.finish_reason}
+                self._event({**base, "object": "chat.completion.chunk", "choices": [stop]})
             if (body.get("stream_options") or {}).get("include_usage"):
                 self._event({**base, "object": "chat.completion.chunk", "choices": [], "usage": usage})
             self._end_events()

@@ -48,9 +48,14 @@ def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, 
     )  # fmt: skip
     show_tokens = not json and (stream or sys.stdout.isatty())
     on_token = output.token_printer(show_tokens)
-    blog = generation.draft(acting_user(), provider=provider, request=request, on_token=on_token)
+    warnings: list[str] = []  # shown after the streamed text, not in the middle of its last line
+    blog = generation.draft(
+        acting_user(), provider=provider, request=request, on_token=on_token, on_warning=warnings.append
+    )
     if show_tokens:
         sys.stdout.write("\n")
+    for text in warnings:
+        output.warning(text)
     if json:
         output.print_json(blog)
     elif not show_tokens:
@@ -70,7 +75,10 @@ KEYWORDS = typer.Option(None, "--keywords", help="Comma-separated keywords to us
 SOURCES = typer.Option(False, "--sources", help="Cite your research sources not yet tied to a post.")
 STREAM = typer.Option(False, "--stream", help="Print tokens as they arrive even when stdout is not a terminal.")
 KEEP_PARTIAL = typer.Option(
-    False, "--keep-partial", help="On Ctrl-C, save what arrived so far as the draft (one credit) instead of nothing."
+    False,
+    "--keep-partial",
+    help="On Ctrl-C, or an answer the provider cut short, save what arrived so far as the draft (one credit)"
+    " instead of nothing.",
 )
 
 

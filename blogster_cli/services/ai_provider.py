@@ -8,12 +8,14 @@ backend of services/http_deadline.py); each answer is read up to a bound of byte
 streamed text up to MAX_ANSWER_CHARS. An answer is untrusted data: it is read as plain JSON
 (the client's typed objects are built without validation, so a wrong shape would surface as an
 AttributeError anywhere later; validating them strictly would refuse compatible servers' small
-deviations) and only what is used is checked: the text, the usage figure, the model's name.
+deviations) and only what is used is checked: the text, the usage figure, the model's name, and
+whether the model finished: a streamed answer is whole only if it ends with finish_reason "stop".
 Every call here happens outside any unit of work.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +47,12 @@ MAX_IMAGE_ANSWER_BYTES = 40 * 2**20  # the base64 of an image up to media_files.
 MAX_TOKENS = 10_000_000
 # A model's name as the answer gives it, when it looks like one; else the one asked for.
 MAX_MODEL_NAME = 200
+# The finish_reason of an answer the model finished: OpenAI's documented value, which Ollama, vLLM,
+# llama.cpp and LM Studio's OpenAI-compatible servers send on a stream's last chunk too. "length" is
+# the max-token limit; none at all is a stream that ended early (a proxy's timeout, a restarted
+# server closing the body), which the client reads as a clean end, [DONE] or not.
+FINISHED = "stop"
+LENGTH_LIMIT = "length"
 
 
 class ProviderError(BlogsterError):
@@ -56,6 +64,17 @@ class Completion:
     text: str
     tokens: int
     model: str
+    truncated: bool = False
+    """A non-streamed answer the provider stopped at its length limit: the text is cut short."""
+
+
+class CutShort(ProviderError):
+    """A streamed answer that did not end with finish_reason "stop"; `partial` is what arrived
+    (what `generate draft --keep-partial` keeps), `reason` the message without "nothing was saved"."""
+
+    def __init__(self, reason: str, partial: Completion) -> None:
+        super().__init__(f"{reason}; nothing was saved")
+        self.reason, self.partial = reason, partial
 
 
 class _DeadlinePassed(Exception):
@@ -256,6 +275,25 @@ def _model(value: object, fallback: str) -> str:
     return fallback
 
 
+def _finish(choice: object, previous: object) -> object:
+    """The finish_reason a choice reports, else the one reported before it."""
+    reason = _field(choice, "finish_reason")
+    return previous if reason is None or reason == "" else reason
+
+
+def _unfinished(where: str, finish: object) -> str | None:
+    """Why an answer that ended with `finish` is not a whole one (None: it is)."""
+    if finish == FINISHED:
+        return None
+    if finish == LENGTH_LIMIT:
+        return f"the AI provider at {where} stopped at its length limit (finish_reason length)"
+    if finish is None:
+        return f"the AI provider at {where} ended its answer before it finished (no finish_reason)"
+    # Shown only when it looks like one (it is the server's text): "content_filter", say.
+    shown = finish if isinstance(finish, str) and re.fullmatch(r"[a-z_]{1,40}", finish) else "unexpected"
+    return f"the AI provider at {where} stopped before finishing its answer (finish_reason {shown})"
+
+
 def list_models(provider: ProviderConfig) -> list[str]:
     with _call(provider) as client:
         models = _field(client.get("/models", cast_to=object), "data")
@@ -283,18 +321,24 @@ def complete(
             raise ProviderError(f"the AI provider at {provider.shown_url} returned no choices")
         text = _text(_field(_field(choices[0], "message"), "content"))
         tokens = _tokens(_field(answer, "usage")) or 0
-        return Completion(text=text, tokens=tokens, model=_model(_field(answer, "model"), provider.model))
+        # A whole body, so only the length limit cuts its text short; the caller decides (JSON that
+        # parses may have been followed by the whitespace a model in JSON mode can run on with).
+        truncated = _finish(choices[0], None) == LENGTH_LIMIT
+        model = _model(_field(answer, "model"), provider.model)
+        return Completion(text=text, tokens=tokens, model=model, truncated=truncated)
 
 
 def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: Callable[[str], None]) -> Completion:
     """A streamed chat completion: each piece goes to `on_token` as it arrives; usage is exact.
-    More than MAX_ANSWER_CHARS of text is a ProviderError, and reading stops there."""
+    More than MAX_ANSWER_CHARS of text is a ProviderError, and reading stops there; an answer that
+    does not end with finish_reason "stop" is `CutShort`, with what arrived."""
     from openai import Stream
 
     parts: list[str] = []
     length = 0
     tokens = 0
     model = provider.model
+    finish: object = None
     body = {"model": provider.model, "messages": messages, "stream": True, "stream_options": {"include_usage": True}}
     with _call(provider, max_bytes=MAX_STREAM_BYTES) as client:
         chunks = client.post("/chat/completions", cast_to=object, body=body, stream=True, stream_cls=Stream[object])
@@ -308,6 +352,7 @@ def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: C
                     raise _UnexpectedAnswer
                 if not choices:
                     continue
+                finish = _finish(choices[0], finish)
                 piece = _text(_field(_field(choices[0], "delta") or {}, "content"))
                 if not piece:
                     continue
@@ -319,7 +364,11 @@ def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: C
                     )
                 parts.append(piece)
                 on_token(piece)
-    return Completion(text="".join(parts), tokens=tokens, model=model)
+    completion = Completion(text="".join(parts), tokens=tokens, model=model)
+    reason = _unfinished(provider.shown_url, finish)
+    if reason is not None:
+        raise CutShort(reason, completion)
+    return completion
 
 
 def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None = None) -> bytes:

@@ -50,7 +50,8 @@ class DraftRequest:
     keywords: tuple[str, ...] = ()
     use_sources: bool = False
     keep_partial: bool = False
-    """On Ctrl-C, store the text that arrived so far as the draft (one credit) instead of nothing."""
+    """On Ctrl-C, or an answer the provider cut short (`ai_provider.CutShort`), store the text that
+    arrived so far as the draft (one credit) instead of nothing."""
 
 
 def _persona_brief(row: catalog.PersonaRow) -> prompts.PersonaBrief:
@@ -74,9 +75,11 @@ def _sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompt
 
 
 def draft(
-    acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None]
-) -> BlogRow:
-    """A new post (ai_generated) written by the provider for the persona and template; tokens stream out."""
+    acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None],
+    on_warning: Callable[[str], None] = lambda text: None,
+) -> BlogRow:  # fmt: skip
+    """A new post (ai_generated) written by the provider for the persona and template; tokens stream out.
+    `on_warning` hears why a draft kept by `keep_partial` is not the whole answer."""
     if request.kind not in ("draft", "outline"):
         raise InvalidInput("kind must be draft or outline")
     if bool(request.topic and request.topic.strip()) == (request.idea is not None):
@@ -146,6 +149,11 @@ def draft(
                 raise
             # The provider sends usage only at the end: an interrupted stream's tokens are unknown.
             return Completion(text="".join(arrived), tokens=0, model=provider.model)
+        except ai_provider.CutShort as exc:
+            if not request.keep_partial or not exc.partial.text.strip():
+                raise
+            on_warning(f"{exc.reason}; what arrived is kept as the draft (--keep-partial)")
+            return exc.partial
 
     return metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store

@@ -127,6 +127,11 @@ def complete_structured(
         parsed = parse(completion.text)
         if parsed is not None:
             return parsed, Completion(text=completion.text, tokens=tokens, model=completion.model)
+        if completion.truncated:  # asking again would hit the same limit
+            raise ai_provider.ProviderError(
+                f"the AI provider at {provider.shown_url} stopped at its length limit (finish_reason length):"
+                f" its {what} came as cut-short JSON; nothing was saved"
+            )
     raise ai_provider.ProviderError(
         f"the AI provider twice returned {what} that do not match the schema; nothing was saved"
     )

@@ -54,3 +54,68 @@ def test_an_answer_of_the_wrong_shape_is_a_provider_error(cli, signed_up, ai_env
         1, f"error: the AI provider at {ai_env.base_url} sent an answer in an unexpected shape\n"
     )  # fmt: skip
     assert credits_of(superuser, signed_up) == (3, 0) and reservations(superuser) == 0
+
+
+# A stream cut short (red team 27a, F15) was "Saved 'half-a-post' (7 words, AI draft, 1 credit)", exit 0.
+
+
+def test_a_stream_ended_before_its_finish_reason_saves_and_charges_nothing(cli, signed_up, ai_env, superuser):
+    """A proxy's timeout or a restarted server: the body ends after a piece, no [DONE]."""
+    ai_env.cut_after = 1
+    result = cli("generate", "draft", "--topic", "Half a post")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: the AI provider at {ai_env.base_url} ended its answer before it finished (no finish_reason);"
+        " nothing was saved\n",
+    )
+    nothing_charged_or_saved(superuser, signed_up)
+
+
+def test_a_stream_stopped_at_the_length_limit_saves_and_charges_nothing(cli, signed_up, ai_env, superuser):
+    ai_env.finish_reason = "length"
+    result = cli("generate", "draft", "--topic", "Too long")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: the AI provider at {ai_env.base_url} stopped at its length limit (finish_reason length);"
+        " nothing was saved\n",
+    )
+    nothing_charged_or_saved(superuser, signed_up)
+
+
+def test_keep_partial_keeps_a_cut_short_stream_with_a_warning(cli, signed_up, ai_env, superuser):
+    ai_env.cut_after = 3
+    result = cli("generate", "draft", "--topic", "Half a post", "--keep-partial")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"warning: the AI provider at {ai_env.base_url} ended its answer before it finished (no finish_reason);"
+        " what arrived is kept as the draft (--keep-partial)",
+        "Saved 'a-title' (2 words, AI draft, 1 credit).",
+    ]
+    assert superuser.execute("select content->>'markdown' from public.blogs").fetchone() == ("First paragra",)
+    logged = superuser.execute("select success, tokens_used, completion from public.ai_generation_logs").fetchall()
+    assert logged == [(True, 0, ai_env.reply[:24])]
+    assert credits_of(superuser, signed_up) == (2, 1) and reservations(superuser) == 0
+
+
+def test_a_revision_cut_short_leaves_the_post_unchanged(cli, signed_up, ai_env, superuser, tmp_path):
+    from tests.cli.test_revise_cli import BODY, markdown, new_post
+
+    slug = new_post(cli, tmp_path)
+    ai_env.reply, ai_env.finish_reason = "## One\n\nA better first", "length"
+    result = cli("generate", "rewrite", slug, "--section", "1")
+    assert result.exit_code == 1 and "stopped at its length limit (finish_reason length)" in result.stderr
+    assert markdown(superuser) == BODY and credits_of(superuser, signed_up) == (3, 0)
+
+
+def test_structured_json_cut_at_the_length_limit_says_so_and_is_asked_once(cli, signed_up, ai_env, superuser):
+    ai_env.structured.clear()
+    ai_env.structured.append('{"ideas": [{"title": "Dialing in esp')
+    ai_env.finish_reason = "length"
+    result = cli("generate", "ideas", "--topic", "espresso")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: the AI provider at {ai_env.base_url} stopped at its length limit (finish_reason length):"
+        " its ideas came as cut-short JSON; nothing was saved\n",
+    )
+    assert len(ai_env.calls("/v1/chat/completions")) == 1
+    assert credits_of(superuser, signed_up) == (3, 0) and reservations(superuser) == 0

@@ -147,7 +147,8 @@ def test_what_a_lenient_server_leaves_out_is_no_error(ai_server):
     ai_server.failures.append("body:" + json.dumps({"choices": [{"message": {"content": "Hi"}}]}))
     assert ai_provider.complete(provider_for(ai_server), MESSAGES) == ai_provider.Completion("Hi", 0, MODEL)
     chunks = [{"choices": [{"delta": None}]}, {"choices": [{"delta": {"content": None}}]}, {"choices": None}]
-    ai_server.failures.append("events:" + json.dumps([*chunks, {"choices": [{"delta": {"content": "Yo"}}]}]))
+    last = {"choices": [{"delta": {"content": "Yo"}, "finish_reason": "stop"}]}
+    ai_server.failures.append("events:" + json.dumps([*chunks, last]))
     assert ai_provider.stream(provider_for(ai_server), MESSAGES, print) == ai_provider.Completion("Yo", 0, MODEL)
 
 
@@ -159,3 +160,54 @@ def test_an_unbelievable_usage_figure_is_unknown_and_the_text_is_kept(ai_server,
     pieces: list[str] = []
     streamed = ai_provider.stream(provider_for(ai_server), MESSAGES, pieces.append)
     assert streamed == ai_provider.Completion(ai_server.reply, 0, MODEL) and "".join(pieces) == ai_server.reply
+
+
+# A stream is whole only when it ends with finish_reason "stop" (red team 27a, F15): one cut short
+# was saved and charged as a complete draft.
+
+
+def test_a_stream_that_ends_without_a_finish_reason_is_cut_short(ai_server):
+    """A proxy timing out or a restarted server ends the body cleanly: no finish_reason, no usage,
+    no [DONE]; the client reads that as the end."""
+    ai_server.cut_after = 1
+    pieces: list[str] = []
+    with pytest.raises(ai_provider.CutShort) as raised:
+        ai_provider.stream(provider_for(ai_server), MESSAGES, pieces.append)
+    assert str(raised.value) == (
+        f"the AI provider at {ai_server.base_url} ended its answer before it finished (no finish_reason);"
+        " nothing was saved"
+    )
+    assert raised.value.partial == ai_provider.Completion(ai_server.reply[:8], 0, MODEL) and pieces == ["# A titl"]
+
+
+def test_a_stream_stopped_at_the_length_limit_is_cut_short_with_its_usage(ai_server):
+    ai_server.finish_reason = "length"
+    with pytest.raises(ai_provider.CutShort) as raised:
+        ai_provider.stream(provider_for(ai_server), MESSAGES, print)
+    assert str(raised.value) == (
+        f"the AI provider at {ai_server.base_url} stopped at its length limit (finish_reason length); nothing was saved"
+    )
+    assert raised.value.partial == ai_provider.Completion(ai_server.reply, 18, MODEL)
+
+
+@pytest.mark.parametrize(("reason", "shown"), [("content_filter", "content_filter"), ("\x1b[2J" * 9, "unexpected")])
+def test_any_other_finish_reason_is_cut_short(ai_server, reason, shown):
+    ai_server.finish_reason = reason
+    with pytest.raises(ai_provider.CutShort, match=rf"\(finish_reason {shown}\); nothing was saved$"):
+        ai_provider.stream(provider_for(ai_server), MESSAGES, print)
+
+
+def test_a_finish_reason_on_the_last_text_chunk_ends_the_stream(ai_server):
+    """llama.cpp and others may send the finish_reason with the last piece rather than after it."""
+    chunks = [{"choices": [{"delta": {"content": "Hel"}, "finish_reason": None}]}]
+    chunks.append({"choices": [{"delta": {"content": "lo"}, "finish_reason": "stop"}]})
+    ai_server.failures.append("events:" + json.dumps(chunks))
+    assert ai_provider.stream(provider_for(ai_server), MESSAGES, print).text == "Hello"
+
+
+def test_a_non_streamed_answer_at_the_length_limit_says_so(ai_server):
+    ai_server.finish_reason = "length"
+    completion = ai_provider.complete(provider_for(ai_server), MESSAGES)
+    assert completion.truncated and completion.text == ai_server.reply
+    ai_server.finish_reason = "stop"
+    assert not ai_provider.complete(provider_for(ai_server), MESSAGES).truncated
