@@ -141,6 +141,12 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             # on another site: its id there would name some other post on this one.
             remote_id = known_id if known_id is not None and here and id_problem(known_id) is None else None
             made, gone = None, False
+            holder = republishing.holder_of(guard, copy=copy, remote_id=remote_id, site=site) if remote_id else None
+            if holder is not None:  # two copies with one id (an earlier version took such answers): neither is written
+                raise PlatformError(
+                    f"the copy of your post {holder!r} has the same id {remote_id} on this site (an earlier"
+                    " version recorded it for both): nothing was sent, so neither copy is overwritten"
+                )
             if remote_id is not None:
                 try:
                     made = client.update(remote_id, article)

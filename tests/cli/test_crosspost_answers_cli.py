@@ -299,3 +299,22 @@ def test_an_answer_nested_past_pythons_stack_is_a_recorded_failure(cli, publishe
     assert "dev.to answered 200 without JSON" in result.stderr
     [row] = cli("crosspost", "status", "--json").json()
     assert row["publication_status"] == "failed" and "without JSON" in row["last_error"]
+
+
+def test_two_copies_an_earlier_version_gave_one_id_are_not_written_over(cli, published, http, tmp_path, superuser):
+    """Before the holder check a platform could give two posts' copies one id; a run of either then
+    overwrote the other's remote post. Nothing is sent for such a copy now."""
+    forem = FakeForem(http).install()
+    connect(cli, "devto", TOKEN)
+    assert crosspost_to(cli, forem, published).exit_code == 0
+    other = publish_post(cli, tmp_path, "---\ntitle: Another post\n---\nText.\n", slug="another-post")
+    assert crosspost_to(cli, forem, other).exit_code == 0
+    superuser.execute(
+        "update public.platform_republishing set platform_post_id = '1001' where platform_post_id = '1002'"
+    )
+    sent_before = list(forem.requests)
+    result = crosspost_to(cli, forem, other)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "the copy of your post 'ten-terminal-habits' has the same id 1001 on this site" in result.stderr
+    assert [r for r in forem.requests[len(sent_before) :] if r[0] == "PUT"] == []
+    assert forem.posts[1001]["title"] == "Ten terminal habits"
