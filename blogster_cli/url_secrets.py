@@ -1,9 +1,12 @@
 """Passwords written into URLs and libpq strings (`smtp://user:pw@host`, `password=...`): shown
-as *** wherever a URL is printed, logged or put in `--json`. Pure, so every layer may use it."""
+as *** wherever a URL is printed, logged or put in `--json`; and a server's text with a credential
+it may echo masked (`masked_line`: the platforms' answers, the SMTP server's replies). Pure, so
+every layer may use it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 
 def without_password(value: str) -> str:
@@ -26,3 +29,19 @@ def replace_password(value: str, shown: str | None) -> str:
     if shown is None:
         return re.sub(r"\s*\bpassword\s*=\s*('[^']*'|\S+)", "", value).strip()
     return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", rf"\g<1>{shown}", value)
+
+
+def masked(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each of `secrets` (the forms a credential may take, longest first) shown as ***."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def masked_line(text: str, secrets: Iterable[str], *, limit: int = 200, shown: Callable[[str], str] = str) -> str:
+    """A server's text as one line of at most `limit` characters, as `shown` makes it readable,
+    masked before it is flattened and again after (an echo across lines) and before the cut (a
+    secret across it would leave its start behind)."""
+    forms = list(secrets)
+    flat = masked(shown(" ".join(masked(text, forms).split())), forms)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

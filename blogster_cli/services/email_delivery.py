@@ -43,6 +43,7 @@ from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.terminal_text import safe
+from blogster_cli.url_secrets import masked_line
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer  # smtplib's own type for a challenge (typeshed only)
@@ -278,19 +279,11 @@ def _login_secrets(parts: SplitResult, password: str) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def _masked(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
-
-
 def _reply_text(reply: bytes | str, secrets: list[str]) -> str:
     """A server's text as one line of at most MAX_REPLY_CHARS characters that a terminal shows as
-    it reads (ESC shows as ␛), the password masked before it is flattened and again after (a
-    multi-line echo), and before the cut (a secret across it would leave its start behind)."""
+    it reads (ESC shows as ␛), the password masked (url_secrets.masked_line)."""
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-    text = _masked(safe(" ".join(_masked(text, secrets).split())), secrets)
-    return text if len(text) <= MAX_REPLY_CHARS else text[: MAX_REPLY_CHARS - 1] + "…"
+    return masked_line(text, secrets, limit=MAX_REPLY_CHARS, shown=safe)
 
 
 def _failure(exc: Exception, secrets: list[str]) -> str:

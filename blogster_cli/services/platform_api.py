@@ -46,6 +46,7 @@ from blogster_cli.distribution.crosspost import (
 )
 from blogster_cli.errors import BlogsterError
 from blogster_cli.services.http_deadline import DeadlineBackend
+from blogster_cli.url_secrets import masked, masked_line
 
 if TYPE_CHECKING:
     import httpx2
@@ -98,11 +99,6 @@ class PlatformClient(Protocol):
     def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None: ...
     def create(self, article: Article) -> RemoteCopy: ...
     def update(self, remote_id: str, article: Article) -> RemoteCopy: ...
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def secret_forms(token: str) -> list[str]:
@@ -344,14 +340,11 @@ class _Http:
 
     def _clean(self, text: str) -> str:
         """Never echo the credential in any of its forms, even if a server puts it in an error page."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return masked(text, self._secrets)
 
     def one_line(self, text: str) -> str:
-        """A server's text as one line of at most 200 characters, masked before it is cut (a
-        secret across the cut would otherwise leave its first characters behind)."""
-        return _one_line(self._clean(" ".join(self._clean(text).split())))
+        """A server's text as one line of at most 200 characters, the credential masked."""
+        return masked_line(text, self._secrets)
 
     def close(self) -> None:
         self.client.close()
