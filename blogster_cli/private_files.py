@@ -15,8 +15,10 @@ its re-run recognises the files it wrote.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -42,6 +44,21 @@ def private_dir(path: Path) -> Path:
             continue
         os.chmod(folder, DIR_MODE)  # a umask cannot widen it, but may have narrowed it oddly
     return path
+
+
+def open_lock_file(path: Path, *, create: bool = False) -> int | None:
+    """A descriptor to flock `path` by (0600 when made; not inherited by programs a run starts), or
+    None when there is no such file. Never follows a link, and never waits on a file that is not
+    a regular one (a FIFO planted there blocked open(2) for good): OSError for those."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK | (os.O_CREAT if create else 0)
+    try:
+        fd = os.open(path, flags, FILE_MODE)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd
 
 
 @contextmanager

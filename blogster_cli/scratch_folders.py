@@ -30,7 +30,7 @@ from typing import Literal
 
 from blogster_cli.config import home_dir
 from blogster_cli.errors import FileSystemError
-from blogster_cli.private_files import DIR_MODE, FILE_MODE, private_dir
+from blogster_cli.private_files import DIR_MODE, FILE_MODE, open_lock_file, private_dir
 
 SCRATCH_FOLDER = "scratch"
 PURPOSES = ("backup", "restore")
@@ -41,16 +41,6 @@ LOCK_NAME = ".lock"
 
 def scratch_root() -> Path:
     return home_dir() / SCRATCH_FOLDER
-
-
-def _open_lock(path: Path, *, create: bool = False) -> int | None:
-    """A descriptor to flock `path` by (not inherited by programs the run starts), or None when
-    there is no such file. Never follows a symbolic link."""
-    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | (os.O_CREAT if create else 0)
-    try:
-        return os.open(path, flags, FILE_MODE)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
 
 
 def _try_lock(fd: int, operation: int) -> bool:
@@ -78,7 +68,7 @@ def _remove_abandoned(root: Path) -> None:
     so none is being made: one without a lock file was left by a run killed while making it."""
     for folder in _sub_folders(root):
         try:
-            fd = _open_lock(folder / LOCK_NAME)
+            fd = open_lock_file(folder / LOCK_NAME)
         except OSError:  # a link, or not ours to open: not a folder we made
             continue
         try:
@@ -105,7 +95,7 @@ def scratch_folder(purpose: Literal["backup", "restore"]) -> Iterator[Path]:
     try:
         private_dir(root)
         os.chmod(root, DIR_MODE)  # Blogster's own folder: private even if loosened by hand
-        root_lock = _open_lock(root / LOCK_NAME, create=True)
+        root_lock = open_lock_file(root / LOCK_NAME, create=True)
         assert root_lock is not None  # created if missing
         try:
             fcntl.flock(root_lock, fcntl.LOCK_EX)
@@ -141,7 +131,7 @@ def leftovers() -> list[Leftover]:
     found = []
     for folder in _sub_folders(scratch_root()):
         try:
-            fd = _open_lock(folder / LOCK_NAME)
+            fd = open_lock_file(folder / LOCK_NAME)
         except OSError:  # not a folder we made: a backup or restore leaves it alone too
             continue
         if fd is not None:

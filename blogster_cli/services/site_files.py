@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import WriteJournal, replace_whole
+from blogster_cli.private_files import WriteJournal, open_lock_file, replace_whole
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
@@ -209,13 +209,16 @@ _EPOCH = "1970-01-01T00:00:00+00:00"
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """Holds `out` for one build: a second one (another terminal, cron) waits for it, then finds
-    its manifest. The lock is a private file of the folder (made with it, as a build would), never
-    followed if a link; where it cannot be made (a read-only folder) the build goes on without it
-    and fails, or writes nothing, just as it would have."""
+    its manifest. The lock is a private file of the folder (made with it, as a build would),
+    never followed if a link nor waited on if not a regular file; where it cannot be had (a
+    read-only folder, something else at its name) the build goes on without it and fails, or
+    writes nothing, just as it would have."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        fd = open_lock_file(out / LOCK, create=True)
     except OSError:
+        fd = None
+    if fd is None:
         yield
         return
     try:

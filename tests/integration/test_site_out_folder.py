@@ -51,6 +51,21 @@ def test_a_folder_holding_only_the_lock_of_a_build_that_failed_builds(author, tm
     assert build(author, out).written
 
 
+def test_a_fifo_at_the_lock_s_name_is_no_lock_to_wait_on(author, tmp_path):
+    """Opening a FIFO to read waits for a writer: a build into a folder where someone planted one
+    at the lock's name hung for good (red team 28). It builds, unlocked, as in a read-only folder."""
+    import os
+    import threading
+
+    (out := tmp_path / "public").mkdir()
+    os.mkfifo(out / LOCK)
+    built = []
+    builder = threading.Thread(target=lambda: built.append(build(author, out)), daemon=True)
+    builder.start()
+    builder.join(30)
+    assert built and built[0].written
+
+
 def test_a_new_or_empty_folder_builds_as_before(author, tmp_path):
     assert not build(author, tmp_path / "new" / "public").edited
     (empty := tmp_path / "empty").mkdir()
