@@ -9,7 +9,7 @@ whose body is not JSON); and a hostile server's answers: "retry-after:SECONDS" (
 so), "body:JSON" (a 200 with this body), "events:JSON-LIST" (a stream of these chunks),
 "endless" (text as fast as it goes, up to `endless_mib` MiB, streamed or as one JSON body),
 "trickle" (a piece every TRICKLE_S, for 30 s), "huge-declared" (a Content-Length of 1 GiB,
-then nothing), "gzip" (a gzip-compressed answer). `sent_bytes` counts what the last "endless"
+then nothing), "gzip" (a gzip-compressed answer), "redirect:URL" (a 307 to URL). `sent_bytes` counts what the last "endless"
 or "trickle" wrote before the client hung up. `finish_reason` is what a chat answer ends with
 ("length": the max-token limit hit), and `cut_after` ends a stream cleanly after that many pieces,
 with no finish_reason, usage or [DONE] (a proxy timing out, a restarted server). Every request is
@@ -135,6 +135,11 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             body = self._record_of_last()
             if kind == "retry-after":
                 self._json(429, {"error": {"message": "slow down", "type": "rate_limit"}}, retry_after=argument)
+            elif kind == "redirect":
+                self.send_response(307)
+                self.send_header("Location", argument)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif kind == "body":
                 self._send(200, argument.encode())
             elif kind == "events":

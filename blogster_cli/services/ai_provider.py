@@ -10,7 +10,7 @@ streamed text up to MAX_ANSWER_CHARS. An answer is untrusted data: it is read as
 AttributeError anywhere later; validating them strictly would refuse compatible servers' small
 deviations) and only what is used is checked: the text, the usage figure, the model's name, and
 whether the model finished: a streamed answer is whole only if it ends with finish_reason "stop".
-Every call here happens outside any unit of work.
+A redirect is followed only within the provider's own scheme, host and port. Every call here happens outside any unit of work.
 """
 
 from __future__ import annotations
@@ -95,6 +95,14 @@ class _UnexpectedAnswer(Exception):
         self.what = what
 
 
+class _Redirected(Exception):
+    """The provider redirected a call to another server (`origin`), which the prompt and key would reach."""
+
+    def __init__(self, origin: str) -> None:
+        super().__init__(origin)
+        self.origin = origin
+
+
 class _CallLimits(threading.local):
     """The call running on this thread: when it must end and how many bytes an answer may have.
     Per thread, since one cached client serves every thread of a worker (each a call of its own)."""
@@ -154,8 +162,9 @@ def _endpoint(provider: ProviderConfig) -> _Endpoint:
         transport=_ThreadDeadlineBackend(limits).transport(),
         # Identity: a compressed answer's bytes would bound nothing (a gzip bomb); one is refused.
         headers={"Accept-Encoding": "identity"},
-        event_hooks={"response": [partial(_bound_answer, limits)]},
-    )
+        event_hooks={"request": [partial(_to_the_provider, _origin(provider.base_url))],
+                     "response": [partial(_bound_answer, limits)]},
+    )  # fmt: skip
     client = Client(
         api_key=provider.api_key or NO_KEY,
         base_url=provider.base_url,
@@ -164,6 +173,22 @@ def _endpoint(provider: ProviderConfig) -> _Endpoint:
         http_client=http,
     )
     return _Endpoint(client, limits)
+
+
+def _origin(url: httpx2.URL | str) -> str:
+    """scheme://host:port, the port spelled out (a default one too): what a redirect may not leave."""
+    import httpx2
+
+    url = httpx2.URL(url)
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return f"{url.scheme}://{url.host}:{port}"
+
+
+def _to_the_provider(origin: str, request: httpx2.Request) -> None:
+    """Every request, the redirected ones too, goes to the provider's own origin: a redirect to
+    another server (which httpx would follow, a 307 with the prompt, minus only the key) is refused."""
+    if (there := _origin(request.url)) != origin:
+        raise _Redirected(there)
 
 
 def _bound_answer(limits: _CallLimits, response: httpx2.Response) -> None:
@@ -219,6 +244,11 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
         ) from None
     except _UnexpectedAnswer as exc:
         raise ProviderError(f"the AI provider at {where} sent {exc.what}") from None
+    except _Redirected as exc:
+        raise ProviderError(
+            f"the AI provider at {where} redirected the call to {exc.origin}; nothing was sent there"
+            " (`blogster ai setup --base-url` points at a server you trust)"
+        ) from None
     except openai.AuthenticationError:
         raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None
     except openai.NotFoundError:

@@ -102,6 +102,27 @@ def test_a_compressed_answer_is_refused_since_its_size_says_nothing(ai_server):
     assert ai_server.calls(CHAT)[0].headers["accept-encoding"] == "identity"
 
 
+def test_a_redirect_to_another_server_is_refused_before_anything_goes_there(ai_server, httpserver):
+    """httpx follows redirects for the client: a 307 took the prompt to any server the provider
+    named (the key only was dropped), and its answer was the draft."""
+    httpserver.expect_request(CHAT).respond_with_json({"choices": [{"message": {"content": "theirs"}}]})
+    elsewhere = httpserver.url_for(CHAT)
+    ai_server.failures.append(f"redirect:{elsewhere}")
+    message, _ = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=0), MESSAGES))
+    origin = elsewhere.removesuffix(CHAT)
+    assert message == (
+        f"the AI provider at {ai_server.base_url} redirected the call to {origin}; nothing was sent there"
+        " (`blogster ai setup --base-url` points at a server you trust)"
+    )
+    assert httpserver.log == []
+
+
+def test_a_redirect_within_the_providers_server_is_followed(ai_server):
+    ai_server.failures.append(f"redirect:{ai_server.url}{CHAT}")
+    assert ai_provider.complete(provider_for(ai_server), MESSAGES).text == ai_server.reply
+    assert len(ai_server.calls(CHAT)) == 2
+
+
 UNEXPECTED = "sent an answer in an unexpected shape"
 
 
