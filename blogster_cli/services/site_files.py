@@ -34,6 +34,7 @@ deploys leave it out and the preview server answers 404 for it (`is_private`).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -209,15 +210,19 @@ _EPOCH = "1970-01-01T00:00:00+00:00"
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """Holds `out` for one build: a second one (another terminal, cron) waits for it, then finds
-    its manifest. The lock is a private file of the folder (made with it, as a build would),
-    never followed if a link nor waited on if not a regular file; where it cannot be had (a
-    read-only folder, something else at its name) the build goes on without it and fails, or
-    writes nothing, just as it would have."""
+    its manifest. The lock is a private file of the folder (made with it, as a build would). In a
+    folder that cannot be written it cannot be made: the build goes on without it and fails, or
+    writes nothing, just as it would have. Something else at its name (a link, a folder, a FIFO,
+    which would have hung the build) is refused: building unlocked there lets two builds mix."""
+    fd = None
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd = open_lock_file(out / LOCK, create=True)
-    except OSError:
-        fd = None
+    except OSError as exc:
+        if out.is_dir() and exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise FileSystemError(
+                f"{out / LOCK} is not a regular file (a build locks the folder by it): remove it"
+            ) from None
     if fd is None:
         yield
         return

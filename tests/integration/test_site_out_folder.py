@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.errors import Conflict
+from blogster_cli.errors import Conflict, FileSystemError
 from blogster_cli.services import blogs, publishing, site, site_deploy
 from blogster_cli.services.site_files import LOCK, MANIFEST
 
@@ -51,19 +51,38 @@ def test_a_folder_holding_only_the_lock_of_a_build_that_failed_builds(author, tm
     assert build(author, out).written
 
 
-def test_a_fifo_at_the_lock_s_name_is_no_lock_to_wait_on(author, tmp_path):
+@pytest.mark.parametrize("planted", ["fifo", "link", "dangling link", "folder"])
+def test_something_else_at_the_lock_s_name_is_refused_not_waited_on(author, tmp_path, planted):
     """Opening a FIFO to read waits for a writer: a build into a folder where someone planted one
-    at the lock's name hung for good (red team 28). It builds, unlocked, as in a read-only folder."""
+    at the lock's name hung for good (red team 28); then it, a link or a folder there made the
+    build go on unlocked, silently. Each is a one-line error now, the folder left as it was."""
     import os
     import threading
 
     (out := tmp_path / "public").mkdir()
-    os.mkfifo(out / LOCK)
-    built = []
-    builder = threading.Thread(target=lambda: built.append(build(author, out)), daemon=True)
+    (elsewhere := tmp_path / "elsewhere").touch()
+    {
+        "fifo": lambda: os.mkfifo(out / LOCK),
+        "link": lambda: (out / LOCK).symlink_to(elsewhere),
+        "dangling link": lambda: (out / LOCK).symlink_to(tmp_path / "nothing"),
+        "folder": lambda: (out / LOCK).mkdir(),
+    }[planted]()
+    refused: list[Exception] = []
+
+    def builds() -> None:
+        try:
+            build(author, out)
+        except FileSystemError as exc:
+            refused.append(exc)
+
+    builder = threading.Thread(target=builds, daemon=True)
     builder.start()
     builder.join(30)
-    assert built and built[0].written
+    assert [str(exc) for exc in refused] == [
+        f"{out / LOCK} is not a regular file (a build locks the folder by it): remove it"
+    ]
+    assert sorted(path.name for path in out.iterdir()) == [LOCK]
+    assert not (tmp_path / "nothing").exists() and elsewhere.read_bytes() == b""
 
 
 def test_a_new_or_empty_folder_builds_as_before(author, tmp_path):
