@@ -5,8 +5,12 @@ every layer may use it."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable, Iterable
+
+MIN_SECRET_CHARS = 4
+"""Shorter forms of a credential are left alone: masking them would mask ordinary words."""
 
 
 def without_password(value: str) -> str:
@@ -29,6 +33,21 @@ def replace_password(value: str, shown: str | None) -> str:
     if shown is None:
         return re.sub(r"\s*\bpassword\s*=\s*('[^']*'|\S+)", "", value).strip()
     return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", rf"\g<1>{shown}", value)
+
+
+def in_base64(forms: Iterable[str]) -> set[str]:
+    """Each form base64-encoded as it crosses the wire (Basic auth, AUTH PLAIN/LOGIN), with and
+    without its `=` padding (an echo may drop it)."""
+    encoded = {base64.b64encode(form.encode()).decode() for form in forms if form}
+    return encoded | {form.rstrip("=") for form in encoded}
+
+
+def longest_first(forms: Iterable[str], *, shown: Callable[[str], str] = str) -> list[str]:
+    """The forms to mask, each also as a one-line message shows it (`masked_line`), longest first
+    (so that a form inside a longer one cannot leave the rest of it behind)."""
+    found = set(forms)
+    found |= {shown(" ".join(form.split())) for form in found}
+    return sorted((form for form in found if len(form.strip()) >= MIN_SECRET_CHARS), key=len, reverse=True)
 
 
 def masked(text: str, secrets: Iterable[str]) -> str:

@@ -9,7 +9,8 @@ the login, a configuration error (`_untrusted`); smtplib's own default checks ne
 man-in-the-middle got the password and every mail. STARTTLS to this machine is the one exception:
 mail may go there in clear anyway, so a local relay's stock self-signed certificate is taken as is.
 The login goes as UTF-8 (RFC 4616; smtplib sends ASCII only and raised UnicodeEncodeError).
-A 5xx refusal of the sender (MAIL FROM) is a configuration error too, not an outage.
+A 5xx refusal of the login or of the sender (MAIL FROM) is a configuration error too, not an
+outage (a 4xx one is the server's for now); a sender's (SenderNotAccepted) holds for that From only.
 
 The Message-ID comes from the caller, so a message repeated after a crash carries the
 same identity and the receiving side can drop the copy. A 4xx refusal of an address
@@ -43,7 +44,7 @@ from blogster_cli.config import is_loopback
 from blogster_cli.errors import ConfigError
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.terminal_text import safe
-from blogster_cli.url_secrets import masked_line
+from blogster_cli.url_secrets import in_base64, longest_first, masked_line
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer  # smtplib's own type for a challenge (typeshed only)
@@ -71,6 +72,11 @@ class RecipientDeferred(SmtpUnavailable):
     """The server refused the address for now (a 4xx reply, e.g. greylisting): a later try may
     succeed. An SmtpUnavailable, so a caller that retries the whole batch (the maintenance
     job) retries it; the session stays usable for the next address."""
+
+
+class SenderNotAccepted(ConfigError):
+    """The server refuses this From for good (5xx at MAIL FROM), or cannot carry it: a configuration
+    error of that sender only, so mail from another From (another account's) may still go."""
 
 
 class ReplyOutOfBounds(smtplib.SMTPServerDisconnected):
@@ -244,7 +250,17 @@ def _sender_refused(exc: smtplib.SMTPSenderRefused, secrets: list[str], hint: st
     message, now and on any retry: a configuration error. A 4xx is the server's for now."""
     sender = safe(exc.sender.decode(errors="replace") if isinstance(exc.sender, bytes) else str(exc.sender))
     if 500 <= exc.smtp_code < 600:
-        return ConfigError(f"the SMTP server refuses the sender {sender}: {_failure(exc, secrets)}; {hint}")
+        return SenderNotAccepted(f"the SMTP server refuses the sender {sender}: {_failure(exc, secrets)}; {hint}")
+    return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
+
+
+def _login_refused(exc: smtplib.SMTPAuthenticationError, secrets: list[str], hint: str) -> Exception:
+    """A 5xx refusal of the login ("535 5.7.8 credentials invalid") holds until the user or password
+    changes: a configuration error, not retried as an outage (each failed login counts towards the
+    provider locking the account). A 4xx ("454 4.7.0 temporary authentication failure") is the
+    server's for now."""
+    if 500 <= exc.smtp_code < 600:
+        return ConfigError(f"the SMTP server refused the login ({_failure(exc, secrets)}): {hint}")
     return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
 
 
@@ -258,10 +274,7 @@ def secret_forms(user: str, password: str, *, written: str = "") -> list[str]:
     if not password:
         return []
     plain = {password, f"{user}\0{password}", f"\0{user}\0{password}"}
-    encoded = {base64.b64encode(form.encode()).decode() for form in plain | {user} if form}
-    forms = plain | encoded | {form.rstrip("=") for form in encoded} | {written, quote(password, safe="")}
-    forms |= {safe(" ".join(form.split())) for form in forms}
-    return sorted((form for form in forms if len(form.strip()) >= 4), key=len, reverse=True)
+    return longest_first(plain | in_base64(plain | {user}) | {written, quote(password, safe="")}, shown=safe)
 
 
 def _login_secrets(parts: SplitResult, password: str) -> list[str]:
@@ -365,6 +378,8 @@ def send(smtp_url: str, email: Email) -> None:
         raise _refusal(exc, secrets) from None
     except smtplib.SMTPSenderRefused as exc:
         raise _sender_refused(exc, secrets, "check the SMTP account (BLOGSTER_SMTP_URL)") from None
+    except smtplib.SMTPAuthenticationError as exc:
+        raise _login_refused(exc, secrets, "check the user and password in BLOGSTER_SMTP_URL") from None
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(parts.hostname, port, exc) from None
     except (smtplib.SMTPException, OSError) as exc:
@@ -407,8 +422,8 @@ class SmtpConnection:
             except BaseException:
                 client.close()
                 raise
-        except smtplib.SMTPAuthenticationError:
-            raise ConfigError("the SMTP server refused the login: check the user and the stored password") from None
+        except smtplib.SMTPAuthenticationError as exc:
+            raise _login_refused(exc, self._secrets, "check the user and the stored password") from None
         except ssl.SSLCertVerificationError as exc:
             raise _untrusted(host, port, exc) from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -428,7 +443,7 @@ class SmtpConnection:
         except (smtplib.SMTPException, OSError) as exc:
             raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
         if not self._client.has_extn("smtputf8"):
-            raise ConfigError(
+            raise SenderNotAccepted(
                 f"cannot send from {address!r}: {NOT_ASCII} (newsletter_from sets an ASCII From for the"
                 " account the command runs as); nothing was sent"
             )

@@ -24,7 +24,6 @@ server can neither fill the memory nor hold the run (and the copy's row lock) fo
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import math
@@ -46,7 +45,7 @@ from blogster_cli.distribution.crosspost import (
 )
 from blogster_cli.errors import BlogsterError
 from blogster_cli.services.http_deadline import DeadlineBackend
-from blogster_cli.url_secrets import masked, masked_line
+from blogster_cli.url_secrets import in_base64, longest_first, masked, masked_line
 
 if TYPE_CHECKING:
     import httpx2
@@ -111,13 +110,11 @@ def secret_forms(token: str) -> list[str]:
         user, _, password = token.partition(":")
         compact = "".join(password.split())
         forms |= {password, compact, f"{user}:{compact}"}
-    forms |= {base64.b64encode(form.encode()).decode() for form in list(forms)}  # Basic auth's, or echoed so
-    forms |= {form.rstrip("=") for form in list(forms)}
+    forms |= in_base64(forms)  # Basic auth's, or echoed so
     forms |= {
         quoted for form in list(forms) for quoted in (quote(form, safe=""), quote_plus(form))
     }  # a URL's, a form's
-    forms |= {" ".join(form.split()) for form in list(forms)}  # as a one-line message flattens it
-    return sorted((f for f in forms if len(f.strip()) >= 4), key=len, reverse=True)
+    return longest_first(forms)
 
 
 def id_problem(remote_id: object) -> str | None:
