@@ -61,12 +61,17 @@ def list_newsletters(
 ) -> None:
     """Your newsletters, newest first, with how many readers each reached.
 
+    A scheduled newsletter whose due send a configuration error stopped (a refused SMTP login, a
+    From the server refuses, an untrusted certificate) shows the error under send_error, and when
+    under send_error_at (--json), until a send gets through.
+
     Example: blogster newsletter list
     """
     from blogster_cli.services import newsletters
 
     rows = [output.fields(r) for r in newsletters.list_newsletters(acting_user())]
-    show_list(rows, ["id", "subject_line", "status", "recipient_count", "created_at"], fmt=fmt, json=json, limit=limit)
+    columns = ["id", "subject_line", "status", "recipient_count", "created_at", "send_error"]
+    show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
 @app.command("preview")

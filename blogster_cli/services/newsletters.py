@@ -25,6 +25,12 @@ tracking links' reader keys are keyed hashes of the address under it, the same f
 run of its send (distribution/newsletter.py). A newsletter made before secrets existed gets
 one at its first send, unless it was already (partly) mailed: then it keeps the unkeyed
 form its first messages carried, so their repeats and their tracking still match.
+
+A due send stopped by a configuration error (a refused login, a From the server refuses, an
+untrusted certificate) leaves the newsletter due and keeps the error with it (`newsletter list`
+shows it) until a send gets through. The workers then hold that mail rather than log in again
+every minute (services/mail_hold.py): tried again at once when the SMTP settings or password
+change, else after a wait that grows to an hour.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ if TYPE_CHECKING:
     from email.headerregistry import Address
 
     from blogster_cli.services.email_delivery import SmtpConnection
+    from blogster_cli.services.mail_hold import MailHold
 
 SMTP_PASSWORD_CREDENTIAL = "smtp:password"
 SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
@@ -120,16 +127,36 @@ class NewsletterPublic:
     created_at: dt.datetime | None
     open_rate: float | None = None
     click_rate: float | None = None
+    send_error: str | None = None
+    """Why its last due send could not go (a configuration error), until a send gets through."""
+    send_error_at: dt.datetime | None = None
 
 
 def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
     """`sent`: the mails the ledger shows, which a send cut off before its end has not yet counted."""
-    posts = [p.get("slug", "") for p in (row.content or {}).get("posts", [])]
+    content = row.content or {}
+    posts = [p.get("slug", "") for p in content.get("posts", [])]
+    error, error_at = _send_error(content)
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
         scheduled_time=row.scheduled_time, recipient_count=max(row.recipient_count, sent), created_at=row.created_at,
-        open_rate=row.open_rate, click_rate=row.click_rate,
+        open_rate=row.open_rate, click_rate=row.click_rate, send_error=error, send_error_at=error_at,
     )  # fmt: skip
+
+
+SEND_ERROR_KEY = "send_error"
+"""Where a newsletter keeps the configuration error that stopped its last due send: {"error", "at"}."""
+
+
+def _send_error(content: dict[str, Any]) -> tuple[str | None, dt.datetime | None]:
+    kept = content.get(SEND_ERROR_KEY)
+    if not isinstance(kept, dict) or not isinstance(kept.get("error"), str):
+        return None, None
+    try:
+        at = dt.datetime.fromisoformat(kept["at"]) if isinstance(kept.get("at"), str) else None
+    except ValueError:
+        at = None
+    return kept["error"], at
 
 
 def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
@@ -618,15 +645,17 @@ class _Outbox:
 def _sender(acting: ActingUser, smtp: SmtpSettings) -> Address:
     """The From of the acting account's newsletters: newsletter_from where it is theirs (sender_for),
     else their own address. A newsletter_from that is not one mailbox as written is a ConfigError
-    (the settings refuse it as they load; this is for SmtpSettings made any other way)."""
+    of that sender (the settings refuse it as they load; this is for SmtpSettings made any other way)."""
     # The operator's newsletter_from is their own account's From only (red team): every other
     # account's newsletters, which the workers send too, go from that account's address.
+    from blogster_cli.services.email_delivery import SenderNotAccepted
+
     configured = smtp.sender_for(acting.actor.user_id)
     if configured:
         try:
             return mail_headers.sender_mailbox(configured)
         except ValueError as exc:
-            raise ConfigError(
+            raise SenderNotAccepted(
                 f"newsletter_from must be {mail_headers.SENDER_SHAPE}; {exc}; nothing was sent"
                 " (fix it: blogster config set newsletter_from VALUE)"
             ) from None
@@ -693,6 +722,8 @@ def _send(
             )
         else:
             row.status = NewsletterStatus.SENT
+        if mailed.error is None and SEND_ERROR_KEY in (row.content or {}):  # got through: the error is past
+            row.content = {key: value for key, value in (row.content or {}).items() if key != SEND_ERROR_KEY}
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
@@ -812,18 +843,34 @@ def send_due(
     for newsletter_id in due:
         if should_stop is not None and should_stop():
             break
-        reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
+        try:
+            reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
+        except ConfigError as exc:  # it stays due: kept for `newsletter list`, and the next would fail alike
+            _keep_send_error(acting, newsletter_id=UUID(newsletter_id), error=str(exc))
+            raise
     return reports
+
+
+def _keep_send_error(acting: ActingUser, *, newsletter_id: UUID, error: str) -> None:
+    """Keeps why a due send could not go with the newsletter, until a send gets through (_send);
+    not while another run sends it (that run's outcome counts)."""
+    with orm_unit_of_work(acting) as session:
+        row = newsletter_rows.lock_newsletter(session, newsletter_id=newsletter_id)
+        if row is not None:
+            kept = {"error": error, "at": dt.datetime.now(dt.UTC).isoformat()}
+            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
+            session.add(row)
 
 
 def send_due_for_every_account(
     db: Database, *, smtp: SmtpSettings | None, timeouts: Timeouts, now: dt.datetime | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    should_stop: Callable[[], bool] | None = None, hold: MailHold | None = None,
 ) -> EveryAccount[SendReport]:  # fmt: skip
     """send_due for each account with a due newsletter, as that account (the workers' minute
     job and `workers send-newsletters`); a send another run holds comes back busy. Without
     an SMTP server (smtp None) it is a ConfigError only when something is due. `should_stop`:
-    see send_due (the accounts after a stop start no send)."""
+    see send_due (the accounts after a stop start no send). `hold` (the workers'): see
+    _send_due_unless_held."""
     moment = now or dt.datetime.now(dt.UTC)
     with orm_service_unit_of_work(db) as session:
         accounts = scheduled_jobs.accounts_with_due_newsletters(session, now=moment)
@@ -831,8 +878,48 @@ def send_due_for_every_account(
         raise ConfigError("newsletters are due but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     if smtp is None:
         return EveryAccount()
-    done = for_every_account(
-        db, accounts, lambda acting: send_due(acting, smtp=smtp, now=moment, should_stop=should_stop),
-        timeouts=timeouts,
-    )  # fmt: skip
+
+    def work(acting: ActingUser) -> list[SendReport]:
+        if hold is None:
+            return send_due(acting, smtp=smtp, now=moment, should_stop=should_stop)
+        return _send_due_unless_held(acting, hold=hold, smtp=smtp, now=moment, should_stop=should_stop)
+
+    done = for_every_account(db, accounts, work, timeouts=timeouts)
     return EveryAccount([report for reports in done.results for report in reports], done.failures)
+
+
+HOLD_SCOPE = "newsletters"
+"""The hold on every account's newsletters (the server's settings); `newsletters:<account>` holds one From's."""
+
+
+def _send_due_unless_held(
+    acting: ActingUser, *, hold: MailHold, smtp: SmtpSettings, now: dt.datetime,
+    should_stop: Callable[[], bool] | None,
+) -> list[SendReport]:  # fmt: skip
+    """send_due, unless a configuration error holds this account's newsletters (mail_hold): then
+    nothing, no connection made, and they stay due. A refused login, an untrusted certificate or
+    an unusable SMTP URL holds every account's; a From the server refuses (SenderNotAccepted)
+    only this account's. The error is raised (the account's failure, logged) when it is news;
+    a retry that failed the same way says nothing more."""
+    from blogster_cli.services.email_delivery import SenderNotAccepted
+
+    settings = hold.fingerprint(smtp.url, smtp.password, smtp.sender, str(smtp.sender_owner))
+    own_scope = f"{HOLD_SCOPE}:{acting.actor.user_id}"
+    if any(hold.holding(scope, settings=settings, now=now) for scope in (HOLD_SCOPE, own_scope)):
+        return []
+    try:
+        reports = send_due(acting, smtp=smtp, now=now, should_stop=should_stop)
+    except ConfigError as exc:
+        scope = own_scope if isinstance(exc, SenderNotAccepted) else HOLD_SCOPE
+        held = hold.failed(scope, settings=settings, error=str(exc), now=now)
+        if held is None:
+            return []
+        whose = "this account's newsletters" if scope == own_scope else "every account's newsletters"
+        raise ConfigError(
+            f"{exc} ({whose} held: tried again at {held.retry_at:%Y-%m-%d %H:%M} UTC, or at the next run"
+            " once the SMTP settings or password change)"
+        ) from None
+    if any(report.sent or report.refused or report.deferred for report in reports):  # the server took us
+        hold.release(HOLD_SCOPE)
+        hold.release(own_scope)
+    return reports

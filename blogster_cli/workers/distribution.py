@@ -4,7 +4,10 @@ posts and scheduled newsletters, each as its account, through the calls `calenda
 
 A post or newsletter another run holds (cron at the same minute, a second worker) is
 skipped; a job killed mid-run is finished by the next minute's run. Newsletters need an
-SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing. A send ends
+SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing. After a
+configuration error (a refused login, a From the server refuses, an untrusted certificate) the
+worker holds that mail (services/mail_hold.py), said once in its log: no login each minute, tried
+again once the SMTP settings or password change, else after 1, 2, 4 ... at most 60 minutes. A send ends
 between two mails as soon as the worker is told to stop (workers/stopping.py), with what it
 mailed recorded and the newsletter still due: the next run after a restart mails the rest.
 """
@@ -33,8 +36,11 @@ def register(app: procrastinate.App, context: AppContext) -> None:
 
     from blogster_cli.errors import ConfigError
     from blogster_cli.services import newsletters, sessions, social_posting
+    from blogster_cli.services.mail_hold import MailHold
     from blogster_cli.wording import plural
     from blogster_cli.workers import stopping
+
+    held_mail = MailHold()  # this process's: a restarted worker tries once again
 
     @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
     @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
@@ -55,7 +61,11 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         except ConfigError:
             return
         for report in newsletters.send_due_for_every_account(
-            context.database, smtp=smtp, timeouts=context.timeouts, should_stop=stopping.should_stop(job_context)
+            context.database,
+            smtp=smtp,
+            timeouts=context.timeouts,
+            should_stop=stopping.should_stop(job_context),
+            hold=held_mail,
         ).results:
             if report.error:
                 log.warning("newsletter %s: %s", report.id, report.error)

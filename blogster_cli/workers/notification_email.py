@@ -1,4 +1,11 @@
-"""Job kind `notification_email`: one maintenance email to each of up to 100 users (enqueued by the 0036 trigger)."""
+"""Job kind `notification_email`: one maintenance email to each of up to 100 users (enqueued by the 0036 trigger).
+
+An unreachable server is retried (MAX_ATTEMPTS); a configuration error (a refused login, a sender
+the server refuses, an untrusted certificate) is not: trying again cannot help until the settings
+change, and each failed login counts towards the mail provider locking the account. The job fails
+at once, its error in `workers status`; once the settings are fixed, `blogster workers retry ID`
+mails the users not mailed yet.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +26,25 @@ MAX_ATTEMPTS = 5
 
 def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext, RetryStrategy
+    from procrastinate.jobs import Job
+    from procrastinate.retry import RetryDecision
 
+    from blogster_cli.errors import ConfigError
     from blogster_cli.services import notifications, workers
+
+    class RetryUnlessMisconfigured(RetryStrategy):
+        """RetryStrategy, except for a configuration error: failed at once."""
+
+        def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+            if isinstance(exception, ConfigError):
+                return None
+            return super().get_retry_decision(exception=exception, job=job)
 
     @app.task(
         name=TASK_NAME,
         queue=QUEUE,
         pass_context=True,
-        retry=RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2),
+        retry=RetryUnlessMisconfigured(max_attempts=MAX_ATTEMPTS, exponential_wait=2),
     )
     def notification_email(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
@@ -47,6 +65,10 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 ],
                 final_attempt=job.attempts >= MAX_ATTEMPTS,
             )
+        except ConfigError as exc:
+            failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job.id}`)")
+            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(failure))
+            raise failure from None
         except Exception as exc:
             workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
             raise

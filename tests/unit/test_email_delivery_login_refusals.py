@@ -1,0 +1,43 @@
+"""A refused SMTP login: 5xx is a configuration error (not retried as an outage: each failed login
+counts towards the provider locking the account), 4xx the server's for now; in the one-shot send
+(maintenance mail) as in a newsletter's session. The one-shot send took a 535 for an outage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from blogster_cli.errors import ConfigError
+from blogster_cli.services import email_delivery
+from blogster_cli.services.email_delivery import SmtpConnection, SmtpUnavailable
+from tests.raw_smtp import Answer, RawSmtp, raw_smtp
+
+PASSWORD = "not-this-one-4711"
+
+
+def _refuse(code: str) -> Answer:
+    def answer(server: RawSmtp, command: str) -> Iterable[bytes]:
+        server.auth.append(command)
+        return [f"{code} authentication failed for {PASSWORD}\r\n".encode()]
+
+    return answer
+
+
+def _email() -> email_delivery.Email:
+    return email_delivery.Email(to="reader@example.com", subject="Maintenance", body="Down.", message_id="<m@b>")
+
+
+@pytest.mark.parametrize(("code", "kind"), [("535 5.7.8", ConfigError), ("454 4.7.0", SmtpUnavailable)])
+def test_a_refused_login_is_a_configuration_error_unless_it_is_for_now(code, kind):
+    for send in ("one-shot", "session"):
+        server = RawSmtp(answers={"AUTH": _refuse(code)})
+        with raw_smtp(server, login=f"mailer:{PASSWORD}") as url, pytest.raises(kind) as refused:
+            if send == "one-shot":
+                email_delivery.send(url, _email())
+            else:
+                SmtpConnection(url).open()
+        message = str(refused.value)
+        assert code in message and PASSWORD not in message, message
+        assert ("refused the login" in message) == (kind is ConfigError), message
+        assert "MAIL" not in server.verbs  # nothing was sent
