@@ -17,6 +17,11 @@ post, a third of them timed in Europe/Berlin. Then:
     ics_reimport_changed: the same events again, every title changed (each entry updated)
     ics_reimport_unchanged: that file once more (read and compared, nothing written): the
              difference from ics_reimport_changed is what writing the changes costs
+    suggest: `calendar suggest` over 90 days of analytics, scoring the --entries upcoming
+             entries the import made (every score written)
+    suggest_rerun: the same again, every score as it was (read and scored, nothing written)
+    suggest_peak_memory: the Python memory a run holds at its peak (tracemalloc), scores
+             cleared first so that every one is written again
 
 Times are wall-clock on whatever else the machine is doing.
 """
@@ -36,6 +41,7 @@ from bench_import_export import create_account
 from scaling import bench_scale
 from timing import timed
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 from blogster_cli.planning.model import PlannedEvent
@@ -133,9 +139,40 @@ def main() -> None:
             )
             assert (read.created, read.updated, read.unchanged) == counts, read
             print(f"{name}: {took:.2f} s ({n} events)")
+
+        bench_suggest(db, acting, n)
     finally:
         server.destroy()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+ANALYTICS = """
+insert into public.blog_analytics (blog_id, date, views, views_by_hour)
+select (select id from public.blogs where author_id = %(author)s limit 1), current_date - n, 100 + n %% 7 * 40,
+       array(select (h * 7 + n) %% 50 from generate_series(0, 23) h)
+from generate_series(1, 90) n
+"""
+
+
+def bench_suggest(db: Database, acting: ActingUser, n: int) -> None:
+    """`calendar suggest` over the n upcoming entries the imports left (module docstring)."""
+    import tracemalloc
+
+    with db.connect() as conn:
+        conn.execute(ANALYTICS, {"author": acting.actor.user_id})
+    for name in ("suggest", "suggest_rerun"):
+        took, found = timed(lambda: calendar.suggest(acting, timezone="Europe/Berlin"))
+        assert found.entries_scored == n, found
+        print(f"{name}: {took:.2f} s ({found.entries_scored} upcoming entries scored)")
+    with db.connect() as conn:
+        conn.execute("update public.content_calendar set optimal_time_score = null")
+    tracemalloc.start()
+    try:
+        calendar.suggest(acting, timezone="Europe/Berlin")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"suggest_peak_memory: {peak / 2**20:.1f} MiB (tracemalloc, {n} scores written)")
 
 
 def imported_events(count: int, title: str) -> list[PlannedEvent]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
     from blogster_cli.models.extended import CalendarEntryPublic
     from blogster_cli.planning.model import PlannedEvent
+    from blogster_cli.services.calendar import ImportRemoval
 
 app = command_group("calendar")
 
@@ -194,15 +195,63 @@ def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bo
 
 
 @app.command("rm")
-def remove(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bool = JSON_OPTION) -> None:
-    """Remove an entry from the calendar.
+def remove(
+    ref: str | None = typer.Argument(None, help="The entry's id or UID."),
+    imported: Path | None = typer.Option(
+        None, "--imported", help="Instead, remove every entry importing this .ics file added.", click_type=FILE_PATH
+    ),
+    yes: bool = typer.Option(False, "--yes", help="With --imported: do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Remove an entry from the calendar, or with --imported FILE every entry `calendar import --ics FILE` added.
+
+    `blogster calendar rm --imported wrong.ics` undoes an import: it removes the entries with the UIDs
+    of the file's events (a recurring event's occurrences too, whenever imported), all or none, and
+    keeps those made in Blogster, even when the file holds their UIDs (an export imported back). It
+    says how many and asks first on a terminal; elsewhere give --yes.
 
     Example: blogster calendar rm $(blogster calendar list --format ids | tail -1)
     """
     from blogster_cli.services import calendar
 
+    if imported is not None:
+        if ref is not None:
+            raise InvalidInput("give an entry or --imported FILE, not both")
+        _remove_imported(imported, yes=yes, json=json)
+        return
+    if ref is None:
+        raise InvalidInput("say which entry to remove (its id or UID), or give --imported FILE")
     entry = calendar.remove(acting_user(), ref=ref)
     output.print_json(entry) if json else output.message(f"Removed {str(entry.id)[:8]} ({entry.title}).")
+
+
+def _remove_imported(ics: Path, *, yes: bool, json: bool) -> None:
+    """`rm --imported`: without --yes, counts first and asks (as `posts purge` does); nothing found, nothing asked."""
+    from blogster_cli.cli import ask
+    from blogster_cli.services import calendar
+
+    acting = acting_user()
+    if not yes:
+        found = calendar.remove_imported(acting, path=ics, dry_run=True)
+        if not found.removed:
+            _removed(found, json)
+            return
+        question = f"Remove {plural(found.removed, 'calendar entry', 'calendar entries')} imported from {ics}?"
+        if not ask.yes(question, instead="use --yes"):
+            raise typer.Abort()
+    _removed(calendar.remove_imported(acting, path=ics), json)
+
+
+def _removed(report: ImportRemoval, json: bool) -> None:
+    if json:
+        output.print_json(report)
+        return
+    output.message(
+        f"Removed {plural(report.removed, 'calendar entry', 'calendar entries')} imported from {report.path}."
+    )
+    if report.kept:
+        kept = plural(report.kept, "entry", "entries")
+        output.message(f"note: kept {kept} made in Blogster whose UIDs the file holds (an import only updates those).")
 
 
 @app.command()

@@ -166,14 +166,8 @@ def read_ics(
     read make more than `max_file_occurrences` (default MAX_FILE_OCCURRENCES) entries: at most
     one event's occurrences past it are held.
     """
-    from icalendar import Calendar
-
-    try:
-        calendar = Calendar.from_ical(data)
-    except ValueError:  # its message quotes the line, which may be any file's secret: not shown
-        raise InvalidCalendar("not an iCalendar file (RFC 5545: BEGIN:VCALENDAR, NAME:VALUE lines)") from None
     window = (today, days_after(today, horizon_days, clamp=True))
-    components = list(calendar.walk("VEVENT"))
+    components = _events(data)
     cap = MAX_FILE_OCCURRENCES if max_file_occurrences is None else max_file_occurrences  # read now: tests lower it
     changed: dict[str, dict[str, tuple[PlannedEvent, bool]]] = {}  # UID -> occurrence UID -> (its change, cancelled)
     notes: list[str] = []
@@ -208,6 +202,49 @@ def read_ics(
     for alone in changed.values():  # a changed occurrence whose event is not in the file: an entry of its own
         events.extend(event for event, cancelled in alone.values() if not cancelled)
     return CalendarFile(events, recurring, notes)
+
+
+def _events(data: bytes | str) -> list[Any]:
+    """The VEVENT components of a calendar, or InvalidCalendar for text that does not parse."""
+    from icalendar import Calendar
+
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:  # its message quotes the line, which may be any file's secret: not shown
+        raise InvalidCalendar("not an iCalendar file (RFC 5545: BEGIN:VCALENDAR, NAME:VALUE lines)") from None
+    return list(calendar.walk("VEVENT"))
+
+
+@dataclass(frozen=True)
+class EventUids:
+    """The UIDs of the entries importing a file makes, whichever day it is imported on: `uids`,
+    those of its events as stored, and `occurrence_bases`, the UIDs whose occurrences
+    (`UID#start`, occurrence_uid) its recurring events and changed occurrences make, each also
+    as its SHA-256 (occurrence_uid's base for a UID too long to keep)."""
+
+    uids: set[str]
+    occurrence_bases: set[str]
+
+
+def event_uids(data: bytes | str) -> EventUids:
+    """The UIDs a file's events give their entries (`calendar rm --imported`). A recurring event
+    names its occurrences by its own UID, not by the dates one import's window held, so entries
+    an import made months ago are found too. Raises InvalidCalendar as read_ics does."""
+    uids: set[str] = set()
+    bases: set[str] = set()
+    for component in _events(data):
+        with _reading(component) as uid:
+            if component.get("recurrence-id") is None:  # a changed occurrence makes `UID#start` only
+                uids.add(_stored_uid(uid))
+            if any(component.get(name) is not None for name in ("rrule", "rdate", "recurrence-id")):
+                bases.update((uid, hashlib.sha256(uid.encode()).hexdigest()))
+    return EventUids(uids, bases)
+
+
+def _stored_uid(uid: str) -> str:
+    """An event's UID as its entry keeps it: within the column's 255 characters (a longer one is
+    replaced by its SHA-256, as occurrence_uid does)."""
+    return uid if len(uid) <= _UID_LENGTH else hashlib.sha256(uid.encode()).hexdigest()
 
 
 def _check_occurrences(expanded: int, cap: int, events_read: int, events: int) -> None:
@@ -483,7 +520,7 @@ def _event(
     status = str(component.get(X_STATUS, "planned")).lower()
     description = component.get("description")
     return PlannedEvent(
-        uid=uid if len(uid) <= _UID_LENGTH else hashlib.sha256(uid.encode()).hexdigest(),  # as occurrence_uid
+        uid=_stored_uid(uid),
         title=_without_nul(str(component.get("summary", ""))).strip() or "(untitled)",
         day=day,
         at=at,

@@ -194,7 +194,7 @@ def remove(acting: ActingUser, *, ref: str) -> CalendarEntryPublic:
     with orm_unit_of_work(acting) as session:
         entry = _one(session, ref)
         shown = _public(entry)
-        if not calendar_rows.delete(session, entry_id=entry.id):
+        if calendar_rows.delete(session, entry_ids=[entry.id]) != 1:
             raise Conflict(f"calendar entry {ref!r} changed while removing it; try again")
         return shown
 
@@ -318,6 +318,41 @@ def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | N
 
 
 @dataclass(frozen=True)
+class ImportRemoval:
+    path: Path
+    removed: int
+    """The entries importing the file made, removed (or, in a dry run, that would be)."""
+    kept: int
+    """Entries with the file's UIDs made in Blogster (an export of this calendar imported back updated
+    them, adding nothing): never removed."""
+
+
+def remove_imported(acting: ActingUser, *, path: Path, dry_run: bool = False) -> ImportRemoval:
+    """Removes the entries importing the iCalendar file at `path` made: an import undone.
+
+    Those are my entries with the UIDs its events give (its recurring events' occurrences whatever
+    day they were imported on: planning/ics.event_uids), but for the ones made in Blogster, which an
+    import only updates. The file is read as `import_ics` reads it; all of them go in one unit of
+    work, or none. `dry_run` counts them and removes nothing.
+    """
+    from blogster_cli.content.files import read_named_text
+    from blogster_cli.planning.ics import InvalidCalendar, event_uids
+
+    text = read_named_text(path, errors="replace")
+    try:
+        made = event_uids(text)
+    except InvalidCalendar as exc:
+        raise InvalidInput(f"{path}: {exc}") from None
+    with orm_unit_of_work(acting) as session:
+        found = calendar_rows.imported_with_uids(
+            session, uids=sorted(made.uids), occurrence_bases=sorted(made.occurrence_bases)
+        )
+        imported = [entry_id for entry_id, by_import in found if by_import]
+        removed = len(imported) if dry_run else calendar_rows.delete(session, entry_ids=imported)
+    return ImportRemoval(path, removed, len(found) - len(imported))
+
+
+@dataclass(frozen=True)
 class TimeSuggestion:
     weekday: str
     hour: int
@@ -327,10 +362,14 @@ class TimeSuggestion:
     entries_scored: int
 
 
+SCORED_AT_ONCE = 5_000  # upcoming entries read, scored and written at a time: memory stays flat
+
+
 def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime | None = None) -> TimeSuggestion:
     """The weekday and hour my readers visit most (last `days` days of blog_analytics); scores my upcoming entries.
 
-    Each upcoming entry's optimal_time_score becomes how good its time is, 0..1 (1: the suggested slot).
+    Each upcoming entry's optimal_time_score becomes how good its time is, 0..1 (1: the suggested slot),
+    SCORED_AT_ONCE entries at a time in one unit of work: all the scores are written, or none.
     """
     import calendar as weekdays
 
@@ -346,14 +385,16 @@ def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime 
         found = best_time((DailyViews(*row) for row in figures), timezone=timezone)
         if found is None:
             raise NotFound("no reader visits in your analytics yet: nothing to suggest from")
-        upcoming = calendar_rows.upcoming_entries(session, since=now.date())
-        for entry in upcoming:
-            if entry.scheduled_date is None:  # the query's date bound already leaves undated entries out
-                continue
-            at = entry.scheduled_time or time(found.hour)
-            entry.optimal_time_score = found.score(times.instant(entry.scheduled_date, at, entry.timezone))
-            session.add(entry)
+        scored = 0
+        for batch in calendar_rows.upcoming_times(session, since=now.date(), batch_size=SCORED_AT_ONCE):
+            changed = {}
+            for entry_id, day, at, zone, old_score in batch:
+                score = found.score(times.instant(day, at or time(found.hour), zone))
+                if score != old_score:  # an unchanged score is not written (nor its updated_at moved)
+                    changed[entry_id] = score
+            calendar_rows.set_time_scores(session, scores=changed)
+            scored += len(batch)
     return TimeSuggestion(
         weekday=weekdays.day_name[found.weekday], hour=found.hour, timezone=timezone, days_counted=found.days_counted,
-        next_slot=next_slot(found, after=now), entries_scored=len(upcoming),
+        next_slot=next_slot(found, after=now), entries_scored=scored,
     )  # fmt: skip
