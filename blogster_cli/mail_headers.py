@@ -73,6 +73,10 @@ def sender_mailbox(setting: str) -> Address:
     if not is_safe(setting) or any(unicodedata.category(c) == "Cc" for c in setting):
         raise ValueError("it holds a control character (a line break, a tab, ESC)")
     name, address = parseaddr(setting)
+    if any(unicodedata.category(c) in ("Zl", "Zp") for c in setting) or any(
+        unicodedata.category(c) in ("Zs", "Cf") for c in address
+    ):  # a name may hold a ZWNJ (Cf) as Persian names do; an address none: a lookalike sender
+        raise ValueError("it holds a line separator, or a space or invisible character in the address (U+200B, U+00AD)")
     if len(getaddresses([setting])) != 1 or _read(setting) != (name, address):
         raise ValueError(
             "mail programs would read it otherwise (a group, two addresses, a comment, an encoded word,"

@@ -85,6 +85,12 @@ def test_an_address_is_never_decoded():
         "ops@example.com\r\nBcc: leak@evil.example",
         "Ada\t<ops@example.com>",
         "Ada\u202e <ops@example.com>",
+        "Ada <ada\u2028@example.com>",  # red team 28: a line separator in the local part
+        "Ada \u2029 <ada@example.com>",
+        "ada@ex\u200bample.com",  # an invisible character: a lookalike of ada@example.com
+        "ada@ex\u00adample.com",  # a soft hyphen
+        "ad\u2060a@example.com",  # a word joiner
+        "ada\u3000@example.com",  # an ideographic space
         "ops@",
         "@example.com",
         "Ada",
@@ -108,6 +114,10 @@ def test_a_sender_that_reads_another_way_is_refused(setting):
         ("\u00fcli@ex\u00e4mple.com", ("", "\u00fcli@ex\u00e4mple.com")),
         ("Dr. Ada <ada@example.com>", ("Dr. Ada", "ada@example.com")),
         ("Ada's Letters <letters@ada.example>", ("Ada's Letters", "letters@ada.example")),
+        (
+            "\u0645\u0647\u200c\u0633\u0627 <m@example.com>",
+            ("\u0645\u0647\u200c\u0633\u0627", "m@example.com"),
+        ),  # a ZWNJ
     ],
 )
 def test_a_sender_as_typed_is_kept_and_reads_back_from_a_message(setting, kept):
