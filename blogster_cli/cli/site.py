@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -43,7 +44,7 @@ def build(
     settings = app_context().settings
     report = site.build(
         acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full,
-        force=force,
+        force=force, on_wait=_waiting_for_another_build(out),
     )  # fmt: skip
     if json:
         output.print_json(report)
@@ -54,6 +55,12 @@ def build(
             f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
         )
     _refuse_edited(report.edited)
+
+
+def _waiting_for_another_build(out: Path) -> Callable[[], None]:
+    from blogster_cli.services.site_files import BUILD_WAIT_S
+
+    return lambda: output.message(f"Waiting for another site build of {out} to end (at most {BUILD_WAIT_S:g} s)...")
 
 
 def _refuse_edited(edited: tuple[str, ...]) -> None:
@@ -187,8 +194,9 @@ def serve(
 
     def rebuild() -> site.BuildReport:
         return site.build(
-            acting, out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, force=force
-        )
+            acting, out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, force=force,
+            on_wait=_waiting_for_another_build(out),
+        )  # fmt: skip
 
     _refuse_edited(rebuild().edited)
     server = site_preview.start(out, port=port)

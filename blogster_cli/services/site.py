@@ -8,7 +8,7 @@ happen after it has committed, so no transaction stays open during file I/O.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,15 +99,16 @@ def with_widgets(
 
 def build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str = "UTC", media: Path | None = None,
-    full: bool = False, force: bool = False,
+    full: bool = False, force: bool = False, on_wait: Callable[[], None] = lambda: None,
 ) -> BuildReport:  # fmt: skip
     """Writes my site into `out`; a rebuild writes only the files whose content changed (`full`: all).
     A file there that the previous build did not write (or that was edited since) is left alone and
     listed in `edited`, and a folder of files without a manifest is refused (Conflict), unless `force`.
-    A build killed or stopped by a full disk midway is finished by the next (site_files: its journal)."""
+    A build killed or stopped by a full disk midway is finished by the next (site_files: its journal).
+    `on_wait`: called when another build into `out` runs, which this one then waits for (build_lock)."""
     if not force:
         refuse_foreign_folder(out)  # before the lock, which would be a file of ours in their folder
-    with build_lock(out), _collector_paused():
+    with build_lock(out, on_wait=on_wait), _collector_paused():
         return _build(acting, out=out, base_domain=base_domain, timezone=timezone, media=media, full=full, force=force)
 
 

@@ -39,6 +39,7 @@ import fcntl
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ JOURNAL = ".blogster-site.pending"
 """The files a build is writing, with their new hashes: left behind only by a build that did not finish."""
 LOCK = ".blogster-site.lock"
 """Held (flock) by the build writing the folder; a second build into it waits for the first to end."""
+BUILD_WAIT_S = 600.0
+"""How long a build waits for another one into its folder (a hung build must not stall cron's for ever)."""
 MANIFEST_VERSION = 2
 PRIVATE_PREFIX = ".blogster-"
 """The manifest, a deploy's record and their partial files: never deployed, never served."""
@@ -208,9 +211,11 @@ _EPOCH = "1970-01-01T00:00:00+00:00"
 
 
 @contextmanager
-def build_lock(out: Path) -> Iterator[None]:
+def build_lock(
+    out: Path, *, wait_s: float = BUILD_WAIT_S, on_wait: Callable[[], None] = lambda: None
+) -> Iterator[None]:
     """Holds `out` for one build: a second one (another terminal, cron) waits for it, then finds
-    its manifest. The lock is a private file of the folder (made with it, as a build would). In a
+    its manifest, telling `on_wait` first and giving up after `wait_s` (Conflict). The lock is a private file of the folder (made with it, as a build would). In a
     folder that cannot be written it cannot be made: the build goes on without it and fails, or
     writes nothing, just as it would have. Something else at its name (a link, a folder, a FIFO,
     which would have hung the build) is refused: building unlocked there lets two builds mix."""
@@ -227,10 +232,24 @@ def build_lock(out: Path) -> Iterator[None]:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not _locked(fd):
+            on_wait()
+            ends = time.monotonic() + wait_s
+            while not _locked(fd):
+                if time.monotonic() >= ends:
+                    raise Conflict(f"another site build of {out} is still running after {wait_s:g} s")
+                time.sleep(0.1)
         yield
     finally:
         os.close(fd)
+
+
+def _locked(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def refuse_foreign_folder(out: Path) -> None:

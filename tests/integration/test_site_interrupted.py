@@ -181,6 +181,28 @@ def test_a_second_build_into_the_folder_waits_for_the_first_and_finds_its_files(
     assert (reports["second"].written, reports["second"].unchanged) == (0, reports["first"].written)
 
 
+def test_a_build_waiting_for_another_says_so_and_gives_up_in_time(author, tmp_path):
+    """A build whose folder another holds (a hung build, or anyone who can write the folder) waited
+    for ever without a word, stalling cron's builds (red team 28): it says so, then gives up."""
+    import fcntl
+
+    (out := tmp_path / "site").mkdir()
+    told: list[str] = []
+    with open(out / site_files.LOCK, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(Conflict, match=rf"^another site build of {out} is still running after 0.3 s$"):
+            with site_files.build_lock(out, wait_s=0.3, on_wait=lambda: told.append("waiting")):
+                pytest.fail("the lock another holds was taken")
+        assert told == ["waiting"]
+        releaser = threading.Timer(0.5, lambda: fcntl.flock(held, fcntl.LOCK_UN))
+        releaser.start()
+        report = site.build(author, out=out, base_domain=BASE, on_wait=lambda: told.append("waiting"))
+        releaser.join()
+    assert told == ["waiting", "waiting"] and report.written == len(contents(out)) > 0
+    site.build(author, out=out, base_domain=BASE, on_wait=lambda: told.append("waiting"))
+    assert len(told) == 2  # nobody else building: not a word
+
+
 # SIGKILLs the process as it renames its KILL_AT-th file into place in the folder KILL_MATCH.
 KILLING = """
 import os, signal, runpy
