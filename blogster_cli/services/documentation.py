@@ -440,6 +440,7 @@ def export_tree(acting: ActingUser, *, root: Path) -> ExportReport:
     ])  # fmt: skip
     files = tree.export_files(_stored_page(page, folders) for page in pages)
     root = root.resolve()
+    root.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made is the export's failure, not each page's
     failed: list[tuple[tree.ExportFile, str]] = []
     for file in files:
         try:

@@ -130,3 +130,13 @@ def test_docs_new_takes_a_slug_as_written_or_refuses_it(cli, signed_up, asked):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"slug {asked!r} is not a page slug" in result.stderr and "did you mean" in result.stderr
     assert cli("docs", "list", "--json").json() == []
+
+
+def test_an_export_folder_whose_name_is_too_long_is_one_error_not_one_per_page(cli, signed_up, tmp_path):
+    """Each page was reported as not written for the file name too long (the folder's), with exit 1."""
+    assert cli("docs", "new", "One").exit_code == 0
+    assert cli("docs", "new", "Two").exit_code == 0
+    out = tmp_path / ("a" * 300)
+    result = cli("docs", "export", str(out))
+    assert result.exit_code == 8
+    assert result.stderr.splitlines() == [f"error: cannot use {out}: file name too long"]
