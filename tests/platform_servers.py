@@ -62,7 +62,8 @@ class FakePlatform:
 
 
 class FakeForem(FakePlatform):
-    """GET /api/articles/me/all, POST /api/articles, PUT /api/articles/ID with the api-key header."""
+    """GET /api/articles/me/all, GET /api/articles/ID, POST /api/articles, PUT /api/articles/ID with the
+    api-key header."""
 
     def install(self) -> FakeForem:
         self.server.expect_request(re.compile(r"/api/articles.*")).respond_with_handler(self.handle)
@@ -78,6 +79,10 @@ class FakeForem(FakePlatform):
             page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 30))
             everything = sorted(self.posts.values(), key=lambda p: p["id"])
             return _json(everything[(page - 1) * per_page : page * per_page])
+        if request.method == "GET":
+            one = re.fullmatch(r"/api/articles/(\d+)", request.path)
+            article = self.posts.get(int(one[1])) if one else None
+            return _json(article) if article else _json({"error": "not found"}, 404)
         body = request.get_json()["article"]
         if request.method == "POST" and request.path == "/api/articles":
             if self.before_create:
@@ -95,7 +100,7 @@ class FakeForem(FakePlatform):
 
 
 class FakeHashnode(FakePlatform):
-    """The GraphQL endpoint: me { publications { posts } }, publishPost, updatePost."""
+    """The GraphQL endpoint: me { publications { posts } }, post(id:), publishPost, updatePost."""
 
     def install(self) -> FakeHashnode:
         self.server.expect_request("/graphql", method="POST").respond_with_handler(self.handle)
@@ -129,6 +134,10 @@ class FakeHashnode(FakePlatform):
                     post.update(fields)
                     return _json({"data": {"updatePost": {"post": self._node(post["id"])}}})
             return _json({"errors": [{"message": "post not found"}]})
+        if "post(id:" in query:
+            ids = [p["id"] for p in self.posts.values()]
+            post = {**self._node(variables["id"]), "publication": {"id": "pub-1"}} if variables["id"] in ids else None
+            return _json({"data": {"post": post}})
         nodes = [{"node": self._node(p["id"])} for p in self.posts.values()]
         publication = {"id": "pub-1", "posts": {"edges": nodes}}
         return _json({"data": {"me": {"publications": {"edges": [{"node": publication}]}}}})
@@ -188,6 +197,9 @@ class FakeWordPress(FakePlatform):
                 self.before_create_answer()
             return self._made(_json(self.posts[post_id], 201))
         match = re.fullmatch(r"/wp-json/wp/v2/posts/(\d+)", request.path)
+        if match and request.method == "GET" and int(match[1]) in self.posts:
+            post = self.posts[int(match[1])]
+            return _json({**post, "content": {"raw": post["content"], "rendered": post["content"]}})
         if match and request.method == "POST" and int(match[1]) in self.posts:
             self.posts[int(match[1])].update(request.get_json())
             return _json(self.posts[int(match[1])])

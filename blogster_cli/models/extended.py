@@ -182,7 +182,8 @@ class PlatformRepublishing(SQLModel, table=True):
     platform: RepublishingPlatform = Field(sa_type=pg_enum(RepublishingPlatform, "republishing_platform"))
     platform_post_id: str | None = None
     platform_site: str | None = None
-    """The site (API base URL) platform_post_id belongs to (0126); None: made on the configured one."""
+    """The site (API base URL) platform_post_id belongs to (0126); None: made before 0126 on a site not
+    recorded, so the id is used only once the configured site shows it is our copy (0127)."""
     platform_url: str | None = None
     canonical_url: str | None = None
     publication_status: RepublishingStatus = Field(

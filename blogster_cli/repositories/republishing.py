@@ -54,17 +54,17 @@ def lock(session: Session, *, copy_id: UUID, canonical_url: str) -> PlatformRepu
 
 
 def record_success(session: Session, *, copy: PlatformRepublishing, remote_id: str, url: str | None, site: str) -> None:
-    moved = copy.platform_site not in (None, site)  # the old site's URL says nothing of this one
-    copy.platform_post_id, copy.platform_url = remote_id, url or (None if moved else copy.platform_url)
-    copy.platform_site = site
+    """The copy's id, URL (None: not known) and the site both belong to, with the failure cleared."""
+    copy.platform_post_id, copy.platform_url, copy.platform_site = remote_id, url, site
     copy.publication_status, copy.last_error = RepublishingStatus.PUBLISHED, None
     session.add(copy)
 
 
 def holder_of(session: Session, *, copy: PlatformRepublishing, remote_id: str, site: str) -> str | None:
     """The slug of my other post whose copy on `site` has `remote_id`, if any: one remote post
-    cannot be the copy of two (each run of either would overwrite the other). A copy of before
-    0126 (no site) counts as made on `site`, as it did then."""
+    cannot be the copy of two (each run of either would overwrite the other). A copy recorded
+    before 0126 (no site) holds no id: it may have been made on another site, so its id neither
+    blocks nor claims one here until its own run finds it names that copy here (and records the site)."""
     query = (
         select(Blog.slug)
         .join(PlatformRepublishing, col(PlatformRepublishing.blog_id) == Blog.id)
@@ -72,7 +72,7 @@ def holder_of(session: Session, *, copy: PlatformRepublishing, remote_id: str, s
             PlatformRepublishing.author_id == literal_column(MY_ID),
             PlatformRepublishing.platform == copy.platform,
             PlatformRepublishing.platform_post_id == remote_id,
-            func.coalesce(PlatformRepublishing.platform_site, site) == site,
+            PlatformRepublishing.platform_site == site,
             PlatformRepublishing.id != copy.id,
         )
     )

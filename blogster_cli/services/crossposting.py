@@ -6,7 +6,10 @@ it), then update the remote copy whose id we hold, else look for one we made bef
 its canonical URL, the current one and the one the row held (a crash between a remote
 create and step 3 left it there, maybe before the post's slug changed), else create one,
 never twice blindly (`platform_api.create_unless_there`); a copy gone from the platform (404
-for the id we hold) is forgotten and looked up, then made again; (3) record the remote id
+for the id we hold) is forgotten and looked up, then made again. An id is sent back only to the
+site it came from (0126); one recorded before 0126, with no site, only once the post with that id
+on the configured site is our copy of this post (the site may have changed since): else it is
+looked up and made as for a copy of another site; (3) record the remote id, its site
 and URL, or the failure's reason (keeping an earlier id, so the next run updates that
 copy), in the transaction that holds the lock. That
 transaction does nothing but hold the lock during the remote call: a lock the database
@@ -134,19 +137,29 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         client = client_for(endpoint)
         action = "updated"
         site = endpoint.base_url  # the copy's id means something there only (0126)
-        here = copy.platform_site in (None, site)
+        here = copy.platform_site == site
+        site_unknown = copy.platform_site is None  # recorded before 0126: on this site, or on one configured then
         try:
             # An id an earlier version stored unchecked (a 100 KB one) is not sent back: the copy
             # is looked up by its canonical URL instead, as after a crash. Nor is one of a copy made
             # on another site: its id there would name some other post on this one.
-            remote_id = known_id if known_id is not None and here and id_problem(known_id) is None else None
+            usable = known_id is not None and (here or site_unknown) and id_problem(known_id) is None
+            remote_id = known_id if usable else None
             made, gone = None, False
             holder = republishing.holder_of(guard, copy=copy, remote_id=remote_id, site=site) if remote_id else None
-            if holder is not None:  # two copies with one id (an earlier version took such answers): neither is written
+            if holder is not None and site_unknown:
+                remote_id = None  # that id is another copy's on this site: this one's was made elsewhere
+            elif holder is not None:
+                # Two copies with one id (an earlier version took such answers): neither is written.
                 raise PlatformError(
                     f"the copy of your post {holder!r} has the same id {remote_id} on this site (an earlier"
                     " version recorded it for both): nothing was sent, so neither copy is overwritten"
                 )
+            if remote_id is not None and site_unknown:
+                # Sent back only if the post with that id here is our copy of this post (by its link
+                # to the original); another post, or none, means the copy was made on another site.
+                here = client.is_our_copy(remote_id, canonicals)
+                remote_id = remote_id if here else None
             if remote_id is not None:
                 try:
                     made = client.update(remote_id, article)
@@ -183,10 +196,11 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             )  # fmt: skip
         finally:
             client.http.close()
-        republishing.record_success(guard, copy=copy, remote_id=made.id, url=made.url, site=site)
+        url = made.url or (known_url if here else None)  # another site's URL says nothing of this one
+        republishing.record_success(guard, copy=copy, remote_id=made.id, url=url, site=site)
     return CrosspostOutcome(
         slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
-        platform_url=made.url or (known_url if here else None), canonical_url=article.canonical_url,
+        platform_url=url, canonical_url=article.canonical_url,
     )  # fmt: skip
 
 

@@ -1,8 +1,9 @@
 """The platforms' documented APIs over HTTP: Forem (dev.to) articles, Hashnode GraphQL, WordPress REST.
 
 Each client can find a copy it made before by the post's canonical URL (how a re-run
-after a crash between the remote create and the local record avoids a second copy),
-create one, and update one. A 429 (the request was not processed) or a 503 with a short
+after a crash between the remote create and the local record avoids a second copy), tell
+whether the post with a given id is such a copy (the same test, for an id whose site is not
+known), create one, and update one. A 429 (the request was not processed) or a 503 with a short
 Retry-After is waited out and retried, except that a create is never sent again blindly: after
 a 503 (the platform may have made the post before failing) `create_unless_there` looks the copy
 up first and creates only if it is not there. Anything else becomes a one-line PlatformError
@@ -88,6 +89,10 @@ class NotThere(PlatformError):
     """The platform answered 404 (or its API's 'not found') for the post id: the copy is gone."""
 
 
+class Refused(PlatformError):
+    """The platform answered 401 or 403: a bad token, or a post this account may not touch."""
+
+
 @dataclass(frozen=True)
 class RemoteCopy:
     id: str
@@ -96,6 +101,7 @@ class RemoteCopy:
 
 class PlatformClient(Protocol):
     def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None: ...
+    def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool: ...
     def create(self, article: Article) -> RemoteCopy: ...
     def update(self, remote_id: str, article: Article) -> RemoteCopy: ...
 
@@ -280,9 +286,7 @@ class _Http:
             after = f"; try again in {wait:.0f} s" if wait is not None else ""
             raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
         if response.status_code in (401, 403):
-            raise PlatformError(
-                f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`"
-            )
+            raise Refused(f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`")
         if response.status_code >= 400:
             kind = NotThere if response.status_code == 404 else PlatformError
             excerpt = self._read(response, deadline=deadline, limit=MAX_ERROR_EXCERPT_BYTES, cut=True)
@@ -366,6 +370,15 @@ class ForemClient:
                     return self.http.copy(article["id"], article.get("url"))
         return None
 
+    def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool:
+        """Whether article `remote_id` here carries one of the canonical URLs, as `find` tests. (An
+        unpublished one answers 404 here: `find`, which lists those too, is the caller's next step.)"""
+        try:
+            article = self.http.call("GET", f"/api/articles/{quote(remote_id, safe='')}")
+        except NotThere:
+            return False
+        return article.get("canonical_url") in canonical_urls
+
     def _body(self, article: Article) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "title": article.title,
@@ -431,6 +444,21 @@ class HashnodeClient:
                 return self.http.copy(node["id"], node.get("url"))
         return None
 
+    def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool:
+        """Whether post `remote_id` is in our publication and carries one of the canonical URLs, as
+        `find` tests (which looks at our publication's 50 newest posts only)."""
+        try:
+            data = self._query(
+                "query Post($id: ID!) { post(id: $id) { id canonicalUrl publication { id } } }", {"id": remote_id}
+            )
+        except NotThere:
+            return False
+        post = data.get("post") or {}
+        return (
+            post.get("canonicalUrl") in canonical_urls
+            and (post.get("publication") or {}).get("id") == self._own_publication()["id"]
+        )
+
     def _input(self, article: Article) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "title": article.title,
@@ -469,6 +497,17 @@ _ORIGINAL_LINK = re.compile(r'<a href="([^"]*)" rel="canonical">')
 """The link to the original with which with_original_link ends a WordPress copy (its href, escaped)."""
 
 
+def _ends_with_original_link(post: Any, canonical_urls: Sequence[str]) -> bool:
+    """Whether the last original link in a WordPress post's content is one of the canonical URLs
+    (as sent, or HTML-escaped): the test of our copy. A post that merely links the original in its
+    text (the copy of another post, a page of the site's owner) is not its copy."""
+    links = {form for url in canonical_urls for form in (url, html.escape(url, quote=True))}
+    content = post.get("content") or {}
+    text = content.get("raw") or content.get("rendered") or ""
+    originals = _ORIGINAL_LINK.findall(text) if isinstance(text, str) else []
+    return bool(originals) and originals[-1] in links
+
+
 class WordPressClient:
     """A WordPress site's REST API (wp/v2/posts, wp/v2/tags) with an application password (basic auth)."""
 
@@ -483,18 +522,24 @@ class WordPressClient:
         A post found counts only if the last original link in its content (with_original_link's
         `rel="canonical"` one, which ends every copy) is one of the canonical URLs: the copy of
         another post that merely links this one in its text is not this post's copy."""
-        links = {form for url in canonical_urls for form in (url, html.escape(url, quote=True))}
         slugs = dict.fromkeys([slug, *(urlsplit(url).path.rstrip("/").rpartition("/")[2] for url in canonical_urls)])
         queries = [{"slug": s} for s in slugs if s] + [{"search": url} for url in canonical_urls]
         for query in queries:
             params = {**query, "status": "any", "context": "edit", "per_page": 100}
             for post in self.http.call("GET", "/wp-json/wp/v2/posts", params=params) or []:
-                content = post.get("content") or {}
-                text = content.get("raw") or content.get("rendered") or ""
-                originals = _ORIGINAL_LINK.findall(text) if isinstance(text, str) else []
-                if originals and originals[-1] in links:
+                if _ends_with_original_link(post, canonical_urls):
                     return self.http.copy(post["id"], post.get("link"))
         return None
+
+    def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool:
+        """Whether post `remote_id` here is our copy, by `find`'s test. None there (404: a page's id is
+        none either), or one this account may not edit (403), is not."""
+        path = f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}"
+        try:
+            post = self.http.call("GET", path, params={"context": "edit"})
+        except (NotThere, Refused):  # (a bad token is reported by the lookup that follows)
+            return False
+        return _ends_with_original_link(post, canonical_urls)
 
     def _tag_ids(self, names: list[str]) -> list[int]:
         ids = []

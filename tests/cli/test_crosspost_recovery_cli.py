@@ -190,3 +190,108 @@ def test_a_copy_made_on_another_site_is_not_updated_on_the_new_one(cli, publishe
     assert moved.json()[0]["platform_url"] == new_site.posts[2]["link"]
     again = crosspost(cli, published, "wordpress", {"BLOGSTER_WORDPRESS_URL": new_site.url})
     assert again.json()[0]["action"] == "updated" and len(new_site.posts) == 2
+
+
+THEIRS = "https://elsewhere.example/theirs/"
+SOMEONE_ELSES_POST: dict[str, tuple[int, dict[str, object]]] = {
+    "wordpress": (1, {"id": 1, "slug": "about", "title": "About us", "content": "<p>Ours.</p>", "link": ""}),
+    "devto": (1001, {"id": 1001, "title": "Theirs", "canonical_url": THEIRS, "url": "https://dev.to/them/theirs"}),
+    "hashnode": (1, {"id": "hn1", "title": "Theirs", "originalArticleURL": THEIRS, "url": "https://them.dev/hn1"}),
+}
+"""Per platform: the post (key and fields) that is another author's, or the site owner's, on the
+new site, with the id our copy had on the old one."""
+
+
+def fake_on(server: HTTPServer, platform: str) -> FakePlatform:
+    kind = {"devto": FakeForem, "hashnode": FakeHashnode, "wordpress": FakeWordPress}[platform]
+    fake: FakePlatform = kind(server).install()
+    return fake
+
+
+def as_before_0126(superuser) -> None:
+    """The copies as a version before 0126 left them: ids without the site they belong to."""
+    superuser.execute("update public.platform_republishing set platform_site = null")
+
+
+def copies_by_slug(superuser) -> dict[str, tuple[str, str]]:
+    rows = superuser.execute(
+        "select b.slug, r.platform_post_id, r.platform_site from public.platform_republishing r"
+        " join public.blogs b on b.id = r.blog_id"
+    ).fetchall()
+    return {slug: (remote_id, site) for slug, remote_id, site in rows}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_copy_from_before_0126_is_not_sent_to_a_new_site(cli, published, http, second_site, superuser, platform):
+    """A copy recorded before 0126 has no site; the platform's URL now names another site, where
+    its id is someone else's post (red team 28, F1): that post is left alone, and the copy is made
+    on the new site (its site recorded), then updated there."""
+    old_site, env = platform_server(cli, http, platform)
+    assert crosspost(cli, published, platform, env).exit_code == 0
+    as_before_0126(superuser)
+    new_site = fake_on(second_site, platform)
+    key, theirs = SOMEONE_ELSES_POST[platform]
+    new_site.posts[key] = dict(theirs)
+    new_env = {name: new_site.url for name in env}
+    moved = crosspost(cli, published, platform, new_env)
+    assert moved.exit_code == 0, moved.stderr
+    assert new_site.posts[key] == theirs
+    [ours] = [post for k, post in new_site.posts.items() if k != key]
+    assert ours["title"] == "Ten terminal habits"
+    [outcome] = moved.json()
+    assert outcome["action"] == "created" and outcome["platform_post_id"] == str(ours["id"])
+    assert outcome["platform_url"] == ours.get("link", ours.get("url"))
+    assert copies_by_slug(superuser)[published] == (str(ours["id"]), new_site.url)
+    again = crosspost(cli, published, platform, new_env)
+    assert again.json()[0]["action"] == "updated" and len(new_site.posts) == 2
+    assert new_site.posts[key] == theirs and len(old_site.posts) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_copies_from_before_0126_on_the_same_site_are_updated_in_place(
+    cli, published, http, tmp_path, superuser, platform
+):
+    """Copies recorded before 0126 on the site still configured are updated where they are (no
+    second copy) and their site recorded, even two an earlier version gave one id: the post with
+    that id is the copy of the one whose link to the original it ends with, and the other copy is
+    found by its own link (before, neither was ever sent again)."""
+    fake, env = platform_server(cli, http, platform)
+    other = publish_post(cli, tmp_path, "---\ntitle: Second post\n---\nText.\n", slug="second-post")
+    for ref in (published, other):
+        assert crosspost(cli, ref, platform, env).exit_code == 0
+    first_id, second_id = copies_by_slug(superuser)[published][0], copies_by_slug(superuser)[other][0]
+    as_before_0126(superuser)
+    superuser.execute("update public.platform_republishing set platform_post_id = %s", (first_id,))
+    titles = {key: post["title"] for key, post in fake.posts.items()}
+    first = crosspost(cli, published, platform, env)
+    assert first.exit_code == 0, first.stderr
+    assert first.json()[0]["action"] == "updated" and first.json()[0]["platform_post_id"] == first_id
+    second = crosspost(cli, other, platform, env)
+    assert second.exit_code == 0, second.stderr
+    assert second.json()[0]["action"] == "recovered" and second.json()[0]["platform_post_id"] == second_id
+    assert {key: post["title"] for key, post in fake.posts.items()} == titles  # none made, none overwritten
+    assert copies_by_slug(superuser) == {published: (first_id, fake.url), other: (second_id, fake.url)}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_an_id_from_before_0126_claims_nothing_on_a_new_site(
+    cli, published, http, second_site, tmp_path, superuser, platform
+):
+    """The new site gives another post's copy the id this post's copy had on the old site (recorded
+    before 0126, without its site): that id is the other copy's, recorded and updated (before, it was
+    refused as this one's, and the copy made again on every run); this post's copy is made anew."""
+    _, env = platform_server(cli, http, platform)
+    assert crosspost(cli, published, platform, env).exit_code == 0
+    [(old_id, _)] = copies_by_slug(superuser).values()
+    as_before_0126(superuser)
+    other = publish_post(cli, tmp_path, "---\ntitle: Second post\n---\nText.\n", slug="second-post")
+    new_site = fake_on(second_site, platform)
+    new_env = {name: new_site.url for name in env}
+    first = crosspost(cli, other, platform, new_env)
+    assert first.exit_code == 0, first.stderr
+    assert first.json()[0]["platform_post_id"] == old_id
+    assert crosspost(cli, other, platform, new_env).json()[0]["action"] == "updated"
+    moved = crosspost(cli, published, platform, new_env)
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()[0]["action"] == "created" and moved.json()[0]["platform_post_id"] != old_id
+    assert sorted(post["title"] for post in new_site.posts.values()) == ["Second post", "Ten terminal habits"]
