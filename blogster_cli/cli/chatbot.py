@@ -130,8 +130,10 @@ def evaluate(
     """
     from blogster_cli.services import chatbot
 
-    output.message("Training on the stored intents and classifying each example...")
-    result = chatbot.evaluate(acting_user(), path=file)
+    result = chatbot.evaluate(
+        acting_user(), path=file,
+        on_training=lambda: output.message("Training on the stored intents and classifying each example..."),
+    )  # fmt: skip
     if json:
         output.print_json(result)
         return

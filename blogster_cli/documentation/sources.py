@@ -195,7 +195,7 @@ def refusal(clashes: list[Clash], identity: FolderIdentity) -> str:
     named = ", ".join(f"{c.page.slug!r} ({c.holder.origin(identity.tree)})" for c in clashes[:MAX_CLASHES_NAMED])
     more = f" and {len(clashes) - MAX_CLASHES_NAMED} more" if len(clashes) > MAX_CLASHES_NAMED else ""
     return (
-        f"docs import refused, nothing changed: {plural(len(clashes), 'page')} of {identity.folder!r} ask for slugs held"
+        f"docs import refused, nothing changed: {plural(len(clashes), 'page')} of {identity.folder!r} {'asks' if len(clashes) == 1 else 'ask'} for slugs held"
         f" by pages from elsewhere: {named}{more}; --rename stores them under slugs of their own, --replace"
         " overwrites those pages"
     )

@@ -8,6 +8,7 @@ work, so an import is stored whole or not at all.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -188,9 +189,10 @@ def training_set(specs: list[IntentSpec]) -> tuple[list[str], list[str]]:
     return phrases, labels
 
 
-def evaluate(acting: ActingUser, *, path: Path) -> Evaluation:
+def evaluate(acting: ActingUser, *, path: Path, on_training: Callable[[], None] = lambda: None) -> Evaluation:
     """Trains the worker's classifier on the stored intents and scores it on a CSV of
-    text,intent pairs (`oos`: the bot should say it does not know)."""
+    text,intent pairs (`oos`: the bot should say it does not know); `on_training` is called once
+    the file is read, as the training (seconds) begins."""
     from blogster_cli.chatbot.classifier import IntentClassifier
     from blogster_cli.chatbot.evaluation import evaluate as score
 
@@ -198,6 +200,7 @@ def evaluate(acting: ActingUser, *, path: Path) -> Evaluation:
     text = read_named_text(path)
     pairs = intent_files.read_pairs(text, source=str(path))
     phrases, labels = training_set(all_intents(acting))
+    on_training()
     began = time.perf_counter()
     classifier = IntentClassifier.train(phrases, labels)
     training_s = time.perf_counter() - began

@@ -63,6 +63,13 @@ def test_evaluate_prints_the_named_figures_first(cli, signed_up, tmp_path):
     assert data["in_scope_accuracy"] == 1.0 and data["oos_recall"] == 1.0
     text = cli("chatbot", "evaluate", str(examples))
     assert "out-of-scope recall: 100.0%" in text.stdout and "macro F1" in text.stdout
+    assert text.stderr == "Training on the stored intents and classifying each example...\n"
+
+
+def test_evaluate_of_a_missing_file_says_only_that(cli, signed_up, tmp_path):
+    """It said it was training on the intents first, then that the file was missing."""
+    missing = cli("chatbot", "evaluate", str(tmp_path / "nofile.csv"))
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1 and "nofile.csv" in missing.stderr
 
 
 def test_chat_without_a_worker_keeps_the_cleaned_message_and_says_so(cli, signed_up, superuser):

@@ -40,6 +40,7 @@ def test_a_file_updates_only_its_own_folders_page():
     refused = sources.plan_import(pages, stored, identity=HERE, on_clash=OnClash.REFUSE)
     assert [(c.page.path, c.holder.id) for c in refused.clashes] == [("index.md", 1)]
     assert "'index' (imported from another folder, 'product')" in sources.refusal(refused.clashes, HERE)
+    assert "1 page of 'docs' asks for slugs held" in sources.refusal(refused.clashes, HERE)
     renamed = sources.plan_import(pages, stored, identity=HERE, on_clash=OnClash.RENAME)
     assert placements(renamed) == {"index.md": ("docs/index", None, "index"), "guide/index.md": ("guide", 2, None)}
     replaced = sources.plan_import(pages, stored, identity=HERE, on_clash=OnClash.REPLACE)
