@@ -198,6 +198,8 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     stop = asyncio.Event()
 
     def stop_now(signum: signal.Signals) -> None:
+        if stop.is_set():  # handed over twice: the signal came as handing_to looked for one that had
+            return
         log.warning("received %s: stopping", signum.name)
         stop.set()
 
