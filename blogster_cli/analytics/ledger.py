@@ -5,8 +5,13 @@ logs: their first line), not by its name or inode: rotation renames and compress
 `access.log.1.gz` is the same text as yesterday's `access.log`, while two logs that open with the
 same blank line, banner or `#Fields:` header are told apart by their first request. Offsets
 count bytes of that text (after gunzip). Each counted batch is recorded as (start, end, SHA-256 of
-its bytes); a re-run reads the recorded ranges again and compares hashes, so a log that grew (or
-its rotated copy) resumes after what was counted, and identical lines are never merged.
+its bytes, a CRC-32 of each of its lines); a re-run reads the recorded ranges again and compares
+hashes, so a log that grew (or its rotated copy) resumes after what was counted, a copy that ends
+inside a range (a .gz cut short) is checked line by line, and identical lines are never merged.
+
+Anyone can make two logs open with the same request (one request to two sites in the same second
+after rotation): a log whose bytes differ from those counted under its key is another log, known by
+its bytes through its first line that differs (`Skipped.other_key`), and counted as a log of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import struct
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +33,7 @@ HEAD_LIMIT = 64 << 10
 MAX_LINE_BYTES = 1 << 20
 CUT_LINE_KEPT = 1 << 10
 GZIP_MAGIC = b"\x1f\x8b"
+LINE_DIGEST_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class CountedRange:
     start: int
     end: int
     digest: str
+    line_digests: bytes | None = None
+    """`line_digests` of its bytes; None for a range recorded before they were (migration 0128)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ class Batch:
     end: int
     data: bytes
     digest: str
+    line_digests: bytes
+    """`line_digests` of all its bytes (a cut line's too)."""
 
 
 class Known(StrEnum):
@@ -67,7 +79,27 @@ class Known(StrEnum):
     NEW = "new"  # never seen: counted from its first byte
     RESUMED = "resumed"  # its counted ranges match: counted from where they end
     COUNTED = "counted"  # nothing new: all of it (or a longer copy of it) was counted
-    DIFFERS = "differs"  # same key, other bytes later: refused rather than counted twice
+    DIFFERS = "differs"  # same key, other bytes later: another log (refused when it cannot be read again)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """What `skip_counted` found. `other_key`, when the log differs and was put back to its first byte:
+    the SHA-256 of its bytes through its first line that is not the counted log's, the key it is
+    known by as a log of its own (the same in every run, however far it has grown)."""
+
+    known: Known
+    other_key: str | None = None
+
+
+def line_digests(data: bytes) -> bytes:
+    """The CRC-32 of each line of `data` (without its newline; a last line without one too), 4 bytes
+    each: what tells whether a shorter copy's lines are the counted ones. A checksum, not a hash, is
+    enough: a copy's every line there must match, and an outside party writes only its own lines."""
+    lines = data.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return struct.pack(f"<{len(lines)}I", *map(zlib.crc32, lines))
 
 
 class Gunzipped:
@@ -133,16 +165,17 @@ class LogReader:
         self._pending = data + self._pending
         self.offset -= len(data)
 
-    def file_keys(self, is_request: Callable[[bytes], bool]) -> FileKeys | None:
+    def file_keys(self, request_tests: Sequence[Callable[[bytes], bool]]) -> FileKeys | None:
         """The log's keys, read from its head without consuming it; None for an empty log.
 
-        The current key hashes the bytes through the first line that `is_request` parses (only the
-        first line, when it is one): a blank line, banner or header many logs open with is no name.
-        A head without a request (still being written, or not this format) is known by its first line,
-        as earlier releases knew every log. A line the log ends on without its newline, which
-        `batches` counts when whole, is hashed as if terminated, so the key stays when the newline
-        comes. Earlier releases hashed such a one-line log without it, and knew a log by its first
-        line: those forms are `earlier`.
+        The current key hashes the bytes through the first line that any of `request_tests` (one for
+        each log format) parses (only the first line, when it is one): a blank line, banner or header
+        many logs open with is no name, and the format the log is read in changes nothing. A head
+        without a request (still being written, or in no format) is known by its first line, as
+        earlier releases knew every log. A line the log ends on without its newline, which `batches`
+        counts when whole, is hashed as if terminated, so the key stays when the newline comes.
+        Earlier releases found the first request with the chosen format's parser alone, hashed such a
+        one-line log without its newline, and knew a log by its first line: those forms are `earlier`.
         """
         head = self.read(HEAD_LIMIT)
         self.unread(head)
@@ -154,13 +187,20 @@ class LogReader:
             if not whole_log:  # a first line longer than the head: the head names it
                 return FileKeys(_sha256(head))
             return FileKeys(_sha256(head + b"\n"), (_sha256(head),))
-        first_line = _sha256(head[:first_end])
-        unterminated = _sha256(head[: first_end - 1])
-        request_end = _first_request_end(head, is_request, whole_log=whole_log)
-        if request_end is None or request_end == first_end:
-            return FileKeys(first_line, (unterminated,))
-        through_request = head[:request_end] if head[request_end - 1 : request_end] == b"\n" else head + b"\n"
-        return FileKeys(_sha256(through_request), (first_line, unterminated))
+        request_ends = [_first_request_end(head, test, whole_log=whole_log) for test in request_tests]
+        any_format_end = min((end for end in request_ends if end is not None), default=None)
+        keys: list[str] = []
+        for request_end in (any_format_end, *request_ends):
+            if request_end is None or request_end == first_end:
+                key = _sha256(head[:first_end])
+            else:
+                key = _sha256(head[:request_end] if head[request_end - 1 : request_end] == b"\n" else head + b"\n")
+            if key not in keys:
+                keys.append(key)
+        for key in (_sha256(head[:first_end]), _sha256(head[: first_end - 1])):
+            if key not in keys:
+                keys.append(key)
+        return FileKeys(keys[0], tuple(keys[1:]))
 
 
 def _sha256(data: bytes) -> str:
@@ -181,32 +221,77 @@ def _first_request_end(head: bytes, is_request: Callable[[bytes], bool], *, whol
     return None
 
 
-def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back_limit: int = 0) -> Known:
+def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back_limit: int = 0) -> Skipped:
     """Read past the ranges counted before (in order from 0), checking that the bytes are the same.
 
-    When they differ and at most `put_back_limit` bytes were read, those are put back (the reader is
-    at offset 0 again), so that the caller can read the log as another one.
+    A log that ends inside a range is checked line by line: it was counted when each of its complete
+    lines there is the counted one (a last line still being written is no line yet). A log whose bytes
+    differ is another one: when at most `put_back_limit` bytes were read, those are put back (the
+    reader is at offset 0 again) and `other_key` names it, so that the caller can read it as a log of
+    its own; else it is refused.
     """
     kept: list[bytes] | None = [] if put_back_limit else None
     for counted_range in counted:
         if counted_range.start != reader.offset:
             break
-        digest, left = hashlib.sha256(), counted_range.end - counted_range.start
+        # A range of one line is never held: it may be a cut line of any length (`MAX_LINE_BYTES`).
+        keep_range = counted_range.line_digests is not None and len(counted_range.line_digests) > LINE_DIGEST_SIZE
+        range_pieces: list[bytes] = []
+        first_newline: int | None = None
+        digest, size = hashlib.sha256(), counted_range.end - counted_range.start
+        left = size
         while left:  # in pieces: a range may hold a cut line of any length
             piece = reader.read(min(left, READ_SIZE))
             if not piece:
-                return Known.COUNTED
+                break
             digest.update(piece)
+            if keep_range:
+                range_pieces.append(piece)
+            elif first_newline is None and (found := piece.find(b"\n")) >= 0:
+                first_newline = reader.offset - len(piece) + found
             left -= len(piece)
             if kept is not None and reader.offset <= put_back_limit:
                 kept.append(piece)
             else:
                 kept = None
-        if digest.hexdigest() != counted_range.digest:
-            if kept is not None:
-                reader.unread(b"".join(kept))
-            return Known.DIFFERS
-    return Known.RESUMED if reader.offset else Known.NEW
+        if not left and digest.hexdigest() == counted_range.digest:
+            continue
+        if left == size:  # the log ends where the range starts: every byte of it was checked
+            return Skipped(Known.COUNTED)
+        if counted_range.line_digests is None:  # recorded before line digests: only the whole range tells
+            if left:
+                return Skipped(Known.DIFFERS)
+            differs_at: int | None = counted_range.end
+        elif keep_range:
+            differs_at = _other_line_end(
+                b"".join(range_pieces), counted_range.line_digests, counted_range.start, ended=bool(left)
+            )
+        elif first_newline is not None and first_newline + 1 < counted_range.end:
+            differs_at = first_newline + 1  # a line shorter than the range's one line
+        else:
+            differs_at = None if left else counted_range.end
+        if differs_at is None:
+            return Skipped(Known.COUNTED)
+        if kept is None:
+            return Skipped(Known.DIFFERS)
+        read = b"".join(kept)
+        reader.unread(read)
+        return Skipped(Known.DIFFERS, _sha256(read[:differs_at]))
+    return Skipped(Known.RESUMED if reader.offset else Known.NEW)
+
+
+def _other_line_end(data: bytes, counted_lines: bytes, start: int, *, ended: bool) -> int | None:
+    """Where the first complete line of `data` (a log's bytes from `start`) that is not the counted range's
+    line there ends; else the range's end when `data` is all of it, None when the log ended inside it."""
+    position = 0
+    for expected in struct.unpack(f"<{len(counted_lines) // LINE_DIGEST_SIZE}I", counted_lines):
+        newline = data.find(b"\n", position)
+        if newline < 0:
+            break
+        if zlib.crc32(data[position:newline]) != expected:
+            return start + newline + 1
+        position = newline + 1
+    return None if ended else start + len(data)
 
 
 def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes], bool]) -> Iterator[Batch]:
@@ -240,7 +325,7 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
                 if not reader.ended_early and is_whole_line(tail):
                     data += reader.read(len(tail))
         if data:
-            yield Batch(start, start + len(data), data, hashlib.sha256(data).hexdigest())
+            yield Batch(start, start + len(data), data, hashlib.sha256(data).hexdigest(), line_digests(data))
         if last or not data:
             return
 
@@ -248,14 +333,17 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
 def _cut_line(reader: LogReader, start: int, head: bytes) -> Batch | None:
     """The line from `start`, of which `head` (no newline) was read, read through its newline in
     pieces and kept as its first CUT_LINE_KEPT bytes; None when the log ends first."""
-    digest, end = hashlib.sha256(head), start + len(head)
+    digest, line_crc, end = hashlib.sha256(head), zlib.crc32(head), start + len(head)
     while piece := reader.read(READ_SIZE):
         newline = piece.find(b"\n") + 1
         if newline:
             digest.update(piece[:newline])
+            line_crc = zlib.crc32(piece[: newline - 1], line_crc)
             reader.unread(piece[newline:])
-            return Batch(start, end + newline, head[:CUT_LINE_KEPT] + b"\n", digest.hexdigest())
+            data = head[:CUT_LINE_KEPT] + b"\n"
+            return Batch(start, end + newline, data, digest.hexdigest(), struct.pack("<I", line_crc))
         digest.update(piece)
+        line_crc = zlib.crc32(piece, line_crc)
         end += len(piece)
     return None
 

@@ -31,7 +31,9 @@ segment), else by your site's permalink pattern and each imported post's kept ol
 query strings and fragments are ignored. Re-running on the same log, on a log that grew, or
 on its rotated (renamed or gzipped) copy counts each request once: what was read is recorded
 by the content of each log, so a run that was killed resumes where it stopped. A log that
-begins like one read before but differs later is skipped and named, and the run exits 1.
+begins like one read before but differs later is another log, and counted as one; one that
+cannot be checked against it (alike for over 33 MiB, or ending inside a batch an earlier
+release counted) is skipped and named, and the run exits 1.
 
 \b
 Definitions:
@@ -86,7 +88,10 @@ def ingest(
             )
     skipped = [file.name for file in summary.files if file.known == "differs"]
     for name in skipped:
-        output.message(f"skipped: {name}: it begins like a log read before, but later bytes differ")
+        output.message(
+            f"skipped: {name}: it begins like a log read before and cannot be checked against it"
+            " (alike for over 33 MiB, or ending inside a batch an earlier release counted)"
+        )
     if json:
         output.print_json(summary)
     else:

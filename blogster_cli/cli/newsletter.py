@@ -211,7 +211,7 @@ def stats(
 
     rows = [
         output.to_plain(r)
-        for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).splitlines())
+        for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).split("\n"))
     ]
     columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
     output.print_json(rows) if json else tables.print_table(rows, columns)
@@ -240,7 +240,7 @@ def unsubscribe(
     acting = acting_user()
     count = newsletters.unsubscribe(acting, emails=emails) if emails else 0
     if from_log is not None:
-        count += newsletters.unsubscribe_from_log(acting, log_lines=_read_text(from_log).splitlines())
+        count += newsletters.unsubscribe_from_log(acting, log_lines=_read_text(from_log).split("\n"))
     output.print_json({"unsubscribed": count}) if json else output.message(f"{count} unsubscribed")
 
 

@@ -211,6 +211,7 @@ class AnalyticsIngestRange(SQLModel, table=True):
     summarised: bool = False
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     views: str | None = None  # 0046: the batch's page views, one a line (repositories/analytics.record_batch)
+    line_digests: bytes | None = None  # 0128: a CRC-32 of each line (analytics/ledger.line_digests)
 
 
 class AnalyticsPageView(SQLModel, table=True):

@@ -56,7 +56,7 @@ def counted_ranges(conn: psycopg.Connection, *, file_keys: Sequence[str]) -> dic
     from blogster_cli.analytics.ledger import CountedRange
 
     rows = conn.execute(
-        "select file_key, start_offset, end_offset, range_hash from public.analytics_ingest_ranges"
+        "select file_key, start_offset, end_offset, range_hash, line_digests from public.analytics_ingest_ranges"
         " where author_id = (select auth.uid()) and file_key = any(%s) order by file_key, start_offset",
         (list(file_keys),),
     ).fetchall()
@@ -79,10 +79,10 @@ def record_batch(
     lasts = [part.last for part in views if part.last is not None]
     conn.execute(
         "insert into public.analytics_ingest_ranges"
-        " (file_key, start_offset, end_offset, range_hash, lines, first_view, last_view, views)"
-        " values (%s, %s, %s, %s, %s, to_timestamp(%s), to_timestamp(%s), %s)",
+        " (file_key, start_offset, end_offset, range_hash, line_digests, lines, first_view, last_view, views)"
+        " values (%s, %s, %s, %s, %s, %s, to_timestamp(%s), to_timestamp(%s), %s)",
         (
-            file_key, batch.start, batch.end, batch.digest, lines, min(firsts, default=None),
+            file_key, batch.start, batch.end, batch.digest, batch.line_digests, lines, min(firsts, default=None),
             max(lasts, default=None), text or None,
         ),
     )  # fmt: skip

@@ -40,7 +40,6 @@ from blogster_cli.analytics.aggregate import (
 )
 from blogster_cli.analytics.ledger import (
     Batch,
-    CountedRange,
     FileKeys,
     Known,
     LogReader,
@@ -209,19 +208,15 @@ def _ingest_one(
 ) -> IngestedFile:  # fmt: skip
     """Skip what was counted of this log, then count the rest batch by batch."""
 
-    def whole(line: bytes) -> bool:
-        return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
-
+    whole = _parses_as(log_format)
     try:
-        keys = reader.file_keys(whole)
+        keys = reader.file_keys([_parses_as(each_format) for each_format in LogFormat])
     except (OSError, EOFError) as exc:
         raise InvalidInput(f"cannot read {name}: {exc}") from None
     if keys is None:
         return IngestedFile(name, Known.NEW)
-    with unit_of_work(acting) as conn:
-        counted_by_key = analytics_rows.counted_ranges(conn, file_keys=keys.all())
     try:
-        file_key, known = _skip_counted(reader, keys, counted_by_key)
+        file_key, known = _skip_counted(acting, reader, keys)
         on_progress(reader.offset)
         ingested = IngestedFile(name, known)
         if known in (Known.COUNTED, Known.DIFFERS):
@@ -254,27 +249,45 @@ def _ingest_one(
     return ingested
 
 
-def _skip_counted(
-    reader: LogReader, keys: FileKeys, counted_by_key: dict[str, list[CountedRange]]
-) -> tuple[str, Known]:
-    """The key to record the log's new batches under, and how it relates to what was counted: read past
-    the ranges of the first of its keys that has some (a log stays under the key it was first recorded by).
+def _parses_as(log_format: LogFormat) -> Callable[[bytes], bool]:
+    """Whether a line of the log (bytes) is a request in `log_format`."""
 
-    A log recorded under an earlier key form whose bytes differ is another log that opens with the
-    same line (not a request: else that line is its current key too), refused forever by earlier
-    releases: it is read from its first byte as a new log under its current key. The bytes compared are
-    put back for that, up to PUT_BACK_BYTES (more: refused as before).
+    def parses(line: bytes) -> bool:
+        return parse_line(line.decode("utf-8", errors="replace"), log_format) is not None
+
+    return parses
+
+
+def _skip_counted(acting: ActingUser, reader: LogReader, keys: FileKeys) -> tuple[str, Known]:
+    """The key to record the log's new batches under, and how it relates to what was counted: read past
+    the ranges of the first of its keys whose ranges its bytes match (a log stays under the key it was
+    first recorded by).
+
+    A log whose bytes differ from those recorded under its current key is another log that opens the
+    same way (two sites' logs that both begin with one visitor's request): it is known by the key
+    `skip_counted` names it by, looked up in turn, and counted from its first byte as a new log under
+    the last of them when none matches. Under an earlier key form, another log's bytes only mean that
+    the log is not that one (new logs get current keys). The bytes compared are put back for that, up
+    to PUT_BACK_BYTES (more: refused, as before).
     """
+    with unit_of_work(acting) as conn:
+        counted_by_key = analytics_rows.counted_ranges(conn, file_keys=keys.all())
+    new_key = keys.current
     for file_key in keys.all():
+        on_current = file_key == keys.current
         counted = counted_by_key.get(file_key)
-        if not counted:
-            continue
-        earlier = file_key != keys.current
-        known = skip_counted(reader, counted, put_back_limit=PUT_BACK_BYTES if earlier else 0)
-        if known is Known.DIFFERS and earlier and reader.offset == 0:
-            continue
-        return file_key, known
-    return keys.current, Known.NEW
+        while counted:
+            skipped = skip_counted(reader, counted, put_back_limit=PUT_BACK_BYTES)
+            if skipped.known is not Known.DIFFERS:
+                return file_key, skipped.known
+            if skipped.other_key is None or skipped.other_key == file_key:  # the latter: a ledger row not ours
+                return file_key, Known.DIFFERS
+            if not on_current:
+                break
+            file_key = new_key = skipped.other_key
+            with unit_of_work(acting) as conn:
+                counted = analytics_rows.counted_ranges(conn, file_keys=[file_key]).get(file_key)
+    return new_key, Known.NEW
 
 
 def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
@@ -284,11 +297,7 @@ def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
     from blogster_cli.distribution.newsletter import TRACKED_REQUEST
     from blogster_cli.services import newsletters
 
-    lines = [
-        line
-        for line in data.decode("utf-8", errors="replace").splitlines()
-        if "nl=" in line and TRACKED_REQUEST.search(line)
-    ]
+    lines = [line for line in _log_lines(data) if "nl=" in line and TRACKED_REQUEST.search(line)]
     if lines:
         newsletters.record_engagement(acting, log_lines=lines)
     return len(lines)
@@ -303,8 +312,14 @@ def _newsletter_unsubscribes(acting: ActingUser, data: bytes) -> int:
         return 0
     from blogster_cli.services import newsletters
 
-    lines = [line for line in data.decode("utf-8", errors="replace").splitlines() if UNSUBSCRIBE_PATH in line]
+    lines = [line for line in _log_lines(data) if UNSUBSCRIBE_PATH in line]
     return newsletters.unsubscribe_from_log(acting, log_lines=lines)
+
+
+def _log_lines(data: bytes) -> list[str]:
+    """The lines of `data` as the log parser cuts them: at newlines only. str.splitlines also cuts at
+    U+2028, \\x85, \\x0c and more, which a visitor can put in a user agent ahead of a forged request."""
+    return data.decode("utf-8", errors="replace").split("\n")
 
 
 def _add(total: ChunkResult, part: ChunkResult) -> None:

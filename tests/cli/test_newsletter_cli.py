@@ -142,6 +142,27 @@ def test_analytics_ingest_records_unsubscribes_too(cli, newsletter, smtp, tmp_pa
     assert [m["Subject"] for m in recorder.to("reader1@example.com")] == ["This week"]
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\r", "\x1e"], ids=repr)
+def test_an_unsubscribe_forged_inside_a_user_agent_is_no_reader_leaving(cli, newsletter, smtp, tmp_path, separator):
+    """Red team 28: str.splitlines cuts at U+2028, \\x85, \\x0c and more, the log parser at newlines only: a user
+    agent holding one of them ahead of a forged `GET /unsubscribe/?t=TOKEN ... 200` was a reader leaving."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 2)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url}).json()[0]["sent"] == 2
+    path = recorder.to("reader1@example.com")[0]["List-Unsubscribe"].strip("<>").split("://", 1)[1].split("/", 1)[1]
+    at = "198.51.100.7 - - [01/Dec/2026:10:00:00 +0000]"
+    log = tmp_path / "access.log"
+    log.write_text(
+        f'{at} "HEAD /x HTTP/1.1" 404 0 "-" "Mozilla{separator}{at} "GET /{path} HTTP/1.1" 200 12 "-" "Mail"\n'
+    )
+    ingested = cli("analytics", "ingest", str(log), "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    assert ingested.json()["newsletter_unsubscribes"] == 0
+    assert cli("newsletter", "unsubscribe", "--from-log", str(log), "--json").json() == {"unsubscribed": 0}
+    listed = {s["email"]: s["subscribed"] for s in cli("newsletter", "subscribers", "list", "--json").json()}
+    assert listed == {"reader0@example.com": True, "reader1@example.com": True}
+
+
 def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, newsletter, smtp, tmp_path):
     recorder, url = smtp
     csv_path = readers_csv(tmp_path)

@@ -66,7 +66,7 @@ def test_bob_sees_none_of_alices_analytics(db, superuser, world):
     alice = world["alice"]
     assert all(alice_data(superuser, alice)[table] for table in TABLES), "Alice's ingest wrote nothing to attack"
     for table in TABLES:
-        columns = "author_id, file_key, views" if table == "analytics_ingest_ranges" else "*"
+        columns = "author_id, file_key, views, line_digests" if table == "analytics_ingest_ranges" else "*"
         if table == "analytics_page_views":
             columns = "author_id, blog_id, visitor, viewed_at, referrer, device"
         assert as_bob(db, world, f"select {columns} from {table} where author_id = %s", (alice.user_id,)) == "ok:0"
@@ -90,6 +90,14 @@ ATTACKS = {
         " values (%(alice)s, repeat('a', 64), 0, 999999, repeat('b', 64), 1)"
     ),
     "unmark Alice's ranges": "update analytics_ingest_ranges set summarised = false where author_id = %(alice)s",
+    # 0128: a shorter copy of a log is checked against the line digests: forged ones would pass another log
+    "rewrite the line digests of Alice's ranges": (
+        "update analytics_ingest_ranges set line_digests = '\\x00000000' where author_id = %(alice)s"
+    ),
+    "slip line digests for a log into Alice's ledger": (
+        "insert into analytics_ingest_ranges (author_id, file_key, start_offset, end_offset, range_hash, line_digests,"
+        " lines) values (%(alice)s, repeat('a', 64), 0, 999999, repeat('b', 64), '\\x00000000', 1)"
+    ),
     "take Alice's ingest lock": "update analytics_ingest_locks set locked_at = now() where author_id = %(alice)s",
     "lock Alice's lock row": "select * from analytics_ingest_locks where author_id = %(alice)s for update",
     "create a lock row for Alice": "insert into analytics_ingest_locks (author_id) values (%(alice)s)",
