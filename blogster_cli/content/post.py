@@ -134,6 +134,17 @@ def detect_dialect(
     return "hugo"
 
 
+def detected_dialect(text: str, path: PurePosixPath | None) -> Dialect | None:
+    """The dialect `import_post` detects for `text` (a file at `path`, in no site whose config
+    names its generator) without mapping the rest; None when its front matter cannot be read."""
+    try:
+        split = split_front_matter(text)
+        values = parse_metadata(split).values
+    except (ContentError, ValueError, TypeError, RecursionError):
+        return None
+    return detect_dialect(split.format, values, path)
+
+
 def import_post(
     text: str,
     path: str | PurePosixPath | None = None,

@@ -464,18 +464,21 @@ class _Writer:
         return exported
 
     def _action(self, target: Path, sha: str, shown: str) -> str:
-        """What to do with `target`: "write"; "same" when it already holds these bytes; "edited" when
-        it holds something else than what an export wrote there (the last, or one that did not finish)."""
+        """What to do with `target`: "write"; "same" when it already holds these bytes (with
+        `force` too: only the files that differ are written); "edited" when it holds something
+        else than what an export wrote there (the last, or one that did not finish)."""
         self.manifest[shown] = sha
-        if self.force or target.is_symlink() or not target.is_file():
+        if target.is_symlink() or not target.is_file():
             return "write"
         try:
             on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
         except OSError as exc:
+            if self.force:  # replaced whole (a rename), so a file that cannot be read is overwritten
+                return "write"
             raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
         if on_disk == sha:
             return "same"
-        if on_disk == self.written_before.get(shown) or on_disk in self.journaled.get(shown, ()):
+        if self.force or on_disk == self.written_before.get(shown) or on_disk in self.journaled.get(shown, ()):
             return "write"
         self.edited.append(shown)
         return "edited"

@@ -414,7 +414,9 @@ def prepare_source(
             )  # fmt: skip
 
         post = read(text)
-        translated = _translation(source, post.content["source"]["dialect"])
+        translated = _translation(
+            source, post.content["source"]["dialect"], detected=dialect is None, layout=layout, site=site
+        )
         if translated is not None:
             return [FileOutcome(path=source.label, outcome="skipped", reason=translated)]
         if post.not_a_page is not None:  # a Hugo headless bundle, a page never rendered
@@ -435,18 +437,46 @@ def prepare_source(
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc}")]
 
 
-def _translation(source: ImportSource, dialect: str) -> str | None:
+def _translation(
+    source: ImportSource, dialect: str, *, detected: bool, layout: PurePosixPath | None, site: Generator | None
+) -> str | None:
     """Why a Hugo or Zola translation (`a.fr.md` beside `a.md`) is skipped: it is the same post
-    in another language, under the original's slug (`content.post.translation_of`)."""
+    in another language, under the original's slug (`content.post.translation_of`).
+
+    A file without front matter is detected as plain markdown, which has no translations; when
+    the dialect was `detected` (no --format), its site's config or its original says whether the
+    folder is a Hugo or Zola site, so `hello.fr.md` holding only text is skipped there as
+    `--format hugo` skips it."""
     from blogster_cli.content.post import TRANSLATION_DIALECTS, translation_of
 
-    if source.root is None or source.relative is None or dialect not in TRANSLATION_DIALECTS:
+    if layout is None:  # a source given as data: no folder, no original beside it
+        return None
+    if dialect not in TRANSLATION_DIALECTS and not (detected and dialect == "markdown"):
         return None
     found = translation_of(source.path)
     if found is None:
         return None
     lang, original = found
+    if dialect not in TRANSLATION_DIALECTS:  # read as plain markdown: its folder's generator decides
+        folder_dialect = site or _original_dialect(source, layout.parent / original)
+        if folder_dialect not in TRANSLATION_DIALECTS:
+            return None
     return f"translation ({lang}) of {original}: not imported, {original} is the post"
+
+
+def _original_dialect(source: ImportSource, original: PurePosixPath) -> str | None:
+    """The dialect the original of a translation (beside it; `original` as its site lays it out)
+    is detected in, outside a site whose config names its generator; None when it cannot be read."""
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.files import read_regular_file
+    from blogster_cli.content.post import detected_dialect
+
+    try:
+        data = read_regular_file(source.path.parent / original.name, limit=MAX_CONTENT_BYTES)
+        text = data.decode("utf-8")
+    except (ContentError, OSError, UnicodeDecodeError):
+        return None
+    return detected_dialect(text, original)
 
 
 def _root_parts(source: ImportSource) -> tuple[str, ...]:

@@ -291,6 +291,25 @@ def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp
     assert cli("export", str(out), "--format", "jekyll").exit_code == 0
 
 
+def test_a_forced_export_writes_only_the_files_that_differ(cli, signed_up, tmp_path):
+    """`export --force` after one file was edited by hand rewrote every file (each untouched
+    one too, and counted it as written): it overwrites the edited file and leaves the rest."""
+    assert cli("import", str(EXAMPLES / "jekyll")).exit_code == 0
+    out = tmp_path / "out"
+    assert cli("export", str(out), "--format", "jekyll").exit_code == 0
+    edited, *untouched = sorted(out.rglob("*.md"))
+    exported_text = edited.read_text()
+    edited.write_text(exported_text + "\nMy local note.\n")
+    before = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in untouched}
+    forced = cli("export", str(out), "--format", "jekyll", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stderr.splitlines() == [f"Wrote 1 post and 0 images to {out.resolve()} ({len(untouched)} unchanged)."]
+    assert edited.read_text() == exported_text
+    assert {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in untouched} == before
+    again = cli("export", str(out), "--format", "jekyll", "--force", "--json").json()
+    assert (again["written"], again["unchanged"]) == (0, len(untouched) + 1)
+
+
 def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signed_up, tmp_path):
     """A post keeps its file's path as text: a name whose bytes are not UTF-8 (Latin-1 "café")
     fails with a reason, named in a folder or on the command line; the rest is imported, and

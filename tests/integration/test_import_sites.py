@@ -371,6 +371,40 @@ def test_hugo_translations_leave_the_original_its_slug_and_are_listed_as_skipped
         assert sorted(mine) == ["about", "first", "solo.de", "toml-tz", "trip"]
 
 
+def test_a_translation_without_front_matter_is_skipped_where_its_folder_is_a_hugo_site(account, tmp_path):
+    """`hello.fr.md` holding only text beside `hello.md` (Hugo front matter) was read as plain
+    markdown and imported as a post `hello.fr`; `--format hugo` skipped it. Detection now asks
+    the original beside it, or the site's config, which generator the folder is for; a plain
+    notes folder, an Astro collection, a name that is no language and a lone file still come in."""
+    posts = tmp_path / "site" / "content" / "posts"
+    write(posts / "hello.md", "---\ntitle: Hello\ndate: 2024-01-02\n---\nHello.\n")
+    write(posts / "hello.fr.md", "Bonjour le monde.\n")
+    write(posts / "v1.md", "---\ntitle: Version one\n---\nOne.\n")
+    write(posts / "v1.2.md", "Version one point two.\n")
+    write(posts / "solo.it.md", "Da solo.\n")
+    configured = hugo_site(tmp_path / "configured")
+    write(configured / "content" / "posts" / "plain.md", "Plain.\n")
+    write(configured / "content" / "posts" / "plain.de.md", "Schlicht.\n")
+    write(tmp_path / "notes" / "list.md", "Groceries.\n")
+    write(tmp_path / "notes" / "list.en.md", "Groceries, in English.\n")
+    blog = tmp_path / "astro" / "src" / "content" / "blog"
+    write(blog / "walk.md", "---\ntitle: Walk\npubDate: 2024-01-02\n---\nOne.\n")
+    write(blog / "walk.fr.md", "Promenade.\n")
+    acting = account()
+    summary = imports.import_paths(acting, paths=[tmp_path], dry_run=True)
+    shown = {os.path.relpath(file.path, tmp_path): (file.outcome, file.reason) for file in summary.files}
+    skipped = {path: reason for path, (outcome, reason) in shown.items() if outcome == "skipped"}
+    assert skipped == {
+        "site/content/posts/hello.fr.md": "translation (fr) of hello.md: not imported, hello.md is the post",
+        "configured/content/posts/plain.de.md": "translation (de) of plain.md: not imported, plain.md is the post",
+    }
+    for kept in ("site/content/posts/v1.2.md", "site/content/posts/solo.it.md", "notes/list.en.md",
+                 "astro/src/content/blog/walk.fr.md"):  # fmt: skip
+        assert shown[kept] == ("imported", None)
+    named = imports.import_paths(acting, paths=[tmp_path / "site"], fmt="markdown")  # as asked: no translations
+    assert {os.path.basename(file.path): file.outcome for file in named.files}["hello.fr.md"] == "imported"
+
+
 JEKYLL_PAGE = "page, not a post: Jekyll posts are in _posts/ or _drafts/"
 
 
