@@ -38,6 +38,7 @@ TYPE_FAMILIES: dict[str, tuple[type, ...]] = {
     "jsonb": (JSONB,),
     "tsvector": (TSVECTOR,),
     "regconfig": (sa.String,),
+    "bytea": (sa.LargeBinary,),
 }
 
 FK_ACTIONS = {"a": None, "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
