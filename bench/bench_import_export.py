@@ -13,6 +13,11 @@ times the import service and the export service directly, as that account under 
     export: Y posts/s  (goal >= 2000)
     export_cpu: where the export's CPU went (rendering, streaming, creating files)
     peak_memory: Z MiB  (this process; worker processes reported separately)
+    revisions_diff_ordinary: `revisions diff` (the service) of two revisions of a post of
+        100,000 lines (paragraphs, 240 of them rewritten, added or removed)
+    revisions_diff_hostile: the same of two revisions of 1,300,000 lines of "A" or "B" in random
+        order, each 3.9 MB (under the 4 MiB content limit): no line found once, a change every few
+        lines (goal < 10 s; before line_diff bounded its search: 164 s and 608 MiB)
 
 The import includes reading, parsing and validating every file, the per-batch writes
 (posts with their metrics trigger and first revision, tags, tag links, activities) and
@@ -40,7 +45,8 @@ from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 from blogster_cli.repositories import accounts
-from blogster_cli.services import exports, imports
+from blogster_cli.services import blogs, exports, imports
+from blogster_cli.services.post_steps import NewBlog
 
 IMPORT_GOAL = 1000
 EXPORT_GOAL = 2000
@@ -146,6 +152,36 @@ def create_account(db: Database) -> ActingUser:
     return ActingUser(db, Actor(user_id=user_id, email="bench@example.com"))
 
 
+def revisions_diff(acting: ActingUser, name: str, old: list[str], new: list[str]) -> None:
+    """Times `revisions diff` of a post whose two revisions are `old` and `new`."""
+    slug = blogs.create(acting, new=NewBlog(title=f"Diff {name}", markdown="".join(old))).slug
+    blogs.update(acting, ref=slug, changes=blogs.BlogChanges(markdown="".join(new)))
+    started = time.perf_counter()
+    result = blogs.diff(acting, ref=slug, first=1, second=2)
+    elapsed = time.perf_counter() - started
+    changed = sum(1 for line in result.text.splitlines() if line[:1] in "-+" and line[:4] not in ("--- ", "+++ "))
+    coarse = ", coarse" if result.coarse else ""
+    print(f"revisions_diff_{name}: {elapsed:.2f} s ({max(len(old), len(new))} lines, {changed} shown changed{coarse})")
+
+
+def diff_pairs() -> dict[str, tuple[list[str], list[str]]]:
+    """The ordinary pair (paragraphs, scattered edits) and the hostile one (two random texts of two
+    kinds of lines) that `revisions_diff_*` time."""
+    rng = random.Random(7)
+    ordinary = [f"{paragraph(rng, 6)}\n" if n % 2 else "\n" for n in range(100_000)]
+    edited = list(ordinary)
+    for at in sorted(rng.sample(range(1, 99_000, 2), 240), reverse=True):
+        choice = at % 3
+        if choice == 0:
+            edited[at] = f"Rewritten {at}.\n"
+        elif choice == 1:
+            edited.insert(at, f"Added before {at}.\n")
+        else:
+            del edited[at]
+    hostile = [rng.choices(["A\n", "B\n"], k=1_300_000) for _ in range(2)]
+    return {"ordinary": (ordinary, edited), "hostile": (hostile[0], hostile[1])}
+
+
 def file_creation_ms(folder: Path, count: int = 1000) -> float:
     """What creating one small file costs in `folder` right now. File systems differ by 20x
     here, and ext4 without a journal (this machine's /) re-scans recently deleted inodes on
@@ -231,6 +267,8 @@ def main() -> None:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"peak_memory: {mib(own):.0f} MiB (largest worker or server process: {mib(children):.0f} MiB)")
+        for name, (old, new) in diff_pairs().items():
+            revisions_diff(acting, name, old, new)
     finally:
         server.destroy()
         shutil.rmtree(scratch, ignore_errors=True)

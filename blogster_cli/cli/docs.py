@@ -280,11 +280,11 @@ def diff(
     """
     from blogster_cli.services import documentation
 
-    text = documentation.diff(acting_user(), slug=slug, first=first, second=second)
+    result = documentation.diff(acting_user(), slug=slug, first=first, second=second)
     if json:
-        output.print_json({"slug": slug, "from": first, "to": second, "diff": text})
+        output.print_json({"slug": slug, "from": first, "to": second, "diff": result.text, "coarse": result.coarse})
     else:
-        output.print_diff(text)
+        output.print_diff(result.text, coarse=result.coarse)
 
 
 @app.command("check-links")

@@ -107,6 +107,17 @@ def local_time(moment: datetime) -> str:
     return in_zone(moment, TIMEZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def stored_time(stamp: Any) -> str:
+    """A time a JSON document holds as ISO 8601 text (a review comment's `at`, written by
+    PostgreSQL in UTC) as local_time shows it; a value that is no such time, as it is."""
+    if isinstance(stamp, str):
+        try:
+            return local_time(datetime.fromisoformat(stamp))
+        except ValueError:
+            pass
+    return cell_text(stamp)
+
+
 def print_record(record: Mapping[str, Any] | Any, *, keys_as_typed: bool = False) -> None:
     """One object as aligned 'key: value' lines; keys as words (`created at`), or as a command
     takes them back (`smtp_url` for `config set`) with keys_as_typed."""
@@ -265,20 +276,22 @@ def print_markdown(text: str) -> None:
     safe_console().print(Markdown(safe(text)))  # safe first: a link's address is written out as OSC 8
 
 
-def print_diff(text: str) -> None:
-    """A unified diff, coloured on a terminal (unless NO_COLOR)."""
+def print_diff(text: str, *, coarse: bool = False) -> None:
+    """A unified diff, coloured on a terminal (unless NO_COLOR); for a coarse one (line_diff), a note
+    on stderr that it may mark more lines changed than needed."""
     import os
 
     if not text:
         message("(no differences)")
-        return
-    if not on_terminal() or os.environ.get("NO_COLOR"):
+    elif not on_terminal() or os.environ.get("NO_COLOR"):
         _write(text)
-        return
-    colours = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
-    for line in text.splitlines(keepends=True):
-        colour = colours.get(line[:1]) if not line.startswith(("+++", "---")) else "\033[1m"
-        sys.stdout.write(f"{colour}{safe(line.rstrip(chr(10)))}\033[0m\n" if colour else safe(line))
+    else:
+        colours = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+        for line in text.splitlines(keepends=True):
+            colour = colours.get(line[:1]) if not line.startswith(("+++", "---")) else "\033[1m"
+            sys.stdout.write(f"{colour}{safe(line.rstrip(chr(10)))}\033[0m\n" if colour else safe(line))
+    if coarse:
+        message("note: too many changes to find the shortest diff in seconds; this one may mark more lines changed")
 
 
 def print_renderable(renderable: Any) -> None:

@@ -47,11 +47,7 @@ def diff(
     if json:
         output.print_json({"post": blog, "from": first, "to": second, "diff": result.text, "coarse": result.coarse})
         return
-    output.print_diff(result.text)
-    if result.coarse:
-        output.message(
-            "note: too many changes to find the shortest diff in seconds; this one may mark more lines changed"
-        )
+    output.print_diff(result.text, coarse=result.coarse)
 
 
 @app.command()

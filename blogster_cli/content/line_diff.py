@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 # Up to this many lines a side, a diff is difflib's unified diff, as it always was. Past it (a post of
@@ -36,22 +38,28 @@ ANCHOR_RUNS = (1, 4, 16)
 # Myers' search for the shortest diff takes about d * d / 2 steps for d edits (whatever the length),
 # so it looks at most this many edits ahead: a stretch needing more is matched window by window, each
 # window the path of MYERS_EDITS edits that goes furthest for its cost (_myers), then on from its
-# end. That diff is correct but may not be the shortest (the result says it is coarse). Once the
-# windows of one diff have taken MYERS_STEPS steps, a window holds SMALL_WINDOW edits (some 32 steps
-# a line left), so two unrelated texts of 100,000 lines of a few kinds take seconds, not minutes.
+# end. That diff is correct but may not be the shortest (the result says it is coarse). Steps are
+# counted as taken (diagonals tried and lines compared on them): once the windows of one diff have
+# taken MYERS_STEPS, a window holds SMALL_WINDOW edits, and past DIFF_STEPS what is left of a stretch
+# is shown removed and added whole, so no input takes more than some seconds. Two unrelated texts of
+# 1,300,000 lines of "A" or "B" (3.9 MB, under the content limit) took 164 s and 608 MB: each window
+# copied what was left of both sides, and windows of 64 edits went on to the end. Now 3 s and 250 MB
+# (the first 170,000 lines or so searched, then the rest replaced).
 # Before, a stretch past 1,000 edits (all stretches' together) was shown as replaced whole: a table
 # of 60,000 rows of 150 kinds with 1,500 rows changed, added or removed, as 119,844 changed lines
-# instead of 2,072 (now found in 0.4 s; 100,000 alternating lines with 2,000 edits: 1,923 in 2.2 s).
+# instead of 2,072 (now found in 0.4 s; 100,000 alternating lines with 2,000 edits: 1,995 in 1 s).
 MYERS_EDITS = 1000
 MYERS_STEPS = 6_000_000
 SMALL_WINDOW = 64
+DIFF_STEPS = 10_000_000
 
 
 class UnifiedDiff(NamedTuple):
     text: str
     """The unified diff ("" when the texts are the same)."""
     coarse: bool
-    """Part of it was matched window by window (MYERS_EDITS): correct, maybe not the shortest."""
+    """Part of it was matched window by window (MYERS_EDITS), or shown replaced whole past DIFF_STEPS:
+    correct, maybe not the shortest."""
 
 
 NO_FINAL_NEWLINE = "\\ No newline at end of file\n"
@@ -68,31 +76,24 @@ def unified_diff(a: list[str], b: list[str], fromfile: str, tofile: str) -> Unif
     """difflib.unified_diff(a, b, fromfile, tofile) as one string, with what difflib's popular-line
     cut-off left unmatched matched again; in linear time on big inputs for scattered changes: common
     first and last lines, then lines unique on both sides (patience diff's anchors), then
-    SequenceMatcher on what is left between them when it is small. A last line without a newline is
-    marked as diff and patch mark it (difflib ran it into the next line, which patch refused)."""
-    matcher = difflib.SequenceMatcher(None, a, b)  # groups the opcodes of the blocks found here
+    SequenceMatcher on what is left between them when it is small."""
     if max(len(a), len(b)) <= DIFFLIB_LINES:
+        matcher = difflib.SequenceMatcher(None, a, b)
         blocks = matcher.get_matching_blocks()
         rematched, coarse = _matching_blocks(a, b, [_Stretch(*hole, difflib_first=False) for hole in _holes(blocks)])
         found = [block for block in blocks if block[2]] + rematched
-    else:
+    else:  # its matcher only groups the blocks found here: never given b, whose index it would build
+        matcher = difflib.SequenceMatcher()
         found, coarse = _matching_blocks(a, b, [_Stretch(0, len(a), 0, len(b), difflib_first=True)])
     matcher.matching_blocks = [difflib.Match(*block) for block in _merged(a, b, found)]  # type: ignore[attr-defined]
-    text = "".join(_marked(_unified_lines(a, b, matcher.get_grouped_opcodes(3), fromfile, tofile)))
+    text = "".join(_unified_lines(a, b, matcher.get_grouped_opcodes(3), fromfile, tofile))
     return UnifiedDiff(text, coarse)
-
-
-def _marked(diff_lines: Iterable[str]) -> Iterator[str]:
-    for line in diff_lines:
-        yield line
-        if not line.endswith("\n"):
-            yield "\n" + NO_FINAL_NEWLINE
 
 
 def _unified_lines(
     a: list[str], b: list[str], groups: Iterable[list[tuple[str, int, int, int, int]]], fromfile: str, tofile: str
 ) -> Iterator[str]:
-    """difflib.unified_diff's lines (n=3, lineterm "\\n") for these opcode groups."""
+    """difflib.unified_diff's lines (n=3, lineterm "\\n") for these opcode groups, a run of them at a time."""
     started = False
     for group in groups:
         if not started:
@@ -103,12 +104,20 @@ def _unified_lines(
         yield f"@@ -{_unified_range(first[1], last[2])} +{_unified_range(first[3], last[4])} @@\n"
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                yield from (" " + line for line in a[i1:i2])
+                yield _prefixed(" ", a[i1:i2])
                 continue
             if tag in {"replace", "delete"}:
-                yield from ("-" + line for line in a[i1:i2])
+                yield _prefixed("-", a[i1:i2])
             if tag in {"replace", "insert"}:
-                yield from ("+" + line for line in b[j1:j2])
+                yield _prefixed("+", b[j1:j2])
+
+
+def _prefixed(prefix: str, run: list[str]) -> str:
+    """The lines of a run (never empty), each after `prefix`, joined in one go (one string a line took
+    seconds for a diff of millions of lines). Only a text's last line may lack a newline: it is marked
+    as diff and patch mark it (difflib ran it into the next line, which patch refused)."""
+    text = prefix + prefix.join(run)
+    return text if text.endswith("\n") else text + "\n" + NO_FINAL_NEWLINE
 
 
 def _unified_range(start: int, stop: int) -> str:
@@ -177,6 +186,8 @@ def _matching_blocks(a: list[str], b: list[str], pending: list[_Stretch]) -> tup
                     _Stretch(alo + hole[0], alo + hole[1], blo + hole[2], blo + hole[3], difflib_first=False)
                 )
             continue
+        if set(islice(a, alo, ahi)).isdisjoint(islice(b, blo, bhi)):
+            continue  # all removed and added (what SequenceMatcher left, or a shuffle's stretch): no search
         anchors: list[tuple[int, int]] = []
         for span in ANCHOR_RUNS:
             anchors = _unique_anchors(a, alo, ahi, b, blo, bhi, span)
@@ -190,10 +201,13 @@ def _matching_blocks(a: list[str], b: list[str], pending: list[_Stretch]) -> tup
             pending.append(_Stretch(alo, ahi, blo, bhi, difflib_first))
             continue
         while alo < ahi and blo < bhi:  # the rest of one side, if any, is all removed or all added
-            window = MYERS_EDITS if steps < MYERS_STEPS else SMALL_WINDOW
-            runs, (alo, blo), edits = _myers(a, alo, ahi, b, blo, bhi, max(1, window))
+            if steps >= DIFF_STEPS:  # the rest shown removed and added: correct, in bounded time
+                coarse = True
+                break
+            window, until = (MYERS_EDITS, MYERS_STEPS) if steps < MYERS_STEPS else (SMALL_WINDOW, DIFF_STEPS)
+            runs, (alo, blo), window_steps = _myers(a, alo, ahi, b, blo, bhi, max(1, window), until - steps)
             found.extend(runs)
-            steps += edits * edits // 2
+            steps += window_steps
             coarse = coarse or (alo, blo) != (ahi, bhi)
     return found, coarse
 
@@ -204,14 +218,14 @@ def _unique_anchors(
     """The longest increasing run of (i, j) pairs where the `span` lines from i are found once in
     a[alo:ahi] and the same lines from j once in b[blo:bhi] (for a span of more than one line, and
     the `span` lines after them the same too)."""
-    only_a: dict[object, int] = {}
-    for i, key in enumerate(_keys(a, alo, ahi, span), alo):
-        only_a[key] = -1 if key in only_a else i
-    only_b: dict[object, int] = {}
-    for j, key in enumerate(_keys(b, blo, bhi, span), blo):
-        only_b[key] = -1 if key in only_b else j
-    pairs = sorted((i, j) for key, i in only_a.items() if i >= 0 and (j := only_b.get(key, -1)) >= 0)
-    if span > 1:
+    shared = _found_once(a, alo, ahi, span)
+    if shared:
+        shared &= _found_once(b, blo, bhi, span)
+    if not shared:
+        return []
+    where_b = {key: j for j, key in enumerate(_keys(b, blo, bhi, span), blo) if key in shared}
+    pairs = [(i, where_b[key]) for i, key in enumerate(_keys(a, alo, ahi, span), alo) if key in shared]
+    if span > 1:  # also drops a pair whose keys are equal hashes of different lines
         twice = 2 * span
         pairs = [
             (i, j) for i, j in pairs if i + twice <= ahi and j + twice <= bhi and a[i : i + twice] == b[j : j + twice]
@@ -236,27 +250,37 @@ def _unique_anchors(
     return chain[::-1]
 
 
-def _keys(lines: list[str], lo: int, hi: int, span: int) -> list[object]:
+def _found_once(lines: list[str], lo: int, hi: int, span: int) -> set[object]:
+    """The keys (_keys) found only once in lines[lo:hi]. Counted, so a text of a few kinds of lines
+    keeps a few keys, never one per place (1,300,000 lines of "A" or "B": 16-line runs as tuples
+    took 500 MB)."""
+    return {key for key, count in Counter(_keys(lines, lo, hi, span)).items() if count == 1}
+
+
+def _keys(lines: list[str], lo: int, hi: int, span: int) -> Iterator[object]:
     """For each place from lo on, the `span` lines from there within lines[lo:hi] (the line itself
-    for a span of 1): as many keys as places where that many lines fit."""
+    for a span of 1, else the hash of the run: equal runs have equal keys, and a pair found by a
+    key is compared line by line): as many keys as places where that many lines fit."""
     if span == 1:
-        return list(lines[lo:hi])
-    return list(zip(*(lines[lo + shift : hi] for shift in range(span)), strict=False))
+        return islice(lines, lo, hi)
+    return map(hash, zip(*(islice(lines, lo + shift, hi) for shift in range(span)), strict=False))
 
 
 def _myers(
-    a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int, most: int
+    a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int, most: int, budget: int
 ) -> tuple[list[tuple[int, int, int]], tuple[int, int], int]:
     """Myers' greedy search (O((N+M)D)) from (alo, blo): the matching runs of a shortest edit script to
-    (ahi, bhi) if one has at most `most` edits; else of the path of `most` edits that goes furthest for
-    what it costs: the lines of both sides it passes over its edits and those it needs at least to come
-    back to the diagonal of (ahi, bhi). Then the point it ends at, and its edits."""
-    old, new = a[alo:ahi], b[blo:bhi]
-    n, m = len(old), len(new)
+    (ahi, bhi) if one has at most `most` edits; else of the path of `most` edits (fewer if the search
+    took more than `budget` steps first) that goes furthest for what it costs: the lines of both
+    sides it passes over its edits and those it needs at least to come back to the diagonal of (ahi,
+    bhi). Then the point it ends at, and the steps it took (diagonals tried and lines compared)."""
+    n, m = ahi - alo, bhi - blo  # x and y count from (alo, blo): the sides are never copied
     # v[offset + k]: how far (x) the furthest path so far reaches on diagonal k = x - y.
     offset = most + 1
     v = [0] * (2 * most + 3)
     trace: list[list[int]] = []  # trace[d]: v[offset + k] for k in -d - 1 .. d + 1, before step d
+    steps = 0
+    edits = most
     for d in range(most + 1):
         trace.append(v[offset - d - 1 : offset + d + 2])
         for at in range(offset - d, offset + d + 1, 2):  # at = offset + k
@@ -265,22 +289,33 @@ def _myers(
             else:
                 x = v[at - 1] + 1
             y = x - at + offset
-            while x < n and y < m and old[x] == new[y]:
+            start = x
+            while x < n and y < m and a[alo + x] == b[blo + y]:
                 x, y = x + 1, y + 1
             v[at] = x
+            steps += 1 + x - start
             if x >= n and y >= m:
-                return _myers_runs(trace, n, m, alo, blo), (ahi, bhi), d
+                return _myers_runs(trace, n, m, alo, blo), (ahi, bhi), steps
+            if steps > budget and d:
+                break
+        else:
+            continue
+        # Out of steps (on repeated lines every other diagonal runs on: 1,000 edits of 1,300,000
+        # alternating lines took a minute): the paths of the last whole step, on the other diagonals.
+        trace.pop()
+        edits = d - 1
+        break
     # Not simply the furthest: on repeated lines (a, b, a, b, ...) many paths of a cost reach about as
     # far, one by removing lines only; the furthest drifted a window's width off the diagonal, and coming
     # back cost as many edits again (1,958 changed lines for 1,138 in 100,000 alternating lines).
     best = max(
-        ((2 * v[offset + k] - k) / (most + abs(k - (n - m))), -abs(k - (n - m)), k)
-        for k in range(-most, most + 1, 2)
+        ((2 * v[offset + k] - k) / (max(1, edits) + abs(k - (n - m))), -abs(k - (n - m)), k)
+        for k in range(-edits, edits + 1, 2)
         if v[offset + k] <= n and v[offset + k] - k <= m  # a path past the end of a side is no path
     )
     k = best[2]
     x = v[offset + k]
-    return _myers_runs(trace, x, x - k, alo, blo), (alo + x, blo + x - k), most
+    return _myers_runs(trace, x, x - k, alo, blo), (alo + x, blo + x - k), steps
 
 
 def _myers_runs(trace: list[list[int]], x: int, y: int, alo: int, blo: int) -> list[tuple[int, int, int]]:

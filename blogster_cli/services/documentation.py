@@ -6,7 +6,6 @@ every signed-in user reads published pages in visible categories, and searches t
 
 from __future__ import annotations
 
-import difflib
 import errno
 import re
 from collections.abc import Callable, Hashable, Iterable
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from blogster_cli.actors import ActingUser, require_admin
+from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.documentation import links, sources, tree
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
@@ -653,8 +653,10 @@ def revisions(acting: ActingUser, *, slug: str) -> list[RevisionInfo]:
         ]
 
 
-def diff(acting: ActingUser, *, slug: str, first: int, second: int | None = None) -> str:
-    """Unified diff of the markdown between two revisions (the second defaults to the current text)."""
+def diff(acting: ActingUser, *, slug: str, first: int, second: int | None = None) -> UnifiedDiff:
+    """Unified diff of the markdown between two revisions (the second defaults to the current text),
+    line_diff's as `revisions diff` has it: bounded in time on a page of megabytes (difflib took 27 s
+    on 120,000 table rows of 150 kinds with 20 changed), and whether it is coarse."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
@@ -671,9 +673,7 @@ def diff(acting: ActingUser, *, slug: str, first: int, second: int | None = None
 
     old, new = text_of(first), (text_of(second) if second is not None else current)
     label = f"revision {second}" if second is not None else "current"
-    return "".join(difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"revision {first}", label
-    ))  # fmt: skip
+    return unified_diff(lines(old), lines(new), f"revision {first}", label)
 
 
 def check_links(acting: ActingUser) -> list[links.BrokenLink]:

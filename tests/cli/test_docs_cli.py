@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
@@ -129,6 +130,50 @@ def test_new_edit_publish_archive_review_revisions_diff_rm(cli, signed_up, tmp_p
     assert cli("docs", "archive", "backups", "--json").json()["status"] == "archived"
     assert cli("docs", "rm", "backups").exit_code == 0
     assert cli("docs", "show", "backups").exit_code == 3
+
+
+def test_diff_of_a_big_page_is_bounded_and_says_when_it_is_coarse(cli, signed_up, tmp_path, monkeypatch):
+    """`docs diff` ran difflib.unified_diff itself: 120,000 table rows of 150 kinds with 20 changed took
+    27 s, difflib scanning all rows against all rows (red team 28). Now line_diff's diff, as
+    `revisions diff` has it, with its `coarse` flag and note."""
+    rows = [f"| {n} | value {n} |\n" for n in range(150)]
+    old = [rows[(n * 7919) % 150] for n in range(30_000)]
+    new = list(old)
+    for at in range(1_000, 30_000, 1_500):  # 20 rows
+        new[at] = f"| changed {at} |\n"
+    (tmp_path / "old.md").write_text("".join(old), encoding="utf-8")
+    (tmp_path / "new.md").write_text("---\ntitle: Table\n---\n" + "".join(new), encoding="utf-8")
+    assert cli("docs", "new", "Table", "--from", str(tmp_path / "old.md")).exit_code == 0
+    assert cli("docs", "edit", "table", "--from", str(tmp_path / "new.md")).exit_code == 0
+
+    scan = difflib.SequenceMatcher.find_longest_match
+
+    def watched_scan(self, alo=0, ahi=None, blo=0, bhi=None):  # type: ignore[no-untyped-def]
+        cells = ((ahi if ahi is not None else len(self.a)) - alo) * ((bhi if bhi is not None else len(self.b)) - blo)
+        if cells > 1_000_000:
+            raise RuntimeError(f"difflib scanned {cells} cells")  # the slow path: stop here, not in seconds
+        return scan(self, alo, ahi, blo, bhi)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "find_longest_match", watched_scan)
+    result = cli("docs", "diff", "table", "1", "--json")
+    assert result.exit_code == 0, result.stderr  # fails before: difflib scans 30,000 x 30,000 rows
+    shown = result.json()
+    changed = [line for line in shown["diff"].splitlines() if line[:1] in "-+" and line[:4] not in ("--- ", "+++ ")]
+    assert len(changed) == 40 and shown["coarse"] is False
+
+    alternating = ["a\n", "b\n"] * 10_000
+    flipped = list(alternating)
+    for at in range(7, 20_000, 13):  # 1,538 changes, past one Myers window of 1,000 edits
+        flipped[at] = "a\n" if flipped[at] == "b\n" else "b\n"
+    (tmp_path / "old.md").write_text("".join(alternating), encoding="utf-8")
+    (tmp_path / "new.md").write_text("---\ntitle: Alternating\n---\n" + "".join(flipped), encoding="utf-8")
+    assert cli("docs", "new", "Alternating", "--from", str(tmp_path / "old.md")).exit_code == 0
+    assert cli("docs", "edit", "alternating", "--from", str(tmp_path / "new.md")).exit_code == 0
+    shown = cli("docs", "diff", "alternating", "1", "--json").json()
+    assert shown["coarse"] is True
+    as_text = cli("docs", "diff", "alternating", "1")
+    assert as_text.stdout == shown["diff"]
+    assert "note: too many changes to find the shortest diff in seconds" in as_text.stderr
 
 
 def test_search_json_carries_the_fields_and_did_you_mean(cli, signed_up, tmp_path):

@@ -125,13 +125,43 @@ def test_coarse_says_a_window_was_cut_and_the_diff_stays_correct(monkeypatch):
 def test_two_unrelated_texts_of_100_000_lines_take_seconds():
     """The worst kind for Myers' search: two random texts of two kinds of lines, no run of lines found
     once, a change every few lines. Windows of 1,000 edits, then of 64 once they have taken
-    MYERS_STEPS steps: some 2 s here (a shortest diff would take minutes)."""
+    MYERS_STEPS steps, all within DIFF_STEPS: some 2 s here (a shortest diff would take minutes)."""
     rnd = random.Random(6)
     old, new = ([rnd.choice("ab") + "\n" for _ in range(100_000)] for _ in range(2))
     started = time.perf_counter()
     diff = line_diff.unified_diff(old, new, "a r1", "a r2")
     assert time.perf_counter() - started < 20
     assert patched(old, diff.text) == new and diff.coarse
+
+
+@pytest.mark.parametrize("kind", ["random", "alternating"])
+def test_two_revisions_of_a_million_short_lines_take_seconds_and_the_diff_applies(kind):
+    """Under the 4 MiB content limit: 1,000,000 lines of "A" or "B" in random order on each side
+    (each Myers window copied what was left of both sides: 60 s and more, 164 s for 1,300,000
+    lines), or alternating lines with 3,000 edits (on those every other diagonal runs on, and one
+    window of 1,000 edits took a minute). Now MYERS_STEPS and DIFF_STEPS bound the search, and what
+    is left past DIFF_STEPS is shown removed and added: some 2 s each."""
+    rnd = random.Random(8)
+    if kind == "random":
+        old, new = (rnd.choices(["A\n", "B\n"], k=1_000_000) for _ in range(2))
+    else:
+        old = ["A\n", "B\n"] * 500_000
+        new, _ = scattered_edits(old, 3_000, ["A\n", "B\n"], rnd)
+    started = time.perf_counter()
+    diff = line_diff.unified_diff(old, new, "a r1", "a r2")
+    assert time.perf_counter() - started < 15
+    assert diff.coarse and patched(old, diff.text) == new
+
+
+def test_stretches_with_no_line_in_common_are_replaced_without_a_search():
+    """A post of 30,000 different lines, shuffled: between the lines found in order, stretches with
+    no line in common went to Myers windows that could only remove and add (1.1 s, and marked
+    coarse). Now they are shown replaced at once, and the diff is not coarse."""
+    old = [f"line {n}\n" for n in range(30_000)]
+    new = list(old)
+    random.Random(2).shuffle(new)
+    diff = line_diff.unified_diff(old, new, "a r1", "a r2")
+    assert patched(old, diff.text) == new and not diff.coarse
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -141,6 +171,7 @@ def test_the_big_post_path_gives_a_diff_that_makes_the_new_text(seed, monkeypatc
     monkeypatch.setattr(line_diff, "MYERS_EDITS", random.Random(seed).choice([0, 5, 1000]))
     monkeypatch.setattr(line_diff, "MYERS_STEPS", random.Random(seed).choice([0, 50, 6_000_000]))
     monkeypatch.setattr(line_diff, "SMALL_WINDOW", random.Random(seed).choice([0, 1, 3]))
+    monkeypatch.setattr(line_diff, "DIFF_STEPS", random.Random(seed).choice([0, 40, 400, 10_000_000]))
     monkeypatch.setattr(line_diff, "ANCHOR_RUNS", random.Random(seed).choice([(1,), (1, 2), (1, 4, 16)]))
     old, new = random_texts(seed)
     old = [line if line.endswith("\n") else line + "\n" for line in old]  # one line a line in the diff
