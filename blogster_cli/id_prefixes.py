@@ -71,8 +71,9 @@ def only(found: Sequence[Row], ref: str, named: Named) -> Row:
         raise InvalidInput(f"{wanted[:40]!r} names several {named.many}; type more of the id")
     if found:
         return found[0]
-    if named.other_key and not _starts_id(wanted.lower()):  # only the other key was looked up
-        raise NotFound(f"no {named.one} with {named.other_key} {wanted[:40]!r} (see `{named.listing}`)")
+    if named.other_key and not _starts_id(wanted.lower()):  # only the other key was looked up,
+        # but a mistyped id (8e46a31x) lands here too: the message names both ways of naming a row
+        raise NotFound(f"no {named.one} with id or {named.other_key} {wanted[:40]!r} (see `{named.listing}`)")
     how = "id" if len(wanted) >= _FULL_ID else "id starting"
     other = f", nor with that {named.other_key}" if named.other_key else ""
     raise NotFound(f"no {named.one} with {how} {wanted[:40]!r}{other} (see `{named.listing}`)")

@@ -82,7 +82,8 @@ def logs(
     from blogster_cli.services.ai_settings import price_table
 
     found = credits.logs(acting_user(), query=query, limit=limit or None, prices=price_table(app_context()))
-    entries = output.to_plain(found)
-    if chosen_format(fmt, json) in ("table", "csv"):
-        entries = [{**e, "prompt": (e["prompt"] or "")[:60].replace("\n", " ")} for e in entries]
+    if chosen_format(fmt, json) in ("table", "csv"):  # times stay times: shown in the timezone setting
+        entries = [{**output.fields(e), "prompt": (e.prompt or "")[:60].replace("\n", " ")} for e in found]
+    else:
+        entries = output.to_plain(found)
     show_list(entries, ["created_at", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
-from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH
+from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 from blogster_cli.wording import plural
@@ -40,16 +40,6 @@ def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str) 
         return parser(text)
     except ValueError:
         raise InvalidInput(f"{option} {text!r} is not like {shape}") from None
-
-
-@overload
-def _day(text: str, option: str = "--date") -> date: ...
-@overload
-def _day(text: str | None, option: str = "--date") -> date | None: ...
-def _day(text: str | None, option: str = "--date") -> date | None:
-    from blogster_cli.planning.times import parse_day
-
-    return None if text is None else _parse(parse_day, text, option, "2026-12-01")
 
 
 def _clock(text: str | None) -> time | None:
@@ -105,7 +95,7 @@ def _show(
 @app.command()
 def add(
     title: str = typer.Argument(..., help="What you plan to publish."),
-    day: str = typer.Option(..., "--date", help="YYYY-MM-DD, in your timezone."),
+    day: date = typer.Option(..., "--date", parser=parse_date, help="YYYY-MM-DD, in your timezone."),
     at: str | None = typer.Option(None, "--time", help="HH:MM in your timezone (default: all day)."),
     blog: str | None = typer.Option(None, "--blog", help="The post it is for (slug or id)."),
     content_type: str = typer.Option("blog", "--type", help="blog, newsletter or social."),
@@ -122,7 +112,7 @@ def add(
 
     acting = acting_user()
     entry = calendar.add(
-        acting, title=title, day=_day(day), at=_clock(at), timezone=_timezone(acting), blog=blog,
+        acting, title=title, day=day, at=_clock(at), timezone=_timezone(acting), blog=blog,
         content_type=content_type, topic=topic, audience=audience, description=description,
     )  # fmt: skip
     output.print_json(entry) if json else output.message(f"Planned {str(entry.id)[:8]} for {entry.scheduled_date}.")
@@ -141,8 +131,8 @@ def _note_gap(entry: CalendarEntryPublic) -> None:
 
 @app.command("list")
 def list_entries(
-    since: str | None = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
-    until: str | None = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
+    since: date | None = typer.Option(None, "--from", parser=parse_date, help="First date, YYYY-MM-DD."),
+    until: date | None = typer.Option(None, "--to", parser=parse_date, help="Last date, YYYY-MM-DD."),
     content_type: str | None = typer.Option(None, "--type", help="blog, newsletter or social."),
     status: str | None = typer.Option(None, "--status", help="planned, in_progress, ready or published."),
     fmt: str | None = FORMAT_OPTION,
@@ -156,16 +146,14 @@ def list_entries(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    entries = calendar.entries(
-        acting, start=_day(since, "--from"), end=_day(until, "--to"), content_type=content_type, status=status
-    )
+    entries = calendar.entries(acting, start=since, end=until, content_type=content_type, status=status)
     _show(acting, entries, fmt, json, limit)
 
 
 @app.command()
 def move(
     ref: str = typer.Argument(..., help="The entry's id (8 characters are enough) or UID."),
-    day: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD."),
+    day: date | None = typer.Option(None, "--date", parser=parse_date, help="New date, YYYY-MM-DD."),
     at: str | None = typer.Option(None, "--time", help="New time, HH:MM in your timezone."),
     all_day: bool = typer.Option(False, "--all-day", help="Drop the time."),
     json: bool = JSON_OPTION,
@@ -177,7 +165,7 @@ def move(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    entry = calendar.move(acting, ref=ref, day=_day(day), at=_clock(at), all_day=all_day, timezone=_timezone(acting))
+    entry = calendar.move(acting, ref=ref, day=day, at=_clock(at), all_day=all_day, timezone=_timezone(acting))
     output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
     _note_gap(entry)
 
@@ -281,8 +269,10 @@ def month(
 
 @app.command()
 def week(
-    which: str | None = typer.Argument(None, help="A day of the week to show, YYYY-MM-DD (default: today)."),
-    day: str | None = typer.Option(None, "--date", help="The same day, as an option."),
+    which: date | None = typer.Argument(
+        None, parser=parse_date, help="A day of the week to show, YYYY-MM-DD (default: today)."
+    ),
+    day: date | None = typer.Option(None, "--date", parser=parse_date, help="The same day, as an option."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Your entries for one week, Monday first.
@@ -298,7 +288,7 @@ def week(
 
     acting = acting_user()
     timezone = _timezone(acting)
-    monday = times.week_start(_day(day) or _today(timezone))
+    monday = times.week_start(day or _today(timezone))
     sunday = _in_range(lambda: times.days_after(monday, 6))
     events = calendar.view(acting, start=monday, end=sunday, timezone=timezone)
     if json:

@@ -11,6 +11,7 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import plural
 
 app = command_group("images")
 COLUMNS = ["id", "post", "url", "file_type", "size", "alt_text", "caption"]
@@ -65,15 +66,21 @@ def list_images(
 
 
 @app.command()
-def rm(image_id: str = typer.Argument(..., help="The image's id."), json: bool = JSON_OPTION) -> None:
-    """Remove an image from its post.
+def rm(
+    refs: list[str] = typer.Argument(..., metavar="IDS", help="Image ids, or their first characters (at least 4)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Remove images from their posts (all or none: one unknown id removes nothing).
 
     Example: blogster images rm $(blogster images list ten-terminal-habits --format ids)
     """
     from blogster_cli.services import images
 
-    image = images.remove(acting_user(), image_id=image_id)
-    output.print_json(image) if json else output.message(f"Removed {image.url}.")
+    removed = images.remove(acting_user(), refs=refs)
+    if json:
+        output.print_json(removed)
+    else:
+        output.message(f"Removed {plural(len(removed), 'image')}: {', '.join(image.url for image in removed)}.")
 
 
 app.command("delete", hidden=True)(rm)

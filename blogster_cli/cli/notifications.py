@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
-from blogster_cli.errors import InvalidInput
 
 app = command_group("notifications")
 prefs = typer.Typer(help="How and when you are notified.", no_args_is_help=True, rich_markup_mode=None)
@@ -36,18 +33,14 @@ def list_notifications(
 
 
 @app.command("read")
-def read(notification_id: str = typer.Argument(...)) -> None:
+def read(ref: str = typer.Argument(..., metavar="ID", help="Its id, or its first characters (at least 4).")) -> None:
     """Mark one notification read.
 
     Example: blogster notifications read $(blogster notifications list --format ids --limit 1)
     """
     from blogster_cli.services import notifications
 
-    try:
-        parsed = UUID(notification_id)
-    except ValueError:
-        raise InvalidInput(f"not a notification id: {notification_id}") from None
-    notifications.mark_read(acting_user(), notification_id=parsed)
+    notifications.mark_read(acting_user(), ref=ref)
     output.message("marked read")
 
 

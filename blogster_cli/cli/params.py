@@ -14,6 +14,26 @@ from typer.models import TyperPath
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
+def _day_of(text: str, parts: re.Match[str]) -> date:
+    """The date `parts` (year, month, day) name, or a usage error saying why there is none
+    ("day is out of range for month"): the shape was right, so "use YYYY-MM-DD" would not help."""
+    try:
+        return date(*(int(part) for part in parts.groups()))
+    except ValueError as exc:
+        raise typer.BadParameter(f"invalid date {text!r}: {exc}") from None
+
+
+def parse_date(text: str) -> date:
+    """The `parser` of every date option (YYYY-MM-DD): a wrong shape and an impossible date
+    (2024-02-30) get different messages, where click's `formats` named a strptime pattern."""
+    if isinstance(text, date):
+        return text
+    parts = _DATE_PREFIX.fullmatch(text.strip())
+    if parts is None:
+        raise typer.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD)")
+    return _day_of(text, parts)
+
+
 def parse_datetime(text: str) -> datetime:
     """YYYY-MM-DD, optionally with a time; an impossible date (2015-02-30) is called invalid."""
     if isinstance(text, datetime):
@@ -24,10 +44,7 @@ def parse_datetime(text: str) -> datetime:
         pass
     prefix = _DATE_PREFIX.match(text.strip())
     if prefix:
-        try:
-            date(*(int(part) for part in prefix.groups()))
-        except ValueError as exc:
-            raise typer.BadParameter(f"invalid date {text!r}: {exc}") from None
+        _day_of(text, prefix)
         raise typer.BadParameter(f"invalid time in {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
     raise typer.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from blogster_cli.cli import output
+from blogster_cli.actors import require_admin
+from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
@@ -43,6 +44,7 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
 
 
 OPTIONS_HELP = "Comma-separated list."
+TEMPLATE_HELP = "The shared template persona of that name, for every account (administrators only)."
 
 
 @app.command()
@@ -87,9 +89,13 @@ def edit(
     goals: str | None = typer.Option(None, "--goals", help=OPTIONS_HELP),
     occupation: str | None = typer.Option(None, "--occupation"),
     location: str | None = typer.Option(None, "--location"),
+    template: bool = typer.Option(False, "--template", help=TEMPLATE_HELP),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Change your persona (template personas: administrators only).
+    """Change your persona.
+
+    A template persona is shared: copy it (`personas copy`) and change your copy. With
+    --template an administrator changes one for every account.
 
     Example: blogster personas edit "Weekend gardener" --goals "grow vegetables"
     """
@@ -99,19 +105,35 @@ def edit(
         name=name, description=description, age_range=age_range, interests=interests, pain_points=pain_points,
         goals=goals, occupation=occupation, location=location,
     )  # fmt: skip
-    persona = catalog.update_persona(acting_user(), ref=ref, values=values)
+    persona = catalog.update_persona(acting_user(), ref=ref, values=values, template=template)
     output.print_json(persona) if json else output.message(f"Updated persona '{persona.name}'.")
 
 
 @app.command("rm")
-def remove(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_OPTION) -> None:
+def remove(
+    ref: str = typer.Argument(..., help="Name or id."),
+    template: bool = typer.Option(False, "--template", help=TEMPLATE_HELP),
+    yes: bool = typer.Option(False, "--yes", help="With --template: do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
     """Delete your persona (posts written for it keep their text).
+
+    A template persona is shared: copy it (`personas copy`) to have one of your own. With
+    --template an administrator deletes one for every account; that asks first on a
+    terminal, elsewhere give --yes.
 
     Example: blogster personas rm "Weekend gardener"
     """
     from blogster_cli.services import catalog
 
-    persona = catalog.delete_persona(acting_user(), ref=ref)
+    acting = acting_user()
+    if template and not yes:
+        require_admin(acting)  # before the question: a writer is refused, not asked
+        shared = catalog.get_persona(acting, ref=ref, template=True)
+        if not ask.yes(f"Delete the template persona '{shared.name}' for every account?", instead="use --yes"):
+            raise typer.Abort()
+        ref = str(shared.id)
+    persona = catalog.delete_persona(acting, ref=ref, template=template)
     output.print_json(persona) if json else output.message(f"Deleted persona '{persona.name}'.")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
+from blogster_cli.cli.params import parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("research")
@@ -20,7 +21,7 @@ def add(
     url: str = typer.Option(..., "--url"),
     title: str = typer.Option(..., "--title"),
     author: str | None = typer.Option(None, "--author"),
-    date: datetime | None = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="Publication date, YYYY-MM-DD."),
+    published: date | None = typer.Option(None, "--date", parser=parse_date, help="Publication date, YYYY-MM-DD."),
     source_type: str = typer.Option(
         "article", "--type", help="article, study, book, statistics, video, podcast, other."
     ),
@@ -34,7 +35,7 @@ def add(
 
     source = research.add(
         acting_user(), blog=blog, url=url, title=title, author=author,
-        published=date.date() if date else None, source_type=source_type,
+        published=published, source_type=source_type,
     )  # fmt: skip
     output.print_json(source) if json else output.print_lines([str(source.id)])
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import typer
@@ -11,6 +11,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.params import parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 from blogster_cli.wording import plural
@@ -36,7 +37,9 @@ def assign(
     blog: str = typer.Argument(..., help="Your post (slug or id)."),
     to: str = typer.Option(..., "--to", help="The teammate's account email."),
     role: str = typer.Option(..., "--role", help="author, editor, reviewer or approver."),
-    due: str | None = typer.Option(None, "--due", help="YYYY-MM-DD, end of that day in your timezone."),
+    due: date | None = typer.Option(
+        None, "--due", parser=parse_date, help="YYYY-MM-DD, end of that day in your timezone."
+    ),
     allow_publish: bool = typer.Option(False, "--allow-publish", help="Let an approver publish once approved."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -50,24 +53,20 @@ def assign(
     _done(assignment, json)
 
 
-def _due(text: str | None) -> datetime | None:
+def _due(day: date | None) -> datetime | None:
     """The end of that day in the user's timezone; a day before today there, or one whose end is
     past the times Blogster stores (planning/times.py WINDOW), is refused."""
     from datetime import time
 
     from blogster_cli.planning.times import within_window
 
-    if text is None:
+    if day is None:
         return None
-    try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        raise InvalidInput(f"--due {text!r} is not like 2026-12-01") from None
     timezone = app_context().tzinfo
     if day < datetime.now(timezone).date():
-        raise InvalidInput(f"--due {text!r} is in the past: give today or a later day")
+        raise InvalidInput(f"--due {day.isoformat()!r} is in the past: give today or a later day")
     due = datetime.combine(day, time(23, 59), tzinfo=timezone)
-    within_window(due, f"--due {text!r}")
+    within_window(due, f"--due {day.isoformat()!r}")
     return due
 
 
@@ -128,7 +127,8 @@ def show(
         )
     for comment in a.comments:
         author = comment.get("author_email") or "deleted account"
-        output.print_lines([f"[{comment.get('at')}] {author} ({comment.get('action')}): {comment.get('text')}"])
+        at = output.stored_time(comment.get("at"))
+        output.print_lines([f"[{at}] {author} ({comment.get('action')}): {comment.get('text')}"])
     output.print_lines(["", found.markdown])
 
 

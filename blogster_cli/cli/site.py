@@ -207,5 +207,8 @@ def serve(
             report = rebuild()
             if report.written or report.removed:
                 output.message(f"Rebuilt: {plural(report.written, 'file')} written, {report.removed} removed.")
+    except KeyboardInterrupt:  # Ctrl-C is how a preview ends, as `sync --watch` (SIGTERM still exits 143)
+        pass
     finally:
         server.shutdown()
+    output.message("Stopped.")

@@ -1,24 +1,29 @@
 """The one table layout every list uses on a terminal, and printing it.
 
 A pipe gets tab-separated rows under the columns' own names (scripts read them); a terminal gets a
-rich Table laid out for its width: slugs and ids (what you type next), times and numbers whole,
-the text columns (titles first) cut with an ellipsis.
+rich Table laid out for its width: slugs and ids (what you type next), statuses, times and numbers
+whole, the text columns (titles first) cut with an ellipsis, and on a terminal too narrow for that
+whole columns left out (said on stderr) rather than cut to a few characters.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from blogster_cli.cli import output
 from blogster_cli.terminal_text import safe
 
-# What you type next: never cut while the terminal has room for it.
-FULL = ("slug", "id", "email", "name")
+# What you type next (a post column holds its slug): never cut or left out while the terminal has room for it.
+FULL = ("slug", "id", "email", "name", "post")
 # Short headers for numeric columns, so the text columns keep the room.
 SHORT_HEADERS = {"word_count": "words", "reading_time": "min", "reading_time_minutes": "min", "recipient_count": "sent"}
 SHORT_TEXT = 10  # a text column no wider than this (a status, a type) is kept whole while there is room
+TEXT_MIN = 8  # a text column narrower than this ("Autovac…") says too little: columns are left out instead
 MIN_WIDTH = 40  # narrower (COLUMNS=0, a split pane) a table is drawn this wide and left to the terminal to wrap
 
 
@@ -48,12 +53,16 @@ def print_table(
     console = output.safe_console()
     if console.width < MIN_WIDTH:  # COLUMNS=0 drew nothing, 20 drew empty columns: the terminal wraps instead
         console = output.safe_console(width=MIN_WIDTH)
-    drawn = table(rows, columns, title=title, full=full, width=console.width)
+    layout = _fit(rows, columns, full, console.width)
+    drawn = _drawn(layout, title)
     if len(rows) + 4 > console.height and _pager_found():
         with console.pager():
             console.print(drawn)
     else:
         console.print(drawn)
+    if layout.left_out:
+        left_out = ", ".join(header(column) for column in layout.left_out)
+        output.message(f"(left out at {console.width} columns: {left_out}; --format csv shows every column)")
 
 
 def _pager_found() -> bool:
@@ -91,48 +100,110 @@ def table(
     full: Sequence[str] = FULL,
     width: int | None = None,
 ) -> Any:
-    """The rich Table of a list on a terminal `width` wide (cells made safe). Columns in `full`
-    (slugs, ids), times and numbers are not cut: numbers are right-aligned under a short header
-    (`words`, `min`); a time shows whole ("2026-12-03 14:30 CET"), or as its date alone when the
-    terminal is too narrow for that. The text columns (titles first, being the widest) give way,
-    cut with an ellipsis. Only when even that cannot fit do times, numbers and short texts give
-    way too; `full` columns still stay whole when they fit at all."""
+    """The rich Table of a list on a terminal `width` wide (cells made safe), laid out as `_fit` says."""
+    return _drawn(_fit(rows, columns, full, width), title)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Which columns a table draws (`shown`, their kinds) with what cells; `whole`: its times,
+    numbers, ids and short texts are never cut (False only when nothing else fits)."""
+
+    shown: list[str]
+    kinds: list[str]
+    cells: list[list[str]]
+    whole: bool
+    left_out: list[str]
+
+
+def _fit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], full: Sequence[str], width: int | None) -> _Layout:
+    """How a list fits `width` columns. Columns in `full` (slugs, ids), times, numbers and short
+    texts (a status, a type) are not cut: numbers are right-aligned under a short header (`words`,
+    `min`); a time shows whole ("2026-12-03 14:30 CET"), or as its date alone when the terminal is
+    too narrow for that. The text columns (titles first, being the widest) give way, cut with an
+    ellipsis, down to TEXT_MIN characters. Narrower still, whole columns are left out (in
+    _give_way_order) rather than cut to a few useless characters (`publi…`, `2026…`). When the
+    first column and the `full` ones alone cannot fit, they are drawn folded onto more lines: all
+    their characters are there."""
+    all_kinds = [_kind(c, [row.get(c) for row in rows], full) for c in columns]
+    if all_kinds and all_kinds[0] in ("text", "short"):  # it names the row (a tracking id, a keyword): kept whole
+        all_kinds[0] = "full"
+    text = [[safe(output.cell_text(row.get(c))) for c in columns] for row in rows]
+    dated = [[v[:10] if all_kinds[i] == "time" and len(v) > 10 else v for i, v in enumerate(line)] for line in text]
+    shown = list(range(len(columns)))
+    for leaving in [None, *_give_way_order(all_kinds)]:
+        if leaving is not None:
+            shown.remove(leaving)
+        for cells, text_min in ((text, 20), (dated, 20), (dated, TEXT_MIN)):
+            layout = _layout(columns, all_kinds, cells, shown, whole=True)
+            if width is None or _least_width(layout, text_min) <= width:
+                return layout
+    return _layout(columns, all_kinds, dated, shown, whole=False)
+
+
+def _give_way_order(kinds: Sequence[str]) -> list[int]:
+    """The columns a narrow terminal leaves out, first to last: the text columns but the first
+    (tags, notes), then the whole ones (statuses, numbers, times), each from the right, and last
+    the first text column (a title, a subject line: what the row is about); never the first
+    column (what names the row) nor a `full` one."""
+    from_the_right = [i for i in reversed(range(1, len(kinds))) if kinds[i] != "full"]
+    texts = [i for i in from_the_right if kinds[i] == "text"]
+    others = [i for i in from_the_right if kinds[i] != "text"]
+    return texts[:-1] + others + texts[-1:]
+
+
+def _layout(
+    columns: Sequence[str],
+    kinds: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    shown: Sequence[int],
+    *,
+    whole: bool,
+) -> _Layout:
+    return _Layout(
+        shown=[columns[i] for i in shown],
+        kinds=[kinds[i] for i in shown],
+        cells=[[line[i] for i in shown] for line in cells],
+        whole=whole,
+        left_out=[columns[i] for i in range(len(columns)) if i not in shown],
+    )
+
+
+def _drawn(layout: _Layout, title: str | None) -> Any:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    kinds = [_kind(c, [row.get(c) for row in rows], full) for c in columns]
-    text = [[safe(output.cell_text(row.get(c))) for c in columns] for row in rows]
-    dated = [[v[:10] if kinds[i] == "time" and len(v) > 10 else v for i, v in enumerate(line)] for line in text]
-    layouts = [(text, True, True, 20), (dated, True, True, 20), (dated, True, True, 8), (dated, False, False, 0)]
-    layout = layouts[-1]
-    for candidate in layouts:
-        if width is None or _least_width(columns, kinds, *candidate) <= width:
-            layout = candidate
-            break
-    cells, keep_fixed, keep_short, _ = layout
     drawn = Table(title=None if title is None else Text(safe(title)), header_style="bold")
-    for i, column in enumerate(columns):
+    for i, column in enumerate(layout.shown):
         name = header(column)
-        widest = max([len(name), *(len(line[i]) for line in cells)])
+        widest = max([cell_len(name), *(cell_len(line[i]) for line in layout.cells)])
         # rich shrinks only wrappable columns (their cells then cut with an ellipsis) before cutting every column.
-        fixed = _fixed(kinds[i], keep_fixed, keep_short)
+        fixed = _fixed(layout.kinds[i], layout.whole)
+        folded = layout.kinds[i] == "full" and not layout.whole
         drawn.add_column(
             name,
-            no_wrap=fixed,
-            min_width=widest if fixed and keep_fixed else None,
-            justify="right" if kinds[i] == "number" else "left",
-            overflow="ellipsis",
+            no_wrap=fixed and not folded,
+            min_width=widest if fixed and layout.whole else None,
+            justify="right" if layout.kinds[i] == "number" else "left",
+            overflow="fold" if folded else "ellipsis",
         )
-    for line in cells:
+    for line in layout.cells:
         # Text, never a str: rich would read `[link=...]` in a slug or a name as markup.
         drawn.add_row(
-            *(Text(v) if kinds[i] == "full" else Text(v, no_wrap=True, overflow="ellipsis") for i, v in enumerate(line))
+            *(
+                Text(v, overflow="fold") if layout.kinds[i] == "full" else Text(v, no_wrap=True, overflow="ellipsis")
+                for i, v in enumerate(line)
+            )
         )
     return drawn
 
 
-def _fixed(kind: str, keep_fixed: bool, keep_short: bool) -> bool:
-    return kind == "full" or (keep_fixed and kind in ("time", "number")) or (keep_short and kind == "short")
+def _fixed(kind: str, whole: bool) -> bool:
+    return kind == "full" or (whole and kind in ("time", "number", "id", "short"))
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _kind(column: str, values: Sequence[Any], full: Sequence[str]) -> str:
@@ -145,23 +216,20 @@ def _kind(column: str, values: Sequence[Any], full: Sequence[str]) -> str:
         return "number"
     if any(isinstance(v, date | time) for v in present) or column.endswith("_at") or column in ("date", "time"):
         return "time"
+    if present and all(isinstance(v, UUID) or _UUID.fullmatch(str(v)) for v in present):
+        return "id"  # another row's id (`changed by`): whole, or left out
     if all(len(output.cell_text(v)) <= SHORT_TEXT for v in present):
         return "short"
     return "text"
 
 
-def _least_width(
-    columns: Sequence[str],
-    kinds: Sequence[str],
-    cells: Sequence[Sequence[str]],
-    keep_fixed: bool,
-    keep_short: bool,
-    text_min: int,
-) -> int:
-    """The narrowest this layout should draw: fixed columns whole, text columns `text_min` characters."""
+def _least_width(layout: _Layout, text_min: int) -> int:
+    """The narrowest `layout` should draw: its fixed columns whole, its text columns `text_min` cells."""
+    from rich.cells import cell_len  # a CJK character takes two
+
     total = 1
-    for i, column in enumerate(columns):
-        widest = max([len(header(column)), *(len(line[i]) for line in cells)])
-        fixed = _fixed(kinds[i], keep_fixed, keep_short)
-        total += 3 + (widest if fixed and keep_fixed else min(widest, text_min))
+    for i, column in enumerate(layout.shown):
+        widest = max([cell_len(header(column)), *(cell_len(line[i]) for line in layout.cells)])
+        fixed = _fixed(layout.kinds[i], layout.whole)
+        total += 3 + (widest if fixed and layout.whole else min(widest, text_min))
     return total

@@ -85,6 +85,8 @@ class UserNotification(SQLModel, table=True):
         default=NotificationDeliveryStatus.PENDING,
         sa_type=pg_enum(NotificationDeliveryStatus, "notification_delivery_status"),
     )
+    delivery_error: str | None = None
+    """Why the email was not sent (delivery_status failed), as the workers recorded it."""
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 

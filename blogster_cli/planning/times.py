@@ -101,11 +101,6 @@ def days_after(day: date, days: int, *, clamp: bool = False) -> date:
         raise OutOfRange(f"{day} {days:+d} {agreeing(days, 'day')} falls {_OUTSIDE}") from None
 
 
-def parse_day(text: str) -> date:
-    """'YYYY-MM-DD', or ValueError."""
-    return date.fromisoformat(text.strip())
-
-
 def parse_clock(text: str) -> time:
     """'HH:MM' (24-hour), or ValueError."""
     return datetime.strptime(text.strip(), "%H:%M").time()

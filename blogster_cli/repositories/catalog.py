@@ -65,12 +65,13 @@ def list_personas(conn: psycopg.Connection) -> list[PersonaRow]:
     return [PersonaRow(*r) for r in rows]
 
 
-def find_persona(conn: psycopg.Connection, *, ref: str) -> PersonaRow | None:
-    """By id, or by name (case-insensitive; mine before templates)."""
+def find_persona(conn: psycopg.Connection, *, ref: str, template_only: bool = False) -> PersonaRow | None:
+    """By id, or by name (case-insensitive; mine before templates); `template_only`: a template persona."""
     row = conn.execute(
-        _PERSONA_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s)"
+        _PERSONA_SELECT + " where (id::text = %(ref)s or lower(name) = lower(%(ref)s))"
+        " and (template or not %(template_only)s)"
         " order by (id::text = %(ref)s) desc, (owner_id = auth.uid()) desc nulls last limit 1",
-        {"ref": ref},
+        {"ref": ref, "template_only": template_only},
     ).fetchone()
     return PersonaRow(*row) if row else None
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.db.rows import scalar
 
 if TYPE_CHECKING:
@@ -75,6 +76,15 @@ def find_mine(conn: psycopg.Connection, *, image_id: str) -> ImageRow | None:
     return ImageRow(*row) if row else None
 
 
+def mine_starting(conn: psycopg.Connection, *, prefix: str) -> list[ImageRow]:
+    """My images whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous)."""
+    rows = conn.execute(
+        _SELECT + " where i.created_by = auth.uid() and starts_with(i.id::text, %s) order by i.id limit %s",
+        (prefix, id_prefixes.ROWS_NEEDED),
+    ).fetchall()
+    return [ImageRow(*r) for r in rows]
+
+
 def find_attached(conn: psycopg.Connection, *, blog_id: UUID, path: str) -> ImageRow | None:
     """My image row already attaching the file `path` to the post `blog_id`, if any."""
     row = conn.execute(
@@ -93,11 +103,9 @@ def describe(conn: psycopg.Connection, *, image_id: UUID, alt_text: str | None, 
     )
 
 
-def delete(conn: psycopg.Connection, *, image_id: UUID) -> bool:
-    """Deletes my image row through delete_rows (users hold no DELETE privilege)."""
-    return (
-        conn.execute("select public.delete_rows('public.image_assets', array[%s]::uuid[])", (image_id,)).rowcount == 1
-    )
+def delete(conn: psycopg.Connection, *, image_ids: list[UUID]) -> int:
+    """Deletes my image rows through delete_rows (users hold no DELETE privilege); returns how many."""
+    return conn.execute("select public.delete_rows('public.image_assets', %s::uuid[])", (image_ids,)).rowcount
 
 
 def path_in_use(conn: psycopg.Connection, *, path: str) -> bool:

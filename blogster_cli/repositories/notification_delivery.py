@@ -53,7 +53,7 @@ def delivered_among(session: Session, *, notification_ids: list[UUID]) -> set[UU
 def record_delivery(
     session: Session, *, notification_id: UUID, user_id: UUID, status: NotificationDeliveryStatus, error: str | None
 ) -> None:
-    """The ledger row and the in-app notification's delivery_status, in one transaction."""
+    """The ledger row and the in-app notification's delivery_status and reason, in one transaction."""
     ledger = insert(EMAIL_DELIVERIES).values(
         notification_id=notification_id, user_id=user_id, status=status, error=error
     )
@@ -61,7 +61,7 @@ def record_delivery(
     session.execute(
         update(UserNotification)
         .where(col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id)
-        .values(delivery_status=status)
+        .values(delivery_status=status, delivery_error=error)
     )
 
 

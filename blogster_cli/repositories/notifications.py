@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, update
+from sqlalchemy import String, cast, func, update
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.system import UserNotification
 
@@ -16,6 +17,12 @@ def list_own(session: Session, *, unread_only: bool, limit: int | None) -> list[
     if unread_only:
         statement = statement.where(col(UserNotification.read).is_(False))
     return list(session.exec(statement))
+
+
+def ids_starting(session: Session, *, prefix: str) -> list[UUID]:
+    """The ids of my notifications that start with `prefix` (id_prefixes: one is a match, two ambiguous)."""
+    statement = select(UserNotification.id).where(cast(UserNotification.id, String).startswith(prefix, autoescape=True))
+    return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
 def mark_read(session: Session, *, notification_id: UUID | None) -> int:

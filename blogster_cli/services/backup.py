@@ -43,7 +43,7 @@ from blogster_cli.db.connection import Database
 from blogster_cli.db.rows import scalar
 from blogster_cli.db.scram import is_verifier
 from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import private_dir, private_file, replacing_private_file
+from blogster_cli.private_files import private_file, replacing_private_file
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
 from blogster_cli.scratch_folders import scratch_folder
@@ -139,6 +139,9 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
         raise Conflict(f"{path} already exists; use --force to overwrite it")
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():  # a typo in the folder must not put the backup in a new one (as calendar export)
+        missing = "not a folder" if path.parent.exists() else "no such folder"
+        raise InvalidInput(f"cannot write {path}: {missing} {path.parent}")
     created_at = datetime.now(UTC)
     with scratch_folder("backup") as scratch:
         snapshot = _snapshot(db, scratch)
@@ -179,7 +182,6 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
 def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime) -> None:
     """The tar, written to `path.partial` (0600 from creation) and renamed into place when complete."""
     mtime = int(created_at.timestamp())
-    private_dir(path.parent)
     with replacing_private_file(path) as handle, tarfile.open(fileobj=handle, mode="w") as archive:
         info = tarfile.TarInfo("manifest.json")
         info.size, info.mtime, info.mode = len(manifest), mtime, 0o600

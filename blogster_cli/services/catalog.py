@@ -2,12 +2,14 @@
 
 Template personas and system templates are shared and read-only for writers (RLS
 enforces it); a writer copies a template persona to get an editable one. Admins
-maintain the shared ones.
+maintain the shared ones, a template persona only when they say so (`template=True`):
+changing or deleting one changes it for every account.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any
 from uuid import UUID
 
@@ -24,10 +26,10 @@ _AGE_RANGE = re.compile(r"(\d{1,3})\s*-\s*(\d{1,3})|(\d{1,3})\s*\+")
 OLDEST_AGE = 130
 
 
-def _persona(conn: Connection, ref: str) -> PersonaRow:
-    persona = catalog.find_persona(conn, ref=ref)
+def _persona(conn: Connection, ref: str, *, template: bool = False) -> PersonaRow:
+    persona = catalog.find_persona(conn, ref=ref, template_only=template)
     if persona is None:
-        raise NotFound(f"no persona {ref!r}")
+        raise NotFound(f"no {'template ' if template else ''}persona {ref!r}")
     return persona
 
 
@@ -75,9 +77,10 @@ def list_personas(acting: ActingUser) -> list[PersonaRow]:
         return catalog.list_personas(conn)
 
 
-def get_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
+def get_persona(acting: ActingUser, *, ref: str, template: bool = False) -> PersonaRow:
+    """Mine or a template persona (mine first); `template`: a template persona only."""
     with unit_of_work(acting) as conn:
-        return _persona(conn, ref)
+        return _persona(conn, ref, template=template)
 
 
 def create_persona(acting: ActingUser, *, values: dict[str, Any], template: bool = False) -> PersonaRow:
@@ -94,25 +97,35 @@ def create_persona(acting: ActingUser, *, values: dict[str, Any], template: bool
         return _persona(conn, str(persona_id))
 
 
-def _writable(acting: ActingUser, persona: PersonaRow) -> None:
-    if persona.template and not acting.actor.is_admin:
-        raise PermissionDenied(f"'{persona.name}' is a shared template persona; copy it: blogster personas copy")
+def _changeable(acting: ActingUser, conn: Connection, ref: str, *, template: bool) -> PersonaRow:
+    """My persona `ref`, or with `template` (administrators only) the template persona `ref`.
+    A template found without `template` is refused for administrators too: RLS lets them write
+    templates, and a plain `personas rm NAME` must not delete one for every account."""
+    if template:
+        require_admin(acting)
+    persona = _persona(conn, ref, template=template)
+    if persona.template and not template:
+        also = " (administrators change it for every account with --template)" if acting.actor.is_admin else ""
+        raise PermissionDenied(
+            f"'{persona.name}' is a shared template persona; copy it: blogster personas copy {shlex.quote(persona.name)}{also}"
+        )
+    return persona
 
 
-def update_persona(acting: ActingUser, *, ref: str, values: dict[str, Any]) -> PersonaRow:
+def update_persona(acting: ActingUser, *, ref: str, values: dict[str, Any], template: bool = False) -> PersonaRow:
+    """Changes my persona, or with `template` (administrators only) a template persona."""
     values = _clean(values)
     with unit_of_work(acting) as conn:
-        persona = _persona(conn, ref)
-        _writable(acting, persona)
+        persona = _changeable(acting, conn, ref, template=template)
         if values and not catalog.update_persona(conn, persona_id=persona.id, values=values):
             raise PermissionDenied(f"you cannot change '{persona.name}'")
         return _persona(conn, str(persona.id))
 
 
-def delete_persona(acting: ActingUser, *, ref: str) -> PersonaRow:
+def delete_persona(acting: ActingUser, *, ref: str, template: bool = False) -> PersonaRow:
+    """Deletes my persona, or with `template` (administrators only) a template persona."""
     with unit_of_work(acting) as conn:
-        persona = _persona(conn, ref)
-        _writable(acting, persona)
+        persona = _changeable(acting, conn, ref, template=template)
         if not catalog.delete_persona(conn, persona_id=persona.id):
             raise PermissionDenied(f"you cannot delete '{persona.name}'")
         return persona

@@ -27,8 +27,10 @@ def _has_data(db: Database) -> bool:
         return scalar(conn.execute("select exists (select 1 from auth.users)"), bool)
 
 
-def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = None) -> MigrateResult:
-    """Applies pending migrations; first backs up a database that already holds accounts."""
+def migrate(db: Database, *, dry_run: bool = False) -> MigrateResult:
+    """Applies pending migrations; first backs up a database that already holds accounts, into
+    Blogster's own `backups` folder (made private if missing)."""
+    from blogster_cli.private_files import private_dir
     from blogster_cli.services import backup
 
     todo = migrations.pending(db)
@@ -37,7 +39,9 @@ def migrate(db: Database, *, dry_run: bool = False, backup_dir: Path | None = No
     backup_path = None
     if _has_data(db):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup_path = (backup_dir or home_dir() / "backups") / f"pre-migrate-{stamp}.blogster-backup"
+        folder = home_dir() / "backups"
+        private_dir(folder)
+        backup_path = folder / f"pre-migrate-{stamp}.blogster-backup"
         backup.backup(db, path=backup_path)
     return MigrateResult(migrations.apply(db), False, backup_path)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import NotFound
+from blogster_cli.db.acting import Connection, unit_of_work
+from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
@@ -78,15 +79,24 @@ def list_images(acting: ActingUser, *, blog_ref: str | None = None) -> list[Imag
         return image_rows.list_mine(conn, blog_id=blog_id)
 
 
-def remove(acting: ActingUser, *, image_id: str) -> ImageRow:
-    """Deletes the row; the file goes too unless another row still uses it, and only when the
-    row names a stored file (`is_stored_name`): the path column is written by its account."""
+IMAGE = id_prefixes.Named("image", "images", "blogster images list")
+
+
+def _mine(conn: Connection, ref: str) -> ImageRow:
+    return id_prefixes.only(image_rows.mine_starting(conn, prefix=id_prefixes.prefix(ref, IMAGE)), ref, IMAGE)
+
+
+def remove(acting: ActingUser, *, refs: list[str]) -> list[ImageRow]:
+    """Deletes my images named by their ids or first characters, all or none; a file goes too
+    unless another row still uses it, and only when the row names a stored file
+    (`is_stored_name`): the path column is written by its account."""
+    if not refs:
+        raise InvalidInput("name at least one image")
     with unit_of_work(acting) as conn:
-        image = image_rows.find_mine(conn, image_id=image_id)
-        if image is None:
-            raise NotFound(f"no image {image_id!r}")
-        image_rows.delete(conn, image_id=image.id)
-        still_used = image.path is not None and image_rows.path_in_use(conn, path=image.path)
-    if image.path and not still_used and is_stored_name(image.path):
-        (media_dir() / image.path).unlink(missing_ok=True)
-    return image
+        removed = list({image.id: image for image in (_mine(conn, ref) for ref in refs)}.values())
+        image_rows.delete(conn, image_ids=[image.id for image in removed])
+        unused = {image.path for image in removed if image.path and not image_rows.path_in_use(conn, path=image.path)}
+    for path in unused:
+        if is_stored_name(path):
+            (media_dir() / path).unlink(missing_ok=True)
+    return removed

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
@@ -43,8 +44,9 @@ def deliver_maintenance_emails(
     body: str,
     recipients: list[EmailRecipient],
     final_attempt: bool,
-) -> dict[UUID, str]:
-    """Sends each recipient's maintenance email at most once; returns the outcomes recorded now.
+) -> dict[UUID, str | None]:
+    """Sends each recipient's maintenance email at most once; returns the outcomes recorded now
+    (notification id -> None when sent, else why the email was given up, as its notification says).
 
     One ledger read for the batch skips what an earlier attempt already recorded; then, per
     recipient, the address is read as the recipient, the email sent outside any transaction
@@ -54,7 +56,7 @@ def deliver_maintenance_emails(
     """
     with orm_service_unit_of_work(db) as session:
         done = notification_delivery.delivered_among(session, notification_ids=[r.notification_id for r in recipients])
-    outcomes: dict[UUID, str] = {}
+    outcomes: dict[UUID, str | None] = {}
     for recipient in recipients:
         if recipient.notification_id not in done:
             outcomes[recipient.notification_id] = _deliver_one(
@@ -67,7 +69,7 @@ def deliver_maintenance_emails(
 
 def _deliver_one(
     db: Database, *, smtp_url: str | None, recipient: EmailRecipient, subject: str, body: str, final_attempt: bool
-) -> str:
+) -> str | None:
     with orm_unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as session:
         address = notification_delivery.own_email_if_wanted(session)
 
@@ -93,7 +95,7 @@ def _deliver_one(
         notification_delivery.record_delivery(
             session, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
         )
-    return status
+    return error
 
 
 # -- A user's own notifications -------------------------------------------------------------
@@ -119,6 +121,8 @@ class NotificationPublic:
     priority: str
     read: bool
     delivery_status: str
+    delivery_error: str | None
+    """Why the email was not sent (delivery_status failed): no SMTP server, the server's refusal..."""
     created_at: dt.datetime | None
 
 
@@ -135,16 +139,23 @@ def list_notifications(
                 priority=str(n.priority),
                 read=n.read,
                 delivery_status=str(n.delivery_status),
+                delivery_error=n.delivery_error,
                 created_at=n.created_at,
             )
             for n in notifications.list_own(session, unread_only=unread_only, limit=limit)
         ]
 
 
-def mark_read(acting: ActingUser, *, notification_id: UUID) -> None:
+NOTIFICATION = id_prefixes.Named("notification", "notifications", "blogster notifications list")
+
+
+def mark_read(acting: ActingUser, *, ref: str) -> UUID:
+    """Marks one notification read, named by its id or the first characters of it; returns its id."""
     with orm_unit_of_work(acting) as session:
-        if notifications.mark_read(session, notification_id=notification_id) == 0:
-            raise NotFound(f"no notification {notification_id}")
+        found = notifications.ids_starting(session, prefix=id_prefixes.prefix(ref, NOTIFICATION))
+        notification_id = id_prefixes.only(found, ref, NOTIFICATION)
+        notifications.mark_read(session, notification_id=notification_id)
+        return notification_id
 
 
 def mark_all_read(acting: ActingUser) -> int:

@@ -1,12 +1,15 @@
 """Publishing a built site: into a folder, over rsync (SSH), or as a commit on a git branch.
 
-All three send only what changed. A folder deploy compares the build's manifest with
-the one it left in the destination last time: changed files are copied, files the site
-no longer has are removed, and nothing else in the destination is touched. An rsync
-deploy lets rsync send the files whose size or time differ (a rebuild leaves unchanged
-files untouched, so their times match) and removes, by the manifest it left there last
-time, the files the site no longer has; other files there are left alone too. A git
-deploy commits the build as the next commit of the branch and pushes it, so git
+All three send the same files: everything in the build folder (the build's files, and any
+other file put there, such as the `calendar.ics` of `calendar feed` or a CNAME) but
+blogster's private files and partial files (`_site_files`), and only what changed. A folder
+deploy compares those files (the build's by the hashes its manifest records, the others
+hashed here) with what it sent to the destination last time: changed files are copied,
+files no longer there are removed, and nothing else in the destination is touched. An
+rsync deploy lets rsync send the files whose size or time differ (a rebuild leaves
+unchanged files untouched, so their times match) and removes, by its record of the last
+deploy there, the files no longer there; other files there are left alone too. A git
+deploy commits the build folder as the next commit of the branch and pushes it, so git
 transfers only new objects. None needs the database: they read what `site build` wrote.
 
 The build's manifest is never sent (it lists unpublished details: post ids, descriptions,
@@ -18,6 +21,7 @@ read once, as that record, and removed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
-from blogster_cli.private_files import replace_whole
+from blogster_cli.private_files import PARTIAL_SUFFIX, replace_whole
 from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
 
 DEPLOYS = PRIVATE_PREFIX + "deploys.json"
@@ -60,6 +64,25 @@ def _built(out: Path) -> dict[str, str]:
     files = {path: sha for path, sha in _manifest_files(out).items() if not is_private(path)}
     if not files:
         raise InvalidInput(f"{out} holds no built site; run `blogster site build --out {out}` first")
+    return files
+
+
+def _site_files(out: Path) -> dict[str, str]:
+    """Path -> sha256 of each file a deploy sends from `out`: the build's files, with the hashes
+    its manifest records, and every other regular file in the folder, hashed here (rsync and git
+    send those too). Private files and partials are left out, as are links and other
+    non-regular files the build did not write (rsync skips them)."""
+    files = _built(out)
+    for folder, subfolders, names in os.walk(out):  # never into a linked folder
+        relative = Path(folder).relative_to(out)
+        subfolders[:] = sorted(name for name in subfolders if not is_private(str(relative / name)))
+        for name in sorted(names):
+            path = (relative / name).as_posix()
+            if path in files or is_private(path) or name.endswith(PARTIAL_SUFFIX):
+                continue
+            if stat.S_ISREG(os.lstat(Path(folder) / name).st_mode):
+                with open(_open_built(out, path), "rb") as source:
+                    files[path] = hashlib.file_digest(source, "sha256").hexdigest()
     return files
 
 
@@ -112,10 +135,12 @@ def _open_built(out: Path, path: str) -> int:
 
 def to_folder(out: Path, destination: Path) -> DeployReport:
     """Copies the changed files of the build in `out` to `destination` and removes the ones gone."""
-    built = _built(out)
+    built = _site_files(out)
     destination.mkdir(parents=True, exist_ok=True)
     if destination.resolve() == out.resolve():
         raise InvalidInput("the destination is the build folder itself")
+    if destination.resolve().is_relative_to(out.resolve()):  # each deploy would send the last one again
+        raise InvalidInput(f"the destination {destination} is inside the build folder {out}")
     key = f"folder:{destination.resolve()}"
     recorded = _deployed(out, key)
     legacy = destination / MANIFEST  # sent there by an older version: read once, then removed
@@ -193,7 +218,7 @@ def to_rsync(out: Path, target: str) -> DeployReport:
     folder) and removes the files the previous deploy sent that the site no longer has."""
     if not target or target.startswith("-"):
         raise InvalidInput(f"{target!r} is not an rsync destination")
-    built = _built(out)
+    built = _site_files(out)
     destination = target.rstrip("/") + "/"
     with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
         previous = Path(scratch) / "previous"
@@ -208,9 +233,10 @@ def to_rsync(out: Path, target: str) -> DeployReport:
                 raise BlogsterError(f"rsync: {reason}")
             legacy = fetched.returncode == 0
             deployed = _manifest_files(previous) if legacy else {}
+        # One line per name sent (--info=nonreg0: no "skipping non-regular file" line for a link).
         sent = _rsync(
-            "--recursive", "--times", "--out-format=%n", f"--exclude=/{PRIVATE_PREFIX}*", "--exclude=*.partial",
-            "--", f"{out}/", destination,
+            "--recursive", "--times", "--info=nonreg0", "--out-format=%n",
+            f"--exclude=/{PRIVATE_PREFIX}*", "--exclude=*.partial", "--", f"{out}/", destination,
         ).stdout.splitlines()  # fmt: skip
         copied = sum(1 for line in sent if line and not line.endswith("/"))
         gone = sorted(path for path in set(deployed) - set(built) if not is_private(path))

@@ -128,7 +128,7 @@ class NotificationsScreen(Screen[None]):
         acting, notification_id = self.app.acting, item.id
 
         def mark() -> list[object]:
-            notifications.mark_read(acting, notification_id=notification_id)
+            notifications.mark_read(acting, ref=str(notification_id))
             return [notification_id]
 
         in_background(self, "Marking read", mark, NotificationsMarked)

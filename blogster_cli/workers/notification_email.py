@@ -5,11 +5,18 @@ the server refuses, an untrusted certificate) is not: trying again cannot help u
 change, and each failed login counts towards the mail provider locking the account. The job fails
 at once, its error in `workers status`; once the settings are fixed, `blogster workers retry ID`
 mails the users not mailed yet.
+
+An email given up (no SMTP server configured, the server's final refusal, the recipient having
+turned email off) is recorded as failed with its reason, which `notifications list` shows on the
+recipient's notification; the worker logs a warning per reason, so the job's "Success" does not
+hide it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -23,6 +30,8 @@ QUEUE = "notifications"
 # Attempts in all (the first plus retries, 2 s, 4 s, 8 s, 16 s apart) before the email is given up.
 MAX_ATTEMPTS = 5
 
+log = logging.getLogger(__name__)
+
 
 def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext, RetryStrategy
@@ -31,6 +40,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
 
     from blogster_cli.errors import ConfigError
     from blogster_cli.services import notifications, workers
+    from blogster_cli.wording import plural
 
     class RetryUnlessMisconfigured(RetryStrategy):
         """RetryStrategy, except for a configuration error: failed at once."""
@@ -50,7 +60,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         job = job_context.job
         assert job.id is not None
         try:
-            notifications.deliver_maintenance_emails(
+            outcomes = notifications.deliver_maintenance_emails(
                 context.database,
                 smtp_url=os.environ.get("BLOGSTER_SMTP_URL"),
                 job_id=job.id,
@@ -72,3 +82,5 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         except Exception as exc:
             workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
             raise
+        for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
+            log.warning("job %s: %s not sent: %s", job.id, plural(count, "maintenance email"), reason)

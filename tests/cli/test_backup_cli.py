@@ -69,3 +69,17 @@ def test_doctor_lists_what_a_killed_restore_left_and_the_next_restore_drops_it(c
     assert left["status"] == "warn" and f"{db.database_name}_restore_" in left["detail"], left
     assert cli("db", "restore", str(target), "--yes").exit_code == 0
     assert "restore leftovers" not in {c["name"] for c in cli("doctor", "--json").json()}
+
+
+def test_backup_into_a_missing_folder_is_one_line_exit_2_and_makes_no_folder(cli, signed_up, tmp_path):
+    """As `calendar export`: a typo in the folder is an error, not a new private folder holding the backup."""
+    target = tmp_path / "no-such-dir" / "deeper" / "x.blogster-backup"
+    result = cli("db", "backup", str(target))
+    assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert f"cannot write {target}: no such folder" in result.stderr
+    assert not (tmp_path / "no-such-dir").exists()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("hello")
+    under_a_file = cli("db", "backup", str(a_file / "x.blogster-backup"))
+    assert under_a_file.exit_code == 2 and "not a folder" in under_a_file.stderr
+    assert cli("db", "backup", str(tmp_path / "x.blogster-backup")).exit_code == 0  # the scratch folder still works

@@ -61,6 +61,13 @@ def test_add_list_move_done_rm_with_json(cli, signed_up, superuser):
     assert missing.exit_code == 3 and missing.stderr.startswith("error: no calendar entry")
 
 
+def test_a_mistyped_id_is_named_as_an_id_or_uid(cli, signed_up):
+    """`8e46a31x` cannot start an id, so only UIDs were searched; the user typed an id, though."""
+    typo = cli("calendar", "move", "8e46a31x", "--date", "2026-12-01")
+    assert typo.exit_code == 3
+    assert typo.stderr.startswith("error: no calendar entry with id or UID '8e46a31x' (see `blogster calendar list`)")
+
+
 def test_bad_input_is_one_line_with_its_exit_code(cli, signed_up):
     for args, code in [
         (("add", "X", "--date", "2026-13-01"), 2),

@@ -118,3 +118,54 @@ def test_images_add_prints_markdown_reuses_the_row_and_list_shows_the_post(cli, 
     assert listed[0]["post"] == "with-pictures"
     assert "with-pictures" in cli("images", "list").stdout
     assert "already attached" in again.stderr or again.json()["alt_text"] == "A red dot"
+
+
+def test_images_rm_takes_several_ids_or_their_first_characters_all_or_none(
+    cli, signed_up, tmp_path, isolated_environment
+):
+    cli("blogs", "new", "With pictures")
+    added = []
+    for size in (2, 3):
+        picture = tmp_path / f"shot{size}.png"
+        picture.write_bytes(png_bytes(size, size))
+        added.append(cli("images", "add", "with-pictures", str(picture), "--json").json())
+    first, second = (image["id"] for image in added)
+    unknown = "0000" if not first.startswith("0000") and not second.startswith("0000") else "ffff"
+    refused = cli("images", "rm", first[:8], unknown)
+    assert refused.exit_code == 3 and f"no image with id starting '{unknown}'" in refused.stderr
+    assert cli("images", "rm", first[:3]).exit_code == 2  # too short
+    assert len(cli("images", "list", "--json").json()) == 2  # all or none: nothing went
+    ids = cli("images", "list", "with-pictures", "--format", "ids").stdout.split()
+    removed = cli("images", "rm", first[:8].upper(), *ids, "--json")  # the help's example, and a prefix
+    assert removed.exit_code == 0, removed.stderr
+    assert sorted(image["id"] for image in removed.json()) == sorted([first, second])
+    assert cli("images", "list", "--json").json() == []
+    assert not any((isolated_environment / "media" / image["path"]).exists() for image in added)
+
+
+def test_template_personas_change_only_when_an_admin_says_template(cli, signed_up):
+    """ada is the first account, an administrator: a plain edit or rm of a template is refused
+    for her too, as for everyone, so `personas rm NAME` never deletes one for every account."""
+    template = next(p for p in cli("personas", "list", "--json").json() if p["template"])
+    edited = cli("personas", "edit", template["name"], "--occupation", "x")
+    assert edited.exit_code == 4 and "personas copy" in edited.stderr
+    removed = cli("personas", "rm", template["name"])
+    assert removed.exit_code == 4 and "--template" in removed.stderr
+    assert len(removed.stderr.strip().splitlines()) == 1
+    assert cli("personas", "show", template["id"], "--json").json() == template
+    # --template: the explicit way; deleting one for every account asks first (--yes off a terminal).
+    changed = cli("personas", "edit", template["name"], "--template", "--occupation", "Engineer", "--json")
+    assert changed.exit_code == 0, changed.stderr
+    assert changed.json()["occupation"] == "Engineer" and changed.json()["template"] is True
+    unasked = cli("personas", "rm", template["name"], "--template")
+    assert unasked.exit_code == 2 and "use --yes" in unasked.stderr
+    cli("personas", "create", "Gardeners")
+    assert cli("personas", "rm", "Gardeners", "--template", "--yes").exit_code == 3  # not a template
+    signup_bob(cli)  # not an administrator
+    for args in (("edit", template["name"], "--template", "--goals", "x"), ("rm", template["name"], "--template")):
+        denied = cli("personas", *args)
+        assert denied.exit_code == 4 and "administrator" in denied.stderr
+    cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert cli("personas", "rm", "Gardeners").exit_code == 0  # my own: no question, as `posts rm`
+    assert cli("personas", "rm", template["name"], "--template", "--yes").exit_code == 0
+    assert cli("personas", "show", template["id"]).exit_code == 3

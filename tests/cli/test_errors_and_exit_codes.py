@@ -82,6 +82,28 @@ def test_an_impossible_date_is_called_invalid(cli, signed_up):
     assert "not a date" in cli("blogs", "list", "--since", "soon").stderr
 
 
+IMPOSSIBLE_DATES = [
+    ("research", "add", "--url", "https://example.org", "--title", "T", "--date", "2024-02-30"),
+    ("calendar", "add", "X", "--date", "2026-02-30"),
+    ("calendar", "list", "--from", "2026-02-30"),
+    ("calendar", "move", "8e46a31a", "--date", "2026-02-30"),
+    ("calendar", "week", "2026-02-30"),
+    ("review", "assign", "some-post", "--to", "b@example.com", "--role", "editor", "--due", "2026-02-30"),
+]
+
+
+@pytest.mark.parametrize("args", IMPOSSIBLE_DATES, ids=[" ".join(a[:2]) for a in IMPOSSIBLE_DATES])
+def test_every_date_option_says_why_a_date_is_impossible(cli, signed_up, args):
+    """The shape is right, so the message says what is wrong with the day (cli/params.parse_date),
+    not click's strftime pattern ("does not match the formats '%Y-%m-%d'") or "is not like 2026-12-01"."""
+    result = cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert_one_line(result)
+    assert f"invalid date '{args[-1]}': day is out of range for month" in result.stderr
+    wrong_shape = cli(*args[:-1], "30/02/2026")
+    assert wrong_shape.exit_code == 2 and "'30/02/2026' is not a date (use YYYY-MM-DD)" in wrong_shape.stderr
+
+
 INVALID_INPUT = [
     ("config", "get", "nope"),
     ("config", "set", "nope", "1"),

@@ -1,6 +1,7 @@
 """generate / ideas / credits / ai logs against the local OpenAI-compatible server and real PostgreSQL."""
 
 import json
+import re
 
 import pytest
 
@@ -166,6 +167,17 @@ def test_credits_and_logs_search(cli, signed_up, ai_env):
     assert len(found) == 1 and "Sourdough starters" in found[0]["prompt"]
     assert cli("ai", "logs", "-q", "nothing-like-this", "--json").json() == []
     assert cli("credits").exit_code == 0 and cli("ai", "logs").exit_code == 0
+
+
+def test_ai_logs_shows_times_in_the_timezone_setting(cli, signed_up, ai_env):
+    """New-user walkthrough: the table showed `2026-12-04T14:55:19.454648+00:00` (UTC, ISO, microseconds)."""
+    cli("generate", "draft", "--topic", "Sourdough starters")
+    assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0
+    for fmt in ("table", "csv"):
+        shown = cli("ai", "logs", "--format", fmt)
+        assert shown.exit_code == 0, shown.stderr
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d CET", shown.stdout) and "+00:00" not in shown.stdout, shown.stdout
+    assert cli("ai", "logs", "--json").json()[0]["created_at"].endswith("+00:00")  # JSON keeps ISO 8601 as stored
 
 
 def test_generated_rows_belong_to_the_acting_user_only(cli, signed_up, ai_env):

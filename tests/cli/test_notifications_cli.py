@@ -94,3 +94,23 @@ def test_a_maintenance_window_already_over_is_refused_and_notifies_nobody(cli, s
                "2020-01-05 03:00")  # fmt: skip
     assert past.exit_code == 2 and "has passed" in past.stderr and past.stderr.count("\n") == 1
     assert cli("notifications", "list", "--format", "count").stdout == "0\n"
+
+
+def test_read_takes_a_unique_start_of_an_id(cli, signed_up, superuser):
+    """As calendar, ideas and newsletter do: 4+ characters; several matches exit 2, none exit 3."""
+    first, second = "9a7cd1ae-1000-4000-8000-000000000001", "9a7cd1ae-2000-4000-8000-000000000002"
+    for notification_id in (first, second):
+        superuser.execute(
+            "insert into public.user_notifications (id, user_id, type, title)"
+            " select %s, id, 'security', 'New sign-in' from auth.users where email = %s",
+            (notification_id, signed_up),
+        )
+    several = cli("notifications", "read", "9a7cd1ae")
+    assert several.exit_code == 2 and "names several notifications; type more of the id" in several.stderr
+    none = cli("notifications", "read", "beef")
+    assert none.exit_code == 3 and "no notification with id starting 'beef'" in none.stderr
+    assert cli("notifications", "read", "9a7").exit_code == 2  # too short to look up
+    assert cli("notifications", "read", "9A7CD1AE-2").exit_code == 0
+    assert [n["id"] for n in cli("notifications", "list", "--unread", "--json").json()] == [first]
+    assert cli("notifications", "read", first).exit_code == 0
+    assert cli("notifications", "list", "--unread", "--json").json() == []

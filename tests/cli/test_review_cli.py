@@ -1,5 +1,7 @@
 """blogster review: assign, the status transitions, comments in order, notifications, approver publishing."""
 
+import re
+
 from tests.cli.conftest import PASSWORD
 
 
@@ -171,3 +173,16 @@ def test_an_approver_cannot_publish_an_empty_post_the_rule_publish_applies(cli, 
     assert refused.stderr == refused_by_publish.stderr == "error: 'empty' cannot be published: it has no content\n"
     assert ok(cli("review", "list", "--json"))[0]["status"] == "in_progress"  # the approval was rolled back
     assert superuser.execute("select status::text from public.blogs where slug = 'empty'").fetchone() == ("draft",)
+
+
+def test_review_show_dates_its_comments_in_the_timezone_setting(cli, tmp_path):
+    """New-user walkthrough: comments showed `[2026-12-04T14:44:45.63119+00:00]` (UTC, ISO)."""
+    setup_team(cli, tmp_path)
+    ref = ok(cli("review", "assign", "draft-one", "--to", "grace@example.com", "--role", "editor", "--json"))["id"][:8]
+    ok(cli("review", "comment", ref, "First note.", "--json"))
+    assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0
+    shown = cli("review", "show", ref)
+    assert shown.exit_code == 0, shown.stderr
+    assert re.search(
+        r"^\[\d{4}-\d\d-\d\d \d\d:\d\d CET\] ada@example.com \(comment\): First note\.$", shown.stdout, re.M
+    ), shown.stdout

@@ -105,3 +105,34 @@ def test_deploy_over_rsync_from_the_command_line(cli, signed_up, tmp_path):
     assert sent.exit_code == 0, sent.stderr
     assert sent.json()["copied"] > 0 and (www / "index.html").is_file()
     assert cli("site", "deploy", "--out", str(out), "--rsync", str(www), "--folder", str(www)).exit_code == 2
+
+
+def test_serve_stops_on_ctrl_c_as_sync_watch_does(cli, signed_up, tmp_path, db):
+    """Ctrl-C is how a preview ends (its banner says so): "Stopped.", exit 0, not "error: interrupted" (130)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from urllib.request import urlopen
+
+    out = tmp_path / "public"
+    env = {**os.environ, "BLOGSTER_DATABASE_URL": db.conninfo}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "site", "serve", "--out", str(out), "--port", "0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal's foreground
+    )  # fmt: skip
+    try:
+        assert server.stderr is not None
+        banner = server.stderr.readline()
+        assert banner.startswith(f"Serving {out} on http://127.0.0.1:"), banner
+        address = banner.split(" on ", 1)[1].split(" ", 1)[0]
+        with urlopen(address) as response:
+            assert response.status == 200
+        time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr
+    assert stderr.rstrip().endswith("Stopped.") and "error" not in stderr and "Traceback" not in stderr

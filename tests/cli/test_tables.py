@@ -129,3 +129,58 @@ def test_a_terminal_narrower_than_a_table_can_be_still_shows_every_cell(capsys, 
         tables.print_table(rows, ["slug", "title", "status"])
         out = capsys.readouterr().out
         assert "first-post" in out and "First" in out and "draft" in out, (columns, out)
+
+
+def cut_cells(text: str, row: dict) -> dict[str, str]:
+    """The cells of `text`'s data lines that are not a value of `row` whole (a time: or its date): column -> cell."""
+    from blogster_cli.cli.output import cell_text
+
+    whole = {k: {cell_text(v), cell_text(v)[:10] if isinstance(v, datetime) else cell_text(v)} for k, v in row.items()}
+    cut = {}
+    for line in text.splitlines():
+        if not line.startswith("│"):
+            continue
+        for cell in (c.strip() for c in line.strip("│").split("│")):
+            if cell and not any(cell in shown for shown in whole.values()):
+                cut[next((k for k, v in whole.items() if any(s.startswith(cell.rstrip("…")) for s in v)), "?")] = cell
+    return cut
+
+
+def test_a_narrow_terminal_leaves_columns_out_rather_than_cutting_statuses_times_or_ids():
+    """New-user walkthrough: at 80 columns `posts list` showed `publish…` and `2026-12…`, `calendar
+    list` `2026…` and `09:0…`, `newsletter list` `sche…`: only a title or a subject line is cut now,
+    and what does not fit whole is left out."""
+    moment = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+    post = {"slug": "autovacuum-and-table-bloat", "title": "Autovacuum is not the enemy", "status": "published",
+            "tags": "Databases, PostgreSQL, bloat, vacuum", "word_count": 232, "reading_time": 2, "updated_at": moment}  # fmt: skip
+    entry = {"id": "8a259010-8f5f-4e10-aeaf-2bcbc483e6eb", "date": "2026-12-07", "time": "09:00",
+             "type": "newsletter", "status": "planned", "title": "Launch post for the new series on terminals"}  # fmt: skip
+    newsletter = {"id": "907f5a61-6374-4a85-8599-6951f9d3ff00", "subject_line": "This week: fzf bindings and more",
+                  "status": "scheduled", "recipient_count": 1200, "created_at": moment, "send_error": ""}  # fmt: skip
+    poll = {"tracking_id": "favourite-shell-poll", "content_type": "poll", "title": "Which shell do you use most?",
+            "participation_count": 0, "shortcode": "{{< poll favourite-shell-poll >}}"}  # fmt: skip
+    flag_log = {"created_at": moment, "action": "created", "flag": "new-editor",
+                "changed_by": "28608860-de7f-44b5-9fc8-48da9a5ebb14"}  # fmt: skip
+    cut_first = {"title", "tags", "subject_line", "shortcode"}
+    for row in (post, entry, newsletter, poll, flag_log):
+        for width in (60, 80, 100):
+            text = drawn([row], list(row), width)
+            assert set(cut_cells(text, row)) <= cut_first, (width, text)
+            assert str(list(row.values())[0])[:10] in text  # the first column: what names the row
+    at_80 = drawn([post], list(post), 80)
+    assert "published" in at_80 and "2026-12-03" in at_80 and "Autovac" in at_80 and "Databases" not in at_80
+
+
+def test_a_list_says_which_columns_a_narrow_terminal_left_out(cli, signed_up, monkeypatch):
+    added = cli("calendar", "add", "Launch post for the new series", "--date", "2026-12-07", "--time", "09:00")
+    assert added.exit_code == 0, added.stderr
+    entry_id = cli("calendar", "list", "--format", "ids").stdout.strip()
+    terminal(monkeypatch, 80)
+    shown = cli("calendar", "list")
+    assert shown.exit_code == 0, shown.stderr
+    assert entry_id in shown.stdout and "2026-12-07" in shown.stdout and "09:00" in shown.stdout
+    assert "2026…" not in shown.stdout and "09:0…" not in shown.stdout
+    assert "(left out at 80 columns: type, status; --format csv shows every column)" in shown.stderr
+    terminal(monkeypatch, 120)
+    shown = cli("calendar", "list")
+    assert "planned" in shown.stdout and "left out" not in shown.stderr

@@ -47,8 +47,11 @@ def test_what_a_lookup_found_is_one_row_none_or_several():
         id_prefixes.only([], ONE, IDEA)
     with pytest.raises(NotFound, match="^no calendar entry with id starting 'beef', nor with that UID "):
         id_prefixes.only([], "beef", ENTRY)
-    with pytest.raises(NotFound, match="^no calendar entry with UID 'On a Thursday' "):
+    with pytest.raises(NotFound, match="^no calendar entry with id or UID 'On a Thursday' "):
         id_prefixes.only([], "On a Thursday", ENTRY)
+    # A mistyped id cannot start one, so only the UID was looked up: the message names both.
+    with pytest.raises(NotFound, match="^no calendar entry with id or UID '8e46a31x' "):
+        id_prefixes.only([], "8e46a31x", ENTRY)
     # A ref longer than an id is named as an id, and cut short in the message.
     with pytest.raises(NotFound, match=f"^no idea with id '{'a' * 40}' "):
         id_prefixes.only([], "a" * 500, IDEA)
@@ -93,7 +96,7 @@ def test_like_metacharacters_in_a_prefix_match_only_themselves(entries):
         assert calendar_rows.find(session, prefix="abcd%", uid="") == []
         assert calendar_rows.find(session, prefix="abcd_000", uid="") == []
         assert calendar_rows.find(session, prefix=None, uid="team__plan@example") == []
-    with pytest.raises(NotFound, match="^no calendar entry with UID 'team%'"):
+    with pytest.raises(NotFound, match="^no calendar entry with id or UID 'team%'"):
         calendar.done(mine, ref="team%")
 
 

@@ -282,3 +282,20 @@ def test_a_database_of_the_last_release_upgrades_to_the_schema_of_a_fresh_one(em
     fresh, after_upgrade = schema_fingerprint(db), schema_fingerprint(empty_db)
     for part in _FINGERPRINT:
         assert after_upgrade[part] == fresh[part], part
+
+
+def test_migrate_backs_a_database_with_accounts_up_into_a_backups_folder_it_makes(db, make_user, tmp_path, monkeypatch):
+    """The pre-migrate backup's folder is Blogster's own: made (0700) when missing, as in a new home.
+    (`db backup` into a missing folder is refused: a typo there must not make one.)"""
+    import stat
+
+    from blogster_cli.services import database
+
+    make_user("ada@example.com")
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9999_pending.sql").write_text("select 1;\n")
+    monkeypatch.setenv("BLOGSTER_HOME", str(tmp_path / "home"))
+    result = database.migrate(db)
+    assert result.applied == ["9999_pending"] and result.backup is not None
+    assert result.backup.parent == tmp_path / "home" / "backups" and result.backup.is_file()
+    assert stat.S_IMODE(result.backup.parent.stat().st_mode) == 0o700

@@ -139,3 +139,40 @@ def test_the_deletion_rules_reach_only_the_gone_files_even_with_wildcards_in_nam
         "posts/a[1]*/keep.png",
     ]
     assert not (destination / "tags").exists()
+
+
+def test_every_deploy_sends_what_the_build_folder_holds_beyond_the_build(built, tmp_path):
+    """A file put beside the build (`calendar feed`'s calendar.ics) goes out by every kind of
+    deploy, and a later folder deploy removes it once it is gone; a link put there is skipped,
+    as rsync skips it."""
+    acting, out = built
+    (out / "calendar.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (out / "extra").mkdir()
+    (out / "extra" / "notes.txt").write_text("kept\n")
+    (out / "secret-link").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "elsewhere.txt").write_text("not the site's\n")
+    sent = set(files(out)) - {"secret-link"}
+    folder = tmp_path / "www"
+    first = site_deploy.to_folder(out, folder)
+    assert set(files(folder)) == sent and first.copied == len(sent)
+    assert (folder / "calendar.ics").read_bytes() == (out / "calendar.ics").read_bytes()
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    site_deploy.to_git(out, remote=str(remote), branch="gh-pages")
+    listed = subprocess.run(
+        ["git", f"--git-dir={remote}", "ls-tree", "-r", "--name-only", "gh-pages"], capture_output=True, text=True
+    ).stdout.split()
+    assert set(listed) - {"secret-link"} == sent
+    if shutil.which("rsync") is not None:
+        by_rsync = tmp_path / "by-rsync"
+        by_rsync.mkdir()
+        report = site_deploy.to_rsync(out, str(by_rsync))
+        assert set(files(by_rsync)) == sent and (report.copied, report.unchanged) == (len(sent), 0)
+    (out / "calendar.ics").write_bytes(b"BEGIN:VCALENDAR\r\nX-CHANGED:1\r\nEND:VCALENDAR\r\n")
+    changed = site_deploy.to_folder(out, folder)
+    assert (changed.copied, changed.removed) == (1, 0) and b"X-CHANGED" in (folder / "calendar.ics").read_bytes()
+    (out / "calendar.ics").unlink()
+    gone = site_deploy.to_folder(out, folder)
+    assert (gone.copied, gone.removed) == (0, 1) and not (folder / "calendar.ics").exists()
+    with pytest.raises(InvalidInput, match="inside the build folder"):
+        site_deploy.to_folder(out, out / "www")

@@ -141,7 +141,7 @@ def test_images_rm_never_unlinks_a_path_outside_the_media_folder(db, ada, tmp_pa
             " returning id",
             ("../credentials.json", post.id, ada.actor.user_id),
         ).fetchone()
-    images.remove(ada, image_id=str(row[0]))
+    images.remove(ada, refs=[str(row[0])])
     assert secret.read_text() == SECRET
     with db.connect() as conn:
         assert conn.execute("select count(*) from public.image_assets").fetchone()[0] == 0

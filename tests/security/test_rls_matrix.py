@@ -1025,6 +1025,7 @@ def test_users_cannot_grant_themselves_rights(world):
         "insert into chatbot_conversations (user_id, initial_intent) values (%(alice)s, %(intent)s)",
         "update chatbot_conversations set user_id = %(bob)s",
         "update user_notifications set user_id = %(bob)s",
+        "update user_notifications set delivery_status = 'sent', delivery_error = null",
         "insert into feature_flag_logs (action) values ('created')",
         "select * from procrastinate.procrastinate_jobs",
         "select procrastinate.procrastinate_defer_jobs_v1(array[]::procrastinate.procrastinate_job_to_defer_v1[])",

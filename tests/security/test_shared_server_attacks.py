@@ -131,9 +131,9 @@ def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superus
     bobs = images.add(ActingUser(db, bob), blog_ref="bob-draft", source=picture)
     assert kept.path == bobs.path
     stored = images.media_dir() / kept.path
-    images.remove(ActingUser(db, bob), image_id=str(bobs.id))
+    images.remove(ActingUser(db, bob), refs=[str(bobs.id)])
     assert stored.exists()
-    images.remove(ActingUser(db, alice), image_id=str(kept.id))
+    images.remove(ActingUser(db, alice), refs=[str(kept.id)])
     assert not stored.exists()
 
 

@@ -83,10 +83,19 @@ def test_once_delivers_each_email_once_records_refusals_and_opt_outs(db, make_us
 
 
 def test_without_smtp_deliveries_fail_with_the_reason(db, make_user, superuser, start_worker):
+    """The reason is shown where people look: on the recipient's notification (`notifications
+    list --json`) and in the worker's log, not only in the workers' own ledger."""
+    from blogster_cli.actors import ActingUser
+    from blogster_cli.services import notifications
+
     admin = make_user(admin=True)
     schedule = schedule_maintenance(db, admin)
-    run_once(start_worker, None)
+    worker = run_once(start_worker, None)
     assert deliveries(superuser)[admin.user_id] == ("failed", "no SMTP server configured (BLOGSTER_SMTP_URL)")
+    [notification] = notifications.list_notifications(ActingUser(db, admin))
+    assert notification.delivery_status == "failed"
+    assert notification.delivery_error == "no SMTP server configured (BLOGSTER_SMTP_URL)"
+    assert "1 maintenance email not sent: no SMTP server configured (BLOGSTER_SMTP_URL)" in worker.stderr
     assert superuser.execute(
         "select notification_sent from maintenance_schedules where id = %s", (schedule,)
     ).fetchone()[0]
