@@ -239,7 +239,8 @@ def show(
     elif raw:
         output.print_raw(markdown)
     else:
-        published = f" · published {output.local_time(row.published_at)}" if row.published_at else ""
+        when = "goes live" if row.status == "scheduled" else "published"  # a scheduled post's is to come
+        published = f" · {when} {output.local_time(row.published_at)}" if row.published_at else ""
         author = f"by {row.author} · " if row.author_id != acting.actor.user_id else ""
         output.print_markdown(
             f"# {row.title}\n\n*{author}{row.status} · {plural(row.word_count, 'word')} · {row.reading_time} min"

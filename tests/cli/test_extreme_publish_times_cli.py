@@ -47,6 +47,8 @@ def test_a_stored_time_past_a_zones_range_is_shown_and_run_due_goes_on(cli, sign
 def test_a_scheduled_time_past_a_zones_range_is_listed(cli, signed_up, tmp_path, superuser):
     new_post(cli, tmp_path, "far")
     assert cli("publish", "far", "--at", "2099-01-01 09:00").exit_code == 0
+    shown = cli("posts", "show", "far", env={"BLOGSTER_TIMEZONE": "UTC"}).stdout
+    assert "scheduled" in shown and "goes live 2099-01-01 09:00 UTC" in shown and "published" not in shown
     superuser.execute("update public.blogs set published_at = '9999-12-31 23:59+00' where slug = 'far'")
     listed = cli("schedule", "list", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
     assert listed.exit_code == 0, listed.stderr
