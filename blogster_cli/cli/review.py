@@ -187,7 +187,11 @@ def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment.")
     """
     from blogster_cli.services import review
 
-    _done(review.act(acting_user(), ref=ref, action="comment", note=text), json)
+    done = review.act(acting_user(), ref=ref, action="comment", note=text)
+    if json:
+        output.print_json(done)
+    else:  # a comment changes no status: "is in_progress" read as if it had
+        output.message(f"Commented on {str(done.id)[:8]} ({done.slug}, still {done.status}).")
 
 
 @app.command()

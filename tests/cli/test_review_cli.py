@@ -59,6 +59,8 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     assert bad.exit_code == 2 and "cannot go from assigned to awaiting_review" in bad.stderr
     assert ok(cli("review", "start", ref, "--json"))["status"] == "in_progress"
     ok(cli("review", "comment", ref, "First note.", "--json"))
+    said = cli("review", "comment", ref, "Second note.")
+    assert said.exit_code == 0 and said.stderr == f"Commented on {ref} (draft-one, still in_progress).\n"
     assert cli("review", "approve", ref).exit_code == 4  # an editor cannot approve
     assert ok(cli("review", "submit", ref, "--comment", "Done editing.", "--json"))["status"] == "awaiting_review"
     assert cli("publish", "draft-one").exit_code == 3  # not her post (a bare slug means hers: none)
@@ -75,6 +77,7 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     comments = final["comments"]
     assert [(c["author_email"], c["action"], c["text"]) for c in comments] == [
         ("grace@example.com", "comment", "First note."),
+        ("grace@example.com", "comment", "Second note."),
         ("grace@example.com", "submit", "Done editing."),
         ("ada@example.com", "comment", "Thanks!"),
         ("ada@example.com", "reject", "One more pass."),
