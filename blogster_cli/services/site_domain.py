@@ -136,7 +136,11 @@ def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
         record_value=record_value(acting.actor.user_id, domain),
         verified=False,
     )
-    if check.record_value not in txt_records(check.record_name, resolver_url=resolver_url):
+    try:
+        found = txt_records(check.record_name, resolver_url=resolver_url)
+    except BlogsterError as exc:  # the record to add is known all the same: say it
+        raise BlogsterError(f"{exc} (the record to add: TXT {check.record_name} {check.record_value})") from None
+    if check.record_value not in found:
         return check
     if not acting.db.login_is_superuser:
         raise ConfigError("the record is there, but marking the domain verified needs the administrator's connection")

@@ -94,6 +94,7 @@ def test_verify_domain_says_what_record_to_add_then_verifies(cli, signed_up, res
     resolver.broken = True
     failed = cli("site", "verify-domain")
     assert failed.exit_code == 1 and failed.stderr.count("\n") == 1 and "cannot check DNS" in failed.stderr
+    assert f"(the record to add: TXT {record['record_name']} {record['record_value']})" in failed.stderr
 
 
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
