@@ -385,7 +385,7 @@ def import_ics(
 @app.command()
 def feed(
     out: Path | None = typer.Option(
-        None, "--out", help="Site output folder (default: site_out).", click_type=FOLDER_PATH
+        None, "--out", help="Site output folder (default: site_out, else ./public).", click_type=FOLDER_PATH
     ),
     json: bool = JSON_OPTION,
 ) -> None:
