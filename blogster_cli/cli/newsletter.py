@@ -214,7 +214,12 @@ def stats(
         for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).split("\n"))
     ]
     columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
-    output.print_json(rows) if json else tables.print_table(rows, columns)
+    if json:
+        output.print_json(rows)
+    elif rows:
+        tables.print_table(rows, columns)
+    else:  # "(none)" read as if no newsletter had figures: only this log added nothing
+        output.message(f"{from_log} holds no open or click of your newsletters' readers; their figures are unchanged.")
 
 
 @app.command("unsubscribe")

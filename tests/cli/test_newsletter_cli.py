@@ -359,6 +359,11 @@ def test_open_and_click_rates_come_from_the_access_log(cli, newsletter, smtp, tm
     later.write_text(_log_line(pixels[3]))
     [more] = cli("newsletter", "stats", "--from-log", str(later), "--json").json()
     assert more["open_rate"] == 1.0 and more["click_rate"] == 0.5
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text(_log_line("https://x.test/about/"))
+    said = cli("newsletter", "stats", "--from-log", str(quiet))
+    assert said.exit_code == 0 and said.stdout == ""
+    assert said.stderr == f"{quiet} holds no open or click of your newsletters' readers; their figures are unchanged.\n"
     [listed] = cli("newsletter", "list", "--json").json()
     assert listed["open_rate"] == 1.0 and listed["click_rate"] == 0.5
 
