@@ -45,6 +45,7 @@ _LAST_RULE_DATE = date(9999, 1, 1)  # icalendar steps up to 64 days past the las
 HORIZON_DAYS = 365  # a recurring event's occurrences imported: from today, for the next 12 months
 MAX_OCCURRENCES = 366  # and at most this many per event (a daily event's year); a finer rule is cut there
 MAX_FILE_OCCURRENCES = 10_000  # occurrences one file's recurring events make in all: past it, refused
+MAX_ICS_BYTES = 32 * 2**20  # an .ics read (import, rm --imported): its parse takes ~50x its size in memory
 _MAX_STEPS = 50_000  # occurrences stepped over before the window (a minutely COUNT rule) before giving up
 _MAX_YIELDS = 2 * _MAX_STEPS  # instants the rules may yield in all, repeats too: a hard bound on the walk
 _WALK_SECONDS = 0.3  # dateutil's walk of one event's rules, matching or not, before giving up

@@ -160,7 +160,9 @@ def imported_with_uids(
         select(func.unnest(bindparam("uids", list(uids), type_=ARRAY(Text))))
     )
     if occurrence_bases:
-        base = func.substring(col(ContentCalendar.uid), r"^(.*)#[0-9]+(T[0-9]{6}Z?)?$")  # the stamp: digits, no '#'
+        base = func.substring(  # the stamp exactly as occurrence_uid writes it: a single event's `a#1` is no occurrence
+            col(ContentCalendar.uid), r"^(.*)#[0-9]{8}(T[0-9]{6}Z?)?$"
+        )
         listed = bindparam("bases", list(occurrence_bases), type_=ARRAY(Text))
         named = named | base.in_(select(func.unnest(listed)))
     made_here = col(ContentCalendar.uid) == cast(col(ContentCalendar.id), String) + "@blogster"

@@ -24,6 +24,7 @@ from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import calendar as calendar_rows
+from blogster_cli.services.post_steps import did_you_mean
 from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
 
 if TYPE_CHECKING:
@@ -111,9 +112,10 @@ def _optional_text(text: str | None) -> str | None:
 def _blog_id(session: Session, ref: str | None) -> UUID | None:
     if ref is None:
         return None
-    row = blog_rows.find_own(driver_connection(session), ref=ref)
+    conn = driver_connection(session)
+    row = blog_rows.find_own(conn, ref=ref)
     if row is None:
-        raise NotFound(f"no post {ref!r} of yours")
+        raise NotFound(f"no post {ref!r} of yours{did_you_mean(conn, ref)}")
     return row.id
 
 
@@ -273,10 +275,10 @@ def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | N
     is imported, or nothing.
     """
     from blogster_cli.content.files import read_named_text
-    from blogster_cli.planning.ics import InvalidCalendar, read_ics
+    from blogster_cli.planning.ics import MAX_ICS_BYTES, InvalidCalendar, read_ics
 
     zone = times.zone(check_timezone(timezone))
-    text = read_named_text(path, errors="replace")  # as icalendar decodes bytes
+    text = read_named_text(path, errors="replace", limit=MAX_ICS_BYTES)  # as icalendar decodes bytes
     try:
         read = read_ics(
             text, default_timezone=timezone, types={t.value for t in CalendarContentType},
@@ -336,9 +338,9 @@ def remove_imported(acting: ActingUser, *, path: Path, dry_run: bool = False) ->
     work, or none. `dry_run` counts them and removes nothing.
     """
     from blogster_cli.content.files import read_named_text
-    from blogster_cli.planning.ics import InvalidCalendar, event_uids
+    from blogster_cli.planning.ics import MAX_ICS_BYTES, InvalidCalendar, event_uids
 
-    text = read_named_text(path, errors="replace")
+    text = read_named_text(path, errors="replace", limit=MAX_ICS_BYTES)
     try:
         made = event_uids(text)
     except InvalidCalendar as exc:

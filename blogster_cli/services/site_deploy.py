@@ -285,13 +285,22 @@ def to_git(out: Path, *, remote: str, branch: str, message: str = "Publish site"
         parent = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", git_dir=git_dir, check=False)
         if parent:
             _git("read-tree", parent, git_dir=git_dir, work_tree=out)
-        _git("add", "--all", "--", ".", ":(exclude)*.partial", f":(exclude){PRIVATE_PREFIX}*",
+        # --force: a .gitignore in the build folder must not leave files out (the others send them).
+        _git("add", "--all", "--force", "--", ".", ":(exclude)*.partial", f":(exclude){PRIVATE_PREFIX}*",
              git_dir=git_dir, work_tree=out)  # fmt: skip
-        tracked = _git("ls-files", git_dir=git_dir, work_tree=out).splitlines()
-        private = [path for path in tracked if is_private(path)]  # an older version committed the manifest
-        if private:
-            _git("rm", "--cached", "--quiet", "--", *private, git_dir=git_dir, work_tree=out)
-        total = len(tracked) - len(private)
+        staged = [
+            entry.split("\t", 1)
+            for entry in _git("ls-files", "-s", "-z", git_dir=git_dir, work_tree=out).split("\0")
+            if entry
+        ]
+        tracked = [path for _, path in staged]
+        left_out = [  # an older version committed the manifest; a link (its target's local path) or a
+            path for mode, path in staged  # nested repository is no file of the site: neither is sent
+            if is_private(path) or mode.startswith(("120000", "160000"))
+        ]  # fmt: skip
+        if left_out:
+            _git("rm", "--cached", "--quiet", "--", *left_out, git_dir=git_dir, work_tree=out)
+        total = len(tracked) - len(left_out)
         if parent:
             changes = _git("diff-index", "--cached", "--name-status", parent, git_dir=git_dir, work_tree=out)
         else:

@@ -40,7 +40,8 @@ def test_rm_imported_removes_what_the_file_made_and_keeps_hand_made_and_other_ac
     superuser.execute(  # occurrences an import made years ago, outside today's window; and a look-alike
         "insert into public.content_calendar (user_id, uid, title, scheduled_date) values"
         " (%(a)s, 'weekly@x#20200106T090000Z', 'Old', '2020-01-06'), (%(a)s, 'weekly@x#20200113', 'Old', '2020-01-13'),"
-        " (%(a)s, 'weekly@x#later', 'Not an occurrence', '2020-01-20'), (%(a)s, 'weekly@xx#20200106', 'Other', '2020-01-06')",
+        " (%(a)s, 'weekly@x#later', 'Not an occurrence', '2020-01-20'), (%(a)s, 'weekly@xx#20200106', 'Other', '2020-01-06'),"
+        " (%(a)s, 'weekly@x#1', 'A single event of another file (red team 29)', '2020-01-27')",
         {"a": author},
     )
     signup = ("auth", "signup", "--email", "bob@example.com", "--password-stdin")
@@ -49,7 +50,7 @@ def test_rm_imported_removes_what_the_file_made_and_keeps_hand_made_and_other_ac
     bobs = uids(superuser, "bob@example.com")
     assert len(bobs) == 7 and "a@x" in bobs
     before = uids(superuser, "ada@example.com")
-    assert len(before) == 12
+    assert len(before) == 13
 
     unasked = cli("calendar", "rm", "--imported", str(wrong))  # off a terminal, nobody to ask
     assert unasked.exit_code == 2, unasked.stderr
@@ -59,7 +60,9 @@ def test_rm_imported_removes_what_the_file_made_and_keeps_hand_made_and_other_ac
     result = cli("calendar", "rm", "--imported", str(wrong), "--yes", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json() == {"path": str(wrong), "removed": 8, "kept": 1}  # a, b, 4 weekly, 2 old occurrences
-    assert uids(superuser, "ada@example.com") == sorted([mine["uid"], "c@x", "weekly@x#later", "weekly@xx#20200106"])
+    assert uids(superuser, "ada@example.com") == sorted(
+        [mine["uid"], "c@x", "weekly@x#1", "weekly@x#later", "weekly@xx#20200106"]
+    )
     assert uids(superuser, "bob@example.com") == bobs
 
     again = cli("calendar", "rm", "--imported", str(wrong))  # nothing left to remove: nothing to ask
@@ -116,3 +119,21 @@ def test_rm_takes_an_entry_or_imported_file_and_refuses_a_file_that_is_no_calend
         assert result.exit_code == 2, (args, result.stderr)
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: "), (args, result.stderr)
     assert [e["title"] for e in cli("calendar", "list", "--json").json()] == ["Mine"]
+
+
+def test_an_ics_file_past_the_size_limit_is_refused_before_it_is_parsed(cli, signed_up, tmp_path):
+    """A 20 MiB file of recurring events took 49 s and 973 MB to parse, before any cap on its
+    occurrences applied: up to 256 MiB was read (red team 29). Import and rm --imported refuse it."""
+    import time
+
+    from blogster_cli.planning.ics import MAX_ICS_BYTES
+
+    event = "UID:{n}@x\r\nSUMMARY:E\r\nDTSTART:20991210\r\nRRULE:FREQ=DAILY;COUNT=2\r\n"
+    events = [event.format(n=n) for n in range(MAX_ICS_BYTES // 100)]
+    big = ics_events(tmp_path / "big.ics", *events)
+    assert big.stat().st_size > MAX_ICS_BYTES
+    for command in (("calendar", "import", "--ics", str(big)), ("calendar", "rm", "--imported", str(big), "--yes")):
+        started = time.monotonic()
+        refused = cli(*command)
+        assert refused.exit_code == 2 and refused.stderr == f"error: cannot read {big}: larger than 32 MiB\n"
+        assert time.monotonic() - started < 10
