@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
+from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import plural
 
@@ -72,8 +72,8 @@ def import_positions(
     blog: str | None = typer.Option(
         None, "--blog", help="The post of an export without a Page column (filtered by page)."
     ),
-    check_date: datetime | None = typer.Option(
-        None, "--date", formats=["%Y-%m-%d"], help="The day of rows without a Date column (default: today, UTC)."
+    check_date: date | None = typer.Option(
+        None, "--date", parser=parse_date, help="The day of rows without a Date column (default: today, UTC)."
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -91,7 +91,7 @@ def import_positions(
 
     result = seo.import_positions(
         acting_user(), text=csv_imports.read_export(file), source=str(file), blog=blog,
-        check_date=check_date.date() if check_date else None,
+        check_date=check_date,
     )  # fmt: skip
     csv_imports.report(
         result,

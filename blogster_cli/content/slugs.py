@@ -17,10 +17,13 @@ check: one URL path segment). A new post whose slug is taken gets `-2`, `-3`... 
 whether the slug came from its title or its file.
 """
 
+import difflib
 import hashlib
+import heapq
+import math
 import re
 import unicodedata
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 DEFAULT_MAX_LENGTH = 80
 MAX_SLUG_LENGTH = 200  # the schema's limit
@@ -134,3 +137,32 @@ def suffixed(slug: str, n: int, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     room = max(max_length, len(slug)) - len(suffix)
     base = slug[:room].rstrip("-") if len(slug) > room else slug
     return base + suffix
+
+
+CLOSE_SLUG_CUTOFF = 0.8
+"""How close (difflib's ratio) a slug must be to a mistyped one to be suggested."""
+CLOSE_SLUGS = 3
+
+
+def comparable_lengths(mistyped: str) -> tuple[int, int]:
+    """The shortest and longest slug that can be CLOSE_SLUG_CUTOFF close to `mistyped`: difflib's
+    ratio is 2 * matching characters / both lengths, and at most the shorter one's characters
+    match, so the database sends only these (a whole account's slugs are not needed)."""
+    length = len(mistyped)
+    widest = (2 - CLOSE_SLUG_CUTOFF) / CLOSE_SLUG_CUTOFF
+    return math.floor(length / widest), math.ceil(length * widest)
+
+
+def close_slugs(mistyped: str, slugs: Iterable[str]) -> list[str]:
+    """The slugs closest to a mistyped one (at most CLOSE_SLUGS), closest first, then in alphabetical
+    order: difflib.get_close_matches itself, but for its ties, which come in reverse order
+    ('shell-tips-4', 'shell-tips-3'...)."""
+    matcher = difflib.SequenceMatcher(b=mistyped)
+    scored: list[tuple[float, str]] = []
+    for slug in slugs:
+        matcher.set_seq1(slug)
+        if matcher.real_quick_ratio() >= CLOSE_SLUG_CUTOFF and matcher.quick_ratio() >= CLOSE_SLUG_CUTOFF:
+            ratio = matcher.ratio()
+            if ratio >= CLOSE_SLUG_CUTOFF:
+                scored.append((-ratio, slug))
+    return [slug for _, slug in heapq.nsmallest(CLOSE_SLUGS, scored)]

@@ -87,19 +87,35 @@ def _row(values: tuple[Any, ...]) -> BlogRow:
     return BlogRow(*values)
 
 
+# `trashed`: live posts only (False), trashed ones only (True), both (None).
+_TRASH_FILTERS = {False: " and b.deleted_at is null", True: " and b.deleted_at is not null", None: ""}
+
+
 def find_own(
     conn: psycopg.Connection, *, ref: str, with_content: bool = False, trashed: bool | None = False
 ) -> BlogRow | None:
     """One of my blogs by slug or id; `trashed` None matches both live and trashed."""
-    trash_filter = {False: " and b.deleted_at is null", True: " and b.deleted_at is not null", None: ""}[trashed]
     query = (
         _SELECT
         + (", b.content" if with_content else "")
         + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id = %(id)s)"
-        + trash_filter
+        + _TRASH_FILTERS[trashed]
     )
     row = conn.execute(query, {"ref": ref, "id": _as_id(ref)}).fetchone()
     return _row(row) if row else None
+
+
+def own_slugs_between(
+    conn: psycopg.Connection, *, shortest: int, longest: int, trashed: bool | None = False
+) -> list[str]:
+    """My slugs of `shortest` to `longest` characters (`trashed` as find_own takes it): what a slug
+    that found nothing is compared with. Mine only: others' published posts are visible too."""
+    rows = conn.execute(
+        "select b.slug from public.blogs b where b.author_id = auth.uid()"
+        " and pg_catalog.char_length(b.slug) between %(shortest)s and %(longest)s" + _TRASH_FILTERS[trashed],
+        {"shortest": shortest, "longest": longest},
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def _as_id(ref: str) -> UUID | None:

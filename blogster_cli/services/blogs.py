@@ -97,7 +97,7 @@ def get(acting: ActingUser, *, ref: str) -> BlogRow:
     with unit_of_work(acting) as conn:
         row = _visible(conn, ref)
         if row is None:
-            raise not_found(ref)
+            raise not_found(conn, ref)
         return _with_author(conn, row)
 
 
@@ -212,7 +212,7 @@ def _find_mine(
     if seen is None:
         if trashed is False and "/" not in ref and blog_rows.find_own(conn, ref=ref, trashed=True) is not None:
             raise NotFound(f"{ref!r} is in the trash: `blogster posts restore {ref}` brings it back")
-        raise not_found(ref)
+        raise not_found(conn, ref, trashed=trashed)
     if seen.author_id == acting.actor.user_id:
         mine = blog_rows.find_own(conn, ref=str(seen.id), with_content=with_content, trashed=trashed)
         if mine is None:  # live, and asked for in the trash (a second `restore`)

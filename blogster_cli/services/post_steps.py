@@ -21,8 +21,25 @@ from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 
-def not_found(ref: str) -> NotFound:
-    return NotFound(f"no post with slug or id {ref!r}")
+def not_found(conn: Connection, ref: str, *, trashed: bool | None = False) -> NotFound:
+    return NotFound(f"no post with slug or id {ref!r}{did_you_mean(conn, ref, trashed=trashed)}")
+
+
+def did_you_mean(conn: Connection, ref: str, *, trashed: bool | None = False) -> str:
+    """The end of a not-found message naming my slugs close to `ref`, "(did you mean 'x'?)", else "";
+    among my live posts, trashed ones or both, where the lookup looked. Called only once a post is
+    not found, so finding one costs nothing more."""
+    from blogster_cli.content.slugs import close_slugs, comparable_lengths
+
+    if "/" in ref:  # AUTHOR/SLUG names someone's post: mine are not what was meant
+        return ""
+    shortest, longest = comparable_lengths(ref)
+    close = close_slugs(ref, blog_rows.own_slugs_between(conn, shortest=shortest, longest=longest, trashed=trashed))
+    if not close:
+        return ""
+    quoted = [repr(slug) for slug in close]
+    either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f" (did you mean {either}?)"
 
 
 def unique_slug(
@@ -43,7 +60,7 @@ def unique_slug(
 def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
     row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
     if row is None:
-        raise not_found(ref)
+        raise not_found(conn, ref, trashed=trashed)
     return row
 
 

@@ -19,6 +19,7 @@ from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import review as review_rows
+from blogster_cli.services.post_steps import did_you_mean
 from blogster_cli.vocabulary import CollaborationRole
 
 if TYPE_CHECKING:
@@ -80,9 +81,10 @@ def assign(
     if can_publish and role != CollaborationRole.APPROVER:
         raise InvalidInput("only an approver can be allowed to publish")
     with orm_unit_of_work(acting) as session:
-        post = blog_rows.find_own(driver_connection(session), ref=blog)
+        conn = driver_connection(session)
+        post = blog_rows.find_own(conn, ref=blog)
         if post is None:
-            raise NotFound(f"no post {blog!r} of yours")
+            raise NotFound(f"no post {blog!r} of yours{did_you_mean(conn, blog)}")
         created = review_rows.assign(
             session, blog_id=post.id, email=to.strip(), role=role, due=due, can_publish=can_publish
         )

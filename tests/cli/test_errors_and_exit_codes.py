@@ -72,6 +72,19 @@ def test_usage_errors_are_one_line_with_a_help_pointer(cli):
         assert "--help" in result.stderr
 
 
+def test_a_mistyped_command_gets_a_suggestion_at_the_top_level_too(cli):
+    """`blogster post list` said only "No such command 'post'" while `posts lst` got typer's "Did you
+    mean": typer suggests from the commands it has loaded, and the root group loads them lazily."""
+    typo = cli("post", "list")
+    assert typo.exit_code == 2
+    assert typo.stderr == "error: No such command 'post'. Did you mean 'posts'? (see `blogster --help`)\n"
+    assert "Did you mean 'blogs'?" in cli("blog", "list").stderr  # an alias is a command too
+    assert "Did you mean 'list'?" in cli("posts", "lst").stderr
+    unlike = cli("nope")
+    assert unlike.exit_code == 2 and unlike.stderr == "error: No such command 'nope'. (see `blogster --help`)\n"
+    assert "Did you mean" not in cli("--post").stderr  # an unknown option is no mistyped command
+
+
 def test_an_impossible_date_is_called_invalid(cli, signed_up):
     result = cli("blogs", "list", "--since", "2015-02-30")
     assert result.exit_code == 2
@@ -89,6 +102,7 @@ IMPOSSIBLE_DATES = [
     ("calendar", "move", "8e46a31a", "--date", "2026-02-30"),
     ("calendar", "week", "2026-02-30"),
     ("review", "assign", "some-post", "--to", "b@example.com", "--role", "editor", "--due", "2026-02-30"),
+    ("seo", "import-positions", str(REPO_ROOT_README), "--date", "2026-02-30"),
 ]
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blogster_cli.content.post import import_post
-from blogster_cli.content.slugs import USABLE_SLUG, slugify, suffixed
+from blogster_cli.content.slugs import USABLE_SLUG, close_slugs, comparable_lengths, slugify, suffixed
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,24 @@ def test_explicit_slugs_are_kept_as_written() -> None:
     assert (hugo.slug, hugo.slug_explicit) == ("Ünïcode_Slug", True)
     from_name = import_post("---\ntitle: T\n---\n", "_posts/2017-09-28-three-ways-to manage.md")
     assert (from_name.slug, from_name.slug_explicit) == ("three-ways-to manage", False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=1, max_size=40), st.integers(0, 40), st.integers(0, 40), st.text(max_size=30))
+def test_the_length_window_keeps_every_slug_close_enough_to_suggest(
+    mistyped: str, kept_before: int, kept_from: int, typed: str
+) -> None:
+    """The database sends only slugs within comparable_lengths: none that difflib would suggest is
+    left out. The slugs are the typo with a part left out or typed in, the close ones."""
+    slug = mistyped[:kept_before] + typed + mistyped[kept_from:]
+    shortest, longest = comparable_lengths(mistyped)
+    if close_slugs(mistyped, [slug]):
+        assert shortest <= len(slug) <= longest
+
+
+def test_close_slugs_are_closest_first_then_alphabetical() -> None:
+    slugs = ["shell-tips-4", "shell-tips-2", "ten-terminal-habits", "shell-tips-3", "shell-tips-1", "shell"]
+    assert close_slugs("shell-tips", slugs) == ["shell-tips-1", "shell-tips-2", "shell-tips-3"]
+    assert close_slugs("ten-terminal-habit", slugs) == ["ten-terminal-habits"]
+    assert close_slugs("nope", slugs) == []
+    assert comparable_lengths("ten-terminal-habit") == (12, 27)
