@@ -180,18 +180,24 @@ class DashboardScreen(Screen[None]):
         their own figures come. Figures already shown: their recent activity, and the top posts
         and the chart are read now."""
         # Imported here: DataTable and Sparkline (with `statistics`) are not in the first frame either.
+        from textual.css.query import NoMatches
+        from textual.widget import MountError
         from textual.widgets import Sparkline
 
         from blogster_cli.tui.tables import ListTable, plain
 
-        if self.query("#top-posts") or not self.query("#chart-box"):
-            return  # mounted already, or the screen is gone (the app is exiting: signing in failed)
-        self.query_one("#chart-box", Vertical).mount(Static("Views", id="chart-title"), Sparkline([], id="views-chart"))
+        if self.query("#top-posts"):
+            return  # mounted already
         top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
         top.border_title = "Top posts, 30 days"
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent activity"
-        self.query_one("#lists", Horizontal).mount(top, recent)
+        try:  # the screen may be going (the app is exiting: signing in failed): nothing to mount on
+            chart_box, lists = self.query_one("#chart-box", Vertical), self.query_one("#lists", Horizontal)
+            chart_box.mount(Static("Views", id="chart-title"), Sparkline([], id="views-chart"))
+            lists.mount(top, recent)
+        except (NoMatches, MountError):
+            return
         top.add_columns(*plain("Post", "Views"))
         recent.add_columns(*plain("When", "What"))
         if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed

@@ -93,10 +93,11 @@ def test_backup_and_its_partial_are_private_from_the_first_byte(db, make_user, w
     from blogster_cli.services import backup
 
     make_user()
-    target = tmp_path / "new-folder" / "all.blogster-backup"
+    (tmp_path / "backups").mkdir(mode=0o700)  # a folder that does not exist is refused, never made
+    target = tmp_path / "backups" / "all.blogster-backup"
     backup.backup(db, path=target)
     assert any(name.endswith(".partial") for name in watched["files"])  # the watch saw the partial
-    assert_private_tree(tmp_path / "new-folder")
+    assert_private_tree(tmp_path / "backups")
 
 
 def test_account_export_is_private(db, make_user, watched, tmp_path):
