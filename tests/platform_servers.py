@@ -61,9 +61,13 @@ class FakePlatform:
         return None
 
 
+@dataclass
 class FakeForem(FakePlatform):
     """GET /api/articles/me/all, GET /api/articles/ID, POST /api/articles, PUT /api/articles/ID with the
     api-key header."""
+
+    strangers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Other users' articles: anyone may read one by its id; not in ours, and not ours to change."""
 
     def install(self) -> FakeForem:
         self.server.expect_request(re.compile(r"/api/articles.*")).respond_with_handler(self.handle)
@@ -81,7 +85,7 @@ class FakeForem(FakePlatform):
             return _json(everything[(page - 1) * per_page : page * per_page])
         if request.method == "GET":
             one = re.fullmatch(r"/api/articles/(\d+)", request.path)
-            article = self.posts.get(int(one[1])) if one else None
+            article = (self.posts.get(int(one[1])) or self.strangers.get(int(one[1]))) if one else None
             return _json(article) if article else _json({"error": "not found"}, 404)
         body = request.get_json()["article"]
         if request.method == "POST" and request.path == "/api/articles":
@@ -93,6 +97,8 @@ class FakeForem(FakePlatform):
                 self.before_create_answer()
             return self._made(_json(self.posts[article_id], 201))
         match = re.fullmatch(r"/api/articles/(\d+)", request.path)
+        if request.method == "PUT" and match and int(match[1]) in self.strangers:
+            return _json({"error": "unauthorized", "status": 401}, 401)
         if request.method == "PUT" and match and int(match[1]) in self.posts:
             self.posts[int(match[1])].update(body)
             return _json(self.posts[int(match[1])])

@@ -371,13 +371,17 @@ class ForemClient:
         return None
 
     def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool:
-        """Whether article `remote_id` here carries one of the canonical URLs, as `find` tests. (An
-        unpublished one answers 404 here: `find`, which lists those too, is the caller's next step.)"""
-        try:
-            article = self.http.call("GET", f"/api/articles/{quote(remote_id, safe='')}")
-        except NotThere:
-            return False
-        return article.get("canonical_url") in canonical_urls
+        """Whether article `remote_id` is one of this account's (its own list, as `find` reads it,
+        unpublished ones too) carrying one of the canonical URLs. Fetched by id, anyone's article
+        answers, and anyone may give theirs our canonical URL."""
+        for page in range(1, MAX_LIST_PAGES + 1):
+            articles = self.http.call("GET", "/api/articles/me/all", params={"page": page, "per_page": 1000})
+            if not articles:
+                return False
+            for article in articles:
+                if str(article.get("id")) == remote_id:
+                    return article.get("canonical_url") in canonical_urls
+        return False
 
     def _body(self, article: Article) -> dict[str, Any]:
         fields: dict[str, Any] = {

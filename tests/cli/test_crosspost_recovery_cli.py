@@ -295,3 +295,31 @@ def test_an_id_from_before_0126_claims_nothing_on_a_new_site(
     assert moved.exit_code == 0, moved.stderr
     assert moved.json()[0]["action"] == "created" and moved.json()[0]["platform_post_id"] != old_id
     assert sorted(post["title"] for post in new_site.posts.values()) == ["Second post", "Ten terminal habits"]
+
+
+def test_a_dev_to_article_of_someone_else_carrying_our_link_is_no_copy_of_ours(
+    cli, published, http, second_site, superuser
+):
+    """Anyone may give a dev.to article our canonical URL: a copy recorded before 0126 whose id is
+    such an article on the configured site is made anew there (red team 29). The check read the
+    article by id, so the update went to an article dev.to refuses us, run after run."""
+    _, env = platform_server(cli, http, "devto")
+    first = crosspost(cli, published, "devto", env)
+    assert first.exit_code == 0, first.stderr
+    as_before_0126(superuser)
+    superuser.execute("update public.platform_republishing set platform_post_id = '5001'")
+    new_site = fake_on(second_site, "devto")
+    assert isinstance(new_site, FakeForem)
+    copied = {
+        "id": 5001,
+        "title": "Copied",
+        "canonical_url": first.json()[0]["canonical_url"],
+        "url": "https://dev.to/them/c",
+    }
+    new_site.strangers[5001] = dict(copied)
+    moved = crosspost(cli, published, "devto", {name: new_site.url for name in env})
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()[0]["action"] == "created" and moved.json()[0]["platform_post_id"] != "5001"
+    assert new_site.strangers[5001] == copied and [p["title"] for p in new_site.posts.values()] == [
+        "Ten terminal habits"
+    ]
