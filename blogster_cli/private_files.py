@@ -16,6 +16,7 @@ its re-run recognises the files it wrote.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import secrets
 import stat
@@ -59,6 +60,15 @@ def open_lock_file(path: Path, *, create: bool = False) -> int | None:
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     return fd
+
+
+def try_lock(fd: int, operation: int) -> bool:
+    """flock `operation` (LOCK_EX or LOCK_SH) on `fd` if no one holds it the other way; never waits."""
+    try:
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 @contextmanager

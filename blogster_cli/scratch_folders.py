@@ -30,7 +30,7 @@ from typing import Literal
 
 from blogster_cli.config import home_dir
 from blogster_cli.errors import FileSystemError
-from blogster_cli.private_files import DIR_MODE, FILE_MODE, open_lock_file, private_dir
+from blogster_cli.private_files import DIR_MODE, FILE_MODE, open_lock_file, private_dir, try_lock
 
 SCRATCH_FOLDER = "scratch"
 PURPOSES = ("backup", "restore")
@@ -41,14 +41,6 @@ LOCK_NAME = ".lock"
 
 def scratch_root() -> Path:
     return home_dir() / SCRATCH_FOLDER
-
-
-def _try_lock(fd: int, operation: int) -> bool:
-    try:
-        fcntl.flock(fd, operation | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 def _sub_folders(root: Path) -> list[Path]:
@@ -72,7 +64,7 @@ def _remove_abandoned(root: Path) -> None:
         except OSError:  # a link, or not ours to open: not a folder we made
             continue
         try:
-            if fd is not None and not _try_lock(fd, fcntl.LOCK_EX):
+            if fd is not None and not try_lock(fd, fcntl.LOCK_EX):
                 continue  # a live run's (a concurrent backup or restore)
             shutil.rmtree(folder, ignore_errors=True)  # what it cannot remove, doctor reports
         finally:
@@ -136,7 +128,7 @@ def leftovers() -> list[Leftover]:
             continue
         if fd is not None:
             try:
-                if not _try_lock(fd, fcntl.LOCK_SH):
+                if not try_lock(fd, fcntl.LOCK_SH):
                     continue  # a live run's
             finally:
                 os.close(fd)

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import WriteJournal, open_lock_file, replace_whole
+from blogster_cli.private_files import WriteJournal, open_lock_file, replace_whole, try_lock
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
@@ -232,24 +232,16 @@ def build_lock(
         yield
         return
     try:
-        if not _locked(fd):
+        if not try_lock(fd, fcntl.LOCK_EX):
             on_wait()
             ends = time.monotonic() + wait_s
-            while not _locked(fd):
+            while not try_lock(fd, fcntl.LOCK_EX):
                 if time.monotonic() >= ends:
                     raise Conflict(f"another site build of {out} is still running after {wait_s:g} s")
                 time.sleep(0.1)
         yield
     finally:
         os.close(fd)
-
-
-def _locked(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 def refuse_foreign_folder(out: Path) -> None:
