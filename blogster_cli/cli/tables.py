@@ -106,12 +106,14 @@ def table(
 
 @dataclass(frozen=True)
 class _Layout:
-    """Which columns a table draws (`shown`, their kinds) with what cells; `whole`: its times,
-    numbers, ids and short texts are never cut (False only when nothing else fits)."""
+    """Which columns a table draws (`shown`, their kinds) with what cells and how wide each is at
+    most (`widths`, in terminal cells, its header included); `whole`: its times, numbers, ids and
+    short texts are never cut (False only when nothing else fits)."""
 
     shown: list[str]
     kinds: list[str]
     cells: list[list[str]]
+    widths: list[int]
     whole: bool
     left_out: list[str]
 
@@ -124,21 +126,29 @@ def _fit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], full: Sequen
     ellipsis, down to TEXT_MIN characters. Narrower still, whole columns are left out (in
     _give_way_order) rather than cut to a few useless characters (`publi…`, `2026…`). When the
     first column and the `full` ones alone cannot fit, they are drawn folded onto more lines: all
-    their characters are there."""
+    their characters are there. Each cell is measured once, whatever number of layouts is tried."""
     all_kinds = [_kind(c, [row.get(c) for row in rows], full) for c in columns]
     if all_kinds and all_kinds[0] in ("text", "short"):  # it names the row (a tracking id, a keyword): kept whole
         all_kinds[0] = "full"
     text = [[safe(output.cell_text(row.get(c))) for c in columns] for row in rows]
     dated = [[v[:10] if all_kinds[i] == "time" and len(v) > 10 else v for i, v in enumerate(line)] for line in text]
+    text_widths, dated_widths = _widths(columns, text), _widths(columns, dated)
+    tries = ((text, text_widths, 20), (dated, dated_widths, 20), (dated, dated_widths, TEXT_MIN))
     shown = list(range(len(columns)))
     for leaving in [None, *_give_way_order(all_kinds)]:
         if leaving is not None:
             shown.remove(leaving)
-        for cells, text_min in ((text, 20), (dated, 20), (dated, TEXT_MIN)):
-            layout = _layout(columns, all_kinds, cells, shown, whole=True)
-            if width is None or _least_width(layout, text_min) <= width:
-                return layout
-    return _layout(columns, all_kinds, dated, shown, whole=False)
+        for cells, widths, text_min in tries:
+            if width is None or _least_width(all_kinds, widths, shown, whole=True, text_min=text_min) <= width:
+                return _layout(columns, all_kinds, cells, widths, shown, whole=True)
+    return _layout(columns, all_kinds, dated, dated_widths, shown, whole=False)
+
+
+def _widths(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's widest cell or header, in terminal cells (a CJK character takes two)."""
+    from rich.cells import cell_len
+
+    return [max([cell_len(header(c)), *(cell_len(line[i]) for line in cells)]) for i, c in enumerate(columns)]
 
 
 def _give_way_order(kinds: Sequence[str]) -> list[int]:
@@ -156,6 +166,7 @@ def _layout(
     columns: Sequence[str],
     kinds: Sequence[str],
     cells: Sequence[Sequence[str]],
+    widths: Sequence[int],
     shown: Sequence[int],
     *,
     whole: bool,
@@ -164,20 +175,19 @@ def _layout(
         shown=[columns[i] for i in shown],
         kinds=[kinds[i] for i in shown],
         cells=[[line[i] for i in shown] for line in cells],
+        widths=[widths[i] for i in shown],
         whole=whole,
         left_out=[columns[i] for i in range(len(columns)) if i not in shown],
     )
 
 
 def _drawn(layout: _Layout, title: str | None) -> Any:
-    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     drawn = Table(title=None if title is None else Text(safe(title)), header_style="bold")
     for i, column in enumerate(layout.shown):
-        name = header(column)
-        widest = max([cell_len(name), *(cell_len(line[i]) for line in layout.cells)])
+        name, widest = header(column), layout.widths[i]
         # rich shrinks only wrappable columns (their cells then cut with an ellipsis) before cutting every column.
         fixed = _fixed(layout.kinds[i], layout.whole)
         folded = layout.kinds[i] == "full" and not layout.whole
@@ -223,13 +233,13 @@ def _kind(column: str, values: Sequence[Any], full: Sequence[str]) -> str:
     return "text"
 
 
-def _least_width(layout: _Layout, text_min: int) -> int:
-    """The narrowest `layout` should draw: its fixed columns whole, its text columns `text_min` cells."""
-    from rich.cells import cell_len  # a CJK character takes two
-
+def _least_width(
+    kinds: Sequence[str], widths: Sequence[int], shown: Sequence[int], *, whole: bool, text_min: int
+) -> int:
+    """The narrowest the `shown` columns should draw: their fixed ones whole, their text ones
+    `text_min` cells."""
     total = 1
-    for i, column in enumerate(layout.shown):
-        widest = max([cell_len(header(column)), *(cell_len(line[i]) for line in layout.cells)])
-        fixed = _fixed(layout.kinds[i], layout.whole)
-        total += 3 + (widest if fixed and layout.whole else min(widest, text_min))
+    for i in shown:
+        fixed = _fixed(kinds[i], whole)
+        total += 3 + (widths[i] if fixed and whole else min(widths[i], text_min))
     return total
