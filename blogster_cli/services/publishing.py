@@ -2,7 +2,9 @@
 
 Each post is its own unit of work: when several are named, every one is either fully
 published (status, date and its one activity row) or reported with the reason, and
-the others go ahead. `publish_due` is what a scheduler (`calendar run-due`) calls.
+the others go ahead. A name that finds none of your posts is a mistyped command, not one
+post's outcome: it is refused before any post changes. `publish_due` is what a scheduler
+(`calendar run-due`) calls.
 """
 
 from __future__ import annotations
@@ -79,11 +81,17 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
         return Outcome(ref=ref, slug=row.slug, status=status, published_at=published_at, warnings=warnings, note=note)
 
 
-def _each(refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
+def _each(acting: ActingUser, refs: list[str], action: Callable[[str], Outcome]) -> list[Outcome]:
+    """`action` on each named post, once each, after checking that every name finds a post of
+    yours (NotFound, with its "did you mean", before anything changes)."""
     if not refs:
         raise InvalidInput("name at least one post")
+    named = list(dict.fromkeys(refs))
+    with unit_of_work(acting) as conn:
+        for ref in named:
+            find_own(conn, ref)
     outcomes = []
-    for ref in dict.fromkeys(refs):
+    for ref in named:
         try:
             outcomes.append(action(ref))
         except BlogsterError as exc:
@@ -97,7 +105,7 @@ def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timez
     parsed = parse_at(at, timezone=timezone) if at is not None else None
     moment, note = (parsed.moment, parsed.note) if parsed is not None else (None, None)
     now = datetime.now(UTC)
-    return _each(refs, lambda ref: _publish_one(acting, ref, moment, now, note))
+    return _each(acting, refs, lambda ref: _publish_one(acting, ref, moment, now, note))
 
 
 def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
@@ -118,7 +126,7 @@ def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
 
 def unpublish(acting: ActingUser, *, refs: list[str]) -> list[Outcome]:
     """Takes published or scheduled posts back to draft (a scheduled one will not go out)."""
-    return _each(refs, lambda ref: _unpublish_one(acting, ref))
+    return _each(acting, refs, lambda ref: _unpublish_one(acting, ref))
 
 
 def schedule(acting: ActingUser) -> list[ScheduledRow]:

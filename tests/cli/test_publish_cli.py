@@ -25,12 +25,11 @@ def activity_types(superuser, slug):
 def test_publish_several_checks_each_and_reports_failures(cli, signed_up, tmp_path, superuser):
     new_post(cli, tmp_path, "ready", extra="description: A summary.\n")
     new_post(cli, tmp_path, "empty", body="  \n")
-    result = cli("publish", "ready", "empty", "missing", "--json")
-    assert result.exit_code == 1
+    result = cli("publish", "ready", "empty", "--json")
+    assert result.exit_code == 2
     outcomes = {o["ref"]: o for o in result.json()}
     assert outcomes["ready"]["status"] == "published" and outcomes["ready"]["warnings"] == ["no featured image"]
     assert "no content" in outcomes["empty"]["error"] and outcomes["empty"]["status"] is None
-    assert outcomes["missing"]["error"].startswith("no post")
     status = {p["slug"]: p["status"] for p in cli("blogs", "list", "--json").json()}
     assert status == {"ready": "published", "empty": "draft"}
     assert activity_types(superuser, "ready") == ["published"]
@@ -38,6 +37,22 @@ def test_publish_several_checks_each_and_reports_failures(cli, signed_up, tmp_pa
     again = cli("publish", "ready")
     assert again.exit_code == 2 and "already published" in again.stderr
     assert activity_types(superuser, "ready") == ["published"]
+
+
+def test_a_mistyped_name_changes_no_post(cli, signed_up, tmp_path, superuser):
+    # `publish a typo` must not publish `a` and then fail on `typo`: the command was not what
+    # the writer meant, so nothing is published (nor taken down) and the name is said.
+    new_post(cli, tmp_path, "ready", extra="description: A summary.\n")
+    new_post(cli, tmp_path, "live", extra="description: A summary.\n")
+    assert cli("publish", "live").exit_code == 0
+    result = cli("publish", "ready", "readdy", "--json")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr.strip() == "error: no post with slug or id 'readdy' (did you mean 'ready'?)"
+    taken_down = cli("unpublish", "live", "nothing-like-it")
+    assert taken_down.exit_code == 3 and "'nothing-like-it'" in taken_down.stderr
+    status = {p["slug"]: p["status"] for p in cli("blogs", "list", "--json").json()}
+    assert status == {"ready": "draft", "live": "published"}
+    assert activity_types(superuser, "ready") == []
 
 
 def test_at_in_the_future_schedules_in_the_users_timezone(cli, signed_up, tmp_path, superuser):

@@ -110,6 +110,7 @@ def test_publish_and_unpublish_of_a_missing_post_exit_3(cli, signed_up):
     one_line_refusal(cli("unpublish", "nonexist"), 3, "no post")
     draft(cli, "here")
     assert cli("publish", "here", "nonexist").exit_code == 3
+    assert cli("publish", "here").exit_code == 0  # the mistyped command published nothing
     assert cli("publish", "here").exit_code == 2  # already published
 
 
