@@ -345,9 +345,10 @@ def search(
 
 def _print_hits(hits: Sequence[SearchHit]) -> None:
     """Title, slug and the snippet with the query's words in bold (plain markers off a terminal)."""
-    if not sys.stdout.isatty():
+    if not sys.stdout.isatty():  # two lines a hit, whatever line breaks the page's text has
         for hit in hits:
-            output.print_lines([f"{hit.slug}\t{hit.title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", hit.snippet)])
+            title, snippet = " ".join(hit.title.split()), " ".join(hit.snippet.split())
+            output.print_lines([f"{hit.slug}\t{title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", snippet)])
         return
     from rich.markup import escape
 

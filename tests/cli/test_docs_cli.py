@@ -237,3 +237,17 @@ def test_each_page_is_stemmed_in_its_own_language(cli, signed_up, tmp_path):
     found = cli("docs", "search", "Wagen", "--json").json()
     assert [r["slug"] for r in found["results"]] == ["de/einstellungen"]
     assert found["did_you_mean"] is None  # "wagen" is a word of the German page, not a misspelling
+
+
+def test_piped_search_gives_two_lines_a_hit_whatever_breaks_the_text_has(cli, signed_up, tmp_path):
+    # A script reads `slug<TAB>title<TAB>score` then the snippet: a snippet spanning the page's
+    # own line breaks made the next hit's first line look like part of this one.
+    body = "Zeppelins\nfloat\n\non hydrogen.\n- zeppelins list item\n\tzeppelins after a tab\n" * 3
+    root = write(tmp_path / "docs", {"a.md": f"# Airships\n\n{body}", "b.md": f"# More airships\n\n{body}"})
+    assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    result = cli("docs", "search", "zeppelins")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4, lines
+    assert {line.split("\t")[0] for line in lines[::2]} == {"a", "b"}
+    assert all(line.startswith("  ") and "[zeppelins]" in line.lower() for line in lines[1::2]), lines
