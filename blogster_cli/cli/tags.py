@@ -48,8 +48,12 @@ def respell(
 
     done = tags.respell(acting_user(), name=name, spelling=spelling)
     if json:
-        output.print_json({"tag": done.was, "spelling": done.spelling, "posts": done.posts})
-    elif done.was == done.spelling:
-        output.message(f"{done.spelling!r} is already spelled that way on your {plural(done.posts, 'post')}")
+        output.print_json({"tag": done.was, "spelling": done.spelling, "posts": done.posts, "in_trash": done.in_trash})
+        return
+    posts = f"your {plural(done.posts, 'post')}" if done.posts else "no post outside the trash"
+    if done.in_trash:
+        posts += f" (and {done.in_trash} in the trash)"
+    if done.was == done.spelling:
+        output.message(f"{done.spelling!r} is already spelled that way on {posts}")
     else:
-        output.message(f"{done.was!r} is now {done.spelling!r} on your {plural(done.posts, 'post')}")
+        output.message(f"{done.was!r} is now {done.spelling!r} on {posts}")

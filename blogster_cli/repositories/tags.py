@@ -42,13 +42,16 @@ class MyTagLinks:
     tag_id: UUID
     spelling: str
     blog_ids: list[UUID]
+    in_trash: int
+    """How many of `blog_ids` are in the trash (`list_mine` does not count those)."""
 
 
 def my_links(conn: psycopg.Connection, *, name: str) -> MyTagLinks | None:
     """My links to the tag named `name` (any case), or None when no post of mine carries it."""
     row = conn.execute(
-        "select bt.tag_id, min(bt.tag_name), array_agg(bt.blog_id order by bt.blog_id)"
-        " from public.blogs_to_tags bt"
+        "select bt.tag_id, min(bt.tag_name), array_agg(bt.blog_id order by bt.blog_id),"
+        " count(*) filter (where b.deleted_at is not null)"
+        " from public.blogs_to_tags bt join public.blogs b on b.id = bt.blog_id"
         " where bt.author_id = auth.uid() and lower(bt.tag_name) = lower(%(name)s) group by bt.tag_id",
         {"name": name},
     ).fetchone()

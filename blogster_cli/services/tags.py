@@ -23,6 +23,9 @@ class Respelled:
     was: str
     spelling: str
     posts: int
+    """Posts outside the trash carrying the tag: what `tags list` counts."""
+    in_trash: int
+    """Posts in the trash carrying it, respelled too."""
 
 
 def respell(acting: ActingUser, *, name: str, spelling: str) -> Respelled:
@@ -46,4 +49,5 @@ def respell(acting: ActingUser, *, name: str, spelling: str) -> Respelled:
         if wanted != mine.spelling:
             blogs_bulk.unlink_tags(conn, pairs=[(blog_id, mine.tag_id) for blog_id in mine.blog_ids])
             blog_rows.link_tags(conn, links=[(blog_id, mine.tag_id, wanted) for blog_id in mine.blog_ids])
-        return Respelled(was=mine.spelling, spelling=wanted, posts=len(mine.blog_ids))
+        live = len(mine.blog_ids) - mine.in_trash
+        return Respelled(was=mine.spelling, spelling=wanted, posts=live, in_trash=mine.in_trash)

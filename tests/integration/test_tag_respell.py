@@ -42,7 +42,7 @@ def test_every_post_of_mine_takes_the_new_spelling_and_no_one_elses(two, superus
     assert spellings(superuser, alice) == ["kubernetes", "kubernetes", "kubernetes", "rust"]
 
     done = tags.respell(alice, name="KUBERNETES", spelling="  Kubernetes ")
-    assert (done.was, done.spelling, done.posts) == ("kubernetes", "Kubernetes", 3)
+    assert (done.was, done.spelling, done.posts, done.in_trash) == ("kubernetes", "Kubernetes", 2, 1)
     assert spellings(superuser, alice) == ["Kubernetes", "Kubernetes", "Kubernetes", "rust"]
     assert sorted((t.name, t.posts) for t in tags.list_tags(alice)) == [("Kubernetes", 2), ("rust", 1)]
     # A post tagged later keeps the new spelling (the trashed post's link was respelled too).
