@@ -207,11 +207,12 @@ def stats(
 
     Example: blogster newsletter stats --from-log access.log
     """
+    from blogster_cli.analytics.logformat import log_lines
     from blogster_cli.services import newsletters
 
     rows = [
         output.to_plain(r)
-        for r in newsletters.record_engagement(acting_user(), log_lines=_read_text(from_log).split("\n"))
+        for r in newsletters.record_engagement(acting_user(), log_lines=log_lines(_read_text(from_log)))
     ]
     columns = ["id", "subject_line", "recipient_count", "opened", "clicked", "open_rate", "click_rate"]
     if json:
@@ -237,6 +238,7 @@ def unsubscribe(
 
     Example: blogster newsletter unsubscribe reader@example.com
     """
+    from blogster_cli.analytics.logformat import log_lines
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import newsletters
 
@@ -245,7 +247,7 @@ def unsubscribe(
     acting = acting_user()
     count = newsletters.unsubscribe(acting, emails=emails) if emails else 0
     if from_log is not None:
-        count += newsletters.unsubscribe_from_log(acting, log_lines=_read_text(from_log).split("\n"))
+        count += newsletters.unsubscribe_from_log(acting, log_lines=log_lines(_read_text(from_log)))
     output.print_json({"unsubscribed": count}) if json else output.message(f"{count} unsubscribed")
 
 

@@ -47,7 +47,7 @@ from blogster_cli.analytics.ledger import (
     open_log,
     skip_counted,
 )
-from blogster_cli.analytics.logformat import LogFormat, parse_line
+from blogster_cli.analytics.logformat import LogFormat, log_lines, parse_line
 from blogster_cli.analytics.paths import PathMatcher
 from blogster_cli.db.acting import Connection, separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
@@ -317,9 +317,7 @@ def _newsletter_unsubscribes(acting: ActingUser, data: bytes) -> int:
 
 
 def _log_lines(data: bytes) -> list[str]:
-    """The lines of `data` as the log parser cuts them: at newlines only. str.splitlines also cuts at
-    U+2028, \\x85, \\x0c and more, which a visitor can put in a user agent ahead of a forged request."""
-    return data.decode("utf-8", errors="replace").split("\n")
+    return log_lines(data.decode("utf-8", errors="replace"))
 
 
 def _add(total: ChunkResult, part: ChunkResult) -> None:

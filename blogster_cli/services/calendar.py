@@ -22,9 +22,8 @@ from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
 from blogster_cli.models.extended import CalendarEntryPublic, ContentCalendar
 from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
-from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import calendar as calendar_rows
-from blogster_cli.services.post_steps import did_you_mean
+from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
 
 if TYPE_CHECKING:
@@ -112,11 +111,7 @@ def _optional_text(text: str | None) -> str | None:
 def _blog_id(session: Session, ref: str | None) -> UUID | None:
     if ref is None:
         return None
-    conn = driver_connection(session)
-    row = blog_rows.find_own(conn, ref=ref)
-    if row is None:
-        raise NotFound(f"no post {ref!r} of yours{did_you_mean(conn, ref)}")
-    return row.id
+    return find_own(driver_connection(session), ref).id
 
 
 def add(

@@ -28,7 +28,7 @@ def test_a_mistyped_slug_names_my_close_slug_on_every_path(cli, signed_up):
     assert SUGGESTED in refused(cli("posts", "edit", "ten-terminal-habit", "--title", "x"))  # to change
     assert SUGGESTED in refused(cli("revisions", "list", "ten-terminal-habit"))  # post_steps.find_own
     calendar = refused(cli("calendar", "add", "Launch", "--date", "2026-12-07", "--blog", "ten-terminal-habit"))
-    assert calendar == f"error: no post 'ten-terminal-habit' of yours {SUGGESTED}\n"
+    assert calendar == f"error: no post with slug or id 'ten-terminal-habit' {SUGGESTED}\n"
     review = cli("review", "assign", "ten-terminal-habit", "--to", "b@example.com", "--role", "editor")
     assert SUGGESTED in refused(review)
     assert "did you mean" not in refused(cli("posts", "show", "nope"))  # nothing close: the plain line
