@@ -69,15 +69,48 @@ def record_many(
     )
 
 
+def name_posts_before_purge(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> None:
+    """Writes each post's id into the metadata of my activities on it (as `blog_id`), so they
+    still find it once the purge empties their blog_id column (`list_mine(purged=...)`)."""
+    conn.execute(
+        "update public.activities set metadata = metadata || jsonb_build_object('blog_id', blog_id::text)"
+        " where blog_id = any(%(ids)s::uuid[]) and user_id = auth.uid()",
+        {"ids": list(blog_ids)},
+    )
+
+
+def purged_post_ids(conn: psycopg.Connection, *, ref: str) -> list[UUID]:
+    """The ids of my posts purged while they had the slug (or id) `ref`, newest purge first."""
+    rows = conn.execute(
+        "select (metadata->>'blog_id')::uuid from public.activities"
+        " where user_id = auth.uid() and type = 'purged' and blog_id is null"
+        " and (metadata->>'slug' = %(ref)s or metadata->>'blog_id' = %(ref)s)"
+        " group by 1 order by max(created_at) desc",
+        {"ref": ref},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def list_mine(
-    conn: psycopg.Connection, *, blog_id: UUID | None = None, type: str | None = None, limit: int | None = 100
+    conn: psycopg.Connection,
+    *,
+    blog_id: UUID | None = None,
+    purged: Sequence[UUID] = (),
+    type: str | None = None,
+    limit: int | None = 100,
 ) -> list[ActivityRow]:
-    """What I did (including on blogs since purged) and what happened on my blogs."""
+    """What I did (including on blogs since purged) and what happened on my blogs: all of it, or
+    that on the post `blog_id`, or on the purged posts `purged` (their activities name them in
+    their metadata, `name_posts_before_purge`)."""
+    if purged:
+        on_post = "blog_id is null and metadata->>'blog_id' = any(%(purged)s::text[])"
+    else:
+        on_post = "(%(blog)s::uuid is null or blog_id = %(blog)s)"
     rows = conn.execute(
         "select id, type, title, description, blog_id, metadata, created_at from public.activities"
         " where (user_id = auth.uid() or blog_id in (select id from public.blogs where author_id = auth.uid()))"
-        " and (%(blog)s::uuid is null or blog_id = %(blog)s) and (%(type)s::text is null or type = %(type)s)"
+        f" and {on_post} and (%(type)s::text is null or type = %(type)s)"
         " order by created_at desc, id limit %(limit)s",
-        {"blog": blog_id, "type": type, "limit": limit},
+        {"blog": blog_id, "purged": [str(i) for i in purged], "type": type, "limit": limit},
     ).fetchall()
     return [ActivityRow(*r) for r in rows]

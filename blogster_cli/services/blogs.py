@@ -318,6 +318,7 @@ def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
                 for r in rows
             ],
         )
+        activities.name_posts_before_purge(conn, blog_ids=[r.id for r in rows])
         blog_rows.delete(conn, blog_ids=[r.id for r in rows])
         return rows
 
@@ -375,5 +376,13 @@ def activity(
     if type is not None and type not in set(ActivityType):
         raise InvalidInput(f"unknown activity type {type!r}; known: {', '.join(ActivityType)}")
     with unit_of_work(acting) as conn:
-        blog_id = find_own(conn, blog_ref, trashed=None).id if blog_ref else None
+        if blog_ref is None:
+            return activities.list_mine(conn, type=type, limit=limit)
+        try:
+            blog_id = find_own(conn, blog_ref, trashed=None).id
+        except NotFound:  # a post purged since: its activities name it
+            purged = activities.purged_post_ids(conn, ref=blog_ref)
+            if not purged:
+                raise
+            return activities.list_mine(conn, purged=purged, type=type, limit=limit)
         return activities.list_mine(conn, blog_id=blog_id, type=type, limit=limit)

@@ -107,6 +107,15 @@ def test_status_trash_restore_purge(cli, signed_up, superuser):
     assert superuser.execute("select count(*) from public.blog_revisions").fetchone()[0] == 0
     kinds = [a["type"] for a in cli("activity", "--json").json()]
     assert kinds == ["purged", "restored", "deleted", "published", "created"]
+    # The purge emptied their post id: they still find the post by its slug or id.
+    for ref in ("a-post", post_id):
+        by_post = cli("activity", "--blog", ref, "--json")
+        assert by_post.exit_code == 0, by_post.stderr
+        assert [a["type"] for a in by_post.json()] == kinds
+    other = new_post(cli, "Another post")
+    assert [a["type"] for a in cli("activity", "--blog", other, "--json").json()] == ["created"]
+    assert [a["type"] for a in cli("activity", "--blog", "a-post", "--type", "deleted", "--json").json()] == ["deleted"]
+    assert cli("activity", "--blog", "never-was").exit_code == 3
 
 
 def test_missing_posts_are_not_found(cli, signed_up):
