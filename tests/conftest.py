@@ -245,6 +245,17 @@ def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
     _background_drops(server_conninfo).drop(name)
 
 
+@pytest.fixture
+def empty_db(server_conninfo: str, test_tablespace: sql.Composable) -> Iterator[Database]:
+    """A database with nothing in it (not cloned from the migrated template)."""
+    name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}{}").format(sql.Identifier(name), test_tablespace))
+    yield Database(make_conninfo(server_conninfo, dbname=name))
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     from argon2 import PasswordHasher

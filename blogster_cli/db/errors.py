@@ -90,9 +90,10 @@ _WAITED_FOR_A_ROW = re.compile(r"^while .*\btuple\b", re.MULTILINE)
 # (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
 _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
 
-# A function, table, column or type Blogster's own SQL names and the database lacks: the schema
-# is older than this Blogster (a new release run before `db migrate`), never something typed.
-_UNDEFINED = ("42883", "42P01", "42703", "42704")
+# A schema, function, table, column or type Blogster's own SQL names and the database lacks: the
+# schema is older than this Blogster (a new release run before `db migrate`, or a database never
+# migrated: `auth signup` before `quickstart`), never something typed.
+_UNDEFINED = ("3F000", "42883", "42P01", "42703", "42704")
 
 
 def translate(exc: Exception) -> BlogsterError | None:

@@ -5,26 +5,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import ConfigError, InvalidInput
-
-
-@pytest.fixture
-def empty_db(server_conninfo, test_tablespace):
-    """A database with nothing in it (not cloned from the migrated template)."""
-    import uuid
-
-    from psycopg.conninfo import make_conninfo
-
-    name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}{}").format(sql.Identifier(name), test_tablespace))
-    yield Database(make_conninfo(server_conninfo, dbname=name))
-    with psycopg.connect(server_conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
 
 
 def test_files_are_numbered_and_named():
