@@ -441,7 +441,7 @@ def run_due(
     Example: blogster calendar run-due --dry-run --json
     """
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import due_work, newsletters, social_posting
+    from blogster_cli.services import due_work, mail_hold, newsletters, social_posting
 
     ctx = app_context()
     settings = ctx.settings
@@ -453,8 +453,9 @@ def run_due(
     except ConfigError:
         smtp = None  # reported only if a newsletter is due
     distribution = due_work.Distribution(
-        social=social_posting.social_access(ctx, token_owner=acting.actor.user_id), smtp=smtp
-    )
+        social=social_posting.social_access(ctx, token_owner=acting.actor.user_id), smtp=smtp,
+        hold=mail_hold.kept(ctx),
+    )  # fmt: skip
     report = due_work.run_due(acting, now=_moment(now), dry_run=dry_run, site=site, distribution=distribution)
     if json:
         output.print_json(report)

@@ -188,11 +188,11 @@ def send_due(json: bool = JSON_OPTION) -> None:
 
     Example: blogster newsletter send-due
     """
-    from blogster_cli.services import newsletters
+    from blogster_cli.services import mail_hold, newsletters
 
-    acting = acting_user()
-    smtp = newsletters.smtp_settings(app_context(), sender_owner=acting.actor.user_id)
-    _report(newsletters.send_due(acting, smtp=smtp), json)
+    ctx, acting = app_context(), acting_user()
+    smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
+    _report(newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx)), json)
 
 
 @app.command("stats")

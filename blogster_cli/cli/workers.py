@@ -198,7 +198,7 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     Example: blogster workers send-newsletters --json
     """
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import newsletters, sessions
+    from blogster_cli.services import mail_hold, newsletters, sessions
 
     ctx = app_context()
     try:
@@ -207,7 +207,9 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
         )
     except ConfigError:
         smtp = None  # an error only if a newsletter is due
-    sent = newsletters.send_due_for_every_account(ctx.database, smtp=smtp, timeouts=ctx.timeouts)
+    sent = newsletters.send_due_for_every_account(
+        ctx.database, smtp=smtp, timeouts=ctx.timeouts, hold=mail_hold.kept(ctx), quiet_while_held=False
+    )
     _distribution_report(sent, json, noun="newsletters sent")
 
 

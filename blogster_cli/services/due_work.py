@@ -32,6 +32,7 @@ from blogster_cli.services import publishing
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 
 if TYPE_CHECKING:
+    from blogster_cli.services.mail_hold import MailHold
     from blogster_cli.services.newsletters import SendReport, SmtpSettings
     from blogster_cli.services.social_posting import SocialAccess, SocialPostOutcome
 
@@ -76,10 +77,14 @@ class DuePublication:
 @dataclass(frozen=True)
 class Distribution:
     """How to post due social posts and send due newsletters (the same calls the workers make);
-    smtp None when no SMTP server is configured (a due newsletter is then reported as an error)."""
+    smtp None when no SMTP server is configured (a due newsletter is then reported as an error).
+    `hold`: where a configuration error holds the newsletters (mail_hold.kept: shared with the
+    workers and every other run of the profile), so a run each minute does not log in each minute;
+    while held, each run reports it as an error, saying until when."""
 
     social: SocialAccess
     smtp: SmtpSettings | None
+    hold: MailHold | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,9 @@ def _distribute(acting: ActingUser, distribution: Distribution, report: DueRepor
         report.errors.append("newsletters: due, but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     elif report.newsletters_due and distribution.smtp is not None:
         try:
-            report.newsletters_sent = newsletters.send_due(acting, smtp=distribution.smtp, now=report.now)
+            report.newsletters_sent = newsletters.send_due(
+                acting, smtp=distribution.smtp, now=report.now, hold=distribution.hold
+            )
         except BlogsterError as exc:
             report.errors.append(f"newsletters: {exc}")
         report.errors += [f"newsletter {r.id}: {r.error}" for r in report.newsletters_sent if r.error]

@@ -28,9 +28,10 @@ form its first messages carried, so their repeats and their tracking still match
 
 A due send stopped by a configuration error (a refused login, a From the server refuses, an
 untrusted certificate) leaves the newsletter due and keeps the error with it (`newsletter list`
-shows it) until a send gets through. The workers then hold that mail rather than log in again
-every minute (services/mail_hold.py): tried again at once when the SMTP settings or password
-change, else after a wait that grows to an hour.
+shows it) until a send gets through. The workers and the cron commands (`calendar run-due`,
+`newsletter send-due`, `workers send-newsletters`) then hold that mail rather than log in again
+every minute (services/mail_hold.py, one hold per profile kept in the Blogster home): tried again
+at once when the SMTP settings or password change, else after a wait that grows to an hour.
 """
 
 from __future__ import annotations
@@ -830,25 +831,38 @@ def _mail(
 
 def send_due(
     acting: ActingUser, *, smtp: SmtpSettings, now: dt.datetime | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    should_stop: Callable[[], bool] | None = None, hold: MailHold | None = None, quiet_while_held: bool = False,
 ) -> list[SendReport]:  # fmt: skip
     """Sends every scheduled newsletter whose time has come (for cron, like `calendar run-due`);
-    once `should_stop` says so, the send in progress ends between two mails and no other starts."""
+    once `should_stop` says so, the send in progress ends between two mails and no other starts.
+
+    With `hold` (mail_hold) a configuration error holds the newsletters rather than trying the
+    server again at each run (see _unless_held): while held, each run raises the ConfigError again
+    saying until when (cron's commands: the run fails, and says why), or with `quiet_while_held`
+    (the workers) returns nothing, the error said once already."""
     moment = now or dt.datetime.now(dt.UTC)
     if should_stop is not None and should_stop():
         return []
     with orm_unit_of_work(acting) as session:
         due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
-    reports = []
-    for newsletter_id in due:
-        if should_stop is not None and should_stop():
-            break
-        try:
-            reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
-        except ConfigError as exc:  # it stays due: kept for `newsletter list`, and the next would fail alike
-            _keep_send_error(acting, newsletter_id=UUID(newsletter_id), error=str(exc))
-            raise
-    return reports
+    if not due:
+        return []
+
+    def send_them() -> list[SendReport]:
+        reports = []
+        for newsletter_id in due:
+            if should_stop is not None and should_stop():
+                break
+            try:
+                reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
+            except ConfigError as exc:  # it stays due: kept for `newsletter list`, and the next would fail alike
+                _keep_send_error(acting, newsletter_id=UUID(newsletter_id), error=str(exc))
+                raise
+        return reports
+
+    if hold is None:
+        return send_them()
+    return _unless_held(acting, send_them, hold=hold, smtp=smtp, now=moment, quiet=quiet_while_held)
 
 
 def _keep_send_error(acting: ActingUser, *, newsletter_id: UUID, error: str) -> None:
@@ -864,13 +878,13 @@ def _keep_send_error(acting: ActingUser, *, newsletter_id: UUID, error: str) -> 
 
 def send_due_for_every_account(
     db: Database, *, smtp: SmtpSettings | None, timeouts: Timeouts, now: dt.datetime | None = None,
-    should_stop: Callable[[], bool] | None = None, hold: MailHold | None = None,
+    should_stop: Callable[[], bool] | None = None, hold: MailHold | None = None, quiet_while_held: bool = True,
 ) -> EveryAccount[SendReport]:  # fmt: skip
     """send_due for each account with a due newsletter, as that account (the workers' minute
     job and `workers send-newsletters`); a send another run holds comes back busy. Without
     an SMTP server (smtp None) it is a ConfigError only when something is due. `should_stop`:
-    see send_due (the accounts after a stop start no send). `hold` (the workers'): see
-    _send_due_unless_held."""
+    see send_due (the accounts after a stop start no send). `hold` and `quiet_while_held` (the
+    workers' way by default: a hold's error said once, in their log): see send_due."""
     moment = now or dt.datetime.now(dt.UTC)
     with orm_service_unit_of_work(db) as session:
         accounts = scheduled_jobs.accounts_with_due_newsletters(session, now=moment)
@@ -880,9 +894,9 @@ def send_due_for_every_account(
         return EveryAccount()
 
     def work(acting: ActingUser) -> list[SendReport]:
-        if hold is None:
-            return send_due(acting, smtp=smtp, now=moment, should_stop=should_stop)
-        return _send_due_unless_held(acting, hold=hold, smtp=smtp, now=moment, should_stop=should_stop)
+        return send_due(
+            acting, smtp=smtp, now=moment, should_stop=should_stop, hold=hold, quiet_while_held=quiet_while_held
+        )  # fmt: skip
 
     done = for_every_account(db, accounts, work, timeouts=timeouts)
     return EveryAccount([report for reports in done.results for report in reports], done.failures)
@@ -892,34 +906,46 @@ HOLD_SCOPE = "newsletters"
 """The hold on every account's newsletters (the server's settings); `newsletters:<account>` holds one From's."""
 
 
-def _send_due_unless_held(
-    acting: ActingUser, *, hold: MailHold, smtp: SmtpSettings, now: dt.datetime,
-    should_stop: Callable[[], bool] | None,
+def _unless_held(
+    acting: ActingUser, send_them: Callable[[], list[SendReport]], *, hold: MailHold, smtp: SmtpSettings,
+    now: dt.datetime, quiet: bool,
 ) -> list[SendReport]:  # fmt: skip
-    """send_due, unless a configuration error holds this account's newsletters (mail_hold): then
-    nothing, no connection made, and they stay due. A refused login, an untrusted certificate or
-    an unusable SMTP URL holds every account's; a From the server refuses (SenderNotAccepted)
-    only this account's. The error is raised (the account's failure, logged) when it is news;
-    a retry that failed the same way says nothing more."""
+    """`send_them()`, unless a configuration error holds this account's newsletters (mail_hold): then
+    no connection is made and they stay due. A refused login, an untrusted certificate or an
+    unusable SMTP URL holds every account's; a From the server refuses (SenderNotAccepted) only
+    this account's. The error is raised (the run's, or the account's failure) when it is news, and
+    while held unless `quiet` (then a retry that failed the same way says nothing more either)."""
     from blogster_cli.services.email_delivery import SenderNotAccepted
 
-    settings = hold.fingerprint(smtp.url, smtp.password, smtp.sender, str(smtp.sender_owner))
+    # What a fix changes: the server and its login, the From, and the CAs a private server's certificate needs.
+    tls = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    settings = (smtp.url, smtp.password, smtp.sender, str(smtp.sender_owner), *tls)
     own_scope = f"{HOLD_SCOPE}:{acting.actor.user_id}"
-    if any(hold.holding(scope, settings=settings, now=now) for scope in (HOLD_SCOPE, own_scope)):
-        return []
+    for scope in (HOLD_SCOPE, own_scope):
+        held = hold.holding(scope, settings=settings, now=now)
+        if held is not None and quiet:
+            return []
+        if held is not None:
+            raise ConfigError(
+                f"{held.error} ({_whose(scope, own_scope)} held since {held.since:%Y-%m-%d %H:%M} UTC: not tried"
+                f" now; tried again at {held.retry_at:%Y-%m-%d %H:%M} UTC, or at the next run once the SMTP"
+                " settings or password change)"
+            )
     try:
-        reports = send_due(acting, smtp=smtp, now=now, should_stop=should_stop)
+        reports = send_them()
     except ConfigError as exc:
         scope = own_scope if isinstance(exc, SenderNotAccepted) else HOLD_SCOPE
-        held = hold.failed(scope, settings=settings, error=str(exc), now=now)
-        if held is None:
+        held, news = hold.failed(scope, settings=settings, error=str(exc), now=now)
+        if quiet and not news:
             return []
-        whose = "this account's newsletters" if scope == own_scope else "every account's newsletters"
         raise ConfigError(
-            f"{exc} ({whose} held: tried again at {held.retry_at:%Y-%m-%d %H:%M} UTC, or at the next run"
-            " once the SMTP settings or password change)"
+            f"{exc} ({_whose(scope, own_scope)} held: tried again at {held.retry_at:%Y-%m-%d %H:%M} UTC, or at the"
+            " next run once the SMTP settings or password change)"
         ) from None
     if any(report.sent or report.refused or report.deferred for report in reports):  # the server took us
-        hold.release(HOLD_SCOPE)
-        hold.release(own_scope)
+        hold.release(HOLD_SCOPE, own_scope)
     return reports
+
+
+def _whose(scope: str, own_scope: str) -> str:
+    return "this account's newsletters" if scope == own_scope else "every account's newsletters"

@@ -7,7 +7,9 @@ skipped; a job killed mid-run is finished by the next minute's run. Newsletters 
 SMTP server (BLOGSTER_SMTP_URL or smtp_url): without one the job does nothing. After a
 configuration error (a refused login, a From the server refuses, an untrusted certificate) the
 worker holds that mail (services/mail_hold.py), said once in its log: no login each minute, tried
-again once the SMTP settings or password change, else after 1, 2, 4 ... at most 60 minutes. A send ends
+again once the SMTP settings or password change, else after 1, 2, 4 ... at most 60 minutes. The
+hold is the profile's, kept in the Blogster home: cron's `calendar run-due`, `newsletter send-due`
+and `workers send-newsletters` honour it and add to it, and a restarted worker keeps it. A send ends
 between two mails as soon as the worker is told to stop (workers/stopping.py), with what it
 mailed recorded and the newsletter still due: the next run after a restart mails the rest.
 """
@@ -35,12 +37,11 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext
 
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import newsletters, sessions, social_posting
-    from blogster_cli.services.mail_hold import MailHold
+    from blogster_cli.services import mail_hold, newsletters, sessions, social_posting
     from blogster_cli.wording import plural
     from blogster_cli.workers import stopping
 
-    held_mail = MailHold()  # this process's: a restarted worker tries once again
+    held_mail = mail_hold.kept(context)  # the profile's, shared with cron's run-due and send-due
 
     @app.periodic(cron=POST_SOCIAL_CRON, periodic_id=POST_SOCIAL)
     @app.task(name=POST_SOCIAL, queue=QUEUE, queueing_lock=POST_SOCIAL)
