@@ -1,22 +1,39 @@
 """Publishing a built site: into a folder, over rsync (SSH), or as a commit on a git branch.
 
-All three send the same files: everything in the build folder (the build's files, and any
-other file put there, such as the `calendar.ics` of `calendar feed` or a CNAME) but
-blogster's private files and partial files (`_site_files`), and only what changed. A folder
-deploy compares those files (the build's by the hashes its manifest records, the others
-hashed here) with what it sent to the destination last time: changed files are copied,
-files no longer there are removed, and nothing else in the destination is touched. An
-rsync deploy lets rsync send the files whose size or time differ (a rebuild leaves
-unchanged files untouched, so their times match) and removes, by its record of the last
-deploy there, the files no longer there; other files there are left alone too. A git
-deploy commits the build folder as the next commit of the branch and pushes it, so git
-transfers only new objects. None needs the database: they read what `site build` wrote.
+All three send the same files, listed once by `_site_files`: every regular file in the build
+folder (the build's files, and any other file put there, such as the `calendar.ics` of
+`calendar feed` or a CNAME), found without following a link, but
+- blogster's private files: a first path component starting `.blogster-` (site_files.is_private;
+  `a/.blogster-x` is a file of the site, as `site serve` serves it);
+- partial files: a file whose name ends `.partial` (a folder so named is walked);
+- links and other non-regular files (a link is never followed, to a file or a folder);
+- git's metadata at any depth: a `.git` folder or file and everything under it, so a build
+  folder that is a git work tree (`public/.git`, as for GitHub Pages) or holds a nested
+  repository never publishes its config (remote URLs, perhaps with a password) or history.
+  Names git takes for `.git` and refuses to commit (`.GIT`, `.git.`, `git~1`, and with its
+  invisible Unicode characters) are left out too, so every kind sends the same set. The
+  rest of a folder holding a `.git` is sent like any other, as plain files (never a gitlink).
+A build's file that is a link, under a linked folder or missing is refused (InvalidInput)
+before anything is sent. Each kind sends only what changed. A folder deploy compares those
+files (the build's by the hashes its manifest records, the others hashed here) with what it
+sent to the destination last time: changed files are copied, files no longer there are
+removed, and nothing else in the destination is touched. An rsync deploy gives rsync that list
+(`--files-from`: rsync decides nothing about which files go, and nothing is hashed for it) and
+lets it send the files whose size or time differ (a rebuild leaves unchanged files untouched, so their
+times match), then removes, by its record of the last deploy there, the files no longer there;
+other files there are left alone too. A git deploy builds a fresh index from that list (each
+file's bytes as they are: no end-of-line conversion or filter from a `.gitattributes` or the
+user's git settings), commits it as the next commit of the branch when its tree differs
+from the branch's, and pushes it, so git transfers only new objects. None needs the database:
+they read what `site build` wrote.
 
 The build's manifest is never sent (it lists unpublished details: post ids, descriptions,
 hashes), nor any other `.blogster-*` file of the build folder (site_files.is_private). What
 a folder or rsync deploy sent is recorded in the build folder instead (`DEPLOYS`, per
 destination); a destination still holding a manifest an older version sent there has it
-read once, as that record, and removed.
+read once, as that record, and removed. A file an older version sent that is no longer in
+the list (a `.git` folder's files, say) is removed from the destination like any file the site
+no longer has.
 """
 
 from __future__ import annotations
@@ -24,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -32,12 +50,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from blogster_cli.errors import BlogsterError, ConfigError, InvalidInput
+from blogster_cli.errors import BlogsterError, ConfigError, FileSystemError, InvalidInput
 from blogster_cli.private_files import PARTIAL_SUFFIX, replace_whole
 from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
 
 DEPLOYS = PRIVATE_PREFIX + "deploys.json"
-"""In the build folder: destination -> {path: sha256} of the files the last deploy there sent."""
+"""In the build folder: destination -> {path: sha256} of the files the last deploy there sent
+(an rsync deploy needs only the paths: a file the build did not write has "" there)."""
 
 
 @dataclass(frozen=True)
@@ -67,23 +86,77 @@ def _built(out: Path) -> dict[str, str]:
     return files
 
 
-def _site_files(out: Path) -> dict[str, str]:
-    """Path -> sha256 of each file a deploy sends from `out`: the build's files, with the hashes
-    its manifest records, and every other regular file in the folder, hashed here (rsync and git
-    send those too). Private files and partials are left out, as are links and other
-    non-regular files the build did not write (rsync skips them)."""
-    files = _built(out)
-    for folder, subfolders, names in os.walk(out):  # never into a linked folder
-        relative = Path(folder).relative_to(out)
-        subfolders[:] = sorted(name for name in subfolders if not is_private(str(relative / name)))
-        for name in sorted(names):
-            path = (relative / name).as_posix()
-            if path in files or is_private(path) or name.endswith(PARTIAL_SUFFIX):
+_GIT_NAME = re.compile(r"(\.git|git~1)[. ]*", re.IGNORECASE)
+"""A name git takes for `.git` (as NTFS does: case, trailing dots and spaces, the 8.3 short name)."""
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206a\u206b\u206c\u206d\u206e\u206f\ufeff")
+)
+"""Characters HFS+ ignores in a name, as git does when it protects `.git` there."""
+
+
+def _is_git_name(name: str) -> bool:
+    """Whether git reads the name `name` (one path component) as `.git` and so never commits it
+    (its verify_path, with core.protectNTFS and core.protectHFS: a backslash separates there)."""
+    return any(_GIT_NAME.fullmatch(part.translate(_INVISIBLE)) for part in name.split("\\"))
+
+
+def _left_out(path: str) -> bool:
+    """Whether the regular file `path` (relative to the build folder) is no file of the site:
+    blogster's own, a partial file, or inside (or named) `.git` at any depth."""
+    *folders, name = path.split("/")
+    return (
+        is_private(path)
+        or name.endswith(PARTIAL_SUFFIX)
+        or _is_git_name(name)
+        or any(_is_git_name(folder) for folder in folders)
+    )
+
+
+def _regular_files(out: Path) -> list[str]:
+    """The relative paths of the regular files in `out` a deploy may send, found without following
+    a link (to a file or a folder) and without entering a folder all of whose files are left out
+    (a private one, a `.git`)."""
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        prefix = folders.pop()
+        try:
+            with os.scandir(out / prefix) as entries:
+                for entry in entries:
+                    path = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if not (is_private(path) or _is_git_name(entry.name)):
+                            folders.append(path + "/")
+                    elif entry.is_file(follow_symlinks=False) and not _left_out(path):
+                        found.append(path)
+        except FileNotFoundError:
+            if prefix:  # removed while deploying: nothing of it to send
                 continue
-            if stat.S_ISREG(os.lstat(Path(folder) / name).st_mode):
+            raise InvalidInput(f"{out} holds no built site; run `blogster site build --out {out}` first") from None
+        except OSError as error:
+            raise FileSystemError(f"cannot read the folder {out / prefix}: {error.strerror}") from None
+    return found
+
+
+def _site_files(out: Path, *, hash_others: bool = True) -> dict[str, str]:
+    """Path -> sha256 of each file a deploy sends from `out`, sorted by path: every regular file
+    there but the ones left out (`_left_out`), the build's with the hashes its manifest records.
+    The others are hashed here when `hash_others` (a folder deploy compares them); without it
+    they map to "" (rsync and git need only the paths). A build's file that is not a regular
+    file of the folder (a link, under a linked folder, missing) is refused (InvalidInput)."""
+    built = {path: sha for path, sha in _built(out).items() if not _left_out(path)}
+    found = _regular_files(out)
+    for path in sorted(built.keys() - set(found)):
+        os.close(_open_built(out, path))  # raises: a link, not a regular file, or missing
+    files = dict(built)
+    for path in found:
+        if path not in built:
+            if hash_others:
                 with open(_open_built(out, path), "rb") as source:
                     files[path] = hashlib.file_digest(source, "sha256").hexdigest()
-    return files
+            else:
+                files[path] = ""
+    return dict(sorted(files.items()))
 
 
 def _deploy_records(out: Path) -> dict[str, Any]:
@@ -168,14 +241,17 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
 
 
-def _rsync(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _rsync(*args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """rsync with paths passed as they are (`--protect-args`: no splitting on the remote side)."""
     command = ["rsync", "--protect-args", "--timeout=120", *args]
     environment = {**os.environ, "RSYNC_RSH": os.environ.get("RSYNC_RSH", "ssh -o BatchMode=yes")}
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=3600)
+        ran = subprocess.run(command, input=stdin, capture_output=True, env=environment, timeout=3600)
     except FileNotFoundError:
         raise ConfigError("rsync is not installed") from None
+    result = subprocess.CompletedProcess(
+        command, ran.returncode, os.fsdecode(ran.stdout), ran.stderr.decode("utf-8", "replace")
+    )
     if check and result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["failed"])[0]
         raise BlogsterError(f"rsync: {reason}")
@@ -218,7 +294,7 @@ def to_rsync(out: Path, target: str) -> DeployReport:
     folder) and removes the files the previous deploy sent that the site no longer has."""
     if not target or target.startswith("-"):
         raise InvalidInput(f"{target!r} is not an rsync destination")
-    built = _site_files(out)
+    built = _site_files(out, hash_others=False)  # the record needs the paths only
     destination = target.rstrip("/") + "/"
     with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
         previous = Path(scratch) / "previous"
@@ -233,17 +309,20 @@ def to_rsync(out: Path, target: str) -> DeployReport:
                 raise BlogsterError(f"rsync: {reason}")
             legacy = fetched.returncode == 0
             deployed = _manifest_files(previous) if legacy else {}
-        # One line per name sent (--info=nonreg0: no "skipping non-regular file" line for a link).
+        # Exactly the listed files (NUL-separated on stdin: any name), with the folders they need;
+        # one itemized line per change (`>f...` or `<f...`: a file sent), none for a link turned up
+        # since (--info=nonreg0).
+        listed = b"".join(os.fsencode(path) + b"\0" for path in built)
         sent = _rsync(
-            "--recursive", "--times", "--info=nonreg0", "--out-format=%n",
-            f"--exclude=/{PRIVATE_PREFIX}*", "--exclude=*.partial", "--", f"{out}/", destination,
+            "--times", "--info=nonreg0", "--out-format=%i", "--files-from=-", "--from0",
+            "--", f"{out}/", destination, stdin=listed,
         ).stdout.splitlines()  # fmt: skip
-        copied = sum(1 for line in sent if line and not line.endswith("/"))
+        copied = sum(1 for line in sent if line[:2] in ("<f", ">f"))
         gone = sorted(path for path in set(deployed) - set(built) if not is_private(path))
         removing = gone + ([MANIFEST] if legacy else [])
         if removing:
             rules = Path(scratch) / "gone.rules"
-            rules.write_text(_deletion_rules(removing), encoding="utf-8")
+            rules.write_bytes(os.fsencode(_deletion_rules(removing)))  # a name in any bytes
             empty = Path(scratch) / "empty"  # holds the folders of the gone files, so only the files are missing
             for path in removing:
                 _inside(empty, path).parent.mkdir(parents=True, exist_ok=True)
@@ -252,21 +331,70 @@ def to_rsync(out: Path, target: str) -> DeployReport:
     return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
 
 
-def _git(*args: str, git_dir: Path, work_tree: Path | None = None, check: bool = True) -> str:
-    command = ["git", f"--git-dir={git_dir}"] + ([f"--work-tree={work_tree}"] if work_tree else []) + list(args)
+def _git(
+    *args: str, git_dir: Path, index: Path | None = None, cwd: Path | None = None, stdin: bytes | None = None,
+    check: bool = True,
+) -> str:  # fmt: skip
+    """git on the scratch repository `git_dir` (and the scratch `index`); its whole output, "" when it failed."""
     environment = {
         "GIT_AUTHOR_NAME": "Blogster", "GIT_AUTHOR_EMAIL": "blogster@localhost",
         "GIT_COMMITTER_NAME": "Blogster", "GIT_COMMITTER_EMAIL": "blogster@localhost",
         **os.environ, "GIT_TERMINAL_PROMPT": "0",
     }  # fmt: skip
+    environment.pop("GIT_INDEX_FILE", None)  # a hook's index is not ours
+    if index is not None:
+        environment["GIT_INDEX_FILE"] = str(index)
+    command = ["git", f"--git-dir={git_dir}", *args]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+        result = subprocess.run(command, input=stdin, capture_output=True, env=environment, cwd=cwd, timeout=600)
     except FileNotFoundError:
         raise ConfigError("git is not installed") from None
     if check and result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["failed"])[-1]
+        reason = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
         raise BlogsterError(f"git {args[0]}: {reason}")
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return os.fsdecode(result.stdout) if result.returncode == 0 else ""
+
+
+def _quoted(path: str) -> bytes:
+    """`path` as a C-quoted line of `git hash-object --stdin-paths` (any name: a newline, a
+    trailing CR, bytes that are not UTF-8)."""
+    quoted = bytearray(b'"')
+    for byte in os.fsencode(path):
+        if byte in b'"\\':
+            quoted += b"\\" + bytes([byte])
+        elif 0x20 <= byte < 0x7F:
+            quoted.append(byte)
+        else:
+            quoted += b"\\%03o" % byte
+    return bytes(quoted) + b'"\n'
+
+
+def _index(out: Path, paths: list[str], *, git_dir: Path, index: Path) -> str:
+    """Writes the files `paths` of `out` as they are (`--no-filters`: no end-of-line conversion, no
+    filter of a `.gitattributes` or the user's settings) into `git_dir`, and a fresh `index` of
+    exactly them, with git's modes (100755 for a file its owner may run); returns its tree."""
+    modes = []
+    for path in paths:
+        mode = os.lstat(_inside(out, path)).st_mode
+        if not stat.S_ISREG(mode):  # turned into a link since it was listed
+            raise InvalidInput(f"refusing to deploy {out / path}: not a regular file")
+        modes.append(b"100755" if mode & stat.S_IXUSR else b"100644")
+    blobs = _git(
+        "hash-object", "-w", "--no-filters", "--stdin-paths",
+        git_dir=git_dir, cwd=out, stdin=b"".join(_quoted(path) for path in paths),
+    ).split()  # fmt: skip
+    if len(blobs) != len(paths):
+        raise BlogsterError(f"git hash-object: {len(blobs)} objects written for {len(paths)} files")
+    entries = b"".join(
+        mode + b" " + blob.encode() + b"\t" + os.fsencode(path) + b"\0"
+        for mode, blob, path in zip(modes, blobs, paths, strict=True)
+    )
+    _git("update-index", "-z", "--index-info", git_dir=git_dir, index=index, stdin=entries)
+    indexed = set(_git("ls-files", "-z", git_dir=git_dir, index=index).split("\0")) - {""}
+    if indexed != set(paths):  # git ignores a path it will not commit
+        refused = sorted(set(paths) - indexed) or ["?"]
+        raise BlogsterError(f"git would not commit {refused[0]!r}; rename or remove it from {out}")
+    return _git("write-tree", git_dir=git_dir, index=index).strip()
 
 
 def to_git(out: Path, *, remote: str, branch: str, message: str = "Publish site") -> DeployReport:
@@ -275,44 +403,26 @@ def to_git(out: Path, *, remote: str, branch: str, message: str = "Publish site"
         raise InvalidInput(f"{branch!r} is not a usable branch name")
     if not remote or remote.startswith("-"):
         raise InvalidInput(f"{remote!r} is not a git remote")
-    _built(out)
+    paths = list(_site_files(out, hash_others=False))  # git hashes them itself
     with tempfile.TemporaryDirectory(prefix="blogster-deploy-") as scratch:
         git_dir = Path(scratch) / "repo.git"
         _git("init", "--quiet", "--bare", str(git_dir), git_dir=git_dir)
         # A missing branch is not an error: the first deploy creates it.
         _git("fetch", "--quiet", "--depth=1", "--", remote, f"refs/heads/{branch}:refs/heads/{branch}",
              git_dir=git_dir, check=False)  # fmt: skip
-        parent = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", git_dir=git_dir, check=False)
-        if parent:
-            _git("read-tree", parent, git_dir=git_dir, work_tree=out)
-        # --force: a .gitignore in the build folder must not leave files out (the others send them).
-        _git("add", "--all", "--force", "--", ".", ":(exclude)*.partial", f":(exclude){PRIVATE_PREFIX}*",
-             git_dir=git_dir, work_tree=out)  # fmt: skip
-        staged = [
-            entry.split("\t", 1)
-            for entry in _git("ls-files", "-s", "-z", git_dir=git_dir, work_tree=out).split("\0")
-            if entry
-        ]
-        tracked = [path for _, path in staged]
-        left_out = [  # an older version committed the manifest; a link (its target's local path) or a
-            path for mode, path in staged  # nested repository is no file of the site: neither is sent
-            if is_private(path) or mode.startswith(("120000", "160000"))
-        ]  # fmt: skip
-        if left_out:
-            _git("rm", "--cached", "--quiet", "--", *left_out, git_dir=git_dir, work_tree=out)
-        total = len(tracked) - len(left_out)
-        if parent:
-            changes = _git("diff-index", "--cached", "--name-status", parent, git_dir=git_dir, work_tree=out)
-        else:
-            changes = _git("ls-files", git_dir=git_dir, work_tree=out)
-        lines = changes.splitlines()
-        removed = sum(1 for line in lines if parent and line.startswith("D"))
+        parent = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", git_dir=git_dir, check=False).strip()
+        tree = _index(out, paths, git_dir=git_dir, index=Path(scratch) / "index")
+        copied, removed = len(paths), 0
+        if parent:  # what changed since the branch's commit (an older version's manifest there goes)
+            changes = _git("diff-tree", "-r", "-z", "--no-renames", "--name-status", parent, tree, git_dir=git_dir)
+            statuses = changes.split("\0")[0:-1:2]
+            removed = statuses.count("D")
+            copied = len(statuses) - removed
         commit = parent
-        if lines:
-            tree = _git("write-tree", git_dir=git_dir, work_tree=out)
+        if copied or removed or not parent:
             commit = _git("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message, git_dir=git_dir)
+            commit = commit.strip()
             _git("push", "--quiet", "--", remote, f"{commit}:refs/heads/{branch}", git_dir=git_dir)
-    copied = len(lines) - removed
     return DeployReport(
-        target=f"{remote} {branch}", copied=copied, removed=removed, unchanged=total - copied, commit=commit
+        target=f"{remote} {branch}", copied=copied, removed=removed, unchanged=len(paths) - copied, commit=commit
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -177,3 +179,143 @@ def test_every_deploy_sends_what_the_build_folder_holds_beyond_the_build(built, 
     assert (gone.copied, gone.removed) == (0, 1) and not (folder / "calendar.ics").exists()
     with pytest.raises(InvalidInput, match="inside the build folder"):
         site_deploy.to_folder(out, out / "www")
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every regular file under `folder` (git's and blogster's own too), never through a link."""
+    found = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = Path(parent, name)
+            if not path.is_symlink() and path.is_file():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def git_tree(remote: Path, branch: str) -> dict[str, bytes]:
+    """The files of the branch's tree, each a plain file (no link, no gitlink), with its bytes."""
+    listed = subprocess.run(
+        ["git", f"--git-dir={remote}", "ls-tree", "-r", "-z", branch], capture_output=True, check=True
+    ).stdout
+    tree = {}
+    for entry in filter(None, listed.split(b"\0")):
+        meta, path = entry.split(b"\t", 1)
+        mode, kind, sha = meta.decode().split()
+        assert (mode, kind) in {("100644", "blob"), ("100755", "blob")}, (mode, path)
+        blob = subprocess.run(["git", f"--git-dir={remote}", "cat-file", "blob", sha], capture_output=True, check=True)
+        tree[os.fsdecode(path)] = blob.stdout
+    return tree
+
+
+SENT = {  # put beside the build: every kind of deploy sends each of these, byte for byte
+    "calendar.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",  # CRLF, with `* text` below: git keeps it
+    ".gitattributes": b"* text\n",
+    ".gitignore": b"*\n",
+    "deep/er/still/deeper/x.txt": b"deep\n",
+    "a/.blogster-x": b"private only at the top (site_files.is_private)\n",
+    "x.partial/inside.txt": b"a folder so named is no partial file\n",
+    "with space/ünï cødé.html": b"unicode\n",
+    "-dash.txt": b"leading dash\n",
+    "--rsh=evil": b"an option's look\n",
+    "new\nline\ttab.txt": b"control characters\n",
+    "nested/kept.html": b"a nested repository's files are plain files of the site\n",
+}
+LEFT_OUT = {  # and none of these
+    ".blogster-notes.txt": b"blogster's own\n",
+    "deep/x.partial": b"a partial file\n",
+    "sub/.git": b"gitdir: /elsewhere/.git/worktrees/sub\n",
+    ".GIT/config": b"git takes it for .git\n",
+    "b/git~1/x.txt": b"and this (NTFS)\n",
+    "c/.Git. /y.txt": b"and this\n",
+}
+
+
+def put_beside(out: Path, tmp_path: Path) -> None:
+    """The extra files, a git work tree with a password in its remote's URL, a nested repository, links."""
+    subprocess.run(["git", "init", "--quiet", str(out)], check=True)
+    subprocess.run(
+        ["git", "-C", str(out), "remote", "add", "origin", "https://ada:hunter2@example.com/x.git"], check=True
+    )
+    for path, data in {**SENT, **LEFT_OUT}.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+    subprocess.run(["git", "init", "--quiet", str(out / "nested")], check=True)
+    subprocess.run(["git", "-C", str(out / "nested"), "add", "kept.html"], check=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.txt").write_text("password=hunter2\n")
+    (out / "link.txt").symlink_to(tmp_path / "elsewhere" / "secret.txt")
+    (out / "deep" / "linked").symlink_to(tmp_path / "elsewhere")
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_the_three_kinds_send_one_set_of_files_and_git_commits_exactly_it(built, tmp_path):
+    """One list decides: extra files at any depth, names with spaces, unicode, a leading dash or
+    a newline, `a/.blogster-x`, a folder named `x.partial` and a nested repository's files go;
+    blogster's own files, partial files, links and git's metadata (`.git` at any depth, a `.git`
+    file, what git takes for `.git`) never do. git's tree is that list, byte for byte."""
+    _, out = built
+    site = {path: data for path, data in every_file(out).items() if not path.startswith(".blogster-")}
+    put_beside(out, tmp_path)
+    expected = {**site, **SENT}
+    folder, by_rsync, remote = tmp_path / "www", tmp_path / "by rsync", tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    reports = [
+        site_deploy.to_folder(out, folder),
+        site_deploy.to_rsync(out, str(by_rsync)),
+        site_deploy.to_git(out, remote=str(remote), branch="gh-pages"),
+    ]
+    assert every_file(folder) == expected
+    assert every_file(by_rsync) == expected
+    assert git_tree(remote, "gh-pages") == expected
+    assert [(r.copied, r.removed, r.unchanged) for r in reports] == [(len(expected), 0, 0)] * 3
+    for sent in (every_file(folder), every_file(by_rsync)):
+        assert not any(".git/" in path or b"hunter2" in data for path, data in sent.items())
+
+    (out / "x.partial/inside.txt").write_bytes(b"changed\n")
+    (out / "nested/kept.html").unlink()
+    (out / "deep/new one.txt").write_bytes(b"new\n")
+    expected = {**{k: v for k, v in every_file(out).items() if k in expected}, "deep/new one.txt": b"new\n"}
+    reports = [
+        site_deploy.to_folder(out, folder),
+        site_deploy.to_rsync(out, str(by_rsync)),
+        site_deploy.to_git(out, remote=str(remote), branch="gh-pages"),
+    ]
+    assert every_file(folder) == every_file(by_rsync) == git_tree(remote, "gh-pages") == expected
+    assert [(r.copied, r.removed, r.unchanged) for r in reports] == [(2, 1, len(expected) - 2)] * 3
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_every_kind_refuses_a_built_file_that_is_a_link_before_sending_anything(built, tmp_path):
+    _, out = built
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password=hunter2")
+    (out / "posts/post-0/index.html").unlink()
+    (out / "posts/post-0/index.html").symlink_to(secret)
+    folder, by_rsync, remote = tmp_path / "www", tmp_path / "by-rsync", tmp_path / "remote.git"
+    by_rsync.mkdir()
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    for deploy in (
+        lambda: site_deploy.to_folder(out, folder),
+        lambda: site_deploy.to_rsync(out, str(by_rsync)),
+        lambda: site_deploy.to_git(out, remote=str(remote), branch="gh-pages"),
+    ):
+        with pytest.raises(InvalidInput, match="posts/post-0/index.html"):
+            deploy()
+    assert not every_file(folder) and not every_file(by_rsync)
+    assert not subprocess.run(["git", f"--git-dir={remote}", "branch", "--list"], capture_output=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_an_rsync_deploy_hashes_no_file(built, tmp_path, monkeypatch):
+    """rsync needs the paths only: the files put beside the build are not read to be hashed."""
+    _, out = built
+    (out / "extra").mkdir()
+    (out / "extra" / "big.bin").write_bytes(b"x" * 100_000)
+
+    def no_hashing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an rsync deploy hashed a file")
+
+    monkeypatch.setattr(hashlib, "file_digest", no_hashing)
+    by_rsync = tmp_path / "by-rsync"
+    report = site_deploy.to_rsync(out, str(by_rsync))
+    assert (by_rsync / "extra" / "big.bin").read_bytes() == b"x" * 100_000 and report.unchanged == 0
