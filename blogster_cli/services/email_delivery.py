@@ -247,11 +247,27 @@ def _untrusted(host: str, port: int, exc: ssl.SSLCertVerificationError) -> Confi
 
 def _sender_refused(exc: smtplib.SMTPSenderRefused, secrets: list[str], hint: str) -> Exception:
     """A 5xx refusal of the sender (MAIL FROM: "550 5.7.1 sender not allowed") holds for every
-    message, now and on any retry: a configuration error. A 4xx is the server's for now."""
+    message, now and on any retry: a configuration error. A 4xx is the server's for now.
+
+    MAIL FROM also carries the message's size (the SIZE extension): "552 5.3.4 message size
+    exceeds fixed maximum" there refuses this message, not the sender. It holds as a refused
+    From does (every message of that newsletter is as big), but says what to change."""
     sender = safe(exc.sender.decode(errors="replace") if isinstance(exc.sender, bytes) else str(exc.sender))
+    if 500 <= exc.smtp_code < 600 and _too_big(exc):
+        return SenderNotAccepted(
+            f"the SMTP server refuses a message this big: {_failure(exc, secrets)}; make the mail smaller"
+            " (fewer or shorter posts), or raise the server's message size limit"
+        )
     if 500 <= exc.smtp_code < 600:
         return SenderNotAccepted(f"the SMTP server refuses the sender {sender}: {_failure(exc, secrets)}; {hint}")
     return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
+
+
+def _too_big(exc: smtplib.SMTPResponseException) -> bool:
+    """Whether the reply refuses the message's size: 552 at MAIL FROM (RFC 1870), or the enhanced
+    status 5.3.4 ("message too big for system", RFC 3463) whatever its code."""
+    reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return exc.smtp_code == 552 or reply.lstrip().startswith("5.3.4")
 
 
 def _login_refused(exc: smtplib.SMTPAuthenticationError, secrets: list[str], hint: str) -> Exception:

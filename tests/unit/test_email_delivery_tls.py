@@ -125,6 +125,22 @@ def test_a_5xx_refusal_of_the_sender_is_a_configuration_error(path):
 
 
 @pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("reply", ["552 5.3.4 message size exceeds fixed maximum", "554 5.3.4 message too big"])
+def test_a_refused_size_at_mail_from_is_not_called_a_refused_sender(path, reply):
+    """Red team 30: a newsletter over the server's size limit (552 to MAIL FROM ... SIZE=n) said
+    "the SMTP server refuses the sender ...; check newsletter_from": the sender was fine."""
+    server = RawSmtp(answers={"MAIL": lambda server, command: [f"{reply}\r\n".encode()]})
+    with raw_smtp(server, login="mailer") as url:
+        with pytest.raises(ConfigError) as refused:
+            PATHS[path](url)
+    assert str(refused.value) == (
+        f"the SMTP server refuses a message this big: {reply}; make the mail smaller (fewer or shorter posts),"
+        " or raise the server's message size limit"
+    )
+    assert "RCPT" not in server.verbs
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_a_4xx_refusal_of_the_sender_stays_temporary(path):
     server = RawSmtp(answers={"MAIL": _refuse_sender("451")})
     with raw_smtp(server, login="mailer") as url:
