@@ -9,7 +9,8 @@ whose body is not JSON); and a hostile server's answers: "retry-after:SECONDS" (
 so), "body:JSON" (a 200 with this body), "events:JSON-LIST" (a stream of these chunks),
 "endless" (text as fast as it goes, up to `endless_mib` MiB, streamed or as one JSON body),
 "trickle" (a piece every TRICKLE_S, for 30 s), "huge-declared" (a Content-Length of 1 GiB,
-then nothing), "gzip" (a gzip-compressed answer), "redirect:URL" (a 307 to URL). `sent_bytes` counts what the last "endless"
+then nothing), "gzip" (a gzip-compressed answer), "redirect:URL" (a 307 to URL); `redirect_loop` (a URL) answers
+every request with a 307 there (a server redirecting to itself). `sent_bytes` counts what the last "endless"
 or "trickle" wrote before the client hung up. `finish_reason` is what a chat answer ends with
 ("length": the max-token limit hit), and `cut_after` ends a stream cleanly after that many pieces,
 with no finish_reason, usage or [DONE] (a proxy timing out, a restarted server). Every request is
@@ -66,6 +67,8 @@ class FakeProvider:
     """The finish_reason of every chat answer (the last chunk's, streamed; None: no such chunk)."""
     cut_after: int | None = None
     """When set, a stream ends cleanly after this many pieces: no finish_reason, usage or [DONE]."""
+    redirect_loop: str | None = None
+    """When set, every request gets a 307 to this URL, before any scripted failure."""
     endless_mib: int = 96
     sent_bytes: int = 0
     requests: list[Recorded] = field(default_factory=list)
@@ -113,6 +116,9 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self._send(status, json.dumps(value).encode(), **headers)
 
         def _scripted_failure(self) -> bool:
+            if provider.redirect_loop is not None:
+                self._hostile(f"redirect:{provider.redirect_loop}")
+                return True
             with provider.lock:
                 failure = provider.failures.popleft() if provider.failures else None
             if failure is None:

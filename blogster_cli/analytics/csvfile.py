@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
@@ -108,6 +109,46 @@ def day(text: str) -> date | None:
     if not text.strip():
         return None
     try:
-        return date_parser.parse(text.strip(), dayfirst="/" in text and not text[:4].isdigit()).date()
+        return _parsed(text).date()
     except (ValueError, OverflowError):
         raise ValueError(f"{text!r} is not a date") from None
+
+
+def _parsed(text: str, *, default: datetime | None = None) -> datetime:
+    """`text` read as exports write dates: 30/11/2026 day first, unless it starts with the year."""
+    return date_parser.parse(text.strip(), dayfirst="/" in text and not text[:4].isdigit(), default=default)
+
+
+# What a period's date lacks (a month's day) comes from here, not from today: "2026-02" is a whole
+# month whatever today's day is.
+_NO_DAY = datetime(2000, 1, 1)
+_DIGITS_PERIOD = re.compile(r"([0-9]{4})(?:([0-9]{2})([0-9]{2})?)?")  # YYYY, YYYYMM, YYYYMMDD (Google Analytics)
+MAX_SHOWN_PERIOD = 40
+
+
+def check_period(text: str) -> None:
+    """A report's period is kept as written ('2026-11', 'November 2026', '2026-11-30', 'Q4 2026',
+    '202611'); one shaped as a date that names none ('2026-02-30', '99999-01-01', 'Feb 30, 2026',
+    '2026-13') is a ValueError saying why. Text that is no date at all is a period's name."""
+    text = text.strip()
+    shown = repr(text if len(text) <= MAX_SHOWN_PERIOD else text[: MAX_SHOWN_PERIOD - 1] + "…")
+    if digits := re.fullmatch(r"[0-9]+", text):
+        parts = _DIGITS_PERIOD.fullmatch(digits[0])
+        if parts is None:
+            raise ValueError(f"{shown} is not a date (use YYYY-MM-DD)")
+        try:
+            date(*(int(part or 1) for part in parts.groups()))
+        except ValueError as exc:
+            raise ValueError(f"{shown} is not a date ({exc})") from None
+        return
+    try:
+        _parsed(text, default=_NO_DAY)
+    except date_parser.ParserError as exc:
+        # dateutil read a date's shape, then its year, month or day was impossible (the cause);
+        # no cause: the shape of no date ("Q4 2026"), which a period may have.
+        if isinstance(exc.__cause__, ValueError):
+            raise ValueError(f"{shown} is not a date ({exc.__cause__})") from None
+    except OverflowError:  # a year of twenty digits
+        raise ValueError(f"{shown} is not a date (year out of range)") from None
+    except ValueError:
+        pass  # "2026-11-01 - 2026-11-30" (a range dateutil takes for a time zone)

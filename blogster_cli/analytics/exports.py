@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from blogster_cli.analytics.csvfile import Rejected, day, number, read_columns, share, whole
+from blogster_cli.analytics.csvfile import Rejected, check_period, day, number, read_columns, share, whole
 from blogster_cli.vocabulary import DeviceType, MonetizationType
 
 MAX_TEXT = 2000
@@ -259,6 +259,8 @@ def parse_revenue(
         if min(impressions, clicks, conversions) < 0:
             raise ValueError("negative impressions, clicks or conversions")
         post, placement, period = _text(cells["post"]), _text(cells["placement"]), _text(cells["period"])
+        if period is not None:
+            check_period(period)
         reference = _text(cells["reference_id"]) or "|".join((kind, post or "", placement or "", period or ""))
         if rate is None and clicks:
             rate = conversions / clicks

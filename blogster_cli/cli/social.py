@@ -175,7 +175,15 @@ def profiles_disconnect(
     made = social.disconnect_profile(
         acting_user(), credentials=app_context().credentials, platform=platform, handle=handle
     )
-    output.print_json(made) if json else output.message(f"{made.platform} profile disconnected")
+    if json:
+        output.print_json(made)
+    elif not made.token_left_alone:
+        output.message(f"{made.platform} profile disconnected")
+    if made.token_left_alone:
+        output.warning(
+            f"{made.platform} profile disconnected; its token reference named no keyring entry"
+            " `social profiles connect` made for this account, so none was deleted"
+        )
 
 
 @app.command("post-due")

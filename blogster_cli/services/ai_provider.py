@@ -10,7 +10,9 @@ streamed text up to MAX_ANSWER_CHARS. An answer is untrusted data: it is read as
 AttributeError anywhere later; validating them strictly would refuse compatible servers' small
 deviations) and only what is used is checked: the text, the usage figure, the model's name, and
 whether the model finished: a streamed answer is whole only if it ends with finish_reason "stop".
-A redirect is followed only within the provider's own scheme, host and port. Every call here happens outside any unit of work.
+A redirect is followed only within the provider's own scheme, host and port, and at most MAX_REDIRECTS
+times: a loop is the server's configuration, not an outage, so it is not tried again. Every call here
+happens outside any unit of work.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from blogster_cli.ai.prompts import MAX_POST_CHARS
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.errors import BlogsterError, ConfigError
 from blogster_cli.services.http_deadline import DeadlineBackend
+from blogster_cli.url_secrets import MIN_SECRET_CHARS, masked
 
 if TYPE_CHECKING:
     import httpx2
@@ -53,6 +56,10 @@ MAX_MODEL_NAME = 200
 # server closing the body), which the client reads as a clean end, [DONE] or not.
 FINISHED = "stop"
 LENGTH_LIMIT = "length"
+# Redirects followed within one request (httpx's default); one more is a loop, not tried again.
+MAX_REDIRECTS = 20
+# The most of a redirect's URL a message shows (the server chose it).
+MAX_SHOWN_URL = 200
 
 
 class ProviderError(BlogsterError):
@@ -103,6 +110,14 @@ class _Redirected(Exception):
         self.origin = origin
 
 
+class _RedirectLoop(Exception):
+    """The provider redirected one request more than MAX_REDIRECTS times; `url` is where the last went."""
+
+    def __init__(self, url: httpx2.URL) -> None:
+        super().__init__(str(url))
+        self.url = url
+
+
 class _CallLimits(threading.local):
     """The call running on this thread: when it must end and how many bytes an answer may have.
     Per thread, since one cached client serves every thread of a worker (each a call of its own)."""
@@ -143,6 +158,7 @@ def _endpoint(provider: ProviderConfig) -> _Endpoint:
     One per provider per process: building one costs 40-300 ms (its HTTP pool and TLS
     context), which a batch of generations pays once.
     """
+    import httpx2
     from openai import DefaultHttpxClient, OpenAI
 
     limits = _CallLimits()
@@ -158,7 +174,17 @@ def _endpoint(provider: ProviderConfig) -> _Endpoint:
                 raise _DeadlinePassed
             return wait
 
-    http = DefaultHttpxClient(
+    class Http(DefaultHttpxClient):
+        def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
+            # httpx's TooManyRedirects is a RequestError, which the client retries as an outage
+            # (3 x 21 requests, then "cannot reach"); ours is not one, so it ends the call.
+            try:
+                return super().send(request, **kwargs)
+            except httpx2.TooManyRedirects as exc:
+                raise _RedirectLoop(exc.request.url) from None
+
+    http = Http(
+        max_redirects=MAX_REDIRECTS,
         transport=_ThreadDeadlineBackend(limits).transport(),
         # Identity: a compressed answer's bytes would bound nothing (a gzip bomb); one is refused.
         headers={"Accept-Encoding": "identity"},
@@ -182,6 +208,15 @@ def _origin(url: httpx2.URL | str) -> str:
     url = httpx2.URL(url)
     port = url.port or {"http": 80, "https": 443}.get(url.scheme)
     return f"{url.scheme}://{url.host}:{port}"
+
+
+def _shown_redirect(url: httpx2.URL, key: str | None) -> str:
+    """A URL the provider redirected to, as a message shows it: no user, password, query or fragment
+    (where tokens go), the key as *** should the path hold it, at most MAX_SHOWN_URL characters."""
+    shown = str(url.copy_with(userinfo=b"", query=None, fragment=None))
+    if key and len(key) >= MIN_SECRET_CHARS:
+        shown = masked(shown, [key])
+    return shown if len(shown) <= MAX_SHOWN_URL else shown[: MAX_SHOWN_URL - 1] + "…"
 
 
 def _to_the_provider(origin: str, request: httpx2.Request) -> None:
@@ -248,6 +283,12 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
         raise ProviderError(
             f"the AI provider at {where} redirected the call to {exc.origin}; nothing was sent there"
             " (`blogster ai setup --base-url` points at a server you trust)"
+        ) from None
+    except _RedirectLoop as exc:
+        raise ProviderError(
+            f"the AI provider at {where} redirected the call more than {MAX_REDIRECTS} times, the last to"
+            f" {_shown_redirect(exc.url, provider.api_key)}; not tried again (a redirect loop: see the server's"
+            " configuration or `blogster ai setup --base-url`)"
         ) from None
     except openai.AuthenticationError:
         raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from blogster_cli.context import AppContext
+from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.distribution.crosspost import PLATFORMS, platform_name
 from blogster_cli.errors import ConfigError, InvalidInput
 
@@ -25,6 +26,17 @@ def social_token_prefix(account: UUID, platform: str) -> str:
     """How the keyring entries of `account`'s social profile tokens on `platform` begin (the
     handle follows): `social connect` names them so, and posting uses only an entry that does."""
     return f"social:{account.hex}:{platform}:"
+
+
+def own_social_entry(reference: str | None, *, account: UUID | None, platform: str) -> str | None:
+    """The keyring entry a social profile's access_token names ("keyring:<entry>"), if it is one
+    `social connect` made for `account` on `platform`; else None. The column is the account's to
+    write, and the store holds the operator's other secrets (other accounts' tokens, the session)
+    under names anyone can guess (red team 23): posting reads, and disconnecting deletes, no other."""
+    if not reference or not reference.startswith(KEYRING_PREFIX) or account is None:
+        return None
+    entry = reference.removeprefix(KEYRING_PREFIX)
+    return entry if entry.startswith(social_token_prefix(account, platform)) else None
 
 
 def token_variable(platform: str) -> str:

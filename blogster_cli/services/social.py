@@ -19,7 +19,7 @@ from blogster_cli.distribution import social as rules
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
 from blogster_cli.repositories import social as social_rows
-from blogster_cli.services.platform_accounts import social_token_prefix
+from blogster_cli.services.platform_accounts import own_social_entry, social_token_prefix
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 
 if TYPE_CHECKING:
@@ -79,18 +79,30 @@ def connect_profile(
         return _profile_public(row, credentials)
 
 
+@dataclass(frozen=True)
+class DisconnectedProfile(ProfilePublic):
+    token_left_alone: bool = False
+    """Its token reference named no keyring entry `social connect` made for this account and
+    platform (the column is the account's to write: `keyring:session`, another account's entry):
+    the reference is cleared, nothing is deleted from the keyring."""
+
+
 def disconnect_profile(
     acting: ActingUser, *, credentials: CredentialStore, platform: str, handle: str | None
-) -> ProfilePublic:
+) -> DisconnectedProfile:
+    """Forgets the profile's token: its keyring entry, if `social connect` made it (as posting reads no other)."""
+    chosen = _platform(platform)
     with orm_unit_of_work(acting) as session:
-        row = social_rows.profile_for(session, platform=_platform(platform), handle=handle)
+        row = social_rows.profile_for(session, platform=chosen, handle=handle)
         if row is None:
             raise NotFound(f"no {platform} profile" + (f" {handle!r}" if handle else ""))
-        if row.access_token:
-            credentials.delete(row.access_token.removeprefix(KEYRING_PREFIX))
+        entry = own_social_entry(row.access_token, account=acting.actor.user_id, platform=chosen.value)
+        if entry is not None:
+            credentials.delete(entry)
+        left_alone = bool(row.access_token) and entry is None
         row.access_token, row.refresh_token, row.is_connected = None, None, False
         social_rows.save(session, row=row)
-        return _profile_public(row, credentials)
+        return DisconnectedProfile(**vars(_profile_public(row, credentials)), token_left_alone=left_alone)
 
 
 @dataclass(frozen=True)

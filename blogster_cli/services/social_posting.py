@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
 from blogster_cli.services.every_account import EveryAccount, for_every_account
-from blogster_cli.services.platform_accounts import PlatformEndpoint, social_token_prefix, token_variable
+from blogster_cli.services.platform_accounts import PlatformEndpoint, own_social_entry, token_variable
 from blogster_cli.vocabulary import SocialPostStatus
 
 if TYPE_CHECKING:
@@ -51,15 +50,9 @@ class SocialAccess:
         override = os.environ.get(token_variable(str(profile.platform)))
         if override and self.token_owner is not None and profile.user_id == self.token_owner:
             return override
-        reference = profile.access_token or ""
-        entry = reference.removeprefix(KEYRING_PREFIX)
-        # Only an entry `social connect` made for this profile's own account and platform: the
-        # column is the account's to write, and the store holds the operator's other secrets
-        # (other accounts' tokens, the session) under names anyone can guess (red team 23).
-        own = social_token_prefix(profile.user_id, profile.platform) if profile.user_id else None
-        if not reference.startswith(KEYRING_PREFIX) or own is None or not entry.startswith(own):
-            return None
-        return self.credentials.get(entry)
+        # Only an entry `social connect` made for this profile's own account and platform (red team 23).
+        entry = own_social_entry(profile.access_token, account=profile.user_id, platform=str(profile.platform))
+        return None if entry is None else self.credentials.get(entry)
 
 
 def social_access(ctx: AppContext, *, token_owner: UUID | None) -> SocialAccess:

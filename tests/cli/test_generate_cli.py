@@ -88,6 +88,22 @@ def test_a_failed_call_releases_the_credit_and_logs_a_free_failure(cli, signed_u
     assert request_ids == (2,)
 
 
+def test_a_redirect_loop_is_one_line_no_retry_and_releases_the_credit(cli, signed_up, ai_env, superuser):
+    """A local server answering 307 to itself ended as "cannot reach the AI provider" after 63 requests."""
+    ai_env.redirect_loop = ai_env.url + CHAT
+    result = cli("generate", "draft", "--topic", "Loops")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"error: the AI provider at {ai_env.base_url} redirected the call more than 20 times, the last to"
+        f" {ai_env.url}{CHAT}; not tried again (a redirect loop: see the server's configuration or"
+        " `blogster ai setup --base-url`)\n"
+    )
+    assert len(ai_env.calls(CHAT)) == 21
+    assert credits_of(superuser, signed_up) == (3, 0) and reservations(superuser) == 0
+    logged = superuser.execute("select success, tokens_used, completion from public.ai_generation_logs").fetchall()
+    assert logged == [(False, 0, None)]
+
+
 def test_429_then_success_is_one_charge(cli, signed_up, ai_env, superuser):
     ai_env.failures.append("429")
     assert cli("generate", "draft", "--topic", "Retry").exit_code == 0

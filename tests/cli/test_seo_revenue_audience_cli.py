@@ -72,6 +72,22 @@ def test_revenue_import_twice_and_report(cli, posts, tmp_path):
     one_line_error(cli("revenue", "import", str(report)), 2)  # no Type column and no --type
 
 
+def test_revenue_rows_dated_impossibly_are_skipped_by_line_and_value(cli, posts, tmp_path, superuser):
+    """2026-02-30 and 99999-01-01 were stored as the rows' period (red team, Low); like any other
+    unreadable line they are skipped and named, and the file's other rows are imported."""
+    report = write(tmp_path / "feb.csv", ["Reference,Post,Earnings,Date\nr1,alpha,1.50,2026-02-28\n"
+                                          "r2,alpha,2.00,2026-02-30\nr3,beta,3.00,99999-01-01\n"])  # fmt: skip
+    result = cli("revenue", "import", str(report), "--type", "affiliate", "--provider", "amazon")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"skipped: {report}:3: '2026-02-30' is not a date (day is out of range for month)\n"
+        f"skipped: {report}:4: '99999-01-01' is not a date (year 99999 is out of range)\n"
+        "1 row added, 0 updated (1.50 in this file), 2 lines skipped.\n"
+    )
+    stored = superuser.execute("select reference_id, placement_data from public.content_monetization").fetchall()
+    assert stored == [("r1", {"period": "2026-02-28"})]
+
+
 def test_audience_segments_after_an_ingest(cli, posts, tmp_path):
     assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
     result = cli("audience", "segments", "--days", "3660", "--json")

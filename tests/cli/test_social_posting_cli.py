@@ -234,6 +234,26 @@ def test_a_profile_naming_another_secret_of_the_store_gets_no_token(cli, signed_
     assert statuses(cli)[post] == ("scheduled", None)
 
 
+def test_disconnecting_a_profile_naming_another_secret_leaves_that_secret_alone(cli, signed_up, superuser):
+    """Red team (Low): disconnect deleted whatever keyring entry the profile's row named; naming
+    `keyring:session` logged the account out of this machine (posting already refused such a name)."""
+    connected = cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input="tok\n")
+    assert connected.exit_code == 0, connected.stderr
+    superuser.execute("update social_media_profiles set access_token = 'keyring:session'")
+    result = cli("social", "profiles", "disconnect", "twitter")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == (
+        "warning: twitter profile disconnected; its token reference named no keyring entry"
+        " `social profiles connect` made for this account, so none was deleted\n"
+    )
+    assert superuser.execute("select access_token, is_connected from social_media_profiles").fetchall() == [
+        (None, False)
+    ]
+    assert cli("social", "profiles", "list").exit_code == 0  # still signed in: the session is there
+    again = cli("social", "profiles", "disconnect", "twitter", "--json")  # nothing named now: nothing to say
+    assert again.exit_code == 0 and again.stderr == "" and again.json()["token_left_alone"] is False
+
+
 def test_the_environments_token_posts_only_its_owners_posts(cli, signed_up, x):
     """Red team 23: BLOGSTER_TWITTER_TOKEN set for the workers posted every account's due posts
     on that one X account. It is the account's the command runs as (the workers: the profile's)."""

@@ -123,6 +123,27 @@ def test_a_redirect_within_the_providers_server_is_followed(ai_server):
     assert len(ai_server.calls(CHAT)) == 2
 
 
+def test_a_redirect_loop_is_one_error_naming_the_last_url_and_is_not_retried(ai_server):
+    """A server answering 307 to itself: httpx's TooManyRedirects is a RequestError, which the client
+    retried as an outage, 3 x 21 requests, then "cannot reach the AI provider" (red team, Low)."""
+    port = ai_server.url.rpartition(":")[2]
+    ai_server.redirect_loop = f"http://user:pw@127.0.0.1:{port}{CHAT}?token=s3cret-token#part"
+    message, _ = elapsed(lambda: ai_provider.complete(provider_for(ai_server, retries=2), MESSAGES))
+    assert message == (
+        f"the AI provider at {ai_server.base_url} redirected the call more than 20 times, the last to"
+        f" http://127.0.0.1:{port}{CHAT}; not tried again (a redirect loop: see the server's configuration"
+        " or `blogster ai setup --base-url`)"
+    )
+    assert len(ai_server.requests) == 1 + ai_provider.MAX_REDIRECTS  # the first, then 20 redirects; no retry
+
+
+def test_a_redirect_loop_shows_neither_the_key_nor_a_long_path(ai_server):
+    ai_server.redirect_loop = f"{ai_server.base_url}/sk-test/{'x' * 500}"
+    message, _ = elapsed(lambda: ai_provider.stream(provider_for(ai_server, key="sk-test"), MESSAGES, print))
+    assert "sk-test" not in message and f"{ai_server.base_url}/***/xxx" in message
+    assert "x" * 200 not in message and "…; not tried again" in message
+
+
 UNEXPECTED = "sent an answer in an unexpected shape"
 
 

@@ -46,3 +46,32 @@ def test_a_semrush_pages_export_and_a_tab_separated_revenue_report():
         ("sponsored", None, 250.0, "sponsored|||2026-11", {"period": "2026-11"}),
     ]  # fmt: skip
     assert [r.line for r in rejected] == [4]
+
+
+@pytest.mark.parametrize(
+    "period, reason",
+    [
+        ("2026-02-30", "'2026-02-30' is not a date (day is out of range for month)"),
+        ("99999-01-01", "'99999-01-01' is not a date (year 99999 is out of range)"),
+        ("Feb 29, 2025", "'Feb 29, 2025' is not a date (day is out of range for month)"),
+        ("31/11/2026", "'31/11/2026' is not a date (day is out of range for month)"),
+        ("2026-13", "'2026-13' is not a date (bad month number 13; must be 1-12)"),
+        ("20260230", "'20260230' is not a date (day is out of range for month)"),
+        ("12345", "'12345' is not a date (use YYYY-MM-DD)"),
+    ],
+)
+def test_a_revenue_row_whose_period_is_an_impossible_date_is_rejected(period, reason):
+    """These were stored as the row's period (red team, Low)."""
+    rows, rejected = parse_revenue(f'Type,Earnings,Date\nad,1,2026-11\nad,2,"{period}"\n')
+    assert [r.placement_data for r in rows] == [{"period": "2026-11"}]
+    assert [(r.line, r.reason) for r in rejected] == [(3, reason)]
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["2026-11", "2026-11-30", "November 2026", "Nov 30, 2026", "30/11/2026", "Feb 29, 2024", "Q4 2026", "2026",
+     "202611", "20261130", "2026-11-01 - 2026-11-30"],
+)  # fmt: skip
+def test_a_revenue_period_is_kept_as_written(period):
+    rows, rejected = parse_revenue(f'Type,Earnings,Period\nad,1,"{period}"\n')
+    assert rejected == [] and rows[0].placement_data == {"period": period}
