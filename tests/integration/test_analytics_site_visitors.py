@@ -14,7 +14,7 @@ from blogster_cli.db import migrations
 from blogster_cli.services import analytics_reports
 from blogster_cli.services.analytics_ingest import ingest
 from tests.integration.test_analytics_ingest import BROWSER, OTHER_BROWSER, author, figures, write  # noqa: F401
-from tests.integration.test_migrations import empty_db, use_copied_migrations  # noqa: F401  (fixtures)
+from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
 
 TODAY = datetime.now(UTC).date()
 DAY_ONE, DAY_TWO = TODAY - timedelta(days=2), TODAY - timedelta(days=1)

@@ -11,7 +11,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services import documentation
-from tests.integration.test_migrations import empty_db, use_copied_migrations  # noqa: F401  (fixture)
+from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
 
 CORPUS = {
     # slug: (category, title, status, tags, markdown)

@@ -9,7 +9,7 @@ from datetime import date
 from blogster_cli.actors import Timeouts
 from blogster_cli.db import migrations
 from blogster_cli.services import scheduled_jobs
-from tests.integration.test_migrations import empty_db, use_copied_migrations  # noqa: F401  (fixture)
+from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
 
 
 def test_0100_and_0101_carry_the_ledger_and_the_counters_over(empty_db, tmp_path, monkeypatch):  # noqa: F811
