@@ -83,10 +83,16 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
         ("ada@example.com", "reject", "One more pass."),
     ]
     assert [c["at"] for c in comments] == sorted(c["at"] for c in comments)
+    # Each step notifies the other party, never the one who took it (0130): grace hears of her
+    # assignment and of ada's status changes, ada of each of grace's steps, comments included.
     assert notifications(superuser, "grace@example.com") == [
-        "Assigned as editor: draft-one", "draft-one is now in_progress", "draft-one is now awaiting_review",
-        "draft-one is now rejected", "draft-one is now in_progress", "draft-one is now awaiting_review",
-        "draft-one is now approved",
+        "Assigned as editor: draft-one", "draft-one is now rejected", "draft-one is now approved",
+    ]  # fmt: skip
+    by_grace = "grace@example.com (editor): draft-one"
+    assert notifications(superuser, "ada@example.com") == [
+        f"Started by {by_grace}", f"Comment by {by_grace}", f"Comment by {by_grace}",
+        f"Submitted for approval by {by_grace}", f"Rework started by {by_grace}",
+        f"Submitted for approval by {by_grace}",
     ]  # fmt: skip
     assert notifications(superuser, "lin@example.com") == []
 
@@ -136,6 +142,15 @@ def test_reviewer_submits_as_reviewed_and_an_allowed_approver_publishes(cli, tmp
     assert count == 1
     again = cli("review", "approve", approver["id"][:8], "--publish")
     assert again.exit_code == 2
+    # `review approve --publish` is one step: ada hears of it once (0130); the refused one, never.
+    assert notifications(superuser, "ada@example.com") == [
+        "Started by lin@example.com (reviewer): draft-one", "Reviewed by lin@example.com (reviewer): draft-one",
+        "Started by grace@example.com (approver): private-two", "Started by grace@example.com (approver): draft-one",
+        "Approved and published by grace@example.com (approver): draft-one",
+    ]  # fmt: skip
+    assert notifications(superuser, "grace@example.com") == [
+        "Assigned as approver: draft-one", "Assigned as approver: private-two",
+    ]  # fmt: skip
 
 
 def test_a_post_is_assigned_once_per_teammate_and_role_and_its_author_withdraws_it(cli, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -603,3 +604,162 @@ def test_an_activity_naming_an_account_and_held_locked_does_not_stop_its_purge(d
                 admin.execute("delete from auth.users where id = %s", (grace.user_id,))
                 admin.commit()
     assert superuser.execute("select count(*) from auth.users where id = %s", (grace.user_id,)).fetchone() == (0,)
+
+
+# -- Notifications (0130): each review step notifies the other party, never the one who took it.
+# The post's author hears of every step her assignee takes (start, submit, approve, reject, comment,
+# publish), naming the step, the assignee and the post; the assignee hears of the assignment and of
+# the author's status changes, only while the post is theirs to read; nobody reads another's.
+
+
+def step(db, actor, assignment, action, note=None):
+    """One review step as `actor`, in a transaction of its own (what each `review` command is)."""
+    run(db, actor, "select public.review_act(%s, %s, %s)", (assignment, action, note))
+
+
+def titles(db, actor):
+    """The notifications `actor` reads (their own, by the policy), oldest first."""
+    return [r[0] for r in run(db, actor, "select title from public.user_notifications order by created_at, title")]
+
+
+@pytest.fixture
+def crew(db, make_user, superuser):
+    """ada's post 'Draft one', assigned to grace (editor) and to vic (approver, allowed to publish); eve is a stranger."""
+    ada, grace, vic, eve = (
+        make_user(f"{name}@example.com", login_password=LOGIN_PASSWORD) for name in ("ada", "grace", "vic", "eve")
+    )
+    (post,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id, content)"
+        " values ('Draft one', 'draft-one', %s, jsonb_build_object('markdown', 'Text.')) returning id",
+        (ada.user_id,),
+    ).fetchone()
+    editor = run(db, ada, "select public.review_assign(%s, %s, 'editor')", (post, grace.email))[0][0]
+    approver = run(db, ada, "select public.review_assign(%s, %s, 'approver', null, true)", (post, vic.email))[0][0]
+    return SimpleNamespace(ada=ada, grace=grace, vic=vic, eve=eve, post=post, editor=editor, approver=approver)
+
+
+def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(db, crew):
+    ada, grace, editor = crew.ada, crew.grace, crew.editor
+    for actor, action, note in [
+        (grace, "start", None), (grace, "comment", "First note."), (grace, "comment", "Second note."),
+        (grace, "submit", "Done editing."),  # a step with a comment is one step
+        (ada, "comment", "Thanks!"), (ada, "reject", "One more pass."),
+        (grace, "start", None), (grace, "submit", None),
+        (ada, "approve", None),
+    ]:  # fmt: skip
+        step(db, actor, editor, action, note)
+    by_grace = "grace@example.com (editor): Draft one"
+    assert titles(db, ada) == [
+        f"Started by {by_grace}", f"Comment by {by_grace}", f"Comment by {by_grace}",
+        f"Submitted for approval by {by_grace}", f"Rework started by {by_grace}",
+        f"Submitted for approval by {by_grace}",
+    ]  # fmt: skip
+    # grace: her assignment and the author's two status changes; none of her own steps.
+    assert titles(db, grace) == [
+        "Assigned as editor: Draft one",
+        "Draft one is now rejected",
+        "Draft one is now approved",
+    ]
+    assert titles(db, crew.vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, crew.eve) == []
+
+
+@pytest.mark.parametrize("one_transaction", [True, False], ids=["approve-and-publish", "approve-then-publish"])
+def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothing(db, crew, superuser, one_transaction):
+    """`review approve --publish` approves and publishes in one unit of work: one step, one
+    notification. Approving and publishing apart are two steps."""
+    ada, vic, approver = crew.ada, crew.vic, crew.approver
+    step(db, vic, approver, "start")
+    with db.connect() as conn:
+        with acting_transaction(conn, vic.role_name):
+            conn.execute("select public.review_act(%s, 'approve')", (approver,))
+            if one_transaction:
+                conn.execute("select public.review_publish(%s)", (approver,))
+        if not one_transaction:
+            with acting_transaction(conn, vic.role_name):
+                conn.execute("select public.review_publish(%s)", (approver,))
+    assert superuser.execute("select status::text from public.blogs where id = %s", (crew.post,)).fetchone() == (
+        "published",
+    )
+    by_vic = "vic@example.com (approver): Draft one"
+    done = (
+        [f"Approved and published by {by_vic}"]
+        if one_transaction
+        else [f"Approved by {by_vic}", f"Published by {by_vic}"]
+    )
+    assert titles(db, ada) == [f"Started by {by_vic}", *done]
+    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    kinds = superuser.execute(
+        "select distinct type::text, delivery_status::text, content from public.user_notifications where user_id = %s",
+        (ada.user_id,),
+    ).fetchall()
+    assert kinds == [("blog_interaction", "sent", f"assignment {approver}")]
+
+
+def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser):
+    """While the post is in the trash its assignee cannot read it (0097): the author's steps and a
+    new assignment tell no assignee its title (here renamed in the trash) until it is restored."""
+    ada, grace, eve, editor = crew.ada, crew.grace, crew.eve, crew.editor
+    step(db, grace, editor, "start")
+    step(db, grace, editor, "submit")
+    superuser.execute(
+        "update public.blogs set deleted_at = now(), title = 'Renamed in the trash' where id = %s", (crew.post,)
+    )
+    assert run(db, grace, "select count(*) from public.blogs") == [(0,)]
+    step(db, ada, editor, "reject", "Not this one.")
+    run(
+        db, ada, "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'reviewer')",
+        (crew.post, eve.user_id),
+    )  # fmt: skip
+    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, eve) == []
+    step(db, grace, editor, "start")  # the author always reads her own post: she hears of it
+    assert titles(db, ada)[-1] == "Rework started by grace@example.com (editor): Renamed in the trash"
+    superuser.execute("update public.blogs set deleted_at = null where id = %s", (crew.post,))
+    step(db, grace, editor, "submit")
+    step(db, ada, editor, "approve")
+    assert titles(db, grace) == ["Assigned as editor: Draft one", "Renamed in the trash is now approved"]
+
+
+def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, superuser):
+    ada, grace, editor = crew.ada, crew.grace, crew.editor
+    step(db, grace, editor, "start")
+    step(db, grace, editor, "comment", "A private remark on a draft.")
+    with login_as(db, ada.role_name) as conn:
+        own = [r[0] for r in conn.execute("select title from public.user_notifications order by created_at")]
+    assert own == [
+        "Started by grace@example.com (editor): Draft one",
+        "Comment by grace@example.com (editor): Draft one",
+    ]
+    for other in (grace, crew.vic, crew.eve):
+        with login_as(db, other.role_name) as conn:
+            assert conn.execute(
+                "select count(*) from public.user_notifications where user_id = %s", (ada.user_id,)
+            ).fetchone() == (0,)
+            seen = {r[0] for r in conn.execute("select title from public.user_notifications")}
+            assert not seen & set(own), other.email
+            marked = conn.execute(
+                "update public.user_notifications set read = true, read_at = now() where user_id = %s", (ada.user_id,)
+            )
+            assert marked.rowcount == 0
+    unread = superuser.execute(
+        "select count(*) from public.user_notifications where user_id = %s and not read", (ada.user_id,)
+    )
+    assert unread.fetchone() == (2,)
+
+
+@pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
+def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superuser, switched_off):
+    """Review notifications are blog interactions in the app: either preference off, none; with
+    email on they stay 'sent' (in the app only: no worker emails them, so none waits as 'pending')."""
+    ada, grace, editor = crew.ada, crew.grace, crew.editor
+    run(db, ada, f"update public.user_notification_preferences set {switched_off} = false, email_notifications = true")
+    step(db, grace, editor, "start")
+    assert titles(db, ada) == []
+    run(db, ada, f"update public.user_notification_preferences set {switched_off} = true")
+    step(db, grace, editor, "comment", "Now you hear me.")
+    assert titles(db, ada) == ["Comment by grace@example.com (editor): Draft one"]
+    statuses = superuser.execute(
+        "select delivery_status::text from public.user_notifications where user_id = %s", (ada.user_id,)
+    )
+    assert statuses.fetchall() == [("sent",)]
