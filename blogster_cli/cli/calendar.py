@@ -13,7 +13,7 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH, parse_date
-from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context, configured_site_out, site_folder
 from blogster_cli.errors import InvalidInput
 from blogster_cli.wording import plural
 
@@ -395,14 +395,9 @@ def feed(
     """
     from blogster_cli.services import calendar
 
-    folder = out or _site_out() or Path("public")
+    folder = site_folder(out)
     path = calendar.feed(acting_user(), out=folder)
     output.print_json({"path": path}) if json else output.message(f"Wrote {path}.")
-
-
-def _site_out() -> Path | None:
-    configured = app_context().settings.site_out
-    return Path(configured).expanduser() if configured else None
 
 
 @app.command()
@@ -445,7 +440,7 @@ def run_due(
 
     ctx = app_context()
     settings = ctx.settings
-    folder = _site_out()
+    folder = configured_site_out()
     site = due_work.SiteTarget(folder, settings.site_base_domain, settings.timezone) if folder else None
     acting = acting_user()
     try:

@@ -10,7 +10,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import FOLDER_PATH
-from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context, site_folder
 from blogster_cli.wording import plural
 
 app = command_group("site")
@@ -22,8 +22,8 @@ app.add_typer(settings_app, name="settings")
 
 @app.command()
 def build(
-    out: Path = typer.Option(
-        Path("public"), "--out", help="Output folder (default: ./public).", click_type=FOLDER_PATH
+    out: Path | None = typer.Option(
+        None, "--out", help="Output folder (default: the site_out setting, else ./public).", click_type=FOLDER_PATH
     ),
     full: bool = typer.Option(False, "--full", help="Render and write every file (after deleting some by hand)."),
     force: bool = typer.Option(
@@ -41,6 +41,7 @@ def build(
     """
     from blogster_cli.services import site
 
+    out = site_folder(out)
     settings = app_context().settings
     report = site.build(
         acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full,
@@ -110,8 +111,8 @@ def settings_set(
 
 @app.command()
 def deploy(
-    out: Path = typer.Option(
-        Path("public"), "--out", help="The built site (default: ./public).", click_type=FOLDER_PATH
+    out: Path | None = typer.Option(
+        None, "--out", help="The built site (default: the site_out setting, else ./public).", click_type=FOLDER_PATH
     ),
     folder: Path | None = typer.Option(
         None, "--folder", help="Copy the site into this folder.", click_type=FOLDER_PATH
@@ -128,6 +129,7 @@ def deploy(
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import site_deploy
 
+    out = site_folder(out)
     if sum(target is not None for target in (folder, rsync, git)) != 1:
         raise InvalidInput("give exactly one of --folder DIR, --rsync [USER@]HOST:PATH or --git REMOTE")
     if folder is not None:
@@ -172,8 +174,8 @@ def verify_domain(json: bool = JSON_OPTION) -> None:
 
 @app.command()
 def serve(
-    out: Path = typer.Option(
-        Path("public"), "--out", help="Where to build (default: ./public).", click_type=FOLDER_PATH
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to build (default: the site_out setting, else ./public).", click_type=FOLDER_PATH
     ),
     port: int = typer.Option(8000, "--port", min=0, max=65535),
     interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between checks for changed posts."),
@@ -189,6 +191,7 @@ def serve(
 
     from blogster_cli.services import site, site_preview
 
+    out = site_folder(out)
     settings = app_context().settings
     acting = acting_user()
 

@@ -10,6 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -62,6 +63,18 @@ def app_context() -> AppContext:
         except ConfigError:  # shown times stay in (labelled) UTC; commands reading typed dates report it
             output.TIMEZONE = UTC
     return _context
+
+
+def configured_site_out() -> Path | None:
+    """The `site_out` setting: the folder cron's `calendar run-due` rebuilds; None when unset."""
+    configured = app_context().settings.site_out
+    return Path(configured).expanduser() if configured else None
+
+
+def site_folder(out: Path | None) -> Path:
+    """A command's site folder: --out, else `site_out`, else ./public (so `site build`, `deploy`,
+    `serve`, `calendar feed` and cron's rebuild all mean one folder)."""
+    return out or configured_site_out() or Path("public")
 
 
 def acting_user() -> ActingUser:

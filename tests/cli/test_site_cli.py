@@ -137,3 +137,27 @@ def test_serve_stops_on_ctrl_c_as_sync_watch_does(cli, signed_up, tmp_path, db):
         _, stderr = server.communicate(timeout=30)
     assert server.returncode == 0, stderr
     assert stderr.rstrip().endswith("Stopped.") and "error" not in stderr and "Traceback" not in stderr
+
+
+def test_build_deploy_and_feed_share_the_site_out_folder(cli, signed_up, tmp_path, monkeypatch):
+    """With `site_out` set, `site build` without --out wrote ./public while cron's run-due and
+    `calendar feed` used site_out: two build folders, and a deploy sent the one cron never updated."""
+    monkeypatch.chdir(tmp_path)
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Hello\n---\nHi.\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published").exit_code == 0
+    site_out = tmp_path / "site"
+    site_out.mkdir()
+    assert cli("config", "set", "site_out", str(site_out)).exit_code == 0
+    built = cli("site", "build", "--json")
+    assert built.exit_code == 0, built.stderr
+    assert (site_out / "index.html").is_file() and not (tmp_path / "public").exists()
+    assert cli("calendar", "add", "Launch", "--date", "2026-12-07").exit_code == 0
+    assert cli("calendar", "feed").exit_code == 0 and (site_out / "calendar.ics").is_file()
+    web = tmp_path / "web"
+    deployed = cli("site", "deploy", "--folder", str(web), "--json")
+    assert deployed.exit_code == 0, deployed.stderr
+    assert (web / "index.html").is_file() and (web / "calendar.ics").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    assert cli("site", "build", "--out", str(elsewhere)).exit_code == 0  # --out still wins
+    assert (elsewhere / "index.html").is_file()
