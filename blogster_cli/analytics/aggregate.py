@@ -52,6 +52,9 @@ class ChunkResult:
     page_views: list[PageView] = field(default_factory=list)
     stored: list[StoredViews] = field(default_factory=list)
     """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
+    unmatched_sample: list[str] = field(default_factory=list)
+    """A few paths of page views that no post pattern or kept old URL matched (not the home page):
+    what `--map` would have to match when none of a log's views is on a post."""
 
 
 @dataclass
@@ -173,6 +176,10 @@ def process_lines(
         if target is None:
             asset = is_asset(path)
             target = paths[path] = (asset, None if asset else matcher.slug_for(path))
+            if not asset and target[1] is None and len(result.unmatched_sample) < MALFORMED_SAMPLE_SIZE:
+                bare = path.partition("?")[0].partition("#")[0][:200]
+                if bare != "/" and bare not in result.unmatched_sample:
+                    result.unmatched_sample.append(bare)
         if target[0]:
             continue
         domain = referrers.get(referrer)
@@ -193,6 +200,9 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         total.crawlers += part.crawlers
         room = MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)
         total.malformed_sample.extend(part.malformed_sample[:room])
+        for path in part.unmatched_sample:
+            if len(total.unmatched_sample) < MALFORMED_SAMPLE_SIZE and path not in total.unmatched_sample:
+                total.unmatched_sample.append(path)
         total.visitor_keys |= part.visitor_keys
         total.page_views.extend(part.page_views)
         total.stored.extend(part.stored)

@@ -90,6 +90,9 @@ class Skipped:
 
     known: Known
     other_key: str | None = None
+    same_lines: int = 0
+    """With `other_key`: how many of its first lines are the counted log's (the bytes before its first
+    line that differs; all those before the range, when the range has no line digests)."""
 
 
 def line_digests(data: bytes) -> bytes:
@@ -164,6 +167,12 @@ class LogReader:
     def unread(self, data: bytes) -> None:
         self._pending = data + self._pending
         self.offset -= len(data)
+
+    def peek(self, size: int) -> bytes:
+        """Up to `size` bytes from the offset, left to be read again (held in memory meanwhile)."""
+        data = self.read(size)
+        self.unread(data)
+        return data
 
     def file_keys(self, request_tests: Sequence[Callable[[bytes], bool]]) -> FileKeys | None:
         """The log's keys, read from its head without consuming it; None for an empty log.
@@ -276,7 +285,10 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back
             return Skipped(Known.DIFFERS)
         read = b"".join(kept)
         reader.unread(read)
-        return Skipped(Known.DIFFERS, _sha256(read[:differs_at]))
+        same_until = (
+            counted_range.start if counted_range.line_digests is None else read.rfind(b"\n", 0, differs_at - 1) + 1
+        )
+        return Skipped(Known.DIFFERS, _sha256(read[:differs_at]), read.count(b"\n", 0, same_until))
     return Skipped(Known.RESUMED if reader.offset else Known.NEW)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -195,3 +196,38 @@ def parse_line(line: str, log_format: LogFormat) -> Request | None:
     if log_format is LogFormat.NGINX_JSON:
         return parse_nginx_json(line)
     return parse_clf(line, combined=log_format is LogFormat.COMBINED)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatCheck:
+    """What the first lines of a log say about the format chosen to read it (`check_format`)."""
+
+    lines: int
+    """The lines judged: not blank, up to the first that parses in the chosen format."""
+    parses: bool
+    """Whether one of them is a request in the chosen format."""
+    looks_like: LogFormat | None
+    """When none is: the first other format (in `LogFormat` order) in which one of them is a request."""
+    first: str
+    """The first line judged ("" when none)."""
+
+
+def check_format(lines: Iterable[str], log_format: LogFormat) -> FormatCheck:
+    """Whether `lines` hold a request in `log_format`, and if not, which other format they are in.
+
+    Reads up to the first line that parses, so a log in the chosen format costs one line; the other
+    formats are tried only when no line parses.
+    """
+    judged: list[str] = []
+    for line in lines:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        judged.append(text)
+        if parse_line(text, log_format) is not None:
+            return FormatCheck(len(judged), True, None, judged[0])
+    looks_like = next(
+        (other for other in LogFormat if other is not log_format and any(parse_line(text, other) for text in judged)),
+        None,
+    )
+    return FormatCheck(len(judged), False, looks_like, judged[0] if judged else "")

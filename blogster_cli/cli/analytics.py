@@ -33,7 +33,9 @@ on its rotated (renamed or gzipped) copy counts each request once: what was read
 by the content of each log, so a run that was killed resumes where it stopped. A log that
 begins like one read before but differs later is another log, and counted as one; one that
 cannot be checked against it (alike for over 33 MiB, or ending inside a batch an earlier
-release counted) is skipped and named, and the run exits 1.
+release counted) is skipped and named, and the run exits 1. A log none of whose lines (in its
+first MiB) is a request in the --format given is refused and named with the format it looks
+like: nothing of it is counted, exit 2 (1 when other logs of the run were read).
 
 \b
 Definitions:
@@ -92,12 +94,21 @@ def ingest(
             f"skipped: {name}: it begins like a log read before and cannot be checked against it"
             " (alike for over 33 MiB, or ending inside a batch an earlier release counted)"
         )
+    refused = [file.refused for file in summary.files if file.refused is not None]
+    if refused and len(refused) == len(summary.files):  # nothing read: invalid input, one line a log
+        for reason in refused[:-1]:
+            output.error(reason)
+        raise InvalidInput(refused[-1])
+    for reason in refused:
+        output.error(reason)
+    for text in summary.warnings:
+        output.warning(text)
     if json:
         output.print_json(summary)
     else:
         _print_summary(summary)
-    if skipped:  # its requests are not counted: cron must notice (exit 1 as `import` exits for a file it failed)
-        from blogster_cli.cli import exit_codes
+    if skipped or refused:  # their requests are not counted: cron must notice (exit 1 as `import` exits
+        from blogster_cli.cli import exit_codes  # for a file it failed, after the others)
 
         raise typer.Exit(exit_codes.ERROR)
 

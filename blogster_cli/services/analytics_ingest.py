@@ -7,7 +7,9 @@ killed at any point leaves only whole batches behind, and the next run resumes a
 recomputed from the stored page views for the days the new batches touched (a visit may span
 batches, files and midnight; a visitor may come back in a later run), and those batches are
 marked summarised in the same transaction. One account's runs are serialised by a row lock
-held on a second connection for the whole run.
+held on a second connection for the whole run. A log (or a log's new part) whose head has no request
+in the chosen format is refused before anything of it is recorded (`_format_refusal`): once recorded,
+a log is never read again, so its requests could never be counted in the right format.
 """
 
 from __future__ import annotations
@@ -47,13 +49,14 @@ from blogster_cli.analytics.ledger import (
     open_log,
     skip_counted,
 )
-from blogster_cli.analytics.logformat import LogFormat, log_lines, parse_line
+from blogster_cli.analytics.logformat import LogFormat, check_format, log_lines, parse_line
 from blogster_cli.analytics.paths import PathMatcher
 from blogster_cli.db.acting import Connection, separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.services.parallel import parallel_map
 from blogster_cli.services.post_addresses import AddressPlan, address_plan
+from blogster_cli.wording import plural
 
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
@@ -68,6 +71,8 @@ STDIN = "-"
 PUT_BACK_BYTES = 2 * BATCH_BYTES + (1 << 20)
 """What may be read of a log, comparing it with one recorded under an earlier key form, before it is
 known to be another log (two batches: another log differs at its first request, in the first range or two)."""
+FORMAT_PROBE_BYTES = 1 << 20
+"""The head of a log's new part whose lines tell whether it is in the chosen format (`_format_refusal`)."""
 
 
 @dataclass
@@ -80,6 +85,12 @@ class IngestedFile:
     new_lines: int = 0
     ended_early: bool = False
     """A .gz cut short: its complete lines were counted, the complete file later adds the rest."""
+    refused: str | None = None
+    """Why nothing of it was counted (no line of it is in the chosen format); None when it was read."""
+    same_opening_lines: int = 0
+    """Counted as a new log although its first lines are those of a log counted before (a later line
+    differs): how many. Another site's log that opens with the same request, or that log rewritten
+    (anonymised, a last line changed), whose lines are then counted a second time."""
 
 
 @dataclass
@@ -99,7 +110,11 @@ class IngestSummary:
     """Newsletter opens and clicks read (tracked requests, ?nl=..&r=..), added to my newsletters' rates."""
     newsletter_unsubscribes: int = 0
     """My subscribers marked unsubscribed by the unsubscribe-link requests read (as `newsletter unsubscribe --from-log`)."""
+    unmatched_sample: list[str] = field(default_factory=list)
+    """A few paths of page views that matched none of your posts (not the home page)."""
     files: list[IngestedFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the run counted that may be wrong: a log that may be one counted before, views on no post."""
     seconds: float = 0.0
 
 
@@ -139,6 +154,8 @@ def ingest(
     summary.lines, summary.parsed, summary.malformed = run_total.lines, run_total.parsed, run_total.malformed
     summary.malformed_sample, summary.crawlers = run_total.malformed_sample, run_total.crawlers
     summary.unique_visitors = len(run_total.visitor_keys)
+    summary.unmatched_sample = run_total.unmatched_sample
+    summary.warnings = _warnings(summary, has_posts=bool(plan.post_ids))
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -216,10 +233,14 @@ def _ingest_one(
     if keys is None:
         return IngestedFile(name, Known.NEW)
     try:
-        file_key, known = _skip_counted(acting, reader, keys)
+        file_key, known, same_lines = _skip_counted(acting, reader, keys)
         on_progress(reader.offset)
-        ingested = IngestedFile(name, known)
+        ingested = IngestedFile(name, known, same_opening_lines=same_lines if known is Known.NEW else 0)
         if known in (Known.COUNTED, Known.DIFFERS):
+            return ingested
+        ingested.refused = _format_refusal(name, reader, log_format, new_log=known is Known.NEW)
+        if ingested.refused is not None:
+            ingested.same_opening_lines = 0
             return ingested
 
         def store(batch: Batch, result: ChunkResult) -> None:
@@ -258,10 +279,10 @@ def _parses_as(log_format: LogFormat) -> Callable[[bytes], bool]:
     return parses
 
 
-def _skip_counted(acting: ActingUser, reader: LogReader, keys: FileKeys) -> tuple[str, Known]:
-    """The key to record the log's new batches under, and how it relates to what was counted: read past
-    the ranges of the first of its keys whose ranges its bytes match (a log stays under the key it was
-    first recorded by).
+def _skip_counted(acting: ActingUser, reader: LogReader, keys: FileKeys) -> tuple[str, Known, int]:
+    """The key to record the log's new batches under, how it relates to what was counted, and, for a new
+    log, how many of its first lines are those of a counted log: read past the ranges of the first of its
+    keys whose ranges its bytes match (a log stays under the key it was first recorded by).
 
     A log whose bytes differ from those recorded under its current key is another log that opens the
     same way (two sites' logs that both begin with one visitor's request): it is known by the key
@@ -273,21 +294,96 @@ def _skip_counted(acting: ActingUser, reader: LogReader, keys: FileKeys) -> tupl
     with unit_of_work(acting) as conn:
         counted_by_key = analytics_rows.counted_ranges(conn, file_keys=keys.all())
     new_key = keys.current
+    same_lines = 0
     for file_key in keys.all():
         on_current = file_key == keys.current
         counted = counted_by_key.get(file_key)
         while counted:
             skipped = skip_counted(reader, counted, put_back_limit=PUT_BACK_BYTES)
             if skipped.known is not Known.DIFFERS:
-                return file_key, skipped.known
+                return file_key, skipped.known, 0
             if skipped.other_key is None or skipped.other_key == file_key:  # the latter: a ledger row not ours
-                return file_key, Known.DIFFERS
+                return file_key, Known.DIFFERS, 0
             if not on_current:
                 break
             file_key = new_key = skipped.other_key
+            same_lines = max(same_lines, skipped.same_lines, 1)  # its key's line at least: the key matched
             with unit_of_work(acting) as conn:
                 counted = analytics_rows.counted_ranges(conn, file_keys=[file_key]).get(file_key)
-    return new_key, Known.NEW
+    return new_key, Known.NEW, same_lines
+
+
+def _format_refusal(name: str, reader: LogReader, log_format: LogFormat, *, new_log: bool) -> str | None:
+    """Why the new part of the log (a new log, or what follows its counted part) is not counted, or None.
+
+    It is refused, nothing of it recorded, when none of the lines in its first FORMAT_PROBE_BYTES (all
+    of it, when shorter) is a request in `log_format`, and either
+    - another format reads one of them: the wrong `--format`. Once recorded as counted, a log is never
+      read again, so its requests could never be counted in the right format; or
+    - the log is new: a file in no format `--format` takes (an error log, a custom format), which no
+      later run could count either once recorded.
+    What follows a counted part and that no format reads is counted, as malformed lines: a log read in
+    that format before whose new lines are only scanners' junk (a TLS handshake sent to port 80). A
+    rotated copy that ends with such lines must not be refused on every run.
+
+    A real log has some malformed lines, which never decide alone: one line of the head that parses is
+    enough, and a megabyte of lines (thousands of requests) none of which parses is no log in that
+    format. A line the log ends on without its newline is judged only when some format reads it (else
+    the server may still be writing it); a head without a complete line (one line over a megabyte) is
+    not judged. The probe reads up to the first line that parses: in the chosen format, one line.
+    """
+    head = reader.peek(FORMAT_PROBE_BYTES)
+    whole = len(head) < FORMAT_PROBE_BYTES
+    check = check_format(_head_lines(head, whole=whole), log_format)
+    if check.parses or not check.lines or (check.looks_like is None and not new_log):
+        return None
+    noun = "line" if new_log else "new line"
+    if check.lines == 1:
+        what = f"its {'only' if whole else 'first'} {noun} is not a {log_format} request"
+    else:
+        what = f"none of its {'' if whole else 'first '}{plural(check.lines, noun)} is a {log_format} request"
+    if check.looks_like is not None:
+        how = f"{'it looks' if check.lines == 1 else 'they look'} like {check.looks_like}: try --format {check.looks_like}"
+    else:
+        others = ", ".join(other.value for other in LogFormat if other is not log_format)
+        how = f"nor one in the other formats --format takes ({others}); it begins {check.first[:80]!r}"
+    return f"{name}: {what} (--format {log_format}); {how}; nothing of it was counted"
+
+
+def _head_lines(head: bytes, *, whole: bool) -> Iterator[str]:
+    """The lines of a log's head, one at a time (cut at newlines only, as `log_lines` cuts): each complete
+    line, then the one the log ends on without its newline when it is all of the log and some format reads it."""
+    start = 0
+    while (newline := head.find(b"\n", start)) >= 0:
+        yield head[start:newline].decode("utf-8", errors="replace")
+        start = newline + 1
+    tail = head[start:].decode("utf-8", errors="replace")
+    if whole and tail.strip() and any(parse_line(tail, other) for other in LogFormat):
+        yield tail
+
+
+def _warnings(summary: IngestSummary, *, has_posts: bool) -> list[str]:
+    """The run's `warning:` lines: a log counted whole that may be one counted before, views on no post."""
+    warnings = [
+        f"{file.name}: its first {_lines_are(file.same_opening_lines)} of a log counted before, a later one"
+        " differs: counted as another log from its first line (if it is that log rewritten, as when addresses"
+        " are anonymised, its requests are now counted twice)"
+        for file in summary.files
+        if file.same_opening_lines and file.refused is None
+    ]
+    if has_posts and summary.page_views and not summary.matched:
+        examples = ", ".join(repr(path) for path in summary.unmatched_sample)
+        warnings.append(
+            f"none of the {plural(summary.page_views, 'page view')} read is on one of your posts"
+            + (f" (paths such as {examples})" if examples else "")
+            + ": if your posts' addresses are not your permalink pattern, give --map PATTERN from the next"
+            " log on; the logs read now are counted and are not read again"
+        )
+    return warnings
+
+
+def _lines_are(count: int) -> str:
+    return "line is that" if count == 1 else f"{count} lines are those"
 
 
 def _newsletter_engagement(acting: ActingUser, data: bytes) -> int:
@@ -327,6 +423,9 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     total.malformed += part.malformed
     total.crawlers += part.crawlers
     total.malformed_sample.extend(part.malformed_sample[: MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)])
+    for path in part.unmatched_sample:
+        if len(total.unmatched_sample) < MALFORMED_SAMPLE_SIZE and path not in total.unmatched_sample:
+            total.unmatched_sample.append(path)
     total.visitor_keys |= part.visitor_keys
 
 
