@@ -2,7 +2,8 @@
 
 All three send the same files, listed once by `_site_files`: every regular file in the build
 folder (the build's files, and any other file put there, such as the `calendar.ics` of
-`calendar feed` or a CNAME), found without following a link, but
+`calendar feed` or a CNAME), found without following a link, but the ones never part of the
+site (site_files.is_left_out, the rule `site serve` follows too, so it serves exactly these):
 - blogster's private files: a first path component starting `.blogster-` (site_files.is_private;
   `a/.blogster-x` is a file of the site, as `site serve` serves it);
 - partial files: a file whose name ends `.partial` (a folder so named is walked);
@@ -17,23 +18,25 @@ A build's file that is a link, under a linked folder or missing is refused (Inva
 before anything is sent. Each kind sends only what changed. A folder deploy compares those
 files (the build's by the hashes its manifest records, the others hashed here) with what it
 sent to the destination last time: changed files are copied, files no longer there are
-removed, and nothing else in the destination is touched. An rsync deploy gives rsync that list
-(`--files-from`: rsync decides nothing about which files go, and nothing is hashed for it) and
-lets it send the files whose size or time differ (a rebuild leaves unchanged files untouched, so their
-times match), then removes, by its record of the last deploy there, the files no longer there;
-other files there are left alone too. A git deploy builds a fresh index from that list (each
-file's bytes as they are: no end-of-line conversion or filter from a `.gitattributes` or the
-user's git settings), commits it as the next commit of the branch when its tree differs
-from the branch's, and pushes it, so git transfers only new objects. None needs the database:
-they read what `site build` wrote.
+removed (with the folders that leaves empty, up to the destination), and nothing else in the
+destination is touched. An rsync deploy gives rsync that list (`--files-from`: rsync decides
+nothing about which files go, and nothing is hashed for it) and lets it send the files whose size
+or time differ (a rebuild leaves unchanged files untouched, so their times match), then removes,
+by its record of the last deploy there, the files no longer there and the folders only they
+held; other files there, and folders holding any, are left alone too. A git deploy builds a
+fresh index from that list (each file's bytes as they are: no end-of-line conversion or filter
+from a `.gitattributes` or the user's git settings), commits it as the next commit of the branch
+when its tree differs from the branch's, and pushes it, so git transfers only new objects. None
+needs the database: they read what `site build` wrote.
 
 The build's manifest is never sent (it lists unpublished details: post ids, descriptions,
 hashes), nor any other `.blogster-*` file of the build folder (site_files.is_private). What
 a folder or rsync deploy sent is recorded in the build folder instead (`DEPLOYS`, per
-destination); a destination still holding a manifest an older version sent there has it
-read once, as that record, and removed. A file an older version sent that is no longer in
-the list (a `.git` folder's files, say) is removed from the destination like any file the site
-no longer has.
+destination: a folder resolved, an rsync destination however it is spelled, `_rsync_key`; a
+record an older version kept under another spelling is read and rewritten under that key); a
+destination still holding a manifest an older version sent there has it read once, as that
+record, and removed. A file an older version sent that is no longer in the list (a `.git`
+folder's files, say) is removed from the destination like any file the site no longer has.
 """
 
 from __future__ import annotations
@@ -41,18 +44,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import BlogsterError, ConfigError, FileSystemError, InvalidInput
-from blogster_cli.private_files import PARTIAL_SUFFIX, replace_whole
-from blogster_cli.services.site_files import MANIFEST, PRIVATE_PREFIX, is_private
+from blogster_cli.private_files import replace_whole
+from blogster_cli.services.site_files import (
+    MANIFEST,
+    PRIVATE_PREFIX,
+    is_git_name,
+    is_left_out,
+    is_private,
+    open_site_file,
+)
 
 DEPLOYS = PRIVATE_PREFIX + "deploys.json"
 """In the build folder: destination -> {path: sha256} of the files the last deploy there sent
@@ -86,32 +96,6 @@ def _built(out: Path) -> dict[str, str]:
     return files
 
 
-_GIT_NAME = re.compile(r"(\.git|git~1)[. ]*", re.IGNORECASE)
-"""A name git takes for `.git` (as NTFS does: case, trailing dots and spaces, the 8.3 short name)."""
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206a\u206b\u206c\u206d\u206e\u206f\ufeff")
-)
-"""Characters HFS+ ignores in a name, as git does when it protects `.git` there."""
-
-
-def _is_git_name(name: str) -> bool:
-    """Whether git reads the name `name` (one path component) as `.git` and so never commits it
-    (its verify_path, with core.protectNTFS and core.protectHFS: a backslash separates there)."""
-    return any(_GIT_NAME.fullmatch(part.translate(_INVISIBLE)) for part in name.split("\\"))
-
-
-def _left_out(path: str) -> bool:
-    """Whether the regular file `path` (relative to the build folder) is no file of the site:
-    blogster's own, a partial file, or inside (or named) `.git` at any depth."""
-    *folders, name = path.split("/")
-    return (
-        is_private(path)
-        or name.endswith(PARTIAL_SUFFIX)
-        or _is_git_name(name)
-        or any(_is_git_name(folder) for folder in folders)
-    )
-
-
 def _regular_files(out: Path) -> list[str]:
     """The relative paths of the regular files in `out` a deploy may send, found without following
     a link (to a file or a folder) and without entering a folder all of whose files are left out
@@ -125,9 +109,9 @@ def _regular_files(out: Path) -> list[str]:
                 for entry in entries:
                     path = prefix + entry.name
                     if entry.is_dir(follow_symlinks=False):
-                        if not (is_private(path) or _is_git_name(entry.name)):
+                        if not (is_private(path) or is_git_name(entry.name)):
                             folders.append(path + "/")
-                    elif entry.is_file(follow_symlinks=False) and not _left_out(path):
+                    elif entry.is_file(follow_symlinks=False) and not is_left_out(path):
                         found.append(path)
         except FileNotFoundError:
             if prefix:  # removed while deploying: nothing of it to send
@@ -140,11 +124,12 @@ def _regular_files(out: Path) -> list[str]:
 
 def _site_files(out: Path, *, hash_others: bool = True) -> dict[str, str]:
     """Path -> sha256 of each file a deploy sends from `out`, sorted by path: every regular file
-    there but the ones left out (`_left_out`), the build's with the hashes its manifest records.
-    The others are hashed here when `hash_others` (a folder deploy compares them); without it
-    they map to "" (rsync and git need only the paths). A build's file that is not a regular
-    file of the folder (a link, under a linked folder, missing) is refused (InvalidInput)."""
-    built = {path: sha for path, sha in _built(out).items() if not _left_out(path)}
+    there but the ones never part of the site (site_files.is_left_out), the build's with the
+    hashes its manifest records. The others are hashed here when `hash_others` (a folder deploy
+    compares them); without it they map to "" (rsync and git need only the paths). A build's
+    file that is not a regular file of the folder (a link, under a linked folder, missing) is
+    refused (InvalidInput)."""
+    built = {path: sha for path, sha in _built(out).items() if not is_left_out(path)}
     found = _regular_files(out)
     for path in sorted(built.keys() - set(found)):
         os.close(_open_built(out, path))  # raises: a link, not a regular file, or missing
@@ -168,15 +153,20 @@ def _deploy_records(out: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _deployed(out: Path, key: str) -> dict[str, str] | None:
-    """What the last deploy from `out` to the destination `key` sent; None when none is recorded."""
-    sent = _deploy_records(out).get(key)
-    return {str(path): str(sha) for path, sha in sent.items()} if isinstance(sent, dict) else None
+def _deployed(out: Path, key: str, *, also: Iterable[str] = ()) -> dict[str, str] | None:
+    """What the last deploy from `out` to the destination `key` sent (with what the records under
+    the keys `also`, the same destination spelled otherwise, list); None when none is recorded."""
+    records = _deploy_records(out)
+    found = [records[name] for name in (key, *also) if isinstance(records.get(name), dict)]
+    if not found:
+        return None
+    return {str(path): str(sha) for sent in found for path, sha in sent.items()}
 
 
-def _record_deploy(out: Path, key: str, sent: dict[str, str]) -> None:
-    data = {**_deploy_records(out), key: sent}
-    replace_whole(out / DEPLOYS, json.dumps(data, sort_keys=True).encode("utf-8"))
+def _record_deploy(out: Path, key: str, sent: dict[str, str], *, replacing: Collection[str] = ()) -> None:
+    """Records what a deploy to `key` sent, in place of the records under `replacing` (the same destination's)."""
+    data = {name: files for name, files in _deploy_records(out).items() if name not in replacing}
+    replace_whole(out / DEPLOYS, json.dumps({**data, key: sent}, sort_keys=True).encode("utf-8"))
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -187,23 +177,19 @@ def _inside(root: Path, relative: str) -> Path:
 
 
 def _open_built(out: Path, path: str) -> int:
-    """A file descriptor of the built file `path` in `out`, which must be a regular file whose
-    folder lies in `out`: a link there (`posts/a/index.html -> /secret`, or a folder leading out
-    of `out`) is refused (InvalidInput), never followed into the web root."""
+    """A file descriptor of the built file `path` in `out`, which must be a regular file reached
+    without following a link (site_files.open_site_file): a link there (`posts/a/index.html ->
+    /secret`, or a linked folder on the way) is refused (InvalidInput), never followed into the
+    web root."""
     source = _inside(out, path)
-    refused = InvalidInput(f"refusing to deploy {source}: not a file the build wrote (a link, or not a regular file)")
-    if not source.parent.resolve().is_relative_to(out.resolve()):
-        raise refused
     try:
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        return open_site_file(out, path)
     except FileNotFoundError:
         raise InvalidInput(f"{source} is missing; build again with --force") from None
-    except OSError:  # ELOOP: a link
-        raise refused from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise refused
-    return fd
+    except OSError:  # ELOOP, ENOTDIR: a link; or a folder, a FIFO
+        raise InvalidInput(
+            f"refusing to deploy {source}: not a file the build wrote (a link, or not a regular file)"
+        ) from None
 
 
 def to_folder(out: Path, destination: Path) -> DeployReport:
@@ -234,11 +220,29 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     removed = 0
     for path in sorted(set(deployed) - set(built)):
         if not is_private(path):
-            _inside(destination, path).unlink(missing_ok=True)
+            gone = _inside(destination, path)
+            try:
+                gone.unlink()
+            except FileNotFoundError:
+                pass
+            else:
+                _remove_emptied_folders(gone.parent, destination)
             removed += 1
     _record_deploy(out, key, built)
     legacy.unlink(missing_ok=True)
     return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
+
+
+def _remove_emptied_folders(folder: Path, destination: Path) -> None:
+    """Removes `folder`, which a file was just removed from, and then each folder above it, as long
+    as it is empty, up to `destination` (never removed itself): a folder still holding anything
+    (another file, a folder of the user's, empty or not) stays, and so do the ones above it."""
+    while folder != destination and destination in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (ENOTEMPTY), or a link (ENOTDIR): kept
+            return
+        folder = folder.parent
 
 
 def _rsync(*args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -262,14 +266,18 @@ def _rsync(*args: str, check: bool = True, stdin: bytes | None = None) -> subpro
 _RSYNC_MISSING_FILE = 23
 
 
-def _deletion_rules(gone: list[str]) -> str:
-    """rsync filter rules that reach exactly the `gone` files (and the folders above them):
-    synced from an empty tree with --delete, those files go and nothing else is touched.
+def _deletion_rules(gone: list[str]) -> bytes:
+    """rsync filter rules, NUL-separated (for `--from0`: a name may hold a newline), that reach
+    exactly the `gone` files and the folders above them. Synced with --delete from a tree holding
+    only the folders that still hold files of the site (`_kept_folders`), those files go, and so
+    does each folder above them that then holds nothing else: the rest of the destination is
+    excluded, so rsync neither removes it nor a folder holding any of it (an empty folder of the
+    user's in there too).
 
-    (--delete-missing-args would say it directly, but Debian's rsync 3.2.7-1+deb12u6
+    (--delete-missing-args would name the files directly, but Debian's rsync 3.2.7-1+deb12u6
     refuses it: "invalid file mode 00".)
     """
-    lines: list[str] = []
+    rules: list[str] = []
     folders: set[str] = set()
     for path in gone:
         parts = path.split("/")
@@ -277,9 +285,20 @@ def _deletion_rules(gone: list[str]) -> str:
             folder = "/".join(parts[:depth])
             if folder not in folders:
                 folders.add(folder)
-                lines.append(f"+ /{_literal(folder)}/")
-        lines.append(f"+ /{_literal(path)}")
-    return "\n".join([*lines, "- *"]) + "\n"
+                rules.append(f"+ /{_literal(folder)}/")
+        rules.append(f"+ /{_literal(path)}")
+    return b"".join(os.fsencode(rule) + b"\0" for rule in [*rules, "- *"])
+
+
+def _kept_folders(gone: list[str], site: Iterable[str]) -> list[str]:
+    """The folders above the `gone` files that still hold a file of the `site` (so an rsync
+    deletion keeps them: the others it removes once they hold nothing else)."""
+    return sorted(_folders_above(gone) & _folders_above(site))
+
+
+def _folders_above(paths: Iterable[str]) -> set[str]:
+    """Every folder above the files `paths` (`a/b/c.html`: `a` and `a/b`)."""
+    return {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
 
 
 def _literal(path: str) -> str:
@@ -289,18 +308,112 @@ def _literal(path: str) -> str:
     return "".join("\\" + c if c in "*?[\\" else c for c in path)
 
 
+def _remove_by_rsync(destination: str, gone: list[str], *, site: Iterable[str], scratch: Path) -> None:
+    """Removes the `gone` files from rsync's `destination` (ending with a slash), and each folder
+    above them that then holds nothing else, but none that holds a file of the `site`: rsync syncs
+    a tree of only those kept folders there with --delete, by `_deletion_rules`."""
+    rules = scratch / "gone.rules"
+    rules.write_bytes(_deletion_rules(gone))
+    empty = scratch / "empty"  # the gone files (and the folders only they need) are missing there
+    empty.mkdir()
+    for folder in _kept_folders(gone, site):
+        _inside(empty, folder).mkdir(parents=True, exist_ok=True)
+    _rsync(
+        "--recursive", "--existing", "--delete", "--from0", f"--include-from={rules}",
+        "--", f"{empty}/", destination,
+    )  # fmt: skip
+
+
+def _rsync_place(target: str) -> tuple[str, str, str] | None:
+    """How rsync reads the destination `target`: None for a local folder, else (kind, host, path):
+    ("shell", "[user@]host", path) for `[user@]host:path` (over SSH), ("daemon", host, path) for
+    `[user@]host::path` and `rsync://[user@]host[:port]/path`. rsync's own rule (its
+    parse_hostspec): a colon before any slash ends a host name, and `[...]` holds an IPv6 address."""
+    if target[:8].lower() == "rsync://":
+        host, _, path = target[8:].partition("/")
+        return "daemon", host.removesuffix(":873"), path  # rsync's port unless another is named
+    host_start, position = 0, 0
+    while position < len(target):
+        char = target[position]
+        if char == "/":
+            return None
+        if char == ":":
+            host, path = target[:position], target[position + 1 :]
+            return ("daemon", host, path[1:]) if path.startswith(":") else ("shell", host, path)
+        if char == "@":
+            host_start = position + 1
+        elif char == "[":
+            close = target.find("]", position)
+            if position != host_start or close < position + 2 or "/" in target[position:close]:
+                return None
+            if target[close + 1 : close + 2] not in ("", "/", ":"):
+                return None
+            position = close
+        position += 1
+    return None
+
+
+def _remote_path(path: str) -> str:
+    """A remote path in one spelling: no `.` segment, no doubled or trailing slash (`dest/./x/` is
+    `dest/x`). `..` stays (a link there could lead elsewhere), and so does a leading `~`: rsync
+    sends the path through its protocol (`--protect-args`), where no shell reads `~/dest` as the
+    home folder (it is a folder named `~` there)."""
+    lead = "//" if path.startswith("//") and not path.startswith("///") else "/" if path.startswith("/") else ""
+    return lead + "/".join(part for part in path.split("/") if part not in ("", "."))
+
+
+def _rsync_key(target: str) -> str:
+    """The record's key for the destination `target`, the same however it is spelled, as far as can
+    be known here: a local folder resolved (as a folder deploy's key: `dest/`, `./dest`, a link to
+    it); `[user@]host:path` with its path in one spelling (`_remote_path`), a relative one in the
+    home folder as rsync takes it (`host:`, `host:.`, `host:./` are the home folder, `host:dest/`
+    is `host:dest`); a daemon's `host::path` as `rsync://host/path`. Another user or port,
+    or an alias of the host, is another destination: only SSH knows they are the same."""
+    place = _rsync_place(target)
+    if place is None:
+        try:
+            return f"rsync:{Path(target).resolve()}"
+        except (OSError, RuntimeError):  # a loop of links: rsync fails there anyway
+            return f"rsync:{os.path.abspath(target)}"
+    kind, host, path = place
+    if kind == "daemon":
+        return f"rsync:rsync://{host}/{_remote_path(path)}"
+    return f"rsync:{host}:{_remote_path(path) or '.'}"
+
+
+def _rsync_destination(target: str) -> str:
+    """`target` as rsync's destination folder, ending with a slash: `host:` (the home folder) as it is."""
+    place = _rsync_place(target)
+    if place is not None and place[0] == "shell" and not place[2]:
+        return target
+    return target.rstrip("/") + "/"
+
+
+def _older_spellings(out: Path, key: str) -> list[str]:
+    """The other keys of the records in `out` that name the destination `key`: written by an older
+    version, which kept the destination as it was typed (and sent to it with a slash added:
+    `host:` was then the root folder)."""
+    return [
+        name
+        for name in _deploy_records(out)
+        if name != key and name.startswith("rsync:") and name[6:] and _rsync_key(name[6:].rstrip("/") + "/") == key
+    ]
+
+
 def to_rsync(out: Path, target: str) -> DeployReport:
     """Sends the changed files of the build in `out` to `target` (`[user@]host:path` or a
-    folder) and removes the files the previous deploy sent that the site no longer has."""
+    folder) and removes the files the previous deploy sent that the site no longer has, and the
+    folders that leaves empty."""
     if not target or target.startswith("-"):
         raise InvalidInput(f"{target!r} is not an rsync destination")
     built = _site_files(out, hash_others=False)  # the record needs the paths only
-    destination = target.rstrip("/") + "/"
+    destination = _rsync_destination(target)
+    key = _rsync_key(target)
+    older = _older_spellings(out, key)  # read once, then replaced by the record under `key`
     with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
         previous = Path(scratch) / "previous"
         previous.mkdir()
-        key = f"rsync:{target}"
-        deployed = _deployed(out, key)
+        deployed = _deployed(out, key, also=older)
         legacy = deployed is None  # no record: maybe the manifest an older version sent there
         if deployed is None:
             fetched = _rsync("--", destination + MANIFEST, str(previous) + "/", check=False)
@@ -309,10 +422,10 @@ def to_rsync(out: Path, target: str) -> DeployReport:
                 raise BlogsterError(f"rsync: {reason}")
             legacy = fetched.returncode == 0
             deployed = _manifest_files(previous) if legacy else {}
-        # Exactly the listed files (NUL-separated on stdin: any name), with the folders they need;
-        # one itemized line per change (`>f...` or `<f...`: a file sent), none for a link turned up
-        # since (--info=nonreg0).
-        listed = b"".join(os.fsencode(path) + b"\0" for path in built)
+        # Exactly the listed files (NUL-separated on stdin: any name; each after `./`, or rsync
+        # would take `#x` or `;x` for a comment), with the folders they need; one itemized line
+        # per change (`>f...` or `<f...`: a file sent), none for a link turned up since (--info=nonreg0).
+        listed = b"".join(b"./" + os.fsencode(path) + b"\0" for path in built)
         sent = _rsync(
             "--times", "--info=nonreg0", "--out-format=%i", "--files-from=-", "--from0",
             "--", f"{out}/", destination, stdin=listed,
@@ -321,13 +434,8 @@ def to_rsync(out: Path, target: str) -> DeployReport:
         gone = sorted(path for path in set(deployed) - set(built) if not is_private(path))
         removing = gone + ([MANIFEST] if legacy else [])
         if removing:
-            rules = Path(scratch) / "gone.rules"
-            rules.write_bytes(os.fsencode(_deletion_rules(removing)))  # a name in any bytes
-            empty = Path(scratch) / "empty"  # holds the folders of the gone files, so only the files are missing
-            for path in removing:
-                _inside(empty, path).parent.mkdir(parents=True, exist_ok=True)
-            _rsync("--recursive", "--existing", "--delete", f"--include-from={rules}", "--", f"{empty}/", destination)
-        _record_deploy(out, key, built)
+            _remove_by_rsync(destination, removing, site=built, scratch=Path(scratch))
+        _record_deploy(out, key, built, replacing=older)
     return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
 
 

@@ -38,6 +38,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import WriteJournal, open_lock_file, replace_whole, try_lock
+from blogster_cli.private_files import PARTIAL_SUFFIX, WriteJournal, open_lock_file, replace_whole, try_lock
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
@@ -67,6 +68,65 @@ def is_private(relative: str) -> bool:
     is one of blogster's own files there rather than part of the site."""
     first = relative.replace("\\", "/").lstrip("/").split("/", 1)[0]
     return first.startswith(PRIVATE_PREFIX)
+
+
+_GIT_NAME = re.compile(r"(\.git|git~1)[. ]*", re.IGNORECASE)
+"""A name git takes for `.git` (as NTFS does: case, trailing dots and spaces, the 8.3 short name)."""
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206a\u206b\u206c\u206d\u206e\u206f\ufeff")
+)
+"""Characters HFS+ ignores in a name, as git does when it protects `.git` there."""
+
+
+def is_git_name(name: str) -> bool:
+    """Whether git reads the name `name` (one path component) as `.git` and so never commits it
+    (its verify_path, with core.protectNTFS and core.protectHFS: a backslash separates there)."""
+    return any(_GIT_NAME.fullmatch(part.translate(_INVISIBLE)) for part in name.split("\\"))
+
+
+def is_left_out(relative: str) -> bool:
+    """Whether the file at `relative` (in the output folder, `a/b.html`) is never part of the
+    site, however it got there: blogster's own (`is_private`), a partial file (`*.partial`), or
+    git's metadata (inside or named `.git`, or a name git takes for it, at any depth). No deploy
+    sends such a file and `site serve` answers 404 for it; a link, or a file reached through a
+    linked folder, is never part of the site either (`open_site_file`)."""
+    *folders, name = relative.split("/")
+    return (
+        is_private(relative)
+        or name.endswith(PARTIAL_SUFFIX)
+        or is_git_name(name)
+        or any(is_git_name(folder) for folder in folders)
+    )
+
+
+def open_site_file(out: Path, relative: str) -> int:
+    """A read-only descriptor of the regular file `relative` (`a/b.html`) in `out`, reached
+    without following a link: every folder on the way must be a real folder of `out` and the file
+    a regular file (never a link, FIFO or device, which is not opened to wait on it). Raises
+    FileNotFoundError when nothing is there, IsADirectoryError for a folder (a real one), and
+    another OSError for the rest (a link on the way: ELOOP or ENOTDIR). Whether the file is part of
+    the site is `is_left_out`'s question."""
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") or "\0" in part for part in parts):
+        raise FileNotFoundError(errno.ENOENT, "not a path in the output folder", relative)
+    folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        mode = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "a folder", relative)
+        if not stat.S_ISREG(mode):  # a link, FIFO, device: not opened at all
+            raise OSError(errno.ELOOP if stat.S_ISLNK(mode) else errno.EINVAL, "not a regular file", relative)
+        fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since it was looked at
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", relative)
+    return fd
 
 
 @dataclass

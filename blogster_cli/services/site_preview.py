@@ -1,8 +1,8 @@
-"""A local preview server for a built site: files from the output folder, its 404 page for the rest."""
+"""A local preview server for a built site: exactly the files a deploy sends, its 404 page for the rest."""
 
 from __future__ import annotations
 
-import posixpath
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -10,27 +10,66 @@ from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import InvalidInput
-from blogster_cli.services.site_files import is_private
+from blogster_cli.services.site_files import is_left_out, open_site_file
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files, the site's 404.html for what is missing (and for the build's own `.blogster-*`
-    files: the manifest is not part of the site), and no request log on the terminal."""
+    """Serves a file of the output folder only when a deploy would send it: a regular file reached
+    without following a link, and not one that is never part of the site (`is_left_out`: the
+    build's own `.blogster-*` files, partial files, a `.git` folder's config and history). A folder
+    is served as its index.html (no listing of a folder's names); everything else, a path with
+    `..` in it too, is the site's 404.html. No request log on the terminal."""
 
     def send_head(self) -> Any:
-        from urllib.parse import unquote, urlsplit
+        from urllib.parse import unquote, urlsplit, urlunsplit
 
-        if is_private(posixpath.normpath(unquote(urlsplit(self.path).path))):
+        address = urlsplit(self.path)
+        # surrogateescape: a name that is not UTF-8 reads as os.fsdecode reads it from the folder
+        path = unquote(address.path, errors="surrogateescape")
+        relative = "/".join(part for part in path.split("/") if part not in ("", "."))
+        if path.endswith("/") or not relative:  # a folder's address: its index.html (never a file's)
+            relative = f"{relative}/index.html".lstrip("/")
+        try:
+            fd = self._open(relative)
+        except IsADirectoryError:
+            if path.endswith("/"):  # a folder named index.html
+                self.send_error(404)
+                return None
+            self.send_response(301)  # as a web server does: a folder's address ends with /
+            self.send_header("Location", urlunsplit(address._replace(path=address.path + "/")))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        except OSError:
             self.send_error(404)
             return None
-        return super().send_head()
+        handle = os.fdopen(fd, "rb")
+        found = os.fstat(fd)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(relative))
+        self.send_header("Content-Length", str(found.st_size))
+        self.send_header("Last-Modified", self.date_time_string(int(found.st_mtime)))
+        self.end_headers()
+        return handle
+
+    def _open(self, relative: str) -> int:
+        """The file `relative` of the site, opened as a deploy reads it; OSError when it is no file
+        of the site (missing, left out, a link or a linked folder on the way), IsADirectoryError
+        for a folder."""
+        if is_left_out(relative):
+            raise FileNotFoundError(relative)
+        return open_site_file(Path(self.directory), relative)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
+        try:
+            fd = None if code != 404 else self._open("404.html")
+        except OSError:
+            fd = None
+        if fd is None:
             super().send_error(code, message, explain)
             return
-        body = page.read_bytes()
+        with os.fdopen(fd, "rb") as page:
+            body = page.read()
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

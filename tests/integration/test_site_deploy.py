@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -121,26 +122,18 @@ def test_preview_serves_the_site_and_its_404_page(built):
 
 
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
-def test_the_deletion_rules_reach_only_the_gone_files_even_with_wildcards_in_names(tmp_path):
-    destination, empty = tmp_path / "www", tmp_path / "empty"
-    for name in ("posts/a[1]*/index.html", "posts/a1x/index.html", "posts/a[1]*/keep.png", "CNAME"):
+def test_the_deletion_rules_reach_only_the_gone_files_even_with_wildcards_or_newlines_in_names(tmp_path):
+    """The rules are NUL-separated (`--from0`): a name holding a newline is one rule, not two."""
+    destination = tmp_path / "www"
+    kept = ["posts/a1x/index.html", "posts/a[1]*/keep.png", "CNAME", "new", "line.txt", "posts/b/new"]
+    gone = ["posts/a[1]*/index.html", "tags/never-deployed/index.html", "new\nline.txt", "posts/b/new\nline/x.html"]
+    for name in kept + gone[:1] + gone[2:]:
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         (destination / name).write_text(name)
-    gone = ["posts/a[1]*/index.html", "tags/never-deployed/index.html"]
-    for path in gone:
-        (empty / path).parent.mkdir(parents=True, exist_ok=True)
-    rules = tmp_path / "rules"
-    rules.write_text(site_deploy._deletion_rules(gone))
-    subprocess.run(
-        ["rsync", "--recursive", "--existing", "--delete", f"--include-from={rules}", f"{empty}/", f"{destination}/"],
-        check=True,
-    )
-    assert sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()) == [
-        "CNAME",
-        "posts/a1x/index.html",
-        "posts/a[1]*/keep.png",
-    ]
-    assert not (destination / "tags").exists()
+    site_deploy._remove_by_rsync(f"{destination}/", gone, site=kept, scratch=tmp_path)
+    assert sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()) == sorted(kept)
+    assert not (destination / "tags").exists() and not (destination / "posts/b/new\nline").exists()
+    assert site_deploy._deletion_rules(["a/b\nc"]) == b"+ /a/\0+ /a/b\nc\0- *\0"
 
 
 def test_every_deploy_sends_what_the_build_folder_holds_beyond_the_build(built, tmp_path):
@@ -319,3 +312,220 @@ def test_an_rsync_deploy_hashes_no_file(built, tmp_path, monkeypatch):
     by_rsync = tmp_path / "by-rsync"
     report = site_deploy.to_rsync(out, str(by_rsync))
     assert (by_rsync / "extra" / "big.bin").read_bytes() == b"x" * 100_000 and report.unchanged == 0
+
+
+def fake_ssh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """RSYNC_RSH as a stand-in for ssh: the remote command runs here, in a home folder of its own
+    (as sshd starts it in the user's home), with the remote rsync reading its arguments from the
+    protocol as over SSH. Returns that home folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    script = tmp_path / "ssh"
+    script.write_text(
+        "#!/bin/sh\n"
+        'while [ $# -gt 0 ]; do case "$1" in -l|-p|-o) shift 2;; -*) shift;; *) break;; esac; done\n'
+        f'shift; cd "{home}" && exec sh -c "$*"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("RSYNC_RSH", str(script))
+    return home
+
+
+def unpublish_post_1(acting: ActingUser, out: Path) -> None:
+    publishing.unpublish(acting, refs=["post-1"])
+    site.build(acting, out=out, base_domain="blogster.page")
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("www", "www/"),
+        ("www", "./www"),
+        ("www", "sub/../www"),  # the folder resolved, as a folder deploy's record is
+        ("{tmp}/www", "{tmp}/./www//"),
+        ("{tmp}/www", "www"),  # relative, from tmp_path
+        ("{tmp}/www", "{tmp}/link-to-www/"),
+    ],
+)
+def test_an_rsync_deploy_to_a_local_folder_finds_its_record_however_the_folder_is_spelled(
+    built, tmp_path, monkeypatch, first, then
+):
+    """Deployed as `www`, then as `www/`: the second deploy still removes the unpublished post."""
+    acting, out = built
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link-to-www").symlink_to(tmp_path / "www")
+    site_deploy.to_rsync(out, first.format(tmp=tmp_path))
+    unpublish_post_1(acting, out)
+    again = site_deploy.to_rsync(out, then.format(tmp=tmp_path))
+    assert again.removed == 1 and not (tmp_path / "www/posts/post-1/index.html").exists()
+    assert list(site_deploy._deploy_records(out)) == [f"rsync:{tmp_path / 'www'}"]
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("host:www", "host:www/"),
+        ("host:www", "host:./www/."),
+        ("ada@host:www//", "ada@host:./www"),
+        ("host:", "host:."),
+    ],
+)
+def test_an_rsync_deploy_over_ssh_finds_its_record_however_the_remote_folder_is_spelled(
+    built, tmp_path, monkeypatch, first, then
+):
+    acting, out = built
+    home = fake_ssh(tmp_path, monkeypatch)
+    folder = home / "www" if "www" in first else home
+    site_deploy.to_rsync(out, first)
+    assert (folder / "posts/post-1/index.html").is_file()
+    unpublish_post_1(acting, out)
+    again = site_deploy.to_rsync(out, then)
+    assert again.removed == 1 and not (folder / "posts/post-1/index.html").exists()
+    assert len(site_deploy._deploy_records(out)) == 1
+
+
+def test_remote_spellings_of_one_folder_share_a_key_and_others_do_not():
+    key = site_deploy._rsync_key
+    assert key("host:dest") == key("host:dest/") == key("host:./dest") == key("host:dest//.") == "rsync:host:dest"
+    assert key("host:") == key("host:.") == key("host:./") == "rsync:host:."  # the home folder
+    assert key("host:/") == key("host:///") == "rsync:host:/"  # the root folder
+    assert key("host:/srv/./www/") == "rsync:host:/srv/www"
+    # Not known to be the same: rsync --protect-args reads `~` as a folder named so, `..` may
+    # follow a link, another user or an alias may be another account or machine.
+    others = ["host:~/dest", "host:/dest", "ada@host:dest", "other:dest", "host:x/../dest", "host:dest/sub"]
+    assert len({key("host:dest"), *map(key, others)}) == 1 + len(others)
+    assert key("h::mod/www/") == key("rsync://h/mod/./www") == key("rsync://h:873/mod/www") == "rsync:rsync://h/mod/www"
+    assert key("rsync://h:8873/mod/www") != key("h::mod/www")
+    assert key("[::1]:www/") == key("[::1]:./www") == "rsync:[::1]:www"
+    assert key("ada@[::1]:www") == "rsync:ada@[::1]:www" and key("[x]y:www").startswith(f"rsync:{Path.cwd()}")
+    assert key("./a:b") == f"rsync:{Path('a:b').resolve()}" and key("a/b:c") == f"rsync:{Path('a/b:c').resolve()}"
+    assert site_deploy._rsync_destination("host:") == "host:" and site_deploy._rsync_destination("h:d/") == "h:d/"
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_a_record_under_an_older_spelling_is_read_once_and_rewritten(built, tmp_path):
+    """An older version kept the destination as typed (`www/`): that record is found from `www`,
+    then replaced by the record under the one key; `host:` meant the root folder then, not the home."""
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_rsync(out, str(www))
+    records = site_deploy._deploy_records(out)
+    sent = records.pop(f"rsync:{www}")
+    records[f"rsync:{www}/"] = sent  # as the older version wrote it
+    records["rsync:host:"] = {"x.html": ""}  # deployed to `host:/`
+    (out / site_deploy.DEPLOYS).write_text(json.dumps(records))
+    unpublish_post_1(acting, out)
+    again = site_deploy.to_rsync(out, f"{tmp_path}/./www")
+    assert again.removed == 1 and not (www / "posts/post-1/index.html").exists()
+    assert set(site_deploy._deploy_records(out)) == {"rsync:host:", f"rsync:{www}"}
+    assert site_deploy._older_spellings(out, site_deploy._rsync_key("host:/")) == ["rsync:host:"]
+    assert site_deploy._older_spellings(out, site_deploy._rsync_key("host:")) == []
+
+
+def test_a_folder_deploy_removes_the_folders_it_empties_and_no_other(built, tmp_path):
+    check_emptied_folders(built, tmp_path, lambda out, destination: site_deploy.to_folder(out, destination))
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_an_rsync_deploy_removes_the_folders_it_empties_and_no_other(built, tmp_path):
+    check_emptied_folders(built, tmp_path, lambda out, destination: site_deploy.to_rsync(out, str(destination)))
+
+
+def check_emptied_folders(built, tmp_path, deploy) -> None:  # type: ignore[no-untyped-def]
+    """A removed post's folder goes, and the folders above it that it leaves empty, up to (not
+    including) the destination; a folder holding a file or a folder of the user's stays."""
+    acting, out = built
+    destination = tmp_path / "www"
+    for path in ("extra/deep/er/x.txt", "extra2/deep/x.txt", "only/x.txt"):
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text("beside the build\n")
+    deploy(out, destination)
+    (destination / "extra2/kept.txt").write_text("the user's\n")
+    (destination / "posts/post-2/mine").mkdir()  # the user's own empty folder in a post's folder
+    (destination / "own-empty").mkdir()  # and one of the destination
+    publishing.unpublish(acting, refs=["post-1", "post-2"])
+    site.build(acting, out=out, base_domain="blogster.page")
+    for path in ("extra", "extra2", "only"):
+        shutil.rmtree(out / path)
+    report = deploy(out, destination)
+    assert report.removed == 5
+    assert not (destination / "posts/post-1").exists() and not (destination / "extra").exists()
+    assert not (destination / "extra2/deep").exists() and (destination / "extra2/kept.txt").is_file()
+    assert not (destination / "only").exists() and destination.is_dir()
+    assert (destination / "posts/post-2/mine").is_dir() and not (destination / "posts/post-2/index.html").exists()
+    assert (destination / "own-empty").is_dir() and (destination / "posts/post-0/index.html").is_file()
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_every_kind_removes_a_gone_file_whatever_its_name(built, tmp_path):
+    """A name with a newline, a trailing space, a wildcard and a backslash goes like any other."""
+    _, out = built
+    names = ["new\nline.txt", "dir\nname/x.txt", "trailing space ", "back\\slash[1]*.txt", "#hash", "+ plus"]
+    for name in names:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("gone soon\n")
+    folder, by_rsync, remote = tmp_path / "www", tmp_path / "by rsync", tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    deploys = [
+        lambda: site_deploy.to_folder(out, folder),
+        lambda: site_deploy.to_rsync(out, str(by_rsync)),
+        lambda: site_deploy.to_git(out, remote=str(remote), branch="gh-pages"),
+    ]
+    for deploy in deploys:
+        deploy()
+    assert all((place / name).is_file() for place in (folder, by_rsync) for name in names)
+    for name in names:
+        (out / name).unlink()
+    (out / "dir\nname").rmdir()
+    assert [deploy().removed for deploy in deploys] == [len(names)] * 3
+    site_files = set(files(out))
+    assert set(files(folder)) == set(files(by_rsync)) == site_files == set(git_tree(remote, "gh-pages"))
+
+
+def test_the_preview_serves_exactly_what_a_deploy_sends(built, tmp_path):
+    """`site serve` answers with each file a deploy sends, byte for byte, and 404 for every other
+    path in the build folder: git's config (with a password in a remote's URL) and history,
+    blogster's own files, partial files, links and what they lead to, folders without an index
+    (no listing of names). Its 404 page is no link either."""
+    from http.client import HTTPConnection
+    from urllib.parse import quote
+
+    from blogster_cli.services import site_preview
+
+    _, out = built
+    put_beside(out, tmp_path)
+    folder = tmp_path / "www"
+    site_deploy.to_folder(out, folder)
+    sent = every_file(folder)
+    others = set()
+    for parent, folders, names in os.walk(out):
+        for name in names + [name for name in folders if Path(parent, name).is_symlink()]:
+            others.add(Path(parent, name).relative_to(out).as_posix())
+    others |= {"deep/linked/secret.txt", "posts/", ".git", ".git/", "nested/.git/config", "posts/../.git/config"}
+    assert {".git/config", ".blogster-site.json", "link.txt", "sub/.git", ".GIT/config"} <= others - set(sent)
+    server = site_preview.start(out, port=0)
+
+    def get(path: str) -> tuple[int, bytes, str | None]:
+        connection = HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", "/" + quote(path, safe="/."))
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader("Location")
+
+    try:
+        for path, data in sent.items():
+            assert get(path)[:2] == (200, data), path
+        for path in others - set(sent):
+            status, body, _ = get(path)
+            assert status == 404 and b"hunter2" not in body, path
+        assert get("posts/post-0/")[:2] == (200, (out / "posts/post-0/index.html").read_bytes())
+        assert get("posts/post-0") == (301, b"", "/posts/post-0/")
+        assert get("index.html/")[0] == 404 and get("")[0] == 200
+        (out / "404.html").unlink()
+        (out / "404.html").symlink_to(tmp_path / "elsewhere" / "secret.txt")
+        status, body, _ = get("nope")
+        assert status == 404 and b"hunter2" not in body
+    finally:
+        server.shutdown()
