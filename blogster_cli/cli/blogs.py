@@ -233,9 +233,8 @@ def show(
     row = blogs.get(acting, ref=ref)
     markdown = blogs.markdown_of(row)
     if json:
-        output.print_json(
-            {**_row_dict(row, LIST_FIELDS), "meta_description": row.meta_description, "markdown": markdown}
-        )
+        details = _row_dict(row, ("meta_description", "meta_keywords", "featured_image"))
+        output.print_json({**_row_dict(row, LIST_FIELDS), **details, "markdown": markdown})
     elif raw:
         output.print_raw(markdown)
     else:

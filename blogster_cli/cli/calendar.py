@@ -74,8 +74,9 @@ def _record(entry: CalendarEntryPublic, timezone: str) -> dict[str, object]:
     if at is not None and entry.starts_at is not None:
         local = times.local(entry.starts_at, timezone)
         day, at = local.date(), local.time()
+    shown = "all day" if at is None else at.strftime("%H:%M:%S" if at.second else "%H:%M")  # as typed: 09:00
     return {
-        "id": str(entry.id), "date": day, "time": at or "all day", "type": entry.content_type,
+        "id": str(entry.id), "date": day, "time": shown, "type": entry.content_type,
         "status": entry.status, "title": entry.title,
     }  # fmt: skip
 
@@ -407,12 +408,21 @@ def suggest(
 ) -> None:
     """The weekday and hour your readers visit most; scores your upcoming entries (optimal_time_score).
 
+    The hour comes from your posts' views per hour, which `analytics ingest` records for the days it
+    counts; without any in the period it is 09:00, and a note on stderr (hour_source "default" in
+    --json, else "views") says so.
+
     Example: blogster calendar suggest --days 60
     """
     from blogster_cli.services import calendar
 
     acting = acting_user()
     found = calendar.suggest(acting, timezone=_timezone(acting), days=days)
+    if found.hour_source == "default":
+        output.message(
+            f"note: none of the {plural(found.days_counted, 'day')} of views has them per hour (`analytics ingest`"
+            f" records them for each day it counts): {found.hour:02d}:00 is a default, not your readers' hour"
+        )
     if json:
         output.print_json(found)
     else:

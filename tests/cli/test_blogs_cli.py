@@ -69,6 +69,17 @@ def test_from_file_keeps_the_body_byte_for_byte_and_counts_words(cli, signed_up,
     assert shown["word_count"] == 4 and shown["reading_time"] == 1 and shown["tags"] == ["a", "b"]
 
 
+def test_show_json_carries_the_seo_fields(cli, signed_up, tmp_path):
+    """`posts show --json` left out the keywords `generate seo` saves (and the featured image)."""
+    post = tmp_path / "seo.md"
+    post.write_text(
+        "---\ntitle: Seo\ndescription: A summary.\nkeywords: [shell, fzf]\nimage: https://example.com/a.png\n---\nBody.\n"
+    )
+    shown = cli("blogs", "show", new_post(cli, "--from", str(post)), "--json").json()
+    assert shown["meta_description"] == "A summary." and shown["featured_image"] == "https://example.com/a.png"
+    assert shown["meta_keywords"] == ["shell", "fzf"]
+
+
 def test_explicit_slugs_are_kept_and_duplicates_refused(cli, signed_up):
     new_post(cli, "Rust 1.12", "--slug", "Rust-1.12")
     assert cli("blogs", "show", "Rust-1.12", "--json").json()["slug"] == "Rust-1.12"
