@@ -231,5 +231,10 @@ def batch(
     provider = provider_config(app_context())
     summary = generation.batch(acting_user(), provider=provider, count=ideas_count, persona=persona, template=template)
     output.print_json({"drafted": summary.drafted, "failed": summary.failed})
+    if not summary.drafted and not summary.failed:
+        waiting = (
+            f" ({plural(summary.unsaved, 'new idea')} waiting: `blogster ideas save ID`)" if summary.unsaved else ""
+        )
+        output.message(f"note: no saved idea without a post to draft{waiting}")
     if not summary.ok:
         raise typer.Exit(1)

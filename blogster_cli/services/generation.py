@@ -164,6 +164,9 @@ def draft(
 class BatchSummary:
     drafted: list[dict[str, str]]
     failed: list[dict[str, str]]
+    unsaved: int = 0
+    """Ideas still `new` (as `generate ideas` leaves them), which a batch does not take: said when
+    no saved idea was left to draft."""
 
     @property
     def ok(self) -> bool:
@@ -186,6 +189,9 @@ def batch(
     with orm_unit_of_work(acting) as session:
         saved = rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.SAVED])
         pending = [str(idea.id) for idea in reversed(saved) if idea.blog_id is None][:count]
+        unsaved = (
+            0 if pending else len(rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.NEW]))
+        )
     drafted: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
     for idea_id in pending:
@@ -198,4 +204,4 @@ def batch(
                 break
             continue
         drafted.append({"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)})
-    return BatchSummary(drafted=drafted, failed=failed)
+    return BatchSummary(drafted=drafted, failed=failed, unsaved=unsaved)

@@ -226,9 +226,24 @@ def test_batch_drafts_saved_ideas_resumably_and_reports_failures(cli, signed_up,
     second = cli("generate", "batch", "--ideas", "5")
     assert second.exit_code == 0, second.stdout
     assert len(second.json()["drafted"]) == 2 and second.json()["failed"] == []
-    assert cli("generate", "batch", "--ideas", "5").json() == {"drafted": [], "failed": []}
+    nothing = cli("generate", "batch", "--ideas", "5")
+    assert nothing.json() == {"drafted": [], "failed": []}
+    assert nothing.stderr == "note: no saved idea without a post to draft\n"
     statuses = {i["status"] for i in cli("ideas", "list", "--json").json()}
     assert statuses == {"in_progress"}
+
+
+def test_a_batch_with_only_unsaved_ideas_says_to_save_them(cli, signed_up, ai_env):
+    # Right after `generate ideas` a batch printed {"drafted": [], "failed": []} and nothing else:
+    # fresh ideas are `new`, and only saved ones are drafted.
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"ideas": [IDEA, {**IDEA, "title": "Two"}]}))
+    assert cli("generate", "ideas", "--topic", "espresso", "--count", "2").exit_code == 0
+    result = cli("generate", "batch", "--ideas", "2")
+    assert result.exit_code == 0 and result.json() == {"drafted": [], "failed": []}
+    assert (
+        result.stderr == "note: no saved idea without a post to draft (2 new ideas waiting: `blogster ideas save ID`)\n"
+    )
 
 
 def test_generation_lists_take_the_shared_output_options(cli, signed_up, ai_env):
