@@ -1,4 +1,4 @@
-"""blogster social list | new | edit | schedule | rm, and social profiles list | connect | disconnect."""
+"""blogster social list | show | new | edit | schedule | rm | post-due, and social profiles list | connect | disconnect."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ profiles_app = typer.Typer(
 )
 app.add_typer(profiles_app, name="profiles")
 HASHTAG_OPTION = typer.Option(None, "--hashtag", help="A hashtag (repeat for several).")
+POST_COLUMNS = [
+    "id", "slug", "platform", "handle", "status", "scheduled_time", "error", "content", "hashtags", "length", "limit",
+    "platform_post_id",
+]  # fmt: skip
+"""Every field of a social post, in the table and CSV as in --json. `error` is the first text column,
+so a narrow terminal keeps it over the content when some post has one (tables._give_way_order)."""
 
 
 def _show(post: object, json: bool, verb: str) -> None:
@@ -36,12 +42,30 @@ def list_posts(
 ) -> None:
     """Social posts of your blog posts, newest first, with their length against the platform's limit.
 
+    A post that could not go out says why under error (a refusal: status failed; no token for
+    its profile where it was tried: still scheduled), until it is posted.
+
     Example: blogster social list ten-terminal-habits
     """
     from blogster_cli.services import social
 
     rows = [output.to_plain(p) for p in social.list_posts(acting_user(), ref=blog)]
-    show_list(rows, ["id", "slug", "platform", "status", "length", "limit", "content"], fmt=fmt, json=json, limit=limit)
+    show_list(rows, POST_COLUMNS, fmt=fmt, json=json, limit=limit)
+
+
+@app.command("show")
+def show(
+    post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Show one social post: its text, when it is scheduled and, if it failed, why.
+
+    Example: blogster social show $(blogster social list --format ids --limit 1)
+    """
+    from blogster_cli.services import social
+
+    post = social.show_post(acting_user(), ref=post_id)
+    output.print_json(post) if json else output.print_record(post)
 
 
 @app.command("new")
@@ -94,6 +118,9 @@ def schedule(
     json: bool = JSON_OPTION,
 ) -> None:
     """Schedule a social post, or take it back to a draft with --clear.
+
+    Only X (twitter) and LinkedIn posts are scheduled: they are what `social post-due` and the
+    workers post; a post for another platform is refused (exit 2): post it there by hand.
 
     Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"
     """

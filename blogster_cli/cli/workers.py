@@ -176,7 +176,8 @@ def post_social(json: bool = JSON_OPTION) -> None:
     """Post every account's scheduled social posts whose time has come (what the workers do each minute), for cron.
 
     Tokens: each profile's keyring entry, or BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN for the
-    posts of the account this profile is logged in as (only).
+    posts of the account this profile is logged in as (only). --json: the counts (posted, failed,
+    failed_accounts) and each post's outcome under posts.
 
     Example: blogster workers post-social --json
     """
@@ -185,7 +186,7 @@ def post_social(json: bool = JSON_OPTION) -> None:
     ctx = app_context()
     access = social_posting.social_access(ctx, token_owner=sessions.logged_in_account(ctx))
     outcomes = social_posting.post_due_for_every_account(ctx.database, access=access, timeouts=ctx.timeouts)
-    _distribution_report(outcomes, json, noun="social posts posted")
+    _distribution_report(outcomes, json, key="posted", items="posts", noun="social posts posted")
 
 
 @app.command("send-newsletters")
@@ -193,7 +194,8 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     """Send every account's scheduled newsletters whose time has come (what the workers do each minute), for cron.
 
     From: newsletter_from (BLOGSTER_NEWSLETTER_FROM) for the newsletters of the account this profile
-    is logged in as (only); every other account's go from that account's email.
+    is logged in as (only); every other account's go from that account's email. --json: the counts
+    (sent, failed, failed_accounts) and each newsletter's report under newsletters.
 
     Example: blogster workers send-newsletters --json
     """
@@ -210,7 +212,7 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     sent = newsletters.send_due_for_every_account(
         ctx.database, smtp=smtp, timeouts=ctx.timeouts, hold=mail_hold.kept(ctx), quiet_while_held=False
     )
-    _distribution_report(sent, json, noun="newsletters sent")
+    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent")
 
 
 def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
@@ -222,11 +224,15 @@ def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -
     _account_failures(done)
 
 
-def _distribution_report(done: EveryAccount[Any], json: bool, *, noun: str) -> None:
+def _distribution_report(done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str) -> None:
+    """Counts, as every cron command's (`key` done, `failed`, `failed_accounts`), and under `items`
+    each post's or newsletter's outcome; then each failure and each account whose share failed on
+    stderr (exit 1)."""
     results = done.results
     errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
     if json:
-        output.print_json(results)
+        counts = {key: len(results) - len(errors), "failed": len(errors), "failed_accounts": len(done.failures)}
+        output.print_json({**counts, items: results})
     else:
         output.message(f"{len(results) - len(errors)} {noun}, {len(errors)} failed")
     for problem in errors:

@@ -148,6 +148,8 @@ class SocialMediaPost(SQLModel, table=True):
     engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    error: str | None = None
+    """Why the last try to post it failed, or why it waits (no token where it was tried); None once posted (0131)."""
 
 
 class EmailNewsletter(SQLModel, table=True):

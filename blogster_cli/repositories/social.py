@@ -53,14 +53,18 @@ def posts(
     return session.exec(query.order_by(col(SocialMediaPost.created_at).desc())).all()
 
 
-def find_post(session: Session, *, prefix: str) -> list[tuple[SocialMediaPost, SocialMediaProfile]]:
-    """My posts whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous), locked for the change."""
+def find_post(
+    session: Session, *, prefix: str, locked: bool = True
+) -> list[tuple[SocialMediaPost, SocialMediaProfile]]:
+    """My posts whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous), locked for
+    the change; `locked=False` to read only (`social show` does not wait for a post being posted)."""
     query = (
         select(SocialMediaPost, SocialMediaProfile)
         .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
         .where(cast(SocialMediaPost.id, String).startswith(prefix, autoescape=True))
+        .limit(id_prefixes.ROWS_NEEDED)
     )
-    return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update(of=SocialMediaPost)).all())
+    return list(session.exec(query.with_for_update(of=SocialMediaPost) if locked else query).all())
 
 
 def delete_post(session: Session, *, post_id: UUID) -> bool:

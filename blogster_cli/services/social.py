@@ -112,11 +112,14 @@ class SocialPostPublic:
     platform: str
     handle: str | None
     status: str
+    scheduled_time: dt.datetime | None
+    error: str | None
+    """Why the last try to post it failed (status failed), or why it waits (no token for its profile
+    where it was tried); None once posted, and for a post never tried."""
     content: str
     hashtags: list[str]
     length: int
     limit: int
-    scheduled_time: dt.datetime | None
     platform_post_id: str | None
 
 
@@ -126,7 +129,7 @@ def _post_public(post: SocialMediaPost, profile: SocialMediaProfile, slug: str) 
         id=post.id, slug=slug, platform=str(profile.platform), handle=profile.profile_id, status=str(post.post_status),
         content=content, hashtags=hashtags, length=rules.length(content, hashtags, str(profile.platform)),
         limit=rules.PLATFORM_LIMITS[str(profile.platform)], scheduled_time=post.scheduled_time,
-        platform_post_id=post.platform_post_id,
+        platform_post_id=post.platform_post_id, error=post.error,
     )  # fmt: skip
 
 
@@ -169,9 +172,9 @@ def create_post(
 SOCIAL_POST = id_prefixes.Named("social post", "social posts", "blogster social list")
 
 
-def _one(session: Any, ref: str) -> tuple[SocialMediaPost, SocialMediaProfile]:
+def _one(session: Any, ref: str, *, locked: bool = True) -> tuple[SocialMediaPost, SocialMediaProfile]:
     return id_prefixes.only(
-        social_rows.find_post(session, prefix=id_prefixes.prefix(ref, SOCIAL_POST)), ref, SOCIAL_POST
+        social_rows.find_post(session, prefix=id_prefixes.prefix(ref, SOCIAL_POST), locked=locked), ref, SOCIAL_POST
     )
 
 
@@ -180,6 +183,14 @@ def _slug(session: Any, post: SocialMediaPost) -> str:
 
     row = find_own(driver_connection(session), ref=str(post.blog_id))
     return row.slug if row else ""
+
+
+def show_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:
+    """One of my social posts, by its id or the id's first characters (read without waiting for a
+    run that is posting it)."""
+    with orm_unit_of_work(acting) as session:
+        post, profile = _one(session, ref, locked=False)
+        return _post_public(post, profile, _slug(session, post))
 
 
 def edit_post(
@@ -200,13 +211,22 @@ def edit_post(
 
 def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> SocialPostPublic:
     """Schedules the post at `at`, or takes it back to a draft with None. `at` must be to come:
-    a post is an outside effect, and a time past would go out at the next `post-due`."""
+    a post is an outside effect, and a time past would go out at the next `post-due`. Only a post
+    for a platform `social post-due` posts to (SOCIAL_PLATFORMS) is scheduled: any other would
+    only be marked failed when its time came."""
+    from blogster_cli.services.platform_api import SOCIAL_PLATFORMS
+
     if at is not None and at <= dt.datetime.now(dt.UTC):
         raise InvalidInput(f"--at {at:%Y-%m-%d %H:%M} is in the past; give a time to come")
     with orm_unit_of_work(acting) as session:
         post, profile = _one(session, ref)
         if post.post_status == SocialPostStatus.PUBLISHED:
             raise InvalidInput("this post is already published")
+        if at is not None and str(profile.platform) not in SOCIAL_PLATFORMS:
+            raise InvalidInput(
+                f"not scheduled: Blogster posts only to {' and '.join(SOCIAL_PLATFORMS)}; {str(profile.platform)} needs"
+                " media or an app review, so post it there by hand"
+            )
         _checked(str(profile.platform), post.content or "", list(post.hashtags))
         post.scheduled_time = at
         post.post_status = SocialPostStatus.SCHEDULED if at else SocialPostStatus.DRAFT

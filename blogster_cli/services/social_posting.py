@@ -26,6 +26,7 @@ from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.services.platform_accounts import PlatformEndpoint, own_social_entry, token_variable
+from blogster_cli.url_secrets import masked_line
 from blogster_cli.vocabulary import SocialPostStatus
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from blogster_cli.credentials import CredentialStore
     from blogster_cli.db.connection import Database
     from blogster_cli.models.extended import SocialMediaProfile
+
+MAX_ERROR_CHARS = 500
+"""The longest reason kept in social_media_posts.error (its check constraint, 0131)."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +116,16 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
         if platform not in SOCIAL_PLATFORMS:
             error = f"posting to {platform} is not supported (only {', '.join(SOCIAL_PLATFORMS)}): post it by hand"
         elif not token or not handle:  # this machine cannot post it (yet): it stays scheduled, not failed
+            waiting = (
+                f"no token for your {platform} profile here: connect it with `blogster social profiles connect`"
+                f" or set {token_variable(platform)}"
+            )
+            if post.error != waiting:  # kept for `social list`; written once, not at every run
+                post.error = waiting
+                social_rows.save(guard, row=post)
             return SocialPostOutcome(
                 id=post.id, platform=platform, handle=handle, action="waiting", platform_post_id=None, url=None,
-                error=f"no token for your {platform} profile here: connect it with `blogster social profiles connect`"
-                f" or set {token_variable(platform)}",
+                error=waiting,
             )  # fmt: skip
         else:
             client = social_client_for(
@@ -129,11 +139,21 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             finally:
                 client.http.close()
         if made is None:
-            post.post_status = SocialPostStatus.FAILED
+            error = _kept_error(error or f"{platform} did not take the post", token)
+            post.post_status, post.error = SocialPostStatus.FAILED, error
         else:
-            post.post_status, post.platform_post_id = SocialPostStatus.PUBLISHED, made.id
+            post.post_status, post.platform_post_id, post.error = SocialPostStatus.PUBLISHED, made.id, None
         social_rows.save(guard, row=post)
         return SocialPostOutcome(
             id=post.id, platform=platform, handle=handle, action="failed" if made is None else "posted",
             platform_post_id=made.id if made else None, url=made.url if made else None, error=error,
         )  # fmt: skip
+
+
+def _kept_error(message: str, token: str | None) -> str:
+    """A failure as stored in social_media_posts.error and printed: one line of at most
+    MAX_ERROR_CHARS, the token masked in every form a server could echo (the platform clients
+    already mask their own messages; this holds for any other message too)."""
+    from blogster_cli.services.platform_api import secret_forms
+
+    return masked_line(message, secret_forms(token) if token else [], limit=MAX_ERROR_CHARS)

@@ -108,6 +108,7 @@ PLAN = [
         True,
     ),
     ("blogster social list ten-terminal-habits", True),
+    ("blogster social show $(blogster social list --format ids --limit 1)", True),
     ('blogster social edit $(blogster social list --format ids --limit 1) --text "Shell habits that stick"', True),
     ('blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"', True),
     ("blogster social post-due --json", True),

@@ -50,7 +50,7 @@ def test_the_operators_from_is_only_the_logged_in_accounts(cli, signed_up, smtp,
     env = {"BLOGSTER_SMTP_URL": url, "BLOGSTER_NEWSLETTER_FROM": OPERATOR_FROM}
     sent = cli("workers", "send-newsletters", "--json", env=env)
     assert sent.exit_code == 0, sent.stderr
-    assert [report["sent"] for report in sent.json()] == [1, 1]
+    assert [report["sent"] for report in sent.json()["newsletters"]] == [1, 1]
     [adas] = recorder.to("ada-reader@example.com")
     [bobs] = recorder.to("bob-reader@example.com")
     assert str(adas["From"]) == OPERATOR_FROM
