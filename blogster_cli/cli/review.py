@@ -38,7 +38,7 @@ def assign(
     to: str = typer.Option(..., "--to", help="The teammate's account email."),
     role: str = typer.Option(..., "--role", help="author, editor, reviewer or approver."),
     due: date | None = typer.Option(
-        None, "--due", parser=parse_date, help="YYYY-MM-DD, end of that day in your timezone."
+        None, "--due", parser=parse_date, help="YYYY-MM-DD: the day it is due, the same day for your teammate."
     ),
     allow_publish: bool = typer.Option(False, "--allow-publish", help="Let an approver publish once approved."),
     json: bool = JSON_OPTION,
@@ -53,21 +53,18 @@ def assign(
     _done(assignment, json)
 
 
-def _due(day: date | None) -> datetime | None:
-    """The end of that day in the user's timezone; a day before today there, or one whose end is
-    past the times Blogster stores (planning/times.py WINDOW), is refused."""
-    from datetime import time
-
+def _due(day: date | None) -> date | None:
+    """The day; one before today in the user's timezone, or one whose end is past the times
+    Blogster stores (planning/times.py WINDOW), is refused."""
     from blogster_cli.planning.times import within_window
+    from blogster_cli.services.review import due_instant
 
     if day is None:
         return None
-    timezone = app_context().tzinfo
-    if day < datetime.now(timezone).date():
+    if day < datetime.now(app_context().tzinfo).date():
         raise InvalidInput(f"--due {day.isoformat()!r} is in the past: give today or a later day")
-    due = datetime.combine(day, time(23, 59), tzinfo=timezone)
-    within_window(due, f"--due {day.isoformat()!r}")
-    return due
+    within_window(due_instant(day), f"--due {day.isoformat()!r}")
+    return day
 
 
 @app.command("list")
@@ -119,7 +116,9 @@ def show(
         output.print_json(found)
         return
     a = found.assignment
-    output.print_record({"id": a.id, "post": a.slug, "title": a.title, "role": a.role, "status": a.status})
+    output.print_record(
+        {"id": a.id, "post": a.slug, "title": a.title, "role": a.role, "status": a.status, "due": a.due_date}
+    )
     earlier = a.comment_count - len(a.comments)
     if earlier > 0:
         output.print_lines(
@@ -161,7 +160,11 @@ for _action, (_text, _example) in _HELP.items():
 def approve(
     ref: str = REF,
     note: str | None = NOTE,
-    publish: bool = typer.Option(False, "--publish", help="Also publish (an approver the author allowed)."),
+    publish: bool = typer.Option(
+        False,
+        "--publish",
+        help="Also publish (an approver the author allowed); a post already live keeps the approval.",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Approve the post (the author, or an approver); --publish puts it live if the author allowed you.
@@ -171,12 +174,19 @@ def approve(
     from blogster_cli.services import review
 
     acting = acting_user()
-    done = (
-        review.approve_and_publish(acting, ref=ref, note=note)
-        if publish
-        else review.act(acting, ref=ref, action="approve", note=note)
-    )
-    _done(done, json)
+    if not publish:
+        _done(review.act(acting, ref=ref, action="approve", note=note), json)
+        return
+    approval = review.approve_and_publish(acting, ref=ref, note=note)
+    done = approval.assignment
+    if json:
+        output.print_json({**output.to_plain(done), "already_published": approval.already_published})
+    elif approval.already_published:
+        output.message(
+            f"{str(done.id)[:8]} ({done.slug}) is approved; '{done.slug}' was already published: nothing to publish."
+        )
+    else:
+        output.message(f"{str(done.id)[:8]} ({done.slug}) is approved and published.")
 
 
 @app.command()

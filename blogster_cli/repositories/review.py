@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Row, String, cast, func, literal_column, text
@@ -12,9 +12,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
+from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import checked
 from blogster_cli.models.content import Blog
 from blogster_cli.models.extended import TeamCollaboration
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def assign(session: Session, *, blog_id: UUID, email: str, role: str, due: datetime | None, can_publish: bool) -> UUID:
@@ -25,12 +29,14 @@ def assign(session: Session, *, blog_id: UUID, email: str, role: str, due: datet
     return checked(session.connection().execute(statement, params).scalar_one(), UUID)
 
 
+@translating  # raised as BlogsterError here: the service says who may take the step it refuses
 def act(session: Session, *, assignment_id: UUID, action: str, note: str | None) -> str:
     statement = text("select public.review_act(:id, :action, :note)::text")
     params = {"id": assignment_id, "action": action, "note": note}
     return checked(session.connection().execute(statement, params).scalar_one(), str)
 
 
+@translating  # as `act`: the service says why it refuses
 def publish(session: Session, *, assignment_id: UUID) -> UUID:
     statement = text("select public.review_publish(:id)")
     return checked(session.connection().execute(statement, {"id": assignment_id}).scalar_one(), UUID)
@@ -90,6 +96,21 @@ def comments(session: Session, *, assignment_id: UUID, newest: int | None) -> li
     )
     found = session.connection().execute(statement, {"id": assignment_id, "newest": newest}).scalar_one()
     return list(checked(found, list))
+
+
+def mine_on_post(
+    conn: psycopg.Connection, *, slug_or_id: str | None = None, blog_id: UUID | None = None
+) -> list[tuple[UUID, str]]:
+    """My assignments (id, role) on another account's live post with this slug or id (as text), or
+    this id, newest first: what a refused change of that post names. On the driver: the posts'
+    unit of work (services/blogs.py) is psycopg's, and an assignee holds few assignments."""
+    rows = conn.execute(
+        "select t.id, t.role::text from public.team_collaboration t join public.blogs b on b.id = t.blog_id"
+        " where t.assigned_to = auth.uid() and b.author_id <> auth.uid() and b.deleted_at is null"
+        " and (b.slug = %(ref)s or b.id::text = %(ref)s or b.id = %(id)s) order by t.created_at desc, t.id",
+        {"ref": slug_or_id, "id": blog_id},
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
 
 
 def assigned_post(session: Session, *, blog_id: UUID) -> Blog | None:

@@ -212,13 +212,44 @@ def _find_mine(
     if seen is None:
         if trashed is False and "/" not in ref and blog_rows.find_own(conn, ref=ref, trashed=True) is not None:
             raise NotFound(f"{ref!r} is in the trash: `blogster posts restore {ref}` brings it back")
+        _refuse_an_assigned_post(conn, ref, slug=None if "/" in ref else ref, blog_id=None)
         raise not_found(conn, ref, trashed=trashed)
     if seen.author_id == acting.actor.user_id:
         mine = blog_rows.find_own(conn, ref=str(seen.id), with_content=with_content, trashed=trashed)
         if mine is None:  # live, and asked for in the trash (a second `restore`)
             raise NotFound(f"{ref!r} is not in the trash")
         return mine
+    _refuse_an_assigned_post(conn, ref, slug=None, blog_id=seen.id)
     raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
+
+
+# What an assignee does (review_act's rules, 0071): the post itself only its author changes (the
+# spec's "Users can update their own blogs"; team permissions on posts are a future enhancement).
+_ASSIGNEES_DO = {
+    "author": "authors comment and submit",
+    "editor": "editors comment and submit",
+    "reviewer": "reviewers comment and submit their review",
+    "approver": "approvers comment, approve or reject",
+}
+
+
+def _refuse_an_assigned_post(conn: Connection, ref: str, *, slug: str | None, blog_id: UUID | None) -> None:
+    """PermissionDenied saying what an assignee may do, when `ref` names another account's post assigned
+    to me: by its slug (which `review list` shows; no post of mine has it) or id, or the id of the
+    post AUTHOR/SLUG found; else nothing."""
+    from blogster_cli.repositories import review as review_rows
+
+    if slug is None and blog_id is None:
+        return
+    found = review_rows.mine_on_post(conn, slug_or_id=slug, blog_id=blog_id)
+    if not found:
+        return
+    roles = sorted({role for _, role in found})
+    does = _ASSIGNEES_DO[roles[0]] if len(roles) == 1 else "assignees comment and move the review along"
+    raise PermissionDenied(
+        f"{ref!r} is assigned to you as {' and '.join(roles)}: {does} (`blogster review show {str(found[0][0])[:8]}`);"
+        " only the post's author changes it"
+    )
 
 
 def _visible(conn: Connection, ref: str) -> BlogRow | None:

@@ -8,7 +8,7 @@ transitions, and publishes only as an approver the author allowed.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import review as review_rows
 from blogster_cli.services.post_steps import did_you_mean
-from blogster_cli.vocabulary import CollaborationRole
+from blogster_cli.vocabulary import BlogStatus, CollaborationRole
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -45,7 +45,8 @@ class AssignmentSummary:
     assigned_to: UUID | None
     assigned_by: UUID | None
     can_publish: bool
-    due_date: datetime | None
+    due_date: date | None
+    """The day it is due, the same for everyone (stored as the end of that day in UTC, 0132)."""
     completed_at: datetime | None
     comment_count: int
 
@@ -63,18 +64,39 @@ class AssignedPost:
     markdown: str
 
 
+@dataclass(frozen=True)
+class Approval:
+    """`review approve --publish`: the approved assignment, and whether the post was live already
+    (the approval is recorded, there was nothing to publish)."""
+
+    assignment: Assignment
+    already_published: bool
+
+
+def due_instant(day: date) -> datetime:
+    """How a due day is stored: the end of that day in UTC, so everyone reads the same day back."""
+    from datetime import time
+
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+def _due_day(stored: datetime | None) -> date | None:
+    return stored.astimezone(UTC).date() if stored is not None else None
+
+
 def _summary(row: Row[Any], slug: str, title: str) -> AssignmentSummary:
     return AssignmentSummary(
         id=row.id, blog_id=row.blog_id, slug=slug, title=title, role=row.role, status=row.status,
         assigned_to=row.assigned_to, assigned_by=row.assigned_by, can_publish=row.can_publish,
-        due_date=row.due_date, completed_at=row.completed_at, comment_count=row.comment_count,
+        due_date=_due_day(row.due_date), completed_at=row.completed_at, comment_count=row.comment_count,
     )  # fmt: skip
 
 
 def assign(
-    acting: ActingUser, *, blog: str, to: str, role: str, due: datetime | None = None, can_publish: bool = False
+    acting: ActingUser, *, blog: str, to: str, role: str, due: date | None = None, can_publish: bool = False
 ) -> Assignment:
-    """Assigns my post `blog` to the account with email `to`; they are notified in the app."""
+    """Assigns my post `blog` to the account with email `to`, due on the day `due` (the same day for
+    both: stored as its end in UTC); they are notified in the app."""
     roles = [r.value for r in CollaborationRole]
     if role not in roles:
         raise InvalidInput(f"role {role!r} is not one of {', '.join(roles)}")
@@ -86,7 +108,12 @@ def assign(
         if post is None:
             raise NotFound(f"no post {blog!r} of yours{did_you_mean(conn, blog)}")
         created = review_rows.assign(
-            session, blog_id=post.id, email=to.strip(), role=role, due=due, can_publish=can_publish
+            session,
+            blog_id=post.id,
+            email=to.strip(),
+            role=role,
+            due=None if due is None else due_instant(due),
+            can_publish=can_publish,
         )
         return _one(session, str(created))
 
@@ -123,8 +150,27 @@ def act(acting: ActingUser, *, ref: str, action: str, note: str | None = None) -
         raise InvalidInput(f"unknown step {action!r}")
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
-        review_rows.act(session, assignment_id=assignment.id, action=action, note=note)
+        _step(acting, session, assignment, action=action, note=note)
         return _one(session, str(assignment.id))
+
+
+def _step(acting: ActingUser, session: Session, assignment: Assignment, *, action: str, note: str | None) -> None:
+    """One step through review_act; a step the database refuses to this user says who may take it."""
+    try:
+        review_rows.act(session, assignment_id=assignment.id, action=action, note=note)
+    except PermissionDenied:
+        raise PermissionDenied(_who_may(acting, assignment, action)) from None
+
+
+def _who_may(acting: ActingUser, assignment: Assignment, action: str) -> str:
+    """Who may take `action` (review_act's rules, 0071), and what the user is on this assignment."""
+    assignee = assignment.assigned_to == acting.actor.user_id
+    if action in ("approve", "reject"):
+        you = f"; you are its {assignment.role}" if assignee else ""
+        return f"only the post's author or an approver assigned to it can {action}{you}"
+    if assignee:  # start and submit are the assignee's: refused to them only if the rules change
+        return f"you may not {action} this assignment"
+    return f"only the assignee can {action} an assignment; as the post's author you approve, reject, comment or withdraw it"
 
 
 def withdraw(acting: ActingUser, *, ref: str) -> Assignment:
@@ -136,14 +182,31 @@ def withdraw(acting: ActingUser, *, ref: str) -> Assignment:
         return assignment
 
 
-def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None) -> Assignment:
-    """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work."""
+def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None) -> Approval:
+    """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work.
+
+    A post that is live already (its author published it meanwhile) keeps the approval, which the
+    approver came to give, and is not published again: `already_published` says so. Anything
+    refused (the step, publishing not allowed, an empty post) changes nothing."""
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
-        review_rows.act(session, assignment_id=assignment.id, action="approve", note=note)
+        if assignment.assigned_to != acting.actor.user_id:
+            raise InvalidInput(
+                f"--publish is for an approver the author allowed to publish; '{assignment.slug}' is your post:"
+                f" approve without --publish, then `blogster publish {assignment.slug}`"
+            )
+        _step(acting, session, assignment, action="approve", note=note)
         post = review_rows.assigned_post(session, blog_id=assignment.blog_id)
-        if post is not None:  # the rule `publish` applies (one I cannot read, review_publish refuses)
-            markdown = str((post.content or {}).get("markdown", ""))
-            check_publishable(title=post.title, slug=post.slug, markdown=markdown)
-        review_rows.publish(session, assignment_id=assignment.id)
-        return _one(session, str(assignment.id))
+        live = post is not None and post.status == BlogStatus.PUBLISHED
+        if not live or not (assignment.role == CollaborationRole.APPROVER and assignment.can_publish):
+            if post is not None:  # the rule `publish` applies (one I cannot read, review_publish refuses)
+                markdown = str((post.content or {}).get("markdown", ""))
+                check_publishable(title=post.title, slug=post.slug, markdown=markdown)
+            try:
+                review_rows.publish(session, assignment_id=assignment.id)
+            except PermissionDenied:
+                raise PermissionDenied(
+                    f"the author has not allowed you to publish '{assignment.slug}' (only an approver assigned"
+                    " with --allow-publish can): approve without --publish, and the author publishes it"
+                ) from None
+        return Approval(_one(session, str(assignment.id)), already_published=live)

@@ -478,7 +478,7 @@ def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselve
     # Withdrawing frees an open place, but not today's: 100 assignments made to grace today (0102).
     with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="100 posts to that account today"):
         assign(db, ada, many[-1], grace)
-    assert notices() - before == 98
+    assert notices() - before == 99  # the withdrawal told grace (0132); the refused assignment, nothing
     lin_post = many[0]
     assign(db, ada, lin_post, team["lin"])  # other assignees are not limited by grace's count
 
@@ -763,3 +763,83 @@ def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superu
         "select delivery_status::text from public.user_notifications where user_id = %s", (ada.user_id,)
     )
     assert statuses.fetchall() == [("sent",)]
+
+
+# -- Withdrawals (0132): `review withdraw` (the author deleting the assignment through delete_rows)
+# tells the assignee, as 0130's notifications do: their preferences, never of one's own step, not
+# while the post is trashed or going, not for an approved (finished) assignment.
+
+
+def withdraw(db, actor, assignment):
+    """`review withdraw` as `actor`: the ids delete_rows removed (only the author's DELETE policy admits any)."""
+    return run(db, actor, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (assignment,))
+
+
+WITHDRAWN = "Withdrawn: your assignment as editor on Draft one"
+
+
+def test_a_withdrawn_assignment_tells_its_assignee_and_only_the_author_withdraws(db, crew, superuser):
+    ada, grace, vic, eve, editor = crew.ada, crew.grace, crew.vic, crew.eve, crew.editor
+    step(db, grace, editor, "start")
+    for other in (grace, vic, eve):  # the assignee, another assignee of the post, a stranger
+        assert withdraw(db, other, editor) == []
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            run(db, other, "delete from public.team_collaboration where id = %s", (editor,))
+    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert withdraw(db, ada, editor) == [(editor,)]
+    assert titles(db, grace) == ["Assigned as editor: Draft one", WITHDRAWN]
+    assert titles(db, ada) == ["Started by grace@example.com (editor): Draft one"]  # not her own step
+    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, eve) == []
+    stored = superuser.execute(
+        "select type::text, delivery_status::text, content from public.user_notifications"
+        " where user_id = %s and title = %s",
+        (grace.user_id, WITHDRAWN),
+    ).fetchall()
+    assert stored == [("blog_interaction", "sent", f"assignment {editor}")]
+
+
+@pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
+def test_a_withdrawal_follows_the_assignees_preferences(db, crew, switched_off):
+    grace = crew.grace
+    run(db, grace, f"update public.user_notification_preferences set {switched_off} = false")
+    assert withdraw(db, crew.ada, crew.editor) == [(crew.editor,)]
+    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+
+
+def test_a_withdrawal_of_a_rejected_assignment_is_told_and_of_an_approved_one_not(db, crew):
+    ada, grace, vic = crew.ada, crew.grace, crew.vic
+    step(db, grace, crew.editor, "start")
+    step(db, grace, crew.editor, "submit")
+    step(db, ada, crew.editor, "reject", "Rework it.")  # still grace's to rework: she hears of it
+    step(db, vic, crew.approver, "start")
+    step(db, vic, crew.approver, "approve")  # finished: taking it back changes nothing for vic
+    withdraw(db, ada, crew.editor)
+    withdraw(db, ada, crew.approver)
+    assert titles(db, grace)[-1] == WITHDRAWN
+    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+
+
+def test_a_withdrawal_tells_nothing_of_a_post_the_assignee_cannot_read(db, crew, superuser):
+    """A trashed post is hidden from its assignee (0097): withdrawing its assignments, or deleting it
+    for good (the cascade takes them), names no title to them."""
+    ada, grace, vic = crew.ada, crew.grace, crew.vic
+    superuser.execute(
+        "update public.blogs set deleted_at = now(), title = 'Renamed in the trash' where id = %s", (crew.post,)
+    )
+    assert withdraw(db, ada, crew.editor) == [(crew.editor,)]
+    assert run(db, ada, "select public.delete_rows('public.blogs', array[%s]::uuid[])", (crew.post,)) == [(crew.post,)]
+    assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (0,)
+    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+
+
+def test_assignments_going_with_an_account_or_an_administrator_tell_nobody(db, crew, superuser):
+    """Nobody withdrew them: the author's account deleted (its posts and their assignments go with
+    it), an administrator's own login deleting a row."""
+    grace, vic = crew.grace, crew.vic
+    superuser.execute("delete from public.team_collaboration where id = %s", (crew.approver,))
+    superuser.execute("delete from auth.users where id = %s", (crew.ada.user_id,))
+    assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (0,)
+    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver: Draft one"]
