@@ -7,7 +7,6 @@ every signed-in user reads published pages in visible categories, and searches t
 from __future__ import annotations
 
 import errno
-import re
 from collections.abc import Callable, Hashable, Iterable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from uuid import UUID, uuid4
 from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.documentation import links, sources, tree
+from blogster_cli.documentation import query as search_query
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
 
@@ -94,7 +94,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)  # unresolved links
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     renamed: list[RenamedPage] = field(default_factory=list)  # stored under a slug of their own
-    replaced: list[ReplacedPage] = field(default_factory=list)  # pages from elsewhere taken over (also updated)
+    replaced: list[ReplacedPage] = field(default_factory=list)  # from elsewhere, taken over (also updated or unchanged)
     withdrawn: list[str] = field(default_factory=list)  # this folder's pages whose files are gone, now archived
 
 
@@ -296,8 +296,12 @@ def _import_once(
             if all(getattr(row, k) == v for k, v in values.items()):
                 report.unchanged.append(placement.slug)
                 continue
+            # Only where it came from changes (another folder takes it over, its file moved): written,
+            # so that the page is this folder's, and reported unchanged (and taken over, or moved).
+            same = _without_source(row.content) == _without_source(values["content"]) and all(
+                getattr(row, k) == v for k, v in values.items() if k != "content")  # fmt: skip
             writes.append(_Write(page.path, partial(_changed_page, row, values),
-                                 partial(_report_placed, report, placement, identity, created=False),
+                                 partial(_report_placed, report, placement, identity, created=False, unchanged=same),
                                  alone=row.slug != placement.slug))  # fmt: skip
         for gone in plan.gone:
             row = stored[gone.id]
@@ -363,11 +367,17 @@ def _changed_page(row: DocumentationPage, values: dict[str, object]) -> Document
     return row
 
 
+def _without_source(content: object) -> object:
+    """A page's content but for where it came from (`source`: its folder and file)."""
+    return {k: v for k, v in content.items() if k != "source"} if isinstance(content, dict) else content
+
+
 def _report_placed(
-    report: ImportReport, placement: sources.Placement, identity: sources.FolderIdentity, *, created: bool
-) -> None:
+    report: ImportReport, placement: sources.Placement, identity: sources.FolderIdentity, *, created: bool,
+    unchanged: bool = False,
+) -> None:  # fmt: skip
     page = placement.page
-    (report.created if created else report.updated).append(placement.slug)
+    (report.created if created else report.unchanged if unchanged else report.updated).append(placement.slug)
     if placement.asked is not None and (placement.target is None or placement.target.slug != placement.slug):
         report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
     if placement.taken_over is not None:
@@ -682,9 +692,6 @@ def check_links(acting: ActingUser) -> list[links.BrokenLink]:
     return links.broken_links((p.slug, p.path, p.markdown) for p in pages)
 
 
-_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
-
-
 def _edit_distance(a: str, b: str) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance."""
     previous2: list[int] = []
@@ -701,13 +708,14 @@ def _edit_distance(a: str, b: str) -> int:
 
 
 def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
-    """The query with each word the index does not hold, in any page's language, replaced by the
-    closest indexed word."""
+    """The query with each word it looks for that the index does not hold, in any page's language,
+    replaced by the closest indexed word. Only plain words: a word the query excludes (`-word`),
+    a word of a quoted phrase and `OR` stay as written (documentation/query.py reads the query
+    as PostgreSQL's websearch_to_tsquery does)."""
     from blogster_cli.repositories import documentation as repo
 
-    changed = False
-    out = query
-    for word in dict.fromkeys(w.lower() for w in _WORD.findall(query)):
+    replacements: dict[str, str] = {}
+    for word in dict.fromkeys(w.text.lower() for w in search_query.sought_words(query)):
         if len(word) < 3:
             continue
         candidates: list[tuple[int, int, str]] = []
@@ -723,10 +731,12 @@ def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
         if known or not candidates:
             continue
         best = min(candidates)[2]
-        replacement = repo.surface_form(session, lexeme=best) or best
-        out = re.sub(rf"(?i)\b{re.escape(word)}\b", replacement.lower(), out)
-        changed = True
-    return out if changed else None
+        written = (repo.surface_form(session, lexeme=best) or best).lower()
+        # A replacement must read as one plain word where the word stood (not `or`, no quote or space).
+        replacement = next((r for r in (written, best) if search_query.is_plain_word(r) and r != word), None)
+        if replacement is not None:
+            replacements[word] = replacement
+    return search_query.rewrite(query, replacements) if replacements else None
 
 
 def search(
