@@ -9,13 +9,17 @@ case) between two terms is the operator; `! & | ( ) <` are skipped between terms
 word, as do whitespace, `"` and `:`.
 Only a plain word the query looks for may be corrected: never an excluded word, a word of a
 phrase, nor the operator.
+
+Whitespace is the database's call: PostgreSQL asks the C library under the database's LC_CTYPE,
+so a non-ASCII space (U+3000, U+00A0) separates words under one locale and not under another. A
+word is taken as sought only when it is sought under both readings.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 # Characters the query parser skips between terms and that end a word (tsquery's ISOPERATOR).
@@ -40,9 +44,14 @@ class Term:
     role: Role
 
 
-def terms(query: str) -> list[Term]:
+def _ascii_space(char: str) -> bool:
+    return char in " \t\n\r\v\f"
+
+
+def terms(query: str, *, is_space: Callable[[str], bool] = str.isspace) -> list[Term]:
     """The query's terms in order, each with its role (a phrase is one term: the text between its
-    quotes); what the parser skips between terms is in none."""
+    quotes); what the parser skips between terms is in none. `is_space`: what separates words
+    (see the module's note on whitespace)."""
     found: list[Term] = []
     at, length = 0, len(query)
     operand = True  # waiting for a term (else for an operator)
@@ -59,25 +68,25 @@ def terms(query: str) -> list[Term]:
                 if end > at + 1:
                     found.append(Term(at + 1, end, Role.PHRASE))
                 negated, operand, at = False, False, end + 1
-            elif char in _OPERATORS or char.isspace():
+            elif char in _OPERATORS or is_space(char):
                 at += 1
             else:
                 end = at + 1
-                while end < length and not (query[end].isspace() or query[end] in _WORD_END):
+                while end < length and not (is_space(query[end]) or query[end] in _WORD_END):
                     end += 1
                 found.append(Term(at, end, Role.EXCLUDED if negated else Role.SOUGHT))
                 negated, operand, at = False, False, end
-        elif _or_operator(query, at):
+        elif _or_operator(query, at, is_space):
             found.append(Term(at, at + 2, Role.OR))
             operand, at = True, at + 2
-        elif char.isspace():
+        elif is_space(char):
             at += 1
         else:
             operand = True  # an AND before the next term (a word, a phrase, or a `-` excluding one)
     return found
 
 
-def _or_operator(query: str, at: int) -> bool:
+def _or_operator(query: str, at: int, is_space: Callable[[str], bool]) -> bool:
     """Whether `or` (any case) at `at` is the operator: not the start of a longer word, and with
     something after it (PostgreSQL's parse_or_operator)."""
     if query[at : at + 2] not in ("or", "Or", "oR", "OR"):
@@ -85,7 +94,7 @@ def _or_operator(query: str, at: int) -> bool:
     rest = query[at + 2 :]
     if not rest or rest[0] in "-_" or rest[0].isalnum():
         return False
-    return any(not char.isspace() for char in rest[1:])
+    return any(not is_space(char) for char in rest[1:])
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,12 @@ class Word:
 def sought_words(query: str) -> Iterator[Word]:
     """The words of the query's plain terms: the only ones a suggestion may change (a plain word
     `or`, where the operator could not stand, is left alone too)."""
-    for term in terms(query):
-        if term.role is not Role.SOUGHT:
-            continue
-        for match in WORD.finditer(query, term.start, term.end):
+    unicode, ascii = (
+        {(t.start, t.end) for t in terms(query, is_space=space) if t.role is Role.SOUGHT}
+        for space in (str.isspace, _ascii_space)
+    )
+    for start, end in sorted(unicode & ascii):
+        for match in WORD.finditer(query, start, end):
             if match.group().lower() != "or":
                 yield Word(match.start(), match.end(), match.group())
 

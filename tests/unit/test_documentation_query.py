@@ -99,3 +99,14 @@ def test_sought_words_lie_in_sought_terms(query):
     for word in sought_words(query):
         assert any(start <= word.start and word.end <= end for start, end in sought)
         assert word.text.lower() != "or"
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2003"])
+def test_a_word_after_a_space_the_database_may_not_take_for_one_is_left_alone(space):
+    """Red team 31: `-deploi\u3000sevre` had `sevre` corrected, though PostgreSQL under a C locale
+    reads `-deploi\u3000sevre` as one excluded word: whether U+3000 separates words is the
+    database's LC_CTYPE, so a word is sought only when it is under both readings."""
+    assert [w.text for w in sought_words(f"-deploi{space}sevre")] == []
+    assert rewrite(f"-deploi{space}sevre", {"sevre": "serve"}) == f"-deploi{space}sevre"
+    assert [w.text for w in sought_words(f"deploi{space}sevre")] == []  # one word, or two: unsure
+    assert [w.text for w in sought_words("deploi sevre")] == ["deploi", "sevre"]
