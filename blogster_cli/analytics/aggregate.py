@@ -1,13 +1,17 @@
 """Per post per day figures from parsed requests, with visits sessionised per visitor.
 
 Definitions (also in `analytics ingest --help` and README):
-- view: a 2xx/3xx request that is not from a crawler, for a path that maps to a post;
+- view: a 2xx/3xx request that is not from a crawler, for a path that maps to a post (never a static
+  file nor one of Blogster's own tracking requests: a widget's /_i/..., a newsletter's open image or
+  unsubscribe link);
 - unique visitor: distinct IP + day + user agent (as GoAccess counts them); a post's day counts
   its own, the site's day (`site_days`) each visitor once whatever the posts they read;
 - visit (session): the page views of one visitor (IP + user agent) with no gap over 30 minutes;
 - time on page: seconds from a view to the visitor's next page view in the same visit
   (the last view of a visit has no measurable time and is left out of the average);
-- bounce rate: the share of visits landing on the post that have a single page view.
+- bounce rate: the share of visits landing on the post that have a single page view;
+- a widget's start or completion (`beacons`): its /_i/TRACKING-ID/start or /complete request, not from
+  a crawler, answered 2xx, 304 or 404 (a static host, with no handler for it, answers 404).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from urllib.parse import urlsplit
 from blogster_cli.analytics.crawlers import AGENT_CHARS, is_crawler
 from blogster_cli.analytics.devices import device_class
 from blogster_cli.analytics.logformat import Fields, LogFormat, clf_fields, parse_line
-from blogster_cli.analytics.paths import PathMatcher, is_asset
+from blogster_cli.analytics.paths import BEACON_PREFIX, PathMatcher, beacon, is_asset, is_tracking
 
 SESSION_GAP_SECONDS = 30 * 60
 TOP_REFERRERS = 10
@@ -55,6 +59,8 @@ class ChunkResult:
     unmatched_sample: list[str] = field(default_factory=list)
     """A few paths of page views that no post pattern or kept old URL matched (not the home page):
     what `--map` would have to match when none of a log's views is on a post."""
+    beacons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """The widgets' requests counted, by (tracking id, "start" or "complete") (`counts_beacon`)."""
 
 
 @dataclass
@@ -79,6 +85,8 @@ class PostDay:
     avg_time_on_page: float | None
     bounce_rate: float | None
     referrers: dict[str, int]
+    views_by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    """The views in each UTC hour of the day (hour 0 first): they add up to `views`."""
 
 
 @dataclass
@@ -134,6 +142,26 @@ def _requests(lines: Iterable[str], log_format: LogFormat) -> Iterator[tuple[str
         yield line, clf_fields(line.rstrip("\r\n"), combined=combined)
 
 
+def counts_beacon(status: int) -> bool:
+    """Whether a widget's request answered `status` is a start or completion: 2xx, 304 (a cached answer
+    checked) or 404 (a static host has no handler for /_i/: the README's widgets need no server). Not a
+    redirect (the request it leads to is logged too), a refusal (400, 403, 429...) or a server error."""
+    return 200 <= status < 300 or status in (304, 404)
+
+
+# What a request path is, told once per distinct path of a chunk: (no page view: a static file or one
+# of Blogster's own tracking requests, the post's slug or None, the widget request's (tracking id, kind)).
+_Target = tuple[bool, str | None, tuple[str, str] | None]
+
+
+def _target(path: str, matcher: PathMatcher) -> _Target:
+    if is_tracking(path):
+        return True, None, beacon(path)
+    if is_asset(path):
+        return True, None, None
+    return False, matcher.slug_for(path), None
+
+
 def process_lines(
     lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str]
 ) -> ChunkResult:
@@ -145,7 +173,8 @@ def process_lines(
     result = ChunkResult()
     visitor_keys, page_views = result.visitor_keys, result.page_views
     agents: dict[str, tuple[bool, str | None]] = {}
-    paths: dict[str, tuple[bool, str | None]] = {}
+    paths: dict[str, _Target] = {}
+    beacons = result.beacons
     referrers: dict[str, str] = {}
     lines_read = parsed = crawlers = 0
     for line, request in _requests(lines, log_format):
@@ -170,17 +199,18 @@ def process_lines(
         if agent[0]:
             crawlers += 1
             continue
-        if not 200 <= status < 400:
+        if not 200 <= status < 400 and not (status == 404 and path.startswith(BEACON_PREFIX)):
             continue
         target = paths.get(path)
         if target is None:
-            asset = is_asset(path)
-            target = paths[path] = (asset, None if asset else matcher.slug_for(path))
-            if not asset and target[1] is None and len(result.unmatched_sample) < MALFORMED_SAMPLE_SIZE:
+            target = paths[path] = _target(path, matcher)
+            if not target[0] and target[1] is None and len(result.unmatched_sample) < MALFORMED_SAMPLE_SIZE:
                 bare = path.partition("?")[0].partition("#")[0][:200]
                 if bare != "/" and bare not in result.unmatched_sample:
                     result.unmatched_sample.append(bare)
         if target[0]:
+            if target[2] is not None and counts_beacon(status):
+                beacons[target[2]] += 1
             continue
         domain = referrers.get(referrer)
         if domain is None:
@@ -206,6 +236,7 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         total.visitor_keys |= part.visitor_keys
         total.page_views.extend(part.page_views)
         total.stored.extend(part.stored)
+        total.beacons.update(part.beacons)
     return total
 
 
@@ -218,6 +249,7 @@ class _Accumulator:
     landings: int = 0
     bounces: int = 0
     referrers: Counter[str] = field(default_factory=Counter)
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
 
 
 def split_visits(views: list[PageView]) -> Iterator[list[PageView]]:
@@ -260,6 +292,7 @@ def visitor_ordered_post_days(page_views: Iterable[PageView]) -> list[PostDay]:
                 if figures is None:
                     figures = accumulators[key] = _Accumulator()
                 figures.views += 1
+                figures.hours[previous[1] % 86400 // 3600] += 1
                 figures.visitors.add(previous[0])
                 if previous[3]:
                     figures.referrers[previous[3]] += 1
@@ -280,6 +313,7 @@ def visitor_ordered_post_days(page_views: Iterable[PageView]) -> list[PostDay]:
             avg_time_on_page=(figures.timed_seconds / figures.timed_views) if figures.timed_views else None,
             bounce_rate=(figures.bounces / figures.landings) if figures.landings else None,
             referrers=dict(figures.referrers.most_common(TOP_REFERRERS)),
+            views_by_hour=figures.hours,
         )
         for (slug, day), figures in sorted(accumulators.items(), key=lambda item: (item[0][1], item[0][0]))
     ]

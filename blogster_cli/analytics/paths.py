@@ -28,6 +28,27 @@ def is_asset(path: str) -> bool:
     return strip_query(path).lower().endswith(_ASSET_SUFFIXES)
 
 
+BEACON_PREFIX = "/_i/"
+"""Where a quiz's, poll's, survey's or calculator's widget sends its requests (distribution/interactive.py):
+/_i/TRACKING-ID/start the first time a reader interacts, /_i/TRACKING-ID/complete on submit."""
+_BEACON = re.compile(r"/_i/([a-z0-9][a-z0-9-]{0,63})/(start|complete)")
+_OWN_FOLDERS = (BEACON_PREFIX, "/_n/")  # the widgets' requests; the newsletter's open image (/_n/open.gif)
+_UNSUBSCRIBE = re.compile(r"/unsubscribe/\?(?:[^#]*&)?t=[0-9a-f]{32,64}(?:[&#]|$)")
+"""A newsletter's unsubscribe link (distribution/newsletter.unsubscribe_url: SITE/unsubscribe/?t=TOKEN)."""
+
+
+def beacon(path: str) -> tuple[str, str] | None:
+    """(tracking id, "start" or "complete") of a widget's request, or None for any other path."""
+    match = _BEACON.fullmatch(strip_query(path))
+    return None if match is None else (match.group(1), match.group(2))
+
+
+def is_tracking(path: str) -> bool:
+    """Blogster's own tracking requests, which are never page views: anything under /_i/ (the widgets')
+    or /_n/ (the newsletter's open image), and a newsletter's unsubscribe link."""
+    return strip_query(path).startswith(_OWN_FOLDERS) or _UNSUBSCRIBE.search(path) is not None
+
+
 _DATE_PARTS = {"{year}": r"\d{4}", "{month}": r"\d{2}", "{day}": r"\d{2}"}
 
 

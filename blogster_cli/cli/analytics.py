@@ -48,6 +48,10 @@ Definitions:
   view has no measurable time and is left out of the average);
 - bounce rate: the share of visits landing on the post that have one page view.
 Days are UTC dates. Bots that send a browser's user agent cannot be told apart and count as visitors.
+Blogster's own tracking requests are never page views: a quiz's, poll's, survey's or
+calculator's (/_i/TRACKING-ID/start and /complete: not from a crawler, answered 2xx, 304 or
+404, they are added to its participation count and completion rate; `interactive stats
+--from-log` runs this command), a newsletter's open image and unsubscribe links.
 Newsletter opens and clicks in the log (the tracked ?nl=..&r=.. requests) are added to your
 newsletters' open and click rates, as `newsletter stats --from-log` does, and the unsubscribe
 links it shows mark those readers unsubscribed, as `newsletter unsubscribe --from-log` does.
@@ -66,6 +70,20 @@ def ingest(
     batch_bytes: int = typer.Option(16 << 20, "--batch-bytes", hidden=True, min=1),
     json: bool = JSON_OPTION,
 ) -> None:
+    summary = run_ingest(files, log_format=log_format, map_pattern=map_pattern, batch_bytes=batch_bytes)
+    if json:
+        output.print_json(summary)
+    else:
+        print_summary(summary)
+    exit_if_not_all_read(summary)
+
+
+def run_ingest(
+    files: list[str], *, log_format: str, map_pattern: str | None, batch_bytes: int = 16 << 20
+) -> IngestSummary:
+    """`analytics ingest FILES` up to its summary, with its messages (a log cut short, skipped or refused,
+    the warnings) on stderr: `interactive stats --from-log` runs it too. A run none of whose logs was read
+    is invalid input (one line a log, the last as the error)."""
     from blogster_cli.analytics.logformat import LogFormat
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import analytics_ingest
@@ -103,17 +121,20 @@ def ingest(
         output.error(reason)
     for text in summary.warnings:
         output.warning(text)
-    if json:
-        output.print_json(summary)
-    else:
-        _print_summary(summary)
-    if skipped or refused:  # their requests are not counted: cron must notice (exit 1 as `import` exits
-        from blogster_cli.cli import exit_codes  # for a file it failed, after the others)
+    return summary
+
+
+def exit_if_not_all_read(summary: IngestSummary) -> None:
+    """Exit 1 when a log of the run was skipped or refused, after the run's output: their requests are
+    not counted, and cron must notice (as `import` exits 1 for a file it failed, after the others)."""
+    if any(file.known == "differs" or file.refused is not None for file in summary.files):
+        from blogster_cli.cli import exit_codes
 
         raise typer.Exit(exit_codes.ERROR)
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def print_summary(summary: IngestSummary) -> None:
+    """The run's figures in one line on stderr."""
     sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
     output.message(
         f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed,"
@@ -121,7 +142,8 @@ def _print_summary(summary: IngestSummary) -> None:
         f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')};"
         f" {plural(summary.post_days_updated, 'post-day')} updated,"
         f" {plural(summary.newsletter_hits, 'newsletter open/click', 'newsletter opens/clicks')},"
-        f" {plural(summary.newsletter_unsubscribes, 'newsletter unsubscribe')}"
+        f" {plural(summary.newsletter_unsubscribes, 'newsletter unsubscribe')},"
+        f" {plural(summary.interactive_starts, 'interactive start')} ({summary.interactive_completions} completed)"
         f" in {summary.seconds:.2f} s."
     )
 

@@ -11,7 +11,7 @@ import typer
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
-from blogster_cli.cli.params import ANY_PATH
+from blogster_cli.cli.params import ANY_PATH, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 app = command_group("interactive")
@@ -111,20 +111,37 @@ def rm(ref: str = typer.Argument(..., help="Its tracking id (or the first charac
 
 @app.command("stats")
 def stats(
-    from_log: Path = typer.Option(
-        ..., "--from-log", help="Your site's access log (the widgets' tracking requests).", click_type=ANY_PATH
+    from_log: list[str] | None = typer.Option(
+        None,
+        "--from-log",
+        help="Count this access log first, as `analytics ingest` does (repeatable; .gz; - for standard input).",
+        click_type=PATH_TEXT,
+    ),
+    log_format: str = typer.Option("combined", "--format", help="The logs' format: combined, common or nginx-json."),
+    map_pattern: str | None = typer.Option(
+        None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html' (as `analytics ingest --map`)."
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Fill participation and completion rate from the widgets' requests in an access log.
+    """Participation (starts) and completion rate of each item, as counted from your access logs.
+
+    The widget requests /_i/TRACKING-ID/start when a reader first interacts and /_i/TRACKING-ID/complete
+    on submit. `analytics ingest` counts them (not from crawlers; answered 2xx, 304 or 404), each log
+    line once, adding to what earlier runs and rotated logs counted. --from-log LOG is `analytics ingest
+    LOG` (with --format and --map), page views and newsletter engagement included, then the counts: a
+    line either command read is not counted again by the other.
 
     Example: blogster interactive stats --from-log access.log
     """
-    from blogster_cli.content.files import read_named_text
+    from blogster_cli.cli.analytics import exit_if_not_all_read, print_summary, run_ingest
     from blogster_cli.services import interactive
 
-    lines = read_named_text(from_log, errors="replace").splitlines()
-    changed = [output.to_plain(item) for item in interactive.record_participation(acting_user(), log_lines=lines)]
-    output.print_json(changed) if json else tables.print_table(
-        changed, ["tracking_id", "content_type", "participation_count", "completion_rate"]
+    summary = run_ingest(from_log, log_format=log_format, map_pattern=map_pattern) if from_log else None
+    if summary is not None:
+        print_summary(summary)
+    rows = [output.to_plain(item) for item in interactive.list_items(acting_user())]
+    output.print_json(rows) if json else tables.print_table(
+        rows, ["tracking_id", "content_type", "participation_count", "completion_rate"]
     )
+    if summary is not None:
+        exit_if_not_all_read(summary)

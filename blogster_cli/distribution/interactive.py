@@ -3,7 +3,8 @@
 A widget is self-contained HTML with a small inline script (no server, no other file):
 a form with fieldsets, legends and labels, results announced through an aria-live
 region. It requests /_i/TRACKING-ID/start the first time a reader interacts and
-/_i/TRACKING-ID/complete on submit; `interactive stats --from-log` counts those.
+/_i/TRACKING-ID/complete on submit; `analytics ingest` (and `interactive stats --from-log`,
+which runs it) counts those, and never as page views (analytics/paths.py: `beacon`, `is_tracking`).
 A calculator's formula is parsed here and re-emitted token by token, so the script
 can only ever hold arithmetic over the calculator's own inputs.
 """
@@ -17,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from blogster_cli.analytics.paths import BEACON_PREFIX
+
 TRACKING_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 MAX_ITEMS = 50
@@ -24,7 +27,6 @@ MAX_TEXT = 500
 SHORTCODE = re.compile(
     r"(?:<p>)?\{\{(?:<|&lt;)\s*(quiz|poll|survey|calculator)\s+([a-z0-9][a-z0-9-]{0,63})\s*(?:>|&gt;)\}\}(?:</p>)?"
 )
-TRACKING_REQUEST = re.compile(r"/_i/([a-z0-9][a-z0-9-]{0,63})/(start|complete)\b")
 SURVEY_KINDS = ("text", "choice", "scale")
 
 
@@ -198,7 +200,7 @@ def _js(value: object) -> str:
 
 
 def _script(widget: Widget) -> str:
-    track = _js(f"/_i/{widget.tracking_id}/")
+    track = _js(f"{BEACON_PREFIX}{widget.tracking_id}/")
     if widget.content_type == "quiz":
         answers = _js([q["answer"] for q in widget.structure["questions"]])
         outcome = (
@@ -243,24 +245,3 @@ def expand_shortcodes(body_html: str, widgets: dict[tuple[str, str], Widget]) ->
         return render_widget(widget) if widget else match.group(0)
 
     return SHORTCODE.sub(replace, body_html)
-
-
-@dataclass(frozen=True)
-class Participation:
-    tracking_id: str
-    started: int
-    completed: int
-
-    @property
-    def completion_rate(self) -> float | None:
-        return min(1.0, self.completed / self.started) if self.started else None
-
-
-def participation(log_lines: list[str]) -> dict[str, Participation]:
-    """Starts and completions per tracking id, from access-log lines that quote the request."""
-    counts: dict[str, list[int]] = {}
-    for line in log_lines:
-        for match in TRACKING_REQUEST.finditer(line):
-            pair = counts.setdefault(match.group(1), [0, 0])
-            pair[0 if match.group(2) == "start" else 1] += 1
-    return {key: Participation(key, started, completed) for key, (started, completed) in counts.items()}

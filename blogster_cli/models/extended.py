@@ -368,6 +368,8 @@ class InteractiveContent(SQLModel, table=True):
     style_settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     tracking_id: str | None = None
     participation_count: int = 0
+    completion_count: int = 0
+    """Completions `analytics ingest` counted (0133); completion_rate is completion_count / participation_count."""
     completion_rate: float | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

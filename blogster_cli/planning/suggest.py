@@ -1,9 +1,11 @@
 """When to publish: the weekday and hour at which a writer's readers visit most.
 
 Input is daily views (blog_analytics: a UTC date and, where collected, views per UTC
-hour). Days are scored by their average views per weekday (days without figures count as
-nothing); hours by the summed hourly views, moved into the writer's timezone. A slot's
-score is weekday share x hour share, scaled so the best slot scores 1.0.
+hour: `analytics ingest` writes them for the days it recomputes). Days are scored by their
+average views per weekday (days without figures count as nothing); hours by the summed hourly
+views, moved into the writer's timezone. A slot's score is weekday share x hour share, scaled so
+the best slot scores 1.0. Without any hourly views the hour is DEFAULT_HOUR, and `hour_source`
+says so ("default"; "views" when it comes from the readers' hours).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from blogster_cli.planning.times import local, zone
 
 DEFAULT_HOUR = 9  # without hourly figures: a morning post
+HOUR_FROM_VIEWS = "views"
+HOUR_BY_DEFAULT = "default"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,12 @@ class Suggestion:
     weekday_share: list[float]  # of views, per weekday
     hour_share: list[float]  # of hourly views, per local hour (all zero without hourly figures)
     days_counted: int
+    days_with_hours: int = 0  # of days_counted, those with views per hour (the hour is learnt from them)
+
+    @property
+    def hour_source(self) -> str:
+        """Where `hour` comes from: the readers' hourly views, or DEFAULT_HOUR for want of any."""
+        return HOUR_FROM_VIEWS if any(self.hour_share) else HOUR_BY_DEFAULT
 
     def score(self, moment: datetime) -> float:
         """How good a time is, 0..1 (1 = the suggested slot)."""
@@ -49,9 +59,10 @@ def suggest(days: Iterable[DailyViews], *, timezone: str) -> Suggestion | None:
     totals, counts = [0] * 7, [0] * 7
     hours = [0] * 24
     tz = zone(timezone)
-    days_counted = 0
+    days_counted = days_with_hours = 0
     for row in days:
         days_counted += 1
+        days_with_hours += row.views_by_hour is not None
         totals[row.day.weekday()] += row.views
         counts[row.day.weekday()] += 1
         for utc_hour, views in enumerate(row.views_by_hour or []):
@@ -65,7 +76,7 @@ def suggest(days: Iterable[DailyViews], *, timezone: str) -> Suggestion | None:
     hour_share = [h / hour_total for h in hours] if hour_total else [0.0] * 24
     weekday = max(range(7), key=lambda d: (weekday_share[d], -d))
     hour = max(range(24), key=lambda h: (hour_share[h], -h)) if hour_total else DEFAULT_HOUR
-    return Suggestion(weekday, hour, timezone, weekday_share, hour_share, days_counted)
+    return Suggestion(weekday, hour, timezone, weekday_share, hour_share, days_counted, days_with_hours)
 
 
 def next_slot(suggestion: Suggestion, *, after: datetime) -> datetime:

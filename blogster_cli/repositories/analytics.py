@@ -1,4 +1,5 @@
-"""Access-log analytics storage: the ingest ledger with its page views, the ingest lock, blog_analytics.
+"""Access-log analytics storage: the ingest ledger with its page views, the ingest lock, blog_analytics,
+the widgets' starts and completions (interactive_content, in the transaction of the batch that holds them).
 
 psycopg, not SQLModel: a batch writes tens of thousands of page views in one value. The author
 filters below are the meaning (my site); RLS is the security.
@@ -86,6 +87,31 @@ def record_batch(
             max(lasts, default=None), text or None,
         ),
     )  # fmt: skip
+
+
+def add_participation(conn: psycopg.Connection, *, beacons: Mapping[tuple[str, str], int]) -> tuple[int, int]:
+    """Add a batch's widget requests, by (tracking id, "start" or "complete"), to my interactive content of
+    those tracking ids; returns the starts and completions added (those of other ids count for nothing).
+
+    Run in the transaction that records the batch (`record_batch`): counted once, with it. The rate is
+    recomputed from the two counts (0133), at most 1.
+    """
+    ids = sorted({tracking_id for tracking_id, _ in beacons})
+    starts = [beacons.get((tracking_id, "start"), 0) for tracking_id in ids]
+    completions = [beacons.get((tracking_id, "complete"), 0) for tracking_id in ids]
+    row = conn.execute(
+        "with added as (update public.interactive_content i"
+        "   set participation_count = i.participation_count + c.starts,"
+        "       completion_count = i.completion_count + c.completions,"
+        "       completion_rate = case when i.participation_count + c.starts > 0 then"
+        "         least(1.0, (i.completion_count + c.completions)::float8 / (i.participation_count + c.starts)) end"
+        "  from unnest(%s::text[], %s::int[], %s::int[]) as c(tracking_id, starts, completions)"
+        " where i.user_id = (select auth.uid()) and i.tracking_id = c.tracking_id"
+        " returning c.starts, c.completions)"
+        " select coalesce(sum(starts), 0)::bigint, coalesce(sum(completions), 0)::bigint from added",
+        (ids, starts, completions),
+    ).fetchone()
+    return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
 
 def unsummarised_span(conn: psycopg.Connection) -> tuple[datetime, datetime] | None:
@@ -224,21 +250,23 @@ def save_post_days(conn: psycopg.Connection, *, post_days: Sequence[PostDay]) ->
         return 0
     rows = [
         {"blog_id": d.slug, "date": d.day.isoformat(), "views": d.views, "unique_visitors": d.unique_visitors,
-         "avg_time_on_page": d.avg_time_on_page, "bounce_rate": d.bounce_rate, "referrers": d.referrers}
+         "avg_time_on_page": d.avg_time_on_page, "bounce_rate": d.bounce_rate, "referrers": d.referrers,
+         "views_by_hour": d.views_by_hour}
         for d in post_days
     ]  # fmt: skip
     return conn.execute(
         "insert into public.blog_analytics"
-        " (blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers)"
-        " select blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers"
+        " (blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers, views_by_hour)"
+        " select blog_id, date, views, unique_visitors, avg_time_on_page, bounce_rate, referrers, views_by_hour"
         " from jsonb_to_recordset(%s::jsonb) as r(blog_id uuid, date date, views int, unique_visitors int,"
-        " avg_time_on_page float8, bounce_rate float8, referrers jsonb)"
+        " avg_time_on_page float8, bounce_rate float8, referrers jsonb, views_by_hour int[])"
         " on conflict (blog_id, date) do update set views = excluded.views,"
         " unique_visitors = excluded.unique_visitors, avg_time_on_page = excluded.avg_time_on_page,"
-        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers"
+        " bounce_rate = excluded.bounce_rate, referrers = excluded.referrers, views_by_hour = excluded.views_by_hour"
         " where (blog_analytics.views, blog_analytics.unique_visitors, blog_analytics.avg_time_on_page,"
-        " blog_analytics.bounce_rate, blog_analytics.referrers) is distinct from (excluded.views,"
-        " excluded.unique_visitors, excluded.avg_time_on_page, excluded.bounce_rate, excluded.referrers)",
+        " blog_analytics.bounce_rate, blog_analytics.referrers, blog_analytics.views_by_hour) is distinct from"
+        " (excluded.views, excluded.unique_visitors, excluded.avg_time_on_page, excluded.bounce_rate,"
+        " excluded.referrers, excluded.views_by_hour)",
         (json.dumps(rows),),
     ).rowcount
 

@@ -39,11 +39,6 @@ def find(session: Session, *, tracking_id: str, prefix: str | None = None) -> li
     return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update()).all())
 
 
-def by_tracking_ids(session: Session, *, tracking_ids: list[str]) -> Sequence[InteractiveContent]:
-    query = select(InteractiveContent).where(MINE, col(InteractiveContent.tracking_id).in_(tracking_ids))
-    return session.exec(query.with_for_update()).all()
-
-
 def delete(session: Session, *, item_id: UUID) -> bool:
     """The one place interactive content is deleted: through public.delete_rows (users hold no DELETE)."""
     statement = text("select public.delete_rows('public.interactive_content', array[cast(:id as uuid)])")

@@ -6,10 +6,14 @@ killed at any point leaves only whole batches behind, and the next run resumes a
 (analytics/ledger.py tells what was counted). blog_analytics and the daily visitors are then
 recomputed from the stored page views for the days the new batches touched (a visit may span
 batches, files and midnight; a visitor may come back in a later run), and those batches are
-marked summarised in the same transaction. One account's runs are serialised by a row lock
-held on a second connection for the whole run. A log (or a log's new part) whose head has no request
-in the chosen format is refused before anything of it is recorded (`_format_refusal`): once recorded,
-a log is never read again, so its requests could never be counted in the right format.
+marked summarised in the same transaction (with each day's views per UTC hour, read by `calendar
+suggest`). The widgets' starts and completions a batch holds (/_i/TRACKING-ID/start|complete, never page
+views) are added to my interactive content in the transaction that records the batch, so they too count
+once per line and accumulate across runs and rotated logs (`interactive stats --from-log` runs this).
+One account's runs are serialised by a row lock held on a second connection for the whole run. A log
+(or a log's new part) whose head has no request in the chosen format is refused before anything of it is
+recorded (`_format_refusal`): once recorded, a log is never read again, so its requests could never be
+counted in the right format.
 """
 
 from __future__ import annotations
@@ -110,6 +114,10 @@ class IngestSummary:
     """Newsletter opens and clicks read (tracked requests, ?nl=..&r=..), added to my newsletters' rates."""
     newsletter_unsubscribes: int = 0
     """My subscribers marked unsubscribed by the unsubscribe-link requests read (as `newsletter unsubscribe --from-log`)."""
+    interactive_starts: int = 0
+    """Starts of my quizzes, polls, surveys and calculators read (/_i/ID/start), added to their participation_count."""
+    interactive_completions: int = 0
+    """Their completions read (/_i/ID/complete), added to the completion_count their completion_rate is made of."""
     unmatched_sample: list[str] = field(default_factory=list)
     """A few paths of page views that matched none of your posts (not the home page)."""
     files: list[IngestedFile] = field(default_factory=list)
@@ -252,6 +260,10 @@ def _ingest_one(
                 analytics_rows.record_batch(
                     conn, file_key=file_key, batch=batch, lines=result.lines, views=result.stored
                 )
+                if result.beacons:  # in the batch's transaction: counted once, with the batch
+                    starts, completions = analytics_rows.add_participation(conn, beacons=result.beacons)
+                    summary.interactive_starts += starts
+                    summary.interactive_completions += completions
             _add(run_total, result)
             summary.page_views += sum(part.views for part in result.stored)
             summary.matched += sum(part.matched for part in result.stored)

@@ -357,6 +357,11 @@ class TimeSuggestion:
     days_counted: int
     next_slot: datetime
     entries_scored: int
+    hour_source: str
+    """"views" when the hour is the one the readers' hourly views (blog_analytics.views_by_hour) favour,
+    "default" when no day of the period has them and the hour is planning.suggest.DEFAULT_HOUR."""
+    days_with_hours: int
+    """Of days_counted, those with views per hour (written by `analytics ingest` when it recomputes a day)."""
 
 
 SCORED_AT_ONCE = 5_000  # upcoming entries read, scored and written at a time: memory stays flat
@@ -393,5 +398,6 @@ def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime 
             scored += len(batch)
     return TimeSuggestion(
         weekday=weekdays.day_name[found.weekday], hour=found.hour, timezone=timezone, days_counted=found.days_counted,
-        next_slot=next_slot(found, after=now), entries_scored=scored,
+        next_slot=next_slot(found, after=now), entries_scored=scored, hour_source=found.hour_source,
+        days_with_hours=found.days_with_hours,
     )  # fmt: skip

@@ -1,7 +1,9 @@
 """Quizzes, polls, surveys and calculators: structure checked on every save, counted from access logs.
 
 A post embeds one with its short code ({{< quiz tracking-id >}}); `site build` renders
-the widget in its place (distribution/interactive.py).
+the widget in its place (distribution/interactive.py). Its starts and completions are counted by
+`analytics ingest` (services/analytics_ingest.py), once per log line, into participation_count,
+completion_count and completion_rate.
 """
 
 from __future__ import annotations
@@ -118,17 +120,3 @@ def edit(acting: ActingUser, *, ref: str, title: str | None = None, structure: A
 def remove(acting: ActingUser, *, ref: str) -> None:
     with orm_unit_of_work(acting) as session:
         rows.delete(session, item_id=_one(session, ref).id)
-
-
-def record_participation(acting: ActingUser, *, log_lines: list[str]) -> list[InteractivePublic]:
-    """Sets participation_count and completion_rate of each item the access log shows (the log's figures)."""
-    counted = widgets.participation(log_lines)
-    if not counted:
-        return []
-    with orm_unit_of_work(acting) as session:
-        changed = []
-        for item in rows.by_tracking_ids(session, tracking_ids=sorted(counted)):
-            figures = counted[item.tracking_id or ""]
-            item.participation_count, item.completion_rate = figures.started, figures.completion_rate
-            changed.append(_public(rows.save(session, item=item)))
-        return changed

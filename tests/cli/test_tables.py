@@ -180,7 +180,7 @@ def test_a_list_says_which_columns_a_narrow_terminal_left_out(cli, signed_up, mo
     assert shown.exit_code == 0, shown.stderr
     assert entry_id in shown.stdout and "2026-12-07" in shown.stdout and "09:00" in shown.stdout
     assert "2026…" not in shown.stdout and "09:0…" not in shown.stdout
-    assert "(left out at 80 columns: type, status; --format csv shows every column)" in shown.stderr
+    assert "(left out at 80 columns: status; --format csv shows every column)" in shown.stderr
     terminal(monkeypatch, 120)
     shown = cli("calendar", "list")
     assert "planned" in shown.stdout and "left out" not in shown.stderr

@@ -33,6 +33,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_analytics_attacks.py",
             "test_banned_accounts_scheduled_attacks.py",
             "test_calendar_attacks.py",
+            "test_interactive_counts_attacks.py",
             "test_chatbot_attacks.py",
             "test_dashboard_totals_attacks.py",
             "test_distribution_attacks.py",

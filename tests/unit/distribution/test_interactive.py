@@ -107,13 +107,11 @@ def test_short_codes_are_replaced_in_rendered_posts_and_unknown_ones_stay():
     assert "<p><form" not in expanded
 
 
-def test_participation_is_counted_from_the_tracking_requests():
-    lines = [
-        '1.2.3.4 - - [01/Dec/2026:10:00:00 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0',
-        '1.2.3.5 - - [01/Dec/2026:10:00:01 +0000] "GET /_i/favourite-shell/start HTTP/1.1" 404 0',
-        '1.2.3.4 - - [01/Dec/2026:10:00:09 +0000] "GET /_i/favourite-shell/complete HTTP/1.1" 404 0',
-        '1.2.3.4 - - [01/Dec/2026:10:00:09 +0000] "GET /posts/a/ HTTP/1.1" 200 10',
-    ]
-    counted = interactive.participation(lines)
-    assert list(counted) == ["favourite-shell"]
-    assert (counted["favourite-shell"].started, counted["favourite-shell"].completion_rate) == (2, 0.5)
+def test_the_widgets_requests_are_the_ones_analytics_counts_as_starts_and_completions():
+    """The script's URLs and analytics.paths.beacon agree: a widget's requests are counted, never page views."""
+    from blogster_cli.analytics.paths import beacon, is_tracking
+
+    widget = Widget("poll", "favourite-shell", "Shells", {"question": "Which?", "options": ["bash", "zsh"]})
+    prefix = json.loads(re.search(r"new Image\(\)\.src=(\"[^\"]+\")", interactive.render_widget(widget)).group(1))
+    for kind in ("start", "complete"):
+        assert beacon(prefix + kind) == ("favourite-shell", kind) and is_tracking(prefix + kind)
