@@ -14,7 +14,7 @@ from blogster_cli.db import migrations
 from blogster_cli.services import analytics_reports
 from blogster_cli.services.analytics_ingest import ingest
 from tests.integration.test_analytics_ingest import BROWSER, OTHER_BROWSER, author, figures, write  # noqa: F401
-from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
+from tests.integration.test_migrations import use_copied_migrations
 
 TODAY = datetime.now(UTC).date()
 DAY_ONE, DAY_TWO = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
@@ -92,7 +92,7 @@ def test_another_accounts_visitors_are_not_mine(author, db, make_user, tmp_path)
     assert analytics_reports.report(bob).totals["unique_visitors"] == 0
 
 
-def test_0109_counts_the_days_already_ingested_once_per_visitor(empty_db, tmp_path, monkeypatch):  # noqa: F811
+def test_0109_counts_the_days_already_ingested_once_per_visitor(empty_db, tmp_path, monkeypatch):
     """A database ingested before 0109: its stored page views (in ledger rows, 0046, and one a row
     before that) give each day's visitors once; lines that are no view of the author's posts do not count."""
     use_copied_migrations(tmp_path, monkeypatch, before="0109")

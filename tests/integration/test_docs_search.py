@@ -11,7 +11,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services import documentation
-from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
+from tests.integration.test_migrations import use_copied_migrations
 
 CORPUS = {
     # slug: (category, title, status, tags, markdown)
@@ -321,7 +321,7 @@ def test_search_scores_use_the_pending_changes(db, make_user, corpus, superuser)
     assert search(db, user, "color") == folded
 
 
-def test_upgrading_to_0119_keeps_the_statistics(empty_db, tmp_path, monkeypatch):  # noqa: F811
+def test_upgrading_to_0119_keeps_the_statistics(empty_db, tmp_path, monkeypatch):
     """A database indexed under 0060's trigger: after 0119 the figures are the same, and the
     changes after it keep them exact."""
     use_copied_migrations(tmp_path, monkeypatch, before="0119")

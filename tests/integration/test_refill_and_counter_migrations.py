@@ -9,10 +9,10 @@ from datetime import date
 from blogster_cli.actors import Timeouts
 from blogster_cli.db import migrations
 from blogster_cli.services import scheduled_jobs
-from tests.integration.test_migrations import use_copied_migrations  # noqa: F401  (fixture)
+from tests.integration.test_migrations import use_copied_migrations
 
 
-def test_0100_and_0101_carry_the_ledger_and_the_counters_over(empty_db, tmp_path, monkeypatch):  # noqa: F811
+def test_0100_and_0101_carry_the_ledger_and_the_counters_over(empty_db, tmp_path, monkeypatch):
     use_copied_migrations(tmp_path, monkeypatch, before="0100")
     migrations.apply(empty_db)
     with empty_db.connect() as conn:
