@@ -257,3 +257,29 @@ def test_a_planned_time_the_clocks_skip_gets_a_note_naming_the_time_it_happens()
     assert gap_note(date(2027, 3, 28), time(3, 30), "Europe/Berlin") is None
     assert gap_note(date(2027, 10, 31), time(2, 30), "Europe/Berlin") is None  # twice, not skipped
     assert gap_note(date(2027, 3, 28), None, "Europe/Berlin") is None
+
+
+def test_a_busy_machine_does_not_change_what_a_rule_imports():
+    """CI run 80: under load the minutely rule's walk ran out of clock time before its step limit,
+    so it was imported as a rule Blogster cannot expand (its first occurrence) instead of refused.
+    Threads busy beside it take the clock, not this thread's CPU time."""
+    import threading
+
+    rule = "RRULE:FREQ=MINUTELY;COUNT=1000000"
+    data = calendar_of(f"UID:m@x\r\nSUMMARY:Every minute\r\nDTSTART:20251101T000000Z\r\n{rule}\r\n")
+    done = threading.Event()
+
+    def busy() -> None:
+        while not done.is_set():
+            pass
+
+    others = [threading.Thread(target=busy) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    try:
+        dense = read(data)
+    finally:
+        done.set()
+        for thread in others:
+            thread.join()
+    assert dense.events == [] and "repeats more than 50,000 times" in dense.recurring[0].note
