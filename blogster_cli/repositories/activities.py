@@ -82,13 +82,22 @@ def name_posts_before_purge(conn: psycopg.Connection, *, blog_ids: Sequence[UUID
 def purged_post_ids(conn: psycopg.Connection, *, ref: str) -> list[UUID]:
     """The ids of my posts purged while they had the slug (or id) `ref`, newest purge first."""
     rows = conn.execute(
-        "select (metadata->>'blog_id')::uuid from public.activities"
+        "select metadata->>'blog_id' from public.activities"
         " where user_id = auth.uid() and type = 'purged' and blog_id is null"
         " and (metadata->>'slug' = %(ref)s or metadata->>'blog_id' = %(ref)s)"
         " group by 1 order by max(created_at) desc",
         {"ref": ref},
     ).fetchall()
-    return [r[0] for r in rows]
+    return [UUID(r[0]) for r in rows if _is_uuid(r[0])]
+
+
+def _is_uuid(text: object) -> bool:
+    """Whether a metadata value is a post id (an account writes its own activities' metadata)."""
+    try:
+        UUID(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 def list_mine(

@@ -288,3 +288,16 @@ def test_an_empty_from_is_refused_as_every_empty_path(cli, signed_up):
     for args in (("posts", "new", "--from", ""), ("posts", "edit", "kept", "--from", " ")):
         result = cli(*args)
         assert result.exit_code == 2 and "--from is empty" in result.stderr, result.stderr
+
+
+def test_activity_of_a_purged_post_ignores_forged_ids(cli, signed_up, superuser):
+    """Red team 31: an account's own activity whose metadata named a `blog_id` that is no id made
+    `activity --blog` print PostgreSQL's uuid error."""
+    (me,) = superuser.execute("select id from auth.users where email = %s", (signed_up,)).fetchone()
+    superuser.execute(
+        "insert into public.activities (user_id, type, title, description, metadata)"
+        " values (%s, 'purged', 'x', 'x', '{\"slug\": \"gone\", \"blog_id\": \"not-an-id\"}')",
+        (me,),
+    )
+    result = cli("activity", "--blog", "gone")
+    assert result.exit_code == 3 and "no post with slug or id 'gone'" in result.stderr, result.stderr
