@@ -188,6 +188,8 @@ def coerce(key: str, raw: object) -> object:
         raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
     elif key in PLATFORM_URL_KEYS:
         check_platform_url(key, text)
+    elif key == "site_out" and any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise InvalidInput("site_out must be a folder path, without line breaks or control characters")
     elif key == "smtp_url" and not re.fullmatch(r"smtps?://([^\s/?#@]+@)?[^\s/?#@]+(:\d{1,5})?/?", text):
         raise InvalidInput(
             "smtp_url must look like smtp://user@host:587 or smtps://user@host (the password goes in the keyring)"

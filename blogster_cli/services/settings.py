@@ -3,12 +3,17 @@ the keyring (secrets never go to the config file; `AppContext.database` puts it 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from blogster_cli.config import setting_name, split_password, write_setting
 from blogster_cli.credentials import DATABASE_PASSWORD_KEY, CredentialStore
 
 
 def change(profile: str, key: str, value: str | None) -> str | None:
     """Sets (None: removes) one setting of `profile`; returns the value the file now holds."""
+    if setting_name(key) == "site_out" and value and not value.startswith("~"):
+        # Kept absolute: cron runs `calendar run-due` from another folder than the one it was typed in.
+        value = str(Path(value).absolute())
     if setting_name(key) != "database_url":
         write_setting(profile, key, value)
         return value

@@ -161,3 +161,15 @@ def test_build_deploy_and_feed_share_the_site_out_folder(cli, signed_up, tmp_pat
     elsewhere = tmp_path / "elsewhere"
     assert cli("site", "build", "--out", str(elsewhere)).exit_code == 0  # --out still wins
     assert (elsewhere / "index.html").is_file()
+
+
+def test_site_out_is_kept_absolute_and_refuses_control_characters(cli, signed_up, tmp_path, monkeypatch):
+    """Red team 31: a relative `site_out` followed each run's working folder (cron, run from the
+    home folder, rebuilt ~/public while the writer deployed ./public), and a newline was taken."""
+    monkeypatch.chdir(tmp_path)
+    assert cli("config", "set", "site_out", "public").exit_code == 0
+    assert cli("config", "get", "site_out").stdout.strip() == str(tmp_path / "public")
+    assert cli("config", "set", "site_out", "~/site").exit_code == 0  # kept as typed: each run expands it
+    assert cli("config", "get", "site_out").stdout.strip() == "~/site"
+    refused = cli("config", "set", "site_out", "public\nrm -rf")
+    assert refused.exit_code == 2 and "line breaks" in refused.stderr
