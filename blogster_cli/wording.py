@@ -1,5 +1,5 @@
-"""How messages say counts, in one place every layer imports (services may not import the CLI):
-"1 post", "2 posts", never "post(s)"."""
+"""How messages say counts and shares, in one place every layer imports (services may not import
+the CLI): "1 post", "2 posts", never "post(s)"; "46%", never 0.4601."""
 
 from __future__ import annotations
 
@@ -14,3 +14,8 @@ def agreeing(count: int, one: str, many: str | None = None) -> str:
     """The word alone that agrees with `count` ("field" or "fields", "is" or "are"): for a message
     that shows the count elsewhere, or signed (`+6 days`), or not at all."""
     return one if abs(count) == 1 else many or one + "s"
+
+
+def percent(share: float | None) -> str:
+    """A share (0..1) as a table shows it: `46%`; `-` when there is none (no visits, no starts)."""
+    return "-" if share is None else f"{share:.0%}"

@@ -11,7 +11,7 @@ from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
-from blogster_cli.wording import plural
+from blogster_cli.wording import percent, plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.analytics_ingest import IngestSummary
@@ -231,7 +231,7 @@ def report(
     output.print_lines(
         [
             f"{result.since} to {result.until}{' for ' + result.blog if result.blog else ''}:"
-            f" {plural(totals['views'], 'view')}, {plural(totals['unique_visitors'], 'visitor')}, bounce rate {_percent(totals['bounce_rate'])},"
+            f" {plural(totals['views'], 'view')}, {plural(totals['unique_visitors'], 'visitor')}, bounce rate {percent(totals['bounce_rate'])},"
             f" time on page {_seconds(totals['avg_time_on_page'])}",
             *bar_chart([(str(day["date"]), day["views"], day["unique_visitors"]) for day in result.days]),
         ]
@@ -241,7 +241,7 @@ def report(
             [
                 {
                     **vars(post),
-                    "bounce_rate": _percent(post.bounce_rate),
+                    "bounce_rate": percent(post.bounce_rate),
                     "avg_time_on_page": _seconds(post.avg_time_on_page),
                 }
                 for post in result.top_posts
@@ -280,10 +280,6 @@ def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
 def _figure(value: object) -> object:
     """A dashboard figure for a table: fractions to two decimals (`--json` keeps them whole)."""
     return round(value, 2) if isinstance(value, float) else value
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
 
 
 def _seconds(value: float | None) -> str:

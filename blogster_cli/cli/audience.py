@@ -7,7 +7,7 @@ import typer
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user
-from blogster_cli.wording import plural
+from blogster_cli.wording import percent, plural
 
 app = command_group("audience")
 
@@ -45,15 +45,11 @@ def segments_command(
             "readers": segment.segment_size,
             "visits": segment.engagement_metrics["visits"],
             "pages/visit": segment.engagement_metrics["pages_per_visit"],
-            "bounce": _percent(segment.engagement_metrics["bounce_rate"]),
-            "returning": _percent(segment.behavior_patterns["returning_share"]),
+            "bounce": percent(segment.engagement_metrics["bounce_rate"]),
+            "returning": percent(segment.behavior_patterns["returning_share"]),
             "top posts": ", ".join(segment.content_preferences["top_posts"]),
             "interests": ", ".join(segment.interests),
         }
         for segment in found
     ]
     tables.print_table(rows, list(rows[0]), title=f"Reader segments, last {plural(days, 'day')}")
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"

@@ -10,9 +10,10 @@ import typer
 
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import ANY_PATH, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.wording import percent
 
 app = command_group("interactive")
 STRUCTURE_HELP = "A JSON file with the questions, options or formula (see README), or - for standard input."
@@ -75,6 +76,8 @@ def list_items(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION
 
     rows = [output.to_plain(item) for item in interactive.list_items(acting_user())]
     columns = ["tracking_id", "content_type", "title", "participation_count", "completion_rate", "shortcode"]
+    if chosen_format(fmt, json) == "table":  # a share, as analytics tables show one; data formats keep the number
+        rows = [{**row, "completion_rate": percent(row["completion_rate"])} for row in rows]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit, id_key="tracking_id")
 
 
@@ -140,8 +143,10 @@ def stats(
     if summary is not None:
         print_summary(summary)
     rows = [output.to_plain(item) for item in interactive.list_items(acting_user())]
-    output.print_json(rows) if json else tables.print_table(
-        rows, ["tracking_id", "content_type", "participation_count", "completion_rate"]
-    )
+    if json:
+        output.print_json(rows)
+    else:
+        shown = [{**row, "completion_rate": percent(row["completion_rate"])} for row in rows]
+        tables.print_table(shown, ["tracking_id", "content_type", "participation_count", "completion_rate"])
     if summary is not None:
         exit_if_not_all_read(summary)

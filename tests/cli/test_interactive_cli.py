@@ -38,6 +38,11 @@ def test_a_poll_from_creation_to_the_site_and_its_participation(cli, signed_up, 
     assert (counted["participation_count"], counted["completion_rate"]) == (2, 0.5)
     [listed] = cli("interactive", "list", "--json").json()
     assert listed["participation_count"] == 2
+    # Tables show the share as the analytics tables do (they printed 0.5, or 0.6055900621118012);
+    # CSV and JSON keep the number.
+    assert "\t50%\t" in cli("interactive", "list").stdout
+    assert "\t50%" in cli("interactive", "stats").stdout
+    assert ",0.5," in cli("interactive", "list", "--format", "csv").stdout
     assert cli("interactive", "rm", "favourite-shell").exit_code == 0
     assert cli("interactive", "list", "--json").json() == []
     assert cli("interactive", "rm", "favourite-shell").exit_code == 3
