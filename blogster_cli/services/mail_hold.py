@@ -15,8 +15,21 @@ Where a hold is kept. `kept(ctx)` keeps the profile's holds in the Blogster home
 (`mail-hold.json`, 0600, written whole under `mail-hold.lock`), so `serve-workers`, `calendar
 run-due`, `newsletter send-due` and `workers send-newsletters` share one hold per profile, and
 a command cron starts each minute makes one login, not one a minute. A missing or damaged
-file, or a record in it that does not parse, is no hold. `MailHold()` alone holds in this
-process's memory only (where there is no home to keep it in, or the key below cannot be kept).
+file, or a record in it that does not parse, is no hold: whatever the file holds (JSON nested
+too deep to read, more than a MiB, a value of the wrong type at any level) never fails a run.
+`MailHold()` alone holds in this process's memory only (where there is no home to keep it in, or
+the key below cannot be kept).
+
+When the clock went back. A hold dated further ahead than any wait can be (the clock was set back,
+or a run with `--now` ahead made it) is no hold: a clock set back by hours never holds mail for
+hours. "Further ahead" is measured from the later of the run's time and the clock as read when the
+hold is read (under the lock, for a change), and allows CLOCK_SLACK (5 minutes) beyond
+RETRY_AT_MOST: runs that overlap read their times at different moments (cron's run-due reads its
+time when it starts, and sends newsletters after publishing and building), so a run's time may be
+older than the time of a hold another run made meanwhile. Read against its own time alone, that
+fresh hold looked like a clock step back: the run logged in, and the wait went back to a minute.
+A failure under a hold that has not ended (a run that looked before another held the mail) counts
+towards the wait, and never moves the retry earlier.
 
 How the settings are compared without keeping the password anywhere new. A hold remembers the
 settings it was made under as a fingerprint: an HMAC-SHA256 of the SMTP URL, the password, the
@@ -45,7 +58,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -54,6 +67,8 @@ if TYPE_CHECKING:
 
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_AT_MOST = timedelta(hours=1)
+CLOCK_SLACK = timedelta(minutes=5)
+"""How much further ahead than RETRY_AT_MOST a hold may be dated and still be one (see above)."""
 _DOUBLINGS_AT_MOST = 6  # 1 min * 2**6 is past RETRY_AT_MOST: the wait stops growing there
 
 KEY_CREDENTIAL = "smtp:hold-key"
@@ -99,16 +114,28 @@ def _fingerprint(key: bytes, settings: Sequence[str | None]) -> bytes:
     return hmac.digest(key, text.encode(), "sha256")
 
 
+def _clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stepped_back(held: Held, now: datetime) -> bool:
+    """Whether `held` is dated further ahead than any wait (the clock went back, a run with `--now`
+    ahead made it): from the later of `now` (the run's) and the clock read now, beyond CLOCK_SLACK."""
+    return held.retry_at - max(now, _clock()) > RETRY_AT_MOST + CLOCK_SLACK
+
+
 def _next(previous: Held | None, *, settings: bytes, error: str, now: datetime) -> tuple[Held, bool]:
     """The hold after a failure under `settings`, and whether it is news (to be said). A previous
-    hold dated further ahead than any wait (the clock went back, a run with `--now` ahead) is none."""
-    if previous is not None and previous.retry_at - now > RETRY_AT_MOST:
+    hold dated further ahead than any wait is none; one under the same settings that has not ended
+    keeps its retry if that is later (a run that looked before another run held the mail)."""
+    if previous is not None and _stepped_back(previous, now):
         previous = None
     same = previous is not None and hmac.compare_digest(previous.settings, settings)
     failures = previous.failures + 1 if previous is not None and same else 1
     wait = min(RETRY_FIRST * 2 ** min(failures - 1, _DOUBLINGS_AT_MOST), RETRY_AT_MOST)
     since = previous.since if previous is not None and same else now
-    held = Held(error=error, since=since, retry_at=now + wait, failures=failures, settings=settings)
+    retry_at = max(previous.retry_at, now + wait) if previous is not None and same else now + wait
+    held = Held(error=error, since=since, retry_at=retry_at, failures=failures, settings=settings)
     return held, not (same and previous is not None and previous.error == error)
 
 
@@ -142,9 +169,9 @@ class MailHold:
         kept = self._file
         if kept is not None:
             try:
-                held = kept.read().get(scope)
-                if held is None or now >= held.retry_at or held.retry_at - now > RETRY_AT_MOST:
-                    return None  # (a wait longer than any: the clock went back, or the record is not ours)
+                held = kept.read().get(scope)  # (then the clock is read: no older than the hold's maker's)
+                if held is None or now >= held.retry_at or _stepped_back(held, now):
+                    return None
                 key = kept.key(create=False)
             except _NotKept:
                 self._file = None
@@ -153,7 +180,7 @@ class MailHold:
             return held if same else None
         with self._lock:
             held = self._held.get(scope)
-        if held is None or now >= held.retry_at:
+        if held is None or now >= held.retry_at or _stepped_back(held, now):
             return None
         return held if hmac.compare_digest(held.settings, _fingerprint(self._key, settings)) else None
 
@@ -163,7 +190,7 @@ class MailHold:
         kept = self._file
         if kept is not None:
             try:
-                with kept.changing() as holds:
+                with kept.changing() as holds:  # read, changed and written under the lock, the clock read inside
                     key = kept.key(create=True)
                     assert key is not None
                     held, news = _next(holds.get(scope), settings=_fingerprint(key, settings), error=error, now=now)
@@ -209,7 +236,8 @@ class _HoldFile:
         self.section, self.store = section, store
 
     def _everything(self) -> dict[str, Any]:
-        """The whole file as read (a missing or damaged one: empty)."""
+        """The whole file as read (a missing or damaged one: empty; JSON nested deeper than the
+        parser goes, or more than _MOST_READ bytes, is damaged)."""
         try:  # a reader sees the old file or the new one, whole; never a link's target, nor waits on a FIFO
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
@@ -220,7 +248,7 @@ class _HoldFile:
                     return {}
                 data = handle.read(_MOST_READ + 1)
             loaded = json.loads(data) if len(data) <= _MOST_READ else None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError, MemoryError):
             return {}
         if not isinstance(loaded, dict) or loaded.get("version") != _VERSION:
             return {}
@@ -230,31 +258,27 @@ class _HoldFile:
 
     def read(self) -> dict[str, Held]:
         """This profile's holds; a record that does not parse is none."""
-        section = self._everything().get("profiles", {}).get(self.section)
-        if not isinstance(section, dict):
-            return {}
-        holds = {}
-        for scope, record in section.items():
-            held = _parsed(record)
-            if isinstance(scope, str) and held is not None:
-                holds[scope] = held
-        return holds
+        return _holds(self._everything().get("profiles", {}).get(self.section))
 
     @contextmanager
     def changing(self) -> Iterator[dict[str, Held]]:
         """This profile's holds to change in place, written back whole when the block ends; the
-        other profiles' records are kept as they were. _NotKept when the file cannot be kept."""
+        other profiles' records are kept as they were (those that parse: a record that does not is
+        no hold, and whatever a damaged one held could fail the write). _NotKept when the file
+        cannot be kept."""
         from blogster_cli.private_files import FILE_MODE, replace_whole
 
         with self._locked():
-            everything = self._everything()
-            profiles = everything.get("profiles", {})
-            holds = self.read()
+            profiles = {name: _holds(section) for name, section in self._everything().get("profiles", {}).items()}
+            holds = profiles.pop(self.section, {})
             yield holds
-            profiles = {name: section for name, section in profiles.items() if name != self.section}
-            if holds:
-                profiles[self.section] = {scope: _record(held) for scope, held in holds.items()}
-            data = json.dumps({"version": _VERSION, "profiles": profiles}, ensure_ascii=True).encode()
+            profiles[self.section] = holds
+            records = {
+                name: {scope: _record(held) for scope, held in section.items()}
+                for name, section in profiles.items()
+                if section
+            }
+            data = json.dumps({"version": _VERSION, "profiles": records}, ensure_ascii=True).encode()
             try:
                 replace_whole(self.path, data, mode=FILE_MODE)
             except OSError as exc:
@@ -315,6 +339,18 @@ def _record(held: Held) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _holds(section: object) -> dict[str, Held]:
+    """A profile's records that parse (a section that is no object: none)."""
+    if not isinstance(section, dict):
+        return {}
+    holds = {}
+    for scope, record in section.items():
+        held = _parsed(record)
+        if isinstance(scope, str) and held is not None:
+            holds[scope] = held
+    return holds
+
+
 def _parsed(record: object) -> Held | None:
     if not isinstance(record, dict):
         return None
@@ -322,10 +358,11 @@ def _parsed(record: object) -> Held | None:
         error, failures = record["error"], record["failures"]
         since, retry_at = datetime.fromisoformat(record["since"]), datetime.fromisoformat(record["retry_at"])
         settings = bytes.fromhex(record["settings"])
-    except (KeyError, TypeError, ValueError):
+        if since.tzinfo is None or retry_at.tzinfo is None:  # compared with aware times
+            return None
+        since, retry_at = since.astimezone(UTC), retry_at.astimezone(UTC)  # (said as UTC)
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     if not isinstance(error, str) or type(failures) is not int or failures < 1:
-        return None
-    if since.tzinfo is None or retry_at.tzinfo is None:  # compared with aware times
         return None
     return Held(error=error, since=since, retry_at=retry_at, failures=failures, settings=settings)

@@ -56,6 +56,10 @@ def run_due_process(at: datetime, **env: str) -> subprocess.CompletedProcess[str
     )  # fmt: skip
 
 
+NESTED = b'{"version": 1, "profiles": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+"""JSON nested deeper than Python's parser goes."""
+
+
 def hold_file() -> dict[str, object]:
     loaded: dict[str, object] = json.loads((home_dir() / FILE_NAME).read_bytes())
     return loaded
@@ -158,12 +162,18 @@ def test_a_damaged_or_missing_hold_file_is_no_hold(cli, signed_up, server, tmp_p
         json.dumps(
             {"version": 1, "profiles": {"default": {scope: {**record, "retry_at": "2999-01-01T00:00:00+00:00"}}}}
         ).encode(),  # fmt: skip
+        NESTED,  # was: exit 1, "unexpected failure: maximum recursion depth exceeded", at every run
+        good + b" " * (1 << 20),  # more than a MiB
     ]
     for data in damaged:
         path.write_bytes(data)
         assert run_due() == 1, data  # no hold: one try, which holds again
         assert stat.S_IMODE(path.stat().st_mode) == 0o600 and json.loads(path.read_bytes())["version"] == 1
         assert run_due() == 0, data
+    path.write_bytes(NESTED)  # nor does calendar run-due fail (it lost its whole report)
+    result = cli("calendar", "run-due")
+    assert result.exit_code == 1 and "unexpected failure" not in result.stderr, result.stderr
+    assert "refused the login" in result.stderr and "1 newsletter due, 0 posted, 0 sent." in result.stderr
     path.unlink()
     assert (run_due(), run_due()) == (1, 0)
     # A FIFO planted there is no hold either, and never waited on (a run in a process of its own, bounded).
