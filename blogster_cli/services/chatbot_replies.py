@@ -2,7 +2,8 @@
 
 Read (service_role): the message, its conversation and, when they changed, the intents
 (the classifier is retrained then and kept for the process). Classify; when unsure and
-the AI fallback is on, ask the provider to pick an intent (outside any unit of work).
+the AI fallback is on, ask the provider to pick an intent (outside any unit of work). An
+intent named `oos` holds out-of-scope examples: the classifier learns them, nobody picks it.
 Documentation hits come from the same search users run, as the user. Store
 (service_role, one transaction): the reply as an assistant message with the intent,
 confidence and tokens used, the user message's intent and confidence, and the
@@ -23,6 +24,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.chatbot import replies
+from blogster_cli.chatbot.intents import OUT_OF_SCOPE_LABEL
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work
 from blogster_cli.errors import BlogsterError
@@ -136,9 +138,10 @@ def process_message(
     )
     tokens = 0
     source = "classifier"
-    if decision.intent is None and provider is not None and trained.intents:
+    answerable = {name: row for name, row in trained.intents.items() if name != OUT_OF_SCOPE_LABEL}
+    if decision.intent is None and provider is not None and answerable:
         try:
-            picked, tokens = _ask_provider(provider, text, trained.intents)
+            picked, tokens = _ask_provider(provider, text, answerable)
         except BlogsterError as exc:
             log.warning("AI fallback failed: %s", exc)
             picked = None
@@ -146,7 +149,7 @@ def process_message(
             decision = replies.Decision(picked, decision.confidence)
             source = "ai"
 
-    intent = trained.intents.get(decision.intent) if decision.intent else None
+    intent = answerable.get(decision.intent) if decision.intent else None  # out-of-scope examples never answer
     turn = int(message["turns"])
     if intent is None:
         reply = replies.out_of_scope(_docs(db, message["user_id"], text))

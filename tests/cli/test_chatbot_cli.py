@@ -12,7 +12,7 @@ STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intent
 
 def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path):
     first = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
-    assert len(first["created"]) == 22 and first["updated"] == []
+    assert len(first["created"]) == 25 and first["updated"] == []
     again = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
     assert again["created"] == [] and again["updated"] == []  # nothing changed, nothing written
 
@@ -26,7 +26,7 @@ def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path
     for suffix in (".yaml", ".json", ".csv"):
         out = tmp_path / f"intents{suffix}"
         assert cli("chatbot", "intents", "export", str(out)).exit_code == 0
-        assert cli("chatbot", "intents", "import", str(out), "--replace", "--json").json()["removed"] == 23
+        assert cli("chatbot", "intents", "import", str(out), "--replace", "--json").json()["removed"] == 26
     # The CSV carries phrases only: the responses are gone after replacing with it.
     assert all(r["responses"] == 0 for r in cli("chatbot", "intents", "list", "--json").json())
 

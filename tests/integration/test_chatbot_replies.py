@@ -119,6 +119,23 @@ def test_the_ai_fallback_picks_an_intent_when_the_classifier_is_unsure(db, super
     assert failed["intent"] is None
 
 
+def test_the_starters_billing_examples_get_not_sure_and_are_never_an_answer(db, superuser, bot, ai_server):  # noqa: F811
+    """The starter set's `oos` intent holds billing questions (Blogster takes no payments): a
+    message like them gets the out-of-scope answer, not the nearest intent's nor "OK.", and the
+    AI fallback is never offered it as an intent to pick."""
+    refund = answer(db, superuser, say(db, bot, "could you refund what you charged me"))
+    assert refund["intent"] is None and refund["metadata"]["source"] == "out_of_scope"
+    assert refund["text"].startswith("I'm not sure I can help with that")
+    provider = resolve_provider(
+        env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, key_store="keyring", timeout_s=5
+    )
+    ai_server.structured_by_schema["chatbot_intent"] = '{"intent": "oos"}'
+    reply = answer(db, superuser, say(db, bot, "who won the football match"), provider=provider)
+    assert reply["intent"] is None and reply["metadata"]["source"] == "out_of_scope"
+    catalogue = ai_server.calls("/v1/chat/completions")[0].body["messages"][0]["content"]
+    assert "- human_agent:" in catalogue and "- oos:" not in catalogue
+
+
 @pytest.mark.parametrize("picked", ['{"intent": ["human_agent"]}', '{"intent": {"a": 1}}', '["human_agent"]', "null"])
 def test_an_ai_pick_that_is_no_intent_name_is_no_pick(db, superuser, bot, ai_server, picked):  # noqa: F811
     """The answer is the provider's text: a list or an object where a name goes (red team 27) is

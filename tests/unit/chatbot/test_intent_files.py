@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blogster_cli.chatbot import intents
-from blogster_cli.chatbot.intents import IntentSpec
+from blogster_cli.chatbot.intents import OUT_OF_SCOPE_LABEL, IntentSpec
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import ChatbotIntentCategory
 
@@ -20,7 +20,9 @@ def test_the_starter_set_covers_every_category_and_its_follow_ups_exist():
     assert {s.category for s in specs} == set(ChatbotIntentCategory)
     names = {s.name for s in specs}
     assert all(f in names for s in specs for f in s.follow_up_intents)
-    assert all(s.training_phrases and s.responses for s in specs)
+    assert all(s.training_phrases and (s.responses or s.name == OUT_OF_SCOPE_LABEL) for s in specs)
+    # Its out-of-scope examples have nothing to say: the bot never answers with them.
+    assert [s.responses for s in specs if s.name == OUT_OF_SCOPE_LABEL] == [[]]
 
 
 def test_csv_header_names_do_not_matter_and_each_label_becomes_an_intent():
