@@ -15,6 +15,7 @@ import textwrap
 import psycopg
 import pytest
 
+from blogster_cli.chatbot.sanitize import sanitise_message
 from blogster_cli.db.acting import acting_transaction
 from tests.cli import conftest as cli_fixtures
 from tests.cli.conftest import PASSWORD
@@ -161,7 +162,7 @@ def test_the_rate_ledger_and_the_queue_are_out_of_reach(db, chats):
 def test_the_database_cleans_and_bounds_messages_whoever_inserts_them(db, chats, superuser):
     alice, _, conversation = chats
     insert = "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', %s) returning content"
-    assert as_role(db, alice, insert, (conversation, "  hi\x07 there\u202e\x1b[31m ")) == [("hi there[31m",)]
+    assert as_role(db, alice, insert, (conversation, "  hi\x07 there\u202e\x1b[31m ")) == [("hi there",)]
     with pytest.raises(psycopg.errors.StringDataRightTruncation):
         as_role(db, alice, insert, (conversation, "x" * 2001))
     with pytest.raises(psycopg.errors.InvalidParameterValue):
@@ -191,6 +192,24 @@ RACER = textwrap.dedent(
     print(sent, refused)
     """
 )
+
+
+def test_the_database_removes_whole_escape_sequences_as_the_cli_does(db, chats):
+    """Before 0135 the trigger dropped an escape sequence's ESC byte only: its tail stayed as text
+    ("[31m", "]0;title", "]8;;https://evil/") in a message any client inserted."""
+    alice, _, conversation = chats
+    insert = "insert into chatbot_messages (conversation_id, role, content) values (%s, 'user', %s) returning content"
+    for raw in (
+        "how do I \x1b[31mimport\x1b[0m posts",
+        "a\x1b]0;title\x07b",
+        "a\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\ b",
+        "a\x1b(Bb\x1bc",
+        "a\x9b31mb\x9dtitle\x9cc",
+        "a\x1bPq#0;2;0;0;0\x1b\\b",
+        "tail \x1b]52;c;Zm9v",
+    ):
+        [(stored,)] = as_role(db, alice, insert, (conversation, raw))
+        assert stored == sanitise_message(raw), raw
 
 
 def test_the_rate_limit_holds_across_two_processes(db, chats, superuser):
