@@ -21,7 +21,7 @@ import os
 import secrets
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -126,6 +126,36 @@ def replace_whole(path: Path, data: bytes, *, partial: Path | None = None, mode:
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
+        raise
+
+
+def replace_whole_at(folder: int, name: str, source: BinaryIO, *, mode: int = 0o666) -> None:
+    """`replace_whole` for the file `name` of the folder open as the descriptor `folder` (opened by
+    the caller without following a link on the way), with the bytes read from `source` to its end:
+    they go into `name.partial` there, a new file created with `mode` that is never a link or a file
+    someone left there (O_EXCL|O_NOFOLLOW: whatever is at that name is removed first, a link as
+    itself, never its target; a folder there is an IsADirectoryError), which is then renamed over
+    `name` (a link there replaced, not followed). On error the partial is removed and the OSError
+    raised. For a folder another OS user can write too (a shared web root): nothing in it is followed."""
+    import shutil
+
+    partial = name + PARTIAL_SUFFIX
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    made = False
+    try:
+        try:
+            fd = os.open(partial, flags, mode, dir_fd=folder)
+        except FileExistsError:  # left by a killed run, or planted there: removed (a link as itself)
+            os.unlink(partial, dir_fd=folder)
+            fd = os.open(partial, flags, mode, dir_fd=folder)
+        made = True
+        with os.fdopen(fd, "wb") as handle:
+            shutil.copyfileobj(source, handle)
+        os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        if made:
+            with suppress(OSError):
+                os.unlink(partial, dir_fd=folder)
         raise
 
 

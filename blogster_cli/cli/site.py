@@ -146,6 +146,8 @@ def deploy(
             f"Deployed to {report.target}: {plural(report.copied, 'file')} sent, {report.removed} removed,"
             f" {report.unchanged} unchanged."
         )
+    for note in report.notes:
+        output.message(f"note: {note}")
 
 
 @app.command("verify-domain")

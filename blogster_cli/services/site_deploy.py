@@ -11,50 +11,63 @@ site (site_files.is_left_out, the rule `site serve` follows too, so it serves ex
 - git's metadata at any depth: a `.git` folder or file and everything under it, so a build
   folder that is a git work tree (`public/.git`, as for GitHub Pages) or holds a nested
   repository never publishes its config (remote URLs, perhaps with a password) or history.
-  Names git takes for `.git` and refuses to commit (`.GIT`, `.git.`, `git~1`, and with its
-  invisible Unicode characters) are left out too, so every kind sends the same set. The
-  rest of a folder holding a `.git` is sent like any other, as plain files (never a gitlink).
+  Names git takes for `.git` and refuses to commit (site_files.is_git_name: `.GIT`, `.git.`,
+  `git~1`, `.git:x`, `a\\.git`, and with its invisible Unicode characters) are left out too, so
+  every kind sends the same set. The rest of a folder holding a `.git` is sent like any other,
+  as plain files (never a gitlink).
 A build's file that is a link, under a linked folder or missing is refused (InvalidInput)
 before anything is sent. Each kind sends only what changed. A folder deploy compares those
 files (the build's by the hashes its manifest records, the others hashed here) with what it
 sent to the destination last time: changed files are copied, files no longer there are
 removed (with the folders that leaves empty, up to the destination), and nothing else in the
-destination is touched. An rsync deploy gives rsync that list (`--files-from`: rsync decides
-nothing about which files go, and nothing is hashed for it) and lets it send the files whose size
-or time differ (a rebuild leaves unchanged files untouched, so their times match), then removes,
-by its record of the last deploy there, the files no longer there and the folders only they
-held; other files there, and folders holding any, are left alone too. A git deploy builds a
-fresh index from that list (each file's bytes as they are: no end-of-line conversion or filter
-from a `.gitattributes` or the user's git settings), commits it as the next commit of the branch
-when its tree differs from the branch's, and pushes it, so git transfers only new objects. None
-needs the database: they read what `site build` wrote.
+destination is touched. It follows no link in the destination (`_Destination`: each folder
+opened from its parent with O_NOFOLLOW, each file written whole through a new partial file,
+private_files.replace_whole_at), since another OS user may write a shared web root: a link (or
+a file) where a folder of the site goes is refused before anything is copied (FileSystemError),
+and a file to remove behind one is left, as is a folder of the user's at a removed file's name
+(both said in the report's notes). A local destination that is the build folder, inside it or
+holding it is refused by the folder and the rsync kinds alike (`_refuse_overlap`).
+An rsync deploy gives rsync that list (`--files-from`: rsync decides nothing about which files
+go, and nothing is hashed for it) and lets it send the files whose size or time differ (a
+rebuild leaves unchanged files untouched, so their times match), then removes, by its record of
+the last deploy there, the files no longer there and the folders only they held; other files
+there, and folders holding any (or a folder now at a removed file's name), are left alone too.
+A git deploy builds a fresh index from that list (each file's bytes as they are: no end-of-line
+conversion or filter from a `.gitattributes` or the user's git settings), commits it as the next
+commit of the branch when its tree differs from the branch's, and pushes it, so git transfers
+only new objects. None needs the database: they read what `site build` wrote.
 
 The build's manifest is never sent (it lists unpublished details: post ids, descriptions,
 hashes), nor any other `.blogster-*` file of the build folder (site_files.is_private). What
 a folder or rsync deploy sent is recorded in the build folder instead (`DEPLOYS`, per
 destination: a folder resolved, an rsync destination however it is spelled, `_rsync_key`; a
-record an older version kept under another spelling is read and rewritten under that key); a
-destination still holding a manifest an older version sent there has it read once, as that
-record, and removed. A file an older version sent that is no longer in the list (a `.git`
+record an older version kept under another spelling is read and rewritten under that key, but
+never one under a relative local folder, `rsync:www`: relative to a working folder unknown now, it
+may be another folder's, and is only told about in a note); a destination still holding a
+manifest an older version sent there has it read once, as that record, and removed. Such a
+manifest that cannot be read is ignored (nothing it lists is removed), and so is each of its
+entries naming no file inside the destination (`../x`), with a note; the report counts only the
+files actually removed. A file an older version sent that is no longer in the list (a `.git`
 folder's files, say) is removed from the destination like any file the site no longer has.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
-import shutil
 import stat
 import subprocess
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from blogster_cli.errors import BlogsterError, ConfigError, FileSystemError, InvalidInput
-from blogster_cli.private_files import replace_whole
+from blogster_cli.private_files import replace_whole, replace_whole_at
 from blogster_cli.services.site_files import (
     MANIFEST,
     PRIVATE_PREFIX,
@@ -63,10 +76,14 @@ from blogster_cli.services.site_files import (
     is_private,
     open_site_file,
 )
+from blogster_cli.wording import plural
 
 DEPLOYS = PRIVATE_PREFIX + "deploys.json"
 """In the build folder: destination -> {path: sha256} of the files the last deploy there sent
 (an rsync deploy needs only the paths: a file the build did not write has "" there)."""
+
+_LEGACY_MAX_BYTES = 256 << 20
+"""The largest manifest an older version left at a destination that is read (10,000 posts make a few MB)."""
 
 
 @dataclass(frozen=True)
@@ -74,23 +91,51 @@ class DeployReport:
     target: str
     copied: int
     removed: int
+    """The files the deploy removed from the destination (not those already gone, nor those left)."""
     unchanged: int
     commit: str | None = None
+    notes: tuple[str, ...] = ()
+    """What the deploy left aside and why (an odd older record, a folder of the user's where a file went)."""
 
 
-def _manifest_files(folder: Path) -> dict[str, str]:
-    """Path -> sha256 of each file a build (or a deploy) recorded in `folder`."""
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except ValueError:
-        raise InvalidInput(f"{folder / MANIFEST} is damaged; build again with --full") from None
-    return {path: entry[1] for path, entry in data.get("files", {}).items()}
+def _manifest_entries(data: object) -> tuple[dict[str, str], int] | None:
+    """Path -> sha256 of each file a manifest's `files` lists (the hash "" where an older version
+    recorded none), and how many of its entries name no file inside the folder (an absolute path,
+    `..`, an empty or `.` segment, a value that is no list of strings) and were left out; None when
+    it is not a manifest at all (not an object, or `files` not one)."""
+    if not isinstance(data, dict):
+        return None
+    listed = data.get("files", {})
+    if not isinstance(listed, dict):
+        return None
+    files: dict[str, str] = {}
+    for path, entry in listed.items():
+        if _in_folder(path) and isinstance(entry, list) and all(isinstance(part, str) for part in entry):
+            files[path] = entry[1] if len(entry) > 1 else ""
+    return files, len(listed) - len(files)
+
+
+def _in_folder(path: object) -> bool:
+    """Whether `path` names a file inside a folder, as the build writes paths (`a/b.html`): never
+    absolute, no empty, `.` or `..` segment, no NUL. Nothing else is ever opened or removed."""
+    return isinstance(path, str) and "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def _built(out: Path) -> dict[str, str]:
-    files = {path: sha for path, sha in _manifest_files(out).items() if not is_private(path)}
+    """Path -> sha256 of each file the build in `out` wrote (its manifest), but its private ones."""
+    try:
+        text = (out / MANIFEST).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        text = b"{}"
+    except OSError as error:
+        raise FileSystemError(f"cannot read {out / MANIFEST}: {error.strerror}") from None
+    try:
+        entries = _manifest_entries(json.loads(text))
+    except (ValueError, RecursionError):
+        entries = None
+    if entries is None or entries[1]:
+        raise InvalidInput(f"{out / MANIFEST} is damaged; build again with --full")
+    files = {path: sha for path, sha in entries[0].items() if not is_private(path)}
     if not files:
         raise InvalidInput(f"{out} holds no built site; run `blogster site build --out {out}` first")
     return files
@@ -148,25 +193,42 @@ def _deploy_records(out: Path) -> dict[str, Any]:
     """The build folder's record of deploys (destination -> what was sent); {} when none is readable."""
     try:
         data = json.loads((out / DEPLOYS).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _deployed(out: Path, key: str, *, also: Iterable[str] = ()) -> dict[str, str] | None:
     """What the last deploy from `out` to the destination `key` sent (with what the records under
-    the keys `also`, the same destination spelled otherwise, list); None when none is recorded."""
+    the keys `also`, the same destination spelled otherwise, list); None when none is recorded.
+    A path naming nothing inside a folder (`../x`, edited by hand) is never taken (`_in_folder`)."""
     records = _deploy_records(out)
     found = [records[name] for name in (key, *also) if isinstance(records.get(name), dict)]
     if not found:
         return None
-    return {str(path): str(sha) for sent in found for path, sha in sent.items()}
+    return {path: str(sha) for sent in found for path, sha in sent.items() if _in_folder(path)}
 
 
 def _record_deploy(out: Path, key: str, sent: dict[str, str], *, replacing: Collection[str] = ()) -> None:
     """Records what a deploy to `key` sent, in place of the records under `replacing` (the same destination's)."""
     data = {name: files for name, files in _deploy_records(out).items() if name not in replacing}
     replace_whole(out / DEPLOYS, json.dumps({**data, key: sent}, sort_keys=True).encode("utf-8"))
+
+
+def _legacy_files(where: str, data: bytes) -> tuple[dict[str, str], list[str]]:
+    """The files the manifest an older version left at a destination (its bytes `data`, from
+    `where`) lists, with the notes on what of it was ignored: all of it when it is no manifest
+    (nothing it lists is then removed), else each entry naming no file inside the destination."""
+    try:
+        entries = _manifest_entries(json.loads(data))
+    except (ValueError, RecursionError):
+        entries = None
+    if entries is None:
+        return {}, [f"{where}, an older version's record of what it sent, could not be read: ignored"]
+    files, odd = entries
+    if odd:
+        return files, [f"{plural(odd, 'odd entry', 'odd entries')} of {where} ignored (not a file in the destination)"]
+    return files, []
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -192,57 +254,260 @@ def _open_built(out: Path, path: str) -> int:
         ) from None
 
 
-def to_folder(out: Path, destination: Path) -> DeployReport:
-    """Copies the changed files of the build in `out` to `destination` and removes the ones gone."""
-    built = _site_files(out)
-    destination.mkdir(parents=True, exist_ok=True)
-    if destination.resolve() == out.resolve():
-        raise InvalidInput("the destination is the build folder itself")
-    if destination.resolve().is_relative_to(out.resolve()):  # each deploy would send the last one again
+def _refuse_overlap(out: Path, destination: Path) -> None:
+    """InvalidInput when the local `destination` is the build folder `out`, inside it (each deploy
+    would send the last one again, nested one level deeper) or holds it (the build's private files,
+    its manifest, would be in the published folder, and the build's own files among what a deploy
+    removes)."""
+    built, there = out.resolve(), destination.resolve()
+    if there == built:
+        raise InvalidInput(f"the destination {destination} is the build folder itself")
+    if there.is_relative_to(built):
         raise InvalidInput(f"the destination {destination} is inside the build folder {out}")
+    if built.is_relative_to(there):
+        raise InvalidInput(f"the destination {destination} holds the build folder {out}")
+
+
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+
+class _Blocked(Exception):
+    """A folder on the way to a path in the destination is a link (`link`), or a file: never followed."""
+
+    def __init__(self, folder: str, *, link: bool) -> None:
+        super().__init__(folder)
+        self.folder, self.link = folder, link
+
+
+class _NotFolder(Exception):
+    def __init__(self, link: bool) -> None:
+        super().__init__()
+        self.link = link
+
+
+class _Destination:
+    """The destination folder of a folder deploy, open as a descriptor (the folder the user named,
+    links in that name followed): every path in it is reached from there one folder at a time,
+    each opened with O_NOFOLLOW, so no link in the destination (`css -> /etc`, planted by whoever
+    else can write a shared web root) is ever followed to read, write or remove."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.fd = os.open(path, _FOLDER)
+        except OSError as error:
+            raise FileSystemError(f"cannot open the folder {path}: {error.strerror}") from None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    @contextmanager
+    def folders(self, path: str, *, create: bool) -> Iterator[list[int] | None]:
+        """The descriptors of the destination and of each folder above the file `path` in it (made
+        when `create`; None when one is missing otherwise). A link or a file in a folder's place
+        raises _Blocked."""
+        parts = path.split("/")[:-1]
+        fds = [self.fd]
+        try:
+            for depth, part in enumerate(parts):
+                try:
+                    fds.append(self._enter(fds[-1], part))
+                    continue
+                except FileNotFoundError:
+                    if not create:
+                        yield None
+                        return
+                except _NotFolder as error:
+                    raise _Blocked("/".join(parts[: depth + 1]), link=error.link) from None
+                with suppress(FileExistsError):  # made meanwhile; a link planted since is refused below
+                    os.mkdir(part, 0o777, dir_fd=fds[-1])
+                try:
+                    fds.append(self._enter(fds[-1], part))
+                except _NotFolder as error:
+                    raise _Blocked("/".join(parts[: depth + 1]), link=error.link) from None
+            yield fds
+        finally:
+            for fd in fds[1:]:
+                os.close(fd)
+
+    @staticmethod
+    def _enter(parent: int, name: str) -> int:
+        """The folder `name` of `parent`, opened without following a link: _NotFolder for a link or a file."""
+        try:
+            return os.open(name, _FOLDER | os.O_NOFOLLOW, dir_fd=parent)
+        except OSError as error:
+            if error.errno not in (errno.ENOTDIR, errno.ELOOP):
+                raise
+        try:  # which of the two, for the message
+            link = stat.S_ISLNK(os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode)
+        except OSError:
+            link = True
+        raise _NotFolder(link)
+
+    def holds_file(self, path: str) -> bool:
+        """Whether `path` is a regular file of the destination, reached without following a link."""
+        return stat.S_ISREG(self.mode(path) or 0)
+
+    def mode(self, path: str) -> int | None:
+        """The st_mode of what is at `path` (a link's own), reached without following a link; None
+        when nothing is there, or only through a link or a file in a folder's place, or unreadable."""
+        try:
+            with self.folders(path, create=False) as fds:
+                if fds is None:
+                    return None
+                return os.stat(path.rsplit("/", 1)[-1], dir_fd=fds[-1], follow_symlinks=False).st_mode
+        except (_Blocked, OSError):
+            return None
+
+    def write(self, path: str, source: BinaryIO) -> None:
+        """Writes `path` whole from `source` (private_files.replace_whole_at), never through a link."""
+        with self.folders(path, create=True) as fds:
+            assert fds is not None  # made when missing
+            replace_whole_at(fds[-1], path.rsplit("/", 1)[-1], source)
+
+    def remove(self, path: str) -> str:
+        """Removes the file `path` (a link there as itself), then each folder above it it leaves
+        empty, up to the destination (never removed itself): "removed"; "missing" when nothing is
+        there; "folder" when a folder is (the user's: left). Raises _Blocked for a link on the way."""
+        name = path.rsplit("/", 1)[-1]
+        with self.folders(path, create=False) as fds:
+            if fds is None:
+                return "missing"
+            try:
+                if stat.S_ISDIR(os.stat(name, dir_fd=fds[-1], follow_symlinks=False).st_mode):
+                    return "folder"
+                os.unlink(name, dir_fd=fds[-1])
+            except FileNotFoundError:
+                return "missing"
+            except IsADirectoryError:  # turned into a folder since it was looked at
+                return "folder"
+            parts = path.split("/")[:-1]
+            for depth in reversed(range(len(parts))):  # the folder parts[:depth + 1], in its parent's fds[depth]
+                try:
+                    os.rmdir(parts[depth], dir_fd=fds[depth])
+                except OSError:  # not empty (ENOTEMPTY), or no longer a folder (ENOTDIR): kept, and those above
+                    break
+        return "removed"
+
+    def read_legacy(self) -> bytes | None:
+        """The manifest an older version sent here, read without following a link (None when there
+        is none; b"" when it is no regular file or too large to be one, which reads as no manifest)."""
+        try:
+            fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=self.fd)
+        except FileNotFoundError:
+            return None
+        except OSError:  # a link (ELOOP), unreadable
+            return b""
+        with os.fdopen(fd, "rb") as handle:
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode) or found.st_size > _LEGACY_MAX_BYTES:
+                return b""
+            return handle.read(_LEGACY_MAX_BYTES + 1)
+
+    def remove_legacy(self) -> None:
+        """Removes the manifest an older version sent here (a link at its name as itself; a folder is left)."""
+        with suppress(FileNotFoundError, IsADirectoryError):
+            os.unlink(MANIFEST, dir_fd=self.fd)
+
+
+def to_folder(out: Path, destination: Path) -> DeployReport:
+    """Copies the changed files of the build in `out` to `destination` and removes the ones gone.
+    Nothing in the destination is followed through a link (`_Destination`): a folder on the way to a
+    file of the site that is a link (or a file) is refused (FileSystemError) before anything is
+    copied, and a file to remove behind one is left (a note)."""
+    built = _site_files(out)
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FileSystemError(f"cannot make the folder {destination}: {error.strerror}") from None
+    _refuse_overlap(out, destination)
     key = f"folder:{destination.resolve()}"
     recorded = _deployed(out, key)
-    legacy = destination / MANIFEST  # sent there by an older version: read once, then removed
-    deployed = recorded if recorded is not None else _manifest_files(destination)
-    changed = [
-        path for path, sha in built.items() if not (deployed.get(path) == sha and _inside(destination, path).is_file())
-    ]
+    place = _Destination(destination)
+    try:
+        return _to_folder(out, destination, place, built, key, recorded)
+    finally:
+        place.close()
+
+
+def _to_folder(
+    out: Path, destination: Path, place: _Destination, built: dict[str, str], key: str,
+    recorded: dict[str, str] | None,
+) -> DeployReport:  # fmt: skip
+    notes: list[str] = []
+    deployed = recorded
+    if deployed is None:  # the manifest an older version sent there, if any: read once, then removed
+        legacy = place.read_legacy()
+        if legacy is not None:
+            deployed, notes = _legacy_files(str(destination / MANIFEST), legacy)
+    deployed = deployed or {}
+    changed = [path for path, sha in built.items() if not (deployed.get(path) == sha and place.holds_file(path))]
     for path in changed:  # all checked before anything is copied
         os.close(_open_built(out, path))
+        _check_writable(place, destination, path)
     for path in changed:
-        target = _inside(destination, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        with open(_open_built(out, path), "rb") as source, open(partial, "wb") as copy:
-            shutil.copyfileobj(source, copy)
-        os.replace(partial, target)
-    copied, unchanged = len(changed), len(built) - len(changed)
-    removed = 0
-    for path in sorted(set(deployed) - set(built)):
-        if not is_private(path):
-            gone = _inside(destination, path)
-            try:
-                gone.unlink()
-            except FileNotFoundError:
-                pass
-            else:
-                _remove_emptied_folders(gone.parent, destination)
-            removed += 1
-    _record_deploy(out, key, built)
-    legacy.unlink(missing_ok=True)
-    return DeployReport(target=str(destination), copied=copied, removed=removed, unchanged=unchanged)
-
-
-def _remove_emptied_folders(folder: Path, destination: Path) -> None:
-    """Removes `folder`, which a file was just removed from, and then each folder above it, as long
-    as it is empty, up to `destination` (never removed itself): a folder still holding anything
-    (another file, a folder of the user's, empty or not) stays, and so do the ones above it."""
-    while folder != destination and destination in folder.parents:
         try:
-            folder.rmdir()
-        except OSError:  # not empty (ENOTEMPTY), or a link (ENOTDIR): kept
-            return
-        folder = folder.parent
+            with open(_open_built(out, path), "rb") as source:
+                place.write(path, source)
+        except _Blocked as blocked:  # turned into a link since it was checked
+            raise _refusal(destination, path, blocked) from None
+        except OSError as error:
+            raise FileSystemError.writing(destination / path, error) from None
+    removed = 0
+    left: list[str] = []  # gone files not removed: a folder of the user's there now, or behind a link
+    failed: dict[str, FileSystemError] = {}
+    for path in sorted(set(deployed) - set(built)):
+        if is_private(path):
+            continue
+        try:
+            outcome = place.remove(path)
+        except _Blocked as blocked:  # a link: never followed; a file: nothing of ours can be under it
+            if blocked.link:
+                left.append(f"{destination / path} (behind the link {destination / blocked.folder})")
+            continue
+        except OSError as error:  # still listed as sent, so the next deploy tries again
+            failed[path] = FileSystemError.writing(destination / path, error)
+            continue
+        if outcome == "removed":
+            removed += 1
+        elif outcome == "folder":
+            left.append(f"{destination / path} (a folder now)")
+    if left:
+        shown = "; ".join(left[:3]) + (f"; and {len(left) - 3} more" if len(left) > 3 else "")
+        notes.append(f"left as they are, not removed: {shown}")
+    _record_deploy(out, key, {**built, **{path: deployed[path] for path in failed}})
+    if failed:
+        raise next(iter(failed.values()))
+    try:
+        place.remove_legacy()
+    except OSError as error:
+        raise FileSystemError.writing(destination / MANIFEST, error) from None
+    return DeployReport(
+        target=str(destination), copied=len(changed), removed=removed, unchanged=len(built) - len(changed),
+        notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _check_writable(place: _Destination, destination: Path, path: str) -> None:
+    """FileSystemError unless `path` can be written in the destination without following a link:
+    each folder on the way a real folder (or missing), the file itself no folder."""
+    try:
+        with place.folders(path, create=False) as fds:
+            if fds is None:
+                return
+            mode = os.stat(path.rsplit("/", 1)[-1], dir_fd=fds[-1], follow_symlinks=False).st_mode
+    except _Blocked as blocked:
+        raise _refusal(destination, path, blocked) from None
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise FileSystemError.writing(destination / path, error) from None
+    if stat.S_ISDIR(mode):
+        raise FileSystemError(f"cannot write {destination / path}: a folder is there; move it away")
+
+
+def _refusal(destination: Path, path: str, blocked: _Blocked) -> FileSystemError:
+    what = "a link (a deploy never writes through one)" if blocked.link else "a file, not a folder"
+    return FileSystemError(f"cannot write {destination / path}: {destination / blocked.folder} is {what}; remove it")
 
 
 def _rsync(*args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -272,7 +537,7 @@ def _deletion_rules(gone: list[str]) -> bytes:
     only the folders that still hold files of the site (`_kept_folders`), those files go, and so
     does each folder above them that then holds nothing else: the rest of the destination is
     excluded, so rsync neither removes it nor a folder holding any of it (an empty folder of the
-    user's in there too).
+    user's in there too), nor a folder now at a gone file's name.
 
     (--delete-missing-args would name the files directly, but Debian's rsync 3.2.7-1+deb12u6
     refuses it: "invalid file mode 00".)
@@ -286,7 +551,7 @@ def _deletion_rules(gone: list[str]) -> bytes:
             if folder not in folders:
                 folders.add(folder)
                 rules.append(f"+ /{_literal(folder)}/")
-        rules.append(f"+ /{_literal(path)}")
+        rules += [f"- /{_literal(path)}/", f"+ /{_literal(path)}"]  # a folder there now is the user's: kept
     return b"".join(os.fsencode(rule) + b"\0" for rule in [*rules, "- *"])
 
 
@@ -308,20 +573,23 @@ def _literal(path: str) -> str:
     return "".join("\\" + c if c in "*?[\\" else c for c in path)
 
 
-def _remove_by_rsync(destination: str, gone: list[str], *, site: Iterable[str], scratch: Path) -> None:
+def _remove_by_rsync(destination: str, gone: list[str], *, site: Iterable[str], scratch: Path) -> list[str]:
     """Removes the `gone` files from rsync's `destination` (ending with a slash), and each folder
     above them that then holds nothing else, but none that holds a file of the `site`: rsync syncs
-    a tree of only those kept folders there with --delete, by `_deletion_rules`."""
+    a tree of only those kept folders there with --delete, by `_deletion_rules`. Returns the files
+    it removed (as rsync names them: an unprintable character as `\\#ooo`), not the folders."""
     rules = scratch / "gone.rules"
     rules.write_bytes(_deletion_rules(gone))
     empty = scratch / "empty"  # the gone files (and the folders only they need) are missing there
     empty.mkdir()
     for folder in _kept_folders(gone, site):
         _inside(empty, folder).mkdir(parents=True, exist_ok=True)
-    _rsync(
-        "--recursive", "--existing", "--delete", "--from0", f"--include-from={rules}",
+    said = _rsync(
+        "--recursive", "--existing", "--delete", "--from0", f"--include-from={rules}", "--out-format=%i %n",
         "--", f"{empty}/", destination,
-    )  # fmt: skip
+    ).stdout.splitlines()  # fmt: skip
+    # `*deleting   NAME` (the 11 characters of %i, a space, the name), a folder's ending with a slash
+    return [line[12:] for line in said if line.startswith("*deleting") and not line.endswith("/")]
 
 
 def _rsync_place(target: str) -> tuple[str, str, str] | None:
@@ -392,36 +660,73 @@ def _rsync_destination(target: str) -> str:
 def _older_spellings(out: Path, key: str) -> list[str]:
     """The other keys of the records in `out` that name the destination `key`: written by an older
     version, which kept the destination as it was typed (and sent to it with a slash added:
-    `host:` was then the root folder)."""
+    `host:` was then the root folder). A relative local folder (`rsync:www`) is never one of them:
+    it was relative to that deploy's working folder, unknown now (`_relative_spellings`)."""
     return [
         name
         for name in _deploy_records(out)
-        if name != key and name.startswith("rsync:") and name[6:] and _rsync_key(name[6:].rstrip("/") + "/") == key
+        if name != key and name.startswith("rsync:") and name[6:] and not _relative_local(name[6:])
+        and _rsync_key(name[6:].rstrip("/") + "/") == key
+    ]  # fmt: skip
+
+
+def _relative_spellings(out: Path, key: str) -> list[str]:
+    """The records in `out` an older version kept under a relative local folder (`rsync:www`) that
+    would name `key` from today's working folder: never taken over (they may be another folder's,
+    deployed from elsewhere, whose files a removal would delete here), only told about."""
+    return [
+        name
+        for name in _deploy_records(out)
+        if name.startswith("rsync:") and _relative_local(name[6:]) and _rsync_key(name[6:].rstrip("/") + "/") == key
     ]
+
+
+def _relative_local(target: str) -> bool:
+    """Whether the rsync destination `target` is a local folder given relative to the working folder."""
+    return bool(target) and _rsync_place(target) is None and not os.path.isabs(target)
 
 
 def to_rsync(out: Path, target: str) -> DeployReport:
     """Sends the changed files of the build in `out` to `target` (`[user@]host:path` or a
     folder) and removes the files the previous deploy sent that the site no longer has, and the
-    folders that leaves empty."""
+    folders that leaves empty. A local folder that is the build folder, inside it or holding it is
+    refused (InvalidInput), as a folder deploy refuses it."""
     if not target or target.startswith("-"):
         raise InvalidInput(f"{target!r} is not an rsync destination")
+    if _rsync_place(target) is None:
+        try:
+            _refuse_overlap(out, Path(target))
+        except (OSError, RuntimeError):  # a loop of links: rsync fails there anyway
+            pass
     built = _site_files(out, hash_others=False)  # the record needs the paths only
     destination = _rsync_destination(target)
     key = _rsync_key(target)
     older = _older_spellings(out, key)  # read once, then replaced by the record under `key`
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="blogster-rsync-") as scratch:
         previous = Path(scratch) / "previous"
         previous.mkdir()
         deployed = _deployed(out, key, also=older)
-        legacy = deployed is None  # no record: maybe the manifest an older version sent there
-        if deployed is None:
-            fetched = _rsync("--", destination + MANIFEST, str(previous) + "/", check=False)
+        legacy = False
+        if deployed is None:  # no record: maybe the manifest an older version sent there
+            notes += [
+                f"the record of an older deploy to {name[6:]!r} was not used: a relative folder, from a working"
+                " folder unknown now; files it sent that the site no longer has stay at the destination"
+                for name in _relative_spellings(out, key)
+            ]  # fmt: skip
+            fetched = _rsync(
+                f"--max-size={_LEGACY_MAX_BYTES}", "--", destination + MANIFEST, str(previous) + "/", check=False
+            )
             if fetched.returncode not in (0, _RSYNC_MISSING_FILE):
                 reason = (fetched.stderr.strip().splitlines() or ["failed"])[0]
                 raise BlogsterError(f"rsync: {reason}")
-            legacy = fetched.returncode == 0
-            deployed = _manifest_files(previous) if legacy else {}
+            try:  # (nothing when it was a link or a folder: rsync skips those)
+                data = (previous / MANIFEST).read_bytes() if fetched.returncode == 0 else None
+            except FileNotFoundError:
+                data = None
+            legacy = data is not None
+            deployed, found = _legacy_files(destination + MANIFEST, data) if data is not None else ({}, [])
+            notes += found
         # Exactly the listed files (NUL-separated on stdin: any name; each after `./`, or rsync
         # would take `#x` or `;x` for a comment), with the folders they need; one itemized line
         # per change (`>f...` or `<f...`: a file sent), none for a link turned up since (--info=nonreg0).
@@ -433,10 +738,12 @@ def to_rsync(out: Path, target: str) -> DeployReport:
         copied = sum(1 for line in sent if line[:2] in ("<f", ">f"))
         gone = sorted(path for path in set(deployed) - set(built) if not is_private(path))
         removing = gone + ([MANIFEST] if legacy else [])
-        if removing:
-            _remove_by_rsync(destination, removing, site=built, scratch=Path(scratch))
+        removed = _remove_by_rsync(destination, removing, site=built, scratch=Path(scratch)) if removing else []
         _record_deploy(out, key, built, replacing=older)
-    return DeployReport(target=target, copied=copied, removed=len(gone), unchanged=len(built) - copied)
+    return DeployReport(
+        target=target, copied=copied, removed=sum(name != MANIFEST for name in removed),
+        unchanged=len(built) - copied, notes=tuple(notes),
+    )  # fmt: skip
 
 
 def _git(

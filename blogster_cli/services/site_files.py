@@ -70,18 +70,31 @@ def is_private(relative: str) -> bool:
     return first.startswith(PRIVATE_PREFIX)
 
 
-_GIT_NAME = re.compile(r"(\.git|git~1)[. ]*", re.IGNORECASE)
-"""A name git takes for `.git` (as NTFS does: case, trailing dots and spaces, the 8.3 short name)."""
-_INVISIBLE = dict.fromkeys(
+_NTFS_GIT = re.compile(r"(?:\.git|git~1)[. ]*(?::.*)?", re.IGNORECASE | re.ASCII | re.DOTALL)
+"""A name NTFS takes for `.git` (git's is_ntfs_dotgit): `.git` or its 8.3 short name `git~1` in any
+case, then any trailing dots and spaces, then the end or a `:` (an alternate data stream, `.git::$INDEX_ALLOCATION`)."""
+_HFS_IGNORED = dict.fromkeys(
     map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206a\u206b\u206c\u206d\u206e\u206f\ufeff")
 )
-"""Characters HFS+ ignores in a name, as git does when it protects `.git` there."""
+"""Characters HFS+ ignores in a name, as git does when it protects `.git` there (its next_hfs_char)."""
 
 
 def is_git_name(name: str) -> bool:
-    """Whether git reads the name `name` (one path component) as `.git` and so never commits it
-    (its verify_path, with core.protectNTFS and core.protectHFS: a backslash separates there)."""
-    return any(_GIT_NAME.fullmatch(part.translate(_INVISIBLE)) for part in name.split("\\"))
+    """Whether git reads the name `name` (one path component) as `.git` and so never commits it: its
+    verify_path with core.protectNTFS (git's default) and core.protectHFS (a user's setting may turn
+    it on), so every kind of deploy and `site serve` leave out exactly what `--git` could not send.
+    NTFS (is_ntfs_dotgit): `_NTFS_GIT` for the whole name and for each part after a backslash (a
+    folder separator there): `.GIT`, `.git. `, `git~1`, `.git:x`, `a\\.git`. HFS+ (is_hfs_dotgit):
+    `.git` in any ASCII case once the characters HFS+ ignores are dropped (a zero-width joiner), then
+    nothing, or bytes that are not UTF-8 (read as os.fsdecode does: lone surrogates) or U+FFFE/U+FFFF,
+    which git's UTF-8 reader refuses and takes for the end of the name."""
+    if any(_NTFS_GIT.fullmatch(part) for part in name.split("\\")):
+        return True
+    folded = name.translate(_HFS_IGNORED)
+    if folded[:4].lower() != ".git" or not folded[:4].isascii():
+        return False
+    rest = folded[4:5]
+    return not rest or "\udc80" <= rest <= "\udcff" or rest in ("\ufffe", "\uffff")
 
 
 def is_left_out(relative: str) -> bool:

@@ -1,5 +1,6 @@
 """blogster site build / settings from the terminal."""
 
+import os
 import shutil
 from collections.abc import Iterator
 
@@ -173,3 +174,26 @@ def test_site_out_is_kept_absolute_and_refuses_control_characters(cli, signed_up
     assert cli("config", "get", "site_out").stdout.strip() == "~/site"
     refused = cli("config", "set", "site_out", "public\nrm -rf")
     assert refused.exit_code == 2 and "line breaks" in refused.stderr
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_deploy_refusals_are_one_line_and_notes_are_said(cli, signed_up, tmp_path):
+    """The build folder as an rsync target: exit 2; a link in a folder deploy's destination: exit 8;
+    what a deploy left aside (an older version's damaged manifest there): a note, exit 0."""
+    assert cli("blogs", "new", "Hello", "--status", "published", input="Words here.\n").exit_code == 0
+    out, www, elsewhere = tmp_path / "public", tmp_path / "www", tmp_path / "elsewhere"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    into_build = cli("site", "deploy", "--out", str(out), "--rsync", str(out))
+    assert into_build.exit_code == 2 and into_build.stderr.count("\n") == 1 and "build folder" in into_build.stderr
+    assert (out / ".blogster-site.json").is_file()
+    elsewhere.mkdir()
+    www.mkdir()
+    (www / "posts").symlink_to(elsewhere)
+    linked = cli("site", "deploy", "--out", str(out), "--folder", str(www))
+    assert linked.exit_code == 8 and linked.stderr.count("\n") == 1 and "is a link" in linked.stderr
+    assert not os.listdir(elsewhere)
+    (www / "posts").unlink()
+    (www / ".blogster-site.json").write_text('{"files": {"a": 1}}')
+    noted = cli("site", "deploy", "--out", str(out), "--folder", str(www))
+    assert noted.exit_code == 0 and "note: " in noted.stderr and "could not be read" not in noted.stderr
+    assert "1 odd entry" in noted.stderr

@@ -133,7 +133,7 @@ def test_the_deletion_rules_reach_only_the_gone_files_even_with_wildcards_or_new
     site_deploy._remove_by_rsync(f"{destination}/", gone, site=kept, scratch=tmp_path)
     assert sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()) == sorted(kept)
     assert not (destination / "tags").exists() and not (destination / "posts/b/new\nline").exists()
-    assert site_deploy._deletion_rules(["a/b\nc"]) == b"+ /a/\0+ /a/b\nc\0- *\0"
+    assert site_deploy._deletion_rules(["a/b\nc"]) == b"+ /a/\0- /a/b\nc/\0+ /a/b\nc\0- *\0"
 
 
 def test_every_deploy_sends_what_the_build_folder_holds_beyond_the_build(built, tmp_path):
