@@ -16,17 +16,6 @@ from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_deploy
 
 
-@pytest.fixture
-def built(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
-    acting = ActingUser(db, make_user())
-    for n in range(3):
-        row = blogs.create(acting, new=blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
-        publishing.publish(acting, refs=[str(row.id)])
-    out = tmp_path / "public"
-    site.build(acting, out=out, base_domain="blogster.page")
-    return acting, out
-
-
 def files(folder: Path) -> dict[str, bytes]:
     """The site's files in `folder`: not git's, nor blogster's own (`.blogster-*`: never deployed)."""
     return {

@@ -13,29 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.actors import ActingUser
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.private_files import replace_whole_at
-from blogster_cli.services import blogs, publishing, site, site_deploy
+from blogster_cli.services import site, site_deploy
 from blogster_cli.services.site_files import MANIFEST, is_git_name, is_left_out
+from tests.integration.test_site_deploy import unpublish_post_1
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
-
-
-@pytest.fixture
-def built(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
-    acting = ActingUser(db, make_user())
-    for n in range(3):
-        row = blogs.create(acting, new=blogs.NewBlog(title=f"Post {n}", markdown=f"Body {n}."))
-        publishing.publish(acting, refs=[str(row.id)])
-    out = tmp_path / "public"
-    site.build(acting, out=out, base_domain="blogster.page")
-    return acting, out
-
-
-def unpublish_post_1(acting: ActingUser, out: Path) -> None:
-    publishing.unpublish(acting, refs=["post-1"])
-    site.build(acting, out=out, base_domain="blogster.page")
 
 
 def site_files(folder: Path) -> dict[str, bytes]:
