@@ -250,13 +250,9 @@ ingest(acting, sources=[sys.argv[3]], batch_bytes=int(sys.argv[4]), workers=1)
 """
 
 
-def test_a_run_killed_mid_ingest_then_rerun_counts_everything_once(author, superuser, tmp_path, db):
-    lines = many_lines(30_000)
-    log = write(tmp_path / "access.log", lines)
-    reference = author()
-    ingest(reference, sources=[str(log)])
-
-    acting = author()
+def killed_mid_ingest(db, superuser, acting, log: Path) -> int:
+    """Ingests `log` as `acting` in a child process (20,000-byte batches) and SIGKILLs it once it
+    has counted five batches (or after 60 s); how many batches the killed run counted."""
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED_RUN, db.conninfo, str(acting.actor.user_id), str(log), "20000"],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
@@ -272,6 +268,17 @@ def test_a_run_killed_mid_ingest_then_rerun_counts_everything_once(author, super
         time.sleep(0.01)
     child.send_signal(signal.SIGKILL)
     child.wait()
+    return counted
+
+
+def test_a_run_killed_mid_ingest_then_rerun_counts_everything_once(author, superuser, tmp_path, db):
+    lines = many_lines(30_000)
+    log = write(tmp_path / "access.log", lines)
+    reference = author()
+    ingest(reference, sources=[str(log)])
+
+    acting = author()
+    counted = killed_mid_ingest(db, superuser, acting, log)
     total_batches = log.stat().st_size // 20000
     assert 5 <= counted < total_batches, "the child was not killed mid-ingest"
     assert not figures(superuser, acting)  # killed before any recompute

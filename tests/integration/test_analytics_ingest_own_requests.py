@@ -5,19 +5,21 @@ each recomputed day's views per UTC hour (blog_analytics.views_by_hour) are exac
 from __future__ import annotations
 
 import gzip
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.services.analytics_ingest import ingest
-from tests.integration.test_analytics_ingest import BROWSER, GOOGLEBOT, KILLED_RUN, figures, line, many_lines, write
+from tests.integration.test_analytics_ingest import (
+    BROWSER,
+    GOOGLEBOT,
+    figures,
+    killed_mid_ingest,
+    line,
+    many_lines,
+    write,
+)
 from tests.unit.analytics.test_own_requests import real_log, with_beacons
 
 PXE = "doing-pxe-without-dhcp-control"
@@ -123,21 +125,7 @@ def test_a_run_killed_mid_ingest_then_rerun_counts_each_start_once(author, super
         starts += 1
     log = write(tmp_path / "access.log", lines)
     acting = author()
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_RUN, db.conninfo, str(acting.actor.user_id), str(log), "20000"],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-    deadline = time.monotonic() + 60
-    counted = 0
-    while time.monotonic() < deadline and child.poll() is None:
-        counted = superuser.execute(
-            "select count(*) from analytics_ingest_ranges where author_id = %s", (acting.actor.user_id,)
-        ).fetchone()[0]
-        if counted >= 5:
-            break
-        time.sleep(0.01)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    counted = killed_mid_ingest(db, superuser, acting, log)
     assert 5 <= counted < log.stat().st_size // 20000, "the child was not killed mid-ingest"
     partial = counts(superuser, acting)[0]
     assert 0 < partial < starts
