@@ -24,6 +24,7 @@ from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTI
 from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
+    from typer._click.core import Context
     from typer._click.exceptions import UsageError
 
 app = typer.Typer(
@@ -330,7 +331,16 @@ def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
     command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
     text = _SURROGATE_ESCAPE.sub("\\1\ufffd", " ".join(exc.format_message().split()))
+    from typer._click.exceptions import NoSuchOption
+
+    if isinstance(exc, NoSuchOption) and not exc.possibilities and _takes_arguments(exc.ctx):
+        text += "; a value starting with '-' goes after `--`"  # `docs search -- -deprecated`
     return f"{text} (see `{command_path} --help`)"
+
+
+def _takes_arguments(ctx: Context | None) -> bool:
+    """Whether the command has positional arguments, which a leading '-' turns into an option."""
+    return ctx is not None and any(p.param_type_name == "argument" for p in ctx.command.params)
 
 
 def _file_system_message(exc: OSError) -> str:

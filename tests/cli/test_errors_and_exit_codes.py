@@ -196,6 +196,18 @@ def test_an_empty_docs_search_is_invalid_input(cli, signed_up):
         assert_one_line(result)
 
 
+def test_a_value_with_a_leading_dash_is_pointed_after_double_dash(cli):
+    """`docs search -deprecated` said only "No such option: -d": the query is an argument, and
+    a value starting with '-' has to follow `--`. A misspelt option keeps click's suggestion."""
+    query = cli("docs", "search", "-deprecated")
+    assert query.exit_code == 2 and "No such option: -d; a value starting with '-' goes after `--`" in query.stderr
+    assert_one_line(query)
+    typo = cli("docs", "search", "deploy", "--jsn")
+    assert typo.exit_code == 2 and "--json" in typo.stderr and "goes after" not in typo.stderr
+    no_arguments = cli("auth", "whoami", "-x")
+    assert no_arguments.exit_code == 2 and "goes after" not in no_arguments.stderr
+
+
 def test_a_database_older_than_blogster_says_to_migrate(cli, signed_up, superuser):
     """Red team 17: a new release's `credits` before `db migrate` failed with "function ... does
     not exist", exit 1. A function or table Blogster's own SQL needs and the schema lacks is a
