@@ -334,7 +334,7 @@ def _usage_message(exc: UsageError) -> str:
     from typer._click.exceptions import NoSuchOption
 
     if isinstance(exc, NoSuchOption) and not exc.possibilities and _takes_arguments(exc.ctx):
-        text += "; a value starting with '-' goes after `--`"  # `docs search -- -deprecated`
+        text += "; a value starting with '-' goes after `--`"  # `docs search -- '-old queue'`
     return f"{text} (see `{command_path} --help`)"
 
 
