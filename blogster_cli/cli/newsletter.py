@@ -122,7 +122,7 @@ def send(
     Example: blogster newsletter send $(blogster newsletter list --format ids --limit 1) --to readers.csv
     """
     from blogster_cli.planning.times import parse_at
-    from blogster_cli.services import newsletters
+    from blogster_cli.services import mail_hold, newsletters
 
     ctx = app_context()
     csv_text = _read_text(to) if to is not None else None
@@ -142,7 +142,7 @@ def send(
     with output.progress("Sending", None) as bar:
         report = newsletters.send(
             acting, ref=newsletter_id, smtp=smtp, csv_text=csv_text,
-            on_progress=lambda done, total: bar.advance(),
+            on_progress=lambda done, total: bar.advance(), hold=mail_hold.kept(ctx),
         )  # fmt: skip
     _report([report], json)
 

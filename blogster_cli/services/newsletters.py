@@ -593,7 +593,7 @@ def _audience_note(row: EmailNewsletter, *, wanted: list[str] | None, started: b
 def send(
     acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
     on_progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None,
-    due: bool = False,
+    due: bool = False, hold: MailHold | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest.
 
@@ -610,7 +610,10 @@ def send(
     a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`.
 
     The From and whether the server can carry it are settled first: refused (ConfigError), the
-    send has stored nothing (not the --to list's subscribers, nor the audience or the secret)."""
+    send has stored nothing (not the --to list's subscribers, nor the audience or the secret).
+
+    `hold` (mail_hold): a send the server took mail from ends cron's hold on newsletters (the
+    user's own `newsletter send` after fixing the settings); it is tried whatever the hold says."""
     from blogster_cli.services.email_delivery import SmtpConnection, SmtpUnavailable
 
     parsed = _audience_csv(csv_text)
@@ -623,10 +626,13 @@ def send(
             unreachable = None
         except SmtpUnavailable as exc:  # as when the first mail finds it so: the send goes on to report it (_mail)
             unreachable = str(exc)
-        return _send(
+        report = _send(
             acting, ref=ref, outbox=_Outbox(sender, connection, unreachable), parsed=parsed, on_progress=on_progress,
             should_stop=should_stop, due=due, left_out=left_out,
         )  # fmt: skip
+        if hold is not None:
+            _release_if_taken(hold, acting, [report])
+        return report
     except DatabaseUnavailable as exc:  # each outcome mailed so far is committed
         raise DatabaseUnavailable(f"{exc}; once it is back, run the same command again to resume the send") from None
     finally:
@@ -942,9 +948,14 @@ def _unless_held(
             f"{exc} ({_whose(scope, own_scope)} held: tried again at {held.retry_at:%Y-%m-%d %H:%M} UTC, or at the"
             " next run once the SMTP settings or password change)"
         ) from None
-    if any(report.sent or report.refused or report.deferred for report in reports):  # the server took us
-        hold.release(HOLD_SCOPE, own_scope)
+    _release_if_taken(hold, acting, reports)
     return reports
+
+
+def _release_if_taken(hold: MailHold, acting: ActingUser, reports: list[SendReport]) -> None:
+    """Ends the holds on every account's and this account's newsletters once the server took us."""
+    if any(report.sent or report.refused or report.deferred for report in reports):
+        hold.release(HOLD_SCOPE, f"{HOLD_SCOPE}:{acting.actor.user_id}")
 
 
 def _whose(scope: str, own_scope: str) -> str:

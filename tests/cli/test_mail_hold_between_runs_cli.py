@@ -102,6 +102,24 @@ def test_run_due_from_cron_logs_in_once_while_the_password_is_wrong(cli, signed_
     assert hold_file()["profiles"] == {}  # the mail went: nothing held any more
 
 
+def test_a_newsletter_send_that_gets_through_ends_the_hold(cli, signed_up, server, tmp_path):
+    """The user's own `newsletter send ID` is tried whatever the hold says; once the server takes
+    its mail, cron's hold ends too (it lasted until its wait was over, up to an hour, when the
+    login came right without a change of settings: a provider unlocking the account)."""
+    recorder, logins, _ = server
+    newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=READERS)
+    assert cli("newsletter", "smtp-password", "--password-stdin", input=WRONG + "\n").exit_code == 0
+    held = run_due_process(datetime.now(UTC).replace(microsecond=0))
+    assert held.returncode == 1 and "held: tried again at" in held.stderr, held.stderr
+    assert hold_file()["profiles"] != {}
+
+    logins.password = WRONG  # the provider's side changed: the stored password is right now
+    sent = cli("newsletter", "send", newsletter_id, "--json")
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 2, sent.stderr
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == READERS
+    assert hold_file()["profiles"] == {}  # was still held: the next cron run would not have tried
+
+
 def test_after_the_wait_the_next_run_tries_again_and_the_wait_doubles(cli, signed_up, server, tmp_path):
     """Each `cli(...)` call builds its process state afresh (a new MailHold, read from the home)."""
     recorder, logins, _ = server
