@@ -74,7 +74,7 @@ def _record(entry: CalendarEntryPublic, timezone: str) -> dict[str, object]:
     if at is not None and entry.starts_at is not None:
         local = times.local(entry.starts_at, timezone)
         day, at = local.date(), local.time()
-    shown = "all day" if at is None else at.strftime("%H:%M:%S" if at.second else "%H:%M")  # as typed: 09:00
+    shown = "all day" if at is None else times.clock(at)
     return {
         "id": str(entry.id), "date": day, "time": shown, "type": entry.content_type,
         "status": entry.status, "title": entry.title,

@@ -7,6 +7,7 @@ from typing import Any
 
 from blogster_cli.planning.grid import by_day, month_cells, week_days
 from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.planning.times import clock
 
 TYPE_COLOURS = {"blog": "cyan", "newsletter": "magenta", "social": "green"}
 STATUS_STYLES = {"planned": "", "in_progress": "italic", "ready": "bold", "published": "dim"}
@@ -17,7 +18,7 @@ def _label(event: PlannedEvent) -> Any:
     from rich.text import Text
 
     style = f"{TYPE_COLOURS.get(event.content_type, '')} {STATUS_STYLES.get(event.status, '')}".strip()
-    when = f"{event.at:%H:%M} " if event.at else ""
+    when = f"{clock(event.at)} " if event.at else ""
     mark = "✓ " if event.status == "published" else ""
     return Text(f"{when}{mark}{event.title}", style=style, overflow="fold")
 
@@ -76,7 +77,7 @@ def event_record(event: PlannedEvent) -> dict[str, Any]:
     return {
         "uid": event.uid,
         "date": event.day.isoformat(),
-        "time": f"{event.at:%H:%M}" if event.at else "",
+        "time": clock(event.at) if event.at else "",
         "type": event.content_type,
         "status": event.status,
         "title": event.title,

@@ -345,9 +345,10 @@ def search(
 
 def _print_hits(hits: Sequence[SearchHit]) -> None:
     """Title, slug and the snippet with the query's words in bold (plain markers off a terminal)."""
-    if not sys.stdout.isatty():  # two lines a hit, whatever line breaks the page's text has
-        for hit in hits:
-            title, snippet = " ".join(hit.title.split()), " ".join(hit.snippet.split())
+    snippets = [" ".join(hit.snippet.split()) for hit in hits]  # one line, whatever line breaks the page's text has
+    if not sys.stdout.isatty():  # two lines a hit
+        for hit, snippet in zip(hits, snippets, strict=True):
+            title = " ".join(hit.title.split())
             output.print_lines([f"{hit.slug}\t{title}\t{hit.score:.2f}", "  " + _MARK.sub(r"[\1]", snippet)])
         return
     from rich.markup import escape
@@ -355,10 +356,9 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
     from blogster_cli.terminal_text import safe
 
     console = output.safe_console(markup=True)  # pages are admins' text, escaped: shown, never acted on
-    for hit in hits:
+    for hit, snippet in zip(hits, snippets, strict=True):
         console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
-        snippet = escape(safe(" ".join(hit.snippet.split())))
-        console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", snippet))
+        console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", escape(safe(snippet))))
 
 
 def _done(page: DocPage, json: bool, verb: str) -> None:

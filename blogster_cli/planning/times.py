@@ -101,6 +101,12 @@ def days_after(day: date, days: int, *, clamp: bool = False) -> date:
         raise OutOfRange(f"{day} {days:+d} {agreeing(days, 'day')} falls {_OUTSIDE}") from None
 
 
+def clock(at: time) -> str:
+    """A time of day as typed, 09:00, with its seconds only when it has any (an imported 09:00:30):
+    the calendar's list, views and TUI show times this way."""
+    return f"{at:%H:%M:%S}" if at.second else f"{at:%H:%M}"
+
+
 def parse_clock(text: str) -> time:
     """'HH:MM' (24-hour), or ValueError."""
     return datetime.strptime(text.strip(), "%H:%M").time()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
@@ -80,6 +80,12 @@ def list_ideas(session: Session, *, user_id: UUID, statuses: Sequence[BlogIdeaSt
     return session.exec(statement.order_by(col(BlogIdea.created_at).desc(), col(BlogIdea.title))).all()
 
 
+def count_ideas(session: Session, *, user_id: UUID, status: BlogIdeaStatus) -> int:
+    """How many of `user_id`'s ideas have `status`, counted in the database."""
+    statement = select(func.count()).select_from(BlogIdea).where(BlogIdea.user_id == user_id, BlogIdea.status == status)
+    return session.exec(statement).one()
+
+
 def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> BlogIdea | None:
     statement = select(BlogIdea).where(BlogIdea.id == idea_id)
     if for_update:
@@ -142,7 +148,7 @@ def update_subscription(
     at_least: int | None = None,
 ) -> UserSubscription | None:  # fmt: skip
     """Changes an active subscription (RLS: administrators only): tier, credits added, a credit floor."""
-    from sqlalchemy import ColumnElement, func, update
+    from sqlalchemy import ColumnElement, update
 
     remaining: ColumnElement[int] = col(UserSubscription.credits_remaining) + add_credits
     if at_least is not None:

@@ -189,9 +189,7 @@ def batch(
     with orm_unit_of_work(acting) as session:
         saved = rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.SAVED])
         pending = [str(idea.id) for idea in reversed(saved) if idea.blog_id is None][:count]
-        unsaved = (
-            0 if pending else len(rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.NEW]))
-        )
+        unsaved = 0 if pending else rows.count_ideas(session, user_id=acting.actor.user_id, status=BlogIdeaStatus.NEW)
     drafted: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
     for idea_id in pending:

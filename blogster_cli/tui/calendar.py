@@ -17,6 +17,7 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from blogster_cli.planning.times import clock
 from blogster_cli.services import calendar
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
@@ -144,7 +145,7 @@ class CalendarScreen(Screen[None]):
         if entry is None:
             line = f"{self.cursor:%a %d %b}: nothing planned"
         else:
-            at = f" {entry.scheduled_time:%H:%M}" if entry.scheduled_time else ""
+            at = f" {clock(entry.scheduled_time)}" if entry.scheduled_time else ""
             count = len(self.day_entries(self.cursor))
             linked = " · Enter opens its post" if entry.blog_id else ""
             line = (

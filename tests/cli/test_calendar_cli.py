@@ -565,3 +565,20 @@ def test_the_list_shows_times_as_typed(cli, signed_up):
     rows = cli("calendar", "list", "--format", "csv").stdout.splitlines()
     assert [row.split(",")[2] for row in rows] == ["time", "09:00", "all day"]
     assert cli("calendar", "list", "--json").json()[0]["scheduled_time"] == "09:00:00"
+
+
+def test_an_imported_time_with_seconds_reads_the_same_in_the_list_and_the_views(cli, signed_up, tmp_path):
+    """`calendar list` showed an imported 09:00:30 as 09:00:30, the agenda and week views as 09:00:
+    one clock format serves them all (seconds only where an entry has them)."""
+    day = datetime.now(UTC).date() + timedelta(days=1)  # tomorrow in UTC, the timezone used here
+    starts = f"{day:%Y%m%d}T090030Z"
+    ics = ics_events(tmp_path / "seconds.ics", f"UID:s@x\r\nSUMMARY:Odd second\r\nDTSTART:{starts}\r\n")
+    env = {"BLOGSTER_TIMEZONE": "UTC"}
+    assert cli("calendar", "import", "--ics", str(ics), env=env).exit_code == 0
+    add(cli, "On the minute", "--date", day.isoformat(), "--time", "10:00", env=env)
+    listed = cli("calendar", "list", "--format", "csv", env=env).stdout.splitlines()
+    assert [row.split(",")[2] for row in listed[1:]] == ["09:00:30", "10:00"]
+    agenda = cli("calendar", "agenda", "--days", "2", "--format", "csv", env=env).stdout.splitlines()
+    assert [row.split(",")[1] for row in agenda[1:]] == ["09:00:30", "10:00"]
+    week = cli("calendar", "week", day.isoformat(), env={**env, "COLUMNS": "200"}).stdout
+    assert "09:00:30 Odd second" in week and "10:00 On the minute" in week
