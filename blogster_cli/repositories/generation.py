@@ -86,6 +86,18 @@ def count_ideas(session: Session, *, user_id: UUID, status: BlogIdeaStatus) -> i
     return session.exec(statement).one()
 
 
+def oldest_undrafted_ideas(session: Session, *, user_id: UUID, limit: int) -> list[UUID]:
+    """The ids of `user_id`'s first `limit` saved ideas without a post, oldest first (the order
+    `ideas list` shows them in, reversed)."""
+    statement = (
+        select(BlogIdea.id)
+        .where(BlogIdea.user_id == user_id, BlogIdea.status == BlogIdeaStatus.SAVED, col(BlogIdea.blog_id).is_(None))
+        .order_by(col(BlogIdea.created_at), col(BlogIdea.title).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
+
+
 def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> BlogIdea | None:
     statement = select(BlogIdea).where(BlogIdea.id == idea_id)
     if for_update:

@@ -187,8 +187,7 @@ def batch(
     if not 1 <= count <= 100:
         raise InvalidInput("--ideas must be between 1 and 100")
     with orm_unit_of_work(acting) as session:
-        saved = rows.list_ideas(session, user_id=acting.actor.user_id, statuses=[BlogIdeaStatus.SAVED])
-        pending = [str(idea.id) for idea in reversed(saved) if idea.blog_id is None][:count]
+        pending = [str(i) for i in rows.oldest_undrafted_ideas(session, user_id=acting.actor.user_id, limit=count)]
         unsaved = 0 if pending else rows.count_ideas(session, user_id=acting.actor.user_id, status=BlogIdeaStatus.NEW)
     drafted: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []

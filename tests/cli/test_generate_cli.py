@@ -325,3 +325,24 @@ def test_a_stream_whose_reader_stops_still_saves_the_draft(cli, signed_up, ai_en
     assert process.wait(timeout=120) == 0, stderr
     assert stderr.startswith("Saved 'long' (40000 words"), stderr
     assert [p["slug"] for p in cli("posts", "list", "--json").json()] == ["long"]
+
+
+def test_a_batch_drafts_the_oldest_saved_ideas_first(cli, signed_up, ai_env, superuser):
+    """Saved ideas are taken oldest first, however many there are; an idea already drafted is skipped."""
+    made = []
+    for title in ("First", "Second", "Third"):
+        ai_env.structured.clear()
+        ai_env.structured.append(json.dumps({"ideas": [{**IDEA, "title": title}]}))
+        [idea] = cli("generate", "ideas", "--topic", "espresso", "--count", "1", "--json").json()
+        made.append(idea["id"])
+    for idea_id in reversed(made):  # saved newest first: the order of saving does not count
+        assert cli("ideas", "save", idea_id).exit_code == 0
+    superuser.execute("update public.user_subscriptions set credits_remaining = 10")
+    superuser.execute(
+        "update public.blog_ideas set created_at = created_at - make_interval(mins => %s) where id = %s",
+        (5, made[0]),
+    )  # the first idea plainly older than the two others
+    first = cli("generate", "batch", "--ideas", "1").json()
+    assert [d["idea_id"] for d in first["drafted"]] == [made[0]]
+    rest = cli("generate", "batch", "--ideas", "5").json()
+    assert sorted(d["idea_id"] for d in rest["drafted"]) == sorted(made[1:])
