@@ -37,7 +37,10 @@ class Request:
 _MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
 
 # host ident user [time] "request" status bytes ["referrer" "user agent"]
-_COMMON_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+')
+# A common line ends at its bytes field (Apache's "%h %l %u %t \"%r\" %>s %b"), trailing ASCII whitespace
+# aside (C's isspace: a CRLF log's \r): a combined line is no common line, so a combined log given
+# `--format common` is refused as combined, not read without its referrers and user agents.
+_COMMON_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+[ \t\r\n\f\v]*\Z')
 # The fast shape first (no escaped quotes); the escape-aware one only when it fails.
 _COMBINED_FAST_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+ "([^"]*)" "([^"]*)"')
 _COMBINED_RE = re.compile(

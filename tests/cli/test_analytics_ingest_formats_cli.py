@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.cli.test_analytics_cli import posts  # noqa: F401 (fixture)
 from tests.integration.test_analytics_ingest import HAND_MADE_LOG, line, write
-from tests.integration.test_analytics_ingest_formats import as_nginx_json, real_lines
+from tests.integration.test_analytics_ingest_formats import as_common, as_nginx_json, real_lines
 
 
 def test_an_nginx_json_log_without_its_format_is_one_line_and_exit_2(cli, posts, tmp_path):  # noqa: F811
@@ -23,6 +23,25 @@ def test_an_nginx_json_log_without_its_format_is_one_line_and_exit_2(cli, posts,
     right = cli("analytics", "ingest", "--format", "nginx-json", str(log), "--json")
     assert right.exit_code == 0, right.stderr
     assert (right.json()["lines"], right.json()["parsed"], right.json()["files"][0]["refused"]) == (200, 200, None)
+
+
+def test_a_combined_log_given_format_common_is_refused_as_combined(cli, posts, tmp_path):  # noqa: F811
+    """A combined line was a common one too: the log was counted without referrers and user agents
+    (crawlers as visitors), exit 0. `interactive stats --from-log`, which runs the ingest, says the same."""
+    lines = real_lines(120)
+    log = write(tmp_path / "access.log", lines)
+    refusal = (
+        f"error: {log}: none of its 120 lines is a common request (--format common); they look like combined:"
+        " try --format combined; nothing of it was counted\n"
+    )
+    for command in (("analytics", "ingest", str(log)), ("interactive", "stats", "--from-log", str(log))):
+        wrong = cli(*command, "--format", "common")
+        assert (wrong.exit_code, wrong.stdout, wrong.stderr) == (2, "", refusal), command
+    common = write(tmp_path / "access.common.log", as_common(lines))
+    for log_format, path in (("combined", log), ("common", common)):
+        right = cli("analytics", "ingest", "--format", log_format, str(path), "--json")
+        assert right.exit_code == 0, right.stderr
+        assert (right.json()["lines"], right.json()["parsed"], right.json()["malformed"]) == (120, 120, 0)
 
 
 def test_the_other_logs_are_counted_and_the_run_exits_1(cli, posts, tmp_path):  # noqa: F811

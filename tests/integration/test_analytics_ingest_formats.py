@@ -12,11 +12,12 @@ import re
 
 import pytest
 
+from blogster_cli.analytics import logformat
 from blogster_cli.analytics.logformat import LogFormat
 from blogster_cli.services.analytics_ingest import ingest
 from tests.conftest import shared_data
 from tests.integration import test_analytics_ingest as base
-from tests.integration.test_analytics_ingest import line, write
+from tests.integration.test_analytics_ingest import GOOGLEBOT, line, write
 
 author = base.author
 
@@ -59,8 +60,9 @@ def ledger_rows(superuser, acting) -> int:
         (as_nginx_json, LogFormat.NGINX_JSON, LogFormat.COMBINED),
         (as_common, LogFormat.COMMON, LogFormat.COMBINED),
         (lambda lines: lines, LogFormat.COMBINED, LogFormat.NGINX_JSON),
+        (lambda lines: lines, LogFormat.COMBINED, LogFormat.COMMON),
     ],
-    ids=["nginx-json as combined", "common as combined", "combined as nginx-json"],
+    ids=["nginx-json as combined", "common as combined", "combined as nginx-json", "combined as common"],
 )
 def test_a_log_in_another_format_is_refused_then_counted_in_its_own(
     author, superuser, tmp_path, shape, written_in, read_as
@@ -80,6 +82,51 @@ def test_a_log_in_another_format_is_refused_then_counted_in_its_own(
     )
     again = ingest(acting, sources=[str(log)], log_format=read_as)  # counted: nothing new, nothing refused
     assert (again.files[0].known, again.files[0].refused, again.lines) == ("counted", None, 0)
+
+
+def test_a_common_log_counts_the_combined_ones_views_but_its_crawlers(author, superuser, tmp_path):
+    """A combined line was a common one too, cut before its referrer and user agent: a combined log given
+    `--format common` was counted, its crawlers as visitors and its referrers lost (it is refused now, see
+    above). The same requests written as common, a crawler's combined line and a junk line among them
+    (malformed, not a reason to refuse the log), count the combined log's page views, referrers aside."""
+    lines = [
+        *real_lines(300),
+        line("66.249.66.1", "10:06:00", "/posts/alpha/", agent=GOOGLEBOT),
+        line("10.0.0.1", "10:00:00", "/posts/alpha/", ref="https://news.ycombinator.com/"),
+    ]
+    as_combined = author()
+    combined = ingest(as_combined, sources=[str(write(tmp_path / "combined.log", lines))])
+    assert (combined.lines, combined.parsed, combined.crawlers, combined.matched) == (302, 302, 1, 1)
+    as_common_log = author()
+    common_lines = [*as_common(lines[:150]), JUNK, lines[300], *as_common(lines[150:300]), *as_common(lines[301:])]
+    common = ingest(as_common_log, sources=[str(write(tmp_path / "common.log", common_lines))],
+                    log_format=LogFormat.COMMON)  # fmt: skip
+    assert (common.files[0].refused, common.lines, common.parsed, common.malformed) == (None, 303, 301, 2)
+    assert (common.page_views, common.matched, common.crawlers) == (combined.page_views, 1, 0)
+    assert base.figures(superuser, as_combined)[("alpha", base.DAY)][4] == {"news.ycombinator.com": 1}
+    assert base.figures(superuser, as_common_log)[("alpha", base.DAY)][4] == {}
+
+
+def test_a_combined_log_counted_as_common_by_an_earlier_release_goes_on_as_combined(
+    author, superuser, tmp_path, monkeypatch
+):
+    """Upgrading: a combined log an earlier release counted as common keeps its key (the first line any
+    format reads); its new lines are refused as common, and `--format combined` reads them after the counted part."""
+    acting = author()
+    lines = real_lines(200)
+    log = write(tmp_path / "access.log", lines[:100])
+    with monkeypatch.context() as patch:  # the common format of earlier releases: any line that begins as one
+        patch.setattr(logformat, "_COMMON_RE", re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S+'))
+        assert ingest(acting, sources=[str(log)], log_format=LogFormat.COMMON).parsed == 100
+    write(log, lines)
+    wrong = ingest(acting, sources=[str(log)], log_format=LogFormat.COMMON)
+    assert (wrong.files[0].known, wrong.lines, ledger_rows(superuser, acting)) == ("resumed", 0, 1)
+    assert wrong.files[0].refused == (
+        f"{log}: none of its 100 new lines is a common request (--format common); they look like combined:"
+        " try --format combined; nothing of it was counted"
+    )
+    right = ingest(acting, sources=[str(log)], log_format=LogFormat.COMBINED)
+    assert (right.files[0].known, right.lines, right.parsed, right.files[0].refused) == ("resumed", 100, 100, None)
 
 
 def test_a_file_in_no_format_is_refused_with_its_first_line(author, superuser, tmp_path):
