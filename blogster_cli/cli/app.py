@@ -25,7 +25,7 @@ from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
     from typer._click.core import Context
-    from typer._click.exceptions import UsageError
+    from typer._click.exceptions import NoSuchOption, UsageError
 
 app = typer.Typer(
     name="blogster",
@@ -333,9 +333,15 @@ def _usage_message(exc: UsageError) -> str:
     text = _SURROGATE_ESCAPE.sub("\\1\ufffd", " ".join(exc.format_message().split()))
     from typer._click.exceptions import NoSuchOption
 
-    if isinstance(exc, NoSuchOption) and not exc.possibilities and _takes_arguments(exc.ctx):
+    if isinstance(exc, NoSuchOption) and _value_like(exc) and _takes_arguments(exc.ctx):
         text += "; a value starting with '-' goes after `--`"  # `docs search -- '-old queue'`
     return f"{text} (see `{command_path} --help`)"
+
+
+def _value_like(exc: NoSuchOption) -> bool:
+    """`-d` of `-deprecated`, `-5` of `-5 tips`: one dash and nothing click would suggest instead
+    (`--yes` is a mistaken option, not a value)."""
+    return not exc.possibilities and not exc.option_name.startswith("--")
 
 
 def _takes_arguments(ctx: Context | None) -> bool:

@@ -206,6 +206,8 @@ def test_a_value_with_a_leading_dash_is_pointed_after_double_dash(cli):
     assert typo.exit_code == 2 and "--json" in typo.stderr and "goes after" not in typo.stderr
     no_arguments = cli("auth", "whoami", "-x")
     assert no_arguments.exit_code == 2 and "goes after" not in no_arguments.stderr
+    long_option = cli("posts", "rm", "a-post", "--yes")  # an option mistaken, not a value
+    assert long_option.exit_code == 2 and "goes after" not in long_option.stderr
 
 
 def test_a_database_older_than_blogster_says_to_migrate(cli, signed_up, superuser):
