@@ -65,7 +65,12 @@ def cli_name(platform: str) -> str:
 
 
 def _ascii_words(tag: str) -> str:
-    return unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode().lower()
+    """The tag in lowercase ASCII, with the signs that name a language spelled out as both platforms
+    do (`C++` cpp, `C#` csharp, `.NET` dotnet): dropped, they made `C++` and `C#` the C tag."""
+    words = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"(?<=[a-z0-9])\+\+", "pp", words)
+    words = re.sub(r"(?<=[a-z])#", "sharp", words)  # a leading '#' (#100DaysOfCode) is no sign
+    return re.sub(r"(?<![a-z0-9])\.(?=net\b)", "dot", words)
 
 
 def forem_tags(tags: list[str]) -> list[str]:
