@@ -478,7 +478,9 @@ def test_an_author_cannot_flood_an_account_with_assignments_nor_assign_themselve
     # Withdrawing frees an open place, but not today's: 100 assignments made to grace today (0102).
     with pytest.raises(psycopg.errors.ProgramLimitExceeded, match="100 posts to that account today"):
         assign(db, ada, many[-1], grace)
-    assert notices() - before == 99  # the withdrawal told grace (0132); the refused assignment, nothing
+    # The withdrawal told grace (0132), rewriting her unread notice of that assignment (0136); the
+    # refused assignment, nothing.
+    assert notices() - before == 98
     lin_post = many[0]
     assign(db, ada, lin_post, team["lin"])  # other assignees are not limited by grace's count
 
@@ -622,6 +624,12 @@ def titles(db, actor):
     return [r[0] for r in run(db, actor, "select title from public.user_notifications order by created_at, title")]
 
 
+def read_all(db, *actors):
+    """Each of `actors` marks their notifications read (`notifications read-all`): the next one is a new one (0136)."""
+    for actor in actors:
+        run(db, actor, "update public.user_notifications set read = true, read_at = now() where not read")
+
+
 @pytest.fixture
 def crew(db, make_user, superuser):
     """ada's post 'Draft one', assigned to grace (editor) and to vic (approver, allowed to publish); eve is a stranger."""
@@ -639,6 +647,7 @@ def crew(db, make_user, superuser):
 
 
 def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(db, crew):
+    """Each one reads their notifications after every step (unread, the next would rewrite it: 0136)."""
     ada, grace, editor = crew.ada, crew.grace, crew.editor
     for actor, action, note in [
         (grace, "start", None), (grace, "comment", "First note."), (grace, "comment", "Second note."),
@@ -648,6 +657,7 @@ def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(d
         (ada, "approve", None),
     ]:  # fmt: skip
         step(db, actor, editor, action, note)
+        read_all(db, ada, grace)
     by_grace = "grace@example.com (editor): Draft one"
     assert titles(db, ada) == [
         f"Started by {by_grace}", f"Comment by {by_grace}", f"Comment by {by_grace}",
@@ -667,7 +677,8 @@ def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(d
 @pytest.mark.parametrize("one_transaction", [True, False], ids=["approve-and-publish", "approve-then-publish"])
 def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothing(db, crew, superuser, one_transaction):
     """`review approve --publish` approves and publishes in one unit of work: one step, one
-    notification. Approving and publishing apart are two steps."""
+    notification. Approving and publishing apart are two steps: the publication rewrites the
+    approval's notice while it is unread, as each step rewrites the one before (0136)."""
     ada, vic, approver = crew.ada, crew.vic, crew.approver
     step(db, vic, approver, "start")
     with db.connect() as conn:
@@ -676,18 +687,15 @@ def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothin
             if one_transaction:
                 conn.execute("select public.review_publish(%s)", (approver,))
         if not one_transaction:
+            assert titles(db, ada) == ["Approved by vic@example.com (approver): Draft one"]
             with acting_transaction(conn, vic.role_name):
                 conn.execute("select public.review_publish(%s)", (approver,))
     assert superuser.execute("select status::text from public.blogs where id = %s", (crew.post,)).fetchone() == (
         "published",
     )
     by_vic = "vic@example.com (approver): Draft one"
-    done = (
-        [f"Approved and published by {by_vic}"]
-        if one_transaction
-        else [f"Approved by {by_vic}", f"Published by {by_vic}"]
-    )
-    assert titles(db, ada) == [f"Started by {by_vic}", *done]
+    done = "Approved and published" if one_transaction else "Published"
+    assert titles(db, ada) == [f"{done} by {by_vic}"]
     assert titles(db, vic) == ["Assigned as approver: Draft one"]
     kinds = superuser.execute(
         "select distinct type::text, delivery_status::text, content from public.user_notifications where user_id = %s",
@@ -718,7 +726,7 @@ def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser
     superuser.execute("update public.blogs set deleted_at = null where id = %s", (crew.post,))
     step(db, grace, editor, "submit")
     step(db, ada, editor, "approve")
-    assert titles(db, grace) == ["Assigned as editor: Draft one", "Renamed in the trash is now approved"]
+    assert titles(db, grace) == ["Renamed in the trash is now approved"]  # her unread one, rewritten (0136)
 
 
 def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, superuser):
@@ -727,10 +735,7 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
     step(db, grace, editor, "comment", "A private remark on a draft.")
     with login_as(db, ada.role_name) as conn:
         own = [r[0] for r in conn.execute("select title from public.user_notifications order by created_at")]
-    assert own == [
-        "Started by grace@example.com (editor): Draft one",
-        "Comment by grace@example.com (editor): Draft one",
-    ]
+    assert own == ["Comment by grace@example.com (editor): Draft one"]  # the start's notice, rewritten (0136)
     for other in (grace, crew.vic, crew.eve):
         with login_as(db, other.role_name) as conn:
             assert conn.execute(
@@ -745,7 +750,7 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
     unread = superuser.execute(
         "select count(*) from public.user_notifications where user_id = %s and not read", (ada.user_id,)
     )
-    assert unread.fetchone() == (2,)
+    assert unread.fetchone() == (1,)
 
 
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
@@ -787,7 +792,7 @@ def test_a_withdrawn_assignment_tells_its_assignee_and_only_the_author_withdraws
             run(db, other, "delete from public.team_collaboration where id = %s", (editor,))
     assert titles(db, grace) == ["Assigned as editor: Draft one"]
     assert withdraw(db, ada, editor) == [(editor,)]
-    assert titles(db, grace) == ["Assigned as editor: Draft one", WITHDRAWN]
+    assert titles(db, grace) == [WITHDRAWN]  # her unread assignment, rewritten (0136)
     assert titles(db, ada) == ["Started by grace@example.com (editor): Draft one"]  # not her own step
     assert titles(db, vic) == ["Assigned as approver: Draft one"]
     assert titles(db, eve) == []
