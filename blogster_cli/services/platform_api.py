@@ -251,12 +251,31 @@ class _Http:
             except httpx2.HTTPError as exc:
                 if time.monotonic() >= deadline:
                     raise self._too_slow() from None
-                raise PlatformError(f"could not reach {self.label}: {self._clean(type(exc).__name__)}") from None
+                raise PlatformError(f"could not reach {self.label}{self._where(exc)}: {self._why(exc)}") from None
             finally:
                 self._backend.deadline = None
             if answer is not None:
                 return answer
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _where(exc: httpx2.HTTPError) -> str:
+        """' at HOST:PORT' of the request (the configured URL's, which need not be the platform's own)."""
+        try:
+            url = exc.request.url
+        except RuntimeError:  # an error raised before a request was made
+            return ""
+        return f" at {url.host}:{url.port}" if url.port is not None else f" at {url.host}"
+
+    def _why(self, exc: BaseException) -> str:
+        """'connection refused', 'name or service not known': the system's reason where there is one,
+        else the error's kind (ConnectError), never a text a server sent."""
+        seen: BaseException | None = exc
+        while seen is not None:
+            if isinstance(seen, OSError) and seen.strerror:
+                return self._clean(seen.strerror.lower())
+            seen = seen.__cause__ or seen.__context__
+        return self._clean(type(exc).__name__)
 
     def _too_slow(self) -> PlatformError:
         if time.monotonic() >= self._run_ends:

@@ -274,3 +274,16 @@ def test_all_the_requests_of_a_run_share_one_deadline(cli, published, http, monk
     assert result.exit_code == 1 and "dev.to took more than 1 s in all for this run" in result.stderr
     [row] = cli("crosspost", "status", "--json").json()
     assert row["publication_status"] == "failed" and "in all" in row["last_error"]
+
+
+def test_an_unreachable_platform_names_the_address_tried_and_the_reason(cli, published):
+    """It said "could not reach dev.to: ConnectError" for a devto_url on this machine: the address
+    configured is named, with the system's reason."""
+    from tests.smtp_server import free_port
+
+    connect(cli, "devto", TOKEN)
+    port = free_port("127.0.0.1")  # nothing listens there
+    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": f"http://127.0.0.1:{port}"})
+    assert result.exit_code == 1
+    assert f"could not reach dev.to at 127.0.0.1:{port}: connection refused" in result.stderr, result.stderr
+    assert "ConnectError" not in result.stderr and TOKEN not in result.stderr
