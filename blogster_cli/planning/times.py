@@ -135,8 +135,9 @@ class At:
     note: str | None = None
 
 
-def parse_at(text: str, *, timezone: tzinfo) -> At:
+def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
     """Every command's --at: 'YYYY-MM-DD HH:MM' in the user's timezone (a 'T' may stand for the space).
+    Errors name it `name` (the TUI's dialog: "publish at").
 
     A wall time the clocks skip (02:30 on the day summer time starts in Europe/Berlin) is
     refused: it would silently become another time. One the clocks pass twice (02:30 on the
@@ -152,16 +153,16 @@ def parse_at(text: str, *, timezone: tzinfo) -> At:
         fixed = _offset(offset.group(1)) if offset else None
     except ValueError:
         raise InvalidInput(
-            f"--at {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
+            f"{name} {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
         ) from None
     moment = naive.replace(tzinfo=fixed or timezone)
-    in_utc = within_window(moment, f"--at {text!r}")  # stored in UTC, shown in any zone
+    in_utc = within_window(moment, f"{name} {text!r}")  # stored in UTC, shown in any zone
     if fixed is not None:
         return At(in_utc.astimezone(timezone))
     back = in_utc.astimezone(timezone).replace(tzinfo=None)
     if back != naive:
         raise InvalidInput(
-            f"--at {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
+            f"{name} {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
             " choose a time before or after the gap"
         )
     return At(moment, _fold_note(moment))

@@ -99,10 +99,12 @@ def _each(acting: ActingUser, refs: list[str], action: Callable[[str], Outcome])
     return outcomes
 
 
-def publish(acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC) -> list[Outcome]:
+def publish(
+    acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC, at_name: str = "--at"
+) -> list[Outcome]:
     """Publishes each post now, or schedules it when `at` is in the future (a past `at` publishes
-    now, dated `at`, and its outcome's note says so)."""
-    parsed = parse_at(at, timezone=timezone) if at is not None else None
+    now, dated `at`, and its outcome's note says so). `at_name`: what an error calls `at`."""
+    parsed = parse_at(at, timezone=timezone, name=at_name) if at is not None else None
     moment, note = (parsed.moment, parsed.note) if parsed is not None else (None, None)
     now = datetime.now(UTC)
     return _each(acting, refs, lambda ref: _publish_one(acting, ref, moment, now, note))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -31,14 +32,15 @@ class ScheduleDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, timezone: str) -> None:
+    def __init__(self, timezone: str, zone: tzinfo) -> None:
         super().__init__()
-        self.timezone = timezone
+        self.timezone, self.zone = timezone, zone
 
     def compose(self) -> ComposeResult:
+        tomorrow = datetime.now(self.zone).date() + timedelta(days=1)
         with Vertical(classes="dialog"):
             yield Label(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
-            yield Input(placeholder="2026-12-01 09:00", id="at")
+            yield Input(placeholder=f"{tomorrow:%Y-%m-%d} 09:00", id="at")  # an example still to come
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
@@ -72,10 +74,13 @@ class PublishingActions:
         def scheduled(at: str | None) -> None:
             if at:
                 self._run(
-                    "Scheduling", lambda acting, ref: publishing.publish(acting, refs=[ref], at=at, timezone=zone)
+                    "Scheduling",
+                    lambda acting, ref: publishing.publish(
+                        acting, refs=[ref], at=at, timezone=zone, at_name="publish at"
+                    ),
                 )
 
-        self.app.push_screen(ScheduleDialog(timezone), scheduled)
+        self.app.push_screen(ScheduleDialog(timezone, zone), scheduled)
 
     def action_history(self) -> None:
         from blogster_cli.tui.revisions import RevisionsScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, Input, TextArea
@@ -159,6 +160,28 @@ def test_publish_unpublish_and_schedule_from_the_table(writer):
         assert scheduled.published_at.isoformat() == "2099-01-02T08:30:00+00:00"
         notices = [n.message for n in app._notifications]
         assert any("'to-publish' is now scheduled for 2099-01-02 09:30" in n for n in notices)
+
+    drive(app, steps)
+
+
+def test_the_schedule_dialog_speaks_of_the_time_not_of_an_option(writer):
+    """A bad time said "--at '2026-13-45 25:00' is not a time like ...": the TUI has no --at. Its
+    example was a fixed date long past; it is tomorrow at 09:00 in the user's timezone."""
+    write(writer, "To schedule", body="Ready.")
+    zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14: its tomorrow is often UTC's day after
+    app = app_for(writer, zone=zone)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        tomorrow = datetime.now(zone).date() + timedelta(days=1)
+        assert app.screen.query_one("#at", Input).placeholder == f"{tomorrow:%Y-%m-%d} 09:00"
+        await pilot.press(*"2026-13-45 25:00", "enter")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert any("publish at '2026-13-45 25:00' is not a time like" in n for n in notices), notices
+        assert not any("--at" in n for n in notices), notices
 
     drive(app, steps)
 
