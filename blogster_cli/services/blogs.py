@@ -210,8 +210,6 @@ def _find_mine(
         return row
     seen = _visible(conn, ref)
     if seen is None:
-        if trashed is False and "/" not in ref and blog_rows.find_own(conn, ref=ref, trashed=True) is not None:
-            raise NotFound(f"{ref!r} is in the trash: `blogster posts restore {ref}` brings it back")
         _refuse_an_assigned_post(conn, ref, slug=None if "/" in ref else ref, blog_id=None)
         raise not_found(conn, ref, trashed=trashed)
     if seen.author_id == acting.actor.user_id:

@@ -22,6 +22,10 @@ from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 
 def not_found(conn: Connection, ref: str, *, trashed: bool | None = False) -> NotFound:
+    """Among live posts, one of mine in the trash under that name says so (a file deleted before a
+    sync trashed it, unseen); else the close slugs, if any."""
+    if trashed is False and "/" not in ref and blog_rows.find_own(conn, ref=ref, trashed=True) is not None:
+        return NotFound(f"{ref!r} is in the trash: `blogster posts restore {ref}` brings it back")
     return NotFound(f"no post with slug or id {ref!r}{did_you_mean(conn, ref, trashed=trashed)}")
 
 

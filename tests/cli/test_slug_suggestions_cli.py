@@ -92,3 +92,16 @@ def login(cli, email):
     cli("auth", "logout")
     result = cli("auth", "login", "--email", email, "--password-stdin", input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_post_in_my_trash_says_so_where_live_posts_are_looked_up(cli, signed_up):
+    """A sync that found its file deleted trashed `toml-one`; `posts show toml-one` said only
+    "no post with slug or id": it says the post is in the trash and how to bring it back."""
+    draft(cli, "toml-one")
+    assert cli("posts", "delete", "toml-one").exit_code == 0
+    said = "error: 'toml-one' is in the trash: `blogster posts restore toml-one` brings it back\n"
+    assert refused(cli("posts", "show", "toml-one")) == said  # it said only "no post with slug or id"
+    assert refused(cli("posts", "edit", "toml-one", "--title", "x")) == said  # as a change said already
+    assert "trash" not in refused(cli("posts", "show", "toml-on"))  # only the trashed post's own name
+    assert cli("posts", "restore", "toml-one").exit_code == 0
+    assert cli("posts", "show", "toml-one").exit_code == 0
