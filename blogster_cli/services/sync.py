@@ -12,7 +12,8 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   It is resolved when the file is edited again (or the `.conflict` file removed) while
   the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
 - a file deleted -> its post goes to the trash (a post edited since gets its file back);
-  a post trashed or purged -> its file is removed (a file edited since is a conflict);
+  a post trashed or purged -> its file is removed (a file edited since is a conflict). Either
+  way the file's row stays, marked REMOVED: the post, once restored, gets its file back;
 - a file that moved (same bytes, new path) -> the same post, with its new source path;
 - a new file -> imported as `import` would (matching by source path; never a post with no
   file by its slug alone: that is a new post, `-2`); a new post written in Blogster (no
@@ -155,6 +156,10 @@ def _folder(directory: Path) -> Path:
     """The folder as linked: absolute, resolved (the named folder may itself be a link)."""
     path = directory.expanduser()
     if not path.is_dir():
+        if path.is_file():
+            raise InvalidInput(f"{directory} is a file, not a folder")
+        if path.exists():
+            raise InvalidInput(f"{directory} is not a folder")
         raise InvalidInput(f"no such folder: {directory}")
     return path.resolve()
 
@@ -572,7 +577,7 @@ def sync_folder(
                 linked, summary.first_run = sync_rows.link_folder(
                     conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto"
                 )
-            _trash(run, conn)
+            _trash(run, conn, linked.id)
             _store(run, conn, linked)
     else:
         for state in run.trash:
@@ -642,24 +647,32 @@ def _conflict_name(state: FileState) -> str:
 
 
 def _file_gone(run: _Run, state: FileState) -> None:
-    """A synced file is no longer there: trash its post, unless the post changed since."""
+    """A synced file is no longer there: trash its post, unless the post changed since. The
+    file's row stays, marked REMOVED (by _trash), as when sync removes the file of a trashed
+    post: restored, the post gets its file back (_restored). A post already in the trash is
+    marked so at once; a purged one's row goes."""
     if state.file_sha256 == REMOVED:
         _restored(run, state)
         return
     post = run.live(state)
     if post is None:
-        run.drop(state)
+        version = run.versions.get(state.blog_id) if state.blog_id is not None else None
+        if version is not None and version.trashed:
+            run.keep(state, file_sha256=REMOVED, file_size=None, file_mtime_ns=None,
+                     conflict_file_sha256=None, conflict_post_version=None)  # fmt: skip
+        else:
+            run.drop(state)
     elif post.version == state.post_version:
         run.trash.append(state)
-        run.drop(state)
     else:
         note = "deleted on disk but changed in the database: written again"
         run.renders.append(_Render(state.path, post.id, "write", state, note=note))
 
 
 def _restored(run: _Run, state: FileState) -> None:
-    """A file this sync removed with its trashed post: written again once the post is
-    restored, forgotten once it is purged. Its post is read only when counted as changed."""
+    """A file gone with its trashed post (removed by sync, or deleted on disk, which trashed
+    it): written again once the post is restored, forgotten once it is purged. Its post is
+    read only when counted as changed."""
     if state.path not in run.counters:
         return  # unchanged since: still in the trash
     post = run.versions.get(state.blog_id) if state.blog_id is not None else None
@@ -944,8 +957,11 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
         run.done(item.path, item.action, post.id, item.note or note)
 
 
-def _trash(run: _Run, conn: Connection) -> None:
-    """Posts whose file was deleted go to the trash (never purged), in the run's last unit of work."""
+def _trash(run: _Run, conn: Connection, folder_id: UUID) -> None:
+    """Posts whose file was deleted go to the trash (never purged), in the run's last unit of
+    work. Each file's row is kept, marked REMOVED, so that the post, once restored, gets its
+    file back (_restored); with the change count read after the trash (which counted it), so
+    the next run does not read the post again. A post purged meanwhile has its row forgotten."""
     ids = [state.blog_id for state in run.trash if state.blog_id is not None]
     if not ids:
         return
@@ -964,7 +980,16 @@ def _trash(run: _Run, conn: Connection) -> None:
             for post in stored.values()
         ],  # fmt: skip
     )
+    counted = sync_rows.recorded_versions(conn, folder_id=folder_id, paths=[state.path for state in run.trash])
     for state in run.trash:
+        found = counted.get(state.path)
+        if found is None or found[0].id != state.blog_id:
+            run.drop(state)
+        else:
+            post, changed = found
+            run.record.append(replace(state, file_sha256=REMOVED, post_version=post.version, file_size=None,
+                                      file_mtime_ns=None, conflict_file_sha256=None, conflict_post_version=None,
+                                      post_seen=changed))  # fmt: skip
         run.done(state.path, "trashed", state.blog_id, "the file was deleted")
 
 

@@ -54,6 +54,17 @@ def test_missing_folder_is_a_usage_error(cli, signed_up, tmp_path):
     assert result.exit_code == 2 and result.stderr == f"error: no such folder: {tmp_path / 'nope'}\n"
 
 
+def test_a_file_given_as_the_folder_is_a_usage_error_that_says_so(cli, signed_up, tmp_path):
+    (tmp_path / "afile").write_text("---\ntitle: One\n---\nFirst.\n")
+    result = cli("sync", str(tmp_path / "afile"))
+    assert result.exit_code == 2 and result.stderr == f"error: {tmp_path / 'afile'} is a file, not a folder\n"
+    watching = cli("sync", str(tmp_path / "afile"), "--watch")
+    assert watching.exit_code == 2 and watching.stderr.endswith(
+        f"error: {tmp_path / 'afile'} is a file, not a folder\n"
+    )
+    assert cli("sync", "status", "--json").json() == []  # nothing was linked
+
+
 def test_watch_syncs_a_save_and_stops_cleanly_on_ctrl_c(cli, signed_up, tmp_path, db):
     import os
     import signal

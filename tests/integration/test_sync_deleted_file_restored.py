@@ -1,0 +1,209 @@
+"""`blogster sync` and a file deleted on disk: its post goes to the trash, and the file comes
+back when the post is restored (as for a post trashed in Blogster), is forgotten when the post
+is purged, and never overwrites a new file at its path; a run killed midway converges."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import blogs
+from tests.conftest import REPO_ROOT
+from tests.integration.test_sync import (
+    POST_A,
+    actions,
+    changed_rows,
+    db_edit,
+    exported,
+    folder_with_posts,
+    posts,
+    snapshot,
+    sync,
+)
+
+
+@pytest.fixture
+def account(db, make_user):
+    return lambda: ActingUser(db, make_user())
+
+
+def rows(acting, folder: Path) -> dict[str, tuple]:
+    """path -> (post id, file hash) of the folder's sync_files rows."""
+    with unit_of_work(acting) as conn:
+        found = conn.execute(
+            "select f.path, f.blog_id, f.file_sha256 from public.sync_files f"
+            " join public.sync_folders s on s.id = f.folder_id where s.folder = %s",
+            (str(folder.resolve()),),
+        ).fetchall()
+    return {path: (blog_id, sha) for path, blog_id, sha in found}
+
+
+def test_a_post_trashed_because_its_file_was_deleted_gets_the_file_back_when_restored(account, tmp_path):
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    original = (root / "alpha.md").read_bytes()
+    (root / "alpha.md").unlink()
+    summary = sync(acting, root)
+    assert [(f.path, f.action, f.note) for f in summary.files] == [("alpha.md", "trashed", "the file was deleted")]
+    assert "alpha" in posts(acting, trashed=True)
+    assert changed_rows(acting, root) == set()  # the trash was counted as seen: the next run reads nothing
+    assert sync(acting, root).files == [] and sync(acting, root, dry_run=True).files == []  # still in the trash
+
+    blogs.restore(acting, refs=["alpha"])
+    plan = sync(acting, root, dry_run=True)
+    assert actions(plan) == {"alpha.md": "written"} and not (root / "alpha.md").exists()
+    [written] = sync(acting, root).files
+    assert (written.path, written.action) == ("alpha.md", "written")
+    assert written.note == "its post was restored from the trash: written again"
+    assert (root / "alpha.md").read_bytes() == original  # as export writes it: the file as it was
+    assert sync(acting, root).files == [] and "alpha" not in posts(acting, trashed=True)
+
+    (root / "alpha.md").write_text(POST_A + "Edited after the restore.\n")  # synced again, both ways
+    assert actions(sync(acting, root)) == {"alpha.md": "updated"}
+    db_edit(acting, "alpha", title="Alpha, renamed in Blogster")
+    assert actions(sync(acting, root)) == {"alpha.md": "written"}
+    assert b"Alpha, renamed in Blogster" in (root / "alpha.md").read_bytes()
+
+
+def test_a_file_deleted_while_its_post_was_in_the_trash_comes_back_with_the_post(account, tmp_path):
+    """Both sides say "gone" (trashed in Blogster, deleted on disk before the next sync): the
+    restored post still has a file in the folder, as if sync had removed it."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    blogs.trash(acting, refs=["beta"])
+    (root / "beta.md").unlink()
+    assert sync(acting, root).files == []
+    blogs.restore(acting, refs=["beta"])
+    assert actions(sync(acting, root)) == {"beta.md": "written"} and b"Beta body." in (root / "beta.md").read_bytes()
+    assert sync(acting, root).files == []
+
+
+def test_a_post_deleted_on_disk_then_purged_is_forgotten(account, tmp_path):
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    (root / "alpha.md").unlink()
+    sync(acting, root)
+    blogs.purge(acting, refs=["alpha"])
+    before = snapshot(root)
+    assert sync(acting, root).files == [] and snapshot(root) == before
+    assert set(rows(acting, root)) == {"beta.md"}  # the purged post's row is gone
+    assert sync(acting, root).files == [] and set(posts(acting)) == {"beta"}
+
+
+def test_a_new_file_at_a_deleted_files_path_is_never_overwritten_by_the_restored_post(account, tmp_path):
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    alpha_id = posts(acting)["alpha"][0]
+    (root / "alpha.md").unlink()
+    sync(acting, root)  # trashed
+    new_text = "---\ntitle: Another alpha\n---\nA different post at the same path.\n"
+    (root / "alpha.md").write_text(new_text)
+    assert actions(sync(acting, root, dry_run=True)) == {"alpha.md": "imported"}
+    summary = sync(acting, root)
+    [imported] = summary.files
+    assert imported.action == "imported" and imported.post_id != alpha_id
+    assert rows(acting, root)["alpha.md"][0] == imported.post_id  # the path is the new post's now
+
+    blogs.restore(acting, refs=[str(alpha_id)])
+    assert sync(acting, root).files == [] and (root / "alpha.md").read_text() == new_text
+    assert alpha_id in {row[0] for row in posts(acting).values()}
+
+
+def test_a_file_deleted_and_written_again_between_two_runs_is_an_update(account, tmp_path):
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    alpha_id = posts(acting)["alpha"][0]
+    (root / "alpha.md").unlink()
+    (root / "alpha.md").write_text(POST_A + "Written again.\n")
+    assert actions(sync(acting, root)) == {"alpha.md": "updated"}
+    assert posts(acting)["alpha"][0] == alpha_id and posts(acting, trashed=True) == {}
+
+
+def test_a_post_restored_before_the_fix_gets_no_file_until_the_file_is_put_back(account, tmp_path):
+    """Before this fix the deleted file's row was forgotten: such a restored post is in no folder,
+    and nothing tells which folder its source path is in. Sync leaves it alone (even with
+    --adopt, which takes posts written in Blogster only); putting its file back (from git, or
+    `blogster export`) links it again."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    dialect = sync(acting, root).dialect
+    (root / "alpha.md").unlink()
+    sync(acting, root)
+    with unit_of_work(acting) as conn:  # what the old code did: the row dropped with the trash
+        conn.execute(
+            "select public.delete_rows('public.sync_files', array(select id from public.sync_files"
+            " where path = 'alpha.md'))"
+        )
+    blogs.restore(acting, refs=["alpha"])
+    assert sync(acting, root).files == [] and sync(acting, root, adopt=True).files == []
+    assert not (root / "alpha.md").exists()
+
+    (root / "alpha.md").write_bytes(exported(acting, "alpha", dialect, tmp_path))
+    assert sync(acting, root).files == [] and "alpha.md" in rows(acting, root)
+    db_edit(acting, "alpha", title="Alpha again")
+    assert actions(sync(acting, root)) == {"alpha.md": "written"}
+    assert len(posts(acting)) == 2
+
+
+KILLING = """
+import os, signal, sys
+from pathlib import Path
+from uuid import UUID
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.services import sync
+conninfo, user_id, email, folder, kill_after = sys.argv[1:6]
+real_replace, replaced = os.replace, []
+
+def replace(source, target, *args, **kwargs):
+    real_replace(source, target, *args, **kwargs)
+    if str(target).startswith(folder + "/"):
+        replaced.append(os.path.relpath(target, folder))
+        print(replaced[-1], flush=True)
+        if len(replaced) == int(kill_after):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+os.replace = replace
+actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
+sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
+"""
+
+
+def test_a_run_killed_while_writing_restored_posts_files_converges(account, tmp_path):
+    acting = account()
+    root = tmp_path / "site"
+    root.mkdir()
+    for n in range(6):
+        (root / f"post-{n}.md").write_text(f"---\ntitle: Post {n}\nslug: post-{n}\n---\nBody {n}.\n")
+    sync(acting, root)
+    originals = snapshot(root)
+    for n in range(6):
+        (root / f"post-{n}.md").unlink()
+    assert sync(acting, root).counts["trashed"] == 6
+    blogs.restore(acting, refs=[f"post-{n}" for n in range(6)])
+    actor = acting.actor
+    child = subprocess.run(
+        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), "2"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    assert len(child.stdout.splitlines()) == 2  # two files back, the run killed before recording them
+
+    summary = sync(acting, root)
+    assert summary.conflicts == [] and summary.failed == [] and summary.counts["written"] == 4
+    assert {path: data for path, (data, _) in snapshot(root).items()} == {
+        path: data for path, (data, _) in originals.items()
+    }
+    assert len(posts(acting)) == 6 and posts(acting, trashed=True) == {}  # none duplicated, none lost
+    assert sync(acting, root).files == []
