@@ -63,7 +63,8 @@ def list_newsletters(
 
     A scheduled newsletter whose due send a configuration error stopped (a refused SMTP login, a
     From the server refuses, an untrusted certificate) shows the error under send_error, and when
-    under send_error_at (--json), until a send gets through.
+    under send_error_at (--json), until a send gets through; so does a failed one the SMTP server
+    refused as too big.
 
     Example: blogster newsletter list
     """
@@ -114,7 +115,8 @@ def send(
 
     A send's audience (--to, or your whole list) is fixed when it starts: a re-run resumes it (without
     --to, a --to send's list), another --to is refused, and a newsletter once sent mails nobody more.
-    Exit 1 when the server is unreachable or refused every address.
+    Exit 1 when the server is unreachable, refused every address, or refuses a message this big
+    (the newsletter is then failed).
 
     SMTP: the smtp_url setting or BLOGSTER_SMTP_URL (smtp://user@host:587 needs STARTTLS unless
     the host is this machine; smtps:// for TLS); the password: `newsletter smtp-password`.

@@ -11,6 +11,8 @@ mail may go there in clear anyway, so a local relay's stock self-signed certific
 The login goes as UTF-8 (RFC 4616; smtplib sends ASCII only and raised UnicodeEncodeError).
 A 5xx refusal of the login or of the sender (MAIL FROM) is a configuration error too, not an
 outage (a 4xx one is the server's for now); a sender's (SenderNotAccepted) holds for that From only.
+A message refused for its size (MessageTooBig), at MAIL FROM (the SIZE extension) or after DATA
+alike, is that message's: neither the sender's nor a reader's.
 
 The Message-ID comes from the caller, so a message repeated after a crash carries the
 same identity and the receiving side can drop the copy. A 4xx refusal of an address
@@ -30,6 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 import smtplib
 import socket
 import ssl
@@ -77,6 +80,14 @@ class RecipientDeferred(SmtpUnavailable):
 class SenderNotAccepted(ConfigError):
     """The server refuses this From for good (5xx at MAIL FROM), or cannot carry it: a configuration
     error of that sender only, so mail from another From (another account's) may still go."""
+
+
+class MessageTooBig(ConfigError):
+    """The server refuses this message for its size (`_too_big`: at MAIL FROM with the SIZE
+    extension, or after DATA): the message's own failure, not the sender's nor the reader's. A
+    ConfigError where one message is sent (a maintenance email's job fails at once rather than
+    retrying what will be refused again); a newsletter send fails that newsletter alone and holds
+    nothing (services/newsletters.py), and records nothing against the reader."""
 
 
 class ReplyOutOfBounds(smtplib.SMTPServerDisconnected):
@@ -250,24 +261,40 @@ def _sender_refused(exc: smtplib.SMTPSenderRefused, secrets: list[str], hint: st
     message, now and on any retry: a configuration error. A 4xx is the server's for now.
 
     MAIL FROM also carries the message's size (the SIZE extension): "552 5.3.4 message size
-    exceeds fixed maximum" there refuses this message, not the sender. It holds as a refused
-    From does (every message of that newsletter is as big), but says what to change."""
+    exceeds fixed maximum" there refuses this message, not the sender (MessageTooBig)."""
     sender = safe(exc.sender.decode(errors="replace") if isinstance(exc.sender, bytes) else str(exc.sender))
-    if 500 <= exc.smtp_code < 600 and _too_big(exc):
-        return SenderNotAccepted(
-            f"the SMTP server refuses a message this big: {_failure(exc, secrets)}; make the mail smaller"
-            " (fewer or shorter posts), or raise the server's message size limit"
-        )
+    if _too_big(exc):
+        return _message_too_big(exc, secrets)
     if 500 <= exc.smtp_code < 600:
         return SenderNotAccepted(f"the SMTP server refuses the sender {sender}: {_failure(exc, secrets)}; {hint}")
     return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
 
 
+def _message_too_big(exc: smtplib.SMTPResponseException, secrets: list[str]) -> MessageTooBig:
+    return MessageTooBig(
+        f"the SMTP server refuses a message this big: {_failure(exc, secrets)}; make the mail smaller"
+        " (fewer or shorter posts), or raise the server's message size limit"
+    )
+
+
+_SIZE_STATUSES = ("5.3.4", "5.2.3")
+"""RFC 3463: "message too big for system", "message length exceeds administrative limit"."""
+_ENHANCED_STATUS = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})(?!\S)")
+
+
 def _too_big(exc: smtplib.SMTPResponseException) -> bool:
-    """Whether the reply refuses the message's size: 552 at MAIL FROM (RFC 1870), or the enhanced
-    status 5.3.4 ("message too big for system", RFC 3463) whatever its code."""
+    """Whether a 5xx reply (to MAIL FROM, or after DATA) refuses the message's size: the enhanced
+    status 5.3.4 or 5.2.3 whatever its code, or a 552 that gives no enhanced status (RFC 1870 at
+    MAIL FROM; after DATA, as RFC 5321's "exceeded storage allocation": aiosmtpd's "552 Error: Too
+    much mail data", Exim's "552 Message size exceeds maximum permitted"). A 552 naming another
+    status is not about the size: "552 5.2.2 mailbox full" is the reader's, "552 5.7.0" a policy's."""
+    if not 500 <= exc.smtp_code < 600:
+        return False
     reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-    return exc.smtp_code == 552 or reply.lstrip().startswith("5.3.4")
+    status = _ENHANCED_STATUS.match(reply)
+    if status is not None:
+        return status.group(1) in _SIZE_STATUSES
+    return exc.smtp_code == 552
 
 
 def _login_refused(exc: smtplib.SMTPAuthenticationError, secrets: list[str], hint: str) -> Exception:
@@ -394,6 +421,10 @@ def send(smtp_url: str, email: Email) -> None:
         raise _refusal(exc, secrets) from None
     except smtplib.SMTPSenderRefused as exc:
         raise _sender_refused(exc, secrets, "check the SMTP account (BLOGSTER_SMTP_URL)") from None
+    except smtplib.SMTPDataError as exc:
+        if _too_big(exc):  # as at MAIL FROM: a server that does not announce SIZE says so here
+            raise _message_too_big(exc, secrets) from None
+        raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
     except smtplib.SMTPAuthenticationError as exc:
         raise _login_refused(exc, secrets, "check the user and password in BLOGSTER_SMTP_URL") from None
     except ssl.SSLCertVerificationError as exc:
@@ -466,7 +497,9 @@ class SmtpConnection:
 
     def send(self, message: EmailMessage, *, to: str) -> None:
         """Returns once the server accepted the message for `to`; RecipientRefused if it never will,
-        RecipientDeferred if not now (a 4xx for this address: the session goes on)."""
+        RecipientDeferred if not now (a 4xx for this address: the session goes on); MessageTooBig
+        if the server refuses the message for its size, at MAIL FROM or after DATA alike (every
+        reader's copy is as big: not this reader's refusal)."""
         if self._client is None:
             self.open()
         assert self._client is not None
@@ -482,6 +515,8 @@ class SmtpConnection:
             raise _refusal(exc, self._secrets) from None
         except smtplib.SMTPDataError as exc:
             self._reset()
+            if _too_big(exc):
+                raise _message_too_big(exc, self._secrets) from None
             if 500 <= exc.smtp_code < 600:
                 raise RecipientRefused(f"message refused: {_failure(exc, self._secrets)}") from None
             raise SmtpUnavailable(f"SMTP server failed temporarily: {_failure(exc, self._secrets)}") from None

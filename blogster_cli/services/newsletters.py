@@ -32,6 +32,12 @@ shows it) until a send gets through. The workers and the cron commands (`calenda
 `newsletter send-due`, `workers send-newsletters`) then hold that mail rather than log in again
 every minute (services/mail_hold.py, one hold per profile kept in the Blogster home): tried again
 at once when the SMTP settings or password change, else after a wait that grows to an hour.
+
+A newsletter the server refuses for its size (email_delivery.MessageTooBig) is that newsletter's
+failure alone: it is marked failed with the reason kept under send_error, nothing is recorded
+against the reader it was going to, nothing is held, and a due run goes on to the next newsletter.
+Every copy is as big, so it is not tried again by itself (the next minute would fail alike); once
+the server's limit is raised, `newsletter send ID` (or scheduling it again) sends it.
 """
 
 from __future__ import annotations
@@ -607,7 +613,9 @@ def send(
 
     The audience is fixed when the send starts (_prepare): a re-run mails the rest of it, and a
     newsletter once `sent` mails nobody more. Every address refused for good (none reached) is
-    a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`.
+    a failure (status failed, `error`); addresses deferred (4xx) keep it from being `sent`. A
+    message the server refuses for its size fails the newsletter (its reason under send_error)
+    and ends the send, asked directly or due alike; nothing is held for it.
 
     The From and whether the server can carry it are settled first: refused (ConfigError), the
     send has stored nothing (not the --to list's subscribers, nor the audience or the secret).
@@ -713,7 +721,15 @@ def _send(
         mailed = _mail(acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop)
         error = mailed.error
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
-        if error and row.status != NewsletterStatus.SCHEDULED:
+        if mailed.too_big:  # the newsletter's own: not retried every run, and the next due one goes
+            row.status = NewsletterStatus.FAILED
+            error = (
+                f"{mailed.error} (newsletter {row.id} failed; once the limit is raised,"
+                f" `blogster newsletter send {row.id}` sends it)"
+            )
+            kept = {"error": mailed.error, "at": dt.datetime.now(dt.UTC).isoformat()}
+            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
+        elif error and row.status != NewsletterStatus.SCHEDULED:
             row.status = NewsletterStatus.FAILED
         elif error:
             pass  # the mail server was unreachable: a scheduled one stays due, so the next run mails the rest
@@ -771,6 +787,8 @@ class _Mailed:
     deferred: list[str]
     error: str | None
     interrupted: bool
+    too_big: bool = False
+    """The server refuses the message for its size (`error` says so): the send stopped there."""
 
 
 def _mail(
@@ -779,11 +797,17 @@ def _mail(
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
-    the next run tries it again."""
-    from blogster_cli.services.email_delivery import RecipientDeferred, RecipientRefused, SmtpUnavailable
+    the next run tries it again. A message too big for the server stops the send, recorded against
+    nobody: every reader's copy is as big."""
+    from blogster_cli.services.email_delivery import (
+        MessageTooBig,
+        RecipientDeferred,
+        RecipientRefused,
+        SmtpUnavailable,
+    )
 
     sender, connection = outbox.sender, outbox.connection
-    sent, refused, deferred, error, interrupted = 0, [], [], None, False
+    sent, refused, deferred, error, interrupted, too_big = 0, [], [], None, False, False
     try:
         if outbox.unreachable is not None:
             raise SmtpUnavailable(outbox.unreachable)
@@ -832,7 +856,9 @@ def _mail(
                 on_progress(number, len(plan.targets))
     except SmtpUnavailable as exc:
         error = f"{exc}; run the same send again to mail the rest"
-    return _Mailed(sent, refused, deferred, error, interrupted)
+    except MessageTooBig as exc:
+        error, too_big = str(exc), True
+    return _Mailed(sent, refused, deferred, error, interrupted, too_big)
 
 
 def send_due(
@@ -919,8 +945,10 @@ def _unless_held(
     """`send_them()`, unless a configuration error holds this account's newsletters (mail_hold): then
     no connection is made and they stay due. A refused login, an untrusted certificate or an
     unusable SMTP URL holds every account's; a From the server refuses (SenderNotAccepted) only
-    this account's. The error is raised (the run's, or the account's failure) when it is news, and
-    while held unless `quiet` (then a retry that failed the same way says nothing more either)."""
+    this account's; a message too big (MessageTooBig) nothing (_send fails that newsletter alone,
+    so it never reaches here). The error is raised (the run's, or the account's failure) when it
+    is news, and while held unless `quiet` (then a retry that failed the same way says nothing
+    more either)."""
     from blogster_cli.services.email_delivery import SenderNotAccepted
 
     # What a fix changes: the server and its login, the From, and the CAs a private server's certificate needs.
