@@ -176,9 +176,11 @@ def _report(reports: list[SendReport], json: bool) -> None:
                 else ""
             )
             left_out = f", {len(report.left_out)} left out" if report.left_out else ""
+            before = f", {report.refused_before} refused before" if report.refused_before else ""
             output.message(
-                f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused, {report.already_done} already"
-                f" mailed, {report.unsubscribed} unsubscribed{left_out}; {report.recipient_count} reached in all{deferred}"
+                f"newsletter {report.id}: {report.sent} sent, {len(report.refused)} refused,"
+                f" {report.already_done - report.refused_before} already mailed{before}, {report.unsubscribed}"
+                f" unsubscribed{left_out}; {report.recipient_count} reached in all{deferred}"
             )
     if any(r.error for r in reports):
         raise typer.Exit(1)

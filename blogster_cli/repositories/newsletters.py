@@ -115,6 +115,15 @@ def delivered(session: Session, *, newsletter_id: UUID) -> set[str]:
     return set(session.exec(query).all())
 
 
+def refused_before(session: Session, *, newsletter_id: UUID) -> set[str]:
+    """The addresses (lowercased) this newsletter was refused for, for good, in an earlier run."""
+    query = select(func.lower(NewsletterDelivery.email)).where(
+        NewsletterDelivery.newsletter_id == newsletter_id,
+        NewsletterDelivery.outcome == NewsletterDeliveryOutcome.REFUSED,
+    )
+    return set(session.exec(query).all())
+
+
 def record_delivery(
     session: Session, *, newsletter_id: UUID, email: str, outcome: NewsletterDeliveryOutcome, message_id: str,
     error: str | None = None,

@@ -446,6 +446,7 @@ class SendReport:
     refused: list[str]
     """'address: reason' for each address the server refused for good (5xx) in this run."""
     already_done: int
+    """Readers of the audience with an outcome from an earlier run (accepted, or refused for good)."""
     unsubscribed: int
     recipient_count: int
     """Accepted over every run of this newsletter."""
@@ -463,6 +464,8 @@ class SendReport:
     """The --to CSV's lines that are not addresses (as `subscribers import` reports them)."""
     note: str | None = None
     """Said once, e.g. that a re-run without --to resumed the --to list the send started with."""
+    refused_before: int = 0
+    """Of already_done, those refused for good in an earlier run (never mailed)."""
 
 
 @dataclass(frozen=True)
@@ -480,6 +483,7 @@ class _Plan:
     site_url: str
     targets: list[_Target]
     already_done: int
+    refused_before: int
     unsubscribed: int
     post_urls: list[str]
     secret: str | None
@@ -496,6 +500,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         audience = _stored_audience(content)
         listed = newsletter_rows.subscribers(session, emails=audience)
         done = newsletter_rows.delivered(session, newsletter_id=row.id)
+        refused = newsletter_rows.refused_before(session, newsletter_id=row.id)
         targets = [
             _Target(s.email, s.name, s.unsubscribe_token or "")
             for s in listed
@@ -506,6 +511,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
                 html=content.get("html", ""), text=content.get("text", "")
             ), site_url=content.get("site_url", ""), targets=targets,
             already_done=sum(1 for s in listed if s.email.lower() in done),
+            refused_before=sum(1 for s in listed if s.email.lower() in refused),
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
@@ -702,6 +708,7 @@ def _send(
         if row.status == NewsletterStatus.SENT:
             return SendReport(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=plan.already_done,
+                refused_before=plan.refused_before,
                 unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, left_out=left_out,
                 note="already sent: nobody more is mailed (make a new newsletter for new readers)"
                 if plan.targets else None,
@@ -750,8 +757,8 @@ def _send(
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
-            already_done=plan.already_done, unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count,
-            error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
+            already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
+            recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
         )  # fmt: skip
 
 

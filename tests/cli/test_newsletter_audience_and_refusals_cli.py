@@ -209,3 +209,19 @@ def test_a_to_csv_without_one_address_is_refused_and_keeps_no_audience(cli, news
     assert refused.exit_code == 2 and "no email address to send to (2 lines left out)" in refused.stderr
     whole = cli("newsletter", "send", newsletter, "--json", env=env)  # the whole list, as asked
     assert whole.exit_code == 0 and whole.json()[0]["sent"] == len(others), whole.stderr
+
+
+def test_a_rerun_counts_a_reader_refused_before_apart_from_those_mailed(cli, newsletter, smtp, tmp_path):
+    """The second `newsletter send ID --to readers.csv` said "3 already mailed" where one of the
+    three had been refused (never mailed): it says "2 already mailed, 1 refused before"."""
+    recorder, url = smtp
+    env = {"BLOGSTER_SMTP_URL": url}
+    recorder.refuse.add("reader0@example.com")
+    readers = readers_csv(tmp_path, 3)
+    first = cli("newsletter", "send", newsletter, "--to", readers, env=env)
+    assert first.exit_code == 0 and "2 sent, 1 refused" in first.stderr, first.stderr
+    again = cli("newsletter", "send", newsletter, "--to", readers, env=env)
+    assert again.exit_code == 0, again.stderr
+    assert "0 sent, 0 refused, 2 already mailed, 1 refused before, 0 unsubscribed" in again.stderr, again.stderr
+    [report] = cli("newsletter", "send", newsletter, "--to", readers, "--json", env=env).json()
+    assert (report["already_done"], report["refused_before"], report["recipient_count"]) == (3, 1, 2)
