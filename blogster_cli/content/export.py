@@ -19,28 +19,33 @@ Rules, in order:
    so is written without one. Otherwise the front matter is regenerated: from `raw`
    parsed (or `fields` when there is no `raw`), only the fields whose values differ are
    changed, where they are already written; unknown keys, key order, and value spelling
-   (the original date text when the date is unchanged) are kept. Exporting to another
-   dialect also renames keys that dialect spells differently (`pubDate`/`date`,
-   `published`/`draft`) and, for Zola, moves tags/categories to `[taxonomies]` and keys
-   Zola does not know to `[extra]`.
+   (the original date text when the date is unchanged; in TOML, every unchanged line) are
+   kept. Exporting to another dialect also renames keys that dialect spells differently
+   (`pubDate`/`date`, `published`/`draft`) and, for Zola, moves tags/categories to
+   `[taxonomies]` and keys Zola does not know to `[extra]`; and a date not written in ISO 8601
+   (`June 16, 2021`, `2017-11-8`, `2016-03-22 14:00 EDT`), which that generator may not read,
+   is written as the date it reads as, at the offset it was written with (`_strict_dates`):
+   in place of its text when `raw` is otherwise written unchanged (`_with_strict_dates`).
 3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
    the first `# heading` when the body does not already yield it.
 
 Export, import, export gives the same file again (a fixed point).
 """
 
+import re
 from collections.abc import Mapping, MutableMapping
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timezone, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, cast
 
 from blogster_cli.content.dates import dated_name, local_day, parse_date, zola_path_date
 from blogster_cli.content.document import check_document
-from blogster_cli.content.errors import ContentError, FrontMatterError
+from blogster_cli.content.errors import ContentError, DateParseError, FrontMatterError
 from blogster_cli.content.frontmatter import (
     FrontMatterFormat,
     Metadata,
     dump_front_matter,
+    json_safe,
     parse_raw,
     split_front_matter,
 )
@@ -106,6 +111,9 @@ ZOLA_KEYS = frozenset(
         "extra",
     }
 )
+# The date texts every target generator reads (Hugo needs the seconds and an upper-case
+# T or Z; a space for T is accepted, and is how PyYAML writes a datetime); others are rewritten.
+_ISO_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?)?")
 _CANONICAL_ORDER = (
     "title",
     "date",
@@ -155,12 +163,14 @@ def render_post(
         if _matches(map_metadata({}, body, path, dialect, default_tz), post):
             return path.as_posix(), body
     if raw is not None and front["format"] == fmt:
-        # raw + body splits back into exactly raw and body, so `base` is what it reads as
-        if _matches(map_metadata(base, body, path, dialect, default_tz), post):
-            return path.as_posix(), raw + body
+        # raw + body splits back into exactly raw and body, so `base` is what it reads as;
+        # in another dialect, with its loose dates rewritten in place (`_with_strict_dates`)
+        kept = (raw, base) if source_dialect == dialect else _with_strict_dates(raw, metadata, default_tz)
+        if kept is not None and _matches(map_metadata(kept[1], body, path, dialect, default_tz), post):
+            return path.as_posix(), kept[0] + body
     values = _copy_tree(base) if raw is not None else _canonical_order(_copy_tree(base))
     if dialect != source_dialect:
-        _convert(values, dialect, default_tz)
+        _convert(values, dialect, default_tz, metadata)
     _update(values, post, body, path, dialect, default_tz)
     return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
 
@@ -358,8 +368,12 @@ def _table(values: dict[Any, Any], name: str) -> dict[Any, Any]:
     return table
 
 
-def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo) -> None:
-    """Respell keys for `dialect` when exporting a post imported from another one."""
+def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metadata: Metadata | None) -> None:
+    """Respell keys for `dialect` when exporting a post imported from another one.
+
+    A date written loosely (`June 16, 2021`, `2016-07-19 (optional)`, `2017-11-8`) is
+    written as the date it reads as (`_strict_dates`): the generators read only ISO 8601.
+    """
     taxonomies = values.get(TAXONOMY_TABLE)
     if dialect != "zola" and isinstance(taxonomies, dict):
         for key in list(taxonomies):
@@ -380,10 +394,85 @@ def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo) -> No
     if old_status is not None and _existing_key(values, status_to) is None:
         flag = truthy(values[old_status])
         _rename(values, old_status, status_to, None if flag is None else not flag)
+    _strict_dates(values, metadata, default_tz)
     if dialect == "zola":
         _convert_to_zola(values, default_tz)
     else:
         _convert_from_zola(values, dialect)
+
+
+def _date_text(value: Any, metadata: Metadata | None) -> str | None:
+    """The text a date value is written as: a string as it is, a YAML timestamp's original
+    text; None for a date without text of its own (TOML's), written in ISO 8601 anyway."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date) and metadata is not None:
+        return metadata.text_of(value)
+    return None
+
+
+def _loose_date_keys(values: Mapping[Any, Any], metadata: Metadata | None) -> list[str]:
+    """The date keys (`ALL_DATE_KEYS`) whose text is not an ISO 8601 date or date-time, which
+    Hugo (Go layouts), Astro (`z.coerce.date()`), Jekyll and Zola all read alike."""
+    keys = (_existing_key(values, name) for name in ALL_DATE_KEYS)
+    return [
+        key
+        for key in keys
+        if key is not None
+        and (text := _date_text(values[key], metadata)) is not None
+        and _ISO_DATE_TEXT.fullmatch(text) is None
+    ]
+
+
+def _with_strict_dates(raw: str, metadata: Metadata | None, default_tz: tzinfo) -> tuple[str, dict[Any, Any]] | None:
+    """`raw` and its values with each loose date (`_strict_dates`) rewritten in its own line
+    and nothing else, so that only that line differs from the source; None when that cannot
+    be done exactly (the rewritten block must read as `_strict_dates` writes the values).
+    """
+    if metadata is None:
+        return None
+    values = metadata.values
+    loose = _loose_date_keys(values, metadata)
+    if not loose:
+        return raw, values
+    wanted = _copy_tree(values)
+    _strict_dates(wanted, metadata, default_tz)
+    fmt = split_front_matter(raw).format
+    text = raw
+    for key in loose:
+        new = wanted[key]
+        if not isinstance(new, date) or fmt is None:
+            return None
+        value = re.escape(_date_text(values[key], metadata) or "")
+        pattern = {
+            "yaml": rf"^{re.escape(key)}[ \t]*:[ \t]*(?P<value>'{value}'|\"{value}\"|{value})[ \t]*\r?$",
+            "toml": rf"^{re.escape(key)}[ \t]*=[ \t]*(?P<value>'{value}'|\"{value}\")[ \t]*\r?$",
+            "json": rf"\"{re.escape(key)}\"\s*:\s*(?P<value>\"{value}\")",
+        }[fmt]
+        found = list(re.finditer(pattern, text, re.MULTILINE))
+        if len(found) != 1:
+            return None
+        spelled = new.isoformat(" ") if fmt == "yaml" and isinstance(new, datetime) else new.isoformat()
+        start, end = found[0].span("value")
+        text = text[:start] + (f'"{spelled}"' if fmt == "json" else spelled) + text[end:]
+    try:
+        rewritten = parse_raw(text)[1].values
+    except ContentError:
+        return None
+    if fmt == "json":
+        wanted = json_safe(wanted)
+    return (text, rewritten) if rewritten == wanted else None
+
+
+def _strict_dates(values: dict[Any, Any], metadata: Metadata | None, default_tz: tzinfo) -> None:
+    """Write each loosely written date (`_loose_date_keys`) as the moment Blogster reads it
+    as, in the form the exporter writes dates (`_written_date`); one it cannot read stays."""
+    for key in _loose_date_keys(values, metadata):
+        try:
+            moment = parse_date(values[key], default_tz)
+        except DateParseError:
+            continue
+        values[key] = _written_date(moment, default_tz)
 
 
 def _convert_from_zola(values: dict[Any, Any], dialect: Dialect) -> None:
@@ -406,12 +495,22 @@ def _convert_from_zola(values: dict[Any, Any], dialect: Dialect) -> None:
 def _convert_to_zola(values: dict[Any, Any], default_tz: tzinfo) -> None:
     date_key = _existing_key(values, "date")
     if date_key is not None and isinstance(values[date_key], str):
-        values[date_key] = _date_value(parse_date(values[date_key], default_tz), default_tz)
+        values[date_key] = _written_date(parse_date(values[date_key], default_tz), default_tz)
     for key in list(values):
         if key in (*TAG_KEYS, *CATEGORY_KEYS):
             _table(values, TAXONOMY_TABLE)[key] = values.pop(key)
         elif key not in ZOLA_KEYS:
             _table(values, "extra")[key] = values.pop(key)
+
+
+def _written_date(moment: datetime, default_tz: tzinfo) -> date | datetime:
+    """A date read from text, to write: `_date_value`, but one written with an offset or zone
+    of its own keeps it (`2024-01-08 21:00 EST` is `2024-01-08 21:00:00-05:00`), the day and
+    time its author wrote."""
+    offset = moment.utcoffset()
+    if moment.tzinfo is default_tz or offset is None:
+        return _date_value(moment, default_tz)
+    return moment.astimezone(timezone(offset))
 
 
 def _date_value(moment: datetime, default_tz: tzinfo) -> date | datetime:

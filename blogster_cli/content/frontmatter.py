@@ -9,7 +9,9 @@ real posts on a round trip. The rules:
   opening line (Hugo accepts them) belong to the front matter block, byte for byte.
 - JSON (Hugo): the text (after the same blank lines) starts with a JSON object (`{` followed by `"` or `}`); the block
   ends with the object's closing brace and the rest of that line, if it is blank.
-- Anything else has no front matter: the whole text is the body.
+- Anything else has no front matter: the whole text is the body. `displaced_front_matter`
+  finds a block of front matter keys that text typed before the opening line pushed down
+  (an editor's buffer), so that such a text is refused rather than saved as body.
 
 `raw` is the whole block exactly as in the file, delimiter lines included, so
 `raw + body == text` always holds. Only the metadata is parsed, with PyYAML's
@@ -22,7 +24,7 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -57,6 +59,14 @@ _MAX_TAB_REPAIRS = 20
 _MAX_ALIASED_VALUES = 10_000  # values that aliases add when written out in full; see `_refuse_alias_bombs`
 _YAML_BREAKS = "\r\n\x85\u2028\u2029"
 _YAML_LINE = re.compile(f"[^{_YAML_BREAKS}]*(?:\r\n|[{_YAML_BREAKS}])|[^{_YAML_BREAKS}]+$")
+_TOML_LINE = re.compile(r"(\(at line )(\d+)")  # where tomllib's messages say the line
+DISPLACED_WITHIN_LINES = 100
+"""How far down `displaced_front_matter` looks for an opening line (text typed or pasted above it)."""
+DISPLACED_BLOCK_LINES = 200
+"""The most lines a displaced block's metadata may have (an editor's block has six or so)."""
+_TEXT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_QUOTED_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class SplitText:
     raw: str | None  # the block as in the file, delimiters included; None without front matter
     metadata_text: str | None  # raw without its delimiter lines (for JSON, the object itself)
     body: str
+    metadata_line: int = 1  # the line of the text where metadata_text begins (for error messages)
 
     @property
     def text(self) -> str:
@@ -79,6 +90,7 @@ class Metadata:
 
     values: dict[Any, Any]
     timestamp_texts: tuple[tuple[object, str], ...] = ()  # (YAML date/datetime, its text)
+    toml_text: str | None = None  # the TOML the values were read from, edited in place when written
 
     def text_of(self, value: object) -> str | None:
         """The text a YAML date/datetime value was written as, if `value` is one of ours."""
@@ -104,6 +116,7 @@ def split_front_matter(text: str) -> SplitText:
             raw=text[: closing.end()],
             metadata_text=text[opening.end() : closing.start()],
             body=text[closing.end() :],
+            metadata_line=text.count("\n", 0, opening.end()) + 1,
         )
     if _JSON_OPENING.match(text, start):
         try:
@@ -117,30 +130,40 @@ def split_front_matter(text: str) -> SplitText:
         if rest is not None:
             block_end = rest.end()
         return SplitText(
-            format="json", raw=text[:block_end], metadata_text=text[start:object_end], body=text[block_end:]
+            format="json",
+            raw=text[:block_end],
+            metadata_text=text[start:object_end],
+            body=text[block_end:],
+            metadata_line=text.count("\n", 0, start) + 1,
         )
     return SplitText(format=None, raw=None, metadata_text=None, body=text)
 
 
-def parse_metadata(split: SplitText) -> Metadata:
-    """Parse the metadata of a split text into a dict (empty without front matter)."""
+def parse_metadata(split: SplitText, *, text_line_numbers: bool = False) -> Metadata:
+    """Parse the metadata of a split text into a dict (empty without front matter).
+
+    Error messages number lines from the first line inside the front matter, or with
+    `text_line_numbers` as lines of the whole text (an editor's buffer). A JSON block's
+    errors come from `split_front_matter`, numbered in the whole text either way.
+    """
     try:
-        return _parse_metadata(split)
+        return _parse_metadata(split, split.metadata_line - 1 if text_line_numbers else 0)
     except RecursionError:  # the parsers recurse per level: thousands of `[` exhaust the stack
         raise FrontMatterError("the front matter is nested too deeply") from None
 
 
-def _parse_metadata(split: SplitText) -> Metadata:
+def _parse_metadata(split: SplitText, line_offset: int) -> Metadata:
     if split.format is None or split.metadata_text is None:
         return Metadata(values={})
     if split.format == "yaml":
-        return _load_yaml(split.metadata_text)
+        return _load_yaml(split.metadata_text, line_offset)
     if split.format == "toml":
         try:
             values = tomllib.loads(split.metadata_text)
         except tomllib.TOMLDecodeError as error:
-            raise FrontMatterError(f"TOML front matter: {_one_line(str(error))}") from None
-        return Metadata(values=values)
+            reason = _TOML_LINE.sub(lambda m: f"{m[1]}{int(m[2]) + line_offset}", str(error))
+            raise FrontMatterError(f"TOML front matter: {_one_line(reason)}") from None
+        return Metadata(values=values, toml_text=split.metadata_text)
     values = json.loads(split.metadata_text)
     return Metadata(values=values)
 
@@ -151,6 +174,117 @@ def parse_raw(raw: str) -> tuple[FrontMatterFormat, Metadata]:
     if split.format is None or split.body:
         raise FrontMatterError("stored front matter is not exactly one front matter block")
     return split.format, parse_metadata(split)
+
+
+@dataclass(frozen=True)
+class DisplacedFrontMatter:
+    """A block of front matter that does not start its text, and what stands before it."""
+
+    delimiter: str  # "---" or "+++"
+    line: int  # the line of its opening delimiter (1 is the first)
+    before: str  # what that line has before the delimiter
+    after: str  # what that line has after it
+    first_text: str  # the text's first line that is not blank, when it is above the opening line
+    first_text_line: int
+    values: dict[Any, Any]
+
+    @property
+    def problem(self) -> str:
+        """One line saying what is wrong, and where."""
+        delimiter = repr(self.delimiter)
+        if self.after:
+            return (
+                f"the front matter's opening {delimiter} must be alone on the first line"
+                f" (line {self.line} has {_quoted(self.after)} after it)"
+            )
+        if self.before.strip():
+            where = f" after {_quoted(self.before)}"
+        elif self.before:
+            where = " after blanks"
+        elif self.first_text:
+            where = f", below {_quoted(self.first_text)} on line {self.first_text_line}"
+        else:
+            where = ""
+        return f"the front matter must start on the first line (its {delimiter} is on line {self.line}{where})"
+
+
+def displaced_front_matter(text: str, keys: Collection[str]) -> DisplacedFrontMatter | None:
+    """A YAML or TOML block of front matter below the top of `text` (a text with none at its top).
+
+    Text typed before the opening delimiter (`Oops---`, or lines above a `---` line) or after
+    it on its line (`---Oops`) makes the whole block body text. We look for an opening line
+    in the first DISPLACED_WITHIN_LINES lines, outside fenced code, whose block closes within
+    DISPLACED_BLOCK_LINES lines and reads as a mapping holding at least one of `keys`: a
+    thematic break (`---`) followed by prose, or by a heading underlined with `---`, is no such block.
+    """
+    key_line = re.compile("^(?:" + "|".join(re.escape(key) for key in keys) + r")[ \t]*[:=]", re.MULTILINE)
+    lines: list[str] = []
+    for match in _TEXT_LINE.finditer(text.removeprefix("\ufeff")):
+        lines.append(match[0])
+        if len(lines) > DISPLACED_WITHIN_LINES + DISPLACED_BLOCK_LINES:
+            break
+    contents = [line.rstrip("\r\n").rstrip(" \t") for line in lines]
+    first_text, first_text_line = "", 0
+    code_fence: str | None = None
+    for index, content in enumerate(contents[:DISPLACED_WITHIN_LINES]):
+        fence = _CODE_FENCE.match(content)
+        if fence is not None and code_fence is None:
+            code_fence = fence[1]
+        elif fence is not None and code_fence is not None:
+            if fence[1].startswith(code_fence) and not content[fence.end() :].strip():
+                code_fence = None
+        elif code_fence is None:
+            for delimiter in ("---", "+++"):
+                found = _displaced_block(lines, contents, index, delimiter, key_line, keys)
+                if found is not None:
+                    before, after, values = found
+                    line = index + 1
+                    return DisplacedFrontMatter(delimiter, line, before, after, first_text, first_text_line, values)
+        if not first_text and content.strip():
+            first_text, first_text_line = content, index + 1
+    return None
+
+
+def _displaced_block(
+    lines: list[str], contents: list[str], index: int, delimiter: str, key_line: re.Pattern[str], keys: Collection[str]
+) -> tuple[str, str, dict[Any, Any]] | None:
+    """(before, after, values) if line `index` opens a displaced block with this delimiter."""
+    content = contents[index]
+    before = after = ""
+    if content == delimiter:
+        pass
+    elif content.endswith(delimiter):
+        before = content[: -len(delimiter)]
+        if delimiter[0] in before and not before.strip(" \t" + delimiter[0]):
+            return None  # a longer thematic break (`-----`, `- - ---`)
+    elif content.startswith(delimiter):
+        after = content[len(delimiter) :]
+        if not after.strip(" \t" + delimiter[0]):
+            return None
+    else:
+        return None
+    closings = (delimiter, "...") if delimiter == "---" else (delimiter,)
+    end = min(len(lines), index + 1 + DISPLACED_BLOCK_LINES + 1)
+    closing = next((i for i in range(index + 1, end) if contents[i] in closings), None)
+    if closing is None:
+        return None
+    metadata = "".join(lines[index + 1 : closing])
+    if key_line.search(metadata) is None:  # the common case, without parsing
+        return None
+    try:
+        values = _load_yaml(metadata).values if delimiter == "---" else tomllib.loads(metadata)
+    except (FrontMatterError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    if not any(key in values for key in keys):
+        return None
+    return before, after, values
+
+
+def _quoted(text: str) -> str:
+    text = text.strip()
+    if len(text) > _QUOTED_LIMIT:
+        text = text[: _QUOTED_LIMIT - 1] + "…"
+    return repr(text)
 
 
 class _TimestampKeepingLoader(Reader, Scanner, Parser, Composer, simple_yaml.TimestampKeepingConstructor, Resolver):
@@ -165,7 +299,7 @@ class _TimestampKeepingLoader(Reader, Scanner, Parser, Composer, simple_yaml.Tim
         Resolver.__init__(self)
 
 
-def _load_yaml(text: str) -> Metadata:
+def _load_yaml(text: str, line_offset: int = 0) -> Metadata:
     """Load YAML; tolerate TABs that trail a line's content, which the pure loader rejects.
 
     Most front matter is in `simple_yaml`'s subset, which it loads with the same result
@@ -185,15 +319,15 @@ def _load_yaml(text: str) -> Metadata:
         try:
             loader = _TimestampKeepingLoader(text)
         except yaml.reader.ReaderError as error:  # a control character (ESC...): malformed like any other YAML
-            raise FrontMatterError(_reader_reason(text, error)) from None
+            raise FrontMatterError(_reader_reason(text, error, line_offset)) from None
         try:
             node = loader.get_single_node()
-            _refuse_alias_bombs(node)
+            _refuse_alias_bombs(node, line_offset)
             values = loader.construct_document(node) if node is not None else {}
         except yaml.MarkedYAMLError as error:
             repaired = _without_trailing_tab(text, error)
             if repaired is None:
-                raise FrontMatterError(_yaml_reason(error)) from None
+                raise FrontMatterError(_yaml_reason(error, line_offset)) from None
             text = repaired
             continue
         except (yaml.YAMLError, ValueError) as error:  # ValueError: an impossible date such as 2015-02-30
@@ -208,7 +342,7 @@ def _load_yaml(text: str) -> Metadata:
     raise FrontMatterError("YAML front matter: too many TAB characters after values")
 
 
-def _refuse_alias_bombs(root: yaml.Node | None) -> None:
+def _refuse_alias_bombs(root: yaml.Node | None, line_offset: int = 0) -> None:
     """Refuse aliases that repeat values far beyond the text (a "billion laughs") or contain themselves.
 
     Loading shares an aliased value, but merge keys (`<<`) copy its pairs while loading and
@@ -226,7 +360,7 @@ def _refuse_alias_bombs(root: yaml.Node | None) -> None:
         if known is not None:
             return known
         if id(node) in open_nodes:
-            where = f", line {node.start_mark.line + 1} column {node.start_mark.column + 1}"
+            where = f", line {node.start_mark.line + 1 + line_offset} column {node.start_mark.column + 1}"
             raise FrontMatterError(f"YAML front matter{where}: an alias refers to a value that contains it")
         open_nodes.add(id(node))
         total = 1
@@ -257,16 +391,16 @@ def _without_trailing_tab(text: str, error: yaml.MarkedYAMLError) -> str | None:
     return "".join(lines)
 
 
-def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
+def _yaml_reason(error: yaml.MarkedYAMLError, line_offset: int = 0) -> str:
     mark = error.problem_mark
-    where = f", line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+    where = f", line {mark.line + 1 + line_offset} column {mark.column + 1}" if mark is not None else ""
     problem = error.problem or error.context or "invalid YAML"
     return f"YAML front matter{where}: {_one_line(problem)}"
 
 
-def _reader_reason(text: str, error: yaml.reader.ReaderError) -> str:
+def _reader_reason(text: str, error: yaml.reader.ReaderError, line_offset: int = 0) -> str:
     """Where and which character, as _yaml_reason says it (the reader gives only an offset)."""
-    line = text.count("\n", 0, error.position) + 1
+    line = text.count("\n", 0, error.position) + 1 + line_offset
     column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
     return f"YAML front matter, line {line} column {column}: character #x{error.character:04x} is not allowed"
 
@@ -311,7 +445,8 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
     """Write `values` as a complete front matter block (delimiters and final line break).
 
     With the `metadata` the values were parsed from, YAML dates and datetimes that came
-    from it are written with their original text (`2020-07-07T00:00:00.000Z` stays so).
+    from it are written with their original text (`2020-07-07T00:00:00.000Z` stays so), and
+    TOML is that text with only the values that differ changed (`_edited_toml`).
     """
     if fmt == "yaml":
         text = yaml.dump(
@@ -323,8 +458,12 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
         )
         return f"---\n{text}---\n"
     if fmt == "toml":
+        safe = _toml_safe(values)
+        edited = _edited_toml(metadata, safe) if metadata is not None and metadata.toml_text is not None else None
+        if edited is not None:
+            return f"+++\n{edited}+++\n"
         try:
-            text = tomli_w.dumps(_toml_safe(values))
+            text = tomli_w.dumps(safe)
         except (TypeError, ValueError) as error:
             raise FrontMatterError(f"cannot write TOML front matter: {_one_line(str(error))}") from None
         return f"+++\n{text}+++\n"
@@ -364,6 +503,48 @@ def _timestamp_text_dumper(metadata: Metadata | None) -> type[yaml.SafeDumper]:
     TimestampTextDumper.add_representer(date, TimestampTextDumper.represent_timestamp)
     TimestampTextDumper.add_representer(datetime, TimestampTextDumper.represent_timestamp)
     return TimestampTextDumper
+
+
+def _edited_toml(metadata: Metadata, values: Mapping[str, Any]) -> str | None:
+    """`metadata.toml_text` with only the keys whose values differ from `metadata.values`
+    changed, added or removed, so the others keep their spelling, comments and layout
+    (`date = 2024-01-02T10:00:00+01:00`, `tags = ["a","b"]`); None when the edited text
+    would not read back as exactly `values` (then the caller writes them anew)."""
+    import tomlkit  # 50 ms to import: only when TOML is written
+    import tomlkit.exceptions
+
+    assert metadata.toml_text is not None
+    try:
+        document = tomlkit.parse(metadata.toml_text)
+        _edit_table(document, metadata.values, values)
+        text = document.as_string()
+        return text if _same(tomllib.loads(text), values) else None
+    except (tomlkit.exceptions.TOMLKitError, tomllib.TOMLDecodeError, TypeError, ValueError, KeyError):
+        return None
+
+
+def _edit_table(table: MutableMapping[str, Any], old: Mapping[Any, Any], new: Mapping[str, Any]) -> None:
+    for key in [key for key in table if key not in new]:
+        del table[key]
+    for key, value in new.items():
+        if key in old and key in table and _same(old[key], value):
+            continue
+        inner = table.get(key)
+        if isinstance(value, Mapping) and isinstance(old.get(key), Mapping) and isinstance(inner, MutableMapping):
+            _edit_table(inner, old[key], value)
+        else:
+            table[key] = value
+
+
+def _same(first: Any, second: Any) -> bool:
+    """Equal and of the same types all the way down (`1 == True`, but TOML writes them apart)."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, Mapping):
+        return first.keys() == second.keys() and all(_same(first[key], second[key]) for key in first)
+    if isinstance(first, list):
+        return len(first) == len(second) and all(_same(a, b) for a, b in zip(first, second, strict=True))
+    return bool(first == second)
 
 
 def _toml_safe(value: Any) -> Any:
