@@ -155,7 +155,7 @@ def render_post(
         path = conventional_path(post, dialect, default_tz)
     if dialect == "markdown":
         return path.as_posix(), _markdown_text(post.title, body, path)
-    fmt = _format_for(dialect, front["format"])
+    fmt = _format_for(dialect, front["format"], source_dialect)
     raw = front["raw"]
     if raw is None and source_dialect == dialect and not front["fields"]:
         # The file had no front matter: without one it still reads back as the post (a Jekyll
@@ -276,9 +276,10 @@ def _adjusted_path(
     return path.parent / _file_name(new_stem, path.suffix)
 
 
-def _format_for(dialect: Dialect, source_format: str | None) -> FrontMatterFormat:
+def _format_for(dialect: Dialect, source_format: str | None, source_dialect: str | None) -> FrontMatterFormat:
+    """Zola's own is TOML, but it reads YAML too: a Zola file written in YAML stays YAML."""
     if dialect == "zola":
-        return "toml"
+        return "yaml" if source_dialect == "zola" and source_format == "yaml" else "toml"
     if dialect == "hugo" and source_format in ("toml", "json"):
         return source_format  # type: ignore[return-value]
     return "yaml"
