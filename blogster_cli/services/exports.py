@@ -15,8 +15,9 @@ Rules this module adds:
   out with `..` is normalised (and reported), and a symlink leading out is refused.
 - Two posts that map to the same file never overwrite each other: the later one (by source
   path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
-- A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes)
-  was edited by hand: it is left alone and listed in the summary, unless `force`. A file
+- A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes,
+  and the id of the post each file holds, which import reads: `content.export_manifest`) was
+  edited by hand: it is left alone and listed in the summary, unless `force`. A file
   that already holds what the export would write is left as it is (not rewritten).
 - Every file, and the manifest, is written whole (`private_files.replace_whole`: a partial
   file renamed over it), after being listed with its new hash in `JOURNAL`
@@ -32,7 +33,6 @@ Rules this module adds:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 from collections import deque
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.export_manifest import MANIFEST, Written, dump, parse
 from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
@@ -73,8 +74,8 @@ IMAGE_FOLDERS = {
 IMAGE_URLS = {"hugo": "/images", "zola": "/images", "jekyll": "/assets/images", "astro": "/images"}
 # Beyond this many posts, rendering runs in worker processes while this one writes files.
 PARALLEL_THRESHOLD = 400
-# Hashes of the files the last export wrote, to tell files edited by hand from ours.
-MANIFEST = ".blogster-export.json"
+# MANIFEST (`content.export_manifest`, imported above): the hashes of the files the last export
+# wrote, to tell files edited by hand from ours, and the post each holds, which import reads.
 # The files a run is writing, with their new hashes: left behind only by a run that did not finish.
 JOURNAL = ".blogster-export.pending"
 
@@ -169,6 +170,7 @@ def export_posts(
 
         media_root = media_dir()
     directory = directory.expanduser()
+    _refuse_file(directory)
     directory.mkdir(parents=True, exist_ok=True)
     root = directory.resolve()
     summary = ExportSummary(directory=root, dialect=dialect)
@@ -192,6 +194,19 @@ def export_posts(
     summary.images, summary.written, summary.unchanged = writer.images, writer.written, writer.unchanged
     summary.edited = sorted(writer.edited)
     return summary
+
+
+def _refuse_file(directory: Path) -> None:
+    """A usage error when the folder, or the nearest of its parents that exists, is a file
+    (`export notes.txt`), as `sync` says it; any other problem is mkdir's to report."""
+    try:
+        existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
+        if existing is None or existing.is_dir():
+            return
+        what = "a file, not a folder" if existing.is_file() else "not a folder"
+    except OSError:
+        return
+    raise InvalidInput(f"{existing} is {what}")
 
 
 def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[str, str, str | None] | str:
@@ -354,17 +369,14 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     return path, text, note
 
 
-def _read_manifest(root: Path) -> tuple[dict[str, str], bytes | None]:
-    """What the last export wrote under `root` (relative path -> SHA-256 of the bytes), and
-    the manifest's own bytes (None when there is none)."""
+def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
+    """What the last export wrote under `root` (relative path -> the SHA-256 of the bytes and
+    the post's id), and the manifest's own bytes (None when there is none)."""
     try:
         data = (root / MANIFEST).read_bytes()
-        manifest = json.loads(data)
     except OSError:
         return {}, None
-    except ValueError:
-        return {}, data
-    return ({str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}), data
+    return parse(data), data
 
 
 def partial_path(target: Path) -> Path:
@@ -408,6 +420,7 @@ class _Writer:
         self.file_mode = 0o600 if private else 0o666
         self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
+        self.placed: dict[str, str] = {}  # post id -> the path this run exported it to
         self.journal = WriteJournal(root / JOURNAL, self.file_mode)
         self.journaled = WriteJournal.read(self.journal.path)  # what a run that did not finish wrote
         self._remove_partials()
@@ -451,7 +464,7 @@ class _Writer:
         data = text.encode("utf-8")
         shown = relative.as_posix()
         sha = hashlib.sha256(data).hexdigest()
-        action = self._action(target, sha, shown)
+        action = self._action(target, sha, shown, post.id)
         if action == "edited":
             return ExportedPost(post.id, post.slug, shown, note="edited by hand: not overwritten")
         if action == "write":
@@ -463,11 +476,12 @@ class _Writer:
         exported.images = [(folder / name).as_posix() for name in copied]
         return exported
 
-    def _action(self, target: Path, sha: str, shown: str) -> str:
+    def _action(self, target: Path, sha: str, shown: str, post_id: UUID) -> str:
         """What to do with `target`: "write"; "same" when it already holds these bytes (with
         `force` too: only the files that differ are written); "edited" when it holds something
         else than what an export wrote there (the last, or one that did not finish)."""
-        self.manifest[shown] = sha
+        self.manifest[shown] = Written(sha, str(post_id))
+        self.placed[str(post_id)] = shown
         if target.is_symlink() or not target.is_file():
             return "write"
         try:
@@ -478,7 +492,8 @@ class _Writer:
             raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
         if on_disk == sha:
             return "same"
-        if self.force or on_disk == self.written_before.get(shown) or on_disk in self.journaled.get(shown, ()):
+        before = self.written_before.get(shown)
+        if self.force or (before is not None and on_disk == before.sha256) or on_disk in self.journaled.get(shown, ()):
             return "write"
         self.edited.append(shown)
         return "edited"
@@ -525,8 +540,11 @@ class _Writer:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
         for shown in self.edited:  # still unknown to us: stays refused until --force
-            self.manifest[shown] = self.written_before.get(shown, "")
-        manifest = json.dumps(self.manifest, indent=0).encode()
+            self.manifest[shown] = self.written_before.get(shown, Written(""))
+        for shown, entry in self.manifest.items():  # a post now exported elsewhere: this file is an older copy
+            if entry.post is not None and self.placed.get(entry.post, shown) != shown:
+                self.manifest[shown] = Written(entry.sha256, entry.post, moved_to=self.placed[entry.post])
+        manifest = dump(self.manifest)
         if manifest != self.manifest_bytes:
             self._check(lambda: _write_file(self.root / MANIFEST, manifest, self.file_mode), MANIFEST)
         self._check(self.journal.finish, JOURNAL)

@@ -8,7 +8,10 @@ How it works:
    to its folder, and a file or folder counts from the folder above for a page bundle
    (`slug/index.md`) and for Jekyll's `_posts/` and `_drafts/`. A file is read as its site
    lays it out (`content.layout`): imported from inside `src/content/blog/`, it is still
-   an Astro entry, and from inside `_drafts/` a Jekyll draft.
+   an Astro entry, and from inside `_drafts/` a Jekyll draft. A file named on its own is read
+   only as what a folder's walk would take it for: a markdown file (`.md`, `.markdown`, `.mdx`)
+   or a WordPress export (`.xml`, or detected by its first lines); any other, or one of the
+   other kind than `--format` asks, is invalid input and nothing is imported.
 2. Parse and validate in Python (the content layer maps front matter; this module checks
    what the database would refuse). A file that fails is reported with its reason and
    left out; it never reaches the database. Large imports parse in worker processes.
@@ -26,7 +29,11 @@ How it works:
    the database anyway, it is retried one post per transaction, so one bad post cannot
    sink the others.
 
-Matching: a file matches my live post with the same source path first; then the post
+Matching: a file an export wrote (named in the manifest it keeps in its folder,
+`content.export_manifest`) is the post it was written from, when that is a live post of mine
+and the file still names it (the post's slug, or the very bytes written); an unchanged file
+that a later export wrote elsewhere is an older copy, skipped. Otherwise a file matches my live
+post with the same source path first; then the post
 that came from the same file of the same site, imported before from another folder of it
 (`blogster import site` then `site/content`): a post whose source path, from its layout
 folder on (`content.layout.site_key`), is how the file's own path ends, when exactly one
@@ -183,6 +190,10 @@ class Candidate:
     warnings: list[str] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
     status_stated: bool = True  # False: a plain markdown file says nothing of it, and an update keeps the post's
+    # False: a plain markdown file without front matter (as export writes one) says nothing of the
+    # tags, description, keywords or picture, and an update keeps the post's
+    metadata_stated: bool = True
+    file_sha256: str | None = None  # of the file's bytes as read (a file source's), for an export's manifest
 
 
 @dataclass(frozen=True)
@@ -257,6 +268,7 @@ def collect_sources(
         raise InvalidInput(f"no such file or folder: {', '.join(missing)}")
     sources: list[ImportSource] = []
     reported: list[FileOutcome] = []
+    refused: dict[tuple[str, str], list[str]] = {}  # named files of another kind, by why: nothing is imported
     seen: set[Path] = set()
 
     def add(source: ImportSource) -> None:
@@ -289,6 +301,10 @@ def collect_sources(
         except NotRegularFile as exc:
             reported.append(FileOutcome(path=label, outcome="skipped", reason=str(exc)))
             continue
+        wrong_kind = _wrong_kind(path, fmt)
+        if wrong_kind is not None:
+            refused.setdefault(wrong_kind, []).append(label)
+            continue
         if fmt != "wordpress" and is_section_index(path.name):
             reported.append(FileOutcome(path=label, outcome="skipped", reason=SECTION_INDEX_REASON))
             continue
@@ -297,7 +313,40 @@ def collect_sources(
             reported.append(FileOutcome(path=label, outcome="failed", reason=NOT_UTF8_REASON))
             continue
         add(ImportSource(label=label, root=root, relative=relative))
+    if refused:
+        said = [
+            f"not {f'a {kind}' if len(labels) == 1 else f'{kind}s'}: {', '.join(labels)}{f' ({hint})' if hint else ''}"
+            for (kind, hint), labels in refused.items()
+        ]
+        raise InvalidInput("; ".join(said))
     return sources, reported
+
+
+def _wrong_kind(path: Path, fmt: str) -> tuple[str, str] | None:
+    """Why a file named on its own is not read as `fmt` asks, as (what it is not, a hint), or None.
+    As in a folder, import reads markdown files (`.md`, `.markdown`, `.mdx`) and WordPress
+    exports (`.xml`, or a file whose first lines say it is one, as `auto` detects them), each
+    only as what it is."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+    from blogster_cli.content.mapping import MARKDOWN_SUFFIXES
+
+    suffix = os.path.splitext(path.name)[1].lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return ("WordPress export", "a markdown file: leave out --format wordpress") if fmt == "wordpress" else None
+    wordpress = suffix == ".xml"
+    if not wordpress:
+        try:
+            wordpress = _wxr_head(read_regular_file(path, limit=_WXR_SNIFF_BYTES))
+        except (NotRegularFile, OSError):
+            wordpress = False
+    if wordpress:
+        if fmt in ("auto", "wordpress"):
+            return None
+        return ("markdown file", "a WordPress export: --format wordpress or auto reads it")
+    if fmt == "wordpress":
+        return ("WordPress export", "")
+    also = ", and WordPress exports" if fmt == "auto" else ""
+    return ("markdown file", f"import reads .md, .markdown and .mdx files{also}")
 
 
 def _exists(path: Path) -> bool:
@@ -428,6 +477,7 @@ def prepare_source(
             if pictures:  # read again: the links now name the stored pictures
                 post = read(text)
         candidate = _candidate(source.label, post)
+        candidate.file_sha256 = hashlib.sha256(data).hexdigest() if source.data is None else None
         candidate.pictures = pictures
         candidate.warnings = warnings + candidate.warnings
         return [candidate]
@@ -611,6 +661,11 @@ def _wordpress(fmt: str, source: ImportSource, data: bytes) -> bool:
 def _is_wxr(source: ImportSource, data: bytes) -> bool:
     if source.relative is not None and source.relative.suffix.lower() == ".xml":
         return True
+    return _wxr_head(data)
+
+
+def _wxr_head(data: bytes) -> bool:
+    """Whether `data` starts as a WordPress export (WXR) does."""
     head = data[:_WXR_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith((b"<?xml", b"<rss")) and b"<rss" in head and b"wordpress.org/export/" in head
 
@@ -671,6 +726,8 @@ def _candidate(label: str, post: Any) -> Candidate:
         page=fields.get("wordpress_type") == "page",
         warnings=warnings,
         status_stated=source.get("dialect") != "markdown" or stated_status(fields) is not None,
+        metadata_stated=source.get("dialect") != "markdown"
+        or (content.get("front_matter") or {}).get("format") is not None,
     )
 
 
@@ -768,6 +825,7 @@ def import_sources(
         index = _Index(blogs_bulk.my_post_refs(conn))
     run = _Run(paths={source.relative.as_posix() for source in sources if source.relative is not None})
     run.found.update(_site_matches(index, sources, run.paths))
+    run.exported.update(_exported_files(sources))
     writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
     in_flight: deque[tuple[Future[list[FileOutcome]], int]] = deque()
 
@@ -911,10 +969,13 @@ class _Run:
     paths: set[str] = field(default_factory=set)  # the source paths of this run's files
     # file label -> the post it is by its place in the site or by its text, and which
     found: dict[str, tuple[UUID, str]] = field(default_factory=dict)
+    # file label -> what the manifest of the export that wrote it says (_exported_files)
+    exported: dict[str, _Exported] = field(default_factory=dict)
 
 
 _BY_SITE_PATH = "its path in the site"
 _BY_TEXT = "slug and identical text"
+_BY_EXPORT = "the export that wrote it"
 _SUFFIX = re.compile(r"^(.+)-[1-9][0-9]*$")
 
 
@@ -988,6 +1049,98 @@ def _site_matches(index: _Index, sources: Sequence[ImportSource], reserved: set[
     return {label: (ref.id, _BY_SITE_PATH) for label, ref in chosen.items() if wanted[ref.id] == 1}
 
 
+@dataclass(frozen=True)
+class _Exported:
+    """What the manifest of the export that wrote a file says of it (`content.export_manifest`)."""
+
+    post: UUID  # the post it was written from
+    sha256: str  # of the bytes written
+    moved_to: str | None = None  # a later export wrote the post there: this file is an older copy
+
+
+def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
+    """Files of this run that `export` wrote, by the manifest it keeps in its folder
+    (`content.export_manifest`), by label. A file is looked up in the manifest of each folder
+    above it, nearest first (the export folder is the site's root, whichever folder of it is
+    imported).
+
+    A manifest that is a link or too large is not read; an entry without a post (a manifest
+    older than the ids), with an id that is none, or naming a post another entry names too, is
+    left out. Whether the post may be matched is `_exported_match`'s to say."""
+    from blogster_cli.content.export_manifest import MANIFEST, MAX_MANIFEST_BYTES, parse
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    manifests: dict[tuple[str, ...], dict[str, _Exported]] = {}
+
+    def manifest(folder: tuple[str, ...]) -> dict[str, _Exported]:
+        entries = manifests.get(folder)
+        if entries is None:
+            entries = manifests[folder] = {}
+            try:
+                data = read_regular_file(Path(*folder, MANIFEST), limit=MAX_MANIFEST_BYTES)
+            except (NotRegularFile, OSError):
+                return entries
+            if len(data) > MAX_MANIFEST_BYTES:
+                return entries
+            written = parse(data)
+            named = Counter(entry.post for entry in written.values() if entry.moved_to is None)
+            for path, entry in written.items():
+                if entry.post is None or (entry.moved_to is None and named[entry.post] != 1):
+                    continue
+                try:
+                    entries[path] = _Exported(UUID(entry.post), entry.sha256, entry.moved_to)
+                except ValueError:
+                    continue
+        return entries
+
+    found: dict[str, _Exported] = {}
+    for source in sources:
+        if source.root is None or source.relative is None:
+            continue
+        parts = PurePosixPath(os.path.abspath(source.path)).parts
+        for cut in range(len(parts) - 1, 0, -1):
+            entry = manifest(parts[:cut]).get("/".join(parts[cut:]))
+            if entry is not None:
+                found[source.label] = entry
+                break
+    return found
+
+
+def _exported_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """The post the export that wrote this file wrote it from (`_exported_files`), when it is
+    a live post of mine no other file of this run took, and the file still names it: its slug
+    is the post's (or the post's is a `-N` of it), or the file is byte for byte what the export
+    wrote. A manifest is only a file in the folder: it can name no other account's post (the
+    index holds mine only), and can make no file of other text take a post of another slug."""
+    from blogster_cli.content.slugs import is_suffixed
+
+    exported = run.exported.get(candidate.label)
+    if exported is None or exported.moved_to is not None:
+        return None
+    ref = index.by_id.get(exported.post)
+    if ref is None or ref.trashed or ref.id in run.claimed:
+        return None
+    if is_suffixed(ref.slug, candidate.base_slug) or _unchanged_since_export(candidate, run):
+        return ref
+    return None
+
+
+def _older_copy(candidate: Candidate, index: _Index, run: _Run) -> tuple[PostRef, str] | None:
+    """My live post this file is an older copy of, and where the last export wrote the post
+    instead: the file is byte for byte what an earlier export wrote (`_Exported.moved_to`)."""
+    exported = run.exported.get(candidate.label)
+    if exported is None or exported.moved_to is None or not _unchanged_since_export(candidate, run):
+        return None
+    ref = index.by_id.get(exported.post)
+    return None if ref is None or ref.trashed else (ref, exported.moved_to)
+
+
+def _unchanged_since_export(candidate: Candidate, run: _Run) -> bool:
+    """Whether the file holds exactly the bytes its export wrote (by the export's manifest)."""
+    exported = run.exported.get(candidate.label)
+    return exported is not None and bool(exported.sha256) and candidate.file_sha256 == exported.sha256
+
+
 @dataclass
 class _Plan:
     candidate: Candidate
@@ -1041,6 +1194,8 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
         for candidate in candidates:
             if candidate.source_path is None or candidate.label in run.found:
                 continue
+            if _exported_match(candidate, index, run) is not None or _older_copy(candidate, index, run) is not None:
+                continue  # the export that wrote it says which post it is
             if any(ref.id not in run.claimed for ref in index.by_path.get(candidate.source_path, ())):
                 continue  # its own source path matches
             refs = [
@@ -1113,7 +1268,7 @@ def _commit(
 def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if plan.kind == "failed":
         return FileOutcome(path=plan.candidate.label, outcome="failed", reason=plan.reason, title=plan.candidate.title)
-    post_id = new_id if plan.kind == "insert" else plan.matched.id
+    post_id = new_id if plan.kind == "insert" else plan.match.id if plan.match is not None else None
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
@@ -1201,6 +1356,12 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
     """Match each candidate and choose its slug, reserving both in `run` (hold run.lock)."""
     plans: list[_Plan] = []
     for candidate in candidates:
+        older = _older_copy(candidate, index, run)
+        if older is not None:
+            copied, moved_to = older
+            said = f"an older copy of {copied.slug!r}, which the last export wrote to {moved_to}: not imported"
+            plans.append(_Plan(candidate, "skip", copied.slug, said))
+            continue
         match, how = None, None
         if candidate.source_path is not None:
             paths = index.by_path.get(candidate.source_path, ())
@@ -1215,6 +1376,9 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             ref = index.by_slug.get(candidate.base_slug)
             if ref is not None and not ref.trashed and ref.source_path is None and ref.id not in run.claimed:
                 match, how = ref, "slug"
+        exported = _exported_match(candidate, index, run)
+        if exported is not None and (match is None or match.id != exported.id):
+            match, how = exported, _BY_EXPORT  # the export that wrote the file knows its post best
         if match is None or on_conflict == "rename":
             wanted = candidate.base_slug
             slug, reason, renamed_from = wanted, candidate.slug_note, None
@@ -1242,7 +1406,15 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     from blogster_cli.content.slugs import is_suffixed
 
     candidate = plan.candidate
-    if not is_suffixed(stored.slug, candidate.base_slug):
+    if not candidate.metadata_stated:  # a plain markdown file without front matter keeps what it cannot say
+        candidate = plan.candidate = replace(
+            candidate, tags=list(stored.tags), meta_description=stored.meta_description,
+            meta_keywords=stored.meta_keywords, featured_image=stored.featured_image,
+        )  # fmt: skip
+    # A file that is byte for byte what an export wrote from this post keeps the post's slug: the
+    # slug changed since, or the file does not state it (a file name numbered apart from another's).
+    as_exported = _unchanged_since_export(candidate, run) and run.exported[candidate.label].post == stored.id
+    if not is_suffixed(stored.slug, candidate.base_slug) and not as_exported:
         wanted = candidate.base_slug
         if _taken(wanted, index, run):
             plan.slug, plan.renamed_from = _free_slug_for(wanted, index, run), wanted
@@ -1299,6 +1471,8 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
     else:  # imported before posts kept a mark: a file with the stored text has not changed since
         edited = _same_text(candidate.content, stored.content) and any(f in _EDITABLE for f in plan.changed)
         file_changed = False
+    if plan.how == _BY_EXPORT and _unchanged_since_export(candidate, run):
+        file_changed = False  # as the export wrote it: the post changed since, not the file
     if not edited or (_written_print(plan) == post_print and plan.slug == stored.slug):
         return
     if plan.slug != stored.slug:  # a slug _diff reserved for the update
@@ -1312,8 +1486,10 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
             f"the Blogster edit is kept (it differs in {differs}; --on-conflict overwrite imports the file over it)"
         )
     else:
+        exported = plan.how == _BY_EXPORT and _unchanged_since_export(candidate, run)
+        since = "it was exported to the file" if exported else "the file was imported"
         plan.reason = (
-            f"{stored.slug!r} was edited in Blogster since the file was imported and the file has not changed; "
+            f"{stored.slug!r} was edited in Blogster since {since} and the file has not changed; "
             f"the Blogster edit is kept (it differs in {differs})"
         )
 
