@@ -33,6 +33,7 @@ from blogster_cli.errors import ConfigError
 from blogster_cli.terminal_text import dropped, is_safe, safe
 from blogster_cli.tui.dashboard import DashboardScreen
 from blogster_cli.tui.keys import command_bindings, key_label
+from blogster_cli.tui.launch import recent_rows
 from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
@@ -296,7 +297,7 @@ class BlogsterApp(App[None]):
         self.figures = figures
         self.post_message(SignedIn(acting))
         try:
-            figures.set_result(dashboard.summary(acting))
+            figures.set_result(dashboard.summary(acting, recent=recent_rows(self.size.height)))
         except BaseException as exc:  # handed to the dashboard, which shows it as a notification
             figures.set_exception(exc)
         finally:

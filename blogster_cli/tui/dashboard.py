@@ -22,15 +22,20 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from blogster_cli.tui.keys import KeyFooter
+from blogster_cli.tui.launch import recent_rows
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
 if TYPE_CHECKING:
     from rich.text import Text
+    from textual import events
+    from textual.timer import Timer
 
     from blogster_cli.services.dashboard import Dashboard, Figure
     from blogster_cli.tui.app import BlogsterApp, SignedIn
 
 RETRY_SECONDS = 5.0
+RESIZED_READ_S = 0.3
+"""A terminal made taller reads more of the recent activity once the resizing has paused this long."""
 
 
 def figure_text(figure: Figure) -> str:
@@ -157,6 +162,9 @@ class DashboardScreen(Screen[None]):
         """The top posts and the chart wait for the first figures' paint (see action_reload)."""
         self.recent_shown: Dashboard | None = None
         """The figures whose recent activity the table shows (it may be mounted after them)."""
+        self.recent_asked = 0
+        """The recent activities the last read asked for: fewer found, the account has no more."""
+        self._resized_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,7 +196,7 @@ class DashboardScreen(Screen[None]):
 
         if self.query("#top-posts"):
             return  # mounted already
-        top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True)
+        top = ListTable(id="top-posts", cursor_type="row", zebra_stripes=True, text_column=0)
         top.border_title = "Top posts, 30 days"
         recent = ListTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent activity"
@@ -231,14 +239,13 @@ class DashboardScreen(Screen[None]):
         return self.chart_days_shown is not None
 
     def action_reload(self) -> None:
-        from blogster_cli.services import dashboard
-
-        acting, early = self.app.acting, self.app.figures
+        early = self.app.figures
         self.app.figures = None  # read once: a reload reads anew
         if early is not None:
             # The first figures, read as the app started: the top posts and the chart follow once
             # they are painted, or their workers (connecting, importing the driver) would hold it back.
             self.rest_after_figures = True
+            self.recent_asked = recent_rows(self.app.size.height)  # read for this terminal (launch.run, app.py)
             if (
                 early.done() and not early.cancelled() and early.exception() is None
             ):  # read already: shown now, no worker to wait for
@@ -246,8 +253,32 @@ class DashboardScreen(Screen[None]):
             else:
                 in_background(self, "Loading the dashboard", early.result, DashboardLoaded)
             return
-        in_background(self, "Loading the dashboard", lambda: dashboard.summary(acting), DashboardLoaded)
+        self._read_summary("Loading the dashboard")
         self._load_rest()
+
+    def _read_summary(self, action: str) -> None:
+        """The figures and as much recent activity as the terminal's height shows (launch.recent_rows)."""
+        from blogster_cli.services import dashboard
+
+        acting, recent = self.app.acting, recent_rows(self.app.size.height)
+        self.recent_asked = recent
+        in_background(self, action, lambda: dashboard.summary(acting, recent=recent), DashboardLoaded)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The terminal's new size: once the resizing pauses, a taller one reads more recent activity."""
+        if self._resized_timer is not None:
+            self._resized_timer.stop()
+        self._resized_timer = self.set_timer(RESIZED_READ_S, self._read_more_recent)
+
+    def _read_more_recent(self) -> None:
+        """Reads the figures again with more recent activity when the table has room for more rows
+        than it holds and the account may have more (the last read found as many as it asked for)."""
+        summary = self.summary
+        if summary is None or not self.app.signed_in:
+            return
+        held = len(summary.recent)
+        if recent_rows(self.app.size.height) > held and held >= self.recent_asked:
+            self._read_summary("Loading the recent activity")
 
     def _load_rest(self) -> None:
         """The top posts and the chart: each reads every analytics row of its window."""

@@ -159,7 +159,13 @@ class PreviewResized(Message):
 
 
 class Preview(ScrollView):
-    """The rendered text: lines rendered off the UI thread, drawn as they scroll into view."""
+    """The rendered text: lines rendered off the UI thread, drawn as they scroll into view.
+
+    The lines are rendered `text_width` cells wide, which leaves out the vertical scrollbar's
+    columns: its gutter is kept whether or not the lines fill the height (`scrollbar-gutter:
+    stable`), so prose wraps at the pane's edge and no horizontal scrollbar appears (lines
+    rendered at the full width needed one once the scrollbar came, cutting every line).
+    """
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
@@ -171,6 +177,11 @@ class Preview(ScrollView):
         self.source, self.lines = source, lines
         self.virtual_size = Size(max((line.cell_length for line in lines), default=0), len(lines))
         self.refresh()
+
+    @property
+    def text_width(self) -> int:
+        """The cells a line has beside the vertical scrollbar's gutter: the width lines are rendered at."""
+        return self.scrollable_content_region.width
 
     def on_resize(self) -> None:
         self.post_message(PreviewResized())  # the same width again renders nothing
@@ -227,7 +238,10 @@ class EditorScreen(PublishingActions, Screen[None]):
     CSS = """
     #studio { height: 1fr; }
     #text { width: 1fr; height: 1fr; }
-    #preview-box { width: 1fr; height: 1fr; border-left: solid $primary-darken-2; padding: 0 1; }
+    #preview-box {
+        width: 1fr; height: 1fr; border-left: solid $primary-darken-2; padding: 0 1;
+        scrollbar-gutter: stable;  /* the lines' width never changes with their number (see Preview) */
+    }
     """
     HELP = (
         "Edit the front matter and markdown; **Ctrl+S** saves a new revision. "
@@ -349,7 +363,7 @@ class EditorScreen(PublishingActions, Screen[None]):
             return
         area = self.query_one("#text", TextArea)
         source = preview_source(area.document.lines, area.cursor_location[0])
-        width = max(preview.content_size.width, 1)
+        width = max(preview.text_width, 1)
         if (source, width) == (self._previewed, self._previewed_width):
             return
         self._previewed, self._previewed_width = source, width

@@ -34,6 +34,33 @@ if TYPE_CHECKING:
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
 
+DASHBOARD_LINES = 14
+"""The dashboard's lines besides its recent activity's rows: the header, the cards (5), the status
+line, the chart (3), the footer, and the activity table's borders and column labels (app.py's CSS)."""
+RECENT_FEWEST, RECENT_MOST = 8, 60
+"""The recent activities the dashboard reads, however short or tall the terminal."""
+
+
+def recent_rows(lines: int) -> int:
+    """How many recent activities the dashboard reads on a terminal `lines` high: as many as its
+    table shows (RECENT_FEWEST to RECENT_MOST), so a tall terminal's table is not left mostly empty."""
+    return max(RECENT_FEWEST, min(RECENT_MOST, lines - DASHBOARD_LINES))
+
+
+def terminal_lines() -> int:
+    """The terminal's height as Textual reads it (`shutil.get_terminal_size`: $LINES, else the terminal
+    on stdout, else 24 lines), without importing shutil (Textual imports it, after the sign-in starts)."""
+    try:
+        lines = int(os.environ.get("LINES", ""))
+    except ValueError:
+        lines = 0
+    if lines <= 0:
+        try:
+            lines = os.get_terminal_size(sys.__stdout__.fileno()).lines if sys.__stdout__ is not None else 0
+        except (AttributeError, ValueError, OSError):
+            lines = 0
+    return lines or 24
+
 
 class EarlyStart:
     """`sign_in`, then the dashboard's figures as that user, started at once.
@@ -44,20 +71,22 @@ class EarlyStart:
     figures' future (a failure is its exception). `apart`: in a forked copy of this process where that is safe (see the
     module's docstring), else on a thread. The thread is a daemon (quitting before the
     sign-in answers does not wait for it) and closes its own database connection when done.
+    `recent`: the recent activities read with the figures (`recent_rows`).
     """
 
-    def __init__(self, sign_in: Callable[[], ActingUser], *, apart: bool = False) -> None:
+    def __init__(self, sign_in: Callable[[], ActingUser], *, apart: bool = False, recent: int = RECENT_FEWEST) -> None:
         self.acting: Future[ActingUser] = Future()
         self.figures: Future[Dashboard] = Future()
         self.forked = False
         """Whether the work ran in a forked copy of the process (and came back from it)."""
         self._sign_in = sign_in
+        self._recent = recent
         self._pipe: int | None = None
         """The forked copy's pipe, read without waiting (`answered`) until its end, then closed."""
         self._chunks: list[bytes] | None = None
         """What the copy has written so far (None: no copy, or its answer taken)."""
         self._taking = threading.Lock()
-        child = _fork(sign_in) if apart else None
+        child = _fork(sign_in, recent) if apart else None
         self._apart = child is not None
         if child is None:
             threading.Thread(target=self._run, name="Signing in", daemon=True).start()
@@ -144,7 +173,7 @@ class EarlyStart:
         try:
             from blogster_cli.services import dashboard  # here: on this thread, beside Textual's import
 
-            self.figures.set_result(dashboard.summary(acting))
+            self.figures.set_result(dashboard.summary(acting, recent=self._recent))
         except BaseException as exc:  # the dashboard shows it as a notification, as on a reload
             self.figures.set_exception(exc)
         finally:
@@ -157,7 +186,7 @@ def fork_is_safe() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _fork(sign_in: Callable[[], ActingUser]) -> tuple[int, int] | None:
+def _fork(sign_in: Callable[[], ActingUser], recent: int) -> tuple[int, int] | None:
     """Forks a copy that signs in, reads the figures and writes both, pickled, to a pipe: (its pid,
     the pipe's end to read), or None where forking is not safe (`fork_is_safe`). The copy writes
     nothing on the terminal: when it fails, this process does the work itself and reports the error."""
@@ -186,7 +215,7 @@ def _fork(sign_in: Callable[[], ActingUser]) -> tuple[int, int] | None:
         try:
             from blogster_cli.services import dashboard
 
-            answer = pickle.dumps((acting, dashboard.summary(acting)))
+            answer = pickle.dumps((acting, dashboard.summary(acting, recent=recent)))
         finally:
             acting.db.close()
         with os.fdopen(write_end, "wb") as out:
@@ -209,7 +238,9 @@ def run(
     Textual's App.run (headless, auto_pilot...)."""
     import gc
 
-    early = EarlyStart(sign_in, apart=apart)  # before Textual's import: the two overlap
+    size = options.get("size")  # headless runs give theirs (bench/bench_tui.py)
+    lines = size[1] if size else terminal_lines()
+    early = EarlyStart(sign_in, apart=apart, recent=recent_rows(lines))  # before Textual's import: the two overlap
     from blogster_cli.tui.app import BlogsterApp, no_provider
 
     # Everything imported so far lives as long as the process: out of the collector's sight,
