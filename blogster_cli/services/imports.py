@@ -1077,6 +1077,8 @@ def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
         if entries is None:
             entries = manifests[folder] = {}
             try:
+                if not _own_manifest(Path(*folder, MANIFEST)):
+                    return entries
                 data = read_regular_file(Path(*folder, MANIFEST), limit=MAX_MANIFEST_BYTES)
             except (NotRegularFile, OSError):
                 return entries
@@ -1098,7 +1100,8 @@ def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
         if source.root is None or source.relative is None:
             continue
         parts = PurePosixPath(os.path.abspath(source.path)).parts
-        for cut in range(len(parts) - 1, 0, -1):
+        highest = max(1, len(PurePosixPath(os.path.abspath(source.root)).parts) - MANIFEST_LEVELS_ABOVE)
+        for cut in range(len(parts) - 1, highest - 1, -1):
             entry = manifest(parts[:cut]).get("/".join(parts[cut:]))
             if entry is not None:
                 found[source.label] = entry
@@ -1106,12 +1109,24 @@ def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
     return found
 
 
+MANIFEST_LEVELS_ABOVE = 3
+"""How far above the folder imported a manifest is looked for (the export folder's root, from a
+sub-folder of it): never up to `/`, where anyone may leave one (/tmp)."""
+
+
+def _own_manifest(path: Path) -> bool:
+    """A manifest this user owns that nobody else may write: one in a shared folder (/tmp) or
+    another user's is no word on which of my posts a file holds."""
+    info = os.lstat(path)
+    return info.st_uid == os.getuid() and not info.st_mode & 0o002
+
+
 def _exported_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
     """The post the export that wrote this file wrote it from (`_exported_files`), when it is
     a live post of mine no other file of this run took, and the file still names it: its slug
-    is the post's (or the post's is a `-N` of it), or the file is byte for byte what the export
-    wrote. A manifest is only a file in the folder: it can name no other account's post (the
-    index holds mine only), and can make no file of other text take a post of another slug."""
+    is the post's (or the post's is a `-N` of it). A manifest is only a file in the folder,
+    whose hashes whoever wrote it chose: it can name no other account's post (the index holds
+    mine only), and never makes a file of another slug take a post (`_unchanged_copy`)."""
     from blogster_cli.content.slugs import is_suffixed
 
     exported = run.exported.get(candidate.label)
@@ -1120,9 +1135,20 @@ def _exported_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef |
     ref = index.by_id.get(exported.post)
     if ref is None or ref.trashed or ref.id in run.claimed:
         return None
-    if is_suffixed(ref.slug, candidate.base_slug) or _unchanged_since_export(candidate, run):
-        return ref
-    return None
+    return ref if is_suffixed(ref.slug, candidate.base_slug) else None
+
+
+def _unchanged_copy(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """My live post whose export wrote this file byte for byte under a name that states another
+    slug (an export-numbered `x-2.md`): skipped, since it holds nothing the post lacks; never
+    matched to the post, since a forged manifest could name any hash (red team 33)."""
+    exported = run.exported.get(candidate.label)
+    if exported is None or exported.moved_to is not None or not _unchanged_since_export(candidate, run):
+        return None
+    ref = index.by_id.get(exported.post)
+    if ref is None or ref.trashed or _exported_match(candidate, index, run) is not None:
+        return None
+    return ref
 
 
 def _older_copy(candidate: Candidate, index: _Index, run: _Run) -> tuple[PostRef, str] | None:
@@ -1194,7 +1220,9 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
         for candidate in candidates:
             if candidate.source_path is None or candidate.label in run.found:
                 continue
-            if _exported_match(candidate, index, run) is not None or _older_copy(candidate, index, run) is not None:
+            if any(
+                known(candidate, index, run) is not None for known in (_exported_match, _older_copy, _unchanged_copy)
+            ):
                 continue  # the export that wrote it says which post it is
             if any(ref.id not in run.claimed for ref in index.by_path.get(candidate.source_path, ())):
                 continue  # its own source path matches
@@ -1361,6 +1389,11 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             copied, moved_to = older
             said = f"an older copy of {copied.slug!r}, which the last export wrote to {moved_to}: not imported"
             plans.append(_Plan(candidate, "skip", copied.slug, said))
+            continue
+        copy = _unchanged_copy(candidate, index, run)
+        if copy is not None:
+            said = f"byte for byte what the export wrote for {copy.slug!r}, under another name: not imported"
+            plans.append(_Plan(candidate, "skip", copy.slug, said))
             continue
         match, how = None, None
         if candidate.source_path is not None:
