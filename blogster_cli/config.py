@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,58 @@ def setting_name(name: str) -> str:
     """The setting called `name`, also as `config list` shows it ("statement timeout ms", "session-days")."""
     key = "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
     if key not in Settings.keys():
-        raise InvalidInput(f"unknown setting {name!r}; known: {', '.join(Settings.keys())}")
+        raise InvalidInput(
+            f"unknown setting {name!r}{did_you_mean(key, Settings.keys())}; known: {', '.join(Settings.keys())}"
+        )
     return key
+
+
+def did_you_mean(typed: str, known: Iterable[str]) -> str:
+    """The hint ending an "unknown ..." message: (did you mean 'timezone'?) when `typed` is close
+    to one of `known`, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(typed, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# A profile's name: it names a section of the config file, the keyring's '<profile>:<name>'
+# entries and a section of mail-hold.json, so nothing that could read as a path or a separator;
+# '.', '@' and '+' inside a name stay usable (profiles named after an address: ada@example.com).
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}")
+
+
+def check_profile_name(name: str) -> None:
+    """Letters, digits, '-', '_', '@', '+' and inner '.' (at most 64): no path separator, no
+    leading '.' ('.', '..', a hidden name), no space or ':', not empty."""
+    if not _PROFILE_NAME.fullmatch(name):
+        raise InvalidInput(
+            f"profile name {name!r} is not usable: use 1-64 letters, digits, '-', '_', '@', '+' or '.' (not first)"
+        )
+
+
+def profile_names() -> set[str]:
+    """The profiles the config file has settings for."""
+    profiles = read_config_file().get("profiles", {})
+    return {str(name) for name in profiles} if isinstance(profiles, dict) else set()
+
+
+# One label of a host name (in its ASCII form): letters, digits and inner hyphens, at most 63.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def check_host_name(key: str, text: str) -> str:
+    """A host name such as blogster.page (an internationalised one too, as typed), in lower case:
+    labels of letters, digits and inner hyphens, at most 253 characters, not all-digit at the end."""
+    host = text.lower()
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # an empty label ("a..b", a trailing dot), one over 63 characters, ...
+        ascii_host = ""
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels) or labels[-1].isdigit():
+        raise InvalidInput(f"{key} must be a host name like blogster.page, not {text!r}")
+    return host
 
 
 def coerce(key: str, raw: object) -> object:
@@ -188,6 +239,8 @@ def coerce(key: str, raw: object) -> object:
         raise InvalidInput("dns_resolver_url must be an http(s) URL like https://cloudflare-dns.com/dns-query")
     elif key in PLATFORM_URL_KEYS:
         check_platform_url(key, text)
+    elif key == "site_base_domain":
+        text = check_host_name(key, text)
     elif key == "site_out" and any(ord(char) < 32 or ord(char) == 127 for char in text):
         raise InvalidInput("site_out must be a folder path, without line breaks or control characters")
     elif key == "smtp_url" and not re.fullmatch(r"smtps?://([^\s/?#@]+@)?[^\s/?#@]+(:\d{1,5})?/?", text):

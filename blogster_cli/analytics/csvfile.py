@@ -1,20 +1,36 @@
 """CSV exports of outside tools read by their header: columns found by name, ignoring case and units.
 
-`read_columns` sniffs the separator (comma, semicolon or tab), finds each wanted field by the
-first of its header names present, and yields (line number, cells by field) for the non-empty
-lines; the parsers in analytics/exports.py turn the cells into typed rows.
+`decode` turns an export's bytes into text by its byte order mark (UTF-8, UTF-16: Ahrefs' and
+Keyword Planner's default), refusing text in another encoding rather than guessing it.
+`read_table` finds the header (after any title lines, as Keyword Planner writes two) and the
+separator (tab, semicolon or comma) it reads under, then each wanted field by the first of its
+header names present (a trailing unit such as "(USD)" or "(%)" ignored), and learns how the
+file writes its figures: the decimal mark of each figure column, from the values whose form
+shows it ("0,85", "1.234,56", "1,234,567"). Its rows are (line number, cells by field); its
+`number`, `whole` and `share` read a figure under its column's decimal mark, and refuse one that
+could be read two ways ("1,234": 1.234 or 1234) when nothing in the file tells which, rather
+than guess a figure a thousand times off. The parsers in analytics/exports.py and
+analytics/keywords.py turn the cells into typed rows.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import islice
+from typing import TYPE_CHECKING
 
 from dateutil import parser as date_parser
+
+if TYPE_CHECKING:
+    from _csv import Reader as _csv_reader
 
 
 @dataclass(frozen=True)
@@ -25,83 +41,324 @@ class Rejected:
     reason: str
 
 
+# UTF-32's marks first: UTF-32 LE's starts with UTF-16 LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+
+
+def decode(data: bytes) -> str:
+    """An export's text, by its byte order mark (UTF-8, UTF-16 or UTF-32), else UTF-16 when every
+    other byte of its start is NUL (a UTF-16 export without its mark), else UTF-8. ValueError,
+    naming the first line that does not decode, for anything else: Windows-1252, Latin-1 and the
+    other single-byte encodings cannot be told apart by their bytes, and a wrong guess would store
+    wrong letters without a word."""
+    if data.startswith(b"PK\x03\x04"):
+        raise ValueError("an Excel workbook or another ZIP file, not CSV text: export it as CSV")
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        start = data[:200]
+        if len(start) >= 4 and start[1::2].count(0) >= 0.9 * len(start[1::2]) and 0 not in start[0::2]:
+            encoding = "utf-16-le"
+        elif len(start) >= 4 and start[0::2].count(0) >= 0.9 * len(start[0::2]) and 0 not in start[1::2]:
+            encoding = "utf-16-be"
+        else:
+            encoding = "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        shown = encoding.removesuffix("-sig").upper().replace("-LE", "").replace("-BE", "")
+        byte = f" (byte 0x{data[exc.start]:02X})" if shown == "UTF-8" else ""
+        raise ValueError(
+            f'line {line} is not {shown} text{byte}: save the export as UTF-8 (Excel: "CSV UTF-8")'
+        ) from None
+
+
 def header_key(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").split())
 
 
-def read_columns(
-    text: str, headers: Mapping[str, Sequence[str]], *, required: Sequence[str], what: str
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {field: cell}) per non-empty line; ValueError when the file has no header or lacks a required column.
-    A NUL in a cell is dropped: no column means one, and PostgreSQL's text refuses it (a whole
-    file failed on one such row)."""
-    text = text.lstrip("\ufeff")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ValueError(f"not a CSV file ({exc})") from None
-    if not header or not any(cell.strip() for cell in header):
+# A trailing unit in a header: "Estimated earnings (USD)", "CTR (%)", "Revenue (€)".
+_UNIT = re.compile(r"\s*\((?:[a-z]{3}|%|[^\w\s])\)$")
+_DELIMITERS = ("\t", ";", ",")  # on a tie, the one least likely inside a cell first
+HEADER_SEARCH_RECORDS = 10  # title lines a tool writes above its header (Keyword Planner: two)
+
+
+def _columns(header: Sequence[str], headers: Mapping[str, Sequence[str]]) -> dict[str, int | None]:
+    """Each field's column: the first of its names present, as written or without a trailing unit."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        found.setdefault(header_key(name), index)
+    for index, name in enumerate(header):
+        found.setdefault(_UNIT.sub("", header_key(name)), index)
+    return {field: next((found[n] for n in names if n in found), None) for field, names in headers.items()}
+
+
+def _reader(text: str, delimiter: str) -> _csv_reader:
+    return csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+
+
+@dataclass(frozen=True)
+class _Header:
+    index: int  # records before it (title lines)
+    delimiter: str
+    columns: dict[str, int | None]
+    names: list[str]
+
+
+def _find_header(text: str, headers: Mapping[str, Sequence[str]], required: Sequence[str], what: str) -> _Header:
+    """The first record, among the first few, holding every required column under some separator
+    (most columns recognised on a tie); ValueError naming the first missing column otherwise."""
+    head = text[: 1 << 16]
+    best: tuple[int, int, int] | None = None
+    found: _Header | None = None
+    first: tuple[int, dict[str, int | None]] | None = None  # the first record's best reading, for the error
+    error: csv.Error | None = None
+    for preference, delimiter in enumerate(_DELIMITERS):
+        try:
+            records = list(islice(_reader(head, delimiter), HEADER_SEARCH_RECORDS))
+        except csv.Error as exc:
+            error = exc
+            continue
+        for index, record in enumerate(records):
+            columns = _columns(record, headers)
+            recognised = sum(column is not None for column in columns.values())
+            if index == 0 and (first is None or recognised > first[0]):
+                first = (recognised, columns)
+            if all(columns[name] is not None for name in required):
+                rank = (index, -recognised, preference)
+                if best is None or rank < best:
+                    best, found = rank, _Header(index, delimiter, columns, [cell.strip() for cell in record])
+                break
+    if found is not None:
+        return found
+    if not text.strip():
         raise ValueError("the file is empty")
-    found = {header_key(name): index for index, name in enumerate(header)}
-    columns = {field: next((found[n] for n in names if n in found), None) for field, names in headers.items()}
-    missing = [field for field in required if columns[field] is None]
-    if missing:
-        wanted = missing[0]
-        raise ValueError(
-            f"no {wanted.replace('_', ' ')} column in this {what} (expected a header such as {headers[wanted][0]!r})"
-        )
-    try:
-        for line, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue
+    if first is None:
+        raise ValueError(f"not a CSV file ({error})")
+    wanted = next(name for name in required if first[1][name] is None)
+    raise ValueError(
+        f"no {wanted.replace('_', ' ')} column in this {what} (expected a header such as {headers[wanted][0]!r})"
+    )
+
+
+MAX_FIGURE = 1e15  # no export holds a larger amount or count; 1e308 is a typo or an attack
+MAX_WHOLE = 2**31 - 1  # counts go to integer columns
+_BLANK = ("", "-", "n/a", "na", "--")
+_GROUPING_SPACE = re.compile(r"(?<=\d)[\s'\u2019](?=\d)")  # 1 234,56 (French), 1'234.56 (Swiss)
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$")  # EUR 12,50 or 12.50 USD
+_EXPONENT = re.compile(r"[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+")
+_MARKS = ".,"
+# Digits grouped by `group`: 1,234,567, and India's 12,34,567 (a first group never starts with 0).
+_GROUPED = {
+    group: re.compile(r"[1-9][0-9]{0,2}(?:G[0-9]{3})+|[1-9][0-9]?(?:G[0-9]{2})+G[0-9]{3}".replace("G", "\\" + group))
+    for group in _MARKS
+}
+
+
+def _read(core: str, mark: str) -> float | None:
+    """Digits and separators read with `mark` as the decimal mark (the other one grouping digits), or
+    None when that reading is no figure ('1,23' with '.' as the mark)."""
+    group = "," if mark == "." else "."
+    whole_part, separated, fraction = core.partition(mark)
+    if separated and not fraction.isdigit():
+        return None
+    if group in whole_part:
+        if not _GROUPED[group].fullmatch(whole_part):
+            return None
+        whole_part = whole_part.replace(group, "")
+    if not whole_part and not fraction:
+        return None
+    return float(f"{whole_part or '0'}.{fraction or '0'}")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A cell read as a figure: its value under each decimal mark its form allows ('.' and ','
+    alike for '1234'; two values for '1,234'), and whether it was a percentage."""
+
+    readings: dict[str, float]
+    percent: bool
+    mark: str | None
+    """The decimal mark its form shows ('0,85': ','), None when it shows none."""
+    value: float | None
+    """Its value when its form allows one only, None when it could be read two ways."""
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.value is None
+
+
+# The common cells, read without the cleaning below: '12', '-3.5', '1,234', '12.00%'.
+_PLAIN_FIGURE = re.compile(r"([-+]?)([0-9.,]+)(%?)")
+_DIGITS_AND_MARKS = re.compile(r"[0-9.,]+")
+
+
+@lru_cache(maxsize=1 << 16)  # an export repeats its small figures many times
+def figure(text: str) -> Figure | None:
+    """'1,234', '1.234,56', '$0.80', '12,5 %', '1 234', 'EUR 3.10', '-' -> a Figure or None (blank);
+    ValueError for other text, and for infinity, nan or a figure beyond MAX_FIGURE."""
+    cleaned = text.strip()
+    if cleaned.lower() in _BLANK:
+        return None
+    if plain := _PLAIN_FIGURE.fullmatch(cleaned):
+        sign, core, percent = -1.0 if plain[1] == "-" else 1.0, plain[2], bool(plain[3])
+    else:
+        percent = cleaned.endswith("%")
+        cleaned = "".join(ch for ch in cleaned.removesuffix("%") if unicodedata.category(ch) != "Sc").strip()
+        cleaned = _GROUPING_SPACE.sub("", _CURRENCY_CODE.sub("", cleaned))
+        sign = -1.0 if cleaned[:1] in ("-", "\u2212") else 1.0
+        core = cleaned[1:].lstrip() if cleaned[:1] in ("-", "+", "\u2212") else cleaned
+    readings: dict[str, float] = {}
+    if core.isdigit() and core.isascii():
+        readings = dict.fromkeys(_MARKS, float(core))
+    elif _EXPONENT.fullmatch(core):
+        readings = {mark: float(core) for mark in (_MARKS if "." not in core else ".")}
+    elif _DIGITS_AND_MARKS.fullmatch(core):
+        readings = {mark: value for mark in _MARKS if (value := _read(core, mark)) is not None}
+    if not readings:
+        raise ValueError(f"{text.strip()[:40]!r} is not a number")
+    if any(value > MAX_FIGURE for value in readings.values()):
+        raise ValueError(f"{text.strip()[:40]!r} is out of range")
+    if len(set(readings.values())) == 1 and not any(mark in core for mark in _MARKS):
+        readings = dict.fromkeys(_MARKS, next(iter(readings.values())))  # the form shows no mark
+    signed = {mark: sign * value for mark, value in readings.items()}
+    values = set(signed.values())
+    return Figure(
+        signed, percent, next(iter(signed)) if len(signed) == 1 else None, values.pop() if len(values) == 1 else None
+    )
+
+
+def _shown(value: float) -> str:
+    return format(value, "f").rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Table:
+    """An export's rows under its header, and how it writes its figures.
+
+    `marks` holds the decimal marks each figure column's values show ('.', ',' or both);
+    `file_mark` is the one mark all of them show together, else, when none shows any, '.' for a
+    comma-separated file (whose figures are quoted to hold a comma at all), else None."""
+
+    text: str
+    header: _Header
+    names: dict[str, str]
+    marks: dict[str, frozenset[str]]
+    file_mark: str | None
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) per non-empty record after the header, the line where the record starts."""
+        reader = _reader(self.text, self.header.delimiter)
+        try:
+            for _ in range(self.header.index + 1):
+                next(reader)
+            while True:
+                line = reader.line_num + 1
+                values = next(reader, None)
+                if values is None:
+                    return
+                if any(value.strip() for value in values):
+                    yield line, values
+        except csv.Error as exc:
+            raise ValueError(f"line {reader.line_num}: {exc}") from None
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, {field: cell}) per non-empty line after the header. A NUL in a cell is dropped: no
+        column means one, and PostgreSQL's text refuses it (a whole file failed on one such row)."""
+        columns = self.header.columns.items()
+        for line, values in self.records():
             yield (
                 line,
                 {
                     field: values[index].replace("\x00", "").strip()
                     if index is not None and index < len(values)
                     else ""
-                    for field, index in columns.items()
+                    for field, index in columns
                 },
             )
-    except csv.Error as exc:
-        raise ValueError(f"line {reader.line_num}: {exc}") from None
+
+    def _figure(self, cells: Mapping[str, str], field: str) -> Figure | None:
+        try:
+            return figure(cells[field])
+        except ValueError as exc:
+            raise ValueError(f"{exc} (under {self.names[field]!r})") from None
+
+    def _mark(self, field: str) -> str | None:
+        shown = self.marks.get(field, frozenset())
+        if len(shown) == 1:
+            return next(iter(shown))
+        return None if shown else self.file_mark
+
+    def number(self, cells: Mapping[str, str], field: str, *, count: bool = False) -> float | None:
+        """The field's figure, None when blank. An ambiguous one ('1,234') is read under its column's
+        decimal mark, else the file's; a count's ('1.204' impressions) groups thousands unless its
+        own column shows decimals, since a count has none. ValueError naming the value and its
+        column for one that is no number, or that nothing tells how to read."""
+        found = self._figure(cells, field)
+        if found is None:
+            return None
+        if found.value is not None:
+            return found.value
+        shown = self.marks.get(field, frozenset())
+        if count and not shown:
+            return max(found.readings.values(), key=abs)
+        mark = self._mark(field)
+        if mark is None:
+            dot, comma = found.readings["."], found.readings[","]
+            raise ValueError(
+                f"{cells[field].strip()!r} under {self.names[field]!r} could be {_shown(dot)} or {_shown(comma)}:"
+                " nothing else in the file shows its decimal mark"
+            )
+        return found.readings[mark]
+
+    def whole(self, cells: Mapping[str, str], field: str) -> int | None:
+        """A count: number() rounded, within an integer column."""
+        value = self.number(cells, field, count=True)
+        if value is not None and abs(value) > MAX_WHOLE:
+            raise ValueError(f"{cells[field].strip()[:40]!r} under {self.names[field]!r} is too large a count")
+        return None if value is None else round(value)
+
+    def share(self, cells: Mapping[str, str], field: str) -> float | None:
+        """A rate as 0-1: '4.5%' -> 0.045, '0.045' -> 0.045, '4,5 %' -> 0.045."""
+        value = self.number(cells, field)
+        if value is None:
+            return None
+        return value / 100 if cells[field].strip().endswith("%") or value > 1 else value
 
 
-MAX_FIGURE = 1e15  # no export holds a larger amount or count; 1e308 is a typo or an attack
-MAX_WHOLE = 2**31 - 1  # counts go to integer columns
-
-
-def number(text: str) -> float | None:
-    """'1,234', '$0.80', '12.5%', '-' -> a float or None; ValueError for other text, and for
-    infinity, nan or a figure beyond MAX_FIGURE either way."""
-    cleaned = text.strip().replace(",", "").replace("$", "").replace("€", "").replace("£", "").replace("%", "")
-    if cleaned.lower() in ("", "-", "n/a", "na", "--"):
-        return None
-    value = float(cleaned)
-    if not -MAX_FIGURE <= value <= MAX_FIGURE:  # also false for nan
-        raise ValueError(cleaned)
-    return value
-
-
-def whole(text: str) -> int | None:
-    """A count: number() rounded, within an integer column."""
-    value = number(text)
-    if value is not None and abs(value) > MAX_WHOLE:
-        raise ValueError(text)
-    return None if value is None else round(value)
-
-
-def share(text: str) -> float | None:
-    """A rate as 0-1: '4.5%' -> 0.045, '0.045' -> 0.045."""
-    value = number(text)
-    if value is None:
-        return None
-    return value / 100 if text.strip().endswith("%") or value > 1 else value
+def read_table(
+    text: str,
+    headers: Mapping[str, Sequence[str]],
+    *,
+    required: Sequence[str],
+    what: str,
+    figures: Collection[str] = (),
+) -> Table:
+    """The export's header and the decimal marks its `figures` columns show; ValueError when it has no
+    header or lacks a required column. Reads the text once here and once more for its rows."""
+    text = text.lstrip("\ufeff")
+    header = _find_header(text, headers, required, what)
+    names = {
+        field: header.names[index] if index is not None and index < len(header.names) else field
+        for field, index in header.columns.items()
+    }
+    marks: dict[str, set[str]] = {field: set() for field in figures if header.columns.get(field) is not None}
+    open_columns = [(header.columns[field], marks[field]) for field in marks]  # both marks shown: closed
+    for _, values in Table(text, header, names, {}, None).records():
+        for index, shown in open_columns:
+            if index is not None and index < len(values) and len(shown) < 2 and not values[index].isdigit():
+                try:
+                    found = figure(values[index])
+                except ValueError:
+                    continue
+                if found is not None and found.mark is not None:
+                    shown.add(found.mark)
+    every = set().union(*marks.values())
+    file_mark = next(iter(every)) if len(every) == 1 else "." if not every and header.delimiter == "," else None
+    return Table(text, header, names, {field: frozenset(shown) for field, shown in marks.items()}, file_mark)
 
 
 def day(text: str) -> date | None:

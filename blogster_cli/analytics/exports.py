@@ -1,15 +1,17 @@
 """Search Console, competitor and revenue CSV exports into typed rows (pure: no database).
 
 Each parser returns (rows, rejected lines) or raises ValueError for a file it cannot read at
-all (no header, a required column missing). Column names are matched ignoring case, so the
-exports of the usual tools read as they are:
+all (no header, a required column missing). Column names are matched ignoring case and a
+trailing unit ("Estimated earnings (USD)"), and figures are read in the file's own decimal
+convention (analytics/csvfile.py), so the exports of the usual tools read as they are:
 - positions: Google Search Console performance data with the query and page dimensions
   (API, Looker Studio, Search Analytics for Sheets): Query, Page, Clicks, Impressions, CTR,
   Position, and optionally Date, Device, Country;
 - competitors: Ahrefs/Semrush top-pages exports or a hand-made list: URL, Title, Traffic,
   Top keyword and its Position, Word count, Published, Topic, Quality, Relevance;
 - revenue: affiliate, ad and sponsorship reports: Type, Provider, Reference, Post (slug or
-  URL), Revenue (or Earnings, Commission), Impressions, Clicks, Conversions, Placement, Date.
+  URL, or AdSense's Page URL), Revenue (or Earnings, AdSense's Estimated earnings, Commission),
+  Impressions, Clicks, Conversions, Placement, Date.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from blogster_cli.analytics.csvfile import Rejected, check_period, day, number, read_columns, share, whole
+from blogster_cli.analytics.csvfile import Rejected, Table, check_period, day, read_table
 from blogster_cli.vocabulary import DeviceType, MonetizationType
 
 MAX_TEXT = 2000
@@ -57,8 +59,8 @@ REVENUE_HEADERS = {
     "monetization_type": ("type", "monetization type", "kind"),
     "provider": ("provider", "network", "program", "partner"),
     "reference_id": ("reference", "reference id", "id", "order id", "campaign id", "campaign", "tracking id"),
-    "post": ("post", "slug", "page", "url", "blog"),
-    "revenue": ("revenue", "earnings", "estimated earnings", "commission", "amount", "earnings (usd)", "revenue (usd)"),
+    "post": ("post", "slug", "page", "url", "page url", "blog"),
+    "revenue": ("revenue", "earnings", "estimated earnings", "estimated revenue", "commission", "amount"),
     "impressions": ("impressions", "ad impressions", "page views"),
     "clicks": ("clicks",),
     "conversions": ("conversions", "conversion count", "orders", "sales", "items shipped"),
@@ -135,13 +137,15 @@ def _rows(
     headers: dict[str, tuple[str, ...]],
     required: list[str],
     what: str,
-    build: Callable[[int, dict[str, str]], Row],
+    build: Callable[[Table, int, dict[str, str]], Row],
+    figures: tuple[str, ...],
 ) -> tuple[list[Row], list[Rejected]]:
     rows: list[Row] = []
     rejected: list[Rejected] = []
-    for line, cells in read_columns(text, headers, required=required, what=what):
+    table = read_table(text, headers, required=required, what=what, figures=figures)
+    for line, cells in table.rows():
         try:
-            rows.append(build(line, cells))
+            rows.append(build(table, line, cells))
         except ValueError as exc:
             rejected.append(Rejected(line, str(exc)))
     return rows, rejected
@@ -161,18 +165,16 @@ def parse_positions(text: str, *, default_page: str | None = None) -> tuple[list
     """Search Console rows; without a Page column every row is `default_page`'s (an export filtered by page)."""
     required = ["query", "position"] if default_page is not None else ["query", "page", "position"]
 
-    def build(line: int, cells: dict[str, str]) -> PositionRow:
+    def build(table: Table, line: int, cells: dict[str, str]) -> PositionRow:
         query = _text(cells["query"])
         if query is None or len(query) > 500:
             raise ValueError("no query" if query is None else "query longer than 500 characters")
         page = cells["page"] or default_page
         if not page:
             raise ValueError("no page")
-        try:
-            position = number(cells["position"])
-            clicks, impressions, ctr = whole(cells["clicks"]), whole(cells["impressions"]), share(cells["ctr"])
-        except ValueError:
-            raise ValueError("a number column holds something else") from None
+        position = table.number(cells, "position")
+        clicks, impressions = table.whole(cells, "clicks"), table.whole(cells, "impressions")
+        ctr = table.share(cells, "ctr")
         if position is None or position < 1:
             raise ValueError("no position (1 or more)")
         if (clicks or 0) < 0 or (impressions or 0) < 0 or not 0 <= (ctr or 0) <= 1:
@@ -184,7 +186,8 @@ def parse_positions(text: str, *, default_page: str | None = None) -> tuple[list
             _text(cells["country"]), line,
         )  # fmt: skip
 
-    return _rows(text, POSITION_HEADERS, required, "Search Console export", build)
+    figures = ("position", "clicks", "impressions", "ctr")
+    return _rows(text, POSITION_HEADERS, required, "Search Console export", build, figures)
 
 
 def _domain(url: str) -> str:
@@ -207,7 +210,7 @@ def normal_url(url: str) -> str:
 
 
 def parse_competitors(text: str) -> tuple[list[CompetitorRow], list[Rejected]]:
-    def build(line: int, cells: dict[str, str]) -> CompetitorRow:
+    def build(table: Table, line: int, cells: dict[str, str]) -> CompetitorRow:
         url = cells["content_url"]
         domain = (_text(cells["competitor_domain"]) or _domain(url)).lower().removeprefix("www.")
         _domain(url)
@@ -215,19 +218,17 @@ def parse_competitors(text: str) -> tuple[list[CompetitorRow], list[Rejected]]:
             word for word in (" ".join(part.split()) for part in re.split(r"[;|,\n]", cells["keywords"]))
             if word and not word.replace(".", "").isdigit()
         ][:100]  # fmt: skip
-        try:
-            position = whole(cells["position"])
-            traffic, words = whole(cells["estimated_traffic"]), whole(cells["word_count"])
-            quality, relevance = number(cells["content_quality_score"]), number(cells["relevance_to_user"])
-        except ValueError:
-            raise ValueError("a number column holds something else") from None
+        position = table.whole(cells, "position")
+        traffic, words = table.whole(cells, "estimated_traffic"), table.whole(cells, "word_count")
+        quality, relevance = table.number(cells, "content_quality_score"), table.number(cells, "relevance_to_user")
         return CompetitorRow(
             normal_url(url)[:MAX_TEXT], domain, _text(cells["title"]), day(cells["publish_date"]), words,
             keywords, {keywords[0]: position} if keywords and position else {}, traffic,
             _text(cells["topic_category"]), quality, relevance, line,
         )  # fmt: skip
 
-    return _rows(text, COMPETITOR_HEADERS, ["content_url"], "competitor list", build)
+    figures = ("position", "estimated_traffic", "word_count", "content_quality_score", "relevance_to_user")
+    return _rows(text, COMPETITOR_HEADERS, ["content_url"], "competitor list", build, figures)
 
 
 def monetization_type(text: str) -> str:
@@ -244,16 +245,13 @@ def parse_revenue(
     """Revenue rows; a row without a reference is known by its type, post, placement and period."""
     required = ["revenue"] if default_type is not None else ["revenue", "monetization_type"]
 
-    def build(line: int, cells: dict[str, str]) -> RevenueRow:
+    def build(table: Table, line: int, cells: dict[str, str]) -> RevenueRow:
         kind = monetization_type(cells["monetization_type"]) if cells["monetization_type"] else default_type
         if kind is None:
             raise ValueError("no type")
-        try:
-            revenue = number(cells["revenue"])
-            impressions, clicks = whole(cells["impressions"]) or 0, whole(cells["clicks"]) or 0
-            conversions, rate = whole(cells["conversions"]) or 0, share(cells["conversion_rate"])
-        except ValueError:
-            raise ValueError("a number column holds something else") from None
+        revenue = table.number(cells, "revenue")
+        impressions, clicks = table.whole(cells, "impressions") or 0, table.whole(cells, "clicks") or 0
+        conversions, rate = table.whole(cells, "conversions") or 0, table.share(cells, "conversion_rate")
         if revenue is None:
             raise ValueError("no revenue")
         if min(impressions, clicks, conversions) < 0:
@@ -270,4 +268,5 @@ def parse_revenue(
             conversions, rate, placement_data, line,
         )  # fmt: skip
 
-    return _rows(text, REVENUE_HEADERS, required, "revenue report", build)
+    figures = ("revenue", "impressions", "clicks", "conversions", "conversion_rate")
+    return _rows(text, REVENUE_HEADERS, required, "revenue report", build, figures)

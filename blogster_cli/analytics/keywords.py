@@ -2,7 +2,8 @@
 
 Columns are found by their header, ignoring case and units: keyword; volume or search volume;
 KD or keyword difficulty; CPC; competition (or competitive density); intent (the first known
-one of a list such as "informational, commercial"). Only keyword is required.
+one of a list such as "informational, commercial"). Only keyword is required. Figures are read
+in the file's own decimal convention ("0,85" in a semicolon-separated European export).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from blogster_cli.analytics.csvfile import Rejected, read_columns
+from blogster_cli.analytics.csvfile import Rejected, Table, read_table
 from blogster_cli.vocabulary import KeywordIntent
 
 HEADERS = {
@@ -18,7 +19,8 @@ HEADERS = {
     "search_volume": ("volume", "search volume", "avg. monthly searches", "avg monthly searches"),
     "keyword_difficulty": ("kd", "keyword difficulty", "difficulty", "kd %"),
     "cpc": ("cpc", "cpc usd", "cpc (usd)", "top of page bid (high range)"),
-    "competition": ("competition", "competitive density", "com.", "competition (indexed value)"),
+    # Keyword Planner's "Competition" is a word (Low, Medium, High): its indexed value is the figure.
+    "competition": ("competition (indexed value)", "competition", "competitive density", "com."),
     "intent": ("intent", "intents", "search intent"),
 }
 
@@ -36,15 +38,12 @@ class KeywordRow:
 MAX_VOLUME = 2**31 - 1  # the column is an integer
 
 
-def _number(text: str, high: float = 1e15) -> float | None:
-    """A figure of a cell (thousands separators, '$' and '%' ignored), None when empty; ValueError
-    when it is no number, not finite, negative, or above `high`."""
-    cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "")
-    if cleaned in ("", "-", "n/a"):
-        return None
-    number = float(cleaned)
-    if not 0 <= number <= high:  # also false for nan
-        raise ValueError(cleaned)
+def _number(table: Table, cells: dict[str, str], field: str, high: float = 1e15) -> float | None:
+    """The cell's figure (table.number: thousands separators, currency and '%' ignored), None when
+    empty; ValueError when it is no number, negative, or above `high`."""
+    number = table.number(cells, field, count=field == "search_volume")
+    if number is not None and not 0 <= number <= high:
+        raise ValueError(f"{cells[field].strip()[:40]!r} under {table.names[field]!r} is out of range")
     return number
 
 
@@ -56,21 +55,29 @@ def _intent(text: str) -> str | None:
 
 
 def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
-    """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read."""
+    """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read,
+    among them a keyword's later lines (ignoring case): its first line is kept."""
     rows, rejected = [], []
-    for line, cells in read_columns(text, HEADERS, required=("keyword",), what="keyword export"):
+    first_lines: dict[str, int] = {}  # a keyword (ignoring case) -> the line that gave it
+    figures = ("search_volume", "keyword_difficulty", "cpc", "competition")
+    table = read_table(text, HEADERS, required=("keyword",), what="keyword export", figures=figures)
+    for line, cells in table.rows():
         keyword = " ".join(cells["keyword"].split())
         if not 1 <= len(keyword) <= 500:
             rejected.append(Rejected(line, "no keyword" if not keyword else "keyword longer than 500 characters"))
             continue
         try:
-            volume = _number(cells["search_volume"], MAX_VOLUME)
+            volume = _number(table, cells, "search_volume", MAX_VOLUME)
             row = KeywordRow(
-                keyword, None if volume is None else int(volume), _number(cells["keyword_difficulty"]),
-                _number(cells["cpc"]), _number(cells["competition"]), _intent(cells["intent"]),
+                keyword, None if volume is None else round(volume), _number(table, cells, "keyword_difficulty"),
+                _number(table, cells, "cpc"), _number(table, cells, "competition"), _intent(cells["intent"]),
             )  # fmt: skip
-        except ValueError:
-            rejected.append(Rejected(line, "a number column holds something else"))
+        except ValueError as exc:
+            rejected.append(Rejected(line, str(exc)))
+            continue
+        first = first_lines.setdefault(keyword.lower(), line)
+        if first != line:
+            rejected.append(Rejected(line, f"repeats the keyword of line {first}"))
             continue
         rows.append(row)
     return rows, rejected

@@ -5,9 +5,9 @@ logs: their first line), not by its name or inode: rotation renames and compress
 `access.log.1.gz` is the same text as yesterday's `access.log`, while two logs that open with the
 same blank line, banner or `#Fields:` header are told apart by their first request. Offsets
 count bytes of that text (after gunzip). Each counted batch is recorded as (start, end, SHA-256 of
-its bytes, a CRC-32 of each of its lines); a re-run reads the recorded ranges again and compares
-hashes, so a log that grew (or its rotated copy) resumes after what was counted, a copy that ends
-inside a range (a .gz cut short) is checked line by line, and identical lines are never merged.
+its bytes, a CRC-32 of each of its lines but blank ones); a re-run reads the recorded ranges again and
+compares hashes, so a log that grew (or its rotated copy) resumes after what was counted, a copy that
+ends inside a range (a .gz cut short) is checked line by line, and identical lines are never merged.
 
 Anyone can make two logs open with the same request (one request to two sites in the same second
 after rotation): a log whose bytes differ from those counted under its key is another log, known by
@@ -19,8 +19,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import re
 import struct
+import sys
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,6 +37,17 @@ MAX_LINE_BYTES = 1 << 20
 CUT_LINE_KEPT = 1 << 10
 GZIP_MAGIC = b"\x1f\x8b"
 LINE_DIGEST_SIZE = 4
+BYTES_PER_LINE_DIGEST = 32
+FEWEST_LINE_DIGESTS = 256
+"""A range keeps at most one line digest for each BYTES_PER_LINE_DIGEST of its bytes (a request line of
+any format is longer), or FEWEST_LINE_DIGESTS: one with more lines than that (lines of junk) keeps none
+and is checked whole, so the digests stay under an eighth of the log whatever its lines."""
+HELD_RANGE_BYTES = 16 << 20
+"""The longest counted range `skip_counted` holds, to compare its lines only if its hash differs (a batch
+of `analytics ingest` is no longer): a longer one (a cut line) is compared line by line as it is read."""
+_BLANK_RUNS = re.compile(rb"\n\n+")
+_BLANK_LINES = re.compile(rb"\n+")
+_ZERO_DIGESTS = re.compile(rb"(?:\x00\x00\x00\x00)+")
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,8 @@ class CountedRange:
     end: int
     digest: str
     line_digests: bytes | None = None
-    """`line_digests` of its bytes; None for a range recorded before they were (migration 0128)."""
+    """`line_digests` of its bytes; None for a range recorded before they were (migration 0128) or with
+    too many lines to keep them. Earlier releases kept a 0 (the CRC-32 of nothing) for each blank line."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,8 @@ class Batch:
     end: int
     data: bytes
     digest: str
-    line_digests: bytes
-    """`line_digests` of all its bytes (a cut line's too)."""
+    line_digests: bytes | None
+    """`line_digests` of all its bytes (a cut line's too): None when they are too many to keep."""
 
 
 class Known(StrEnum):
@@ -95,14 +110,34 @@ class Skipped:
     line that differs; all those before the range, when the range has no line digests)."""
 
 
-def line_digests(data: bytes) -> bytes:
-    """The CRC-32 of each line of `data` (without its newline; a last line without one too), 4 bytes
-    each: what tells whether a shorter copy's lines are the counted ones. A checksum, not a hash, is
-    enough: a copy's every line there must match, and an outside party writes only its own lines."""
-    lines = data.split(b"\n")
-    if not lines[-1]:
-        lines.pop()
-    return struct.pack(f"<{len(lines)}I", *map(zlib.crc32, lines))
+def line_digest_limit(size: int) -> int:
+    """How many line digests a range of `size` bytes keeps at most (with more lines, none)."""
+    return max(FEWEST_LINE_DIGESTS, size // BYTES_PER_LINE_DIGEST)
+
+
+def line_digests(data: bytes) -> bytes | None:
+    """The CRC-32 of each line of `data` but blank ones (without its newline; a last line without one too),
+    4 bytes each, little-endian: what tells whether a shorter copy's lines are the counted ones. A checksum,
+    not a hash, is enough: a copy's every line there must match, and an outside party writes only its own
+    lines. Blank lines count for nothing and leave no digest (data of blank lines only: one 0, a blank
+    line's, since the column is never empty). None when the lines are more than `line_digest_limit`: the
+    range is then checked whole, as one recorded before line digests.
+
+    The lines are split into a list only once they are known to be at most the limit: a batch of blank or
+    very short lines holds millions of them."""
+    limit = line_digest_limit(len(data))
+    if data.count(b"\n") > limit:
+        data = _BLANK_RUNS.sub(b"\n", data)
+        if data.count(b"\n") > limit + 1:  # a blank first line and a last newline aside
+            return None
+    digests = array("I", map(zlib.crc32, filter(None, data.split(b"\n"))))
+    if len(digests) > limit:
+        return None
+    if not digests:
+        return bytes(LINE_DIGEST_SIZE)
+    if sys.byteorder != "little":
+        digests.byteswap()
+    return digests.tobytes()
 
 
 class Gunzipped:
@@ -234,30 +269,31 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back
     """Read past the ranges counted before (in order from 0), checking that the bytes are the same.
 
     A log that ends inside a range is checked line by line: it was counted when each of its complete
-    lines there is the counted one (a last line still being written is no line yet). A log whose bytes
-    differ is another one: when at most `put_back_limit` bytes were read, those are put back (the
-    reader is at offset 0 again) and `other_key` names it, so that the caller can read it as a log of
-    its own; else it is refused.
+    lines there is the counted one (a last line still being written is no line yet; blank lines count for
+    nothing). A log whose bytes differ is another one: when at most `put_back_limit` bytes were read, those
+    are put back (the reader is at offset 0 again) and `other_key` names it, so that the caller can read it
+    as a log of its own; else it is refused.
     """
     kept: list[bytes] | None = [] if put_back_limit else None
     for counted_range in counted:
         if counted_range.start != reader.offset:
             break
-        # A range of one line is never held: it may be a cut line of any length (`MAX_LINE_BYTES`).
-        keep_range = counted_range.line_digests is not None and len(counted_range.line_digests) > LINE_DIGEST_SIZE
-        range_pieces: list[bytes] = []
-        first_newline: int | None = None
+        digests = counted_range.line_digests
+        check = None if digests is None else _LineCheck(digests, counted_range.start)
         digest, size = hashlib.sha256(), counted_range.end - counted_range.start
+        # Its lines are compared only when its hash differs, from its bytes held meanwhile; those of a
+        # longer range (a cut line of any length, `MAX_LINE_BYTES`) as they are read.
+        held: list[bytes] | None = [] if check is not None and size <= HELD_RANGE_BYTES else None
         left = size
         while left:  # in pieces: a range may hold a cut line of any length
             piece = reader.read(min(left, READ_SIZE))
             if not piece:
                 break
             digest.update(piece)
-            if keep_range:
-                range_pieces.append(piece)
-            elif first_newline is None and (found := piece.find(b"\n")) >= 0:
-                first_newline = reader.offset - len(piece) + found
+            if held is not None:
+                held.append(piece)
+            elif check is not None:
+                check.update([piece])
             left -= len(piece)
             if kept is not None and reader.offset <= put_back_limit:
                 kept.append(piece)
@@ -267,18 +303,15 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back
             continue
         if left == size:  # the log ends where the range starts: every byte of it was checked
             return Skipped(Known.COUNTED)
-        if counted_range.line_digests is None:  # recorded before line digests: only the whole range tells
+        if check is None:  # no line digests: only the whole range tells
             if left:
                 return Skipped(Known.DIFFERS)
             differs_at: int | None = counted_range.end
-        elif keep_range:
-            differs_at = _other_line_end(
-                b"".join(range_pieces), counted_range.line_digests, counted_range.start, ended=bool(left)
-            )
-        elif first_newline is not None and first_newline + 1 < counted_range.end:
-            differs_at = first_newline + 1  # a line shorter than the range's one line
         else:
-            differs_at = None if left else counted_range.end
+            check.update(held or [])
+            differs_at = check.differs_at
+            if differs_at is None and not left:  # its lines are the counted ones, yet its bytes are not
+                differs_at = counted_range.end
         if differs_at is None:
             return Skipped(Known.COUNTED)
         if kept is None:
@@ -292,18 +325,49 @@ def skip_counted(reader: LogReader, counted: Sequence[CountedRange], *, put_back
     return Skipped(Known.RESUMED if reader.offset else Known.NEW)
 
 
-def _other_line_end(data: bytes, counted_lines: bytes, start: int, *, ended: bool) -> int | None:
-    """Where the first complete line of `data` (a log's bytes from `start`) that is not the counted range's
-    line there ends; else the range's end when `data` is all of it, None when the log ended inside it."""
-    position = 0
-    for expected in struct.unpack(f"<{len(counted_lines) // LINE_DIGEST_SIZE}I", counted_lines):
-        newline = data.find(b"\n", position)
-        if newline < 0:
-            break
-        if zlib.crc32(data[position:newline]) != expected:
-            return start + newline + 1
-        position = newline + 1
-    return None if ended else start + len(data)
+class _LineCheck:
+    """A log's bytes from a counted range's start, compared line by line with the range's line digests as
+    they come: `differs_at` is where its first complete line that is not the counted one there ends.
+
+    Blank lines count for nothing: a run of them takes the 0 digests that earlier releases kept for blank
+    lines there, as many as it has, and is passed over where there are none. A line beyond the digests differs.
+    """
+
+    def __init__(self, line_digests: bytes, start: int):
+        self._digests = line_digests
+        self._next = 0  # byte index of the next digest
+        self._crc = 0  # of the line read so far
+        self._in_line = False  # bytes of a line read, its newline not yet
+        self._offset = start
+        self.differs_at: int | None = None
+
+    def update(self, pieces: Sequence[bytes]) -> None:
+        for piece in pieces:
+            if self.differs_at is None:
+                self._compare(piece)
+            self._offset += len(piece)
+
+    def _compare(self, data: bytes) -> None:
+        view, position = memoryview(data), 0
+        while position < len(data):
+            if not self._in_line and (blank := _BLANK_LINES.match(data, position)):
+                end = min(len(self._digests), self._next + LINE_DIGEST_SIZE * (blank.end() - position))
+                if zeros := _ZERO_DIGESTS.match(self._digests, self._next, end):
+                    self._next = zeros.end()
+                position = blank.end()
+                continue
+            newline = data.find(b"\n", position)
+            if newline < 0:
+                self._crc, self._in_line = zlib.crc32(view[position:], self._crc), True
+                return
+            self._crc = zlib.crc32(view[position:newline], self._crc)
+            expected = self._digests[self._next : self._next + LINE_DIGEST_SIZE]
+            if len(expected) < LINE_DIGEST_SIZE or struct.unpack("<I", expected)[0] != self._crc:
+                self.differs_at = self._offset + newline + 1
+                return
+            self._next += LINE_DIGEST_SIZE
+            self._crc, self._in_line = 0, False
+            position = newline + 1
 
 
 def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes], bool]) -> Iterator[Batch]:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import csv_imports, output, tables
+from blogster_cli.cli import csv_imports, tables
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import plural
@@ -44,17 +45,19 @@ def list_pages(
     limit: int = typer.Option(
         50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most estimated traffic first."
     ),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Your competitors' pages, most estimated traffic first.
+    """Your competitors' pages, most estimated traffic first (--format ids: their URLs).
 
     Example: blogster competitors list --domain rival.dev
     """
     from blogster_cli.services import competitors
 
+    chosen = chosen_format(fmt, json)
     rows = competitors.pages(acting_user(), domain=domain, limit=limit)
-    if json:
-        output.print_json(rows)
-        return
     columns = ["competitor_domain", "title", "estimated_traffic", "keywords", "content_url"]
-    tables.print_table(rows, columns, title="Competitor pages")
+    if chosen == "table":
+        tables.print_table(rows, columns, title="Competitor pages")
+    else:
+        show_list(rows, columns, fmt=chosen, json=False, id_key="content_url")

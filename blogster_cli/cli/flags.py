@@ -120,14 +120,25 @@ def disable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
 
 
 @app.command("rm")
-def rm(name: str = typer.Argument(...)) -> None:
-    """Delete a flag (its audit log stays).
+def rm(
+    name: str = typer.Argument(...),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a flag for every account (its audit log stays). Asks first on a terminal;
+    elsewhere give --yes.
 
-    Example: blogster flags rm new-editor
+    Example: blogster flags rm new-editor --yes
     """
+    from blogster_cli.cli import ask
     from blogster_cli.services import flags
 
-    flags.remove(acting_user(), name=name)
+    acting = acting_user()
+    if not yes:
+        flag = flags.to_remove(acting, name=name)  # a writer is refused, an unknown flag not found: not asked
+        state = "on" if flag.enabled else "off"
+        if not ask.yes(f"Delete the flag '{flag.name}' ({state}) for every account?", instead="use --yes"):
+            raise typer.Abort()
+    flags.remove(acting, name=name)
     output.message(f"flag {name} removed")
 
 
@@ -152,7 +163,7 @@ def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json:
     from blogster_cli.services import flags
 
     rows = flags.audit_log(acting_user(), limit=limit or None)
-    columns = ["created_at", "action", "flag", "changed_by"]
+    columns = ["created_at", "action", "flag", "changed_by_email"]
     show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
 
 

@@ -25,13 +25,13 @@ def _utc(text: str, option: str) -> dt.datetime: ...
 @overload
 def _utc(text: str | None, option: str) -> dt.datetime | None: ...
 def _utc(text: str | None, option: str) -> dt.datetime | None:
-    """'YYYY-MM-DD HH:MM' in UTC."""
+    """'YYYY-MM-DD HH:MM' in UTC (a 'T' may stand for the space, as in every --at)."""
     if text is None:
         return None
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
+        return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
     except ValueError:
-        raise InvalidInput(f'{option} must look like "YYYY-MM-DD HH:MM" (UTC)') from None
+        raise InvalidInput(f'{option} must look like "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM (UTC)') from None
 
 
 def _id(text: str) -> UUID:
@@ -44,8 +44,8 @@ def _id(text: str) -> UUID:
 @app.command("schedule")
 def schedule(
     title: str = typer.Option(..., "--title"),
-    start: str = typer.Option(..., "--start", help='"YYYY-MM-DD HH:MM", UTC.'),
-    end: str = typer.Option(..., "--end", help='"YYYY-MM-DD HH:MM", UTC.'),
+    start: str = typer.Option(..., "--start", help='"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM), UTC.'),
+    end: str = typer.Option(..., "--end", help='"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM), UTC.'),
     severity: MaintenanceSeverity = typer.Option(MaintenanceSeverity.LOW, "--severity"),
     services: list[str] = typer.Option([], "--services", help="An affected service (repeatable)."),
     description: str | None = typer.Option(None, "--description"),

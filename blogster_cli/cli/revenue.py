@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import EXISTING_FILE
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
 app = command_group("revenue")
@@ -28,8 +29,9 @@ def import_report(
     Impressions, Clicks, Conversions, Conversion rate, Placement, Date (found by header; Revenue required).
 
     A row is known by its provider and reference (else by its type, post, placement and date),
-    so importing a report again updates its rows. A post that is not yours skips the line;
-    a row without a post counts for the whole site.
+    so importing a report again updates its rows; lines of one file with the same key are added
+    up. A post that is not yours, or a page of another site, skips the line; a row without a post
+    counts for the whole site.
 
     Example: blogster revenue import affiliate-november.csv --type affiliate --provider amazon
     """
@@ -37,7 +39,7 @@ def import_report(
 
     result = revenue.import_report(
         acting_user(), text=csv_imports.read_export(file), source=str(file),
-        kind=kind, provider=provider,
+        kind=kind, provider=provider, base_domain=app_context().settings.site_base_domain,
     )  # fmt: skip
     csv_imports.report(
         result,
@@ -45,6 +47,7 @@ def import_report(
         json=json,
         summary=(
             f"{plural(result.inserted, 'row')} added, {result.updated} updated ({result.revenue:.2f} in this file)"
+            + (f", {plural(result.summed, 'line')} added up with an earlier line's row" if result.summed else "")
         ),
     )
 
@@ -62,7 +65,28 @@ def report(json: bool = JSON_OPTION) -> None:
         output.print_json(result)
         return
     columns = ["revenue", "impressions", "clicks", "conversions", "conversion_rate"]
-    by_post = [{**row, "post": row["post"] or "(whole site)"} for row in result.by_post]
+    by_post = [{**_figures(row), "post": row["post"] or "(whole site)"} for row in result.by_post]
     tables.print_table(by_post, ["post", *columns], title="Revenue per post")
-    tables.print_table(result.by_type, ["type", *columns], title="Revenue per type")
+    tables.print_table([_figures(row) for row in result.by_type], ["type", *columns], title="Revenue per type")
     output.print_lines([f"total revenue: {result.total_revenue:.2f}"])
+
+
+class _Money(float):
+    """An amount shown with two decimals (410.00, not 410.0), still a number to the table (right-aligned)."""
+
+    def __str__(self) -> str:
+        return f"{float(self):.2f}"
+
+
+class _Rate(float):
+    """A fraction shown as a percentage (6.7%, as `seo positions` shows its CTR), right-aligned as a number."""
+
+    def __str__(self) -> str:
+        return f"{float(self):.1%}"
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    """A report row for the table: money with two decimals, the conversion rate as a percentage;
+    --json keeps the numbers as they are."""
+    rate = row["conversion_rate"]
+    return {**row, "revenue": _Money(row["revenue"]), "conversion_rate": None if rate is None else _Rate(rate)}

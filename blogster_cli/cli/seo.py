@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
-from blogster_cli.cli import csv_imports, output, tables
+from blogster_cli.cli import csv_imports, tables
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT, parse_date
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
 app = command_group("seo")
@@ -46,20 +47,22 @@ def import_keywords(
 def list_keywords(
     limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), by search volume."),
     blog: str | None = typer.Option(None, "--blog", help="Only keywords of this post (tied to it, or it ranks for)."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Your researched keywords, highest search volume first.
+    """Your researched keywords, highest search volume first (--format ids: the keywords).
 
     Example: blogster seo keywords --limit 20
     """
     from blogster_cli.services import seo
 
-    rows = seo.keywords(acting_user(), limit=limit, blog=blog)
-    if json:
-        output.print_json(rows)
-        return
+    chosen = chosen_format(fmt, json)
+    rows = [vars(row) for row in seo.keywords(acting_user(), limit=limit, blog=blog)]
     columns = ["keyword", "search_volume", "keyword_difficulty", "cpc", "competition", "intent"]
-    tables.print_table([vars(row) for row in rows], columns, title="Keywords")
+    if chosen == "table":
+        tables.print_table(rows, columns, title="Keywords")
+    else:
+        show_list(rows, columns, fmt=chosen, json=False, id_key="keyword")
 
 
 @app.command("import-positions")
@@ -80,9 +83,10 @@ def import_positions(
     """Import search positions: Query, Page, Clicks, Impressions, CTR, Position (optionally Date, Device, Country).
 
     Each page is matched to your post at that address (as `analytics ingest` matches paths);
-    other pages are skipped. A query becomes one of your keywords if it is not one yet. A row is
-    known by its post, query, day, device and country, so importing again updates it; previous
-    position and change (previous - current: positive moved up) follow each series by date.
+    other pages, and pages of other sites, are skipped. A query becomes one of your keywords if
+    it is not one yet. A row is known by its post, query, day, device and country, so importing
+    again updates it; previous position and change (previous - current: positive moved up)
+    follow each series by date.
     Tablets count as mobile; the position is rounded to a whole rank.
 
     Example: blogster seo import-positions gsc-performance.csv --date 2026-11-30
@@ -91,7 +95,7 @@ def import_positions(
 
     result = seo.import_positions(
         acting_user(), text=csv_imports.read_export(file), source=str(file), blog=blog,
-        check_date=check_date,
+        check_date=check_date, base_domain=app_context().settings.site_base_domain,
     )  # fmt: skip
     csv_imports.report(
         result,
@@ -108,19 +112,18 @@ def import_positions(
 def list_positions(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug); all your posts by default."),
     limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most clicked first."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Your posts' latest search positions per keyword, with the change since the check before.
+    """Your posts' latest search positions per keyword, with the change since the check before
+    (--format ids: the keywords; csv, json and yaml give the CTR as a fraction, the table as a percentage).
 
     Example: blogster seo positions --blog ten-terminal-habits
     """
     from blogster_cli.services import seo
 
+    chosen = chosen_format(fmt, json)
     rows = seo.positions(acting_user(), blog=blog, limit=limit)
-    if json:
-        output.print_json(rows)
-        return
-    shown = [{**row, "ctr": "-" if row["ctr"] is None else f"{row['ctr']:.1%}"} for row in rows]
     columns = [
         "slug",
         "keyword",
@@ -132,4 +135,8 @@ def list_positions(
         "check_date",
         "device_type",
     ]
-    tables.print_table(shown, columns, title="Search positions")
+    if chosen == "table":
+        shown = [{**row, "ctr": "-" if row["ctr"] is None else f"{row['ctr']:.1%}"} for row in rows]
+        tables.print_table(shown, columns, title="Search positions")
+    else:
+        show_list(rows, columns, fmt=chosen, json=False, id_key="keyword")

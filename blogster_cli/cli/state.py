@@ -38,16 +38,39 @@ def use_global_options(*, profile: str, database_url: str | None, debug: bool, j
     """Sets the global options for this run: typer's callback (cli/app.py) and the typer-free
     `blogster tui` (cli/entry.py) both come here."""
     from blogster_cli.cli import output
+    from blogster_cli.config import check_profile_name
     from blogster_cli.errors import InvalidInput
     from blogster_cli.text_encoding import is_utf8
 
     if not is_utf8(profile):  # from BLOGSTER_PROFILE: typer checks the command line's --profile
         raise InvalidInput("BLOGSTER_PROFILE is not valid UTF-8 text")
+    check_profile_name(profile)
     OPTIONS.profile = profile
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug
     OPTIONS.json = json
     output.QUIET = quiet
+    if database_url:
+        warn_of_a_password_in_the_url(database_url)
+
+
+PASSWORD_ON_THE_COMMAND_LINE = (
+    "--database-url holds a password, which anyone on this machine can read in `ps` while the command"
+    " runs: put the URL in BLOGSTER_DATABASE_URL, or store it with `blogster config set database_url -`"
+    " (standard input; its password goes to the keyring), or the password in ~/.pgpass"
+)
+
+
+def warn_of_a_password_in_the_url(database_url: str) -> None:
+    """One warning line (not silenced by --quiet) when --database-url carries a password
+    (`user:password@`, `?password=`, `password=`): the command still runs, since the password has
+    been on show since the process started, but README's "no option takes a password" holds for
+    every other option, and this one says where the URL belongs."""
+    from blogster_cli.cli import output
+    from blogster_cli.url_secrets import without_password
+
+    if without_password(database_url) != database_url:
+        output.warning(PASSWORD_ON_THE_COMMAND_LINE)
 
 
 def app_context() -> AppContext:
@@ -79,9 +102,16 @@ def site_folder(out: Path | None) -> Path:
 
 def acting_user() -> ActingUser:
     """The logged-in account for this command (AuthError tells the user how to log in)."""
-    from blogster_cli.services.sessions import current_user
+    from blogster_cli.errors import AuthError
+    from blogster_cli.services.sessions import NOT_LOGGED_IN, current_user, refuse_unknown_profile
 
-    return current_user(app_context())
+    ctx = app_context()
+    try:
+        return current_user(ctx)
+    except AuthError as exc:
+        if str(exc) == NOT_LOGGED_IN:
+            refuse_unknown_profile(ctx)  # a mistyped --profile is said as such, not as "not logged in"
+        raise
 
 
 def read_password(*, from_stdin: bool, confirm: bool = False, prompt: str = "Password") -> str:

@@ -25,10 +25,10 @@ def list_templates(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OP
     from blogster_cli.services import catalog
 
     records = [
-        {**output.to_plain(r), "sections": len(r.structure), "images": r.image_count}
+        {**output.to_plain(r), "sections": len(r.structure), "images": r.image_count, "shipped": r.is_system}
         for r in catalog.list_templates(acting_user())
     ]
-    show_list(records, ["name", "sections", "images", "description"], fmt=fmt, json=json, limit=limit)
+    show_list(records, ["name", "sections", "images", "shipped", "description"], fmt=fmt, json=json, limit=limit)
 
 
 @app.command()
@@ -43,7 +43,14 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
     if json:
         output.print_json(template)
         return
-    output.print_record({"name": template.name, "description": template.description, "images": template.image_count})
+    output.print_record(
+        {
+            "name": template.name,
+            "description": template.description,
+            "images": template.image_count,
+            "shipped": template.is_system,
+        }
+    )
     tables.print_table(
         [
             {"type": s.get("type"), "heading": s.get("heading"), "words": s.get("target_words")}
@@ -55,25 +62,49 @@ def show(ref: str = typer.Argument(..., help="Name or id."), json: bool = JSON_O
 
 @app.command()
 def save(
-    name: str = typer.Argument(..., help="Template name (replaces a template of that name)."),
-    structure_file: Path = typer.Argument(..., help="JSON file: a list of sections.", click_type=EXISTING_FILE),
-    description: str | None = typer.Option(None, "--description"),
-    image_count: int = typer.Option(0, "--image-count", min=0, max=100),
+    name: str = typer.Argument(..., help="Template name: a new one, or one to change (ignoring case)."),
+    structure_file: Path | None = typer.Argument(
+        None,
+        help="JSON file: a list of sections (a new template needs one; a change without it keeps the sections).",
+        click_type=EXISTING_FILE,
+    ),
+    description: str | None = typer.Option(None, "--description", help='Kept when not given; "" clears it.'),
+    image_count: int | None = typer.Option(
+        None, "--image-count", min=0, max=100, help="Kept when not given (a new template: 0)."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Change the template shipped with Blogster of that name, for every account."
+    ),
+    json: bool = JSON_OPTION,
 ) -> None:
-    """Create or replace a system template (administrators only).
+    """Create a template, or change one: the fields given, the others kept (administrators only;
+    every account shares the templates). Those shipped with Blogster change only with --replace:
+    save your own under another name.
 
     Example: blogster templates save "Release notes" sections.json --image-count 1
     """
-    import json
+    import json as json_module
 
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import catalog
 
-    try:
-        structure = json.loads(structure_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{structure_file}: not JSON ({exc})") from None
-    template = catalog.save_template(
-        acting_user(), name=name, description=description, structure=structure, image_count=image_count
+    structure = None
+    if structure_file is not None:
+        try:
+            structure = json_module.loads(structure_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{structure_file}: not JSON ({exc})") from None
+    saved = catalog.save_template(
+        acting_user(), name=name, description=description, structure=structure, image_count=image_count,
+        replace_shipped=replace,
+    )  # fmt: skip
+    template = saved.template
+    if json:
+        output.print_json(template)
+        return
+    done = "Saved" if saved.created else "Updated"
+    shipped = " shipped" if template.is_system else ""
+    output.message(
+        f"{done}{shipped} template '{template.name}' ({plural(len(template.structure), 'section')},"
+        f" {plural(template.image_count, 'image')})."
     )
-    output.message(f"Saved template '{template.name}' ({plural(len(template.structure), 'section')}).")

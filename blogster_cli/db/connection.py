@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from blogster_cli.errors import ConfigError, DatabaseUnavailable
+from blogster_cli.errors import BlogsterError, ConfigError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -17,6 +18,27 @@ if TYPE_CHECKING:
 # minors also let parallel workers ignore the `role` setting that RLS depends on.
 MINIMUM_SERVER_VERSIONS = {15: 150009, 16: 160005, 17: 170001}
 MINIMUM_MAJOR = 15
+
+# A connection the server (or libpq, before asking it) refused for who is logging in, not for
+# want of a server: a wrong or missing password, an unknown or NOLOGIN role, pg_hba.conf, no
+# CONNECT on the database (SQLSTATE 28P01, 28000, 42501; libpq gives no SQLSTATE for a failed
+# connection, so its text is read: PostgreSQL's own words, in English).
+_LOGIN_REFUSED = re.compile(
+    r"authentication failed for user|no password supplied|no pg_hba\.conf entry|pg_hba\.conf rejects"
+    r'|is not permitted to log in|^role ".*" does not exist|permission denied for database'
+)
+_NO_DATABASE = re.compile(r'^database "(.*)" does not exist')
+# libpq's words for a connection option it cannot use, said before it tries any server (a Unix
+# socket without a server is refused just as early, so when is not enough to tell them apart).
+_BAD_OPTION = re.compile(
+    r'^invalid .*value|for connection option "|^invalid port number|^could not match \d+ '
+    r"|^could not parse network address|may not be used with|when SSL support is not compiled in"
+)
+
+
+class LoginRefused(ConfigError):
+    """The server refused the login itself (a wrong or missing password, an unknown or NOLOGIN
+    role, pg_hba.conf): the settings are wrong, and trying again changes nothing (exit 6, not 7)."""
 
 
 def server_version_problem(version_num: int) -> str | None:
@@ -46,6 +68,8 @@ class Database:
     embedded: EmbeddedServer | None = None
     connect_timeout_s: int = 10
     """How long a new connection may wait for the server (unless the URL sets connect_timeout)."""
+    source: str | None = None
+    """Where the URL came from (BLOGSTER_DATABASE_URL, --database-url, the config file), for messages."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -100,7 +124,7 @@ class Database:
         while True:
             remedy = self._remedy(exc, tried)
             if remedy is None:
-                raise self._unavailable(exc) from None
+                raise self._connect_failure(exc) from None
             tried.add(remedy)
             try:
                 return psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
@@ -108,7 +132,7 @@ class Database:
                 exc = retry_exc
 
     def _remedy(self, exc: Exception, tried: set[str]) -> str | None:
-        if _timed_out(exc):
+        if _timed_out(exc) or _refusal_reason(exc) is not None:
             return None
         if "swap" not in tried and f'database "{self.database_name}" does not exist' in str(exc):
             from blogster_cli.db.database_swap import finish_interrupted_swap
@@ -119,12 +143,28 @@ class Database:
             return "server"
         return None
 
-    def _unavailable(self, exc: Exception) -> DatabaseUnavailable:
+    def _connect_failure(self, exc: Exception) -> BlogsterError:
+        """Why connecting failed: a configuration error (exit 6) when the settings are wrong (the
+        login refused, an option libpq cannot use, no such database on a shared server), else
+        the database is unavailable (exit 7: not reachable, not answering, starting or stopping)."""
         where = "the embedded database" if self.embedded is not None else "the database"
         if _timed_out(exc):
             return DatabaseUnavailable(
                 f"{where} did not answer within the connect timeout (server stopped or overloaded?); "
                 "the limit is the connect_timeout_s setting"
+            )
+        given = f" given by {self.source}" if self.source else ""
+        refusal = _refusal_reason(exc)
+        if refusal is not None:
+            return LoginRefused(f"{where} refused the login{given}: {refusal}")
+        if _BAD_OPTION.search(_reason(exc)):  # libpq refused the options before connecting
+            named = f" ({self.source})" if self.source else ""
+            return ConfigError(f"the database URL{named}: {_reason(exc)}")
+        missing = _NO_DATABASE.match(_reason(exc))
+        if missing and self.embedded is None:
+            return ConfigError(
+                f"the database {missing.group(1)} does not exist on the server{given}: "
+                f"create it (createdb {missing.group(1)}) or correct the URL"
             )
         return DatabaseUnavailable(f"cannot connect to {where}: {_first_line(exc)}")
 
@@ -171,7 +211,12 @@ class Database:
         params["dbname"] = name
         if application_name is not None:
             params["application_name"] = application_name
-        return Database(make_conninfo("", **params), embedded=self.embedded, connect_timeout_s=self.connect_timeout_s)
+        return Database(
+            make_conninfo("", **params),
+            embedded=self.embedded,
+            connect_timeout_s=self.connect_timeout_s,
+            source=self.source,
+        )
 
     def describe(self) -> str:
         """The connection without its password, for messages."""
@@ -191,6 +236,22 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _reason(exc: BaseException) -> str:
+    """libpq's reason for a failed connection, without psycopg's and libpq's lead-ins
+    ("connection failed: connection to server at ... failed: FATAL:  ")."""
+    line = _first_line(exc)
+    for lead_in in ("connection failed: ", "connection is bad: "):
+        line = line.removeprefix(lead_in)
+    line = re.sub(r"^connection to server (at|on) .*? failed: ", "", line)
+    return re.sub(r"^FATAL:\s+", "", line).strip()
+
+
+def _refusal_reason(exc: BaseException) -> str | None:
+    """The reason the login was refused, or None when the connection failed for something else."""
+    reason = _reason(exc)
+    return reason if _LOGIN_REFUSED.search(reason) else None
+
+
 def open_database(
     database_url: str | None, *, source: str = "BLOGSTER_DATABASE_URL", connect_timeout_s: int = 10
 ) -> Database:
@@ -202,7 +263,7 @@ def open_database(
             conninfo_to_dict(database_url)
         except Exception:
             raise ConfigError(f"{source}: not a valid PostgreSQL URL") from None
-        return Database(database_url, connect_timeout_s=connect_timeout_s)
+        return Database(database_url, connect_timeout_s=connect_timeout_s, source=source)
     from blogster_cli.config import home_dir
     from blogster_cli.db.embedded import EmbeddedServer
 

@@ -331,6 +331,26 @@ def drop_abandoned(conn: Connection, database: str) -> list[str]:
     return dropped
 
 
+def exists(conn: Connection, name: str) -> bool:
+    """Whether the database `name` exists."""
+    return _exists(conn, name)
+
+
+def not_swapped_in(conn: Connection, swap: Swap) -> bool:
+    """After a failed `swap_in`: the database it would have replaced is in place and the ready
+    copy still waits beside it (a failure between the renames that `finish_interrupted` would
+    finish leaves no database, and is not this)."""
+    return _exists(conn, swap.database) and _exists(conn, swap.ready)
+
+
+def others(conn: Connection, database: str) -> list[str]:
+    """The server's databases that accept connections, less `database` and the copies its
+    restores make or left: where else an account role may be in use (roles are the cluster's)."""
+    own = {database} | {item.name for item in _found(conn, database)}
+    rows = conn.execute("select datname from pg_database where datallowconn order by datname").fetchall()
+    return [name for (name,) in rows if name not in own]
+
+
 def leftovers(conn: Connection, database: str) -> list[Leftover]:
     """What interrupted restores of `database` left (none of a restore still running)."""
     owners = _owners(conn)

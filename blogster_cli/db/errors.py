@@ -41,7 +41,14 @@ _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
     "40P01": (Conflict, "a concurrent change got there first; try again"),
     "08": (DatabaseUnavailable, None),
     "57P": (DatabaseUnavailable, None),
+    "28": (ConfigError, None),  # the login refused (28P01 wrong password, 28000): settings, not the server
 }
+
+# The server ended the session under a running command (57P01 shut down or the session terminated
+# by an administrator, 57P02 crash, 57P05 idle session timeout): said as a connection lost
+# without a SQLSTATE is.
+_SESSION_ENDED = ("57P01", "57P02", "57P05")
+_LOST = "lost the database connection: "
 
 _CONSTRAINT_MESSAGES = {
     "profiles_username_key": "that username is taken",
@@ -101,7 +108,7 @@ def translate(exc: Exception) -> BlogsterError | None:
     import psycopg
 
     if isinstance(exc, psycopg.OperationalError) and not getattr(exc, "sqlstate", None):
-        return DatabaseUnavailable(f"lost the database connection: {str(exc).strip().splitlines()[0]}")
+        return DatabaseUnavailable(_LOST + str(exc).strip().splitlines()[0])
     if not isinstance(exc, psycopg.Error):
         return None
     sqlstate = exc.sqlstate or ""
@@ -109,6 +116,8 @@ def translate(exc: Exception) -> BlogsterError | None:
     constraint = diag.constraint_name if diag else None
     primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
     context = (diag.context if diag else None) or ""
+    if sqlstate in _SESSION_ENDED:
+        return DatabaseUnavailable(_LOST + primary)
     if sqlstate in _UNDEFINED:
         return ConfigError(f"the database is older than this Blogster ({primary}): run `blogster db migrate`")
     if sqlstate == "55P03" and not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:

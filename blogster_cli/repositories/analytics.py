@@ -53,13 +53,21 @@ def take_ingest_lock(conn: psycopg.Connection) -> None:
 
 
 def counted_ranges(conn: psycopg.Connection, *, file_keys: Sequence[str]) -> dict[str, list[CountedRange]]:
-    """My counted ranges of the logs recorded under any of `file_keys`, by key, in offset order."""
-    from blogster_cli.analytics.ledger import CountedRange
+    """My counted ranges of the logs recorded under any of `file_keys`, by key, in offset order.
+
+    A range's line digests come only when they are as many as a range keeps now (`ledger.line_digest_limit`):
+    earlier releases kept one for each line, blank ones too, and a batch of blank lines held 64 MiB of them,
+    all read on every run of that log. Such a range is checked whole, as one recorded before line digests.
+    """
+    from blogster_cli.analytics.ledger import BYTES_PER_LINE_DIGEST, FEWEST_LINE_DIGESTS, LINE_DIGEST_SIZE, CountedRange
 
     rows = conn.execute(
-        "select file_key, start_offset, end_offset, range_hash, line_digests from public.analytics_ingest_ranges"
+        "select file_key, start_offset, end_offset, range_hash,"
+        "  case when octet_length(line_digests) <= %s * greatest(%s, (end_offset - start_offset) / %s)"
+        "    then line_digests end"
+        " from public.analytics_ingest_ranges"
         " where author_id = (select auth.uid()) and file_key = any(%s) order by file_key, start_offset",
-        (list(file_keys),),
+        (LINE_DIGEST_SIZE, FEWEST_LINE_DIGESTS, BYTES_PER_LINE_DIGEST, list(file_keys)),
     ).fetchall()
     by_key: dict[str, list[CountedRange]] = {}
     for file_key, *counted_range in rows:

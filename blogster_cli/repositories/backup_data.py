@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
+from blogster_cli.db.rows import scalar
+
 if TYPE_CHECKING:
     import psycopg
     from psycopg.sql import Composable
@@ -127,6 +129,15 @@ def applied_migrations(conn: psycopg.Connection) -> list[tuple[str, str]]:
 
 def account_role_names(conn: psycopg.Connection) -> set[str]:
     return {name for (name,) in conn.execute("select role_name from auth.users")}
+
+
+def account_roles_among(conn: psycopg.Connection, role_names: set[str]) -> set[str]:
+    """Which of `role_names` belong to an account of this database; none when it holds no
+    Blogster accounts (another program's database on the same server)."""
+    if not scalar(conn.execute("select to_regclass('auth.users') is not null"), bool):
+        return set()
+    rows = conn.execute("select role_name from auth.users where role_name = any(%s)", (sorted(role_names),))
+    return {name for (name,) in rows}
 
 
 def ensure_member_of_authenticated(conn: psycopg.Connection, *, role_name: str) -> None:

@@ -151,16 +151,38 @@ def find_template(conn: psycopg.Connection, *, ref: str) -> TemplateRow | None:
     return TemplateRow(*row) if row else None
 
 
-def upsert_template(
+def find_template_named(conn: psycopg.Connection, *, name: str) -> TemplateRow | None:
+    """The template called `name` (ignoring case, as names are unique), locked for a change."""
+    row = conn.execute(_TEMPLATE_SELECT + " where lower(name) = lower(%(name)s) for update", {"name": name}).fetchone()
+    return TemplateRow(*row) if row else None
+
+
+def insert_template(
     conn: psycopg.Connection, *, name: str, description: str | None, structure: list[Any], image_count: int
 ) -> UUID:
+    """A new template of this site's own (is_system false: only those shipped in 0006 are system templates)."""
     from psycopg.types.json import Jsonb
 
     cursor = conn.execute(
         "insert into public.blog_templates (name, description, structure, image_count, is_system)"
-        " values (%(name)s, %(description)s, %(structure)s, %(image_count)s, true)"
-        " on conflict (lower(name)) do update set description = excluded.description,"
-        " structure = excluded.structure, image_count = excluded.image_count returning id",
+        " values (%(name)s, %(description)s, %(structure)s, %(image_count)s, false) returning id",
         {"name": name, "description": description, "structure": Jsonb(structure), "image_count": image_count},
     )
     return scalar(cursor, UUID)
+
+
+TEMPLATE_FIELDS = ("description", "structure", "image_count")
+
+
+def update_template(conn: psycopg.Connection, *, template_id: UUID, values: dict[str, Any]) -> bool:
+    """Sets the given fields (of TEMPLATE_FIELDS) of one template; the others are kept."""
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    params = {c: Jsonb(v) if c == "structure" else v for c, v in values.items() if c in TEMPLATE_FIELDS}
+    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in params)
+    cursor = conn.execute(
+        sql.SQL("update public.blog_templates set {} where id = %(template_id)s").format(assignments),
+        {**params, "template_id": template_id},
+    )
+    return cursor.rowcount == 1

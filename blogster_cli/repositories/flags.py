@@ -61,6 +61,17 @@ def subject_by_email(session: Session, *, email: str) -> tuple[UUID, str, str, b
     return (row[0], row[1], row[2], row[3]) if row is not None else None
 
 
+def account_emails(session: Session, *, user_ids: set[UUID]) -> dict[UUID, str]:
+    """The emails of those of `user_ids` the caller may see, through public.account_emails (0137):
+    every account's for administrators, one's own for others."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        text("select id, email from public.account_emails(cast(:ids as uuid[]))"), {"ids": sorted(user_ids)}
+    ).all()
+    return {checked(row[0], UUID): checked(row[1], str) for row in rows}
+
+
 def known_user_ids(session: Session, *, user_ids: set[UUID]) -> set[UUID]:
     """Those of `user_ids` that are accounts, read from profiles (every account has one, 0002):
     administrators, the only ones who change flags, see every profile; others only their own."""

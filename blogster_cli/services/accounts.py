@@ -115,7 +115,12 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
     it no longer logs in, and the new one is the user's to keep, not the store's."""
     sessions.check_password_strength(new_password)
     if not acting.own_login:  # switching mode: argon2 hash in auth.users
-        sessions.authenticate_password(ctx, email=acting.actor.email, password=old_password)
+        try:
+            sessions.authenticate_password(ctx, email=acting.actor.email, password=old_password)
+        except AuthError as exc:  # the email is the session's: only the password can be wrong
+            if str(exc) == sessions.BAD_CREDENTIALS:
+                raise AuthError("the current password is wrong") from None
+            raise
         with admin_unit_of_work(ctx.database) as conn:
             accounts.update_password_hash(
                 conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)

@@ -24,12 +24,16 @@ which the next backup or restore removes if the run was killed (scratch_folders.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import io
 import json
+import os
 import re
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -39,11 +43,11 @@ from typing import IO, Any, BinaryIO
 from blogster_cli import __version__
 from blogster_cli.db import database_swap, migrations
 from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_work
-from blogster_cli.db.connection import Database
+from blogster_cli.db.connection import Database, LoginRefused
 from blogster_cli.db.rows import scalar
 from blogster_cli.db.scram import is_verifier
-from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import private_file, replacing_private_file
+from blogster_cli.errors import BlogsterError, ConfigError, Conflict, DatabaseUnavailable, FileSystemError, InvalidInput
+from blogster_cli.private_files import FILE_MODE, PARTIAL_SUFFIX, open_lock_file, private_file, try_lock
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
 from blogster_cli.scratch_folders import scratch_folder
@@ -60,8 +64,23 @@ HASH_CHUNK = 1 << 20
 SUPERUSER_NEEDED = "{what} needs the administrator's connection (superuser), which sees every row"
 
 
-def _require_superuser(db: Database, what: str) -> None:
-    if not db.login_is_superuser:
+def administrator_needed(what: str, refused: LoginRefused) -> ConfigError:
+    """The work needs the administrative login and the server refused the database URL's own: a
+    profile that logs in with an account's own login (`auth login --login`) has a URL without a
+    user or password, which `db` commands cannot use (exit 6, as for a login that is no superuser)."""
+    return ConfigError(
+        f"{SUPERUSER_NEEDED.format(what=what)}, and {refused}: give the administrator's URL in"
+        " BLOGSTER_DATABASE_URL (an account's own login, from `auth login --login`, cannot do this)"
+    )
+
+
+def require_superuser(db: Database, what: str) -> None:
+    """ConfigError unless `db` logs in as a superuser (also when the server refuses its login)."""
+    try:
+        superuser = db.login_is_superuser
+    except LoginRefused as refused:
+        raise administrator_needed(what, refused) from None
+    if not superuser:
         raise ConfigError(SUPERUSER_NEEDED.format(what=what))
 
 
@@ -133,12 +152,12 @@ def _snapshot(db: Database, scratch: Path) -> _Snapshot:
 
 def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     """Writes the backup file; refuses to replace an existing one unless `force`."""
-    _require_superuser(db, "backup")
+    require_superuser(db, "db backup")
     path = path.expanduser().resolve()
-    if path.exists() and not force:
-        raise Conflict(f"{path} already exists; use --force to overwrite it")
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise Conflict(ALREADY_EXISTS.format(path=path))
     if not path.parent.is_dir():  # a typo in the folder must not put the backup in a new one (as calendar export)
         missing = "not a folder" if path.parent.exists() else "no such folder"
         raise InvalidInput(f"cannot write {path}: {missing} {path.parent}")
@@ -173,16 +192,16 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
             "members": {name: _sha256_of(file) for name, file in members.items()},
         }
         try:
-            _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at)
+            _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at, force=force)
         except OSError as exc:
             raise FileSystemError.writing(path, exc) from None
     return BackupSummary(path, path.stat().st_size, len(snapshot.roles), len(stored_images), created_at)
 
 
-def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime) -> None:
-    """The tar, written to `path.partial` (0600 from creation) and renamed into place when complete."""
+def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime, *, force: bool) -> None:
+    """The tar, written to `path.partial` (0600 from creation) and put in place when complete."""
     mtime = int(created_at.timestamp())
-    with replacing_private_file(path) as handle, tarfile.open(fileobj=handle, mode="w") as archive:
+    with _backup_file(path, force=force) as handle, tarfile.open(fileobj=handle, mode="w") as archive:
         info = tarfile.TarInfo("manifest.json")
         info.size, info.mtime, info.mode = len(manifest), mtime, 0o600
         archive.addfile(info, io.BytesIO(manifest))
@@ -191,6 +210,99 @@ def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], create
             info.size, info.mtime, info.mode = file.stat().st_size, mtime, 0o600
             with file.open("rb") as source:
                 archive.addfile(info, source)
+
+
+ALREADY_EXISTS = "{path} already exists; use --force to overwrite it"
+BEING_WRITTEN = "another `blogster db backup` is writing {path} now; wait for it, or give another file name"
+
+
+@contextmanager
+def _backup_file(path: Path, *, force: bool) -> Iterator[BinaryIO]:
+    """A new private file for the backup at `path`, written as `path.partial`, which the run holds
+    (flock) to the end: a second backup to the same file is refused (Conflict) instead of writing
+    over it. Complete, it is linked into place, which fails if `path` exists by then (two backups
+    to one new file: the second is refused, never silently replaced); with `force`, renamed over
+    it. On any failure the partial is removed (it is ours: we hold it) and `path` is untouched."""
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    with os.fdopen(_claim_partial(partial, path), "wb") as handle:  # closing it lets go of the partial
+        try:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+            if force:
+                os.replace(partial, path)
+            else:
+                _link_into_place(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
+
+def _claim_partial(partial: Path, path: Path) -> int:
+    """A descriptor of `partial`, created by this run (0600, O_EXCL: never a file or link someone
+    left there) and locked by it. A partial a killed run left is removed first; one a running
+    backup holds is a Conflict."""
+    for _attempt in range(3):
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        except FileExistsError:
+            _remove_abandoned_partial(partial, path)
+            continue
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while another run looks at it, an instant
+        if _names(partial, fd):
+            return fd
+        os.close(fd)  # another run took it for a killed run's in that instant and removed it
+    raise Conflict(BEING_WRITTEN.format(path=path))
+
+
+def _remove_abandoned_partial(partial: Path, path: Path) -> None:
+    """Removes the partial at `partial` unless a running backup holds it (Conflict): a killed run's
+    is ours to replace, and a link or other file planted there is removed as itself, never followed."""
+    try:
+        held = open_lock_file(partial)
+    except OSError:  # a link, a FIFO, a folder: not a backup's partial
+        partial.unlink(missing_ok=True)
+        return
+    if held is None:  # gone meanwhile
+        return
+    try:
+        if not try_lock(held, fcntl.LOCK_EX):
+            raise Conflict(BEING_WRITTEN.format(path=path))
+        if _names(partial, held):
+            partial.unlink()
+    finally:
+        os.close(held)
+
+
+def _names(partial: Path, fd: int) -> bool:
+    """Whether `partial` is still the name of the file open as `fd`."""
+    try:
+        found = os.lstat(partial)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+# Where hard links are not supported (FAT, some network file systems): checked, then renamed.
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
+
+
+def _link_into_place(partial: Path, path: Path) -> None:
+    """Puts the complete partial at `path` only if nothing is there (link(2) fails on an existing
+    name, a dangling link included), then drops the partial's name; Conflict if `path` exists."""
+    try:
+        os.link(partial, path, follow_symlinks=False)
+    except FileExistsError:
+        raise Conflict(ALREADY_EXISTS.format(path=path)) from None
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        if os.path.lexists(path):
+            raise Conflict(ALREADY_EXISTS.format(path=path)) from None
+        os.replace(partial, path)
+        return
+    partial.unlink()
 
 
 # -- restore ------------------------------------------------------------------------------
@@ -373,13 +485,29 @@ def _restore_media(media: dict[str, Path]) -> None:
             write_private(folder / name, file.read_bytes())
 
 
+RESTORE_STOPPED = (
+    "{error} (the restore did not finish, and nothing is half-replaced: run the same `blogster db restore`"
+    " again once the database is back)"
+)
+
+
 def restore(db: Database, *, path: Path) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), migrated to this version.
 
     The backup is loaded, its roles rebuilt, migrated and its images stored in a scratch
     database first; only that complete copy is swapped in (db/database_swap.py), so a kill at
     any moment leaves the database, or its complete replacement ready to be put in place. A
-    restore first finishes or clears what an interrupted one left."""
+    restore first finishes or clears what an interrupted one left. The logins of the accounts
+    it replaces and the backup does not hold are switched off with the swap (`_shut_out`)."""
+    try:
+        return _restore(db, path=path)
+    except LoginRefused as refused:
+        raise administrator_needed("db restore", refused) from None
+    except DatabaseUnavailable as exc:  # the server went away (or stopped answering) mid-restore
+        raise DatabaseUnavailable(RESTORE_STOPPED.format(error=exc)) from exc
+
+
+def _restore(db: Database, *, path: Path) -> RestoreSummary:
     path = path.expanduser().resolve()
     dbname = db.database_name
     if dbname == database_swap.MAINTENANCE_DATABASE:
@@ -389,7 +517,7 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
         admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn,
     ):
         if conn.info.parameter_status("is_superuser") != "on":
-            raise ConfigError(SUPERUSER_NEEDED.format(what="restore"))
+            raise ConfigError(SUPERUSER_NEEDED.format(what="db restore"))
         database_swap.settle(conn, dbname)
         database_swap.finish_interrupted(conn, dbname)
         database_swap.drop_abandoned(conn, dbname)
@@ -406,6 +534,7 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
                 # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
                 backup_data.sync_assignee_roles(scratch_conn)
                 accounts = scalar(scratch_conn.execute("select count(*) from auth.users"), int)
+                restored_roles = backup_data.account_role_names(scratch_conn)
             _restore_media(checked.media)
             scratch_db.close()
             database_swap.mark_ready(conn, swap)
@@ -414,9 +543,55 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
             with contextlib.suppress(Exception):  # else left over: the next restore drops it, doctor lists it
                 database_swap.abandon(conn, swap)
             raise
-        db.close()
-        database_swap.swap_in(conn, swap)
+        shut_out: list[str] = []
+        try:
+            shut_out = _shut_out(conn, db, kept=restored_roles)
+            db.close()
+            database_swap.swap_in(conn, swap)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the connection lost: the next restore shuts them out again
+                if shut_out and database_swap.not_swapped_in(conn, swap):
+                    _let_in_again(conn, shut_out)
+            raise
     return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
+
+
+def _shut_out(conn: Connection, db: Database, *, kept: set[str]) -> list[str]:
+    """Switches off the logins (NOLOGIN, their sessions ended) of the accounts the database being
+    replaced has and the restored one does not: without an account row they could still connect as
+    `authenticated`, and no admin command could see, ban or purge them. Roles are the cluster's, so
+    a role that is an account in another database on the server (a copy restored under another
+    name) is left alone; a role no database names is another restore's leftover and not this one's
+    to judge. Returns the roles shut out (before the swap, undone if the swap does not happen)."""
+    if not database_swap.exists(conn, db.database_name):
+        return []
+    try:
+        with admin_unit_of_work(db) as current:
+            strays = backup_data.account_role_names(current)
+    except BlogsterError:  # the database being replaced holds no readable accounts: nothing of its to shut out
+        return []
+    strays -= kept
+    for other in database_swap.others(conn, db.database_name) if strays else []:
+        try:
+            with admin_connection(db.for_database(other)) as elsewhere:
+                strays -= backup_data.account_roles_among(elsewhere, strays)
+        except BlogsterError:  # a database this login cannot read is none of Blogster's
+            continue
+    with conn.transaction():
+        shut_out = [name for name in sorted(strays) if account_rows.role_can_login(conn, role_name=name)]
+        for name in shut_out:
+            account_rows.set_can_login(conn, role_name=name, can_login=False)
+    for name in shut_out:
+        account_rows.terminate_sessions(conn, role_name=name)
+    return shut_out
+
+
+def _let_in_again(conn: Connection, role_names: list[str]) -> None:
+    """Gives back the logins `_shut_out` switched off, when the swap failed and the database
+    they are accounts of stays in place."""
+    with conn.transaction():
+        for name in role_names:
+            account_rows.set_can_login(conn, role_name=name, can_login=True)
 
 
 def reconcile_roles(db: Database) -> int:

@@ -1,21 +1,22 @@
 """Personas (audiences) and blog templates (layouts).
 
-Template personas and system templates are shared and read-only for writers (RLS
-enforces it); a writer copies a template persona to get an editable one. Admins
-maintain the shared ones, a template persona only when they say so (`template=True`):
-changing or deleting one changes it for every account.
+Template personas and templates are shared and read-only for writers (RLS enforces it); a
+writer copies a template persona to get an editable one. Admins maintain the shared ones, a
+template persona only when they say so (`template=True`), a template shipped with Blogster
+(is_system) only with `replace_shipped`: changing or deleting one changes it for every account.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
+from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
 from blogster_cli.repositories.catalog import PERSONA_FIELDS, PersonaRow, TemplateRow
 from blogster_cli.vocabulary import ActivityType
@@ -171,16 +172,57 @@ def check_structure(structure: Any) -> list[dict[str, Any]]:
     return structure
 
 
+@dataclass(frozen=True)
+class SavedTemplate:
+    template: TemplateRow
+    created: bool
+    """False: an existing template was changed."""
+
+
 def save_template(
-    acting: ActingUser, *, name: str, description: str | None, structure: Any, image_count: int
-) -> TemplateRow:
-    """Creates or replaces a system template (administrators only)."""
+    acting: ActingUser,
+    *,
+    name: str,
+    structure: Any | None = None,
+    description: str | None = None,
+    image_count: int | None = None,
+    replace_shipped: bool = False,
+) -> SavedTemplate:
+    """Creates a template, or changes the one of that name (ignoring case): the fields given
+    (a description of "" clears it), the others kept. Administrators only (templates are shared).
+
+    A template shipped with Blogster (is_system) is changed for every account only with
+    `replace_shipped`: saving under its name by mistake would otherwise replace it silently."""
     require_admin(acting)
-    structure = check_structure(structure)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a template needs a name")
+    sections = None if structure is None else check_structure(structure)
     with unit_of_work(acting) as conn:
-        template_id = catalog.upsert_template(
-            conn, name=name.strip(), description=description, structure=structure, image_count=image_count
-        )
+        existing = catalog.find_template_named(conn, name=name)
+        if existing is None:
+            if sections is None:
+                raise InvalidInput(f"no template {name!r} yet: a new one needs its sections (a JSON file)")
+            template_id = catalog.insert_template(
+                conn, name=name, description=description or None, structure=sections, image_count=image_count or 0
+            )
+        else:
+            if existing.is_system and not replace_shipped:
+                raise Conflict(
+                    f"'{existing.name}' is a template shipped with Blogster: save yours under another name,"
+                    " or add --replace to change the shipped one for every account"
+                )
+            values: dict[str, Any] = {
+                key: value
+                for key, value in (("structure", sections), ("description", description), ("image_count", image_count))
+                if value is not None
+            }
+            if not values:
+                raise InvalidInput("nothing to change: give a sections file, --description or --image-count")
+            if values.get("description") == "":
+                values["description"] = None  # "" clears it
+            catalog.update_template(conn, template_id=existing.id, values=values)
+            template_id = existing.id
         template = catalog.find_template(conn, ref=str(template_id))
         assert template is not None  # just written in this unit of work
-        return template
+        return SavedTemplate(template, created=existing is None)

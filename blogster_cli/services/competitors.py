@@ -23,7 +23,8 @@ class CompetitorImport:
 
 
 def import_pages(acting: ActingUser, *, text: str, source: str) -> CompetitorImport:
-    """All rows of the file in one transaction; the file's last row of a URL wins."""
+    """All rows of the file in one transaction; a URL's first line is kept, its later ones skipped
+    and reported (they replaced it without a word)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import competitors as competitor_rows
 
@@ -31,10 +32,14 @@ def import_pages(acting: ActingUser, *, text: str, source: str) -> CompetitorImp
         rows, rejected = parse_competitors(text)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
-    unique = {row.content_url: {k: v for k, v in asdict(row).items() if k != "line"} for row in rows}
+    unique: dict[str, tuple[int, dict[str, Any]]] = {}
+    for row in rows:
+        first = unique.setdefault(row.content_url, (row.line, {k: v for k, v in asdict(row).items() if k != "line"}))[0]
+        if first != row.line:
+            rejected.append(Rejected(row.line, f"repeats the page of line {first} ({row.content_url[:120]})"))
     with orm_unit_of_work(acting) as session:
-        inserted, updated = competitor_rows.upsert(session, rows=list(unique.values()))
-    return CompetitorImport(inserted, updated, rejected)
+        inserted, updated = competitor_rows.upsert(session, rows=[values for _, values in unique.values()])
+    return CompetitorImport(inserted, updated, sorted(rejected, key=lambda r: r.line))
 
 
 def pages(acting: ActingUser, *, domain: str | None = None, limit: int = 0) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,8 +11,9 @@ from pathlib import Path
 from blogster_cli.config import home_dir
 from blogster_cli.db import migrations
 from blogster_cli.db.acting import admin_unit_of_work
-from blogster_cli.db.connection import Database
+from blogster_cli.db.connection import Database, LoginRefused
 from blogster_cli.db.rows import scalar
+from blogster_cli.errors import ConfigError, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,26 @@ def _has_data(db: Database) -> bool:
 def migrate(db: Database, *, dry_run: bool = False) -> MigrateResult:
     """Applies pending migrations; first backs up a database that already holds accounts, into
     Blogster's own `backups` folder (made private if missing)."""
+    with administrative_work("db migrate"):
+        return _migrate(db, dry_run=dry_run)
+
+
+@contextmanager
+def administrative_work(what: str) -> Iterator[None]:
+    """Work only the administrative login can do (the migration record is in `internal`, which no
+    account reads): a refused login (a profile logged in with an account's own login has a URL
+    without a user or password) or a login that may not read it says so, with exit 6."""
+    from blogster_cli.services.backup import SUPERUSER_NEEDED, administrator_needed
+
+    try:
+        yield
+    except LoginRefused as refused:
+        raise administrator_needed(what, refused) from None
+    except PermissionDenied:
+        raise ConfigError(SUPERUSER_NEEDED.format(what=what)) from None
+
+
+def _migrate(db: Database, *, dry_run: bool) -> MigrateResult:
     from blogster_cli.private_files import private_dir
     from blogster_cli.services import backup
 
@@ -47,7 +70,8 @@ def migrate(db: Database, *, dry_run: bool = False) -> MigrateResult:
 
 
 def status(db: Database) -> list[migrations.MigrationState]:
-    return migrations.status(db)
+    with administrative_work("db status"):
+        return migrations.status(db)
 
 
 def admin_connection_string(db: Database) -> str:

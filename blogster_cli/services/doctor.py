@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from blogster_cli import __version__
+from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
 from blogster_cli.db.rows import scalar
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable
@@ -16,24 +18,31 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable
 @dataclass(frozen=True)
 class Check:
     name: str
-    status: str  # "ok", "warn" or "fail"
+    status: str  # "ok", "warn", "fail", or "skip" (a check this login cannot make)
     detail: str
     unreachable: bool = False
     """The server check failed for want of a server (the CLI exits 7, as every command does then)."""
 
 
-def run_checks(ctx: AppContext) -> list[Check]:
+SignIn = Callable[[AppContext], ActingUser]
+"""Who the profile acts as (services.sessions.current_user, which the front end hands in)."""
+
+
+def run_checks(ctx: AppContext, *, sign_in: SignIn | None = None) -> list[Check]:
+    """Every check. When the server refuses the database URL's own login, the connection the
+    profile's commands use is checked instead: its account's own login (`auth login --login`,
+    on a shared server), found through `sign_in`."""
     checks = [Check("blogster", "ok", f"{__version__} on Python {platform.python_version()}")]
-    checks += _database_checks(ctx)
+    checks += _database_checks(ctx, sign_in)
     checks += _scratch_leftover_checks()
     checks += _secret_checks(ctx)
     return checks
 
 
-def _database_checks(ctx: AppContext) -> list[Check]:
+def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
     from blogster_cli.db import migrations
     from blogster_cli.db.acting import admin_unit_of_work
-    from blogster_cli.db.connection import server_version_problem
+    from blogster_cli.db.connection import LoginRefused, server_version_problem
 
     checks = []
     try:
@@ -47,6 +56,8 @@ def _database_checks(ctx: AppContext) -> list[Check]:
                 ).fetchone()
                 assert role is not None  # the current user's own pg_roles row
                 superuser, bypass = role
+    except LoginRefused as refused:
+        return _own_login_checks(ctx, sign_in, refused)
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable))]
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
@@ -100,6 +111,53 @@ def _database_checks(ctx: AppContext) -> list[Check]:
             )
         )
     return checks
+
+
+OWN_LOGIN_MIGRATIONS = (
+    "not checked: only the administrator's connection reads the migration record (`blogster db status` there)"
+)
+
+
+def _own_login_checks(ctx: AppContext, sign_in: SignIn | None, refused: BlogsterError) -> list[Check]:
+    """The database URL logs in as nobody the server accepts: on a shared server, a profile signed in
+    with its account's own login connects as that login instead, and what it can see is checked."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.db.connection import server_version_problem
+
+    try:
+        acting = sign_in(ctx) if sign_in is not None else None
+    except BlogsterError as exc:
+        return [
+            Check("server", "fail", str(refused)),
+            Check("login", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable)),
+        ]
+    if acting is None or not acting.own_login:  # nothing but the URL's login to connect with
+        return [Check("server", "fail", str(refused))]
+    try:
+        with admin_unit_of_work(acting.db) as conn:
+            version_num = conn.info.server_version
+            role = conn.execute("select rolsuper, rolbypassrls from pg_roles where rolname = current_user").fetchone()
+            assert role is not None  # the current user's own pg_roles row
+            superuser, bypass = role
+    except BlogsterError as exc:
+        return [Check("server", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable))]
+    problem = server_version_problem(version_num)
+    login = f"own login {acting.actor.role_name} ({acting.actor.email})"
+    return [
+        Check(
+            "server",
+            "fail" if problem else "ok",
+            problem or f"PostgreSQL {version_num // 10000}.{version_num % 100} ({acting.db.describe()})",
+        ),
+        Check("migrations", "skip", OWN_LOGIN_MIGRATIONS),
+        Check(
+            "login role",
+            "warn" if superuser or bypass else "ok",
+            f"{login}: a superuser or BYPASSRLS, which an account's login must never be"
+            if superuser or bypass
+            else f"{login}, not privileged",
+        ),
+    ]
 
 
 LEFTOVER_STAGES = {"restore": "half loaded", "ready": "loaded, never swapped in", "replaced": "the one it replaced"}

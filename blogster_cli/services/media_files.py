@@ -40,6 +40,8 @@ def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str
     With `write` False only checks (a dry run's import)."""
     from blogster_cli.content.images import SVG, content_hash_name, detect_image_type
 
+    if not data:
+        raise InvalidInput(f"{what} is empty (0 bytes): not an image")
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput(f"{what} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
     kind = detect_image_type(data)

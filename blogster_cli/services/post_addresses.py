@@ -1,10 +1,14 @@
 """Which of my posts an address names (a slug, a path or a URL), as `analytics ingest` maps
 log paths: shared by log ingest and the SEO and revenue CSV imports. Not a use case.
+
+A URL names one of my posts only on my site: its host must be one of my site's (its URL, its
+custom domain, its subdomain under the base domain) or one an imported post's kept address
+was on; a page of another site at the same path is someone else's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,6 +18,7 @@ from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.repositories import site as site_rows
+from blogster_cli.wording import plural
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class AddressPlan:
     matcher: PathMatcher
     post_ids: dict[str, str]
     own_hosts: frozenset[str]
+    former_hosts: frozenset[str] = frozenset()
+    """Hosts of my imported posts' kept addresses (their old site): mine for the CSV imports."""
 
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
@@ -34,6 +41,7 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
         settings = site_rows.own_settings(conn)
         posts = analytics_rows.own_post_addresses(conn)
     old_urls: dict[str, str] = {}
+    former_hosts: set[str] = set()
     if map_pattern is None:
         for post in posts:
             url, aliases = imported_address(post.document)
@@ -41,34 +49,97 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
                 path = urlsplit(address).path if address else ""
                 if path.startswith("/"):
                     old_urls.setdefault(path, post.slug)
+                if host := host_of(address or ""):
+                    former_hosts.add(host)
     patterns = [map_pattern] if map_pattern is not None else [settings.permalink if settings else PERMALINK_PATTERN]
     try:
         matcher = PathMatcher.build(patterns, old_urls)
     except ValueError as exc:
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
-    return AddressPlan(matcher, {post.slug: str(post.id) for post in posts}, own_hosts(settings, base_domain))
+    return AddressPlan(
+        matcher, {post.slug: str(post.id) for post in posts}, own_hosts(settings, base_domain),
+        frozenset(former_hosts),
+    )  # fmt: skip
 
 
-def post_finder(acting: ActingUser) -> Callable[[str], str | None]:
+def _split(address: str) -> tuple[str | None, str]:
+    """(host, path) of an address with a '/': 'https://ada.dev/x/', '//ada.dev/x/' and 'ada.dev/x/'
+    have a host (lower case, without port or 'www.'), '/x/' and 'posts/x/' none; an unreadable
+    one ('http://[x/') has neither."""
+    try:
+        if address.startswith(("http://", "https://", "//")):
+            parts = urlsplit(address)
+        elif not address.startswith("/") and any(ch in address.split("/", 1)[0] for ch in ".:"):
+            parts = urlsplit(f"//{address}")
+        else:
+            parts = urlsplit(f"/{address.lstrip('/')}")
+        host = parts.hostname
+    except ValueError:
+        return None, ""
+    return (host.rstrip(".").removeprefix("www.") or None) if host else None, parts.path or "/"
+
+
+def host_of(address: str) -> str | None:
+    """The host an address names, None for a slug or a path."""
+    address = address.strip()
+    return _split(address)[0] if "/" in address else None
+
+
+@dataclass(frozen=True)
+class PostFinder:
     """slug, path or URL -> the id of my post at that address (as `ingest` maps paths), or None.
 
     An address that no pattern or kept old URL matches falls back to its last path segment
-    (without .html) when that is one of my slugs.
+    (without .html) when that is one of my slugs. A URL on another site names none of my posts
+    (`elsewhere` tells which host it is on).
     """
-    plan = address_plan(acting, map_pattern=None, base_domain="")
 
-    def find(address: str) -> str | None:
+    plan: AddressPlan
+    hosts: frozenset[str]
+
+    def elsewhere(self, address: str) -> str | None:
+        """The host of a URL that is not on my site, else None (mine, or no host at all)."""
+        host = host_of(address)
+        return host if host is not None and host not in self.hosts else None
+
+    def refusal(self, address: str) -> str:
+        """Why `address` names none of my posts: another site's page, or no post of mine."""
+        host = self.elsewhere(address)
+        shown = address.strip()[:120]
+        return f"{shown}: a page of another site ({host})" if host else f"{shown}: none of your posts"
+
+    def other_sites(self, hosts: Mapping[str, int]) -> list[str]:
+        """A warning for the lines skipped as pages of other sites (`hosts`: how many on each), naming
+        a few of those hosts and mine: a site whose custom domain is not set yet loses every line."""
+        if not hosts:
+            return []
+        sample = sorted(hosts, key=lambda host: (-hosts[host], host))
+        shown = ", ".join(sample[:3]) + (", ..." if len(sample) > 3 else "")
+        mine = ", ".join(sorted(self.plan.own_hosts)) or "not known"
+        return [
+            f"{plural(sum(hosts.values()), 'line')} skipped as pages of other sites ({shown}); your site is {mine}:"
+            f" if {sample[0]} is yours, make it your site's address (blogster site settings set custom-domain"
+            f" {sample[0]})"
+        ]
+
+    def __call__(self, address: str) -> str | None:
         address = address.strip()
         if "/" not in address:
-            return plan.post_ids.get(address)
-        path = urlsplit(address if address.startswith(("/", "http://", "https://")) else f"//{address}").path or "/"
-        slug = plan.matcher.slug_for(path)
+            return self.plan.post_ids.get(address)
+        host, path = _split(address)
+        if (host is not None and host not in self.hosts) or not path:
+            return None
+        slug = self.plan.matcher.slug_for(path)
         if slug is None:
             last = path.rstrip("/").rsplit("/", 1)[-1]
             slug = last.removesuffix(".html").removesuffix(".htm")
-        return plan.post_ids.get(slug)
+        return self.plan.post_ids.get(slug)
 
-    return find
+
+def post_finder(acting: ActingUser, *, base_domain: str) -> PostFinder:
+    """My posts by address; `base_domain` (the `site_base_domain` setting) places my subdomain."""
+    plan = address_plan(acting, map_pattern=None, base_domain=base_domain)
+    return PostFinder(plan, plan.own_hosts | plan.former_hosts)
 
 
 def own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> frozenset[str]:
@@ -78,4 +149,4 @@ def own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> f
     hosts = {settings.custom_domain, urlsplit(settings.site_url or "").hostname}
     if base_domain:
         hosts.add(f"{settings.subdomain}.{base_domain}")
-    return frozenset(host.removeprefix("www.") for host in hosts if host)
+    return frozenset(host.lower().rstrip(".").removeprefix("www.") for host in hosts if host)

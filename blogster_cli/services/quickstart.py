@@ -65,7 +65,7 @@ def _import_docs(ctx: AppContext, steps: list[str]) -> int:
         steps.append("no help pages in this installation")
         return 0
     report = import_tree(sessions.current_user(ctx), root=folder, publish=True)
-    imported = len(report.created) + len(report.updated) + len(report.unchanged)
+    imported = len(report.created) + len(report.updated) + len(report.unchanged) + len(report.replaced)
     steps.append(f"published {plural(imported, 'help page')} (blogster docs search ...)")
     return imported
 

@@ -2,12 +2,19 @@
 
 A row is known by its provider and reference id (a report's order, campaign or tracking id;
 without one, by its type, post, placement and period), so importing a report again updates
-its rows instead of adding them twice. A row's post (slug or URL) must be one of yours; a row
-without a post is revenue of the whole site.
+its rows instead of adding them twice. A row's post (slug or URL on my site) must be one of
+mine; a row without a post is revenue of the whole site.
+
+Lines of one file with the same key are added up into one row: a report splits an amount by
+what Blogster does not keep (country, device, the items of one order), and the parts belong
+together; keeping the last alone lost the others' money without a word. A reference repeated
+with another type, post, placement or date names no one row, so such a later line is skipped
+and reported instead.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,6 +30,9 @@ class RevenueImport:
     updated: int
     revenue: float
     rejected: list[Rejected] = field(default_factory=list)
+    summed: int = 0
+    """Lines added up into an earlier line's row (the same key)."""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -34,10 +44,31 @@ class RevenueReport:
     by_type: list[dict[str, Any]]
 
 
+_ADDED = ("revenue", "impressions", "clicks", "conversion_count")
+_IDENTITY = ("monetization_type", "blog_id", "placement_data")
+
+
+def _add(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """`row`'s figures added to `into`'s; the conversion rate recomputed from the sums where it can be."""
+    for name in _ADDED:
+        into[name] = round(into[name] + row[name], 10) if name == "revenue" else into[name] + row[name]
+    if into["clicks"]:
+        into["conversion_rate"] = into["conversion_count"] / into["clicks"]
+    elif into["conversion_rate"] != row["conversion_rate"]:
+        into["conversion_rate"] = None
+
+
 def import_report(
-    acting: ActingUser, *, text: str, source: str, kind: str | None = None, provider: str | None = None
+    acting: ActingUser,
+    *,
+    text: str,
+    source: str,
+    base_domain: str,
+    kind: str | None = None,
+    provider: str | None = None,
 ) -> RevenueImport:
-    """All rows of the file in one transaction; `kind` and `provider` fill rows whose file lacks the column."""
+    """All rows of the file in one transaction; `kind` and `provider` fill rows whose file lacks the
+    column; `base_domain` places my subdomain (a post given as a URL must be on my site)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import revenue as revenue_rows
     from blogster_cli.services.post_addresses import post_finder
@@ -50,19 +81,36 @@ def import_report(
         rows, rejected = parse_revenue(text, default_type=default_type, default_provider=provider)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
-    find = post_finder(acting)
-    unique: dict[tuple[str | None, str], dict[str, Any]] = {}
+    find = post_finder(acting, base_domain=base_domain)
+    unique: dict[tuple[str | None, str], tuple[int, dict[str, Any]]] = {}
+    elsewhere: Counter[str] = Counter()
+    summed = 0
     for row in rows:
         blog_id = find(row.post) if row.post else None
         if row.post and blog_id is None:
-            rejected.append(Rejected(row.line, f"{row.post[:120]}: none of your posts"))
+            rejected.append(Rejected(row.line, find.refusal(row.post)))
+            if host := find.elsewhere(row.post):
+                elsewhere[host] += 1
             continue
-        values = {k: v for k, v in asdict(row).items() if k not in ("line", "post")}
-        unique[(row.provider, row.reference_id)] = {**values, "blog_id": blog_id}  # the file's last row wins
+        values = {**{k: v for k, v in asdict(row).items() if k not in ("line", "post")}, "blog_id": blog_id}
+        first, known = unique.setdefault((row.provider, row.reference_id), (row.line, values))
+        if known is values:
+            continue
+        if any(known[name] != values[name] for name in _IDENTITY):
+            rejected.append(Rejected(row.line, (
+                f"repeats the reference {row.reference_id[:80]!r} of line {first} with another type, post,"
+                " placement or date"
+            )))  # fmt: skip
+            continue
+        _add(known, values)
+        summed += 1
+    rows_out = [values for _, values in unique.values()]
     with orm_unit_of_work(acting) as session:
-        inserted, updated = revenue_rows.upsert(session, rows=list(unique.values()))
-    total = round(sum(row["revenue"] for row in unique.values()), 2)
-    return RevenueImport(inserted, updated, total, sorted(rejected, key=lambda r: r.line))
+        inserted, updated = revenue_rows.upsert(session, rows=rows_out)
+    total = round(sum(row["revenue"] for row in rows_out), 2)
+    return RevenueImport(
+        inserted, updated, total, sorted(rejected, key=lambda r: r.line), summed, find.other_sites(elsewhere)
+    )
 
 
 def report(acting: ActingUser) -> RevenueReport:

@@ -2,11 +2,13 @@
 
 Every import is idempotent: a keyword is known by its text (ignoring case), a position by
 its post, keyword, day, search engine, device and locale, so importing a file again updates
-the rows it made instead of adding new ones.
+the rows it made instead of adding new ones. A keyword repeated in one file is skipped after its
+first line (and reported); a page of another site is no post of mine, whatever its path.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,7 +31,8 @@ class KeywordImport:
 
 
 def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImport:
-    """All rows of the file in one transaction; unreadable lines are reported, not fatal."""
+    """All rows of the file in one transaction; unreadable lines are reported, not fatal, and so is
+    a keyword's second line (ignoring case): the first is kept."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
 
@@ -37,9 +40,8 @@ def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImp
         rows, rejected = parse_keywords(text)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
-    unique: dict[str, KeywordRow] = {row.keyword.lower(): row for row in rows}  # the file's last row wins
-    with orm_unit_of_work(acting) as session:
-        updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in unique.values()])
+    with orm_unit_of_work(acting) as session:  # parse_keywords keeps a keyword's first line only
+        updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in rows])
     return KeywordImport(inserted, updated, rejected)
 
 
@@ -72,6 +74,7 @@ class PositionImport:
     keywords_added: int
     check_date: date | None
     rejected: list[Rejected] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _merged(rows: list[tuple[str, PositionRow]], default_day: date) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -105,9 +108,16 @@ def _merged(rows: list[tuple[str, PositionRow]], default_day: date) -> dict[tupl
 
 
 def import_positions(
-    acting: ActingUser, *, text: str, source: str, blog: str | None = None, check_date: date | None = None
+    acting: ActingUser,
+    *,
+    text: str,
+    source: str,
+    base_domain: str,
+    blog: str | None = None,
+    check_date: date | None = None,
 ) -> PositionImport:
-    """Search Console rows into serp_positions; each page must be one of my posts (by its address).
+    """Search Console rows into serp_positions; each page must be one of my posts (by its address,
+    on my site: `base_domain` places my subdomain).
 
     Rows without a Date column are dated `check_date` (today, UTC, by default); with `blog`, an
     export without a Page column (filtered by page in Search Console) belongs to that post.
@@ -120,14 +130,17 @@ def import_positions(
         rows, rejected = parse_positions(text, default_page=blog)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
-    find = post_finder(acting)
+    find = post_finder(acting, base_domain=base_domain)
     if blog is not None and find(blog) is None:
         raise InvalidInput(f"--blog {blog}: none of your posts")
     matched: list[tuple[str, PositionRow]] = []
+    elsewhere: Counter[str] = Counter()
     for row in rows:
         blog_id = find(row.page)
         if blog_id is None:
-            rejected.append(Rejected(row.line, f"{row.page[:120]}: none of your posts"))
+            rejected.append(Rejected(row.line, find.refusal(row.page)))
+            if host := find.elsewhere(row.page):
+                elsewhere[host] += 1
         else:
             matched.append((blog_id, row))
     day = check_date or datetime.now(UTC).date()
@@ -142,14 +155,14 @@ def import_positions(
     dates = {row["check_date"] for row in merged.values()}
     return PositionImport(
         inserted, updated, len(ids) - before, dates.pop() if len(dates) == 1 else None,
-        sorted(rejected, key=lambda r: r.line),
+        sorted(rejected, key=lambda r: r.line), find.other_sites(elsewhere),
     )  # fmt: skip
 
 
 def _own_post_id(acting: ActingUser, blog: str) -> UUID:
     from blogster_cli.services.post_addresses import post_finder
 
-    found = post_finder(acting)(blog)
+    found = post_finder(acting, base_domain="")(blog)
     if found is None:
         raise NotFound(f"no post with slug or id {blog!r}")
     return UUID(found)

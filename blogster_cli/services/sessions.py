@@ -94,12 +94,15 @@ def authenticate_password(ctx: AppContext, *, email: str, password: str) -> Acto
 
 def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> ActingUser:
     """Logs in to a shared server as the account's own role."""
+    from blogster_cli.db.connection import LoginRefused
     from blogster_cli.errors import DatabaseUnavailable
 
     user_db = ctx.database.for_login(login, password)
     try:
         with admin_unit_of_work(user_db) as conn:
             row = accounts.own_login_identity(conn)
+    except LoginRefused:  # the server refused this login and password (or its LOGIN is gone: a ban)
+        raise AuthError("wrong login or password") from None
     except DatabaseUnavailable as exc:  # connecting failed: a failing query is AuthError above
         if "password authentication failed" in str(exc) or "role" in str(exc):
             raise AuthError("wrong login or password") from None
@@ -144,11 +147,12 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
 
 
 def _switching_possible(ctx: AppContext) -> bool:
+    from blogster_cli.db.connection import LoginRefused
     from blogster_cli.errors import DatabaseUnavailable
 
     try:
         return ctx.database.login_is_superuser
-    except DatabaseUnavailable:
+    except (DatabaseUnavailable, LoginRefused):  # a URL without a login of its own: users log in as themselves
         return False
 
 
@@ -201,6 +205,21 @@ def current_user(ctx: AppContext) -> ActingUser:
     if login_name and password:
         return _authenticate_own_login(ctx, login_name, password)
     raise AuthError(NOT_LOGGED_IN)
+
+
+def refuse_unknown_profile(ctx: AppContext) -> None:
+    """InvalidInput when this profile has neither settings nor stored secrets (`default` always
+    exists): a mistyped --profile is named as one, with the closest profile there is, rather than
+    read as "not logged in". A new profile starts with `auth login`, `auth signup` or `config set`."""
+    from blogster_cli.config import DEFAULT_PROFILE, did_you_mean, profile_names
+
+    known = profile_names() | ctx.credentials.known_profiles() | {DEFAULT_PROFILE}
+    if ctx.profile in known:
+        return
+    raise InvalidInput(
+        f"no profile {ctx.profile!r}{did_you_mean(ctx.profile, known)}; profiles: {', '.join(sorted(known))}"
+        f" (a new one starts with: blogster --profile {ctx.profile} auth login)"
+    )
 
 
 def session_email(ctx: AppContext) -> str | None:

@@ -19,10 +19,13 @@ A build's file that is a link, under a linked folder or missing is refused (Inva
 before anything is sent. Each kind sends only what changed. A folder deploy compares those
 files (the build's by the hashes its manifest records, the others hashed here) with what it
 sent to the destination last time: changed files are copied, files no longer there are
-removed (with the folders that leaves empty, up to the destination), and nothing else in the
-destination is touched. It follows no link in the destination (`_Destination`: each folder
-opened from its parent with O_NOFOLLOW, each file written whole through a new partial file,
-private_files.replace_whole_at), since another OS user may write a shared web root: a link (or
+removed (with the folders that leaves empty, up to the destination) while they hold the bytes it
+sent (a file edited by hand there since is left, said in the report's notes, as `site build`
+leaves one; a record from before hashes, or an older version's manifest without them, removes
+the file as before), and nothing else in the destination is touched. It follows no link in the
+destination (`_Destination`: each folder opened from its parent with O_NOFOLLOW, each file
+written whole through a new partial file, private_files.replace_whole_at, each file to remove
+read so), since another OS user may write a shared web root: a link (or
 a file) where a folder of the site goes is refused before anything is copied (FileSystemError),
 and a file to remove behind one is left, as is a folder of the user's at a removed file's name
 (both said in the report's notes). A local destination that is the build folder, inside it or
@@ -32,6 +35,8 @@ go, and nothing is hashed for it) and lets it send the files whose size or time 
 rebuild leaves unchanged files untouched, so their times match), then removes, by its record of
 the last deploy there, the files no longer there and the folders only they held; other files
 there, and folders holding any (or a folder now at a removed file's name), are left alone too.
+It cannot tell a file edited by hand there since (that would take reading every one of them, a
+checksum pass): such a file is removed like the others.
 A git deploy builds a fresh index from that list (each file's bytes as they are: no end-of-line
 conversion or filter from a `.gitattributes` or the user's git settings), commits it as the next
 commit of the branch when its tree differs from the branch's, and pushes it, so git transfers
@@ -95,7 +100,8 @@ class DeployReport:
     unchanged: int
     commit: str | None = None
     notes: tuple[str, ...] = ()
-    """What the deploy left aside and why (an odd older record, a folder of the user's where a file went)."""
+    """What the deploy left aside and why (an odd older record, a folder of the user's where a file went,
+    a file edited by hand since it was sent)."""
 
 
 def _manifest_entries(data: object) -> tuple[dict[str, str], int] | None:
@@ -364,17 +370,23 @@ class _Destination:
             assert fds is not None  # made when missing
             replace_whole_at(fds[-1], path.rsplit("/", 1)[-1], source)
 
-    def remove(self, path: str) -> str:
-        """Removes the file `path` (a link there as itself), then each folder above it it leaves
-        empty, up to the destination (never removed itself): "removed"; "missing" when nothing is
-        there; "folder" when a folder is (the user's: left). Raises _Blocked for a link on the way."""
+    def remove(self, path: str, sent: str = "") -> str:
+        """Removes the file `path`, then each folder above it it leaves empty, up to the destination
+        (never removed itself): "removed"; "missing" when nothing is there; "folder" when a folder is
+        (the user's: left). With `sent`, the sha256 of what a deploy sent there, a file is removed only
+        while it holds those bytes: "edited" when it does not (edited by hand since: left), "link" for a
+        link there. Without it (a record from before hashes), a link there is removed as itself.
+        Raises _Blocked for a link on the way."""
         name = path.rsplit("/", 1)[-1]
         with self.folders(path, create=False) as fds:
             if fds is None:
                 return "missing"
             try:
-                if stat.S_ISDIR(os.stat(name, dir_fd=fds[-1], follow_symlinks=False).st_mode):
+                found = os.stat(name, dir_fd=fds[-1], follow_symlinks=False)
+                if stat.S_ISDIR(found.st_mode):
                     return "folder"
+                if sent and (kept := _unless_sent(fds[-1], name, sent, found)):
+                    return kept
                 os.unlink(name, dir_fd=fds[-1])
             except FileNotFoundError:
                 return "missing"
@@ -407,6 +419,29 @@ class _Destination:
         """Removes the manifest an older version sent here (a link at its name as itself; a folder is left)."""
         with suppress(FileNotFoundError, IsADirectoryError):
             os.unlink(MANIFEST, dir_fd=self.fd)
+
+
+def _unless_sent(folder: int, name: str, sent: str, found: os.stat_result) -> str | None:
+    """None when the file `name` of `folder` (`found`, its stat) still holds the bytes whose sha256 is
+    `sent`, read without following a link (a FIFO never blocks the read); else why it stays: "link" for a
+    link, "edited" for anything else (other bytes, not a regular file, or swapped for another since)."""
+    if stat.S_ISLNK(found.st_mode):
+        return "link"
+    if not stat.S_ISREG(found.st_mode):
+        return "edited"
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+    except FileNotFoundError:  # gone since: "missing"
+        raise
+    except OSError:  # a link swapped in since (ELOOP), or unreadable
+        return "edited"
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+            return "edited"
+        if hashlib.file_digest(handle, "sha256").hexdigest() != sent:
+            return "edited"
+    return None
 
 
 def to_folder(out: Path, destination: Path) -> DeployReport:
@@ -459,7 +494,7 @@ def _to_folder(
         if is_private(path):
             continue
         try:
-            outcome = place.remove(path)
+            outcome = place.remove(path, deployed[path])
         except _Blocked as blocked:  # a link: never followed; a file: nothing of ours can be under it
             if blocked.link:
                 left.append(f"{destination / path} (behind the link {destination / blocked.folder})")
@@ -469,11 +504,11 @@ def _to_folder(
             continue
         if outcome == "removed":
             removed += 1
-        elif outcome == "folder":
-            left.append(f"{destination / path} (a folder now)")
+        elif outcome in _LEFT_BECAUSE:
+            left.append(f"{destination / path} ({_LEFT_BECAUSE[outcome]})")
     if left:
         shown = "; ".join(left[:3]) + (f"; and {len(left) - 3} more" if len(left) > 3 else "")
-        notes.append(f"left as they are, not removed: {shown}")
+        notes.append(f"left as {'it is' if len(left) == 1 else 'they are'}, not removed: {shown}")
     _record_deploy(out, key, {**built, **{path: deployed[path] for path in failed}})
     if failed:
         raise next(iter(failed.values()))
@@ -485,6 +520,10 @@ def _to_folder(
         target=str(destination), copied=len(changed), removed=removed, unchanged=len(built) - len(changed),
         notes=tuple(notes),
     )  # fmt: skip
+
+
+_LEFT_BECAUSE = {"folder": "a folder now", "link": "a link now", "edited": "edited by hand since it was sent"}
+"""Why a file the site no longer has stays in the destination (`_Destination.remove`), as the note says."""
 
 
 def _check_writable(place: _Destination, destination: Path, path: str) -> None:

@@ -18,7 +18,7 @@ def test_flag_lifecycle_audit_and_checks(cli, signed_up):
     assert bad.exit_code == 2 and "invalid condition" in bad.stderr
     assert cli("flags", "update", "new-editor", "--percentage", "101").exit_code == 2
 
-    assert cli("flags", "rm", "new-editor").exit_code == 0
+    assert cli("flags", "rm", "new-editor", "--yes").exit_code == 0
     assert cli("flags", "list", "--json").json() == []
     actions = [entry["action"] for entry in cli("flags", "log", "--json").json()]
     assert actions == ["deleted", "updated", "updated", "created"]
@@ -104,7 +104,7 @@ def test_a_rule_that_could_never_match_is_refused_and_the_log_names_flags(cli, s
     )
     switched = cli("flags", "update", "beta", "--strategy", "user_ids")  # its tiers would no longer be read
     assert switched.exit_code == 2 and "read only with strategy subscription_tier" in switched.stderr
-    assert cli("flags", "rm", "beta").exit_code == 0
+    assert cli("flags", "rm", "beta", "--yes").exit_code == 0
     assert [entry["flag"] for entry in cli("flags", "log", "--json").json()] == ["beta", "beta"]
     assert "beta" in cli("flags", "log").stdout
 

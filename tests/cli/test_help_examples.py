@@ -282,7 +282,7 @@ PLAN = [
     ("blogster flags check new-editor --user grace@example.com --json", True),
     ("blogster flags list --json", True),
     ("blogster flags disable new-editor", True),
-    ("blogster flags rm new-editor", True),
+    ("blogster flags rm new-editor --yes", True),
     ("blogster flags log --json", True),
     ("blogster chatbot intents import intents.yaml", True),
     ("blogster chatbot intents export my-intents.json", True),

@@ -16,6 +16,8 @@ from tests.integration.test_seo_positions import GSC_DAY1
 def posts(cli, signed_up):
     for title in ("Alpha", "Beta"):
         assert cli("posts", "new", title, "--slug", title.lower()).exit_code == 0
+    # The exports' pages are on ada.dev: Ada's site is there.
+    assert cli("site", "settings", "set", "custom-domain", "ada.dev").exit_code == 0
 
 
 def one_line_error(result, code: int) -> None:
@@ -67,7 +69,7 @@ def test_revenue_import_twice_and_report(cli, posts, tmp_path):
     assert [(row["post"], row["revenue"]) for row in result["by_post"]] == [("alpha", 18.4), ("beta", 2.1)]
     assert [(row["type"], row["revenue"]) for row in result["by_type"]] == [("affiliate", 20.5)]
     text = cli("revenue", "report").stdout
-    assert "alpha\t18.4\t" in text and "affiliate\t20.5\t" in text and "total revenue: 20.50" in text
+    assert "alpha\t18.40\t" in text and "affiliate\t20.50\t" in text and "total revenue: 20.50" in text
     one_line_error(cli("revenue", "import", str(report), "--type", "lottery"), 2)
     one_line_error(cli("revenue", "import", str(report)), 2)  # no Type column and no --type
 

@@ -36,7 +36,13 @@ def world(db, make_user, superuser):
             "insert into blogs (author_id, title, slug, status, published_at) values (%s, %s, %s, 'published', now())",
             (owner.user_id, slug, slug),
         )
+    # Alice's site is at ada.dev: the exports' pages are there.
+    superuser.execute("update subdomain_settings set custom_domain = 'ada.dev' where user_id = %s", (alice.user_id,))
     return ActingUser(db, alice), ActingUser(db, bob)
+
+
+def import_positions(acting, **options):
+    return seo.import_positions(acting, base_domain="blogster.page", **options)
 
 
 def stored(superuser):
@@ -50,11 +56,11 @@ def stored(superuser):
 
 def test_a_search_console_export_imports_once_and_merges_pages_of_one_post(world, superuser):
     alice, _ = world
-    first = seo.import_positions(alice, text=GSC_DAY1, source="gsc.csv", check_date=date(2026, 11, 28))
+    first = import_positions(alice, text=GSC_DAY1, source="gsc.csv", check_date=date(2026, 11, 28))
     assert (first.inserted, first.updated, first.keywords_added) == (3, 0, 3)
     assert sorted((r.line, r.reason) for r in first.rejected) == [
         (6, "https://ada.dev/about/: none of your posts"),
-        (7, "a number column holds something else"),
+        (7, "'many' is not a number (under 'Clicks')"),
     ]
     rows = stored(superuser)
     assert rows == [
@@ -63,16 +69,16 @@ def test_a_search_console_export_imports_once_and_merges_pages_of_one_post(world
         ("alpha", "terminal habits", date(2026, 11, 28), "desktop", None, 4, None, None, 12, 340, 0.0353),
         ("beta", "zsh prompt", date(2026, 11, 28), "desktop", None, 31, None, None, 0, 20, 0.0),
     ]
-    again = seo.import_positions(alice, text=GSC_DAY1, source="gsc.csv", check_date=date(2026, 11, 28))
+    again = import_positions(alice, text=GSC_DAY1, source="gsc.csv", check_date=date(2026, 11, 28))
     assert (again.inserted, again.updated, again.keywords_added) == (0, 3, 0)
     assert stored(superuser) == rows
 
 
 def test_previous_position_and_change_follow_each_series_by_date_in_any_import_order(world, superuser):
     alice, _ = world
-    seo.import_positions(alice, text=GSC_DAY1, source="day1.csv", check_date=date(2026, 11, 30))
-    seo.import_positions(alice, text=GSC_DAY2, source="day2.csv")  # an older export, imported later
-    seo.import_positions(alice, text=GSC_DAY1, source="day1.csv", check_date=date(2026, 11, 30))
+    import_positions(alice, text=GSC_DAY1, source="day1.csv", check_date=date(2026, 11, 30))
+    import_positions(alice, text=GSC_DAY2, source="day2.csv")  # an older export, imported later
+    import_positions(alice, text=GSC_DAY1, source="day1.csv", check_date=date(2026, 11, 30))
     habits = [row for row in stored(superuser) if row[1] == "terminal habits"]
     assert [(r[2], r[3], r[4], r[5], r[6], r[7]) for r in habits] == [
         (date(2026, 11, 29), "desktop", "usa", 2, None, None),
@@ -82,7 +88,7 @@ def test_previous_position_and_change_follow_each_series_by_date_in_any_import_o
     later = "Date,Query,Page,Device,Country,Clicks,Impressions,CTR,Position\n" + (
         "2026-12-01,terminal habits,/posts/alpha/,desktop,usa,30,500,6%,1.4\n"
     )
-    seo.import_positions(alice, text=later, source="day3.csv")
+    import_positions(alice, text=later, source="day3.csv")
     latest = seo.positions(alice, blog="alpha")
     top = next(row for row in latest if row["keyword"] == "terminal habits" and row["search_locale"] == "usa"
                and row["device_type"] == "desktop")  # fmt: skip
@@ -96,19 +102,23 @@ def test_an_export_filtered_by_page_takes_the_post_from_blog(world, superuser):
     alice, _ = world
     queries_tab = "Top queries,Clicks,Impressions,CTR,Position\nterminal habits,7,70,10%,3.3\n"
     with pytest.raises(InvalidInput, match="no page column"):
-        seo.import_positions(alice, text=queries_tab, source="Queries.csv")
-    result = seo.import_positions(alice, text=queries_tab, source="Queries.csv", blog="beta")
+        import_positions(alice, text=queries_tab, source="Queries.csv")
+    result = import_positions(alice, text=queries_tab, source="Queries.csv", blog="beta")
     assert result.inserted == 1 and stored(superuser)[0][:2] == ("beta", "terminal habits")
     with pytest.raises(InvalidInput, match="none of your posts"):
-        seo.import_positions(alice, text=queries_tab, source="Queries.csv", blog="bobs")
+        import_positions(alice, text=queries_tab, source="Queries.csv", blog="bobs")
 
 
 def test_pages_of_another_authors_published_posts_are_skipped(world, superuser):
     alice, bob = world
-    csv = "Query,Page,Clicks,Impressions,CTR,Position\nbob things,https://bob.dev/posts/bobs/,1,10,10%,2\n"
-    result = seo.import_positions(alice, text=csv, source="gsc.csv")
+    csv = (
+        "Query,Page,Clicks,Impressions,CTR,Position\nbob things,https://ada.dev/posts/bobs/,1,10,10%,2\n"
+        "bob things,https://bob.dev/posts/bobs/,1,10,10%,2\n"
+    )
+    result = import_positions(alice, text=csv, source="gsc.csv")
     assert result.inserted == 0 and [r.reason for r in result.rejected] == [
-        "https://bob.dev/posts/bobs/: none of your posts"
+        "https://ada.dev/posts/bobs/: none of your posts",
+        "https://bob.dev/posts/bobs/: a page of another site (bob.dev)",
     ]
     assert stored(superuser) == [] and seo.positions(bob) == []
 
@@ -120,4 +130,4 @@ def test_pages_of_another_authors_published_posts_are_skipped(world, superuser):
 def test_unreadable_exports_are_refused_whole(world, text, message):
     alice, _ = world
     with pytest.raises(InvalidInput, match=message):
-        seo.import_positions(alice, text=text, source="gsc.csv")
+        import_positions(alice, text=text, source="gsc.csv")

@@ -5,6 +5,7 @@ folder where a removed file was; and names git takes for `.git`, left out by eve
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -228,7 +229,9 @@ def test_paths_outside_the_destination_in_an_older_manifest_are_ignored(built, t
     www.mkdir()
     (tmp_path / "beside.txt").write_text("kept\n")
     listed = ["../beside.txt", "/etc/hostname", "x/../../beside.txt", "posts/../index.html", "./a", "a//b", "mine.txt"]
-    (www / MANIFEST).write_text(json.dumps({"files": {path: ["k", "s"] for path in listed}}))
+    files = {path: ["k", "s"] for path in listed}
+    files["mine.txt"] = ["k", hashlib.sha256(b"sent by the older version\n").hexdigest()]  # as it recorded it
+    (www / MANIFEST).write_text(json.dumps({"files": files}))
     (www / "mine.txt").write_text("sent by the older version\n")
     report = deploy(kind, out, www)
     assert (tmp_path / "beside.txt").read_text() == "kept\n" and (www / "index.html").is_file()

@@ -27,6 +27,7 @@ USER_CALLABLE_DEFINERS = {
     "release_generation_credit(uuid)",
     "held_generation_credits()",  # how many of the caller's own credits are held, nothing else (0118)
     "flag_subject(text)",  # others' accounts for admins only, else the caller's own (0034)
+    "account_emails(uuid[])",  # others' emails for admins only, else the caller's own (0137)
     "public_profiles(uuid[],text[])",
     # Documentation search (0060): scores and words drawn only from pages the caller may read.
     "search_documentation(text,text,text,integer,boolean)",

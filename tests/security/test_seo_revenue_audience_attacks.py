@@ -55,6 +55,7 @@ def ada_imported(cli, signed_up, superuser, tmp_path):
     for title in ("Alpha", "Beta"):
         made = cli("posts", "new", title, "--slug", title.lower(), "--status", "published", input="Words.\n")
         assert made.exit_code == 0
+    assert cli("site", "settings", "set", "custom-domain", "ada.dev").exit_code == 0  # the exports' pages are there
     commands = [
         ("seo", "import-positions", str(write(tmp_path / "gsc.csv", [GSC_DAY1])), "--date", "2026-11-28"),
         ("competitors", "import", str(write(tmp_path / "pages.csv", [AHREFS_TOP_PAGES]))),
@@ -142,14 +143,21 @@ def test_bob_reaches_none_of_adas_rows_through_the_cli(cli, superuser, ada_impor
     assert cli("auth", "logout").exit_code == 0
     login = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert login.exit_code == 0, login.stderr
-    # Imports naming Ada's published posts by URL or slug are skipped line by line
+    # Imports naming Ada's published posts by URL (on her site: another site's to Bob) or slug are
+    # skipped line by line; on Bob's own host, her posts' addresses are none of his posts either.
     positions = cli("seo", "import-positions", str(write(tmp_path / "b.csv", [GSC_DAY1])), "--json").json()
+    assert positions["inserted"] == 0 and all(
+        "a page of another site (ada.dev)" in r["reason"] for r in positions["rejected"][:4]
+    )
+    bobs_host = cli("site", "settings", "show", "--json").json()["base_url"]
+    on_bobs_host = GSC_DAY1.replace("https://ada.dev/", bobs_host)
+    positions = cli("seo", "import-positions", str(write(tmp_path / "c.csv", [on_bobs_host])), "--json").json()
     assert positions["inserted"] == 0 and all("none of your posts" in r["reason"] for r in positions["rejected"][:4])
     revenue = cli(
         "revenue", "import", str(write(tmp_path / "r.csv", [AFFILIATE_REPORT])), "--type", "affiliate", "--json"
     ).json()
     assert revenue["inserted"] == 0 and {r["reason"] for r in revenue["rejected"]} >= {
-        "https://ada.dev/posts/alpha/: none of your posts",
+        "https://ada.dev/posts/alpha/: a page of another site (ada.dev)",
         "beta: none of your posts",
     }
     forced = cli(

@@ -21,7 +21,7 @@ def test_semrush_export() -> None:
         KeywordRow("postgres row level security", 1900, 45.0, 3.1, 0.12, "informational"),
         KeywordRow("rls bypass", None, None, None, None, "navigational"),
     ]
-    assert rejected == [Rejected(4, "no keyword"), Rejected(5, "a number column holds something else")]
+    assert rejected == [Rejected(4, "no keyword"), Rejected(5, "'lots' is not a number (under 'Volume')")]
 
 
 def test_semicolons_other_headers_and_no_keyword_column() -> None:

@@ -1,0 +1,112 @@
+"""A restore switches off the logins of the accounts it replaces that the backup does not hold.
+
+Roles are the cluster's, so they outlive the database a restore replaces: an account made after the
+backup (or purged and brought back by a later restore) kept a LOGIN role with its password, which
+could still connect as `authenticated` and read every published post, with no account row that an
+admin command could see, ban or purge. Such roles lose LOGIN with the swap; a role that is an
+account in another database on the same server (a copy restored under another name) keeps it, and a
+swap that fails gives the logins back."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from blogster_cli.repositories import accounts
+from blogster_cli.services import backup
+from tests.conftest import RUN_ID
+
+LOGIN_PASSWORD = "stray-login-password"
+
+
+def log_in(db, role_name: str) -> psycopg.Connection:
+    return psycopg.connect(make_conninfo(db.conninfo, user=role_name, password=LOGIN_PASSWORD), autocommit=True)
+
+
+def can_login(db, role_name: str) -> bool:
+    with db.connect() as conn:
+        return accounts.role_can_login(conn, role_name=role_name)
+
+
+@pytest.fixture
+def other_database(server_conninfo, template_database):
+    """Another Blogster database on the same server (a clone of the migrated template)."""
+    from blogster_cli.db.connection import Database
+
+    name = f"blogster_test_{RUN_ID}_other_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("create database {} template {} strategy file_copy").format(
+                sql.Identifier(name), sql.Identifier(template_database)
+            )
+        )
+    yield Database(make_conninfo(server_conninfo, dbname=name))
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def test_an_account_the_backup_does_not_hold_cannot_log_in_after_the_restore(db, make_user, tmp_path):
+    kept = make_user(login_password=LOGIN_PASSWORD)
+    archive = tmp_path / "before-carol.blogster-backup"
+    backup.backup(db, path=archive)
+    carol = make_user(login_password=LOGIN_PASSWORD)  # made after the backup
+    with log_in(db, carol.role_name) as conn:  # she can, before the restore
+        assert conn.execute("select auth.uid()").fetchone() == (carol.user_id,)
+    session = log_in(db, carol.role_name)  # and is connected as the restore runs
+
+    backup.restore(db, path=archive)
+
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        log_in(db, carol.role_name)
+    assert session.closed or session.broken or _ended(session)
+    session.close()
+    assert not can_login(db, carol.role_name)
+    with log_in(db, kept.role_name) as conn:  # an account the backup holds keeps its login
+        assert conn.execute("select auth.uid()").fetchone() == (kept.user_id,)
+
+
+def _ended(conn: psycopg.Connection) -> bool:
+    try:
+        conn.execute("select 1")
+    except psycopg.OperationalError:
+        return True
+    return False
+
+
+def test_a_role_that_is_an_account_in_another_database_keeps_its_login(db, make_user, other_database, tmp_path):
+    archive = tmp_path / "empty.blogster-backup"
+    backup.backup(db, path=archive)
+    dave = make_user(login_password=LOGIN_PASSWORD)
+    with other_database.connect() as conn:  # the same account in a copy under another name
+        conn.execute(
+            "insert into auth.users (id, email, encrypted_password) values (%s, %s, null)", (dave.user_id, dave.email)
+        )
+
+    backup.restore(db, path=archive)
+
+    assert can_login(db, dave.role_name)
+    with log_in(other_database, dave.role_name) as conn:
+        assert conn.execute("select auth.uid()").fetchone() == (dave.user_id,)
+
+
+def test_a_swap_that_fails_gives_the_logins_back(db, make_user, tmp_path, monkeypatch):
+    from blogster_cli.db import database_swap
+
+    archive = tmp_path / "before-erin.blogster-backup"
+    backup.backup(db, path=archive)
+    erin = make_user(login_password=LOGIN_PASSWORD)
+
+    def fails(conn, swap):
+        raise RuntimeError("the swap failed before its first rename")
+
+    monkeypatch.setattr(database_swap, "swap_in", fails)
+    with pytest.raises(RuntimeError):
+        backup.restore(db, path=archive)
+
+    assert can_login(db, erin.role_name)  # her database is still the one in place
+    with log_in(db, erin.role_name) as conn:
+        assert conn.execute("select auth.uid()").fetchone() == (erin.user_id,)

@@ -1,0 +1,73 @@
+"""site deploy --folder and a file edited by hand in the destination (red team 32): once the site no
+longer has the file, the deploy removed it, the edit with it, without a word. It now removes a file only
+while it holds the bytes it sent, as `site build` leaves a file edited by hand, and says so in a note."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from blogster_cli.services import site_deploy
+from tests.integration.test_site_deploy import unpublish_post_1
+
+PAGE = "posts/post-1/index.html"
+
+
+def test_a_file_edited_by_hand_is_left_with_a_note_and_others_go(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    (www / PAGE).write_text("<p>MY HAND EDIT</p>\n")
+    unpublish_post_1(acting, out)
+    report = site_deploy.to_folder(out, www)
+    assert (www / PAGE).read_text() == "<p>MY HAND EDIT</p>\n"
+    assert report.removed == 0
+    assert report.notes == (f"left as it is, not removed: {www / PAGE} (edited by hand since it was sent)",)
+    again = site_deploy.to_folder(out, www)  # no longer recorded as sent: said once, never removed later
+    assert (again.removed, again.notes) == (0, ()) and (www / PAGE).is_file()
+
+
+def test_a_file_still_as_it_was_sent_is_removed(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    os.utime(www / PAGE, (0, 0))  # touched, not edited: its bytes decide
+    unpublish_post_1(acting, out)
+    report = site_deploy.to_folder(out, www)
+    assert (report.removed, report.notes) == (1, ()) and not (www / "posts/post-1").exists()
+
+
+def test_a_record_from_before_hashes_removes_the_file_as_before(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    records = json.loads((out / site_deploy.DEPLOYS).read_text())
+    [sent] = records.values()
+    sent[PAGE] = ""  # nothing to compare with
+    (out / site_deploy.DEPLOYS).write_text(json.dumps(records))
+    (www / PAGE).write_text("<p>MY HAND EDIT</p>\n")
+    unpublish_post_1(acting, out)
+    assert site_deploy.to_folder(out, www).removed == 1 and not (www / PAGE).exists()
+
+
+def test_a_link_or_a_fifo_at_a_sent_files_name_is_left(built, tmp_path):
+    """Neither is what was sent: the link is never followed (its target is not read or removed), the FIFO
+    never blocks the deploy."""
+    acting, out = built
+    www = tmp_path / "www"
+    (out / "extra.txt").write_text("extra\n")
+    site_deploy.to_folder(out, www)
+    target = tmp_path / "target.html"
+    target.write_text("not the site's\n")
+    (www / PAGE).unlink()
+    (www / PAGE).symlink_to(target)
+    (www / "extra.txt").unlink()
+    os.mkfifo(www / "extra.txt")
+    (out / "extra.txt").unlink()
+    unpublish_post_1(acting, out)
+    report = site_deploy.to_folder(out, www)
+    assert report.removed == 0 and (www / PAGE).is_symlink() and target.read_text() == "not the site's\n"
+    assert report.notes == (
+        f"left as they are, not removed: {www / 'extra.txt'} (edited by hand since it was sent);"
+        f" {www / PAGE} (a link now)",
+    )
