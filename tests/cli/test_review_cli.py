@@ -90,10 +90,13 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     assert [c["at"] for c in comments] == sorted(c["at"] for c in comments)
     # Each step notifies the other party, never the one who took it (0130): grace hears of her
     # assignment and of ada's status changes, ada of each of grace's steps, comments included; each
-    # one rewrites its recipient's unread notification about the assignment (0136), and nobody read.
+    # one rewrites its recipient's unread notification of its lane about the assignment, a step's or
+    # a comment's (0136, 0140), and nobody read.
     assert notifications(superuser, "grace@example.com") == ["draft-one is now approved"]
     by_grace = "grace@example.com (editor): draft-one"
-    assert notifications(superuser, "ada@example.com") == [f"Submitted for approval by {by_grace}"]
+    assert notifications(superuser, "ada@example.com") == [
+        f"Comment by {by_grace}", f"Submitted for approval by {by_grace}",
+    ]  # fmt: skip
     assert notifications(superuser, "lin@example.com") == []
 
 

@@ -45,8 +45,9 @@ def unread(acting):
     return [n.title for n in notifications.list_notifications(acting, unread_only=True)]
 
 
-def test_an_approver_repeating_steps_and_comments_leaves_the_author_one_unread_notification(crew, superuser):
-    """The red team's repro: reject and start again, round after round, and comments between."""
+def test_an_approver_repeating_steps_and_comments_leaves_the_author_one_unread_step_and_comment(crew, superuser):
+    """The red team's repro: reject and start again, round after round, and comments between. Steps
+    and comments are two lanes (0140): a comment never hides a step's notice."""
     step(crew.vic, crew.approver, "start")
     for n in range(15):
         step(crew.vic, crew.approver, "reject", f"Round {n}.")
@@ -55,21 +56,23 @@ def test_an_approver_repeating_steps_and_comments_leaves_the_author_one_unread_n
     before_last = datetime.now(UTC)
     step(crew.vic, crew.approver, "reject")
     shown = notifications.list_notifications(crew.ada)
-    assert [(n.title, n.read) for n in shown] == [(f"Changes requested by {BY_VIC}", False)]
+    assert [(n.title, n.read) for n in shown] == [
+        (f"Changes requested by {BY_VIC}", False), (f"Comment by {BY_VIC}", False),
+    ]  # fmt: skip
     assert shown[0].created_at is not None and shown[0].created_at >= before_last - timedelta(seconds=1)
     stored = superuser.execute(
         "select count(*), min(type::text), min(content), min(delivery_status::text) from public.user_notifications"
         " where user_id = %s",
         (crew.ada.actor.user_id,),
     ).fetchone()
-    assert stored == (1, "blog_interaction", f"assignment {crew.approver}", "sent")
+    assert stored == (2, "blog_interaction", f"assignment {crew.approver}", "sent")
     assert unread(crew.vic) == ["Assigned as approver: Draft one"]  # never told of their own steps
 
 
 def test_a_read_notification_stays_as_read_and_the_next_step_adds_one(crew):
     step(crew.vic, crew.approver, "start")
     step(crew.vic, crew.approver, "comment", "A first remark.")
-    (first,) = notifications.list_notifications(crew.ada)
+    first = next(n for n in notifications.list_notifications(crew.ada) if n.title.startswith("Comment by"))
     notifications.mark_read(crew.ada, ref=str(first.id))
     step(crew.vic, crew.approver, "reject")
     step(crew.vic, crew.approver, "start")
@@ -181,3 +184,16 @@ def test_a_notification_read_while_a_step_waits_for_it_stays_read_and_a_new_one_
     assert outcome == ["ok"]
     shown = [(n.title, n.read) for n in notifications.list_notifications(crew.ada)]
     assert shown == [(f"Changes requested by {BY_VIC}", False), (f"Started by {BY_VIC}", True)]
+
+
+def test_a_comment_never_hides_the_notice_of_a_step(crew):
+    """Red team 33: after `review approve --publish`, one comment by the approver turned the
+    author's unread "Approved and published by..." into "Comment by...", and a comment after a
+    rejection hid "Changes requested by..." (0136): the author never learnt of the step (0140)."""
+    step(crew.vic, crew.approver, "start")
+    step(crew.vic, crew.approver, "reject", "Not yet.")
+    step(crew.vic, crew.approver, "comment", "See my note on the intro.")
+    step(crew.vic, crew.approver, "comment", "And the outro.")
+    assert unread(crew.ada) == [f"Comment by {BY_VIC}", f"Changes requested by {BY_VIC}"]
+    step(crew.vic, crew.approver, "start")
+    assert unread(crew.ada) == [f"Rework started by {BY_VIC}", f"Comment by {BY_VIC}"]

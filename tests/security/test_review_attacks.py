@@ -735,7 +735,11 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
     step(db, grace, editor, "comment", "A private remark on a draft.")
     with login_as(db, ada.role_name) as conn:
         own = [r[0] for r in conn.execute("select title from public.user_notifications order by created_at")]
-    assert own == ["Comment by grace@example.com (editor): Draft one"]  # the start's notice, rewritten (0136)
+    # the step's and the comment's notices: a comment never rewrites a step's (0136, 0140)
+    assert own == [
+        "Started by grace@example.com (editor): Draft one",
+        "Comment by grace@example.com (editor): Draft one",
+    ]
     for other in (grace, crew.vic, crew.eve):
         with login_as(db, other.role_name) as conn:
             assert conn.execute(
@@ -750,7 +754,7 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
     unread = superuser.execute(
         "select count(*) from public.user_notifications where user_id = %s and not read", (ada.user_id,)
     )
-    assert unread.fetchone() == (1,)
+    assert unread.fetchone() == (2,)
 
 
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
