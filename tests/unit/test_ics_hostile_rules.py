@@ -75,9 +75,11 @@ def test_three_rules_that_never_match_take_about_a_second_not_thirty():
         f"UID:n{n}@x\r\nSUMMARY:N\r\nDTSTART:00010101T000000Z\r\nRRULE:FREQ=SECONDLY;COUNT=2;BYMONTH=2;BYMONTHDAY=30\r\n"
         for n in range(3)
     ]
-    began = clock.monotonic()
+    began = (
+        clock.thread_time()
+    )  # the walk's limit counts this thread's CPU time: a loaded machine stretches the wall clock
     assert len(read_within(calendar_of(*events), 10).recurring) == 3
-    assert clock.monotonic() - began < 1.5
+    assert clock.thread_time() - began < 1.5
 
 
 def test_a_rule_from_long_ago_without_count_gives_the_occurrences_dateutil_does_from_its_start():
