@@ -64,9 +64,9 @@ def test_every_instant_the_walk_yields_counts_repeats_too(monkeypatch):
 )
 def test_a_rule_that_never_matches_is_given_up_quickly_and_the_note_says_why(start, rule):
     """dateutil ignores UNTIL while a rule matches nothing and walked to year 9999: 7-10 s an event."""
-    began = clock.monotonic()
+    began = clock.thread_time()  # CPU time, as the walk's limit counts it
     found = read_within(calendar_of(f"UID:n@x\r\nSUMMARY:N\r\nDTSTART:{start}\r\nRRULE:{rule}\r\n"), 5)
-    assert clock.monotonic() - began < 1
+    assert clock.thread_time() - began < 1
     assert "such as February 30?" in found.recurring[0].note
 
 
