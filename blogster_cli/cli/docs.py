@@ -43,7 +43,8 @@ def import_docs(
     """Import a markdown tree as documentation (admins). Re-importing the folder (by any path to it)
     updates its pages and archives those whose files are gone (withdrawn); a slug held by a page
     from elsewhere (another folder, `docs new`) refuses the import (exit 5, nothing changed)
-    unless --rename or --replace.
+    unless --rename or --replace. Text that pages include (files in a `snippets` or `includes`
+    folder, or included with `--8<--`) is skipped; pictures are not stored (pages keep their links).
 
     Example: blogster docs import ./help --publish
     """
@@ -59,7 +60,7 @@ def import_docs(
     if json:
         output.print_json(report)
     else:
-        for line in report.notes + report.warnings:
+        for line in [f"{path}: {reason}" for path, reason in report.skipped] + report.notes + report.warnings:
             output.message(f"note: {single_line(line)}")
         for path, reason in report.failed:
             output.error(single_line(f"{path}: {reason}"))
@@ -68,6 +69,7 @@ def import_docs(
         counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
         counts += [f"{len(report.replaced)} taken over"] if report.replaced else []
         counts += [f"{len(report.withdrawn)} withdrawn"] if report.withdrawn else []
+        counts += [f"{len(report.skipped)} skipped"] if report.skipped else []
         output.message(f"{', '.join(counts)}; {plural(report.categories, 'category', 'categories')}.")
     if report.failed:
         raise typer.Exit(1)
@@ -289,7 +291,8 @@ def diff(
 
 @app.command("check-links")
 def check_links(json: bool = JSON_OPTION) -> None:
-    """List internal links that lead to no page; exit 1 if there are any.
+    """List internal links that lead to no page, and pictures not in the folder their page was
+    imported from (Blogster does not store pictures); exit 1 if there are any.
 
     Example: blogster docs check-links
     """
@@ -299,7 +302,7 @@ def check_links(json: bool = JSON_OPTION) -> None:
     if json:
         output.print_json(broken)
     else:
-        output.print_lines(f"{b.page}: {b.target}" for b in broken)
+        output.print_lines(f"{b.page}: {b.target}{' (picture)' if b.kind == 'picture' else ''}" for b in broken)
         output.message(f"{len(broken)} broken {'link' if len(broken) == 1 else 'links'}.")
     if broken:
         raise typer.Exit(1)

@@ -12,26 +12,41 @@ Blogster, or one whose fields changed since, is written with the front matter th
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from blogster_cli.content.errors import ContentError, FrontMatterError
 from blogster_cli.content.files import read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
-from blogster_cli.documentation import languages
+from blogster_cli.documentation import languages, links
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
 _FIELD_ORDER = ["title", "slug", "status", "tags", "order", "version", "excerpt"]  # as export writes them
 PAGE_STATUSES = ("draft", "published", "archived")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# An attribute list ending a heading (Python-Markdown's attr_list: `{: #id .class key="value" }`),
+# and the closing #s before it; 0139_documentation_search_reads_text.sql reads titles the same way.
+_ATTRIBUTE = r"""(?:[#.][^\s{}]+|(?:[^\W\d]|:)[-\w:.]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
+_ATTRIBUTE_LIST = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}$")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_PART = 200  # export writes PART.md (or PART-2.md): within the 255 bytes a file name may take
 SLUG_FORM = "lower-case words and digits joined by '-', folders by '/'"
+# Folders of text that pages include (pymdown's snippets `--8<-- "file.md"`, Jekyll's includes):
+# their files are not pages. Hidden ones (`.snippets`) are skipped with every hidden entry.
+INCLUDE_FOLDERS = frozenset({"snippets", "_snippets", "includes", "_includes"})
+# pymdown's snippets: `--8<-- "file.md"` on a line of its own, or a block of file names between
+# two `--8<--` lines; a leading `;` escapes either (the line is shown, nothing is included).
+_SNIPPET_LINE = re.compile(
+    r"^[ \t]*(;*)-+8<-+[ \t]+(?:\"((?:\\\"|[^\"\n])+)\"|'((?:\\'|[^'\n])+)')[ \t]*$", re.MULTILINE
+)
+_SNIPPET_BLOCK = re.compile(r"^[ \t]*(;*)-+8<-+[ \t]*$")
 K = TypeVar("K", bound=Hashable)
 
 
@@ -65,6 +80,8 @@ class PageSource:
     search_config: str = languages.DEFAULT_CONFIG  # the page's language, as PostgreSQL stems it
     notes: list[str] = field(default_factory=list)  # slug normalisations and other remarks
     slug_asked: str | None = None  # the front matter's `slug:` as written; None: the slug is the path's
+    links: tuple[links.Link, ...] | None = None  # its links, if read (read_tree: those that may show pictures)
+    pictures: tuple[str, ...] = ()  # the picture files it shows that its folder holds (read_tree looks)
 
 
 NUL_REFUSED = "the page holds a NUL character, which PostgreSQL text cannot store"
@@ -101,6 +118,7 @@ class Tree:
     categories: list[CategorySource]
     pages: list[PageSource]
     problems: list[PageProblem]
+    skipped: list[PageProblem] = field(default_factory=list)  # markdown files that are no pages (includes)
 
 
 def normalise_segment(text: str) -> str:
@@ -140,12 +158,18 @@ def category_name(folder_name: str) -> str:
 
 
 def title_from(body: str, file_name: str) -> str:
-    """The first heading's text, else the file name made readable."""
+    """The first heading's text (without an attribute list it ends with), else the file name made readable."""
     match = _HEADING.search(body)
-    if match:
-        return match.group(1).strip()[:300]
+    if match and (title := heading_text(match.group(1).strip())):
+        return title[:300]
     stem = PurePosixPath(file_name).stem
     return category_name(stem)[:300] or "Untitled"
+
+
+def heading_text(heading: str) -> str:
+    """A heading as readers see it: `7.0 Migration Notes {: #\\7.0}` is `7.0 Migration Notes`."""
+    without = _ATTRIBUTE_LIST.sub("", heading)
+    return heading if without == heading else _CLOSING_HASHES.sub("", without).strip()
 
 
 def _default_slug(path: str) -> str:
@@ -231,16 +255,29 @@ def read_tree(root: Path) -> Tree:
     """Every markdown file below `root` (hidden files and folders skipped), in path order.
 
     Regular files only, never read through a link: a link (`pw.md -> /etc/passwd`) or a FIFO
-    in a docs folder is reported, not published to every account."""
+    in a docs folder is reported, not published to every account. Text that pages include is
+    no page (`skipped`, with the reason): the files of a folder named as INCLUDE_FOLDERS, and
+    those a page of the folder includes with pymdown's `--8<--` (see included_paths). Each
+    page comes with the pictures it shows that the folder holds (and, if it may show any, its links)."""
     pages: list[PageSource] = []
     walk = walk_folder(root, lambda name: PurePosixPath(name).suffix.lower() in MARKDOWN_SUFFIXES, lambda _: True)
     problems = [PageProblem(path, reason) for path, reason in [*walk.skipped, *walk.unreadable]]
+    skipped: list[PageProblem] = []
     for path in walk.files:
+        folder = next((part for part in PurePosixPath(path).parts[:-1] if part.lower() in INCLUDE_FOLDERS), None)
+        if folder is not None:
+            skipped.append(PageProblem(path, f"an include (in {folder}/), not a page"))
+            continue
         try:
             text = read_regular_file(root / path).decode("utf-8")
             pages.append(read_page(path, text.replace("\r\n", "\n").replace("\r", "\n")))  # as read_text did
         except (ContentError, ValueError, UnicodeDecodeError, OSError) as exc:
             problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    included = included_paths(pages)
+    skipped += [PageProblem(page.path, f"an include (--8<-- in {included[page.path]}), not a page")
+                for page in pages if page.path in included]  # fmt: skip
+    skipped.sort(key=lambda problem: problem.path.split("/"))
+    pages = [_with_links(root, page) for page in pages if page.path not in included]
     seen: dict[str, str] = {}
     unique_pages = []
     for page in pages:
@@ -250,7 +287,75 @@ def read_tree(root: Path) -> Tree:
         seen[page.slug] = page.path
         unique_pages.append(page)
     folders = {p.category_path for p in unique_pages if p.category_path}
-    return Tree(_categories(folders), unique_pages, problems)
+    return Tree(_categories(folders), unique_pages, problems, skipped)
+
+
+def _snippets(body: str) -> list[str]:
+    """The files a page includes with pymdown's snippets (`--8<-- "file.md"`, or a block of names
+    between two `--8<--` lines), as written; escaped ones (`;--8<--`) are not included."""
+    named = [match.group(2) or match.group(3) for match in _SNIPPET_LINE.finditer(body) if not match.group(1)]
+    block: bool | None = None  # inside a block: whether it is escaped
+    for line in body.split("\n"):
+        marker = _SNIPPET_BLOCK.match(line)
+        if marker is not None:
+            block = None if block is not None else bool(marker.group(1))
+        elif block is False and line.strip() and not line.lstrip().startswith(";"):
+            named.append(line.strip())
+    return named
+
+
+def included_paths(pages: Iterable[PageSource]) -> dict[str, str]:
+    """The pages' files that a page includes (path -> the first including page's path).
+
+    A snippet's path is relative to a base the site's configuration sets (`base_path`: often the
+    project's root, above the docs folder), so `docs/snippets/a.md` names the folder's
+    `snippets/a.md`: a file is included when the name is its path, ends with `/` and its path, or
+    is its path relative to the including page. A line range or section (`a.md:3:10`, `a.md:intro`)
+    is left off; URLs include nothing here."""
+    pages = list(pages)
+    paths = {page.path for page in pages}
+    included: dict[str, str] = {}
+    for page in pages:
+        for name in _snippets(page.body):
+            if "://" in name:
+                continue
+            for candidate in dict.fromkeys([name, name.split(":", 1)[0]]):
+                found = _included_file(candidate, page.path, paths)
+                if found is not None and found != page.path:
+                    included.setdefault(found, page.path)
+                    break
+    return included
+
+
+def _included_file(name: str, page_path: str, paths: set[str]) -> str | None:
+    name = name.strip().removeprefix("./")
+    if not name or name.startswith("/"):
+        return None
+    relative = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), name))
+    for candidate in (posixpath.normpath(name), relative):
+        if candidate in paths:
+            return candidate
+    return next((path for path in sorted(paths) if name.endswith(f"/{path}")), None)
+
+
+def _with_links(root: Path, page: PageSource) -> PageSource:
+    """`page` with the pictures it shows that are files of the folder `root`, and its links if
+    it may show pictures (the others need no parse to be known: see links.broken_in)."""
+    if not links.may_show_pictures(page.body):
+        return page
+    found = links.page_links(page.body)
+    pictures = {path for link in found if link.picture
+                and (path := links.picture_path(link.target, page_path=page.path)) is not None
+                and _is_file(root, path)}  # fmt: skip
+    return replace(page, links=tuple(found), pictures=tuple(sorted(pictures)))
+
+
+def _is_file(root: Path, path: str) -> bool:
+    """Whether the folder holds a file at `path` (only looked at: a picture is never read)."""
+    try:
+        return (root / path).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL
+        return False
 
 
 def page_text(*, front_matter_raw: str | None, front_matter: dict[str, Any], current: dict[str, Any], body: str) -> str:

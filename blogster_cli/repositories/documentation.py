@@ -197,11 +197,13 @@ def word_forms(session: Session, *, word: str) -> list[str]:
 
 
 def surface_form(session: Session, *, lexeme: str) -> str | None:
-    """A word as written in a visible page that indexes as `lexeme` (for showing a suggestion)."""
+    """A word as written in a visible page that indexes as `lexeme` (for showing a suggestion), read
+    in the page's text as its search index has it (links without their targets, no markup: 0139)."""
     row = (
         driver_connection(session)
         .execute(
-            "select (regexp_match(ts_headline(p.search_config, public.documentation_text(p.content), q,"
+            "select (regexp_match(ts_headline(p.search_config,"
+            " public.documentation_plain_text(left(public.documentation_text(p.content), 250000)), q,"
             " 'StartSel=⟦, StopSel=⟧, MaxWords=3, MinWords=1'), '⟦([^⟧]+)⟧'))[1]"
             " from public.documentation_pages p, plainto_tsquery('simple', %s) q where p.search_vector @@ q limit 1",
             (lexeme,),

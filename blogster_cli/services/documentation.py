@@ -22,6 +22,7 @@ from blogster_cli.documentation import links, sources, tree
 from blogster_cli.documentation import query as search_query
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -91,11 +92,14 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "path: what was changed"
-    warnings: list[str] = field(default_factory=list)  # unresolved links
+    warnings: list[str] = field(default_factory=list)  # unresolved links, pictures not in the folder
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     renamed: list[RenamedPage] = field(default_factory=list)  # stored under a slug of their own
-    replaced: list[ReplacedPage] = field(default_factory=list)  # from elsewhere, taken over (also updated or unchanged)
+    # From elsewhere, overwritten by a file that changes them (one that leaves a page as it is: unchanged).
+    replaced: list[ReplacedPage] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)  # this folder's pages whose files are gone, now archived
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): markdown that is no page
+    pictures: list[str] = field(default_factory=list)  # the folder's pictures the pages show: not stored
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,9 @@ class SearchResult:
 
 
 def _content(page: tree.PageSource, identity: sources.FolderIdentity, asked: str | None) -> dict[str, Any]:
-    source: dict[str, Any] = {"path": page.path, "tree": identity.tree, "folder": identity.folder}
+    # `pictures`: the pictures it shows that its folder held (`docs check-links` checks them against it).
+    source: dict[str, Any] = {"path": page.path, "tree": identity.tree, "folder": identity.folder,
+                              "pictures": list(page.pictures)}  # fmt: skip
     if asked is not None:
         source["asked"] = asked
     return {
@@ -206,7 +212,8 @@ def import_tree(
         raise InvalidInput(f"{root} is not a folder")
     identity = sources.folder_identity(root)
     source = tree.read_tree(root)
-    report = ImportReport(failed=[(p.path, p.reason) for p in source.problems])
+    report = ImportReport(failed=[(p.path, p.reason) for p in source.problems],
+                          skipped=[(p.path, p.reason) for p in source.skipped])  # fmt: skip
     report.notes = [f"{p.path}: {note}" for p in source.pages for note in p.notes]
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         written = deepcopy(report)  # a raced try's additions go with it
@@ -223,6 +230,10 @@ def import_tree(
                             f" stored as {renamed.slug!r}")  # fmt: skip
     for replaced in report.replaced:
         report.notes.append(f"{replaced.path}: took over {replaced.slug!r}, a page {replaced.previously}")
+    report.pictures = sorted({picture for page in source.pages for picture in page.pictures})
+    if report.pictures:
+        report.notes.append(f"{plural(len(report.pictures), 'picture')} not stored: docs pages keep their links;"
+                            " copy the files beside your site")  # fmt: skip
     return report
 
 
@@ -303,12 +314,14 @@ def _import_once(
             writes.append(_Write(page.path, partial(_changed_page, row, values),
                                  partial(_report_placed, report, placement, identity, created=False, unchanged=same),
                                  alone=row.slug != placement.slug))  # fmt: skip
+        not_pages = dict(report.skipped)  # a page whose file is an include now is withdrawn: no page
         for gone in plan.gone:
             row = stored[gone.id]
             if row.status != DocumentationStatus.ARCHIVED:
                 archived: dict[str, object] = {"status": DocumentationStatus.ARCHIVED}
+                why = not_pages.get(str(gone.path))
                 writes.append(_Write(str(gone.path), partial(_changed_page, row, archived),
-                                     partial(_report_withdrawn, report, row, gone)))  # fmt: skip
+                                     partial(_report_withdrawn, report, row, gone, why)))  # fmt: skip
         for start in range(0, len(writes), WRITE_BATCH):
             _write_pages(session, writes[start : start + WRITE_BATCH], report)
         refused = {write.path for write in writes if write.new} & {path for path, _ in report.failed}
@@ -325,13 +338,18 @@ def _warn_of_broken_links(
     unchanged, or whose update was refused: their last version stays) that leads to none of them,
     nor to a page of the folder `kept` as it was (its file unreadable this time). A page the import
     refused, by reading it (a NUL, bad front matter) or by the database's word, is no page: a link
-    to it is reported here as `docs check-links` reports it afterwards."""
+    to it is reported here as `docs check-links` reports it afterwards. A picture that is not in
+    the folder is reported once a page."""
     index = links.PageIndex.of([*((page.slug, page.path) for page in pages), *kept])
     for page in pages:
-        for target in links.internal_targets(page.body):
-            key = links.resolve(target, page_path=page.path)
-            if key and not links._is_asset(key) and not index.resolves(key):
-                report.warnings.append(f"{page.path}: link {target!r} leads to no page")
+        shown: set[str] = set()
+        for broken in links.broken_in(page.slug, page.path, page.body, index=index, pictures=set(page.pictures),
+                                      found=page.links):  # fmt: skip
+            if broken.kind == links.PAGE:
+                report.warnings.append(f"{page.path}: link {broken.target!r} leads to no page")
+            elif broken.target not in shown:
+                shown.add(broken.target)
+                report.warnings.append(f"{page.path}: picture {broken.target!r} is not in the folder")
 
 
 # Pages written per flush: one INSERT (or UPDATE executemany) for the lot, in one savepoint.
@@ -377,20 +395,26 @@ def _report_placed(
     unchanged: bool = False,
 ) -> None:  # fmt: skip
     page = placement.page
-    (report.created if created else report.unchanged if unchanged else report.updated).append(placement.slug)
+    taken = placement.taken_over
+    if taken is not None and not unchanged:  # one bucket a page: overwritten by this folder's file
+        report.replaced.append(ReplacedPage(placement.slug, page.path, taken.origin()))
+    else:
+        (report.created if created else report.unchanged if unchanged else report.updated).append(placement.slug)
+    if taken is not None and unchanged:  # as it was, but this folder's now (its next import of the page is plain)
+        report.notes.append(f"{page.path}: took over {placement.slug!r} as it is, a page {taken.origin()}")
     if placement.asked is not None and (placement.target is None or placement.target.slug != placement.slug):
         report.renamed.append(RenamedPage(page.path, placement.asked, placement.slug))
-    if placement.taken_over is not None:
-        report.replaced.append(ReplacedPage(placement.slug, page.path, placement.taken_over.origin()))
     moved = placement.target
     if moved is not None and moved.tree == identity.tree and moved.path not in (None, page.path):
         new_slug = f"; its page {moved.slug!r} is now {placement.slug!r}" if moved.slug != placement.slug else ""
         report.notes.append(f"{page.path}: moved from {moved.path}{new_slug}")
 
 
-def _report_withdrawn(report: ImportReport, row: DocumentationPage, gone: sources.StoredSource) -> None:
+def _report_withdrawn(
+    report: ImportReport, row: DocumentationPage, gone: sources.StoredSource, not_a_page: str | None = None
+) -> None:
     report.withdrawn.append(row.slug)
-    report.notes.append(f"{gone.path}: the file is gone; its page {row.slug!r} is archived")
+    report.notes.append(f"{gone.path}: {not_a_page or 'the file is gone'}; its page {row.slug!r} is archived")
 
 
 def _write_pages(session: Session, writes: list[_Write], report: ImportReport) -> None:
@@ -687,9 +711,25 @@ def diff(acting: ActingUser, *, slug: str, first: int, second: int | None = None
 
 
 def check_links(acting: ActingUser) -> list[links.BrokenLink]:
-    """Internal links of every page I can read that lead to no page."""
-    pages = list_pages(acting)
-    return links.broken_links((p.slug, p.path, p.markdown) for p in pages)
+    """Internal links of every page I can read that lead to no page, and the pictures of the pages
+    imported from a folder that are not among those its import found there (the pictures of all
+    the folder's pages: a page edited since may show another picture of its folder). Pages with
+    no such record (written with `docs new`, imported before pictures were recorded): links only."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
+
+    found: dict[str, set[str]] = {}  # a folder (its tree) -> the pictures its imports found there
+    shows: dict[str, str] = {}  # slug -> the folder whose pictures the page shows
+    pages: list[tuple[str, str | None, str]] = []
+    with orm_unit_of_work(acting) as session:
+        for row in repo.pages(session):
+            source = _source(row)
+            folder, pictures, path = source.get("tree"), source.get("pictures"), source.get("path")
+            if isinstance(folder, str) and isinstance(pictures, list):
+                found.setdefault(folder, set()).update(p for p in pictures if isinstance(p, str))
+                shows[row.slug] = folder
+            pages.append((row.slug, path if isinstance(path, str) else None, _markdown(row.content)))
+    return links.broken_links(pages, pictures={slug: found[folder] for slug, folder in shows.items()})
 
 
 def _edit_distance(a: str, b: str) -> int:

@@ -97,12 +97,13 @@ def test_export_gives_back_the_real_corpus_byte_for_byte(cli, signed_up, tmp_pat
     result = cli("docs", "import", str(corpus), "--publish", "--json")
     assert result.exit_code == 0, result.stderr
     report = result.json()
-    assert len(report["created"]) == 293 and report["failed"] == []
+    # Its snippets/ (text pages include with --8<--) are no pages: skipped, and not exported (helper 219).
+    assert len(report["created"]) == 287 and report["failed"] == [] and len(report["skipped"]) == 6
     assert cli("docs", "export", str(tmp_path / "out")).exit_code == 0
-    expected = {k: v for k, v in files_of(corpus).items() if k.endswith(".md")}
+    expected = {k: v for k, v in files_of(corpus).items() if k.endswith(".md") and not k.startswith("snippets/")}
     assert files_of(tmp_path / "out") == expected
     again = cli("docs", "import", str(corpus), "--publish", "--json").json()
-    assert len(again["unchanged"]) == 293
+    assert len(again["unchanged"]) == 287
 
 
 def test_new_edit_publish_archive_review_revisions_diff_rm(cli, signed_up, tmp_path):
@@ -200,7 +201,7 @@ def test_check_links_lists_broken_internal_links(cli, signed_up, tmp_path):
     assert cli("docs", "import", str(root)).exit_code == 0
     result = cli("docs", "check-links", "--json")
     assert result.exit_code == 1
-    assert result.json() == [{"page": "guide/hugo-server", "target": "../nowhere.md"}]
+    assert result.json() == [{"page": "guide/hugo-server", "target": "../nowhere.md", "kind": "page"}]
 
 
 def test_non_admins_cannot_write_and_see_only_published_pages(cli, signed_up, tmp_path):
