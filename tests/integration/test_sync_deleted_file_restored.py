@@ -26,6 +26,7 @@ from tests.integration.test_sync import (
     snapshot,
     sync,
 )
+from tests.integration.test_sync_killed_midway import KILLING
 
 
 @pytest.fixture
@@ -154,30 +155,6 @@ def test_a_post_restored_before_the_fix_gets_no_file_until_the_file_is_put_back(
     db_edit(acting, "alpha", title="Alpha again")
     assert actions(sync(acting, root)) == {"alpha.md": "written"}
     assert len(posts(acting)) == 2
-
-
-KILLING = """
-import os, signal, sys
-from pathlib import Path
-from uuid import UUID
-from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.connection import Database
-from blogster_cli.services import sync
-conninfo, user_id, email, folder, kill_after = sys.argv[1:6]
-real_replace, replaced = os.replace, []
-
-def replace(source, target, *args, **kwargs):
-    real_replace(source, target, *args, **kwargs)
-    if str(target).startswith(folder + "/"):
-        replaced.append(os.path.relpath(target, folder))
-        print(replaced[-1], flush=True)
-        if len(replaced) == int(kill_after):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-os.replace = replace
-actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
-sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
-"""
 
 
 def test_a_run_killed_while_writing_restored_posts_files_converges(account, tmp_path):
