@@ -17,6 +17,7 @@ Definitions (also in `analytics ingest --help` and README):
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -450,10 +451,15 @@ def analyse_file(
         return summarise(merge(pool.map(_range_worker, tasks)))
 
 
+_BLANK_RUNS = re.compile(r"\n(?:[ \t\r]*\n)+")
+
+
 def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) -> ChunkResult:
     """`process_lines` over a block of complete lines (a worker task: one picklable argument)."""
     data, log_format, matcher, own_hosts = args
-    lines = data.decode("utf-8", errors="replace").split("\n")
+    # Blank lines count for nothing (process_lines): a run of them is one line break, so a log of
+    # junk (a .gz of 512 MiB of newlines) is not 16 M Python strings a batch.
+    lines = _BLANK_RUNS.sub("\n", data.decode("utf-8", errors="replace")).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return process_lines(lines, log_format, matcher, own_hosts)
