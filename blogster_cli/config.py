@@ -349,8 +349,9 @@ def load_settings(profile: str = DEFAULT_PROFILE, *, database_url: str | None = 
     return settings
 
 
-def write_setting(profile: str, key: str, value: str | None) -> None:
-    """Sets (or, with None, removes) one key of one profile, keeping the rest of the file."""
+def write_setting(profile: str, key: str, value: str | None) -> object:
+    """Sets (or, with None, removes) one key of one profile, keeping the rest of the file; returns
+    the value as stored (`coerce`d: a host name in lower case, a number as a number)."""
     import tomli_w
 
     key = setting_name(key)
@@ -365,3 +366,4 @@ def write_setting(profile: str, key: str, value: str | None) -> None:
 
     # Private (0600 in a 0700 folder): a database_url may carry a password.
     write_private(config_path(), tomli_w.dumps(document).encode("utf-8"))
+    return coerced

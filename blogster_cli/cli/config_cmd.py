@@ -66,11 +66,13 @@ def set_setting(
     """
     import sys
 
+    from blogster_cli.config import setting_name
     from blogster_cli.services import settings
     from blogster_cli.url_secrets import without_password
 
     if value == "-":
         value = sys.stdin.readline().strip()
     written = settings.change(OPTIONS.profile, key, value or None)
-    kept = " (its password in the keyring)" if written != (value or None) else ""
+    moved = setting_name(key) == "database_url" and written != (value or None)
+    kept = " (its password in the keyring)" if moved else ""
     output.message(f"{key} = {without_password(written or '')!r}{kept} (profile {OPTIONS.profile!r})")

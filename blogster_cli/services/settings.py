@@ -15,8 +15,8 @@ def change(profile: str, key: str, value: str | None) -> str | None:
         # Kept absolute: cron runs `calendar run-due` from another folder than the one it was typed in.
         value = str(Path(value).absolute())
     if setting_name(key) != "database_url":
-        write_setting(profile, key, value)
-        return value
+        stored = write_setting(profile, key, value)
+        return stored if isinstance(stored, str) else value  # `site_base_domain Example.Org`: as stored
     url, password = split_password(value) if value else (None, None)
     write_setting(profile, key, url)  # checks the URL before the keyring changes
     store = CredentialStore(profile)

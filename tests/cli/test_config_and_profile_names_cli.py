@@ -89,3 +89,12 @@ def test_environment_credentials_need_no_profile(cli, signed_up):
     assert cli("--profile", "cron", "posts", "list", env=env).exit_code == 0
     wrong = {**env, "BLOGSTER_PASSWORD": "wrong-password-here"}
     assert one_line(cli("--profile", "cron", "posts", "list", env=wrong), 1) == "error: wrong email or password\n"
+
+
+def test_a_setting_is_echoed_as_stored(cli):
+    """`config set site_base_domain Example.Org` said 'Example.Org' while the file held 'example.org';
+    a value that is stored otherwise than typed is no database password moved to the keyring."""
+    result = cli("config", "set", "site_base_domain", "Example.Org")
+    assert result.exit_code == 0
+    assert result.stderr == "site_base_domain = 'example.org' (profile 'default')\n", result.stderr
+    assert cli("config", "get", "site_base_domain").stdout.strip() == "example.org"
