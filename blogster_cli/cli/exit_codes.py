@@ -46,7 +46,8 @@ MEANINGS: dict[int, str] = {
     " a file and its post both changed since the last `sync`),"
     " or another `db migrate` still running after 60 s",
     CONFIGURATION: (
-        "configuration error (a bad stored setting, an unsupported server version,"
+        "configuration error (a bad stored setting; the database refusing the URL's login, a"
+        " connection option it cannot use, or no such database; an unsupported server version;"
         " a database older than this Blogster: `blogster db migrate`)"
     ),
     DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",

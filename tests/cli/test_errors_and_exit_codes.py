@@ -22,6 +22,15 @@ def test_readme_table_is_the_exit_code_module():
     assert readme_exit_codes() == exit_codes.MEANINGS
 
 
+def test_the_help_centre_page_is_the_exit_code_module():
+    """The shipped help page (examples/docs/guides/exit-codes.md, which quickstart publishes) had
+    drifted: codes 5, 6 and 7 twice each, with other meanings."""
+    page = (REPO_ROOT_README.parent / "examples" / "docs" / "guides" / "exit-codes.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+?) \|$", page, flags=re.M)
+    assert [int(code) for code, _ in rows] == list(exit_codes.MEANINGS)
+    assert {int(code): meaning for code, meaning in rows} == exit_codes.MEANINGS
+
+
 def test_core_errors_carry_no_exit_codes():
     assert not hasattr(errors, "EXIT_CODES")
     for name in dir(errors):
