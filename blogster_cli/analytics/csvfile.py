@@ -235,39 +235,58 @@ def _shown(value: float) -> str:
     return format(value, "f").rstrip("0").rstrip(".")
 
 
+_FIELD_TOO_LONG = "field larger than field limit"  # the csv module's error for a cell over csv.field_size_limit()
+
+
 @dataclass(frozen=True)
 class Table:
     """An export's rows under its header, and how it writes its figures.
 
     `marks` holds the decimal marks each figure column's values show ('.', ',' or both);
-    `file_mark` is the one mark all of them show together, else, when none shows any, '.' for a
-    comma-separated file (whose figures are quoted to hold a comma at all), else None."""
+    `file_mark` is the one mark all of them show together, else None: a comma-separated file
+    whose figures never show their mark is no exception (a quoted "1,234" under CPC is refused
+    as 1,234 is in a semicolon file; a count's still groups thousands)."""
 
     text: str
     header: _Header
     names: dict[str, str]
     marks: dict[str, frozenset[str]]
     file_mark: str | None
+    unread: tuple[Rejected, ...] = ()
+    """The records left out of records() and rows(): those holding a cell longer than the csv
+    module's field limit, each a rejected line of its own (one such cell failed the whole file)."""
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells) per non-empty record after the header, the line where the record starts."""
+    def records(self, unread: list[Rejected] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) per non-empty record after the header, the line where the record starts.
+        A record with a cell over the field limit is left out (and added to `unread`); the reader
+        goes on at the next line. ValueError naming the line for any other error of the CSV reader."""
         reader = _reader(self.text, self.header.delimiter)
         try:
             for _ in range(self.header.index + 1):
                 next(reader)
-            while True:
-                line = reader.line_num + 1
-                values = next(reader, None)
-                if values is None:
-                    return
-                if any(value.strip() for value in values):
-                    yield line, values
         except csv.Error as exc:
             raise ValueError(f"line {reader.line_num}: {exc}") from None
+        while True:
+            line = reader.line_num + 1
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                if not str(exc).startswith(_FIELD_TOO_LONG):
+                    raise ValueError(f"line {reader.line_num}: {exc}") from None
+                if unread is not None:
+                    # A record over several lines is most likely a quote left open: say which lines it took.
+                    taken = f" (lines {line}-{reader.line_num}: a quote left open?)" if reader.line_num > line else ""
+                    unread.append(Rejected(line, f"a cell longer than {csv.field_size_limit():,} characters{taken}"))
+                continue
+            if values is None:
+                return
+            if any(value.strip() for value in values):
+                yield line, values
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line, {field: cell}) per non-empty line after the header. A NUL in a cell is dropped: no
-        column means one, and PostgreSQL's text refuses it (a whole file failed on one such row)."""
+        """(line, {field: cell}) per non-empty line after the header (not those in `unread`). A NUL
+        in a cell is dropped: no column means one, and PostgreSQL's text refuses it (a whole file
+        failed on one such row)."""
         columns = self.header.columns.items()
         for line, values in self.records():
             yield (
@@ -347,7 +366,8 @@ def read_table(
     }
     marks: dict[str, set[str]] = {field: set() for field in figures if header.columns.get(field) is not None}
     open_columns = [(header.columns[field], marks[field]) for field in marks]  # both marks shown: closed
-    for _, values in Table(text, header, names, {}, None).records():
+    unread: list[Rejected] = []
+    for _, values in Table(text, header, names, {}, None).records(unread):
         for index, shown in open_columns:
             if index is not None and index < len(values) and len(shown) < 2 and not values[index].isdigit():
                 try:
@@ -357,8 +377,9 @@ def read_table(
                 if found is not None and found.mark is not None:
                     shown.add(found.mark)
     every = set().union(*marks.values())
-    file_mark = next(iter(every)) if len(every) == 1 else "." if not every and header.delimiter == "," else None
-    return Table(text, header, names, {field: frozenset(shown) for field, shown in marks.items()}, file_mark)
+    file_mark = next(iter(every)) if len(every) == 1 else None
+    shown_marks = {field: frozenset(shown) for field, shown in marks.items()}
+    return Table(text, header, names, shown_marks, file_mark, tuple(unread))
 
 
 def day(text: str) -> date | None:

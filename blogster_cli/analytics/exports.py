@@ -141,14 +141,14 @@ def _rows(
     figures: tuple[str, ...],
 ) -> tuple[list[Row], list[Rejected]]:
     rows: list[Row] = []
-    rejected: list[Rejected] = []
     table = read_table(text, headers, required=required, what=what, figures=figures)
+    rejected: list[Rejected] = list(table.unread)
     for line, cells in table.rows():
         try:
             rows.append(build(table, line, cells))
         except ValueError as exc:
             rejected.append(Rejected(line, str(exc)))
-    return rows, rejected
+    return rows, sorted(rejected, key=lambda r: r.line)
 
 
 def _device(text: str) -> str:

@@ -57,10 +57,11 @@ def _intent(text: str) -> str | None:
 def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
     """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read,
     among them a keyword's later lines (ignoring case): its first line is kept."""
-    rows, rejected = [], []
+    rows = []
     first_lines: dict[str, int] = {}  # a keyword (ignoring case) -> the line that gave it
     figures = ("search_volume", "keyword_difficulty", "cpc", "competition")
     table = read_table(text, HEADERS, required=("keyword",), what="keyword export", figures=figures)
+    rejected = list(table.unread)
     for line, cells in table.rows():
         keyword = " ".join(cells["keyword"].split())
         if not 1 <= len(keyword) <= 500:
@@ -80,4 +81,4 @@ def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
             rejected.append(Rejected(line, f"repeats the keyword of line {first}"))
             continue
         rows.append(row)
-    return rows, rejected
+    return rows, sorted(rejected, key=lambda r: r.line)

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import csv_imports, output, tables
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
@@ -53,22 +54,30 @@ def import_report(
 
 
 @app.command("report")
-def report(json: bool = JSON_OPTION) -> None:
+def report(fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """Revenue, impressions, clicks and conversions per post and per type, highest revenue first.
+
+    --format json and yaml are the whole report; csv, ids and count are of the rows per post
+    (ids: their slugs; the row of revenue tied to no post has none).
 
     Example: blogster revenue report --json
     """
     from blogster_cli.services import revenue
 
+    chosen = chosen_format(fmt, json)
     result = revenue.report(acting_user())
-    if json:
-        output.print_json(result)
-        return
     columns = ["revenue", "impressions", "clicks", "conversions", "conversion_rate"]
-    by_post = [{**_figures(row), "post": row["post"] or "(whole site)"} for row in result.by_post]
-    tables.print_table(by_post, ["post", *columns], title="Revenue per post")
-    tables.print_table([_figures(row) for row in result.by_type], ["type", *columns], title="Revenue per type")
-    output.print_lines([f"total revenue: {result.total_revenue:.2f}"])
+    if chosen in ("json", "yaml"):
+        (output.print_json if chosen == "json" else output.print_yaml)(output.to_plain(result))
+    elif chosen == "ids":
+        output.print_lines(row["post"] for row in result.by_post if row["post"] is not None)
+    elif chosen != "table":
+        show_list(result.by_post, ["post", *columns], fmt=chosen, json=False, id_key="post")
+    else:
+        by_post = [{**_figures(row), "post": row["post"] or "(whole site)"} for row in result.by_post]
+        tables.print_table(by_post, ["post", *columns], title="Revenue per post")
+        tables.print_table([_figures(row) for row in result.by_type], ["type", *columns], title="Revenue per type")
+        output.print_lines([f"total revenue: {result.total_revenue:.2f}"])
 
 
 class _Money(float):

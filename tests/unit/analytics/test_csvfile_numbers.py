@@ -60,9 +60,18 @@ def test_a_figure_that_could_be_read_two_ways_is_refused_with_its_line_unless_th
     # Another column shows the file's decimal point: 1,234 is 1234.
     rows, _ = parse_keywords("Keyword;CPC;KD\nshell;1,234;12.5\n")
     assert [row.cpc for row in rows] == [1234.0]
-    # A comma-separated file quotes a figure to hold a comma at all: its comma groups thousands.
-    rows, _ = parse_keywords('Keyword,CPC\nshell,"1,234"\n')
-    assert [row.cpc for row in rows] == [1234.0]
+    # A comma-separated file is no exception: its quoted "1,234" tells no more (h220 I1).
+    rows, rejected = parse_keywords('Keyword,CPC\nshell,"1,234"\nzsh,2\n')
+    assert [row.keyword for row in rows] == ["zsh"]
+    assert [(r.line, r.reason) for r in rejected] == [
+        (2, "'1,234' under 'CPC' could be 1234 or 1.234: nothing else in the file shows its decimal mark")
+    ]
+    # ...unless another value shows the file's decimal point: 1,234 is 1234.
+    rows, _ = parse_keywords('Keyword,CPC\nshell,"1,234"\nzsh,0.50\n')
+    assert [row.cpc for row in rows] == [1234.0, 0.5]
+    # A count still groups thousands in a comma-separated file.
+    rows, rejected = parse_keywords('Keyword,Volume,CPC\nshell,"1,234",2\n')
+    assert rejected == [] and [(row.search_volume, row.cpc) for row in rows] == [(1234, 2.0)]
 
 
 def test_a_count_groups_thousands_whatever_the_file_and_a_column_showing_both_marks_decides_nothing():

@@ -1,0 +1,107 @@
+"""Leftovers of the CSV imports (h215, h217, h220): `revenue report` takes --format as every list
+does; a comma-separated file's quoted "1,234" under a decimal column is refused as in a semicolon
+file, not read as 1234; one over-long cell skips its line, not the whole file."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+REVENUE = (
+    "Type,Provider,Reference,Post,Revenue,Clicks,Conversions,Date\n"
+    "affiliate,amazon,r-1,alpha,410,30,2,2026-11-01\n"
+    "sponsored,acme,inv-7,,1234.5,,,2026-11-02\n"
+)
+COLUMNS = ["post", "revenue", "impressions", "clicks", "conversions", "conversion_rate"]
+LONG = "x" * 200_000  # over the csv module's field limit (131,072 characters)
+
+
+@pytest.fixture
+def revenue_imported(cli, signed_up, tmp_path):
+    assert cli("posts", "new", "Alpha", "--slug", "alpha").exit_code == 0
+    (tmp_path / "revenue.csv").write_text(REVENUE)
+    result = cli("revenue", "import", str(tmp_path / "revenue.csv"))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_revenue_report_takes_every_format_with_the_numbers_as_they_are(cli, revenue_imported):
+    as_json = cli("revenue", "report", "--json").json()
+    assert cli("revenue", "report", "--format", "json").json() == as_json
+    assert as_json["total_revenue"] == 1644.5 and len(as_json["by_type"]) == 2
+    rows = list(csv.DictReader(io.StringIO(cli("revenue", "report", "--format", "csv").stdout)))
+    assert [list(row) for row in rows] == [COLUMNS, COLUMNS]
+    assert [(row["post"], row["revenue"], row["conversion_rate"]) for row in rows] == [
+        ("", "1234.5", ""),  # revenue tied to no post
+        ("alpha", "410.0", str(2 / 30)),
+    ]
+    assert cli("revenue", "report", "--format", "ids").stdout == "alpha\n"
+    assert cli("revenue", "report", "--format", "count").stdout == "2\n"
+    yaml = cli("revenue", "report", "--format", "yaml").stdout
+    assert yaml.startswith("total_revenue: 1644.5\n") and "by_type:" in yaml
+    # The table is as it was: money with two decimals, the rate as a percentage, then the total.
+    table = cli("revenue", "report", "--format", "table").stdout
+    assert table == cli("revenue", "report").stdout
+    assert "alpha\t410.00\t0\t30\t2\t6.7%\n" in table and table.endswith("total revenue: 1644.50\n")
+    for bad in (("--format", "xml"), ("--json", "--format", "csv")):
+        refused = cli("revenue", "report", *bad)
+        assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.stderr
+
+
+def test_a_quoted_thousands_comma_under_cpc_in_a_comma_file_is_refused_not_guessed(cli, signed_up, tmp_path):
+    """'"1,234"' under CPC was stored as 1234.0 in a comma-separated file; a count's is still 1234."""
+    export = tmp_path / "keywords.csv"
+    export.write_text('Keyword,Volume,CPC\nshell,"1,234","1,234"\nzsh,"1,234",2\n')
+    result = cli("seo", "import-keywords", str(export))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(
+        f"skipped: {export}:2: '1,234' under 'CPC' could be 1234 or 1.234:"
+        " nothing else in the file shows its decimal mark\n"
+    )
+    keywords = cli("seo", "keywords", "--json").json()
+    assert [(row["keyword"], row["search_volume"], row["cpc"]) for row in keywords] == [("zsh", 1234, 2.0)]
+
+
+def test_an_over_long_cell_skips_its_line_and_the_rest_is_imported(cli, signed_up, tmp_path):
+    """One 200,000-character cell failed the whole file: exit 2, nothing imported."""
+    pages = tmp_path / "pages.csv"
+    pages.write_text(
+        "URL,Title,Traffic\nhttps://rival.dev/a/,A,10\n"
+        f"https://rival.dev/b/,{LONG},20\n"
+        f'https://rival.dev/c/,"C {LONG}",30\n'
+        "https://rival.dev/d/,D,40\n"
+    )
+    result = cli("competitors", "import", str(pages))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"skipped: {pages}:3: a cell longer than 131,072 characters\n"
+        f"skipped: {pages}:4: a cell longer than 131,072 characters\n"
+        "2 pages added, 0 updated, 2 lines skipped.\n"
+    )
+    listed = sorted(page["content_url"] for page in cli("competitors", "list", "--json").json())
+    assert listed == ["https://rival.dev/a/", "https://rival.dev/d/"]
+
+
+def test_a_file_of_over_long_lines_only_is_nothing_imported(cli, signed_up, tmp_path):
+    export = tmp_path / "revenue.csv"
+    export.write_text(f"Type,Post,Revenue\naffiliate,{LONG},1\nad,,{LONG}\n")
+    result = cli("revenue", "import", str(export), "--json")
+    assert result.exit_code == 1
+    assert [(r["line"], r["reason"]) for r in result.json()["rejected"]] == [
+        (2, "a cell longer than 131,072 characters"),
+        (3, "a cell longer than 131,072 characters"),
+    ]
+    assert result.stderr == f"error: nothing imported from {export}: 2 lines skipped, none read\n"
+
+
+def test_a_quote_left_open_names_the_lines_its_cell_took(cli, signed_up, tmp_path):
+    """The reader goes on after the over-long cell; the lines it swallowed are named, not lost in silence."""
+    export = tmp_path / "keywords.csv"
+    export.write_text('Keyword,CPC\na,1\n"broken,2\n' + "".join(f"k{i},{i}\n" for i in range(30_000)))
+    result = cli("seo", "import-keywords", str(export), "--json")
+    assert result.exit_code == 0, result.stderr
+    ((line, reason),) = [(r["line"], r["reason"]) for r in result.json()["rejected"]]
+    last = int(reason.split("lines 3-")[1].split(":")[0])
+    assert (line, reason) == (3, f"a cell longer than 131,072 characters (lines 3-{last}: a quote left open?)")
+    assert result.json()["inserted"] == 1 + 30_000 - (last - 3)  # line 2, and every line after the cell
