@@ -11,6 +11,9 @@ Rules, in order:
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
    `content/<slug>.md`, Astro `src/content/blog/<slug>.md`, markdown `<slug>.md`
    (a slug that cannot be a file name is slugified there and written as a `slug` key).
+   A path the caller gives (`at`: services.exports numbers a file `x-2.md` apart from another
+   post's `x.md`) is used as it is; the front matter is then checked against that path, so a
+   slug the file name no longer gives is written as a `slug` key (Zola: its `path`, if it has one).
 2. Front matter. If the stored `raw` front matter is in the format the dialect writes
    (Zola TOML; Jekyll and Astro YAML; Hugo the imported format, else YAML) and the file
    `raw + markdown` at that path reads back (by `mapping.map_metadata`) as the post's
@@ -131,12 +134,20 @@ _CANONICAL_ORDER = (
 
 
 def render_post(
-    post: PostFields, content: Mapping[str, Any], dialect: Dialect, *, default_tz: tzinfo = UTC
+    post: PostFields,
+    content: Mapping[str, Any],
+    dialect: Dialect,
+    *,
+    default_tz: tzinfo = UTC,
+    at: str | PurePosixPath | None = None,
 ) -> tuple[str, str]:
     """The relative POSIX path and full text of `post` exported in `dialect`.
 
     `content` is the post's `blogs.content` document; `default_tz` is the time zone setting:
     the stored front matter is read in the zone its import read it in (`source_zone`).
+    `at` is the path to write it at instead of its own (rule 1): a file the export numbers
+    apart from another post's (`x-2.md`), whose text must read back as the post there, so
+    it states the slug its name no longer gives (plain markdown, without front matter, cannot).
     """
     if dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
@@ -149,7 +160,9 @@ def render_post(
     source_path = PurePosixPath(source["path"]) if source is not None and source.get("path") else None
     base, metadata = _base_values(front)
     previous = map_metadata(base, body, source_path, source_dialect, default_tz) if source_dialect is not None else None
-    if previous is not None and source_path is not None and source_dialect == dialect:
+    if at is not None:
+        path = PurePosixPath(at)
+    elif previous is not None and source_path is not None and source_dialect == dialect:
         path = PurePosixPath(site_path(_adjusted_path(source_path, post, dialect, previous, default_tz), dialect))
     else:
         path = conventional_path(post, dialect, default_tz)

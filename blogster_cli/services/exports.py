@@ -14,7 +14,10 @@ Rules this module adds:
 - Nothing is written outside the target folder: a source path that is absolute or climbs
   out with `..` is normalised (and reported), and a symlink leading out is refused.
 - Two posts that map to the same file never overwrite each other: the later one (by source
-  path, then slug) gets `-2`, `-3`... on its file name and the summary says so.
+  path, then slug) gets `-2`, `-3`... on its file name and the summary says so. That file is
+  rendered again for its numbered path, so it still reads back as its post: its front matter
+  states the slug the name no longer gives (not plain markdown, which has none), and import
+  matches it to its post (`services.imports._exported_match`).
 - A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes,
   and the id of the post each file holds, which import reads: `content.export_manifest`) was
   edited by hand: it is left alone and listed in the summary, unless `force`. A file
@@ -179,7 +182,9 @@ def export_posts(
         large = total >= PARALLEL_THRESHOLD
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
-        writer = _Writer(root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private)
+        writer = _Writer(
+            root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private, default_tz=default_tz
+        )
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
@@ -209,12 +214,14 @@ def _refuse_file(directory: Path) -> None:
     raise InvalidInput(f"{existing} is {what}")
 
 
-def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[str, str, str | None] | str:
+def _render_safely(
+    post: StoredPost, dialect: str, default_tz: tzinfo, at: str | None = None
+) -> tuple[str, str, str | None] | str:
     """render(), or the one-line reason it cannot be exported."""
     from blogster_cli.content.errors import ContentError
 
     try:
-        return render(post, dialect, default_tz)
+        return render(post, dialect, default_tz, at=at)
     except (ContentError, ValueError, TypeError, KeyError) as exc:
         return f"cannot export: {exc}"
 
@@ -338,8 +345,15 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
     return site_path(source["path"], cast("Dialect", dialect)), front["raw"] + content["markdown"]
 
 
-def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[str, str, str | None]:
-    """(relative path, text, note) of one post; the note says when its source path was unsafe."""
+def render(
+    post: StoredPost, dialect: str, default_tz: tzinfo = UTC, *, at: str | None = None
+) -> tuple[str, str, str | None]:
+    """(relative path, text, note) of one post; the note says when its source path was unsafe.
+
+    `at` is where it is written instead of its own path (`_Writer.place` numbering it apart
+    from another post's file): the text then reads back as the post at that path, its slug
+    stated in the front matter when the numbered name does not give it (`content.export.render_post`).
+    """
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.export import render_post, source_zone
 
@@ -356,16 +370,27 @@ def render(post: StoredPost, dialect: str, default_tz: tzinfo = UTC) -> tuple[st
     when = post.published_at if post.published_at is not None else post.created_at
     default_tz = source_zone(content, when, default_tz)
     fields, before = _fields_and_source(post, content, dialect, default_tz)
-    unchanged = _unchanged_file(fields, before, content, dialect)
+    if at is not None:
+        from blogster_cli.content.mapping import name_slug
+
+        if (
+            before is not None
+            and before.slug_origin == "file_name"
+            and name_slug(PurePosixPath(at), dialect) == post.slug
+        ):
+            fields.slug = post.slug  # `post-2.md` for post-2 (its file `post.md` was another's): its name says it
+    unchanged = _unchanged_file(fields, before, content, dialect) if at is None else None
     if unchanged is not None:
         return (*unchanged, note)
     try:
-        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
+        if at is not None and fields.date is None:  # dated below as at its own path (a Jekyll name), if it was
+            render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at)
     except ContentError:
         if fields.date is not None or post.created_at is None:
             raise
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
-        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
+        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at)
     return path, text, note
 
 
@@ -415,8 +440,10 @@ class _Writer:
         io_threads: int = 0,
         force: bool = False,
         private: bool = False,
+        default_tz: tzinfo = UTC,
     ):
         self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
+        self.default_tz = default_tz  # to render a post again at the path it is numbered to
         self.file_mode = 0o600 if private else 0o666
         self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
@@ -451,6 +478,12 @@ class _Writer:
             while folded_path(numbered_path(relative, n).as_posix()) in self.used:
                 n += 1
             relative = numbered_path(relative, n)
+            # Its text was rendered for the path it lost: rendered again for this one, where
+            # the name states another slug (`x-2`), so that it states its post's own.
+            again = _render_safely(post, self.dialect, self.default_tz, at=relative.as_posix())
+            if isinstance(again, str):
+                return ExportedPost(post.id, post.slug, None, note=again)
+            text = again[1]
         target = self.root / relative
         if not self._folder(target.parent):
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: {relative} leads outside the folder")
