@@ -87,7 +87,8 @@ def test_global_options_work_after_the_subcommand(cli, some_posts):
     assert debug_failure.exit_code == 3 and "Traceback" in debug_failure.stderr
     assert cli("posts", "rm", "second-post", "-q").stderr == ""
     other_profile = cli("posts", "list", "--profile", "work")
-    assert other_profile.exit_code == 1 and "log" in other_profile.stderr  # no session in profile "work"
+    # A profile with neither settings nor a login is named as such (exit 2), not "not logged in".
+    assert other_profile.exit_code == 2 and "no profile 'work'" in other_profile.stderr
     assert cli("config", "get", "timezone", "--profile=work").exit_code == 0
 
 
