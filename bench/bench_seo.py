@@ -80,6 +80,10 @@ def executemany(acting, day: date, limit: int) -> int:
 
 def measure(acting, rows: int, peer_rows: int = 5000) -> None:
     """Print the import, re-import and executemany figures for an account that owns posts post-000..post-199."""
+    with acting.db.connect() as conn:  # the export's pages are on ada.dev: the account's site must be there
+        conn.execute(
+            "update subdomain_settings set custom_domain = 'ada.dev' where user_id = %s", (acting.actor.user_id,)
+        )
     text = export(rows)
     day = date(2026, 11, 30)
     first_s, first = timed(
@@ -92,6 +96,8 @@ def measure(acting, rows: int, peer_rows: int = 5000) -> None:
         lambda: seo.import_positions(acting, text=text, source="gsc.csv", check_date=day, base_domain="")
     )
     print(f"seo reimport: {rows / again_s:,.0f} rows/s ({again_s:.2f} s; {again.updated} updated)")
+    if not first.inserted:
+        raise SystemExit(f"seo import-positions stored none of the {rows} rows: {first}")
     peer_s, count = timed(lambda: executemany(acting, day, min(peer_rows, rows)))
     ratio = (rows / again_s) / (count / peer_s)
     print(f"seo upsert by SQLAlchemy executemany: {count / peer_s:,.0f} rows/s ({count} rows, {peer_s:.2f} s);"
@@ -120,10 +126,6 @@ def main() -> None:
                 " select %s, 'Post ' || n, 'post-' || lpad(n::text, 3, '0'), 'published', now()"
                 " from generate_series(0, %s) n",
                 (acting.actor.user_id, POSTS - 1),
-            )
-            # The export's pages are on ada.dev: the account's site must be there for them to be its posts.
-            conn.execute(
-                "update subdomain_settings set custom_domain = 'ada.dev' where user_id = %s", (acting.actor.user_id,)
             )
         measure(acting, args.rows)
     finally:

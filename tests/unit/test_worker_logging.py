@@ -54,5 +54,7 @@ def test_database_loss_reads_through_wrappers_and_blogsters_own_error():
     assert database_loss(DatabaseUnavailable("cannot connect to the database: refused")) == (
         "cannot connect to the database: refused"
     )
-    assert database_loss(wrapped(psycopg.errors.AdminShutdown("terminating connection"))) == "terminating connection"
+    assert database_loss(wrapped(psycopg.errors.AdminShutdown("terminating connection"))) == (
+        "lost the database connection: terminating connection"  # the database layer's words (57P01)
+    )
     assert database_loss(ValueError("x")) is None
