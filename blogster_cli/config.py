@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from blogster_cli.errors import ConfigError, InvalidInput
+from blogster_cli.suggestions import close_matches, did_you_mean
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.url_secrets import replace_password
 
@@ -150,19 +150,9 @@ def setting_name(name: str) -> str:
     """The setting called `name`, also as `config list` shows it ("statement timeout ms", "session-days")."""
     key = "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
     if key not in Settings.keys():
-        raise InvalidInput(
-            f"unknown setting {name!r}{did_you_mean(key, Settings.keys())}; known: {', '.join(Settings.keys())}"
-        )
+        hint = did_you_mean(close_matches(key, Settings.keys(), most=1))
+        raise InvalidInput(f"unknown setting {name!r}{hint}; known: {', '.join(Settings.keys())}")
     return key
-
-
-def did_you_mean(typed: str, known: Iterable[str]) -> str:
-    """The hint ending an "unknown ..." message: (did you mean 'timezone'?) when `typed` is close
-    to one of `known`, else nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(typed, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # A profile's name: it names a section of the config file, the keyring's '<profile>:<name>'

@@ -9,7 +9,6 @@ and takes its one-line help from here, so the two cannot drift apart.
 from __future__ import annotations
 
 import importlib
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import typer.main
@@ -17,6 +16,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from blogster_cli.cli.params import plain_metavars
+from blogster_cli.suggestions import close_matches
 
 if TYPE_CHECKING:  # typer's own click, whose classes TyperGroup's methods take
     from typer._click.core import Command, Context, Parameter
@@ -119,13 +119,13 @@ class LazyGroup(TyperGroup):
         """As typer resolves a subcommand, with its "Did you mean" for a typo (`blogster post list`):
         typer draws the suggestions from the commands already loaded, which here are none. Closer
         than typer's cutoff (0.6): among fifty commands that one offered 'crosspost' and 'import'
-        for 'post' too."""
+        for 'post' too. Closest first, equally close ones in alphabetical order (suggestions.py)."""
         try:
             return super().resolve_command(ctx, args)
         except UsageError as error:
             typo = args[0] if args else ""
             names = [*COMMANDS, *ALIASES]
-            matches = [] if typo.startswith("-") else get_close_matches(typo, names, cutoff=0.7)
+            matches = [] if typo.startswith("-") else close_matches(typo, names, cutoff=0.7)
             if matches:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
             raise

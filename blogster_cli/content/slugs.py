@@ -17,13 +17,13 @@ check: one URL path segment). A new post whose slug is taken gets `-2`, `-3`... 
 whether the slug came from its title or its file.
 """
 
-import difflib
 import hashlib
-import heapq
 import math
 import re
 import unicodedata
 from collections.abc import Container, Iterable, Iterator
+
+from blogster_cli.suggestions import close_matches
 
 DEFAULT_MAX_LENGTH = 80
 MAX_SLUG_LENGTH = 200  # the schema's limit
@@ -155,14 +155,5 @@ def comparable_lengths(mistyped: str) -> tuple[int, int]:
 
 def close_slugs(mistyped: str, slugs: Iterable[str]) -> list[str]:
     """The slugs closest to a mistyped one (at most CLOSE_SLUGS), closest first, then in alphabetical
-    order: difflib.get_close_matches itself, but for its ties, which come in reverse order
-    ('shell-tips-4', 'shell-tips-3'...)."""
-    matcher = difflib.SequenceMatcher(b=mistyped)
-    scored: list[tuple[float, str]] = []
-    for slug in slugs:
-        matcher.set_seq1(slug)
-        if matcher.real_quick_ratio() >= CLOSE_SLUG_CUTOFF and matcher.quick_ratio() >= CLOSE_SLUG_CUTOFF:
-            ratio = matcher.ratio()
-            if ratio >= CLOSE_SLUG_CUTOFF:
-                scored.append((-ratio, slug))
-    return [slug for _, slug in heapq.nsmallest(CLOSE_SLUGS, scored)]
+    order: suggestions.close_matches at this module's cutoff, the one comparable_lengths assumes."""
+    return close_matches(mistyped, slugs, cutoff=CLOSE_SLUG_CUTOFF, most=CLOSE_SLUGS)

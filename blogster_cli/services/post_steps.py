@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from blogster_cli import suggestions
 from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
@@ -38,12 +39,8 @@ def did_you_mean(conn: Connection, ref: str, *, trashed: bool | None = False) ->
     if "/" in ref:  # AUTHOR/SLUG names someone's post: mine are not what was meant
         return ""
     shortest, longest = comparable_lengths(ref)
-    close = close_slugs(ref, blog_rows.own_slugs_between(conn, shortest=shortest, longest=longest, trashed=trashed))
-    if not close:
-        return ""
-    quoted = [repr(slug) for slug in close]
-    either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
-    return f" (did you mean {either}?)"
+    candidates = blog_rows.own_slugs_between(conn, shortest=shortest, longest=longest, trashed=trashed)
+    return suggestions.did_you_mean(close_slugs(ref, candidates))
 
 
 def unique_slug(

@@ -211,13 +211,15 @@ def refuse_unknown_profile(ctx: AppContext) -> None:
     """InvalidInput when this profile has neither settings nor stored secrets (`default` always
     exists): a mistyped --profile is named as one, with the closest profile there is, rather than
     read as "not logged in". A new profile starts with `auth login`, `auth signup` or `config set`."""
-    from blogster_cli.config import DEFAULT_PROFILE, did_you_mean, profile_names
+    from blogster_cli.config import DEFAULT_PROFILE, profile_names
+    from blogster_cli.suggestions import close_matches, did_you_mean
 
     known = profile_names() | ctx.credentials.known_profiles() | {DEFAULT_PROFILE}
     if ctx.profile in known:
         return
+    hint = did_you_mean(close_matches(ctx.profile, known, most=1))
     raise InvalidInput(
-        f"no profile {ctx.profile!r}{did_you_mean(ctx.profile, known)}; profiles: {', '.join(sorted(known))}"
+        f"no profile {ctx.profile!r}{hint}; profiles: {', '.join(sorted(known))}"
         f" (a new one starts with: blogster --profile {ctx.profile} auth login)"
     )
 
