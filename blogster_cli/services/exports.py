@@ -39,7 +39,7 @@ import hashlib
 import os
 import posixpath
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -214,14 +214,17 @@ def _refuse_file(directory: Path) -> None:
     raise InvalidInput(f"{existing} is {what}")
 
 
-def _render_safely(
-    post: StoredPost, dialect: str, default_tz: tzinfo, at: str | None = None
-) -> tuple[str, str, str | None] | str:
+def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[str, str, str | None] | str:
     """render(), or the one-line reason it cannot be exported."""
+    return _or_reason(partial(render, post, dialect, default_tz))
+
+
+def _or_reason(rendering: Callable[[], tuple[str, str, str | None]]) -> tuple[str, str, str | None] | str:
+    """What `rendering` (render() or render_at()) gives, or the one-line reason it cannot be exported."""
     from blogster_cli.content.errors import ContentError
 
     try:
-        return render(post, dialect, default_tz, at=at)
+        return rendering()
     except (ContentError, ValueError, TypeError, KeyError) as exc:
         return f"cannot export: {exc}"
 
@@ -350,9 +353,9 @@ def render(
 ) -> tuple[str, str, str | None]:
     """(relative path, text, note) of one post; the note says when its source path was unsafe.
 
-    `at` is where it is written instead of its own path (`_Writer.place` numbering it apart
-    from another post's file): the text then reads back as the post at that path, its slug
-    stated in the front matter when the numbered name does not give it (`content.export.render_post`).
+    `at` is where it is written instead of its own path (see render_at, which decides when):
+    the text then reads back as the post at that path, its slug stated in the front matter
+    when the name there does not give it (`content.export.render_post`).
     """
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.export import render_post, source_zone
@@ -392,6 +395,36 @@ def render(
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
         path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at)
     return path, text, note
+
+
+def free_path(path: PurePosixPath, used: Collection[str]) -> PurePosixPath:
+    """`path`, or when a case-blind disk would already hold it among `used` (`folded_path`s:
+    `rust.md` after `Rust.md`), the first of `path` numbered `-2`, `-3`... that it would not
+    (`numbered_path`: `x-2.md`, a bundle `x-2/index.md`). Export and sync number files so."""
+    from blogster_cli.content.mapping import folded_path, numbered_path
+
+    free, n = path, 2
+    while folded_path(free.as_posix()) in used:
+        free = numbered_path(path, n)
+        n += 1
+    return free
+
+
+def render_at(
+    post: StoredPost, dialect: str, default_tz: tzinfo, *, at: str, rendered: tuple[str, str, str | None]
+) -> tuple[str, str, str | None]:
+    """`post`'s file written at `at` rather than where render() put it (`rendered`, its result):
+    `rendered` itself when the two file names give the same slug and date (the same stem),
+    else `post` rendered again for `at` (`render(at=)`), so that the file still reads back as
+    its post there: numbered apart from another post's file (`x-2.md` for post `x`: export's
+    `_Writer.place`, sync's new files), or kept where its file already is (sync), its front
+    matter states the slug its name does not give (plain markdown, without one, cannot).
+    `at` is the path the file is read back at, as import reads it (relative to the folder)."""
+    from blogster_cli.content.mapping import file_stem
+
+    if file_stem(PurePosixPath(at)) == file_stem(PurePosixPath(rendered[0])):
+        return rendered
+    return render(post, dialect, default_tz, at=at)
 
 
 def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
@@ -469,18 +502,16 @@ class _Writer:
         relative = safe_relative(path)
         if relative is None:
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: unsafe path {path!r}")
-        from blogster_cli.content.mapping import folded_path, numbered_path
+        from blogster_cli.content.mapping import folded_path
 
         renamed_from = None
-        if folded_path(relative.as_posix()) in self.used:  # `rust.md` after `Rust.md` too
-            renamed_from = relative.as_posix()
-            n = 2
-            while folded_path(numbered_path(relative, n).as_posix()) in self.used:
-                n += 1
-            relative = numbered_path(relative, n)
-            # Its text was rendered for the path it lost: rendered again for this one, where
-            # the name states another slug (`x-2`), so that it states its post's own.
-            again = _render_safely(post, self.dialect, self.default_tz, at=relative.as_posix())
+        free = free_path(relative, self.used)  # `rust-2.md` after `Rust.md`
+        if free != relative:
+            renamed_from, relative = relative.as_posix(), free
+            # rendered for the path it lost, rendered again for this one (its name states `x-2`)
+            again = _or_reason(
+                partial(render_at, post, self.dialect, self.default_tz, at=relative.as_posix(), rendered=rendered)
+            )
             if isinstance(again, str):
                 return ExportedPost(post.id, post.slug, None, note=again)
             text = again[1]

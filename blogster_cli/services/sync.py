@@ -20,7 +20,12 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path. Older ones are written only when a run
   is told to adopt them (`adopt`, any folder). A post imported from a file is written only
-  into the folder holding that file: never another site's posts or samples into this one.
+  into the folder holding that file: never another site's posts or samples into this one;
+- a file written where its name is not the one export gives its post (a new one numbered
+  apart from a file there, `x-2.md`, as export numbers it: `exports.free_path`; or one kept
+  where it is, that name being taken) is rendered for its own name (`exports.render_at`): it
+  states the slug its name does not, so sync and import read it back as its post (plain
+  markdown has no front matter to state it in).
 
 Only what changed is read: a file whose size and mtime are those recorded is not (nor is
 its state loaded beyond them), and a post is read only when the database counted a change
@@ -797,7 +802,7 @@ def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[Synced
 def _render_all(run: _Run) -> None:
     """Render the queued posts as export does, then write, compare or place each."""
     from blogster_cli.content.mapping import folded_path
-    from blogster_cli.services.exports import render
+    from blogster_cli.services.exports import render, render_at
 
     if not run.renders:
         return
@@ -817,38 +822,43 @@ def _render_all(run: _Run) -> None:
         if item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
             dialect = stated
         try:
-            path, text, note = render(post, dialect, run.default_tz)
+            rendered = render(post, dialect, run.default_tz)
+            if item.mode == "new":
+                item.path = _new_path(rendered[0], run.dialect, used)
+                used.add(folded_path(item.path))
+            moved = _renamed_path(item.path, rendered[0], dialect) if item.mode == "write" else None
+            if moved is None or folded_path(moved) in used:
+                moved = None
+                # Written where its name is not the one rendered (numbered apart from another post's
+                # file, `x-2.md`; or kept at its path, the one rendered being taken): it states its slug.
+                rendered = render_at(post, dialect, run.default_tz, at=item.path, rendered=rendered)
         except (ValueError, TypeError, KeyError, BlogsterError) as exc:
             run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
             continue
+        _, text, note = rendered
         data = text.encode("utf-8")
-        if item.mode == "new":
-            item.path = _new_path(path, run.dialect, used)
-            used.add(folded_path(item.path))
-            item.state = FileState(item.path, post.id, _sha(data), FRESH)
-        assert item.state is not None  # every other mode comes from a synced file
-        moved = _renamed_path(item.path, path, dialect) if item.mode == "write" else None
-        if moved is not None and folded_path(moved) not in used:
+        if moved is not None:
             used.add(folded_path(moved))
             _move(run, item, moved, data)
             continue
+        if item.mode == "new":
+            item.state = FileState(item.path, post.id, _sha(data), FRESH)
+        assert item.state is not None  # every other mode comes from a synced file
         _place(run, item, data, note)
 
 
 def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
     """Where a new post's file goes: the export path, without the layout folder when the
-    synced folder is that folder itself, numbered when taken (`used` holds `folded_path`s)."""
-    from blogster_cli.content.mapping import folded_path, normalised_relative, numbered_path
+    synced folder is that folder itself, numbered as export numbers it when taken
+    (`exports.free_path`; `used` holds `folded_path`s)."""
+    from blogster_cli.content.mapping import normalised_relative
+    from blogster_cli.services.exports import free_path
 
     path = _scanned(normalised_relative(rendered) or "post.md", dialect)
     prefix = _LAYOUT_PREFIXES.get(dialect)
     if prefix and path.startswith(prefix) and used and not any(p.startswith(prefix) for p in used):
         path = path[len(prefix) :]
-    pure, n = PurePosixPath(path), 2
-    while folded_path(pure.as_posix()) in used:
-        pure = numbered_path(PurePosixPath(path), n)
-        n += 1
-    return pure.as_posix()
+    return free_path(PurePosixPath(path), used).as_posix()
 
 
 def _renamed_path(tracked: str, rendered: str, dialect: str) -> str | None:
