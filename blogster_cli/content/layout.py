@@ -17,8 +17,9 @@ name the same files by different relative paths.
   functions here that read files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or
   `config.*` has `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none
   says so.
-- `site_permalink`: the permalink pattern a Jekyll site's `_config.yml`, or a Hugo site's
-  `[permalinks]` for the file's section, sets.
+- `site_permalink`: the permalink pattern a Jekyll site's `_config.yml` sets for the file (its
+  front matter `defaults` for the file's path and type, else its `permalink`), or a Hugo site's
+  `[permalinks]` for the file's section.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
@@ -157,13 +158,13 @@ def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | 
 
 def site_permalink(root: Sequence[str], relative: PurePosixPath, layout: PurePosixPath | None) -> str | None:
     """The permalink pattern the file's site config sets for it: a Jekyll site's `_config.yml`
-    `permalink` (a style such as `pretty`, or a pattern), or a Hugo site's `[permalinks]` entry
-    for the file's section (`layout`: its path as the site lays it out, `content/SECTION/...`);
-    None when the config sets none."""
+    `defaults` for the file, else its `permalink` (a style such as `pretty`, or a pattern:
+    `_jekyll_permalink`), or a Hugo site's `[permalinks]` entry for the file's section (`layout`:
+    its path as the site lays it out, `content/SECTION/...`); None when the config sets none."""
     for folder in _site_folders(root, relative):
         generator = _generator_of(Path(*folder))
         if generator == "jekyll":
-            return _jekyll_permalink(Path(*folder))
+            return _jekyll_permalink(Path(*folder), (*root, *relative.parts)[len(folder) :])
         if generator == "hugo":
             parts = layout.parts if layout is not None else ()
             if len(parts) < 3 or parts[0] != "content":
@@ -199,14 +200,34 @@ def _load_config(path: Path) -> object:
 
 
 @functools.lru_cache(maxsize=64)
-def _jekyll_permalink(folder: Path) -> str | None:
+def _jekyll_config(folder: Path) -> dict[Any, Any] | None:
+    """The site's `_config.yml` (else `_config.yaml`) as a table; None when neither reads as one.
+    Cached: read only, never changed."""
     for name in ("_config.yml", "_config.yaml"):
         config = _load_config(folder / name)
         if config is None:
             continue
-        value = config.get("permalink") if isinstance(config, dict) else None
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        return config if isinstance(config, dict) else None
     return None
+
+
+def _jekyll_permalink(folder: Path, parts: tuple[str, ...]) -> str | None:
+    """The permalink Jekyll gives the file at `parts` (its path from the site's `folder`) unless its
+    own front matter sets one: the `defaults` for its path and type (`jekyll_defaults`), else for a
+    post the posts collection's `permalink`, else the site's `permalink`."""
+    from blogster_cli.content.jekyll_defaults import default_value, document_type
+
+    config = _jekyll_config(folder)
+    if config is None:
+        return None
+    collections = config.get("collections")
+    posts = collections.get("posts") if isinstance(collections, dict) else None
+    in_order = [
+        default_value(config, parts, "permalink"),
+        posts.get("permalink") if isinstance(posts, dict) and document_type(parts, config) == "posts" else None,
+        config.get("permalink"),
+    ]
+    return next((value.strip() for value in in_order if isinstance(value, str) and value.strip()), None)
 
 
 _HUGO_CONFIGS = tuple(

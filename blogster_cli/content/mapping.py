@@ -19,7 +19,7 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | categories       | categories, category, then taxonomies.categories      |                              |
 | meta_description | description, summary, excerpt                         | also under extra/params      |
 | meta_keywords    | keywords (a list is joined with ", ")                  | also under extra/params      |
-| featured_image   | image, cover, featured_image, featuredImage, heroImage | a table's image/src/url; also under extra/params |
+| featured_image   | image, cover, featured_image, featuredImage, heroImage | a table's image/src/url/path; also under extra/params |
 """
 
 import posixpath
@@ -53,7 +53,7 @@ CATEGORY_KEYS = ("categories", "category")
 DESCRIPTION_KEYS = ("description", "summary", "excerpt")
 KEYWORD_KEYS = ("keywords",)
 IMAGE_KEYS = ("image", "cover", "featured_image", "featuredImage", "heroImage")
-IMAGE_TABLE_KEYS = ("image", "src", "url")
+IMAGE_TABLE_KEYS = ("image", "src", "url", "path")  # path: jekyll-seo-tag's `image: {path, alt}`
 DATE_KEYS: dict[str, tuple[str, ...]] = {
     "hugo": ("date", "publishDate", "pubDate"),
     "astro": ("pubDate", "date", "publishDate"),

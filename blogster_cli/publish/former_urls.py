@@ -13,8 +13,9 @@ folder on) and front matter:
   `[permalinks]` pattern for its section put it, when import read one (`site_permalink`);
 - Zola: the same below `content/`, a leading `YYYY-MM-DD-` or `_` taken off the name, which
   Zola reads as the page's date, and the parts slugified;
-- Jekyll: a file in `_posts/` was at its permalink style's address: the site's
-  `_config.yml` `permalink` when import read one (`site_permalink` in the document), else
+- Jekyll: a file in `_posts/` was at its permalink style's address: the one the site's
+  `_config.yml` sets for it (its `defaults` for the file, else `permalink`: `content.layout`)
+  when import read one (`site_permalink` in the document), else
   Jekyll's default `date` (`/:categories/:year/:month/:day/:title.html`), with the date of
   the front matter or the file name and `:title` the file name's (or the front matter's
   `slug`).

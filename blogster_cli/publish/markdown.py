@@ -4,7 +4,10 @@ cmark-gfm (GitHub's C implementation of the CommonMark spec) renders a typical p
 ~0.3 ms, where pure-Python renderers take ~7 ms: the difference between a site build
 that keeps up with Hugo and one that does not. Shortcodes of other generators
 (`{{< youtube x >}}`, `{% include %}`, `{{ figure() }}`) are not markdown, so they come
-out as the text they are, never dropped.
+out as the text they are, never dropped. Attribute lists (kramdown's `{: .prompt-info }` after a
+quote, `{: file="a.go" }` after a code block, `![](a.png){: .shadow }`, `## Title {#id}`) are
+markup, not text: they are left out of the page (`content.attribute_lists`), the element keeps
+no id or class from them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from blogster_cli.content.attribute_lists import is_attribute_list
 from blogster_cli.publish.model import RenderedPost
 from blogster_cli.publish.sanitize import clean_html
 
@@ -83,6 +87,45 @@ def _nesting(rendered: str) -> int:
     return deepest
 
 
+# Where rendered markdown may hold an attribute list that is not text (each checked with
+# `is_attribute_list`, unescaped): right after an element (a picture, a link, emphasis, code), on
+# a line or in a table cell of its own, or ending a heading. Code is skipped whole (`_CODE_START`).
+_BRACED = r"\{[^{}<>\n]*\}"
+_ATTRIBUTE_SPOTS = re.compile(
+    rf"(?P<element></[A-Za-z][A-Za-z0-9]*>|<img\s[^<>]*>)(?P<after>{_BRACED})"
+    rf"|<p>[ \t]*(?P<paragraph>{_BRACED})[ \t]*</p>\n?"
+    rf"|<tr>\n<td[^<>]*>(?P<row>{_BRACED})</td>\n(?:<td[^<>]*></td>\n)*</tr>\n"
+    rf"|(?:(?<=>)|\n)[ \t]*(?P<line>{_BRACED})[ \t]*(?=\n|<|\Z)"
+    rf"|(?<![ \t])[ \t]+(?P<heading>{_BRACED})[ \t]*(?=</h[1-6]>)"
+)
+_CODE_START = re.compile(r"<(pre|code)[\s>]")
+_BRACES = re.compile(_BRACED)
+
+
+def _attribute_list_left_out(match: re.Match[str]) -> str:
+    braced = next(filter(None, match.group("after", "paragraph", "row", "line", "heading")))
+    return match.group("element") or "" if is_attribute_list(html.unescape(braced)) else match.group(0)
+
+
+def without_attribute_lists(rendered: str) -> str:
+    """cmark's HTML without the attribute lists it shows as text (module docstring); the text
+    of code (`<pre>`, `<code>`) is kept as it is. One pass, whatever the HTML holds."""
+    if "{" not in rendered or not any(is_attribute_list(html.unescape(it[0])) for it in _BRACES.finditer(rendered)):
+        return rendered  # most pages: nothing to look for
+    out: list[str] = []
+    position = 0
+    while (code := _CODE_START.search(rendered, position)) is not None:
+        out.append(_ATTRIBUTE_SPOTS.sub(_attribute_list_left_out, rendered[position : code.start()]))
+        end = rendered.find(f"</{code.group(1)}>", code.end())
+        if end < 0:  # never closed (raw HTML): the rest is code
+            out.append(rendered[code.start() :])
+            return "".join(out)
+        out.append(rendered[code.start() : end])  # its closing tag starts the text after it
+        position = end
+    out.append(_ATTRIBUTE_SPOTS.sub(_attribute_list_left_out, rendered[position:]))
+    return "".join(out)
+
+
 def to_html(markdown: str) -> str:
     import cmarkgfm
     from cmarkgfm.cmark import Options
@@ -95,7 +138,7 @@ def to_html(markdown: str) -> str:
     # counting them is many times cheaper than walking its tags.
     if rendered.count("<") > MAX_NESTING and _nesting(rendered) > MAX_NESTING:
         return f"<pre>{html.escape(markdown)}</pre>"
-    return clean_html(_FENCED.sub(_highlighted, rendered))
+    return clean_html(_FENCED.sub(_highlighted, without_attribute_lists(rendered)))
 
 
 def summary_of(safe_html: str) -> str:
