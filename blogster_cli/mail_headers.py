@@ -23,7 +23,7 @@ _DECODE_ROUNDS = 8
 
 
 def header_text(text: str) -> str:
-    """`text` as one header line: control characters (ESC, C1 codes, bidi controls) left out,
+    """`text` as one header line: control characters (ESC, C1 codes, bidi controls but marks) left out,
     each run of whitespace (line breaks too) one space, and every encoded word replaced by what it
     decodes to, made safe the same way, until nothing is left to decode. Past a few rounds of
     encoded words inside encoded words, `=?` is broken up so that nothing can be decoded."""
@@ -70,7 +70,7 @@ def sender_mailbox(setting: str) -> Address:
     Otherwise a value such as `Bcc:Bcc:; <ops@example.com>` (a group), `ada@example.com (Ada)` (a
     comment) or `=?utf-8?q?A=0D=0AB?= <a@example.com>` (an encoded word) would go out as something
     other than what was typed: the name dropped or changed without a word."""
-    if not is_safe(setting) or any(unicodedata.category(c) == "Cc" for c in setting):
+    if not is_safe(setting, keep_marks=True) or any(unicodedata.category(c) == "Cc" for c in setting):
         raise ValueError("it holds a control character (a line break, a tab, ESC)")
     name, address = parseaddr(setting)
     if any(unicodedata.category(c) in ("Zl", "Zp") for c in setting) or any(
@@ -105,4 +105,4 @@ def _read(text: str) -> tuple[str, str] | None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(dropped(text).split())
+    return " ".join(dropped(text, keep_marks=True).split())  # bidi marks stay: mail programs need them

@@ -3,7 +3,9 @@
 A pipe gets tab-separated rows under the columns' own names (scripts read them); a terminal gets a
 rich Table laid out for its width: slugs and ids (what you type next), statuses, times and numbers
 whole, the text columns (titles first) cut with an ellipsis, and on a terminal too narrow for that
-whole columns left out (said on stderr) rather than cut to a few characters.
+whole columns left out (said on stderr) rather than cut to a few characters. However narrow the
+terminal, the table is drawn at its width, down to `floor` (the columns it keeps folded onto more
+lines); a table drawn wider than the terminal says so on stderr.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ FULL = ("slug", "id", "email", "name", "post")
 SHORT_HEADERS = {"word_count": "words", "reading_time": "min", "reading_time_minutes": "min", "recipient_count": "sent"}
 SHORT_TEXT = 10  # a text column no wider than this (a status, a type) is kept whole while there is room
 TEXT_MIN = 8  # a text column narrower than this ("Autovac…") says too little: columns are left out instead
-MIN_WIDTH = 40  # narrower (COLUMNS=0, a split pane) a table is drawn this wide and left to the terminal to wrap
 
 
 def header(column: str) -> str:
@@ -51,9 +52,11 @@ def print_table(
             sys.stdout.write("\t".join(_pipe_cell(row.get(c)) for c in columns) + "\n")
         return
     console = output.safe_console()
-    if console.width < MIN_WIDTH:  # COLUMNS=0 drew nothing, 20 drew empty columns: the terminal wraps instead
-        console = output.safe_console(width=MIN_WIDTH)
-    layout = _fit(rows, columns, full, console.width)
+    terminal_width = console.width or _terminal_width()
+    layout = _fit(rows, columns, full, terminal_width)
+    width = max(terminal_width, floor(layout))
+    if width != console.width:
+        console = output.safe_console(width=width)
     drawn = _drawn(layout, title)
     if len(rows) + 4 > console.height and _pager_found():
         with console.pager():
@@ -62,7 +65,28 @@ def print_table(
         console.print(drawn)
     if layout.left_out:
         left_out = ", ".join(header(column) for column in layout.left_out)
-        output.message(f"(left out at {console.width} columns: {left_out}; --format csv shows every column)")
+        output.message(f"(left out at {terminal_width} columns: {left_out}; --format csv shows every column)")
+    if width > terminal_width:
+        kept = ", ".join(header(column) for column in layout.shown)
+        output.message(
+            f"(drawn {width} columns wide, wider than the terminal's {terminal_width}: the least that shows {kept};"
+            " --format csv shows every column)"
+        )
+
+
+def _terminal_width() -> int:
+    """The width when COLUMNS is 0 (rich's width then, which drew nothing): as Python reads it
+    (shutil.get_terminal_size: COLUMNS=0 is unset), the terminal's, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def floor(layout: _Layout) -> int:
+    """The narrowest `layout` is drawn (a narrower terminal gets it this wide, said on stderr): the
+    width its columns need as _fit measures them, each folded column TEXT_MIN cells (or its widest
+    value, if narrower) so that no character of a slug or an id is lost."""
+    return _least_width(layout.kinds, layout.widths, range(len(layout.shown)), whole=layout.whole, text_min=TEXT_MIN)
 
 
 def _pager_found() -> bool:
@@ -194,7 +218,7 @@ def _drawn(layout: _Layout, title: str | None) -> Any:
         drawn.add_column(
             name,
             no_wrap=fixed and not folded,
-            min_width=widest if fixed and layout.whole else None,
+            min_width=widest if fixed and layout.whole else min(widest, TEXT_MIN) if folded else None,
             justify="right" if layout.kinds[i] == "number" else "left",
             overflow="fold" if folded else "ellipsis",
         )

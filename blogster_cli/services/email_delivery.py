@@ -12,7 +12,8 @@ The login goes as UTF-8 (RFC 4616; smtplib sends ASCII only and raised UnicodeEn
 A 5xx refusal of the login or of the sender (MAIL FROM) is a configuration error too, not an
 outage (a 4xx one is the server's for now); a sender's (SenderNotAccepted) holds for that From only.
 A message refused for its size (MessageTooBig), at MAIL FROM (the SIZE extension) or after DATA
-alike, is that message's: neither the sender's nor a reader's.
+alike, is that message's: neither the sender's nor a reader's. `SmtpConnection.size_limit` says the
+SIZE a server announces, so a newsletter can hold every copy against it before any goes.
 
 The Message-ID comes from the caller, so a message repeated after a crash carries the
 same identity and the receiving side can drop the copy. A 4xx refusal of an address
@@ -270,11 +271,13 @@ def _sender_refused(exc: smtplib.SMTPSenderRefused, secrets: list[str], hint: st
     return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
 
 
+TOO_BIG = "the SMTP server refuses a message this big"
+"""How every MessageTooBig begins, refused by the server or seen to be over its SIZE before sending."""
+MAKE_IT_SMALLER = "make the mail smaller (fewer or shorter posts), or raise the server's message size limit"
+
+
 def _message_too_big(exc: smtplib.SMTPResponseException, secrets: list[str]) -> MessageTooBig:
-    return MessageTooBig(
-        f"the SMTP server refuses a message this big: {_failure(exc, secrets)}; make the mail smaller"
-        " (fewer or shorter posts), or raise the server's message size limit"
-    )
+    return MessageTooBig(f"{TOO_BIG}: {_failure(exc, secrets)}; {MAKE_IT_SMALLER}")
 
 
 _SIZE_STATUSES = ("5.3.4", "5.2.3")
@@ -477,19 +480,39 @@ class SmtpConnection:
             raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
         self._client = client
 
-    def check_sender(self, address: str) -> None:
-        """ConfigError for a From address this server cannot carry (outside ASCII, and the server
-        does not take SMTPUTF8), before any reader is tried: each would be refused for it."""
-        if address.isascii():
-            return
+    def _session(self) -> smtplib.SMTP:
+        """The open session, its EHLO answered (what the server announces is known)."""
         if self._client is None:
             self.open()
         assert self._client is not None
         try:
             self._client.ehlo_or_helo_if_needed()
         except (smtplib.SMTPException, OSError) as exc:
+            self.close()
             raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
-        if not self._client.has_extn("smtputf8"):
+        return self._client
+
+    def size_limit(self) -> int | None:
+        """The largest message the server takes, in bytes, as its EHLO announces it (SIZE n, RFC
+        1870: it refuses a bigger one at MAIL FROM); None when it announces none, or no fixed
+        limit (SIZE 0, or SIZE without a number). Opens the session (ConfigError, SmtpUnavailable
+        as open's)."""
+        announced = self._session().esmtp_features.get("size", "").split()
+        if not announced or not re.fullmatch(r"[0-9]{1,18}", announced[0]):
+            return None
+        limit = int(announced[0])
+        return limit or None
+
+    def takes_smtputf8(self) -> bool:
+        """Whether the server takes mail whose addresses are not ASCII (SMTPUTF8, RFC 6531)."""
+        return self._session().has_extn("smtputf8")
+
+    def check_sender(self, address: str) -> None:
+        """ConfigError for a From address this server cannot carry (outside ASCII, and the server
+        does not take SMTPUTF8), before any reader is tried: each would be refused for it."""
+        if address.isascii():
+            return
+        if not self.takes_smtputf8():
             raise SenderNotAccepted(
                 f"cannot send from {address!r}: {NOT_ASCII} (newsletter_from sets an ASCII From for the"
                 " account the command runs as); nothing was sent"

@@ -36,8 +36,12 @@ at once when the SMTP settings or password change, else after a wait that grows 
 A newsletter the server refuses for its size (email_delivery.MessageTooBig) is that newsletter's
 failure alone: it is marked failed with the reason kept under send_error, nothing is recorded
 against the reader it was going to, nothing is held, and a due run goes on to the next newsletter.
-Every copy is as big, so it is not tried again by itself (the next minute would fail alike); once
-the server's limit is raised, `newsletter send ID` (or scheduling it again) sends it.
+Copies differ in size by the reader's name, address and unsubscribe link, so every copy's size is
+known before the first goes (_largest_first): one over the size the server announces (SIZE) fails
+the newsletter whole, nothing sent; else the largest goes first, so a server that announces no
+SIZE refuses it before anyone is mailed. It is not tried again by itself (the next minute would
+fail alike); once the server's limit is raised, `newsletter send ID` (or scheduling it again)
+sends it, to nobody the ledger shows mailed.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from email.headerregistry import Address
+    from email.message import EmailMessage
 
     from blogster_cli.services.email_delivery import SmtpConnection
     from blogster_cli.services.mail_hold import MailHold
@@ -177,7 +182,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
     subject = " ".join(subject.split())
     if not subject:
         raise InvalidInput("the subject is empty")
-    if not terminal_text.is_safe(subject):  # ESC, C1 codes, bidi controls: raw in every reader's Subject
+    if not terminal_text.is_safe(subject, keep_marks=True):  # ESC, C1 codes, bidi controls: raw in every Subject
         raise InvalidInput(f"the subject holds a control character ({_first_control(subject)}): write it without")
     if not refs:
         raise InvalidInput("name at least one post with --blogs")
@@ -214,7 +219,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
 
 def _first_control(text: str) -> str:
     """The first character terminal_text.is_safe refuses, as U+XXXX."""
-    return next((f"U+{ord(c):04X}" for c in text if not terminal_text.is_safe(c)), "U+FFFD")
+    return next((f"U+{ord(c):04X}" for c in text if not terminal_text.is_safe(c, keep_marks=True)), "U+FFFD")
 
 
 READER_SECRET_KEY = "reader_secret"
@@ -734,6 +739,12 @@ def _send(
                 f"{mailed.error} (newsletter {row.id} failed; once the limit is raised,"
                 f" `blogster newsletter send {row.id}` sends it)"
             )
+            if row.recipient_count:  # a server that counts otherwise than SIZE: the rest is resumable
+                error = (
+                    f"{mailed.error} (newsletter {row.id} failed after {plural(row.recipient_count, 'reader')}"
+                    f" got it; once the limit is raised, `blogster newsletter send {row.id}` mails the others,"
+                    " not them again)"
+                )
             kept = {"error": mailed.error, "at": dt.datetime.now(dt.UTC).isoformat()}
             row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
         elif error and row.status != NewsletterStatus.SCHEDULED:
@@ -804,8 +815,13 @@ def _mail(
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
-    the next run tries it again. A message too big for the server stops the send, recorded against
-    nobody: every reader's copy is as big."""
+    the next run tries it again.
+
+    The copies go largest first (_largest_first), and none goes when the largest is over the size
+    the server announces (SIZE). A message too big for the server stops the send, recorded against
+    nobody: with the largest copy first, it is refused before any smaller copy went, so a server
+    that announces no SIZE refuses the newsletter whole too (not its first readers' copies taken
+    and the longer names' refused)."""
     from blogster_cli.services.email_delivery import (
         MessageTooBig,
         RecipientDeferred,
@@ -818,23 +834,15 @@ def _mail(
     try:
         if outbox.unreachable is not None:
             raise SmtpUnavailable(outbox.unreachable)
-        for number, target in enumerate(plan.targets, 1):
+        targets = _largest_first(plan, outbox) if plan.targets else []
+        for number, target in enumerate(targets, 1):
             if should_stop is not None and should_stop():
                 interrupted = True
                 break
-            recipient = letters.Recipient(target.email, target.name)
             identity = letters.message_id(str(plan.newsletter_id), target.email, plan.secret)
-            tracking = letters.Tracking(
-                site_url=plan.site_url, newsletter_id=str(plan.newsletter_id), post_urls=plan.post_urls,
-                key=letters.reader_key(str(plan.newsletter_id), target.email, plan.secret),
-            )  # fmt: skip
             try:
                 try:
-                    message = letters.build_message(
-                        sender=sender, recipient=recipient, subject=plan.subject, bodies=plan.bodies,
-                        message_id=identity, unsubscribe=letters.unsubscribe_url(plan.site_url, target.token),
-                        tracking=tracking,
-                    )  # fmt: skip
+                    message = _message(plan, sender, target)
                 except ValueError as exc:  # no message header can carry the address: this reader's, for good
                     raise RecipientRefused(f"the address cannot be mailed: {exc}") from None
                 connection.send(message, to=target.email)  # anything else it raises is the sender's, not the reader's
@@ -844,7 +852,7 @@ def _mail(
                 else:
                     deferred.append(f"{target.email}: {exc}")
                     if on_progress:
-                        on_progress(number, len(plan.targets))
+                        on_progress(number, len(targets))
                     continue
             except RecipientRefused as exc:
                 reason = str(exc)
@@ -860,12 +868,93 @@ def _mail(
                     message_id=identity, error=reason,
                 )  # fmt: skip
             if on_progress:
-                on_progress(number, len(plan.targets))
+                on_progress(number, len(targets))
     except SmtpUnavailable as exc:
         error = f"{exc}; run the same send again to mail the rest"
     except MessageTooBig as exc:
         error, too_big = str(exc), True
     return _Mailed(sent, refused, deferred, error, interrupted, too_big)
+
+
+def _message(plan: _Plan, sender: Address, target: _Target) -> EmailMessage:
+    """`target`'s copy: their To, Message-ID, unsubscribe link and tracking (ValueError: no header
+    can carry their address)."""
+    newsletter_id = str(plan.newsletter_id)
+    tracking = letters.Tracking(
+        site_url=plan.site_url, newsletter_id=newsletter_id, post_urls=plan.post_urls,
+        key=letters.reader_key(newsletter_id, target.email, plan.secret),
+    )  # fmt: skip
+    return letters.build_message(
+        sender=sender, recipient=letters.Recipient(target.email, target.name), subject=plan.subject,
+        bodies=plan.bodies, message_id=letters.message_id(newsletter_id, target.email, plan.secret),
+        unsubscribe=letters.unsubscribe_url(plan.site_url, target.token), tracking=tracking,
+    )  # fmt: skip
+
+
+def _largest_first(plan: _Plan, outbox: _Outbox) -> list[_Target]:
+    """The plan's targets, the largest copy first (ties in the list's order), once every copy is
+    known to fit the size the server announces (SIZE): else MessageTooBig naming the largest
+    copy's size and the limit, before any copy goes. A server that announces no SIZE and refuses
+    a copy for its size after DATA then refuses the largest, the first one tried.
+
+    Sizes come from _copy_sizes: one copy built per kind, each reader's To line counted alone.
+    Where even their upper bounds fit the announced SIZE (the usual case: far under it), nothing
+    more is counted and the list's order stays. A copy that cannot go (its address has no header,
+    or is not ASCII and the server takes no SMTPUTF8) has no size: it goes last and is refused as
+    its reader's, as before."""
+    from blogster_cli.services.email_delivery import MAKE_IT_SMALLER, TOO_BIG, MessageTooBig
+
+    connection = outbox.connection
+    limit = connection.size_limit()  # opens the session: the failures the first mail would meet
+    smtputf8 = connection.takes_smtputf8()
+    if limit is not None:
+        bounds = _copy_sizes(plan, outbox.sender, smtputf8=smtputf8, at_most=True)
+        if max((size for size in bounds if size is not None), default=0) <= limit:
+            return plan.targets
+    sizes = _copy_sizes(plan, outbox.sender, smtputf8=smtputf8)
+    known = [size for size in sizes if size is not None]
+    largest = max(known, default=0)
+    if limit is not None and largest > limit:
+        over = sum(1 for size in known if size > limit)
+        raise MessageTooBig(
+            f"{TOO_BIG}: it takes at most {limit:,} bytes (SIZE) and this newsletter's largest copy is"
+            f" {largest:,} bytes ({over} of its {plural(len(known), 'copy', 'copies')} over); nothing was"
+            f" sent; {MAKE_IT_SMALLER}"
+        )
+    # sorted() is stable: copies as big keep the list's order; the ones without a size go last
+    order = sorted(range(len(sizes)), key=lambda i: (sizes[i] is None, -(sizes[i] or 0)))
+    return [plan.targets[index] for index in order]
+
+
+def _copy_sizes(plan: _Plan, sender: Address, *, smtputf8: bool, at_most: bool = False) -> list[int | None]:
+    """Each target's copy's size as it would cross the wire (letters.wire_size), or None for one
+    that cannot go (see _largest_first); `at_most`: more than it can be, in a microsecond a reader
+    (letters.to_header_size_at_most), where the exact count of a name that is not plain takes
+    0.3 to 0.8 ms. A copy differs from another only by its To line and its unsubscribe token's
+    length (distribution/newsletter.py): one copy is built for each token length and envelope
+    kind (ASCII or SMTPUTF8), and each reader's To line is counted alone."""
+    rest: dict[tuple[int, bool], int] = {}  # a copy's size less its To line, per kind
+    sizes: list[int | None] = []
+    for target in plan.targets:
+        international = not f"{sender.addr_spec}{target.email}".isascii()  # as smtplib decides it
+        if international and not smtputf8:
+            sizes.append(None)
+            continue
+        kind = (len(target.token), international)
+        recipient = letters.Recipient(target.email, target.name)
+        try:
+            if kind not in rest:
+                built = letters.wire_size(_message(plan, sender, target), utf8=international)
+                rest[kind] = built - letters.to_header_size(recipient, utf8=international)
+            if at_most:
+                to_line = letters.to_header_size_at_most(recipient)
+            else:
+                to_line = letters.to_header_size(recipient, utf8=international)
+        except ValueError:
+            sizes.append(None)
+            continue
+        sizes.append(rest[kind] + to_line)
+    return sizes
 
 
 def send_due(

@@ -130,6 +130,9 @@ def test_a_subject_with_control_characters_is_refused(cli, newsletter):
         assert made.stderr.count("\n") == 1 and "control character" in made.stderr, made.stderr
     listed = cli("newsletter", "list", "--json").json()
     assert [n["subject_line"] for n in listed] == ["This week"]  # only the fixture's
+    rtl = "\u05e9\u05d1\u05d5\u05e2 (3)\u200f"  # an RLM keeps the parenthesis where RTL text puts it: not refused
+    made = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", rtl, "--json")
+    assert made.exit_code == 0 and made.json()["subject_line"] == rtl, made.stderr
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@ cut first; tab-separated under the columns' own names in a pipe."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
 from datetime import UTC, datetime
 from io import StringIO
@@ -118,17 +120,63 @@ def test_a_list_longer_than_the_screen_is_printed_when_the_pager_is_missing(caps
 
 
 def test_a_terminal_narrower_than_a_table_can_be_still_shows_every_cell(capsys, monkeypatch):
-    """Red team 18: COLUMNS=0 printed nothing (exit 0) and 20 columns drew empty columns."""
+    """Red team 18: COLUMNS=0 printed nothing (exit 0) and 20 columns drew empty columns. COLUMNS=0
+    is no width (as Python's shutil reads it: 80 off a terminal); at 20 the columns that do not fit
+    are left out, said on stderr, and the slug is whole."""
+    from blogster_cli.cli import tables
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(80, 24): os.terminal_size((80, 24)))  # no tty
+    monkeypatch.setenv("LINES", "50")
+    rows = [{"slug": "first-post", "title": "First", "status": "draft"}]
+    monkeypatch.setenv("COLUMNS", "0")
+    tables.print_table(rows, ["slug", "title", "status"])
+    out = capsys.readouterr().out
+    assert "first-post" in out and "First" in out and "draft" in out, out
+    monkeypatch.setenv("COLUMNS", "20")
+    tables.print_table(rows, ["slug", "title", "status"])
+    shown = capsys.readouterr()
+    assert "first-post" in shown.out and all(len(line) <= 20 for line in plain(shown.out).splitlines()), shown.out
+    assert "(left out at 20 columns: title, status;" in shown.err
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_a_list_fits_a_terminal_30_columns_wide(cli, signed_up, tmp_path: Path, monkeypatch):
+    """Red team: from 20 to 39 columns a list was drawn 40 wide, so every line wrapped on the
+    terminal, and the note said "left out at 40 columns"."""
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Autovacuum is not the enemy\nslug: autovacuum-and-bloat\ntags: [db]\n---\nWords.\n")
+    assert cli("import", str(post)).exit_code == 0
+    terminal(monkeypatch, 30)
+    shown = cli("posts", "list")
+    assert shown.exit_code == 0, shown.stderr
+    lines = plain(shown.stdout).splitlines()
+    assert lines and all(len(line) <= 30 for line in lines), shown.stdout
+    assert "autovacuum-and-bloat" in shown.stdout and "(left out at 30 columns:" in shown.stderr
+
+
+def test_a_table_that_cannot_fit_is_drawn_at_its_floor_and_says_so(capsys, monkeypatch):
+    """Columns never left out (what names the row, slugs, emails) fold onto more lines, down to
+    TEXT_MIN cells each; a terminal narrower than that gets the table that wide, said on stderr."""
     from blogster_cli.cli import tables
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setenv("LINES", "50")
-    rows = [{"slug": "first-post", "title": "First", "status": "draft"}]
-    for columns in ("0", "20"):
-        monkeypatch.setenv("COLUMNS", columns)
-        tables.print_table(rows, ["slug", "title", "status"])
-        out = capsys.readouterr().out
-        assert "first-post" in out and "First" in out and "draft" in out, (columns, out)
+    row = {"email": "someone.long@example.com", "slug": "autovacuum-and-table-bloat"}
+    monkeypatch.setenv("COLUMNS", "12")
+    tables.print_table([row], list(row))
+    shown = capsys.readouterr()
+    lines = plain(shown.out).splitlines()
+    assert max(len(line) for line in lines) == 23, shown.out  # 1 + (3 + 8) * 2
+    assert "".join(line.split("│")[1].strip() for line in lines if line.startswith("│")) == row["email"]
+    assert "(drawn 23 columns wide, wider than the terminal's 12: the least that shows email, slug;" in shown.err
+    monkeypatch.setenv("COLUMNS", "23")
+    tables.print_table([row], list(row))
+    shown = capsys.readouterr()
+    assert max(len(line) for line in plain(shown.out).splitlines()) <= 23 and "drawn" not in shown.err
 
 
 def cut_cells(text: str, row: dict) -> dict[str, str]:

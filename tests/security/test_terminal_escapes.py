@@ -15,7 +15,7 @@ import sys
 import pytest
 from textual.widgets import DataTable, TextArea
 
-from blogster_cli.terminal_text import dropped, json_escaped, safe
+from blogster_cli.terminal_text import dropped, is_safe, json_escaped, safe
 from tests.cli import conftest as cli_fixtures
 from tests.cli.conftest import PASSWORD
 from tests.integration.test_analytics_ingest import line, write
@@ -45,6 +45,18 @@ def test_every_terminal_control_is_shown_as_a_stand_in_and_json_stays_the_same_j
     assert dropped(TITLE) == "Hi]0;pwned [2J]52;c;QUJD 31m evil ]8;;http://evil\\link]8;;\\"
     text = json.dumps({"title": TITLE}, ensure_ascii=False)
     assert not acted_on(json_escaped(text)) and json.loads(json_escaped(text)) == {"title": TITLE}
+
+
+MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM
+
+
+def test_bidi_marks_are_shown_as_the_overrides_are_and_json_stays_the_same_json():
+    """An RLM ending a title turned the numbers after it (the next columns of its row) right to left
+    on a terminal that applies the bidi algorithm: "│ Prices\u200f │ 3 │ 12 │" showed "│ Prices12 │ 3 │  │"."""
+    assert safe(f"a{MARKS}b") == "a\ufffd\ufffd\ufffdb" and not is_safe("Prices\u200f")
+    assert dropped(f"a{MARKS}b") == "ab"  # the TUI's last filter: they take no cells, as rich counts them
+    text = json.dumps({"title": f"Prices{MARKS}"}, ensure_ascii=False)
+    assert not any(mark in json_escaped(text) for mark in MARKS) and json.loads(json_escaped(text)) == json.loads(text)
 
 
 @pytest.fixture
@@ -82,6 +94,17 @@ def test_a_hostile_title_is_shown_not_acted_on_in_tables_records_markdown_and_me
     assert not acted_on(as_json.stdout) and as_json.json()["title"] == TITLE  # the same JSON, escaped
     missing = cli("posts", "show", TITLE)
     assert missing.exit_code != 0 and not acted_on(missing.stderr)  # an error that echoes the input
+
+
+def test_a_title_with_bidi_marks_is_listed_with_stand_ins_on_a_terminal_and_exact_in_a_pipe(cli, terminal):
+    signed_up(cli)
+    title = "Prices\u200f"
+    assert cli("posts", "new", "--title", title, "--slug", "marked", input="Words.\n").exit_code == 0
+    assert f"marked\t{title}\t" in cli("posts", "list").stdout  # data: exact
+    terminal()
+    listed = cli("posts", "list")
+    assert listed.exit_code == 0 and "Prices\ufffd" in listed.stdout and "\u200f" not in listed.stdout
+    assert cli("posts", "show", "marked", "--json").json()["title"] == title
 
 
 def test_a_docs_page_written_with_escapes_is_shown_not_acted_on_in_search_and_show(cli, terminal):

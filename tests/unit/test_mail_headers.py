@@ -27,8 +27,9 @@ INJECTION = "=?utf-8?q?Weekly=0D=0AFrom:_Operator_<op@example.com>=0D=0AReply-To
         ("=\x1b?utf-8?q?a=0D=0AX:_1?=", "a X: 1"),  # one that leaving a control out makes
         ("plain =? not encoded ?= text", "plain =? not encoded ?= text"),
         ("Résumé  of\tthe week", "Résumé of the week"),
+        ("\u05e9\u05d1\u05d5\u05e2 (3)\u200f \u202eevil", "\u05e9\u05d1\u05d5\u05e2 (3)\u200f evil"),
     ],
-    ids=["quoted-printable", "base64", "nested", "made-by-cleaning", "look-alike", "plain"],
+    ids=["quoted-printable", "base64", "nested", "made-by-cleaning", "look-alike", "plain", "rtl-mark-kept"],
 )
 def test_a_value_is_one_line_that_decodes_to_itself(given_text, kept):
     assert header_text(given_text) == kept
@@ -118,6 +119,10 @@ def test_a_sender_that_reads_another_way_is_refused(setting):
             "\u0645\u0647\u200c\u0633\u0627 <m@example.com>",
             ("\u0645\u0647\u200c\u0633\u0627", "m@example.com"),
         ),  # a ZWNJ
+        (
+            "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df\u200f <d@example.com>",
+            ("\u05d3\u05d5\u05d3 \u05db\u05d4\u05df\u200f", "d@example.com"),
+        ),  # RLM
     ],
 )
 def test_a_sender_as_typed_is_kept_and_reads_back_from_a_message(setting, kept):
