@@ -44,7 +44,8 @@ def import_docs(
     updates its pages and archives those whose files are gone (withdrawn); a slug held by a page
     from elsewhere (another folder, `docs new`) refuses the import (exit 5, nothing changed)
     unless --rename or --replace. Text that pages include (files in a `snippets` or `includes`
-    folder, or included with `--8<--`) is skipped; pictures are not stored (pages keep their links).
+    folder, or included with `--8<--`, `{!...!}` or `{% include %}`) is not a page: its text is
+    searched as part of the page that includes it. Pictures are not stored (pages keep their links).
 
     Example: blogster docs import ./help --publish
     """

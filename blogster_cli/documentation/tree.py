@@ -12,7 +12,6 @@ Blogster, or one whose fields changed since, is written with the front matter th
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable
@@ -20,33 +19,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from blogster_cli.content.attribute_lists import ENDING_ATTRIBUTE_LIST
 from blogster_cli.content.errors import ContentError, FrontMatterError
 from blogster_cli.content.files import read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
-from blogster_cli.documentation import languages, links
+from blogster_cli.documentation import includes, languages, links
+from blogster_cli.documentation.includes import INCLUDE_FOLDERS
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
 _FIELD_ORDER = ["title", "slug", "status", "tags", "order", "version", "excerpt"]  # as export writes them
 PAGE_STATUSES = ("draft", "published", "archived")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-# An attribute list ending a heading (Python-Markdown's attr_list: `{: #id .class key="value" }`),
+# An attribute list ending a heading (`content.attribute_lists`: `{: #id .class key="value" }`),
 # and the closing #s before it; 0139_documentation_search_reads_text.sql reads titles the same way.
-_ATTRIBUTE = r"""(?:[#.][^\s{}]+|(?:[^\W\d]|:)[-\w:.]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
-_ATTRIBUTE_LIST = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_PART = 200  # export writes PART.md (or PART-2.md): within the 255 bytes a file name may take
 SLUG_FORM = "lower-case words and digits joined by '-', folders by '/'"
-# Folders of text that pages include (pymdown's snippets `--8<-- "file.md"`, Jekyll's includes):
-# their files are not pages. Hidden ones (`.snippets`) are skipped with every hidden entry.
-INCLUDE_FOLDERS = frozenset({"snippets", "_snippets", "includes", "_includes"})
-# pymdown's snippets: `--8<-- "file.md"` on a line of its own, or a block of file names between
-# two `--8<--` lines; a leading `;` escapes either (the line is shown, nothing is included).
-_SNIPPET_LINE = re.compile(
-    r"^[ \t]*(;*)-+8<-+[ \t]+(?:\"((?:\\\"|[^\"\n])+)\"|'((?:\\'|[^'\n])+)')[ \t]*$", re.MULTILINE
-)
-_SNIPPET_BLOCK = re.compile(r"^[ \t]*(;*)-+8<-+[ \t]*$")
 K = TypeVar("K", bound=Hashable)
 
 
@@ -82,6 +72,11 @@ class PageSource:
     slug_asked: str | None = None  # the front matter's `slug:` as written; None: the slug is the path's
     links: tuple[links.Link, ...] | None = None  # its links, if read (read_tree: those that may show pictures)
     pictures: tuple[str, ...] = ()  # the picture files it shows that its folder holds (read_tree looks)
+    # Its include lines (`--8<-- "file.md"`) and the text each stands for, which search reads in its
+    # place (read_tree reads them: see includes.py); the warnings of those it could not read.
+    includes: dict[str, str] = field(default_factory=dict)
+    include_warnings: tuple[str, ...] = ()
+    includes_unread: frozenset[str] = frozenset()  # its include lines it could not read this time
 
 
 NUL_REFUSED = "the page holds a NUL character, which PostgreSQL text cannot store"
@@ -168,7 +163,7 @@ def title_from(body: str, file_name: str) -> str:
 
 def heading_text(heading: str) -> str:
     """A heading as readers see it: `7.0 Migration Notes {: #\\7.0}` is `7.0 Migration Notes`."""
-    without = _ATTRIBUTE_LIST.sub("", heading)
+    without = ENDING_ATTRIBUTE_LIST.sub("", heading)
     return heading if without == heading else _CLOSING_HASHES.sub("", without).strip()
 
 
@@ -257,8 +252,9 @@ def read_tree(root: Path) -> Tree:
     Regular files only, never read through a link: a link (`pw.md -> /etc/passwd`) or a FIFO
     in a docs folder is reported, not published to every account. Text that pages include is
     no page (`skipped`, with the reason): the files of a folder named as INCLUDE_FOLDERS, and
-    those a page of the folder includes with pymdown's `--8<--` (see included_paths). Each
-    page comes with the pictures it shows that the folder holds (and, if it may show any, its links)."""
+    those a page of the folder includes (`--8<--`, `{!...!}`, `{% include %}`), or an include of one.
+    Each page comes with the text its include lines stand for (includes.expand: the folder's
+    files only), and the pictures it shows that the folder holds (and, if it may show any, its links)."""
     pages: list[PageSource] = []
     walk = walk_folder(root, lambda name: PurePosixPath(name).suffix.lower() in MARKDOWN_SUFFIXES, lambda _: True)
     problems = [PageProblem(path, reason) for path, reason in [*walk.skipped, *walk.unreadable]]
@@ -273,11 +269,18 @@ def read_tree(root: Path) -> Tree:
             pages.append(read_page(path, text.replace("\r\n", "\n").replace("\r", "\n")))  # as read_text did
         except (ContentError, ValueError, UnicodeDecodeError, OSError) as exc:
             problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
-    included = included_paths(pages)
-    skipped += [PageProblem(page.path, f"an include (--8<-- in {included[page.path]}), not a page")
+    files = includes.FolderFiles(root)
+    expansions = {page.path: includes.expand(page.body, path=page.path, read=files.read) for page in pages}
+    included: dict[str, str] = {}  # the pages' files that a page includes, or an include of one: how and where
+    for page in pages:
+        for path, how in expansions[page.path].files.items():
+            if path != page.path:
+                included.setdefault(path, how)
+    skipped += [PageProblem(page.path, f"an include ({included[page.path]}), not a page")
                 for page in pages if page.path in included]  # fmt: skip
     skipped.sort(key=lambda problem: problem.path.split("/"))
-    pages = [_with_links(root, page) for page in pages if page.path not in included]
+    pages = [_with_includes(_with_links(root, page), expansions[page.path]) for page in pages
+             if page.path not in included]  # fmt: skip
     seen: dict[str, str] = {}
     unique_pages = []
     for page in pages:
@@ -290,52 +293,12 @@ def read_tree(root: Path) -> Tree:
     return Tree(_categories(folders), unique_pages, problems, skipped)
 
 
-def _snippets(body: str) -> list[str]:
-    """The files a page includes with pymdown's snippets (`--8<-- "file.md"`, or a block of names
-    between two `--8<--` lines), as written; escaped ones (`;--8<--`) are not included."""
-    named = [match.group(2) or match.group(3) for match in _SNIPPET_LINE.finditer(body) if not match.group(1)]
-    block: bool | None = None  # inside a block: whether it is escaped
-    for line in body.split("\n"):
-        marker = _SNIPPET_BLOCK.match(line)
-        if marker is not None:
-            block = None if block is not None else bool(marker.group(1))
-        elif block is False and line.strip() and not line.lstrip().startswith(";"):
-            named.append(line.strip())
-    return named
-
-
-def included_paths(pages: Iterable[PageSource]) -> dict[str, str]:
-    """The pages' files that a page includes (path -> the first including page's path).
-
-    A snippet's path is relative to a base the site's configuration sets (`base_path`: often the
-    project's root, above the docs folder), so `docs/snippets/a.md` names the folder's
-    `snippets/a.md`: a file is included when the name is its path, ends with `/` and its path, or
-    is its path relative to the including page. A line range or section (`a.md:3:10`, `a.md:intro`)
-    is left off; URLs include nothing here."""
-    pages = list(pages)
-    paths = {page.path for page in pages}
-    included: dict[str, str] = {}
-    for page in pages:
-        for name in _snippets(page.body):
-            if "://" in name:
-                continue
-            for candidate in dict.fromkeys([name, name.split(":", 1)[0]]):
-                found = _included_file(candidate, page.path, paths)
-                if found is not None and found != page.path:
-                    included.setdefault(found, page.path)
-                    break
-    return included
-
-
-def _included_file(name: str, page_path: str, paths: set[str]) -> str | None:
-    name = name.strip().removeprefix("./")
-    if not name or name.startswith("/"):
-        return None
-    relative = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), name))
-    for candidate in (posixpath.normpath(name), relative):
-        if candidate in paths:
-            return candidate
-    return next((path for path in sorted(paths) if name.endswith(f"/{path}")), None)
+def _with_includes(page: PageSource, expansion: includes.Expansion) -> PageSource:
+    """`page` with the text its include lines stand for, read from the folder (see includes.py)."""
+    if not expansion.lines and not expansion.warnings:
+        return page
+    return replace(page, includes=expansion.lines, include_warnings=expansion.warnings,
+                   includes_unread=expansion.unread)  # fmt: skip
 
 
 def _with_links(root: Path, page: PageSource) -> PageSource:

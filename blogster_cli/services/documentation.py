@@ -120,19 +120,32 @@ class SearchResult:
     suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
 
 
-def _content(page: tree.PageSource, identity: sources.FolderIdentity, asked: str | None) -> dict[str, Any]:
+def _content(
+    page: tree.PageSource, identity: sources.FolderIdentity, asked: str | None, stored: DocumentationPage | None
+) -> dict[str, Any]:
     # `pictures`: the pictures it shows that its folder held (`docs check-links` checks them against it).
     source: dict[str, Any] = {"path": page.path, "tree": identity.tree, "folder": identity.folder,
                               "pictures": list(page.pictures)}  # fmt: skip
     if asked is not None:
         source["asked"] = asked
-    return {
+    content: dict[str, Any] = {
         "version": CONTENT_VERSION,
         "markdown": page.body,
         "front_matter": page.front_matter or None,
         "front_matter_raw": page.front_matter_raw,
         "source": source,
     }
+    # Its include lines and the text each stands for: search reads that text in their place
+    # (documentation_text, 0141); the markdown stays as written, so export gives the file back. An
+    # include line this import could not read keeps the text the page had for it, as a file it could
+    # not read keeps its page (an export holds no snippets: importing it back changes nothing).
+    before = (stored.content or {}).get("includes") if stored is not None else None
+    kept: dict[str, str] = {}
+    if isinstance(before, dict):
+        kept = {line: text for line, text in before.items() if line in page.includes_unread and isinstance(text, str)}
+    if page.includes or kept:
+        content["includes"] = {**kept, **page.includes}
+    return content
 
 
 def _source(page: DocumentationPage) -> dict[str, Any]:
@@ -290,7 +303,7 @@ def _import_once(
                 "title": page.title,
                 "slug": placement.slug,
                 "category_id": category_ids.get(page.category_path) if page.category_path else None,
-                "content": _content(page, identity, placement.asked),
+                "content": _content(page, identity, placement.asked, row),
                 "tags": page.tags,
                 "version": page.version,
                 "excerpt": page.excerpt,
@@ -339,9 +352,11 @@ def _warn_of_broken_links(
     nor to a page of the folder `kept` as it was (its file unreadable this time). A page the import
     refused, by reading it (a NUL, bad front matter) or by the database's word, is no page: a link
     to it is reported here as `docs check-links` reports it afterwards. A picture that is not in
-    the folder is reported once a page."""
+    the folder is reported once a page, and so is an include the import could not read (its line
+    is left as it is: see documentation/includes.py)."""
     index = links.PageIndex.of([*((page.slug, page.path) for page in pages), *kept])
     for page in pages:
+        report.warnings += [f"{page.path}: {warning}" for warning in page.include_warnings]
         shown: set[str] = set()
         for broken in links.broken_in(page.slug, page.path, page.body, index=index, pictures=set(page.pictures),
                                       found=page.links):  # fmt: skip
