@@ -122,6 +122,8 @@ def restore(
     """Replace the database with a backup: schema from migrations, then its rows, roles and images.
 
     The file is checked first (checksums, account roles); nothing in it runs as SQL.
+    Account roles that no database on the server then has an account for lose their
+    login (see db disable-stray-logins).
 
     Example: blogster db restore backup.blogster-backup --yes
     """
@@ -135,4 +137,36 @@ def restore(
     else:
         output.message(
             f"Restored {plural(summary.accounts, 'account')} and {plural(summary.images, 'image')} from {summary.path}."
+        )
+        if summary.logins_switched_off:
+            output.message(
+                f"Switched off {plural(summary.logins_switched_off, 'stray login')}: account roles"
+                " no database on the server has an account for."
+            )
+
+
+@app.command("disable-stray-logins")
+def disable_stray_logins(json: bool = JSON_OPTION) -> None:
+    """Switch off account roles that can log in though no database on the server has their account.
+
+    Roles outlive the database that had their accounts (a restore to an earlier state, a dropped
+    database) and keep their passwords: such a login could still read every published post.
+    Roles that are accounts in any database on the server are left alone, and so is everything
+    when some database cannot be read. `blogster doctor` counts them.
+
+    Example: blogster db disable-stray-logins
+    """
+    from blogster_cli.services import backup as backups
+
+    summary = backups.disable_stray_logins(app_context().database)
+    if json:
+        output.print_json(summary)
+        return
+    if summary.switched_off:
+        output.print_lines(summary.switched_off)
+    output.message(f"Switched off {plural(len(summary.switched_off), 'stray login')}.")
+    if summary.unchecked is not None:
+        output.warning(
+            f"left alone {plural(len(summary.left_alone), 'account login')} with no account in the databases"
+            f" read, since {summary.unchecked}: Blogster cannot tell whether they are strays"
         )

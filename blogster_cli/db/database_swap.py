@@ -343,12 +343,30 @@ def not_swapped_in(conn: Connection, swap: Swap) -> bool:
     return _exists(conn, swap.database) and _exists(conn, swap.ready)
 
 
-def others(conn: Connection, database: str) -> list[str]:
-    """The server's databases that accept connections, less `database` and the copies its
-    restores make or left: where else an account role may be in use (roles are the cluster's)."""
-    own = {database} | {item.name for item in _found(conn, database)}
-    rows = conn.execute("select datname from pg_database where datallowconn order by datname").fetchall()
-    return [name for (name,) in rows if name not in own]
+@dataclass(frozen=True)
+class ServerDatabase:
+    """A database of the server, as a reader of every database's accounts sees it."""
+
+    oid: int
+    name: str
+    connectable: bool  # False: connections switched off (ALLOW_CONNECTIONS false), so unreadable
+
+
+def databases(conn: Connection) -> list[ServerDatabase]:
+    """The server's databases, less PostgreSQL's pristine template0 (it takes no connection, and
+    holds nothing) and those an interrupted DROP DATABASE left invalid (only dropping them is
+    possible): where an account role may be in use, since roles are the cluster's."""
+    rows = conn.execute(
+        "select oid::bigint, datname, datallowconn from pg_database"
+        " where datconnlimit <> -2 and not (datname = 'template0' and not datallowconn) order by datname"
+    ).fetchall()
+    return [ServerDatabase(int(oid), name, bool(allowed)) for oid, name, allowed in rows]
+
+
+def restores_running(conn: Connection) -> bool:
+    """Whether a restore of any database on the server runs in another session than this one:
+    it creates and renames databases and gives roles their logins meanwhile."""
+    return bool(_owners(conn))
 
 
 def leftovers(conn: Connection, database: str) -> list[Leftover]:

@@ -304,6 +304,27 @@ def role_can_login(conn: psycopg.Connection, *, role_name: str) -> bool:
     return bool(row and row[0])
 
 
+# The roles of the cluster shaped like a Blogster account's and able to log in: named u_<32 hex>
+# (auth.users.role_name), directly in `authenticated` (create_role), not a superuser (never an
+# account's: an operator's own, which nothing here may lock out); plus the named ones (`also`).
+LOGIN_ACCOUNT_ROLES_SQL = """
+select r.rolname::text from pg_roles r
+where r.rolcanlogin
+  and ((r.rolname ~ '^u_[0-9a-f]{32}$' and not r.rolsuper
+        and exists (select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid
+                    where m.member = r.oid and g.rolname = 'authenticated'))
+       or r.rolname = any(%(also)s))
+"""
+
+
+def login_account_roles(conn: psycopg.Connection, *, also: set[str] | None = None) -> set[str]:
+    """The server's roles that can log in and are an account's in form (`u_<32 hex>`, members of
+    `authenticated`, not superusers), or are among `also`. Roles are the cluster's: whether a
+    database of the server has their account is another question (services/stray_logins.py)."""
+    rows = conn.execute(LOGIN_ACCOUNT_ROLES_SQL, {"also": sorted(also or ())})
+    return {name for (name,) in rows}
+
+
 def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) -> None:
     from psycopg import sql
 

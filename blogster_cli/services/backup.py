@@ -51,6 +51,7 @@ from blogster_cli.private_files import FILE_MODE, PARTIAL_SUFFIX, open_lock_file
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
 from blogster_cli.scratch_folders import scratch_folder
+from blogster_cli.services import stray_logins
 
 BACKUP_FORMAT = 2
 ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
@@ -315,6 +316,8 @@ class RestoreSummary:
     roles_created: int
     images: int
     migrations_applied: list[str]
+    logins_switched_off: int = 0
+    """Account roles that could still log in with no account in any database: now NOLOGIN."""
 
 
 @dataclass(frozen=True)
@@ -497,8 +500,9 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
     The backup is loaded, its roles rebuilt, migrated and its images stored in a scratch
     database first; only that complete copy is swapped in (db/database_swap.py), so a kill at
     any moment leaves the database, or its complete replacement ready to be put in place. A
-    restore first finishes or clears what an interrupted one left. The logins of the accounts
-    it replaces and the backup does not hold are switched off with the swap (`_shut_out`)."""
+    restore first finishes or clears what an interrupted one left. The logins of account roles
+    no database will have an account for (those it replaces and the backup does not hold, and
+    strays earlier restores left) are switched off with the swap (`_shut_out`)."""
     try:
         return _restore(db, path=path)
     except LoginRefused as refused:
@@ -545,53 +549,67 @@ def _restore(db: Database, *, path: Path) -> RestoreSummary:
             raise
         shut_out: list[str] = []
         try:
-            shut_out = _shut_out(conn, db, kept=restored_roles)
+            shut_out = _shut_out(conn, db, swap, kept=restored_roles)
             db.close()
             database_swap.swap_in(conn, swap)
         except BaseException:
             with contextlib.suppress(Exception):  # the connection lost: the next restore shuts them out again
                 if shut_out and database_swap.not_swapped_in(conn, swap):
-                    _let_in_again(conn, shut_out)
+                    stray_logins.switch_on(conn, shut_out)
             raise
-    return RestoreSummary(path, accounts, roles_created, len(checked.media), applied)
+    return RestoreSummary(path, accounts, roles_created, len(checked.media), applied, len(shut_out))
 
 
-def _shut_out(conn: Connection, db: Database, *, kept: set[str]) -> list[str]:
-    """Switches off the logins (NOLOGIN, their sessions ended) of the accounts the database being
-    replaced has and the restored one does not: without an account row they could still connect as
-    `authenticated`, and no admin command could see, ban or purge them. Roles are the cluster's, so
-    a role that is an account in another database on the server (a copy restored under another
-    name) is left alone; a role no database names is another restore's leftover and not this one's
-    to judge. Returns the roles shut out (before the swap, undone if the swap does not happen)."""
-    if not database_swap.exists(conn, db.database_name):
-        return []
-    try:
-        with admin_unit_of_work(db) as current:
-            strays = backup_data.account_role_names(current)
-    except BlogsterError:  # the database being replaced holds no readable accounts: nothing of its to shut out
-        return []
-    strays -= kept
-    for other in database_swap.others(conn, db.database_name) if strays else []:
+def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:
+    """Switches off the logins (NOLOGIN, their sessions ended) of the account roles that no
+    database on the server will have an account for once the swap is done (services/stray_logins.py):
+    the accounts of the database being replaced that the restored one lacks, and roles earlier
+    restores or dropped databases left. Without an account row they could still connect as
+    `authenticated`, and no admin command could see, ban or purge them. A role that is an account
+    in another database (a copy restored under another name, another Blogster on the server) is
+    left alone; when some database could not be read, so whose the roles are is unknown, only the
+    replaced database's own accounts are switched off. Returns the roles shut out (before the
+    swap, undone if the swap does not happen)."""
+    replaced: set[str] = set()
+    if database_swap.exists(conn, db.database_name):
         try:
-            with admin_connection(db.for_database(other)) as elsewhere:
-                strays -= backup_data.account_roles_among(elsewhere, strays)
-        except BlogsterError:  # a database this login cannot read is none of Blogster's
-            continue
-    with conn.transaction():
-        shut_out = [name for name in sorted(strays) if account_rows.role_can_login(conn, role_name=name)]
-        for name in shut_out:
-            account_rows.set_can_login(conn, role_name=name, can_login=False)
-    for name in shut_out:
-        account_rows.terminate_sessions(conn, role_name=name)
-    return shut_out
+            with admin_unit_of_work(db) as current:
+                replaced = backup_data.account_role_names(current)
+        except BlogsterError:  # the database being replaced holds no readable accounts
+            pass
+    strays = stray_logins.find(
+        conn, db, leaving_out={db.database_name, swap.loading, swap.ready}, kept=kept, also=replaced
+    )
+    if strays.unchecked is None:
+        return stray_logins.switch_off(conn, strays.roles)
+    return stray_logins.switch_off(conn, [name for name in strays.roles if name in replaced])
 
 
-def _let_in_again(conn: Connection, role_names: list[str]) -> None:
-    """Gives back the logins `_shut_out` switched off, when the swap failed and the database
-    they are accounts of stays in place."""
-    with conn.transaction():
-        for name in role_names:
-            account_rows.set_can_login(conn, role_name=name, can_login=True)
+@dataclass(frozen=True)
+class StrayLoginsSummary:
+    switched_off: list[str]
+    """Account roles that could log in with no account in any database of the server: now NOLOGIN."""
+    left_alone: list[str]
+    """Such roles that may be accounts of a database that could not be read: unchanged."""
+    unchecked: str | None
+    """Why `left_alone` could not be told apart (None when every database was read)."""
+
+
+def disable_stray_logins(db: Database) -> StrayLoginsSummary:
+    """Switches off (NOLOGIN, sessions ended) every account role of the server that can still log
+    in though no database there has its account: what a restore to an earlier state or a dropped
+    database left (services/stray_logins.py). Nothing, when some database could not be read."""
+    what = "db disable-stray-logins"
+    try:
+        with admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn:
+            if conn.info.parameter_status("is_superuser") != "on":
+                raise ConfigError(SUPERUSER_NEEDED.format(what=what))
+            strays = stray_logins.find(conn, db)
+            if strays.unchecked is not None:
+                return StrayLoginsSummary([], strays.roles, strays.unchecked)
+            return StrayLoginsSummary(stray_logins.switch_off(conn, strays.roles), [], None)
+    except LoginRefused as refused:
+        raise administrator_needed(what, refused) from None
 
 
 def reconcile_roles(db: Database) -> int:

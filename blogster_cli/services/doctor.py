@@ -81,6 +81,7 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
     except BlogsterError as exc:
         checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
+    checks += _stray_login_checks(ctx)
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
         kept = ctx.database.embedded.set_aside_copies()
@@ -180,6 +181,43 @@ def _restore_leftover_checks(ctx: AppContext) -> list[Check]:
             "warn",
             f"an interrupted `blogster db restore` left: {listed}; the next restore drops them, "
             'or drop them yourself (DROP DATABASE, in psql "$(blogster db dsn)")',
+        )
+    ]
+
+
+STRAY_LOGINS_FIX = "blogster db disable-stray-logins"
+
+
+def _stray_login_checks(ctx: AppContext) -> list[Check]:
+    """Account roles that can still log in though no database on the server has their account
+    (left by a restore to an earlier state or a dropped database: services/stray_logins.py)."""
+    from blogster_cli.services import stray_logins
+    from blogster_cli.wording import agreeing, plural
+
+    try:
+        strays = stray_logins.of_server(ctx.database)
+    except BlogsterError:  # the maintenance database out of reach: the server check speaks for the server
+        return []
+    if strays is None or not strays.roles:  # a login that may not read every database: not its to check
+        return []
+    count = len(strays.roles)
+    roles = plural(count, "account role")
+    if strays.unchecked is not None:
+        return [
+            Check(
+                "stray logins",
+                "skip",
+                f"not checked: {roles} can log in with no account in the databases read, but"
+                f" {strays.unchecked}, so whether {agreeing(count, 'it is a stray', 'they are strays')} is unknown",
+            )
+        ]
+    return [
+        Check(
+            "stray logins",
+            "warn",
+            f"{roles} can still log in though no database on the server has"
+            f" {agreeing(count, 'its account', 'their accounts')} (left by a restore to an earlier state or a"
+            f" dropped database): switch {agreeing(count, 'it', 'them')} off with `{STRAY_LOGINS_FIX}`",
         )
     ]
 

@@ -226,6 +226,7 @@ PLAN = [
     ("blogster db status", True),
     ('psql "$(blogster db dsn)"', True),
     ("blogster db backup ~/blogster-$(date +%F).blogster-backup", True),
+    ("blogster db disable-stray-logins", True),
     ("blogster config list --json", True),
     ("blogster config get timezone", True),
     ("blogster config set timezone Europe/Berlin", True),

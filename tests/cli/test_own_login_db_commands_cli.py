@@ -1,8 +1,8 @@
 """A profile that logs in with its account's own login (a shared server: `auth login --login u_...`)
 has a database URL without a user or password of its own. `doctor` checks the connection that
 profile's commands use (its own login) and skips what only the administrator may read; `db status`,
-`db migrate`, `db backup` and `db restore`, which need the administrator's connection, say so in one
-line (exit 6) instead of "cannot connect" (exit 7).
+`db migrate`, `db backup`, `db restore` and `db disable-stray-logins`, which need the administrator's
+connection, say so in one line (exit 6) instead of "cannot connect" (exit 7).
 
 The URL names a role the server does not know, which it refuses as it refuses a URL without a user
 (the OS user's login) on a server that checks passwords; the own login itself is checked by password
@@ -55,6 +55,7 @@ def test_doctor_checks_the_own_login_the_profile_uses(cli, own_login):
         ("db", "migrate"),
         ("db", "backup", "BACKUP"),
         ("db", "restore", "BACKUP", "--yes"),
+        ("db", "disable-stray-logins"),
     ],  # fmt: skip
 )
 def test_db_commands_say_they_need_the_administrators_connection(cli, own_login, tmp_path, command):

@@ -1,0 +1,120 @@
+"""Stray logins: account roles that can still log in though no database on the server has their account.
+
+Roles are the cluster's; an account is a row of one database's auth.users. A role outlives the
+database that had its account (a restore to an earlier state, a dropped database) with its LOGIN
+and password: it can connect as `authenticated` and read every published post, and no admin
+command can see, ban or purge it, since no account row names it.
+
+Nothing in a role says which database it belongs to: its name is `u_` and the account's id (a
+random UUID), its group `authenticated` is every Blogster database's, and a backup restored under
+two names gives both databases the same accounts. The one record is each database's auth.users,
+so a role is a stray only when every database of the server has been read and none names it.
+When one could not be read (connections switched off, the login refused there), or databases
+were created or renamed or a restore ran meanwhile, whose the roles left over are is unknown:
+`StrayLogins.unchecked` says why, and callers switch off no more than what they know for
+themselves.
+
+Used by `db restore` (with the swap), `db disable-stray-logins` and `doctor`. Each takes an
+autocommit superuser connection to the maintenance database; other databases are read on
+connections of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from blogster_cli.db import database_swap
+from blogster_cli.db.acting import Connection, admin_connection
+from blogster_cli.db.connection import Database
+from blogster_cli.errors import BlogsterError
+from blogster_cli.repositories import accounts as account_rows
+from blogster_cli.repositories import backup_data
+
+
+@dataclass(frozen=True)
+class StrayLogins:
+    roles: list[str]
+    """Account roles that can log in and that no database read has an account for (sorted)."""
+    unchecked: str | None = None
+    """Why `roles` may still be accounts of a database: None when every database was read."""
+
+
+def find(
+    conn: Connection,
+    db: Database,
+    *,
+    leaving_out: Collection[str] = (),
+    kept: Collection[str] = (),
+    also: Collection[str] = (),
+) -> StrayLogins:
+    """The login roles of the server shaped like accounts (u_<32 hex>, in `authenticated`, not
+    superusers), and those of `also`, that are not `kept` and that no database of the server but
+    those `leaving_out` has an account for. Reads another database only while some are left."""
+    candidates = account_rows.login_account_roles(conn, also=set(also)) - set(kept)
+    if not candidates:
+        return StrayLogins([])
+    restoring = database_swap.restores_running(conn)
+    before = database_swap.databases(conn)
+    unread = []
+    for database in before:
+        if not candidates:
+            return StrayLogins([])
+        if database.name in leaving_out:
+            continue
+        if not database.connectable:
+            unread.append(database)
+            continue
+        try:
+            with admin_connection(db.for_database(database.name)) as other:
+                candidates -= backup_data.account_roles_among(other, candidates)
+        except BlogsterError:  # gone meanwhile (dropped: its accounts went with it), or not readable
+            unread.append(database)
+    if not candidates:
+        return StrayLogins([])
+    after = {database.oid: database.name for database in database_swap.databases(conn)}
+    why: str | None
+    if restoring or database_swap.restores_running(conn):
+        why = "a restore was running on the server"
+    elif any(after.get(database.oid, database.name) != database.name for database in before) or set(after) - {
+        database.oid for database in before
+    }:
+        why = "databases were created or renamed on the server while they were read"
+    else:
+        unreadable = [database.name for database in unread if database.oid in after]
+        why = _could_not_read(unreadable) if unreadable else None
+    return StrayLogins(sorted(candidates), why)
+
+
+def _could_not_read(databases: list[str]) -> str:
+    if len(databases) == 1:
+        return f"the database {databases[0]} could not be read"
+    return f"the databases {', '.join(databases)} could not be read"
+
+
+def switch_off(conn: Connection, role_names: Collection[str]) -> list[str]:
+    """NOLOGIN for those of `role_names` that can still log in, in one transaction, then their
+    sessions ended; returns the roles switched off."""
+    with conn.transaction():
+        switched = [name for name in sorted(role_names) if account_rows.role_can_login(conn, role_name=name)]
+        for name in switched:
+            account_rows.set_can_login(conn, role_name=name, can_login=False)
+    for name in switched:
+        account_rows.terminate_sessions(conn, role_name=name)
+    return switched
+
+
+def switch_on(conn: Connection, role_names: Collection[str]) -> None:
+    """Gives back the logins `switch_off` took (a restore whose swap did not happen)."""
+    with conn.transaction():
+        for name in role_names:
+            account_rows.set_can_login(conn, role_name=name, can_login=True)
+
+
+def of_server(db: Database) -> StrayLogins | None:
+    """`find` over every database of `db`'s server (for doctor); None when the login is not a
+    superuser, which cannot read every database's accounts nor change a role."""
+    with admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn:
+        if conn.info.parameter_status("is_superuser") != "on":
+            return None
+        return find(conn, db)
