@@ -19,3 +19,22 @@ def agreeing(count: int, one: str, many: str | None = None) -> str:
 def percent(share: float | None) -> str:
     """A share (0..1) as a table shows it: `46%`; `-` when there is none (no visits, no starts)."""
     return "-" if share is None else f"{share:.0%}"
+
+
+SHOWN_TEXT = 40
+"""How much of a value read from a file (a CSV cell, a URL) a message repeats by default."""
+
+
+def shortened(text: str, limit: int = SHOWN_TEXT) -> str:
+    """`text` (stripped) as a message repeats it: whole up to `limit` characters, else its first ones
+    with `…` and its length, `aaaa… (5,000 characters)`: a 100,000-character cell is not echoed whole
+    in each message and --json."""
+    text = text.strip()
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
+def quoted(text: str, limit: int = SHOWN_TEXT) -> str:
+    """`text` (stripped) quoted as a message shows a value read from a file: `'abc'`, or shortened
+    as `shortened` does, `'aaaa…' (5,000 characters)`."""
+    text = text.strip()
+    return repr(text) if len(text) <= limit else f"{text[: limit - 1] + '…'!r} ({len(text):,} characters)"

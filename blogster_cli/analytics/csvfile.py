@@ -9,8 +9,10 @@ file writes its figures: the decimal mark of each figure column, from the values
 shows it ("0,85", "1.234,56", "1,234,567"). Its rows are (line number, cells by field); its
 `number`, `whole` and `share` read a figure under its column's decimal mark, and refuse one that
 could be read two ways ("1,234": 1.234 or 1234) when nothing in the file tells which, rather
-than guess a figure a thousand times off. The parsers in analytics/exports.py and
-analytics/keywords.py turn the cells into typed rows.
+than guess a figure a thousand times off. A line ends at an LF, a CR LF or a lone CR (an old
+Mac's export; a stray CR ends its line rather than failing the file), never inside a quoted cell,
+and lines are numbered at each LF, as `grep -n` shows them (at each CR in a file without LF).
+The parsers in analytics/exports.py and analytics/keywords.py turn the cells into typed rows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from dateutil import parser as date_parser
+
+from blogster_cli.wording import quoted
 
 if TYPE_CHECKING:
     from _csv import Reader as _csv_reader
@@ -97,7 +101,25 @@ def _columns(header: Sequence[str], headers: Mapping[str, Sequence[str]]) -> dic
 
 
 def _reader(text: str, delimiter: str) -> _csv_reader:
-    return csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    """The records of `text`, each line ended by a CR LF, an LF or a CR alone (newline="", as the csv
+    module asks: an old Mac's CR-only export reads, and a stray CR ends its line rather than failing
+    the whole file with "new-line character seen in unquoted field"); a CR or LF inside a quoted cell
+    stays in the cell."""
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+
+
+def _line_numbers(text: str) -> list[int] | None:
+    """The line of the file on which each line the csv module reads from `text` starts (index: the
+    module's line_num - 1), counting lines at each LF as `grep -n` and editors do; None when they are
+    the module's own count: every line end is an LF or a CR LF, or the text has no LF at all (CR-only).
+    Only a text with LFs and a lone CR (a stray one, or one in a quoted cell) differs."""
+    if "\n" not in text or text.count("\r") == text.count("\r\n"):
+        return None
+    numbers, line = [], 1
+    for piece in io.StringIO(text, newline=""):
+        numbers.append(line)
+        line += piece.endswith("\n")
+    return numbers
 
 
 @dataclass(frozen=True)
@@ -219,9 +241,9 @@ def figure(text: str) -> Figure | None:
     elif _DIGITS_AND_MARKS.fullmatch(core):
         readings = {mark: value for mark in _MARKS if (value := _read(core, mark)) is not None}
     if not readings:
-        raise ValueError(f"{text.strip()[:40]!r} is not a number")
+        raise ValueError(f"{quoted(text)} is not a number")
     if any(value > MAX_FIGURE for value in readings.values()):
-        raise ValueError(f"{text.strip()[:40]!r} is out of range")
+        raise ValueError(f"{quoted(text)} is out of range")
     if len(set(readings.values())) == 1 and not any(mark in core for mark in _MARKS):
         readings = dict.fromkeys(_MARKS, next(iter(readings.values())))  # the form shows no mark
     signed = {mark: sign * value for mark, value in readings.items()}
@@ -261,21 +283,28 @@ class Table:
         A record with a cell over the field limit is left out (and added to `unread`); the reader
         goes on at the next line. ValueError naming the line for any other error of the CSV reader."""
         reader = _reader(self.text, self.header.delimiter)
+        numbers = _line_numbers(self.text)
+
+        def at(read: int) -> int:
+            """The file's line on which the csv module's line `read` starts."""
+            return numbers[read - 1] if numbers is not None and 0 < read <= len(numbers) else read
+
         try:
             for _ in range(self.header.index + 1):
                 next(reader)
         except csv.Error as exc:
-            raise ValueError(f"line {reader.line_num}: {exc}") from None
+            raise ValueError(f"line {at(reader.line_num)}: {exc}") from None
         while True:
-            line = reader.line_num + 1
+            line = at(reader.line_num + 1)
             try:
                 values = next(reader, None)
             except csv.Error as exc:
+                last = at(reader.line_num)
                 if not str(exc).startswith(_FIELD_TOO_LONG):
-                    raise ValueError(f"line {reader.line_num}: {exc}") from None
+                    raise ValueError(f"line {last}: {exc}") from None
                 if unread is not None:
                     # A record over several lines is most likely a quote left open: say which lines it took.
-                    taken = f" (lines {line}-{reader.line_num}: a quote left open?)" if reader.line_num > line else ""
+                    taken = f" (lines {line}-{last}: a quote left open?)" if last > line else ""
                     unread.append(Rejected(line, f"a cell longer than {csv.field_size_limit():,} characters{taken}"))
                 continue
             if values is None:
@@ -303,7 +332,7 @@ class Table:
         try:
             return figure(cells[field])
         except ValueError as exc:
-            raise ValueError(f"{exc} (under {self.names[field]!r})") from None
+            raise ValueError(f"{exc} (under {quoted(self.names[field])})") from None
 
     def _mark(self, field: str) -> str | None:
         shown = self.marks.get(field, frozenset())
@@ -328,7 +357,7 @@ class Table:
         if mark is None:
             dot, comma = found.readings["."], found.readings[","]
             raise ValueError(
-                f"{cells[field].strip()!r} under {self.names[field]!r} could be {_shown(dot)} or {_shown(comma)}:"
+                f"{quoted(cells[field])} under {quoted(self.names[field])} could be {_shown(dot)} or {_shown(comma)}:"
                 " nothing else in the file shows its decimal mark"
             )
         return found.readings[mark]
@@ -337,7 +366,7 @@ class Table:
         """A count: number() rounded, within an integer column."""
         value = self.number(cells, field, count=True)
         if value is not None and abs(value) > MAX_WHOLE:
-            raise ValueError(f"{cells[field].strip()[:40]!r} under {self.names[field]!r} is too large a count")
+            raise ValueError(f"{quoted(cells[field])} under {quoted(self.names[field])} is too large a count")
         return None if value is None else round(value)
 
     def share(self, cells: Mapping[str, str], field: str) -> float | None:
@@ -389,7 +418,7 @@ def day(text: str) -> date | None:
     try:
         return _parsed(text).date()
     except (ValueError, OverflowError):
-        raise ValueError(f"{text!r} is not a date") from None
+        raise ValueError(f"{quoted(text)} is not a date") from None
 
 
 def _parsed(text: str, *, default: datetime | None = None) -> datetime:
@@ -409,7 +438,7 @@ def check_period(text: str) -> None:
     '202611'); one shaped as a date that names none ('2026-02-30', '99999-01-01', 'Feb 30, 2026',
     '2026-13') is a ValueError saying why. Text that is no date at all is a period's name."""
     text = text.strip()
-    shown = repr(text if len(text) <= MAX_SHOWN_PERIOD else text[: MAX_SHOWN_PERIOD - 1] + "…")
+    shown = quoted(text, MAX_SHOWN_PERIOD)
     if digits := re.fullmatch(r"[0-9]+", text):
         parts = _DIGITS_PERIOD.fullmatch(digits[0])
         if parts is None:

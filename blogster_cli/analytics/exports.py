@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from blogster_cli.analytics.csvfile import Rejected, Table, check_period, day, read_table
 from blogster_cli.vocabulary import DeviceType, MonetizationType
+from blogster_cli.wording import quoted
 
 MAX_TEXT = 2000
 Row = TypeVar("Row")
@@ -158,7 +159,7 @@ def _device(text: str) -> str:
         return DeviceType.DESKTOP.value
     if word in ("mobile", "tablet", "phone", "smartphone"):
         return DeviceType.MOBILE.value
-    raise ValueError(f"unknown device {text!r}")
+    raise ValueError(f"unknown device {quoted(text)}")
 
 
 def parse_positions(text: str, *, default_page: str | None = None) -> tuple[list[PositionRow], list[Rejected]]:
@@ -196,7 +197,7 @@ def _domain(url: str) -> str:
     except ValueError:
         host = ""
     if not host or "." not in host:
-        raise ValueError(f"{url[:80]!r} is not a page address")
+        raise ValueError(f"{quoted(url, 80)} is not a page address")
     return host.removeprefix("www.")
 
 
@@ -235,7 +236,7 @@ def monetization_type(text: str) -> str:
     word = text.strip().lower()
     found = _TYPE_WORDS.get(word) or _TYPE_WORDS.get(word.split()[0] if word else "")
     if found is None:
-        raise ValueError(f"unknown type {text!r} (affiliate, sponsored, paywall or advertisement)")
+        raise ValueError(f"unknown type {quoted(text)} (affiliate, sponsored, paywall or advertisement)")
     return found.value
 
 

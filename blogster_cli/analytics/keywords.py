@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from blogster_cli.analytics.csvfile import Rejected, Table, read_table
 from blogster_cli.vocabulary import KeywordIntent
+from blogster_cli.wording import quoted
 
 HEADERS = {
     "keyword": ("keyword", "keywords", "query", "search term"),
@@ -43,7 +44,7 @@ def _number(table: Table, cells: dict[str, str], field: str, high: float = 1e15)
     empty; ValueError when it is no number, negative, or above `high`."""
     number = table.number(cells, field, count=field == "search_volume")
     if number is not None and not 0 <= number <= high:
-        raise ValueError(f"{cells[field].strip()[:40]!r} under {table.names[field]!r} is out of range")
+        raise ValueError(f"{quoted(cells[field])} under {quoted(table.names[field])} is out of range")
     return number
 
 

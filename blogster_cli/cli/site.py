@@ -120,9 +120,15 @@ def deploy(
     rsync: str | None = typer.Option(None, "--rsync", help="Send the site with rsync to [USER@]HOST:PATH (SSH)."),
     git: str | None = typer.Option(None, "--git", help="Push the site to this git remote (URL or path)."),
     branch: str = typer.Option("gh-pages", "--branch", help="The branch --git pushes to."),
+    force: bool = typer.Option(
+        False, "--force", help="With --folder: overwrite or remove files there edited by hand since they were sent."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Publish the built site to a folder, over rsync or to a git branch, sending only what changed.
+
+    A folder deploy leaves a file there edited by hand since it was sent as it is, and says so in a
+    note, unless --force.
 
     Example: blogster site deploy --git git@github.com:ada/ada.github.io.git --branch gh-pages
     """
@@ -132,8 +138,10 @@ def deploy(
     out = site_folder(out)
     if sum(target is not None for target in (folder, rsync, git)) != 1:
         raise InvalidInput("give exactly one of --folder DIR, --rsync [USER@]HOST:PATH or --git REMOTE")
+    if force and folder is None:
+        raise InvalidInput("--force goes with --folder (an rsync or git deploy overwrites files edited by hand anyway)")
     if folder is not None:
-        report = site_deploy.to_folder(out, folder)
+        report = site_deploy.to_folder(out, folder, force=force)
     elif rsync is not None:
         report = site_deploy.to_rsync(out, rsync)
     else:

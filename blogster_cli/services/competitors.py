@@ -13,6 +13,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.analytics.csvfile import Rejected
 from blogster_cli.analytics.exports import parse_competitors
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import shortened
 
 
 @dataclass
@@ -36,7 +37,7 @@ def import_pages(acting: ActingUser, *, text: str, source: str) -> CompetitorImp
     for row in rows:
         first = unique.setdefault(row.content_url, (row.line, {k: v for k, v in asdict(row).items() if k != "line"}))[0]
         if first != row.line:
-            rejected.append(Rejected(row.line, f"repeats the page of line {first} ({row.content_url[:120]})"))
+            rejected.append(Rejected(row.line, f"repeats the page of line {first} ({shortened(row.content_url, 120)})"))
     with orm_unit_of_work(acting) as session:
         inserted, updated = competitor_rows.upsert(session, rows=[values for _, values in unique.values()])
     return CompetitorImport(inserted, updated, sorted(rejected, key=lambda r: r.line))

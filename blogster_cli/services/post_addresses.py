@@ -18,7 +18,7 @@ from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.repositories import site as site_rows
-from blogster_cli.wording import plural
+from blogster_cli.wording import plural, shortened
 
 
 @dataclass(frozen=True)
@@ -105,16 +105,16 @@ class PostFinder:
     def refusal(self, address: str) -> str:
         """Why `address` names none of my posts: another site's page, or no post of mine."""
         host = self.elsewhere(address)
-        shown = address.strip()[:120]
-        return f"{shown}: a page of another site ({host})" if host else f"{shown}: none of your posts"
+        shown = shortened(address, 120)
+        return f"{shown}: a page of another site ({shortened(host, 80)})" if host else f"{shown}: none of your posts"
 
     def other_sites(self, hosts: Mapping[str, int]) -> list[str]:
         """A warning for the lines skipped as pages of other sites (`hosts`: how many on each), naming
         a few of those hosts and mine: a site whose custom domain is not set yet loses every line."""
         if not hosts:
             return []
-        sample = sorted(hosts, key=lambda host: (-hosts[host], host))
-        shown = ", ".join(sample[:3]) + (", ..." if len(sample) > 3 else "")
+        sample = [shortened(host, 80) for host in sorted(hosts, key=lambda host: (-hosts[host], host))[:3]]
+        shown = ", ".join(sample) + (", ..." if len(hosts) > 3 else "")
         mine = ", ".join(sorted(self.plan.own_hosts)) or "not known"
         return [
             f"{plural(sum(hosts.values()), 'line')} skipped as pages of other sites ({shown}); your site is {mine}:"

@@ -22,6 +22,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.analytics.csvfile import Rejected
 from blogster_cli.analytics.exports import monetization_type, parse_revenue
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import quoted
 
 
 @dataclass
@@ -98,7 +99,7 @@ def import_report(
             continue
         if any(known[name] != values[name] for name in _IDENTITY):
             rejected.append(Rejected(row.line, (
-                f"repeats the reference {row.reference_id[:80]!r} of line {first} with another type, post,"
+                f"repeats the reference {quoted(row.reference_id, 80)} of line {first} with another type, post,"
                 " placement or date"
             )))  # fmt: skip
             continue

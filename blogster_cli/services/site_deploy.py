@@ -19,10 +19,12 @@ A build's file that is a link, under a linked folder or missing is refused (Inva
 before anything is sent. Each kind sends only what changed. A folder deploy compares those
 files (the build's by the hashes its manifest records, the others hashed here) with what it
 sent to the destination last time: changed files are copied, files no longer there are
-removed (with the folders that leaves empty, up to the destination) while they hold the bytes it
-sent (a file edited by hand there since is left, said in the report's notes, as `site build`
-leaves one; a record from before hashes, or an older version's manifest without them, removes
-the file as before), and nothing else in the destination is touched. It follows no link in the
+removed (with the folders that leaves empty, up to the destination), each only while it holds the
+bytes it sent (a file edited by hand there since, or a link put in its place, is left, neither
+overwritten nor removed, and said in the report's notes, as `site build` leaves one; `force`
+overwrites or removes it all the same; a record from before hashes, or an older version's
+manifest without them, overwrites or removes the file as before; a file of the site no deploy
+sent there is overwritten), and nothing else in the destination is touched. It follows no link in the
 destination (`_Destination`: each folder opened from its parent with O_NOFOLLOW, each file
 written whole through a new partial file, private_files.replace_whole_at, each file to remove
 read so), since another OS user may write a shared web root: a link (or
@@ -98,10 +100,11 @@ class DeployReport:
     removed: int
     """The files the deploy removed from the destination (not those already gone, nor those left)."""
     unchanged: int
+    """The files the destination already held as built (a file left as edited by hand counts in neither)."""
     commit: str | None = None
     notes: tuple[str, ...] = ()
     """What the deploy left aside and why (an odd older record, a folder of the user's where a file went,
-    a file edited by hand since it was sent)."""
+    a file edited by hand since it was sent, left rather than overwritten or removed)."""
 
 
 def _manifest_entries(data: object) -> tuple[dict[str, str], int] | None:
@@ -370,6 +373,20 @@ class _Destination:
             assert fds is not None  # made when missing
             replace_whole_at(fds[-1], path.rsplit("/", 1)[-1], source)
 
+    def edited(self, path: str, sent: str, new: str) -> str | None:
+        """Why the file `path` must not be overwritten: "edited" when it holds neither the bytes a deploy
+        sent there (sha256 `sent`) nor those about to be written (`new`), "link" for a link there (as
+        `remove` says); None when nothing is there. Raises _Blocked for a link on the way."""
+        name = path.rsplit("/", 1)[-1]
+        with self.folders(path, create=False) as fds:
+            if fds is None:
+                return None
+            try:
+                found = os.stat(name, dir_fd=fds[-1], follow_symlinks=False)
+                return _unless_sent(fds[-1], name, sent, found, also=new)
+            except FileNotFoundError:
+                return None
+
     def remove(self, path: str, sent: str = "") -> str:
         """Removes the file `path`, then each folder above it it leaves empty, up to the destination
         (never removed itself): "removed"; "missing" when nothing is there; "folder" when a folder is
@@ -421,10 +438,10 @@ class _Destination:
             os.unlink(MANIFEST, dir_fd=self.fd)
 
 
-def _unless_sent(folder: int, name: str, sent: str, found: os.stat_result) -> str | None:
+def _unless_sent(folder: int, name: str, sent: str, found: os.stat_result, *, also: str = "") -> str | None:
     """None when the file `name` of `folder` (`found`, its stat) still holds the bytes whose sha256 is
-    `sent`, read without following a link (a FIFO never blocks the read); else why it stays: "link" for a
-    link, "edited" for anything else (other bytes, not a regular file, or swapped for another since)."""
+    `sent` (or `also`), read without following a link (a FIFO never blocks the read); else why it stays:
+    "link" for a link, "edited" for anything else (other bytes, not a regular file, or swapped since)."""
     if stat.S_ISLNK(found.st_mode):
         return "link"
     if not stat.S_ISREG(found.st_mode):
@@ -439,13 +456,15 @@ def _unless_sent(folder: int, name: str, sent: str, found: os.stat_result) -> st
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
             return "edited"
-        if hashlib.file_digest(handle, "sha256").hexdigest() != sent:
+        if hashlib.file_digest(handle, "sha256").hexdigest() not in (sent, also or sent):
             return "edited"
     return None
 
 
-def to_folder(out: Path, destination: Path) -> DeployReport:
-    """Copies the changed files of the build in `out` to `destination` and removes the ones gone.
+def to_folder(out: Path, destination: Path, *, force: bool = False) -> DeployReport:
+    """Copies the changed files of the build in `out` to `destination` and removes the ones gone,
+    each only while it holds the bytes the last deploy there sent: one edited by hand since (or a
+    link in its place) is left, neither overwritten nor removed (a note), unless `force`.
     Nothing in the destination is followed through a link (`_Destination`): a folder on the way to a
     file of the site that is a link (or a file) is refused (FileSystemError) before anything is
     copied, and a file to remove behind one is left (a note)."""
@@ -459,14 +478,14 @@ def to_folder(out: Path, destination: Path) -> DeployReport:
     recorded = _deployed(out, key)
     place = _Destination(destination)
     try:
-        return _to_folder(out, destination, place, built, key, recorded)
+        return _to_folder(out, destination, place, built, key, recorded, force=force)
     finally:
         place.close()
 
 
 def _to_folder(
     out: Path, destination: Path, place: _Destination, built: dict[str, str], key: str,
-    recorded: dict[str, str] | None,
+    recorded: dict[str, str] | None, *, force: bool,
 ) -> DeployReport:  # fmt: skip
     notes: list[str] = []
     deployed = recorded
@@ -476,9 +495,18 @@ def _to_folder(
             deployed, notes = _legacy_files(str(destination / MANIFEST), legacy)
     deployed = deployed or {}
     changed = [path for path, sha in built.items() if not (deployed.get(path) == sha and place.holds_file(path))]
+    kept: dict[str, str] = {}  # changed files edited by hand since they were sent (or a link now): left
     for path in changed:  # all checked before anything is copied
         os.close(_open_built(out, path))
         _check_writable(place, destination, path)
+        if not force and deployed.get(path) and (why := _edited(place, destination, path, deployed[path], built[path])):
+            kept[path] = why
+    if kept:
+        changed = [path for path in changed if path not in kept]
+        shown = [f"{destination / path} ({_LEFT_BECAUSE[why]})" for path, why in kept.items()]
+        notes.append(
+            _left_note(shown, "not overwritten", how=f"--force overwrites {'it' if len(kept) == 1 else 'them'}")
+        )
     for path in changed:
         try:
             with open(_open_built(out, path), "rb") as source:
@@ -494,7 +522,7 @@ def _to_folder(
         if is_private(path):
             continue
         try:
-            outcome = place.remove(path, deployed[path])
+            outcome = place.remove(path, "" if force else deployed[path])
         except _Blocked as blocked:  # a link: never followed; a file: nothing of ours can be under it
             if blocked.link:
                 left.append(f"{destination / path} (behind the link {destination / blocked.folder})")
@@ -507,9 +535,10 @@ def _to_folder(
         elif outcome in _LEFT_BECAUSE:
             left.append(f"{destination / path} ({_LEFT_BECAUSE[outcome]})")
     if left:
-        shown = "; ".join(left[:3]) + (f"; and {len(left) - 3} more" if len(left) > 3 else "")
-        notes.append(f"left as {'it is' if len(left) == 1 else 'they are'}, not removed: {shown}")
-    _record_deploy(out, key, {**built, **{path: deployed[path] for path in failed}})
+        notes.append(_left_note(left, "not removed"))
+    # A file left rather than overwritten, or not removed for an error, stays recorded as what was sent
+    # there: the next deploy looks at it again.
+    _record_deploy(out, key, {**built, **{path: deployed[path] for path in (*failed, *kept)}})
     if failed:
         raise next(iter(failed.values()))
     try:
@@ -517,13 +546,29 @@ def _to_folder(
     except OSError as error:
         raise FileSystemError.writing(destination / MANIFEST, error) from None
     return DeployReport(
-        target=str(destination), copied=len(changed), removed=removed, unchanged=len(built) - len(changed),
-        notes=tuple(notes),
+        target=str(destination), copied=len(changed), removed=removed,
+        unchanged=len(built) - len(changed) - len(kept), notes=tuple(notes),
     )  # fmt: skip
 
 
 _LEFT_BECAUSE = {"folder": "a folder now", "link": "a link now", "edited": "edited by hand since it was sent"}
-"""Why a file the site no longer has stays in the destination (`_Destination.remove`), as the note says."""
+"""Why a file stays in the destination as it is (`_Destination.remove`, `_Destination.edited`), as the note says."""
+
+
+def _left_note(left: list[str], undone: str, *, how: str = "") -> str:
+    """The note naming the files left (the first three): what was `undone` to them, and `how` to do it."""
+    shown = "; ".join(left[:3]) + (f"; and {len(left) - 3} more" if len(left) > 3 else "")
+    return f"left as {'it is' if len(left) == 1 else 'they are'}, {undone}: {shown}" + (f" ({how})" if how else "")
+
+
+def _edited(place: _Destination, destination: Path, path: str, sent: str, new: str) -> str | None:
+    """Why the file `path` of the destination is left rather than overwritten (`_Destination.edited`)."""
+    try:
+        return place.edited(path, sent, new)
+    except _Blocked as blocked:  # turned into a link since it was checked
+        raise _refusal(destination, path, blocked) from None
+    except OSError as error:
+        raise FileSystemError.writing(destination / path, error) from None
 
 
 def _check_writable(place: _Destination, destination: Path, path: str) -> None:

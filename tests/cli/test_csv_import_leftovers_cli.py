@@ -105,3 +105,40 @@ def test_a_quote_left_open_names_the_lines_its_cell_took(cli, signed_up, tmp_pat
     last = int(reason.split("lines 3-")[1].split(":")[0])
     assert (line, reason) == (3, f"a cell longer than 131,072 characters (lines 3-{last}: a quote left open?)")
     assert result.json()["inserted"] == 1 + 30_000 - (last - 3)  # line 2, and every line after the cell
+
+
+def test_a_stray_cr_skips_only_its_line_and_a_cr_only_file_reads(cli, signed_up, tmp_path):
+    """Red team h227 L4: one CR in an LF file failed the whole import (exit 2, "new-line character
+    seen in unquoted field"), and so did a file whose lines end in CR alone."""
+    assert cli("posts", "new", "Alpha", "--slug", "alpha").exit_code == 0
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(
+        b"Post,Revenue,Date,Reference\nalpha,1,2026-11-02,z1\nal\rpha,3,2026-11-02,z3\nalpha,4,2026-11-02,z4\n"
+    )
+    result = cli("revenue", "import", str(stray), "--type", "affiliate", "--json")
+    assert result.exit_code == 0, result.stderr
+    # The CR ends "al" (no revenue); "pha,3,..." names no post: both halves skipped, at the line's number.
+    assert sorted((r["line"], r["reason"]) for r in result.json()["rejected"]) == [
+        (3, "no revenue"), (3, "pha: none of your posts"),
+    ]  # fmt: skip
+    assert result.json()["inserted"] == 2
+    old_mac = tmp_path / "old-mac.csv"
+    old_mac.write_bytes(b"Post,Revenue,Date,Reference\ralpha,5,2026-11-03,m1\ralpha,x,2026-11-03,m2\r")
+    result = cli("revenue", "import", str(old_mac), "--type", "affiliate")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"skipped: {old_mac}:3: 'x' is not a number (under 'Revenue')\n")
+
+
+def test_a_rejection_repeats_no_long_cell_whole(cli, signed_up, tmp_path):
+    """Red team h227 (Info): a 5,000-character type and a 100,000-character URL were repeated whole
+    on stderr and in --json."""
+    export = tmp_path / "revenue.csv"
+    export.write_text(f"Type,Post,Revenue\n{'a' * 5_000},,1\naffiliate,https://{'h' * 100_000}.example/x/,2\n")
+    result = cli("revenue", "import", str(export))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 5 and len(result.stderr) < 1_500  # two skipped, the warning, the outcome
+    assert "(5,000 characters) (affiliate, sponsored" in result.stderr
+    # The post's text is kept to 2,000 characters as it is read; its host is cut to 80 in the messages.
+    assert "a page of another site (hhh" in result.stderr and "h… (1,992 characters))\n" in result.stderr
+    as_json = cli("revenue", "import", str(export), "--json")
+    assert len(as_json.stdout) < 2_000 and [r["line"] for r in as_json.json()["rejected"]] == [2, 3]

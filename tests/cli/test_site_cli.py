@@ -197,3 +197,24 @@ def test_deploy_refusals_are_one_line_and_notes_are_said(cli, signed_up, tmp_pat
     noted = cli("site", "deploy", "--out", str(out), "--folder", str(www))
     assert noted.exit_code == 0 and "note: " in noted.stderr and "could not be read" not in noted.stderr
     assert "1 odd entry" in noted.stderr
+
+
+def test_deploy_leaves_a_hand_edit_the_build_changed_with_a_note_and_force_overwrites(cli, signed_up, tmp_path):
+    """Red team h227 L1: a file of the destination edited by hand that the new build changed was
+    overwritten without a word (exit 0); it is now left, said in a note, and --force overwrites it."""
+    assert cli("blogs", "new", "Hello", "--status", "published", input="Words here.\n").exit_code == 0
+    out, www = tmp_path / "public", tmp_path / "www"
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    assert cli("site", "deploy", "--out", str(out), "--folder", str(www)).exit_code == 0
+    (www / "index.html").write_text("HAND EDIT\n")
+    assert cli("blogs", "new", "Two", "--status", "published", input="More words.\n").exit_code == 0
+    assert cli("site", "build", "--out", str(out)).exit_code == 0
+    kept = cli("site", "deploy", "--out", str(out), "--folder", str(www))
+    assert kept.exit_code == 0 and (www / "index.html").read_text() == "HAND EDIT\n"
+    assert f"note: left as it is, not overwritten: {www / 'index.html'} (edited by hand" in kept.stderr
+    assert "--force overwrites it" in kept.stderr
+    refused = cli("site", "deploy", "--out", str(out), "--git", str(tmp_path / "repo.git"), "--force")
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and "--force goes with --folder" in refused.stderr
+    forced = cli("site", "deploy", "--out", str(out), "--folder", str(www), "--force", "--json")
+    assert forced.exit_code == 0 and forced.json()["notes"] == [] and forced.json()["copied"] == 1
+    assert (www / "index.html").read_bytes() == (out / "index.html").read_bytes()

@@ -111,14 +111,22 @@ def test_a_planted_partial_link_is_replaced_never_written_through(built, tmp_pat
     assert site_files(www) == site_files(out)
 
 
-def test_a_link_at_a_deployed_file_is_replaced_never_followed(built, tmp_path, victim):
+def test_a_link_at_a_deployed_file_is_left_or_replaced_never_followed(built, tmp_path, victim):
+    """A link put where a sent file was is left, as a file edited by hand is (red team h227 L1), and
+    --force replaces the link itself: neither reads or writes its target."""
     _, out = built
     www = tmp_path / "www"
     site_deploy.to_folder(out, www)
     (www / "index.html").unlink()
     (www / "index.html").symlink_to(victim / "victim.txt")
     report = site_deploy.to_folder(out, www)  # recorded as sent, but no longer the file sent
-    assert report.copied == 1 and not (www / "index.html").is_symlink()
+    assert report.copied == 0 and (www / "index.html").is_symlink()
+    assert report.notes == (
+        f"left as it is, not overwritten: {www / 'index.html'} (a link now) (--force overwrites it)",
+    )
+    forced = site_deploy.to_folder(out, www, force=True)
+    assert forced.copied == 1 and not (www / "index.html").is_symlink()
+    assert (www / "index.html").read_bytes() == (out / "index.html").read_bytes()
     assert (victim / "victim.txt").read_text() == "not the site's\n"
 
 

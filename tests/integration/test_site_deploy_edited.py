@@ -71,3 +71,51 @@ def test_a_link_or_a_fifo_at_a_sent_files_name_is_left(built, tmp_path):
         f"left as they are, not removed: {www / 'extra.txt'} (edited by hand since it was sent);"
         f" {www / PAGE} (a link now)",
     )
+
+
+# Red team h227 L1: a hand edit to a file the new build changed was overwritten without a word.
+
+
+def test_a_changed_file_edited_by_hand_is_left_with_a_note_until_force(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    (www / "index.html").write_text("<p>MY HAND EDIT</p>\n")
+    unpublish_post_1(acting, out)  # the home page lists one post fewer: the build changed it
+    assert (out / "index.html").read_text() != "<p>MY HAND EDIT</p>\n"
+    report = site_deploy.to_folder(out, www)
+    assert (www / "index.html").read_text() == "<p>MY HAND EDIT</p>\n"
+    assert report.notes == (
+        f"left as it is, not overwritten: {www / 'index.html'} (edited by hand since it was sent)"
+        " (--force overwrites it)",
+    )
+    assert report.removed == 1 and not (www / PAGE).exists()  # the rest of the deploy went on
+    assert report.copied >= 1 and report.copied + report.unchanged == len(site_deploy._site_files(out)) - 1
+    again = site_deploy.to_folder(out, www)  # still recorded as what was sent: said each time
+    assert (again.copied, again.notes) == (0, report.notes)
+    assert (www / "index.html").read_text() == "<p>MY HAND EDIT</p>\n"
+    forced = site_deploy.to_folder(out, www, force=True)
+    assert (forced.copied, forced.notes) == (1, ())
+    assert (www / "index.html").read_bytes() == (out / "index.html").read_bytes()
+    assert site_deploy.to_folder(out, www).copied == 0
+
+
+def test_a_file_already_holding_the_new_bytes_or_missing_is_no_hand_edit(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    (www / "posts/post-0/index.html").unlink()
+    unpublish_post_1(acting, out)
+    (www / "index.html").write_bytes((out / "index.html").read_bytes())  # put there by hand, as built
+    report = site_deploy.to_folder(out, www)
+    assert report.notes == () and (www / "posts/post-0/index.html").is_file()
+
+
+def test_force_removes_a_gone_file_edited_by_hand(built, tmp_path):
+    acting, out = built
+    www = tmp_path / "www"
+    site_deploy.to_folder(out, www)
+    (www / PAGE).write_text("<p>MY HAND EDIT</p>\n")
+    unpublish_post_1(acting, out)
+    report = site_deploy.to_folder(out, www, force=True)
+    assert (report.removed, report.notes) == (1, ()) and not (www / "posts/post-1").exists()
