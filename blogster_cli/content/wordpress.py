@@ -27,7 +27,13 @@ entity-expansion and external-entity tricks. Mapping:
   language=x]`, `[sourcecode]` and `[python]`-style blocks become fenced code, kept byte for
   byte instead of being run together as paragraphs; `[embed]`, `[youtube]`, `[video]` and
   `[audio]` become links) and adding the paragraphs WordPress would add (`wpautop`). Other
-  shortcodes stay as text, and `shortcodes_left` names them so the import can say so.
+  shortcodes stay as text, and `shortcodes_left` names them so the import can say so. What
+  markdown has no syntax for stays HTML, as CommonMark allows, rather than being dropped or
+  flattened: embeds (`<iframe>`, `<video>`, `<audio>`, `<script>`, `<object>`, `<embed>`) as
+  written, a block on lines of their own (inline within a paragraph), and `<sup>`/`<sub>`
+  around their converted text (`x<sup>2</sup>`). What the site build shows of each embed is
+  its sanitiser's choice (`publish.sanitize`); `outside_code` is the text it and the import
+  report look at.
 
 The content document has no raw front matter; its `fields` are a front matter mapping
 equivalent to the item (title, date, slug, draft, tags, categories, description,
@@ -45,9 +51,10 @@ from typing import Any
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
+from bs4.formatter import HTMLFormatter
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from markdownify import markdownify
+from markdownify import MarkdownConverter, markdownify
 
 from blogster_cli.content.dates import parse_date
 from blogster_cli.content.document import new_document
@@ -74,10 +81,16 @@ INTERNAL_TYPES = (
 _ZERO_DATE = "0000-00-00 00:00:00"
 _DEFAULT_CATEGORY = "uncategorized"
 _BLOCK_EDITOR_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
-_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
-# To the end of the last closing tag: the two patterns above run only that far (`_sub_closed`).
+# To the end of the last closing tag: the pattern above runs only that far (`_sub_closed`).
 _LAST_COMMENT_END = re.compile(r".*-->", re.DOTALL)
-_LAST_PRE_END = re.compile(r".*</pre>", re.DOTALL | re.IGNORECASE)
+# Elements `_autop` leaves whole, as WordPress's wpautop does: code, and what a <p> or <br> would
+# break (a script's text, a video's <source>s, a Flash object's <param>s); each with the pattern
+# of its last closing tag, past which `_sub_closed` does not look for it.
+_WHOLE = [
+    (re.compile(rf"<{name}\b.*?</{name}>", re.DOTALL | re.I), re.compile(rf".*</{name}>", re.DOTALL | re.I))
+    for name in ("pre", "script", "style", "iframe", "video", "audio", "object")
+]
+_STASHED = re.compile(r"\x00pre(\d+)\x00")
 _BLOCK_TAG = re.compile(
     r"^\s*</?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|"
     r"section|article|aside|header|footer|dl|dt|dd|form|address|iframe)\b|^\s*\x00pre",
@@ -133,10 +146,13 @@ class SkippedItem:
 @dataclass
 class WordPressExport:
     """What a WXR export holds: its posts and pages and the items skipped with a reason, in
-    file order, and how many of WordPress's own items (by type) it also held."""
+    file order, and how many of WordPress's own items (by type) it also held. `numbers` gives
+    each entry's place among all the file's `<item>`s, from 1 (WordPress's own items count too),
+    so the report's `export.xml#7` is the file's seventh item."""
 
     entries: list[ImportedPost | SkippedItem] = field(default_factory=list)
     internal: Counter[str] = field(default_factory=Counter)
+    numbers: list[int] = field(default_factory=list)
 
 
 def parse_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> list[ImportedPost]:
@@ -161,12 +177,14 @@ def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
         if _text(item, wp_ns + "post_type") == "attachment"
     }
     export = WordPressExport()
-    for item in items:
+    for number, item in enumerate(items, 1):
         post_type, status = _text(item, wp_ns + "post_type"), _text(item, wp_ns + "status")
         title = html.unescape(_text(item, "title"))
         if post_type in INTERNAL_TYPES:
             export.internal[post_type] += 1
-        elif post_type not in IMPORTED_TYPES:
+            continue
+        export.numbers.append(number)
+        if post_type not in IMPORTED_TYPES:
             kind = f"post type {post_type!r}" if post_type else "no post type"
             export.entries.append(SkippedItem(title, f"a WordPress item of {kind}: only posts and pages are imported"))
         elif status in SKIPPED_STATUSES:
@@ -254,9 +272,15 @@ def _html_text(html: str) -> str:
     return " ".join(markdownify(html, strip=["a"]).split()) if html else ""
 
 
+def outside_code(post: ImportedPost) -> str:
+    """The post's markdown without its code (fenced blocks and inline code, the only code the
+    conversion writes): the text whose shortcodes and HTML a page shows as such."""
+    return _INLINE_CODE.sub("", _FENCED.sub("", post.content.get("markdown") or ""))
+
+
 def shortcodes_left(post: ImportedPost) -> list[str]:
     """The shortcodes the post's markdown still shows as text (`[gallery]`), each once, outside code."""
-    markdown = _INLINE_CODE.sub("", _FENCED.sub("", post.content.get("markdown") or ""))
+    markdown = outside_code(post)
     names = []
     for stretch in _BRACKET_STRETCH.finditer(markdown):
         if not stretch.group().endswith("]") or markdown[stretch.end() : stretch.end() + 1] in ("(", "[", ":"):
@@ -284,15 +308,53 @@ def _left_tag(markdown: str, start: int, end: int) -> re.Match[str] | None:
 def html_to_markdown(html: str) -> str:
     """Markdown for a WordPress post body (block-editor or classic-editor HTML)."""
     html = _expand_shortcodes(_sub_closed(_BLOCK_EDITOR_COMMENT, _LAST_COMMENT_END, "", html))
-    markdown = markdownify(
-        _autop(html),
+    markdown = _Converter(
         heading_style="ATX",
         bullets="-",
         newline_style="backslash",
         code_language_callback=_code_language,
-    )
+        sup_symbol="<sup>",
+        sub_symbol="<sub>",
+    ).convert(_autop(html))
     markdown = _EXTRA_BLANK_LINES.sub("\n\n", markdown.strip())
     return markdown + "\n" if markdown else ""
+
+
+class _AsWritten(HTMLFormatter):
+    """An element's HTML with its attributes in their order (bs4 sorts them by name), an empty
+    one as a bare name (`allowfullscreen`), and void elements without a slash."""
+
+    def __init__(self) -> None:
+        super().__init__(entity_substitution=HTMLFormatter.REGISTRY["minimal"].entity_substitution)
+        self.void_element_close_prefix = ""
+
+    def attributes(self, tag: Any) -> list[tuple[str, str | None]]:
+        return [(name, None if value == "" else value) for name, value in (tag.attrs or {}).items()]
+
+
+_AS_WRITTEN = _AsWritten()
+# Where an element kept as HTML stands as a block of its own; anywhere else it is inline.
+_BLOCK_PARENTS = frozenset(
+    {"[document]", "div", "figure", "blockquote", "li", "section", "article", "aside", "header", "footer", "main",
+     "center", "dd", "details", "body", "html"}
+)  # fmt: skip
+
+
+class _Converter(MarkdownConverter):
+    """markdownify, keeping as HTML the embeds it would drop (an iframe, a script) or make an
+    empty link of (`<video src>`): module docstring."""
+
+    def convert_kept(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        written: str = el.decode(formatter=_AS_WRITTEN)
+        if "_noformat" in parent_tags:  # in code: its text
+            return written
+        if "_inline" in parent_tags or el.parent.name not in _BLOCK_PARENTS:
+            return written.replace("\n", " ")
+        if el.name != "script":  # a script's block runs to its closing tag; any other to a blank line
+            written = _BLANK_LINES.sub("\n", written)
+        return f"\n\n{written}\n\n"
+
+    convert_iframe = convert_video = convert_audio = convert_script = convert_object = convert_embed = convert_kept
 
 
 def _expand_shortcodes(html: str) -> str:
@@ -451,10 +513,12 @@ def _autop(html: str) -> str:
     """Wrap bare text blocks in <p> and turn their single line breaks into <br>.
 
     The classic editor stores paragraphs as blank-line separated text; WordPress adds
-    the tags when it renders. `<pre>` blocks are left untouched.
+    the tags when it renders. `<pre>` blocks and the other `_WHOLE` elements are left untouched.
     """
     blocks: list[str] = []
-    protected = _sub_closed(_PRE_BLOCK, _LAST_PRE_END, _stash(blocks), html)
+    protected = html
+    for whole, last_end in _WHOLE:
+        protected = _sub_closed(whole, last_end, _stash(blocks), protected)
     paragraphs = []
     for chunk in _BLANK_LINES.split(protected):
         chunk = chunk.strip()
@@ -465,7 +529,11 @@ def _autop(html: str) -> str:
         else:
             paragraphs.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>")
     joined = "\n\n".join(paragraphs)
-    return re.sub(r"\x00pre(\d+)\x00", lambda match: blocks[int(match.group(1))], joined)
+
+    def restored(match: re.Match[str]) -> str:  # a stashed element may hold one stashed before it
+        return _STASHED.sub(restored, blocks[int(match.group(1))])
+
+    return _STASHED.sub(restored, joined)
 
 
 def _stash(blocks: list[str]) -> Callable[[re.Match[str]], str]:

@@ -31,7 +31,9 @@ from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-FORMAT_VERSION = "8"  # 8: addresses that cannot be files on disk, or clash with another file, are left out
+# 9: video players framed and gists linked (`sanitize`); 8: addresses that cannot be files on disk,
+# or clash with another file, are left out
+FORMAT_VERSION = "9"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.

@@ -1,6 +1,32 @@
-"""Post HTML made safe to serve: no scripts, no event handlers, no javascript: URLs."""
+"""Post HTML made safe to serve: no scripts, no event handlers, no javascript: URLs.
+
+Embeds a post keeps as HTML (an import from WordPress keeps them as written) are never run
+and never silently dropped (`embeds_shown`):
+
+- an `<iframe>` of a video player (YouTube's or Vimeo's embed address: `PLAYERS`) stays a
+  frame, loaded over https, sandboxed (scripts for the player itself, nothing on the page's
+  behalf: the frame is another site's, so it cannot reach the page); any other frame becomes a
+  link to its address, since a page that frames any site shows whatever that site serves,
+  inside the post, and an allow-list of players is what keeps it to a video;
+- a GitHub gist's `<script src>` becomes a link to the gist, and any other script is left out
+  (the site runs no scripts: a platform's widget script, such as a tweet's, goes, and the
+  quoted tweet beside it stays);
+- a Flash `<object>` or `<embed>` (no browser plays Flash) becomes a link to its file, or the
+  player when that is an old YouTube video address (`youtube.com/v/ID`);
+- an embed with no http(s) address to link (`srcdoc`, `javascript:`) is left out.
+
+`embeds_changed` counts what a page does not show as written, for the import's warnings.
+"""
 
 from __future__ import annotations
+
+import html as html_text
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import nh3
 
@@ -21,14 +47,245 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 
+# The video players a page frames: host -> the path their embed addresses start with.
+PLAYERS = {
+    "www.youtube.com": "/embed/",
+    "youtube.com": "/embed/",
+    "www.youtube-nocookie.com": "/embed/",
+    "youtube-nocookie.com": "/embed/",
+    "player.vimeo.com": "/video/",
+}
+_OLD_YOUTUBE = re.compile(r"/v/([\w-]+)(?:&.*)?")  # a Flash player's address: youtube.com/v/ID&hl=en
+# A framed player may run its own scripts in its own origin, go full screen and open its page
+# in a new tab; never navigate the page, submit forms or open dialogs on its behalf.
+SANDBOX = "allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
+_ALLOW = "fullscreen; picture-in-picture; encrypted-media"
+# YouTube refuses to play in a frame that sends no Referer: the browser's default, stated.
+_REFERRER_POLICY = "strict-origin-when-cross-origin"
+_FRAME_TAGS = _TAGS | {"iframe"}
+_FRAME_ATTRIBUTES = {**_ATTRIBUTES, "iframe": {"src", "width", "height", "title", "allowfullscreen"}}
+_FRAME_VALUES = {"iframe": {"allow": {_ALLOW}, "referrerpolicy": {_REFERRER_POLICY}, "loading": {"lazy"}}}
+
+# The start of an embed's tag, and of a Flash `<param>` (which names the file in its `value`).
+_EMBED_START = re.compile(r"<(/?)(iframe|script|object|embed)\b", re.IGNORECASE)
+_PARAM_START = re.compile(r"<()(param)\b", re.IGNORECASE)
+# The rest of a tag, as a browser reads it: to the first `>` outside a quoted value. Looked for at
+# most _LONGEST_TAG characters on (a player's tag is under 1 KB), else to the first `>`: each tag
+# then costs a bounded scan, where one unclosed quote per tag scanned on to the end each time.
+_TAG_REST = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_TAG_REST_TO_FIRST = re.compile(r"[^>]*>")
+_LONGEST_TAG = 8192
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_DIMENSION = re.compile(r"\d{1,5}%?")
+
 
 def clean_html(html: str) -> str:
-    """`html` with everything outside the allow-list removed (relative URLs are kept)."""
+    """`html` with everything outside the allow-list removed (relative URLs are kept), and its
+    embeds shown as the module docstring says."""
+    if _EMBED_START.search(html) is None:
+        return nh3.clean(
+            html,
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes=_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
     return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        embeds_shown(html),
+        tags=_FRAME_TAGS,
+        attributes=_FRAME_ATTRIBUTES,
+        attribute_filter=_player_only,
+        tag_attribute_values=_FRAME_VALUES,
+        set_tag_attribute_values={"iframe": {"sandbox": SANDBOX}},  # one attribute: its place is fixed
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def _player_only(tag: str, attribute: str, value: str) -> str | None:
+    """The sanitiser's own check that a frame shows a player (whatever `embeds_shown` let by)."""
+    if tag == "iframe" and attribute == "src" and player_url(value) != value:
+        return None
+    return value
+
+
+def player_url(src: str) -> str | None:
+    """The https address a page frames for `src` (entities decoded), or None when it is no
+    player's: `PLAYERS`, over http, https or scheme-relative (`//www.youtube.com/embed/ID`)."""
+    try:
+        parts = urlsplit(html_text.unescape(src).strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https", "") or not parts.netloc or host not in PLAYERS:
+        return None
+    path = parts.path
+    old = _OLD_YOUTUBE.fullmatch(path) if "youtube" in host else None
+    if old is not None:
+        path = f"/embed/{old.group(1)}"
+    elif not path.startswith(PLAYERS[host]):
+        return None
+    return urlunsplit(("https", host, path, "" if old is not None else parts.query, ""))
+
+
+def embeds_changed(html: str) -> Counter[str]:
+    """How many embeds of `html` a page does not show as written, by what becomes of them:
+    "frame as a link", "gist as a link", "object as a link", "script left out", and "frame left
+    out" or "object left out" when there is no http(s) address to link (`srcdoc`, `javascript:`)."""
+    changed: Counter[str] = Counter()
+    embeds_shown(html, changed)
+    return changed
+
+
+def embeds_shown(html: str, changed: Counter[str] | None = None) -> str:
+    """`html` with each embed as the module docstring says, counting the changes in `changed`.
+
+    An element runs to its closing tag, found once per name by bisection (an `<object>`'s
+    matching one, as they nest); without one, only its opening tag is replaced."""
+    tags = _tags(html, _EMBED_START)
+    closers: dict[str, list[int]] = {}
+    matching: dict[int, int] = {}  # an <object> opening's index -> its closing's
+    open_objects: list[int] = []
+    for index, tag in enumerate(tags):
+        if tag.closing:
+            closers.setdefault(tag.name, []).append(index)
+            if tag.name == "object" and open_objects:
+                matching[open_objects.pop()] = index
+        elif tag.name == "object":
+            open_objects.append(index)
+    parts: list[str] = []
+    done = index = 0
+    while index < len(tags):
+        tag = tags[index]
+        if tag.closing or tag.start < done:
+            index += 1
+            continue
+        end_index = index
+        if tag.name == "object":
+            end_index = matching.get(index, index)
+        elif tag.name != "embed":  # an iframe's or a script's text runs to its first closing tag
+            later = closers.get(tag.name, [])
+            found = bisect_left(later, index)
+            end_index = later[found] if found < len(later) else index
+        end = tags[end_index].end
+        shown = _SHOWN[tag.name](_attributes(tag.attributes), html[tag.end : tags[end_index].start], changed)
+        if shown.startswith("<a ") and (tag.start == 0 or html[tag.start - 1] == "\n") and html.startswith("\n", end):
+            shown = f"<p>{shown}</p>"  # an HTML block of its own: a paragraph, as a link in the text is
+        parts += [html[done : tag.start], shown]
+        done, index = end, end_index + 1
+    return "".join(parts) + html[done:]
+
+
+@dataclass(frozen=True)
+class _Tag:
+    start: int
+    end: int
+    closing: bool
+    name: str
+    attributes: str
+
+
+def _tags(html: str, opening: re.Pattern[str]) -> list[_Tag]:
+    """The tags `opening` starts in `html`, in order, each ending as `_TAG_REST` says."""
+    found: list[_Tag] = []
+    position, last = 0, html.rfind(">") + 1  # past the last `>` no tag can end
+    while (start := opening.search(html, position, last)) is not None:
+        rest = _TAG_REST.match(html, start.end(), min(last, start.end() + _LONGEST_TAG))
+        rest = rest or _TAG_REST_TO_FIRST.match(html, start.end(), last)
+        if rest is None:  # never: the last `>` follows
+            break
+        found.append(_Tag(start.start(), rest.end(), bool(start.group(1)), start.group(2).lower(), rest.group()[:-1]))
+        position = rest.end()
+    return found
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if len(text) > _LONGEST_TAG:
+        return found
+    for match in _ATTRIBUTE.finditer(text):
+        value = next((group for group in match.groups()[1:] if group is not None), "")
+        found.setdefault(match.group(1).lower(), html_text.unescape(value))
+    return found
+
+
+def _link(url: str) -> str:
+    """A link to an embed's http(s) address (a scheme-relative one as https), or "" for any other."""
+    url = url.strip()
+    url = "https:" + url if url.startswith("//") else url
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    if scheme not in ("http", "https"):
+        return ""
+    shown = html_text.escape(url)
+    return f'<a href="{shown}">{shown}</a>'
+
+
+def _as_link(url: str, kind: str, changed: Counter[str] | None) -> str:
+    """The link to `url`, counted as "KIND as a link", or "KIND left out" when there is none."""
+    link = _link(url)
+    if changed is not None:
+        changed[f"{kind} as a link" if link else f"{kind} left out"] += 1
+    return link
+
+
+def _player(url: str, attributes: dict[str, str]) -> str:
+    size = "".join(
+        f' {name}="{attributes[name]}"'
+        for name in ("width", "height")
+        if _DIMENSION.fullmatch(attributes.get(name, ""))
+    )
+    title = f' title="{html_text.escape(attributes["title"])}"' if attributes.get("title") else ""
+    return (
+        f'<iframe src="{html_text.escape(url)}"{size}{title} allow="{_ALLOW}" referrerpolicy="{_REFERRER_POLICY}"'
+        ' loading="lazy" allowfullscreen></iframe>'
+    )
+
+
+def _frame(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
+    src = attributes.get("src", "")
+    player = player_url(src)
+    return _player(player, attributes) if player is not None else _as_link(src, "frame", changed)
+
+
+def _script(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
+    src = attributes.get("src", "").strip()
+    try:
+        parts = urlsplit("https:" + src if src.startswith("//") else src)
+    except ValueError:
+        parts = None
+    if parts is not None and (parts.hostname or "").lower() == "gist.github.com" and parts.path.endswith(".js"):
+        return _as_link(
+            urlunsplit(("https", "gist.github.com", parts.path.removesuffix(".js"), "", "")), "gist", changed
+        )
+    if changed is not None:
+        changed["script left out"] += 1
+    return ""
+
+
+def _plugin(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
+    """An `<object>` (its `data`, else its movie `<param>`, else an `<embed>` in it) or an `<embed>`."""
+    url = attributes.get("data") or attributes.get("src") or ""
+    if not url:
+        for param in _tags(inner, _PARAM_START):
+            named = _attributes(param.attributes)
+            if named.get("name", "").lower() in ("movie", "src") and named.get("value"):
+                url = named["value"]
+                break
+    if not url:
+        embed = next((tag for tag in _tags(inner, _EMBED_START) if tag.name == "embed" and not tag.closing), None)
+        url = _attributes(embed.attributes).get("src", "") if embed is not None else ""
+    player = player_url(url)
+    return _player(player, attributes) if player is not None else _as_link(url, "object", changed)
+
+
+_SHOWN: dict[str, Callable[[dict[str, str], str, Counter[str] | None], str]] = {
+    "iframe": _frame,
+    "script": _script,
+    "object": _plugin,
+    "embed": _plugin,
+}

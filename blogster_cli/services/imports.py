@@ -408,15 +408,17 @@ def prepare_source(
                 return [FileOutcome(path=source.label, outcome="failed", reason=EXPORT_TOO_LARGE)]
             from blogster_cli.content.wordpress import (  # markdownify and bs4 take ~0.8 s
                 SkippedItem,
+                outside_code,
                 read_wxr,
                 shortcodes_left,
                 uploads_linked,
             )
+            from blogster_cli.publish.sanitize import embeds_changed
 
             export = read_wxr(data, default_tz)
             prepared: list[Parsed] = [NotPosts(export.internal)] if export.internal else []
-            for number, entry in enumerate(export.entries, 1):
-                label = f"{source.label}#{number}"
+            for number, entry in zip(export.numbers, export.entries, strict=True):
+                label = f"{source.label}#{number}"  # the file's Nth <item>
                 if isinstance(entry, SkippedItem):
                     prepared.append(FileOutcome(path=label, outcome="skipped", reason=entry.reason, title=entry.title))
                     continue
@@ -438,6 +440,9 @@ def prepare_source(
                         f"{plural(len(shortcodes), 'WordPress shortcode')} left as text: {', '.join(shortcodes)};"
                         " a static site shows them as written, so replace them in the post"
                     )
+                changed = embeds_changed(outside_code(entry))
+                if changed:
+                    candidate.warnings.append(_embeds_warning(changed))
                 prepared.append(candidate)
             return prepared
         dialect = None if fmt == "auto" else fmt
@@ -485,6 +490,37 @@ def prepare_source(
         return [FileOutcome(path=source.label, outcome="failed", reason=str(exc))]
     except (ValueError, TypeError, RecursionError) as exc:  # a parser bug must not sink the whole import
         return [FileOutcome(path=source.label, outcome="failed", reason=f"cannot read: {exc}")]
+
+
+# What `publish.sanitize.embeds_changed` counts, as the import's warning says it, in this order.
+_LINKED_EMBEDS = {
+    "frame as a link": ("embedded frame", "embedded frames"),
+    "gist as a link": ("gist", "gists"),
+    "object as a link": ("Flash object", "Flash objects"),
+}
+_LEFT_OUT_EMBEDS = {
+    "script left out": ("script", "scripts"),
+    "frame left out": ("frame without a web address", "frames without a web address"),
+    "object left out": ("Flash object without a web address", "Flash objects without a web address"),
+}
+
+
+def _embeds_warning(changed: Counter[str]) -> str:
+    """`embeds kept as HTML in the post: the built site shows 1 gist as a link and leaves out 2
+    scripts (...)`: what a page shows otherwise of the embeds a post keeps (`publish.sanitize`)."""
+
+    def listed(kinds: dict[str, tuple[str, str]]) -> str:
+        counted = [plural(changed[kind], one, many) for kind, (one, many) in kinds.items() if changed[kind]]
+        return " and ".join([", ".join(counted[:-1]), counted[-1]] if len(counted) > 1 else counted)
+
+    linked, left_out = listed(_LINKED_EMBEDS), listed(_LEFT_OUT_EMBEDS)
+    links = sum(changed[kind] for kind in _LINKED_EMBEDS)
+    shown = [f"shows {linked} as {'a link' if links == 1 else 'links'}"] if linked else []
+    shown += [f"leaves out {left_out}"] if left_out else []
+    return (
+        f"embeds kept as HTML in the post: the built site {', and '.join(shown)}"
+        " (it runs no scripts, and frames only YouTube and Vimeo players)"
+    )
 
 
 def _translation(
