@@ -13,12 +13,15 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
 - a file deleted -> its post goes to the trash (a post edited since gets its file back);
   a post trashed or purged -> its file is removed (a file edited since is a conflict). Either
-  way the file's row stays, marked REMOVED: the post, once restored, gets its file back;
+  way the file's row stays, marked REMOVED: the post, once restored, gets its file back (at a
+  free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
 - a file that moved (same bytes, new path) -> the same post, with its new source path;
 - a new file -> imported as `import` would (matching by source path; never a post with no
   file by its slug alone: that is a new post, `-2`); a new post written in Blogster (no
   source file) since the folder linked first was linked -> a
-  new file there, at its dialect's conventional path. Older ones are written only when a run
+  new file there, at its dialect's conventional path (without what the folder's place in its
+  site leaves out: a site's `content/` itself, Astro's `src/content/` or a collection's folder;
+  it stays there when the post changes). Older ones are written only when a run
   is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one;
 - a file written where its name is not the one export gives its post (a new one numbered
@@ -89,8 +92,11 @@ ACTIONS = (
     "failed",
 )
 # Where export puts posts in each dialect's site layout; a folder that is that layout
-# folder itself (a site's `content/`) gets new posts without the prefix.
+# folder itself (a site's `content/`) gets new posts without the prefix (_folder_in_layout).
 _LAYOUT_PREFIXES = {"jekyll": "_posts/", "hugo": "content/", "zola": "content/", "astro": "src/content/"}
+# The Astro collection export writes new posts into (`content.export.CONVENTIONAL_FOLDERS`), which
+# `site_path` also takes a folder without `src/content/` to be (`x.md` -> `src/content/blog/x.md`).
+_ASTRO_COLLECTION = "src/content/blog/"
 
 
 @dataclass
@@ -554,6 +560,7 @@ def sync_folder(
     moved_to = set(renames.values())
     imported = _import_new(run, [path for path in new_paths if path not in moved_to], elsewhere)
     _import_changed(run)
+    _keep_apart(run, [states[path] for path in sorted(removed) if path in disk])
     if linked is None and fmt == "auto":
         run.dialect = summary.dialect = _detected_dialect(acting, imported)
     if receives_new:
@@ -674,6 +681,9 @@ def _file_gone(run: _Run, state: FileState) -> None:
         run.renders.append(_Render(state.path, post.id, "write", state, note=note))
 
 
+_RESTORED = "its post was restored from the trash: written again"
+
+
 def _restored(run: _Run, state: FileState) -> None:
     """A file gone with its trashed post (removed by sync, or deleted on disk, which trashed
     it): written again once the post is restored, forgotten once it is purged. Its post is
@@ -686,8 +696,39 @@ def _restored(run: _Run, state: FileState) -> None:
     elif post.trashed:
         run.keep(state)
     else:
-        note = "its post was restored from the trash: written again"
-        run.renders.append(_Render(state.path, post.id, "write", state, note=note))
+        run.renders.append(_Render(state.path, post.id, "write", state, note=_RESTORED))
+
+
+def _keep_apart(run: _Run, taken: list[FileState]) -> None:
+    """Files gone with their trashed post (rows marked REMOVED) whose path is a file again
+    (`taken`): when that file is now another post's (a new file imported there, a file moved
+    there), the row moves to a free path, numbered apart as a new file is (`exports.free_path`:
+    `x-2.md`), so the post, once restored, gets its file there, stating its slug (_render_all);
+    one restored already gets it now. Before, the other file's row replaced it: the restored post
+    got no file. A post that has a file here again (this run's), or was purged, needs no row."""
+    from blogster_cli.content.mapping import folded_path
+    from blogster_cli.services.exports import free_path
+
+    if not taken:
+        return
+    owners = {state.path: state.blog_id for state in run.record} | {item.path: item.post_id for item in run.renders}
+    held = set(owners.values())
+    used = {folded_path(path) for path in set(run.disk) | run.known}
+    for state in taken:
+        if state.blog_id is None or state.blog_id in held:
+            continue  # purged, or its own file is here (this one, matched by import, or another)
+        counted = state.path in run.counters
+        post = run.versions.get(state.blog_id) if counted else None
+        if counted and post is None:
+            continue  # purged meanwhile: the row goes
+        path = free_path(PurePosixPath(state.path), used).as_posix()
+        used.add(folded_path(path))
+        run.known.add(path)
+        apart = replace(state, path=path, id=None, post_seen=-1)
+        if post is not None and not post.trashed:
+            run.renders.append(_Render(path, post.id, "write", apart, note=_RESTORED))
+        else:
+            run.record.append(apart)
 
 
 def _moved(run: _Run, state: FileState, new_path: str) -> None:
@@ -807,6 +848,7 @@ def _render_all(run: _Run) -> None:
     if not run.renders:
         return
     used = {folded_path(path) for path in set(run.disk) | run.known}  # as a case-blind disk sees them
+    left_out = _folder_in_layout(run.root, run.dialect, used)
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -824,14 +866,16 @@ def _render_all(run: _Run) -> None:
         try:
             rendered = render(post, dialect, run.default_tz)
             if item.mode == "new":
-                item.path = _new_path(rendered[0], run.dialect, used)
+                item.path = _new_path(rendered[0], run.dialect, used, left_out)
                 used.add(folded_path(item.path))
             moved = _renamed_path(item.path, rendered[0], dialect) if item.mode == "write" else None
             if moved is None or folded_path(moved) in used:
-                moved = None
+                moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
                 # file, `x-2.md`; or kept at its path, the one rendered being taken): it states its slug.
                 rendered = render_at(post, dialect, run.default_tz, at=item.path, rendered=rendered)
+                if taken is not None and item.note == _RESTORED:
+                    item.note = f"{_RESTORED}, here since {taken} is another file's now"
         except (ValueError, TypeError, KeyError, BlogsterError) as exc:
             run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
             continue
@@ -847,31 +891,68 @@ def _render_all(run: _Run) -> None:
         _place(run, item, data, note)
 
 
-def _new_path(rendered: str, dialect: str, used: set[str]) -> str:
-    """Where a new post's file goes: the export path, without the layout folder when the
-    synced folder is that folder itself, numbered as export numbers it when taken
+def _folder_in_layout(root: Path, dialect: str, used: set[str]) -> tuple[str, ...]:
+    """What of export's paths the folder's new files leave out, longest first: nothing when the
+    folder holds the site (a file of it is under the layout folder) or is empty; else the
+    layout folder, the folder being that folder itself (a site's `content/`, `_posts/`).
+
+    Astro's layout folder `src/content/` holds collections, not posts: a folder that is it gets
+    `blog/x.md` (export's `src/content/blog/x.md`), while one that is a collection's own folder
+    (`src/content/blog/` or another: so named, or with posts at its top and not named
+    `src/content`) gets `x.md`, as `site_path` reads such a folder. `used` holds `folded_path`s."""
+    prefix = _LAYOUT_PREFIXES.get(dialect)
+    if prefix is None or not used or any(path.startswith(prefix) for path in used):
+        return ()
+    if dialect == "astro":
+        collection = root.parts[-3:-1] == ("src", "content") or (
+            root.parts[-2:] != ("src", "content") and any("/" not in path for path in used)
+        )
+        if collection:
+            return (_ASTRO_COLLECTION, prefix)
+    return (prefix,)
+
+
+def _new_path(rendered: str, dialect: str, used: set[str], left_out: tuple[str, ...]) -> str:
+    """Where a new post's file goes: the export path, without what the folder's place in the
+    site leaves out (`left_out`: _folder_in_layout), numbered as export numbers it when taken
     (`exports.free_path`; `used` holds `folded_path`s)."""
     from blogster_cli.content.mapping import normalised_relative
     from blogster_cli.services.exports import free_path
 
     path = _scanned(normalised_relative(rendered) or "post.md", dialect)
-    prefix = _LAYOUT_PREFIXES.get(dialect)
-    if prefix and path.startswith(prefix) and used and not any(p.startswith(prefix) for p in used):
-        path = path[len(prefix) :]
+    for prefix in left_out:
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+            break
     return free_path(PurePosixPath(path), used).as_posix()
 
 
 def _renamed_path(tracked: str, rendered: str, dialect: str) -> str | None:
     """Where a synced file goes when export now names its post elsewhere (a slug that its
     file name states, a Jekyll draft published): `rendered`, a site path (export's layout),
-    taken back into the folder as `tracked` sits in it; None when the file stays."""
+    taken back into the folder as `tracked` sits in it; None when the file stays.
+
+    Where it sits: as `site_path` places it (export's own reading of an imported file's path),
+    or, for a file without a layout folder in its path, in the layout folder itself (where
+    `_new_path` writes: Astro's `src/content/` holds a new post as `blog/x.md`, which
+    `site_path` would put in the collection `src/content/blog/`). A file that either reading
+    puts where its post is rendered stays; one to move goes by the reading that puts it in the
+    same folder as `rendered` when only one does (a slug changed: `blog/x.md` to `blog/y.md`)."""
     from blogster_cli.content.export import site_path
     from blogster_cli.content.files import safe_relative
+    from blogster_cli.content.layout import layout_start
 
     placed = site_path(tracked, cast("Dialect", dialect))
     if rendered == placed:
         return None
-    if placed.endswith("/" + tracked) and rendered.startswith(placed[: -len(tracked)]):
+    prefix = _LAYOUT_PREFIXES.get(dialect, "")
+    inside = prefix + tracked if prefix and layout_start(PurePosixPath(tracked).parts) is None else None
+    if inside == rendered:
+        return None
+    parent = PurePosixPath(rendered).parent
+    if inside is not None and PurePosixPath(inside).parent == parent != PurePosixPath(placed).parent:
+        moved = rendered[len(prefix) :]  # the folder is the layout folder itself: Astro's `src/content/`
+    elif placed.endswith("/" + tracked) and rendered.startswith(placed[: -len(tracked)]):
         moved = rendered[len(placed) - len(tracked) :]  # the folder is inside the layout: `content/` itself
     elif tracked.endswith("/" + placed):
         moved = tracked[: -len(placed)] + rendered  # the folder holds the site

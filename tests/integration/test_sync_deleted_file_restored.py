@@ -13,10 +13,11 @@ import pytest
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.services import blogs
+from blogster_cli.services import blogs, imports
 from tests.conftest import REPO_ROOT
 from tests.integration.test_sync import (
     POST_A,
+    POST_B,
     actions,
     changed_rows,
     db_edit,
@@ -115,9 +116,18 @@ def test_a_new_file_at_a_deleted_files_path_is_never_overwritten_by_the_restored
     assert imported.action == "imported" and imported.post_id != alpha_id
     assert rows(acting, root)["alpha.md"][0] == imported.post_id  # the path is the new post's now
 
-    blogs.restore(acting, refs=[str(alpha_id)])
-    assert sync(acting, root).files == [] and (root / "alpha.md").read_text() == new_text
-    assert alpha_id in {row[0] for row in posts(acting).values()}
+    assert sync(acting, root).files == []  # alpha, still in the trash, keeps a place apart: alpha-2.md
+
+    blogs.restore(acting, refs=[str(alpha_id)])  # its file comes back beside the new one, never over it
+    assert actions(sync(acting, root, dry_run=True)) == {"alpha-2.md": "written"}
+    [written] = sync(acting, root).files
+    assert (written.path, written.action, written.post_id) == ("alpha-2.md", "written", alpha_id)
+    assert written.note == (
+        "its post was restored from the trash: written again, here since alpha.md is another file's now"
+    )
+    assert (root / "alpha.md").read_text() == new_text and (root / "alpha-2.md").read_text() == POST_A
+    assert rows(acting, root)["alpha-2.md"][0] == alpha_id and rows(acting, root)["alpha.md"][0] == imported.post_id
+    assert sync(acting, root).files == [] and alpha_id in {row[0] for row in posts(acting).values()}
 
 
 def test_a_file_deleted_and_written_again_between_two_runs_is_an_update(account, tmp_path):
@@ -184,3 +194,92 @@ def test_a_run_killed_while_writing_restored_posts_files_converges(account, tmp_
     }
     assert len(posts(acting)) == 6 and posts(acting, trashed=True) == {}  # none duplicated, none lost
     assert sync(acting, root).files == []
+
+
+def test_a_restored_post_whose_path_another_posts_file_took_gets_a_file_apart_stating_its_slug(account, tmp_path):
+    """A Hugo post whose slug its file name gives (`content/posts/alpha.md`): deleted on disk
+    (trashed), a new file written at its path (another post), then the post restored. It gets its
+    file at a free path, `alpha-2.md`, numbered as sync numbers new files, which states its slug:
+    an edit synced back keeps the post as it is named. Before, it got no file, and nothing said so."""
+    acting = account()
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    alpha = root / "content" / "posts" / "alpha.md"
+    alpha.write_text("---\ntitle: Alpha\ndate: 2024-01-02\n---\nAlpha body.\n")
+    (root / "content" / "posts" / "beta.md").write_text("---\ntitle: Beta\ndate: 2024-01-03\n---\nBeta body.\n")
+    assert sync(acting, root, fmt="hugo").counts["imported"] == 2
+    alpha_id = posts(acting)["alpha"][0]
+    alpha.unlink()
+    assert actions(sync(acting, root)) == {"content/posts/alpha.md": "trashed"}
+    alpha.write_text("---\ntitle: Another\ndate: 2024-01-04\n---\nAnother post at the same path.\n")
+    [imported] = sync(acting, root).files
+    assert imported.action == "imported" and imported.post_id != alpha_id
+
+    blogs.restore(acting, refs=[str(alpha_id)])
+    [written] = sync(acting, root).files
+    apart = "content/posts/alpha-2.md"
+    assert (written.path, written.action, written.post_id) == (apart, "written", alpha_id), written
+    assert "slug: alpha\n" in (root / apart).read_text() and "Alpha body." in (root / apart).read_text()
+    assert "Another post" in alpha.read_text()
+    assert sync(acting, root).files == []
+    (root / apart).write_text((root / apart).read_text() + "Edited on disk.\n")  # synced both ways, slug kept
+    assert [(f.path, f.action, f.post_id) for f in sync(acting, root).files] == [(apart, "updated", alpha_id)]
+    assert posts(acting)["alpha"][:3] == (alpha_id, "Alpha", apart)  # its source path is its file's now
+    read = imports.import_paths(acting, paths=[root], dry_run=True)  # each file its own post: none new
+    assert {Path(file.path).relative_to(root).as_posix(): file.id for file in read.files} == {
+        "content/posts/alpha.md": imported.post_id,
+        apart: alpha_id,
+        "content/posts/beta.md": posts(acting)["beta"][0],
+    }
+    assert read.counts["imported"] == 0
+    db_edit(acting, "alpha", title="Alpha, edited in Blogster")
+    assert actions(sync(acting, root)) == {apart: "written"}
+    assert posts(acting)["alpha"][:2] == (alpha_id, "Alpha, edited in Blogster") and sync(acting, root).files == []
+
+
+def test_a_post_restored_as_another_synced_file_moves_to_its_path_gets_a_file_apart(account, tmp_path):
+    """Trashed in Blogster (sync removed its file), then restored while beta.md was moved to its
+    path: beta keeps the path, alpha gets its file apart, both in the same run."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    ids = {slug: row[0] for slug, row in posts(acting).items()}
+    blogs.trash(acting, refs=["alpha"])
+    assert actions(sync(acting, root)) == {"alpha.md": "removed"}
+    blogs.restore(acting, refs=["alpha"])
+    (root / "beta.md").rename(root / "alpha.md")
+    summary = sync(acting, root)
+    assert sorted((f.path, f.action, f.post_id) for f in summary.files) == [
+        ("alpha-2.md", "written", ids["alpha"]),
+        ("alpha.md", "renamed", ids["beta"]),
+    ]
+    assert (root / "alpha-2.md").read_text() == POST_A and (root / "alpha.md").read_text() == POST_B
+    assert sync(acting, root).files == [] and {slug: row[0] for slug, row in posts(acting).items()} == ids
+
+
+def test_a_run_killed_after_writing_a_restored_posts_file_apart_converges(account, tmp_path):
+    """Killed once alpha-2.md is written, before it is recorded: the next run reads it as alpha's
+    file (it states its slug), and writes no second one (alpha-3.md)."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    ids = {slug: row[0] for slug, row in posts(acting).items()}
+    blogs.trash(acting, refs=["alpha"])
+    sync(acting, root)
+    blogs.restore(acting, refs=["alpha"])
+    (root / "beta.md").rename(root / "alpha.md")
+    actor = acting.actor
+    child = subprocess.run(
+        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), "1"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    assert child.stdout.splitlines() == ["alpha-2.md"]
+
+    summary = sync(acting, root)
+    assert summary.failed == [] and summary.conflicts == [] and summary.counts["written"] == 0
+    assert sorted(p.name for p in root.iterdir()) == ["alpha-2.md", "alpha.md"]
+    assert (root / "alpha-2.md").read_text() == POST_A and (root / "alpha.md").read_text() == POST_B
+    assert set(rows(acting, root)) == {"alpha.md", "alpha-2.md"}
+    assert rows(acting, root)["alpha-2.md"][0] == ids["alpha"] and rows(acting, root)["alpha.md"][0] == ids["beta"]
+    assert sync(acting, root).files == [] and {slug: row[0] for slug, row in posts(acting).items()} == ids

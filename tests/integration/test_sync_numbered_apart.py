@@ -60,25 +60,37 @@ def read_back(acting, folder: Path) -> dict[str, tuple[str, UUID | None]]:
     return {Path(file.path).relative_to(folder).as_posix(): (file.outcome, file.id) for file in summary.files}
 
 
-# (An Astro folder that is `src/content/` itself is left out: there, sync moves any new post's
-# `blog/x.md` to `x.md` once the post is edited in Blogster, numbered or not: another matter.)
+# Where the folder is in its site: the site itself, or the layout folder itself (`content/`,
+# `_posts/`, Astro's `src/content/`, whose posts are in collections: `blog/`), or, for Astro,
+# a collection's own folder (its posts at its top, as in `src/content/blog/`).
+LAYOUT_FILES = {
+    "layout-folder": {"hugo": "2024-01-02-hello.md", "jekyll": "2024-01-02-hello.md",
+                      "zola": "2024-01-02-hello.md", "astro": "blog/2024-01-02-hello.md"},
+    "collection-folder": {"astro": "2024-01-02-hello.md"},
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("dialect", "inside_layout"),
-    [(dialect, False) for dialect in ("hugo", "jekyll", "zola", "astro")]
-    + [(dialect, True) for dialect in ("hugo", "jekyll", "zola")],
-    ids=lambda value: {False: "site", True: "layout-folder"}.get(value, value),
+    ("dialect", "place"),
+    [(dialect, "site") for dialect in ("hugo", "jekyll", "zola", "astro")]
+    + [(dialect, "layout-folder") for dialect in ("hugo", "jekyll", "zola", "astro")]
+    + [("astro", "collection-folder")],
 )
-def test_a_file_sync_numbers_apart_states_its_slug_and_reads_back_as_its_post(
-    account, tmp_path, dialect, inside_layout
-):
+def test_a_file_sync_numbers_apart_states_its_slug_and_reads_back_as_its_post(account, tmp_path, dialect, place):
     acting = account()
     folder = tmp_path / dialect
     folder.mkdir()
-    if inside_layout:  # the folder is the layout folder itself (`content/`): new files go in without it
-        (folder / "2024-01-02-hello.md").write_text(HELLO)
+    if place != "site":  # the folder is inside the layout (`content/`): new files go in without it
+        hello = folder / LAYOUT_FILES[place][dialect]
+        hello.parent.mkdir(exist_ok=True)
+        hello.write_text(HELLO)
     numbered, created = two_posts_one_file_apart(acting, folder, dialect)
     before = posts(acting)
-    assert numbered.path.startswith(("content/", "_posts/", "src/content/")) != inside_layout
+    assert numbered.path.startswith(("content/", "_posts/", "src/content/")) == (place == "site")
+    if (
+        dialect == "astro" and place != "site"
+    ):  # `src/content/` itself: in its collection `blog/`; a collection: at its top
+        assert Path(numbered.path).parent == Path("blog" if place == "layout-folder" else "."), numbered.path
     text = (folder / numbered.path).read_text()
     assert f"slug: {before[numbered.post_id][0]}" in text or f'slug = "{before[numbered.post_id][0]}"' in text, text
 
