@@ -67,6 +67,8 @@ class Settings:
     """OpenAI-compatible endpoint for `generate` (env: BLOGSTER_AI_BASE_URL); set by `ai setup`."""
     ai_model: str | None = None
     """Model for `generate` (env: BLOGSTER_AI_MODEL); set by `ai setup`."""
+    ai_image_model: str | None = None
+    """Model for `generate image` without --model, e.g. gpt-image-1 or dall-e-3 (the chat model draws nothing)."""
     ai_timeout_s: int = 120
     """Longest one AI provider call may take in all, in seconds: retries and a slowly trickled answer included."""
     ai_max_retries: int = 2

@@ -55,3 +55,8 @@ class RateLimited(BlogsterError):
 class NoWorker(BlogsterError):
     """No worker did the queued work: none is running, or none finished in time. The work is
     kept and done once a worker runs."""
+
+
+class Interrupted(BlogsterError):
+    """Stopped by Ctrl-C when there was nothing to keep of the work (a `--keep-partial` draft
+    before any of its text arrived): said in its own words, with the exit code of Ctrl-C."""

@@ -30,12 +30,17 @@ def setup(
 
     Example: blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key
     """
+    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import ai_settings
 
+    if api_key_stdin and no_key:
+        raise InvalidInput("--api-key-stdin and --no-key contradict each other: give one of them")
     api_key = None
     if api_key_stdin:
         api_key = sys.stdin.readline().strip() or None
-    elif not no_key and ask.on_terminal():
+        if api_key is None:  # an empty file or pipe: never taken as "forget the stored key"
+            raise InvalidInput("no API key on standard input (--api-key-stdin); for an endpoint without one: --no-key")
+    elif not no_key:  # off a terminal nobody can type it: a usage error naming the options (the key is kept)
         api_key = ask.secret("API key (empty for none)", instead="use --api-key-stdin or --no-key") or None
     provider = ai_settings.setup(app_context(), base_url=base_url, model=model, api_key=api_key)
     output.message(f"AI provider: {provider.shown_url}, model {provider.model}, key: {provider.key_source}.")

@@ -14,6 +14,7 @@ from blogster_cli.errors import (
     Conflict,
     DatabaseUnavailable,
     FileSystemError,
+    Interrupted,
     InvalidInput,
     NotFound,
     NoWorker,
@@ -73,6 +74,7 @@ _BY_ERROR_KIND: tuple[tuple[type[BlogsterError], int], ...] = (
     (AuthError, ERROR),
     (RateLimited, RATE_LIMITED),
     (NoWorker, NO_WORKER),
+    (Interrupted, INTERRUPTED),
 )
 
 

@@ -72,7 +72,9 @@ IDEA = typer.Option(
 PERSONA = typer.Option(None, "--persona", help="Write for this persona (name or id).")
 TEMPLATE = typer.Option(None, "--template", help="Follow this template's sections (name or id).")
 KEYWORDS = typer.Option(None, "--keywords", help="Comma-separated keywords to use.")
-SOURCES = typer.Option(False, "--sources", help="Cite your research sources not yet tied to a post.")
+SOURCES = typer.Option(
+    False, "--sources", help="Cite your research sources not yet tied to a post; they are then tied to the new one."
+)
 STREAM = typer.Option(False, "--stream", help="Print tokens as they arrive even when stdout is not a terminal.")
 KEEP_PARTIAL = typer.Option(
     False,
@@ -200,7 +202,9 @@ def social(
 def image(
     ref: str = BLOG,
     prompt: str = typer.Option(..., "--prompt", help="What the picture shows."),
-    model: str | None = typer.Option(None, "--model", help="Image model (default: the configured model)."),
+    model: str | None = typer.Option(
+        None, "--model", help="Image model, e.g. gpt-image-1 (default: the ai_image_model setting)."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Generate an image for a post with the provider's images endpoint; stored like `images add`. Uses one credit.
@@ -210,8 +214,11 @@ def image(
     from blogster_cli.services import revising
     from blogster_cli.services.ai_settings import provider_config
 
-    provider = provider_config(app_context())
-    picture = revising.image(acting_user(), ref=ref, provider=provider, prompt=prompt, model=model)
+    ctx = app_context()
+    provider = provider_config(ctx)
+    picture = revising.image(
+        acting_user(), ref=ref, provider=provider, prompt=prompt, model=model or ctx.settings.ai_image_model
+    )
     output.print_json(picture) if json else output.print_lines([picture.url])
 
 

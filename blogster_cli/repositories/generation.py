@@ -1,4 +1,4 @@
-"""AI generation rows: credit reservations, generation logs, subscriptions, blog ideas."""
+"""AI generation rows: credit reservations, generation logs, subscriptions, blog ideas, writer's block lists."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
-from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile
+from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile, WritersBlockSession
 from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform, SubscriptionTier
 
 # The same expression as the index ai_generation_logs_search_idx (migration 0020).
@@ -115,6 +115,21 @@ def idea_ids_starting(session: Session, *, user_id: UUID, prefix: str) -> list[U
     return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
+def last_unblock_session(
+    session: Session, *, user_id: UUID, blog_id: UUID, for_update: bool = False
+) -> WritersBlockSession | None:
+    """The newest list of writer's block suggestions `user_id` had made for the post (locked with `for_update`)."""
+    statement = (
+        select(WritersBlockSession)
+        .where(WritersBlockSession.user_id == user_id, WritersBlockSession.blog_id == blog_id)
+        .order_by(col(WritersBlockSession.created_at).desc(), col(WritersBlockSession.id))
+        .limit(1)
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
 def social_profile(session: Session, *, user_id: UUID, platform: SocialPlatform) -> SocialMediaProfile | None:
     """My first profile on `platform` (connected ones first)."""
     statement = (
@@ -142,6 +157,20 @@ def unattached_sources(session: Session, *, user_id: UUID) -> Sequence[ResearchS
     """My sources not tied to a post, oldest first."""
     statement = select(ResearchSource).where(ResearchSource.user_id == user_id, col(ResearchSource.blog_id).is_(None))
     return session.exec(statement.order_by(col(ResearchSource.created_at), col(ResearchSource.id))).all()
+
+
+def tie_sources(session: Session, *, source_ids: Sequence[UUID], blog_id: UUID) -> list[UUID]:
+    """Ties those of `source_ids` still tied to no post to `blog_id` (the draft that cites them);
+    returns the ids tied. One tied meanwhile (`research add` to a post) keeps its post."""
+    from sqlalchemy import update
+
+    statement = (
+        update(ResearchSource)
+        .where(col(ResearchSource.id).in_(list(source_ids)), col(ResearchSource.blog_id).is_(None))
+        .values(blog_id=blog_id)
+        .returning(col(ResearchSource.id))
+    )
+    return list(session.execute(statement).scalars().all())
 
 
 def find_source(session: Session, *, source_id: UUID) -> ResearchSource | None:

@@ -9,12 +9,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import BlogsterError, InvalidInput, NotFound
+from blogster_cli.errors import BlogsterError, Interrupted, InvalidInput, NotFound
 from blogster_cli.repositories import catalog
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider
@@ -61,17 +62,20 @@ def _persona_brief(row: catalog.PersonaRow) -> prompts.PersonaBrief:
     )  # fmt: skip
 
 
-def _sources_for_next_draft(session: Session, acting: ActingUser) -> list[prompts.SourceBrief]:
-    """My research sources not yet tied to a post: what a new draft may cite."""
-    return [
+def _sources_for_next_draft(session: Session, acting: ActingUser) -> tuple[list[UUID], list[prompts.SourceBrief]]:
+    """My research sources not yet tied to a post (`research add` without a post: "for your next
+    draft with --sources"): their ids, tied to the draft when it is stored, and what it may cite."""
+    found = rows.unattached_sources(session, user_id=acting.actor.user_id)
+    briefs = [
         prompts.SourceBrief(
             title=s.title or s.url or "untitled",
             url=s.url,
             author=s.author,
             published=s.publication_date.isoformat() if s.publication_date else None,
         )  # fmt: skip
-        for s in rows.unattached_sources(session, user_id=acting.actor.user_id)
+        for s in found
     ]
+    return [s.id for s in found], briefs
 
 
 def draft(
@@ -94,7 +98,7 @@ def draft(
         if request.template and template is None:
             raise NotFound(f"no template {request.template!r} (see `blogster templates list`)")
         idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
-        sources = _sources_for_next_draft(session, acting) if request.use_sources else []
+        source_ids, sources = _sources_for_next_draft(session, acting) if request.use_sources else ([], [])
         reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()
     keywords = request.keywords or (tuple(idea.keywords) if idea else ())
@@ -133,7 +137,13 @@ def draft(
         )
         if idea is not None:
             link_started(session, idea.id, blog.id)
+        if source_ids:  # cited by this draft, so no later --sources draft cites them again
+            rows.tie_sources(session, source_ids=source_ids, blog_id=blog.id)
         return blog
+
+    def has_body(text: str) -> bool:
+        """Whether `text` holds some of the post below its title: what `keep_partial` can keep."""
+        return bool(prompts.title_and_body(text, fallback_title=topic)[1].strip())
 
     def call() -> Completion:
         arrived: list[str] = []
@@ -144,13 +154,21 @@ def draft(
 
         try:
             return ai_provider.stream(provider, messages, collect)
-        except KeyboardInterrupt:
-            if not request.keep_partial or not "".join(arrived).strip():
+        except KeyboardInterrupt as exc:
+            text = "".join(arrived)
+            if not request.keep_partial:
                 raise
+            if not has_body(text):
+                if type(exc) is not KeyboardInterrupt:  # SIGTERM, SIGHUP: the front end says which
+                    raise
+                only = " (only its title)" if text.strip() else ""
+                raise Interrupted(
+                    f"interrupted before any of the post's text arrived{only}; nothing was saved"
+                ) from None
             # The provider sends usage only at the end: an interrupted stream's tokens are unknown.
-            return Completion(text="".join(arrived), tokens=0, model=provider.model)
+            return Completion(text=text, tokens=0, model=provider.model)
         except ai_provider.CutShort as exc:
-            if not request.keep_partial or not exc.partial.text.strip():
+            if not request.keep_partial or not has_body(exc.partial.text):
                 raise
             on_warning(f"{exc.reason}; what arrived is kept as the draft (--keep-partial)")
             return exc.partial

@@ -18,7 +18,7 @@ from blogster_cli.ai import metadata, prompts, sections
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.distribution.social import PLATFORM_LIMITS
-from blogster_cli.errors import Conflict, InvalidInput
+from blogster_cli.errors import ConfigError, Conflict, InvalidInput
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider, generation_steps
@@ -218,15 +218,23 @@ class GeneratedImage:
 
 
 def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
-    """An image from the provider's images endpoint, stored like `images add` stores a file."""
+    """An image from the provider's images endpoint, stored like `images add` stores a file.
+
+    `model` is the image model (`--model`, else the ai_image_model setting): ConfigError when
+    there is none, before a credit is reserved (the provider's chat model is no image model)."""
     from blogster_cli.models.content import ImageAsset
     from blogster_cli.services.media_files import store_media
 
     if not prompt.strip():
         raise InvalidInput("--prompt is empty")
+    image_model = (model or "").strip()
+    if not image_model:  # never the chat model: an images endpoint refuses it, after the credit was reserved
+        raise ConfigError(
+            "no image model: give --model (e.g. gpt-image-1 or dall-e-3)"
+            " or set one with `blogster config set ai_image_model MODEL`"
+        )
     request_id = uuid.uuid4()
     blog = _read(acting, ref, request_id)
-    image_model = model or provider.model
     stored: list[tuple[str, str, int]] = []
 
     def call() -> Completion:

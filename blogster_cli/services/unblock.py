@@ -5,6 +5,12 @@ the text, the fragment, the suggestions and the tokens); applying one is free an
 appends it to the post as a new revision, recording which one was chosen. Like every
 other edit, applying refuses (Conflict) to write over a post that changed since the
 suggestions were made for it: the writer's newer edit is kept and nothing is appended.
+
+`choose` applies suggestion N of the last list made for a post (`unblock POST --choose N`,
+after `unblock POST` showed it): no new call, no credit. That list is the post's newest
+writers_block_sessions row; it is stale once the post's text is no longer the text it was
+made for (`initial_content`: an edit, a restored revision, or one of its suggestions
+already appended), and then refused (Conflict) rather than appended to another text.
 """
 
 from __future__ import annotations
@@ -98,6 +104,59 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
     )
 
 
+def _append(session: Session, blog: BlogRow, chosen: str, expected_updated_at: datetime) -> None:
+    """Appends `chosen` to the post (a new revision) unless it changed since `expected_updated_at`."""
+    from blogster_cli.repositories import blogs as blog_rows
+
+    markdown = (blog.content or {}).get("markdown", "")
+    document = {**(blog.content or {}), "markdown": markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n"}
+    conn = driver_connection(session)
+    if (
+        blog_rows.update(conn, blog_id=blog.id, values={"content": document}, expected_updated_at=expected_updated_at)
+        is None
+    ):
+        raise Conflict(f"'{blog.slug}' changed since the suggestions were made; nothing was appended")
+
+
+def choose(acting: ActingUser, *, ref: str, number: int) -> tuple[UnblockSession, BlogRow]:
+    """Appends suggestion `number` of the last list made for the post (no provider call, no credit).
+
+    NotFound if the post has no list yet; InvalidInput if the list has no suggestion `number`;
+    Conflict if the post's text changed since the list was made for it (the list is stale:
+    `unblock POST` makes a new one).
+    """
+    from blogster_cli.services.post_steps import find_own
+
+    with orm_unit_of_work(acting) as session:
+        conn = driver_connection(session)
+        blog: BlogRow = find_own(conn, ref, with_content=True)
+        row = rows.last_unblock_session(session, user_id=acting.actor.user_id, blog_id=blog.id, for_update=True)
+        if row is None:
+            raise NotFound(f"no suggestions for '{blog.slug}' to choose from: run `blogster unblock {blog.slug}` first")
+        wanted = str(number)
+        chosen = next((s["text"] for s in row.suggestions if s.get("id") == wanted), None)
+        if chosen is None:
+            listed = ", ".join(str(s.get("id")) for s in row.suggestions)
+            choices = f"choose one of {listed}" if listed else f"it is empty: run `blogster unblock {blog.slug}`"
+            raise InvalidInput(f"no suggestion {number} in the last list for '{blog.slug}': {choices}")
+        if (blog.content or {}).get("markdown", "") != (row.initial_content or ""):
+            since = (
+                f"suggestion {row.selected_suggestion_id} of them was appended"
+                if row.selected_suggestion_id
+                else "the post's text changed"
+            )
+            raise Conflict(
+                f"the last suggestions for '{blog.slug}' were made for an earlier text ({since} since);"
+                f" nothing was appended: run `blogster unblock {blog.slug}` for new ones"
+            )
+        _append(session, blog, chosen, blog.updated_at)
+        row.selected_suggestion_id = wanted
+        session.add(row)
+        session.flush()
+        updated = find_own(conn, str(blog.id), with_content=True)
+        return _public(row, updated.updated_at), updated
+
+
 def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_updated_at: datetime) -> BlogRow:
     """Appends the chosen suggestion to the post (a new revision) and records the choice.
 
@@ -105,7 +164,6 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_
     (`UnblockSession.blog_updated_at`): if the post changed since, nothing is written
     and Conflict is raised, so a newer edit is never overwritten.
     """
-    from blogster_cli.repositories import blogs as blog_rows
     from blogster_cli.services.post_steps import find_own
 
     with orm_unit_of_work(acting) as session:
@@ -117,15 +175,7 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_
             raise InvalidInput(f"choose one of {', '.join(s['id'] for s in row.suggestions)}")
         conn = driver_connection(session)
         blog = find_own(conn, str(row.blog_id), with_content=True)
-        markdown = (blog.content or {}).get("markdown", "")
-        document = {**(blog.content or {}), "markdown": markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n"}
-        if (
-            blog_rows.update(
-                conn, blog_id=blog.id, values={"content": document}, expected_updated_at=expected_updated_at
-            )
-            is None
-        ):
-            raise Conflict(f"'{blog.slug}' changed since the suggestions were made; nothing was appended")
+        _append(session, blog, chosen, expected_updated_at)
         row.selected_suggestion_id = suggestion_id
         session.add(row)
         session.flush()

@@ -73,7 +73,7 @@ def ada_generated(cli, signed_up, ai_env, superuser, tmp_path):
         ("unblock", slug, "--count", "2"),
         ("voice", "transcribe", str(make_wav(tmp_path / "note.wav")), "--blog", slug),
         ("generate", "social", slug, "--platform", "twitter"),
-        ("generate", "image", slug, "--prompt", "a cup"),
+        ("generate", "image", slug, "--prompt", "a cup", "--model", "gpt-image-1"),
     ):
         result = cli(*command)
         assert result.exit_code == 0, (command, result.stderr)
@@ -142,7 +142,7 @@ def test_bob_sees_none_of_adas_generation_rows_through_the_cli(cli, superuser, a
         ("research", "add", ada_generated["slug"], "--url", "https://x.org", "--title", "T"),
         ("generate", "seo", ada_generated["slug"]),
         ("unblock", ada_generated["slug"]),
-        ("generate", "image", ada_generated["slug"], "--prompt", "p"),
+        ("generate", "image", ada_generated["slug"], "--prompt", "p", "--model", "gpt-image-1"),
     ):
         result = cli(*command)
         assert result.exit_code == 3, (command, result.exit_code, result.stderr)

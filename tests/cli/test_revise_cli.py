@@ -90,8 +90,11 @@ def test_unblock_records_suggestions_and_applies_the_chosen_one(cli, signed_up, 
     slug = new_post(cli, tmp_path)
     ai_env.structured.clear()
     ai_env.structured.append(json.dumps({"suggestions": ["Go left.", "Go right."]}))
-    result = cli("unblock", slug, "--count", "2", "--choose", "2", "--json")
+    listed = cli("unblock", slug, "--count", "2", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    result = cli("unblock", slug, "--choose", "2", "--json")  # of the list shown: no new call (h238)
     assert result.exit_code == 0, result.stderr
+    assert len(ai_env.calls(CHAT)) == 1
     session = result.json()
     assert [s["text"] for s in session["suggestions"]] == ["Go left.", "Go right."]
     assert session["selected_suggestion_id"] == "2" and session["tokens_used"] == 18

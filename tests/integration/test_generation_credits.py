@@ -6,7 +6,7 @@ import pytest
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.errors import BlogsterError
+from blogster_cli.errors import BlogsterError, Interrupted
 from blogster_cli.services import generation
 from tests.ai_server import MODEL
 
@@ -101,9 +101,47 @@ def test_ctrl_c_with_keep_partial_before_any_text_saves_nothing(db, make_user, a
         raise KeyboardInterrupt
 
     request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match=r"^interrupted before any of the post's text arrived; nothing was saved$"):
         generation.draft(ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt)
     assert superuser.execute("select count(*) from public.blogs").fetchone() == (0,)
+    assert credits(superuser, alice) == (3, 0)
+
+
+def test_ctrl_c_with_keep_partial_after_only_the_title_says_so_not_an_empty_post(db, make_user, ai_server, superuser):
+    """It said "the AI provider returned an empty post" (exit 1): the writer had pressed Ctrl-C (h228 L2)."""
+    alice = make_user()
+    ai_server.reply = "# Pulling a better shot\n\nThe body came later."
+    pieces = []
+
+    def interrupt_after_the_title(piece):
+        pieces.append(piece)
+        if "".join(pieces).endswith("shot\n"):  # pieces of 8: "# Pullin", "g a bett", "er shot\n"
+            raise KeyboardInterrupt
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    with pytest.raises(Interrupted, match=r"before any of the post's text arrived \(only its title\)"):
+        generation.draft(
+            ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=interrupt_after_the_title
+        )
+    assert "".join(pieces) == "# Pulling a better shot\n"
+    assert superuser.execute("select count(*) from public.blogs").fetchone() == (0,)
+    assert credits(superuser, alice) == (3, 0)
+    assert superuser.execute("select count(*) from internal.ai_credit_reservations").fetchone() == (0,)
+
+
+def test_sigterm_with_keep_partial_before_any_text_stays_what_it_was(db, make_user, ai_server, superuser):
+    """A KeyboardInterrupt's subclass (the CLI's SIGTERM, SIGHUP) goes on as it came: the front end names it."""
+    alice = make_user()
+
+    class Terminated(KeyboardInterrupt):
+        pass
+
+    def terminate(piece):
+        raise Terminated
+
+    request = generation.DraftRequest(kind="draft", topic="Topic", keep_partial=True)
+    with pytest.raises(Terminated):
+        generation.draft(ActingUser(db, alice), provider=provider_for(ai_server), request=request, on_token=terminate)
     assert credits(superuser, alice) == (3, 0)
 
 
