@@ -26,6 +26,32 @@ def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str,
     return url.rstrip("/") + "/"
 
 
+# A host name as a custom domain is written: ASCII labels of letters, digits and inner hyphens.
+_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def is_domain_name(text: str) -> bool:
+    """Whether `text` (in lower case) can be a custom domain: blog.example.com, not an IP address."""
+    return bool(_DOMAIN.match(text))
+
+
+def under_base_domain(host: str, base_domain: str) -> str | None:
+    """The part of `host` in front of the platform's base domain ('bob' for bob.blogster.page, ''
+    for blogster.page itself), or None when `host` is not the base domain nor a name under it.
+    Each site there has its subdomain's address; the platform keeps the rest."""
+    host = host.lower().rstrip(".")
+    base = base_domain.lower().rstrip(".")
+    try:
+        base = base.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    if not base:
+        return None
+    if host == base:
+        return ""
+    return host.removesuffix(f".{base}") if host.endswith(f".{base}") else None
+
+
 # A path already in its clean form: '/', then parts that neither are empty nor start with '.'.
 _CLEAN = re.compile(r"/(?:[^/.\s][^/]*/)*[^/.\s][^/]*/?")
 NAME_MAX = NAME_MAX_BYTES - len(".partial")

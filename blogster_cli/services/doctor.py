@@ -7,12 +7,16 @@ import platform
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from blogster_cli import __version__
-from blogster_cli.actors import ActingUser
+from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
 from blogster_cli.db.rows import scalar
-from blogster_cli.errors import BlogsterError, DatabaseUnavailable
+from blogster_cli.errors import AuthError, BlogsterError, DatabaseUnavailable, PermissionDenied
+
+if TYPE_CHECKING:
+    from blogster_cli.db.connection import Database
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ SignIn = Callable[[AppContext], ActingUser]
 def run_checks(ctx: AppContext, *, sign_in: SignIn | None = None) -> list[Check]:
     """Every check. When the server refuses the database URL's own login, the connection the
     profile's commands use is checked instead: its account's own login (`auth login --login`,
-    on a shared server), found through `sign_in`."""
+    on a shared server), found through `sign_in`. When the URL's login is an account's own
+    (its password kept with `config set database_url -`), that login is checked as such."""
     checks = [Check("blogster", "ok", f"{__version__} on Python {platform.python_version()}")]
     checks += _database_checks(ctx, sign_in)
     checks += _scratch_leftover_checks()
@@ -45,6 +50,7 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
     from blogster_cli.db.connection import LoginRefused, server_version_problem
 
     checks = []
+    superuser = bypass = False
     try:
         with admin_unit_of_work(ctx.database) as conn:
             version_num = conn.info.server_version
@@ -60,6 +66,11 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
         return _own_login_checks(ctx, sign_in, refused)
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable))]
+    administrator = ctx.database.embedded is not None or superuser
+    if not administrator:
+        account = _account_of_login(ctx.database)
+        if account is not None:  # the URL logs in as an account's own login: what it can see is checked
+            return _own_login_report(ctx.database, account, version_num=version_num, privileged=bypass)
     where = "embedded" if ctx.database.is_embedded else ctx.database.describe()
     problem = server_version_problem(version_num)
     checks.append(
@@ -79,7 +90,10 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             )
         )
     except BlogsterError as exc:
-        checks.append(Check("migrations", "fail", str(exc)))
+        if isinstance(exc, PermissionDenied) and not administrator:  # a login that is no superuser
+            checks.append(Check("migrations", "skip", OWN_LOGIN_MIGRATIONS))
+        else:
+            checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
     if ctx.database.embedded is not None:
@@ -123,7 +137,6 @@ def _own_login_checks(ctx: AppContext, sign_in: SignIn | None, refused: Blogster
     """The database URL logs in as nobody the server accepts: on a shared server, a profile signed in
     with its account's own login connects as that login instead, and what it can see is checked."""
     from blogster_cli.db.acting import admin_unit_of_work
-    from blogster_cli.db.connection import server_version_problem
 
     try:
         acting = sign_in(ctx) if sign_in is not None else None
@@ -142,20 +155,41 @@ def _own_login_checks(ctx: AppContext, sign_in: SignIn | None, refused: Blogster
             superuser, bypass = role
     except BlogsterError as exc:
         return [Check("server", "fail", str(exc), unreachable=isinstance(exc, DatabaseUnavailable))]
+    return _own_login_report(acting.db, acting.actor, version_num=version_num, privileged=superuser or bypass)
+
+
+def _account_of_login(db: Database) -> Actor | None:
+    """The account whose own login `db` logs in as (not a superuser), or None: another login."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.repositories import accounts
+
+    try:
+        with admin_unit_of_work(db) as conn:
+            row = accounts.own_login_identity(conn)
+    except (AuthError, PermissionDenied):  # no auth.me(), or one this login may not call
+        return None
+    return None if row is None else Actor(user_id=row[0], email=row[1], is_admin=row[2])
+
+
+def _own_login_report(db: Database, actor: Actor, *, version_num: int, privileged: bool) -> list[Check]:
+    """An account's own login: the server it reaches and what the login is; the migration record
+    is the administrator's to read."""
+    from blogster_cli.db.connection import server_version_problem
+
     problem = server_version_problem(version_num)
-    login = f"own login {acting.actor.role_name} ({acting.actor.email})"
+    login = f"own login {actor.role_name} ({actor.email})"
     return [
         Check(
             "server",
             "fail" if problem else "ok",
-            problem or f"PostgreSQL {version_num // 10000}.{version_num % 100} ({acting.db.describe()})",
+            problem or f"PostgreSQL {version_num // 10000}.{version_num % 100} ({db.describe()})",
         ),
         Check("migrations", "skip", OWN_LOGIN_MIGRATIONS),
         Check(
             "login role",
-            "warn" if superuser or bypass else "ok",
+            "warn" if privileged else "ok",
             f"{login}: a superuser or BYPASSRLS, which an account's login must never be"
-            if superuser or bypass
+            if privileged
             else f"{login}, not privileged",
         ),
     ]

@@ -30,6 +30,8 @@ class AddressPlan:
     own_hosts: frozenset[str]
     former_hosts: frozenset[str] = frozenset()
     """Hosts of my imported posts' kept addresses (their old site): mine for the CSV imports."""
+    base_domain: str = ""
+    """The platform's domain (`site_base_domain`): its names are sites' addresses, never a custom domain."""
 
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
@@ -58,7 +60,7 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
     return AddressPlan(
         matcher, {post.slug: str(post.id) for post in posts}, own_hosts(settings, base_domain),
-        frozenset(former_hosts),
+        frozenset(former_hosts), base_domain,
     )  # fmt: skip
 
 
@@ -110,17 +112,31 @@ class PostFinder:
 
     def other_sites(self, hosts: Mapping[str, int]) -> list[str]:
         """A warning for the lines skipped as pages of other sites (`hosts`: how many on each), naming
-        a few of those hosts and mine: a site whose custom domain is not set yet loses every line."""
+        a few of those hosts and mine: a site whose custom domain is not set yet loses every line. The
+        custom domain it suggests is one the setting takes: never the platform's domain or a name under
+        it (another site's address there), nor what is no domain name (an IP address, localhost)."""
         if not hosts:
             return []
-        sample = [shortened(host, 80) for host in sorted(hosts, key=lambda host: (-hosts[host], host))[:3]]
+        ordered = sorted(hosts, key=lambda host: (-hosts[host], host))
+        sample = [shortened(host, 80) for host in ordered[:3]]
         shown = ", ".join(sample) + (", ..." if len(hosts) > 3 else "")
         mine = ", ".join(sorted(self.plan.own_hosts)) or "not known"
+        warning = (
+            f"{plural(sum(hosts.values()), 'line')} skipped as pages of other sites ({shown}); your site is {mine}"
+        )
+        claimable = next((host for host in ordered if self._claimable(host)), None)
+        if claimable is None:
+            return [warning]
         return [
-            f"{plural(sum(hosts.values()), 'line')} skipped as pages of other sites ({shown}); your site is {mine}:"
-            f" if {sample[0]} is yours, make it your site's address (blogster site settings set custom-domain"
-            f" {sample[0]})"
+            f"{warning}: if {claimable} is yours, make it your site's address (blogster site settings set"
+            f" custom-domain {claimable})"
         ]
+
+    def _claimable(self, host: str) -> bool:
+        """Whether `site settings set custom-domain HOST` could take this host."""
+        from blogster_cli.publish.urls import is_domain_name, under_base_domain
+
+        return len(host) <= 253 and is_domain_name(host) and under_base_domain(host, self.plan.base_domain) is None
 
     def __call__(self, address: str) -> str | None:
         address = address.strip()

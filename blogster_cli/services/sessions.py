@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
-from blogster_cli.errors import AuthError, InvalidInput
+from blogster_cli.errors import AuthError, BlogsterError, ConfigError, InvalidInput, PermissionDenied
 from blogster_cli.repositories import accounts
 
 if TYPE_CHECKING:
@@ -184,9 +184,14 @@ def current_user(ctx: AppContext) -> ActingUser:
     if env_password and env_login:
         return _authenticate_own_login(ctx, env_login, env_password)
     if env_password and env_email:
-        return ActingUser(
-            ctx.database, authenticate_password(ctx, email=env_email, password=env_password), ctx.timeouts
-        )
+        try:
+            actor = authenticate_password(ctx, email=env_email, password=env_password)
+        except PermissionDenied as exc:
+            raise _switching_refused(
+                ctx, exc, "signing in with BLOGSTER_EMAIL",
+                "or give that login and its password as BLOGSTER_LOGIN and BLOGSTER_PASSWORD",
+            ) from None  # fmt: skip
+        return ActingUser(ctx.database, actor, ctx.timeouts)
 
     store = ctx.credentials
     token = store.get(SESSION_KEY)
@@ -234,8 +239,35 @@ def session_email(ctx: AppContext) -> str | None:
 
 def _session_of(ctx: AppContext, token: str) -> tuple[accounts.AccountRow, datetime] | None:
     """The account behind a stored session token, with the session's expiry (None: revoked or unknown)."""
-    with admin_unit_of_work(ctx.database) as conn:
-        return accounts.account_for_session(conn, token_hash=token_hash(token))
+    try:
+        with admin_unit_of_work(ctx.database) as conn:
+            return accounts.account_for_session(conn, token_hash=token_hash(token))
+    except PermissionDenied as exc:
+        raise _switching_refused(
+            ctx, exc, "this profile's session",
+            "or use that login on a profile of its own (blogster --profile NAME auth login --login {login})",
+        ) from None  # fmt: skip
+
+
+def _switching_refused(ctx: AppContext, exc: PermissionDenied, what: str, remedy: str) -> BlogsterError:
+    """Why `what` (a stored session, BLOGSTER_EMAIL) failed when the database URL's login may not read
+    the accounts: it signs in by switching to the account's role, which only the administrator's
+    login (a superuser) may do, and the URL logs in as another login (an account's own, say). The
+    ConfigError names that login; `exc` itself when the login is a superuser after all."""
+    from blogster_cli.db.rows import scalar
+
+    try:
+        if ctx.database.login_is_superuser:
+            return exc
+        with admin_unit_of_work(ctx.database) as conn:
+            login = scalar(conn.execute("select current_user"), str)
+    except BlogsterError:
+        return exc
+    given = f" given by {ctx.database.source}" if ctx.database.source else ""
+    return ConfigError(
+        f"{what} needs the administrator's connection (superuser), but the database URL{given} logs in as"
+        f" {login}, which is not a superuser: give the administrator's URL, {remedy.format(login=login)}"
+    )
 
 
 def logout_quietly(ctx: AppContext) -> None:

@@ -22,7 +22,6 @@ KEYS = {
     "posts-per-page": "posts_per_page",
 }
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _URL = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
 _PERMALINK = re.compile(r"^/([A-Za-z0-9._~-]|\{(slug|year|month|day)\}|/)*$")
 
@@ -63,11 +62,12 @@ def show(acting: ActingUser, *, base_domain: str) -> SiteSettings:
 def _checked(key: str, value: str) -> object:
     """The value for `key`, or InvalidInput saying what is wrong (the database checks the same)."""
     from blogster_cli.publish.themes import available
+    from blogster_cli.publish.urls import is_domain_name
 
     text = value.strip()
     if key == "subdomain" and not _SUBDOMAIN.match(text):
         raise InvalidInput("a subdomain is 3-63 lowercase letters, digits or '-', not starting or ending with '-'")
-    if key == "custom-domain" and text and not _DOMAIN.match(text.lower()):
+    if key == "custom-domain" and text and not is_domain_name(text.lower()):
         raise InvalidInput(f"{text!r} is not a domain name like blog.example.com")
     if key == "url" and text and not _URL.match(text):
         raise InvalidInput(f"{text!r} is not an http(s) URL like https://blog.example.com/")
@@ -91,8 +91,46 @@ def set_value(acting: ActingUser, *, key: str, value: str, base_domain: str) -> 
     key = key.strip().lower().replace("_", "-")
     if key not in KEYS:
         raise InvalidInput(f"unknown site setting {key!r}; known: {', '.join(KEYS)}")
+    checked = _checked(key, value)
     with unit_of_work(acting) as conn:
-        row = site_rows.update_own_settings(conn, values={KEYS[key]: _checked(key, value)})
+        if key in ("custom-domain", "url") and checked is not None:
+            current = site_rows.own_settings(conn)
+            if current is None:
+                raise NotFound("you have no site settings yet")
+            _refuse_platform_address(key, str(checked), subdomain=current.subdomain, base_domain=base_domain)
+        row = site_rows.update_own_settings(conn, values={KEYS[key]: checked})
     if row is None:
         raise NotFound("you have no site settings yet")
     return _public(row, base_domain)
+
+
+def _refuse_platform_address(key: str, value: str, *, subdomain: str, base_domain: str) -> None:
+    """InvalidInput when a custom domain or url names the platform's base domain or a name under it
+    that is not my site's address there (another site's subdomain, or one nobody has yet): my site
+    would claim another's address in its canonical URLs, feeds and sitemap. My own address there
+    needs no custom domain, so that is refused too, as a custom domain: a later change of subdomain
+    would leave the old one claimed."""
+    from urllib.parse import urlsplit
+
+    from blogster_cli.publish.urls import under_base_domain
+
+    host = value if key == "custom-domain" else (urlsplit(value).hostname or "")
+    label = under_base_domain(host, base_domain)
+    if label is None:
+        return
+    own = f"{subdomain}.{base_domain}"
+    if label in (subdomain, f"www.{subdomain}"):
+        if key == "url":
+            return
+        raise InvalidInput(
+            f"{value} is your site's address already (its subdomain under {base_domain}): it needs no custom domain"
+        )
+    if key == "url":
+        where = f"an address on the platform's domain {base_domain}"
+    else:
+        where = "the platform's domain" if label == "" else f"under the platform's domain {base_domain}"
+    raise InvalidInput(
+        f"{value} is {where}, where each site's address is its own subdomain (yours: {own}): "
+        + ("a custom domain is a domain you own, like blog.example.com" if key == "custom-domain"
+           else "the url is an address you own, like https://blog.example.com/")
+    )  # fmt: skip
