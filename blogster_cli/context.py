@@ -1,11 +1,15 @@
 """What every command needs: the profile, its settings, the database and the secrets.
 
 Built once per process by the front end (CLI or TUI) and handed to services. Each
-part is created on first use, so `blogster --help` touches none of them.
+part is created on first use, so `blogster --help` touches none of them. A process that runs
+for long (`serve-workers`) reads the settings again when the config file changes
+(`refresh_settings`, before each job), so `config set` reaches it without a restart.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -26,9 +30,26 @@ class AppContext:
     profile: str = DEFAULT_PROFILE
     database_url: str | None = None
     settings: Settings = field(init=False)
+    _settings_read_from: tuple[int, ...] | None = field(init=False, default=None, repr=False, compare=False)
+    _refreshing: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._settings_read_from = _config_file_state()  # before the read: a change during it is read again
         self.settings = load_settings(self.profile, database_url=self.database_url)
+
+    def refresh_settings(self) -> None:
+        """Reads the settings again if the config file changed since they were read (`config set`
+        under a running worker): one stat when it did not. What was built from the old ones stays:
+        the database connection (database_url, connect_timeout_s need a restart). A file that no
+        longer reads (bad TOML, a bad value) raises ConfigError, and is tried again next time."""
+        with self._refreshing:
+            state = _config_file_state()
+            if state == self._settings_read_from:
+                return
+            settings = load_settings(self.profile, database_url=self.database_url)
+            if settings.timezone != self.settings.timezone:
+                self.__dict__.pop("tzinfo", None)  # the cached_property, read again on next use
+            self.settings, self._settings_read_from = settings, state
 
     @cached_property
     def database(self) -> Database:
@@ -81,3 +102,12 @@ class AppContext:
         from blogster_cli.actors import Timeouts
 
         return Timeouts(self.settings.statement_timeout_ms, self.settings.lock_timeout_ms)
+
+
+def _config_file_state() -> tuple[int, ...] | None:
+    """What tells a changed config file from the one read: its inode, size and times (None: none)."""
+    try:
+        stat = os.stat(config_path())
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)

@@ -93,4 +93,14 @@ def crosspost_post(
     endpoints = [platform_accounts.endpoint(ctx, platform=name) for name in dict.fromkeys(to)]
     acting = acting_user()
     base_domain = ctx.settings.site_base_domain
-    _report([crossposting.crosspost(acting, ref=ref, endpoint=e, base_domain=base_domain) for e in endpoints], json)
+    outcomes = [crossposting.crosspost(acting, ref=ref, endpoint=e, base_domain=base_domain) for e in endpoints]
+    # The default site_base_domain is no site of yours: https://SUBDOMAIN.blogster.page/ leads nowhere.
+    default_domain = "site_base_domain" not in ctx.settings.sources
+    sent = any(o.action not in ("failed", "busy") for o in outcomes)
+    if sent and default_domain and (address := crossposting.unchosen_site_address(acting, base_domain=base_domain)):
+        output.warning(
+            f"your site's address was never set, so the copies link back to {address}, a default address"
+            " no site of yours is at: set it with `blogster site settings set url https://YOUR-SITE/` (or"
+            " custom-domain), then run this again to update the copies"
+        )
+    _report(outcomes, json)

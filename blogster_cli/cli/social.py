@@ -49,7 +49,7 @@ def list_posts(
     """
     from blogster_cli.services import social
 
-    rows = [output.to_plain(p) for p in social.list_posts(acting_user(), ref=blog)]
+    rows = [output.fields(p) for p in social.list_posts(acting_user(), ref=blog)]  # times local in table and CSV
     show_list(rows, POST_COLUMNS, fmt=fmt, json=json, limit=limit)
 
 
@@ -167,13 +167,22 @@ def profiles_list(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPT
 @profiles_app.command("connect")
 def profiles_connect(
     platform: str = typer.Argument(..., help="twitter, linkedin, facebook, instagram, tiktok, pinterest, youtube."),
-    handle: str = typer.Option(..., "--handle", help="Your account's name there."),
+    handle: str = typer.Option(
+        ...,
+        "--handle",
+        help="Which account: your user name there; for LinkedIn your member id, which posts go out as"
+        " (urn:li:person:ID): the `sub` https://api.linkedin.com/v2/userinfo answers for your token.",
+    ),
     token_stdin: bool = typer.Option(False, "--token-stdin", help="Read the access token from standard input."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Connect a profile: the access token goes to the keyring, the database keeps only a reference.
 
-    Example: echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle ada --token-stdin
+    LinkedIn posts go out as urn:li:person:HANDLE, so its --handle is your member id (letters,
+    digits, '-' and '_', such as 782bbtaQ), not your name or profile address: find it with
+    curl -H "Authorization: Bearer $LINKEDIN_TOKEN" https://api.linkedin.com/v2/userinfo (its `sub`).
+
+    Example: echo "$LINKEDIN_TOKEN" | blogster social profiles connect linkedin --handle 782bbtaQ --token-stdin
     """
     from blogster_cli.services import social
 

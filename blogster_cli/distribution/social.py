@@ -84,6 +84,29 @@ def compose(content: str, hashtags: list[str]) -> str:
     return content.strip() + "".join(f" #{tag}" for tag in clean_hashtags(hashtags))
 
 
+# A LinkedIn member id: what the Posts API takes as the author, urn:li:person:ID. It is the `sub`
+# LinkedIn's /v2/userinfo answers for the member's token (`id` of /v2/me with the older
+# products): an opaque token of letters, digits, '-' and '_' (782bbtaQ, yrZCpj2Z12), never the
+# name on the profile, its address (linkedin.com/in/ada-lovelace) or an email address.
+_LINKEDIN_MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+LINKEDIN_PERSON_PREFIX = "urn:li:person:"
+
+
+def linkedin_member_id(handle: str) -> str:
+    """The member id in `handle` (as given, or as its urn:li:person: URN); ValueError saying where
+    to find it when `handle` is not shaped like one."""
+    text = handle.strip()
+    member = text.removeprefix(LINKEDIN_PERSON_PREFIX)
+    if not _LINKEDIN_MEMBER_ID.fullmatch(member):
+        raise ValueError(
+            f"{text!r} is not a LinkedIn member id: posts go out as urn:li:person:ID, so --handle takes that id,"
+            " not your name or profile address; it is the `sub` https://api.linkedin.com/v2/userinfo answers for"
+            ' your token, such as 782bbtaQ (curl -H "Authorization: Bearer $LINKEDIN_TOKEN"'
+            " https://api.linkedin.com/v2/userinfo)"
+        )
+    return member
+
+
 def problems(platform: str, content: str, hashtags: list[str]) -> list[str]:
     """Why this post cannot be saved for `platform` (empty when it can)."""
     found = []

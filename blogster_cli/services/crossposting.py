@@ -38,7 +38,7 @@ from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import republishing
 from blogster_cli.services.platform_accounts import PlatformEndpoint
 from blogster_cli.services.post_steps import find_own, markdown_of
-from blogster_cli.services.site_address import published_address
+from blogster_cli.services.site_address import address_never_chosen, published_address
 from blogster_cli.vocabulary import BlogStatus
 
 if TYPE_CHECKING:
@@ -202,6 +202,14 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
         platform_url=url, canonical_url=article.canonical_url,
     )  # fmt: skip
+
+
+def unchosen_site_address(acting: ActingUser, *, base_domain: str) -> str | None:
+    """The address the copies' canonical links would name when my site's was never set (no `url`,
+    no custom domain): https://SUBDOMAIN.BASE_DOMAIN/, which is real only when the operator chose
+    `base_domain` (the caller knows); None once an address is set."""
+    with orm_unit_of_work(acting) as session:
+        return address_never_chosen(driver_connection(session), base_domain=base_domain)
 
 
 def status(acting: ActingUser, *, ref: str | None = None) -> list[CopyPublic]:

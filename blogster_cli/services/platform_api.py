@@ -640,13 +640,25 @@ class XClient:
 
 # LinkedIn reads a post's commentary in its "little text" format, where these characters start
 # markup (mentions, hashtag templates, formatting): one left bare makes LinkedIn cut the post
-# there while still answering 201. Each is sent escaped with a backslash, to show as itself.
+# there while still answering 201. Each is sent escaped with a backslash, to show as itself
+# (LinkedIn: "all reserved characters need to be escaped, even if not used in an element").
 _LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+# A hashtag as the writer means one (the post's hashtags, which `compose` appends as " #tag", and
+# one typed in the text): '#' at the start, or after a space, an opening bracket or quote, then
+# letters, digits or '_' with at least one that is no digit. Not C#, a page#fragment, "issue #12".
+_HASHTAG = re.compile(r"(?<![^\s(\[{\"'“‘«])#(\w*[^\W\d]\w*)")
 
 
 def little_text(text: str) -> str:
-    """`text` as LinkedIn's little text format shows it unchanged."""
-    return _LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
+    """`text` as LinkedIn's little text format shows it: each hashtag the writer wrote as LinkedIn's
+    documented HashtagTemplate, `{hashtag|\\#|tag}` (a clickable hashtag), everything else unchanged."""
+    parts, start = [], 0
+    for found in _HASHTAG.finditer(text):
+        parts.append(_LITTLE_TEXT_RESERVED.sub(r"\\\1", text[start : found.start()]))
+        parts.append("{hashtag|\\#|" + _LITTLE_TEXT_RESERVED.sub(r"\\\1", found.group(1)) + "}")
+        start = found.end()
+    parts.append(_LITTLE_TEXT_RESERVED.sub(r"\\\1", text[start:]))
+    return "".join(parts)
 
 
 class LinkedInClient:

@@ -48,3 +48,12 @@ def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tu
     published_at = row.published_at or dt.datetime.now(dt.UTC)
     path = permalink(config.permalink, slug=row.slug, published_at=published_at) or f"/{row.slug}/"
     return config, canonical_url(config.base_url, path)
+
+
+def address_never_chosen(conn: Connection, *, base_domain: str) -> str | None:
+    """My site's address when nobody chose it (no `url`, no custom domain: the subdomain under
+    `base_domain`), else None; None too without site settings (published_address says so)."""
+    settings = site_rows.own_settings(conn)
+    if settings is None or settings.site_url or settings.custom_domain:
+        return None
+    return site_config(settings, base_domain=base_domain).base_url

@@ -60,6 +60,11 @@ def connect_profile(
 ) -> ProfilePublic:
     """Stores the token in the keyring and the profile (with only a reference to it) in the database."""
     chosen = _platform(platform)
+    if chosen == SocialPlatform.LINKEDIN:  # posted as urn:li:person:HANDLE: a member id, not a name
+        try:
+            handle = rules.linkedin_member_id(handle)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
     if not HANDLE.fullmatch(handle.strip()):
         raise InvalidInput("the handle must be 1-100 characters without spaces or ':'")
     if not token.strip():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
 
     import procrastinate
     from procrastinate.middleware import SyncCallNext, SyncTaskMiddleware
@@ -38,7 +39,6 @@ def worker_context(context: AppContext) -> AppContext:
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from procrastinate import App, PsycopgConnector
 
-    from blogster_cli.workers import chatbot, distribution, notification_cleanup, notification_email, scheduled
     from blogster_cli.workers.listener import WakeUpOnlyJobManager
 
     connector = PsycopgConnector(
@@ -50,17 +50,30 @@ def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     )
     app = App(connector=connector)
     app.job_manager = WakeUpOnlyJobManager(connector)  # before any task is registered: tasks keep it
-    notification_email.register(app, context)
-    notification_cleanup.register(app, context)
-    scheduled.register(app, context)
-    chatbot.register(app, context)
-    distribution.register(app, context)
+    for jobs in _job_modules():
+        jobs.register(app, context)
     return app
+
+
+def _job_modules() -> tuple[ModuleType, ...]:
+    """The modules of the jobs this worker runs, each with its `register(app, context)` and the
+    `QUEUE` its jobs go to."""
+    from blogster_cli.workers import chatbot, distribution, notification_cleanup, notification_email, scheduled
+
+    return (notification_email, notification_cleanup, scheduled, chatbot, distribution)
+
+
+def queue_names() -> list[str]:
+    """The queues this worker's jobs go to, sorted: what `serve-workers --queue` takes."""
+    return sorted({jobs.QUEUE for jobs in _job_modules()})
 
 
 def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], None] | None = None) -> SyncTaskMiddleware:
     """What every job goes through, on its own thread (all our tasks are sync): its thread's
-    connection, if the server ended it while idle (a restart), is replaced first, and a failure's
+    connection, if the server ended it while idle (a restart), is replaced first, the settings
+    are read again if the config file changed since (`config set` under a running worker: a
+    platform's URL, the SMTP server, the timeouts; secrets are read from the keyring by each job
+    anyway; the database's own settings need a restart), and a failure's
     one-line error is kept for `workers status` (procrastinate stores none). A failure that is
     the database going away is kept in the database layer's words (runner.database_loss: not a
     service's advice to a command's user to run it again, which the queue does itself) and
@@ -71,6 +84,7 @@ def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], Non
     def run(call_next: SyncCallNext, job_context: procrastinate.JobContext, worker: Worker) -> Any:
         workers.drop_stale_connection(context.database)
         try:
+            context.refresh_settings()
             return call_next()
         except Exception as exc:
             job = job_context.job

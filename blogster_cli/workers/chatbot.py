@@ -34,7 +34,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
 
     from blogster_cli.services import chatbot_replies, workers
 
-    provider = _fallback_provider(context)
+    _fallback_provider(context)  # a provider set up wrong stops the worker at its start
 
     @app.task(name=TASK_NAME, queue=QUEUE, pass_context=True, retry=RetryStrategy(max_attempts=MAX_ATTEMPTS))
     def process_chatbot_message(job_context: JobContext, /, **args: Any) -> None:
@@ -45,7 +45,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 context.database,
                 message_id=UUID(args["message_id"]),
                 created_at=datetime.fromisoformat(args["created_at"]),
-                provider=provider,
+                provider=_fallback_provider(context),  # as set now (`ai setup` since the start)
             )
         except Exception as exc:
             workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))

@@ -32,7 +32,7 @@ def some_of_each(cli, signed_up, forem):
     assert cli("chat", "ask", "How do I schedule a post?").exit_code == 10  # kept; no worker answers here
     assert cli("chat", "ask", "And how do I tag one?").exit_code == 10
     assert cli("chat", "ask", "Another question", "--new").exit_code == 10
-    for handle in ("ada", "ada-work"):
+    for handle in ("782bbtaQ", "yrZCpj2Z12"):  # LinkedIn member ids
         connected = cli("social", "profiles", "connect", "linkedin", "--handle", handle, "--token-stdin", input="t\n")
         assert connected.exit_code == 0, connected.stderr
     assert cli("platforms", "connect", "devto", "--token-stdin", input=TOKEN + "\n").exit_code == 0

@@ -14,8 +14,9 @@ def stored_labels(cli) -> dict[str, object]:
     plain = cli("platforms", "connect", "devto", "--token-stdin", input=TOKEN + "\n")
     assert plain.exit_code == 0, plain.stderr
     social = cli(
-        "social", "profiles", "connect", "linkedin", "--handle", "ada", "--token-stdin", "--json", input=TOKEN + "\n"
-    )
+        "social", "profiles", "connect", "linkedin", "--handle", "782bbtaQ", "--token-stdin", "--json",
+        input=TOKEN + "\n",
+    )  # fmt: skip
     smtp = cli("newsletter", "smtp-password", "--password-stdin", "--json", input=TOKEN + "\n")
     ai = cli(
         "ai", "setup", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--api-key-stdin", input=TOKEN + "\n"

@@ -51,8 +51,9 @@ def test_drafts_by_hand_are_checked_against_the_platform_limit(cli, post):
 def test_profile_tokens_stay_in_the_keyring(cli, post, superuser):
     assert cli("social", "new", post, "--platform", "linkedin", "--text", "Before connecting").exit_code == 0
     connected = cli(
-        "social", "profiles", "connect", "linkedin", "--handle", "ada", "--token-stdin", "--json", input=TOKEN + "\n"
-    )
+        "social", "profiles", "connect", "linkedin", "--handle", "782bbtaQ", "--token-stdin", "--json",
+        input=TOKEN + "\n",
+    )  # fmt: skip
     assert connected.exit_code == 0, connected.stderr
     assert TOKEN not in connected.stdout and connected.json()["token"] == "credentials_file"
     [(reference, is_connected)] = superuser.execute(
@@ -64,7 +65,7 @@ def test_profile_tokens_stay_in_the_keyring(cli, post, superuser):
     ).fetchone()
     assert count == 0
     listed = cli("social", "profiles", "list", "--json")
-    assert TOKEN not in listed.stdout and listed.json()[0]["handle"] == "ada"
+    assert TOKEN not in listed.stdout and listed.json()[0]["handle"] == "782bbtaQ"
     assert cli("social", "profiles", "disconnect", "linkedin").exit_code == 0
     assert superuser.execute("select access_token, is_connected from public.social_media_profiles").fetchall() == [
         (None, False)

@@ -38,8 +38,9 @@ def due_posts(cli, platform: str = "twitter", token: str = X_TOKEN, count: int =
     """`count` posts on my connected profile, scheduled in the past (due now)."""
     if cli("blogs", "show", "ten-terminal-habits").exit_code != 0:
         assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    handle = "782bbtaQ" if platform == "linkedin" else "ada"  # LinkedIn's is a member id
     connected = cli(
-        "social", "profiles", "connect", platform, "--handle", "ada", "--token-stdin", input=token + "\n"
+        "social", "profiles", "connect", platform, "--handle", handle, "--token-stdin", input=token + "\n"
     )  # fmt: skip
     assert connected.exit_code == 0, connected.stderr
     ids = []
