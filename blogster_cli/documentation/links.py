@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -35,13 +35,23 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # MkDocs (Python-Markdown) blocks whose content is indented by four spaces below the marker.
 _CONTAINER = re.compile(r"^ *(?:!!!|\?\?\?\+?|===[+!]*)(?=[ \t]*[^\s=])")
 # An HTML element whose content Python-Markdown's md_in_html reads as markdown (`<figure markdown>`).
-_MARKDOWN_IN_HTML = re.compile(r"<[a-zA-Z][^>]*?\smarkdown(?:[ \t]*=[ \t]*[\"']?(?:1|block|span)[\"']?)?[\s/>]")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# A tag's attributes are looked for up to its `>` or the next tag's start, where the same look
+# from that tag finds what this one would (so each `<` of a page of unclosed tags is read once).
+_MARKDOWN_IN_HTML = re.compile(
+    r"<[a-zA-Z](?:(?!<[a-zA-Z])[^>])*?\smarkdown(?:[ \t]*=[ \t]*[\"']?(?:1|block|span)[\"']?)?[\s/>]"
+)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")  # read up to a text's last `>` only (_without_tags)
 # Every target a link may have, as written: after `](` (an inline link or picture) or `]:` (a
-# reference definition), whitespace and one line break allowed before it. Looked at from each
-# `]`, consuming nothing more: a target read too far must not hide the next one.
-_CANDIDATE = re.compile(r"\](?:(?=\([ \t]*\n?[ \t]*(<[^>\n]*>|[^\s)]*))|(?=:[ \t]*\n?[ \t]*(<[^>\n]*>|\S+)))")
-_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc[ \t]*=[ \t]*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
+# reference definition), whitespace and one line break allowed before it (taken whole: going back
+# into it finds no target). A target is read up to the next `]`, where the next candidate starts:
+# groups 1 and 3 in angle brackets, 2 and 4 bare (a bare one cut short by a `]` is not known whole).
+# Each character is read by one candidate, so the look is linear in the page's length.
+_CANDIDATE = re.compile(
+    r"\](?:\((?>[ \t]*\n?[ \t]*)(?:(<[^>\n\]]*>)|([^\s)\]]*))|:(?>[ \t]*\n?[ \t]*)(?:(<[^>\n\]]*>)|([^\s\]]*)))"
+)
+_IMG_SRC = re.compile(
+    r"<img\b(?:(?!<img\b)[^>])*?\ssrc[ \t]*=[ \t]*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE
+)
 PAGE = "page"
 PICTURE = "picture"
 
@@ -139,7 +149,9 @@ def page_links(markdown: str) -> list[Link]:
         if token.type == "html_block":
             found += _html_pictures(token.content)
             if _MARKDOWN_IN_HTML.search(token.content):  # its content, the tags left off, as markdown
-                found += page_links(textwrap.dedent(_TAG.sub(" ", token.content)))
+                inner = _without_tags(token.content)
+                if inner != token.content:  # else read again as it is, the same block, for ever
+                    found += page_links(textwrap.dedent(inner))
         elif token.type == "inline" and ("[" in token.content or "<" in token.content):
             children: list[Token] = []
             parser.inline.parse(token.content, parser, env, children)
@@ -156,6 +168,13 @@ def _token_links(token: Token) -> list[Link]:
     if token.type == "html_inline":
         return _html_pictures(token.content)
     return []
+
+
+def _without_tags(html: str) -> str:
+    """`html` with each tag as a space. No tag ends after its last `>`, so the rest is not looked
+    at (`_TAG` from each `<` of a run of unclosed tags would read to the end: quadratic)."""
+    end = html.rfind(">") + 1
+    return _TAG.sub(" ", html[:end]) + html[end:]
 
 
 def _html_pictures(html: str) -> list[Link]:
@@ -211,11 +230,9 @@ def _surely_whole(
     where the page may show a checked picture, as a picture. True: no link of it is broken, the
     parser need not read it; False: it must (10,000 real pages, no pictures checked: 1.7 s, 14 s parsed)."""
     checked = pictures is not None and may_show_pictures(markdown)
-    targets = [match.group(1) or match.group(2) or "" for match in _CANDIDATE.finditer(markdown)]
-    if checked:
-        targets += [link.target for link in _html_pictures(markdown)]
-    for target in targets:
-        target = target[1:-1] if target.startswith("<") and target.endswith(">") else target
+    for target in _candidate_targets(markdown, pictures=checked):
+        if target is None:
+            return False
         if not target or _EXTERNAL.match(target) or target[0] == "#":
             continue
         key = resolve(target, page_path=path)
@@ -224,6 +241,21 @@ def _surely_whole(
         if checked and pictures is not None and picture_path(target, page_path=path) not in pictures:
             return False
     return True
+
+
+def _candidate_targets(markdown: str, *, pictures: bool) -> Iterator[str | None]:
+    """Each `](target` and `]: target` of `markdown` (angle brackets off), then, if `pictures`, each
+    `<img src>`; None for a target cut short by a `]` (not known whole: the parser must read it)."""
+    for match in _CANDIDATE.finditer(markdown):
+        angled, bare = match.group(1) or match.group(3), match.group(2) or match.group(4)
+        if angled is not None:
+            yield angled[1:-1]
+        elif markdown.startswith("]", match.end()):
+            yield None
+        elif bare is not None:
+            yield bare[1:-1] if bare.startswith("<") and bare.endswith(">") else bare
+    if pictures:
+        yield from (link.target for link in _html_pictures(markdown))
 
 
 def broken_in(
