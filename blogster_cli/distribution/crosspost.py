@@ -109,14 +109,19 @@ def with_original_link(html: str, canonical: str) -> str:
 
 # -- Pictures from the media store, for readers off the site ------------------------------------
 
+# Markdown's fenced code blocks (an unclosed one runs to the end) and code spans: the text they
+# show is written as it is, so what looks like a link or an HTML tag there is none.
+_CODE = (
+    r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
+    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z)"
+    r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))"
+)
+CODE_IN_MARKDOWN = re.compile(_CODE, re.MULTILINE | re.DOTALL)
 # In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
 # definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`); fenced code
 # blocks and code spans are matched first and left as they are (they show the text).
 _MEDIA_IN_MARKDOWN = re.compile(
-    r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
-    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z)"
-    r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))"
-    r"|(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
+    _CODE + r"|(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
     rf"(?:\./)?media/(?P<name>{MEDIA_NAME})(?![\w.-])",
     re.MULTILINE | re.DOTALL,
 )

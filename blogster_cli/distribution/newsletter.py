@@ -10,6 +10,10 @@ the newsletter): stable for every re-run of its send, but nobody who merely know
 address can compute them. Newsletters made before there were secrets have none, and keep
 the unkeyed form their first messages already carried (secret None).
 
+A post's embeds reach a mail as links (`playable_as_links`, `playable_as_text`): most mail clients
+(Gmail, Outlook, Apple Mail) show no frame and play no `<video>` or `<audio>`, so the YouTube or
+Vimeo player the site frames would leave nothing where the video was.
+
 A copy's size on the wire (`wire_size`, what a server's SIZE limit counts) differs between readers
 only by their To line (`to_header_size`) and their unsubscribe token's length: every other part
 (the Message-ID, the reader key, the Date, the MIME boundary) is as long for every reader. So the
@@ -33,7 +37,9 @@ from email.policy import EmailPolicy
 from email.policy import default as _default_policy
 from email.utils import formatdate
 
+from blogster_cli.distribution.crosspost import CODE_IN_MARKDOWN
 from blogster_cli.mail_headers import header_text, mailbox
+from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, watch_page
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -159,6 +165,77 @@ class Bodies:
     text: str
 
 
+PLAY = "\N{BLACK RIGHT-POINTING TRIANGLE}"  # ▶, before the words of a link to a video
+_PLAY_WORDS = {"video": "Watch the video", "audio": "Listen to the audio"}
+# The titles embed codes give every player (YouTube's own code says "YouTube video player"): they name no video.
+_PLAYER_TITLES = {"youtube video player", "vimeo-player", "vimeo video player"}
+_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class _Play:
+    url: str
+    words: str
+
+
+def _play(embed: Embed) -> _Play | None:
+    """Where a mail's reader plays `embed` and the words of its link: a video player's (a frame,
+    an old Flash object) watch page, "▶ Watch the video on YouTube"; a `<video>`'s or `<audio>`'s
+    file, "▶ Watch the video", "▶ Listen to the audio"; the element's title instead, where it has
+    one of its own. None for an embed that plays nothing, or has no http(s) address."""
+    link = embed_link(embed)
+    if link is None:
+        return None
+    title = " ".join(embed.attributes.get("title", "").split())[:_TITLE_CHARS]
+    title = "" if title.lower() in _PLAYER_TITLES else title
+    if embed.name in _PLAY_WORDS:
+        return _Play(link, f"{PLAY} {title or _PLAY_WORDS[embed.name]}")
+    watch = watch_page(link) if embed.name != "script" else None
+    if watch is None:
+        return None
+    page, site = watch
+    return _Play(page, f"{PLAY} {title or f'Watch the video on {site}'}")
+
+
+def playable_as_links(page: str) -> str:
+    """A post's HTML (sanitised: its frames are video players) for a mail: each player's frame,
+    `<video>` and `<audio>` a link to where the reader plays it (`_play`), a paragraph of its own
+    where the element was one; anything else as it is."""
+
+    def link(embed: Embed) -> str:
+        play = _play(embed)
+        if play is None:
+            return embed.source
+        anchor = f'<a href="{html.escape(play.url, quote=True)}">{html.escape(play.words, quote=False)}</a>'
+        return f"<p>{anchor}</p>" if embed.alone else anchor
+
+    return embeds_replaced(page, link, media=True)
+
+
+def playable_as_text(markdown: str) -> str:
+    """A post's markdown for a mail's plain-text part: each embed it keeps as HTML (outside code)
+    in words, as the site shows it: a video player, `<video>` and `<audio>` as "▶ WORDS: ADDRESS"
+    (`_play`), another frame, a Flash file or a gist as its address, any other script left out; a
+    `<video>` or `<audio>` without an http(s) address as written."""
+
+    def words(embed: Embed) -> str:
+        play = _play(embed)
+        if play is not None:
+            return f"{play.words}: {play.url}"
+        if embed.name in _PLAY_WORDS:
+            return embed.source
+        return embed_link(embed) or ""
+
+    if "<" not in markdown:
+        return markdown
+    parts: list[str] = []
+    done = 0
+    for code in CODE_IN_MARKDOWN.finditer(markdown):
+        parts += [embeds_replaced(markdown[done : code.start()], words, media=True), code.group()]
+        done = code.end()
+    return "".join(parts) + embeds_replaced(markdown[done:], words, media=True)
+
+
 # Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL
 # (one long word) was folded into RFC 2047 encoded words, which no mail client reads as a URL.
 _MAIL_POLICY = _default_policy.clone(max_line_length=998)
@@ -171,10 +248,12 @@ def render(
     link_style: str = "",
 ) -> Bodies:  # fmt: skip
     """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes.
-    `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets)."""
+    `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets).
+    Each post's players, videos and sounds are links (`playable_as_links`, `playable_as_text`)."""
     link = f' style="{html.escape(link_style, quote=True)}"' if link_style else ""
     sections = "\n".join(
-        f'<article><h2><a href="{html.escape(p.url, quote=True)}"{link}>{html.escape(p.title)}</a></h2>\n{p.html}\n'
+        f'<article><h2><a href="{html.escape(p.url, quote=True)}"{link}>{html.escape(p.title)}</a></h2>\n'
+        f"{playable_as_links(p.html)}\n"
         f'<p><a href="{html.escape(p.url, quote=True)}"{link}>Read it on the site</a></p></article>'
         for p in posts
     )
@@ -188,7 +267,7 @@ def render(
         "</body></html>\n"
     )
     text_sections = "\n\n".join(
-        f"{p.title}\n{'=' * len(p.title)}\n\n{p.text.strip()}\n\n{_READ_IT}{p.url}" for p in posts
+        f"{p.title}\n{'=' * len(p.title)}\n\n{playable_as_text(p.text).strip()}\n\n{_READ_IT}{p.url}" for p in posts
     )
     text_body = f"{site_title}\n\n{text_sections}\n\n--\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
     return Bodies(html=html_body, text=text_body)

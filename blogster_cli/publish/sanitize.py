@@ -16,6 +16,10 @@ and never silently dropped (`embeds_shown`):
 - an embed with no http(s) address to link (`srcdoc`, `javascript:`) is left out.
 
 `embeds_changed` counts what a page does not show as written, for the import's warnings.
+
+Readers off the site (a newsletter) see the same embeds by other means: `embeds_replaced` walks
+a text's embed elements (with `<video>` and `<audio>`), `embed_link` is the address a page shows
+each by, and `watch_page` the page where a reader watches what a player address plays.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import nh3
 
@@ -56,6 +60,10 @@ PLAYERS = {
     "player.vimeo.com": "/video/",
 }
 _OLD_YOUTUBE = re.compile(r"/v/([\w-]+)(?:&.*)?")  # a Flash player's address: youtube.com/v/ID&hl=en
+# A player address's video (`watch_page`): YouTube's /embed/ID, Vimeo's /video/NUMBER?h=HASH.
+_YOUTUBE_VIDEO = re.compile(r"/embed/([A-Za-z0-9_-]+)")
+_VIMEO_VIDEO = re.compile(r"/video/([0-9]+)")
+_VIMEO_HASH = re.compile(r"[0-9A-Za-z]+")
 # A framed player may run its own scripts in its own origin, go full screen and open its page
 # in a new tab; never navigate the page, submit forms or open dialogs on its behalf.
 SANDBOX = "allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
@@ -68,7 +76,9 @@ _FRAME_VALUES = {"iframe": {"allow": {_ALLOW}, "referrerpolicy": {_REFERRER_POLI
 
 # The start of an embed's tag, and of a Flash `<param>` (which names the file in its `value`).
 _EMBED_START = re.compile(r"<(/?)(iframe|script|object|embed)\b", re.IGNORECASE)
+_MEDIA_START = re.compile(r"<(/?)(iframe|script|object|embed|video|audio)\b", re.IGNORECASE)  # and a video's
 _PARAM_START = re.compile(r"<()(param)\b", re.IGNORECASE)
+_SOURCE_START = re.compile(r"<()(source)\b", re.IGNORECASE)  # a `<video>`'s or `<audio>`'s file
 # The rest of a tag, as a browser reads it: to the first `>` outside a quoted value. Looked for at
 # most _LONGEST_TAG characters on (a player's tag is under 1 KB), else to the first `>`: each tag
 # then costs a bounded scan, where one unclosed quote per tag scanned on to the end each time.
@@ -130,6 +140,35 @@ def player_url(src: str) -> str | None:
     return urlunsplit(("https", host, path, "" if old is not None else parts.query, ""))
 
 
+def watch_page(address: str) -> tuple[str, str] | None:
+    """Where a reader watches the video a player address plays (`player_url`), and the site's
+    name: ("https://www.youtube.com/watch?v=ID", "YouTube"), with the embed's `list` and its
+    `start` as `t` (a playlist's own page for `/embed/videoseries`), or ("https://vimeo.com/ID",
+    "Vimeo"), `/HASH` after an unlisted video's ID (its `h`). A player address of another shape
+    is its own page; None for an address that is no player's."""
+    player = player_url(address)
+    if player is None:
+        return None
+    parts = urlsplit(player)
+    query = parse_qs(parts.query)
+    listed = (query.get("list") or [""])[0]
+    if parts.hostname == "player.vimeo.com":
+        video = _VIMEO_VIDEO.fullmatch(parts.path)
+        if video is None:
+            return player, "Vimeo"
+        secret = (query.get("h") or [""])[0]
+        return f"https://vimeo.com/{video.group(1)}" + (f"/{secret}" if _VIMEO_HASH.fullmatch(secret) else ""), "Vimeo"
+    video = _YOUTUBE_VIDEO.fullmatch(parts.path)
+    if video is not None and video.group(1) == "videoseries" and listed:
+        return f"https://www.youtube.com/playlist?{urlencode({'list': listed})}", "YouTube"
+    if video is None or video.group(1) == "videoseries":
+        return player, "YouTube"
+    watch = {"v": video.group(1)} | ({"list": listed} if listed else {})
+    start = (query.get("start") or [""])[0]
+    watch |= {"t": start} if start.isdigit() else {}
+    return f"https://www.youtube.com/watch?{urlencode(watch)}", "YouTube"
+
+
 def embeds_changed(html: str) -> Counter[str]:
     """How many embeds of `html` a page does not show as written, by what becomes of them:
     "frame as a link", "gist as a link", "object as a link", "script left out", and "frame left
@@ -140,11 +179,40 @@ def embeds_changed(html: str) -> Counter[str]:
 
 
 def embeds_shown(html: str, changed: Counter[str] | None = None) -> str:
-    """`html` with each embed as the module docstring says, counting the changes in `changed`.
+    """`html` with each embed as the module docstring says, counting the changes in `changed`."""
+
+    def shown(embed: Embed) -> str:
+        page = _SHOWN[embed.name](embed.attributes, embed.inner, changed)
+        if page.startswith("<a ") and embed.alone:
+            return f"<p>{page}</p>"  # an HTML block of its own: a paragraph, as a link in the text is
+        return page
+
+    return embeds_replaced(html, shown)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """An embed element of a text, as `embeds_replaced` finds it."""
+
+    name: str
+    """iframe, script, object or embed; video or audio (`media`)"""
+    attributes: dict[str, str]
+    """Its opening tag's, by lowercase name (the first of a name), entities decoded."""
+    inner: str
+    """The text between its opening and its closing tag ("" without one)."""
+    source: str
+    """The element as written, to its closing tag (its opening tag alone without one)."""
+    alone: bool
+    """On lines of its own: an HTML block of markdown, a block of rendered HTML."""
+
+
+def embeds_replaced(html: str, replace: Callable[[Embed], str], *, media: bool = False) -> str:
+    """`html` with each embed element (`<iframe>`, `<script>`, `<object>`, `<embed>`; with `media`
+    also `<video>` and `<audio>`) replaced by what `replace` makes of it.
 
     An element runs to its closing tag, found once per name by bisection (an `<object>`'s
     matching one, as they nest); without one, only its opening tag is replaced."""
-    tags = _tags(html, _EMBED_START)
+    tags = _tags(html, _MEDIA_START if media else _EMBED_START)
     closers: dict[str, list[int]] = {}
     matching: dict[int, int] = {}  # an <object> opening's index -> its closing's
     open_objects: list[int] = []
@@ -165,17 +233,36 @@ def embeds_shown(html: str, changed: Counter[str] | None = None) -> str:
         end_index = index
         if tag.name == "object":
             end_index = matching.get(index, index)
-        elif tag.name != "embed":  # an iframe's or a script's text runs to its first closing tag
+        elif tag.name != "embed":  # any other element's text runs to its first closing tag
             later = closers.get(tag.name, [])
             found = bisect_left(later, index)
             end_index = later[found] if found < len(later) else index
         end = tags[end_index].end
-        shown = _SHOWN[tag.name](_attributes(tag.attributes), html[tag.end : tags[end_index].start], changed)
-        if shown.startswith("<a ") and (tag.start == 0 or html[tag.start - 1] == "\n") and html.startswith("\n", end):
-            shown = f"<p>{shown}</p>"  # an HTML block of its own: a paragraph, as a link in the text is
-        parts += [html[done : tag.start], shown]
+        alone = (tag.start == 0 or html[tag.start - 1] == "\n") and html.startswith("\n", end)
+        inner, source = html[tag.end : tags[end_index].start], html[tag.start : end]
+        parts += [html[done : tag.start], replace(Embed(tag.name, _attributes(tag.attributes), inner, source, alone))]
         done, index = end, end_index + 1
     return "".join(parts) + html[done:]
+
+
+def embed_link(embed: Embed) -> str | None:
+    """The address a page shows `embed` by: a video player's https address (`player_url`: a
+    frame's, or a Flash object's), else the http(s) address it links: a frame's page, a Flash
+    file, a gist's page, a `<video>`'s or `<audio>`'s file (its `src`, else its first `<source>`'s).
+    None when there is none (any other script, `srcdoc`, `javascript:`)."""
+    if embed.name == "script":
+        return _gist_page(embed.attributes.get("src", ""))
+    if embed.name in ("video", "audio"):
+        address = embed.attributes.get("src", "")
+        if not address:
+            sources = (_attributes(tag.attributes).get("src", "") for tag in _tags(embed.inner, _SOURCE_START))
+            address = next((src for src in sources if src), "")
+        return _http_address(address)
+    if embed.name == "iframe":
+        address = embed.attributes.get("src", "")
+    else:
+        address = _plugin_address(embed.attributes, embed.inner)
+    return player_url(address) or _http_address(address)
 
 
 @dataclass(frozen=True)
@@ -211,17 +298,23 @@ def _attributes(text: str) -> dict[str, str]:
     return found
 
 
-def _link(url: str) -> str:
-    """A link to an embed's http(s) address (a scheme-relative one as https), or "" for any other."""
+def _http_address(url: str) -> str | None:
+    """An embed's http(s) address (a scheme-relative one as https), or None for any other."""
     url = url.strip()
     url = "https:" + url if url.startswith("//") else url
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _link(url: str) -> str:
+    """A link to an embed's http(s) address (a scheme-relative one as https), or "" for any other."""
+    address = _http_address(url)
+    if address is None:
         return ""
-    if scheme not in ("http", "https"):
-        return ""
-    shown = html_text.escape(url)
+    shown = html_text.escape(address)
     return f'<a href="{shown}">{shown}</a>'
 
 
@@ -252,23 +345,36 @@ def _frame(attributes: dict[str, str], inner: str, changed: Counter[str] | None)
     return _player(player, attributes) if player is not None else _as_link(src, "frame", changed)
 
 
-def _script(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
-    src = attributes.get("src", "").strip()
+def _gist_page(src: str) -> str | None:
+    """The gist's page for a gist's script address (`gist.github.com/USER/ID.js`), else None."""
+    src = src.strip()
     try:
         parts = urlsplit("https:" + src if src.startswith("//") else src)
     except ValueError:
-        parts = None
-    if parts is not None and (parts.hostname or "").lower() == "gist.github.com" and parts.path.endswith(".js"):
-        return _as_link(
-            urlunsplit(("https", "gist.github.com", parts.path.removesuffix(".js"), "", "")), "gist", changed
-        )
+        return None
+    if (parts.hostname or "").lower() == "gist.github.com" and parts.path.endswith(".js"):
+        return urlunsplit(("https", "gist.github.com", parts.path.removesuffix(".js"), "", ""))
+    return None
+
+
+def _script(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
+    page = _gist_page(attributes.get("src", ""))
+    if page is not None:
+        return _as_link(page, "gist", changed)
     if changed is not None:
         changed["script left out"] += 1
     return ""
 
 
 def _plugin(attributes: dict[str, str], inner: str, changed: Counter[str] | None) -> str:
-    """An `<object>` (its `data`, else its movie `<param>`, else an `<embed>` in it) or an `<embed>`."""
+    """An `<object>` or an `<embed>`, by `_plugin_address`."""
+    url = _plugin_address(attributes, inner)
+    player = player_url(url)
+    return _player(player, attributes) if player is not None else _as_link(url, "object", changed)
+
+
+def _plugin_address(attributes: dict[str, str], inner: str) -> str:
+    """An `<object>`'s file (its `data`, else its movie `<param>`, else an `<embed>` in it) or an `<embed>`'s."""
     url = attributes.get("data") or attributes.get("src") or ""
     if not url:
         for param in _tags(inner, _PARAM_START):
@@ -279,8 +385,7 @@ def _plugin(attributes: dict[str, str], inner: str, changed: Counter[str] | None
     if not url:
         embed = next((tag for tag in _tags(inner, _EMBED_START) if tag.name == "embed" and not tag.closing), None)
         url = _attributes(embed.attributes).get("src", "") if embed is not None else ""
-    player = player_url(url)
-    return _player(player, attributes) if player is not None else _as_link(url, "object", changed)
+    return url
 
 
 _SHOWN: dict[str, Callable[[dict[str, str], str, Counter[str] | None], str]] = {
