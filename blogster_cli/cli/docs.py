@@ -16,14 +16,16 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format,
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.vocabulary import DocumentationStatus
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
-    from blogster_cli.services.documentation import DocPage, SearchHit
+    from blogster_cli.services.documentation import DocPage, ImportReport, SearchHit
 
 app = command_group("docs")
 SLUG_ARGUMENT = typer.Argument(..., help="The page's slug (as `docs list` shows it).")
 _MARK = re.compile("⟦(.*?)⟧", re.DOTALL)
+WARNINGS_SHOWN = 50  # warning lines `docs import` prints (each a warning and the pages it is about)
+PAGES_NAMED = 3  # pages a warning line names
 
 
 @app.command("import")
@@ -61,8 +63,10 @@ def import_docs(
     if json:
         output.print_json(report)
     else:
-        for line in [f"{path}: {reason}" for path, reason in report.skipped] + report.notes + report.warnings:
+        for line in [f"{path}: {reason}" for path, reason in report.skipped] + report.notes:
             output.message(f"note: {single_line(line)}")
+        for line in _warning_lines(report):
+            output.message(f"warning: {single_line(line)}")
         for path, reason in report.failed:
             output.error(single_line(f"{path}: {reason}"))
         counts = [f"{len(report.created)} created", f"{len(report.updated)} updated",
@@ -74,6 +78,25 @@ def import_docs(
         output.message(f"{', '.join(counts)}; {plural(report.categories, 'category', 'categories')}.")
     if report.failed:
         raise typer.Exit(1)
+
+
+def _warning_lines(report: ImportReport) -> list[str]:
+    """The import's warnings, one line for each that pages share (the most pages first), at most
+    WARNINGS_SHOWN of them, then how many more there are and how many of those --json lists."""
+    from blogster_cli.documentation.import_warnings import LISTED
+
+    shown, rest = report.warning_groups[:WARNINGS_SHOWN], report.warning_groups[WARNINGS_SHOWN:]
+    lines = []
+    for group in shown:
+        named = ", ".join(group.pages[:PAGES_NAMED]) + (", ..." if group.count > PAGES_NAMED else "")
+        lines.append(f"{group.message} ({named if group.count == 1 else f'{group.count:,} pages: {named}'})")
+    total = sum(len(group.pages) for group in report.warning_groups) + report.warnings_truncated
+    more = total - sum(group.count for group in shown)
+    if more:
+        listed = sum(len(group.pages) for group in rest)
+        lists = "them" if listed == more else f"{listed:,} of them (at most {LISTED:,} in all)"
+        lines.append(f"... and {more:,} more {agreeing(more, 'warning')}: --json lists {lists}")
+    return lines
 
 
 @app.command("export")

@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 
 from blogster_cli.content.errors import ContentError
 from blogster_cli.content.files import read_inside
+from blogster_cli.documentation.import_warnings import shown
 
 # Folders of text that pages include (pymdown's snippets, Jekyll's includes): their files are no
 # pages, and a name is also looked for in one at the top of the folder (hidden or not: `.snippets`).
@@ -92,6 +93,7 @@ class Refused(Exception):
 class Expansion:
     lines: dict[str, str] = field(default_factory=dict)  # an include line of the page -> the text it stands for
     warnings: tuple[str, ...] = ()  # one line each, without the page's path
+    names: tuple[str, ...] = ()  # the include each warning is about, as written (in the same order)
     # The folder's files it includes, nested ones too: path -> how and where (`--8<-- in index.md`).
     files: dict[str, str] = field(default_factory=dict)
     unread: frozenset[str] = frozenset()  # its include lines that could not be read (each warned of)
@@ -276,14 +278,14 @@ class _Expander:
 
     def __init__(self, read: Callable[[str], str]) -> None:
         self.read = read
-        self.warnings: dict[str, None] = {}
+        self.warnings: dict[str, str] = {}  # a warning -> the include it is about
         self.files: dict[str, str] = {}
         self.used = 0
         self.failures = 0
 
     def warn(self, name: str, chain: tuple[str, ...], why: str) -> None:
         where = f" (in {chain[-1]})" if len(chain) > 1 else ""
-        self.warnings[f"include {name!r}{where} {why}"] = None
+        self.warnings.setdefault(f"include {shown(name)}{where} {why}", name)
         self.failures += 1
 
     def include(
@@ -430,8 +432,9 @@ def expand(body: str, *, path: str, read: Callable[[str], str]) -> Expansion:
                 text = expander.inline(line, (path,))
             except _TooMuch:
                 expander.used = used
-                expander.warnings[f"include in {line.strip()[:60]!r} left as it is: the page would include"
-                                  f" more than {MAX_INCLUDED_CHARACTERS:,} characters"] = None  # fmt: skip
+                expander.warnings.setdefault(f"include in {line.strip()[:60]!r} left as it is: the page would"
+                                             f" include more than {MAX_INCLUDED_CHARACTERS:,} characters",
+                                             line.strip())  # fmt: skip
                 expander.failures += 1
         if text is None and expander.failures > failures:
             unread.add(line)
@@ -440,7 +443,8 @@ def expand(body: str, *, path: str, read: Callable[[str], str]) -> Expansion:
         else:
             stands_for.setdefault(line, text)
     lines = {line: text for line, text in stands_for.items() if text is not None}
-    return Expansion(lines, tuple(expander.warnings), expander.files, frozenset(unread - lines.keys()))
+    return Expansion(lines, tuple(expander.warnings), tuple(expander.warnings.values()), expander.files,
+                     frozenset(unread - lines.keys()))  # fmt: skip
 
 
 def _included(expander: _Expander, line: str, name: str, space: str, path: str) -> str | None:

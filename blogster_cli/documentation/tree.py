@@ -76,6 +76,7 @@ class PageSource:
     # place (read_tree reads them: see includes.py); the warnings of those it could not read.
     includes: dict[str, str] = field(default_factory=dict)
     include_warnings: tuple[str, ...] = ()
+    include_names: tuple[str, ...] = ()  # the include each of include_warnings is about, as written
     includes_unread: frozenset[str] = frozenset()  # its include lines it could not read this time
 
 
@@ -298,7 +299,7 @@ def _with_includes(page: PageSource, expansion: includes.Expansion) -> PageSourc
     if not expansion.lines and not expansion.warnings:
         return page
     return replace(page, includes=expansion.lines, include_warnings=expansion.warnings,
-                   includes_unread=expansion.unread)  # fmt: skip
+                   include_names=expansion.names, includes_unread=expansion.unread)  # fmt: skip
 
 
 def _with_links(root: Path, page: PageSource) -> PageSource:

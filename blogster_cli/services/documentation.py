@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 
 from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
-from blogster_cli.documentation import links, sources, tree
+from blogster_cli.documentation import import_warnings, links, sources, tree
 from blogster_cli.documentation import query as search_query
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
@@ -92,7 +92,12 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "path: what was changed"
-    warnings: list[str] = field(default_factory=list)  # unresolved links, pictures not in the folder
+    # Links to no page, pictures not in the folder, includes not read: "path: warning", in the order
+    # found, and the same grouped by kind, target and cause (the most pages first); at most
+    # import_warnings.LISTED in either, the rest counted in warnings_truncated.
+    warnings: list[str] = field(default_factory=list)
+    warning_groups: list[import_warnings.WarningGroup] = field(default_factory=list)
+    warnings_truncated: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     renamed: list[RenamedPage] = field(default_factory=list)  # stored under a slug of their own
     # From elsewhere, overwritten by a file that changes them (one that leaves a page as it is: unchanged).
@@ -352,19 +357,25 @@ def _warn_of_broken_links(
     nor to a page of the folder `kept` as it was (its file unreadable this time). A page the import
     refused, by reading it (a NUL, bad front matter) or by the database's word, is no page: a link
     to it is reported here as `docs check-links` reports it afterwards. A picture that is not in
-    the folder is reported once a page, and so is an include the import could not read (its line
-    is left as it is: see documentation/includes.py)."""
+    the folder, a link's target and an include the import could not read (its line is left as it
+    is: see documentation/includes.py) are each reported once a page; the pages that share one
+    warning are grouped, and the report lists a bounded number (documentation/import_warnings.py)."""
     index = links.PageIndex.of([*((page.slug, page.path) for page in pages), *kept])
+    found: list[import_warnings.PageWarning] = []
     for page in pages:
-        report.warnings += [f"{page.path}: {warning}" for warning in page.include_warnings]
-        shown: set[str] = set()
+        found += [import_warnings.PageWarning(page.path, import_warnings.INCLUDE, name, warning)
+                  for warning, name in zip(page.include_warnings, page.include_names, strict=True)]  # fmt: skip
         for broken in links.broken_in(page.slug, page.path, page.body, index=index, pictures=set(page.pictures),
                                       found=page.links):  # fmt: skip
-            if broken.kind == links.PAGE:
-                report.warnings.append(f"{page.path}: link {broken.target!r} leads to no page")
-            elif broken.target not in shown:
-                shown.add(broken.target)
-                report.warnings.append(f"{page.path}: picture {broken.target!r} is not in the folder")
+            shown = import_warnings.shown(broken.target)
+            said = (
+                f"link {shown} leads to no page"
+                if broken.kind == links.PAGE
+                else f"picture {shown} is not in the folder"
+            )
+            found.append(import_warnings.PageWarning(page.path, broken.kind, broken.target, said))
+    listed = import_warnings.grouped(found)
+    report.warnings, report.warning_groups, report.warnings_truncated = listed.warnings, listed.groups, listed.truncated
 
 
 # Pages written per flush: one INSERT (or UPDATE executemany) for the lot, in one savepoint.
