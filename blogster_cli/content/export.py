@@ -7,7 +7,9 @@ Rules, in order:
    a slug or date carried by the file name follows the post's current value (the file is
    renamed), a published or scheduled Jekyll post leaves `_drafts/`, and the path is placed in the
    dialect's layout (`site_path`: a flat folder's Jekyll posts go to `_posts/`, Hugo and
-   Zola pages below `content/`, and anything before `content/` is dropped). Otherwise the dialect's
+   Zola pages below `content/`, and anything before `content/` is dropped), read as its site
+   laid it out when import was given a folder inside that layout (`laid_out_path`: `blog/x.md`
+   from Astro's `src/content/` is `src/content/blog/x.md`). Otherwise the dialect's
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
    `content/<slug>.md`, Astro `src/content/blog/<slug>.md`, markdown `<slug>.md`
    (a slug that cannot be a file name is slugified there and written as a `slug` key).
@@ -163,7 +165,8 @@ def render_post(
     if at is not None:
         path = PurePosixPath(at)
     elif previous is not None and source_path is not None and source_dialect == dialect:
-        path = PurePosixPath(site_path(_adjusted_path(source_path, post, dialect, previous, default_tz), dialect))
+        placed = laid_out_path(source, dialect) or source_path
+        path = PurePosixPath(site_path(_adjusted_path(placed, post, dialect, previous, default_tz), dialect))
     else:
         path = conventional_path(post, dialect, default_tz)
     if dialect == "markdown":
@@ -228,6 +231,11 @@ def conventional_path(post: PostFields, dialect: Dialect, default_tz: tzinfo = U
     return CONVENTIONAL_FOLDERS[dialect] / _file_name(name, ".md")
 
 
+# The folders each dialect's layout starts at (`site_path`); Jekyll's: `_posts/` or `_drafts/`.
+_LAYOUT_MARKERS: dict[str, tuple[str, ...]] = {"hugo": ("content",), "zola": ("content",), "astro": ("src", "content")}
+_JEKYLL_FOLDERS = ("_posts", "_drafts")
+
+
 def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
     """`path` placed in the layout `dialect` builds from (rule 1): Jekyll posts under
     `_posts/`, Hugo and Zola pages under `content/`, Astro entries under `src/content/`.
@@ -242,11 +250,11 @@ def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
     if dialect == "jekyll":
         # From the first `_posts/` or `_drafts/` on, as `content.layout.site_key` counts a site's
         # paths: `jekyll/_posts/x.md` (the site imported from its parent folder) is `_posts/x.md`.
-        start = next((index for index, part in enumerate(parts[:-1]) if part in ("_posts", "_drafts")), None)
+        start = next((index for index, part in enumerate(parts[:-1]) if part in _JEKYLL_FOLDERS), None)
         if start is None:
             return (CONVENTIONAL_FOLDERS["jekyll"] / pure).as_posix()
         return PurePosixPath(*parts[start:]).as_posix()
-    marker = {"hugo": ("content",), "zola": ("content",), "astro": ("src", "content")}.get(dialect)
+    marker = _LAYOUT_MARKERS.get(dialect)
     if marker is None:
         return pure.as_posix()
     for start in range(len(parts) - len(marker)):
@@ -254,6 +262,34 @@ def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
             return PurePosixPath(*parts[start:]).as_posix()
     root = PurePosixPath("content") if dialect != "astro" else CONVENTIONAL_FOLDERS["astro"]
     return (root / pure).as_posix()
+
+
+def laid_out_path(source: Mapping[str, Any], dialect: str) -> PurePosixPath | None:
+    """The stored path that places an imported post in `dialect`'s layout (`site_path`): its
+    `layout_path`, the path as its site lays it out, when import kept one (a folder inside the
+    site's layout was imported: `blog/x.md` from Astro's `src/content/` is
+    `src/content/blog/x.md`, `x.md` from Hugo's `content/posts/` is `content/posts/x.md`), else
+    its source path; None without one. The source path alone cannot say which folder it counts
+    from (`blog/x.md` from `src/content/`, or from a collection's folder holding a `blog/`).
+    A layout path is read only when it starts at `dialect`'s own layout folder (not for plain
+    markdown, which has none, nor Astro's `content/` outside `src/`) and is a safe relative path
+    ending with the source path (import never stores another)."""
+    from blogster_cli.content.files import safe_relative
+
+    stored = source.get("path")
+    if not isinstance(stored, str) or not stored:
+        return None
+    path = PurePosixPath(stored)
+    laid = source.get("layout_path")
+    shape = safe_relative(laid) if isinstance(laid, str) else None
+    if shape is None or len(shape.parts) <= len(path.parts) or shape.parts[-len(path.parts) :] != path.parts:
+        return path
+    if dialect == "jekyll":
+        own = shape.parts[0] in _JEKYLL_FOLDERS
+    else:
+        marker = _LAYOUT_MARKERS.get(dialect)
+        own = marker is not None and shape.parts[: len(marker)] == marker
+    return shape if own else path
 
 
 def _file_name(stem: str, suffix: str) -> str:

@@ -343,9 +343,10 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
         and (before.featured_image or None) == (fields.featured_image or None)
     ):
         return None
-    from blogster_cli.content.export import site_path
+    from blogster_cli.content.export import laid_out_path, site_path
 
-    return site_path(source["path"], cast("Dialect", dialect)), front["raw"] + content["markdown"]
+    placed = laid_out_path(source, dialect) or source["path"]
+    return site_path(placed, cast("Dialect", dialect)), front["raw"] + content["markdown"]
 
 
 def render(

@@ -33,7 +33,9 @@ Matching: a file an export wrote (named in the manifest it keeps in its folder,
 `content.export_manifest`) is the post it was written from, when that is a live post of mine
 and the file still names it (the post's slug, or the very bytes written); an unchanged file
 that a later export wrote elsewhere is an older copy, skipped. Otherwise a file matches my live
-post with the same source path first; then the post
+post with the same source path first (of posts sharing it, as a post `sync` restored and wrote
+apart does until its file is synced back, the one whose text the file holds; a file stating the
+slug of another of them is that post: `_match_texts`); then the post
 that came from the same file of the same site, imported before from another folder of it
 (`blogster import site` then `site/content`): a post whose source path, from its layout
 folder on (`content.layout.site_key`), is how the file's own path ends, when exactly one
@@ -1007,11 +1009,14 @@ class _Run:
     found: dict[str, tuple[UUID, str]] = field(default_factory=dict)
     # file label -> what the manifest of the export that wrote it says (_exported_files)
     exported: dict[str, _Exported] = field(default_factory=dict)
+    # a source path several posts share -> the post whose text this run's file there holds
+    holders: dict[str, UUID] = field(default_factory=dict)
 
 
 _BY_SITE_PATH = "its path in the site"
 _BY_TEXT = "slug and identical text"
 _BY_EXPORT = "the export that wrote it"
+_BY_STATED_SLUG = "the slug it states (its post's file is another post's now)"
 _SUFFIX = re.compile(r"^(.+)-[1-9][0-9]*$")
 
 
@@ -1250,7 +1255,12 @@ def _plan_batch(
 
 def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate]) -> None:
     """Pair files that match no post by path with the one post of the same slug (or a `-N`
-    of it) that came from a file of exactly the same text (one query for the batch)."""
+    of it) that came from a file of exactly the same text (one query for the batch).
+
+    Several posts may share a source path (`sync` writes a restored post apart, `alpha-2.md`,
+    when another post's file took its `alpha.md`; `--on-conflict rename`): the file there is the
+    one of them whose text it holds, and a file stating the slug of another of them (the
+    restored post's `alpha-2.md`, `slug: alpha`) is that post (_stated_slugs)."""
     open_files: list[tuple[Candidate, list[PostRef]]] = []
     with run.lock:
         for candidate in candidates:
@@ -1260,7 +1270,11 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
                 known(candidate, index, run) is not None for known in (_exported_match, _older_copy, _unchanged_copy)
             ):
                 continue  # the export that wrote it says which post it is
-            if any(ref.id not in run.claimed for ref in index.by_path.get(candidate.source_path, ())):
+            own = [ref for ref in index.by_path.get(candidate.source_path, ()) if ref.id not in run.claimed]
+            if len(own) > 1:
+                open_files.append((candidate, own))  # posts sharing its path: its text says which
+                continue
+            if own:
                 continue  # its own source path matches
             refs = [
                 ref
@@ -1269,21 +1283,45 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
             ]
             if refs:
                 open_files.append((candidate, refs))
-    if not open_files:
-        return
-    with unit_of_work(acting) as conn:
-        stored = blogs_bulk.my_posts_by_id(conn, ids=sorted({ref.id for _, refs in open_files for ref in refs}))
-    taken: Counter[UUID] = Counter()
-    pairs = {}
-    for candidate, refs in open_files:
-        same = [ref.id for ref in refs if ref.id in stored and _same_text(candidate.content, stored[ref.id].content)]
-        if len(same) == 1:
-            pairs[candidate.label] = same[0]
-            taken[same[0]] += 1
-    with run.lock:
-        for label, post_id in pairs.items():
-            if taken[post_id] == 1:
-                run.found.setdefault(label, (post_id, _BY_TEXT))
+    if open_files:
+        with unit_of_work(acting) as conn:
+            stored = blogs_bulk.my_posts_by_id(conn, ids=sorted({ref.id for _, refs in open_files for ref in refs}))
+        taken: Counter[UUID] = Counter()
+        pairs = {}
+        for candidate, refs in open_files:
+            same = [
+                ref.id for ref in refs if ref.id in stored and _same_text(candidate.content, stored[ref.id].content)
+            ]
+            if len(same) == 1:
+                pairs[candidate.label] = same[0]
+                taken[same[0]] += 1
+        with run.lock:
+            for label, post_id in pairs.items():
+                if taken[post_id] == 1:
+                    run.found.setdefault(label, (post_id, _BY_TEXT))
+                    shared = index.by_id[post_id].source_path
+                    if shared is not None and len(index.by_path.get(shared, ())) > 1:
+                        run.holders.setdefault(shared, post_id)
+    if run.holders:
+        with run.lock:
+            _stated_slugs(index, run, candidates)
+
+
+def _stated_slugs(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
+    """Files that match no post by path, paired with my post of exactly the slug they state
+    when that post's source path is shared and this run's file there holds another of the
+    posts sharing it (`run.holders`): the post's own file is elsewhere now (hold run.lock)."""
+    for candidate in candidates:
+        if candidate.source_path is None or candidate.label in run.found:
+            continue
+        if any(ref.id not in run.claimed for ref in index.by_path.get(candidate.source_path, ())):
+            continue
+        ref = index.by_slug.get(candidate.base_slug)
+        if ref is None or ref.trashed or ref.id in run.claimed or ref.source_path is None:
+            continue
+        holder = run.holders.get(ref.source_path)
+        if holder is not None and holder != ref.id:
+            run.found[candidate.label] = (ref.id, _BY_STATED_SLUG)
 
 
 def _same_text(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
@@ -1433,8 +1471,10 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             continue
         match, how = None, None
         if candidate.source_path is not None:
-            paths = index.by_path.get(candidate.source_path, ())
-            match = next((ref for ref in paths if ref.id not in run.claimed), None)
+            paths = [ref for ref in index.by_path.get(candidate.source_path, ()) if ref.id not in run.claimed]
+            found = run.found.get(candidate.label)  # of posts sharing the path, the one whose text it holds
+            match = next((ref for ref in paths if found is not None and ref.id == found[0]), None)
+            match = match or next(iter(paths), None)
             how = "source path"
         if match is None and candidate.label in run.found:
             post_id, how = run.found[candidate.label]

@@ -868,7 +868,7 @@ def _render_all(run: _Run) -> None:
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out)
                 used.add(folded_path(item.path))
-            moved = _renamed_path(item.path, rendered[0], dialect) if item.mode == "write" else None
+            moved = _renamed_path(item.path, rendered[0], dialect, run.root) if item.mode == "write" else None
             if moved is None or folded_path(moved) in used:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
@@ -927,22 +927,26 @@ def _new_path(rendered: str, dialect: str, used: set[str], left_out: tuple[str, 
     return free_path(PurePosixPath(path), used).as_posix()
 
 
-def _renamed_path(tracked: str, rendered: str, dialect: str) -> str | None:
+def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path) -> str | None:
     """Where a synced file goes when export now names its post elsewhere (a slug that its
     file name states, a Jekyll draft published): `rendered`, a site path (export's layout),
-    taken back into the folder as `tracked` sits in it; None when the file stays.
+    taken back into the folder `root` as `tracked` sits in it; None when the file stays.
 
-    Where it sits: as `site_path` places it (export's own reading of an imported file's path),
-    or, for a file without a layout folder in its path, in the layout folder itself (where
-    `_new_path` writes: Astro's `src/content/` holds a new post as `blog/x.md`, which
-    `site_path` would put in the collection `src/content/blog/`). A file that either reading
-    puts where its post is rendered stays; one to move goes by the reading that puts it in the
-    same folder as `rendered` when only one does (a slug changed: `blog/x.md` to `blog/y.md`)."""
-    from blogster_cli.content.export import site_path
+    Where it sits: as export places the file import read from it (`site_path` of its path as
+    the site lays it out, `content.export.laid_out_path`: `x.md` in Hugo's `content/posts/` is
+    `content/posts/x.md`), or, for a file without a layout folder in its path, in the layout
+    folder itself (where `_new_path` writes: a folder not named as Astro's `src/content/` holds a
+    new post as `blog/x.md`, which `site_path` would put in the collection `src/content/blog/`).
+    A file that either reading puts where its post is rendered stays; one to move goes by the
+    reading that puts it in the same folder as `rendered` when only one does (a slug changed:
+    `blog/x.md` to `blog/y.md`)."""
+    from blogster_cli.content.export import laid_out_path, site_path
     from blogster_cli.content.files import safe_relative
-    from blogster_cli.content.layout import layout_start
+    from blogster_cli.content.layout import layout_path, layout_start
 
-    placed = site_path(tracked, cast("Dialect", dialect))
+    laid = layout_path(PurePosixPath(os.path.abspath(root)).parts, PurePosixPath(tracked))  # as import reads it
+    source = {"path": tracked, "layout_path": laid.as_posix()}
+    placed = site_path(laid_out_path(source, dialect) or tracked, cast("Dialect", dialect))
     if rendered == placed:
         return None
     prefix = _LAYOUT_PREFIXES.get(dialect, "")
