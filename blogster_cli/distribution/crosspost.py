@@ -2,15 +2,24 @@
 
 The canonical URL always points back to the user's own site, so search engines credit
 the original; it is also the identity a re-run uses to find a copy it made before.
+
+A post's embeds reach each platform in the form it shows (`for_platform`): none shows a frame or a
+script sent as written (dev.to and Hashnode strip them from markdown, WordPress from an Author's
+HTML), so the YouTube or Vimeo player and the gist the site shows would leave nothing there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
+from urllib.parse import parse_qs, quote, urlsplit
 
 from blogster_cli.publish.media import MEDIA_NAME, served_links
+from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, watch_page
 from blogster_cli.vocabulary import RepublishingPlatform
 
 # What users type -> the schema's platform value. Medium is absent: see MEDIUM_NOTE.
@@ -101,8 +110,6 @@ def canonical_url(base_url: str, path: str) -> str:
 
 def with_original_link(html: str, canonical: str) -> str:
     """The body for platforms without a canonical field (WordPress): it ends by linking the original."""
-    from html import escape
-
     link = escape(canonical, quote=True)
     return f'{html}\n<p><em>Originally published at <a href="{link}" rel="canonical">{link}</a>.</em></p>'
 
@@ -158,3 +165,203 @@ def absolute_media_markdown(markdown: str, media: str | None) -> str:
 def absolute_media_html(html: str, media: str | None) -> str:
     """`html` (a rendered post) with each `src="media/<name>"` and `href="media/<name>"` absolute."""
     return served_links(html, media, attributes=("src", "href")) if media else html
+
+
+# -- Embeds, as each platform shows them ---------------------------------------------------------
+
+PLAY = "\N{BLACK RIGHT-POINTING TRIANGLE}"  # ▶, before the words of a link to a video
+_PLAY_WORDS = {"video": "Watch the video", "audio": "Listen to the audio"}
+# The titles embed codes give every player (YouTube's own code says "YouTube video player"): they name no video.
+_PLAYER_TITLES = {"youtube video player", "vimeo-player", "vimeo video player"}
+_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Play:
+    """Where a reader off the site plays an embed, and the words of a link to it."""
+
+    url: str
+    words: str
+    site: str | None = None
+    """"YouTube" or "Vimeo" for a video player's watch page; None for a `<video>`'s or `<audio>`'s file."""
+
+
+def play_link(embed: Embed) -> Play | None:
+    """Where a reader off the site plays `embed` and the words of a link to it: a video player's (a
+    frame, an old Flash object) watch page (`watch_page`), "▶ Watch the video on YouTube"; a
+    `<video>`'s or `<audio>`'s file, "▶ Watch the video", "▶ Listen to the audio"; the element's
+    title instead, where it has one of its own. None for an embed that plays nothing, or has no
+    http(s) address."""
+    link = embed_link(embed)
+    if link is None:
+        return None
+    title = " ".join(embed.attributes.get("title", "").split())[:_TITLE_CHARS]
+    title = "" if title.lower() in _PLAYER_TITLES else title
+    if embed.name in _PLAY_WORDS:
+        return Play(link, f"{PLAY} {title or _PLAY_WORDS[embed.name]}")
+    watch = watch_page(link) if embed.name != "script" else None
+    if watch is None:
+        return None
+    page, site = watch
+    return Play(page, f"{PLAY} {title or f'Watch the video on {site}'}", site)
+
+
+def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
+    """`markdown` with each embed element it keeps as HTML (`embeds_replaced`, with `<video>` and
+    `<audio>`) replaced by what `replace` makes of it, outside fenced code and code spans
+    (`CODE_IN_MARKDOWN`: they show their text as written). An element is `alone` as in the whole
+    text: one right after a code span is not at a line's start, one at the text's end is."""
+    if "<" not in markdown:
+        return markdown
+    parts: list[str] = []
+    done = 0
+    for code in [*CODE_IN_MARKDOWN.finditer(markdown), None]:
+        end = code.start() if code is not None else len(markdown)
+        text = markdown[done:end]
+        if "<" in text:
+            lead = "" if done == 0 or markdown[done - 1] == "\n" else " "  # after a code span: mid-line
+            tail = "\n" if code is None and not text.endswith("\n") else ""  # the text's end ends a line
+            shown = embeds_replaced(lead + text + tail, replace, media=True)
+            text = shown[len(lead) : len(shown) - len(tail)]
+        parts.append(text)
+        if code is not None:
+            parts.append(code.group())
+            done = code.end()
+    return "".join(parts)
+
+
+# A link's address in markdown: what ends it or breaks it (spaces, parentheses, angle brackets) and
+# what would start a Forem liquid tag (`{%`) percent-encoded; every other sign as written.
+_ADDRESS_SIGNS = "!#$%&'*+,-./:;=?@_~"
+# A link's words in markdown: the signs that would make them emphasis, code, a link or a table cell.
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>|~]")
+
+
+def _markdown_address(url: str) -> str:
+    return quote(url, safe=_ADDRESS_SIGNS)
+
+
+def _markdown_words(text: str) -> str:
+    words = _MARKDOWN_SIGNS.sub(lambda sign: "\\" + sign.group(), " ".join(text.split()))
+    return words.replace("{", "&#123;").replace("}", "&#125;")  # never a liquid tag's `{%`
+
+
+def _markdown_link(embed: Embed) -> str | None:
+    """`embed` as a markdown link to where the site's reader sees it: a player's watch page, a video's
+    or audio's file (`play_link`), another frame's page, a Flash file, a gist's page; None when it
+    has no http(s) address (any other script, `srcdoc`)."""
+    shown = play_link(embed)
+    if shown is not None:
+        return f"[{_markdown_words(shown.words)}]({_markdown_address(shown.url)})"
+    address = embed_link(embed)
+    return f"[{_markdown_words(address)}]({_markdown_address(address)})" if address else None
+
+
+# What Forem's own liquid tags accept (any other value fails the whole article): an 11-character
+# YouTube id (a start in seconds after it), a Vimeo video's number (a public one: an unlisted
+# video's page adds /HASH, which the tag cannot pass on), a gist's page as USER/ID[/REVISION].
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_SECONDS = re.compile(r"[0-9]{1,9}")
+_VIMEO_PAGE = re.compile(r"https://vimeo\.com/([0-9]+)")
+_FOREM_GIST = re.compile(
+    r"https://gist\.github\.com/[a-zA-Z0-9](?:-?[a-zA-Z0-9]){0,38}/[a-zA-Z0-9]{1,32}(?:/[a-zA-Z0-9]+)?"
+)
+_GIST_FILE = re.compile(r"[A-Za-z0-9_.-]{1,200}")
+
+
+def _gist_file(src: str) -> str | None:
+    """The one file of a gist a script shows (`gist.github.com/USER/ID.js?file=NAME`), or None."""
+    try:
+        name = (parse_qs(urlsplit(src.strip()).query).get("file") or [""])[0]
+    except ValueError:
+        return None
+    return name if _GIST_FILE.fullmatch(name) else None
+
+
+def _forem_tag(embed: Embed) -> str | None:
+    """The Forem liquid tag that shows `embed` as the site does, or None when none fits:
+    `{% youtube ID %}`, `{% vimeo ID %}`, `{% gist URL %}` (with the script's `file=`). Forem checks
+    these without fetching anything; `{% embed URL %}` fetches URL when the article is saved, and
+    any failure there (a timeout, a refused request) refuses the whole article."""
+    if embed.name == "script":
+        page = embed_link(embed)  # a gist's page, None for any other script
+        if page is None or not _FOREM_GIST.fullmatch(page):
+            return None
+        name = _gist_file(embed.attributes.get("src", ""))
+        return f"{{% gist {page} file={name} %}}" if name else f"{{% gist {page} %}}"
+    shown = play_link(embed)
+    if shown is None or shown.site is None:
+        return None
+    if shown.site == "Vimeo":
+        public = _VIMEO_PAGE.fullmatch(shown.url)
+        return f"{{% vimeo {public.group(1)} %}}" if public else None
+    parts = urlsplit(shown.url)
+    query = parse_qs(parts.query)
+    video, start = (query.get("v") or [""])[0], (query.get("t") or [""])[0]
+    if parts.path != "/watch" or not _YOUTUBE_ID.fullmatch(video):
+        return None  # a playlist's page, a player address of another shape
+    return f"{{% youtube {video}?t={start} %}}" if _SECONDS.fullmatch(start) else f"{{% youtube {video} %}}"
+
+
+def forem_markdown(markdown: str) -> str:
+    """The markdown dev.to (any Forem) shows the post's embeds from, outside code: a YouTube or
+    Vimeo player and a gist as Forem's liquid tag where it stood (`_forem_tag`: Forem renders the
+    tags after the markdown, so one works in a paragraph or a table cell too); any other player,
+    frame, Flash file or gist, a `<video>` or an `<audio>` as a link to it (`_markdown_link`);
+    what has no address (any other script, `srcdoc`) as written."""
+
+    def shown(embed: Embed) -> str:
+        return _forem_tag(embed) or _markdown_link(embed) or embed.source
+
+    return embeds_outside_code(markdown, shown)
+
+
+def _hashnode_embed(embed: Embed) -> str | None:
+    """The address Hashnode's `%[URL]` embeds for `embed`: a player's watch page, a gist's page."""
+    if embed.name == "script":
+        return embed_link(embed)  # a gist's page, None for any other script
+    shown = play_link(embed)
+    return shown.url if shown is not None and shown.site is not None else None
+
+
+def hashnode_markdown(markdown: str) -> str:
+    """The markdown Hashnode shows the post's embeds from, outside code: a YouTube or Vimeo player
+    or a gist on lines of its own as Hashnode's embed `%[URL]` (its watch page, the gist's page), a
+    paragraph of its own; in a line of text (a paragraph, a table cell), where `%[URL]` is no
+    embed, and for a `<video>`, an `<audio>` or any other frame, a link to it (`_markdown_link`);
+    what has no address (any other script, `srcdoc`) as written."""
+
+    def shown(embed: Embed) -> str:
+        page = _hashnode_embed(embed)
+        if page is not None and embed.alone:
+            return f"\n%[{_markdown_address(page)}]\n"  # blank lines around: a block of its own
+        return _markdown_link(embed) or embed.source
+
+    return embeds_outside_code(markdown, shown)
+
+
+def wordpress_html(html: str) -> str:
+    """The HTML (the site's, sanitised) WordPress shows the post's players from: each YouTube or
+    Vimeo player's frame as its watch page's address on a line of its own, which WordPress embeds
+    (oEmbed) for any author, where it keeps a frame only from an Administrator or an Editor."""
+
+    def shown(embed: Embed) -> str:
+        player = embed_link(embed) if embed.name == "iframe" else None
+        watch = watch_page(player) if player is not None else None
+        if watch is None or watch[0] == player:  # no page of its own: WordPress embeds no player address
+            return embed.source
+        line = escape(watch[0], quote=False)
+        return line if embed.alone else f"\n{line}\n"
+
+    return embeds_replaced(html, shown)
+
+
+def for_platform(platform: str, article: Article) -> Article:
+    """`article` with its embeds as `platform` (a name of PLATFORMS) shows them: the markdown dev.to
+    and Hashnode receive (`forem_markdown`, `hashnode_markdown`), the HTML WordPress does
+    (`wordpress_html`). The same post gives the same body on every run."""
+    if platform == "hashnode":
+        return dataclasses.replace(article, markdown=hashnode_markdown(article.markdown))
+    if platform == "wordpress":
+        return dataclasses.replace(article, html=wordpress_html(article.html))
+    return dataclasses.replace(article, markdown=forem_markdown(article.markdown))

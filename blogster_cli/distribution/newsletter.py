@@ -37,9 +37,9 @@ from email.policy import EmailPolicy
 from email.policy import default as _default_policy
 from email.utils import formatdate
 
-from blogster_cli.distribution.crosspost import CODE_IN_MARKDOWN
+from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
 from blogster_cli.mail_headers import header_text, mailbox
-from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, watch_page
+from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -165,45 +165,13 @@ class Bodies:
     text: str
 
 
-PLAY = "\N{BLACK RIGHT-POINTING TRIANGLE}"  # ▶, before the words of a link to a video
-_PLAY_WORDS = {"video": "Watch the video", "audio": "Listen to the audio"}
-# The titles embed codes give every player (YouTube's own code says "YouTube video player"): they name no video.
-_PLAYER_TITLES = {"youtube video player", "vimeo-player", "vimeo video player"}
-_TITLE_CHARS = 200
-
-
-@dataclass(frozen=True)
-class _Play:
-    url: str
-    words: str
-
-
-def _play(embed: Embed) -> _Play | None:
-    """Where a mail's reader plays `embed` and the words of its link: a video player's (a frame,
-    an old Flash object) watch page, "▶ Watch the video on YouTube"; a `<video>`'s or `<audio>`'s
-    file, "▶ Watch the video", "▶ Listen to the audio"; the element's title instead, where it has
-    one of its own. None for an embed that plays nothing, or has no http(s) address."""
-    link = embed_link(embed)
-    if link is None:
-        return None
-    title = " ".join(embed.attributes.get("title", "").split())[:_TITLE_CHARS]
-    title = "" if title.lower() in _PLAYER_TITLES else title
-    if embed.name in _PLAY_WORDS:
-        return _Play(link, f"{PLAY} {title or _PLAY_WORDS[embed.name]}")
-    watch = watch_page(link) if embed.name != "script" else None
-    if watch is None:
-        return None
-    page, site = watch
-    return _Play(page, f"{PLAY} {title or f'Watch the video on {site}'}")
-
-
 def playable_as_links(page: str) -> str:
     """A post's HTML (sanitised: its frames are video players) for a mail: each player's frame,
-    `<video>` and `<audio>` a link to where the reader plays it (`_play`), a paragraph of its own
+    `<video>` and `<audio>` a link to where the reader plays it (`play_link`), a paragraph of its own
     where the element was one; anything else as it is."""
 
     def link(embed: Embed) -> str:
-        play = _play(embed)
+        play = play_link(embed)
         if play is None:
             return embed.source
         anchor = f'<a href="{html.escape(play.url, quote=True)}">{html.escape(play.words, quote=False)}</a>'
@@ -215,25 +183,18 @@ def playable_as_links(page: str) -> str:
 def playable_as_text(markdown: str) -> str:
     """A post's markdown for a mail's plain-text part: each embed it keeps as HTML (outside code)
     in words, as the site shows it: a video player, `<video>` and `<audio>` as "▶ WORDS: ADDRESS"
-    (`_play`), another frame, a Flash file or a gist as its address, any other script left out; a
+    (`play_link`), another frame, a Flash file or a gist as its address, any other script left out; a
     `<video>` or `<audio>` without an http(s) address as written."""
 
     def words(embed: Embed) -> str:
-        play = _play(embed)
+        play = play_link(embed)
         if play is not None:
             return f"{play.words}: {play.url}"
-        if embed.name in _PLAY_WORDS:
+        if embed.name in ("video", "audio"):
             return embed.source
         return embed_link(embed) or ""
 
-    if "<" not in markdown:
-        return markdown
-    parts: list[str] = []
-    done = 0
-    for code in CODE_IN_MARKDOWN.finditer(markdown):
-        parts += [embeds_replaced(markdown[done : code.start()], words, media=True), code.group()]
-        done = code.end()
-    return "".join(parts) + embeds_replaced(markdown[done:], words, media=True)
+    return embeds_outside_code(markdown, words)
 
 
 # Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL

@@ -32,6 +32,7 @@ from blogster_cli.distribution.crosspost import (
     absolute_media_html,
     absolute_media_markdown,
     cli_name,
+    for_platform,
     media_url,
 )
 from blogster_cli.errors import InvalidInput
@@ -98,6 +99,7 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
             html=absolute_media_html(render_post(markdown).html, media), description=row.meta_description,
             tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip
+        article = for_platform(platform, article)  # its players, gists and videos as the platform shows them
         return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article)
 
 
