@@ -20,8 +20,8 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   file by its slug alone: that is a new post, `-2`); a new post written in Blogster (no
   source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path (without what the folder's place in its
-  site leaves out: a site's `content/` itself, Astro's `src/content/` or a collection's folder;
-  it stays there when the post changes). Older ones are written only when a run
+  site leaves out: a site's `content/` itself, Astro's `src/content/`, a section's or a
+  collection's folder, where it goes to the top; it stays there when the post changes). Older ones are written only when a run
   is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one;
 - a file written where its name is not the one export gives its post (a new one numbered
@@ -868,7 +868,7 @@ def _render_all(run: _Run) -> None:
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out)
                 used.add(folded_path(item.path))
-            moved = _renamed_path(item.path, rendered[0], dialect, run.root) if item.mode == "write" else None
+            moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out) if item.mode == "write" else None
             if moved is None or folded_path(moved) in used:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
@@ -892,24 +892,44 @@ def _render_all(run: _Run) -> None:
 
 
 def _folder_in_layout(root: Path, dialect: str, used: set[str]) -> tuple[str, ...]:
-    """What of export's paths the folder's new files leave out, longest first: nothing when the
-    folder holds the site (a file of it is under the layout folder) or is empty; else the
-    layout folder, the folder being that folder itself (a site's `content/`, `_posts/`).
+    """What of export's paths the folder's new files leave out, the first of these that starts
+    the path: nothing when the folder holds the site (a file of it is under the layout
+    folder) or is empty; else, for a folder whose own path places it in the layout
+    (`_place_in_layout`: `content/posts`, `_posts/2024`, `src/content/notes`), that place, so that a
+    new post goes where the folder's own posts are (`x.md` in Hugo's `content/posts/`,
+    `posts/x.md` in `content/` itself, `blog/x.md` in Astro's `src/content/`), then the folder
+    export writes new posts into (`CONVENTIONAL_FOLDERS`: a post rendered in another section or
+    collection than the folder's goes to its top, `x.md` in `content/blog/` or `src/content/notes/`);
+    else the layout folder, the folder being that folder itself (a site's `content/`, `_posts/`).
 
-    Astro's layout folder `src/content/` holds collections, not posts: a folder that is it gets
-    `blog/x.md` (export's `src/content/blog/x.md`), while one that is a collection's own folder
-    (`src/content/blog/` or another: so named, or with posts at its top and not named
-    `src/content`) gets `x.md`, as `site_path` reads such a folder. `used` holds `folded_path`s."""
+    An Astro folder not so named is the layout folder `src/content/` when it holds collections
+    (`blog/x.md`, export's `src/content/blog/x.md`), a collection's own folder when it has posts at
+    its top (`x.md`), as `site_path` reads such a folder. `used` holds `folded_path`s."""
+    from blogster_cli.content.export import CONVENTIONAL_FOLDERS
+
     prefix = _LAYOUT_PREFIXES.get(dialect)
     if prefix is None or not used or any(path.startswith(prefix) for path in used):
         return ()
-    if dialect == "astro":
-        collection = root.parts[-3:-1] == ("src", "content") or (
-            root.parts[-2:] != ("src", "content") and any("/" not in path for path in used)
-        )
-        if collection:
-            return (_ASTRO_COLLECTION, prefix)
+    place = _place_in_layout(root, dialect)
+    if place is not None:
+        return tuple(dict.fromkeys((f"{place}/", f"{CONVENTIONAL_FOLDERS[dialect].as_posix()}/", prefix)))
+    if dialect == "astro" and any("/" not in path for path in used):
+        return (_ASTRO_COLLECTION, prefix)
     return (prefix,)
+
+
+def _place_in_layout(root: Path, dialect: str) -> str | None:
+    """Where the folder `root` is in its site's layout by its own path, as import and export read
+    a file at its top (`layout_path`, `laid_out_path`): `content/posts` for a Hugo site's
+    `content/posts/`, `src/content` for Astro's; None when its path names no layout folder of
+    `dialect` (Astro's is `src/content`, not a `content/` elsewhere)."""
+    from blogster_cli.content.export import laid_out_path
+    from blogster_cli.content.layout import layout_path
+
+    top = PurePosixPath("x.md")
+    laid = layout_path(PurePosixPath(os.path.abspath(root)).parts, top)
+    placed = laid_out_path({"path": top.as_posix(), "layout_path": laid.as_posix()}, dialect)
+    return placed.parent.as_posix() if placed is not None and placed != top else None
 
 
 def _new_path(rendered: str, dialect: str, used: set[str], left_out: tuple[str, ...]) -> str:
@@ -927,19 +947,21 @@ def _new_path(rendered: str, dialect: str, used: set[str], left_out: tuple[str, 
     return free_path(PurePosixPath(path), used).as_posix()
 
 
-def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path) -> str | None:
+def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path, left_out: tuple[str, ...] = ()) -> str | None:
     """Where a synced file goes when export now names its post elsewhere (a slug that its
     file name states, a Jekyll draft published): `rendered`, a site path (export's layout),
     taken back into the folder `root` as `tracked` sits in it; None when the file stays.
 
     Where it sits: as export places the file import read from it (`site_path` of its path as
     the site lays it out, `content.export.laid_out_path`: `x.md` in Hugo's `content/posts/` is
-    `content/posts/x.md`), or, for a file without a layout folder in its path, in the layout
-    folder itself (where `_new_path` writes: a folder not named as Astro's `src/content/` holds a
-    new post as `blog/x.md`, which `site_path` would put in the collection `src/content/blog/`).
-    A file that either reading puts where its post is rendered stays; one to move goes by the
-    reading that puts it in the same folder as `rendered` when only one does (a slug changed:
-    `blog/x.md` to `blog/y.md`)."""
+    `content/posts/x.md`), or, for a file without a layout folder in its path, where `_new_path`
+    writes a post rendered there: below one of `left_out` (_folder_in_layout: a post written
+    in Blogster is rendered in export's folder, `content/posts/x.md`, while its file is `x.md`
+    in a Hugo section `content/blog/`), or in the layout folder itself (a folder not named as
+    Astro's `src/content/` holds a new post as `blog/x.md`, which `site_path` would put in the
+    collection `src/content/blog/`). A file that any reading puts where its post is rendered
+    stays; one to move goes by the reading that puts it in the same folder as `rendered` when
+    export's reading does not (a slug changed: `blog/x.md` to `blog/y.md`)."""
     from blogster_cli.content.export import laid_out_path, site_path
     from blogster_cli.content.files import safe_relative
     from blogster_cli.content.layout import layout_path, layout_start
@@ -950,12 +972,14 @@ def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path) -> str 
     if rendered == placed:
         return None
     prefix = _LAYOUT_PREFIXES.get(dialect, "")
-    inside = prefix + tracked if prefix and layout_start(PurePosixPath(tracked).parts) is None else None
-    if inside == rendered:
+    bare = layout_start(PurePosixPath(tracked).parts) is None
+    readings = [start for start in dict.fromkeys((*left_out, prefix)) if start] if bare else []
+    if any(start + tracked == rendered for start in readings):
         return None
     parent = PurePosixPath(rendered).parent
-    if inside is not None and PurePosixPath(inside).parent == parent != PurePosixPath(placed).parent:
-        moved = rendered[len(prefix) :]  # the folder is the layout folder itself: Astro's `src/content/`
+    beside = next((start for start in readings if PurePosixPath(start + tracked).parent == parent), None)
+    if beside is not None and parent != PurePosixPath(placed).parent:
+        moved = rendered[len(beside) :]  # where _new_path writes: a section's top, Astro's `src/content/`
     elif placed.endswith("/" + tracked) and rendered.startswith(placed[: -len(tracked)]):
         moved = rendered[len(placed) - len(tracked) :]  # the folder is inside the layout: `content/` itself
     elif tracked.endswith("/" + placed):
