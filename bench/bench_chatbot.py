@@ -15,8 +15,8 @@ scratch database), with the real CLI in subprocesses (its own BLOGSTER_HOME):
   0.917 / 0.616 with a threshold); skipped with --no-baseline or below scale 1.
 - clinc150_sparse: the same with only 10 training phrases per intent (1,500; a seeded sample),
   where the out-of-scope line also comes from made-up off-topic text (classifier.py).
-- starter: the starter intents (examples/chatbot, 24 intents of about 10 phrases and 11
-  out-of-scope examples) judged on held-out Blogster questions
+- starter: the starter intents (examples/chatbot, 24 intents of about 10 phrases and 39
+  out-of-scope examples: billing, the date, time and weather, small talk) judged on held-out Blogster questions
   (tests/unit/chatbot/starter_held_out.csv) plus CLINC150's `oos_test` queries, all
   off-topic for Blogster, labelled `oos`.
 - latency: the starter intents (examples/chatbot), one `blogster serve-workers`, a user's

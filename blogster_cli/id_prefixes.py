@@ -16,6 +16,7 @@ from typing import TypeVar
 from blogster_cli.errors import InvalidInput, NotFound
 
 MIN_CHARS = 4  # shorter prefixes name several rows too often to be worth typing
+SHOWN_CHARS = 8  # what a list on a terminal shows of an id, as messages do ("8 characters are enough")
 ROWS_NEEDED = 2  # a query returning this many rows says the prefix is ambiguous
 _ID_CHARS = re.compile(r"[0-9a-f-]+")
 _FULL_ID = 36
@@ -77,6 +78,18 @@ def only(found: Sequence[Row], ref: str, named: Named) -> Row:
     how = "id" if len(wanted) >= _FULL_ID else "id starting"
     other = f", nor with that {named.other_key}" if named.other_key else ""
     raise NotFound(f"no {named.one} with {how} {wanted[:40]!r}{other} (see `{named.listing}`)")
+
+
+def shown(ids: Sequence[str]) -> list[str]:
+    """`ids` as a list on a terminal shows them: each one's first SHOWN_CHARS characters, or as many
+    more as tell apart the ids listed (one length for all, so the column stays aligned; an id
+    listed twice is one id). A command takes any of them back (`prefix`)."""
+    distinct = set(ids)
+    longest = max(map(len, distinct), default=0)
+    length = SHOWN_CHARS
+    while length < longest and len({i[:length] for i in distinct}) < len(distinct):
+        length += 1
+    return [i[:length] for i in ids]
 
 
 def _starts_id(wanted: str) -> bool:

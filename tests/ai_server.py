@@ -59,6 +59,8 @@ class FakeProvider:
     """Replies to structured calls by their JSON schema's name (before `structured`)."""
     failures: deque[str] = field(default_factory=deque)
     delay_s: float = 0.0
+    delay_after: int = 0
+    """The first `delay_after` POSTs answer at once; `delay_s` holds back only the later ones."""
     timeout_s: float = 3.0
     usage: tuple[int, int] = (11, 7)
     usage_total: Any = None
@@ -224,7 +226,9 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
             body = self._record()
             if self._scripted_failure():
                 return
-            if provider.delay_s:
+            with provider.lock:
+                posts = sum(1 for r in provider.requests if r.method == "POST")
+            if provider.delay_s and posts > provider.delay_after:
                 time.sleep(provider.delay_s)
             if self.path == "/v1/chat/completions":
                 self._chat(body)

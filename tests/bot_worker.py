@@ -10,7 +10,8 @@ from contextlib import contextmanager
 @contextmanager
 def answering_messages(db, superuser) -> Iterator[None]:
     """A worker's heartbeat, and a thread answering each new user message as the worker would
-    (the code `serve-workers` runs, without waiting for such a process to start)."""
+    (the code `serve-workers` runs, without waiting for such a process to start), once it has
+    learnt the stored intents (a worker answers at once with what it knows while it learns)."""
     from blogster_cli.services import chatbot_replies
 
     superuser.execute("insert into procrastinate.procrastinate_workers (last_heartbeat) values (now())")
@@ -27,6 +28,7 @@ def answering_messages(db, superuser) -> Iterator[None]:
                 ).fetchall()
                 conn.commit()
                 for message_id, created_at in waiting:
+                    chatbot_replies.wait_until_trained(db, wait_s=300)
                     chatbot_replies.process_message(db, message_id=message_id, created_at=created_at)
                 stop.wait(0.05)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from blogster_cli.ai.shapes import OffShape, validated
 
 
 class IdeaOut(BaseModel):
@@ -30,10 +32,9 @@ def response_format() -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": {"name": "blog_ideas", "schema": IdeasOut.model_json_schema()}}
 
 
-def parse_ideas(text: str) -> list[IdeaOut] | None:
-    """The ideas in a structured reply, or None if the reply does not match the schema."""
-    try:
-        ideas = IdeasOut.model_validate_json(text).ideas
-    except ValidationError:
-        return None
-    return ideas or None
+def parse_ideas(text: str) -> list[IdeaOut]:
+    """The ideas in a structured reply; OffShape says what was wrong with one that is not that."""
+    ideas = validated(IdeasOut, text).ideas
+    if not ideas:
+        raise OffShape("it held no ideas")
+    return ideas

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from blogster_cli.ai.shapes import OffShape, validated
 from blogster_cli.distribution.social import PLATFORM_LIMITS, clean_hashtags, length
 
 META_DESCRIPTION_MAX = 160
@@ -36,20 +37,18 @@ def response_format(model: type[BaseModel], name: str) -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": {"name": name, "schema": model.model_json_schema()}}
 
 
-def parse_seo(text: str) -> SeoOut | None:
-    try:
-        return SeoOut.model_validate_json(text)
-    except ValidationError:
-        return None
+def parse_seo(text: str) -> SeoOut:
+    """The SEO metadata; OffShape says what was wrong with a reply that is not that."""
+    return validated(SeoOut, text)
 
 
-def parse_social(text: str, platform: str) -> SocialOut | None:
-    """The post, or None when it does not parse or is over the platform's limit."""
-    try:
-        post = SocialOut.model_validate_json(text)
-    except ValidationError:
-        return None
-    return post if post.length(platform) <= PLATFORM_LIMITS[platform] else None
+def parse_social(text: str, platform: str) -> SocialOut:
+    """The post; OffShape when it is not one, or is over the platform's limit (said in characters)."""
+    post = validated(SocialOut, text)
+    length, limit = post.length(platform), PLATFORM_LIMITS[platform]
+    if length > limit:
+        raise OffShape(f"the {platform} post was {length} characters with its hashtags, over {platform}'s {limit}")
+    return post
 
 
 class SuggestionsOut(BaseModel):
@@ -58,10 +57,9 @@ class SuggestionsOut(BaseModel):
     suggestions: list[str] = Field(min_length=1, max_length=10)
 
 
-def parse_suggestions(text: str) -> list[str] | None:
-    """Non-empty suggestions, or None when the reply does not match the schema."""
-    try:
-        found = [s.strip() for s in SuggestionsOut.model_validate_json(text).suggestions if s.strip()]
-    except ValidationError:
-        return None
-    return found or None
+def parse_suggestions(text: str) -> list[str]:
+    """The suggestions that have text; OffShape says what was wrong with a reply that has none."""
+    found = [s.strip() for s in validated(SuggestionsOut, text).suggestions if s.strip()]
+    if not found:
+        raise OffShape("its suggestions were all empty")
+    return found

@@ -14,6 +14,18 @@ FOLLOW_UP_FACTOR = 0.5
 OUT_OF_SCOPE_TEXT = "I'm not sure I can help with that, and I'd rather not guess."
 OUT_OF_SCOPE_WITH_DOCS = OUT_OF_SCOPE_TEXT + " These help pages may answer it:"
 DOCS_INTRO = "From the documentation:"
+NEEDS_CONTEXT_TEXT = "I'm not sure what that answers. What would you like to know?"
+LEARNING_TEXT = "I'm still learning the topics I can help with, so I can't answer that yet; please ask again shortly."
+LEARNING_WITH_DOCS = LEARNING_TEXT + " Meanwhile these help pages may answer it:"
+# A bare answer ("yes", "no", "sure", "ok", "of course") means something only as the answer to a
+# question the bot asked: these words, at most MAX_ANSWER_WORDS of them and nothing else.
+ANSWER_WORDS = frozenset(
+    "yes yeah yea yep yup ya yah aye sure ok okay okey k kk alright right correct exactly absolutely"
+    " definitely certainly indeed please pls plz of course go ahead no nope nah not never maybe perhaps"
+    " oh well um uh hmm".split()
+)
+MAX_ANSWER_WORDS = 4
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class Decision:
     intent: str | None
     confidence: float
     follow_up: bool = False
+    needs_context: bool = False  # a bare answer ("yes") when no question of the bot's expects it
 
 
 @dataclass(frozen=True)
@@ -58,15 +71,29 @@ def conversation_context(stored: object) -> tuple[dict[str, Any], bool]:
     return kept, kept != dict(stored)
 
 
-def decide(ranked: Sequence[tuple[str, float]], *, threshold: float, follow_ups: Sequence[str] = ()) -> Decision:
+def is_bare_answer(message: str) -> bool:
+    """Whether the message only answers a question ("yes", "no", "sure, go ahead", "ok!"): it
+    names nothing, so it means something only as the answer to a question the bot just asked."""
+    words = _WORD.findall(message.lower())
+    return 0 < len(words) <= MAX_ANSWER_WORDS and all(word in ANSWER_WORDS for word in words)
+
+
+def decide(
+    ranked: Sequence[tuple[str, float]], *, threshold: float, follow_ups: Sequence[str] = (),
+    bare_answer: bool = False,
+) -> Decision:  # fmt: skip
     """The top intent if confident enough; in a conversation expecting follow-ups, the best of
-    those if it is at least FOLLOW_UP_FACTOR x threshold likely; else out of scope."""
-    if not ranked:
-        return Decision(None, 0.0)
+    those if it is at least FOLLOW_UP_FACTOR x threshold likely; else out of scope.
+    A bare answer (`is_bare_answer`) is only ever one of the expected follow-ups: outside one
+    (none expected, or none likely enough) it needs context, whatever intent learnt "yes"."""
     expected = set(follow_ups)
     best_follow_up = next(((label, p) for label, p in ranked if label in expected), None)
     if best_follow_up and best_follow_up[1] >= threshold * FOLLOW_UP_FACTOR:
         return Decision(best_follow_up[0], best_follow_up[1], follow_up=True)
+    if bare_answer:  # as sure as it is that this answers the question the conversation asked
+        return Decision(None, best_follow_up[1] if best_follow_up else 0.0, needs_context=True)
+    if not ranked:
+        return Decision(None, 0.0)
     label, probability = ranked[0]
     if probability >= threshold:
         return Decision(label, probability)
@@ -137,3 +164,16 @@ def out_of_scope(docs: Sequence[DocLink]) -> Reply:
     if not docs:
         return Reply(OUT_OF_SCOPE_TEXT + " Try rephrasing, or search the help centre: blogster docs search WORDS")
     return Reply("\n".join([OUT_OF_SCOPE_WITH_DOCS, *doc_lines(docs)]))
+
+
+def needs_context() -> Reply:
+    """A bare answer ("yes") to no question the bot asked: asking what it means, not guessing."""
+    return Reply(NEEDS_CONTEXT_TEXT)
+
+
+def still_learning(docs: Sequence[DocLink]) -> Reply:
+    """While the intents the bot was given are still being learnt (the worker retrains in the
+    background): saying so, with the documentation hits if there are any."""
+    if not docs:
+        return Reply(LEARNING_TEXT)
+    return Reply("\n".join([LEARNING_WITH_DOCS, *doc_lines(docs)]))

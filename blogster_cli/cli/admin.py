@@ -74,7 +74,7 @@ def add(
 
 
 @users.command("grant-admin")
-def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
+def grant_admin(email: str = typer.Argument(..., help="The account's email."), json: bool = JSON_OPTION) -> None:
     """Make an account an administrator.
 
     Example: blogster admin users grant-admin lin@example.com
@@ -82,11 +82,11 @@ def grant_admin(email: str = typer.Argument(..., help="The account's email.")) -
     from blogster_cli.services import accounts
 
     accounts.set_admin(acting_user(), ctx=app_context(), email=email, admin=True)
-    output.message(f"{email} is now an administrator.")
+    output.print_json({"email": email, "admin": True}) if json else output.message(f"{email} is now an administrator.")
 
 
 @users.command("revoke-admin")
-def revoke_admin(email: str = typer.Argument(..., help="The account's email.")) -> None:
+def revoke_admin(email: str = typer.Argument(..., help="The account's email."), json: bool = JSON_OPTION) -> None:
     """Take administrator rights away from an account.
 
     Example: blogster admin users revoke-admin lin@example.com
@@ -94,7 +94,10 @@ def revoke_admin(email: str = typer.Argument(..., help="The account's email.")) 
     from blogster_cli.services import accounts
 
     accounts.set_admin(acting_user(), ctx=app_context(), email=email, admin=False)
-    output.message(f"{email} is no longer an administrator.")
+    if json:
+        output.print_json({"email": email, "admin": False})
+    else:
+        output.message(f"{email} is no longer an administrator.")
 
 
 @users.command()
@@ -102,6 +105,7 @@ def ban(
     email: str = typer.Argument(..., help="The account's email."),
     days: int | None = typer.Option(None, "--days", min=1, help="Ban for this many days (default: indefinitely)."),
     lift: bool = typer.Option(False, "--lift", help="Lift an existing ban."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Ban an account (ends its sessions), or lift a ban with --lift.
 
@@ -111,7 +115,10 @@ def ban(
 
     until = None if lift else datetime.now(UTC) + timedelta(days=days or 365 * 100)
     accounts.ban(acting_user(), ctx=app_context(), email=email, until=until)
-    output.message(f"Lifted the ban on {email}." if lift else f"Banned {email}.")
+    if json:
+        output.print_json({"email": email, "banned_until": until})
+    else:
+        output.message(f"Lifted the ban on {email}." if lift else f"Banned {email}.")
 
 
 @users.command("reset-password")
@@ -141,6 +148,7 @@ def reset_password(
 def purge(
     email: str = typer.Argument(..., help="The account's email."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Delete an account, its role and all its data for good.
 
@@ -151,7 +159,7 @@ def purge(
     if not yes and not ask.yes(f"Delete {email} and everything it owns?", instead="use --yes"):
         raise typer.Abort()
     accounts.purge_user(acting_user(), ctx=app_context(), email=email)
-    output.message(f"Purged {email}.")
+    output.print_json({"email": email, "purged": True}) if json else output.message(f"Purged {email}.")
 
 
 subscription = typer.Typer(help="Plans of accounts.", no_args_is_help=True, rich_markup_mode=None)
@@ -238,7 +246,7 @@ def list_workers(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTI
 
 
 @workers.command("rm")
-def remove_worker(name: str = typer.Argument(..., help="The worker host's name.")) -> None:
+def remove_worker(name: str = typer.Argument(..., help="The worker host's name."), json: bool = JSON_OPTION) -> None:
     """Drop a worker host's login and end its sessions.
 
     Example: blogster admin workers rm host-1
@@ -246,4 +254,4 @@ def remove_worker(name: str = typer.Argument(..., help="The worker host's name."
     from blogster_cli.services import worker_logins
 
     worker_logins.remove(acting_user(), ctx=app_context(), name=name)
-    output.message(f"worker {name} removed")
+    output.print_json({"name": name, "removed": True}) if json else output.message(f"worker {name} removed")

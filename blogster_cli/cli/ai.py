@@ -8,7 +8,7 @@ import typer
 
 from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, show_list
 from blogster_cli.cli.params import MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
@@ -25,8 +25,11 @@ def setup(
     model: str = typer.Option(..., "--model", help="Model name, e.g. gpt-4o-mini or llama3.2."),
     api_key_stdin: bool = typer.Option(False, "--api-key-stdin", help="Read the API key from standard input."),
     no_key: bool = typer.Option(False, "--no-key", help="The endpoint needs no key (local servers)."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Save the provider for this profile; the key goes to the keyring, bound to this base URL.
+
+    --json: the endpoint, model and where the key comes from, as `ai status --json` says (never the key).
 
     Example: blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key
     """
@@ -43,7 +46,10 @@ def setup(
     elif not no_key:  # off a terminal nobody can type it: a usage error naming the options (the key is kept)
         api_key = ask.secret("API key (empty for none)", instead="use --api-key-stdin or --no-key") or None
     provider = ai_settings.setup(app_context(), base_url=base_url, model=model, api_key=api_key)
-    output.message(f"AI provider: {provider.shown_url}, model {provider.model}, key: {provider.key_source}.")
+    if json:
+        output.print_json(provider)
+    else:
+        output.message(f"AI provider: {provider.base_url}, model {provider.model}, key: {provider.key}.")
 
 
 @app.command()
@@ -61,15 +67,23 @@ def status(json: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def models(json: bool = JSON_OPTION) -> None:
+def models(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
     """List the models the endpoint offers.
+
+    One name a line; --json and --format yaml: a list of names, csv: a `model` column.
 
     Example: blogster ai models
     """
     from blogster_cli.services import ai_settings
 
-    names = ai_settings.models(app_context())
-    output.print_json(names) if json else output.print_lines(names)
+    chosen = chosen_format(fmt, json)
+    names = list(limited(ai_settings.models(app_context()), limit))
+    if chosen == "table":  # the names as they were always printed, for `| xargs` and the like
+        output.print_lines(names)
+    elif chosen in ("json", "yaml"):
+        output.print_json(names) if chosen == "json" else output.print_yaml(names)
+    else:
+        show_list([{"model": name} for name in names], ["model"], fmt=chosen, json=False, id_key="model")
 
 
 @app.command()

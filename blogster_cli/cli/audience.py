@@ -6,6 +6,7 @@ import typer
 
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import percent, plural
 
@@ -20,6 +21,8 @@ def audience_group() -> None:
 @app.command("segments")
 def segments_command(
     days: int = typer.Option(90, "--days", help="The page views of the last DAYS days."),
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = LIMIT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """Segment your readers by source, device and behaviour, and keep the segments as reader profiles.
@@ -33,11 +36,13 @@ def segments_command(
 
     Example: blogster audience segments --days 30
     """
+    from blogster_cli.cli.listing import chosen_format, limited, show_list
     from blogster_cli.services import audience
 
-    found = audience.refresh_segments(acting_user(), days=days)
-    if json:
-        output.print_json(found)
+    chosen = chosen_format(fmt, json)
+    found = limited(audience.refresh_segments(acting_user(), days=days), limit)
+    if chosen in ("json", "yaml"):
+        show_list(output.to_plain(found), [], fmt=chosen, json=False)
         return
     rows = [
         {
@@ -52,4 +57,8 @@ def segments_command(
         }
         for segment in found
     ]
-    tables.print_table(rows, list(rows[0]), title=f"Reader segments, last {plural(days, 'day')}")
+    columns = ["segment", "readers", "visits", "pages/visit", "bounce", "returning", "top posts", "interests"]
+    if chosen == "table":
+        tables.print_table(rows, columns, title=f"Reader segments, last {plural(days, 'day')}")
+    else:
+        show_list(rows, columns, fmt=chosen, json=False, id_key="segment")

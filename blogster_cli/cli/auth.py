@@ -85,17 +85,19 @@ def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
 
 
 @app.command()
-def logout() -> None:
+def logout(json: bool = JSON_OPTION) -> None:
     """End this profile's session and forget its stored credentials.
 
     Example: blogster auth logout
     """
+    from blogster_cli.cli.state import OPTIONS
     from blogster_cli.services import sessions
 
-    if sessions.logout(app_context()):
-        output.message("Logged out.")
+    ended = sessions.logout(app_context())
+    if json:
+        output.print_json({"profile": OPTIONS.profile, "logged_out": ended})
     else:
-        output.message("Not logged in.")
+        output.message("Logged out." if ended else "Not logged in.")
 
 
 @app.command()
@@ -118,6 +120,7 @@ def passwd(
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the current and the new password from two lines of standard input."
     ),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Change your password; other sessions are logged out.
 
@@ -138,4 +141,7 @@ def passwd(
         old = ask.secret("Current password", instead="use --password-stdin")
         new = ask.new_secret("New password", instead="use --password-stdin")
     accounts.change_password(acting, ctx=ctx, old_password=old, new_password=new)
-    output.message("Password changed.")
+    if json:
+        output.print_json({"email": acting.actor.email, "password_changed": True})
+    else:
+        output.message("Password changed.")

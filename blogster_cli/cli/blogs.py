@@ -197,7 +197,8 @@ def list_blogs(
     )  # fmt: skip
     if all_authors and "author" not in chosen:
         chosen = ["author", *chosen]
-    show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json)
+    # a post is named by its slug or its whole id: `--fields id` shows ids whole
+    show_list([_row_dict(r, ("id", *chosen)) for r in rows], chosen, fmt=fmt, json=json, short=())
 
 
 def _fields(fields: str) -> list[str]:
@@ -262,6 +263,7 @@ def edit(
     slug: str | None = typer.Option(None, "--slug", help="Set the slug."),
     tags: list[str] = typer.Option([], "--tag", help="Set the tags, replacing the current ones (repeat for more)."),
     meta_description: str | None = typer.Option(None, "--meta-description", help="Set the description."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Edit a post in $VISUAL/$EDITOR, or with --from and field flags without one.
 
@@ -278,11 +280,14 @@ def edit(
     )
     acting = acting_user()
     if from_file is None and fields == blogs.BlogChanges():
-        _edit_in_editor(acting, ref)
+        _edit_in_editor(acting, ref, json=json)
         return
     text = None if from_file is None else read_stdin() if from_file == "-" else _read_text(Path(from_file))
     row = editing.apply(acting, ref=ref, text=text, fields=fields)
-    output.message(f"Saved '{row.slug}' ({row.status}, {plural(row.word_count, 'word')}).")
+    if json:
+        output.print_json(_row_dict(row, LIST_FIELDS))
+    else:
+        output.message(f"Saved '{row.slug}' ({row.status}, {plural(row.word_count, 'word')}).")
 
 
 def _read_text(path: Path) -> str:
@@ -293,10 +298,11 @@ def _read_text(path: Path) -> str:
     return post_text(read_named_file(path, limit=MAX_CONTENT_BYTES), str(path))
 
 
-def _edit_in_editor(acting: ActingUser, ref: str) -> None:
-    """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails."""
+def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None:
+    """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails;
+    `json`: then print the post as it is (saved, or as it was), as `posts new --json` does."""
     from blogster_cli.errors import BlogsterError, InvalidInput
-    from blogster_cli.services import editing
+    from blogster_cli.services import blogs, editing
 
     draft = editing.begin(acting, ref=ref)
     for unsaved in editing.unsaved_edits(draft):
@@ -323,7 +329,9 @@ def _edit_in_editor(acting: ActingUser, ref: str) -> None:
             text = editing.with_error_comment(edited, str(exc))
             continue
         break
-    if outcome.kind == "saved" and outcome.row is not None:
+    if json:
+        output.print_json(_row_dict(outcome.row or blogs.get_own(acting, ref=draft.slug), LIST_FIELDS))
+    elif outcome.kind == "saved" and outcome.row is not None:
         row = outcome.row
         output.message(f"Saved '{row.slug}' ({plural(row.word_count, 'word')}, {output.local_time(row.updated_at)}).")
     elif outcome.kind == "cancelled":

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
     from blogster_cli.models.extended import CalendarEntryPublic
     from blogster_cli.planning.model import PlannedEvent
-    from blogster_cli.services.calendar import ImportRemoval
+    from blogster_cli.services.calendar import ImportRemoval, ScheduledPost
 
 app = command_group("calendar")
 
@@ -49,11 +49,15 @@ def _clock(text: str | None) -> time | None:
 
 
 def _moment(text: str | None) -> datetime | None:
-    """--now: ISO 8601; without an offset it means UTC."""
+    """--now: read as every typed time (planning/times.parse_at): in your timezone unless it carries an offset."""
     if text is None:
         return None
-    moment = _parse(datetime.fromisoformat, text, "--now", "2026-12-01T09:00+01:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    from blogster_cli.planning.times import parse_at
+
+    at = parse_at(text, timezone=app_context().tzinfo, name="--now")
+    if at.note:
+        output.message(f"note: {at.note}")
+    return at.moment
 
 
 def _in_range(days: Callable[[], Parsed]) -> Parsed:
@@ -161,6 +165,9 @@ def move(
 ) -> None:
     """Move an entry to another date or time (calendar programs see the change).
 
+    The post an entry is for keeps its own schedule: when it is scheduled at another time, a note
+    on stderr says when it goes live and the `publish --at` that moves it too.
+
     Example: blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08
     """
     from blogster_cli.services import calendar
@@ -169,6 +176,23 @@ def move(
     entry = calendar.move(acting, ref=ref, day=day, at=_clock(at), all_day=all_day, timezone=_timezone(acting))
     output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
     _note_gap(entry)
+    post = calendar.post_left_behind(acting, entry=entry)
+    if post is not None:
+        output.message(
+            f"note: the post '{post.slug}' still goes live at {output.local_time(post.publishes_at)} (moving an"
+            f' entry does not move its post); to move it too: blogster publish {post.slug} --at "{_publish_at(entry, post)}"'
+        )
+
+
+def _publish_at(entry: CalendarEntryPublic, post: ScheduledPost) -> str:
+    """The `publish --at` value (in the timezone setting, as publish reads it) for the moved entry's
+    start; for an all-day entry, its day at the time of day the post goes live now."""
+    from blogster_cli.planning.times import in_zone
+
+    zone = app_context().tzinfo
+    if entry.scheduled_time is not None and entry.starts_at is not None:
+        return in_zone(entry.starts_at, zone).strftime("%Y-%m-%d %H:%M")
+    return f"{entry.scheduled_date} {in_zone(post.publishes_at, zone):%H:%M}"  # dated: post_left_behind says so
 
 
 @app.command()
@@ -187,7 +211,10 @@ def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bo
 def remove(
     ref: str | None = typer.Argument(None, help="The entry's id or UID."),
     imported: Path | None = typer.Option(
-        None, "--imported", help="Instead, remove every entry importing this .ics file added.", click_type=FILE_PATH
+        None,
+        "--imported",
+        help="Instead, remove every entry importing this .ics file (- for standard input) added.",
+        click_type=FILE_PATH,
     ),
     yes: bool = typer.Option(False, "--yes", help="With --imported: do not ask for confirmation."),
     json: bool = JSON_OPTION,
@@ -220,15 +247,20 @@ def _remove_imported(ics: Path, *, yes: bool, json: bool) -> None:
     from blogster_cli.services import calendar
 
     acting = acting_user()
+    data = _stdin_bytes() if str(ics) == STDIO else None  # read once, for the count and the removal
     if not yes:
-        found = calendar.remove_imported(acting, path=ics, dry_run=True)
+        found = calendar.remove_imported(acting, path=ics, dry_run=True, data=data)
         if not found.removed:
             _removed(found, json)
             return
-        question = f"Remove {plural(found.removed, 'calendar entry', 'calendar entries')} imported from {ics}?"
+        question = f"Remove {plural(found.removed, 'calendar entry', 'calendar entries')} imported from {_named(ics)}?"
         if not ask.yes(question, instead="use --yes"):
             raise typer.Abort()
-    _removed(calendar.remove_imported(acting, path=ics), json)
+    _removed(calendar.remove_imported(acting, path=ics, data=data), json)
+
+
+def _named(ics: Path) -> str:
+    return "standard input" if str(ics) == STDIO else str(ics)
 
 
 def _removed(report: ImportRemoval, json: bool) -> None:
@@ -236,7 +268,7 @@ def _removed(report: ImportRemoval, json: bool) -> None:
         output.print_json(report)
         return
     output.message(
-        f"Removed {plural(report.removed, 'calendar entry', 'calendar entries')} imported from {report.path}."
+        f"Removed {plural(report.removed, 'calendar entry', 'calendar entries')} imported from {_named(report.path)}."
     )
     if report.kept:
         kept = plural(report.kept, "entry", "entries")
@@ -341,9 +373,14 @@ def _today(timezone: str) -> date:
     return datetime.now(times.zone(timezone)).date()
 
 
+STDIO = "-"  # --ics -: standard output (export) or input (import, rm --imported), as elsewhere
+
+
 @app.command("export")
 def export_ics(
-    ics: Path = typer.Option(..., "--ics", help="The .ics file to write.", click_type=FILE_PATH),
+    ics: Path = typer.Option(
+        ..., "--ics", help="The .ics file to write, or - for standard output.", click_type=FILE_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write your calendar as an iCalendar file (same UIDs every time, so calendar programs update events).
@@ -352,15 +389,39 @@ def export_ics(
     """
     from blogster_cli.services import calendar
 
+    if str(ics) == STDIO:
+        if json:
+            raise InvalidInput("--json and --ics - would both write to standard output: give one of them")
+        data = calendar.export_ics(acting_user())
+        output.print_raw(data.decode("utf-8"))
+        output.message(f"Wrote {plural(data.count(b'BEGIN:VEVENT'), 'event')} to standard output.")
+        return
     count = calendar.write_ics(acting_user(), path=ics)
     output.print_json({"path": ics, "events": count}) if json else output.message(
         f"Wrote {plural(count, 'event')} to {ics}."
     )
 
 
+def _stdin_bytes() -> bytes | None:
+    """Standard input's bytes, for a file named `-` (None when `ics` is a file): read up to one byte
+    past the largest calendar taken, so a bigger one is refused without being read whole."""
+    import sys
+
+    from blogster_cli.planning.ics import MAX_ICS_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stream (embedding): its characters, each at least a byte
+        text: str = sys.stdin.read(MAX_ICS_BYTES + 1)
+        return text.encode("utf-8", "surrogatepass")
+    data: bytes = stream.read(MAX_ICS_BYTES + 1)
+    return data
+
+
 @app.command("import")
 def import_ics(
-    ics: Path = typer.Option(..., "--ics", help="The .ics file to read.", click_type=FILE_PATH),
+    ics: Path = typer.Option(
+        ..., "--ics", help="The .ics file to read, or - for standard input.", click_type=FILE_PATH
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Add the events of an iCalendar file; an event already imported (same UID) is updated, not added again.
@@ -374,11 +435,14 @@ def import_ics(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    report = calendar.import_ics(acting, path=ics, timezone=_timezone(acting))
+    data = _stdin_bytes() if str(ics) == STDIO else None
+    report = calendar.import_ics(acting, path=ics, timezone=_timezone(acting), data=data)
     if json:
         output.print_json(report)
     else:
-        output.message(f"Imported {ics}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+        output.message(
+            f"Imported {_named(ics)}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged."
+        )
     for note in [*(recurring.note for recurring in report.recurring), *report.notes]:
         output.message(f"note: {note}")
 
@@ -435,7 +499,10 @@ def suggest(
 @app.command("run-due")
 def run_due(
     now: str | None = typer.Option(
-        None, "--now", help="Act as if it were this time (ISO 8601, 1970 to 9999; default: now)."
+        None,
+        "--now",
+        help="Act as if it were this time: 'YYYY-MM-DD HH:MM[:SS]' in your timezone, or with its offset"
+        " (Z: UTC); 1970 to 9999 (default: now).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what is due."),
     json: bool = JSON_OPTION,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from typing import TYPE_CHECKING
-from uuid import UUID
 
 import typer
 
@@ -19,7 +18,9 @@ if TYPE_CHECKING:
     from blogster_cli.services.chat import ChatReply
 
 app = typer.Typer(help=COMMANDS["chat"][2], invoke_without_command=True, rich_markup_mode=None, add_completion=False)
-CONVERSATION_OPTION = typer.Option(None, "--conversation", help="A conversation id (default: your current one).")
+CONVERSATION_OPTION = typer.Option(
+    None, "--conversation", help="A conversation's id, or its first characters (default: your current one)."
+)
 QUIT_WORDS = {"/quit", "/exit", "/q"}
 
 
@@ -101,7 +102,7 @@ def _converse() -> bool:
 @app.command("ask")
 def ask(
     text: str = typer.Argument(..., help="Your question."),
-    conversation: UUID | None = CONVERSATION_OPTION,
+    conversation: str | None = CONVERSATION_OPTION,
     new: bool = typer.Option(False, "--new", help="Start a new conversation."),
     wait: float = typer.Option(15.0, "--wait", min=0.1, max=300, help="Seconds to wait for the reply."),
     json: bool = JSON_OPTION,
@@ -117,7 +118,7 @@ def ask(
 
 
 @app.command("history")
-def history(conversation: UUID | None = CONVERSATION_OPTION, json: bool = JSON_OPTION) -> None:
+def history(conversation: str | None = CONVERSATION_OPTION, json: bool = JSON_OPTION) -> None:
     """The messages of a conversation (your latest by default).
 
     Example: blogster chat history
@@ -155,7 +156,7 @@ def list_conversations(
 
 @app.command("end")
 def end(
-    conversation: UUID | None = CONVERSATION_OPTION,
+    conversation: str | None = CONVERSATION_OPTION,
     score: int | None = typer.Option(None, "--score", min=1, max=5, help="How helpful it was, 1-5."),
     feedback: str | None = typer.Option(None, "--feedback", help="A few words for the team."),
     json: bool = JSON_OPTION,

@@ -164,6 +164,10 @@ def analytics(
 ) -> None:
     """Daily chatbot figures: conversations, lengths, response times, top intents, satisfaction, errors.
 
+    Days are UTC dates (a conversation counts on the day it started, a message on the day it was
+    sent). Today's and yesterday's figures are computed as you ask, an earlier day's once it was
+    over (by the workers' hourly roll-up, or here): "as of" says when.
+
     Example: blogster chatbot analytics --days 30
     """
     from blogster_cli.services import chatbot
@@ -176,6 +180,7 @@ def analytics(
         {
             "date": str(r.date),
             "conversations": r.conversations,
+            "as_of": r.as_of,  # beside the figures it dates, so a narrow terminal keeps it
             "avg length s": "" if r.avg_conversation_s is None else f"{r.avg_conversation_s:.0f}",
             "avg reply ms": "" if r.avg_response_ms is None else f"{r.avg_response_ms:.0f}",
             "top intents": ", ".join(f"{i.get('name') or '?'} ({i.get('count')})" for i in r.top_intents[:3]),
@@ -185,4 +190,4 @@ def analytics(
         }
         for r in rows
     ]  # fmt: skip
-    tables.print_table(table, list(table[0]) if table else ["date"], title="Chatbot")
+    tables.print_table(table, list(table[0]) if table else ["date"], title="Chatbot (UTC days)")

@@ -57,7 +57,7 @@ def status(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, js
 
 
 @app.command()
-def stop() -> None:
+def stop(json: bool = JSON_OPTION) -> None:
     """Stop the embedded database server (it starts again on the next command).
 
     Example: blogster db stop
@@ -67,7 +67,11 @@ def stop() -> None:
     db = app_context().database
     if db.embedded is None:
         raise ConfigError("only the embedded server can be stopped from here")
-    output.message("Stopped." if db.embedded.stop() else "The embedded server was not running.")
+    stopped = db.embedded.stop()
+    if json:
+        output.print_json({"stopped": stopped})  # false: it was not running
+    else:
+        output.message("Stopped." if stopped else "The embedded server was not running.")
 
 
 @app.command()

@@ -123,6 +123,7 @@ def disable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
 def rm(
     name: str = typer.Argument(...),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
 ) -> None:
     """Delete a flag for every account (its audit log stays). Asks first on a terminal;
     elsewhere give --yes.
@@ -138,8 +139,8 @@ def rm(
         state = "on" if flag.enabled else "off"
         if not ask.yes(f"Delete the flag '{flag.name}' ({state}) for every account?", instead="use --yes"):
             raise typer.Abort()
-    flags.remove(acting, name=name)
-    output.message(f"flag {name} removed")
+    removed = flags.remove(acting, name=name)
+    output.print_json(removed) if json else output.message(f"flag {name} removed")
 
 
 @app.command("list")

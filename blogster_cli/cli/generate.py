@@ -227,8 +227,14 @@ def batch(
     ideas_count: int = typer.Option(..., "--ideas", min=1, max=100, help="How many saved ideas to draft."),
     persona: str | None = PERSONA,
     template: str | None = TEMPLATE,
+    json: bool = JSON_OPTION,
 ) -> None:
     """Draft saved ideas unattended (for cron): resumable, one JSON summary, exit 1 if any failed.
+
+    The summary (with or without --json) lists each idea drafted (its post's slug and id), failed
+    (the error) and skipped (not tried: the credits ran out first; the next run takes it), and their counts.
+    Ctrl-C or SIGTERM abandons the draft in flight (its credit released), prints the summary with
+    "interrupted": true and exits 130 or 143; running the command again goes on with the rest.
 
     Example: blogster generate batch --ideas 5 --template how-to
     """
@@ -237,7 +243,12 @@ def batch(
 
     provider = provider_config(app_context())
     summary = generation.batch(acting_user(), provider=provider, count=ideas_count, persona=persona, template=template)
-    output.print_json({"drafted": summary.drafted, "failed": summary.failed})
+    output.print_json(summary.as_dict())  # with or without --json: what cron has always read
+    if summary.stopped is not None:
+        left = len(summary.skipped)
+        rest = f"; nothing was charged for the {plural(left, 'idea')} left: run the same command again to draft them"
+        output.message(f"note: stopped after drafting {plural(len(summary.drafted), 'idea')}{rest if left else ''}")
+        raise summary.stopped  # its exit code: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     if not summary.drafted and not summary.failed:
         waiting = (
             f" ({plural(summary.unsaved, 'new idea')} waiting: `blogster ideas save ID`)" if summary.unsaved else ""

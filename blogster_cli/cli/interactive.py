@@ -101,15 +101,18 @@ def edit(
 
 
 @app.command("rm")
-def rm(ref: str = typer.Argument(..., help="Its tracking id (or the first characters of its id).")) -> None:
+def rm(
+    ref: str = typer.Argument(..., help="Its tracking id (or the first characters of its id)."),
+    json: bool = JSON_OPTION,
+) -> None:
     """Remove interactive content (its short code then shows as text).
 
     Example: blogster interactive rm favourite-shell
     """
     from blogster_cli.services import interactive
 
-    interactive.remove(acting_user(), ref=ref)
-    output.message("removed")
+    removed = interactive.remove(acting_user(), ref=ref)
+    output.print_json(removed) if json else output.message(f"Removed {removed.tracking_id}.")
 
 
 @app.command("stats")

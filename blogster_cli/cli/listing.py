@@ -43,8 +43,12 @@ def show_list(
     limit: int | None = None,
     id_key: str = "id",
     full: Sequence[str] = tables.FULL,
+    short: Sequence[str] = tables.SHORT_IDS,
 ) -> None:
-    """Prints `records` as the chosen format: JSON and YAML carry every key, table and CSV `columns`."""
+    """Prints `records` as the chosen format: JSON and YAML carry every key, table and CSV `columns`;
+    a table on a terminal shows the ids of the `short` columns by their first characters
+    (tables.SHORT_IDS: the row's own `id`; pass () for a list whose commands take only whole ids),
+    every other format whole."""
     chosen = chosen_format(fmt, json)
     records = limited(records, limit)
     if chosen == "ids":
@@ -58,7 +62,7 @@ def show_list(
     elif chosen == "csv":
         output.print_csv(records, columns)
     else:
-        tables.print_table(records, columns, full=full)
+        tables.print_table(records, columns, full=full, short=short)
 
 
 def show_sections(

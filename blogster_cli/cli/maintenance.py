@@ -10,28 +10,32 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
 
 app = typer.Typer(
     help="Maintenance windows; each change notifies users once.", no_args_is_help=True, rich_markup_mode=None
 )
+TIME_HELP = '"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM) in your timezone, or with its offset (Z: UTC).'
 COLUMNS = ["id", "title", "start_time", "end_time", "status", "severity", "notification_sent"]
 
 
 @overload
-def _utc(text: str, option: str) -> dt.datetime: ...
+def _typed(text: str, option: str) -> dt.datetime: ...
 @overload
-def _utc(text: str | None, option: str) -> dt.datetime | None: ...
-def _utc(text: str | None, option: str) -> dt.datetime | None:
-    """'YYYY-MM-DD HH:MM' in UTC (a 'T' may stand for the space, as in every --at)."""
+def _typed(text: str | None, option: str) -> dt.datetime | None: ...
+def _typed(text: str | None, option: str) -> dt.datetime | None:
+    """--start/--end, read as every typed time (planning/times.parse_at): 'YYYY-MM-DD HH:MM' (a 'T'
+    may stand for the space) in your timezone, or with its offset; each user sees it in theirs."""
     if text is None:
         return None
-    try:
-        return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
-    except ValueError:
-        raise InvalidInput(f'{option} must look like "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM (UTC)') from None
+    from blogster_cli.planning.times import parse_at
+
+    at = parse_at(text, timezone=app_context().tzinfo, name=option)
+    if at.note:
+        output.message(f"note: {at.note}")
+    return at.moment
 
 
 def _id(text: str) -> UUID:
@@ -44,8 +48,8 @@ def _id(text: str) -> UUID:
 @app.command("schedule")
 def schedule(
     title: str = typer.Option(..., "--title"),
-    start: str = typer.Option(..., "--start", help='"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM), UTC.'),
-    end: str = typer.Option(..., "--end", help='"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM), UTC.'),
+    start: str = typer.Option(..., "--start", help=TIME_HELP),
+    end: str = typer.Option(..., "--end", help=TIME_HELP),
     severity: MaintenanceSeverity = typer.Option(MaintenanceSeverity.LOW, "--severity"),
     services: list[str] = typer.Option([], "--services", help="An affected service (repeatable)."),
     description: str | None = typer.Option(None, "--description"),
@@ -60,8 +64,8 @@ def schedule(
     window = maintenance.schedule(
         acting_user(),
         title=title,
-        start=_utc(start, "--start"),
-        end=_utc(end, "--end"),
+        start=_typed(start, "--start"),
+        end=_typed(end, "--end"),
         severity=severity,
         services=services,
         description=description,
@@ -73,8 +77,8 @@ def schedule(
 def update(
     window_id: str = typer.Argument(...),
     title: str | None = typer.Option(None, "--title"),
-    start: str | None = typer.Option(None, "--start"),
-    end: str | None = typer.Option(None, "--end"),
+    start: str | None = typer.Option(None, "--start", help=TIME_HELP),
+    end: str | None = typer.Option(None, "--end", help=TIME_HELP),
     severity: MaintenanceSeverity | None = typer.Option(None, "--severity"),
     status: MaintenanceStatus | None = typer.Option(None, "--status"),
     services: list[str] | None = typer.Option(None, "--services"),
@@ -91,8 +95,8 @@ def update(
         acting_user(),
         schedule_id=_id(window_id),
         title=title,
-        start=_utc(start, "--start"),
-        end=_utc(end, "--end"),
+        start=_typed(start, "--start"),
+        end=_typed(end, "--end"),
         severity=severity,
         status=status,
         services=services or None,
@@ -127,4 +131,5 @@ def list_windows(
     from blogster_cli.services import maintenance
 
     windows = maintenance.list_windows(acting_user(), include_past=all)
-    show_list([output.fields(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)
+    # `update` and `cancel` take a whole id, so the table shows ids whole
+    show_list([output.fields(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit, short=())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("notifications")
 prefs = typer.Typer(help="How and when you are notified.", no_args_is_help=True, rich_markup_mode=None)
@@ -33,15 +35,18 @@ def list_notifications(
 
 
 @app.command("read")
-def read(ref: str = typer.Argument(..., metavar="ID", help="Its id, or its first characters (at least 4).")) -> None:
+def read(
+    ref: str = typer.Argument(..., metavar="ID", help="Its id, or its first characters (at least 4)."),
+    json: bool = JSON_OPTION,
+) -> None:
     """Mark one notification read.
 
     Example: blogster notifications read $(blogster notifications list --format ids --limit 1)
     """
     from blogster_cli.services import notifications
 
-    notifications.mark_read(acting_user(), ref=ref)
-    output.message("marked read")
+    marked = notifications.mark_read(acting_user(), ref=ref)
+    output.print_json({"id": marked, "read": True}) if json else output.message(f"Marked {str(marked)[:8]} read.")
 
 
 @app.command("read-all")
@@ -66,6 +71,7 @@ def prefs_show(json: bool = JSON_OPTION) -> None:
 
     values = notifications.preferences(acting_user())
     output.print_json(values) if json else output.print_record(values)
+    _timezone_note(values)
 
 
 @prefs.command("set")
@@ -82,3 +88,13 @@ def prefs_set(
 
     values = notifications.set_preference(acting_user(), key=key, value=value)
     output.print_json(values) if json else output.print_record(values)
+    _timezone_note(values)
+
+
+def _timezone_note(values: dict[str, Any]) -> None:
+    """Which zone applies to what, when the preferences' (quiet hours) is not the timezone setting."""
+    from blogster_cli.services import notifications
+
+    note = notifications.timezone_note(values, configured=app_context().settings.timezone)
+    if note:
+        output.message(f"note: {note}")

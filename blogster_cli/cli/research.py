@@ -56,7 +56,8 @@ def list_sources(
     rows = output.to_plain(research.list_sources(acting_user(), blog=blog))
     if chosen_format(fmt, json) in ("table", "csv"):
         rows = [{**r, "apa": r["citation_format"].get("apa")} for r in rows]
-    show_list(rows, ["id", "source_type", "apa"], fmt=fmt, json=json, limit=limit)
+    # `research rm` takes a whole id, so the table shows ids whole
+    show_list(rows, ["id", "source_type", "apa"], fmt=fmt, json=json, limit=limit, short=())
 
 
 @app.command()

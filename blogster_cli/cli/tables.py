@@ -2,7 +2,9 @@
 
 A pipe gets tab-separated rows under the columns' own names (scripts read them); a terminal gets a
 rich Table laid out for its width: slugs and ids (what you type next), statuses, times and numbers
-whole, the text columns (titles first) cut with an ellipsis, and on a terminal too narrow for that
+whole, the text columns (titles first) cut with an ellipsis, a row's own id (a UUID) shortened to
+the first characters commands take back (id_prefixes.shown: 8, or more when two rows shown share
+those), and on a terminal too narrow for that
 whole columns left out (said on stderr) rather than cut to a few characters. However narrow the
 terminal, the table is drawn at its width, down to `floor` (the columns it keeps folded onto more
 lines); a table drawn wider than the terminal says so on stderr.
@@ -22,6 +24,9 @@ from blogster_cli.terminal_text import safe
 
 # What you type next (a post column holds its slug): never cut or left out while the terminal has room for it.
 FULL = ("slug", "id", "email", "name", "post")
+# The row's own id: on a terminal, its first characters (id_prefixes.shown), which every command naming
+# such a row takes (id_prefixes.prefix); a list whose commands take only whole ids passes short=().
+SHORT_IDS = ("id",)
 # Short headers for numeric columns, so the text columns keep the room.
 SHORT_HEADERS = {"word_count": "words", "reading_time": "min", "reading_time_minutes": "min", "recipient_count": "sent"}
 SHORT_TEXT = 10  # a text column no wider than this (a status, a type) is kept whole while there is room
@@ -39,9 +44,11 @@ def print_table(
     *,
     title: str | None = None,
     full: Sequence[str] = FULL,
+    short: Sequence[str] = SHORT_IDS,
 ) -> None:
     """`rows` as a table on a terminal (paged when longer than the screen), tab-separated and exact
-    in a pipe, "(none)" on stderr when there are none."""
+    in a pipe (ids whole), "(none)" on stderr when there are none. `short`: the columns whose
+    UUIDs a terminal shows by their first characters."""
     if not rows:
         output.message("(none)")
         return
@@ -53,7 +60,7 @@ def print_table(
         return
     console = output.safe_console()
     terminal_width = console.width or _terminal_width()
-    layout = _fit(rows, columns, full, terminal_width)
+    layout = _fit(rows, columns, full, terminal_width, short)
     width = max(terminal_width, floor(layout))
     if width != console.width:
         console = output.safe_console(width=width)
@@ -123,9 +130,10 @@ def table(
     title: str | None = None,
     full: Sequence[str] = FULL,
     width: int | None = None,
+    short: Sequence[str] = SHORT_IDS,
 ) -> Any:
     """The rich Table of a list on a terminal `width` wide (cells made safe), laid out as `_fit` says."""
-    return _drawn(_fit(rows, columns, full, width), title)
+    return _drawn(_fit(rows, columns, full, width, short), title)
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,13 @@ class _Layout:
     left_out: list[str]
 
 
-def _fit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], full: Sequence[str], width: int | None) -> _Layout:
+def _fit(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    full: Sequence[str],
+    width: int | None,
+    short: Sequence[str] = SHORT_IDS,
+) -> _Layout:
     """How a list fits `width` columns. Columns in `full` (slugs, ids), times, numbers and short
     texts (a status, a type) are not cut: numbers are right-aligned under a short header (`words`,
     `min`); a time shows whole ("2026-12-03 14:30 CET"), or as its date alone when the terminal is
@@ -150,11 +164,17 @@ def _fit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], full: Sequen
     ellipsis, down to TEXT_MIN characters. Narrower still, whole columns are left out (in
     _give_way_order) rather than cut to a few useless characters (`publi…`, `2026…`). When the
     first column and the `full` ones alone cannot fit, they are drawn folded onto more lines: all
-    their characters are there. Each cell is measured once, whatever number of layouts is tried."""
-    all_kinds = [_kind(c, [row.get(c) for row in rows], full) for c in columns]
+    their characters are there. The UUIDs of the `short` columns are shown by their first
+    characters (_short_ids). Each cell is measured once, whatever number of layouts is tried."""
+    values = [[row.get(c) for row in rows] for c in columns]
+    all_kinds = [_kind(c, values[i], full) for i, c in enumerate(columns)]
     if all_kinds and all_kinds[0] in ("text", "short"):  # it names the row (a tracking id, a keyword): kept whole
         all_kinds[0] = "full"
-    text = [[safe(output.cell_text(row.get(c))) for c in columns] for row in rows]
+    shortened = {i: ids for i, c in enumerate(columns) if c in short and (ids := _short_ids(values[i])) is not None}
+    text = [
+        [shortened[i][n] if i in shortened else safe(output.cell_text(row.get(c))) for i, c in enumerate(columns)]
+        for n, row in enumerate(rows)
+    ]
     dated = [[v[:10] if all_kinds[i] == "time" and len(v) > 10 else v for i, v in enumerate(line)] for line in text]
     text_widths, dated_widths = _widths(columns, text), _widths(columns, dated)
     tries = ((text, text_widths, 20), (dated, dated_widths, 20), (dated, dated_widths, TEXT_MIN))
@@ -166,6 +186,17 @@ def _fit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], full: Sequen
             if width is None or _least_width(all_kinds, widths, shown, whole=True, text_min=text_min) <= width:
                 return _layout(columns, all_kinds, cells, widths, shown, whole=True)
     return _layout(columns, all_kinds, dated, dated_widths, shown, whole=False)
+
+
+def _short_ids(values: Sequence[Any]) -> list[str] | None:
+    """A column of ids as a terminal shows them (id_prefixes.shown), an empty cell for a row
+    without one; None when the column holds anything else, or nothing (left as it is)."""
+    from blogster_cli.id_prefixes import shown
+
+    present = [v for v in values if v is not None and v != ""]
+    if not present or not all(isinstance(v, UUID) or _UUID.fullmatch(str(v)) for v in present):
+        return None
+    return shown(["" if v is None else str(v) for v in values])
 
 
 def _widths(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:

@@ -84,9 +84,9 @@ def publish_due(json: bool = JSON_OPTION) -> None:
 def refill_credits(json: bool = JSON_OPTION) -> None:
     """Refill each active plan's AI credits for this month, once a month per account (what the workers do daily), for cron.
 
-    Each account is refilled in a transaction of its own: one whose subscription another session
-    keeps locked (past lock_timeout_ms) is named on stderr (exit 1) and refilled by the next run,
-    which does only the accounts not yet refilled this month.
+    Each account is refilled on its own: one whose credits another command keeps busy (past
+    lock_timeout_ms) is named on stderr (exit 1) and refilled by the next run, which does only the
+    accounts not yet refilled this month.
 
     Example: blogster workers refill-credits --json
     """
@@ -114,8 +114,8 @@ def ensure_partitions(
 
     A run with nothing to create changes nothing and waits for nobody. One that creates a partition
     (or repairs one that differs from its table) needs the partitioned tables (notifications,
-    chatbot messages) to itself for a moment: while another session reads them it waits up to
-    5 s, then stops with "another session is using the table; try again later" (exit 5) and
+    chatbot messages) to itself for a moment: while another command reads them it waits up to
+    5 s, then stops with "another command is using the same records right now, ..." (exit 5) and
     creates nothing; a later run does it.
 
     Example: blogster workers ensure-partitions --months 6

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from blogster_cli.errors import (
     BlogsterError,
@@ -22,6 +22,9 @@ from blogster_cli.errors import (
     PermissionDenied,
     RateLimited,
 )
+
+if TYPE_CHECKING:
+    from psycopg.errors import Diagnostic
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,10 +38,14 @@ _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
     "P0002": (NotFound, None),
     "23502": (InvalidInput, None),
     "22": (InvalidInput, None),
-    "57014": (BlogsterError, "the statement took too long and was cancelled"),
-    "55P03": (Conflict, "the row is locked by another session; try again"),  # a table's: _TABLE_LOCKED
-    "40001": (Conflict, "a concurrent change got there first; try again"),
-    "40P01": (Conflict, "a concurrent change got there first; try again"),
+    "57014": (
+        BlogsterError,
+        "the database took too long to answer, so the command was stopped; try again, or allow it more time:"
+        " `blogster config set statement_timeout_ms MS`",
+    ),
+    "55P03": (Conflict, None),  # a row's (_row_locked) or a table's (_TABLE_LOCKED)
+    "40001": (Conflict, "another command changed the same thing at the same moment; nothing was changed: try again"),
+    "40P01": (Conflict, "another command changed the same thing at the same moment; nothing was changed: try again"),
     "08": (DatabaseUnavailable, None),
     "57P": (DatabaseUnavailable, None),
     "28": (ConfigError, None),  # the login refused (28P01 wrong password, 28000): settings, not the server
@@ -90,8 +97,69 @@ _CONSTRAINT_MESSAGES = {
 # A lock wait that timed out (55P03) was for a row when PostgreSQL says so (CONTEXT "while
 # locking tuple ... in relation", or NOWAIT's "could not obtain lock on row"); else for a whole
 # table that another session is using (DDL such as creating partitions waits for every reader).
-_TABLE_LOCKED = "another session is using the table; try again later"
+# Said in a writer's words: what is busy (the relation PostgreSQL names, as a thing of theirs), and
+# what to do; never "row", "session" or "table".
+_TABLE_LOCKED = (
+    "another command is using the same records right now, and this command needs them to itself for a"
+    " moment; try again shortly"
+)
 _WAITED_FOR_A_ROW = re.compile(r"^while .*\btuple\b", re.MULTILINE)
+_RELATION = re.compile(r'\bin relation "([^"]+)"')
+_PARTITION = re.compile(r"_(p\d{6}|default)$")  # a partition's name: its table's, then its month
+
+# What a table's row is to the person at the terminal (the relation a lock wait or a violation names).
+_THINGS = {
+    "blogs": "this post",
+    "blog_revisions": "this post",
+    "blogs_to_tags": "this post's tags",
+    "blog_tags": "this tag",
+    "blog_ideas": "this idea",
+    "blog_templates": "this template",
+    "personas": "this persona",
+    "content_calendar": "this calendar entry",
+    "social_media_posts": "this social post",
+    "social_media_profiles": "this social profile",
+    "platform_republishing": "this cross-post",
+    "email_newsletters": "this newsletter",
+    "newsletter_deliveries": "this newsletter",
+    "newsletter_subscribers": "this subscriber",
+    "documentation_pages": "this documentation page",
+    "documentation_categories": "this documentation category",
+    "feature_flags": "this feature flag",
+    "maintenance_schedules": "this maintenance window",
+    "team_collaboration": "this review assignment",
+    "chatbot_conversations": "this chat",
+    "chatbot_messages": "this chat",
+    "chatbot_intents": "this chatbot intent",
+    "user_notifications": "this notification",
+    "user_notification_preferences": "your notification settings",
+    "user_subscriptions": "your AI credits",
+    "subdomain_settings": "your site's settings",
+    "profiles": "this profile",
+    "users": "this account",
+    "image_assets": "this image",
+    "interactive_content": "this interactive widget",
+    "research_sources": "this research source",
+    "voice_recordings": "this recording",
+    "writers_block_sessions": "these suggestions",
+    "sync_folders": "this sync folder",
+    "sync_files": "this synced file",
+    "keyword_research": "this keyword",
+}
+# Rows that a send holds locked while it talks to the platform or the mail server (a guard).
+_SENT = {"social_media_posts", "platform_republishing", "email_newsletters", "newsletter_deliveries"}
+
+# PostgreSQL's own words for class 22 errors Blogster's SQL does not raise itself (its RAISEs say
+# what is wrong in their own message): a type's name, "input syntax", an escape sequence.
+_DATA_MESSAGES = {
+    "22001": "a value is too long to be stored; shorten it and try again",
+    "22003": "a number is too large or too small to be stored",
+    "22007": "a date or time is not in a form the database understands",
+    "22008": "a date or time is out of range",
+    "22021": "the text holds bytes that are not valid text (UTF-8); fix the text and try again",
+    "22P02": "a value is not in the expected form (an id, a number, a date or a yes/no)",
+    "22P05": "the text holds a character the database cannot store (a NUL character, \\u0000); remove it and try again",
+}
 
 # Errors a database function raises on purpose, told apart by the function that raised them
 # (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
@@ -118,10 +186,14 @@ def translate(exc: Exception) -> BlogsterError | None:
     context = (diag.context if diag else None) or ""
     if sqlstate in _SESSION_ENDED:
         return DatabaseUnavailable(_LOST + primary)
-    if sqlstate in _UNDEFINED:
-        return ConfigError(f"the database is older than this Blogster ({primary}): run `blogster db migrate`")
-    if sqlstate == "55P03" and not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
-        return Conflict(_TABLE_LOCKED)
+    if sqlstate in _UNDEFINED:  # the name it lacks is the schema's, not the user's: --debug's traceback has it
+        if sqlstate == "3F000":
+            return ConfigError("the database is not set up for Blogster yet: run `blogster db migrate`")
+        return ConfigError("the database is older than this Blogster: run `blogster db migrate`")
+    if sqlstate == "55P03":
+        if not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
+            return Conflict(_TABLE_LOCKED)
+        return Conflict(_row_locked(_RELATION.search(context) or _RELATION.search(primary)))
     for (code, function), kind in _RAISED_BY.items():
         if sqlstate == code and re.search(rf"\bfunction (\w+\.)?{function}\(", context):
             return kind(primary)
@@ -129,9 +201,51 @@ def translate(exc: Exception) -> BlogsterError | None:
         entry = _BY_SQLSTATE.get(sqlstate[:prefix_len])
         if entry:
             error_class, fixed_message = entry
-            message = _CONSTRAINT_MESSAGES.get(constraint or "") or fixed_message or primary
-            return error_class(message)
+            message = _CONSTRAINT_MESSAGES.get(constraint or "") or fixed_message or _raised(diag)
+            return error_class(message or _plain(sqlstate, diag) or primary)
     return BlogsterError(primary)
+
+
+def _raised(diag: Diagnostic | None) -> str | None:
+    """The message of an error Blogster's SQL raised on purpose (a database function's RAISE: its
+    words are written for users), else None: PostgreSQL's own, to be said in plainer words."""
+    return diag.message_primary if diag and diag.source_function == "exec_stmt_raise" else None
+
+
+def _thing(relation: str | None) -> str | None:
+    """'this post' for blogs (or its partitions), None for a table without a name for users."""
+    return _THINGS.get(_PARTITION.sub("", relation)) if relation else None
+
+
+def _row_locked(relation: re.Match[str] | None) -> str:
+    """What another command holds (the relation the lock wait names), in a writer's words."""
+    name = _PARTITION.sub("", relation.group(1)) if relation else ""
+    thing = _thing(name)
+    if thing is None:
+        return "what you are changing is in use by another command right now; try again in a moment"
+    verb = "is being sent or changed" if name in _SENT else "is being changed"
+    if thing.startswith(("these ", "your ")) or thing.endswith(("tags", "settings", "credits")):
+        verb = verb.replace("is ", "are ", 1)
+    return f"{thing} {verb} by another command right now; try again in a moment"
+
+
+def _plain(sqlstate: str, diag: Diagnostic | None) -> str | None:
+    """A writer's words for a violation PostgreSQL reports in its own (a constraint or column with
+    no message of ours, a value of the wrong type): what was refused, and that nothing was saved."""
+    table = diag.table_name if diag else None
+    thing = _thing(table) or ""
+    noun = thing.removeprefix("this ") if thing.startswith("this ") and "'" not in thing else None
+    if sqlstate == "23505":
+        return f"that would duplicate an existing {noun or 'entry'}; nothing was saved"
+    if sqlstate in ("23514", "23502"):
+        constraint = (diag.constraint_name if diag else None) or ""
+        column = (diag.column_name if diag else None) or constraint.removeprefix(f"{table}_")
+        words = " ".join(part for part in column.split("_") if part)
+        what = f"the {noun}'s {words}" if noun and words else words or "a value"
+        if sqlstate == "23502":
+            return f"{what} is missing; nothing was saved"
+        return f"{what} is out of range or not in the expected form; nothing was saved"
+    return _DATA_MESSAGES.get(sqlstate)
 
 
 @contextmanager

@@ -257,3 +257,5 @@ class ChatbotAnalytics(SQLModel, table=True):
     conversion_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     error_rates: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    refreshed_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    """When the figures were last computed (0143): they count everything up to then."""

@@ -5,10 +5,12 @@ An entry planned for 09:00 in Europe/Berlin means 09:00 on that day whatever the
 (02:30 on the last Sunday of March) is taken with the offset before the change, i.e. it
 happens an hour later by the clock, as calendar programs do (PEP 495, fold=0).
 
-An --at time (`publish`, `newsletter send`, `social schedule`: `parse_at`) is an instant
-instead: a wall time the clocks skip is refused, and one they pass twice is taken as the
-first with a note naming both (an explicit UTC offset picks either). It must fall in WINDOW
-(1970-01-01 to 9999-12-30 UTC): a time stored there can be shown in every timezone.
+An --at time (`publish`, `newsletter send`, `social schedule`, and every other instant a user
+types: run-due's --now, a maintenance window's --start and --end: `parse_at`) is an instant
+instead, in the user's timezone unless it carries an offset: a wall time the clocks skip is
+refused, and one they pass twice is taken as the first with a note naming both (an explicit
+UTC offset picks either). It must fall in WINDOW (1970-01-01 to 9999-12-30 UTC): a time stored
+there can be shown in every timezone.
 
 Python holds dates from year 1 to 9999 only. Input whose instant falls outside (9999-12-31
 23:59 in New York is in year 10000 in UTC) is refused with OutOfRange; rows stored before
@@ -118,6 +120,8 @@ def parse_month(text: str) -> date:
 
 
 AT_FORMAT = "%Y-%m-%d %H:%M"
+# What parse_at also takes, as ISO 8601 writes it (`date --iso-8601=seconds`, Python's isoformat()).
+_AT_FORMATS = (AT_FORMAT, "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 # The instants a post, social post or newsletter may be published or scheduled at (--at, run-due's --now):
 # from the Unix epoch to a day before Python's last date, so every timezone (offsets stay within a day) shows it.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -136,8 +140,9 @@ class At:
 
 
 def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
-    """Every command's --at: 'YYYY-MM-DD HH:MM' in the user's timezone (a 'T' may stand for the space).
-    Errors name it `name` (the TUI's dialog: "publish at").
+    """Every instant a user types: 'YYYY-MM-DD HH:MM' (seconds and their fraction allowed, as in
+    ISO 8601) in the user's timezone (a 'T' may stand for the space). Errors and notes name it
+    `name` (run-due's "--now", the TUI's dialog: "publish at").
 
     A wall time the clocks skip (02:30 on the day summer time starts in Europe/Berlin) is
     refused: it would silently become another time. One the clocks pass twice (02:30 on the
@@ -149,7 +154,7 @@ def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
     offset = _AT_OFFSET.search(stripped)
     wall = stripped[: offset.start()] if offset else stripped
     try:
-        naive = datetime.strptime(wall.strip().replace("T", " ", 1), AT_FORMAT)
+        naive = _wall_time(wall.strip().replace("T", " ", 1))
         fixed = _offset(offset.group(1)) if offset else None
     except ValueError:
         raise InvalidInput(
@@ -165,7 +170,17 @@ def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
             f"{name} {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
             " choose a time before or after the gap"
         )
-    return At(moment, _fold_note(moment))
+    return At(moment, _fold_note(moment, name))
+
+
+def _wall_time(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM', with or without seconds (and their fraction), or ValueError."""
+    for shape in _AT_FORMATS:
+        try:
+            return datetime.strptime(text, shape)
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def within_window(moment: datetime, what: str) -> datetime:
@@ -194,16 +209,18 @@ def _offset(text: str) -> tzinfo:
     return timezone(-size if text[0] == "-" else size)  # ValueError unless strictly within a day
 
 
-def _fold_note(moment: datetime) -> str | None:
+def _fold_note(moment: datetime, name: str = "--at") -> str | None:
     """For a wall time the clocks pass twice (the night summer time ends): both instants, and which is taken."""
     second = moment.replace(fold=1)
     if moment.utcoffset() == second.utcoffset():
         return None
+    clock = "%H:%M:%S" if moment.second or moment.microsecond else "%H:%M"  # as typed, to the second
+    how = f"give {name}" if name.startswith("--") else "type"  # an option, or a dialog's field (the TUI's)
     return (
-        f"{moment:%Y-%m-%d %H:%M} happens twice in {zone_name(moment.tzinfo)} (the clocks go back):"
-        f" taken as the first, {moment:%H:%M %Z} ({moment.astimezone(UTC):%H:%M} UTC);"
-        f" for the second, {second:%H:%M %Z} ({second.astimezone(UTC):%H:%M} UTC),"
-        f" give --at '{second:%Y-%m-%d %H:%M}{_offset_text(second)}'"
+        f"{moment:%Y-%m-%d} {moment:{clock}} happens twice in {zone_name(moment.tzinfo)} (the clocks go back):"
+        f" taken as the first, {moment:{clock} %Z} ({moment.astimezone(UTC):{clock}} UTC);"
+        f" for the second, {second:{clock} %Z} ({second.astimezone(UTC):{clock}} UTC),"
+        f" {how} '{second:%Y-%m-%d} {second:{clock}}{_offset_text(second)}'"
     )
 
 

@@ -184,6 +184,13 @@ def username_taken(conn: psycopg.Connection, *, username: str) -> bool:
     )
 
 
+def set_quiet_hours_timezone(conn: psycopg.Connection, *, user_id: UUID, timezone: str) -> None:
+    """The zone a new account's quiet hours are read in (the signup trigger made its preferences, in UTC)."""
+    conn.execute(
+        "update public.user_notification_preferences set timezone = %s where user_id = %s", (timezone, user_id)
+    )
+
+
 def count_accounts(conn: psycopg.Connection) -> int:
     return scalar(conn.execute("select count(*) from auth.users"), int)
 
@@ -347,4 +354,4 @@ def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | Non
     try:
         return conn.execute("select id, email, is_admin from auth.me()").fetchone()
     except psycopg.Error as exc:
-        raise AuthError(f"this login is not a Blogster account ({exc.sqlstate})") from None
+        raise AuthError("this login is not a Blogster account on that database") from exc  # the code: --debug

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
-from blogster_cli.models.accounts import TIMESTAMPTZ, UserNotificationPreferences
+from blogster_cli.models.accounts import TIMESTAMPTZ
 from blogster_cli.models.content import Blog, BlogAnalytics
 from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
 from blogster_cli.repositories import MY_ID
@@ -178,11 +178,6 @@ def delete(session: Session, *, entry_ids: Sequence[UUID]) -> int:
     statement = text("select count(*) from public.delete_rows('public.content_calendar', cast(:ids as uuid[]))")
     deleted: int = session.connection().execute(statement, {"ids": list(entry_ids)}).scalar_one()
     return deleted
-
-
-def preferred_timezone(session: Session, *, user_id: UUID) -> str | None:
-    query = select(UserNotificationPreferences.timezone).where(UserNotificationPreferences.user_id == user_id)
-    return session.exec(query).first()
 
 
 def mark_published_posts_done(session: Session) -> list[UUID]:

@@ -13,8 +13,11 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select, text
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.system import ChatbotAnalytics, ChatbotConversation, ChatbotIntent, ChatbotMessage
 from blogster_cli.vocabulary import ChatbotConversationStatus, ChatbotMessageRole
+
+WAITING_FOR, TRAINING = "waiting_for", "training"  # a user message's metadata while the worker learns the intents
 
 # ---- intents (admins, ORM) ------------------------------------------------------------
 
@@ -48,6 +51,14 @@ def delete_intents(session: Session, *, ids: list[UUID]) -> int:
 
 def conversation(session: Session, *, conversation_id: UUID) -> ChatbotConversation | None:
     return session.get(ChatbotConversation, conversation_id)
+
+
+def conversations_starting(session: Session, *, prefix: str) -> list[ChatbotConversation]:
+    """My conversations whose id starts with `prefix` (id_prefixes: one is a match, two ambiguous)."""
+    statement = select(ChatbotConversation).where(
+        cast(ChatbotConversation.id, Text).startswith(prefix, autoescape=True)
+    )
+    return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)))
 
 
 def latest_active_conversation(session: Session, *, user_id: UUID) -> ChatbotConversation | None:
@@ -145,6 +156,18 @@ def close_conversation(
     session.add(row)
     session.flush()
     return row
+
+
+def waits_for_training(session: Session, *, message_id: UUID, created_at: datetime) -> bool:
+    """Whether a worker marked my message as waiting for it to learn the intents."""
+    marked = col(ChatbotMessage.metadata_)[WAITING_FOR].astext == TRAINING
+    return bool(
+        session.exec(
+            select(func.count()).where(
+                col(ChatbotMessage.id) == message_id, col(ChatbotMessage.created_at) == created_at, marked
+            )
+        ).one()
+    )
 
 
 def worker_alive(session: Session) -> bool:
@@ -246,6 +269,15 @@ def mark_user_message(
         update(ChatbotMessage)
         .where(col(ChatbotMessage.id) == message_id, col(ChatbotMessage.created_at) == created_at)
         .values(intent_detected=intent_id, confidence_score=confidence)
+    )
+
+
+def mark_waiting_for_training(session: Session, *, message_id: UUID, created_at: datetime) -> None:
+    """The user's message waits for the worker to learn the intents (`chat ask` says so if it gives up)."""
+    session.execute(
+        update(ChatbotMessage)
+        .where(col(ChatbotMessage.id) == message_id, col(ChatbotMessage.created_at) == created_at)
+        .values(metadata_=col(ChatbotMessage.metadata_).op("||")(func.jsonb_build_object(WAITING_FOR, TRAINING)))
     )
 
 

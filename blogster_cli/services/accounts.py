@@ -89,6 +89,9 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
             raise Conflict("that username is taken")  # the new-user trigger would drop it unsaid
         first_account = accounts.count_accounts(conn) == 0
         user_id = accounts.insert_user(conn, email=email, password_hash=password_hash, metadata=metadata)
+        # Quiet hours are read in the zone the preferences keep (the server needs it when it queues
+        # an email): it starts as the `timezone` setting the writer signs up with, not UTC.
+        accounts.set_quiet_hours_timezone(conn, user_id=user_id, timezone=ctx.settings.timezone)
         role_name = "u_" + user_id.hex
         accounts.create_role(conn, role_name=role_name)
         if first_account:

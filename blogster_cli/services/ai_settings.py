@@ -32,8 +32,20 @@ def price_table(ctx: AppContext) -> dict[str, float]:
     return parse_prices(ctx.settings.ai_prices or "")
 
 
-def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) -> ProviderConfig:
-    """Saves base URL and model in the profile and the key in the keyring, bound to that URL."""
+@dataclass(frozen=True)
+class ProviderSettings:
+    """The provider a command now uses, as `ai setup` reports it: never the key, only where it comes from."""
+
+    base_url: str
+    """A password in the URL as ***."""
+    model: str
+    key: str
+    """Where the key comes from ('environment', 'keyring', 'credentials_file', 'none'), as `ai status` says."""
+
+
+def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) -> ProviderSettings:
+    """Saves base URL and model in the profile and the key in the keyring, bound to that URL; returns
+    the provider commands now use (the environment's BLOGSTER_AI_* first, as for every command)."""
     url = normalise_base_url(base_url)
     if not model.strip():
         raise InvalidInput("the model name is empty")
@@ -45,7 +57,8 @@ def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) ->
         # A key kept for another endpoint must not follow the profile to this one.
         ctx.credentials.delete(KEY_CREDENTIAL)
     ctx.settings.ai_base_url, ctx.settings.ai_model = url, model.strip()
-    return provider_config(ctx)
+    provider = provider_config(ctx)
+    return ProviderSettings(base_url=provider.shown_url, model=provider.model, key=provider.key_source)
 
 
 @dataclass(frozen=True)

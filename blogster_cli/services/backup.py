@@ -443,11 +443,13 @@ def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
     with admin_connection(target, autocommit=False) as conn:
         live = backup_data.tables(conn)
         if live.keys() != checked.tables.keys() or any(live[name] != checked.manifest["tables"][name] for name in live):
-            raise _refuse(path, "its tables do not match Blogster's schema at its migration")
+            raise _refuse(
+                path, "its tables and columns are not those of the Blogster version that made it (was it edited?)"
+            )
         live_sequences = backup_data.sequences(conn)
         sequences = checked.manifest.get("sequences")
         if not isinstance(sequences, dict) or not set(sequences) <= set(live_sequences):
-            raise _refuse(path, "it sets sequences Blogster's schema does not have")
+            raise _refuse(path, "it sets id counters the Blogster version that made it did not have (was it edited?)")
         backup_data.disable_triggers_for_transaction(conn)
         backup_data.empty_tables(conn, sorted(live))
         for table, file in checked.tables.items():

@@ -24,7 +24,7 @@ from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.services.post_steps import find_own
-from blogster_cli.vocabulary import CalendarContentType, CalendarStatus
+from blogster_cli.vocabulary import BlogStatus, CalendarContentType, CalendarStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -45,10 +45,11 @@ def check_timezone(name: str) -> str:
 
 
 def user_timezone(acting: ActingUser, *, configured: str) -> str:
-    """My notification preferences' timezone when set (not the default UTC), else the configured one."""
-    with orm_unit_of_work(acting) as session:
-        preferred = calendar_rows.preferred_timezone(session, user_id=acting.actor.user_id)
-    return check_timezone(preferred if preferred and preferred != "UTC" else configured)
+    """The zone the calendar is typed and shown in: the `timezone` setting (`configured`), the one
+    every other command reads and shows times in. The notification preferences' timezone is the
+    zone of their quiet hours only: it used to win here, so the calendar alone showed another zone.
+    (`acting` is unused now; the front end's call can become `check_timezone(configured)`.)"""
+    return check_timezone(configured)
 
 
 def _representable(day: date | None, at: time | None, timezone: str, what: str = "") -> None:
@@ -176,6 +177,35 @@ def move(
         return _public(entry)
 
 
+@dataclass(frozen=True)
+class ScheduledPost:
+    """A scheduled post an entry is planned for: `publish SLUG --at TIME` moves it."""
+
+    slug: str
+    publishes_at: datetime
+
+
+def post_left_behind(acting: ActingUser, *, entry: CalendarEntryPublic) -> ScheduledPost | None:
+    """The post `entry` is planned for (`calendar add --blog`) when it is scheduled to go live at
+    another time than the entry starts (an all-day entry: on another day, in the entry's zone);
+    else None. An entry is a plan and the post's schedule its own: moving one never moves the
+    other (`calendar run-due` marks the entry a publication fulfils, wherever it is dated), so
+    `calendar move` says what stayed."""
+    from blogster_cli.repositories import blogs as blog_rows
+
+    if entry.blog_id is None or entry.scheduled_date is None:
+        return None
+    with orm_unit_of_work(acting) as session:
+        post = blog_rows.find_own(driver_connection(session), ref=str(entry.blog_id))
+    if post is None or post.status != BlogStatus.SCHEDULED or post.published_at is None:
+        return None
+    if entry.scheduled_time is None:
+        same = times.local(post.published_at, entry.timezone).date() == entry.scheduled_date
+    else:
+        same = post.published_at == entry.starts_at
+    return None if same else ScheduledPost(post.slug, post.published_at)
+
+
 def done(acting: ActingUser, *, ref: str) -> CalendarEntryPublic:
     """Marks an entry published (done)."""
     with orm_unit_of_work(acting) as session:
@@ -259,28 +289,42 @@ class ImportReport:
     """What was read otherwise than written: an event given twice, an unknown TZID, a SEQUENCE out of range."""
 
 
-def import_ics(acting: ActingUser, *, path: Path, timezone: str, today: date | None = None) -> ImportReport:
-    """Adds each event of the iCalendar file at `path` once: a UID already in my calendar updates that entry.
+def _ics_text(path: Path, data: bytes | None) -> tuple[str, str]:
+    """An iCalendar file's text (undecodable bytes replaced, as icalendar decodes them) and how
+    messages name it: the file the user named at `path` (a regular file, read through no link:
+    content/files.py, so a link planted where a calendar is expected does not import, or quote,
+    what it points to), or `data`, standard input's bytes (`--ics -`), when given."""
+    from blogster_cli.content.files import read_named_text
+    from blogster_cli.planning.ics import MAX_ICS_BYTES
 
-    The file is one the user named: a regular file, read through no link (content/files.py), so
-    a link planted where a calendar is expected does not import, or quote, what it points to.
+    if data is None:
+        return read_named_text(path, errors="replace", limit=MAX_ICS_BYTES), str(path)
+    if len(data) > MAX_ICS_BYTES:
+        raise InvalidInput(f"cannot read standard input: larger than {MAX_ICS_BYTES // 2**20} MiB")
+    return data.decode("utf-8-sig", errors="replace"), "standard input"
+
+
+def import_ics(
+    acting: ActingUser, *, path: Path, timezone: str, today: date | None = None, data: bytes | None = None
+) -> ImportReport:
+    """Adds each event of the iCalendar file at `path` (or `data`: see _ics_text) once: a UID
+    already in my calendar updates that entry.
 
     A recurring event adds its occurrences from `today` (in `timezone`) for 12 months, each
     under a UID of its own (planning/ics.py). The whole file is one unit of work: all of it
     is imported, or nothing.
     """
-    from blogster_cli.content.files import read_named_text
-    from blogster_cli.planning.ics import MAX_ICS_BYTES, InvalidCalendar, read_ics
+    from blogster_cli.planning.ics import InvalidCalendar, read_ics
 
     zone = times.zone(check_timezone(timezone))
-    text = read_named_text(path, errors="replace", limit=MAX_ICS_BYTES)  # as icalendar decodes bytes
+    text, named = _ics_text(path, data)
     try:
         read = read_ics(
             text, default_timezone=timezone, types={t.value for t in CalendarContentType},
             statuses={s.value for s in CalendarStatus}, today=today or datetime.now(zone).date(),
         )  # fmt: skip
     except (InvalidCalendar, times.UnknownTimezone) as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
+        raise InvalidInput(f"{named}: {exc}") from None
     latest = {event.uid: event for event in read.events}  # a UID twice in one file: the last wins
     titles = {}  # checked, as the dates are, before anything is written
     for uid, event in latest.items():
@@ -324,22 +368,23 @@ class ImportRemoval:
     them, adding nothing): never removed."""
 
 
-def remove_imported(acting: ActingUser, *, path: Path, dry_run: bool = False) -> ImportRemoval:
-    """Removes the entries importing the iCalendar file at `path` made: an import undone.
+def remove_imported(
+    acting: ActingUser, *, path: Path, dry_run: bool = False, data: bytes | None = None
+) -> ImportRemoval:
+    """Removes the entries importing the iCalendar file at `path` (or `data`: see _ics_text) made: an import undone.
 
     Those are my entries with the UIDs its events give (its recurring events' occurrences whatever
     day they were imported on: planning/ics.event_uids), but for the ones made in Blogster, which an
     import only updates. The file is read as `import_ics` reads it; all of them go in one unit of
     work, or none. `dry_run` counts them and removes nothing.
     """
-    from blogster_cli.content.files import read_named_text
-    from blogster_cli.planning.ics import MAX_ICS_BYTES, InvalidCalendar, event_uids
+    from blogster_cli.planning.ics import InvalidCalendar, event_uids
 
-    text = read_named_text(path, errors="replace", limit=MAX_ICS_BYTES)
+    text, named = _ics_text(path, data)
     try:
         made = event_uids(text)
     except InvalidCalendar as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
+        raise InvalidInput(f"{named}: {exc}") from None
     with orm_unit_of_work(acting) as session:
         found = calendar_rows.imported_with_uids(
             session, uids=sorted(made.uids), occurrence_bases=sorted(made.occurrence_bases)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.chatbot.sanitize import sanitise_message
 from blogster_cli.errors import InvalidInput, NotFound, NoWorker
@@ -74,9 +75,17 @@ def _info(row: Any, messages: list[ChatMessage] | None = None) -> ConversationIn
     )
 
 
-def _conversation(session: Any, acting: ActingUser, conversation_id: UUID | None, *, new: bool = False) -> Any:
+CONVERSATION = id_prefixes.Named("conversation", "conversations", "blogster chat list")
+
+
+def _conversation(session: Any, acting: ActingUser, conversation_id: UUID | str | None, *, new: bool = False) -> Any:
+    """The conversation `conversation_id` names (an id, or as text the first characters of one),
+    else my current one (a new one with `new`, or when none is active)."""
     from blogster_cli.repositories import chatbot as repo
 
+    if isinstance(conversation_id, str):
+        found = repo.conversations_starting(session, prefix=id_prefixes.prefix(conversation_id, CONVERSATION))
+        return id_prefixes.only(found, conversation_id, CONVERSATION)
     if conversation_id is not None:
         row = repo.conversation(session, conversation_id=conversation_id)
         if row is None:
@@ -87,10 +96,11 @@ def _conversation(session: Any, acting: ActingUser, conversation_id: UUID | None
 
 
 def ask(
-    acting: ActingUser, *, text: str, conversation_id: UUID | None = None, new: bool = False,
+    acting: ActingUser, *, text: str, conversation_id: UUID | str | None = None, new: bool = False,
     wait_s: float = DEFAULT_WAIT_S,
 ) -> ChatReply:  # fmt: skip
-    """Stores the message in the current conversation (or a new one) and waits for the reply."""
+    """Stores the message in the current conversation (or a new one, or the one `conversation_id`
+    names: its id, or its first characters) and waits for the reply."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
 
@@ -101,17 +111,17 @@ def ask(
             raise InvalidInput("that conversation has ended; start a new one with --new")
         asked_id, asked_at = repo.add_user_message(session, conversation_id=conversation.id, content=content)
         alive = repo.worker_alive(session)
-        conversation_id = conversation.id
+        asked_in: UUID = conversation.id
     began = time.perf_counter()
     if not alive:
         raise NoWorker(
             "no worker is running to answer: your message is saved and will be answered once"
             " `blogster serve-workers` runs (then see: blogster chat history)"
         )
-    reply = _wait_for_reply(acting, conversation_id=conversation_id, message_id=asked_id, after=asked_at, wait_s=wait_s)
+    reply = _wait_for_reply(acting, conversation_id=asked_in, message_id=asked_id, after=asked_at, wait_s=wait_s)
     meta = reply.metadata_ or {}
     return ChatReply(
-        conversation_id=conversation_id,
+        conversation_id=asked_in,
         question=content,
         answer=reply.content or "",
         intent=meta.get("intent"),
@@ -135,6 +145,14 @@ def _wait_for_reply(
         if reply is not None:
             return reply
         if time.monotonic() > deadline:
+            with orm_unit_of_work(acting) as session:
+                learning = repo.waits_for_training(session, message_id=message_id, created_at=after)
+            if learning:
+                raise NoWorker(
+                    f"no reply within {wait_s:g} s: the worker is still learning the chatbot's intents (retraining"
+                    " after they changed, or it just started); your message will be answered, see it later with:"
+                    " blogster chat history"
+                )
             raise NoWorker(
                 f"no reply within {wait_s:g} s: the workers may be busy; see the answer later with: blogster chat history"
             )
@@ -142,8 +160,8 @@ def _wait_for_reply(
         pause = min(pause * 2, 0.1)
 
 
-def history(acting: ActingUser, *, conversation_id: UUID | None = None) -> ConversationInfo:
-    """A conversation with its messages (the latest one by default)."""
+def history(acting: ActingUser, *, conversation_id: UUID | str | None = None) -> ConversationInfo:
+    """A conversation with its messages (the latest one by default; `conversation_id` as `ask` takes it)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
 
@@ -186,10 +204,11 @@ def conversation_summaries(acting: ActingUser, *, limit: int | None = None) -> l
 
 
 def end(
-    acting: ActingUser, *, conversation_id: UUID | None = None, satisfaction: int | None = None,
+    acting: ActingUser, *, conversation_id: UUID | str | None = None, satisfaction: int | None = None,
     feedback: str | None = None,
 ) -> ConversationInfo:  # fmt: skip
-    """Completes a conversation (the current one by default), with an optional 1-5 score and feedback."""
+    """Completes a conversation (the current one by default; `conversation_id` as `ask` takes it),
+    with an optional 1-5 score and feedback."""
     from blogster_cli.chatbot.sanitize import strip_markup
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo

@@ -53,6 +53,9 @@ class AnalyticsDay:
     satisfaction: dict[str, Any]
     completion: dict[str, Any]
     errors: dict[str, Any]
+    as_of: datetime
+    """When these figures were computed: they count everything up to then (today's and yesterday's
+    are computed as they are read; an earlier day's once it was over, by the hourly roll-up or a read)."""
 
 
 def _spec(row: Any) -> IntentSpec:
@@ -216,9 +219,25 @@ def evaluate(acting: ActingUser, *, path: Path, on_training: Callable[[], None] 
     )  # fmt: skip
 
 
+LIVE_DAYS = 2
+"""How many days, today included, `analytics` computes as it reads (as the hourly roll-up does): a
+day's figures change until it ends (and the roll-up after that, which may be an hour off, is its
+last); each `AnalyticsDay.as_of` says when."""
+
+
+def _computed_early(row: Any) -> bool:
+    """A day's figures computed before the day (UTC) was over: what came later that day is missing."""
+    over = datetime.combine(row.date + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return row.refreshed_at is None or bool(row.refreshed_at < over)
+
+
 def analytics(acting: ActingUser, *, days: int = 7, refresh: bool = True) -> list[AnalyticsDay]:
-    """The daily figures of the last `days` days (today's recomputed first unless `refresh` is off)."""
+    """The daily figures (UTC dates) of the last `days` days; unless `refresh` is off, today's and
+    yesterday's are computed first, so they count every conversation up to now, and so is an earlier
+    day whose figures were computed before it was over (by a read or roll-up that day, when no worker
+    rolled it up after it ended)."""
     from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.db.rows import checked
     from blogster_cli.repositories import chatbot as repo
 
     require_admin(acting)
@@ -228,7 +247,13 @@ def analytics(acting: ActingUser, *, days: int = 7, refresh: bool = True) -> lis
     since = today - timedelta(days=days - 1)
     with orm_unit_of_work(acting) as session:
         if refresh:
-            repo.refresh_analytics(session, day=today)
+            live = {today - timedelta(days=back) for back in range(min(days, LIVE_DAYS))}
+            # An earlier day last computed before it was over (no worker ran after it) is computed once
+            # more, now that it is: then it is never stale again, and its as_of says so.
+            stale = {row.date for row in repo.analytics(session, since=since) if _computed_early(row)}
+            for day in sorted(live | stale):
+                repo.refresh_analytics(session, day=day)
+            session.expire_all()  # the rows read above are computed anew: read them again
         rows = repo.analytics(session, since=since)
     return [
         AnalyticsDay(
@@ -240,6 +265,7 @@ def analytics(acting: ActingUser, *, days: int = 7, refresh: bool = True) -> lis
             satisfaction=dict(row.satisfaction_metrics),
             completion=dict(row.conversion_metrics),
             errors=dict(row.error_rates),
+            as_of=checked(row.refreshed_at, datetime),
         )
         for row in rows
     ]

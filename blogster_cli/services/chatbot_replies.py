@@ -1,24 +1,39 @@
 """process_chatbot_message: the worker's answer to one user message.
 
-Read (service_role): the message, its conversation and, when they changed, the intents
-(the classifier is retrained then and kept for the process). Classify; when unsure and
-the AI fallback is on, ask the provider to pick an intent (outside any unit of work). An
-intent named `oos` holds out-of-scope examples: the classifier learns them, nobody picks it.
-Documentation hits come from the same search users run, as the user. Store
-(service_role, one transaction): the reply as an assistant message with the intent,
-confidence and tokens used, the user message's intent and confidence, and the
-conversation's context (last intent, expected follow-ups, parameters given so far).
-A retried job finds the reply already stored (metadata.reply_to) and stops.
+Read (service_role): the message, its conversation and, when they changed, the intents.
+Classify; when unsure and the AI fallback is on, ask the provider to pick an intent (outside
+any unit of work). An intent named `oos` holds out-of-scope examples: the classifier learns
+them, nobody picks it. A bare answer ("yes", "no", "sure") counts only as one of the follow-ups
+the bot's last reply expects; otherwise the bot asks what it means. Documentation hits come
+from the same search users run, as the user. Store (service_role, one transaction): the reply
+as an assistant message with the intent, confidence and tokens used, the user message's intent
+and confidence, and the conversation's context (last intent, expected follow-ups, parameters
+given so far). A retried job finds the reply already stored (metadata.reply_to) and stops.
+
+Training never holds a reply up for long (_Training): the classifier is trained on a background
+thread of the worker process, when a message finds the intents changed (a large set takes
+minutes), and kept for the process. Meanwhile messages are answered with the model the process
+has, with today's intents (an intent since removed is no answer), and what it cannot answer
+gets "I'm still learning ..." rather than "not sure". A worker with no model yet (just started)
+waits for its first: at most WAIT_FOR_FIRST_MODEL_S for a message sent since it started (its
+asker is waiting: `chat ask` waits 15 s by default), however long it takes for one sent before
+(queued while no worker ran: nobody waits for it), and never past a stop request; then it says it
+is still learning. While a message waits, it is marked (metadata `waiting_for: training`) so that
+a `chat ask` that gives up says why. Nothing of the training is stored: a worker stopped or
+killed (SIGKILL) while training keeps nothing, its jobs go to another worker as any job does,
+and each worker process trains its own.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -36,38 +51,150 @@ if TYPE_CHECKING:
 
 DOC_HITS = 3
 AI_SCHEMA = "chatbot_intent"
+WAIT_FOR_FIRST_MODEL_S = 10.0
+"""How long a message sent since the worker started waits for the process's first model."""
+WAIT_STEP_S = 0.25  # how often a waiting job looks at the stop request
+STARTED_AT = datetime.now(UTC)  # a message sent before was queued while no worker of this process ran
 log = logging.getLogger("blogster.chatbot")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Trained:
-    fingerprint: str
+    fingerprint: str  # of the intents it learnt
+    classifier: IntentClassifier | None  # None: fewer than 2 intents to tell apart
+
+
+@dataclass(frozen=True)
+class _Answering:
+    """What a message is answered with: a classifier (None: none yet, or nothing to tell apart),
+    the stored intents by name, and whether the classifier learnt other intents than these (or
+    none yet) and the ones stored are being learnt."""
+
     classifier: IntentClassifier | None
     intents: dict[str, dict[str, Any]]
+    learning: bool = False
 
 
-_cache: _Trained | None = None
-_cache_lock = threading.Lock()
-
-
-def _classifier(db: Database) -> _Trained:
-    """The classifier for the stored intents, retrained only when they changed."""
-    global _cache
+def _train(rows: Iterable[dict[str, Any]]) -> IntentClassifier | None:
     from blogster_cli.chatbot.classifier import MIN_INTENTS, IntentClassifier
 
-    with orm_service_unit_of_work(db) as session:
-        fingerprint = repo.intents_fingerprint(session)
-        if _cache is not None and _cache.fingerprint == fingerprint:
-            return _cache
-        rows = repo.all_intents(session)
-    with _cache_lock:
-        if _cache is not None and _cache.fingerprint == fingerprint:
-            return _cache
-        phrases = [p for r in rows for p in r["training_phrases"]]
-        labels = [r["name"] for r in rows for _ in r["training_phrases"]]
-        classifier = IntentClassifier.train(phrases, labels) if len(set(labels)) >= MIN_INTENTS else None
-        _cache = _Trained(fingerprint, classifier, {r["name"]: r for r in rows})
-        return _cache
+    rows = list(rows)
+    phrases = [p for r in rows for p in r["training_phrases"]]
+    labels = [r["name"] for r in rows for _ in r["training_phrases"]]
+    return IntentClassifier.train(phrases, labels) if len(set(labels)) >= MIN_INTENTS else None
+
+
+class _Training:
+    """The process's classifier and its training, one background thread at a time (that thread
+    trains whatever was asked last, until the model matches it)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._trained: _Trained | None = None
+        self._intents: tuple[str, dict[str, dict[str, Any]]] | None = None  # the last read, with its fingerprint
+        self._wanted: tuple[str, dict[str, dict[str, Any]]] | None = None
+        self._failed: tuple[str, Exception] | None = None
+        self._thread: threading.Thread | None = None
+
+    def intents(self, db: Database) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The stored intents' fingerprint and the intents by name (read again only once it changed)."""
+        with orm_service_unit_of_work(db) as session:
+            fingerprint = repo.intents_fingerprint(session)
+            known = self._intents
+            if known is not None and known[0] == fingerprint:
+                return known
+            rows = repo.all_intents(session)
+        self._intents = (fingerprint, {row["name"]: row for row in rows})
+        return self._intents
+
+    def model(
+        self, db: Database, *, wait_s: float, on_wait: Callable[[], None] = lambda: None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> _Answering:  # fmt: skip
+        """The model for the stored intents, or while they are being learnt the one there is;
+        with none yet, waits up to `wait_s` for the first (calling `on_wait` first), never past
+        `should_stop`. A training that failed on these intents is raised here when there is no
+        model to answer with (the next call trains again)."""
+        fingerprint, intents = self.intents(db)
+        with self._changed:
+            trained = self._trained
+            if trained is not None and trained.fingerprint == fingerprint:
+                return _Answering(trained.classifier, intents)
+            if self._failed is None or self._failed[0] != fingerprint:
+                self._wanted = (fingerprint, intents)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._train_wanted, name="chatbot-training", daemon=True)
+                    self._thread.start()
+        if trained is None:
+            on_wait()
+            deadline = time.monotonic() + wait_s
+            with self._changed:
+                while self._trained is None and not self._failed_on(fingerprint) and not should_stop():
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._changed.wait(min(WAIT_STEP_S, left))
+                trained = self._trained
+        with self._changed:
+            failed = self._failed
+            if failed is not None and failed[0] == fingerprint:
+                if trained is None:
+                    self._failed = None  # so that the job's retry trains again
+                    raise failed[1]
+                return _Answering(trained.classifier, intents)  # what there is, for good: said in the log once
+        if trained is None:
+            return _Answering(None, intents, learning=True)
+        return _Answering(trained.classifier, intents, learning=trained.fingerprint != fingerprint)
+
+    def _failed_on(self, fingerprint: str) -> bool:
+        return self._failed is not None and self._failed[0] == fingerprint
+
+    def _train_wanted(self) -> None:
+        while True:
+            with self._changed:
+                wanted, self._wanted = self._wanted, None
+                done = self._trained is not None and wanted is not None and self._trained.fingerprint == wanted[0]
+                if wanted is None or done:
+                    self._thread = None
+                    self._changed.notify_all()
+                    return
+            fingerprint, intents = wanted
+            began = time.perf_counter()
+            try:
+                classifier = _train(intents.values())
+            except Exception as exc:
+                log.warning("training the chatbot on its %d intents failed: %s", len(intents), exc)
+                with self._changed:
+                    self._failed = (fingerprint, exc)
+                    self._changed.notify_all()
+                continue
+            with self._changed:
+                self._trained = _Trained(fingerprint, classifier)
+                if self._failed_on(fingerprint):
+                    self._failed = None
+                self._changed.notify_all()
+            log.info("chatbot trained on its %d intents in %.1f s", len(intents), time.perf_counter() - began)
+
+
+_training = _Training()
+
+
+def wait_until_trained(db: Database, *, wait_s: float) -> bool:
+    """Starts learning the stored intents if this process has not, and waits up to `wait_s` for
+    it; whether the model now matches them (tests answer with it; a worker never waits so)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        if not _training.model(db, wait_s=0).learning:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(WAIT_STEP_S)
+
+
+def _waited_for(created_at: datetime) -> float:
+    """How long a message waits for the process's first model: one sent before this process
+    started was queued while no worker ran, and nobody waits for its answer."""
+    return math.inf if created_at < STARTED_AT else WAIT_FOR_FIRST_MODEL_S
 
 
 def _ask_provider(provider: ProviderConfig, message: str, intents: dict[str, dict[str, Any]]) -> tuple[str | None, int]:
@@ -115,15 +242,24 @@ def _docs(db: Database, user_id: UUID, query: str) -> list[replies.DocLink]:
 
 
 def process_message(
-    db: Database, *, message_id: UUID, created_at: datetime, provider: ProviderConfig | None = None
-) -> bool:
-    """Answers one user message; False if it is gone or already answered."""
+    db: Database, *, message_id: UUID, created_at: datetime, provider: ProviderConfig | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> bool:  # fmt: skip
+    """Answers one user message; False if it is gone or already answered. `should_stop`: the
+    worker is stopping (a wait for the first model ends then)."""
     began = time.perf_counter()
-    trained = _classifier(db)
     with orm_service_unit_of_work(db) as session:
         message = repo.message_to_answer(session, message_id=message_id, created_at=created_at)
     if message is None or message["answered"]:
         return False
+
+    def mark_waiting() -> None:
+        with orm_service_unit_of_work(db) as session:
+            repo.mark_waiting_for_training(session, message_id=message_id, created_at=message["created_at"])
+
+    model = _training.model(
+        db, wait_s=_waited_for(message["created_at"]), on_wait=mark_waiting, should_stop=should_stop
+    )
     context, reshaped = replies.conversation_context(message["context"])
     if reshaped:
         log.warning(
@@ -131,15 +267,17 @@ def process_message(
             message["conversation_id"],
         )
     text = message["content"] or ""
-    prediction: Prediction | None = trained.classifier.predict([text])[0] if trained.classifier else None
+    prediction: Prediction | None = model.classifier.predict([text])[0] if model.classifier else None
+    ranked = [(label, p) for label, p in prediction.ranked if label in model.intents] if prediction else []
     threshold = 0.5  # confidences are centred on the calibrated threshold (classifier.py)
     decision = replies.decide(
-        prediction.ranked if prediction else [], threshold=threshold, follow_ups=context.get("follow_ups", [])
-    )
+        ranked, threshold=threshold, follow_ups=context.get("follow_ups", []),
+        bare_answer=replies.is_bare_answer(text),
+    )  # fmt: skip
     tokens = 0
     source = "classifier"
-    answerable = {name: row for name, row in trained.intents.items() if name != OUT_OF_SCOPE_LABEL}
-    if decision.intent is None and provider is not None and answerable:
+    answerable = {name: row for name, row in model.intents.items() if name != OUT_OF_SCOPE_LABEL}
+    if decision.intent is None and not decision.needs_context and provider is not None and answerable:
         try:
             picked, tokens = _ask_provider(provider, text, answerable)
         except BlogsterError as exc:
@@ -151,8 +289,13 @@ def process_message(
 
     intent = answerable.get(decision.intent) if decision.intent else None  # out-of-scope examples never answer
     turn = int(message["turns"])
-    if intent is None:
-        reply = replies.out_of_scope(_docs(db, message["user_id"], text))
+    if decision.needs_context:  # the question it may answer is still open, if any
+        reply = replies.needs_context()
+        source = "needs_context"
+    elif intent is None:
+        docs = _docs(db, message["user_id"], text)
+        reply = replies.still_learning(docs) if model.learning else replies.out_of_scope(docs)
+        source = "learning" if model.learning else "out_of_scope"
         context.pop("follow_ups", None)
     else:
         responses = [dict(r) for r in intent["responses"] or []]
@@ -168,7 +311,7 @@ def process_message(
     metadata = {
         "reply_to": str(message_id),
         "intent": intent["name"] if intent else None,
-        "source": source if intent else "out_of_scope",
+        "source": source,
         "follow_up": decision.follow_up,
         "processing_ms": round((time.perf_counter() - began) * 1000, 2),
     }

@@ -190,14 +190,17 @@ def to_remove(acting: ActingUser, *, name: str) -> FlagPublic:
         return _public(flag)
 
 
-def remove(acting: ActingUser, *, name: str) -> None:
+def remove(acting: ActingUser, *, name: str) -> FlagPublic:
+    """Deletes the flag for every account; returns it as it was."""
     _require_admin(acting)
     with orm_unit_of_work(acting) as session:
         flag = flags.by_name(session, name=name)
         if flag is None:
             raise NotFound(f"no flag {name}")
+        shown = _public(flag)
         if not flags.delete(session, flag=flag):
             raise PermissionDenied(f"flag {name} was not removed: only administrators remove flags")
+        return shown
 
 
 def list_flags(acting: ActingUser) -> list[FlagPublic]:

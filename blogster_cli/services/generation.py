@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -30,7 +30,7 @@ from blogster_cli.services.generation_steps import (
     resolve_idea_id,
 )
 from blogster_cli.services.generation_steps import NoCredits as NoCredits  # re-exported: the error `generate` stops on
-from blogster_cli.services.post_steps import NewBlog, insert_new
+from blogster_cli.services.post_steps import NewBlog, find_own, insert_new
 from blogster_cli.vocabulary import ActivityType, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -182,13 +182,34 @@ def draft(
 class BatchSummary:
     drafted: list[dict[str, str]]
     failed: list[dict[str, str]]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    """Saved ideas the batch took but did not try, with the reason (the credits ran out before them):
+    the next run drafts them."""
     unsaved: int = 0
     """Ideas still `new` (as `generate ideas` leaves them), which a batch does not take: said when
     no saved idea was left to draft."""
+    stopped: KeyboardInterrupt | None = None
+    """What stopped the batch early: Ctrl-C, or SIGTERM/SIGHUP (which the CLI raises as Ctrl-C's
+    kin). The draft in flight was abandoned, its credit released, and it and the ideas after it
+    are in `skipped`; the front end shows the summary, then raises this again for its exit code."""
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The run's JSON summary: each idea drafted, failed or skipped, their counts, and whether
+        a stop (Ctrl-C, SIGTERM) cut the run short."""
+        lists = {"drafted": self.drafted, "failed": self.failed, "skipped": self.skipped}
+        return {**lists, "counts": {name: len(items) for name, items in lists.items()}, "interrupted": self.interrupted}
+
+
+ABANDONED = "stopped while it was being drafted: nothing was saved or charged; the next run takes it"
+NOT_REACHED = "not tried: the run was stopped first; the next run takes it"
 
 
 def batch(
@@ -199,7 +220,9 @@ def batch(
 
     Resumable: each drafted idea is linked to its post in the same unit of work that
     stores it, and only saved ideas without a post are taken, so a run after a crash
-    goes on with the rest. Running out of credits stops the batch.
+    goes on with the rest. Running out of credits stops the batch. So does Ctrl-C (or SIGTERM,
+    SIGHUP): the draft in flight is abandoned as a single `generate draft`'s is (its credit
+    released), and the summary says so (`stopped`) with what was done until then.
     """
 
     if not 1 <= count <= 100:
@@ -209,14 +232,45 @@ def batch(
         unsaved = 0 if pending else rows.count_ideas(session, user_id=acting.actor.user_id, status=BlogIdeaStatus.NEW)
     drafted: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
-    for idea_id in pending:
-        request = DraftRequest(kind="draft", idea=idea_id, persona=persona, template=template)
-        try:
-            blog = draft(acting, provider=provider, request=request, on_token=lambda piece: None)
-        except BlogsterError as exc:
-            failed.append({"idea_id": idea_id, "error": str(exc)})
-            if isinstance(exc, NoCredits):
-                break
-            continue
-        drafted.append({"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)})
-    return BatchSummary(drafted=drafted, failed=failed, unsaved=unsaved)
+    skipped: list[dict[str, str]] = []
+    place = 0
+    try:
+        for place, idea_id in enumerate(pending):
+            request = DraftRequest(kind="draft", idea=idea_id, persona=persona, template=template)
+            try:
+                blog = draft(acting, provider=provider, request=request, on_token=lambda piece: None)
+            except BlogsterError as exc:
+                failed.append({"idea_id": idea_id, "error": str(exc)})
+                if isinstance(exc, NoCredits):
+                    skipped = [{"idea_id": rest, "reason": str(exc)} for rest in pending[place + 1 :]]
+                    break
+                continue
+            drafted.append({"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)})
+    except KeyboardInterrupt as stop:
+        # Ctrl-C, SIGTERM or SIGHUP: the draft in flight was abandoned (metered released its credit),
+        # unless the stop came just after it was stored: the idea's post then says so.
+        done = {d["idea_id"] for d in drafted} | {f["idea_id"] for f in failed}
+        rest = [idea_id for idea_id in pending[place:] if idea_id not in done]
+        stored = _drafted_after_all(acting, rest[0]) if rest else None
+        if stored is not None:
+            drafted.append(stored)
+            rest = rest[1:]
+        skipped = [{"idea_id": idea_id, "reason": ABANDONED if idea_id == pending[place] else NOT_REACHED}
+                   for idea_id in rest]  # fmt: skip
+        return BatchSummary(drafted=drafted, failed=failed, skipped=skipped, unsaved=unsaved, stopped=stop)
+    return BatchSummary(drafted=drafted, failed=failed, skipped=skipped, unsaved=unsaved)
+
+
+def _drafted_after_all(acting: ActingUser, idea_id: str) -> dict[str, str] | None:
+    """The drafted entry of the idea a stop came upon, if its post was stored before the stop
+    (the idea is linked to its post in the unit of work that stores it); else None. A failure to
+    look (or a second stop meanwhile) reads as not drafted: the summary is said either way."""
+    try:
+        with orm_unit_of_work(acting) as session:
+            idea = rows.find_idea(session, idea_id=UUID(idea_id))
+            if idea is None or idea.blog_id is None:
+                return None
+            blog = find_own(driver_connection(session), str(idea.blog_id))
+    except (BlogsterError, KeyboardInterrupt):
+        return None
+    return {"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)}

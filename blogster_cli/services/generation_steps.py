@@ -23,6 +23,7 @@ from uuid import UUID
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
+from blogster_cli.ai.shapes import OffShape
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import BlogsterError, Conflict, NotFound
 from blogster_cli.models.content import AiGenerationLog
@@ -116,16 +117,21 @@ def complete_structured(
     messages: list[dict[str, str]],
     *,
     response_format: dict[str, Any],
-    parse: Callable[[str], T | None],
+    parse: Callable[[str], T],
     what: str,
 ) -> tuple[T, Completion]:
-    """A structured completion; a reply off the schema is asked for once more, then a clear error."""
+    """A structured completion; a reply of the wrong shape (`parse` raises OffShape) is asked for
+    once more, then an error saying what was wrong with it, in plain words."""
     tokens = 0
+    wrong = ""
     for _attempt in range(2):
         completion = ai_provider.complete(provider, messages, response_format=response_format)
         tokens += completion.tokens
-        parsed = parse(completion.text)
-        if parsed is not None:
+        try:
+            parsed = parse(completion.text)
+        except OffShape as exc:
+            wrong = str(exc)
+        else:
             return parsed, Completion(text=completion.text, tokens=tokens, model=completion.model)
         if completion.truncated:  # asking again would hit the same limit
             raise ai_provider.ProviderError(
@@ -133,7 +139,8 @@ def complete_structured(
                 f" its {what} came as cut-short JSON; nothing was saved"
             )
     raise ai_provider.ProviderError(
-        f"the AI provider twice returned {what} that do not match the schema; nothing was saved"
+        f"the AI's answer ({what}) was not in the expected shape, twice: {wrong}; nothing was saved or charged:"
+        " try again, or use another model (`blogster ai setup --model NAME`)"
     )
 
 

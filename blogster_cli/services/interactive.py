@@ -117,6 +117,10 @@ def edit(acting: ActingUser, *, ref: str, title: str | None = None, structure: A
         return _public(rows.save(session, item=item))
 
 
-def remove(acting: ActingUser, *, ref: str) -> None:
+def remove(acting: ActingUser, *, ref: str) -> InteractivePublic:
+    """Removes my item `ref` names; returns it as it was."""
     with orm_unit_of_work(acting) as session:
-        rows.delete(session, item_id=_one(session, ref).id)
+        item = _one(session, ref)
+        shown = _public(item)
+        rows.delete(session, item_id=item.id)
+        return shown

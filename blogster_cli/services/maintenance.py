@@ -69,7 +69,8 @@ def schedule(
     _require_admin(acting)
     _check_window(start, end)
     if end <= dt.datetime.now(dt.UTC):  # it would notify every user of maintenance already over
-        raise InvalidInput(f"--end {end:%Y-%m-%d %H:%M} UTC has passed: schedule a window that is still to come")
+        # named in the zone it was typed in (the admin's timezone, or the offset given)
+        raise InvalidInput(f"--end {end:%Y-%m-%d %H:%M %Z} has passed: schedule a window that is still to come")
     if not title.strip() or len(title.strip()) > 200:
         raise InvalidInput("--title must be 1 to 200 characters")
     with orm_unit_of_work(acting) as session:

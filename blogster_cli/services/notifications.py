@@ -193,6 +193,20 @@ def _preference_value(key: str, text: str) -> Any:
     return text
 
 
+def timezone_note(values: dict[str, Any], *, configured: str) -> str | None:
+    """For `prefs show` and `prefs set`: which zone applies to what, when the preferences' timezone
+    (the zone their quiet hours are read in, kept in the database for the server that queues the
+    emails) is not the `timezone` setting (`configured`) every other time is typed and shown in."""
+    zone = values.get("timezone")
+    if not zone or zone == configured:
+        return None
+    return (
+        f"quiet hours are read in {zone} (these preferences' timezone); the times you type and see"
+        f" everywhere else are in your timezone setting, {configured}"
+        f" (blogster notifications prefs set timezone {configured} to read quiet hours there too)"
+    )
+
+
 def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
     if key not in PREFERENCE_KEYS:
         raise InvalidInput(f"unknown preference {key}; one of: {', '.join(PREFERENCE_KEYS)}")

@@ -120,7 +120,7 @@ def quickstart(
     migrated = database.migrate(db)
     steps = [f"database ready ({where})"]
     steps.append(
-        f"applied {plural(len(migrated.applied), 'migration')}" if migrated.applied else "schema already up to date"
+        f"applied {plural(len(migrated.applied), 'migration')}" if migrated.applied else "database already up to date"
     )
 
     held = sessions.session_email(ctx)  # an expired session's too: a mistyped email must not replace it

@@ -33,6 +33,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext, RetryStrategy
 
     from blogster_cli.services import chatbot_replies, workers
+    from blogster_cli.workers import stopping
 
     _fallback_provider(context)  # a provider set up wrong stops the worker at its start
 
@@ -46,6 +47,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 message_id=UUID(args["message_id"]),
                 created_at=datetime.fromisoformat(args["created_at"]),
                 provider=_fallback_provider(context),  # as set now (`ai setup` since the start)
+                should_stop=stopping.should_stop(job_context),  # ends a wait for the worker's first model
             )
         except Exception as exc:
             workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))

@@ -102,12 +102,17 @@ def test_times_are_typed_and_shown_in_the_users_timezone_across_dst(cli, signed_
     assert shown == {"Before DST": ("2026-03-28", "04:00:00"), "After DST": ("2026-03-30", "03:00:00")}
     table = cli("calendar", "list", env={"BLOGSTER_TIMEZONE": "America/New_York"}).stdout
     assert "\t2026-03-28\t04:00\t" in table and "\t2026-03-30\t03:00\t" in table
-    # The notification preferences' timezone, when set, wins over the configured one.
+    # The notification preferences' timezone is their quiet hours' zone only: the calendar, as every
+    # other command, types and shows times in the `timezone` setting (it once took the preferences').
     superuser.execute("update public.user_notification_preferences set timezone = 'Asia/Tokyo'")
-    tokyo = cli("calendar", "month", "2026-03", "--json", env=BERLIN).json()
-    assert tokyo["timezone"] == "Asia/Tokyo"
-    shown = {e["title"]: (d["date"], e["at"]) for d in tokyo["days"] for e in d["events"]}
-    assert shown["After DST"] == ("2026-03-30", "16:00:00")
+    berlin = cli("calendar", "month", "2026-03", "--json", env=BERLIN).json()
+    assert berlin["timezone"] == "Europe/Berlin"
+    shown = {e["title"]: (d["date"], e["at"]) for d in berlin["days"] for e in d["events"]}
+    assert shown["After DST"] == ("2026-03-30", "09:00:00")
+    table = cli("calendar", "list", env=BERLIN).stdout
+    assert "\t2026-03-30\t09:00\t" in table
+    planned = add(cli, "Typed in Berlin", "--date", "2026-04-02", "--time", "09:00", env=BERLIN)
+    assert planned["timezone"] == "Europe/Berlin" and planned["starts_at"] == "2026-04-02T07:00:00Z"
 
 
 def test_month_grid_renders_across_month_boundaries_plain_without_colour(cli, signed_up):

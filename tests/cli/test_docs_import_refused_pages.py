@@ -57,5 +57,8 @@ def test_an_error_that_ends_the_transaction_ends_the_import(cli, signed_up, supe
     root = write(tmp_path / "docs", {name: text for name, text in TREE.items() if name not in REFUSED})
     result = cli("docs", "import", str(root))
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: the statement took too long and was cancelled"
+    assert result.stderr.strip() == (
+        "error: the database took too long to answer, so the command was stopped; try again, or allow it more time:"
+        " `blogster config set statement_timeout_ms MS`"
+    )
     assert slugs(cli) == []

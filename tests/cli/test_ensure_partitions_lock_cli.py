@@ -1,7 +1,7 @@
 """`workers ensure-partitions` needs the partitioned tables to itself for a moment: while another
 session reads one it waits (up to the administrative lock timeout, 5 s), then says what happened,
-another session is using the table, with exit 5 (a conflict), and creates nothing. A lock wait on
-a row still says the row is locked."""
+in a writer's words (another command is using the same records), with exit 5 (a conflict), and
+creates nothing. A lock wait on a row names the thing that is busy (here an account)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ import pytest
 from blogster_cli.db.errors import translate
 from blogster_cli.errors import Conflict
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+
+ROW = "this account is being changed by another command right now; try again in a moment"
+TABLE = (
+    "another command is using the same records right now, and this command needs them to itself for a"
+    " moment; try again shortly"
+)
 
 
 def partitions(superuser) -> int:
@@ -28,7 +34,7 @@ def test_an_open_read_of_a_partitioned_table_makes_it_say_the_table_is_in_use(cl
         ran = cli("workers", "ensure-partitions", "--months", "14", "--json")
     assert ran.exit_code == 5
     assert ran.stdout == ""
-    assert ran.stderr == "error: another session is using the table; try again later\n"
+    assert ran.stderr == f"error: {TABLE}\n"
     assert partitions(superuser) == before  # nothing created: the run was one transaction
     retried = cli("workers", "ensure-partitions", "--months", "14", "--json")
     assert retried.exit_code == 0, retried.stderr
@@ -44,10 +50,6 @@ def lock_error(superuser, db, statement: str) -> psycopg.Error:
             superuser.execute("set local lock_timeout = '100ms'")
             superuser.execute(statement)
     return raised.value
-
-
-ROW = "the row is locked by another session; try again"
-TABLE = "another session is using the table; try again later"
 
 
 @pytest.mark.parametrize(

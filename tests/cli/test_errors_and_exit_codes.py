@@ -226,8 +226,7 @@ def test_a_database_older_than_blogster_says_to_migrate(cli, signed_up, superuse
     superuser.execute("drop function public.held_generation_credits()")
     result = cli("credits", "--json")
     assert result.exit_code == 6 and result.stdout == ""
-    assert result.stderr.startswith("error: the database is older than this Blogster (function")
-    assert result.stderr.endswith("run `blogster db migrate`\n") and result.stderr.count("\n") == 1
+    assert result.stderr == "error: the database is older than this Blogster: run `blogster db migrate`\n"
 
 
 def test_a_database_never_migrated_says_to_migrate(cli, empty_db):
@@ -237,9 +236,7 @@ def test_a_database_never_migrated_says_to_migrate(cli, empty_db):
         "auth", "signup", "--email", "new@example.com", "--password-stdin", input="pw-long-enough-1\n", env=env
     )
     assert result.exit_code == 6 and result.stdout == ""
-    assert result.stderr == (
-        'error: the database is older than this Blogster (schema "auth" does not exist): run `blogster db migrate`\n'
-    )
+    assert result.stderr == "error: the database is not set up for Blogster yet: run `blogster db migrate`\n"
     assert cli("db", "migrate", env=env).exit_code == 0
     again = cli("auth", "signup", "--email", "new@example.com", "--password-stdin", input="pw-long-enough-1\n", env=env)
     assert again.exit_code == 0, again.stderr

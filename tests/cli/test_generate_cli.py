@@ -168,7 +168,12 @@ def test_ideas_twice_invalid_is_a_clear_error_and_costs_nothing(cli, signed_up, 
     ai_env.structured.clear()
     ai_env.structured.append('{"ideas": [{"title": "missing fields"}]}')
     result = cli("generate", "ideas", "--topic", "espresso")
-    assert result.exit_code == 1 and "do not match the schema" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: the AI's answer (ideas) was not in the expected shape, twice: missing 'description' of item 1,"
+        " and 5 more problems; nothing was saved or charged: try again, or use another model"
+        " (`blogster ai setup --model NAME`)\n"
+    )
     assert credits_of(superuser, signed_up) == (3, 0) and reservations(superuser) == 0
     assert superuser.execute("select count(*) from public.blog_ideas").fetchone() == (0,)
 
@@ -210,6 +215,9 @@ def test_generated_rows_belong_to_the_acting_user_only(cli, signed_up, ai_env):
     assert cli("blogs", "show", "a-title").exit_code == 3
 
 
+NONE_DRAFTED = {"drafted": 0, "failed": 0, "skipped": 0}
+
+
 def test_batch_drafts_saved_ideas_resumably_and_reports_failures(cli, signed_up, ai_env, superuser):
     ai_env.structured.clear()
     ai_env.structured.append(json.dumps({"ideas": [IDEA, {**IDEA, "title": "Two"}, {**IDEA, "title": "Three"}]}))
@@ -227,7 +235,7 @@ def test_batch_drafts_saved_ideas_resumably_and_reports_failures(cli, signed_up,
     assert second.exit_code == 0, second.stdout
     assert len(second.json()["drafted"]) == 2 and second.json()["failed"] == []
     nothing = cli("generate", "batch", "--ideas", "5")
-    assert nothing.json() == {"drafted": [], "failed": []}
+    assert nothing.json() == {"drafted": [], "failed": [], "skipped": [], "counts": NONE_DRAFTED, "interrupted": False}
     assert nothing.stderr == "note: no saved idea without a post to draft\n"
     statuses = {i["status"] for i in cli("ideas", "list", "--json").json()}
     assert statuses == {"in_progress"}
@@ -240,7 +248,8 @@ def test_a_batch_with_only_unsaved_ideas_says_to_save_them(cli, signed_up, ai_en
     ai_env.structured.append(json.dumps({"ideas": [IDEA, {**IDEA, "title": "Two"}]}))
     assert cli("generate", "ideas", "--topic", "espresso", "--count", "2").exit_code == 0
     result = cli("generate", "batch", "--ideas", "2")
-    assert result.exit_code == 0 and result.json() == {"drafted": [], "failed": []}
+    assert result.exit_code == 0, result.stderr
+    assert result.json() == {"drafted": [], "failed": [], "skipped": [], "counts": NONE_DRAFTED, "interrupted": False}
     assert (
         result.stderr == "note: no saved idea without a post to draft (2 new ideas waiting: `blogster ideas save ID`)\n"
     )

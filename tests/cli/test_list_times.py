@@ -47,8 +47,8 @@ def test_lists_show_times_in_the_configured_timezone(cli, signed_up, superuser, 
             stored = json_column(cli, command, column)
             assert stored and all(value.endswith("+00:00") for value in stored), (command, stored)
             assert csv_column(cli, command, column) == [in_tokyo(value) for value in stored], command
-    # Windows are typed in UTC (they concern every user), and listed in the reader's timezone.
-    assert csv_column(cli, ("admin", "maintenance", "list"), "start_time") == ["2030-01-05 11:00 JST"]
+    # Windows are typed in the admin's timezone (as every time), and listed in the reader's.
+    assert csv_column(cli, ("admin", "maintenance", "list"), "start_time") == ["2030-01-05 02:00 JST"]
 
     superuser.execute("insert into public.ai_generation_logs (user_id, model) select id, 'm' from auth.users")
     [logged] = superuser.execute("select created_at from public.ai_generation_logs").fetchone()

@@ -32,7 +32,8 @@ def test_maintenance_times_take_the_iso_t(cli, signed_up):
     bad = cli("admin", "maintenance", "schedule", "--title", "x", "--start", "2030-01-05 2am", "--end", "2030-01-06")
     assert (bad.exit_code, bad.stderr) == (
         2,
-        'error: --start must look like "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM (UTC)\n',
+        "error: --start '2030-01-05 2am' is not a time like '2026-12-01 09:00'"
+        " (or with its offset, '2026-12-01 09:00+01:00')\n",
     )
 
 

@@ -66,7 +66,7 @@ def test_an_accounts_own_rows_or_locks_do_not_stop_the_accounts_after_it(cli, db
     ran = cli("workers", "publish-due", "--json")
     assert ran.exit_code == 1
     assert ran.json() == {"published": 1, "failed_accounts": 1}
-    assert f"account {first.user_id}: integer out of range" in ran.stderr
+    assert f"account {first.user_id}: a number is too large or too small to be stored" in ran.stderr
     assert superuser.execute("select status::text from blogs where slug = 'second-due'").fetchone() == ("published",)
 
     schedule_post(db, first, "First again", past)

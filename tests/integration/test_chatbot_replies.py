@@ -9,6 +9,7 @@ import pytest
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import resolve_provider
+from blogster_cli.chatbot import replies
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services import chat, chatbot, chatbot_replies
 from tests.ai_server import MODEL, ai_server  # noqa: F401  (fixture)
@@ -18,9 +19,10 @@ STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intent
 
 @pytest.fixture
 def bot(db, make_user):
-    """The starter intents imported by an admin, and a user to chat."""
+    """The starter intents imported by an admin, and a user to chat (once the bot learnt them)."""
     admin = make_user(admin=True)
     chatbot.import_intents(ActingUser(db, admin), path=STARTER)
+    assert chatbot_replies.wait_until_trained(db, wait_s=300)
     return make_user()
 
 
@@ -79,6 +81,33 @@ def test_a_follow_up_is_understood_from_the_conversation_context(db, superuser, 
     # Without that context the same words are not a follow-up.
     alone = answer(db, superuser, say(db, bot, "yes, which one?"))
     assert alone["metadata"]["follow_up"] is False
+
+
+def test_a_bare_yes_or_no_answers_only_a_question_the_bot_asked(db, superuser, bot, ai_server):  # noqa: F811
+    """The starter set's time-zone follow-up learnt "yes" and "yeah", its no-thanks "no" and
+    "nope": after a reply that asked nothing (a password, a goodbye) such a bare answer was the
+    time-zone answer at 0.97. Now the bot asks what it means, and the AI fallback is not asked."""
+    first = say(db, bot, "I forgot my password")
+    assert answer(db, superuser, first)["intent"] == "reset_password"
+    for bare in ("yes", "yeah!", "nope", "sure"):
+        reply = answer(db, superuser, say(db, bot, bare, conversation=first[0]))
+        assert reply["intent"] is None and reply["metadata"]["source"] == "needs_context", bare
+        assert reply["text"] == replies.NEEDS_CONTEXT_TEXT and reply["confidence"] < 0.5
+    assert answer(db, superuser, say(db, bot, "bye", conversation=first[0]))["intent"] == "goodbye"
+    provider = resolve_provider(
+        env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, key_store="keyring", timeout_s=5
+    )
+    ai_server.structured_by_schema["chatbot_intent"] = '{"intent": "schedule_timezone"}'
+    after_bye = answer(db, superuser, say(db, bot, "yes", conversation=first[0]), provider=provider)
+    assert after_bye["metadata"]["source"] == "needs_context" and not ai_server.calls("/v1/chat/completions")
+    # Once the bot asks (schedule_post: "Do you want to know which time zone that uses?"), they answer it.
+    asked = say(db, bot, "how do I schedule a post?")
+    assert answer(db, superuser, asked)["intent"] == "schedule_post"
+    yes = answer(db, superuser, say(db, bot, "yes", conversation=asked[0]))
+    assert yes["intent"] == "schedule_timezone" and yes["metadata"]["follow_up"] is True
+    assert answer(db, superuser, say(db, bot, "yes", conversation=asked[0]))["metadata"]["source"] == "needs_context"
+    assert answer(db, superuser, say(db, bot, "how do I schedule a post?", conversation=asked[0]))["intent"]
+    assert answer(db, superuser, say(db, bot, "nope", conversation=asked[0]))["intent"] == "no_thanks"
 
 
 def test_parameters_are_filled_from_the_message_or_their_default(db, superuser, bot):

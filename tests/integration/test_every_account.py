@@ -14,7 +14,10 @@ from blogster_cli.services.every_account import for_every_account
 
 def test_an_error_of_one_account_leaves_the_others_their_share(db, make_user, caplog):
     accounts = [make_user().user_id for _ in range(4)]
-    broken = {accounts[1]: Conflict("the row is locked by another session; try again"), accounts[2]: KeyError("tz")}
+    broken = {
+        accounts[1]: Conflict("your AI credits are being changed by another command right now; try again in a moment"),
+        accounts[2]: KeyError("tz"),
+    }
 
     def work(acting: ActingUser) -> str:
         if acting.actor.user_id in broken:
@@ -25,7 +28,7 @@ def test_an_error_of_one_account_leaves_the_others_their_share(db, make_user, ca
         done = for_every_account(db, accounts, work, timeouts=Timeouts())
     assert done.results == [str(accounts[0]), str(accounts[3])]
     assert [(f.account, f.error) for f in done.failures] == [
-        (accounts[1], "the row is locked by another session; try again"),
+        (accounts[1], "your AI credits are being changed by another command right now; try again in a moment"),
         (accounts[2], "unexpected failure: KeyError: 'tz'"),
     ]
     assert any(record.exc_info for record in caplog.records)  # the bug's traceback is in the log

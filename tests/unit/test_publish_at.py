@@ -62,3 +62,26 @@ def test_an_explicit_offset_names_one_instant(text, instant):
 def test_anything_else_is_refused_with_the_shapes_it_takes(text):
     with pytest.raises(InvalidInput, match=r"is not a time like '2026-12-01 09:00' \(or with its offset"):
         parse_at(text, timezone=BERLIN)
+
+
+def test_seconds_and_their_fraction_are_taken_as_iso_8601_writes_them():
+    """run-due's --now took ISO 8601 (cron scripts pass `date --iso-8601=seconds`): the one helper takes
+    it too, and a time without an offset is in the user's zone, as every other typed time."""
+    at = parse_at("2026-12-01T09:00:30.250000", timezone=BERLIN, name="--now")
+    assert at.moment.astimezone(UTC) == datetime(2026, 12, 1, 8, 0, 30, 250000, tzinfo=UTC)
+    now = datetime(2026, 12, 1, 7, 59, 59, 999999, tzinfo=UTC)
+    assert parse_at(now.isoformat(), timezone=BERLIN, name="--now").moment == now
+    assert parse_at("2026-12-01 09:00:30Z", timezone=BERLIN).moment == datetime(2026, 12, 1, 9, 0, 30, tzinfo=UTC)
+    with pytest.raises(InvalidInput, match=r"^--now '2026-12-01 09:00:61' is not a time like"):
+        parse_at("2026-12-01 09:00:61", timezone=BERLIN, name="--now")
+
+
+def test_the_note_of_a_time_passed_twice_names_the_option_it_was_typed_in():
+    at = parse_at("2026-10-25 02:30:15", timezone=BERLIN, name="--now")
+    assert at.note is not None
+    assert at.note.endswith(
+        "taken as the first, 02:30:15 CEST (00:30:15 UTC); for the second, 02:30:15 CET (01:30:15 UTC),"
+        " give --now '2026-10-25 02:30:15+01:00'"
+    )
+    dialog = parse_at("2026-10-25 02:30", timezone=BERLIN, name="publish at").note
+    assert dialog is not None and dialog.endswith("type '2026-10-25 02:30+01:00'")

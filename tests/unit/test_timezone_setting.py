@@ -37,3 +37,15 @@ def test_a_notification_timezone_is_an_iana_name_too(name):
     with pytest.raises(InvalidInput, match="unknown time zone"):
         _preference_value("timezone", name)
     assert _preference_value("timezone", "Europe/Berlin") == "Europe/Berlin"
+
+
+def test_a_preferences_timezone_other_than_the_setting_is_named_with_what_it_applies_to():
+    """`notifications prefs show/set` say which zone applies to what when the two differ (h228 L6)."""
+    from blogster_cli.services.notifications import timezone_note
+
+    assert timezone_note({"timezone": "Europe/Berlin"}, configured="Europe/Berlin") is None
+    assert timezone_note({"timezone": "America/New_York"}, configured="Europe/Berlin") == (
+        "quiet hours are read in America/New_York (these preferences' timezone); the times you type and see"
+        " everywhere else are in your timezone setting, Europe/Berlin"
+        " (blogster notifications prefs set timezone Europe/Berlin to read quiet hours there too)"
+    )

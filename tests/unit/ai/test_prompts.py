@@ -14,6 +14,7 @@ from blogster_cli.ai.prompts import (
     assemble,
     title_and_body,
 )
+from blogster_cli.ai.shapes import OffShape
 
 PERSONA = PersonaBrief(
     "Home baker", description="Bakes on weekends", occupation="nurse", age_range="30-45",
@@ -86,10 +87,23 @@ def test_ideas_schema_and_parsing():
         "difficulty_level": "advanced", "estimated_word_count": 900,
     }  # fmt: skip
     assert ideas.parse_ideas(json.dumps({"ideas": [good]}))[0].title == "T"
-    assert ideas.parse_ideas(json.dumps({"ideas": [{**good, "difficulty_level": "expert"}]})) is None
-    assert ideas.parse_ideas(json.dumps({"ideas": [{**good, "trending_score": 101}]})) is None
-    assert ideas.parse_ideas(json.dumps({"ideas": []})) is None
-    assert ideas.parse_ideas("not json") is None
+    # What was wrong, in a writer's words: never "schema", pydantic's or JSON Schema's terms.
+    wrong = {
+        json.dumps({"ideas": [{**good, "difficulty_level": "expert"}]}):
+            "'difficulty_level' of item 1 was 'expert', not 'beginner', 'intermediate' or 'advanced'",
+        json.dumps({"ideas": [good, {**good, "trending_score": 101}]}): "'trending_score' of item 2 was 101, over 100",
+        json.dumps({"ideas": [{k: v for k, v in good.items() if k != "title"}]}): "missing 'title' of item 1",
+        json.dumps({"ideas": [{**good, "title": ""}]}): "'title' of item 1 was empty",
+        json.dumps({"ideas": [{**good, "mood": "x"}]}): "it had 'mood' of item 1, which was not asked for",
+        json.dumps({"ideas": [{**good, "keywords": "k"}]}): "'keywords' of item 1 was 'k', not a list",
+        json.dumps({"ideas": []}): "it held no ideas",
+        json.dumps({"topics": []}): "missing 'ideas', and 1 more problem",
+        "not json": "it was not JSON (the structured answer asked for)",
+    }  # fmt: skip
+    for reply, reason in wrong.items():
+        with pytest.raises(OffShape) as raised:
+            ideas.parse_ideas(reply)
+        assert str(raised.value) == reason, reply
 
 
 def test_pricing_estimates():

@@ -1,8 +1,11 @@
 """--section N replaces one level-2 section and leaves the rest byte for byte."""
 
+import json
+
 import pytest
 
 from blogster_cli.ai import metadata, sections
+from blogster_cli.ai.shapes import OffShape
 from blogster_cli.errors import InvalidInput
 
 POST = "Intro line.\n\n## One\n\nFirst.\n\n```\n## not a heading\n```\n\n## Two\n\nSecond.\n"
@@ -29,10 +32,22 @@ def test_missing_section(number):
 def test_social_limits_count_hashtags():
     text = '{"content": "%s", "hashtags": ["#cli", "terminal"]}'
     assert metadata.parse_social(text % ("x" * 260), "twitter").clean_hashtags() == ["cli", "terminal"]
-    assert metadata.parse_social(text % ("x" * 270), "twitter") is None  # 270 + "#cli " + "#terminal " > 280
+    with pytest.raises(OffShape) as over:  # 270 + " #cli" + " #terminal" > 280
+        metadata.parse_social(text % ("x" * 270), "twitter")
+    assert str(over.value) == "the twitter post was 285 characters with its hashtags, over twitter's 280"
     assert metadata.parse_social(text % ("x" * 270), "linkedin") is not None
 
 
 def test_seo_description_is_at_most_160():
     assert metadata.parse_seo('{"meta_description": "%s", "meta_keywords": ["a"]}' % ("d" * 160)) is not None
-    assert metadata.parse_seo('{"meta_description": "%s", "meta_keywords": ["a"]}' % ("d" * 161)) is None
+    with pytest.raises(OffShape, match="^'meta_description' was over 160 characters$"):
+        metadata.parse_seo('{"meta_description": "%s", "meta_keywords": ["a"]}' % ("d" * 161))
+    with pytest.raises(OffShape, match="^'meta_keywords' was empty$"):
+        metadata.parse_seo('{"meta_description": "d", "meta_keywords": []}')
+
+
+def test_suggestions_that_are_all_blank_say_so():
+    with pytest.raises(OffShape, match="^its suggestions were all empty$"):
+        metadata.parse_suggestions('{"suggestions": [" ", ""]}')
+    with pytest.raises(OffShape, match="^'suggestions' had more than 10 entries$"):
+        metadata.parse_suggestions(json.dumps({"suggestions": ["s"] * 11}))

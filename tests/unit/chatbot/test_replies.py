@@ -59,3 +59,36 @@ def test_messages_lose_markup_and_control_characters_and_are_bounded():
         sanitise_message("<i></i>\x00 ")
     with pytest.raises(InvalidInput, match="at most 2000 characters"):
         sanitise_message("x" * 2001)
+
+
+def test_a_bare_answer_counts_only_as_a_follow_up_the_conversation_expects():
+    """A bare "yes" (an intent may have learnt it: the starter set's time-zone follow-up did) is an
+    answer to a question: outside a conversation expecting that question's follow-ups, the bot
+    asks what it means instead of answering with whichever intent learnt "yes"."""
+    ranked = [("timezone", 0.97), ("declined", 0.1)]
+    assert replies.decide(ranked, threshold=0.5, bare_answer=True) == replies.Decision(None, 0.0, needs_context=True)
+    expecting = replies.decide(ranked, threshold=0.5, follow_ups=["timezone", "declined"], bare_answer=True)
+    assert expecting == replies.Decision("timezone", 0.97, follow_up=True)
+    other = replies.decide(ranked, threshold=0.5, follow_ups=["other"], bare_answer=True)
+    assert other.intent is None and other.needs_context
+    unlikely = replies.decide([("x", 0.9), ("declined", 0.2)], threshold=0.5, follow_ups=["declined"], bare_answer=True)
+    assert unlikely == replies.Decision(None, 0.2, needs_context=True)
+    assert replies.decide([], threshold=0.5, bare_answer=True).needs_context
+    # A message that says more is classified as before.
+    assert replies.decide(ranked, threshold=0.5) == replies.Decision("timezone", 0.97)
+    assert replies.needs_context().text == replies.NEEDS_CONTEXT_TEXT
+
+
+def test_bare_answers_are_yes_no_and_their_kin_alone():
+    for text in ("yes", "Yes!", "yeah sure", "of course", "ok 👍", "no", "Nope.", "sure, go ahead", "nah"):
+        assert replies.is_bare_answer(text), text
+    for text in ("", "👍", "yes, which time zone?", "no thanks", "thanks", "hello", "yes yes yes yes yes", "yesterday"):
+        assert not replies.is_bare_answer(text), text
+
+
+def test_while_intents_are_learnt_the_bot_says_so_with_the_help_pages():
+    assert replies.still_learning([]).text == replies.LEARNING_TEXT
+    with_docs = replies.still_learning([replies.DocLink("Scheduling", "schedule", "")]).text
+    assert with_docs.startswith(replies.LEARNING_TEXT) and with_docs.endswith(
+        "- Scheduling (blogster docs show schedule)"
+    )
