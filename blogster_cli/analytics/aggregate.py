@@ -11,7 +11,9 @@ Definitions (also in `analytics ingest --help` and README):
   (the last view of a visit has no measurable time and is left out of the average);
 - bounce rate: the share of visits landing on the post that have a single page view;
 - a widget's start or completion (`beacons`): its /_i/TRACKING-ID/start or /complete request, not from
-  a crawler, answered 2xx, 304 or 404 (a static host, with no handler for it, answers 404).
+  a crawler, answered 2xx, 304 or 404 (a static host, with no handler for it, answers 404);
+- a line of a virtual-host format for another host than the site's (`site_hosts`) is another site's
+  request: read and parsed, then counted only in `other_sites` (no visitor, crawler, view or beacon).
 """
 
 from __future__ import annotations
@@ -31,12 +33,24 @@ from urllib.parse import urlsplit
 
 from blogster_cli.analytics.crawlers import AGENT_CHARS, is_crawler
 from blogster_cli.analytics.devices import device_class
-from blogster_cli.analytics.logformat import Fields, LogFormat, clf_fields, parse_line
+from blogster_cli.analytics.logformat import (
+    VHOST_FORMATS,
+    Fields,
+    LogFormat,
+    clf_fields,
+    parse_line,
+    vhost_fields,
+    vhost_name,
+)
 from blogster_cli.analytics.paths import BEACON_PREFIX, PathMatcher, beacon, is_asset, is_tracking
 
 SESSION_GAP_SECONDS = 30 * 60
 TOP_REFERRERS = 10
 MALFORMED_SAMPLE_SIZE = 3
+OTHER_HOSTS_KEPT = 100
+"""The other sites' virtual hosts a result counts lines of by name (a warning names the first few); the
+lines of more (nginx's $host is what the client sent) are counted in `other_sites` alone."""
+HOST_CHARS = 253
 
 # (visitor: a 64-bit hash of IP and user agent, epoch seconds, the post's key (slug, or a stored
 #  post id) or None for a page that is no post, referrer domain or "", device class or None)
@@ -62,6 +76,10 @@ class ChunkResult:
     what `--map` would have to match when none of a log's views is on a post."""
     beacons: Counter[tuple[str, str]] = field(default_factory=Counter)
     """The widgets' requests counted, by (tracking id, "start" or "complete") (`counts_beacon`)."""
+    other_sites: int = 0
+    """Requests of a virtual-host log for other hosts than my site's: parsed, then skipped."""
+    other_hosts: Counter[str] = field(default_factory=Counter)
+    """Those lines by virtual host (`vhost_name`), for at most OTHER_HOSTS_KEPT hosts."""
 
 
 @dataclass
@@ -128,8 +146,14 @@ def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     return "" if host in own_hosts else host
 
 
-def _requests(lines: Iterable[str], log_format: LogFormat) -> Iterator[tuple[str, Fields | None]]:
-    """Each line with its fields (None when malformed), for any format."""
+def _requests(
+    lines: Iterable[str], log_format: LogFormat, site_hosts: frozenset[str] | None, result: ChunkResult
+) -> Iterator[tuple[str, Fields | None]]:
+    """Each line with its fields (None when malformed), for any format; a virtual-host line for another
+    host than `site_hosts` (None: any) is counted in `result.other_sites` instead."""
+    if log_format in VHOST_FORMATS:
+        yield from _site_requests(lines, log_format is LogFormat.VHOST_COMBINED, site_hosts, result)
+        return
     if log_format is LogFormat.NGINX_JSON:
         for line in lines:
             request = parse_line(line.rstrip("\r\n"), log_format)
@@ -141,6 +165,34 @@ def _requests(lines: Iterable[str], log_format: LogFormat) -> Iterator[tuple[str
     combined = log_format is LogFormat.COMBINED
     for line in lines:
         yield line, clf_fields(line.rstrip("\r\n"), combined=combined)
+
+
+def _site_requests(
+    lines: Iterable[str], combined: bool, site_hosts: frozenset[str] | None, result: ChunkResult
+) -> Iterator[tuple[str, Fields | None]]:
+    """`_requests` of a virtual-host log: whether a host is my site's is told once per host written."""
+    mine: dict[str, str | None] = {}  # host as written -> None when mine, else its name
+    others = result.other_hosts
+    for line in lines:
+        found = vhost_fields(line.rstrip("\r\n"), combined=combined)
+        if found is None:
+            yield line, None
+            continue
+        host, fields = found
+        if site_hosts is None:
+            yield line, fields
+            continue
+        if host in mine:
+            other = mine[host]
+        else:
+            name = vhost_name(host)
+            other = mine[host] = None if name in site_hosts else name[:HOST_CHARS]
+        if other is None:
+            yield line, fields
+            continue
+        result.other_sites += 1
+        if other in others or len(others) < OTHER_HOSTS_KEPT:
+            others[other] += 1
 
 
 def counts_beacon(status: int) -> bool:
@@ -164,9 +216,11 @@ def _target(path: str, matcher: PathMatcher) -> _Target:
 
 
 def process_lines(
-    lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str]
-) -> ChunkResult:
-    """Parse and classify lines: the per-chunk work, run in a worker process.
+    lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str],
+    site_hosts: frozenset[str] | None = None,
+) -> ChunkResult:  # fmt: skip
+    """Parse and classify lines: the per-chunk work, run in a worker process. In a virtual-host format,
+    lines for other hosts than `site_hosts` (my site's: None takes every host) are other sites' requests.
 
     What is told from a user agent (crawler, device), a path (asset, post) or a referrer (domain)
     is worked out once per distinct value in this chunk: a log repeats few of each.
@@ -178,7 +232,7 @@ def process_lines(
     beacons = result.beacons
     referrers: dict[str, str] = {}
     lines_read = parsed = crawlers = 0
-    for line, request in _requests(lines, log_format):
+    for line, request in _requests(lines, log_format, site_hosts, result):
         if request is None:
             if line.strip():
                 lines_read += 1
@@ -217,7 +271,9 @@ def process_lines(
         if domain is None:
             domain = referrers[referrer] = _referrer_domain(referrer, own_hosts)
         page_views.append((visitor, timestamp, target[1], domain, agent[1]))  # (a 2xx/3xx: `visitor` is set)
-    result.lines, result.parsed, result.crawlers = lines_read, parsed, crawlers
+    result.lines, result.parsed, result.crawlers = (
+        lines_read + result.other_sites, parsed + result.other_sites, crawlers,
+    )  # fmt: skip
     return result
 
 
@@ -238,7 +294,16 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         total.page_views.extend(part.page_views)
         total.stored.extend(part.stored)
         total.beacons.update(part.beacons)
+        total.other_sites += part.other_sites
+        add_other_hosts(total.other_hosts, part.other_hosts)
     return total
+
+
+def add_other_hosts(total: Counter[str], part: Counter[str]) -> None:
+    """Add `part`'s lines per other host to `total`'s, keeping at most OTHER_HOSTS_KEPT hosts."""
+    for host, count in part.items():
+        if host in total or len(total) < OTHER_HOSTS_KEPT:
+            total[host] += count
 
 
 @dataclass
@@ -454,7 +519,9 @@ def analyse_file(
 _BLANK_RUNS = re.compile(r"\n(?:[ \t\r]*\n)+")
 
 
-def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) -> ChunkResult:
+def process_block(
+    args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]], site_hosts: frozenset[str] | None = None
+) -> ChunkResult:
     """`process_lines` over a block of complete lines (a worker task: one picklable argument)."""
     data, log_format, matcher, own_hosts = args
     # Blank lines count for nothing (process_lines): a run of them is one line break, so a log of
@@ -462,7 +529,7 @@ def process_block(args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]]) ->
     lines = _BLANK_RUNS.sub("\n", data.decode("utf-8", errors="replace")).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return process_lines(lines, log_format, matcher, own_hosts)
+    return process_lines(lines, log_format, matcher, own_hosts, site_hosts)
 
 
 def process_blocks(tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
@@ -492,14 +559,17 @@ def pack_views(views: list[PageView], post_ids: dict[str, str]) -> StoredViews:
     return StoredViews("\n".join(rows), len(rows), matched, min(moments, default=None), max(moments, default=None))
 
 
-def store_blocks(
-    tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]],
-) -> list[ChunkResult]:
+StoreTask = tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str], frozenset[str] | None]
+"""A block of lines, its format, the post patterns, my own hosts (referrers), my post ids by slug and my
+site's hosts (virtual-host formats: the hosts whose lines count)."""
+
+
+def store_blocks(tasks: list[StoreTask]) -> list[ChunkResult]:
     """`process_block` over each task with its page views packed for storage (`pack_views`, post ids by
     slug): what `analytics ingest` runs in its workers, so only text crosses processes."""
     results = []
-    for data, log_format, matcher, own_hosts, post_ids in tasks:
-        result = process_block((data, log_format, matcher, own_hosts))
+    for data, log_format, matcher, own_hosts, post_ids, site_hosts in tasks:
+        result = process_block((data, log_format, matcher, own_hosts), site_hosts)
         result.stored.append(pack_views(result.page_views, post_ids))
         result.page_views = []
         results.append(result)

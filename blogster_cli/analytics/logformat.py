@@ -1,4 +1,5 @@
-"""Access-log line formats (combined, common, nginx-json) parsed into one request shape."""
+"""Access-log line formats (combined, common, nginx-json and the virtual-host forms of combined and common)
+parsed into one request shape."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ class LogFormat(StrEnum):
     COMBINED = "combined"
     COMMON = "common"
     NGINX_JSON = "nginx-json"
+    VHOST_COMBINED = "vhost-combined"
+    """Apache's vhost_combined (Debian's other_vhosts_access.log): `%v:%p` then combined; `%v` alone too."""
+    VHOST_COMMON = "vhost-common"
+    """Apache's "Common Log Format with Virtual Host" (`%v %h %l %u %t "%r" %>s %b`); `%v:%p` too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,8 @@ class Request:
     status: int
     referrer: str
     user_agent: str
+    vhost: str = ""
+    """The virtual host a vhost format names (`vhost_name`: lower case, without port or 'www.'), else ""."""
 
 
 _MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
@@ -46,6 +53,14 @@ _COMBINED_FAST_RE = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) \S
 _COMBINED_RE = re.compile(
     r'(\S+) \S+ \S+ \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) \S+ "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"'
 )
+# The virtual-host forms: the server's name (Apache's %v, nginx's $host or $server_name: a host name,
+# an IPv4 address or a bracketed IPv6 one), its port (%p, $server_port) or not, then a common or combined
+# line. A name of those characters only, so a combined line whose client is a list ("10.0.0.1, 41.2.3.4",
+# X-Forwarded-For) is not read as a virtual host and its client.
+_VHOST = r"([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})? "
+_VHOST_COMMON_RE = re.compile(_VHOST + _COMMON_RE.pattern)
+_VHOST_COMBINED_FAST_RE = re.compile(_VHOST + _COMBINED_FAST_RE.pattern)
+_VHOST_COMBINED_RE = re.compile(_VHOST + _COMBINED_RE.pattern)
 
 
 @lru_cache(maxsize=4096)
@@ -124,6 +139,36 @@ def clf_fields(line: str, *, combined: bool) -> Fields | None:
     return ip, timestamp, day, parts[1], int(status), referrer, user_agent
 
 
+@lru_cache(maxsize=4096)
+def vhost_name(field: str) -> str:
+    """A log's virtual host as a site's host is compared: lower case, without brackets, final dot or 'www.'
+    (the port is not part of `field`), as `services/post_addresses.own_hosts` writes the site's."""
+    return field.lower().strip("[]").rstrip(".").removeprefix("www.")
+
+
+def vhost_fields(line: str, *, combined: bool) -> tuple[str, Fields] | None:
+    """`clf_fields` of a virtual-host line, with its virtual host as written (the port aside), or None."""
+    if combined:
+        match = _VHOST_COMBINED_FAST_RE.match(line) or _VHOST_COMBINED_RE.match(line)
+        if match is None:
+            return None
+        host, ip, stamp, request_line, status, referrer, user_agent = match.groups()
+    else:
+        match = _VHOST_COMMON_RE.match(line)
+        if match is None:
+            return None
+        host, ip, stamp, request_line, status = match.groups()
+        referrer, user_agent = "-", ""
+    try:
+        timestamp, day = _clf_time(stamp)
+    except (ValueError, KeyError, IndexError):
+        return None
+    parts = request_line.split(" ", 2)
+    if len(parts) < 2 or not parts[1]:
+        return None
+    return host, (ip, timestamp, day, parts[1], int(status), referrer, user_agent)
+
+
 def _split_request(request_line: str) -> tuple[str, str] | None:
     parts = request_line.split(" ")
     if len(parts) < 2 or not parts[1]:
@@ -194,10 +239,38 @@ def parse_nginx_json(line: str) -> Request | None:
         return None
 
 
+def parse_vhost(line: str, *, combined: bool) -> Request | None:
+    """Parse one virtual-host common/combined line; None when it does not fit the format."""
+    if combined:
+        match = _VHOST_COMBINED_FAST_RE.match(line) or _VHOST_COMBINED_RE.match(line)
+    else:
+        match = _VHOST_COMMON_RE.match(line)
+    if match is None:
+        return None
+    try:
+        timestamp, day = _clf_time(match.group(3))
+    except (ValueError, KeyError, IndexError):
+        return None
+    request = _split_request(match.group(4))
+    if request is None:
+        return None
+    referrer, user_agent = (match.group(6), match.group(7)) if combined else ("-", "")
+    return Request(
+        match.group(2), timestamp, day, request[0], request[1], int(match.group(5)), referrer, user_agent,
+        vhost_name(match.group(1)),
+    )  # fmt: skip
+
+
+VHOST_FORMATS = frozenset({LogFormat.VHOST_COMBINED, LogFormat.VHOST_COMMON})
+"""The formats whose lines name their virtual host: `analytics ingest` counts only those of my site."""
+
+
 def parse_line(line: str, log_format: LogFormat) -> Request | None:
     """Parse one line in `log_format`; None for a malformed line (never raises)."""
     if log_format is LogFormat.NGINX_JSON:
         return parse_nginx_json(line)
+    if log_format in VHOST_FORMATS:
+        return parse_vhost(line, combined=log_format is LogFormat.VHOST_COMBINED)
     return parse_clf(line, combined=log_format is LogFormat.COMBINED)
 
 

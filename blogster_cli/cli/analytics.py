@@ -38,6 +38,18 @@ first MiB) is a request in the --format given is refused and named with the form
 like: nothing of it is counted, exit 2 (1 when other logs of the run were read).
 
 \b
+Formats:
+- combined: Apache's and nginx's (request, status, bytes, then the quoted referrer and user agent);
+- common: the line ends at the bytes field (a combined log given common is refused as combined);
+- nginx-json: one JSON object a line (remote_addr, time_local or time_iso8601, request, status...);
+- vhost-combined: Apache's vhost_combined (Debian's other_vhosts_access.log): the virtual host and
+  its port (or the host alone: nginx's $host) before a combined line;
+- vhost-common: the same before a common line.
+In the vhost formats only the lines of your site's host (its URL, custom domain or subdomain, or an
+imported post's old address; without 'www.' or port) are counted: the others are skipped, their
+number and hosts in a warning.
+
+\b
 Definitions:
 - view: a 2xx/3xx request for a page that is not a static file, from a visitor whose user agent
   is not on the crawler-user-agents list (bots, spiders and feed readers are crawlers);
@@ -65,7 +77,9 @@ def ingest(
     files: list[str] = typer.Argument(
         ..., help="Log files, plain or .gz; '-' for standard input.", click_type=PATH_TEXT
     ),
-    log_format: str = typer.Option("combined", "--format", help="combined, common or nginx-json."),
+    log_format: str = typer.Option(
+        "combined", "--format", help="combined, common, nginx-json, vhost-combined or vhost-common."
+    ),
     map_pattern: str | None = typer.Option(None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html'."),
     batch_bytes: int = typer.Option(16 << 20, "--batch-bytes", hidden=True, min=1),
     json: bool = JSON_OPTION,
@@ -136,9 +150,11 @@ def exit_if_not_all_read(summary: IngestSummary) -> None:
 def print_summary(summary: IngestSummary) -> None:
     """The run's figures in one line on stderr."""
     sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
+    others = f" ({summary.other_sites} for other sites, skipped)" if summary.other_sites else ""
     output.message(
-        f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed,"
-        f" {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers, {plural(summary.page_views, 'page view')}"
+        f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed"
+        f"{others}, {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers,"
+        f" {plural(summary.page_views, 'page view')}"
         f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')};"
         f" {plural(summary.post_days_updated, 'post-day')} updated,"
         f" {plural(summary.newsletter_hits, 'newsletter open/click', 'newsletter opens/clicks')},"

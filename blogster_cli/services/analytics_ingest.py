@@ -13,7 +13,9 @@ once per line and accumulate across runs and rotated logs (`interactive stats --
 One account's runs are serialised by a row lock held on a second connection for the whole run. A log
 (or a log's new part) whose head has no request in the chosen format is refused before anything of it is
 recorded (`_format_refusal`): once recorded, a log is never read again, so its requests could never be
-counted in the right format.
+counted in the right format. In a virtual-host format (Apache's vhost_combined), the lines of other hosts
+than my site's (as the CSV imports take a URL: services/post_addresses) are other sites' requests: read,
+skipped, and counted in a warning.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from blogster_cli.analytics.aggregate import (
     PageView,
     PostDay,
     SiteVisitors,
+    StoreTask,
+    add_other_hosts,
     merge,
     post_days,
     site_days,
@@ -53,13 +57,12 @@ from blogster_cli.analytics.ledger import (
     open_log,
     skip_counted,
 )
-from blogster_cli.analytics.logformat import LogFormat, check_format, log_lines, parse_line
-from blogster_cli.analytics.paths import PathMatcher
+from blogster_cli.analytics.logformat import VHOST_FORMATS, LogFormat, check_format, log_lines, parse_line
 from blogster_cli.db.acting import Connection, separate_unit_of_work, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.services.parallel import parallel_map
-from blogster_cli.services.post_addresses import AddressPlan, address_plan
+from blogster_cli.services.post_addresses import AddressPlan, PostFinder, address_plan
 from blogster_cli.wording import plural
 
 BATCH_BYTES = 16 << 20
@@ -106,6 +109,9 @@ class IngestSummary:
     malformed: int = 0
     malformed_sample: list[str] = field(default_factory=list)
     crawlers: int = 0
+    other_sites: int = 0
+    """Requests of a virtual-host log (`--format vhost-combined`, `vhost-common`) for other hosts than your
+    site's: parsed, not counted (no visitors, crawlers or page views)."""
     page_views: int = 0
     matched: int = 0
     unique_visitors: int = 0
@@ -145,6 +151,7 @@ def ingest(
         if source != STDIN and not Path(source).is_file():
             raise InvalidInput(f"cannot read {source}: {'not a file' if Path(source).exists() else 'no such file'}")
     plan = address_plan(acting, map_pattern=map_pattern, base_domain=base_domain)
+    site_hosts = _site_hosts(plan, log_format)
     summary = IngestSummary()
     run_total = ChunkResult()
     worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -154,18 +161,41 @@ def ingest(
             with _opened(source, stdin) as stream:
                 summary.files.append(
                     _ingest_one(
-                        acting, source, LogReader(open_log(stream)), plan, log_format, batch_bytes, worker_count,
-                        run_total, summary, on_progress,
+                        acting, source, LogReader(open_log(stream)), plan, log_format, site_hosts, batch_bytes,
+                        worker_count, run_total, summary, on_progress,
                     )
                 )  # fmt: skip
         summary.post_days_updated = _recompute_post_days(acting)
     summary.lines, summary.parsed, summary.malformed = run_total.lines, run_total.parsed, run_total.malformed
     summary.malformed_sample, summary.crawlers = run_total.malformed_sample, run_total.crawlers
+    summary.other_sites = run_total.other_sites
     summary.unique_visitors = len(run_total.visitor_keys)
     summary.unmatched_sample = run_total.unmatched_sample
     summary.warnings = _warnings(summary, has_posts=bool(plan.post_ids))
+    if run_total.other_sites and site_hosts is not None:
+        summary.warnings += [
+            f"{text}; the logs read now are counted and are not read again"
+            for text in PostFinder(plan, site_hosts).other_sites(run_total.other_hosts, total=run_total.other_sites)
+        ]
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _site_hosts(plan: AddressPlan, log_format: LogFormat) -> frozenset[str] | None:
+    """The virtual hosts whose lines count (my site's URL, custom domain and subdomain, and the hosts of my
+    imported posts' kept addresses, as the CSV imports take a URL); None for a format without hosts.
+
+    A site with no address known is refused: every line would be another site's, and a counted log is not read again.
+    """
+    if log_format not in VHOST_FORMATS:
+        return None
+    hosts = plan.own_hosts | plan.former_hosts
+    if not hosts:
+        raise InvalidInput(
+            f"--format {log_format}: your site's address is not known, so its lines cannot be told from other"
+            " sites': set it first (blogster site settings set custom-domain HOST, or url URL)"
+        )
+    return hosts
 
 
 def _take_lock(acting: ActingUser, stack: ExitStack, wait_s: float) -> None:
@@ -196,7 +226,7 @@ def _opened(source: str, stdin: BinaryIO | None) -> Iterator[BinaryIO]:
 
 def _parsed_batches(
     reader: LogReader, batch_bytes: int, whole: Callable[[bytes], bool], log_format: LogFormat, plan: AddressPlan,
-    workers: int,
+    site_hosts: frozenset[str] | None, workers: int,
 ) -> Generator[tuple[Batch, ChunkResult]]:  # fmt: skip
     """Each new batch of the log with its parsed lines, in order.
 
@@ -212,12 +242,12 @@ def _parsed_batches(
         workers = 1
     parts_of: deque[tuple[Batch, int]] = deque()
 
-    def tasks() -> Iterator[list[tuple[bytes, LogFormat, PathMatcher, frozenset[str], dict[str, str]]]]:
+    def tasks() -> Iterator[list[StoreTask]]:
         for batch in chain([first], pending):
             parts = split_lines(batch.data, workers if len(batch.data) >= PARALLEL_MIN_BYTES else 1)
             parts_of.append((batch, len(parts)))
             for part in parts:
-                yield [(part, log_format, plan.matcher, plan.own_hosts, plan.post_ids)]
+                yield [(part, log_format, plan.matcher, plan.own_hosts, plan.post_ids, site_hosts)]
 
     parsed = parallel_map(store_blocks, tasks(), workers=workers, preload=[store_blocks.__module__])
     for _, results in parsed:
@@ -228,8 +258,9 @@ def _parsed_batches(
 
 
 def _ingest_one(
-    acting: ActingUser, name: str, reader: LogReader, plan: AddressPlan, log_format: LogFormat, batch_bytes: int,
-    workers: int, run_total: ChunkResult, summary: IngestSummary, on_progress: Callable[[int], None],
+    acting: ActingUser, name: str, reader: LogReader, plan: AddressPlan, log_format: LogFormat,
+    site_hosts: frozenset[str] | None, batch_bytes: int, workers: int, run_total: ChunkResult,
+    summary: IngestSummary, on_progress: Callable[[int], None],
 ) -> IngestedFile:  # fmt: skip
     """Skip what was counted of this log, then count the rest batch by batch."""
 
@@ -271,7 +302,7 @@ def _ingest_one(
             ingested.new_lines += result.lines
             on_progress(batch.end - batch.start)
 
-        with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, workers)) as parsed:
+        with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, site_hosts, workers)) as parsed:
             for batch, result in parsed:
                 store(batch, result)
     except (OSError, EOFError) as exc:  # a truncated or corrupt .gz: what was committed stays counted
@@ -434,6 +465,8 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     total.parsed += part.parsed
     total.malformed += part.malformed
     total.crawlers += part.crawlers
+    total.other_sites += part.other_sites
+    add_other_hosts(total.other_hosts, part.other_hosts)
     total.malformed_sample.extend(part.malformed_sample[: MALFORMED_SAMPLE_SIZE - len(total.malformed_sample)])
     for path in part.unmatched_sample:
         if len(total.unmatched_sample) < MALFORMED_SAMPLE_SIZE and path not in total.unmatched_sample:

@@ -110,20 +110,20 @@ class PostFinder:
         shown = shortened(address, 120)
         return f"{shown}: a page of another site ({shortened(host, 80)})" if host else f"{shown}: none of your posts"
 
-    def other_sites(self, hosts: Mapping[str, int]) -> list[str]:
-        """A warning for the lines skipped as pages of other sites (`hosts`: how many on each), naming
-        a few of those hosts and mine: a site whose custom domain is not set yet loses every line. The
-        custom domain it suggests is one the setting takes: never the platform's domain or a name under
-        it (another site's address there), nor what is no domain name (an IP address, localhost)."""
+    def other_sites(self, hosts: Mapping[str, int], *, total: int | None = None) -> list[str]:
+        """A warning for the lines skipped as pages of other sites (`hosts`: how many on each; `total`, when
+        more lines than theirs were skipped), naming a few of those hosts and mine: a site whose custom
+        domain is not set yet loses every line. The custom domain it suggests is one the setting takes: never
+        the platform's domain or a name under it (another site's address there), nor what is no domain name
+        (an IP address, localhost)."""
         if not hosts:
             return []
         ordered = sorted(hosts, key=lambda host: (-hosts[host], host))
         sample = [shortened(host, 80) for host in ordered[:3]]
-        shown = ", ".join(sample) + (", ..." if len(hosts) > 3 else "")
+        shown = ", ".join(sample) + (", ..." if len(hosts) > 3 or (total or 0) > sum(hosts.values()) else "")
         mine = ", ".join(sorted(self.plan.own_hosts)) or "not known"
-        warning = (
-            f"{plural(sum(hosts.values()), 'line')} skipped as pages of other sites ({shown}); your site is {mine}"
-        )
+        count = max(total or 0, sum(hosts.values()))
+        warning = f"{plural(count, 'line')} skipped as pages of other sites ({shown}); your site is {mine}"
         claimable = next((host for host in ordered if self._claimable(host)), None)
         if claimable is None:
             return [warning]

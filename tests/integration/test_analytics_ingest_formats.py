@@ -140,8 +140,8 @@ def test_a_file_in_no_format_is_refused_with_its_first_line(author, superuser, t
     assert (run.malformed, ledger_rows(superuser, acting)) == (0, 0)
     assert run.files[0].refused == (
         f"{errors}: none of its 2 lines is a combined request (--format combined); nor one in the other formats"
-        " --format takes (common, nginx-json); it begins '2026/12/01 10:00:00 [error] 812#812: *1 open()"
-        ' "/srv/www/wp-login.php" failed (2\'; nothing of it was counted'
+        " --format takes (common, nginx-json, vhost-combined, vhost-common); it begins '2026/12/01 10:00:00 [error]"
+        ' 812#812: *1 open() "/srv/www/wp-login.php" failed (2\'; nothing of it was counted'
     )
 
 

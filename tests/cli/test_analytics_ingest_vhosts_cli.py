@@ -1,0 +1,36 @@
+"""`blogster analytics ingest --format vhost-combined`: Apache's vhost_combined log (Debian's
+other_vhosts_access.log) was refused with exit 2 as in no format; other virtual hosts' lines are skipped
+with a warning."""
+
+from __future__ import annotations
+
+from tests.cli.test_analytics_cli import posts  # noqa: F401 (fixture)
+from tests.integration.test_analytics_ingest import HAND_MADE_LOG, write
+from tests.integration.test_analytics_ingest_vhosts import OTHERS, vhost_log
+
+
+def test_a_vhost_combined_log_is_named_then_read_for_my_host_only(cli, posts, tmp_path):  # noqa: F811
+    assert cli("site", "settings", "set", "custom-domain", "ada.example").exit_code == 0
+    log = write(tmp_path / "other_vhosts_access.log", vhost_log(HAND_MADE_LOG, OTHERS))
+    wrong = cli("analytics", "ingest", str(log))
+    assert (wrong.exit_code, wrong.stdout) == (2, "")
+    assert wrong.stderr == (
+        f"error: {log}: none of its 12 lines is a combined request (--format combined); they look like"
+        " vhost-combined: try --format vhost-combined; nothing of it was counted\n"
+    )
+    right = cli("analytics", "ingest", "--format", "vhost-combined", str(log), "--json")
+    assert right.exit_code == 0, right.stderr
+    summary = right.json()
+    assert (summary["lines"], summary["parsed"], summary["other_sites"], summary["matched"]) == (12, 11, 4, 4)
+    assert summary["unique_visitors"] == 3  # as the combined log of my host's lines alone
+    warning = "warning: 4 lines skipped as pages of other sites (shop.example, localhost, other.org); your site is"
+    assert warning in right.stderr and summary["warnings"][0] == right.stderr.split("warning: ", 1)[1].strip()
+    text = cli("analytics", "ingest", "--format", "vhost-combined", str(write(tmp_path / "next.log", vhost_log(
+        [HAND_MADE_LOG[0].replace("10:00:00", "18:00:00")], OTHERS[:2]))))  # fmt: skip
+    assert text.exit_code == 0, text.stderr
+    assert "3 new lines from 1 log: 3 parsed (2 for other sites, skipped), 0 malformed" in text.stderr
+
+
+def test_the_help_names_the_vhost_formats(cli):
+    text = cli("analytics", "ingest", "--help").stdout
+    assert "vhost-combined" in text and "other_vhosts_access.log" in text and "vhost-common" in text
