@@ -165,7 +165,7 @@ def watch_page(address: str) -> tuple[str, str] | None:
         return player, "YouTube"
     watch = {"v": video.group(1)} | ({"list": listed} if listed else {})
     start = (query.get("start") or [""])[0]
-    watch |= {"t": start} if start.isdigit() else {}
+    watch |= {"t": start} if start.isascii() and start.isdigit() else {}
     return f"https://www.youtube.com/watch?{urlencode(watch)}", "YouTube"
 
 

@@ -26,6 +26,9 @@ WATCH = "https://www.youtube.com/watch?v=QNNl_uWmQXE"
             "//www.youtube-nocookie.com/embed/abc-_1?start=90&rel=0",
             ("https://www.youtube.com/watch?v=abc-_1&t=90", "YouTube"),
         ),
+        # a start that is not ASCII digits ("²" is a digit to str.isdigit) is left out, not sent on
+        ("https://www.youtube.com/embed/abc?start=\u00b2", ("https://www.youtube.com/watch?v=abc", "YouTube")),
+        ("https://www.youtube.com/embed/abc?start=\u0663", ("https://www.youtube.com/watch?v=abc", "YouTube")),
         ("https://youtube.com/embed/abc?list=PL1", ("https://www.youtube.com/watch?v=abc&list=PL1", "YouTube")),
         (
             "https://www.youtube.com/embed/videoseries?list=PLx",
