@@ -123,7 +123,9 @@ def stats(
         help="Count this access log first, as `analytics ingest` does (repeatable; .gz; - for standard input).",
         click_type=PATH_TEXT,
     ),
-    log_format: str = typer.Option("combined", "--format", help="The logs' format: combined, common, nginx-json, vhost-combined or vhost-common."),
+    log_format: str = typer.Option(
+        "combined", "--format", help="The logs' format: combined, common, nginx-json, vhost-combined or vhost-common."
+    ),
     map_pattern: str | None = typer.Option(
         None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html' (as `analytics ingest --map`)."
     ),
