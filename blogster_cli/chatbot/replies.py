@@ -159,11 +159,15 @@ def doc_lines(docs: Sequence[DocLink]) -> list[str]:
     return [f"- {d.title} (blogster docs show {d.slug})" for d in docs]
 
 
-def out_of_scope(docs: Sequence[DocLink]) -> Reply:
-    """Saying so rather than guessing, with the documentation hits if there are any."""
+def out_of_scope(docs: Sequence[DocLink], *, hint: str | None = None) -> Reply:
+    """Saying so rather than guessing, with the documentation hits if there are any; `hint` first
+    ("I only understand English here.") for a message in another language than the intents'."""
+    first = f"{hint} " if hint else ""
     if not docs:
-        return Reply(OUT_OF_SCOPE_TEXT + " Try rephrasing, or search the help centre: blogster docs search WORDS")
-    return Reply("\n".join([OUT_OF_SCOPE_WITH_DOCS, *doc_lines(docs)]))
+        return Reply(
+            first + OUT_OF_SCOPE_TEXT + " Try rephrasing, or search the help centre: blogster docs search WORDS"
+        )
+    return Reply("\n".join([first + OUT_OF_SCOPE_WITH_DOCS, *doc_lines(docs)]))
 
 
 def needs_context() -> Reply:

@@ -294,7 +294,11 @@ def process_message(
         source = "needs_context"
     elif intent is None:
         docs = _docs(db, message["user_id"], text)
-        reply = replies.still_learning(docs) if model.learning else replies.out_of_scope(docs)
+        if model.learning:
+            reply = replies.still_learning(docs)
+        else:
+            hint = model.classifier.language_hint(text) if model.classifier else None
+            reply = replies.out_of_scope(docs, hint=hint)
         source = "learning" if model.learning else "out_of_scope"
         context.pop("follow_ups", None)
     else:

@@ -129,6 +129,16 @@ def test_out_of_scope_says_so_and_offers_documentation_instead_of_guessing(db, s
     assert "- Quokka husbandry (blogster docs show quokkas)" in hits["text"]
 
 
+def test_a_question_in_another_language_gets_not_sure_saying_which_language_the_bot_reads(db, superuser, bot):
+    reply = answer(
+        db, superuser, say(db, bot, "Wie kann ich mein Passwort zurücksetzen, wenn ich die E-Mail nicht mehr habe?")
+    )
+    assert reply["intent"] is None and reply["metadata"]["source"] == "out_of_scope"
+    assert reply["text"].startswith("I only understand English here. I'm not sure I can help with that")
+    english = answer(db, superuser, say(db, bot, "what is the airspeed velocity of an unladen swallow in a vacuum"))
+    assert english["text"].startswith("I'm not sure I can help with that")
+
+
 def test_the_ai_fallback_picks_an_intent_when_the_classifier_is_unsure(db, superuser, bot, ai_server):  # noqa: F811
     provider = resolve_provider(
         env={}, base_url=ai_server.base_url, model=MODEL, stored_key=None, key_store="keyring", timeout_s=5
