@@ -170,7 +170,11 @@ MAX_FIGURE = 1e15  # no export holds a larger amount or count; 1e308 is a typo o
 MAX_WHOLE = 2**31 - 1  # counts go to integer columns
 _BLANK = ("", "-", "n/a", "na", "--")
 _GROUPING_SPACE = re.compile(r"(?<=\d)[\s'\u2019](?=\d)")  # 1 234,56 (French), 1'234.56 (Swiss)
-_CURRENCY_CODE = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$")  # EUR 12,50 or 12.50 USD
+# A currency code: EUR 12,50 or 12.50 USD (`_without_currency_codes`). The one ending a figure is
+# searched for from a non-blank only, as the leftmost match starts: from every blank of a long run of
+# them, the search took time quadratic in its length.
+_LEADING_CURRENCY_CODE = re.compile(r"[A-Z]{3}\s*")
+_TRAILING_CURRENCY_CODE = re.compile(r"(?<!\s)\s*[A-Z]{3}$")
 _EXPONENT = re.compile(r"[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+")
 _MARKS = ".,"
 # Digits grouped by `group`: 1,234,567, and India's 12,34,567 (a first group never starts with 0).
@@ -218,6 +222,14 @@ _PLAIN_FIGURE = re.compile(r"([-+]?)([0-9.,]+)(%?)")
 _DIGITS_AND_MARKS = re.compile(r"[0-9.,]+")
 
 
+def _without_currency_codes(text: str) -> str:
+    """`text` without the currency code it starts with and the one it ends with, and their blanks:
+    `re.sub(r"^[A-Z]{3}\\s*|\\s*[A-Z]{3}$", "", text)`, in time linear in the text's length."""
+    leading = _LEADING_CURRENCY_CODE.match(text)
+    rest = text[leading.end() :] if leading else text
+    return _TRAILING_CURRENCY_CODE.sub("", rest)
+
+
 @lru_cache(maxsize=1 << 16)  # an export repeats its small figures many times
 def figure(text: str) -> Figure | None:
     """'1,234', '1.234,56', '$0.80', '12,5 %', '1 234', 'EUR 3.10', '-' -> a Figure or None (blank);
@@ -230,7 +242,7 @@ def figure(text: str) -> Figure | None:
     else:
         percent = cleaned.endswith("%")
         cleaned = "".join(ch for ch in cleaned.removesuffix("%") if unicodedata.category(ch) != "Sc").strip()
-        cleaned = _GROUPING_SPACE.sub("", _CURRENCY_CODE.sub("", cleaned))
+        cleaned = _GROUPING_SPACE.sub("", _without_currency_codes(cleaned))
         sign = -1.0 if cleaned[:1] in ("-", "\u2212") else 1.0
         core = cleaned[1:].lstrip() if cleaned[:1] in ("-", "+", "\u2212") else cleaned
     readings: dict[str, float] = {}

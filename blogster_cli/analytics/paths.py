@@ -33,7 +33,9 @@ BEACON_PREFIX = "/_i/"
 /_i/TRACKING-ID/start the first time a reader interacts, /_i/TRACKING-ID/complete on submit."""
 _BEACON = re.compile(r"/_i/([a-z0-9][a-z0-9-]{0,63})/(start|complete)")
 _OWN_FOLDERS = (BEACON_PREFIX, "/_n/")  # the widgets' requests; the newsletter's open image (/_n/open.gif)
-_UNSUBSCRIBE = re.compile(r"/unsubscribe/\?(?:[^#]*&)?t=[0-9a-f]{32,64}(?:[&#]|$)")
+# Its query is read up to the next `/unsubscribe/?` at most (from which the same `&t=` is found): read
+# to the `#` or the end from each, a path of them took time quadratic in its length.
+_UNSUBSCRIBE = re.compile(r"/unsubscribe/\?(?:(?:(?!/unsubscribe/\?)[^#])*&)?t=[0-9a-f]{32,64}(?:[&#]|$)")
 """A newsletter's unsubscribe link (distribution/newsletter.unsubscribe_url: SITE/unsubscribe/?t=TOKEN)."""
 
 

@@ -15,8 +15,10 @@ import re
 
 ATTRIBUTE = r"""(?:[#.][^\s{}]+|(?:[^\W\d]|:)[-\w:.]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
 ATTRIBUTE_LIST = rf"\{{:?[ \t]*{ATTRIBUTE}(?:[ \t]+{ATTRIBUTE})*[ \t]*\}}"
-# An attribute list ending a line (a heading's), with the blanks before it.
-ENDING_ATTRIBUTE_LIST = re.compile(rf"[ \t]*{ATTRIBUTE_LIST}$")
+# An attribute list ending a line (a heading's), with the blanks before it. It starts after a
+# non-blank, as the leftmost match does: a search from every blank of a long run of them (no
+# list after it) took time quadratic in its length.
+ENDING_ATTRIBUTE_LIST = re.compile(rf"(?<![ \t])[ \t]*{ATTRIBUTE_LIST}$")
 _WHOLE = re.compile(ATTRIBUTE_LIST)
 
 

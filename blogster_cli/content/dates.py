@@ -50,7 +50,9 @@ TIMEZONE_ABBREVIATIONS: dict[str, tzinfo] = {
     "EEST": _fixed("EEST", 3),
 }
 
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+# (Starting after a non-blank, as the leftmost match does: a search from every blank of a long run
+# of them took time quadratic in its length.)
+_TRAILING_NOTE = re.compile(r"(?<!\s)\s*\([^()]*\)\s*$")
 _THREE_DIGIT_OFFSET = re.compile(r"(?<=:\d\d)\s*([+-])(\d)(\d\d)$")  # "12:00-400" means -04:00
 _DATED_NAME = re.compile(r"^((\d{4})-(\d{1,2})-(\d{1,2}))([-_])(.+)$")
 _ZOLA_PATH_DATE = re.compile(r"(?:^|/)((\d{4})/(\d{1,2})/(\d{1,2}))/([^/]+?)/?$")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -29,11 +29,23 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 _LIQUID_TARGET = r"(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\})+[^\s)]*"
 _INLINE = re.compile(r"(?P<lead>!\[(?P<alt>[^\]\n]*)\]\([ \t]*)(?P<target><[^>\n]*>|" + _LIQUID_TARGET + r"|[^\s)]+)")
 _REFERENCE = re.compile(r"(?m)^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|" + _LIQUID_TARGET + r"|\S+)")
-_ATTRIBUTE = re.compile(
-    r"(?P<lead>(?:<img\b|\{\{[<%][ \t]*figure\b)[^>\n]*?\bsrc[ \t]*=[ \t]*)(?P<quote>[\"'])"
-    r"(?P<target>(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}|\{(?![{%])|(?!(?P=quote))[^{\n])*)(?P=quote)",
-    re.IGNORECASE,
+# `<img ... src="a.png"` or `{{< figure ... src="a.png"`: the tag, what comes before its `src`, the value.
+_ATTRIBUTE_TAG = r"<img\b|\{\{[<%][ \t]*figure\b"
+_SOURCE_LEAD = r"\bsrc[ \t]*=[ \t]*"
+_QUOTED_SOURCE = (
+    r"(?P<quote>[\"'])(?P<target>(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}|\{(?![{%])|(?!(?P=quote))[^{\n])*)(?P=quote)"
 )
+_ATTRIBUTE = re.compile(rf"(?P<lead>(?:{_ATTRIBUTE_TAG})[^>\n]*?{_SOURCE_LEAD}){_QUOTED_SOURCE}", re.IGNORECASE)
+# What `_inline_matches` and `_attribute_matches` look for, to find `_INLINE`'s and `_ATTRIBUTE`'s
+# matches in time linear in the text's length: where one may start, the `]` (or line end) that ends
+# an alt text, the `>` (or line end) that ends a tag or an `<angle target>`, the end of a bare
+# target, a `src` and its value.
+_ATTRIBUTE_START = re.compile(_ATTRIBUTE_TAG, re.IGNORECASE)
+_ALT_END = re.compile(r"[\]\n]")
+_TAG_END = re.compile(r"[>\n]")
+_BLANKS = re.compile(r"[ \t]*")
+_BARE_TARGET_END = re.compile(r"[\s)]")
+_SOURCE = re.compile(_SOURCE_LEAD + _QUOTED_SOURCE, re.IGNORECASE)
 _SITE_VARIABLE = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
 _URL_FILTER = re.compile(r"\{\{-?\s*(?P<q>[\"'])(?P<path>[^\"'{}]*)(?P=q)\s*\|\s*(?:relative|absolute)_url\s*-?\}\}")
 _LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s{}%]+)\s*-?%\}")
@@ -75,9 +87,10 @@ def local_link(target: str, alt: str | None = None) -> ImageLink | None:
 
 def _liquid_link(target: str, bare: str, alt: str | None) -> ImageLink:
     """A Liquid link read as the site address it names (module docstring), else unresolved."""
-    rest = bare
-    while (variable := _SITE_VARIABLE.match(rest)) is not None:
-        rest = rest[variable.end() :]
+    at = 0  # after the `{{ site.url }}`s it starts with (read in place: no copy of the rest for each)
+    while (variable := _SITE_VARIABLE.match(bare, at)) is not None:
+        at = variable.end()
+    rest = bare[at:]
     if rest == bare or not rest.startswith("/"):
         whole = _URL_FILTER.match(rest) or _LINK_TAG.match(rest)
         if whole is None or (rest != bare and whole.re is _URL_FILTER):  # `{{ site.baseurl }}{{ .. | relative_url }}`
@@ -108,11 +121,7 @@ def _outside_fences(text: str) -> Iterator[tuple[str, bool]]:
             if piece:
                 yield "".join(piece), True
             piece, fence = [line], opening.group(1)
-        elif (
-            fence is not None
-            and line.strip().startswith(fence[0] * len(fence))
-            and not line.strip(fence[0] + " \t\r\n")
-        ):
+        elif fence is not None and line.strip().startswith(fence) and not line.strip(fence[0] + " \t\r\n"):
             piece.append(line)
             yield "".join(piece), False
             piece, fence = [], None
@@ -122,14 +131,88 @@ def _outside_fences(text: str) -> Iterator[tuple[str, bool]]:
         yield "".join(piece), fence is None
 
 
+class _NextMatch:
+    """Where `pattern` next matches in `text`, asked for positions that only grow: one search
+    answers every question up to the match it found, so the text is searched through once."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self._text, self._pattern = text, pattern
+        self._asked, self._found = 0, -1  # no match starts in [_asked, _found); one starts at _found
+
+    def at_or_after(self, position: int) -> int:
+        """The start of the first match at or after `position`, else the text's length."""
+        if not self._asked <= position <= self._found:
+            match = self._pattern.search(self._text, position)
+            self._asked, self._found = position, len(self._text) if match is None else match.start()
+        return self._found
+
+
+def _inline_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_INLINE.finditer(text)`, match for match, in time linear in the text's length.
+
+    The regex alone reads every `![` to the `]` or line end that ends its alt text, and every
+    `<` target to its `>` or line end: a line of `![` (or of `![a](< `) took time quadratic in
+    its length. Here the `![`s sharing an ending share one look at what follows it, and the
+    regex matches with the text cut where its match ends (an `<` target without its `>` is a
+    bare one: it ends at a blank or `)`), which changes no match: it has no lookaround or `$`."""
+    alt_end, tag_end = _NextMatch(text, _ALT_END), _NextMatch(text, _TAG_END)
+    bare_end = _NextMatch(text, _BARE_TARGET_END)
+    position = 0
+    while (start := text.find("![", position)) >= 0:
+        close = alt_end.at_or_after(start + 2)  # every `![` before it ends its alt text there too
+        match = None
+        if text.startswith("](", close):
+            blanks = _BLANKS.match(text, close + 2)  # never None: it matches no blank too
+            target = blanks.end() if blanks is not None else close + 2
+            bound = len(text)
+            if text.startswith("<", target):
+                angle_end = tag_end.at_or_after(target + 1)
+                bound = angle_end + 1 if text.startswith(">", angle_end) else bare_end.at_or_after(target)
+            match = _INLINE.match(text, start, bound)
+        if match is None:  # nor does one of those `![`s match: what follows `close` is the same
+            position = close
+            continue
+        yield match
+        position = match.end()
+
+
+def _attribute_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_ATTRIBUTE.finditer(text)`, match for match, in time linear in the text's length.
+
+    The regex alone reads every `<img` (or `{{< figure`) to its `>` or line end looking for a
+    `src`: a line of `<img ` took time quadratic in its length. Here one search finds the next
+    `src` with its value and one the next `>`; a tag matches when that `src` comes first."""
+    source, tag_end = _NextMatch(text, _SOURCE), _NextMatch(text, _TAG_END)
+    position = 0
+    while (start := _ATTRIBUTE_START.search(text, position)) is not None:
+        end = tag_end.at_or_after(start.end())
+        match = _ATTRIBUTE.match(text, start.start()) if source.at_or_after(start.end()) < end else None
+        if match is None:  # nor does a tag starting before `end`: it ends there too, with no `src` before it
+            position = end
+            continue
+        yield match
+        position = match.end()
+
+
+def _substituted(text: str, matches: Iterable[re.Match[str]], replace: Callable[[re.Match[str]], str]) -> str:
+    """`pattern.sub(replace, text)`, given `pattern.finditer(text)` (non-empty matches)."""
+    pieces: list[str] = []
+    position = 0
+    for match in matches:
+        pieces += [text[position : match.start()], replace(match)]
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _links_in(piece: str) -> Iterator[tuple[re.Match[str], str | None]]:
-    for match in _INLINE.finditer(piece):
+    for match in _inline_matches(piece):
         yield match, match.group("alt")
     for match in _REFERENCE.finditer(piece):
         link = local_link(match.group("target"))
         if link is not None and link.path.lower().endswith(_IMAGE_SUFFIXES):
             yield match, None
-    for match in _ATTRIBUTE.finditer(piece):
+    for match in _attribute_matches(piece):
         yield match, None
 
 
@@ -162,8 +245,8 @@ def rewrite_image_links(markdown: str, links: Mapping[str, str]) -> str:
     pieces = []
     for piece, outside in _outside_fences(markdown):
         if outside:
-            for pattern in (_INLINE, _REFERENCE, _ATTRIBUTE):
-                piece = pattern.sub(replace, piece)
+            for matches in (_inline_matches, _REFERENCE.finditer, _attribute_matches):
+                piece = _substituted(piece, matches(piece), replace)
         pieces.append(piece)
     return "".join(pieces)
 

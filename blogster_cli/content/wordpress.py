@@ -113,7 +113,9 @@ _MEDIA = re.compile(r"\[(youtube|vimeo|video|audio)\b[=\s]", re.IGNORECASE)
 _CLOSING_TAG = re.compile(r"\[/(\w+)\]")
 _BLANKS = re.compile(r"\s*")
 _BLANK = re.compile(r"\s")
-_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+# (A name starts after a character no name holds, as each match's does: searched for from every
+# character of a long name without `=`, it took time quadratic in the name's length.)
+_ATTRIBUTE = re.compile(r"""(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _URL = re.compile(r"""https?://[^\s"'\]<>]+""")
 _PICTURE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -127,12 +129,30 @@ _FENCED = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # A file WordPress serves from its media library: it goes when the old site goes.
 _UPLOAD = re.compile(r"https?://[^\s()<>\"'\]]+/wp-content/uploads/[^\s()<>\"'\]]+")
+_WEB_ADDRESS_START = re.compile(r"https?://")
+_URL_CHARACTERS = re.compile(r"[^\s()<>\"'\]]+")
 
 
 def uploads_linked(post: ImportedPost) -> list[str]:
     """The files of the WordPress media library the post shows (featured image first), each once."""
-    found = [post.featured_image or "", *_UPLOAD.findall(post.content.get("markdown") or "")]
+    found = [post.featured_image or "", *_uploads_in(post.content.get("markdown") or "")]
     return list(dict.fromkeys(url for url in found if _UPLOAD.fullmatch(url)))
+
+
+def _uploads_in(markdown: str) -> list[str]:
+    """`_UPLOAD.findall(markdown)`, in time linear in the text's length. A match runs to the end
+    of the address characters it starts in, so it is the one that their first `http(s)://` starts,
+    or none: the regex alone tried every `http://` of them, each reading to their end (a line of
+    `http://` took time quadratic in its length)."""
+    found = []
+    position = 0
+    while (start := _WEB_ADDRESS_START.search(markdown, position)) is not None:
+        characters = _URL_CHARACTERS.match(markdown, start.start())  # never None: `http://` is some
+        end = characters.end() if characters is not None else start.end()
+        if (upload := _UPLOAD.match(markdown, start.start(), end)) is not None:
+            found.append(upload.group())
+        position = end
+    return found
 
 
 @dataclass(frozen=True)

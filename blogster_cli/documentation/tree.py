@@ -30,10 +30,14 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
 _FIELD_ORDER = ["title", "slug", "status", "tags", "order", "version", "excerpt"]  # as export writes them
 PAGE_STATUSES = ("draft", "published", "archived")
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A heading line: what follows its #s and blanks, whole (the text is that less its closing blanks and #s:
+# title_from strips them in Python, as a lazy `(.+?)[ \t#]*$` took time quadratic in the line's length).
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
 # An attribute list ending a heading (`content.attribute_lists`: `{: #id .class key="value" }`),
 # and the closing #s before it; 0139_documentation_search_reads_text.sql reads titles the same way.
-_CLOSING_HASHES = re.compile(r"[ \t]+#+$")
+# (Each match starts after a non-blank, as the leftmost one does: a search from every blank of a long
+# run of them took time quadratic in its length.)
+_CLOSING_HASHES = re.compile(r"(?<![ \t])[ \t]+#+$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_PART = 200  # export writes PART.md (or PART-2.md): within the 255 bytes a file name may take
 SLUG_FORM = "lower-case words and digits joined by '-', folders by '/'"
@@ -156,10 +160,16 @@ def category_name(folder_name: str) -> str:
 def title_from(body: str, file_name: str) -> str:
     """The first heading's text (without an attribute list it ends with), else the file name made readable."""
     match = _HEADING.search(body)
-    if match and (title := heading_text(match.group(1).strip())):
+    if match and (title := heading_text(_heading_line_text(match.group(1)).strip())):
         return title[:300]
     stem = PurePosixPath(file_name).stem
     return category_name(stem)[:300] or "Untitled"
+
+
+def _heading_line_text(rest: str) -> str:
+    """A heading line's text from what follows its #s and blanks: without the blanks and #s that
+    close it, but never empty (`# #` is a heading reading `#`)."""
+    return rest.rstrip(" \t#") or rest[0]
 
 
 def heading_text(heading: str) -> str:

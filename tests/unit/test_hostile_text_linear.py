@@ -1,0 +1,172 @@
+"""Hostile text for the scans that read pages, posts, logs and exports (helper 249, after helper
+235's sweep): each was a regex whose search started at every character of a long run and read on
+to the run's end, so one long line took time quadratic in its length. A docs page's first heading of
+80 KB took 18 s (`tree._HEADING`); 100 KB of `<img ` in a post took 24.5 s to import
+(`linked_images._ATTRIBUTE`). Each text below, about 1 MB (a date 200 KB, two 4 MB), is read in a child process with
+limits on its CPU time and memory, so code that is quadratic again fails the test instead of taking
+the machine down; the properties check that each linear reading gives what the regex it replaces gave."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blogster_cli.analytics import csvfile, paths
+from blogster_cli.content import attribute_lists, dates, linked_images, wordpress
+from blogster_cli.documentation import tree
+
+SIZE = 1_000_000  # characters; 4 MB for the two shapes whose quadratic cost is a copy of the rest
+# CPU seconds one text may take. Each takes at most 0.45 s on a loaded 2-core machine (most under
+# 0.1 s): ten times that, generous for a slow runner; a quadratic read takes minutes to hours.
+BOUND = 5.0
+
+_POST = "type('Post', (), {'featured_image': None, 'content': {'markdown': text}})()"
+_TREE, _IMAGES = "blogster_cli.documentation.tree", "blogster_cli.content.linked_images"
+# name: (module, what reads `text`, the text: an expression of its size `n`)
+HOSTILE = {
+    "a docs heading of closing #s": (_TREE, "m.read_page('p.md', text)", "'# a' + ' #' * (n // 2) + 'x'"),
+    "a docs heading of blanks": (_TREE, "m.read_page('p.md', text)", "'# a' + ' ' * n + 'x'"),
+    "a docs heading of blanks before an attribute list": (
+        _TREE, "m.read_page('p.md', text)", "'# a' + ' ' * n + 'x {: #b}'"),
+    "a post of <img": (_IMAGES, "m.image_links(text)", "'<img ' * (n // 5)"),
+    "a post of <img, rewritten": (_IMAGES, "m.rewrite_image_links(text, {'a.png': 'b.png'})", "'<img ' * (n // 5)"),
+    "a post of figure shortcodes": (_IMAGES, "m.image_links(text)", "'{{< figure ' * (n // 11)"),
+    "a post of ![": (_IMAGES, "m.image_links(text)", "'![' * (n // 2)"),
+    "a post of ![a](<": (_IMAGES, "m.image_links(text)", "'![a](< ' * (n // 7)"),
+    "a post of ![a](<, rewritten": (_IMAGES, "m.rewrite_image_links(text, {'<': 'b.png'})", "'![a](< ' * (n // 7)"),
+    "a picture behind site.url": (_IMAGES, "m.image_links(text)", "'![a](' + '{{site.url}}' * (n // 3) + '/a.png)'"),
+    "a long code fence": (_IMAGES, "m.image_links(text)", "'`' * (2 * n) + '\\n' * (2 * n)"),
+    "a date of blanks": ("blogster_cli.content.dates", "m.parse_date(text)", "'2020-01-01' + ' ' * (n // 5) + 'x'"),
+    "a CSV figure of blanks": ("blogster_cli.analytics.csvfile", "m.figure(text)", "'1' + ' ' * n + '1x'"),
+    "a log path of unsubscribe links": (
+        "blogster_cli.analytics.paths", "m.is_tracking(text)", "'/unsubscribe/?&' * (n // 15)"),
+    "a WordPress post of http://": ("blogster_cli.content.wordpress", f"m.uploads_linked({_POST})", "'http://' * (n // 7)"),
+    "a WordPress shortcode's long attribute name": (
+        "blogster_cli.content.wordpress", "m.html_to_markdown(text)", "'[code ' + 'a' * n + ']x[/code]'"),
+}  # fmt: skip
+
+_CHILD = """
+import importlib, json, resource, sys, time
+from blogster_cli.errors import InvalidInput
+module, call, text, n, cpu = json.loads(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # a quadratic read is stopped, not left to run for hours
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+m = importlib.import_module(module)
+text = eval(text)
+began = time.thread_time()
+try:
+    eval(call)
+except (InvalidInput, ValueError):  # not a date, not a number: refused, which is fine
+    pass
+print(json.dumps({"seconds": time.thread_time() - began,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+"""
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_text_is_read_in_linear_time_and_bounded_memory(name):
+    case = json.dumps([*HOSTILE[name], SIZE, int(BOUND * 6)])
+    done = subprocess.run([sys.executable, "-c", _CHILD, case], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"{name}: exit {done.returncode} (CPU or memory limit?) {done.stderr[-500:]}"
+    measured = json.loads(done.stdout)
+    assert measured["seconds"] < BOUND, measured
+    assert measured["rss_mb"] < 1024, measured
+
+
+# The regexes the linear readings replace, as they were: the oracles of the properties below.
+OLD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+OLD_ENDING_ATTRIBUTE_LIST = re.compile(rf"[ \t]*{attribute_lists.ATTRIBUTE_LIST}$")
+OLD_CLOSING_HASHES = re.compile(r"[ \t]+#+$")
+OLD_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+OLD_CURRENCY_CODE = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$")
+OLD_UNSUBSCRIBE = re.compile(r"/unsubscribe/\?(?:[^#]*&)?t=[0-9a-f]{32,64}(?:[&#]|$)")
+OLD_WORDPRESS_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+
+
+def _texts(*pieces: str, max_size: int = 24) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+def _read(matches):
+    return [(match.span(), match.groupdict(), match.groups()) for match in matches]
+
+
+def _old_title(body: str, file_name: str) -> str:
+    match = OLD_HEADING.search(body)
+    if match:
+        heading = match.group(1).strip()
+        without = OLD_ENDING_ATTRIBUTE_LIST.sub("", heading)
+        title = heading if without == heading else OLD_CLOSING_HASHES.sub("", without).strip()
+        if title:
+            return title[:300]
+    return tree.title_from("", file_name)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts(" ", "\t", "\n", "#", "##", "a", "{", "}", ":", "{: #i}", "{.c}", " ##", "k=v", '"', "\\"))
+def test_a_title_is_the_first_heading_as_the_lazy_regex_read_it(text):
+    for body in (text, f"# {text}", f"   ### {text}", f"#{text}"):
+        assert tree.title_from(body, "page-name.md") == _old_title(body, "page-name.md"), body
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_texts("![", "]", "(", ")", "<", ">", " ", "\t", "\n", "a", "a.png", "{{", "}}", "{%", "%}", "{", '"', "'",
+                "<img ", "<IMG ", "{{< figure ", "{{%figure ", "src", "SRC", "=", " src=", 'src="', "src='", "#x",
+                "{{ site.url }}", "/a.png", "![a](", "](", "```\n", "[r]: ", "x", "\\")
+)  # fmt: skip
+def test_the_linear_picture_scans_find_the_regexes_matches(text):
+    assert _read(linked_images._inline_matches(text)) == _read(linked_images._INLINE.finditer(text))
+    assert _read(linked_images._attribute_matches(text)) == _read(linked_images._ATTRIBUTE.finditer(text))
+    links = {link.target: f"media/{number}.png" for number, link in enumerate(linked_images.image_links(text))}
+    expected = text
+    if links:
+        expected = "".join(
+            piece if not outside else _substituted_by_regexes(piece, links)
+            for piece, outside in linked_images._outside_fences(text)
+        )
+    assert linked_images.rewrite_image_links(text, links) == expected
+
+
+def _substituted_by_regexes(piece: str, links: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if target not in links:
+            return match.group(0)
+        start, end = match.span("target")
+        return match.group(0)[: start - match.start()] + links[target] + match.group(0)[end - match.start() :]
+
+    for pattern in (linked_images._INLINE, linked_images._REFERENCE, linked_images._ATTRIBUTE):
+        piece = pattern.sub(replace, piece)
+    return piece
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    note=_texts(" ", "\t", "\n", "(", ")", "a", "1", ":", "00", "\u00a0"),
+    currency=_texts(" ", "\t", "\n", "EUR", "US", "D", "1", ",", "a", "\u2003"),
+    name=_texts(" ", "\t", "\n", "a", "b-", "_", "=", '"', "'", "x=", "é", "-", "1"),
+    address=_texts("http://", "https://", "http", "s://", "/wp-content/uploads/", "a", " ", "(", "]", '"', "/", "\n"),
+    path=_texts("/unsubscribe/?", "&", "t=", "0123456789abcdef" * 2, "0123456789abcdef", "#", "x", "\n", "?"),
+)
+def test_the_other_linear_searches_find_what_the_regexes_found(note, currency, name, address, path):
+    assert dates._TRAILING_NOTE.sub("", note) == OLD_TRAILING_NOTE.sub("", note)
+    assert csvfile._without_currency_codes(currency) == OLD_CURRENCY_CODE.sub("", currency)
+    assert _read(wordpress._ATTRIBUTE.finditer(name)) == _read(OLD_WORDPRESS_ATTRIBUTE.finditer(name))
+    assert wordpress._uploads_in(address) == wordpress._UPLOAD.findall(address)
+    assert (paths._UNSUBSCRIBE.search(path) is not None) == (OLD_UNSUBSCRIBE.search(path) is not None)
+
+
+def test_a_heading_of_closing_marks_only_is_read_as_before():
+    """`# #` reads `#` (the lazy capture took one character at least); `#  ` (two blanks) reads a
+    blank, and then the file name; `# ` alone is no heading, so a later one names the page."""
+    assert tree.title_from("# #\n# Later", "f.md") == "#"
+    assert tree.title_from("#  \n# Later", "my-page.md") == "My page"
+    assert tree.title_from("# \n# Later", "f.md") == "Later"
+    assert tree.title_from("## Title ##  \n", "f.md") == "Title"
