@@ -182,17 +182,22 @@ def parse_clf(line: str, *, combined: bool) -> Request | None:
         match = _COMBINED_FAST_RE.match(line) or _COMBINED_RE.match(line)
     else:
         match = _COMMON_RE.match(line)
-    if match is None:
-        return None
+    return None if match is None else _clf_request(match, 1, combined=combined)
+
+
+def _clf_request(match: re.Match[str], client: int, *, combined: bool, vhost: str = "") -> Request | None:
+    """The request a common/combined match holds, its fields in order from group `client` (after
+    a vhost format's host); None when its time or request line does not read."""
     try:
-        timestamp, day = _clf_time(match.group(2))
+        timestamp, day = _clf_time(match.group(client + 1))
     except (ValueError, KeyError, IndexError):
         return None
-    request = _split_request(match.group(3))
+    request = _split_request(match.group(client + 2))
     if request is None:
         return None
-    referrer, user_agent = (match.group(5), match.group(6)) if combined else ("-", "")
-    return Request(match.group(1), timestamp, day, request[0], request[1], int(match.group(4)), referrer, user_agent)
+    status = int(match.group(client + 3))
+    referrer, user_agent = (match.group(client + 4), match.group(client + 5)) if combined else ("-", "")
+    return Request(match.group(client), timestamp, day, request[0], request[1], status, referrer, user_agent, vhost)
 
 
 def _json_time(fields: dict[str, object]) -> tuple[int, date]:
@@ -245,20 +250,7 @@ def parse_vhost(line: str, *, combined: bool) -> Request | None:
         match = _VHOST_COMBINED_FAST_RE.match(line) or _VHOST_COMBINED_RE.match(line)
     else:
         match = _VHOST_COMMON_RE.match(line)
-    if match is None:
-        return None
-    try:
-        timestamp, day = _clf_time(match.group(3))
-    except (ValueError, KeyError, IndexError):
-        return None
-    request = _split_request(match.group(4))
-    if request is None:
-        return None
-    referrer, user_agent = (match.group(6), match.group(7)) if combined else ("-", "")
-    return Request(
-        match.group(2), timestamp, day, request[0], request[1], int(match.group(5)), referrer, user_agent,
-        vhost_name(match.group(1)),
-    )  # fmt: skip
+    return None if match is None else _clf_request(match, 2, combined=combined, vhost=vhost_name(match.group(1)))
 
 
 VHOST_FORMATS = frozenset({LogFormat.VHOST_COMBINED, LogFormat.VHOST_COMMON})

@@ -7,15 +7,12 @@ taking the machine down."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blogster_cli.documentation import links
+from tests.bounded_child import measured
 
 SIZE = 1_000_000
 # CPU seconds one page may take. Each takes at most 0.6 s on a loaded 2-core machine (most under
@@ -39,32 +36,25 @@ HOSTILE = {
     "unclosed markdown tags in markdown html": ("parse", "[a](x)\n\n<figure markdown>\n", "<a markdown ", ""),
 }
 
-_CHILD = """
-import json, resource, sys, time
-how, lead, piece, tail, size, cpu = json.loads(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # a quadratic read is stopped, not left to run for hours
-resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+_SETUP = """
 from blogster_cli.documentation import links
+how, lead, piece, tail, size = case
 text = lead + piece * ((size - len(lead) - len(tail)) // len(piece)) + tail
 index = links.PageIndex.of([("a", "a.md")])
-began = time.thread_time()
+"""
+_TIMED = """
 if how == "whole":
     links._surely_whole(text, "p.md", index, frozenset({"a.png"}))
 else:
     links.page_links(text)
-print(json.dumps({"seconds": time.thread_time() - began,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 """
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_page_of_a_megabyte_is_read_in_linear_time_and_bounded_memory(name):
-    case = json.dumps([*HOSTILE[name], SIZE, int(BOUND * 5)])
-    done = subprocess.run([sys.executable, "-c", _CHILD, case], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, f"{name}: exit {done.returncode} (CPU or memory limit?) {done.stderr[-500:]}"
-    measured = json.loads(done.stdout)
-    assert measured["seconds"] < BOUND, measured
-    assert measured["rss_mb"] < 1024, measured
+    figures = measured(_SETUP, _TIMED, [*HOSTILE[name], SIZE], cpu=int(BOUND * 5))
+    assert figures["seconds"] < BOUND, (name, figures)
+    assert figures["rss_mb"] < 1024, (name, figures)
 
 
 def test_a_markdown_html_block_left_unclosed_is_read_once():

@@ -8,10 +8,7 @@ the machine down; the properties check that each linear reading gives what the r
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +17,7 @@ from hypothesis import strategies as st
 from blogster_cli.analytics import csvfile, paths
 from blogster_cli.content import attribute_lists, dates, linked_images, wordpress
 from blogster_cli.documentation import tree
+from tests.bounded_child import measured
 
 SIZE = 1_000_000  # characters; 4 MB for the two shapes whose quadratic cost is a copy of the rest
 # CPU seconds one text may take. Each takes at most 0.45 s on a loaded 2-core machine (most under
@@ -51,32 +49,26 @@ HOSTILE = {
         "blogster_cli.content.wordpress", "m.html_to_markdown(text)", "'[code ' + 'a' * n + ']x[/code]'"),
 }  # fmt: skip
 
-_CHILD = """
-import importlib, json, resource, sys, time
+_SETUP = """
+import importlib
 from blogster_cli.errors import InvalidInput
-module, call, text, n, cpu = json.loads(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # a quadratic read is stopped, not left to run for hours
-resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+module, call, text, n = case
 m = importlib.import_module(module)
 text = eval(text)
-began = time.thread_time()
+"""
+_TIMED = """
 try:
     eval(call)
 except (InvalidInput, ValueError):  # not a date, not a number: refused, which is fine
     pass
-print(json.dumps({"seconds": time.thread_time() - began,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 """
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_text_is_read_in_linear_time_and_bounded_memory(name):
-    case = json.dumps([*HOSTILE[name], SIZE, int(BOUND * 6)])
-    done = subprocess.run([sys.executable, "-c", _CHILD, case], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, f"{name}: exit {done.returncode} (CPU or memory limit?) {done.stderr[-500:]}"
-    measured = json.loads(done.stdout)
-    assert measured["seconds"] < BOUND, measured
-    assert measured["rss_mb"] < 1024, measured
+    figures = measured(_SETUP, _TIMED, [*HOSTILE[name], SIZE], cpu=int(BOUND * 6))
+    assert figures["seconds"] < BOUND, (name, figures)
+    assert figures["rss_mb"] < 1024, (name, figures)
 
 
 # The regexes the linear readings replace, as they were: the oracles of the properties below.

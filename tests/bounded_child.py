@@ -1,0 +1,33 @@
+"""Code timed in a child process with limits on its CPU time and memory: a hostile input that
+makes it quadratic again fails the test in seconds instead of taking the machine down for hours.
+CPU time on the timing thread, not wall time: CI runners are slower and shared."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+_CHILD = """
+import json, resource, sys, time
+case = json.loads(sys.argv[1])
+cpu = {cpu}
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # a quadratic read is stopped, not left to run
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+{setup}
+began = time.thread_time()
+{timed}
+print(json.dumps({{"seconds": time.thread_time() - began,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}))
+"""
+
+
+def measured(setup: str, timed: str, case: object, *, cpu: int) -> dict[str, float]:
+    """Runs `setup` then `timed` (top-level code that reads the JSON value `case` as `case`) in a
+    child limited to `cpu` CPU seconds and 2 GiB: the timed part's thread CPU seconds and the
+    child's peak memory in MB. Fails when the child does not finish (a limit reached)."""
+    child = _CHILD.format(cpu=cpu, setup=textwrap.dedent(setup), timed=textwrap.dedent(timed))
+    done = subprocess.run([sys.executable, "-c", child, json.dumps(case)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"exit {done.returncode} (CPU or memory limit?) {done.stderr[-500:]}"
+    return json.loads(done.stdout)
