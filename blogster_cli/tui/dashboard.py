@@ -210,10 +210,8 @@ class DashboardScreen(Screen[None]):
         recent.add_columns(*plain("When", "What"))
         if self.focused is None:  # as Textual's AUTO_FOCUS would have done had they been composed
             self.set_focus(top)
-        if self.summary is not None:  # the figures came first
-            self._show_recent()
-            if self.rest_after_figures:
-                self.call_after_refresh(self._load_rest)
+        if self.summary is not None:  # the figures came first: the rest once they are on the screen
+            self.after_paint(self._after_figures)
 
     def on_signed_in(self, message: SignedIn) -> None:
         """The first start: the frame was painted before anyone was signed in; now load (the

@@ -36,10 +36,13 @@ def three_saved_ideas(cli, ai_env, superuser) -> list[str]:
 
 
 def start_batch() -> subprocess.Popen[str]:
+    """The batch as a foreground command: SIGHUP and SIGINT at their default actions (started from
+    a script's background job, as CI runs the tests, it would inherit SIGINT ignored)."""
     with hangups_by_default():
         return subprocess.Popen(
             [sys.executable, "-m", "blogster_cli", "generate", "batch", "--ideas", "3"],
             env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
 
 

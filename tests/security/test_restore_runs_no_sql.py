@@ -157,7 +157,9 @@ def test_tables_outside_blogsters_schema_are_refused(db, real_backup, tmp_path, 
     manifest["tables"]["pg_catalog.pg_authid"] = ["rolname", "rolsuper"]
     members["manifest.json"] = json.dumps(manifest).encode()
     members["data/pg_catalog.pg_authid.copy"] = b"evil\tt\n"
-    assert_refused(db, write_archive(tmp_path / "catalog.blogster-backup", members), "do not match")
+    assert_refused(
+        db, write_archive(tmp_path / "catalog.blogster-backup", members), "not those of the Blogster version"
+    )
 
 
 def test_migrations_blogster_does_not_ship_are_refused(db, real_backup, tmp_path, evil_watch):
@@ -184,7 +186,9 @@ def test_a_refused_restore_leaves_no_scratch_database(db, real_backup, tmp_path,
     manifest = json.loads(members["manifest.json"])
     manifest["tables"]["public.blog_tags"] = [*manifest["tables"]["public.blog_tags"], "evil"]
     members["manifest.json"] = json.dumps(manifest).encode()
-    assert_refused(db, write_archive(tmp_path / "columns.blogster-backup", members), "do not match")
+    assert_refused(
+        db, write_archive(tmp_path / "columns.blogster-backup", members), "not those of the Blogster version"
+    )
     with db.connect() as conn:
         names = [r[0] for r in conn.execute(sql.SQL("select datname from pg_database")).fetchall()]
     assert not any("_restore_" in name for name in names)
