@@ -29,10 +29,11 @@ LIST_COLUMNS = ["id", "date", "time", "type", "status", "title"]
 Parsed = TypeVar("Parsed")
 
 
-def _timezone(acting: ActingUser) -> str:
+def _timezone() -> str:
+    """The zone the calendar is typed and shown in: the `timezone` setting, as every command's."""
     from blogster_cli.services import calendar
 
-    return calendar.user_timezone(acting, configured=app_context().settings.timezone)
+    return calendar.check_timezone(app_context().settings.timezone)
 
 
 def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str) -> Parsed:
@@ -93,7 +94,7 @@ def _show(
     if chosen_format(fmt, json) == "json":
         output.print_json(list(limited(entries, limit)))
     else:
-        timezone = _timezone(acting)
+        timezone = _timezone()
         show_list([_record(e, timezone) for e in entries], LIST_COLUMNS, fmt=fmt, json=False, limit=limit)
 
 
@@ -117,7 +118,7 @@ def add(
 
     acting = acting_user()
     entry = calendar.add(
-        acting, title=title, day=day, at=_clock(at), timezone=_timezone(acting), blog=blog,
+        acting, title=title, day=day, at=_clock(at), timezone=_timezone(), blog=blog,
         content_type=content_type, topic=topic, audience=audience, description=description,
     )  # fmt: skip
     output.print_json(entry) if json else output.message(f"Planned {str(entry.id)[:8]} for {entry.scheduled_date}.")
@@ -173,7 +174,7 @@ def move(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    entry = calendar.move(acting, ref=ref, day=day, at=_clock(at), all_day=all_day, timezone=_timezone(acting))
+    entry = calendar.move(acting, ref=ref, day=day, at=_clock(at), all_day=all_day, timezone=_timezone())
     output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
     _note_gap(entry)
     post = calendar.post_left_behind(acting, entry=entry)
@@ -288,7 +289,7 @@ def month(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    timezone = _timezone(acting)
+    timezone = _timezone()
     first = (
         _parse(times.parse_month, which, "month", "2026-12") if which is not None else _today(timezone).replace(day=1)
     )
@@ -320,7 +321,7 @@ def week(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    timezone = _timezone(acting)
+    timezone = _timezone()
     monday = times.week_start(day or _today(timezone))
     sunday = _in_range(lambda: times.days_after(monday, 6))
     events = calendar.view(acting, start=monday, end=sunday, timezone=timezone)
@@ -349,7 +350,7 @@ def agenda(
 
     chosen = chosen_format(fmt, json)
     acting = acting_user()
-    timezone = _timezone(acting)
+    timezone = _timezone()
     start = _today(timezone)
     end = _in_range(lambda: times.days_after(start, days - 1))
     events = list(limited(sorted(calendar.view(acting, start=start, end=end, timezone=timezone), key=_when), limit))
@@ -436,7 +437,7 @@ def import_ics(
 
     acting = acting_user()
     data = _stdin_bytes() if str(ics) == STDIO else None
-    report = calendar.import_ics(acting, path=ics, timezone=_timezone(acting), data=data)
+    report = calendar.import_ics(acting, path=ics, timezone=_timezone(), data=data)
     if json:
         output.print_json(report)
     else:
@@ -481,7 +482,7 @@ def suggest(
     from blogster_cli.services import calendar
 
     acting = acting_user()
-    found = calendar.suggest(acting, timezone=_timezone(acting), days=days)
+    found = calendar.suggest(acting, timezone=_timezone(), days=days)
     if found.hour_source == "default":
         output.message(
             f"note: none of the {plural(found.days_counted, 'day')} of views has them per hour (`analytics ingest`"

@@ -44,14 +44,6 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def user_timezone(acting: ActingUser, *, configured: str) -> str:
-    """The zone the calendar is typed and shown in: the `timezone` setting (`configured`), the one
-    every other command reads and shows times in. The notification preferences' timezone is the
-    zone of their quiet hours only: it used to win here, so the calendar alone showed another zone.
-    (`acting` is unused now; the front end's call can become `check_timezone(configured)`.)"""
-    return check_timezone(configured)
-
-
 def _representable(day: date | None, at: time | None, timezone: str, what: str = "") -> None:
     """Refuse a wall time whose UTC instant Python cannot hold (9999-12-31 23:00 in New York)."""
     if day is None:
