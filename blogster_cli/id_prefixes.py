@@ -80,6 +80,12 @@ def only(found: Sequence[Row], ref: str, named: Named) -> Row:
     raise NotFound(f"no {named.one} with {how} {wanted[:40]!r}{other} (see `{named.listing}`)")
 
 
+def short(row_id: object) -> str:
+    """One row's id as a message names it: its first SHOWN_CHARS characters, which any command
+    naming the row takes back (`prefix`)."""
+    return str(row_id)[:SHOWN_CHARS]
+
+
 def shown(ids: Sequence[str]) -> list[str]:
     """`ids` as a list on a terminal shows them: each one's first SHOWN_CHARS characters, or as many
     more as tell apart the ids listed (one length for all, so the column stays aligned; an id

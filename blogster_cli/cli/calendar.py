@@ -15,6 +15,7 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.params import FILE_PATH, FOLDER_PATH, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context, configured_site_out, site_folder
 from blogster_cli.errors import InvalidInput
+from blogster_cli.id_prefixes import short
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def add(
         acting, title=title, day=day, at=_clock(at), timezone=_timezone(), blog=blog,
         content_type=content_type, topic=topic, audience=audience, description=description,
     )  # fmt: skip
-    output.print_json(entry) if json else output.message(f"Planned {str(entry.id)[:8]} for {entry.scheduled_date}.")
+    output.print_json(entry) if json else output.message(f"Planned {short(entry.id)} for {entry.scheduled_date}.")
     _note_gap(entry)
 
 
@@ -175,7 +176,7 @@ def move(
 
     acting = acting_user()
     entry = calendar.move(acting, ref=ref, day=day, at=_clock(at), all_day=all_day, timezone=_timezone())
-    output.print_json(entry) if json else output.message(f"Moved {str(entry.id)[:8]} to {entry.scheduled_date}.")
+    output.print_json(entry) if json else output.message(f"Moved {short(entry.id)} to {entry.scheduled_date}.")
     _note_gap(entry)
     post = calendar.post_left_behind(acting, entry=entry)
     if post is not None:
@@ -205,7 +206,7 @@ def done(ref: str = typer.Argument(..., help="The entry's id or UID."), json: bo
     from blogster_cli.services import calendar
 
     entry = calendar.done(acting_user(), ref=ref)
-    output.print_json(entry) if json else output.message(f"Marked {str(entry.id)[:8]} published.")
+    output.print_json(entry) if json else output.message(f"Marked {short(entry.id)} published.")
 
 
 @app.command("rm")
@@ -239,7 +240,7 @@ def remove(
     if ref is None:
         raise InvalidInput("say which entry to remove (its id or UID), or give --imported FILE")
     entry = calendar.remove(acting_user(), ref=ref)
-    output.print_json(entry) if json else output.message(f"Removed {str(entry.id)[:8]} ({entry.title}).")
+    output.print_json(entry) if json else output.message(f"Removed {short(entry.id)} ({entry.title}).")
 
 
 def _remove_imported(ics: Path, *, yes: bool, json: bool) -> None:

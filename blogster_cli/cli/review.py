@@ -14,6 +14,7 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.errors import InvalidInput
+from blogster_cli.id_prefixes import short
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _done(assignment: Assignment, json: bool) -> None:
     if json:
         output.print_json(assignment)
     else:
-        output.message(f"{str(assignment.id)[:8]} ({assignment.slug}) is {assignment.status}.")
+        output.message(f"{short(assignment.id)} ({assignment.slug}) is {assignment.status}.")
 
 
 @app.command()
@@ -183,10 +184,10 @@ def approve(
         output.print_json({**output.to_plain(done), "already_published": approval.already_published})
     elif approval.already_published:
         output.message(
-            f"{str(done.id)[:8]} ({done.slug}) is approved; '{done.slug}' was already published: nothing to publish."
+            f"{short(done.id)} ({done.slug}) is approved; '{done.slug}' was already published: nothing to publish."
         )
     else:
-        output.message(f"{str(done.id)[:8]} ({done.slug}) is approved and published.")
+        output.message(f"{short(done.id)} ({done.slug}) is approved and published.")
 
 
 @app.command()
@@ -201,7 +202,7 @@ def comment(ref: str = REF, text: str = typer.Argument(..., help="The comment.")
     if json:
         output.print_json(done)
     else:  # a comment changes no status: "is in_progress" read as if it had
-        output.message(f"Commented on {str(done.id)[:8]} ({done.slug}, still {done.status}).")
+        output.message(f"Commented on {short(done.id)} ({done.slug}, still {done.status}).")
 
 
 @app.command()
@@ -216,4 +217,4 @@ def withdraw(ref: str = REF, json: bool = JSON_OPTION) -> None:
     if json:
         output.print_json(gone)
     else:
-        output.message(f"{str(gone.id)[:8]} ({gone.slug}) withdrawn.")
+        output.message(f"{short(gone.id)} ({gone.slug}) withdrawn.")

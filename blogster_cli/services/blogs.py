@@ -18,6 +18,7 @@ from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.id_prefixes import short
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter
@@ -245,7 +246,7 @@ def _refuse_an_assigned_post(conn: Connection, ref: str, *, slug: str | None, bl
     roles = sorted({role for _, role in found})
     does = _ASSIGNEES_DO[roles[0]] if len(roles) == 1 else "assignees comment and move the review along"
     raise PermissionDenied(
-        f"{ref!r} is assigned to you as {' and '.join(roles)}: {does} (`blogster review show {str(found[0][0])[:8]}`);"
+        f"{ref!r} is assigned to you as {' and '.join(roles)}: {does} (`blogster review show {short(found[0][0])}`);"
         " only the post's author changes it"
     )
 
