@@ -107,6 +107,26 @@ def test_a_killed_restores_own_session_left_on_its_copy_is_ended_and_anyone_else
     assert beside(server_conninfo, db) == []
 
 
+def test_a_session_ending_on_an_abandoned_copy_does_not_keep_the_copy(db, server_conninfo):
+    """A session that is going (an autovacuum worker the fresh copy drew, a killed client's
+    process winding down) is waited for, not taken for someone using the copy (CI run 93:
+    the re-run of a restore killed while loading left its copy behind)."""
+    import threading
+
+    from psycopg.conninfo import make_conninfo
+
+    name = db.database_name
+    owner = psycopg.connect(server_conninfo, autocommit=True)
+    swap = database_swap.begin(owner, name)
+    owner.close()
+    going = psycopg.connect(make_conninfo(server_conninfo, dbname=swap.loading), autocommit=True)
+    with psycopg.connect(server_conninfo, autocommit=True) as other:
+        database_swap.settle(other, name, wait_seconds=10)
+        threading.Timer(0.5, going.close).start()
+        assert database_swap.drop_abandoned(other, name) == [swap.loading]
+    assert beside(server_conninfo, db) == []
+
+
 def test_a_rerun_at_once_waits_for_the_killed_restores_session_to_go(db, server_conninfo):
     """settle: the owner session of a restore killed just now is still closing; a re-run gives
     it a moment instead of refusing as if a restore were running, and waits no longer than that."""
