@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PATTERN_TIMEOUT_S = 0.1
+"""Longest one parameter's `pattern` may search one message (CPU seconds, as the regex package
+counts them). The owner writes the pattern and a visitor the message: a pattern that backtracks
+without end (`(a|a)+$`, or in the standard `re` module `(a+)+$` too) on a message made for it
+would hold the worker for minutes; it is given up instead, as if it had found nothing."""
 # A follow-up intent wins over the context-free answer when its probability reaches this
 # share of the out-of-scope threshold: the conversation makes it far more likely.
 FOLLOW_UP_FACTOR = 0.5
@@ -49,6 +54,16 @@ class DocLink:
 class Reply:
     text: str
     parameters: dict[str, str] = field(default_factory=dict)
+    timed_out: tuple[str, ...] = ()
+    """The parameters whose pattern was given up on this message (PATTERN_TIMEOUT_S): they have no value from it."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the message gives for an intent's parameters, and which patterns were given up on it."""
+
+    found: dict[str, str]
+    timed_out: tuple[str, ...] = ()
 
 
 def conversation_context(stored: object) -> tuple[dict[str, Any], bool]:
@@ -100,19 +115,29 @@ def decide(
     return Decision(None, probability)
 
 
-def extract_parameters(spec: Mapping[str, Any], message: str) -> dict[str, str]:
+def search_parameters(spec: Mapping[str, Any], message: str) -> Extracted:
     """Values the message gives for the intent's parameters: a spec with a `pattern` (a regular
-    expression; its first group, or the whole match) is looked for in the message."""
+    expression; its first group, or the whole match) is looked for in the message. Also the
+    parameters whose pattern took longer than PATTERN_TIMEOUT_S on this message (given up: no
+    value; a pattern that is no regular expression finds nothing).
+    The patterns run on the regex package, whose search can be bounded in time (the standard `re`
+    module's cannot); its default version reads them as `re` does."""
+    import regex
+
     found: dict[str, str] = {}
+    timed_out: list[str] = []
     for name, rule in spec.items():
         if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
             try:
-                match = re.search(rule["pattern"], message, flags=re.IGNORECASE)
-            except re.error:
+                match = regex.search(rule["pattern"], message, flags=regex.IGNORECASE, timeout=PATTERN_TIMEOUT_S)
+            except regex.error:
+                continue
+            except TimeoutError:
+                timed_out.append(str(name))
                 continue
             if match:
                 found[name] = (match.group(1) if match.groups() else match.group(0)).strip()
-    return found
+    return Extracted(found, tuple(timed_out))
 
 
 def defaults(spec: Mapping[str, Any]) -> dict[str, str]:
@@ -141,13 +166,14 @@ def compose(
 ) -> Reply:
     """The reply for a matched intent: its responses taken in turn, parameters from the message,
     then from earlier in the conversation, then the defaults; documentation hits appended."""
-    values = {**defaults(parameters), **remembered, **extract_parameters(parameters, message)}
+    extracted = search_parameters(parameters, message)  # once: each pattern may take PATTERN_TIMEOUT_S
+    values = {**defaults(parameters), **remembered, **extracted.found}
     chosen = responses[turn % len(responses)] if responses else {"text": "OK."}
     text = fill(str(chosen.get("text", "")), values)
     if docs:
         text = "\n".join([text, DOCS_INTRO, *doc_lines(docs)])
-    kept = {k: v for k, v in values.items() if k in extract_parameters(parameters, message) or k in remembered}
-    return Reply(text=text, parameters=kept)
+    kept = {k: v for k, v in values.items() if k in extracted.found or k in remembered}
+    return Reply(text=text, parameters=kept, timed_out=extracted.timed_out)
 
 
 def wants_docs(responses: Sequence[Mapping[str, Any]], turn: int) -> bool:

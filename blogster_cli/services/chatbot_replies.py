@@ -9,6 +9,9 @@ from the same search users run, as the user. Store (service_role, one transactio
 as an assistant message with the intent, confidence and tokens used, the user message's intent
 and confidence, and the conversation's context (last intent, expected follow-ups, parameters
 given so far). A retried job finds the reply already stored (metadata.reply_to) and stops.
+An intent's parameter patterns (the owner's regular expressions, run on the visitor's message) are
+bounded in time (replies.PATTERN_TIMEOUT_S each): one given up finds nothing, and is said once in
+the log.
 
 Training never holds a reply up for long (_Training): the classifier is trained on a background
 thread of the worker process, when a message finds the intents changed (a large set takes
@@ -241,6 +244,30 @@ def _docs(db: Database, user_id: UUID, query: str) -> list[replies.DocLink]:
     return [replies.DocLink(h.title, h.slug, h.snippet) for h in result.hits]
 
 
+_timeouts_reported: set[tuple[str, str, str]] = set()  # (intent id, parameter, pattern) said in the log
+_timeouts_lock = threading.Lock()
+
+
+def _report_timed_out(intent: dict[str, Any], names: Iterable[str]) -> None:
+    """Says in the log, once per process for each intent's parameter and pattern, that its pattern
+    was given up on a message (replies.PATTERN_TIMEOUT_S): the owner's to fix; never the message."""
+    for name in names:
+        rule = (intent["parameters"] or {}).get(name)
+        pattern = str(rule.get("pattern")) if isinstance(rule, dict) else ""
+        key = (str(intent["id"]), name, pattern)
+        with _timeouts_lock:
+            if key in _timeouts_reported:
+                continue
+            _timeouts_reported.add(key)
+        log.warning(
+            "chatbot intent %r: the pattern of its parameter %r took longer than %g s on a message and was"
+            " given up (the reply went without a value from it); a pattern with nested or overlapping"
+            " repetition such as (a+)+ or (a|a)+ can backtrack without end: simplify it (blogster chatbot"
+            " intents import)",
+            intent["name"], name, replies.PATTERN_TIMEOUT_S,
+        )  # fmt: skip
+
+
 def process_message(
     db: Database, *, message_id: UUID, created_at: datetime, provider: ProviderConfig | None = None,
     should_stop: Callable[[], bool] = lambda: False,
@@ -308,6 +335,7 @@ def process_message(
             responses=responses, parameters=dict(intent["parameters"] or {}), message=text,
             remembered=dict(context.get("parameters", {})), turn=turn, docs=docs,
         )  # fmt: skip
+        _report_timed_out(intent, reply.timed_out)
         context["last_intent"] = intent["name"]
         context["follow_ups"] = list(intent["follow_up_intents"] or [])
         context["parameters"] = {**context.get("parameters", {}), **reply.parameters}

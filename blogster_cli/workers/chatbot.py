@@ -3,15 +3,17 @@ trigger on chatbot_messages, in the user's transaction)."""
 
 from __future__ import annotations
 
+import copy
 import os
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 if TYPE_CHECKING:
     import procrastinate
 
     from blogster_cli.ai.provider import ProviderConfig
+    from blogster_cli.config import Settings
     from blogster_cli.context import AppContext
 
 TASK_NAME = "process_chatbot_message"
@@ -20,13 +22,61 @@ MAX_ATTEMPTS = 3
 AI_FALLBACK_ENV = "BLOGSTER_CHATBOT_AI_FALLBACK"
 
 
+class _BuiltFrom(NamedTuple):
+    """What a provider was built from, as far as it can be known without reading the key."""
+
+    settings: Settings
+    """The settings object read (the context reads a new one each time the config file changed:
+    `ai setup` rewrites it, whatever it changed, the key included)."""
+    values: Settings  # a copy: the same object changed in place is a change too
+    credentials_file: tuple[int, ...] | None
+    """The credentials file's state (the key's store where no OS keyring is; None: no file)."""
+    environment: int
+    """The process's environment (BLOGSTER_AI_*, OPENAI_API_KEY among it), as a hash: no key kept here."""
+
+
+_built: tuple[_BuiltFrom, ProviderConfig] | None = None  # the provider last built, and from what
+
+
+def _file_state(path: os.PathLike[str]) -> tuple[int, ...] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _built_from(context: AppContext) -> _BuiltFrom:
+    from blogster_cli.credentials import credentials_file
+
+    settings = context.settings
+    return _BuiltFrom(
+        settings, copy.copy(settings), _file_state(credentials_file()), hash(frozenset(os.environ.items()))
+    )
+
+
+def _same(a: _BuiltFrom, b: _BuiltFrom) -> bool:
+    return a.settings is b.settings and a[1:] == b[1:]
+
+
 def _fallback_provider(context: AppContext) -> ProviderConfig | None:
-    """The configured AI provider when BLOGSTER_CHATBOT_AI_FALLBACK=1, else None (classifier only)."""
+    """The configured AI provider when BLOGSTER_CHATBOT_AI_FALLBACK=1, else None (classifier only).
+    Built again only when what it is built from changed (a keyring read each message otherwise):
+    the settings read (a new read after each change of the config file, which `ai setup` always
+    writes, so a new setup reaches the running worker at its next message), the credentials file,
+    the environment. A provider that could not be built is not kept: the next message tries again."""
+    global _built
     if os.environ.get(AI_FALLBACK_ENV, "").strip().lower() not in ("1", "true", "yes", "on"):
         return None
     from blogster_cli.services import ai_settings
 
-    return ai_settings.provider_config(context)
+    now = _built_from(context)
+    built = _built
+    if built is not None and _same(built[0], now):
+        return built[1]
+    provider = ai_settings.provider_config(context)
+    _built = (now, provider)
+    return provider
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
@@ -46,7 +96,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                 context.database,
                 message_id=UUID(args["message_id"]),
                 created_at=datetime.fromisoformat(args["created_at"]),
-                provider=_fallback_provider(context),  # as set now (`ai setup` since the start)
+                provider=_fallback_provider(context),  # as set now (`ai setup` since the start): see there
                 should_stop=stopping.should_stop(job_context),  # ends a wait for the worker's first model
             )
         except Exception as exc:
