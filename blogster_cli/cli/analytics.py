@@ -11,7 +11,7 @@ from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
-from blogster_cli.wording import percent, plural
+from blogster_cli.wording import percent, plural, shortened
 
 if TYPE_CHECKING:
     from blogster_cli.services.analytics_ingest import IngestSummary
@@ -47,7 +47,8 @@ Formats:
 - vhost-common: the same before a common line.
 In the vhost formats only the lines of your site's host (its URL, custom domain or subdomain, or an
 imported post's old address; without 'www.' or port) are counted: the others are skipped, their
-number and hosts in a warning.
+number and first hosts in the run's summary; a warning, while no page view of your site has come
+from that log yet (your site's address is then likely not the host the log names).
 
 \b
 Definitions:
@@ -150,7 +151,11 @@ def exit_if_not_all_read(summary: IngestSummary) -> None:
 def print_summary(summary: IngestSummary) -> None:
     """The run's figures in one line on stderr."""
     sample = f"; e.g. {summary.malformed_sample[0]!r}" if summary.malformed_sample else ""
-    others = f" ({summary.other_sites} for other sites, skipped)" if summary.other_sites else ""
+    others = ""
+    if summary.other_sites:
+        hosts = ", ".join(shortened(host, 80) for host in summary.other_hosts[:3])
+        more = ", ..." if len(summary.other_hosts) > 3 else ""
+        others = f" ({summary.other_sites} for other sites, skipped: {hosts}{more})"
     output.message(
         f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed"
         f"{others}, {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers,"

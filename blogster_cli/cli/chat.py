@@ -10,7 +10,8 @@ import typer
 from blogster_cli.cli import ask as questions
 from blogster_cli.cli import exit_codes, output
 from blogster_cli.cli.commands import COMMANDS
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list, show_sections
+from blogster_cli.cli.params import MAX_COUNT
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.text_encoding import is_utf8
 
@@ -118,21 +119,38 @@ def ask(
 
 
 @app.command("history")
-def history(conversation: str | None = CONVERSATION_OPTION, json: bool = JSON_OPTION) -> None:
-    """The messages of a conversation (your latest by default).
+def history(
+    conversation: str | None = CONVERSATION_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, max=MAX_COUNT, help="Only the last this many messages (0 or unset: all)."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """The messages of a conversation (your latest by default), oldest first.
 
-    Example: blogster chat history
+    The table is the conversation as it was typed; --json and --format yaml are the conversation with
+    its messages; --format csv and count are of the messages (messages have no ids: see chat list).
+
+    Example: blogster chat history --format csv --limit 10
     """
+    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import chat as chat_service
 
+    chosen = chosen_format(fmt, json)
+    if chosen == "ids":
+        raise InvalidInput("a conversation's messages have no ids: use --format table, json, csv, yaml or count")
     info = chat_service.history(acting_user(), conversation_id=conversation)
-    if json:
-        output.print_json(info)
+    messages = info.messages[-limit:] if limit else info.messages
+    if chosen == "table":
+        output.message(f"Conversation {info.id} ({info.status})")
+        for m in messages:
+            who = "you" if m.role == "user" else "bot"
+            output.print_lines(f"{who}> {line}" for line in (m.content.splitlines() or [""]))
         return
-    output.message(f"Conversation {info.id} ({info.status})")
-    for m in info.messages:
-        who = "you" if m.role == "user" else "bot"
-        output.print_lines(f"{who}> {line}" for line in (m.content.splitlines() or [""]))
+    shown = {**output.fields(info), "messages": [output.fields(m) for m in messages]}
+    columns = ["created_at", "role", "intent", "confidence", "content"]
+    show_sections(shown, [("messages", "Messages", columns)], fmt=chosen, json=False, main="messages")
 
 
 @app.command("list")

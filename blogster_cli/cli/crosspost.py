@@ -83,7 +83,7 @@ def crosspost_post(
     Example: blogster crosspost ten-terminal-habits --to devto --to hashnode
     """
     from blogster_cli.errors import InvalidInput
-    from blogster_cli.services import crossposting, platform_accounts
+    from blogster_cli.services import crossposting, platform_accounts, site_settings
 
     if not to:
         raise InvalidInput("usage: blogster crosspost BLOG --to PLATFORM [--to PLATFORM]")
@@ -103,4 +103,6 @@ def crosspost_post(
             " no site of yours is at: set it with `blogster site settings set url https://YOUR-SITE/` (or"
             " custom-domain), then run this again to update the copies"
         )
+    if sent and (ignored := site_settings.ignored_custom_domain(acting, base_domain=base_domain)):
+        output.warning(ignored)
     _report(outcomes, json)

@@ -47,6 +47,8 @@ def build(
         acting_user(), out=out, base_domain=settings.site_base_domain, timezone=settings.timezone, full=full,
         force=force, on_wait=_waiting_for_another_build(out),
     )  # fmt: skip
+    for warning in report.warnings:
+        output.warning(warning)
     if json:
         output.print_json(report)
     else:
@@ -85,8 +87,11 @@ def settings_show(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import site_settings
 
-    shown = site_settings.show(acting_user(), base_domain=app_context().settings.site_base_domain)
+    acting, base_domain = acting_user(), app_context().settings.site_base_domain
+    shown = site_settings.show(acting, base_domain=base_domain)
     output.print_json(shown) if json else output.print_record(shown)
+    if ignored := site_settings.ignored_custom_domain(acting, base_domain=base_domain):
+        output.warning(ignored)
 
 
 @settings_app.command("set")

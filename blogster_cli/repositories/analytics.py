@@ -75,6 +75,17 @@ def counted_ranges(conn: psycopg.Connection, *, file_keys: Sequence[str]) -> dic
     return by_key
 
 
+def log_has_views(conn: psycopg.Connection, *, file_key: str) -> bool:
+    """Whether a counted batch of my log recorded under `file_key` holds a page view (`analytics ingest`
+    warns about a shared log's other sites only while none does)."""
+    row = conn.execute(
+        "select exists (select from public.analytics_ingest_ranges"
+        " where author_id = (select auth.uid()) and file_key = %s and views is not null)",
+        (file_key,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def record_batch(
     conn: psycopg.Connection, *, file_key: str, batch: Batch, lines: int, views: Sequence[StoredViews]
 ) -> None:

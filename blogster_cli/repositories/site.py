@@ -64,6 +64,16 @@ def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
     return SiteSettingsRow(*row) if row else None
 
 
+def with_custom_domain(conn: psycopg.Connection) -> list[SiteSettingsRow]:
+    """The settings of every site with a custom domain, by subdomain: on the administrator's
+    connection (`doctor`), every account's; on an account's, its own."""
+    rows = conn.execute(
+        f"select {', '.join(SETTINGS_COLUMNS)} from public.subdomain_settings"
+        " where custom_domain is not null order by subdomain"
+    ).fetchall()
+    return [SiteSettingsRow(*row) for row in rows]
+
+
 def update_own_settings(conn: psycopg.Connection, *, values: dict[str, Any]) -> SiteSettingsRow | None:
     from psycopg import sql
 

@@ -15,7 +15,10 @@ One account's runs are serialised by a row lock held on a second connection for 
 recorded (`_format_refusal`): once recorded, a log is never read again, so its requests could never be
 counted in the right format. In a virtual-host format (Apache's vhost_combined), the lines of other hosts
 than my site's (as the CSV imports take a URL: services/post_addresses) are other sites' requests: read,
-skipped, and counted in a warning.
+skipped, and counted (`other_sites`, the first hosts in `other_hosts`). In a log shared by several sites
+that is what every run finds, so it is a warning only while none of the log's requests, in this run or
+an earlier one (the ledger: `log_has_views`), was a page view of my site: then my site's address is
+likely not what the log calls it, and what is read now is never read again.
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ class IngestedFile:
     """Counted as a new log although its first lines are those of a log counted before (a later line
     differs): how many. Another site's log that opens with the same request, or that log rewritten
     (anonymised, a last line changed), whose lines are then counted a second time."""
+    other_sites: int = 0
+    """Its new lines for other sites than mine (a virtual-host log), skipped."""
+    site_seen: bool = False
+    """A page view of my site was counted from this log, in this run or an earlier one."""
 
 
 @dataclass
@@ -112,6 +119,8 @@ class IngestSummary:
     other_sites: int = 0
     """Requests of a virtual-host log (`--format vhost-combined`, `vhost-common`) for other hosts than your
     site's: parsed, not counted (no visitors, crawlers or page views)."""
+    other_hosts: list[str] = field(default_factory=list)
+    """Those requests' hosts, most requests first (the first OTHER_HOSTS_KEPT hosts the run met)."""
     page_views: int = 0
     matched: int = 0
     unique_visitors: int = 0
@@ -169,10 +178,11 @@ def ingest(
     summary.lines, summary.parsed, summary.malformed = run_total.lines, run_total.parsed, run_total.malformed
     summary.malformed_sample, summary.crawlers = run_total.malformed_sample, run_total.crawlers
     summary.other_sites = run_total.other_sites
+    summary.other_hosts = sorted(run_total.other_hosts, key=lambda host: (-run_total.other_hosts[host], host))
     summary.unique_visitors = len(run_total.visitor_keys)
     summary.unmatched_sample = run_total.unmatched_sample
     summary.warnings = _warnings(summary, has_posts=bool(plan.post_ids))
-    if run_total.other_sites and site_hosts is not None:
+    if site_hosts is not None and any(file.other_sites and not file.site_seen for file in summary.files):
         summary.warnings += [
             f"{text}; the logs read now are counted and are not read again"
             for text in PostFinder(plan, site_hosts).other_sites(run_total.other_hosts, total=run_total.other_sites)
@@ -281,6 +291,9 @@ def _ingest_one(
         if ingested.refused is not None:
             ingested.same_opening_lines = 0
             return ingested
+        if site_hosts is not None and known is Known.RESUMED:
+            with unit_of_work(acting) as conn:
+                ingested.site_seen = analytics_rows.log_has_views(conn, file_key=file_key)
 
         def store(batch: Batch, result: ChunkResult) -> None:
             # Before the batch is marked counted: a crash in between applies them again, which
@@ -300,6 +313,8 @@ def _ingest_one(
             summary.matched += sum(part.matched for part in result.stored)
             ingested.new_bytes += batch.end - batch.start
             ingested.new_lines += result.lines
+            ingested.other_sites += result.other_sites
+            ingested.site_seen = ingested.site_seen or any(part.views for part in result.stored)
             on_progress(batch.end - batch.start)
 
         with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, site_hosts, workers)) as parsed:

@@ -96,6 +96,7 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
+    checks += _custom_domain_checks(ctx)
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
         kept = ctx.database.embedded.set_aside_copies()
@@ -252,6 +253,41 @@ def _stray_login_checks(ctx: AppContext) -> list[Check]:
             f"{roles} can still log in though no database on the server has"
             f" {agreeing(count, 'its account', 'their accounts')} (left by a restore to an earlier state or a"
             f" dropped database): switch {agreeing(count, 'it', 'them')} off with `{STRAY_LOGINS_FIX}`",
+        )
+    ]
+
+
+CUSTOM_DOMAIN_FIX = "blogster site settings set custom-domain ''"
+
+
+def _custom_domain_checks(ctx: AppContext) -> list[Check]:
+    """Sites whose stored custom domain `site settings set custom-domain` refuses now (one on the
+    platform's domain, stored before the setting refused it, or by SQL): their address leaves it out
+    (site_address.ignored_custom_domain), so builds, feeds and cross-posts use another address."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.repositories import site as site_rows
+    from blogster_cli.services.site_address import ignored_custom_domain
+    from blogster_cli.wording import agreeing, plural
+
+    base_domain = ctx.settings.site_base_domain
+    try:
+        with admin_unit_of_work(ctx.database) as conn:
+            rows = site_rows.with_custom_domain(conn)
+    except BlogsterError:  # no site settings to read (a database not migrated yet): the migrations check says so
+        return []
+    ignored = [row for row in rows if ignored_custom_domain(row, base_domain=base_domain)]
+    if not ignored:
+        return []
+    count = len(ignored)
+    shown = ", ".join(f"{row.subdomain} ({row.custom_domain})" for row in ignored[:3]) + (", ..." if count > 3 else "")
+    return [
+        Check(
+            "custom domains",
+            "warn",
+            f"{plural(count, 'site')} {agreeing(count, 'stores', 'store')} a custom domain on the platform's"
+            f" domain {base_domain}, which `site settings set custom-domain` refuses now and"
+            f" {agreeing(count, 'its', 'their')} address leaves out: {shown}; each owner sets their own"
+            f" or clears it with `{CUSTOM_DOMAIN_FIX}`",
         )
     ]
 

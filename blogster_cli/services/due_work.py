@@ -63,7 +63,8 @@ class DueReport:
     """Files in the site folder the rebuild left as they are (edited by hand, or not its own)."""
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """Said, not failed: a post stored scheduled with no time, which is skipped."""
+    """Said, not failed: a post stored scheduled with no time, which is skipped; a stored custom domain
+    the site's address ignores (the rebuild's warnings)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
     report.site_rebuilt = True
     report.site_files_written = built.written
     report.site_files_left = list(built.edited)
+    report.notes.extend(built.warnings)
 
 
 def next_change(acting: ActingUser, *, now: datetime | None = None) -> tuple[str, datetime] | None:

@@ -20,7 +20,7 @@ from blogster_cli.errors import NotFound
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
-from blogster_cli.services.site_address import site_config
+from blogster_cli.services.site_address import ignored_custom_domain, site_config
 from blogster_cli.services.site_files import (
     Manifest,
     build_lock,
@@ -47,6 +47,8 @@ class BuildReport:
     seconds: float
     edited: tuple[str, ...] = ()
     """Files in `out` this build left as they are: not written by the previous build, or edited since."""
+    warnings: tuple[str, ...] = ()
+    """What the build left aside: a stored custom domain its address ignores (site_address.ignored_custom_domain)."""
 
 
 def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
@@ -142,6 +144,8 @@ def _build(
         if settings is None:
             raise NotFound("you have no site settings (subdomain) yet")
         config = site_config(settings, base_domain=base_domain)
+        ignored = ignored_custom_domain(settings, base_domain=base_domain)
+        warnings = (ignored,) if ignored else ()
         theme = load_theme(config.theme, cache=_template_cache())
         versions = site_rows.published_versions(conn)
         tags = site_rows.tag_signature(conn)
@@ -165,6 +169,7 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
+                    warnings=warnings,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
@@ -185,7 +190,7 @@ def _build(
     return BuildReport(
         out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
-        seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited),
+        seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited), warnings=warnings,
     )  # fmt: skip
 
 

@@ -1,6 +1,11 @@
 """My site's configuration from its settings row, and a published post's address on it:
 shared by the site build, site settings, cross-posting and newsletters. Not a use case:
 each runs on the caller's open connection.
+
+The rule for an address on the platform's domain (`platform_address_refusal`: what `site settings
+set custom-domain` and `url` refuse) lives here, so that the address a site is built for obeys it
+too: a custom domain stored before the setting refused it (or written by SQL through an own login)
+is left out of the site's address (`ignored_custom_domain`), never used for another site's name.
 """
 
 from __future__ import annotations
@@ -19,6 +24,58 @@ if TYPE_CHECKING:
     from blogster_cli.repositories.site import SiteSettingsRow
 
 
+def platform_address_refusal(key: str, value: str, *, subdomain: str, base_domain: str) -> str | None:
+    """Why a custom domain or url (`key`: "custom-domain" or "url") is refused, or None: it names the
+    platform's base domain or a name under it that is not my site's address there (another site's
+    subdomain, or one nobody has yet), so my site would claim another's address in its canonical URLs,
+    feeds and sitemap. My own address there needs no custom domain, so that is refused too, as a
+    custom domain: a later change of subdomain would leave the old one claimed."""
+    from urllib.parse import urlsplit
+
+    from blogster_cli.publish.urls import under_base_domain
+
+    host = value if key == "custom-domain" else (urlsplit(value).hostname or "")
+    label = under_base_domain(host, base_domain)
+    if label is None:
+        return None
+    own = f"{subdomain}.{base_domain}"
+    if label in (subdomain, f"www.{subdomain}"):
+        if key == "url":
+            return None
+        return f"{value} is your site's address already (its subdomain under {base_domain}): it needs no custom domain"
+    if key == "url":
+        where = f"an address on the platform's domain {base_domain}"
+    else:
+        where = "the platform's domain" if label == "" else f"under the platform's domain {base_domain}"
+    return (
+        f"{value} is {where}, where each site's address is its own subdomain (yours: {own}): "
+        + ("a custom domain is a domain you own, like blog.example.com" if key == "custom-domain"
+           else "the url is an address you own, like https://blog.example.com/")
+    )  # fmt: skip
+
+
+def ignored_custom_domain(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
+    """Why the stored custom domain is left out of my site's address, as one line to warn with, or
+    None (no custom domain, or one `site settings set custom-domain` takes): the setting refuses it
+    now (platform_address_refusal), but it was stored before it did, or by SQL through an own login."""
+    if not settings.custom_domain:
+        return None
+    refusal = platform_address_refusal(
+        "custom-domain", settings.custom_domain, subdomain=settings.subdomain, base_domain=base_domain
+    )
+    if refusal is None:
+        return None
+    return (
+        f"your site's address leaves out its custom domain, which `site settings set custom-domain` refuses now:"
+        f" {refusal}; set yours, or clear it with `blogster site settings set custom-domain ''`"
+    )
+
+
+def custom_domain(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
+    """The custom domain my site's address is on: the stored one, unless it is ignored (ignored_custom_domain)."""
+    return None if ignored_custom_domain(settings, base_domain=base_domain) else settings.custom_domain
+
+
 def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
     from blogster_cli.publish.urls import base_url
 
@@ -27,7 +84,7 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
         description=settings.site_description or "",
         base_url=base_url(
             site_url=settings.site_url,
-            custom_domain=settings.custom_domain,
+            custom_domain=custom_domain(settings, base_domain=base_domain),
             subdomain=settings.subdomain,
             base_domain=base_domain,
         ),  # fmt: skip
@@ -51,9 +108,9 @@ def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tu
 
 
 def address_never_chosen(conn: Connection, *, base_domain: str) -> str | None:
-    """My site's address when nobody chose it (no `url`, no custom domain: the subdomain under
+    """My site's address when nobody chose it (no `url`, no custom domain in use: the subdomain under
     `base_domain`), else None; None too without site settings (published_address says so)."""
     settings = site_rows.own_settings(conn)
-    if settings is None or settings.site_url or settings.custom_domain:
+    if settings is None or settings.site_url or custom_domain(settings, base_domain=base_domain):
         return None
     return site_config(settings, base_domain=base_domain).base_url

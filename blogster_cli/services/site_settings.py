@@ -59,6 +59,16 @@ def show(acting: ActingUser, *, base_domain: str) -> SiteSettings:
     return _public(row, base_domain)
 
 
+def ignored_custom_domain(acting: ActingUser, *, base_domain: str) -> str | None:
+    """The warning for my stored custom domain when my site's address leaves it out (one the
+    custom-domain setting refuses now: site_address.ignored_custom_domain), else None."""
+    from blogster_cli.services.site_address import ignored_custom_domain as ignored
+
+    with unit_of_work(acting) as conn:
+        row = site_rows.own_settings(conn)
+    return None if row is None else ignored(row, base_domain=base_domain)
+
+
 def _checked(key: str, value: str) -> object:
     """The value for `key`, or InvalidInput saying what is wrong (the database checks the same)."""
     from blogster_cli.publish.themes import available
@@ -105,32 +115,10 @@ def set_value(acting: ActingUser, *, key: str, value: str, base_domain: str) -> 
 
 
 def _refuse_platform_address(key: str, value: str, *, subdomain: str, base_domain: str) -> None:
-    """InvalidInput when a custom domain or url names the platform's base domain or a name under it
-    that is not my site's address there (another site's subdomain, or one nobody has yet): my site
-    would claim another's address in its canonical URLs, feeds and sitemap. My own address there
-    needs no custom domain, so that is refused too, as a custom domain: a later change of subdomain
-    would leave the old one claimed."""
-    from urllib.parse import urlsplit
+    """InvalidInput when the rule for an address on the platform's domain refuses a custom domain or
+    url (site_address.platform_address_refusal: the site's address obeys the same rule)."""
+    from blogster_cli.services.site_address import platform_address_refusal
 
-    from blogster_cli.publish.urls import under_base_domain
-
-    host = value if key == "custom-domain" else (urlsplit(value).hostname or "")
-    label = under_base_domain(host, base_domain)
-    if label is None:
-        return
-    own = f"{subdomain}.{base_domain}"
-    if label in (subdomain, f"www.{subdomain}"):
-        if key == "url":
-            return
-        raise InvalidInput(
-            f"{value} is your site's address already (its subdomain under {base_domain}): it needs no custom domain"
-        )
-    if key == "url":
-        where = f"an address on the platform's domain {base_domain}"
-    else:
-        where = "the platform's domain" if label == "" else f"under the platform's domain {base_domain}"
-    raise InvalidInput(
-        f"{value} is {where}, where each site's address is its own subdomain (yours: {own}): "
-        + ("a custom domain is a domain you own, like blog.example.com" if key == "custom-domain"
-           else "the url is an address you own, like https://blog.example.com/")
-    )  # fmt: skip
+    refusal = platform_address_refusal(key, value, subdomain=subdomain, base_domain=base_domain)
+    if refusal is not None:
+        raise InvalidInput(refusal)

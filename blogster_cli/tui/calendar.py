@@ -2,7 +2,8 @@
 
 Days are the entries' own local dates (as `calendar list` shows them). Moving an
 entry calls the same service as `calendar move`, so its SEQUENCE grows and an ICS
-feed follows.
+feed follows; and, as `calendar move` does, it notes a linked scheduled post that keeps
+its own time and a time of day the clocks skip on the new date.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from blogster_cli.planning.times import clock
+from blogster_cli.planning.times import clock, gap_note
 from blogster_cli.services import calendar
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
@@ -25,6 +26,7 @@ from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.models.extended import CalendarEntryPublic
+    from blogster_cli.services.calendar import ScheduledPost
     from blogster_cli.tui.app import BlogsterApp
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -56,7 +58,7 @@ class MonthLoaded(Done):
 
 
 class EntryMoved(Done):
-    """`result` is the moved CalendarEntryPublic."""
+    """`result` is (the moved CalendarEntryPublic, its post left behind: `calendar.post_left_behind`)."""
 
 
 class CalendarScreen(Screen[None]):
@@ -178,15 +180,38 @@ class CalendarScreen(Screen[None]):
         if entry is None or entry.scheduled_date is None:
             return
         acting, ref, day = self.app.acting, str(entry.id), entry.scheduled_date + timedelta(days=days)
-        in_background(self, "Moving the entry", lambda: calendar.move(acting, ref=ref, day=day), EntryMoved)
+
+        def move() -> tuple[CalendarEntryPublic, ScheduledPost | None]:
+            moved = calendar.move(acting, ref=ref, day=day)
+            return moved, calendar.post_left_behind(acting, entry=moved)
+
+        in_background(self, "Moving the entry", move, EntryMoved)
 
     def on_entry_moved(self, message: EntryMoved) -> None:
-        moved: CalendarEntryPublic = message.result
+        moved: CalendarEntryPublic
+        post: ScheduledPost | None
+        moved, post = message.result
+        self.note_what_stayed(moved, post)
         self.entries = [moved if entry.id == moved.id else entry for entry in self.entries]
         if moved.scheduled_date is not None:
             self.go_to(moved.scheduled_date)
             self.chosen = [entry.id for entry in self.day_entries(self.cursor)].index(moved.id)
             self.show()
+
+    def note_what_stayed(self, moved: CalendarEntryPublic, post: ScheduledPost | None) -> None:
+        """The notes `calendar move` prints: a wall time the clocks skip on the new date, and the
+        linked post that still goes live at its own time (moving an entry never moves its post)."""
+        if moved.scheduled_date is not None:
+            gap = gap_note(moved.scheduled_date, moved.scheduled_time, moved.timezone)
+            if gap is not None:
+                self.app.notify(gap, severity="warning", timeout=10)
+        if post is not None:
+            self.app.notify(
+                f"The post '{post.slug}' still goes live at {self.app.local_time(post.publishes_at)} (moving an"
+                " entry does not move its post); to move it too: Enter opens it, F8 schedules it.",
+                severity="warning",
+                timeout=10,
+            )
 
     def action_open_post(self) -> None:
         from blogster_cli.tui.editor import EditorScreen

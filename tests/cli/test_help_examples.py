@@ -292,7 +292,7 @@ PLAN = [
     ("blogster chatbot intents rm refund", True),
     ("blogster chatbot evaluate held-out.csv --json", True),
     ('blogster chat ask "hello" || true', False),  # no worker here: the message is kept unanswered
-    ("blogster chat history", True),
+    ("blogster chat history --format csv --limit 10", True),
     ("blogster chat list", True),
     ('blogster chat end --score 5 --feedback "Quick and right"', True),
     ("blogster chatbot analytics --days 30", True),
