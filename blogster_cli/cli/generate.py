@@ -249,7 +249,9 @@ def batch(
         rest = f"; nothing was charged for the {plural(left, 'idea')} left: run the same command again to draft them"
         output.message(f"note: stopped after drafting {plural(len(summary.drafted), 'idea')}{rest if left else ''}")
         raise summary.stopped  # its exit code: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
-    if not summary.drafted and not summary.failed:
+    if summary.held and not summary.drafted and not summary.failed:
+        output.message(f"note: another run is drafting the {plural(summary.held, 'saved idea')} left without a post")
+    elif not summary.drafted and not summary.failed:
         waiting = (
             f" ({plural(summary.unsaved, 'new idea')} waiting: `blogster ideas save ID`)" if summary.unsaved else ""
         )

@@ -86,16 +86,33 @@ def count_ideas(session: Session, *, user_id: UUID, status: BlogIdeaStatus) -> i
     return session.exec(statement).one()
 
 
-def oldest_undrafted_ideas(session: Session, *, user_id: UUID, limit: int) -> list[UUID]:
+def free_undrafted_ideas(session: Session, *, user_id: UUID, excluding: Sequence[UUID], limit: int) -> list[UUID]:
     """The ids of `user_id`'s first `limit` saved ideas without a post, oldest first (the order
-    `ideas list` shows them in, reversed)."""
+    `ideas list` shows them in, reversed), leaving out `excluding` and those another transaction
+    holds: each is locked until this transaction ends (FOR NO KEY UPDATE SKIP LOCKED), the claim
+    of `generate batch` on the idea it drafts (services/generation.py). A row lock that another
+    run's claim took is skipped, never waited for; a claim its run committed (the idea linked to
+    its post) no longer matches."""
     statement = (
         select(BlogIdea.id)
         .where(BlogIdea.user_id == user_id, BlogIdea.status == BlogIdeaStatus.SAVED, col(BlogIdea.blog_id).is_(None))
         .order_by(col(BlogIdea.created_at), col(BlogIdea.title).desc())
         .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True)
     )
+    if excluding:
+        statement = statement.where(col(BlogIdea.id).not_in(list(excluding)))
     return list(session.exec(statement).all())
+
+
+def count_undrafted_ideas(session: Session, *, user_id: UUID) -> int:
+    """How many of `user_id`'s saved ideas have no post yet, locked by another run or not."""
+    statement = (
+        select(func.count())
+        .select_from(BlogIdea)
+        .where(BlogIdea.user_id == user_id, BlogIdea.status == BlogIdeaStatus.SAVED, col(BlogIdea.blog_id).is_(None))
+    )
+    return session.exec(statement).one()
 
 
 def find_idea(session: Session, *, idea_id: UUID, for_update: bool = False) -> BlogIdea | None:

@@ -21,6 +21,7 @@ from blogster_cli.repositories import generation as rows
 from blogster_cli.services import ai_provider
 from blogster_cli.services.ai_provider import Completion
 from blogster_cli.services.generation_steps import (
+    Guard,
     LogLinks,
     link_started,
     log_row,
@@ -84,6 +85,14 @@ def draft(
 ) -> BlogRow:  # fmt: skip
     """A new post (ai_generated) written by the provider for the persona and template; tokens stream out.
     `on_warning` hears why a draft kept by `keep_partial` is not the whole answer."""
+    return _draft(acting, provider=provider, request=request, on_token=on_token, on_warning=on_warning)
+
+
+def _draft(
+    acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None],
+    on_warning: Callable[[str], None] = lambda text: None, guard: Guard | None = None,
+) -> BlogRow:  # fmt: skip
+    """`draft`, stored in `guard` when one holds the claim on the request's idea (`batch`)."""
     if request.kind not in ("draft", "outline"):
         raise InvalidInput("kind must be draft or outline")
     if bool(request.topic and request.topic.strip()) == (request.idea is not None):
@@ -174,8 +183,9 @@ def draft(
             return exc.partial
 
     return metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
-    )
+        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store,
+        guard=guard,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -184,10 +194,13 @@ class BatchSummary:
     failed: list[dict[str, str]]
     skipped: list[dict[str, str]] = field(default_factory=list)
     """Saved ideas the batch took but did not try, with the reason (the credits ran out before them):
-    the next run drafts them."""
+    the next run drafts them. Never an idea another run is drafting meanwhile."""
     unsaved: int = 0
     """Ideas still `new` (as `generate ideas` leaves them), which a batch does not take: said when
     no saved idea was left to draft."""
+    held: int = 0
+    """Saved ideas without a post that other runs (an overlapping batch) held when this one found
+    none free to take: said then, instead of "none left"."""
     stopped: KeyboardInterrupt | None = None
     """What stopped the batch early: Ctrl-C, or SIGTERM/SIGHUP (which the CLI raises as Ctrl-C's
     kin). The draft in flight was abandoned, its credit released, and it and the ideas after it
@@ -220,57 +233,98 @@ def batch(
 
     Resumable: each drafted idea is linked to its post in the same unit of work that
     stores it, and only saved ideas without a post are taken, so a run after a crash
-    goes on with the rest. Running out of credits stops the batch. So does Ctrl-C (or SIGTERM,
+    goes on with the rest. Overlapping runs of one account (a cron run and a manual one) share
+    the work: each idea is claimed in a `Guard` (its row lock, held from before its credit is
+    reserved until its post is stored, in that same unit of work) and a run takes the oldest idea
+    no other run holds, so each idea is drafted once, by one run; a killed run's claim dies with
+    its connection. Running out of credits stops the batch. So does Ctrl-C (or SIGTERM,
     SIGHUP): the draft in flight is abandoned as a single `generate draft`'s is (its credit
     released), and the summary says so (`stopped`) with what was done until then.
     """
 
     if not 1 <= count <= 100:
         raise InvalidInput("--ideas must be between 1 and 100")
-    with orm_unit_of_work(acting) as session:
-        pending = [str(i) for i in rows.oldest_undrafted_ideas(session, user_id=acting.actor.user_id, limit=count)]
-        unsaved = 0 if pending else rows.count_ideas(session, user_id=acting.actor.user_id, status=BlogIdeaStatus.NEW)
+    user_id = acting.actor.user_id
+    tried: list[str] = []  # the ideas this run claimed, in order: never claimed again by it
     drafted: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
     skipped: list[dict[str, str]] = []
-    place = 0
+    unsaved = held = 0
     try:
-        for place, idea_id in enumerate(pending):
-            request = DraftRequest(kind="draft", idea=idea_id, persona=persona, template=template)
+        while len(tried) < count:
             try:
-                blog = draft(acting, provider=provider, request=request, on_token=lambda piece: None)
+                with Guard(acting) as guard:
+                    claimed = rows.free_undrafted_ideas(guard.session, user_id=user_id, excluding=_ids(tried), limit=1)
+                    if not claimed:
+                        if not tried:
+                            unsaved = rows.count_ideas(guard.session, user_id=user_id, status=BlogIdeaStatus.NEW)
+                            held = rows.count_undrafted_ideas(guard.session, user_id=user_id)
+                        break
+                    tried.append(str(claimed[0]))
+                    request = DraftRequest(kind="draft", idea=tried[-1], persona=persona, template=template)
+                    blog = _draft(acting, provider=provider, request=request, on_token=lambda piece: None, guard=guard)
             except BlogsterError as exc:
-                failed.append({"idea_id": idea_id, "error": str(exc)})
+                if len(tried) == len(drafted) + len(failed):  # no idea claimed: the batch itself fails
+                    raise
+                failed.append({"idea_id": tried[-1], "error": str(exc)})
                 if isinstance(exc, NoCredits):
-                    skipped = [{"idea_id": rest, "reason": str(exc)} for rest in pending[place + 1 :]]
+                    skipped = [{"idea_id": rest, "reason": str(exc)} for rest in _not_tried(acting, tried, count)]
                     break
                 continue
-            drafted.append({"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)})
+            drafted.append({"idea_id": tried[-1], "slug": blog.slug, "blog_id": str(blog.id)})
     except KeyboardInterrupt as stop:
         # Ctrl-C, SIGTERM or SIGHUP: the draft in flight was abandoned (metered released its credit),
         # unless the stop came just after it was stored: the idea's post then says so.
         done = {d["idea_id"] for d in drafted} | {f["idea_id"] for f in failed}
-        rest = [idea_id for idea_id in pending[place:] if idea_id not in done]
-        stored = _drafted_after_all(acting, rest[0]) if rest else None
+        in_flight = tried[-1] if tried and tried[-1] not in done else None
+        stored, rest = _after_stop(acting, in_flight, tried, count)
         if stored is not None:
             drafted.append(stored)
-            rest = rest[1:]
-        skipped = [{"idea_id": idea_id, "reason": ABANDONED if idea_id == pending[place] else NOT_REACHED}
-                   for idea_id in rest]  # fmt: skip
+        elif in_flight is not None:
+            skipped.append({"idea_id": in_flight, "reason": ABANDONED})
+        skipped += [{"idea_id": idea_id, "reason": NOT_REACHED} for idea_id in rest]
         return BatchSummary(drafted=drafted, failed=failed, skipped=skipped, unsaved=unsaved, stopped=stop)
-    return BatchSummary(drafted=drafted, failed=failed, skipped=skipped, unsaved=unsaved)
+    return BatchSummary(drafted=drafted, failed=failed, skipped=skipped, unsaved=unsaved, held=held)
 
 
-def _drafted_after_all(acting: ActingUser, idea_id: str) -> dict[str, str] | None:
-    """The drafted entry of the idea a stop came upon, if its post was stored before the stop
-    (the idea is linked to its post in the unit of work that stores it); else None. A failure to
-    look (or a second stop meanwhile) reads as not drafted: the summary is said either way."""
+def _ids(ideas: list[str]) -> list[UUID]:
+    return [UUID(idea_id) for idea_id in ideas]
+
+
+def _free_ideas(session: Session, acting: ActingUser, tried: list[str], count: int) -> list[str]:
+    """The ideas this run would have gone on to: as many as it had left of `count`, oldest first,
+    free (none another run is drafting; they are locked only until the caller's unit of work ends)."""
+    if len(tried) >= count:
+        return []
+    found = rows.free_undrafted_ideas(
+        session, user_id=acting.actor.user_id, excluding=_ids(tried), limit=count - len(tried)
+    )
+    return [str(idea_id) for idea_id in found]
+
+
+def _not_tried(acting: ActingUser, tried: list[str], count: int) -> list[str]:
+    """`_free_ideas` after the credits ran out; a failure to look lists none (the summary is said)."""
     try:
         with orm_unit_of_work(acting) as session:
-            idea = rows.find_idea(session, idea_id=UUID(idea_id))
-            if idea is None or idea.blog_id is None:
-                return None
-            blog = find_own(driver_connection(session), str(idea.blog_id))
+            return _free_ideas(session, acting, tried, count)
+    except BlogsterError:
+        return []
+
+
+def _after_stop(
+    acting: ActingUser, in_flight: str | None, tried: list[str], count: int
+) -> tuple[dict[str, str] | None, list[str]]:
+    """After a stop: the drafted entry of the idea it came upon, if its post was stored before the
+    stop (the idea is linked to its post in the unit of work that stores it), else None; and the
+    ideas not reached (`_free_ideas`). A failure to look (or a second stop meanwhile) reads as not
+    drafted and none left: the summary is said either way."""
+    try:
+        with orm_unit_of_work(acting) as session:
+            stored = None
+            idea = rows.find_idea(session, idea_id=UUID(in_flight)) if in_flight else None
+            if idea is not None and idea.blog_id is not None:
+                blog = find_own(driver_connection(session), str(idea.blog_id))
+                stored = {"idea_id": str(idea.id), "slug": blog.slug, "blog_id": str(blog.id)}
+            return stored, _free_ideas(session, acting, tried, count)
     except (BlogsterError, KeyboardInterrupt):
-        return None
-    return {"idea_id": idea_id, "slug": blog.slug, "blog_id": str(blog.id)}
+        return None, []

@@ -11,12 +11,19 @@ Every generation runs in three steps, and the provider call is in no transaction
 If the call or the store fails, or the user presses Ctrl-C, the reservation is
 released and a failed log (which costs nothing) is written; nothing half-written stays,
 unless the user asked to keep a partial draft: then what arrived is stored as a success.
+
+A generation that overlapping runs must make once (`generate batch`: the idea it drafts) runs
+in a `Guard`: a unit of work opened before step 1 that claims the item (its row lock, taken with
+SKIP LOCKED so another run passes it by) and holds only that lock across the provider call; step 3
+stores in it and commits it, so the claim ends with the stored result, or with a rollback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -24,6 +31,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.ai.shapes import OffShape
+from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import BlogsterError, Conflict, NotFound
 from blogster_cli.models.content import AiGenerationLog
@@ -83,6 +91,54 @@ def log_row(
     )
 
 
+class Guard:
+    """A unit of work as `acting` that claims what a generation is for and stores its result.
+
+    `with Guard(acting) as guard:` opens it; the caller locks the item in `guard.session` (a
+    repository's FOR NO KEY UPDATE SKIP LOCKED: a row another run holds is passed by, not waited
+    for), runs step 1 in a unit of work of its own as ever, and hands the guard to `metered`,
+    which stores the result in it and commits it (`store`). Until then it holds nothing but the
+    lock: no credit, no write, across the provider call. Leaving the block without that commit
+    (an error, a stop) rolls it back, and the claim ends; a killed run's lock dies with its
+    connection, so the next run takes the item at once (no lease to wait out).
+    """
+
+    def __init__(self, acting: ActingUser) -> None:
+        self._open = ExitStack()
+        self.session = self._open.enter_context(orm_unit_of_work(acting))
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._open.__exit__(kind, error, trace)
+
+    def store(self, store: Callable[[Session, Completion], T], completion: Completion) -> T:
+        """Step 3 in the guard, then its commit: the result stored and the claim ended together.
+        Each try runs in a savepoint, so a concurrent generation's slug taken first (Conflict)
+        undoes only that try, as a fresh unit of work would, and the next try stores again. Any
+        other failure (a stop too) rolls the guard back at once, so that `metered` releasing the
+        credit never waits for a lock the store took in it (the reservation it consumed)."""
+        attempts = 0
+        try:
+            while True:
+                try:
+                    with translated_errors(), self.session.begin_nested():
+                        stored = store(self.session, completion)
+                    break
+                except Conflict:
+                    attempts += 1
+                    if attempts == STORE_ATTEMPTS:
+                        raise
+            self._open.close()  # the commit
+        except BaseException as exc:
+            self._open.__exit__(type(exc), exc, exc.__traceback__)  # the rollback (none left after a commit)
+            raise
+        return stored
+
+
 def metered(
     acting: ActingUser,
     *,
@@ -92,10 +148,15 @@ def metered(
     links: LogLinks,
     call: Callable[[], Completion],
     store: Callable[[Session, Completion], T],
+    guard: Guard | None = None,
 ) -> T:
-    """Steps 2 and 3 for a request whose credit step 1 reserved; the store step logs the success."""
+    """Steps 2 and 3 for a request whose credit step 1 reserved; the store step logs the success,
+    in `guard` when one claims the request's item (committed here: a failed commit releases the
+    credit too), else in a unit of work of its own."""
     try:
         completion = call()
+        if guard is not None:
+            return guard.store(store, completion)
         attempts = 0
         while True:
             try:
