@@ -66,6 +66,8 @@ DISPLACED_BLOCK_LINES = 200
 """The most lines a displaced block's metadata may have (an editor's block has six or so)."""
 _TEXT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_INSIDE_LINE = {"---": re.compile(r"(?<=[^-])---(?=[^-])"), "+++": re.compile(r"(?<=[^+])\+\+\+(?=[^+])")}
+"""A delimiter inside a line, with text on both sides (the first one: `Oops --- x`)."""
 _QUOTED_LIMIT = 40
 
 
@@ -193,9 +195,14 @@ class DisplacedFrontMatter:
         """One line saying what is wrong, and where."""
         delimiter = repr(self.delimiter)
         if self.after:
+            if self.before.strip():
+                has = f"{_quoted(self.before)} before it and {_quoted(self.after)} after it"
+            elif self.before:
+                has = f"blanks before it and {_quoted(self.after)} after it"
+            else:
+                has = f"{_quoted(self.after)} after it"
             return (
-                f"the front matter's opening {delimiter} must be alone on the first line"
-                f" (line {self.line} has {_quoted(self.after)} after it)"
+                f"the front matter's opening {delimiter} must be alone on the first line (line {self.line} has {has})"
             )
         if self.before.strip():
             where = f" after {_quoted(self.before)}"
@@ -211,11 +218,14 @@ class DisplacedFrontMatter:
 def displaced_front_matter(text: str, keys: Collection[str]) -> DisplacedFrontMatter | None:
     """A YAML or TOML block of front matter below the top of `text` (a text with none at its top).
 
-    Text typed before the opening delimiter (`Oops---`, or lines above a `---` line) or after
-    it on its line (`---Oops`) makes the whole block body text. We look for an opening line
-    in the first DISPLACED_WITHIN_LINES lines, outside fenced code, whose block closes within
-    DISPLACED_BLOCK_LINES lines and reads as a mapping holding at least one of `keys`: a
-    thematic break (`---`) followed by prose, or by a heading underlined with `---`, is no such block.
+    Text typed before the opening delimiter (`Oops---`, or lines above a `---` line), after
+    it on its line (`---Oops`), or both (`Oops --- x`) makes the whole block body text. We look
+    for an opening line in the first DISPLACED_WITHIN_LINES lines, outside fenced code, whose
+    block closes within DISPLACED_BLOCK_LINES lines and reads as a mapping holding at least one
+    of `keys`: a thematic break (`---`) followed by prose, or by a heading underlined with `---`,
+    is no such block. A delimiter with text on both sides counts only on the text's first line
+    that is not blank (where typing into the top of the block puts it): prose uses `---` as a
+    dash, so further down such a line opens no block.
     """
     key_line = re.compile("^(?:" + "|".join(re.escape(key) for key in keys) + r")[ \t]*[:=]", re.MULTILINE)
     lines: list[str] = []
@@ -235,7 +245,7 @@ def displaced_front_matter(text: str, keys: Collection[str]) -> DisplacedFrontMa
                 code_fence = None
         elif code_fence is None:
             for delimiter in ("---", "+++"):
-                found = _displaced_block(lines, contents, index, delimiter, key_line, keys)
+                found = _displaced_block(lines, contents, index, delimiter, key_line, keys, not first_text)
                 if found is not None:
                     before, after, values = found
                     line = index + 1
@@ -246,11 +256,19 @@ def displaced_front_matter(text: str, keys: Collection[str]) -> DisplacedFrontMa
 
 
 def _displaced_block(
-    lines: list[str], contents: list[str], index: int, delimiter: str, key_line: re.Pattern[str], keys: Collection[str]
+    lines: list[str],
+    contents: list[str],
+    index: int,
+    delimiter: str,
+    key_line: re.Pattern[str],
+    keys: Collection[str],
+    first_text: bool,
 ) -> tuple[str, str, dict[Any, Any]] | None:
-    """(before, after, values) if line `index` opens a displaced block with this delimiter."""
+    """(before, after, values) if line `index` opens a displaced block with this delimiter
+    (`first_text`: the line is the text's first that is not blank)."""
     content = contents[index]
     before = after = ""
+    inside = _INSIDE_LINE[delimiter].search(content) if first_text else None
     if content == delimiter:
         pass
     elif content.endswith(delimiter):
@@ -261,6 +279,8 @@ def _displaced_block(
         after = content[len(delimiter) :]
         if not after.strip(" \t" + delimiter[0]):
             return None
+    elif inside is not None and content.strip(" \t" + delimiter[0]):  # not a break such as `- --- -`
+        before, after = content[: inside.start()], content[inside.end() :]
     else:
         return None
     closings = (delimiter, "...") if delimiter == "---" else (delimiter,)

@@ -52,6 +52,33 @@ def post_text(data: bytes, source: str) -> str:
         raise InvalidInput(f"{source}: not UTF-8 text (byte {exc.start})") from None
 
 
+FRONT_MATTER_KEYS = ("title", "slug", "status", "tags", "description", "featured_image", "draft", "published", "date")
+"""Keys that make a block of text a post's front matter (`posts edit` hands out the first six; the
+others are common in posts' files): see `check_front_matter_on_top`."""
+
+
+def check_front_matter_on_top(text: str, *, source: str | None = None) -> None:
+    """The rule for a writer's text with front matter (`posts new/edit --from`, `$EDITOR`, the TUI's
+    editor): InvalidInput naming the line (after `source: ` when given) when `text` has no front
+    matter at its top but a block of front matter keys a little below it, which text typed before
+    or after the opening `---` (`Oops---`, `---Oops`, `Oops --- x`, lines above it) pushed down:
+    saved, it would be body text (`content.frontmatter.displaced_front_matter` says which blocks count).
+
+    `import` and `sync` do not apply it to a site's files: a generator reads such a file as all body.
+    """
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.frontmatter import displaced_front_matter, split_front_matter
+
+    try:
+        if split_front_matter(text).format is not None:
+            return
+    except ContentError:
+        return  # an unclosed block at the top: reading the text says so
+    displaced = displaced_front_matter(text, FRONT_MATTER_KEYS)
+    if displaced is not None:
+        raise InvalidInput(f"{source}: {displaced.problem}" if source else displaced.problem)
+
+
 def check_content_size(document: dict[str, Any]) -> None:
     """Refuses a content document the database would refuse for its size, in the words it would."""
     if stored_size(document) > MAX_CONTENT_BYTES:

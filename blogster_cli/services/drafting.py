@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import MAX_CONTENT_BYTES, check_content_size, keywords_list, post_text
+from blogster_cli.content.rules import (
+    MAX_CONTENT_BYTES,
+    check_content_size,
+    check_front_matter_on_top,
+    keywords_list,
+    post_text,
+)
 from blogster_cli.content.slugs import USABLE_SLUG
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
@@ -73,6 +79,7 @@ def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezon
         post = import_post(text, path, default_tz=timezone)
     except ContentError as exc:
         raise InvalidInput(f"{label}: {exc}") from None
+    check_front_matter_on_top(text, source=label)  # import reads such a file as all body; a writer's is refused
     check_content_size(post.content)
     return new_from_imported(post, status=stated_status(post.content["front_matter"]["fields"]) or "draft")
 

@@ -34,11 +34,6 @@ from blogster_cli.services.blogs import BlogChanges, markdown_of
 # does); they are removed before the text is read.
 ERROR_COMMENT_PREFIX = "# blogster: "
 
-# Keys that make a block of text front matter (the editor hands out the first six; the
-# others are common in posts' files): such a block below the top of a text is front
-# matter that typing pushed down, not body text.
-FRONT_MATTER_KEYS = ("title", "slug", "status", "tags", "description", "featured_image", "draft", "published", "date")
-
 
 def edit_file_text(row: BlogRow) -> str:
     from blogster_cli.content.frontmatter import dump_front_matter
@@ -58,23 +53,21 @@ def changes_from_file(text: str) -> BlogChanges:
     """The changes a post's text states; fields its front matter leaves out stay as they are.
 
     A text without front matter is all body (its fields stay as they are), unless a block of
-    front matter keys stands a little below its top: text typed before (or after) the opening
-    `---` would otherwise turn the front matter into body text, so that is InvalidInput.
-    Error messages number lines as in `text`.
+    front matter keys stands a little below its top: text typed before or after the opening
+    `---` would otherwise turn the front matter into body text, so that is InvalidInput
+    (`content.rules.check_front_matter_on_top`). Error messages number lines as in `text`.
     """
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.frontmatter import displaced_front_matter, parse_metadata, split_front_matter
+    from blogster_cli.content.frontmatter import parse_metadata, split_front_matter
     from blogster_cli.content.mapping import stated_status
+    from blogster_cli.content.rules import check_front_matter_on_top
 
     try:
         split = split_front_matter(text)
         values = parse_metadata(split, text_line_numbers=True).values if split.format else {}
     except ContentError as exc:
         raise InvalidInput(f"the front matter is invalid: {exc}") from None
-    if split.format is None:
-        displaced = displaced_front_matter(text, FRONT_MATTER_KEYS)
-        if displaced is not None:
-            raise InvalidInput(displaced.problem)
+    check_front_matter_on_top(text)
     if not isinstance(values, dict):
         raise InvalidInput("the front matter must be a mapping")
     tags = values.get("tags")

@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Header, Label, TextArea
+from textual.widgets import Button, Header, Label, TextArea
 from textual.widgets.text_area import Document
 
 from blogster_cli.content.frontmatter import split_front_matter
@@ -203,9 +203,21 @@ def _body_start(lines: Sequence[str]) -> int:
 
 
 class ResumeDialog(ModalScreen[bool]):
-    """Offers unsaved text left by an earlier session (y: resume it, n: keep the stored post)."""
+    """Offers unsaved text left by an earlier session: the Resume button takes it, Keep the stored
+    post (or Esc) leaves it in its file.
 
-    BINDINGS = [Binding("y", "answer(True)", "Resume"), Binding("n,escape", "answer(False)", "Discard")]
+    It opens as the editor opens, while the writer may still be typing: no key that types text
+    answers it (a `y` once resumed a recovery file, and the rest of the typing landed on line 1), and
+    neither button has the focus until Tab (or a click) gives it one.
+    """
+
+    AUTO_FOCUS = ""  # neither button: Enter and Space do nothing until Tab reaches one
+    DEFAULT_CSS = """
+    ResumeDialog Label { width: 100%; }  /* wrapped in the dialog: a recovery file's path is long */
+    ResumeDialog #resume-buttons { height: auto; margin-top: 1; }
+    ResumeDialog #resume-buttons Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "answer(False)", "Keep the stored post")]
 
     def __init__(self, unsaved: UnsavedEdit) -> None:
         super().__init__()
@@ -215,7 +227,14 @@ class ResumeDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label("An earlier edit of this post was not saved.")
             yield Label(f"Its text is in {self.unsaved.path}.", markup=False)
-            yield Label("Resume it? [y]es / [n]o (the file stays)", markup=False)
+            yield Label("Resume it? Tab to a button, then Enter; Esc keeps the stored post (the file stays).")
+            with Horizontal(id="resume-buttons"):
+                yield Button("Keep the stored post", id="keep")
+                yield Button("Resume it", id="resume", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_answer(event.button.id == "resume")
 
     def action_answer(self, resume: bool) -> None:
         self.dismiss(resume)

@@ -35,3 +35,30 @@ def test_typing_before_the_front_matter_is_refused_then_saves_once_fixed(writer)
     drive(app, steps)
     row = blogs.get(writer, ref=post.slug)
     assert (row.title, blogs.markdown_of(row)) == ("Fenced", "Stored body. More.")
+
+
+def test_typing_before_and_after_the_opening_fence_is_refused_and_nothing_is_saved(writer):
+    """Ctrl+Home, `Note `, End, ` x`: the first line read `Note --- x`, and Ctrl+S saved the whole
+    front matter as the start of the body ("Saved ... as a new revision")."""
+    post = write(writer, "Both sides", body="Stored body.")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_first_post(pilot)
+        area = app.screen.query_one("#text", TextArea)
+        area.move_cursor((0, 0))
+        await pilot.press(*"Note ")
+        area.move_cursor((0, len(area.document.lines[0])))
+        await pilot.press(*" x")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [notice] = [n for n in app._notifications if n.title == "Saving"]
+        assert notice.message == (
+            "the front matter's opening '---' must be alone on the first line (line 1 has 'Note' before it and 'x' after it)"
+        )
+        assert area.text.startswith("Note --- x\ntitle: Both sides\n")  # nothing typed is lost
+        assert not any(n.message.startswith("Saved") for n in app._notifications)
+
+    drive(app, steps)
+    row = blogs.get(writer, ref=post.slug)
+    assert (row.title, blogs.markdown_of(row), row.updated_at) == ("Both sides", "Stored body.", post.updated_at)

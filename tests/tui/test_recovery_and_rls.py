@@ -48,7 +48,7 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
     async def resuming(pilot):
         await open_first_post(pilot)
         assert "not saved" in str(restarted.screen.query_one("Label").render())
-        await pilot.press("y")
+        await pilot.click("#resume")  # the dialog's Resume button (no key that types text answers it)
         await settle(pilot)
         text = restarted.screen.query_one("#text", TextArea).text
         assert "Stored text. Typed but never saved." in text
@@ -165,7 +165,7 @@ def test_quitting_right_after_typing_keeps_the_text_and_the_next_edit_offers_it(
 
     async def resuming(pilot):
         await open_first_post(pilot)
-        await pilot.press("y")
+        await pilot.click("#resume")  # the dialog's Resume button (no key that types text answers it)
         await settle(pilot)
         assert "Stored. Typed then quit." in restarted.screen.query_one("#text", TextArea).text
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 
 from blogster_cli.content.frontmatter import displaced_front_matter, parse_metadata, split_front_matter
+from blogster_cli.content.rules import FRONT_MATTER_KEYS
 from blogster_cli.errors import InvalidInput
-from blogster_cli.services.editing import FRONT_MATTER_KEYS, changes_from_file
+from blogster_cli.services.editing import changes_from_file
 
 HANDED_OUT = (
     "---\ntitle: Hello\nslug: hello\nstatus: draft\ntags:\n- one\ndescription: ''\nfeatured_image: ''\n---\n"
@@ -57,6 +58,22 @@ HANDED_OUT = (
             "Oops\n+++\ntitle = 'Hello'\nslug = 'hello'\n+++\nBody.\n",
             "the front matter must start on the first line (its '+++' is on line 2, below 'Oops' on line 1)",
         ),
+        (  # typed before and after the fence (Ctrl+Home, `Oops `, End, ` x`): it was saved as body
+            HANDED_OUT.replace("---\n", "Oops --- x\n", 1),
+            "the front matter's opening '---' must be alone on the first line (line 1 has 'Oops' before it and 'x' after it)",
+        ),
+        (
+            HANDED_OUT.replace("---\n", "Oops---x\n", 1),
+            "the front matter's opening '---' must be alone on the first line (line 1 has 'Oops' before it and 'x' after it)",
+        ),
+        (
+            "\n" + HANDED_OUT.replace("---\n", "  --- x\n", 1),
+            "the front matter's opening '---' must be alone on the first line (line 2 has blanks before it and 'x' after it)",
+        ),
+        (
+            "Oops +++ x\ntitle = 'Hello'\n+++\nBody.\n",
+            "the front matter's opening '+++' must be alone on the first line (line 1 has 'Oops' before it and 'x' after it)",
+        ),
         (  # a pasted thematic break above: its "block" is prose, the front matter below it is found
             "Pasted.\n\n---\n\nMore pasted.\n" + HANDED_OUT,
             "the front matter must start on the first line (its '---' is on line 6, below 'Pasted.' on line 1)",
@@ -80,6 +97,12 @@ def test_front_matter_pushed_down_by_typing_is_refused_with_its_line(text: str, 
         "An example:\n\n~~~\n---\ntitle: Example\n---\n~~~\n",
         "Prose.\n" + "\n" * 100 + "---\ntitle: Far below\n---\n",  # far below the top: the body's own
         "Prose---\nand more prose\n---\n",  # an em dash written as ---, then a setext heading
+        "Note --- x\n\nAn ordinary paragraph.\n\nAnother --- with a dash.\n",  # a dash, no closing line
+        "Note --- x\nmore prose\n---\n",  # a setext heading: its "block" is prose
+        "Note --- x\n\n---\n\nAfter a break.\n",
+        "Note --- x\nNote: a remark\n---\n",  # key: value, but none of the keys
+        "Intro.\n\nNote --- x\ntitle: Not on the first line\n---\n",  # a dash further down opens no block
+        "a ---- b\ntitle: x\n---\n",  # four dashes are no opening delimiter
     ],
 )
 def test_a_text_without_front_matter_is_all_body(body: str) -> None:
