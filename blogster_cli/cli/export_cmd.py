@@ -52,6 +52,8 @@ def export_posts(
         output.print_json(summary.as_dict())
     else:
         on_terminal = sys.stderr.isatty()
+        for warning in summary.warnings:
+            output.warning(warning)
         for file in summary.files:
             if file.path is None:
                 output.message(f"failed: {file.slug}: {file.note}")

@@ -77,6 +77,8 @@ def import_posts(
         tables.print_table(rows, ["outcome", "path", "slug", "reason"], title="Dry run: nothing was changed")
     if not json:
         on_terminal = sys.stderr.isatty()
+        for warning in summary.warnings:
+            output.warning(warning)
         for file in summary.files:
             kept_edit = file.outcome == "skipped" and summary.on_conflict == "update"  # edited in Blogster
             if file.outcome == "failed" or (file.outcome == "skipped" and file.id is None) or kept_edit:

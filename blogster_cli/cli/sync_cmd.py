@@ -114,6 +114,8 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
         return
     if quiet_when_unchanged and not summary.files:
         return
+    for warning in summary.warnings:
+        output.warning(single_line(warning))
     if summary.dry_run and summary.files:
         rows = [
             {

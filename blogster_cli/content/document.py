@@ -16,7 +16,9 @@ Version 1 has these keys:
         "path": "<path relative to the imported root, POSIX separators>" | null,
         "date_text": "<the post date as the source wrote it>" | null,
         "timezone": "<the IANA zone import read dates without an offset in>"  (optional: absent for UTC),
-        "layout_path": "<path as its site lays it out>"  (optional: when it differs from path),
+        "layout_path": "<path as its site lays it out>"  (optional: when it differs from path,
+                                                           or the file is an Astro collection's entry),
+        "collection": "<the Astro collection's name>", "collection_base": "<its folder>"  (optional),
         "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
         "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
       } | null
@@ -47,7 +49,11 @@ Version 1 has these keys:
   the slug), which the next import compares to keep an edit made in Blogster since
   (services/imports.py); absent on posts imported before it was recorded. `layout_path`
   (`content/posts/a.md` for `a.md` imported from inside `content/posts/`) and
-  `site_permalink` say where the generator had the post (`publish.former_urls`).
+  `site_permalink` say where the generator had the post (`publish.former_urls`). `collection`
+  and `collection_base` name the collection an Astro site's content config declares that the
+  file was an entry of, and its folder from the site's root (`src/data/blog`, a glob() loader's
+  base: `content.astro_collections`); its `layout_path` is then from the site's root, and export
+  writes the post back there.
 """
 
 from typing import Any
@@ -104,6 +110,6 @@ def check_document(document: Any) -> None:
         return
     if not isinstance(source, dict) or source.get("dialect") not in SOURCE_DIALECTS:
         raise ContentError("content document source has no known dialect")
-    for key in ("path", "date_text", "timezone"):
+    for key in ("path", "date_text", "timezone", "layout_path", "collection", "collection_base"):
         if source.get(key) is not None and not isinstance(source[key], str):
             raise ContentError(f"content document source {key} is not text")

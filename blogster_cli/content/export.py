@@ -9,9 +9,12 @@ Rules, in order:
    dialect's layout (`site_path`: a flat folder's Jekyll posts go to `_posts/`, Hugo and
    Zola pages below `content/`, and anything before `content/` is dropped), read as its site
    laid it out when import was given a folder inside that layout (`laid_out_path`: `blog/x.md`
-   from Astro's `src/content/` is `src/content/blog/x.md`). Otherwise the dialect's
+   from Astro's `src/content/` is `src/content/blog/x.md`); an entry of a collection an Astro
+   site's content config declares goes back to that collection's folder (`collection_base`:
+   `src/data/blog/x.md`, `content.astro_collections`). Otherwise the dialect's
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
-   `content/<slug>.md`, Astro `src/content/blog/<slug>.md`, markdown `<slug>.md`
+   `content/<slug>.md`, Astro `src/content/blog/<slug>.md` (or the folder of the collection
+   the export folder's own content config declares for new posts), markdown `<slug>.md`
    (a slug that cannot be a file name is slugified there and written as a `slug` key).
    A path the caller gives (`at`: services.exports numbers a file `x-2.md` apart from another
    post's `x.md`) is used as it is; the front matter is then checked against that path, so a
@@ -142,6 +145,7 @@ def render_post(
     *,
     default_tz: tzinfo = UTC,
     at: str | PurePosixPath | None = None,
+    new_folder: PurePosixPath | None = None,
 ) -> tuple[str, str]:
     """The relative POSIX path and full text of `post` exported in `dialect`.
 
@@ -150,6 +154,7 @@ def render_post(
     `at` is the path to write it at instead of its own (rule 1): a file the export numbers
     apart from another post's (`x-2.md`), whose text must read back as the post there, so
     it states the slug its name no longer gives (plain markdown, without front matter, cannot).
+    `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
     """
     if dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
@@ -166,9 +171,10 @@ def render_post(
         path = PurePosixPath(at)
     elif previous is not None and source_path is not None and source_dialect == dialect:
         placed = laid_out_path(source, dialect) or source_path
-        path = PurePosixPath(site_path(_adjusted_path(placed, post, dialect, previous, default_tz), dialect))
+        adjusted = _adjusted_path(placed, post, dialect, previous, default_tz)
+        path = PurePosixPath(site_path(adjusted, dialect, collection_base(source, dialect)))
     else:
-        path = conventional_path(post, dialect, default_tz)
+        path = conventional_path(post, dialect, default_tz, new_folder)
     if dialect == "markdown":
         return path.as_posix(), _markdown_text(post.title, body, path)
     fmt = _format_for(dialect, front["format"], source_dialect)
@@ -221,14 +227,19 @@ def source_zone(content: Mapping[str, Any], when: datetime | None, default_tz: t
     return default_tz
 
 
-def conventional_path(post: PostFields, dialect: Dialect, default_tz: tzinfo = UTC) -> PurePosixPath:
-    """Where `dialect` keeps a post by convention (see rule 1 in the module docstring)."""
+def conventional_path(
+    post: PostFields, dialect: Dialect, default_tz: tzinfo = UTC, folder: PurePosixPath | None = None
+) -> PurePosixPath:
+    """Where `dialect` keeps a post by convention (see rule 1 in the module docstring); for
+    Astro, in `folder` when given (the collection an Astro site's content config declares for
+    new posts, `content.astro_collections.new_posts_collection`)."""
     name = post.slug if _file_safe(post.slug) else slugify(post.slug)
     if dialect == "jekyll":
         if post.date is None:
             raise ContentError("a Jekyll post needs a date for its file name")
         name = f"{local_day(post.date, default_tz).isoformat()}-{name}"
-    return CONVENTIONAL_FOLDERS[dialect] / _file_name(name, ".md")
+    where = folder if dialect == "astro" and folder is not None else CONVENTIONAL_FOLDERS[dialect]
+    return where / _file_name(name, ".md")
 
 
 # The folders each dialect's layout starts at (`site_path`); Jekyll's: `_posts/` or `_drafts/`.
@@ -236,9 +247,10 @@ _LAYOUT_MARKERS: dict[str, tuple[str, ...]] = {"hugo": ("content",), "zola": ("c
 _JEKYLL_FOLDERS = ("_posts", "_drafts")
 
 
-def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
+def site_path(path: str | PurePosixPath, dialect: Dialect, base: PurePosixPath | None = None) -> str:
     """`path` placed in the layout `dialect` builds from (rule 1): Jekyll posts under
-    `_posts/`, Hugo and Zola pages under `content/`, Astro entries under `src/content/`.
+    `_posts/`, Hugo and Zola pages under `content/`, Astro entries under `src/content/`, or
+    under the folder of the Astro collection they came from (`base`, `collection_base`).
 
     A path already inside that layout keeps its place from the layout folder on (a site
     imported from its parent folder, `jekyll/_posts/x.md` or `hugo/content/x.md`, comes back
@@ -254,14 +266,35 @@ def site_path(path: str | PurePosixPath, dialect: Dialect) -> str:
         if start is None:
             return (CONVENTIONAL_FOLDERS["jekyll"] / pure).as_posix()
         return PurePosixPath(*parts[start:]).as_posix()
+    if dialect == "astro" and base is not None:
+        start = _start_of(parts, base.parts)
+        if start is not None:
+            return PurePosixPath(*parts[start:]).as_posix()
     marker = _LAYOUT_MARKERS.get(dialect)
     if marker is None:
         return pure.as_posix()
-    for start in range(len(parts) - len(marker)):
-        if parts[start : start + len(marker)] == marker:
-            return PurePosixPath(*parts[start:]).as_posix()
+    start = _start_of(parts, marker)
+    if start is not None:
+        return PurePosixPath(*parts[start:]).as_posix()
     root = PurePosixPath("content") if dialect != "astro" else CONVENTIONAL_FOLDERS["astro"]
     return (root / pure).as_posix()
+
+
+def _start_of(parts: tuple[str, ...], folders: tuple[str, ...]) -> int | None:
+    """Where the folders `folders` first follow each other among the folders of `parts`, else None."""
+    for start in range(len(parts) - len(folders)):
+        if parts[start : start + len(folders)] == folders:
+            return start
+    return None
+
+
+def collection_base(source: Mapping[str, Any], dialect: str) -> PurePosixPath | None:
+    """The folder (from the site's root) of the Astro collection an imported post was an entry
+    of (`collection_base`, `content.astro_collections`), for an Astro export; else None."""
+    from blogster_cli.content.files import safe_relative
+
+    base = source.get("collection_base")
+    return safe_relative(base) if dialect == "astro" and isinstance(base, str) else None
 
 
 def laid_out_path(source: Mapping[str, Any], dialect: str) -> PurePosixPath | None:
@@ -272,7 +305,8 @@ def laid_out_path(source: Mapping[str, Any], dialect: str) -> PurePosixPath | No
     its source path; None without one. The source path alone cannot say which folder it counts
     from (`blog/x.md` from `src/content/`, or from a collection's folder holding a `blog/`).
     A layout path is read only when it starts at `dialect`'s own layout folder (not for plain
-    markdown, which has none, nor Astro's `content/` outside `src/`) and is a safe relative path
+    markdown, which has none, nor Astro's `content/` outside `src/`), or, for an entry of an
+    Astro collection, holds its folder (`collection_base`), and is a safe relative path
     ending with the source path (import never stores another)."""
     from blogster_cli.content.files import safe_relative
 
@@ -282,6 +316,11 @@ def laid_out_path(source: Mapping[str, Any], dialect: str) -> PurePosixPath | No
     path = PurePosixPath(stored)
     laid = source.get("layout_path")
     shape = safe_relative(laid) if isinstance(laid, str) else None
+    base = collection_base(source, dialect)
+    if base is not None:
+        ends = shape is not None and shape.parts[-len(path.parts) :] == path.parts[-len(shape.parts) :]
+        if shape is not None and ends and _start_of(shape.parts, base.parts) is not None:
+            return shape
     if shape is None or len(shape.parts) <= len(path.parts) or shape.parts[-len(path.parts) :] != path.parts:
         return path
     if dialect == "jekyll":

@@ -8,7 +8,10 @@ name the same files by different relative paths.
 
 - `layout_path`: the relative path as the site lays it out, for reading the file (its
   dialect, a draft folder): the path itself when it shows a layout folder, else the path
-  below the innermost layout folder among the folders it was imported from.
+  below the innermost layout folder among the folders it was imported from. A file that is
+  an entry of a collection an Astro site's content config declares (`content.astro_collections`:
+  a glob() loader's folder, `src/data/blog/`) is laid out from its site's root
+  (`src/data/blog/x.md`), whichever folder was imported; `laid_out_source` adds the collection.
 - `site_key`: a stored relative path from its first layout folder on (`site/content/posts/a.md`
   -> `content/posts/a.md`); the same file imported from another folder of the same site
   (or from the same site moved or renamed) has a path that ends with it.
@@ -16,7 +19,7 @@ name the same files by different relative paths.
 - `site_generator`: the generator a site's root config names (with `site_permalink`, the
   functions here that read files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or
   `config.*` has `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none
-  says so.
+  says so. An entry of an Astro collection is Astro's.
 - `site_permalink`: the permalink pattern a Jekyll site's `_config.yml` sets for the file (its
   front matter `defaults` for the file's path and type, else its `permalink`), or a Hugo site's
   `[permalinks]` for the file's section.
@@ -30,6 +33,8 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
+
+from blogster_cli.content.astro_collections import collection_at
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
@@ -69,15 +74,36 @@ def _innermost(folders: Sequence[str]) -> int | None:
 
 def layout_path(root: Sequence[str], relative: PurePosixPath) -> PurePosixPath:
     """`relative` (to the folder whose parts are `root`) as its site lays it out."""
+    entry = collection_at(root, relative)
+    if entry is not None:
+        return entry.path
     if layout_start(relative.parts) is not None:
         return relative
     start = _innermost(root)
     return relative if start is None else PurePosixPath(*root[start:], *relative.parts)
 
 
+def laid_out_source(root: Sequence[str], relative: PurePosixPath) -> dict[str, str]:
+    """What import keeps of where the file at `root` + `relative` is in its site (the source keys
+    of `content.document`): its `path`, its `layout_path` (`layout_path`) when that differs or the
+    file is an entry of an Astro collection, with then the collection's name and folder from the
+    site's root (`collection`, `collection_base`)."""
+    laid = layout_path(root, relative)
+    source = {"path": relative.as_posix()}
+    entry = collection_at(root, relative)
+    if entry is not None:
+        source |= {"collection": entry.collection.name, "collection_base": entry.collection.folder.as_posix()}
+    if laid != relative or entry is not None:
+        source["layout_path"] = laid.as_posix()
+    return source
+
+
 def site_root(root: Sequence[str], relative: PurePosixPath) -> tuple[str, ...] | None:
     """The parts of the site folder the file at `root` + `relative` belongs to: the folder
-    that holds its layout folder; None when no layout folder is on its path."""
+    that holds its layout folder (an Astro collection's site); None when no layout folder is on its path."""
+    entry = collection_at(root, relative)
+    if entry is not None:
+        return entry.site
     start = layout_start(relative.parts)
     if start is not None:
         return (*root, *relative.parts[:start])
@@ -149,6 +175,8 @@ def _site_folders(root: Sequence[str], relative: PurePosixPath) -> list[tuple[st
 def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
     """The generator of the site the file at `root` + `relative` belongs to, by its root config
     (module docstring), from the nearest folder that names one (`_site_folders`)."""
+    if collection_at(root, relative) is not None:
+        return "astro"
     for folder in _site_folders(root, relative):
         found = _generator_of(Path(*folder))
         if found is not None:

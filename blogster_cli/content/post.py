@@ -154,6 +154,7 @@ def import_post(
     layout: PurePosixPath | None = None,
     site: Dialect | None = None,
     site_permalink: str | None = None,
+    collection: tuple[str, str] | None = None,
 ) -> ImportedPost:
     """Map one markdown file's text (at `path`, relative to the imported root) to a post.
 
@@ -163,7 +164,9 @@ def import_post(
     layout path is kept beside it when it differs. `site` is the generator the file's site
     names in its config, which says its dialect; `site_permalink` the permalink pattern a Jekyll
     or Hugo site's config sets for it (`content.layout.site_permalink`), kept for the address
-    it gave the post."""
+    it gave the post. `collection` is the (name, folder from the site's root) of the Astro
+    collection the file is an entry of (`content.astro_collections`), kept with its layout path,
+    which export writes it back at."""
     if "\x00" in text:
         raise ContentError("the text contains NUL characters: not a markdown file")
     if dialect is not None and dialect not in DIALECTS:
@@ -184,7 +187,8 @@ def import_post(
             "path": relative.as_posix() if relative is not None else None,
             "date_text": mapped.date_text,
             **({"timezone": zone_name(default_tz)} if mapped.date_text is not None and not _is_utc(default_tz) else {}),
-            **({"layout_path": shape.as_posix()} if shape is not None and shape != relative else {}),
+            **({"layout_path": shape.as_posix()} if shape is not None and (shape != relative or collection) else {}),
+            **({"collection": collection[0], "collection_base": collection[1]} if collection is not None else {}),
             **({"site_permalink": site_permalink} if site_permalink and chosen in ("jekyll", "hugo") else {}),
         },
     )

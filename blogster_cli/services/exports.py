@@ -102,6 +102,7 @@ class ExportSummary:
     edited: list[str] = field(default_factory=list)  # files changed by hand since we wrote them, left alone
     written: int = 0  # post files written by this run
     unchanged: int = 0  # post files that already held what it would write, left as they are
+    warnings: list[str] = field(default_factory=list)  # the export folder's Astro content config unread
 
     @property
     def posts(self) -> int:
@@ -127,6 +128,7 @@ class ExportSummary:
             "renamed": len(self.renamed),
             "failed": len(self.failed),
             "edited": self.edited,
+            "warnings": self.warnings,
             "files": [vars(file) for file in self.files],
         }
 
@@ -177,6 +179,9 @@ def export_posts(
     directory.mkdir(parents=True, exist_ok=True)
     root = directory.resolve()
     summary = ExportSummary(directory=root, dialect=dialect)
+    new_folder = None
+    if dialect == "astro":
+        new_folder, summary.warnings = new_posts_folder(root)
     with unit_of_work(acting) as conn:
         total = blogs_bulk.count_my_posts(conn, statuses=statuses)
         large = total >= PARALLEL_THRESHOLD
@@ -188,7 +193,7 @@ def export_posts(
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
-            for post, rendered in _rendered(posts, dialect, default_tz, workers):
+            for post, rendered in _rendered(posts, dialect, default_tz, workers, new_folder):
                 summary.files.append(writer.place(post, rendered, images.get(post.id, ())))
                 if on_progress is not None:
                     on_progress(1)
@@ -199,6 +204,17 @@ def export_posts(
     summary.images, summary.written, summary.unchanged = writer.images, writer.written, writer.unchanged
     summary.edited = sorted(writer.edited)
     return summary
+
+
+def new_posts_folder(root: Path) -> tuple[PurePosixPath | None, list[str]]:
+    """Where an Astro post without a path of its own goes in the export folder `root` (a site's
+    root), and the warnings of its content config: the folder of the collection the config declares
+    for new posts (`content.astro_collections.new_posts`), None when there is none (export's
+    `src/content/blog/`)."""
+    from blogster_cli.content.astro_collections import new_posts
+
+    found = new_posts(PurePosixPath(os.path.abspath(root)).parts)
+    return (None, []) if found is None else (found.folder, list(found.warnings))
 
 
 def _refuse_file(directory: Path) -> None:
@@ -214,9 +230,11 @@ def _refuse_file(directory: Path) -> None:
     raise InvalidInput(f"{existing} is {what}")
 
 
-def _render_safely(post: StoredPost, dialect: str, default_tz: tzinfo) -> tuple[str, str, str | None] | str:
+def _render_safely(
+    post: StoredPost, dialect: str, default_tz: tzinfo, new_folder: PurePosixPath | None = None
+) -> tuple[str, str, str | None] | str:
     """render(), or the one-line reason it cannot be exported."""
-    return _or_reason(partial(render, post, dialect, default_tz))
+    return _or_reason(partial(render, post, dialect, default_tz, new_folder=new_folder))
 
 
 def _or_reason(rendering: Callable[[], tuple[str, str, str | None]]) -> tuple[str, str, str | None] | str:
@@ -229,19 +247,21 @@ def _or_reason(rendering: Callable[[], tuple[str, str, str | None]]) -> tuple[st
         return f"cannot export: {exc}"
 
 
-def _render_chunk(posts: list[StoredPost], dialect: str, default_tz: tzinfo) -> list[tuple[str, str, str | None] | str]:
-    return [_render_safely(post, dialect, default_tz) for post in posts]
+def _render_chunk(
+    posts: list[StoredPost], dialect: str, default_tz: tzinfo, new_folder: PurePosixPath | None = None
+) -> list[tuple[str, str, str | None] | str]:
+    return [_render_safely(post, dialect, default_tz, new_folder) for post in posts]
 
 
 def _rendered(
-    posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int
+    posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int, new_folder: PurePosixPath | None
 ) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
     """Each post with its rendering, in order; rendered in worker processes when `workers`
     > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
     from blogster_cli.services.parallel import parallel_map
 
     chunks = iter(lambda: list(islice(posts, 100)), [])
-    work = partial(_render_chunk, dialect=dialect, default_tz=default_tz)
+    work = partial(_render_chunk, dialect=dialect, default_tz=default_tz, new_folder=new_folder)
     for batch, results in parallel_map(
         work, chunks, workers=workers, preload=[__name__, "blogster_cli.content.export"]
     ):
@@ -343,20 +363,27 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
         and (before.featured_image or None) == (fields.featured_image or None)
     ):
         return None
-    from blogster_cli.content.export import laid_out_path, site_path
+    from blogster_cli.content.export import collection_base, laid_out_path, site_path
 
     placed = laid_out_path(source, dialect) or source["path"]
-    return site_path(placed, cast("Dialect", dialect)), front["raw"] + content["markdown"]
+    base = collection_base(source, dialect)
+    return site_path(placed, cast("Dialect", dialect), base), front["raw"] + content["markdown"]
 
 
 def render(
-    post: StoredPost, dialect: str, default_tz: tzinfo = UTC, *, at: str | None = None
+    post: StoredPost,
+    dialect: str,
+    default_tz: tzinfo = UTC,
+    *,
+    at: str | None = None,
+    new_folder: PurePosixPath | None = None,
 ) -> tuple[str, str, str | None]:
     """(relative path, text, note) of one post; the note says when its source path was unsafe.
 
     `at` is where it is written instead of its own path (see render_at, which decides when):
     the text then reads back as the post at that path, its slug stated in the front matter
-    when the name there does not give it (`content.export.render_post`).
+    when the name there does not give it (`content.export.render_post`). `new_folder` is where
+    an Astro post without a path of its own goes (`new_posts_folder`).
     """
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.export import render_post, source_zone
@@ -389,12 +416,16 @@ def render(
     try:
         if at is not None and fields.date is None:  # dated below as at its own path (a Jekyll name), if it was
             render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
-        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at)
+        path, text = render_post(
+            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder
+        )
     except ContentError:
         if fields.date is not None or post.created_at is None:
             raise
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
-        path, text = render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at)
+        path, text = render_post(
+            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder
+        )
     return path, text, note
 
 

@@ -8,9 +8,13 @@ How it works:
    to its folder, and a file or folder counts from the folder above for a page bundle
    (`slug/index.md`) and for Jekyll's `_posts/` and `_drafts/`. A file is read as its site
    lays it out (`content.layout`): imported from inside `src/content/blog/`, it is still
-   an Astro entry, and from inside `_drafts/` a Jekyll draft. A file named on its own is read
-   only as what a folder's walk would take it for: a markdown file (`.md`, `.markdown`, `.mdx`)
-   or a WordPress export (`.xml`, or detected by its first lines); any other, or one of the
+   an Astro entry, and from inside `_drafts/` a Jekyll draft. In an Astro site whose content
+   config declares collections with glob() loaders (`content.astro_collections`), a file in a
+   collection's folder is that collection's entry, kept with its path from the site's root
+   (export writes it back there); a config that cannot be read without running it is named in
+   one warning of the run (`ImportSummary.warnings`), and its site read as before. A file named
+   on its own is read only as what a folder's walk would take it for: a markdown file (`.md`,
+   `.markdown`, `.mdx`) or a WordPress export (`.xml`, or detected by its first lines); any other, or one of the
    other kind than `--format` asks, is invalid input and nothing is imported.
 2. Parse and validate in Python (the content layer maps front matter; this module checks
    what the database would refuse). A file that fails is reported with its reason and
@@ -124,6 +128,8 @@ class ImportSummary:
     on_conflict: str = "update"
     # WordPress's own items of an export (attachments, menu items...), by type: not posts
     not_posts: Counter[str] = field(default_factory=Counter)
+    # about the run, not one file: an Astro site's content config that cannot be read (`site_warnings`)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -150,6 +156,7 @@ class ImportSummary:
             "on_conflict": self.on_conflict,
             "counts": self.counts,
             "not_posts": dict(sorted(self.not_posts.items())),
+            "warnings": list(self.warnings),
             "files": [vars(file) for file in self.files],
         }
 
@@ -462,11 +469,12 @@ def prepare_source(
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
 
         permalink = _site_permalink(source, layout) if site in ("jekyll", "hugo") else None
+        collection = _collection(source) if site == "astro" else None
 
         def read(text: str) -> ImportedPost:
             return import_post(
                 text, source.relative, dialect=dialect, default_tz=default_tz,  # type: ignore[arg-type]
-                layout=layout, site=site, site_permalink=permalink,
+                layout=layout, site=site, site_permalink=permalink, collection=collection,
             )  # fmt: skip
 
         post = read(text)
@@ -588,6 +596,37 @@ def _site_generator(source: ImportSource) -> Generator | None:
     if source.root is None or source.relative is None:
         return None
     return site_generator(_root_parts(source), source.relative)
+
+
+def _collection(source: ImportSource) -> tuple[str, str] | None:
+    """The (name, folder from the site's root) of the collection an Astro site's content config
+    declares that the source is an entry of (`content.astro_collections`), if any."""
+    from blogster_cli.content.astro_collections import collection_at
+
+    if source.root is None or source.relative is None:
+        return None
+    entry = collection_at(_root_parts(source), source.relative)
+    return None if entry is None else (entry.collection.name, entry.collection.folder.as_posix())
+
+
+def site_warnings(sources: Sequence[ImportSource]) -> list[str]:
+    """The warnings of the content configs of the Astro sites the sources are in (one line each:
+    a config that cannot be read without running it, a collection's folder refused), in order."""
+    from blogster_cli.content.astro_collections import nearest_site
+
+    warnings: dict[str, None] = {}
+    folders: set[tuple[str, ...]] = set()
+    for source in sources:
+        if source.root is None or source.relative is None:
+            continue
+        folder = (*_root_parts(source), *source.relative.parts[:-1])
+        if folder in folders:
+            continue
+        folders.add(folder)
+        site = nearest_site(folder)
+        if site is not None:
+            warnings.update(dict.fromkeys(site.warnings))
+    return list(warnings)
 
 
 def _site_permalink(source: ImportSource, layout: PurePosixPath | None) -> str | None:
@@ -859,6 +898,8 @@ def import_sources(
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if large else 1
     summary = ImportSummary(dry_run=dry_run, on_conflict=on_conflict)
+    if fmt != "wordpress":
+        summary.warnings = site_warnings(sources)
     with unit_of_work(acting) as conn:
         index = _Index(blogs_bulk.my_post_refs(conn))
     run = _Run(paths={source.relative.as_posix() for source in sources if source.relative is not None})
@@ -1538,7 +1579,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     if published_at is None and status == "published":
         published_at = datetime.now(UTC)
     plan.published_at = published_at
-    content = candidate.content
+    content = _kept_collection(candidate.content, stored.content)
     if plan.how == _BY_SITE_PATH:
         content = _kept_path(content, stored.content)
     plan.content = content
@@ -1660,6 +1701,25 @@ def _without_path(content: dict[str, Any] | None) -> dict[str, Any] | None:
     if content is None or not isinstance(content.get("source"), dict):
         return content
     return {**content, "source": {**content["source"], "path": None, "layout_path": None, "imported": None}}
+
+
+def _kept_collection(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """An Astro file read in no collection whose path holds the folder of its post's collection
+    (`src/data/blog/x.md`, exported into a folder without the site's content config) keeps that
+    collection (`content.document`), which export writes the post back into."""
+    from blogster_cli.content.export import collection_base, site_path
+
+    source, before = content.get("source"), (stored or {}).get("source")
+    if not isinstance(source, dict) or not isinstance(before, dict) or source.get("collection_base") is not None:
+        return content
+    base, path = collection_base(before, "astro"), source.get("path")
+    if source.get("dialect") != "astro" or base is None or not isinstance(path, str) or not path:
+        return content
+    laid = site_path(path, "astro", base)
+    if not laid.startswith(f"{base.as_posix()}/"):
+        return content
+    kept = {"collection": before.get("collection"), "collection_base": base.as_posix(), "layout_path": laid}
+    return {**content, "source": {**source, **kept}}
 
 
 def _kept_path(content: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:

@@ -21,8 +21,10 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path (without what the folder's place in its
   site leaves out: a site's `content/` itself, Astro's `src/content/`, a section's or a
-  collection's folder, where it goes to the top; it stays there when the post changes). Older ones are written only when a run
-  is told to adopt them (`adopt`, any folder). A post imported from a file is written only
+  collection's folder, where it goes to the top; it stays there when the post changes; in an
+  Astro site whose content config declares collections, in the collection holding the folder,
+  else the one in it named `blog`, else its first: `_astro_new_posts`). Older ones are written
+  only when a run is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one;
 - a file written where its name is not the one export gives its post (a new one numbered
   apart from a file there, `x-2.md`, as export numbers it: `exports.free_path`; or one kept
@@ -117,6 +119,8 @@ class SyncSummary:
     dry_run: bool = False
     unchanged: int = 0
     files: list[SyncedFile] = field(default_factory=list)
+    # about the run, not one file: the folder's Astro content config cannot be read (`imports.site_warnings`)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -144,6 +148,7 @@ class SyncSummary:
             "first_run": self.first_run,
             "dry_run": self.dry_run,
             "counts": self.counts,
+            "warnings": list(self.warnings),
             "files": [{**vars(file), "post_id": str(file.post_id) if file.post_id else None} for file in self.files],
         }
 
@@ -534,6 +539,7 @@ def sync_folder(
         fmt = linked.dialect  # named with --format when linked: files are read in it on every run
     dialect = fmt if fmt != "auto" else (linked.dialect if linked else "markdown")
     summary = SyncSummary(folder=str(root), dialect=dialect, first_run=linked is None, dry_run=dry_run)
+    summary.warnings = _site_warnings(root)
     summary.files.extend(reported)
     run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, set(known), versions,
                counters, list(untracked.values()))  # fmt: skip
@@ -787,10 +793,12 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
     sources = [_source(run, path) for path in paths]
 
     def imported(group: list[Any], on_conflict: str, dry_run: bool) -> list[Any]:
-        return imports.import_sources(
+        summary = imports.import_sources(
             run.acting, sources=group, fmt=run.fmt, on_conflict=on_conflict, dry_run=dry_run,
             default_tz=run.default_tz,
-        ).files  # fmt: skip
+        )  # fmt: skip
+        run.summary.warnings.extend(w for w in summary.warnings if w not in run.summary.warnings)
+        return summary.files
 
     planned = imported(sources, "update", True)
     updates = [file.id for file in planned if file.outcome == "updated" and file.id is not None]
@@ -816,6 +824,14 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
         if outcome.outcome in ("imported", "updated"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
     return ids
+
+
+def _site_warnings(root: Path) -> list[str]:
+    """The warnings of the content config of the Astro site the folder is in (`content.astro_collections`)."""
+    from blogster_cli.content.astro_collections import nearest_site
+
+    site = nearest_site(PurePosixPath(os.path.abspath(root)).parts)
+    return list(site.warnings) if site is not None else []
 
 
 def _detected_dialect(acting: ActingUser, ids: list[UUID]) -> str:
@@ -849,6 +865,9 @@ def _render_all(run: _Run) -> None:
         return
     used = {folded_path(path) for path in set(run.disk) | run.known}  # as a case-blind disk sees them
     left_out = _folder_in_layout(run.root, run.dialect, used)
+    new_folder, in_site = _astro_new_posts(run.root) if run.dialect == "astro" else (None, None)
+    if in_site is not None:
+        left_out = (in_site, *left_out)
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -864,7 +883,7 @@ def _render_all(run: _Run) -> None:
         if item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
             dialect = stated
         try:
-            rendered = render(post, dialect, run.default_tz)
+            rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out)
                 used.add(folded_path(item.path))
@@ -918,17 +937,33 @@ def _folder_in_layout(root: Path, dialect: str, used: set[str]) -> tuple[str, ..
     return (prefix,)
 
 
+def _astro_new_posts(root: Path) -> tuple[PurePosixPath | None, str | None]:
+    """Where a post without a path of its own goes in an Astro site whose content config declares
+    collections (`content.astro_collections.new_posts`: the collection holding the folder, else the
+    one inside it named `blog`, else the first), as a path from the site's root, and what of that
+    path the folder leaves out (`src/data/` for a post of `src/data/blog/` synced in `src/data/`; a
+    collection's own folder for a folder inside it, whose new posts go to its top); (None, None)
+    without such a site (export's `src/content/blog/`, `_folder_in_layout`)."""
+    from blogster_cli.content.astro_collections import new_posts
+
+    found = new_posts(PurePosixPath(os.path.abspath(root)).parts, nearest=True)
+    if found is None or found.folder is None:
+        return None, None
+    place, folder = found.place.parts, found.folder.parts
+    strip = place if folder[: len(place)] == place else folder
+    return found.folder, (f"{PurePosixPath(*strip).as_posix()}/" if strip else None)
+
+
 def _place_in_layout(root: Path, dialect: str) -> str | None:
     """Where the folder `root` is in its site's layout by its own path, as import and export read
     a file at its top (`layout_path`, `laid_out_path`): `content/posts` for a Hugo site's
     `content/posts/`, `src/content` for Astro's; None when its path names no layout folder of
     `dialect` (Astro's is `src/content`, not a `content/` elsewhere)."""
     from blogster_cli.content.export import laid_out_path
-    from blogster_cli.content.layout import layout_path
+    from blogster_cli.content.layout import laid_out_source
 
     top = PurePosixPath("x.md")
-    laid = layout_path(PurePosixPath(os.path.abspath(root)).parts, top)
-    placed = laid_out_path({"path": top.as_posix(), "layout_path": laid.as_posix()}, dialect)
+    placed = laid_out_path(laid_out_source(PurePosixPath(os.path.abspath(root)).parts, top), dialect)
     return placed.parent.as_posix() if placed is not None and placed != top else None
 
 
@@ -962,13 +997,14 @@ def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path, left_ou
     collection `src/content/blog/`). A file that any reading puts where its post is rendered
     stays; one to move goes by the reading that puts it in the same folder as `rendered` when
     export's reading does not (a slug changed: `blog/x.md` to `blog/y.md`)."""
-    from blogster_cli.content.export import laid_out_path, site_path
+    from blogster_cli.content.export import collection_base, laid_out_path, site_path
     from blogster_cli.content.files import safe_relative
-    from blogster_cli.content.layout import layout_path, layout_start
+    from blogster_cli.content.layout import laid_out_source, layout_start
 
-    laid = layout_path(PurePosixPath(os.path.abspath(root)).parts, PurePosixPath(tracked))  # as import reads it
-    source = {"path": tracked, "layout_path": laid.as_posix()}
-    placed = site_path(laid_out_path(source, dialect) or tracked, cast("Dialect", dialect))
+    source = laid_out_source(PurePosixPath(os.path.abspath(root)).parts, PurePosixPath(tracked))  # as import reads it
+    placed = site_path(
+        laid_out_path(source, dialect) or tracked, cast("Dialect", dialect), collection_base(source, dialect)
+    )
     if rendered == placed:
         return None
     prefix = _LAYOUT_PREFIXES.get(dialect, "")

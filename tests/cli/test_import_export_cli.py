@@ -64,12 +64,13 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     result = cli("import", str(site), "--json")
     assert result.exit_code == 1 and result.stderr == ""
     summary = result.json()
-    assert set(summary) == {"dry_run", "on_conflict", "counts", "not_posts", "files"}
+    assert set(summary) == {"dry_run", "on_conflict", "counts", "not_posts", "warnings", "files"}
     assert summary["counts"] == {
         "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
         "warnings": 0, "images": 0,
     }  # fmt: skip
     assert summary["dry_run"] is False and summary["on_conflict"] == "update" and summary["not_posts"] == {}
+    assert summary["warnings"] == []  # about the run, not one file: an Astro content config it cannot read
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
     assert set(by_name["one.md"]) == {
         "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "warnings", "images", "conflict",
@@ -147,7 +148,8 @@ def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
         assert (out / "_posts" / source.name).read_bytes() == source.read_bytes()
     summary = cli("export", str(tmp_path / "json"), "--format", "hugo", "--json").json()
     assert set(summary) == {
-        "directory", "format", "posts", "written", "unchanged", "images", "renamed", "failed", "edited", "files"
+        "directory", "format", "posts", "written", "unchanged", "images", "renamed", "failed", "edited", "warnings",
+        "files",
     }  # fmt: skip
     assert summary["posts"] == summary["written"] == count and summary["failed"] == summary["unchanged"] == 0
     assert set(summary["files"][0]) == {"id", "slug", "path", "renamed_from", "note", "images"}
