@@ -271,6 +271,44 @@ def check_database_url(url: str) -> None:
 PLATFORM_URL_KEYS = ("devto_url", "hashnode_url", "wordpress_url", "twitter_url", "linkedin_url")
 
 
+URL_KEYS = ("database_url", "ai_base_url", "dns_resolver_url", "smtp_url", *PLATFORM_URL_KEYS)
+"""The settings whose value is a URL (or, database_url, a libpq string): where a password could be written."""
+KEYRING_PASSWORD_KEYS = ("database_url", "smtp_url")
+"""The URL settings whose password `config set` keeps in the keyring (services/settings.py); the
+other URL settings refuse one."""
+
+
+def split_url_password(key: str, value: str) -> tuple[str, str | None]:
+    """Setting `key`'s URL without its password, and the password as the server takes it (None:
+    it names none): `user:password@` (percent-decoded) or a `password=` parameter."""
+    if key == "database_url":
+        return split_password(value)
+    stripped = replace_password(value, None)
+    if stripped == value:
+        return value, None
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a bad port or bracket: the password is still what replace_password took out
+        return stripped, ""
+    if parts.password is not None:
+        return stripped, unquote(parts.password)
+    return stripped, next(iter(parse_qs(parts.query, keep_blank_values=True).get("password", [])), "")
+
+
+def file_passwords() -> list[tuple[str, str]]:
+    """(profile, key) of each URL setting in the config file that holds a password in clear (an
+    older version wrote them; hand edits too): `doctor` names them, `config set` moves them out."""
+    profiles = read_config_file().get("profiles", {})
+    found = []
+    for profile, section in profiles.items() if isinstance(profiles, dict) else ():
+        for key, value in section.items() if isinstance(section, dict) else ():
+            if key in URL_KEYS and isinstance(value, str) and split_url_password(key, value)[1] is not None:
+                found.append((str(profile), str(key)))
+    return found
+
+
 def check_platform_url(key: str, url: str) -> None:
     """A cross-post or social platform's base URL: http(s) without a user or password, and
     https unless it is this machine (the platform's token goes with every request, as
@@ -318,44 +356,108 @@ def check_timezone(name: str) -> None:
         raise InvalidInput(f"unknown timezone {name!r} (use an IANA name like Europe/Berlin)") from None
 
 
-def _checked(settings: Settings, key: str, raw: object, source: str) -> None:
-    """Sets one value, or says which file, variable or flag holds the bad one."""
-    try:
-        setattr(settings, key, coerce(key, raw))
-    except InvalidInput as exc:
-        raise ConfigError(f"{source}: {exc} (fix it there, or: blogster config set {key} VALUE)") from None
-    settings.sources[key] = source
+SOURCE_FILE, SOURCE_ENVIRONMENT, SOURCE_OPTION, SOURCE_DEFAULT = "file", "environment", "option", "default"
+"""Where a setting's value comes from, as `config list` names it (its `source` column)."""
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    """One setting as `config list` shows it: the value that applies, where it comes from, and
+    what is wrong with it (the one-line error every other command stops with), if anything."""
+
+    key: str
+    value: object
+    """As checked; a value that does not pass its check as it was written."""
+    source: str
+    """SOURCE_FILE, SOURCE_ENVIRONMENT, SOURCE_OPTION (--database-url) or SOURCE_DEFAULT."""
+    where: str
+    """The file's section and key, the environment variable, --database-url, or "the default"."""
+    problem: str | None = None
+
+
+def _layers(profile: str, database_url: str | None) -> list[tuple[str, object, str, str]]:
+    """(key, raw value, source, where) in order of precedence, lowest first: the file's section,
+    the environment, --database-url."""
+    section = read_config_file().get("profiles", {}).get(profile, {})
+    layers = [
+        (str(key), value, SOURCE_FILE, f"{config_path()} [profiles.{profile}] {key}") for key, value in section.items()
+    ]
+    layers += [
+        (key, os.environ[name], SOURCE_ENVIRONMENT, name) for key, name in ENV_OVERRIDES.items() if os.environ.get(name)
+    ]
+    if database_url:
+        layers.append(("database_url", database_url, SOURCE_OPTION, "--database-url"))
+    return layers
+
+
+def fix_hint(key: str, source: str, where: str, *, profile: str = DEFAULT_PROFILE) -> str:
+    """How to mend a bad value where it is: an environment variable overrides the file, so for
+    one the way is to unset it (`config set` would change only the file underneath)."""
+    if source == SOURCE_ENVIRONMENT:
+        return f"unset {where}, or give it a valid value"
+    if source == SOURCE_OPTION:
+        return f"fix {where}"
+    chosen = "" if profile == DEFAULT_PROFILE else f" --profile {profile}"
+    return f"fix it there, or: blogster{chosen} config set {key} VALUE"
+
+
+def inspect_settings(profile: str = DEFAULT_PROFILE, *, database_url: str | None = None) -> list[SettingValue]:
+    """Every setting of `profile` with its source, a bad value marked rather than raised (what
+    `config list` shows); a key the file has but no setting is, after them. load_settings raises
+    the first problem found here."""
+    defaults = Settings()
+    found = {key: SettingValue(key, getattr(defaults, key), SOURCE_DEFAULT, "the default") for key in Settings.keys()}
+    unknown: list[SettingValue] = []
+    for key, raw, source, where in _layers(profile, database_url):
+        try:
+            name = setting_name(key)
+        except InvalidInput as exc:
+            unknown.append(SettingValue(key, raw, source, where, f"{where}: {exc} (remove it there)"))
+            continue
+        earlier = found[name].problem  # a bad file value stops commands even under a good variable
+        try:
+            found[name] = SettingValue(name, coerce(name, raw), source, where, earlier)
+        except InvalidInput as exc:
+            problem = earlier or f"{where}: {exc} ({fix_hint(name, source, where, profile=profile)})"
+            found[name] = SettingValue(name, raw, source, where, problem)
+    return [*found.values(), *unknown]
 
 
 def load_settings(profile: str = DEFAULT_PROFILE, *, database_url: str | None = None) -> Settings:
-    """Settings for `profile`: file values, then environment, then an explicit --database-url."""
-    section = read_config_file().get("profiles", {}).get(profile, {})
+    """Settings for `profile`: file values, then environment, then an explicit --database-url.
+    A bad value raises ConfigError naming where it is and how to mend it there."""
     settings = Settings()
-    for key, value in section.items():
-        _checked(settings, key, value, f"{config_path()} [profiles.{profile}] {key}")
-    for key, env_name in ENV_OVERRIDES.items():
-        if os.environ.get(env_name):
-            _checked(settings, key, os.environ[env_name], env_name)
-    if database_url:
-        _checked(settings, "database_url", database_url, "--database-url")
+    for found in inspect_settings(profile, database_url=database_url):
+        if found.problem is not None:
+            raise ConfigError(found.problem)
+        if found.source != SOURCE_DEFAULT:
+            setattr(settings, found.key, found.value)
+            settings.sources[found.key] = found.where
     return settings
 
 
 def write_setting(profile: str, key: str, value: str | None) -> object:
     """Sets (or, with None, removes) one key of one profile, keeping the rest of the file; returns
     the value as stored (`coerce`d: a host name in lower case, a number as a number)."""
-    import tomli_w
-
     key = setting_name(key)
     coerced = coerce(key, value) if value is not None else None
+    if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and isinstance(coerced, str):
+        if split_url_password(key, coerced)[1] is not None:
+            raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
     document = read_config_file()
     section = document.setdefault("profiles", {}).setdefault(profile, {})
     if coerced is None:
         section.pop(key, None)
     else:
         section[key] = coerced
+    write_config_file(document)
+    return coerced
+
+
+def write_config_file(document: dict[str, Any]) -> None:
+    """The whole config file, replaced: private (0600 in a 0700 folder), as it once held passwords."""
+    import tomli_w
+
     from blogster_cli.private_files import write_private
 
-    # Private (0600 in a 0700 folder): a database_url may carry a password.
     write_private(config_path(), tomli_w.dumps(document).encode("utf-8"))
-    return coerced

@@ -35,6 +35,9 @@ PROFILE_INDEX = ":profiles"
 KEYRING_PREFIX = "keyring:"
 # The password of the config file's database URL (`config set database_url` moves it here).
 DATABASE_PASSWORD_KEY = "database_password"
+# The SMTP password: `newsletter smtp-password` keeps it here, and `config set smtp_url` moves a
+# URL's `user:password@` here; a newsletter's send reads it back (BLOGSTER_SMTP_PASSWORD overrides it).
+SMTP_PASSWORD_KEY = "smtp:password"
 
 FILE_CHOSEN = "file"
 FAIL_BACKEND = "keyring.backends.fail.Keyring"

@@ -1,6 +1,8 @@
-"""blogster config: settings per profile, in the TOML config file."""
+"""blogster config list | get | set | unset: settings per profile, in the TOML config file."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -9,31 +11,36 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
 from blogster_cli.cli.state import JSON_OPTION, OPTIONS
 
+if TYPE_CHECKING:
+    from blogster_cli.services import settings as settings_change
+
 app = command_group("config")
 
 
 @app.command("list")
 def list_settings(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Show every setting with its current value for this profile (--format csv: setting,value
-    lines; ids: the settings' names).
+    """Show every setting of this profile: its value and its source (file, environment, option:
+    --database-url, or default). A value that does not pass its check is shown and marked, not
+    refused (--format csv: setting,value,source lines; ids: the settings' names).
 
     Example: blogster config list --json
     """
     from blogster_cli.cli.listing import chosen_format, limited, show_list
-    from blogster_cli.config import config_path, load_settings
-    from blogster_cli.url_secrets import without_password
+    from blogster_cli.config import config_path, inspect_settings
 
     chosen = chosen_format(fmt, json)
-    loaded = load_settings(OPTIONS.profile, database_url=OPTIONS.database_url).as_dict().items()
-    settings = dict(limited([(k, without_password(v) if isinstance(v, str) else v) for k, v in loaded], limit))
+    found = inspect_settings(OPTIONS.profile, database_url=OPTIONS.database_url)
+    rows = [
+        {"setting": item.key, "value": _shown(item.value), "source": item.source, "problem": item.problem}
+        for item in limited(found, limit)
+    ]
+    columns = ["setting", "value", "source"] + (["problem"] if any(row["problem"] for row in rows) else [])
+    show_list(rows, columns, fmt=chosen, json=False, id_key="setting")
     if chosen == "table":
-        output.print_record(settings, keys_as_typed=True)
         output.message(f"(profile {OPTIONS.profile!r}, file {config_path()})")
-    elif chosen in ("json", "yaml"):
-        output.print_json(settings) if chosen == "json" else output.print_yaml(settings)
-    else:
-        rows = [{"setting": key, "value": value} for key, value in settings.items()]
-        show_list(rows, ["setting", "value"], fmt=chosen, json=False, id_key="setting")
+    for item in found:
+        if item.problem:
+            output.warning(f"{item.problem}; other commands stop with this error until it is mended")
 
 
 @app.command()
@@ -46,11 +53,9 @@ def get(
     Example: blogster config get timezone
     """
     from blogster_cli.config import load_settings, setting_name
-    from blogster_cli.url_secrets import without_password
 
     name = setting_name(key)
-    value = getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), name)
-    shown = without_password(value) if isinstance(value, str) else value
+    shown = _shown(getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), name))
     if json:
         output.print_json({name: shown})
     else:
@@ -62,26 +67,100 @@ def get(
 def set_setting(
     key: str = typer.Argument(..., help="Setting name as `config list` shows it."),
     value: str = typer.Argument(
-        ..., help="New value; an empty string removes the setting; - reads it from standard input (out of `ps`)."
+        ...,
+        help="New value; an empty string removes the setting (as `config unset`); - reads it from standard input"
+        " (out of `ps`).",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Change one setting for this profile. A database URL's password goes to the keyring.
+    """Change one setting for this profile. A URL's password goes to the keyring, never to the
+    config file: database_url's, and smtp_url's (where `newsletter smtp-password` keeps it); one
+    an older version left in the file is moved there by any `config set` or `config unset`. Says
+    so when an environment variable (BLOGSTER_...) overrides the value written.
 
     Example: blogster config set timezone Europe/Berlin
     """
     import sys
 
-    from blogster_cli.config import setting_name
     from blogster_cli.services import settings
-    from blogster_cli.url_secrets import without_password
 
     if value == "-":
         value = sys.stdin.readline().strip()
-    written = settings.change(OPTIONS.profile, key, value or None)
+    done = settings.change(OPTIONS.profile, key, value or None, database_url=OPTIONS.database_url)
+    _said_moved(done)
     if json:  # the value the file now holds, keyed as `config get --json` keys it (a URL's password as ***)
-        output.print_json({setting_name(key): None if written is None else without_password(written)})
-        return
-    moved = setting_name(key) == "database_url" and written != (value or None)
-    kept = " (its password in the keyring)" if moved else ""
-    output.message(f"{key} = {without_password(written or '')!r}{kept} (profile {OPTIONS.profile!r})")
+        output.print_json({done.key: _shown(done.value)})
+    elif done.value is None:
+        output.message(_removed(key, done))
+    else:
+        kept = " (its password in the keyring)" if done.password else ""
+        output.message(f"{key} = {_shown(done.value)!r}{kept} (profile {OPTIONS.profile!r})")
+    _said_overridden(done)
+    if done.now.problem:
+        output.warning(done.now.problem)
+
+
+@app.command()
+def unset(
+    key: str = typer.Argument(..., help="Setting name as `config list` shows it."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Remove one setting from this profile (as `config set KEY ""`) and say which value applies
+    now: the default, or an environment variable's (database_url's password leaves the keyring too).
+
+    Example: blogster config unset timezone
+    """
+    from blogster_cli.services import settings
+
+    done = settings.change(OPTIONS.profile, key, None, database_url=OPTIONS.database_url)
+    _said_moved(done)
+    if json:
+        now = done.now
+        output.print_json(
+            {"setting": done.key, "removed": done.was_set, "value": _shown(now.value), "source": now.source}
+        )
+    else:
+        output.message(_removed(key, done))
+    if done.now.problem:
+        output.warning(done.now.problem)
+
+
+def _shown(value: object) -> object:
+    """A value as shown anywhere (a terminal, --json): a URL's password as ***."""
+    from blogster_cli.url_secrets import without_password
+
+    return without_password(value) if isinstance(value, str) else value
+
+
+def _removed(key: str, done: settings_change.Change) -> str:
+    """What applies once a setting is gone: "timezone removed (now UTC, the default; profile 'default')"."""
+    from blogster_cli.config import SOURCE_DEFAULT
+
+    now = done.now
+    value = "no value" if now.value in (None, "") else f"now {_shown(now.value)}"
+    source = "the default" if now.source == SOURCE_DEFAULT else f"from {now.where}"
+    what = "removed" if done.was_set else "was not set"
+    return f"{key} {what} ({value}, {source}; profile {OPTIONS.profile!r})"
+
+
+def _said_moved(done: settings_change.Change) -> None:
+    from blogster_cli.config import config_path
+
+    for moved in done.moved:
+        what = f"the password in {moved.key} (profile {moved.profile!r})"
+        if moved.kept:
+            output.message(f"moved {what} from {config_path()} to the keyring")
+        else:
+            output.message(f"removed {what} from {config_path()}: the keyring's own, which was in use, is kept")
+
+
+def _said_overridden(done: settings_change.Change) -> None:
+    """A note when what was written is not what commands use: a variable (or --database-url) wins."""
+    from blogster_cli.config import SOURCE_ENVIRONMENT, SOURCE_OPTION
+
+    now = done.now
+    if done.value is not None and now.source in (SOURCE_ENVIRONMENT, SOURCE_OPTION):
+        if now.source == SOURCE_ENVIRONMENT:
+            output.message(f"note: {now.where} overrides this: commands use {_shown(now.value)!r} until it is unset")
+        else:
+            output.message(f"note: {now.where} overrides this in the commands it is given to")

@@ -102,15 +102,13 @@ def site_folder(out: Path | None) -> Path:
 
 def acting_user() -> ActingUser:
     """The logged-in account for this command (AuthError tells the user how to log in)."""
-    from blogster_cli.errors import AuthError
-    from blogster_cli.services.sessions import NOT_LOGGED_IN, current_user, refuse_unknown_profile
+    from blogster_cli.services.sessions import NotLoggedIn, current_user, refuse_unknown_profile
 
     ctx = app_context()
     try:
         return current_user(ctx)
-    except AuthError as exc:
-        if str(exc) == NOT_LOGGED_IN:
-            refuse_unknown_profile(ctx)  # a mistyped --profile is said as such, not as "not logged in"
+    except NotLoggedIn:
+        refuse_unknown_profile(ctx)  # a mistyped --profile is said as such, not as "not logged in"
         raise
 
 

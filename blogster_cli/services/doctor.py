@@ -337,15 +337,41 @@ def _secret_checks(ctx: AppContext) -> list[Check]:
         checks.append(Check("credentials file", "fail", problem))
     if os.environ.get("BLOGSTER_PASSWORD"):
         checks.append(Check("environment", "warn", "BLOGSTER_PASSWORD is set: fine for cron, not for a shared shell"))
-    if _config_file_holds_a_password(ctx):
-        checks.append(Check("config file", "warn", "its database_url holds a password: give the URL again to"
-                            " `blogster config set database_url -` (standard input), which keeps it in the keyring"))  # fmt: skip
+    found = _config_file_passwords()
+    if found:
+        checks.append(Check("config file", "warn", found))
     return checks
 
 
-def _config_file_holds_a_password(ctx: AppContext) -> bool:
-    """A database URL written to the file before `config set` kept passwords in the keyring."""
-    from blogster_cli.config import read_config_file, split_password
+def _config_file_passwords() -> str | None:
+    """The URL settings in the config file (any profile) that hold a password in clear (an older
+    version wrote smtp_url's and database_url's there; hand edits), each with its way out: any
+    `config set` moves those two to the keyring (services/settings.move_file_passwords). Never the
+    password itself."""
+    from shlex import quote
 
-    url = read_config_file().get("profiles", {}).get(ctx.profile, {}).get("database_url")
-    return isinstance(url, str) and split_password(url)[1] is not None
+    from blogster_cli.config import (
+        DEFAULT_PROFILE,
+        KEYRING_PASSWORD_KEYS,
+        config_path,
+        file_passwords,
+        read_config_file,
+        split_url_password,
+    )
+
+    found = file_passwords()
+    if not found:
+        return None
+    profiles = read_config_file().get("profiles", {})
+    said = []
+    for profile, key in found:
+        chosen = "" if profile == DEFAULT_PROFILE else f" --profile {profile}"
+        without = quote(split_url_password(key, profiles[profile][key])[0])
+        if key == "database_url":  # `config set database_url URL` without a password would forget it
+            fix = f"any `blogster{chosen} config set` moves it to the keyring (or give the URL again to `config set database_url -`)"
+        elif key in KEYRING_PASSWORD_KEYS:
+            fix = f"`blogster{chosen} config set {key} {without}` moves it to the keyring (as any `config set` does)"
+        else:
+            fix = f"it has no use there; take it out: `blogster{chosen} config set {key} {without}`"
+        said.append(f"{key} (profile {profile!r}) holds a password in clear: {fix}")
+    return f"{config_path()}: " + "; ".join(said)

@@ -57,6 +57,7 @@ from uuid import UUID
 from blogster_cli import id_prefixes, mail_headers, terminal_text
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
+from blogster_cli.credentials import SMTP_PASSWORD_KEY
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from blogster_cli.services.email_delivery import SmtpConnection
     from blogster_cli.services.mail_hold import MailHold
 
-SMTP_PASSWORD_CREDENTIAL = "smtp:password"
+SMTP_PASSWORD_CREDENTIAL = SMTP_PASSWORD_KEY  # `config set smtp_url` moves a URL's password there too
 SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
 
 

@@ -36,10 +36,23 @@ LOGIN_KEY = "login"
 PASSWORD_KEY = "password"
 # The password `quickstart` generated for a local account (off a terminal, no email given).
 GENERATED_PASSWORD_KEY = "generated-password"
-NOT_LOGGED_IN = "not logged in; run: blogster auth login"
 BAD_CREDENTIALS = "wrong email or password"
 # Verifying against this keeps an unknown email as slow as a wrong password.
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$DbfmQlt4V5jsdS2aAFQllg$D3GCLSgbVO8IeqLulmAhpLvuToR1qNuUrPdy1Zs6cjc"
+
+
+class NotLoggedIn(AuthError):
+    """This profile has no session nor login ("not logged in; run: ..." with its `login_command`):
+    the front end first checks that the profile exists."""
+
+
+def login_command(ctx: AppContext) -> str:
+    """How this profile logs in: `blogster auth login`, or `blogster --profile NAME auth login`
+    (without the option it would log in the default profile)."""
+    from blogster_cli.config import DEFAULT_PROFILE
+
+    chosen = "" if ctx.profile == DEFAULT_PROFILE else f" --profile {ctx.profile}"
+    return f"blogster{chosen} auth login"
 
 
 def token_hash(token: str) -> bytes:
@@ -198,18 +211,18 @@ def current_user(ctx: AppContext) -> ActingUser:
     if token is not None:
         found = _session_of(ctx, token)
         if found is None:
-            raise AuthError("your session has ended; run: blogster auth login")
+            raise AuthError(f"your session has ended; run: {login_command(ctx)}")
         account, expires_at = found
         if expires_at <= datetime.now(UTC):
-            raise AuthError("your session has expired; run: blogster auth login")
+            raise AuthError(f"your session has expired; run: {login_command(ctx)}")
         if account.deleted_at is not None:
-            raise AuthError("your session has ended; run: blogster auth login")
+            raise AuthError(f"your session has ended; run: {login_command(ctx)}")
         return ActingUser(ctx.database, _actor(_usable_account(account)), ctx.timeouts)
 
     login_name, password = store.get(LOGIN_KEY), store.get(PASSWORD_KEY)
     if login_name and password:
         return _authenticate_own_login(ctx, login_name, password)
-    raise AuthError(NOT_LOGGED_IN)
+    raise NotLoggedIn(f"not logged in; run: {login_command(ctx)}")
 
 
 def refuse_unknown_profile(ctx: AppContext) -> None:

@@ -1,27 +1,106 @@
-"""Changing a setting: its value in the profile's config file, a database URL's password in
-the keyring (secrets never go to the config file; `AppContext.database` puts it back)."""
+"""Changing a setting: its value in the profile's config file, a URL's password in the keyring
+(secrets never go to the config file): database_url's (`AppContext.database` puts it back) and
+smtp_url's (where `newsletter smtp-password` keeps it, and a newsletter's send reads it). Each
+change first moves out the passwords an older version left in the file (`move_file_passwords`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from blogster_cli.config import setting_name, split_password, write_setting
-from blogster_cli.credentials import DATABASE_PASSWORD_KEY, CredentialStore
+from blogster_cli.config import (
+    SettingValue,
+    coerce,
+    file_passwords,
+    inspect_settings,
+    read_config_file,
+    setting_name,
+    split_url_password,
+    write_config_file,
+    write_setting,
+)
+from blogster_cli.credentials import DATABASE_PASSWORD_KEY, SMTP_PASSWORD_KEY, CredentialStore
+
+PASSWORD_KEYS = {"database_url": DATABASE_PASSWORD_KEY, "smtp_url": SMTP_PASSWORD_KEY}
+"""Where each URL setting's password is kept (config.KEYRING_PASSWORD_KEYS)."""
 
 
-def change(profile: str, key: str, value: str | None) -> str | None:
-    """Sets (None: removes) one setting of `profile`; returns the value the file now holds."""
-    if setting_name(key) == "site_out" and value and not value.startswith("~"):
+@dataclass(frozen=True)
+class MovedPassword:
+    """A password taken out of the config file, never the password itself."""
+
+    profile: str
+    key: str
+    kept: bool
+    """True: now in the profile's keyring; False: dropped, as the keyring's own (which was in use) is kept."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What `config set` or `config unset` did, never a password."""
+
+    key: str
+    value: str | None
+    """What the file now holds for the setting (None: nothing, the setting is removed)."""
+    was_set: bool
+    """Whether the file held the setting before."""
+    password: str | None
+    """Where the given URL's password went ('keyring' or 'credentials_file'); None: it named none."""
+    moved: list[MovedPassword]
+    """The passwords an older version had left in the file, now out of it."""
+    now: SettingValue
+    """The setting as commands read it now: the file's, an environment variable's or the default."""
+
+
+def change(profile: str, key: str, value: str | None, *, database_url: str | None = None) -> Change:
+    """Sets (None: removes) one setting of `profile`; `database_url` is the command's
+    --database-url, which overrides the file's as it does for every command."""
+    key = setting_name(key)
+    if key == "site_out" and value and not value.startswith("~"):
         # Kept absolute: cron runs `calendar run-due` from another folder than the one it was typed in.
         value = str(Path(value).absolute())
-    if setting_name(key) != "database_url":
-        stored = write_setting(profile, key, value)
-        return stored if isinstance(stored, str) else value  # `site_base_domain Example.Org`: as stored
-    url, password = split_password(value) if value else (None, None)
-    write_setting(profile, key, url)  # checks the URL before the keyring changes
+    moved = move_file_passwords()
+    was_set = key in _section(profile)
+    password, kept = None, None
+    if key in PASSWORD_KEYS and value:
+        value, password = split_url_password(key, value)
+        coerce(key, value)  # the URL checked before the keyring changes
     store = CredentialStore(profile)
-    if password is None:
+    if password:
+        store.set(PASSWORD_KEYS[key], password)
+        kept = store.kind
+    elif key == "database_url":  # a URL without one (or none at all): the old server's password is forgotten
         store.delete(DATABASE_PASSWORD_KEY)
-    else:
-        store.set(DATABASE_PASSWORD_KEY, password)
-    return url
+    stored = write_setting(profile, key, value)
+    written = stored if isinstance(stored, str) else value  # `site_base_domain Example.Org`: as stored
+    [now] = [found for found in inspect_settings(profile, database_url=database_url) if found.key == key]
+    return Change(key=key, value=written or None, was_set=was_set, password=kept, moved=moved, now=now)
+
+
+def move_file_passwords() -> list[MovedPassword]:
+    """Moves each password the config file holds in clear (an older version wrote smtp_url's and
+    database_url's there) to its profile's keyring, and leaves the URL without it in the file;
+    returns what became of each. The one that was in effect is kept: the file's for the
+    database (it won over the keyring's), the keyring's for SMTP where it has one (it won over the
+    URL's). Another URL setting's password has no use and no place to go: `doctor` names it."""
+    found = [(profile, key) for profile, key in file_passwords() if key in PASSWORD_KEYS]
+    if not found:
+        return []
+    document = read_config_file()
+    moved = []
+    for profile, key in found:
+        section = document["profiles"][profile]
+        url, password = split_url_password(key, section[key])
+        store = CredentialStore(profile)
+        kept = password is not None and not (key == "smtp_url" and store.get(SMTP_PASSWORD_KEY) is not None)
+        if kept and password is not None:
+            store.set(PASSWORD_KEYS[key], password)  # before the file loses it
+        section[key] = url
+        moved.append(MovedPassword(profile, key, kept))
+    write_config_file(document)
+    return moved
+
+
+def _section(profile: str) -> dict[str, object]:
+    section = read_config_file().get("profiles", {}).get(profile, {})
+    return section if isinstance(section, dict) else {}

@@ -8,7 +8,7 @@ def test_config_set_get_list_per_profile(cli):
     assert cli("config", "get", "timezone").stdout.strip() == "Europe/Berlin"
     assert cli("config", "get", "timezone", "--json").json() == {"timezone": "Europe/Berlin"}
     assert cli("--profile", "work", "config", "get", "timezone").stdout.strip() == "UTC"
-    listed = cli("config", "list", "--json").json()
+    listed = {row["setting"]: row["value"] for row in cli("config", "list", "--json").json()}
     assert listed["timezone"] == "Europe/Berlin" and "database_url" in listed
 
 

@@ -35,7 +35,7 @@ def test_host_names_are_taken_in_lower_case(cli, value, stored):
 
 def test_a_bad_base_domain_in_the_file_names_the_file(cli, isolated_environment):
     (isolated_environment / "config.toml").write_text('[profiles.default]\nsite_base_domain = "not a domain"\n')
-    error = one_line(cli("config", "list"), 6)
+    error = one_line(cli("config", "get", "timezone"), 6)
     assert "config.toml [profiles.default] site_base_domain: site_base_domain must be a host name" in error
 
 

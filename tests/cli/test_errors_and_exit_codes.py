@@ -179,7 +179,7 @@ def test_unexpected_errors_never_show_exception_class_names():
         "import sys; sys.argv = ['blogster', 'config', 'list']\n"
         "import blogster_cli.cli.config_cmd as c\n"
         "def boom(*a, **k): raise RuntimeError('kaput')\n"
-        "import blogster_cli.config as cfg; cfg.load_settings = boom\n"
+        "import blogster_cli.config as cfg; cfg.inspect_settings = boom\n"
         "from blogster_cli.cli.app import main\nmain()\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
