@@ -10,6 +10,7 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.id_prefixes import short
 
 app = command_group("notifications")
 prefs = typer.Typer(help="How and when you are notified.", no_args_is_help=True, rich_markup_mode=None)
@@ -39,14 +40,19 @@ def read(
     ref: str = typer.Argument(..., metavar="ID", help="Its id, or its first characters (at least 4)."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Mark one notification read.
+    """Show one notification (its time, title and text) and mark it read.
 
     Example: blogster notifications read $(blogster notifications list --format ids --limit 1)
     """
     from blogster_cli.services import notifications
 
     marked = notifications.mark_read(acting_user(), ref=ref)
-    output.print_json({"id": marked, "read": True}) if json else output.message(f"Marked {str(marked)[:8]} read.")
+    if json:
+        output.print_json(marked)
+        return
+    at = output.local_time(marked.created_at) if marked.created_at else ""
+    output.print_lines([f"[{at}] {marked.title}", *([marked.content] if marked.content else [])])
+    output.message(f"Marked {short(marked.id)} read.")
 
 
 @app.command("read-all")
@@ -70,13 +76,15 @@ def prefs_show(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import notifications
 
     values = notifications.preferences(acting_user())
-    output.print_json(values) if json else output.print_record(values)
-    _timezone_note(values)
+    output.print_json(values) if json else _print_preferences(values)
+    _notes(values)
 
 
 @prefs.command("set")
 def prefs_set(
-    key: str = typer.Argument(..., help="e.g. email_notifications, quiet_hours_start, timezone"),
+    key: str = typer.Argument(
+        ..., help="A name as `prefs show` shows it, e.g. email_notifications, quiet_hours_start, timezone."
+    ),
     value: str = typer.Argument(..., help="on/off, HH:MM or none, or a time zone like Europe/Paris"),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -87,14 +95,30 @@ def prefs_set(
     from blogster_cli.services import notifications
 
     values = notifications.set_preference(acting_user(), key=key, value=value)
-    output.print_json(values) if json else output.print_record(values)
-    _timezone_note(values)
+    output.print_json(values) if json else _print_preferences(values)
+    _notes(values)
 
 
-def _timezone_note(values: dict[str, Any]) -> None:
-    """Which zone applies to what, when the preferences' (quiet hours) is not the timezone setting."""
+def _print_preferences(values: dict[str, Any]) -> None:
+    """As `prefs set` takes them back: the keys as typed, the quiet hours as HH:MM."""
+    import datetime as dt
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, dt.time):
+            return value.isoformat(timespec="minutes" if not (value.second or value.microsecond) else "auto")
+        return value
+
+    output.print_record({key: shown(value) for key, value in values.items()}, keys_as_typed=True)
+
+
+def _notes(values: dict[str, Any]) -> None:
+    """Which zone applies to what, when the preferences' (quiet hours) is not the timezone setting;
+    why the quiet hours hold nothing back, when they lack an end (or a start)."""
     from blogster_cli.services import notifications
 
-    note = notifications.timezone_note(values, configured=app_context().settings.timezone)
-    if note:
-        output.message(f"note: {note}")
+    for note in (
+        notifications.timezone_note(values, configured=app_context().settings.timezone),
+        notifications.quiet_hours_note(values),
+    ):
+        if note:
+            output.message(f"note: {note}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import typer
 
@@ -13,12 +14,13 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.cli.tables import FULL
 from blogster_cli.errors import InvalidInput
 from blogster_cli.id_prefixes import short
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
-    from blogster_cli.services.review import Assignment
+    from blogster_cli.services.review import Assignment, AssignmentSummary
 
 app = command_group("review")
 
@@ -51,7 +53,15 @@ def assign(
     from blogster_cli.services import review
 
     assignment = review.assign(acting_user(), blog=blog, to=to, role=role, due=_due(due), can_publish=allow_publish)
-    _done(assignment, json)
+    if json:
+        output.print_json(assignment)
+        return
+    who = assignment.assignee_email or to.strip()
+    publish = ", allowed to publish" if assignment.can_publish else ""
+    due_on = f", due {assignment.due_date.isoformat()}" if assignment.due_date else ""
+    output.message(
+        f"{short(assignment.id)} ({assignment.slug}): {who} is assigned as {assignment.role}{publish}{due_on}."
+    )
 
 
 def _due(day: date | None) -> date | None:
@@ -86,10 +96,13 @@ def list_assignments(
     if chosen_format(fmt, json) == "json":
         output.print_json(list(limited(rows, limit)))
         return
+    # Who else is on each: the assignee of an assignment I made, the author of a post assigned to me.
+    person, email_of = ("assignee", _assignee) if by_me else ("author", _author)
     records = [
         {
             "id": str(r.id),
             "slug": r.slug,
+            person: email_of(r),
             "role": r.role,
             "status": r.status,
             "due": r.due_date,
@@ -97,7 +110,25 @@ def list_assignments(
         }
         for r in rows
     ]
-    show_list(records, ["id", "slug", "role", "status", "due", "comments"], fmt=fmt, json=False, limit=limit)
+    columns = ["id", "slug", person, "role", "status", "due", "comments"]
+    # An email is whole, as a slug is (tables.FULL): what `review assign --to` takes.
+    show_list(records, columns, fmt=fmt, json=False, limit=limit, full=(*FULL, person))
+
+
+def _person(email: str | None, account: UUID | None) -> str:
+    """Someone on an assignment: their email; an account whose email is not yours to read (one you
+    assigned by id, not by email, who has not acted yet; one marked for deletion) by its id's start."""
+    if email:
+        return email
+    return "deleted account" if account is None else f"account {short(account)}"
+
+
+def _assignee(a: AssignmentSummary) -> str:
+    return _person(a.assignee_email, a.assigned_to)
+
+
+def _author(a: AssignmentSummary) -> str:
+    return _person(a.author_email, a.author_id)
 
 
 @app.command()
@@ -118,7 +149,17 @@ def show(
         return
     a = found.assignment
     output.print_record(
-        {"id": a.id, "post": a.slug, "title": a.title, "role": a.role, "status": a.status, "due": a.due_date}
+        {
+            "id": a.id,
+            "post": a.slug,
+            "title": a.title,
+            "author": _author(a),
+            "assignee": _assignee(a),
+            "role": a.role,
+            "assigned by": _person(a.assigner_email, a.assigned_by),
+            "status": a.status,
+            "due": a.due_date,
+        }
     )
     earlier = a.comment_count - len(a.comments)
     if earlier > 0:

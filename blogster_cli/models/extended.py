@@ -397,6 +397,8 @@ class TeamCollaboration(SQLModel, table=True):
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     can_publish: bool = False
+    assignee_named_by_email: bool = False
+    """Assigned by email (review_assign): its author reads the assignee's email (0144); a trigger sets it."""
 
 
 class ContentMonetization(SQLModel, table=True):

@@ -25,6 +25,11 @@ def ids_starting(session: Session, *, prefix: str) -> list[UUID]:
     return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
+def own(session: Session, *, notification_id: UUID) -> UserNotification | None:
+    """My notification with this id (None if it is not mine, or gone)."""
+    return session.exec(select(UserNotification).where(col(UserNotification.id) == notification_id)).first()
+
+
 def mark_read(session: Session, *, notification_id: UUID | None) -> int:
     """Marks one (or, with None, every unread) notification read; returns how many."""
     statement = update(UserNotification).where(col(UserNotification.read).is_(False))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -53,6 +53,7 @@ def withdraw(session: Session, *, assignment_id: UUID) -> bool:
 _SUMMARY = (
     col(TeamCollaboration.id),
     col(TeamCollaboration.blog_id),
+    col(TeamCollaboration.author_id),
     col(TeamCollaboration.role),
     col(TeamCollaboration.status),
     col(TeamCollaboration.assigned_to),
@@ -84,6 +85,17 @@ def find(session: Session, *, prefix: str) -> Sequence[Row[Any]]:
     as `visible` shapes them without slug and title."""
     query = sa_select(*_SUMMARY).where(cast(TeamCollaboration.id, String).startswith(prefix, autoescape=True))
     return session.connection().execute(query.limit(id_prefixes.ROWS_NEEDED)).all()
+
+
+def emails(session: Session, *, account_ids: Collection[UUID]) -> dict[UUID, str]:
+    """The emails of these accounts that I may read: mine, and those of the accounts that share an
+    assignment with me (its post's author, its assignee, who assigned it: public.review_emails, 0144).
+    Any other id (someone else's, a deleted account's) is left out."""
+    if not account_ids:
+        return {}
+    statement = text("select id, email from public.review_emails(cast(:ids as uuid[]))")
+    found = session.connection().execute(statement, {"ids": list(account_ids)}).all()
+    return {checked(row.id, UUID): checked(row.email, str) for row in found}
 
 
 def comments(session: Session, *, assignment_id: UUID, newest: int | None) -> list[dict[str, Any]]:

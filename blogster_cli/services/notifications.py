@@ -12,6 +12,7 @@ from blogster_cli.actors import ActingUser, Actor
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.models.system import UserNotification
 from blogster_cli.planning import times
 from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
@@ -118,6 +119,8 @@ class NotificationPublic:
     type: str
     title: str
     content: str | None
+    link: str | None
+    """What to run to open what it is about (a review notification: `blogster review show UUID`, 0144)."""
     priority: str
     read: bool
     delivery_status: str
@@ -130,32 +133,37 @@ def list_notifications(
     acting: ActingUser, *, unread_only: bool = False, limit: int | None = None
 ) -> list[NotificationPublic]:
     with orm_unit_of_work(acting) as session:
-        return [
-            NotificationPublic(
-                id=n.id,
-                type=str(n.type),
-                title=n.title,
-                content=n.content,
-                priority=str(n.priority),
-                read=n.read,
-                delivery_status=str(n.delivery_status),
-                delivery_error=n.delivery_error,
-                created_at=n.created_at,
-            )
-            for n in notifications.list_own(session, unread_only=unread_only, limit=limit)
-        ]
+        return [_public(n) for n in notifications.list_own(session, unread_only=unread_only, limit=limit)]
+
+
+def _public(n: UserNotification) -> NotificationPublic:
+    return NotificationPublic(
+        id=n.id,
+        type=str(n.type),
+        title=n.title,
+        content=n.content,
+        link=n.link,
+        priority=str(n.priority),
+        read=n.read,
+        delivery_status=str(n.delivery_status),
+        delivery_error=n.delivery_error,
+        created_at=n.created_at,
+    )
 
 
 NOTIFICATION = id_prefixes.Named("notification", "notifications", "blogster notifications list")
 
 
-def mark_read(acting: ActingUser, *, ref: str) -> UUID:
-    """Marks one notification read, named by its id or the first characters of it; returns its id."""
+def mark_read(acting: ActingUser, *, ref: str) -> NotificationPublic:
+    """Marks one notification read, named by its id or the first characters of it; returns it, as marked."""
     with orm_unit_of_work(acting) as session:
         found = notifications.ids_starting(session, prefix=id_prefixes.prefix(ref, NOTIFICATION))
         notification_id = id_prefixes.only(found, ref, NOTIFICATION)
         notifications.mark_read(session, notification_id=notification_id)
-        return notification_id
+        marked = notifications.own(session, notification_id=notification_id)
+        if marked is None:  # gone between the two statements (its account's deletion, the cleanup of expired ones)
+            raise NotFound(f"no notification with id {str(notification_id)!r} (see `{NOTIFICATION.listing}`)")
+        return _public(marked)
 
 
 def mark_all_read(acting: ActingUser) -> int:
@@ -207,9 +215,35 @@ def timezone_note(values: dict[str, Any], *, configured: str) -> str | None:
     )
 
 
-def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
+def preference_name(name: str) -> str:
+    """The preference called `name`, also as words ("in app notifications", "quiet-hours-start");
+    an unknown one is refused with the closest name, as `config set` refuses a setting."""
+    from blogster_cli.suggestions import close_matches, did_you_mean
+
+    key = "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
     if key not in PREFERENCE_KEYS:
-        raise InvalidInput(f"unknown preference {key}; one of: {', '.join(PREFERENCE_KEYS)}")
+        hint = did_you_mean(close_matches(key, PREFERENCE_KEYS, most=1))
+        raise InvalidInput(f"unknown preference {name!r}{hint}; one of: {', '.join(PREFERENCE_KEYS)}")
+    return key
+
+
+def quiet_hours_note(values: dict[str, Any]) -> str | None:
+    """For `prefs show` and `prefs set`: why quiet hours hold nothing back, when one end is
+    missing or both are the same time (internal.quiet_hours_end needs a start and another end)."""
+    start, end = values.get("quiet_hours_start"), values.get("quiet_hours_end")
+    if start is not None and end is None:
+        return "quiet hours are off until they have an end too (blogster notifications prefs set quiet_hours_end HH:MM)"
+    if end is not None and start is None:
+        return (
+            "quiet hours are off until they have a start too (blogster notifications prefs set quiet_hours_start HH:MM)"
+        )
+    if start is not None and start == end:
+        return "quiet hours start and end at the same time, so they are off"
+    return None
+
+
+def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
+    key = preference_name(key)
     parsed = _preference_value(key, value)
     with orm_unit_of_work(acting) as session:
         prefs = notifications.own_preferences(session)

@@ -7,6 +7,7 @@ transitions, and publishes only as an approver the author allowed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import review as review_rows
 from blogster_cli.services.post_steps import did_you_mean
-from blogster_cli.vocabulary import BlogStatus, CollaborationRole
+from blogster_cli.vocabulary import BlogStatus, CollaborationRole, CollaborationStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -43,7 +44,14 @@ class AssignmentSummary:
     role: str
     status: str
     assigned_to: UUID | None
+    assignee_email: str | None
     assigned_by: UUID | None
+    assigner_email: str | None
+    """Who assigned it (the post's author when she did)."""
+    author_id: UUID
+    """The post's author."""
+    author_email: str | None
+    """Each email as the viewer may read it (public.review_emails, 0144): None for a deleted account."""
     can_publish: bool
     due_date: date | None
     """The day it is due, the same for everyone (stored as the end of that day in UTC, 0132)."""
@@ -84,12 +92,23 @@ def _due_day(stored: datetime | None) -> date | None:
     return stored.astimezone(UTC).date() if stored is not None else None
 
 
-def _summary(row: Row[Any], slug: str, title: str) -> AssignmentSummary:
+def _summary(row: Row[Any], slug: str, title: str, emails: Mapping[UUID, str]) -> AssignmentSummary:
+    def email(account: UUID | None) -> str | None:
+        return None if account is None else emails.get(account)
+
     return AssignmentSummary(
         id=row.id, blog_id=row.blog_id, slug=slug, title=title, role=row.role, status=row.status,
-        assigned_to=row.assigned_to, assigned_by=row.assigned_by, can_publish=row.can_publish,
+        assigned_to=row.assigned_to, assignee_email=email(row.assigned_to),
+        assigned_by=row.assigned_by, assigner_email=email(row.assigned_by),
+        author_id=row.author_id, author_email=email(row.author_id), can_publish=row.can_publish,
         due_date=_due_day(row.due_date), completed_at=row.completed_at, comment_count=row.comment_count,
     )  # fmt: skip
+
+
+def _emails(session: Session, rows: Sequence[Row[Any]]) -> dict[UUID, str]:
+    """The emails of the people on these assignments (assignee, assigner, author), in one query."""
+    people = {account for row in rows for account in (row.assigned_to, row.assigned_by, row.author_id)}
+    return review_rows.emails(session, account_ids=[account for account in people if account is not None])
 
 
 def assign(
@@ -124,7 +143,7 @@ ASSIGNMENT = id_prefixes.Named("assignment", "assignments", "blogster review lis
 def _one(session: Session, ref: str, *, all_comments: bool = False) -> Assignment:
     found = id_prefixes.only(review_rows.find(session, prefix=id_prefixes.prefix(ref, ASSIGNMENT)), ref, ASSIGNMENT)
     post = review_rows.assigned_post(session, blog_id=found.blog_id)
-    summary = _summary(found, post.slug if post else "", post.title if post else "")
+    summary = _summary(found, post.slug if post else "", post.title if post else "", _emails(session, [found]))
     comments = review_rows.comments(session, assignment_id=summary.id, newest=None if all_comments else SHOWN_COMMENTS)
     return Assignment(**{f.name: getattr(summary, f.name) for f in fields(summary)}, comments=comments)
 
@@ -132,7 +151,9 @@ def _one(session: Session, ref: str, *, all_comments: bool = False) -> Assignmen
 def assignments(acting: ActingUser, *, mine_to_do: bool | None = None) -> list[AssignmentSummary]:
     """Assignments to me (`mine_to_do` True), by me (False), or both (None), with their comments counted."""
     with orm_unit_of_work(acting) as session:
-        return [_summary(row, row.slug, row.title) for row in review_rows.visible(session, assigned_to_me=mine_to_do)]
+        rows = review_rows.visible(session, assigned_to_me=mine_to_do)
+        emails = _emails(session, rows)
+        return [_summary(row, row.slug, row.title, emails) for row in rows]
 
 
 def show(acting: ActingUser, *, ref: str, all_comments: bool = False) -> AssignedPost:
@@ -160,6 +181,12 @@ def _step(acting: ActingUser, session: Session, assignment: Assignment, *, actio
         review_rows.act(session, assignment_id=assignment.id, action=action, note=note)
     except PermissionDenied:
         raise PermissionDenied(_who_may(acting, assignment, action)) from None
+    except InvalidInput as refused:
+        # Submitting what is not started (assigned) or not restarted (rejected): the step before it.
+        if action == "submit" and assignment.status in (CollaborationStatus.ASSIGNED, CollaborationStatus.REJECTED):
+            start = f"blogster review start {id_prefixes.short(assignment.id)}"
+            raise InvalidInput(f"{refused}: run `{start}` first, then submit") from None
+        raise
 
 
 def _who_may(acting: ActingUser, assignment: Assignment, action: str) -> str:

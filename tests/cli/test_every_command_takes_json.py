@@ -54,15 +54,16 @@ def test_every_list_takes_format_and_limit():
 
 
 def test_config_list_and_audience_segments_take_the_list_formats(cli, signed_up):
-    settings = cli("config", "list", "--json").json()
+    settings = cli("config", "list", "--json").json()  # one row per setting, with its source
+    names = [row["setting"] for row in settings]
     assert cli("config", "list", "--format", "json").json() == settings
-    assert cli("config", "list", "--format", "ids").stdout.split() == list(settings)
+    assert cli("config", "list", "--format", "ids").stdout.split() == names
     assert cli("config", "list", "--format", "count").stdout == f"{len(settings)}\n"
     csv = cli("config", "list", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "setting,value" and "timezone,UTC" in csv
-    assert list(cli("config", "list", "--limit", "2", "--json").json()) == list(settings)[:2]
-    assert cli("config", "list", "--format", "yaml").stdout.startswith(f"{next(iter(settings))}:")
-    assert "timezone" in cli("config", "list").stdout  # the table: key, value lines as before
+    assert csv[0] == "setting,value,source" and "timezone,UTC,default" in csv
+    assert cli("config", "list", "--limit", "2", "--json").json() == settings[:2]
+    assert cli("config", "list", "--format", "yaml").stdout.startswith(f"- setting: {names[0]}")
+    assert "timezone" in cli("config", "list").stdout  # the table: setting, value, source
 
     segments = cli("audience", "segments", "--json").json()  # every segment, empty before any page view
     assert cli("audience", "segments", "--format", "json").json() == segments
@@ -129,7 +130,8 @@ def test_the_new_json_results(cli, signed_up, superuser, tmp_path):
     )
     (notification,) = cli("notifications", "list", "--format", "ids").stdout.split()
     read = cli("notifications", "read", notification[:8], "--json")
-    assert read.json() == {"id": notification, "read": True}, read.stderr
+    shown = read.json()  # the notification it marked (h257 L7), its id and read as before
+    assert (shown["id"], shown["read"], shown["title"]) == (notification, True, "Hello"), read.stderr
 
     changed = cli("auth", "passwd", "--password-stdin", "--json", input=f"{PASSWORD}\n{PASSWORD}-2\n")
     assert changed.json() == {"email": signed_up, "password_changed": True}, changed.stderr

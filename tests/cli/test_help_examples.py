@@ -230,6 +230,8 @@ PLAN = [
     ("blogster config list --json", True),
     ("blogster config get timezone", True),
     ("blogster config set timezone Europe/Berlin", True),
+    ("blogster config unset timezone", True),
+    ("blogster config set timezone Europe/Berlin", False),  # as it was for the examples after it
     ("blogster doctor", True),
     ("blogster ai setup --base-url http://localhost:11434/v1 --model llama3.2 --no-key", True),
     ("blogster ai status", True),  # BLOGSTER_AI_BASE_URL and BLOGSTER_AI_MODEL point at the local server

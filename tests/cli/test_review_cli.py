@@ -1,6 +1,7 @@
 """blogster review: assign, the status transitions, comments in order, notifications, approver publishing."""
 
 import re
+import sys
 
 from tests.cli.conftest import PASSWORD
 
@@ -60,8 +61,12 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     assert [a["slug"] for a in ok(cli("review", "list", "--json"))] == ["draft-one"]
     shown = cli("review", "show", ref)
     assert shown.exit_code == 0 and "Text of draft-one." in shown.stdout
-    bad = cli("review", "submit", ref)  # assigned -> awaiting_review skips in_progress
-    assert bad.exit_code == 2 and "cannot go from assigned to awaiting_review" in bad.stderr
+    bad = cli("review", "submit", ref)  # assigned -> awaiting_review skips in_progress: says what comes first
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "error: an assignment cannot go from assigned to awaiting_review:"
+        f" run `blogster review start {ref}` first, then submit\n",
+    )
     assert ok(cli("review", "start", ref, "--json"))["status"] == "in_progress"
     ok(cli("review", "comment", ref, "First note.", "--json"))
     said = cli("review", "comment", ref, "Second note.")
@@ -92,7 +97,7 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     # assignment and of ada's status changes, ada of each of grace's steps, comments included; each
     # one rewrites its recipient's unread notification of its lane about the assignment, a step's or
     # a comment's (0136, 0140), and nobody read.
-    assert notifications(superuser, "grace@example.com") == ["draft-one is now approved"]
+    assert notifications(superuser, "grace@example.com") == ["draft-one is now approved by ada@example.com"]
     by_grace = "grace@example.com (editor): draft-one"
     assert notifications(superuser, "ada@example.com") == [
         f"Comment by {by_grace}", f"Submitted for approval by {by_grace}",
@@ -135,7 +140,7 @@ def test_reviewer_submits_as_reviewed_and_an_allowed_approver_publishes(cli, tmp
         "Approved and published by grace@example.com (approver): draft-one",
     ]  # fmt: skip
     assert notifications(superuser, "grace@example.com") == [
-        "Assigned as approver: draft-one", "Assigned as approver: private-two",
+        "Assigned as approver by ada@example.com: draft-one", "Assigned as approver by ada@example.com: private-two",
     ]  # fmt: skip
 
 
@@ -229,7 +234,9 @@ def test_withdrawing_tells_the_assignee(cli, tmp_path, superuser):
     said = cli("review", "withdraw", assigned["id"][:8])
     assert said.exit_code == 0 and said.stderr == f"{assigned['id'][:8]} (draft-one) withdrawn.\n"
     # The withdrawal rewrites her unread notification of the assignment (0136).
-    assert notifications(superuser, "grace@example.com") == ["Withdrawn: your assignment as editor on draft-one"]
+    assert notifications(superuser, "grace@example.com") == [
+        "Withdrawn by ada@example.com: your assignment as editor on draft-one"
+    ]
     assert notifications(superuser, "ada@example.com") == []
 
 
@@ -324,9 +331,126 @@ def test_a_due_day_is_the_same_day_for_the_author_and_the_assignee(cli, tmp_path
         assert cli("config", "set", "timezone", zone).exit_code == 0
         listed = cli("review", "list", *(["--by-me"] if who.startswith("ada") else []), "--format", "csv")
         assert listed.exit_code == 0, listed.stderr
-        dues = [line.split(",")[4] for line in listed.stdout.splitlines()[1:]]
+        dues = [line.split(",")[5] for line in listed.stdout.splitlines()[1:]]
         assert dues == [day, day], (zone, listed.stdout)
         shown = cli("review", "show", editor["id"][:8])
         assert re.search(rf"^due\s+{day}$", shown.stdout, re.M), shown.stdout
     stored = superuser.execute("select distinct due_date at time zone 'UTC' from public.team_collaboration").fetchall()
     assert stored == [(datetime.strptime(day, "%Y-%m-%d").replace(hour=23, minute=59, second=59),)]
+
+
+def test_lists_and_show_name_the_people_on_each_assignment(cli, tmp_path, superuser):
+    """New-user walk (h257 M4): `review list` and `review show` named nobody, `--json` gave bare ids:
+    a lead with two teammates on one post could not tell who held which assignment."""
+    setup_team(cli, tmp_path)
+    editor = ok(assign(cli, "draft-one", "grace@example.com", "editor", "--json"))
+    reviewer = ok(assign(cli, "draft-one", "lin@example.com", "reviewer", "--json"))
+    ids = {row[0]: row[1] for row in superuser.execute("select email, id::text from auth.users").fetchall()}
+    assert (editor["assignee_email"], editor["author_email"], editor["assigner_email"]) == (
+        "grace@example.com", "ada@example.com", "ada@example.com",
+    )  # fmt: skip
+    assert (editor["assigned_to"], editor["author_id"]) == (ids["grace@example.com"], ids["ada@example.com"])
+    by_me = cli("review", "list", "--by-me", "--format", "csv")
+    assert by_me.stdout.splitlines() == [
+        "id,slug,assignee,role,status,due,comments",
+        f"{reviewer['id']},draft-one,lin@example.com,reviewer,assigned,,0",
+        f"{editor['id']},draft-one,grace@example.com,editor,assigned,,0",
+    ]
+    listed = ok(cli("review", "list", "--by-me", "--json"))
+    assert [(a["assignee_email"], a["author_email"]) for a in listed] == [
+        ("lin@example.com", "ada@example.com"), ("grace@example.com", "ada@example.com"),
+    ]  # fmt: skip
+    login(cli, "grace@example.com")
+    mine = cli("review", "list", "--format", "csv")
+    assert mine.stdout.splitlines() == [
+        "id,slug,author,role,status,due,comments",
+        f"{editor['id']},draft-one,ada@example.com,editor,assigned,,0",
+    ]
+    shown = cli("review", "show", editor["id"][:8])
+    assert shown.exit_code == 0, shown.stderr
+    for key, value in (("author", "ada@example.com"), ("assignee", "grace@example.com"),
+                       ("role", "editor"), ("assigned by", "ada@example.com")):  # fmt: skip
+        assert re.search(rf"^{key}\s+{re.escape(value)}$", shown.stdout, re.M), (key, shown.stdout)
+    assert "lin@example.com" not in shown.stdout  # another assignee of the post: not hers to know
+    # An account marked for deletion: its email is no one's to read any more; its id's start stands in.
+    superuser.execute("update auth.users set deleted_at = now() where email = 'ada@example.com'")
+    assert ok(cli("review", "list", "--json"))[0]["author_email"] is None
+    ada = ids["ada@example.com"][:8]
+    assert re.search(rf"^author\s+account {ada}$", cli("review", "show", editor["id"][:8]).stdout, re.M)
+
+
+def test_assign_says_who_has_which_role_and_submit_before_start_says_start_first(cli, tmp_path):
+    """New-user walk (h257 L8): "972b5ac2 (backups-that-restore) is assigned." named neither, and a
+    submit before start said only that "an assignment cannot go from assigned to reviewed"."""
+    setup_team(cli, tmp_path)
+    said = assign(cli, "draft-one", "Grace@Example.com", "approver", "--allow-publish")
+    assert said.exit_code == 0, said.stderr
+    ref = said.stderr[:8]
+    assert said.stderr == f"{ref} (draft-one): grace@example.com is assigned as approver, allowed to publish.\n"
+    reviewer = assign(cli, "private-two", "lin@example.com", "reviewer")
+    lin = reviewer.stderr[:8]
+    assert reviewer.stderr == f"{lin} (private-two): lin@example.com is assigned as reviewer.\n"
+    login(cli, "lin@example.com")
+    early = cli("review", "submit", lin)
+    assert (early.exit_code, early.stderr) == (
+        2,
+        f"error: an assignment cannot go from assigned to reviewed: run `blogster review start {lin}` first,"
+        " then submit\n",
+    )
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", ref, "--json"))
+    ok(cli("review", "reject", ref, "--json"))  # an approver rejects: back to rework
+    again = cli("review", "submit", ref)
+    assert again.exit_code == 2 and f"run `blogster review start {ref}` first, then submit" in again.stderr
+
+
+def test_notifications_name_who_acted_and_carry_the_comment(cli, tmp_path):
+    """New-user walk (h257 M4): the assignee read "TITLE is now rejected" (no name, no comment), and
+    every body was "assignment <uuid>". `notifications read ID` shows the one it marks (L7)."""
+    setup_team(cli, tmp_path)
+    ref = ok(assign(cli, "draft-one", "grace@example.com", "editor", "--json"))["id"][:8]
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", ref, "--json"))
+    ok(cli("review", "submit", ref, "--comment", "Tightened the intro.\nAnd the rest.", "--json"))
+    login(cli, "ada@example.com")
+    [submitted] = ok(cli("notifications", "list", "--json"))
+    assert submitted["title"] == "Submitted for approval by grace@example.com (editor): draft-one"
+    assert submitted["content"] == f"`blogster review show {ref}`: Tightened the intro. …"
+    assert submitted["link"].startswith(f"blogster review show {ref}") and len(submitted["link"]) == 57
+    ok(cli("review", "reject", ref, "--comment", "Please also check the psql line\nand the rest.", "--json"))
+    login(cli, "grace@example.com")
+    [rejected] = ok(cli("notifications", "list", "--unread", "--json"))
+    assert rejected["title"] == "draft-one is now rejected by ada@example.com"
+    assert rejected["content"] == f"`blogster review show {ref}`: Please also check the psql line …"
+    read = cli("notifications", "read", rejected["id"][:8])
+    assert read.exit_code == 0, read.stderr
+    assert re.fullmatch(
+        rf"\[\d{{4}}-\d\d-\d\d \d\d:\d\d \w+\] draft-one is now rejected by ada@example\.com\n"
+        rf"`blogster review show {ref}`: Please also check the psql line …\n",
+        read.stdout,
+    ), read.stdout
+    assert read.stderr == f"Marked {rejected['id'][:8]} read.\n"
+    assert ok(cli("notifications", "list", "--unread", "--json")) == []
+    again = ok(cli("notifications", "read", rejected["id"], "--json"))
+    assert (again["id"], again["read"], again["title"], again["content"]) == (
+        rejected["id"], True, rejected["title"], rejected["content"],
+    )  # fmt: skip
+
+
+def test_a_hostile_comment_in_a_notification_is_shown_not_acted_on(cli, tmp_path, monkeypatch):
+    """The body carries the comment's first line as written (exact in --json and pipes); on a
+    terminal, `notifications read` and `list` show its controls as stand-ins (terminal_text)."""
+    setup_team(cli, tmp_path)
+    ref = ok(assign(cli, "draft-one", "grace@example.com", "editor", "--json"))["id"][:8]
+    login(cli, "grace@example.com")
+    ok(cli("review", "comment", ref, "Hi\x1b]0;pwned\x07 \u202eevil", "--json"))
+    login(cli, "ada@example.com")
+    [comment] = ok(cli("notifications", "list", "--json"))
+    assert comment["content"] == f"`blogster review show {ref}`: Hi\x1b]0;pwned\x07 \u202eevil"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = cli("notifications", "read", comment["id"][:8])
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.endswith(f"`blogster review show {ref}`: Hi␛]0;pwned␇ \ufffdevil\n"), shown.stdout
+    assert "\x1b]" not in shown.stdout and "\u202e" not in shown.stdout

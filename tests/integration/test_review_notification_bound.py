@@ -20,6 +20,7 @@ from blogster_cli.db.acting import acting_transaction
 from blogster_cli.services import blogs, notifications, review
 
 BY_VIC = "vic@example.com (approver): Draft one"
+BY_ADA = "by ada@example.com: Draft one"
 
 
 @pytest.fixture
@@ -61,12 +62,13 @@ def test_an_approver_repeating_steps_and_comments_leaves_the_author_one_unread_s
     ]  # fmt: skip
     assert shown[0].created_at is not None and shown[0].created_at >= before_last - timedelta(seconds=1)
     stored = superuser.execute(
-        "select count(*), min(type::text), min(content), min(delivery_status::text) from public.user_notifications"
-        " where user_id = %s",
+        "select count(*), min(type::text), min(link), max(link), min(delivery_status::text)"
+        " from public.user_notifications where user_id = %s",
         (crew.ada.actor.user_id,),
     ).fetchone()
-    assert stored == (2, "blog_interaction", f"assignment {crew.approver}", "sent")
-    assert unread(crew.vic) == ["Assigned as approver: Draft one"]  # never told of their own steps
+    about = f"blogster review show {crew.approver}"
+    assert stored == (2, "blog_interaction", about, about, "sent")
+    assert unread(crew.vic) == [f"Assigned as approver {BY_ADA}"]  # never told of their own steps
 
 
 def test_a_read_notification_stays_as_read_and_the_next_step_adds_one(crew):
@@ -88,9 +90,9 @@ def test_each_assignment_and_each_recipient_has_its_own(crew, superuser):
     """The assignee's side too (the assignment, the author's status changes, a withdrawal), and
     nothing else is rewritten: another assignment's notification, another kind of notification."""
     other = superuser.execute(
-        "insert into public.user_notifications (user_id, type, title, content) values (%s, 'security', 'Kept', %s)"
-        " returning id",
-        (crew.grace.actor.user_id, f"assignment {crew.editor}"),
+        "insert into public.user_notifications (user_id, type, title, content, link)"
+        " values (%s, 'security', 'Kept', %s, %s) returning id",
+        (crew.grace.actor.user_id, f"assignment {crew.editor}", f"blogster review show {crew.editor}"),
     ).fetchone()[0]
     for acting, action in [(crew.grace, "start"), (crew.grace, "submit"), (crew.ada, "reject"),
                            (crew.grace, "start"), (crew.grace, "submit"), (crew.ada, "approve")]:  # fmt: skip
@@ -98,14 +100,15 @@ def test_each_assignment_and_each_recipient_has_its_own(crew, superuser):
     step(crew.vic, crew.approver, "start")
     by_grace = "grace@example.com (editor): Draft one"
     assert unread(crew.ada) == [f"Started by {BY_VIC}", f"Submitted for approval by {by_grace}"]
-    assert unread(crew.grace) == ["Draft one is now approved", "Kept"]
-    assert unread(crew.vic) == ["Assigned as approver: Draft one"]
+    assert unread(crew.grace) == ["Draft one is now approved by ada@example.com", "Kept"]
+    assert unread(crew.vic) == [f"Assigned as approver {BY_ADA}"]
     # A withdrawal rewrites the unread assignment it takes back.
     reviewer = review.assign(crew.ada, blog="draft-one", to=crew.grace.actor.email, role="reviewer")
-    assert unread(crew.grace)[0] == "Assigned as reviewer: Draft one"
+    assert unread(crew.grace)[0] == f"Assigned as reviewer {BY_ADA}"
     review.withdraw(crew.ada, ref=str(reviewer.id))
     assert unread(crew.grace) == [
-        "Withdrawn: your assignment as reviewer on Draft one", "Draft one is now approved", "Kept",
+        "Withdrawn by ada@example.com: your assignment as reviewer on Draft one",
+        "Draft one is now approved by ada@example.com", "Kept",
     ]  # fmt: skip
     kept = superuser.execute("select title, read from public.user_notifications where id = %s", (other,))
     assert kept.fetchone() == ("Kept", False)

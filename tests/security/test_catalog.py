@@ -37,6 +37,7 @@ USER_CALLABLE_DEFINERS = {
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",
     "review_act(uuid,text,text)",
     "review_publish(uuid)",
+    "review_emails(uuid[])",  # the emails of the accounts the caller shares an assignment with, and its own (0144)
     # How each text-search configuration in use stems one word ("did you mean", 0062): no page text.
     "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)

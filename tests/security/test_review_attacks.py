@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -666,11 +667,11 @@ def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(d
     ]  # fmt: skip
     # grace: her assignment and the author's two status changes; none of her own steps.
     assert titles(db, grace) == [
-        "Assigned as editor: Draft one",
-        "Draft one is now rejected",
-        "Draft one is now approved",
+        "Assigned as editor by ada@example.com: Draft one",
+        "Draft one is now rejected by ada@example.com",
+        "Draft one is now approved by ada@example.com",
     ]
-    assert titles(db, crew.vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, crew.vic) == ["Assigned as approver by ada@example.com: Draft one"]
     assert titles(db, crew.eve) == []
 
 
@@ -696,12 +697,14 @@ def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothin
     by_vic = "vic@example.com (approver): Draft one"
     done = "Approved and published" if one_transaction else "Published"
     assert titles(db, ada) == [f"{done} by {by_vic}"]
-    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver by ada@example.com: Draft one"]
     kinds = superuser.execute(
-        "select distinct type::text, delivery_status::text, content from public.user_notifications where user_id = %s",
+        "select distinct type::text, delivery_status::text, content, link from public.user_notifications"
+        " where user_id = %s",
         (ada.user_id,),
     ).fetchall()
-    assert kinds == [("blog_interaction", "sent", f"assignment {approver}")]
+    show = f"blogster review show {approver}"
+    assert kinds == [("blog_interaction", "sent", f"`blogster review show {str(approver)[:8]}`", show)]
 
 
 def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser):
@@ -719,14 +722,15 @@ def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser
         db, ada, "insert into public.team_collaboration (blog_id, assigned_to, role) values (%s, %s, 'reviewer')",
         (crew.post, eve.user_id),
     )  # fmt: skip
-    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
     assert titles(db, eve) == []
     step(db, grace, editor, "start")  # the author always reads her own post: she hears of it
     assert titles(db, ada)[-1] == "Rework started by grace@example.com (editor): Renamed in the trash"
     superuser.execute("update public.blogs set deleted_at = null where id = %s", (crew.post,))
     step(db, grace, editor, "submit")
     step(db, ada, editor, "approve")
-    assert titles(db, grace) == ["Renamed in the trash is now approved"]  # her unread one, rewritten (0136)
+    # her unread one, rewritten (0136)
+    assert titles(db, grace) == ["Renamed in the trash is now approved by ada@example.com"]
 
 
 def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, superuser):
@@ -784,7 +788,7 @@ def withdraw(db, actor, assignment):
     return run(db, actor, "select public.delete_rows('public.team_collaboration', array[%s]::uuid[])", (assignment,))
 
 
-WITHDRAWN = "Withdrawn: your assignment as editor on Draft one"
+WITHDRAWN = "Withdrawn by ada@example.com: your assignment as editor on Draft one"
 
 
 def test_a_withdrawn_assignment_tells_its_assignee_and_only_the_author_withdraws(db, crew, superuser):
@@ -794,18 +798,19 @@ def test_a_withdrawn_assignment_tells_its_assignee_and_only_the_author_withdraws
         assert withdraw(db, other, editor) == []
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             run(db, other, "delete from public.team_collaboration where id = %s", (editor,))
-    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
     assert withdraw(db, ada, editor) == [(editor,)]
     assert titles(db, grace) == [WITHDRAWN]  # her unread assignment, rewritten (0136)
     assert titles(db, ada) == ["Started by grace@example.com (editor): Draft one"]  # not her own step
-    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver by ada@example.com: Draft one"]
     assert titles(db, eve) == []
     stored = superuser.execute(
-        "select type::text, delivery_status::text, content from public.user_notifications"
+        "select type::text, delivery_status::text, content, link from public.user_notifications"
         " where user_id = %s and title = %s",
         (grace.user_id, WITHDRAWN),
     ).fetchall()
-    assert stored == [("blog_interaction", "sent", f"assignment {editor}")]
+    body = "You no longer read the post, and `blogster review list` no longer shows the assignment."
+    assert stored == [("blog_interaction", "sent", body, f"blogster review show {editor}")]
 
 
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
@@ -813,7 +818,7 @@ def test_a_withdrawal_follows_the_assignees_preferences(db, crew, switched_off):
     grace = crew.grace
     run(db, grace, f"update public.user_notification_preferences set {switched_off} = false")
     assert withdraw(db, crew.ada, crew.editor) == [(crew.editor,)]
-    assert titles(db, grace) == ["Assigned as editor: Draft one"]
+    assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
 
 
 def test_a_withdrawal_of_a_rejected_assignment_is_told_and_of_an_approved_one_not(db, crew):
@@ -826,7 +831,7 @@ def test_a_withdrawal_of_a_rejected_assignment_is_told_and_of_an_approved_one_no
     withdraw(db, ada, crew.editor)
     withdraw(db, ada, crew.approver)
     assert titles(db, grace)[-1] == WITHDRAWN
-    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver by ada@example.com: Draft one"]
 
 
 def test_a_withdrawal_tells_nothing_of_a_post_the_assignee_cannot_read(db, crew, superuser):
@@ -839,8 +844,8 @@ def test_a_withdrawal_tells_nothing_of_a_post_the_assignee_cannot_read(db, crew,
     assert withdraw(db, ada, crew.editor) == [(crew.editor,)]
     assert run(db, ada, "select public.delete_rows('public.blogs', array[%s]::uuid[])", (crew.post,)) == [(crew.post,)]
     assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (0,)
-    assert titles(db, grace) == ["Assigned as editor: Draft one"]
-    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver by ada@example.com: Draft one"]
 
 
 def test_assignments_going_with_an_account_or_an_administrator_tell_nobody(db, crew, superuser):
@@ -850,5 +855,106 @@ def test_assignments_going_with_an_account_or_an_administrator_tell_nobody(db, c
     superuser.execute("delete from public.team_collaboration where id = %s", (crew.approver,))
     superuser.execute("delete from auth.users where id = %s", (crew.ada.user_id,))
     assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (0,)
-    assert titles(db, grace) == ["Assigned as editor: Draft one"]
-    assert titles(db, vic) == ["Assigned as approver: Draft one"]
+    assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
+    assert titles(db, vic) == ["Assigned as approver by ada@example.com: Draft one"]
+
+
+# -- Emails (0144): public.review_emails names the accounts one shares an assignment with, and
+# one's own: an assignee reads the post's author (and whoever assigned it), an author the assignee
+# she named by email (or who has acted since). Nobody else, however they ask.
+
+
+def emails(db, actor, ids):
+    """public.review_emails(ids) as `actor`: {id: email}."""
+    return dict(run(db, actor, "select id, email from public.review_emails(%s::uuid[])", (ids,)))
+
+
+def everyone(superuser):
+    return [row[0] for row in superuser.execute("select id from auth.users").fetchall()]
+
+
+def named(*actors):
+    return {actor.user_id: actor.email for actor in actors}
+
+
+def test_review_emails_name_only_the_people_on_ones_own_assignments(db, team, superuser):
+    ada, grace, lin, eve = team["ada"], team["grace"], team["lin"], team["eve"]
+    ids = everyone(superuser)
+    assert emails(db, ada, ids) == named(ada, grace, lin)  # her two assignees, named by email
+    assert emails(db, grace, ids) == named(grace, ada)  # not lin, another assignee of the same post
+    assert emails(db, lin, ids) == named(lin, ada)
+    assert emails(db, eve, ids) == named(eve)  # a stranger: her own only
+    assert emails(db, ada, [grace.user_id]) == named(grace)  # only the ids asked about
+    # Withdrawn, the assignment is shared no more; an account marked for deletion is no one's to read.
+    assert withdraw(db, ada, team["ids"]["lin"]) == [(team["ids"]["lin"],)]
+    assert emails(db, lin, ids) == named(lin) and emails(db, ada, ids) == named(ada, grace)
+    superuser.execute("update auth.users set deleted_at = now() where id = %s", (grace.user_id,))
+    assert emails(db, ada, ids) == named(ada)
+
+
+@pytest.mark.parametrize("ids", [None, [], [None], [None, None]], ids=["null", "empty", "one-null", "nulls"])
+def test_review_emails_of_null_or_no_ids_name_nobody(db, team, ids):
+    for name in ("ada", "grace", "eve"):
+        assert emails(db, team[name], ids) == {}
+
+
+def test_review_emails_of_a_huge_list_name_no_one_more(db, team, superuser):
+    """200,000 ids (every account's among them, random ones, duplicates): the same answer, quickly."""
+    grace = team["grace"]
+    ids = [uuid.uuid4() for _ in range(200_000)] + everyone(superuser) * 3
+    started = time.monotonic()
+    assert emails(db, grace, ids) == named(grace, team["ada"])
+    assert time.monotonic() - started < 10
+
+
+def test_an_assignment_made_by_account_id_does_not_tell_its_author_the_email(db, team, superuser):
+    """Any account may insert an assignment on its own post directly, naming the assignee by an id
+    read off a published post or a profile: that must not tell it the assignee's email. Only
+    review_assign (by email) sets assignee_named_by_email; no account sets it itself. Once the
+    assignee acts, the author reads it (her notification says it then anyway)."""
+    ada, eve = team["ada"], team["eve"]
+    (eves,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id, content) values ('Eve', 'eves', %s,"
+        " jsonb_build_object('markdown', 'Text.')) returning id",
+        (eve.user_id,),
+    ).fetchone()
+    by_id = assign(db, eve, eves, ada)
+    forcing = (
+        "insert into public.team_collaboration (blog_id, assigned_to, role, assignee_named_by_email)"
+        f" values ('{eves}', '{ada.user_id}', 'reviewer', true)",
+        "update public.team_collaboration set assignee_named_by_email = true",
+    )
+    # No account holds a grant on the column (0145's column grants leave it out); were it ever
+    # granted (a table-wide grant, say), the trigger still keeps it false.
+    superuser.execute(
+        "grant insert (assignee_named_by_email), update (assignee_named_by_email) on public.team_collaboration"
+        " to authenticated"
+    )
+    for statement in forcing:
+        run(db, eve, statement)
+    stored = superuser.execute("select count(*), bool_or(assignee_named_by_email) from public.team_collaboration"
+                               " where blog_id = %s", (eves,))  # fmt: skip
+    assert stored.fetchone() == (2, False)
+    assert emails(db, eve, [ada.user_id]) == {}
+    assert emails(db, ada, [eve.user_id]) == named(eve)  # eve chose to assign her: ada reads who
+    step(db, ada, by_id, "start")
+    assert emails(db, eve, [ada.user_id]) == named(ada)
+    # A comment of the assignee's tells it too; the author's own comments do not.
+    with_comment = assign(db, eve, eves, team["lin"], "approver")
+    step(db, eve, with_comment, "comment", "Mine.")
+    assert emails(db, eve, [team["lin"].user_id]) == {}
+    step(db, team["lin"], with_comment, "comment", "Theirs.")
+    assert emails(db, eve, [team["lin"].user_id]) == named(team["lin"])
+
+
+@pytest.mark.parametrize("role", ["anon", "service_role"])
+def test_review_emails_are_for_no_role_without_an_account(superuser, team, role):
+    ids = everyone(superuser)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), acting_transaction(superuser, role):
+        superuser.execute("select * from public.review_emails(%s::uuid[])", (ids,))
+
+
+def test_review_emails_as_the_bare_authenticated_role_name_nobody(superuser, team):
+    ids = everyone(superuser)
+    with acting_transaction(superuser, "authenticated"):
+        assert superuser.execute("select * from public.review_emails(%s::uuid[])", (ids,)).fetchall() == []
