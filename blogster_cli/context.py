@@ -3,7 +3,8 @@
 Built once per process by the front end (CLI or TUI) and handed to services. Each
 part is created on first use, so `blogster --help` touches none of them. A process that runs
 for long (`serve-workers`) reads the settings again when the config file changes
-(`refresh_settings`, before each job), so `config set` reaches it without a restart.
+(`refresh_settings`, before each job), so `config set` reaches it without a restart; a file
+that does not read for a moment (a hand edit in progress) leaves the settings in use as they were.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from blogster_cli.credentials import CredentialStore
     from blogster_cli.db.connection import Database
 
+_READ_FINE = object()  # AppContext._failed_state while the last read of the config file worked
+
 
 @dataclass
 class AppContext:
@@ -32,24 +35,43 @@ class AppContext:
     settings: Settings = field(init=False)
     _settings_read_from: tuple[int, ...] | None = field(init=False, default=None, repr=False, compare=False)
     _refreshing: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
+    # The config file's state when it last failed to read (_READ_FINE: the last read worked).
+    _failed_state: object = field(init=False, default=_READ_FINE, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._settings_read_from = _config_file_state()  # before the read: a change during it is read again
         self.settings = load_settings(self.profile, database_url=self.database_url)
 
-    def refresh_settings(self) -> None:
+    def refresh_settings(self) -> ConfigError | None:
         """Reads the settings again if the config file changed since they were read (`config set`
         under a running worker): one stat when it did not. What was built from the old ones stays:
-        the database connection (database_url, connect_timeout_s need a restart). A file that no
-        longer reads (bad TOML, a bad value) raises ConfigError, and is tried again next time."""
+        the database connection (database_url, connect_timeout_s need a restart).
+
+        A file that does not read (bad TOML, a bad value, unreadable: a hand edit in progress)
+        changes nothing: the settings in use stay, and the file is read again at the next call
+        until it reads. The problem is returned the first time that version of the file fails
+        (for one warning), None on every other call: a later call with the file as it was, a
+        read that worked, or nothing to read."""
         with self._refreshing:
             state = _config_file_state()
             if state == self._settings_read_from:
-                return
-            settings = load_settings(self.profile, database_url=self.database_url)
-            if settings.timezone != self.settings.timezone:
-                self.__dict__.pop("tzinfo", None)  # the cached_property, read again on next use
-            self.settings, self._settings_read_from = settings, state
+                return None
+            try:
+                settings = load_settings(self.profile, database_url=self.database_url)
+            except ConfigError as exc:
+                problem = exc
+            except (OSError, ValueError) as exc:  # unreadable for now, or not UTF-8 (UnicodeDecodeError)
+                problem = ConfigError(f"{config_path()}: cannot be read ({_reason(exc)})")
+            else:
+                if settings.timezone != self.settings.timezone:
+                    self.__dict__.pop("tzinfo", None)  # the cached_property, read again on next use
+                self.settings, self._settings_read_from = settings, state
+                self._failed_state = _READ_FINE
+                return None
+            if state == self._failed_state:
+                return None  # said already, and the file has not changed since
+            self._failed_state = state
+            return problem
 
     @cached_property
     def database(self) -> Database:
@@ -102,6 +124,14 @@ class AppContext:
         from blogster_cli.actors import Timeouts
 
         return Timeouts(self.settings.statement_timeout_ms, self.settings.lock_timeout_ms)
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _config_file_state() -> tuple[int, ...] | None:

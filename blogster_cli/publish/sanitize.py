@@ -51,18 +51,21 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 
-# The video players a page frames: host -> the path their embed addresses start with.
-PLAYERS = {
-    "www.youtube.com": "/embed/",
-    "youtube.com": "/embed/",
-    "www.youtube-nocookie.com": "/embed/",
-    "youtube-nocookie.com": "/embed/",
-    "player.vimeo.com": "/video/",
-}
-_OLD_YOUTUBE = re.compile(r"/v/([\w-]+)(?:&.*)?")  # a Flash player's address: youtube.com/v/ID&hl=en
-# A player address's video (`watch_page`): YouTube's /embed/ID, Vimeo's /video/NUMBER?h=HASH.
+# A player address's path, whole (its query is the player's own): YouTube's /embed/ID (a
+# playlist's /embed/videoseries), Vimeo's /video/NUMBER. Nothing else of those sites is framed:
+# no dot segment (`/embed/../../signin`, `%2e%2e`), encoded slash or backslash, which a browser
+# would resolve to another of their pages.
 _YOUTUBE_VIDEO = re.compile(r"/embed/([A-Za-z0-9_-]+)")
 _VIMEO_VIDEO = re.compile(r"/video/([0-9]+)")
+# The video players a page frames: host -> the shape of their embed addresses' paths.
+PLAYERS = {
+    "www.youtube.com": _YOUTUBE_VIDEO,
+    "youtube.com": _YOUTUBE_VIDEO,
+    "www.youtube-nocookie.com": _YOUTUBE_VIDEO,
+    "youtube-nocookie.com": _YOUTUBE_VIDEO,
+    "player.vimeo.com": _VIMEO_VIDEO,
+}
+_OLD_YOUTUBE = re.compile(r"/v/([\w-]+)(?:&.*)?")  # a Flash player's address: youtube.com/v/ID&hl=en
 _VIMEO_HASH = re.compile(r"[0-9A-Za-z]+")
 # A framed player may run its own scripts in its own origin, go full screen and open its page
 # in a new tab; never navigate the page, submit forms or open dialogs on its behalf.
@@ -123,7 +126,8 @@ def _player_only(tag: str, attribute: str, value: str) -> str | None:
 
 def player_url(src: str) -> str | None:
     """The https address a page frames for `src` (entities decoded), or None when it is no
-    player's: `PLAYERS`, over http, https or scheme-relative (`//www.youtube.com/embed/ID`)."""
+    player's: `PLAYERS`, over http, https or scheme-relative (`//www.youtube.com/embed/ID`), its
+    path of the player's shape exactly (`/embed/ID`, `/video/NUMBER`), any query kept."""
     try:
         parts = urlsplit(html_text.unescape(src).strip())
         host = (parts.hostname or "").lower()
@@ -135,7 +139,7 @@ def player_url(src: str) -> str | None:
     old = _OLD_YOUTUBE.fullmatch(path) if "youtube" in host else None
     if old is not None:
         path = f"/embed/{old.group(1)}"
-    elif not path.startswith(PLAYERS[host]):
+    if PLAYERS[host].fullmatch(path) is None:
         return None
     return urlunsplit(("https", host, path, "" if old is not None else parts.query, ""))
 
@@ -144,8 +148,8 @@ def watch_page(address: str) -> tuple[str, str] | None:
     """Where a reader watches the video a player address plays (`player_url`), and the site's
     name: ("https://www.youtube.com/watch?v=ID", "YouTube"), with the embed's `list` and its
     `start` as `t` (a playlist's own page for `/embed/videoseries`), or ("https://vimeo.com/ID",
-    "Vimeo"), `/HASH` after an unlisted video's ID (its `h`). A player address of another shape
-    is its own page; None for an address that is no player's."""
+    "Vimeo"), `/HASH` after an unlisted video's ID (its `h`). A playlist's player without its
+    list (`/embed/videoseries`) is its own page; None for an address that is no player's."""
     player = player_url(address)
     if player is None:
         return None

@@ -73,7 +73,8 @@ def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], Non
     connection, if the server ended it while idle (a restart), is replaced first, the settings
     are read again if the config file changed since (`config set` under a running worker: a
     platform's URL, the SMTP server, the timeouts; secrets are read from the keyring by each job
-    anyway; the database's own settings need a restart), and a failure's
+    anyway; the database's own settings need a restart; a file that does not read, a hand edit
+    in progress, is one warning and the job runs on the settings in use), and a failure's
     one-line error is kept for `workers status` (procrastinate stores none). A failure that is
     the database going away is kept in the database layer's words (runner.database_loss: not a
     service's advice to a command's user to run it again, which the queue does itself) and
@@ -84,7 +85,11 @@ def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], Non
     def run(call_next: SyncCallNext, job_context: procrastinate.JobContext, worker: Worker) -> Any:
         workers.drop_stale_connection(context.database)
         try:
-            context.refresh_settings()
+            unread = context.refresh_settings()
+            if unread is not None:  # once per version of the file: the job runs on the settings in use
+                log.warning(
+                    "%s; the worker keeps the settings it read before and reads the file again before each job", unread
+                )
             return call_next()
         except Exception as exc:
             job = job_context.job

@@ -37,10 +37,10 @@ WATCH = "https://www.youtube.com/watch?v=QNNl_uWmQXE"
         ("http://www.youtube.com/v/ID&amp;hl=en", ("https://www.youtube.com/watch?v=ID", "YouTube")),  # old Flash
         ("https://player.vimeo.com/video/76979871", ("https://vimeo.com/76979871", "Vimeo")),
         ("//player.vimeo.com/video/76979871?h=8272103f6e", ("https://vimeo.com/76979871/8272103f6e", "Vimeo")),
-        # a player address of a shape neither site documents: the player itself
+        # a playlist's player without its list: the player itself
         ("https://www.youtube.com/embed/videoseries", ("https://www.youtube.com/embed/videoseries", "YouTube")),
-        ("https://player.vimeo.com/video/x", ("https://player.vimeo.com/video/x", "Vimeo")),
-        # no player's
+        # no player's (a Vimeo player's video is a number: h256 F5)
+        ("https://player.vimeo.com/video/x", None),
         ("https://www.youtube.com.evil.example/embed/x", None),
         ("https://www.youtube.com/watch?v=x", None),
         ("javascript:alert(1)", None),
