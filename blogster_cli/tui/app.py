@@ -345,8 +345,12 @@ class BlogsterApp(App[None]):
     def watch_unread(self, unread: int) -> None:
         if not self.signed_in:
             return
-        email = self.acting.actor.email
-        self.sub_title = f"{email} · {UNREAD_BADGE} {unread} unread" if unread else email
+        self.sub_title = self.with_unread(self.acting.actor.email)
+
+    def with_unread(self, sub_title: str) -> str:
+        """A header's subtitle with the unread badge after it, as every screen's header shows it (a
+        screen with a subtitle of its own, Posts, watches `unread` and sets it with this)."""
+        return f"{sub_title} · {UNREAD_BADGE} {self.unread} unread" if self.unread else sub_title
 
     def local_time(self, moment: datetime | None) -> str:
         """A stored time as the writer reads it: their timezone, to the minute."""

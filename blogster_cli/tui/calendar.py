@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from blogster_cli.tui.app import BlogsterApp
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-CELL_WIDTH = 9  # 80 columns / 7, less the padding
 
 
 def month_days(year: int, month: int) -> list[date]:
@@ -46,8 +45,9 @@ def shifted_month(day: date, months: int) -> date:
 
 
 def cell_text(day: date, titles: list[str], *, lines: int = 2) -> str:
-    """A day cell: its number, then up to `lines` entry titles cut to the cell ("+N" when more)."""
-    shown = [("•" + title)[:CELL_WIDTH] for title in titles[:lines]]
+    """A day cell: its number, then up to `lines` entry titles ("+N more" when more), one a line;
+    the cell cuts each line to its width with "…" (`.day`: the wider the terminal, the more shows)."""
+    shown = ["•" + " ".join(title.split()) for title in titles[:lines]]
     if len(titles) > lines:
         shown[-1] = f"+{len(titles) - lines + 1} more"
     return "\n".join([str(day.day), *shown])
@@ -71,7 +71,7 @@ class CalendarScreen(Screen[None]):
     #month-title { height: 1; text-style: bold; padding: 0 1; }
     #month { grid-size: 7; grid-rows: 1 3 3 3 3 3 3; height: 19; }
     .weekday { text-style: bold; padding: 0 1; }
-    .day { padding: 0 1; }
+    .day { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     .day.other-month { color: $text-muted; }
     .day.cursor { background: $accent; color: $text; }
     #chosen-entry { height: 1; padding: 0 1; }

@@ -54,6 +54,11 @@ def delta_text(figure: Figure) -> str:
     return f"{figure.delta:+,} 30d"
 
 
+def shared(width: int, count: int) -> list[int]:
+    """`width` cells shared out evenly among `count`, the odd cells spread along."""
+    return [(i + 1) * width // count - i * width // count for i in range(count)]
+
+
 class FigureCards(Widget):
     """The figures' cards, side by side: each its label, value and 30-day delta in a rounded box.
 
@@ -95,9 +100,23 @@ class FigureCards(Widget):
         self.refresh()
 
     def widths(self) -> list[int]:
-        """Each card's width: the row's width shared out evenly, as `width: 1fr` shares it."""
+        """Each card's width: the row's width shared out evenly, as `width: 1fr` shares it, but
+        where a card's text would be cut (at 60 columns: "Publishe", "Engageme") and the row has
+        room for every card's text, those cards take what their text needs and the others share
+        the rest evenly."""
         count, width = len(self.labels), self.size.width
-        return [(i + 1) * width // count - i * width // count for i in range(count)]
+        even = shared(width, count)
+        needs = [max(len(line) for line in self._texts[label].split("\n")[:3]) + 2 for label in self.labels]
+        if all(need <= share for need, share in zip(needs, even, strict=True)) or sum(needs) > width:
+            return even
+        widths: dict[int, int] = {}  # the cards given what they need
+        while True:
+            rest = [i for i in range(count) if i not in widths]
+            shares = dict(zip(rest, shared(width - sum(widths.values()), len(rest)), strict=True))
+            short = {i: needs[i] for i in rest if needs[i] > shares[i]}
+            if not short:
+                return [widths.get(i, shares.get(i, 0)) for i in range(count)]
+            widths.update(short)
 
     def render(self) -> Text:
         from rich.text import Text

@@ -25,6 +25,7 @@ from blogster_cli.tui.work import Done, in_background
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
+    from textual import events
     from textual.timer import Timer
 
     from blogster_cli.services.documentation import DocPage, SearchHit, SearchResult
@@ -127,8 +128,11 @@ class DocsScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_hits()
 
-    def key_down(self) -> None:
+    def key_down(self, event: events.Key) -> None:
         if self.query_one("#doc-query", Input).has_focus:
+            # Stopped here: a key no widget handles goes on to the app, which then looks for a binding
+            # from the focused widget up, by then the list, and its Down moved on to the second result.
+            event.stop()
             self.focus_hits()
 
     def focus_hits(self) -> None:

@@ -51,7 +51,9 @@ class KeyFooter(Widget):
     for the studio's dozen keys, three or four times before the dashboard's figures are
     painted. This draws the same line (each key and its description, disabled keys dimmed,
     the palette's key on the right) in one render, redrawn when the bindings change;
-    clicking a key presses it, as in Textual's Footer.
+    clicking a key presses it, as in Textual's Footer. The keys come in the order the focused
+    widget, the screen and the app list them, as many whole ones as the width takes: a screen
+    lists its main keys first (F1 and the palette, Ctrl+P, list every key).
     """
 
     ALLOW_SELECT = False
@@ -94,6 +96,7 @@ class KeyFooter(Widget):
         self.refresh()
 
     def render(self) -> Text:
+        from rich.cells import cell_len
         from rich.text import Text
 
         key_style = self.get_component_rich_style("key-footer--key")
@@ -124,13 +127,18 @@ class KeyFooter(Widget):
             right.append(" ")
             shown.pop(binding.action, None)
         room = width - right.cell_len if palette is not None else width
+        start = 0
         for binding, enabled in shown.values():
-            start = line.cell_len
+            shown_key = f" {self.app.get_key_display(binding)} "
+            shown_description = f"{binding.description} " if binding.description else ""
+            end = start + cell_len(shown_key + shown_description)
+            if end > room:
+                break  # this key and the ones after it: a key cut off reads as another word ("h H")
             key, description = styles(enabled)
-            line.append(f" {self.app.get_key_display(binding)} ", key)
-            if binding.description:
-                line.append(f"{binding.description} ", description)
-            self._keys.append((start, line.cell_len, binding.key))
+            line.append(shown_key, key)
+            line.append(shown_description, description)
+            self._keys.append((start, end, binding.key))
+            start = end
         line.truncate(max(room, 0), pad=True)
         if palette is not None:
             self._keys.append((room, width, palette[1].key))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
-from textual.widgets.data_table import Row, RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
@@ -18,11 +18,13 @@ from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.tui.writing import WritingActions
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from uuid import UUID
 
+    from textual import events
     from textual.timer import Timer
 
     from blogster_cli.services.blogs import BlogRow
@@ -31,7 +33,8 @@ if TYPE_CHECKING:
 FILTER_DELAY_S = 0.15
 """The filter applies once the typing pauses this long (a key then costs nothing, whatever the list's length)."""
 
-# (key, label, width): the six fit in 80 columns; longer titles and tag lists end in "…".
+# (key, label, width): the six fit in 80 columns; longer titles and tag lists end in "…". A wider
+# terminal widens the title and the tags (column_widths): the others keep their width.
 TITLE_WIDTH, TAGS_WIDTH = 26, 12
 COLUMNS = (
     ("title", "Title", TITLE_WIDTH),
@@ -62,12 +65,24 @@ def matches(row: BlogRow, query: str, words: str | None = None) -> bool:
     return True
 
 
-def fitted(text: str, width: int) -> str:
-    """`text` cut to `width` terminal cells, ending in "…" when cut (a CJK character or an emoji
-    takes two cells: cut in half, it is a space)."""
+def cells_of(text: str) -> int:
+    """The terminal cells `text` takes (a CJK character or an emoji takes two)."""
     if text.isascii() and text.isprintable():  # one cell a character (most titles): no measuring
-        return text if len(text) <= width else text[: width - 1] + "…"
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+        return len(text)
+    return cell_len(text)
+
+
+def column_widths(room: int, longest_title: int, longest_tags: int) -> tuple[int, int]:
+    """The title's and the tags' widths sharing `room` cells: TITLE_WIDTH and TAGS_WIDTH at least
+    (80 columns); the cells beyond go two to the title for one to the tags, each only up to its
+    longest text, and what one leaves the other takes (so a wide terminal shows titles whole)."""
+    extra = room - TITLE_WIDTH - TAGS_WIDTH
+    if extra <= 0:
+        return TITLE_WIDTH, TAGS_WIDTH
+    title_needs, tags_need = max(longest_title - TITLE_WIDTH, 0), max(longest_tags - TAGS_WIDTH, 0)
+    to_title = min(title_needs, extra - min(tags_need, extra // 3))
+    to_tags = min(tags_need, extra - to_title)
+    return TITLE_WIDTH + to_title, TAGS_WIDTH + to_tags
 
 
 def sort_key(column: str, row: BlogRow) -> tuple[Any, ...]:
@@ -95,7 +110,15 @@ class PostsTable(DataTable[Text]):
     """The posts' table, filled in one go: its columns have fixed widths and its rows one line, so
     nothing is measured. DataTable's add_row validates the cursor and counts an update for each
     row, and once idle measures every cell of every new row for columns that cannot widen: about
-    0.3 ms a row, 1.5 s for 5,000 posts (on each filter key)."""
+    0.3 ms a row, 1.5 s for 5,000 posts (on each filter key).
+
+    The cells hold the whole text, each cut to its column as drawn ("…"): a new width (the
+    terminal's, `fit_columns`) only sets the title's and the tags' widths anew."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]  # DataTable's own, named: the footer shows it first
+
+    longest: tuple[int, int] = (0, 0)
+    """The cells of the longest title and of the longest tag list loaded (set by the screen)."""
 
     def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
         """Replaces the rows with `rows`, (key, cells) each, in that order."""
@@ -119,6 +142,26 @@ class PostsTable(DataTable[Text]):
             new_rows = ()  # fixed widths, one-line rows: only the scrollable size changes
         super()._update_dimensions(new_rows)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The title and the tags share what the other columns leave of the width, a vertical
+        scrollbar's room kept (column_widths): at 80 columns 26 and 12 cells, wider beyond."""
+        shared = (ColumnKey("title"), ColumnKey("tags"))
+        if not all(key in self.columns for key in shared):
+            return
+        others = sum(column.get_render_width(self) for key, column in self.columns.items() if key not in shared)
+        room = self.content_size.width - self.styles.scrollbar_size_vertical - others - 4 * self.cell_padding
+        widths = column_widths(room, *self.longest)
+        title, tags = (self.columns[key] for key in shared)
+        if (title.width, tags.width) == widths:
+            return
+        title.width, tags.width = widths
+        self._require_update_dimensions = True  # the scrollable width
+        self._update_count += 1  # the cells drawn again at the new widths
+        self.refresh()
+
 
 class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     """Posts: every post of mine, newest change first; Enter opens one in the editor."""
@@ -134,17 +177,19 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule; "
         "**a** edits its tags; **g** generates (rewrite, expand or continue it with the AI, one credit)."
     )
+    # The footer shows the keys in this order, after the table's "⏎ Open", as many as fit (at 80
+    # columns: Publish to Filter); F1 and the palette list them all.
     BINDINGS = [
-        Binding("o", "open", "Open", show=False),  # Enter on a row opens it too
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("s", "next_sort", "Sort"),
-        Binding("r", "reload", "Reload"),
+        Binding("o", "open", show=False),  # Enter opens it too (the table's key, "Open" in the footer)
         Binding("p", "publish", "Publish"),
-        Binding("u", "unpublish", "Unpublish"),
         Binding("t", "schedule", "Schedule"),
-        Binding("h", "history", "History"),
         Binding("a", "tag", "Tags"),
         Binding("g", "generate", "Generate"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("h", "history", "History"),
+        Binding("u", "unpublish", "Unpublish"),
+        Binding("s", "next_sort", "Sort"),
+        Binding("r", "reload", "Reload"),
     ]
 
     def __init__(self) -> None:
@@ -155,6 +200,8 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         self._cells: dict[UUID, tuple[list[Text], str]] = {}
         """Each loaded row's cells and the lowercase text the filter's words are searched in, by id."""
         self._filter_timer: Timer | None = None
+        self.shown_count = 0
+        """The posts the table shows (those the filter matches)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,6 +214,7 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         for key, label, width in COLUMNS:
             table.add_column(*plain(label), key=key, width=width)
         table.focus()
+        self.watch(self.app, "unread", self.show_counts, init=False)
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -176,6 +224,12 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     def on_posts_loaded(self, message: PostsLoaded) -> None:
         self.rows = message.result
         self._cells = {}
+        table = self.query_one("#posts", PostsTable)
+        table.longest = (
+            max((cells_of(row.title) for row in self.rows), default=0),
+            max((cells_of(", ".join(row.tags)) for row in self.rows), default=0),
+        )
+        table.fit_columns()
         self.show_rows()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -194,9 +248,9 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         made = self._cells.get(row.id)
         if made is None:
             texts = plain(
-                fitted(row.title, TITLE_WIDTH),
+                row.title,
                 row.status,
-                fitted(", ".join(row.tags), TAGS_WIDTH),
+                ", ".join(row.tags),
                 f"{row.word_count:,}",
                 str(row.reading_time),
                 self.app.local_time(row.updated_at)[:10],
@@ -220,7 +274,16 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         table.fill([(str(row.id), self.cells(row)[0]) for row in shown])
         if selected is not None and any(str(row.id) == selected for row in shown):
             table.move_cursor(row=table.get_row_index(selected))
-        self.sub_title = f"{len(shown)} of {len(self.rows)} posts, by {self.sort_column}"
+        self.shown_count = len(shown)
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        """The header: how many posts the filter shows ("3 of 12 posts"; "12 posts", all), the order,
+        and the unread badge."""
+        total = plural(len(self.rows), "post")
+        shown = total if self.shown_count == len(self.rows) else f"{self.shown_count} of {total}"
+        counts = f"{shown}, by {self.sort_column}"
+        self.sub_title = self.app.with_unread(counts)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         column = str(event.column_key.value)

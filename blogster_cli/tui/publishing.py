@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Static
 
 from blogster_cli.services import publishing
 from blogster_cli.tui.work import Done, in_background
@@ -39,7 +39,7 @@ class ScheduleDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         tomorrow = datetime.now(self.zone).date() + timedelta(days=1)
         with Vertical(classes="dialog"):
-            yield Label(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
+            yield Static(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
             yield Input(placeholder=f"{tomorrow:%Y-%m-%d} 09:00", id="at")  # an example still to come
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

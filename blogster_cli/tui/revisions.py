@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Header, Static
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
-from blogster_cli.tui.tables import plain
+from blogster_cli.tui.tables import ListTable, plain
 from blogster_cli.tui.work import Done, in_background
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.tui.app import BlogsterApp
@@ -39,7 +40,7 @@ class RevisionsScreen(Screen[bool]):
     TITLE = "History"
     CSS = """
     #history { height: 1fr; }
-    #revisions { width: 24; height: 1fr; }
+    #revisions { width: 32; height: 1fr; }  /* #, Saved and Words whole (24 cut Words to "Wo"), a scrollbar */
     #diff-box { width: 1fr; height: 1fr; padding: 0 1; }
     """
     HELP = "Each save is a revision. The diff shows revision N against the current text. **r** restores it."
@@ -54,7 +55,9 @@ class RevisionsScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="history"):
-            yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
+            # A ListTable: a row drawn before its columns are widened to it is drawn again (a DataTable kept
+            # "2026…" under the header "Saved").
+            yield ListTable(id="revisions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="diff-box"):
                 yield Static("", id="diff")
         yield KeyFooter()
@@ -68,7 +71,7 @@ class RevisionsScreen(Screen[bool]):
 
     def on_revisions_loaded(self, message: RevisionsLoaded) -> None:
         blog, revisions = message.result
-        self.sub_title = f"{blog.slug}: {len(revisions)} revisions"
+        self.sub_title = f"{blog.slug}: {plural(len(revisions), 'revision')}"
         table = self.query_one("#revisions", DataTable)
         for revision in reversed(revisions):
             table.add_row(

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from blogster_cli.services import blogs
@@ -52,7 +52,8 @@ class TagsDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Tags of '{self.post_title}' (comma-separated):", markup=False)
+            # A Static, which wraps at the dialog's width (a Label is as wide as its text: it was cut mid-word).
+            yield Static(f"Tags of '{self.post_title}' (comma-separated):", markup=False)
             yield Input(", ".join(self.tags), id="tags")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -73,7 +74,7 @@ class GenerateDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Generate for '{self.post_title}' (one AI credit, saved as a new revision):", markup=False)
+            yield Static(f"Generate for '{self.post_title}' (one AI credit, saved as a new revision):", markup=False)
             yield OptionList(*(Option(text, id=kind) for kind, text in GENERATE_CHOICES.items()), id="generate")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -24,7 +24,8 @@ def test_month_grid_helpers():
     assert (days[0], days[-1], len(days)) == (date(2026, 2, 23), date(2026, 4, 5), 42)
     assert shifted_month(date(2026, 12, 31), 1) == date(2027, 1, 1)
     assert shifted_month(date(2026, 1, 5), -1) == date(2025, 12, 1)
-    assert cell_text(date(2026, 3, 2), ["A long title here", "B", "C"]) == "2\n•A long t\n+2 more"
+    assert cell_text(date(2026, 3, 2), ["A long title here", "B", "C"]) == "2\n•A long title here\n+2 more"
+    assert cell_text(date(2026, 3, 2), ["Two\nlines"]) == "2\n•Two lines"  # one line an entry (the cell cuts it)
 
 
 def test_calendar_shows_the_month_moves_an_entry_with_keys_and_opens_its_post(writer):
@@ -38,14 +39,14 @@ def test_calendar_shows_the_month_moves_an_entry_with_keys_and_opens_its_post(wr
         await settle(pilot)
         screen = app.screen
         assert rendered(screen, "#month-title") == "March 2026"
-        assert rendered(screen, "#day-23") == "18\n•Launch p"  # 23 Feb + 23 days
+        assert rendered(screen, "#day-23") == "18\n•Launch post"  # 23 Feb + 23 days (drawn cut to the cell)
         assert "Launch post (planned, 1/1)" in rendered(screen, "#chosen-entry")
         await pilot.press("shift+right", "shift+right")
         await settle(pilot)
         moved = calendar.entries(writer, start=DAY, end=date(2026, 3, 31))
         assert {entry.title: entry.scheduled_date for entry in moved}["Launch post"] == date(2026, 3, 20)
         assert screen.cursor == date(2026, 3, 20)
-        assert rendered(screen, "#day-25") == "20\n•Launch p\n•Newslett"
+        assert rendered(screen, "#day-25") == "20\n•Launch post\n•Newsletter"
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.title == "Editor" and app.screen.ref == str(linked.blog_id)

@@ -30,7 +30,7 @@ def test_tags_are_added_and_removed_from_the_table(writer):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.title == "Posts"
-        assert str(app.screen.query_one("#posts").get_row_at(0)[2]) == "python, ter…"
+        assert str(app.screen.query_one("#posts").get_row_at(0)[2]) == "python, terminal"
 
     drive(app, steps)
     assert sorted(blogs.get(writer, ref="tagged-post").tags) == ["python", "terminal"]

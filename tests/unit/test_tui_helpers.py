@@ -1,5 +1,5 @@
 """The TUI's pure helpers: filter words, card texts, the preview without front matter, the figures,
-titles fitted to their column."""
+the posts' title and tag columns sharing the width, text measured in terminal cells."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from blogster_cli.repositories.dashboard import StatsRow
 from blogster_cli.services.dashboard import Figure, figures
 from blogster_cli.tui.dashboard import delta_text, figure_text
 from blogster_cli.tui.editor import preview_markdown, preview_source
-from blogster_cli.tui.posts import fitted, matches
+from blogster_cli.tui.posts import TAGS_WIDTH, TITLE_WIDTH, cells_of, column_widths, matches
 
 
 def row(title: str, status: str = "draft", tags: list[str] | None = None) -> BlogRow:
@@ -55,16 +55,21 @@ def test_preview_shows_the_body_without_front_matter():
     assert preview_markdown("---\ntitle: [unclosed\n") == "---\ntitle: [unclosed\n"
 
 
-def test_fitted_counts_terminal_cells_not_characters():
-    from rich.cells import cell_len
+def test_cells_of_counts_terminal_cells_not_characters():
+    assert cells_of("Short title") == 11
+    assert cells_of("漢字" * 6) == 24
+    assert cells_of("🎉 Party") == 8
 
-    assert fitted("Short title", 26) == "Short title"
-    assert fitted("漢字" * 6, 26) == "漢字" * 6  # 24 cells: fits
-    cjk = fitted("漢字のタイトル" * 5, 26)
-    assert cell_len(cjk) == 26 and cjk.endswith("…")
-    emoji = fitted("🎉 Party " * 6, 26)
-    assert cell_len(emoji) == 26 and emoji.endswith("…")
-    assert fitted("x" * 30, 26) == "x" * 25 + "…"
+
+def test_the_title_and_the_tags_share_the_width_up_to_their_longest_text():
+    assert (TITLE_WIDTH, TAGS_WIDTH) == (26, 12)  # 80 columns: 38 cells between them
+    assert column_widths(38, 100, 100) == (26, 12)
+    assert column_widths(20, 100, 100) == (26, 12)  # never narrower: the table scrolls sideways
+    assert column_widths(158, 200, 200) == (26 + 80, 12 + 40)  # two cells to the title for one to the tags
+    assert column_widths(158, 50, 200) == (50, 12 + 96)  # what the title leaves goes to the tags
+    assert column_widths(158, 200, 20) == (26 + 112, 20)  # and the other way round
+    assert column_widths(158, 50, 20) == (50, 20)  # both whole: the rest stays empty
+    assert column_widths(158, 10, 5) == (26, 12)
 
 
 def test_a_long_texts_preview_is_the_part_around_the_cursor():
