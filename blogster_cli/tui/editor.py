@@ -268,13 +268,14 @@ class EditorScreen(PublishingActions, Screen[None]):
         "**Esc** close. F2 to F7 go to the other screens; the editor stays open under Posts."
     )
     BINDINGS = [
+        # The footer shows as many as the width allows, in this order: the main keys first.
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+o", "publish", "Publish"),
-        Binding("ctrl+t", "toggle_preview", "Preview"),
-        Binding("f10", "unpublish", "Unpublish"),
         Binding("f8", "schedule", "Schedule"),
         Binding("f9", "history", "History"),
         Binding("escape", "close", "Close", priority=True),
+        Binding("ctrl+t", "toggle_preview", "Preview"),
+        Binding("f10", "unpublish", "Unpublish"),
     ]
 
     def __init__(self, ref: str) -> None:
