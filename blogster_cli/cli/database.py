@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +13,10 @@ from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, app_context
 from blogster_cli.wording import plural
+
+if TYPE_CHECKING:
+    from blogster_cli.actors import Actor
+    from blogster_cli.services.backup import BackupContents
 
 app = command_group("db")
 
@@ -125,28 +130,76 @@ def restore(
 ) -> None:
     """Replace the database with a backup: schema from migrations, then its rows, roles and images.
 
-    The file is checked first (checksums, account roles); nothing in it runs as SQL.
-    Account roles that no database on the server then has an account for lose their
+    The file is checked first (checksums, account roles); nothing in it runs as SQL. The question
+    names the backup's date and accounts, and says when yours is not among them (you would be
+    signed out). Account roles that no database on the server then has an account for lose their
     login (see db disable-stray-logins).
 
     Example: blogster db restore backup.blogster-backup --yes
     """
+    from blogster_cli.cli import exit_codes
     from blogster_cli.services import backup as backups
 
-    if not yes and not ask.yes("This replaces everything in the database. Continue?", instead="use --yes"):
-        raise typer.Abort()
-    summary = backups.restore(app_context().database, path=file)
+    ctx = app_context()
+    held = backups.contents(path=file)  # a file that is no usable backup is refused before the question
+    me = _signed_in()
+    if not yes:
+        question = f"This replaces everything in the database with {_backup_of(held)}."
+        if me is not None and not held.holds(me.user_id):
+            question += f" {me.email} (you) is not in it: you will be signed out."
+        if not ask.yes(f"{question} Continue?", instead="use --yes"):
+            output.error("aborted; nothing changed")
+            raise typer.Exit(exit_codes.ERROR)
+    with output.progress("Restoring", len(backups.RESTORE_STAGES)) as bar:
+        summary = backups.restore(ctx.database, path=file, on_stage=bar.stage)
+    signed_out = me is not None and _signed_in() is None
     if json:
-        output.print_json(summary)
-    else:
+        output.print_json({**output.to_plain(summary), "signed_out": signed_out})
+        return
+    emails = _some(summary.emails)
+    output.message(
+        f"Restored {plural(summary.accounts, 'account')}{f' ({emails})' if emails else ''} and"
+        f" {plural(summary.images, 'image')} from {summary.path}"
+        f"{f' (made {output.local_time(summary.backup_created_at)})' if summary.backup_created_at else ''}."
+    )
+    if summary.logins_switched_off:
         output.message(
-            f"Restored {plural(summary.accounts, 'account')} and {plural(summary.images, 'image')} from {summary.path}."
+            f"Switched off {plural(summary.logins_switched_off, 'stray login')}: account roles"
+            " no database on the server has an account for."
         )
-        if summary.logins_switched_off:
-            output.message(
-                f"Switched off {plural(summary.logins_switched_off, 'stray login')}: account roles"
-                " no database on the server has an account for."
-            )
+    if me is not None and signed_out:
+        from blogster_cli.services.sessions import login_command
+
+        why = "your session is not in the backup" if held.holds(me.user_id) else "your account is not in the backup"
+        output.message(f"You ({me.email}) are signed out: {why}; sign in with: {login_command(ctx)}")
+
+
+SHOWN_EMAILS = 3  # the accounts a restore's question and result name; the rest are counted
+
+
+def _some(emails: list[str]) -> str:
+    """'a@x, b@x, c@x and 4 more'."""
+    more = len(emails) - SHOWN_EMAILS
+    return ", ".join(emails[:SHOWN_EMAILS]) + (f" and {more} more" if more > 0 else "")
+
+
+def _backup_of(held: BackupContents) -> str:
+    """'the backup of 2026-12-05 03:14 UTC (2 accounts: a@x, b@x)'."""
+    made = f" of {output.local_time(held.created_at)}" if held.created_at else ""
+    emails = _some([account.email for account in held.accounts])
+    return f"the backup{made} ({plural(len(held.accounts), 'account')}{f': {emails}' if emails else ''})"
+
+
+def _signed_in() -> Actor | None:
+    """Who this profile acts as, or None (not signed in, a session that has ended, anything that
+    keeps the sign-in from working: a restore needs none of it)."""
+    from blogster_cli.errors import BlogsterError
+    from blogster_cli.services import sessions
+
+    try:
+        return sessions.current_user(app_context()).actor
+    except BlogsterError:
+        return None
 
 
 @app.command("disable-stray-logins")

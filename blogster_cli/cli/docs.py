@@ -63,8 +63,13 @@ def import_docs(
     if json:
         output.print_json(report)
     else:
-        for line in [f"{path}: {reason}" for path, reason in report.skipped] + report.notes:
+        skipped = [f"{path}: {reason}" for path, reason in report.skipped]
+        said_before = set(report.repeated_notes)
+        for line in [line for line in skipped if line not in said_before] + report.notes:
             output.message(f"note: {single_line(line)}")
+        if report.repeated_notes:  # the rest of the notes, as earlier imports gave them: one line
+            output.message(f"note: {plural(len(report.repeated_notes), 'note')} as at earlier imports (slugs"
+                           " normalised, files skipped as includes): --json lists them in repeated_notes")  # fmt: skip
         for line in _warning_lines(report):
             output.message(f"warning: {single_line(line)}")
         for path, reason in report.failed:
@@ -130,17 +135,20 @@ def export_docs(
 @app.command("list")
 def list_docs(
     status: DocumentationStatus | None = typer.Option(None, "--status"),
+    category: str | None = typer.Option(
+        None, "--category", help="Only this category's pages (slug or name; not its sub-categories')."
+    ),
     limit: int | None = LIMIT_OPTION,
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
     """List the documentation pages you can read.
 
-    Example: blogster docs list --status draft
+    Example: blogster docs list --category guide --status draft
     """
     from blogster_cli.services import documentation
 
-    pages = documentation.list_pages(acting_user(), status=status)
+    pages = documentation.list_pages(acting_user(), status=status, category=category)
     records = [{**output.to_plain(p), "markdown": None} for p in pages]
     show_list(records, ["slug", "title", "status", "category"], fmt=fmt, json=json, limit=limit, id_key="slug")
 
@@ -352,6 +360,8 @@ def search(
     result = documentation.search(
         acting_user(), query=query, category=category, tag=tag, limit=limit, include_drafts=all_pages
     )
+    if result.drafts_refused:
+        output.message("note: --all shows drafts and archived pages to admins only: these are the published pages")
     hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]
     if chosen in ("json", "yaml"):
         answer = {"query": result.query, "results": hits, "did_you_mean": result.suggestion}
@@ -382,7 +392,9 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
 
     from blogster_cli.terminal_text import safe
 
-    console = output.safe_console(markup=True)  # pages are admins' text, escaped: shown, never acted on
+    # Pages are admins' text, escaped: shown, never acted on. No repr highlighting (rich colours
+    # numbers and quoted strings by default): only the query's words stand out.
+    console = output.safe_console(markup=True, highlight=False)
     for hit, snippet in zip(hits, snippets, strict=True):
         console.print(f"[bold]{escape(safe(hit.title))}[/bold]  [dim]{escape(hit.slug)}[/dim]")
         console.print("  " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", escape(safe(snippet))))

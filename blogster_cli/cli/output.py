@@ -188,20 +188,32 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
         console=safe_console(stderr=True),
     ) as bar:
         task = bar.add_task(safe(description), total=total)
-        yield _RichProgress(bar, task)
+        yield _RichProgress(bar, task, safe(description))
 
 
 class _NoProgress:
     def advance(self, step: int = 1) -> None:
         pass
 
+    def stage(self, name: str) -> None:
+        pass
+
 
 class _RichProgress:
-    def __init__(self, bar: Any, task: Any):
-        self._bar, self._task = bar, task
+    def __init__(self, bar: Any, task: Any, description: str):
+        self._bar, self._task, self._description = bar, task, description
+        self._stages = 0
 
     def advance(self, step: int = 1) -> None:
         self._bar.advance(self._task, step)
+
+    def stage(self, name: str) -> None:
+        """The next stage of work counted in stages (a restore's): its name beside the description,
+        the stages before it done, drawn at once (a stage may end before the next timed refresh)."""
+        self._bar.update(
+            self._task, description=f"{self._description}: {safe(name)}", completed=self._stages, refresh=True
+        )
+        self._stages += 1
 
 
 def print_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:

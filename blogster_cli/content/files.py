@@ -9,12 +9,14 @@ following it would publish whatever it points to. So, everywhere (import, `image
 - A folder named on the command line may itself be a link (it is where you point
   Blogster); a file named on the command line may not.
 - The read itself refuses links (`O_NOFOLLOW`) and non-regular files (`fstat`), so a link
-  swapped in after the listing is refused too; FIFOs are opened non-blocking, never waited on.
+  swapped in after the listing is refused too (a folder on the way too: read_inside opens each
+  folder from the one above it); FIFOs are opened non-blocking, never waited on.
 - A folder that cannot be listed is reported, never skipped silently.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -149,10 +151,69 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
 
 def read_inside(base: Path, relative: PurePosixPath, limit: int) -> bytes:
     """read_regular_file of `base / relative` (a path `safe_relative` accepts), through no link
-    on the way: each folder below `base` must be a real folder, not a link to one.
+    on the way: each folder below `base` must be a real folder, not a link to one (`base` itself
+    may be one: it is where the user pointed).
 
-    Raises NotRegularFile for a link or a special file, FileNotFoundError when nothing is there.
+    Raises NotRegularFile for a link or a special file, FileNotFoundError when nothing is there
+    (or a file is where a folder should be).
+
+    Each folder is opened from the one above it without following a link (O_NOFOLLOW with dir_fd,
+    as private_files.replace_whole_at writes), and the file from the last: a folder swapped for a
+    link while it is read (someone else writing in a shared folder) is refused, never read through.
+    Where os.open takes no dir_fd (Windows), each folder is checked, then the file opened by its
+    path: such a swap between the two is not caught there.
     """
+    if not _DIR_FD:
+        return _read_inside_by_path(base, relative, limit)
+    folder = os.open(base, _FOLDER)
+    try:
+        for depth, part in enumerate(relative.parts[:-1], 1):
+            try:
+                inner = os.open(part, _FOLDER | os.O_NOFOLLOW, dir_fd=folder)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTDIR, errno.ELOOP):
+                    raise
+                if _is_link(part, folder):
+                    raise NotRegularFile(SYMLINK_REASON) from None
+                where = str(base.joinpath(*relative.parts[:depth]))  # a file in a folder's place
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", where) from None
+            os.close(folder)
+            folder = inner
+        return _read_at(folder, relative.name, limit)
+    finally:
+        os.close(folder)
+
+
+# A folder opened to read names in it (O_PATH where there is one: a folder one may search but not
+# list, as a path's reading allows); whether os.open takes dir_fd here (not on Windows).
+_FOLDER = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FD = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW")
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _read_at(folder: int, name: str, limit: int) -> bytes:
+    """read_regular_file of the file `name` of the folder open as `folder`."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except OSError:
+        if _is_link(name, folder):
+            raise NotRegularFile(SYMLINK_REASON) from None
+        raise
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise NotRegularFile(SPECIAL_REASON)
+        return file.read(limit + 1)
+
+
+def _read_inside_by_path(base: Path, relative: PurePosixPath, limit: int) -> bytes:
+    """read_inside where os.open takes no dir_fd: each folder checked (lstat), then the file opened by path."""
     folder = base
     for part in relative.parts[:-1]:
         folder = folder / part

@@ -30,6 +30,17 @@ MAX_INCLUDE_BYTES not read, and a page takes at most MAX_INCLUDED_CHARACTERS of 
 (search reads that much of a page). An include that cannot be read is left as it is and named
 in a warning; a picture (`--8<-- "diagram.svg"`) is left as it is, silently: it shows no text.
 
+The work is bounded too, since a few KB of include lines can fan out over the levels (200 lines
+each naming a file of 200 lines each naming an empty file: 8 million includes, no text): a page
+makes at most MAX_INCLUDES includes (nested ones and repeats each count) and its includes go
+through at most MAX_INCLUDED_LINES lines. A file's expansion (as an include picks it, at one depth)
+is kept for the rest of the import (FolderFiles), so an include repeated on a page or across pages
+costs the text it gives, not its reading again; the text is counted on each page that takes it.
+An include past a page's bounds is left as it is, named in a warning with the bound. An import's
+pages in all take at most MAX_IMPORT_INCLUDED_CHARACTERS of included text (what it holds and
+stores) and do at most MAX_IMPORT_INCLUDES and MAX_IMPORT_INCLUDED_LINES of that work: past the
+text's bound, a page keeps its own text and the warning says its includes were left out.
+
 The page itself is kept as written: `expand` gives, for each include line of the page, the text it
 stands for (`lines`), and search reads the page with those lines replaced (documentation_text,
 db/migrations/0141). A line that is an include in one place and not in another (a name in a
@@ -56,6 +67,17 @@ _BASE_FOLDERS = (*sorted(INCLUDE_FOLDERS), *(f".{name}" for name in sorted(INCLU
 MAX_INCLUDE_DEPTH = 8  # includes within includes, below the page
 MAX_INCLUDE_BYTES = 1024 * 1024  # the largest file read as an include
 MAX_INCLUDED_CHARACTERS = 250_000  # included text a page takes (search reads its first 250,000 characters)
+MAX_INCLUDES = 10_000  # includes a page makes, nested ones and each repeat counted (0.3 s of work at most)
+MAX_INCLUDED_LINES = 1_000_000  # lines a page's includes go through: taken, picked, looked through for a section
+# An import's pages in all. Text: what the import holds and stores (1,000 pages each including a
+# 207 KB file held 200 MB, and stored none: past the statement timeout). Storing it costs the
+# database about a second a million characters (the search text), and one write holds up to 500
+# pages: 10 s at most, a third of the default 30 s statement timeout. 40 pages at
+# MAX_INCLUDED_CHARACTERS, or 1,000 pages each including 10 KB (a glossary on every page).
+MAX_IMPORT_INCLUDED_CHARACTERS = 10_000_000
+# Work: 50 pages at a page's bounds (about 25 s of work at most, hostile: a real folder needs far less).
+MAX_IMPORT_INCLUDES = 50 * MAX_INCLUDES
+MAX_IMPORT_INCLUDED_LINES = 50 * MAX_INCLUDED_LINES
 MAX_NAME = 4096  # a name longer than this is no path (PATH_MAX): not split into a file and its lines
 _PICTURES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".tif", ".tiff")
 _MAY_INCLUDE = re.compile(r"8<|\{!|\{%")
@@ -99,13 +121,51 @@ class Expansion:
     unread: frozenset[str] = frozenset()  # its include lines that could not be read (each warned of)
 
 
+_Event = tuple[str, str, str]  # ("warn", warning, name), ("file", path, how and where), ("read", path, "")
+_Key = tuple[str, tuple[object, ...], int]  # a file's path, what an include picks of it, the depth it is read at
+
+
+@dataclass(frozen=True)
+class _Expanded:
+    """A file's expansion as an include picks it at one depth, kept for its next include in the import."""
+
+    lines: list[str]
+    characters: int  # what it took of a page's MAX_INCLUDED_CHARACTERS
+    events: tuple[_Event, ...]  # its warnings and the files it included, in order, to be given again
+    reads: frozenset[str]  # the files its includes led to: it holds wherever none of them is on the way to it
+
+
 class FolderFiles:
-    """The folder's files as includes read them (see the module), each read once an import."""
+    """The folder's files as includes read them (see the module), each read once an import; and
+    what the import's pages took of them: each file's expansions (kept for their next include),
+    the included text and the work of the pages so far (the import's bounds)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._read: dict[str, str | Missing | Refused] = {}
         self._folders: dict[str, dict[str, bool] | None] = {}
+        self._lines: dict[str, list[str]] = {}
+        self.expansions: dict[_Key, _Expanded] = {}
+        self.kept = 0  # the characters (and lines, and events) the kept expansions hold
+        self.included = 0  # the included text the import's pages took, in characters
+        self.includes = 0  # the includes the import's pages made
+        self.lines_read = 0  # the lines the import's pages' includes went through
+
+    def lines(self, path: str) -> list[str]:
+        """read(path) split into lines (none for an empty file), split once an import."""
+        found = self._lines.get(path)
+        if found is None:
+            text = self.read(path)
+            found = self._lines[path] = text.split("\n") if text else []
+        return found
+
+    def keep(self, key: _Key, expanded: _Expanded) -> None:
+        """Keeps `expanded` for the next include of `key` while the kept ones hold at most
+        MAX_IMPORT_INCLUDED_CHARACTERS (each line and event counted as a character more)."""
+        size = expanded.characters + len(expanded.lines) + sum(len(a) + len(b) for _, a, b in expanded.events)
+        if self.kept + size <= MAX_IMPORT_INCLUDED_CHARACTERS:
+            self.expansions[key] = expanded
+            self.kept += size
 
     def read(self, path: str) -> str:
         """The text of the folder's file at `path` (a relative POSIX path, no `..`); raises Missing
@@ -228,12 +288,16 @@ def _target(name: str) -> _Target:
     return _Target(name.strip())
 
 
-def _pick_lines(lines: list[str], ranges: tuple[tuple[int | None, int | None], ...]) -> list[str]:
+def _pick_lines(
+    lines: list[str], ranges: tuple[tuple[int | None, int | None], ...], spend: Callable[[int], None]
+) -> list[str]:
+    """pymdown's line ranges of `lines`; `spend` is told how many lines each range takes first."""
     total = len(lines)
     picked: list[str] = []
     for start, end in ranges:
         first = min(max(total + start, 0), total) if start is not None and start < 0 else start
         last = min(max(total + 1 + end, 0), total) if end is not None and end < 0 else end
+        spend(len(range(total)[first:last]))
         picked += lines[first:last]
     return picked
 
@@ -259,34 +323,71 @@ def _pick_section(lines: list[str], section: str) -> list[str] | None:
     return picked if found else None
 
 
-def _markdown_include_lines(lines: list[str], spec: str) -> list[str]:
-    """markdown-include's `lines=1 3 8-10` (from 1, ranges inclusive; commas as spaces)."""
+def _line_number(digits: str) -> int:
+    """A line number as written; one longer than any file's (which int() may refuse: 4,300 digits) past them all."""
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
+def _markdown_include_lines(lines: list[str], spec: str, spend: Callable[[int], None]) -> list[str]:
+    """markdown-include's `lines=1 3 8-10` (from 1, ranges inclusive; commas as spaces); `spend` is
+    told how many lines each part takes first."""
     picked: list[str] = []
     for part in spec.replace(",", " ").split():
         first, _, last = part.partition("-")
         if first.isdigit() and (not last or last.isdigit()):
-            picked += lines[max(int(first) - 1, 0) : int(last or first)]
+            span = slice(max(_line_number(first) - 1, 0), _line_number(last or first))
+            spend(len(range(len(lines))[span]))
+            picked += lines[span]
     return picked
 
 
 class _TooMuch(Exception):
-    """The page's included text would pass MAX_INCLUDED_CHARACTERS."""
+    """The page's includes would pass one of its bounds (or the import's); the message names it."""
 
 
 class _Expander:
-    """One page's includes: the files read for it, its warnings, the characters it took."""
+    """One page's includes: the files read for it, its warnings, the characters and work it took
+    (within what is left of the import's bounds: `files` holds the import's share)."""
 
-    def __init__(self, read: Callable[[str], str]) -> None:
-        self.read = read
+    def __init__(self, files: FolderFiles) -> None:
+        self.files = files
         self.warnings: dict[str, str] = {}  # a warning -> the include it is about
-        self.files: dict[str, str] = {}
+        self.included: dict[str, str] = {}  # the folder's files it includes -> how and where
         self.used = 0
         self.failures = 0
+        self.events: list[_Event] = []  # the page's warnings, files included and read, in order
+        self.includes = self.lines_read = 0
+        self.most_includes, self.includes_why = min(
+            (MAX_INCLUDES, f"the page would make more than {MAX_INCLUDES:,} includes"),
+            (MAX_IMPORT_INCLUDES - files.includes,
+             f"the import's pages would make more than {MAX_IMPORT_INCLUDES:,} includes"),
+        )  # fmt: skip
+        self.most_lines, self.lines_why = min(
+            (MAX_INCLUDED_LINES, f"the page's includes would go through more than {MAX_INCLUDED_LINES:,} lines"),
+            (MAX_IMPORT_INCLUDED_LINES - files.lines_read,
+             f"the import's includes would go through more than {MAX_IMPORT_INCLUDED_LINES:,} lines"),
+        )  # fmt: skip
 
     def warn(self, name: str, chain: tuple[str, ...], why: str) -> None:
         where = f" (in {chain[-1]})" if len(chain) > 1 else ""
-        self.warnings.setdefault(f"include {shown(name)}{where} {why}", name)
+        self.warned(f"include {shown(name)}{where} {why}", name)
+
+    def warned(self, warning: str, name: str) -> None:
+        self.warnings.setdefault(warning, name)
         self.failures += 1
+        self.events.append(("warn", warning, name))
+
+    def spend(self, *, includes: int = 0, lines: int = 0) -> None:
+        """Counts work against the page's bounds (and what is left of the import's)."""
+        self.includes += includes
+        self.lines_read += lines
+        if self.includes > self.most_includes:
+            raise _TooMuch(self.includes_why)
+        if self.lines_read > self.most_lines:
+            raise _TooMuch(self.lines_why)
+
+    def spend_lines(self, lines: int) -> None:
+        self.spend(lines=lines)
 
     def include(
         self, name: str, chain: tuple[str, ...], *, how: str = SNIPPETS, pick: str | None = None
@@ -294,6 +395,7 @@ class _Expander:
         """The lines `name`, written in the file chain[-1], stands for (its own includes expanded);
         None (and a warning, but for a picture): it is left as it is. `how`: the syntax (SNIPPETS' names
         may pick lines or a section); `pick`: markdown-include's `lines=`."""
+        self.spend(includes=1)
         snippet = how == SNIPPETS
         target = _target(name) if snippet else _Target(name.strip())
         if not target.path or (snippet and target.path.startswith(";")):  # `; file.md`: commented out
@@ -312,7 +414,7 @@ class _Expander:
             return None
         for path in paths:
             try:
-                text = self.read(path)
+                lines = self.files.lines(path)
             except Missing:
                 continue
             except Refused as exc:
@@ -322,34 +424,62 @@ class _Expander:
         else:
             self.warn(name, chain, "is not in the folder")
             return None
+        self.events.append(("read", path, ""))
         if path in chain:
             self.warn(name, chain, f"is a cycle: {' > '.join((*chain[chain.index(path) :], path))}")
             return None
         if len(chain) > MAX_INCLUDE_DEPTH:
             self.warn(name, chain, f"is nested more than {MAX_INCLUDE_DEPTH} includes deep: left as it is")
             return None
-        self.files.setdefault(path, f"{how} in {chain[-1]}")
-        lines = text.split("\n") if text else []
+        self.included.setdefault(path, f"{how} in {chain[-1]}")
+        self.events.append(("file", path, f"{how} in {chain[-1]}"))
+        key: _Key = (path, (pick, target.ranges, target.section), len(chain))
+        known = self.files.expansions.get(key)
+        if known is not None and known.reads.isdisjoint(chain):
+            return self.again(known)
+        start, used = len(self.events), self.used
         if pick is not None:
-            lines = _markdown_include_lines(lines, pick)
+            lines = _markdown_include_lines(lines, pick, self.spend_lines)
         elif target.ranges:
-            lines = _pick_lines(lines, target.ranges)
+            lines = _pick_lines(lines, target.ranges, self.spend_lines)
         elif target.section is not None:
+            self.spend(lines=len(lines))
             section = _pick_section(lines, target.section)
             if section is None:
                 self.warn(name, chain, f"has no section {target.section!r}")
                 return None
             lines = section
-        return self.lines(lines, (*chain, path), section=target.section is not None)
+        out = self.lines(lines, (*chain, path), section=target.section is not None)
+        events = tuple(dict.fromkeys(self.events[start:]))  # each once: a repeat adds nothing to give again
+        reads = frozenset(file for kind, file, _ in events if kind == "read")
+        if reads.isdisjoint(chain):  # the same wherever it is included from (but for a file on the way to it)
+            self.files.keep(key, _Expanded(out, self.used - used, events, reads))
+        return out
+
+    def again(self, known: _Expanded) -> list[str]:
+        """A kept expansion, included again: its warnings and files given again, its text counted."""
+        for event in known.events:
+            kind, first, second = event
+            if kind == "warn":
+                self.warnings.setdefault(first, second)
+                self.failures += 1
+            elif kind == "file":
+                self.included.setdefault(first, second)
+        self.events += known.events
+        self.spend(lines=len(known.lines) + len(known.events))
+        self.take(known.characters)
+        return known.lines
 
     def lines(self, lines: list[str], chain: tuple[str, ...], *, section: bool = False) -> list[str]:
         """Included lines as their tool gives them: includes expanded (one that cannot be is left
         as it is), escapes unescaped, section marks dropped."""
+        self.spend(lines=len(lines))
         out: list[str] = []
         block = False
-        for line in lines:
+        for line in lines:  # every line it gives is counted (take), a line left as it is too
             snippet = _SNIPPET.match(line) if "8<" in line else None
             if snippet is not None and snippet["escape"]:
+                self.take(len(line))
                 out.append(line.replace(";", "", 1))
                 continue
             if snippet is not None and snippet["block"]:
@@ -360,13 +490,16 @@ class _Expander:
                     name = line.strip()
                     space = line[: len(line) - len(line.lstrip(" \t"))]
                     if not name or name.startswith(";"):
-                        out += [""] if not name else []
+                        if not name:
+                            self.take(1)
+                            out.append("")
                         continue
                 elif block:
                     continue  # an inline include right in a block is not one (pymdown)
                 else:
                     name, space = snippet["name"][1:-1].strip(), snippet["space"]
                 found = self.include(name, chain)
+                self.take(len(line) + 1 if found is None else len(space) * len(found))  # the indent on each line
                 out += [line] if found is None else [space + text for text in found]
                 continue
             if not section and "8<-" in line and (mark := _SECTION.search(line)) is not None:
@@ -381,7 +514,7 @@ class _Expander:
     def take(self, characters: int) -> None:
         self.used += characters
         if self.used > MAX_INCLUDED_CHARACTERS:
-            raise _TooMuch
+            raise _TooMuch(f"the page would include more than {MAX_INCLUDED_CHARACTERS:,} characters")
 
     def inline(self, line: str, chain: tuple[str, ...]) -> str | None:
         """`line` with its markdown-include and Jinja includes replaced by their text; None: it has none
@@ -405,55 +538,71 @@ class _Expander:
         return text if changed else None
 
 
-def expand(body: str, *, path: str, read: Callable[[str], str]) -> Expansion:
-    """The text each include line of the page `body` (the file at `path`) stands for, read with
-    `read` (FolderFiles.read), and the warnings of those that cannot be read (see the module)."""
+def expand(body: str, *, path: str, files: FolderFiles) -> Expansion:
+    """The text each include line of the page `body` (the file at `path`) stands for, read from
+    `files` (the import's FolderFiles, which counts what its pages take), and the warnings of those
+    that cannot be read or are left out (see the module)."""
     if not _MAY_INCLUDE.search(body):
         return Expansion()
-    expander = _Expander(read)
+    expander = _Expander(files)
     stands_for: dict[str, str | None] = {}
     unread: set[str] = set()
+    left_out: set[str] = set()  # past the import's included text: no text, not even the text it had
+    taken = 0  # the included text this page's lines take so far
     block = False
     for line in body.split("\n"):
         text: str | None = None
         failures = expander.failures
         snippet = _SNIPPET.match(line) if "8<" in line else None
+        name: str | None = None  # the include on this line (None: the line's inline includes)
         if snippet is not None and not snippet["escape"] and snippet["block"]:
             block = not block
         elif snippet is not None and not snippet["escape"] and not block:
-            text = _included(expander, line, snippet["name"][1:-1].strip(), snippet["space"], path)
+            name = snippet["name"][1:-1].strip()
+            text = _included(expander, name, snippet["space"], path)
         elif snippet is None and block:
             name = line.strip()
             if name and not name.startswith(";"):
-                text = _included(expander, line, name, line[: len(line) - len(line.lstrip(" \t"))], path)
+                text = _included(expander, name, line[: len(line) - len(line.lstrip(" \t"))], path)
         elif snippet is None:
             used = expander.used
             try:
                 text = expander.inline(line, (path,))
-            except _TooMuch:
+            except _TooMuch as too_much:
                 expander.used = used
-                expander.warnings.setdefault(f"include in {line.strip()[:60]!r} left as it is: the page would"
-                                             f" include more than {MAX_INCLUDED_CHARACTERS:,} characters",
-                                             line.strip())  # fmt: skip
-                expander.failures += 1
+                expander.warned(f"include in {line.strip()[:60]!r} left as it is: {too_much}", line.strip())
         if text is None and expander.failures > failures:
             unread.add(line)
+        if text is not None and line not in stands_for:
+            if files.included + taken + len(text) > MAX_IMPORT_INCLUDED_CHARACTERS:
+                about = f"include {shown(name)} is" if name is not None else f"include in {line.strip()[:60]!r}"
+                expander.warnings.setdefault(f"{about} left out: the import's pages would include more than"
+                                             f" {MAX_IMPORT_INCLUDED_CHARACTERS:,} characters",
+                                             line.strip() if name is None else name)  # fmt: skip
+                text = None
+                left_out.add(line)
+            else:
+                taken += len(text)
         if line in stands_for and stands_for[line] != text:
             stands_for[line] = None  # an include here and not there: left as it is everywhere
         else:
             stands_for.setdefault(line, text)
     lines = {line: text for line, text in stands_for.items() if text is not None}
-    return Expansion(lines, tuple(expander.warnings), tuple(expander.warnings.values()), expander.files,
-                     frozenset(unread - lines.keys()))  # fmt: skip
+    files.included += sum(len(text) for text in lines.values())
+    files.includes += expander.includes
+    files.lines_read += expander.lines_read
+    return Expansion(lines, tuple(expander.warnings), tuple(expander.warnings.values()), expander.included,
+                     frozenset(unread - lines.keys() - left_out))  # fmt: skip
 
 
-def _included(expander: _Expander, line: str, name: str, space: str, path: str) -> str | None:
+def _included(expander: _Expander, name: str, space: str, path: str) -> str | None:
     used = expander.used
     try:
         found = expander.include(name, (path,))
-    except _TooMuch:
+        if found is not None:
+            expander.take(len(space) * len(found))  # the indent on each line
+    except _TooMuch as too_much:
         expander.used = used
-        expander.warn(name, (path,), f"is left as it is: the page would include more than"
-                                     f" {MAX_INCLUDED_CHARACTERS:,} characters")  # fmt: skip
+        expander.warn(name, (path,), f"is left as it is: {too_much}")
         return None
     return None if found is None else "\n".join(space + text for text in found)

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from blogster_cli.content.attribute_lists import ENDING_ATTRIBUTE_LIST
+from blogster_cli.content.entities import read_references
 from blogster_cli.content.errors import ContentError, FrontMatterError
 from blogster_cli.content.files import read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
@@ -158,9 +159,10 @@ def category_name(folder_name: str) -> str:
 
 
 def title_from(body: str, file_name: str) -> str:
-    """The first heading's text (without an attribute list it ends with), else the file name made readable."""
+    """The first heading's text as readers see it (without an attribute list it ends with, its
+    character references read: `# &lt;integer&gt;` is `<integer>`), else the file name made readable."""
     match = _HEADING.search(body)
-    if match and (title := heading_text(_heading_line_text(match.group(1)).strip())):
+    if match and (title := read_references(heading_text(_heading_line_text(match.group(1)).strip())).strip()):
         return title[:300]
     stem = PurePosixPath(file_name).stem
     return category_name(stem)[:300] or "Untitled"
@@ -281,7 +283,7 @@ def read_tree(root: Path) -> Tree:
         except (ContentError, ValueError, UnicodeDecodeError, OSError) as exc:
             problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     files = includes.FolderFiles(root)
-    expansions = {page.path: includes.expand(page.body, path=page.path, read=files.read) for page in pages}
+    expansions = {page.path: includes.expand(page.body, path=page.path, files=files) for page in pages}
     included: dict[str, str] = {}  # the pages' files that a page includes, or an include of one: how and where
     for page in pages:
         for path, how in expansions[page.path].files.items():

@@ -131,6 +131,11 @@ def account_role_names(conn: psycopg.Connection) -> set[str]:
     return {name for (name,) in conn.execute("select role_name from auth.users")}
 
 
+def account_emails(conn: psycopg.Connection) -> list[str]:
+    """Every account's email (those awaiting a purge too), in alphabetical order."""
+    return [email for (email,) in conn.execute("select email from auth.users order by lower(email), email")]
+
+
 def account_roles_among(conn: psycopg.Connection, role_names: set[str]) -> set[str]:
     """Which of `role_names` belong to an account of this database; none when it holds no
     Blogster accounts (another program's database on the same server)."""

@@ -68,15 +68,41 @@ def stage_category(
     return category
 
 
-def pages(session: Session, *, status: str | None = None) -> list[DocumentationPage]:
+def pages(session: Session, *, status: str | None = None, category_id: UUID | None = None) -> list[DocumentationPage]:
     statement = select(DocumentationPage).order_by(col(DocumentationPage.slug))
     if status is not None:
         statement = statement.where(DocumentationPage.status == status)
+    if category_id is not None:
+        statement = statement.where(DocumentationPage.category_id == category_id)
     return list(session.exec(statement).all())
 
 
 def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
     return session.exec(select(DocumentationPage).where(DocumentationPage.slug == slug)).first()
+
+
+def page_slugs_between(session: Session, *, shortest: int, longest: int) -> list[str]:
+    """The slugs of the pages I can read that are `shortest` to `longest` characters long (the
+    candidates for a "did you mean" after a mistyped one: content/slugs.comparable_lengths)."""
+    from sqlalchemy import func
+
+    length = func.char_length(col(DocumentationPage.slug))
+    statement = select(DocumentationPage.slug).where(length >= shortest, length <= longest)
+    return list(session.exec(statement).all())
+
+
+def tag_in_use(session: Session, *, tag: str) -> bool:
+    """Whether a page I can read has this tag (as written: the search's filter compares it so)."""
+    statement = select(DocumentationPage.id).where(col(DocumentationPage.tags).contains([tag])).limit(1)
+    return session.exec(statement).first() is not None
+
+
+def tags(session: Session) -> list[str]:
+    """Every tag of the pages I can read, once each."""
+    from sqlalchemy import func
+
+    statement = select(func.unnest(DocumentationPage.tags)).distinct()
+    return [str(tag) for tag in session.exec(statement).all()]
 
 
 def save_page(session: Session, page: DocumentationPage) -> DocumentationPage:

@@ -32,19 +32,19 @@ import json
 import os
 import re
 import tarfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO
+from uuid import UUID
 
 from blogster_cli import __version__
 from blogster_cli.db import database_swap, migrations
 from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_work
 from blogster_cli.db.connection import Database, LoginRefused
-from blogster_cli.db.rows import scalar
 from blogster_cli.db.scram import is_verifier
 from blogster_cli.errors import BlogsterError, ConfigError, Conflict, DatabaseUnavailable, FileSystemError, InvalidInput
 from blogster_cli.private_files import FILE_MODE, PARTIAL_SUFFIX, open_lock_file, private_file, try_lock
@@ -162,6 +162,8 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     if not path.parent.is_dir():  # a typo in the folder must not put the backup in a new one (as calendar export)
         missing = "not a folder" if path.parent.exists() else "no such folder"
         raise InvalidInput(f"cannot write {path}: {missing} {path.parent}")
+    if not os.access(path.parent, os.W_OK):  # said now, before the snapshot (a read-only mount: even for root)
+        raise _not_writable(path)
     created_at = datetime.now(UTC)
     with scratch_folder("backup") as scratch:
         snapshot = _snapshot(db, scratch)
@@ -195,8 +197,28 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
         try:
             _write_archive(path, json.dumps(manifest, indent=1).encode(), members, created_at, force=force)
         except OSError as exc:
+            # The backup's own file could not be made in a folder that is there: the folder is not
+            # writable (/proc answers "no such file or directory").
+            made_here = exc.filename is not None and Path(os.fsdecode(exc.filename)).parent == path.parent
+            if made_here and exc.errno in _NOT_WRITABLE and path.parent.is_dir():
+                raise _not_writable(path, exc) from None
             raise FileSystemError.writing(path, exc) from None
     return BackupSummary(path, path.stat().st_size, len(snapshot.roles), len(stored_images), created_at)
+
+
+_NOT_WRITABLE = {errno.ENOENT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _not_writable(path: Path, exc: OSError | None = None) -> FileSystemError:
+    """'cannot write PATH: FOLDER is read-only' (a read-only file system) or '... is not writable'
+    (its permissions, or a file system that makes no files, as /proc), naming the reason if it is another."""
+    try:
+        read_only = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    why = "is on a read-only file system" if read_only or (exc and exc.errno == errno.EROFS) else "is not writable"
+    reason = f" ({exc.strerror.lower()})" if exc and exc.strerror and exc.errno in (errno.EACCES, errno.EPERM) else ""
+    return FileSystemError(f"cannot write {path}: the folder {path.parent} {why}{reason}")
 
 
 def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], created_at: datetime, *, force: bool) -> None:
@@ -318,6 +340,40 @@ class RestoreSummary:
     migrations_applied: list[str]
     logins_switched_off: int = 0
     """Account roles that could still log in with no account in any database: now NOLOGIN."""
+    emails: list[str] = field(default_factory=list)
+    """The restored accounts' emails, in alphabetical order."""
+    backup_created_at: datetime | None = None
+    """When the backup was made (its manifest's time)."""
+
+
+@dataclass(frozen=True)
+class BackupAccount:
+    id: UUID
+    email: str
+    live: bool = True  # False: a shared-server account awaiting a purge, which cannot sign in
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    """What a backup holds, as a restore's question names it."""
+
+    path: Path
+    created_at: datetime | None
+    accounts: list[BackupAccount]  # by email
+
+    def holds(self, account: UUID) -> bool:
+        """Whether this account can sign in once the backup is restored (it is in it, not awaiting a purge)."""
+        return any(held.id == account and held.live for held in self.accounts)
+
+
+# A restore's stages, in order: `restore(on_stage=...)` hears each name as it starts. The longest are
+# building the schema (every migration, in the scratch database) and putting it in place (the
+# database it replaces is dropped).
+RESTORE_STAGES = ("reading the backup", "building the schema", "loading the rows", "putting it in place")
+
+
+def _no_stage(name: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -334,31 +390,179 @@ def _refuse(path: Path, why: str) -> InvalidInput:
     return InvalidInput(f"{path} is not a usable Blogster backup: {why}")
 
 
-def _extract(path: Path, scratch: Path) -> dict[str, Path]:
-    """Copies each member to a scratch file of our own naming; never trusts member paths."""
+def _unreadable(path: Path, opened: bool) -> InvalidInput:
+    """The refusal of a file tarfile could not read: a backup cut short (a copy or download that
+    stopped, a full disk) reads as a tar until its end; what never opened as one is none."""
+    if opened or _starts_as_backup(path):
+        return _refuse(path, "it is damaged or truncated (it ends before the archive does)")
+    return _refuse(path, "it is empty" if _is_empty(path) else "not a tar archive")
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
+def _starts_as_backup(path: Path) -> bool:
+    """Whether the file starts as every backup does (its first member's name, manifest.json): one cut
+    within its first 512 bytes (no whole tar header) is a truncated backup, not some other file."""
+    first = FIXED_MEMBERS[0].encode() + b"\0"
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(first))
+    except OSError:
+        return False
+    return bool(start) and first.startswith(start)
+
+
+def _members(archive: tarfile.TarFile, path: Path) -> list[tarfile.TarInfo]:
+    """The archive's members, read from their headers (seeking past the data); refused if the file
+    ends before the last one's data does (tarfile reads a cut-off header as the archive's end)."""
+    members = archive.getmembers()
+    size = path.stat().st_size
+    if any(member.offset_data + member.size > size for member in members):
+        raise _unreadable(path, opened=True)
+    return members
+
+
+def _ends_as_an_archive_does(path: Path, members: list[tarfile.TarInfo]) -> bool:
+    """Whether the file holds the two empty blocks that end a tar after its last member's data (a
+    backup cut between two members reads as a shorter archive without them)."""
+    blocks = [member.offset_data + -(-member.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE for member in members]
+    return path.stat().st_size >= max(blocks, default=0) + 2 * tarfile.BLOCKSIZE
+
+
+def _checked_member(path: Path, member: tarfile.TarInfo, seen: Container[str]) -> str:
+    """The member's name, if it is one a backup holds (a regular file, named as its members are, once)."""
+    name = member.name
+    if not member.isreg():
+        raise _refuse(path, f"member {name!r} is not a regular file")
+    if name in FORMAT_1_MEMBERS:
+        raise _refuse(
+            path,
+            "it is an older Blogster's backup (format 1), whose restore ran SQL from the file; "
+            "this version does not restore it",
+        )
+    if name not in FIXED_MEMBERS and not TABLE_MEMBER.match(name) and not MEDIA_MEMBER.match(name):
+        raise _refuse(path, f"unexpected member {name!r}")
+    if name in seen:
+        raise _refuse(path, f"member {name!r} appears twice")
+    return name
+
+
+def _checked_manifest(path: Path, text: bytes) -> dict[str, Any]:
+    """The manifest, if it is a current backup's."""
+    try:
+        manifest = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(path, "manifest.json is not JSON") from None
+    if not isinstance(manifest, dict):
+        raise _refuse(path, "manifest.json is not an object")
+    if manifest.get("format") != BACKUP_FORMAT:
+        raise _refuse(
+            path,
+            f"format {manifest.get('format')!r}; this Blogster restores format {BACKUP_FORMAT} "
+            "(earlier formats ran SQL from the file and are no longer restored)",
+        )
+    return manifest
+
+
+def _extract(path: Path, scratch: Path) -> tuple[dict[str, Path], bool]:
+    """Copies each member to a scratch file of our own naming; never trusts member paths. With it,
+    whether the archive ends as one does (_ends_as_an_archive_does)."""
     extracted: dict[str, Path] = {}
+    opened = False
     try:
         with tarfile.open(path, "r:") as archive:
-            for member in archive:
-                name = member.name
-                if not member.isreg():
-                    raise _refuse(path, f"member {name!r} is not a regular file")
-                if name in FORMAT_1_MEMBERS:
-                    raise _refuse(
-                        path,
-                        "it is an older Blogster's backup (format 1), whose restore ran SQL from the file; "
-                        "this version does not restore it",
-                    )
-                if name not in FIXED_MEMBERS and not TABLE_MEMBER.match(name) and not MEDIA_MEMBER.match(name):
-                    raise _refuse(path, f"unexpected member {name!r}")
-                if name in extracted:
-                    raise _refuse(path, f"member {name!r} appears twice")
+            opened = True
+            members = _members(archive, path)
+            for member in members:
+                name = _checked_member(path, member, extracted)
                 source = archive.extractfile(member)
                 assert source is not None  # a regular member always has a stream (checked above)
                 extracted[name] = _write_scratch(scratch, name, partial(_copy_stream, source))
-    except (OSError, tarfile.TarError, EOFError):
-        raise _refuse(path, "not a tar archive") from None
-    return extracted
+    except (tarfile.TarError, EOFError):  # an OSError (the file unreadable, no room for the scratch copy) is one
+        raise _unreadable(path, opened) from None
+    return extracted, _ends_as_an_archive_does(path, members)
+
+
+def contents(*, path: Path) -> BackupContents:
+    """When a backup was made and its accounts (id and email), read without restoring it: its
+    manifest and its accounts' rows, checked against the manifest's checksums, and its members'
+    headers (a file cut short is refused as a restore would refuse it). Nothing is extracted."""
+    path = path.expanduser().resolve()
+    found: dict[str, bytes] = {}
+    opened = False
+    try:
+        with tarfile.open(path, "r:") as archive:
+            opened = True
+            seen: set[str] = set()
+            members = _members(archive, path)
+            for member in members:
+                seen.add(_checked_member(path, member, seen))
+                if member.name in ("manifest.json", USERS_MEMBER):
+                    source = archive.extractfile(member)
+                    assert source is not None  # a regular member always has a stream (checked)
+                    found[member.name] = source.read()
+            complete = _ends_as_an_archive_does(path, members)
+    except (tarfile.TarError, EOFError):
+        raise _unreadable(path, opened) from None
+    if "manifest.json" not in found:
+        raise _refuse(path, "it has no manifest.json")
+    manifest = _checked_manifest(path, found["manifest.json"])
+    checksums, tables = manifest.get("members"), manifest.get("tables")
+    columns = tables.get("auth.users") if isinstance(tables, dict) else None
+    if not complete and isinstance(checksums, dict) and not set(checksums) <= seen:
+        raise _unreadable(path, opened=True)  # cut between two members
+    if not isinstance(checksums, dict) or not isinstance(columns, list) or USERS_MEMBER not in found:
+        raise _refuse(path, "its members do not match its manifest")
+    if hashlib.sha256(found[USERS_MEMBER]).hexdigest() != checksums.get(USERS_MEMBER):
+        raise _refuse(path, f"{USERS_MEMBER} is damaged (checksum mismatch)")
+    return BackupContents(path, _manifest_time(manifest), _accounts(path, found[USERS_MEMBER], columns))
+
+
+USERS_MEMBER = "data/auth.users.copy"
+
+
+def _manifest_time(manifest: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        return None
+
+
+def _accounts(path: Path, rows: bytes, columns: list[object]) -> list[BackupAccount]:
+    """The accounts in auth.users's rows (COPY text format), as a restore would list them."""
+    try:
+        at = {name: columns.index(name) for name in ("id", "email", "deleted_at")}
+        accounts = []
+        for line in rows.decode("utf-8").split("\n")[:-1]:  # each row ends in \n (in a value it is \\n)
+            fields = line.split("\t")
+            live = fields[at["deleted_at"]] == "\\N"
+            accounts.append(BackupAccount(UUID(fields[at["id"]]), _copy_text(fields[at["email"]]), live))
+    except (ValueError, IndexError, UnicodeDecodeError):
+        raise _refuse(path, "its accounts' rows cannot be read") from None
+    return sorted(accounts, key=lambda account: (account.email.lower(), account.email))
+
+
+_COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))", re.DOTALL)
+_COPY_LETTERS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _copy_text(field_text: str) -> str:
+    """A text field of COPY's text format as the value it stands for (its backslash escapes read)."""
+
+    def read(match: re.Match[str]) -> str:
+        octal, hexadecimal, other = match.groups()
+        if octal:
+            return chr(int(octal, 8))
+        if hexadecimal:
+            return chr(int(hexadecimal, 16))
+        return _COPY_LETTERS.get(other, other)
+
+    return _COPY_ESCAPE.sub(read, field_text)
 
 
 def _copy_stream(source: IO[bytes], target: BinaryIO) -> None:
@@ -404,20 +608,14 @@ def _check_accounts(path: Path, entries: object) -> list[backup_data.AccountRole
 
 
 def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
-    extracted = _extract(path, scratch)
+    extracted, complete = _extract(path, scratch)
     if "manifest.json" not in extracted:
         raise _refuse(path, "it has no manifest.json")
-    manifest = _read_json(path, extracted.pop("manifest.json"), "manifest.json")
-    if not isinstance(manifest, dict):
-        raise _refuse(path, "manifest.json is not an object")
-    if manifest.get("format") != BACKUP_FORMAT:
-        raise _refuse(
-            path,
-            f"format {manifest.get('format')!r}; this Blogster restores format {BACKUP_FORMAT} "
-            "(earlier formats ran SQL from the file and are no longer restored)",
-        )
+    manifest = _checked_manifest(path, extracted.pop("manifest.json").read_bytes())
     checksums = manifest.get("members")
     if not isinstance(checksums, dict) or set(checksums) != set(extracted):
+        if not complete and isinstance(checksums, dict) and set(extracted) < set(checksums):
+            raise _unreadable(path, opened=True)  # cut between two members
         raise _refuse(path, "its members do not match its manifest")
     for name, file in extracted.items():
         if _sha256_of(file) != checksums[name]:
@@ -437,9 +635,11 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
     return _CheckedBackup(manifest, accounts, tables, media)
 
 
-def _load(target: Database, checked: _CheckedBackup, path: Path) -> None:
+def _load(target: Database, checked: _CheckedBackup, path: Path, on_stage: Callable[[str], None] = _no_stage) -> None:
     """Schema from Blogster's migrations, then the rows, in a scratch database."""
+    on_stage(RESTORE_STAGES[1])
     migrations.apply(target, until=checked.manifest["migrations"][-1][0])
+    on_stage(RESTORE_STAGES[2])
     with admin_connection(target, autocommit=False) as conn:
         live = backup_data.tables(conn)
         if live.keys() != checked.tables.keys() or any(live[name] != checked.manifest["tables"][name] for name in live):
@@ -496,7 +696,7 @@ RESTORE_STOPPED = (
 )
 
 
-def restore(db: Database, *, path: Path) -> RestoreSummary:
+def restore(db: Database, *, path: Path, on_stage: Callable[[str], None] = _no_stage) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), migrated to this version.
 
     The backup is loaded, its roles rebuilt, migrated and its images stored in a scratch
@@ -504,16 +704,17 @@ def restore(db: Database, *, path: Path) -> RestoreSummary:
     any moment leaves the database, or its complete replacement ready to be put in place. A
     restore first finishes or clears what an interrupted one left. The logins of account roles
     no database will have an account for (those it replaces and the backup does not hold, and
-    strays earlier restores left) are switched off with the swap (`_shut_out`)."""
+    strays earlier restores left) are switched off with the swap (`_shut_out`). `on_stage` hears
+    the name of each of RESTORE_STAGES as it starts."""
     try:
-        return _restore(db, path=path)
+        return _restore(db, path=path, on_stage=on_stage)
     except LoginRefused as refused:
         raise administrator_needed("db restore", refused) from None
     except DatabaseUnavailable as exc:  # the server went away (or stopped answering) mid-restore
         raise DatabaseUnavailable(RESTORE_STOPPED.format(error=exc)) from exc
 
 
-def _restore(db: Database, *, path: Path) -> RestoreSummary:
+def _restore(db: Database, *, path: Path, on_stage: Callable[[str], None]) -> RestoreSummary:
     path = path.expanduser().resolve()
     dbname = db.database_name
     if dbname == database_swap.MAINTENANCE_DATABASE:
@@ -527,11 +728,13 @@ def _restore(db: Database, *, path: Path) -> RestoreSummary:
         database_swap.settle(conn, dbname)
         database_swap.finish_interrupted(conn, dbname)
         database_swap.drop_abandoned(conn, dbname)
+        on_stage(RESTORE_STAGES[0])
         checked = _check_backup(path, scratch)
         swap = database_swap.begin(conn, dbname)
         scratch_db = db.for_database(swap.loading, application_name=swap.loader)
         try:
-            _load(scratch_db, checked, path)
+            _load(scratch_db, checked, path, on_stage)
+            on_stage(RESTORE_STAGES[3])
             with conn.transaction():
                 roles_created = _rebuild_roles(conn, checked.accounts)
             reconcile_roles(scratch_db)
@@ -539,7 +742,7 @@ def _restore(db: Database, *, path: Path) -> RestoreSummary:
             with admin_unit_of_work(scratch_db) as scratch_conn:
                 # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
                 backup_data.sync_assignee_roles(scratch_conn)
-                accounts = scalar(scratch_conn.execute("select count(*) from auth.users"), int)
+                emails = backup_data.account_emails(scratch_conn)
                 restored_roles = backup_data.account_role_names(scratch_conn)
             _restore_media(checked.media)
             scratch_db.close()
@@ -559,7 +762,8 @@ def _restore(db: Database, *, path: Path) -> RestoreSummary:
                 if shut_out and database_swap.not_swapped_in(conn, swap):
                     stray_logins.switch_on(conn, shut_out)
             raise
-    return RestoreSummary(path, accounts, roles_created, len(checked.media), applied, len(shut_out))
+    return RestoreSummary(path, len(emails), roles_created, len(checked.media), applied, len(shut_out), emails,
+                          _manifest_time(checked.manifest))  # fmt: skip
 
 
 def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:

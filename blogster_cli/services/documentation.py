@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from blogster_cli.actors import ActingUser, require_admin
+from blogster_cli.content.entities import read_references
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.documentation import import_warnings, links, sources, tree
 from blogster_cli.documentation import query as search_query
@@ -92,6 +93,11 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "path: what was changed"
+    # The notes an earlier import of the folder gave already: a slug normalised or a language
+    # note of a page this import neither created nor renamed nor took over, and (on a folder
+    # imported before) the files skipped as includes, "path: reason". The text output counts them
+    # in one line, so that re-importing an unchanged tree (cron) says only what is new.
+    repeated_notes: list[str] = field(default_factory=list)
     # Links to no page, pictures not in the folder, includes not read: "path: warning", in the order
     # found, and the same grouped by kind, target and cause (the most pages first); at most
     # import_warnings.LISTED in either, the rest counted in warnings_truncated.
@@ -123,6 +129,7 @@ class SearchResult:
     query: str
     hits: list[SearchHit]
     suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
+    drafts_refused: bool = False  # drafts were asked for by someone who is no admin: published pages only
 
 
 def _content(
@@ -232,17 +239,21 @@ def import_tree(
     source = tree.read_tree(root)
     report = ImportReport(failed=[(p.path, p.reason) for p in source.problems],
                           skipped=[(p.path, p.reason) for p in source.skipped])  # fmt: skip
-    report.notes = [f"{p.path}: {note}" for p in source.pages for note in p.notes]
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         written = deepcopy(report)  # a raced try's additions go with it
         try:
-            _import_once(acting, source, identity, publish=publish, on_clash=on_clash, report=written)
+            news = _import_once(acting, source, identity, publish=publish, on_clash=on_clash, report=written)
         except repo.ImportRaced:
             if attempt == IMPORT_ATTEMPTS:
                 raise Conflict("other imports kept writing the same pages; run it again") from None
             continue
         report = written
         break
+    page_notes = [(p.path, f"{p.path}: {note}") for p in source.pages for note in p.notes]
+    report.notes = [note for path, note in page_notes if path in news.pages] + report.notes
+    report.repeated_notes = [note for path, note in page_notes if path not in news.pages]
+    if news.folder_imported_before:
+        report.repeated_notes = [f"{path}: {reason}" for path, reason in report.skipped] + report.repeated_notes
     for renamed in report.renamed:
         report.notes.append(f"{renamed.path}: slug {renamed.asked!r} is held by a page from elsewhere;"
                             f" stored as {renamed.slug!r}")  # fmt: skip
@@ -259,12 +270,21 @@ def import_tree(
 IMPORT_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class _News:
+    """What an import is the first to report: the files whose pages it creates, renames (a slug
+    that changes) or takes over, and whether the folder had pages before (its skipped files too)."""
+
+    pages: frozenset[str]
+    folder_imported_before: bool
+
+
 def _import_once(
     acting: ActingUser, source: tree.Tree, identity: sources.FolderIdentity, *, publish: bool,
     on_clash: sources.OnClash, report: ImportReport,
-) -> None:  # fmt: skip
+) -> _News:  # fmt: skip
     """One try of import_tree's unit of work: reads the stored pages, plans and writes, filling `report`
-    (its link warnings once written: see _warn_of_broken_links)."""
+    (its link warnings once written: see _warn_of_broken_links); returns what is new (_News)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.errors import Conflict
     from blogster_cli.repositories import documentation as repo
@@ -347,6 +367,11 @@ def _import_once(
         kept = [(held.slug, held.path) for key, held in known.items()  # left as they were: unreadable files
                 if held.tree == identity.tree and key not in owned and key not in withdrawn]  # fmt: skip
     _warn_of_broken_links(report, [page for page in source.pages if page.path not in refused], kept)
+    return _News(
+        frozenset(p.page.path for p in plan.placements
+                  if p.target is None or p.target.slug != p.slug or p.taken_over is not None),
+        any(held.tree == identity.tree for held in known.values()),
+    )  # fmt: skip
 
 
 def _warn_of_broken_links(
@@ -544,8 +569,47 @@ def _page(session: Session, slug: str) -> DocumentationPage:
 
     page = repo.find_page(session, slug=slug)
     if page is None:
-        raise NotFound(f"no documentation page {slug!r}")
+        raise NotFound(f"no documentation page {slug!r}{_close_pages(session, slug)}")
     return page
+
+
+def _close_pages(session: Session, slug: str) -> str:
+    """The end of a "no documentation page" message: the slugs of pages I can read close to `slug`,
+    as a mistyped post's are found (content/slugs.py), or ""."""
+    from blogster_cli.content.slugs import close_slugs, comparable_lengths
+    from blogster_cli.repositories import documentation as repo
+    from blogster_cli.suggestions import did_you_mean
+
+    shortest, longest = comparable_lengths(slug)
+    return did_you_mean(close_slugs(slug, repo.page_slugs_between(session, shortest=shortest, longest=longest)))
+
+
+def _category(session: Session, ref: str) -> DocumentationCategory:
+    """The category of this slug or name (ignoring case) that I can see; else NotFound naming the
+    closest ones (by slug or name: their slugs are given)."""
+    from blogster_cli.repositories import documentation as repo
+    from blogster_cli.suggestions import close_matches, did_you_mean
+
+    found = repo.find_category(session, ref=ref)
+    if found is not None:
+        return found
+    slug_of: dict[str, str] = {}
+    for category in repo.categories(session):
+        slug_of.setdefault(category.slug, category.slug)
+        slug_of.setdefault(category.name.lower(), category.slug)
+    close = dict.fromkeys(slug_of[name] for name in close_matches(ref.lower(), slug_of))
+    raise NotFound(f"no documentation category {ref!r}{did_you_mean(list(close))}")
+
+
+def _check_tag(session: Session, tag: str) -> None:
+    """NotFound, naming the closest tags, unless a page I can read has this tag."""
+    from blogster_cli.repositories import documentation as repo
+    from blogster_cli.suggestions import close_matches, did_you_mean
+
+    if not repo.tag_in_use(session, tag=tag):
+        raise NotFound(
+            f"no documentation page has the tag {tag!r}{did_you_mean(close_matches(tag, repo.tags(session)))}"
+        )
 
 
 def get_page(acting: ActingUser, *, slug: str) -> DocPage:
@@ -555,13 +619,16 @@ def get_page(acting: ActingUser, *, slug: str) -> DocPage:
         return _public(_page(session, slug), _names(session))
 
 
-def list_pages(acting: ActingUser, *, status: str | None = None) -> list[DocPage]:
+def list_pages(acting: ActingUser, *, status: str | None = None, category: str | None = None) -> list[DocPage]:
+    """The pages I can read, by slug; `category` (a slug or name): only that category's own pages
+    (not its sub-categories', as `docs search --category`)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
     with orm_unit_of_work(acting) as session:
+        category_id = _category(session, category).id if category else None
         names = _names(session)
-        return [_public(p, names) for p in repo.pages(session, status=status)]
+        return [_public(p, names) for p in repo.pages(session, status=status, category_id=category_id)]
 
 
 def category_tree(acting: ActingUser) -> list[CategoryNode]:
@@ -623,12 +690,7 @@ def create_page(
     if tree.holds_nul([title, markdown, tags]):
         raise InvalidInput(f"{wanted}: {tree.NUL_REFUSED}")
     with orm_unit_of_work(acting) as session:
-        category_id = None
-        if category:
-            found = repo.find_category(session, ref=category)
-            if found is None:
-                raise NotFound(f"no documentation category {category!r}")
-            category_id = found.id
+        category_id = _category(session, category).id if category else None
         content = {"version": CONTENT_VERSION, "markdown": markdown}
         page = repo.save_page(session, DocumentationPage(
             title=title.strip(), slug=wanted, category_id=category_id, content=content, tags=tags, status=status,
@@ -809,7 +871,9 @@ def search(
     acting: ActingUser, *, query: str, category: str | None = None, tag: str | None = None,
     limit: int = 10, include_drafts: bool = False,
 ) -> SearchResult:  # fmt: skip
-    """Websearch syntax; published pages for everyone, drafts too for admins who ask (--all)."""
+    """Websearch syntax; published pages for everyone, drafts too for admins who ask (--all: for
+    anyone else the published pages, and the result says drafts were refused). A category or tag
+    that no page I can read has is NotFound, naming the closest ones, rather than no hits."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
@@ -818,12 +882,21 @@ def search(
         raise InvalidInput("give words to search for: an empty search finds nothing")
     if not 1 <= limit <= 100:
         raise InvalidInput("--limit must be between 1 and 100")
+    drafts_refused = include_drafts and not acting.actor.is_admin
+    include_drafts = include_drafts and not drafts_refused
     with orm_unit_of_work(acting) as session:
+        if category is not None:
+            _category(session, category)
+        if tag is not None:
+            _check_tag(session, tag)
         rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
         poor = len(rows) < min(POOR_RESULTS, limit)
         suggestion = _suggest(session, query, include_drafts) if poor and query.strip() else None
+    # Snippets are cut from the page's plain text as stored, character references and all (`&mdash;`):
+    # read here, once, for every front end (a title from a first heading was read on import: tree.title_from).
     hits = [
-        SearchHit(r["slug"], r["title"], r["path"], r["category"], r["status"], float(r["score"]), r["snippet"] or "")
+        SearchHit(r["slug"], r["title"], r["path"], r["category"], r["status"], float(r["score"]),
+                  read_references(r["snippet"] or ""))
         for r in rows
-    ]
-    return SearchResult(query, hits, suggestion)
+    ]  # fmt: skip
+    return SearchResult(query, hits, suggestion, drafts_refused)

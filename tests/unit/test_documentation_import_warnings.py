@@ -52,7 +52,7 @@ def test_each_include_warning_names_its_include(tmp_path):
 
     long_name = "y" * 5000 + ".md"
     body = f'--8<-- "gone.md"\n{{!other.md!}}\n--8<-- "{long_name}"\n--8<-- "gone.md"\n'
-    found = includes.expand(body, path="index.md", read=includes.FolderFiles(tmp_path).read)
+    found = includes.expand(body, path="index.md", files=includes.FolderFiles(tmp_path))
     assert found.warnings == ("include 'gone.md' is not in the folder", "include 'other.md' is not in the folder",
                               f"include '{'y' * 199}…' (5,003 characters) is not in the folder")  # fmt: skip
     assert found.names == ("gone.md", "other.md", long_name)

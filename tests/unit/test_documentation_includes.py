@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from blogster_cli.documentation import includes, tree
 
@@ -21,7 +23,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def expand(root: Path, body: str, path: str = "index.md") -> includes.Expansion:
-    return includes.expand(body, path=path, read=includes.FolderFiles(root).read)
+    return includes.expand(body, path=path, files=includes.FolderFiles(root))
 
 
 def search_text(body: str, expansion: includes.Expansion) -> str:
@@ -202,3 +204,40 @@ def test_read_tree_gives_pages_their_includes_and_skips_the_included_files(tmp_p
     }
     assert index.include_warnings == ("include 'gone.md' is not in the folder",)
     assert read.pages[0].includes == {} and read.pages[0].include_warnings == ()
+
+
+def test_a_line_number_longer_than_any_is_past_the_end(tmp_path):
+    """markdown-include's `lines=` with a number of 5,000 digits (int() refuses more than 4,300)."""
+    docs = write(tmp_path, {"a.md": "one\ntwo\n"})
+    found = expand(docs, f"{{!a.md!lines=2-{'9' * 5000}}}\n{{!a.md!lines={'9' * 5000}}}\n")
+    assert found.lines == {f"{{!a.md!lines=2-{'9' * 5000}}}": "two\n", f"{{!a.md!lines={'9' * 5000}}}": ""}
+    assert found.warnings == ()
+
+
+_NAMES = ("a.md", "b.md", "d/c.md", "index.md", "gone.md")
+_LINE = st.one_of(
+    st.sampled_from(["text", "", "--8<-- [start:s]", "--8<-- [end:s]", "--8<--", ';--8<-- "a.md"', "a.md"]),
+    st.builds("--8<-- {!r}".format, st.sampled_from(_NAMES)).map(lambda line: line.replace("'", '"')),
+    st.builds("  --8<-- '{}:{}'".format, st.sampled_from(_NAMES), st.sampled_from(["1:2", "s", "-1:", "2"])),
+    st.builds("x {{!{}!}} {{% include '{}' %}}".format, st.sampled_from(_NAMES), st.sampled_from(_NAMES)),
+    st.builds("{{!{}!lines=2 1-3}}".format, st.sampled_from(_NAMES)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(_LINE, max_size=6).map("\n".join), min_size=4, max_size=4), depth=st.integers(1, 4))
+def test_a_kept_expansion_gives_what_reading_the_file_again_gives(tmp_path_factory, monkeypatch, texts, depth):
+    """A file's expansion kept across an import's pages (by what is picked and the depth) gives each
+    page what expanding it again gives: the same text, warnings, files and lines left unread, cycles
+    through the page itself and the depth bound included (FolderFiles.keep off: the oracle)."""
+    docs = write(tmp_path_factory.mktemp("docs"), dict(zip(_NAMES, texts, strict=False)))
+    pages = ["index.md", "a.md", "d/c.md", "b.md", "index.md"]
+    with monkeypatch.context() as patched:
+        patched.setattr(includes, "MAX_INCLUDE_DEPTH", depth)
+        shared = includes.FolderFiles(docs)
+        kept = [includes.expand((docs / page).read_text(), path=page, files=shared) for page in pages]
+        patched.setattr(includes.FolderFiles, "keep", lambda *_: None)
+        again = [
+            includes.expand((docs / page).read_text(), path=page, files=includes.FolderFiles(docs)) for page in pages
+        ]
+    assert kept == again
