@@ -4,6 +4,11 @@ Columns are found by their header, ignoring case and units: keyword; volume or s
 KD or keyword difficulty; CPC; competition (or competitive density); intent (the first known
 one of a list such as "informational, commercial"). Only keyword is required. Figures are read
 in the file's own decimal convention ("0,85" in a semicolon-separated European export).
+
+Keyword Planner gives a volume as a range ("1K – 10K", "10 – 100", "100K – 1M") to accounts without
+ad spend: its lower bound is kept (`volume_range`), the figure the range states, where its middle
+(3,162 for 1K – 10K) would be a precision nobody measured; ranges sort as their bounds do either
+way, and an exact figure imported later replaces it. The import says how many volumes were ranges.
 """
 
 from __future__ import annotations
@@ -38,6 +43,39 @@ class KeywordRow:
 
 MAX_VOLUME = 2**31 - 1  # the column is an integer
 
+# A range of searches as Keyword Planner writes it: "1K – 10K" (an en dash; a hyphen, an em dash or
+# "to" taken too), each bound a whole number, grouped ("1,000") or with a K, M or B ("1.5K").
+_BOUND = r"([0-9]+(?:[.,][0-9]+)*)\s*([KMB]?)"
+_RANGE = re.compile(rf"{_BOUND}\s*(?:[-\u2013\u2014]|to)\s*{_BOUND}", re.IGNORECASE)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})?(?:\1[0-9]{3})*")
+_SCALE = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
+
+
+def _bound(digits: str, suffix: str) -> float | None:
+    """One bound's value: "10" 10, "1,000" 1000, "1K" 1000, "1.5M" 1500000; None for another form."""
+    if suffix:
+        if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?", digits):
+            return None
+        return float(digits.replace(",", ".")) * _SCALE[suffix.lower()]
+    if digits.isdigit():
+        return float(digits)
+    return float(re.sub(r"[.,]", "", digits)) if _GROUPED.fullmatch(digits) else None
+
+
+def volume_range(text: str) -> tuple[int, int] | None:
+    """(lower, upper) of a volume written as a range ("1K – 10K": (1000, 10000)), None when `text`
+    is no range (nor one whose lower bound is above its upper one: "2026-11"); ValueError for one
+    whose lower bound is beyond the column's integers."""
+    found = _RANGE.fullmatch(text.strip())
+    if found is None:
+        return None
+    low, high = _bound(found[1], found[2]), _bound(found[3], found[4])
+    if low is None or high is None or low > high:
+        return None
+    if low > MAX_VOLUME:
+        raise ValueError(f"{quoted(text)} is out of range")
+    return round(low), round(high)
+
 
 def _number(table: Table, cells: dict[str, str], field: str, high: float = 1e15) -> float | None:
     """The cell's figure (table.number: thousands separators, currency and '%' ignored), None when
@@ -55,9 +93,10 @@ def _intent(text: str) -> str | None:
     return None
 
 
-def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
+def parse_keywords(text: str, *, ranges: list[int] | None = None) -> tuple[list[KeywordRow], list[Rejected]]:
     """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read,
-    among them a keyword's later lines (ignoring case): its first line is kept."""
+    among them a keyword's later lines (ignoring case): its first line is kept. A volume written as
+    a range is its lower bound (volume_range); `ranges` collects the lines of the rows that had one."""
     rows = []
     first_lines: dict[str, int] = {}  # a keyword (ignoring case) -> the line that gave it
     figures = ("search_volume", "keyword_difficulty", "cpc", "competition")
@@ -69,7 +108,8 @@ def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
             rejected.append(Rejected(line, "no keyword" if not keyword else "keyword longer than 500 characters"))
             continue
         try:
-            volume = _number(table, cells, "search_volume", MAX_VOLUME)
+            bounds = volume_range(cells["search_volume"])
+            volume = bounds[0] if bounds else _number(table, cells, "search_volume", MAX_VOLUME)
             row = KeywordRow(
                 keyword, None if volume is None else round(volume), _number(table, cells, "keyword_difficulty"),
                 _number(table, cells, "cpc"), _number(table, cells, "competition"), _intent(cells["intent"]),
@@ -82,4 +122,6 @@ def parse_keywords(text: str) -> tuple[list[KeywordRow], list[Rejected]]:
             rejected.append(Rejected(line, f"repeats the keyword of line {first}"))
             continue
         rows.append(row)
+        if bounds and ranges is not None:
+            ranges.append(line)
     return rows, sorted(rejected, key=lambda r: r.line)

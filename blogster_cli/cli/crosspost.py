@@ -103,6 +103,6 @@ def crosspost_post(
             " no site of yours is at: set it with `blogster site settings set url https://YOUR-SITE/` (or"
             " custom-domain), then run this again to update the copies"
         )
-    if sent and (ignored := site_settings.ignored_custom_domain(acting, base_domain=base_domain)):
+    for ignored in site_settings.ignored_addresses(acting, base_domain=base_domain) if sent else ():
         output.warning(ignored)
     _report(outcomes, json)

@@ -16,6 +16,7 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
+    from blogster_cli.actors import ActingUser
     from blogster_cli.services.newsletters import SendReport
 
 app = command_group("newsletter")
@@ -48,11 +49,23 @@ def create(
     from blogster_cli.services import newsletters
 
     refs = [ref.strip() for item in blogs for ref in item.split(",") if ref.strip()]
-    ctx = app_context()
-    made = newsletters.create(acting_user(), refs=refs, subject=subject, base_domain=ctx.settings.site_base_domain)
+    ctx, acting = app_context(), acting_user()
+    made = newsletters.create(acting, refs=refs, subject=subject, base_domain=ctx.settings.site_base_domain)
     output.print_json(made) if json else output.message(
         f"newsletter {made.id} created ({plural(len(made.posts), 'post')})"
     )
+    _warn_about_the_address(acting)
+
+
+def _warn_about_the_address(acting: ActingUser) -> None:
+    """The one-line warning per stored custom domain or url the site's address leaves out (one the
+    setting refuses now), as `site build` and `crosspost` give it: the newsletter's links use the
+    address without it."""
+    from blogster_cli.services import site_settings
+
+    base_domain = app_context().settings.site_base_domain
+    for ignored in site_settings.ignored_addresses(acting, base_domain=base_domain):
+        output.warning(ignored)
 
 
 @app.command("list")
@@ -87,11 +100,13 @@ def preview(
     """
     from blogster_cli.services import newsletters
 
-    shown = newsletters.preview(acting_user(), ref=newsletter_id)
+    acting = acting_user()
+    shown = newsletters.preview(acting, ref=newsletter_id)
     if json:
         output.print_json(shown)
     else:
         output.print_lines([f"Subject: {shown.subject}", "", shown.html if html else shown.text])
+    _warn_about_the_address(acting)
 
 
 @app.command("send")
@@ -126,11 +141,11 @@ def send(
     from blogster_cli.planning.times import parse_at
     from blogster_cli.services import mail_hold, newsletters
 
-    ctx = app_context()
+    ctx, acting = app_context(), acting_user()
     csv_text = _read_text(to) if to is not None else None
     if at is not None:
         when = parse_at(at, timezone=ctx.tzinfo)
-        report = newsletters.schedule(acting_user(), ref=newsletter_id, at=when.moment, csv_text=csv_text)
+        report = newsletters.schedule(acting, ref=newsletter_id, at=when.moment, csv_text=csv_text)
         output.print_json(report) if json else output.message(
             f"newsletter {report.id} scheduled for {output.local_time(when.moment)}"
         )
@@ -138,14 +153,16 @@ def send(
             output.message(f"note: {when.note}")
         for problem in report.left_out:
             output.warning(f"{problem} (left out)")
+        _warn_about_the_address(acting)
         return
-    acting = acting_user()
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     with output.progress("Sending", None) as bar:
         report = newsletters.send(
             acting, ref=newsletter_id, smtp=smtp, csv_text=csv_text,
             on_progress=lambda done, total: bar.advance(), hold=mail_hold.kept(ctx),
         )  # fmt: skip
+    if not report.busy and not report.error:
+        _warn_about_the_address(acting)
     _report([report], json)
 
 

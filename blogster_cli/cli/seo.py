@@ -29,17 +29,22 @@ def import_keywords(
     """Import keyword research: keyword, volume, difficulty, CPC, competition, intent (found by header).
 
     A keyword you have already (ignoring case) is updated, so importing again adds nothing.
+    A volume given as a range (Keyword Planner without ad spend: "1K – 10K") is stored as its
+    lower bound, and the summary counts them (volume_ranges in --json).
 
     Example: blogster seo import-keywords keywords.csv
     """
     from blogster_cli.services import seo
 
     result = seo.import_keywords(acting_user(), text=csv_imports.read_export(file), source=str(file))
+    ranges = (
+        f", {plural(result.volume_ranges, 'volume')} stored as a range's lower bound" if result.volume_ranges else ""
+    )
     csv_imports.report(
         result,
         file=file,
         json=json,
-        summary=(f"{plural(result.inserted, 'keyword')} added, {result.updated} updated"),
+        summary=(f"{plural(result.inserted, 'keyword')} added, {result.updated} updated{ranges}"),
     )
 
 

@@ -90,7 +90,7 @@ def settings_show(json: bool = JSON_OPTION) -> None:
     acting, base_domain = acting_user(), app_context().settings.site_base_domain
     shown = site_settings.show(acting, base_domain=base_domain)
     output.print_json(shown) if json else output.print_record(shown)
-    if ignored := site_settings.ignored_custom_domain(acting, base_domain=base_domain):
+    for ignored in site_settings.ignored_addresses(acting, base_domain=base_domain):
         output.warning(ignored)
 
 
@@ -172,8 +172,9 @@ def verify_domain(json: bool = JSON_OPTION) -> None:
     from blogster_cli.config import DEFAULT_DNS_RESOLVER
     from blogster_cli.services import site_domain
 
-    resolver = app_context().settings.dns_resolver_url or DEFAULT_DNS_RESOLVER
-    check = site_domain.verify(acting_user(), resolver_url=resolver)
+    settings = app_context().settings
+    resolver = settings.dns_resolver_url or DEFAULT_DNS_RESOLVER
+    check = site_domain.verify(acting_user(), resolver_url=resolver, base_domain=settings.site_base_domain)
     if json:
         output.print_json(check)
     elif check.verified:

@@ -1,5 +1,9 @@
 """Queries behind a notification email: the recipient's side (as the user) and the ledger (service_role).
 
+The ledger (internal.email_deliveries) is keyed by a uuid: a maintenance email's notification id,
+or a review notification's version (its id and created_at, 0147: services/notifications.py
+derives the key), so each version is mailed once.
+
 SQLModel statements on the Session of `orm_unit_of_work` / `orm_service_unit_of_work`: the
 `notification_email` job of `serve-workers` runs these, and a long-lived process pays the
 import once (bench/bench_worker.py's throughput is unchanged by it, within its noise).
@@ -7,7 +11,7 @@ import once (bench/bench_worker.py's throughput is unchanged by it, within its n
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import Uuid, column, delete, exists, func, table, tuple_, update
@@ -18,7 +22,7 @@ from blogster_cli.models import pg_enum
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.system import MaintenanceSchedule, UserNotification
 from blogster_cli.repositories.job_queue import JOBS
-from blogster_cli.vocabulary import NotificationDeliveryStatus
+from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
 
 # The delivery ledger (0032): internal, so no row class of its own.
 EMAIL_DELIVERIES = table(
@@ -31,38 +35,64 @@ EMAIL_DELIVERIES = table(
 )
 
 
-def own_email_if_wanted(session: Session) -> str | None:
-    """As the user: their address if they still want maintenance email (preferences may have changed)."""
+# The preference that lets each kind of notification be mailed (beside email_notifications).
+_WANTED = {
+    NotificationType.MAINTENANCE: UserNotificationPreferences.maintenance_notifications,
+    NotificationType.BLOG_INTERACTION: UserNotificationPreferences.blog_interaction_notifications,
+}
+
+
+def own_email_if_wanted(session: Session, *, about: NotificationType = NotificationType.MAINTENANCE) -> str | None:
+    """As the user: their address if they still want email `about` this kind of notification
+    (maintenance, or review steps: blog_interaction); preferences may have changed since."""
     me = func.auth.me().table_valued("id", "email").alias("me")
     query = (
         select(me.c.email)
         .join(UserNotificationPreferences, col(UserNotificationPreferences.user_id) == me.c.id)
-        .where(col(UserNotificationPreferences.maintenance_notifications))
+        .where(col(_WANTED[about]))
         .where(col(UserNotificationPreferences.email_notifications))
     )
     address = session.execute(query).scalar_one_or_none()
     return str(address) if address is not None else None
 
 
+def own_version(session: Session, *, notification_id: UUID, created_at: datetime) -> UserNotification | None:
+    """As the user (RLS: their own rows only): this version of their notification, None once it
+    was rewritten (another created_at) or is gone."""
+    query = select(UserNotification).where(
+        col(UserNotification.id) == notification_id, col(UserNotification.created_at) == created_at
+    )
+    return session.execute(query).scalars().one_or_none()
+
+
 def delivered_among(session: Session, *, notification_ids: list[UUID]) -> set[UUID]:
-    """Which of these notifications' emails already have an outcome in the ledger."""
+    """Which of these ledger keys (notification ids, or versions' keys) already have an outcome in the ledger."""
     query = select(EMAIL_DELIVERIES.c.notification_id).where(EMAIL_DELIVERIES.c.notification_id.in_(notification_ids))
     return set(session.execute(query).scalars())
 
 
 def record_delivery(
-    session: Session, *, notification_id: UUID, user_id: UUID, status: NotificationDeliveryStatus, error: str | None
+    session: Session,
+    *,
+    notification_id: UUID,
+    user_id: UUID,
+    status: NotificationDeliveryStatus,
+    error: str | None,
+    key: UUID | None = None,
+    created_at: datetime | None = None,
 ) -> None:
-    """The ledger row and the in-app notification's delivery_status and reason, in one transaction."""
+    """The ledger row and the in-app notification's delivery_status and reason, in one transaction.
+
+    `key`: the ledger's key when it is not the notification's id (a version's, 0147); `created_at`:
+    the version whose outcome this is (a notification rewritten since keeps its newer version's)."""
     ledger = insert(EMAIL_DELIVERIES).values(
-        notification_id=notification_id, user_id=user_id, status=status, error=error
+        notification_id=key or notification_id, user_id=user_id, status=status, error=error
     )
     session.execute(ledger.on_conflict_do_nothing(index_elements=["notification_id"]))
-    session.execute(
-        update(UserNotification)
-        .where(col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id)
-        .values(delivery_status=status, delivery_error=error)
-    )
+    mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
+    if created_at is not None:
+        mine.append(col(UserNotification.created_at) == created_at)
+    session.execute(update(UserNotification).where(*mine).values(delivery_status=status, delivery_error=error))
 
 
 def mark_schedule_sent_when_done(session: Session, *, schedule_id: UUID, finishing_job_id: int) -> None:

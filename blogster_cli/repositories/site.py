@@ -64,12 +64,12 @@ def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
     return SiteSettingsRow(*row) if row else None
 
 
-def with_custom_domain(conn: psycopg.Connection) -> list[SiteSettingsRow]:
-    """The settings of every site with a custom domain, by subdomain: on the administrator's
+def with_chosen_address(conn: psycopg.Connection) -> list[SiteSettingsRow]:
+    """The settings of every site with a custom domain or a url, by subdomain: on the administrator's
     connection (`doctor`), every account's; on an account's, its own."""
     rows = conn.execute(
         f"select {', '.join(SETTINGS_COLUMNS)} from public.subdomain_settings"
-        " where custom_domain is not null order by subdomain"
+        " where custom_domain is not null or site_url is not null order by subdomain"
     ).fetchall()
     return [SiteSettingsRow(*row) for row in rows]
 

@@ -96,7 +96,7 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
-    checks += _custom_domain_checks(ctx)
+    checks += _site_address_checks(ctx)
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
         kept = ctx.database.embedded.set_aside_copies()
@@ -257,37 +257,43 @@ def _stray_login_checks(ctx: AppContext) -> list[Check]:
     ]
 
 
-CUSTOM_DOMAIN_FIX = "blogster site settings set custom-domain ''"
-
-
-def _custom_domain_checks(ctx: AppContext) -> list[Check]:
-    """Sites whose stored custom domain `site settings set custom-domain` refuses now (one on the
-    platform's domain, stored before the setting refused it, or by SQL): their address leaves it out
-    (site_address.ignored_custom_domain), so builds, feeds and cross-posts use another address."""
+def _site_address_checks(ctx: AppContext) -> list[Check]:
+    """Sites whose stored custom domain or url `site settings set` refuses now (one on the platform's
+    domain, stored before the setting refused it, or by SQL): their address leaves it out
+    (site_address.refused_setting), so builds, feeds and cross-posts use another address."""
     from blogster_cli.db.acting import admin_unit_of_work
     from blogster_cli.repositories import site as site_rows
-    from blogster_cli.services.site_address import ignored_custom_domain
+    from blogster_cli.services.site_address import ADDRESS_SETTINGS, refused_setting
     from blogster_cli.wording import agreeing, plural
 
     base_domain = ctx.settings.site_base_domain
     try:
         with admin_unit_of_work(ctx.database) as conn:
-            rows = site_rows.with_custom_domain(conn)
+            rows = site_rows.with_chosen_address(conn)
     except BlogsterError:  # no site settings to read (a database not migrated yet): the migrations check says so
         return []
-    ignored = [row for row in rows if ignored_custom_domain(row, base_domain=base_domain)]
+    ignored = [
+        (row, keys)
+        for row in rows
+        if (keys := [key for key in ADDRESS_SETTINGS if refused_setting(row, key, base_domain=base_domain)])
+    ]
     if not ignored:
         return []
     count = len(ignored)
-    shown = ", ".join(f"{row.subdomain} ({row.custom_domain})" for row in ignored[:3]) + (", ..." if count > 3 else "")
+    shown = ", ".join(
+        f"{row.subdomain} ({', '.join(f'{key} {getattr(row, ADDRESS_SETTINGS[key])}' for key in keys)})"
+        for row, keys in ignored[:3]
+    ) + (", ..." if count > 3 else "")
+    fixes = " or ".join(
+        f"`blogster site settings set {key} ''`" for key in ADDRESS_SETTINGS if any(key in keys for _, keys in ignored)
+    )
     return [
         Check(
-            "custom domains",
+            "site addresses",
             "warn",
-            f"{plural(count, 'site')} {agreeing(count, 'stores', 'store')} a custom domain on the platform's"
-            f" domain {base_domain}, which `site settings set custom-domain` refuses now and"
-            f" {agreeing(count, 'its', 'their')} address leaves out: {shown}; each owner sets their own"
-            f" or clears it with `{CUSTOM_DOMAIN_FIX}`",
+            f"{plural(count, 'site')} {agreeing(count, 'stores', 'store')} a custom domain or url on the platform's"
+            f" domain {base_domain}, which `site settings set` refuses now and {agreeing(count, 'its', 'their')}"
+            f" address leaves out: {shown}; each owner sets their own or clears it with {fixes}",
         )
     ]
 

@@ -1,4 +1,5 @@
-"""Sending one email through the SMTP server named by BLOGSTER_SMTP_URL.
+"""Sending email through the SMTP server: the one every mail goes through (`smtp_server`: the
+smtp_url setting, or BLOGSTER_SMTP_URL; its password BLOGSTER_SMTP_PASSWORD, else the stored one).
 
 smtp://[user:password@]host[:port] must upgrade with STARTTLS unless the server is on this
 machine, or smtps://... (the one-shot `send` and the newsletter's `SmtpConnection` alike).
@@ -33,18 +34,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import os
 import re
 import smtplib
 import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, overload
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-from blogster_cli.config import is_loopback
+from blogster_cli.config import ENV_OVERRIDES, is_loopback
+from blogster_cli.credentials import SMTP_PASSWORD_KEY
 from blogster_cli.errors import ConfigError
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.terminal_text import safe
@@ -52,6 +55,8 @@ from blogster_cli.url_secrets import in_base64, longest_first, masked_line
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer  # smtplib's own type for a challenge (typeshed only)
+
+    from blogster_cli.context import AppContext
 
 SMTP_TIMEOUT_S = 30
 """Per socket wait, and for each whole reply of the server (however many lines it trickles)."""
@@ -62,6 +67,35 @@ MAX_REPLY_CHARS = 200  # of a reply's text in a message or a stored refusal
 MAX_AUTH_CHALLENGES = 5  # smtplib's own bound on an AUTH exchange (its private _MAXCHALLENGE)
 SENDER = "Blogster <no-reply@blogster.local>"
 NOT_ASCII = "the address is not ASCII and the SMTP server does not take SMTPUTF8"
+
+
+SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
+"""Overrides the stored SMTP password (for cron and the workers)."""
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where mail goes and the password it logs in with."""
+
+    url: str
+    password: str | None = field(repr=False)
+    """The one smtp_server chose; None: the URL's own `user:password@`, if any."""
+
+
+def smtp_server(ctx: AppContext) -> SmtpServer | None:
+    """The SMTP server every mail goes through (newsletters, maintenance emails), None when none is
+    configured: the smtp_url setting (BLOGSTER_SMTP_URL overrides it). Its password, the environment
+    first: BLOGSTER_SMTP_PASSWORD, else one written in BLOGSTER_SMTP_URL, else the one stored in the
+    keyring (SMTP_PASSWORD_KEY: what `newsletter smtp-password` sets and `config set smtp_url` moves a
+    URL's password to), else one an older config file's smtp_url still holds."""
+    url = ctx.settings.smtp_url
+    if not url:
+        return None
+    if password := os.environ.get(SMTP_PASSWORD_VARIABLE):
+        return SmtpServer(url, password)
+    if ctx.settings.source_of("smtp_url") == ENV_OVERRIDES["smtp_url"] and urlsplit(url).password is not None:
+        return SmtpServer(url, None)  # the URL's own: the environment's word over the stored one
+    return SmtpServer(url, ctx.credentials.get(SMTP_PASSWORD_KEY))
 
 
 class RecipientRefused(Exception):
@@ -395,11 +429,12 @@ class Email:
     message_id: str
 
 
-def send(smtp_url: str, email: Email) -> None:
-    """Hands the message to the server; returns only once the server accepted it."""
+def send(smtp_url: str, email: Email, *, password: str | None = None) -> None:
+    """Hands the message to the server; returns only once the server accepted it. The login's
+    password is `password` (smtp_server's), else the URL's own."""
     parts = urlsplit(smtp_url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigError("BLOGSTER_SMTP_URL must look like smtp://host:port or smtps://user:password@host")
+        raise ConfigError("the SMTP URL (smtp_url) must look like smtp://user@host:587 or smtps://user@host")
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = mailbox("", email.to)  # as stored: an encoded word in it is not decoded
@@ -407,13 +442,14 @@ def send(smtp_url: str, email: Email) -> None:
     message["Message-ID"] = email.message_id
     message.set_content(email.body)
     port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    secrets = _login_secrets(parts, unquote(parts.password or ""))
+    password = password if password is not None else unquote(parts.password or "")
+    secrets = _login_secrets(parts, password)
     try:
         client = _connect(parts.scheme, parts.hostname, port)
         try:
             _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
-                client.login(unquote(parts.username), unquote(parts.password or ""))
+                client.login(unquote(parts.username), password)
             try:
                 client.send_message(message)
             except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
@@ -423,13 +459,13 @@ def send(smtp_url: str, email: Email) -> None:
     except smtplib.SMTPRecipientsRefused as exc:
         raise _refusal(exc, secrets) from None
     except smtplib.SMTPSenderRefused as exc:
-        raise _sender_refused(exc, secrets, "check the SMTP account (BLOGSTER_SMTP_URL)") from None
+        raise _sender_refused(exc, secrets, "check the SMTP account (smtp_url)") from None
     except smtplib.SMTPDataError as exc:
         if _too_big(exc):  # as at MAIL FROM: a server that does not announce SIZE says so here
             raise _message_too_big(exc, secrets) from None
         raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
     except smtplib.SMTPAuthenticationError as exc:
-        raise _login_refused(exc, secrets, "check the user and password in BLOGSTER_SMTP_URL") from None
+        raise _login_refused(exc, secrets, "check the user and the stored password") from None
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(parts.hostname, port, exc) from None
     except (smtplib.SMTPException, OSError) as exc:

@@ -76,9 +76,6 @@ if TYPE_CHECKING:
     from blogster_cli.services.email_delivery import SmtpConnection
     from blogster_cli.services.mail_hold import MailHold
 
-SMTP_PASSWORD_CREDENTIAL = SMTP_PASSWORD_KEY  # `config set smtp_url` moves a URL's password there too
-SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
-
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -97,15 +94,18 @@ class SmtpSettings:
 
 
 def smtp_settings(ctx: AppContext, *, sender_owner: UUID | None) -> SmtpSettings:
-    """The SMTP server (smtp_url), its password (keyring, or BLOGSTER_SMTP_PASSWORD) and the From
-    address (newsletter_from), which is only `sender_owner`'s (SmtpSettings.sender_owner)."""
-    if not ctx.settings.smtp_url:
+    """The SMTP server and its password as every mail gets them (email_delivery.smtp_server: smtp_url,
+    the keyring or BLOGSTER_SMTP_PASSWORD) and the From address (newsletter_from), which is only
+    `sender_owner`'s (SmtpSettings.sender_owner)."""
+    from blogster_cli.services.email_delivery import smtp_server
+
+    server = smtp_server(ctx)
+    if server is None:
         raise ConfigError(
             "no SMTP server: run `blogster config set smtp_url smtp://user@host:587` or set BLOGSTER_SMTP_URL"
         )
-    password = os.environ.get(SMTP_PASSWORD_VARIABLE) or ctx.credentials.get(SMTP_PASSWORD_CREDENTIAL)
     return SmtpSettings(
-        url=ctx.settings.smtp_url, password=password, sender=ctx.settings.newsletter_from, sender_owner=sender_owner
+        url=server.url, password=server.password, sender=ctx.settings.newsletter_from, sender_owner=sender_owner
     )
 
 
@@ -120,9 +120,11 @@ class SmtpPasswordStatus:
 
 
 def store_smtp_password(ctx: AppContext, *, password: str) -> SmtpPasswordStatus:
+    from blogster_cli.services.email_delivery import SMTP_PASSWORD_VARIABLE
+
     if not password:
         raise InvalidInput("the password is empty")
-    ctx.credentials.set(SMTP_PASSWORD_CREDENTIAL, password)
+    ctx.credentials.set(SMTP_PASSWORD_KEY, password)  # where email_delivery.smtp_server reads it
     return SmtpPasswordStatus(
         stored=True, source="environment" if os.environ.get(SMTP_PASSWORD_VARIABLE) else ctx.credentials.kind
     )

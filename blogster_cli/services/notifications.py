@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser, Actor
@@ -16,9 +16,10 @@ from blogster_cli.models.system import UserNotification
 from blogster_cli.planning import times
 from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
-from blogster_cli.vocabulary import NotificationDeliveryStatus
+from blogster_cli.terminal_text import dropped
+from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
 
-NO_SMTP = "no SMTP server configured (BLOGSTER_SMTP_URL)"
+NO_SMTP = "no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)"
 OPTED_OUT = "the recipient no longer wants maintenance email"
 
 
@@ -38,7 +39,7 @@ class EmailRecipient:
 def deliver_maintenance_emails(
     db: Database,
     *,
-    smtp_url: str | None,
+    smtp: email_delivery.SmtpServer | None,
     job_id: int,
     schedule_id: UUID,
     subject: str,
@@ -61,7 +62,7 @@ def deliver_maintenance_emails(
     for recipient in recipients:
         if recipient.notification_id not in done:
             outcomes[recipient.notification_id] = _deliver_one(
-                db, smtp_url=smtp_url, recipient=recipient, subject=subject, body=body, final_attempt=final_attempt
+                db, smtp=smtp, recipient=recipient, subject=subject, body=body, final_attempt=final_attempt
             )
     with orm_service_unit_of_work(db) as session:  # after the outcomes are committed: see the repository
         notification_delivery.mark_schedule_sent_when_done(session, schedule_id=schedule_id, finishing_job_id=job_id)
@@ -69,7 +70,13 @@ def deliver_maintenance_emails(
 
 
 def _deliver_one(
-    db: Database, *, smtp_url: str | None, recipient: EmailRecipient, subject: str, body: str, final_attempt: bool
+    db: Database,
+    *,
+    smtp: email_delivery.SmtpServer | None,
+    recipient: EmailRecipient,
+    subject: str,
+    body: str,
+    final_attempt: bool,
 ) -> str | None:
     with orm_unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as session:
         address = notification_delivery.own_email_if_wanted(session)
@@ -77,14 +84,14 @@ def _deliver_one(
     status, error = NotificationDeliveryStatus.SENT, None
     if address is None:
         status, error = NotificationDeliveryStatus.FAILED, OPTED_OUT
-    elif not smtp_url:
+    elif smtp is None:
         status, error = NotificationDeliveryStatus.FAILED, NO_SMTP
     else:
         email = email_delivery.Email(
             to=address, subject=subject, body=body, message_id=message_id(recipient.notification_id)
         )
         try:
-            email_delivery.send(smtp_url, email)
+            email_delivery.send(smtp.url, email, password=smtp.password)
         except email_delivery.RecipientRefused as exc:
             status, error = NotificationDeliveryStatus.FAILED, str(exc)
         except email_delivery.SmtpUnavailable as exc:
@@ -97,6 +104,119 @@ def _deliver_one(
             session, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
         )
     return error
+
+
+# -- Review notifications by email (0147) ---------------------------------------------------
+
+REVIEW_EMAIL = "blog_interaction"
+"""The `type` of a notification_email job that mails one version of a review notification."""
+REVIEW_OPTED_OUT = "the recipient no longer wants review email"
+REPLACED = "a newer step replaced this one before its email went (the newer step's email goes instead)"
+REVIEW_FOOTER = (
+    "You get this email because your notification preferences have email_notifications and\n"
+    "blog_interaction_notifications on (`blogster notifications prefs set email_notifications off`)."
+)
+
+
+@dataclass(frozen=True)
+class ReviewEmailRecipient:
+    """One version of a review notification to mail (the 0147 trigger queues one per version)."""
+
+    user_id: UUID
+    notification_id: UUID
+    created_at: dt.datetime
+
+
+def review_delivery_key(notification_id: UUID, created_at: dt.datetime) -> UUID:
+    """The ledger's key for one version of a review notification (its id and created_at: a rewrite
+    is a new version, 0136), the same in every process and on every retry; the email's Message-ID
+    is `message_id(key)`, so a message repeated after a crash is recognisably the same one."""
+    return uuid5(notification_id, created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"))
+
+
+def review_email_body(content: str | None) -> str:
+    """The email's text: the notification's body (the command and the step's comment, or what a
+    withdrawal means), then why it came. Others' text as a mail program shows it: without the
+    characters a terminal acts on (ESC, C1 codes, bidi overrides) or a lone CR."""
+    lines = [dropped(line, keep_marks=True) for line in (content or "").splitlines()]
+    return "\n".join([*lines, "", "-- ", REVIEW_FOOTER]).lstrip("\n") + "\n"
+
+
+def deliver_review_emails(
+    db: Database, *, smtp: email_delivery.SmtpServer | None, recipients: list[ReviewEmailRecipient], final_attempt: bool
+) -> dict[UUID, str | None]:
+    """Sends each version's review email at most once; returns the outcomes recorded now (ledger
+    key -> None when sent, else why not). As deliver_maintenance_emails: one ledger read first,
+    then per version its text and the address read as the recipient (RLS: their own notification,
+    that version only), the email sent outside any transaction and its outcome recorded at once.
+    A version rewritten since is not mailed (its newer version's job mails that one)."""
+    keys = {review_delivery_key(r.notification_id, r.created_at): r for r in recipients}
+    with orm_service_unit_of_work(db) as session:
+        done = notification_delivery.delivered_among(session, notification_ids=list(keys))
+    return {
+        key: _deliver_review(db, smtp=smtp, key=key, recipient=recipient, final_attempt=final_attempt)
+        for key, recipient in keys.items()
+        if key not in done
+    }
+
+
+def _deliver_review(
+    db: Database,
+    *,
+    smtp: email_delivery.SmtpServer | None,
+    key: UUID,
+    recipient: ReviewEmailRecipient,
+    final_attempt: bool,
+) -> str | None:
+    with orm_unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as session:
+        found = notification_delivery.own_version(
+            session, notification_id=recipient.notification_id, created_at=recipient.created_at
+        )
+        text = None if found is None else (found.title, found.content)
+        address = notification_delivery.own_email_if_wanted(session, about=NotificationType.BLOG_INTERACTION)
+
+    status, error = _review_outcome(smtp, key=key, address=address, text=text, final_attempt=final_attempt)
+    with orm_service_unit_of_work(db) as session:  # the version's row only: a newer one keeps its own status
+        notification_delivery.record_delivery(
+            session,
+            key=key,
+            notification_id=recipient.notification_id,
+            created_at=recipient.created_at,
+            user_id=recipient.user_id,
+            status=status,
+            error=error,
+        )
+    return error
+
+
+def _review_outcome(
+    smtp: email_delivery.SmtpServer | None,
+    *,
+    key: UUID,
+    address: str | None,
+    text: tuple[str, str | None] | None,
+    final_attempt: bool,
+) -> tuple[NotificationDeliveryStatus, str | None]:
+    """Sends the version's email if it is still to be sent: (sent, None), else (failed, why). An
+    unreachable server raises SmtpUnavailable for a retry unless this is the final attempt; a
+    configuration error (ConfigError) is raised as it is, and the job fails at once."""
+    if text is None:
+        return NotificationDeliveryStatus.FAILED, REPLACED
+    if address is None:
+        return NotificationDeliveryStatus.FAILED, REVIEW_OPTED_OUT
+    if smtp is None:
+        return NotificationDeliveryStatus.FAILED, NO_SMTP
+    title, content = text
+    email = email_delivery.Email(to=address, subject=title, body=review_email_body(content), message_id=message_id(key))
+    try:
+        email_delivery.send(smtp.url, email, password=smtp.password)
+    except email_delivery.RecipientRefused as exc:
+        return NotificationDeliveryStatus.FAILED, str(exc)
+    except email_delivery.SmtpUnavailable as exc:
+        if not final_attempt:
+            raise
+        return NotificationDeliveryStatus.FAILED, str(exc)
+    return NotificationDeliveryStatus.SENT, None
 
 
 # -- A user's own notifications -------------------------------------------------------------

@@ -28,6 +28,9 @@ class KeywordImport:
     inserted: int
     updated: int
     rejected: list[Rejected] = field(default_factory=list)
+    volume_ranges: int = 0
+    """Rows whose search volume the file gave as a range (Keyword Planner without ad spend: "1K – 10K"),
+    stored as its lower bound (analytics/keywords.py says why)."""
 
 
 def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImport:
@@ -36,13 +39,14 @@ def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImp
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
 
+    ranges: list[int] = []
     try:
-        rows, rejected = parse_keywords(text)
+        rows, rejected = parse_keywords(text, ranges=ranges)
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
     with orm_unit_of_work(acting) as session:  # parse_keywords keeps a keyword's first line only
         updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in rows])
-    return KeywordImport(inserted, updated, rejected)
+    return KeywordImport(inserted, updated, rejected, len(ranges))
 
 
 def keywords(acting: ActingUser, *, limit: int = 0, blog: str | None = None) -> list[KeywordRow]:

@@ -20,7 +20,7 @@ from blogster_cli.errors import NotFound
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
-from blogster_cli.services.site_address import ignored_custom_domain, site_config
+from blogster_cli.services.site_address import ignored_addresses, site_config
 from blogster_cli.services.site_files import (
     Manifest,
     build_lock,
@@ -48,7 +48,7 @@ class BuildReport:
     edited: tuple[str, ...] = ()
     """Files in `out` this build left as they are: not written by the previous build, or edited since."""
     warnings: tuple[str, ...] = ()
-    """What the build left aside: a stored custom domain its address ignores (site_address.ignored_custom_domain)."""
+    """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses)."""
 
 
 def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
@@ -144,8 +144,7 @@ def _build(
         if settings is None:
             raise NotFound("you have no site settings (subdomain) yet")
         config = site_config(settings, base_domain=base_domain)
-        ignored = ignored_custom_domain(settings, base_domain=base_domain)
-        warnings = (ignored,) if ignored else ()
+        warnings = ignored_addresses(settings, base_domain=base_domain)
         theme = load_theme(config.theme, cache=_template_cache())
         versions = site_rows.published_versions(conn)
         tags = site_rows.tag_signature(conn)

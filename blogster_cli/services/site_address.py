@@ -4,8 +4,9 @@ each runs on the caller's open connection.
 
 The rule for an address on the platform's domain (`platform_address_refusal`: what `site settings
 set custom-domain` and `url` refuse) lives here, so that the address a site is built for obeys it
-too: a custom domain stored before the setting refused it (or written by SQL through an own login)
-is left out of the site's address (`ignored_custom_domain`), never used for another site's name.
+too: a custom domain or url stored before the setting refused it (or written by SQL through an own
+login) is left out of the site's address (`ignored_addresses`, `refused_setting`), never used for
+another site's name.
 """
 
 from __future__ import annotations
@@ -54,26 +55,44 @@ def platform_address_refusal(key: str, value: str, *, subdomain: str, base_domai
     )  # fmt: skip
 
 
-def ignored_custom_domain(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
-    """Why the stored custom domain is left out of my site's address, as one line to warn with, or
-    None (no custom domain, or one `site settings set custom-domain` takes): the setting refuses it
-    now (platform_address_refusal), but it was stored before it did, or by SQL through an own login."""
-    if not settings.custom_domain:
+ADDRESS_SETTINGS = {"custom-domain": "custom_domain", "url": "site_url"}
+"""The settings that choose my site's address (as `site settings set` takes them -> their column)."""
+
+
+def refused_setting(settings: SiteSettingsRow, key: str, *, base_domain: str) -> str | None:
+    """Why the stored custom domain or url (`key`: "custom-domain" or "url") is left out of my site's
+    address, or None (not set, or one `site settings set KEY` takes): platform_address_refusal's
+    reason. The setting refuses it now, but it was stored before it did, or by SQL through an own login."""
+    value = getattr(settings, ADDRESS_SETTINGS[key])
+    if not value:
         return None
-    refusal = platform_address_refusal(
-        "custom-domain", settings.custom_domain, subdomain=settings.subdomain, base_domain=base_domain
-    )
-    if refusal is None:
-        return None
-    return (
-        f"your site's address leaves out its custom domain, which `site settings set custom-domain` refuses now:"
-        f" {refusal}; set yours, or clear it with `blogster site settings set custom-domain ''`"
-    )
+    return platform_address_refusal(key, value, subdomain=settings.subdomain, base_domain=base_domain)
+
+
+def ignored_addresses(settings: SiteSettingsRow, *, base_domain: str) -> tuple[str, ...]:
+    """One line to warn with per stored setting (custom domain, url) my site's address leaves out
+    (refused_setting), saying why and how to mend it; () when it leaves out none."""
+    warnings = []
+    for key in ADDRESS_SETTINGS:
+        refusal = refused_setting(settings, key, base_domain=base_domain)
+        if refusal is not None:
+            what = "custom domain" if key == "custom-domain" else "url"
+            warnings.append(
+                f"your site's address leaves out its {what}, which `site settings set {key}` refuses now:"
+                f" {refusal}; set yours, or clear it with `blogster site settings set {key} ''`"
+            )
+    return tuple(warnings)
 
 
 def custom_domain(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
-    """The custom domain my site's address is on: the stored one, unless it is ignored (ignored_custom_domain)."""
-    return None if ignored_custom_domain(settings, base_domain=base_domain) else settings.custom_domain
+    """The custom domain my site's address is on: the stored one, unless it is left out (refused_setting)."""
+    refused = refused_setting(settings, "custom-domain", base_domain=base_domain)
+    return None if refused else settings.custom_domain
+
+
+def site_url(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
+    """The url my site's address is: the stored one, unless it is left out (refused_setting)."""
+    return None if refused_setting(settings, "url", base_domain=base_domain) else settings.site_url
 
 
 def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
@@ -83,7 +102,7 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
         title=settings.site_title or settings.subdomain,
         description=settings.site_description or "",
         base_url=base_url(
-            site_url=settings.site_url,
+            site_url=site_url(settings, base_domain=base_domain),
             custom_domain=custom_domain(settings, base_domain=base_domain),
             subdomain=settings.subdomain,
             base_domain=base_domain,
@@ -108,9 +127,11 @@ def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tu
 
 
 def address_never_chosen(conn: Connection, *, base_domain: str) -> str | None:
-    """My site's address when nobody chose it (no `url`, no custom domain in use: the subdomain under
+    """My site's address when nobody chose it (no `url` nor custom domain in use: the subdomain under
     `base_domain`), else None; None too without site settings (published_address says so)."""
     settings = site_rows.own_settings(conn)
-    if settings is None or settings.site_url or custom_domain(settings, base_domain=base_domain):
+    if settings is None or site_url(settings, base_domain=base_domain):
+        return None
+    if custom_domain(settings, base_domain=base_domain):
         return None
     return site_config(settings, base_domain=base_domain).base_url

@@ -121,8 +121,12 @@ def _unquoted(data: str) -> str:
     return "".join(part.strip('"') for part in text.split('" "'))
 
 
-def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
-    """Checks my custom domain's TXT record; marks the domain verified when it is there."""
+def verify(acting: ActingUser, *, resolver_url: str, base_domain: str) -> DomainCheck:
+    """Checks my custom domain's TXT record; marks the domain verified when it is there. A custom
+    domain my site's address leaves out (one `site settings set custom-domain` refuses now, on the
+    platform's domain `base_domain`: site_address.refused_setting) is refused, never checked."""
+    from blogster_cli.services.site_address import refused_setting
+
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
     if settings is None:
@@ -130,6 +134,12 @@ def verify(acting: ActingUser, *, resolver_url: str) -> DomainCheck:
     domain = settings.custom_domain
     if not domain:
         raise InvalidInput("you have no custom domain: blogster site settings set custom-domain blog.example.com")
+    if refusal := refused_setting(settings, "custom-domain", base_domain=base_domain):
+        raise InvalidInput(
+            "your custom domain is not checked: `site settings set custom-domain` refuses it now, and your"
+            f" site's address leaves it out: {refusal};"
+            " set yours, or clear it with `blogster site settings set custom-domain ''`"
+        )
     check = DomainCheck(
         domain=domain,
         record_name=RECORD_PREFIX + domain,

@@ -59,14 +59,14 @@ def show(acting: ActingUser, *, base_domain: str) -> SiteSettings:
     return _public(row, base_domain)
 
 
-def ignored_custom_domain(acting: ActingUser, *, base_domain: str) -> str | None:
-    """The warning for my stored custom domain when my site's address leaves it out (one the
-    custom-domain setting refuses now: site_address.ignored_custom_domain), else None."""
-    from blogster_cli.services.site_address import ignored_custom_domain as ignored
+def ignored_addresses(acting: ActingUser, *, base_domain: str) -> tuple[str, ...]:
+    """The warnings for my stored custom domain and url when my site's address leaves them out (ones
+    the setting refuses now: site_address.ignored_addresses), one line each; () when it uses them."""
+    from blogster_cli.services.site_address import ignored_addresses as ignored
 
     with unit_of_work(acting) as conn:
         row = site_rows.own_settings(conn)
-    return None if row is None else ignored(row, base_domain=base_domain)
+    return () if row is None else ignored(row, base_domain=base_domain)
 
 
 def _checked(key: str, value: str) -> object:

@@ -1,4 +1,6 @@
-"""Job kind `notification_email`: one maintenance email to each of up to 100 users (enqueued by the 0036 trigger).
+"""Job kind `notification_email`: one maintenance email to each of up to 100 users (enqueued by the 0036
+trigger), or the email of one step of a review (one version of a review notification, args `type`
+blog_interaction: enqueued by the 0147 triggers).
 
 An unreachable server is retried (MAX_ATTEMPTS); a configuration error (a refused login, a sender
 the server refuses, an untrusted certificate) is not: trying again cannot help until the settings
@@ -15,8 +17,8 @@ hide it.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -39,7 +41,7 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate.retry import RetryDecision
 
     from blogster_cli.errors import ConfigError
-    from blogster_cli.services import notifications, workers
+    from blogster_cli.services import email_delivery, notifications, workers
     from blogster_cli.wording import plural
 
     class RetryUnlessMisconfigured(RetryStrategy):
@@ -59,10 +61,13 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     def notification_email(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
         assert job.id is not None
+        if args.get("type") == notifications.REVIEW_EMAIL:
+            review_email(job, args)
+            return
         try:
             outcomes = notifications.deliver_maintenance_emails(
                 context.database,
-                smtp_url=os.environ.get("BLOGSTER_SMTP_URL"),
+                smtp=email_delivery.smtp_server(context),  # as newsletters: smtp_url, the stored password
                 job_id=job.id,
                 schedule_id=UUID(args["maintenance_schedule_id"]),
                 subject=args["title"],
@@ -84,3 +89,31 @@ def register(app: procrastinate.App, context: AppContext) -> None:
             raise
         for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
             log.warning("job %s: %s not sent: %s", job.id, plural(count, "maintenance email"), reason)
+
+    def review_email(job: Job, args: dict[str, Any]) -> None:
+        """The same path for one step of a review: its retries, its configuration errors, its log."""
+        assert job.id is not None
+        try:
+            outcomes = notifications.deliver_review_emails(
+                context.database,
+                smtp=email_delivery.smtp_server(context),
+                recipients=[
+                    notifications.ReviewEmailRecipient(
+                        user_id=UUID(recipient["user_id"]),
+                        notification_id=UUID(recipient["notification_id"]),
+                        created_at=datetime.fromisoformat(recipient["created_at"]),
+                    )
+                    for recipient in args["recipients"]
+                ],
+                final_attempt=job.attempts >= MAX_ATTEMPTS,
+            )
+        except ConfigError as exc:
+            failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job.id}`)")
+            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(failure))
+            raise failure from None
+        except Exception as exc:
+            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
+            raise
+        for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
+            if reason != notifications.REPLACED:  # not a failure: the newer step's email goes
+                log.warning("job %s: %s not sent: %s", job.id, plural(count, "review email"), reason)

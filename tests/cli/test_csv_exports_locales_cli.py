@@ -88,17 +88,14 @@ def test_utf16_exports_of_ahrefs_and_keyword_planner_are_read(cli, site, tmp_pat
     assert (result.json()["inserted"], result.json()["rejected"]) == (2, [])
     keywords = {row["keyword"]: row for row in cli("seo", "keywords", "--json").json()}
     assert (keywords["fzf tutorial"]["search_volume"], keywords["fzf tutorial"]["cpc"]) == (1300, 0.45)
-    # Keyword Planner: UTF-16, two title lines above the header, volumes as ranges (no figure to keep).
+    # Keyword Planner: UTF-16, two title lines above the header, volumes as ranges (their lower bound, h270).
     planner = tmp_path / "planner.csv"
     planner.write_bytes(codecs.BOM_UTF16_LE + PLANNER.encode("utf-16-le"))
     result = cli("seo", "import-keywords", str(planner))
-    assert result.exit_code == 1  # every line skipped: nothing imported is no success
-    assert result.stderr == (
-        f"skipped: {planner}:4: '1K – 10K' is not a number (under 'Avg. monthly searches')\n"
-        f"skipped: {planner}:5: '100 – 1K' is not a number (under 'Avg. monthly searches')\n"
-        "0 keywords added, 0 updated, 2 lines skipped.\n"
-        f"error: nothing imported from {planner}: 2 lines skipped, none read\n"
-    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "2 keywords added, 0 updated, 2 volumes stored as a range's lower bound, 0 lines skipped.\n"
+    keywords = {row["keyword"]: row for row in cli("seo", "keywords", "--json").json()}
+    assert (keywords["git worktrees"]["search_volume"], keywords["autovacuum tuning"]["search_volume"]) == (1000, 100)
 
 
 def test_an_adsense_page_url_report_keeps_every_page_and_adds_up_one_pages_lines(cli, site, tmp_path):

@@ -67,7 +67,7 @@ def test_an_approver_repeating_steps_and_comments_leaves_the_author_one_unread_s
         (crew.ada.actor.user_id,),
     ).fetchone()
     about = f"blogster review show {crew.approver}"
-    assert stored == (2, "blog_interaction", about, about, "sent")
+    assert stored == (2, "blog_interaction", about, about, "pending")  # their emails wait for the workers (0147)
     assert unread(crew.vic) == [f"Assigned as approver {BY_ADA}"]  # never told of their own steps
 
 

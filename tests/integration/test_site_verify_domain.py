@@ -40,7 +40,7 @@ def verified_flag(superuser, acting: ActingUser) -> bool:
 
 
 def test_without_the_record_it_says_what_to_add_and_stays_unverified(ada, resolver, superuser):
-    check = site_domain.verify(ada, resolver_url=resolver.url)
+    check = site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE)
     assert not check.verified
     assert check.record_name == "_blogster.blog.example.com"
     assert check.record_value.startswith("blogster-verify=") and len(check.record_value) > 30
@@ -50,9 +50,9 @@ def test_without_the_record_it_says_what_to_add_and_stays_unverified(ada, resolv
 
 
 def test_the_record_verifies_the_domain(ada, resolver, superuser):
-    expected = site_domain.verify(ada, resolver_url=resolver.url).record_value
+    expected = site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE).record_value
     resolver.records["_blogster.blog.example.com"] = ["v=spf1 -all", expected]
-    check = site_domain.verify(ada, resolver_url=resolver.url)
+    check = site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE)
     assert check.verified and verified_flag(superuser, ada)
     # Changing the domain needs a new check (the flag is reset by the database).
     site_settings.set_value(ada, key="custom-domain", value="other.example.com", base_domain=BASE)
@@ -63,9 +63,9 @@ def test_another_accounts_record_does_not_verify(db, make_user, ada, resolver, s
     """The value is the account's own: a record made for Ada does not verify Bob's claim."""
     bob = ActingUser(db, make_user("bob@example.com"))
     site_settings.set_value(bob, key="custom-domain", value="bob.example.com", base_domain=BASE)
-    ada_value = site_domain.verify(ada, resolver_url=resolver.url).record_value
+    ada_value = site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE).record_value
     resolver.records["_blogster.bob.example.com"] = [ada_value]
-    check = site_domain.verify(bob, resolver_url=resolver.url)
+    check = site_domain.verify(bob, resolver_url=resolver.url, base_domain=BASE)
     assert not check.verified and check.record_value != ada_value
     assert not verified_flag(superuser, bob)
 
@@ -73,17 +73,17 @@ def test_another_accounts_record_does_not_verify(db, make_user, ada, resolver, s
 def test_it_says_clearly_when_it_cannot_check(ada, resolver):
     resolver.broken = True
     with pytest.raises(BlogsterError, match="cannot check DNS"):
-        site_domain.verify(ada, resolver_url=resolver.url)
+        site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE)
     resolver.server.shutdown()
     resolver.server.server_close()
     with pytest.raises(BlogsterError, match="cannot check DNS"):
-        site_domain.verify(ada, resolver_url=resolver.url)
+        site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE)
 
 
 def test_without_a_custom_domain_there_is_nothing_to_verify(db, make_user, resolver):
     acting = ActingUser(db, make_user())
     with pytest.raises(InvalidInput, match="custom-domain"):
-        site_domain.verify(acting, resolver_url=resolver.url)
+        site_domain.verify(acting, resolver_url=resolver.url, base_domain=BASE)
 
 
 def test_a_resolver_trickling_its_answer_is_given_up_at_the_deadline(ada, monkeypatch):
@@ -97,7 +97,7 @@ def test_a_resolver_trickling_its_answer_is_given_up_at_the_deadline(ada, monkey
             BlogsterError,
             match=r"cannot check DNS through .*: no answer within 1.0 s \(the record to add: TXT _blogster\.\S+ \S+\)$",
         ):
-            site_domain.verify(ada, resolver_url=url)
+            site_domain.verify(ada, resolver_url=url, base_domain=BASE)
         assert time.monotonic() - started < 5
 
 
@@ -107,4 +107,4 @@ def test_an_error_status_says_so(ada, resolver):
         BlogsterError,
         match=r"cannot check DNS through .*: it answered HTTP 5\d\d \(the record to add: TXT _blogster\.\S+ \S+\)$",
     ):
-        site_domain.verify(ada, resolver_url=resolver.url)
+        site_domain.verify(ada, resolver_url=resolver.url, base_domain=BASE)

@@ -704,7 +704,8 @@ def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothin
         (ada.user_id,),
     ).fetchall()
     show = f"blogster review show {approver}"
-    assert kinds == [("blog_interaction", "sent", f"`blogster review show {str(approver)[:8]}`", show)]
+    # pending: its email waits for the workers (email_notifications is on by default, 0147)
+    assert kinds == [("blog_interaction", "pending", f"`blogster review show {str(approver)[:8]}`", show)]
 
 
 def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser):
@@ -764,7 +765,7 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
 def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superuser, switched_off):
     """Review notifications are blog interactions in the app: either preference off, none; with
-    email on they stay 'sent' (in the app only: no worker emails them, so none waits as 'pending')."""
+    email on, the email waits for the workers as 'pending' (0147)."""
     ada, grace, editor = crew.ada, crew.grace, crew.editor
     run(db, ada, f"update public.user_notification_preferences set {switched_off} = false, email_notifications = true")
     step(db, grace, editor, "start")
@@ -775,7 +776,7 @@ def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superu
     statuses = superuser.execute(
         "select delivery_status::text from public.user_notifications where user_id = %s", (ada.user_id,)
     )
-    assert statuses.fetchall() == [("sent",)]
+    assert statuses.fetchall() == [("pending",)]
 
 
 # -- Withdrawals (0132): `review withdraw` (the author deleting the assignment through delete_rows)
@@ -810,7 +811,7 @@ def test_a_withdrawn_assignment_tells_its_assignee_and_only_the_author_withdraws
         (grace.user_id, WITHDRAWN),
     ).fetchall()
     body = "You no longer read the post, and `blogster review list` no longer shows the assignment."
-    assert stored == [("blog_interaction", "sent", body, f"blogster review show {editor}")]
+    assert stored == [("blog_interaction", "pending", body, f"blogster review show {editor}")]  # its email: 0147
 
 
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])

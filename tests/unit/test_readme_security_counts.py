@@ -46,6 +46,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_job_queue_attacks.py",
             "test_public_profiles.py",
             "test_review_attacks.py",
+            "test_review_email_attacks.py",
             "test_seo_revenue_audience_attacks.py",
             "test_sync_attacks.py",
             "test_tag_attacks.py",

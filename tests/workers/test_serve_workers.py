@@ -91,11 +91,14 @@ def test_without_smtp_deliveries_fail_with_the_reason(db, make_user, superuser, 
     admin = make_user(admin=True)
     schedule = schedule_maintenance(db, admin)
     worker = run_once(start_worker, None)
-    assert deliveries(superuser)[admin.user_id] == ("failed", "no SMTP server configured (BLOGSTER_SMTP_URL)")
+    assert deliveries(superuser)[admin.user_id] == (
+        "failed",
+        "no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)",
+    )
     [notification] = notifications.list_notifications(ActingUser(db, admin))
     assert notification.delivery_status == "failed"
-    assert notification.delivery_error == "no SMTP server configured (BLOGSTER_SMTP_URL)"
-    assert "1 maintenance email not sent: no SMTP server configured (BLOGSTER_SMTP_URL)" in worker.stderr
+    assert notification.delivery_error == "no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)"
+    assert "1 maintenance email not sent: no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)" in worker.stderr
     assert superuser.execute(
         "select notification_sent from maintenance_schedules where id = %s", (schedule,)
     ).fetchone()[0]
