@@ -71,6 +71,9 @@ _STATEMENT_WORDS = frozenset({*_BINDINGS, "export", "import", "function", "class
 _MAX_REFERENCES = 16  # identifiers followed from one value to its definition
 _MAX_MEMBERS = 8  # `a.b.c(`: the names a callee is read through
 _MAX_CONSTANT = 4096  # characters of a base or pattern put together from the file's constants
+# A template's texts and names kept to put a constant together: one with more could not be read
+# within _MAX_REFERENCES anyway, and keeping them all would cost time with each one added.
+_MAX_PIECES = 2 * _MAX_REFERENCES + 1
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,14 @@ _TEMPLATE_TEXT = re.compile(r"(?:[^`\\$]|\\.|\$(?!\{))*", re.DOTALL)
 _UNKNOWN = _Token("string", None)
 
 
+def _with(pieces: list[str], piece: str | None) -> list[str] | None:
+    """`pieces` with `piece` added in place, or None once one is unknown or there are too many."""
+    if piece is None or len(pieces) >= _MAX_PIECES:
+        return None
+    pieces.append(piece)
+    return pieces
+
+
 def _tokens(text: str) -> list[_Token]:
     """`text` as JavaScript (or TypeScript) tokens, without comments and regular expressions. A
     template's substitutions are not tokens of their own: a template with any is a string of
@@ -146,7 +157,7 @@ def _tokens(text: str) -> list[_Token]:
             if first:
                 pieces = []
             if pieces is not None:
-                pieces = None if piece is None else [*pieces, piece]
+                pieces = _with(pieces, piece)
         if text.startswith("`", end):
             if outermost:
                 known = first and piece is not None
@@ -187,7 +198,7 @@ def _tokens(text: str) -> list[_Token]:
             substitutions.pop()
             if not substitutions and pieces is not None:
                 name = inside[0].text if len(inside) == 1 and inside[0].kind == "name" else None
-                pieces = None if name is None else [*pieces, name]
+                pieces = _with(pieces, name)
             index = template(index + 1, False)
             last = _UNKNOWN
         elif char == "/" and _regex_may_follow(last):
@@ -402,16 +413,19 @@ class _Reader:
         if token.pieces is None or left <= 0:
             return None
         texts: list[str] = []
+        length = 0
         for number, piece in enumerate(token.pieces):
             if number % 2 == 0:
                 texts.append(piece)
+                length += len(piece)
                 continue
             budget[0] -= 1
             bound = self.bindings.get(piece)
             value = self._constant(bound, left - 1, budget) if bound is not None and budget[0] > 0 else None
-            if value is None or sum(map(len, texts)) + len(value) > _MAX_CONSTANT:
+            if value is None or length + len(value) > _MAX_CONSTANT:
                 return None
             texts.append(value)
+            length += len(value)
         return "".join(texts)
 
     def _value_ends(self, index: int) -> bool:

@@ -180,12 +180,14 @@ def test_a_base_outside_the_site_is_refused_that_collection_alone(base: str, why
         "a." * 100_000 + "a()",
         "/[" * 100_000,
         "`${" * 60_000,
+        "`" + "${a}" * 65_000 + "`",  # red team 36: the pieces list was copied for each one (28 s)
+        "const a = 'x';\nconst b = `" + "${a}" * 65_000 + "`;\nexport const collections = { b };",
         HEAD
         + "const x = defineCollection({ loader: glob({ base: 'b' }) });\nexport const collections = { "
         + ", ".join(f"k{i}: x" for i in range(20_000))
         + " };",
     ],
-    ids=["nested", "members", "regex-like", "templates", "one-binding-many-keys"],
+    ids=["nested", "members", "regex-like", "templates", "template-pieces", "constant-pieces", "one-binding-many-keys"],
 )
 def test_reading_takes_time_linear_in_the_files_size(text: str) -> None:
     started = time.perf_counter()
