@@ -2,7 +2,8 @@
 
 The ledger (internal.email_deliveries) is keyed by a uuid: a maintenance email's notification id,
 or a review notification's version (its id and created_at, 0147: services/notifications.py
-derives the key), so each version is mailed once.
+derives the key), so each version is mailed once; and a review notification's own id once one of
+its versions was mailed (0148: its rewrites are not mailed until the recipient reads it).
 
 SQLModel statements on the Session of `orm_unit_of_work` / `orm_service_unit_of_work`: the
 `notification_email` job of `serve-workers` runs these, and a long-lived process pays the
@@ -31,6 +32,7 @@ EMAIL_DELIVERIES = table(
     column("user_id", Uuid),
     column("status", pg_enum(NotificationDeliveryStatus, "notification_delivery_status")),
     column("error"),
+    column("recorded_at"),
     schema="internal",
 )
 
@@ -84,11 +86,18 @@ def record_delivery(
     """The ledger row and the in-app notification's delivery_status and reason, in one transaction.
 
     `key`: the ledger's key when it is not the notification's id (a version's, 0147); `created_at`:
-    the version whose outcome this is (a notification rewritten since keeps its newer version's)."""
+    the version whose outcome this is (a notification rewritten since keeps its newer version's).
+    A version sent also records its notification's id, as sent now: its rewrites are not mailed
+    until the recipient reads it (0148's trigger reads that row)."""
     ledger = insert(EMAIL_DELIVERIES).values(
         notification_id=key or notification_id, user_id=user_id, status=status, error=error
     )
     session.execute(ledger.on_conflict_do_nothing(index_elements=["notification_id"]))
+    if key is not None and status is NotificationDeliveryStatus.SENT:
+        mailed = insert(EMAIL_DELIVERIES).values(notification_id=notification_id, user_id=user_id, status=status)
+        session.execute(
+            mailed.on_conflict_do_update(index_elements=["notification_id"], set_={"recorded_at": func.now()})
+        )
     mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
     if created_at is not None:
         mine.append(col(UserNotification.created_at) == created_at)

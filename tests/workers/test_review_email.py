@@ -79,9 +79,11 @@ def test_an_assignment_mails_the_assignee_once_a_rejection_again_and_a_rerun_not
 
         review.act(team.grace, ref=editor, action="start")
         review.act(team.grace, ref=editor, action="submit")
+        # she reads the assignment (mailed, its rewrites are not until she does: 0148)
+        notifications.mark_read(team.grace, ref=str(assigned_id))
         review.act(team.ada, ref=editor, action="reject", note="Please check the psql line.\nAnd the rest.")
         rejected_id, rejected_at, status, _ = version(superuser, team.grace)
-        assert (rejected_id, status) == (assigned_id, "pending") and rejected_at > assigned_at  # rewritten (0136)
+        assert rejected_id != assigned_id and status == "pending" and rejected_at > assigned_at
         queued += [args for _, _, args, _ in review_jobs(superuser)]
         assert len(queued) == 4  # the assignment, grace's start and submit (to ada), the rejection
         run_once(start_worker, url)
