@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -242,16 +245,105 @@ def coerce(key: str, raw: object) -> object:
     return text
 
 
-def split_password(value: str) -> tuple[str, str | None]:
-    """A database URL or libpq string without its password, and the password (None when it
-    names none): `config set database_url` keeps the one in the keyring, the other in the file."""
+def shown_url(value: str) -> str:
+    """A setting's value as shown on a terminal, in `--json` or a log: a URL's password as ***
+    (`url_secrets.without_password`), a PostgreSQL connection string's read as libpq reads it
+    (`connection_parts`), so that every spelling of it is masked (`?pass%77ord=`, a dbname that
+    is itself a URI with one). Everything else unchanged."""
+    from blogster_cli.url_secrets import without_password
+
+    parts = connection_parts(value)
+    return without_password(value) if parts is None else libpq_replace_password(value, parts, "***")
+
+
+_LIBPQ_URI_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_connection_string(value: str) -> bool:
+    """Whether libpq takes `value` for a connection string rather than a database name (as it
+    takes a dbname given to `psql -d`, pg_dump or PQconnectdbParams' expand_dbname): a
+    postgresql:// or postgres:// URI, or text holding '='."""
+    return value.startswith(_LIBPQ_URI_PREFIXES) or "=" in value
+
+
+def connection_parts(value: str) -> dict[str, str] | None:
+    """`value` as libpq reads it (PQconninfoParse, through psycopg's `conninfo_to_dict`: a URI's
+    percent-encoded names and values decoded, the last of a repeated name kept), or None when
+    libpq reads no connection string there. PQconninfoParse does not expand a dbname that is
+    itself a connection string: `dbname_password` does."""
+    if not is_connection_string(value):
+        return None
     from psycopg.conninfo import conninfo_to_dict
 
     try:
-        password = conninfo_to_dict(value).get("password")
-    except Exception:  # psycopg.ProgrammingError; check_database_url words the refusal
+        parsed = conninfo_to_dict(value)
+    except Exception:  # psycopg.ProgrammingError: not one libpq reads
+        return None
+    return {str(key): str(item) for key, item in parsed.items()}
+
+
+def dbname_password(parts: dict[str, str]) -> bool:
+    """Whether the dbname of a connection string (`connection_parts`) is itself a connection string
+    naming a password, at any depth, or one libpq cannot read (so it may hide one): libpq's tools
+    read it as one (`psql -d`, pg_dump), though PQconninfoParse and psycopg's connect do not."""
+    dbname = parts.get("dbname")
+    if dbname is None or not is_connection_string(dbname):
+        return False
+    inner = connection_parts(dbname)
+    return inner is None or "password" in inner or dbname_password(inner)
+
+
+def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None) -> str:
+    """The connection string `value` (read by libpq as `parts`) with its password shown as `shown`
+    (None: left out) in every spelling libpq reads, and a dbname holding one masked the same way.
+    The text as it was written where `replace_password` leaves what libpq reads unchanged but the
+    password; else libpq's key=value form of it (`make_conninfo`)."""
+    wanted = dict(parts)
+    if "password" in wanted:
+        if shown is None:
+            del wanted["password"]
+        else:
+            wanted["password"] = shown
+    if shown is not None and dbname_password(parts):
+        inner = connection_parts(parts["dbname"])
+        wanted["dbname"] = "***" if inner is None else libpq_replace_password(parts["dbname"], inner, shown)
+    if wanted == parts:
+        return value
+    candidate = replace_password(value, shown)
+    if connection_parts(candidate) == wanted:
+        return candidate
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(**wanted)
+
+
+def split_password(value: str) -> tuple[str, str | None]:
+    """A database URL or libpq string without its password, and the password (None when it
+    names none): `config set database_url` keeps the one in the keyring, the other in the file.
+    Both as libpq reads them (`connection_parts`): the value left has no password in
+    any spelling libpq takes (`?pass%77ord=`, a repeated `password`), written as given where only
+    the password goes, else in libpq's key=value form. A dbname that itself holds a password is
+    left as it is here: `check_storable` refuses it."""
+    parts = connection_parts(value)
+    if parts is None or "password" not in parts:  # not one libpq reads: check_database_url words the refusal
         return value, None
-    return (value, None) if password is None else (replace_password(value, None), str(password))
+    return libpq_replace_password(value, parts, None), parts["password"]
+
+
+def check_storable(key: str, value: str) -> None:
+    """Refuses a URL setting's value the config file must not hold as it is (checked after its
+    password was taken out): a password in a URL setting that has no keyring entry for one, or a
+    database_url whose dbname is itself a connection string holding a password (which
+    PQconninfoParse does not expand, so no password could be taken out of it)."""
+    if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and split_url_password(key, value)[1] is not None:
+        raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
+    parts = connection_parts(value) if key == "database_url" else None
+    if parts is not None and dbname_password(parts):
+        raise InvalidInput(
+            "database_url's database name is itself a connection string holding a password"
+            " (libpq's tools read it as one): give the password as the URL's own (user:PASSWORD@), which"
+            " goes to the keyring, or keep it in ~/.pgpass"
+        )
 
 
 def check_database_url(url: str) -> None:
@@ -441,23 +533,99 @@ def write_setting(profile: str, key: str, value: str | None) -> object:
     the value as stored (`coerce`d: a host name in lower case, a number as a number)."""
     key = setting_name(key)
     coerced = coerce(key, value) if value is not None else None
-    if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and isinstance(coerced, str):
-        if split_url_password(key, coerced)[1] is not None:
-            raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
-    document = read_config_file()
-    section = document.setdefault("profiles", {}).setdefault(profile, {})
-    if coerced is None:
-        section.pop(key, None)
-    else:
-        section[key] = coerced
-    write_config_file(document)
+    if isinstance(coerced, str):
+        check_storable(key, coerced)
+    with config_file_lock():
+        document = read_config_file()
+        section = document.setdefault("profiles", {}).setdefault(profile, {})
+        if coerced is None:
+            section.pop(key, None)
+        else:
+            section[key] = coerced
+        write_config_file(document)
     return coerced
 
 
+_lock_depth = 0
+_lock_fd: int | None = None
+_lock_in_process = threading.RLock()
+
+
+@contextmanager
+def config_file_lock() -> Iterator[None]:
+    """Serialises changes to the config file across processes: an exclusive advisory lock
+    (fcntl.flock) on `config.toml.lock` beside it, held by whoever reads, changes and rewrites
+    the file, for as long as that takes (waits for another command's change, at most
+    CONFIG_LOCK_WAIT_S, then ConfigError). Re-entrant within a process (and its threads take turns),
+    so a change that writes twice (`services.settings.change`) holds it across both.
+    Where flock is unavailable (not POSIX: Windows), changes are not serialised: two at once may
+    lose one of them."""
+    global _lock_depth, _lock_fd
+    with _lock_in_process:
+        if _lock_depth == 0:
+            _lock_fd = _take_config_lock()
+        _lock_depth += 1
+        try:
+            yield
+        finally:
+            _lock_depth -= 1
+            if _lock_depth == 0 and _lock_fd is not None:
+                os.close(_lock_fd)  # releases the flock
+                _lock_fd = None
+
+
+CONFIG_LOCK_WAIT_S = 30.0
+"""How long a change waits for another command's change to the config file."""
+
+
+def _take_config_lock() -> int | None:
+    """A descriptor holding the config file's lock, or None where flock is unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks (see config_file_lock)
+        return None
+    import time
+
+    from blogster_cli.private_files import open_lock_file, private_dir, try_lock
+
+    path = config_path()
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        private_dir(path.parent)
+        fd = open_lock_file(lock_path, create=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot use {lock_path}: {exc.strerror or exc}") from None
+    assert fd is not None  # created
+    deadline = time.monotonic() + CONFIG_LOCK_WAIT_S
+    while not try_lock(fd, fcntl.LOCK_EX):
+        if time.monotonic() > deadline:
+            os.close(fd)
+            raise ConfigError(f"{path} is being changed by another command: try again")
+        time.sleep(0.02)
+    return fd
+
+
 def write_config_file(document: dict[str, Any]) -> None:
-    """The whole config file, replaced: private (0600 in a 0700 folder), as it once held passwords."""
+    """The whole config file, replaced: private (0600 in a 0700 folder), as it once held passwords.
+    Written to a temporary file of its own in the same folder (unique per writer, 0600 from
+    creation), fsynced, then renamed over the file; call it inside `config_file_lock`, around the
+    read it changes, or a change made meanwhile is lost."""
+    import tempfile
+
     import tomli_w
 
-    from blogster_cli.private_files import write_private
+    from blogster_cli.private_files import private_dir
 
-    write_private(config_path(), tomli_w.dumps(document).encode("utf-8"))
+    path = config_path()
+    private_dir(path.parent)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(tomli_w.dumps(document).encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(partial)
+        raise

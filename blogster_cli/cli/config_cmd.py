@@ -126,10 +126,11 @@ def unset(
 
 
 def _shown(value: object) -> object:
-    """A value as shown anywhere (a terminal, --json): a URL's password as ***."""
-    from blogster_cli.url_secrets import without_password
+    """A value as shown anywhere (a terminal, --json): a URL's password as ***, in every spelling
+    libpq reads for a database URL."""
+    from blogster_cli.config import shown_url
 
-    return without_password(value) if isinstance(value, str) else value
+    return shown_url(value) if isinstance(value, str) else value
 
 
 def _removed(key: str, done: settings_change.Change) -> str:

@@ -63,13 +63,13 @@ PASSWORD_ON_THE_COMMAND_LINE = (
 
 def warn_of_a_password_in_the_url(database_url: str) -> None:
     """One warning line (not silenced by --quiet) when --database-url carries a password
-    (`user:password@`, `?password=`, `password=`): the command still runs, since the password has
-    been on show since the process started, but README's "no option takes a password" holds for
-    every other option, and this one says where the URL belongs."""
+    (`user:password@`, `?password=`, `password=`, any spelling libpq reads): the command still
+    runs, since the password has been on show since the process started, but README's "no option
+    takes a password" holds for every other option, and this one says where the URL belongs."""
     from blogster_cli.cli import output
-    from blogster_cli.url_secrets import without_password
+    from blogster_cli.config import shown_url
 
-    if without_password(database_url) != database_url:
+    if shown_url(database_url) != database_url:
         output.warning(PASSWORD_ON_THE_COMMAND_LINE)
 
 

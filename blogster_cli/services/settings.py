@@ -10,7 +10,9 @@ from pathlib import Path
 
 from blogster_cli.config import (
     SettingValue,
+    check_storable,
     coerce,
+    config_file_lock,
     file_passwords,
     inspect_settings,
     read_config_file,
@@ -59,19 +61,22 @@ def change(profile: str, key: str, value: str | None, *, database_url: str | Non
     if key == "site_out" and value and not value.startswith("~"):
         # Kept absolute: cron runs `calendar run-due` from another folder than the one it was typed in.
         value = str(Path(value).absolute())
-    moved = move_file_passwords()
-    was_set = key in _section(profile)
-    password, kept = None, None
-    if key in PASSWORD_KEYS and value:
-        value, password = split_url_password(key, value)
-        coerce(key, value)  # the URL checked before the keyring changes
-    store = CredentialStore(profile)
-    if password:
-        store.set(PASSWORD_KEYS[key], password)
-        kept = store.kind
-    elif key == "database_url":  # a URL without one (or none at all): the old server's password is forgotten
-        store.delete(DATABASE_PASSWORD_KEY)
-    stored = write_setting(profile, key, value)
+    with config_file_lock():  # another command's change waits: neither is lost
+        moved = move_file_passwords()
+        was_set = key in _section(profile)
+        password, kept = None, None
+        if key in PASSWORD_KEYS and value:
+            value, password = split_url_password(key, value)
+            checked = coerce(key, value)  # the URL checked before the keyring changes
+            if isinstance(checked, str):
+                check_storable(key, checked)
+        store = CredentialStore(profile)
+        if password:
+            store.set(PASSWORD_KEYS[key], password)
+            kept = store.kind
+        elif key == "database_url":  # a URL without one (or none at all): the old server's password is forgotten
+            store.delete(DATABASE_PASSWORD_KEY)
+        stored = write_setting(profile, key, value)
     written = stored if isinstance(stored, str) else value  # `site_base_domain Example.Org`: as stored
     [now] = [found for found in inspect_settings(profile, database_url=database_url) if found.key == key]
     return Change(key=key, value=written or None, was_set=was_set, password=kept, moved=moved, now=now)
@@ -83,22 +88,23 @@ def move_file_passwords() -> list[MovedPassword]:
     returns what became of each. The one that was in effect is kept: the file's for the
     database (it won over the keyring's), the keyring's for SMTP where it has one (it won over the
     URL's). Another URL setting's password has no use and no place to go: `doctor` names it."""
-    found = [(profile, key) for profile, key in file_passwords() if key in PASSWORD_KEYS]
-    if not found:
-        return []
-    document = read_config_file()
-    moved = []
-    for profile, key in found:
-        section = document["profiles"][profile]
-        url, password = split_url_password(key, section[key])
-        store = CredentialStore(profile)
-        kept = password is not None and not (key == "smtp_url" and store.get(SMTP_PASSWORD_KEY) is not None)
-        if kept and password is not None:
-            store.set(PASSWORD_KEYS[key], password)  # before the file loses it
-        section[key] = url
-        moved.append(MovedPassword(profile, key, kept))
-    write_config_file(document)
-    return moved
+    with config_file_lock():
+        found = [(profile, key) for profile, key in file_passwords() if key in PASSWORD_KEYS]
+        if not found:
+            return []
+        document = read_config_file()
+        moved = []
+        for profile, key in found:
+            section = document["profiles"][profile]
+            url, password = split_url_password(key, section[key])
+            store = CredentialStore(profile)
+            kept = password is not None and not (key == "smtp_url" and store.get(SMTP_PASSWORD_KEY) is not None)
+            if kept and password is not None:
+                store.set(PASSWORD_KEYS[key], password)  # before the file loses it
+            section[key] = url
+            moved.append(MovedPassword(profile, key, kept))
+        write_config_file(document)
+        return moved
 
 
 def _section(profile: str) -> dict[str, object]:
