@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blogster_cli.chatbot import patterns
 from blogster_cli.content.files import read_named_text
 from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import ChatbotIntentCategory
@@ -23,6 +24,7 @@ from blogster_cli.vocabulary import ChatbotIntentCategory
 MAX_NAME_LENGTH = 100
 MAX_PHRASE_LENGTH = 500
 OUT_OF_SCOPE_LABEL = "oos"
+MAX_PARAMETERS = 50  # their patterns share one message's time (replies.PATTERN_TIMEOUT_S)
 
 
 @dataclass
@@ -84,6 +86,7 @@ def intent_from_mapping(data: Any, where: str) -> IntentSpec:
     parameters = data.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise InvalidInput(f"{where}: parameters must be a mapping")
+    _check_parameters(parameters, where)
     follow_ups = data.get("follow_up_intents") or []
     if not isinstance(follow_ups, list):
         raise InvalidInput(f"{where}: follow_up_intents must be a list of intent names")
@@ -97,6 +100,21 @@ def intent_from_mapping(data: Any, where: str) -> IntentSpec:
         follow_up_intents=unique([_clean_name(f, where) for f in follow_ups]),
         category=ChatbotIntentCategory(category),
     )
+
+
+def _check_parameters(parameters: dict[Any, Any], where: str) -> None:
+    """At most MAX_PARAMETERS, each `pattern` a string `patterns.problem` finds nothing wrong with."""
+    if len(parameters) > MAX_PARAMETERS:
+        raise InvalidInput(
+            f"{where}: an intent has at most {MAX_PARAMETERS} parameters (this one has {len(parameters)})"
+        )
+    for name, rule in parameters.items():
+        if not isinstance(rule, dict) or "pattern" not in rule:
+            continue
+        pattern = rule["pattern"]
+        problem = patterns.problem(pattern) if isinstance(pattern, str) else "a pattern is a string"
+        if problem:
+            raise InvalidInput(f"{where}: parameter {name!r}: {problem}")
 
 
 def parse_structured(text: str, *, source: str) -> list[IntentSpec]:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from blogster_cli.chatbot import patterns
+
+if TYPE_CHECKING:
+    import regex
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PATTERN_TIMEOUT_S = 0.1
-"""Longest one parameter's `pattern` may search one message (CPU seconds, as the regex package
-counts them). The owner writes the pattern and a visitor the message: a pattern that backtracks
-without end (`(a|a)+$`, or in the standard `re` module `(a+)+$` too) on a message made for it
-would hold the worker for minutes; it is given up instead, as if it had found nothing."""
+"""Longest an intent's parameter patterns may search one message, all of them together (CPU
+seconds, as the regex package counts them). The owner writes the patterns and a visitor the
+message: a pattern that backtracks without end (`(a|a)+$`, or in the standard `re` module `(a+)+$`
+too) on a message made for it would hold the worker for minutes; it is given up instead, as if it
+had found nothing."""
 # A follow-up intent wins over the context-free answer when its probability reaches this
 # share of the out-of-scope threshold: the conversation makes it far more likely.
 FOLLOW_UP_FACTOR = 0.5
@@ -56,6 +64,8 @@ class Reply:
     parameters: dict[str, str] = field(default_factory=dict)
     timed_out: tuple[str, ...] = ()
     """The parameters whose pattern was given up on this message (PATTERN_TIMEOUT_S): they have no value from it."""
+    refused: tuple[tuple[str, str], ...] = ()
+    """The parameters whose pattern is not used (`patterns.problem`), each with the reason."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Extracted:
 
     found: dict[str, str]
     timed_out: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 def conversation_context(stored: object) -> tuple[dict[str, Any], bool]:
@@ -115,29 +126,60 @@ def decide(
     return Decision(None, probability)
 
 
-def search_parameters(spec: Mapping[str, Any], message: str) -> Extracted:
+def search_parameters(spec: Mapping[str, Any], message: str, *, budget_s: float = PATTERN_TIMEOUT_S) -> Extracted:
     """Values the message gives for the intent's parameters: a spec with a `pattern` (a regular
-    expression; its first group, or the whole match) is looked for in the message. Also the
-    parameters whose pattern took longer than PATTERN_TIMEOUT_S on this message (given up: no
-    value; a pattern that is no regular expression finds nothing).
+    expression; its first group, or the whole match) is looked for in the message. The patterns
+    share `budget_s` (CPU seconds): each search gets an even share of what the earlier ones left
+    (a quick one leaves its share to the next), so one that backtracks without end costs its share
+    and the others still answer; one that runs out is given up, without a value. A pattern `patterns.problem` refuses
+    (stored before the check, or by hand) is not compiled: no value, and named with its reason.
     The patterns run on the regex package, whose search can be bounded in time (the standard `re`
-    module's cannot); its default version reads them as `re` does."""
+    module's cannot), in its version 0, which reads them as `re` does."""
     import regex
 
+    deadline = time.process_time() + budget_s
     found: dict[str, str] = {}
     timed_out: list[str] = []
+    refused: list[tuple[str, str]] = []
+    searched: list[tuple[str, regex.Pattern[str]]] = []
     for name, rule in spec.items():
         if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
-            try:
-                match = regex.search(rule["pattern"], message, flags=regex.IGNORECASE, timeout=PATTERN_TIMEOUT_S)
-            except regex.error:
-                continue
-            except TimeoutError:
-                timed_out.append(str(name))
-                continue
-            if match:
-                found[name] = (match.group(1) if match.groups() else match.group(0)).strip()
-    return Extracted(found, tuple(timed_out))
+            compiled = _compiled(rule["pattern"])
+            if isinstance(compiled, str):
+                refused.append((str(name), compiled))
+            else:
+                searched.append((name, compiled))
+    for index, (name, compiled) in enumerate(searched):
+        left = deadline - time.process_time()
+        if left <= 0:
+            timed_out.append(str(name))
+            continue
+        try:
+            match = compiled.search(message, timeout=left / (len(searched) - index))
+        except TimeoutError:
+            timed_out.append(str(name))
+            continue
+        except (MemoryError, RecursionError, regex.error) as exc:
+            refused.append((str(name), f"it failed on a message ({type(exc).__name__})"))
+            continue
+        if match:
+            found[name] = (match.group(1) if match.groups() else match.group(0)).strip()
+    return Extracted(found, tuple(timed_out), tuple(refused))
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> regex.Pattern[str] | str:
+    """The pattern compiled (IGNORECASE, version 0), or why it is not: `patterns.problem` first, so
+    that nothing costly is compiled (the regex package writes counted repeats out as it compiles)."""
+    import regex
+
+    problem = patterns.problem(pattern)
+    if problem is not None:
+        return problem
+    try:
+        return regex.compile(pattern, flags=regex.IGNORECASE | regex.VERSION0)
+    except (regex.error, MemoryError, RecursionError, OverflowError) as exc:
+        return f"the regex package cannot compile it ({type(exc).__name__})"
 
 
 def defaults(spec: Mapping[str, Any]) -> dict[str, str]:
@@ -166,14 +208,14 @@ def compose(
 ) -> Reply:
     """The reply for a matched intent: its responses taken in turn, parameters from the message,
     then from earlier in the conversation, then the defaults; documentation hits appended."""
-    extracted = search_parameters(parameters, message)  # once: each pattern may take PATTERN_TIMEOUT_S
+    extracted = search_parameters(parameters, message)  # once: they may take PATTERN_TIMEOUT_S
     values = {**defaults(parameters), **remembered, **extracted.found}
     chosen = responses[turn % len(responses)] if responses else {"text": "OK."}
     text = fill(str(chosen.get("text", "")), values)
     if docs:
         text = "\n".join([text, DOCS_INTRO, *doc_lines(docs)])
     kept = {k: v for k, v in values.items() if k in extracted.found or k in remembered}
-    return Reply(text=text, parameters=kept, timed_out=extracted.timed_out)
+    return Reply(text=text, parameters=kept, timed_out=extracted.timed_out, refused=extracted.refused)
 
 
 def wants_docs(responses: Sequence[Mapping[str, Any]], turn: int) -> bool:

@@ -10,8 +10,9 @@ as an assistant message with the intent, confidence and tokens used, the user me
 and confidence, and the conversation's context (last intent, expected follow-ups, parameters
 given so far). A retried job finds the reply already stored (metadata.reply_to) and stops.
 An intent's parameter patterns (the owner's regular expressions, run on the visitor's message) are
-bounded in time (replies.PATTERN_TIMEOUT_S each): one given up finds nothing, and is said once in
-the log.
+bounded in time (replies.PATTERN_TIMEOUT_S for all of them together): one given up finds nothing,
+and is said once in the log; so is a stored pattern `chatbot/patterns.problem` refuses (never
+compiled: the regex package's compile is not bounded).
 
 Training never holds a reply up for long (_Training): the classifier is trained on a background
 thread of the worker process, when a message finds the intents changed (a large set takes
@@ -248,10 +249,12 @@ _timeouts_reported: set[tuple[str, str, str]] = set()  # (intent id, parameter, 
 _timeouts_lock = threading.Lock()
 
 
-def _report_timed_out(intent: dict[str, Any], names: Iterable[str]) -> None:
+def _report_timed_out(intent: dict[str, Any], names: Iterable[str], refused: Iterable[tuple[str, str]] = ()) -> None:
     """Says in the log, once per process for each intent's parameter and pattern, that its pattern
-    was given up on a message (replies.PATTERN_TIMEOUT_S): the owner's to fix; never the message."""
-    for name in names:
+    was given up on a message (replies.PATTERN_TIMEOUT_S) or is not used (why): the owner's to fix;
+    never the message."""
+    reasons = dict(refused)
+    for name in [*names, *reasons]:
         rule = (intent["parameters"] or {}).get(name)
         pattern = str(rule.get("pattern")) if isinstance(rule, dict) else ""
         key = (str(intent["id"]), name, pattern)
@@ -259,11 +262,18 @@ def _report_timed_out(intent: dict[str, Any], names: Iterable[str]) -> None:
             if key in _timeouts_reported:
                 continue
             _timeouts_reported.add(key)
+        if name in reasons:
+            log.warning(
+                "chatbot intent %r: the pattern of its parameter %r is not used: %s; fix it and import the"
+                " intents again (blogster chatbot intents import)",
+                intent["name"], name, reasons[name],
+            )  # fmt: skip
+            continue
         log.warning(
-            "chatbot intent %r: the pattern of its parameter %r took longer than %g s on a message and was"
-            " given up (the reply went without a value from it); a pattern with nested or overlapping"
-            " repetition such as (a+)+ or (a|a)+ can backtrack without end: simplify it (blogster chatbot"
-            " intents import)",
+            "chatbot intent %r: the pattern of its parameter %r took longer than its share of the %g s its"
+            " parameters' patterns have on a message, and was given up (the reply went without a value"
+            " from it); a pattern with nested or overlapping repetition such as (a+)+ or"
+            " (a|a)+ can backtrack without end: simplify it (blogster chatbot intents import)",
             intent["name"], name, replies.PATTERN_TIMEOUT_S,
         )  # fmt: skip
 
@@ -335,7 +345,7 @@ def process_message(
             responses=responses, parameters=dict(intent["parameters"] or {}), message=text,
             remembered=dict(context.get("parameters", {})), turn=turn, docs=docs,
         )  # fmt: skip
-        _report_timed_out(intent, reply.timed_out)
+        _report_timed_out(intent, reply.timed_out, reply.refused)
         context["last_intent"] = intent["name"]
         context["follow_ups"] = list(intent["follow_up_intents"] or [])
         context["parameters"] = {**context.get("parameters", {}), **reply.parameters}
