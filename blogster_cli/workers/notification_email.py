@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     import procrastinate
 
     from blogster_cli.context import AppContext
@@ -60,44 +62,12 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     )
     def notification_email(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
-        assert job.id is not None
-        if args.get("type") == notifications.REVIEW_EMAIL:
-            review_email(job, args)
-            return
-        try:
-            outcomes = notifications.deliver_maintenance_emails(
-                context.database,
-                smtp=email_delivery.smtp_server(context),  # as newsletters: smtp_url, the stored password
-                job_id=job.id,
-                schedule_id=UUID(args["maintenance_schedule_id"]),
-                subject=args["title"],
-                body=args["content"],
-                recipients=[
-                    notifications.EmailRecipient(
-                        user_id=UUID(recipient["user_id"]), notification_id=UUID(recipient["notification_id"])
-                    )
-                    for recipient in args["recipients"]
-                ],
-                final_attempt=job.attempts >= MAX_ATTEMPTS,
-            )
-        except ConfigError as exc:
-            failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job.id}`)")
-            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(failure))
-            raise failure from None
-        except Exception as exc:
-            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
-            raise
-        for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
-            log.warning("job %s: %s not sent: %s", job.id, plural(count, "maintenance email"), reason)
-
-    def review_email(job: Job, args: dict[str, Any]) -> None:
-        """The same path for one step of a review: its retries, its configuration errors, its log."""
-        assert job.id is not None
-        try:
-            outcomes = notifications.deliver_review_emails(
-                context.database,
-                smtp=email_delivery.smtp_server(context),
-                recipients=[
+        job_id = job.id
+        assert job_id is not None
+        final_attempt = job.attempts >= MAX_ATTEMPTS
+        if args.get("type") == notifications.REVIEW_EMAIL:  # one step of a review
+            deliver(job_id, "review email", lambda: notifications.deliver_review_emails(
+                context.database, smtp=email_delivery.smtp_server(context), final_attempt=final_attempt, recipients=[
                     notifications.ReviewEmailRecipient(
                         user_id=UUID(recipient["user_id"]),
                         notification_id=UUID(recipient["notification_id"]),
@@ -105,15 +75,32 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                     )
                     for recipient in args["recipients"]
                 ],
-                final_attempt=job.attempts >= MAX_ATTEMPTS,
-            )
+            ))  # fmt: skip
+            return
+        deliver(job_id, "maintenance email", lambda: notifications.deliver_maintenance_emails(
+            context.database, smtp=email_delivery.smtp_server(context), final_attempt=final_attempt, job_id=job_id,
+            schedule_id=UUID(args["maintenance_schedule_id"]), subject=args["title"], body=args["content"],
+            recipients=[
+                notifications.EmailRecipient(
+                    user_id=UUID(recipient["user_id"]), notification_id=UUID(recipient["notification_id"])
+                )
+                for recipient in args["recipients"]
+            ],
+        ))  # fmt: skip
+
+    def deliver(job_id: int, kind: str, send: Callable[[], Mapping[Any, str | None]]) -> None:
+        """Runs `send`, one job's emails (the SMTP server read within it, as newsletters find it, so
+        that a setting it cannot use is a configuration error): a configuration error is recorded and not retried, any other
+        failure recorded and retried; each reason an email was given up is logged once per job."""
+        try:
+            outcomes = send()
         except ConfigError as exc:
-            failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job.id}`)")
-            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(failure))
+            failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job_id}`)")
+            workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(failure))
             raise failure from None
         except Exception as exc:
-            workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
+            workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(exc))
             raise
         for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
             if reason != notifications.REPLACED:  # not a failure: the newer step's email goes
-                log.warning("job %s: %s not sent: %s", job.id, plural(count, "review email"), reason)
+                log.warning("job %s: %s not sent: %s", job_id, plural(count, kind), reason)
