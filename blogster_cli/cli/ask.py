@@ -21,9 +21,15 @@ def on_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _asked(prompt: str, *, instead: str) -> None:
+def can_ask(*, instead: str) -> None:
+    """Refuses off a terminal, saying what to use `instead`: for a command that must read something
+    before its question, so that a script learns of the missing option first."""
     if not on_terminal():
         raise InvalidInput(f"not on a terminal, so nobody to ask: {instead}")
+
+
+def _asked(prompt: str, *, instead: str) -> None:
+    can_ask(instead=instead)
     sys.stderr.write(prompt)
     sys.stderr.flush()
 

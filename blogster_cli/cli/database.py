@@ -141,6 +141,8 @@ def restore(
     from blogster_cli.services import backup as backups
 
     ctx = app_context()
+    if not yes:
+        ask.can_ask(instead="use --yes")  # off a terminal, the missing --yes is said before the file is read
     held = backups.contents(path=file)  # a file that is no usable backup is refused before the question
     me = _signed_in()
     if not yes:

@@ -144,7 +144,7 @@ def list_docs(
 ) -> None:
     """List the documentation pages you can read.
 
-    Example: blogster docs list --category guide --status draft
+    Example: blogster docs list --category guides --status draft
     """
     from blogster_cli.services import documentation
 

@@ -51,12 +51,14 @@ def test_login_on_a_terminal_asks_for_the_email_on_stderr_never_stdout(cli, sign
     assert "Email: " in run.stderr
 
 
-def test_db_restore_asks_on_stderr_never_stdout(tmp_path):
+def test_db_restore_says_on_stderr_never_stdout(tmp_path):
+    """The file is read before the question (which names its accounts): one that is no backup is
+    refused there, on stderr; the question itself goes to stderr too (test_restore_says_what_it_restores_cli)."""
     backup = tmp_path / "some.blogster-backup"
-    backup.write_text("not read: the answer is no")
+    backup.write_text("not a backup: refused before any question")
     run = on_a_terminal("db", "restore", str(backup), "--json", typed="n\n")
-    assert (run.returncode, run.stdout) == (1, "")
-    assert "Continue? [y/N]" in run.stderr and "error: aborted" in run.stderr
+    assert (run.returncode, run.stdout) == (2, "")
+    assert "is not a usable Blogster backup" in run.stderr and "Continue?" not in run.stderr
 
 
 @pytest.mark.parametrize("args", [("db", "dsn", "--json"), ("--json", "db", "dsn")], ids=["after", "before"])

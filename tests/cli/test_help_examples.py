@@ -149,7 +149,7 @@ PLAN = [
     ("blogster docs revisions restoring-a-backup", True),
     ("blogster docs diff restoring-a-backup 1", True),
     ("blogster docs archive restoring-a-backup", True),
-    ("blogster docs list --status draft", True),
+    ("blogster docs list --category guides --status draft", True),
     ("blogster docs check-links", True),
     ("blogster docs export ./help-copy", True),
     ("blogster docs rm restoring-a-backup", True),

@@ -38,7 +38,7 @@ def test_the_question_names_the_backups_accounts_and_date_and_declining_changes_
     made = cli("db", "backup", str(target), "--json").json()["created_at"][:16].replace("T", " ")  # UTC
     signup(cli, "bob@example.com")  # now signed in as bob, who is not in the backup
     declined = cli("db", "restore", str(target), input="n\n")
-    assert declined.exit_code == 1
+    assert (declined.exit_code, declined.stdout) == (1, "")
     assert declined.stderr == (
         f"This replaces everything in the database with the backup of {made} UTC (1 account: ada@example.com)."
         " bob@example.com (you) is not in it: you will be signed out. Continue? [y/N]: error: aborted; nothing changed\n"
