@@ -590,11 +590,8 @@ def _take_config_lock() -> int | None:
 
     path = config_path()
     lock_path = path.with_name(path.name + ".lock")
-    try:
-        private_dir(path.parent)
-        fd = open_lock_file(lock_path, create=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot use {lock_path}: {exc.strerror or exc}") from None
+    private_dir(path.parent)  # an OSError is a file-system error (exit 8), as the write's would be
+    fd = open_lock_file(lock_path, create=True)
     assert fd is not None  # created
     deadline = time.monotonic() + CONFIG_LOCK_WAIT_S
     while not try_lock(fd, fcntl.LOCK_EX):
