@@ -39,6 +39,27 @@ def connect_x(cli, token: str) -> None:
     assert connected.exit_code == 0, connected.stderr
 
 
+def between_runs(superuser) -> None:
+    """Waits until no post_social job is queued or running and the next minute's periodic run is
+    over 8 s away: a run that started before a change (the start-up run the worker defers for the
+    current minute, a slow one under load) may use the settings it read at its start, so the change
+    must come between runs (CI run of stop 45: the start-up run, still opening, posted with the old
+    address once the post was made due)."""
+    import time
+
+    runs = (
+        "select (select count(*) from procrastinate.procrastinate_periodic_defers where task_name = 'post_social'),"
+        " (select count(*) from procrastinate.procrastinate_jobs"
+        "  where task_name = 'post_social' and status in ('todo', 'doing'))"
+    )
+
+    def quiet() -> bool:
+        deferred, active = superuser.execute(runs).fetchone()  # finished jobs are deleted; their defers stay
+        return deferred > 0 and active == 0 and time.time() % 60 < 52
+
+    wait_for(quiet, timeout=90, what="the worker's post_social runs to end")
+
+
 def post_now(db, superuser, post_id: str) -> tuple[str, str | None]:
     """Makes the post due and queues the workers' post_social job; its status and error once tried."""
     from procrastinate.exceptions import AlreadyEnqueued
@@ -83,12 +104,14 @@ def test_a_running_worker_posts_with_the_address_and_token_set_after_its_start(c
         wait_for(lambda: superuser.execute(heartbeats).fetchone()[0] > 0, timeout=90, what="the worker to start")
 
         # The address changed under the running worker: its next job calls the new one.
+        between_runs(superuser)
         assert cli("config", "set", "twitter_url", x.url).exit_code == 0
         status, error = post_now(db, superuser, first)
         assert len(x.server.log) == 1, error  # it reached the new address (not "could not reach" the old)
         assert status == "failed" and "social profiles connect" in (error or "")  # with the old token: 401
 
         # So did the token (the keyring entry `social profiles connect` replaced): the next job uses it.
+        between_runs(superuser)
         connect_x(cli, X_TOKEN)
         assert post_now(db, superuser, second) == ("published", None)
         assert [text for _, text in x.posts] == ["Second"]
