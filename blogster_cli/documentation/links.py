@@ -7,13 +7,14 @@ and reference-style API links (`[App][textual.app.App]`, with no definition) are
 internal links.
 
 Links are read as a CommonMark parser reads them (markdown-it-py's tokens), so text that
-only looks like a link is none: in inline code (`` `[A](u)` ``), fenced or indented code, or
-escaped. The bodies of MkDocs admonitions, collapsible blocks and content tabs (`!!! note`,
-`??? tip`, `=== "Tab"`, their content indented by four spaces) are read as the markdown they
-are, not as indented code; so is the content of an HTML element marked `markdown` (MkDocs'
-md_in_html: `<figure markdown>`). Pictures (`![alt](shot.png)`, `<img src="shot.png">`) are links
-too: a page's pictures are files beside it in the folder it was imported from (Blogster does
-not store them), checked against the files that folder held when it was imported.
+only looks like a link is none: in inline code (`` `[A](u)` ``), fenced or indented code,
+escaped, or in an HTML comment (`<!-- <img src=...> -->`). The bodies of MkDocs admonitions,
+collapsible blocks and content tabs (`!!! note`, `??? tip`, `=== "Tab"`, their content
+indented by four spaces) are read as the markdown they are, not as indented code; so is the
+content of an HTML element marked `markdown` (MkDocs' md_in_html: `<figure markdown>`).
+Pictures (`![alt](shot.png)`, `<img src="shot.png">`) are links too: a page's pictures are files
+beside it in the folder it was imported from (Blogster does not store them), checked against the
+files that folder held when it was imported.
 """
 
 from __future__ import annotations
@@ -147,9 +148,10 @@ def page_links(markdown: str) -> list[Link]:
     env: dict[str, Any] = {}  # the reference definitions the blocks hold, for `[text][ref]`
     for token in parser.parse(_unindented_containers(markdown), env):
         if token.type == "html_block":
-            found += _html_pictures(token.content)
-            if _MARKDOWN_IN_HTML.search(token.content):  # its content, the tags left off, as markdown
-                inner = _without_tags(token.content)
+            shown = _shown_html(token.content)
+            found += _html_pictures(shown)
+            if _MARKDOWN_IN_HTML.search(shown):  # its content, the tags (and comments) left off, as markdown
+                inner = _without_tags(shown)
                 if inner != token.content:  # else read again as it is, the same block, for ever
                     found += page_links(textwrap.dedent(inner))
         elif token.type == "inline" and ("[" in token.content or "<" in token.content):
@@ -166,7 +168,7 @@ def _token_links(token: Token) -> list[Link]:
     if token.type == "image":
         return [Link(str(token.attrGet("src") or ""), picture=True)]
     if token.type == "html_inline":
-        return _html_pictures(token.content)
+        return _html_pictures(_shown_html(token.content))
     return []
 
 
@@ -180,6 +182,24 @@ def _without_tags(html: str) -> str:
 def _html_pictures(html: str) -> list[Link]:
     return [Link(next(group for group in match.groups() if group is not None).strip(), picture=True)
             for match in _IMG_SRC.finditer(html)]  # fmt: skip
+
+
+def _shown_html(html: str) -> str:
+    """An HTML block's or tag's text without its comments (`<!-- <img src="{x}"> -->` shows no
+    picture: attrs' docs keep the code that writes their sponsors' pictures in one); a comment
+    left open runs to the end, as it does in the block. Each character is looked at once."""
+    if "<!--" not in html:
+        return html
+    shown: list[str] = []
+    position = 0
+    while (start := html.find("<!--", position)) != -1:
+        shown.append(html[position:start])
+        end = html.find("-->", start + 4)
+        if end == -1:
+            return "".join(shown)
+        position = end + 3
+    shown.append(html[position:])
+    return "".join(shown)
 
 
 def internal_targets(markdown: str) -> list[str]:

@@ -20,10 +20,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from blogster_cli.content.attribute_lists import ENDING_ATTRIBUTE_LIST
-from blogster_cli.content.entities import read_references
 from blogster_cli.content.errors import ContentError, FrontMatterError
 from blogster_cli.content.files import read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse_metadata, split_front_matter
+from blogster_cli.content.inline_text import inline_text
 from blogster_cli.documentation import includes, languages, links
 from blogster_cli.documentation.includes import INCLUDE_FOLDERS
 
@@ -158,11 +158,18 @@ def category_name(folder_name: str) -> str:
     return (words[:1].upper() + words[1:]) if words else folder_name
 
 
+_TITLE_SOURCE = 2_000  # the characters of a first heading a title is read from
+
+
 def title_from(body: str, file_name: str) -> str:
     """The first heading's text as readers see it (without an attribute list it ends with, its
-    character references read: `# &lt;integer&gt;` is `<integer>`), else the file name made readable."""
+    character references read: `# &lt;integer&gt;` is `<integer>`, its inline markup and pictures
+    left out: `# *attrs* by Example` is `attrs by Example`), else the file name made readable."""
     match = _HEADING.search(body)
-    if match and (title := read_references(heading_text(_heading_line_text(match.group(1)).strip())).strip()):
+    heading = heading_text(_heading_line_text(match.group(1)).strip()) if match else ""
+    # a title keeps 300 characters: the words of a heading's first 2,000 are enough, and reading
+    # a longer one's markup would take seconds (`[![a](` * 50,000: 15 s)
+    if heading and (title := inline_text(heading[:_TITLE_SOURCE]).strip()):
         return title[:300]
     stem = PurePosixPath(file_name).stem
     return category_name(stem)[:300] or "Untitled"

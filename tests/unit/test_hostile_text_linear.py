@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from blogster_cli.analytics import csvfile, paths
 from blogster_cli.content import attribute_lists, dates, linked_images, wordpress
+from blogster_cli.content.inline_text import inline_text
 from blogster_cli.documentation import tree
 from tests.bounded_child import measured
 
@@ -32,6 +33,7 @@ HOSTILE = {
     "a docs heading of blanks": (_TREE, "m.read_page('p.md', text)", "'# a' + ' ' * n + 'x'"),
     "a docs heading of blanks before an attribute list": (
         _TREE, "m.read_page('p.md', text)", "'# a' + ' ' * n + 'x {: #b}'"),
+    "a docs heading of badges": (_TREE, "m.read_page('p.md', text)", "'# ' + '[![a](' * (n // 6)"),
     "a post of <img": (_IMAGES, "m.image_links(text)", "'<img ' * (n // 5)"),
     "a post of <img, rewritten": (_IMAGES, "m.rewrite_image_links(text, {'a.png': 'b.png'})", "'<img ' * (n // 5)"),
     "a post of figure shortcodes": (_IMAGES, "m.image_links(text)", "'{{< figure ' * (n // 11)"),
@@ -95,6 +97,7 @@ def _old_title(body: str, file_name: str) -> str:
         heading = match.group(1).strip()
         without = OLD_ENDING_ATTRIBUTE_LIST.sub("", heading)
         title = heading if without == heading else OLD_CLOSING_HASHES.sub("", without).strip()
+        title = inline_text(title[:2_000]).strip()  # then its words, escapes read
         if title:
             return title[:300]
     return tree.title_from("", file_name)
