@@ -401,6 +401,21 @@ def file_passwords() -> list[tuple[str, str]]:
     return found
 
 
+def file_dbname_passwords() -> list[str]:
+    """The profiles whose database_url in the config file has a database name that is itself a
+    connection string holding a password (`dbname_password`): `check_storable` refuses one, so a
+    hand edit wrote it, and no `config set` can take that password out (it is not the URL's own,
+    which `file_passwords` finds): `doctor` names them."""
+    profiles = read_config_file().get("profiles", {})
+    found = []
+    for profile, section in profiles.items() if isinstance(profiles, dict) else ():
+        value = section.get("database_url") if isinstance(section, dict) else None
+        parts = connection_parts(value) if isinstance(value, str) else None
+        if parts is not None and dbname_password(parts):
+            found.append(str(profile))
+    return found
+
+
 def check_platform_url(key: str, url: str) -> None:
     """A cross-post or social platform's base URL: http(s) without a user or password, and
     https unless it is this machine (the platform's token goes with every request, as
@@ -606,7 +621,8 @@ def write_config_file(document: dict[str, Any]) -> None:
     """The whole config file, replaced: private (0600 in a 0700 folder), as it once held passwords.
     Written to a temporary file of its own in the same folder (unique per writer, 0600 from
     creation), fsynced, then renamed over the file; call it inside `config_file_lock`, around the
-    read it changes, or a change made meanwhile is lost."""
+    read it changes, or a change made meanwhile is lost. Temporary files that killed writers left
+    are removed first (_remove_killed_writers_files)."""
     import tempfile
 
     import tomli_w
@@ -615,6 +631,7 @@ def write_config_file(document: dict[str, Any]) -> None:
 
     path = config_path()
     private_dir(path.parent)
+    _remove_killed_writers_files(path)
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")  # 0600
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -626,3 +643,19 @@ def write_config_file(document: dict[str, Any]) -> None:
         with suppress(OSError):
             os.unlink(partial)
         raise
+
+
+def _remove_killed_writers_files(path: Path) -> None:
+    """Removes the temporary files that writers killed before their rename left beside the config
+    file `path`: only names write_config_file's own pattern makes (`.config.toml.`, tempfile's 8
+    random characters, `.partial`), only regular files, and only while this process holds the lock,
+    so no writer is still writing one (without flock, as on Windows, nothing is removed). A file that
+    cannot be removed stays: the write goes on."""
+    if _lock_fd is None:  # the lock is not held (or cannot be): another writer may be at work
+        return
+    own = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}" + re.escape(".partial"))
+    with suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if own.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with suppress(OSError):
+                    os.unlink(entry.path)

@@ -352,21 +352,24 @@ def _secret_checks(ctx: AppContext) -> list[Check]:
 def _config_file_passwords() -> str | None:
     """The URL settings in the config file (any profile) that hold a password in clear (an older
     version wrote smtp_url's and database_url's there; hand edits), each with its way out: any
-    `config set` moves those two to the keyring (services/settings.move_file_passwords). Never the
-    password itself."""
+    `config set` moves those two to the keyring (services/settings.move_file_passwords); and a
+    hand-written database_url whose database name is itself a connection string holding one, which
+    no `config set` moves (config.file_dbname_passwords). Never the password itself."""
     from shlex import quote
 
     from blogster_cli.config import (
         DEFAULT_PROFILE,
         KEYRING_PASSWORD_KEYS,
         config_path,
+        file_dbname_passwords,
         file_passwords,
         read_config_file,
         split_url_password,
     )
 
     found = file_passwords()
-    if not found:
+    in_dbname = file_dbname_passwords()
+    if not found and not in_dbname:
         return None
     profiles = read_config_file().get("profiles", {})
     said = []
@@ -380,4 +383,12 @@ def _config_file_passwords() -> str | None:
         else:
             fix = f"it has no use there; take it out: `blogster{chosen} config set {key} {without}`"
         said.append(f"{key} (profile {profile!r}) holds a password in clear: {fix}")
+    for profile in in_dbname:
+        chosen = "" if profile == DEFAULT_PROFILE else f" --profile {profile}"
+        said.append(
+            f"database_url (profile {profile!r}) holds a password in its database name, itself a connection"
+            " string (libpq's tools read it as one), which no `config set` takes out: give the URL again with"
+            f" the password as its own (user:PASSWORD@ or password=) to `blogster{chosen} config set"
+            " database_url -`, which keeps it in the keyring, or keep it in ~/.pgpass"
+        )
     return f"{config_path()}: " + "; ".join(said)

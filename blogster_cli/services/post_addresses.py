@@ -161,12 +161,12 @@ def post_finder(acting: ActingUser, *, base_domain: str) -> PostFinder:
 def own_hosts(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> frozenset[str]:
     """My site's host names: referrers from them are internal, not referrers. A stored custom domain
     or url my site's address leaves out (site_address.refused_setting: another site's there) is none."""
-    from blogster_cli.services.site_address import custom_domain, site_url
+    from blogster_cli.services.site_address import kept
 
     if settings is None:
         return frozenset()
-    url = site_url(settings, base_domain=base_domain)
-    hosts = {custom_domain(settings, base_domain=base_domain), urlsplit(url or "").hostname}
+    url = kept(settings, "url", base_domain=base_domain)
+    hosts = {kept(settings, "custom-domain", base_domain=base_domain), urlsplit(url or "").hostname}
     if base_domain:
         hosts.add(f"{settings.subdomain}.{base_domain}")
     return frozenset(host.lower().rstrip(".").removeprefix("www.") for host in hosts if host)

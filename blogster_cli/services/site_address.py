@@ -84,15 +84,13 @@ def ignored_addresses(settings: SiteSettingsRow, *, base_domain: str) -> tuple[s
     return tuple(warnings)
 
 
-def custom_domain(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
-    """The custom domain my site's address is on: the stored one, unless it is left out (refused_setting)."""
-    refused = refused_setting(settings, "custom-domain", base_domain=base_domain)
-    return None if refused else settings.custom_domain
-
-
-def site_url(settings: SiteSettingsRow, *, base_domain: str) -> str | None:
-    """The url my site's address is: the stored one, unless it is left out (refused_setting)."""
-    return None if refused_setting(settings, "url", base_domain=base_domain) else settings.site_url
+def kept(settings: SiteSettingsRow, key: str, *, base_domain: str) -> str | None:
+    """The stored custom domain or url (`key`: "custom-domain" or "url") my site's address is on or
+    is: the stored one, unless it is left out (refused_setting); None when not set."""
+    if refused_setting(settings, key, base_domain=base_domain):
+        return None
+    value: str | None = getattr(settings, ADDRESS_SETTINGS[key])
+    return value
 
 
 def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
@@ -102,8 +100,8 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
         title=settings.site_title or settings.subdomain,
         description=settings.site_description or "",
         base_url=base_url(
-            site_url=site_url(settings, base_domain=base_domain),
-            custom_domain=custom_domain(settings, base_domain=base_domain),
+            site_url=kept(settings, "url", base_domain=base_domain),
+            custom_domain=kept(settings, "custom-domain", base_domain=base_domain),
             subdomain=settings.subdomain,
             base_domain=base_domain,
         ),  # fmt: skip
@@ -130,8 +128,6 @@ def address_never_chosen(conn: Connection, *, base_domain: str) -> str | None:
     """My site's address when nobody chose it (no `url` nor custom domain in use: the subdomain under
     `base_domain`), else None; None too without site settings (published_address says so)."""
     settings = site_rows.own_settings(conn)
-    if settings is None or site_url(settings, base_domain=base_domain):
-        return None
-    if custom_domain(settings, base_domain=base_domain):
+    if settings is None or any(kept(settings, key, base_domain=base_domain) for key in ADDRESS_SETTINGS):
         return None
     return site_config(settings, base_domain=base_domain).base_url

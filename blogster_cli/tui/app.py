@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
     from textual.color import Color
+    from textual.content import Content
     from textual.notifications import SeverityLevel
 
     from blogster_cli.actors import ActingUser
@@ -124,7 +125,8 @@ class BlogsterApp(App[None]):
     MODES = {place.mode: partial(lazy_screen, place) for place in PLACES[1:]}
     DEFAULT_MODE = PLACES[0].mode
     unread: reactive[int] = reactive(0)
-    """Unread notifications: the badge beside the account in the header (set by the dashboard and notifications)."""
+    """Unread notifications: the badge after the subtitle in every screen's header (format_title; set by the
+    dashboard and notifications)."""
     BINDINGS = [
         Binding("f1", "help", "Help"),
         # priority: a screen's own keys and dialogs never hide a screen; a focused widget that binds the key
@@ -309,7 +311,7 @@ class BlogsterApp(App[None]):
 
     def _signed_in_as(self, acting: ActingUser) -> None:
         self._acting = acting
-        self.watch_unread(self.unread)
+        self.sub_title = acting.actor.email
         self.call_after_refresh(self.refresh_bindings)  # after the figures' paint: it redraws the footer
         if self.pending_place is not None:  # a screen key pressed while signing in
             self.call_after_refresh(self.switch_mode, self.pending_place)
@@ -343,14 +345,20 @@ class BlogsterApp(App[None]):
         self.switch_mode(mode)
 
     def watch_unread(self, unread: int) -> None:
-        if not self.signed_in:
-            return
-        self.sub_title = self.with_unread(self.acting.actor.email)
+        """Every header draws the new count: each redraws when the app's subtitle changes, as here."""
+        self.mutate_reactive(BlogsterApp.sub_title)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header (Textual's Header asks the app): its title, and its subtitle (the
+        screen's own, else the account) with the unread badge after it (`with_unread`)."""
+        return super().format_title(title, self.with_unread(sub_title))
 
     def with_unread(self, sub_title: str) -> str:
-        """A header's subtitle with the unread badge after it, as every screen's header shows it (a
-        screen with a subtitle of its own, Posts, watches `unread` and sets it with this)."""
-        return f"{sub_title} · {UNREAD_BADGE} {self.unread} unread" if self.unread else sub_title
+        """A header's subtitle with the unread badge after it, as every screen's header shows it."""
+        if not self.unread:
+            return sub_title
+        badge = f"{UNREAD_BADGE} {self.unread} unread"
+        return f"{sub_title} · {badge}" if sub_title else badge
 
     def local_time(self, moment: datetime | None) -> str:
         """A stored time as the writer reads it: their timezone, to the minute."""

@@ -19,6 +19,7 @@ from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.notifications import NotificationPublic
@@ -104,8 +105,8 @@ class NotificationsScreen(Screen[None]):
                 ),
                 key=str(item.id),
             )
-        unread = sum(not item.read for item in self.items)
-        self.sub_title = f"{unread} unread of {len(self.items)}" + (" (unread only)" if self.unread_only else "")
+        # how many are listed; the app's badge after it says how many are unread
+        self.sub_title = plural(len(self.items), "notification") + (" (unread only)" if self.unread_only else "")
 
     def selected(self) -> NotificationPublic | None:
         table = self.query_one("#notifications", DataTable)

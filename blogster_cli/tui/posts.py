@@ -214,7 +214,6 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         for key, label, width in COLUMNS:
             table.add_column(*plain(label), key=key, width=width)
         table.focus()
-        self.watch(self.app, "unread", self.show_counts, init=False)
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -278,12 +277,11 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         self.show_counts()
 
     def show_counts(self) -> None:
-        """The header: how many posts the filter shows ("3 of 12 posts"; "12 posts", all), the order,
-        and the unread badge."""
+        """The header: how many posts the filter shows ("3 of 12 posts"; "12 posts", all) and the order
+        (the app adds the unread badge after it, as to every screen's)."""
         total = plural(len(self.rows), "post")
         shown = total if self.shown_count == len(self.rows) else f"{self.shown_count} of {total}"
-        counts = f"{shown}, by {self.sort_column}"
-        self.sub_title = self.app.with_unread(counts)
+        self.sub_title = f"{shown}, by {self.sort_column}"
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         column = str(event.column_key.value)

@@ -64,6 +64,33 @@ def test_the_config_file_is_replaced_through_a_temporary_file_of_its_own(isolate
     assert read_config_file()["profiles"]["default"] == {"timezone": "UTC", "editor": "vi"}
 
 
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(cli, isolated_environment):
+    """A `config set` killed before its rename leaves its 0600 temporary file (maybe holding the whole
+    config) beside config.toml; the next write, holding the lock, removes it: only that name pattern."""
+    import tempfile
+
+    assert cli("config", "set", "timezone", "UTC").exit_code == 0
+    fd, left = tempfile.mkstemp(dir=isolated_environment, prefix=".config.toml.", suffix=".partial")
+    os.write(fd, b"[profiles.default]\ntimezone = 'Asia/Tokyo'\n")  # half a config, as the kill left it
+    os.close(fd)
+    others = [".config.toml.abc.partial", "config.toml.partial", ".other.toml.abcdefgh.partial", "notes.txt"]
+    for name in others:  # not the writer's own pattern: kept
+        (isolated_environment / name).write_text("kept")
+    (isolated_environment / ".config.toml.abcdefgh.partial").mkdir()  # not a file: kept
+
+    result = cli("config", "set", "editor", "vi")
+    assert result.exit_code == 0, result.stderr
+    assert not os.path.exists(left)
+    assert tomllib.loads((isolated_environment / "config.toml").read_text())["profiles"]["default"] == {
+        "timezone": "UTC",
+        "editor": "vi",
+    }
+    assert sorted(path.name for path in isolated_environment.iterdir() if path.name.startswith((".", "config"))) == (
+        sorted([".config.toml.abc.partial", "config.toml.partial", ".other.toml.abcdefgh.partial"]
+               + [".config.toml.abcdefgh.partial", "config.toml", "config.toml.lock"])
+    )  # fmt: skip
+
+
 SPELLINGS = [
     f"postgresql://u@127.0.0.1:5999/db?pass%77ord={SECRET}",
     f"postgresql://u@127.0.0.1:5999/db?passw%6Frd={SECRET}&sslmode=disable",
@@ -109,6 +136,43 @@ def test_a_dbname_holding_a_password_is_refused(cli, isolated_environment, url, 
         not (isolated_environment / "config.toml").exists()
         or SECRET not in (isolated_environment / "config.toml").read_text()
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"dbname='postgresql://u:{SECRET}@127.0.0.1:5999/db'",
+        f"host=127.0.0.1 dbname='host=127.0.0.1 password={SECRET}'",
+        f"postgresql://u@127.0.0.1:5999/db?dbname=password%3D{SECRET}",
+        f"host=127.0.0.1 password=0uterPW dbname='host=127.0.0.1 password={SECRET}'",  # both: each named
+    ],
+)
+@pytest.mark.parametrize("profile", ["default", "work"])
+def test_doctor_names_a_hand_written_dbname_holding_a_password(cli, signed_up, isolated_environment, url, profile):
+    """`config set` refuses such a database_url, but a hand edit writes it; no `config set` can take
+    that password out (it is not the URL's own), and `config get` only masks it: doctor names it,
+    with the way out, never the password."""
+    import tomli_w
+
+    path = isolated_environment / "config.toml"
+    document = tomllib.loads(path.read_text()) if path.exists() else {}
+    document.setdefault("profiles", {}).setdefault(profile, {})["database_url"] = url
+    path.write_text(tomli_w.dumps(document))
+    chosen = "" if profile == "default" else f" --profile {profile}"
+    result = cli("doctor", "--json")
+    assert SECRET not in result.stdout + result.stderr and "0uterPW" not in result.stdout + result.stderr
+    [found] = [check for check in result.json() if check["name"] == "config file"]
+    assert found["status"] == "warn", found
+    assert (
+        f"database_url (profile {profile!r}) holds a password in its database name, itself a connection string"
+        " (libpq's tools read it as one), which no `config set` takes out: give the URL again with the password"
+        f" as its own (user:PASSWORD@ or password=) to `blogster{chosen} config set database_url -`, which keeps"
+        " it in the keyring, or keep it in ~/.pgpass" in found["detail"]
+    ), found["detail"]
+    outer = "holds a password in clear" in found["detail"]  # the URL's own password: any `config set` moves it
+    assert outer == ("0uterPW" in url)
+    text = cli("doctor")
+    assert SECRET not in text.stdout + text.stderr and "holds a password in its database name" in text.stdout
 
 
 @pytest.mark.parametrize(

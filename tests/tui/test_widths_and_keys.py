@@ -16,7 +16,7 @@ from blogster_cli.tui.keys import KeyFooter, command_bindings
 from blogster_cli.vocabulary import DocumentationStatus
 from tests.tui.conftest import app_for, drive, settle, write
 from tests.tui.test_posts import open_posts
-from tests.tui.test_screens import add_notifications
+from tests.tui.test_screens import add_notifications, header
 
 DAY = date(2026, 3, 18)
 
@@ -175,12 +175,12 @@ def test_the_posts_header_shows_the_unread_badge(writer, superuser):
 
     async def steps(pilot):
         await open_posts(pilot)
-        assert app.screen.sub_title == "1 post, by updated · ● 2 unread"
+        assert header(app) == "Posts — 1 post, by updated · ● 2 unread"
         app.unread = 1  # read one on the notifications screen
         await pilot.pause()
-        assert app.screen.sub_title == "1 post, by updated · ● 1 unread"
+        assert header(app) == "Posts — 1 post, by updated · ● 1 unread"
         app.unread = 0
         await pilot.pause()
-        assert app.screen.sub_title == "1 post, by updated"
+        assert header(app) == "Posts — 1 post, by updated" and app.screen.sub_title == "1 post, by updated"
 
     drive(app, steps)
