@@ -52,9 +52,9 @@ _BY_SQLSTATE: dict[str, tuple[type[BlogsterError], str | None]] = {
 }
 
 # The server ended the session under a running command (57P01 shut down or the session terminated
-# by an administrator, 57P02 crash, 57P05 idle session timeout): said as a connection lost
-# without a SQLSTATE is.
-_SESSION_ENDED = ("57P01", "57P02", "57P05")
+# by an administrator, 57P02 crash, 57P05 idle session timeout, 25P03 idle-in-transaction timeout,
+# 25P04 transaction timeout): said as a connection lost without a SQLSTATE is.
+_SESSION_ENDED = ("57P01", "57P02", "57P05", "25P03", "25P04")
 _LOST = "lost the database connection: "
 
 _CONSTRAINT_MESSAGES = {
@@ -148,6 +148,9 @@ _THINGS = {
 }
 # Rows that a send holds locked while it talks to the platform or the mail server (a guard).
 _SENT = {"social_media_posts", "platform_republishing", "email_newsletters", "newsletter_deliveries"}
+# Rows that a draft holds locked while the AI provider writes it (`generate batch`, `generate draft
+# --idea`: a guard), which may take minutes: the lock wait names that run.
+_DRAFTED = {"blog_ideas": "this idea is being drafted by a running `blogster generate` (or changed by another command)"}
 
 # PostgreSQL's own words for class 22 errors Blogster's SQL does not raise itself (its RAISEs say
 # what is wrong in their own message): a type's name, "input syntax", an escape sequence.
@@ -223,6 +226,8 @@ def _row_locked(relation: re.Match[str] | None) -> str:
     thing = _thing(name)
     if thing is None:
         return "what you are changing is in use by another command right now; try again in a moment"
+    if name in _DRAFTED:
+        return f"{_DRAFTED[name]}; try again when it is done"
     verb = "is being sent or changed" if name in _SENT else "is being changed"
     if thing.startswith(("these ", "your ")) or thing.endswith(("tags", "settings", "credits")):
         verb = verb.replace("is ", "are ", 1)

@@ -10,6 +10,14 @@ bookkeeping across accounts); `orm_admin_unit_of_work(db)` stays on the administ
 admin work only, like `admin_unit_of_work`. Deletes go through the database's delete functions, not
 `Session.delete`, because user roles hold no table-level DELETE.
 
+`orm_guard_unit_of_work(acting)` is the unit of work of a guard: it holds an item's row lock (FOR NO
+KEY UPDATE SKIP LOCKED) across an outside call (an AI provider, a platform, a mail server) and
+records the outcome. It sits idle in its transaction for as long as that call takes, so it turns
+off, for its own transaction only, the server's limits on that: `idle_in_transaction_session_timeout`
+and (PostgreSQL 17+) `transaction_timeout`, which an administrator may have set for the server, the
+database or the login, and which would otherwise end the session under the call, after the call
+was paid for. Both are user settings: any role may change them for its own transaction.
+
 Importing this module loads SQLAlchemy and SQLModel (~0.3 s), but no model class: each
 service imports the model module it uses, which brings the ones its foreign keys name
 (`blogster_cli.models`). Only the commands and long-lived processes that use the ORM import it; `blogster --help` and the light
@@ -66,6 +74,22 @@ def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
         yield session
 
 
+# What a guard's transaction turns off (SET LOCAL: only until it ends). transaction_timeout exists
+# from PostgreSQL 17 on; setting it on an older server is an error, so it is sent only to a newer one.
+NO_IDLE_LIMIT_SQL = "set local idle_in_transaction_session_timeout = 0"
+NO_TRANSACTION_LIMIT_SQL = "set local transaction_timeout = 0"
+TRANSACTION_TIMEOUT_SINCE = (17,)
+
+
+@contextmanager
+def orm_guard_unit_of_work(acting: ActingUser) -> Iterator[Session]:
+    """`orm_unit_of_work` for a guard: a transaction as `acting.actor` that no server limit on idle
+    or long transactions ends while it holds its row lock across an outside call (statement and
+    lock timeouts still apply to each of its statements)."""
+    with _session(acting.db, "begin; " + switch_sql(acting.actor.role_name, acting.timeouts), held=True) as session:
+        yield session
+
+
 @contextmanager
 def orm_service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> Iterator[Session]:
     """`db.service.service_unit_of_work` as a Session: one transaction as service_role (the
@@ -83,8 +107,12 @@ def orm_admin_unit_of_work(db: Database) -> Iterator[Session]:
 
 
 @contextmanager
-def _session(db: Database, begin: str) -> Iterator[Session]:
+def _session(db: Database, begin: str, *, held: bool = False) -> Iterator[Session]:
     with translated_errors(), engine_for(db).connect() as connection:
+        if held:  # a guard's: the server's version is known once the engine has connected
+            begin += "; " + NO_IDLE_LIMIT_SQL
+            if (connection.dialect.server_version_info or ()) >= TRANSACTION_TIMEOUT_SINCE:
+                begin += "; " + NO_TRANSACTION_LIMIT_SQL
         with connection.begin():
             connection.exec_driver_sql(begin)
             with Session(bind=connection, join_transaction_mode="rollback_only") as session:

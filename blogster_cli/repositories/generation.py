@@ -105,6 +105,14 @@ def free_undrafted_ideas(session: Session, *, user_id: UUID, excluding: Sequence
     return list(session.exec(statement).all())
 
 
+def claim_idea(session: Session, *, idea_id: UUID) -> bool:
+    """Locks the idea until this transaction ends (FOR NO KEY UPDATE SKIP LOCKED, as
+    `free_undrafted_ideas` claims one), unless another transaction holds it: then False at once,
+    never a wait (`generate draft --idea` while a batch or another draft is drafting it)."""
+    statement = select(BlogIdea.id).where(BlogIdea.id == idea_id).with_for_update(skip_locked=True, key_share=True)
+    return session.exec(statement).first() is not None
+
+
 def count_undrafted_ideas(session: Session, *, user_id: UUID) -> int:
     """How many of `user_id`'s saved ideas have no post yet, locked by another run or not."""
     statement = (

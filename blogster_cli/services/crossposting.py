@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution.crosspost import (
     PLATFORMS,
     Article,
@@ -122,7 +122,7 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
 
     intent = _record_intent(acting, ref=ref, platform=endpoint.platform, base_domain=base_domain)
     article = intent.article
-    with orm_unit_of_work(acting) as guard:
+    with orm_guard_unit_of_work(acting) as guard:
         copy = republishing.lock(guard, copy_id=intent.copy_id, canonical_url=article.canonical_url)
         if copy is None:
             return CrosspostOutcome(

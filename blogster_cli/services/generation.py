@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from blogster_cli.services.ai_provider import Completion
 from blogster_cli.services.generation_steps import (
     Guard,
     LogLinks,
+    claim_idea,
     link_started,
     log_row,
     metered,
@@ -84,19 +85,32 @@ def draft(
     on_warning: Callable[[str], None] = lambda text: None,
 ) -> BlogRow:  # fmt: skip
     """A new post (ai_generated) written by the provider for the persona and template; tokens stream out.
-    `on_warning` hears why a draft kept by `keep_partial` is not the whole answer."""
-    return _draft(acting, provider=provider, request=request, on_token=on_token, on_warning=on_warning)
+    `on_warning` hears why a draft kept by `keep_partial` is not the whole answer.
+
+    A draft from an idea claims it first, in a `Guard`, as `batch` claims each idea it drafts: an idea
+    another run is drafting is refused at once (Conflict), before a credit is reserved or the
+    provider called, rather than failing at its store after its own call was paid for."""
+    _check(request)
+    if request.idea is None:
+        return _draft(acting, provider=provider, request=request, on_token=on_token, on_warning=on_warning)
+    with Guard(acting) as guard:
+        claimed = replace(request, idea=str(claim_idea(guard.session, acting, request.idea)))
+        return _draft(acting, provider=provider, request=claimed, on_token=on_token, on_warning=on_warning, guard=guard)
+
+
+def _check(request: DraftRequest) -> None:
+    if request.kind not in ("draft", "outline"):
+        raise InvalidInput("kind must be draft or outline")
+    if bool(request.topic and request.topic.strip()) == (request.idea is not None):
+        raise InvalidInput("give either --topic or --idea")
 
 
 def _draft(
     acting: ActingUser, *, provider: ProviderConfig, request: DraftRequest, on_token: Callable[[str], None],
     on_warning: Callable[[str], None] = lambda text: None, guard: Guard | None = None,
 ) -> BlogRow:  # fmt: skip
-    """`draft`, stored in `guard` when one holds the claim on the request's idea (`batch`)."""
-    if request.kind not in ("draft", "outline"):
-        raise InvalidInput("kind must be draft or outline")
-    if bool(request.topic and request.topic.strip()) == (request.idea is not None):
-        raise InvalidInput("give either --topic or --idea")
+    """`draft`, stored in `guard` when one holds the claim on the request's idea (`draft --idea`, `batch`)."""
+    _check(request)
     request_id = uuid.uuid4()
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)

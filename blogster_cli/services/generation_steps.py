@@ -12,10 +12,12 @@ If the call or the store fails, or the user presses Ctrl-C, the reservation is
 released and a failed log (which costs nothing) is written; nothing half-written stays,
 unless the user asked to keep a partial draft: then what arrived is stored as a success.
 
-A generation that overlapping runs must make once (`generate batch`: the idea it drafts) runs
-in a `Guard`: a unit of work opened before step 1 that claims the item (its row lock, taken with
-SKIP LOCKED so another run passes it by) and holds only that lock across the provider call; step 3
-stores in it and commits it, so the claim ends with the stored result, or with a rollback.
+A generation that overlapping runs must make once (`generate batch`, `generate draft --idea`: the
+idea it drafts) runs in a `Guard`: a unit of work opened before step 1 that claims the item (its row
+lock, taken with SKIP LOCKED so another run passes it by, or is refused) and holds only that lock
+across the provider call; step 3 stores in it and commits it, so the claim ends with the stored
+result, or with a rollback. No server limit on idle or long transactions ends the guard during the
+call (db.orm.orm_guard_unit_of_work).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.ai.shapes import OffShape
 from blogster_cli.db.errors import translated_errors
-from blogster_cli.db.orm import orm_unit_of_work
+from blogster_cli.db.orm import orm_guard_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import BlogsterError, Conflict, NotFound
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.repositories import generation as rows
@@ -100,12 +102,14 @@ class Guard:
     which stores the result in it and commits it (`store`). Until then it holds nothing but the
     lock: no credit, no write, across the provider call. Leaving the block without that commit
     (an error, a stop) rolls it back, and the claim ends; a killed run's lock dies with its
-    connection, so the next run takes the item at once (no lease to wait out).
+    connection, so the next run takes the item at once (no lease to wait out). It is an
+    `orm_guard_unit_of_work`: an `idle_in_transaction_session_timeout` or `transaction_timeout` the
+    server sets does not end it under a long provider call.
     """
 
     def __init__(self, acting: ActingUser) -> None:
         self._open = ExitStack()
-        self.session = self._open.enter_context(orm_unit_of_work(acting))
+        self.session = self._open.enter_context(orm_guard_unit_of_work(acting))
 
     def __enter__(self) -> Guard:
         return self
@@ -231,6 +235,20 @@ def resolve_idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
     first characters, naming one idea only (`ideas save/discard/start`, `generate draft --idea`)."""
     wanted = id_prefixes.prefix(ref, IDEA)
     return id_prefixes.only(rows.idea_ids_starting(session, user_id=acting.actor.user_id, prefix=wanted), ref, IDEA)
+
+
+def claim_idea(session: Session, acting: ActingUser, ref: str) -> UUID:
+    """Claims my idea `ref` in a `Guard`'s session for the draft about to be written from it
+    (`generate draft --idea`), as `generate batch` claims each idea it drafts; its id. An idea
+    another run holds is refused at once (Conflict), before any credit or provider call."""
+    idea_id = resolve_idea_id(session, acting, ref)
+    if not rows.claim_idea(session, idea_id=idea_id):
+        own_idea(session, acting, idea_id)  # gone meanwhile: not found
+        raise Conflict(
+            f"another run is drafting idea {idea_id} (a `blogster generate` still running): nothing was sent"
+            " to the AI provider or charged; try again when it is done"
+        )
+    return idea_id
 
 
 def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:

@@ -59,7 +59,7 @@ from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.context import AppContext
 from blogster_cli.credentials import SMTP_PASSWORD_KEY
 from blogster_cli.db.connection import Database
-from blogster_cli.db.orm import driver_connection, orm_service_unit_of_work, orm_unit_of_work
+from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, DatabaseUnavailable, InvalidInput, NotFound
 from blogster_cli.models.extended import EmailNewsletter
@@ -702,7 +702,7 @@ def _send(
 ) -> SendReport:  # fmt: skip
     note = _prepare(acting, ref=ref, parsed=parsed)
     wanted = [r.email for r in parsed.recipients] if parsed is not None else None
-    with orm_unit_of_work(acting) as guard:
+    with orm_guard_unit_of_work(acting) as guard:
         found = _find(guard, ref)
         row = newsletter_rows.lock_newsletter(guard, newsletter_id=found.id)
         if row is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
+from blogster_cli.db.orm import orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
@@ -105,7 +105,7 @@ def post_due_for_every_account(
 def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: datetime) -> SocialPostOutcome | None:
     from blogster_cli.services.platform_api import SOCIAL_PLATFORMS, PlatformError, social_client_for
 
-    with orm_unit_of_work(acting) as guard:
+    with orm_guard_unit_of_work(acting) as guard:
         found = social_rows.lock_due_post(guard, post_id=post_id, now=now)
         if found is None:  # another run is posting it, or has posted it
             return None
