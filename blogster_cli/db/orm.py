@@ -91,10 +91,13 @@ def orm_guard_unit_of_work(acting: ActingUser) -> Iterator[Session]:
 
 
 @contextmanager
-def orm_service_unit_of_work(db: Database, timeouts: Timeouts | None = None) -> Iterator[Session]:
+def orm_service_unit_of_work(
+    db: Database, timeouts: Timeouts | None = None, *, guard: bool = False
+) -> Iterator[Session]:
     """`db.service.service_unit_of_work` as a Session: one transaction as service_role (the
-    workers' bookkeeping across accounts), on `db`'s login (the embedded superuser or a worker login)."""
-    with _session(db, "begin; " + switch_sql(SERVICE_ROLE, timeouts or Timeouts())) as session:
+    workers' bookkeeping across accounts), on `db`'s login (the embedded superuser or a worker login).
+    `guard`: it holds a claim across an outside call, as `orm_guard_unit_of_work` does."""
+    with _session(db, "begin; " + switch_sql(SERVICE_ROLE, timeouts or Timeouts()), held=guard) as session:
         yield session
 
 

@@ -87,6 +87,8 @@ class UserNotification(SQLModel, table=True):
     )
     delivery_error: str | None = None
     """Why the email was not sent (delivery_status failed), as the workers recorded it."""
+    in_app: bool = True
+    """Shown in the app; false for one written for its email only (in_app_notifications off, 0149)."""
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 

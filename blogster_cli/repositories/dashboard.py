@@ -54,7 +54,7 @@ _STATS_COLUMNS = (
     " views_prev_30d, avg_bounce_rate, total_shares"
 )
 _UNREAD = (
-    "select count(*) from public.user_notifications where user_id = (select auth.uid()) and not read"
+    "select count(*) from public.user_notifications where user_id = (select auth.uid()) and not read and in_app"
     " and (expires_at is null or expires_at > now())"
 )
 _CREDITS = "select credits_remaining from public.user_subscriptions where user_id = (select auth.uid()) and is_active"

@@ -3,7 +3,8 @@
 The ledger (internal.email_deliveries) is keyed by a uuid: a maintenance email's notification id,
 or a review notification's version (its id and created_at, 0147: services/notifications.py
 derives the key), so each version is mailed once; and a review notification's own id once one of
-its versions was mailed (0148: its rewrites are not mailed until the recipient reads it).
+its versions was mailed (0148: its rewrites are not mailed until the recipient reads it), written by
+the worker's claim before it sends (0149: `claim_review_email`, held across the SMTP call).
 
 SQLModel statements on the Session of `orm_unit_of_work` / `orm_service_unit_of_work`: the
 `notification_email` job of `serve-workers` runs these, and a long-lived process pays the
@@ -13,12 +14,14 @@ import once (bench/bench_worker.py's throughput is unchanged by it, within its n
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import Uuid, column, delete, exists, func, table, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlmodel import Session, col, select
 
+from blogster_cli.db.rows import checked
 from blogster_cli.models import pg_enum
 from blogster_cli.models.accounts import UserNotificationPreferences
 from blogster_cli.models.system import MaintenanceSchedule, UserNotification
@@ -73,6 +76,25 @@ def delivered_among(session: Session, *, notification_ids: list[UUID]) -> set[UU
     return set(session.execute(query).scalars())
 
 
+class ReviewClaim(StrEnum):
+    """What `claim_review_email` answers (internal.claim_review_email, 0149)."""
+
+    CLAIMED = "claimed"
+    """The notification's "mailed" row is this transaction's: send, then commit (roll it back unsent)."""
+    REPLACED = "replaced"
+    """The version was rewritten (or is gone): its newer version's job mails that one."""
+    MAILED = "mailed"
+    """Mailed already since its recipient last read it: not mailed again in this read cycle."""
+
+
+def claim_review_email(session: Session, *, notification_id: UUID, created_at: datetime, user_id: UUID) -> ReviewClaim:
+    """service_role, in the unit of work that stays open across the SMTP call and records the
+    outcome: claims the notification's read cycle for this version's email. Another worker's claim
+    on the same notification, not yet committed, is waited for (at most the lock timeout)."""
+    claim = func.internal.claim_review_email(notification_id, created_at, user_id)
+    return ReviewClaim(checked(session.execute(select(claim)).scalar_one(), str))
+
+
 def record_delivery(
     session: Session,
     *,
@@ -82,26 +104,25 @@ def record_delivery(
     error: str | None,
     key: UUID | None = None,
     created_at: datetime | None = None,
+    shown_as: NotificationDeliveryStatus | None = None,
 ) -> None:
     """The ledger row and the in-app notification's delivery_status and reason, in one transaction.
 
     `key`: the ledger's key when it is not the notification's id (a version's, 0147); `created_at`:
     the version whose outcome this is (a notification rewritten since keeps its newer version's).
-    A version sent also records its notification's id, as sent now: its rewrites are not mailed
-    until the recipient reads it (0148's trigger reads that row)."""
+    `shown_as`: the notification's status when it is not the email's (a version not mailed because
+    its notification was mailed in this read cycle is 'sent', delivered in the app, as 0148's
+    trigger marks a rewrite it does not queue). A sent review version's "mailed" row is its claim's
+    (`claim_review_email`), committed with this."""
     ledger = insert(EMAIL_DELIVERIES).values(
         notification_id=key or notification_id, user_id=user_id, status=status, error=error
     )
     session.execute(ledger.on_conflict_do_nothing(index_elements=["notification_id"]))
-    if key is not None and status is NotificationDeliveryStatus.SENT:
-        mailed = insert(EMAIL_DELIVERIES).values(notification_id=notification_id, user_id=user_id, status=status)
-        session.execute(
-            mailed.on_conflict_do_update(index_elements=["notification_id"], set_={"recorded_at": func.now()})
-        )
     mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
     if created_at is not None:
         mine.append(col(UserNotification.created_at) == created_at)
-    session.execute(update(UserNotification).where(*mine).values(delivery_status=status, delivery_error=error))
+    shown, why = (status, error) if shown_as is None else (shown_as, None)
+    session.execute(update(UserNotification).where(*mine).values(delivery_status=shown, delivery_error=why))
 
 
 def mark_schedule_sent_when_done(session: Session, *, schedule_id: UUID, finishing_job_id: int) -> None:

@@ -13,7 +13,14 @@ from blogster_cli.models.system import UserNotification
 
 
 def list_own(session: Session, *, unread_only: bool, limit: int | None) -> list[UserNotification]:
-    statement = select(UserNotification).order_by(col(UserNotification.created_at).desc()).limit(limit)
+    """My notifications shown in the app, newest first: not those written for their email only
+    (in_app false, 0149), which stay mine to read by id and to mark read."""
+    statement = (
+        select(UserNotification)
+        .where(col(UserNotification.in_app))
+        .order_by(col(UserNotification.created_at).desc())
+        .limit(limit)
+    )
     if unread_only:
         statement = statement.where(col(UserNotification.read).is_(False))
     return list(session.exec(statement))

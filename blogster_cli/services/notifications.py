@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 from blogster_cli import id_prefixes
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor, Timeouts
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
@@ -18,6 +18,9 @@ from blogster_cli.repositories import notification_delivery, notifications
 from blogster_cli.services import email_delivery
 from blogster_cli.terminal_text import dropped
 from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NO_SMTP = "no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)"
 OPTED_OUT = "the recipient no longer wants maintenance email"
@@ -112,10 +115,18 @@ REVIEW_EMAIL = "blog_interaction"
 """The `type` of a notification_email job that mails one version of a review notification."""
 REVIEW_OPTED_OUT = "the recipient no longer wants review email"
 REPLACED = "a newer step replaced this one before its email went (the newer step's email goes instead)"
+ALREADY_MAILED = "its notification was mailed already since its recipient last read it (this step shows there)"
+NOT_FAILURES = frozenset({REPLACED, ALREADY_MAILED})
+"""Why a review version was not mailed, by design: no email was lost (the workers warn of the others)."""
+SENT, FAILED = NotificationDeliveryStatus.SENT, NotificationDeliveryStatus.FAILED
 REVIEW_FOOTER = (
     "You get this email because your notification preferences have email_notifications and\n"
     "blog_interaction_notifications on (`blogster notifications prefs set email_notifications off`)."
 )
+# A claim may wait for another worker's claim on the same notification, held across its SMTP call
+# (0149): longer than a send's replies take (SMTP_TIMEOUT_S each), else the job is retried.
+CLAIM_WAIT_MS = 3 * email_delivery.SMTP_TIMEOUT_S * 1000
+CLAIM_TIMEOUTS = Timeouts(statement_ms=CLAIM_WAIT_MS, lock_ms=CLAIM_WAIT_MS)
 
 
 @dataclass(frozen=True)
@@ -134,12 +145,18 @@ def review_delivery_key(notification_id: UUID, created_at: dt.datetime) -> UUID:
     return uuid5(notification_id, created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"))
 
 
-def review_email_body(content: str | None) -> str:
+def review_email_body(content: str | None, notification_id: UUID) -> str:
     """The email's text: the notification's body (the command and the step's comment, or what a
-    withdrawal means), then why it came. Others' text as a mail program shows it: without the
-    characters a terminal acts on (ESC, C1 codes, bidi overrides) or a lone CR."""
+    withdrawal means), how to have the next step mailed (read the notification: 0148; by its id,
+    which works when it is not shown in the app too: 0149), then why it came. Others' text as a
+    mail program shows it: without the characters a terminal acts on (ESC, C1 codes, bidi
+    overrides) or a lone CR."""
     lines = [dropped(line, keep_marks=True) for line in (content or "").splitlines()]
-    return "\n".join([*lines, "", "-- ", REVIEW_FOOTER]).lstrip("\n") + "\n"
+    read = (
+        "Later steps update this notification without another email until you read it:\n"
+        f"`blogster notifications read {id_prefixes.short(notification_id)}`."
+    )
+    return "\n".join([*lines, "", read, "", "-- ", REVIEW_FOOTER]).lstrip("\n") + "\n"
 
 
 def deliver_review_emails(
@@ -148,8 +165,9 @@ def deliver_review_emails(
     """Sends each version's review email at most once; returns the outcomes recorded now (ledger
     key -> None when sent, else why not). As deliver_maintenance_emails: one ledger read first,
     then per version its text and the address read as the recipient (RLS: their own notification,
-    that version only), the email sent outside any transaction and its outcome recorded at once.
-    A version rewritten since is not mailed (its newer version's job mails that one)."""
+    that version only), the notification's read cycle claimed (0149), the email sent and its
+    outcome recorded with the claim. A version rewritten since is not mailed (its newer version's
+    job mails that one), nor one whose notification was mailed since its recipient last read it."""
     keys = {review_delivery_key(r.notification_id, r.created_at): r for r in recipients}
     with orm_service_unit_of_work(db) as session:
         done = notification_delivery.delivered_among(session, notification_ids=list(keys))
@@ -175,48 +193,86 @@ def _deliver_review(
         text = None if found is None else (found.title, found.content)
         address = notification_delivery.own_email_if_wanted(session, about=NotificationType.BLOG_INTERACTION)
 
-    status, error = _review_outcome(smtp, key=key, address=address, text=text, final_attempt=final_attempt)
-    with orm_service_unit_of_work(db) as session:  # the version's row only: a newer one keeps its own status
-        notification_delivery.record_delivery(
-            session,
-            key=key,
-            notification_id=recipient.notification_id,
-            created_at=recipient.created_at,
-            user_id=recipient.user_id,
-            status=status,
-            error=error,
+    if text is None or address is None or smtp is None:
+        unsent = REPLACED if text is None else REVIEW_OPTED_OUT if address is None else NO_SMTP
+        with orm_service_unit_of_work(db) as session:
+            _record(session, key, recipient, FAILED, unsent)
+        return unsent
+
+    # The guard (0149): the claim on the notification's read cycle is this unit of work's until it
+    # commits with the outcome, after the SMTP call; a rewrite's job meanwhile waits for it, then
+    # finds the cycle mailed. A killed worker's claim ends with its connection.
+    with orm_service_unit_of_work(db, CLAIM_TIMEOUTS, guard=True) as guard:
+        claim = guard.begin_nested()
+        claimed = notification_delivery.claim_review_email(
+            guard, notification_id=recipient.notification_id, created_at=recipient.created_at, user_id=recipient.user_id
         )
+        if claimed is notification_delivery.ReviewClaim.REPLACED:
+            claim.commit()  # wrote nothing
+            _record(guard, key, recipient, FAILED, REPLACED)
+            return REPLACED
+        if claimed is notification_delivery.ReviewClaim.MAILED:  # this step shows in the app, as 0148's trigger has it
+            claim.commit()  # wrote nothing
+            _record(guard, key, recipient, FAILED, ALREADY_MAILED, shown_as=SENT)
+            return ALREADY_MAILED
+        status, error = _send_review(
+            smtp, key=key, recipient=recipient, address=address, text=text, final_attempt=final_attempt
+        )
+        if status is SENT:
+            claim.commit()
+        else:
+            claim.rollback()  # not mailed: the read cycle stays open for the next version
+        _record(guard, key, recipient, status, error)
     return error
 
 
-def _review_outcome(
-    smtp: email_delivery.SmtpServer | None,
+def _record(
+    session: Session,
+    key: UUID,
+    recipient: ReviewEmailRecipient,
+    status: NotificationDeliveryStatus,
+    error: str | None,
+    *,
+    shown_as: NotificationDeliveryStatus | None = None,
+) -> None:
+    """The version's outcome: its ledger row, and its notification's status if it is still that
+    version (a newer one keeps its own)."""
+    notification_delivery.record_delivery(
+        session,
+        key=key,
+        notification_id=recipient.notification_id,
+        created_at=recipient.created_at,
+        user_id=recipient.user_id,
+        status=status,
+        error=error,
+        shown_as=shown_as,
+    )
+
+
+def _send_review(
+    smtp: email_delivery.SmtpServer,
     *,
     key: UUID,
-    address: str | None,
-    text: tuple[str, str | None] | None,
+    recipient: ReviewEmailRecipient,
+    address: str,
+    text: tuple[str, str | None],
     final_attempt: bool,
 ) -> tuple[NotificationDeliveryStatus, str | None]:
-    """Sends the version's email if it is still to be sent: (sent, None), else (failed, why). An
-    unreachable server raises SmtpUnavailable for a retry unless this is the final attempt; a
-    configuration error (ConfigError) is raised as it is, and the job fails at once."""
-    if text is None:
-        return NotificationDeliveryStatus.FAILED, REPLACED
-    if address is None:
-        return NotificationDeliveryStatus.FAILED, REVIEW_OPTED_OUT
-    if smtp is None:
-        return NotificationDeliveryStatus.FAILED, NO_SMTP
+    """Sends the version's email: (sent, None), else (failed, why). An unreachable server raises
+    SmtpUnavailable for a retry unless this is the final attempt; a configuration error
+    (ConfigError) is raised as it is, and the job fails at once."""
     title, content = text
-    email = email_delivery.Email(to=address, subject=title, body=review_email_body(content), message_id=message_id(key))
+    body = review_email_body(content, recipient.notification_id)
+    email = email_delivery.Email(to=address, subject=title, body=body, message_id=message_id(key))
     try:
         email_delivery.send(smtp.url, email, password=smtp.password)
     except email_delivery.RecipientRefused as exc:
-        return NotificationDeliveryStatus.FAILED, str(exc)
+        return FAILED, str(exc)
     except email_delivery.SmtpUnavailable as exc:
         if not final_attempt:
             raise
-        return NotificationDeliveryStatus.FAILED, str(exc)
-    return NotificationDeliveryStatus.SENT, None
+        return FAILED, str(exc)
+    return SENT, None
 
 
 # -- A user's own notifications -------------------------------------------------------------

@@ -102,5 +102,5 @@ def register(app: procrastinate.App, context: AppContext) -> None:
             workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(exc))
             raise
         for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
-            if reason != notifications.REPLACED:  # not a failure: the newer step's email goes
+            if reason not in notifications.NOT_FAILURES:  # a newer step's email goes, or one went this read cycle
                 log.warning("job %s: %s not sent: %s", job_id, plural(count, kind), reason)

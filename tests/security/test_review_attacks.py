@@ -621,8 +621,12 @@ def step(db, actor, assignment, action, note=None):
 
 
 def titles(db, actor):
-    """The notifications `actor` reads (their own, by the policy), oldest first."""
-    return [r[0] for r in run(db, actor, "select title from public.user_notifications order by created_at, title")]
+    """The notifications `actor` reads in the app (their own, by the policy; not those written for
+    their email only, 0149), oldest first."""
+    return [
+        r[0]
+        for r in run(db, actor, "select title from public.user_notifications where in_app order by created_at, title")
+    ]
 
 
 def read_all(db, *actors):
@@ -764,8 +768,9 @@ def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, sup
 
 @pytest.mark.parametrize("switched_off", ["blog_interaction_notifications", "in_app_notifications"])
 def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superuser, switched_off):
-    """Review notifications are blog interactions in the app: either preference off, none; with
-    email on, the email waits for the workers as 'pending' (0147)."""
+    """Review notifications are blog interactions: either preference off, none in the app; with
+    email on, the email waits for the workers as 'pending' (0147). With in_app_notifications off
+    and email on, one is written for its email only (in_app false, 0149)."""
     ada, grace, editor = crew.ada, crew.grace, crew.editor
     run(db, ada, f"update public.user_notification_preferences set {switched_off} = false, email_notifications = true")
     step(db, grace, editor, "start")
@@ -774,9 +779,11 @@ def test_the_authors_preferences_decide_as_for_any_notification(db, crew, superu
     step(db, grace, editor, "comment", "Now you hear me.")
     assert titles(db, ada) == ["Comment by grace@example.com (editor): Draft one"]
     statuses = superuser.execute(
-        "select delivery_status::text from public.user_notifications where user_id = %s", (ada.user_id,)
+        "select in_app, delivery_status::text from public.user_notifications where user_id = %s order by in_app",
+        (ada.user_id,),
     )
-    assert statuses.fetchall() == [("pending",)]
+    email_only = [(False, "pending")] if switched_off == "in_app_notifications" else []
+    assert statuses.fetchall() == [*email_only, (True, "pending")]
 
 
 # -- Withdrawals (0132): `review withdraw` (the author deleting the assignment through delete_rows)

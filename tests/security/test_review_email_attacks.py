@@ -1,10 +1,12 @@
 """0147's review emails, attacked: by raw SQL as accounts (queueing or rewriting an email), by a
 forged job (the worker reads the notification as the recipient it names), by hostile text (a title
-or a comment that would add header lines or terminal sequences to the mail)."""
+or a comment that would add header lines or terminal sequences to the mail). 0149's email-only
+notifications (in_app false: their owner's alone, their channel nobody's to change) and the
+worker's claim on a read cycle (service_role's alone; a forged one claims nothing)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import psycopg
@@ -87,10 +89,16 @@ def test_no_account_queues_an_email_or_makes_a_new_version(db, crew, superuser):
     assert callers == []
 
 
-def test_a_forged_job_naming_another_accounts_notification_mails_nothing(db, crew, superuser):
+@pytest.mark.parametrize("in_app", [True, False])
+def test_a_forged_job_naming_another_accounts_notification_mails_nothing(db, crew, superuser, in_app):
     """The worker reads the notification as the account the job names (RLS): mallory's name on
-    grace's notification finds nothing, so nothing is sent to anyone and grace's stays pending."""
+    grace's notification (in the app, or for its email only: 0149) finds nothing, so nothing is
+    sent to anyone and grace's stays pending."""
     ada, grace, mallory, post = crew
+    superuser.execute(
+        "update public.user_notification_preferences set in_app_notifications = %s where user_id = %s",
+        (in_app, grace.user_id),
+    )
     assign(db, ada, post, grace)
     [args] = queued(superuser)
     args["recipients"][0]["user_id"] = str(mallory.user_id)
@@ -142,3 +150,85 @@ def test_a_title_or_comment_adds_no_header_line_and_no_terminal_sequence(db, cre
     text = rejected.get_content()
     assert not any(c in text for c in "\x1b\x07\u202e"), text
     assert text.splitlines()[0].endswith(": ]0;pwnedFix it[2J …"), text
+
+
+# -- 0149: notifications for their email only, and the worker's claim on a read cycle.
+
+
+def test_an_email_only_notification_is_its_owners_alone_and_no_account_sets_its_channel(db, crew, superuser):
+    """grace turned in-app notifications off: her review notification is written for its email only
+    (in_app false). Nobody else reads or marks it; no account (she included) changes its channel or
+    writes one; she reads it and marks it read by its id, as the email tells her."""
+    ada, grace, mallory, post = crew
+    superuser.execute(
+        "update public.user_notification_preferences set in_app_notifications = false where user_id = %s",
+        (grace.user_id,),
+    )
+    assign(db, ada, post, grace)
+    [(mine, in_app)] = run(db, grace, "select id, in_app from public.user_notifications")
+    assert in_app is False
+    for other in (ada, mallory):
+        assert run(db, other, "select id from public.user_notifications where id = %s", (mine,)) == []
+        assert (
+            run(db, other, "update public.user_notifications set read = true, read_at = now() where id = %s", (mine,))
+            == 0
+        )
+    for actor, statement, params in [
+        (grace, "update public.user_notifications set in_app = true where id = %s", (mine,)),
+        (mallory, "update public.user_notifications set in_app = true where id = %s", (mine,)),
+        (mallory, "insert into public.user_notifications (user_id, type, title, in_app) values (%s, 'blog_interaction', 'x',"
+         " false)", (mallory.user_id,)),
+        (mallory, "insert into public.user_notifications (user_id, type, title, in_app) values (%s, 'blog_interaction', 'x',"
+         " true)", (grace.user_id,)),
+    ]:  # fmt: skip
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            run(db, actor, statement, params)
+    assert (
+        run(db, grace, "update public.user_notifications set read = true, read_at = now() where id = %s", (mine,)) == 1
+    )
+    assert superuser.execute(
+        "select user_id, in_app, read from public.user_notifications where id = %s", (mine,)
+    ).fetchall() == [(grace.user_id, False, True)]
+
+
+def test_only_the_worker_claims_a_read_cycle_and_a_forged_claim_writes_nothing(db, crew, superuser):
+    """internal.claim_review_email is service_role's alone (no account, anon, administrator or the
+    definer); called with another recipient, another version or a maintenance notice's id, it
+    claims nothing and writes no "mailed" row that would hold back the recipient's email."""
+    ada, grace, mallory, post = crew
+    assign(db, ada, post, grace)
+    [r] = recipients(queued(superuser))
+    for actor in (grace, mallory):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            run(
+                db,
+                actor,
+                "select internal.claim_review_email(%s, %s, %s)",
+                (r.notification_id, r.created_at, actor.user_id),
+            )
+    callers = superuser.execute(
+        "select r from unnest(array['anon', 'authenticated', 'blogster_admin', 'blogster_definer', 'service_role']) r"
+        " where has_function_privilege(r, 'internal.claim_review_email(uuid, timestamptz, uuid)', 'execute')"
+    ).fetchall()
+    assert callers == [("service_role",)]
+
+    (notice, notice_at) = superuser.execute(
+        "insert into public.user_notifications (user_id, type, title) values (%s, 'maintenance', 'Upgrade')"
+        " returning id, created_at",
+        (grace.user_id,),
+    ).fetchone()
+    with db.connect() as conn, acting_transaction(conn, "service_role"):
+        for forged in [
+            (r.notification_id, r.created_at, mallory.user_id),  # another recipient
+            (r.notification_id, r.created_at + timedelta(microseconds=1), r.user_id),  # no such version
+            (notice, notice_at, grace.user_id),  # not a review notification
+        ]:
+            assert conn.execute("select internal.claim_review_email(%s, %s, %s)", forged).fetchone() == ("replaced",)
+    assert superuser.execute(
+        "select count(*) from internal.email_deliveries where notification_id = any(%s)", ([r.notification_id, notice],)
+    ).fetchone() == (0,)
+    with smtp_server() as (recorder, url):  # grace's email still goes
+        outcomes = notifications.deliver_review_emails(
+            db, smtp=email_delivery.SmtpServer(url, None), recipients=[r], final_attempt=False
+        )
+    assert list(outcomes.values()) == [None] and len(recorder.to(grace.email)) == 1
