@@ -2,9 +2,12 @@
 
 A link may be relative to the page's source file (`../events/index.md#handlers`) or a
 site URL (`/guide/events/`, `/functions/...`); both resolve against the set of known
-pages, by source path and by slug. External links, anchors within the page, mailto
-and reference-style API links (`[App][textual.app.App]`, with no definition) are not
-internal links.
+pages, by source path and by slug. A MyST doc set (Sphinx) also links to the label of a
+target a page declares (`(how-frozen)=` before a heading, `[frozen](how-frozen)` on any page:
+targets.py): such a link leads to that page. External links, anchors within the page (`#name`),
+other schemes (MyST's `<project:#name>`, `inv:`), mailto and reference-style API links
+(`[App][textual.app.App]`, with no definition) are not internal links, and nor are MyST roles
+(`{ref}`, `{doc}`): none of them is checked.
 
 Links are read as a CommonMark parser reads them (markdown-it-py's tokens), so text that
 only looks like a link is none: in inline code (`` `[A](u)` ``), fenced or indented code,
@@ -27,6 +30,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+
+from blogster_cli.documentation import targets
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -74,21 +79,29 @@ class Link:
 
 @dataclass(frozen=True)
 class PageIndex:
-    """The pages a link can point at: by source path (without .md or /index.md) and by slug."""
+    """The pages a link can point at: by source path (without .md or /index.md) and by slug, and
+    the labels of the MyST targets they declare (`(name)=`: see targets.py)."""
 
     keys: frozenset[str]
+    labels: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, pages: Iterable[tuple[str, str | None]]) -> PageIndex:
+    def of(cls, pages: Iterable[tuple[str, str | None]], *, labels: Iterable[str] = ()) -> PageIndex:
+        """`labels`: those the pages declare (targets.labels of each page's markdown)."""
         keys: set[str] = set()
         for slug, path in pages:
             keys.add(slug.strip("/"))
             if path:
                 keys.add(_page_key(path))
-        return cls(frozenset(keys))
+        return cls(frozenset(keys), frozenset(labels))
 
     def resolves(self, key: str) -> bool:
         return key in self.keys or key.rstrip("/") in self.keys
+
+    def names_label(self, target: str) -> bool:
+        """Whether a link's target (as written, escapes read) is the label of a target a page declares:
+        `[text](how-frozen)` leads to the page holding `(how-frozen)=`, as Sphinx resolves it."""
+        return bool(self.labels) and targets.target_label(target) in self.labels
 
 
 def _page_key(path: str) -> str:
@@ -255,8 +268,10 @@ def _surely_whole(
             return False
         if not target or _EXTERNAL.match(target) or target[0] == "#":
             continue
-        key = resolve(target, page_path=path)
-        if key and not _is_asset(key) and not index.resolves(key):
+        # A label is read from the target as the parser reads it: only where that is the target as
+        # written (no escape, no character reference) is it certain here.
+        if _leads_nowhere(target, path, index) and ("\\" in target or "&" in target
+                                                    or not index.names_label(target)):  # fmt: skip
             return False
         if checked and pictures is not None and picture_path(target, page_path=path) not in pictures:
             return False
@@ -295,8 +310,7 @@ def broken_in(
             if pictures is not None and picture_path(link.target, page_path=path) not in pictures:
                 broken.append(BrokenLink(slug, link.target, PICTURE))
             continue
-        key = resolve(link.target, page_path=path)
-        if key and not _is_asset(key) and not index.resolves(key):
+        if _leads_nowhere(link.target, path, index) and not index.names_label(link.target):
             broken.append(BrokenLink(slug, link.target))
     return broken
 
@@ -309,10 +323,18 @@ def broken_links(
     held when it was imported: their pictures that name another file are broken (a page not
     in it, written with `docs new` or imported before pictures were recorded: not checked)."""
     pages = list(pages)
-    index = PageIndex.of((slug, path) for slug, path, _ in pages)
+    declared = (label for _, _, markdown in pages for label in targets.labels(markdown))
+    index = PageIndex.of(((slug, path) for slug, path, _ in pages), labels=declared)
     known = pictures or {}
     return [broken for slug, path, markdown in pages
             for broken in broken_in(slug, path, markdown, index=index, pictures=known.get(slug))]  # fmt: skip
+
+
+def _leads_nowhere(target: str, path: str | None, index: PageIndex) -> bool:
+    """Whether a page's link (its file at `path`) leads to none of the `index`'s pages by its path or
+    slug (an image, a download or another file is no page: never a broken link to one)."""
+    key = resolve(target, page_path=path)
+    return bool(key) and not _is_asset(key) and not index.resolves(key)
 
 
 def _is_asset(key: str) -> bool:

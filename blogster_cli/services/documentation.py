@@ -19,7 +19,7 @@ from uuid import UUID, uuid4
 from blogster_cli.actors import ActingUser, require_admin
 from blogster_cli.content.entities import read_references
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
-from blogster_cli.documentation import import_warnings, links, sources, tree
+from blogster_cli.documentation import import_warnings, links, sources, targets, tree
 from blogster_cli.documentation import query as search_query
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.vocabulary import DocumentationStatus
@@ -364,7 +364,8 @@ def _import_once(
             _write_pages(session, writes[start : start + WRITE_BATCH], report)
         refused = {write.path for write in writes if write.new} & {path for path, _ in report.failed}
         withdrawn = {gone.id for gone in plan.gone}
-        kept = [(held.slug, held.path) for key, held in known.items()  # left as they were: unreadable files
+        kept = [(held.slug, held.path, _markdown(stored[key].content))  # left as they were: unreadable files
+                for key, held in known.items()
                 if held.tree == identity.tree and key not in owned and key not in withdrawn]  # fmt: skip
     _warn_of_broken_links(report, [page for page in source.pages if page.path not in refused], kept)
     return _News(
@@ -375,17 +376,21 @@ def _import_once(
 
 
 def _warn_of_broken_links(
-    report: ImportReport, pages: list[tree.PageSource], kept: list[tuple[str, str | None]]
+    report: ImportReport, pages: list[tree.PageSource], kept: list[tuple[str, str | None, str]]
 ) -> None:
     """A warning for each internal link of the folder's `pages` (those this import wrote or left
     unchanged, or whose update was refused: their last version stays) that leads to none of them,
-    nor to a page of the folder `kept` as it was (its file unreadable this time). A page the import
-    refused, by reading it (a NUL, bad front matter) or by the database's word, is no page: a link
-    to it is reported here as `docs check-links` reports it afterwards. A picture that is not in
-    the folder, a link's target and an include the import could not read (its line is left as it
-    is: see documentation/includes.py) are each reported once a page; the pages that share one
-    warning are grouped, and the report lists a bounded number (documentation/import_warnings.py)."""
-    index = links.PageIndex.of([*((page.slug, page.path) for page in pages), *kept])
+    nor to a page of the folder `kept` as it was (its file unreadable this time: slug, path and the
+    markdown it keeps), nor names a MyST label one of them declares (`(name)=`: see
+    documentation/targets.py). A page the import refused, by reading it (a NUL, bad front matter)
+    or by the database's word, is no page: a link to it is reported here as `docs check-links`
+    reports it afterwards. A picture that is not in the folder, a link's target and an include the
+    import could not read (its line is left as it is: see documentation/includes.py) are each
+    reported once a page; the pages that share one warning are grouped, and the report lists a
+    bounded number (documentation/import_warnings.py)."""
+    held = [*((page.slug, page.path, page.body) for page in pages), *kept]
+    index = links.PageIndex.of(((slug, path) for slug, path, _ in held),
+                               labels=(label for *_, markdown in held for label in targets.labels(markdown)))  # fmt: skip
     found: list[import_warnings.PageWarning] = []
     for page in pages:
         found += [import_warnings.PageWarning(page.path, import_warnings.INCLUDE, name, warning)

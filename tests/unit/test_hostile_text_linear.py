@@ -27,6 +27,7 @@ BOUND = 5.0
 
 _POST = "type('Post', (), {'featured_image': None, 'content': {'markdown': text}})()"
 _TREE, _IMAGES = "blogster_cli.documentation.tree", "blogster_cli.content.linked_images"
+_TARGETS = "blogster_cli.documentation.targets"
 # name: (module, what reads `text`, the text: an expression of its size `n`)
 HOSTILE = {
     "a docs heading of closing #s": (_TREE, "m.read_page('p.md', text)", "'# a' + ' #' * (n // 2) + 'x'"),
@@ -34,6 +35,12 @@ HOSTILE = {
     "a docs heading of blanks before an attribute list": (
         _TREE, "m.read_page('p.md', text)", "'# a' + ' ' * n + 'x {: #b}'"),
     "a docs heading of badges": (_TREE, "m.read_page('p.md', text)", "'# ' + '[![a](' * (n // 6)"),
+    "a docs page of MyST target lines": (_TARGETS, "m.labels(text)", "'(a)=\\n' * (n // 5)"),
+    "a MyST target line of parentheses": (_TARGETS, "m.labels(text)", "'(' * n + ')='"),
+    "a docs page of nested MyST directives": (_TARGETS, "m.labels(text)", "'```{note}\\n' * (n // 10) + '(a)='"),
+    "a docs page of fence lines": (_TARGETS, "m.labels(text)", "'````\\n```\\n' * (n // 9) + ')='"),
+    "a docs page of links to MyST labels": (
+        "blogster_cli.documentation.links", "m.broken_links([('p', 'p.md', text)])", "'(a)=\\n[x](a)\\n' * (n // 12)"),
     "a post of <img": (_IMAGES, "m.image_links(text)", "'<img ' * (n // 5)"),
     "a post of <img, rewritten": (_IMAGES, "m.rewrite_image_links(text, {'a.png': 'b.png'})", "'<img ' * (n // 5)"),
     "a post of figure shortcodes": (_IMAGES, "m.image_links(text)", "'{{< figure ' * (n // 11)"),
