@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogster_cli.errors import ConfigError, InvalidInput
 from blogster_cli.suggestions import close_matches, did_you_mean
 from blogster_cli.text_encoding import is_utf8
-from blogster_cli.url_secrets import replace_password
+from blogster_cli.url_secrets import (
+    LIBPQ_SECRETS,
+    MIN_SECRET_CHARS,
+    is_connection_string,
+    libpq_secrets_as_written,
+    replace_password,
+)
+
+if TYPE_CHECKING:
+    from blogster_cli.private_files import SharedPrivateFile
 
 APP_NAME = "blogster"
 DEFAULT_PROFILE = "default"
@@ -247,23 +255,17 @@ def coerce(key: str, raw: object) -> object:
 
 def shown_url(value: str) -> str:
     """A setting's value as shown on a terminal, in `--json` or a log: a URL's password as ***
-    (`url_secrets.without_password`), a PostgreSQL connection string's read as libpq reads it
-    (`connection_parts`), so that every spelling of it is masked (`?pass%77ord=`, a dbname that
-    is itself a URI with one). Everything else unchanged."""
+    (`url_secrets.without_password`), a PostgreSQL connection string's secrets (LIBPQ_SECRETS:
+    password, sslpassword, oauth_client_secret) read as libpq reads them (`connection_parts`), so
+    that every spelling is masked (`?pass%77ord=`, a dbname that is itself a URI with one), and
+    in one libpq cannot read, read generously (`url_secrets.libpq_secrets_as_written`).
+    Everything else unchanged."""
     from blogster_cli.url_secrets import without_password
 
     parts = connection_parts(value)
-    return without_password(value) if parts is None else libpq_replace_password(value, parts, "***")
-
-
-_LIBPQ_URI_PREFIXES = ("postgresql://", "postgres://")
-
-
-def is_connection_string(value: str) -> bool:
-    """Whether libpq takes `value` for a connection string rather than a database name (as it
-    takes a dbname given to `psql -d`, pg_dump or PQconnectdbParams' expand_dbname): a
-    postgresql:// or postgres:// URI, or text holding '='."""
-    return value.startswith(_LIBPQ_URI_PREFIXES) or "=" in value
+    if parts is not None:
+        return libpq_replace_password(value, parts, "***")
+    return without_password(libpq_secrets_as_written(value, "***")[0])
 
 
 def connection_parts(value: str) -> dict[str, str] | None:
@@ -284,32 +286,35 @@ def connection_parts(value: str) -> dict[str, str] | None:
 
 def dbname_password(parts: dict[str, str]) -> bool:
     """Whether the dbname of a connection string (`connection_parts`) is itself a connection string
-    naming a password, at any depth, or one libpq cannot read (so it may hide one): libpq's tools
-    read it as one (`psql -d`, pg_dump), though PQconninfoParse and psycopg's connect do not."""
+    naming a secret (LIBPQ_SECRETS), at any depth, or one libpq cannot read (so it may hide one):
+    libpq's tools read it as one (`psql -d`, pg_dump), though PQconninfoParse and psycopg's
+    connect do not."""
     dbname = parts.get("dbname")
     if dbname is None or not is_connection_string(dbname):
         return False
     inner = connection_parts(dbname)
-    return inner is None or "password" in inner or dbname_password(inner)
+    return inner is None or any(name in inner for name in LIBPQ_SECRETS) or dbname_password(inner)
 
 
 def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None) -> str:
-    """The connection string `value` (read by libpq as `parts`) with its password shown as `shown`
-    (None: left out) in every spelling libpq reads, and a dbname holding one masked the same way.
-    The text as it was written where `replace_password` leaves what libpq reads unchanged but the
-    password; else libpq's key=value form of it (`make_conninfo`)."""
+    """The connection string `value` (read by libpq as `parts`) with its secrets (LIBPQ_SECRETS:
+    the password, sslpassword, oauth_client_secret) shown as `shown` (None: left out) in every
+    spelling libpq reads, and a dbname holding one masked the same way. The text as it was
+    written where `url_secrets.libpq_secrets_as_written` leaves what libpq reads unchanged but
+    the secrets; else libpq's key=value form of it (`make_conninfo`)."""
     wanted = dict(parts)
-    if "password" in wanted:
-        if shown is None:
-            del wanted["password"]
-        else:
-            wanted["password"] = shown
+    for name in LIBPQ_SECRETS:
+        if name in wanted:
+            if shown is None:
+                del wanted[name]
+            else:
+                wanted[name] = shown
     if shown is not None and dbname_password(parts):
         inner = connection_parts(parts["dbname"])
         wanted["dbname"] = "***" if inner is None else libpq_replace_password(parts["dbname"], inner, shown)
     if wanted == parts:
         return value
-    candidate = replace_password(value, shown)
+    candidate = libpq_secrets_as_written(value, shown)[0]
     if connection_parts(candidate) == wanted:
         return candidate
     from psycopg.conninfo import make_conninfo
@@ -317,26 +322,75 @@ def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None)
     return make_conninfo(**wanted)
 
 
-def split_password(value: str) -> tuple[str, str | None]:
-    """A database URL or libpq string without its password, and the password (None when it
-    names none): `config set database_url` keeps the one in the keyring, the other in the file.
-    Both as libpq reads them (`connection_parts`): the value left has no password in
-    any spelling libpq takes (`?pass%77ord=`, a repeated `password`), written as given where only
-    the password goes, else in libpq's key=value form. A dbname that itself holds a password is
-    left as it is here: `check_storable` refuses it."""
+def split_secrets(value: str) -> tuple[str, dict[str, str]]:
+    """A database URL or libpq string without its secrets, and the secrets by name (LIBPQ_SECRETS:
+    password, sslpassword, oauth_client_secret; none: empty): `config set database_url` keeps those
+    in the keyring, the rest in the file. Both as libpq reads them (`connection_parts`): the value
+    left has no secret in any spelling libpq takes (`?pass%77ord=`, a repeated `password`), written
+    as given where only the secrets go, else in libpq's key=value form. A dbname that itself holds
+    a password is left as it is here, as is a string libpq cannot read: `check_storable` refuses
+    both."""
     parts = connection_parts(value)
-    if parts is None or "password" not in parts:  # not one libpq reads: check_database_url words the refusal
-        return value, None
-    return libpq_replace_password(value, parts, None), parts["password"]
+    secrets = {name: parts[name] for name in LIBPQ_SECRETS if name in parts} if parts is not None else {}
+    if parts is None or not secrets:
+        return value, {}
+    return libpq_replace_password(value, parts, None), secrets
+
+
+def libpq_refusal(value: str) -> str | None:
+    """Why libpq cannot read the connection string `value`, in libpq's words (one line, without
+    the secrets the string may hold: `url_secrets.libpq_secrets_as_written` finds them
+    generously), or None when it reads it."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        conninfo_to_dict(value)
+    except Exception as exc:  # psycopg.ProgrammingError: libpq's own message
+        lines = str(exc).strip().splitlines()
+        return _without_secrets(lines[0] if lines else type(exc).__name__, value)
+    return None
+
+
+def _without_secrets(reason: str, value: str) -> str:
+    """libpq's reason for refusing `value` without the secrets in it: libpq quotes what it could
+    not read ("..."), which may be a secret, part of one (a password's second word), or hold one
+    (the whole URI); any of those quoted texts is shown as ***, and a secret left anywhere after
+    libpq's first quote too (one holding a quote mark)."""
+    found = libpq_secrets_as_written(value, None)[1]
+    secrets = sorted({*found, *(word for text in found for word in text.split())}, key=len, reverse=True)
+    if not secrets:
+        return reason
+
+    def quoted(match: re.Match[str]) -> str:
+        text = match[1]
+        if text and any(text in secret for secret in secrets):
+            return '"***"'
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return f'"{text}"'
+
+    reason = re.sub(r'"([^"]*)"', quoted, reason)
+    start = reason.find('"') if any('"' in secret for secret in secrets) else -1  # quotes read amiss
+    head, tail = (reason, "") if start < 0 else (reason[:start], reason[start:])
+    for secret in secrets:
+        tail = tail.replace(secret, "***")
+        if len(secret) >= MIN_SECRET_CHARS:  # shorter ones would mask libpq's own words
+            head = head.replace(secret, "***")
+    return head + tail
 
 
 def check_storable(key: str, value: str) -> None:
     """Refuses a URL setting's value the config file must not hold as it is (checked after its
-    password was taken out): a password in a URL setting that has no keyring entry for one, or a
-    database_url whose dbname is itself a connection string holding a password (which
-    PQconninfoParse does not expand, so no password could be taken out of it)."""
-    if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and split_url_password(key, value)[1] is not None:
+    secrets were taken out): a password in a URL setting that has no keyring entry for one; a
+    database_url libpq cannot read (its secrets could not be taken out, and every command would
+    refuse it: an unknown parameter such as Prisma's ?schema=, an unterminated quote, a bad
+    %-escape); or a database_url whose dbname is itself a connection string holding a password
+    (which PQconninfoParse does not expand, so no password could be taken out of it)."""
+    if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and split_url_secrets(key, value)[1]:
         raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
+    refusal = libpq_refusal(value) if key == "database_url" else None
+    if refusal is not None:
+        raise InvalidInput(f"database_url is not a connection string libpq reads: {refusal}")
     parts = connection_parts(value) if key == "database_url" else None
     if parts is not None and dbname_password(parts):
         raise InvalidInput(
@@ -366,37 +420,49 @@ PLATFORM_URL_KEYS = ("devto_url", "hashnode_url", "wordpress_url", "twitter_url"
 URL_KEYS = ("database_url", "ai_base_url", "dns_resolver_url", "smtp_url", *PLATFORM_URL_KEYS)
 """The settings whose value is a URL (or, database_url, a libpq string): where a password could be written."""
 KEYRING_PASSWORD_KEYS = ("database_url", "smtp_url")
-"""The URL settings whose password `config set` keeps in the keyring (services/settings.py); the
-other URL settings refuse one."""
+"""The URL settings whose password `config set` keeps in the keyring (services/settings.py; for
+database_url, each of libpq's secrets: LIBPQ_SECRETS); the other URL settings refuse one."""
 
 
-def split_url_password(key: str, value: str) -> tuple[str, str | None]:
-    """Setting `key`'s URL without its password, and the password as the server takes it (None:
-    it names none): `user:password@` (percent-decoded) or a `password=` parameter."""
+def split_url_secrets(key: str, value: str) -> tuple[str, dict[str, str]]:
+    """Setting `key`'s URL without its secrets, and the secrets as the server takes them, by name
+    (none: empty): database_url's as libpq reads them (`split_secrets`); another URL's password,
+    `user:password@` (percent-decoded) or a `password=` parameter, as "password"."""
     if key == "database_url":
-        return split_password(value)
+        return split_secrets(value)
     stripped = replace_password(value, None)
     if stripped == value:
-        return value, None
+        return value, {}
     from urllib.parse import parse_qs, unquote, urlsplit
 
     try:
         parts = urlsplit(value)
     except ValueError:  # a bad port or bracket: the password is still what replace_password took out
-        return stripped, ""
+        return stripped, {"password": ""}
     if parts.password is not None:
-        return stripped, unquote(parts.password)
-    return stripped, next(iter(parse_qs(parts.query, keep_blank_values=True).get("password", [])), "")
+        return stripped, {"password": unquote(parts.password)}
+    return stripped, {"password": next(iter(parse_qs(parts.query, keep_blank_values=True).get("password", [])), "")}
+
+
+def holds_secret(key: str, value: str) -> bool:
+    """Whether a URL setting's value holds a password (or another of libpq's secrets) in clear:
+    one `split_url_secrets` takes out, or, in a database_url libpq cannot read (so that none can
+    be taken out), one `url_secrets.libpq_secrets_as_written` finds, reading it generously."""
+    if split_url_secrets(key, value)[1]:
+        return True
+    unreadable = key == "database_url" and libpq_refusal(value) is not None
+    return unreadable and bool(libpq_secrets_as_written(value, None)[1])
 
 
 def file_passwords() -> list[tuple[str, str]]:
-    """(profile, key) of each URL setting in the config file that holds a password in clear (an
-    older version wrote them; hand edits too): `doctor` names them, `config set` moves them out."""
+    """(profile, key) of each URL setting in the config file that holds a password (or another
+    of libpq's secrets) in clear (an older version wrote them; hand edits too, and a database_url
+    libpq cannot read): `doctor` names them, `config set` moves out those it can read."""
     profiles = read_config_file().get("profiles", {})
     found = []
     for profile, section in profiles.items() if isinstance(profiles, dict) else ():
         for key, value in section.items() if isinstance(section, dict) else ():
-            if key in URL_KEYS and isinstance(value, str) and split_url_password(key, value)[1] is not None:
+            if key in URL_KEYS and isinstance(value, str) and holds_secret(key, value):
                 found.append((str(profile), str(key)))
     return found
 
@@ -561,60 +627,37 @@ def write_setting(profile: str, key: str, value: str | None) -> object:
     return coerced
 
 
-_lock_depth = 0
-_lock_fd: int | None = None
-_lock_in_process = threading.RLock()
+CONFIG_LOCK_WAIT_S = 30.0
+"""How long a change waits for another command's change to the config file."""
+
+
+def _config_file() -> SharedPrivateFile:
+    """The config file as the commands changing it share it (private_files.SharedPrivateFile)."""
+    global _shared_config_file
+    if _shared_config_file is None:
+        from blogster_cli.private_files import SharedPrivateFile
+
+        _shared_config_file = SharedPrivateFile(
+            config_path,
+            busy=lambda path: ConfigError(f"{path} is being changed by another command: try again"),
+            wait_s=CONFIG_LOCK_WAIT_S,
+        )
+    return _shared_config_file
+
+
+_shared_config_file: SharedPrivateFile | None = None
 
 
 @contextmanager
 def config_file_lock() -> Iterator[None]:
     """Serialises changes to the config file across processes: an exclusive advisory lock
-    (fcntl.flock) on `config.toml.lock` beside it, held by whoever reads, changes and rewrites
-    the file, for as long as that takes (waits for another command's change, at most
-    CONFIG_LOCK_WAIT_S, then ConfigError). Re-entrant within a process (and its threads take turns),
-    so a change that writes twice (`services.settings.change`) holds it across both.
-    Where flock is unavailable (not POSIX: Windows), changes are not serialised: two at once may
-    lose one of them."""
-    global _lock_depth, _lock_fd
-    with _lock_in_process:
-        if _lock_depth == 0:
-            _lock_fd = _take_config_lock()
-        _lock_depth += 1
-        try:
-            yield
-        finally:
-            _lock_depth -= 1
-            if _lock_depth == 0 and _lock_fd is not None:
-                os.close(_lock_fd)  # releases the flock
-                _lock_fd = None
-
-
-CONFIG_LOCK_WAIT_S = 30.0
-"""How long a change waits for another command's change to the config file."""
-
-
-def _take_config_lock() -> int | None:
-    """A descriptor holding the config file's lock, or None where flock is unavailable."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no advisory locks (see config_file_lock)
-        return None
-    import time
-
-    from blogster_cli.private_files import open_lock_file, private_dir, try_lock
-
-    path = config_path()
-    lock_path = path.with_name(path.name + ".lock")
-    private_dir(path.parent)  # an OSError is a file-system error (exit 8), as the write's would be
-    fd = open_lock_file(lock_path, create=True)
-    assert fd is not None  # created
-    deadline = time.monotonic() + CONFIG_LOCK_WAIT_S
-    while not try_lock(fd, fcntl.LOCK_EX):
-        if time.monotonic() > deadline:
-            os.close(fd)
-            raise ConfigError(f"{path} is being changed by another command: try again")
-        time.sleep(0.02)
-    return fd
+    (flock) on `config.toml.lock` beside it, held by whoever reads, changes and rewrites the
+    file, for as long as that takes (waits for another command's change, at most
+    CONFIG_LOCK_WAIT_S, then ConfigError; an OSError making it is a file-system error, exit 8,
+    as the write's would be). Re-entrant within a process (and its threads take turns), so a
+    change that writes twice (`services.settings.change`) holds it across both."""
+    with _config_file().lock():
+        yield
 
 
 def write_config_file(document: dict[str, Any]) -> None:
@@ -622,40 +665,7 @@ def write_config_file(document: dict[str, Any]) -> None:
     Written to a temporary file of its own in the same folder (unique per writer, 0600 from
     creation), fsynced, then renamed over the file; call it inside `config_file_lock`, around the
     read it changes, or a change made meanwhile is lost. Temporary files that killed writers left
-    are removed first (_remove_killed_writers_files)."""
-    import tempfile
-
+    are removed first (private_files.SharedPrivateFile)."""
     import tomli_w
 
-    from blogster_cli.private_files import private_dir
-
-    path = config_path()
-    private_dir(path.parent)
-    _remove_killed_writers_files(path)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")  # 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(tomli_w.dumps(document).encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(partial)
-        raise
-
-
-def _remove_killed_writers_files(path: Path) -> None:
-    """Removes the temporary files that writers killed before their rename left beside the config
-    file `path`: only names write_config_file's own pattern makes (`.config.toml.`, tempfile's 8
-    random characters, `.partial`), only regular files, and only while this process holds the lock,
-    so no writer is still writing one (without flock, as on Windows, nothing is removed). A file that
-    cannot be removed stays: the write goes on."""
-    if _lock_fd is None:  # the lock is not held (or cannot be): another writer may be at work
-        return
-    own = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}" + re.escape(".partial"))
-    with suppress(OSError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            if own.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                with suppress(OSError):
-                    os.unlink(entry.path)
+    _config_file().replace(tomli_w.dumps(document).encode("utf-8"))

@@ -85,21 +85,24 @@ class AppContext:
         )
 
     def _with_stored_password(self, url: str | None) -> str | None:
-        """The config file's database URL with the password `config set` kept in the keyring
-        (an environment variable or --database-url is taken as it is)."""
+        """The config file's database URL with the secrets `config set` kept in the keyring: its
+        password, sslpassword and oauth_client_secret (credentials.DATABASE_SECRET_KEYS), each
+        unless the URL names its own (an environment variable or --database-url is taken as it is)."""
         if not url or not self.settings.source_of("database_url").startswith(str(config_path())):
             return url
         from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-        from blogster_cli.credentials import DATABASE_PASSWORD_KEY
+        from blogster_cli.credentials import DATABASE_SECRET_KEYS
 
         try:
-            if "password" in conninfo_to_dict(url):
-                return url
+            named = conninfo_to_dict(url)
         except Exception:  # not a connection string: open_database says so
             return url
-        password = self.credentials.get(DATABASE_PASSWORD_KEY)
-        return url if password is None else make_conninfo(url, password=password)
+        stored = {
+            name: self.credentials.get(entry) for name, entry in DATABASE_SECRET_KEYS.items() if name not in named
+        }
+        found = {name: secret for name, secret in stored.items() if secret is not None}
+        return make_conninfo(url, **found) if found else url
 
     @cached_property
     def credentials(self) -> CredentialStore:

@@ -11,20 +11,30 @@ beside the file (`keyring-choice`, no secret in it) each time it is made; a read
 own PYTHON_KEYRING_BACKEND, which comes first) says the file is the store, and a
 secret it does not find there is looked for the full way. Writes and deletes always
 take the full way, which notes the choice again.
+
+The file is changed by many commands (`auth login` and `logout`, `config set`, `newsletter
+smtp-password`, the mail hold), for any profile: each change reads, changes and rewrites it under
+one lock, through a temporary file of its own (`private_files.SharedPrivateFile`, as the config
+file is), so that two at once lose neither's secret.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blogster_cli.config import home_dir
+from blogster_cli.url_secrets import LIBPQ_SECRETS
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+    from blogster_cli.private_files import SharedPrivateFile
 
 SERVICE = "blogster"
 # An entry listing the profiles that have stored secrets, since keyrings cannot be listed.
@@ -35,6 +45,9 @@ PROFILE_INDEX = ":profiles"
 KEYRING_PREFIX = "keyring:"
 # The password of the config file's database URL (`config set database_url` moves it here).
 DATABASE_PASSWORD_KEY = "database_password"
+# Each of libpq's secrets in the config file's database URL (its password, sslpassword,
+# oauth_client_secret), kept here by `config set database_url` and put back by AppContext.database.
+DATABASE_SECRET_KEYS = {name: f"database_{name}" for name in LIBPQ_SECRETS}  # "password": DATABASE_PASSWORD_KEY
 # The SMTP password: `newsletter smtp-password` keeps it here, and `config set smtp_url` moves a
 # URL's `user:password@` here; a newsletter's send reads it back (BLOGSTER_SMTP_PASSWORD overrides it).
 SMTP_PASSWORD_KEY = "smtp:password"
@@ -150,16 +163,22 @@ class CredentialStore:
         return self._get_raw(self._key(name))
 
     def set(self, name: str, value: str) -> None:
-        self._remember_profile()
-        self._set_raw(self._key(name), value)
+        with self._file_lock():  # the profile index and the secret: one change of the file
+            self._remember_profile()
+            self._set_raw(self._key(name), value)
+
+    def _file_lock(self) -> AbstractContextManager[None]:
+        """The credentials file's lock where the file is the store (`file_lock`); nothing for a keyring."""
+        return file_lock() if self._backend is None else nullcontext()
 
     def _set_raw(self, key: str, value: str) -> None:
         if self._backend is not None:
             self._backend.set_password(SERVICE, key, value)
             return
-        entries = _read_file()
-        entries[key] = value
-        _write_file(entries)
+        with file_lock():
+            entries = _read_file()
+            entries[key] = value
+            _write_file(entries)
 
     def _get_raw(self, key: str) -> str | None:
         if self._backend is not None:
@@ -190,9 +209,10 @@ class CredentialStore:
             except keyring.errors.PasswordDeleteError:
                 pass
             return
-        entries = _read_file()
-        if entries.pop(self._key(name), None) is not None:
-            _write_file(entries)
+        with file_lock():
+            entries = _read_file()
+            if entries.pop(self._key(name), None) is not None:
+                _write_file(entries)
 
 
 def _read_file() -> dict[str, str]:
@@ -205,10 +225,38 @@ def _read_file() -> dict[str, str]:
         return {}
 
 
-def _write_file(entries: dict[str, str]) -> None:
-    from blogster_cli.private_files import write_private
+CREDENTIALS_LOCK_WAIT_S = 30.0
+"""How long a change waits for another command's change to the credentials file."""
 
-    write_private(credentials_file(), json.dumps(entries).encode("utf-8"))
+
+def _shared_file() -> SharedPrivateFile:
+    global _shared
+    if _shared is None:
+        from blogster_cli.errors import ConfigError
+        from blogster_cli.private_files import SharedPrivateFile
+
+        _shared = SharedPrivateFile(
+            credentials_file,
+            busy=lambda path: ConfigError(f"{path} is being changed by another command: try again"),
+            wait_s=CREDENTIALS_LOCK_WAIT_S,
+        )
+    return _shared
+
+
+_shared: SharedPrivateFile | None = None
+
+
+@contextmanager
+def file_lock() -> Iterator[None]:
+    """Serialises changes to the credentials file across processes (`credentials.json.lock`
+    beside it; re-entrant): held around each read, change and rewrite of it."""
+    with _shared_file().lock():
+        yield
+
+
+def _write_file(entries: dict[str, str]) -> None:
+    """The credentials file replaced (0600 from creation; inside `file_lock`, around the read it changes)."""
+    _shared_file().replace(json.dumps(entries).encode("utf-8"))
 
 
 def file_permission_problem() -> str | None:

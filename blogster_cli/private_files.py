@@ -20,7 +20,8 @@ import fcntl
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +70,94 @@ def try_lock(fd: int, operation: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+class SharedPrivateFile:
+    """A private file (0600 in a 0700 folder) that several commands read, change and rewrite at
+    once, such as the config file and the credentials file: `lock()` serialises their changes and
+    `replace(data)` rewrites it whole. A change is `with f.lock(): read, change, f.replace(new)`,
+    or another command's change made between the read and the rewrite is lost.
+
+    The lock is an exclusive advisory lock (flock) on `<name>.lock` beside the file, held for as
+    long as the change takes; a command waits for another's at most `wait_s`, then `busy(path)`
+    is raised. It is re-entrant within a process (and its threads take turns), so a change that
+    writes twice holds it across both. The rewrite goes to a temporary file of the writer's own
+    in the same folder (`.<name>.XXXXXXXX.partial`, 0600 from creation), fsynced, then renamed
+    over the file: a reader sees the old bytes or the new ones, and two writers never share a
+    temporary file. The ones writers killed before their rename left are removed, by a writer
+    holding the lock (`_remove_killed_writers_files`)."""
+
+    def __init__(self, path: Callable[[], Path], *, busy: Callable[[Path], Exception], wait_s: float) -> None:
+        self._path = path  # called each time: BLOGSTER_HOME may change (tests)
+        self._busy = busy
+        self.wait_s = wait_s
+        self._depth = 0
+        self._fd: int | None = None
+        self._in_process = threading.RLock()
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        with self._in_process:
+            if self._depth == 0:
+                self._fd = self._take_lock()
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    os.close(self._fd)  # releases the flock
+                    self._fd = None
+
+    def _take_lock(self) -> int:
+        import time
+
+        path = self._path()
+        private_dir(path.parent)
+        fd = open_lock_file(path.with_name(path.name + ".lock"), create=True)
+        assert fd is not None  # created
+        deadline = time.monotonic() + self.wait_s
+        while not try_lock(fd, fcntl.LOCK_EX):
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise self._busy(path)
+            time.sleep(0.02)
+        return fd
+
+    def replace(self, data: bytes) -> None:
+        """The whole file replaced by `data` (call it inside `lock()`, around the read it changes)."""
+        import tempfile
+
+        path = self._path()
+        private_dir(path.parent)
+        self._remove_killed_writers_files(path)
+        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(partial)
+            raise
+
+    def _remove_killed_writers_files(self, path: Path) -> None:
+        """Removes the temporary files that writers killed before their rename left beside `path`:
+        only names `replace` makes (`.<name>.`, tempfile's 8 random characters, `.partial`), only
+        regular files, and only while this process holds the lock, so no writer is still writing
+        one. A file that cannot be removed stays: the write goes on."""
+        if self._fd is None:  # the lock is not held: another writer may be at work
+            return
+        import re
+
+        own = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}" + re.escape(PARTIAL_SUFFIX))
+        with suppress(OSError), os.scandir(path.parent) as entries:
+            for entry in entries:
+                if own.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with suppress(OSError):
+                        os.unlink(entry.path)
 
 
 @contextmanager

@@ -64,3 +64,147 @@ def masked_line(text: str, secrets: Iterable[str], *, limit: int = 200, shown: C
     forms = list(secrets)
     flat = masked(shown(" ".join(masked(text, forms).split())), forms)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+LIBPQ_SECRETS = ("password", "sslpassword", "oauth_client_secret")
+"""libpq's connection parameters that hold a secret, those PQconndefaults marks as secret
+(dispchar '*'; tests/unit/test_libpq_secrets.py holds the two lists together): the login's password,
+the client key's passphrase and libpq 18's OAuth client secret."""
+
+LIBPQ_URI_PREFIXES = ("postgresql://", "postgres://")
+
+_URI = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_connection_string(value: str) -> bool:
+    """Whether libpq takes `value` for a connection string rather than a database name (as it
+    takes a dbname given to `psql -d`, pg_dump or PQconnectdbParams' expand_dbname): a
+    postgresql:// or postgres:// URI, or text holding '='."""
+    return value.startswith(LIBPQ_URI_PREFIXES) or "=" in value
+
+
+def libpq_secrets_as_written(value: str, shown: str | None) -> tuple[str, list[str]]:
+    """`value`, a libpq connection string (a URI, else key=value pairs), with each secret in it
+    (LIBPQ_SECRETS, under any spelling of its name; a database name that is itself a connection
+    string holding one) shown as `shown` (None: left out, but for a database name), and the
+    secrets as they are written (percent-decoded or unescaped too).
+
+    Read as libpq reads it, and generously where libpq cannot read it (an unknown parameter, an
+    unterminated quote, a bad %-escape, a URI's scheme in capitals) so that no secret shows there
+    either: an unterminated quote runs to the end, the words after an unquoted secret up to the next
+    `name=` are part of it, a URI's user info runs to its last '@' before the first '/'. Callers that
+    need libpq's exact reading check the result with libpq (config.libpq_replace_password)."""
+    if _URI.match(value):
+        return _uri_secrets(value, shown)
+    return _pairs_secrets(value, shown)
+
+
+def _is_secret_name(name: str) -> bool:
+    from urllib.parse import unquote
+
+    return unquote(name).strip().lower() in LIBPQ_SECRETS
+
+
+def _inner_secrets(dbname: str) -> list[str]:
+    """The secrets of a database name that is itself a connection string (libpq's tools read it as one)."""
+    return libpq_secrets_as_written(dbname, None)[1] if is_connection_string(dbname) else []
+
+
+def _uri_secrets(value: str, shown: str | None) -> tuple[str, list[str]]:
+    from urllib.parse import unquote
+
+    scheme, _, rest = value.partition("://")
+    found: list[str] = []
+    slash = rest.find("/")
+    at = rest.rfind("@", 0, len(rest) if slash < 0 else slash)
+    userinfo = ""
+    if at >= 0:
+        userinfo, rest = rest[: at + 1], rest[at + 1 :]
+        user, colon, password = userinfo[:-1].partition(":")
+        if colon:
+            found += [password, unquote(password)]
+            userinfo = f"{user}@" if shown is None else f"{user}:{shown}@"
+    base, question, query = rest.partition("?")
+    host, slash_found, path = base.partition("/")
+    inner = _inner_secrets(unquote(path)) if slash_found else []
+    if inner:
+        found += [path, unquote(path), *inner]
+        base = base if shown is None else f"{host}/{shown}"
+    kept, removed = [], False
+    for param in query.split("&") if question else []:
+        name, equals, item = param.partition("=")
+        if equals and _is_secret_name(name):
+            found += [item, unquote(item)]
+            removed = True
+            if shown is not None:
+                kept.append(f"{name}={shown}")
+        elif equals and unquote(name).strip().lower() == "dbname" and (inner := _inner_secrets(unquote(item))):
+            found += [item, unquote(item), *inner]
+            kept.append(param if shown is None else f"{name}={shown}")
+        else:
+            kept.append(param)
+    tail = f"?{'&'.join(kept)}" if question and (kept or not removed) else ""
+    return f"{scheme}://{userinfo}{base}{tail}", [text for text in found if text]
+
+
+def _pairs_secrets(value: str, shown: str | None) -> tuple[str, list[str]]:
+    """key=value pairs, read as libpq's conninfo_parse reads them: a value is quoted ('...', with
+    backslash escapes) or runs to the next blank (a backslash escapes one character)."""
+    spans: list[tuple[int, int, int, bool]] = []  # (pair start, value start, value end, is a dbname)
+    found: list[str] = []
+    i, n = 0, len(value)
+    last_secret = False  # the last pair was an unquoted secret: stray words after it are part of it
+    while i < n:
+        start = i
+        while i < n and value[i].isspace():
+            i += 1
+        name_start = i
+        while i < n and not value[i].isspace() and value[i] != "=":
+            i += 1
+        name = value[name_start:i]
+        j = i
+        while j < n and value[j].isspace():
+            j += 1
+        if j >= n or value[j] != "=":  # a word without '=': libpq stops here; it may be a secret's rest
+            if last_secret and name:
+                pair_start, value_start, _, dbname = spans[-1]
+                spans[-1] = (pair_start, value_start, i, dbname)
+            if i == name_start:  # nothing read (only blanks were left)
+                break
+            continue
+        i = j + 1
+        while i < n and value[i].isspace():
+            i += 1
+        value_start = i
+        if i < n and value[i] == "'":
+            i += 1
+            while i < n and value[i] != "'":
+                i += 2 if value[i] == "\\" else 1
+            i = min(i + 1, n)
+            quoted = True
+        else:
+            while i < n and not value[i].isspace():
+                i += 2 if value[i] == "\\" else 1
+            i = min(i, n)
+            quoted = False
+        secret = _is_secret_name(name)
+        inner = _inner_secrets(_unescaped(value[value_start:i])) if name.strip().lower() == "dbname" else []
+        found += inner
+        dbname = bool(inner)
+        if secret or dbname:
+            spans.append((start, value_start, i, dbname))
+        last_secret = secret and not quoted
+    for pair_start, value_start, value_end, dbname in reversed(spans):
+        written = value[value_start:value_end]
+        found += [written, _unescaped(written), *written.split()]
+        if shown is not None:
+            value = value[:value_start] + shown + value[value_end:]
+        elif not dbname:
+            value = value[:pair_start] + value[value_end:]
+    return (value if shown is not None else value.strip()), [text for text in found if text]
+
+
+def _unescaped(written: str) -> str:
+    """A key=value pair's value as libpq reads it: without its quotes and backslashes."""
+    inner = written[1:-1] if len(written) > 1 and written[0] == written[-1] == "'" else written.lstrip("'")
+    return re.sub(r"\\(.)", r"\1", inner, flags=re.S)

@@ -219,11 +219,14 @@ class Database:
         )
 
     def describe(self) -> str:
-        """The connection without its password, for messages."""
+        """The connection without its secrets (password, sslpassword, oauth_client_secret), for messages."""
         from psycopg.conninfo import conninfo_to_dict
 
+        from blogster_cli.url_secrets import LIBPQ_SECRETS
+
         params = conninfo_to_dict(self.conninfo)
-        params.pop("password", None)
+        for name in LIBPQ_SECRETS:
+            params.pop(name, None)
         return " ".join(f"{key}={value}" for key, value in params.items())
 
 

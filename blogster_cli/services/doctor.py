@@ -351,10 +351,12 @@ def _secret_checks(ctx: AppContext) -> list[Check]:
 
 def _config_file_passwords() -> str | None:
     """The URL settings in the config file (any profile) that hold a password in clear (an older
-    version wrote smtp_url's and database_url's there; hand edits), each with its way out: any
-    `config set` moves those two to the keyring (services/settings.move_file_passwords); and a
-    hand-written database_url whose database name is itself a connection string holding one, which
-    no `config set` moves (config.file_dbname_passwords). Never the password itself."""
+    version wrote smtp_url's and database_url's there, with libpq's other secrets in the latter;
+    hand edits), each with its way out: any `config set` moves those two to the keyring
+    (services/settings.move_file_passwords); a database_url libpq cannot read, whose secrets no
+    `config set` can take out (config.libpq_refusal); and a hand-written database_url whose
+    database name is itself a connection string holding one, which no `config set` moves
+    (config.file_dbname_passwords). Never the secret itself."""
     from shlex import quote
 
     from blogster_cli.config import (
@@ -363,8 +365,9 @@ def _config_file_passwords() -> str | None:
         config_path,
         file_dbname_passwords,
         file_passwords,
+        libpq_refusal,
         read_config_file,
-        split_url_password,
+        split_url_secrets,
     )
 
     found = file_passwords()
@@ -375,14 +378,26 @@ def _config_file_passwords() -> str | None:
     said = []
     for profile, key in found:
         chosen = "" if profile == DEFAULT_PROFILE else f" --profile {profile}"
-        without = quote(split_url_password(key, profiles[profile][key])[0])
+        value = profiles[profile][key]
+        without, secrets = split_url_secrets(key, value)
+        refusal = libpq_refusal(value) if key == "database_url" else None
+        what = "a password" if set(secrets) <= {"password"} else "secrets (" + ", ".join(sorted(secrets)) + ")"
+        if refusal is not None:  # libpq cannot read it: nothing can be taken out of it
+            said.append(
+                f"database_url (profile {profile!r}) holds a password (or another secret) in clear, in a"
+                f" connection string libpq cannot read ({refusal}), which every command refuses and no"
+                f" `config set` takes out: give the URL again, as libpq reads it, to `blogster{chosen} config"
+                " set database_url -`, which keeps its password in the keyring"
+            )
+            continue
         if key == "database_url":  # `config set database_url URL` without a password would forget it
-            fix = f"any `blogster{chosen} config set` moves it to the keyring (or give the URL again to `config set database_url -`)"
+            them = "it" if what == "a password" else "them"
+            fix = f"any `blogster{chosen} config set` moves {them} to the keyring (or give the URL again to `config set database_url -`)"
         elif key in KEYRING_PASSWORD_KEYS:
-            fix = f"`blogster{chosen} config set {key} {without}` moves it to the keyring (as any `config set` does)"
+            fix = f"`blogster{chosen} config set {key} {quote(without)}` moves it to the keyring (as any `config set` does)"
         else:
-            fix = f"it has no use there; take it out: `blogster{chosen} config set {key} {without}`"
-        said.append(f"{key} (profile {profile!r}) holds a password in clear: {fix}")
+            fix = f"it has no use there; take it out: `blogster{chosen} config set {key} {quote(without)}`"
+        said.append(f"{key} (profile {profile!r}) holds {what} in clear: {fix}")
     for profile in in_dbname:
         chosen = "" if profile == DEFAULT_PROFILE else f" --profile {profile}"
         said.append(

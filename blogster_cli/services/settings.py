@@ -1,7 +1,9 @@
 """Changing a setting: its value in the profile's config file, a URL's password in the keyring
-(secrets never go to the config file): database_url's (`AppContext.database` puts it back) and
-smtp_url's (where `newsletter smtp-password` keeps it, and a newsletter's send reads it). Each
-change first moves out the passwords an older version left in the file (`move_file_passwords`)."""
+(secrets never go to the config file): database_url's, with libpq's other secrets in it
+(sslpassword, oauth_client_secret: each in its own entry, DATABASE_SECRET_KEYS; `AppContext.database`
+puts them back), and smtp_url's (where `newsletter smtp-password` keeps it, and a newsletter's send
+reads it). Each change first moves out the passwords an older version left in the file
+(`move_file_passwords`)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,15 @@ from blogster_cli.config import (
     inspect_settings,
     read_config_file,
     setting_name,
-    split_url_password,
+    split_url_secrets,
     write_config_file,
     write_setting,
 )
-from blogster_cli.credentials import DATABASE_PASSWORD_KEY, SMTP_PASSWORD_KEY, CredentialStore
+from blogster_cli.credentials import DATABASE_SECRET_KEYS, SMTP_PASSWORD_KEY, CredentialStore
 
-PASSWORD_KEYS = {"database_url": DATABASE_PASSWORD_KEY, "smtp_url": SMTP_PASSWORD_KEY}
-"""Where each URL setting's password is kept (config.KEYRING_PASSWORD_KEYS)."""
+PASSWORD_KEYS = {"database_url": DATABASE_SECRET_KEYS, "smtp_url": {"password": SMTP_PASSWORD_KEY}}
+"""Where each URL setting's secrets are kept, by name (config.KEYRING_PASSWORD_KEYS): database_url's
+password, sslpassword and oauth_client_secret (config.LIBPQ_SECRETS), smtp_url's password."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class Change:
     was_set: bool
     """Whether the file held the setting before."""
     password: str | None
-    """Where the given URL's password went ('keyring' or 'credentials_file'); None: it named none."""
+    """Where the given URL's password (and libpq's other secrets in it) went ('keyring' or
+    'credentials_file'); None: it named none."""
     moved: list[MovedPassword]
     """The passwords an older version had left in the file, now out of it."""
     now: SettingValue
@@ -64,19 +68,24 @@ def change(profile: str, key: str, value: str | None, *, database_url: str | Non
     with config_file_lock():  # another command's change waits: neither is lost
         moved = move_file_passwords()
         was_set = key in _section(profile)
-        password, kept = None, None
+        secrets: dict[str, str] = {}
+        kept = None
         if key in PASSWORD_KEYS and value:
-            value, password = split_url_password(key, value)
+            value, secrets = split_url_secrets(key, value)
             checked = coerce(key, value)  # the URL checked before the keyring changes
             if isinstance(checked, str):
                 check_storable(key, checked)
         store = CredentialStore(profile)
-        if password:
-            store.set(PASSWORD_KEYS[key], password)
-            kept = store.kind
-        elif key == "database_url":  # a URL without one (or none at all): the old server's password is forgotten
-            store.delete(DATABASE_PASSWORD_KEY)
+        entries = PASSWORD_KEYS.get(key, {})
+        for name, secret in secrets.items():
+            if secret:  # (an empty one: none, as before)
+                store.set(entries[name], secret)
+                kept = store.kind
         stored = write_setting(profile, key, value)
+        if key == "database_url":  # a secret the new URL (or none at all) lacks: the old server's, forgotten
+            for name, entry in entries.items():  # after the file changed: a kill between loses nothing
+                if not secrets.get(name):
+                    store.delete(entry)
     written = stored if isinstance(stored, str) else value  # `site_base_domain Example.Org`: as stored
     [now] = [found for found in inspect_settings(profile, database_url=database_url) if found.key == key]
     return Change(key=key, value=written or None, was_set=was_set, password=kept, moved=moved, now=now)
@@ -84,26 +93,29 @@ def change(profile: str, key: str, value: str | None, *, database_url: str | Non
 
 def move_file_passwords() -> list[MovedPassword]:
     """Moves each password the config file holds in clear (an older version wrote smtp_url's and
-    database_url's there) to its profile's keyring, and leaves the URL without it in the file;
-    returns what became of each. The one that was in effect is kept: the file's for the
-    database (it won over the keyring's), the keyring's for SMTP where it has one (it won over the
-    URL's). Another URL setting's password has no use and no place to go: `doctor` names it."""
+    database_url's there, libpq's other secrets in database_url too) to its profile's keyring, and
+    leaves the URL without it in the file; returns what became of each. The one that was in effect
+    is kept: the file's for the database (it won over the keyring's), the keyring's for SMTP where
+    it has one (it won over the URL's). A database_url libpq cannot read stays as it is (its
+    secrets cannot be told apart), as does another URL setting's password (no use, no place to
+    go): `doctor` names them."""
     with config_file_lock():
-        found = [(profile, key) for profile, key in file_passwords() if key in PASSWORD_KEYS]
-        if not found:
-            return []
         document = read_config_file()
         moved = []
-        for profile, key in found:
+        for profile, key in file_passwords():
             section = document["profiles"][profile]
-            url, password = split_url_password(key, section[key])
+            url, secrets = split_url_secrets(key, section[key]) if key in PASSWORD_KEYS else (section[key], {})
+            if not secrets:
+                continue
             store = CredentialStore(profile)
-            kept = password is not None and not (key == "smtp_url" and store.get(SMTP_PASSWORD_KEY) is not None)
-            if kept and password is not None:
-                store.set(PASSWORD_KEYS[key], password)  # before the file loses it
+            kept = not (key == "smtp_url" and store.get(SMTP_PASSWORD_KEY) is not None)
+            if kept:
+                for name, secret in secrets.items():
+                    store.set(PASSWORD_KEYS[key][name], secret)  # before the file loses it
             section[key] = url
             moved.append(MovedPassword(profile, key, kept))
-        write_config_file(document)
+        if moved:
+            write_config_file(document)
         return moved
 
 
