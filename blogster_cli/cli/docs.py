@@ -271,15 +271,17 @@ def show(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
 
     Example: blogster docs show guides/backups
     """
+    from blogster_cli.documentation.targets import without_targets
     from blogster_cli.services import documentation
 
     page = documentation.get_page(acting_user(), slug=slug)
     if json:
-        output.print_json(page)
+        output.print_json(page)  # the page as stored (MyST target lines and all), as `docs export` writes it
         return
-    output.print_markdown(
-        page.markdown if page.markdown.lstrip().startswith("#") else f"# {page.title}\n\n{page.markdown}"
-    )
+    # As the site shows it: no MyST target lines (`(how)=` before a page's heading hid the heading,
+    # and the title was shown twice); the title on top unless a heading opens the page.
+    shown = without_targets(page.markdown)
+    output.print_markdown(shown if shown.lstrip().startswith("#") else f"# {page.title}\n\n{shown}")
 
 
 @app.command()

@@ -34,6 +34,10 @@ Rules, in order:
    (`June 16, 2021`, `2017-11-8`, `2016-03-22 14:00 EDT`), which that generator may not read,
    is written as the date it reads as, at the offset it was written with (`_strict_dates`):
    in place of its text when `raw` is otherwise written unchanged (`_with_strict_dates`).
+   An export to another dialect (or of a post written in Blogster) states the title
+   (`title`, first) when the front matter has none: import reads a title from the body's
+   first `# heading` or the file name, but Hugo, Jekyll, Zola and Astro do not
+   (`_title_unstated`); the body keeps its heading, which then reads back as the same title.
 3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
    the first `# heading` when the body does not already yield it.
 
@@ -188,12 +192,18 @@ def render_post(
         # raw + body splits back into exactly raw and body, so `base` is what it reads as;
         # in another dialect, with its loose dates rewritten in place (`_with_strict_dates`)
         kept = (raw, base) if source_dialect == dialect else _with_strict_dates(raw, metadata, default_tz)
-        if kept is not None and _matches(map_metadata(kept[1], body, path, dialect, default_tz), post):
+        if (
+            kept is not None
+            and _matches(map_metadata(kept[1], body, path, dialect, default_tz), post)
+            and not _title_unstated(kept[1], dialect, source_dialect)
+        ):
             return path.as_posix(), kept[0] + body
     values = _copy_tree(base) if raw is not None else _canonical_order(_copy_tree(base))
     if dialect != source_dialect:
         _convert(values, dialect, default_tz, metadata)
     _update(values, post, body, path, dialect, default_tz)
+    if _title_unstated(values, dialect, source_dialect):
+        _put(values, TITLE_KEYS[0], post.title, first=True)
     return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
 
 
@@ -407,6 +417,15 @@ def _matches(read: MappedPost, post: PostFields) -> bool:
         and (read.meta_keywords or None) == (post.meta_keywords or None)
         and (read.featured_image or None) == (post.featured_image or None)
     )
+
+
+def _title_unstated(values: Mapping[Any, Any], dialect: Dialect, source_dialect: str | None) -> bool:
+    """Whether a file in `dialect` holding front matter `values` would leave its generator
+    without the post's title: no `title` key, in an export to another dialect than the post's
+    source (or of a post written in Blogster). Import reads a title from the body's first
+    `# heading` or the file name, Hugo, Zola, Astro and Jekyll do not (a page without a
+    title); a file exported to its own dialect keeps its bytes, as its site had it."""
+    return dialect != "markdown" and dialect != source_dialect and find_key([values], TITLE_KEYS) is None
 
 
 def _canonical_order(values: dict[Any, Any]) -> dict[Any, Any]:

@@ -11,7 +11,8 @@ off, outside code. A fence of a MyST directive (```` ```{note} ````) holds markd
 all; any other fence (```` ```python ````, ```` ```{code-block} ````) holds code. Each line is read
 once: the scan is linear in the page's length. db/migrations/0150 drops the same lines from the
 text search reads and snippets are cut from (those outside fences: search keeps the text of every
-fence as written, a directive's too).
+fence as written, a directive's too); `without_targets` leaves them out of the page `docs show` and
+the TUI's docs viewer render.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def _holds_code(info: str) -> bool:
     return "}" not in info or name in _CODE_DIRECTIVES
 
 
-def _lines_outside_code(markdown: str) -> Iterator[str]:
-    """The lines of `markdown` that are not in code, nor fence lines."""
+def _read_lines(markdown: str) -> Iterator[tuple[str, bool]]:
+    """Each line of `markdown` (split at its newlines, none lost) and whether it is read as markdown:
+    not in code, nor a fence line."""
     fences: list[tuple[str, bool]] = []  # the open fences, innermost last: their run, whether they hold code
     for line in markdown.split("\n"):
         fence = _fence(line)
@@ -79,9 +81,14 @@ def _lines_outside_code(markdown: str) -> Iterator[str]:
                 fences.pop()  # closes the innermost
             elif not fences or not fences[-1][1]:
                 fences.append((run, _holds_code(info)))
+            yield line, False
             continue
-        if not fences or not fences[-1][1]:
-            yield line
+        yield line, not fences or not fences[-1][1]
+
+
+def _lines_outside_code(markdown: str) -> Iterator[str]:
+    """The lines of `markdown` that are not in code, nor fence lines."""
+    return (line for line, outside in _read_lines(markdown) if outside)
 
 
 def labels(markdown: str) -> frozenset[str]:
@@ -89,3 +96,37 @@ def labels(markdown: str) -> frozenset[str]:
     if ")=" not in markdown:  # no target line: nothing to read
         return frozenset()
     return frozenset(label(name) for line in _lines_outside_code(markdown) if (name := _target_name(line)) is not None)
+
+
+def _is_blank(line: str) -> bool:
+    """A line with nothing to read (blanks, a quote's `>` marks)."""
+    return not line.strip(" \t>")
+
+
+def without_targets(markdown: str) -> str:
+    """`markdown` as the built site shows it: without its target lines (those `labels` reads), the
+    rest as it is. A target between two lines of text leaves a blank line (with its quote's `>`
+    marks), since it ends the paragraph before it as MyST reads it; a blank line after one that
+    would open the page or follow another blank is left out with it (`(how)=` and its blank line
+    before a page's heading: the heading opens the page). Linear in the page's length."""
+    if ")=" not in markdown:  # no target line: the page as it is
+        return markdown
+    shown: list[str] = []
+    gap: str | None = None  # after a target line left out: what stands in for it between two lines of text
+    last_blank = True  # whether the last line kept is blank, or none is kept yet (each line is read once:
+    # reading the last one again after each target took time quadratic in the page's length)
+    for line, outside in _read_lines(markdown):
+        if outside and _target_name(line) is not None:
+            gap = line[: len(line) - len(line.lstrip(" \t>"))].rstrip(" \t")
+            continue
+        blank = _is_blank(line)
+        if gap is not None:
+            if blank and last_blank:
+                gap = None
+                continue
+            if not blank and not last_blank:
+                shown.append(gap)
+            gap = None
+        shown.append(line)
+        last_blank = blank
+    return "\n".join(shown)

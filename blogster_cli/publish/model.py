@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 # What a build keeps of a post (`pages.post_record`); a record of an older format is read
 # again from the database. 2: an imported post's aliases hold the address its generator gave
-# it (`former_urls`).
-RECORD_FORMAT = 2
+# it (`former_urls`); 3: a title taken from the body's first heading is its words (`publish.titles`).
+RECORD_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class SitePost:
     id: str
     slug: str
     title: str
+    """As the site shows it: a title taken from the body's first `# heading` is that heading's
+    words, without its inline markup (`publish.titles.shown_title`)."""
     published_at: datetime
     updated_at: datetime
     """Changes with every change of the row (a trigger), so it versions the content too."""
@@ -47,12 +49,18 @@ class SitePost:
     source_url: str | None = None
     """The address an imported post had (Hugo `url`, Jekyll `permalink`, Zola `path`)."""
     aliases: list[str] = field(default_factory=list)
+    title_from_heading: bool = False
+    """The title is the body's first `# heading`: the page shows that heading, rendered, as its
+    own, once (`publish.titles.lifted_heading`)."""
 
 
 @dataclass(frozen=True)
 class RenderedPost:
     html: str
     summary: str
+    heading: str | None = None
+    """The body's heading the title is (its inner HTML), lifted out of `html` for the page to show
+    as its own (`publish.titles.lifted_heading`); None when the page shows the title."""
 
 
 class Page(NamedTuple):

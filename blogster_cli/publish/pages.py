@@ -31,9 +31,10 @@ from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-# 9: video players framed and gists linked (`sanitize`); 8: addresses that cannot be files on disk,
-# or clash with another file, are left out
-FORMAT_VERSION = "9"
+# 10: a title taken from the body's first heading is shown as its words, and that heading once,
+# as the page's (`publish.titles`); 9: video players framed and gists linked (`sanitize`); 8: addresses that
+# cannot be files on disk, or clash with another file, are left out
+FORMAT_VERSION = "10"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -75,7 +76,7 @@ def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
         "upd": post.updated_at.isoformat(), "desc": post.description, "rt": post.reading_time, "tags": post.tags,
         "img": post.featured_image, "alt": post.featured_alt, "src": post.source_url, "al": post.aliases,
         "sum": "" if post.description else summary, "ts": (post.published_at - _EPOCH) // _MICROSECOND,
-        "rf": RECORD_FORMAT,
+        "hb": post.title_from_heading, "rf": RECORD_FORMAT,
     }  # fmt: skip
 
 
@@ -84,7 +85,7 @@ def _fingerprint(post_id: str, record: Mapping[str, Any]) -> str:
     return digest_texts(
         post_id, record["slug"], record["title"], record["pub"], record["upd"], record["desc"] or "\x00",
         str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record.get("alt") or "\x00",
-        record["src"] or "\x00", "\x1d".join(record["al"]),
+        record["src"] or "\x00", "\x1d".join(record["al"]), "h" if record.get("hb") else "",
     )  # fmt: skip
 
 
@@ -94,7 +95,7 @@ def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
         id=post_id, slug=record["slug"], title=record["title"], published_at=datetime.fromisoformat(record["pub"]),
         updated_at=datetime.fromisoformat(record["upd"]), description=record["desc"], reading_time=record["rt"],
         tags=record["tags"], featured_image=record["img"], featured_alt=record.get("alt"), source_url=record["src"],
-        aliases=record["al"],
+        aliases=record["al"], title_from_heading=bool(record.get("hb")),
     )  # fmt: skip
 
 
@@ -330,10 +331,13 @@ class SitePlan:
             url_path = self.paths[post_id]
             context = self._context(url_path, heading=post.title, description=self.summary(post_id),
                                     image=self.image_url(post), og_type="article")  # fmt: skip
-            body = served_links(bodies[post_id].html, self.link("/media/"))  # media/<name> as `images add` prints
+            rendered, media = bodies[post_id], self.link("/media/")
+            body = served_links(rendered.html, media)  # media/<name> as `images add` prints
+            # the body's own heading, when the title is it (`publish.titles`): shown once, as the page's
+            heading = served_links(rendered.heading, media) if rendered.heading is not None else None
             return self.theme.render(
                 "post.html", **context, post=post, body=body, date=self._date(post.published_at),
-                tags=self._tag_links(post), featured=self.image_url(post, absolute=False),
+                tags=self._tag_links(post), featured=self.image_url(post, absolute=False), heading_html=heading,
             ).encode("utf-8")  # fmt: skip
 
         return render

@@ -11,6 +11,9 @@ Rules this module adds:
 - Values the database normalised at import (a title's outer spaces, a tag's spelling, which
   is global, keywords as a list, a slug given a `-N` suffix because another file had it
   first) are handed to export as the source wrote them, so they do not count as edits.
+- A post whose source states no date is exported without one (the date its import gave it is
+  not the source's), unless the source is plain markdown, which cannot state one: a publication
+  date the post kept through such a file, or was published at, is written (`_kept_date`).
 - Nothing is written outside the target folder: a source path that is absolute or climbs
   out with `..` is normalised (and reported), and a symlink leading out is refused.
 - Two posts that map to the same file never overwrite each other: the later one (by source
@@ -330,9 +333,26 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
     fields.tags = [spelled.get(tag.lower(), tag) for tag in fields.tags]
     if before.meta_keywords is not None and keywords_list(before.meta_keywords) == keywords:
         fields.meta_keywords = before.meta_keywords
-    if before.date is None and post.published_at in (None, post.created_at):
-        fields.published_at = fields.created_at = None
+    if before.date is None and post.published_at in (None, post.created_at) and not _kept_date(post, content):
+        fields.published_at = fields.created_at = None  # the date import gave an undated file: not the source's
     return fields, before
+
+
+def _kept_date(post: StoredPost, content: dict[str, Any]) -> bool:
+    """Whether a post whose source states no date has a publication date of its own all the same.
+    A plain markdown file without front matter cannot state one, and its import makes a draft
+    (no publication date), so the post's is one it kept through that file (an export to plain
+    markdown imported back: `imports._diff` keeps what the file cannot say) or was published at.
+    Else a publication date equal to the creation is the moment an undated file was imported
+    (`blogs_bulk.insert_posts`), not the source's: export leaves it out."""
+    source = content.get("source") or {}
+    front = content.get("front_matter") or {}
+    return (
+        post.published_at is not None
+        and source.get("dialect") == "markdown"
+        and front.get("raw") is None
+        and not front.get("fields")
+    )
 
 
 # The front matter format render_post writes per dialect (Hugo keeps TOML and JSON).

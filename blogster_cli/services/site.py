@@ -51,11 +51,14 @@ class BuildReport:
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses)."""
 
 
-def _site_post(row: PublishedRow, source_url: str | None, aliases: list[str]) -> SitePost:
+def _site_post(
+    row: PublishedRow, source_url: str | None, aliases: list[str], title: str, title_from_heading: bool
+) -> SitePost:
+    """The post `row` as its page shows it; `title` as shown (`publish.titles.shown_title`)."""
     return SitePost(
-        id=row.id, slug=row.slug, title=row.title, published_at=row.published_at, updated_at=row.updated_at,
+        id=row.id, slug=row.slug, title=title, published_at=row.published_at, updated_at=row.updated_at,
         description=row.meta_description, reading_time=row.reading_time, tags=row.tags,
-        featured_image=row.featured_image, source_url=source_url, aliases=aliases,
+        featured_image=row.featured_image, source_url=source_url, aliases=aliases, title_from_heading=title_from_heading,
     )  # fmt: skip
 
 
@@ -81,6 +84,23 @@ def render_bodies(markdowns: dict[str, str]) -> dict[str, RenderedPost]:
         body for _, bodies in parallel_map(_render_chunk, chunks, workers=workers, preload=preload) for body in bodies
     ]
     return dict(zip(ids, rendered, strict=True))
+
+
+def _headings_lifted(
+    bodies: dict[str, RenderedPost], markdowns: Mapping[str, str], records: Mapping[str, Mapping[str, Any]]
+) -> dict[str, RenderedPost]:
+    """Each body whose post's title is its first `# heading` without that heading, which its page
+    shows as its own (`publish.titles.lifted_heading`)."""
+    from dataclasses import replace
+
+    from blogster_cli.publish.titles import lifted_heading
+
+    for post_id, body in bodies.items():
+        if records[post_id].get("hb"):
+            heading, html = lifted_heading(markdowns[post_id], body.html)
+            if heading is not None:
+                bodies[post_id] = replace(body, html=html, heading=heading)
+    return bodies
 
 
 def with_widgets(
@@ -178,7 +198,8 @@ def _build(
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
         embedded = site_rows.widgets(conn) if stale else []
-    bodies = with_widgets(render_bodies({i: documents[i].get("markdown") or "" for i in stale}), embedded)
+    markdowns = {i: documents[i].get("markdown") or "" for i in stale}
+    bodies = with_widgets(_headings_lifted(render_bodies(markdowns), markdowns, records), embedded)
     for post_id, body in bodies.items():
         if not records[post_id]["desc"]:  # else the description is the summary
             records[post_id]["sum"] = body.summary
@@ -202,6 +223,7 @@ def _records(
     from blogster_cli.publish import urls
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import post_record
+    from blogster_cli.publish.titles import shown_title
 
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
     # A post whose row is as it was (its tags changed) keeps its address fields, summary and pictures.
@@ -211,11 +233,15 @@ def _records(
     for row in rows:
         if row.id in documents:
             source_url, aliases = urls.imported_address(documents[row.id])
-            summary, linked = "", linked_names(documents[row.id].get("markdown") or "")
-        else:
+            markdown = documents[row.id].get("markdown") or ""
+            summary, linked = "", linked_names(markdown)
+            title, from_heading = shown_title(row.title, markdown)
+        else:  # its row (title and body) as it was: as shown then
             before = kept[row.id]
             source_url, aliases, summary, linked = before["src"], before["al"], before["sum"], before["med"]
-        read[row.id] = post_record(_site_post(row, source_url, aliases), row=row.version, summary=summary)
+            title, from_heading = before["title"], bool(before.get("hb"))
+        site_post = _site_post(row, source_url, aliases, title, from_heading)
+        read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
     records = {}
     for post_id in versions:

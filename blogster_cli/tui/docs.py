@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from blogster_cli.documentation.targets import without_targets
 from blogster_cli.services import documentation
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
@@ -81,7 +82,7 @@ class DocPageScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="doc-page"):
-            yield Markdown(safe(self.page.markdown))
+            yield Markdown(safe(without_targets(self.page.markdown)))  # as the site shows it: no MyST targets
         yield KeyFooter()
 
     def action_back(self) -> None:

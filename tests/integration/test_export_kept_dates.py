@@ -1,0 +1,86 @@
+"""A post's date survives a trip through plain markdown, which cannot state one: export it to
+plain markdown, import that folder back (the post keeps its date), and a Hugo export writes the date
+again. Before, the Hugo file had none (`posts show` said 2024-05-21; the export forgot it). A date
+import gave a file that states none is still left out. Real PostgreSQL, RLS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.content.post import import_post
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import exports, imports
+
+WHEN = dt.datetime(2024, 5, 21, 9, 45, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def author(db, make_user) -> ActingUser:
+    return ActingUser(db, make_user())
+
+
+def folder(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
+def dates(acting: ActingUser, slug: str) -> tuple[dt.datetime | None, dt.datetime]:
+    with unit_of_work(acting) as conn:
+        row = conn.execute(
+            "select published_at, created_at from public.blogs where author_id = auth.uid() and slug = %s", [slug]
+        ).fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def export(acting: ActingUser, out: Path, dialect: str) -> dict[str, str]:
+    summary = exports.export_posts(acting, directory=out, dialect=dialect)
+    assert summary.failed == []
+    return {file.slug: (out / file.path).read_text() for file in summary.files if file.path is not None}
+
+
+def exported_date(text: str, path: str = "content/posts/x.md") -> dt.datetime | None:
+    return import_post(text, path).published_at
+
+
+def test_a_date_kept_through_a_plain_markdown_export_is_written_to_hugo(author, tmp_path):
+    hugo = folder(tmp_path / "site", {
+        "content/posts/fzf-everywhere.md": "---\ntitle: 'fzf everywhere: five small bindings'\ndate: 2024-05-21T09:45:00Z\n---\nBody.\n",
+    })  # fmt: skip
+    assert imports.import_paths(author, paths=[hugo]).failed == []
+    assert dates(author, "fzf-everywhere") == (WHEN, WHEN)
+
+    plain = tmp_path / "plain"
+    assert export(author, plain, "markdown")["fzf-everywhere"] == "# fzf everywhere: five small bindings\n\nBody.\n"
+    again = imports.import_paths(author, paths=[plain])
+    assert again.failed == [] and again.counts["imported"] == 0
+    assert dates(author, "fzf-everywhere") == (WHEN, WHEN)  # the file cannot say one: the post keeps it
+
+    first = export(author, tmp_path / "hugo", "hugo")["fzf-everywhere"]
+    assert exported_date(first) == WHEN
+    assert imports.import_paths(author, paths=[tmp_path / "hugo"]).failed == []
+    assert dates(author, "fzf-everywhere") == (WHEN, WHEN)
+    assert export(author, tmp_path / "hugo-again", "hugo")["fzf-everywhere"] == first
+
+
+def test_a_date_import_gave_an_undated_file_is_still_left_out(author, tmp_path):
+    """A Hugo file without a date is published at its import (its two dates equal), a plain
+    markdown file is a draft dated by its import: neither date is the source's, neither is written."""
+    source = folder(tmp_path / "site", {
+        "content/posts/undated.md": "---\ntitle: Undated\n---\nBody.\n",
+        "notes/draft-note.md": "# Draft note\n\nText.\n",
+    })  # fmt: skip
+    assert imports.import_paths(author, paths=[source / "content/posts/undated.md", source / "notes"]).failed == []
+    published, created = dates(author, "undated")
+    assert published == created
+    assert dates(author, "draft-note")[0] is None
+    files = export(author, tmp_path / "zola", "zola")
+    for slug in ("undated", "draft-note"):
+        assert "\ndate = " not in files[slug], files[slug]
+        assert exported_date(files[slug], f"content/{slug}.md") is None
