@@ -35,7 +35,10 @@ each naming a file of 200 lines each naming an empty file: 8 million includes, n
 makes at most MAX_INCLUDES includes (nested ones and repeats each count) and its includes go
 through at most MAX_INCLUDED_LINES lines. A file's expansion (as an include picks it, at one depth)
 is kept for the rest of the import (FolderFiles), so an include repeated on a page or across pages
-costs the text it gives, not its reading again; the text is counted on each page that takes it.
+costs the text it gives, not its reading again; the text is counted on each page that takes it. So
+are an expansion that passed a page's included text (from where the page was: a repeat fails at
+once, its work counted) and where each name leads (a name is up to MAX_NAME long, and so are the
+dozen paths it is looked for at); a name is split from the lines it picks in time linear in it.
 An include past a page's bounds is left as it is, named in a warning with the bound. An import's
 pages in all take at most MAX_IMPORT_INCLUDED_CHARACTERS of included text (what it holds and
 stores) and do at most MAX_IMPORT_INCLUDES and MAX_IMPORT_INCLUDED_LINES of that work: past the
@@ -55,6 +58,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from blogster_cli.content.errors import ContentError
 from blogster_cli.content.files import read_inside
@@ -91,6 +95,7 @@ _SNIPPET = re.compile(
 _SECTION = re.compile(r"(?<![;-])(?P<escape>;*)-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*"
                       r"(?P<name>[a-z][-_0-9a-z]*)[ \t]*\]", re.IGNORECASE)  # fmt: skip
 _LINE_RANGES = re.compile(r"-?[0-9]*(?::-?[0-9]*)?(?:,(?=[-0-9:])-?[0-9]*(?::-?[0-9]*)?)*")
+_SPAN = re.compile(r"-?[0-9]*(?::-?[0-9]*)?")  # one of _LINE_RANGES' comma-separated parts
 _SECTION_NAME = re.compile(r"[a-z][-_0-9a-z]*", re.IGNORECASE)
 # markdown-include's `{!file!}` (with `lines=1 3 8-10`), Jinja's `{% include "file" %}`.
 # One pass over a line finds both (the text one includes is not read again for the other's).
@@ -135,6 +140,29 @@ class _Expanded:
     reads: frozenset[str]  # the files its includes led to: it holds wherever none of them is on the way to it
 
 
+@dataclass(frozen=True)
+class _Overflow:
+    """A file's expansion that passed a page's MAX_INCLUDED_CHARACTERS from where it started (the
+    characters the page had taken then), kept so that its next include from there fails at once:
+    what it did before it failed, given again, is what expanding it again would do while no other
+    expansion has been kept since (`kept_before`: FolderFiles.kept_count then)."""
+
+    why: str  # the bound passed, as the warning says it
+    includes: int  # the includes it made, and the lines it went through, before it failed
+    lines: int
+    events: tuple[_Event, ...]
+    reads: frozenset[str]
+    kept_before: int
+
+
+class _Place(NamedTuple):
+    """Where a name leads (FolderFiles.find)."""
+
+    path: str | None  # the first of its candidates that holds something; None: none does
+    refused: Refused | None  # why what it holds is not read
+    looked: bool = True  # whether it has any candidate (False: absolute, out of the folder, hidden)
+
+
 class FolderFiles:
     """The folder's files as includes read them (see the module), each read once an import; and
     what the import's pages took of them: each file's expansions (kept for their next include),
@@ -146,7 +174,12 @@ class FolderFiles:
         self._folders: dict[str, dict[str, bool] | None] = {}
         self._lines: dict[str, list[str]] = {}
         self.expansions: dict[_Key, _Expanded] = {}
-        self.kept = 0  # the characters (and lines, and events) the kept expansions hold
+        self.kept_count = 0  # the expansions kept so far
+        # Expansions that failed, by where they started (the characters the page had taken): each
+        # repeat of an include too large for a page read it again, up to a page's MAX_INCLUDES.
+        self.overflows: dict[tuple[_Key, int], _Overflow] = {}
+        self._places: dict[tuple[str, str], _Place] = {}
+        self.kept = 0  # the characters (and lines, and events) the kept expansions, overflows and places hold
         self.included = 0  # the included text the import's pages took, in characters
         self.includes = 0  # the includes the import's pages made
         self.lines_read = 0  # the lines the import's pages' includes went through
@@ -166,6 +199,42 @@ class FolderFiles:
         if self.kept + size <= MAX_IMPORT_INCLUDED_CHARACTERS:
             self.expansions[key] = expanded
             self.kept += size
+            self.kept_count += 1
+
+    def keep_overflow(self, key: _Key, used: int, overflow: _Overflow) -> None:
+        """Keeps `overflow` for the next include of `key` when a page has taken `used` characters,
+        within the same bound as `keep`."""
+        size = 1 + sum(len(a) + len(b) for _, a, b in overflow.events)
+        if self.kept + size <= MAX_IMPORT_INCLUDED_CHARACTERS:
+            self.overflows[key, used] = overflow
+            self.kept += size
+
+    def find(self, name: str, including: str) -> _Place:
+        """Where `name`, written in the file at `including`, leads: the first of its candidates that
+        holds something. Kept for the import within the bound of `keep` (each of a name's dozen
+        candidates is about as long as the name, up to MAX_NAME: looking at them all again for each
+        repeat of a 4 KB name cost more than 0.1 ms)."""
+        key = (name, posixpath.dirname(including))
+        place = self._places.get(key)
+        if place is not None:
+            return place
+        paths = candidates(name, including)
+        place = _Place(None, None, looked=bool(paths))
+        for path in paths:
+            try:
+                self.lines(path)
+            except Missing:
+                continue
+            except Refused as exc:
+                place = _Place(path, exc)
+                break
+            place = _Place(path, None)
+            break
+        size = len(name) + len(place.path or "")
+        if self.kept + size <= MAX_IMPORT_INCLUDED_CHARACTERS:
+            self._places[key] = place
+            self.kept += size
+        return place
 
     def read(self, path: str) -> str:
         """The text of the folder's file at `path` (a relative POSIX path, no `..`); raises Missing
@@ -271,8 +340,7 @@ def _target(name: str) -> _Target:
     """pymdown's split of `file.md:3:10`, `file.md:1:3,8:` or `file.md:intro` into the file and
     what is taken of it: the path is all before the first `:` that starts a selection running to
     the end (pymdownx/snippets.py split_path). A name longer than any path is taken as it is."""
-    colon = name.find(":") if len(name) <= MAX_NAME else -1
-    while colon != -1:
+    for colon in _selection_colons(name) if len(name) <= MAX_NAME else ():
         rest = name[colon + 1 :]
         if _LINE_RANGES.fullmatch(rest):
             ranges = []
@@ -284,8 +352,27 @@ def _target(name: str) -> _Target:
             return _Target(name[:colon].strip(), tuple(ranges))
         if _SECTION_NAME.fullmatch(rest):
             return _Target(name[:colon].strip(), section=rest)
-        colon = name.find(":", colon + 1)
     return _Target(name.strip())
+
+
+def _selection_colons(name: str) -> list[int]:
+    """The colons of `name` a selection may start after, first to last: at most four, found in
+    one pass (trying every colon, each with a match to the end, took time quadratic in the name:
+    0.1 s for a 4 KB name). A section (no `:` in it) can only start after the last colon. Line
+    ranges are spans (`-?[0-9]*(:-?[0-9]*)?`, one `:` at most) joined by commas, none empty but
+    the first: every comma-separated part after the one the colon is in must be such a span, and
+    the rest of that part too. So the colon is in the last part that is not a span (or the first
+    part), among its last two colons, or else the first colon of a later part."""
+    end = len(name)
+    start = name.rfind(",") + 1
+    while start and start < end and _SPAN.fullmatch(name, start, end):
+        end = start - 1
+        start = name.rfind(",", 0, end) + 1
+    colons = {name.rfind(":"), name.find(":", end)}  # a section's; the first of a later part's
+    last = name.rfind(":", start, end)
+    if last != -1:
+        colons |= {last, name.rfind(":", start, last)}
+    return sorted(colons - {-1})
 
 
 def _pick_lines(
@@ -343,6 +430,10 @@ def _markdown_include_lines(lines: list[str], spec: str, spend: Callable[[int], 
 
 class _TooMuch(Exception):
     """The page's includes would pass one of its bounds (or the import's); the message names it."""
+
+
+class _TooMuchText(_TooMuch):
+    """The page's includes would pass MAX_INCLUDED_CHARACTERS."""
 
 
 class _Expander:
@@ -405,25 +496,22 @@ class _Expander:
             return None
         if target.path.lower().endswith(_PICTURES):
             return None
-        paths = candidates(target.path, chain[-1])
-        if not paths:
+        place = self.files.find(target.path, chain[-1])
+        if not place.looked:
             parts = posixpath.normpath(target.path).split("/")
             why = ("is an absolute path" if target.path.startswith("/") else
                    "leads out of the folder" if ".." in parts else "is hidden")  # fmt: skip
             self.warn(name, chain, f"{why}: not read")
             return None
-        for path in paths:
-            try:
-                lines = self.files.lines(path)
-            except Missing:
-                continue
-            except Refused as exc:
-                self.warn(name, chain, f"is not read: {exc}" if path == target.path else f"is not read: {path}: {exc}")
-                return None
-            break
-        else:
+        path = place.path
+        if path is None:
             self.warn(name, chain, "is not in the folder")
             return None
+        if place.refused is not None:
+            exc = place.refused
+            self.warn(name, chain, f"is not read: {exc}" if path == target.path else f"is not read: {path}: {exc}")
+            return None
+        lines = self.files.lines(path)
         self.events.append(("read", path, ""))
         if path in chain:
             self.warn(name, chain, f"is a cycle: {' > '.join((*chain[chain.index(path) :], path))}")
@@ -437,24 +525,53 @@ class _Expander:
         known = self.files.expansions.get(key)
         if known is not None and known.reads.isdisjoint(chain):
             return self.again(known)
-        start, used = len(self.events), self.used
-        if pick is not None:
-            lines = _markdown_include_lines(lines, pick, self.spend_lines)
-        elif target.ranges:
-            lines = _pick_lines(lines, target.ranges, self.spend_lines)
-        elif target.section is not None:
-            self.spend(lines=len(lines))
-            section = _pick_section(lines, target.section)
-            if section is None:
-                self.warn(name, chain, f"has no section {target.section!r}")
-                return None
-            lines = section
-        out = self.lines(lines, (*chain, path), section=target.section is not None)
+        start, used, includes, lines_read = len(self.events), self.used, self.includes, self.lines_read
+        failed = self.files.overflows.get((key, used))
+        if failed is not None and failed.reads.isdisjoint(chain) and failed.kept_before == self.files.kept_count:
+            self.fail_again(failed)  # (unless the page's other bounds would stop it first: then read again)
+        kept_before = self.files.kept_count
+        try:
+            if pick is not None:
+                lines = _markdown_include_lines(lines, pick, self.spend_lines)
+            elif target.ranges:
+                lines = _pick_lines(lines, target.ranges, self.spend_lines)
+            elif target.section is not None:
+                self.spend(lines=len(lines))
+                section = _pick_section(lines, target.section)
+                if section is None:
+                    self.warn(name, chain, f"has no section {target.section!r}")
+                    return None
+                lines = section
+            out = self.lines(lines, (*chain, path), section=target.section is not None)
+        except _TooMuchText as too_much:
+            events = tuple(dict.fromkeys(self.events[start:]))
+            reads = frozenset(file for kind, file, _ in events if kind == "read")
+            if reads.isdisjoint(chain) and kept_before == self.files.kept_count:
+                overflow = _Overflow(str(too_much), self.includes - includes, self.lines_read - lines_read, events,
+                                     reads, kept_before)  # fmt: skip
+                self.files.keep_overflow(key, used, overflow)
+            raise
         events = tuple(dict.fromkeys(self.events[start:]))  # each once: a repeat adds nothing to give again
         reads = frozenset(file for kind, file, _ in events if kind == "read")
         if reads.isdisjoint(chain):  # the same wherever it is included from (but for a file on the way to it)
             self.files.keep(key, _Expanded(out, self.used - used, events, reads))
         return out
+
+    def fail_again(self, failed: _Overflow) -> None:
+        """A kept overflow, included again from where it failed: its warnings and files given again,
+        its work counted, and the page's included text passed again; returns (to read it again) when
+        the page's bounds on work would stop it before that."""
+        if self.includes + failed.includes > self.most_includes or self.lines_read + failed.lines > self.most_lines:
+            return
+        for kind, first, second in failed.events:
+            if kind == "warn":
+                self.warnings.setdefault(first, second)
+                self.failures += 1
+            elif kind == "file":
+                self.included.setdefault(first, second)
+        self.events += failed.events
+        self.spend(includes=failed.includes, lines=failed.lines)
+        raise _TooMuchText(failed.why)
 
     def again(self, known: _Expanded) -> list[str]:
         """A kept expansion, included again: its warnings and files given again, its text counted."""
@@ -514,7 +631,7 @@ class _Expander:
     def take(self, characters: int) -> None:
         self.used += characters
         if self.used > MAX_INCLUDED_CHARACTERS:
-            raise _TooMuch(f"the page would include more than {MAX_INCLUDED_CHARACTERS:,} characters")
+            raise _TooMuchText(f"the page would include more than {MAX_INCLUDED_CHARACTERS:,} characters")
 
     def inline(self, line: str, chain: tuple[str, ...]) -> str | None:
         """`line` with its markdown-include and Jinja includes replaced by their text; None: it has none

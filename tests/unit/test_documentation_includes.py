@@ -241,3 +241,74 @@ def test_a_kept_expansion_gives_what_reading_the_file_again_gives(tmp_path_facto
             includes.expand((docs / page).read_text(), path=page, files=includes.FolderFiles(docs)) for page in pages
         ]
     assert kept == again
+
+
+_PAGES = ["index.md", "a.md", "index.md", "d/c.md", "b.md", "index.md"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.lists(_LINE, max_size=8).map("\n".join), min_size=4, max_size=4),
+    characters=st.sampled_from([8, 30, 90, 400]),
+    most=st.sampled_from([4, 25, 10_000]),
+)
+def test_an_include_too_large_for_its_page_fails_again_as_reading_it_again_would(
+    tmp_path_factory, monkeypatch, texts, characters, most
+):
+    """h276 F1: an include past a page's included text is kept (with where the page was when it
+    failed), and where each name leads is kept: each page gets what looking and reading again
+    gives, its warnings, files and lines left unread, and the import's counts of work (the oracle:
+    both off). Small bounds, so that includes fail, and fail on the other bounds too."""
+    docs = write(tmp_path_factory.mktemp("docs"), dict(zip(_NAMES, texts, strict=False)))
+    find = includes.FolderFiles.find
+
+    def run() -> tuple[list[includes.Expansion], tuple[int, int, int]]:
+        files = includes.FolderFiles(docs)
+        found = [includes.expand((docs / page).read_text(), path=page, files=files) for page in _PAGES]
+        return found, (files.included, files.includes, files.lines_read)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(includes, "MAX_INCLUDED_CHARACTERS", characters)
+        patched.setattr(includes, "MAX_INCLUDES", most)
+        kept = run()
+        patched.setattr(includes.FolderFiles, "keep_overflow", lambda *_: None)
+        patched.setattr(includes.FolderFiles, "find", lambda self, *args: (self._places.clear(), find(self, *args))[1])
+        again = run()
+    assert kept == again
+
+
+def test_a_repeated_include_too_large_for_its_page_is_read_once(tmp_path, monkeypatch):
+    """h276 F1: a file whose text is more than a page may include was read again for each repeat
+    of its include line (161 lines, each reading 62 names of 4 KB: 17 minutes a page); now once an
+    import, each repeat left as it is with the same warning, and its work counted each time."""
+    docs = write(tmp_path, {"s.md": ("w" * 99 + "\n") * 3_000, "index.md": '--8<-- "s.md"\n' * 100,
+                            "other.md": '--8<-- "s.md"\n' * 100 + '--8<-- "gone.md"\n' * 100})  # fmt: skip
+    read = []
+    lines = includes._Expander.lines
+    monkeypatch.setattr(
+        includes._Expander, "lines", lambda self, *args, **kw: (read.append(1), lines(self, *args, **kw))[1]
+    )
+    looked = []
+    candidates = includes.candidates
+    monkeypatch.setattr(includes, "candidates", lambda *args: (looked.append(args[0]), candidates(*args))[1])
+    files = includes.FolderFiles(docs)
+    found = [includes.expand((docs / page).read_text(), path=page, files=files) for page in ("index.md", "other.md")]
+    assert len(read) == 1 and looked == ["s.md", "gone.md"]
+    too_much = "include 's.md' is left as it is: the page would include more than 250,000 characters"
+    assert found[0].warnings == (too_much,) and found[0].lines == {} and found[0].unread == {'--8<-- "s.md"'}
+    assert found[1].warnings == (too_much, "include 'gone.md' is not in the folder")
+    assert (files.includes, files.lines_read) == (300, 200 * 3_001)  # its lines, and the empty one after the last
+
+
+def test_a_kept_failure_is_read_again_once_a_file_it_includes_is_kept(tmp_path, monkeypatch):
+    """k.md failed on p1.md while its n.md was being read (before n.md's missing include); then
+    n.md was kept, at the same depth, through m.md. On p2.md, reading k.md again gives n.md whole
+    (its warning too) before the page passes its bound: the failure kept from p1.md is not it."""
+    monkeypatch.setattr(includes, "MAX_INCLUDED_CHARACTERS", 40)
+    docs = write(tmp_path, {"k.md": "x" * 25 + '\n--8<-- "n.md"', "n.md": "a" * 9 + "\n" + "b" * 9 + '\n--8<-- "gone.md"',
+                            "m.md": '--8<-- "n.md"', "p1.md": '--8<-- "k.md"\n--8<-- "m.md"', "p2.md": '--8<-- "k.md"'})  # fmt: skip
+    files = includes.FolderFiles(docs)
+    p1, p2 = (includes.expand((docs / page).read_text(), path=page, files=files) for page in ("p1.md", "p2.md"))
+    too_much = "include 'k.md' is left as it is: the page would include more than 40 characters"
+    assert p1.warnings == (too_much, "include 'gone.md' (in n.md) is not in the folder")
+    assert p2.warnings == ("include 'gone.md' (in n.md) is not in the folder", too_much)

@@ -104,3 +104,24 @@ assert left_out[0].include_names == ("snippets/big.md",) and left_out[0].body.en
     figures = timed_in_a_child(setup, timed, None)
     assert figures["seconds"] < BOUND, figures
     assert figures["rss_mb"] < 150, figures  # 220 MB when every page held its copy
+
+
+def test_includes_of_4_kb_names_that_nearly_pick_lines_take_time_linear_in_them():
+    """h276 F1: a block of 70 names of 4 KB that look like line picks but are not (`1:1,1:1,...x`),
+    287 KB, more than a page may include, included by 161 lines of a page (the most MAX_INCLUDES
+    lets through), then with 161 different picks (`s.md:1:100`, `s.md:1:101`...). Each name was split
+    in time quadratic in its length (0.1 s), and the file read again for each repeat: 17 minutes a page."""
+    setup = """
+lines = ["--8<--"] + [f"n{i:03d}" + "1:1," * 1022 + "x" for i in range(70)] + ["--8<--"]
+write({"s.md": "\\n".join(lines) + "\\n", "index.md": "# Bomb\\n\\n" + '--8<-- "s.md"\\n' * 161,
+       "picks.md": "# Picks\\n\\n" + "".join(f'--8<-- "s.md:1:{100 + i}"\\n' for i in range(161))})
+"""
+    timed = """
+read = tree.read_tree(root)
+index, picks = sorted(read.pages, key=lambda page: page.path)
+assert index.include_warnings[-1] == ("include 's.md' is left as it is: the page would make more than 10,000 includes")
+assert index.include_warnings[0].startswith("include 'n0001:1,1:1,") and index.includes == {}
+assert len(picks.include_warnings) == 70 + 161 - 8 and picks.includes == {}, picks.include_warnings[-10:]
+"""
+    figures = timed_in_a_child(setup, timed, None)
+    assert figures["seconds"] < BOUND, figures

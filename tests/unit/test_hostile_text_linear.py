@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blogster_cli.analytics import csvfile, paths
-from blogster_cli.content import attribute_lists, dates, linked_images, wordpress
+from blogster_cli.analytics import csvfile, keywords, paths
+from blogster_cli.content import astro_collections, attribute_lists, dates, linked_images, wordpress
 from blogster_cli.content.inline_text import inline_text
-from blogster_cli.documentation import tree
+from blogster_cli.documentation import includes, tree
 from tests.bounded_child import measured
 
 SIZE = 1_000_000  # characters; 4 MB for the two shapes whose quadratic cost is a copy of the rest
@@ -27,6 +27,8 @@ BOUND = 5.0
 
 _POST = "type('Post', (), {'featured_image': None, 'content': {'markdown': text}})()"
 _TREE, _IMAGES = "blogster_cli.documentation.tree", "blogster_cli.content.linked_images"
+# A page's includes, read from a folder that holds none of them (each name is looked for, and warned of).
+_INCLUDES_OF = "m.expand(text, path='p.md', files=m.FolderFiles(m.Path('/nonexistent')))"
 _TARGETS = "blogster_cli.documentation.targets"
 # name: (module, what reads `text`, the text: an expression of its size `n`)
 HOSTILE = {
@@ -41,6 +43,12 @@ HOSTILE = {
     "a docs page of fence lines": (_TARGETS, "m.labels(text)", "'````\\n```\\n' * (n // 9) + ')='"),
     "a docs page of links to MyST labels": (
         "blogster_cli.documentation.links", "m.broken_links([('p', 'p.md', text)])", "'(a)=\\n[x](a)\\n' * (n // 12)"),
+    "a docs page of MyST target lines, shown": (_TARGETS, "m.without_targets(text)", "'(a)=\\n' * (n // 5)"),
+    "a docs page of text and MyST targets, shown": (
+        _TARGETS, "m.without_targets(text)", "'> a\\n> (a)=\\n' * (n // 10)"),
+    "a docs page of fence lines, shown": (_TARGETS, "m.without_targets(text)", "'```{note}\\n' * (n // 10) + '(a)='"),
+    "a quote mark line before MyST targets, shown": (
+        _TARGETS, "m.without_targets(text)", "'>' * (n // 2) + '\\n' + '(a)=\\n\\n' * (n // 12)"),
     "a post of <img": (_IMAGES, "m.image_links(text)", "'<img ' * (n // 5)"),
     "a post of <img, rewritten": (_IMAGES, "m.rewrite_image_links(text, {'a.png': 'b.png'})", "'<img ' * (n // 5)"),
     "a post of figure shortcodes": (_IMAGES, "m.image_links(text)", "'{{< figure ' * (n // 11)"),
@@ -56,6 +64,15 @@ HOSTILE = {
     "a WordPress post of http://": ("blogster_cli.content.wordpress", f"m.uploads_linked({_POST})", "'http://' * (n // 7)"),
     "a WordPress shortcode's long attribute name": (
         "blogster_cli.content.wordpress", "m.html_to_markdown(text)", "'[code ' + 'a' * n + ']x[/code]'"),
+    # h276 F1-F3: a 288 KB docs folder kept `docs import` busy for minutes, a 256 KiB Astro content
+    # config took 40 s to read, a 90 KB Keyword Planner export 28 s to import.
+    "a docs include block of 4 KB names that nearly pick lines": (
+        "blogster_cli.documentation.includes", _INCLUDES_OF,
+        "'--8<--\\n' + ''.join(f'{i:04}' + '1:1,' * 1022 + 'x\\n' for i in range(n // 4096))"),
+    "an Astro content config of braces before `from 'astro/loaders'`": (
+        "blogster_cli.content.astro_collections", "m.read_config(text)",
+        "'{' * (n // 21) + \"}from'astro/loaders'\" * (n // 21)"),
+    "a Keyword Planner volume of blanks": ("blogster_cli.analytics.keywords", "m.volume_range(text)", "'1' + ' ' * n + 'x'"),
 }  # fmt: skip
 
 _SETUP = """
@@ -172,3 +189,92 @@ def test_a_heading_of_closing_marks_only_is_read_as_before():
     assert tree.title_from("#  \n# Later", "my-page.md") == "My page"
     assert tree.title_from("# \n# Later", "f.md") == "Later"
     assert tree.title_from("## Title ##  \n", "f.md") == "Title"
+
+
+def _old_target(name: str) -> includes._Target:
+    """includes._target as it was: each `:` tried in turn, with a match to the end (quadratic)."""
+    colon = name.find(":") if len(name) <= includes.MAX_NAME else -1
+    while colon != -1:
+        rest = name[colon + 1 :]
+        if includes._LINE_RANGES.fullmatch(rest):
+            ranges = []
+            for span in rest.split(","):
+                first, _, second = span.partition(":")
+                start = int(first) if first not in ("", "-") else None
+                end = int(second) if second not in ("", "-") else None
+                ranges.append((start if start is None or start < 0 else max(0, start - 1), end))
+            return includes._Target(name[:colon].strip(), tuple(ranges))
+        if includes._SECTION_NAME.fullmatch(rest):
+            return includes._Target(name[:colon].strip(), section=rest)
+        colon = name.find(":", colon + 1)
+    return includes._Target(name.strip())
+
+
+def _old_glob_names(reader: astro_collections._Reader) -> tuple[set[str], set[str]]:
+    """astro_collections._glob_names as it was: each `{ ... } from 'astro/loaders'` looked through
+    whole, braces inside braces again for each `} from` around them (quadratic)."""
+    tokens = reader.tokens
+    names, namespaces = {"glob"}, set()
+    for index, token in enumerate(tokens):
+        if token.kind != "name" or token.text != "from" or index + 1 >= len(tokens):
+            continue
+        module = tokens[index + 1]
+        if module.kind != "string" or module.text != astro_collections.LOADERS_MODULE:
+            continue
+        if reader.punct(index - 1, "}"):
+            position = reader.opening[index - 1] + 1
+            while position < index - 1:
+                if reader.name(position) == "glob" and reader.name(position + 1) == "as" and reader.name(position + 2):
+                    names.add(reader.name(position + 2) or "glob")
+                position += 1
+        elif reader.name(index - 1) is not None and reader.name(index - 2) == "as":
+            namespaces.add(reader.name(index - 1) or "")
+    return names, namespaces
+
+
+OLD_VOLUME_RANGE = re.compile(r"([0-9]+(?:[.,][0-9]+)*)\s*([KMB]?)\s*(?:[-\u2013\u2014]|to)\s*([0-9]+(?:[.,][0-9]+)*)"
+                              r"\s*([KMB]?)", re.IGNORECASE)  # fmt: skip
+
+
+def _old_volume_range(text: str) -> tuple[int, int] | None | str:
+    found = OLD_VOLUME_RANGE.fullmatch(text.strip())
+    if found is None:
+        return None
+    low, high = keywords._bound(found[1], found[2]), keywords._bound(found[3], found[4])
+    if low is None or high is None or low > high:
+        return None
+    return "out of range" if low > keywords.MAX_VOLUME else (round(low), round(high))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    name=_texts(":", ",", "-", "1", "23", "0", "a", "intro", "x.md", "d/", " ", "_", ":-1", ":1:2", ",3:", "é", max_size=16),
+    long=st.booleans(),
+)  # fmt: skip
+def test_a_snippet_name_is_split_where_the_regexes_split_it(name, long):
+    if long:
+        name = name * (1 + includes.MAX_NAME // max(len(name), 1))  # past MAX_NAME: taken as it is
+    assert includes._target(name) == _old_target(name)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_texts("{", "}", " glob", " as", " g", " l", " from", " 'astro/loaders'", " 'x'", ",", "*", ";", max_size=20)
+)
+def test_glob_s_local_names_are_the_ones_the_nested_scan_found(text):
+    try:
+        reader = astro_collections._Reader(astro_collections._tokens(text))
+    except astro_collections._Unreadable:
+        return  # brackets that do not pair: no names read
+    assert astro_collections._glob_names(reader) == _old_glob_names(reader)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_texts("1", "0", "25", "000", ",", ".", "K", "k", "m", "B", " ", "\t", "\u00a0", "-", "\u2013", "\u2014",
+                   "to", "x", "99999999999", max_size=14))  # fmt: skip
+def test_a_volume_range_is_read_as_the_backtracking_regex_read_it(text):
+    try:
+        found: tuple[int, int] | None | str = keywords.volume_range(text)
+    except ValueError:
+        found = "out of range"
+    assert found == _old_volume_range(text)
