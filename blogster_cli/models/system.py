@@ -89,6 +89,9 @@ class UserNotification(SQLModel, table=True):
     """Why the email was not sent (delivery_status failed), as the workers recorded it."""
     in_app: bool = True
     """Shown in the app; false for one written for its email only (in_app_notifications off, 0149)."""
+    sender_id: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
+    """Whose step wrote this version of a review notification (0151): its email waits while two
+    others from the same sender are mailed and unread."""
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 

@@ -4,7 +4,9 @@ The ledger (internal.email_deliveries) is keyed by a uuid: a maintenance email's
 or a review notification's version (its id and created_at, 0147: services/notifications.py
 derives the key), so each version is mailed once; and a review notification's own id once one of
 its versions was mailed (0148: its rewrites are not mailed until the recipient reads it), written by
-the worker's claim before it sends (0149: `claim_review_email`, held across the SMTP call).
+the worker's claim before it sends (0149: `claim_review_email`, held across the SMTP call; 0151: it
+also holds back a version while two others from its sender are unread, and counts a recipient's
+review emails of the day).
 
 SQLModel statements on the Session of `orm_unit_of_work` / `orm_service_unit_of_work`: the
 `notification_email` job of `serve-workers` runs these, and a long-lived process pays the
@@ -85,6 +87,10 @@ class ReviewClaim(StrEnum):
     """The version was rewritten (or is gone): its newer version's job mails that one."""
     MAILED = "mailed"
     """Mailed already since its recipient last read it: not mailed again in this read cycle."""
+    HELD = "held"
+    """Two other review emails from its sender are unread (0151): not mailed, it shows in the app."""
+    CAPPED = "capped"
+    """The recipient was sent the most review emails a day already (0151): not mailed."""
 
 
 def claim_review_email(session: Session, *, notification_id: UUID, created_at: datetime, user_id: UUID) -> ReviewClaim:
@@ -105,7 +111,8 @@ def record_delivery(
     key: UUID | None = None,
     created_at: datetime | None = None,
     shown_as: NotificationDeliveryStatus | None = None,
-) -> None:
+    skip_locked: bool = False,
+) -> bool:
     """The ledger row and the in-app notification's delivery_status and reason, in one transaction.
 
     `key`: the ledger's key when it is not the notification's id (a version's, 0147); `created_at`:
@@ -113,7 +120,13 @@ def record_delivery(
     `shown_as`: the notification's status when it is not the email's (a version not mailed because
     its notification was mailed in this read cycle is 'sent', delivered in the app, as 0148's
     trigger marks a rewrite it does not queue). A sent review version's "mailed" row is its claim's
-    (`claim_review_email`), committed with this."""
+    (`claim_review_email`), committed with this.
+
+    `skip_locked`: leave the notification as it is when another transaction holds its row (a step
+    rewriting it, its owner marking it read: accounts' transactions, as long as they like) instead
+    of waiting; returns False then, for the caller to write it in a unit of work of its own (0151:
+    the worker's claim holds the recipient's lock meanwhile). True once written (or nothing to
+    write: the version is gone)."""
     ledger = insert(EMAIL_DELIVERIES).values(
         notification_id=key or notification_id, user_id=user_id, status=status, error=error
     )
@@ -121,8 +134,13 @@ def record_delivery(
     mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
     if created_at is not None:
         mine.append(col(UserNotification.created_at) == created_at)
+    if skip_locked:
+        free = select(UserNotification.id).where(*mine).with_for_update(key_share=True, skip_locked=True)
+        if session.execute(free).first() is None:
+            return session.execute(select(UserNotification.id).where(*mine)).first() is None
     shown, why = (status, error) if shown_as is None else (shown_as, None)
     session.execute(update(UserNotification).where(*mine).values(delivery_status=shown, delivery_error=why))
+    return True
 
 
 def mark_schedule_sent_when_done(session: Session, *, schedule_id: UUID, finishing_job_id: int) -> None:

@@ -15,6 +15,7 @@ from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.models.system import UserNotification
 from blogster_cli.planning import times
 from blogster_cli.repositories import notification_delivery, notifications
+from blogster_cli.repositories.notification_delivery import ReviewClaim
 from blogster_cli.services import email_delivery
 from blogster_cli.terminal_text import dropped
 from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
@@ -116,8 +117,21 @@ REVIEW_EMAIL = "blog_interaction"
 REVIEW_OPTED_OUT = "the recipient no longer wants review email"
 REPLACED = "a newer step replaced this one before its email went (the newer step's email goes instead)"
 ALREADY_MAILED = "its notification was mailed already since its recipient last read it (this step shows there)"
-NOT_FAILURES = frozenset({REPLACED, ALREADY_MAILED})
-"""Why a review version was not mailed, by design: no email was lost (the workers warn of the others)."""
+UNREAD_PER_SENDER = 2
+"""Review emails from one sender that may be unread at a time (0151's claim: a number of the migration)."""
+REVIEW_EMAILS_A_DAY = 50
+"""Review emails to one recipient a day, UTC (0151's claim: a number of the migration)."""
+HELD = (
+    f"{UNREAD_PER_SENDER} other review emails from the same person are unread: this step shows in the app"
+    " (once one is read, their next step is mailed)"
+)
+DAILY_LIMIT = (
+    f"the recipient was sent {REVIEW_EMAILS_A_DAY} review emails today (UTC), the most in a day:"
+    " this step shows in the app only"
+)
+NOT_FAILURES = frozenset({REPLACED, ALREADY_MAILED, HELD})
+"""Why a review version was not mailed, by design: no email was lost (the workers warn of the others,
+the daily limit included: one recipient that busy is worth an operator's look)."""
 SENT, FAILED = NotificationDeliveryStatus.SENT, NotificationDeliveryStatus.FAILED
 REVIEW_FOOTER = (
     "You get this email because your notification preferences have email_notifications and\n"
@@ -148,13 +162,15 @@ def review_delivery_key(notification_id: UUID, created_at: dt.datetime) -> UUID:
 def review_email_body(content: str | None, notification_id: UUID) -> str:
     """The email's text: the notification's body (the command and the step's comment, or what a
     withdrawal means), how to have the next step mailed (read the notification: 0148; by its id,
-    which works when it is not shown in the app too: 0149), then why it came. Others' text as a
-    mail program shows it: without the characters a terminal acts on (ESC, C1 codes, bidi
-    overrides) or a lone CR."""
+    which works when it is not shown in the app too: 0149; and what waits meanwhile: 0151), then
+    why it came. Others' text as a mail program shows it: without the characters a terminal acts
+    on (ESC, C1 codes, bidi overrides) or a lone CR."""
     lines = [dropped(line, keep_marks=True) for line in (content or "").splitlines()]
     read = (
         "Later steps update this notification without another email until you read it:\n"
-        f"`blogster notifications read {id_prefixes.short(notification_id)}`."
+        f"`blogster notifications read {id_prefixes.short(notification_id)}`.\n"
+        f"While {UNREAD_PER_SENDER} review emails from one person are unread, their other review steps"
+        " are not mailed\n(`blogster review list` shows your assignments and their status)."
     )
     return "\n".join([*lines, "", read, "", "-- ", REVIEW_FOOTER]).lstrip("\n") + "\n"
 
@@ -167,7 +183,9 @@ def deliver_review_emails(
     then per version its text and the address read as the recipient (RLS: their own notification,
     that version only), the notification's read cycle claimed (0149), the email sent and its
     outcome recorded with the claim. A version rewritten since is not mailed (its newer version's
-    job mails that one), nor one whose notification was mailed since its recipient last read it."""
+    job mails that one), nor one whose notification was mailed since its recipient last read it,
+    nor one whose sender has UNREAD_PER_SENDER other mailed notifications unread, nor one past the
+    recipient's REVIEW_EMAILS_A_DAY (0151)."""
     keys = {review_delivery_key(r.notification_id, r.created_at): r for r in recipients}
     with orm_service_unit_of_work(db) as session:
         done = notification_delivery.delivered_among(session, notification_ids=list(keys))
@@ -201,20 +219,22 @@ def _deliver_review(
 
     # The guard (0149): the claim on the notification's read cycle is this unit of work's until it
     # commits with the outcome, after the SMTP call; a rewrite's job meanwhile waits for it, then
-    # finds the cycle mailed. A killed worker's claim ends with its connection.
+    # finds the cycle mailed. So does any other claim for the same recipient (0151: the recipient's
+    # count of the day, and their unread emails per sender, decide one claim at a time). A killed
+    # worker's claim ends with its connection.
     with orm_service_unit_of_work(db, CLAIM_TIMEOUTS, guard=True) as guard:
         claim = guard.begin_nested()
         claimed = notification_delivery.claim_review_email(
             guard, notification_id=recipient.notification_id, created_at=recipient.created_at, user_id=recipient.user_id
         )
-        if claimed is notification_delivery.ReviewClaim.REPLACED:
-            claim.commit()  # wrote nothing
-            _record(guard, key, recipient, FAILED, REPLACED)
-            return REPLACED
-        if claimed is notification_delivery.ReviewClaim.MAILED:  # this step shows in the app, as 0148's trigger has it
-            claim.commit()  # wrote nothing
-            _record(guard, key, recipient, FAILED, ALREADY_MAILED, shown_as=SENT)
-            return ALREADY_MAILED
+        if claimed is not ReviewClaim.CLAIMED:
+            claim.rollback()  # keeps nothing of the claim (and lets the recipient's next claim go on)
+            why = _NOT_CLAIMED[claimed]
+            # mailed or held: this step shows in the app, as 0148's trigger has it; replaced: the
+            # newer version's job says; capped: failed, with the reason, as a refused email is
+            shown_as = SENT if claimed in (ReviewClaim.MAILED, ReviewClaim.HELD) else None
+            _record(guard, key, recipient, FAILED, why, shown_as=shown_as)
+            return why
         status, error = _send_review(
             smtp, key=key, recipient=recipient, address=address, text=text, final_attempt=final_attempt
         )
@@ -222,8 +242,21 @@ def _deliver_review(
             claim.commit()
         else:
             claim.rollback()  # not mailed: the read cycle stays open for the next version
-        _record(guard, key, recipient, status, error)
+        # The recipient's lock is held until the guard commits: no wait here on a row an account's
+        # transaction holds (its notification, being rewritten or read), for as long as it likes.
+        shown = _record(guard, key, recipient, status, error, skip_locked=status is SENT)
+    if not shown:
+        with orm_service_unit_of_work(db) as session:
+            _record(session, key, recipient, status, error)
     return error
+
+
+_NOT_CLAIMED = {
+    ReviewClaim.REPLACED: REPLACED,
+    ReviewClaim.MAILED: ALREADY_MAILED,
+    ReviewClaim.HELD: HELD,
+    ReviewClaim.CAPPED: DAILY_LIMIT,
+}
 
 
 def _record(
@@ -234,10 +267,11 @@ def _record(
     error: str | None,
     *,
     shown_as: NotificationDeliveryStatus | None = None,
-) -> None:
+    skip_locked: bool = False,
+) -> bool:
     """The version's outcome: its ledger row, and its notification's status if it is still that
-    version (a newer one keeps its own)."""
-    notification_delivery.record_delivery(
+    version (a newer one keeps its own); False when its row was locked and left (`skip_locked`)."""
+    return notification_delivery.record_delivery(
         session,
         key=key,
         notification_id=recipient.notification_id,
@@ -246,6 +280,7 @@ def _record(
         status=status,
         error=error,
         shown_as=shown_as,
+        skip_locked=skip_locked,
     )
 
 

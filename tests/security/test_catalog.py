@@ -60,6 +60,7 @@ SERVICE_ONLY_TABLES = {
     "internal.feature_flags_version",  # the flags' cache key, bumped by a definer trigger (0085)
     "internal.assignment_rates",  # assignments made today per author and assignee, by a definer trigger (0102)
     "internal.tag_creation_rates",  # tags each account created today, by a definer trigger (0112)
+    "internal.review_email_counts",  # review emails each recipient was sent today, by the worker's claim (0151)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

@@ -232,3 +232,80 @@ def test_only_the_worker_claims_a_read_cycle_and_a_forged_claim_writes_nothing(d
             db, smtp=email_delivery.SmtpServer(url, None), recipients=[r], final_attempt=False
         )
     assert list(outcomes.values()) == [None] and len(recorder.to(grace.email)) == 1
+
+
+# -- 0151: review email bounded per recipient: the sender each version records, the day's count.
+
+LOOP = """
+do $$ declare p uuid; a uuid; begin for i in 1..{n} loop
+  insert into public.blogs (title, slug, author_id, content)
+  values ('URGENT: verify your account at https://evil.example/login ' || i, 'spam-{tag}-' || i, auth.uid(),
+          jsonb_build_object('markdown', 'x'))
+  returning id into p;
+  a := public.review_assign(p, '{to}', 'editor');
+  perform public.delete_rows('public.team_collaboration', array[a]);
+end loop; end $$
+"""
+
+
+def test_red_team_37s_loop_mails_two_and_no_account_frees_or_fills_the_recipients_bounds(db, crew, superuser):
+    """mallory's loop by raw SQL on her own login (assign a spam-titled post to grace, withdraw it,
+    twenty times): grace is mailed two. Neither she nor grace can rewrite the sender that counts
+    them, write a notification in another's name, or read or change the day's counts; mallory's
+    next loop mails nothing, ada's assignment is mailed."""
+    ada, grace, mallory, post = crew
+    run(db, mallory, LOOP.format(n=20, tag="a", to=grace.email))
+    with smtp_server() as (recorder, url):
+        notifications.deliver_review_emails(
+            db, smtp=email_delivery.SmtpServer(url, None), recipients=recipients(queued(superuser)), final_attempt=False
+        )
+        assert len(recorder.to(grace.email)) == 2
+        senders = run(db, grace, "select distinct sender_id from public.user_notifications")
+        assert senders == [(mallory.user_id,)]
+        assert run(
+            db, mallory, "select count(*) from public.user_notifications where user_id = %s", (grace.user_id,)
+        ) == [(0,)]
+        for actor, statement, params in [
+            (grace, "update public.user_notifications set sender_id = null", ()),
+            (mallory, "update public.user_notifications set sender_id = %s", (ada.user_id,)),
+            (mallory, "select internal.notify_review(%s, gen_random_uuid(), 'x', 'y')", (grace.user_id,)),
+            (mallory, "select * from internal.review_email_counts", ()),
+            (mallory, "update internal.review_email_counts set mailed = 0", ()),
+            (mallory, "insert into internal.review_email_counts values (%s, current_date, 50)", (grace.user_id,)),
+            (grace, "delete from internal.review_email_counts", ()),
+        ]:  # fmt: skip
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                run(db, actor, statement, params)
+        privileges = superuser.execute(
+            "select r, p from unnest(array['anon', 'authenticated', 'blogster_admin', 'blogster_definer', 'service_role']) r,"
+            " unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p"
+            " where has_table_privilege(r, 'internal.review_email_counts', p) order by 1, 2"
+        ).fetchall()
+        assert privileges == [("service_role", "INSERT"), ("service_role", "SELECT"), ("service_role", "UPDATE")]
+
+        superuser.execute("delete from procrastinate.procrastinate_jobs")
+        run(db, mallory, LOOP.format(n=5, tag="b", to=grace.email))
+        assign(db, ada, post, grace)
+        notifications.deliver_review_emails(
+            db, smtp=email_delivery.SmtpServer(url, None), recipients=recipients(queued(superuser)), final_attempt=False
+        )
+    assert [m["Subject"].split(":")[0] for m in recorder.to(grace.email)] == [
+        f"Withdrawn by {mallory.email}",
+        f"Withdrawn by {mallory.email}",
+        f"Assigned as editor by {ada.email}",
+    ]
+
+
+def test_a_forged_claim_takes_no_place_in_the_recipients_count(db, crew, superuser):
+    """service_role's claim named with another recipient, or a version that is not the
+    notification's, answers 'replaced' before it counts or locks anything."""
+    ada, grace, mallory, post = crew
+    assign(db, ada, post, grace)
+    [r] = recipients(queued(superuser))
+    with db.connect() as conn, acting_transaction(conn, "service_role"):
+        for forged in [
+            (r.notification_id, r.created_at, mallory.user_id),
+            (r.notification_id, r.created_at - timedelta(seconds=1), r.user_id),
+        ]:
+            assert conn.execute("select internal.claim_review_email(%s, %s, %s)", forged).fetchone() == ("replaced",)
+    assert superuser.execute("select count(*) from internal.review_email_counts").fetchone() == (0,)
