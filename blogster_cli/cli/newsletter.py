@@ -168,16 +168,18 @@ def send(
 
 def _report(reports: list[SendReport], json: bool) -> None:
     """One line per refusal, deferral and CSV line left out, then the summary; exit 1 when a send
-    failed (the server unreachable, or every address refused so nobody was reached)."""
+    failed (the server unreachable, or every address refused so nobody was reached). A reader
+    refused or deferred is a warning when the send went on (exit 0), an error when it failed."""
     if json:
         output.print_json(reports)
     for report in reports:
         for problem in report.left_out:
             output.warning(f"{problem} (left out)")
+        per_reader = output.error if report.error else output.warning
         for refusal in report.refused:
-            output.error(f"refused {refusal}")
+            per_reader(f"refused {refusal}")
         for deferral in report.deferred:
-            output.error(f"deferred {deferral}")
+            per_reader(f"deferred {deferral}")
         if report.note:
             output.message(f"note: {report.note}")
         if report.error:
@@ -308,7 +310,10 @@ def subscribers_import(
     for problem in report.problems:
         output.warning(f"{problem} (left out)")
     if not json:
-        output.message(f"{report.added} added, {report.already_listed} already listed, {len(report.problems)} left out")
+        output.message(
+            f"{report.added} added, {report.already_listed} already listed,"
+            f" {plural(report.duplicates, 'duplicate')}, {len(report.problems)} left out"
+        )
 
 
 @subscribers_app.command("list")

@@ -60,7 +60,9 @@ def publish(
 ) -> None:
     """Publish posts now, or schedule them with --at (checked first: title, slug, content).
 
-    Example: blogster publish $(blogster blogs list --status draft --format ids) --at "2026-12-01 09:00"
+    A --at already past publishes them at once, dated then (and says so).
+
+    Example: blogster publish $(blogster blogs list --status draft --format ids) --at "2099-12-01 09:00"
     """
     from blogster_cli.services import publishing
 

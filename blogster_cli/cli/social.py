@@ -120,7 +120,9 @@ def schedule(
     """Schedule a social post, or take it back to a draft with --clear.
 
     Only X (twitter) and LinkedIn posts are scheduled: they are what `social post-due` and the
-    workers post; a post for another platform is refused (exit 2): post it there by hand.
+    workers post; a post for another platform is refused (exit 2): post it there by hand. So is a
+    post whose blog post is not live by then (published, or scheduled to go live no later), as
+    its link would lead nowhere.
 
     Example: blogster social schedule $(blogster social list --format ids --limit 1) --at "2099-01-04 09:00"
     """
@@ -227,8 +229,10 @@ def post_due(json: bool = JSON_OPTION) -> None:
     """Post your scheduled social posts whose time has come (X and LinkedIn), for cron; the workers do it each minute.
 
     Each post is sent once, with its id as the Idempotency-Key; a post another run is sending
-    is skipped. Tokens: the profile's keyring entry (`social profiles connect`), or
-    BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN. URLs: twitter_url, linkedin_url.
+    is skipped. A post waits (stays scheduled; exit 1) while its blog post is scheduled but not
+    live yet, and fails if that post went back to draft. Tokens: the profile's keyring entry
+    (`social profiles connect`), or BLOGSTER_TWITTER_TOKEN / BLOGSTER_LINKEDIN_TOKEN. URLs:
+    twitter_url, linkedin_url.
 
     Example: blogster social post-due --json
     """

@@ -59,6 +59,8 @@ class RecipientList:
     recipients: list[Recipient]
     problems: list[str]
     """One line per row that was left out (line number and why), never stopping the rest."""
+    duplicates: int = 0
+    """Lines whose address an earlier line of the CSV already gave (ignoring case): counted once."""
 
 
 def normalised_email(text: str) -> str | None:
@@ -91,7 +93,8 @@ def parse_recipients(text: str) -> RecipientList:
     if "email" not in columns:
         raise ValueError("the CSV has no 'email' column")
     recipients: dict[str, Recipient] = {}
-    problems = []
+    problems: list[str] = []
+    duplicates = 0
     rows = iter(reader)
     while True:
         try:
@@ -109,8 +112,11 @@ def parse_recipients(text: str) -> RecipientList:
             problems.append(f"line {reader.line_num}: not an email address: {raw[:80]!r}")
             continue
         name = (row.get(columns["name"]) or "").strip()[:200] or None if "name" in columns else None
-        recipients.setdefault(address.lower(), Recipient(address, name))
-    return RecipientList(list(recipients.values()), problems)
+        if address.lower() in recipients:
+            duplicates += 1
+            continue
+        recipients[address.lower()] = Recipient(address, name)
+    return RecipientList(list(recipients.values()), problems, duplicates)
 
 
 READER_SECRET_CHARS = 64

@@ -6,12 +6,18 @@ Latin, Greek, Cyrillic and the like or of common punctuation counts 1, any other
 Japanese, most symbols) 2, an emoji 2 however many code points it is made of (a skin tone, a
 family joined by ZWJ, a flag), and a link (`http://` or `https://`) 23, whatever its length,
 since X shortens it. The others count code points, as their APIs do.
+
+A social post links to its blog post's page, so it goes out only once that page is live
+(`live_by`): `social schedule` refuses a time before it, and `social post-due` waits for a
+scheduled post and fails one taken back to draft.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 PLATFORM_LIMITS: dict[str, int] = {
     "twitter": 280,
@@ -119,3 +125,43 @@ def problems(platform: str, content: str, hashtags: list[str]) -> list[str]:
     if used > limit:
         found.append(f"{used} characters with hashtags, over {platform}'s {limit}")
     return found
+
+
+@dataclass(frozen=True)
+class LinkedPost:
+    """The blog post a social post links to, as far as whether its page is live."""
+
+    slug: str
+    status: str
+    """draft, scheduled, published or archived (vocabulary.BlogStatus)."""
+    goes_live: datetime | None
+    """Its published_at: when a scheduled post goes live (a published one went live)."""
+    trashed: bool
+
+
+def is_live(post: LinkedPost) -> bool:
+    """Whether the post's page is live now: it is published (and not in the trash)."""
+    return post.status == "published" and not post.trashed
+
+
+def goes_live(post: LinkedPost) -> bool:
+    """Whether the post is scheduled to go live at a time (and not in the trash)."""
+    return post.status == "scheduled" and post.goes_live is not None and not post.trashed
+
+
+def live_by(post: LinkedPost, at: datetime) -> bool:
+    """Whether the post's page will be live at `at`: it is published, or scheduled to go live by
+    then (`calendar run-due` publishes due posts before it posts due social posts). A social post
+    of any other would link to a page that does not exist."""
+    return is_live(post) or (goes_live(post) and post.goes_live is not None and post.goes_live <= at)
+
+
+def not_live(post: LinkedPost, zone: tzinfo | None = None) -> str:
+    """Why the post's page is not live, in a few words ("'x' is a draft"); times in `zone`."""
+    if post.trashed:
+        return f"'{post.slug}' is in the trash"
+    if post.status == "scheduled" and post.goes_live is not None:
+        return f"'{post.slug}' goes live at {post.goes_live.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+    if post.status == "scheduled":
+        return f"'{post.slug}' is scheduled with no time, so it never goes live"
+    return f"'{post.slug}' is {'a draft' if post.status == 'draft' else post.status}"

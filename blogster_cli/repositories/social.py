@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -99,3 +100,20 @@ def lock_due_post(
     )
     found = session.exec(query).first()
     return (found[0], found[1]) if found else None
+
+
+@dataclass(frozen=True)
+class LinkedBlog:
+    """What a due social post needs of the blog post it links to: whether its page is live."""
+
+    slug: str
+    status: str
+    published_at: datetime | None
+    deleted_at: datetime | None
+
+
+def linked_blog(session: Session, *, blog_id: UUID) -> LinkedBlog | None:
+    """The blog post a social post links to (in the trash too), read without a lock."""
+    query = select(Blog.slug, Blog.status, Blog.published_at, Blog.deleted_at).where(Blog.id == blog_id)
+    found = session.exec(query).first()
+    return None if found is None else LinkedBlog(found[0], str(found[1]), found[2], found[3])

@@ -64,7 +64,8 @@ class DueReport:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Said, not failed: a post stored scheduled with no time, which is skipped; a stored custom domain
-    the site's address ignores (the rebuild's warnings)."""
+    the site's address ignores (the rebuild's warnings); posts published with no site folder to
+    rebuild (NO_SITE)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class SiteTarget:
     timezone: str
 
 
+NO_SITE = "the site is not rebuilt: no site folder is set (`blogster config set site_out DIR` names the one to rebuild)"
+"""A run that published posts without a SiteTarget says so: their pages are not in any site yet."""
+
+
 def run_due(
     acting: ActingUser, *, now: datetime | None = None, dry_run: bool = False, site: SiteTarget | None = None,
     distribution: Distribution | None = None,
@@ -108,7 +113,7 @@ def run_due(
     now = now or datetime.now(UTC)
     report = DueReport(now=now, dry_run=dry_run)
     if dry_run:
-        return _preview(acting, report)
+        return _preview(acting, report, site)
     marked = 0
     try:
         publication = publish_due_posts(acting, now=now)
@@ -130,6 +135,8 @@ def run_due(
         return report
     if site is not None and (report.published or _site_lags(site.out, live)):
         _rebuild(acting, site, report)
+    elif site is None and report.published:
+        report.notes.append(NO_SITE)
     if distribution is not None:
         _distribute(acting, distribution, report)
     return report
@@ -182,7 +189,7 @@ def publish_due_for_every_author(db: Database, *, timeouts: Timeouts, now: datet
     )
 
 
-def _preview(acting: ActingUser, report: DueReport) -> DueReport:
+def _preview(acting: ActingUser, report: DueReport, site: SiteTarget | None) -> DueReport:
     with unit_of_work(acting) as conn:
         scheduled = publication_rows.scheduled_own(conn)
     report.published = [
@@ -191,6 +198,8 @@ def _preview(acting: ActingUser, report: DueReport) -> DueReport:
         if r.published_at is not None and r.published_at <= report.now and not r.empty
     ]
     report.notes = publishing.never_due(scheduled)
+    if site is None and report.published:
+        report.notes.append(NO_SITE)
     with orm_unit_of_work(acting) as session:
         report.calendar_marked = calendar_rows.entries_of_posts_due(session, now=report.now)
         report.social_due = calendar_rows.due_social_posts(session, now=report.now)

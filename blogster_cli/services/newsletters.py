@@ -284,6 +284,8 @@ class ImportReport:
     added: int
     already_listed: int
     problems: list[str]
+    duplicates: int = 0
+    """Lines of the CSV whose address an earlier line already gave (ignoring case): added once."""
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,12 @@ def import_subscribers(acting: ActingUser, *, csv_text: str) -> ImportReport:
     parsed = _recipients(csv_text)
     with orm_unit_of_work(acting) as session:
         added = newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
-    return ImportReport(added=added, already_listed=len(parsed.recipients) - added, problems=parsed.problems)
+    return ImportReport(
+        added=added,
+        already_listed=len(parsed.recipients) - added,
+        problems=parsed.problems,
+        duplicates=parsed.duplicates,
+    )
 
 
 def list_subscribers(acting: ActingUser) -> list[SubscriberPublic]:

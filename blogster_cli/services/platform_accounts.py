@@ -110,7 +110,8 @@ def endpoint(ctx: AppContext, *, platform: str) -> PlatformEndpoint:
     token = os.environ.get(token_variable(name)) or ctx.credentials.get(credential_name(name))
     if not token:
         raise ConfigError(
-            f"not connected to {name}: run `blogster platforms connect {name}` or set {token_variable(name)}"
+            f"not connected to {name}: run `blogster platforms connect {name} --token-stdin` (the token on standard"
+            f" input) or set {token_variable(name)}"
         )
     base_url = _base_url(ctx, name)
     if not base_url:

@@ -190,6 +190,16 @@ def _slug(session: Any, post: SocialMediaPost) -> str:
     return row.slug if row else ""
 
 
+def _linked(session: Any, post: SocialMediaPost) -> rules.LinkedPost:
+    """The blog post the social post links to (in the trash too)."""
+    from blogster_cli.repositories.blogs import find_own
+
+    row = find_own(driver_connection(session), ref=str(post.blog_id), trashed=None)
+    if row is None:  # its blog post is mine (the row's own check): only a concurrent purge removes it
+        raise NotFound("the blog post this social post links to is gone")
+    return rules.LinkedPost(row.slug, str(row.status), row.published_at, row.deleted_at is not None)
+
+
 def show_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:
     """One of my social posts, by its id or the id's first characters (read without waiting for a
     run that is posting it)."""
@@ -218,7 +228,9 @@ def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> So
     """Schedules the post at `at`, or takes it back to a draft with None. `at` must be to come:
     a post is an outside effect, and a time past would go out at the next `post-due`. Only a post
     for a platform `social post-due` posts to (SOCIAL_PLATFORMS) is scheduled: any other would
-    only be marked failed when its time came."""
+    only be marked failed when its time came. Only a post whose blog post is live by `at`
+    (published, or scheduled to go live by then: rules.live_by) is scheduled: any other would
+    link to a page that does not exist."""
     from blogster_cli.services.platform_api import SOCIAL_PLATFORMS
 
     if at is not None and at <= dt.datetime.now(dt.UTC):
@@ -233,10 +245,22 @@ def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> So
                 " media or an app review, so post it there by hand"
             )
         _checked(str(profile.platform), post.content or "", list(post.hashtags))
+        if at is not None and not rules.live_by(linked := _linked(session, post), at):
+            raise InvalidInput(_not_live_yet(linked, at))
         post.scheduled_time = at
         post.post_status = SocialPostStatus.SCHEDULED if at else SocialPostStatus.DRAFT
         social_rows.save(session, row=post)
         return _post_public(post, profile, _slug(session, post))
+
+
+def _not_live_yet(linked: rules.LinkedPost, at: dt.datetime) -> str:
+    if rules.goes_live(linked) and linked.goes_live is not None:
+        fix = f"schedule this post for {linked.goes_live.astimezone(at.tzinfo):%Y-%m-%d %H:%M} or later"
+    elif linked.trashed:
+        fix = f"restore it (`blogster posts restore {linked.slug}`) and publish it first"
+    else:
+        fix = f"publish it first, or schedule it to go live by then (`blogster publish {linked.slug} --at TIME`)"
+    return f"not scheduled: {rules.not_live(linked, at.tzinfo)}, so the post would link to a page that does not exist; {fix}"
 
 
 def remove_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:

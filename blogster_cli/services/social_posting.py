@@ -30,10 +30,12 @@ from blogster_cli.url_secrets import masked_line
 from blogster_cli.vocabulary import SocialPostStatus
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from blogster_cli.context import AppContext
     from blogster_cli.credentials import CredentialStore
     from blogster_cli.db.connection import Database
-    from blogster_cli.models.extended import SocialMediaProfile
+    from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
 
 MAX_ERROR_CHARS = 500
 """The longest reason kept in social_media_posts.error (its check constraint, 0131)."""
@@ -73,7 +75,8 @@ class SocialPostOutcome:
     handle: str | None
     action: str
     """'posted', 'failed' (the post is marked failed: fix it and `social schedule` it again) or
-    'waiting' (no token for its profile on this machine: it stays scheduled for a run that has one)."""
+    'waiting' (it stays scheduled for a run that can post it: its blog post is scheduled but not live
+    yet, its profile has no handle, or no token for its profile on this machine)."""
     platform_post_id: str | None
     url: str | None
     error: str | None = None
@@ -111,21 +114,37 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             return None
         post, profile = found
         platform, handle = str(profile.platform), profile.profile_id
+        blog = social_rows.linked_blog(guard, blog_id=post.blog_id)
+        linked = (
+            None
+            if blog is None
+            else rules.LinkedPost(blog.slug, blog.status, blog.published_at, blog.deleted_at is not None)
+        )
         token = access.token(profile)
         error, made = None, None
         if platform not in SOCIAL_PLATFORMS:
             error = f"posting to {platform} is not supported (only {', '.join(SOCIAL_PLATFORMS)}): post it by hand"
-        elif not token or not handle:  # this machine cannot post it (yet): it stays scheduled, not failed
-            waiting = (
-                f"no token for your {platform} profile here: connect it with `blogster social profiles connect`"
-                f" or set {token_variable(platform)}"
+        elif linked is not None and rules.goes_live(linked):  # its page is not live yet: it stays scheduled
+            return _waiting(
+                guard, post, platform=platform, handle=handle,
+                reason=f"waiting for its blog post: {rules.not_live(linked, UTC)}",
+            )  # fmt: skip
+        elif linked is None or not rules.is_live(linked):  # back to draft (or trashed) since: a link to nowhere
+            why = "its blog post is gone" if linked is None else rules.not_live(linked, UTC)
+            error = (
+                f"not posted: {why}, so the post would link to a page that does not exist;"
+                f" publish it, then `blogster social schedule {post.id} --at TIME` again"
             )
-            if post.error != waiting:  # kept for `social list`; written once, not at every run
-                post.error = waiting
-                social_rows.save(guard, row=post)
-            return SocialPostOutcome(
-                id=post.id, platform=platform, handle=handle, action="waiting", platform_post_id=None, url=None,
-                error=waiting,
+        elif not handle:  # a stand-in profile (`social new` before `social profiles connect`): it stays scheduled
+            return _waiting(
+                guard, post, platform=platform, handle=handle,
+                reason=f"your {platform} profile has no handle: {_connect_hint(platform)}",
+            )  # fmt: skip
+        elif not token:  # this machine cannot post it (yet): it stays scheduled, not failed
+            return _waiting(
+                guard, post, platform=platform, handle=handle,
+                reason=f"no token for your {platform} profile here: {_connect_hint(platform, handle)}"
+                f" or set {token_variable(platform)}",
             )  # fmt: skip
         else:
             client = social_client_for(
@@ -148,6 +167,31 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             id=post.id, platform=platform, handle=handle, action="failed" if made is None else "posted",
             platform_post_id=made.id if made else None, url=made.url if made else None, error=error,
         )  # fmt: skip
+
+
+def _connect_hint(platform: str, handle: str | None = None) -> str:
+    """The command that connects the profile (its handle and token), runnable off a terminal too."""
+    name = handle or ("MEMBER_ID" if platform == "linkedin" else "NAME")
+    return f"connect it with `blogster social profiles connect {platform} --handle {name} --token-stdin` (the token on standard input)"
+
+
+def _waiting(
+    guard: Session, post: SocialMediaPost, *, platform: str, handle: str | None, reason: str
+) -> SocialPostOutcome:
+    """The post stays scheduled, for a run that can post it: the reason is kept for `social list`
+    (written once, not at every run)."""
+    if post.error != reason:
+        post.error = reason
+        social_rows.save(guard, row=post)
+    return SocialPostOutcome(
+        id=post.id,
+        platform=platform,
+        handle=handle,
+        action="waiting",
+        platform_post_id=None,
+        url=None,
+        error=reason,
+    )
 
 
 def _kept_error(message: str, token: str | None) -> str:

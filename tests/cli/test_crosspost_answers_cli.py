@@ -11,6 +11,7 @@ import pytest
 from werkzeug import Request, Response
 
 from tests.cli.test_crosspost_cli import connect, publish_post
+from tests.cli.test_social_posting_cli import published_post
 from tests.platform_servers import (
     HASHNODE_TOKEN,
     TOKEN,
@@ -161,7 +162,7 @@ def test_social_post_ids_are_checked_too(cli, signed_up, http, superuser):
         return Response(json.dumps({"data": {"id": "1" * 300}}), status=201, content_type="application/json")
 
     http.expect_request("/2/tweets", method="POST").respond_with_handler(tweet)
-    assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    published_post(cli)
     connected = cli(
         "social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN + "\n"
     )

@@ -11,6 +11,7 @@ remove, accounts to ban). Examples that cannot run here say why in EXCLUDED.
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,7 +158,7 @@ PLAN = [
     ("blogster images list ten-terminal-habits --json", True),
     ("blogster images rm $(blogster images list ten-terminal-habits --format ids)", True),
     ('echo "Notes for Monday." | blogster posts new "Monday notes"', False),
-    ('blogster publish $(blogster blogs list --status draft --format ids) --at "2026-12-01 09:00"', True),
+    ('blogster publish $(blogster blogs list --status draft --format ids) --at "2099-12-01 09:00"', True),
     ("blogster schedule list --json", True),
     ("blogster unpublish ten-terminal-habits", True),
     ('blogster calendar add "Launch post" --date 2026-12-07 --time 09:00 --topic launch', True),
@@ -328,6 +329,18 @@ def help_examples() -> set[str]:
 def test_the_plan_covers_every_help_example():
     planned = {command for command, is_example in PLAN if is_example}
     assert help_examples() == planned | set(EXCLUDED)
+
+
+def test_every_examples_at_is_years_ahead():
+    """An example's --at does what its command says for years to come: `publish --at` a time
+    already past publishes at once (report h277, L8: "2026-12-01 09:00" had passed)."""
+    from datetime import UTC, datetime, timedelta
+
+    times = [(e, at) for e in help_examples() for at in re.findall(r'--at "([^"]+)"', e)]
+    assert any(e.startswith("blogster publish ") for e, _ in times)
+    soon = datetime.now(UTC) + timedelta(days=3650)
+    for example, at in times:
+        assert datetime.fromisoformat(at).replace(tzinfo=UTC) > soon, example
 
 
 @pytest.mark.timeout(1800)  # some two hundred commands, each its own process

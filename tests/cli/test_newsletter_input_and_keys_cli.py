@@ -13,6 +13,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from tests.cli.conftest import NEWSLETTER_POST, make_newsletter
+from tests.cli.test_social_posting_cli import published_post
 
 PICTURE = "ab" * 32 + ".png"
 
@@ -111,7 +112,7 @@ def test_a_newsletter_send_at_a_time_past_is_refused(cli, newsletter, smtp, tmp_
 
 
 def test_a_social_post_scheduled_at_a_time_past_is_refused(cli, signed_up):
-    assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    published_post(cli)
     made = cli("social", "new", "ten-terminal-habits", "--platform", "twitter", "--text", "Habits", "--json").json()
     one_line_error(
         cli("social", "schedule", made["id"], "--at", "2020-01-01 09:00"), 2, "2020-01-01 09:00 is in the past"

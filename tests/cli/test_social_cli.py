@@ -9,7 +9,11 @@ TOKEN = "linkedin-access-token-789"
 
 @pytest.fixture
 def post(cli, signed_up) -> str:
-    assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    made = cli(  # published: a social post is scheduled only once the page it links to is live by then
+        "blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits", "--status", "published",
+        input="Ten habits.\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
     return "ten-terminal-habits"
 
 

@@ -20,7 +20,10 @@ MEMBER_ID = "782bbtaQ"  # the shape of the `sub` LinkedIn's /v2/userinfo answers
 
 @pytest.fixture
 def post(cli, signed_up) -> str:
-    assert cli("blogs", "new", "Pulling a better shot", "--slug", "better-shot").exit_code == 0
+    made = cli(  # published: a social post is scheduled only once the page it links to is live by then
+        "blogs", "new", "Pulling a better shot", "--slug", "better-shot", "--status", "published", input="Shots.\n"
+    )
+    assert made.exit_code == 0, made.stderr
     return "better-shot"
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.cli.test_social_posting_cli import backdate
+from tests.cli.test_social_posting_cli import backdate, published_post
 from tests.platform_servers import X_TOKEN, FakeSocial
 from tests.smtp_server import free_port
 from tests.workers.test_serve_workers import wait_for
@@ -25,8 +25,7 @@ def x(http) -> FakeSocial:
 
 def scheduled_post(cli, text: str) -> str:
     """A post of mine on X, scheduled ahead (not due yet: backdate makes it due)."""
-    if cli("blogs", "show", "ten-terminal-habits").exit_code != 0:
-        assert cli("blogs", "new", "Ten terminal habits", "--slug", "ten-terminal-habits").exit_code == 0
+    published_post(cli)
     made = cli("social", "new", "ten-terminal-habits", "--platform", "twitter", "--text", text, "--json")
     assert made.exit_code == 0, made.stderr
     post_id: str = made.json()["id"]
