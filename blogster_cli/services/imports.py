@@ -1670,6 +1670,33 @@ def _post_print(p: StoredPost) -> str:
     return _post_values(p.title, p.status, p.meta_description, p.meta_keywords, p.featured_image, p.tags, p.content)
 
 
+def read_post_file(source: ImportSource, *, fmt: str = "auto", default_tz: tzinfo = UTC) -> Candidate | None:
+    """The post the file `source` reads as, as import reads it (its pictures left as linked, as
+    sync reads files); None when it reads as no post (skipped, failed, unreadable)."""
+    found = [item for item in prepare_source(source, fmt, default_tz) if isinstance(item, Candidate)]
+    return found[0] if len(found) == 1 else None
+
+
+def says_what_post_says(candidate: Candidate, post: StoredPost) -> bool:
+    """Whether importing `candidate` into `post` would change nothing the post shows: its title,
+    body, slug (or the `-N` import gave it), status, tags, description, keywords, picture and
+    date (what a plain markdown file does not state is the post's, as an update keeps it). Its
+    front matter may be written otherwise (another dialect's file of the same post)."""
+    from blogster_cli.content.slugs import is_suffixed
+
+    c = candidate
+    status = c.status if c.status_stated else post.status
+    if c.metadata_stated:
+        metadata = (c.meta_description, c.meta_keywords, c.featured_image, c.tags)
+    else:
+        metadata = (post.meta_description, post.meta_keywords, post.featured_image, post.tags)
+    return (
+        _post_values(c.title, status, *metadata, c.content) == _post_print(post)
+        and is_suffixed(post.slug, c.base_slug)
+        and (c.published_at is None or c.published_at == post.published_at)
+    )
+
+
 def _file_print(content: dict[str, Any]) -> str:
     """The file's text as read (front matter and body)."""
     return _fingerprint([content.get("markdown"), content.get("front_matter")])

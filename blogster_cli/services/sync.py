@@ -26,6 +26,10 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   else the one in it named `blog`, else its first: `_astro_new_posts`). Older ones are written
   only when a run is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one;
+- a file whose post was read from another file since (`blogster import` of the post's export
+  for another generator, or of another copy of the site: `_read_here`) stays this folder's, where
+  it is, in the dialect it is written in: left as it is while it says what its post says
+  (`imports.says_what_post_says`), else written there as that dialect writes it, never moved;
 - a file written where its name is not the one export gives its post (a new one numbered
   apart from a file there, `x-2.md`, as export numbers it: `exports.free_path`; or one kept
   where it is, that name being taken) is rendered for its own name (`exports.render_at`): it
@@ -880,14 +884,27 @@ def _render_all(run: _Run) -> None:
         source = (post.content or {}).get("source") or {}
         stated = source.get("dialect")
         dialect = run.dialect  # a new file is in this folder's dialect
-        if item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
+        elsewhere = item.mode != "new" and not _read_here(run, item.path, source)
+        if elsewhere:  # its post was read from another file since (an export's folder, another site)
+            read = _read_file(run, item.path)
+            if read is not None and read.dialect in FORMATS[1:]:
+                dialect = read.dialect  # the file stays this folder's, in its own dialect
+            if item.mode == "write" and read is not None and _says_the_same(run, item, read, post):
+                continue
+            if item.note is None:
+                item.note = (
+                    f"its post was last read from another file ({source.get('path')}): written here as {dialect}"
+                )
+        elif item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
             dialect = stated
         try:
             rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out)
                 used.add(folded_path(item.path))
-            moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out) if item.mode == "write" else None
+            moved = None  # a file whose post is another file's now stays where it is
+            if item.mode == "write" and not elsewhere:
+                moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out)
             if moved is None or folded_path(moved) in used:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
@@ -902,12 +919,63 @@ def _render_all(run: _Run) -> None:
         data = text.encode("utf-8")
         if moved is not None:
             used.add(folded_path(moved))
-            _move(run, item, moved, data)
+            _move(run, item, moved, data, _moved_because(item.path, moved, dialect))
             continue
         if item.mode == "new":
             item.state = FileState(item.path, post.id, _sha(data), FRESH)
         assert item.state is not None  # every other mode comes from a synced file
         _place(run, item, data, note)
+
+
+def _read_here(run: _Run, path: str, source: dict[str, Any]) -> bool:
+    """Whether the post of this folder's file `path` was last read from this file (its `source`),
+    not from a file elsewhere since (`blogster import` of its export for another generator, or of
+    another copy of the site, took it over): the same path, a path of this folder, or a file of
+    this folder's dialect in the same folder of its site, as far as both paths show it (a post
+    imported from `content/posts/a.md` and synced as `a.md` in that folder; a file this folder's
+    sync renamed after a slug, a date or a Jekyll draft published, whose post keeps the path it
+    was read at). A post written in Blogster has no file but the folder's."""
+    from blogster_cli.content.layout import site_key
+    from blogster_cli.content.mapping import is_bundle
+
+    stored = source.get("path")
+    if not isinstance(stored, str) or not stored:
+        return source.get("imported") is None  # written in Blogster, else read from no file (standard input)
+    if stored == path or stored in run.known or stored in run.disk:
+        return True
+    if source.get("dialect") != run.dialect:
+        return False
+
+    def folders(relative: str) -> tuple[str, ...]:  # the folder holding the post (a bundle's: its parent)
+        parts = site_key(relative)[: -2 if is_bundle(PurePosixPath(relative)) else -1]
+        return tuple("_posts" if part == "_drafts" else part for part in parts)
+
+    mine, theirs = folders(path), folders(stored)
+    shorter = min(len(mine), len(theirs))
+    return mine[len(mine) - shorter :] == theirs[len(theirs) - shorter :]
+
+
+def _read_file(run: _Run, path: str) -> Any:
+    """The post this folder's file `path` reads as (`imports.Candidate`), as sync reads it; None
+    when it is not on disk or reads as no post."""
+    from blogster_cli.services import imports
+
+    if path not in run.disk:
+        return None
+    return imports.read_post_file(_source(run, path), fmt=run.fmt, default_tz=run.default_tz)
+
+
+def _says_the_same(run: _Run, item: _Render, read: Any, post: Any) -> bool:
+    """A file unchanged on disk whose post changed only by being read from another file (an
+    export of it imported, in another dialect): the file still says what the post says, so it
+    is left as it is (recorded with the post's version), not rewritten in another dialect."""
+    from blogster_cli.services import imports
+
+    state = item.state
+    if state is None or run.disk.get(item.path) != state.file_sha256 or not imports.says_what_post_says(read, post):
+        return False
+    run.keep(state, post_version=run.versions[item.post_id].version)
+    return True
 
 
 def _folder_in_layout(root: Path, dialect: str, used: set[str]) -> tuple[str, ...]:
@@ -1041,13 +1109,28 @@ def _scanned(path: str, dialect: str) -> str:
     return (pure.parent / pure.stem / f"index{pure.suffix}").as_posix()
 
 
-def _move(run: _Run, item: _Render, new_path: str, data: bytes) -> None:
+def _moved_because(old: str, new: str, dialect: str) -> str:
+    """Why export names a post's file `new` now, not `old` (as `_renamed_path` found): the slug its
+    name states, else the folder its status puts it in (a Jekyll draft published), else the date
+    its name starts with (Jekyll's `_posts/YYYY-MM-DD-slug.md`)."""
+    from blogster_cli.content.mapping import name_slug
+
+    before, after = PurePosixPath(old), PurePosixPath(new)
+    if name_slug(before, dialect) != name_slug(after, dialect):
+        return "its post's slug changed"
+    if before.parent != after.parent:
+        return "its post's status changed"
+    return "its post's date changed"
+
+
+def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) -> None:
     """Write a post's file at `new_path` and remove its old one (each only while as the scan
-    saw it): the post's slug changed where its file name states it, or its draft was published."""
+    saw it): the post's slug changed where its file name states it, its draft was published, or
+    its date changed where its file name starts with it (`because` says which)."""
     state = item.state
     assert state is not None
     post = run.versions[item.post_id]
-    note = f"moved from {item.path}: its post's slug or status changed"
+    note = f"moved from {item.path}: {because}"
     if not run.dry_run:
         try:
             run.stats[new_path] = _write_atomically(run.root, new_path, data, None, check=True)
