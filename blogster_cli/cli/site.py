@@ -25,7 +25,7 @@ def build(
     out: Path | None = typer.Option(
         None, "--out", help="Output folder (default: the site_out setting, else ./public).", click_type=FOLDER_PATH
     ),
-    full: bool = typer.Option(False, "--full", help="Render and write every file (after deleting some by hand)."),
+    full: bool = typer.Option(False, "--full", help="Render and write every file, not only what changed."),
     force: bool = typer.Option(
         False, "--force", help="Overwrite files in the folder that no build wrote, or that were edited by hand."
     ),
@@ -57,7 +57,15 @@ def build(
             f" {plural(report.written, 'file')} written,"
             f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
         )
+        _note_restored(report.restored)
     _refuse_edited(report.edited)
+
+
+def _note_restored(restored: tuple[str, ...]) -> None:
+    if restored:
+        output.message(
+            f"note: {plural(len(restored), 'file')} removed since the last build written again (first: {restored[0]})."
+        )
 
 
 def _waiting_for_another_build(out: Path) -> Callable[[], None]:
@@ -217,17 +225,42 @@ def serve(
             on_wait=_waiting_for_another_build(out),
         )  # fmt: skip
 
-    _refuse_edited(rebuild().edited)
-    server = site_preview.start(out, port=port)
-    output.message(f"Serving {out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops).")
+    first = rebuild()
+    _refuse_edited(first.edited)
+    server = site_preview.start(out, port=port, base_url=first.base_url)
+    output.message(f"Serving {out} on http://127.0.0.1:{server.server_address[1]}{server.root} (Ctrl-C stops).")
+    restore_signals = _sigterm_stops_as_ctrl_c()
     try:
         while True:
             time.sleep(interval)
             report = rebuild()
+            server.root = site_preview.site_root(report.base_url)  # the address may have changed meanwhile
             if report.written or report.removed:
                 output.message(f"Rebuilt: {plural(report.written, 'file')} written, {report.removed} removed.")
-    except KeyboardInterrupt:  # Ctrl-C is how a preview ends, as `sync --watch` (SIGTERM still exits 143)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM is how a preview ends, as serve-workers ends (exit 0)
         pass
     finally:
         server.shutdown()
+        restore_signals()
     output.message("Stopped.")
+
+
+def _sigterm_stops_as_ctrl_c() -> Callable[[], None]:
+    """While the preview serves, SIGTERM (`kill`, a service manager) ends it as Ctrl-C does ("Stopped.",
+    exit 0, as `serve-workers` ends on it), not with "error: terminated" (143) after "Stopped."; a
+    second one while it stops changes nothing. Returns what puts the handler before back."""
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, lambda signum, frame: None)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+    def restore() -> None:
+        if before is not None:  # (None: a handler not set from Python, which cannot be put back)
+            signal.signal(signal.SIGTERM, before)
+
+    return restore

@@ -31,13 +31,16 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _generator(config: SiteConfig, items: list[FeedItem]) -> Any:  # feedgen ships no types
+def _generator(config: SiteConfig, items: list[FeedItem], *, own_file: str) -> Any:  # feedgen ships no types
+    """The feed at `own_file` (its self link): the site is its alternate link, and RSS's channel
+    <link> (feedgen makes that the last link added: the site's, so it goes after the self link)."""
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
     feed.id(config.base_url)
     feed.title(_xml(config.title))
     feed.description(_xml(config.description or config.title))
+    feed.link(href=config.base_url + own_file, rel="self")
     feed.link(href=config.base_url, rel="alternate")
     feed.language("en")
     feed.generator("Blogster")
@@ -58,17 +61,16 @@ def _generator(config: SiteConfig, items: list[FeedItem]) -> Any:  # feedgen shi
     return feed
 
 
+RSS_FILE, ATOM_FILE = "index.xml", "atom.xml"
+
+
 def rss(config: SiteConfig, items: list[FeedItem]) -> bytes:
-    feed = _generator(config, items)
-    feed.link(href=config.base_url + "index.xml", rel="self")
-    rendered: bytes = feed.rss_str(pretty=True)
+    rendered: bytes = _generator(config, items, own_file=RSS_FILE).rss_str(pretty=True)
     return rendered
 
 
 def atom(config: SiteConfig, items: list[FeedItem]) -> bytes:
-    feed = _generator(config, items)
-    feed.link(href=config.base_url + "atom.xml", rel="self")
-    rendered: bytes = feed.atom_str(pretty=True)
+    rendered: bytes = _generator(config, items, own_file=ATOM_FILE).atom_str(pretty=True)
     return rendered
 
 

@@ -9,8 +9,9 @@ from typing import NamedTuple
 
 # What a build keeps of a post (`pages.post_record`); a record of an older format is read
 # again from the database. 2: an imported post's aliases hold the address its generator gave
-# it (`former_urls`); 3: a title taken from the body's first heading is its words (`publish.titles`).
-RECORD_FORMAT = 3
+# it (`former_urls`); 3: a title taken from the body's first heading is its words (`publish.titles`);
+# 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`).
+RECORD_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class SitePost:
     title_from_heading: bool = False
     """The title is the body's first `# heading`: the page shows that heading, rendered, as its
     own, once (`publish.titles.lifted_heading`)."""
+    modified_at: datetime | None = None
+    """The post's last change as the sitemap, the feeds and its page show it; None: `updated_at`. A
+    post not written since it was created (an import) has its own date there, not the import's time:
+    its front matter's `lastmod` (or `updated`...) where it states one, else its publication date."""
 
 
 @dataclass(frozen=True)

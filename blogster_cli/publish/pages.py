@@ -17,26 +17,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from blogster_cli.content.mapping import folded_path as _folded
-from blogster_cli.distribution.newsletter import OPEN_PATH
+from blogster_cli.distribution.newsletter import OPEN_PATH, UNSUBSCRIBE_PATH
 from blogster_cli.planning.times import in_zone
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
-# 10: a title taken from the body's first heading is shown as its words, and that heading once,
-# as the page's (`publish.titles`); 9: video players framed and gists linked (`sanitize`); 8: addresses that
-# cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "10"
-RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/")
+# 11: the newsletters' unsubscribe page (`unsubscribe/`), the RSS channel's link is the site, a post's
+# last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
+# its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
+# linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
+FORMAT_VERSION = "11"
+RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/", f"/{UNSUBSCRIBE_PATH}")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
+UNSUBSCRIBE_PAGE = f"{UNSUBSCRIBE_PATH}index.html"
+"""The page each newsletter's unsubscribe link opens (`distribution.newsletter.unsubscribe_url`)."""
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
 OPEN_IMAGE = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
@@ -70,20 +73,63 @@ def site_key(config: SiteConfig, theme: Theme, timezone: str) -> str:
 def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
     """What a build keeps of a post (JSON-ready): its fields, the version of its row (`row`:
     a rebuild compares it with the database's), the summary of its rendered body, and its format
-    (`RECORD_FORMAT`). The build adds "med": the stored pictures the body links, whose files it copies."""
+    (`RECORD_FORMAT`). The build adds "med": the stored pictures the body links, whose files it copies.
+    "upd" is the row's last change (it versions the page), "mod" the post's as the site shows it."""
     return {
         "row": row, "slug": post.slug, "title": post.title, "pub": post.published_at.isoformat(),
-        "upd": post.updated_at.isoformat(), "desc": post.description, "rt": post.reading_time, "tags": post.tags,
+        "upd": post.updated_at.isoformat(), "mod": (post.modified_at or post.updated_at).isoformat(),
+        "desc": post.description, "rt": post.reading_time, "tags": post.tags,
         "img": post.featured_image, "alt": post.featured_alt, "src": post.source_url, "al": post.aliases,
         "sum": "" if post.description else summary, "ts": (post.published_at - _EPOCH) // _MICROSECOND,
         "hb": post.title_from_heading, "rf": RECORD_FORMAT,
     }  # fmt: skip
 
 
+MODIFIED_FIELDS = ("lastmod", "modified", "updated", "last_modified_at", "updatedDate", "modDatetime")
+"""Front-matter fields stating when a post last changed, first found first: Hugo's `lastmod` and
+`modified`, Zola's (and Hexo's) `updated`, Jekyll's `last_modified_at`, Astro themes' `updatedDate`
+and `modDatetime`."""
+
+
+_DATE_TEXT_MAX = 100
+"""Longer text is no date (`2016-03-22T10:00:00.000000+05:30 (updated)` is 43): never parsed."""
+
+
+def last_change(
+    *, published_at: datetime, updated_at: datetime, untouched: bool, stated: list[Any], zone: object = None
+) -> datetime:
+    """A post's last change as the site shows it (sitemap `<lastmod>`, the feeds' `<updated>`): its
+    row's (`updated_at`), but for a post not written since it was created (`untouched`: an imported
+    one, whose row bears the import's time) its own: the first date its front matter states
+    (`stated`, the values of MODIFIED_FIELDS; one without an offset read in `zone`, the zone import
+    read its dates in, else UTC) between its publication and the import, else its publication."""
+    if not untouched:
+        return updated_at
+    from blogster_cli.content.dates import parse_date
+    from blogster_cli.content.errors import DateParseError
+
+    default_tz: tzinfo = UTC
+    if isinstance(zone, str) and zone:
+        try:
+            default_tz = ZoneInfo(zone)
+        except (KeyError, ValueError, OSError):  # unknown (ZoneInfoNotFoundError), or no zone's name
+            default_tz = UTC
+    for value in stated:
+        if not isinstance(value, str) or len(value) > _DATE_TEXT_MAX:  # JSON holds dates as text
+            continue
+        try:
+            moment = parse_date(value, default_tz)
+        except DateParseError:
+            continue
+        if published_at <= moment <= updated_at:
+            return moment.astimezone(UTC)
+    return published_at
+
+
 def _fingerprint(post_id: str, record: Mapping[str, Any]) -> str:
     """A digest of everything a post's page shows but its body (a changed body changes "upd")."""
     return digest_texts(
-        post_id, record["slug"], record["title"], record["pub"], record["upd"], record["desc"] or "\x00",
+        post_id, record["slug"], record["title"], record["pub"], record["upd"], record["mod"], record["desc"] or "\x00",
         str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record.get("alt") or "\x00",
         record["src"] or "\x00", "\x1d".join(record["al"]), "h" if record.get("hb") else "",
     )  # fmt: skip
@@ -93,7 +139,8 @@ def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
     """The post a record describes (the same values its row had)."""
     return SitePost(
         id=post_id, slug=record["slug"], title=record["title"], published_at=datetime.fromisoformat(record["pub"]),
-        updated_at=datetime.fromisoformat(record["upd"]), description=record["desc"], reading_time=record["rt"],
+        updated_at=datetime.fromisoformat(record["upd"]), modified_at=datetime.fromisoformat(record["mod"]),
+        description=record["desc"], reading_time=record["rt"],
         tags=record["tags"], featured_image=record["img"], featured_alt=record.get("alt"), source_url=record["src"],
         aliases=record["al"], title_from_heading=bool(record.get("hb")),
     )  # fmt: skip
@@ -435,18 +482,18 @@ class SitePlan:
             for post_id in self.order[: self.config.feed_size]
         ]
         key = digest(
-            self.site_key, "feeds", [(i, r["title"], url, summary, r["pub"], r["upd"], r["tags"]) for i, r, url, summary in shown]
+            self.site_key, "feeds", [(i, r["title"], url, summary, r["pub"], r["mod"], r["tags"]) for i, r, url, summary in shown]
         )  # fmt: skip
         paths = self.paths
         listed_key = digest_texts(
-            self.site_key, "sitemap", *[paths[i] + "\x1d" + records[i]["upd"] for i in self.order]
+            self.site_key, "sitemap", *[paths[i] + "\x1d" + records[i]["mod"] for i in self.order]
         )
 
         def latest() -> list[feeds.FeedItem]:
             return [
                 feeds.FeedItem(
                     id=post_id, title=r["title"], url=url, summary=summary,
-                    published_at=datetime.fromisoformat(r["pub"]), updated_at=datetime.fromisoformat(r["upd"]),
+                    published_at=datetime.fromisoformat(r["pub"]), updated_at=datetime.fromisoformat(r["mod"]),
                     tags=r["tags"],
                 )
                 for post_id, r, url, summary in shown
@@ -457,12 +504,12 @@ class SitePlan:
             base, href = escape(self.config.base_url.rstrip("/")), urls.href
             return feeds.sitemap_of_lines(
                 self.config,
-                [f"<url><loc>{base}{href(paths[i])}</loc><lastmod>{records[i]['upd']}</lastmod></url>" for i in self.order],
+                [f"<url><loc>{base}{href(paths[i])}</loc><lastmod>{records[i]['mod']}</lastmod></url>" for i in self.order],
             )  # fmt: skip
 
         return [
-            Page("index.xml", key, lambda: feeds.rss(self.config, latest())),
-            Page("atom.xml", key, lambda: feeds.atom(self.config, latest())),
+            Page(feeds.RSS_FILE, key, lambda: feeds.rss(self.config, latest())),
+            Page(feeds.ATOM_FILE, key, lambda: feeds.atom(self.config, latest())),
             Page("sitemap.xml", listed_key, sitemap),
         ]
 
@@ -470,10 +517,14 @@ class SitePlan:
         from blogster_cli.publish.markdown import highlight_css
 
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.config.base_url}sitemap.xml\n"
+        unsubscribe = self._context(f"/{UNSUBSCRIBE_PATH}", heading="Unsubscribe")
         return [
             Page("robots.txt", digest(self.site_key, "robots"), lambda: robots.encode()),
             Page("404.html", digest(self.site_key, "404"), self._html("404.html", **self._context("/404.html", heading="Page not found"))),
             Page("css/style.css", digest(self.site_key, "css"), lambda: (self.theme.css + "\n" + highlight_css()).encode()),
             # Each newsletter's open image asks for it (?nl=..&r=..): served, the access log shows the open.
             Page(OPEN_PATH, digest(FORMAT_VERSION, "open-image"), lambda: OPEN_IMAGE),
+            # Each reader's unsubscribe link (?t=TOKEN): answered 200, the access log shows the request,
+            # which `analytics ingest` and `newsletter unsubscribe --from-log` record.
+            Page(UNSUBSCRIBE_PAGE, digest(self.site_key, "unsubscribe"), self._html("unsubscribe.html", **unsubscribe)),
         ]  # fmt: skip

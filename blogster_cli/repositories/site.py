@@ -46,6 +46,9 @@ class PublishedRow:
     tags: list[str]
     version: str
     """The row's version as `published_versions` gives it."""
+    untouched: bool = False
+    """Not written since the transaction that made it (its `updated_at` is its first revision's time):
+    an imported post's row then bears the import's time, not a change of the post's."""
 
 
 # The version of a post's row: the transaction that last wrote it (xmin: every UPDATE makes
@@ -55,6 +58,14 @@ class PublishedRow:
 # cost the server ten times as much. The tags live in other tables: `tag_signature` versions those.
 _VERSION = "b.xmin::text || ' ' || (extract(epoch from b.updated_at) * 1000000)::int8::text"
 _PUBLISHED = "b.author_id = (select auth.uid()) and b.status = 'published' and b.deleted_at is null and b.published_at is not null"
+
+
+# Whether the post's row is as the transaction that made it left it: every later write sets updated_at
+# (a trigger), the first revision is stamped when the row is made (one index lookup per post).
+_UNTOUCHED = (
+    "coalesce(b.updated_at = (select r.created_at from public.blog_revisions r"
+    " where r.blog_id = b.id and r.revision_number = 1), false)"
+)
 
 
 def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
@@ -126,7 +137,7 @@ def published_own(conn: psycopg.Connection, *, blog_ids: list[str] | None = None
     )
     rows = conn.execute(
         "select b.id::text, b.slug, b.title, b.published_at, b.updated_at, b.meta_description, b.reading_time,"
-        f" b.featured_image, coalesce(tagged.names, '{{}}'), {_VERSION} from public.blogs b left join ("
+        f" b.featured_image, coalesce(tagged.names, '{{}}'), {_VERSION}, {_UNTOUCHED} from public.blogs b left join ("
         " select bt.blog_id, array_agg(bt.tag_name order by bt.tag_name) as names from public.blogs_to_tags bt"
         " where bt.author_id = (select auth.uid())"
         f"{links} group by bt.blog_id) tagged on tagged.blog_id = b.id where {_PUBLISHED}{only}",
@@ -148,10 +159,20 @@ ADDRESS_FIELDS = (
 FRONT_MATTER_FIELDS = "lateral (select b.content->'front_matter'->'fields' as f) fields"
 
 
+# When the post says it last changed (`publish.pages.MODIFIED_FIELDS`, in that order) and the zone its
+# dates without an offset were read in at import (`content.document`).
+MODIFIED_FIELDS = (
+    "'modified', jsonb_build_array(f->'lastmod', f->'modified', f->'updated', f->'last_modified_at',"
+    " f->'updatedDate', f->'modDatetime'), 'timezone', b.content->'source'->'timezone'"
+)
+
+
 def contents(conn: psycopg.Connection, *, blog_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Markdown and the address document (`ADDRESS_FIELDS`) of each of my posts named."""
+    """Markdown, the address document (`ADDRESS_FIELDS`) and the stated last change (`MODIFIED_FIELDS`)
+    of each of my posts named."""
     rows = conn.execute(
-        f"select b.id::text, jsonb_build_object('markdown', b.content->'markdown', {ADDRESS_FIELDS})"
+        f"select b.id::text, jsonb_build_object('markdown', b.content->'markdown', {ADDRESS_FIELDS},"
+        f" {MODIFIED_FIELDS})"
         f" from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.id = any(%s::uuid[]) and b.author_id = auth.uid()",
         (blog_ids,),

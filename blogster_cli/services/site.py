@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from blogster_cli.services.site_files import (
     build_lock,
     edited_on_disk,
     load_manifest,
+    missing_files,
     refuse_foreign_folder,
     write_site,
 )
@@ -47,18 +49,23 @@ class BuildReport:
     seconds: float
     edited: tuple[str, ...] = ()
     """Files in `out` this build left as they are: not written by the previous build, or edited since."""
+    restored: tuple[str, ...] = ()
+    """Files of the previous build removed from `out` since (by hand), which this build wrote again."""
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses)."""
 
 
 def _site_post(
-    row: PublishedRow, source_url: str | None, aliases: list[str], title: str, title_from_heading: bool
-) -> SitePost:
-    """The post `row` as its page shows it; `title` as shown (`publish.titles.shown_title`)."""
+    row: PublishedRow, source_url: str | None, aliases: list[str], title: str, title_from_heading: bool,
+    modified_at: datetime,
+) -> SitePost:  # fmt: skip
+    """The post `row` as its page shows it; `title` as shown (`publish.titles.shown_title`), its last
+    change as shown (`publish.pages.last_change`)."""
     return SitePost(
         id=row.id, slug=row.slug, title=title, published_at=row.published_at, updated_at=row.updated_at,
         description=row.meta_description, reading_time=row.reading_time, tags=row.tags,
         featured_image=row.featured_image, source_url=source_url, aliases=aliases, title_from_heading=title_from_heading,
+        modified_at=modified_at,
     )  # fmt: skip
 
 
@@ -159,6 +166,7 @@ def _build(
 
     started = time.perf_counter()
     previous = load_manifest(out, full=full, owner=str(acting.actor.user_id))
+    gone = frozenset() if full else missing_files(out, previous)  # removed by hand: written again
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
         if settings is None:
@@ -177,9 +185,9 @@ def _build(
         images = site_rows.image_files(conn, urls=sorted(shown))
         same_site = previous.site == site_key(config, theme, timezone)
         image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
-        left = force or any(
-            not entry or not entry[0] for entry in previous.files.values()
-        )  # a file left alone last time: check again (--force: written now, listed or not)
+        left = (
+            force or bool(gone) or any(not entry or not entry[0] for entry in previous.files.values())
+        )  # a file left alone last time: check again (--force: written now, listed or not); one removed
         if not changed and not altered and not left and len(records) == len(previous.posts) and same_site:
             if all(previous.files.get(page.path, [""])[0] == page.key for page in image_pages) and len(image_pages) == sum(
                 1 for path in previous.files if path.startswith("media/")
@@ -192,7 +200,7 @@ def _build(
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
-        put_back = edited_on_disk(out, previous) if force else frozenset()  # edited by hand: rendered again
+        put_back = edited_on_disk(out, previous) if force else gone  # edited or removed by hand: rendered again
         stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i] or plan.files[i] in put_back]
         missing = [i for i in stale if i not in documents]
         if missing:
@@ -211,6 +219,7 @@ def _build(
         out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
         seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited), warnings=warnings,
+        restored=tuple(path for path in written.written if path in gone),
     )  # fmt: skip
 
 
@@ -222,7 +231,7 @@ def _records(
     the last build for the rest."""
     from blogster_cli.publish import urls
     from blogster_cli.publish.media import linked_names
-    from blogster_cli.publish.pages import post_record
+    from blogster_cli.publish.pages import last_change, post_record
     from blogster_cli.publish.titles import shown_title
 
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
@@ -232,15 +241,21 @@ def _records(
     read = {}
     for row in rows:
         if row.id in documents:
-            source_url, aliases = urls.imported_address(documents[row.id])
-            markdown = documents[row.id].get("markdown") or ""
+            document = documents[row.id]
+            source_url, aliases = urls.imported_address(document)
+            markdown = document.get("markdown") or ""
             summary, linked = "", linked_names(markdown)
             title, from_heading = shown_title(row.title, markdown)
+            modified = last_change(
+                published_at=row.published_at, updated_at=row.updated_at, untouched=row.untouched,
+                stated=document.get("modified") or [], zone=document.get("timezone"),
+            )  # fmt: skip
         else:  # its row (title and body) as it was: as shown then
             before = kept[row.id]
             source_url, aliases, summary, linked = before["src"], before["al"], before["sum"], before["med"]
             title, from_heading = before["title"], bool(before.get("hb"))
-        site_post = _site_post(row, source_url, aliases, title, from_heading)
+            modified = datetime.fromisoformat(before["mod"])
+        site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
     records = {}

@@ -1,4 +1,8 @@
-"""A local preview server for a built site: exactly the files a deploy sends, its 404 page for the rest."""
+"""A local preview server for a built site: exactly the files a deploy sends, its 404 page for the rest.
+
+A site whose address has a path (`url` https://example.com/blog/) links its pages, styles and
+pictures under that path (/blog/css/style.css): the preview serves the folder there too, and
+sends a request for / to it."""
 
 from __future__ import annotations
 
@@ -18,14 +22,24 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     without following a link, and not one that is never part of the site (`is_left_out`: the
     build's own `.blogster-*` files, partial files, a `.git` folder's config and history). A folder
     is served as its index.html (no listing of a folder's names); everything else, a path with
-    `..` in it too, is the site's 404.html. No request log on the terminal."""
+    `..` in it too, is the site's 404.html. The folder is served under the site's path
+    (`PreviewServer.root`); / outside it is sent there. No request log on the terminal."""
+
+    server: PreviewServer
 
     def send_head(self) -> Any:
-        from urllib.parse import unquote, urlsplit, urlunsplit
+        from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
         address = urlsplit(self.path)
         # surrogateescape: a name that is not UTF-8 reads as os.fsdecode reads it from the folder
         path = unquote(address.path, errors="surrogateescape")
+        root = self.server.root
+        if path in ("/", root.rstrip("/")) and path != root:  # the site's home: where it lives
+            return self._moved(urlunsplit(address._replace(path=quote(root, errors="surrogateescape"))))
+        if not path.startswith(root):
+            self.send_error(404)
+            return None
+        path = path[len(root) - 1 :]
         relative = "/".join(part for part in path.split("/") if part not in ("", "."))
         if path.endswith("/") or not relative:  # a folder's address: its index.html (never a file's)
             relative = f"{relative}/index.html".lstrip("/")
@@ -35,11 +49,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             if path.endswith("/"):  # a folder named index.html
                 self.send_error(404)
                 return None
-            self.send_response(301)  # as a web server does: a folder's address ends with /
-            self.send_header("Location", urlunsplit(address._replace(path=address.path + "/")))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
+            return self._moved(urlunsplit(address._replace(path=address.path + "/")))  # as a web server does
         except OSError:
             self.send_error(404)
             return None
@@ -51,6 +61,13 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Last-Modified", self.date_time_string(int(found.st_mtime)))
         self.end_headers()
         return handle
+
+    def _moved(self, location: str) -> None:
+        """A redirect to `location` (a folder's address ends with /; the home is at the site's path)."""
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _open(self, relative: str) -> int:
         """The file `relative` of the site, opened as a deploy reads it; OSError when it is no file
@@ -81,13 +98,29 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def start(out: Path, *, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    """Serves `out` on host:port in a background thread; call `.shutdown()` to stop."""
+class PreviewServer(ThreadingHTTPServer):
+    root = "/"
+    """The path the site lives at (its base URL's: /blog/), ending with /; a rebuild for another
+    address sets it again (`site_root`)."""
+
+
+def site_root(base_url: str) -> str:
+    """The path a site whose address is `base_url` lives at, as a request names it (unquoted), ending with /."""
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(base_url).path, errors="surrogateescape")
+    return path.rstrip("/") + "/"
+
+
+def start(out: Path, *, host: str = "127.0.0.1", port: int = 8000, base_url: str = "/") -> PreviewServer:
+    """Serves `out` on host:port in a background thread, under the path of `base_url` (the site's
+    address); call `.shutdown()` to stop."""
     if not (out / "index.html").is_file():
         raise InvalidInput(f"{out} holds no built site")
     try:
-        server = ThreadingHTTPServer((host, port), partial(_SiteHandler, directory=str(out.resolve())))
+        server = PreviewServer((host, port), partial(_SiteHandler, directory=str(out.resolve())))
     except OSError as exc:
         raise InvalidInput(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    server.root = site_root(base_url)
     threading.Thread(target=server.serve_forever, name="site-preview", daemon=True).start()
     return server

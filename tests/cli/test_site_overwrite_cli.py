@@ -35,9 +35,12 @@ def test_force_puts_back_pages_edited_by_hand_that_nothing_else_would_rewrite(cl
     original = page.read_bytes()
     page.write_bytes(original + b"TAMPER\n")
     (out / "index.xml").unlink()
-    assert cli("site", "build", "--out", str(out)).exit_code == 0  # trusted as built
-    assert page.read_bytes().endswith(b"TAMPER\n")
+    plain = cli("site", "build", "--out", str(out))
+    assert plain.exit_code == 0  # the edit is trusted as built; the file removed is written again
+    assert "note: 1 file removed since the last build written again (first: index.xml)." in plain.stderr
+    assert page.read_bytes().endswith(b"TAMPER\n") and (out / "index.xml").is_file()
+    (out / "atom.xml").unlink()
     forced = cli("site", "build", "--out", str(out), "--force", "--json")
     assert forced.exit_code == 0, forced.stderr
-    assert page.read_bytes() == original and (out / "index.xml").is_file()
-    assert forced.json()["written"] == 2
+    assert page.read_bytes() == original and (out / "atom.xml").is_file()
+    assert forced.json()["written"] == 2 and forced.json()["restored"] == ["atom.xml"]
