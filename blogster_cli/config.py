@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -631,21 +632,17 @@ CONFIG_LOCK_WAIT_S = 30.0
 """How long a change waits for another command's change to the config file."""
 
 
+@cache
 def _config_file() -> SharedPrivateFile:
     """The config file as the commands changing it share it (private_files.SharedPrivateFile)."""
-    global _shared_config_file
-    if _shared_config_file is None:
-        from blogster_cli.private_files import SharedPrivateFile
+    from blogster_cli.private_files import SharedPrivateFile
 
-        _shared_config_file = SharedPrivateFile(
-            config_path,
-            busy=lambda path: ConfigError(f"{path} is being changed by another command: try again"),
-            wait_s=CONFIG_LOCK_WAIT_S,
-        )
-    return _shared_config_file
+    return SharedPrivateFile(config_path, busy=file_being_changed, wait_s=CONFIG_LOCK_WAIT_S)
 
 
-_shared_config_file: SharedPrivateFile | None = None
+def file_being_changed(path: Path) -> ConfigError:
+    """What a change says when another command's change to a shared private file outlasts its wait."""
+    return ConfigError(f"{path} is being changed by another command: try again")
 
 
 @contextmanager

@@ -24,11 +24,11 @@ import builtins
 import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blogster_cli.config import home_dir
+from blogster_cli.config import file_being_changed, home_dir
 from blogster_cli.url_secrets import LIBPQ_SECRETS
 
 if TYPE_CHECKING:
@@ -229,21 +229,13 @@ CREDENTIALS_LOCK_WAIT_S = 30.0
 """How long a change waits for another command's change to the credentials file."""
 
 
+@cache
 def _shared_file() -> SharedPrivateFile:
-    global _shared
-    if _shared is None:
-        from blogster_cli.errors import ConfigError
-        from blogster_cli.private_files import SharedPrivateFile
+    """The credentials file as the commands changing it share it (private_files.SharedPrivateFile;
+    busy: the config file's words)."""
+    from blogster_cli.private_files import SharedPrivateFile
 
-        _shared = SharedPrivateFile(
-            credentials_file,
-            busy=lambda path: ConfigError(f"{path} is being changed by another command: try again"),
-            wait_s=CREDENTIALS_LOCK_WAIT_S,
-        )
-    return _shared
-
-
-_shared: SharedPrivateFile | None = None
+    return SharedPrivateFile(credentials_file, busy=file_being_changed, wait_s=CREDENTIALS_LOCK_WAIT_S)
 
 
 @contextmanager

@@ -117,8 +117,7 @@ def test_the_lock_covers_the_read_the_change_and_the_rewrite(isolated_environmen
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with monkeypatch.context() as patched:
-            patched.setattr(credentials, "CREDENTIALS_LOCK_WAIT_S", 0.3)
-            patched.setattr(credentials, "_shared", None)  # made again with the shorter wait
+            patched.setattr(credentials._shared_file(), "wait_s", 0.3)
             with pytest.raises(ConfigError, match="is being changed by another command"):
                 CredentialStore("default").set("session", "two")
     finally:
