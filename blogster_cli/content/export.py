@@ -27,7 +27,7 @@ Rules, in order:
    so is written without one. Otherwise the front matter is regenerated: from `raw`
    parsed (or `fields` when there is no `raw`), only the fields whose values differ are
    changed, where they are already written; unknown keys, key order, and value spelling
-   (the original date text when the date is unchanged; in TOML, every unchanged line) are
+   (the original date text when the date is unchanged; in YAML and TOML, every unchanged line) are
    kept. Exporting to another dialect also renames keys that dialect spells differently
    (`pubDate`/`date`, `published`/`draft`) and, for Zola, moves tags/categories to
    `[taxonomies]` and keys Zola does not know to `[extra]`; and a date not written in ISO 8601

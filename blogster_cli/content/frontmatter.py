@@ -25,7 +25,7 @@ import math
 import re
 import tomllib
 from collections.abc import Collection, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
 
@@ -37,7 +37,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from blogster_cli.content import simple_yaml
+from blogster_cli.content import simple_yaml, yaml_edits
 from blogster_cli.content.errors import FrontMatterError
 
 FrontMatterFormat = Literal["yaml", "toml", "json"]
@@ -57,8 +57,8 @@ _DELIMITER_LINE = {"yaml": "---\n", "toml": "+++\n"}
 _TAB_TOKEN_PROBLEM = "found character '\\t' that cannot start any token"
 _MAX_TAB_REPAIRS = 20
 _MAX_ALIASED_VALUES = 10_000  # values that aliases add when written out in full; see `_refuse_alias_bombs`
-_YAML_BREAKS = "\r\n\x85\u2028\u2029"
-_YAML_LINE = re.compile(f"[^{_YAML_BREAKS}]*(?:\r\n|[{_YAML_BREAKS}])|[^{_YAML_BREAKS}]+$")
+_YAML_BREAKS = yaml_edits.BREAKS
+_YAML_LINE = yaml_edits.LINE
 _TOML_LINE = re.compile(r"(\(at line )(\d+)")  # where tomllib's messages say the line
 DISPLACED_WITHIN_LINES = 100
 """How far down `displaced_front_matter` looks for an opening line (text typed or pasted above it)."""
@@ -80,6 +80,7 @@ class SplitText:
     metadata_text: str | None  # raw without its delimiter lines (for JSON, the object itself)
     body: str
     metadata_line: int = 1  # the line of the text where metadata_text begins (for error messages)
+    delimiters: tuple[str, str] | None = None  # YAML and TOML: the opening and closing lines, as written
 
     @property
     def text(self) -> str:
@@ -93,6 +94,9 @@ class Metadata:
     values: dict[Any, Any]
     timestamp_texts: tuple[tuple[object, str], ...] = ()  # (YAML date/datetime, its text)
     toml_text: str | None = None  # the TOML the values were read from, edited in place when written
+    yaml_text: str | None = None  # the YAML the values were read from, edited line by line when written
+    yaml_read_text: str | None = None  # yaml_text as the loader read it, when _load_yaml cut TABs from it
+    delimiters: tuple[str, str] | None = None  # the lines around that text (`---` + CR LF...), kept in an edit
 
     def text_of(self, value: object) -> str | None:
         """The text a YAML date/datetime value was written as, if `value` is one of ours."""
@@ -119,6 +123,7 @@ def split_front_matter(text: str) -> SplitText:
             metadata_text=text[opening.end() : closing.start()],
             body=text[closing.end() :],
             metadata_line=text.count("\n", 0, opening.end()) + 1,
+            delimiters=(opening[0], closing[0]),
         )
     if _JSON_OPENING.match(text, start):
         try:
@@ -158,14 +163,14 @@ def _parse_metadata(split: SplitText, line_offset: int) -> Metadata:
     if split.format is None or split.metadata_text is None:
         return Metadata(values={})
     if split.format == "yaml":
-        return _load_yaml(split.metadata_text, line_offset)
+        return replace(_load_yaml(split.metadata_text, line_offset), delimiters=split.delimiters)
     if split.format == "toml":
         try:
             values = tomllib.loads(split.metadata_text)
         except tomllib.TOMLDecodeError as error:
             reason = _TOML_LINE.sub(lambda m: f"{m[1]}{int(m[2]) + line_offset}", str(error))
             raise FrontMatterError(f"TOML front matter: {_one_line(reason)}") from None
-        return Metadata(values=values, toml_text=split.metadata_text)
+        return Metadata(values=values, toml_text=split.metadata_text, delimiters=split.delimiters)
     values = json.loads(split.metadata_text)
     return Metadata(values=values)
 
@@ -331,10 +336,11 @@ def _load_yaml(text: str, line_offset: int = 0) -> Metadata:
     blanks never carry meaning outside block scalars, and the scanner would have failed
     inside one. Any other error is reported.
     """
+    source = text
     simple = simple_yaml.load(text)
     if simple is not None:
         values, timestamp_values = simple
-        return Metadata(values=values, timestamp_texts=tuple(timestamp_values))
+        return Metadata(values=values, timestamp_texts=tuple(timestamp_values), yaml_text=source)
     for _ in range(_MAX_TAB_REPAIRS + 1):
         try:
             loader = _TimestampKeepingLoader(text)
@@ -358,7 +364,12 @@ def _load_yaml(text: str, line_offset: int = 0) -> Metadata:
             values = {}
         if not isinstance(values, dict):
             raise FrontMatterError(f"YAML front matter is a {type(values).__name__}, not a mapping")
-        return Metadata(values=values, timestamp_texts=tuple(loader.timestamp_values))
+        return Metadata(
+            values=values,
+            timestamp_texts=tuple(loader.timestamp_values),
+            yaml_text=source,
+            yaml_read_text=text if text != source else None,
+        )
     raise FrontMatterError("YAML front matter: too many TAB characters after values")
 
 
@@ -466,12 +477,21 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
 
     With the `metadata` the values were parsed from, YAML dates and datetimes that came
     from it are written with their original text (`2020-07-07T00:00:00.000Z` stays so), and
-    TOML is that text with only the values that differ changed (`_edited_toml`).
+    YAML and TOML are that text with only the values that differ changed (`_edited_yaml`,
+    `_edited_toml`), between its own delimiter lines (`--- ` and CR LF stay so); without it, or
+    when that text cannot be edited safely, the values are written anew.
     """
     if fmt == "yaml":
+        dumper = _timestamp_text_dumper(metadata)
+        edited = (
+            _edited_yaml(metadata, values, dumper) if metadata is not None and metadata.yaml_text is not None else None
+        )
+        if edited is not None:
+            opening, closing = metadata.delimiters if metadata is not None and metadata.delimiters else ("---\n",) * 2
+            return opening + edited + closing
         text = yaml.dump(
             dict(values),
-            Dumper=_timestamp_text_dumper(metadata),
+            Dumper=dumper,
             sort_keys=False,
             allow_unicode=True,
             default_flow_style=False,
@@ -481,7 +501,8 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
         safe = _toml_safe(values)
         edited = _edited_toml(metadata, safe) if metadata is not None and metadata.toml_text is not None else None
         if edited is not None:
-            return f"+++\n{edited}+++\n"
+            opening, closing = metadata.delimiters if metadata is not None and metadata.delimiters else ("+++\n",) * 2
+            return opening + edited + closing
         try:
             text = tomli_w.dumps(safe)
         except (TypeError, ValueError) as error:
@@ -525,6 +546,23 @@ def _timestamp_text_dumper(metadata: Metadata | None) -> type[yaml.SafeDumper]:
     return TimestampTextDumper
 
 
+def _edited_yaml(metadata: Metadata, values: Mapping[str, Any], dumper: type[yaml.SafeDumper]) -> str | None:
+    """`metadata.yaml_text` with only the keys whose values differ from `metadata.values` changed,
+    added or removed (`yaml_edits.edited`): the other lines keep their bytes, comments, blank lines,
+    quotes and flow lists (`tags: [a, b]`) included. None when that text cannot be edited safely
+    (anchors or aliases, merge keys, complex keys, duplicate keys: see `yaml_edits`) or would not
+    read back as exactly `values`: then the caller writes the whole block anew, as `yaml.dump` does.
+    """
+    assert metadata.yaml_text is not None
+    try:
+        text = yaml_edits.edited(
+            metadata.yaml_text, metadata.values, values, dumper=dumper, same=_same, read_as=metadata.yaml_read_text
+        )
+        return text if text is not None and _same(_load_yaml(text).values, dict(values)) else None
+    except (FrontMatterError, RecursionError):
+        return None
+
+
 def _edited_toml(metadata: Metadata, values: Mapping[str, Any]) -> str | None:
     """`metadata.toml_text` with only the keys whose values differ from `metadata.values`
     changed, added or removed, so the others keep their spelling, comments and layout
@@ -560,6 +598,8 @@ def _same(first: Any, second: Any) -> bool:
     """Equal and of the same types all the way down (`1 == True`, but TOML writes them apart)."""
     if type(first) is not type(second):
         return False
+    if isinstance(first, float) and math.isnan(first):
+        return math.isnan(second)  # NaN is written and read back as `.nan`/`nan`, equal to nothing
     if isinstance(first, Mapping):
         return first.keys() == second.keys() and all(_same(first[key], second[key]) for key in first)
     if isinstance(first, list):
