@@ -67,6 +67,25 @@ def switch_sql(role_name: str, timeouts: Timeouts) -> str:
 ADMIN_LOCK_TIMEOUT_SQL = "set local lock_timeout = '5s'"
 
 
+# What a held transaction (one that keeps a lock across outside calls or other units of work: a guard,
+# analytics ingest's run lock) turns off, SET LOCAL: only until it ends. An administrator's limit on
+# idle or long transactions (for the server, the database or the login) would otherwise end its
+# session under the wait, after the work it protects was done or paid for. Both are user settings: any
+# role may change them for its own transaction. transaction_timeout exists from PostgreSQL 17 on;
+# naming it on an older server is an error, so it is sent only to a newer one.
+NO_IDLE_LIMIT_SQL = "set local idle_in_transaction_session_timeout = 0"
+NO_TRANSACTION_LIMIT_SQL = "set local transaction_timeout = 0"
+TRANSACTION_TIMEOUT_SINCE = 170000
+
+
+def held_transaction_sql(server_version: int) -> str:
+    """What a held transaction adds to its BEGIN message on a server of this version (as libpq
+    gives it: 170002 for 17.2)."""
+    if server_version >= TRANSACTION_TIMEOUT_SINCE:
+        return f"; {NO_IDLE_LIMIT_SQL}; {NO_TRANSACTION_LIMIT_SQL}"
+    return f"; {NO_IDLE_LIMIT_SQL}"
+
+
 @lru_cache(maxsize=256)
 def begin_and_switch(role_name: str, timeouts: Timeouts) -> bytes:
     """BEGIN and SWITCH_SQL as one simple-query message (role names are u_<hex> or ours: ASCII)."""
@@ -157,11 +176,28 @@ class UnitOfWork(ActingTransaction):
     """What `unit_of_work` (and the service and separate ones) return: an ActingTransaction whose
     driver errors (from the switch, the block, the commit or rollback) reach the caller translated,
     as `translated_errors()` gives them; written out for the same reason as ActingTransaction
-    (every service call opens one)."""
+    (every service call opens one).
 
-    __slots__ = ()
+    On a thread's kept connection (`kept_unit_of_work`: `_db` is set), a first message that the
+    server answers by ending the session for its `idle_session_timeout` (the limit ran out as the
+    message came: too late for Database.connection to see it) ran nothing, so the unit begins once
+    more on a new connection."""
+
+    __slots__ = ("_db",)
+    _db: Database  # set by kept_unit_of_work only
 
     def __enter__(self) -> psycopg.Connection:
+        try:
+            return super().__enter__()
+        except Exception as exc:
+            from blogster_cli.db.connection import ended_as_idle  # on the error path only
+
+            db: Database | None = getattr(self, "_db", None)
+            if db is None or not ended_as_idle(exc):
+                _raise_translated(exc)
+                raise
+        db.close()
+        self._conn = db.connection()
         try:
             return super().__enter__()
         except Exception as exc:
@@ -183,7 +219,25 @@ class UnitOfWork(ActingTransaction):
 
 def unit_of_work(acting: ActingUser) -> UnitOfWork:
     """One transaction as `acting.actor`, with driver errors translated for the user."""
-    return UnitOfWork(acting.db.connection(), acting.actor.role_name, acting.timeouts)
+    return kept_unit_of_work(acting.db, acting.actor.role_name, acting.timeouts)
+
+
+def kept_unit_of_work(db: Database, role_name: str, timeouts: Timeouts) -> UnitOfWork:
+    """A UnitOfWork as `role_name` on this thread's kept connection of `db` (Database.connection)."""
+    work = UnitOfWork(db.connection(), role_name, timeouts)
+    work._db = db
+    return work
+
+
+class _HeldUnitOfWork(UnitOfWork):
+    """A UnitOfWork whose BEGIN message also turns off the server's limits on idle and long
+    transactions for it (held_transaction_sql)."""
+
+    __slots__ = ()
+
+    def __init__(self, conn: psycopg.Connection, role_name: str, timeouts: Timeouts) -> None:
+        super().__init__(conn, role_name, timeouts)
+        self._command += held_transaction_sql(conn.info.server_version).encode()
 
 
 @contextmanager
@@ -192,11 +246,13 @@ def separate_unit_of_work(acting: ActingUser) -> Iterator[psycopg.Connection]:
 
     For a transaction held open while other units of work commit on the usual connection,
     such as a row lock kept for a whole run (closing the connection, or the process dying,
-    releases it).
+    releases it). It sits idle in its transaction for as long as the run takes, so it is a held
+    transaction: the server's idle-in-transaction and transaction timeouts are off for it
+    (NO_IDLE_LIMIT_SQL); its statement and lock timeouts still apply to each statement.
     """
     conn = acting.db.connect()
     try:
-        with UnitOfWork(conn, acting.actor.role_name, acting.timeouts):
+        with _HeldUnitOfWork(conn, acting.actor.role_name, acting.timeouts):
             yield conn
     finally:
         conn.close()

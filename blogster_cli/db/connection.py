@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import select
 import threading
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from blogster_cli.errors import BlogsterError, ConfigError, DatabaseUnavailable
@@ -18,6 +20,12 @@ if TYPE_CHECKING:
 # minors also let parallel workers ignore the `role` setting that RLS depends on.
 MINIMUM_SERVER_VERSIONS = {15: 150009, 16: 160005, 17: 170001}
 MINIMUM_MAJOR = 15
+
+IDLE_CHECK_AFTER_S = 0.1
+"""A kept connection unused for longer is looked at before it is handed out again (`closed_by_server`):
+the server may have ended it meanwhile (an administrator's `idle_session_timeout`, a restart), and a
+unit of work on it would fail at its first statement, after the outside call it waited for. The look
+is local (no round trip) but a system call, so back-to-back units of work skip it."""
 
 # A connection the server (or libpq, before asking it) refused for who is logging in, not for
 # want of a server: a wrong or missing password, an unknown or NOLOGIN role, pg_hba.conf, no
@@ -169,10 +177,16 @@ class Database:
         return DatabaseUnavailable(f"cannot connect to {where}: {_first_line(exc)}")
 
     def connection(self) -> psycopg.Connection:
-        """This thread's reusable autocommit connection (reopened if it broke)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or conn.broken:
-            conn = self._local.conn = self.connect()
+        """This thread's reusable autocommit connection: reopened if it broke, or if the server ended
+        it while it sat unused (looked at once it has been kept over IDLE_CHECK_AFTER_S)."""
+        local = self._local
+        conn = getattr(local, "conn", None)
+        now = monotonic()
+        if conn is None or conn.closed or conn.broken or (now - local.handed_out > IDLE_CHECK_AFTER_S and _ended(conn)):
+            if conn is not None:
+                conn.close()
+            conn = local.conn = self.connect()
+        local.handed_out = now
         return conn
 
     def close(self) -> None:
@@ -228,6 +242,47 @@ class Database:
         for name in LIBPQ_SECRETS:
             params.pop(name, None)
         return " ".join(f"{key}={value}" for key, value in params.items())
+
+
+_POLL_IN = select.POLLIN if hasattr(select, "poll") else None
+
+
+def closed_by_server(conn: psycopg.Connection) -> bool:
+    """Whether the server ended this idle connection (its `idle_session_timeout`, a restart, a crash,
+    pg_terminate_backend), which the driver learns only when a statement fails: its socket has
+    something to read (the server's last words, or the end) though nothing was asked. No round trip."""
+    if conn.closed or conn.broken:
+        return True
+    if _POLL_IN is None:  # no poll() (Windows): select(), whose descriptors stop at FD_SETSIZE
+        return bool(select.select([conn.fileno()], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(conn.fileno(), _POLL_IN)
+    return bool(poller.poll(0))
+
+
+IDLE_SESSION_TIMEOUT = "57P05"
+
+
+def ended_as_idle(exc: BaseException) -> bool:
+    """Whether `exc`, or the error it was raised while handling (a rollback's on the dead connection),
+    is the server ending the session for its `idle_session_timeout`: it ends only a session with
+    nothing running, so the message it answered ran nothing and may be sent again on a new one."""
+    current: BaseException | None = exc
+    for _ in range(4):  # the driver's error, SQLAlchemy's wrapper, the rollback's on top
+        if current is None:
+            return False
+        if getattr(current, "sqlstate", None) == IDLE_SESSION_TIMEOUT:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _ended(conn: psycopg.Connection) -> bool:
+    """`closed_by_server` for a connection outside a transaction: inside one it is in use (a caller's
+    unit of work), and handing out another would leave that transaction behind."""
+    from psycopg.pq import TransactionStatus
+
+    return conn.info.transaction_status == TransactionStatus.IDLE and closed_by_server(conn)
 
 
 def _timed_out(exc: Exception) -> bool:

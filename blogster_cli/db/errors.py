@@ -174,18 +174,25 @@ _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
 _UNDEFINED = ("3F000", "42883", "42P01", "42703", "42704")
 
 
+def _first_line(exc: Exception) -> str:
+    """The error's first line; its kind when it has no text (psycopg_pool's PoolTimeout() after its
+    connection checks kept failing, which the worker's runner reads when the queue's pool gives up)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def translate(exc: Exception) -> BlogsterError | None:
     """The BlogsterError for a psycopg error, or None if it is not a database error."""
     import psycopg
 
     if isinstance(exc, psycopg.OperationalError) and not getattr(exc, "sqlstate", None):
-        return DatabaseUnavailable(_LOST + str(exc).strip().splitlines()[0])
+        return DatabaseUnavailable(_LOST + _first_line(exc))
     if not isinstance(exc, psycopg.Error):
         return None
     sqlstate = exc.sqlstate or ""
     diag = exc.diag
     constraint = diag.constraint_name if diag else None
-    primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
+    primary = (diag.message_primary if diag else None) or _first_line(exc)
     context = (diag.context if diag else None) or ""
     if sqlstate in _SESSION_ENDED:
         return DatabaseUnavailable(_LOST + primary)

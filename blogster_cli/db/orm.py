@@ -16,7 +16,13 @@ records the outcome. It sits idle in its transaction for as long as that call ta
 off, for its own transaction only, the server's limits on that: `idle_in_transaction_session_timeout`
 and (PostgreSQL 17+) `transaction_timeout`, which an administrator may have set for the server, the
 database or the login, and which would otherwise end the session under the call, after the call
-was paid for. Both are user settings: any role may change them for its own transaction.
+was paid for (`db.acting.held_transaction_sql`, shared with `separate_unit_of_work`).
+
+The engine's pool keeps each connection for the next unit of work, also across an outside call or
+the TUI waiting for a key; a server may end an idle session meanwhile (`idle_session_timeout`, a
+restart). A connection kept unused for over `IDLE_CHECK_AFTER_S` is looked at as it is checked out,
+without a round trip (`db.connection.closed_by_server`), and replaced if the server ended it;
+back-to-back units of work skip the look.
 
 Importing this module loads SQLAlchemy and SQLModel (~0.3 s), but no model class: each
 service imports the model module it uses, which brings the ones its foreign keys name
@@ -28,19 +34,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from time import monotonic
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.db.acting import ADMIN_LOCK_TIMEOUT_SQL, switch_sql
+from blogster_cli.db.acting import ADMIN_LOCK_TIMEOUT_SQL, held_transaction_sql, switch_sql
+from blogster_cli.db.connection import IDLE_CHECK_AFTER_S, closed_by_server, ended_as_idle
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import SERVICE_ROLE
 
 if TYPE_CHECKING:
     import psycopg
+    from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
     from blogster_cli.db.connection import Database
 
@@ -61,10 +70,27 @@ def engine_for(db: Database) -> Engine:
             # `Database.connection()` keeps one per thread (with a fixed size, serve-workers'
             # fourth concurrent job reconnected for each unit of work: bench/bench_worker.py).
             pool_size=0,
+            # No ping (a round trip per unit of work): `_replace_if_ended` looks without one.
             pool_pre_ping=False,
         )
+        event.listen(engine, "checkout", _replace_if_ended)
         _ENGINES[db.conninfo] = engine
     return engine
+
+
+_HANDED_OUT = "blogster_handed_out"
+
+
+def _replace_if_ended(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
+    """A pooled connection kept unused for over IDLE_CHECK_AFTER_S (across an AI or platform call,
+    the TUI waiting for a key, the worker between jobs) is looked at before it is handed out: if the
+    server ended it meanwhile (`idle_session_timeout`, a restart), the pool opens a fresh one (the
+    DisconnectionError asks for that) instead of the unit of work failing on it."""
+    now = monotonic()
+    handed_out = record.info.get(_HANDED_OUT, now)
+    record.info[_HANDED_OUT] = now
+    if now - handed_out > IDLE_CHECK_AFTER_S and closed_by_server(dbapi_connection):
+        raise exc.DisconnectionError("the server ended the pooled connection while it sat unused")
 
 
 @contextmanager
@@ -72,13 +98,6 @@ def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
     """One transaction as `acting.actor`, as a Session; driver errors translated for the user."""
     with _session(acting.db, "begin; " + switch_sql(acting.actor.role_name, acting.timeouts)) as session:
         yield session
-
-
-# What a guard's transaction turns off (SET LOCAL: only until it ends). transaction_timeout exists
-# from PostgreSQL 17 on; setting it on an older server is an error, so it is sent only to a newer one.
-NO_IDLE_LIMIT_SQL = "set local idle_in_transaction_session_timeout = 0"
-NO_TRANSACTION_LIMIT_SQL = "set local transaction_timeout = 0"
-TRANSACTION_TIMEOUT_SINCE = (17,)
 
 
 @contextmanager
@@ -111,16 +130,36 @@ def orm_admin_unit_of_work(db: Database) -> Iterator[Session]:
 
 @contextmanager
 def _session(db: Database, begin: str, *, held: bool = False) -> Iterator[Session]:
-    with translated_errors(), engine_for(db).connect() as connection:
-        if held:  # a guard's: the server's version is known once the engine has connected
-            begin += "; " + NO_IDLE_LIMIT_SQL
-            if (connection.dialect.server_version_info or ()) >= TRANSACTION_TIMEOUT_SINCE:
-                begin += "; " + NO_TRANSACTION_LIMIT_SQL
-        with connection.begin():
-            connection.exec_driver_sql(begin)
-            with Session(bind=connection, join_transaction_mode="rollback_only") as session:
-                yield session
-                session.flush()
+    with translated_errors(), _begun(db, begin, held=held) as connection:
+        with Session(bind=connection, join_transaction_mode="rollback_only") as session:
+            yield session
+            session.flush()
+
+
+@contextmanager
+def _begun(db: Database, begin: str, *, held: bool) -> Iterator[Connection]:
+    """A pooled connection in a transaction begun with `begin`, committed when the block ends (rolled
+    back on an error). When the server answers `begin` by ending the session for its
+    `idle_session_timeout` (the limit ran out as it came: too late for `_replace_if_ended` to see),
+    nothing ran: it begins once more on a fresh connection."""
+    for last in (False, True):
+        with engine_for(db).connect() as connection:
+            statement = begin
+            if held:  # a guard's: the server's version is known once connected (no round trip)
+                raw = connection.connection.driver_connection
+                assert raw is not None
+                statement += held_transaction_sql(raw.info.server_version)
+            transaction = connection.begin()
+            try:
+                connection.exec_driver_sql(statement)
+            except exc.DBAPIError as error:
+                if last or not ended_as_idle(error):
+                    raise
+                connection.invalidate()  # the pool opens a fresh one for the next checkout
+                continue
+            with transaction:
+                yield connection
+            return
 
 
 def driver_connection(session: Session) -> psycopg.Connection:

@@ -7,7 +7,6 @@ operators' commands, where the import's ~0.6 s is not felt.
 
 from __future__ import annotations
 
-import select as io_select
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Enum, Text, column, func, select, table, update
@@ -107,13 +106,3 @@ def ping(conn: psycopg.Connection) -> None:
     """One round trip: the server answers (after a crash, once its recovery is done). On a plain
     connection of its own, not the thread's pooled Session: that one may be what the crash broke."""
     conn.execute("select 1")
-
-
-def closed_by_server(conn: psycopg.Connection) -> bool:
-    """Whether the server ended this idle connection (a restart, a crash, pg_terminate_backend), which
-    the driver learns only when a statement fails: its socket has something to read (the server's
-    last words, or the end) though nothing was asked. No round trip."""
-    if conn.closed or conn.broken:
-        return True
-    readable, _, _ = io_select.select([conn.fileno()], [], [], 0)
-    return bool(readable)

@@ -7,7 +7,7 @@ from typing import Any
 
 from blogster_cli.db.acting import admin_connection
 from blogster_cli.db.connection import Database
-from blogster_cli.db.orm import engine_for, orm_service_unit_of_work
+from blogster_cli.db.orm import orm_service_unit_of_work
 from blogster_cli.errors import DatabaseUnavailable, NotFound
 from blogster_cli.repositories import job_queue
 
@@ -45,25 +45,6 @@ def record_failure(db: Database, *, job_id: int, task_name: str, error: str) -> 
     line = " ".join(error.split())
     with orm_service_unit_of_work(db) as session:
         job_queue.record_failure(session, job_id=job_id, task_name=task_name, error=line[:2000])
-
-
-def watch_connections(db: Database) -> None:
-    """The ORM's pool hands out no connection the server ended while it sat idle (a restart, a
-    crash): such a one fails at its first statement, so the job using it would fail. Once per process."""
-    from sqlalchemy import event, exc
-
-    def check(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
-        if job_queue.closed_by_server(dbapi_connection):
-            raise exc.DisconnectionError("closed by the server")  # the pool connects afresh
-
-    event.listen(engine_for(db), "checkout", check)
-
-
-def drop_stale_connection(db: Database) -> None:
-    """In a job's thread, before the job: this thread's connection goes if the server ended it while
-    idle (its first statement would fail the job); the job's first unit of work opens a new one."""
-    if job_queue.closed_by_server(db.connection()):
-        db.close()
 
 
 def check_database(db: Database) -> None:

@@ -69,8 +69,7 @@ def queue_names() -> list[str]:
 
 
 def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], None] | None = None) -> SyncTaskMiddleware:
-    """What every job goes through, on its own thread (all our tasks are sync): its thread's
-    connection, if the server ended it while idle (a restart), is replaced first, the settings
+    """What every job goes through, on its own thread (all our tasks are sync): the settings
     are read again if the config file changed since (`config set` under a running worker: a
     platform's URL, the SMTP server, the timeouts; secrets are read from the keyring by each job
     anyway; the database's own settings need a restart; a file that does not read, a hand edit
@@ -83,7 +82,6 @@ def job_middleware(context: AppContext, *, on_database_loss: Callable[[str], Non
     from blogster_cli.workers.runner import database_loss
 
     def run(call_next: SyncCallNext, job_context: procrastinate.JobContext, worker: Worker) -> Any:
-        workers.drop_stale_connection(context.database)
         try:
             unread = context.refresh_settings()
             if unread is not None:  # once per version of the file: the job runs on the settings in use

@@ -17,8 +17,9 @@ The database going away does not end it. procrastinate stops a worker whose list
 heartbeat, fetch or bookkeeping lost the database (after waiting for its running jobs);
 the runner then waits for the database, opens the queue's pool afresh, hands the stopped
 worker's unfinished jobs back at once and starts a new worker. A job's own connections that
-the server ended while idle are replaced before the job uses them (app.job_middleware). The
-loss is logged in single lines, not tracebacks.
+the server ended while idle (a restart, its `idle_session_timeout`) are replaced before the job
+uses them, as for every command (db.connection.closed_by_server). The loss is logged in single
+lines, not tracebacks.
 
 With --once it queues the periodic jobs due at its start (of its queues) before it fetches, runs
 what is queued and stops when nothing is left; it queues none during the run (the next run
@@ -177,7 +178,6 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     the database, hands back the jobs it was running and goes on. With --once it stops there
     with DatabaseUnavailable (exit 7) instead, its one line the only one said about the loss.
     """
-    from blogster_cli.services import workers
     from blogster_cli.workers import stopping
     from blogster_cli.workers.app import build_app, job_middleware, worker_context
 
@@ -189,7 +189,6 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     try:
         with stopping.raising():  # a stop before the worker runs: at once, exit 0
             context = worker_context(context)
-            workers.watch_connections(context.database)
             context.database.connection()  # starts the embedded server, fails early if unreachable
             app = build_app(context, pool_size=concurrency + 3)
     except stopping.Stopped as stopped:
