@@ -34,6 +34,7 @@ from blogster_cli.url_secrets import LIBPQ_SECRETS
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
+    from blogster_cli.errors import ConfigError
     from blogster_cli.private_files import SharedPrivateFile
 
 SERVICE = "blogster"
@@ -176,7 +177,7 @@ class CredentialStore:
             self._backend.set_password(SERVICE, key, value)
             return
         with file_lock():
-            entries = _read_file()
+            entries = _read_file(to_change=True)
             entries[key] = value
             _write_file(entries)
 
@@ -210,19 +211,38 @@ class CredentialStore:
                 pass
             return
         with file_lock():
-            entries = _read_file()
+            entries = _read_file(to_change=True)
             if entries.pop(self._key(name), None) is not None:
                 _write_file(entries)
 
 
-def _read_file() -> dict[str, str]:
+def _read_file(*, to_change: bool = False) -> dict[str, str]:
+    """The credentials file's entries. A file that does not read as them (a hand edit, a disk
+    error) holds none for a lookup; a change refuses it (ConfigError) rather than write its one
+    entry over every secret the file may still hold."""
+    path = credentials_file()
     try:
-        entries: dict[str, str] = json.loads(credentials_file().read_text(encoding="utf-8"))
-        return entries
+        entries = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        if to_change:
+            raise _unreadable(path, exc.strerror if isinstance(exc, OSError) else "not JSON") from None
         return {}
+    if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+        if to_change:
+            raise _unreadable(path, "not an object of names and secrets")
+        return {}
+    return entries
+
+
+def _unreadable(path: Path, reason: str | None) -> ConfigError:
+    from blogster_cli.errors import ConfigError
+
+    return ConfigError(
+        f"{path} cannot be read as a credentials file ({reason or 'unreadable'}), so nothing was written"
+        " to it: move it aside (its secrets are lost to Blogster) and log in again"
+    )
 
 
 CREDENTIALS_LOCK_WAIT_S = 30.0

@@ -128,3 +128,27 @@ def test_the_lock_covers_the_read_the_change_and_the_rewrite(isolated_environmen
     CredentialStore("default").set("session", "three")  # the lock is free again
     entries = json.loads((isolated_environment / "credentials.json").read_text())
     assert entries["held:session"] == "held" and entries["default:session"] == "three"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"default:session": "kept", "work:', "[1, 2]", '{"default:session": 1}', "\udcff"],
+    ids=["cut short", "not an object", "not a secret", "not UTF-8"],
+)
+def test_a_file_that_does_not_read_is_never_written_over(isolated_environment, text):
+    """A credentials file that does not read as secrets (cut short by a full disk, a hand edit) is
+    refused by a change, which names it: before, it read as empty, and the change's one entry was
+    written over every secret it still held."""
+    from blogster_cli.credentials import CredentialStore
+    from blogster_cli.errors import ConfigError
+
+    path = isolated_environment / "credentials.json"
+    data = text.encode("utf-8", "surrogateescape")
+    path.write_bytes(data)
+    path.chmod(0o600)
+    assert CredentialStore("default").get("session") is None  # a lookup finds nothing, and says nothing
+    with pytest.raises(ConfigError, match="cannot be read as a credentials file"):
+        CredentialStore("default").set("session", "new")
+    with pytest.raises(ConfigError, match="move it aside"):
+        CredentialStore("default").delete("session")
+    assert path.read_bytes() == data
