@@ -57,7 +57,7 @@ def schedule(
 ) -> None:
     """Schedule a maintenance window and notify users.
 
-    Example: blogster admin maintenance schedule --title "DB upgrade" --start "2027-01-05 02:00" --end "2027-01-05 03:00" --severity high
+    Example: blogster admin maintenance schedule --title "DB upgrade" --start "2099-01-05 02:00" --end "2099-01-05 03:00" --severity high
     """
     from blogster_cli.services import maintenance
 
@@ -87,7 +87,7 @@ def update(
 ) -> None:
     """Change a maintenance window; users are notified once.
 
-    Example: blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2027-01-05 04:00"
+    Example: blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2099-01-05 04:00"
     """
     from blogster_cli.services import maintenance
 

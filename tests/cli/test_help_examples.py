@@ -265,12 +265,12 @@ PLAN = [
     ("blogster credits --json", True),
     ('blogster ai logs -q "sourdough" --json', True),
     (
-        'blogster admin maintenance schedule --title "DB upgrade" --start "2027-01-05 02:00" --end "2027-01-05 03:00"'
+        'blogster admin maintenance schedule --title "DB upgrade" --start "2099-01-05 02:00" --end "2099-01-05 03:00"'
         " --severity high",
         True,
     ),
     (
-        'blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2027-01-05 04:00"',
+        'blogster admin maintenance update $(blogster admin maintenance list --format ids) --end "2099-01-05 04:00"',
         True,
     ),
     ("blogster admin maintenance list --json", True),
