@@ -17,13 +17,13 @@ import sys
 import time
 
 import pytest
-from psycopg import sql
 
 from tests.cli.test_generate_batch_overlap_cli import draft_calls, finished, saved_ideas, start_batch
 from tests.cli.test_generate_batch_stopped_cli import POST_IDEAS
 from tests.cli.test_generate_cli import CHAT, credits_of, reservations
 from tests.cli.test_social_posting_cli import due_posts, statuses
 from tests.platform_servers import FakeSocial
+from tests.server_limits import limit_database_sessions
 
 LIMIT = "300ms"
 CALL_S = 1.0
@@ -34,20 +34,12 @@ def x(http) -> FakeSocial:
     return FakeSocial(http).install()
 
 
-def limit_idle_transactions(superuser, db) -> None:
-    superuser.execute(
-        sql.SQL("alter database {} set idle_in_transaction_session_timeout = {}").format(
-            sql.Identifier(db.database_name), sql.Literal(LIMIT)
-        )
-    )
-
-
 def test_a_batch_stores_its_drafts_though_the_server_ends_idle_transactions_sooner(
     cli, db, signed_up, ai_env, superuser
 ):
     ideas = saved_ideas(cli, ai_env, superuser, 2)
     remaining, used = credits_of(superuser, signed_up)
-    limit_idle_transactions(superuser, db)
+    limit_database_sessions(superuser, db, "idle_in_transaction_session_timeout", LIMIT)
     asked = len(ai_env.calls(CHAT))
     ai_env.delay_s, ai_env.delay_after = CALL_S, asked  # each draft's answer comes after 1 s
 
@@ -62,7 +54,7 @@ def test_a_batch_stores_its_drafts_though_the_server_ends_idle_transactions_soon
 
 def test_a_social_post_the_platform_is_slow_to_answer_is_recorded_as_published(cli, db, signed_up, x, superuser):
     (post,) = due_posts(cli, count=1)
-    limit_idle_transactions(superuser, db)
+    limit_database_sessions(superuser, db, "idle_in_transaction_session_timeout", LIMIT)
     x.before_answer = lambda number: time.sleep(CALL_S)
 
     ran = subprocess.run(

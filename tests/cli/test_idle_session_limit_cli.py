@@ -15,27 +15,18 @@ import os
 import subprocess
 import sys
 
-from psycopg import sql
-
 from tests.cli.test_generate_cli import CHAT, credits_of, reservations
+from tests.server_limits import limit_database_sessions
 
 LIMIT = "300ms"
 CALL_S = 1.0
-
-
-def limit_idle_sessions(superuser, db) -> None:
-    superuser.execute(
-        sql.SQL("alter database {} set idle_session_timeout = {}").format(
-            sql.Identifier(db.database_name), sql.Literal(LIMIT)
-        )
-    )
 
 
 def test_a_draft_is_stored_though_the_server_ends_idle_sessions_before_the_provider_answers(
     cli, db, signed_up, ai_env, superuser
 ):
     remaining, used = credits_of(superuser, signed_up)
-    limit_idle_sessions(superuser, db)
+    limit_database_sessions(superuser, db, "idle_session_timeout", LIMIT)
     asked = len(ai_env.calls(CHAT))
     ai_env.delay_s, ai_env.delay_after = CALL_S, asked
 

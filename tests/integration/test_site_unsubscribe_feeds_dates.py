@@ -15,25 +15,15 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.publish.pages import last_change
 from blogster_cli.publish.themes import available
-from blogster_cli.services import blogs, imports, publishing, site, site_settings
+from blogster_cli.services import blogs, imports, site_settings
+from tests.integration.test_site_build import BASE, build, publish
 
-BASE = "blogster.page"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
 def author(db, make_user) -> ActingUser:
     return ActingUser(db, make_user("ada@example.com"))
-
-
-def build(acting: ActingUser, out: Path) -> site.BuildReport:
-    return site.build(acting, out=out, base_domain=BASE)
-
-
-def publish(acting: ActingUser, title: str, markdown: str, **fields) -> blogs.BlogRow:
-    row = blogs.create(acting, new=blogs.NewBlog(title=title, markdown=markdown, **fields))
-    publishing.publish(acting, refs=[str(row.id)])
-    return row
 
 
 def site_files(out: Path) -> set[str]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import threading
 import time
 
-from psycopg import sql
-
 from blogster_cli.actors import ActingUser
 from blogster_cli.services import sync as sync_service
 from tests.integration.test_guard_unit_of_work import CALL_S
 from tests.integration.test_sync import POST_A, actions, db_edit, folder_with_posts
+from tests.server_limits import limit_database_sessions
 
 LIMIT = "300ms"
 
@@ -24,11 +23,7 @@ def test_watch_outlives_the_servers_idle_session_limit_and_still_sees_a_database
 ):
     acting = ActingUser(db, make_user())
     folder = folder_with_posts(tmp_path)
-    superuser.execute(
-        sql.SQL("alter database {} set idle_session_timeout = {}").format(
-            sql.Identifier(db.database_name), sql.Literal(LIMIT)
-        )
-    )
+    limit_database_sessions(superuser, db, "idle_session_timeout", LIMIT)
     runs: list[sync_service.SyncSummary] = []
     stop = threading.Event()
     failed: list[BaseException] = []

@@ -83,19 +83,7 @@ def test_a_worker_stopped_with_a_job_cut_off_is_no_longer_listed(db, make_user, 
 
 
 def test_a_job_after_the_database_dropped_the_workers_connections_runs_on_fresh_ones(db, superuser):
-    conninfo = make_conninfo(db.conninfo, application_name=WORKER_APP)
-    env = dict(os.environ, BLOGSTER_DATABASE_URL=conninfo)
-    env.pop("BLOGSTER_SMTP_URL", None)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "blogster_cli", "serve-workers", "--concurrency", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        finished = _finished(superuser)
-        first = defer(superuser, "publish_due", {"timestamp": 0})  # the job thread keeps its connections
-        wait_for(lambda: finished(first), timeout=60, what="the first run")
-        assert job_status(superuser, first) is None
-
+    def drop_connections() -> None:
         # What a server restart does to every connection the worker holds (the queue's pool
         # reconnects on its own): the job thread's idle ones learn it only at their next statement.
         superuser.execute(
@@ -103,12 +91,31 @@ def test_a_job_after_the_database_dropped_the_workers_connections_runs_on_fresh_
         )
         time.sleep(1)
 
+    a_job_runs_after(db, superuser, drop_connections, what="the run after the loss")
+
+
+def a_job_runs_after(db, superuser, disruption: Callable[[], None], *, what: str) -> str:
+    """Runs a job on a worker (one job thread, which keeps its connections), then `disruption`, then
+    a second job, which must succeed; the worker's stderr once it is stopped."""
+    env = dict(os.environ, BLOGSTER_DATABASE_URL=make_conninfo(db.conninfo, application_name=WORKER_APP))
+    env.pop("BLOGSTER_SMTP_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", "serve-workers", "--concurrency", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        finished = _finished(superuser)
+        first = defer(superuser, "publish_due", {"timestamp": 0})
+        wait_for(lambda: finished(first), timeout=60, what="the first run")
+        assert job_status(superuser, first) is None
+        disruption()
         second = defer(superuser, "publish_due", {"timestamp": 0})
-        wait_for(lambda: finished(second), timeout=60, what="the run after the loss")
+        wait_for(lambda: finished(second), timeout=60, what=what)
         assert job_status(superuser, second) is None, workers.status(db).failed
     finally:
         worker.send_signal(signal.SIGTERM)
-        worker.communicate(timeout=20)
+        _, stderr = worker.communicate(timeout=20)
+    return stderr
 
 
 def _finished(superuser) -> Callable[[int], bool]:
