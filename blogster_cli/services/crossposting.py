@@ -84,6 +84,7 @@ class _Intent:
 
 def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
     from blogster_cli.publish.markdown import render_post
+    from blogster_cli.publish.titles import shown_title
 
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
@@ -94,8 +95,9 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
         copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
         markdown = markdown_of(row)
         media = media_url(config.base_url)  # pictures as `images add` links them point at the site
+        # Every platform's title is plain text: the words the site shows (`*Why* we ship` as `Why we ship`).
         article = Article(
-            title=row.title, markdown=absolute_media_markdown(markdown, media),
+            title=shown_title(row.title, markdown)[0], markdown=absolute_media_markdown(markdown, media),
             html=absolute_media_html(render_post(markdown).html, media), description=row.meta_description,
             tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip

@@ -179,6 +179,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
     from blogster_cli.distribution.crosspost import absolute_media_html, absolute_media_markdown, media_url
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
+    from blogster_cli.publish.titles import shown_title
     from blogster_cli.services.post_steps import find_own, markdown_of
     from blogster_cli.services.site_address import published_address
 
@@ -201,7 +202,8 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
             rendered = render_post(markdown)
             media = media_url(config.base_url)  # `media/<name>` pictures, absolute in a mail
             body, text = absolute_media_html(rendered.html, media), absolute_media_markdown(markdown, media)
-            sections.append((row.slug, letters.PostSection(row.title, url, body, text)))
+            title = shown_title(row.title, markdown)[0]  # as the site's listings show it: its words, escaped in HTML
+            sections.append((row.slug, letters.PostSection(title, url, body, text)))
             ids.append(row.id)
         assert config is not None
         body_style, link_style = email_styles(config.theme)  # the site's look, inline

@@ -175,6 +175,41 @@ def review_email_body(content: str | None, notification_id: UUID) -> str:
     return "\n".join([*lines, "", read, "", "-- ", REVIEW_FOOTER]).lstrip("\n") + "\n"
 
 
+REVIEW_LINK = "blogster review show "
+"""How a review notification's link starts (0144): the assignment's id follows."""
+
+
+def review_subject(session: Session, notification: UserNotification) -> str:
+    """A review notification's title as its email's Subject: the post's title in it as the site shows
+    it (`publish.titles.shown_title`: a title taken from the body's first `# heading` reads as its
+    words, `*Why* we ship` as `Why we ship`). The title names the post at its end ("Assigned as
+    editor: TITLE", "Approved by EMAIL (editor): TITLE") or its start ("TITLE is now rejected"), as
+    the database wrote it (0130, 0144); read as the recipient, when they still read the assignment
+    and its post and the post's title is still the one named. Else (a withdrawal: the assignment is
+    gone and the post no longer theirs to read; the title changed since) the title as it is.
+    email_delivery.send makes the Subject one line (mail_headers.header_text)."""
+    from blogster_cli.publish.titles import shown_title
+    from blogster_cli.repositories import review as review_rows
+
+    title, link = notification.title, notification.link or ""
+    if not link.startswith(REVIEW_LINK):
+        return title
+    try:
+        assignment_id = UUID(link.removeprefix(REVIEW_LINK))
+    except ValueError:
+        return title
+    found = review_rows.find(session, prefix=str(assignment_id))
+    post = review_rows.assigned_post(session, blog_id=found[0].blog_id) if len(found) == 1 else None
+    if post is None or not post.title:
+        return title
+    words, _ = shown_title(post.title, (post.content or {}).get("markdown") or "")
+    if title.endswith(": " + post.title):
+        return title.removesuffix(post.title) + words
+    if title.startswith(post.title + " is now "):
+        return words + title.removeprefix(post.title)
+    return title
+
+
 def deliver_review_emails(
     db: Database, *, smtp: email_delivery.SmtpServer | None, recipients: list[ReviewEmailRecipient], final_attempt: bool
 ) -> dict[UUID, str | None]:
@@ -208,7 +243,7 @@ def _deliver_review(
         found = notification_delivery.own_version(
             session, notification_id=recipient.notification_id, created_at=recipient.created_at
         )
-        text = None if found is None else (found.title, found.content)
+        text = None if found is None else (review_subject(session, found), found.content)
         address = notification_delivery.own_email_if_wanted(session, about=NotificationType.BLOG_INTERACTION)
 
     if text is None or address is None or smtp is None:

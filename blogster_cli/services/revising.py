@@ -160,6 +160,7 @@ class SocialDraft:
 def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: str) -> SocialDraft:
     """A social_media_posts draft for `platform`, within its length limit, with hashtags."""
     from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+    from blogster_cli.publish.titles import shown_title
     from blogster_cli.vocabulary import SocialPostStatus
 
     try:
@@ -169,9 +170,11 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
     limit = PLATFORM_LIMITS[chosen.value]
     request_id = uuid.uuid4()
     blog = _read(acting, ref, request_id)
-    extra = {"title": blog.title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
+    # The post's title as readers see it on the site, so the social post quotes its words, not its markup.
+    title = shown_title(blog.title, _markdown(blog))[0]
+    extra = {"title": title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
              "limit": limit}  # fmt: skip
-    messages = prompts.assemble("social", prompts.PromptInput(topic=blog.title, extra=extra))
+    messages = prompts.assemble("social", prompts.PromptInput(topic=title, extra=extra))
     prompt_text = prompts.as_text(messages)
     result: list[metadata.SocialOut] = []
 

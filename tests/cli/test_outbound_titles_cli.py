@@ -1,0 +1,89 @@
+"""A post titled by its body's first `# heading` reaches readers elsewhere by that heading's words,
+as the site shows it (`publish.titles.shown_title`): `Why we ship with pytest`, not
+`*Why* we ship with \\`pytest\\``, in a newsletter (its HTML and plain-text parts), a cross-post's
+title (dev.to, Hashnode, WordPress: plain text on all three) and the AI's social post prompt. A
+title typed as it is (front matter, no such heading) goes as typed there too, as the site shows it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.conftest import make_newsletter
+from tests.cli.test_crosspost_cli import connect
+from tests.platform_servers import (
+    HASHNODE_TOKEN,
+    TOKEN,
+    WP_APP_PASSWORD,
+    WP_USER,
+    FakeForem,
+    FakeHashnode,
+    FakeWordPress,
+)
+
+HEADING = "*Why* we ship with `pytest` & co"
+WORDS = "Why we ship with pytest & co"
+POST = f"# {HEADING}\n\nUse **tmux** every day.\n"  # no front matter: the heading is the title
+SLUG = "ten-terminal-habits"  # make_newsletter's slug
+
+
+def test_a_newsletter_shows_a_heading_titles_words_in_both_parts(cli, signed_up, smtp, tmp_path):
+    recorder, url = smtp
+    newsletter = make_newsletter(cli, tmp_path, POST)
+    assert cli("blogs", "show", SLUG, "--json").json()["title"] == HEADING  # stored as written
+    (tmp_path / "readers.csv").write_text("email\nreader@example.com\n")
+    sent = cli("newsletter", "send", newsletter, "--to", str(tmp_path / "readers.csv"), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    [message] = recorder.to("reader@example.com")
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert f">{WORDS.replace('&', '&amp;')}</a></h2>" in html and "*Why*" not in html
+    lines = text.splitlines()
+    assert lines[lines.index(WORDS) + 1] == "=" * len(WORDS)  # the section's heading; the body follows as written
+
+
+def test_a_newsletter_keeps_a_typed_title_as_the_site_does(cli, signed_up, smtp, tmp_path):
+    newsletter = make_newsletter(cli, tmp_path, "---\ntitle: C*-algebras *today*\n---\nText.\n")
+    shown = cli("newsletter", "preview", newsletter, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert "\nC*-algebras *today*\n" in shown.json()["text"]
+
+
+def published(cli, tmp_path) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(POST)
+    made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", SLUG)
+    assert made.exit_code == 0, made.stderr
+
+
+REMOTES = {
+    "devto": (FakeForem, TOKEN, "BLOGSTER_DEVTO_URL"),
+    "hashnode": (FakeHashnode, HASHNODE_TOKEN, "BLOGSTER_HASHNODE_URL"),
+    "wordpress": (FakeWordPress, f"{WP_USER}:{WP_APP_PASSWORD}", "BLOGSTER_WORDPRESS_URL"),
+}
+
+
+@pytest.mark.parametrize("platform", list(REMOTES))
+def test_a_crossposts_title_is_the_heading_titles_words(cli, signed_up, http, tmp_path, platform):
+    published(cli, tmp_path)
+    server, token, variable = REMOTES[platform]
+    remote = server(http).install()
+    connect(cli, platform, token)
+    sent = cli("crosspost", SLUG, "--to", platform, "--json", env={variable: remote.url})
+    assert sent.exit_code == 0, sent.stderr
+    [post] = remote.posts.values()
+    # WordPress stores its title as HTML: the words go escaped (platform_api), as any title does.
+    assert post["title"] == (WORDS.replace("&", "&amp;") if platform == "wordpress" else WORDS)
+
+
+def test_the_social_prompt_quotes_the_heading_titles_words(cli, signed_up, ai_env, tmp_path):
+    published(cli, tmp_path)
+    ai_env.structured.clear()
+    ai_env.structured.append(json.dumps({"content": "Why we ship.", "hashtags": ["testing"]}))
+    made = cli("generate", "social", SLUG, "--platform", "twitter", "--json")
+    assert made.exit_code == 0, made.stderr
+    [call] = ai_env.calls("/v1/chat/completions")
+    prompt = "\n".join(m["content"] for m in call.body["messages"])
+    assert f'promotes the blog post "{WORDS}"' in prompt and f'"{HEADING}"' not in prompt
