@@ -113,7 +113,7 @@ def add(
 ) -> None:
     """Plan an entry on a date (and time) in your timezone.
 
-    Example: blogster calendar add "Launch post" --date 2026-12-07 --time 09:00 --topic launch
+    Example: blogster calendar add "Launch post" --date 2099-12-07 --time 09:00 --topic launch
     """
     from blogster_cli.services import calendar
 
@@ -148,7 +148,7 @@ def list_entries(
 ) -> None:
     """Your calendar entries by date.
 
-    Example: blogster calendar list --from 2026-12-01 --json
+    Example: blogster calendar list --from 2099-12-01 --json
     """
     from blogster_cli.services import calendar
 
@@ -170,7 +170,7 @@ def move(
     The post an entry is for keeps its own schedule: when it is scheduled at another time, a note
     on stderr says when it goes live and the `publish --at` that moves it too.
 
-    Example: blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08
+    Example: blogster calendar move $(blogster calendar list --format ids | head -1) --date 2099-12-08
     """
     from blogster_cli.services import calendar
 
@@ -283,7 +283,7 @@ def month(
 ) -> None:
     """A month grid of your entries, coloured by type and status.
 
-    Example: blogster calendar month 2026-12
+    Example: blogster calendar month 2099-12
     """
     from blogster_cli.cli import calendar_views
     from blogster_cli.planning import grid, times
@@ -312,7 +312,7 @@ def week(
 ) -> None:
     """Your entries for one week, Monday first.
 
-    Example: blogster calendar week 2026-12-07
+    Example: blogster calendar week 2099-12-07
     """
     if which is not None and day is not None and which != day:
         raise InvalidInput(f"two days given ({which} and --date {day}): give one")

@@ -56,14 +56,21 @@ def restore(
     revision: int = typer.Argument(..., help="The revision to bring back."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Make an old revision current again (as a new revision; history is kept).
+    """Make an old revision's body current again (as a new revision; history is kept).
+
+    Only the body comes back: the title, front matter and other fields stay as they are. A
+    revision whose body is already the current one changes nothing (exit 0, "nothing to
+    restore"; --json says "changed": false).
 
     Example: blogster revisions restore ten-terminal-habits 2
     """
     from blogster_cli.services import blogs
 
-    row = blogs.restore_revision(acting_user(), ref=blog, number=revision)
+    result = blogs.restore_revision(acting_user(), ref=blog, number=revision)
+    row = result.post
     if json:
-        output.print_json({"id": row.id, "slug": row.slug, "restored_revision": revision})
-    else:
+        output.print_json({"id": row.id, "slug": row.slug, "restored_revision": revision, "changed": result.changed})
+    elif result.changed:
         output.message(f"'{row.slug}' is back to revision {revision}'s text.")
+    else:
+        output.message(f"'{row.slug}' already has revision {revision}'s text: nothing to restore.")

@@ -77,13 +77,27 @@ class StoredPost:
     published_at: datetime | None
     content: dict[str, Any] | None
     tags: list[str]
+    # Whether created_at is a date of the post's own, for an unpublished post whose content came
+    # from a plain markdown file (a draft that went through one keeps its date: `exports._kept_date`);
+    # False otherwise. Not when the post was made by importing a file that stated no date: its
+    # created_at is then that import's moment (`OWN_CREATION`).
+    created_at_own: bool = False
 
 
+# Revision 1 is the content a post was made with, written in the same transaction (same now()): a
+# post made in Blogster has no source there, and one an import made from a file that stated no date
+# was created at that moment (`insert_posts`: coalesce(created, now())). Only read where export needs it.
+OWN_CREATION = (
+    "case when b.published_at is null and b.content -> 'source' ->> 'dialect' = 'markdown' then"
+    " coalesce((select pg_catalog.jsonb_typeof(r.content -> 'source') is distinct from 'object' or r.created_at <> b.created_at"
+    " from public.blog_revisions r where r.blog_id = b.id and r.revision_number = 1), false)"
+    " else false end"
+)
 _STORED_COLUMNS = (
     "b.id, b.title, b.slug, b.status::text, b.meta_description, b.meta_keywords, b.featured_image,"
     " b.created_at, b.published_at, b.content,"
     " coalesce((select array_agg(bt.tag_name order by bt.tag_name) from public.blogs_to_tags bt"
-    " where bt.blog_id = b.id), '{}') as tags"
+    f" where bt.blog_id = b.id), '{{}}') as tags, {OWN_CREATION}"
 )
 
 

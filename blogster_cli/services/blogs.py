@@ -386,18 +386,42 @@ def diff(acting: ActingUser, *, ref: str, first: int, second: int | None = None)
     return unified_diff(lines(old_text), lines(new_text), f"{blog.slug} r{first}", new_label)
 
 
-def restore_revision(acting: ActingUser, *, ref: str, number: int) -> BlogRow:
-    """Makes revision `number` the current content, as a new revision (history is never rewritten)."""
+@dataclass(frozen=True)
+class RestoredRevision:
+    """The post after `restore_revision`; `changed` is False when its body already was the revision's."""
+
+    post: BlogRow
+    changed: bool
+
+    @property
+    def slug(self) -> str:
+        return self.post.slug
+
+
+def restore_revision(acting: ActingUser, *, ref: str, number: int) -> RestoredRevision:
+    """Makes revision `number`'s body the current one, as a new revision (history is never rewritten).
+
+    Revisions follow the body (0152), so only the body comes back: the rest of the current document
+    (the front matter its file wrote, where it came from), which may have changed after the revision,
+    stays, as an edit of the body keeps it. A revision whose body is the current one changes nothing
+    (no write, no activity). A live post is not left with no content, as an edit would not leave it."""
     with unit_of_work(acting) as conn:
         blog = _find_mine(acting, conn, ref, with_content=True)
         revision = _revision(conn, blog, number)
-        if revision.content != blog.content:
-            blog_rows.update(conn, blog_id=blog.id, values={"content": revision.content})
+        body = str((revision.content or {}).get("markdown", ""))
+        if body == markdown_of(blog):
+            return RestoredRevision(post=blog, changed=False)
+        document = dict(blog.content if blog.content is not None else revision.content or {})
+        document["markdown"] = body
+        document.setdefault("version", 1)
+        values: dict[str, Any] = {"content": document}
+        _check_live_content(blog, values)
+        blog_rows.update(conn, blog_id=blog.id, values=values)
         activities.record(
             conn, type=ActivityType.EDITED, title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
             blog_id=blog.id, metadata={"restored_revision": number},
         )  # fmt: skip
-        return find_own(conn, str(blog.id), with_content=True)
+        return RestoredRevision(post=find_own(conn, str(blog.id), with_content=True), changed=True)
 
 
 def activity(

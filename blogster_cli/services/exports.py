@@ -339,16 +339,18 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
 
 
 def _kept_date(post: StoredPost, content: dict[str, Any]) -> bool:
-    """Whether a post whose source states no date has a publication date of its own all the same.
+    """Whether a post whose source states no date has a date of its own all the same.
     A plain markdown file without front matter cannot state one, and its import makes a draft
     (no publication date), so the post's is one it kept through that file (an export to plain
     markdown imported back: `imports._diff` keeps what the file cannot say) or was published at.
+    A draft's creation date is its own unless the post was made by importing a file that stated
+    none (`blogs_bulk.OWN_CREATION`): a draft written in Blogster keeps its date through the trip.
     Else a publication date equal to the creation is the moment an undated file was imported
     (`blogs_bulk.insert_posts`), not the source's: export leaves it out."""
     source = content.get("source") or {}
     front = content.get("front_matter") or {}
     return (
-        post.published_at is not None
+        (post.published_at is not None or post.created_at_own)
         and source.get("dialect") == "markdown"
         and front.get("raw") is None
         and not front.get("fields")

@@ -29,7 +29,7 @@ class DiffLoaded(Done):
 
 
 class RevisionRestored(Done):
-    """`result` is the post as restored."""
+    """`result` is `blogs.RestoredRevision`: the post, and whether its body changed."""
 
 
 class RevisionsScreen(Screen[bool]):
@@ -116,7 +116,11 @@ class RevisionsScreen(Screen[bool]):
         )
 
     def on_revision_restored(self, message: RevisionRestored) -> None:
-        self.app.notify(f"Restored '{message.result.slug}' to revision {self.selected_number()}")
+        restored = message.result
+        if restored.changed:
+            self.app.notify(f"Restored '{restored.slug}' to revision {self.selected_number()}")
+        else:
+            self.app.notify(f"'{restored.slug}' already has revision {self.selected_number()}'s text")
         self.dismiss(True)
 
     def action_close(self) -> None:

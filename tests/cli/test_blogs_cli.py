@@ -156,7 +156,12 @@ def test_editor_flow_creates_a_revision_and_diff_and_restore_work(cli, signed_up
     diff = cli("revisions", "diff", post_id, "1").stdout
     assert "+Hello edited world." in diff
     restored = cli("revisions", "restore", post_id, "1", "--json")
-    assert restored.exit_code == 0 and restored.json() == {"id": post_id, "slug": shown["slug"], "restored_revision": 1}
+    assert restored.exit_code == 0 and restored.json() == {
+        "id": post_id,
+        "slug": shown["slug"],
+        "restored_revision": 1,
+        "changed": True,
+    }
     assert cli("blogs", "show", post_id, "--raw").stdout == ""
     assert [r["revision"] for r in cli("revisions", "list", post_id, "--json").json()] == [1, 2, 3]
 

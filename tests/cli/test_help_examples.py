@@ -161,13 +161,13 @@ PLAN = [
     ('blogster publish $(blogster blogs list --status draft --format ids) --at "2099-12-01 09:00"', True),
     ("blogster schedule list --json", True),
     ("blogster unpublish ten-terminal-habits", True),
-    ('blogster calendar add "Launch post" --date 2026-12-07 --time 09:00 --topic launch', True),
-    ('blogster calendar add "Second post" --date 2026-12-09', False),
-    ("blogster calendar list --from 2026-12-01 --json", True),
-    ("blogster calendar move $(blogster calendar list --format ids | head -1) --date 2026-12-08", True),
+    ('blogster calendar add "Launch post" --date 2099-12-07 --time 09:00 --topic launch', True),
+    ('blogster calendar add "Second post" --date 2099-12-09', False),
+    ("blogster calendar list --from 2099-12-01 --json", True),
+    ("blogster calendar move $(blogster calendar list --format ids | head -1) --date 2099-12-08", True),
     ("blogster calendar done $(blogster calendar list --format ids | head -1)", True),
-    ("blogster calendar month 2026-12", True),
-    ("blogster calendar week 2026-12-07", True),
+    ("blogster calendar month 2099-12", True),
+    ("blogster calendar week 2099-12-07", True),
     ("blogster calendar agenda --days 7", True),
     ("blogster calendar export --ics plan.ics", True),
     ("blogster calendar import --ics plan.ics", True),
@@ -341,6 +341,23 @@ def test_every_examples_at_is_years_ahead():
     soon = datetime.now(UTC) + timedelta(days=3650)
     for example, at in times:
         assert datetime.fromisoformat(at).replace(tzinfo=UTC) > soon, example
+
+
+def test_every_calendar_examples_date_is_years_ahead():
+    """The calendar's examples plan entries (and list, move and show them) on dates to come, years
+    ahead as publish's --at: "2026-12-07" was in the past within days of being written."""
+    from datetime import date, timedelta
+
+    dates = [
+        (e, d)
+        for e in help_examples()
+        if e.startswith("blogster calendar ")
+        for d in re.findall(r"\b\d{4}-\d\d(?:-\d\d)?\b", e)
+    ]
+    assert len(dates) >= 5, dates  # add, list --from, move, month, week
+    soon = date.today() + timedelta(days=3650)
+    for example, when in dates:
+        assert date.fromisoformat(when if len(when) == 10 else f"{when}-01") > soon, example
 
 
 @pytest.mark.timeout(1800)  # some two hundred commands, each its own process
