@@ -65,6 +65,40 @@ def lifted_heading(markdown: str, safe_html: str) -> tuple[str | None, str]:
     return alone[len("<h1>") : -len("</h1>\n")], safe_html[:at] + safe_html[at + len(alone) :]
 
 
+def without_lifted_heading(markdown: str, safe_html: str) -> tuple[str, str]:
+    """(`markdown`, `safe_html` (the body rendered)) as a page shows the body beneath its title: without
+    the body's first `# heading` where the page lifts it out (`lifted_heading`), as they are where it
+    does not. For a post whose title is that heading (`shown_title`), shown where the title stands on
+    its own above the body: a newsletter's post heading, a cross-post's title field.
+
+    The markdown loses the heading's line: the first line `first_heading` reads as that heading
+    whose leaving out renders to the lifted HTML (so the markdown sent reads as the page, and the
+    heading and fence rules are not copied here). Both are kept whole where no line does (leaving
+    it out would change what follows: a list before it would take in the paragraph after it)."""
+    heading, lifted = lifted_heading(markdown, safe_html)
+    if heading is None:
+        return markdown, safe_html
+    from blogster_cli.publish.markdown import to_html
+
+    text = first_heading(markdown)
+    lines = markdown.splitlines(keepends=True)
+    for at, line in enumerate(lines):
+        if first_heading(line) != text:
+            continue
+        before, after = lines[:at], lines[at + 1 :]
+        if not "".join(before).strip():  # nothing before it: the body starts with what follows
+            before = []
+        if not before or not before[-1].strip():  # one blank line where the heading was, not two
+            while after and not after[0].strip():
+                after = after[1:]
+        elif after and after[0].strip():
+            before.append("\n")  # a picture's paragraph and the one after stay two
+        candidate = "".join(before + after)
+        if to_html(candidate) == lifted:
+            return candidate, lifted
+    return markdown, safe_html
+
+
 def _no_words(html_text: str) -> bool:
     """Whether rendered HTML shows a reader no words: blank, or pictures only (a logo, badges)."""
     return not html.unescape(_TAG.sub("", html_text)).strip()

@@ -84,7 +84,7 @@ class _Intent:
 
 def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
     from blogster_cli.publish.markdown import render_post
-    from blogster_cli.publish.titles import shown_title
+    from blogster_cli.publish.titles import shown_title, without_lifted_heading
 
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
@@ -96,10 +96,13 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
         markdown = markdown_of(row)
         media = media_url(config.base_url)  # pictures as `images add` links them point at the site
         # Every platform's title is plain text: the words the site shows (`*Why* we ship` as `Why we ship`).
+        title, from_heading = shown_title(row.title, markdown)
+        shown, page = markdown, render_post(markdown).html
+        if from_heading:  # the platform shows the title above the body: its own heading left out, as on its page
+            shown, page = without_lifted_heading(markdown, page)
         article = Article(
-            title=shown_title(row.title, markdown)[0], markdown=absolute_media_markdown(markdown, media),
-            html=absolute_media_html(render_post(markdown).html, media), description=row.meta_description,
-            tags=list(row.tags), canonical_url=canonical, slug=row.slug,
+            title=title, markdown=absolute_media_markdown(shown, media), html=absolute_media_html(page, media),
+            description=row.meta_description, tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip
         article = for_platform(platform, article)  # its players, gists and videos as the platform shows them
         return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article)

@@ -179,7 +179,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
     from blogster_cli.distribution.crosspost import absolute_media_html, absolute_media_markdown, media_url
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
-    from blogster_cli.publish.titles import shown_title
+    from blogster_cli.publish.titles import shown_title, without_lifted_heading
     from blogster_cli.services.post_steps import find_own, markdown_of
     from blogster_cli.services.site_address import published_address
 
@@ -199,10 +199,12 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
                 raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
             config, url = published_address(conn, row, base_domain=base_domain)
             markdown = markdown_of(row)
-            rendered = render_post(markdown)
+            title, from_heading = shown_title(row.title, markdown)  # as the site's listings show it: its words
+            shown, page = markdown, render_post(markdown).html
+            if from_heading:  # the section's heading is the title: the body's own one left out, as on its page
+                shown, page = without_lifted_heading(markdown, page)
             media = media_url(config.base_url)  # `media/<name>` pictures, absolute in a mail
-            body, text = absolute_media_html(rendered.html, media), absolute_media_markdown(markdown, media)
-            title = shown_title(row.title, markdown)[0]  # as the site's listings show it: its words, escaped in HTML
+            body, text = absolute_media_html(page, media), absolute_media_markdown(shown, media)
             sections.append((row.slug, letters.PostSection(title, url, body, text)))
             ids.append(row.id)
         assert config is not None

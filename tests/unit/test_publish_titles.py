@@ -5,7 +5,7 @@ threadpoolctl, BSD-3-Clause; scikit-build-core, Apache-2.0)."""
 import pytest
 
 from blogster_cli.publish.markdown import to_html
-from blogster_cli.publish.titles import lifted_heading, shown_title
+from blogster_cli.publish.titles import lifted_heading, shown_title, without_lifted_heading
 
 BADGES = (
     "Thread-pool Controls [![Build Status](https://github.com/joblib/threadpoolctl/actions/workflows/test.yml/badge.svg"
@@ -82,3 +82,38 @@ def test_a_heading_the_page_does_not_show_as_one_is_left_where_it_is(markdown: s
     if markdown == "# Draft title\n":
         html = "<p>x</p><h1>Draft title</h1>\n"  # not at a line's start
     assert lifted_heading(markdown, html) == (None, html)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "left"),
+    [
+        ("# *Why* we ship\n\nText.\n\n# Later\n", "Text.\n\n# Later\n"),
+        ("\n\n# Getting started {#start}\n\n\nText.\n", "Text.\n"),
+        ("# Windows lines\r\n\r\nText.\r\n", "Text.\r\n"),
+        ("![Logo](media/a.png)\n# Title\nText.\n", "![Logo](media/a.png)\n\nText.\n"),  # two paragraphs still
+        ('<div align="center"><img src="logo.svg" alt=""></div>\n\n# MarkupSafe\n\nEscapes.\n',
+         '<div align="center"><img src="logo.svg" alt=""></div>\n\nEscapes.\n'),
+        (f"# {BADGES}\n\nPython helpers.\n", "Python helpers.\n"),
+        ("# Only the title\n", ""),
+    ],
+)  # fmt: skip
+def test_the_markdown_loses_the_line_of_the_heading_the_page_lifts(markdown: str, left: str) -> None:
+    _, page = lifted(markdown)
+    assert without_lifted_heading(markdown, to_html(markdown)) == (left, page)
+    assert to_html(left) == page  # the markdown sent renders as the page's body
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<!--\n# Draft title\n-->\nText.\n",
+        '<div align="center">\n# Draft title\n</div>\n',
+        "Intro text.\n\n# Draft title\n\nMore.\n",
+        "```\n# Draft title\n```\n\n# Draft title\n",  # code first: words
+        # Lifted on the page, but without its line the list would take the paragraph after it in: both whole.
+        "- ![x](media/a.png)\n\n# Draft title\n\n  Text.\n",
+    ],
+)
+def test_a_body_whose_heading_no_line_gives_as_lifted_stays_whole(markdown: str) -> None:
+    html = to_html(markdown)
+    assert without_lifted_heading(markdown, html) == (markdown, html)
