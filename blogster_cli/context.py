@@ -98,10 +98,9 @@ class AppContext:
             named = conninfo_to_dict(url)
         except Exception:  # not a connection string: open_database says so
             return url
-        stored = {
-            name: self.credentials.get(entry) for name, entry in DATABASE_SECRET_KEYS.items() if name not in named
-        }
-        found = {name: secret for name, secret in stored.items() if secret is not None}
+        wanted = {entry: name for name, entry in DATABASE_SECRET_KEYS.items() if name not in named}
+        # One read of the profile's stored secrets (the credentials file read once), not one per entry.
+        found = {wanted[entry]: secret for entry, secret in self.credentials.get_many(wanted).items()}
         return make_conninfo(url, **found) if found else url
 
     @cached_property

@@ -15,15 +15,17 @@ take the full way, which notes the choice again.
 The file is changed by many commands (`auth login` and `logout`, `config set`, `newsletter
 smtp-password`, the mail hold), for any profile: each change reads, changes and rewrites it under
 one lock, through a temporary file of its own (`private_files.SharedPrivateFile`, as the config
-file is), so that two at once lose neither's secret.
+file is), so that two at once lose neither's secret; the next change removes `credentials.json.partial`,
+the temporary file older versions left there. The profile index (PROFILE_INDEX) is changed under the
+same lock in a keyring too.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,20 +159,36 @@ class CredentialStore:
         return f"{self.profile}:{name}"
 
     def get(self, name: str) -> str | None:
+        return self.get_many([name]).get(name)
+
+    def get_many(self, names: Iterable[str]) -> dict[str, str]:
+        """This profile's stored secrets among `names` (name -> secret; the ones not stored left out),
+        read together: one read of the credentials file where it is the store. Where the file is known
+        to be the store, it is read without loading keyring, and the secrets it lacks are looked for
+        the full way (the keyring, if one has become usable since the choice was noted)."""
+        keys = {name: self._key(name) for name in names}
+        entries: dict[str, str] | None = None
+        found: dict[str, str] = {}
         if "_backend" not in self.__dict__ and file_is_the_store():  # the file, without loading keyring
-            found = _read_file().get(self._key(name))
-            if found is not None:
+            entries = _read_file()
+            found = {name: entries[key] for name, key in keys.items() if key in entries}
+            if len(found) == len(keys):
                 return found
-        return self._get_raw(self._key(name))
+        if self._backend is None:
+            entries = _read_file() if entries is None else entries  # read above: the same store
+            return {name: entries[key] for name, key in keys.items() if key in entries}
+        for name, key in keys.items():
+            if name not in found and (stored := self._get_raw(key)) is not None:
+                found[name] = stored
+        return {name: found[name] for name in keys if name in found}  # in the order asked
 
     def set(self, name: str, value: str) -> None:
-        with self._file_lock():  # the profile index and the secret: one change of the file
+        # The profile index's read, change and rewrite (and, in the file, the secret's) under the
+        # credentials file's lock, whichever the store: two commands storing secrets for two new
+        # profiles at once lose neither from the index.
+        with file_lock():
             self._remember_profile()
             self._set_raw(self._key(name), value)
-
-    def _file_lock(self) -> AbstractContextManager[None]:
-        """The credentials file's lock where the file is the store (`file_lock`); nothing for a keyring."""
-        return file_lock() if self._backend is None else nullcontext()
 
     def _set_raw(self, key: str, value: str) -> None:
         if self._backend is not None:
@@ -255,7 +273,9 @@ def _shared_file() -> SharedPrivateFile:
     busy: the config file's words)."""
     from blogster_cli.private_files import SharedPrivateFile
 
-    return SharedPrivateFile(credentials_file, busy=file_being_changed, wait_s=CREDENTIALS_LOCK_WAIT_S)
+    return SharedPrivateFile(
+        credentials_file, busy=file_being_changed, wait_s=CREDENTIALS_LOCK_WAIT_S, older_partial=True
+    )
 
 
 @contextmanager

@@ -85,12 +85,21 @@ class SharedPrivateFile:
     in the same folder (`.<name>.XXXXXXXX.partial`, 0600 from creation), fsynced, then renamed
     over the file: a reader sees the old bytes or the new ones, and two writers never share a
     temporary file. The ones writers killed before their rename left are removed, by a writer
-    holding the lock (`_remove_killed_writers_files`)."""
+    holding the lock (`_remove_killed_writers_files`); with `older_partial`, so is `<name>.partial`,
+    the one fixed temporary file older versions wrote the file through (`write_private`, no lock)."""
 
-    def __init__(self, path: Callable[[], Path], *, busy: Callable[[Path], Exception], wait_s: float) -> None:
+    def __init__(
+        self,
+        path: Callable[[], Path],
+        *,
+        busy: Callable[[Path], Exception],
+        wait_s: float,
+        older_partial: bool = False,
+    ) -> None:
         self._path = path  # called each time: BLOGSTER_HOME may change (tests)
         self._busy = busy
         self.wait_s = wait_s
+        self._older_partial = older_partial
         self._depth = 0
         self._fd: int | None = None
         self._in_process = threading.RLock()
@@ -145,17 +154,20 @@ class SharedPrivateFile:
 
     def _remove_killed_writers_files(self, path: Path) -> None:
         """Removes the temporary files that writers killed before their rename left beside `path`:
-        only names `replace` makes (`.<name>.`, tempfile's 8 random characters, `.partial`), only
-        regular files, and only while this process holds the lock, so no writer is still writing
-        one. A file that cannot be removed stays: the write goes on."""
+        only names `replace` makes (`.<name>.`, tempfile's 8 random characters, `.partial`) and, with
+        `older_partial`, `<name>.partial` (an older version's, which may hold what the file held; those
+        took no lock, but wrote it only for the moment before their rename), only regular files, and
+        only while this process holds the lock, so no writer is still writing one. A file that cannot
+        be removed stays: the write goes on."""
         if self._fd is None:  # the lock is not held: another writer may be at work
             return
         import re
 
         own = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}" + re.escape(PARTIAL_SUFFIX))
+        older = path.name + PARTIAL_SUFFIX if self._older_partial else None
         with suppress(OSError), os.scandir(path.parent) as entries:
             for entry in entries:
-                if own.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                if (own.fullmatch(entry.name) or entry.name == older) and entry.is_file(follow_symlinks=False):
                     with suppress(OSError):
                         os.unlink(entry.path)
 

@@ -79,7 +79,7 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(isolated_e
     fd, left = tempfile.mkstemp(dir=isolated_environment, prefix=".credentials.json.", suffix=".partial")
     os.write(fd, b'{"default:session": "one", "work:')  # half of it, as the kill left it
     os.close(fd)
-    kept = [".credentials.json.abc.partial", "credentials.json.partial", ".config.toml.abcdefgh.partial"]
+    kept = [".credentials.json.abc.partial", "config.toml.partial", ".config.toml.abcdefgh.partial"]
     for name in kept:
         (isolated_environment / name).write_text("kept")
     (isolated_environment / ".credentials.json.abcdefgh.partial").mkdir()  # not a file: kept
@@ -89,6 +89,29 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(isolated_e
     for name in [*kept, ".credentials.json.abcdefgh.partial"]:
         assert (isolated_environment / name).exists(), name
     assert json.loads((isolated_environment / "credentials.json").read_text())["default:session"] == "one"
+
+
+def test_an_older_versions_temporary_file_is_removed_by_the_next_write(isolated_environment):
+    """Older versions wrote the file through `credentials.json.partial` (one fixed name, no lock): one
+    killed before its rename left a 0600 copy of the secrets there, which nothing removed. The next
+    write, holding the lock, removes it (a regular file only); a read does not."""
+    from blogster_cli.credentials import CredentialStore
+
+    left = isolated_environment / "credentials.json.partial"
+    left.write_text('{"default:session": "older", "work:')
+    left.chmod(0o600)
+    assert CredentialStore("default").get("session") is None
+    assert left.exists()  # a read changes nothing
+
+    CredentialStore("work").set("session", "two")
+    assert not left.exists()
+    assert json.loads((isolated_environment / "credentials.json").read_text())["work:session"] == "two"
+
+    target = isolated_environment / "elsewhere"
+    target.write_text("not ours")
+    left.symlink_to(target)  # a link there is not an older version's file: kept, never followed
+    CredentialStore("work").set("session", "three")
+    assert left.is_symlink() and target.read_text() == "not ours"
 
 
 def test_the_lock_covers_the_read_the_change_and_the_rewrite(isolated_environment, monkeypatch):
