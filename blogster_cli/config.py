@@ -22,6 +22,7 @@ from blogster_cli.suggestions import close_matches, did_you_mean
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.url_secrets import (
     LIBPQ_SECRETS,
+    LIBPQ_URI_PREFIXES,
     MIN_SECRET_CHARS,
     is_connection_string,
     libpq_secrets_as_written,
@@ -259,10 +260,13 @@ def shown_url(value: str) -> str:
     (`url_secrets.without_password`), a PostgreSQL connection string's secrets (LIBPQ_SECRETS:
     password, sslpassword, oauth_client_secret) read as libpq reads them (`connection_parts`), so
     that every spelling is masked (`?pass%77ord=`, a dbname that is itself a URI with one), and
-    in one libpq cannot read, read generously (`url_secrets.libpq_secrets_as_written`).
-    Everything else unchanged."""
+    in one libpq cannot read, read generously (`url_secrets.libpq_secrets_as_written`), and a
+    password libpq does not read as one (`unread_password`: `u:pa/***@host`). Everything else unchanged."""
     from blogster_cli.url_secrets import without_password
 
+    unread = _unread_password_at(value)
+    if unread is not None:
+        return value[: unread[0]] + "***" + value[unread[1] :]
     parts = connection_parts(value)
     if parts is not None:
         return libpq_replace_password(value, parts, "***")
@@ -321,6 +325,39 @@ def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None)
     from psycopg.conninfo import make_conninfo
 
     return make_conninfo(**wanted)
+
+
+def unread_password(value: str) -> bool:
+    """Whether the database URL `value` seems to hold a password that libpq does not read as one:
+    a postgresql:// URI in which libpq reads no password, though text follows a ':' (or a
+    percent-encoded one) before its last '@' (before any '?'). libpq ends a URI's `user:password@`
+    at the first '/', so `u:pa/ss@localhost/db` is host u, port pa, database `ss@localhost/db`; and
+    it reads %3A as part of the user name (`u%3Apass@`: the user `u:pass`). The password is then no
+    secret to libpq: neither taken out to the keyring nor masked by `libpq_replace_password`."""
+    return _unread_password_at(value) is not None
+
+
+def _unread_password_at(value: str) -> tuple[int, int] | None:
+    """Where the password `unread_password` finds is in `value` (start, end), or None."""
+    if not value.startswith(LIBPQ_URI_PREFIXES):
+        return None
+    parts = connection_parts(value)
+    if parts is None or "password" in parts:
+        return None
+    start = value.index("://") + 3
+    at = value.rfind("@", start, len(value) if "?" not in value else value.index("?"))
+    colon = re.compile(r":|%3a", re.IGNORECASE).search(value, start, max(at, start))
+    if colon is None or colon.end() == at:
+        return None
+    return colon.end(), at
+
+
+UNREAD_PASSWORD = (
+    "libpq reads no password in it, though its user:password@ seems to hold one (libpq ends it at"
+    " the first '/', and reads %3A as part of the user name): percent-encode a '/', '@' or ':' in the"
+    " password (%2F, %40, %3A), and an '@' in the database name (%40)"
+)
+"""Why `check_storable` refuses a database_url `unread_password` finds (doctor says it too)."""
 
 
 def split_secrets(value: str) -> tuple[str, dict[str, str]]:
@@ -385,13 +422,17 @@ def check_storable(key: str, value: str) -> None:
     secrets were taken out): a password in a URL setting that has no keyring entry for one; a
     database_url libpq cannot read (its secrets could not be taken out, and every command would
     refuse it: an unknown parameter such as Prisma's ?schema=, an unterminated quote, a bad
-    %-escape); or a database_url whose dbname is itself a connection string holding a password
-    (which PQconninfoParse does not expand, so no password could be taken out of it)."""
+    %-escape); a database_url holding a password libpq does not read as one (`unread_password`:
+    a '/' in it, or its ':' percent-encoded); or a database_url whose dbname is itself a connection
+    string holding a password (which PQconninfoParse does not expand, so no password could be
+    taken out of it)."""
     if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and split_url_secrets(key, value)[1]:
         raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
     refusal = libpq_refusal(value) if key == "database_url" else None
     if refusal is not None:
         raise InvalidInput(f"database_url is not a connection string libpq reads: {refusal}")
+    if key == "database_url" and unread_password(value):
+        raise InvalidInput(f"database_url: {UNREAD_PASSWORD}")
     parts = connection_parts(value) if key == "database_url" else None
     if parts is not None and dbname_password(parts):
         raise InvalidInput(
@@ -447,9 +488,12 @@ def split_url_secrets(key: str, value: str) -> tuple[str, dict[str, str]]:
 
 def holds_secret(key: str, value: str) -> bool:
     """Whether a URL setting's value holds a password (or another of libpq's secrets) in clear:
-    one `split_url_secrets` takes out, or, in a database_url libpq cannot read (so that none can
-    be taken out), one `url_secrets.libpq_secrets_as_written` finds, reading it generously."""
+    one `split_url_secrets` takes out; in a database_url libpq cannot read (so that none can
+    be taken out), one `url_secrets.libpq_secrets_as_written` finds, reading it generously; or a
+    database_url's password libpq does not read as one (`unread_password`)."""
     if split_url_secrets(key, value)[1]:
+        return True
+    if key == "database_url" and unread_password(value):
         return True
     unreadable = key == "database_url" and libpq_refusal(value) is not None
     return unreadable and bool(libpq_secrets_as_written(value, None)[1])

@@ -54,6 +54,7 @@ from blogster_cli.content.dates import dated_name, local_day, parse_date, zola_p
 from blogster_cli.content.document import check_document
 from blogster_cli.content.errors import ContentError, DateParseError, FrontMatterError
 from blogster_cli.content.frontmatter import (
+    NESTED_TOO_DEEPLY,
     FrontMatterFormat,
     Metadata,
     dump_front_matter,
@@ -159,7 +160,24 @@ def render_post(
     apart from another post's (`x-2.md`), whose text must read back as the post there, so
     it states the slug its name no longer gives (plain markdown, without front matter, cannot).
     `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
+    Front matter nested past the stack of a step that recurses per level (stored before
+    `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
     """
+    try:
+        return _render_post(post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder)
+    except RecursionError:
+        raise FrontMatterError(NESTED_TOO_DEEPLY) from None
+
+
+def _render_post(
+    post: PostFields,
+    content: Mapping[str, Any],
+    dialect: Dialect,
+    *,
+    default_tz: tzinfo,
+    at: str | PurePosixPath | None,
+    new_folder: PurePosixPath | None,
+) -> tuple[str, str]:
     if dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
     check_document(content)

@@ -56,6 +56,11 @@ _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 _DELIMITER_LINE = {"yaml": "---\n", "toml": "+++\n"}
 _TAB_TOKEN_PROBLEM = "found character '\\t' that cannot start any token"
 _MAX_TAB_REPAIRS = 20
+MAX_NESTING = 100
+"""The most levels of mappings and lists front matter may nest (the top mapping is one): every
+reader and writer of the values (PyYAML's dumper, tomli_w, json) recurses per level, and PyYAML's
+dumper runs out of stack from about 330 levels, so deeper front matter is refused when read."""
+NESTED_TOO_DEEPLY = f"the front matter is nested too deeply (more than {MAX_NESTING} levels)"
 _MAX_ALIASED_VALUES = 10_000  # values that aliases add when written out in full; see `_refuse_alias_bombs`
 _YAML_BREAKS = yaml_edits.BREAKS
 _YAML_LINE = yaml_edits.LINE
@@ -132,6 +137,8 @@ def split_front_matter(text: str) -> SplitText:
             raise FrontMatterError(
                 f"JSON front matter, line {error.lineno} column {error.colno}: {error.msg}"
             ) from None
+        except RecursionError:  # thousands of `[`: the decoder recurses per level
+            raise FrontMatterError(NESTED_TOO_DEEPLY) from None
         block_end = object_end
         rest = _REST_OF_LINE.match(text, object_end)
         if rest is not None:
@@ -154,9 +161,33 @@ def parse_metadata(split: SplitText, *, text_line_numbers: bool = False) -> Meta
     errors come from `split_front_matter`, numbered in the whole text either way.
     """
     try:
-        return _parse_metadata(split, split.metadata_line - 1 if text_line_numbers else 0)
+        metadata = _parse_metadata(split, split.metadata_line - 1 if text_line_numbers else 0)
     except RecursionError:  # the parsers recurse per level: thousands of `[` exhaust the stack
-        raise FrontMatterError("the front matter is nested too deeply") from None
+        raise FrontMatterError(NESTED_TOO_DEEPLY) from None
+    if _deeper_than(metadata.values, MAX_NESTING):
+        raise FrontMatterError(NESTED_TOO_DEEPLY)
+    return metadata
+
+
+def _deeper_than(values: dict[Any, Any], limit: int) -> bool:
+    """Whether the mappings and lists in `values` nest more than `limit` levels (`values` is one).
+
+    A loop, not a recursion: it must not itself run out of stack on what it refuses. A value
+    that aliases share is walked again only when reached at a greater depth.
+    """
+    reached: dict[int, int] = {}  # id(container) -> the greatest depth it was walked at
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(values, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        if reached.get(id(container), 0) >= depth:
+            continue
+        reached[id(container)] = depth
+        for item in container.values() if isinstance(container, dict) else container:
+            if isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+    return False
 
 
 def _parse_metadata(split: SplitText, line_offset: int) -> Metadata:
@@ -479,8 +510,16 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
     from it are written with their original text (`2020-07-07T00:00:00.000Z` stays so), and
     YAML and TOML are that text with only the values that differ changed (`_edited_yaml`,
     `_edited_toml`), between its own delimiter lines (`--- ` and CR LF stay so); without it, or
-    when that text cannot be edited safely, the values are written anew.
+    when that text cannot be edited safely, the values are written anew. Values nested past the
+    writers' stack (stored before `MAX_NESTING` was enforced) raise FrontMatterError.
     """
+    try:
+        return _dump_front_matter(fmt, values, metadata)
+    except RecursionError:  # PyYAML's dumper, tomli_w and json recurse per level
+        raise FrontMatterError(NESTED_TOO_DEEPLY) from None
+
+
+def _dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadata: Metadata | None) -> str:
     if fmt == "yaml":
         dumper = _timestamp_text_dumper(metadata)
         edited = (

@@ -354,7 +354,8 @@ def _config_file_passwords() -> str | None:
     version wrote smtp_url's and database_url's there, with libpq's other secrets in the latter;
     hand edits), each with its way out: any `config set` moves those two to the keyring
     (services/settings.move_file_passwords); a database_url libpq cannot read, whose secrets no
-    `config set` can take out (config.libpq_refusal); and a hand-written database_url whose
+    `config set` can take out (config.libpq_refusal), or whose password libpq does not read as one
+    (config.unread_password); and a hand-written database_url whose
     database name is itself a connection string holding one, which no `config set` moves
     (config.file_dbname_passwords). Never the secret itself."""
     from shlex import quote
@@ -362,12 +363,14 @@ def _config_file_passwords() -> str | None:
     from blogster_cli.config import (
         DEFAULT_PROFILE,
         KEYRING_PASSWORD_KEYS,
+        UNREAD_PASSWORD,
         config_path,
         file_dbname_passwords,
         file_passwords,
         libpq_refusal,
         read_config_file,
         split_url_secrets,
+        unread_password,
     )
 
     found = file_passwords()
@@ -382,6 +385,13 @@ def _config_file_passwords() -> str | None:
         without, secrets = split_url_secrets(key, value)
         refusal = libpq_refusal(value) if key == "database_url" else None
         what = "a password" if set(secrets) <= {"password"} else "secrets (" + ", ".join(sorted(secrets)) + ")"
+        if key == "database_url" and unread_password(value):  # no password to libpq: none to take out
+            said.append(
+                f"database_url (profile {profile!r}) holds a password in clear, which no `config set` takes"
+                f" out: {UNREAD_PASSWORD}; then give the URL again to `blogster{chosen} config set"
+                " database_url -`, which keeps its password in the keyring"
+            )
+            continue
         if refusal is not None:  # libpq cannot read it: nothing can be taken out of it
             said.append(
                 f"database_url (profile {profile!r}) holds a password (or another secret) in clear, in a"

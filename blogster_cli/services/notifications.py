@@ -262,27 +262,31 @@ def _deliver_review(
         claimed = notification_delivery.claim_review_email(
             guard, notification_id=recipient.notification_id, created_at=recipient.created_at, user_id=recipient.user_id
         )
+        status: NotificationDeliveryStatus
+        error: str | None
+        shown_as = None
         if claimed is not ReviewClaim.CLAIMED:
             claim.rollback()  # keeps nothing of the claim (and lets the recipient's next claim go on)
-            why = _NOT_CLAIMED[claimed]
+            status, error = FAILED, _NOT_CLAIMED[claimed]
             # mailed or held: this step shows in the app, as 0148's trigger has it; replaced: the
             # newer version's job says; capped: failed, with the reason, as a refused email is
             shown_as = SENT if claimed in (ReviewClaim.MAILED, ReviewClaim.HELD) else None
-            _record(guard, key, recipient, FAILED, why, shown_as=shown_as)
-            return why
-        status, error = _send_review(
-            smtp, key=key, recipient=recipient, address=address, text=text, final_attempt=final_attempt
-        )
-        if status is SENT:
-            claim.commit()
         else:
-            claim.rollback()  # not mailed: the read cycle stays open for the next version
-        # The recipient's lock is held until the guard commits: no wait here on a row an account's
-        # transaction holds (its notification, being rewritten or read), for as long as it likes.
-        shown = _record(guard, key, recipient, status, error, skip_locked=status is SENT)
+            status, error = _send_review(
+                smtp, key=key, recipient=recipient, address=address, text=text, final_attempt=final_attempt
+            )
+            if status is SENT:
+                claim.commit()
+            else:
+                claim.rollback()  # not mailed: the read cycle stays open for the next version
+        # No wait in this unit of work on a row an account's transaction holds (the notification,
+        # being rewritten by a sender or read by its owner, for as long as they like): it waits up
+        # to CLAIM_TIMEOUTS, and a sent email's holds the recipient's lock meanwhile. The outcome
+        # is in the ledger once it commits; a busy notification's status is written after it.
+        shown = _record(guard, key, recipient, status, error, shown_as=shown_as, skip_locked=True)
     if not shown:
-        with orm_service_unit_of_work(db) as session:
-            _record(session, key, recipient, status, error)
+        with orm_service_unit_of_work(db) as session:  # the usual lock timeout, no lock of the worker's held
+            _record(session, key, recipient, status, error, shown_as=shown_as)
     return error
 
 

@@ -7,6 +7,7 @@ sends a request for / to it."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -28,14 +29,14 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     server: PreviewServer
 
     def send_head(self) -> Any:
-        from urllib.parse import quote, unquote, urlsplit, urlunsplit
+        from urllib.parse import quote, unquote, urlsplit
 
         address = urlsplit(self.path)
         # surrogateescape: a name that is not UTF-8 reads as os.fsdecode reads it from the folder
         path = unquote(address.path, errors="surrogateescape")
         root = self.server.root
         if path in ("/", root.rstrip("/")) and path != root:  # the site's home: where it lives
-            return self._moved(urlunsplit(address._replace(path=quote(root, errors="surrogateescape"))))
+            return self._moved(_here(quote(root, errors="surrogateescape"), address.query))
         if not path.startswith(root):
             self.send_error(404)
             return None
@@ -49,7 +50,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             if path.endswith("/"):  # a folder named index.html
                 self.send_error(404)
                 return None
-            return self._moved(urlunsplit(address._replace(path=address.path + "/")))  # as a web server does
+            return self._moved(_here(address.path + "/", address.query))  # as a web server does
         except OSError:
             self.send_error(404)
             return None
@@ -98,10 +99,28 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def _here(path: str, query: str) -> str:
+    """A redirect's Location on this server: a path and query only. A request's target may be in
+    absolute form (`GET http://other.example/blog`), whose host is never ours to send a browser to;
+    and a path read as another host's (`//other.example/`, or `/\\other.example/` as browsers
+    read a backslash) starts with one slash, its backslashes percent-encoded."""
+    from urllib.parse import urlunsplit
+
+    path = "/" + path.replace("\\", "%5C").lstrip("/")
+    return urlunsplit(("", "", path, query, ""))
+
+
 class PreviewServer(ThreadingHTTPServer):
     root = "/"
     """The path the site lives at (its base URL's: /blog/), ending with /; a rebuild for another
     address sets it again (`site_root`)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops its connection (reset, broken pipe) is no error worth a line on the
+        terminal; anything else is reported as socketserver does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def site_root(base_url: str) -> str:
