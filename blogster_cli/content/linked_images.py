@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from blogster_cli.content import fences
+
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 # A Liquid expression or tag (`{{ site.baseurl }}`, `{% link a.png %}`), then the rest of the link.
 _LIQUID_TARGET = r"(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\})+[^\s)]*"
@@ -50,7 +52,6 @@ _SITE_VARIABLE = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
 _URL_FILTER = re.compile(r"\{\{-?\s*(?P<q>[\"'])(?P<path>[^\"'{}]*)(?P=q)\s*\|\s*(?:relative|absolute)_url\s*-?\}\}")
 _LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s{}%]+)\s*-?%\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -113,22 +114,17 @@ def inside(path: str) -> str | None:
 
 def _outside_fences(text: str) -> Iterator[tuple[str, bool]]:
     """`text` in pieces, each with whether it is outside fenced code (pieces join back to `text`)."""
-    fence: str | None = None
+    lines = fences.split_lines(text)
     piece: list[str] = []
-    for line in text.splitlines(keepends=True):
-        opening = _FENCE.match(line)
-        if fence is None and opening is not None:
+    outside = True
+    for line, part in zip(lines, fences.parts(lines), strict=True):
+        if (part is fences.Part.TEXT) != outside:
             if piece:
-                yield "".join(piece), True
-            piece, fence = [line], opening.group(1)
-        elif fence is not None and line.strip().startswith(fence) and not line.strip(fence[0] + " \t\r\n"):
-            piece.append(line)
-            yield "".join(piece), False
-            piece, fence = [], None
-        else:
-            piece.append(line)
+                yield "".join(piece), outside
+            piece, outside = [], not outside
+        piece.append(line)
     if piece:
-        yield "".join(piece), fence is None
+        yield "".join(piece), outside
 
 
 class _NextMatch:

@@ -8,17 +8,19 @@ up the same way, lower-cased). The line shows nothing on the built site.
 
 A target line is a line that reads `(`, a name, `)=` once its blanks (and a quote's `>` marks) are
 off, outside code. A fence of a MyST directive (```` ```{note} ````) holds markdown, targets and
-all; any other fence (```` ```python ````, ```` ```{code-block} ````) holds code. Each line is read
-once: the scan is linear in the page's length. db/migrations/0150 drops the same lines from the
-text search reads and snippets are cut from (those outside fences: search keeps the text of every
-fence as written, a directive's too); `without_targets` leaves them out of the page `docs show` and
-the TUI's docs viewer render.
+all; any other fence (```` ```python ````, ```` ```{code-block} ````) holds code. Fences are read as
+CommonMark reads them (content/fences.py), a directive's content in turn: the scan is linear in the
+page's length. db/migrations/0150 and 0153 drop the same lines from the text search reads and
+snippets are cut from (0153: in a directive's content too; code stays as written);
+`without_targets` leaves them out of the page `docs show` and the TUI's docs viewer render.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from urllib.parse import unquote
+
+from blogster_cli.content import fences
 
 # Directives whose content is code or another language, not markdown: a `(name)=` in it is text.
 _CODE_DIRECTIVES = frozenset(
@@ -46,21 +48,6 @@ def _target_name(line: str) -> str | None:
     return None
 
 
-def _fence(line: str) -> tuple[str, str] | None:
-    """A fence line's run of backticks or tildes and its info string, else None."""
-    text = line.lstrip(" \t>")
-    mark = text[:1]
-    if mark not in ("`", "~"):
-        return None
-    run = len(text) - len(text.lstrip(mark))
-    if run < 3:
-        return None
-    info = text[run:]
-    if mark == "`" and "`" in info:  # inline code, no fence
-        return None
-    return text[:run], info.strip(" \t")
-
-
 def _holds_code(info: str) -> bool:
     """Whether a fence with this info string holds code (a MyST directive other than a code one: markdown)."""
     if not info.startswith("{"):
@@ -69,21 +56,16 @@ def _holds_code(info: str) -> bool:
     return "}" not in info or name in _CODE_DIRECTIVES
 
 
+def _holds_markdown(info: str) -> bool:
+    return not _holds_code(info)
+
+
 def _read_lines(markdown: str) -> Iterator[tuple[str, bool]]:
     """Each line of `markdown` (split at its newlines, none lost) and whether it is read as markdown:
-    not in code, nor a fence line."""
-    fences: list[tuple[str, bool]] = []  # the open fences, innermost last: their run, whether they hold code
-    for line in markdown.split("\n"):
-        fence = _fence(line)
-        if fence is not None:
-            run, info = fence
-            if fences and not info and run[0] == fences[-1][0][0] and len(run) >= len(fences[-1][0]):
-                fences.pop()  # closes the innermost
-            elif not fences or not fences[-1][1]:
-                fences.append((run, _holds_code(info)))
-            yield line, False
-            continue
-        yield line, not fences or not fences[-1][1]
+    not in code, nor a fence line (content/fences.py, a MyST directive's content read as markdown)."""
+    lines = markdown.split("\n")
+    for line, part in zip(lines, fences.parts(lines, holds_markdown=_holds_markdown), strict=True):
+        yield line, part is fences.Part.TEXT
 
 
 def _lines_outside_code(markdown: str) -> Iterator[str]:

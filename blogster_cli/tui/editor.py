@@ -32,6 +32,7 @@ from textual.strip import Strip
 from textual.widgets import Button, Header, Label, TextArea
 from textual.widgets.text_area import Document
 
+from blogster_cli.content.fences import open_fence
 from blogster_cli.content.frontmatter import split_front_matter
 from blogster_cli.services import editing
 from blogster_cli.services.editing import EditDraft
@@ -98,20 +99,9 @@ def preview_source(lines: Sequence[str], row: int, limit: int = PREVIEW_LIMIT) -
 
 def _open_fence(lines: Sequence[str], start: int, stop: int) -> str | None:
     """The opening line of a fenced code block still open at line `stop` (read from `start`),
-    so a preview starting there shows code as code: CommonMark's fences, ``` or ~~~ indented
-    at most 3 spaces, closed by a run of the same character at least as long."""
-    fence: str | None = None
-    for i in range(start, stop):
-        stripped = lines[i].lstrip(" ")
-        if len(lines[i]) - len(stripped) > 3 or not stripped.startswith(("```", "~~~")):
-            continue
-        run = len(stripped) - len(stripped.lstrip(stripped[0]))
-        if fence is None:
-            if stripped[0] == "~" or "`" not in stripped[run:]:
-                fence = stripped.rstrip()
-        elif stripped[0] == fence[0] and run >= len(fence) - len(fence.lstrip(fence[0])) and not stripped[run:].strip():
-            fence = None
-    return fence
+    so a preview starting there shows code as code (content/fences.py: CommonMark's fences)."""
+    fence = open_fence(lines[i] for i in range(start, stop))
+    return None if fence is None else fence.line.lstrip(" ").rstrip()
 
 
 def render_preview(source: str, width: int) -> list[Strip]:
