@@ -57,6 +57,13 @@ def sync(
         help="Also write a file here for each post written in Blogster that is in no folder yet,"
         " however old (imported posts never: they stay with the folder holding their file).",
     ),
+    unlink: bool = typer.Option(
+        False,
+        "--unlink",
+        help="Forget this linked folder (if gone from disk, named as `sync status` lists it): its files"
+        " and your posts stay as they are. With --dry-run: what would be forgotten. Not with --watch,"
+        " --adopt or --format.",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Sync a folder of markdown files with your posts, both ways.
@@ -69,12 +76,16 @@ def sync(
     A post written in Blogster after the first folder you linked gets a file there; older
     ones only with --adopt. Posts imported from another folder or site are never written here.
     `blogster sync status` lists linked folders, changes waiting and conflicts
-    (a folder named status: ./status).
+    (a folder named status: ./status). --unlink forgets a linked folder, also one gone from
+    disk (exit 3 if it is not linked); a later sync of it links it again as a first run.
 
     Example: blogster sync ./my-site/content --dry-run
     """
     from blogster_cli.services import sync as sync_service
 
+    if unlink:
+        _unlink(folder, dry_run, json, fmt=fmt, watch=watch, adopt=adopt)
+        return
     ctx = app_context()
     acting = acting_user()
     if watch:
@@ -85,6 +96,30 @@ def sync(
     )
     _report(summary, json)
     _exit_for(summary)
+
+
+def _unlink(folder: str, dry_run: bool, json: bool, *, fmt: str, watch: bool, adopt: bool) -> None:
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import sync as sync_service
+    from blogster_cli.wording import plural
+
+    given = [name for name, used in (("--format", fmt != "auto"), ("--watch", watch), ("--adopt", adopt)) if used]
+    if given:
+        raise InvalidInput(f"--unlink does not go with {' or '.join(given)}: it only forgets the link")
+    done = sync_service.unlink(acting_user(), directory=Path(folder), dry_run=dry_run)
+    if json:
+        output.print_json(done.as_dict())
+        return
+    kept = f"{plural(done.files, 'file')} of {plural(done.posts, 'post')}"
+    if done.conflicts:
+        kept += f", {done.conflicts} in conflict"
+    if done.dry_run:
+        output.message(f"Dry run, nothing changed: would unlink {done.folder} [{done.format}], forgetting {kept}.")
+    else:
+        output.message(f"Unlinked {done.folder} [{done.format}]: forgot {kept}; the files and posts stay as they are.")
+    if done.new_posts_moved:
+        would = "would get" if done.dry_run else "now get"
+        output.message(f"Posts written in Blogster {would} their files in {done.new_posts_folder}.")
 
 
 def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool, adopt: bool) -> None:

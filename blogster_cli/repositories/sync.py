@@ -163,6 +163,39 @@ def record_states(conn: psycopg.Connection, *, folder_id: UUID, states: Sequence
     )
 
 
+@dataclass(frozen=True)
+class Tracked:
+    """What a linked folder's syncs keep: its files (on disk when last synced), their posts, conflicts."""
+
+    files: int
+    posts: int
+    conflicts: int
+
+
+def tracked(conn: psycopg.Connection, *, folder_id: UUID, removed: str) -> Tracked:
+    """What the syncs of one of my folders keep; a row whose hash is `removed` (a file removed
+    with its trashed post, kept for the post's restore) is neither a file nor a post there."""
+    row = conn.execute(
+        "select count(*) filter (where file_sha256 <> %(removed)s),"
+        " count(distinct blog_id) filter (where file_sha256 <> %(removed)s),"
+        " count(*) filter (where conflict_post_version is not null)"
+        " from public.sync_files where folder_id = %(id)s",
+        {"id": folder_id, "removed": removed},
+    ).fetchone()
+    assert row is not None  # an aggregate returns one row
+    return Tracked(*row)
+
+
+def unlink_folder(conn: psycopg.Connection, *, folder_id: UUID) -> bool:
+    """Forgets one of my linked folders (through delete_rows, under its "Users can unlink their
+    own folders" policy: users hold no DELETE); what its syncs saw per file goes with it (0051's
+    `on delete cascade`). False when there was no such folder of mine to forget."""
+    rows = conn.execute(
+        "select public.delete_rows('public.sync_folders', %(ids)s::uuid[])", {"ids": [folder_id]}
+    ).fetchall()
+    return bool(rows)
+
+
 def forget_states(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> None:
     """Deletes these sync_files rows of mine (through delete_rows: users hold no DELETE)."""
     if ids:
@@ -272,6 +305,14 @@ def tracked_elsewhere(conn: psycopg.Connection, *, folder_id: UUID | None) -> se
         "select distinct blog_id from public.sync_files"
         " where (%(id)s::uuid is null or folder_id <> %(id)s) and blog_id is not null",
         {"id": folder_id},
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def held_posts(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> set[UUID]:
+    """Which of these posts of mine a file of one of my folders holds."""
+    rows = conn.execute(
+        "select distinct blog_id from public.sync_files where blog_id = any(%(ids)s::uuid[])", {"ids": list(ids)}
     ).fetchall()
     return {row[0] for row in rows}
 

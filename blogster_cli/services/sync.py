@@ -17,7 +17,9 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
 - a file that moved (same bytes, new path) -> the same post, with its new source path;
 - a new file -> imported as `import` would (matching by source path; never a post with no
-  file by its slug alone: that is a new post, `-2`); a new post written in Blogster (no
+  file by its slug alone: that is a new post, `-2`, unless the file says exactly what the post
+  says, as the file this folder's sync wrote for it before the folder was unlinked: then it is
+  that post's file, `_own_files`); a new post written in Blogster (no
   source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path (without what the folder's place in its
   site leaves out: a site's `content/` itself, Astro's `src/content/`, a section's or a
@@ -789,7 +791,9 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
     """Files never synced, imported as `import` would; a file that would take a post another
     of my folders holds, or change one by its slug alone (a post from no file: a draft
     written in Blogster must not be overwritten, nor published, by a file that happens to
-    share its name), is imported as a new post instead. Returns the posts they are."""
+    share its name), is imported as a new post instead, unless it says exactly what that post
+    says (`_own_files`: then it is the post's file, the post left as it is). Returns the posts
+    they are."""
     from blogster_cli.services import imports
 
     if not paths:
@@ -809,10 +813,15 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
     with unit_of_work(run.acting) as conn:
         from_files = sync_rows.source_paths(conn, ids=updates)
     # a post with no source path was matched by its slug (every other match is by a file's path)
-    taken = {
-        file.path for file in planned
-        if file.id in elsewhere or (file.id in from_files and from_files[file.id] is None)
+    by_slug = {
+        file.path: file.id for file in planned
+        if file.id is not None and file.id not in elsewhere and file.id in from_files and from_files[file.id] is None
     }  # fmt: skip
+    own = _own_files(run, by_slug)
+    for path, post_id in own.items():  # the post is left as it is: the file says what it says
+        run.keep(FileState(path, post_id, run.disk[path], FRESH))
+    taken = {file.path for file in planned if file.id in elsewhere or file.path in by_slug} - set(own)
+    sources = [s for s in sources if s.label not in own]
     outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
     if taken:
         outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
@@ -828,6 +837,37 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
         if outcome.outcome in ("imported", "updated"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
     return ids
+
+
+def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
+    """Of the new files matched by slug alone to a post written in Blogster (`by_slug`: path ->
+    post) that no folder holds, those that are byte for byte what export writes for their post
+    at their path, in the dialect they read as, one file a post: the post's own file, as this
+    folder's sync wrote it before the folder was unlinked. Any other is a new post
+    (`_import_new`): a file never takes over a draft it does not already say exactly."""
+    from blogster_cli.services.exports import render, render_at
+
+    once = Counter(by_slug.values())
+    wanted = {path: post_id for path, post_id in by_slug.items() if once[post_id] == 1}
+    if not wanted:
+        return {}
+    with unit_of_work(run.acting) as conn:
+        held = sync_rows.held_posts(conn, ids=list(wanted.values()))  # a file of a folder holds it already
+        stored = blogs_bulk.my_posts_by_id(conn, ids=[post_id for post_id in wanted.values() if post_id not in held])
+    own = {}
+    for path, post_id in wanted.items():
+        read = _read_file(run, path) if post_id in stored else None
+        if read is None or read.dialect not in FORMATS[1:]:
+            continue
+        post = stored[post_id]
+        try:
+            text = render_at(post, read.dialect, run.default_tz, at=path,
+                             rendered=render(post, read.dialect, run.default_tz))[1]  # fmt: skip
+        except (ValueError, TypeError, KeyError, BlogsterError):
+            continue  # cannot be exported: not a file export wrote
+        if _sha(text.encode("utf-8")) == run.disk[path]:
+            own[path] = post_id
+    return own
 
 
 def _site_warnings(root: Path) -> list[str]:
@@ -1252,7 +1292,63 @@ def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
     sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts})
 
 
-# -- status and watch ---------------------------------------------------------------
+# -- status, unlink and watch -------------------------------------------------------
+
+
+@dataclass
+class Unlinked:
+    """A linked folder forgotten by `unlink` (or, in a dry run, that would be): what its syncs kept."""
+
+    folder: str
+    format: str
+    files: int  # files its syncs kept (on disk when last synced)
+    posts: int  # the posts those files hold
+    conflicts: int  # files in conflict (their `.conflict` files stay, as every file does)
+    dry_run: bool
+    # the folder that gets a file for each post written in Blogster once this one is gone (the
+    # first linked of those left), None when none is left; `moved`: it was this one until now
+    new_posts_folder: str | None
+    new_posts_moved: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return vars(self).copy()
+
+
+def _linked_names(directory: Path) -> list[str]:
+    """The names a linked `directory` is kept under, however it was named: resolved as a sync links
+    it (what of it is still on disk), else made absolute as written (a folder gone from disk)."""
+    path = directory.expanduser()
+    names = [str(path.resolve())]
+    absolute = os.path.abspath(path)
+    return names if absolute in names else [*names, absolute]
+
+
+def unlink(acting: ActingUser, *, directory: Path, dry_run: bool = False) -> Unlinked:
+    """Forget that `directory` is linked (it need not be on disk any longer): my folder's row and
+    what its syncs saw per file. Its files and my posts are left as they are; a later sync of it
+    is a first run again (imports, writes none; files whose posts exist are matched as import
+    matches them, a file this folder's sync wrote for a post written in Blogster by what it says:
+    _own_files). NotFound when it is not one of my linked folders."""
+    from blogster_cli.errors import NotFound
+    from blogster_cli.suggestions import close_matches, did_you_mean
+
+    names = _linked_names(directory)
+    with unit_of_work(acting) as conn:
+        folders = sync_rows.my_folders(conn)
+        by_name = {folder.folder: folder for folder in folders}
+        linked = next((by_name[name] for name in names if name in by_name), None)
+        if linked is None:
+            close = close_matches(names[0], by_name)
+            raise NotFound(f"no linked folder {names[0]}" + (did_you_mean(close) or " (see `blogster sync status`)"))
+        kept = sync_rows.tracked(conn, folder_id=linked.id, removed=REMOVED)
+        if not dry_run and not sync_rows.unlink_folder(conn, folder_id=linked.id):
+            raise NotFound(f"no linked folder {linked.folder} (unlinked meanwhile)")
+    left = [folder for folder in folders if folder.id != linked.id]
+    return Unlinked(
+        folder=linked.folder, format=linked.dialect, files=kept.files, posts=kept.posts,
+        conflicts=kept.conflicts, dry_run=dry_run, new_posts_folder=left[0].folder if left else None,
+        new_posts_moved=folders[0].id == linked.id and bool(left),
+    )  # fmt: skip
 
 
 def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus]:
