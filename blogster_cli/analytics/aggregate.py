@@ -1,9 +1,10 @@
 """Per post per day figures from parsed requests, with visits sessionised per visitor.
 
 Definitions (also in `analytics ingest --help` and README):
-- view: a 2xx/3xx request that is not from a crawler, for a path that maps to a post (never a static
-  file nor one of Blogster's own tracking requests: a widget's /_i/..., a newsletter's open image or
-  unsubscribe link);
+- view: a GET or HEAD request answered 2xx/3xx that is not from a crawler, for a path that maps to a post
+  (never a static file nor one of Blogster's own tracking requests: a widget's /_i/..., a newsletter's
+  open image or unsubscribe link); such a request for a page that is no post is a page view too, kept for
+  visits (time on page, bounce) but counted in no post's views (nor `audience segments`);
 - unique visitor: distinct IP + day + user agent (as GoAccess counts them); a post's day counts
   its own, the site's day (`site_days`) each visitor once whatever the posts they read;
 - visit (session): the page views of one visitor (IP + user agent) with no gap over 30 minutes;
@@ -45,6 +46,9 @@ from blogster_cli.analytics.logformat import (
 from blogster_cli.analytics.paths import BEACON_PREFIX, PathMatcher, beacon, is_asset, is_tracking
 
 SESSION_GAP_SECONDS = 30 * 60
+PAGE_METHODS = frozenset({"GET", "HEAD"})
+"""The request methods of a page view: a page read (HEAD: its headers). A form's POST, a PUT, an OPTIONS
+probe are no page read; the widgets' requests (a beacon may be a POST) are counted whatever their method."""
 TOP_REFERRERS = 10
 MALFORMED_SAMPLE_SIZE = 3
 OTHER_HOSTS_KEPT = 100
@@ -158,8 +162,8 @@ def _requests(
         for line in lines:
             request = parse_line(line.rstrip("\r\n"), log_format)
             yield line, None if request is None else (
-                request.ip, request.timestamp, request.day, request.path, request.status, request.referrer,
-                request.user_agent,
+                request.ip, request.timestamp, request.day, request.method, request.path, request.status,
+                request.referrer, request.user_agent,
             )  # fmt: skip
         return
     combined = log_format is LogFormat.COMBINED
@@ -229,6 +233,7 @@ def process_lines(
     visitor_keys, page_views = result.visitor_keys, result.page_views
     agents: dict[str, tuple[bool, str | None]] = {}
     paths: dict[str, _Target] = {}
+    sampled: set[str] = set()  # the paths of page views on no post looked at for `unmatched_sample`
     beacons = result.beacons
     referrers: dict[str, str] = {}
     lines_read = parsed = crawlers = 0
@@ -242,7 +247,7 @@ def process_lines(
             continue
         lines_read += 1
         parsed += 1
-        ip, timestamp, day, path, status, referrer, user_agent = request
+        ip, timestamp, day, method, path, status, referrer, user_agent = request
         visitor = 0
         if not 400 <= status < 500:
             visitor = visitor_hash(ip, user_agent)
@@ -259,14 +264,17 @@ def process_lines(
         target = paths.get(path)
         if target is None:
             target = paths[path] = _target(path, matcher)
-            if not target[0] and target[1] is None and len(result.unmatched_sample) < MALFORMED_SAMPLE_SIZE:
-                bare = path.partition("?")[0].partition("#")[0][:200]
-                if bare != "/" and bare not in result.unmatched_sample:
-                    result.unmatched_sample.append(bare)
         if target[0]:
             if target[2] is not None and counts_beacon(status):
                 beacons[target[2]] += 1
             continue
+        if method not in PAGE_METHODS:  # a form's POST, an OPTIONS probe...: no page was read
+            continue
+        if target[1] is None and path not in sampled and len(result.unmatched_sample) < MALFORMED_SAMPLE_SIZE:
+            sampled.add(path)
+            bare = path.partition("?")[0].partition("#")[0][:200]
+            if bare != "/" and bare not in result.unmatched_sample:
+                result.unmatched_sample.append(bare)
         domain = referrers.get(referrer)
         if domain is None:
             domain = referrers[referrer] = _referrer_domain(referrer, own_hosts)

@@ -1,4 +1,5 @@
-"""Reader segments from counted page views: where visits come from, on what device, and how readers behave.
+"""Reader segments from counted page views of posts: where visits come from, on what device, and how readers
+behave (the caller passes the views of its posts alone, those `analytics report` counts).
 
 Visits are sessionised as in aggregate.py (one visitor's page views with no gap over 30
 minutes). Segments (a visitor can be in several):

@@ -115,8 +115,8 @@ def _stored(timestamp: int) -> int:
     return timestamp
 
 
-# (ip, UTC epoch seconds, local date, path, status, referrer, user agent) of one request.
-Fields = tuple[str, int, date, str, int, str, str]
+# (ip, UTC epoch seconds, local date, method, path, status, referrer, user agent) of one request.
+Fields = tuple[str, int, date, str, str, int, str, str]
 
 
 def clf_fields(line: str, *, combined: bool) -> Fields | None:
@@ -136,7 +136,7 @@ def clf_fields(line: str, *, combined: bool) -> Fields | None:
     parts = request_line.split(" ", 2)
     if len(parts) < 2 or not parts[1]:
         return None
-    return ip, timestamp, day, parts[1], int(status), referrer, user_agent
+    return ip, timestamp, day, parts[0], parts[1], int(status), referrer, user_agent
 
 
 @lru_cache(maxsize=4096)
@@ -166,7 +166,7 @@ def vhost_fields(line: str, *, combined: bool) -> tuple[str, Fields] | None:
     parts = request_line.split(" ", 2)
     if len(parts) < 2 or not parts[1]:
         return None
-    return host, (ip, timestamp, day, parts[1], int(status), referrer, user_agent)
+    return host, (ip, timestamp, day, parts[0], parts[1], int(status), referrer, user_agent)
 
 
 def _split_request(request_line: str) -> tuple[str, str] | None:

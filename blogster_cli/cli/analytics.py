@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -9,7 +10,8 @@ import typer
 
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT
+from blogster_cli.cli.listing import FORMAT_OPTION
+from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import percent, plural, shortened
 
@@ -48,12 +50,17 @@ Formats:
 In the vhost formats only the lines of your site's host (its URL, custom domain or subdomain, or an
 imported post's old address; without 'www.' or port) are counted: the others are skipped, their
 number and first hosts in the run's summary; a warning, while no page view of your site has come
-from that log yet (your site's address is then likely not the host the log names).
+from that log yet (your site's address is then likely not the host the log names). While your
+site's custom domain or url is not set, a new log none of whose requests (in its first MiB) is
+for your site is refused: nothing of it is counted, exit 2 (1 when other logs were read); set
+the address, and the same log is counted.
 
 \b
 Definitions:
-- view: a 2xx/3xx request for a page that is not a static file, from a visitor whose user agent
-  is not on the crawler-user-agents list (bots, spiders and feed readers are crawlers);
+- view: a GET or HEAD request answered 2xx/3xx for a page that is not a static file, from a visitor
+  whose user agent is not on the crawler-user-agents list (bots, spiders and feed readers are
+  crawlers; a form's POST is no view); a post's views, those of its path, are what `analytics
+  report`, `dashboard` and `audience segments` count;
 - unique visitor: the same IP + day + user agent (as GoAccess counts them): once a day on
   each post it reads, once a day on the site whatever the posts it reads;
 - visit: one visitor's page views with no gap over 30 minutes;
@@ -225,7 +232,11 @@ def dashboard(json: bool = JSON_OPTION) -> None:
 @app.command()
 def report(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug or id); all posts by default."),
-    days: int = typer.Option(30, "--days", help="30 or 90."),
+    days: int | None = typer.Option(None, "--days", help="The last N days up to --to (default 30; at most 3660)."),
+    since: date | None = typer.Option(None, "--from", parser=parse_date, help="First date, YYYY-MM-DD (UTC)."),
+    until: date | None = typer.Option(
+        None, "--to", parser=parse_date, help="Last date, YYYY-MM-DD (UTC; default today)."
+    ),
     png: Path | None = typer.Option(None, "--png", help="Also write the chart as a PNG image.", click_type=FILE_PATH),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -233,6 +244,10 @@ def report(
 
     With --png FILE the same chart is also written as an image (views as bars, visitors as
     their lighter part).
+
+    The period is the last 30 days by default; --days N the last N days, --from and --to
+    any dates (UTC, both included; --to alone: the 30 days up to it), so a log of any date
+    can be reported.
 
     A day's visitors count each visitor (IP + user agent) once, however many posts they read;
     the period's total adds up the days' (a visitor of two days counts twice, as GoAccess's
@@ -242,7 +257,7 @@ def report(
     """
     from blogster_cli.services import analytics_reports
 
-    result = analytics_reports.report(acting_user(), blog=blog, days=days)
+    result = analytics_reports.report(acting_user(), blog=blog, days=days, since=since, until=until)
     if png is not None:
         _write_png(png, result)
     if json:
@@ -310,9 +325,10 @@ def _seconds(value: float | None) -> str:
 @app.command("freshness")
 def freshness_command(
     limit: int = typer.Option(10, "--limit", min=0, max=MAX_COUNT, help="How many posts to show (0: all)."),
+    fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Score your published posts' freshness and list those most in need of an update.
+    """Score your published posts' freshness and list those most in need of an update (--format ids: their slugs).
 
     \b
     traffic trend: views of the last 30 days against the 30 before, in [-1, 1];
@@ -322,11 +338,13 @@ def freshness_command(
 
     Example: blogster analytics freshness --limit 5
     """
+    from blogster_cli.cli.listing import chosen_format, show_list
     from blogster_cli.services import analytics_reports
 
+    chosen = chosen_format(fmt, json)
     posts = analytics_reports.freshness(acting_user(), limit=limit)
-    if json:
-        output.print_json(posts)
+    if chosen in ("json", "yaml"):
+        show_list(output.to_plain(posts), [], fmt=chosen, json=False)
         return
     rows = [{**vars(post), "recommended_updates": "; ".join(post.recommended_updates)} for post in posts]
     columns = [
@@ -337,4 +355,7 @@ def freshness_command(
         "days_since_update",
         "recommended_updates",
     ]
-    tables.print_table(rows, columns, title="Posts most in need of an update")
+    if chosen == "table":
+        tables.print_table(rows, columns, title="Posts most in need of an update")
+    else:
+        show_list(rows, columns, fmt=chosen, json=False, id_key="slug")

@@ -32,7 +32,8 @@ def segments_command(
     device (from the user agent): desktop, mobile or tablet readers;
     behaviour: returning readers (visits on two or more days), new readers (one day),
     engaged readers (two or more pages per visit on average), bouncers (one page every visit).
-    A visit is one visitor's page views with no gap over 30 minutes; hours are UTC.
+    Page views are those of your posts, as `analytics report` counts them (GET or HEAD, not
+    from a crawler); a visit is one visitor's views with no gap over 30 minutes; hours are UTC.
 
     Example: blogster audience segments --days 30
     """

@@ -231,20 +231,26 @@ select visitor, moment, post, referrer, device, new from (
     from public.analytics_page_views
    where author_id = (select auth.uid()) and viewed_at >= %(since)s and viewed_at < %(until)s
 ) v
-where moment >= %(first)s and moment < %(last)s
+where moment >= %(first)s and moment < %(last)s and (post is not null or not %(posts_only)s)
 order by visitor, moment, batch nulls last, n
 """
 
 
-def views_by_visitor(conn: psycopg.Connection, *, since: datetime, until: datetime) -> Iterator[tuple[PageView, bool]]:
+def views_by_visitor(
+    conn: psycopg.Connection, *, since: datetime, until: datetime, posts_only: bool = False
+) -> Iterator[tuple[PageView, bool]]:
     """My stored page views in [since, until), visitor by visitor and each visitor's in time order, with
-    whether a batch not summarised yet holds it (it is new).
+    whether a batch not summarised yet holds it (it is new); with `posts_only`, those on a post alone
+    (a view of a page that is no post, such as the home page, counts in no post's views).
 
     Sorted and streamed by the database (a server-side cursor), so memory does not grow with the views:
     analytics.aggregate folds them one at a time. Views of one second keep the order they were counted in.
     Those of the batches whose views overlap the window (0046), then those stored one a row before.
     """
-    window = {"since": since, "until": until, "first": int(since.timestamp()), "last": int(until.timestamp())}
+    window = {
+        "since": since, "until": until, "first": int(since.timestamp()), "last": int(until.timestamp()),
+        "posts_only": posts_only,
+    }  # fmt: skip
     with conn.cursor(name="views_by_visitor") as cursor:
         cursor.itersize = 2_000  # two fetches are held at once while the next one arrives
         cursor.execute(_VIEWS_BY_VISITOR, window)

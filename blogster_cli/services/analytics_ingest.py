@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.analytics.aggregate import (
+    HOST_CHARS,
     MALFORMED_SAMPLE_SIZE,
     ChunkResult,
     PageView,
@@ -66,7 +67,7 @@ from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
 from blogster_cli.services.parallel import parallel_map
 from blogster_cli.services.post_addresses import AddressPlan, PostFinder, address_plan
-from blogster_cli.wording import plural
+from blogster_cli.wording import plural, shortened
 
 BATCH_BYTES = 16 << 20
 PARALLEL_MIN_BYTES = 1 << 20
@@ -288,6 +289,8 @@ def _ingest_one(
         if known in (Known.COUNTED, Known.DIFFERS):
             return ingested
         ingested.refused = _format_refusal(name, reader, log_format, new_log=known is Known.NEW)
+        if ingested.refused is None and site_hosts is not None and known is Known.NEW and not plan.address_set:
+            ingested.refused = _site_refusal(name, reader, log_format, PostFinder(plan, site_hosts))
         if ingested.refused is not None:
             ingested.same_opening_lines = 0
             return ingested
@@ -406,6 +409,38 @@ def _format_refusal(name: str, reader: LogReader, log_format: LogFormat, *, new_
         others = ", ".join(other.value for other in LogFormat if other is not log_format)
         how = f"nor one in the other formats --format takes ({others}); it begins {check.first[:80]!r}"
     return f"{name}: {what} (--format {log_format}); {how}; nothing of it was counted"
+
+
+def _site_refusal(name: str, reader: LogReader, log_format: LogFormat, finder: PostFinder) -> str | None:
+    """Why a new virtual-host log is not counted while my site's address (custom domain or url) is not set,
+    or None: none of the requests in its first FORMAT_PROBE_BYTES is for my site's hosts (my subdomain, my
+    imported posts' old hosts). Counted, every line would be skipped as another site's and the log never
+    read again (h293 M4); refused, nothing of it is recorded, and once the address is set the same log is
+    counted whole. A site whose address is set is not refused (its lines may be few in a busy shared log,
+    h254): a warning names the other sites instead.
+    """
+    head = reader.peek(FORMAT_PROBE_BYTES)
+    whole = len(head) < FORMAT_PROBE_BYTES
+    hosts: Counter[str] = Counter()
+    for text in _head_lines(head, whole=whole):
+        request = parse_line(text, log_format)
+        if request is None:
+            continue
+        if request.vhost in finder.hosts:
+            return None
+        hosts[request.vhost[:HOST_CHARS]] += 1
+    if not hosts:
+        return None
+    ordered = sorted(hosts, key=lambda host: (-hosts[host], host))
+    shown = ", ".join(shortened(host, 80) for host in ordered[:3]) + (", ..." if len(ordered) > 3 else "")
+    mine = ", ".join(sorted(finder.hosts)) or "not known"
+    claimable = next((host for host in ordered if finder.claimable(host)), "HOST")
+    count = plural(sum(hosts.values()), "request")
+    return (
+        f"{name}: none of its {'' if whole else 'first '}{count} is for your site ({shortened(mine, 120)}):"
+        f" they are for {shown}, and your site's address is not set; set it first (blogster site settings set"
+        f" custom-domain {shortened(claimable, 80)}, or url URL); nothing of it was counted"
+    )
 
 
 def _head_lines(head: bytes, *, whole: bool) -> Iterator[str]:

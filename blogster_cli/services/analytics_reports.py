@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from blogster_cli.services.every_account import EveryAccount
 
 WINDOW_DAYS = 30
-REPORT_DAYS = (30, 90)
+MAX_REPORT_DAYS = 3660
+"""The longest period a report covers (ten years and their leap days): one chart line a day."""
 TOP = 10
 
 
@@ -113,14 +114,20 @@ def dashboard(acting: ActingUser) -> Dashboard:
     return Dashboard(stats, now, before, deltas, trending)
 
 
-def report(acting: ActingUser, *, blog: str | None = None, days: int = WINDOW_DAYS) -> Report:
-    """Views and visitors per day over the last `days` days, top posts and referrers (of one post with `blog`)."""
+def report(
+    acting: ActingUser,
+    *,
+    blog: str | None = None,
+    days: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Report:
+    """Views and visitors per day, top posts and referrers (of one post with `blog`) over [since, until]
+    (UTC dates, both included): `until` today by default, `since` `days` days back from it (30 by default),
+    so a log of any date can be reported (h293 L4: only the last 30 or 90 days could be)."""
     from blogster_cli.services.post_steps import find_own
 
-    if days not in REPORT_DAYS:
-        raise InvalidInput(f"--days must be one of {', '.join(map(str, REPORT_DAYS))}")
-    until = _today()
-    since = until - timedelta(days=days - 1)
+    since, until = report_period(days=days, since=since, until=until, today=_today())
     with unit_of_work(acting) as conn:
         blog_id = find_own(conn, blog).id if blog else None
         totals = _figures(_window(conn, since=since, until=until, blog_id=blog_id))
@@ -136,6 +143,21 @@ def report(acting: ActingUser, *, blog: str | None = None, days: int = WINDOW_DA
         top_posts=[PostFigures(*row) for row in posts],
         top_referrers=[{"domain": domain, "views": views} for domain, views in referrers],
     )
+
+
+def report_period(*, days: int | None, since: date | None, until: date | None, today: date) -> tuple[date, date]:
+    """The report's first and last date: `--from`/`--to`, or the last `days` days up to `--to` (or today)."""
+    if days is not None and since is not None:
+        raise InvalidInput("give --days or --from, not both")
+    if days is not None and not 1 <= days <= MAX_REPORT_DAYS:
+        raise InvalidInput(f"--days must be between 1 and {MAX_REPORT_DAYS}")
+    last = until or today
+    first = since or last - timedelta(days=(days or WINDOW_DAYS) - 1)
+    if first > last:
+        raise InvalidInput(f"--from {first} is after --to {last}")
+    if (last - first).days >= MAX_REPORT_DAYS:
+        raise InvalidInput(f"--from {first} to {last} is over {MAX_REPORT_DAYS} days: a report covers at most that")
+    return first, last
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""`audience segments`: reader_profiles derived from my counted page views (analytics/audience.py says how)."""
+"""`audience segments`: reader_profiles derived from my counted page views of my posts, the views
+`analytics report` counts (analytics/audience.py says how)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,12 @@ def refresh_segments(acting: ActingUser, *, days: int = DAYS) -> list[Segment]:
         slugs, tags = audience_rows.own_posts(session)
     with unit_of_work(acting) as conn:
         # Streamed visitor by visitor from the database: memory holds one visitor's views, not the period's.
-        views = analytics_rows.views_by_visitor(conn, since=until - timedelta(days=days), until=until)
-        found = visitor_ordered_segments((view for view, _new in views), slug_of=slugs.get, tags_of=tags)
+        # The views of my posts alone, as `analytics report` counts them (blog_analytics): a page that is no
+        # post (the home page, a form) is no reading, and a post id that is not mine counts for none.
+        views = analytics_rows.views_by_visitor(conn, since=until - timedelta(days=days), until=until, posts_only=True)
+        found = visitor_ordered_segments(
+            (view for view, _new in views if view[2] in slugs), slug_of=slugs.get, tags_of=tags
+        )
     with orm_unit_of_work(acting) as session:
         audience_rows.save_segments(session, rows=[asdict(segment) for segment in found])
     return found

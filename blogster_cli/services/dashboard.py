@@ -49,8 +49,12 @@ class Dashboard:
 
 
 def figures(stats: StatsRow) -> list[Figure]:
-    """The cards, in the order the issue lists them: posts, published, views, shares, bounce, engagement."""
-    engagement = stats.total_shares / stats.total_views if stats.total_views else None
+    """The cards, in the order the issue lists them: posts, published, views, shares, bounce, engagement.
+
+    Engagement is what `analytics dashboard` calls the engagement rate: the share of views that did not
+    bounce (1 - bounce rate, weighted by views), here over all time as the bounce card.
+    """
+    engagement = None if stats.avg_bounce_rate is None else 1 - stats.avg_bounce_rate
     return [
         Figure("Posts", stats.total_blogs, stats.new_blogs_prev_30d, stats.new_blogs_30d),
         Figure("Published", stats.published_blogs),

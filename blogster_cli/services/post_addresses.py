@@ -32,6 +32,8 @@ class AddressPlan:
     """Hosts of my imported posts' kept addresses (their old site): mine for the CSV imports."""
     base_domain: str = ""
     """The platform's domain (`site_base_domain`): its names are sites' addresses, never a custom domain."""
+    address_set: bool = False
+    """My site's custom domain or url is set (and kept): its address is one I chose, not only my subdomain."""
 
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
@@ -60,8 +62,15 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
     return AddressPlan(
         matcher, {post.slug: str(post.id) for post in posts}, own_hosts(settings, base_domain),
-        frozenset(former_hosts), base_domain,
+        frozenset(former_hosts), base_domain, address_set(settings, base_domain),
     )  # fmt: skip
+
+
+def address_set(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> bool:
+    """Whether my site's custom domain or url is set and kept (`own_hosts` has more than my subdomain)."""
+    from blogster_cli.services.site_address import ADDRESS_SETTINGS, kept
+
+    return settings is not None and any(kept(settings, key, base_domain=base_domain) for key in ADDRESS_SETTINGS)
 
 
 def _split(address: str) -> tuple[str | None, str]:
@@ -124,7 +133,7 @@ class PostFinder:
         mine = ", ".join(sorted(self.plan.own_hosts)) or "not known"
         count = max(total or 0, sum(hosts.values()))
         warning = f"{plural(count, 'line')} skipped as pages of other sites ({shown}); your site is {mine}"
-        claimable = next((host for host in ordered if self._claimable(host)), None)
+        claimable = next((host for host in ordered if self.claimable(host)), None)
         if claimable is None:
             return [warning]
         return [
@@ -132,7 +141,7 @@ class PostFinder:
             f" custom-domain {claimable})"
         ]
 
-    def _claimable(self, host: str) -> bool:
+    def claimable(self, host: str) -> bool:
         """Whether `site settings set custom-domain HOST` could take this host."""
         from blogster_cli.publish.urls import is_domain_name, under_base_domain
 

@@ -68,7 +68,7 @@ def test_dashboard_and_report_print_json_text_and_one_line_errors(cli, posts, tm
     assert result.exit_code == 0 and len(result.json()["days"]) == 90
     text = cli("analytics", "report").stdout
     assert text.count(" visitors\n") >= 30  # a chart line per day
-    assert cli("analytics", "report", "--days", "7").exit_code == 2
+    assert cli("analytics", "report", "--days", "0").exit_code == 2
     missing = cli("analytics", "report", "--blog", "no-such-post")
     assert missing.exit_code == 3 and missing.stderr.count("\n") == 1
 

@@ -73,7 +73,7 @@ def test_audience_segments_memory_does_not_grow_with_views(author, tmp_path):
         segments_peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert found[0].engagement_metrics["views"] == 60_000
+    assert found[0].engagement_metrics["views"] == 36_000  # the views of posts: 3 of the 5 paths (h293 M3)
     assert segments_peak < 10 << 20, f"segments peak {segments_peak >> 20} MiB"
 
 

@@ -74,14 +74,14 @@ def test_segments_by_source_device_and_behaviour(alice, superuser):
         "engaged readers": 1, "bouncers": 1,
     }  # fmt: skip
     everyone = found["all readers"]
-    assert everyone.engagement_metrics == {
-        "views": 7, "visits": 4, "pages_per_visit": 1.75, "bounce_rate": 0.5, "avg_visit_seconds": 75.0,
+    assert everyone.engagement_metrics == {  # C's /about/ is no post: no view (h293 M3)
+        "views": 6, "visits": 4, "pages_per_visit": 1.5, "bounce_rate": 0.5, "avg_visit_seconds": 60.0,
     }  # fmt: skip
     assert everyone.demographic_data["devices"] == {"desktop": 0.5, "mobile": 0.25, "tablet": 0.25}
     assert everyone.content_preferences["top_posts"] == {"alpha": 3, "beta": 3}
     assert everyone.interests == ["shell"]
     assert found["desktop readers"].behavior_patterns["returning_share"] == 1.0
-    assert found["tablet readers"].engagement_metrics["pages_per_visit"] == 3.0
+    assert found["tablet readers"].engagement_metrics["pages_per_visit"] == 2.0
     assert found["mobile readers"].engagement_metrics["bounce_rate"] == 1.0
     assert found["social visitors"].content_preferences["top_posts"] == {"beta": 1}
     # Kept as reader profiles, one row per segment, rewritten (not added) on the next run

@@ -45,7 +45,7 @@ def test_cards_show_counts_percentages_and_deltas():
 def test_figures_from_dashboard_stats():
     cards = {f.label: f for f in figures(StatsRow(5, 2, 3, 1, 200, 150, 50, 0.25, 10))}
     assert cards["Posts"].delta == 2 and cards["Views"].delta == 100
-    assert cards["Engagement"].value == 10 / 200
+    assert cards["Engagement"].value == 0.75  # 1 - bounce rate, as `analytics dashboard`'s (not shares per view)
     assert cards["Bounce"].value == 0.25 and cards["Bounce"].delta is None
     assert {f.label: f.value for f in figures(StatsRow(0, 0, 0, 0, 0, 0, 0, None, 0))}["Engagement"] is None
 
