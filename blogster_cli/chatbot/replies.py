@@ -28,6 +28,8 @@ OUT_OF_SCOPE_TEXT = "I'm not sure I can help with that, and I'd rather not guess
 OUT_OF_SCOPE_WITH_DOCS = OUT_OF_SCOPE_TEXT + " These help pages may answer it:"
 DOCS_INTRO = "From the documentation:"
 NEEDS_CONTEXT_TEXT = "I'm not sure what that answers. What would you like to know?"
+NO_RESPONSE_TEXT = "I don't have an answer for that yet."
+NO_RESPONSE_WITH_DOCS = NO_RESPONSE_TEXT + " These help pages may answer it:"
 LEARNING_TEXT = "I'm still learning the topics I can help with, so I can't answer that yet; please ask again shortly."
 LEARNING_WITH_DOCS = LEARNING_TEXT + " Meanwhile these help pages may answer it:"
 # A bare answer ("yes", "no", "sure", "ok", "of course") means something only as the answer to a
@@ -210,7 +212,9 @@ def compose(
     then from earlier in the conversation, then the defaults; documentation hits appended."""
     extracted = search_parameters(parameters, message)  # once: they may take PATTERN_TIMEOUT_S
     values = {**defaults(parameters), **remembered, **extracted.found}
-    chosen = responses[turn % len(responses)] if responses else {"text": "OK."}
+    if not responses:  # the worker says no_response() for such an intent
+        raise ValueError("an intent without responses has no reply to compose")
+    chosen = responses[turn % len(responses)]
     text = fill(str(chosen.get("text", "")), values)
     if docs:
         text = "\n".join([text, DOCS_INTRO, *doc_lines(docs)])
@@ -236,6 +240,14 @@ def out_of_scope(docs: Sequence[DocLink], *, hint: str | None = None) -> Reply:
             first + OUT_OF_SCOPE_TEXT + " Try rephrasing, or search the help centre: blogster docs search WORDS"
         )
     return Reply("\n".join([first + OUT_OF_SCOPE_WITH_DOCS, *doc_lines(docs)]))
+
+
+def no_response(docs: Sequence[DocLink]) -> Reply:
+    """For an intent that has no responses (imported from a CSV, which carries phrases only): saying
+    so, with the documentation hits if there are any, rather than a made-up "OK."."""
+    if not docs:
+        return Reply(NO_RESPONSE_TEXT + " Try searching the help centre: blogster docs search WORDS")
+    return Reply("\n".join([NO_RESPONSE_WITH_DOCS, *doc_lines(docs)]))
 
 
 def needs_context() -> Reply:

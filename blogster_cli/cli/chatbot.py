@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -11,6 +14,7 @@ from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import ChatbotIntentCategory
 from blogster_cli.wording import agreeing, plural
 
@@ -21,6 +25,15 @@ intents_app = typer.Typer(
 )  # fmt: skip
 app.add_typer(intents_app, name="intents")
 INTENT_COLUMNS = ["name", "category", "training_phrases", "responses", "follow_up_intents"]
+STDOUT = "-"  # `intents export -`: standard output, as `calendar export --ics -`
+
+
+def _without_responses_note(count: int) -> str:
+    return (
+        f"{plural(count, 'intent')} {agreeing(count, 'has', 'have')} no responses: the bot answers"
+        f" {agreeing(count, 'its', 'their')} questions with the help pages instead (add replies with"
+        " `blogster chatbot intents add NAME -r TEXT`, or import a YAML file with responses)"
+    )
 
 
 @intents_app.command("import")
@@ -32,6 +45,9 @@ def import_intents(
     json: bool = JSON_OPTION,
 ) -> None:
     """Import intents; re-importing merges (new phrases are added), --replace replaces them all.
+
+    A CSV carries training phrases only: an intent with no responses gets the help pages as its
+    answer; a warning says how many have none (--json: `without_responses`).
 
     Example: blogster chatbot intents import intents.yaml
     """
@@ -45,12 +61,19 @@ def import_intents(
         output.message(
             f"{removed}{len(report.created)} created, {len(report.updated)} updated ({plural(report.phrases, 'phrase')} read)."
         )
+    if report.without_responses:
+        output.warning(_without_responses_note(report.without_responses))
 
 
 @intents_app.command("export")
 def export_intents(
     file: Path = typer.Argument(
-        ..., help="Where to write: .yaml/.yml, .json or .csv (text,intent).", click_type=ANY_PATH
+        ...,
+        help="Where to write: .yaml/.yml, .json or .csv (text,intent), or - for standard output.",
+        click_type=ANY_PATH,
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="yaml, json or csv: what - writes (yaml unless given); a file's is its suffix."
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -60,6 +83,16 @@ def export_intents(
     """
     from blogster_cli.services import chatbot
 
+    if str(file) == STDOUT:
+        if json:
+            raise InvalidInput("--json and - would both write to standard output: give one of them")
+        text, written = chatbot.export_text(acting_user(), fmt=fmt or "yaml")
+        output.print_raw(text)
+        output.message(f"Wrote {plural(written, 'intent')} to standard output.")
+        return
+    suffix = chatbot.EXPORT_FORMATS.get(fmt or "")
+    if fmt is not None and file.suffix.lower() not in ((suffix, ".yml") if fmt == "yaml" else (suffix,)):
+        raise InvalidInput(f"--format {fmt} and {file.name} disagree: a file's format is its suffix; give one of them")
     count = chatbot.export_intents(acting_user(), path=file)
     output.print_json({"file": str(file), "intents": count}) if json else output.message(
         f"Wrote {plural(count, 'intent')} to {file}."
@@ -74,8 +107,12 @@ def list_intents(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTI
     """
     from blogster_cli.services import chatbot
 
-    rows = [output.to_plain(s) for s in chatbot.list_intents(acting_user())]
+    intents = chatbot.list_intents(acting_user())
+    rows = [output.to_plain(s) for s in intents]
     show_list(rows, INTENT_COLUMNS, fmt=fmt, json=json, limit=limit, id_key="name")
+    silent = chatbot.count_without_responses(intents)
+    if silent and not json and fmt in (None, "table"):
+        output.message(f"note: {_without_responses_note(silent)}")
 
 
 @intents_app.command("add")
@@ -102,14 +139,27 @@ def add_intent(
 
 
 @intents_app.command("rm")
-def remove_intent(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+def remove_intent(
+    name: str = typer.Argument(...),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
     """Remove an intent (conversations keep their messages).
 
-    Example: blogster chatbot intents rm refund
+    The bot stops answering it for every account: asks first on a terminal; elsewhere give --yes.
+
+    Example: blogster chatbot intents rm refund --yes
     """
+    from blogster_cli.cli import ask
     from blogster_cli.services import chatbot
 
-    chatbot.remove_intent(acting_user(), name=name)
+    acting = acting_user()
+    if not yes:
+        intent = chatbot.to_remove(acting, name=name)  # a writer is refused, an unknown intent not found: not asked
+        shown = f"{plural(intent.training_phrases, 'phrase')}, {plural(intent.responses, 'response')}"
+        if not ask.yes(f"Remove the intent '{intent.name}' ({shown}) from the chatbot?", instead="use --yes"):
+            raise typer.Abort()
+    chatbot.remove_intent(acting, name=name)
     output.print_json({"removed": name}) if json else output.message(f"Removed intent {name}.")
 
 
@@ -126,14 +176,24 @@ def evaluate(
 ) -> None:
     """Score the worker's classifier, trained on the stored intents, on labelled examples.
 
+    A progress bar shows the training, then the examples classified, on a terminal; elsewhere one
+    line on stderr says what was done once it is.
+
     Example: blogster chatbot evaluate held-out.csv --json
     """
     from blogster_cli.services import chatbot
 
-    result = chatbot.evaluate(
-        acting_user(), path=file,
-        on_training=lambda: output.message("Training on the stored intents and classifying each example..."),
-    )  # fmt: skip
+    began = time.monotonic()
+    with _EvaluationProgress() as shown:
+        result = chatbot.evaluate(
+            acting_user(), path=file, on_training=shown.training, on_classifying=shown.classifying,
+            on_classified=shown.classified,
+        )  # fmt: skip
+    if not sys.stderr.isatty():  # on a terminal the bars said it
+        output.message(
+            f"Evaluated {plural(result.total, 'example')} against {plural(shown.intents, 'stored intent')}"
+            f" in {_duration(time.monotonic() - began)} (training {_duration(result.training_s)})."
+        )
     if json:
         output.print_json(result)
         return
@@ -155,6 +215,43 @@ def evaluate(
         )
     if result.confused:
         tables.print_table(result.confused, ["expected", "predicted", "count"], title="Most confused")
+
+
+class _EvaluationProgress:
+    """`evaluate`'s progress: a bar while it trains (its length unknown), then one counting the
+    examples classified; on no terminal, nothing (output.progress)."""
+
+    def __init__(self) -> None:
+        from contextlib import ExitStack
+
+        self._bars = ExitStack()
+        self._bar: Any = None
+        self.intents = 0
+
+    def __enter__(self) -> _EvaluationProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bars.close()
+
+    def training(self, examples: int, intents: int) -> None:
+        self.intents = intents
+        self._bars.enter_context(output.progress(f"Training on {plural(intents, 'intent')}", None))
+
+    def classifying(self, examples: int) -> None:
+        self._bars.close()  # the training's bar goes
+        self._bar = self._bars.enter_context(output.progress("Classifying", examples))
+
+    def classified(self) -> None:
+        self._bar.advance()
+
+
+def _duration(seconds: float) -> str:
+    """`2 min 17 s`, `41.3 s`."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 @app.command("analytics")

@@ -41,6 +41,14 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     removed: int = 0
     phrases: int = 0
+    without_responses: int = 0
+    """How many stored intents (after the import; `oos` aside, it never answers) have no response:
+    the bot offers the help pages for their questions (a CSV carries phrases only)."""
+
+
+def without_responses(specs: list[IntentSpec]) -> list[str]:
+    """The intents the bot may answer with that have no response to answer with."""
+    return [s.name for s in specs if not s.responses and s.name != intent_files.OUT_OF_SCOPE_LABEL]
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,8 @@ def import_intents(acting: ActingUser, *, path: Path, replace: bool = False) -> 
                 _apply(row, merged)
                 updated.append(spec.name)
             repo.save_intent(session, intent=row)
-    return ImportReport(created, updated, removed, sum(len(s.training_phrases) for s in incoming))
+        silent = len(without_responses([_spec(row) for row in repo.intents(session)]))
+    return ImportReport(created, updated, removed, sum(len(s.training_phrases) for s in incoming), silent)
 
 
 def all_intents(acting: ActingUser) -> list[IntentSpec]:
@@ -126,15 +135,33 @@ def all_intents(acting: ActingUser) -> list[IntentSpec]:
         return [_spec(row) for row in repo.intents(session)]
 
 
+EXPORT_FORMATS = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
+
+
 def export_intents(acting: ActingUser, *, path: Path) -> int:
     """Writes every intent to `path` (YAML, JSON or CSV by its suffix); returns how many."""
+    intent_files.dump([], suffix=path.suffix)  # a suffix it cannot write is refused before the read
     specs = all_intents(acting)
     path.write_text(intent_files.dump(specs, suffix=path.suffix), encoding="utf-8")  # OSError: exit 8
     return len(specs)
 
 
+def export_text(acting: ActingUser, *, fmt: str) -> tuple[str, int]:
+    """Every intent as `intents import` reads them back, in `fmt` (yaml, json or csv), and how many
+    (`intents export -`: standard output)."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    specs = all_intents(acting)
+    return intent_files.dump(specs, suffix=EXPORT_FORMATS[fmt]), len(specs)
+
+
 def list_intents(acting: ActingUser) -> list[IntentSummary]:
     return [_summary(spec) for spec in all_intents(acting)]
+
+
+def count_without_responses(intents: list[IntentSummary]) -> int:
+    """How many of the listed intents have no response (`oos` aside: it never answers)."""
+    return sum(1 for i in intents if not i.responses and i.name != intent_files.OUT_OF_SCOPE_LABEL)
 
 
 def add_intent(
@@ -174,6 +201,21 @@ def add_intent(
     return _summary(spec)
 
 
+def to_remove(acting: ActingUser, *, name: str) -> IntentSummary:
+    """The intent `remove_intent` would delete, for a front end to ask about first: administrators
+    only, so a writer is refused rather than asked, and an unknown intent is not found rather than
+    asked about."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    with orm_unit_of_work(acting) as session:
+        row = repo.intent_by_name(session, name=name)
+        if row is None:
+            raise NotFound(f"no intent {name!r}")
+        return _summary(_spec(row))
+
+
 def remove_intent(acting: ActingUser, *, name: str) -> None:
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
@@ -192,27 +234,34 @@ def training_set(specs: list[IntentSpec]) -> tuple[list[str], list[str]]:
     return phrases, labels
 
 
-def evaluate(acting: ActingUser, *, path: Path, on_training: Callable[[], None] = lambda: None) -> Evaluation:
+def evaluate(
+    acting: ActingUser, *, path: Path, on_training: Callable[[int, int], None] = lambda examples, intents: None,
+    on_classifying: Callable[[int], None] = lambda examples: None, on_classified: Callable[[], None] = lambda: None,
+) -> Evaluation:  # fmt: skip
     """Trains the worker's classifier on the stored intents and scores it on a CSV of
-    text,intent pairs (`oos`: the bot should say it does not know); `on_training` is called once
-    the file is read, as the training (seconds) begins."""
+    text,intent pairs (`oos`: the bot should say it does not know). Progress, for a front end:
+    `on_training(examples, intents)` once the file is read, as the training (seconds to minutes)
+    begins; `on_classifying(examples)` once it is trained; `on_classified()` after each example."""
     from blogster_cli.chatbot.classifier import IntentClassifier
     from blogster_cli.chatbot.evaluation import evaluate as score
 
     require_admin(acting)
     text = read_named_text(path)
     pairs = intent_files.read_pairs(text, source=str(path))
-    phrases, labels = training_set(all_intents(acting))
-    on_training()
+    specs = all_intents(acting)
+    phrases, labels = training_set(specs)
+    on_training(len(pairs), len(specs))
     began = time.perf_counter()
     classifier = IntentClassifier.train(phrases, labels)
     training_s = time.perf_counter() - began
     predicted: list[str | None] = []
     latencies: list[float] = []
+    on_classifying(len(pairs))
     for message, _ in pairs:
         began = time.perf_counter()
         predicted.append(classifier.predict([message])[0].label)
         latencies.append(time.perf_counter() - began)
+        on_classified()
     return score(
         [label for _, label in pairs], predicted, known_labels=set(classifier.labels),
         latencies_s=latencies, training_s=training_s, threshold=classifier.threshold,

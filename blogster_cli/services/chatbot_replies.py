@@ -15,10 +15,16 @@ and is said once in the log; so is a stored pattern `chatbot/patterns.problem` r
 compiled: the regex package's compile is not bounded).
 
 Training never holds a reply up for long (_Training): the classifier is trained on a background
-thread of the worker process, when a message finds the intents changed (a large set takes
-minutes), and kept for the process. Meanwhile messages are answered with the model the process
-has, with today's intents (an intent since removed is no answer), and what it cannot answer
-gets "I'm still learning ..." rather than "not sure". A worker with no model yet (just started)
+thread of the worker process, when the intents change (a large set takes minutes), and kept for
+the process. A change queues a `learn_chatbot_intents` job (0158: `learn`), so the worker that
+takes it starts learning at once; a message that finds the intents changed starts it too (in
+another worker process) and waits up to LEARN_WAIT_S for the new model, which a set of a few
+hundred phrases takes well under a second to learn. Past that, messages are answered with the
+model the process has, with today's intents (an intent since removed is no answer), and what it
+cannot answer gets "I'm still learning ..." rather than "not sure". An intent the classifier
+picks that has no responses (a CSV import carries phrases only) gets "I don't have an answer
+for that yet" with the documentation hits, never an empty or made-up reply; the log names it
+once (at --log-level info). A worker with no model yet (just started)
 waits for its first: at most WAIT_FOR_FIRST_MODEL_S for a message sent since it started (its
 asker is waiting: `chat ask` waits 15 s by default), however long it takes for one sent before
 (queued while no worker ran: nobody waits for it), and never past a stop request; then it says it
@@ -57,6 +63,9 @@ DOC_HITS = 3
 AI_SCHEMA = "chatbot_intent"
 WAIT_FOR_FIRST_MODEL_S = 10.0
 """How long a message sent since the worker started waits for the process's first model."""
+LEARN_WAIT_S = 3.0
+"""How long a message that finds the intents changed waits for the model of the new ones (the
+process has one of older intents to answer with meanwhile)."""
 WAIT_STEP_S = 0.25  # how often a waiting job looks at the stop request
 STARTED_AT = datetime.now(UTC)  # a message sent before was queued while no worker of this process ran
 log = logging.getLogger("blogster.chatbot")
@@ -113,12 +122,13 @@ class _Training:
 
     def model(
         self, db: Database, *, wait_s: float, on_wait: Callable[[], None] = lambda: None,
-        should_stop: Callable[[], bool] = lambda: False,
+        should_stop: Callable[[], bool] = lambda: False, wait_for_change_s: float = 0.0,
     ) -> _Answering:  # fmt: skip
         """The model for the stored intents, or while they are being learnt the one there is;
-        with none yet, waits up to `wait_s` for the first (calling `on_wait` first), never past
-        `should_stop`. A training that failed on these intents is raised here when there is no
-        model to answer with (the next call trains again)."""
+        with none yet, waits up to `wait_s` for the first (calling `on_wait` first), with one of
+        other intents up to `wait_for_change_s` for the new one, never past `should_stop`. A
+        training that failed on these intents is raised here when there is no model to answer
+        with (the next call trains again)."""
         fingerprint, intents = self.intents(db)
         with self._changed:
             trained = self._trained
@@ -139,6 +149,15 @@ class _Training:
                         break
                     self._changed.wait(min(WAIT_STEP_S, left))
                 trained = self._trained
+        elif wait_for_change_s > 0:
+            deadline = time.monotonic() + wait_for_change_s
+            with self._changed:
+                while not self._learnt(fingerprint) and not self._failed_on(fingerprint) and not should_stop():
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._changed.wait(min(WAIT_STEP_S, left))
+                trained = self._trained
         with self._changed:
             failed = self._failed
             if failed is not None and failed[0] == fingerprint:
@@ -149,6 +168,9 @@ class _Training:
         if trained is None:
             return _Answering(None, intents, learning=True)
         return _Answering(trained.classifier, intents, learning=trained.fingerprint != fingerprint)
+
+    def _learnt(self, fingerprint: str) -> bool:
+        return self._trained is not None and self._trained.fingerprint == fingerprint
 
     def _failed_on(self, fingerprint: str) -> bool:
         return self._failed is not None and self._failed[0] == fingerprint
@@ -181,6 +203,13 @@ class _Training:
 
 
 _training = _Training()
+
+
+def learn(db: Database) -> None:
+    """Starts learning the stored intents on the process's background thread, unless its model is
+    of them already (the `learn_chatbot_intents` job a change of the intents queues); returns at
+    once: messages meanwhile are answered as the module says."""
+    _training.model(db, wait_s=0)
 
 
 def wait_until_trained(db: Database, *, wait_s: float) -> bool:
@@ -278,6 +307,22 @@ def _report_timed_out(intent: dict[str, Any], names: Iterable[str], refused: Ite
         )  # fmt: skip
 
 
+_no_responses_reported: set[str] = set()  # intent ids said in the log
+
+
+def _report_no_responses(intent: dict[str, Any]) -> None:
+    """Says in the log, once per process for each intent, that it was picked but has no responses."""
+    with _timeouts_lock:
+        if str(intent["id"]) in _no_responses_reported:
+            return
+        _no_responses_reported.add(str(intent["id"]))
+    log.info(
+        "chatbot intent %r has no responses: its questions get the help pages instead; add one"
+        " (blogster chatbot intents add NAME -r TEXT, or import a YAML file with responses)",
+        intent["name"],
+    )
+
+
 def process_message(
     db: Database, *, message_id: UUID, created_at: datetime, provider: ProviderConfig | None = None,
     should_stop: Callable[[], bool] = lambda: False,
@@ -295,8 +340,9 @@ def process_message(
             repo.mark_waiting_for_training(session, message_id=message_id, created_at=message["created_at"])
 
     model = _training.model(
-        db, wait_s=_waited_for(message["created_at"]), on_wait=mark_waiting, should_stop=should_stop
-    )
+        db, wait_s=_waited_for(message["created_at"]), on_wait=mark_waiting, should_stop=should_stop,
+        wait_for_change_s=LEARN_WAIT_S,
+    )  # fmt: skip
     context, reshaped = replies.conversation_context(message["context"])
     if reshaped:
         log.warning(
@@ -340,12 +386,17 @@ def process_message(
         context.pop("follow_ups", None)
     else:
         responses = [dict(r) for r in intent["responses"] or []]
-        docs = _docs(db, message["user_id"], text) if replies.wants_docs(responses, turn) else []
-        reply = replies.compose(
-            responses=responses, parameters=dict(intent["parameters"] or {}), message=text,
-            remembered=dict(context.get("parameters", {})), turn=turn, docs=docs,
-        )  # fmt: skip
-        _report_timed_out(intent, reply.timed_out, reply.refused)
+        if not responses:  # phrases only (a CSV import): what the help centre has, and the log says so once
+            reply = replies.no_response(_docs(db, message["user_id"], text))
+            source = "no_response"
+            _report_no_responses(intent)
+        else:
+            docs = _docs(db, message["user_id"], text) if replies.wants_docs(responses, turn) else []
+            reply = replies.compose(
+                responses=responses, parameters=dict(intent["parameters"] or {}), message=text,
+                remembered=dict(context.get("parameters", {})), turn=turn, docs=docs,
+            )  # fmt: skip
+            _report_timed_out(intent, reply.timed_out, reply.refused)
         context["last_intent"] = intent["name"]
         context["follow_ups"] = list(intent["follow_up_intents"] or [])
         context["parameters"] = {**context.get("parameters", {}), **reply.parameters}

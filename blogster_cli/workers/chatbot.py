@@ -1,5 +1,7 @@
-"""Job kind `process_chatbot_message`: the bot's reply to one user message (enqueued by the 0080
-trigger on chatbot_messages, in the user's transaction)."""
+"""Job kinds `process_chatbot_message`: the bot's reply to one user message (enqueued by the 0080
+trigger on chatbot_messages, in the user's transaction), and `learn_chatbot_intents`: the worker
+starts learning changed intents (enqueued by the 0158 trigger on chatbot_intents, at most one
+waiting)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from blogster_cli.context import AppContext
 
 TASK_NAME = "process_chatbot_message"
+LEARN_TASK_NAME = "learn_chatbot_intents"
 QUEUE = "chatbot"
 MAX_ATTEMPTS = 3
 AI_FALLBACK_ENV = "BLOGSTER_CHATBOT_AI_FALLBACK"
@@ -102,3 +105,9 @@ def register(app: procrastinate.App, context: AppContext) -> None:
         except Exception as exc:
             workers.record_failure(context.database, job_id=job.id, task_name=TASK_NAME, error=str(exc))
             raise
+
+    @app.task(name=LEARN_TASK_NAME, queue=QUEUE, queueing_lock=LEARN_TASK_NAME)
+    def learn_chatbot_intents() -> None:
+        """Starts learning the stored intents on this process's training thread and returns: the
+        messages after a change are answered with the new model as soon as it is learnt."""
+        chatbot_replies.learn(context.database)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 from pathlib import Path
+
+import yaml
 
 from tests.cli.conftest import PASSWORD
 
@@ -33,8 +38,8 @@ def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path
     added = cli("chatbot", "intents", "add", "refund", "-p", "give me my money back", "-r", "Refunds take 5 days.",
                 "--category", "sales", "--json").json()  # fmt: skip
     assert added["training_phrases"] == 2 and added["category"] == "sales"
-    assert cli("chatbot", "intents", "rm", "refund").exit_code == 0
-    missing = cli("chatbot", "intents", "rm", "refund")
+    assert cli("chatbot", "intents", "rm", "refund", "--yes").exit_code == 0
+    missing = cli("chatbot", "intents", "rm", "refund", "--yes")
     assert missing.exit_code == 3 and missing.stderr == "error: no intent 'refund'\n"
 
 
@@ -63,7 +68,10 @@ def test_evaluate_prints_the_named_figures_first(cli, signed_up, tmp_path):
     assert data["in_scope_accuracy"] == 1.0 and data["oos_recall"] == 1.0
     text = cli("chatbot", "evaluate", str(examples))
     assert "out-of-scope recall: 100.0%" in text.stdout and "macro F1" in text.stdout
-    assert text.stderr == "Training on the stored intents and classifying each example...\n"
+    # Off a terminal no bar: one line once it is done (it was "Training on..." first, then nothing for minutes).
+    assert re.fullmatch(
+        r"Evaluated 4 examples against 25 stored intents in \d+\.\d s \(training \d+\.\d s\)\.\n", text.stderr
+    ), text.stderr
 
 
 def test_evaluate_of_a_missing_file_says_only_that(cli, signed_up, tmp_path):
@@ -128,3 +136,94 @@ def test_interactive_chat_reports_each_problem_and_ends_with_a_rating(cli, signe
     ).fetchall()
     assert rows == [("active", None, None, 1), ("completed", 4, "slow but fine", 1)]
     assert cli("chat", input="/quit\n").exit_code == 0
+
+
+def test_a_csv_import_says_how_many_intents_have_no_responses_and_the_list_says_so_too(cli, signed_up, tmp_path):
+    """h293 M5: CLINC150 imported as a CSV gave 150 intents without responses, and nothing said so."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text,label\nhow is the weather,weather\nwill it rain,weather\nmove money,transfer\nhi,oos\n")
+    result = cli("chatbot", "intents", "import", str(pairs))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "3 created, 0 updated (4 phrases read).",
+        "warning: 2 intents have no responses: the bot answers their questions with the help pages instead"
+        " (add replies with `blogster chatbot intents add NAME -r TEXT`, or import a YAML file with responses)",
+    ]  # `oos` never answers: not counted
+    assert cli("chatbot", "intents", "import", str(pairs), "--json").json()["without_responses"] == 2
+    listed = cli("chatbot", "intents", "list")
+    assert listed.stderr.startswith("note: 2 intents have no responses")
+    assert cli("chatbot", "intents", "list", "--format", "csv").stderr == ""  # data for a script: no note
+    added = cli("chatbot", "intents", "add", "weather", "-r", "Look out of the window.", "--json")
+    assert added.exit_code == 0
+    with_reply = cli("chatbot", "intents", "import", str(pairs), "--json").json()
+    assert with_reply["without_responses"] == 1
+    assert cli("chatbot", "intents", "import", str(STARTER)).stderr.count("warning") == 1  # transfer still has none
+
+
+def test_intents_export_to_standard_output(cli, signed_up, tmp_path):
+    """h293 L9: `intents export -` was refused ("the file name must end in .yaml..."); `-` is stdout elsewhere."""
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    out = cli("chatbot", "intents", "export", "-")
+    assert out.exit_code == 0, out.stderr
+    assert len(yaml.safe_load(out.stdout)["intents"]) == 25 and out.stderr == "Wrote 25 intents to standard output.\n"
+    as_json = cli("chatbot", "intents", "export", "-", "--format", "json")
+    assert len(json.loads(as_json.stdout)["intents"]) == 25
+    as_csv = cli("chatbot", "intents", "export", "-", "--format", "csv")
+    assert as_csv.stdout.startswith("text,intent\n")
+    (tmp_path / "back.yaml").write_text(out.stdout)
+    again = cli("chatbot", "intents", "import", str(tmp_path / "back.yaml"), "--replace", "--json").json()
+    assert again["removed"] == 25 and len(again["created"]) == 25 and again["without_responses"] == 0
+    both = cli("chatbot", "intents", "export", "-", "--json")
+    assert both.exit_code == 2 and both.stderr.count("\n") == 1 and both.stdout == ""
+    assert cli("chatbot", "intents", "export", "-", "--format", "toml").exit_code == 2
+    disagree = cli("chatbot", "intents", "export", str(tmp_path / "x.yaml"), "--format", "json")
+    assert disagree.exit_code == 2 and "disagree" in disagree.stderr and not (tmp_path / "x.yaml").exists()
+    assert cli("chatbot", "intents", "export", str(tmp_path / "x.yml"), "--format", "yaml").exit_code == 0
+
+
+def test_intents_rm_asks_first_and_off_a_terminal_needs_yes(cli, signed_up, superuser):
+    """h293 L10: `intents rm` deleted at once, for every account's chats, while `flags rm` asks."""
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    refused = cli("chatbot", "intents", "rm", "greeting")
+    assert refused.exit_code == 2 and refused.stderr == "error: not on a terminal, so nobody to ask: use --yes\n"
+    assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (1,)
+    unknown = cli("chatbot", "intents", "rm", "nosuch")  # not found, not asked about
+    assert unknown.exit_code == 3 and unknown.stderr == "error: no intent 'nosuch'\n"
+    assert cli("chatbot", "intents", "rm", "greeting", "--yes").exit_code == 0
+    assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (0,)
+
+
+def test_evaluate_on_a_terminal_shows_the_training_then_the_examples_classified(cli, signed_up, tmp_path, monkeypatch):
+    """h293 M5: 2 min 17 s with no progress on CLINC150's 5,500 examples."""
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    examples = tmp_path / "held-out.csv"
+    examples.write_text("text,intent\nhow can I schedule my post for monday,schedule_post\nplay some music,oos\n")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setattr(sys, "stderr", shown)
+    result = cli("chatbot", "evaluate", str(examples), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"] == 2
+    drawn = shown.getvalue()
+    assert "Training on 25 intents" in drawn and "Classifying" in drawn and "2/2" in drawn
+    assert "Evaluated" not in drawn  # the bars said it
+
+
+def test_intents_rm_on_a_terminal_names_the_intent_and_a_no_keeps_it(cli, signed_up, superuser, monkeypatch):
+    from blogster_cli.cli import ask
+
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
+    kept = cli("chatbot", "intents", "rm", "greeting", input="n\n")
+    assert (
+        kept.exit_code == 1
+        and "Remove the intent 'greeting' (" in kept.stderr
+        and "from the chatbot? [y/N]" in kept.stderr
+    )
+    assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (1,)
+    assert cli("chatbot", "intents", "rm", "greeting", input="y\n").exit_code == 0
+    assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (0,)

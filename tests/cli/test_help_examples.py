@@ -292,7 +292,7 @@ PLAN = [
     ("blogster chatbot intents export my-intents.json", True),
     ("blogster chatbot intents list --format csv", True),
     ('blogster chatbot intents add refund -p "I want my money back" -r "Refunds take 5 days."', True),
-    ("blogster chatbot intents rm refund", True),
+    ("blogster chatbot intents rm refund --yes", True),
     ("blogster chatbot evaluate held-out.csv --json", True),
     ('blogster chat ask "hello" || true', False),  # no worker here: the message is kept unanswered
     ("blogster chat history --format csv --limit 10", True),

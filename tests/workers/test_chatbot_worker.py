@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,24 @@ def test_the_worker_logs_failures_only_unless_asked_for_more(db, make_user, supe
     bad = start_worker("--once", "--log-level", "chatty")
     _, stderr = bad.communicate(timeout=60)
     assert bad.returncode == 2 and "chatty" in stderr
+
+
+def test_a_running_worker_learns_changed_intents_before_the_next_message(db, make_user, superuser, start_worker):
+    """h293 M6: a worker learnt changed intents only when the next message came, and answered it "I'm
+    still learning": now the change queues a learn_chatbot_intents job (0158) that starts the training."""
+    admin = ActingUser(db, make_user(admin=True))
+    chatbot.import_intents(admin, path=STARTER)  # before the worker: it learns them as it starts
+    worker = start_worker("--queue", "chatbot", "--log-level", "info")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(worker.stderr.readline, "")), daemon=True)
+    reader.start()
+
+    def trained_on(count: int) -> bool:
+        return any(f"chatbot trained on its {count} intents" in line for line in list(lines))
+
+    wait_for(lambda: trained_on(25), timeout=120, what="the worker learning the intents imported before it started")
+    chatbot.add_intent(admin, name="quokka_care", phrases=["what do quokkas eat", "quokka food"], responses=["Leaves."])
+    wait_for(lambda: trained_on(26), timeout=120, what="the worker learning the changed intents, with no message")
+    assert superuser.execute("select count(*) from chatbot_messages").fetchone() == (0,)  # nobody asked anything
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
