@@ -1,5 +1,5 @@
-"""A docs search query's terms as PostgreSQL's websearch_to_tsquery reads them, and which of
-its words a "did you mean" may change.
+"""A docs search query's terms as PostgreSQL's websearch_to_tsquery reads them, which of its
+words a "did you mean" may change, and the words one typo away from one.
 
 The grammar (PostgreSQL's gettoken_query_websearch, with its word reader in web mode, as
 PostgreSQL 14 and later have it): words are AND-ed; "a phrase" is the text between double
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
+import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -143,3 +144,22 @@ def rewrite(query: str, replacements: Mapping[str, str]) -> str:
         last = word.end
     pieces.append(query[last:])
     return "".join(pieces)
+
+
+MAX_TYPO_WORD = 24  # the longest word whose one-typo spellings are looked up (1,321 of a to z at most)
+
+
+def one_typo_away(word: str) -> list[str]:
+    """The words one typo from `word` (lower case): a letter left out, one added, one changed, or
+    two next to each other swapped, each letter from a to z or one of the word's own; none for a
+    word of other characters than letters and digits (`e-mail`, `don't`) or longer than MAX_TYPO_WORD."""
+    word = word.lower()
+    if not word.isalnum() or len(word) > MAX_TYPO_WORD:
+        return []
+    letters = sorted(set(string.ascii_lowercase) | {char for char in word if char.isalpha()})
+    splits = [(word[:at], word[at:]) for at in range(len(word) + 1)]
+    found = [head + rest[1:] for head, rest in splits if rest]
+    found += [head + rest[1] + rest[0] + rest[2:] for head, rest in splits if len(rest) > 1]
+    found += [head + char + rest[1:] for head, rest in splits if rest for char in letters]
+    found += [head + char + rest for head, rest in splits for char in letters]
+    return [w for w in dict.fromkeys(found) if w != word]

@@ -165,14 +165,19 @@ def title_from(body: str, file_name: str) -> str:
     """The first heading's text as readers see it (without an attribute list it ends with, its
     character references read: `# &lt;integer&gt;` is `<integer>`, its inline markup and pictures
     left out: `# *attrs* by Example` is `attrs by Example`), else the file name made readable."""
+    if title := heading_title(body):
+        return title
+    stem = PurePosixPath(file_name).stem
+    return category_name(stem)[:300] or "Untitled"
+
+
+def heading_title(body: str) -> str:
+    """title_from's title when the body has a first heading that shows text; else ""."""
     match = _HEADING.search(body)
     heading = heading_text(_heading_line_text(match.group(1)).strip()) if match else ""
     # a title keeps 300 characters: the words of a heading's first 2,000 are enough, and reading
     # a longer one's markup would take seconds (`[![a](` * 50,000: 15 s)
-    if heading and (title := inline_text(heading[:_TITLE_SOURCE]).strip()):
-        return title[:300]
-    stem = PurePosixPath(file_name).stem
-    return category_name(stem)[:300] or "Untitled"
+    return inline_text(heading[:_TITLE_SOURCE]).strip()[:300] if heading else ""
 
 
 def _heading_line_text(rest: str) -> str:

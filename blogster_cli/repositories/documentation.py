@@ -214,6 +214,15 @@ def vocabulary_near(session: Session, *, word: str, include_drafts: bool) -> lis
     return [(lexeme, pages) for lexeme, pages in rows.fetchall()]
 
 
+def spellings(session: Session, *, words: list[str], include_drafts: bool) -> list[tuple[str, int, int]]:
+    """Of `words` (as written), those whose stem pages I can read hold, in some page language in
+    use: (word, how many pages hold its stem, in how many of the first 20 of them it is written)."""
+    rows = driver_connection(session).execute(
+        "select word, pages, written from public.documentation_spellings(%s, %s)", (words, include_drafts)
+    )
+    return [(word, pages, written) for word, pages, written in rows.fetchall()]
+
+
 def word_forms(session: Session, *, word: str) -> list[str]:
     """`word` as each page language in use indexes it (none for a stop word in every language)."""
     rows = driver_connection(session).execute(

@@ -729,7 +729,15 @@ def update_page(
         if parsed.slug_asked is not None and (refused := tree.not_normal_slug(parsed.slug_asked)):
             raise InvalidInput(refused)
         renamed = parsed.slug_asked is not None and parsed.slug != slug  # a `slug:` renames it
-        fields = {"title": parsed.title, "tags": parsed.tags, "version": parsed.version, "excerpt": parsed.excerpt,
+        # What the file does not state stays as it was (as `posts edit` keeps them): a file without
+        # front matter, or whose front matter leaves out `tags:`, keeps the page's tags. A title
+        # comes from `title:` or else the first heading, never from the page's slug.
+        stated = parsed.front_matter
+        titled = bool(str(stated.get("title") or "").strip()) or bool(tree.heading_title(parsed.body))
+        fields = {**({"title": parsed.title} if titled else {}),
+                  **({"tags": parsed.tags} if stated.get("tags") is not None else {}),
+                  **({"version": parsed.version} if parsed.version is not None else {}),
+                  **({"excerpt": parsed.excerpt} if parsed.excerpt is not None else {}),
                   **({"status": parsed.status} if parsed.status else {}),
                   **({"slug": parsed.slug} if renamed else {})}  # fmt: skip
         markdown = parsed.body
@@ -851,25 +859,56 @@ def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
     for word in dict.fromkeys(w.text.lower() for w in search_query.sought_words(query)):
         if len(word) < 3:
             continue
-        candidates: list[tuple[int, int, str]] = []
-        known = False
-        for form in repo.word_forms(session, word=word):
-            near = repo.vocabulary_near(session, word=form, include_drafts=include_drafts)
-            if any(lexeme == form for lexeme, _ in near):
-                known = True
-                break
-            allowed = 1 if len(form) <= 4 else 2
-            candidates += [(distance, -pages, lexeme) for lexeme, pages in near
-                           if (distance := _edit_distance(form, lexeme)) <= allowed]  # fmt: skip
-        if known or not candidates:
+        forms = repo.word_forms(session, word=word)
+        if not forms:  # a stop word in every language in use: never misspelt
             continue
-        best = min(candidates)[2]
-        written = (repo.surface_form(session, lexeme=best) or best).lower()
-        # A replacement must read as one plain word where the word stood (not `or`, no quote or space).
-        replacement = next((r for r in (written, best) if search_query.is_plain_word(r) and r != word), None)
+        known, replacement = _one_typo(session, word, include_drafts)
+        if replacement is None and not known:
+            replacement = _closest_stem(session, word, forms, include_drafts)
         if replacement is not None:
             replacements[word] = replacement
     return search_query.rewrite(query, replacements) if replacements else None
+
+
+def _one_typo(session: Session, word: str, include_drafts: bool) -> tuple[bool, str | None]:
+    """(whether the index holds `word`, the word one typo away to offer for it), from the words
+    one typo away that readable pages hold as written: the one written in the most of the pages
+    its stem is in (of the first 20), then the one whose stem the most pages hold. A word one typo
+    away whose stem is held but which no page writes as it is ("window" where pages say "Windows")
+    comes after every one written. Comparing stems missed these: "animation" is indexed as `anim`,
+    4 edits from "animaton". (False, None) for a word whose spellings are not looked up."""
+    from blogster_cli.repositories import documentation as repo
+
+    near = search_query.one_typo_away(word)
+    if not near:
+        return False, None
+    if repo.spellings(session, words=[word], include_drafts=include_drafts):  # one probe, not 500
+        return True, None
+    found = repo.spellings(session, words=near, include_drafts=include_drafts)
+    candidates = sorted((-written, -pages, spelled) for spelled, pages, written in found
+                        if len(spelled) >= 3 and search_query.is_plain_word(spelled))  # fmt: skip
+    return False, (candidates[0][2] if candidates else None)
+
+
+def _closest_stem(session: Session, word: str, forms: list[str], include_drafts: bool) -> str | None:
+    """The indexed word whose stem is closest to one of `word`'s (`forms`: as each page language
+    stems it), shown as a page writes it; None if one of them is indexed, or none is close."""
+    from blogster_cli.repositories import documentation as repo
+
+    candidates: list[tuple[int, int, str]] = []
+    for form in forms:
+        near = repo.vocabulary_near(session, word=form, include_drafts=include_drafts)
+        if any(lexeme == form for lexeme, _ in near):
+            return None
+        allowed = 1 if len(form) <= 4 else 2
+        candidates += [(distance, -pages, lexeme) for lexeme, pages in near
+                       if (distance := _edit_distance(form, lexeme)) <= allowed]  # fmt: skip
+    if not candidates:
+        return None
+    best = min(candidates)[2]
+    written = (repo.surface_form(session, lexeme=best) or best).lower()
+    # A replacement must read as one plain word where the word stood (not `or`, no quote or space).
+    return next((r for r in (written, best) if search_query.is_plain_word(r) and r != word), None)
 
 
 def search(

@@ -32,6 +32,8 @@ USER_CALLABLE_DEFINERS = {
     # Documentation search (0060): scores and words drawn only from pages the caller may read.
     "search_documentation(text,text,text,integer,boolean)",
     "documentation_vocabulary_near(text,boolean)",
+    # The words given (one typo from a query's) whose stem pages the caller may read hold (0156).
+    "documentation_spellings(text[],boolean)",
     # Team review (0071): each checks the caller is the post's author or the assignee.
     "assigned_blog_ids()",
     "review_assign(uuid,text,collaboration_role,timestamp with time zone,boolean)",

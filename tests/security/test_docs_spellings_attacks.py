@@ -1,0 +1,52 @@
+"""public.documentation_spellings (0156), called in raw SQL as a signed-in non-admin: it reads the
+search index (in `internal`, which no user role reaches) and the pages' text, so it must apply the
+visibility of documentation_pages' RLS itself: a draft's, an archived page's or a hidden category's
+words are never found, nor counted, nor checked as written, drafts or not; an admin sees drafts
+only when asking. It gives back only words it was given, and bounds its work."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from blogster_cli.db.acting import acting_transaction
+from tests.security.test_docs_rls import as_role, pages  # noqa: F401  (fixture)
+
+HIDDEN = ["zeppelin", "quasar", "obsidian", "secret"]  # "secret": on every page but the public one
+
+
+def spellings(db, actor, words, drafts=False):
+    return sorted(as_role(db, actor, "select word, pages, written from documentation_spellings(%s, %s)",
+                          (words, drafts)))  # fmt: skip
+
+
+def test_a_user_finds_no_word_of_pages_rls_hides(db, make_user, pages):  # noqa: F811
+    user = make_user()
+    for drafts in (False, True):
+        assert spellings(db, user, HIDDEN, drafts) == [], drafts
+        assert spellings(db, user, ["sunflower", "zeppelin", "page"], drafts) == [("page", 1, 1), ("sunflower", 1, 1)]
+    assert spellings(db, user, ["the"]) == []  # a stop word: no stem, nothing
+
+
+def test_an_admin_sees_drafts_only_when_asking(db, make_user, pages):  # noqa: F811
+    admin = make_user(admin=True)
+    assert spellings(db, admin, ["zeppelin"]) == []
+    assert spellings(db, admin, ["zeppelin", "secret"], True) == [("secret", 3, 3), ("zeppelin", 1, 1)]
+
+
+def test_an_anonymous_caller_is_refused(db, pages):  # noqa: F811
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with db.connect() as conn, acting_transaction(conn, "anon"):
+            conn.execute("select * from documentation_spellings(array['sunflower'])")
+
+
+def test_hostile_word_lists_are_bounded_and_read_as_words(db, make_user, pages):  # noqa: F811
+    user = make_user()
+    # Regular-expression characters are words' characters, not a pattern (no page matches `.*`).
+    assert spellings(db, user, [".*", "(sun", "sunflower|page", "sun.lower", "\\", "'", None]) == []
+    started = time.monotonic()
+    many = spellings(db, user, ["sunflower"] * 100_000 + [f"w{n}" for n in range(100_000)] + ["x" * 100_000])
+    assert time.monotonic() - started < 10
+    assert many == [("sunflower", 1, 1)]
