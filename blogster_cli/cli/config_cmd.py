@@ -9,7 +9,7 @@ import typer
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
-from blogster_cli.cli.state import JSON_OPTION, OPTIONS
+from blogster_cli.cli.state import JSON_OPTION, OPTIONS, app_context
 
 if TYPE_CHECKING:
     from blogster_cli.services import settings as settings_change
@@ -29,6 +29,7 @@ def list_settings(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPT
     from blogster_cli.config import config_path, inspect_settings
 
     chosen = chosen_format(fmt, json)
+    _refuse_unknown_profile()
     found = inspect_settings(OPTIONS.profile, database_url=OPTIONS.database_url)
     rows = [
         {"setting": item.key, "value": _shown(item.value), "source": item.source, "problem": item.problem}
@@ -55,6 +56,7 @@ def get(
     from blogster_cli.config import load_settings, setting_name
 
     name = setting_name(key)
+    _refuse_unknown_profile()
     shown = _shown(getattr(load_settings(OPTIONS.profile, database_url=OPTIONS.database_url), name))
     if json:
         output.print_json({name: shown})
@@ -112,6 +114,7 @@ def unset(
     """
     from blogster_cli.services import settings
 
+    _refuse_unknown_profile()
     done = settings.change(OPTIONS.profile, key, None, database_url=OPTIONS.database_url)
     _said_moved(done)
     if json:
@@ -123,6 +126,20 @@ def unset(
         output.message(_removed(key, done))
     if done.now.problem:
         output.warning(done.now.problem)
+
+
+def _refuse_unknown_profile() -> None:
+    """A profile with neither settings nor a login (a mistyped --profile) is refused with the closest
+    one (exit 2), as every other command refuses it; only `config set` starts a new profile. A
+    profile in the config file is one without reading its settings (`config list` shows a bad
+    value marked rather than refusing it)."""
+    from blogster_cli.config import DEFAULT_PROFILE, profile_names
+
+    if OPTIONS.profile == DEFAULT_PROFILE or OPTIONS.profile in profile_names():
+        return
+    from blogster_cli.services.sessions import refuse_unknown_profile
+
+    refuse_unknown_profile(app_context())
 
 
 def _shown(value: object) -> object:

@@ -157,14 +157,16 @@ def list_flags(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION
 
 @app.command("log")
 def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Flag changes, newest first (administrators).
+    """Flag changes, newest first (administrators): who made each, by email, and the reason when
+    an account's deletion made it ("account deleted": changed by the administrator who deleted it,
+    blank when the account deleted itself).
 
     Example: blogster flags log --json
     """
     from blogster_cli.services import flags
 
     rows = flags.audit_log(acting_user(), limit=limit or None)
-    columns = ["created_at", "action", "flag", "changed_by_email"]
+    columns = ["created_at", "action", "flag", "changed_by_email", "reason"]
     show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
 
 

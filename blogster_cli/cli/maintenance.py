@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import overload
-from uuid import UUID
 
 import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
-from blogster_cli.errors import InvalidInput
 from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
 
 app = typer.Typer(
     help="Maintenance windows; each change notifies users once.", no_args_is_help=True, rich_markup_mode=None
 )
 TIME_HELP = '"YYYY-MM-DD HH:MM" (or YYYY-MM-DDTHH:MM) in your timezone, or with its offset (Z: UTC).'
+ID_HELP = "The window's id, or its first characters (at least 4), as `admin maintenance list` shows it."
 COLUMNS = ["id", "title", "start_time", "end_time", "status", "severity", "notification_sent"]
 
 
@@ -36,13 +35,6 @@ def _typed(text: str | None, option: str) -> dt.datetime | None:
     if at.note:
         output.message(f"note: {at.note}")
     return at.moment
-
-
-def _id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidInput(f"not a maintenance window id: {text}") from None
 
 
 @app.command("schedule")
@@ -75,7 +67,7 @@ def schedule(
 
 @app.command("update")
 def update(
-    window_id: str = typer.Argument(...),
+    window_id: str = typer.Argument(..., help=ID_HELP),
     title: str | None = typer.Option(None, "--title"),
     start: str | None = typer.Option(None, "--start", help=TIME_HELP),
     end: str | None = typer.Option(None, "--end", help=TIME_HELP),
@@ -93,7 +85,7 @@ def update(
 
     window = maintenance.update(
         acting_user(),
-        schedule_id=_id(window_id),
+        ref=window_id,
         title=title,
         start=_typed(start, "--start"),
         end=_typed(end, "--end"),
@@ -106,14 +98,14 @@ def update(
 
 
 @app.command("cancel")
-def cancel(window_id: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+def cancel(window_id: str = typer.Argument(..., help=ID_HELP), json: bool = JSON_OPTION) -> None:
     """Cancel a maintenance window; users are notified once.
 
     Example: blogster admin maintenance cancel $(blogster admin maintenance list --format ids --limit 1)
     """
     from blogster_cli.services import maintenance
 
-    window = maintenance.cancel(acting_user(), schedule_id=_id(window_id))
+    window = maintenance.cancel(acting_user(), ref=window_id)
     output.print_json(window) if json else output.print_record(window)
 
 
@@ -131,5 +123,4 @@ def list_windows(
     from blogster_cli.services import maintenance
 
     windows = maintenance.list_windows(acting_user(), include_past=all)
-    # `update` and `cancel` take a whole id, so the table shows ids whole
-    show_list([output.fields(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit, short=())
+    show_list([output.fields(w) for w in windows], COLUMNS, fmt=fmt, json=json, limit=limit)

@@ -189,6 +189,7 @@ class FeatureFlagLog(SQLModel, table=True):
     new_state: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     changed_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
+    reason: str | None = None  # 'account deleted': the change an account's deletion made (0159)
 
 
 class ChatbotIntent(SQLModel, table=True):

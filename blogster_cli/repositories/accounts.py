@@ -217,16 +217,24 @@ group by 1
 """
 
 
-def delete_user(conn: psycopg.Connection, *, user_id: UUID) -> None:
+def delete_user(conn: psycopg.Connection, *, user_id: UUID, deleted_by: UUID | None = None) -> None:
     """Deletes the account; its rows go by ON DELETE CASCADE, its credits on others' rows become NULL.
 
     The credits are cleared first, all columns of a row in one UPDATE: left to the cascade,
     a row with two such columns (assigned_by and assigned_to of a collaboration on the
     account's own post) is updated twice, and the second update re-checks the row's other
     foreign keys against the post the same cascade has just deleted.
+
+    Before anything changes, the account and `deleted_by` (the administrator deleting it; None
+    when it deletes itself) are named for the transaction, so the feature-flag log's entries of
+    the changes its deletion makes say so (migration 0159).
     """
     from psycopg import sql
 
+    conn.execute(
+        "select set_config('blogster.deleting_account', %s, true), set_config('blogster.account_deleted_by', %s, true)",
+        (str(user_id), "" if deleted_by is None else str(deleted_by)),
+    )
     for table, columns in conn.execute(SET_NULL_ACCOUNT_COLUMNS_SQL).fetchall():
         schema, name = table.split(".", 1)
         assignments = sql.SQL(", ").join(

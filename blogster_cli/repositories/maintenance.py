@@ -6,6 +6,7 @@ from uuid import UUID
 
 from sqlmodel import Session, col, select
 
+from blogster_cli import id_prefixes
 from blogster_cli.models.system import MaintenanceSchedule
 
 
@@ -18,6 +19,16 @@ def insert(session: Session, *, schedule: MaintenanceSchedule) -> MaintenanceSch
 
 def get(session: Session, *, schedule_id: UUID) -> MaintenanceSchedule | None:
     return session.get(MaintenanceSchedule, schedule_id)
+
+
+def ids_starting(session: Session, *, prefix: str) -> list[UUID]:
+    """The ids of the windows that start with `prefix` (id_prefixes: one is a match, two ambiguous)."""
+    from sqlalchemy import String, cast
+
+    statement = select(MaintenanceSchedule.id).where(
+        cast(MaintenanceSchedule.id, String).startswith(prefix, autoescape=True)
+    )
+    return list(session.exec(statement.limit(id_prefixes.ROWS_NEEDED)).all())
 
 
 def list_all(session: Session, *, include_past: bool) -> list[MaintenanceSchedule]:

@@ -147,7 +147,7 @@ def delete_own_account(acting: ActingUser, *, ctx: AppContext) -> str:
     Either way the account's secrets are forgotten in every profile on this machine.
     """
     if not acting.own_login:
-        _purge(ctx, acting.actor.user_id)
+        _purge(ctx, acting.actor.user_id, deleted_by=None)
         sessions.logout_quietly(ctx)
         return "deleted"
     with unit_of_work(acting) as conn:
@@ -159,16 +159,17 @@ def delete_own_account(acting: ActingUser, *, ctx: AppContext) -> str:
     return "marked"
 
 
-def _purge(ctx: AppContext, user_id: UUID) -> None:
+def _purge(ctx: AppContext, user_id: UUID, *, deleted_by: UUID | None) -> None:
     """Deletes auth.users (cascading to everything the account owns) and drops its role; then
-    removes the account's secrets stored on this machine and the image files nobody else uses."""
+    removes the account's secrets stored on this machine and the image files nobody else uses.
+    `deleted_by`: the administrator deleting it (the flag log names them), None for itself."""
     with admin_unit_of_work(ctx.database) as conn:
         account = accounts.find_by_id(conn, user_id=user_id)
         if account is None:
             raise NotFound("no such account")
         token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
         images = accounts.image_paths(conn, user_id=user_id)
-        accounts.delete_user(conn, user_id=user_id)
+        accounts.delete_user(conn, user_id=user_id, deleted_by=deleted_by)
         accounts.drop_role(conn, role_name=account.role_name)
         unused_images = images - accounts.image_paths_in_use(conn, paths=images)
     sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
@@ -309,4 +310,4 @@ def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:
         account = _account_by_email(conn, email)
     if account.id == acting.actor.user_id:
         raise PermissionDenied("use `blogster account delete` to delete your own account")
-    _purge(ctx, account.id)
+    _purge(ctx, account.id, deleted_by=acting.actor.user_id)

@@ -18,7 +18,7 @@ from uuid import UUID
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
+from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput, NotFound
 from blogster_cli.models.extended import CalendarEntryPublic, ContentCalendar
 from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
@@ -253,9 +253,14 @@ def write_ics(acting: ActingUser, *, path: Path) -> int:
 
 
 def feed(acting: ActingUser, *, out: Path) -> Path:
-    """Writes calendar.ics into the site output folder `out`, for calendar programs to subscribe to."""
-    if not out.is_dir():
-        raise InvalidInput(f"{out} is not a folder (build the site first, or give --out)")
+    """Writes calendar.ics into the site output folder `out` (made if missing, as `site build`
+    makes it), for calendar programs to subscribe to."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"{out} is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileSystemError.writing(out, exc) from None
     target = out / FEED_NAME
     write_ics(acting, path=target)
     return target
@@ -266,8 +271,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
     try:
         replace_whole(path, data, partial=path.with_name(f".{path.name}.{os.getpid()}.tmp"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path.parent} does not exist") from None
+    except OSError as exc:  # a missing or unwritable folder: exit 8, as every other file written
+        raise FileSystemError.writing(path, exc) from None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class FlagLogPublic:
     changed_by: UUID | None
     created_at: dt.datetime | None
     changed_by_email: str | None = None  # the account's email (None: the account is gone)
+    reason: str | None = None  # "account deleted": made by an account's deletion (changed_by: who deleted it)
 
 
 def _public(flag: FeatureFlag) -> FlagPublic:
@@ -210,7 +211,8 @@ def list_flags(acting: ActingUser) -> list[FlagPublic]:
 
 def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
     """The log, newest first, with who made each change by email (administrators see every
-    account's: public.account_emails, 0137)."""
+    account's: public.account_emails, 0137), and why when no administrator made it (`reason`:
+    "account deleted", changed_by the administrator who deleted the account, if one did: 0159)."""
     _require_admin(acting, "read the feature flag log")
     with orm_unit_of_work(acting) as session:
         entries = flags.log(session, limit=limit)
@@ -225,6 +227,7 @@ def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
                 e.changed_by,
                 e.created_at,
                 None if e.changed_by is None else emails.get(e.changed_by),
+                e.reason,
             )  # fmt: skip
             for e in entries
         ]

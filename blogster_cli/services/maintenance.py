@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
@@ -14,7 +15,11 @@ from blogster_cli.repositories import maintenance
 from blogster_cli.vocabulary import MaintenanceSeverity, MaintenanceStatus
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from blogster_cli.models.system import MaintenanceSchedule
+
+WINDOW = id_prefixes.Named("maintenance window", "maintenance windows", "blogster admin maintenance list")
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,16 @@ def schedule(
         return _public(maintenance.insert(session, schedule=row))
 
 
+def _window_id(session: Session, ref: str) -> UUID:
+    """The window `ref` names: its id or the first characters of it (id_prefixes)."""
+    wanted = id_prefixes.prefix(ref, WINDOW)
+    return id_prefixes.only(maintenance.ids_starting(session, prefix=wanted), ref, WINDOW)
+
+
 def update(
     acting: ActingUser,
     *,
-    schedule_id: UUID,
+    ref: str,
     title: str | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
@@ -97,12 +108,14 @@ def update(
     services: list[str] | None = None,
     description: str | None = None,
 ) -> MaintenancePublic:
-    """Changes what is given; users are notified once if anything they see changed."""
+    """Changes what is given to the window `ref` names (its id or the first characters of it);
+    users are notified once if anything they see changed."""
     _require_admin(acting)
     with orm_unit_of_work(acting) as session:
+        schedule_id = _window_id(session, ref)
         row = maintenance.get(session, schedule_id=schedule_id)
         if row is None:
-            raise NotFound(f"no maintenance window {schedule_id}")
+            raise NotFound(f"no maintenance window {id_prefixes.short(schedule_id)}")
         changes = {
             "title": title,
             "start_time": start,
@@ -122,8 +135,8 @@ def update(
         return _public(row)
 
 
-def cancel(acting: ActingUser, *, schedule_id: UUID) -> MaintenancePublic:
-    return update(acting, schedule_id=schedule_id, status=MaintenanceStatus.CANCELLED)
+def cancel(acting: ActingUser, *, ref: str) -> MaintenancePublic:
+    return update(acting, ref=ref, status=MaintenanceStatus.CANCELLED)
 
 
 def list_windows(acting: ActingUser, *, include_past: bool) -> list[MaintenancePublic]:

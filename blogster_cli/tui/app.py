@@ -128,11 +128,14 @@ class BlogsterApp(App[None]):
     """Unread notifications: the badge after the subtitle in every screen's header (format_title; set by the
     dashboard and notifications)."""
     BINDINGS = [
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help", tooltip="Show this screen's keys and what they do"),
         # priority: a screen's own keys and dialogs never hide a screen; a focused widget that binds the key
         # itself keeps it (check_action: the editor's TextArea selects the line on F6, everything on F7)
-        *(Binding(place.key, f"place('{place.mode}')", place.title, priority=True) for place in PLACES),
-        Binding("ctrl+q", "quit", "Quit"),
+        *(
+            Binding(place.key, f"place('{place.mode}')", place.title, priority=True, tooltip=place.does)
+            for place in PLACES
+        ),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave the studio"),
     ]
 
     def __init__(
@@ -380,7 +383,8 @@ class BlogsterApp(App[None]):
         self.notify(message.text, title=message.action, severity="error", timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette: every described key of the screen (and the app) as a command, then Textual's own."""
+        """The palette: every described key of the screen (and the app) as a command, then Textual's own;
+        each says its key and what it does (the binding's tooltip; else its description)."""
         for active in command_bindings(screen, hidden=True):
             binding = active.binding
             # A screen from the palette is no key press: it opens even where the focus keeps that key.
@@ -391,7 +395,7 @@ class BlogsterApp(App[None]):
             )
             yield SystemCommand(
                 binding.description,
-                f"{key_label(self, binding.key)}: {screen.title or self.title}",
+                f"{key_label(self, binding.key)}: {binding.tooltip or binding.description}",
                 partial(self.run_action, action, active.node),
             )
         yield from super().get_system_commands(screen)

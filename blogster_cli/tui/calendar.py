@@ -81,19 +81,25 @@ class CalendarScreen(Screen[None]):
         "a day, **Shift+Up/Down** a week; **Enter** opens its post. **PgUp/PgDn** change the month."
     )
     BINDINGS = [
-        Binding("left", "cursor(-1)", "Day before", show=False),
-        Binding("right", "cursor(1)", "Day after", show=False),
-        Binding("up", "cursor(-7)", "Week before", show=False),
-        Binding("down", "cursor(7)", "Week after", show=False),
-        Binding("pageup", "month(-1)", "Month before"),
-        Binding("pagedown", "month(1)", "Month after"),
-        Binding("tab", "next_entry", "Next entry", show=False, priority=True),
-        Binding("shift+left", "move(-1)", "Move a day earlier", show=False),
-        Binding("shift+right", "move(1)", "Move a day later"),
-        Binding("shift+up", "move(-7)", "Move a week earlier", show=False),
-        Binding("shift+down", "move(7)", "Move a week later", show=False),
-        Binding("enter", "open_post", "Open post"),
-        Binding("r", "reload", "Reload"),
+        Binding("left", "cursor(-1)", "Day before", show=False, tooltip="Select the day before"),
+        Binding("right", "cursor(1)", "Day after", show=False, tooltip="Select the day after"),
+        Binding("up", "cursor(-7)", "Week before", show=False, tooltip="Select the same day a week before"),
+        Binding("down", "cursor(7)", "Week after", show=False, tooltip="Select the same day a week after"),
+        Binding("pageup", "month(-1)", "Month before", tooltip="Show the month before"),
+        Binding("pagedown", "month(1)", "Month after", tooltip="Show the month after"),
+        Binding("tab", "next_entry", "Next entry", show=False, priority=True, tooltip="Select the day's next entry"),
+        Binding(
+            "shift+left", "move(-1)", "Move a day earlier", show=False, tooltip="Move the selected entry a day earlier"
+        ),
+        Binding("shift+right", "move(1)", "Move a day later", tooltip="Move the selected entry a day later"),
+        Binding(
+            "shift+up", "move(-7)", "Move a week earlier", show=False, tooltip="Move the selected entry a week earlier"
+        ),
+        Binding(
+            "shift+down", "move(7)", "Move a week later", show=False, tooltip="Move the selected entry a week later"
+        ),
+        Binding("enter", "open_post", "Open post", tooltip="Open the selected entry's post in the editor"),
+        Binding("r", "reload", "Reload", tooltip="Read the calendar again"),
     ]
 
     def __init__(self, today: date | None = None) -> None:

@@ -66,7 +66,7 @@ class Line(Static):
 class RateDialog(ModalScreen[tuple[int | None, str | None] | None]):
     """Ends the conversation: a 1-5 score and a few words, both optional (Escape cancels)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without rating")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -105,8 +105,8 @@ class ChatScreen(Screen[None]):
         "finishes this one and rates it. Without a worker your message is kept and answered later."
     )
     BINDINGS = [
-        Binding("ctrl+n", "new_conversation", "New chat"),
-        Binding("ctrl+r", "end", "End & rate"),
+        Binding("ctrl+n", "new_conversation", "New chat", tooltip="Start a new conversation"),
+        Binding("ctrl+r", "end", "End & rate", tooltip="End this conversation and rate the answers"),
     ]
 
     def __init__(self) -> None:

@@ -162,12 +162,13 @@ class DashboardScreen(Screen[None]):
 
     TITLE = "Dashboard"
     HELP = (
-        "The figures of your posts; `+N 30d` is the last 30 days against the 30 before. "
+        "The figures of your posts; `+N 30d` is the last 30 days against the 30 before. Bounce and "
+        "engagement are over all time: engagement is the share of views that did not bounce (1 - bounce rate). "
         "**v** switches the chart between 30 and 90 days; **r** reloads."
     )
     BINDINGS = [
-        Binding("r", "reload", "Reload"),
-        Binding("v", "chart_days", "30/90 days"),
+        Binding("r", "reload", "Reload", tooltip="Read the figures again"),
+        Binding("v", "chart_days", "30/90 days", tooltip="Show the views chart over 30 or 90 days"),
     ]
     CARDS = ("Posts", "Published", "Views", "Shares", "Bounce", "Engagement")
 

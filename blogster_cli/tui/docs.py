@@ -72,7 +72,7 @@ class DocPageScreen(Screen[None]):
     """One documentation page, rendered; Escape goes back to the results."""
 
     TITLE = "Docs"
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Close the page, back to the search")]
 
     def __init__(self, page: DocPage) -> None:
         super().__init__()
@@ -103,7 +103,7 @@ class DocsScreen(Screen[None]):
         "Type to search (websearch syntax: quotes for phrases, -word to leave out); results follow as you type, "
         "the matching words highlighted. **Down** goes to the results, **Enter** opens a page, **/** back to the box."
     )
-    BINDINGS = [Binding("slash", "focus_search", "Search")]
+    BINDINGS = [Binding("slash", "focus_search", "Search", tooltip="Type in the search box")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -207,7 +207,14 @@ class ResumeDialog(ModalScreen[bool]):
     ResumeDialog #resume-buttons { height: auto; margin-top: 1; }
     ResumeDialog #resume-buttons Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "answer(False)", "Keep the stored post")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "answer(False)",
+            "Keep the stored post",
+            tooltip="Open the post as stored; the unsaved text stays in its file",
+        )
+    ]
 
     def __init__(self, unsaved: UnsavedEdit) -> None:
         super().__init__()
@@ -259,13 +266,13 @@ class EditorScreen(PublishingActions, Screen[None]):
     )
     BINDINGS = [
         # The footer shows as many as the width allows, in this order: the main keys first.
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+o", "publish", "Publish"),
-        Binding("f8", "schedule", "Schedule"),
-        Binding("f9", "history", "History"),
-        Binding("escape", "close", "Close", priority=True),
-        Binding("ctrl+t", "toggle_preview", "Preview"),
-        Binding("f10", "unpublish", "Unpublish"),
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the post"),
+        Binding("ctrl+o", "publish", "Publish", tooltip="Publish the post"),
+        Binding("f8", "schedule", "Schedule", tooltip="Schedule the post to publish later"),
+        Binding("f9", "history", "History", tooltip="Show the post's earlier versions"),
+        Binding("escape", "close", "Close", priority=True, tooltip="Close the editor"),
+        Binding("ctrl+t", "toggle_preview", "Preview", tooltip="Show or hide the preview"),
+        Binding("f10", "unpublish", "Unpublish", tooltip="Take the post off the site (back to draft)"),
     ]
 
     def __init__(self, ref: str) -> None:

@@ -30,7 +30,7 @@ def help_markdown(screen: Screen[Any]) -> str:
 class HelpScreen(ModalScreen[None]):
     """Help for the screen underneath (F1 or Escape closes it)."""
 
-    BINDINGS = [Binding("escape,f1,q", "close", "Close")]
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", tooltip="Close the help")]
 
     def __init__(self, text: str) -> None:
         super().__init__()

@@ -51,10 +51,10 @@ class NotificationsScreen(Screen[None]):
         "**Enter** shows one and marks it read, **m** marks it read, **a** marks all read, **u** shows only unread."
     )
     BINDINGS = [
-        Binding("m", "mark_read", "Mark read"),
-        Binding("a", "mark_all_read", "All read"),
-        Binding("u", "toggle_unread", "Unread only"),
-        Binding("r", "reload", "Reload"),
+        Binding("m", "mark_read", "Mark read", tooltip="Mark the selected notification read"),
+        Binding("a", "mark_all_read", "All read", tooltip="Mark every notification read"),
+        Binding("u", "toggle_unread", "Unread only", tooltip="Show only unread notifications, or all again"),
+        Binding("r", "reload", "Reload", tooltip="Read the notifications again"),
     ]
 
     def __init__(self) -> None:

@@ -20,14 +20,21 @@ class Place(NamedTuple):
     title: str
     module: str
     screen: str
+    does: str  # what its key does, as the palette says it
 
 
 PLACES = (
-    Place("dashboard", "f2", "Dashboard", "blogster_cli.tui.dashboard", "DashboardScreen"),
-    Place("posts", "f3", "Posts", "blogster_cli.tui.posts", "PostsScreen"),
-    Place("calendar", "f4", "Calendar", "blogster_cli.tui.calendar", "CalendarScreen"),
-    Place("notifications", "f5", "Notifications", "blogster_cli.tui.notifications", "NotificationsScreen"),
-    Place("docs", "f6", "Docs", "blogster_cli.tui.docs", "DocsScreen"),
-    Place("chat", "f7", "Chat", "blogster_cli.tui.chat", "ChatScreen"),
-)
+    Place("dashboard", "f2", "Dashboard", "blogster_cli.tui.dashboard", "DashboardScreen",
+          "Go to the Dashboard: your figures and recent activity"),
+    Place("posts", "f3", "Posts", "blogster_cli.tui.posts", "PostsScreen",
+          "Go to Posts: write, publish and schedule your posts"),
+    Place("calendar", "f4", "Calendar", "blogster_cli.tui.calendar", "CalendarScreen",
+          "Go to the Calendar: your content plan by month"),
+    Place("notifications", "f5", "Notifications", "blogster_cli.tui.notifications", "NotificationsScreen",
+          "Go to Notifications: read and mark your notifications"),
+    Place("docs", "f6", "Docs", "blogster_cli.tui.docs", "DocsScreen",
+          "Go to Docs: search and read the documentation"),
+    Place("chat", "f7", "Chat", "blogster_cli.tui.chat", "ChatScreen",
+          "Go to Chat: ask the assistant"),
+)  # fmt: skip
 PLACE_KEYS = frozenset(place.key for place in PLACES)

@@ -115,7 +115,8 @@ class PostsTable(DataTable[Text]):
     The cells hold the whole text, each cut to its column as drawn ("…"): a new width (the
     terminal's, `fit_columns`) only sets the title's and the tags' widths anew."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]  # DataTable's own, named: the footer shows it first
+    # DataTable's own, named: the footer shows it first
+    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="Open the selected post in the editor")]
 
     longest: tuple[int, int] = (0, 0)
     """The cells of the longest title and of the longest tag list loaded (set by the screen)."""
@@ -181,15 +182,15 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     # columns: Publish to Filter); F1 and the palette list them all.
     BINDINGS = [
         Binding("o", "open", show=False),  # Enter opens it too (the table's key, "Open" in the footer)
-        Binding("p", "publish", "Publish"),
-        Binding("t", "schedule", "Schedule"),
-        Binding("a", "tag", "Tags"),
-        Binding("g", "generate", "Generate"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("h", "history", "History"),
-        Binding("u", "unpublish", "Unpublish"),
-        Binding("s", "next_sort", "Sort"),
-        Binding("r", "reload", "Reload"),
+        Binding("p", "publish", "Publish", tooltip="Publish the selected post"),
+        Binding("t", "schedule", "Schedule", tooltip="Schedule the selected post to publish later"),
+        Binding("a", "tag", "Tags", tooltip="Change the selected post's tags"),
+        Binding("g", "generate", "Generate", tooltip="Ask the AI to revise the selected post"),
+        Binding("slash", "focus_filter", "Filter", tooltip="Type in the filter box"),
+        Binding("h", "history", "History", tooltip="Show the selected post's earlier versions"),
+        Binding("u", "unpublish", "Unpublish", tooltip="Take the selected post off the site (back to draft)"),
+        Binding("s", "next_sort", "Sort", tooltip="Sort the posts by the next column"),
+        Binding("r", "reload", "Reload", tooltip="Read your posts again"),
     ]
 
     def __init__(self) -> None:

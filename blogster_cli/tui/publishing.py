@@ -30,7 +30,7 @@ class PublishingDone(Done):
 class ScheduleDialog(ModalScreen[str | None]):
     """Asks when to publish: 'YYYY-MM-DD HH:MM' in the user's timezone (Escape cancels)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without scheduling")]
 
     def __init__(self, timezone: str, zone: tzinfo) -> None:
         super().__init__()

@@ -44,7 +44,10 @@ class RevisionsScreen(Screen[bool]):
     #diff-box { width: 1fr; height: 1fr; padding: 0 1; }
     """
     HELP = "Each save is a revision. The diff shows revision N against the current text. **r** restores it."
-    BINDINGS = [Binding("r", "restore", "Restore"), Binding("escape", "close", "Close")]
+    BINDINGS = [
+        Binding("r", "restore", "Restore", tooltip="Restore the selected version"),
+        Binding("escape", "close", "Close", tooltip="Close the history"),
+    ]
 
     def __init__(self, ref: str) -> None:
         super().__init__()

@@ -43,7 +43,7 @@ def tag_changes(current: list[str], typed: str) -> tuple[list[str], list[str]]:
 class TagsDialog(ModalScreen[str | None]):
     """The post's tags, comma-separated, to edit (Enter saves, Escape cancels)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the tags")]
 
     def __init__(self, title: str, tags: list[str]) -> None:
         super().__init__()
@@ -66,7 +66,7 @@ class TagsDialog(ModalScreen[str | None]):
 class GenerateDialog(ModalScreen[str | None]):
     """What the AI should do with the post (Enter chooses, Escape cancels)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without asking the AI")]
 
     def __init__(self, title: str) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ def test_config_set_get_list_per_profile(cli):
     assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0
     assert cli("config", "get", "timezone").stdout.strip() == "Europe/Berlin"
     assert cli("config", "get", "timezone", "--json").json() == {"timezone": "Europe/Berlin"}
+    assert cli("--profile", "work", "config", "set", "editor", "vi").exit_code == 0  # a profile of its own
     assert cli("--profile", "work", "config", "get", "timezone").stdout.strip() == "UTC"
     listed = {row["setting"]: row["value"] for row in cli("config", "list", "--json").json()}
     assert listed["timezone"] == "Europe/Berlin" and "database_url" in listed
