@@ -8,6 +8,7 @@ and takes its one-line help from here, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,24 @@ def command_group(name: str) -> typer.Typer:
     return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 
 
+@functools.cache
+def _loaded_command(cmd_name: str) -> Command:
+    """Command `cmd_name` of COMMANDS, imported and built once per process: a command line resolves
+    its command more than once (the UTF-8 check of its options, then click), and building one
+    through typer reads every parameter's annotations."""
+    module_name, attribute, short_help = COMMANDS[cmd_name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
+    else:
+        holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+        holder.command(cmd_name, short_help=short_help)(target)
+        command = typer.main.get_command(holder)
+    command.name = cmd_name
+    plain_metavars(command)
+    return command
+
+
 class LazyGroup(TyperGroup):
     """A root group whose subcommands are imported on first use."""
 
@@ -101,19 +120,7 @@ class LazyGroup(TyperGroup):
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         cmd_name = ALIASES.get(cmd_name, cmd_name)
-        if cmd_name not in COMMANDS:
-            return None
-        module_name, attribute, short_help = COMMANDS[cmd_name]
-        target = getattr(importlib.import_module(module_name), attribute)
-        if isinstance(target, typer.Typer):
-            command = typer.main.get_command(target)
-        else:
-            holder = typer.Typer(rich_markup_mode=None, add_completion=False)
-            holder.command(cmd_name, short_help=short_help)(target)
-            command = typer.main.get_command(holder)
-        command.name = cmd_name
-        plain_metavars(command)
-        return command
+        return _loaded_command(cmd_name) if cmd_name in COMMANDS else None
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Command | None, list[str]]:
         """As typer resolves a subcommand, with its "Did you mean" for a typo (`blogster post list`):

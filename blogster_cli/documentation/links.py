@@ -116,7 +116,7 @@ def _page_key(path: str) -> str:
 def _parser() -> MarkdownIt:
     """CommonMark, reporting targets as written; the inline rules that find no link are off, and
     so is the parse of every block's inline text: page_links parses only text that may hold a
-    link (three fifths of a whole parse's time on the 430 real pages of helper 214's trial)."""
+    link (three fifths of a whole parse's time on 430 real documentation pages)."""
     from markdown_it import MarkdownIt
 
     class _AsWritten(MarkdownIt):

@@ -415,7 +415,7 @@ def _site_refusal(name: str, reader: LogReader, log_format: LogFormat, finder: P
     """Why a new virtual-host log is not counted while my site's address (custom domain or url) is not set,
     or None: none of the requests in its first FORMAT_PROBE_BYTES is for my site's hosts (my subdomain, my
     imported posts' old hosts). Counted, every line would be skipped as another site's and the log never
-    read again (h293 M4); refused, nothing of it is recorded, and once the address is set the same log is
+    read again; refused, nothing of it is recorded, and once the address is set the same log is
     counted whole. A site whose address is set is not refused (its lines may be few in a busy shared log,
     h254): a warning names the other sites instead.
     """

@@ -124,7 +124,7 @@ def report(
 ) -> Report:
     """Views and visitors per day, top posts and referrers (of one post with `blog`) over [since, until]
     (UTC dates, both included): `until` today by default, `since` `days` days back from it (30 by default),
-    so a log of any date can be reported (h293 L4: only the last 30 or 90 days could be)."""
+    so a log of any date can be reported."""
     from blogster_cli.services.post_steps import find_own
 
     since, until = report_period(days=days, since=since, until=until, today=_today())

@@ -11,6 +11,8 @@ environment has a pool of its own: there only the caller's checks between chunks
 
 from __future__ import annotations
 
+import functools
+import os
 import ssl
 import time
 from collections.abc import Iterable
@@ -96,6 +98,17 @@ class DeadlineBackend:
         """An httpx2 transport whose connections use this backend."""
         import httpx2
 
-        transport = httpx2.HTTPTransport()
+        trust = _trusted_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        transport = httpx2.HTTPTransport(verify=trust)
         transport._pool._network_backend = self  # type: ignore[assignment]
         return transport
+
+
+@functools.cache
+def _trusted_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """httpx2's default trust (the system's CAs, or the CA that SSL_CERT_FILE / SSL_CERT_DIR name,
+    the arguments: one context per setting) made once per process: loading the CAs takes some 10 ms
+    of CPU, and a command may make a client per platform or per request."""
+    import httpx2
+
+    return httpx2.create_ssl_context()
