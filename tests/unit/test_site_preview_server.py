@@ -37,15 +37,17 @@ def ask(port: int, target: bytes) -> tuple[str, str | None]:
     return head[0], location[0] if location else None
 
 
-def handlers_done(timeout: float = 10) -> None:
-    """Wait for the server's request threads to end (they are daemon threads: not joined on close)."""
+def handlers_done(before: set[threading.Thread], timeout: float = 10) -> None:
+    """Wait for the request threads started since `before` to end (daemon threads: not joined on
+    close); those of other tests' servers in this process are not this server's."""
     deadline = time.monotonic() + timeout
-    while any("process_request_thread" in t.name for t in threading.enumerate()):
+    while any("process_request_thread" in t.name for t in set(threading.enumerate()) - before):
         assert time.monotonic() < deadline, "a request is still being served"
         time.sleep(0.05)
 
 
 def test_a_client_that_resets_its_connection_prints_nothing(site, capsys):
+    before = set(threading.enumerate())
     server = site_preview.start(site, port=0)
     try:
         port = server.server_address[1]
@@ -55,7 +57,7 @@ def test_a_client_that_resets_its_connection_prints_nothing(site, capsys):
             conn.sendall(b"GET /big.xml HTTP/1.1\r\nHost: x\r\n\r\n")
             time.sleep(0.1)  # the server is writing the file
             conn.close()  # with a reset, as a browser's dropped connection
-        handlers_done()
+        handlers_done(before)
         assert ask(port, b"/")[0] == "HTTP/1.0 200 OK"  # still serving
     finally:
         server.shutdown()
