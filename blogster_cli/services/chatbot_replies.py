@@ -274,8 +274,17 @@ def _docs(db: Database, user_id: UUID, query: str) -> list[replies.DocLink]:
     return [replies.DocLink(h.title, h.slug, h.snippet) for h in result.hits]
 
 
-_timeouts_reported: set[tuple[str, str, str]] = set()  # (intent id, parameter, pattern) said in the log
-_timeouts_lock = threading.Lock()
+_reported: set[tuple[str, ...]] = set()  # what this process has said in the log, by its key
+_reported_lock = threading.Lock()
+
+
+def _first_report(*key: str) -> bool:
+    """Whether this process has not said `key` in the log yet; from now on it has."""
+    with _reported_lock:
+        if key in _reported:
+            return False
+        _reported.add(key)
+        return True
 
 
 def _report_timed_out(intent: dict[str, Any], names: Iterable[str], refused: Iterable[tuple[str, str]] = ()) -> None:
@@ -286,11 +295,8 @@ def _report_timed_out(intent: dict[str, Any], names: Iterable[str], refused: Ite
     for name in [*names, *reasons]:
         rule = (intent["parameters"] or {}).get(name)
         pattern = str(rule.get("pattern")) if isinstance(rule, dict) else ""
-        key = (str(intent["id"]), name, pattern)
-        with _timeouts_lock:
-            if key in _timeouts_reported:
-                continue
-            _timeouts_reported.add(key)
+        if not _first_report("pattern", str(intent["id"]), name, pattern):
+            continue
         if name in reasons:
             log.warning(
                 "chatbot intent %r: the pattern of its parameter %r is not used: %s; fix it and import the"
@@ -307,15 +313,10 @@ def _report_timed_out(intent: dict[str, Any], names: Iterable[str], refused: Ite
         )  # fmt: skip
 
 
-_no_responses_reported: set[str] = set()  # intent ids said in the log
-
-
 def _report_no_responses(intent: dict[str, Any]) -> None:
     """Says in the log, once per process for each intent, that it was picked but has no responses."""
-    with _timeouts_lock:
-        if str(intent["id"]) in _no_responses_reported:
-            return
-        _no_responses_reported.add(str(intent["id"]))
+    if not _first_report("no responses", str(intent["id"])):
+        return
     log.info(
         "chatbot intent %r has no responses: its questions get the help pages instead; add one"
         " (blogster chatbot intents add NAME -r TEXT, or import a YAML file with responses)",
