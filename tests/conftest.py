@@ -1,8 +1,9 @@
 """Fixtures: one real PostgreSQL per run, a migrated template, a fresh clone per test.
 
 The server is the embedded one (started in a temporary BLOGSTER_HOME) unless
-BLOGSTER_TEST_DATABASE_URL names another, e.g. the machine's PostgreSQL 15 in CI.
-Roles are cluster-wide, so every account role this run creates is dropped at the end.
+BLOGSTER_TEST_DATABASE_URL names another, e.g. the machine's PostgreSQL 15 in CI; several
+URLs separated by spaces, each a cluster of its own, run that many xdist workers, one per
+cluster. Roles are cluster-wide, so every account role a run creates is dropped at its end.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _cheap_dummy_hash() -> str:
 @pytest.fixture(scope="session")
 def server_conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Superuser connection to the test server's maintenance database."""
-    external = os.environ.get("BLOGSTER_TEST_DATABASE_URL")
+    external = _worker_test_database_url()
     if external:
         yield make_conninfo(external, dbname=conninfo_to_dict(external).get("dbname") or "postgres")
         return
@@ -358,15 +359,34 @@ def shared_data(*parts: str) -> Path:
 
 # Workers for `-n auto` (pyproject's addopts): each has its own embedded server, so the suite runs
 # on up to MAX_WORKERS cores; tests waiting on processes, sleeps and the server leave a core idle a
-# quarter of the time, which a second worker fills. On a server of the machine's or elsewhere
-# (BLOGSTER_TEST_DATABASE_URL) one process: the workers would share its cluster-wide roles, and
-# each run drops the account roles it did not find at its start.
+# quarter of the time, which a second worker fills. On servers of the machine's or elsewhere
+# (BLOGSTER_TEST_DATABASE_URL) one worker per cluster named, and one process for a single one:
+# workers sharing a cluster would share its roles, and some tests end every backend with a given
+# application name.
 MAX_WORKERS = 2
 
 
+def _test_database_urls() -> list[str]:
+    return os.environ.get("BLOGSTER_TEST_DATABASE_URL", "").split()
+
+
+def _worker_test_database_url() -> str | None:
+    """This process's cluster: the Nth URL for xdist worker gwN, the first without xdist."""
+    urls = _test_database_urls()
+    if not urls:
+        return None
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if index >= len(urls):
+        raise pytest.UsageError(
+            f"BLOGSTER_TEST_DATABASE_URL names {len(urls)} cluster(s), one per xdist worker: run with -n {len(urls)}"
+            " or fewer (workers sharing a cluster would drop each other's roles)"
+        )
+    return urls[index]
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    if os.environ.get("BLOGSTER_TEST_DATABASE_URL"):
-        return 0
+    if urls := _test_database_urls():
+        return len(urls) if len(urls) > 1 else 0
     return max(
         1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     )
