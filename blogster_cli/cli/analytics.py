@@ -17,6 +17,7 @@ from blogster_cli.wording import percent, plural, shortened
 
 if TYPE_CHECKING:
     from blogster_cli.services.analytics_ingest import IngestSummary
+    from blogster_cli.services.analytics_reports import Report
 
 app = command_group("analytics")
 
@@ -252,16 +253,28 @@ def report(
     A day's visitors count each visitor (IP + user agent) once, however many posts they read;
     the period's total adds up the days' (a visitor of two days counts twice, as GoAccess's
     daily unique visitors). With --blog, and in the top posts, they are that post's visitors.
+    Your site's own addresses as set now (custom domain, url, subdomain) are no referrer, on
+    days counted before you set them too.
+
+    Off a terminal (piped) there is no chart: each table, "Totals:", "Views per day:", "Top
+    posts:" and "Top referrers:", comes under its heading, tab-separated, a blank line apart,
+    with bounce rate as a fraction and time on page in seconds (plain numbers, as `dashboard`).
 
     Example: blogster analytics report --days 90 --png views.png
     """
     from blogster_cli.services import analytics_reports
 
-    result = analytics_reports.report(acting_user(), blog=blog, days=days, since=since, until=until)
+    result = analytics_reports.report(
+        acting_user(), blog=blog, days=days, since=since, until=until,
+        base_domain=app_context().settings.site_base_domain,
+    )  # fmt: skip
     if png is not None:
         _write_png(png, result)
     if json:
         output.print_json(result)
+        return
+    if not output.on_terminal():
+        print_report_sections(result)
         return
     totals = result.totals
     output.print_lines(
@@ -287,6 +300,30 @@ def report(
         )
     if result.top_referrers:
         tables.print_table(result.top_referrers, ["domain", "views"], title="Top referrers")
+
+
+def print_report_sections(result: Report) -> None:
+    """The report off a terminal: data, no chart. Each table under its heading ("Totals:", as the other
+    reports of several lists head theirs), tab-separated under its columns' own names, a blank line
+    between them; figures as numbers (fractions and seconds, two decimals as `dashboard` shows them,
+    empty where there is none); a table with no rows keeps its header line."""
+    totals: dict[str, Any] = {"since": result.since, "until": result.until, "blog": result.blog}
+    totals |= {key: _figure(value) for key, value in result.totals.items()}
+    sections: list[tuple[str, list[dict[str, Any]], list[str]]] = [
+        ("Totals", [totals], list(totals)),
+        ("Views per day", result.days, ["date", "views", "unique_visitors"]),
+    ]
+    if result.blog is None:  # one post's report has no top posts
+        posts = [{**vars(post), "bounce_rate": _figure(post.bounce_rate),
+                  "avg_time_on_page": _figure(post.avg_time_on_page)} for post in result.top_posts]  # fmt: skip
+        sections.append(("Top posts", posts, ["slug", "views", "unique_visitors", "bounce_rate", "avg_time_on_page"]))
+    sections.append(("Top referrers", result.top_referrers, ["domain", "views"]))
+    for number, (heading, rows, columns) in enumerate(sections):
+        output.print_lines([""] * bool(number) + [f"{heading}:"])
+        if rows:
+            tables.print_table(rows, columns)
+        else:
+            output.print_lines(["\t".join(columns)])
 
 
 def _write_png(path: Path, result: Any) -> None:
@@ -334,6 +371,9 @@ def freshness_command(
     traffic trend: views of the last 30 days against the 30 before, in [-1, 1];
     freshness score 0-100: 60 points for recency (halved each year since the last update)
     and 40 for the trend; update priority: critical < 25, high < 45, medium < 65, else low.
+    recommended updates: for a post not updated for over a year; for traffic down 25% or more;
+    for no views in the last 30 days (every such post: one published within them is told to be
+    shared, as it has had no views since it was published).
     The scores are kept in content_freshness.
 
     Example: blogster analytics freshness --limit 5

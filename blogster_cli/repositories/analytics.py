@@ -7,7 +7,7 @@ filters below are the meaning (my site); RLS is the security.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -395,14 +395,22 @@ def top_posts(conn: psycopg.Connection, *, since: date, until: date, limit: int)
 
 
 def top_referrers(
-    conn: psycopg.Connection, *, since: date, until: date, limit: int, blog_id: UUID | None = None
+    conn: psycopg.Connection,
+    *,
+    since: date,
+    until: date,
+    limit: int,
+    blog_id: UUID | None = None,
+    own_hosts: Collection[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """(domain, views) summed over the referrers of my posts' days."""
+    """(domain, views) summed over the referrers of my posts' days, but those of `own_hosts` (my site's
+    addresses now: a day counted before I set one holds it as another site)."""
     return conn.execute(
         "select r.key, sum(r.value::bigint)::bigint from public.blog_analytics a, jsonb_each_text(a.referrers) r"
         " where a.author_id = (select auth.uid()) and a.date between %s and %s and (%s::uuid is null or a.blog_id = %s::uuid)"
+        " and r.key <> all(%s::text[])"
         " group by r.key order by 2 desc, r.key limit %s",
-        (since, until, blog_id, blog_id, limit),
+        (since, until, blog_id, blog_id, sorted(own_hosts), limit),
     ).fetchall()
 
 

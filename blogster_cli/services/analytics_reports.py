@@ -121,10 +121,15 @@ def report(
     days: int | None = None,
     since: date | None = None,
     until: date | None = None,
+    base_domain: str = "",
 ) -> Report:
     """Views and visitors per day, top posts and referrers (of one post with `blog`) over [since, until]
     (UTC dates, both included): `until` today by default, `since` `days` days back from it (30 by default),
-    so a log of any date can be reported."""
+    so a log of any date can be reported. My site's addresses as they are now (its custom domain, url and,
+    with `base_domain` (the `site_base_domain` setting), its subdomain) are never a referrer: the ingest
+    leaves them out, and a day counted before one was set is read without it."""
+    from blogster_cli.repositories import site as site_rows
+    from blogster_cli.services.post_addresses import own_hosts
     from blogster_cli.services.post_steps import find_own
 
     since, until = report_period(days=days, since=since, until=until, today=_today())
@@ -133,7 +138,10 @@ def report(
         totals = _figures(_window(conn, since=since, until=until, blog_id=blog_id))
         series = analytics_rows.daily_totals(conn, since=since, until=until, blog_id=blog_id)
         posts = [] if blog_id else analytics_rows.top_posts(conn, since=since, until=until, limit=TOP)
-        referrers = analytics_rows.top_referrers(conn, since=since, until=until, limit=TOP, blog_id=blog_id)
+        mine = own_hosts(site_rows.own_settings(conn), base_domain)
+        referrers = analytics_rows.top_referrers(
+            conn, since=since, until=until, limit=TOP, blog_id=blog_id, own_hosts=mine
+        )
     return Report(
         since=since,
         until=until,

@@ -66,8 +66,9 @@ def test_dashboard_and_report_print_json_text_and_one_line_errors(cli, posts, tm
     assert "engagement_rate" in cli("analytics", "dashboard").stdout
     result = cli("analytics", "report", "--days", "90", "--json")
     assert result.exit_code == 0 and len(result.json()["days"]) == 90
-    text = cli("analytics", "report").stdout
-    assert text.count(" visitors\n") >= 30  # a chart line per day
+    text = cli("analytics", "report").stdout  # piped: a row a day under "Views per day:" (h293 L5)
+    days = text.split("Views per day:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert days[0] == "date\tviews\tunique_visitors" and len(days) == 31
     assert cli("analytics", "report", "--days", "0").exit_code == 2
     missing = cli("analytics", "report", "--blog", "no-such-post")
     assert missing.exit_code == 3 and missing.stderr.count("\n") == 1
