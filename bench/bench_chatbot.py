@@ -256,17 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     external = os.environ.get("BLOGSTER_BENCH_DATABASE_URL")
     work = Path(tempfile.mkdtemp(prefix="blogster-bench-chatbot-"))
     server = None
-    if external:
-        conninfo = external
-    else:
-        from blogster_cli.db.embedded import EmbeddedServer
-
-        server = EmbeddedServer(work / "pg")
-        server.ensure_running()
-        conninfo = server.conninfo("blogster")
-    env = {**os.environ, "BLOGSTER_HOME": str(work / "home"), "BLOGSTER_DATABASE_URL": conninfo,
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}  # fmt: skip
     try:
+        if external:
+            conninfo = external
+        else:
+            from blogster_cli.db.embedded import EmbeddedServer
+
+            server = EmbeddedServer(work / "pg")
+            server.ensure_running()
+            conninfo = server.conninfo("blogster")
+        env = {**os.environ, "BLOGSTER_HOME": str(work / "home"), "BLOGSTER_DATABASE_URL": conninfo,
+               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}  # fmt: skip
         migrations.apply(Database(conninfo))
         blogster(env, "auth", "signup", "--email", "bench@example.com", "--password-stdin", stdin=PASSWORD + "\n")
         ours = clinc(env, work, data)

@@ -16,6 +16,7 @@ blogster module from source, while the floor's libraries load their cached bytec
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,12 +60,12 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
     env = {**os.environ, "BLOGSTER_HOME": str(home)}
     env.pop("BLOGSTER_DATABASE_URL", None)
-    subprocess.run(
-        [SCRIPT, "quickstart", "--email", "bench@example.com", "--password-stdin"],
-        input="bench-password\n", text=True, env=env, check=True, capture_output=True,
-    )  # fmt: skip
     server = EmbeddedServer(home)
     try:
+        subprocess.run(
+            [SCRIPT, "quickstart", "--email", "bench@example.com", "--password-stdin"],
+            input="bench-password\n", text=True, env=env, check=True, capture_output=True,
+        )  # fmt: skip
         print(f"load_average: {os.getloadavg()[0]:.2f}")
         typer_floor, help_ms = paired_median_ms([sys.executable, "-c", "import typer"], [SCRIPT, "--help"], env)
         print(f"import_typer: {typer_floor:.1f} ms")
@@ -82,6 +83,7 @@ def main() -> None:
         print(f"load_average_after: {os.getloadavg()[0]:.2f}")
     finally:
         server.destroy()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -62,14 +62,14 @@ def main() -> None:
 
     from blogster_cli.db.embedded import EmbeddedServer
 
-    scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-distribution-"))
-    server = EmbeddedServer(scratch / "home")
     counter = Counter()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
+    scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-distribution-"))
+    server = EmbeddedServer(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

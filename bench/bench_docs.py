@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -199,6 +200,7 @@ def main() -> None:
         )
     finally:
         server.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

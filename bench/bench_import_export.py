@@ -225,9 +225,10 @@ def main() -> None:
     from blogster_cli.db.embedded import EmbeddedServer
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-import-"))
-    files = Path(tempfile.mkdtemp(prefix="blogster-bench-files-", dir=args.files_dir))
     server = EmbeddedServer(scratch / "home")
+    files = None
     try:
+        files = Path(tempfile.mkdtemp(prefix="blogster-bench-files-", dir=args.files_dir))
         started = time.perf_counter()
         server.ensure_running()
         db = Database(server.conninfo())
@@ -272,7 +273,8 @@ def main() -> None:
     finally:
         server.destroy()
         shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(files, ignore_errors=True)
+        if files is not None:
+            shutil.rmtree(files, ignore_errors=True)
 
 
 if __name__ == "__main__":

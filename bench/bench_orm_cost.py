@@ -14,6 +14,7 @@ scale 0.1 only REDUCED_COMMANDS are measured unless BENCH_ONLY says otherwise.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,9 +73,9 @@ def main() -> None:
         if done.returncode != 0:
             raise SystemExit(f"blogster {' '.join(args)}: {done.stderr.strip()}")
 
-    blogster("quickstart", "--email", "bench@example.com", "--password-stdin", stdin="bench-password\n")
     server = EmbeddedServer(home)
     try:
+        blogster("quickstart", "--email", "bench@example.com", "--password-stdin", stdin="bench-password\n")
         blogster("posts", "new", "A post", "--tag", "python", "--tag", "bench")
         blogster("posts", "new", "--from", "-", stdin="---\ntitle: A published post\n---\nSome words worth reading.\n")
         blogster("publish", "a-published-post")
@@ -100,6 +101,7 @@ def main() -> None:
         print(f"load: {os.getloadavg()[0]:.2f}")
     finally:
         server.destroy()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -425,22 +425,23 @@ def main(argv: list[str] | None = None) -> int:
     external = os.environ.get("BLOGSTER_BENCH_DATABASE_URL")
     kept = None if external else (args.data_dir or os.environ.get("BLOGSTER_BENCH_DATA_DIR") or None)
     server, home = None, None
-    if external:
-        conninfo = external
-    else:
-        from blogster_cli.db.embedded import EmbeddedServer
-
-        home = Path(kept).resolve() if kept else Path(tempfile.mkdtemp(prefix="blogster-bench-"))
-        server = EmbeddedServer(home)
-        if kept and args.fresh:
-            server.destroy()
-        started = time.perf_counter()
-        server.ensure_running()
-        conninfo = server.conninfo("blogster")
-        log(
-            f"embedded server up in {time.perf_counter() - started:.1f}s ({'kept in ' + str(home) if kept else 'throwaway'})"
-        )
     try:
+        if external:
+            conninfo = external
+        else:
+            from blogster_cli.db.embedded import EmbeddedServer
+
+            home = Path(kept).resolve() if kept else Path(tempfile.mkdtemp(prefix="blogster-bench-"))
+            server = EmbeddedServer(home)
+            if kept and args.fresh:
+                server.destroy()
+            started = time.perf_counter()
+            server.ensure_running()
+            conninfo = server.conninfo("blogster")
+            log(
+                f"embedded server up in {time.perf_counter() - started:.1f}s"
+                f" ({'kept in ' + str(home) if kept else 'throwaway'})"
+            )
         db = Database(conninfo)
         applied = migrations.apply(db)  # on a kept database: the migrations added since it was filled
         with db.connect() as conn:

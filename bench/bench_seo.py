@@ -129,7 +129,7 @@ def main() -> None:
             )
         measure(acting, args.rows)
     finally:
-        server.stop()
+        server.destroy()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -57,6 +57,7 @@ take turns, one process each, RUNS times.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -264,12 +265,12 @@ def main() -> None:
     # ~50 of its modules from source (~40 ms of CPU) while Textual, the hello-world's, came compiled.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     email = "tui-bench@example.com"
-    subprocess.run(
-        [SCRIPT, "quickstart", "--email", email, "--password-stdin"],
-        input="bench-password-tui\n", text=True, env=env, check=True, capture_output=True,
-    )  # fmt: skip
     server = EmbeddedServer(home)
     try:
+        subprocess.run(
+            [SCRIPT, "quickstart", "--email", email, "--password-stdin"],
+            input="bench-password-tui\n", text=True, env=env, check=True, capture_output=True,
+        )  # fmt: skip
         load_account(server.conninfo(), email)
         print(f"tui_posts: {POSTS} posts")
         print(f"tui_analytics_rows: {ANALYTICS_ROWS} rows")
@@ -302,6 +303,7 @@ def main() -> None:
         print(f"tui_chart: {tui['chart']:.1f} ms")
     finally:
         server.destroy()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -220,16 +220,16 @@ def main(argv: list[str] | None = None) -> int:
 
     external = os.environ.get("BLOGSTER_BENCH_DATABASE_URL")
     server, home = None, None
-    if external:
-        conninfo = external
-    else:
-        from blogster_cli.db.embedded import EmbeddedServer
-
-        home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
-        server = EmbeddedServer(home)
-        server.ensure_running()
-        conninfo = server.conninfo("blogster")
     try:
+        if external:
+            conninfo = external
+        else:
+            from blogster_cli.db.embedded import EmbeddedServer
+
+            home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
+            server = EmbeddedServer(home)
+            server.ensure_running()
+            conninfo = server.conninfo("blogster")
         migrations.apply(Database(conninfo))
         with psycopg.connect(conninfo, autocommit=True) as conn:
             fanout(conn, args.fanout_users)

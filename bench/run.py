@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         ran += 1
         print(f"# {script.stem}", flush=True)
         started = time.perf_counter()
-        returncode = subprocess.run([sys.executable, str(script)], env=env).returncode
+        returncode = run_benchmark(script, env)
         print(f"{script.stem}.wall_time: {time.perf_counter() - started:.1f} s", flush=True)
         if returncode != 0:
             print(f"{script.stem}: crashed (exit {returncode})", flush=True)
@@ -62,6 +62,17 @@ def main(argv: list[str]) -> int:
     if crashed:
         print(f"run: {len(crashed)} crashed: {', '.join(crashed)}", flush=True)
     return 1 if crashed else 0
+
+
+def run_benchmark(script: Path, env: dict[str, str]) -> int:
+    """Runs one benchmark; its exit status. On Ctrl-C (which the benchmark gets as well) waits for
+    it to stop its server and delete its scratch folder, where subprocess.run would kill it."""
+    with subprocess.Popen([sys.executable, str(script)], env=env) as process:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.wait()
+            raise
 
 
 def claimed(marker: Path) -> bool:

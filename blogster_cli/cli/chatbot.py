@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -189,7 +188,7 @@ def evaluate(
             acting_user(), path=file, on_training=shown.training, on_classifying=shown.classifying,
             on_classified=shown.classified,
         )  # fmt: skip
-    if not sys.stderr.isatty():  # on a terminal the bars said it
+    if not output.progress_shown():  # on a terminal the bars said it
         output.message(
             f"Evaluated {plural(result.total, 'example')} against {plural(shown.intents, 'stored intent')}"
             f" in {_duration(time.monotonic() - began)} (training {_duration(result.training_s)})."

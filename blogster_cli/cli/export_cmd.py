@@ -35,8 +35,6 @@ def export_posts(
 
     Example: blogster export ./site --format hugo --status published
     """
-    import sys
-
     from blogster_cli.services import exports
 
     ctx = app_context()
@@ -51,7 +49,7 @@ def export_posts(
     if json:
         output.print_json(summary.as_dict())
     else:
-        on_terminal = sys.stderr.isatty()
+        on_terminal = output.progress_shown()
         for warning in summary.warnings:
             output.warning(warning)
         for file in summary.files:

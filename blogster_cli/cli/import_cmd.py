@@ -76,7 +76,7 @@ def import_posts(
         rows = [{**vars(file), "outcome": _would(file.outcome)} for file in summary.files]
         tables.print_table(rows, ["outcome", "path", "slug", "reason"], title="Dry run: nothing was changed")
     if not json:
-        on_terminal = sys.stderr.isatty()
+        on_terminal = output.progress_shown()
         for warning in summary.warnings:
             output.warning(warning)
         for file in summary.files:

@@ -171,10 +171,17 @@ def _safe_console_class() -> type[Any]:
     return SafeConsole
 
 
+def progress_shown() -> bool:
+    """Whether progress() draws its bar: stderr is a terminal and --quiet was not given. Off a
+    terminal a command prints one summary line instead, and leaves out the per-item notes a
+    terminal's reader gets beside the bar (a file renamed on its way in or out)."""
+    return not QUIET and sys.stderr.isatty()
+
+
 @contextmanager
 def progress(description: str, total: int | None) -> Iterator[Any]:
     """A rich progress bar on a terminal; nothing otherwise (the caller prints a summary)."""
-    if QUIET or not sys.stderr.isatty():
+    if not progress_shown():
         yield _NoProgress()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -9,13 +9,23 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.platform_servers import (
+    HASHNODE_TOKEN,
+    TOKEN,
+    WP_APP_PASSWORD,
+    WP_USER,
+    FakeForem,
+    FakeHashnode,
+    FakePlatform,
+    FakeWordPress,
+)
 from tests.server_errors import quiet_when_the_client_left
 from tests.smtp_server import MailRecorder, smtp_server
 
@@ -96,6 +106,36 @@ def smtp() -> Iterator[tuple[MailRecorder, str]]:
     """A local SMTP server (aiosmtpd) and its smtp:// URL; the recorder holds what it received."""
     with smtp_server() as server:
         yield server
+
+
+# Per cross-post platform: its local server's class and the token `platforms connect` takes for it.
+CROSSPOST_PLATFORMS: dict[str, tuple[type[FakePlatform], str]] = {
+    "devto": (FakeForem, TOKEN),
+    "hashnode": (FakeHashnode, HASHNODE_TOKEN),
+    "wordpress": (FakeWordPress, f"{WP_USER}:{WP_APP_PASSWORD}"),
+}
+
+
+def connect(cli, platform: str, token: str) -> None:  # type: ignore[no-untyped-def]
+    """`platforms connect` with the token on stdin, which no output repeats."""
+    result = cli("platforms", "connect", platform, "--token-stdin", input=token + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert token not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def platform_server(cli, http) -> Callable[..., tuple[FakePlatform, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """`fake, env = platform_server("devto")`: the platform's local server started on `http`, the
+    signed-up account connected to it, and the environment pointing the CLI at it. `fake=` takes a
+    server of the test's own (a subclass, or one whose handler it wraps before it is installed)."""
+
+    def start(platform: str, fake: FakePlatform | None = None) -> tuple[FakePlatform, dict[str, str]]:
+        kind, token = CROSSPOST_PLATFORMS[platform]
+        installed = (fake or kind(http)).install()  # type: ignore[attr-defined]
+        connect(cli, platform, token)
+        return installed, {f"BLOGSTER_{platform.upper()}_URL": installed.url}
+
+    return start
 
 
 class MemoryKeyring:

@@ -10,17 +10,10 @@ from typing import Any
 import pytest
 from werkzeug import Request, Response
 
-from tests.cli.test_crosspost_cli import connect, publish_post
+from tests.cli.conftest import connect
+from tests.cli.test_crosspost_cli import publish_post
 from tests.cli.test_social_posting_cli import published_post
-from tests.platform_servers import (
-    HASHNODE_TOKEN,
-    TOKEN,
-    WP_APP_PASSWORD,
-    WP_USER,
-    FakeForem,
-    FakeHashnode,
-    FakeWordPress,
-)
+from tests.platform_servers import TOKEN, WP_APP_PASSWORD, WP_USER, FakeForem
 
 PICTURE = "cd" * 32 + ".png"
 POST = (
@@ -91,11 +84,10 @@ def crosspost_to(cli, forem, published):
     ],
 )
 def test_a_bad_id_or_url_is_a_recorded_failure_never_stored(
-    cli, published, http, superuser, answer_id, answer_url, reason
+    cli, published, http, platform_server, superuser, answer_id, answer_url, reason
 ):
-    forem = AnsweringForem(http).install()
+    forem, _ = platform_server("devto", AnsweringForem(http))
     forem.answer_id, forem.answer_url = answer_id, answer_url
-    connect(cli, "devto", TOKEN)
     result = crosspost_to(cli, forem, published)
     assert result.exit_code == 1, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "unexpected" not in result.stderr
@@ -111,10 +103,9 @@ def test_a_bad_id_or_url_is_a_recorded_failure_never_stored(
     ]
 
 
-def test_good_answers_are_stored_and_a_later_bad_one_keeps_them(cli, published, http):
-    forem = AnsweringForem(http).install()
+def test_good_answers_are_stored_and_a_later_bad_one_keeps_them(cli, published, http, platform_server):
+    forem, _ = platform_server("devto", AnsweringForem(http))
     forem.answer_id, forem.answer_url = 1001, "https://dev.to/ada/ten-terminal-habits-1a2b"
-    connect(cli, "devto", TOKEN)
     first = crosspost_to(cli, forem, published)
     assert first.exit_code == 0, first.stderr
     assert first.json()[0]["platform_url"] == "https://dev.to/ada/ten-terminal-habits-1a2b"
@@ -183,12 +174,10 @@ def site_of(canonical: str) -> str:
     return re.match(r"https://[^/]+/", canonical).group(0)
 
 
-def test_devto_and_hashnode_get_absolute_picture_urls_in_the_markdown(cli, published, http):
-    forem = FakeForem(http).install()
-    hashnode = FakeHashnode(http).install()
-    connect(cli, "devto", TOKEN)
-    connect(cli, "hashnode", HASHNODE_TOKEN)
-    env = {"BLOGSTER_DEVTO_URL": forem.url, "BLOGSTER_HASHNODE_URL": hashnode.url}
+def test_devto_and_hashnode_get_absolute_picture_urls_in_the_markdown(cli, published, platform_server):
+    forem, devto_env = platform_server("devto")
+    hashnode, hashnode_env = platform_server("hashnode")
+    env = devto_env | hashnode_env
     result = cli("crosspost", published, "--to", "devto", "--to", "hashnode", "--json", env=env)
     assert result.exit_code == 0, result.stderr
     site = site_of(result.json()[0]["canonical_url"])
@@ -200,10 +189,9 @@ def test_devto_and_hashnode_get_absolute_picture_urls_in_the_markdown(cli, publi
         assert "(https://images.example/media/x.png)" in body  # someone else's picture: untouched
 
 
-def test_wordpress_gets_absolute_picture_urls_in_the_html(cli, published, http):
-    wordpress = FakeWordPress(http).install()
-    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
-    result = cli("crosspost", published, "--to", "wordpress", "--json", env={"BLOGSTER_WORDPRESS_URL": wordpress.url})
+def test_wordpress_gets_absolute_picture_urls_in_the_html(cli, published, platform_server):
+    wordpress, env = platform_server("wordpress")
+    result = cli("crosspost", published, "--to", "wordpress", "--json", env=env)
     assert result.exit_code == 0, result.stderr
     site = site_of(result.json()[0]["canonical_url"])
     [post] = wordpress.posts.values()
@@ -211,12 +199,10 @@ def test_wordpress_gets_absolute_picture_urls_in_the_html(cli, published, http):
     assert 'src="https://images.example/media/x.png"' in post["content"]
 
 
-def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, published, http, superuser):
+def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, published, platform_server, superuser):
     """A copy whose stored id is 100 KB (kept unchecked before): the next run does not put it in a
     request path (which ended in "unexpected failure") but looks the copy up by its canonical URL."""
-    forem = FakeForem(http).install()
-    connect(cli, "devto", TOKEN)
-    env = {"BLOGSTER_DEVTO_URL": forem.url}
+    forem, env = platform_server("devto")
     assert cli("crosspost", published, "--to", "devto", env=env).exit_code == 0
     superuser.execute("update public.platform_republishing set platform_post_id = %s", ("9" * 100_000,))
     result = cli("crosspost", published, "--to", "devto", "--json", env=env)
@@ -227,11 +213,12 @@ def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, publi
     assert row["platform_post_id"] == "1001" and row["publication_status"] == "published"
 
 
-def test_a_create_answered_with_the_id_of_another_posts_copy_is_a_failure(cli, published, http, tmp_path):
+def test_a_create_answered_with_the_id_of_another_posts_copy_is_a_failure(
+    cli, published, http, platform_server, tmp_path
+):
     """Recorded, each run of either post would overwrite the other's copy (red team 27)."""
-    forem = AnsweringForem(http).install()
+    forem, _ = platform_server("devto", AnsweringForem(http))
     forem.answer_id, forem.answer_url = 1001, None
-    connect(cli, "devto", TOKEN)
     assert crosspost_to(cli, forem, published).exit_code == 0
     other = publish_post(cli, tmp_path, "---\ntitle: Another post\n---\nText.\n", slug="another-post")
     result = crosspost_to(cli, forem, other)
@@ -242,12 +229,10 @@ def test_a_create_answered_with_the_id_of_another_posts_copy_is_a_failure(cli, p
     assert rows[other]["platform_post_id"] is None and rows[other]["publication_status"] == "failed"
 
 
-def test_a_wordpress_copy_that_links_the_post_is_not_taken_for_its_copy(cli, published, http, tmp_path):
+def test_a_wordpress_copy_that_links_the_post_is_not_taken_for_its_copy(cli, published, platform_server, tmp_path):
     """Post B's copy links post A. A's copy deleted on the site, A's next run looks for it by its
     URL: the search finds B's copy, which must not be taken over (overwritten with A)."""
-    wordpress = FakeWordPress(http).install()
-    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
-    env = {"BLOGSTER_WORDPRESS_URL": wordpress.url}
+    wordpress, env = platform_server("wordpress")
     first = cli("crosspost", published, "--to", "wordpress", "--json", env=env)
     assert first.exit_code == 0, first.stderr
     canonical = first.json()[0]["canonical_url"]
@@ -302,11 +287,12 @@ def test_an_answer_nested_past_pythons_stack_is_a_recorded_failure(cli, publishe
     assert row["publication_status"] == "failed" and "without JSON" in row["last_error"]
 
 
-def test_two_copies_an_earlier_version_gave_one_id_are_not_written_over(cli, published, http, tmp_path, superuser):
+def test_two_copies_an_earlier_version_gave_one_id_are_not_written_over(
+    cli, published, platform_server, tmp_path, superuser
+):
     """Before the holder check a platform could give two posts' copies one id; a run of either then
     overwrote the other's remote post. Nothing is sent for such a copy now."""
-    forem = FakeForem(http).install()
-    connect(cli, "devto", TOKEN)
+    forem, _ = platform_server("devto")
     assert crosspost_to(cli, forem, published).exit_code == 0
     other = publish_post(cli, tmp_path, "---\ntitle: Another post\n---\nText.\n", slug="another-post")
     assert crosspost_to(cli, forem, other).exit_code == 0

@@ -12,6 +12,7 @@ import sys
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.cli.conftest import connect
 from tests.platform_servers import (
     HASHNODE_TOKEN,
     TOKEN,
@@ -43,12 +44,6 @@ def publish_post(cli, tmp_path, text: str, slug: str = "ten-terminal-habits") ->
 @pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
     return publish_post(cli, tmp_path, POST)
-
-
-def connect(cli, platform: str, token: str) -> None:
-    result = cli("platforms", "connect", platform, "--token-stdin", input=token + "\n")
-    assert result.exit_code == 0, result.stderr
-    assert token not in result.stdout + result.stderr
 
 
 def test_devto_create_then_update_never_duplicates(cli, published, forem):

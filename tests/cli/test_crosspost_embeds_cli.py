@@ -10,17 +10,8 @@ from typing import Any
 
 from werkzeug import Request
 
-from tests.cli.test_crosspost_cli import connect, publish_post
-from tests.platform_servers import (
-    HASHNODE_TOKEN,
-    TOKEN,
-    WP_APP_PASSWORD,
-    WP_USER,
-    FakeForem,
-    FakeHashnode,
-    FakePlatform,
-    FakeWordPress,
-)
+from tests.cli.test_crosspost_cli import publish_post
+from tests.platform_servers import FakeForem, FakeHashnode, FakePlatform, FakeWordPress
 
 YOUTUBE = (  # as WordPress's classic editor wrote it: over http, with a start
     '<iframe width="420" height="315" src="http://www.youtube.com/embed/QNNl_uWmQXE?start=30" frameborder="0"'
@@ -65,13 +56,12 @@ def crosspost_twice(cli, published: str, platform: str, env: dict[str, str]) -> 
     assert [first.json()[0]["action"], again.json()[0]["action"]] == ["created", "updated"]
 
 
-def test_devto_gets_forem_liquid_tags_and_links(cli, signed_up, tmp_path, http):
+def test_devto_gets_forem_liquid_tags_and_links(cli, signed_up, tmp_path, http, platform_server):
     forem = FakeForem(http)
     sent = recording(forem, lambda request: request.get_json()["article"]["body_markdown"])
-    forem.install()
-    connect(cli, "devto", TOKEN)
+    _, env = platform_server("devto", forem)
     published = publish_post(cli, tmp_path, POST, slug="herons")
-    crosspost_twice(cli, published, "devto", {"BLOGSTER_DEVTO_URL": forem.url})
+    crosspost_twice(cli, published, "devto", env)
     expected = (
         "Herons stand still.\n\n"
         "{% youtube QNNl_uWmQXE?t=30 %}\n\n"
@@ -83,16 +73,15 @@ def test_devto_gets_forem_liquid_tags_and_links(cli, signed_up, tmp_path, http):
     assert [article["body_markdown"] for article in forem.posts.values()] == [expected]
 
 
-def test_hashnode_gets_its_embeds_and_links(cli, signed_up, tmp_path, http):
+def test_hashnode_gets_its_embeds_and_links(cli, signed_up, tmp_path, http, platform_server):
     hashnode = FakeHashnode(http)
     sent = recording(
         hashnode,
         lambda request: ((request.get_json().get("variables") or {}).get("input") or {}).get("contentMarkdown"),
     )
-    hashnode.install()
-    connect(cli, "hashnode", HASHNODE_TOKEN)
+    _, env = platform_server("hashnode", hashnode)
     published = publish_post(cli, tmp_path, POST, slug="herons")
-    crosspost_twice(cli, published, "hashnode", {"BLOGSTER_HASHNODE_URL": hashnode.url})
+    crosspost_twice(cli, published, "hashnode", env)
     expected = (
         "Herons stand still.\n\n"
         "\n%[https://www.youtube.com/watch?v=QNNl_uWmQXE&t=30]\n\n\n"
@@ -103,13 +92,12 @@ def test_hashnode_gets_its_embeds_and_links(cli, signed_up, tmp_path, http):
     assert sent == [expected, expected]
 
 
-def test_wordpress_gets_the_watch_page_on_a_line_of_its_own(cli, signed_up, tmp_path, http):
+def test_wordpress_gets_the_watch_page_on_a_line_of_its_own(cli, signed_up, tmp_path, http, platform_server):
     wordpress = FakeWordPress(http)
     sent = recording(wordpress, lambda request: request.get_json().get("content"))
-    wordpress.install()
-    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    _, env = platform_server("wordpress", wordpress)
     published = publish_post(cli, tmp_path, POST, slug="herons")
-    crosspost_twice(cli, published, "wordpress", {"BLOGSTER_WORDPRESS_URL": wordpress.url})
+    crosspost_twice(cli, published, "wordpress", env)
     [canonical] = {line.split('"')[1] for line in sent[0].splitlines() if 'rel="canonical"' in line}
     highlighted = (  # the code example, as the site shows it
         '<span class="p">&lt;</span><span class="nt">iframe</span> <span class="na">src</span><span class="o">=</span>'

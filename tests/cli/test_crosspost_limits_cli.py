@@ -17,17 +17,9 @@ from werkzeug import Request, Response
 from blogster_cli.services import platform_api
 from blogster_cli.services.platform_accounts import PlatformEndpoint
 from tests import http_trickle
+from tests.cli.conftest import CROSSPOST_PLATFORMS, connect
 from tests.cli.test_crosspost_answers_cli import AnsweringForem, crosspost_to
-from tests.cli.test_crosspost_cli import connect
-from tests.platform_servers import (
-    HASHNODE_TOKEN,
-    TOKEN,
-    WP_APP_PASSWORD,
-    WP_USER,
-    FakeForem,
-    FakeHashnode,
-    FakeWordPress,
-)
+from tests.platform_servers import TOKEN, FakeForem, FakeHashnode, FakeWordPress
 
 POST = "---\ntitle: Ten terminal habits\ntags: [Shell]\n---\nUse **tmux**.\n"
 
@@ -74,10 +66,9 @@ class HugeForem(FakeForem):
     ],
     ids=["success", "error"],
 )
-def test_a_huge_answer_is_refused_without_reading_it_all(cli, published, http, status, message):
-    forem = HugeForem(http).install()
+def test_a_huge_answer_is_refused_without_reading_it_all(cli, published, http, platform_server, status, message):
+    forem, _ = platform_server("devto", HugeForem(http))
     forem.status = status
-    connect(cli, "devto", TOKEN)
     assert crosspost_to(cli, forem, published).exit_code == 1  # once first: the imports, the TLS setup
     tracemalloc.start()
     try:
@@ -138,11 +129,10 @@ class TricklingForem(FakeForem):
         return super().handle(request)
 
 
-def test_a_trickling_answer_ends_at_the_deadline(cli, published, http, monkeypatch):
+def test_a_trickling_answer_ends_at_the_deadline(cli, published, http, platform_server, monkeypatch):
     """Each byte comes well within TIMEOUT_S (a read timeout): only the overall deadline ends it."""
     monkeypatch.setattr(platform_api, "REQUEST_DEADLINE_S", 1.0)
-    forem = TricklingForem(http).install()
-    connect(cli, "devto", TOKEN)
+    forem, _ = platform_server("devto", TricklingForem(http))
     started = time.monotonic()
     try:
         result = crosspost_to(cli, forem, published)
@@ -189,10 +179,11 @@ def test_an_error_answer_still_masks_the_token_and_is_cut_short(cli, published, 
 # -- an update answered about another post -------------------------------------------------------
 
 
-def test_an_update_answered_with_another_id_is_refused_and_the_id_kept(cli, published, http, superuser):
-    forem = AnsweringForem(http).install()
+def test_an_update_answered_with_another_id_is_refused_and_the_id_kept(
+    cli, published, http, platform_server, superuser
+):
+    forem, _ = platform_server("devto", AnsweringForem(http))
     forem.answer_id, forem.answer_url = 1001, "https://dev.to/ada/ten-terminal-habits-1a2b"
-    connect(cli, "devto", TOKEN)
     assert crosspost_to(cli, forem, published).exit_code == 0
     forem.answer_id, forem.answer_url = 42, "https://dev.to/mallory/other-post"
     other = crosspost_to(cli, forem, published)
@@ -230,16 +221,14 @@ class LyingWordPress(FakeWordPress):
 
 
 @pytest.mark.parametrize(
-    ("fake", "platform", "token", "label"),
-    [
-        (LyingHashnode, "hashnode", HASHNODE_TOKEN, "Hashnode"),
-        (LyingWordPress, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}", "WordPress"),
-    ],
+    ("fake", "platform", "label"),
+    [(LyingHashnode, "hashnode", "Hashnode"), (LyingWordPress, "wordpress", "WordPress")],
     ids=["hashnode", "wordpress"],
 )
-def test_hashnode_and_wordpress_updates_must_name_the_post_too(http, fake, platform, token, label):
+def test_hashnode_and_wordpress_updates_must_name_the_post_too(http, fake, platform, label):
     from blogster_cli.distribution.crosspost import Article
 
+    _, token = CROSSPOST_PLATFORMS[platform]
     server = fake(http).install()
     client = platform_api.client_for(PlatformEndpoint(platform, server.url, token))
     article = Article(
@@ -263,13 +252,12 @@ class EndlessListForem(FakeForem):
         return super().handle(request)
 
 
-def test_all_the_requests_of_a_run_share_one_deadline(cli, published, http, monkeypatch):
+def test_all_the_requests_of_a_run_share_one_deadline(cli, published, http, platform_server, monkeypatch):
     """A lookup of 50 pages answered in 59 s each held a cross-post, and its row lock, for 50 minutes."""
     monkeypatch.setattr(platform_api, "RUN_DEADLINE_S", 1.0)
-    forem = EndlessListForem(http).install()
-    connect(cli, "devto", TOKEN)
+    _, env = platform_server("devto", EndlessListForem(http))
     started = time.monotonic()
-    result = cli("crosspost", published, "--to", "devto", env={"BLOGSTER_DEVTO_URL": forem.url})
+    result = cli("crosspost", published, "--to", "devto", env=env)
     assert time.monotonic() - started < 5
     assert result.exit_code == 1 and "dev.to took more than 1 s in all for this run" in result.stderr
     [row] = cli("crosspost", "status", "--json").json()

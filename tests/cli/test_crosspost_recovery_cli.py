@@ -13,40 +13,18 @@ from collections.abc import Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.cli.test_crosspost_cli import assert_no_secret_in_database, connect, publish_post
-from tests.platform_servers import (
-    HASHNODE_TOKEN,
-    TOKEN,
-    WP_APP_PASSWORD,
-    WP_USER,
-    FakeForem,
-    FakeHashnode,
-    FakePlatform,
-    FakeWordPress,
-)
+from tests.cli.conftest import CROSSPOST_PLATFORMS
+from tests.cli.test_crosspost_cli import assert_no_secret_in_database, publish_post
+from tests.platform_servers import TOKEN, WP_APP_PASSWORD, WP_USER, FakeForem, FakePlatform, FakeWordPress
 from tests.server_errors import quiet_when_the_client_left
 
 POST = "---\ntitle: Ten terminal habits\ntags: [Shell]\n---\nUse **tmux**.\n"
-PLATFORMS = ["devto", "hashnode", "wordpress"]
+PLATFORMS = list(CROSSPOST_PLATFORMS)
 
 
 @pytest.fixture
 def published(cli, signed_up, tmp_path) -> str:
     return publish_post(cli, tmp_path, POST)
-
-
-def platform_server(cli, http, platform: str) -> tuple[FakePlatform, dict[str, str]]:
-    """The platform's local server, connected; the environment pointing the CLI at it."""
-    if platform == "devto":
-        fake: FakePlatform = FakeForem(http).install()
-        connect(cli, "devto", TOKEN)
-    elif platform == "hashnode":
-        fake = FakeHashnode(http).install()
-        connect(cli, "hashnode", HASHNODE_TOKEN)
-    else:
-        fake = FakeWordPress(http).install()
-        connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
-    return fake, {f"BLOGSTER_{platform.upper()}_URL": fake.url}
 
 
 def crosspost(cli, ref: str, platform: str, env: dict[str, str]):
@@ -67,10 +45,10 @@ def killed_inside_the_create(fake: FakePlatform, ref: str, platform: str, env: d
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_a_create_answered_503_is_looked_up_before_any_other_create(cli, published, http, platform):
+def test_a_create_answered_503_is_looked_up_before_any_other_create(cli, published, platform_server, platform):
     """The platform made the post, then answered 503 with Retry-After (a gateway timing out):
     the create is not sent again blindly; the copy is looked up and kept."""
-    fake, env = platform_server(cli, http, platform)
+    fake, env = platform_server(platform)
     fake.unavailable_after_create = 5  # every create would answer 503
     result = crosspost(cli, published, platform, env)
     assert result.exit_code == 0, result.stderr
@@ -82,10 +60,10 @@ def test_a_create_answered_503_is_looked_up_before_any_other_create(cli, publish
     assert again.json()[0]["action"] == "updated" and len(fake.posts) == 1
 
 
-def test_a_wordpress_copy_stored_under_another_slug_is_found_after_a_kill(cli, published, http):
+def test_a_wordpress_copy_stored_under_another_slug_is_found_after_a_kill(cli, published, platform_server):
     """The slug is taken on the site (a trashed post, a page), so WordPress stores the copy as
     SLUG-2; the re-run after a kill inside the create finds it by its link back."""
-    wordpress, env = platform_server(cli, http, "wordpress")
+    wordpress, env = platform_server("wordpress")
     assert isinstance(wordpress, FakeWordPress)
     wordpress.taken_slugs = {published}
     killed_inside_the_create(wordpress, published, "wordpress", env)
@@ -97,10 +75,10 @@ def test_a_wordpress_copy_stored_under_another_slug_is_found_after_a_kill(cli, p
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_a_killed_create_then_a_slug_change_finds_the_copy(cli, published, http, platform):
+def test_a_killed_create_then_a_slug_change_finds_the_copy(cli, published, platform_server, platform):
     """The killed run's copy carries the old canonical URL; the re-run comes after the post's
     slug (so its canonical URL) changed: it looks for the old one too."""
-    fake, env = platform_server(cli, http, platform)
+    fake, env = platform_server(platform)
     killed_inside_the_create(fake, published, platform, env)
     assert cli("blogs", "edit", published, "--slug", "renamed-habits").exit_code == 0
     rerun = crosspost(cli, "renamed-habits", platform, env)
@@ -112,10 +90,10 @@ def test_a_killed_create_then_a_slug_change_finds_the_copy(cli, published, http,
     assert "renamed-habits" in str(post.get("canonical_url") or post.get("originalArticleURL") or post["content"])
 
 
-def test_a_wordpress_application_password_echoed_alone_is_masked_everywhere(cli, published, http, superuser):
+def test_a_wordpress_application_password_echoed_alone_is_masked_everywhere(cli, published, platform_server, superuser):
     """The server echoes the password alone, without spaces, and the Basic header's base64 form:
     none reaches stderr, --json, `crosspost status` or platform_republishing.last_error."""
-    wordpress, env = platform_server(cli, http, "wordpress")
+    wordpress, env = platform_server("wordpress")
     compact = WP_APP_PASSWORD.replace(" ", "")
     basic = base64.b64encode(f"{WP_USER}:{WP_APP_PASSWORD}".encode()).decode()
     secrets = [WP_APP_PASSWORD, compact, basic, WP_APP_PASSWORD[:9]]
@@ -131,9 +109,9 @@ def test_a_wordpress_application_password_echoed_alone_is_masked_everywhere(cli,
     assert_no_secret_in_database(superuser, secrets)
 
 
-def test_a_token_across_the_cut_of_the_message_is_masked_whole(cli, published, http, superuser):
+def test_a_token_across_the_cut_of_the_message_is_masked_whole(cli, published, platform_server, superuser):
     """The error line is cut to 200 characters: masking comes first, so no first part of the token stays."""
-    forem, env = platform_server(cli, http, "devto")
+    forem, env = platform_server("devto")
     forem.refuse_with = "x" * 165 + " bad token " + TOKEN + " rejected"
     result = crosspost(cli, published, "devto", env)
     assert result.exit_code == 1 and "dev.to answered 400" in result.stderr
@@ -145,10 +123,10 @@ def test_a_token_across_the_cut_of_the_message_is_masked_whole(cli, published, h
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_a_copy_deleted_on_the_platform_is_made_again(cli, published, http, platform):
+def test_a_copy_deleted_on_the_platform_is_made_again(cli, published, platform_server, platform):
     """A 404 (Hashnode: 'post not found') for the stored id: the id is forgotten, the copy looked
     up, then made again, and the run says so; it no longer fails on every run."""
-    fake, env = platform_server(cli, http, platform)
+    fake, env = platform_server(platform)
     assert crosspost(cli, published, platform, env).exit_code == 0
     fake.posts.clear()  # deleted by the user, or by moderation
     rerun = cli("crosspost", published, "--to", platform, env=env)
@@ -170,16 +148,17 @@ def second_site() -> Iterator[HTTPServer]:
     server.stop()
 
 
-def test_a_copy_made_on_another_site_is_not_updated_on_the_new_one(cli, published, http, second_site, tmp_path):
+def test_a_copy_made_on_another_site_is_not_updated_on_the_new_one(
+    cli, published, platform_server, second_site, tmp_path
+):
     """wordpress_url now names another site (red team 27, High): the old copy's id there is some
     other post (the site owner's page), which must not be overwritten: the copy is made anew on
     the new site. And ids are told apart per site: the new copy's id 2 is the old site's id of
     another post's copy, which is no clash."""
-    old_site = FakeWordPress(http).install()
-    connect(cli, "wordpress", f"{WP_USER}:{WP_APP_PASSWORD}")
+    _, env = platform_server("wordpress")
     other = publish_post(cli, tmp_path, "---\ntitle: Second post\n---\nText.\n", slug="second-post")
     for ref in (published, other):  # ids 1 and 2 there
-        assert crosspost(cli, ref, "wordpress", {"BLOGSTER_WORDPRESS_URL": old_site.url}).exit_code == 0
+        assert crosspost(cli, ref, "wordpress", env).exit_code == 0
     new_site = FakeWordPress(second_site).install()
     owners_page = {"id": 1, "slug": "about", "title": "About us", "content": "<p>Ours.</p>", "link": ""}
     new_site.posts[1] = dict(owners_page)
@@ -203,8 +182,8 @@ new site, with the id our copy had on the old one."""
 
 
 def fake_on(server: HTTPServer, platform: str) -> FakePlatform:
-    kind = {"devto": FakeForem, "hashnode": FakeHashnode, "wordpress": FakeWordPress}[platform]
-    fake: FakePlatform = kind(server).install()
+    kind, _ = CROSSPOST_PLATFORMS[platform]
+    fake: FakePlatform = kind(server).install()  # type: ignore[attr-defined]
     return fake
 
 
@@ -222,11 +201,13 @@ def copies_by_slug(superuser) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_a_copy_from_before_0126_is_not_sent_to_a_new_site(cli, published, http, second_site, superuser, platform):
+def test_a_copy_from_before_0126_is_not_sent_to_a_new_site(
+    cli, published, platform_server, second_site, superuser, platform
+):
     """A copy recorded before 0126 has no site; the platform's URL now names another site, where
     its id is someone else's post (red team 28, F1): that post is left alone, and the copy is made
     on the new site (its site recorded), then updated there."""
-    old_site, env = platform_server(cli, http, platform)
+    old_site, env = platform_server(platform)
     assert crosspost(cli, published, platform, env).exit_code == 0
     as_before_0126(superuser)
     new_site = fake_on(second_site, platform)
@@ -249,13 +230,13 @@ def test_a_copy_from_before_0126_is_not_sent_to_a_new_site(cli, published, http,
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_copies_from_before_0126_on_the_same_site_are_updated_in_place(
-    cli, published, http, tmp_path, superuser, platform
+    cli, published, platform_server, tmp_path, superuser, platform
 ):
     """Copies recorded before 0126 on the site still configured are updated where they are (no
     second copy) and their site recorded, even two an earlier version gave one id: the post with
     that id is the copy of the one whose link to the original it ends with, and the other copy is
     found by its own link (before, neither was ever sent again)."""
-    fake, env = platform_server(cli, http, platform)
+    fake, env = platform_server(platform)
     other = publish_post(cli, tmp_path, "---\ntitle: Second post\n---\nText.\n", slug="second-post")
     for ref in (published, other):
         assert crosspost(cli, ref, platform, env).exit_code == 0
@@ -275,12 +256,12 @@ def test_copies_from_before_0126_on_the_same_site_are_updated_in_place(
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_an_id_from_before_0126_claims_nothing_on_a_new_site(
-    cli, published, http, second_site, tmp_path, superuser, platform
+    cli, published, platform_server, second_site, tmp_path, superuser, platform
 ):
     """The new site gives another post's copy the id this post's copy had on the old site (recorded
     before 0126, without its site): that id is the other copy's, recorded and updated (before, it was
     refused as this one's, and the copy made again on every run); this post's copy is made anew."""
-    _, env = platform_server(cli, http, platform)
+    _, env = platform_server(platform)
     assert crosspost(cli, published, platform, env).exit_code == 0
     [(old_id, _)] = copies_by_slug(superuser).values()
     as_before_0126(superuser)
@@ -298,12 +279,12 @@ def test_an_id_from_before_0126_claims_nothing_on_a_new_site(
 
 
 def test_a_dev_to_article_of_someone_else_carrying_our_link_is_no_copy_of_ours(
-    cli, published, http, second_site, superuser
+    cli, published, platform_server, second_site, superuser
 ):
     """Anyone may give a dev.to article our canonical URL: a copy recorded before 0126 whose id is
     such an article on the configured site is made anew there (red team 29). The check read the
     article by id, so the update went to an article dev.to refuses us, run after run."""
-    _, env = platform_server(cli, http, "devto")
+    _, env = platform_server("devto")
     first = crosspost(cli, published, "devto", env)
     assert first.exit_code == 0, first.stderr
     as_before_0126(superuser)

@@ -15,17 +15,7 @@ import re
 
 import pytest
 
-from tests.cli.conftest import make_newsletter
-from tests.cli.test_crosspost_cli import connect
-from tests.platform_servers import (
-    HASHNODE_TOKEN,
-    TOKEN,
-    WP_APP_PASSWORD,
-    WP_USER,
-    FakeForem,
-    FakeHashnode,
-    FakeWordPress,
-)
+from tests.cli.conftest import CROSSPOST_PLATFORMS, make_newsletter
 
 HEADING = "*Why* we ship with `pytest` & co"
 WORDS = "Why we ship with pytest & co"
@@ -62,20 +52,11 @@ def published(cli, tmp_path) -> None:
     assert made.exit_code == 0, made.stderr
 
 
-REMOTES = {
-    "devto": (FakeForem, TOKEN, "BLOGSTER_DEVTO_URL"),
-    "hashnode": (FakeHashnode, HASHNODE_TOKEN, "BLOGSTER_HASHNODE_URL"),
-    "wordpress": (FakeWordPress, f"{WP_USER}:{WP_APP_PASSWORD}", "BLOGSTER_WORDPRESS_URL"),
-}
-
-
-@pytest.mark.parametrize("platform", list(REMOTES))
-def test_a_crossposts_title_is_the_heading_titles_words(cli, signed_up, http, tmp_path, platform):
+@pytest.mark.parametrize("platform", list(CROSSPOST_PLATFORMS))
+def test_a_crossposts_title_is_the_heading_titles_words(cli, signed_up, platform_server, tmp_path, platform):
     published(cli, tmp_path)
-    server, token, variable = REMOTES[platform]
-    remote = server(http).install()
-    connect(cli, platform, token)
-    sent = cli("crosspost", SLUG, "--to", platform, "--json", env={variable: remote.url})
+    remote, env = platform_server(platform)
+    sent = cli("crosspost", SLUG, "--to", platform, "--json", env=env)
     assert sent.exit_code == 0, sent.stderr
     [post] = remote.posts.values()
     # WordPress stores its title as HTML: the words go escaped (platform_api), as any title does.
@@ -133,16 +114,14 @@ def test_a_newsletter_keeps_a_body_heading_that_is_not_the_title(cli, signed_up,
     assert "Ten terminal habits\n===================\n\n" + f"# {HEADING}\n\nUse **tmux**" in text
 
 
-def crosspost_body(cli, tmp_path, http, platform: str, post: str) -> tuple[str, str]:
+def crosspost_body(cli, tmp_path, platform_server, platform: str, post: str) -> tuple[str, str]:
     """(the body the platform got, the site's base URL)."""
     path = tmp_path / "post.md"
     path.write_text(post)
     made = cli("blogs", "new", "--from", str(path), "--status", "published", "--slug", SLUG)
     assert made.exit_code == 0, made.stderr
-    server, token, variable = REMOTES[platform]
-    remote = server(http).install()
-    connect(cli, platform, token)
-    sent = cli("crosspost", SLUG, "--to", platform, "--json", env={variable: remote.url})
+    remote, env = platform_server(platform)
+    sent = cli("crosspost", SLUG, "--to", platform, "--json", env=env)
     assert sent.exit_code == 0, sent.stderr
     site = re.match(r"https://[^/]+/", sent.json()[0]["canonical_url"]).group(0)
     [post] = remote.posts.values()
@@ -150,9 +129,11 @@ def crosspost_body(cli, tmp_path, http, platform: str, post: str) -> tuple[str, 
     return post[field], site
 
 
-@pytest.mark.parametrize("platform", list(REMOTES))
-def test_a_crosspost_body_leaves_a_heading_title_to_the_title_field(cli, signed_up, http, tmp_path, platform):
-    body, site = crosspost_body(cli, tmp_path, http, platform, README)
+@pytest.mark.parametrize("platform", list(CROSSPOST_PLATFORMS))
+def test_a_crosspost_body_leaves_a_heading_title_to_the_title_field(
+    cli, signed_up, platform_server, tmp_path, platform
+):
+    body, site = crosspost_body(cli, tmp_path, platform_server, platform, README)
     if platform == "wordpress":  # the HTML
         assert "<h1" not in body and "<em>Why</em>" not in body and "Why we ship" not in body
         assert f'src="{site}media/{LOGO}"' in body and f'src="{site}media/{SHELL}"' in body
@@ -163,8 +144,8 @@ def test_a_crosspost_body_leaves_a_heading_title_to_the_title_field(cli, signed_
         assert f"![A shell]({site}media/{SHELL})" in body
 
 
-@pytest.mark.parametrize("platform", list(REMOTES))
-def test_a_crosspost_keeps_a_body_heading_that_is_not_the_title(cli, signed_up, http, tmp_path, platform):
-    body, _ = crosspost_body(cli, tmp_path, http, platform, TYPED)
+@pytest.mark.parametrize("platform", list(CROSSPOST_PLATFORMS))
+def test_a_crosspost_keeps_a_body_heading_that_is_not_the_title(cli, signed_up, platform_server, tmp_path, platform):
+    body, _ = crosspost_body(cli, tmp_path, platform_server, platform, TYPED)
     shown = "<h1><em>Why</em> we ship with <code>pytest</code> &amp; co</h1>" if platform == "wordpress" else HEADING
     assert shown in body
