@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -204,6 +205,11 @@ def dashboard(json: bool = JSON_OPTION) -> None:
     deltas: each figure of the last 30 days minus the same figure of the 30 days before. Days are UTC dates.
     unique visitors: each day's (IP + user agent, once a day whatever the posts read) added up over the days.
 
+    Off a terminal (piped) it is data, as `report`: "Figures:" (a row a figure: last_30_days,
+    previous_30_days, delta) and "Stats:" (total_blogs, published_blogs, new_blogs_30d,
+    new_blogs_delta, total_views, total_shares, trending_score), each tab-separated under its
+    heading, a blank line apart, fractions to two decimals, an empty cell where there is none.
+
     Example: blogster analytics dashboard --json
     """
     from blogster_cli.services import analytics_reports
@@ -213,12 +219,19 @@ def dashboard(json: bool = JSON_OPTION) -> None:
         output.print_json(board)
         return
     rows = [
-        {"figure": key, "last 30 days": _figure(value), "previous 30 days": _figure(board.previous_30_days[key]),
+        {"figure": key, "last_30_days": _figure(value), "previous_30_days": _figure(board.previous_30_days[key]),
          "delta": _figure(board.deltas[key])}
         for key, value in board.last_30_days.items()
     ]  # fmt: skip
-    tables.print_table(rows, ["figure", "last 30 days", "previous 30 days", "delta"], title="Dashboard")
+    columns = ["figure", "last_30_days", "previous_30_days", "delta"]  # on a terminal "last 30 days" (tables.header)
     stats = board.stats
+    if not output.on_terminal():
+        keys = ("total_blogs", "published_blogs", "new_blogs_30d", "new_blogs_delta", "total_views", "total_shares")
+        figures = stats | {"new_blogs_delta": board.deltas["new_blogs"]}
+        totals = {key: figures.get(key) for key in keys} | {"trending_score": _figure(board.trending_score)}
+        print_sections([("Figures", rows, columns), ("Stats", [totals], list(totals))])
+        return
+    tables.print_table(rows, columns, title="Dashboard")
     output.print_lines(
         [
             f"posts: {stats['total_blogs']} ({stats['published_blogs']} published, {stats['new_blogs_30d']} new in"
@@ -318,6 +331,12 @@ def print_report_sections(result: Report) -> None:
                   "avg_time_on_page": _figure(post.avg_time_on_page)} for post in result.top_posts]  # fmt: skip
         sections.append(("Top posts", posts, ["slug", "views", "unique_visitors", "bounce_rate", "avg_time_on_page"]))
     sections.append(("Top referrers", result.top_referrers, ["domain", "views"]))
+    print_sections(sections)
+
+
+def print_sections(sections: Sequence[tuple[str, Sequence[Mapping[str, Any]], Sequence[str]]]) -> None:
+    """Tables off a terminal (`report`, `dashboard`): each under its "Heading:" line, tab-separated under
+    its columns' own names, a blank line between them; one with no rows keeps its header line."""
     for number, (heading, rows, columns) in enumerate(sections):
         output.print_lines([""] * bool(number) + [f"{heading}:"])
         if rows:

@@ -7,7 +7,7 @@ import typer
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import percent, plural
 
 app = command_group("audience")
@@ -34,6 +34,8 @@ def segments_command(
     engaged readers (two or more pages per visit on average), bouncers (one page every visit).
     Page views are those of your posts, as `analytics report` counts them (GET or HEAD, not
     from a crawler); a visit is one visitor's views with no gap over 30 minutes; hours are UTC.
+    A visit from your site's own address as set now (custom domain, url, subdomain) is direct,
+    not referral, on days counted before you set it too (as `analytics report` leaves it out).
 
     Example: blogster audience segments --days 30
     """
@@ -41,7 +43,9 @@ def segments_command(
     from blogster_cli.services import audience
 
     chosen = chosen_format(fmt, json)
-    found = limited(audience.refresh_segments(acting_user(), days=days), limit)
+    acting = acting_user()
+    base_domain = app_context().settings.site_base_domain
+    found = limited(audience.refresh_segments(acting, days=days, base_domain=base_domain), limit)
     if chosen in ("json", "yaml"):
         show_list(output.to_plain(found), [], fmt=chosen, json=False)
         return
