@@ -20,7 +20,7 @@ from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.actors import ActingUser
-    from blogster_cli.models.extended import CalendarEntryPublic
+    from blogster_cli.models.calendar import CalendarEntryPublic
     from blogster_cli.planning.model import PlannedEvent
     from blogster_cli.services.calendar import ImportRemoval, ScheduledPost
 
@@ -127,13 +127,15 @@ def add(
 
 
 def _note_gap(entry: CalendarEntryPublic) -> None:
-    """A note on stderr when the entry's wall time is one the clocks skip (`times.gap_note`)."""
-    from blogster_cli.planning.times import gap_note
+    """A note on stderr when the entry's wall time is one the clocks skip (`times.gap_note`: a time
+    kept as the entry moved to another day; a typed one is refused) or pass twice (`times.fold_note`)."""
+    from blogster_cli.planning.times import fold_note, gap_note
 
     if entry.scheduled_date is not None:
-        note = gap_note(entry.scheduled_date, entry.scheduled_time, entry.timezone)
-        if note is not None:
-            output.message(f"note: {note}")
+        for noted in (gap_note, fold_note):
+            note = noted(entry.scheduled_date, entry.scheduled_time, entry.timezone)
+            if note is not None:
+                output.message(f"note: {note}")
 
 
 @app.command("list")

@@ -15,44 +15,90 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _label(event: PlannedEvent) -> Any:
+    """An event's time and title, wrapped between words; a word longer than the column is cut
+    with an ellipsis rather than split over two lines ("Newslette|r" read as two words)."""
     from rich.text import Text
 
     style = f"{TYPE_COLOURS.get(event.content_type, '')} {STATUS_STYLES.get(event.status, '')}".strip()
     when = f"{clock(event.at)} " if event.at else ""
     mark = "✓ " if event.status == "published" else ""
-    return Text(f"{when}{mark}{event.title}", style=style, overflow="fold")
+    return Text(f"{when}{mark}{event.title}", style=style, overflow="ellipsis")
 
 
-def _cell(day: date, events: list[PlannedEvent], *, dim: bool = False) -> Any:
+def _cell(day: date | None, events: list[PlannedEvent], *, dim: bool = False) -> Any:
+    """A day's events, under its day of the month (`day`) where the column header does not name it."""
     from rich.console import Group
     from rich.text import Text
 
-    head = Text(f"{day.day:>2}", style="dim" if dim else "bold")
-    return Group(head, *(_label(e) for e in events))
+    head = [] if day is None else [Text(f"{day.day:>2}", style="dim" if dim else "bold")]
+    return Group(*head, *(_label(e) for e in events))
+
+
+# A grid's frame: 8 vertical lines and a space either side of each of the 7 columns.
+_FRAME = 8
+_PADDING = 2
+
+
+def _column_width(width: int) -> int:
+    """The width of each of 7 equal columns in a grid `width` characters wide (at least 3)."""
+    return max(3, (width - _FRAME - _PADDING * len(WEEKDAYS)) // len(WEEKDAYS))
+
+
+def _header(text: str) -> Any:
+    """A column header kept on one line (cut with an ellipsis when the column is narrower)."""
+    from rich.text import Text
+
+    return Text(text, no_wrap=True, overflow="ellipsis")
+
+
+class _Grid:
+    """A table of 7 equal columns as wide as the console allows: rich's ratios share out the width
+    left over unevenly (Mon and Tue a character wider at 80 columns), so the width is computed here
+    when the grid is drawn, from the console's (80 in a pipe)."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self._build(_column_width(options.max_width))
+
+
+def _table(title: str, headers: list[str], width: int) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=True)
+    for text in headers:
+        table.add_column(_header(text), width=width, overflow="ellipsis")
+    return table
 
 
 def month_grid(first: date, events: list[PlannedEvent], timezone: str) -> Any:
     """The month of `first` as a table of weeks; days of neighbouring months are dimmed."""
-    from rich.table import Table
+    weeks = month_cells(first, events)
 
-    table = Table(title=f"{first:%B %Y} ({timezone})", show_lines=True, expand=True)
-    for name in WEEKDAYS:
-        table.add_column(name, ratio=1, overflow="ellipsis")
-    for week in month_cells(first, events):
-        table.add_row(*(_cell(c.day, c.events if c.in_month else [], dim=not c.in_month) for c in week))
-    return table
+    def build(width: int) -> Any:
+        table = _table(f"{first:%B %Y} ({timezone})", list(WEEKDAYS), width)
+        for week in weeks:
+            table.add_row(*(_cell(c.day, c.events if c.in_month else [], dim=not c.in_month) for c in week))
+        return table
+
+    return _Grid(build)
 
 
 def week_table(monday: date, events: list[PlannedEvent], timezone: str) -> Any:
-    from rich.table import Table
-
+    """The week from `monday`: each column headed by its weekday and date (the month left out
+    where the columns are too narrow for it), its events under it."""
     grouped = by_day(events)
     days = week_days(monday)
-    table = Table(title=f"Week of {monday:%Y-%m-%d} ({timezone})", show_lines=True, expand=True)
-    for day in days:
-        table.add_column(f"{WEEKDAYS[day.weekday()]} {day:%m-%d}", ratio=1, overflow="ellipsis")
-    table.add_row(*(_cell(day, grouped.get(day, [])) for day in days))
-    return table
+
+    def build(width: int) -> Any:
+        shape = "{name} {day:%m-%d}" if width >= len("Wed 12-02") else "{name} {day.day}"
+        headers = [shape.format(name=WEEKDAYS[day.weekday()], day=day) for day in days]
+        table = _table(f"Week of {monday:%Y-%m-%d} ({timezone})", headers, width)
+        table.add_row(*(_cell(None, grouped.get(day, [])) for day in days))
+        return table
+
+    return _Grid(build)
 
 
 def agenda(events: list[PlannedEvent], timezone: str) -> Any:

@@ -7,7 +7,8 @@ migrated database: same tables, columns, types, nullability, primary keys and en
 
 The CLI's hot paths do not use them: they talk to psycopg directly, because importing
 sqlmodel costs about 590 ms. So this package imports nothing eagerly; import the
-domain module you need (accounts, content, system, extended). Each imports the modules
+domain module you need (accounts, content, system, extended; calendar, flags and chatbot
+hold tables of extended and system, which re-export them, so their commands define only those). Each imports the modules
 whose tables its foreign keys name (system and content: accounts; extended: content), so
 whatever a Session flushes finds its foreign keys' tables in the metadata, and a command
 pays for the classes it uses only (defining them all costs ~0.45 s).

@@ -10,11 +10,11 @@ from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
+from blogster_cli.models.calendar import CalendarEntryPublic as CalendarEntryPublic
+from blogster_cli.models.calendar import ContentCalendar as ContentCalendar
 from blogster_cli.vocabulary import (
     BlogIdeaDifficulty,
     BlogIdeaStatus,
-    CalendarContentType,
-    CalendarStatus,
     CollaborationRole,
     CollaborationStatus,
     ContentUpdatePriority,
@@ -329,31 +329,6 @@ class ReaderProfile(SQLModel, table=True):
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
-class ContentCalendar(SQLModel, table=True):
-    __tablename__ = "content_calendar"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
-    title: str | None = None
-    description: str | None = None
-    scheduled_date: dt.date | None = None
-    scheduled_time: dt.time | None = None
-    blog_id: uuid.UUID | None = Field(default=None, foreign_key="public.blogs.id", ondelete="SET NULL")
-    content_type: CalendarContentType = Field(
-        default=CalendarContentType.BLOG, sa_type=pg_enum(CalendarContentType, "calendar_content_type")
-    )
-    status: CalendarStatus = Field(default=CalendarStatus.PLANNED, sa_type=pg_enum(CalendarStatus, "calendar_status"))
-    topic_category: str | None = None
-    target_audience: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    optimal_time_score: float | None = None
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    timezone: str = "UTC"
-    uid: str | None = filled_by_trigger()
-    sequence: int = 0
-
-
 class InteractiveContent(SQLModel, table=True):
     __tablename__ = "interactive_content"
     __table_args__ = {"schema": "public"}
@@ -419,24 +394,3 @@ class ContentMonetization(SQLModel, table=True):
     conversion_rate: float | None = None
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-
-
-class CalendarEntryPublic(SQLModel):
-    """A calendar entry as commands show it; `starts_at` is the instant its local date and time stand for."""
-
-    id: uuid.UUID
-    uid: str
-    title: str | None
-    description: str | None
-    scheduled_date: dt.date | None
-    scheduled_time: dt.time | None
-    timezone: str
-    starts_at: dt.datetime | None
-    blog_id: uuid.UUID | None
-    content_type: CalendarContentType
-    status: CalendarStatus
-    topic_category: str | None
-    target_audience: list[str]
-    optimal_time_score: float | None
-    sequence: int
-    updated_at: dt.datetime | None

@@ -1,4 +1,5 @@
-"""Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation, feature flags, chatbot."""
+"""Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation; and, defined
+in modules of their own so `flags` and `chatbot` commands define only theirs, feature flags and chatbot."""
 
 import datetime as dt
 import uuid
@@ -10,13 +11,14 @@ from sqlmodel import AutoString, Field, SQLModel
 
 from blogster_cli.models import accounts as _accounts  # noqa: F401  (auth.users, which its foreign keys name)
 from blogster_cli.models import db_default, pg_enum
+from blogster_cli.models.chatbot import ChatbotAnalytics as ChatbotAnalytics
+from blogster_cli.models.chatbot import ChatbotConversation as ChatbotConversation
+from blogster_cli.models.chatbot import ChatbotIntent as ChatbotIntent
+from blogster_cli.models.chatbot import ChatbotMessage as ChatbotMessage
+from blogster_cli.models.flags import FeatureFlag as FeatureFlag
+from blogster_cli.models.flags import FeatureFlagLog as FeatureFlagLog
 from blogster_cli.vocabulary import (
-    ChatbotConversationStatus,
-    ChatbotIntentCategory,
-    ChatbotMessageRole,
     DocumentationStatus,
-    FeatureFlagAction,
-    FeatureFlagStrategy,
     MaintenanceSeverity,
     MaintenanceStatus,
     NotificationDeliveryStatus,
@@ -92,6 +94,10 @@ class UserNotification(SQLModel, table=True):
     sender_id: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     """Whose step wrote this version of a review notification (0151): its email waits while two
     others from the same sender are mailed and unread."""
+    window_start: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    window_end: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    """The window a maintenance notification is about (0164; its content names it in UTC): front
+    ends show it in the reader's `timezone` setting. None on other kinds, and on older ones."""
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
@@ -156,112 +162,3 @@ class DocumentationRevision(SQLModel, table=True):
     version: str | None = None
     created_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-
-
-class FeatureFlag(SQLModel, table=True):
-    __tablename__ = "feature_flags"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str
-    description: str | None = None
-    enabled: bool = False
-    rollout_percentage: int = 0
-    conditions: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    strategy: FeatureFlagStrategy = Field(
-        default=FeatureFlagStrategy.ALL, sa_type=pg_enum(FeatureFlagStrategy, "feature_flag_strategy")
-    )
-    created_by: uuid.UUID | None = db_default(
-        "auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="SET NULL"
-    )
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-
-
-class FeatureFlagLog(SQLModel, table=True):
-    __tablename__ = "feature_flag_logs"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    flag_id: uuid.UUID | None = Field(default=None, foreign_key="public.feature_flags.id", ondelete="SET NULL")
-    action: FeatureFlagAction = Field(sa_type=pg_enum(FeatureFlagAction, "feature_flag_action"))
-    previous_state: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
-    new_state: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
-    changed_by: uuid.UUID | None = Field(default=None, foreign_key="auth.users.id", ondelete="SET NULL")
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    reason: str | None = None  # 'account deleted': the change an account's deletion made (0159)
-
-
-class ChatbotIntent(SQLModel, table=True):
-    __tablename__ = "chatbot_intents"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str
-    description: str | None = None
-    training_phrases: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    responses: list[dict[str, Any]] = Field(default_factory=list, sa_type=ARRAY(JSONB))
-    follow_up_intents: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    category: ChatbotIntentCategory = Field(
-        default=ChatbotIntentCategory.SUPPORT, sa_type=pg_enum(ChatbotIntentCategory, "chatbot_intent_category")
-    )
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-
-
-class ChatbotConversation(SQLModel, table=True):
-    __tablename__ = "chatbot_conversations"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    session_id: uuid.UUID = Field(default_factory=uuid.uuid4)
-    user_id: uuid.UUID | None = db_default("auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="CASCADE")
-    initial_intent: uuid.UUID | None = Field(default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL")
-    context: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
-    # status and tokens_used (below) are not insertable by users: the database sets them.
-    status: ChatbotConversationStatus | None = db_default(
-        "'active'", sa_type=pg_enum(ChatbotConversationStatus, "chatbot_conversation_status")
-    )
-    satisfaction_score: int | None = None
-    feedback: str | None = None
-    started_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    ended_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-
-
-class ChatbotMessage(SQLModel, table=True):
-    __tablename__ = "chatbot_messages"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    conversation_id: uuid.UUID = Field(foreign_key="public.chatbot_conversations.id", ondelete="CASCADE")
-    role: ChatbotMessageRole = Field(sa_type=pg_enum(ChatbotMessageRole, "chatbot_message_role"))
-    content: str | None = None
-    intent_detected: uuid.UUID | None = Field(
-        default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL"
-    )
-    confidence_score: float | None = None
-    tokens_used: int | None = db_default("0")
-    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
-    created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
-
-
-class ChatbotAnalytics(SQLModel, table=True):
-    __tablename__ = "chatbot_analytics"
-    __table_args__ = {"schema": "public"}
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    date: dt.date
-    total_conversations: int = 0
-    avg_conversation_length: dt.timedelta | None = None
-    avg_response_time: dt.timedelta | None = None
-    top_intents: list[Any] = Field(default_factory=list, sa_type=JSONB)
-    satisfaction_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    conversion_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    error_rates: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    refreshed_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
-    """When the figures were last computed (0143): they count everything up to then."""

@@ -3,7 +3,10 @@
 An entry planned for 09:00 in Europe/Berlin means 09:00 on that day whatever the offset
 (08:00 UTC in winter, 07:00 UTC in summer). A wall time skipped by a spring-forward gap
 (02:30 on the last Sunday of March) is taken with the offset before the change, i.e. it
-happens an hour later by the clock, as calendar programs do (PEP 495, fold=0).
+happens an hour later by the clock, as calendar programs do (PEP 495, fold=0): an imported
+event's, or an entry's time kept as it moves to another day (`gap_note`). One the user types
+(`calendar add/move --time`) is refused instead, as --at's is (`check_wall_time`), and one the
+clocks pass twice is the first of the two, with a note naming both (`fold_note`).
 
 An --at time (`publish`, `newsletter send`, `social schedule`, and every other instant a user
 types: run-due's --now, a maintenance window's --start and --end: `parse_at`) is an instant
@@ -166,11 +169,16 @@ def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
         return At(in_utc.astimezone(timezone))
     back = in_utc.astimezone(timezone).replace(tzinfo=None)
     if back != naive:
-        raise InvalidInput(
-            f"{name} {text!r} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
-            " choose a time before or after the gap"
-        )
+        raise _skipped(f"{name} {text!r}", timezone)
     return At(moment, _fold_note(moment, name))
+
+
+def _skipped(what: str, timezone: tzinfo) -> InvalidInput:
+    """The refusal of a typed wall time the clocks skip: --at's, and a calendar entry's --time."""
+    return InvalidInput(
+        f"{what} does not exist in {zone_name(timezone)} (the clocks jump forward that night);"
+        " choose a time before or after the gap"
+    )
 
 
 def _wall_time(text: str) -> datetime:
@@ -211,17 +219,29 @@ def _offset(text: str) -> tzinfo:
 
 def _fold_note(moment: datetime, name: str = "--at") -> str | None:
     """For a wall time the clocks pass twice (the night summer time ends): both instants, and which is taken."""
-    second = moment.replace(fold=1)
-    if moment.utcoffset() == second.utcoffset():
+    twice = _passed_twice(moment)
+    if twice is None:
         return None
-    clock = "%H:%M:%S" if moment.second or moment.microsecond else "%H:%M"  # as typed, to the second
+    taken, second, clock = twice
     how = f"give {name}" if name.startswith("--") else "type"  # an option, or a dialog's field (the TUI's)
-    return (
+    offset = _offset_text(moment.replace(fold=1))
+    return f"{taken}; for the second, {second}, {how} '{moment:%Y-%m-%d} {moment:{clock}}{offset}'"
+
+
+def _passed_twice(moment: datetime) -> tuple[str, str, str] | None:
+    """For a wall time the clocks pass twice: the note's start (which of the two is taken, as what
+    instant), the second instant, and the clock format both use; None for any other time.
+    Shared by --at (`parse_at`) and a calendar entry's wall time (`fold_note`)."""
+    second = moment.replace(fold=1)
+    first_offset, second_offset = moment.utcoffset(), second.utcoffset()
+    if first_offset is None or second_offset is None or first_offset <= second_offset:
+        return None  # passed once; or skipped (the clocks go forward: the later offset is larger)
+    clock = "%H:%M:%S" if moment.second or moment.microsecond else "%H:%M"  # as typed, to the second
+    taken = (
         f"{moment:%Y-%m-%d} {moment:{clock}} happens twice in {zone_name(moment.tzinfo)} (the clocks go back):"
-        f" taken as the first, {moment:{clock} %Z} ({moment.astimezone(UTC):{clock}} UTC);"
-        f" for the second, {second:{clock} %Z} ({second.astimezone(UTC):{clock}} UTC),"
-        f" {how} '{second:%Y-%m-%d} {second:{clock}}{_offset_text(second)}'"
+        f" taken as the first, {moment:{clock} %Z} ({moment.astimezone(UTC):{clock}} UTC)"
     )
+    return taken, f"{second:{clock} %Z} ({second.astimezone(UTC):{clock}} UTC)", clock
 
 
 def _offset_text(moment: datetime) -> str:
@@ -245,6 +265,35 @@ def gap_note(day: date, at: time | None, timezone: str) -> str | None:
     return (
         f"{day} {at:%H:%M} does not exist in {timezone} (the clocks jump forward that night):"
         f" the entry is at {moment:%H:%M %Z}, as calendar programs place it"
+    )
+
+
+def check_wall_time(day: date, at: time | None, timezone: str, what: str) -> None:
+    """Refuse a typed wall time the clocks skip (`calendar add/move --time`), as --at is refused
+    (`parse_at`): it would silently become another time. A time kept from before (an entry moved
+    to another day) is placed as calendar programs place it instead, with `gap_note`."""
+    if at is not None and gap_note(day, at, timezone) is not None:
+        raise _skipped(what, zone(timezone))
+
+
+def fold_note(day: date, at: time | None, timezone: str) -> str | None:
+    """For a planned wall time the clocks pass twice (the night summer time ends): both instants,
+    as --at names them (`parse_at`), and how to plan the second. An entry keeps its wall time in
+    its zone, which always means the first; the second is the same instant typed in UTC."""
+    if at is None:
+        return None
+    try:
+        moment = datetime.combine(day, at, tzinfo=zone(timezone))
+    except UnknownTimezone:
+        return None
+    twice = _passed_twice(moment)
+    if twice is None:
+        return None
+    taken, second, _ = twice
+    in_utc = moment.replace(fold=1).astimezone(UTC)
+    return (
+        f"{taken}; for the second, {second}, plan it in UTC:"
+        f" BLOGSTER_TIMEZONE=UTC with --date {in_utc:%Y-%m-%d} --time {in_utc:%H:%M}"
     )
 
 

@@ -31,8 +31,8 @@ from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
 from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.calendar import ContentCalendar
 from blogster_cli.models.content import Blog, BlogAnalytics
-from blogster_cli.models.extended import ContentCalendar, EmailNewsletter, SocialMediaPost
 from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import BlogStatus, CalendarContentType, CalendarStatus, NewsletterStatus, SocialPostStatus
 
@@ -271,6 +271,8 @@ def entries_of_posts_due(session: Session, *, now: datetime) -> int:
 
 
 def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
+    from blogster_cli.models.extended import SocialMediaPost  # its tables only where due work reads them
+
     query = select(SocialMediaPost.id).where(
         SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
     )
@@ -278,6 +280,8 @@ def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
 
 
 def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
+    from blogster_cli.models.extended import EmailNewsletter
+
     query = select(EmailNewsletter.id).where(
         EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
     )
@@ -286,6 +290,8 @@ def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
 
 def next_times(session: Session, *, now: datetime) -> list[tuple[str, datetime]]:
     """The next scheduled post, social post and newsletter after `now`, each as (kind, time)."""
+    from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
+
     found: list[tuple[str, datetime]] = []
     post = session.exec(
         select(func.min(Blog.published_at)).where(

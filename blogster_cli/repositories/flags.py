@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select, text
 
 from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import Profile, UserSubscription
-from blogster_cli.models.system import FeatureFlag, FeatureFlagLog
+from blogster_cli.models.flags import FeatureFlag, FeatureFlagLog
 
 
 def by_name(session: Session, *, name: str) -> FeatureFlag | None:

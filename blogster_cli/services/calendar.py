@@ -19,7 +19,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput, NotFound
-from blogster_cli.models.extended import CalendarEntryPublic, ContentCalendar
+from blogster_cli.models.calendar import CalendarEntryPublic, ContentCalendar
 from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.repositories import calendar as calendar_rows
@@ -52,6 +52,11 @@ def _representable(day: date | None, at: time | None, timezone: str, what: str =
         times.checked_instant(day, at, timezone)
     except times.OutOfRange as exc:
         raise InvalidInput(f"{what}{exc}") from None
+
+
+def _typed_time(day: date, at: time | None, timezone: str) -> None:
+    """Refuse a typed --time the clocks skip that day, as --at refuses one (`times.check_wall_time`)."""
+    times.check_wall_time(day, at, timezone, f"--date {day} --time {at:%H:%M}" if at is not None else "")
 
 
 def _public(entry: ContentCalendar) -> CalendarEntryPublic:
@@ -119,6 +124,7 @@ def add(
         topic_category=_optional_text(topic), target_audience=list(audience),
     )  # fmt: skip
     _representable(day, at, entry.timezone)
+    _typed_time(day, at, entry.timezone)
     with orm_unit_of_work(acting) as session:
         entry.blog_id = _blog_id(session, blog)
         return _public(calendar_rows.insert(session, entry=entry))
@@ -163,6 +169,8 @@ def move(
         if at is not None and timezone is not None:  # a typed time means the zone it was typed in
             entry.timezone = check_timezone(timezone)
         _representable(entry.scheduled_date, entry.scheduled_time, entry.timezone)
+        if at is not None and entry.scheduled_date is not None:
+            _typed_time(entry.scheduled_date, at, entry.timezone)
         session.add(entry)
         session.flush()
         session.refresh(entry)

@@ -98,7 +98,7 @@ def import_intents(acting: ActingUser, *, path: Path, replace: bool = False) -> 
     """Merges the file's intents into the stored ones (new phrases added; a YAML/JSON intent's
     other fields replace the stored ones); `replace` removes every intent first."""
     from blogster_cli.db.orm import orm_unit_of_work
-    from blogster_cli.models.system import ChatbotIntent
+    from blogster_cli.models.chatbot import ChatbotIntent
     from blogster_cli.repositories import chatbot as repo
 
     require_admin(acting)
@@ -171,7 +171,7 @@ def add_intent(
 ) -> IntentSummary:  # fmt: skip
     """Creates an intent, or adds phrases and responses to the one of that name."""
     from blogster_cli.db.orm import orm_unit_of_work
-    from blogster_cli.models.system import ChatbotIntent
+    from blogster_cli.models.chatbot import ChatbotIntent
     from blogster_cli.repositories import chatbot as repo
 
     require_admin(acting)

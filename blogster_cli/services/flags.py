@@ -31,7 +31,7 @@ from blogster_cli.vocabulary import FeatureFlagStrategy
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from blogster_cli.models.system import FeatureFlag
+    from blogster_cli.models.flags import FeatureFlag
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def create(
     percentage: int,
     conditions: dict[str, Any],
 ) -> FlagPublic:
-    from blogster_cli.models.system import FeatureFlag
+    from blogster_cli.models.flags import FeatureFlag
 
     _require_admin(acting)
     _validate(percentage, strategy, conditions)
