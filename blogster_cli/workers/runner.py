@@ -18,8 +18,10 @@ heartbeat, fetch or bookkeeping lost the database (after waiting for its running
 the runner then waits for the database, opens the queue's pool afresh, hands the stopped
 worker's unfinished jobs back at once and starts a new worker. A job's own connections that
 the server ended while idle (a restart, its `idle_session_timeout`) are replaced before the job
-uses them, as for every command (db.connection.closed_by_server). The loss is logged in single
-lines, not tracebacks.
+uses them, as for every command (db.connection.closed_by_server). A restart is two lines
+("database connection lost (...); reconnecting", "database back; resuming"), not the library's
+lines and tracebacks about it (DatabaseConnection, WorkerSideLosses); a job it failed says so in
+a line of its own.
 
 With --once it queues the periodic jobs due at its start (of its queues) before it fetches, runs
 what is queued and stops when nothing is left; it queues none during the run (the next run
@@ -77,8 +79,12 @@ class _OneLineDatabaseLoss(logging.Formatter):
     A line carries others' text (a job's error names a post's title, a remote platform's answer):
     its terminal controls are shown, not acted on where the log is read (terminal_text.safe)."""
 
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt)
+        self._jobs = JobArguments()
+
     def format(self, record: logging.LogRecord) -> str:
-        return safe(self._format(record))
+        return safe(self._format(self._jobs.summarized(record)))
 
     def _format(self, record: logging.LogRecord) -> str:
         error = record.exc_info[1] if record.exc_info else None
@@ -96,6 +102,110 @@ class _OneLineDatabaseLoss(logging.Formatter):
         message = " ".join(record.getMessage().split())
         # Not an error of the worker's: it waits for the database and goes on.
         return super().format(_one_line(record, f"{message} ({reason})", level=min(record.levelno, logging.WARNING)))
+
+
+class JobArguments:
+    """A job's arguments stay out of the log: the job queue library names a job by its call
+    ("notification_email[42](type='…', recipients=[{...}, ... 100 of them])") in the lines it logs
+    as the job starts, waits and ends. The line names it by kind and id instead, with its
+    arguments summarized: numbers as they are (a periodic job's timestamp), text as `…`, a list or
+    a mapping by its length ("recipients=[100 items]"). Text can be a maintenance message or a
+    chat message; what it holds is no business of the log's."""
+
+    KEEP_AT_MOST = 1000  # jobs named in lines to come: those running, and a few cut off
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, str] = {}  # the library's call string -> ours
+
+    def summarized(self, record: logging.LogRecord) -> logging.LogRecord:
+        """`record`, its message naming each job it names by kind, id and argument summary."""
+        if not record.name.startswith("procrastinate"):
+            return record
+        job = getattr(record, "job", None)
+        with self._lock:
+            if isinstance(job, dict) and isinstance(call := job.get("call_string"), str):
+                if len(self._running) >= self.KEEP_AT_MOST:
+                    self._running.clear()
+                self._running[call] = job_summary(job)
+                ending = str(getattr(record, "action", "")).startswith("job_")  # its outcome: the last line
+                replacements = {call: self._running.pop(call) if ending else self._running[call]}
+            else:
+                replacements = dict(self._running)
+        message = record.getMessage()
+        replaced = message
+        for call, summary in replacements.items():
+            replaced = replaced.replace(call, summary)
+        if replaced == message:
+            return record
+        return logging.makeLogRecord({**record.__dict__, "msg": replaced, "args": None})
+
+
+def job_summary(job: dict[str, Any]) -> str:
+    """`task[id](name=…, count=3, recipients=[100 items])`: a job named without its arguments' content."""
+    arguments = job.get("task_kwargs")
+    shown = []
+    for name, value in (arguments if isinstance(arguments, dict) else {}).items():
+        if isinstance(value, bool | int | float) or value is None:
+            shown.append(f"{name}={value!r}")
+        elif isinstance(value, list | tuple | dict):
+            shown.append(f"{name}=[{plural(len(value), 'item')}]")
+        else:
+            shown.append(f"{name}=…")
+    return f"{job.get('task_name')}[{job.get('id')}]({', '.join(shown)})"
+
+
+LOST_PREFIX = "lost the database connection: "  # db.errors' words, which the line says already
+
+
+class DatabaseConnection:
+    """What the log says of the worker's database connection: "database connection lost (reason);
+    reconnecting" once when it goes, "database back; resuming" once it is back, and nothing in
+    between that the runner does about it anyway (see WorkerSideLosses). A failure that does not
+    recover (the database stays away) is said by the runner as it waits ("database unavailable: ...")."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.down = False
+
+    def lost(self, reason: str) -> None:
+        with self._lock:
+            if self.down:
+                return
+            self.down = True
+        log.warning("database connection lost (%s); reconnecting", reason.removeprefix(LOST_PREFIX))
+
+    def back(self, recovered: int) -> None:
+        with self._lock:
+            if not self.down:
+                return
+            self.down = False
+        handed_back = f" ({plural(recovered, 'interrupted job')} back in the queue)" if recovered else ""
+        log.warning("database back; resuming%s", handed_back)
+
+
+class WorkerSideLosses(logging.Filter):
+    """The job queue library's own lines about the database going away (its listener, heartbeat
+    or fetching failed and it stops the worker; the failures it then collects as it stops) are
+    held back: the first has `connection` say it is lost, once; the runner says when it is back.
+    A job's lines (its outcome, with a job) are not the worker's and stay. At --log-level debug
+    everything stays, each in one line."""
+
+    def __init__(self, connection: DatabaseConnection, *, keep: bool = False) -> None:
+        super().__init__()
+        self.connection = connection
+        self.keep = keep
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("procrastinate") or hasattr(record, "job"):
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        reason = database_loss(error) if error is not None else None
+        if reason is None:
+            return True
+        if getattr(record, "action", None) == "side_task_failed":  # the worker stops: the runner restarts it
+            self.connection.lost(reason)
+        return self.keep
 
 
 def _one_line(record: logging.LogRecord, message: str, *, level: int | None = None) -> logging.LogRecord:
@@ -164,9 +274,9 @@ def configure_logging(level: str) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_OneLineDatabaseLoss("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    if level in ("warning", "error"):
-        # The pool warns at each reconnection attempt while the database is away; the runner
-        # says it once ("database unavailable: ...") and again when it is back.
+    if level != "debug":
+        # The pool warns at each reconnection attempt while the database is away (several a
+        # second); the runner says it once ("database connection lost") and again when it is back.
         logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     return handler
 
@@ -184,8 +294,11 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     stopping.take_signals()  # cli/app.py took them already, as it started parsing the command line
     handler = configure_logging(log_level)
     losses = DatabaseLosses()
+    connection = DatabaseConnection()
     if once:
         handler.addFilter(losses)
+    else:
+        handler.addFilter(WorkerSideLosses(connection, keep=log_level == "debug"))
     try:
         with stopping.raising():  # a stop before the worker runs: at once, exit 0
             context = worker_context(context)
@@ -212,7 +325,7 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
             loop.run_until_complete(
                 _serve(
                     app, context, stop, concurrency=concurrency, queues=queues, once=once, losses=losses,
-                    middleware=middleware,
+                    connection=connection, middleware=middleware,
                 )
             )  # fmt: skip
     finally:
@@ -233,6 +346,7 @@ async def _serve(
     queues: list[str],
     once: bool,
     losses: DatabaseLosses,
+    connection: DatabaseConnection,
     middleware: SyncTaskMiddleware,
 ) -> None:
     from procrastinate.worker import Worker
@@ -259,7 +373,7 @@ async def _serve(
         }
         if queues:  # none named: every queue (an empty list would fetch from none)
             options["queues"] = queues
-        recovery = asyncio.create_task(_recover_periodically(app))
+        recovery = asyncio.create_task(_recover_periodically(app, connection))
         quick_stops = 0
         try:
             while not stop.is_set():
@@ -282,10 +396,10 @@ async def _serve(
                     )
                 # Stopped on its own: procrastinate stops a worker whose listener, heartbeat,
                 # fetch or bookkeeping lost the database. Wait for it, then start afresh.
-                log.warning(
-                    "worker stopped (%s); starting it again once the database answers",
-                    lost or "one of its side tasks failed",
-                )
+                if lost is not None:
+                    connection.lost(lost)  # said already if the library's line about it came first
+                elif not connection.down:
+                    log.warning("worker stopped (one of its side tasks failed); starting it again")
                 # Again at once the first time; a worker that keeps stopping is restarted ever
                 # more slowly (1, 2, 4 ... RESTART_PAUSE_MAX_S), never in a tight loop.
                 quick_stops = quick_stops + 1 if loop.time() - started < STEADY_AFTER_S else 0
@@ -294,7 +408,11 @@ async def _serve(
                         await asyncio.wait_for(stop.wait(), min(2.0 ** (quick_stops - 2), RESTART_PAUSE_MAX_S))
                 if stop.is_set() or not await _wait_for_database(context, stop):
                     break
-                await _hand_back_jobs(app, worker)
+                recovered = await _hand_back_jobs(app, worker)
+                if connection.down:
+                    connection.back(recovered)
+                elif recovered:
+                    log.warning("%s back in the queue", plural(recovered, "interrupted job"))
         finally:
             recovery.cancel()
 
@@ -402,17 +520,15 @@ async def _wait_for_database(context: AppContext, stop: asyncio.Event) -> bool:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), DATABASE_RETRY_EVERY_S)
             continue
-        if said:
-            log.warning("database back; resuming")
         return True
     return False
 
 
-async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
+async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> int:
     """The stopped worker's jobs whose outcome it could not record go back to the queue now,
-    rather than after STALLED_AFTER_S: its row goes (its jobs keep no worker). The queue's
-    pool is opened afresh first: the old one holds connections the crash broke and backs off
-    between reconnection attempts."""
+    rather than after STALLED_AFTER_S: its row goes (its jobs keep no worker); how many. The
+    queue's pool is opened afresh first: the old one holds connections the crash broke and backs
+    off between reconnection attempts."""
     try:
         await app.connector.close_async()
         await app.connector.open_async()
@@ -424,9 +540,8 @@ async def _hand_back_jobs(app: procrastinate.App, worker: Worker) -> None:
         if reason is None:
             raise
         log.warning("could not hand back the stopped worker's jobs yet: %s", reason)
-        return
-    if recovered:
-        log.warning("%s back in the queue", plural(recovered, "interrupted job"))
+        return 0
+    return recovered
 
 
 async def _unregister_if_left(app: procrastinate.App, worker: Worker) -> None:
@@ -462,18 +577,26 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
     return recovered
 
 
-async def _recover_periodically(app: procrastinate.App) -> None:
-    failing = False
+async def _recover_periodically(app: procrastinate.App, connection: DatabaseConnection | None = None) -> None:
+    """recover_stalled_jobs every RECOVERY_EVERY_S. A failure is logged once (at WARNING) until a
+    round succeeds again; the database going away only once it has lasted STEADY_AFTER_S while the
+    worker itself has it (`connection` not down): a restart's loss is the runner's to say, and
+    recovery meets it too (the queue's pool closed while the runner opens it afresh)."""
+    loop = asyncio.get_running_loop()
+    said = False
+    failing_since: float | None = None
     while True:
         await asyncio.sleep(RECOVERY_EVERY_S)
         try:
             await recover_stalled_jobs(app)
-            failing = False
+            said, failing_since = False, None
         except Exception as exc:  # the database may be briefly away; try again next round
             loss = database_loss(exc)
             reason = loss or " ".join(str(exc).split())
-            log.log(
-                logging.DEBUG if failing else logging.WARNING, "stalled-job recovery failed: %s", reason,
-                extra={"database_loss": loss},
-            )  # fmt: skip
-            failing = True
+            failing_since = loop.time() if failing_since is None else failing_since
+            said_elsewhere = loss is not None and (
+                (connection is not None and connection.down) or loop.time() - failing_since < STEADY_AFTER_S
+            )
+            level = logging.DEBUG if said or said_elsewhere else logging.WARNING
+            log.log(level, "stalled-job recovery failed: %s", reason, extra={"database_loss": loss})
+            said = said or level == logging.WARNING
