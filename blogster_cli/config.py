@@ -261,7 +261,8 @@ def shown_url(value: str) -> str:
     password, sslpassword, oauth_client_secret) read as libpq reads them (`connection_parts`), so
     that every spelling is masked (`?pass%77ord=`, a dbname that is itself a URI with one), and
     in one libpq cannot read, read generously (`url_secrets.libpq_secrets_as_written`), and a
-    password libpq does not read as one (`unread_password`: `u:pa/***@host`). Everything else unchanged."""
+    password libpq does not read whole as one (`unread_password`: `u:***@host`; `host=***@host` in a
+    string holding the rest of one as its host or port). Everything else unchanged."""
     from blogster_cli.url_secrets import without_password
 
     unread = _unread_password_at(value)
@@ -269,7 +270,12 @@ def shown_url(value: str) -> str:
         return value[: unread[0]] + "***" + value[unread[1] :]
     parts = connection_parts(value)
     if parts is not None:
-        return libpq_replace_password(value, parts, "***")
+        shown = libpq_replace_password(value, parts, "***")
+        if password_in_host(parts):
+            from psycopg.conninfo import make_conninfo
+
+            shown = make_conninfo("", **_hosts_masked(connection_parts(shown) or parts))
+        return shown
     return without_password(libpq_secrets_as_written(value, "***")[0])
 
 
@@ -328,34 +334,91 @@ def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None)
 
 
 def unread_password(value: str) -> bool:
-    """Whether the database URL `value` seems to hold a password that libpq does not read as one:
-    a postgresql:// URI in which libpq reads no password, though text follows a ':' (or a
-    percent-encoded one) before its last '@' (before any '?'). libpq ends a URI's `user:password@`
-    at the first '/', so `u:pa/ss@localhost/db` is host u, port pa, database `ss@localhost/db`; and
-    it reads %3A as part of the user name (`u%3Apass@`: the user `u:pass`). The password is then no
-    secret to libpq: neither taken out to the keyring nor masked by `libpq_replace_password`."""
-    return _unread_password_at(value) is not None
+    """Whether the database URL `value` seems to hold a password that libpq does not read whole as
+    one, so that the rest of it is no secret to libpq: neither taken out to the keyring nor masked
+    by `libpq_replace_password`. In a postgresql:// URI, its `user:password@` read as a URL reader
+    reads it (urllib: up to the last '@' before any '?', the password after the first ':',
+    percent-decoded) is not what libpq reads of it (`conninfo_to_dict`): libpq ends it at the
+    first '@' (`u:pa@ss@localhost`: password pa, host `ss@localhost`) or, before any '@', at the
+    first '/' (`u:pa/ss@localhost/db`: no password; host u, port pa, database `ss@localhost/db`);
+    or libpq reads no password though a percent-encoded ':' comes before that '@' (libpq reads
+    `u%3Apass@` as the user `u:pass`). In any connection string: a host or port libpq reads with an
+    '@' in it (not a socket's folder), which is the rest of such a password (the form `config set`
+    stored one in before it refused them: `host=ss@localhost`), or of one holding a '?' too."""
+    if _unread_password_at(value) is not None:
+        return True
+    parts = connection_parts(value)
+    return parts is not None and password_in_host(parts)
 
 
 def _unread_password_at(value: str) -> tuple[int, int] | None:
-    """Where the password `unread_password` finds is in `value` (start, end), or None."""
+    """Where the password a postgresql:// URI's `user:password@` holds, which libpq does not read
+    whole (`unread_password`), is in `value` (start, end), or None."""
     if not value.startswith(LIBPQ_URI_PREFIXES):
         return None
     parts = connection_parts(value)
-    if parts is None or "password" in parts:
+    if parts is None:
         return None
     start = value.index("://") + 3
     at = value.rfind("@", start, len(value) if "?" not in value else value.index("?"))
-    colon = re.compile(r":|%3a", re.IGNORECASE).search(value, start, max(at, start))
-    if colon is None or colon.end() == at:
+    if at < 0:
         return None
-    return colon.end(), at
+    user, colon, password = value[start:at].partition(":")
+    if colon and not _read_whole(user, password):
+        return start + len(user) + 1, at
+    if "password" in parts:
+        return None
+    colon_at = re.compile(r":|%3a", re.IGNORECASE).search(value, start, at)
+    if colon_at is None or colon_at.end() == at:
+        return None
+    return colon_at.end(), at
+
+
+def _read_whole(user: str, password: str) -> bool:
+    """Whether libpq reads the `user:password@` of a URI, as written (percent-encoded), as that
+    user and password, the way a URL reader reads them: asked of libpq alone (with no query,
+    whose `?user=` or `?password=` would stand for them)."""
+    from urllib.parse import unquote
+
+    read = connection_parts(f"postgresql://{user}:{password}@localhost")
+    if read is None:
+        return False
+    return (read.get("user", ""), read.get("password", "")) == (unquote(user), unquote(password))
+
+
+def password_in_host(parts: dict[str, str]) -> bool:
+    """Whether libpq reads a host or port of this connection string with an '@' in it: the rest
+    of a password it ended at its first '@' (a socket's folder, `/run/a@b` or the abstract `@name`,
+    is no such host)."""
+    hosts = parts.get("host", "").split(",")
+    ports = parts.get("port", "").split(",")
+    return any("@" in host and not host.startswith(("/", "@")) for host in hosts) or any("@" in p for p in ports)
+
+
+def _hosts_masked(parts: dict[str, str]) -> dict[str, str]:
+    """`parts` with what `password_in_host` finds shown as ***: a host's or port's text up to its
+    last '@', and the host before a port holding one (libpq read it out of the password too)."""
+    hosts = parts.get("host", "").split(",")
+    ports = parts.get("port", "").split(",")
+
+    def masked(text: str) -> str:
+        return "***" + text[text.rfind("@") :] if "@" in text and not text.startswith(("/", "@")) else text
+
+    shown = dict(parts)
+    if "host" in parts:
+        shown["host"] = ",".join(
+            "***" if index < len(ports) and "@" in ports[index] else masked(host) for index, host in enumerate(hosts)
+        )
+    if "port" in parts:
+        shown["port"] = ",".join("***" + port[port.rfind("@") :] if "@" in port else port for port in ports)
+    return shown
 
 
 UNREAD_PASSWORD = (
-    "libpq reads no password in it, though its user:password@ seems to hold one (libpq ends it at"
-    " the first '/', and reads %3A as part of the user name): percent-encode a '/', '@' or ':' in the"
-    " password (%2F, %40, %3A), and an '@' in the database name (%40)"
+    "libpq does not read the password of its user:password@ whole, so the rest of it would be kept"
+    " and shown in clear (libpq ends it at the first '@', or at a '/' before that, and reads %3A as"
+    " part of the user name): percent-encode a '/', '@' or ':' in the password (%2F, %40, %3A), and an"
+    " '@' in the database name (%40)"
 )
 """Why `check_storable` refuses a database_url `unread_password` finds (doctor says it too)."""
 

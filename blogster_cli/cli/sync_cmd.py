@@ -77,7 +77,9 @@ def sync(
     ones only with --adopt. Posts imported from another folder or site are never written here.
     `blogster sync status` lists linked folders, changes waiting and conflicts
     (a folder named status: ./status). --unlink forgets a linked folder, also one gone from
-    disk (exit 3 if it is not linked); a later sync of it links it again as a first run.
+    disk (exit 3 if it is not linked); a later sync of it links it again as a first run. A
+    sync whose folder is unlinked while it runs ends with exit 3 (what it imported stays); a
+    --watch of it stops, saying so (exit 0).
 
     Example: blogster sync ./my-site/content --dry-run
     """
@@ -136,6 +138,14 @@ def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: b
         )  # fmt: skip
     except KeyboardInterrupt:
         stop.set()
+    except sync_service.FolderUnlinked as gone:  # not linked again: stopped, as Ctrl-C stops it
+        from blogster_cli.terminal_text import single_line
+
+        output.message(
+            f"Stopped: {single_line(gone.folder)} was unlinked (`sync --unlink`); a sync of it links it again"
+            " as a first run."
+        )
+        return
     output.message("Stopped.")
 
 

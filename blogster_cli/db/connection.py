@@ -317,10 +317,15 @@ def open_database(
     if database_url:
         from psycopg.conninfo import conninfo_to_dict
 
+        from blogster_cli.config import UNREAD_PASSWORD, connection_parts, password_in_host
+
         try:
             conninfo_to_dict(database_url)
         except Exception:
             raise ConfigError(f"{source}: not a valid PostgreSQL URL") from None
+        parts = connection_parts(database_url)
+        if parts is not None and password_in_host(parts):  # the rest of a password as its host: never sent
+            raise ConfigError(f"{source}: {UNREAD_PASSWORD}")
         return Database(database_url, connect_timeout_s=connect_timeout_s, source=source)
     from blogster_cli.config import home_dir
     from blogster_cli.db.embedded import EmbeddedServer

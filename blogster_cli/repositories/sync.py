@@ -95,6 +95,16 @@ def link_folder(
     return linked, made is not None
 
 
+def lock_folder(conn: psycopg.Connection, *, folder_id: UUID) -> bool:
+    """Holds my linked folder's row until this transaction ends (an unlink of it waits), and says
+    whether it is still there: False when it was unlinked since it was read."""
+    row = conn.execute(
+        "select 1 from public.sync_folders where id = %(id)s and owner_id = (select auth.uid()) for no key update",
+        {"id": folder_id},
+    ).fetchone()
+    return row is not None
+
+
 def finish_run(conn: psycopg.Connection, *, folder_id: UUID, summary: dict[str, Any]) -> None:
     from psycopg.types.json import Jsonb
 

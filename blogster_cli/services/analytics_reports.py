@@ -160,6 +160,10 @@ def report_period(*, days: int | None, since: date | None, until: date | None, t
     if days is not None and not 1 <= days <= MAX_REPORT_DAYS:
         raise InvalidInput(f"--days must be between 1 and {MAX_REPORT_DAYS}")
     last = until or today
+    if since is None and (last - date.min).days < (days or WINDOW_DAYS) - 1:  # before year 1: no date
+        raise InvalidInput(
+            f"--to {last} leaves no room for {days or WINDOW_DAYS} days before it (the first date is {date.min})"
+        )
     first = since or last - timedelta(days=(days or WINDOW_DAYS) - 1)
     if first > last:
         raise InvalidInput(f"--from {first} is after --to {last}")

@@ -74,7 +74,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput
+from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput, NotFound
 from blogster_cli.file_names import hashed_hidden_name
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
@@ -86,6 +86,20 @@ if TYPE_CHECKING:
     from blogster_cli.content.mapping import Dialect
 
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
+
+
+class FolderUnlinked(NotFound):
+    """The folder a sync ran on (or a watch watched) was unlinked (`sync --unlink`) meanwhile: the
+    run records nothing (what it imported or wrote stays, as after any unlink); a watch stops."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        super().__init__(
+            f"the folder was unlinked while syncing: {folder}; what this sync imported or wrote stays,"
+            " and a sync of it links it again as a first run"
+        )
+
+
 CONFLICT_SUFFIX = ".conflict"
 ACTIONS = (
     "imported",
@@ -502,6 +516,7 @@ def sync_folder(
     default_tz: tzinfo = UTC,
     changed_files: Collection[str] | None = None,
     adopt: bool = False,
+    folder_id: UUID | None = None,
 ) -> SyncSummary:
     """Sync `directory` with my posts both ways (see the module docstring); the first run
     links it. `summary.conflicts` lists the files whose two sides both changed.
@@ -511,13 +526,19 @@ def sync_folder(
 
     `changed_files` ("/"-joined paths relative to the folder, as a watcher reports them):
     only these may have changed on disk since the last run, so the folder is not listed
-    (unless that cannot be trusted: see _list_some). None: list it all."""
+    (unless that cannot be trusted: see _list_some). None: list it all.
+
+    `folder_id` (a watch's later runs): the link this run must find; FolderUnlinked when the folder
+    is no longer linked, or linked anew. Any run that found its folder linked raises FolderUnlinked
+    when it was unlinked before the run's last unit of work, which holds the link until it ends."""
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
     root = _folder(directory)
     scan = _list(root) if changed_files is None else None
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
+        if folder_id is not None and (linked is None or linked.id != folder_id):
+            raise FolderUnlinked(str(root))
         folders = sync_rows.my_folders(conn)
         receives_new = adopt or (linked is not None and folders[0].id == linked.id)
         since = None if adopt or linked is None else linked.created_at
@@ -597,6 +618,8 @@ def sync_folder(
         run.done(state.path, "removed", state.blog_id, "its post was moved to the trash or deleted")
     if not dry_run:
         with unit_of_work(acting) as conn:
+            if linked is not None and not sync_rows.lock_folder(conn, folder_id=linked.id):
+                raise FolderUnlinked(str(root))  # its rows would go with the link: none to record
             if linked is None:  # "linked now" only where this run made the link, not a concurrent first run
                 linked, summary.first_run = sync_rows.link_folder(
                     conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto"
@@ -1396,13 +1419,15 @@ def watch(
     watcher missed one (an overflowing event queue). The watchers start after the first run
     (which links the folder, whose channel they listen on), so once both are listening, one
     more run lists the folder: a save or an edit made in between is not left for the rescan.
-    `adopt` applies to the first run only."""
+    `adopt` applies to the first run only. FolderUnlinked once the folder is unlinked (`sync
+    --unlink`, or linked anew since): the watch stops rather than link it again."""
     root = _folder(directory)
     on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, adopt=adopt))
     last_full = time.monotonic()
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))
-    assert linked is not None  # the run above linked it
+    if linked is None:  # the run above linked it, and an unlink came right after
+        raise FolderUnlinked(str(root))
     dirty = threading.Event()
     watching, listening = threading.Event(), threading.Event()
     lock = threading.Lock()
@@ -1463,11 +1488,11 @@ def watch(
                 full = any(path == "." or path.startswith("../") for path in named)  # the folder itself
                 if not stop.is_set():
                     on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz,
-                                       changed_files=None if full else named))  # fmt: skip
+                                       changed_files=None if full else named, folder_id=linked.id))  # fmt: skip
                     if full:
                         last_full = time.monotonic()
             elif time.monotonic() - last_full > rescan and not stop.is_set():
-                on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz))
+                on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, folder_id=linked.id))
                 last_full = time.monotonic()
     finally:
         stop.set()
