@@ -50,3 +50,21 @@ def test_hostile_word_lists_are_bounded_and_read_as_words(db, make_user, pages):
     many = spellings(db, user, ["sunflower"] * 100_000 + [f"w{n}" for n in range(100_000)] + ["x" * 100_000])
     assert time.monotonic() - started < 10
     assert many == [("sunflower", 1, 1)]
+
+
+def test_an_array_of_arrays_is_read_as_its_first_2000_words(db, make_user, pages):  # noqa: F811
+    """0156 read `words[1:2000]`: of a 2,000 × 200 array, all 400,000 words (h305 F5)."""
+    user = make_user()
+    late = "select word, pages, written from documentation_spellings(%s::text[])"
+    # "sunflower" is element 2,001 in the array's order: past the bound whatever the shape
+    for shape in ([[f"w{n}", f"w{n}x"] for n in range(1_000)] + [["sunflower", "page"]],
+                  [[[f"w{n}"], [f"v{n}"]] for n in range(1_000)] + [[["sunflower"], ["page"]]]):  # fmt: skip
+        assert as_role(db, user, late, (shape,)) == []
+    assert sorted(as_role(db, user, late, ([["sunflower", "page"], ["x", "y"]],))) == [
+        ("page", 1, 1),
+        ("sunflower", 1, 1),
+    ]
+    started = time.monotonic()
+    wide = [[f"w{n}y{m}" for m in range(200)] for n in range(2_000)]
+    assert as_role(db, user, late, (wide,)) == []
+    assert time.monotonic() - started < 5
