@@ -28,9 +28,9 @@ class SocialOut(BaseModel):
     def clean_hashtags(self) -> list[str]:
         return clean_hashtags(self.hashtags)
 
-    def length(self, platform: str) -> int:
-        """The post as published, counted as `platform` counts it."""
-        return length(self.content, self.hashtags, platform)
+    def length(self, platform: str, link: str | None = None) -> int:
+        """The post as published (with `link`, the blog post's address), counted as `platform` counts it."""
+        return length(self.content, self.hashtags, platform, link)
 
 
 def response_format(model: type[BaseModel], name: str) -> dict[str, Any]:
@@ -42,12 +42,14 @@ def parse_seo(text: str) -> SeoOut:
     return validated(SeoOut, text)
 
 
-def parse_social(text: str, platform: str) -> SocialOut:
-    """The post; OffShape when it is not one, or is over the platform's limit (said in characters)."""
+def parse_social(text: str, platform: str, link: str | None = None) -> SocialOut:
+    """The post; OffShape when it is not one, or is over the platform's limit with `link` (the blog
+    post's address, which goes out with it) and its hashtags (said in characters)."""
     post = validated(SocialOut, text)
-    length, limit = post.length(platform), PLATFORM_LIMITS[platform]
+    length, limit = post.length(platform, link), PLATFORM_LIMITS[platform]
     if length > limit:
-        raise OffShape(f"the {platform} post was {length} characters with its hashtags, over {platform}'s {limit}")
+        with_what = "the link and its hashtags" if link else "its hashtags"
+        raise OffShape(f"the {platform} post was {length} characters with {with_what}, over {platform}'s {limit}")
     return post
 
 

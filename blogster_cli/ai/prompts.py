@@ -6,6 +6,7 @@ literals across the services; `assemble` is the one pure function that fills the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -106,6 +107,52 @@ def assemble(kind: str, prompt: PromptInput) -> list[dict[str, str]]:
 def as_text(messages: Sequence[dict[str, str]]) -> str:
     """The prompt as logged in ai_generation_logs: each message under its role."""
     return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
+
+
+# How each kind's user message opens (its .j2 file's first words): what `logged_kind` reads a logged
+# prompt's kind by, as the log keeps no kind of its own. tests/unit/test_logged_prompt_kinds.py
+# assembles every kind and checks each is read back.
+_OPENINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(opening))
+    for kind, opening in (
+        ("draft", r"Write a complete blog post about: "),
+        ("outline", r"Write a detailed outline for a blog post about: "),
+        ("ideas", r"Suggest \d+ distinct blog post ideas about: "),
+        ("seo", r"Write search metadata for this blog post"),
+        ("rewrite", r"Rewrite the following "),
+        ("expand", r"Expand the following "),
+        ("continue", r"Continue the blog post "),
+        ("social", r"Write one .+ post that promotes the blog post "),
+        ("unblock", r"The writer of the blog post .+ is stuck"),
+    )
+)
+_USER = "\n\n[user]\n"
+_TRANSCRIPTION = re.compile(r"transcribe .+ \(\d+ bytes\)")  # services/voice.py's logged prompt
+
+
+@dataclass(frozen=True)
+class LoggedPrompt:
+    kind: str
+    """draft, outline, ideas, seo, rewrite, expand, continue, social, unblock, image or transcribe."""
+    request: str
+    """The task asked (the user message), without the system message every chat prompt starts with."""
+
+
+def logged_kind(prompt: str | None) -> LoggedPrompt:
+    """What a generation log's prompt (`as_text`'s messages, an image prompt, a transcription's
+    line) was for, and its task without the shared system message."""
+    text = prompt or ""
+    if text.startswith("[system]\n"):
+        starts = [found.end() for found in re.finditer(re.escape(_USER), text)]
+        for start in starts:  # the first user message whose opening is a kind's (a persona may hold the marker)
+            request = text[start:]
+            kind = next((k for k, opening in _OPENINGS if opening.match(request.partition("\n")[0])), None)
+            if kind is not None:
+                return LoggedPrompt(kind, request)
+        return LoggedPrompt("chat", text[starts[0] :] if starts else text)
+    if _TRANSCRIPTION.fullmatch(text):
+        return LoggedPrompt("transcribe", text)
+    return LoggedPrompt("image", text)  # the only prompt logged as typed: `generate image --prompt`
 
 
 def title_and_body(markdown: str, *, fallback_title: str) -> tuple[str, str]:

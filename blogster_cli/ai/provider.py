@@ -22,6 +22,11 @@ KEY_CREDENTIAL = "ai_api_key"
 SETUP_HINT = "run `blogster ai setup` (or set BLOGSTER_AI_BASE_URL, BLOGSTER_AI_MODEL and OPENAI_API_KEY)"
 
 
+class NoProviderConfigured(ConfigError):
+    """Nothing says which AI provider to use: no base URL, key or BLOGSTER_AI_* variable
+    (`ai status` reports it; every command that calls the provider fails with it, exit 6)."""
+
+
 def normalise_base_url(url: str) -> str:
     """One spelling per endpoint, so the key-to-URL binding compares like with like."""
     cleaned = url.strip().rstrip("/")
@@ -86,7 +91,7 @@ def resolve_provider(
     if chosen_base is None and (env_key or stored_key):
         chosen_base = stored_key.base_url if stored_key and not env_key else OPENAI_BASE_URL
     if chosen_base is None:
-        raise ConfigError(f"no AI provider configured: {SETUP_HINT}")
+        raise NoProviderConfigured(f"no AI provider configured: {SETUP_HINT}")
     chosen_model = env.get("BLOGSTER_AI_MODEL") or model
     if not chosen_model and chosen_base == OPENAI_BASE_URL:
         chosen_model = DEFAULT_OPENAI_MODEL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blogster_cli.errors import InvalidInput
+from blogster_cli.wording import agreeing, plural
 
 
 def split_sections(markdown: str) -> list[str]:
@@ -21,7 +22,10 @@ def split_sections(markdown: str) -> list[str]:
 def section(markdown: str, number: int) -> str:
     parts = split_sections(markdown)
     if not 1 <= number < len(parts):
-        raise InvalidInput(f"the post has {len(parts) - 1} sections (level-2 headings); there is no section {number}")
+        raise InvalidInput(
+            f"the post has {plural(len(parts) - 1, 'section')} (level-2 {agreeing(len(parts) - 1, 'heading')});"
+            f" there is no section {number}"
+        )
     return parts[number]
 
 

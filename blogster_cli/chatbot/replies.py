@@ -41,6 +41,8 @@ ANSWER_WORDS = frozenset(
 )
 MAX_ANSWER_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+){0,2}")
+MAX_ZONE_NAME = 64
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,24 @@ def conversation_context(stored: object) -> tuple[dict[str, Any], bool]:
     if isinstance(parameters, Mapping):
         kept["parameters"] = {k: v for k, v in parameters.items() if isinstance(k, str) and isinstance(v, str)}
     return kept, kept != dict(stored)
+
+
+def about_sender(metadata: object) -> dict[str, str]:
+    """What the asker's front end said of them with the message, as values a response may name:
+    `{timezone}`, their `timezone` setting (the zone their typed times are read in), which lives in
+    their profile's settings, not in the database. The message's metadata is the asker's to write, so
+    only a zone name that is one is taken; anything else is left out, as if not said (the intent's
+    default then answers)."""
+    import zoneinfo
+
+    zone = metadata.get("timezone") if isinstance(metadata, Mapping) else None
+    if not isinstance(zone, str) or len(zone) > MAX_ZONE_NAME or not _ZONE_NAME.fullmatch(zone):
+        return {}
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return {}
+    return {"timezone": zone}
 
 
 def is_bare_answer(message: str) -> bool:
@@ -207,11 +227,13 @@ def compose(
     remembered: Mapping[str, str],
     turn: int,
     docs: Sequence[DocLink] = (),
+    sender: Mapping[str, str] | None = None,
 ) -> Reply:
     """The reply for a matched intent: its responses taken in turn, parameters from the message,
-    then from earlier in the conversation, then the defaults; documentation hits appended."""
+    then from earlier in the conversation, then what is known of the sender (`about_sender`:
+    `{timezone}`), then the defaults; documentation hits appended."""
     extracted = search_parameters(parameters, message)  # once: they may take PATTERN_TIMEOUT_S
-    values = {**defaults(parameters), **remembered, **extracted.found}
+    values = {**defaults(parameters), **(sender or {}), **remembered, **extracted.found}
     if not responses:  # the worker says no_response() for such an intent
         raise ValueError("an intent without responses has no reply to compose")
     chosen = responses[turn % len(responses)]

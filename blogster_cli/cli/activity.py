@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from blogster_cli.cli.listing import FORMAT_OPTION, show_list
-from blogster_cli.cli.params import MAX_COUNT
+from blogster_cli.cli.listing import FORMAT_OPTION, limit_option, rows_wanted, show_list
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 
 
 def activity(
     blog: str | None = typer.Option(None, "--blog", help="Only this post (slug or id)."),
     type: str | None = typer.Option(None, "--type", help="created, edited, imported, published, deleted, ..."),
-    limit: int = typer.Option(100, "--limit", min=0, max=MAX_COUNT, help="At most this many entries (0: all)."),
+    limit: int | None = limit_option(100, "entries"),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -22,7 +21,7 @@ def activity(
     """
     from blogster_cli.services import blogs
 
-    rows = blogs.activity(acting_user(), blog_ref=blog, type=type, limit=limit or None)
+    rows = blogs.activity(acting_user(), blog_ref=blog, type=type, limit=rows_wanted(limit, default=100, fmt=fmt))
     records = [
         {"id": r.id, "created_at": r.created_at, "type": r.type, "description": r.description, "blog_id": r.blog_id}
         for r in rows

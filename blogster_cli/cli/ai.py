@@ -8,8 +8,15 @@ import typer
 
 from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, limited, show_list
-from blogster_cli.cli.params import MAX_COUNT
+from blogster_cli.cli.listing import (
+    FORMAT_OPTION,
+    LIMIT_OPTION,
+    chosen_format,
+    limit_option,
+    limited,
+    rows_wanted,
+    show_list,
+)
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 app = command_group("ai")
@@ -56,12 +63,21 @@ def setup(
 def status(json: bool = JSON_OPTION) -> None:
     """Show the configured endpoint, model and where the key comes from (never the key), and check them.
 
+    Exit 1 when the endpoint cannot be reached or does not offer the model. With no provider set
+    up it says so and how to set one up (--json: "configured": false), exit 0.
+
     Example: blogster ai status
     """
     from blogster_cli.services import ai_settings
 
     report = ai_settings.status(app_context())
-    output.print_json(report) if json else output.print_record(report)
+    if json:
+        output.print_json(report)
+    elif not report.configured:
+        output.print_record({"configured": "no"})
+        output.message(f"No AI provider is configured. To set one up, {report.setup}.")
+    else:
+        output.print_record({k: v for k, v in output.to_plain(report).items() if k not in ("configured", "setup")})
     if report.problem:
         raise typer.Exit(1)
 
@@ -89,20 +105,29 @@ def models(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, js
 @app.command()
 def logs(
     query: str | None = typer.Option(None, "-q", "--query", help="Full-text search in prompts and completions."),
-    limit: int = typer.Option(20, "--limit", min=0, max=MAX_COUNT, help="At most this many, newest first (0: all)."),
+    limit: int | None = limit_option(20, "generations, newest first"),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
-    """Your past generations, newest first (prompt, completion, tokens, model, success).
+    """Your past generations, newest first (kind, prompt, completion, tokens, model, success).
+
+    kind: draft, outline, ideas, seo, rewrite, expand, continue, social, unblock, image or transcribe.
+    The table shows the start of each prompt's task, csv the whole task on one line (both without
+    the system message every chat prompt starts with); --json and yaml have the whole prompt.
 
     Example: blogster ai logs -q "sourdough" --json
     """
     from blogster_cli.services import credits
     from blogster_cli.services.ai_settings import price_table
 
-    found = credits.logs(acting_user(), query=query, limit=limit or None, prices=price_table(app_context()))
-    if chosen_format(fmt, json) in ("table", "csv"):  # times stay times: shown in the timezone setting
-        entries = [{**output.fields(e), "prompt": (e.prompt or "")[:60].replace("\n", " ")} for e in found]
+    found = credits.logs(
+        acting_user(), query=query, limit=rows_wanted(limit, default=20, fmt=fmt), prices=price_table(app_context())
+    )
+    chosen = chosen_format(fmt, json)
+    if chosen == "table":  # times stay times: shown in the timezone setting
+        entries = [{**output.fields(e), "prompt": " ".join(e.request.split())[:60]} for e in found]
+    elif chosen == "csv":
+        entries = [{**output.fields(e), "prompt": " ".join(e.request.split())} for e in found]  # a row a line
     else:
         entries = output.to_plain(found)
-    show_list(entries, ["created_at", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)
+    show_list(entries, ["created_at", "kind", "model", "tokens_used", "success", "prompt"], fmt=fmt, json=json)

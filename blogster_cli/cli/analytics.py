@@ -11,8 +11,8 @@ import typer
 
 from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION
-from blogster_cli.cli.params import FILE_PATH, MAX_COUNT, PATH_TEXT, parse_date
+from blogster_cli.cli.listing import FORMAT_OPTION, limit_option
+from blogster_cli.cli.params import FILE_PATH, PATH_TEXT, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import percent, plural, shortened
 
@@ -380,7 +380,7 @@ def _seconds(value: float | None) -> str:
 
 @app.command("freshness")
 def freshness_command(
-    limit: int = typer.Option(10, "--limit", min=0, max=MAX_COUNT, help="How many posts to show (0: all)."),
+    limit: int | None = limit_option(10, "posts"),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -397,11 +397,11 @@ def freshness_command(
 
     Example: blogster analytics freshness --limit 5
     """
-    from blogster_cli.cli.listing import chosen_format, show_list
+    from blogster_cli.cli.listing import chosen_format, rows_wanted, show_list
     from blogster_cli.services import analytics_reports
 
     chosen = chosen_format(fmt, json)
-    posts = analytics_reports.freshness(acting_user(), limit=limit)
+    posts = analytics_reports.freshness(acting_user(), limit=rows_wanted(limit, default=10, fmt=chosen) or 0)
     if chosen in ("json", "yaml"):
         show_list(output.to_plain(posts), [], fmt=chosen, json=False)
         return

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from blogster_cli.cli import ask as questions
-from blogster_cli.cli import exit_codes, output
+from blogster_cli.cli import output
 from blogster_cli.cli.commands import COMMANDS
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list, show_sections
 from blogster_cli.cli.params import MAX_COUNT
-from blogster_cli.cli.state import JSON_OPTION, acting_user
+from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
@@ -29,6 +29,12 @@ def _print_reply(reply: ChatReply) -> None:
     output.print_lines(reply.answer.splitlines() or [""])
 
 
+def _timezone() -> str:
+    """The `timezone` setting, sent with each message so that the bot's answer about times names it
+    (the worker takes only a zone name that is one: a setting gone wrong does not stop the chat)."""
+    return app_context().settings.timezone
+
+
 def _line(prompt: str) -> str:
     """A line typed at `prompt`; one that is not UTF-8 (lone surrogates, which the database refuses)
     is refused with one line and asked again, so the session goes on."""
@@ -39,36 +45,52 @@ def _line(prompt: str) -> str:
         output.error("that line is not valid UTF-8 text; type it again")
 
 
+SCRIPTED = (
+    "use `blogster chat ask TEXT` for each message (it goes on with your current conversation;"
+    " --new starts one) and `blogster chat end --score N` to close and rate it"
+)
+
+
 @app.callback()
 def chat(ctx: typer.Context) -> None:
-    """Talk to the support bot; /end to finish and rate, /new to start over, /quit (or Ctrl-D) to leave.
+    """Talk to the support bot on a terminal; /end to finish and rate, /new to start over, /quit (or
+    Ctrl-D) to leave.
 
-    Exits 10, as `chat ask` does, if no message got an answer because no worker replied.
+    Leaving exits 0: a message no worker answered was said at once, and is answered once a worker
+    runs (blogster chat history). Off a terminal it is a usage error: scripts use `chat ask` and
+    `chat end`.
 
     Example: blogster chat
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not _converse():
-        raise typer.Exit(exit_codes.NO_WORKER)
+    questions.can_ask(instead=SCRIPTED)  # before signing in: a script learns of `chat ask` first
+    _converse()
 
 
-def _converse() -> bool:
-    """The session, until /quit, /end or the end of input; False if a message went unanswered
-    for want of a worker and none was answered (so the session exits 10, as `chat ask` does)."""
+def _answer(prompt: str) -> str | None:
+    """A rating question's answer; None if the user pressed Ctrl-D or Ctrl-C instead (no more questions)."""
+    try:
+        return _line(prompt)
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\n")  # past the prompt
+        return None
+
+
+def _converse() -> None:
+    """The session, until /quit, /end, Ctrl-D or Ctrl-C: leaving is on purpose, so it exits 0."""
     from blogster_cli.errors import BlogsterError, NoWorker
     from blogster_cli.services import chat as chat_service
 
     acting = acting_user()
+    timezone = _timezone()
     new = False
-    answered = unanswered = False
     output.message("Ask about Blogster. /end to finish and rate, /new to start over, /quit to leave.")
     while True:
         try:
             line = _line("you> ")
         except (EOFError, KeyboardInterrupt):
-            if questions.on_terminal():
-                sys.stderr.write("\n")  # past the prompt
+            sys.stderr.write("\n")  # past the prompt
             break
         if not line:
             continue
@@ -78,26 +100,25 @@ def _converse() -> bool:
             new = True
             continue
         if line == "/end":
-            score = _line("How helpful was this, 1-5 (Enter to skip)? ")
-            feedback = _line("Anything to tell us (Enter to skip)? ") or None
+            score = _answer("How helpful was this, 1-5 (Enter to skip)? ")
+            feedback = _answer("Anything to tell us (Enter to skip)? ") if score is not None else None
             try:
-                chat_service.end(acting, satisfaction=int(score) if score.isdigit() else None, feedback=feedback)
+                chat_service.end(
+                    acting, satisfaction=int(score) if score and score.isdigit() else None, feedback=feedback or None
+                )
                 output.message("Thanks! The conversation is closed.")
             except BlogsterError as exc:
                 output.error(str(exc))
             break
         try:
-            reply = chat_service.ask(acting, text=line, new=new)
+            reply = chat_service.ask(acting, text=line, new=new, timezone=timezone)
             new = False
             _print_reply(reply)
-            answered = True
         except NoWorker as exc:  # the message is kept (in the new conversation), answered once a worker runs
             new = False
-            unanswered = True
             output.error(str(exc))
         except BlogsterError as exc:
             output.error(str(exc))
-    return answered or not unanswered
 
 
 @app.command("ask")
@@ -114,7 +135,8 @@ def ask(
     """
     from blogster_cli.services import chat as chat_service
 
-    reply = chat_service.ask(acting_user(), text=text, conversation_id=conversation, new=new, wait_s=wait)
+    acting, timezone = acting_user(), _timezone()
+    reply = chat_service.ask(acting, text=text, conversation_id=conversation, new=new, wait_s=wait, timezone=timezone)
     output.print_json(reply) if json else _print_reply(reply)
 
 
@@ -127,9 +149,9 @@ def history(
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """The messages of a conversation (your latest by default), oldest first.
+    """The messages of a conversation (your latest by default), oldest first, each reply after its question.
 
-    The table is the conversation as it was typed; --json and --format yaml are the conversation with
+    A message sent while no worker ran is answered later; its reply is still shown right after it. The table is the conversation as it was typed; --json and --format yaml are the conversation with
     its messages; --format csv and count are of the messages (messages have no ids: see chat list).
 
     Example: blogster chat history --format csv --limit 10

@@ -8,8 +8,8 @@ import typer
 
 from blogster_cli.cli import csv_imports, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
-from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, limit_option, rows_wanted, show_list
+from blogster_cli.cli.params import EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import plural
 
@@ -42,9 +42,7 @@ def import_pages(
 @app.command("list")
 def list_pages(
     domain: str | None = typer.Option(None, "--domain", help="Only this competitor's pages."),
-    limit: int = typer.Option(
-        50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most estimated traffic first."
-    ),
+    limit: int | None = limit_option(50, "pages, most estimated traffic first"),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -55,7 +53,7 @@ def list_pages(
     from blogster_cli.services import competitors
 
     chosen = chosen_format(fmt, json)
-    rows = competitors.pages(acting_user(), domain=domain, limit=limit)
+    rows = competitors.pages(acting_user(), domain=domain, limit=rows_wanted(limit, default=50, fmt=chosen) or 0)
     columns = ["competitor_domain", "title", "estimated_traffic", "keywords", "content_url"]
     if chosen == "table":
         tables.print_table(rows, columns, title="Competitor pages")

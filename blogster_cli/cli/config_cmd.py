@@ -100,6 +100,7 @@ def set_setting(
     _said_overridden(done)
     if done.now.problem:
         output.warning(done.now.problem)
+    _quiet_hours_follow(done)
 
 
 @app.command()
@@ -126,6 +127,30 @@ def unset(
         output.message(_removed(key, done))
     if done.now.problem:
         output.warning(done.now.problem)
+    _quiet_hours_follow(done)
+
+
+def _quiet_hours_follow(done: settings_change.Change) -> None:
+    """The `timezone` setting changed: the zone the signed-in account's quiet hours are read in (kept
+    in the database, where emails are queued) follows it now, unless the account chose its own
+    (`notifications prefs set timezone`). Not signed in, nothing; the database away, a note: the
+    preferences follow it the next time they are shown or changed."""
+    from blogster_cli.errors import AuthError, BlogsterError
+    from blogster_cli.services import notifications
+    from blogster_cli.services.sessions import current_user
+
+    zone = done.now.value
+    if done.key != "timezone" or done.now.problem or not isinstance(zone, str):
+        return
+    try:
+        notifications.follow_timezone_setting(current_user(app_context()), timezone_setting=zone)
+    except AuthError:
+        return
+    except BlogsterError as exc:
+        output.message(
+            f"note: your notification preferences' timezone was not updated ({exc}); it follows"
+            " the timezone setting the next time you run: blogster notifications prefs show"
+        )
 
 
 def _refuse_unknown_profile() -> None:

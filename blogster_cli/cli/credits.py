@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from blogster_cli.cli import output
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_sections
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, limit_option, rows_wanted, show_sections
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 
 
-def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
+def credits(
+    fmt: str | None = FORMAT_OPTION,
+    limit: int | None = limit_option(10, "recent generations"),
+    json: bool = JSON_OPTION,
+) -> None:
     """Your AI credits (remaining, held by generations running now, left to spend, used) and recent generations.
 
     Recent generations show tokens and estimated cost.
 
-    --limit: how many generations (default 10, 0: all); --format csv, ids and count are of the generations.
+    --format csv, ids and count are of the generations.
 
     Example: blogster credits --json
     """
@@ -20,7 +24,7 @@ def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, j
     from blogster_cli.services.ai_settings import price_table
 
     chosen = chosen_format(fmt, json)
-    recent = 10 if limit is None else limit or None
+    recent = rows_wanted(limit, default=10, fmt=chosen)
     report = credit_service.summary(acting_user(), recent=recent, prices=price_table(app_context()))
     if chosen == "table":
         output.print_record(
@@ -33,5 +37,5 @@ def credits(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, j
             }
         )
     shown = {**output.fields(report), "recent": [output.fields(entry) for entry in report.recent]}
-    columns = ["created_at", "model", "success", "tokens_used", "estimated_cost_usd"]
+    columns = ["created_at", "kind", "model", "success", "tokens_used", "estimated_cost_usd"]
     show_sections(shown, [("recent", "Recent generations", columns)], fmt=chosen, json=False, main="recent")

@@ -99,7 +99,7 @@ def crosspost_post(
     sent = any(o.action not in ("failed", "busy") for o in outcomes)
     if sent and default_domain and (address := crossposting.unchosen_site_address(acting, base_domain=base_domain)):
         output.warning(
-            f"your site's address was never set, so the copies link back to {address}, a default address"
+            f"your site's address is not set, so the copies link back to {address}, a default address"
             " no site of yours is at: set it with `blogster site settings set url https://YOUR-SITE/` (or"
             " custom-domain), then run this again to update the copies"
         )

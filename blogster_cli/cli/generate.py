@@ -183,18 +183,24 @@ def social(
 ) -> None:
     """Draft a social media post for the blog post, within the platform's length limit. Uses one credit.
 
+    The post goes out with the blog post's address after its text; the limit counts it (23 on X).
+
     Example: blogster generate social ten-terminal-habits --platform twitter
     """
     from blogster_cli.services import revising
     from blogster_cli.services.ai_settings import provider_config
 
     provider = provider_config(app_context())
-    draft_post = revising.social(acting_user(), ref=ref, provider=provider, platform=platform)
+    ctx = app_context()
+    draft_post = revising.social(
+        acting_user(), ref=ref, provider=provider, platform=platform, base_domain=ctx.settings.site_base_domain
+    )
     if json:
         output.print_json(draft_post)
     else:
         tags = " ".join(f"#{t}" for t in draft_post.hashtags)
-        output.print_lines([draft_post.content, tags] if tags else [draft_post.content])
+        link = draft_post.link if draft_post.link and draft_post.link not in draft_post.content else None
+        output.print_lines([line for line in (draft_post.content, link, tags) if line])
         output.message(f"Saved a {draft_post.platform} draft ({draft_post.length}/{draft_post.limit} characters).")
 
 
@@ -209,6 +215,8 @@ def image(
 ) -> None:
     """Generate an image for a post with the provider's images endpoint; stored like `images add`. Uses one credit.
 
+    Prints the markdown to paste, as `images add` does (--json: the image's id, path and size).
+
     Example: blogster generate image sourdough-basics --prompt "a crusty loaf on a board" --model gpt-image-1
     """
     from blogster_cli.services import revising
@@ -219,7 +227,11 @@ def image(
     picture = revising.image(
         acting_user(), ref=ref, provider=provider, prompt=prompt, model=model or ctx.settings.ai_image_model
     )
-    output.print_json(picture) if json else output.print_lines([picture.url])
+    if json:
+        output.print_json(picture)
+        return
+    output.message(f"Added {picture.url} ({picture.file_type}, {picture.size} bytes) to {picture.post}; paste:")
+    output.print_lines([f"![]({picture.url})"])  # no alt text yet, as `images add` without --alt
 
 
 @app.command()

@@ -72,15 +72,21 @@ def rm(
 ) -> None:
     """Remove images from their posts (all or none: one unknown id removes nothing).
 
+    A post whose featured image you remove is left with none (and says so).
+
     Example: blogster images rm $(blogster images list ten-terminal-habits --format ids)
     """
     from blogster_cli.services import images
 
-    removed = images.remove(acting_user(), refs=refs)
+    done = images.remove(acting_user(), refs=refs)
     if json:
-        output.print_json(removed)
+        output.print_json(done.images)
     else:
-        output.message(f"Removed {plural(len(removed), 'image')}: {', '.join(image.url for image in removed)}.")
+        urls = ", ".join(image.url for image in done.images)
+        output.message(f"Removed {plural(len(done.images), 'image')}: {urls}.")
+    if done.unfeatured:
+        named = ", ".join(f"'{slug}'" for slug in done.unfeatured)
+        output.message(f"note: {named} {'has' if len(done.unfeatured) == 1 else 'have'} no featured image now.")
 
 
 app.command("delete", hidden=True)(rm)

@@ -19,6 +19,27 @@ FORMAT_OPTION = typer.Option(None, "--format", help="table, json, csv, yaml, ids
 LIMIT_OPTION = typer.Option(None, "--limit", min=0, max=MAX_COUNT, help="At most this many rows (0 or unset: all).")
 
 
+def limit_option(default: int, what: str) -> Any:
+    """--limit for a list that shows `default` rows unless told (the newest, the best...): unset is
+    the default, but `--format count` then counts every row (`rows_wanted`); 0 is all."""
+    return typer.Option(
+        None,
+        "--limit",
+        min=0,
+        max=MAX_COUNT,
+        help=f"At most this many {what} (default {default}; 0: all; --format count counts all unless given).",
+    )
+
+
+def rows_wanted(limit: int | None, *, default: int, fmt: str | None) -> int | None:
+    """How many rows a list with a default --limit (`limit_option`) reads: None for all. Unset, the
+    default, except for `--format count`, which counts every row: a count is never capped by a
+    limit nobody gave. A given --limit caps it (0: all)."""
+    if limit is None:
+        return None if fmt == "count" else default
+    return limit or None
+
+
 def chosen_format(fmt: str | None, json: bool) -> str:
     """The output format; `--json` with a different --format is refused, not silently JSON."""
     from blogster_cli.errors import InvalidInput

@@ -77,14 +77,15 @@ def list_newsletters(
     A scheduled newsletter whose due send a configuration error stopped (a refused SMTP login, a
     From the server refuses, an untrusted certificate) shows the error under send_error, and when
     under send_error_at (--json), until a send gets through; so does a failed one the SMTP server
-    refused as too big.
+    refused as too big, or whose every reader it refused for good (the last refusal). A scheduled
+    newsletter shows when it goes under scheduled_time.
 
     Example: blogster newsletter list
     """
     from blogster_cli.services import newsletters
 
     rows = [output.fields(r) for r in newsletters.list_newsletters(acting_user())]
-    columns = ["id", "subject_line", "status", "recipient_count", "created_at", "send_error"]
+    columns = ["id", "subject_line", "status", "scheduled_time", "recipient_count", "created_at", "send_error"]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
@@ -259,6 +260,8 @@ def unsubscribe(
 ) -> None:
     """Unsubscribe readers by address, or as your site's access log shows them clicking the link.
 
+    An address not on your subscribers list (a typo) is exit 3, and nobody is unsubscribed.
+
     Example: blogster newsletter unsubscribe reader@example.com
     """
     from blogster_cli.analytics.logformat import log_lines
@@ -268,10 +271,17 @@ def unsubscribe(
     if not emails and from_log is None:
         raise InvalidInput("name addresses, or --from-log ACCESS_LOG")
     acting = acting_user()
-    count = newsletters.unsubscribe(acting, emails=emails) if emails else 0
+    named = newsletters.unsubscribe(acting, emails=emails) if emails else None
+    count = named.unsubscribed if named is not None else 0
     if from_log is not None:
         count += newsletters.unsubscribe_from_log(acting, log_lines=log_lines(_read_text(from_log)))
-    output.print_json({"unsubscribed": count}) if json else output.message(f"{count} unsubscribed")
+    already = named.already if named is not None else 0
+    if json:
+        output.print_json({"unsubscribed": count, **({"already_unsubscribed": already} if already else {})})
+    else:
+        output.message(
+            f"{count} unsubscribed" + (f" ({already} already {'was' if already == 1 else 'were'})" if already else "")
+        )
 
 
 @app.command("smtp-password")

@@ -30,7 +30,8 @@ def list_notifications(
     """
     from blogster_cli.services import notifications
 
-    rows = notifications.list_notifications(acting_user(), unread_only=unread, limit=limit or None)
+    acting = acting_user()  # reads the settings: output.TIMEZONE is the `timezone` setting from here
+    rows = notifications.list_notifications(acting, unread_only=unread, limit=limit or None, tzinfo=output.TIMEZONE)
     columns = ["id", "created_at", "title", "read", "delivery_status"]
     show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, limit=limit)
 
@@ -46,7 +47,8 @@ def read(
     """
     from blogster_cli.services import notifications
 
-    marked = notifications.mark_read(acting_user(), ref=ref)
+    acting = acting_user()  # reads the settings: output.TIMEZONE is the `timezone` setting from here
+    marked = notifications.mark_read(acting, ref=ref, tzinfo=output.TIMEZONE)
     if json:
         output.print_json(marked)
         return
@@ -75,7 +77,7 @@ def prefs_show(json: bool = JSON_OPTION) -> None:
     """
     from blogster_cli.services import notifications
 
-    values = notifications.preferences(acting_user())
+    values = notifications.preferences(acting_user(), timezone_setting=app_context().settings.timezone)
     output.print_json(values) if json else _print_preferences(values)
     _notes(values)
 
@@ -94,7 +96,9 @@ def prefs_set(
     """
     from blogster_cli.services import notifications
 
-    values = notifications.set_preference(acting_user(), key=key, value=value)
+    values = notifications.set_preference(
+        acting_user(), key=key, value=value, timezone_setting=app_context().settings.timezone
+    )
     output.print_json(values) if json else _print_preferences(values)
     _notes(values)
 

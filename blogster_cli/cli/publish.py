@@ -26,7 +26,8 @@ def schedule_group() -> None:
 
 def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None:
     """Prints each post's outcome; if any post was not done, exits with its error's code
-    (3 not found, 2 not publishable...), or 1 when the failures differ in kind."""
+    (3 not found, 2 not publishable...), or 1 when the failures differ in kind. A post already as
+    asked (published, a draft) is a note, not a failure."""
     from dataclasses import fields
 
     from blogster_cli.cli import exit_codes
@@ -36,6 +37,9 @@ def _report(outcomes: list[Outcome], json: bool, timezone: tzinfo = UTC) -> None
     for outcome in outcomes:
         if outcome.error:
             output.error(outcome.error)
+        elif not outcome.changed:
+            if not json:
+                output.message(f"'{outcome.slug}' is {outcome.note}.")
         elif not json:
             local = in_zone(outcome.published_at, timezone) if outcome.published_at else None
             when = f" for {local:%Y-%m-%d %H:%M %Z}" if outcome.status == "scheduled" else ""
@@ -60,7 +64,9 @@ def publish(
 ) -> None:
     """Publish posts now, or schedule them with --at (checked first: title, slug, content).
 
-    A --at already past publishes them at once, dated then (and says so).
+    A --at already past publishes them at once, dated then (and says so). A post already published
+    is left as it is, with a note (exit 0 unless another post failed); --at a time to come for one
+    is refused (unpublish it first).
 
     Example: blogster publish $(blogster blogs list --status draft --format ids) --at "2099-12-01 09:00"
     """
@@ -72,6 +78,8 @@ def publish(
 
 def unpublish(refs: list[str] = typer.Argument(..., help="Slugs or ids."), json: bool = JSON_OPTION) -> None:
     """Take published or scheduled posts back to draft.
+
+    A post that is a draft already is left as it is, with a note (exit 0 unless another post failed).
 
     Example: blogster unpublish ten-terminal-habits
     """

@@ -9,8 +9,8 @@ import typer
 
 from blogster_cli.cli import csv_imports, tables
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, show_list
-from blogster_cli.cli.params import EXISTING_FILE, MAX_COUNT, parse_date
+from blogster_cli.cli.listing import FORMAT_OPTION, chosen_format, limit_option, rows_wanted, show_list
+from blogster_cli.cli.params import EXISTING_FILE, parse_date
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
@@ -50,7 +50,7 @@ def import_keywords(
 
 @app.command("keywords")
 def list_keywords(
-    limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), by search volume."),
+    limit: int | None = limit_option(50, "keywords, by search volume"),
     blog: str | None = typer.Option(None, "--blog", help="Only keywords of this post (tied to it, or it ranks for)."),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
@@ -62,7 +62,10 @@ def list_keywords(
     from blogster_cli.services import seo
 
     chosen = chosen_format(fmt, json)
-    rows = [vars(row) for row in seo.keywords(acting_user(), limit=limit, blog=blog)]
+    rows = [
+        vars(row)
+        for row in seo.keywords(acting_user(), limit=rows_wanted(limit, default=50, fmt=chosen) or 0, blog=blog)
+    ]
     columns = ["keyword", "search_volume", "keyword_difficulty", "cpc", "competition", "intent"]
     if chosen == "table":
         tables.print_table(rows, columns, title="Keywords")
@@ -116,7 +119,7 @@ def import_positions(
 @app.command("positions")
 def list_positions(
     blog: str | None = typer.Option(None, "--blog", help="One post (slug); all your posts by default."),
-    limit: int = typer.Option(50, "--limit", min=0, max=MAX_COUNT, help="How many (0: all), most clicked first."),
+    limit: int | None = limit_option(50, "positions, most clicked first"),
     fmt: str | None = FORMAT_OPTION,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -128,7 +131,7 @@ def list_positions(
     from blogster_cli.services import seo
 
     chosen = chosen_format(fmt, json)
-    rows = seo.positions(acting_user(), blog=blog, limit=limit)
+    rows = seo.positions(acting_user(), blog=blog, limit=rows_wanted(limit, default=50, fmt=chosen) or 0)
     columns = [
         "slug",
         "keyword",

@@ -58,6 +58,8 @@ def build(
             f" {report.unchanged} unchanged, {report.removed} removed ({report.seconds:.2f} s)."
         )
         _note_restored(report.restored)
+        for note in report.notes:
+            output.message(f"note: {note}.")
     _refuse_edited(report.edited)
 
 

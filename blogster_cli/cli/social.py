@@ -18,11 +18,16 @@ profiles_app = typer.Typer(
 app.add_typer(profiles_app, name="profiles")
 HASHTAG_OPTION = typer.Option(None, "--hashtag", help="A hashtag (repeat for several).")
 POST_COLUMNS = [
-    "id", "slug", "platform", "handle", "status", "scheduled_time", "error", "content", "hashtags", "length", "limit",
-    "platform_post_id",
+    "id", "slug", "platform", "handle", "status", "scheduled_time", "error", "content", "hashtags", "link", "length",
+    "limit", "platform_post_id",
 ]  # fmt: skip
 """Every field of a social post, in the table and CSV as in --json. `error` is the first text column,
 so a narrow terminal keeps it over the content when some post has one (tables._give_way_order)."""
+
+
+def _base_domain() -> str:
+    """The platform's domain: a site with no address of its own is a subdomain of it (the posts' links)."""
+    return app_context().settings.site_base_domain
 
 
 def _show(post: object, json: bool, verb: str) -> None:
@@ -49,7 +54,9 @@ def list_posts(
     """
     from blogster_cli.services import social
 
-    rows = [output.fields(p) for p in social.list_posts(acting_user(), ref=blog)]  # times local in table and CSV
+    rows = [
+        output.fields(p) for p in social.list_posts(acting_user(), ref=blog, base_domain=_base_domain())
+    ]  # times local in table and CSV
     show_list(rows, POST_COLUMNS, fmt=fmt, json=json, limit=limit)
 
 
@@ -64,7 +71,7 @@ def show(
     """
     from blogster_cli.services import social
 
-    post = social.show_post(acting_user(), ref=post_id)
+    post = social.show_post(acting_user(), ref=post_id, base_domain=_base_domain())
     output.print_json(post) if json else output.print_record(post)
 
 
@@ -81,12 +88,21 @@ def new(
 ) -> None:
     """Write a social post draft by hand (checked against the platform's length limit).
 
+    The blog post's address goes out after the text (unless the text has it), and counts toward
+    the limit as the platform counts it (any link is 23 characters on X).
+
     Example: blogster social new ten-terminal-habits --platform twitter --text "Ten habits for a faster shell" --hashtag shell
     """
     from blogster_cli.services import social
 
     made = social.create_post(
-        acting_user(), ref=blog, platform=platform, content=text, hashtags=hashtags or [], handle=handle
+        acting_user(),
+        ref=blog,
+        platform=platform,
+        content=text,
+        hashtags=hashtags or [],
+        handle=handle,
+        base_domain=_base_domain(),
     )
     _show(made, json, "created")
 
@@ -104,7 +120,9 @@ def edit(
     """
     from blogster_cli.services import social
 
-    changed = social.edit_post(acting_user(), ref=post_id, content=text, hashtags=hashtags or None)
+    changed = social.edit_post(
+        acting_user(), ref=post_id, base_domain=_base_domain(), content=text, hashtags=hashtags or None
+    )
     _show(changed, json, "saved")
 
 
@@ -133,7 +151,9 @@ def schedule(
     if (at is None) == (not clear):
         raise InvalidInput("give --at TIME or --clear")
     when = parse_at(at, timezone=app_context().tzinfo) if at is not None else None
-    scheduled = social.schedule_post(acting_user(), ref=post_id, at=when.moment if when else None)
+    scheduled = social.schedule_post(
+        acting_user(), ref=post_id, at=when.moment if when else None, base_domain=_base_domain()
+    )
     _show(scheduled, json, "scheduled" if when else "unscheduled")
     if when and when.note:
         output.message(f"note: {when.note}")
@@ -150,7 +170,7 @@ def rm(
     """
     from blogster_cli.services import social
 
-    removed = social.remove_post(acting_user(), ref=post_id)
+    removed = social.remove_post(acting_user(), ref=post_id, base_domain=_base_domain())
     output.print_json(removed) if json else output.message("removed")
 
 

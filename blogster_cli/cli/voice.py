@@ -10,6 +10,7 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
+from blogster_cli.wording import plural
 
 app = command_group("voice")
 
@@ -33,6 +34,8 @@ def transcribe(
 ) -> None:
     """Transcribe a voice note with the provider's audio endpoint. Uses one credit.
 
+    Prints the text; --to-draft saves it as a new draft and says its slug (--json: draft_slug).
+
     Example: blogster voice transcribe idea.m4a --to-draft
     """
     from blogster_cli.services import voice
@@ -42,4 +45,10 @@ def transcribe(
     result = voice.transcribe(
         acting_user(), path=file, provider=provider, blog=blog, model=model, to_draft=to_draft, title=title
     )
-    output.print_json(result) if json else output.print_lines([result.text or ""])
+    if json:
+        output.print_json(result)
+        return
+    output.print_lines([result.text or ""])
+    if result.draft_slug is not None:  # as the generate commands say what they saved
+        words = plural(result.draft_word_count or 0, "word")
+        output.message(f"Saved '{result.draft_slug}' ({words}, AI transcription, 1 credit).")

@@ -15,7 +15,7 @@ Rules, in order:
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
    `content/<slug>.md`, Astro `src/content/blog/<slug>.md` (or the folder of the collection
    the export folder's own content config declares for new posts), markdown `<slug>.md`
-   (a slug that cannot be a file name is slugified there and written as a `slug` key).
+   (a slug that cannot be a file name is slugified there and written as a `slug` key, see rule 3).
    A path the caller gives (`at`: services.exports numbers a file `x-2.md` apart from another
    post's `x.md`) is used as it is; the front matter is then checked against that path, so a
    slug the file name no longer gives is written as a `slug` key (Zola: its `path`, if it has one).
@@ -39,7 +39,9 @@ Rules, in order:
    first `# heading` or the file name, but Hugo, Jekyll, Zola and Astro do not
    (`_title_unstated`); the body keeps its heading, which then reads back as the same title.
 3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
-   the first `# heading` when the body does not already yield it.
+   the first `# heading` when the body does not already yield it; only a file whose name does
+   not give its slug gets front matter, stating the slug, tags, description, keywords and
+   picture (`_stating_slug`).
 
 Export, import, export gives the same file again (a fixed point).
 """
@@ -158,7 +160,7 @@ def render_post(
     the stored front matter is read in the zone its import read it in (`source_zone`).
     `at` is the path to write it at instead of its own (rule 1): a file the export numbers
     apart from another post's (`x-2.md`), whose text must read back as the post there, so
-    it states the slug its name no longer gives (plain markdown, without front matter, cannot).
+    it states the slug its name no longer gives (plain markdown too: `_stating_slug`).
     `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
     Front matter nested past the stack of a step that recurses per level (stored before
     `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
@@ -198,7 +200,7 @@ def _render_post(
     else:
         path = conventional_path(post, dialect, default_tz, new_folder)
     if dialect == "markdown":
-        return path.as_posix(), _markdown_text(post.title, body, path)
+        return path.as_posix(), _stating_slug(_markdown_text(post.title, body, path), post, path)
     fmt = _format_for(dialect, front["format"], source_dialect)
     raw = front["raw"]
     if raw is None and source_dialect == dialect and not front["fields"]:
@@ -371,7 +373,10 @@ def _file_safe(slug: str) -> bool:
 def _adjusted_path(
     path: PurePosixPath, post: PostFields, dialect: Dialect, previous: MappedPost, default_tz: tzinfo
 ) -> PurePosixPath:
-    """The original path, with a file-name slug or date replaced by the current one."""
+    """The original path, with a file-name slug or date replaced by the current one: a slug the
+    name gave, and a date the name carries once the post's date is no longer the one the file
+    stated (in its name or its front matter, which Jekyll reads first): the name and the `date`
+    key written then agree, and a date left as it was keeps the name as it was."""
     if dialect == "jekyll" and "_drafts" in path.parts and post.status in ("published", "scheduled"):
         return conventional_path(post, dialect, default_tz)
     stem = file_stem(path)
@@ -382,7 +387,7 @@ def _adjusted_path(
     new_stem = slug_part
     if dated is not None:
         day_text = dated.text
-        if previous.date_origin == "file_name" and post.date is not None and not _same_moment(previous.date, post.date):
+        if post.date is not None and previous.date is not None and not _same_moment(previous.date, post.date):
             day_text = local_day(post.date, default_tz).isoformat()
         new_stem = day_text + stem[len(dated.text)] + slug_part
     if new_stem == stem:
@@ -731,12 +736,15 @@ def _update_terms(values: dict[Any, Any], post: PostFields, current: MappedPost,
     """Write tags and categories so that together they are the post's tags.
 
     Categories keep those still among the post's tags; tags keep their order, and new
-    tags are appended as spelled in the post.
+    tags are appended; each is spelled as in the post (a case-only change is a change:
+    `tags respell`).
     """
     wanted = unique_terms(post.tags)
-    wanted_folded = {term.casefold() for term in wanted}
-    kept_categories = [term for term in current.categories if term.casefold() in wanted_folded]
-    new_tags = [term for term in current.tags if term.casefold() in wanted_folded]
+    spelling = {term.casefold(): term for term in wanted}
+    kept_categories = unique_terms(
+        [spelling[term.casefold()] for term in current.categories if term.casefold() in spelling]
+    )
+    new_tags = unique_terms([spelling[term.casefold()] for term in current.tags if term.casefold() in spelling])
     written = {term.casefold() for term in new_tags + kept_categories}
     new_tags += [term for term in wanted if term.casefold() not in written]
     containers = tables(values, (TAXONOMY_TABLE,))
@@ -786,6 +794,27 @@ def _update_image(values: dict[Any, Any], image: str | None, dialect: Dialect) -
         _put(_table(values, "extra"), IMAGE_KEYS[0], image)
     else:
         _put(values, "heroImage" if dialect == "astro" else IMAGE_KEYS[0], image)
+
+
+def _stating_slug(text: str, post: PostFields, path: PurePosixPath) -> str:
+    """A plain markdown file, with front matter stating the slug when its name does not give it
+    (`x-2.md` numbered apart from another post's `x.md`, or a slug that cannot be a file name),
+    so that it reads back as its post (import matches an edited copy to it, never a new post).
+    The front matter then states the tags, description, keywords and picture too: import reads
+    a plain markdown file with front matter as stating them (without one it keeps the post's).
+    Title, status and date stay unstated, as in every plain markdown file export writes."""
+    if map_metadata({}, text, path, "markdown").slug == post.slug:
+        return text
+    values: dict[str, Any] = {SLUG_KEYS[0]: post.slug}
+    if post.tags:
+        values[TAG_KEYS[0]] = unique_terms(list(post.tags))
+    if post.meta_description:
+        values[DESCRIPTION_KEYS[0]] = post.meta_description
+    if post.meta_keywords:
+        values[KEYWORD_KEYS[0]] = _keywords_value({}, post.meta_keywords)
+    if post.featured_image:
+        values[IMAGE_KEYS[0]] = post.featured_image
+    return dump_front_matter("yaml", values) + text
 
 
 def _markdown_text(title: str, body: str, path: PurePosixPath) -> str:

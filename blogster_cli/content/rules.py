@@ -123,6 +123,18 @@ def publish_problems(*, title: str, slug: str, markdown: str) -> list[str]:
     return problems
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
+
+def only_headings(markdown: str) -> bool:
+    """Whether the body is headings and HTML comments alone, no text of its own: what `posts new
+    --template` scaffolds (each section's heading and its guidance as a comment), unwritten.
+    A publish warning, not a problem: a post may be nothing but headings on purpose."""
+    lines = [line for line in _COMMENT.sub("", markdown).splitlines() if line.strip(BLANK)]
+    return bool(lines) and all(_HEADING.match(line) for line in lines)
+
+
 def check_publishable(*, title: str, slug: str, markdown: str) -> None:
     """Refuses (InvalidInput) a post that `publish_problems` finds anything wrong with."""
     problems = publish_problems(title=title, slug=slug, markdown=markdown)

@@ -7,9 +7,11 @@ Japanese, most symbols) 2, an emoji 2 however many code points it is made of (a 
 family joined by ZWJ, a flag), and a link (`http://` or `https://`) 23, whatever its length,
 since X shortens it. The others count code points, as their APIs do.
 
-A social post links to its blog post's page, so it goes out only once that page is live
-(`live_by`): `social schedule` refuses a time before it, and `social post-due` waits for a
-scheduled post and fails one taken back to draft.
+A social post links to its blog post's page: the page's address (`link`) goes after the text,
+before the hashtags, unless the text has it already, and counts toward the limit as the platform
+counts it (23 on X). So it goes out only once that page is live (`live_by`): `social schedule`
+refuses a time before it, and `social post-due` waits for a scheduled post and fails one taken back
+to draft.
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ def clean_hashtags(hashtags: list[str]) -> list[str]:
     return list(dict.fromkeys(h for h in cleaned if h))
 
 
-def length(content: str, hashtags: list[str], platform: str) -> int:
-    """The post as published (`compose`), counted as `platform` counts it."""
-    text = compose(content, hashtags)
+def length(content: str, hashtags: list[str], platform: str, link: str | None = None) -> int:
+    """The post as published (`compose`, with `link`), counted as `platform` counts it."""
+    text = compose(content, hashtags, link)
     return x_length(text) if platform == "twitter" else len(text)
 
 
@@ -85,9 +87,13 @@ def _x_weight(text: str) -> int:
     return total
 
 
-def compose(content: str, hashtags: list[str]) -> str:
-    """The text as posted: what `length` counts."""
-    return content.strip() + "".join(f" #{tag}" for tag in clean_hashtags(hashtags))
+def compose(content: str, hashtags: list[str], link: str | None = None) -> str:
+    """The text as posted: what `length` counts. `link` (the blog post's address) follows the text
+    unless the text has it already."""
+    text = content.strip()
+    if link and link not in text:
+        text = f"{text} {link}"
+    return text + "".join(f" #{tag}" for tag in clean_hashtags(hashtags))
 
 
 # A LinkedIn member id: what the Posts API takes as the author, urn:li:person:ID. It is the `sub`
@@ -113,17 +119,17 @@ def linkedin_member_id(handle: str) -> str:
     return member
 
 
-def problems(platform: str, content: str, hashtags: list[str]) -> list[str]:
-    """Why this post cannot be saved for `platform` (empty when it can)."""
+def problems(platform: str, content: str, hashtags: list[str], link: str | None = None) -> list[str]:
+    """Why this post cannot be saved for `platform` (empty when it can); `link`: the address it carries."""
     found = []
     if not content.strip():
         found.append("the text is empty")
     if len(clean_hashtags(hashtags)) > MAX_HASHTAGS:
         found.append(f"more than {MAX_HASHTAGS} hashtags")
     limit = PLATFORM_LIMITS[platform]
-    used = length(content, hashtags, platform)
+    used = length(content, hashtags, platform, link)
     if used > limit:
-        found.append(f"{used} characters with hashtags, over {platform}'s {limit}")
+        found.append(f"{used} characters with {'the link and ' if link else ''}hashtags, over {platform}'s {limit}")
     return found
 
 

@@ -86,5 +86,7 @@ class UserNotificationPreferences(SQLModel, table=True):
     quiet_hours_start: dt.time | None = None
     quiet_hours_end: dt.time | None = None
     timezone: str = "UTC"
+    timezone_follows_setting: bool = True
+    """`timezone` is the account's `timezone` setting, written by the client, until it chooses its own (0162)."""
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

@@ -44,7 +44,7 @@ def _generator(config: SiteConfig, items: list[FeedItem], *, own_file: str) -> A
     feed.link(href=config.base_url, rel="alternate")
     feed.language("en")
     feed.generator("Blogster")
-    feed.author(name=_xml(config.title))
+    feed.author(name=_xml(config.author or config.title))
     if items:
         feed.updated(max(i.updated_at for i in items))
     for item in items:

@@ -26,6 +26,9 @@ class SiteConfig:
     permalink: str = "/posts/{slug}/"
     posts_per_page: int = 10
     feed_size: int = 20
+    author: str | None = None
+    """Whom the feeds name as their author: the account's profile name (full name, else username);
+    None: the title."""
 
 
 @dataclass(frozen=True)

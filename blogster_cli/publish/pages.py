@@ -130,9 +130,16 @@ def _fingerprint(post_id: str, record: Mapping[str, Any]) -> str:
     """A digest of everything a post's page shows but its body (a changed body changes "upd")."""
     return digest_texts(
         post_id, record["slug"], record["title"], record["pub"], record["upd"], record["mod"], record["desc"] or "\x00",
-        str(record["rt"]), "\x1d".join(record["tags"]), record["img"] or "\x00", record.get("alt") or "\x00",
+        str(record["rt"]), "\x1d".join(record["tags"]), _featured(record) or "\x00", record.get("alt") or "\x00",
         record["src"] or "\x00", "\x1d".join(record["al"]), "h" if record.get("hb") else "",
     )  # fmt: skip
+
+
+def _featured(record: Mapping[str, Any]) -> str | None:
+    """The featured image a post's page shows: none when the build found its stored picture gone
+    ("nf", set by the build: `images rm`, a file removed), never a link to a file the site lacks."""
+    image: str | None = None if record.get("nf") else record["img"]
+    return image
 
 
 def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
@@ -141,7 +148,7 @@ def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
         id=post_id, slug=record["slug"], title=record["title"], published_at=datetime.fromisoformat(record["pub"]),
         updated_at=datetime.fromisoformat(record["upd"]), modified_at=datetime.fromisoformat(record["mod"]),
         description=record["desc"], reading_time=record["rt"],
-        tags=record["tags"], featured_image=record["img"], featured_alt=record.get("alt"), source_url=record["src"],
+        tags=record["tags"], featured_image=_featured(record), featured_alt=record.get("alt"), source_url=record["src"],
         aliases=record["al"], title_from_heading=bool(record.get("hb")),
     )  # fmt: skip
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select, text
 
 from blogster_cli import id_prefixes
-from blogster_cli.models.system import ChatbotAnalytics, ChatbotConversation, ChatbotIntent, ChatbotMessage
+from blogster_cli.models.chatbot import ChatbotAnalytics, ChatbotConversation, ChatbotIntent, ChatbotMessage
 from blogster_cli.vocabulary import ChatbotConversationStatus, ChatbotMessageRole
 
 WAITING_FOR, TRAINING = "waiting_for", "training"  # a user message's metadata while the worker learns the intents
@@ -88,17 +88,20 @@ def start_conversation(session: Session, *, user_id: UUID) -> ChatbotConversatio
     return row
 
 
-def add_user_message(session: Session, *, conversation_id: UUID, content: str) -> tuple[UUID, datetime]:
+def add_user_message(
+    session: Session, *, conversation_id: UUID, content: str, metadata: dict[str, Any] | None = None
+) -> tuple[UUID, datetime]:
     """(id, created_at) of the stored message; the database may have cleaned its content."""
     row = session.execute(
         insert(ChatbotMessage)
-        .values(conversation_id=conversation_id, role="user", content=content)
+        .values(conversation_id=conversation_id, role="user", content=content, metadata_=metadata or {})
         .returning(col(ChatbotMessage.id), col(ChatbotMessage.created_at))
     ).one()
     return row[0], row[1]
 
 
 def messages(session: Session, *, conversation_id: UUID) -> list[ChatbotMessage]:
+    """Oldest first (services/chat puts each reply after the message it answers)."""
     return list(
         session.exec(
             select(ChatbotMessage)
@@ -220,6 +223,7 @@ def message_to_answer(session: Session, *, message_id: UUID, created_at: datetim
             col(message.id),
             col(message.content),
             col(message.created_at),
+            col(message.metadata_).label("metadata"),
             col(chat.id).label("conversation_id"),
             col(chat.user_id),
             col(chat.context),
@@ -279,6 +283,30 @@ def mark_waiting_for_training(session: Session, *, message_id: UUID, created_at:
         .where(col(ChatbotMessage.id) == message_id, col(ChatbotMessage.created_at) == created_at)
         .values(metadata_=col(ChatbotMessage.metadata_).op("||")(func.jsonb_build_object(WAITING_FOR, TRAINING)))
     )
+
+
+def claim_conversation(
+    session: Session, *, conversation_id: UUID, message_id: UUID, created_at: datetime
+) -> tuple[bool, bool]:
+    """Locks the conversation's row until the unit of work ends (its replies are stored one at a
+    time); whether this user message is answered already, and whether a later one of the
+    conversation is (its context is then that later turn's)."""
+    session.execute(
+        sa_select(col(ChatbotConversation.id)).where(col(ChatbotConversation.id) == conversation_id).with_for_update()
+    )
+    reply, asked = ChatbotMessage, aliased(ChatbotMessage)
+    replies = (col(reply.conversation_id) == conversation_id) & (col(reply.role) == ChatbotMessageRole.ASSISTANT)
+    answered = exists().where(replies, col(reply.metadata_)["reply_to"].astext == str(message_id))
+    answered_later = exists().where(
+        replies,
+        col(reply.created_at) > created_at,
+        col(asked.conversation_id) == conversation_id,
+        col(asked.role) == ChatbotMessageRole.USER,
+        col(asked.created_at) > created_at,
+        cast(col(asked.id), Text) == col(reply.metadata_)["reply_to"].astext,
+    )
+    row = session.execute(sa_select(answered.label("answered"), answered_later.label("later"))).one()
+    return bool(row.answered), bool(row.later)
 
 
 def update_conversation(

@@ -94,6 +94,25 @@ def find_attached(conn: psycopg.Connection, *, blog_id: UUID, path: str) -> Imag
     return ImageRow(*row) if row else None
 
 
+def find_by_url(conn: psycopg.Connection, *, blog_id: UUID, url: str) -> ImageRow | None:
+    """My image row of the post `blog_id` at the address `url`, if any."""
+    row = conn.execute(
+        _SELECT + " where i.created_by = auth.uid() and i.blog_id = %s and i.url = %s order by i.created_at limit 1",
+        (blog_id, url),
+    ).fetchone()
+    return ImageRow(*row) if row else None
+
+
+def stored_file(conn: psycopg.Connection, *, url: str) -> str | None:
+    """The stored file name of my image rows at the address `url` (as site.image_files picks it), if any."""
+    row = conn.execute(
+        "select path from public.image_assets where created_by = auth.uid() and url = %s and path is not null"
+        " order by path is distinct from substr(url, 7), created_at, id limit 1",
+        (url,),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def describe(conn: psycopg.Connection, *, image_id: UUID, alt_text: str | None, caption: str | None) -> None:
     """Set the alt text and caption that are given (None keeps the stored one)."""
     conn.execute(

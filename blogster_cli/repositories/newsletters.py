@@ -124,6 +124,15 @@ def refused_before(session: Session, *, newsletter_id: UUID) -> set[str]:
     return set(session.exec(query).all())
 
 
+def last_refusal(session: Session, *, newsletter_id: UUID) -> NewsletterDelivery | None:
+    """The newsletter's latest refusal for good in the ledger (its address, the server's reply, when)."""
+    query = select(NewsletterDelivery).where(
+        NewsletterDelivery.newsletter_id == newsletter_id,
+        NewsletterDelivery.outcome == NewsletterDeliveryOutcome.REFUSED,
+    )
+    return session.exec(query.order_by(col(NewsletterDelivery.sent_at).desc()).limit(1)).first()
+
+
 def record_delivery(
     session: Session, *, newsletter_id: UUID, email: str, outcome: NewsletterDeliveryOutcome, message_id: str,
     error: str | None = None,

@@ -75,6 +75,15 @@ def own_settings(conn: psycopg.Connection) -> SiteSettingsRow | None:
     return SiteSettingsRow(*row) if row else None
 
 
+def own_author_name(conn: psycopg.Connection) -> str | None:
+    """My profile's name as an author is shown: the full name, else the username (None: neither)."""
+    row = conn.execute(
+        "select coalesce(nullif(btrim(full_name), ''), nullif(btrim(username), '')) from public.profiles"
+        " where id = (select auth.uid())"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def with_chosen_address(conn: psycopg.Connection) -> list[SiteSettingsRow]:
     """The settings of every site with a custom domain or a url, by subdomain: on the administrator's
     connection (`doctor`), every account's; on an account's, its own."""

@@ -41,10 +41,10 @@ def save(session: Session, *, row: SocialMediaProfile | SocialMediaPost) -> None
 
 def posts(
     session: Session, *, blog_id: UUID | None = None
-) -> Sequence[tuple[SocialMediaPost, SocialMediaProfile, str]]:
-    """Social posts of my blogs with their profile and the blog's slug, newest first."""
+) -> Sequence[tuple[SocialMediaPost, SocialMediaProfile, str, datetime | None]]:
+    """Social posts of my blogs with their profile and the blog's slug and published_at, newest first."""
     query = (
-        select(SocialMediaPost, SocialMediaProfile, Blog.slug)
+        select(SocialMediaPost, SocialMediaProfile, Blog.slug, Blog.published_at)
         .join(SocialMediaProfile, col(SocialMediaProfile.id) == SocialMediaPost.social_profile_id)
         .join(Blog, col(Blog.id) == SocialMediaPost.blog_id)
         .where(SocialMediaPost.author_id == literal_column(MY_ID))

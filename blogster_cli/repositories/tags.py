@@ -56,3 +56,18 @@ def my_links(conn: psycopg.Connection, *, name: str) -> MyTagLinks | None:
         {"name": name},
     ).fetchone()
     return None if row is None else MyTagLinks(*row)
+
+
+def mark_respelled(conn: psycopg.Connection, *, blog_ids: list[UUID], name: str) -> None:
+    """Lists `name` (case-folded) in `content.source.respelled` of those of my posts that came from
+    a file: export and sync then write the tag as I spell it now, not as that file did (they keep
+    a file's own spelling of a tag only while I have not respelled it). The update moves the
+    posts' `updated_at`, so sync sees them changed; the body is unchanged (no revision)."""
+    conn.execute(
+        "update public.blogs set content = jsonb_set(content, '{source,respelled}',"
+        " (select coalesce(jsonb_agg(distinct value), '[]'::jsonb) from jsonb_array_elements_text("
+        "   case when jsonb_typeof(content->'source'->'respelled') = 'array' then content->'source'->'respelled'"
+        "   else '[]'::jsonb end || jsonb_build_array(%(name)s::text))))"
+        " where id = any(%(ids)s) and author_id = auth.uid() and jsonb_typeof(content->'source') = 'object'",
+        {"ids": blog_ids, "name": name},
+    )

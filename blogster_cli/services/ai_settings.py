@@ -63,20 +63,29 @@ def setup(ctx: AppContext, *, base_url: str, model: str, api_key: str | None) ->
 
 @dataclass(frozen=True)
 class ProviderStatus:
-    base_url: str
-    model: str
+    base_url: str | None
+    model: str | None
     key: str
     """Where the key comes from ('environment', 'keyring', 'credentials_file', 'none'): never the key itself."""
     reachable: bool
     model_available: bool
     problem: str | None
+    configured: bool = True
+    """False: no provider is set up at all (base_url and model None, nothing checked; see `setup`)."""
+    setup: str | None = None
+    """How to set one up, when none is configured."""
 
 
 def status(ctx: AppContext) -> ProviderStatus:
-    """What is configured, and whether the endpoint answers and offers the model."""
+    """What is configured, and whether the endpoint answers and offers the model; with nothing
+    configured, a report saying so and how to set it up (not an error: nothing is wrong yet)."""
+    from blogster_cli.ai.provider import SETUP_HINT, NoProviderConfigured
     from blogster_cli.services.ai_provider import list_models
 
-    provider = provider_config(ctx)
+    try:
+        provider = provider_config(ctx)
+    except NoProviderConfigured:
+        return ProviderStatus(None, None, "none", False, False, None, configured=False, setup=SETUP_HINT)
     shown = provider.shown_url  # a report: never a password in the URL
     try:
         models = list_models(provider)

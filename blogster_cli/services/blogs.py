@@ -6,7 +6,6 @@ in that same transaction, so a change and its history commit or fail together.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -17,8 +16,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from blogster_cli.id_prefixes import short
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogFilter
@@ -26,12 +24,19 @@ from blogster_cli.repositories.blogs import BlogRow as BlogRow  # re-exported: f
 from blogster_cli.services.post_steps import (  # re-exported: blogs.create takes a NewBlog, `show` renders markdown_of
     NewBlog as NewBlog,
 )
-from blogster_cli.services.post_steps import check_status, find_own, insert_new, link_tags, not_found, unique_slug
+from blogster_cli.services.post_steps import (
+    check_status,
+    find_own,
+    insert_new,
+    link_tags,
+    not_found,
+    unique_slug,
+    visible,
+)
 from blogster_cli.services.post_steps import markdown_of as markdown_of
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 # The AUTHOR of AUTHOR/SLUG read as an author id: its first 8 or more characters.
-AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 
 
 SCHEDULE_WITH_PUBLISH = "a post is scheduled for a time: use `blogster publish {ref} --at 'YYYY-MM-DD HH:MM'`"
@@ -203,65 +208,14 @@ def _check_live_content(row: BlogRow, values: dict[str, Any]) -> None:
 def _find_mine(
     acting: ActingUser, conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False
 ) -> BlogRow:
-    """My post by slug or id (or AUTHOR/SLUG naming me), to change. One the acting user may read
-    but not change (another account's published post) is refused as such: PermissionDenied.
-    Another account's draft is not readable, so it stays NotFound like a missing one."""
-    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed) if "/" not in ref else None
-    if row is not None:
-        return row
-    seen = _visible(conn, ref)
-    if seen is None:
-        _refuse_an_assigned_post(conn, ref, slug=None if "/" in ref else ref, blog_id=None)
-        raise not_found(conn, ref, trashed=trashed)
-    if seen.author_id == acting.actor.user_id:
-        mine = blog_rows.find_own(conn, ref=str(seen.id), with_content=with_content, trashed=trashed)
-        if mine is None:  # live, and asked for in the trash (a second `restore`)
-            raise NotFound(f"{ref!r} is not in the trash")
-        return mine
-    _refuse_an_assigned_post(conn, ref, slug=None, blog_id=seen.id)
-    raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
-
-
-# What an assignee does (review_act's rules, 0071): the post itself only its author changes (the
-# spec's "Users can update their own blogs"; team permissions on posts are a future enhancement).
-_ASSIGNEES_DO = {
-    "author": "authors comment and submit",
-    "editor": "editors comment and submit",
-    "reviewer": "reviewers comment and submit their review",
-    "approver": "approvers comment, approve or reject",
-}
-
-
-def _refuse_an_assigned_post(conn: Connection, ref: str, *, slug: str | None, blog_id: UUID | None) -> None:
-    """PermissionDenied saying what an assignee may do, when `ref` names another account's post assigned
-    to me: by its slug (which `review list` shows; no post of mine has it) or id, or the id of the
-    post AUTHOR/SLUG found; else nothing."""
-    from blogster_cli.repositories import review as review_rows
-
-    if slug is None and blog_id is None:
-        return
-    found = review_rows.mine_on_post(conn, slug_or_id=slug, blog_id=blog_id)
-    if not found:
-        return
-    roles = sorted({role for _, role in found})
-    does = _ASSIGNEES_DO[roles[0]] if len(roles) == 1 else "assignees comment and move the review along"
-    raise PermissionDenied(
-        f"{ref!r} is assigned to you as {' and '.join(roles)}: {does} (`blogster review show {short(found[0][0])}`);"
-        " only the post's author changes it"
-    )
+    """My post by slug or id (or AUTHOR/SLUG naming me), to change: post_steps.find_own, the one
+    lookup that refuses another account's published post as such (PermissionDenied)."""
+    return find_own(conn, ref, with_content=with_content, trashed=trashed)
 
 
 def _visible(conn: Connection, ref: str) -> BlogRow | None:
-    """Any live post the acting user may read: by AUTHOR/SLUG, or (mine by slug, anyone's) by id."""
-    if "/" in ref:
-        author, _, slug = ref.partition("/")
-        rows = blog_rows.find_by_author_and_slug(
-            conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
-        )
-        if len(rows) > 1:
-            raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
-        return rows[0] if rows else None
-    return blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+    """Any live post the acting user may read (post_steps.visible)."""
+    return visible(conn, ref)
 
 
 def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:

@@ -69,6 +69,29 @@ def _message(row: Any) -> ChatMessage:
     return ChatMessage(str(row.role), row.content or "", row.created_at, meta.get("intent"), row.confidence_score)
 
 
+def _in_reply_order(rows: list[Any]) -> list[ChatMessage]:
+    """The messages oldest first, but each reply right after the message it answers (its metadata's
+    `reply_to`), after earlier replies to it. Messages sent while no worker ran are answered later,
+    all together and in the order the worker finished them: in time order they would read as every
+    question, then every answer. A reply whose message is not among `rows` keeps its time."""
+    asked = {str(row.id) for row in rows if str(row.role) == "user"}
+    answers: dict[str, list[Any]] = {}
+    rest: list[Any] = []
+    for row in rows:
+        meta = row.metadata_ if isinstance(row.metadata_, dict) else {}
+        answered = meta.get("reply_to") if str(row.role) == "assistant" else None
+        if isinstance(answered, str) and answered in asked:
+            answers.setdefault(answered, []).append(row)
+        else:
+            rest.append(row)
+    ordered: list[ChatMessage] = []
+    for row in rest:
+        ordered.append(_message(row))
+        if str(row.role) == "user":
+            ordered.extend(_message(answer) for answer in answers.get(str(row.id), []))
+    return ordered
+
+
 def _info(row: Any, messages: list[ChatMessage] | None = None) -> ConversationInfo:
     return ConversationInfo(
         row.id, str(row.status), row.started_at, row.ended_at, row.satisfaction_score, messages or []
@@ -97,10 +120,12 @@ def _conversation(session: Any, acting: ActingUser, conversation_id: UUID | str 
 
 def ask(
     acting: ActingUser, *, text: str, conversation_id: UUID | str | None = None, new: bool = False,
-    wait_s: float = DEFAULT_WAIT_S,
+    wait_s: float = DEFAULT_WAIT_S, timezone: str | None = None,
 ) -> ChatReply:  # fmt: skip
     """Stores the message in the current conversation (or a new one, or the one `conversation_id`
-    names: its id, or its first characters) and waits for the reply."""
+    names: its id, or its first characters) and waits for the reply. `timezone`: the asker's
+    `timezone` setting (a profile's, which the database does not hold), stored with the message
+    so that the bot's answer can name it (chatbot/replies.about_sender)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
 
@@ -109,7 +134,10 @@ def ask(
         conversation = _conversation(session, acting, conversation_id, new=new)
         if str(conversation.status) != "active" and conversation_id is not None:
             raise InvalidInput("that conversation has ended; start a new one with --new")
-        asked_id, asked_at = repo.add_user_message(session, conversation_id=conversation.id, content=content)
+        asked_id, asked_at = repo.add_user_message(
+            session, conversation_id=conversation.id, content=content,
+            metadata={"timezone": timezone} if timezone else None,
+        )  # fmt: skip
         alive = repo.worker_alive(session)
         asked_in: UUID = conversation.id
     began = time.perf_counter()
@@ -161,7 +189,8 @@ def _wait_for_reply(
 
 
 def history(acting: ActingUser, *, conversation_id: UUID | str | None = None) -> ConversationInfo:
-    """A conversation with its messages (the latest one by default; `conversation_id` as `ask` takes it)."""
+    """A conversation with its messages, each reply after the message it answers (the latest
+    conversation by default; `conversation_id` as `ask` takes it)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo
 
@@ -173,7 +202,7 @@ def history(acting: ActingUser, *, conversation_id: UUID | str | None = None) ->
             row = rows[0]
         else:
             row = _conversation(session, acting, conversation_id)
-        return _info(row, [_message(m) for m in repo.messages(session, conversation_id=row.id)])
+        return _info(row, _in_reply_order(repo.messages(session, conversation_id=row.id)))
 
 
 def conversations(acting: ActingUser, *, limit: int | None = None) -> list[ConversationInfo]:
@@ -184,7 +213,7 @@ def conversations(acting: ActingUser, *, limit: int | None = None) -> list[Conve
     with orm_unit_of_work(acting) as session:
         rows = repo.conversations(session, limit=limit or None)
         messages = repo.messages_of(session, conversation_ids=[row.id for row in rows])
-        return [_info(row, [_message(m) for m in messages[row.id]]) for row in rows]
+        return [_info(row, _in_reply_order(messages[row.id])) for row in rows]
 
 
 def conversation_summaries(acting: ActingUser, *, limit: int | None = None) -> list[ConversationSummary]:

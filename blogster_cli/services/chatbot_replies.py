@@ -5,10 +5,16 @@ Classify; when unsure and the AI fallback is on, ask the provider to pick an int
 any unit of work). An intent named `oos` holds out-of-scope examples: the classifier learns
 them, nobody picks it. A bare answer ("yes", "no", "sure") counts only as one of the follow-ups
 the bot's last reply expects; otherwise the bot asks what it means. Documentation hits come
-from the same search users run, as the user. Store (service_role, one transaction): the reply
+from the same search users run, as the user. A response may name the asker's `timezone` setting
+(`{timezone}`), which their front end sends with the message (metadata `timezone`: the setting is
+the profile's, not the database's). Store (service_role, one transaction): the reply
 as an assistant message with the intent, confidence and tokens used, the user message's intent
 and confidence, and the conversation's context (last intent, expected follow-ups, parameters
 given so far). A retried job finds the reply already stored (metadata.reply_to) and stops.
+One conversation's messages are answered one at a time, in the order sent (0164: the job lock
+`chatbot_conversation:<id>`), each from the context the reply before stored. The reply is stored
+under a lock on the conversation's row; a message answered after a later one of its conversation
+(a job queued before 0164, a failed job retried by hand) leaves the context to that later turn.
 An intent's parameter patterns (the owner's regular expressions, run on the visitor's message) are
 bounded in time (replies.PATTERN_TIMEOUT_S for all of them together): one given up finds nothing,
 and is said once in the log; so is a stored pattern `chatbot/patterns.problem` refuses (never
@@ -396,6 +402,7 @@ def process_message(
             reply = replies.compose(
                 responses=responses, parameters=dict(intent["parameters"] or {}), message=text,
                 remembered=dict(context.get("parameters", {})), turn=turn, docs=docs,
+                sender=replies.about_sender(message["metadata"]),
             )  # fmt: skip
             _report_timed_out(intent, reply.timed_out, reply.refused)
         context["last_intent"] = intent["name"]
@@ -411,6 +418,11 @@ def process_message(
     }
     confidence = round(min(1.0, max(0.0, decision.confidence)), 6)
     with orm_service_unit_of_work(db) as session:
+        answered, answered_later = repo.claim_conversation(
+            session, conversation_id=message["conversation_id"], message_id=message_id, created_at=message["created_at"]
+        )  # the conversation's row stays locked until this reply is stored
+        if answered:  # another run of this job stored it meanwhile
+            return False
         repo.store_reply(
             session, conversation_id=message["conversation_id"], content=reply.text, intent_id=intent_id,
             confidence=confidence, tokens_used=tokens, metadata=metadata,
@@ -418,7 +430,12 @@ def process_message(
         repo.mark_user_message(
             session, message_id=message_id, created_at=message["created_at"], intent_id=intent_id, confidence=confidence
         )
-        repo.update_conversation(
-            session, conversation_id=message["conversation_id"], context=context, initial_intent=intent_id
-        )
+        if answered_later:  # the context is a later message's turn, which the next message follows
+            log.info(
+                "conversation %s: a later message was answered first; its context is kept", message["conversation_id"]
+            )
+        else:
+            repo.update_conversation(
+                session, conversation_id=message["conversation_id"], context=context, initial_intent=intent_id
+            )
     return True

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai.pricing import estimated_cost_usd
+from blogster_cli.ai.prompts import logged_kind
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.repositories import generation as rows
@@ -28,6 +29,14 @@ class LogEntry:
     blog_id: UUID | None
     persona_id: UUID | None
     template_id: UUID | None
+    kind: str = ""
+    """What the generation was (draft, seo, rewrite, image, transcribe...), read from its prompt."""
+
+    @property
+    def request(self) -> str:
+        """The prompt's task (the user message), without the system message every chat prompt
+        starts with: what tells one row from another (not in --json, which has the whole prompt)."""
+        return logged_kind(self.prompt).request
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ def _entry(log: AiGenerationLog, prices: Mapping[str, float] | None) -> LogEntry
         id=log.id, request_id=log.request_id, created_at=log.created_at, model=log.model, success=log.success,
         tokens_used=log.tokens_used, estimated_cost_usd=estimated_cost_usd(log.model, log.tokens_used, prices),
         prompt=log.prompt, completion=log.completion, blog_id=log.blog_id, persona_id=log.persona_id,
-        template_id=log.template_id,
+        template_id=log.template_id, kind=logged_kind(log.prompt).kind,
     )  # fmt: skip
 
 

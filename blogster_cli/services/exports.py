@@ -8,9 +8,11 @@ back to its original relative path, byte for byte when nothing changed.
 
 Rules this module adds:
 
-- Values the database normalised at import (a title's outer spaces, a tag's spelling, which
-  is global, keywords as a list, a slug given a `-N` suffix because another file had it
-  first) are handed to export as the source wrote them, so they do not count as edits.
+- Values the database normalised at import (a title's outer spaces, a tag's spelling, one per
+  author and tag, keywords as a list, a slug given a `-N` suffix because another file had it
+  first) are handed to export as the source wrote them, so they do not count as edits; a tag the
+  author respelled since (`tags respell`, which lists it in `content.source.respelled`) is
+  written as the author spells it now.
 - A post whose source states no date is exported without one (the date its import gave it is
   not the source's), unless the source is plain markdown, which cannot state one: a publication
   date the post kept through such a file, or was published at, is written (`_kept_date`).
@@ -19,7 +21,7 @@ Rules this module adds:
 - Two posts that map to the same file never overwrite each other: the later one (by source
   path, then slug) gets `-2`, `-3`... on its file name and the summary says so. That file is
   rendered again for its numbered path, so it still reads back as its post: its front matter
-  states the slug the name no longer gives (not plain markdown, which has none), and import
+  states the slug the name no longer gives (a plain markdown file gets front matter for it), and import
   matches it to its post (`services.imports._exported_match`).
 - A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes,
   and the id of the post each file holds, which import reads: `content.export_manifest`) was
@@ -329,8 +331,10 @@ def _fields_and_source(post: StoredPost, content: dict[str, Any], dialect: str, 
         base, _ = import_slug(before.slug, post.title)
         if is_suffixed(post.slug, base):
             fields.slug = before.slug
+    # a tag respelled since the import (`tags respell`) is written as the author spells it now
+    respelled = {name for name in source.get("respelled") or () if isinstance(name, str)}
     spelled = {" ".join(tag.split()).lower(): tag for tag in before.all_tags}
-    fields.tags = [spelled.get(tag.lower(), tag) for tag in fields.tags]
+    fields.tags = [tag if tag.casefold() in respelled else spelled.get(tag.lower(), tag) for tag in fields.tags]
     if before.meta_keywords is not None and keywords_list(before.meta_keywords) == keywords:
         fields.meta_keywords = before.meta_keywords
     if before.date is None and post.published_at in (None, post.created_at) and not _kept_date(post, content):
@@ -472,7 +476,7 @@ def render_at(
     else `post` rendered again for `at` (`render(at=)`), so that the file still reads back as
     its post there: numbered apart from another post's file (`x-2.md` for post `x`: export's
     `_Writer.place`, sync's new files), or kept where its file already is (sync), its front
-    matter states the slug its name does not give (plain markdown, without one, cannot).
+    matter states the slug its name does not give (plain markdown: front matter of its own).
     `at` is the path the file is read back at, as import reads it (relative to the folder)."""
     from blogster_cli.content.mapping import file_stem
 

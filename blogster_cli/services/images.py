@@ -86,17 +86,48 @@ def _mine(conn: Connection, ref: str) -> ImageRow:
     return id_prefixes.only(image_rows.mine_starting(conn, prefix=id_prefixes.prefix(ref, IMAGE)), ref, IMAGE)
 
 
-def remove(acting: ActingUser, *, refs: list[str]) -> list[ImageRow]:
+@dataclass(frozen=True)
+class Removed:
+    images: list[ImageRow]
+    unfeatured: list[str]
+    """Slugs of the posts whose featured image was one of them: they have none now."""
+
+
+def remove(acting: ActingUser, *, refs: list[str]) -> Removed:
     """Deletes my images named by their ids or first characters, all or none; a file goes too
     unless another row still uses it, and only when the row names a stored file
-    (`is_stored_name`): the path column is written by its account."""
+    (`is_stored_name`): the path column is written by its account. A post whose featured image
+    was one of them (and no other of its images has that address) is left with none."""
     if not refs:
         raise InvalidInput("name at least one image")
     with unit_of_work(acting) as conn:
         removed = list({image.id: image for image in (_mine(conn, ref) for ref in refs)}.values())
         image_rows.delete(conn, image_ids=[image.id for image in removed])
+        unfeatured = _unfeature(conn, removed)
         unused = {image.path for image in removed if image.path and not image_rows.path_in_use(conn, path=image.path)}
     for path in unused:
         if is_stored_name(path):
             (media_dir() / path).unlink(missing_ok=True)
-    return removed
+    return Removed(removed, unfeatured)
+
+
+def _unfeature(conn: Connection, removed: list[ImageRow]) -> list[str]:
+    """Clears the featured image of each post that featured one of the `removed` images (by its
+    address) and has no image left at that address; the slugs of those posts, each once."""
+    slugs: list[str] = []
+    for blog_id, url in dict.fromkeys((image.blog_id, image.url) for image in removed if image.blog_id):
+        assert blog_id is not None  # filtered above
+        blog = blog_rows.find_own(conn, ref=str(blog_id), trashed=None)
+        if blog is None or (blog.featured_image or "").strip().lstrip("/") != url.lstrip("/"):
+            continue
+        if image_rows.find_by_url(conn, blog_id=blog_id, url=url) is not None:
+            continue  # another row of the post still stores that picture
+        blog_rows.update(conn, blog_id=blog_id, values={"featured_image": None})
+        activities.record(
+            conn, type=ActivityType.EDITED, title=blog.title,
+            description=f"Removed the featured image of '{blog.title}' with its image", blog_id=blog_id,
+            metadata={"featured_image": blog.featured_image},
+        )  # fmt: skip
+        if blog.slug not in slugs:
+            slugs.append(blog.slug)
+    return slugs

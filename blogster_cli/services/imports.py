@@ -1507,7 +1507,10 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             continue
         copy = _unchanged_copy(candidate, index, run)
         if copy is not None:
-            said = f"byte for byte what the export wrote for {copy.slug!r}, under another name: not imported"
+            said = (
+                f"byte for byte what an export wrote for {copy.slug!r}, but it reads as slug"
+                f" {candidate.base_slug!r}: not imported (export again to state the post's slug in it)"
+            )
             plans.append(_Plan(candidate, "skip", copy.slug, said))
             continue
         match, how = None, None

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blogster_cli.config import home_dir
 from blogster_cli.errors import InvalidInput
 from blogster_cli.private_files import write_private
+
+if TYPE_CHECKING:
+    from blogster_cli.db.acting import Connection
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
@@ -59,3 +63,16 @@ def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str
     if write and not target.exists():
         write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
     return name, kind.mime_type
+
+
+def featured_missing(conn: Connection, featured_image: str | None) -> bool:
+    """Whether `featured_image` names a stored picture (`media/...`) that none of my image rows
+    holds, or whose file is gone (`images rm`, an older Blogster's data): the site would show a
+    broken picture."""
+    from blogster_cli.repositories import images as image_rows
+
+    url = (featured_image or "").strip().lstrip("/")
+    if not url.startswith("media/"):
+        return False
+    name = image_rows.stored_file(conn, url=url)
+    return not is_stored_name(name) or not (media_dir() / str(name)).is_file()

@@ -143,7 +143,8 @@ class NewsletterPublic:
     open_rate: float | None = None
     click_rate: float | None = None
     send_error: str | None = None
-    """Why its last due send could not go (a configuration error), until a send gets through."""
+    """Why its last due send could not go (a configuration error), until a send gets through; or why
+    it failed (too big for the server, every reader refused for good)."""
     send_error_at: dt.datetime | None = None
 
 
@@ -360,13 +361,33 @@ def remove_subscriber(acting: ActingUser, *, email: str) -> RemovedSubscriber:
         return RemovedSubscriber(email=found[0].email, removed=True)
 
 
-def unsubscribe(acting: ActingUser, *, emails: list[str]) -> int:
-    """Marks addresses unsubscribed: every later send skips them."""
-    addresses = [e.strip() for e in emails]
+@dataclass(frozen=True)
+class Unsubscribed:
+    unsubscribed: int
+    """Addresses marked unsubscribed now."""
+    already: int
+    """Addresses named that were unsubscribed before."""
+
+
+def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
+    """Marks addresses unsubscribed: every later send skips them. An address not on my list (a
+    typo) is NotFound and nobody is unsubscribed, as `subscribers rm` refuses one."""
+    addresses = list(dict.fromkeys(e.strip() for e in emails))
     if not all(addresses):
         raise InvalidInput("an empty address: name the addresses to unsubscribe")
     with orm_unit_of_work(acting) as session:
-        return newsletter_rows.unsubscribe(session, emails=addresses)
+        listed = {s.email.lower(): s for s in newsletter_rows.subscribers(session, emails=addresses)}
+        missing = list(dict.fromkeys(a for a in addresses if a.lower() not in listed))
+        if missing:
+            named = ", ".join(repr(a) for a in missing)
+            one = len(missing) == 1
+            raise NotFound(
+                f"{named} {'is' if one else 'are'} not on your subscribers list"
+                f"{'' if len(addresses) == 1 else ': nobody was unsubscribed'}"
+                " (`blogster newsletter subscribers list` shows it)"
+            )
+        already = sum(1 for s in listed.values() if s.unsubscribed_at is not None)
+        return Unsubscribed(newsletter_rows.unsubscribe(session, emails=addresses), already)
 
 
 def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
@@ -509,6 +530,8 @@ class _Plan:
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
     give_up_deferred: bool = False
     """The send first deferred an address over DEFERRED_AT_MOST ago: one refused for now is refused for good."""
+    last_refusal: tuple[str, dt.datetime | None] | None = None
+    """The ledger's latest refusal for good from an earlier run: ('address: reply', when)."""
 
 
 def _plan(acting: ActingUser, *, ref: str) -> _Plan:
@@ -520,6 +543,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         listed = newsletter_rows.subscribers(session, emails=audience)
         done = newsletter_rows.delivered(session, newsletter_id=row.id)
         refused = newsletter_rows.refused_before(session, newsletter_id=row.id)
+        last = newsletter_rows.last_refusal(session, newsletter_id=row.id) if refused else None
         targets = [
             _Target(s.email, s.name, s.unsubscribe_token or "")
             for s in listed
@@ -534,6 +558,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
+            last_refusal=(f"{last.email}: {last.error or 'refused'}", last.sent_at) if last is not None else None,
         )  # fmt: skip
 
 
@@ -745,7 +770,7 @@ def _send(
                 unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody, left_out=left_out,
             )  # fmt: skip
         mailed = _mail(acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop)
-        error = mailed.error
+        error, refusals = mailed.error, None
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
         if mailed.too_big:  # the newsletter's own: not retried every run, and the next due one goes
             row.status = NewsletterStatus.FAILED
@@ -771,20 +796,42 @@ def _send(
             # not done: the next run mails the rest (a scheduled one stays due)
         elif row.recipient_count == 0:  # every address of the audience refused for good
             row.status = NewsletterStatus.FAILED
-            error = (
-                f"none of its {plural(plan.already_done + len(mailed.refused), 'reader')} was reached:"
-                " the server refused every address"
-            )
+            error, refusals = _nobody_reached(plan, mailed)
         else:
             row.status = NewsletterStatus.SENT
         if mailed.error is None and SEND_ERROR_KEY in (row.content or {}):  # got through: the error is past
             row.content = {key: value for key, value in (row.content or {}).items() if key != SEND_ERROR_KEY}
+        if row.status == NewsletterStatus.FAILED and refusals is not None:  # why, for `newsletter list`
+            row.content = {**(row.content or {}), SEND_ERROR_KEY: refusals}
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
             recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
         )  # fmt: skip
+
+
+def _nobody_reached(plan: _Plan, mailed: _Mailed) -> tuple[str, dict[str, str]]:
+    """The error of a send whose every reader was refused for good (5xx), and the reason kept under
+    send_error: the last refusal. Refusals from an earlier run are final (the ledger keeps them, so
+    no run tries those readers again): the error says so, and that a new newsletter can mail them."""
+    everyone = plural(plan.already_done + len(mailed.refused), "reader")
+    now = dt.datetime.now(dt.UTC)
+    at: dt.datetime | None
+    if mailed.refused:
+        last, at = mailed.refused[-1], now
+        earlier = f" ({plan.refused_before} in an earlier run)" if plan.refused_before else ""
+        error = f"none of its {everyone} was reached: the server refused every address for good{earlier}"
+    else:
+        last, at = plan.last_refusal or ("", None)
+        when = f" ({at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)" if at is not None else ""
+        error = (
+            f"none of its {everyone} was reached: the server refused every address in an earlier run{when},"
+            " for good (a 5xx reply), so nobody was tried again; to mail them, make a new newsletter"
+            " (`blogster newsletter create`)"
+        )
+    reason = "the server refused every address for good" + (f"; the last: {last}" if last else "")
+    return error, {"error": reason, "at": (at or now).isoformat()}
 
 
 def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | None) -> str | None:

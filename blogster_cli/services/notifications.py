@@ -23,6 +23,8 @@ from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from blogster_cli.models.accounts import UserNotificationPreferences
+
 NO_SMTP = "no SMTP server configured (smtp_url or BLOGSTER_SMTP_URL)"
 OPTED_OUT = "the recipient no longer wants maintenance email"
 
@@ -377,35 +379,79 @@ class NotificationPublic:
     delivery_error: str | None
     """Why the email was not sent (delivery_status failed): no SMTP server, the server's refusal..."""
     created_at: dt.datetime | None
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    """The window a maintenance notification is about (0164), which `content` names in the reader's
+    zone; None on other kinds and on those written before."""
 
 
 def list_notifications(
-    acting: ActingUser, *, unread_only: bool = False, limit: int | None = None
+    acting: ActingUser, *, unread_only: bool = False, limit: int | None = None, tzinfo: dt.tzinfo | None = None
 ) -> list[NotificationPublic]:
+    """My notifications, newest first; a maintenance window in the text in `tzinfo` (the reader's
+    `timezone` setting, which the database does not hold: see `content_in`)."""
     with orm_unit_of_work(acting) as session:
-        return [_public(n) for n in notifications.list_own(session, unread_only=unread_only, limit=limit)]
+        return [_public(n, tzinfo) for n in notifications.list_own(session, unread_only=unread_only, limit=limit)]
 
 
-def _public(n: UserNotification) -> NotificationPublic:
+def _window(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    return times.in_zone(moment, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _zone_label(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    return times.in_zone(moment, tz).strftime("%Z") or times.zone_name(tz)
+
+
+def content_in(
+    content: str | None, *, window_start: dt.datetime | None, window_end: dt.datetime | None, tzinfo: dt.tzinfo | None
+) -> str | None:
+    """A maintenance notification's text with its window in `tzinfo`: the trigger (0036, 0164) writes
+    it once for every recipient, in UTC ("… (2026-12-20 01:00 to 2026-12-20 02:00 UTC)…"), and keeps
+    the window's ends, so each reader sees them in their own zone ("… (2026-12-20 02:00 to
+    2026-12-20 03:00 CET)…", each end labelled when the two differ, across a DST change). The text
+    as stored where the window is not known (other kinds, older notifications), no zone is given,
+    or the text does not name the window as the trigger writes it."""
+    if content is None or window_start is None or window_end is None or tzinfo is None:
+        return content
+    utc = f"({_window(window_start, dt.UTC)} to {_window(window_end, dt.UTC)} UTC)"
+    # The window follows the description and comes before "; affected: …" (or the end): the last
+    # such occurrence, so a description that quotes one is left alone.
+    at = len(content)
+    while (at := content.rfind(utc, 0, at)) >= 0:
+        rest = content[at + len(utc) :]
+        if rest == "" or rest.startswith("; affected: "):
+            break
+    if at < 0:
+        return content
+    start_zone, end_zone = _zone_label(window_start, tzinfo), _zone_label(window_end, tzinfo)
+    start = _window(window_start, tzinfo) + ("" if start_zone == end_zone else f" {start_zone}")
+    local = f"({start} to {_window(window_end, tzinfo)} {end_zone})"
+    return content[:at] + local + content[at + len(utc) :]
+
+
+def _public(n: UserNotification, tzinfo: dt.tzinfo | None = None) -> NotificationPublic:
     return NotificationPublic(
         id=n.id,
         type=str(n.type),
         title=n.title,
-        content=n.content,
+        content=content_in(n.content, window_start=n.window_start, window_end=n.window_end, tzinfo=tzinfo),
         link=n.link,
         priority=str(n.priority),
         read=n.read,
         delivery_status=str(n.delivery_status),
         delivery_error=n.delivery_error,
         created_at=n.created_at,
+        window_start=n.window_start,
+        window_end=n.window_end,
     )
 
 
 NOTIFICATION = id_prefixes.Named("notification", "notifications", "blogster notifications list")
 
 
-def mark_read(acting: ActingUser, *, ref: str) -> NotificationPublic:
-    """Marks one notification read, named by its id or the first characters of it; returns it, as marked."""
+def mark_read(acting: ActingUser, *, ref: str, tzinfo: dt.tzinfo | None = None) -> NotificationPublic:
+    """Marks one notification read, named by its id or the first characters of it; returns it, as
+    marked (a maintenance window in the text in `tzinfo`, as `list_notifications` shows it)."""
     with orm_unit_of_work(acting) as session:
         found = notifications.ids_starting(session, prefix=id_prefixes.prefix(ref, NOTIFICATION))
         notification_id = id_prefixes.only(found, ref, NOTIFICATION)
@@ -413,7 +459,7 @@ def mark_read(acting: ActingUser, *, ref: str) -> NotificationPublic:
         marked = notifications.own(session, notification_id=notification_id)
         if marked is None:  # gone between the two statements (its account's deletion, the cleanup of expired ones)
             raise NotFound(f"no notification with id {str(notification_id)!r} (see `{NOTIFICATION.listing}`)")
-        return _public(marked)
+        return _public(marked, tzinfo)
 
 
 def mark_all_read(acting: ActingUser) -> int:
@@ -421,12 +467,40 @@ def mark_all_read(acting: ActingUser) -> int:
         return notifications.mark_read(session, notification_id=None)
 
 
-def preferences(acting: ActingUser) -> dict[str, Any]:
+def preferences(acting: ActingUser, *, timezone_setting: str | None = None) -> dict[str, Any]:
+    """The account's notification preferences; their timezone written as `timezone_setting` first
+    while it follows the setting (_follow)."""
     with orm_unit_of_work(acting) as session:
         prefs = notifications.own_preferences(session)
         if prefs is None:
             raise NotFound("no notification preferences for this account")
+        _follow(session, prefs, timezone_setting)
         return {key: getattr(prefs, key) for key in PREFERENCE_KEYS}
+
+
+def follow_timezone_setting(acting: ActingUser, *, timezone_setting: str) -> bool:
+    """The `timezone` setting changed (`config set timezone`): the zone the quiet hours are read in
+    follows it now, unless the account chose one of its own; whether it changed."""
+    with orm_unit_of_work(acting) as session:
+        prefs = notifications.own_preferences(session)
+        return prefs is not None and _follow(session, prefs, timezone_setting)
+
+
+def _follow(session: Session, prefs: UserNotificationPreferences, timezone_setting: str | None) -> bool:
+    """The quiet hours' zone is kept in the database (the server reads it as it queues an email),
+    the `timezone` setting on the client: while the preferences follow the setting (they do until
+    `prefs set timezone` chooses another zone, 0162), the client writes it there. Whether it changed.
+    A setting that names no zone (a hand edit, BLOGSTER_TIMEZONE) is not written."""
+    if timezone_setting is None or not prefs.timezone_follows_setting or prefs.timezone == timezone_setting:
+        return False
+    try:
+        times.zone(timezone_setting)
+    except times.UnknownTimezone:
+        return False
+    prefs.timezone = timezone_setting
+    session.add(prefs)
+    session.flush()
+    return True
 
 
 def _preference_value(key: str, text: str) -> Any:
@@ -492,7 +566,9 @@ def quiet_hours_note(values: dict[str, Any]) -> str | None:
     return None
 
 
-def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any]:
+def set_preference(acting: ActingUser, *, key: str, value: str, timezone_setting: str | None = None) -> dict[str, Any]:
+    """Changes one preference. The timezone set to a zone other than `timezone_setting` is the
+    account's own from then on; set to the setting's, it follows the setting again (_follow)."""
     key = preference_name(key)
     parsed = _preference_value(key, value)
     with orm_unit_of_work(acting) as session:
@@ -500,8 +576,12 @@ def set_preference(acting: ActingUser, *, key: str, value: str) -> dict[str, Any
         if prefs is None:
             raise NotFound("no notification preferences for this account")
         setattr(prefs, key, parsed)
+        if key == "timezone":
+            prefs.timezone_follows_setting = parsed == timezone_setting
         session.add(prefs)
         session.flush()
+        if key != "timezone":
+            _follow(session, prefs, timezone_setting)
         return {k: getattr(prefs, k) for k in PREFERENCE_KEYS}
 
 

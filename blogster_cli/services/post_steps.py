@@ -7,6 +7,7 @@ a use case needs this module, never another use case, to find or create a post.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from uuid import UUID
 from blogster_cli import suggestions
 from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection
-from blogster_cli.errors import Conflict, InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogRow
@@ -59,10 +60,71 @@ def unique_slug(
 
 
 def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed: bool | None = False) -> BlogRow:
-    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed)
-    if row is None:
+    """My post by slug or id (or AUTHOR/SLUG naming me), to act on: the one lookup of every
+    command that acts on "your post". One the acting user may read but not change (another
+    account's published post) is refused as such: PermissionDenied (exit 4), the same from every
+    command. Another account's draft is not readable, so it stays NotFound like a missing one."""
+    row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed) if "/" not in ref else None
+    if row is not None:
+        return row
+    seen = visible(conn, ref)
+    if seen is None:
+        _refuse_an_assigned_post(conn, ref, slug=None if "/" in ref else ref, blog_id=None)
         raise not_found(conn, ref, trashed=trashed)
-    return row
+    mine = blog_rows.find_own(conn, ref=str(seen.id), with_content=with_content, trashed=trashed)
+    if mine is not None:
+        return mine
+    if blog_rows.find_own(conn, ref=str(seen.id), trashed=None) is not None:  # mine and live, asked for in the trash
+        raise NotFound(f"{ref!r} is not in the trash")
+    _refuse_an_assigned_post(conn, ref, slug=None, blog_id=seen.id)
+    raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
+
+
+AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
+"""The AUTHOR of AUTHOR/SLUG as the first characters of the author's id (8 or more), not a username."""
+
+
+def visible(conn: Connection, ref: str) -> BlogRow | None:
+    """Any live post the acting user may read: by AUTHOR/SLUG, or (mine by slug, anyone's) by id."""
+    if "/" in ref:
+        author, _, slug = ref.partition("/")
+        rows = blog_rows.find_by_author_and_slug(
+            conn, username=author, id_prefix=author.lower() if AUTHOR_ID_PREFIX.match(author) else None, slug=slug
+        )
+        if len(rows) > 1:
+            raise Conflict(f"{author!r} matches more than one author: use more of the author's id")
+        return rows[0] if rows else None
+    return blog_rows.find_own(conn, ref=ref, with_content=True) or blog_rows.find_visible(conn, ref=ref)
+
+
+# What an assignee does (review_act's rules, 0071): the post itself only its author changes (the
+# spec's "Users can update their own blogs"; team permissions on posts are a future enhancement).
+_ASSIGNEES_DO = {
+    "author": "authors comment and submit",
+    "editor": "editors comment and submit",
+    "reviewer": "reviewers comment and submit their review",
+    "approver": "approvers comment, approve or reject",
+}
+
+
+def _refuse_an_assigned_post(conn: Connection, ref: str, *, slug: str | None, blog_id: UUID | None) -> None:
+    """PermissionDenied saying what an assignee may do, when `ref` names another account's post assigned
+    to me: by its slug (which `review list` shows; no post of mine has it) or id, or the id of the
+    post AUTHOR/SLUG found; else nothing."""
+    from blogster_cli.id_prefixes import short
+    from blogster_cli.repositories import review as review_rows
+
+    if slug is None and blog_id is None:
+        return
+    found = review_rows.mine_on_post(conn, slug_or_id=slug, blog_id=blog_id)
+    if not found:
+        return
+    roles = sorted({role for _, role in found})
+    does = _ASSIGNEES_DO[roles[0]] if len(roles) == 1 else "assignees comment and move the review along"
+    raise PermissionDenied(
+        f"{ref!r} is assigned to you as {' and '.join(roles)}: {does} (`blogster review show {short(found[0][0])}`);"
+        " only the post's author changes it"
+    )
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import publish_problems
+from blogster_cli.content.rules import only_headings, publish_problems
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.planning.times import AT_FORMAT as AT_FORMAT  # re-exported: the --at shape, for scripts and tests
@@ -23,6 +23,7 @@ from blogster_cli.repositories import activities
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.publishing import DueRow, ScheduledRow
+from blogster_cli.services.media_files import featured_missing
 from blogster_cli.services.post_steps import find_own, markdown_of
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
@@ -38,36 +39,61 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     note: str | None = None
-    """Said with the outcome: a past --at published now, an ambiguous wall time taken as the first."""
+    """Said with the outcome: a past --at published now, an ambiguous wall time taken as the first,
+    a post already as asked (`changed` False)."""
+    changed: bool = True
+    """False: the post was already as asked (published, or a draft): nothing was done, not a failure."""
     failure: BlogsterError | None = field(default=None, repr=False, compare=False)
     """The error itself (its kind decides the exit code); not part of --json."""
 
 
-def readiness(row: BlogRow) -> tuple[list[str], list[str]]:
-    """(problems that block publishing, warnings that do not)."""
-    problems = publish_problems(title=row.title, slug=row.slug, markdown=markdown_of(row))
+def readiness(row: BlogRow, *, featured_missing: bool = False) -> tuple[list[str], list[str]]:
+    """(problems that block publishing, warnings that do not); `featured_missing`: the featured
+    image names a stored picture that is gone (media_files.featured_missing)."""
+    markdown = markdown_of(row)
+    problems = publish_problems(title=row.title, slug=row.slug, markdown=markdown)
     warnings = []
+    if not problems and only_headings(markdown):  # `posts new --template`'s scaffold, not yet written
+        warnings.append(
+            "still its template's scaffold: only headings and guidance comments, no text of its own"
+            if row.template_id is not None
+            else "only headings, no text of its own"
+        )
     if not (row.meta_description or "").strip():
         warnings.append("no meta description")
     if not (row.featured_image or "").strip():
         warnings.append("no featured image")
+    elif featured_missing:
+        warnings.append(f"its featured image {row.featured_image} is not stored (removed?), so the site shows none")
     return problems, warnings
 
 
 def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetime, note: str | None) -> Outcome:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref, with_content=True)
-        problems, warnings = readiness(row)
+        problems, warnings = readiness(row, featured_missing=featured_missing(conn, row.featured_image))
         if problems:
             raise InvalidInput(f"'{row.slug}' cannot be published: {', '.join(problems)}")
-        if row.status == BlogStatus.PUBLISHED:
-            raise InvalidInput(f"'{row.slug}' is already published")
         later = at is not None and at > now
+        if row.status == BlogStatus.PUBLISHED:
+            if later:
+                raise InvalidInput(f"'{row.slug}' is already published: unpublish it first to schedule it")
+            since = f" (since {row.published_at:%Y-%m-%d})" if row.published_at else ""
+            return Outcome(
+                ref=ref, slug=row.slug, status=row.status, published_at=row.published_at,
+                note=f"already published{since}; left as it is", changed=False,
+            )  # fmt: skip
         if at is not None and not later:
             passed = f"{at:%Y-%m-%d %H:%M %Z} has passed: published now, dated then"
             note = f"{note}; {passed}" if note else passed
         status = BlogStatus.SCHEDULED if later else BlogStatus.PUBLISHED
         published_at = at or now
+        if at is None and row.published_at is not None and row.published_at <= now:
+            # published before (unpublish keeps the date) or dated by its file: its URL and place in
+            # feeds stay; --at dates it otherwise
+            published_at = row.published_at
+            kept = f"keeps its publication date, {row.published_at:%Y-%m-%d} (--at to date it otherwise)"
+            note = f"{note}; {kept}" if note else kept
         if not publication_rows.set_publication(
             conn, blog_id=row.id, status=status, published_at=published_at, expected_status=row.status
         ):
@@ -103,7 +129,8 @@ def publish(
     acting: ActingUser, *, refs: list[str], at: str | None = None, timezone: tzinfo = UTC, at_name: str = "--at"
 ) -> list[Outcome]:
     """Publishes each post now, or schedules it when `at` is in the future (a past `at` publishes
-    now, dated `at`, and its outcome's note says so). `at_name`: what an error calls `at`."""
+    now, dated `at`, and its outcome's note says so). Without `at`, a post with a publication date
+    already past (published before: unpublish keeps the date) keeps it, and its note says so. `at_name`: what an error calls `at`."""
     parsed = parse_at(at, timezone=timezone, name=at_name) if at is not None else None
     moment, note = (parsed.moment, parsed.note) if parsed is not None else (None, None)
     now = datetime.now(UTC)
@@ -113,10 +140,14 @@ def publish(
 def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref)
+        if row.status == BlogStatus.DRAFT:
+            return Outcome(ref=ref, slug=row.slug, status=row.status, note="already a draft", changed=False)
         if row.status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
             raise InvalidInput(f"'{row.slug}' is not published or scheduled")
+        # A published post keeps its date, which publishing it again keeps; a scheduled one never went out.
+        kept = row.published_at if row.status == BlogStatus.PUBLISHED else None
         if not publication_rows.set_publication(
-            conn, blog_id=row.id, status=BlogStatus.DRAFT, published_at=None, expected_status=row.status
+            conn, blog_id=row.id, status=BlogStatus.DRAFT, published_at=kept, expected_status=row.status
         ):
             raise BlogsterError(f"'{row.slug}' changed while unpublishing; try again")
         activities.record(

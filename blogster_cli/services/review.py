@@ -17,10 +17,9 @@ from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import check_publishable
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
-from blogster_cli.repositories import blogs as blog_rows
+from blogster_cli.errors import InvalidInput, PermissionDenied
 from blogster_cli.repositories import review as review_rows
-from blogster_cli.services.post_steps import did_you_mean
+from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import BlogStatus, CollaborationRole, CollaborationStatus
 
 if TYPE_CHECKING:
@@ -123,9 +122,7 @@ def assign(
         raise InvalidInput("only an approver can be allowed to publish")
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
-        post = blog_rows.find_own(conn, ref=blog)
-        if post is None:
-            raise NotFound(f"no post {blog!r} of yours{did_you_mean(conn, blog)}")
+        post = find_own(conn, blog)  # another account's post: refused as such (exit 4), as `posts edit` does
         created = review_rows.assign(
             session,
             blog_id=post.id,

@@ -155,12 +155,18 @@ class SocialDraft:
     length: int
     limit: int
     post_status: str
+    link: str | None = None
+    """The blog post's address, which goes out after the text (counted in `length`)."""
 
 
-def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: str) -> SocialDraft:
-    """A social_media_posts draft for `platform`, within its length limit, with hashtags."""
+def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: str, base_domain: str) -> SocialDraft:
+    """A social_media_posts draft for `platform`, within its length limit with the link to the
+    post (which the prompt gives the model) and its hashtags."""
+    from blogster_cli.distribution.social import X_LINK_LENGTH
     from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
     from blogster_cli.publish.titles import shown_title
+    from blogster_cli.services.post_steps import find_own
+    from blogster_cli.services.site_address import post_link
     from blogster_cli.vocabulary import SocialPostStatus
 
     try:
@@ -169,11 +175,16 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         raise InvalidInput(f"--platform must be one of {', '.join(SocialPlatform)}") from None
     limit = PLATFORM_LIMITS[chosen.value]
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id)
+    with orm_unit_of_work(acting) as session:
+        conn = driver_connection(session)
+        blog = find_own(conn, ref, with_content=True)
+        link = post_link(conn, slug=blog.slug, published_at=blog.published_at, base_domain=base_domain)
+        generation_steps.reserve(session, request_id)
     # The post's title as readers see it on the site, so the social post quotes its words, not its markup.
     title = shown_title(blog.title, _markdown(blog))[0]
+    link_length = (X_LINK_LENGTH if chosen == SocialPlatform.TWITTER else len(link)) if link else 0
     extra = {"title": title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
-             "limit": limit}  # fmt: skip
+             "limit": limit, "link": link or "", "link_length": link_length}  # fmt: skip
     messages = prompts.assemble("social", prompts.PromptInput(topic=title, extra=extra))
     prompt_text = prompts.as_text(messages)
     result: list[metadata.SocialOut] = []
@@ -181,7 +192,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
     def call() -> Completion:
         post, completion = generation_steps.complete_structured(
             provider, messages, response_format=metadata.response_format(metadata.SocialOut, "social_post"),
-            parse=lambda text: metadata.parse_social(text, chosen.value), what=f"{chosen.value} posts",
+            parse=lambda text: metadata.parse_social(text, chosen.value, link), what=f"{chosen.value} posts",
         )  # fmt: skip
         result.append(post)
         return completion
@@ -201,8 +212,8 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         session.add(row)
         session.flush()
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
-        return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags), out.length(chosen.value), limit,
-                           row.post_status.value)  # fmt: skip
+        return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags),
+                           out.length(chosen.value, link), limit, row.post_status.value, link)  # fmt: skip
 
     return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
@@ -218,6 +229,8 @@ class GeneratedImage:
     size: int
     file_type: str
     ai_prompt: str
+    post: str = ""
+    """The post's slug, as `images add` names it."""
 
 
 def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
@@ -255,7 +268,7 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
         session.add(asset)
         session.flush()
         rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
-        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt)
+        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt, blog.slug)
 
     return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt, provider=provider, links=_links(blog), call=call, store=store

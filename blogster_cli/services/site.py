@@ -53,6 +53,8 @@ class BuildReport:
     """Files of the previous build removed from `out` since (by hand), which this build wrote again."""
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses)."""
+    notes: tuple[str, ...] = ()
+    """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
 
 
 def _site_post(
@@ -160,6 +162,8 @@ def _collector_paused() -> Iterator[None]:
 def _build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool, force: bool
 ) -> BuildReport:
+    from dataclasses import replace
+
     from blogster_cli.publish.pages import SitePlan, site_key
     from blogster_cli.publish.themes import load_theme
     from blogster_cli.services.media_files import media_dir
@@ -171,8 +175,9 @@ def _build(
         settings = site_rows.own_settings(conn)
         if settings is None:
             raise NotFound("you have no site settings (subdomain) yet")
-        config = site_config(settings, base_domain=base_domain)
+        config = replace(site_config(settings, base_domain=base_domain), author=site_rows.own_author_name(conn))
         warnings = ignored_addresses(settings, base_domain=base_domain)
+        notes = () if settings.site_title else (_untitled(config.title),)
         theme = load_theme(config.theme, cache=_template_cache())
         versions = site_rows.published_versions(conn)
         tags = site_rows.tag_signature(conn)
@@ -185,6 +190,9 @@ def _build(
         images = site_rows.image_files(conn, urls=sorted(shown))
         same_site = previous.site == site_key(config, theme, timezone)
         image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
+        unshown, left_out = _featured_unserved(records, {page.path for page in image_pages})
+        altered = altered or unshown
+        warnings = (*warnings, *left_out)
         left = (
             force or bool(gone) or any(not entry or not entry[0] for entry in previous.files.values())
         )  # a file left alone last time: check again (--force: written now, listed or not); one removed
@@ -196,7 +204,7 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
-                    warnings=warnings,
+                    warnings=warnings, notes=notes,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
@@ -219,8 +227,15 @@ def _build(
         out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=len(bodies),
         written=len(written.written), unchanged=written.unchanged, removed=len(written.removed),
         seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited), warnings=warnings,
-        restored=tuple(path for path in written.written if path in gone),
+        restored=tuple(path for path in written.written if path in gone), notes=notes,
     )  # fmt: skip
+
+
+def _untitled(shown: str) -> str:
+    return (
+        f"your site has no title, so its pages and feeds are titled {shown!r} (its subdomain):"
+        ' set one with `blogster site settings set title "My blog"`'
+    )
 
 
 def _records(
@@ -287,6 +302,27 @@ def _describe_featured(conn: Connection, records: dict[str, dict[str, Any]]) -> 
             record["alt"], altered = alt, True
             record.pop("d", None)  # its page key covers the alt text: worked out again
     return altered
+
+
+def _featured_unserved(records: dict[str, dict[str, Any]], served: set[str]) -> tuple[bool, list[str]]:
+    """Marks each record whose featured image is a stored picture (`media/...`) this build does not
+    write (its image row removed, its file gone): "nf", its page shows no featured image rather than
+    a broken one (`publish.pages.site_post`). (whether any record's mark changed, a warning per post)."""
+    altered, warnings = False, []
+    for record in records.values():
+        image = (record["img"] or "").strip().lstrip("/")
+        missing = image.startswith("media/") and image not in served
+        if bool(record.get("nf")) != missing:
+            altered = True
+            record.pop("d", None)  # its page key covers the featured image: worked out again
+        if missing:
+            record["nf"] = True
+            warnings.append(
+                f"'{record['slug']}': its featured image {record['img']} is not stored, so its page shows none"
+            )
+        else:
+            record.pop("nf", None)
+    return altered, warnings
 
 
 def _template_cache() -> Path:

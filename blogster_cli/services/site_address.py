@@ -113,15 +113,28 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
 
 def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tuple[SiteConfig, str]:
     """My site's configuration and the published post's address on it (its canonical URL)."""
-    from blogster_cli.publish.urls import permalink
-
     settings = site_rows.own_settings(conn)
     if settings is None:
         raise NotFound("you have no site settings (subdomain) yet: links need your site's URL")
     config = site_config(settings, base_domain=base_domain)
-    published_at = row.published_at or dt.datetime.now(dt.UTC)
-    path = permalink(config.permalink, slug=row.slug, published_at=published_at) or f"/{row.slug}/"
-    return config, canonical_url(config.base_url, path)
+    return config, _address(config, slug=row.slug, published_at=row.published_at)
+
+
+def post_link(conn: Connection, *, slug: str, published_at: dt.datetime | None, base_domain: str) -> str | None:
+    """The address `published_address` gives my post of `slug`, published (or going live) at
+    `published_at` (None: now); None when I have no site settings yet."""
+    settings = site_rows.own_settings(conn)
+    if settings is None:
+        return None
+    return _address(site_config(settings, base_domain=base_domain), slug=slug, published_at=published_at)
+
+
+def _address(config: SiteConfig, *, slug: str, published_at: dt.datetime | None) -> str:
+    from blogster_cli.publish.urls import permalink
+
+    moment = published_at or dt.datetime.now(dt.UTC)
+    path = permalink(config.permalink, slug=slug, published_at=moment) or f"/{slug}/"
+    return canonical_url(config.base_url, path)
 
 
 def address_never_chosen(conn: Connection, *, base_domain: str) -> str | None:

@@ -123,46 +123,62 @@ class SocialPostPublic:
     where it was tried); None once posted, and for a post never tried."""
     content: str
     hashtags: list[str]
+    link: str | None
+    """The blog post's address, which goes out after the text (counted in `length`); None while
+    the account has no site settings."""
     length: int
     limit: int
     platform_post_id: str | None
 
 
-def _post_public(post: SocialMediaPost, profile: SocialMediaProfile, slug: str) -> SocialPostPublic:
+def _post_public(post: SocialMediaPost, profile: SocialMediaProfile, slug: str, link: str | None) -> SocialPostPublic:
     content, hashtags = post.content or "", list(post.hashtags)
     return SocialPostPublic(
         id=post.id, slug=slug, platform=str(profile.platform), handle=profile.profile_id, status=str(post.post_status),
-        content=content, hashtags=hashtags, length=rules.length(content, hashtags, str(profile.platform)),
+        content=content, hashtags=hashtags, link=link, length=rules.length(content, hashtags, str(profile.platform), link),
         limit=rules.PLATFORM_LIMITS[str(profile.platform)], scheduled_time=post.scheduled_time,
         platform_post_id=post.platform_post_id, error=post.error,
     )  # fmt: skip
 
 
-def _checked(platform: str, content: str, hashtags: list[str]) -> list[str]:
-    found = rules.problems(platform, content, hashtags)
+def _checked(platform: str, content: str, hashtags: list[str], link: str | None) -> list[str]:
+    found = rules.problems(platform, content, hashtags, link)
     if found:
         raise InvalidInput(f"not saved: {'; '.join(found)}")
     return rules.clean_hashtags(hashtags)
 
 
-def list_posts(acting: ActingUser, *, ref: str | None = None) -> list[SocialPostPublic]:
+def _link(session: Any, *, slug: str, published_at: dt.datetime | None, base_domain: str) -> str | None:
+    """The address of my blog post a social post links to (site_address.post_link)."""
+    from blogster_cli.services.site_address import post_link
+
+    return post_link(driver_connection(session), slug=slug, published_at=published_at, base_domain=base_domain)
+
+
+def list_posts(acting: ActingUser, *, ref: str | None = None, base_domain: str) -> list[SocialPostPublic]:
     from blogster_cli.services.post_steps import find_own
 
     with orm_unit_of_work(acting) as session:
         blog_id = find_own(driver_connection(session), ref).id if ref else None
-        return [_post_public(p, profile, slug) for p, profile, slug in social_rows.posts(session, blog_id=blog_id)]
+        return [
+            _post_public(p, profile, slug, _link(session, slug=slug, published_at=published, base_domain=base_domain))
+            for p, profile, slug, published in social_rows.posts(session, blog_id=blog_id)
+        ]
 
 
 def create_post(
-    acting: ActingUser, *, ref: str, platform: str, content: str, hashtags: list[str], handle: str | None = None
-) -> SocialPostPublic:
-    """A draft written by hand, on my profile for the platform (a stand-in profile until one is connected)."""
+    acting: ActingUser, *, ref: str, platform: str, content: str, hashtags: list[str], base_domain: str,
+    handle: str | None = None,
+) -> SocialPostPublic:  # fmt: skip
+    """A draft written by hand, on my profile for the platform (a stand-in profile until one is connected);
+    its length counts the link to the blog post that goes out with it."""
     from blogster_cli.services.post_steps import find_own
 
     chosen = _platform(platform)
-    tags = _checked(chosen.value, content, hashtags)
     with orm_unit_of_work(acting) as session:
         blog = find_own(driver_connection(session), ref)
+        link = _link(session, slug=blog.slug, published_at=blog.published_at, base_domain=base_domain)
+        tags = _checked(chosen.value, content, hashtags, link)
         profile = social_rows.profile_for(session, platform=chosen, handle=handle)
         if profile is None:
             if handle is not None:
@@ -171,7 +187,7 @@ def create_post(
             social_rows.save(session, row=profile)
         post = SocialMediaPost(blog_id=blog.id, social_profile_id=profile.id, content=content.strip(), hashtags=tags)
         social_rows.save(session, row=post)
-        return _post_public(post, profile, blog.slug)
+        return _post_public(post, profile, blog.slug, link)
 
 
 SOCIAL_POST = id_prefixes.Named("social post", "social posts", "blogster social list")
@@ -183,11 +199,14 @@ def _one(session: Any, ref: str, *, locked: bool = True) -> tuple[SocialMediaPos
     )
 
 
-def _slug(session: Any, post: SocialMediaPost) -> str:
+def _slug_and_link(session: Any, post: SocialMediaPost, base_domain: str) -> tuple[str, str | None]:
+    """The slug of the blog post a social post links to, and its address."""
     from blogster_cli.repositories.blogs import find_own
 
     row = find_own(driver_connection(session), ref=str(post.blog_id))
-    return row.slug if row else ""
+    if row is None:
+        return "", None
+    return row.slug, _link(session, slug=row.slug, published_at=row.published_at, base_domain=base_domain)
 
 
 def _linked(session: Any, post: SocialMediaPost) -> rules.LinkedPost:
@@ -200,31 +219,32 @@ def _linked(session: Any, post: SocialMediaPost) -> rules.LinkedPost:
     return rules.LinkedPost(row.slug, str(row.status), row.published_at, row.deleted_at is not None)
 
 
-def show_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:
+def show_post(acting: ActingUser, *, ref: str, base_domain: str) -> SocialPostPublic:
     """One of my social posts, by its id or the id's first characters (read without waiting for a
     run that is posting it)."""
     with orm_unit_of_work(acting) as session:
         post, profile = _one(session, ref, locked=False)
-        return _post_public(post, profile, _slug(session, post))
+        return _post_public(post, profile, *_slug_and_link(session, post, base_domain))
 
 
 def edit_post(
-    acting: ActingUser, *, ref: str, content: str | None = None, hashtags: list[str] | None = None
+    acting: ActingUser, *, ref: str, base_domain: str, content: str | None = None, hashtags: list[str] | None = None
 ) -> SocialPostPublic:
     with orm_unit_of_work(acting) as session:
         post, profile = _one(session, ref)
         if post.post_status == SocialPostStatus.PUBLISHED:
             raise InvalidInput("this post is already published; it cannot change")
+        slug, link = _slug_and_link(session, post, base_domain)
         new_content = content if content is not None else post.content or ""
         post.hashtags = _checked(
-            str(profile.platform), new_content, hashtags if hashtags is not None else list(post.hashtags)
+            str(profile.platform), new_content, hashtags if hashtags is not None else list(post.hashtags), link
         )
         post.content = new_content.strip()
         social_rows.save(session, row=post)
-        return _post_public(post, profile, _slug(session, post))
+        return _post_public(post, profile, slug, link)
 
 
-def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> SocialPostPublic:
+def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None, base_domain: str) -> SocialPostPublic:
     """Schedules the post at `at`, or takes it back to a draft with None. `at` must be to come:
     a post is an outside effect, and a time past would go out at the next `post-due`. Only a post
     for a platform `social post-due` posts to (SOCIAL_PLATFORMS) is scheduled: any other would
@@ -244,13 +264,16 @@ def schedule_post(acting: ActingUser, *, ref: str, at: dt.datetime | None) -> So
                 f"not scheduled: Blogster posts only to {' and '.join(SOCIAL_PLATFORMS)}; {str(profile.platform)} needs"
                 " media or an app review, so post it there by hand"
             )
-        _checked(str(profile.platform), post.content or "", list(post.hashtags))
+        slug, link = _slug_and_link(session, post, base_domain)
+        _checked(str(profile.platform), post.content or "", list(post.hashtags), link)
         if at is not None and not rules.live_by(linked := _linked(session, post), at):
             raise InvalidInput(_not_live_yet(linked, at))
+        if at is not None and link is None:
+            raise NotFound("not scheduled: you have no site settings (subdomain) yet, so the post would carry no link")
         post.scheduled_time = at
         post.post_status = SocialPostStatus.SCHEDULED if at else SocialPostStatus.DRAFT
         social_rows.save(session, row=post)
-        return _post_public(post, profile, _slug(session, post))
+        return _post_public(post, profile, slug, link)
 
 
 def _not_live_yet(linked: rules.LinkedPost, at: dt.datetime) -> str:
@@ -263,10 +286,10 @@ def _not_live_yet(linked: rules.LinkedPost, at: dt.datetime) -> str:
     return f"not scheduled: {rules.not_live(linked, at.tzinfo)}, so the post would link to a page that does not exist; {fix}"
 
 
-def remove_post(acting: ActingUser, *, ref: str) -> SocialPostPublic:
+def remove_post(acting: ActingUser, *, ref: str, base_domain: str) -> SocialPostPublic:
     """Deletes one of my social posts; returns it as it was."""
     with orm_unit_of_work(acting) as session:
         post, profile = _one(session, ref)
-        removed = _post_public(post, profile, _slug(session, post))
+        removed = _post_public(post, profile, *_slug_and_link(session, post, base_domain))
         social_rows.delete_post(session, post_id=post.id)
         return removed

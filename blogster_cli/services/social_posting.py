@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.db.orm import orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
+from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.repositories import social as social_rows
@@ -50,6 +50,8 @@ class SocialAccess:
     token_owner: UUID | None = None
     """The account BLOGSTER_<PLATFORM>_TOKEN belongs to: the one the command runs as (the workers:
     the account their profile is logged in as). One person's token, never every account's posts."""
+    base_domain: str = ""
+    """The platform's domain (`site_base_domain`): the posts' links to a site with no address of its own."""
 
     def token(self, profile: SocialMediaProfile) -> str | None:
         """BLOGSTER_<PLATFORM>_TOKEN (cron, workers) for its owner's profiles, else the profile's keyring entry."""
@@ -65,7 +67,9 @@ def social_access(ctx: AppContext, *, token_owner: UUID | None) -> SocialAccess:
     """Where to post, and whose posts the environment's tokens are for (SocialAccess.token_owner)."""
     settings = ctx.settings
     urls = {"twitter": settings.twitter_url.rstrip("/"), "linkedin": settings.linkedin_url.rstrip("/")}
-    return SocialAccess(base_urls=urls, credentials=ctx.credentials, token_owner=token_owner)
+    return SocialAccess(
+        base_urls=urls, credentials=ctx.credentials, token_owner=token_owner, base_domain=settings.site_base_domain
+    )
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ def post_due_for_every_account(
 
 def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: datetime) -> SocialPostOutcome | None:
     from blogster_cli.services.platform_api import SOCIAL_PLATFORMS, PlatformError, social_client_for
+    from blogster_cli.services.site_address import post_link
 
     with orm_guard_unit_of_work(acting) as guard:
         found = social_rows.lock_due_post(guard, post_id=post_id, now=now)
@@ -121,6 +126,13 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             else rules.LinkedPost(blog.slug, blog.status, blog.published_at, blog.deleted_at is not None)
         )
         token = access.token(profile)
+        link = (
+            None
+            if blog is None
+            else post_link(
+                driver_connection(guard), slug=blog.slug, published_at=blog.published_at, base_domain=access.base_domain
+            )
+        )
         error, made = None, None
         if platform not in SOCIAL_PLATFORMS:
             error = f"posting to {platform} is not supported (only {', '.join(SOCIAL_PLATFORMS)}): post it by hand"
@@ -135,6 +147,8 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
                 f"not posted: {why}, so the post would link to a page that does not exist;"
                 f" publish it, then `blogster social schedule {post.id} --at TIME` again"
             )
+        elif link is None:  # no site settings: the post would carry no link to its blog post
+            error = "not posted: you have no site settings (subdomain) yet, so the post would carry no link"
         elif not handle:  # a stand-in profile (`social new` before `social profiles connect`): it stays scheduled
             return _waiting(
                 guard, post, platform=platform, handle=handle,
@@ -151,7 +165,7 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
                 PlatformEndpoint(platform=platform, base_url=access.base_urls[platform], token=token), handle=handle
             )
             try:
-                text = rules.compose(post.content or "", list(post.hashtags))
+                text = rules.compose(post.content or "", list(post.hashtags), link)
                 made = client.post(text, idempotency_key=str(post.id))
             except (PlatformError, LookupError, TypeError, ValueError) as exc:
                 error = str(exc) if isinstance(exc, PlatformError) else f"{platform} answered in an unexpected shape"

@@ -34,7 +34,8 @@ def respell(acting: ActingUser, *, name: str, spelling: str) -> Respelled:
     A tag is shared by every account and each link keeps its writer's spelling, one per account
     and tag (0117): so all my links go and come back with the new spelling in one unit of work
     (the posts in the trash too, or their spelling would win again). A different name is not a
-    spelling: `blogs tag add/rm` moves posts between tags.
+    spelling: `blogs tag add/rm` moves posts between tags. Posts imported from a file are marked
+    (`content.source.respelled`), so that export and sync write the new spelling into their files.
     """
     [wanted] = normalise_tags([spelling]) or [""]
     with unit_of_work(acting) as conn:
@@ -49,5 +50,6 @@ def respell(acting: ActingUser, *, name: str, spelling: str) -> Respelled:
         if wanted != mine.spelling:
             blogs_bulk.unlink_tags(conn, pairs=[(blog_id, mine.tag_id) for blog_id in mine.blog_ids])
             blog_rows.link_tags(conn, links=[(blog_id, mine.tag_id, wanted) for blog_id in mine.blog_ids])
+            tags.mark_respelled(conn, blog_ids=mine.blog_ids, name=wanted.casefold())  # reaches their files
         live = len(mine.blog_ids) - mine.in_trash
         return Respelled(was=mine.spelling, spelling=wanted, posts=live, in_trash=mine.in_trash)

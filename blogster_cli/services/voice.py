@@ -40,6 +40,9 @@ class Transcript:
     duration_seconds: int | None
     file_size_bytes: int
     blog_id: UUID | None
+    draft_slug: str | None = None
+    """The new draft's slug (--to-draft)."""
+    draft_word_count: int | None = None
 
 
 def duration_of(data: bytes) -> int | None:
@@ -105,6 +108,7 @@ def transcribe(
         row = session.get(VoiceRecording, recording_id)
         assert row is not None
         row.transcription_status, row.transcription_text = TranscriptionStatus.COMPLETED, completion.text
+        new = None
         if to_draft:
             words = completion.text.split()
             draft_title = title or (" ".join(words[:8]) + ("..." if len(words) > 8 else "")) or path.stem
@@ -115,7 +119,10 @@ def transcribe(
         rows.insert_log(
             session, log=log_row(request_id, prompt, completion, LogLinks(blog_id=row.blog_id), audio_model)
         )
-        return Transcript(recording_id, row.transcription_status.value, completion.text, duration, size, row.blog_id)
+        return Transcript(
+            recording_id, row.transcription_status.value, completion.text, duration, size, row.blog_id,
+            new.slug if new is not None else None, new.word_count if new is not None else None,
+        )  # fmt: skip
 
     try:
         return generation_steps.metered(

@@ -183,11 +183,11 @@ class ChatScreen(Screen[None]):
         if self.pending is not None:
             self.app.notify("Wait for the answer to your last message", severity="warning")
             return
-        acting, new = self.app.acting, self.new
+        acting, new, zone = self.app.acting, self.new, self.app.timezone  # the answer about times names the zone
         self.add(self.line_for("user", text))
         self.pending = self.add(self.line_for("assistant", WAITING))
         self.set_status("Waiting for the bot…")
-        in_background(self, ASKING, lambda: chat.ask(acting, text=text, new=new), ChatAnswered)
+        in_background(self, ASKING, lambda: chat.ask(acting, text=text, new=new, timezone=zone), ChatAnswered)
 
     def on_chat_answered(self, message: ChatAnswered) -> None:
         self.new = False

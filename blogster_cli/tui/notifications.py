@@ -81,11 +81,11 @@ class NotificationsScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        acting, unread_only = self.app.acting, self.unread_only
+        acting, unread_only, zone = self.app.acting, self.unread_only, self.app.zone
         in_background(
             self,
             "Loading notifications",
-            lambda: notifications.list_notifications(acting, unread_only=unread_only, limit=200),
+            lambda: notifications.list_notifications(acting, unread_only=unread_only, limit=200, tzinfo=zone),
             NotificationsLoaded,
         )
 

@@ -110,6 +110,9 @@ class PublishingActions:
             if outcome.error:
                 self.app.notify(outcome.error, title="Not done", severity="error")
                 continue
+            if not outcome.changed:  # already as asked: nothing done
+                self.app.notify(f"'{outcome.slug}' is {outcome.note}")
+                continue
             when = f" for {self.app.local_time(outcome.published_at)}" if outcome.status == BlogStatus.SCHEDULED else ""
             warnings = f" ({', '.join(outcome.warnings)})" if outcome.warnings else ""
             self.app.notify(f"'{outcome.slug}' is now {outcome.status}{when}{warnings}")

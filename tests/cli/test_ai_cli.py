@@ -8,10 +8,24 @@ from tests.ai_server import MODEL
 
 
 def test_no_provider_is_a_one_line_config_error(cli):
-    result = cli("ai", "status")
+    result = cli("ai", "models")
     assert result.exit_code == 6
     assert result.stderr.startswith("error: no AI provider configured: run `blogster ai setup`")
     assert "Traceback" not in result.stderr
+
+
+def test_status_with_nothing_configured_says_so_and_how_to_set_it_up(cli):
+    """New-user walk (h310 L10): `ai status`, the first thing a new user types, exited 6."""
+    result = cli("ai", "status")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == ["configured", "no"]
+    assert result.stderr.startswith("No AI provider is configured. To set one up, run `blogster ai setup`")
+    report = cli("ai", "status", "--json")
+    assert report.exit_code == 0 and report.json() == {
+        "base_url": None, "model": None, "key": "none", "reachable": False, "model_available": False,
+        "problem": None, "configured": False,
+        "setup": "run `blogster ai setup` (or set BLOGSTER_AI_BASE_URL, BLOGSTER_AI_MODEL and OPENAI_API_KEY)",
+    }  # fmt: skip
 
 
 def test_setup_stores_the_key_bound_to_its_url_and_status_never_prints_it(cli, ai_server, isolated_environment):
@@ -26,7 +40,7 @@ def test_setup_stores_the_key_bound_to_its_url_and_status_never_prints_it(cli, a
     report = status.json()
     assert report == {
         "base_url": ai_server.base_url, "model": MODEL, "key": "credentials_file",
-        "reachable": True, "model_available": True, "problem": None,
+        "reachable": True, "model_available": True, "problem": None, "configured": True, "setup": None,
     }  # fmt: skip
     assert "sk-kept" not in status.stdout + status.stderr
     assert ai_server.requests[-1].headers["authorization"] == "Bearer sk-kept"

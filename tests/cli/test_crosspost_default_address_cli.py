@@ -10,7 +10,7 @@ import pytest
 from tests.cli.test_crosspost_cli import POST, connect, publish_post
 from tests.platform_servers import TOKEN, FakeForem
 
-WARNING = "warning: your site's address was never set, so the copies link back to "
+WARNING = "warning: your site's address is not set, so the copies link back to "
 
 
 @pytest.fixture

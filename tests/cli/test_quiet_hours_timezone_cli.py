@@ -17,7 +17,7 @@ def _signup(cli, email, env=None):
 
 def test_quiet_hours_start_in_the_timezone_the_account_signed_up_with(cli):
     _signup(cli, "ada@example.com", env=BERLIN)
-    assert cli("notifications", "prefs", "show", "--json").json()["timezone"] == "Europe/Berlin"
+    assert cli("notifications", "prefs", "show", "--json", env=BERLIN).json()["timezone"] == "Europe/Berlin"
     _signup(cli, "bob@example.com")  # the setting's default, UTC
     assert cli("notifications", "prefs", "show", "--json").json()["timezone"] == "UTC"
 

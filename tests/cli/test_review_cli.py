@@ -73,7 +73,8 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     assert said.exit_code == 0 and said.stderr == f"Commented on {ref} (draft-one, still in_progress).\n"
     assert cli("review", "approve", ref).exit_code == 4  # an editor cannot approve
     assert ok(cli("review", "submit", ref, "--comment", "Done editing.", "--json"))["status"] == "awaiting_review"
-    assert cli("publish", "draft-one").exit_code == 3  # not her post (a bare slug means hers: none)
+    theirs = cli("publish", "draft-one")  # not her post: refused as `posts edit` refuses it (h310 L6)
+    assert theirs.exit_code == 4 and "is assigned to you as editor" in theirs.stderr, theirs.stderr
     login(cli, "ada@example.com")
     ok(cli("review", "comment", ref, "Thanks!", "--json"))
     rejected = ok(cli("review", "reject", ref, "--comment", "One more pass.", "--json"))

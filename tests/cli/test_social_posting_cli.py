@@ -15,6 +15,8 @@ from tests.cli.conftest import PASSWORD
 from tests.platform_servers import LINKEDIN_TOKEN, X_TOKEN, FakeSocial
 
 POSTS = 3
+LINK = "https://ada.blogster.page/posts/ten-terminal-habits/"
+"""The address of the blog post the due posts promote: each goes out with it after its text."""
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_post_due_posts_each_due_post_once_with_its_id_as_idempotency_key(cli, s
     assert ran.exit_code == 0, ran.stderr
     assert [o["action"] for o in ran.json()] == ["posted"] * POSTS
     assert sorted(key for key, _ in x.posts) == sorted(ids)
-    assert sorted(text for _, text in x.posts) == [f"Habit {n}" for n in range(POSTS)]
+    assert sorted(text for _, text in x.posts) == [f"Habit {n} {LINK}" for n in range(POSTS)]
     now = statuses(cli)
     assert all(now[i][0] == "published" and now[i][1] for i in ids)
     assert now[later.json()["id"]] == ("scheduled", None)
@@ -145,7 +147,7 @@ def test_linkedin_and_unsupported_platforms(cli, signed_up, http, superuser):
     assert outcomes[post]["action"] == "posted" and outcomes[post]["platform_post_id"] == "urn:li:share:7001"
     assert outcomes[pin]["action"] == "failed" and "not supported" in outcomes[pin]["error"]
     assert "not supported" in ran.stderr
-    assert linkedin.posts == [(post, "Habit 0")]
+    assert linkedin.posts == [(post, f"Habit 0 {LINK}")]
     assert statuses(cli)[pin] == ("failed", None)
 
 
@@ -290,7 +292,7 @@ def test_the_environments_token_posts_only_its_owners_posts(cli, signed_up, x):
     env = {"BLOGSTER_TWITTER_URL": x.url, "BLOGSTER_TWITTER_TOKEN": X_TOKEN}
     ran = cli("workers", "post-social", "--json", env=env)
     assert ran.exit_code in (0, 1), ran.stderr
-    assert [text for _, text in x.posts] == ["Habit 0"]
+    assert [text for _, text in x.posts] == [f"Habit 0 {LINK}"]
     assert statuses(cli)[mine][0] == "published"
     [bobs] = cli("--profile", "bob", "social", "list", "--json").json()
     assert bobs["status"] == "scheduled"

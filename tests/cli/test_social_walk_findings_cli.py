@@ -50,6 +50,7 @@ def test_linkedin_hashtags_go_out_as_linkedins_hashtags_and_the_rest_escaped(cli
         "author": f"urn:li:person:{MEMBER_ID}",
         "commentary": (
             "A better shot \\(at home\\) {hashtag|\\#|espresso}, C\\# not one"
+            " https://ada.blogster.page/posts/better-shot/"  # the link to the blog post
             " {hashtag|\\#|coffee} {hashtag|\\#|home\\_barista}"
         ),
         "visibility": "PUBLIC",

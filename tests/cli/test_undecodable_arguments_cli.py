@@ -35,10 +35,13 @@ def test_a_path_that_is_not_utf8_reaches_the_command(cli, signed_up, tmp_path):
     assert [f["reason"] for f in result.json()["files"]] == ["its name is not valid UTF-8: rename it"]
 
 
-def test_a_chat_line_that_is_not_utf8_is_refused_and_the_session_goes_on(cli, signed_up, superuser):
+def test_a_chat_line_that_is_not_utf8_is_refused_and_the_session_goes_on(cli, signed_up, superuser, monkeypatch):
+    from blogster_cli.cli import ask
+
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)  # typed on a terminal: `chat` needs one
     result = cli("chat", input=f"how {BAD}\n/quit\n")
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[1:] == ["error: that line is not valid UTF-8 text; type it again"]
+    assert result.stderr.splitlines()[1:] == ["you> error: that line is not valid UTF-8 text; type it again", "you> "]
     assert superuser.execute("select count(*) from chatbot_messages").fetchone() == (0,)
 
 

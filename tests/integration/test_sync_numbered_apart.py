@@ -130,10 +130,10 @@ def test_a_file_sync_numbers_apart_states_its_slug_and_reads_back_as_its_post(ac
 
 
 def test_a_plain_markdown_file_numbered_apart_reads_back_with_its_title(account, tmp_path):
-    """Plain markdown has no front matter to state a slug in (as export): the file sync numbers
-    apart is written for its own name, so the title its name no longer gives (post `rust` titled
-    "rust", its file `rust-2.md`: "rust 2") is its first heading, and an edit synced back keeps
-    the post's title. Before, it was written as for `rust.md`, without the heading."""
+    """The file sync numbers apart is written for its own name, so the title its name no longer
+    gives (post `rust` titled "rust", its file `rust-2.md`: "rust 2") is its first heading, and an
+    edit synced back keeps the post's title. Before, it was written as for `rust.md`, without the
+    heading. Its front matter states the slug the name does not give (h310 M1), as export's does."""
     acting = account()
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -141,7 +141,7 @@ def test_a_plain_markdown_file_numbered_apart_reads_back_with_its_title(account,
     assert numbered.post_id is not None
     title = posts(acting)[numbered.post_id][1]
     path = folder / numbered.path
-    assert path.read_text().startswith(f"# {title}\n")
+    assert path.read_text().startswith(f"---\nslug: {posts(acting)[numbered.post_id][0]}\n---\n# {title}\n")
     path.write_text(path.read_text() + "\nEdited on disk.\n")
     summary = sync_service.sync_folder(acting, directory=folder)
     assert [(file.path, file.action) for file in summary.files] == [(numbered.path, "updated")]

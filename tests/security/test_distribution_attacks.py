@@ -183,7 +183,9 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
     assert cli("interactive", "list", "--json").json() == []
     # Tracking ids are unique per owner: Bob may use the same one, and hers is untouched.
     assert cli("interactive", "create", "poll", "--title", "Alice poll", "--structure", str(poll)).exit_code == 0
-    assert cli("newsletter", "unsubscribe", "fan@example.com", "--json").json() == {"unsubscribed": 0}
+    # Her reader's address is not on his list: refused like any address not on it (nothing changes).
+    refused = cli("newsletter", "unsubscribe", "fan@example.com", "--json")
+    assert refused.exit_code == 3 and "not on your subscribers list" in refused.stderr
     after = snapshot(superuser)
     assert (
         after[:5] == before[:5]
