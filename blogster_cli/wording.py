@@ -3,6 +3,8 @@ the CLI): "1 post", "2 posts", never "post(s)"; "46%", never 0.4601."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 image`, `2 images`, `0 categories`: the count with the noun it agrees with
@@ -38,3 +40,9 @@ def quoted(text: str, limit: int = SHOWN_TEXT) -> str:
     as `shortened` does, `'aaaa…' (5,000 characters)`."""
     text = text.strip()
     return repr(text) if len(text) <= limit else f"{text[: limit - 1] + '…'!r} ({len(text):,} characters)"
+
+
+def not_one_of(name: str, choices: Iterable[str], given: str) -> str:
+    """The message for a value that is none of its choices, alike in every command:
+    "--format must be one of csv, json, not 'xml'"."""
+    return f"{name} must be one of {', '.join(choices)}, not {given!r}"

@@ -115,7 +115,9 @@ def run_ingest(
     try:
         fmt = LogFormat(log_format)
     except ValueError:
-        raise InvalidInput(f"--format must be one of {', '.join(f.value for f in LogFormat)}") from None
+        from blogster_cli.wording import not_one_of
+
+        raise InvalidInput(not_one_of("--format", LogFormat, log_format)) from None
     plain = all(name != "-" and not name.endswith(".gz") for name in files)  # progress counts uncompressed bytes
     total = sum(_size(name) for name in files) if plain else None
     with output.progress("Ingesting", total) as bar:

@@ -65,7 +65,7 @@ def import_posts(
     with output.progress("Importing", len(sources)) as bar:
         summary = imports.import_sources(
             acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run,
-            default_tz=timezone, on_progress=bar.advance, images=True,
+            default_tz=timezone, on_progress=bar.advance, images=True, bookkeeping_quiet=True,
         )  # fmt: skip
     summary.files = reported + summary.files
     if json:
@@ -85,7 +85,7 @@ def import_posts(
                 output.message(f"{file.outcome}: {file.path}: {file.reason}")
             elif on_terminal and not porcelain and not dry_run and file.renamed_from is not None:
                 output.message(f"{file.outcome}: {file.path} ({file.reason})")
-            if file.outcome != "failed":
+            if file.warned:
                 for warning in file.warnings:
                     output.message(f"warning: {file.path}: {warning}")
         if not porcelain or summary.failed:
@@ -113,6 +113,8 @@ def one_line(summary: ImportSummary) -> str:
         notes.append(f"{counts['images']} {'picture' if counts['images'] == 1 else 'pictures'} {stored}")
     if counts["warnings"]:
         notes.append(f"{counts['warnings']} with {'a warning' if counts['warnings'] == 1 else 'warnings'}")
+    if counts["warnings_not_repeated"]:
+        notes.append(f"{counts['warnings_not_repeated']} unchanged with warnings said before, not repeated")
     if summary.not_posts:
         items = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.not_posts.items()))
         notes.append(f"not posts: {items}")

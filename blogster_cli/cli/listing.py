@@ -45,7 +45,9 @@ def chosen_format(fmt: str | None, json: bool) -> str:
     from blogster_cli.errors import InvalidInput
 
     if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        from blogster_cli.wording import not_one_of
+
+        raise InvalidInput(not_one_of("--format", FORMATS, fmt))
     if json and fmt not in (None, "json"):
         raise InvalidInput(f"--json and --format {fmt} disagree: give one of them")
     return "json" if json else (fmt or "table")

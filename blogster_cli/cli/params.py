@@ -57,7 +57,27 @@ class _NamedPath(TyperPath):
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         refuse_empty_path(value, param, ctx)
         refuse_option_like_path(value, param, ctx)
+        if self.dir_okay and not self.file_okay:
+            refuse_file_as_folder(value, ctx)
         return super().convert(value, param, ctx)
+
+
+def refuse_file_as_folder(value: Any, ctx: Any) -> None:
+    """A usage error when a folder's value, or the nearest of its parents that exists, is a file,
+    worded as `export` and `sync` word it ("notes.txt is a file, not a folder"), not as click's
+    "Invalid value for '--out': Directory 'notes.txt' is a file."."""
+    if not isinstance(value, str | Path):
+        return
+    path = Path(value).expanduser()
+    try:
+        existing = next((each for each in (path, *path.parents) if each.exists()), None)
+        if existing is None or not existing.is_file():
+            return  # a folder, or anything else (a socket) is click's or the command's to report
+    except OSError:
+        return
+    from typer._click.exceptions import UsageError
+
+    raise UsageError(f"{existing if existing != path else value} is a file, not a folder", ctx)
 
 
 def path_type(*, exists: bool = False, file_okay: bool = True, dir_okay: bool = True, text: bool = False) -> Any:

@@ -9,6 +9,7 @@ import typer
 
 from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
+from blogster_cli.cli.long_running import stop_signals_end_it
 from blogster_cli.cli.params import FOLDER_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context, site_folder
 from blogster_cli.wording import plural
@@ -231,38 +232,16 @@ def serve(
     _refuse_edited(first.edited)
     server = site_preview.start(out, port=port, base_url=first.base_url)
     output.message(f"Serving {out} on http://127.0.0.1:{server.server_address[1]}{server.root} (Ctrl-C stops).")
-    restore_signals = _sigterm_stops_as_ctrl_c()
-    try:
-        while True:
-            time.sleep(interval)
-            report = rebuild()
-            server.root = site_preview.site_root(report.base_url)  # the address may have changed meanwhile
-            if report.written or report.removed:
-                output.message(f"Rebuilt: {plural(report.written, 'file')} written, {report.removed} removed.")
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM is how a preview ends, as serve-workers ends (exit 0)
-        pass
-    finally:
-        server.shutdown()
-        restore_signals()
-    output.message("Stopped.")
-
-
-def _sigterm_stops_as_ctrl_c() -> Callable[[], None]:
-    """While the preview serves, SIGTERM (`kill`, a service manager) ends it as Ctrl-C does ("Stopped.",
-    exit 0, as `serve-workers` ends on it), not with "error: terminated" (143) after "Stopped."; a
-    second one while it stops changes nothing. Returns what puts the handler before back."""
-    import signal
-
-    before = signal.getsignal(signal.SIGTERM)
-
-    def stop(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGTERM, lambda signum, frame: None)
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-
-    def restore() -> None:
-        if before is not None:  # (None: a handler not set from Python, which cannot be put back)
-            signal.signal(signal.SIGTERM, before)
-
-    return restore
+    with stop_signals_end_it():  # Ctrl-C, SIGTERM or SIGHUP is how a preview ends (exit 0, as serve-workers ends)
+        try:
+            while True:
+                time.sleep(interval)
+                report = rebuild()
+                server.root = site_preview.site_root(report.base_url)  # the address may have changed meanwhile
+                if report.written or report.removed:
+                    output.message(f"Rebuilt: {plural(report.written, 'file')} written, {report.removed} removed.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+        output.message("Stopped.")

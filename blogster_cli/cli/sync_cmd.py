@@ -127,26 +127,28 @@ def _unlink(folder: str, dry_run: bool, json: bool, *, fmt: str, watch: bool, ad
 def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool, adopt: bool) -> None:
     import threading
 
+    from blogster_cli.cli.long_running import stop_signals_end_it
     from blogster_cli.services import sync as sync_service
 
     stop = threading.Event()
     output.message(f"Watching {folder} (Ctrl-C stops).")
-    try:
-        sync_service.watch(
-            acting, directory=folder, fmt=fmt, default_tz=timezone,
-            on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop, adopt=adopt,
-        )  # fmt: skip
-    except KeyboardInterrupt:
-        stop.set()
-    except sync_service.FolderUnlinked as gone:  # not linked again: stopped, as Ctrl-C stops it
-        from blogster_cli.terminal_text import single_line
+    with stop_signals_end_it():  # Ctrl-C, SIGTERM or SIGHUP is how a watch ends: "Stopped.", exit 0
+        try:
+            sync_service.watch(
+                acting, directory=folder, fmt=fmt, default_tz=timezone,
+                on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop, adopt=adopt,
+            )  # fmt: skip
+        except KeyboardInterrupt:
+            stop.set()
+        except sync_service.FolderUnlinked as gone:  # not linked again: stopped, as Ctrl-C stops it
+            from blogster_cli.terminal_text import single_line
 
-        output.message(
-            f"Stopped: {single_line(gone.folder)} was unlinked (`sync --unlink`); a sync of it links it again"
-            " as a first run."
-        )
-        return
-    output.message("Stopped.")
+            output.message(
+                f"Stopped: {single_line(gone.folder)} was unlinked (`sync --unlink`); a sync of it links it again"
+                " as a first run."
+            )
+            return
+        output.message("Stopped.")
 
 
 def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False) -> None:

@@ -91,11 +91,16 @@ _WHOLE = [
     for name in ("pre", "script", "style", "iframe", "video", "audio", "object")
 ]
 _STASHED = re.compile(r"\x00pre(\d+)\x00")
-_BLOCK_TAG = re.compile(
-    r"^\s*</?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|"
-    r"section|article|aside|header|footer|dl|dt|dd|form|address|iframe)\b|^\s*\x00pre",
-    re.IGNORECASE,
+_BLOCK_NAMES = (
+    r"(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|"
+    r"section|article|aside|header|footer|dl|dt|dd|form|address|iframe)\b"
 )
+_BLOCK_TAG = re.compile(rf"^\s*</?{_BLOCK_NAMES}|^\s*\x00pre", re.IGNORECASE)
+# A line's last tag when it is a block's (`_ends_in_block_tag` matches it from the line's last `<`).
+_LAST_BLOCK_TAG = re.compile(rf"</?{_BLOCK_NAMES}[^>]*>\s*", re.IGNORECASE)
+_LAST_STASHED = re.compile(r"\x00pre\d+\x00\s*")
+# A line holding one shortcode tag and nothing else (`[gallery ids="1,2"]`, `[/note]`).
+_LONE_SHORTCODE = re.compile(r"\s*\[/?[a-z][a-z0-9_-]*(?:(?:\s|=)[^\]\n]*)?\]\s*", re.IGNORECASE)
 _LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
@@ -541,19 +546,52 @@ def _autop(html: str) -> str:
         protected = _sub_closed(whole, last_end, _stash(blocks), protected)
     paragraphs = []
     for chunk in _BLANK_LINES.split(protected):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _BLOCK_TAG.match(chunk):
-            paragraphs.append(chunk)
-        else:
-            paragraphs.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>")
+        paragraphs += _paragraphs(chunk)
     joined = "\n\n".join(paragraphs)
 
     def restored(match: re.Match[str]) -> str:  # a stashed element may hold one stashed before it
         return _STASHED.sub(restored, blocks[int(match.group(1))])
 
     return _STASHED.sub(restored, joined)
+
+
+def _paragraphs(chunk: str) -> list[str]:
+    """The paragraphs of a blank-line separated chunk, as wpautop makes them. A line holding only
+    a shortcode is a paragraph of its own (WordPress shows a gallery or a form as a block), not a
+    line of its neighbours' ending in a hard break. A chunk starting with a block tag stays as it
+    is; any other becomes a <p>, its single line breaks <br>s, except next to a block tag
+    (wpautop drops those: they would be a markdown hard break, a trailing backslash)."""
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    for line in [*chunk.split("\n"), None]:
+        if line is not None and not _LONE_SHORTCODE.fullmatch(line):
+            lines.append(line)
+            continue
+        text = "\n".join(lines).strip()
+        lines = []
+        if text:
+            paragraphs.append(text if _BLOCK_TAG.match(text) else f"<p>{_line_breaks(text)}</p>")
+        if line is not None:
+            paragraphs.append(f"<p>{line.strip()}</p>")
+    return paragraphs
+
+
+def _line_breaks(text: str) -> str:
+    lines = text.split("\n")
+    parts = [lines[0]]
+    for before, line in zip(lines, lines[1:], strict=False):
+        parts.append("\n" if _ends_in_block_tag(before) or _BLOCK_TAG.match(line) else "<br />\n")
+        parts.append(line)
+    return "".join(parts)
+
+
+def _ends_in_block_tag(line: str) -> bool:
+    tag = line.rfind("<")
+    stashed = line.rfind("\x00pre")
+    return bool(
+        (tag != -1 and _LAST_BLOCK_TAG.fullmatch(line, tag))
+        or (stashed != -1 and _LAST_STASHED.fullmatch(line, stashed))
+    )
 
 
 def _stash(blocks: list[str]) -> Callable[[re.Match[str]], str]:

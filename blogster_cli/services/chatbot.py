@@ -150,7 +150,9 @@ def export_text(acting: ActingUser, *, fmt: str) -> tuple[str, int]:
     """Every intent as `intents import` reads them back, in `fmt` (yaml, json or csv), and how many
     (`intents export -`: standard output)."""
     if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+        from blogster_cli.wording import not_one_of
+
+        raise InvalidInput(not_one_of("--format", EXPORT_FORMATS, fmt))
     specs = all_intents(acting)
     return intent_files.dump(specs, suffix=EXPORT_FORMATS[fmt]), len(specs)
 

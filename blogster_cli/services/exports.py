@@ -65,6 +65,7 @@ from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
 from blogster_cli.vocabulary import BlogStatus
+from blogster_cli.wording import not_one_of
 
 if TYPE_CHECKING:
     from blogster_cli.content.mapping import Dialect
@@ -140,7 +141,7 @@ class ExportSummary:
 
 def _check(dialect: str, statuses: Sequence[str] | None) -> None:
     if dialect not in DIALECTS:
-        raise InvalidInput(f"--format must be one of {', '.join(DIALECTS)}")
+        raise InvalidInput(not_one_of("--format", DIALECTS, dialect))
     for status in statuses or ():
         if status not in set(BlogStatus):
             raise InvalidInput(f"--status must be one of {', '.join(BlogStatus)}")

@@ -120,6 +120,12 @@ class FileOutcome:
     images: int = 0  # pictures the post links to that were stored as media
     conflict: bool = False  # skipped: the post and the file both changed since it was imported
 
+    @property
+    def warned(self) -> bool:
+        """Whether its warnings are news: an unchanged file's were said when it was imported
+        (`--json` still lists them), and a failed file's post was not imported at all."""
+        return bool(self.warnings) and self.outcome not in ("failed", "unchanged")
+
 
 @dataclass
 class ImportSummary:
@@ -138,7 +144,9 @@ class ImportSummary:
             counts[file.outcome] += 1
         counts["renamed"] = sum(1 for file in self.files if file.renamed_from is not None)
         counts["pages"] = sum(1 for file in self.files if file.page and file.outcome != "failed")
-        counts["warnings"] = sum(1 for file in self.files if file.warnings and file.outcome != "failed")
+        counts["warnings"] = sum(1 for file in self.files if file.warned)
+        # an unchanged file's warnings were said when it was imported: not repeated, only counted
+        counts["warnings_not_repeated"] = sum(1 for file in self.files if file.warnings and file.outcome == "unchanged")
         counts["images"] = sum(file.images for file in self.files if file.outcome != "failed")
         return counts
 
@@ -386,7 +394,9 @@ def _anchored(root: Path, relative: PurePosixPath) -> tuple[Path, PurePosixPath]
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
+        from blogster_cli.wording import not_one_of
+
+        raise InvalidInput(not_one_of("--format", FORMATS, fmt))
 
 
 # -- parsing and validation (pure; runs in worker processes for large imports) -------
@@ -856,6 +866,7 @@ def import_paths(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
     images: bool = True,
+    bookkeeping_quiet: bool = True,
 ) -> ImportSummary:
     """Import the files and folders in `paths` (see the module docstring), with the pictures
     their posts link to unless `images` is False."""
@@ -863,6 +874,7 @@ def import_paths(
     summary = import_sources(
         acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
         on_progress=on_progress, batch_size=batch_size, workers=workers, images=images,
+        bookkeeping_quiet=bookkeeping_quiet,
     )  # fmt: skip
     summary.files = reported + summary.files
     return summary
@@ -880,6 +892,7 @@ def import_sources(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
     images: bool = False,
+    bookkeeping_quiet: bool = False,
 ) -> ImportSummary:
     """Import already collected sources; outcomes come back in source order.
 
@@ -890,6 +903,9 @@ def import_sources(
     `workers` is the number of parser processes (default: automatic). With `images`, the
     pictures the posts link to come in too (the module docstring): `import` wants them, sync
     does not (it writes posts back to the same files, where the links must stay as written).
+    With `bookkeeping_quiet` (`import`), a file whose post reads as it did (only where its file is,
+    or how the file spells its front matter, changed) is reported unchanged, and its post's new
+    place recorded without an activity; else it is updated (sync reports it so).
     """
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
@@ -902,7 +918,10 @@ def import_sources(
         summary.warnings = site_warnings(sources)
     with unit_of_work(acting) as conn:
         index = _Index(blogs_bulk.my_post_refs(conn))
-    run = _Run(paths={source.relative.as_posix() for source in sources if source.relative is not None})
+    run = _Run(
+        paths={source.relative.as_posix() for source in sources if source.relative is not None},
+        bookkeeping_quiet=bookkeeping_quiet,
+    )
     run.found.update(_site_matches(index, sources, run.paths))
     run.exported.update(_exported_files(sources))
     writers = _Writers(acting, 2 if large and not dry_run and (os.cpu_count() or 1) > 1 else 1)
@@ -1052,6 +1071,9 @@ class _Run:
     exported: dict[str, _Exported] = field(default_factory=dict)
     # a source path several posts share -> the post whose text this run's file there holds
     holders: dict[str, UUID] = field(default_factory=dict)
+    # a file that reads as its post does, found at another path or spelled in another dialect,
+    # is reported unchanged (`_Plan.quiet`); sync reports such a file updated
+    bookkeeping_quiet: bool = False
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1258,6 +1280,9 @@ class _Plan:
     renamed_from: str | None = None
     match: PostRef | None = None
     changed: list[str] = field(default_factory=list)
+    # an update of bookkeeping only (where the post's file is, its front matter as that file
+    # spells it): written, and reported as unchanged, since nothing a reader sees changed
+    quiet: bool = False
     published_at: datetime | None = None
     how: str | None = None  # what the match was by
     content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
@@ -1415,6 +1440,8 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if post_id is not None:
         run.claimed.add(post_id)
     outcome = {"insert": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}[plan.kind]
+    if plan.quiet:
+        outcome = "unchanged"
     reason = plan.reason
     if plan.candidate.page:
         reason = f"{PAGE_NOTE}; {reason}" if reason else PAGE_NOTE
@@ -1422,7 +1449,7 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
         path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
         title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
         warnings=list(plan.candidate.warnings),
-        images=len(plan.candidate.pictures) if plan.kind in ("insert", "update") else 0, conflict=plan.conflict,
+        images=len(plan.candidate.pictures) if outcome in ("imported", "updated") else 0, conflict=plan.conflict,
     )  # fmt: skip
 
 
@@ -1589,8 +1616,10 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     changes = {
         "title": candidate.title != stored.title,
         "slug": plan.slug != stored.slug,
-        "content": _without_path(content) != _without_path(stored.content),
-        "source_path": _source_path(content) != _source_path(stored.content),
+        "content": _reads_otherwise(content, stored.content)
+        if run.bookkeeping_quiet
+        else _without_path(content) != _without_path(stored.content),
+        "source_path": not run.bookkeeping_quiet and _source_path(content) != _source_path(stored.content),
         "status": status != stored.status,
         "meta_description": candidate.meta_description != stored.meta_description,
         "meta_keywords": (candidate.meta_keywords or None) != (stored.meta_keywords or None),
@@ -1600,7 +1629,10 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     }
     plan.changed = [name for name, changed in changes.items() if changed]
     if not plan.changed:
-        plan.kind = "unchanged"
+        kept = _without_path(content) == _without_path(stored.content) and _source_path(content) == _source_path(
+            stored.content
+        )
+        plan.kind, plan.quiet = ("unchanged", False) if kept else ("update", True)
         plan.reason = f"{plan.reason}; no changes"
     else:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
@@ -1724,6 +1756,24 @@ def _source_path(content: dict[str, Any] | None) -> str | None:
     source = (content or {}).get("source") or {}
     path = source.get("path")
     return path if isinstance(path, str) else None
+
+
+def _reads_otherwise(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+    """Whether a file's content document says something the stored one does not: another body,
+    other front matter values in the same dialect, or another of its other parts. Where the file
+    is (`content.source`), its front matter's spelling (YAML or TOML, a date's text) and, from
+    a file of another dialect (an export folder), the keys it spells them with are bookkeeping:
+    the values a reader sees (title, date, tags...) are compared on their own (`_diff`)."""
+    if stored is None:
+        return True
+    if content.get("markdown") != stored.get("markdown"):
+        return True
+    others = {key for key in (*content, *stored) if key not in ("markdown", "front_matter", "source")}
+    if any(content.get(key) != stored.get(key) for key in others):
+        return True
+    dialect, before = (content.get("source") or {}).get("dialect"), (stored.get("source") or {}).get("dialect")
+    fields, stored_fields = ((c.get("front_matter") or {}).get("fields") for c in (content, stored))
+    return dialect == before and fields != stored_fields
 
 
 def _without_path(content: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -1853,6 +1903,8 @@ def _apply(conn: Connection, plans: list[_Plan], tag_ids: Mapping[str, UUID]) ->
             (ActivityType.IMPORTED, c.title, f"Imported '{c.title}' from {c.label}", ids[id(plan)], metadata)
         )
     for plan in updates:
+        if plan.quiet:  # its file's place or spelling only: nothing to tell in the post's activity
+            continue
         c = plan.candidate
         metadata = {"import": True, "update": True, "fields": plan.changed, "source_path": c.source_path}
         activity_rows.append(

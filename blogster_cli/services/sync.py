@@ -532,7 +532,9 @@ def sync_folder(
     is no longer linked, or linked anew. Any run that found its folder linked raises FolderUnlinked
     when it was unlinked before the run's last unit of work, which holds the link until it ends."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
+        from blogster_cli.wording import not_one_of
+
+        raise InvalidInput(not_one_of("--format", FORMATS, fmt))
     root = _folder(directory)
     scan = _list(root) if changed_files is None else None
     with unit_of_work(acting) as conn:

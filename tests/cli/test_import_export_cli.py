@@ -67,7 +67,7 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     assert set(summary) == {"dry_run", "on_conflict", "counts", "not_posts", "warnings", "files"}
     assert summary["counts"] == {
         "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
-        "warnings": 0, "images": 0,
+        "warnings": 0, "warnings_not_repeated": 0, "images": 0,
     }  # fmt: skip
     assert summary["dry_run"] is False and summary["on_conflict"] == "update" and summary["not_posts"] == {}
     assert summary["warnings"] == []  # about the run, not one file: an Astro content config it cannot read

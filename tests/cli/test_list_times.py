@@ -53,5 +53,5 @@ def test_lists_show_times_in_the_configured_timezone(cli, signed_up, superuser, 
     superuser.execute("insert into public.ai_generation_logs (user_id, model) select id, 'm' from auth.users")
     [logged] = superuser.execute("select created_at from public.ai_generation_logs").fetchone()
     table = cli("credits", env=TOKYO).stdout.splitlines()
-    header = table.index("created_at\tmodel\tsuccess\ttokens_used\testimated_cost_usd")
+    header = table.index("created_at\tkind\tmodel\tsuccess\ttokens_used\testimated_cost_usd")
     assert table[header + 1].split("\t")[0] == in_tokyo(logged.isoformat())

@@ -68,7 +68,7 @@ def test_credits_takes_the_list_options(cli, signed_up):
     assert cli("credits", "--format", "json").json() == report
     assert cli("credits", "--limit", "0", "--json").json() == report
     assert cli("credits", "--format", "count").stdout == "0\n"
-    assert cli("credits", "--format", "csv").stdout == "created_at,model,success,tokens_used,estimated_cost_usd\n"
+    assert cli("credits", "--format", "csv").stdout == "created_at,kind,model,success,tokens_used,estimated_cost_usd\n"
     assert cli("credits", "--format", "yaml").stdout.startswith("tier: ")
     table = cli("credits")
     assert table.exit_code == 0 and "Recent generations:" in table.stdout

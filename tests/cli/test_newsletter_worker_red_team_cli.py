@@ -105,7 +105,9 @@ def test_a_ban_holds_the_accounts_scheduled_work_until_it_ends(cli, signed_up, s
             assert recorder.messages == [] and x.posts == []
             return True
         assert statuses == ("published", "published", "sent"), statuses
-        assert recorder.to("bob-reader@example.com") and [text for _, text in x.posts] == ["Bob's"]
+        assert recorder.to("bob-reader@example.com") and [text for _, text in x.posts] == [
+            "Bob's https://bob.blogster.page/posts/bob-week/"
+        ]
         return False
 
     run_the_jobs(cli, url, x.url)

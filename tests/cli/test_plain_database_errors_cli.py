@@ -130,8 +130,8 @@ def test_a_social_post_the_ai_wrote_too_long_says_how_long(cli, signed_up, ai_en
     result = cli("generate", "social", "habits", "--platform", "twitter")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "error: the AI's answer (twitter posts) was not in the expected shape, twice: the twitter post was 295"
-        " characters with its hashtags, over twitter's 280; nothing was saved or charged: try again, or use another"
+        "error: the AI's answer (twitter posts) was not in the expected shape, twice: the twitter post was 319"
+        " characters with the link and its hashtags, over twitter's 280; nothing was saved or charged: try again, or use another"
         " model (`blogster ai setup --model NAME`)\n"
     )
     assert superuser.execute("select count(*) from public.social_media_posts").fetchone() == (0,)

@@ -113,7 +113,7 @@ def test_a_running_worker_posts_with_the_address_and_token_set_after_its_start(c
         between_runs(superuser)
         connect_x(cli, X_TOKEN)
         assert post_now(db, superuser, second) == ("published", None)
-        assert [text for _, text in x.posts] == ["Second"]
+        assert [text for _, text in x.posts] == ["Second https://ada.blogster.page/posts/ten-terminal-habits/"]
     finally:
         worker.send_signal(signal.SIGTERM)
         _, stderr = worker.communicate(timeout=60)

@@ -1,0 +1,42 @@
+"""The commands that run until stopped end alike on Ctrl-C, SIGTERM and SIGHUP: one "Stopped." line,
+no error line, exit 0, as serve-workers ends (h310 L7). `sync --watch` printed "Stopped." then
+"error: terminated" (exit 143) on SIGTERM; `site serve` printed "Stopped." then "error: hangup"
+(exit 129) on SIGHUP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+@pytest.mark.parametrize("command", ["sync --watch", "site serve"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_a_stop_signal_ends_a_long_running_command_normally(cli, signed_up, tmp_path, db, command, stop):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    if command == "sync --watch":
+        args, banner = ["sync", str(folder), "--watch"], f"Watching {folder} (Ctrl-C stops)."
+    else:
+        args, banner = ["site", "serve", "--out", str(folder), "--port", "0"], f"Serving {folder} on http://"
+    env = {**os.environ, "BLOGSTER_DATABASE_URL": db.conninfo}
+    running = subprocess.Popen(
+        [sys.executable, "-m", "blogster_cli", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal's foreground
+    )  # fmt: skip
+    try:
+        assert running.stderr is not None
+        first = running.stderr.readline()
+        assert first.startswith(banner), first
+        time.sleep(1.5)  # running: the watch's first run done, the preview between rebuilds
+    finally:
+        running.send_signal(stop)
+        _, stderr = running.communicate(timeout=30)
+    assert running.returncode == 0, stderr
+    assert stderr.splitlines()[-1] == "Stopped." and "error" not in stderr and "Traceback" not in stderr, stderr
+    assert stderr.count("Stopped.") == 1
