@@ -21,9 +21,12 @@ except KeyboardInterrupt:
     raise
 """
 
+# Ctrl-C as a terminal's foreground job gets it: a run started in the background of a script (as
+# .ci/run starts a pass) inherits SIGINT ignored, and Python then leaves it ignored.
 DRIVER = """
-import os, sys
+import os, signal, sys
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from bench.run import run_benchmark
 run_benchmark(Path(sys.argv[1]), dict(os.environ))
 """
