@@ -14,6 +14,14 @@ import time
 import pytest
 
 
+def _as_in_a_terminal() -> None:
+    """The signal dispositions of a terminal's foreground command: a run under `nohup` (SIGHUP
+    ignored) or in a script's background (SIGINT ignored) would otherwise pass them on, and the
+    command keeps an ignored signal ignored, as it should."""
+    for stop in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("command", ["sync --watch", "site serve"])
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
 def test_a_stop_signal_ends_a_long_running_command_normally(cli, signed_up, tmp_path, db, command, stop):
@@ -27,7 +35,7 @@ def test_a_stop_signal_ends_a_long_running_command_normally(cli, signed_up, tmp_
     running = subprocess.Popen(
         [sys.executable, "-m", "blogster_cli", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal's foreground
+        preexec_fn=_as_in_a_terminal,
     )  # fmt: skip
     try:
         assert running.stderr is not None
