@@ -106,15 +106,15 @@ def about_sender(metadata: object) -> dict[str, str]:
     `{timezone}`, their `timezone` setting (the zone their typed times are read in), which lives in
     their profile's settings, not in the database. The message's metadata is the asker's to write, so
     only a zone name that is one is taken; anything else is left out, as if not said (the intent's
-    default then answers)."""
-    import zoneinfo
+    default then answers): one the `timezone` setting itself would take (`planning.times.zone`)."""
+    from blogster_cli.planning import times
 
     zone = metadata.get("timezone") if isinstance(metadata, Mapping) else None
     if not isinstance(zone, str) or len(zone) > MAX_ZONE_NAME or not _ZONE_NAME.fullmatch(zone):
         return {}
     try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        times.zone(zone)
+    except times.UnknownTimezone:
         return {}
     return {"timezone": zone}
 
