@@ -222,10 +222,18 @@ def approve(
     approval = review.approve_and_publish(acting, ref=ref, note=note)
     done = approval.assignment
     if json:
-        output.print_json({**output.to_plain(done), "already_published": approval.already_published})
+        kept = approval.kept_date.date().isoformat() if approval.kept_date else None
+        output.print_json(
+            {**output.to_plain(done), "already_published": approval.already_published, "kept_publication_date": kept}
+        )
     elif approval.already_published:
         output.message(
             f"{short(done.id)} ({done.slug}) is approved; '{done.slug}' was already published: nothing to publish."
+        )
+    elif approval.kept_date is not None:  # published before: its address and feed place stay
+        output.message(
+            f"{short(done.id)} ({done.slug}) is approved and published;"
+            f" it keeps its publication date, {approval.kept_date:%Y-%m-%d}."
         )
     else:
         output.message(f"{short(done.id)} ({done.slug}) is approved and published.")

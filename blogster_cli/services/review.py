@@ -73,11 +73,13 @@ class AssignedPost:
 
 @dataclass(frozen=True)
 class Approval:
-    """`review approve --publish`: the approved assignment, and whether the post was live already
-    (the approval is recorded, there was nothing to publish)."""
+    """`review approve --publish`: the approved assignment, whether the post was live already
+    (the approval is recorded, there was nothing to publish), and the publication date it kept
+    (published before, or dated in the past by its file: review_publish keeps it, as `publish` does)."""
 
     assignment: Assignment
     already_published: bool
+    kept_date: datetime | None = None
 
 
 def due_instant(day: date) -> datetime:
@@ -222,6 +224,8 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
         _step(acting, session, assignment, action="approve", note=note)
         post = review_rows.assigned_post(session, blog_id=assignment.blog_id)
         live = post is not None and post.status == BlogStatus.PUBLISHED
+        dated = None if post is None or live else post.published_at
+        kept = dated if dated is not None and dated <= datetime.now(UTC) else None
         if not live or not (assignment.role == CollaborationRole.APPROVER and assignment.can_publish):
             if post is not None:  # the rule `publish` applies (one I cannot read, review_publish refuses)
                 markdown = str((post.content or {}).get("markdown", ""))
@@ -233,4 +237,4 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
                     f"the author has not allowed you to publish '{assignment.slug}' (only an approver assigned"
                     " with --allow-publish can): approve without --publish, and the author publishes it"
                 ) from None
-        return Approval(_one(session, str(assignment.id)), already_published=live)
+        return Approval(_one(session, str(assignment.id)), already_published=live, kept_date=kept)

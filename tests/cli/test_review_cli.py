@@ -311,6 +311,37 @@ def test_approve_publish_says_it_published_and_json_tells_which(cli, tmp_path):
     assert (shown["status"], shown["already_published"]) == ("approved", True)
 
 
+def test_approve_publish_keeps_the_date_of_a_post_published_before(cli, tmp_path, superuser):
+    """`publish` keeps the date of a post published before (unpublish keeps it): its address and
+    place in the feeds do not move. `review approve --publish` redated it to now (walk 9, left over);
+    a post never published still gets today's date."""
+    setup_team(cli, tmp_path)
+    assert cli("publish", "draft-one").exit_code == 0
+    assert cli("unpublish", "draft-one").exit_code == 0
+    superuser.execute("update public.blogs set published_at = '2024-03-01 09:30+00' where slug = 'draft-one'")
+    kept = ok(assign(cli, "draft-one", "grace@example.com", "approver", "--allow-publish", "--json"))
+    fresh = ok(assign(cli, "private-two", "grace@example.com", "approver", "--allow-publish", "--json"))
+    login(cli, "grace@example.com")
+    for assignment in (kept, fresh):
+        ok(cli("review", "start", assignment["id"][:8], "--json"))
+    said = cli("review", "approve", kept["id"][:8], "--publish")
+    assert (said.exit_code, said.stderr) == (
+        0,
+        f"{kept['id'][:8]} (draft-one) is approved and published; it keeps its publication date, 2024-03-01.\n",
+    )
+    shown = ok(cli("review", "approve", fresh["id"][:8], "--publish", "--json"))
+    assert (shown["already_published"], shown["kept_publication_date"]) == (False, None)
+    dates = dict(
+        superuser.execute(
+            "select slug, published_at > now() - interval '1 hour' from public.blogs"
+            " where slug in ('draft-one', 'private-two')"
+        ).fetchall()
+    )
+    assert dates == {"draft-one": False, "private-two": True}  # kept; never published: now
+    (kept_date,) = superuser.execute("select published_at from public.blogs where slug = 'draft-one'").fetchone()
+    assert kept_date.isoformat() == "2024-03-01T09:30:00+00:00"
+
+
 def test_a_due_day_is_the_same_day_for_the_author_and_the_assignee(cli, tmp_path, superuser):
     """New-user walk: `--due 2026-12-10` showed as `2026-12-10 22:59 UTC` to a UTC assignee and
     `23:59 CET` to the author (and west of UTC, as the next day): a due date is a day, one for both."""
