@@ -41,18 +41,32 @@ def import_intents(
         ..., help="YAML or JSON intents, or a CSV of text,label rows (header first).", click_type=ANY_PATH
     ),
     replace: bool = typer.Option(False, "--replace", help="Remove every stored intent first."),
+    yes: bool = typer.Option(False, "--yes", help="With --replace: do not ask for confirmation."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Import intents; re-importing merges (new phrases are added), --replace replaces them all.
+
+    --replace removes every stored intent, for every account's chatbot: it asks first on a
+    terminal; elsewhere give --yes.
 
     A CSV carries training phrases only: an intent with no responses gets the help pages as its
     answer; a warning says how many have none (--json: `without_responses`).
 
     Example: blogster chatbot intents import intents.yaml
     """
+    from blogster_cli.cli import ask
     from blogster_cli.services import chatbot
 
-    report = chatbot.import_intents(acting_user(), path=file, replace=replace)
+    acting = acting_user()
+    if replace and not yes:
+        stored, incoming = chatbot.to_replace(acting, path=file)  # a writer is refused, a bad file reported: not asked
+        question = (
+            f"Remove the {plural(stored, 'stored intent')} (every account's chatbot) and import"
+            f" {plural(incoming, 'intent')} from {file.name}?"
+        )
+        if stored and not ask.yes(question, instead="use --yes"):
+            raise typer.Abort()
+    report = chatbot.import_intents(acting, path=file, replace=replace)
     if json:
         output.print_json(report)
     else:

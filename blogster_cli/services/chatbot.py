@@ -126,6 +126,19 @@ def import_intents(acting: ActingUser, *, path: Path, replace: bool = False) -> 
     return ImportReport(created, updated, removed, sum(len(s.training_phrases) for s in incoming), silent)
 
 
+def to_replace(acting: ActingUser, *, path: Path) -> tuple[int, int]:
+    """How many stored intents `import_intents(replace=True)` would remove and how many the file
+    holds, for a front end to ask about first: a writer is refused and a bad file reported
+    rather than asked about."""
+    from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import chatbot as repo
+
+    require_admin(acting)
+    incoming, _ = intent_files.read_file(path)
+    with orm_unit_of_work(acting) as session:
+        return len(repo.intents(session)), len(incoming)
+
+
 def all_intents(acting: ActingUser) -> list[IntentSpec]:
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import chatbot as repo

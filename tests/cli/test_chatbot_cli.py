@@ -31,7 +31,7 @@ def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path
     for suffix in (".yaml", ".json", ".csv"):
         out = tmp_path / f"intents{suffix}"
         assert cli("chatbot", "intents", "export", str(out)).exit_code == 0
-        assert cli("chatbot", "intents", "import", str(out), "--replace", "--json").json()["removed"] == 26
+        assert cli("chatbot", "intents", "import", str(out), "--replace", "--yes", "--json").json()["removed"] == 26
     # The CSV carries phrases only: the responses are gone after replacing with it.
     assert all(r["responses"] == 0 for r in cli("chatbot", "intents", "list", "--json").json())
 
@@ -175,7 +175,7 @@ def test_intents_export_to_standard_output(cli, signed_up, tmp_path):
     as_csv = cli("chatbot", "intents", "export", "-", "--format", "csv")
     assert as_csv.stdout.startswith("text,intent\n")
     (tmp_path / "back.yaml").write_text(out.stdout)
-    again = cli("chatbot", "intents", "import", str(tmp_path / "back.yaml"), "--replace", "--json").json()
+    again = cli("chatbot", "intents", "import", str(tmp_path / "back.yaml"), "--replace", "--yes", "--json").json()
     assert again["removed"] == 25 and len(again["created"]) == 25 and again["without_responses"] == 0
     both = cli("chatbot", "intents", "export", "-", "--json")
     assert both.exit_code == 2 and both.stderr.count("\n") == 1 and both.stdout == ""
@@ -231,3 +231,33 @@ def test_intents_rm_on_a_terminal_names_the_intent_and_a_no_keeps_it(cli, signed
     assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (1,)
     assert cli("chatbot", "intents", "rm", "greeting", input="y\n").exit_code == 0
     assert superuser.execute("select count(*) from chatbot_intents where name = 'greeting'").fetchone() == (0,)
+
+
+def test_intents_import_replace_asks_first_and_off_a_terminal_needs_yes(
+    cli, signed_up, superuser, tmp_path, monkeypatch
+):
+    """`intents import --replace` removed every intent, for every account's chats, without asking,
+    while `intents rm` of one asks. A bad file is reported and an empty store replaced without a
+    question; a no keeps every intent."""
+    from blogster_cli.cli import ask
+
+    def stored() -> int:
+        return superuser.execute("select count(*) from chatbot_intents").fetchone()[0]
+
+    one = tmp_path / "one.yaml"
+    one.write_text("- name: refund\n  training_phrases: [money back please]\n  responses: [Refunds take 5 days.]\n")
+    assert cli("chatbot", "intents", "import", str(one), "--replace").exit_code == 0  # nothing stored: not asked
+    assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
+    refused = cli("chatbot", "intents", "import", str(one), "--replace")
+    assert (refused.exit_code, refused.stderr) == (2, "error: not on a terminal, so nobody to ask: use --yes\n")
+    assert stored() == 26
+    bad = cli("chatbot", "intents", "import", str(tmp_path / "nope.yaml"), "--replace")  # the file first
+    assert bad.exit_code == 2 and "nobody to ask" not in bad.stderr
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
+    kept = cli("chatbot", "intents", "import", str(one), "--replace", input="n\n")
+    assert kept.exit_code == 1 and (
+        "Remove the 26 stored intents (every account's chatbot) and import 1 intent from one.yaml? [y/N]" in kept.stderr
+    )
+    assert stored() == 26
+    done = cli("chatbot", "intents", "import", str(one), "--replace", "--json", input="y\n")
+    assert done.exit_code == 0 and json.loads(done.stdout)["removed"] == 26 and stored() == 1
