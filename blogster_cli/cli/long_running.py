@@ -4,43 +4,22 @@ as a normal end. (`serve-workers` takes its own: workers/stopping.py; the same r
 from __future__ import annotations
 
 import signal
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from blogster_cli import stop_signals
+
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
 
 
-@contextmanager
-def stop_signals_end_it() -> Iterator[None]:
+def stop_signals_end_it() -> AbstractContextManager[None]:
     """While inside, Ctrl-C, SIGTERM (`kill`, a service manager) and SIGHUP (the terminal closed)
     raise KeyboardInterrupt, which the command answers with its stop line ("Stopped.") and exit 0,
     as `serve-workers` ends on them: not "Stopped." then "error: terminated" (143) or "error:
-    hangup" (129), which is how cli/app.py ends any other command. A signal ignored at start
-    (SIGHUP under nohup, SIGINT in a background job) stays ignored. Once one came, further ones
-    change nothing, up to the process's end; without one, the handlers before are put back on the way out."""
-    stops = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
-    before = {signum: signal.getsignal(signum) for signum in stops}
-    taken = [signum for signum in stops if before[signum] is not signal.SIG_IGN]
-
-    came: list[int] = []
-
-    def stop(signum: int, frame: object) -> None:
-        came.append(signum)
-        for each in taken:
-            signal.signal(each, _stopping)
-        raise KeyboardInterrupt
-
-    for signum in taken:
-        signal.signal(signum, stop)
-    try:
-        yield
-    finally:
-        for signum in [] if came else taken:
-            handler = before[signum]
-            if handler is not None:  # (None: a handler not set from Python, which cannot be put back)
-                signal.signal(signum, handler)
+    hangup" (129), which is how cli/app.py ends any other command. An ignored one stays ignored,
+    and further ones change nothing (stop_signals.taken)."""
+    return stop_signals.taken([signal.SIGINT, signal.SIGTERM, signal.SIGHUP], _interrupt)
 
 
-def _stopping(signum: int, frame: object) -> None:
-    """A further stop while the command stops: the stop under way is the answer."""
+def _interrupt(signum: signal.Signals) -> None:
+    raise KeyboardInterrupt

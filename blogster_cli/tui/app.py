@@ -38,7 +38,9 @@ from blogster_cli.tui.places import PLACES, Place
 from blogster_cli.tui.work import ServiceFailed
 
 if TYPE_CHECKING:
+    import signal
     from collections.abc import Sequence
+    from pathlib import Path
 
     from rich.console import RenderableType
     from textual.color import Color
@@ -172,22 +174,41 @@ class BlogsterApp(App[None]):
         self.sub_title = SIGNING_IN
         self.pending_place: str | None = None
         """The screen whose key was pressed before the sign-in answered: shown once it has."""
+        self.stopped_by: signal.Signals | None = None
+        """The stop signal (SIGTERM, SIGHUP) that closed the studio, if one did (launch.run takes them)."""
+        self.kept: list[Path] = []
+        """The recovery files that quitting wrote the open editors' unsaved text to."""
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        """The loop the app runs on, once it runs (on_load): where a stop signal is handed."""
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
-        """Quits (Ctrl+Q, a failed sign-in...), first keeping every open editor's unsaved text in a
-        recovery file, as closing the editor does (the next edit of the post offers it), and saying
-        where on the terminal once the studio has closed."""
+        """Quits (Ctrl+Q, a stop signal, a failed sign-in...), first keeping every open editor's unsaved
+        text in a recovery file, as closing the editor does (the next edit of the post offers it):
+        `kept` says where, which launch.run prints once the studio has closed."""
         from blogster_cli.tui.editor import EditorScreen  # imported by then if an editor is open
 
-        kept = [
+        self.kept += [
             path
             for stack in self._screen_stacks.values()
             for screen in stack
             if isinstance(screen, EditorScreen) and (path := screen.keep_on_exit()) is not None
         ]
-        if kept and message is None:
-            message = "\n".join(f"Unsaved text kept in {path}" for path in kept)
         super().exit(result, return_code, message)
+
+    def stop_by_signal(self, signum: signal.Signals) -> None:
+        """A stop signal came (launch.run hands it here, in the signal handler): the studio closes as
+        quitting does, unsaved text kept, from its event loop (now, or as soon as it runs: on_load)."""
+        self.stopped_by = signum
+        loop = self._event_loop
+        if loop is not None and not loop.is_closed():  # (closed: the studio has closed already)
+            loop.call_soon_threadsafe(self.exit)
+
+    def on_load(self) -> None:
+        """Before the terminal is taken (the alternate screen, raw mode): from here a stop signal
+        closes the studio through its event loop, which puts the terminal back as quitting does."""
+        self._event_loop = asyncio.get_running_loop()
+        if self.stopped_by is not None:  # it came while the loop was starting
+            self.exit()
 
     def get_default_screen(self) -> Screen[None]:
         """The dashboard, as the first screen of the first mode. Textual refreshes the whole

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import tzinfo
+    from pathlib import Path
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
@@ -225,6 +226,17 @@ def _fork(sign_in: Callable[[], ActingUser], recent: int) -> tuple[int, int] | N
         os._exit(status)  # no atexit handlers, no buffers of the parent's flushed twice
 
 
+def _say_kept(kept: list[Path]) -> None:
+    """Where quitting kept unsaved text, on stderr once the screen is closed. Not a failure when the
+    terminal is gone (the window closed: SIGHUP): the files are there, and what could not be written
+    is dropped rather than failing again at the interpreter's flush at exit."""
+    try:
+        for path in kept:
+            print(f"Unsaved text kept in {path}", file=sys.stderr, flush=True)
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+
+
 def run(
     sign_in: Callable[[], ActingUser],
     *,
@@ -235,8 +247,12 @@ def run(
 ) -> None:
     """Opens the studio as whoever `sign_in` resolves, showing times in `zone` (`AppContext.tzinfo`); `provider` gives the AI provider when a generation
     first needs it; `apart`: sign in in a forked copy where safe (`EarlyStart`); `options` go to
-    Textual's App.run (headless, auto_pilot...)."""
+    Textual's App.run (headless, auto_pilot...). SIGTERM and SIGHUP (the terminal closed) close the
+    studio as quitting does (the terminal put back, unsaved text kept), and `run` returns (exit 0)."""
     import gc
+    import signal
+
+    from blogster_cli import stop_signals
 
     size = options.get("size")  # headless runs give theirs (bench/bench_tui.py)
     lines = size[1] if size else terminal_lines()
@@ -248,6 +264,8 @@ def run(
     # ~15 ms of CPU before the first frame). Later garbage is collected as usual.
     gc.freeze()
     app = BlogsterApp(early=early, zone=zone, provider=provider or no_provider)
-    app.run(**options)
+    with stop_signals.taken([signal.SIGTERM, signal.SIGHUP], app.stop_by_signal):  # Textual takes neither
+        app.run(**options)
+    _say_kept(app.kept)
     if app.sign_in_error is not None:
         raise app.sign_in_error
