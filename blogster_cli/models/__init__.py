@@ -7,11 +7,13 @@ migrated database: same tables, columns, types, nullability, primary keys and en
 
 The CLI's hot paths do not use them: they talk to psycopg directly, because importing
 sqlmodel costs about 590 ms. So this package imports nothing eagerly; import the
-domain module you need (accounts, content, system, extended; calendar, flags and chatbot
-hold tables of extended and system, which re-export them, so their commands define only those). Each imports the modules
-whose tables its foreign keys name (system and content: accounts; extended: content), so
-whatever a Session flushes finds its foreign keys' tables in the metadata, and a command
-pays for the classes it uses only (defining them all costs ~0.45 s).
+domain module you need (accounts, content, system, extended) or a capability's own (calendar,
+flags, chatbot, newsletters, review, republishing, ideas, research, social, unblock: tables of
+extended and system, split out so their commands define only those; nothing re-exports them).
+Each imports the modules whose tables its foreign keys name (system, flags, chatbot, newsletters
+and content: accounts; the others: content), so whatever a Session flushes finds its foreign
+keys' tables in the metadata, and a command pays for the classes it uses only (defining them
+all costs ~0.45 s).
 
 Conventions: a nullable column is `X | None = None`; a NOT NULL column without a
 default is required; a NOT NULL column the database fills with an expression

@@ -1,5 +1,5 @@
 """The content calendar (db/migrations/0005_extended.sql), in a module of its own so calendar commands
-define only its table (and the blogs its entries are for); `models.extended` re-exports it."""
+define only its table (and the blogs its entries are for)."""
 
 import datetime as dt
 import uuid

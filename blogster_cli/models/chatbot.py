@@ -1,4 +1,5 @@
-"""The support chatbot (db/migrations/0004_system.sql): intents, conversations, messages, analytics; `models.system` re-exports them."""
+"""The support chatbot (db/migrations/0004_system.sql): intents, conversations, messages, analytics, in a
+module of their own so a command defines only the tables it uses."""
 
 import datetime as dt
 import uuid

@@ -1,4 +1,5 @@
-"""Feature flags (db/migrations/0004_system.sql): the flags and their change log; `models.system` re-exports them."""
+"""Feature flags (db/migrations/0004_system.sql): the flags and their change log, in a module of its own
+so a command defines only the tables it uses."""
 
 import datetime as dt
 import uuid

@@ -1,5 +1,5 @@
-"""Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation; and, defined
-in modules of their own so `flags` and `chatbot` commands define only theirs, feature flags and chatbot."""
+"""Platform tables (db/migrations/0004_system.sql): maintenance, notifications, documentation. Feature flags
+and the chatbot have modules of their own (`models.flags`, `models.chatbot`), so their commands define only theirs."""
 
 import datetime as dt
 import uuid
@@ -11,12 +11,6 @@ from sqlmodel import AutoString, Field, SQLModel
 
 from blogster_cli.models import accounts as _accounts  # noqa: F401  (auth.users, which its foreign keys name)
 from blogster_cli.models import db_default, pg_enum
-from blogster_cli.models.chatbot import ChatbotAnalytics as ChatbotAnalytics
-from blogster_cli.models.chatbot import ChatbotConversation as ChatbotConversation
-from blogster_cli.models.chatbot import ChatbotIntent as ChatbotIntent
-from blogster_cli.models.chatbot import ChatbotMessage as ChatbotMessage
-from blogster_cli.models.flags import FeatureFlag as FeatureFlag
-from blogster_cli.models.flags import FeatureFlagLog as FeatureFlagLog
 from blogster_cli.vocabulary import (
     DocumentationStatus,
     MaintenanceSeverity,

@@ -271,7 +271,7 @@ def entries_of_posts_due(session: Session, *, now: datetime) -> int:
 
 
 def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
-    from blogster_cli.models.extended import SocialMediaPost  # its tables only where due work reads them
+    from blogster_cli.models.social import SocialMediaPost  # its tables only where due work reads them
 
     query = select(SocialMediaPost.id).where(
         SocialMediaPost.post_status == SocialPostStatus.SCHEDULED, col(SocialMediaPost.scheduled_time) <= now
@@ -280,7 +280,7 @@ def due_social_posts(session: Session, *, now: datetime) -> list[UUID]:
 
 
 def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
-    from blogster_cli.models.extended import EmailNewsletter
+    from blogster_cli.models.newsletters import EmailNewsletter
 
     query = select(EmailNewsletter.id).where(
         EmailNewsletter.status == NewsletterStatus.SCHEDULED, col(EmailNewsletter.scheduled_time) <= now
@@ -290,7 +290,8 @@ def due_newsletters(session: Session, *, now: datetime) -> list[UUID]:
 
 def next_times(session: Session, *, now: datetime) -> list[tuple[str, datetime]]:
     """The next scheduled post, social post and newsletter after `now`, each as (kind, time)."""
-    from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
+    from blogster_cli.models.newsletters import EmailNewsletter
+    from blogster_cli.models.social import SocialMediaPost
 
     found: list[tuple[str, datetime]] = []
     post = session.exec(

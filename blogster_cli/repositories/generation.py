@@ -12,7 +12,10 @@ from blogster_cli import id_prefixes
 from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
 from blogster_cli.models.content import AiGenerationLog
-from blogster_cli.models.extended import BlogIdea, ResearchSource, SocialMediaProfile, WritersBlockSession
+from blogster_cli.models.ideas import BlogIdea
+from blogster_cli.models.research import ResearchSource
+from blogster_cli.models.social import SocialMediaProfile
+from blogster_cli.models.unblock import WritersBlockSession
 from blogster_cli.vocabulary import BlogIdeaStatus, SocialPlatform, SubscriptionTier
 
 # The same expression as the index ai_generation_logs_search_idx (migration 0020).

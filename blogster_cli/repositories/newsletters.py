@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
-from blogster_cli.models.extended import EmailNewsletter, NewsletterDelivery, NewsletterSubscriber
+from blogster_cli.models.newsletters import EmailNewsletter, NewsletterDelivery, NewsletterSubscriber
 from blogster_cli.vocabulary import NewsletterDeliveryOutcome, NewsletterStatus
 
 

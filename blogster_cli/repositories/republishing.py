@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col, select
 
 from blogster_cli.models.content import Blog
-from blogster_cli.models.extended import PlatformRepublishing
+from blogster_cli.models.republishing import PlatformRepublishing
 from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import RepublishingPlatform, RepublishingStatus
 

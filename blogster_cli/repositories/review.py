@@ -15,7 +15,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import checked
 from blogster_cli.models.content import Blog
-from blogster_cli.models.extended import TeamCollaboration
+from blogster_cli.models.review import TeamCollaboration
 
 if TYPE_CHECKING:
     import psycopg

@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 
 from blogster_cli.db.rows import checked
 from blogster_cli.models.accounts import UserSubscription
+from blogster_cli.models.chatbot import ChatbotConversation, ChatbotMessage
 from blogster_cli.models.content import Blog
-from blogster_cli.models.extended import EmailNewsletter, SocialMediaPost
-from blogster_cli.models.system import ChatbotConversation, ChatbotMessage
+from blogster_cli.models.newsletters import EmailNewsletter
+from blogster_cli.models.social import SocialMediaPost
 from blogster_cli.vocabulary import (
     BlogStatus,
     ChatbotConversationStatus,

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
 from blogster_cli.models.content import Blog
-from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+from blogster_cli.models.social import SocialMediaPost, SocialMediaProfile
 from blogster_cli.repositories import MY_ID
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 

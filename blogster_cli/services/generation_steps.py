@@ -45,7 +45,7 @@ from blogster_cli.vocabulary import BlogIdeaStatus
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from blogster_cli.models.extended import BlogIdea
+    from blogster_cli.models.ideas import BlogIdea
 
 T = TypeVar("T")
 NO_CREDITS = "no AI credits left (see `blogster credits`)"

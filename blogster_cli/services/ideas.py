@@ -14,7 +14,7 @@ from blogster_cli.ai import prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import InvalidInput
-from blogster_cli.models.extended import BlogIdea
+from blogster_cli.models.ideas import BlogIdea
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion

@@ -62,9 +62,8 @@ from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, DatabaseUnavailable, InvalidInput, NotFound
-from blogster_cli.models.extended import EmailNewsletter
+from blogster_cli.models.newsletters import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
-from blogster_cli.repositories import scheduled_jobs
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 from blogster_cli.wording import plural
@@ -1074,6 +1073,8 @@ def send_due_for_every_account(
     an SMTP server (smtp None) it is a ConfigError only when something is due. `should_stop`:
     see send_due (the accounts after a stop start no send). `hold` and `quiet_while_held` (the
     workers' way by default: a hold's error said once, in their log): see send_due."""
+    from blogster_cli.repositories import scheduled_jobs  # its tables (posts, social, chatbot) only here
+
     moment = now or dt.datetime.now(dt.UTC)
     with orm_service_unit_of_work(db) as session:
         accounts = scheduled_jobs.accounts_with_due_newsletters(session, now=moment)

@@ -12,7 +12,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai.citations import citation_formats
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.models.extended import ResearchSource
+from blogster_cli.models.research import ResearchSource
 from blogster_cli.repositories import generation as rows
 from blogster_cli.vocabulary import ResearchSourceType
 

@@ -163,7 +163,7 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
     """A social_media_posts draft for `platform`, within its length limit with the link to the
     post (which the prompt gives the model) and its hashtags."""
     from blogster_cli.distribution.social import X_LINK_LENGTH
-    from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+    from blogster_cli.models.social import SocialMediaPost, SocialMediaProfile
     from blogster_cli.publish.titles import shown_title
     from blogster_cli.services.post_steps import find_own
     from blogster_cli.services.site_address import post_link

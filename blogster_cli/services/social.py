@@ -17,7 +17,7 @@ from blogster_cli.credentials import KEYRING_PREFIX
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.distribution import social as rules
 from blogster_cli.errors import InvalidInput, NotFound
-from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+from blogster_cli.models.social import SocialMediaPost, SocialMediaProfile
 from blogster_cli.repositories import social as social_rows
 from blogster_cli.services.platform_accounts import own_social_entry, social_token_prefix
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from blogster_cli.context import AppContext
     from blogster_cli.credentials import CredentialStore
     from blogster_cli.db.connection import Database
-    from blogster_cli.models.extended import SocialMediaPost, SocialMediaProfile
+    from blogster_cli.models.social import SocialMediaPost, SocialMediaProfile
 
 MAX_ERROR_CHARS = 500
 """The longest reason kept in social_media_posts.error (its check constraint, 0131)."""

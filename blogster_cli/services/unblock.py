@@ -26,7 +26,7 @@ from blogster_cli.ai import metadata, prompts
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
-from blogster_cli.models.extended import WritersBlockSession
+from blogster_cli.models.unblock import WritersBlockSession
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion

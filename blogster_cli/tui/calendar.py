@@ -25,7 +25,7 @@ from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
-    from blogster_cli.models.extended import CalendarEntryPublic
+    from blogster_cli.models.calendar import CalendarEntryPublic
     from blogster_cli.services.calendar import ScheduledPost
     from blogster_cli.tui.app import BlogsterApp
 

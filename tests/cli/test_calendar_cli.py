@@ -245,7 +245,7 @@ def test_views_and_next_change_load_only_the_entries_they_need_not_every_upcomin
     to find the earliest, and now asks SQL for it."""
     from sqlalchemy import event
 
-    from blogster_cli.models.extended import ContentCalendar
+    from blogster_cli.models.calendar import ContentCalendar
 
     tomorrow = datetime.now(UTC).date() + timedelta(days=1)
     (author,) = superuser.execute("select id from auth.users where email = 'ada@example.com'").fetchone()

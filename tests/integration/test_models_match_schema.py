@@ -15,10 +15,29 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.pool import NullPool
 from sqlmodel import AutoString, Session, SQLModel, create_engine, select
 
-from blogster_cli.models import accounts, calendar, chatbot, content, extended, flags, system
+from blogster_cli.models import (
+    accounts,
+    calendar,
+    chatbot,
+    content,
+    extended,
+    flags,
+    ideas,
+    newsletters,
+    republishing,
+    research,
+    review,
+    social,
+    system,
+    unblock,
+)
 from blogster_cli.models.content import Blog, BlogStatus
 
-MODULES = (accounts, content, system, extended, calendar, flags, chatbot)  # the last three: split out for start-up time
+# From calendar on: split out of extended and system for start-up time.
+MODULES = (
+    accounts, content, system, extended, calendar, flags, chatbot, newsletters, review, republishing, ideas, research,
+    social, unblock,
+)  # fmt: skip
 
 # format_type() -> the SQLAlchemy type classes that may stand for it.
 TYPE_FAMILIES: dict[str, tuple[type, ...]] = {

@@ -11,7 +11,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import Conflict
-from blogster_cli.models.extended import ContentCalendar
+from blogster_cli.models.calendar import ContentCalendar
 
 PACKAGE = Path(__file__).resolve().parents[2] / "blogster_cli"
 

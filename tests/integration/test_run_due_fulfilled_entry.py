@@ -12,7 +12,7 @@ from sqlmodel import select
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.orm import orm_unit_of_work
-from blogster_cli.models.extended import ContentCalendar
+from blogster_cli.models.calendar import ContentCalendar
 from blogster_cli.planning import times
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.services import calendar, due_work
