@@ -54,4 +54,6 @@ def require_admin(acting: ActingUser) -> None:
     from blogster_cli.errors import PermissionDenied
 
     if not acting.actor.is_admin:
-        raise PermissionDenied("this needs an administrator (blogster admin users grant-admin)")
+        raise PermissionDenied(
+            "this needs an administrator; an administrator can make you one: blogster admin users grant-admin EMAIL"
+        )

@@ -130,13 +130,30 @@ def parse_structured(text: str, *, source: str) -> list[IntentSpec]:
     if isinstance(data, dict) and "intents" in data:
         data = data["intents"]
     if not isinstance(data, list):
-        raise InvalidInput(f"{source}: expected a list of intents (or a mapping with an `intents` list)")
+        raise InvalidInput(f"{source}: {_not_intents(data)}")
     intents = [intent_from_mapping(item, f"{source}: intent {i + 1}") for i, item in enumerate(data)]
     names = [i.name for i in intents]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise InvalidInput(f"{source}: intent {duplicate!r} appears twice")
     return intents
+
+
+ACCEPTED = (
+    "expected a list of intents, or a mapping with an `intents` list (YAML or JSON), or a .csv file"
+    " of text,label rows after a header row"
+)
+
+
+def _not_intents(data: object) -> str:
+    """Why a file's data is no intents: the forms accepted, and for a mapping of [text, label] pairs
+    (CLINC150's own layout: "train", "val", "test", "oos_train"...) how to bring them in."""
+    if isinstance(data, dict) and data and all(isinstance(value, list) for value in data.values()):
+        pairs = [value[0] for value in data.values() if value]
+        if pairs and all(isinstance(pair, list) and len(pair) == 2 for pair in pairs):
+            splits = ", ".join(str(key) for key in list(data)[:4]) + (", ..." if len(data) > 4 else "")
+            return f"{ACCEPTED}; this one maps {splits} to [text, label] pairs: write those as CSV rows"
+    return ACCEPTED
 
 
 def read_pairs(text: str, *, source: str) -> list[tuple[str, str]]:

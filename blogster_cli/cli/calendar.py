@@ -478,7 +478,8 @@ def suggest(
 
     The hour comes from your posts' views per hour, which `analytics ingest` records for the days it
     counts; without any in the period it is 09:00, and a note on stderr (hour_source "default" in
-    --json, else "views") says so.
+    --json, else "views") says so. Without any reader visit in the period (a new blog) it suggests
+    Tuesdays at 09:00, says so on stderr (weekday_source "default" too) and scores no entry.
 
     Example: blogster calendar suggest --days 60
     """
@@ -486,7 +487,13 @@ def suggest(
 
     acting = acting_user()
     found = calendar.suggest(acting, timezone=_timezone(), days=days)
-    if found.hour_source == "default":
+    if found.weekday_source == "default":
+        output.message(
+            f"note: no reader visits in your analytics of the last {plural(days, 'day')} (`analytics ingest`"
+            f" records them): {found.weekday}s at {found.hour:02d}:00 is a default, not your readers' time;"
+            " no entry was scored"
+        )
+    elif found.hour_source == "default":
         output.message(
             f"note: none of the {plural(found.days_counted, 'day')} of views has them per hour (`analytics ingest`"
             f" records them for each day it counts): {found.hour:02d}:00 is a default, not your readers' hour"

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 def _report(outcomes: list[CrosspostOutcome], json: bool) -> None:
     if json:
         output.print_json(outcomes)
+    for warning in dict.fromkeys(w for outcome in outcomes for w in outcome.warnings):  # once per post
+        output.warning(warning)
     for outcome in outcomes:
         if outcome.error:
             output.error(f"{outcome.platform}: {outcome.error} (recorded; run it again to retry)")

@@ -364,6 +364,11 @@ def search(
     )
     if result.drafts_refused:
         output.message("note: --all shows drafts and archived pages to admins only: these are the published pages")
+    if result.too_common:
+        output.message(
+            "No pages found: its words are too common to search for (a search skips words such as"
+            ' "the" and "a"): add a word that says what you are looking for'
+        )
     hits = [{**output.to_plain(h), "snippet": _MARK.sub(r"\1", h.snippet)} for h in result.hits]
     if chosen in ("json", "yaml"):
         answer = {"query": result.query, "results": hits, "did_you_mean": result.suggestion}
@@ -377,7 +382,7 @@ def search(
         return
     if result.suggestion:
         output.message(f"Did you mean: {result.suggestion}")
-    if not result.hits:
+    if not result.hits and not result.too_common:
         output.message("No pages found.")
     _print_hits(result.hits)
 

@@ -54,6 +54,8 @@ def create(
     output.print_json(made) if json else output.message(
         f"newsletter {made.id} created ({plural(len(made.posts), 'post')})"
     )
+    for warning in made.warnings:
+        output.warning(warning)
     _warn_about_the_address(acting)
 
 
@@ -77,8 +79,8 @@ def list_newsletters(
     A scheduled newsletter whose due send a configuration error stopped (a refused SMTP login, a
     From the server refuses, an untrusted certificate) shows the error under send_error, and when
     under send_error_at (--json), until a send gets through; so does a failed one the SMTP server
-    refused as too big, or whose every reader it refused for good (the last refusal). A scheduled
-    newsletter shows when it goes under scheduled_time.
+    refused as too big, or whose every reader it refused for good (the last refusal), and one a mail
+    server out of reach stopped. A scheduled newsletter shows when it goes under scheduled_time.
 
     Example: blogster newsletter list
     """
@@ -154,6 +156,8 @@ def send(
             output.message(f"note: {when.note}")
         for problem in report.left_out:
             output.warning(f"{problem} (left out)")
+        for warning in report.warnings:
+            output.warning(warning)
         _warn_about_the_address(acting)
         return
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
@@ -176,6 +180,8 @@ def _report(reports: list[SendReport], json: bool) -> None:
     for report in reports:
         for problem in report.left_out:
             output.warning(f"{problem} (left out)")
+        for warning in report.warnings:
+            output.warning(warning)
         per_reader = output.error if report.error else output.warning
         for refusal in report.refused:
             per_reader(f"refused {refusal}")

@@ -78,7 +78,7 @@ def prefs_show(json: bool = JSON_OPTION) -> None:
     from blogster_cli.services import notifications
 
     values = notifications.preferences(acting_user(), timezone_setting=app_context().settings.timezone)
-    output.print_json(values) if json else _print_preferences(values)
+    output.print_json(_as_typed(values)) if json else _print_preferences(values)
     _notes(values)
 
 
@@ -99,12 +99,12 @@ def prefs_set(
     values = notifications.set_preference(
         acting_user(), key=key, value=value, timezone_setting=app_context().settings.timezone
     )
-    output.print_json(values) if json else _print_preferences(values)
+    output.print_json(_as_typed(values)) if json else _print_preferences(values)
     _notes(values)
 
 
-def _print_preferences(values: dict[str, Any]) -> None:
-    """As `prefs set` takes them back: the keys as typed, the quiet hours as HH:MM."""
+def _as_typed(values: dict[str, Any]) -> dict[str, Any]:
+    """As `prefs set` takes them back: the quiet hours as HH:MM (the table and --json alike)."""
     import datetime as dt
 
     def shown(value: Any) -> Any:
@@ -112,7 +112,12 @@ def _print_preferences(values: dict[str, Any]) -> None:
             return value.isoformat(timespec="minutes" if not (value.second or value.microsecond) else "auto")
         return value
 
-    output.print_record({key: shown(value) for key, value in values.items()}, keys_as_typed=True)
+    return {key: shown(value) for key, value in values.items()}
+
+
+def _print_preferences(values: dict[str, Any]) -> None:
+    """The keys as typed, the quiet hours as HH:MM."""
+    output.print_record(_as_typed(values), keys_as_typed=True)
 
 
 def _notes(values: dict[str, Any]) -> None:

@@ -5,7 +5,8 @@ hour: `analytics ingest` writes them for the days it recomputes). Days are score
 average views per weekday (days without figures count as nothing); hours by the summed hourly
 views, moved into the writer's timezone. A slot's score is weekday share x hour share, scaled so
 the best slot scores 1.0. Without any hourly views the hour is DEFAULT_HOUR, and `hour_source`
-says so ("default"; "views" when it comes from the readers' hours).
+says so ("default"; "views" when it comes from the readers' hours); without any views at all
+(a new blog) the slot is `by_default`'s, DEFAULT_WEEKDAY at DEFAULT_HOUR.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from blogster_cli.planning.times import local, zone
 
 DEFAULT_HOUR = 9  # without hourly figures: a morning post
-HOUR_FROM_VIEWS = "views"
-HOUR_BY_DEFAULT = "default"
+DEFAULT_WEEKDAY = 1  # without any views: Tuesday, early in the working week
+FROM_VIEWS = "views"  # where a slot's weekday or hour comes from: the readers' views,
+BY_DEFAULT = "default"  # or DEFAULT_WEEKDAY / DEFAULT_HOUR for want of them
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,12 @@ class Suggestion:
     @property
     def hour_source(self) -> str:
         """Where `hour` comes from: the readers' hourly views, or DEFAULT_HOUR for want of any."""
-        return HOUR_FROM_VIEWS if any(self.hour_share) else HOUR_BY_DEFAULT
+        return FROM_VIEWS if any(self.hour_share) else BY_DEFAULT
+
+    @property
+    def weekday_source(self) -> str:
+        """Where `weekday` comes from: the readers' daily views, or DEFAULT_WEEKDAY without any (by_default)."""
+        return FROM_VIEWS if any(self.weekday_share) else BY_DEFAULT
 
     def score(self, moment: datetime) -> float:
         """How good a time is, 0..1 (1 = the suggested slot)."""
@@ -77,6 +84,12 @@ def suggest(days: Iterable[DailyViews], *, timezone: str) -> Suggestion | None:
     weekday = max(range(7), key=lambda d: (weekday_share[d], -d))
     hour = max(range(24), key=lambda h: (hour_share[h], -h)) if hour_total else DEFAULT_HOUR
     return Suggestion(weekday, hour, timezone, weekday_share, hour_share, days_counted, days_with_hours)
+
+
+def by_default(timezone: str) -> Suggestion:
+    """The slot without any views to learn from (a new blog): DEFAULT_WEEKDAY at DEFAULT_HOUR, local;
+    its shares are all zero, so it scores no time."""
+    return Suggestion(DEFAULT_WEEKDAY, DEFAULT_HOUR, timezone, [0.0] * 7, [0.0] * 24, days_counted=0)
 
 
 def next_slot(suggestion: Suggestion, *, after: datetime) -> datetime:

@@ -31,11 +31,12 @@ from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
 from blogster_cli.publish.themes import Theme
 
+# 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);
 # 11: the newsletters' unsubscribe page (`unsubscribe/`), the RSS channel's link is the site, a post's
 # last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
 # its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
 # linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "11"
+FORMAT_VERSION = "12"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/", f"/{UNSUBSCRIBE_PATH}")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 UNSUBSCRIBE_PAGE = f"{UNSUBSCRIBE_PATH}index.html"

@@ -18,7 +18,7 @@ from uuid import UUID
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput, NotFound
+from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput
 from blogster_cli.models.calendar import CalendarEntryPublic, ContentCalendar
 from blogster_cli.planning import times
 from blogster_cli.planning.model import PlannedEvent
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from blogster_cli.planning.ics import Recurrence
+    from blogster_cli.planning.suggest import Suggestion
 
 FEED_NAME = "calendar.ics"
 MAX_TITLE_CHARS = 500  # a post title's limit too (content/rules.check_title): a plan names a post
@@ -399,6 +400,20 @@ def remove_imported(
     return ImportRemoval(path, removed, len(found) - len(imported))
 
 
+def _score_upcoming(session: Session, found: Suggestion, *, since: date) -> int:
+    """Sets each upcoming entry's optimal_time_score to `found.score` of its time: how many there are."""
+    scored = 0
+    for batch in calendar_rows.upcoming_times(session, since=since, batch_size=SCORED_AT_ONCE):
+        changed = {}
+        for entry_id, day, at, zone, old_score in batch:
+            score = found.score(times.instant(day, at or time(found.hour), zone))
+            if score != old_score:  # an unchanged score is not written (nor its updated_at moved)
+                changed[entry_id] = score
+        calendar_rows.set_time_scores(session, scores=changed)
+        scored += len(batch)
+    return scored
+
+
 @dataclass(frozen=True)
 class TimeSuggestion:
     weekday: str
@@ -412,6 +427,9 @@ class TimeSuggestion:
     "default" when no day of the period has them and the hour is planning.suggest.DEFAULT_HOUR."""
     days_with_hours: int
     """Of days_counted, those with views per hour (written by `analytics ingest` when it recomputes a day)."""
+    weekday_source: str
+    """"views" when the weekday is the one the readers' daily views favour, "default" when the period has
+    no reader visit (a new blog): the slot is planning.suggest.by_default's and no entry is scored."""
 
 
 SCORED_AT_ONCE = 5_000  # upcoming entries read, scored and written at a time: memory stays flat
@@ -421,11 +439,12 @@ def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime 
     """The weekday and hour my readers visit most (last `days` days of blog_analytics); scores my upcoming entries.
 
     Each upcoming entry's optimal_time_score becomes how good its time is, 0..1 (1: the suggested slot),
-    SCORED_AT_ONCE entries at a time in one unit of work: all the scores are written, or none.
+    SCORED_AT_ONCE entries at a time in one unit of work: all the scores are written, or none. Without
+    a reader visit in the period the slot is a default (weekday_source "default") and no score changes.
     """
     import calendar as weekdays
 
-    from blogster_cli.planning.suggest import DailyViews, next_slot
+    from blogster_cli.planning.suggest import DailyViews, by_default, next_slot
     from blogster_cli.planning.suggest import suggest as best_time
 
     check_timezone(timezone)
@@ -434,20 +453,11 @@ def suggest(acting: ActingUser, *, timezone: str, days: int = 90, now: datetime 
     now = now or datetime.now(UTC)
     with orm_unit_of_work(acting) as session:
         figures = calendar_rows.daily_views(session, since=now.date() - timedelta(days=days))
-        found = best_time((DailyViews(*row) for row in figures), timezone=timezone)
-        if found is None:
-            raise NotFound("no reader visits in your analytics yet: nothing to suggest from")
-        scored = 0
-        for batch in calendar_rows.upcoming_times(session, since=now.date(), batch_size=SCORED_AT_ONCE):
-            changed = {}
-            for entry_id, day, at, zone, old_score in batch:
-                score = found.score(times.instant(day, at or time(found.hour), zone))
-                if score != old_score:  # an unchanged score is not written (nor its updated_at moved)
-                    changed[entry_id] = score
-            calendar_rows.set_time_scores(session, scores=changed)
-            scored += len(batch)
+        learnt = best_time((DailyViews(*row) for row in figures), timezone=timezone)
+        scored = 0 if learnt is None else _score_upcoming(session, learnt, since=now.date())
+    found = learnt or by_default(timezone)  # a default slot is no reader's: the entries keep their scores
     return TimeSuggestion(
         weekday=weekdays.day_name[found.weekday], hour=found.hour, timezone=timezone, days_counted=found.days_counted,
         next_slot=next_slot(found, after=now), entries_scored=scored, hour_source=found.hour_source,
-        days_with_hours=found.days_with_hours,
+        days_with_hours=found.days_with_hours, weekday_source=found.weekday_source,
     )  # fmt: skip

@@ -20,7 +20,7 @@ after SIGKILL could go ahead.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -58,6 +58,9 @@ class CrosspostOutcome:
     platform_url: str | None
     canonical_url: str
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What the copy shows as written that it should not: Liquid a post imported from Jekyll still
+    holds outside code (`content.liquid`), which the platform's readers see as text."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,11 @@ class _Intent:
     stored_canonical_url: str | None
     """The canonical URL the row held before this run: a killed run's create carried it."""
     article: Article
+    warnings: list[str]
 
 
 def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
+    from blogster_cli.content.liquid import dialect_of, for_readers, leftover_warning
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.titles import shown_title, without_lifted_heading
 
@@ -93,7 +98,9 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
             raise InvalidInput(f"'{row.slug}' is not published: publish it first, so the copy can point back to it")
         config, canonical = published_address(conn, row, base_domain=base_domain)
         copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
-        markdown = markdown_of(row)
+        # A Jekyll post's `{{ site.baseurl }}` as its site's address: its pictures and links lead there.
+        shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
+        markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
         media = media_url(config.base_url)  # pictures as `images add` links them point at the site
         # Every platform's title is plain text: the words the site shows (`*Why* we ship` as `Why we ship`).
         title, from_heading = shown_title(row.title, markdown)
@@ -105,7 +112,8 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
             description=row.meta_description, tags=list(row.tags), canonical_url=canonical, slug=row.slug,
         )  # fmt: skip
         article = for_platform(platform, article)  # its players, gists and videos as the platform shows them
-        return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article)
+        warnings = [warning] if warning else []
+        return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article, warnings)
 
 
 def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_domain: str) -> CrosspostOutcome:
@@ -132,7 +140,7 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         if copy is None:
             return CrosspostOutcome(
                 slug=article.slug, platform=endpoint.platform, action="busy", platform_post_id=intent.known_remote_id,
-                platform_url=intent.known_url, canonical_url=article.canonical_url,
+                platform_url=intent.known_url, canonical_url=article.canonical_url, warnings=intent.warnings,
             )  # fmt: skip
         known_id, known_url = (
             copy.platform_post_id,
@@ -199,7 +207,7 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
             republishing.record_failure(guard, copy=copy, error=reason)
             return CrosspostOutcome(
                 slug=article.slug, platform=endpoint.platform, action="failed", platform_post_id=known_id,
-                platform_url=known_url, canonical_url=article.canonical_url, error=reason,
+                platform_url=known_url, canonical_url=article.canonical_url, error=reason, warnings=intent.warnings,
             )  # fmt: skip
         finally:
             client.http.close()
@@ -207,7 +215,7 @@ def crosspost(acting: ActingUser, *, ref: str, endpoint: PlatformEndpoint, base_
         republishing.record_success(guard, copy=copy, remote_id=made.id, url=url, site=site)
     return CrosspostOutcome(
         slug=article.slug, platform=endpoint.platform, action=action, platform_post_id=made.id,
-        platform_url=url, canonical_url=article.canonical_url,
+        platform_url=url, canonical_url=article.canonical_url, warnings=intent.warnings,
     )  # fmt: skip
 
 

@@ -130,6 +130,7 @@ class SearchResult:
     hits: list[SearchHit]
     suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
     drafts_refused: bool = False  # drafts were asked for by someone who is no admin: published pages only
+    too_common: bool = False  # no hits, and every word is one no page language indexes ("the", "a")
 
 
 def _content(
@@ -936,6 +937,7 @@ def search(
         rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
         poor = len(rows) < min(POOR_RESULTS, limit)
         suggestion = _suggest(session, query, include_drafts) if poor and query.strip() else None
+        too_common = not rows and _only_common_words(session, query)
     # Snippets are cut from the page's plain text as stored, character references and all (`&mdash;`):
     # read here, once, for every front end (a title from a first heading was read on import: tree.title_from).
     hits = [
@@ -943,4 +945,19 @@ def search(
                   read_references(r["snippet"] or ""))
         for r in rows
     ]  # fmt: skip
-    return SearchResult(query, hits, suggestion, drafts_refused)
+    return SearchResult(query, hits, suggestion, drafts_refused, too_common)
+
+
+# A made-up word no language stops: it has a form wherever some page language is in use.
+_NEVER_A_STOP_WORD = "blogster"
+
+
+def _only_common_words(session: Session, query: str) -> bool:
+    """Whether every word of `query` is a stop word in each page language in use, which a search
+    skips ("the", "a"): it then finds nothing whatever the pages say. False without pages at all."""
+    from blogster_cli.repositories import documentation as repo
+
+    words = dict.fromkeys(word.lower() for word in search_query.WORD.findall(query))
+    if not words or any(repo.word_forms(session, word=word) for word in words):
+        return False
+    return bool(repo.word_forms(session, word=_NEVER_A_STOP_WORD))

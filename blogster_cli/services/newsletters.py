@@ -145,6 +145,8 @@ class NewsletterPublic:
     """Why its last due send could not go (a configuration error), until a send gets through; or why
     it failed (too big for the server, every reader refused for good)."""
     send_error_at: dt.datetime | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What its posts show as written that they should not (LIQUID_KEY): said by create and each send."""
 
 
 def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
@@ -156,11 +158,25 @@ def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
         scheduled_time=row.scheduled_time, recipient_count=max(row.recipient_count, sent), created_at=row.created_at,
         open_rate=row.open_rate, click_rate=row.click_rate, send_error=error, send_error_at=error_at,
+        warnings=_liquid_left(content),
     )  # fmt: skip
 
 
 SEND_ERROR_KEY = "send_error"
-"""Where a newsletter keeps the configuration error that stopped its last due send: {"error", "at"}."""
+"""Where a newsletter keeps why its last send stopped (a configuration error, the mail server out of
+reach, too big, every reader refused) until a send gets through: {"error", "at"}."""
+RUN_AGAIN = "; run the same send again to mail the rest"
+"""What a send the mail server stopped says after the reason (not kept with it)."""
+
+
+LIQUID_KEY = "liquid_left"
+"""One warning per post of the newsletter imported from Jekyll whose body holds Liquid outside code
+that its mail shows as written (`content.liquid`), kept when it is made: each send says them again."""
+
+
+def _liquid_left(content: dict[str, Any]) -> list[str]:
+    kept = content.get(LIQUID_KEY)
+    return [str(line) for line in kept] if isinstance(kept, list) else []
 
 
 def _send_error(content: dict[str, Any]) -> tuple[str | None, dt.datetime | None]:
@@ -176,6 +192,7 @@ def _send_error(content: dict[str, Any]) -> tuple[str | None, dt.datetime | None
 
 def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: str) -> NewsletterPublic:
     """A draft newsletter of these published posts: HTML and text parts, each post linking to the site."""
+    from blogster_cli.content.liquid import dialect_of, for_readers, leftover_warning
     from blogster_cli.distribution.crosspost import absolute_media_html, absolute_media_markdown, media_url
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.themes import email_styles
@@ -192,13 +209,16 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
         raise InvalidInput("name at least one post with --blogs")
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
-        sections, ids, config = [], [], None
+        sections, ids, config, warnings = [], [], None, []
         for ref in dict.fromkeys(refs):
             row = find_own(conn, ref, with_content=True)
             if row.status != BlogStatus.PUBLISHED:
                 raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
             config, url = published_address(conn, row, base_domain=base_domain)
-            markdown = markdown_of(row)
+            # A Jekyll post's `{{ site.baseurl }}` as the site's address: its pictures and links lead there.
+            shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
+            markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
+            warnings += [warning] if warning else []
             title, from_heading = shown_title(row.title, markdown)  # as the site's listings show it: its words
             shown, page = markdown, render_post(markdown).html
             if from_heading:  # the section's heading is the title: the body's own one left out, as on its page
@@ -216,7 +236,7 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
         content = {
             "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
             "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],
-            READER_SECRET_KEY: letters.new_reader_secret(),
+            READER_SECRET_KEY: letters.new_reader_secret(), **({LIQUID_KEY: warnings} if warnings else {}),
         }  # fmt: skip
         made = newsletter_rows.insert_newsletter(
             session, newsletter=EmailNewsletter(title=subject, subject_line=subject, content=content, blog_ids=ids)
@@ -505,6 +525,8 @@ class SendReport:
     """Said once, e.g. that a re-run without --to resumed the --to list the send started with."""
     refused_before: int = 0
     """Of already_done, those refused for good in an earlier run (never mailed)."""
+    warnings: list[str] = field(default_factory=list)
+    """What the mail shows as written that it should not (LIQUID_KEY), one line per post."""
 
 
 @dataclass(frozen=True)
@@ -527,6 +549,8 @@ class _Plan:
     post_urls: list[str]
     secret: str | None
     """The newsletter's secret for Message-IDs and reader keys (None: the unkeyed form)."""
+    warnings: list[str] = field(default_factory=list)
+    """LIQUID_KEY's: said with the report of a send that mails."""
     give_up_deferred: bool = False
     """The send first deferred an address over DEFERRED_AT_MOST ago: one refused for now is refused for good."""
     last_refusal: tuple[str, dt.datetime | None] | None = None
@@ -557,6 +581,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
             unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
+            warnings=_liquid_left(content),
             last_refusal=(f"{last.email}: {last.error or 'refused'}", last.sent_at) if last is not None else None,
         )  # fmt: skip
 
@@ -591,7 +616,7 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
         session.add(row)
         return SendReport(
             row.id, str(row.status), 0, [], 0, 0, row.recipient_count, scheduled_time=at,
-            left_out=parsed.problems if parsed is not None else [],
+            left_out=parsed.problems if parsed is not None else [], warnings=_liquid_left(row.content or {}),
         )  # fmt: skip
 
 
@@ -785,10 +810,11 @@ def _send(
                 )
             kept = {"error": mailed.error, "at": dt.datetime.now(dt.UTC).isoformat()}
             row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
-        elif error and row.status != NewsletterStatus.SCHEDULED:
-            row.status = NewsletterStatus.FAILED
-        elif error:
-            pass  # the mail server was unreachable: a scheduled one stays due, so the next run mails the rest
+        elif error:  # the mail server was unreachable: why, for `newsletter list` and `show`
+            if row.status != NewsletterStatus.SCHEDULED:  # a scheduled one stays due: the next run mails the rest
+                row.status = NewsletterStatus.FAILED
+            kept = {"error": error.removesuffix(RUN_AGAIN), "at": dt.datetime.now(dt.UTC).isoformat()}
+            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
         elif mailed.interrupted or mailed.deferred:
             if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
                 row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
@@ -807,6 +833,7 @@ def _send(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
             recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
+            warnings=plan.warnings,
         )  # fmt: skip
 
 
@@ -930,7 +957,7 @@ def _mail(
             if on_progress:
                 on_progress(number, len(targets))
     except SmtpUnavailable as exc:
-        error = f"{exc}; run the same send again to mail the rest"
+        error = f"{exc}{RUN_AGAIN}"
     except MessageTooBig as exc:
         error, too_big = str(exc), True
     return _Mailed(sent, refused, deferred, error, interrupted, too_big)

@@ -185,9 +185,10 @@ def review_subject(session: Session, notification: UserNotification) -> str:
     """A review notification's title as its email's Subject: the post's title in it as the site shows
     it (`publish.titles.shown_title`: a title taken from the body's first `# heading` reads as its
     words, `*Why* we ship` as `Why we ship`). The title names the post at its end ("Assigned as
-    editor: TITLE", "Approved by EMAIL (editor): TITLE") or its start ("TITLE is now rejected"), as
-    the database wrote it (0130, 0144); read as the recipient, when they still read the assignment
-    and its post and the post's title is still the one named. Else (a withdrawal: the assignment is
+    editor: TITLE", "Approved by EMAIL (editor): TITLE", "Rejected by EMAIL: TITLE") or, in one
+    stored before 0171, at its start ("TITLE is now rejected"), as the database wrote it (0130,
+    0144, 0171); read as the recipient, when they still read the assignment and its post and the
+    post's title is still the one named. Else (a withdrawal: the assignment is
     gone and the post no longer theirs to read; the title changed since) the title as it is.
     email_delivery.send makes the Subject one line (mail_headers.header_text)."""
     from blogster_cli.publish.titles import shown_title
@@ -270,9 +271,10 @@ def _deliver_review(
         if claimed is not ReviewClaim.CLAIMED:
             claim.rollback()  # keeps nothing of the claim (and lets the recipient's next claim go on)
             status, error = FAILED, _NOT_CLAIMED[claimed]
-            # mailed or held: this step shows in the app, as 0148's trigger has it; replaced: the
-            # newer version's job says; capped: failed, with the reason, as a refused email is
-            shown_as = SENT if claimed in (ReviewClaim.MAILED, ReviewClaim.HELD) else None
+            # mailed: its notification was mailed this read cycle, 'sent' as 0148's trigger has it;
+            # replaced: the newer version's job says; held or capped: no email went, so failed with
+            # the reason (`notifications list`), as a refused email is
+            shown_as = SENT if claimed is ReviewClaim.MAILED else None
         else:
             status, error = _send_review(
                 smtp, key=key, recipient=recipient, address=address, text=text, final_attempt=final_attempt
@@ -377,7 +379,8 @@ class NotificationPublic:
     read: bool
     delivery_status: str
     delivery_error: str | None
-    """Why the email was not sent (delivery_status failed): no SMTP server, the server's refusal..."""
+    """Why the email was not sent (delivery_status failed): no SMTP server, the server's refusal,
+    held back by the per-sender or daily limit (0151)..."""
     created_at: dt.datetime | None
     window_start: dt.datetime | None = None
     window_end: dt.datetime | None = None

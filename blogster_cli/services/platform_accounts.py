@@ -50,6 +50,9 @@ class PlatformEndpoint:
     platform: str
     base_url: str
     token: str = field(repr=False)
+    token_variable: str | None = None
+    """The environment variable the token came from (it overrides the stored one), for the hint of a
+    refused token; None: the stored token."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ def list_platforms(ctx: AppContext) -> list[PlatformStatus]:
 def endpoint(ctx: AppContext, *, platform: str) -> PlatformEndpoint:
     """The URL and token for a cross-post (ConfigError saying how to connect when either is missing)."""
     name = _parsed(platform)
-    token = os.environ.get(token_variable(name)) or ctx.credentials.get(credential_name(name))
+    variable = token_variable(name) if os.environ.get(token_variable(name)) else None
+    token = os.environ.get(variable) if variable else ctx.credentials.get(credential_name(name))
     if not token:
         raise ConfigError(
             f"not connected to {name}: run `blogster platforms connect {name} --token-stdin` (the token on standard"
@@ -118,4 +122,4 @@ def endpoint(ctx: AppContext, *, platform: str) -> PlatformEndpoint:
         raise ConfigError(
             f"no {name} URL: run `blogster config set {name}_url https://...` or set BLOGSTER_{name.upper()}_URL"
         )
-    return PlatformEndpoint(platform=name, base_url=base_url, token=token)
+    return PlatformEndpoint(platform=name, base_url=base_url, token=token, token_variable=variable)

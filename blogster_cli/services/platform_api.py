@@ -212,7 +212,11 @@ class _Http:
     ) -> None:  # fmt: skip
         import httpx2
 
-        self.reconnect = reconnect
+        self.check_token = (  # the token the environment overrides the stored one with is checked there
+            f"check {endpoint.token_variable}, which overrides the stored token"
+            if endpoint.token_variable
+            else f"check it with `{reconnect}`"
+        )
         self.label = LABELS[endpoint.platform]
         self._secrets = secret_forms(endpoint.token) if endpoint.token else []
         base = endpoint.base_url if under_base else ""
@@ -269,9 +273,14 @@ class _Http:
 
     def _why(self, exc: BaseException) -> str:
         """'connection refused', 'name or service not known': the system's reason where there is one,
-        else the error's kind (ConnectError), never a text a server sent."""
+        else the error's kind (ConnectError), never a text a server sent. An https:// URL at a plain
+        HTTP server (a local one, typically) is said in words, not as OpenSSL's WRONG_VERSION_NUMBER."""
+        import ssl
+
         seen: BaseException | None = exc
         while seen is not None:
+            if isinstance(seen, ssl.SSLError) and seen.reason == "WRONG_VERSION_NUMBER":
+                return "the server there does not speak https (try http:// for a local server)"
             if isinstance(seen, OSError) and seen.strerror:
                 return self._clean(seen.strerror.lower())
             seen = seen.__cause__ or seen.__context__
@@ -305,7 +314,7 @@ class _Http:
             after = f"; try again in {wait:.0f} s" if wait is not None else ""
             raise PlatformError(f"{self.label} is rate limiting ({response.status_code}){after}")
         if response.status_code in (401, 403):
-            raise Refused(f"{self.label} refused the token ({response.status_code}): check it with `{self.reconnect}`")
+            raise Refused(f"{self.label} refused the token ({response.status_code}): {self.check_token}")
         if response.status_code >= 400:
             kind = NotThere if response.status_code == 404 else PlatformError
             excerpt = self._read(response, deadline=deadline, limit=MAX_ERROR_EXCERPT_BYTES, cut=True)

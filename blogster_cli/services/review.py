@@ -17,7 +17,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import check_publishable
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
-from blogster_cli.errors import InvalidInput, PermissionDenied
+from blogster_cli.errors import InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import review as review_rows
 from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import BlogStatus, CollaborationRole, CollaborationStatus
@@ -139,10 +139,19 @@ def assign(
 ASSIGNMENT = id_prefixes.Named("assignment", "assignments", "blogster review list")
 
 
+def _in_trash(assignment_id: UUID) -> str:
+    """What its assignee is told of an assignment whose post its author moved to the trash."""
+    return f"the post of assignment {id_prefixes.short(assignment_id)} is in its author's trash"
+
+
 def _one(session: Session, ref: str, *, all_comments: bool = False) -> Assignment:
+    """The assignment `ref` with its post's slug and title. Its assignee reads no post in its author's
+    trash (0097): the assignment is there, but nothing is shown of it nor done with it (NotFound)."""
     found = id_prefixes.only(review_rows.find(session, prefix=id_prefixes.prefix(ref, ASSIGNMENT)), ref, ASSIGNMENT)
     post = review_rows.assigned_post(session, blog_id=found.blog_id)
-    summary = _summary(found, post.slug if post else "", post.title if post else "", _emails(session, [found]))
+    if post is None:
+        raise NotFound(_in_trash(found.id))
+    summary = _summary(found, post.slug, post.title, _emails(session, [found]))
     comments = review_rows.comments(session, assignment_id=summary.id, newest=None if all_comments else SHOWN_COMMENTS)
     return Assignment(**{f.name: getattr(summary, f.name) for f in fields(summary)}, comments=comments)
 

@@ -52,7 +52,8 @@ class BuildReport:
     restored: tuple[str, ...] = ()
     """Files of the previous build removed from `out` since (by hand), which this build wrote again."""
     warnings: tuple[str, ...] = ()
-    """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses)."""
+    """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
+    a featured image not stored, Liquid a post imported from Jekyll shows as written (`content.liquid`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
 
@@ -204,7 +205,7 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
-                    warnings=warnings, notes=notes,
+                    warnings=(*warnings, *_liquid_left(records)), notes=notes,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
@@ -214,7 +215,8 @@ def _build(
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
         embedded = site_rows.widgets(conn) if stale else []
-    markdowns = {i: documents[i].get("markdown") or "" for i in stale}
+    markdowns = _for_readers({i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"))
+    warnings = (*warnings, *_liquid_left(records))
     bodies = with_widgets(_headings_lifted(render_bodies(markdowns), markdowns, records), embedded)
     for post_id, body in bodies.items():
         if not records[post_id]["desc"]:  # else the description is the summary
@@ -229,6 +231,30 @@ def _build(
         seconds=round(time.perf_counter() - started, 3), edited=tuple(written.edited), warnings=warnings,
         restored=tuple(path for path in written.written if path in gone), notes=notes,
     )  # fmt: skip
+
+
+def _for_readers(
+    documents: Mapping[str, Mapping[str, Any]], records: dict[str, dict[str, Any]], *, base: str
+) -> dict[str, str]:
+    """Post id -> the body its page shows: a post imported from Jekyll with its `{{ site.baseurl }}`
+    as the site's path (`base`), and its record's "lq" the warning about the Liquid it still holds
+    (kept while its page is, so that every build says it)."""
+    from blogster_cli.content.liquid import for_readers, leftover_warning
+
+    markdowns = {}
+    for post_id, document in documents.items():
+        shown = for_readers(document.get("dialect"), document.get("markdown") or "", base=base)
+        markdowns[post_id] = shown.markdown
+        warning = leftover_warning(records[post_id]["slug"], shown)
+        if warning:
+            records[post_id]["lq"] = warning
+        else:
+            records[post_id].pop("lq", None)
+    return markdowns
+
+
+def _liquid_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return [record["lq"] for record in records.values() if record.get("lq")]
 
 
 def _untitled(shown: str) -> str:

@@ -55,12 +55,19 @@ class SocialAccess:
 
     def token(self, profile: SocialMediaProfile) -> str | None:
         """BLOGSTER_<PLATFORM>_TOKEN (cron, workers) for its owner's profiles, else the profile's keyring entry."""
-        override = os.environ.get(token_variable(str(profile.platform)))
-        if override and self.token_owner is not None and profile.user_id == self.token_owner:
-            return override
+        variable = self.token_variable_of(profile)
+        if variable is not None:
+            return os.environ[variable]
         # Only an entry `social connect` made for this profile's own account and platform (red team 23).
         entry = own_social_entry(profile.access_token, account=profile.user_id, platform=str(profile.platform))
         return None if entry is None else self.credentials.get(entry)
+
+    def token_variable_of(self, profile: SocialMediaProfile) -> str | None:
+        """BLOGSTER_<PLATFORM>_TOKEN when it is set and this profile's token (its owner's), else None."""
+        variable = token_variable(str(profile.platform))
+        if os.environ.get(variable) and self.token_owner is not None and profile.user_id == self.token_owner:
+            return variable
+        return None
 
 
 def social_access(ctx: AppContext, *, token_owner: UUID | None) -> SocialAccess:
@@ -162,8 +169,12 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             )  # fmt: skip
         else:
             client = social_client_for(
-                PlatformEndpoint(platform=platform, base_url=access.base_urls[platform], token=token), handle=handle
-            )
+                PlatformEndpoint(
+                    platform=platform, base_url=access.base_urls[platform], token=token,
+                    token_variable=access.token_variable_of(profile),
+                ),
+                handle=handle,
+            )  # fmt: skip
             try:
                 text = rules.compose(post.content or "", list(post.hashtags), link)
                 made = client.post(text, idempotency_key=str(post.id))

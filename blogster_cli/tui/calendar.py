@@ -223,7 +223,10 @@ class CalendarScreen(Screen[None]):
         from blogster_cli.tui.editor import EditorScreen
 
         entry = self.chosen_entry()
-        if entry is None or entry.blog_id is None:
+        if entry is None:
+            self.notify("No entry on this day", severity="warning")
+            return
+        if entry.blog_id is None:
             self.notify("This entry has no linked post", severity="warning")
             return
         self.app.push_screen(EditorScreen(str(entry.blog_id)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
 UNREAD_MARK = "●"
 
 
+def detail(item: NotificationPublic | None) -> Text:
+    """The pane under the list: the whole title (the row cuts a long one: what a review step
+    is about, its post, often comes last), then the text."""
+    if item is None:
+        return Text()
+    shown = Text(safe(item.title), style="bold")
+    if item.content:
+        shown.append("\n" + safe(item.content))
+    return shown
+
+
 class NotificationsLoaded(Done):
     """`result` is the list of NotificationPublic, newest first."""
 
@@ -44,7 +56,7 @@ class NotificationsScreen(Screen[None]):
     TITLE = "Notifications"
     CSS = """
     #notifications { height: 1fr; }
-    #notification-text { height: 4; padding: 0 1; border-top: solid $primary-darken-2; }
+    #notification-text { height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
     """
     HELP = (
         "Your notifications, newest first; ● marks the unread ones (their count is in the header). "
@@ -116,8 +128,7 @@ class NotificationsScreen(Screen[None]):
         return next(item for item in self.items if str(item.id) == key)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        item = self.selected()
-        self.query_one("#notification-text", Static).update("" if item is None else safe(item.content or item.title))
+        self.query_one("#notification-text", Static).update(detail(self.selected()))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_mark_read()

@@ -8,13 +8,14 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Header, Input, Static
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from blogster_cli.services import blogs
 from blogster_cli.tui.keys import KeyFooter
-from blogster_cli.tui.publishing import PublishingActions
+from blogster_cli.tui.publishing import NO_POST_SELECTED, PublishingActions
 from blogster_cli.tui.tables import plain
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.tui.writing import WritingActions
@@ -106,6 +107,27 @@ class PostsLoaded(Done):
     pass
 
 
+class PostCreated(Done):
+    """`result` is the new draft's BlogRow."""
+
+
+class NewPostDialog(ModalScreen[str | None]):
+    """Asks the new post's title (Enter starts the draft, Escape cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without starting a post")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Title of the new post (a draft; the editor opens it):", markup=False)
+            yield Input(placeholder="Ten terminal habits", id="new-title")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class PostsTable(DataTable[Text]):
     """The posts' table, filled in one go: its columns have fixed widths and its rows one line, so
     nothing is measured. DataTable's add_row validates the cursor and counts an update for each
@@ -137,6 +159,12 @@ class PostsTable(DataTable[Text]):
         if rows and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()
         self.check_idle()
+
+    def action_select_cursor(self) -> None:
+        if self.row_count == 0:  # DataTable's says nothing: Enter seemed not to work
+            self.app.notify(NO_POST_SELECTED, severity="warning")
+            return
+        super().action_select_cursor()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         if all(not column.auto_width for column in self.columns.values()):
@@ -172,16 +200,19 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     TITLE = "Posts"
     CSS = """
     #posts { height: 1fr; }
+    #posts-empty { height: 1; padding: 0 1; color: $text-muted; display: none; }
     """
     HELP = (
-        "Type in the filter to narrow the list (words in the title or tags, `status:draft`, `tag:python`). "
+        "**n** starts a new post. Type in the filter to narrow the list (words in the title or tags, "
+        "`status:draft`, `tag:python`); **Enter**, **Down** or **Esc** goes back to the list. "
         "**Enter** opens the post; **s** changes the sort; **p**/**u**/**t** publish, unpublish, schedule; "
         "**a** edits its tags; **g** generates (rewrite, expand or continue it with the AI, one credit)."
     )
     # The footer shows the keys in this order, after the table's "⏎ Open", as many as fit (at 80
-    # columns: Publish to Filter); F1 and the palette list them all.
+    # columns: New to Filter); F1 and the palette list them all.
     BINDINGS = [
         Binding("o", "open", show=False),  # Enter opens it too (the table's key, "Open" in the footer)
+        Binding("n", "new_post", "New", tooltip="Start a new draft and open it in the editor"),
         Binding("p", "publish", "Publish", tooltip="Publish the selected post"),
         Binding("t", "schedule", "Schedule", tooltip="Schedule the selected post to publish later"),
         Binding("a", "tag", "Tags", tooltip="Change the selected post's tags"),
@@ -207,6 +238,7 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: words, status:draft, tag:name", id="filter")
+        yield Static("", id="posts-empty", markup=False)
         yield PostsTable(id="posts", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -239,7 +271,27 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         self._filter_timer = self.set_timer(FILTER_DELAY_S, self.show_rows)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self._filter_timer is not None:  # Enter applies the filter at once
+        self.leave_filter()
+
+    def key_down(self, event: events.Key) -> None:
+        if self.query_one("#filter", Input).has_focus:
+            # Stopped here, as the Docs screen does: else the app looks for a binding from the focused
+            # widget up, by then the table, whose Down would move on to the second post.
+            event.stop()
+            self.leave_filter()
+
+    def key_escape(self, event: events.Key) -> None:
+        """Esc in the filter goes back to the list, the filter kept (as Down and Enter do); elsewhere
+        it clears a mouse selection, as Textual's screens do."""
+        if self.query_one("#filter", Input).has_focus:
+            event.stop()
+            self.leave_filter()
+        else:
+            self.clear_selection()
+
+    def leave_filter(self) -> None:
+        """Back to the table, the filter applied at once."""
+        if self._filter_timer is not None:
             self.show_rows()
         self.query_one("#posts", DataTable).focus()
 
@@ -276,6 +328,10 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
             table.move_cursor(row=table.get_row_index(selected))
         self.shown_count = len(shown)
         self.show_counts()
+        empty = self.query_one("#posts-empty", Static)
+        empty.display = not shown
+        if not shown:
+            empty.update("No posts yet: press n to start one." if not self.rows else "No post matches the filter.")
 
     def show_counts(self) -> None:
         """The header: how many posts the filter shows ("3 of 12 posts"; "12 posts", all) and the order
@@ -313,8 +369,28 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         from blogster_cli.tui.editor import EditorScreen
 
         ref = self.selected_ref()
-        if ref is not None:
-            self.app.push_screen(EditorScreen(ref), lambda _: self.action_reload())
+        if ref is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
+            return
+        self.app.push_screen(EditorScreen(ref), lambda _: self.action_reload())
+
+    def action_new_post(self) -> None:
+        """Asks a title, creates the draft (as `blogster posts new TITLE` does) and opens it in the editor."""
+        acting = self.app.acting
+
+        def titled(title: str | None) -> None:
+            if title:
+                new = blogs.NewBlog(title=title)
+                in_background(self, "Starting a post", lambda: blogs.create(acting, new=new), PostCreated)
+
+        self.app.push_screen(NewPostDialog(), titled)
+
+    def on_post_created(self, message: PostCreated) -> None:
+        from blogster_cli.tui.editor import EditorScreen
+
+        row: BlogRow = message.result
+        self.app.notify(f"Created '{row.title}' ({row.slug}, {row.status}).", title="New post")
+        self.app.push_screen(EditorScreen(str(row.id)), lambda _: self.action_reload())
 
     def selected_post(self) -> BlogRow | None:
         ref = self.selected_ref()

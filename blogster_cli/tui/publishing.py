@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from blogster_cli.tui.app import BlogsterApp
 
 
+NO_POST_SELECTED = "No post selected"
+"""What a key that acts on the selected post says when there is none (an empty or filtered-out list)."""
+
+
 class PublishingDone(Done):
     """`result` is the list of publishing.Outcome for the one post acted on."""
 
@@ -68,6 +72,7 @@ class PublishingActions:
 
     def action_schedule(self) -> None:
         if self.selected_ref() is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
             return
         timezone, zone = self.app.timezone, self.app.zone
 
@@ -86,13 +91,15 @@ class PublishingActions:
         from blogster_cli.tui.revisions import RevisionsScreen
 
         ref = self.selected_ref()
-        if ref is not None:
+        if ref is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
+            return
 
-            def restored(done: bool | None) -> None:
-                if done:
-                    self.after_restore()
+        def restored(done: bool | None) -> None:
+            if done:
+                self.after_restore()
 
-            self.app.push_screen(RevisionsScreen(ref), restored)
+        self.app.push_screen(RevisionsScreen(ref), restored)
 
     def after_restore(self) -> None:
         self.after_publishing()
@@ -100,6 +107,7 @@ class PublishingActions:
     def _run(self, action: str, call: Callable[[ActingUser, str], list[publishing.Outcome]]) -> None:
         ref = self.selected_ref()
         if ref is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
             return
         acting = self.app.acting
         host = cast("DOMNode", self)  # a mixin of Screens: the screen it is part of

@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from blogster_cli.services import blogs
+from blogster_cli.tui.publishing import NO_POST_SELECTED
 from blogster_cli.tui.work import Done, in_background
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class WritingActions:
     def action_tag(self) -> None:
         post = self.selected_post()
         if post is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
             return
         acting, ref, current = self.app.acting, str(post.id), list(post.tags)
 
@@ -127,6 +129,7 @@ class WritingActions:
     def action_generate(self) -> None:
         post = self.selected_post()
         if post is None:
+            self.app.notify(NO_POST_SELECTED, severity="warning")
             return
         acting, ref, provider = self.app.acting, str(post.id), self.app.provider
 

@@ -411,7 +411,12 @@ def test_suggest_learns_from_analytics_and_scores_upcoming_entries(cli, signed_u
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: Read me\nslug: read-me\n---\nBody.\n")
     assert cli("blogs", "new", "--from", str(post)).exit_code == 0
-    assert cli("calendar", "suggest").exit_code == 3  # no analytics yet
+    new_blog = cli("calendar", "suggest", "--json")  # no analytics yet: a default, not an error (h329 L10)
+    assert new_blog.exit_code == 0, new_blog.stderr
+    default = new_blog.json()
+    assert (default["weekday"], default["hour"], default["entries_scored"]) == ("Tuesday", 9, 0), default
+    assert (default["weekday_source"], default["hour_source"], default["days_counted"]) == ("default", "default", 0)
+    assert "Tuesdays at 09:00 is a default, not your readers' time; no entry was scored" in new_blog.stderr
     for days in ("0", "100000000"):  # the second overflowed the date arithmetic: exit 1
         assert cli("calendar", "suggest", "--days", days).exit_code == 2
     (blog_id,) = superuser.execute("select id from public.blogs where slug = 'read-me'").fetchone()

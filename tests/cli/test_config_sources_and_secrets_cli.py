@@ -177,7 +177,9 @@ def test_notification_preferences_read_back_as_prefs_set_takes_them(cli, signed_
     assert "22:00:00" not in shown.stdout and "quiet hours are off" in shown.stderr
     ended = cli("notifications", "prefs", "set", "quiet hours end", "07:00")  # the words work too
     assert ended.exit_code == 0 and "quiet hours are off" not in ended.stderr
-    assert cli("notifications", "prefs", "show", "--json").json()["quiet_hours_end"] == "07:00:00"
+    as_json = cli("notifications", "prefs", "show", "--json").json()
+    assert (as_json["quiet_hours_start"], as_json["quiet_hours_end"]) == ("22:00", "07:00")  # as the table (h329 L11e)
+    assert cli("notifications", "prefs", "set", "quiet_hours_end", as_json["quiet_hours_end"]).exit_code == 0
 
     mistyped = cli("notifications", "prefs", "set", "emial_notifications", "off")
     assert mistyped.exit_code == 2

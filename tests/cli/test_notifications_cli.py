@@ -67,7 +67,7 @@ def test_preferences_show_and_set(cli, signed_up):
     prefs = cli("notifications", "prefs", "show", "--json").json()
     assert (prefs["email_notifications"], prefs["quiet_hours_start"], prefs["timezone"]) == (
         False,
-        "22:00:00",
+        "22:00",
         "Europe/Paris",
     )
     assert cli("notifications", "prefs", "set", "timezone", "Mars/Olympus").exit_code == 2

@@ -98,7 +98,7 @@ def test_review_walks_the_transitions_with_comments_and_notifications(cli, tmp_p
     # assignment and of ada's status changes, ada of each of grace's steps, comments included; each
     # one rewrites its recipient's unread notification of its lane about the assignment, a step's or
     # a comment's (0136, 0140), and nobody read.
-    assert notifications(superuser, "grace@example.com") == ["draft-one is now approved by ada@example.com"]
+    assert notifications(superuser, "grace@example.com") == ["Approved by ada@example.com: draft-one"]
     by_grace = "grace@example.com (editor): draft-one"
     assert notifications(superuser, "ada@example.com") == [
         f"Comment by {by_grace}", f"Submitted for approval by {by_grace}",
@@ -452,12 +452,12 @@ def test_notifications_name_who_acted_and_carry_the_comment(cli, tmp_path):
     ok(cli("review", "reject", ref, "--comment", "Please also check the psql line\nand the rest.", "--json"))
     login(cli, "grace@example.com")
     [rejected] = ok(cli("notifications", "list", "--unread", "--json"))
-    assert rejected["title"] == "draft-one is now rejected by ada@example.com"
+    assert rejected["title"] == "Rejected by ada@example.com: draft-one"
     assert rejected["content"] == f"`blogster review show {ref}`: Please also check the psql line …"
     read = cli("notifications", "read", rejected["id"][:8])
     assert read.exit_code == 0, read.stderr
     assert re.fullmatch(
-        rf"\[\d{{4}}-\d\d-\d\d \d\d:\d\d \w+\] draft-one is now rejected by ada@example\.com\n"
+        rf"\[\d{{4}}-\d\d-\d\d \d\d:\d\d \w+\] Rejected by ada@example\.com: draft-one\n"
         rf"`blogster review show {ref}`: Please also check the psql line …\n",
         read.stdout,
     ), read.stdout

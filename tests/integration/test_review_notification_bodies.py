@@ -47,7 +47,7 @@ def test_the_assignee_hears_who_rejected_and_why(crew):
     step(crew.grace, editor, "submit")
     step(crew.ada, editor, "reject", "Please also check the psql line\nand the rest.")
     assert newest(crew.grace) == (
-        "Draft one is now rejected by ada@example.com",
+        "Rejected by ada@example.com: Draft one",
         f"`blogster review show {editor[:8]}`: Please also check the psql line …",
         f"blogster review show {editor}",
     )

@@ -100,7 +100,7 @@ def test_each_assignment_and_each_recipient_has_its_own(crew, superuser):
     step(crew.vic, crew.approver, "start")
     by_grace = "grace@example.com (editor): Draft one"
     assert unread(crew.ada) == [f"Started by {BY_VIC}", f"Submitted for approval by {by_grace}"]
-    assert unread(crew.grace) == ["Draft one is now approved by ada@example.com", "Kept"]
+    assert unread(crew.grace) == ["Approved by ada@example.com: Draft one", "Kept"]
     assert unread(crew.vic) == [f"Assigned as approver {BY_ADA}"]
     # A withdrawal rewrites the unread assignment it takes back.
     reviewer = review.assign(crew.ada, blog="draft-one", to=crew.grace.actor.email, role="reviewer")
@@ -108,7 +108,7 @@ def test_each_assignment_and_each_recipient_has_its_own(crew, superuser):
     review.withdraw(crew.ada, ref=str(reviewer.id))
     assert unread(crew.grace) == [
         "Withdrawn by ada@example.com: your assignment as reviewer on Draft one",
-        "Draft one is now approved by ada@example.com", "Kept",
+        "Approved by ada@example.com: Draft one", "Kept",
     ]  # fmt: skip
     kept = superuser.execute("select title, read from public.user_notifications where id = %s", (other,))
     assert kept.fetchone() == ("Kept", False)

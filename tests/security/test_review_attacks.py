@@ -672,8 +672,8 @@ def test_the_author_hears_of_each_step_of_her_assignee_and_nobody_of_their_own(d
     # grace: her assignment and the author's two status changes; none of her own steps.
     assert titles(db, grace) == [
         "Assigned as editor by ada@example.com: Draft one",
-        "Draft one is now rejected by ada@example.com",
-        "Draft one is now approved by ada@example.com",
+        "Rejected by ada@example.com: Draft one",
+        "Approved by ada@example.com: Draft one",
     ]
     assert titles(db, crew.vic) == ["Assigned as approver by ada@example.com: Draft one"]
     assert titles(db, crew.eve) == []
@@ -729,13 +729,34 @@ def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser
     )  # fmt: skip
     assert titles(db, grace) == ["Assigned as editor by ada@example.com: Draft one"]
     assert titles(db, eve) == []
+    superuser.execute("update public.blogs set deleted_at = null where id = %s", (crew.post,))
     step(db, grace, editor, "start")  # the author always reads her own post: she hears of it
     assert titles(db, ada)[-1] == "Rework started by grace@example.com (editor): Renamed in the trash"
-    superuser.execute("update public.blogs set deleted_at = null where id = %s", (crew.post,))
     step(db, grace, editor, "submit")
     step(db, ada, editor, "approve")
     # her unread one, rewritten (0136)
-    assert titles(db, grace) == ["Renamed in the trash is now approved by ada@example.com"]
+    assert titles(db, grace) == ["Approved by ada@example.com: Renamed in the trash"]
+
+
+@pytest.mark.parametrize("action", ["start", "comment", "submit", "approve"])
+def test_an_assignee_takes_no_step_while_the_post_is_in_the_trash(db, crew, superuser, action):
+    """0169: the assignee of a trashed post reads nothing of it (0097), and takes no step on its
+    assignment either (before, a comment was stored and told the author): refused, saying why;
+    nothing is written, nobody told. The author's steps are hers; restored, the assignee's go."""
+    ada, grace, vic = crew.ada, crew.grace, crew.vic
+    assignee, assignment = (vic, crew.approver) if action == "approve" else (grace, crew.editor)
+    if action in ("submit", "approve"):
+        step(db, assignee, assignment, "start")
+    before = superuser.execute("select status, comments from public.team_collaboration order by id").fetchall()
+    told = titles(db, ada)
+    run(db, ada, "update public.blogs set deleted_at = now() where id = %s", (crew.post,))
+    with pytest.raises(psycopg.errors.NoDataFound, match="the post of this assignment is in its author's trash"):
+        step(db, assignee, assignment, action, "Still reading it.")
+    assert superuser.execute("select status, comments from public.team_collaboration order by id").fetchall() == before
+    assert titles(db, ada) == told
+    step(db, ada, assignment, "comment", "Mine, in my trash.")  # the author reads her post there
+    run(db, ada, "update public.blogs set deleted_at = null where id = %s", (crew.post,))
+    step(db, assignee, assignment, action, "Still reading it.")
 
 
 def test_no_other_account_reads_or_marks_the_authors_notifications(db, crew, superuser):

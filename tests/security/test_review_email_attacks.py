@@ -146,7 +146,7 @@ def test_a_title_or_comment_adds_no_header_line_and_no_terminal_sequence(db, cre
                                         b"content-transfer-encoding", b"mime-version"]), head  # fmt: skip
     rejected = recorder.to(grace.email)[0]
     assert "\n" not in rejected["Subject"] and "\r" not in rejected["Subject"]
-    assert rejected["Subject"].endswith("is now rejected by ada@example.com")
+    assert rejected["Subject"].lstrip().startswith("Rejected by ada@example.com: ")  # (folded after "Subject:")
     text = rejected.get_content()
     assert not any(c in text for c in "\x1b\x07\u202e"), text
     assert text.splitlines()[0].endswith(": ]0;pwnedFix it[2J …"), text

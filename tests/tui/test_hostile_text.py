@@ -60,7 +60,7 @@ def test_notifications_calendar_entries_and_search_words_are_shown_as_written(wr
         await pilot.press("f5")
         await settle(pilot)
         assert table_text(app.screen.query_one("#notifications", DataTable))[0][3] == HOSTILE
-        assert rendered(app.screen, "#notification-text") == f"About {HOSTILE}"
+        assert rendered(app.screen, "#notification-text") == f"{HOSTILE}\nAbout {HOSTILE}"  # the title, the text
         await app.push_screen(CalendarScreen(today=day))
         await settle(pilot)
         assert rendered(app.screen, "#chosen-entry") == f"Wed 18 Mar: {HOSTILE} (planned, 1/1)"

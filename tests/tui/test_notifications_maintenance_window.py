@@ -23,6 +23,6 @@ def test_a_maintenance_notice_names_its_window_in_the_writers_zone(writer, super
         await pilot.press("f5")
         await settle(pilot)
         text = str(app.screen.query_one("#notification-text", Static).render())
-        assert text == "DB upgrade (2030-01-05 02:00 to 2030-01-05 03:00 CET)"
+        assert text == "Scheduled maintenance: DB upgrade\nDB upgrade (2030-01-05 02:00 to 2030-01-05 03:00 CET)"
 
     drive(app, steps)

@@ -89,7 +89,7 @@ def test_notifications_badge_list_and_mark_read(writer, acting_as, make_user, su
         table = screen.query_one("#notifications", DataTable)
         assert [row[0] + row[3] for row in table_text(table)] == ["●Third", "●Second", "●First"]
         assert table_text(table)[0][1] == "2026-03-18 09:02"
-        assert rendered(screen, "#notification-text") == "About Third"
+        assert rendered(screen, "#notification-text") == "Third\nAbout Third"  # the whole title, then the text
         await pilot.press("enter")
         await settle(pilot)
         assert [row[0] for row in table_text(table)] == ["", "●", "●"]

@@ -88,7 +88,7 @@ def test_an_assignment_mails_the_assignee_once_a_rejection_again_and_a_rerun_not
         assert len(queued) == 4  # the assignment, grace's start and submit (to ada), the rejection
         run_once(start_worker, url)
         first, second = recorder.to("grace@example.com")
-        assert second["Subject"] == "Draft one is now rejected by ada@example.com"
+        assert second["Subject"] == "Rejected by ada@example.com: Draft one"
         assert second["Message-ID"] == message_id(rejected_id, rejected_at) != first["Message-ID"]
         assert (
             second.get_content().splitlines()[0]

@@ -1,7 +1,6 @@
 """A review email's Subject names a post titled by its body's first `# heading` by that heading's
 words, as the site shows it (`publish.titles.shown_title`): `Why we ship`, not `*Why* we ship`, at
-the end of the title ("Assigned as editor by EMAIL: TITLE") and at its start ("TITLE is now
-rejected by EMAIL"). The in-app notification keeps the title the database wrote. A heading whose
+the end of the title ("Assigned as editor by EMAIL: TITLE", "Rejected by EMAIL: TITLE", 0171). The in-app notification keeps the title the database wrote. A heading whose
 words hold a line break (a character reference) still makes a Subject of one line."""
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ def test_review_subjects_show_a_heading_titles_words(team, superuser, start_work
         [submitted] = recorder.to("ada@example.com")  # the step's notice, rewritten from start's (0136)
         assert submitted["Subject"] == "Submitted for approval by grace@example.com (editor): Why we ship"
         _, rejected = recorder.to("grace@example.com")
-        assert rejected["Subject"] == "Why we ship is now rejected by ada@example.com"
+        assert rejected["Subject"] == "Rejected by ada@example.com: Why we ship"
 
 
 def test_a_line_break_in_a_heading_titles_words_stays_out_of_the_subject(db, make_user, start_worker):

@@ -1,0 +1,219 @@
+"""A Jekyll post's Liquid as readers off Jekyll get it: the site's address where it named the site's.
+
+Jekyll runs Liquid over a post before its markdown, so `![A man]({{ site.baseurl }}/assets/a.jpg)`
+reached its readers as `/assets/a.jpg`; imported, the body keeps the Liquid byte for byte (an
+export gives the file back as it was), and a page, a cross-post or a newsletter made of it as
+written shows the text `{{ site.baseurl }}` and a broken picture. Where a body goes out, a run of
+`{{ site.baseurl }}` and `{{ site.url }}` (Liquid's blanks and `{{-` `-}}` as written) becomes
+the site's own base (`resolved`); any other Liquid (`{% oembed … %}`, `{{ "ada" | team_link }}`)
+has no meaning off Jekyll and is left as written, the first one named so that the caller warns.
+
+Code is text, not Liquid to run: fenced and indented code blocks and code spans, as CommonMark
+reads them (markdown-it-py's parser), are left as they are and never warned about. A line
+markdown-it-py reads as inline text but whose text cannot be found in the source as it is (a tab
+it expanded) is left alone too, as code would be.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from blogster_cli.content import fences
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+# `{{ site.baseurl }}{{ site.url }}`...: one run names the site's base (Jekyll's `url` then `baseurl`).
+_SITE_VARIABLES = re.compile(r"(?:\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\})+")
+# Any other Liquid on one line: a tag `{% … %}` or an output `{{ … }}` (not Hugo's `{{< … >}}`, `{{% … %}}`).
+_LIQUID = re.compile(r"\{%.*?%\}|\{\{(?![<%]).*?\}\}")
+_SHOWN_CHARS = 80  # a tag longer than this is named by its start
+_TEXT, _SPANS = "liquid_text", "liquid_code_spans"  # an inline parse's text, the code spans found in it
+
+
+@dataclass(frozen=True)
+class ForReaders:
+    """A body as readers off Jekyll get it, and the Liquid it still holds outside code."""
+
+    markdown: str
+    leftover: str | None = None
+    """The first Liquid tag or output left as written (shortened), None when there is none."""
+    more: int = 0
+    """How many more are left after it."""
+
+
+def dialect_of(content: Mapping[str, Any] | None) -> str | None:
+    """The dialect a post's content document (`content.document`) says it was imported from."""
+    source = (content or {}).get("source")
+    dialect = source.get("dialect") if isinstance(source, dict) else None
+    return dialect if isinstance(dialect, str) else None
+
+
+def for_readers(dialect: str | None, markdown: str, *, base: str) -> ForReaders:
+    """`markdown` (the body of a post imported from `dialect`) as readers get it: for a post imported
+    from Jekyll, its site variables resolved to `base` (the site's address, or its path on the site
+    itself, without a trailing `/`) and its other Liquid named; any other post's body as it is
+    (Liquid is Jekyll's: `{{ }}` elsewhere is the author's text)."""
+    if dialect != "jekyll" or ("{{" not in markdown and "{%" not in markdown):
+        return ForReaders(markdown)
+    return resolved(markdown, base=base)
+
+
+def resolved(markdown: str, *, base: str) -> ForReaders:
+    """`markdown` with each run of site variables outside code replaced by `base`, and the Liquid
+    left outside code (module docstring)."""
+    code = _code_ranges(markdown)
+    starts = [start for start, _ in code]
+
+    def in_code(start: int, end: int) -> bool:
+        at = bisect.bisect_right(starts, end - 1) - 1  # the last code range starting before `end`
+        return at >= 0 and code[at][1] > start
+
+    pieces: list[str] = []
+    done = 0
+    for match in _SITE_VARIABLES.finditer(markdown):
+        if not in_code(*match.span()):
+            pieces += [markdown[done : match.start()], base]
+            done = match.end()
+    pieces.append(markdown[done:])
+    left = [
+        m.group()
+        for m in _LIQUID.finditer(markdown)
+        if not in_code(*m.span()) and not _SITE_VARIABLES.fullmatch(m.group())
+    ]
+    if not left:
+        return ForReaders("".join(pieces))
+    first = left[0] if len(left[0]) <= _SHOWN_CHARS else left[0][: _SHOWN_CHARS - 1] + "…"
+    return ForReaders("".join(pieces), first, len(left) - 1)
+
+
+def leftover_warning(slug: str, shown: ForReaders) -> str | None:
+    """The one line a command warns with about a post whose body still holds Liquid, or None."""
+    if shown.leftover is None:
+        return None
+    more = f" (and {shown.more} more)" if shown.more else ""
+    return (
+        f"'{slug}': its Jekyll template tag {shown.leftover}{more} is left as written, so readers see it as"
+        " text: edit the post to say it without Liquid"
+    )
+
+
+# -- What is code: markdown-it-py's reading ------------------------------------------------------
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """CommonMark with the extensions the site renders with (tables, strikethrough), reading blocks
+    only: an inline token's text is read (`_code_spans`) only where it may hold Liquid in code."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    backticks = parser.inline.ruler.__rules__[parser.inline.ruler.__find__("backticks")].fn
+
+    def recorded(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = backticks(state, silent)
+        if found and not silent and len(state.tokens) > count and state.tokens[-1].type == "code_inline":
+            if state.src is state.env[_TEXT]:  # not a picture's alt text, which is read on its own
+                state.env[_SPANS].append((start, state.pos))
+        return found
+
+    parser.inline.ruler.at("backticks", recorded)
+    return parser
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of `text` (an inline token's) start and end in it."""
+    parser = _parser()
+    env: dict[str, Any] = {_TEXT: text, _SPANS: []}
+    parser.inline.parse(text, parser, env, [])
+    spans: list[tuple[int, int]] = env[_SPANS]
+    return spans
+
+
+def _code_ranges(markdown: str) -> list[tuple[int, int]]:
+    """Where `markdown` holds code, as sorted, disjoint (start, end) offsets: its code blocks' lines,
+    its code spans, and the lines of any inline text not found in it as it is."""
+    lines = fences.split_lines(markdown)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    tokens = _parser().parse(markdown)
+    ranges: list[tuple[int, int]] = []
+    cursor = 0
+    for token in tokens:
+        if token.map is None:
+            continue
+        first, last = token.map
+        if token.type in ("fence", "code_block"):
+            ranges.append((offsets[first], offsets[min(last, len(lines))]))
+        elif token.type == "inline" and "`" in token.content and ("{{" in token.content or "{%" in token.content):
+            starts = _content_starts(token, markdown, lines, offsets, cursor)
+            if starts is None:
+                ranges.append((offsets[first], offsets[min(last, len(lines))]))
+                continue
+            cursor = starts[-1] + len(token.content.rsplit("\n", 1)[-1])
+            ranges.extend(_in_source(token, starts, _code_spans(token.content)))
+    ranges.sort()
+    return list(_merged(ranges))
+
+
+def _content_starts(token: Token, markdown: str, lines: list[str], offsets: list[int], cursor: int) -> list[int] | None:
+    """Where each line of `token`'s text (an inline token's: its lines without their quote marks, list
+    markers, indentation or heading marks) starts in `markdown`, at or after `cursor`; None when one
+    is not there as it is. A line is taken where what follows it on its source line is blanks, a
+    heading's closing `#`s or the next table cell."""
+    found = []
+    for number, text in enumerate(token.content.split("\n"), start=token.map[0] if token.map else 0):
+        if number >= len(lines):
+            return None
+        line_start = offsets[number]
+        line_end = line_start + len(lines[number].rstrip("\r\n"))
+        at = max(cursor, line_start)
+        while True:
+            at = markdown.find(text, at, line_end)
+            if at < 0:
+                return None
+            rest = markdown[at + len(text) : line_end]
+            if not rest.strip(" \t#") or rest.lstrip(" \t").startswith("|"):
+                break
+            at += 1
+        found.append(at)
+        cursor = at + len(text)
+    return found
+
+
+def _in_source(token: Token, starts: list[int], spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """`spans` (offsets in `token`'s text) as offsets in the source, its lines starting at `starts`."""
+    line_starts = [0]
+    for text in token.content.split("\n")[:-1]:
+        line_starts.append(line_starts[-1] + len(text) + 1)
+
+    def source(offset: int) -> int:
+        number = bisect.bisect_right(line_starts, offset) - 1
+        return starts[number] + offset - line_starts[number]
+
+    for start, end in spans:
+        yield source(start), source(end - 1) + 1
+
+
+def _merged(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Sorted `ranges`, those that overlap or touch joined."""
+    current: tuple[int, int] | None = None
+    for start, end in ranges:
+        if current is not None and start <= current[1]:
+            current = (current[0], max(current[1], end))
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current

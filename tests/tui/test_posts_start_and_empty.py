@@ -1,0 +1,105 @@
+"""A new account's Posts screen (new-user walk h330 L4, L5): it says how to start a post, `n`
+starts one (a title asked, the draft created as `posts new` does, opened in the editor), the keys
+that act on a selected post say there is none, and Esc or Down leave the filter box for the list."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from blogster_cli.services import blogs
+from blogster_cli.tui.keys import KeyFooter
+from blogster_cli.tui.posts import FILTER_DELAY_S
+from blogster_cli.tui.publishing import ScheduleDialog
+from tests.tui.conftest import app_for, drive, settle, table_text, write
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def empty_line(app) -> str | None:
+    """The empty-state line when it shows, else None."""
+    line = app.screen.query_one("#posts-empty", Static)
+    return str(line.render()) if line.display else None
+
+
+def test_an_empty_posts_screen_says_how_to_start_and_n_starts_a_draft_in_the_editor(writer):
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        assert empty_line(app) == "No posts yet: press n to start one."
+        assert " n New " in app.screen.query_one(KeyFooter).render().plain
+        for key in ("p", "t", "a", "g", "h", "u", "o", "enter"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen.title == "Posts" and notes(app) == ["No post selected"], key
+        app.clear_notifications()
+
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # cancelled: nothing created
+        await settle(pilot)
+        assert app.screen.title == "Posts" and blogs.list_blogs(writer) == []
+
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Ten terminal habits", "enter")
+        await settle(pilot)
+        [row] = blogs.list_blogs(writer)
+        assert (row.title, row.status) == ("Ten terminal habits", "draft")
+        assert app.screen.title == "Editor" and app.screen.ref == str(row.id)
+        assert "title: Ten terminal habits" in app.screen.query_one("#text", TextArea).text
+        assert notes(app) == [f"Created 'Ten terminal habits' ({row.slug}, draft)."]
+        await pilot.press("escape")  # closing the editor lists the new post
+        await settle(pilot)
+        assert app.screen.title == "Posts" and empty_line(app) is None
+        assert [r[0] for r in table_text(app.screen.query_one("#posts", DataTable))] == ["Ten terminal habits"]
+
+    drive(app, steps)
+
+
+def test_a_filter_matching_nothing_says_so(writer):
+    write(writer, "Alpha")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        assert empty_line(app) is None
+        await pilot.press("slash", *"zzz", "enter")
+        assert empty_line(app) == "No post matches the filter."
+
+    drive(app, steps)
+
+
+def test_esc_and_down_leave_the_filter_box_for_the_list(writer):
+    write(writer, "Alpha", status="published")
+    write(writer, "Beta")
+    write(writer, "Gamma")
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        table, box = screen.query_one("#posts", DataTable), screen.query_one("#filter", Input)
+        await pilot.press("slash", *"status:draft", "escape")
+        assert table.has_focus and box.value == "status:draft"  # kept, and applied at once
+        assert [r[0] for r in table_text(table)] == ["Gamma", "Beta"]
+        await pilot.press("down")  # the table's Down now: the second post
+        assert table.cursor_row == 1
+        await pilot.press("slash", "end", *" a", "down")
+        assert table.has_focus and box.value == "status:draft a"
+        assert [r[0] for r in table_text(table)] == ["Gamma", "Beta"] and table.cursor_row == 1  # Down moved nothing
+        await pilot.press("t")  # the table's key (schedule), not a letter in the box
+        await settle(pilot)
+        assert box.value == "status:draft a" and isinstance(app.screen, ScheduleDialog)
+        await pilot.press("escape")
+        await pilot.pause(FILTER_DELAY_S + 0.2)
+        assert box.value == "status:draft a"
+
+    drive(app, steps)
