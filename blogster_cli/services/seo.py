@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -19,6 +19,9 @@ from blogster_cli.analytics.csvfile import Rejected
 from blogster_cli.analytics.exports import PositionRow, parse_positions
 from blogster_cli.analytics.keywords import KeywordRow, parse_keywords
 from blogster_cli.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from blogster_cli.services.post_addresses import PostFinder
 
 
 @dataclass
@@ -135,12 +138,11 @@ def import_positions(
     except ValueError as exc:
         raise InvalidInput(f"{source}: {exc}") from None
     find = post_finder(acting, base_domain=base_domain)
-    if blog is not None and find(blog) is None:
-        raise InvalidInput(f"--blog {blog}: none of your posts")
+    named = str(_own_post_id(acting, blog, find)) if blog is not None else None
     matched: list[tuple[str, PositionRow]] = []
     elsewhere: Counter[str] = Counter()
     for row in rows:
-        blog_id = find(row.page)
+        blog_id = named if named is not None and row.page == blog else find(row.page)
         if blog_id is None:
             rejected.append(Rejected(row.line, find.refusal(row.page)))
             if host := find.elsewhere(row.page):
@@ -163,13 +165,22 @@ def import_positions(
     )  # fmt: skip
 
 
-def _own_post_id(acting: ActingUser, blog: str) -> UUID:
+def _own_post_id(acting: ActingUser, blog: str, find: PostFinder | None = None) -> UUID:
+    """The post `--blog` names, as every command finds "your post" (post_steps.find_own: by slug,
+    id or AUTHOR/SLUG, another account's post refused as such), else by its address on my site (a
+    path or URL, as an export's Page column has it)."""
+    from blogster_cli.db.acting import unit_of_work
     from blogster_cli.services.post_addresses import post_finder
+    from blogster_cli.services.post_steps import find_own
 
-    found = post_finder(acting, base_domain="")(blog)
-    if found is None:
-        raise NotFound(f"no post with slug or id {blog!r}")
-    return UUID(found)
+    try:
+        with unit_of_work(acting) as conn:
+            return find_own(conn, blog).id
+    except NotFound:
+        found = (find or post_finder(acting, base_domain=""))(blog)
+        if found is None:
+            raise
+        return UUID(found)
 
 
 def positions(acting: ActingUser, *, blog: str | None = None, limit: int = 0) -> list[dict[str, Any]]:

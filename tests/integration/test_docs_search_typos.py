@@ -75,3 +75,13 @@ def test_words_the_reader_may_not_read_are_never_offered(db, make_user, typo_cor
     admin = ActingUser(db, make_user(admin=True))
     assert suggestion(admin, "zepelin") is None  # an admin's drafts only when asked for
     assert suggestion(admin, "zepelin", include_drafts=True) == "zeppelin"
+
+
+def test_the_spelling_offered_follows_what_the_pages_write_now(db, make_user, typo_corpus, superuser):
+    """Whether a word is written comes from an index kept with each page (0172), not a scan of its
+    text: once the page says "window", that is the spelling offered for `windos`."""
+    reader = ActingUser(db, make_user())
+    assert suggestion(reader, "windos") == "windows"
+    superuser.execute("update documentation_pages set content = %s where slug = 'faq/install'",
+                      (Jsonb({"version": 1, "markdown": "# Installing\n\nOpen a window of the terminal.\n"}),))  # fmt: skip
+    assert suggestion(reader, "windos") == "window"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.errors import InvalidInput
+from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.services import seo
 
 # Search Console performance data with the query and page dimensions, as the Search Analytics API
@@ -105,7 +105,7 @@ def test_an_export_filtered_by_page_takes_the_post_from_blog(world, superuser):
         import_positions(alice, text=queries_tab, source="Queries.csv")
     result = import_positions(alice, text=queries_tab, source="Queries.csv", blog="beta")
     assert result.inserted == 1 and stored(superuser)[0][:2] == ("beta", "terminal habits")
-    with pytest.raises(InvalidInput, match="none of your posts"):
+    with pytest.raises(NotFound, match="no post with slug or id 'bobs'"):  # Bob's: not one of Alice's slugs
         import_positions(alice, text=queries_tab, source="Queries.csv", blog="bobs")
 
 

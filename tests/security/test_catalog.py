@@ -58,6 +58,7 @@ SERVICE_ONLY_TABLES = {
     "internal.documentation_search_terms",
     "internal.documentation_search_stats",
     "internal.documentation_search_stat_changes",  # its pending changes, folded at commit (0119)
+    "internal.documentation_written_words",  # each page's words as written, for documentation_spellings (0172)
     "internal.chatbot_message_rates",  # the per-account chatbot rate limit, kept by a definer trigger (0080)
     "internal.feature_flags_version",  # the flags' cache key, bumped by a definer trigger (0085)
     "internal.assignment_rates",  # assignments made today per author and assignee, by a definer trigger (0102)

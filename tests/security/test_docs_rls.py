@@ -72,6 +72,7 @@ def test_a_user_reads_only_published_pages_in_visible_categories(db, make_user, 
         "select * from documentation_revisions",
         "select * from internal.documentation_search_terms",
         "select * from internal.documentation_search_docs",
+        "select * from internal.documentation_written_words",
         "update internal.documentation_search_stats set pages = 0",
         # the lock `docs import` waits on (an author holding it would keep every import waiting)
         "lock table documentation_pages in share row exclusive mode",

@@ -163,7 +163,7 @@ def test_bob_reaches_none_of_adas_rows_through_the_cli(cli, superuser, ada_impor
     forced = cli(
         "seo", "import-positions", str(write(tmp_path / "q.csv", ["Query,Position\nx,1\n"])), "--blog", "alpha"
     )
-    assert forced.exit_code == 2 and "none of your posts" in forced.stderr
+    assert (forced.exit_code, forced.stderr) == (3, "error: no post with slug or id 'alpha'\n")  # as `publish alpha`
     # Listings show only Bob's own (empty) data
     assert cli("seo", "positions", "--json").json() == []
     assert cli("seo", "positions", "--blog", "alpha").exit_code == 3
