@@ -285,15 +285,23 @@ def mark_waiting_for_training(session: Session, *, message_id: UUID, created_at:
     )
 
 
+def lock_conversation(session: Session, *, conversation_id: UUID) -> bool:
+    """Locks the conversation's row until the unit of work ends (its replies are stored one at a
+    time); False, without waiting, when another transaction holds it (its account's own, left
+    open: no worker waits for that) or it is gone. FOR NO KEY UPDATE: a message being sent into
+    it (the foreign key's KEY SHARE) is not in the way."""
+    locked = sa_select(col(ChatbotConversation.id)).where(col(ChatbotConversation.id) == conversation_id)
+    return session.execute(locked.with_for_update(key_share=True, skip_locked=True)).first() is not None
+
+
 def claim_conversation(
     session: Session, *, conversation_id: UUID, message_id: UUID, created_at: datetime
-) -> tuple[bool, bool]:
-    """Locks the conversation's row until the unit of work ends (its replies are stored one at a
-    time); whether this user message is answered already, and whether a later one of the
-    conversation is (its context is then that later turn's)."""
-    session.execute(
-        sa_select(col(ChatbotConversation.id)).where(col(ChatbotConversation.id) == conversation_id).with_for_update()
-    )
+) -> tuple[bool, bool] | None:
+    """The conversation's row locked (lock_conversation), then whether this user message is
+    answered already, and whether a later one of the conversation is (its context is then that
+    later turn's); None when the row could not be locked."""
+    if not lock_conversation(session, conversation_id=conversation_id):
+        return None
     reply, asked = ChatbotMessage, aliased(ChatbotMessage)
     replies = (col(reply.conversation_id) == conversation_id) & (col(reply.role) == ChatbotMessageRole.ASSISTANT)
     answered = exists().where(replies, col(reply.metadata_)["reply_to"].astext == str(message_id))

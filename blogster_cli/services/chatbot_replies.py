@@ -15,6 +15,12 @@ One conversation's messages are answered one at a time, in the order sent (0164:
 `chatbot_conversation:<id>`), each from the context the reply before stored. The reply is stored
 under a lock on the conversation's row; a message answered after a later one of its conversation
 (a job queued before 0164, a failed job retried by hand) leaves the context to that later turn.
+That lock is never waited for: an account can hold its own conversation's row in a transaction it
+leaves open, and a job waiting for it (lock_timeout, per attempt) kept a worker from every other
+account's replies and scheduled jobs. A row found locked, before the reply is worked out or when
+it is to be stored, is ConversationBusy: the job gives its worker back and is tried again later
+(workers/chatbot.py), still ahead of its conversation's later messages (procrastinate's job lock
+keeps a retried job's place).
 An intent's parameter patterns (the owner's regular expressions, run on the visitor's message) are
 bounded in time (replies.PATTERN_TIMEOUT_S for all of them together): one given up finds nothing,
 and is said once in the log; so is a stored pattern `chatbot/patterns.problem` refuses (never
@@ -58,7 +64,7 @@ from blogster_cli.chatbot import replies
 from blogster_cli.chatbot.intents import OUT_OF_SCOPE_LABEL
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work
-from blogster_cli.errors import BlogsterError
+from blogster_cli.errors import BlogsterError, Conflict
 from blogster_cli.repositories import chatbot as repo
 
 if TYPE_CHECKING:
@@ -75,6 +81,13 @@ process has one of older intents to answer with meanwhile)."""
 WAIT_STEP_S = 0.25  # how often a waiting job looks at the stop request
 STARTED_AT = datetime.now(UTC)  # a message sent before was queued while no worker of this process ran
 log = logging.getLogger("blogster.chatbot")
+
+
+class ConversationBusy(Conflict):
+    """Another transaction holds the conversation's row: the message is answered once it is free."""
+
+    def __init__(self, conversation_id: UUID) -> None:
+        super().__init__(f"conversation {conversation_id} is held by another transaction; its reply is tried later")
 
 
 @dataclass(frozen=True)
@@ -339,8 +352,10 @@ def process_message(
     began = time.perf_counter()
     with orm_service_unit_of_work(db) as session:
         message = repo.message_to_answer(session, message_id=message_id, created_at=created_at)
-    if message is None or message["answered"]:
-        return False
+        if message is None or message["answered"]:
+            return False
+        if not repo.lock_conversation(session, conversation_id=message["conversation_id"]):  # before any work
+            raise ConversationBusy(message["conversation_id"])  # (an AI provider's call) is done for nothing
 
     def mark_waiting() -> None:
         with orm_service_unit_of_work(db) as session:
@@ -418,9 +433,12 @@ def process_message(
     }
     confidence = round(min(1.0, max(0.0, decision.confidence)), 6)
     with orm_service_unit_of_work(db) as session:
-        answered, answered_later = repo.claim_conversation(
+        claimed = repo.claim_conversation(
             session, conversation_id=message["conversation_id"], message_id=message_id, created_at=message["created_at"]
         )  # the conversation's row stays locked until this reply is stored
+        if claimed is None:
+            raise ConversationBusy(message["conversation_id"])
+        answered, answered_later = claimed
         if answered:  # another run of this job stored it meanwhile
             return False
         repo.store_reply(

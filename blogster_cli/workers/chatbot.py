@@ -22,6 +22,11 @@ TASK_NAME = "process_chatbot_message"
 LEARN_TASK_NAME = "learn_chatbot_intents"
 QUEUE = "chatbot"
 MAX_ATTEMPTS = 3
+"""Runs of a reply that failed (2 s, then 4 s apart); runs that found the conversation busy count too."""
+BUSY_ATTEMPTS = 60
+"""Runs of a reply whose conversation another transaction holds (its account's own, left open):
+1, 2, 4 ... s apart, then every BUSY_WAIT_MAX_S, about an hour in all; each gives its worker back."""
+BUSY_WAIT_MAX_S = 60
 AI_FALLBACK_ENV = "BLOGSTER_CHATBOT_AI_FALLBACK"
 
 
@@ -84,13 +89,31 @@ def _fallback_provider(context: AppContext) -> ProviderConfig | None:
 
 def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext, RetryStrategy
+    from procrastinate.jobs import Job
+    from procrastinate.retry import RetryDecision
 
     from blogster_cli.services import chatbot_replies, workers
     from blogster_cli.workers import stopping
 
     _fallback_provider(context)  # a provider set up wrong stops the worker at its start
 
-    @app.task(name=TASK_NAME, queue=QUEUE, pass_context=True, retry=RetryStrategy(max_attempts=MAX_ATTEMPTS))
+    class RetryLaterWhenBusy(RetryStrategy):
+        """RetryStrategy, except that a busy conversation is tried again later and for longer: the
+        job keeps its id, so its conversation's later messages still wait for it (0164's job lock)."""
+
+        def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+            if isinstance(exception, chatbot_replies.ConversationBusy):
+                if job.attempts >= BUSY_ATTEMPTS:
+                    return None
+                return RetryDecision(retry_in={"seconds": min(BUSY_WAIT_MAX_S, 2**job.attempts)})
+            return super().get_retry_decision(exception=exception, job=job)
+
+    @app.task(
+        name=TASK_NAME,
+        queue=QUEUE,
+        pass_context=True,
+        retry=RetryLaterWhenBusy(max_attempts=MAX_ATTEMPTS, exponential_wait=2),
+    )
     def process_chatbot_message(job_context: JobContext, /, **args: Any) -> None:
         job = job_context.job
         assert job.id is not None

@@ -46,38 +46,56 @@ def test_a_message_answered_after_a_later_one_leaves_the_context_to_the_later_tu
 
 
 def test_two_runs_of_one_job_at_once_store_one_reply(db, superuser, bot, monkeypatch):
+    """The run that finds the row held by the other's store goes at once (ConversationBusy: the
+    worker runs it again later), and that later run finds the reply stored."""
     message = say(db, bot, "how do I schedule a post for friday?")
-    outcomes: list[bool] = []
-    both_computed = threading.Barrier(2, timeout=60)  # so that their waits for the row start together
-    claim = chatbot_replies.repo.claim_conversation
+    outcomes: list[bool | str] = []
+    both_computed = threading.Barrier(2, timeout=300)  # a loaded machine takes a while (each run classifies)
+    one_done = threading.Event()
+    claim, store = chatbot_replies.repo.claim_conversation, chatbot_replies.repo.store_reply
 
     def claim_together(*args, **kwargs):
         both_computed.wait()
         return claim(*args, **kwargs)
 
+    def store_once_the_other_ran(*args, **kwargs):  # the run that locked the row keeps it meanwhile
+        assert one_done.wait(60)
+        return store(*args, **kwargs)
+
+    def run() -> None:
+        try:
+            outcomes.append(chatbot_replies.process_message(db, message_id=message[1], created_at=message[2]))
+        except chatbot_replies.ConversationBusy:
+            outcomes.append("busy")
+        finally:
+            one_done.set()
+
     monkeypatch.setattr(chatbot_replies.repo, "claim_conversation", claim_together)
-    with superuser.transaction():  # holds the conversation's row: both runs reach the store and wait
-        superuser.execute("select 1 from chatbot_conversations where id = %s for update", (message[0],))
-        runs = [
-            threading.Thread(
-                target=lambda: outcomes.append(
-                    chatbot_replies.process_message(db, message_id=message[1], created_at=message[2])
-                )
-            )
-            for _ in range(2)
-        ]
-        for run in runs:
-            run.start()
-        deadline = time.monotonic() + 300  # a loaded machine takes a while to answer (each run classifies)
-        with db.connect() as watcher:  # outside the transaction, which would see one snapshot of the activity
-            while watcher.execute(
-                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()"
-            ).fetchone() != (2,):
-                assert time.monotonic() < deadline, "the two runs never waited for the conversation"
-                time.sleep(0.05)
-    for run in runs:
-        run.join(timeout=60)
-    assert sorted(outcomes) == [False, True]
+    monkeypatch.setattr(chatbot_replies.repo, "store_reply", store_once_the_other_ran)
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for one in runs:
+        one.start()
+    for one in runs:
+        one.join(timeout=300)
+    assert sorted(outcomes, key=str) == [True, "busy"]
+    assert chatbot_replies.process_message(db, message_id=message[1], created_at=message[2]) is False  # the retry
     assert superuser.execute(
         "select count(*) from chatbot_messages where conversation_id = %s and role = 'assistant'", (message[0],)
     ).fetchone() == (1,)
+
+
+def test_a_conversation_held_by_another_transaction_is_not_waited_for(db, superuser, bot):
+    """F1 (h321): an account's own transaction left open on its conversation's row made each reply
+    job wait lock_timeout for it, per attempt, holding a worker from every other account's work."""
+    message = say(db, bot, "how do I schedule a post for friday?")
+    with superuser.transaction():
+        superuser.execute("select 1 from chatbot_conversations where id = %s for no key update", (message[0],))
+        started = time.monotonic()
+        with pytest.raises(chatbot_replies.ConversationBusy):
+            chatbot_replies.process_message(db, message_id=message[1], created_at=message[2])
+        assert time.monotonic() - started < 2  # lock_timeout_ms is 5000
+    assert chatbot_replies.process_message(db, message_id=message[1], created_at=message[2])
+    with superuser.transaction():  # a message being sent into it (its foreign key's lock) is not in the way
+        superuser.execute("select 1 from chatbot_conversations where id = %s for key share", (message[0],))
+        later = say(db, bot, "hello there", conversation=message[0])
+        assert chatbot_replies.process_message(db, message_id=later[1], created_at=later[2])
