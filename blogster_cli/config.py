@@ -27,6 +27,9 @@ from blogster_cli.url_secrets import (
     is_connection_string,
     libpq_secrets_as_written,
     replace_password,
+    url_password,
+    userinfo_at,
+    without_password,
 )
 
 if TYPE_CHECKING:
@@ -256,18 +259,18 @@ def coerce(key: str, raw: object) -> object:
 
 
 def shown_url(value: str) -> str:
-    """A setting's value as shown on a terminal, in `--json` or a log: a URL's password as ***
-    (`url_secrets.without_password`), a PostgreSQL connection string's secrets (LIBPQ_SECRETS:
-    password, sslpassword, oauth_client_secret) read as libpq reads them (`connection_parts`), so
-    that every spelling is masked (`?pass%77ord=`, a dbname that is itself a URI with one), and
-    in one libpq cannot read, read generously (`url_secrets.libpq_secrets_as_written`), and a
-    password libpq does not read whole as one (`unread_password`: `u:***@host`; `host=***@host` in a
-    string holding the rest of one as its host or port). Everything else unchanged."""
-    from blogster_cli.url_secrets import without_password
-
+    """A setting's value as shown on a terminal, in `--json` or a log: a URL's password and query
+    secrets as *** (`url_secrets.without_password`: its `user:password@` read generously, by
+    `url_secrets.userinfo_at`, a raw '@', '/', '?' or '#' in it too), a PostgreSQL connection
+    string's secrets (LIBPQ_SECRETS: password, sslpassword, oauth_client_secret) read as libpq reads
+    them (`connection_parts`), so that every spelling is masked (`?pass%77ord=`, a dbname that is
+    itself a URI with one), and in one libpq cannot read, read generously
+    (`url_secrets.libpq_secrets_as_written`), and a password libpq does not read whole as one
+    (`unread_password`: `u:***@host`, and the query's secrets too; `host=***@host` in a string
+    holding the rest of one as its host or port). Everything else unchanged."""
     unread = _unread_password_at(value)
     if unread is not None:
-        return value[: unread[0]] + "***" + value[unread[1] :]
+        return without_password(value[: unread[0]] + "***" + value[unread[1] :])
     parts = connection_parts(value)
     if parts is not None:
         shown = libpq_replace_password(value, parts, "***")
@@ -276,7 +279,7 @@ def shown_url(value: str) -> str:
 
             shown = make_conninfo("", **_hosts_masked(connection_parts(shown) or parts))
         return shown
-    return without_password(libpq_secrets_as_written(value, "***")[0])
+    return without_password(value)
 
 
 def connection_parts(value: str) -> dict[str, str] | None:
@@ -336,10 +339,10 @@ def libpq_replace_password(value: str, parts: dict[str, str], shown: str | None)
 def unread_password(value: str) -> bool:
     """Whether the database URL `value` seems to hold a password that libpq does not read whole as
     one, so that the rest of it is no secret to libpq: neither taken out to the keyring nor masked
-    by `libpq_replace_password`. In a postgresql:// URI, its `user:password@` read as a URL reader
-    reads it (urllib: up to the last '@' before any '?', the password after the first ':',
-    percent-decoded) is not what libpq reads of it (`conninfo_to_dict`): libpq ends it at the
-    first '@' (`u:pa@ss@localhost`: password pa, host `ss@localhost`) or, before any '@', at the
+    by `libpq_replace_password`. In a postgresql:// URI, its `user:password@` read as every URL
+    setting's is read (`url_secrets.userinfo_at`: up to the last '@' before the query, a raw '/',
+    '?' or '#' in the password too; the password after the first ':', percent-decoded) is not what
+    libpq reads of it (`conninfo_to_dict`): libpq ends it at the first '@' (`u:pa@ss@localhost`: password pa, host `ss@localhost`) or, before any '@', at the
     first '/' (`u:pa/ss@localhost/db`: no password; host u, port pa, database `ss@localhost/db`);
     or libpq reads no password though a percent-encoded ':' comes before that '@' (libpq reads
     `u%3Apass@` as the user `u:pass`). In any connection string: a host or port libpq reads with an
@@ -357,12 +360,10 @@ def _unread_password_at(value: str) -> tuple[int, int] | None:
     if not value.startswith(LIBPQ_URI_PREFIXES):
         return None
     parts = connection_parts(value)
-    if parts is None:
+    found = userinfo_at(value)
+    if parts is None or found is None:
         return None
-    start = value.index("://") + 3
-    at = value.rfind("@", start, len(value) if "?" not in value else value.index("?"))
-    if at < 0:
-        return None
+    start, at = found
     user, colon, password = value[start:at].partition(":")
     if colon and not _read_whole(user, password):
         return start + len(user) + 1, at
@@ -490,7 +491,10 @@ def check_storable(key: str, value: str) -> None:
     string holding a password (which PQconninfoParse does not expand, so no password could be
     taken out of it)."""
     if key in URL_KEYS and key not in KEYRING_PASSWORD_KEYS and split_url_secrets(key, value)[1]:
-        raise InvalidInput(f"{key} must not hold a password: secrets never go in the config file")
+        raise InvalidInput(
+            f"{key} must not hold a password or key (user:PASSWORD@, ?password=, ?api_key=, ...):"
+            " secrets never go in the config file"
+        )
     refusal = libpq_refusal(value) if key == "database_url" else None
     if refusal is not None:
         raise InvalidInput(f"database_url is not a connection string libpq reads: {refusal}")
@@ -540,13 +544,14 @@ def split_url_secrets(key: str, value: str) -> tuple[str, dict[str, str]]:
         return value, {}
     from urllib.parse import parse_qs, unquote, urlsplit
 
+    password = url_password(value)
+    if password is not None:
+        return stripped, {"password": unquote(password)}
     try:
-        parts = urlsplit(value)
-    except ValueError:  # a bad port or bracket: the password is still what replace_password took out
-        return stripped, {"password": ""}
-    if parts.password is not None:
-        return stripped, {"password": unquote(parts.password)}
-    return stripped, {"password": next(iter(parse_qs(parts.query, keep_blank_values=True).get("password", [])), "")}
+        query = urlsplit(value).query
+    except ValueError:  # a bad bracket: the secret is still what replace_password took out
+        query = ""
+    return stripped, {"password": next(iter(parse_qs(query, keep_blank_values=True).get("password", [])), "")}
 
 
 def holds_secret(key: str, value: str) -> bool:

@@ -12,27 +12,84 @@ from collections.abc import Callable, Iterable
 MIN_SECRET_CHARS = 4
 """Shorter forms of a credential are left alone: masking them would mask ordinary words."""
 
+LIBPQ_SECRETS = ("password", "sslpassword", "oauth_client_secret")
+"""libpq's connection parameters that hold a secret, those PQconndefaults marks as secret
+(dispchar '*'; tests/unit/test_libpq_secrets.py holds the two lists together): the login's password,
+the client key's passphrase and libpq 18's OAuth client secret."""
+
+SECRET_NAMES = (*LIBPQ_SECRETS, "api_key", "apikey", "api-key", "key", "token", "access_token", "client_secret")
+"""The parameters whose value is a secret wherever a URL or libpq string names one (`?password=`,
+`?api_key=`, `password=`): libpq's, and those HTTP APIs take a key or token in."""
+
 
 def without_password(value: str) -> str:
     """A URL (scheme://user:password@host/...) or libpq string (password=...) as shown on a
-    terminal, in `--json` or a log: the password replaced by ***. Everything else unchanged."""
+    terminal, in `--json` or a log: its secrets (`replace_password`) replaced by ***. Everything
+    else unchanged."""
     return replace_password(value, "***")
 
 
 def replace_password(value: str, shown: str | None) -> str:
-    """`value` with its password shown as `shown`, or left out with None."""
-    scheme, found, rest = value.partition("://")
-    if found:
-        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-        userinfo, at, host = rest[:end].rpartition("@")
-        if at and ":" in userinfo:
-            user = userinfo.split(":", 1)[0]
-            value = f"{scheme}://{user}{'' if shown is None else ':' + shown}@{host}{rest[end:]}"
-        query = r"([?&])password=[^&#]*(&?)"
-        return re.sub(query, (lambda m: m[1] if m[2] else "") if shown is None else rf"\1password={shown}\2", value)
-    if shown is None:
-        return re.sub(r"\s*\bpassword\s*=\s*('[^']*'|\S+)", "", value).strip()
-    return re.sub(r"(\bpassword\s*=\s*)('[^']*'|\S+)", rf"\g<1>{shown}", value)
+    """`value` with its secrets shown as `shown`, or left out with None: a URL's password (its
+    `user:password@` found by `userinfo_at`) and query secrets (SECRET_NAMES), or a libpq
+    string's (`libpq_secrets_as_written`)."""
+    return libpq_secrets_as_written(value, shown)[0]
+
+
+def userinfo_at(value: str) -> tuple[int, int] | None:
+    """Where a URL's `user:password@` is in `value` (its start after `scheme://`, and its '@'), or
+    None; read generously, so that no part of a password is left out: up to the LAST '@' before
+    the query or fragment, which starts at the first '?' or '#' after the path's first '/' (the
+    first '/' after a host: text with no ':' but before a port's digits, `[v6]`, `h1:1,h2:2`). So
+    a raw '@', '/', '?', '#' or ':' in the password is part of it (`u:pa/ss?x#y@z@host/db`), and
+    so is an '@' in a path up to it (`u:pw@host/d@b` shows as `u:***@b`: masked too much rather
+    than too little); an '@' in the query is not (`/db?application_name=a@b`). The one reading
+    of a URL setting's password: shown (`without_password`, config.shown_url), stored
+    (config.check_storable) and checked against what libpq or an HTTP client reads of it
+    (config.unread_password, `read_as_written`)."""
+    match = _URI.match(value)
+    if match is None:
+        return None
+    start = match.end()
+    slash = value.find("/", start)
+    while slash >= 0:
+        at = value.rfind("@", start, slash)
+        if _HOSTS.fullmatch(value, at + 1 if at >= 0 else start, slash):
+            break
+        slash = value.find("/", slash + 1)
+    ends = (value.find("?", slash), value.find("#", slash)) if slash >= 0 else ()
+    end = min((i for i in ends if i >= 0), default=len(value))
+    at = value.rfind("@", start, end)
+    return None if at < 0 else (start, at)
+
+
+def url_password(value: str) -> str | None:
+    """The password of a URL's `user:password@` (`userinfo_at`) as written (percent-encoded), or None."""
+    found = userinfo_at(value)
+    if found is None:
+        return None
+    user, colon, password = value[found[0] : found[1]].partition(":")
+    return password if colon else None
+
+
+def read_as_written(value: str) -> bool:
+    """Whether a URL reader (urllib; httpx reads the same) reads the URL `value` as written: its
+    port a number, and the user and password of its `user:password@` as `userinfo_at` finds them
+    (a raw '/', '?' or '#' in a password ends the host there: `u:pa/ss@host` is the host u with a
+    port `pa` to it)."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    found = userinfo_at(value)
+    if found is None:
+        return True
+    user, colon, password = value[found[0] : found[1]].partition(":")
+    read = (unquote(parts.username or ""), unquote(parts.password or ""))
+    return not colon or read == (unquote(user), unquote(password))
 
 
 def in_base64(forms: Iterable[str]) -> set[str]:
@@ -66,14 +123,12 @@ def masked_line(text: str, secrets: Iterable[str], *, limit: int = 200, shown: C
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-LIBPQ_SECRETS = ("password", "sslpassword", "oauth_client_secret")
-"""libpq's connection parameters that hold a secret, those PQconndefaults marks as secret
-(dispchar '*'; tests/unit/test_libpq_secrets.py holds the two lists together): the login's password,
-the client key's passphrase and libpq 18's OAuth client secret."""
-
 LIBPQ_URI_PREFIXES = ("postgresql://", "postgres://")
 
 _URI = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST = r"(?:\[[^\]]*\]|[^\[\]:,]*)(?::\d*)?"
+_HOSTS = re.compile(rf"{_HOST}(?:,{_HOST})*")
+"""A URL's host (or libpq's list of them), each with a port of digits: what may come before a path."""
 
 
 def is_connection_string(value: str) -> bool:
@@ -92,17 +147,18 @@ def libpq_secrets_as_written(value: str, shown: str | None) -> tuple[str, list[s
     Read as libpq reads it, and generously where libpq cannot read it (an unknown parameter, an
     unterminated quote, a bad %-escape, a URI's scheme in capitals) so that no secret shows there
     either: an unterminated quote runs to the end, the words after an unquoted secret up to the next
-    `name=` are part of it, a URI's user info runs to its last '@' before the first '/'. Callers that
+    `name=` are part of it, a URI's user info is what `userinfo_at` finds, and a URI's query secrets
+    are any of SECRET_NAMES (an HTTP API's `?api_key=` too, for the URL settings). Callers that
     need libpq's exact reading check the result with libpq (config.libpq_replace_password)."""
     if _URI.match(value):
         return _uri_secrets(value, shown)
     return _pairs_secrets(value, shown)
 
 
-def _is_secret_name(name: str) -> bool:
+def _is_secret_name(name: str, names: tuple[str, ...] = LIBPQ_SECRETS) -> bool:
     from urllib.parse import unquote
 
-    return unquote(name).strip().lower() in LIBPQ_SECRETS
+    return unquote(name).strip().lower() in names
 
 
 def _inner_secrets(dbname: str) -> list[str]:
@@ -113,13 +169,13 @@ def _inner_secrets(dbname: str) -> list[str]:
 def _uri_secrets(value: str, shown: str | None) -> tuple[str, list[str]]:
     from urllib.parse import unquote
 
-    scheme, _, rest = value.partition("://")
+    match = _URI.match(value)
+    assert match is not None  # libpq_secrets_as_written sends only URIs here
+    head, userinfo, rest = match[0], "", value[match.end() :]
     found: list[str] = []
-    slash = rest.find("/")
-    at = rest.rfind("@", 0, len(rest) if slash < 0 else slash)
-    userinfo = ""
-    if at >= 0:
-        userinfo, rest = rest[: at + 1], rest[at + 1 :]
+    where = userinfo_at(value)
+    if where is not None:
+        userinfo, rest = value[where[0] : where[1] + 1], value[where[1] + 1 :]
         user, colon, password = userinfo[:-1].partition(":")
         if colon:
             found += [password, unquote(password)]
@@ -130,21 +186,25 @@ def _uri_secrets(value: str, shown: str | None) -> tuple[str, list[str]]:
     if inner:
         found += [path, unquote(path), *inner]
         base = base if shown is None else f"{host}/{shown}"
-    kept, removed = [], False
-    for param in query.split("&") if question else []:
+    pieces = re.split(r"([?&])", query) if question else []  # a stray '?' parts them too (read generously)
+    kept, removed = [], False  # each kept one with the '?' or '&' before it
+    for index in range(0, len(pieces), 2):
+        before, param = pieces[index - 1] if index else "", pieces[index]
         name, equals, item = param.partition("=")
-        if equals and _is_secret_name(name):
+        if equals and _is_secret_name(name, SECRET_NAMES):
             found += [item, unquote(item)]
             removed = True
             if shown is not None:
-                kept.append(f"{name}={shown}")
+                kept.append(f"{before}{name}={shown}")
+            elif index == 0 and len(pieces) > 1:  # the next one's '?' or '&' starts the query instead
+                pieces[1] = ""
         elif equals and unquote(name).strip().lower() == "dbname" and (inner := _inner_secrets(unquote(item))):
             found += [item, unquote(item), *inner]
-            kept.append(param if shown is None else f"{name}={shown}")
+            kept.append(before + (param if shown is None else f"{name}={shown}"))
         else:
-            kept.append(param)
-    tail = f"?{'&'.join(kept)}" if question and (kept or not removed) else ""
-    return f"{scheme}://{userinfo}{base}{tail}", [text for text in found if text]
+            kept.append(before + param)
+    tail = f"?{''.join(kept)}" if question and (kept or not removed) else ""
+    return f"{head}{userinfo}{base}{tail}", [text for text in found if text]
 
 
 def _pairs_secrets(value: str, shown: str | None) -> tuple[str, list[str]]:

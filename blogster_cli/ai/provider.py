@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from blogster_cli.errors import ConfigError, InvalidInput
-from blogster_cli.url_secrets import without_password
+from blogster_cli.url_secrets import read_as_written, without_password
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -28,11 +28,27 @@ class NoProviderConfigured(ConfigError):
 
 
 def normalise_base_url(url: str) -> str:
-    """One spelling per endpoint, so the key-to-URL binding compares like with like."""
+    """One spelling per endpoint, so the key-to-URL binding compares like with like; refused (its
+    password as ***) unless the HTTP client reads it as written (`read_as_written`: a raw '/' in a
+    password would make the host and port of its start, and show it in the client's error)."""
     cleaned = url.strip().rstrip("/")
-    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", cleaned):
-        raise InvalidInput(f"the AI base URL must be an http:// or https:// URL, not {url!r}")
+    if not re.fullmatch(r"https?://[^/\s\x00-\x1f\x7f]+(/[^\s\x00-\x1f\x7f]*)?", cleaned):
+        raise InvalidInput(f"the AI base URL must be an http:// or https:// URL, not {without_password(url)!r}")
+    if not read_as_written(cleaned):
+        raise InvalidInput(
+            f"the AI base URL {without_password(cleaned)!r} is not one an HTTP client reads as written: a port"
+            " must be a number, and a '/', '?' or '#' in a user:password@ percent-encoded (%2F, %3F, %23)"
+        )
     return cleaned
+
+
+def _configured_base_url(url: str, where: str) -> str:
+    """A base URL from the environment or the profile's settings, normalised; a bad one is a
+    configuration error (exit 6) naming where it comes from."""
+    try:
+        return normalise_base_url(url)
+    except InvalidInput as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -86,8 +102,9 @@ def resolve_provider(
 ) -> ProviderConfig:
     """The provider for one command: environment first, then the profile's settings."""
     env_key = env.get("OPENAI_API_KEY") or None
-    env_base = normalise_base_url(env["BLOGSTER_AI_BASE_URL"]) if env.get("BLOGSTER_AI_BASE_URL") else None
-    chosen_base = env_base or (normalise_base_url(base_url) if base_url else None)
+    env_url = env.get("BLOGSTER_AI_BASE_URL")
+    env_base = _configured_base_url(env_url, "BLOGSTER_AI_BASE_URL") if env_url else None
+    chosen_base = env_base or (_configured_base_url(base_url, "ai_base_url") if base_url else None)
     if chosen_base is None and (env_key or stored_key):
         chosen_base = stored_key.base_url if stored_key and not env_key else OPENAI_BASE_URL
     if chosen_base is None:

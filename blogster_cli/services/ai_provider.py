@@ -265,12 +265,16 @@ def _bounded_stream_class() -> type[Any]:
 
 @contextmanager
 def provider_errors(provider: ProviderConfig) -> Iterator[None]:
-    """The client's exceptions as one-line ProviderError/ConfigError messages (no key, no body)."""
+    """The client's exceptions as one-line ProviderError/ConfigError messages (no key, no body; a
+    URL the HTTP client cannot read, without its words, which quote the URL's password)."""
+    import httpx2
     import openai
 
     where = provider.shown_url
     try:
         yield
+    except httpx2.InvalidURL:
+        raise ConfigError(f"the AI base URL {where} is not one the HTTP client reads") from None
     except (openai.APITimeoutError, _DeadlinePassed):
         raise ProviderError(f"the AI provider at {where} did not answer within {provider.timeout_s:g} s") from None
     except _AnswerTooLarge as exc:

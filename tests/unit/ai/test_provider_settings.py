@@ -2,7 +2,7 @@
 
 import pytest
 
-from blogster_cli.ai.provider import OPENAI_BASE_URL, StoredKey, resolve_provider
+from blogster_cli.ai.provider import OPENAI_BASE_URL, StoredKey, normalise_base_url, resolve_provider
 from blogster_cli.errors import ConfigError, InvalidInput
 
 LOCAL = "http://127.0.0.1:11434/v1"
@@ -58,8 +58,13 @@ def test_the_key_is_not_in_repr():
 
 @pytest.mark.parametrize("bad", ["ftp://x", "localhost:11434", "http://", "http:// spaced"])
 def test_base_url_must_be_http(bad):
+    """Given to `ai setup`, a bad base URL is bad input (exit 2); set, a bad setting (exit 6) named."""
     with pytest.raises(InvalidInput):
+        normalise_base_url(bad)
+    with pytest.raises(ConfigError, match="^ai_base_url: "):
         resolve(base_url=bad, model="m")
+    with pytest.raises(ConfigError, match="^BLOGSTER_AI_BASE_URL: "):
+        resolve(env={"BLOGSTER_AI_BASE_URL": bad}, model="m")
 
 
 def test_stored_secret_round_trip_and_garbage():
