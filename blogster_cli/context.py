@@ -32,6 +32,8 @@ _READ_FINE = object()  # AppContext._failed_state while the last read of the con
 class AppContext:
     profile: str = DEFAULT_PROFILE
     database_url: str | None = None
+    check_schema: bool = False
+    """Database.check_schema: the front ends turn it on, but for the commands that migrate the schema."""
     settings: Settings = field(init=False)
     _settings_read_from: tuple[int, ...] | None = field(init=False, default=None, repr=False, compare=False)
     _refreshing: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
@@ -82,6 +84,7 @@ class AppContext:
             self._with_stored_password(settings.database_url),
             source=settings.source_of("database_url"),
             connect_timeout_s=settings.connect_timeout_s,
+            check_schema=self.check_schema,
         )
 
     def _with_stored_password(self, url: str | None) -> str | None:

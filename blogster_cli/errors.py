@@ -31,6 +31,10 @@ class ConfigError(BlogsterError):
     """Configuration or environment is wrong (bad stored setting, unsupported server)."""
 
 
+class NotSetUp(ConfigError):
+    """No Blogster database here yet (`blogster quickstart` sets one up): nobody can be signed in."""
+
+
 class DatabaseUnavailable(BlogsterError):
     """The database server cannot be reached or started, or does not answer in time."""
 

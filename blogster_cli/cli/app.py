@@ -49,6 +49,7 @@ def _version(ctx: typer.Context, value: bool) -> None:
 
 @app.callback()
 def global_options(
+    ctx: typer.Context,
     profile: str = typer.Option(
         "default",
         "--profile",
@@ -63,7 +64,14 @@ def global_options(
     json: bool = typer.Option(False, "--json", help="Print results as JSON (same as --json after the command)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    use_global_options(profile=profile, database_url=database_url, debug=debug, json=json, quiet=quiet)
+    use_global_options(
+        profile=profile,
+        database_url=database_url,
+        debug=debug,
+        json=json,
+        quiet=quiet,
+        command=ctx.invoked_subcommand,
+    )
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

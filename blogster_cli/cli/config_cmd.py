@@ -133,9 +133,9 @@ def unset(
 def _quiet_hours_follow(done: settings_change.Change) -> None:
     """The `timezone` setting changed: the zone the signed-in account's quiet hours are read in (kept
     in the database, where emails are queued) follows it now, unless the account chose its own
-    (`notifications prefs set timezone`). Not signed in, nothing; the database away, a note: the
-    preferences follow it the next time they are shown or changed."""
-    from blogster_cli.errors import AuthError, BlogsterError
+    (`notifications prefs set timezone`). Not signed in (or nothing set up yet), nothing; the database
+    away, a note: the preferences follow it the next time they are shown or changed."""
+    from blogster_cli.errors import AuthError, BlogsterError, NotSetUp
     from blogster_cli.services import notifications
     from blogster_cli.services.sessions import current_user
 
@@ -144,7 +144,7 @@ def _quiet_hours_follow(done: settings_change.Change) -> None:
         return
     try:
         notifications.follow_timezone_setting(current_user(app_context()), timezone_setting=zone)
-    except AuthError:
+    except (AuthError, NotSetUp):
         return
     except BlogsterError as exc:
         output.message(

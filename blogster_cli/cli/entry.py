@@ -57,6 +57,7 @@ def use_global_options(options: dict[str, str | bool]) -> None:
         debug=bool(options.get("--debug")),
         json=bool(options.get("--json")),
         quiet=bool(options.get("--quiet") or options.get("-q")),
+        command="tui",
     )
 
 

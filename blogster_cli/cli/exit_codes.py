@@ -49,7 +49,8 @@ MEANINGS: dict[int, str] = {
     CONFIGURATION: (
         "configuration error (a bad stored setting; the database refusing the URL's login, a"
         " connection option it cannot use, or no such database; an unsupported server version;"
-        " a database older than this Blogster: `blogster db migrate`)"
+        " no Blogster database yet: `blogster quickstart`; a database older than this Blogster:"
+        " `blogster db migrate`)"
     ),
     DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",
     FILE_SYSTEM: "a file or folder could not be read or written (permissions, disk full)",

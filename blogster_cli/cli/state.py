@@ -24,6 +24,7 @@ class GlobalOptions:
     database_url: str | None = None
     debug: bool = False
     json: bool = False
+    check_schema: bool = True
 
 
 OPTIONS = GlobalOptions()
@@ -33,10 +34,17 @@ _context: AppContext | None = None
 GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
 GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
 
+# The commands that work on the schema itself or report on it (migrate, back up, restore, set up,
+# diagnose), so that run on a database older than this Blogster: every other command refuses one
+# (exit 6, db/schema_version.py).
+SCHEMA_COMMANDS = frozenset({"db", "doctor", "quickstart"})
 
-def use_global_options(*, profile: str, database_url: str | None, debug: bool, json: bool, quiet: bool) -> None:
-    """Sets the global options for this run: typer's callback (cli/app.py) and the typer-free
-    `blogster tui` (cli/entry.py) both come here."""
+
+def use_global_options(
+    *, profile: str, database_url: str | None, debug: bool, json: bool, quiet: bool, command: str | None
+) -> None:
+    """Sets the global options for this run (`command`: the command's first word): typer's callback
+    (cli/app.py) and the typer-free `blogster tui` (cli/entry.py) both come here."""
     from blogster_cli.cli import output
     from blogster_cli.config import check_profile_name
     from blogster_cli.errors import InvalidInput
@@ -49,6 +57,7 @@ def use_global_options(*, profile: str, database_url: str | None, debug: bool, j
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug
     OPTIONS.json = json
+    OPTIONS.check_schema = command not in SCHEMA_COMMANDS
     output.QUIET = quiet
     if database_url:
         warn_of_a_password_in_the_url(database_url)
@@ -80,7 +89,9 @@ def app_context() -> AppContext:
         from blogster_cli.context import AppContext
         from blogster_cli.errors import ConfigError
 
-        _context = AppContext(profile=OPTIONS.profile, database_url=OPTIONS.database_url)
+        _context = AppContext(
+            profile=OPTIONS.profile, database_url=OPTIONS.database_url, check_schema=OPTIONS.check_schema
+        )
         try:
             output.TIMEZONE = _context.tzinfo
         except ConfigError:  # shown times stay in (labelled) UTC; commands reading typed dates report it

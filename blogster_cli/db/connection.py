@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from blogster_cli.errors import BlogsterError, ConfigError, DatabaseUnavailable
+from blogster_cli.errors import BlogsterError, ConfigError, DatabaseUnavailable, NotSetUp
 
 if TYPE_CHECKING:
     import psycopg
@@ -78,6 +78,10 @@ class Database:
     """How long a new connection may wait for the server (unless the URL sets connect_timeout)."""
     source: str | None = None
     """Where the URL came from (BLOGSTER_DATABASE_URL, --database-url, the config file), for messages."""
+    check_schema: bool = False
+    """Whether the first connection refuses a database missing a shipped migration (db/schema_version.py):
+    on for a command's database (AppContext), off for the commands that migrate or report on it."""
+    _schema_checked: bool = field(default=False, repr=False, compare=False)
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -109,6 +113,10 @@ class Database:
         if "connect_timeout" not in conninfo_to_dict(self.conninfo):
             overrides.setdefault("connect_timeout", self.connect_timeout_s)
         if self.embedded is not None:
+            if self.check_schema and not self.embedded.is_initialized():  # not created to be refused
+                from blogster_cli.db.schema_version import NOT_SET_UP
+
+                raise NotSetUp(NOT_SET_UP)
             self.embedded.ensure_belongs_to_home()
         try:
             conn = psycopg.connect(self.conninfo, autocommit=autocommit, **overrides)
@@ -121,7 +129,24 @@ class Database:
             conn.close()
             raise ConfigError(problem)
         read_out_of_range_dates_as_bounds(conn)
+        if self.check_schema and not self._schema_checked:
+            self._refuse_an_older_schema(conn)
         return conn
+
+    def _refuse_an_older_schema(self, conn: psycopg.Connection) -> None:
+        """The schema check, once for this Database (its later connections, other threads' too, skip it)."""
+        from blogster_cli.db.schema_version import refuse_an_older_schema
+
+        try:
+            refuse_an_older_schema(conn)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, Exception):
+                from blogster_cli.db.errors import raise_translated
+
+                raise_translated(exc)  # a driver error (the server gone meanwhile), said as any other's
+            raise
+        self._schema_checked = True
 
     def _connect_after(self, exc: Exception, *, autocommit: bool, **overrides: Any) -> psycopg.Connection:
         """Retries a failed connect once per remedy that applies: the embedded server started, or
@@ -311,9 +336,14 @@ def _refusal_reason(exc: BaseException) -> str | None:
 
 
 def open_database(
-    database_url: str | None, *, source: str = "BLOGSTER_DATABASE_URL", connect_timeout_s: int = 10
+    database_url: str | None,
+    *,
+    source: str = "BLOGSTER_DATABASE_URL",
+    connect_timeout_s: int = 10,
+    check_schema: bool = False,
 ) -> Database:
-    """The shared server named by `database_url` (which came from `source`), else the embedded one."""
+    """The shared server named by `database_url` (which came from `source`), else the embedded one;
+    `check_schema`: Database.check_schema."""
     if database_url:
         from psycopg.conninfo import conninfo_to_dict
 
@@ -326,9 +356,9 @@ def open_database(
         parts = connection_parts(database_url)
         if parts is not None and password_in_host(parts):  # the rest of a password as its host: never sent
             raise ConfigError(f"{source}: {UNREAD_PASSWORD}")
-        return Database(database_url, connect_timeout_s=connect_timeout_s, source=source)
+        return Database(database_url, connect_timeout_s=connect_timeout_s, source=source, check_schema=check_schema)
     from blogster_cli.config import home_dir
     from blogster_cli.db.embedded import EmbeddedServer
 
     server = EmbeddedServer(home_dir())
-    return Database(server.conninfo(), embedded=server, connect_timeout_s=connect_timeout_s)
+    return Database(server.conninfo(), embedded=server, connect_timeout_s=connect_timeout_s, check_schema=check_schema)

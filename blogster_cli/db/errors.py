@@ -19,6 +19,7 @@ from blogster_cli.errors import (
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
+    NotSetUp,
     PermissionDenied,
     RateLimited,
 )
@@ -169,8 +170,9 @@ _DATA_MESSAGES = {
 _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
 
 # A schema, function, table, column or type Blogster's own SQL names and the database lacks: the
-# schema is older than this Blogster (a new release run before `db migrate`, or a database never
-# migrated: `auth signup` before `quickstart`), never something typed.
+# schema is older than this Blogster (a new release run before `db migrate`: commands are refused
+# before they run any, db/schema_version.py, so this is for the connections not checked), or a
+# database never set up (no `auth` schema: `auth signup` before `quickstart`), never something typed.
 _UNDEFINED = ("3F000", "42883", "42P01", "42703", "42704")
 
 
@@ -197,9 +199,9 @@ def translate(exc: Exception) -> BlogsterError | None:
     if sqlstate in _SESSION_ENDED:
         return DatabaseUnavailable(_LOST + primary)
     if sqlstate in _UNDEFINED:  # the name it lacks is the schema's, not the user's: --debug's traceback has it
-        if sqlstate == "3F000":
-            return ConfigError("the database is not set up for Blogster yet: run `blogster db migrate`")
-        return ConfigError("the database is older than this Blogster: run `blogster db migrate`")
+        from blogster_cli.db.schema_version import NOT_SET_UP, OLDER_SCHEMA
+
+        return NotSetUp(NOT_SET_UP) if sqlstate == "3F000" else ConfigError(OLDER_SCHEMA)
     if sqlstate == "55P03":
         if not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
             return Conflict(_TABLE_LOCKED)

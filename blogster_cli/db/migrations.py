@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import scalar
+from blogster_cli.db.schema_version import migrations_dir
 from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
@@ -38,16 +39,6 @@ create table if not exists internal.schema_migrations (
   applied_at timestamptz not null default now()
 );
 """
-
-
-def migrations_dir() -> Path:
-    """The SQL files: inside the wheel when installed, else the repository's db/migrations."""
-    from blogster_cli.bundled import bundled_dir
-
-    folder = bundled_dir("_sql/migrations", "db/migrations")
-    if folder is None:
-        raise ConfigError("the SQL migrations are missing from this installation")
-    return folder
 
 
 @dataclass(frozen=True)

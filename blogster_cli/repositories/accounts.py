@@ -195,6 +195,10 @@ def count_accounts(conn: psycopg.Connection) -> int:
     return scalar(conn.execute("select count(*) from auth.users"), int)
 
 
+def has_accounts(conn: psycopg.Connection) -> bool:
+    return scalar(conn.execute("select exists (select 1 from auth.users)"), bool)
+
+
 def update_password_hash(conn: psycopg.Connection, *, user_id: UUID, password_hash: str) -> None:
     conn.execute("update auth.users set encrypted_password = %s where id = %s", (password_hash, user_id))
 

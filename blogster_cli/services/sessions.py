@@ -37,6 +37,8 @@ PASSWORD_KEY = "password"
 # The password `quickstart` generated for a local account (off a terminal, no email given).
 GENERATED_PASSWORD_KEY = "generated-password"
 BAD_CREDENTIALS = "wrong email or password"
+# A database set up with no account in it (`db migrate` alone): `quickstart` makes the first.
+NO_ACCOUNT_YET = "no account here yet: run `blogster quickstart`"
 # Verifying against this keeps an unknown email as slow as a wrong password.
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$DbfmQlt4V5jsdS2aAFQllg$D3GCLSgbVO8IeqLulmAhpLvuToR1qNuUrPdy1Zs6cjc"
 
@@ -100,6 +102,8 @@ def authenticate_password(ctx: AppContext, *, email: str, password: str) -> Acto
     """Checks an email and password against auth.users (switching mode)."""
     with admin_unit_of_work(ctx.database) as conn:
         account = accounts.find_by_email(conn, email=email)
+        if account is None and not accounts.has_accounts(conn):
+            raise AuthError(NO_ACCOUNT_YET)
     if not _verify_password(account.encrypted_password if account else None, password):
         raise AuthError(BAD_CREDENTIALS)
     return _actor(_usable_account(account))
@@ -222,7 +226,28 @@ def current_user(ctx: AppContext) -> ActingUser:
     login_name, password = store.get(LOGIN_KEY), store.get(PASSWORD_KEY)
     if login_name and password:
         return _authenticate_own_login(ctx, login_name, password)
-    raise NotLoggedIn(f"not logged in; run: {login_command(ctx)}")
+    raise _not_logged_in(ctx)
+
+
+def _not_logged_in(ctx: AppContext) -> BlogsterError:
+    """NotLoggedIn naming `auth login`; on a machine where the embedded database is not set up yet
+    (not created, or holding no account), what sets it up instead: `blogster quickstart`, README's
+    first command, as NotSetUp (exit 6) like every command there, or NotLoggedIn. A stopped server
+    is not started for it, nor a database URL's server asked."""
+    from blogster_cli.db.schema_version import NOT_SET_UP
+    from blogster_cli.errors import DatabaseUnavailable, NotSetUp
+
+    embedded = None if ctx.settings.database_url else ctx.database.embedded
+    if embedded is not None and not embedded.is_initialized():
+        return NotSetUp(NOT_SET_UP)
+    if embedded is not None and embedded.is_running():
+        try:
+            with admin_unit_of_work(ctx.database) as conn:  # its first connection checks the schema
+                if not accounts.has_accounts(conn):
+                    return NotLoggedIn(NO_ACCOUNT_YET)
+        except DatabaseUnavailable:
+            pass
+    return NotLoggedIn(f"not logged in; run: {login_command(ctx)}")
 
 
 def refuse_unknown_profile(ctx: AppContext) -> None:

@@ -33,7 +33,9 @@ def worker_context(context: AppContext) -> AppContext:
     from blogster_cli.context import AppContext
 
     worker_url = os.environ.get("BLOGSTER_WORKER_DATABASE_URL")
-    return AppContext(profile=context.profile, database_url=worker_url) if worker_url else context
+    if not worker_url:
+        return context
+    return AppContext(profile=context.profile, database_url=worker_url, check_schema=context.check_schema)
 
 
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:

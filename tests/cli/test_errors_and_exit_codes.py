@@ -229,14 +229,16 @@ def test_a_database_older_than_blogster_says_to_migrate(cli, signed_up, superuse
     assert result.stderr == "error: the database is older than this Blogster: run `blogster db migrate`\n"
 
 
-def test_a_database_never_migrated_says_to_migrate(cli, empty_db):
-    """A new user's `auth signup` before `quickstart` said 'schema "auth" does not exist', exit 1."""
+def test_a_database_never_set_up_says_to_run_quickstart(cli, empty_db):
+    """A new user's `auth signup` before `quickstart` said 'schema "auth" does not exist', exit 1;
+    then "run `blogster db migrate`", though README's first command, `quickstart`, is what sets a
+    database up (h326)."""
     env = {"BLOGSTER_DATABASE_URL": empty_db.conninfo}
     result = cli(
         "auth", "signup", "--email", "new@example.com", "--password-stdin", input="pw-long-enough-1\n", env=env
     )
     assert result.exit_code == 6 and result.stdout == ""
-    assert result.stderr == "error: the database is not set up for Blogster yet: run `blogster db migrate`\n"
+    assert result.stderr == "error: no Blogster database here yet: run `blogster quickstart`\n"
     assert cli("db", "migrate", env=env).exit_code == 0
     again = cli("auth", "signup", "--email", "new@example.com", "--password-stdin", input="pw-long-enough-1\n", env=env)
     assert again.exit_code == 0, again.stderr
