@@ -372,6 +372,17 @@ def test_the_assignee_group_grants_nothing_by_itself(db, team, superuser, make_u
                 conn.execute(statement)
 
 
+def until_done_or_waiting(superuser: psycopg.Connection, outcome: list[object], pid: int) -> None:
+    """Until the second transaction has ended or waits on a lock the first holds, at most the half
+    second these tests slept: either way nothing changes until the first one ends."""
+    began = time.monotonic()
+    while not outcome and time.monotonic() - began < 0.5:
+        waits = "select wait_event_type = 'Lock' from pg_catalog.pg_stat_activity where pid = %s"
+        if superuser.execute(waits, (pid,)).fetchone() == (True,):
+            return
+        time.sleep(0.005)
+
+
 @pytest.mark.parametrize("same_assignee", [False, True], ids=["two-new-assignees", "one-new-assignee"])
 def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user, same_assignee):
     """Two authors assign at once: both succeed (0093's trigger made the later wait for the
@@ -393,9 +404,10 @@ def test_concurrent_first_assignments_all_succeed(db, team, superuser, make_user
                 except psycopg.Error as error:
                     outcome.append(error)
 
+            pid = second.info.backend_pid
             thread = threading.Thread(target=later)
             thread.start()
-            time.sleep(0.5)
+            until_done_or_waiting(superuser, outcome, pid)
         thread.join(timeout=30)
     assert outcome == ["ok"]
     assert superuser.execute("select count(*) from public.team_collaboration").fetchone() == (4,)
@@ -427,9 +439,10 @@ def test_an_assignment_added_while_the_last_one_is_removed_keeps_the_access(db, 
                 except psycopg.Error as error:
                     outcome.append(error)
 
+            pid = second.info.backend_pid
             thread = threading.Thread(target=later)
             thread.start()
-            time.sleep(0.5)
+            until_done_or_waiting(superuser, outcome, pid)
         thread.join(timeout=30)
     assert outcome == ["ok"]
     assert is_assignee(superuser, kim)

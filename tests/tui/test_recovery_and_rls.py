@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 
 from textual.widgets import DataTable, TextArea
 
@@ -20,6 +22,19 @@ def dead_pid() -> int:
     return process.pid
 
 
+def kept(app) -> str:
+    """What the open editor's recovery copy holds so far ("" before it has one)."""
+    buffer = app.screen.buffer
+    return buffer.read_text(encoding="utf-8") if buffer is not None and buffer.exists() else ""
+
+
+async def within(pilot, seconds: float, condition: Callable[[], bool]) -> None:
+    """Until `condition` holds, at most `seconds`: the fixed pause these steps took, ended early."""
+    began = time.monotonic()
+    while not condition() and time.monotonic() - began < seconds:
+        await pilot.pause(0.05)
+
+
 def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(writer):
     post = write(writer, "Crashy", body="Stored text.")
     app = app_for(writer)
@@ -27,12 +42,12 @@ def test_typing_keeps_a_recovery_copy_that_the_next_start_offers_after_a_crash(w
     async def typing(pilot):
         await open_first_post(pilot)
         await type_at_end(pilot, " Typed")
-        await pilot.pause(1.5)  # the recovery copy follows the text within a second
+        await within(pilot, 1.5, lambda: kept(app).endswith("Stored text. Typed"))  # follows within a second
         await settle(pilot)
         buffer = app.screen.buffer
         assert buffer is not None and buffer.read_text(encoding="utf-8").endswith("Stored text. Typed")
         await pilot.press(*" but never saved.")
-        await pilot.pause(1.5)
+        await within(pilot, 1.5, lambda: "Typed but never saved." in kept(app))
         await settle(pilot)
         assert app.screen.buffer == buffer  # the same copy, rewritten
         assert "Typed but never saved." in buffer.read_text(encoding="utf-8")
