@@ -25,16 +25,20 @@ from typing import TYPE_CHECKING, Any
 from blogster_cli.content import fences
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
 # `{{ site.baseurl }}{{ site.url }}`...: one run names the site's base (Jekyll's `url` then `baseurl`).
-_SITE_VARIABLES = re.compile(r"(?:\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\})+")
-# Any other Liquid on one line: a tag `{% … %}` or an output `{{ … }}` (not Hugo's `{{< … >}}`, `{{% … %}}`).
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{(?![<%]).*?\}\}")
+# Possessive blanks: a failed try costs the blanks it passed once, never again from each of them.
+_SITE_VARIABLES = re.compile(r"(?:\{\{-?+\s*+site\.(?:baseurl|url)\s*+-?+\}\})++")
+# What starts any other Liquid (`_liquid`), keyed by the kind whose tags have no closer left on the line.
+_OPENERS = {"": re.compile(r"\{[{%]"), "{": re.compile(r"\{%"), "%": re.compile(r"\{\{")}
+_CLOSERS = {"%": "%}", "{": "}}"}
+# What may follow an inline token's line of text on its source line (`_content_starts`).
+_LINE_REST = re.compile(r"[ \t]*\||[ \t#]*+\Z")
 _SHOWN_CHARS = 80  # a tag longer than this is named by its start
 _TEXT, _SPANS = "liquid_text", "liquid_code_spans"  # an inline parse's text, the code spans found in it
 
@@ -69,30 +73,67 @@ def for_readers(dialect: str | None, markdown: str, *, base: str) -> ForReaders:
 
 def resolved(markdown: str, *, base: str) -> ForReaders:
     """`markdown` with each run of site variables outside code replaced by `base`, and the Liquid
-    left outside code (module docstring)."""
-    code = _code_ranges(markdown)
-    starts = [start for start, _ in code]
-
-    def in_code(start: int, end: int) -> bool:
-        at = bisect.bisect_right(starts, end - 1) - 1  # the last code range starting before `end`
-        return at >= 0 and code[at][1] > start
-
+    left outside code (module docstring). Where code is, is read only around Liquid (`_code_ranges`)."""
+    variables = [match.span() for match in _SITE_VARIABLES.finditer(markdown)]
+    others = [(start, end) for start, end in _liquid(markdown) if not _SITE_VARIABLES.fullmatch(markdown, start, end)]
+    if not variables and not others:
+        return ForReaders(markdown)
+    in_code = _meets(_code_ranges(markdown, near=_meets(list(_merged(sorted(variables + others))))))
     pieces: list[str] = []
     done = 0
-    for match in _SITE_VARIABLES.finditer(markdown):
-        if not in_code(*match.span()):
-            pieces += [markdown[done : match.start()], base]
-            done = match.end()
+    for start, end in variables:
+        if not in_code(start, end):
+            pieces += [markdown[done:start], base]
+            done = end
     pieces.append(markdown[done:])
-    left = [
-        m.group()
-        for m in _LIQUID.finditer(markdown)
-        if not in_code(*m.span()) and not _SITE_VARIABLES.fullmatch(m.group())
-    ]
+    left = [markdown[start:end] for start, end in others if not in_code(start, end)]
     if not left:
         return ForReaders("".join(pieces))
     first = left[0] if len(left[0]) <= _SHOWN_CHARS else left[0][: _SHOWN_CHARS - 1] + "…"
     return ForReaders("".join(pieces), first, len(left) - 1)
+
+
+def _meets(ranges: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether (start, end) overlaps one of `ranges` (sorted and disjoint)."""
+    starts = [start for start, _ in ranges]
+
+    def meets(start: int, end: int) -> bool:
+        at = bisect.bisect_right(starts, end - 1) - 1  # the last range starting before `end`
+        return at >= 0 and ranges[at][1] > start
+
+    return meets
+
+
+def _liquid(markdown: str) -> Iterator[tuple[int, int]]:
+    """Where each tag `{% … %}` and output `{{ … }}` (not Hugo's `{{< … >}}`, `{{% … %}}`) of `markdown`
+    starts and ends: from its opener to the first closer on its line, none inside another. In time
+    linear in its length, where a lazy regex reads to the line's end from every opener without a
+    closer: once one kind's closer is not there, the line's later openers of that kind go unread."""
+    at, line_end, unclosed = 0, -1, ""  # unclosed: the kinds ("%", "{") with no closer left before line_end
+    while True:
+        if len(unclosed) == 2:  # neither closes on this line
+            at = line_end + 1
+        if at > line_end:
+            unclosed = ""
+        opener = _OPENERS[unclosed].search(markdown, at, line_end if unclosed else len(markdown))
+        if opener is None:
+            if not unclosed:
+                return
+            at = line_end + 1
+            continue
+        start, kind = opener.start(), markdown[opener.start() + 1]
+        at = start + 1
+        if kind == "{" and markdown.startswith(("<", "%"), start + 2):
+            continue
+        if start > line_end:
+            line_end = markdown.find("\n", start)
+            line_end = len(markdown) if line_end < 0 else line_end
+        closer = markdown.find(_CLOSERS[kind], start + 2, line_end)
+        if closer < 0:
+            unclosed += kind
+            continue
+        yield start, closer + 2
+        at = closer + 2
 
 
 def leftover_warning(slug: str, shown: ForReaders) -> str | None:
@@ -139,9 +180,10 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _code_ranges(markdown: str) -> list[tuple[int, int]]:
+def _code_ranges(markdown: str, *, near: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Where `markdown` holds code, as sorted, disjoint (start, end) offsets: its code blocks' lines,
-    its code spans, and the lines of any inline text not found in it as it is."""
+    its code spans, and the lines of any inline text not found in it as it is; code spans read only
+    in the inline text whose lines are `near` (hold Liquid): each parse costs that text's length."""
     lines = fences.split_lines(markdown)
     offsets = [0]
     for line in lines:
@@ -156,6 +198,9 @@ def _code_ranges(markdown: str) -> list[tuple[int, int]]:
         if token.type in ("fence", "code_block"):
             ranges.append((offsets[first], offsets[min(last, len(lines))]))
         elif token.type == "inline" and "`" in token.content and ("{{" in token.content or "{%" in token.content):
+            reach = max(last, first + token.content.count("\n") + 1)  # as far as _content_starts reads
+            if not near(offsets[first], offsets[min(reach, len(lines))]):
+                continue  # (cells of one table row share their lines: all read, or none)
             starts = _content_starts(token, markdown, lines, offsets, cursor)
             if starts is None:
                 ranges.append((offsets[first], offsets[min(last, len(lines))]))
@@ -175,15 +220,15 @@ def _content_starts(token: Token, markdown: str, lines: list[str], offsets: list
     for number, text in enumerate(token.content.split("\n"), start=token.map[0] if token.map else 0):
         if number >= len(lines):
             return None
-        line_start = offsets[number]
-        line_end = line_start + len(lines[number].rstrip("\r\n"))
+        line_start, line_end = offsets[number], offsets[number + 1]
+        while line_end > line_start and markdown[line_end - 1] in "\r\n":  # its line ending off, uncopied
+            line_end -= 1
         at = max(cursor, line_start)
         while True:
             at = markdown.find(text, at, line_end)
             if at < 0:
                 return None
-            rest = markdown[at + len(text) : line_end]
-            if not rest.strip(" \t#") or rest.lstrip(" \t").startswith("|"):
+            if _LINE_REST.match(markdown, at + len(text), line_end):  # read up to its first other sign only
                 break
             at += 1
         found.append(at)

@@ -1,7 +1,7 @@
 """Cross-posting a published post to dev.to, Hashnode or WordPress, never twice.
 
-Three steps: (1) read the post and record the intent (the copy's row, committed before
-any remote call); (2) lock the copy's row (skipping it, as 'busy', when another run holds
+Three steps: (1) read the post, make its copy with no transaction open, and record the intent
+(the copy's row, committed before any remote call); (2) lock the copy's row (skipping it, as 'busy', when another run holds
 it), then update the remote copy whose id we hold, else look for one we made before by
 its canonical URL, the current one and the one the row held (a crash between a remote
 create and step 3 left it there, maybe before the post's slug changed), else create one,
@@ -87,6 +87,9 @@ class _Intent:
 
 
 def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: str) -> _Intent:
+    """The post read, then its copy as the platform gets it made with no transaction open (reading the
+    body for readers and rendering it are the CPU's work, a long one for a big post: no xid, snapshot
+    or lock held meanwhile), then the intent recorded, still before any remote call."""
     from blogster_cli.content.liquid import dialect_of, for_readers, leftover_warning
     from blogster_cli.publish.markdown import render_post
     from blogster_cli.publish.titles import shown_title, without_lifted_heading
@@ -97,22 +100,23 @@ def _record_intent(acting: ActingUser, *, ref: str, platform: str, base_domain: 
         if row.status != BlogStatus.PUBLISHED or row.published_at is None:
             raise InvalidInput(f"'{row.slug}' is not published: publish it first, so the copy can point back to it")
         config, canonical = published_address(conn, row, base_domain=base_domain)
+    # A Jekyll post's `{{ site.baseurl }}` as its site's address: its pictures and links lead there.
+    shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
+    markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
+    media = media_url(config.base_url)  # pictures as `images add` links them point at the site
+    # Every platform's title is plain text: the words the site shows (`*Why* we ship` as `Why we ship`).
+    title, from_heading = shown_title(row.title, markdown)
+    shown, page = markdown, render_post(markdown).html
+    if from_heading:  # the platform shows the title above the body: its own heading left out, as on its page
+        shown, page = without_lifted_heading(markdown, page)
+    article = Article(
+        title=title, markdown=absolute_media_markdown(shown, media), html=absolute_media_html(page, media),
+        description=row.meta_description, tags=list(row.tags), canonical_url=canonical, slug=row.slug,
+    )  # fmt: skip
+    article = for_platform(platform, article)  # its players, gists and videos as the platform shows them
+    warnings = [warning] if warning else []
+    with orm_unit_of_work(acting) as session:
         copy = republishing.claim(session, blog_id=row.id, platform=PLATFORMS[platform], canonical_url=canonical)
-        # A Jekyll post's `{{ site.baseurl }}` as its site's address: its pictures and links lead there.
-        shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
-        markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
-        media = media_url(config.base_url)  # pictures as `images add` links them point at the site
-        # Every platform's title is plain text: the words the site shows (`*Why* we ship` as `Why we ship`).
-        title, from_heading = shown_title(row.title, markdown)
-        shown, page = markdown, render_post(markdown).html
-        if from_heading:  # the platform shows the title above the body: its own heading left out, as on its page
-            shown, page = without_lifted_heading(markdown, page)
-        article = Article(
-            title=title, markdown=absolute_media_markdown(shown, media), html=absolute_media_html(page, media),
-            description=row.meta_description, tags=list(row.tags), canonical_url=canonical, slug=row.slug,
-        )  # fmt: skip
-        article = for_platform(platform, article)  # its players, gists and videos as the platform shows them
-        warnings = [warning] if warning else []
         return _Intent(copy.id, copy.platform_post_id, copy.platform_url, copy.canonical_url, article, warnings)
 
 

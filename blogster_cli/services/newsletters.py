@@ -209,39 +209,43 @@ def create(acting: ActingUser, *, refs: list[str], subject: str, base_domain: st
         raise InvalidInput("name at least one post with --blogs")
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
-        sections, ids, config, warnings = [], [], None, []
+        posts = []
         for ref in dict.fromkeys(refs):
             row = find_own(conn, ref, with_content=True)
             if row.status != BlogStatus.PUBLISHED:
                 raise InvalidInput(f"'{row.slug}' is not published: a newsletter links to published posts")
-            config, url = published_address(conn, row, base_domain=base_domain)
-            # A Jekyll post's `{{ site.baseurl }}` as the site's address: its pictures and links lead there.
-            shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
-            markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
-            warnings += [warning] if warning else []
-            title, from_heading = shown_title(row.title, markdown)  # as the site's listings show it: its words
-            shown, page = markdown, render_post(markdown).html
-            if from_heading:  # the section's heading is the title: the body's own one left out, as on its page
-                shown, page = without_lifted_heading(markdown, page)
-            media = media_url(config.base_url)  # `media/<name>` pictures, absolute in a mail
-            body, text = absolute_media_html(page, media), absolute_media_markdown(shown, media)
-            sections.append((row.slug, letters.PostSection(title, url, body, text)))
-            ids.append(row.id)
-        assert config is not None
-        body_style, link_style = email_styles(config.theme)  # the site's look, inline
-        bodies = letters.render(
-            subject=subject, site_title=config.title, site_url=config.base_url, posts=[s for _, s in sections],
-            body_style=body_style, link_style=link_style,
-        )  # fmt: skip
-        content = {
-            "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
-            "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],
-            READER_SECRET_KEY: letters.new_reader_secret(), **({LIQUID_KEY: warnings} if warnings else {}),
-        }  # fmt: skip
-        made = newsletter_rows.insert_newsletter(
-            session, newsletter=EmailNewsletter(title=subject, subject_line=subject, content=content, blog_ids=ids)
-        )
-        return _public(made)
+            posts.append((row, *published_address(conn, row, base_domain=base_domain)))
+    # Read, and the transaction over: the bodies are read for readers and rendered (the CPU's work,
+    # a long one for a big post) with none open, its snapshot and locks held for nothing meanwhile.
+    sections, warnings = [], []
+    for row, config, url in posts:
+        # A Jekyll post's `{{ site.baseurl }}` as the site's address: its pictures and links lead there.
+        shown_to_readers = for_readers(dialect_of(row.content), markdown_of(row), base=config.base_url.rstrip("/"))
+        markdown, warning = shown_to_readers.markdown, leftover_warning(row.slug, shown_to_readers)
+        warnings += [warning] if warning else []
+        title, from_heading = shown_title(row.title, markdown)  # as the site's listings show it: its words
+        shown, page = markdown, render_post(markdown).html
+        if from_heading:  # the section's heading is the title: the body's own one left out, as on its page
+            shown, page = without_lifted_heading(markdown, page)
+        media = media_url(config.base_url)  # `media/<name>` pictures, absolute in a mail
+        body, text = absolute_media_html(page, media), absolute_media_markdown(shown, media)
+        sections.append((row.slug, letters.PostSection(title, url, body, text)))
+    config = posts[-1][1]
+    body_style, link_style = email_styles(config.theme)  # the site's look, inline
+    bodies = letters.render(
+        subject=subject, site_title=config.title, site_url=config.base_url, posts=[s for _, s in sections],
+        body_style=body_style, link_style=link_style,
+    )  # fmt: skip
+    content = {
+        "html": bodies.html, "text": bodies.text, "site_url": config.base_url,
+        "posts": [{"slug": slug, "title": s.title, "url": s.url} for slug, s in sections],
+        READER_SECRET_KEY: letters.new_reader_secret(), **({LIQUID_KEY: warnings} if warnings else {}),
+    }  # fmt: skip
+    newsletter = EmailNewsletter(
+        title=subject, subject_line=subject, content=content, blog_ids=[r.id for r, *_ in posts]
+    )
+    with orm_unit_of_work(acting) as session:
+        return _public(newsletter_rows.insert_newsletter(session, newsletter=newsletter))
 
 
 def _first_control(text: str) -> str:
