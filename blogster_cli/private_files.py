@@ -202,12 +202,16 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def replace_whole(path: Path, data: bytes, *, partial: Path | None = None, mode: int = 0o666) -> None:
+def replace_whole(
+    path: Path, data: bytes, *, partial: Path | None = None, mode: int = 0o666, overwrite: bool = True
+) -> None:
     """Writes `data` to `path` whole: into `partial` (default `path.partial`, in the same folder;
     a new file created with `mode`, never a link someone left there), renamed over `path`
     (a link at `path` is replaced, not followed). A reader, or a run after a SIGKILL or a
     full disk, finds the old bytes or the new ones, never part of them. A partial left by a
-    killed run is replaced; on error the partial is removed and the OSError raised.
+    killed run is replaced; on error the partial is removed and the OSError raised. Not
+    `overwrite`: FileExistsError if anything is at `path` (a dangling link too), even if it came
+    while the partial was written (linked into place: link(2) never replaces a name).
 
     Not fsynced, as the site build never was: a killed process loses nothing the kernel
     holds; a power cut may lose the newest files (never leaving half of one on journaling
@@ -224,10 +228,30 @@ def replace_whole(path: Path, data: bytes, *, partial: Path | None = None, mode:
             fd = os.open(partial, flags, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(partial, path)
+        if overwrite:
+            os.replace(partial, path)
+        else:
+            _link_into_place(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
+"""link(2) refused by file systems without hard links (FAT, some network ones): checked, then renamed."""
+
+
+def _link_into_place(partial: Path, path: Path) -> None:
+    try:
+        os.link(partial, path, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:  # EEXIST among them: FileExistsError
+            raise
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.replace(partial, path)
+        return
+    partial.unlink()
 
 
 def replace_whole_at(folder: int, name: str, source: BinaryIO, *, mode: int = 0o666) -> None:

@@ -42,6 +42,12 @@ def quoted(text: str, limit: int = SHOWN_TEXT) -> str:
     return repr(text) if len(text) <= limit else f"{text[: limit - 1] + '…'!r} ({len(text):,} characters)"
 
 
+def already_exists(path: object) -> str:
+    """A file a command was to write is there (`db backup`, `calendar export`, `chatbot intents
+    export`): refused, exit 5, the same words everywhere."""
+    return f"{path} already exists; use --force to overwrite it"
+
+
 def not_one_of(name: str, choices: Iterable[str], given: str) -> str:
     """The message for a value that is none of its choices, alike in every command:
     "--format must be one of csv, json, not 'xml'"."""

@@ -385,9 +385,12 @@ def export_ics(
     ics: Path = typer.Option(
         ..., "--ics", help="The .ics file to write, or - for standard output.", click_type=FILE_PATH
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write your calendar as an iCalendar file (same UIDs every time, so calendar programs update events).
+
+    An existing file is refused (exit 5) unless --force.
 
     Example: blogster calendar export --ics plan.ics
     """
@@ -400,7 +403,7 @@ def export_ics(
         output.print_raw(data.decode("utf-8"))
         output.message(f"Wrote {plural(data.count(b'BEGIN:VEVENT'), 'event')} to standard output.")
         return
-    count = calendar.write_ics(acting_user(), path=ics)
+    count = calendar.write_ics(acting_user(), path=ics, force=force)
     output.print_json({"path": ics, "events": count}) if json else output.message(
         f"Wrote {plural(count, 'event')} to {ics}."
     )

@@ -88,9 +88,12 @@ def export_intents(
     fmt: str | None = typer.Option(
         None, "--format", help="yaml, json or csv: what - writes (yaml unless given); a file's is its suffix."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write every intent to a file that `intents import` reads back.
+
+    An existing FILE is refused (exit 5) unless --force.
 
     Example: blogster chatbot intents export my-intents.json
     """
@@ -106,7 +109,7 @@ def export_intents(
     suffix = chatbot.EXPORT_FORMATS.get(fmt or "")
     if fmt is not None and file.suffix.lower() not in ((suffix, ".yml") if fmt == "yaml" else (suffix,)):
         raise InvalidInput(f"--format {fmt} and {file.name} disagree: a file's format is its suffix; give one of them")
-    count = chatbot.export_intents(acting_user(), path=file)
+    count = chatbot.export_intents(acting_user(), path=file, force=force)
     output.print_json({"file": str(file), "intents": count}) if json else output.message(
         f"Wrote {plural(count, 'intent')} to {file}."
     )

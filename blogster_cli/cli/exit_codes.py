@@ -43,8 +43,8 @@ MEANINGS: dict[int, str] = {
     USAGE: "usage error or invalid input (a bad value, a missing file you named)",
     NOT_FOUND: "not found (or not visible to you: the two read the same)",
     PERMISSION_DENIED: "permission denied",
-    CONFLICT: "conflict with existing data (a taken name, a concurrent edit, an existing backup file,"
-    " a file and its post both changed since the last `sync`),"
+    CONFLICT: "conflict with existing data (a taken name, a concurrent edit, an existing file a backup or"
+    " export would overwrite without `--force`, a file and its post both changed since the last `sync`),"
     " or another `db migrate` still running after 60 s",
     CONFIGURATION: (
         "configuration error (a bad stored setting; the database refusing the URL's login, a"

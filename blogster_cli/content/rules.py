@@ -15,6 +15,8 @@ from blogster_cli.content.slugs import is_usable, slugify
 from blogster_cli.errors import InvalidInput
 from blogster_cli.text_encoding import is_utf8
 
+MAX_TITLE_CHARS = 500
+"""A post's title as stored, its whitespace folded (`check_title`); the TUI's title field holds no more."""
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
 """What `blogs_content_size` (0003) allows: octet_length(content::text), the stored JSON document."""
 POST_TOO_LARGE = "a post (its stored body and front matter) holds at most 4 MiB"
@@ -105,8 +107,8 @@ def check_title(title: str) -> str:
     title = TITLE_WHITESPACE.sub(" ", check_text(title, "the title")).strip()
     if not title:
         raise InvalidInput("a post needs a title")
-    if len(title) > 500:
-        raise InvalidInput("a title has at most 500 characters")
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"a title has at most {MAX_TITLE_CHARS} characters")
     return title
 
 

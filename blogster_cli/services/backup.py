@@ -52,6 +52,7 @@ from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
 from blogster_cli.scratch_folders import scratch_folder
 from blogster_cli.services import stray_logins
+from blogster_cli.wording import already_exists
 
 BACKUP_FORMAT = 2
 ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
@@ -158,7 +159,7 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
     if path.exists() and not force:
-        raise Conflict(ALREADY_EXISTS.format(path=path))
+        raise Conflict(already_exists(path))
     if not path.parent.is_dir():  # a typo in the folder must not put the backup in a new one (as calendar export)
         missing = "not a folder" if path.parent.exists() else "no such folder"
         raise InvalidInput(f"cannot write {path}: {missing} {path.parent}")
@@ -235,7 +236,6 @@ def _write_archive(path: Path, manifest: bytes, members: dict[str, Path], create
                 archive.addfile(info, source)
 
 
-ALREADY_EXISTS = "{path} already exists; use --force to overwrite it"
 BEING_WRITTEN = "another `blogster db backup` is writing {path} now; wait for it, or give another file name"
 
 
@@ -317,12 +317,12 @@ def _link_into_place(partial: Path, path: Path) -> None:
     try:
         os.link(partial, path, follow_symlinks=False)
     except FileExistsError:
-        raise Conflict(ALREADY_EXISTS.format(path=path)) from None
+        raise Conflict(already_exists(path)) from None
     except OSError as exc:
         if exc.errno not in _NO_HARD_LINKS:
             raise
         if os.path.lexists(path):
-            raise Conflict(ALREADY_EXISTS.format(path=path)) from None
+            raise Conflict(already_exists(path)) from None
         os.replace(partial, path)
         return
     partial.unlink()

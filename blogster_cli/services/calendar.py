@@ -25,6 +25,7 @@ from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import BlogStatus, CalendarContentType, CalendarStatus
+from blogster_cli.wording import already_exists
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -254,10 +255,11 @@ def export_ics(acting: ActingUser, *, name: str = "Blogster content calendar") -
     return to_ics(events, name=name, stamp=datetime.now(UTC))
 
 
-def write_ics(acting: ActingUser, *, path: Path) -> int:
-    """Writes my calendar to `path` atomically (a subscriber never reads half a file); returns the event count."""
+def write_ics(acting: ActingUser, *, path: Path, force: bool) -> int:
+    """Writes my calendar to `path` atomically (a subscriber never reads half a file); returns the
+    event count. Not `force`: a file there is refused (Conflict, as `db backup` refuses it)."""
     data = export_ics(acting)
-    _write_atomically(path, data)
+    _write_atomically(path, data, overwrite=force)
     return data.count(b"BEGIN:VEVENT")
 
 
@@ -271,15 +273,17 @@ def feed(acting: ActingUser, *, out: Path) -> Path:
     except OSError as exc:
         raise FileSystemError.writing(out, exc) from None
     target = out / FEED_NAME
-    write_ics(acting, path=target)
+    write_ics(acting, path=target, force=True)  # the site's own file, rewritten at each build
     return target
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
     from blogster_cli.private_files import replace_whole
 
     try:
-        replace_whole(path, data, partial=path.with_name(f".{path.name}.{os.getpid()}.tmp"))
+        replace_whole(path, data, partial=path.with_name(f".{path.name}.{os.getpid()}.tmp"), overwrite=overwrite)
+    except FileExistsError:
+        raise Conflict(already_exists(path)) from None
     except OSError as exc:  # a missing or unwritable folder: exit 8, as every other file written
         raise FileSystemError.writing(path, exc) from None
 

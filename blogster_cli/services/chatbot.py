@@ -19,8 +19,9 @@ from blogster_cli.chatbot import intents as intent_files
 from blogster_cli.chatbot.evaluation import Evaluation
 from blogster_cli.chatbot.intents import IntentSpec
 from blogster_cli.content.files import read_named_text
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.vocabulary import ChatbotIntentCategory
+from blogster_cli.wording import already_exists
 
 MAX_ANALYTICS_DAYS = 366
 
@@ -151,11 +152,19 @@ def all_intents(acting: ActingUser) -> list[IntentSpec]:
 EXPORT_FORMATS = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
 
 
-def export_intents(acting: ActingUser, *, path: Path) -> int:
-    """Writes every intent to `path` (YAML, JSON or CSV by its suffix); returns how many."""
+def export_intents(acting: ActingUser, *, path: Path, force: bool) -> int:
+    """Writes every intent to `path` (YAML, JSON or CSV by its suffix); returns how many. A file
+    there (a link included) is refused (Conflict, as `db backup` refuses it) unless `force`."""
     intent_files.dump([], suffix=path.suffix)  # a suffix it cannot write is refused before the read
+    if path.is_dir():  # as `db backup` says it (--force would not help)
+        raise InvalidInput(f"{path} is a folder; give a file name")
     specs = all_intents(acting)
-    path.write_text(intent_files.dump(specs, suffix=path.suffix), encoding="utf-8")  # OSError: exit 8
+    text = intent_files.dump(specs, suffix=path.suffix)
+    try:
+        with path.open("w" if force else "x", encoding="utf-8") as handle:  # "x": O_EXCL; another OSError: exit 8
+            handle.write(text)
+    except FileExistsError:
+        raise Conflict(already_exists(path)) from None
     return len(specs)
 
 

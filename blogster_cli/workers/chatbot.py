@@ -23,10 +23,13 @@ LEARN_TASK_NAME = "learn_chatbot_intents"
 QUEUE = "chatbot"
 MAX_ATTEMPTS = 3
 """Runs of a reply that failed (2 s, then 4 s apart); runs that found the conversation busy count too."""
-BUSY_ATTEMPTS = 60
-"""Runs of a reply whose conversation another transaction holds (its account's own, left open):
-1, 2, 4 ... s apart, then every BUSY_WAIT_MAX_S, about an hour in all; each gives its worker back."""
-BUSY_WAIT_MAX_S = 60
+BUSY_ATTEMPTS = 19
+"""Retries of a reply whose conversation another transaction holds (its account's own, left open):
+1, 2, 4 ... 256 s apart, then every BUSY_WAIT_MAX_S, about an hour in all (58.5 min, 20 runs); each
+run gives its worker back. Only a conversation's first waiting reply is run (0164's job lock)."""
+BUSY_WAIT_MAX_S = 300
+"""Five minutes: an account sending at its limit (20 a minute) into conversations it holds keeps
+about 1,200 replies waiting; a minute apart they took some 20 job runs a second from the others."""
 AI_FALLBACK_ENV = "BLOGSTER_CHATBOT_AI_FALLBACK"
 
 
@@ -87,6 +90,14 @@ def _fallback_provider(context: AppContext) -> ProviderConfig | None:
     return provider
 
 
+def busy_retry_in_s(attempts: int) -> int | None:
+    """Seconds until a reply found busy is run again, after `attempts` earlier runs (procrastinate's
+    count: 0 at the first run); None: it has waited about an hour, it fails (`workers retry`)."""
+    if attempts >= BUSY_ATTEMPTS:
+        return None
+    return min(BUSY_WAIT_MAX_S, int(2**attempts))
+
+
 def register(app: procrastinate.App, context: AppContext) -> None:
     from procrastinate import JobContext, RetryStrategy
     from procrastinate.jobs import Job
@@ -103,9 +114,8 @@ def register(app: procrastinate.App, context: AppContext) -> None:
 
         def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
             if isinstance(exception, chatbot_replies.ConversationBusy):
-                if job.attempts >= BUSY_ATTEMPTS:
-                    return None
-                return RetryDecision(retry_in={"seconds": min(BUSY_WAIT_MAX_S, 2**job.attempts)})
+                wait_s = busy_retry_in_s(job.attempts)
+                return None if wait_s is None else RetryDecision(retry_in={"seconds": wait_s})
             return super().get_retry_decision(exception=exception, job=job)
 
     @app.task(

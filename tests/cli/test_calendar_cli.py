@@ -518,7 +518,7 @@ def test_dates_near_year_9999_are_refused_on_input_and_shown_clamped_when_stored
         listed = cli("calendar", "list", env=env)
         assert listed.exit_code == 0 and "\t9999-12-31\t" in listed.stdout, listed.stderr  # 18:59 or 23:59
         assert cli("calendar", "list", "--json", env=env).json()[0]["starts_at"] == "9999-12-31T23:59:59.999999Z"
-        exported = cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), env=env)
+        exported = cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), "--force", env=env)
         assert exported.exit_code == 0, exported.stderr
         month = cli("calendar", "month", "9999-11", "--json", env=env)
         assert month.exit_code == 0, month.stderr
@@ -526,7 +526,7 @@ def test_dates_near_year_9999_are_refused_on_input_and_shown_clamped_when_stored
     superuser.execute("update public.content_calendar set scheduled_date = 'infinity'")
     listed = cli("calendar", "list", "--json", env=kiritimati)
     assert listed.exit_code == 0 and listed.json()[0]["scheduled_date"] == "9999-12-31", listed.stderr
-    assert cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), env=kiritimati).exit_code == 0
+    assert cli("calendar", "export", "--ics", str(tmp_path / "out.ics"), "--force", env=kiritimati).exit_code == 0
 
 
 def test_import_reads_no_link_and_quotes_no_line_of_a_file_that_is_not_a_calendar(cli, signed_up, tmp_path):

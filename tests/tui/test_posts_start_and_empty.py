@@ -103,3 +103,34 @@ def test_esc_and_down_leave_the_filter_box_for_the_list(writer):
         assert box.value == "status:draft a"
 
     drive(app, steps)
+
+
+def test_the_new_post_title_holds_what_a_title_may(writer):
+    """Red team I5 (h336): the title field took a 10 MB paste, refused by the service only once sent.
+    It now holds at most a title's 500 characters: a longer paste is refused whole, with a note."""
+    from textual import events
+
+    from blogster_cli.content.rules import MAX_TITLE_CHARS
+
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        field = app.screen.query_one("#new-title", Input)
+        assert app.focused is field and MAX_TITLE_CHARS == 500
+        field.post_message(events.Paste("x" * 10_000_000))
+        await settle(pilot)
+        assert field.value == "" and notes(app) == ["A title has at most 500 characters."]
+        field.post_message(events.Paste("T" * 499))
+        await pilot.press("!", "?")  # the 500th goes in, the 501st not
+        await settle(pilot)
+        assert field.value == "T" * 499 + "!"
+        await pilot.press("enter")
+        await settle(pilot)
+        [row] = blogs.list_blogs(writer)
+        assert row.title == "T" * 499 + "!" and app.screen.title == "Editor"
+
+    drive(app, steps)
