@@ -510,13 +510,29 @@ def suggest(
         )
 
 
+def _not_ahead(moment: datetime | None, *, dry_run: bool) -> datetime | None:
+    """run-due's --now: an earlier time catches up on what was due by then; a later one would publish
+    posts (and send mail) before their time, so it is only previewed (--dry-run)."""
+    real = datetime.now(UTC)
+    if moment is None or dry_run or moment <= real:
+        return moment
+    from blogster_cli.planning.times import in_zone
+
+    tz = app_context().tzinfo
+    raise InvalidInput(
+        f"--now {in_zone(moment, tz):%Y-%m-%d %H:%M %Z} is after the real time ({in_zone(real, tz):%Y-%m-%d %H:%M %Z}):"
+        " run-due would publish and send before then; add --dry-run to preview it"
+    )
+
+
 @app.command("run-due")
 def run_due(
     now: str | None = typer.Option(
         None,
         "--now",
-        help="Act as if it were this time: 'YYYY-MM-DD HH:MM[:SS]' in your timezone, or with its offset"
-        " (Z: UTC); 1970 to 9999 (default: now).",
+        help="Act as if it were this time (only what was due by then): 'YYYY-MM-DD HH:MM[:SS]' in your"
+        " timezone, or with its offset (Z: UTC); 1970 to 9999 (default: now). A time still to come only"
+        " with --dry-run (exit 2 without): a preview.",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what is due."),
     json: bool = JSON_OPTION,
@@ -529,6 +545,7 @@ def run_due(
     from blogster_cli.errors import ConfigError
     from blogster_cli.services import due_work, mail_hold, newsletters, social_posting
 
+    moment = _not_ahead(_moment(now), dry_run=dry_run)
     ctx = app_context()
     settings = ctx.settings
     folder = configured_site_out()
@@ -542,7 +559,7 @@ def run_due(
         social=social_posting.social_access(ctx, token_owner=acting.actor.user_id), smtp=smtp,
         hold=mail_hold.kept(ctx),
     )  # fmt: skip
-    report = due_work.run_due(acting, now=_moment(now), dry_run=dry_run, site=site, distribution=distribution)
+    report = due_work.run_due(acting, now=moment, dry_run=dry_run, site=site, distribution=distribution)
     if json:
         output.print_json(report)
     else:

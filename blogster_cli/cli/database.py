@@ -9,7 +9,7 @@ import typer
 
 from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
-from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, chosen_format, show_list
 from blogster_cli.cli.params import ANY_PATH, EXISTING_FILE
 from blogster_cli.cli.state import JSON_OPTION, app_context
 from blogster_cli.wording import plural
@@ -46,19 +46,43 @@ def migrate(
         output.message(f"Backup taken first: {result.backup}")
 
 
+PENDING_NAMED = 5
+"""Pending migrations the summary names; more are counted."""
+
+
 @app.command()
-def status(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
-    """List migrations and when each was applied.
+def status(
+    every: bool = typer.Option(False, "--all", help="On a terminal, list every migration after the summary too."),
+    limit: int | None = LIMIT_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Say how many migrations are applied and which are pending.
+
+    On a terminal only that, unless --all; piped output, --json, --format and --limit list each
+    migration and when it was applied (the summary then goes to stderr, first).
 
     Example: blogster db status
     """
     from blogster_cli.services import database
 
+    chosen_format(fmt, json)  # a bad --format is the one line said, before the summary
     states = database.status(app_context().database)
+    pending = [s.migration.name for s in states if s.applied_at is None]
+    named = ", ".join(pending[:PENDING_NAMED]) + (
+        f" and {len(pending) - PENDING_NAMED} more" if len(pending) > PENDING_NAMED else ""
+    )
+    summary = f"{plural(len(states) - len(pending), 'migration')} applied; " + (
+        f"{len(pending)} pending: {named} (blogster db migrate applies them)." if pending else "up to date."
+    )
+    listed = every or json or fmt is not None or limit is not None or not output.on_terminal()
+    if not listed:
+        output.print_lines([summary])  # on a terminal the summary is the answer: shown under --quiet too
+        output.message("blogster db status --all lists each migration.")
+        return
+    output.message(summary)  # first, on stderr: the rows on stdout stay as scripts read them
     rows = [{"migration": s.migration.name, "applied_at": s.applied_at} for s in states]
     show_list(rows, ["migration", "applied_at"], fmt=fmt, json=json, limit=limit, id_key="migration")
-    pending = sum(1 for s in states if s.applied_at is None)
-    output.message(f"{pending} pending." if pending else "Up to date.")
 
 
 @app.command()

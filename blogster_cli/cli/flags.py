@@ -51,10 +51,14 @@ def create(
     description: str | None = typer.Option(None, "--description"),
     strategy: FeatureFlagStrategy = typer.Option(FeatureFlagStrategy.ALL, "--strategy"),
     percentage: int = typer.Option(0, "--percentage"),
-    conditions: str | None = typer.Option(None, "--conditions", help='JSON, e.g. {"tiers": ["pro"]}'),
+    conditions: str | None = typer.Option(
+        None,
+        "--conditions",
+        help='JSON, e.g. {"tiers": ["pro"]}; users by id or email: {"user_ids": ["ada@example.com"]}',
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Create a flag (off until enabled).
+    """Create a flag (off until enabled). Accounts named by email are stored by their ids.
 
     Example: blogster flags create new-editor --strategy percentage --percentage 10
     """
@@ -157,16 +161,17 @@ def list_flags(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION
 
 @app.command("log")
 def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Flag changes, newest first (administrators): who made each, by email, and the reason when
-    an account's deletion made it ("account deleted": changed by the administrator who deleted it,
-    blank when the account deleted itself).
+    """Flag changes, newest first (administrators): what each did (created, enabled, disabled,
+    updated, deleted), who made it, by email, and the reason when an account's deletion made it
+    ("account deleted": changed by the administrator who deleted it, blank when the account
+    deleted itself; a `user_ids` flag it left naming nobody shows as disabled).
 
     Example: blogster flags log --json
     """
     from blogster_cli.services import flags
 
     rows = flags.audit_log(acting_user(), limit=limit or None)
-    columns = ["created_at", "action", "flag", "changed_by_email", "reason"]
+    columns = ["created_at", "change", "flag", "changed_by_email", "reason"]
     show_list([output.fields(r) for r in rows], columns, fmt=fmt, json=json, id_key="flag_id")
 
 
@@ -176,7 +181,9 @@ def check(
     user: str | None = typer.Option(None, "--user", help="This account's email instead of yours (administrators)."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Whether a flag is on for you (or, for administrators, for another account).
+    """Whether a flag is on for you (or, for administrators, for another account): prints on or
+    off and exits 0 either way: a script compares what it prints with "on" (or reads "on" in
+    --json); a non-zero exit is an error (no such flag, no such account).
 
     Example: blogster flags check new-editor --user grace@example.com --json
     """

@@ -12,9 +12,11 @@ NAME is one of the subject's attributes: user_id, email_domain, subscription_tie
 Strategy user_ids reads {"user_ids": [...]}, subscription_tier reads {"tiers": [...]}; any
 other key "when" holds a condition that must also hold. Malformed conditions raise
 InvalidCondition and count as off when evaluated; `check_rule` refuses, when a flag is
-saved, a rule that could never match as written (an unknown tier, a user id that is not
-one, a strategy without its list, a list no strategy reads, an empty "any" or "all"), and
-`named_user_ids` gives the ids a rule names, which the service checks are accounts.
+saved, a rule that could never match as written (an unknown tier, a user that is named by
+neither an id nor an email, a strategy without its list, a list no strategy reads, an empty
+"any" or "all"). A rule being saved may name accounts by email: `named_emails` gives them, the
+service looks them up and `with_ids` puts each account's id in its place (rules are stored and
+evaluated with ids only), and `named_user_ids` gives the ids, which the service checks are accounts.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def is_on(flag: FlagRule, subject: Subject) -> bool:
 def check_rule(strategy: str, conditions: Mapping[str, Any]) -> None:
     """Raises InvalidCondition for a rule that could never match as written: a strategy
     without its non-empty list, a list another strategy reads, another key than `when`, a user
-    id that is not a UUID, a tier that does not exist, or a malformed `when` (an empty "any" or "all" too)."""
+    named by neither a UUID nor an email, a tier that does not exist, or a malformed `when` (an empty "any" or "all" too)."""
     wanted = STRATEGY_LISTS.get(strategy)
     for key in conditions:
         if key != "when" and key != wanted:
@@ -160,32 +162,76 @@ def _check_values(condition: Any) -> None:
 def _check_value(attribute: str, value: Any) -> None:
     if attribute == "subscription_tier" and value not in TIERS:
         raise InvalidCondition(f"no tier {value!r}: one of {', '.join(TIERS)}")
-    if attribute == "user_id":
+    if attribute == "user_id" and not _is_email(value):
         try:
             if any(character.isspace() for character in str(value)):  # UUID() would read " 70c..." as 070c...
                 raise ValueError
             UUID(str(value))
         except ValueError:
-            raise InvalidCondition(f"{value!r} is not a user id (a UUID, as `admin users list` shows)") from None
+            raise InvalidCondition(
+                f"{value!r} is neither an account's id nor its email (`admin users list --format ids` lists the ids)"
+            ) from None
     if attribute == "is_admin" and not isinstance(value, bool):
         raise InvalidCondition(f"is_admin is true or false, not {value!r}")
+
+
+def _is_email(value: Any) -> bool:
+    """An account named by its email (to be replaced by its id before the rule is saved)."""
+    return isinstance(value, str) and "@" in value and not any(character.isspace() for character in value)
 
 
 def named_user_ids(conditions: Mapping[str, Any]) -> set[UUID]:
     """The user ids a rule `check_rule` accepted names: its "user_ids" list and each user_id
     value of its `when` (negated ones too: naming no account is a mistake either way)."""
-    named = {UUID(str(value)) for value in conditions.get("user_ids", [])}
+    return {UUID(str(value)) for value in _user_values(conditions) if not _is_email(value)}
+
+
+def named_emails(conditions: Mapping[str, Any]) -> set[str]:
+    """The emails, lowercased, a rule `check_rule` accepted names accounts by, where it names ids."""
+    return {str(value).lower() for value in _user_values(conditions) if _is_email(value)}
+
+
+def with_ids(conditions: Mapping[str, Any], ids: Mapping[str, UUID]) -> dict[str, Any]:
+    """The rule with each email it names an account by replaced by that account's id (`ids`,
+    by lowercased email: every one `named_emails` gives), as rules are stored."""
+
+    def user(value: Any) -> Any:
+        return str(ids[value.lower()]) if _is_email(value) else value
+
+    def condition(part: Mapping[str, Any]) -> dict[str, Any]:
+        if "all" in part or "any" in part:
+            key = "all" if "all" in part else "any"
+            return {key: [condition(each) for each in part[key]]}
+        if "not" in part:
+            return {"not": condition(part["not"])}
+        if part["attr"] != "user_id":
+            return dict(part)
+        if "eq" in part:
+            return {"attr": "user_id", "eq": user(part["eq"])}
+        return {"attr": "user_id", "in": [user(value) for value in part["in"]]}
+
+    rule = dict(conditions)
+    if "user_ids" in rule:
+        rule["user_ids"] = [user(value) for value in rule["user_ids"]]
+    if rule.get("when") is not None:
+        rule["when"] = condition(rule["when"])
+    return rule
+
+
+def _user_values(conditions: Mapping[str, Any]) -> list[Any]:
+    """Each value naming an account in a rule `check_rule` accepted (an id or an email)."""
+    named = list(conditions.get("user_ids", []))
     if conditions.get("when") is not None:
-        named |= _user_ids_in(conditions["when"])
+        named += _user_values_in(conditions["when"])
     return named
 
 
-def _user_ids_in(condition: Mapping[str, Any]) -> set[UUID]:
+def _user_values_in(condition: Mapping[str, Any]) -> list[Any]:
     if "all" in condition or "any" in condition:
         parts = condition["all"] if "all" in condition else condition["any"]
-        return {user_id for part in parts for user_id in _user_ids_in(part)}
+        return [value for part in parts for value in _user_values_in(part)]
     if "not" in condition:
-        return _user_ids_in(condition["not"])
+        return _user_values_in(condition["not"])
     if condition["attr"] != "user_id":
-        return set()
-    return {UUID(str(value)) for value in ([condition["eq"]] if "eq" in condition else condition["in"])}
+        return []
+    return [condition["eq"]] if "eq" in condition else list(condition["in"])

@@ -78,3 +78,18 @@ def known_user_ids(session: Session, *, user_ids: set[UUID]) -> set[UUID]:
     if not user_ids:
         return set()
     return set(session.exec(select(Profile.id).where(col(Profile.id).in_(user_ids))))
+
+
+def user_ids_by_email(session: Session, *, emails: set[str]) -> dict[str, UUID]:
+    """The ids of the live accounts with these emails, by lowercased email, through
+    public.flag_subject (0034): any account for administrators, oneself for others."""
+    if not emails:
+        return {}
+    rows = session.execute(
+        text(
+            "select lower(e.email), s.user_id from unnest(cast(:emails as text[])) e(email)"
+            " cross join lateral public.flag_subject(e.email) s"
+        ),
+        {"emails": sorted(emails)},
+    ).all()
+    return {checked(row[0], str): checked(row[1], UUID) for row in rows}

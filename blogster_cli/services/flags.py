@@ -24,7 +24,16 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.orm import orm_unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from blogster_cli.flags.evaluation import FlagRule, InvalidCondition, Subject, check_rule, is_on, named_user_ids
+from blogster_cli.flags.evaluation import (
+    FlagRule,
+    InvalidCondition,
+    Subject,
+    check_rule,
+    is_on,
+    named_emails,
+    named_user_ids,
+    with_ids,
+)
 from blogster_cli.repositories import flags
 from blogster_cli.vocabulary import FeatureFlagStrategy
 
@@ -49,6 +58,7 @@ class FlagLogPublic:
     flag: str | None  # its name then (the state logged), kept when the flag is gone
     flag_id: UUID | None
     action: str
+    change: str  # what the entry did: the action, but "enabled"/"disabled" for an update that switched the flag
     previous_state: dict[str, Any] | None
     new_state: dict[str, Any] | None
     changed_by: UUID | None
@@ -116,14 +126,23 @@ def _validate(percentage: int | None, strategy: str, conditions: Mapping[str, An
         raise InvalidInput(f"invalid condition: {exc}") from None
 
 
-def _check_accounts(session: Session, conditions: Mapping[str, Any]) -> None:
-    """Each user id the new conditions name is an account: a mistyped id would match nobody,
-    silently. Only administrators get here, and they read every account's profile anyway (RLS,
-    0002), so the answer tells them nothing new: no existence oracle."""
+def _accounts(session: Session, conditions: dict[str, Any]) -> dict[str, Any]:
+    """The new conditions as they are stored: each account named by email by its id instead, and
+    each id an account's (a mistyped id or email would match nobody, silently). Only
+    administrators get here, and they see every account anyway (RLS, 0002; flag_subject, 0034),
+    so the answer tells them nothing new: no existence oracle."""
+    emails = named_emails(conditions)
+    if emails:
+        ids = flags.user_ids_by_email(session, emails=emails)
+        missing = sorted(emails - ids.keys())
+        if missing:
+            raise NotFound(f"no account with email {missing[0]!r}")
+        conditions = with_ids(conditions, ids)
     named = named_user_ids(conditions)
     unknown = sorted(map(str, named - flags.known_user_ids(session, user_ids=named)))
     if unknown:
-        raise InvalidInput(f"invalid condition: no account with id {unknown[0]} (see `admin users list`)")
+        raise InvalidInput(f"invalid condition: no account with id {unknown[0]} (see `admin users list --format ids`)")
+    return conditions
 
 
 def create(
@@ -142,9 +161,12 @@ def create(
     with orm_unit_of_work(acting) as session:
         if flags.by_name(session, name=name) is not None:
             raise Conflict(f"flag {name} already exists")
-        _check_accounts(session, conditions)
         flag = FeatureFlag(
-            name=name, description=description, strategy=strategy, rollout_percentage=percentage, conditions=conditions
+            name=name,
+            description=description,
+            strategy=strategy,
+            rollout_percentage=percentage,
+            conditions=_accounts(session, conditions),
         )
         return _public(flags.save(session, flag=flag))
 
@@ -161,10 +183,6 @@ def update(
 ) -> FlagPublic:
     """Sets the fields given (None leaves a field as it is)."""
     _require_admin(acting)
-    changes: dict[str, object] = {
-        "enabled": enabled, "description": description, "strategy": strategy,
-        "rollout_percentage": rollout_percentage, "conditions": conditions,
-    }  # fmt: skip
     with orm_unit_of_work(acting) as session:
         flag = flags.by_name(session, name=name)
         if flag is None:
@@ -172,8 +190,12 @@ def update(
         _validate(
             rollout_percentage, str(strategy or flag.strategy), flag.conditions if conditions is None else conditions
         )
-        if conditions is not None:  # ids saved before may name accounts since deleted: enabling still works
-            _check_accounts(session, conditions)
+        changes: dict[str, object] = {
+            "enabled": enabled, "description": description, "strategy": strategy,
+            "rollout_percentage": rollout_percentage,
+            # ids saved before may name accounts since deleted: enabling still works
+            "conditions": None if conditions is None else _accounts(session, conditions),
+        }  # fmt: skip
         for field, value in changes.items():
             if value is not None:
                 setattr(flag, field, value)
@@ -222,6 +244,7 @@ def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
                 _logged_name(e.new_state, e.previous_state),
                 e.flag_id,
                 str(e.action),
+                _change(str(e.action), e.previous_state, e.new_state),
                 e.previous_state,
                 e.new_state,
                 e.changed_by,
@@ -231,6 +254,14 @@ def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
             )  # fmt: skip
             for e in entries
         ]
+
+
+def _change(action: str, previous: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    """The entry's action, named "enabled" or "disabled" when an update switched the flag (as
+    `flags enable`/`disable` do, and an account's deletion that left a `user_ids` flag naming nobody)."""
+    if action == "updated" and previous and new and previous.get("enabled") != new.get("enabled"):
+        return "enabled" if new.get("enabled") else "disabled"
+    return action
 
 
 def _logged_name(*states: dict[str, Any] | None) -> str | None:

@@ -26,12 +26,20 @@ def test_a_flag_switched_off_by_an_account_deleting_itself_says_why(cli, signed_
     assert entry["previous_state"]["conditions"] == {"user_ids": ["deleted account"]}
     assert entry["new_state"]["enabled"] is False
     csv = cli("flags", "log", "--format", "csv", "--limit", "2").stdout.splitlines()
-    assert csv[0] == "created_at,action,flag,changed_by_email,reason"
+    assert csv[0] == "created_at,change,flag,changed_by_email,reason"
     assert [line.split(",")[1:] for line in csv[1:]] == [
-        ["updated", "beta", "", "account deleted"],
-        ["updated", "beta", "ada@example.com", ""],
+        ["disabled", "beta", "", "account deleted"],
+        ["enabled", "beta", "ada@example.com", ""],
     ]
     assert grace_id.replace("-", "") not in cli("flags", "log", "--json").stdout.replace("-", "")
+    # the older entries name her as the deletion's does, not as an empty list the CLI refuses (0173)
+    _, enabled, created = cli("flags", "log", "--json").json()
+    assert created["new_state"]["conditions"] == {"user_ids": ["deleted account"]}
+    assert (
+        enabled["previous_state"]["conditions"]
+        == enabled["new_state"]["conditions"]
+        == created["new_state"]["conditions"]
+    )
 
 
 def test_an_administrators_deletion_names_the_administrator(cli, signed_up, superuser):

@@ -127,7 +127,8 @@ def test_a_rule_naming_no_account_or_an_empty_any_or_all_is_refused(cli, signed_
         refused = cli("flags", "create", "beta", "--strategy", "user_ids", "--conditions", conditions)
         assert (
             refused.exit_code == 2
-            and refused.stderr == f"error: invalid condition: no account with id {nobody} (see `admin users list`)\n"
+            and refused.stderr
+            == f"error: invalid condition: no account with id {nobody} (see `admin users list --format ids`)\n"
         )
     for key, matches in (("any", "nobody"), ("all", "everybody")):
         refused = cli("flags", "create", "beta", "--conditions", f'{{"when": {{"{key}": []}}}}')
@@ -140,3 +141,49 @@ def test_a_rule_naming_no_account_or_an_empty_any_or_all_is_refused(cli, signed_
     moved = cli("flags", "update", "beta", "--conditions", f'{{"user_ids": ["{nobody}"]}}')
     assert moved.exit_code == 2 and nobody in moved.stderr
     assert cli("flags", "enable", "beta").exit_code == 0 and cli("flags", "check", "beta").stdout == "on\n"
+
+
+def test_a_rule_names_accounts_by_email_and_stores_their_ids(cli, signed_up, superuser):
+    """New-user walk #2: `{"user_ids": ["dave@example.com"]}` was refused as "not a user id (a
+    UUID, as `admin users list` shows)", a table that shows no ids."""
+    assert cli("auth", "signup", "--email", "dave@example.com", "--password-stdin", "--profile", "dave",
+               input=PASSWORD + "\n").exit_code == 0  # fmt: skip
+    (dave_id,) = superuser.execute("select id::text from auth.users where email = 'dave@example.com'").fetchone()
+    created = cli("flags", "create", "beta", "--strategy", "user_ids", "--conditions",
+                  '{"user_ids": ["Dave@Example.com"]}', "--json")  # fmt: skip
+    assert created.exit_code == 0, created.stderr
+    assert created.json()["conditions"] == {"user_ids": [dave_id]}
+    assert cli("flags", "enable", "beta").exit_code == 0
+    assert cli("flags", "check", "beta", "--user", "dave@example.com").stdout == "on\n"
+    assert cli("flags", "check", "beta").stdout == "off\n"
+
+    unknown = cli("flags", "update", "beta", "--conditions", '{"user_ids": ["dave@example.com", "erin@example.com"]}')
+    assert (unknown.exit_code, unknown.stderr) == (3, "error: no account with email 'erin@example.com'\n")
+    when = f'{{"user_ids": ["{dave_id}"], "when": {{"not": {{"attr": "user_id", "eq": "dave@example.com"}}}}}}'
+    moved = cli("flags", "update", "beta", "--conditions", when, "--json")
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()["conditions"]["when"] == {"not": {"attr": "user_id", "eq": dave_id}}
+    neither = cli("flags", "update", "beta", "--conditions", '{"user_ids": ["dave"]}')
+    assert (neither.exit_code, neither.stderr) == (
+        2,
+        "error: invalid condition: 'dave' is neither an account's id nor its email"
+        " (`admin users list --format ids` lists the ids)\n",
+    )
+
+
+def test_the_log_names_enabling_and_disabling(cli, signed_up):
+    """New-user walk #6: the log's table said `updated` for enable, disable and any other change."""
+    assert cli("flags", "create", "beta").exit_code == 0
+    assert cli("flags", "enable", "beta").exit_code == 0
+    assert cli("flags", "update", "beta", "--description", "the new editor").exit_code == 0
+    assert cli("flags", "disable", "beta").exit_code == 0
+    assert cli("flags", "rm", "beta", "--yes").exit_code == 0
+    csv = cli("flags", "log", "--format", "csv").stdout.splitlines()
+    assert csv[0] == "created_at,change,flag,changed_by_email,reason"
+    assert [line.split(",")[1] for line in csv[1:]] == ["deleted", "disabled", "updated", "enabled", "created"]
+    logged = cli("flags", "log", "--json").json()
+    assert [(e["action"], e["change"]) for e in logged][1:4] == [
+        ("updated", "disabled"),
+        ("updated", "updated"),
+        ("updated", "enabled"),
+    ]

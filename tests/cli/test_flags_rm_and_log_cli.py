@@ -54,9 +54,9 @@ def test_log_names_who_changed_a_flag_by_email(cli, signed_up, superuser):
     ids = dict(superuser.execute("select email, id::text from auth.users").fetchall())
     assert [e["changed_by"] for e in entries] == [ids["ada@example.com"], ids["grace@example.com"]]
     csv = cli("flags", "log", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "created_at,action,flag,changed_by_email,reason"
+    assert csv[0] == "created_at,change,flag,changed_by_email,reason"
     assert [line.split(",")[1:] for line in csv[1:]] == [
-        ["updated", "by-grace", "ada@example.com", ""],
+        ["enabled", "by-grace", "ada@example.com", ""],
         ["created", "by-grace", "grace@example.com", ""],
     ]
     table = cli("flags", "log").stdout

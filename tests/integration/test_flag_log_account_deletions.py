@@ -115,3 +115,35 @@ def test_a_raw_deletion_on_the_administrative_login_is_named_too_and_the_naming_
     assert (deletion[3], deletion[2]) == ("account deleted", None)
     assert deletion[0]["conditions"] == {"user_ids": ["deleted account"]}
     assert later[3] is None and later[1]["description"] == "later"  # after the deletion: no part of it
+
+
+def test_the_older_entries_name_the_deleted_account_as_its_deletions_entry_does(db, make_user, superuser):
+    """New-user walk #6: 0121 took the id out of the older entries, so a `user_ids` flag's creation
+    showed `user_ids: []` (a rule the CLI refuses) and its creator as nobody; they now say "deleted
+    account" as the deletion's entry does (0173), and still hold no spelling of the id."""
+    creator, bob, carol = make_user(admin=True), make_user(), make_user()
+    conn = db.connect()
+    try:
+        with acting_transaction(conn, creator.role_name):
+            conn.execute(
+                "insert into feature_flags (name, strategy, conditions) values ('beta', 'user_ids', %s)",
+                (Jsonb({"user_ids": [str(carol.user_id), str(bob.user_id).upper()],
+                        "when": {"not": {"attr": "user_id", "eq": f"urn:uuid:{bob.user_id}"}}}),),
+            )  # fmt: skip
+        with acting_transaction(conn, creator.role_name):  # a later transaction: a later entry
+            conn.execute("update feature_flags set enabled = true where name = 'beta'")
+    finally:
+        conn.close()
+    named = {"user_ids": [str(carol.user_id), "deleted account"],
+             "when": {"not": {"attr": "user_id", "eq": "deleted account"}}}  # fmt: skip
+
+    with_context(db, lambda ctx: accounts.purge_user(ActingUser(ctx.database, creator), ctx=ctx, email=bob.email))
+    (_, created, *_), (enabled_before, enabled, *_), *_ = entries(superuser, "beta")
+    assert created["conditions"] == enabled_before["conditions"] == enabled["conditions"] == named
+    assert created["created_by"] == str(creator.user_id)
+
+    with_context(db, lambda ctx: accounts.delete_own_account(ActingUser(ctx.database, creator), ctx=ctx))
+    (_, created, *_), (enabled_before, enabled, *_), *_ = entries(superuser, "beta")
+    assert created["created_by"] == enabled_before["created_by"] == enabled["created_by"] == "deleted account"
+    assert created["conditions"] == named
+    assert mentioning(superuser, bob.user_id) == 0 and mentioning(superuser, creator.user_id) == 0

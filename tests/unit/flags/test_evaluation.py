@@ -16,7 +16,9 @@ from blogster_cli.flags.evaluation import (
     condition_holds,
     in_rollout,
     is_on,
+    named_emails,
     named_user_ids,
+    with_ids,
 )
 
 
@@ -80,16 +82,17 @@ def test_malformed_conditions_are_refused_and_evaluate_off(condition):
         ("subscription_tier", {"tiers": ["platinum"]}, "no tier 'platinum'"),
         ("subscription_tier", {}, 'needs a non-empty "tiers" list'),
         ("subscription_tier", {"tiers": []}, 'needs a non-empty "tiers" list'),
-        ("user_ids", {"user_ids": ["not-a-uuid"]}, "is not a user id"),
+        ("user_ids", {"user_ids": ["not-a-uuid"]}, "is neither an account's id nor its email"),
         # UUID() reads " 70c1..." as 070c1...: the deletion scrub would not know it for that account.
-        ("user_ids", {"user_ids": [" " + "0" * 31]}, "is not a user id"),
-        ("all", {"when": {"attr": "user_id", "eq": "\t" + "0" * 30 + "1"}}, "is not a user id"),
+        ("user_ids", {"user_ids": [" " + "0" * 31]}, "is neither an account's id nor its email"),
+        ("all", {"when": {"attr": "user_id", "eq": "\t" + "0" * 30 + "1"}}, "is neither an account's id nor its email"),
         ("all", {"tiers": ["pro"]}, '"tiers" is read only with strategy subscription_tier'),
         ("percentage", {"user_ids": [str(uuid.uuid4())]}, "read only with strategy user_ids"),
         ("all", {"whenever": {}}, 'unknown key "whenever"'),
         ("all", {"when": {"attr": "subscription_tier", "in": ["pro", "gold"]}}, "no tier 'gold'"),
         ("all", {"when": {"not": {"attr": "is_admin", "eq": "yes"}}}, "is_admin is true or false"),
-        ("all", {"when": {"any": [{"attr": "user_id", "eq": "bob"}]}}, "is not a user id"),
+        ("all", {"when": {"any": [{"attr": "user_id", "eq": "bob"}]}}, "is neither an account's id nor its email"),
+        ("user_ids", {"user_ids": ["dave @example.com"]}, "is neither an account's id nor its email"),
         ("all", {"when": {"attr": "plan", "eq": "pro"}}, "unknown attribute"),
         ("all", {"when": {"any": []}}, 'an empty "any" matches nobody'),
         ("percentage", {"when": {"all": []}}, 'an empty "all" matches everybody'),
@@ -121,3 +124,23 @@ def test_a_rule_names_its_user_ids_wherever_they_are() -> None:
     check_rule("user_ids", conditions)
     assert named_user_ids(conditions) == {listed, negated, among}
     assert named_user_ids({"when": {"attr": "email_domain", "eq": "example.com"}}) == set()
+
+
+def test_a_rule_may_name_accounts_by_email_and_is_stored_with_their_ids() -> None:
+    """A new user's `--conditions '{"user_ids": ["dave@example.com"]}'` was refused as "not a user
+    id" pointing at a table that shows no ids (new-user walk #2): emails are accepted, and the
+    service puts the accounts' ids in their place, so rules are evaluated as before."""
+    dave, erin, kept = (uuid.uuid4() for _ in range(3))
+    when = {"any": [{"not": {"attr": "user_id", "eq": "Erin@Example.com"}}, {"attr": "email_domain", "eq": "x.org"}]}
+    conditions = {"user_ids": ["dave@example.com", str(kept)], "when": when}
+    check_rule("user_ids", conditions)
+    assert named_emails(conditions) == {"dave@example.com", "erin@example.com"}
+    assert named_user_ids(conditions) == {kept}
+    stored = with_ids(conditions, {"dave@example.com": dave, "erin@example.com": erin})
+    assert stored == {
+        "user_ids": [str(dave), str(kept)],
+        "when": {"any": [{"not": {"attr": "user_id", "eq": str(erin)}}, {"attr": "email_domain", "eq": "x.org"}]},
+    }
+    assert named_emails(stored) == set() and named_user_ids(stored) == {dave, erin, kept}
+    rule = FlagRule("beta", True, "user_ids", 0, stored)
+    assert is_on(rule, subject(user_id=dave)) and not is_on(rule, subject(user_id=erin, email_domain="y.org"))
