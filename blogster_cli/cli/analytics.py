@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -57,6 +57,16 @@ site's custom domain or url is not set, a new log none of whose requests (in its
 for your site is refused: nothing of it is counted, exit 2 (1 when other logs were read); set
 the address, and the same log is counted.
 
+Until a view on one of your posts has been counted, a new log with page views none of which (in
+its first 64 MiB) is on one of your posts, some not on the home page, is refused the same way
+(exit 2, or 1): its paths are likely not your posts' (give --map '/prefix/{slug}'), or the posts
+are not created yet. Create them or give --map, and the same log is counted; --accept-unmatched
+counts it as it is, never to be read again (later, such a log is a quiet day's: counted, with a
+warning). A log an earlier release counted with no view on a post is not read again (its widget
+requests would count twice).
+The summary names the first and last UTC day of the views counted: `analytics report --from
+DAY --to DAY` shows a log of another time than the last 30 days.
+
 \b
 Definitions:
 - view: a GET or HEAD request answered 2xx/3xx for a page that is not a static file, from a visitor
@@ -82,6 +92,11 @@ Example: blogster analytics ingest access.log.1.gz access.log --json
 """
 
 
+ACCEPT_UNMATCHED_OPTION = typer.Option(
+    False, "--accept-unmatched", help="Count a new log even when none of its page views is on one of your posts."
+)
+
+
 @app.command(help=INGEST_HELP)
 def ingest(
     files: list[str] = typer.Argument(
@@ -91,10 +106,17 @@ def ingest(
         "combined", "--format", help="combined, common, nginx-json, vhost-combined or vhost-common."
     ),
     map_pattern: str | None = typer.Option(None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html'."),
+    accept_unmatched: bool = ACCEPT_UNMATCHED_OPTION,
     batch_bytes: int = typer.Option(16 << 20, "--batch-bytes", hidden=True, min=1),
     json: bool = JSON_OPTION,
 ) -> None:
-    summary = run_ingest(files, log_format=log_format, map_pattern=map_pattern, batch_bytes=batch_bytes)
+    summary = run_ingest(
+        files,
+        log_format=log_format,
+        map_pattern=map_pattern,
+        accept_unmatched=accept_unmatched,
+        batch_bytes=batch_bytes,
+    )
     if json:
         output.print_json(summary)
     else:
@@ -103,7 +125,12 @@ def ingest(
 
 
 def run_ingest(
-    files: list[str], *, log_format: str, map_pattern: str | None, batch_bytes: int = 16 << 20
+    files: list[str],
+    *,
+    log_format: str,
+    map_pattern: str | None,
+    accept_unmatched: bool = False,
+    batch_bytes: int = 16 << 20,
 ) -> IngestSummary:
     """`analytics ingest FILES` up to its summary, with its messages (a log cut short, skipped or refused,
     the warnings) on stderr: `interactive stats --from-log` runs it too. A run none of whose logs was read
@@ -123,8 +150,8 @@ def run_ingest(
     with output.progress("Ingesting", total) as bar:
         summary = analytics_ingest.ingest(
             acting_user(), sources=files, stdin=_stdin() if "-" in files else None, log_format=fmt,
-            map_pattern=map_pattern, base_domain=app_context().settings.site_base_domain, batch_bytes=batch_bytes,
-            on_progress=bar.advance,
+            map_pattern=map_pattern, base_domain=app_context().settings.site_base_domain,
+            accept_unmatched=accept_unmatched, batch_bytes=batch_bytes, on_progress=bar.advance,
         )  # fmt: skip
     for file in summary.files:
         if file.ended_early:
@@ -167,16 +194,34 @@ def print_summary(summary: IngestSummary) -> None:
         hosts = ", ".join(shortened(host, 80) for host in summary.other_hosts[:3])
         more = ", ..." if len(summary.other_hosts) > 3 else ""
         others = f" ({summary.other_sites} for other sites, skipped: {hosts}{more})"
+    days = ""
+    if summary.first_day is not None and summary.last_day is not None:
+        days = f" (UTC days {summary.first_day} to {summary.last_day}: analytics report {_period(summary.first_day, summary.last_day)})"
     output.message(
         f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed"
         f"{others}, {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers,"
-        f" {plural(summary.page_views, 'page view')}"
+        f" {plural(summary.page_views, 'page view')}{days}"
         f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')};"
         f" {plural(summary.post_days_updated, 'post-day')} updated,"
         f" {plural(summary.newsletter_hits, 'newsletter open/click', 'newsletter opens/clicks')},"
         f" {plural(summary.newsletter_unsubscribes, 'newsletter unsubscribe')},"
         f" {plural(summary.interactive_starts, 'interactive start')} ({summary.interactive_completions} completed)"
         f" in {summary.seconds:.2f} s."
+    )
+
+
+def _period(first: date, last: date) -> str:
+    return f"--from {first} --to {last}"
+
+
+def _note_views_elsewhere(views: int, latest: date | None, since: date, until: date) -> None:
+    """One line on stderr when the period shows no views and a day outside it has some (a historic log)."""
+    if views or latest is None or since <= latest <= until:
+        return
+    length = min(until - since, latest - date.min)  # as long a period, up to that day
+    output.message(
+        f"note: no views from {since} to {until}; the latest day with views is {latest}:"
+        f" analytics report {_period(latest - length, latest)} shows it"
     )
 
 
@@ -211,6 +256,8 @@ def dashboard(json: bool = JSON_OPTION) -> None:
     previous_30_days, delta) and "Stats:" (total_blogs, published_blogs, new_blogs_30d,
     new_blogs_delta, total_views, total_shares, trending_score), each tab-separated under its
     heading, a blank line apart, fractions to two decimals, an empty cell where there is none.
+    With no views in the last 30 days but some before (an old log), a note on stderr names the
+    latest day with views and the `report --from/--to` showing it (--json: latest_view_day).
 
     Example: blogster analytics dashboard --json
     """
@@ -220,6 +267,9 @@ def dashboard(json: bool = JSON_OPTION) -> None:
     if json:
         output.print_json(board)
         return
+    today = datetime.now(UTC).date()  # the dashboard's days are UTC dates
+    since = today - timedelta(days=analytics_reports.WINDOW_DAYS - 1)
+    _note_views_elsewhere(board.last_30_days["views"], board.latest_view_day, since, today)
     rows = [
         {"figure": key, "last_30_days": _figure(value), "previous_30_days": _figure(board.previous_30_days[key]),
          "delta": _figure(board.deltas[key])}
@@ -274,6 +324,8 @@ def report(
     Off a terminal (piped) there is no chart: each table, "Totals:", "Views per day:", "Top
     posts:" and "Top referrers:", comes under its heading, tab-separated, a blank line apart,
     with bounce rate as a fraction and time on page in seconds (plain numbers, as `dashboard`).
+    A period with no views, when other days have some (an old log), adds a note on stderr naming
+    the latest day with views and the --from/--to showing it (--json: latest_view_day).
 
     Example: blogster analytics report --days 90 --png views.png
     """
@@ -288,6 +340,7 @@ def report(
     if json:
         output.print_json(result)
         return
+    _note_views_elsewhere(result.totals["views"], result.latest_view_day, result.since, result.until)
     if not output.on_terminal():
         print_report_sections(result)
         return

@@ -129,6 +129,11 @@ def stats(
     map_pattern: str | None = typer.Option(
         None, "--map", help="Path pattern of posts, e.g. '/blog/*/{slug}.html' (as `analytics ingest --map`)."
     ),
+    accept_unmatched: bool = typer.Option(
+        False,
+        "--accept-unmatched",
+        help="Count a new log none of whose page views is on a post (as `analytics ingest`).",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Participation (starts) and completion rate of each item, as counted from your access logs.
@@ -144,7 +149,11 @@ def stats(
     from blogster_cli.cli.analytics import exit_if_not_all_read, print_summary, run_ingest
     from blogster_cli.services import interactive
 
-    summary = run_ingest(from_log, log_format=log_format, map_pattern=map_pattern) if from_log else None
+    summary = (
+        run_ingest(from_log, log_format=log_format, map_pattern=map_pattern, accept_unmatched=accept_unmatched)
+        if from_log
+        else None
+    )
     if summary is not None:
         print_summary(summary)
     rows = [output.to_plain(item) for item in interactive.list_items(acting_user())]

@@ -343,6 +343,16 @@ _DAYS = (
 )
 
 
+def latest_view_day(conn: psycopg.Connection, *, blog_id: UUID | None = None) -> date | None:
+    """The last day with views of my posts (of one with `blog_id`), or None."""
+    row = conn.execute(
+        "select max(date) from public.blog_analytics where author_id = (select auth.uid()) and views > 0"
+        " and (%(blog)s::uuid is null or blog_id = %(blog)s::uuid)",
+        {"blog": blog_id},
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def window_totals(
     conn: psycopg.Connection, *, since: date, until: date, blog_id: UUID | None = None
 ) -> tuple[Any, ...]:

@@ -19,6 +19,13 @@ skipped, and counted (`other_sites`, the first hosts in `other_hosts`). In a log
 that is what every run finds, so it is a warning only while none of the log's requests, in this run or
 an earlier one (the ledger: `log_has_views`), was a page view of my site: then my site's address is
 likely not what the log calls it, and what is read now is never read again.
+Until a view on one of my posts is counted, a new log with page views none of which is on one of my posts
+(some not on the home page) is refused, nothing of it recorded (`_unmatched_refusal`), unless
+`accept_unmatched`: its paths are likely not my posts' addresses (no --map yet, or the posts not created
+yet), and once recorded it could not be counted again with the right ones. Once the paths are known to
+match, such a log is a quiet day's, counted with a warning (refused, cron would fail on it every run).
+A log an earlier release recorded that way is not read again: the ledger does not keep a batch's widget
+starts and completions, which a second reading would add again.
 """
 
 from __future__ import annotations
@@ -84,6 +91,9 @@ PUT_BACK_BYTES = 2 * BATCH_BYTES + (1 << 20)
 known to be another log (two batches: another log differs at its first request, in the first range or two)."""
 FORMAT_PROBE_BYTES = 1 << 20
 """The head of a log's new part whose lines tell whether it is in the chosen format (`_format_refusal`)."""
+UNMATCHED_PROBE_BYTES = 64 << 20
+"""The head of a new log held back, parsed but not recorded, until one of its page views is on one of my posts
+(`_unmatched_refusal`): all of most logs. A longer log none of whose page views in it is on a post is refused."""
 
 
 @dataclass
@@ -106,6 +116,9 @@ class IngestedFile:
     """Its new lines for other sites than mine (a virtual-host log), skipped."""
     site_seen: bool = False
     """A page view of my site was counted from this log, in this run or an earlier one."""
+    first_view: int | None = None
+    last_view: int | None = None
+    """Epoch seconds of its first and last page view counted in this run (the summary's first and last day)."""
 
 
 @dataclass
@@ -136,6 +149,10 @@ class IngestSummary:
     """Their completions read (/_i/ID/complete), added to the completion_count their completion_rate is made of."""
     unmatched_sample: list[str] = field(default_factory=list)
     """A few paths of page views that matched none of your posts (not the home page)."""
+    first_day: date | None = None
+    last_day: date | None = None
+    """The UTC days of the first and last page view counted in this run (None without one): `analytics report
+    --from/--to` shows them (a historic log's days are not the last 30)."""
     files: list[IngestedFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What the run counted that may be wrong: a log that may be one counted before, views on no post."""
@@ -150,6 +167,7 @@ def ingest(
     log_format: LogFormat = LogFormat.COMBINED,
     map_pattern: str | None = None,
     base_domain: str = "",
+    accept_unmatched: bool = False,
     batch_bytes: int = BATCH_BYTES,
     workers: int | None = None,
     lock_wait_s: float = LOCK_WAIT_SECONDS,
@@ -161,6 +179,9 @@ def ingest(
         if source != STDIN and not Path(source).is_file():
             raise InvalidInput(f"cannot read {source}: {'not a file' if Path(source).exists() else 'no such file'}")
     plan = address_plan(acting, map_pattern=map_pattern, base_domain=base_domain)
+    if not accept_unmatched:  # once a view on my posts was counted, their paths are known to match
+        with unit_of_work(acting) as conn:
+            accept_unmatched = analytics_rows.latest_view_day(conn) is not None
     site_hosts = _site_hosts(plan, log_format)
     summary = IngestSummary()
     run_total = ChunkResult()
@@ -172,7 +193,7 @@ def ingest(
                 summary.files.append(
                     _ingest_one(
                         acting, source, LogReader(open_log(stream)), plan, log_format, site_hosts, batch_bytes,
-                        worker_count, run_total, summary, on_progress,
+                        worker_count, run_total, summary, on_progress, accept_unmatched=accept_unmatched,
                     )
                 )  # fmt: skip
         summary.post_days_updated = _recompute_post_days(acting)
@@ -182,6 +203,10 @@ def ingest(
     summary.other_hosts = sorted(run_total.other_hosts, key=lambda host: (-run_total.other_hosts[host], host))
     summary.unique_visitors = len(run_total.visitor_keys)
     summary.unmatched_sample = run_total.unmatched_sample
+    firsts = [file.first_view for file in summary.files if file.first_view is not None]
+    lasts = [file.last_view for file in summary.files if file.last_view is not None]
+    summary.first_day = utc_day(min(firsts)) if firsts else None
+    summary.last_day = utc_day(max(lasts)) if lasts else None
     summary.warnings = _warnings(summary, has_posts=bool(plan.post_ids))
     if site_hosts is not None and any(file.other_sites and not file.site_seen for file in summary.files):
         summary.warnings += [
@@ -271,9 +296,10 @@ def _parsed_batches(
 def _ingest_one(
     acting: ActingUser, name: str, reader: LogReader, plan: AddressPlan, log_format: LogFormat,
     site_hosts: frozenset[str] | None, batch_bytes: int, workers: int, run_total: ChunkResult,
-    summary: IngestSummary, on_progress: Callable[[int], None],
+    summary: IngestSummary, on_progress: Callable[[int], None], *, accept_unmatched: bool,
 ) -> IngestedFile:  # fmt: skip
-    """Skip what was counted of this log, then count the rest batch by batch."""
+    """Skip what was counted of this log, then count the rest batch by batch (a new log's first batches held
+    back until one of its page views is on a post: `_unmatched_refusal`)."""
 
     whole = _parses_as(log_format)
     try:
@@ -318,11 +344,37 @@ def _ingest_one(
             ingested.new_lines += result.lines
             ingested.other_sites += result.other_sites
             ingested.site_seen = ingested.site_seen or any(part.views for part in result.stored)
+            moments = [ingested.first_view, ingested.last_view] + [
+                moment for part in result.stored for moment in (part.first, part.last)
+            ]
+            known_moments = [moment for moment in moments if moment is not None]
+            ingested.first_view, ingested.last_view = min(known_moments, default=None), max(known_moments, default=None)
             on_progress(batch.end - batch.start)
 
+        # Uncommitted until released: a run killed meanwhile recorded nothing of the log, as a refused one.
+        judged = known is Known.NEW and not accept_unmatched and not summary.matched
+        held: list[tuple[Batch, ChunkResult]] | None = [] if judged else None
         with closing(_parsed_batches(reader, batch_bytes, whole, log_format, plan, site_hosts, workers)) as parsed:
             for batch, result in parsed:
-                store(batch, result)
+                if held is None:
+                    store(batch, result)
+                    continue
+                held.append((batch, result))
+                if any(part.matched for part in result.stored):  # the first on a post: those held are counted
+                    pass
+                elif held[-1][0].end - held[0][0].start < UNMATCHED_PROBE_BYTES:
+                    continue
+                elif refusal := _unmatched_refusal(name, held, plan, whole_log=False):
+                    ingested.refused, ingested.same_opening_lines = refusal, 0
+                    return ingested
+                for each_batch, each_result in held:
+                    store(each_batch, each_result)
+                held = None
+        if held and (refusal := _unmatched_refusal(name, held, plan, whole_log=True)):
+            ingested.refused, ingested.same_opening_lines = refusal, 0
+            return ingested
+        for each_batch, each_result in held or []:
+            store(each_batch, each_result)
     except (OSError, EOFError) as exc:  # a truncated or corrupt .gz: what was committed stays counted
         raise InvalidInput(f"cannot read {name}: {exc}") from None
     if ingested.known == Known.RESUMED and not ingested.new_bytes:
@@ -440,6 +492,30 @@ def _site_refusal(name: str, reader: LogReader, log_format: LogFormat, finder: P
         f"{name}: none of its {'' if whole else 'first '}{count} is for your site ({shortened(mine, 120)}):"
         f" they are for {shown}, and your site's address is not set; set it first (blogster site settings set"
         f" custom-domain {shortened(claimable, 80)}, or url URL); nothing of it was counted"
+    )
+
+
+def _unmatched_refusal(
+    name: str, held: Sequence[tuple[Batch, ChunkResult]], plan: AddressPlan, *, whole_log: bool
+) -> str | None:
+    """Why a new log is not counted, or None: it has page views (in its first UNMATCHED_PROBE_BYTES, all of
+    it when `whole_log`), none of them on one of my posts and some not on the home page (`unmatched_sample`:
+    views of the home page alone say nothing of the paths). Counted, its views would stay on no post and the
+    log would never be read again; refused, nothing of it is recorded, and the same log is counted once
+    --map gives my posts' paths (or the posts exist). --accept-unmatched counts it as it is."""
+    views = sum(part.views for _, result in held for part in result.stored)
+    paths: list[str] = []
+    for _, result in held:
+        paths += [path for path in result.unmatched_sample if path not in paths]
+    if not paths or any(part.matched for _, result in held for part in result.stored):
+        return None
+    examples = f" (paths such as {', '.join(repr(shortened(path, 80)) for path in paths[:3])})"
+    first = "" if whole_log else "first "
+    posts = "one of your posts" if plan.post_ids else "a post: you have no post with a slug yet"
+    return (
+        f"{name}: none of its {first}{plural(views, 'page view')} is on {posts}{examples}; nothing of it was"
+        " counted: create the posts, give --map '/prefix/{slug}' if their paths are not your permalink"
+        " pattern, and ingest it again (--accept-unmatched counts it as it is, never to be read again)"
     )
 
 

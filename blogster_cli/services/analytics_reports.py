@@ -56,6 +56,8 @@ class Dashboard:
     previous_30_days: dict[str, Any]
     deltas: dict[str, Any]
     trending_score: float | None
+    latest_view_day: date | None = None
+    """The last day any of my posts had views (the CLI's hint when the last 30 days have none)."""
 
 
 @dataclass
@@ -79,6 +81,9 @@ class Report:
     days: list[dict[str, Any]]
     top_posts: list[PostFigures]
     top_referrers: list[dict[str, Any]]
+    latest_view_day: date | None = None
+    """The last day with views (of the post with `blog`), in the period or not: a historic log's days are
+    rarely the last 30, and a report of no views says where they are."""
 
 
 def _today() -> date:
@@ -105,13 +110,14 @@ def dashboard(acting: ActingUser) -> Dashboard:
         previous = _window(
             conn, since=today - timedelta(days=2 * WINDOW_DAYS - 1), until=today - timedelta(days=WINDOW_DAYS)
         )
+        latest = analytics_rows.latest_view_day(conn)
     now, before = _figures(current), _figures(previous)
     deltas = {
         key: (now[key] - before[key]) if now[key] is not None and before[key] is not None else None for key in now
     }
     deltas["new_blogs"] = (stats.get("new_blogs_30d") or 0) - (stats.get("new_blogs_prev_30d") or 0)
     trending = (current.views / previous.views - 1) if previous.views else None
-    return Dashboard(stats, now, before, deltas, trending)
+    return Dashboard(stats, now, before, deltas, trending, latest)
 
 
 def report(
@@ -142,6 +148,7 @@ def report(
         referrers = analytics_rows.top_referrers(
             conn, since=since, until=until, limit=TOP, blog_id=blog_id, own_hosts=mine
         )
+        latest = analytics_rows.latest_view_day(conn, blog_id=blog_id)
     return Report(
         since=since,
         until=until,
@@ -150,6 +157,7 @@ def report(
         days=[{"date": day, "views": views, "unique_visitors": visitors} for day, views, visitors in series],
         top_posts=[PostFigures(*row) for row in posts],
         top_referrers=[{"domain": domain, "views": views} for domain, views in referrers],
+        latest_view_day=latest,
     )
 
 

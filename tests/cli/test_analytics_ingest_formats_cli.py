@@ -20,7 +20,7 @@ def test_an_nginx_json_log_without_its_format_is_one_line_and_exit_2(cli, posts,
             f"error: {log}: none of its 200 lines is a combined request (--format combined); they look like"
             " nginx-json: try --format nginx-json; nothing of it was counted\n"
         )
-    right = cli("analytics", "ingest", "--format", "nginx-json", str(log), "--json")
+    right = cli("analytics", "ingest", "--format", "nginx-json", str(log), "--accept-unmatched", "--json")
     assert right.exit_code == 0, right.stderr
     assert (right.json()["lines"], right.json()["parsed"], right.json()["files"][0]["refused"]) == (200, 200, None)
 
@@ -39,7 +39,7 @@ def test_a_combined_log_given_format_common_is_refused_as_combined(cli, posts, t
         assert (wrong.exit_code, wrong.stdout, wrong.stderr) == (2, "", refusal), command
     common = write(tmp_path / "access.common.log", as_common(lines))
     for log_format, path in (("combined", log), ("common", common)):
-        right = cli("analytics", "ingest", "--format", log_format, str(path), "--json")
+        right = cli("analytics", "ingest", "--format", log_format, str(path), "--accept-unmatched", "--json")
         assert right.exit_code == 0, right.stderr
         assert (right.json()["lines"], right.json()["parsed"], right.json()["malformed"]) == (120, 120, 0)
 
@@ -62,9 +62,10 @@ def test_the_other_logs_are_counted_and_the_run_exits_1(cli, posts, tmp_path):  
 
 def test_a_log_that_opens_as_a_counted_one_warns_it_may_count_twice(cli, posts, tmp_path):  # noqa: F811
     lines = real_lines(40)
-    assert cli("analytics", "ingest", str(write(tmp_path / "access.log.1", lines))).exit_code == 0
+    first = cli("analytics", "ingest", str(write(tmp_path / "access.log.1", lines)), "--accept-unmatched")
+    assert first.exit_code == 0, first.stderr
     rewritten = write(tmp_path / "access.log.1.anon", [*lines[:-1], "192.0.2.0" + lines[-1][lines[-1].index(" ") :]])
-    result = cli("analytics", "ingest", str(rewritten), "--json")
+    result = cli("analytics", "ingest", str(rewritten), "--accept-unmatched", "--json")
     assert result.exit_code == 0, result.stderr
     warning = f"warning: {rewritten}: its first 39 lines are those of a log counted before, a later one differs"
     assert warning in result.stderr
@@ -75,7 +76,7 @@ def test_a_log_that_opens_as_a_counted_one_warns_it_may_count_twice(cli, posts, 
 def test_views_on_none_of_my_posts_point_to_map(cli, posts, tmp_path):  # noqa: F811
     log = write(tmp_path / "access.log", [line("10.0.0.1", "10:00:00", "/2026/12/alpha.html"),
                                           line("10.0.0.2", "10:00:00", "/2026/12/beta.html")])  # fmt: skip
-    result = cli("analytics", "ingest", str(log))
+    result = cli("analytics", "ingest", str(log), "--accept-unmatched")
     assert result.exit_code == 0, result.stderr
     assert (
         "warning: none of the 2 page views read is on one of your posts (paths such as '/2026/12/alpha.html',"

@@ -1,6 +1,7 @@
 """`analytics ingest` in the wrong `--format`: a log none of whose lines parses is refused, never recorded
 as counted (it was, and its views could never be counted); a log taken as new although it opens as a
-counted one is said so; views on none of your posts are said so (`--map`).
+counted one is said so; a new log with views on none of your posts is refused (`--map`), or counted with a
+warning when accepted as it is.
 
 The logs are the shared real combined log (hackers-access.log) and the same requests written as nginx
 writes them in the common and JSON formats."""
@@ -9,17 +10,20 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 
 import pytest
 
 from blogster_cli.analytics import logformat
 from blogster_cli.analytics.logformat import LogFormat
-from blogster_cli.services.analytics_ingest import ingest
+from blogster_cli.services import analytics_ingest
 from tests.conftest import shared_data
 from tests.integration import test_analytics_ingest as base
 from tests.integration.test_analytics_ingest import GOOGLEBOT, line, write
 
 author = base.author
+# The shared log's paths are none of the test posts' (alpha, beta, gamma): its new logs are taken as they are.
+ingest = partial(analytics_ingest.ingest, accept_unmatched=True)
 
 _COMBINED = re.compile(r'(\S+) \S+ (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\S+) "([^"]*)" "([^"]*)"')
 # What nginx writes for a TLS handshake or a scanner's bytes sent to port 80: a 400 with no request.
@@ -208,9 +212,10 @@ def test_a_log_taken_as_new_though_it_opens_as_a_counted_one_says_so(author, sup
     assert (again.files[0].known, again.files[0].same_opening_lines, again.warnings) == ("counted", 0, [])
 
 
-def test_views_on_none_of_my_posts_say_map(author, superuser, tmp_path):
-    """A first run without the `--map` the site needs stores its views on no post, and the log is counted:
-    a second run with `--map` reads nothing new. The first run now says so while later logs can be mapped."""
+def test_a_new_log_with_views_on_none_of_my_posts_is_refused_until_mapped(author, superuser, tmp_path):
+    """h338 #1: a first run without the `--map` the site needs stored its views on no post and recorded the
+    log as counted: the run with `--map` then read nothing new, and nothing undid it. Now nothing of it is
+    recorded, and the run with `--map` counts it."""
     acting = author()
     log = write(tmp_path / "access.log", [
         line("10.0.0.1", "10:00:00", "/"),
@@ -218,13 +223,39 @@ def test_views_on_none_of_my_posts_say_map(author, superuser, tmp_path):
         line("10.0.0.2", "10:01:00", "/blog/2026/beta.html?ref=feed"),
         line("10.0.0.2", "10:01:01", "/static/site.css"),
     ])  # fmt: skip
+    run = analytics_ingest.ingest(acting, sources=[str(log)])
+    assert run.files[0].refused == (
+        f"{log}: none of its 3 page views is on one of your posts (paths such as '/blog/2026/alpha.html',"
+        " '/blog/2026/beta.html'); nothing of it was counted: create the posts, give --map '/prefix/{slug}' if"
+        " their paths are not your permalink pattern, and ingest it again (--accept-unmatched counts it as it"
+        " is, never to be read again)"
+    )
+    assert (run.page_views, run.lines, run.warnings, ledger_rows(superuser, acting)) == (0, 0, [], 0)
+    mapped = analytics_ingest.ingest(acting, sources=[str(log)], map_pattern="/blog/*/{slug}.html")
+    assert (mapped.files[0].known, mapped.files[0].refused, mapped.page_views, mapped.matched) == ("new", None, 3, 2)
+    assert {slug for slug, _ in base.figures(superuser, acting)} == {"alpha", "beta"}
+    quiet = write(tmp_path / "access.log.next", [line("10.0.0.3", "11:00:00", "/about/")])
+    later = analytics_ingest.ingest(acting, sources=[str(quiet)])  # the paths match now: a quiet day's log
+    assert (later.files[0].refused, later.page_views, later.matched, len(later.warnings)) == (None, 1, 0, 1)
+
+
+def test_a_new_log_of_home_page_views_alone_is_counted(author, superuser, tmp_path):
+    """The home page is no post whatever the paths: it says nothing of --map."""
+    acting = author()
+    run = analytics_ingest.ingest(acting, sources=[str(write(tmp_path / "a.log", [line("10.0.0.1", "10:00:00", "/")]))])
+    assert (run.files[0].refused, run.page_views, run.matched, ledger_rows(superuser, acting)) == (None, 1, 0, 1)
+
+
+def test_a_log_accepted_as_it_is_is_counted_and_says_map(author, superuser, tmp_path):
+    """--accept-unmatched: counted as before the refusal, with its warning; a later log can be mapped."""
+    acting = author()
+    log = write(tmp_path / "access.log", [line("10.0.0.1", "10:00:05", "/blog/2026/alpha.html")])
     run = ingest(acting, sources=[str(log)])
-    assert (run.page_views, run.matched) == (3, 0)
-    assert run.unmatched_sample == ["/blog/2026/alpha.html", "/blog/2026/beta.html"]
+    assert (run.files[0].refused, run.page_views, run.matched) == (None, 1, 0)
     assert run.warnings == [
-        "none of the 3 page views read is on one of your posts (paths such as '/blog/2026/alpha.html',"
-        " '/blog/2026/beta.html'): if your posts' addresses are not your permalink pattern, give --map PATTERN"
-        " from the next log on; the logs read now are counted and are not read again"
+        "none of the 1 page view read is on one of your posts (paths such as '/blog/2026/alpha.html'): if your"
+        " posts' addresses are not your permalink pattern, give --map PATTERN from the next log on; the logs"
+        " read now are counted and are not read again"
     ]
     mapped = ingest(acting, sources=[str(log)], map_pattern="/blog/*/{slug}.html")
     assert (mapped.files[0].known, mapped.matched, mapped.warnings) == ("counted", 0, [])
@@ -232,8 +263,31 @@ def test_views_on_none_of_my_posts_say_map(author, superuser, tmp_path):
     assert ingest(acting, sources=[str(later)], map_pattern="/blog/*/{slug}.html").matched == 1
 
 
-def test_views_of_an_account_with_no_posts_say_nothing(db, make_user, tmp_path):
+def test_a_log_with_a_view_on_a_post_after_others_is_counted_once_whole(author, superuser, tmp_path, monkeypatch):
+    """The batches held back until the first view on a post are counted, in order, each once; a log whose
+    views on no post fill the first UNMATCHED_PROBE_BYTES is refused on them (its first ones)."""
+    lines = [line(f"10.0.0.{n}", f"10:{n:02d}:00", "/about/") for n in range(1, 30)]
+    lines.append(line("10.0.0.1", "10:59:00", "/posts/alpha/"))
+    log = write(tmp_path / "access.log", lines)
+    held, reference = author(), author()
+    run = analytics_ingest.ingest(held, sources=[str(log)], batch_bytes=300)  # a line or two a batch
+    assert (run.files[0].refused, run.lines, run.page_views, run.matched) == (None, 30, 30, 1)
+    analytics_ingest.ingest(reference, sources=[str(log)], accept_unmatched=True)
+    assert base.figures(superuser, held) == base.figures(superuser, reference) != {}
+    assert analytics_ingest.ingest(held, sources=[str(log)]).files[0].known == "counted"
+    monkeypatch.setattr(analytics_ingest, "UNMATCHED_PROBE_BYTES", 1000)
+    late = author()
+    refused = analytics_ingest.ingest(late, sources=[str(log)], batch_bytes=300)
+    assert (refused.files[0].refused or "").startswith(f"{log}: none of its first ")
+    assert ledger_rows(superuser, late) == 0
+
+
+def test_views_of_an_account_with_no_posts_are_refused(db, make_user, tmp_path):
     from blogster_cli.actors import ActingUser
 
-    run = ingest(ActingUser(db, make_user()), sources=[str(write(tmp_path / "access.log", real_lines(50)))])
-    assert run.page_views and not run.matched and run.warnings == []
+    log = write(tmp_path / "access.log", real_lines(50))
+    run = analytics_ingest.ingest(ActingUser(db, make_user()), sources=[str(log)])
+    assert (run.files[0].refused or "").startswith(
+        f"{log}: none of its 37 page views is on a post: you have no post with a slug yet (paths such as"
+    )
+    assert run.page_views == 0 and run.warnings == []
