@@ -109,7 +109,7 @@ def clinc(env: dict[str, str], work: Path, data: dict) -> dict:
     test = write_csv(
         work / "test.csv", [(t, label) for t, label in data["test"]] + [(t, "oos") for t, _ in data["oos_test"]]
     )
-    blogster(env, "chatbot", "intents", "import", str(train), "--replace")
+    blogster(env, "chatbot", "intents", "import", str(train), "--replace", "--yes")
     result = evaluate(env, "clinc150", test)
     emit("clinc150.training_s", float(result["training_s"]), "s")
     emit("clinc150.training_ratio_to_goal_30s", result["training_s"] / 30.0)
@@ -136,7 +136,7 @@ def sparse(env: dict[str, str], work: Path, data: dict) -> None:
         by_intent.setdefault(label, []).append(text)
     rng = random.Random(SPARSE_PER_INTENT)
     rows = [(t, label) for label, texts in by_intent.items() for t in rng.sample(texts, SPARSE_PER_INTENT)]
-    blogster(env, "chatbot", "intents", "import", str(write_csv(work / "sparse.csv", rows)), "--replace")
+    blogster(env, "chatbot", "intents", "import", str(write_csv(work / "sparse.csv", rows)), "--replace", "--yes")
     evaluate(env, "clinc150_sparse", work / "test.csv")
 
 
@@ -144,7 +144,7 @@ def starter(env: dict[str, str], work: Path, data: dict) -> None:
     with STARTER_HELD_OUT.open(encoding="utf-8") as handle:
         rows = [(row["text"], row["intent"]) for row in csv.DictReader(handle)]
     test = write_csv(work / "starter.csv", rows + [(t, "oos") for t, _ in data["oos_test"]])
-    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace")
+    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace", "--yes")
     evaluate(env, "starter", test)
 
 
@@ -189,7 +189,7 @@ def baseline(data: dict, ours: dict) -> None:
 
 
 def latency(env: dict[str, str], conninfo: str, runs: int, log_path: Path) -> None:
-    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace")
+    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace", "--yes")
     log = log_path.open("wb")  # only `name: value` lines on the terminal; the log is shown on failure
     worker = subprocess.Popen(
         [sys.executable, "-m", "blogster_cli", "serve-workers", "--queue", "chatbot"], env=env, stdout=log, stderr=log

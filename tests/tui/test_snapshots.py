@@ -118,10 +118,19 @@ async def on_dashboard(pilot: Pilot) -> None:
 
 async def until_still(pilot: Pilot) -> None:
     """Waits until two frames a moment apart are the same: under load a table may be shot
-    between taking its rows and widening its columns to them."""
+    between taking its rows and widening its columns to them. A DataTable widens them when the
+    app is next idle (its _on_idle), which two equal frames 0.1 s apart did not always wait for
+    on a loaded machine (CI: a Title column still as wide as its label): a frame counts only once
+    no table on the screen has that work pending."""
+    from textual.widgets import DataTable
+
     previous = ""
     for _ in range(50):
         await pilot.pause(0.1)
+        tables = pilot.app.screen.query(DataTable)
+        if any(table._require_update_dimensions or table._updated_cells for table in tables):
+            previous = ""
+            continue
         frame = pilot.app.export_screenshot()
         if frame == previous:
             return
