@@ -60,4 +60,5 @@ def test_deleted_accounts_leave_the_flag_audit_log_and_the_trail_stays(db, make_
         "select new_state -> 'conditions' -> 'user_ids', new_state -> 'created_by' from feature_flag_logs"
         " where action = 'created' and new_state ->> 'name' = 'beta'"
     ).fetchone()
-    assert beta == ([str(carol.user_id)], None)
+    # Named as the deletion's own entry names it (0173; 0121 took the id out, leaving a rule the CLI refuses).
+    assert beta == (["deleted account", str(carol.user_id)], "deleted account")
