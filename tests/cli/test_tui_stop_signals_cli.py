@@ -125,8 +125,12 @@ def _unsaved_text_in_the_editor(cli, studio: Studio) -> None:
     """A post opened in the studio's editor (F3, Enter), text typed and not saved."""
     assert cli("posts", "new", "Kept", "--slug", "kept-text").exit_code == 0
     studio.wait_for(b"ada@example.com")  # signed in: the header shows who
+    since = len(studio.shown)
     studio.type(F3)
-    studio.wait_for(b"Kept")
+    # The Posts screen's footer (n New) and its row, drawn after F3: the dashboard's recent activity
+    # names "Kept" too, and an Enter pressed there (CI run 109, under load) opened nothing.
+    studio.wait_for(b"New", after=since)
+    studio.wait_for(b"Kept", after=since)
     since = len(studio.shown)
     studio.type(ENTER)
     studio.wait_for(b"kept-text", after=since)  # the editor, open on the post
