@@ -231,7 +231,7 @@ def replace_whole(
         if overwrite:
             os.replace(partial, path)
         else:
-            _link_into_place(partial, path)
+            link_into_place(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -241,7 +241,9 @@ _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
 """link(2) refused by file systems without hard links (FAT, some network ones): checked, then renamed."""
 
 
-def _link_into_place(partial: Path, path: Path) -> None:
+def link_into_place(partial: Path, path: Path) -> None:
+    """Puts the complete `partial` at `path` only if nothing is there (link(2) fails on an existing
+    name, a dangling link included), then drops the partial's name; FileExistsError if `path` exists."""
     try:
         os.link(partial, path, follow_symlinks=False)
     except OSError as exc:

@@ -47,7 +47,14 @@ from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_w
 from blogster_cli.db.connection import Database, LoginRefused
 from blogster_cli.db.scram import is_verifier
 from blogster_cli.errors import BlogsterError, ConfigError, Conflict, DatabaseUnavailable, FileSystemError, InvalidInput
-from blogster_cli.private_files import FILE_MODE, PARTIAL_SUFFIX, open_lock_file, private_file, try_lock
+from blogster_cli.private_files import (
+    FILE_MODE,
+    PARTIAL_SUFFIX,
+    link_into_place,
+    open_lock_file,
+    private_file,
+    try_lock,
+)
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data
 from blogster_cli.scratch_folders import scratch_folder
@@ -307,25 +314,12 @@ def _names(partial: Path, fd: int) -> bool:
     return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
 
 
-# Where hard links are not supported (FAT, some network file systems): checked, then renamed.
-_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
-
-
 def _link_into_place(partial: Path, path: Path) -> None:
-    """Puts the complete partial at `path` only if nothing is there (link(2) fails on an existing
-    name, a dangling link included), then drops the partial's name; Conflict if `path` exists."""
+    """private_files.link_into_place, a file already at `path` said as a Conflict."""
     try:
-        os.link(partial, path, follow_symlinks=False)
+        link_into_place(partial, path)
     except FileExistsError:
         raise Conflict(already_exists(path)) from None
-    except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS:
-            raise
-        if os.path.lexists(path):
-            raise Conflict(already_exists(path)) from None
-        os.replace(partial, path)
-        return
-    partial.unlink()
 
 
 # -- restore ------------------------------------------------------------------------------
