@@ -17,6 +17,7 @@ from uuid import UUID
 
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import MAX_TITLE_CHARS  # a plan names a post: a post title's limit
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.errors import ConfigError, Conflict, FileSystemError, InvalidInput
 from blogster_cli.models.calendar import CalendarEntryPublic, ContentCalendar
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from blogster_cli.planning.suggest import Suggestion
 
 FEED_NAME = "calendar.ics"
-MAX_TITLE_CHARS = 500  # a post title's limit too (content/rules.check_title): a plan names a post
 Choice = TypeVar("Choice", bound=StrEnum)
 
 

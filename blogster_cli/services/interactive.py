@@ -15,14 +15,13 @@ from uuid import UUID
 
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
+from blogster_cli.content.rules import MAX_TITLE_CHARS  # what a post's title may hold
 from blogster_cli.db.orm import driver_connection, orm_unit_of_work
 from blogster_cli.distribution import interactive as widgets
 from blogster_cli.errors import Conflict, InvalidInput
 from blogster_cli.models.extended import InteractiveContent
 from blogster_cli.repositories import interactive as rows
 from blogster_cli.vocabulary import InteractiveContentType
-
-MAX_TITLE = 500  # what a post's title may hold
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,8 @@ def create(
     from blogster_cli.services.post_steps import find_own
 
     kind = _kind(content_type)
-    if not 1 <= len(title.strip()) <= MAX_TITLE:
-        raise InvalidInput(f"--title has 1 to {MAX_TITLE} characters")
+    if not 1 <= len(title.strip()) <= MAX_TITLE_CHARS:
+        raise InvalidInput(f"--title has 1 to {MAX_TITLE_CHARS} characters")
     checked = _checked(kind.value, structure)
     tracking = _tracking(tracking_id or slugify(title, 64).lower())
     with orm_unit_of_work(acting) as session:
