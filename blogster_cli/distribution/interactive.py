@@ -6,7 +6,9 @@ region. It requests /_i/TRACKING-ID/start the first time a reader interacts and
 /_i/TRACKING-ID/complete on submit; `analytics ingest` (and `interactive stats --from-log`,
 which runs it) counts those, and never as page views (analytics/paths.py: `beacon`, `is_tracking`).
 A calculator's formula is parsed here and re-emitted token by token, so the script
-can only ever hold arithmetic over the calculator's own inputs.
+can only ever hold arithmetic over the calculator's own inputs. The database takes any JSON as a
+structure (a row written by raw SQL): the build checks each one as a save does (`embedded`), and
+every value the HTML holds is escaped besides.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ast
 import html
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,9 +161,9 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _choices(name: str, options: list[str], kind: str = "radio") -> str:
+def _choices(name: str, options: list[str]) -> str:
     return "".join(
-        f'<label><input type="{kind}" name="{name}" value="{i}" required> {_e(option)}</label><br>'
+        f'<label><input type="radio" name="{_e(name)}" value="{i}" required> {_e(option)}</label><br>'
         for i, option in enumerate(options)
     )
 
@@ -183,14 +186,20 @@ def _fields(widget: Widget) -> str:
             elif q["kind"] == "scale":
                 body = _choices(name, [str(n) for n in range(1, 6)])
             else:
-                body = f'<label for="{name}" class="visually-hidden">{_e(q["text"])}</label><textarea id="{name}" name="{name}"></textarea>'
+                body = (
+                    f'<label for="{_e(name)}" class="visually-hidden">{_e(q["text"])}</label>'
+                    f'<textarea id="{_e(name)}" name="{_e(name)}"></textarea>'
+                )
             parts.append(f"<fieldset><legend>{_e(q['text'])}</legend>{body}</fieldset>")
         return "".join(parts)
-    return "".join(
-        f'<label for="{t}-{f["name"]}">{_e(f["label"])}</label> '
-        f'<input type="number" step="any" id="{t}-{f["name"]}" name="{f["name"]}" value="{f["default"]}"><br>'
-        for f in s["inputs"]
-    )
+    parts = []
+    for f in s["inputs"]:
+        name, label, default = _e(f["name"]), _e(f["label"]), _e(str(f["default"]))
+        parts.append(
+            f'<label for="{_e(t)}-{name}">{label}</label> '
+            f'<input type="number" step="any" id="{_e(t)}-{name}" name="{name}" value="{default}"><br>'
+        )
+    return "".join(parts)
 
 
 def _js(value: object) -> str:
@@ -229,12 +238,35 @@ def _script(widget: Widget) -> str:
 def render_widget(widget: Widget) -> str:
     """The widget's HTML (a form, then its script), ready to stand where the short code was."""
     button = "Calculate" if widget.content_type == "calculator" else "Submit"
+    kind, tracking = _e(widget.content_type), _e(widget.tracking_id)
     return (
-        f'<form class="blogster-{widget.content_type}" id="{widget.tracking_id}" aria-labelledby="{widget.tracking_id}-title">'
-        f'<h3 id="{widget.tracking_id}-title">{_e(widget.title)}</h3>{_fields(widget)}'
+        f'<form class="blogster-{kind}" id="{tracking}" aria-labelledby="{tracking}-title">'
+        f'<h3 id="{tracking}-title">{_e(widget.title)}</h3>{_fields(widget)}'
         f'<button type="submit">{button}</button> <output aria-live="polite"></output></form>'
-        f"{_script(widget)}<noscript><p>This {widget.content_type} needs JavaScript.</p></noscript>"
+        f"{_script(widget)}<noscript><p>This {kind} needs JavaScript.</p></noscript>"
     )
+
+
+def embedded(
+    stored: Iterable[tuple[str, str, str, Any]], bodies: Iterable[str]
+) -> tuple[dict[tuple[str, str], Widget], list[str]]:
+    """The widgets the short codes in `bodies` name, from `stored` (content type, tracking id, title,
+    structure) rows, each structure checked as a save checks it: a row written by raw SQL past that
+    check (no question, a default of markup) is left out, its short code shown as text, with a line saying why."""
+    named = {(match.group(1), match.group(2)) for body in bodies for match in SHORTCODE.finditer(body)}
+    widgets, left_out = {}, []
+    for kind, tracking, title, structure in stored:
+        if (kind, tracking) in named:
+            try:
+                widgets[(kind, tracking)] = Widget(kind, tracking, title, validated(kind, structure))
+            except StructureError as exc:
+                left_out.append(
+                    f"the {kind} {tracking!r} is left out of your posts (its short code shows as text):"
+                    f" its stored structure is not valid: {exc}"
+                    f" (`blogster interactive edit {tracking} --structure FILE` saves a checked one,"
+                    " `blogster site build --full` then shows it)"
+                )
+    return widgets, left_out
 
 
 def expand_shortcodes(body_html: str, widgets: dict[tuple[str, str], Widget]) -> str:

@@ -217,8 +217,9 @@ def mark_domain_verified(conn: psycopg.Connection, *, user_id: UUID, domain: str
     return row is not None
 
 
-def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(content type, tracking id, title, structure) of my interactive content that has a tracking id."""
+def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, Any]]:
+    """(content type, tracking id, title, structure) of my interactive content that has a tracking id; the
+    structure as stored, any JSON (the database does not check its shape: the build does)."""
     rows = conn.execute(
         "select content_type::text, tracking_id, coalesce(title, ''), structure from public.interactive_content"
         " where user_id = (select auth.uid()) and tracking_id is not null"

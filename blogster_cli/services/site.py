@@ -53,7 +53,8 @@ class BuildReport:
     """Files of the previous build removed from `out` since (by hand), which this build wrote again."""
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
-    a featured image not stored, Liquid a post imported from Jekyll shows as written (`content.liquid`)."""
+    a featured image not stored, Liquid a post imported from Jekyll shows as written (`content.liquid`), an
+    interactive widget whose stored structure fails the check a save makes (`with_widgets`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
 
@@ -114,19 +115,19 @@ def _headings_lifted(
 
 
 def with_widgets(
-    bodies: dict[str, RenderedPost], embedded: list[tuple[str, str, str, dict[str, Any]]]
-) -> dict[str, RenderedPost]:
-    """Each interactive short code ({{< quiz tracking-id >}}) in a body replaced by its widget."""
-    if not embedded:
-        return bodies
+    bodies: dict[str, RenderedPost], stored: list[tuple[str, str, str, Any]]
+) -> tuple[dict[str, RenderedPost], list[str]]:
+    """(each interactive short code ({{< quiz tracking-id >}}) in a body replaced by its widget, a line
+    for each widget left out: its stored structure fails the check a save makes (`interactive.embedded`))."""
+    if not stored:
+        return bodies, []
     from dataclasses import replace
 
-    from blogster_cli.distribution.interactive import Widget, expand_shortcodes
+    from blogster_cli.distribution.interactive import embedded, expand_shortcodes
 
-    widgets = {
-        (kind, tracking): Widget(kind, tracking, title, structure) for kind, tracking, title, structure in embedded
-    }
-    return {key: replace(body, html=expand_shortcodes(body.html, widgets)) for key, body in bodies.items()}
+    widgets, left_out = embedded(stored, (body.html for body in bodies.values()))
+    expanded = {key: replace(body, html=expand_shortcodes(body.html, widgets)) for key, body in bodies.items()}
+    return expanded, left_out
 
 
 def build(
@@ -214,10 +215,12 @@ def _build(
         missing = [i for i in stale if i not in documents]
         if missing:
             documents.update(site_rows.contents(conn, blog_ids=missing))
-        embedded = site_rows.widgets(conn) if stale else []
+        stored_widgets = site_rows.widgets(conn) if stale else []
     markdowns = _for_readers({i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"))
-    warnings = (*warnings, *_liquid_left(records))
-    bodies = with_widgets(_headings_lifted(render_bodies(markdowns), markdowns, records), embedded)
+    bodies, widgets_left_out = with_widgets(
+        _headings_lifted(render_bodies(markdowns), markdowns, records), stored_widgets
+    )
+    warnings = (*warnings, *_liquid_left(records), *widgets_left_out)
     for post_id, body in bodies.items():
         if not records[post_id]["desc"]:  # else the description is the summary
             records[post_id]["sum"] = body.summary

@@ -56,3 +56,33 @@ def test_an_item_needs_a_title(cli, signed_up, tmp_path):
         result = cli("interactive", "create", "poll", "--title", title, "--structure", str(poll))
         assert result.exit_code == 2 and "--title has 1 to 500 characters" in result.stderr
     assert cli("interactive", "list", "--format", "count").stdout == "0\n"
+
+
+def test_a_widget_saved_by_sql_without_the_check_is_left_out_of_the_site_with_a_warning(
+    cli, signed_up, tmp_path, db, superuser
+):
+    """Red team: a calculator whose default is markup, written by the account's own SQL, put that
+    markup into the page; a poll at the column's default '{}' failed the whole build ("unexpected
+    failure: 'question'", exit 1). Each is left out with a warning; the build goes on."""
+    from blogster_cli.db.acting import acting_transaction
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Calc\n---\nHello\n\n{{< calculator calc1 >}}\n\n{{< poll poll1 >}}\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published", "--slug", "calc").exit_code == 0
+    role, user_id = superuser.execute("select role_name, id from auth.users where email = %s", (signed_up,)).fetchone()
+    calculator = {"inputs": [{"name": "x", "label": "L", "default": '1"><img src=x onerror=alert(2)>'}], "formula": "1"}
+    with db.connect() as conn, acting_transaction(conn, role):
+        conn.execute(
+            "insert into interactive_content (user_id, content_type, title, structure, tracking_id)"
+            " values (%s, 'calculator', 'C', %s, 'calc1'), (%s, 'poll', 'P', default, 'poll1')",
+            (user_id, json.dumps(calculator), user_id),
+        )
+    out = tmp_path / "public"
+    built = cli("site", "build", "--out", str(out))
+    assert built.exit_code == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2
+    assert "calculator 'calc1'" in warnings[0] and "inputs[0].default must be a number" in warnings[0]
+    assert "poll 'poll1'" in warnings[1] and "question must be text" in warnings[1]
+    page = (out / "posts" / "calc" / "index.html").read_text()
+    assert "onerror" not in page and "{{&lt; calculator calc1 &gt;}}" in page

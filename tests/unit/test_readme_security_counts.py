@@ -88,6 +88,11 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     (
+        "your own rows written by raw SQL past the checks the commands make, reaching your built site: an"
+        " interactive widget's structure holding markup, or one that stopped every build and `calendar run-due`",
+        ("test_interactive_structure_attacks.py",),
+    ),
+    (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
         " docs pages, notifications and access-log referrers, through CLI tables, messages, reports, worker logs and the studio",
         ("test_terminal_escapes.py",),

@@ -115,3 +115,63 @@ def test_the_widgets_requests_are_the_ones_analytics_counts_as_starts_and_comple
     prefix = json.loads(re.search(r"new Image\(\)\.src=(\"[^\"]+\")", interactive.render_widget(widget)).group(1))
     for kind in ("start", "complete"):
         assert beacon(prefix + kind) == ("favourite-shell", kind) and is_tracking(prefix + kind)
+
+
+def test_every_value_the_widgets_html_holds_is_escaped():
+    """Behind the check the build makes (`embedded`): a structure that never passed it (a row written
+    by raw SQL) wrote a calculator's default and input name into the page as they were, so
+    '1"><img src=x onerror=...>' ended the attribute and added an element. Every value is escaped:
+    the page holds it as text or as the attribute's value, never as markup."""
+    hostile = '1"><img src=x onerror=alert(2)>'
+    choice = {"text": hostile, "options": [hostile, hostile]}
+    widgets = [
+        Widget(
+            "calculator", "calc" + hostile, hostile,
+            {"inputs": [{"name": "n" + hostile, "label": hostile, "default": hostile}], "formula": "1", "result_label": hostile},
+        ),
+        Widget("poll", "poll" + hostile, hostile, {"question": hostile, "options": [hostile, hostile]}),
+        Widget("quiz", "quiz" + hostile, hostile, {"questions": [{**choice, "answer": 0}]}),
+        Widget(
+            "survey", "survey" + hostile, hostile,
+            {"questions": [{"text": hostile, "kind": "text"}, {**choice, "kind": "choice"}, {"text": hostile, "kind": "scale"}]},
+        ),
+    ]  # fmt: skip
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for widget in widgets:
+        rendered = interactive.render_widget(widget)
+        fragment = parser.parseFragment(rendered)
+        assert fragment.find(".//img") is None and "<img" not in rendered
+        form = fragment.find("form")
+        assert form.get("id") == widget.tracking_id and form.find("h3").text == hostile
+        fields = form.findall(".//input") + form.findall(".//textarea")
+        if widget.content_type == "calculator":
+            [field] = fields
+            assert (field.get("name"), field.get("value")) == ("n" + hostile, hostile)
+            assert form.find(".//label").get("for") == field.get("id") == f"calc{hostile}-n{hostile}"
+        else:
+            assert {field.get("name") for field in fields} <= {f"{widget.tracking_id}-q{i}" for i in range(3)}
+
+
+def test_only_the_widgets_the_posts_name_are_checked_and_a_failing_one_is_left_out_with_a_line():
+    """A structure the database took without the check (its default '{}', a default of markup) stopped
+    the build with a KeyError, or reached the page: it is left out, its short code shown as text."""
+    stored = [
+        ("poll", "empty", "Empty", {}),
+        ("calculator", "calc", "Calc", {**CALCULATOR, "inputs": [{"name": "price", "label": "P", "default": '1">'}]}),
+        ("poll", "fine", "Fine", {"question": " Tabs? ", "options": ["yes", "no"], "extra": 1}),
+        ("quiz", "unused", "Unused", {}),
+    ]
+    body = "<p>{{&lt; poll empty &gt;}}</p><p>{{&lt; calculator calc &gt;}}</p><p>{{&lt; poll fine &gt;}}</p>"
+    widgets, left_out = interactive.embedded(stored, [body])
+    assert list(widgets) == [("poll", "fine")] and widgets[("poll", "fine")].structure == {
+        "question": "Tabs?",
+        "options": ["yes", "no"],
+    }
+    assert [line.split(":")[0] for line in left_out] == [
+        "the poll 'empty' is left out of your posts (its short code shows as text)",
+        "the calculator 'calc' is left out of your posts (its short code shows as text)",
+    ]
+    assert "question must be text" in left_out[0] and "inputs[0].default must be a number" in left_out[1]
+    expanded = interactive.expand_shortcodes(body, widgets)
+    assert "{{&lt; poll empty &gt;}}" in expanded and "{{&lt; calculator calc &gt;}}" in expanded
+    assert '<form class="blogster-poll" id="fine"' in expanded
