@@ -22,13 +22,17 @@ def export(
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Export all your data: account.json plus one markdown file per post.
+    """Export all your data: account.json plus your posts as a Hugo site in posts/.
+
+    Each post is a markdown file with the front matter `blogster export --format hugo`
+    writes (title, date, status, tags...): `blogster import DIR/posts` recreates the posts.
 
     Example: blogster account export ./my-blogster-data
     """
     from blogster_cli.services import account_export
 
-    summary = account_export.export_account(acting_user(), directory=directory)
+    acting = acting_user()
+    summary = account_export.export_account(acting, directory=directory, default_tz=app_context().tzinfo)
     if json:
         output.print_json(summary)
     else:

@@ -327,7 +327,7 @@ class _Expansion:
         truncated, skipped = False, 0
         for moment in _recurrence_set(self.component, start, self.window):
             original = moment if isinstance(start, datetime) else moment.date()
-            day, at, timezone = _wall_time(original, self.default_timezone)
+            day, at, timezone = wall_time(original, self.default_timezone)
             if day < self.window[0]:
                 skipped += 1
                 if skipped > _MAX_STEPS:
@@ -340,7 +340,8 @@ class _Expansion:
                 truncated = True
                 break
             key = occurrence_uid(self.uid, original)
-            found[key] = replace(event, uid=key, day=day, at=at, timezone=timezone)
+            unzoned = original if event.unzoned_start is not None else None  # as its event's start
+            found[key] = replace(event, uid=key, day=day, at=at, timezone=timezone, unzoned_start=unzoned)
         for key, (moved, cancelled) in changed.items():
             if cancelled or not self.window[0] <= moved.day < self.window[1]:
                 found.pop(key, None)
@@ -513,7 +514,7 @@ def _event(
         notes.append(
             f"event {uid[:80]!r}: unknown TZID {_without_nul(named)[:80]!r}, its time read in {default_timezone}"
         )
-    day, at, timezone = _wall_time(value, default_timezone)
+    day, at, timezone = wall_time(value, default_timezone)
     sequence = int(component.get("sequence", 0))
     if not 0 <= sequence <= _MAX_SEQUENCE:
         kept = min(max(sequence, 0), _MAX_SEQUENCE)
@@ -533,6 +534,7 @@ def _event(
         status=status if status in statuses else "planned",
         sequence=sequence,
         topic=_first_category(component.get("categories")),
+        unzoned_start=_unzoned(value, named),
     )
 
 
@@ -541,16 +543,36 @@ def _without_nul(text: str) -> str:
     return text.replace("\x00", "")
 
 
-def _wall_time(value: date | datetime, default_timezone: str) -> tuple[date, time | None, str]:
+def wall_time(value: date | datetime, default_timezone: str) -> tuple[date, time | None, str]:
+    """A start as (day, time, zone): a time in a named zone as written there; a date, a floating
+    time or a UTC one (`_unzoned`) in `default_timezone`."""
     if not isinstance(value, datetime):
         return value, None, default_timezone
-    key = getattr(value.tzinfo, "key", None) or getattr(value.tzinfo, "zone", None)
-    if key and key != "UTC":
+    key = _zone_key(value)
+    if key is not None:
         return value.date(), value.time().replace(tzinfo=None), key
     if value.tzinfo is None:
         return value.date(), value.time(), default_timezone
     moment = value.astimezone(zone(default_timezone))
     return moment.date(), moment.time().replace(tzinfo=None), default_timezone
+
+
+def _zone_key(value: datetime) -> str | None:
+    """The IANA name of the zone `value` is in, other than UTC; None when it has none (floating, UTC, a
+    zone icalendar built from a VTIMEZONE Blogster does not know by name)."""
+    key = getattr(value.tzinfo, "key", None) or getattr(value.tzinfo, "zone", None)
+    return str(key) if key and key != "UTC" else None
+
+
+def _unzoned(value: date | datetime, tzid: object) -> date | datetime | None:
+    """`value`, a DTSTART whose TZID param is `tzid`, when the file names no zone for it: a date, a
+    floating time or a UTC one (wall_time reads them in the default zone); else None. A TZID icalendar
+    does not know gives a floating time, read in the default zone as its note says: not unzoned."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return None if tzid else value
+    return value if _zone_key(value) is None else None
 
 
 def _first_category(categories: object) -> str | None:

@@ -24,3 +24,7 @@ class PlannedEvent:
     audience: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     id: UUID | None = None  # the calendar entry's id (`calendar move/done/rm` take it); None for one read from ICS
+    unzoned_start: date | datetime | None = None
+    """Read from a file: its start as written when it names no zone for it (a DATE, a time in UTC or
+    floating), `timezone` then being the reader's default; an entry already holding `uid` reads it
+    in its own zone instead (services.calendar.import_ics)."""

@@ -1,5 +1,8 @@
 """`account export`: everything the account owns, as JSON, plus each live post as markdown
-(the `export --format markdown` writer; trashed posts are in the JSON).
+with its front matter: the `export --format hugo` writer, so `posts/` is a Hugo site that
+`import` reads back as the same posts (title, slug, body, tags, date, status; archived as a
+draft) in any account: plain markdown lost what only front matter states. Trashed posts are in
+the JSON.
 
 Runs as the acting user, so RLS decides what is included; each table is narrowed to the
 rows that are the account's, found from the catalog's foreign keys so that a new table
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from blogster_cli.actors import ActingUser
@@ -29,7 +33,8 @@ class ExportSummary:
     posts: int
 
 
-def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
+def export_account(acting: ActingUser, *, directory: Path, default_tz: tzinfo = UTC) -> ExportSummary:
+    """`default_tz` is the time zone setting, as `export_posts` takes it."""
     from blogster_cli.services.exports import export_posts
 
     directory = private_dir(directory.expanduser().resolve())
@@ -46,5 +51,5 @@ def export_account(acting: ActingUser, *, directory: Path) -> ExportSummary:
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
     document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
     write_private(directory / "account.json", document.encode("utf-8"))
-    posts = export_posts(acting, directory=posts_folder, dialect="markdown", private=True)
+    posts = export_posts(acting, directory=posts_folder, dialect="hugo", default_tz=default_tz, private=True)
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)

@@ -359,6 +359,8 @@ def import_ics(
         added = calendar_rows.insert_unless_there(session, entries=new)
         if len(added) < len(new):  # another import of the file added those meanwhile
             existing |= calendar_rows.by_uids(session, uids=[u for u in wanted if u not in existing and u not in added])
+        for uid, entry in existing.items():
+            wanted[uid].update(_in_own_zone(latest[uid], entry))
         changed = [
             {"id": entry.id, **wanted[uid]}
             for uid, entry in existing.items()
@@ -366,6 +368,24 @@ def import_ics(
         ]
         updated = calendar_rows.update_imported(session, entries=changed)
     return ImportReport(len(added), updated, len(existing) - len(changed), read.recurring, read.notes)
+
+
+def _in_own_zone(event: PlannedEvent, entry: ContentCalendar) -> dict[str, object]:
+    """The start of `event`, read from a file for `entry` (the same UID), in the entry's own zone when
+    the file names none for it (a DATE, a UTC or floating time: read in the timezone setting for a new
+    entry): re-importing my export after changing the setting leaves the entry as it is, instead
+    of moving it to the new zone (an all-day entry's day then starting at another instant). Nothing
+    when the file names a zone, or the entry's zone cannot hold that start (year 9999)."""
+    if event.unzoned_start is None or event.timezone == entry.timezone:
+        return {}
+    from blogster_cli.planning.ics import wall_time
+
+    try:
+        day, at, timezone = wall_time(event.unzoned_start, entry.timezone)
+        times.checked_instant(day, at, timezone)
+    except (OverflowError, times.OutOfRange):
+        return {}
+    return {"scheduled_date": day, "scheduled_time": at, "timezone": timezone}
 
 
 @dataclass(frozen=True)

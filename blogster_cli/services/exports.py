@@ -60,7 +60,7 @@ from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_bytes
-from blogster_cli.private_files import WriteJournal, replace_whole
+from blogster_cli.private_files import WriteJournal, private_dir, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
@@ -687,7 +687,10 @@ class _Writer:
             inside = folder.resolve().is_relative_to(self.root)
             if inside:
                 try:
-                    folder.mkdir(parents=True, exist_ok=True, mode=0o700 if self.file_mode == 0o600 else 0o777)
+                    if self.file_mode == 0o600:
+                        private_dir(folder)  # its parents 0700 too (`content/posts/`), not only the last
+                    else:
+                        folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise FileSystemError.writing(folder, exc) from None
                 inside = folder.resolve().is_relative_to(self.root)  # no link slipped in meanwhile

@@ -222,8 +222,56 @@ def test_account_export_has_my_rows_and_posts_but_nobody_elses(cli, signed_up, t
     assert exported["account"]["email"] == "bob@example.com"
     assert [b["title"] for b in exported["tables"]["blogs"]] == ["Bobs own"]
     assert len(exported["tables"]["profiles"]) == 1 and len(exported["tables"]["blog_revisions"]) == 1
-    posts = list((tmp_path / "out" / "posts").glob("*.md"))
+    posts = list((tmp_path / "out" / "posts").rglob("*.md"))
     assert len(posts) == 1 and "Bobs own" in posts[0].read_text()
+
+
+def test_account_export_imports_into_another_account_as_the_same_posts(cli, signed_up, tmp_path):
+    """`account export` wrote plain markdown (a heading and the body): imported into a fresh account,
+    every post came back a draft dated the day of the import, without its tags or description. Its
+    posts now carry the front matter `export --format hugo` writes, so they come back as they were."""
+    site = tmp_path / "site" / "_posts"
+    site.mkdir(parents=True)
+    (site / "2021-03-04-jekyll-notes.md").write_text(
+        "---\ntitle: Jekyll notes\ndate: 2021-03-04 10:00:00 +0100\ntags: [Ruby, static]\n---\nFrom Jekyll.\n"
+    )
+    assert cli("import", str(tmp_path / "site")).exit_code == 0
+    new_post(cli, "Ten terminal habits", "--tag", "shell", "--status", "published", body="Use tmux.\n")
+    new_post(cli, "A draft", "--slug", "not-the-title", "--tag", "later", body="Half done.\n")
+    new_post(cli, "Coming up", body="Soon.\n")
+    assert cli("publish", "coming-up", "--at", "2099-12-01 09:00").exit_code == 0
+    post = tmp_path / "described.md"
+    post.write_text("---\ntitle: Described\ndescription: A summary.\nkeywords: [a, b]\n---\nWords.\n")
+    new_post(cli, "--from", str(post), "--status", "published")
+    fields = "slug,title,status,tags,published_at,created_at"
+
+    def mine() -> dict[str, tuple]:
+        listed = cli("blogs", "list", "--json", "--fields", fields).json()
+        shown = {p["slug"]: cli("blogs", "show", p["slug"], "--json").json() for p in listed}
+        return {
+            p["slug"]: (
+                p["title"],
+                p["status"],
+                p["tags"],
+                # the one date a file states: the publication, else (a draft) the creation
+                p["published_at"] if p["status"] != "draft" else p["created_at"],
+                shown[p["slug"]]["markdown"],
+                shown[p["slug"]]["meta_description"],
+                shown[p["slug"]]["meta_keywords"],
+            )
+            for p in listed
+        }
+
+    before = mine()
+    assert len(before) == 5 and before["coming-up"][1] == "scheduled"
+    # dates are written in the timezone setting, with their offset: read back the same in any other
+    assert cli("account", "export", str(tmp_path / "out"), env={"BLOGSTER_TIMEZONE": "Europe/Berlin"}).exit_code == 0
+    cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert mine() == {}
+    imported = cli("import", str(tmp_path / "out" / "posts"), "--json", env={"BLOGSTER_TIMEZONE": "Asia/Tokyo"})
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.json()["counts"]["imported"] == 5
+    assert mine() == before
 
 
 def test_account_export_refuses_a_posts_folder_that_is_a_link(cli, signed_up, tmp_path):

@@ -193,6 +193,47 @@ def test_ics_export_import_round_trip_stable_uids_and_growing_sequence(cli, sign
     assert len(cli("calendar", "list", "--json").json()) == 2
 
 
+def test_reimporting_my_export_after_changing_the_timezone_changes_nothing(cli, signed_up, tmp_path):
+    """An export names no zone for an all-day entry (a DATE) nor for one planned in UTC (`...Z`); a
+    re-import read those in the timezone set then: after moving from Berlin to Tokyo, each was
+    "updated" into Tokyo (its SEQUENCE grew), the all-day ones now starting at Tokyo's midnight.
+    An entry already in the calendar now reads such a start in its own zone: the same entries, at
+    the same instants, whatever the zone is now. So does another program's file of UTC and
+    floating times, its recurring events' occurrences too."""
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    add(cli, "Timed in Berlin", "--date", "2026-03-30", "--time", "09:00", env=BERLIN)
+    add(cli, "All day in Berlin", "--date", "2026-04-02", env=BERLIN)
+    add(cli, "Timed in UTC", "--date", "2026-05-01", "--time", "23:30", env={"BLOGSTER_TIMEZONE": "UTC"})
+    add(cli, "All day in UTC", "--date", "2026-05-02", env={"BLOGSTER_TIMEZONE": "UTC"})
+    other = tmp_path / "other.ics"
+    other.write_bytes(
+        (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261210T080000Z\r\n"
+            "SUMMARY:In UTC\r\nEND:VEVENT\r\n"
+            "BEGIN:VEVENT\r\nUID:floating@x\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"DTSTART:{today + timedelta(days=7):%Y%m%d}T100000\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+            "SUMMARY:Floating weekly\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+    )
+    assert cli("calendar", "import", "--ics", str(other), "--json", env=BERLIN).json()["created"] == 4
+    mine = tmp_path / "mine.ics"
+    assert cli("calendar", "export", "--ics", str(mine), env=BERLIN).exit_code == 0
+    before = cli("calendar", "list", "--json").json()
+    assert len(before) == 8
+    for zone in ("Asia/Tokyo", "America/New_York"):
+        for ics in (mine, other):
+            result = cli("calendar", "import", "--ics", str(ics), "--json", env={"BLOGSTER_TIMEZONE": zone})
+            assert result.exit_code == 0, result.stderr
+            report = result.json()
+            assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 8 if ics == mine else 4)
+        assert cli("calendar", "list", "--json").json() == before, zone
+    shown = {e["title"]: (e["scheduled_time"], e["timezone"], e["starts_at"]) for e in before}
+    assert shown["All day in Berlin"] == (None, "Europe/Berlin", "2026-04-01T22:00:00Z")
+    assert shown["Timed in UTC"] == ("23:30:00", "UTC", "2026-05-01T23:30:00Z")
+    assert shown["In UTC"] == ("09:00:00", "Europe/Berlin", "2026-12-10T08:00:00Z")
+
+
 def test_a_byte_order_mark_pasted_into_an_entry_is_not_stored_so_the_export_reads_back_the_same(
     cli, signed_up, tmp_path
 ):

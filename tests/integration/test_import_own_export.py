@@ -95,6 +95,21 @@ def test_a_hugo_export_of_the_real_corpora_imports_back_as_the_same_posts(accoun
         assert posts(acting) == before
 
 
+def test_an_account_export_of_the_real_corpora_imports_into_another_account_as_the_same_posts(account, tmp_path):
+    """`account export` wrote its posts as plain markdown: imported into another account, all 1255
+    came back drafts without tags, dated the day of the import, their bodies given a `# title` line.
+    It now writes the front matter `export --format hugo` writes: the same posts, in a new account."""
+    from blogster_cli.services import account_export
+
+    alice, bob = account(), account()
+    assert imports.import_paths(alice, paths=corpora()).failed == []
+    before = posts(alice)
+    account_export.export_account(alice, directory=tmp_path / "mine")
+    summary = imports.import_paths(bob, paths=[tmp_path / "mine" / "posts"])
+    assert summary.failed == [] and summary.counts["imported"] == len(before) == 1255, summary.counts
+    assert sorted(posts(bob).values()) == sorted(before.values())
+
+
 def test_a_plain_markdown_export_keeps_what_it_cannot_say_when_imported_back(account, tmp_path):
     """Plain markdown export writes a heading and the body, no front matter: imported back over its
     posts, it keeps their tags, descriptions, keywords, pictures and statuses, as it keeps statuses."""

@@ -174,5 +174,5 @@ def test_account_export_copies_pictures_privately(db, make_user, watched, tmp_pa
         handle.write(b"\x89PNG\r\n\x1a\n" + b"\x01" * 32)
     images.add(acting, blog_ref="unreleased", source=picture)
     account_export.export_account(acting, directory=tmp_path / "export" / "mine")
-    assert list((tmp_path / "export" / "mine" / "posts" / "images").iterdir())
+    assert list((tmp_path / "export" / "mine" / "posts" / "static" / "images").iterdir())
     assert_private_tree(tmp_path / "export")

@@ -66,6 +66,31 @@ def test_ics_round_trip_parsed_by_icalendar():
     assert back["two@blogster"].at is None
 
 
+def test_a_start_the_file_names_no_zone_for_is_marked_so_an_entry_may_read_it_in_its_own():
+    """A DATE, a UTC or a floating time is read in the default zone and kept as written
+    (`unzoned_start`): the import service reads it in an existing entry's zone instead. A time in a
+    named zone is not, nor one whose unknown TZID the note says was read in the default zone."""
+    text = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:day@x\r\nDTSTART;VALUE=DATE:20260701\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTART:20260701T070000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:float@x\r\nDTSTART:20260701T100000\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:tokyo@x\r\nDTSTART;TZID=Asia/Tokyo:20260701T100000\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:mars@x\r\nDTSTART;TZID=Mars/Olympus:20260701T100000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    read = read_ics(text, default_timezone="Europe/Berlin", types=TYPES, statuses=STATUSES, today=date(2026, 6, 1))
+    back = {e.uid: e.unzoned_start for e in read.events}
+    assert back == {
+        "day@x": date(2026, 7, 1),
+        "utc@x": datetime(2026, 7, 1, 7, tzinfo=UTC),
+        "float@x#20260701T100000": datetime(2026, 7, 1, 10),
+        "float@x#20260702T100000": datetime(2026, 7, 2, 10),
+        "tokyo@x": None,
+        "mars@x": None,
+    }
+
+
 def test_ics_from_other_programs_utc_and_floating_times():
     text = (
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
