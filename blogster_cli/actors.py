@@ -7,6 +7,7 @@ layer; db/acting.py opens the units of work that use them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -26,6 +27,15 @@ class Actor:
     @property
     def role_name(self) -> str:
         return "u_" + self.user_id.hex
+
+
+_ACCOUNT_LOGIN = re.compile(r"u_[0-9a-f]{32}")
+
+
+def is_account_login(name: str) -> bool:
+    """Whether `name` is an account's database role (Actor.role_name: `u_` and its id in hex), the
+    login an account has on a shared server; never an email."""
+    return _ACCOUNT_LOGIN.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,8 @@ class ChunkResult:
     stored: list[StoredViews] = field(default_factory=list)
     """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
     unmatched_sample: list[str] = field(default_factory=list)
-    """A few paths of page views that no post pattern or kept old URL matched (not the home page):
-    what `--map` would have to match when none of a log's views is on a post."""
+    """A few paths of page views on no post (not the home page): no post pattern or kept old URL matched them,
+    or the slug they name is none of my posts' (`process_lines`' `posts`): why none of a log's views is on a post."""
     beacons: Counter[tuple[str, str]] = field(default_factory=Counter)
     """The widgets' requests counted, by (tracking id, "start" or "complete") (`counts_beacon`)."""
     other_sites: int = 0
@@ -211,20 +211,24 @@ def counts_beacon(status: int) -> bool:
 _Target = tuple[bool, str | None, tuple[str, str] | None]
 
 
-def _target(path: str, matcher: PathMatcher) -> _Target:
+def _target(path: str, matcher: PathMatcher, posts: Container[str] | None) -> _Target:
     if is_tracking(path):
         return True, None, beacon(path)
     if is_asset(path):
         return True, None, None
-    return False, matcher.slug_for(path), None
+    slug = matcher.slug_for(path)
+    return False, slug if posts is None or slug in posts else None, None
 
 
 def process_lines(
     lines: Iterable[str], log_format: LogFormat, matcher: PathMatcher, own_hosts: frozenset[str],
-    site_hosts: frozenset[str] | None = None,
+    site_hosts: frozenset[str] | None = None, posts: Container[str] | None = None,
 ) -> ChunkResult:  # fmt: skip
     """Parse and classify lines: the per-chunk work, run in a worker process. In a virtual-host format,
     lines for other hosts than `site_hosts` (my site's: None takes every host) are other sites' requests.
+    A path that fits the post patterns but names a slug that is none of `posts` (my posts' slugs; None: any
+    slug is a post) is a page that is no post: in no post's views, and in `unmatched_sample` (a post
+    not created or imported yet is why none of a log's views is on a post as much as a wrong --map).
 
     What is told from a user agent (crawler, device), a path (asset, post) or a referrer (domain)
     is worked out once per distinct value in this chunk: a log repeats few of each.
@@ -263,7 +267,7 @@ def process_lines(
             continue
         target = paths.get(path)
         if target is None:
-            target = paths[path] = _target(path, matcher)
+            target = paths[path] = _target(path, matcher, posts)
         if target[0]:
             if target[2] is not None and counts_beacon(status):
                 beacons[target[2]] += 1
@@ -528,8 +532,9 @@ _BLANK_RUNS = re.compile(r"\n(?:[ \t\r]*\n)+")
 
 
 def process_block(
-    args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]], site_hosts: frozenset[str] | None = None
-) -> ChunkResult:
+    args: tuple[bytes, LogFormat, PathMatcher, frozenset[str]], site_hosts: frozenset[str] | None = None,
+    *, posts: Container[str] | None = None,
+) -> ChunkResult:  # fmt: skip
     """`process_lines` over a block of complete lines (a worker task: one picklable argument)."""
     data, log_format, matcher, own_hosts = args
     # Blank lines count for nothing (process_lines): a run of them is one line break, so a log of
@@ -537,7 +542,7 @@ def process_block(
     lines = _BLANK_RUNS.sub("\n", data.decode("utf-8", errors="replace")).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return process_lines(lines, log_format, matcher, own_hosts, site_hosts)
+    return process_lines(lines, log_format, matcher, own_hosts, site_hosts, posts)
 
 
 def process_blocks(tasks: list[tuple[bytes, LogFormat, PathMatcher, frozenset[str]]]) -> list[ChunkResult]:
@@ -574,10 +579,11 @@ site's hosts (virtual-host formats: the hosts whose lines count)."""
 
 def store_blocks(tasks: list[StoreTask]) -> list[ChunkResult]:
     """`process_block` over each task with its page views packed for storage (`pack_views`, post ids by
-    slug): what `analytics ingest` runs in its workers, so only text crosses processes."""
+    slug): what `analytics ingest` runs in its workers, so only text crosses processes. A slug that is no
+    post of mine is a view on no post from the start, so its path is in `unmatched_sample`."""
     results = []
     for data, log_format, matcher, own_hosts, post_ids, site_hosts in tasks:
-        result = process_block((data, log_format, matcher, own_hosts), site_hosts)
+        result = process_block((data, log_format, matcher, own_hosts), site_hosts, posts=post_ids)
         result.stored.append(pack_views(result.page_views, post_ids))
         result.page_views = []
         results.append(result)

@@ -23,7 +23,9 @@ app.add_typer(workers, name="workers")
 
 @users.command("list")
 def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
-    """List every account.
+    """List every account and its login.
+
+    The login (u_ and the account's id in hex) is what its member logs in with on a shared server.
 
     Example: blogster admin users list --json
     """
@@ -33,6 +35,7 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
         {
             "id": a.id,
             "email": a.email,
+            "login": a.login,
             "admin": a.is_admin,
             "created_at": a.created_at,
             "last_sign_in_at": a.last_sign_in_at,
@@ -41,7 +44,7 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
         }
         for a in accounts.list_users(acting_user(), ctx=app_context())
     ]
-    columns = ["email", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
+    columns = ["email", "login", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
@@ -129,19 +132,22 @@ def reset_password(
 ) -> None:
     """Set a new password for an account (generated and printed if not given).
 
+    Its login is shown too: on a shared server the member logs in again with both (blogster auth
+    login --login LOGIN).
+
     Example: blogster admin users reset-password lin@example.com
     """
     from blogster_cli.cli.state import read_password
     from blogster_cli.services import accounts
 
     given = read_password(from_stdin=password_stdin) if password_stdin else None
-    generated = accounts.reset_password(acting_user(), ctx=app_context(), email=email, password=given)
+    reset = accounts.reset_password(acting_user(), ctx=app_context(), email=email, password=given)
     if json:
-        output.print_json({"email": email, "password": generated})
-    elif generated:
-        output.print_record({"email": email, "password": generated})
+        output.print_json({"email": email, "login": reset.login, "password": reset.password})
+    elif reset.password:
+        output.print_record({"email": email, "login": reset.login, "password": reset.password})
     else:
-        output.message(f"Password for {email} changed.")
+        output.message(f"Password for {email} (login {reset.login}) changed.")
 
 
 @users.command()
@@ -166,6 +172,10 @@ subscription = typer.Typer(help="Plans of accounts.", no_args_is_help=True, rich
 app.add_typer(subscription, name="subscription")
 credit_commands = typer.Typer(help="AI credits of accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(credit_commands, name="credits")
+newsletter_commands = typer.Typer(
+    help="Daily newsletter sending limits of accounts.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(newsletter_commands, name="newsletters")
 
 
 @subscription.command("set-tier")
@@ -215,6 +225,78 @@ def refill(json: bool = JSON_OPTION) -> None:
     topped_up = subscriptions.refill(acting_user())
     output.print_json({"topped_up": topped_up}) if json else output.message(
         f"Topped up {plural(topped_up, 'subscription')}."
+    )
+
+
+def _mails(daily_limit: int | None) -> str:
+    """A daily sending limit as words: `1000 mails a day`, `unlimited`."""
+    return "unlimited" if daily_limit is None else f"{plural(daily_limit, 'mail')} a day"
+
+
+@newsletter_commands.command("limits")
+def newsletter_limits(
+    fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION
+) -> None:
+    """Every account's daily newsletter sending limit (mails in any 24 hours), where it comes from
+    (own, default, administrator: none) and its mails of the last 24 hours; and the default.
+
+    The workers send every account's newsletters through your SMTP server: a send stops at the
+    account's limit and the rest of its newsletter stays due. --format csv, ids and count are of
+    the accounts.
+
+    Example: blogster admin newsletters limits --json
+    """
+    from blogster_cli.cli.listing import chosen_format, show_sections
+    from blogster_cli.services import newsletter_limits as limits_service
+
+    report = limits_service.limits(acting_user(), ctx=app_context())
+    chosen = chosen_format(fmt, json)
+    shown = output.fields(report)
+    if chosen not in ("json", "yaml"):  # null there; a table or CSV names it
+        shown["accounts"] = [{**a, "daily_limit": _mails(a["daily_limit"])} for a in shown["accounts"]]
+    if chosen == "table":
+        output.print_record({"default": _mails(report.default_limit)})
+    columns = ["email", "admin", "daily_limit", "limit_from", "sent_last_24h"]
+    show_sections(shown, [("accounts", "Accounts", columns)], fmt=chosen, json=False, limit=limit, main="accounts",
+                  id_key="email")  # fmt: skip
+
+
+@newsletter_commands.command("set-limit")
+def set_newsletter_limit(
+    email: str = typer.Argument(..., help="The account's email."),
+    daily_limit: str = typer.Argument(
+        ..., metavar="LIMIT", help="Mails in any 24 hours (0 stops its newsletters), unlimited, or default."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Set an account's daily newsletter sending limit; `default` makes it follow the default again.
+
+    Example: blogster admin newsletters set-limit ada@example.com 5000
+    """
+    from blogster_cli.services import newsletter_limits as limits_service
+
+    changed = limits_service.set_limit(acting_user(), ctx=app_context(), email=email, limit=daily_limit)
+    output.print_json(changed) if json else output.message(
+        f"{changed.email}: {_mails(changed.daily_limit)} ({changed.limit_from})."
+    )
+
+
+@newsletter_commands.command("set-default")
+def set_default_newsletter_limit(
+    daily_limit: str = typer.Argument(..., metavar="LIMIT", help="Mails in any 24 hours, or unlimited."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Set the daily newsletter sending limit of every account without one of its own (1,000 at
+    first); an administrator's account without one of its own has none.
+
+    Example: blogster admin newsletters set-default 2000
+    """
+    from blogster_cli.services import newsletter_limits as limits_service
+
+    report = limits_service.set_default(acting_user(), ctx=app_context(), limit=daily_limit)
+    following = sum(1 for account in report.accounts if account.limit_from == "default")
+    output.print_json({"default_limit": report.default_limit}) if json else output.message(
+        f"Default: {_mails(report.default_limit)} ({plural(following, 'account')} follow it)."
     )
 
 

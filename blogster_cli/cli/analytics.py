@@ -304,12 +304,13 @@ def report(
         None, "--to", parser=parse_date, help="Last date, YYYY-MM-DD (UTC; default today)."
     ),
     png: Path | None = typer.Option(None, "--png", help="Also write the chart as a PNG image.", click_type=FILE_PATH),
+    force: bool = typer.Option(False, "--force", help="Overwrite the --png file if it exists."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Views and visitors per day as a chart, top posts and referrers, bounce rate and time on page.
 
     With --png FILE the same chart is also written as an image (views as bars, visitors as
-    their lighter part).
+    their lighter part); an existing FILE is refused (exit 5) unless --force.
 
     The period is the last 30 days by default; --days N the last N days, --from and --to
     any dates (UTC, both included; --to alone: the 30 days up to it), so a log of any date
@@ -331,12 +332,14 @@ def report(
     """
     from blogster_cli.services import analytics_reports
 
+    if png is not None and not force:
+        _refuse_existing_png(png)
     result = analytics_reports.report(
         acting_user(), blog=blog, days=days, since=since, until=until,
         base_domain=app_context().settings.site_base_domain,
     )  # fmt: skip
     if png is not None:
-        _write_png(png, result)
+        _write_png(png, result, force=force)
     if json:
         output.print_json(result)
         return
@@ -400,14 +403,36 @@ def print_sections(sections: Sequence[tuple[str, Sequence[Mapping[str, Any]], Se
             output.print_lines(["\t".join(columns)])
 
 
-def _write_png(path: Path, result: Any) -> None:
+def _refuse_existing_png(path: Path) -> None:
+    """A --png FILE already there (a link too) is refused before the report is made, as `db backup` does;
+    a folder is refused by --png's own type."""
+    import os
+
+    from blogster_cli.errors import Conflict
+    from blogster_cli.wording import already_exists
+
+    if os.path.lexists(path):
+        raise Conflict(already_exists(path))
+
+
+def _write_png(path: Path, result: Any, *, force: bool) -> None:
+    """Writes the chart whole (a hidden partial beside it, then renamed or linked into place): a failure
+    leaves no half image, and without `force` a file that came meanwhile is not replaced either."""
+    import os
+
     from blogster_cli.analytics.chart import views_png
-    from blogster_cli.errors import FileSystemError
+    from blogster_cli.errors import Conflict, FileSystemError
+    from blogster_cli.file_names import hashed_hidden_name
+    from blogster_cli.private_files import replace_whole
+    from blogster_cli.wording import already_exists
 
     title = f"Views and visitors, {result.since} to {result.until}" + (f" ({result.blog})" if result.blog else "")
     image = views_png([(day["date"], day["views"], day["unique_visitors"]) for day in result.days], title=title)
+    partial = path.with_name(hashed_hidden_name(path.name, f".{os.getpid()}.partial"))
     try:
-        path.write_bytes(image)
+        replace_whole(path, image, partial=partial, overwrite=force)
+    except FileExistsError:
+        raise Conflict(already_exists(path)) from None
     except OSError as exc:  # a folder that is a file, no permission, a full disk: exit 8
         raise FileSystemError.writing(path, exc) from None
 

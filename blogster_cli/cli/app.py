@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from blogster_cli import __version__
-from blogster_cli.cli.commands import LazyGroup
+from blogster_cli.bundled import release
+from blogster_cli.cli.commands import SUBCOMMAND, LazyGroup
 from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTIONS, use_global_options
 from blogster_cli.text_encoding import is_utf8
 
@@ -43,7 +43,7 @@ _COMMANDS_WITH_OWN_Q = frozenset({("ai", "logs")})
 
 def _version(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:  # not while refuse_undecodable only parses
-        typer.echo(f"blogster {__version__}")
+        typer.echo(f"blogster {release()}")  # the newest migration too: builds of one version differ
         raise typer.Exit()
 
 
@@ -71,6 +71,7 @@ def global_options(
         json=json,
         quiet=quiet,
         command=ctx.invoked_subcommand,
+        subcommand=ctx.meta.get(SUBCOMMAND),
     )
 
 

@@ -43,6 +43,10 @@ def login(
 ) -> None:
     """Log in; the session is kept in the OS keyring, never the password.
 
+    On a shared server each account logs in with its own login instead of the email: --login u_...
+    (the login your administrator gave you: `admin users add`, `list` and `reset-password` show it),
+    and its password is what the keyring keeps.
+
     Example: blogster auth login --email ada@example.com
     """
     from blogster_cli.services import sessions
@@ -88,16 +92,31 @@ def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
 def logout(json: bool = JSON_OPTION) -> None:
     """End this profile's session and forget its stored credentials.
 
+    The credentials are forgotten even when the database cannot be reached (or is older than this
+    Blogster): a warning then says the session could not be ended there and stays valid until it
+    expires (--json: session_still_valid).
+
     Example: blogster auth logout
     """
     from blogster_cli.cli.state import OPTIONS
     from blogster_cli.services import sessions
 
-    ended = sessions.logout(app_context())
+    result = sessions.logout(app_context())
+    if result.not_ended is not None:
+        output.warning(
+            f"the session could not be ended on the database ({result.not_ended}): it stays valid there"
+            " until it expires, though this profile has forgotten it"
+        )
     if json:
-        output.print_json({"profile": OPTIONS.profile, "logged_out": ended})
+        output.print_json(
+            {
+                "profile": OPTIONS.profile,
+                "logged_out": result.had_credentials,
+                "session_still_valid": result.not_ended is not None,
+            }
+        )
     else:
-        output.message("Logged out." if ended else "Not logged in.")
+        output.message("Logged out." if result.had_credentials else "Not logged in.")
 
 
 @app.command()

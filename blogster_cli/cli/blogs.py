@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import os
-import stat
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -17,6 +14,7 @@ from blogster_cli.cli import ask, output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
 from blogster_cli.cli.params import PATH_TEXT, parse_datetime
+from blogster_cli.cli.piped import piped_input
 from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import agreeing, plural
 
@@ -101,7 +99,7 @@ def new(
     elif title is None:
         raise InvalidInput("give a title, or --from FILE (- for standard input)")
     else:
-        body = piped_input()
+        body = piped_input(read_stdin)
         if body and template is not None:
             raise InvalidInput("a body on standard input does not go with --template")
         new_blog = drafting.scaffold(acting, title=title, template=template, persona=persona)
@@ -120,31 +118,6 @@ def new(
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
         output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {plural(row.word_count, 'word')}).")
-
-
-def piped_input() -> str:
-    """A body piped or redirected into standard input ("" for a terminal or /dev/null).
-
-    A pipe that is open but has nothing to read yet (`ssh host blogster ...`, a parent
-    that never closes it) is not waited for, since that would hang: it is left unread,
-    with a message saying so.
-    """
-    import select
-
-    if sys.stdin.isatty():
-        return ""
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return read_stdin()  # an in-memory stream (tests, embedding): read what it holds
-    if stat.S_ISREG(mode):
-        return read_stdin()
-    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-        return ""
-    if select.select([sys.stdin], [], [], 0.2)[0]:
-        return read_stdin()
-    output.message("Standard input has nothing to read yet; not waiting for it (use --from - to read a body).")
-    return ""
 
 
 def read_stdin() -> str:

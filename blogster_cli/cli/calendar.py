@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from blogster_cli.models.calendar import CalendarEntryPublic
     from blogster_cli.planning.model import PlannedEvent
     from blogster_cli.services.calendar import ImportRemoval, ScheduledPost
+    from blogster_cli.services.newsletters import SendReport
 
 app = command_group("calendar")
 
@@ -569,7 +570,8 @@ def run_due(
             f" {plural(report.calendar_marked, 'calendar entry', 'calendar entries')} marked;"
             f" {plural(len(report.social_due), 'social post')} and {plural(len(report.newsletters_due), 'newsletter')} due"
             + ("" if dry_run else f", {sum(o.error is None for o in report.social_posted)} posted")
-            + ("" if dry_run else f", {sum(r.error is None and not r.busy for r in report.newsletters_sent)} sent")
+            + ("" if dry_run else f", {sum(_finished(r) for r in report.newsletters_sent)} sent")
+            + (f", {held} held by your daily sending limit" if (held := _held(report.newsletters_sent)) else "")
             + ("; site rebuilt." if report.site_rebuilt else ".")
         )
     for note in report.notes:
@@ -584,6 +586,16 @@ def run_due(
         output.error(problem)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _finished(report: SendReport) -> bool:
+    """A due newsletter this run sent (to the end), not one it failed, found busy or left held."""
+    return report.error is None and not report.busy and not report.held_by_limit
+
+
+def _held(reports: list[SendReport]) -> int:
+    """Due newsletters whose send stopped at the account's daily sending limit (still due)."""
+    return sum(1 for r in reports if r.error is None and r.held_by_limit)
 
 
 @app.command("next-change")

@@ -23,6 +23,7 @@ CONVERSATION_OPTION = typer.Option(
     None, "--conversation", help="A conversation's id, or its first characters (default: your current one)."
 )
 QUIT_WORDS = {"/quit", "/exit", "/q"}
+HISTORY_COLUMNS = ["created_at", "role", "intent", "confidence", "content"]  # `chat history --format csv`
 
 
 def _print_reply(reply: ChatReply) -> None:
@@ -153,16 +154,32 @@ def history(
 
     A message sent while no worker ran is answered later; its reply is still shown right after it. The table is the conversation as it was typed; --json and --format yaml are the conversation with
     its messages; --format csv and count are of the messages (messages have no ids: see chat list).
+    Before your first conversation it says so, exit 0 (--json: a conversation whose fields are null, no messages).
 
     Example: blogster chat history --format csv --limit 10
     """
-    from blogster_cli.errors import InvalidInput
+    import dataclasses
+
+    from blogster_cli.errors import InvalidInput, NotFound
     from blogster_cli.services import chat as chat_service
+    from blogster_cli.services.chat import ConversationInfo
 
     chosen = chosen_format(fmt, json)
     if chosen == "ids":
         raise InvalidInput("a conversation's messages have no ids: use --format table, json, csv, yaml or count")
-    info = chat_service.history(acting_user(), conversation_id=conversation)
+    try:
+        info = chat_service.history(acting_user(), conversation_id=conversation)
+    except NotFound:
+        if conversation is not None:
+            raise
+        if chosen == "table":
+            output.message('You have no conversations yet: blogster chat ask "..." starts one.')
+            return
+        # Nothing to show, as an empty list shows it (exit 0): --json and yaml as a conversation, every field null.
+        fields: dict[str, object] = dict.fromkeys(field.name for field in dataclasses.fields(ConversationInfo))
+        empty = {**fields, "messages": []}
+        show_sections(empty, [("messages", "Messages", HISTORY_COLUMNS)], fmt=chosen, json=False, main="messages")
+        return
     messages = info.messages[-limit:] if limit else info.messages
     if chosen == "table":
         output.message(f"Conversation {info.id} ({info.status})")
@@ -171,8 +188,7 @@ def history(
             output.print_lines(f"{who}> {line}" for line in (m.content.splitlines() or [""]))
         return
     shown = {**output.fields(info), "messages": [output.fields(m) for m in messages]}
-    columns = ["created_at", "role", "intent", "confidence", "content"]
-    show_sections(shown, [("messages", "Messages", columns)], fmt=chosen, json=False, main="messages")
+    show_sections(shown, [("messages", "Messages", HISTORY_COLUMNS)], fmt=chosen, json=False, main="messages")
 
 
 @app.command("list")

@@ -89,9 +89,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 ALIASES: dict[str, str] = {"blogs": "posts"}
 
 
-def command_group(name: str) -> typer.Typer:
-    """The Typer app for group `name`, with its help from COMMANDS and plain (fast) help output."""
-    return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+def command_group(name: str, *, administrative: bool = False) -> typer.Typer:
+    """The Typer app for group `name`, with its help from COMMANDS and plain (fast) help output.
+    `administrative`: every command of the group works on the administrative login."""
+    return typer.Typer(
+        help=COMMANDS[name][2], no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+        cls=AdministrativeGroup if administrative else TyperGroup,
+    )  # fmt: skip
+
+
+class AdministrativeGroup(TyperGroup):
+    """A group whose commands work on the administrative login (`workers`: the queue and every
+    account's scheduled work): run from a profile that logs in with an account's own login, or
+    on a login that may not do it, each says so as `db status` does (services.database), not
+    with the server's bare refusal."""
+
+    def invoke(self, ctx: Context) -> object:
+        from blogster_cli.services.database import administrative_work
+
+        with administrative_work(f"{ctx.info_name} {ctx.meta.get(SUBCOMMAND) or ''}".rstrip()):
+            return super().invoke(ctx)
 
 
 @functools.cache
@@ -112,6 +129,11 @@ def _loaded_command(cmd_name: str) -> Command:
     return command
 
 
+SUBCOMMAND = "blogster.subcommand"
+"""The key in click's `ctx.meta` of the word after the command (`logout` in `auth logout`), or None:
+set when the command is resolved, before the root's callback runs (which chooses by both words)."""
+
+
 class LazyGroup(TyperGroup):
     """A root group whose subcommands are imported on first use."""
 
@@ -128,7 +150,7 @@ class LazyGroup(TyperGroup):
         than typer's cutoff (0.6): among fifty commands that one offered 'crosspost' and 'import'
         for 'post' too. Closest first, equally close ones in alphabetical order (suggestions.py)."""
         try:
-            return super().resolve_command(ctx, args)
+            name, command, rest = super().resolve_command(ctx, args)
         except UsageError as error:
             typo = args[0] if args else ""
             names = [*COMMANDS, *ALIASES]
@@ -136,6 +158,8 @@ class LazyGroup(TyperGroup):
             if matches:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
             raise
+        ctx.meta[SUBCOMMAND] = rest[0] if rest else None
+        return name, command, rest
 
     def get_params(self, ctx: Context) -> list[Parameter]:
         plain_metavars(self)  # the group's own options, as each command's when it is loaded

@@ -155,9 +155,10 @@ def restore(
     """Replace the database with a backup: schema from migrations, then its rows, roles and images.
 
     The file is checked first (checksums, account roles); nothing in it runs as SQL. The question
-    names the backup's date and accounts, and says when yours is not among them (you would be
-    signed out). Account roles that no database on the server then has an account for lose their
-    login (see db disable-stray-logins).
+    says it replaces the whole database, every account's data and not only yours (on the embedded
+    server any profile can restore), names the backup's date and accounts, and says when yours is
+    not among them (you would be signed out). Account roles that no database on the server then
+    has an account for lose their login (see db disable-stray-logins).
 
     Example: blogster db restore backup.blogster-backup --yes
     """
@@ -170,7 +171,8 @@ def restore(
     held = backups.contents(path=file)  # a file that is no usable backup is refused before the question
     me = _signed_in()
     if not yes:
-        question = f"This replaces everything in the database with {_backup_of(held)}."
+        every = "every account's data and not only yours" if me is not None else "every account's data"
+        question = f"This replaces the whole database {ctx.database.database_name}, {every}, with {_backup_of(held)}."
         if me is not None and not held.holds(me.user_id):
             question += f" {me.email} (you) is not in it: you will be signed out."
         if not ask.yes(f"{question} Continue?", instead="use --yes"):

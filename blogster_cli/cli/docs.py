@@ -167,16 +167,20 @@ def new(
     status: DocumentationStatus = typer.Option(DocumentationStatus.DRAFT, "--status"),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Create a documentation page (admins).
+    """Create a documentation page (admins). A body piped in without --from becomes the page's
+    text; a page with no text is not published.
 
-    Example: echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides --from -
+    Example: echo "Run blogster db restore FILE." | blogster docs new "Restoring a backup" --category guides
     """
+    from blogster_cli.cli.piped import piped_input
     from blogster_cli.services import documentation
 
-    body = _read(source) if source else ""
+    body = _read(source) if source else piped_input(sys.stdin.read)
     page = documentation.create_page(
         acting_user(), title=title, slug=slug, category=category, markdown=body, tags=tag, status=status
     )
+    if body and source is None:
+        output.message("Read the body from standard input.")  # after the checks: a refusal is one line
     _done(page, json, "Created")
 
 

@@ -1,4 +1,4 @@
-"""blogster newsletter create | list | preview | send | send-due | unsubscribe | subscribers ... | smtp-password."""
+"""blogster newsletter create | list | preview | send | send-due | limit | unsubscribe | subscribers ... | smtp-password."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from blogster_cli.actors import ActingUser
     from blogster_cli.services.newsletters import SendReport
 
@@ -81,13 +83,17 @@ def list_newsletters(
     under send_error_at (--json), until a send gets through; so does a failed one the SMTP server
     refused as too big, or whose every reader it refused for good (the last refusal), and one a mail
     server out of reach stopped. A scheduled newsletter shows when it goes under scheduled_time.
+    One whose send stopped at your daily sending limit (`newsletter limit`) shows how many readers
+    wait under held_by_limit, and when the next may go under held_until (--json): it stays due.
 
     Example: blogster newsletter list
     """
     from blogster_cli.services import newsletters
 
     rows = [output.fields(r) for r in newsletters.list_newsletters(acting_user())]
-    columns = ["id", "subject_line", "status", "scheduled_time", "recipient_count", "created_at", "send_error"]
+    columns = [
+        "id", "subject_line", "status", "scheduled_time", "recipient_count", "held_by_limit", "created_at", "send_error"
+    ]  # fmt: skip
     show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
@@ -135,6 +141,10 @@ def send(
     --to, a --to send's list), another --to is refused, and a newsletter once sent mails nobody more.
     Exit 1 when the server is unreachable, refused every address, or refuses a message this big
     (the newsletter is then failed).
+
+    At your daily sending limit (`newsletter limit`) the send stops and the readers left stay due
+    (held_by_limit, held_until): the workers, `newsletter send-due` or this command mail them as
+    the limit allows (exit 0).
 
     SMTP: the smtp_url setting or BLOGSTER_SMTP_URL (smtp://user@host:587 needs STARTTLS unless
     the host is this machine; smtps:// for TLS); the password: `newsletter smtp-password`.
@@ -208,8 +218,23 @@ def _report(reports: list[SendReport], json: bool) -> None:
                 f" {report.already_done - report.refused_before} already mailed{before}, {report.unsubscribed}"
                 f" unsubscribed{left_out}; {report.recipient_count} reached in all{deferred}"
             )
+        if report.held_by_limit and not json:
+            output.message(f"newsletter {report.id}: {_held(report.held_by_limit, report.held_until)}")
     if any(r.error for r in reports):
         raise typer.Exit(1)
+
+
+def _held(readers: int, until: datetime | None) -> str:
+    when = (
+        f"the next can go at {output.local_time(until)}"
+        if until is not None
+        else "none can go until an administrator raises it"
+    )
+    return (
+        f"{plural(readers, 'reader')} held by your daily sending limit ({when}); it stays due: the workers,"
+        " `blogster newsletter send-due` or the same command mail them as the limit allows"
+        " (`blogster newsletter limit` shows it)"
+    )
 
 
 @app.command("send-due")
@@ -223,6 +248,41 @@ def send_due(json: bool = JSON_OPTION) -> None:
     ctx, acting = app_context(), acting_user()
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     _report(newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx)), json)
+
+
+@app.command("limit")
+def limit(json: bool = JSON_OPTION) -> None:
+    """Your daily sending limit: how many mails your newsletters may send in any 24 hours, how many
+    went in the last 24, and at the limit when the next may go.
+
+    An administrator sets it (`blogster admin newsletters set-limit`); an administrator's own
+    account has none unless one is set. A send at the limit stops and its readers left stay due.
+
+    Example: blogster newsletter limit --json
+    """
+    from blogster_cli.services import newsletters
+
+    allowance = newsletters.sending_allowance(acting_user())
+    shown = {
+        "daily_limit": allowance.daily_limit, "sent_last_24h": allowance.sent, "left": allowance.left,
+        "next_at": allowance.frees_at,
+    }  # fmt: skip
+    if json:
+        output.print_json(shown)
+    elif allowance.daily_limit is None:
+        output.message(f"No daily sending limit; {plural(allowance.sent, 'mail')} sent in the last 24 hours.")
+    else:
+        at_limit = ""
+        if allowance.left == 0:
+            at_limit = (
+                f"; the next can go at {output.local_time(allowance.frees_at)}"
+                if allowance.frees_at is not None
+                else "; none can go until an administrator raises it"
+            )
+        output.message(
+            f"Daily sending limit: {plural(allowance.daily_limit, 'mail')} in any 24 hours;"
+            f" {allowance.sent} sent in the last 24 hours, {allowance.left} left{at_limit}."
+        )
 
 
 @app.command("stats")

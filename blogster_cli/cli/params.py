@@ -153,8 +153,14 @@ def _option_metavar(param: Any, ctx: Any) -> str:
 
 
 class _PlainArgument(TyperArgument):
+    @property
+    def human_readable_name(self) -> str:
+        """The argument as the usage line shows it, which its usage errors name too: `Missing
+        argument 'SLUG'` (typer's own reads 'slug', or the metavar where one is set: 'SPELLING')."""
+        return str(self.metavar or (self.name or "").upper())
+
     def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
-        shown = str(self.metavar or (self.name or "").upper())
+        shown = self.human_readable_name
         if self.nargs != 1:
             shown += "..."
         return f"[{shown}]" if usage and not self.required and not shown.startswith("[") else shown
@@ -184,10 +190,15 @@ def or_status(status_app: typer.Typer) -> type[TyperCommand]:
     wherever the options put it (`crosspost --json status`); after `--` it is a THING."""
 
     class ThingOrStatus(TyperCommand):
+        @staticmethod
+        def status_command() -> Any:
+            """`NAME status` as a command of its own, its parameters shown as every command's."""
+            return plain_metavars(typer.main.get_command(status_app))
+
         def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
             at = self._first_argument(ctx, args)
             if at is not None and args[at] == "status":
-                command = plain_metavars(typer.main.get_command(status_app))
+                command = self.status_command()
                 rest = args[:at] + args[at + 1 :]
                 with command.make_context(f"{ctx.info_name} status", rest, parent=ctx.parent) as status_ctx:
                     command.invoke(status_ctx)

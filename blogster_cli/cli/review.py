@@ -205,11 +205,15 @@ def approve(
     publish: bool = typer.Option(
         False,
         "--publish",
-        help="Also publish (an approver the author allowed); a post already live keeps the approval.",
+        help="Also publish (an approver the author allowed): a draft goes live now; one the author"
+        " scheduled stays scheduled and goes live at its time; one already live keeps the approval.",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Approve the post (the author, or an approver); --publish puts it live if the author allowed you.
+
+    A post its author scheduled for later stays scheduled (it goes live at its time, and the line
+    says when, in your timezone): --publish never overrides the author's schedule.
 
     Example: blogster review approve $(blogster review list --by-me --format ids | head -1) --comment "Ship it"
     """
@@ -223,12 +227,18 @@ def approve(
     done = approval.assignment
     if json:
         kept = approval.kept_date.date().isoformat() if approval.kept_date else None
-        output.print_json(
-            {**output.to_plain(done), "already_published": approval.already_published, "kept_publication_date": kept}
-        )
+        output.print_json({
+            **output.to_plain(done), "already_published": approval.already_published, "kept_publication_date": kept,
+            "scheduled_for": approval.scheduled_for,
+        })  # fmt: skip
     elif approval.already_published:
         output.message(
             f"{short(done.id)} ({done.slug}) is approved; '{done.slug}' was already published: nothing to publish."
+        )
+    elif approval.scheduled_for is not None:  # the author's schedule (an embargo) holds
+        output.message(
+            f"{short(done.id)} ({done.slug}) is approved; it goes live as scheduled at"
+            f" {output.local_time(approval.scheduled_for)}."
         )
     elif approval.kept_date is not None:  # published before: its address and feed place stay
         output.message(

@@ -35,16 +35,20 @@ GLOBAL_FLAGS = frozenset({"--debug", "--quiet", "-q"})
 GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--profile", "--database-url"})
 
 # The commands that work on the schema itself or report on it (migrate, back up, restore, set up,
-# diagnose), so that run on a database older than this Blogster: every other command refuses one
-# (exit 6, db/schema_version.py).
-SCHEMA_COMMANDS = frozenset({"db", "doctor", "quickstart"})
+# diagnose), and `auth logout` (which forgets this profile's credentials whatever the database's
+# state: its revocation is one UPDATE every schema takes), so that run on a database older than this
+# Blogster: every other command refuses one (exit 6, db/schema_version.py). A command group's
+# one command is named with its group: "auth logout".
+SCHEMA_COMMANDS = frozenset({"db", "doctor", "quickstart", "auth logout"})
 
 
 def use_global_options(
-    *, profile: str, database_url: str | None, debug: bool, json: bool, quiet: bool, command: str | None
-) -> None:
-    """Sets the global options for this run (`command`: the command's first word): typer's callback
-    (cli/app.py) and the typer-free `blogster tui` (cli/entry.py) both come here."""
+    *, profile: str, database_url: str | None, debug: bool, json: bool, quiet: bool, command: str | None,
+    subcommand: str | None = None,
+) -> None:  # fmt: skip
+    """Sets the global options for this run (`command`: the command's first word, `subcommand` the
+    next one): typer's callback (cli/app.py) and the typer-free `blogster tui` (cli/entry.py) both
+    come here."""
     from blogster_cli.cli import output
     from blogster_cli.config import check_profile_name
     from blogster_cli.errors import InvalidInput
@@ -57,7 +61,7 @@ def use_global_options(
     OPTIONS.database_url = database_url
     OPTIONS.debug = debug
     OPTIONS.json = json
-    OPTIONS.check_schema = command not in SCHEMA_COMMANDS
+    OPTIONS.check_schema = command not in SCHEMA_COMMANDS and f"{command} {subcommand}" not in SCHEMA_COMMANDS
     output.QUIET = quiet
     if database_url:
         warn_of_a_password_in_the_url(database_url)

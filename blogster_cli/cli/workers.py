@@ -15,7 +15,7 @@ from blogster_cli.wording import plural
 if TYPE_CHECKING:
     from blogster_cli.services.every_account import EveryAccount
 
-app = command_group("workers")
+app = command_group("workers", administrative=True)
 
 
 @app.command("status")
@@ -194,8 +194,10 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     """Send every account's scheduled newsletters whose time has come (what the workers do each minute), for cron.
 
     From: newsletter_from (BLOGSTER_NEWSLETTER_FROM) for the newsletters of the account this profile
-    is logged in as (only); every other account's go from that account's email. --json: the counts
-    (sent, failed, failed_accounts) and each newsletter's report under newsletters.
+    is logged in as (only); every other account's go from that account's email. Each account mails
+    at most its daily sending limit (`admin newsletters limits`): a newsletter stopped there stays
+    due, counted as held. --json: the counts (sent, held, failed, failed_accounts) and each
+    newsletter's report under newsletters (held_by_limit: its readers left for later).
 
     Example: blogster workers send-newsletters --json
     """
@@ -212,7 +214,7 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     sent = newsletters.send_due_for_every_account(
         ctx.database, smtp=smtp, timeouts=ctx.timeouts, hold=mail_hold.kept(ctx), quiet_while_held=False
     )
-    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent")
+    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent", held=True)
 
 
 def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
@@ -224,17 +226,23 @@ def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -
     _account_failures(done)
 
 
-def _distribution_report(done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str) -> None:
+def _distribution_report(
+    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: bool = False
+) -> None:
     """Counts, as every cron command's (`key` done, `failed`, `failed_accounts`), and under `items`
     each post's or newsletter's outcome; then each failure and each account whose share failed on
-    stderr (exit 1)."""
+    stderr (exit 1). `held`: newsletters an account's daily sending limit stopped (still due) are
+    counted apart, under `held`."""
     results = done.results
     errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
+    stopped = sum(1 for r in results if getattr(r, "held_by_limit", 0) and not getattr(r, "error", None))
+    finished = len(results) - len(errors) - stopped
     if json:
-        counts = {key: len(results) - len(errors), "failed": len(errors), "failed_accounts": len(done.failures)}
-        output.print_json({**counts, items: results})
+        counts = {key: finished, **({"held": stopped} if held else {})}
+        output.print_json({**counts, "failed": len(errors), "failed_accounts": len(done.failures), items: results})
     else:
-        output.message(f"{len(results) - len(errors)} {noun}, {len(errors)} failed")
+        at_limit = f", {stopped} held by a daily sending limit" if stopped else ""
+        output.message(f"{finished} {noun}{at_limit}, {len(errors)} failed")
     for problem in errors:
         output.error(problem)
     _account_failures(done)

@@ -234,6 +234,14 @@ class Database:
         return Database(make_conninfo("", **params), connect_timeout_s=self.connect_timeout_s)
 
     @property
+    def login_name(self) -> str | None:
+        """The login the connection names (None: libpq's default, PGUSER or the OS user's name)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        user = conninfo_to_dict(self.conninfo).get("user")
+        return str(user) if user else None
+
+    @property
     def database_name(self) -> str:
         """The database this login connects to (libpq's default: the user's name)."""
         from psycopg.conninfo import conninfo_to_dict

@@ -5,7 +5,7 @@ its commands against the schema as it was: functions with their old bodies, answ
 old release did while the new one reports what it no longer does. So a command's first
 connection (db/connection.py, `Database.check_schema`) asks the migration record once, one
 query, and a database missing a migration is refused with exit 6. The commands that work on the
-schema itself (`db`, `doctor`, `quickstart`: cli/state.SCHEMA_COMMANDS) do not ask.
+schema itself (`db`, `doctor`, `quickstart`: cli/state.SCHEMA_COMMANDS) do not ask, nor does `auth logout`.
 
 Kept apart from db/migrations.py, which imports the error translation: this runs on every
 command, and imports nothing it does not need.
@@ -13,8 +13,6 @@ command, and imports nothing it does not need.
 
 from __future__ import annotations
 
-import os
-from functools import cache
 from typing import TYPE_CHECKING
 
 from blogster_cli.errors import ConfigError, NotSetUp
@@ -40,9 +38,9 @@ select exists (
 
 def migrations_dir() -> Path:
     """The SQL files: inside the wheel when installed, else the repository's db/migrations."""
-    from blogster_cli.bundled import bundled_dir
+    from blogster_cli.bundled import bundled_migrations
 
-    folder = bundled_dir("_sql/migrations", "db/migrations")
+    folder = bundled_migrations()
     if folder is None:
         raise ConfigError("the SQL migrations are missing from this installation")
     return folder
@@ -50,13 +48,9 @@ def migrations_dir() -> Path:
 
 def shipped() -> list[str]:
     """The shipped migrations' names (their files' without .sql), listed once per process."""
-    return _listing(migrations_dir())
+    from blogster_cli.bundled import migration_names
 
-
-@cache
-def _listing(folder: Path) -> list[str]:
-    """One directory listing, no file read."""
-    return sorted(name.removesuffix(".sql") for name in os.listdir(folder) if name.endswith(".sql"))
+    return migration_names(migrations_dir())
 
 
 def refuse_an_older_schema(conn: psycopg.Connection) -> None:

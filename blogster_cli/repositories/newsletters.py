@@ -1,9 +1,10 @@
-"""My newsletters, my subscribers list and the per-recipient send ledger."""
+"""My newsletters, my subscribers list, the per-recipient send ledger and my daily sending allowance."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, String, Text, bindparam, cast, func, text
@@ -181,3 +182,29 @@ def sent_count(session: Session, *, newsletter_id: UUID) -> int:
         NewsletterDelivery.newsletter_id == newsletter_id, NewsletterDelivery.outcome == NewsletterDeliveryOutcome.SENT
     )
     return int(session.exec(query).one())
+
+
+@dataclass(frozen=True)
+class SendingAllowance:
+    """My daily sending limit as public.newsletter_sending_allowance() answers it (0175)."""
+
+    daily_limit: int | None
+    """Mails in any 24 hours (None: unlimited)."""
+    sent: int
+    """Mails of my newsletters the SMTP server accepted in the last 24 hours."""
+    frees_at: dt.datetime | None
+    """At the limit: when the next mail may go (None: not before an administrator raises a limit of 0)."""
+
+    @property
+    def left(self) -> int | None:
+        """Mails that may go now (None: any number)."""
+        return None if self.daily_limit is None else max(self.daily_limit - self.sent, 0)
+
+
+def sending_allowance(session: Session) -> SendingAllowance:
+    """My allowance, counting what this transaction recorded too (the delivery trigger counts it as
+    the pending rows are flushed)."""
+    session.flush()
+    statement = text("select daily_limit, sent, frees_at from public.newsletter_sending_allowance()")
+    daily_limit, sent, frees_at = session.connection().execute(statement).one()
+    return SendingAllowance(daily_limit, int(sent), frees_at)

@@ -16,6 +16,7 @@ from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import checked
 from blogster_cli.models.content import Blog
 from blogster_cli.models.review import TeamCollaboration
+from blogster_cli.vocabulary import BlogStatus
 
 if TYPE_CHECKING:
     import psycopg
@@ -128,3 +129,10 @@ def mine_on_post(
 def assigned_post(session: Session, *, blog_id: UUID) -> Blog | None:
     """The post of an assignment, as RLS lets me read it (the assignee reads only assigned posts)."""
     return session.exec(select(Blog).where(Blog.id == blog_id)).first()
+
+
+def scheduled_for(session: Session, *, blog_id: UUID) -> datetime | None:
+    """When the post goes live, if it is scheduled; read as a column, so afresh after review_publish
+    changed the row behind the session's loaded post."""
+    query = select(col(Blog.published_at)).where(Blog.id == blog_id, Blog.status == BlogStatus.SCHEDULED)
+    return session.exec(query).first()

@@ -138,6 +138,8 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
         raise AuthError("the current password is wrong")
     with admin_unit_of_work(acting.db) as conn:
         accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
+    # Kept as a login of its own: one from the database URL (config set database_url -) has the old password.
+    ctx.credentials.set(sessions.LOGIN_KEY, acting.actor.role_name)
     ctx.credentials.set(sessions.PASSWORD_KEY, new_password)
 
 
@@ -203,10 +205,12 @@ def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:
 
 @dataclass(frozen=True)
 class UserListed:
-    """One account as the admin's user list shows it: no password hash, no role name."""
+    """One account as the admin's user list shows it: no password hash. `login` is its database role,
+    which on a shared server is the login its member types (`auth login --login`)."""
 
     id: UUID
     email: str
+    login: str
     is_admin: bool
     created_at: datetime
     last_sign_in_at: datetime | None
@@ -220,7 +224,7 @@ def list_users(acting: ActingUser, *, ctx: AppContext) -> list[UserListed]:
         rows = accounts.list_accounts(conn)
     return [
         UserListed(
-            id=row.id, email=row.email, is_admin=row.is_admin, created_at=row.created_at,
+            id=row.id, email=row.email, login=row.role_name, is_admin=row.is_admin, created_at=row.created_at,
             last_sign_in_at=row.last_sign_in_at, banned_until=row.banned_until, deleted_at=row.deleted_at,
         )
         for row in rows
@@ -286,8 +290,16 @@ def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | No
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
 
 
-def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> str | None:
-    """Sets a new password (generated if not given, and returned) and ends the user's sessions."""
+@dataclass(frozen=True)
+class PasswordReset:
+    login: str
+    """The account's login (its member logs in again with it on a shared server)."""
+    password: str | None
+    """The generated password, shown once; None when the admin supplied one."""
+
+
+def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> PasswordReset:
+    """Sets a new password (generated if not given) and ends the user's sessions."""
     _require_admin(ctx, acting)
     generated = None
     if password is None:
@@ -301,7 +313,7 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
         accounts.revoke_all_sessions(conn, user_id=account.id)
         if not ctx.database.is_embedded and accounts.role_can_login(conn, role_name=account.role_name):
             accounts.set_login_password(conn, role_name=account.role_name, password=password)
-    return generated
+    return PasswordReset(account.role_name, generated)
 
 
 def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:

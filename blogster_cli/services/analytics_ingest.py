@@ -207,7 +207,7 @@ def ingest(
     lasts = [file.last_view for file in summary.files if file.last_view is not None]
     summary.first_day = utc_day(min(firsts)) if firsts else None
     summary.last_day = utc_day(max(lasts)) if lasts else None
-    summary.warnings = _warnings(summary, has_posts=bool(plan.post_ids))
+    summary.warnings = _warnings(summary, plan)
     if site_hosts is not None and any(file.other_sites and not file.site_seen for file in summary.files):
         summary.warnings += [
             f"{text}; the logs read now are counted and are not read again"
@@ -509,14 +509,30 @@ def _unmatched_refusal(
         paths += [path for path in result.unmatched_sample if path not in paths]
     if not paths or any(part.matched for _, result in held for part in result.stored):
         return None
-    examples = f" (paths such as {', '.join(repr(shortened(path, 80)) for path in paths[:3])})"
+    examples, slugs = _on_no_post(paths[:MALFORMED_SAMPLE_SIZE], plan)
     first = "" if whole_log else "first "
-    posts = "one of your posts" if plan.post_ids else "a post: you have no post with a slug yet"
+    posts = "one of your posts" if plan.post_ids or slugs else "a post: you have no post with a slug yet"
+    advice = (
+        "create or import those posts first, or give --map '/prefix/{slug}' if these are not your posts' paths"
+        if slugs
+        else "create the posts, give --map '/prefix/{slug}' if their paths are not your permalink pattern"
+    )
     return (
         f"{name}: none of its {first}{plural(views, 'page view')} is on {posts}{examples}; nothing of it was"
-        " counted: create the posts, give --map '/prefix/{slug}' if their paths are not your permalink"
-        " pattern, and ingest it again (--accept-unmatched counts it as it is, never to be read again)"
+        f" counted: {advice}, and ingest it again (--accept-unmatched counts it as it is, never to be read again)"
     )
+
+
+def _on_no_post(paths: Sequence[str], plan: AddressPlan) -> tuple[str, bool]:
+    """A few paths of views on no post, as shown in a message, and whether some of them fit my posts' pattern:
+    those name a slug I have no post with (yet), which the message names, as a path of other addresses is not."""
+    slugs = list(dict.fromkeys(slug for path in paths if (slug := plan.matcher.slug_for(path)) is not None))
+    shown = ", ".join(repr(shortened(path, 80)) for path in paths)
+    if not slugs:
+        return f" (paths such as {shown})", False
+    names = ", ".join(repr(shortened(slug, 80)) for slug in slugs)
+    which = "the slug" if len(slugs) == 1 else "any of the slugs"
+    return f" (paths such as {shown}; you have no post with {which} {names})", True
 
 
 def _head_lines(head: bytes, *, whole: bool) -> Iterator[str]:
@@ -531,7 +547,7 @@ def _head_lines(head: bytes, *, whole: bool) -> Iterator[str]:
         yield tail
 
 
-def _warnings(summary: IngestSummary, *, has_posts: bool) -> list[str]:
+def _warnings(summary: IngestSummary, plan: AddressPlan) -> list[str]:
     """The run's `warning:` lines: a log counted whole that may be one counted before, views on no post."""
     warnings = [
         f"{file.name}: its first {_lines_are(file.same_opening_lines)} of a log counted before, a later one"
@@ -540,13 +556,17 @@ def _warnings(summary: IngestSummary, *, has_posts: bool) -> list[str]:
         for file in summary.files
         if file.same_opening_lines and file.refused is None
     ]
-    if has_posts and summary.page_views and not summary.matched:
-        examples = ", ".join(repr(path) for path in summary.unmatched_sample)
+    if plan.post_ids and summary.page_views and not summary.matched:
+        examples, slugs = _on_no_post(summary.unmatched_sample, plan) if summary.unmatched_sample else ("", False)
+        advice = (
+            "create or import those posts before the next log (or give --map PATTERN if these are not your"
+            " posts' paths)"
+            if slugs
+            else "if your posts' addresses are not your permalink pattern, give --map PATTERN from the next log on"
+        )
         warnings.append(
-            f"none of the {plural(summary.page_views, 'page view')} read is on one of your posts"
-            + (f" (paths such as {examples})" if examples else "")
-            + ": if your posts' addresses are not your permalink pattern, give --map PATTERN from the next"
-            " log on; the logs read now are counted and are not read again"
+            f"none of the {plural(summary.page_views, 'page view')} read is on one of your posts{examples}:"
+            f" {advice}; the logs read now are counted and are not read again"
         )
     return warnings
 

@@ -42,6 +42,7 @@ from typing import IO, Any, BinaryIO
 from uuid import UUID
 
 from blogster_cli import __version__
+from blogster_cli.actors import is_account_login
 from blogster_cli.db import database_swap, migrations
 from blogster_cli.db.acting import Connection, admin_connection, admin_unit_of_work
 from blogster_cli.db.connection import Database, LoginRefused
@@ -62,7 +63,6 @@ from blogster_cli.services import stray_logins
 from blogster_cli.wording import already_exists
 
 BACKUP_FORMAT = 2
-ROLE_NAME = re.compile(r"^u_[0-9a-f]{32}$")
 TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy$")
 MEDIA_MEMBER = re.compile(r"^media/([0-9a-f]{64}\.[a-z0-9]{1,5})$")
 FIXED_MEMBERS = ("manifest.json", "accounts.json")
@@ -590,7 +590,7 @@ def _check_accounts(path: Path, entries: object) -> list[backup_data.AccountRole
         if not isinstance(entry, dict) or set(entry) != {"role_name", "can_login", "admin", "password_verifier"}:
             raise _refuse(path, "accounts.json holds an entry of the wrong shape")
         role_name, verifier = entry["role_name"], entry["password_verifier"]
-        if not isinstance(role_name, str) or not ROLE_NAME.match(role_name) or role_name in seen:
+        if not isinstance(role_name, str) or not is_account_login(role_name) or role_name in seen:
             raise _refuse(path, f"accounts.json names a role that is not an account role: {str(role_name)[:40]!r}")
         if not isinstance(entry["can_login"], bool) or not isinstance(entry["admin"], bool):
             raise _refuse(path, "accounts.json flags must be true or false")

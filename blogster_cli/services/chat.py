@@ -19,7 +19,7 @@ from blogster_cli.chatbot.sanitize import sanitise_message
 from blogster_cli.errors import InvalidInput, NotFound, NoWorker
 
 DEFAULT_WAIT_S = 15.0
-MAX_FEEDBACK_LENGTH = 5000
+MAX_FEEDBACK_LENGTH = 5000  # the database refuses longer feedback too (chatbot_conversations_feedback_length, 0004)
 
 
 @dataclass(frozen=True)

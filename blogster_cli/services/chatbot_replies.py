@@ -286,7 +286,9 @@ def _docs(db: Database, user_id: UUID, query: str) -> list[replies.DocLink]:
     from blogster_cli.services import documentation
 
     try:
-        result = documentation.search(ActingUser(db, Actor(user_id=user_id, email="")), query=query, limit=DOC_HITS)
+        result = documentation.search(
+            ActingUser(db, Actor(user_id=user_id, email="")), query=query, limit=DOC_HITS, suggest=False
+        )
     except BlogsterError as exc:
         log.warning("documentation search failed: %s", exc)
         return []

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from blogster_cli import __version__
 from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.bundled import release
 from blogster_cli.context import AppContext
 from blogster_cli.db.rows import scalar
 from blogster_cli.errors import AuthError, BlogsterError, DatabaseUnavailable, PermissionDenied
@@ -37,7 +37,7 @@ def run_checks(ctx: AppContext, *, sign_in: SignIn | None = None) -> list[Check]
     profile's commands use is checked instead: its account's own login (`auth login --login`,
     on a shared server), found through `sign_in`. When the URL's login is an account's own
     (its password kept with `config set database_url -`), that login is checked as such."""
-    checks = [Check("blogster", "ok", f"{__version__} on Python {platform.python_version()}")]
+    checks = [Check("blogster", "ok", f"{release()} on Python {platform.python_version()}")]
     checks += _database_checks(ctx, sign_in)
     checks += _scratch_leftover_checks()
     checks += _secret_checks(ctx)

@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 CONTENT_VERSION = 1
 MAX_QUERY_LENGTH = 1000
-# Fewer hits than this and a word the index does not hold: "did you mean" is offered. With more,
-# the results answer the query well enough, and a suggestion beside them only distracts.
-POOR_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,7 @@ class SearchHit:
 class SearchResult:
     query: str
     hits: list[SearchHit]
-    suggestion: str | None  # "did you mean": only when the results are poor and a word matches nothing
+    suggestion: str | None  # "did you mean": a sought word no page holds, and one close to it that a page does
     drafts_refused: bool = False  # drafts were asked for by someone who is no admin: published pages only
     too_common: bool = False  # no hits, and every word is one no page language indexes ("the", "a")
 
@@ -695,6 +692,8 @@ def create_page(
         raise InvalidInput("a page needs a title and a slug made of letters or digits")
     if tree.holds_nul([title, markdown, tags]):
         raise InvalidInput(f"{wanted}: {tree.NUL_REFUSED}")
+    if status == DocumentationStatus.PUBLISHED and not markdown.strip():
+        raise _no_content(wanted)
     with orm_unit_of_work(acting) as session:
         category_id = _category(session, category).id if category else None
         content = {"version": CONTENT_VERSION, "markdown": markdown}
@@ -746,11 +745,32 @@ def update_page(
     fields.update({key: value for key, value in given.items() if value is not None})
     with orm_unit_of_work(acting) as session:
         page = _page(session, slug)
+        _check_live_content(page, status=fields.get("status"), markdown=markdown)
         if markdown is not None:
             page.content = {**(page.content or {"version": CONTENT_VERSION}), "markdown": markdown}
         for key, value in fields.items():
             setattr(page, key, value)
         return _public(repo.save_page(session, page), _names(session))
+
+
+def _no_content(slug: str) -> InvalidInput:
+    """The refusal of an empty page going live, in the words `posts publish` refuses an empty post with."""
+    return InvalidInput(f"'{slug}' cannot be published: it has no content")
+
+
+def _check_live_content(page: DocumentationPage, *, status: object, markdown: str | None) -> None:
+    """A page being published, or published already and given a new text, keeps some text (as a
+    post does): readers and search would find an empty page. Other changes (a review) leave a page
+    stored before this rule as it is."""
+    if status is None and markdown is None:
+        return
+    if (status or page.status) != DocumentationStatus.PUBLISHED:
+        return
+    if (markdown if markdown is not None else _markdown(page.content)).strip():
+        return
+    if status is not None:
+        raise _no_content(page.slug)
+    raise InvalidInput(f"'{page.slug}' is published: it cannot be left with no text (archive it first)")
 
 
 def set_status(acting: ActingUser, *, slug: str, status: DocumentationStatus) -> DocPage:
@@ -851,44 +871,46 @@ def _edit_distance(a: str, b: str) -> int:
 
 def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
     """The query with each word it looks for that the index does not hold, in any page's language,
-    replaced by the closest indexed word. Only plain words: a word the query excludes (`-word`),
-    a word of a quoted phrase and `OR` stay as written (documentation/query.py reads the query
-    as PostgreSQL's websearch_to_tsquery does)."""
+    replaced by the closest indexed word, however many pages its other words found ("markdwn viewer":
+    pages say "viewer", and the misspelt word found none of them). Only plain words: a word the query
+    excludes (`-word`), a word of a quoted phrase and `OR` stay as written (documentation/query.py
+    reads the query as PostgreSQL's websearch_to_tsquery does). The words the index holds are told
+    apart first, in one probe for all of them: a query of known words costs no more."""
     from blogster_cli.repositories import documentation as repo
 
+    words = [w for w in dict.fromkeys(w.text.lower() for w in search_query.sought_words(query)) if len(w) >= 3]
+    if not words:
+        return None
+    held = {word for word, _, _ in repo.spellings(session, words=words, include_drafts=include_drafts)}
     replacements: dict[str, str] = {}
-    for word in dict.fromkeys(w.text.lower() for w in search_query.sought_words(query)):
-        if len(word) < 3:
+    for word in words:
+        if word in held:
             continue
         forms = repo.word_forms(session, word=word)
         if not forms:  # a stop word in every language in use: never misspelt
             continue
-        known, replacement = _one_typo(session, word, include_drafts)
-        if replacement is None and not known:
-            replacement = _closest_stem(session, word, forms, include_drafts)
+        replacement = _one_typo(session, word, include_drafts) or _closest_stem(session, word, forms, include_drafts)
         if replacement is not None:
             replacements[word] = replacement
     return search_query.rewrite(query, replacements) if replacements else None
 
 
-def _one_typo(session: Session, word: str, include_drafts: bool) -> tuple[bool, str | None]:
-    """(whether the index holds `word`, the word one typo away to offer for it), from the words
-    one typo away that readable pages hold as written: the one written in the most of the pages
-    its stem is in (of the first 20), then the one whose stem the most pages hold. A word one typo
-    away whose stem is held but which no page writes as it is ("window" where pages say "Windows")
+def _one_typo(session: Session, word: str, include_drafts: bool) -> str | None:
+    """The word one typo away from `word` (which the index does not hold) to offer for it, from
+    those that readable pages hold as written: the one written in the most of the pages its stem
+    is in (of the first 20), then the one whose stem the most pages hold. A word one typo away
+    whose stem is held but which no page writes as it is ("window" where pages say "Windows")
     comes after every one written. Comparing stems missed these: "animation" is indexed as `anim`,
-    4 edits from "animaton". (False, None) for a word whose spellings are not looked up."""
+    4 edits from "animaton". None for a word whose spellings are not looked up."""
     from blogster_cli.repositories import documentation as repo
 
     near = search_query.one_typo_away(word)
     if not near:
-        return False, None
-    if repo.spellings(session, words=[word], include_drafts=include_drafts):  # one probe, not 500
-        return True, None
+        return None
     found = repo.spellings(session, words=near, include_drafts=include_drafts)
     candidates = sorted((-written, -pages, spelled) for spelled, pages, written in found
                         if len(spelled) >= 3 and search_query.is_plain_word(spelled))  # fmt: skip
-    return False, (candidates[0][2] if candidates else None)
+    return candidates[0][2] if candidates else None
 
 
 def _closest_stem(session: Session, word: str, forms: list[str], include_drafts: bool) -> str | None:
@@ -914,11 +936,12 @@ def _closest_stem(session: Session, word: str, forms: list[str], include_drafts:
 
 def search(
     acting: ActingUser, *, query: str, category: str | None = None, tag: str | None = None,
-    limit: int = 10, include_drafts: bool = False,
+    limit: int = 10, include_drafts: bool = False, suggest: bool = True,
 ) -> SearchResult:  # fmt: skip
     """Websearch syntax; published pages for everyone, drafts too for admins who ask (--all: for
     anyone else the published pages, and the result says drafts were refused). A category or tag
-    that no page I can read has is NotFound, naming the closest ones, rather than no hits."""
+    that no page I can read has is NotFound, naming the closest ones, rather than no hits. Not
+    `suggest`: no "did you mean" is looked for (a caller that shows none, such as the chatbot)."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import documentation as repo
 
@@ -935,8 +958,7 @@ def search(
         if tag is not None:
             _check_tag(session, tag)
         rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
-        poor = len(rows) < min(POOR_RESULTS, limit)
-        suggestion = _suggest(session, query, include_drafts) if poor and query.strip() else None
+        suggestion = _suggest(session, query, include_drafts) if suggest else None
         too_common = not rows and _only_common_words(session, query)
     # Snippets are cut from the page's plain text as stored, character references and all (`&mdash;`):
     # read here, once, for every front end (a title from a first heading was read on import: tree.title_from).

@@ -42,6 +42,16 @@ the newsletter whole, nothing sent; else the largest goes first, so a server tha
 SIZE refuses it before anyone is mailed. It is not tried again by itself (the next minute would
 fail alike); once the server's limit is raised, `newsletter send ID` (or scheduling it again)
 sends it, to nobody the ledger shows mailed.
+
+Every account has a daily sending limit (db/migrations/0175: an administrator's to set, 1,000 mails
+in any 24 hours by default, none for an administrator's own account), since the workers send every
+account's newsletters through the operator's SMTP server. The database counts each mail the server
+accepted as its delivery is recorded (the same commit, so a killed send counts what it recorded,
+once); a send asks for the allowance before its first mail and after each accepted one, and stops at
+the limit. The readers left are not dropped: the newsletter stays due (a draft sent directly becomes
+due now), says how many readers the limit holds and until when (HELD_KEY, `newsletter list`), and
+the workers or the next run mail them as the 24 hours allow. At the limit from the start, a send
+makes no SMTP connection.
 """
 
 from __future__ import annotations
@@ -64,6 +74,7 @@ from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, DatabaseUnavailable, InvalidInput, NotFound
 from blogster_cli.models.newsletters import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
+from blogster_cli.repositories.newsletters import SendingAllowance
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 from blogster_cli.wording import plural
@@ -147,6 +158,10 @@ class NewsletterPublic:
     send_error_at: dt.datetime | None = None
     warnings: list[str] = field(default_factory=list)
     """What its posts show as written that they should not (LIQUID_KEY): said by create and each send."""
+    held_by_limit: int = 0
+    """Readers its last send left for later at the account's daily sending limit (a due newsletter)."""
+    held_until: dt.datetime | None = None
+    """When the limit lets the next of them go (None: not before an administrator raises it)."""
 
 
 def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
@@ -154,11 +169,12 @@ def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
     content = row.content or {}
     posts = [p.get("slug", "") for p in content.get("posts", [])]
     error, error_at = _send_error(content)
+    held, held_until = _held(content) if row.status == NewsletterStatus.SCHEDULED else (0, None)
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
         scheduled_time=row.scheduled_time, recipient_count=max(row.recipient_count, sent), created_at=row.created_at,
         open_rate=row.open_rate, click_rate=row.click_rate, send_error=error, send_error_at=error_at,
-        warnings=_liquid_left(content),
+        warnings=_liquid_left(content), held_by_limit=held, held_until=held_until,
     )  # fmt: skip
 
 
@@ -172,6 +188,23 @@ RUN_AGAIN = "; run the same send again to mail the rest"
 LIQUID_KEY = "liquid_left"
 """One warning per post of the newsletter imported from Jekyll whose body holds Liquid outside code
 that its mail shows as written (`content.liquid`), kept when it is made: each send says them again."""
+
+
+HELD_KEY = "held_by_limit"
+"""Where a newsletter keeps how many readers its last send left at the daily sending limit, and
+when the limit lets the next go: {"readers", "until"} (until: ISO 8601 or null), until a send ends
+without the limit stopping it."""
+
+
+def _held(content: dict[str, Any]) -> tuple[int, dt.datetime | None]:
+    kept = content.get(HELD_KEY)
+    if not isinstance(kept, dict) or not isinstance(kept.get("readers"), int):
+        return 0, None
+    try:
+        until = dt.datetime.fromisoformat(kept["until"]) if isinstance(kept.get("until"), str) else None
+    except ValueError:
+        until = None
+    return max(kept["readers"], 0), until
 
 
 def _liquid_left(content: dict[str, Any]) -> list[str]:
@@ -279,6 +312,13 @@ def list_newsletters(acting: ActingUser) -> list[NewsletterPublic]:
         rows = newsletter_rows.own_newsletters(session)
         sent = newsletter_rows.sent_counts(session, newsletter_ids=[row.id for row in rows])
         return [_public(row, sent=sent.get(row.id, 0)) for row in rows]
+
+
+def sending_allowance(acting: ActingUser) -> SendingAllowance:
+    """My daily sending limit, the mails counted against it in the last 24 hours and, at the
+    limit, when the next may go (`newsletter limit`)."""
+    with orm_unit_of_work(acting) as session:
+        return newsletter_rows.sending_allowance(session)
 
 
 @dataclass(frozen=True)
@@ -531,6 +571,11 @@ class SendReport:
     """Of already_done, those refused for good in an earlier run (never mailed)."""
     warnings: list[str] = field(default_factory=list)
     """What the mail shows as written that it should not (LIQUID_KEY), one line per post."""
+    held_by_limit: int = 0
+    """Readers left for later at the account's daily sending limit: the newsletter stays due (a
+    draft becomes due now), and the workers or the next run mail them as the limit allows."""
+    held_until: dt.datetime | None = None
+    """When the limit lets the next of them go (None: not before an administrator raises it)."""
 
 
 @dataclass(frozen=True)
@@ -706,15 +751,17 @@ def send(
     left_out = parsed.problems if parsed is not None else []
     connection = SmtpConnection(smtp.url, password=smtp.password)
     try:
+        allowance = sending_allowance(acting)
         sender = _sender(acting, smtp)
-        try:  # an address it cannot carry is the sender's, not each reader's: refused before _prepare stores anything
-            connection.check_sender(sender.addr_spec)
-            unreachable = None
-        except SmtpUnavailable as exc:  # as when the first mail finds it so: the send goes on to report it (_mail)
-            unreachable = str(exc)
+        unreachable = None
+        if allowance.left != 0:  # at the limit nothing goes: the server is not asked (each minute, by the workers)
+            try:  # an address it cannot carry is the sender's, not each reader's: refused before _prepare stores anything
+                connection.check_sender(sender.addr_spec)
+            except SmtpUnavailable as exc:  # as when the first mail finds it so: the send goes on to report it (_mail)
+                unreachable = str(exc)
         report = _send(
-            acting, ref=ref, outbox=_Outbox(sender, connection, unreachable), parsed=parsed, on_progress=on_progress,
-            should_stop=should_stop, due=due, left_out=left_out,
+            acting, ref=ref, outbox=_Outbox(sender, connection, unreachable, allowance), parsed=parsed,
+            on_progress=on_progress, should_stop=should_stop, due=due, left_out=left_out,
         )  # fmt: skip
         if hold is not None:
             _release_if_taken(hold, acting, [report])
@@ -733,6 +780,9 @@ class _Outbox:
     connection: SmtpConnection
     unreachable: str | None
     """Why the server could not be reached when the From was checked (None: it was, or there was no need)."""
+    allowance: SendingAllowance = SendingAllowance(None, 0, None)
+    """The account's daily sending allowance as the send began (_mail asks again after each accepted
+    mail); unlimited by default."""
 
 
 def _sender(acting: ActingUser, smtp: SmtpSettings) -> Address:
@@ -819,9 +869,11 @@ def _send(
                 row.status = NewsletterStatus.FAILED
             kept = {"error": error.removesuffix(RUN_AGAIN), "at": dt.datetime.now(dt.UTC).isoformat()}
             row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
-        elif mailed.interrupted or mailed.deferred:
+        elif mailed.interrupted or mailed.deferred or mailed.held:
             if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
                 row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
+            if mailed.held and row.status != NewsletterStatus.SCHEDULED:  # due now: mailed as the limit allows
+                row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, dt.datetime.now(dt.UTC)
             # not done: the next run mails the rest (a scheduled one stays due)
         elif row.recipient_count == 0:  # every address of the audience refused for good
             row.status = NewsletterStatus.FAILED
@@ -832,13 +884,23 @@ def _send(
             row.content = {key: value for key, value in (row.content or {}).items() if key != SEND_ERROR_KEY}
         if row.status == NewsletterStatus.FAILED and refusals is not None:  # why, for `newsletter list`
             row.content = {**(row.content or {}), SEND_ERROR_KEY: refusals}
+        held_until = mailed.allowance.frees_at if mailed.held else None
+        row.content = _with_held(row.content or {}, readers=mailed.held, until=held_until)
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
             recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
-            warnings=plan.warnings,
+            warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until,
         )  # fmt: skip
+
+
+def _with_held(content: dict[str, Any], *, readers: int, until: dt.datetime | None) -> dict[str, Any]:
+    """`content` saying the daily limit holds `readers` until `until` (HELD_KEY), or, with none
+    held, no longer saying so."""
+    if readers:
+        return {**content, HELD_KEY: {"readers": readers, "until": until.isoformat() if until else None}}
+    return {key: value for key, value in content.items() if key != HELD_KEY}
 
 
 def _nobody_reached(plan: _Plan, mailed: _Mailed) -> tuple[str, dict[str, str]]:
@@ -898,6 +960,10 @@ class _Mailed:
     interrupted: bool
     too_big: bool = False
     """The server refuses the message for its size (`error` says so): the send stopped there."""
+    held: int = 0
+    """Readers not tried: the account reached its daily sending limit (the send stopped there)."""
+    allowance: SendingAllowance = SendingAllowance(None, 0, None)
+    """The account's allowance as the send ended."""
 
 
 def _mail(
@@ -906,7 +972,9 @@ def _mail(
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
-    the next run tries it again.
+    the next run tries it again. At the account's daily sending limit (outbox.allowance, asked
+    again in the unit of work that records each accepted mail) it stops and the targets left are
+    `held`; at the limit from the start, the server is not asked anything.
 
     The copies go largest first (_largest_first), and none goes when the largest is over the size
     the server announces (SIZE). A message too big for the server stops the send, recorded against
@@ -920,15 +988,19 @@ def _mail(
         SmtpUnavailable,
     )
 
-    sender, connection = outbox.sender, outbox.connection
-    sent, refused, deferred, error, interrupted, too_big = 0, [], [], None, False, False
+    sender, connection, allowance = outbox.sender, outbox.connection, outbox.allowance
+    sent, refused, deferred, error, interrupted, too_big, held = 0, [], [], None, False, False, 0
     try:
         if outbox.unreachable is not None:
             raise SmtpUnavailable(outbox.unreachable)
-        targets = _largest_first(plan, outbox) if plan.targets else []
+        at_limit = allowance.left == 0  # then the server is not asked for its size either
+        targets = _largest_first(plan, outbox) if plan.targets and not at_limit else plan.targets
         for number, target in enumerate(targets, 1):
             if should_stop is not None and should_stop():
                 interrupted = True
+                break
+            if allowance.left == 0:  # the daily limit: the rest stay due
+                held = len(targets) - number + 1
                 break
             identity = letters.message_id(str(plan.newsletter_id), target.email, plan.secret)
             try:
@@ -958,13 +1030,15 @@ def _mail(
                     session, newsletter_id=plan.newsletter_id, email=target.email, outcome=outcome,
                     message_id=identity, error=reason,
                 )  # fmt: skip
+                if reason is None and allowance.daily_limit is not None:  # counted with the record: what is left
+                    allowance = newsletter_rows.sending_allowance(session)
             if on_progress:
                 on_progress(number, len(targets))
     except SmtpUnavailable as exc:
         error = f"{exc}{RUN_AGAIN}"
     except MessageTooBig as exc:
         error, too_big = str(exc), True
-    return _Mailed(sent, refused, deferred, error, interrupted, too_big)
+    return _Mailed(sent, refused, deferred, error, interrupted, too_big, held, allowance)
 
 
 def _message(plan: _Plan, sender: Address, target: _Target) -> EmailMessage:

@@ -74,12 +74,15 @@ class AssignedPost:
 @dataclass(frozen=True)
 class Approval:
     """`review approve --publish`: the approved assignment, whether the post was live already
-    (the approval is recorded, there was nothing to publish), and the publication date it kept
-    (published before, or dated in the past by its file: review_publish keeps it, as `publish` does)."""
+    (the approval is recorded, there was nothing to publish), the publication date it kept
+    (published before, or dated in the past by its file: review_publish keeps it, as `publish` does),
+    and when a post its author scheduled for later goes live (review_publish leaves it scheduled:
+    the author's schedule is often an embargo, 0176)."""
 
     assignment: Assignment
     already_published: bool
     kept_date: datetime | None = None
+    scheduled_for: datetime | None = None
 
 
 def due_instant(day: date) -> datetime:
@@ -221,8 +224,9 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
     """Approves, then publishes the post (an approver the author allowed to publish), in one unit of work.
 
     A post that is live already (its author published it meanwhile) keeps the approval, which the
-    approver came to give, and is not published again: `already_published` says so. Anything
-    refused (the step, publishing not allowed, an empty post) changes nothing."""
+    approver came to give, and is not published again: `already_published` says so. One its author
+    scheduled for a time to come stays scheduled (`scheduled_for`). Anything refused (the step,
+    publishing not allowed, an empty post) changes nothing."""
     with orm_unit_of_work(acting) as session:
         assignment = _one(session, ref)
         if assignment.assigned_to != acting.actor.user_id:
@@ -246,4 +250,5 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
                     f"the author has not allowed you to publish '{assignment.slug}' (only an approver assigned"
                     " with --allow-publish can): approve without --publish, and the author publishes it"
                 ) from None
-        return Approval(_one(session, str(assignment.id)), already_published=live, kept_date=kept)
+        later = None if live else review_rows.scheduled_for(session, blog_id=assignment.blog_id)
+        return Approval(_one(session, str(assignment.id)), already_published=live, kept_date=kept, scheduled_for=later)

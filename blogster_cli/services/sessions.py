@@ -8,7 +8,9 @@ Two ways to be someone, decided by the login the CLI has:
 - *own login* (a shared server): the account's database role is the login, and its
   password (given once by an admin) is kept in the keyring.
 BLOGSTER_EMAIL and BLOGSTER_PASSWORD (BLOGSTER_LOGIN on a shared server) override
-both for cron jobs, without storing anything.
+both for cron jobs, without storing anything. A database URL that logs in as an account's own
+login (its password kept with `config set database_url -`) acts as that account when nothing else
+is given, as `doctor` checks it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.actors import ActingUser, Actor, is_account_login
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.errors import AuthError, BlogsterError, ConfigError, InvalidInput, PermissionDenied
@@ -31,12 +34,17 @@ if TYPE_CHECKING:
 
     from argon2 import PasswordHasher
 
+    from blogster_cli.db.connection import Database, LoginRefused
+
 SESSION_KEY = "session"
 LOGIN_KEY = "login"
 PASSWORD_KEY = "password"
 # The password `quickstart` generated for a local account (off a terminal, no email given).
 GENERATED_PASSWORD_KEY = "generated-password"
 BAD_CREDENTIALS = "wrong email or password"
+WRONG_LOGIN = "wrong login or password"
+# How an account's own login is written where a command names it (README: `auth login --login u_...`).
+LOGIN_PLACEHOLDER = "u_..."
 # A database set up with no account in it (`db migrate` alone): `quickstart` makes the first.
 NO_ACCOUNT_YET = "no account here yet: run `blogster quickstart`"
 # Verifying against this keeps an unknown email as slow as a wrong password.
@@ -109,24 +117,71 @@ def authenticate_password(ctx: AppContext, *, email: str, password: str) -> Acto
     return _actor(_usable_account(account))
 
 
-def _authenticate_own_login(ctx: AppContext, login: str, password: str) -> ActingUser:
+class OwnLoginFrom(StrEnum):
+    """Where an account's own login and password came from: what a refusal's message names."""
+
+    TYPED = "typed"  # `auth login --login`
+    STORED = "stored"  # this profile's keyring
+    ENVIRONMENT = "environment"  # BLOGSTER_LOGIN and BLOGSTER_PASSWORD
+    URL = "url"  # the database URL's own login
+
+
+def _authenticate_own_login(ctx: AppContext, login: str, password: str, given: OwnLoginFrom) -> ActingUser:
     """Logs in to a shared server as the account's own role."""
+    return _own_login(ctx, ctx.database.for_login(login, password), login, given)
+
+
+def _own_login(ctx: AppContext, user_db: Database, login: str, given: OwnLoginFrom) -> ActingUser:
+    """The account whose own login `user_db` logs in as (`login`, given as `given` says)."""
     from blogster_cli.db.connection import LoginRefused
     from blogster_cli.errors import DatabaseUnavailable
 
-    user_db = ctx.database.for_login(login, password)
     try:
         with admin_unit_of_work(user_db) as conn:
             row = accounts.own_login_identity(conn)
-    except LoginRefused:  # the server refused this login and password (or its LOGIN is gone: a ban)
-        raise AuthError("wrong login or password") from None
+    except LoginRefused as refused:  # the server refused this login and password (or its LOGIN is gone: a ban)
+        raise _own_login_refused(ctx, login, refused, given) from None
     except DatabaseUnavailable as exc:  # connecting failed: a failing query is AuthError above
         if "password authentication failed" in str(exc) or "role" in str(exc):
-            raise AuthError("wrong login or password") from None
+            raise AuthError(WRONG_LOGIN) from None
         raise
     if row is None:
         raise AuthError("this account has been deleted")
     return ActingUser(user_db, Actor(user_id=row[0], email=row[1], is_admin=row[2]), ctx.timeouts, own_login=True)
+
+
+_LOGIN_SWITCHED_OFF = "is not permitted to log in"
+"""PostgreSQL's words for a role without LOGIN (a ban; an account no longer on the server), said only
+once the password was accepted: authentication comes first, so to someone without the password
+a banned login reads as a wrong one."""
+_WRONG_CREDENTIALS = ("password authentication failed", "does not exist")
+
+
+def _own_login_refused(ctx: AppContext, login: str, refused: LoginRefused, given: OwnLoginFrom) -> BlogsterError:
+    """Why the server refused an account's own login, as far as it tells: banned (its login switched
+    off, which only the right password learns), or a wrong login or password, which for a password
+    that worked before (stored, in the environment or the URL) most likely means an administrator
+    reset it (`admin users reset-password`); anything else (pg_hba.conf) is the server's reason."""
+    reason = str(refused)
+    again = f"{login_command(ctx)} --login {login}"
+    if _LOGIN_SWITCHED_OFF in reason:
+        return AuthError(
+            f"{login} may not log in: the account is banned (or no longer on this server); ask your administrator"
+        )
+    if not any(words in reason for words in _WRONG_CREDENTIALS):
+        return refused
+    if given is OwnLoginFrom.TYPED:
+        return AuthError(WRONG_LOGIN)
+    if given is OwnLoginFrom.ENVIRONMENT:
+        return AuthError(
+            f"BLOGSTER_LOGIN and BLOGSTER_PASSWORD: {WRONG_LOGIN} (after an administrator's password reset,"
+            " BLOGSTER_PASSWORD needs the new password)"
+        )
+    kept = "the password this profile keeps" if given is OwnLoginFrom.STORED else "the database URL's password"
+    return AuthError(
+        f"{kept} for {login} was refused: an administrator may have reset it (or it was changed elsewhere);"
+        f" ask them for the new one, then run: {again}"
+    )
 
 
 @dataclass(frozen=True)
@@ -141,12 +196,11 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
     """Verifies credentials and stores what later commands need in the keyring."""
     store = ctx.credentials
     if login_name or not ctx.database.is_embedded and not _switching_possible(ctx):
-        name = login_name or email
-        if not name:
-            raise InvalidInput("on a shared server, log in with --login NAME (given by your admin)")
-        acting = _authenticate_own_login(ctx, name, password)
+        if not login_name:  # an email is no database login: said before asking the server anything
+            raise InvalidInput(_own_login_needed(ctx))
+        acting = _authenticate_own_login(ctx, login_name, password, OwnLoginFrom.TYPED)
         store.delete(SESSION_KEY)
-        store.set(LOGIN_KEY, name)
+        store.set(LOGIN_KEY, login_name)
         store.set(PASSWORD_KEY, password)
         return LoginResult(acting.actor, "own login", None, store.backend_name)
     if not email:
@@ -163,6 +217,14 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
     return LoginResult(actor, "session", expires_at, store.backend_name)
 
 
+def _own_login_needed(ctx: AppContext) -> str:
+    """How to log in on a shared server, where each account logs in as its own database login."""
+    return (
+        f"on a shared server accounts log in with their own login, not an email: {login_command(ctx)}"
+        f" --login {LOGIN_PLACEHOLDER} (the login your administrator gave you with your password)"
+    )
+
+
 def _switching_possible(ctx: AppContext) -> bool:
     from blogster_cli.db.connection import LoginRefused
     from blogster_cli.errors import DatabaseUnavailable
@@ -173,16 +235,33 @@ def _switching_possible(ctx: AppContext) -> bool:
         return False
 
 
-def logout(ctx: AppContext) -> bool:
-    """Revokes the stored session and forgets stored credentials; False if none were stored."""
+@dataclass(frozen=True)
+class LogoutResult:
+    had_credentials: bool
+    """Whether this profile had a session or a login stored (False: it was not logged in)."""
+    not_ended: str | None = None
+    """Why the stored session could not be ended on the database (it stays valid there until it
+    expires), or None."""
+
+
+def logout(ctx: AppContext) -> LogoutResult:
+    """Revokes the stored session and forgets stored credentials. The credentials are forgotten
+    whatever the database says: logging out must work on a database that is unreachable, not set
+    up, or older than this Blogster (the revocation is one UPDATE of auth.sessions, which every
+    schema has: `auth logout` is among cli/state.SCHEMA_COMMANDS)."""
     store = ctx.credentials
     token = store.get(SESSION_KEY)
     had_any = token is not None or store.get(PASSWORD_KEY) is not None
-    if token is not None:
-        with admin_unit_of_work(ctx.database) as conn:
-            accounts.revoke_session(conn, token_hash=token_hash(token))
+    not_ended = None
+    embedded = ctx.database.embedded
+    if token is not None and (embedded is None or embedded.is_initialized()):  # no server made only to log out
+        try:
+            with admin_unit_of_work(ctx.database) as conn:
+                accounts.revoke_session(conn, token_hash=token_hash(token))
+        except BlogsterError as exc:
+            not_ended = str(exc)
     logout_quietly(ctx)
-    return had_any
+    return LogoutResult(had_any, not_ended)
 
 
 def logged_in_account(ctx: AppContext) -> UUID | None:
@@ -199,10 +278,17 @@ def current_user(ctx: AppContext) -> ActingUser:
     env_login = os.environ.get("BLOGSTER_LOGIN")
     env_email = os.environ.get("BLOGSTER_EMAIL")
     if env_password and env_login:
-        return _authenticate_own_login(ctx, env_login, env_password)
+        return _authenticate_own_login(ctx, env_login, env_password, OwnLoginFrom.ENVIRONMENT)
     if env_password and env_email:
+        from blogster_cli.db.connection import LoginRefused
+
         try:
             actor = authenticate_password(ctx, email=env_email, password=env_password)
+        except LoginRefused as refused:  # a shared server's URL without the administrator's login
+            raise ConfigError(
+                f"{refused}: BLOGSTER_EMAIL signs in through the administrator's connection; on a shared"
+                f" server give your own login instead: BLOGSTER_LOGIN={LOGIN_PLACEHOLDER} with BLOGSTER_PASSWORD"
+            ) from None
         except PermissionDenied as exc:
             raise _switching_refused(
                 ctx, exc, "signing in with BLOGSTER_EMAIL",
@@ -225,15 +311,29 @@ def current_user(ctx: AppContext) -> ActingUser:
 
     login_name, password = store.get(LOGIN_KEY), store.get(PASSWORD_KEY)
     if login_name and password:
-        return _authenticate_own_login(ctx, login_name, password)
+        return _authenticate_own_login(ctx, login_name, password, OwnLoginFrom.STORED)
+    url_login = _url_own_login(ctx)
+    if url_login is not None:
+        return _own_login(ctx, ctx.database, url_login, OwnLoginFrom.URL)
     raise _not_logged_in(ctx)
 
 
+def _url_own_login(ctx: AppContext) -> str | None:
+    """The account login the database URL logs in as (`postgresql://u_...:pw@host/db`, its password
+    kept in the keyring by `config set database_url -`), or None: no URL, or another login."""
+    if not ctx.settings.database_url:
+        return None
+    user = ctx.database.login_name
+    return user if user is not None and is_account_login(user) else None
+
+
 def _not_logged_in(ctx: AppContext) -> BlogsterError:
-    """NotLoggedIn naming `auth login`; on a machine where the embedded database is not set up yet
-    (not created, or holding no account), what sets it up instead: `blogster quickstart`, README's
-    first command, as NotSetUp (exit 6) like every command there, or NotLoggedIn. A stopped server
-    is not started for it, nor a database URL's server asked."""
+    """NotLoggedIn naming `auth login` (with a database URL, `--login u_...` as a shared server's
+    members log in, and `--email` for its administrator: which one the URL is would take asking its
+    server); on a machine where the embedded database is not set up yet (not created, or holding no
+    account), what sets it up instead: `blogster quickstart`, README's first command, as NotSetUp
+    (exit 6) like every command there, or NotLoggedIn. A stopped server is not started for it, nor a
+    database URL's server asked."""
     from blogster_cli.db.schema_version import NOT_SET_UP
     from blogster_cli.errors import DatabaseUnavailable, NotSetUp
 
@@ -247,6 +347,11 @@ def _not_logged_in(ctx: AppContext) -> BlogsterError:
                     return NotLoggedIn(NO_ACCOUNT_YET)
         except DatabaseUnavailable:
             pass
+    if ctx.settings.database_url:  # a server's URL: its members log in with their own login, its admin by email
+        return NotLoggedIn(
+            f"not logged in; run: {login_command(ctx)} --login {LOGIN_PLACEHOLDER} (on a shared server, the login"
+            " your administrator gave you; with the administrator's superuser URL: --email EMAIL)"
+        )
     return NotLoggedIn(f"not logged in; run: {login_command(ctx)}")
 
 

@@ -18,9 +18,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 
+from blogster_cli.chatbot.sanitize import MAX_MESSAGE_LENGTH
 from blogster_cli.errors import NotFound
 from blogster_cli.services import chat
+from blogster_cli.services.chat import MAX_FEEDBACK_LENGTH
 from blogster_cli.terminal_text import safe
+from blogster_cli.tui.inputs import LimitedInput
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
 
@@ -73,7 +76,7 @@ class RateDialog(ModalScreen[tuple[int | None, str | None] | None]):
             yield Label("How helpful was this, 1-5 (Enter to skip)?")
             yield Input(placeholder="1-5", id="score", max_length=1, restrict=r"[1-5]?")
             yield Label("Anything to tell us (Enter to skip)?")
-            yield Input(id="feedback")
+            yield LimitedInput(what="Feedback", max_length=MAX_FEEDBACK_LENGTH, id="feedback")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "score":
@@ -120,7 +123,7 @@ class ChatScreen(Screen[None]):
         yield Header()
         yield VerticalScroll(id="transcript")
         yield Static("", id="chat-status")
-        yield Input(placeholder=PLACEHOLDER, id="chat-input")
+        yield LimitedInput(what="A message", max_length=MAX_MESSAGE_LENGTH, placeholder=PLACEHOLDER, id="chat-input")
         yield KeyFooter()
 
     def on_mount(self) -> None:

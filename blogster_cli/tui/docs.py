@@ -170,8 +170,10 @@ class DocsScreen(Screen[None]):
             status = f"Nothing matches {result.query!r}" + (
                 f"; did you mean {result.suggestion!r}?" if result.suggestion else "."
             )
-        else:
-            status = f"{plural(len(result.hits), 'page matches', 'pages match')} {result.query!r}"
+        else:  # a word no page holds is corrected beside what the others found
+            status = f"{plural(len(result.hits), 'page matches', 'pages match')} {result.query!r}" + (
+                f"; did you mean {result.suggestion!r}?" if result.suggestion else ""
+            )
         self.query_one("#doc-status", Static).update(status)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -15,6 +15,7 @@ from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from blogster_cli.content.rules import MAX_TITLE_CHARS
 from blogster_cli.services import blogs
+from blogster_cli.tui.inputs import LimitedInput
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import NO_POST_SELECTED, PublishingActions
 from blogster_cli.tui.tables import plain
@@ -112,15 +113,6 @@ class PostCreated(Done):
     """`result` is the new draft's BlogRow."""
 
 
-class TitleInput(Input):
-    """A title field that holds what a post's title may (a longer paste is refused whole, not cut),
-    and says why when it refuses one: the bell alone is silent in many terminals."""
-
-    def restricted(self) -> None:
-        super().restricted()
-        self.app.notify(f"A title has at most {MAX_TITLE_CHARS} characters.", severity="warning")
-
-
 class NewPostDialog(ModalScreen[str | None]):
     """Asks the new post's title (Enter starts the draft, Escape cancels)."""
 
@@ -129,7 +121,9 @@ class NewPostDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Title of the new post (a draft; the editor opens it):", markup=False)
-            yield TitleInput(placeholder="Ten terminal habits", id="new-title", max_length=MAX_TITLE_CHARS)
+            yield LimitedInput(
+                what="A title", max_length=MAX_TITLE_CHARS, placeholder="Ten terminal habits", id="new-title"
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

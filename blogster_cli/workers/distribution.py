@@ -11,7 +11,9 @@ again once the SMTP settings or password change, else after 1, 2, 4 ... at most 
 hold is the profile's, kept in the Blogster home: cron's `calendar run-due`, `newsletter send-due`
 and `workers send-newsletters` honour it and add to it, and a restarted worker keeps it. A send ends
 between two mails as soon as the worker is told to stop (workers/stopping.py), with what it
-mailed recorded and the newsletter still due: the next run after a restart mails the rest.
+mailed recorded and the newsletter still due: the next run after a restart mails the rest. An
+account mails at most its daily sending limit (db/migrations/0175): its newsletter stays due and
+each minute's run mails more as the last 24 hours allow, without an SMTP login while none may go.
 """
 
 from __future__ import annotations
@@ -75,4 +77,9 @@ def register(app: procrastinate.App, context: AppContext) -> None:
                     "newsletter %s: interrupted as the worker stops, after %s in this run (%d in all,"
                     " recorded); the next run mails the rest",
                     report.id, plural(report.sent, "mail"), report.recipient_count,
+                )  # fmt: skip
+            elif report.held_by_limit and report.sent:  # said as the limit is reached, not each minute after
+                log.info(
+                    "newsletter %s: %s in this run, %s held by the account's daily sending limit (still due)",
+                    report.id, plural(report.sent, "mail"), plural(report.held_by_limit, "reader"),
                 )  # fmt: skip

@@ -60,3 +60,19 @@ def test_chat_history_refuses_what_it_cannot_show(cli, conversation):
         refused = cli("chat", "history", *args)
         assert refused.exit_code == 2 and refused.stdout == "", refused
         assert refused.stderr == message if message else refused.stderr.startswith("error: --format must be one of")
+
+
+def test_chat_history_before_any_conversation_is_empty_not_an_error(cli, signed_up):
+    """New-user walk 12, item 2: `chat history --json` exited 3 where a list with nothing in it exits 0."""
+    empty = cli("chat", "history", "--json")
+    assert empty.exit_code == 0 and empty.stderr == "", empty.stderr
+    none = {"id": None, "status": None, "started_at": None, "ended_at": None, "satisfaction_score": None}
+    assert empty.json() == {**none, "messages": []}
+    assert cli("chat", "history", "--format", "count").stdout == "0\n"
+    assert cli("chat", "history", "--format", "csv").stdout == "created_at,role,intent,confidence,content\n"
+    assert cli("chat", "history", "--format", "yaml").stdout.endswith("messages: []\n")
+    table = cli("chat", "history")
+    assert (table.exit_code, table.stdout) == (0, "")
+    assert table.stderr == 'You have no conversations yet: blogster chat ask "..." starts one.\n'
+    named = cli("chat", "history", "--conversation", "0123abcd", "--json")  # one named that is not there: not found
+    assert named.exit_code == 3 and named.stdout == "", named

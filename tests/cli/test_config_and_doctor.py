@@ -2,6 +2,9 @@
 
 import os
 
+from blogster_cli import __version__
+from tests.cli.test_help import newest_migration
+
 
 def test_config_set_get_list_per_profile(cli):
     assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0
@@ -115,7 +118,10 @@ def test_doctor_reports_file_secrets_and_fails_on_loose_permissions(cli, signed_
 def test_doctor_fails_when_the_server_is_unreachable(cli):
     result = cli("--database-url", "postgresql://nobody@127.0.0.1:1/none", "doctor", "--json")
     assert result.exit_code == 7  # database unavailable, as every command says it
-    assert {c["name"]: c["status"] for c in result.json()}["server"] == "fail"
+    checks = {c["name"]: c for c in result.json()}
+    assert checks["server"]["status"] == "fail"
+    # Which build this is, as `--version` says it (new-user walk 12, item 4: every build said 0.1.0).
+    assert checks["blogster"]["detail"].startswith(f"{__version__} (schema {newest_migration()}) on Python ")
 
 
 def test_a_database_url_value_libpq_refuses_is_a_configuration_error(cli):

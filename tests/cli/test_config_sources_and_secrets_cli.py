@@ -134,18 +134,25 @@ def test_config_list_shows_each_values_source(cli):
 
 # -- L2: the login hint names the profile ---------------------------------------------------------
 
+# The test server's URL is a server's: its members log in with their own login (walk 12, M3 d).
+ON_A_SERVER = (
+    " --login u_... (on a shared server, the login your administrator gave you; with the administrator's"
+    " superuser URL: --email EMAIL)\n"
+)
+
 
 def test_the_not_logged_in_hint_names_the_profile(cli):
     cli("--profile", "work", "config", "set", "timezone", "UTC")
     error = cli("--profile", "work", "auth", "whoami")
-    assert error.exit_code == 1 and error.stderr == "error: not logged in; run: blogster --profile work auth login\n"
-    assert cli("auth", "whoami").stderr == "error: not logged in; run: blogster auth login\n"
+    assert error.exit_code == 1
+    assert error.stderr == "error: not logged in; run: blogster --profile work auth login" + ON_A_SERVER
+    assert cli("auth", "whoami").stderr == "error: not logged in; run: blogster auth login" + ON_A_SERVER
 
 
 def test_the_studio_closes_with_the_profiles_login_hint(cli, on_a_terminal):  # noqa: F811
     cli("--profile", "work", "config", "set", "timezone", "UTC")
     result = cli("--profile", "work", "tui")
-    assert result.stderr == "error: not logged in; run: blogster --profile work auth login\n"
+    assert result.stderr == "error: not logged in; run: blogster --profile work auth login" + ON_A_SERVER
 
 
 # -- L7: config unset; notification preferences ---------------------------------------------------

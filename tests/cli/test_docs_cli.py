@@ -219,14 +219,26 @@ def test_non_admins_cannot_write_and_see_only_published_pages(cli, signed_up, tm
     assert cli("docs", "search", "workers", "--all", "--json").json()["results"][0]["slug"] == "guide/advanced/workers"
 
 
-def test_did_you_mean_only_when_the_results_are_poor(cli, signed_up, tmp_path):
+def test_did_you_mean_for_a_word_no_page_holds_however_many_the_others_find(cli, signed_up, tmp_path):
+    """`markdwn viewer` found the pages saying "viewer", so the rule "fewer than 3 hits" offered nothing for
+    `markdwn`: a sought word that no page holds gets its correction whatever its neighbours find. A query
+    whose every word is held gets none, however few its hits."""
     queues = {f"guide/queue-{n}.md": f"# Queue {n}\n\nThe message queue, part {n}.\n" for n in range(4)}
-    root = write(tmp_path / "docs", {**SMALL_TREE, **queues})
+    viewers = {f"guide/viewer-{n}.md": f"# Viewer {n}\n\nThe Markdown viewer, part {n}.\n" for n in range(4)}
+    root = write(tmp_path / "docs", {**SMALL_TREE, **queues, **viewers})
     assert cli("docs", "import", str(root), "--publish").exit_code == 0
+    viewer = cli("docs", "search", "markdwn viewer", "--json").json()
+    assert len(viewer["results"]) >= 3 and viewer["did_you_mean"] == "markdown viewer"
+    assert set(viewer) == {"query", "results", "did_you_mean"}
     good = cli("docs", "search", "messge queue", "--json").json()
-    assert len(good["results"]) >= 3 and good["did_you_mean"] is None
+    assert len(good["results"]) >= 3 and good["did_you_mean"] == "message queue"
+    plain = cli("docs", "search", "messge queue")
+    assert plain.exit_code == 0 and "Did you mean: message queue" in plain.stderr and "queue-0" in plain.stdout
     poor = cli("docs", "search", "messge", "--json").json()
     assert poor["results"] == [] and poor["did_you_mean"] == "message"
+    known = cli("docs", "search", "message queue", "--json").json()
+    assert len(known["results"]) >= 3 and known["did_you_mean"] is None
+    assert cli("docs", "search", "workers", "--json").json()["did_you_mean"] is None  # one hit, a known word
 
 
 def test_each_page_is_stemmed_in_its_own_language(cli, signed_up, tmp_path):

@@ -402,7 +402,7 @@ def test_an_open_pipe_with_nothing_in_it_is_not_waited_for():
     """`ssh host blogster blogs new T` leaves stdin open: reading it would hang."""
     import subprocess
 
-    probe = "from blogster_cli.cli.blogs import piped_input; print(repr(piped_input()))"
+    probe = "import sys; from blogster_cli.cli.piped import piped_input; print(repr(piped_input(sys.stdin.read)))"
     process = subprocess.Popen(
         [sys.executable, "-c", probe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

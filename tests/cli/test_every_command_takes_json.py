@@ -135,8 +135,9 @@ def test_the_new_json_results(cli, signed_up, superuser, tmp_path):
 
     changed = cli("auth", "passwd", "--password-stdin", "--json", input=f"{PASSWORD}\n{PASSWORD}-2\n")
     assert changed.json() == {"email": signed_up, "password_changed": True}, changed.stderr
-    assert cli("auth", "logout", "--json").json() == {"profile": "default", "logged_out": True}
-    assert cli("auth", "logout", "--json").json() == {"profile": "default", "logged_out": False}
+    ended = {"profile": "default", "logged_out": True, "session_still_valid": False}
+    assert cli("auth", "logout", "--json").json() == ended
+    assert cli("auth", "logout", "--json").json() == {**ended, "logged_out": False}
 
 
 def test_config_set_json_keeps_a_urls_password_out(cli, isolated_environment):

@@ -48,3 +48,16 @@ def test_a_database_without_an_account_names_quickstart(cli, embedded):
     assert cli("auth", "logout").exit_code == 0
     logged_out = cli("posts", "list")
     assert (logged_out.exit_code, logged_out.stderr) == (1, "error: not logged in; run: blogster auth login\n")
+
+
+def test_logout_with_no_database_here_forgets_the_credentials_and_creates_nothing(cli, embedded):
+    """`auth logout` takes any database state (cli/state.SCHEMA_COMMANDS): with none here (its cluster
+    removed), it forgets what the profile stores and makes no server only to end the session in."""
+    from blogster_cli.credentials import CredentialStore
+
+    CredentialStore("default").set("session", "a-token-of-a-database-since-removed")
+    logout = cli("auth", "logout", "--json")
+    assert (logout.exit_code, logout.stderr) == (0, "")
+    assert logout.json() == {"profile": "default", "logged_out": True, "session_still_valid": False}
+    assert CredentialStore("default").get("session") is None
+    assert not embedded.is_initialized()

@@ -2,10 +2,12 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer.main
 
+from blogster_cli import __version__
 from blogster_cli.cli.app import app
 from blogster_cli.cli.commands import COMMANDS as COMMAND_TABLE
 
@@ -21,6 +23,7 @@ def all_commands(group=None, path=()):
 
 
 COMMANDS = list(all_commands())
+MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
 
 
 def test_every_group_is_listed_with_one_line_help():
@@ -40,6 +43,7 @@ def test_every_command_has_help_with_an_example(path, command):
 # A group's help is built from its own module, which imports its service only inside each command.
 HELP_LINES = [
     ["--help"],
+    ["--version"],
     ["newsletter", "--help"],
     ["newsletter", "list", "--help"],
     ["review", "--help"],
@@ -64,9 +68,16 @@ def test_help_imports_no_heavy_modules(args):
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
-def test_version():
+def newest_migration() -> str:
+    """The number of the newest file in db/migrations: what tells this build from another of its version."""
+    return max(path.name for path in MIGRATIONS.glob("*.sql")).split("_", 1)[0]
+
+
+def test_version_names_the_newest_migration_too():
+    """New-user walk 12, item 4: every build said `blogster 0.1.0`."""
     result = subprocess.run([sys.executable, "-m", "blogster_cli", "--version"], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.startswith("blogster ")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == f"blogster {__version__} (schema {newest_migration()})\n"
 
 
 def test_unknown_command_is_a_usage_error():

@@ -1,10 +1,13 @@
-"""The help pages `quickstart` publishes (examples/docs/commands) show each command's live `--help`:
-an option change that leaves them stale fails here until `python tools/help_pages.py` rewrites them."""
+"""The help pages `quickstart` publishes show each command's live `--help` (examples/docs/commands)
+and README's sections (examples/docs/guides): an option or README change that leaves them stale
+fails here until `python tools/help_pages.py` rewrites them."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 from typer.core import TyperGroup
 
@@ -64,3 +67,53 @@ def test_every_command_has_a_help_block() -> None:
     assert "posts delete" not in commands
     missing = [command for command in commands if command not in documented]
     assert missing == [], f"{len(missing)} commands have no help block in examples/docs/commands: " + ", ".join(missing)
+
+
+def test_guides_match_the_readme() -> None:
+    """The guides were hand copies of README sections, and drifted (ten mended on 2026-12-04)."""
+    stale = [path.name for path in help_pages.stale_guides(write=False)]
+    assert stale == [], "run `python tools/help_pages.py` to rewrite these guides: " + ", ".join(stale)
+
+
+def test_a_guide_is_its_sections_own_text_under_a_title() -> None:
+    readme = (
+        "# Blogster\n\nIntro.\n\n## Backups\n\nOne.\n\n```bash\n# not a heading\n```\n\n"
+        "### Restoring\n\nTwo.\n\n## Backups\n\nA second section of that name.\n"
+    )
+    sections = help_pages.readme_sections(readme)
+    assert sections["Backups"] == "One.\n\n```bash\n# not a heading\n```"
+    assert sections["Restoring"] == "Two." and sections["Blogster"] == "Intro."
+    assert help_pages.guide_name("The studio: `blogster tui`") == "the-studio-blogster-tui"
+    written = help_pages.guide_pages(help_pages.README.read_text(encoding="utf-8"))
+    backups = written["backups.md"]
+    assert backups.startswith("# Backups\n\n") and backups[11] != "\n" and backups[-2:] != "\n\n"
+    assert "### What an account" not in written["security-model-who-can-see-what-and-how.md"]
+    for name, text in written.items():  # one heading each, its title: subsections are guides of their own
+        assert list(help_pages.readme_sections(text)) == [text.split("\n", 1)[0].removeprefix("# ")], name
+
+
+def test_stale_guides_are_rewritten_and_pages_of_no_section_removed(tmp_path: Path) -> None:
+    guides = tmp_path / "guides"
+    shutil.copytree(help_pages.GUIDES, guides)
+    (guides / "backups.md").write_text("# Backups\n\nAn old copy.\n", encoding="utf-8")
+    (guides / "workers.md").unlink()
+    (guides / "hand-written.md").write_text("# Mine\n", encoding="utf-8")
+    stale = help_pages.stale_guides(guides, write=True)
+    assert [path.name for path in stale] == ["backups.md", "hand-written.md", "workers.md"]
+    assert not (guides / "hand-written.md").exists()
+    written = help_pages.guide_pages(help_pages.README.read_text(encoding="utf-8"))
+    assert (guides / "backups.md").read_text(encoding="utf-8") == written["backups.md"]
+    assert help_pages.stale_guides(guides, write=False) == []
+
+
+def test_a_listed_section_gone_from_the_readme_is_named(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(help_pages.README.read_text(encoding="utf-8").replace("## Backups\n", "## Backing up\n"))
+    with pytest.raises(SystemExit, match="README.md has no section 'Backups'"):
+        help_pages.stale_guides(tmp_path, readme, write=False)
+
+
+def test_the_guides_that_help_and_tests_name_are_written() -> None:
+    """`blogster docs show guides/backups` is a help example; other tests read these guides."""
+    names = help_pages.guide_pages(help_pages.README.read_text(encoding="utf-8"))
+    assert {"backups.md", "exit-codes.md", "import-and-export.md", "set-up-a-fresh-machine.md"} <= set(names)

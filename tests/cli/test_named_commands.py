@@ -3,10 +3,13 @@ and the help pages `quickstart` publishes tell users what to type, and a red tea
 answers naming commands that do not exist (`subscription change`, `site build OUT`).
 
 A named command is read as its synopsis: `[optional]` parts are checked too, `a / b`
-alternatives are commands of the same group (`posts new / list`), `import|add|rm` one word
-each, and a shell redirection ends it. Placeholders (SLUG, FILE) stand in for values, so a
-value of the wrong type passes; an unknown command or option, an extra argument or a missing
-one fails.
+alternatives are commands of the group of the one before or of a group around it (`posts new /
+list / tag add / tag rm`, `newsletter send / subscribers import / list / smtp-password`),
+`import|add|rm` one word each, `[--rename or --replace]` one option each, a group followed by
+`...` stands for its commands, and a shell redirection ends it. Placeholders (SLUG, FILE) stand
+in for values, so a value of the wrong type passes; an unknown command or option, an extra
+argument or a missing one fails. The guides are README's sections (tools/help_pages.py), so this
+reads the README's synopses too.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from tests.conftest import REPO_ROOT
 SHIPPED = [REPO_ROOT / "examples/chatbot/intents.yaml", *sorted((REPO_ROOT / "examples/docs").rglob("*.md"))]
 NAMED = re.compile(r"`(blogster [^`\n]+)`")  # on one line: click cuts a long first line of help at "..."
 SHELL = re.compile(r"\s[<>|]\s.*$")
+CHOICE = re.compile(r"\[([^\[\]]* or [^\[\]]*)\]")  # `[--days N or --from DATE]`
+# Named as what a user mistypes: exit-codes says it gets a "did you mean".
+MISTYPED_ON_PURPOSE = {"blogster post list"}
 
 
 def named_commands() -> list[tuple[str, str]]:
@@ -36,6 +42,7 @@ def named_commands() -> list[tuple[str, str]]:
         (path.relative_to(REPO_ROOT).as_posix(), match.group(1).replace('\\"', '"'))
         for path in SHIPPED
         for match in NAMED.finditer(path.read_text(encoding="utf-8"))
+        if match.group(1) not in MISTYPED_ON_PURPOSE
     ]
 
 
@@ -51,11 +58,14 @@ def resolve(root: Any, words: list[str]) -> tuple[Any, list[str], list[str]]:
     return command, path, words
 
 
-def without_global_options(words: list[str]) -> list[str]:
+def without_global_options(words: list[str], own: set[str]) -> list[str]:
+    """`words` less the options every command takes, but those of `own` (`ai logs -q TEXT`)."""
     kept, skip = [], False
     for word in words:
         if skip:
             skip = False
+        elif word in own:
+            kept.append(word)
         elif word in state.GLOBAL_FLAGS or word == "--json":
             continue
         elif word in state.GLOBAL_OPTIONS_WITH_VALUE:
@@ -67,11 +77,19 @@ def without_global_options(words: list[str]) -> list[str]:
 
 def synopses(root: Any, text: str) -> list[list[str]]:
     """The command lines `text` (after `blogster`) stands for."""
-    text = SHELL.sub("", text).replace("[", " ").replace("]", " ").replace("...", "VALUE")
+    text = SHELL.sub("", text)
+    if choice := CHOICE.search(text):
+        return [
+            line
+            for option in choice.group(1).split(" or ")
+            for line in synopses(root, f"{text[: choice.start()]}[{option}]{text[choice.end() :]}")
+        ]
+    text = re.sub(r"\s\.\.\.$", "", text)  # `blogster db ...`: the group's commands
+    text = text.replace("[", " ").replace("]", " ").replace("...", "VALUE")
     first, *others = text.split(" / ")
     lines = [shlex.split(first)[1:]]
-    group = resolve(root, lines[0])[1][:-1]  # the alternatives are commands of the first one's group
-    lines += [group + shlex.split(other) for other in others]
+    for other in others:
+        lines.append(alternative(root, lines[-1], shlex.split(other)))
     expanded = []
     for words in lines:
         alternatives = next((i for i, word in enumerate(words) if re.fullmatch(r"[a-z-]+(\|[a-z-]+)+", word)), None)
@@ -81,7 +99,23 @@ def synopses(root: Any, text: str) -> list[list[str]]:
             expanded += [
                 [*words[:alternatives], one, *words[alternatives + 1 :]] for one in words[alternatives].split("|")
             ]
-    return [without_global_options(words) for words in expanded]
+    return [without_global_options(words, own_options(root, words)) for words in expanded]
+
+
+def alternative(root: Any, before: list[str], words: list[str]) -> list[str]:
+    """The command line an alternative `words` after `before` stands for: a command of the
+    group `before` is in, else of the innermost group around that one that has it."""
+    group = resolve(root, before)[1][:-1]
+    for depth in range(len(group), 0, -1):
+        if len(resolve(root, group[:depth] + words)[1]) > depth:
+            return group[:depth] + words
+    return group + words
+
+
+def own_options(root: Any, words: list[str]) -> set[str]:
+    """The options the command `words` names takes itself (none for a group)."""
+    command = resolve(root, without_global_options(words, set()))[0]
+    return set() if hasattr(command, "get_command") else {opt for param in command.params for opt in param.opts}
 
 
 def problem(root: Any, words: list[str]) -> str | None:
@@ -118,4 +152,13 @@ def test_the_reading_of_a_synopsis_finds_what_is_wrong() -> None:
     assert problem(root, ["subscription", "change", "PLAN"]) == "no command 'change' in `blogster subscription`"
     assert "unexpected extra argument" in (problem(root, ["site", "build", "OUT"]) or "")
     assert problem(root, ["site", "build", "--out", "OUT"]) is None
+    assert synopses(root, "blogster newsletter send / subscribers import CSV / list / smtp-password") == [
+        ["newsletter", "send"], ["newsletter", "subscribers", "import", "CSV"],
+        ["newsletter", "subscribers", "list"], ["newsletter", "smtp-password"],
+    ]  # fmt: skip
+    assert synopses(root, "blogster docs import DIR [--rename or --replace]") == [
+        ["docs", "import", "DIR", "--rename"], ["docs", "import", "DIR", "--replace"]
+    ]  # fmt: skip
+    assert synopses(root, "blogster db ...") == [["db"]]
+    assert synopses(root, "blogster --debug ai logs -q TEXT") == [["ai", "logs", "-q", "TEXT"]]
     assert Path(SHIPPED[0]).is_file() and len(named_commands()) > 20

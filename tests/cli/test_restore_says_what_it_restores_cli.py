@@ -32,22 +32,29 @@ def backed_up(cli, tmp_path: Path, name: str = "ada.blogster-backup") -> Path:
 
 
 def test_the_question_names_the_backups_accounts_and_date_and_declining_changes_nothing(
-    cli, signed_up, tmp_path, answering
+    cli, signed_up, tmp_path, answering, db
 ):
+    """The question said "everything in the database": bob, no administrator, could read it as his own
+    data, though any profile restores every account (README: "Profiles are not isolated")."""
     target = tmp_path / "ada.blogster-backup"
     made = cli("db", "backup", str(target), "--json").json()["created_at"][:16].replace("T", " ")  # UTC
-    signup(cli, "bob@example.com")  # now signed in as bob, who is not in the backup
+    signup(cli, "bob@example.com")  # now signed in as bob, who is not in the backup (and no administrator)
+    assert cli("auth", "whoami", "--json").json()["is_admin"] is False
     declined = cli("db", "restore", str(target), input="n\n")
     assert (declined.exit_code, declined.stdout) == (1, "")
     assert declined.stderr == (
-        f"This replaces everything in the database with the backup of {made} UTC (1 account: ada@example.com)."
-        " bob@example.com (you) is not in it: you will be signed out. Continue? [y/N]: error: aborted; nothing changed\n"
+        f"This replaces the whole database {db.database_name}, every account's data and not only yours, with the"
+        f" backup of {made} UTC (1 account: ada@example.com). bob@example.com (you) is not in it: you will be signed"
+        " out. Continue? [y/N]: error: aborted; nothing changed\n"
     )
     assert cli("auth", "whoami", "--json").json()["email"] == "bob@example.com"  # nothing changed
     login(cli, "ada@example.com")
     mine = cli("db", "restore", str(target), input="\n")  # Enter: the default, no
     assert mine.exit_code == 1 and "(1 account: ada@example.com). Continue? [y/N]: " in mine.stderr
     assert "signed out" not in mine.stderr
+    assert cli("auth", "logout").exit_code == 0
+    nobody = cli("db", "restore", str(target), input="n\n")  # signed out: no "yours"
+    assert nobody.stderr.startswith(f"This replaces the whole database {db.database_name}, every account's data, with")
 
 
 def test_the_result_names_the_accounts_and_says_you_are_signed_out(cli, signed_up, tmp_path):

@@ -342,6 +342,61 @@ def test_approve_publish_keeps_the_date_of_a_post_published_before(cli, tmp_path
     assert kept_date.isoformat() == "2024-03-01T09:30:00+00:00"
 
 
+def test_approve_publish_leaves_a_post_scheduled_for_later_scheduled(cli, tmp_path, superuser):
+    """New-user walk 12 (M1): `review approve --publish` on a post its author scheduled for later
+    published it at once, dated now, and said nothing of the schedule (0166): an approver overrode
+    the author's embargo. It stays scheduled, and the approver's line and the author's notification
+    say when it goes live, each in their own zone; a draft is still published now. Neither approval
+    marks a calendar entry itself: the due work marks the draft's, whose post is live, and leaves the
+    scheduled post's planned until it goes live at its time."""
+    setup_team(cli, tmp_path)
+    assert cli("config", "set", "timezone", "Europe/Berlin").exit_code == 0  # ada's notifications follow it
+    assert cli("publish", "draft-one", "--at", "2099-03-01 09:00").exit_code == 0
+    for slug in ("draft-one", "private-two"):
+        ok(cli("calendar", "add", f"Launch {slug}", "--date", "2099-03-01", "--blog", slug, "--json"))
+    embargoed = ok(assign(cli, "draft-one", "grace@example.com", "approver", "--allow-publish", "--json"))
+    draft = ok(assign(cli, "private-two", "grace@example.com", "approver", "--allow-publish", "--json"))
+    login(cli, "grace@example.com")
+    assert cli("config", "set", "timezone", "Asia/Tokyo").exit_code == 0
+    for assignment in (embargoed, draft):
+        ok(cli("review", "start", assignment["id"][:8], "--json"))
+    said = cli("review", "approve", embargoed["id"][:8], "--publish")
+    assert (said.exit_code, said.stderr) == (
+        0,
+        f"{embargoed['id'][:8]} (draft-one) is approved; it goes live as scheduled at 2099-03-01 17:00 JST.\n",
+    )
+    shown = ok(cli("review", "approve", draft["id"][:8], "--publish", "--json"))
+    assert (shown["status"], shown["already_published"], shown["scheduled_for"]) == ("approved", False, None)
+    posts = superuser.execute(
+        "select slug, status::text, published_at > now() - interval '1 hour' and published_at <= now(),"
+        " published_at = '2099-03-01 08:00+00' from public.blogs order by slug"
+    ).fetchall()
+    assert posts == [("draft-one", "scheduled", False, True), ("private-two", "published", True, False)]
+    assert notifications(superuser, "ada@example.com") == [
+        "Approved by grace@example.com (approver), goes live as scheduled at 2099-03-01 09:00 CET: draft-one",
+        "Approved and published by grace@example.com (approver): private-two",
+    ]
+    login(cli, "ada@example.com")
+    assert ok(cli("calendar", "run-due", "--json"))["calendar_marked"] == 1
+    entries = superuser.execute("select title, status::text from public.content_calendar order by title").fetchall()
+    assert entries == [("Launch draft-one", "planned"), ("Launch private-two", "published")]
+    again = ok(cli("review", "list", "--by-me", "--json"))
+    assert {a["slug"]: a["status"] for a in again} == {"draft-one": "approved", "private-two": "approved"}
+
+
+def test_approve_publish_json_says_when_a_scheduled_post_goes_live(cli, tmp_path, superuser):
+    setup_team(cli, tmp_path)
+    assert cli("publish", "draft-one", "--at", "2099-03-01 09:00").exit_code == 0
+    assignment = ok(assign(cli, "draft-one", "grace@example.com", "approver", "--allow-publish", "--json"))
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", assignment["id"][:8], "--json"))
+    shown = ok(cli("review", "approve", assignment["id"][:8], "--publish", "--json"))
+    assert (shown["status"], shown["already_published"], shown["kept_publication_date"]) == ("approved", False, None)
+    assert shown["scheduled_for"] == "2099-03-01T09:00:00+00:00"
+    (count,) = superuser.execute("select count(*) from public.activities where type = 'published'").fetchone()
+    assert count == 0  # it goes live at its time, with the one `published` activity the due work records
+
+
 def test_a_due_day_is_the_same_day_for_the_author_and_the_assignee(cli, tmp_path, superuser):
     """New-user walk: `--due 2026-12-10` showed as `2026-12-10 22:59 UTC` to a UTC assignee and
     `23:59 CET` to the author (and west of UTC, as the next day): a due date is a day, one for both."""

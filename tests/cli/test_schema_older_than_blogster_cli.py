@@ -82,3 +82,31 @@ def test_a_database_newer_than_this_blogster_is_used_as_before(cli, signed_up, s
         "insert into internal.schema_migrations (name, checksum) values ('9999_from_a_newer_blogster', 'x')"
     )
     assert cli("posts", "list").exit_code == 0
+
+
+def test_logout_works_on_an_older_database(cli, one_migration_behind, superuser):
+    """Logging out forgets this profile's credentials: no reason to refuse it until `db migrate`
+    (it was refused with exit 6 like any command). The session is still ended on the database."""
+    logout = cli("auth", "logout", "--json")
+    assert logout.exit_code == 0, logout.stderr
+    assert logout.json() == {"profile": "default", "logged_out": True, "session_still_valid": False}
+    assert logout.stderr == ""
+    assert superuser.execute("select count(*) from auth.sessions where revoked_at is null").fetchone()[0] == 0
+    assert cli("db", "migrate").exit_code == 0
+    whoami = cli("auth", "whoami")
+    assert whoami.exit_code == 1 and "not logged in" in whoami.stderr
+
+
+def test_logout_forgets_the_credentials_when_the_database_cannot_be_reached(cli, signed_up, superuser):
+    """The session cannot be ended there, and says so; what this profile stores is forgotten all the same."""
+    unreachable = "postgresql://nobody@127.0.0.1:1/blogster"  # port 1: refused at once
+    logout = cli("--database-url", unreachable, "auth", "logout", "--json")
+    assert logout.exit_code == 0, logout.stderr
+    assert logout.json() == {"profile": "default", "logged_out": True, "session_still_valid": True}
+    assert logout.stderr.startswith("warning: the session could not be ended on the database (")
+    assert logout.stderr.endswith("): it stays valid there until it expires, though this profile has forgotten it\n")
+    assert logout.stderr.count("\n") == 1 and "Traceback" not in logout.stderr
+    assert superuser.execute("select count(*) from auth.sessions where revoked_at is null").fetchone()[0] == 1
+    whoami = cli("auth", "whoami")
+    assert whoami.exit_code == 1 and "not logged in" in whoami.stderr
+    assert cli("auth", "logout", "--json").json()["logged_out"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -122,3 +123,44 @@ def test_report_png_writes_the_chart_and_only_png_loads_matplotlib(cli, posts, t
     )
     plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert plain.stdout.startswith("{") and plain.stderr.strip().splitlines()[-1] == "MATPLOTLIB=False"
+
+
+def test_report_png_refuses_an_existing_file_unless_force(cli, posts, tmp_path):
+    """As `calendar export --ics` and `db backup`: a file already there is kept, exit 5, unless --force."""
+    image = tmp_path / "views.png"
+    image.write_bytes(b"my own chart")
+    refused = cli("analytics", "report", "--png", str(image), "--json")
+    one_line_error(refused, 5)
+    assert refused.stderr == f"error: {image} already exists; use --force to overwrite it\n" and not refused.stdout
+    assert image.read_bytes() == b"my own chart"
+    (tmp_path / "elsewhere").write_text("")
+    (tmp_path / "link.png").symlink_to(tmp_path / "elsewhere")
+    one_line_error(cli("analytics", "report", "--png", str(tmp_path / "link.png")), 5)
+    one_line_error(cli("analytics", "report", "--png", str(tmp_path), "--force"), 2)
+    forced = cli("analytics", "report", "--png", str(image), "--force", "--json")
+    assert forced.exit_code == 0, forced.stderr
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and (tmp_path / "elsewhere").read_text() == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blogster-home", "elsewhere", "link.png", "views.png"]
+
+
+def test_report_png_that_cannot_be_written_whole_leaves_the_old_file(cli, posts, tmp_path):
+    """A write cut short (here by a file size limit, as a full disk would) leaves no half image: the file
+    there before is untouched and no partial is left beside it."""
+    assert cli("analytics", "ingest", str(write(tmp_path / "access.log", HAND_MADE_LOG))).exit_code == 0
+    out = tmp_path / "charts"
+    out.mkdir()
+    image = out / "views.png"
+    image.write_bytes(b"my own chart")
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"  # a write past the limit fails (EFBIG), not the process
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        f"sys.argv = ['blogster', 'analytics', 'report', '--png', {str(image)!r}, '--force']\n"
+        "from blogster_cli.cli.app import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    cut = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert cut.returncode == 8, cut.stderr
+    assert cut.stderr.startswith("error: ") and "Traceback" not in cut.stderr
+    assert image.read_bytes() == b"my own chart" and [p.name for p in out.iterdir()] == ["views.png"]

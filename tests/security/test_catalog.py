@@ -45,6 +45,7 @@ USER_CALLABLE_DEFINERS = {
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
     "feature_flags_version()",  # how often the flags (which everyone reads) changed: one number (0085)
     "auth.my_other_sessions()",  # process ids of the caller's own login's other sessions (0096)
+    "newsletter_sending_allowance()",  # the caller's own daily sending limit and its count (0175)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -64,6 +65,11 @@ SERVICE_ONLY_TABLES = {
     "internal.assignment_rates",  # assignments made today per author and assignee, by a definer trigger (0102)
     "internal.tag_creation_rates",  # tags each account created today, by a definer trigger (0112)
     "internal.review_email_counts",  # review emails each recipient was sent today, by the worker's claim (0151)
+    # Daily newsletter sending limits (0175): each accepted mail, by a definer trigger on the delivery
+    # ledger; the limits, which administrators set on the administrative login.
+    "internal.newsletter_sends",
+    "internal.newsletter_daily_limits",
+    "internal.newsletter_default_daily_limit",
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

@@ -182,6 +182,31 @@ def test_an_approval_publishes_once_and_not_after_the_author_takes_the_post_down
     assert status_of(superuser, post) == "draft"
 
 
+def test_an_approver_cannot_bring_a_scheduled_post_forward(db, team, superuser):
+    """0176: review_publish leaves a post its author scheduled for later scheduled at her time (0166
+    published it at once): the approver's own login, calling it again and again or writing the post,
+    neither publishes it early nor moves its time; nor does it call the function that words the time."""
+    grace, post = team["grace"], team["posts"]["private"]
+    later = datetime(2099, 3, 1, 8, tzinfo=UTC)
+    superuser.execute("update public.blogs set status = 'scheduled', published_at = %s where id = %s", (later, post))
+    assignment = approved_with_publishing(db, team)
+    before = state(superuser)
+    for _ in range(2):
+        assert run(db, grace, "select public.review_publish(%s)", (assignment,)) == [(post,)]
+    for statement in (
+        "update public.blogs set status = 'published', published_at = now() where id = %s",
+        "update public.blogs set published_at = now() - interval '1 minute' where id = %s",
+        "update public.blogs set status = 'published' where id = %s and status = 'scheduled'",
+    ):
+        assert run(db, grace, statement, (post,)) == 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        run(db, grace, "select internal.notice_time(now(), %s)", (team["ada"].user_id,))
+    assert state(superuser) == before
+    assert status_of(superuser, post) == "scheduled"
+    published = superuser.execute("select count(*) from public.activities where type = 'published'").fetchone()
+    assert published == (0,)
+
+
 def test_an_author_cannot_forge_an_approval_or_the_assignees_words(db, team, superuser):
     """0099: an assignment written by its author starts 'assigned', with no comments, no approval
     time and the author as its assigner; comments come only through review_act, and assigned_by
@@ -723,6 +748,38 @@ def test_an_approver_publishing_tells_the_author_once_per_step_and_itself_nothin
     show = f"blogster review show {approver}"
     # pending: its email waits for the workers (email_notifications is on by default, 0147)
     assert kinds == [("blog_interaction", "pending", f"`blogster review show {str(approver)[:8]}`", show)]
+
+
+@pytest.mark.parametrize("one_transaction", [True, False], ids=["approve-and-publish", "approve-then-publish"])
+def test_an_approver_publishing_a_scheduled_post_tells_the_author_when(db, crew, superuser, one_transaction):
+    """0176: the post stays scheduled, and the author's one notice of the step says when it goes
+    live, in the zone her notifications are read in (UTC here: a zone PostgreSQL does not know)."""
+    ada, vic, approver = crew.ada, crew.vic, crew.approver
+    superuser.execute("update public.blogs set status = 'scheduled', published_at = '2099-03-01 08:00+00' where id = %s",
+                      (crew.post,))  # fmt: skip
+    superuser.execute("update public.user_notification_preferences set timezone = 'Not/AZone' where user_id = %s",
+                      (ada.user_id,))  # fmt: skip
+    step(db, vic, approver, "start")
+    with db.connect() as conn:
+        with acting_transaction(conn, vic.role_name):
+            conn.execute("select public.review_act(%s, 'approve')", (approver,))
+            if one_transaction:
+                conn.execute("select public.review_publish(%s)", (approver,))
+        if not one_transaction:
+            with acting_transaction(conn, vic.role_name):
+                conn.execute("select public.review_publish(%s)", (approver,))
+    assert status_of(superuser, crew.post) == "scheduled"
+    assert titles(db, ada) == [
+        "Approved by vic@example.com (approver), goes live as scheduled at 2099-03-01 08:00 UTC: Draft one"
+    ]
+    superuser.execute("update public.user_notification_preferences set timezone = 'America/New_York' where user_id = %s",
+                      (ada.user_id,))  # fmt: skip
+    read_all(db, ada)
+    run(db, vic, "select public.review_publish(%s)", (approver,))  # again: a new notice, the same post
+    assert titles(db, ada)[-1] == (
+        "Approved by vic@example.com (approver), goes live as scheduled at 2099-03-01 03:00 EST: Draft one"
+    )
+    assert status_of(superuser, crew.post) == "scheduled"
 
 
 def test_the_assignee_hears_nothing_of_a_post_it_cannot_read(db, crew, superuser):

@@ -166,3 +166,50 @@ def test_the_rate_dialog_takes_only_a_score_of_1_to_5(writer):
         assert answers == [(5, None)]
 
     drive(app, steps)
+
+
+def test_the_message_and_feedback_fields_hold_what_the_database_stores(writer, intents, superuser):
+    """The chat field took any paste, refused by the service only once sent (its text then lost); the rating's
+    feedback field too. Each now holds at most what the database stores (a message: 0080's limit, the
+    feedback: chatbot_conversations' check): a longer paste is refused whole, with a note; the longest goes in."""
+    from textual import events
+
+    from blogster_cli.chatbot.sanitize import MAX_MESSAGE_LENGTH
+    from blogster_cli.services.chat import MAX_FEEDBACK_LENGTH
+
+    assert superuser.execute("select internal.chatbot_max_message_length()").fetchone()[0] == MAX_MESSAGE_LENGTH
+    app = app_for(writer)
+
+    def notes() -> list[str]:
+        return [n.message for n in app._notifications]
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        field = app.screen.query_one("#chat-input", Input)
+        field.post_message(events.Paste("x" * 1_000_000))
+        await settle(pilot)
+        assert field.value == "" and notes() == [f"A message has at most {MAX_MESSAGE_LENGTH} characters."]
+        field.post_message(events.Paste("m" * (MAX_MESSAGE_LENGTH - 1)))
+        await pilot.press("!", "?")  # the last one goes in, the next not
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [m.content for m in chat.history(writer).messages] == ["m" * (MAX_MESSAGE_LENGTH - 1) + "!"]
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, RateDialog)
+        await pilot.press("enter")  # no score
+        feedback = app.screen.query_one("#feedback", Input)
+        assert app.focused is feedback
+        feedback.post_message(events.Paste("y" * (MAX_FEEDBACK_LENGTH + 1)))
+        await settle(pilot)
+        assert feedback.value == "" and notes()[-1] == f"Feedback has at most {MAX_FEEDBACK_LENGTH} characters."
+        feedback.post_message(events.Paste("f" * (MAX_FEEDBACK_LENGTH - 1)))
+        await pilot.press("!", "?", "enter")
+        await settle(pilot)
+        [ended] = chat.conversations(writer)
+        stored = superuser.execute("select feedback from chatbot_conversations where id = %s", (ended.id,))
+        assert ended.status == "completed" and stored.fetchone()[0] == "f" * (MAX_FEEDBACK_LENGTH - 1) + "!"
+
+    drive(app, steps)

@@ -148,5 +148,11 @@ def test_docs_search_as_you_type_and_open_a_page(make_user, acting_as):
         assert hits.option_count == 0 and rendered(screen, "#doc-status").startswith(
             "Nothing matches 'zzqx'"
         )  # focusing the box selects its text
+        screen.query_one("#doc-query", Input).clear()
+        await pilot.press(*"backup thmes")  # `backup` finds a page, `thmes` none: corrected all the same
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert hits.option_count == 1
+        assert rendered(screen, "#doc-status") == "1 page matches 'backup thmes'; did you mean 'backup themes'?"
 
     drive(app, steps)

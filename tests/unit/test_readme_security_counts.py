@@ -65,6 +65,12 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         ("test_login_roles.py", "test_role_passwords.py", "test_shared_server_attacks.py"),
     ),
     (
+        "mailing past your daily newsletter sending limit through the operator's SMTP server: raising or"
+        " resetting your own limit or its count by raw SQL, deleting what was counted, skipping the count,"
+        " spending another account's allowance, holding a lock the workers' record would wait on",
+        ("test_newsletter_limit_attacks.py",),
+    ),
+    (
         "catalog gates over every table, view and function: RLS enabled and forced, definer functions"
         " owned and pinned (search_path), views that run as the caller, no TRUNCATE/TRIGGER/REFERENCES,"
         " statistics that do not leak, temp objects shadowing functions",
