@@ -284,6 +284,11 @@ def record_sign_in(conn: psycopg.Connection, *, user_id: UUID) -> None:
     conn.execute("update auth.users set last_sign_in_at = now() where id = %s", (user_id,))
 
 
+def record_own_sign_in(conn: psycopg.Connection) -> None:
+    """The caller's own last sign-in, now: an account's own login may not update auth.users (0177)."""
+    conn.execute("select auth.record_own_sign_in()")
+
+
 def insert_session(conn: psycopg.Connection, *, user_id: UUID, token_hash: bytes, expires_at: datetime) -> None:
     conn.execute(
         "insert into auth.sessions (user_id, token_hash, expires_at) values (%s, %s, %s)",

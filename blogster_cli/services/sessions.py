@@ -199,6 +199,8 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
         if not login_name:  # an email is no database login: said before asking the server anything
             raise InvalidInput(_own_login_needed(ctx))
         acting = _authenticate_own_login(ctx, login_name, password, OwnLoginFrom.TYPED)
+        with admin_unit_of_work(acting.db) as conn:  # its own login: acting as itself, no switch
+            accounts.record_own_sign_in(conn)
         store.delete(SESSION_KEY)
         store.set(LOGIN_KEY, login_name)
         store.set(PASSWORD_KEY, password)

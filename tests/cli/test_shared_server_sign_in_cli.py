@@ -203,3 +203,19 @@ def test_the_user_list_and_a_password_reset_show_the_members_login(cli, member):
     assert reset.exit_code == 0 and f"login     {member.login}" in reset.stdout, reset.stdout
     given = cli("admin", "users", "reset-password", member.email, "--password-stdin", input="another-pass-1\n")
     assert given.stderr == f"Password for {member.email} (login {member.login}) changed.\n"
+
+
+# -- L2: a sign-in with the account's own login is recorded -------------------------------------------
+
+
+def test_a_sign_in_with_the_own_login_is_the_accounts_last_sign_in(cli, member):
+    """Only an email sign-in wrote last_sign_in_at (accounts may not update auth.users): a team on a
+    shared server, all signing in with their own logins, showed never signed in (0177)."""
+    before = {row["email"]: row["last_sign_in_at"] for row in cli("admin", "users", "list", "--json").json()}
+    assert before[member.email] is not None  # the fixture's `auth login --login`
+    again = bob_runs(cli, member, "auth", "login", "--login", member.login, "--password-stdin",
+                     input=MEMBER_PASSWORD + "\n")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    after = {row["email"]: row["last_sign_in_at"] for row in cli("admin", "users", "list", "--json").json()}
+    assert after[member.email] > before[member.email]
+    assert after["ada@example.com"] == before["ada@example.com"]  # bob's sign-in wrote only his own row

@@ -18,6 +18,7 @@ USER_ROLES = ("anon", "authenticated", "blogster_admin")
 USER_CALLABLE_DEFINERS = {
     "auth.me()",
     "auth.request_account_deletion()",
+    "auth.record_own_sign_in()",  # the caller's own last_sign_in_at, nothing else (0177)
     "delete_rows(regclass,uuid[])",
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",

@@ -129,3 +129,21 @@ def test_wrong_login_password_is_rejected(db, alice_and_bob):
     alice, _ = alice_and_bob
     with pytest.raises(psycopg.OperationalError):
         login_as(db, alice.role_name, password="not-the-password")
+
+
+def test_recording_a_sign_in_writes_only_the_callers_own_row(db, alice_and_bob, superuser):
+    """auth.record_own_sign_in() (0177) is a definer over auth.users: it takes no id, so the one row it
+    writes is the caller's, and anon may not call it."""
+    alice, bob = alice_and_bob
+    sign_ins = "select id, last_sign_in_at from auth.users where id in (%s, %s)"
+    before = dict(superuser.execute(sign_ins, (alice.user_id, bob.user_id)).fetchall())
+    with login_as(db, alice.role_name) as conn:
+        conn.execute("select auth.record_own_sign_in()")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("update auth.users set last_sign_in_at = now() where id = %s", (bob.user_id,))
+    after = dict(superuser.execute(sign_ins, (alice.user_id, bob.user_id)).fetchall())
+    assert after[alice.user_id] is not None and after[alice.user_id] != before[alice.user_id]
+    assert after[bob.user_id] == before[bob.user_id]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), superuser.transaction():
+        superuser.execute("set local role anon")
+        superuser.execute("select auth.record_own_sign_in()")
