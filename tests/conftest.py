@@ -401,8 +401,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="run only the tests that use the test server (the server_conninfo fixture), for a second pass"
         " on another PostgreSQL (CI's PostgreSQL 15): the others, which start their own embedded"
-        " server or none, would only repeat the first pass",
+        " server or none, would only repeat the first pass, as would those marked same_on_every_server",
     )
+
+
+# Tests whose cost is Python, not the server (Textual drawing the studio; reading and writing the real
+# corpora): the SQL they run is the services' plain SQL that the other tests run on every server.
+SAME_ON_EVERY_SERVER = "same_on_every_server"
+STUDIO_TESTS = Path(__file__).resolve().parent / "tui"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -411,7 +417,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_server: list[pytest.Item] = []
     elsewhere: list[pytest.Item] = []
     for item in items:
-        (on_server if "server_conninfo" in getattr(item, "fixturenames", ()) else elsewhere).append(item)
+        same_everywhere = item.get_closest_marker(SAME_ON_EVERY_SERVER) or item.path.is_relative_to(STUDIO_TESTS)
+        uses_server = "server_conninfo" in getattr(item, "fixturenames", ())
+        (on_server if uses_server and not same_everywhere else elsewhere).append(item)
     config.hook.pytest_deselected(items=elsewhere)
     items[:] = on_server
 

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from blogster_cli.config import UNREAD_PASSWORD, shown_url, unread_password
 
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 SECRET = "S3cretPW9q"
 
 NOT_READ_WHOLE = [

@@ -7,6 +7,8 @@ import io
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from blogster_cli.analytics.aggregate import post_days
 from blogster_cli.analytics.audience import segments
 from blogster_cli.db.acting import unit_of_work
@@ -16,6 +18,8 @@ from blogster_cli.services.analytics_ingest import ingest
 from blogster_cli.services.audience import refresh_segments
 from tests.integration import test_analytics_ingest as base
 from tests.integration.test_analytics_ingest import figures, line, many_lines, write
+
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
 
 author = base.author
 

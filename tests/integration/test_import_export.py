@@ -20,6 +20,8 @@ from blogster_cli.file_names import NAME_MAX_BYTES
 from blogster_cli.services import blogs, exports, imports
 from tests.conftest import REPO_ROOT, shared_data
 
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 EXAMPLES = REPO_ROOT / "examples" / "posts"
 WXR_FIXTURE = REPO_ROOT / "tests" / "unit" / "content" / "wordpress_export.xml"
 TABLES = ("blogs", "blog_tags", "blogs_to_tags", "blog_revisions", "activities")

@@ -18,6 +18,8 @@ from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import blogs, exports, imports
 from tests.conftest import shared_data
 
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 
 @pytest.fixture
 def account(db, make_user):

@@ -19,6 +19,8 @@ from blogster_cli.services import exports, imports
 from blogster_cli.services.media_files import media_dir
 from tests.conftest import shared_data
 
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 
 @pytest.fixture
 def account(db, make_user):
