@@ -70,22 +70,36 @@ def login(
 
 def _login_from_environment_or_terminal() -> tuple[str | None, str | None]:
     """(email, login) when neither option was given: BLOGSTER_LOGIN or BLOGSTER_EMAIL, as data
-    commands read them (cron), else asked on a terminal; off one, a usage error saying how to
-    log in without it."""
+    commands read them (cron), else asked on a terminal (the login on a shared server, the email
+    elsewhere, where an account's own login typed instead is taken as one); off one, a usage error
+    saying how to log in without it."""
     import os
 
+    from blogster_cli.actors import is_account_login
     from blogster_cli.errors import InvalidInput
+    from blogster_cli.services import sessions
+    from blogster_cli.services.sessions import LOGIN_PLACEHOLDER
 
     if os.environ.get("BLOGSTER_LOGIN"):
         return None, os.environ["BLOGSTER_LOGIN"]
     if os.environ.get("BLOGSTER_EMAIL"):
         return os.environ["BLOGSTER_EMAIL"], None
-    entered = ask.line(
-        "Email", instead="use --email EMAIL --password-stdin (or set BLOGSTER_EMAIL and BLOGSTER_PASSWORD)"
-    )
+    ctx = app_context()
+    by_email = "--email EMAIL --password-stdin (or set BLOGSTER_EMAIL and BLOGSTER_PASSWORD)"
+    by_login = f"--login {LOGIN_PLACEHOLDER} --password-stdin (or set BLOGSTER_LOGIN and BLOGSTER_PASSWORD)"
+    instead = f"use {by_login}; with the administrator's superuser URL, {by_email}"
+    ask.can_ask(instead=instead if ctx.settings.database_url else f"use {by_email}")  # the server not asked yet
+    if sessions.logs_in_with_own_login(ctx):  # a shared server: accounts log in with their own login
+        asked, option = "login", f"--login {LOGIN_PLACEHOLDER}"
+        entered = ask.line(f"Login ({LOGIN_PLACEHOLDER})", instead=instead)
+    else:
+        asked, option = "email", "--email EMAIL"
+        entered = ask.line("Email", instead=f"use {by_email}")
     if not entered:
-        raise InvalidInput("no email given: use --email EMAIL")
-    return entered, None
+        raise InvalidInput(f"no {asked} given: use {option}")
+    # An account's own login answers either question; an email where a login is asked is refused as
+    # `--email` is there, saying how to log in.
+    return (None, entered) if is_account_login(entered) else (entered, None)
 
 
 @app.command()
@@ -94,11 +108,13 @@ def logout(json: bool = JSON_OPTION) -> None:
 
     The credentials are forgotten even when the database cannot be reached (or is older than this
     Blogster): a warning then says the session could not be ended there and stays valid until it
-    expires (--json: session_still_valid).
+    expires (--json: session_still_valid). A database URL that logs in as an account's own login
+    (u_...) is no stored credential: it says so, and how to remove it (exit 6).
 
     Example: blogster auth logout
     """
     from blogster_cli.cli.state import OPTIONS
+    from blogster_cli.errors import ConfigError
     from blogster_cli.services import sessions
 
     result = sessions.logout(app_context())
@@ -107,6 +123,8 @@ def logout(json: bool = JSON_OPTION) -> None:
             f"the session could not be ended on the database ({result.not_ended}): it stays valid there"
             " until it expires, though this profile has forgotten it"
         )
+    if result.still_acting is not None:  # forgotten, yet commands still act as the account
+        raise ConfigError(result.still_acting)
     if json:
         output.print_json(
             {

@@ -192,10 +192,16 @@ class LoginResult:
     stored_in: str
 
 
+def logs_in_with_own_login(ctx: AppContext) -> bool:
+    """Whether accounts here log in with their own login (`--login u_...`), not an email: a database
+    URL whose login may not switch to an account's role (a shared server's member URL)."""
+    return not ctx.database.is_embedded and not _switching_possible(ctx)
+
+
 def login(ctx: AppContext, *, email: str | None, password: str, login_name: str | None = None) -> LoginResult:
     """Verifies credentials and stores what later commands need in the keyring."""
     store = ctx.credentials
-    if login_name or not ctx.database.is_embedded and not _switching_possible(ctx):
+    if login_name or logs_in_with_own_login(ctx):
         if not login_name:  # an email is no database login: said before asking the server anything
             raise InvalidInput(_own_login_needed(ctx))
         acting = _authenticate_own_login(ctx, login_name, password, OwnLoginFrom.TYPED)
@@ -222,9 +228,17 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
 def _own_login_needed(ctx: AppContext) -> str:
     """How to log in on a shared server, where each account logs in as its own database login."""
     return (
-        f"on a shared server accounts log in with their own login, not an email: {login_command(ctx)}"
-        f" --login {LOGIN_PLACEHOLDER} (the login your administrator gave you with your password)"
+        f"on a shared server accounts log in with their own login, not an email: {how_to_log_in(ctx)}"
+        " (the login your administrator gave you with your password)"
     )
+
+
+def how_to_log_in(ctx: AppContext) -> str:
+    """The command that logs this profile in: with a database URL, `--login u_...` as a shared
+    server's members log in (its administrator's superuser URL takes `--email`: which one the URL
+    is would take asking its server)."""
+    own = f" --login {LOGIN_PLACEHOLDER}" if ctx.settings.database_url else ""
+    return f"{login_command(ctx)}{own}"
 
 
 def _switching_possible(ctx: AppContext) -> bool:
@@ -244,13 +258,19 @@ class LogoutResult:
     not_ended: str | None = None
     """Why the stored session could not be ended on the database (it stays valid there until it
     expires), or None."""
+    still_acting: str | None = None
+    """Why commands on this profile still act as an account (its database URL logs in as the
+    account's own login, which no keyring entry of the profile's login holds), with how to stop
+    that, or None."""
 
 
 def logout(ctx: AppContext) -> LogoutResult:
     """Revokes the stored session and forgets stored credentials. The credentials are forgotten
     whatever the database says: logging out must work on a database that is unreachable, not set
     up, or older than this Blogster (the revocation is one UPDATE of auth.sessions, which every
-    schema has: `auth logout` is among cli/state.SCHEMA_COMMANDS)."""
+    schema has: `auth logout` is among cli/state.SCHEMA_COMMANDS). A database URL that logs in as
+    an account's own login stays: it is a setting (or a variable, an option), the server's address
+    with it, which `config unset` removes, not a login to forget."""
     store = ctx.credentials
     token = store.get(SESSION_KEY)
     had_any = token is not None or store.get(PASSWORD_KEY) is not None
@@ -263,7 +283,26 @@ def logout(ctx: AppContext) -> LogoutResult:
         except BlogsterError as exc:
             not_ended = str(exc)
     logout_quietly(ctx)
-    return LogoutResult(had_any, not_ended)
+    url_login = _url_own_login(ctx)
+    return LogoutResult(had_any, not_ended, None if url_login is None else _url_still_acting(ctx, url_login))
+
+
+def _url_still_acting(ctx: AppContext, login: str) -> str:
+    """That the database URL still acts as `login`, and how to stop it where the URL comes from."""
+    from blogster_cli.config import DEFAULT_PROFILE, ENV_OVERRIDES
+
+    where = ctx.settings.source_of("database_url")
+    if where == ENV_OVERRIDES["database_url"]:
+        stop = f"unset {where} (or give it a URL without the login)"
+    elif where == "--database-url":
+        stop = "give --database-url without the login"
+    else:
+        chosen = "" if ctx.profile == DEFAULT_PROFILE else f" --profile {ctx.profile}"
+        stop = f"run: blogster{chosen} config unset database_url (its password leaves the keyring too)"
+    return (
+        f"commands on this profile still act as {login}: the database URL ({where}) logs in as that account's"
+        f" own login; to stop that, {stop}"
+    )
 
 
 def logged_in_account(ctx: AppContext) -> UUID | None:
@@ -351,8 +390,8 @@ def _not_logged_in(ctx: AppContext) -> BlogsterError:
             pass
     if ctx.settings.database_url:  # a server's URL: its members log in with their own login, its admin by email
         return NotLoggedIn(
-            f"not logged in; run: {login_command(ctx)} --login {LOGIN_PLACEHOLDER} (on a shared server, the login"
-            " your administrator gave you; with the administrator's superuser URL: --email EMAIL)"
+            f"not logged in; run: {how_to_log_in(ctx)} (on a shared server, the login your administrator"
+            " gave you; with the administrator's superuser URL: --email EMAIL)"
         )
     return NotLoggedIn(f"not logged in; run: {login_command(ctx)}")
 
@@ -370,7 +409,7 @@ def refuse_unknown_profile(ctx: AppContext) -> None:
     hint = did_you_mean(close_matches(ctx.profile, known, most=1))
     raise InvalidInput(
         f"no profile {ctx.profile!r}{hint}; profiles: {', '.join(sorted(known))}"
-        f" (a new one starts with: blogster --profile {ctx.profile} auth login)"
+        f" (a new one starts with: {how_to_log_in(ctx)})"
     )
 
 

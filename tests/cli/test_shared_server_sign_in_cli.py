@@ -10,6 +10,7 @@ its socket, so what needs a password checked runs only on a TCP server (BLOGSTER
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from blogster_cli.credentials import CredentialStore
+from tests.terminal import on_a_terminal
 
 MEMBER_PASSWORD = "member-pass-for-tests"
 needs_password_checks = pytest.mark.skipif(
@@ -219,3 +221,58 @@ def test_a_sign_in_with_the_own_login_is_the_accounts_last_sign_in(cli, member):
     after = {row["email"]: row["last_sign_in_at"] for row in cli("admin", "users", "list", "--json").json()}
     assert after[member.email] > before[member.email]
     assert after["ada@example.com"] == before["ada@example.com"]  # bob's sign-in wrote only his own row
+
+
+# -- logging out of a database URL that logs in as an account's own login ---------------------------
+
+
+def test_logout_of_a_url_with_an_accounts_own_login_says_how_to_stop_acting_as_it(cli, member, db, monkeypatch):
+    """`auth logout` said "Not logged in." (exit 0) while every command went on acting as the URL's login."""
+    monkeypatch.delenv("BLOGSTER_DATABASE_URL")
+    own = _url(db, user=member.login, password=MEMBER_PASSWORD)
+    assert cli("--profile", "gina", "config", "set", "database_url", "-", input=own + "\n").exit_code == 0
+    said = _one_line(cli("--profile", "gina", "auth", "logout"), 6)
+    assert said.startswith(f"commands on this profile still act as {member.login}: the database URL (")
+    assert said.endswith(
+        " logs in as that account's own login; to stop that, run: blogster --profile gina config unset database_url"
+        " (its password leaves the keyring too)"
+    )
+    assert MEMBER_PASSWORD not in said
+    assert cli("--profile", "gina", "auth", "whoami").exit_code == 0  # what it said is true
+    # From the environment, the remedy is the variable's.
+    env = _one_line(cli("--profile", "hal", "auth", "logout", env={"BLOGSTER_DATABASE_URL": own}), 6)
+    assert env.endswith("to stop that, unset BLOGSTER_DATABASE_URL (or give it a URL without the login)")
+    # A member's URL without a login logs out as before.
+    assert bob_runs(cli, member, "auth", "logout").stdout == ""
+    assert bob_runs(cli, member, "auth", "logout").stderr == "Not logged in.\n"
+
+
+# -- `auth login` on a terminal, no options ---------------------------------------------------------------
+
+
+def test_login_on_a_terminal_asks_a_shared_servers_member_for_the_login(cli, member):
+    """It asked "Email", and the email typed was refused: on a shared server the login is asked."""
+    run = on_a_terminal("--database-url", member.url, "--profile", "tty", "auth", "login", "--json",
+                        "--password-stdin", typed=f"{member.login}\n{MEMBER_PASSWORD}\n")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Login (u_...): " in run.stderr and "Email" not in run.stderr
+    assert json.loads(run.stdout)["email"] == member.email
+    emailed = on_a_terminal("--database-url", member.url, "--profile", "tty2", "auth", "login", "--password-stdin",
+                            typed=f"{member.email}\n{MEMBER_PASSWORD}\n")  # fmt: skip
+    assert emailed.returncode == 2 and "their own login, not an email" in emailed.stderr, emailed.stderr
+
+
+def test_an_own_login_typed_where_the_email_is_asked_logs_in_with_it(cli, member):
+    run = on_a_terminal("--profile", "tty", "auth", "login", "--json", "--password-stdin",
+                        typed=f"{member.login}\n{MEMBER_PASSWORD}\n")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Email: " in run.stderr
+    assert (json.loads(run.stdout)["email"], json.loads(run.stdout)["mode"]) == (member.email, "own login")
+
+
+# -- an unknown profile on a shared server -----------------------------------------------------------------
+
+
+def test_an_unknown_profile_on_a_shared_server_starts_with_the_login_option(cli, member):
+    said = _one_line(bob_runs(cli, member, "posts", "list", profile="bobb"), 2)
+    assert said.endswith("(a new one starts with: blogster --profile bobb auth login --login u_...)")
