@@ -38,6 +38,9 @@ Rules, in order:
    (`title`, first) when the front matter has none: import reads a title from the body's
    first `# heading` or the file name, but Hugo, Jekyll, Zola and Astro do not
    (`_title_unstated`); the body keeps its heading, which then reads back as the same title.
+   Reading back also means in the dialect `blogster import` detects for the file: a slug its
+   name gives in `dialect` but not in that one (`content/posts/2021-03-04-foo.md`, Hugo's
+   `2021-03-04-foo`, is a Jekyll post `foo` under YAML front matter) is stated (`slug_misread`).
 3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
    the first `# heading` when the body does not already yield it; only a file whose name does
    not give its slug gets front matter, stating the slug, tags, description, keywords and
@@ -91,11 +94,12 @@ from blogster_cli.content.mapping import (
     is_bundle,
     map_metadata,
     name_date_separators,
+    read_slug,
     tables,
     truthy,
     unique_terms,
 )
-from blogster_cli.content.post import PostFields
+from blogster_cli.content.post import PostFields, detect_dialect
 from blogster_cli.content.slugs import slugify
 from blogster_cli.planning.times import UnknownTimezone, in_zone, zone, zone_name
 
@@ -206,7 +210,9 @@ def _render_post(
     if raw is None and source_dialect == dialect and not front["fields"]:
         # The file had no front matter: without one it still reads back as the post (a Jekyll
         # post takes its date and slug from its name), so it is written as it was.
-        if _matches(map_metadata({}, body, path, dialect, default_tz), post):
+        if _matches(map_metadata({}, body, path, dialect, default_tz), post) and not slug_misread(
+            None, {}, path, post.slug
+        ):
             return path.as_posix(), body
     if raw is not None and front["format"] == fmt:
         # raw + body splits back into exactly raw and body, so `base` is what it reads as;
@@ -215,6 +221,7 @@ def _render_post(
         if (
             kept is not None
             and _matches(map_metadata(kept[1], body, path, dialect, default_tz), post)
+            and not slug_misread(fmt, kept[1], path, post.slug)
             and not _title_unstated(kept[1], dialect, source_dialect)
         ):
             return path.as_posix(), kept[0] + body
@@ -222,9 +229,21 @@ def _render_post(
     if dialect != source_dialect:
         _convert(values, dialect, default_tz, metadata)
     _update(values, post, body, path, dialect, default_tz)
+    if slug_misread(fmt, values, path, post.slug):
+        _put(values, SLUG_KEYS[0], post.slug)
     if _title_unstated(values, dialect, source_dialect):
         _put(values, TITLE_KEYS[0], post.title, first=True)
     return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
+
+
+def slug_misread(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath, slug: str) -> bool:
+    """Whether `blogster import DIR` (no --format, no site config) would read another slug than
+    `slug` from the file at `path` with front matter `values` in `fmt` (None: none), in the
+    dialect it detects for it (`content.post.detect_dialect`): a name starting with a date, whole
+    in Hugo and Astro, loses it read as Jekyll's (YAML front matter: `content/posts/2021-03-04-foo.md`
+    is `foo`) or Zola's, and a Zola page's name keeps it read as Hugo's (TOML without `[extra]`,
+    `[taxonomies]` or `path`). Export then states the slug (rule 2), which every dialect reads."""
+    return read_slug(values, path, detect_dialect(fmt, values, path)) != slug
 
 
 def source_zone(content: Mapping[str, Any], when: datetime | None, default_tz: tzinfo = UTC) -> tzinfo:
@@ -803,7 +822,7 @@ def _stating_slug(text: str, post: PostFields, path: PurePosixPath) -> str:
     The front matter then states the tags, description, keywords and picture too: import reads
     a plain markdown file with front matter as stating them (without one it keeps the post's).
     Title, status and date stay unstated, as in every plain markdown file export writes."""
-    if map_metadata({}, text, path, "markdown").slug == post.slug:
+    if map_metadata({}, text, path, "markdown").slug == post.slug and not slug_misread(None, {}, path, post.slug):
         return text
     values: dict[str, Any] = {SLUG_KEYS[0]: post.slug}
     if post.tags:

@@ -253,6 +253,12 @@ def name_slug(path: PurePosixPath, dialect: str) -> str:
     return dated.rest if dated is not None else stem
 
 
+def read_slug(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> str | None:
+    """The slug `map_metadata` reads, alone: no other field is parsed (a date another dialect
+    reads from another key may not parse)."""
+    return _slug(values, path, dialect)[0]
+
+
 def _slug(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str) -> tuple[str | None, Origin | None]:
     if dialect == "zola":
         zola_path = find_key([values], (ZOLA_PATH_KEY,), str)

@@ -369,7 +369,8 @@ _WRITTEN_FORMAT = {"zola": ("toml",), "jekyll": ("yaml",), "astro": ("yaml",), "
 def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: str) -> tuple[str, str] | None:
     """The source file itself, when render_post would return it unchanged: same dialect,
     stored front matter in the format that dialect writes, and every field reading back
-    as the post's current value (render_post's own test, on the stored fields). This skips
+    as the post's current value, its slug also in the dialect import detects for the file
+    (render_post's own test, on the stored fields: `slug_misread`). This skips
     re-parsing the front matter, which is most of an export's time."""
     source, front = content["source"], content["front_matter"]
     if before is None or source["dialect"] != dialect or not source.get("path") or front["raw"] is None:
@@ -390,11 +391,13 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
         and (before.featured_image or None) == (fields.featured_image or None)
     ):
         return None
-    from blogster_cli.content.export import collection_base, laid_out_path, site_path
+    from blogster_cli.content.export import collection_base, laid_out_path, site_path, slug_misread
 
     placed = laid_out_path(source, dialect) or source["path"]
-    base = collection_base(source, dialect)
-    return site_path(placed, cast("Dialect", dialect), base), front["raw"] + content["markdown"]
+    path = site_path(placed, cast("Dialect", dialect), collection_base(source, dialect))
+    if slug_misread(front["format"], front["fields"], PurePosixPath(path), fields.slug):
+        return None  # render_post states the slug: import would read another from the name
+    return path, front["raw"] + content["markdown"]
 
 
 def render(

@@ -30,7 +30,9 @@ def exported(cli, signed_up, tmp_path):  # type: ignore[no-untyped-def]
     """Ada's posts with dated slugs (and one without), exported in every dialect and whole."""
     for title, slug, status in (("Foo", "2021-03-04-foo", "published"), ("Bar", "2019-12-31_bar", "published"),
                                 ("Draft", "2020-02-02-draft", "draft"), ("Plain", "plain-post", "published")):  # fmt: skip
-        made = cli("blogs", "new", title, "--slug", slug, "--status", status, "--tag", "dates", input=f"{title} text.\n")
+        made = cli(
+            "blogs", "new", title, "--slug", slug, "--status", status, "--tag", "dates", input=f"{title} text.\n"
+        )
         assert made.exit_code == 0, made.stderr
     assert slugs(cli) == SLUGS
     for dialect in DIALECTS:
@@ -59,3 +61,37 @@ def test_an_account_export_imports_back_with_its_dated_slugs(cli, exported):
     result = cli("import", str(Path(exported / "account" / "posts")))
     assert result.exit_code == 0, result.stderr
     assert slugs(cli) == SLUGS
+
+
+def test_an_imported_file_states_its_slug_only_where_import_would_misread_its_name(cli, signed_up, tmp_path):
+    """Exported in its own dialect, a file reading back as its post is written as it was, unless
+    `import DIR` would read another slug from its name: a Hugo page with YAML front matter (read
+    as Jekyll's) and a Zola page without Zola's tables (read as Hugo's) gain a `slug`; a Zola page
+    with `[taxonomies]`, which import reads as Zola's, keeps its bytes."""
+    hugo_file = "---\ntitle: Foo\ndate: 2021-03-04\n---\nFoo text.\n"
+    zola_bare = '+++\ntitle = "Baz"\ndate = 2021-03-05\n+++\nBaz text.\n'
+    zola_tagged = '+++\ntitle = "Qux"\ndate = 2021-03-06\n\n[taxonomies]\ntags = ["a"]\n+++\nQux text.\n'
+    sources = {"hugo": {"2021-03-04-foo.md": hugo_file}, "zola": {"2021-03-05-baz.md": zola_bare,
+               "2021-03-06-qux.md": zola_tagged}}  # fmt: skip
+    for dialect, files in sources.items():
+        folder = tmp_path / "in" / dialect / "content"
+        folder.mkdir(parents=True)
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        assert cli("import", str(folder.parent), "--format", dialect).exit_code == 0
+    wanted = {"2021-03-04-foo", "baz", "qux"}
+    assert slugs(cli) == wanted
+    for dialect in sources:
+        assert cli("export", str(tmp_path / "out" / dialect), "--format", dialect).exit_code == 0
+    out = tmp_path / "out"
+    assert (out / "hugo/content/2021-03-04-foo.md").read_text() == hugo_file.replace(
+        "---\nFoo", "slug: 2021-03-04-foo\n---\nFoo"
+    )
+    assert (out / "zola/content/2021-03-05-baz.md").read_text() == zola_bare.replace(
+        "\n+++\nBaz", '\nslug = "baz"\n+++\nBaz'
+    )
+    assert (out / "zola/content/2021-03-06-qux.md").read_text() == zola_tagged
+    for dialect in sources:
+        signup(cli, f"{dialect}@example.com")
+        assert cli("import", str(out / dialect)).exit_code == 0
+        assert slugs(cli) == wanted, dialect  # each export holds all three
